@@ -1,0 +1,1 @@
+"""The Textual app, its screens and workers, and the CLI entry point."""

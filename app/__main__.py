@@ -1,0 +1,5 @@
+import sys
+
+from pytui.app.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The engine: catalog, cache, downloads, extraction, installs. Never imports textual."""

@@ -1,0 +1,51 @@
+"""Expected failures. Each message is one readable line: the thing, the cause, what to do next."""
+
+from __future__ import annotations
+
+
+class PytuiError(Exception):
+    """An expected failure; the CLI prints `str(err)` alone, never a traceback."""
+
+    exit_code = 1
+
+    def __str__(self) -> str:
+        # Keep messages on one line whatever the cause text carried.
+        return " ".join(str(self.args[0]).split()) if self.args else self.__class__.__name__
+
+
+class UsageError(PytuiError):
+    """Bad command-line usage or an unparseable request (exit code 2)."""
+
+    exit_code = 2
+
+
+class CatalogError(PytuiError):
+    """A catalog source could not be read or parsed."""
+
+
+class RequestError(UsageError):
+    """A Python request string could not be parsed."""
+
+
+class OfflineError(PytuiError):
+    """Network access was needed while offline."""
+
+
+class DownloadError(PytuiError):
+    """A download failed after its retries."""
+
+
+class HashMismatch(DownloadError):
+    """The bytes received do not match the catalog's sha256."""
+
+
+class ExtractError(PytuiError):
+    """An archive could not be unpacked, or was refused as unsafe."""
+
+
+class InstallError(PytuiError):
+    """An install, uninstall or fix-up step failed."""
+
+
+class Cancelled(PytuiError):
+    """The user cancelled the job."""

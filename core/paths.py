@@ -1,0 +1,64 @@
+"""Where installs, cached archives, pytui's state and executable links live (uv-facts §2.1, §2.2, §3)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+APP_NAME = "pytui"
+
+
+def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
+    return os.environ if env is None else env
+
+
+def _xdg_data_home(env: Mapping[str, str]) -> Path:
+    value = env.get("XDG_DATA_HOME", "")
+    return Path(value) if value and Path(value).is_absolute() else Path.home() / ".local" / "share"
+
+
+def install_root(install_dir: str | os.PathLike[str] | None = None,
+                 env: Mapping[str, str] | None = None) -> Path:
+    """uv's managed Python root: `--install-dir`, `UV_PYTHON_INSTALL_DIR`, then `<XDG data>/uv/python`."""
+    env = _env(env)
+    if install_dir:
+        return Path(install_dir).expanduser().absolute()
+    if env.get("UV_PYTHON_INSTALL_DIR"):
+        return Path(env["UV_PYTHON_INSTALL_DIR"]).expanduser().absolute()
+    return _xdg_data_home(env) / "uv" / "python"
+
+
+def cache_dir(cache_dir: str | os.PathLike[str] | None = None,
+              env: Mapping[str, str] | None = None) -> Path:
+    """The archive cache: `--cache-dir`, `UV_PYTHON_CACHE_DIR` when non-empty, else pytui's own."""
+    env = _env(env)
+    if cache_dir:
+        return Path(cache_dir).expanduser().absolute()
+    if env.get("UV_PYTHON_CACHE_DIR"):
+        return Path(env["UV_PYTHON_CACHE_DIR"]).expanduser().absolute()
+    value = env.get("XDG_CACHE_HOME", "")
+    base = Path(value) if value and Path(value).is_absolute() else Path.home() / ".cache"
+    return base / APP_NAME / "python"
+
+
+def state_dir(env: Mapping[str, str] | None = None) -> Path:
+    """pytui's own state (the last fetched catalog): `PYTUI_STATE_DIR`, else `<XDG state>/pytui`."""
+    env = _env(env)
+    if env.get("PYTUI_STATE_DIR"):
+        return Path(env["PYTUI_STATE_DIR"]).expanduser().absolute()
+    value = env.get("XDG_STATE_HOME", "")
+    base = Path(value) if value and Path(value).is_absolute() else Path.home() / ".local" / "state"
+    return base / APP_NAME
+
+
+def bin_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where executable links go: `UV_PYTHON_BIN_DIR`, `XDG_BIN_HOME`, `<XDG data>/../bin`, `~/.local/bin`."""
+    env = _env(env)
+    if env.get("UV_PYTHON_BIN_DIR"):
+        return Path(env["UV_PYTHON_BIN_DIR"]).expanduser().absolute()
+    if env.get("XDG_BIN_HOME"):
+        return Path(env["XDG_BIN_HOME"]).expanduser().absolute()
+    if env.get("XDG_DATA_HOME"):
+        return (Path(env["XDG_DATA_HOME"]) / ".." / "bin").resolve()
+    return Path.home() / ".local" / "bin"

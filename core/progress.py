@@ -1,0 +1,79 @@
+"""Progress reports and cancellation, shared by the CLI and the TUI workers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pytui.core.errors import Cancelled
+
+# Job phases, in order.
+PHASES = ("resolve", "download", "verify", "extract", "finish")
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One progress report: `done` of `total` units (bytes, or files) in `phase`."""
+
+    phase: str
+    done: int
+    total: int | None = None
+    # Bytes per second over the recent past, when the phase moves bytes.
+    speed: float | None = None
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def no_progress(_: Progress) -> None:
+    """A progress callback that drops everything."""
+
+
+class CancelToken:
+    """A thread-safe cancel flag; core code calls `check()` at every chunk or member."""
+
+    def __init__(self, event: threading.Event | None = None) -> None:
+        self._event = event or threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self, what: str = "job") -> None:
+        if self._event.is_set():
+            raise Cancelled(f"{what} cancelled")
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds`; return True early if cancelled (used for retry backoff)."""
+        return self._event.wait(seconds)
+
+
+class Throttle:
+    """Wraps a callback so it fires at most `rate` times a second.
+
+    A change of phase and the final report (done == total) always pass, so the
+    receiver always sees where a phase ended.
+    """
+
+    def __init__(self, callback: ProgressCallback, rate: float = 10.0) -> None:
+        self._callback = callback
+        self._interval = 1.0 / rate
+        self._last_time = 0.0
+        self._last_phase: str | None = None
+
+    def __call__(self, progress: Progress) -> None:
+        now = time.monotonic()
+        final = progress.total is not None and progress.done >= progress.total
+        if (
+            progress.phase != self._last_phase
+            or final
+            or now - self._last_time >= self._interval
+        ):
+            self._last_time = now
+            self._last_phase = progress.phase
+            self._callback(progress)
