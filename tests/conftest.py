@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Fixture modules owned by separate parts of the suite (tests/ is on sys.path via pyproject).
+pytest_plugins = ["fixtures_http", "fixtures_archives"]
+
 REPO = Path(__file__).resolve().parent.parent
 UV_CATALOG = Path(os.environ.get("PYTUI_TEST_CATALOG", REPO.parent / "shared" / "data" / "download-metadata.json"))
 

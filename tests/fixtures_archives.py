@@ -1,0 +1,1 @@
+"""PBS-layout archive factory fixtures (see issue 3)."""
