@@ -1,0 +1,72 @@
+"""Managed interpreters under the install root, found as uv's `find_all` finds them (uv-facts §2.1)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pytui.core.keys import KeyParts, parse_key
+from pytui.core.models import Installation
+from pytui.core.ordering import newest_first
+
+
+def _read_build(directory: Path) -> str | None:
+    try:
+        text = (directory / "BUILD").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text or None
+
+
+def installation_from_dir(directory: Path, parts: KeyParts | None = None) -> Installation | None:
+    """The installation at `directory` if its name parses as a key, else None."""
+    parts = parts or parse_key(directory.name)
+    if parts is None:
+        return None
+    return Installation(
+        key=parts.key, path=directory, implementation=parts.implementation, version=parts.version,
+        variant=parts.variant, os=parts.os, arch=parts.arch, libc=parts.libc,
+        build=_read_build(directory),
+    )
+
+
+def malformed_entries(root: Path) -> list[Path]:
+    """Real directories uv would warn about ("Ignoring malformed managed Python entry")."""
+    found = []
+    for entry in _scan(root):
+        if entry.is_dir(follow_symlinks=False) and parse_key(entry.name) is None:
+            found.append(Path(entry.path))
+    return sorted(found)
+
+
+def _scan(root: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(root) as entries:
+            return [entry for entry in entries if not entry.name.startswith(".")]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def list_installed(root: Path, host_family: str | None = None) -> list[Installation]:
+    """Installations under `root`, newest first in uv's key order.
+
+    Only real directories count: minor-version links (`cpython-3.12-linux-x86_64-gnu`), files,
+    dot names (`.temp`, `.lock`, `.cache`) and names that are not keys are skipped.
+    A missing root is simply empty.
+    """
+    found: list[tuple[tuple, Installation]] = []
+    for entry in _scan(Path(root)):
+        if not entry.is_dir(follow_symlinks=False):
+            continue
+        parts = parse_key(entry.name)
+        if parts is None:
+            continue
+        installation = installation_from_dir(Path(entry.path), parts)
+        if installation is None:
+            continue
+        order = newest_first(parts.implementation, parts.major, parts.minor, parts.patch,
+                             parts.prerelease, parts.variant, parts.os, parts.arch, parts.libc,
+                             host_family)
+        found.append((order, installation))
+    found.sort(key=lambda pair: pair[0])
+    return [installation for _, installation in found]
