@@ -16,7 +16,7 @@ Three shapes exist (uv-facts §1.4):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from pytui.core.models import ARCH_DISPLAY
@@ -52,12 +52,19 @@ _PYPY_PLATFORMS = {
     "win64": ("windows", "x86_64", "none"),
     "win32": ("windows", "x86", "none"),
 }
+# The common shapes in one match each (the slow, general path handles the rest).
+_TRIPLE = r"([a-z0-9_]+)-(apple-darwin|pc-windows-msvc|unknown-linux-(?:gnu|musl|gnueabi|gnueabihf))"
+_MODERN = re.compile(r"^cpython-(\d+)\.(\d+)\.(\d+)((?:a|b|rc)\d+)?\+(\d{8})-" + _TRIPLE + r"-(.+)$")
+_OS_OF_VENDOR = {"apple-darwin": "macos", "pc-windows-msvc": "windows"}
 _PYPY = re.compile(r"^pypy(\d+)\.(\d+)-v(\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)-([a-z0-9_]+)$")
 
 
-@dataclass(frozen=True, slots=True)
-class ArchiveName:
-    """What a PBS (or PyPy) archive file name says about the build inside it."""
+class ArchiveName(NamedTuple):
+    """What a PBS (or PyPy) archive file name says about the build inside it.
+
+    A NamedTuple rather than a dataclass: thousands are made per catalog load and tuples are
+    several times cheaper to build.
+    """
 
     filename: str
     implementation: str
@@ -114,10 +121,15 @@ class ArchiveName:
         The terminal flavor is what the preference list is matched against; legacy names count as
         `full`, as uv's generator treated them.
         """
-        try:
-            rank = FLAVOR_PREFERENCES.index(self.flavor)
-        except ValueError:
-            rank = len(FLAVOR_PREFERENCES) + 1
+        if self.timestamp and self.flavor == "install_only":
+            # uv's generator never matched legacy `install_only-<stamp>` names, so it always
+            # chose the legacy full archive; rank these last to make the same choice.
+            rank = len(FLAVOR_PREFERENCES) + 2
+        else:
+            try:
+                rank = FLAVOR_PREFERENCES.index(self.flavor)
+            except ValueError:
+                rank = len(FLAVOR_PREFERENCES) + 1
         options = self.options
         return rank, -(("lto" in options) + ("pgo" in options) + ("static" not in options))
 
@@ -207,6 +219,20 @@ def parse_archive_name(name: str) -> ArchiveName | None:
         return _parse_pypy(name, stem, ext)
     if not stem.startswith("cpython-"):
         return None
+    fast = _MODERN.match(stem)
+    if fast is not None:
+        arch = _display_arch(fast[6])
+        tail = fast[8].split("-")
+        if arch is not None and tail[-1] in _TERMINAL_FLAVORS:
+            vendor = fast[7]
+            os_name = _OS_OF_VENDOR.get(vendor, "linux")
+            libc = vendor[len("unknown-linux-"):] if os_name == "linux" else "none"
+            options = [part for part in "-".join(tail[:-1]).split("+") if part]
+            return ArchiveName(
+                name, "cpython", int(fast[1]), int(fast[2]), int(fast[3]), fast[4] or "",
+                fast[5], os_name, arch, libc, _variant(options), tuple(options), tail[-1], ext,
+                f"{fast[6]}-{vendor}", "",
+            )
     head, _, rest = stem[len("cpython-"):].partition("-")
     version, _, date = head.partition("+")
     match = _VERSION.match(version)
@@ -250,16 +276,43 @@ def flavor_from_url(url: str) -> str:
     """The flavor at the end of a PBS asset name, as a person reads it; '' for non-PBS names.
 
     `install_only_stripped`, `install_only`, `freethreaded+pgo+lto-full`, `debug-full`,
-    `shared-pgo-full`, legacy `pgo+lto` / `shared-pgo`.
+    `shared-pgo-full`, legacy `pgo+lto` / `shared-pgo`. Called for every catalog entry, so it
+    reads the name with string operations rather than a full parse.
     """
-    parsed = parse_archive_name(url)
-    if parsed is not None:
-        return parsed.label
-    # Unknown shapes: fall back to reading the end of the name.
-    stem, _ = split_extension(unquote(url.rsplit("/", 1)[-1]))
-    for flavor in ("install_only_stripped", "install_only"):
-        if stem.endswith(flavor):
-            return flavor
-    if stem.endswith("-full"):
-        return stem.rsplit("-", 2)[-2] + "-full"
-    return ""
+    name = url[url.rfind("/") + 1:]
+    if "%" in name:
+        name = name.replace("%2B", "+")
+        if "%" in name:
+            name = unquote(name)
+    stem, _ = split_extension(name)
+    if not stem.startswith("cpython-"):
+        return ""
+    if stem.endswith("install_only_stripped"):
+        return "install_only_stripped"
+    if stem.endswith("install_only"):
+        return "install_only"
+    tokens = stem.split("-")
+    end = _triple_end(tokens)
+    if end is None:
+        parsed = parse_archive_name(url)
+        return parsed.label if parsed is not None else ""
+    tail = tokens[end:]
+    if tail and _LEGACY_STAMP.match(tail[-1]):
+        tail = tail[:-1]
+        if tail and tail[-1] == "install_only":
+            return "install_only"
+        return "-".join(tail) or "full"
+    return "-".join(tail)
+
+
+def _triple_end(tokens: list[str]) -> int | None:
+    """Index just past the target triple in a `-`-split PBS name (None when there is none)."""
+    for index in range(2, min(len(tokens), 8)):
+        token = tokens[index]
+        if token == "darwin" and tokens[index - 1] == "apple":
+            return index + 1
+        if token == "msvc" and tokens[index - 1] == "windows":
+            return index + 1
+        if tokens[index - 1] == "linux" and token in {"gnu", "musl", "gnueabi", "gnueabihf"}:
+            return index + 1
+    return None

@@ -1,0 +1,122 @@
+"""The embedded default catalog: the build list shipped inside the `pbs_installer` package.
+
+`pbs_installer/versions.json` is a list of `{python_version: {...}, files: [{filename, url,
+sha256, platform, arch, install_only}]}`. Each file name is parsed (core/filenames) into the
+same key uv's catalog uses, and one archive is kept per (version, platform, variant) by uv's
+generator preference (uv-facts §1.3), so a build present in both sources gets the same key,
+URL and sha256.
+
+The package itself is never imported (its `__init__` parses the whole file into its own
+index); only the file is located and read.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from pathlib import Path
+
+from pytui.core.catalog import Catalog
+from pytui.core.filenames import ArchiveName, parse_archive_name
+from pytui.core.models import Build
+
+# musl builds before this PBS release were static; uv's generator drops them.
+CPYTHON_MUSL_STATIC_RELEASE_END = "20250311"
+# uv 0.12 dropped .tar.bz2 extraction; its generator drops every PyPy version that has one.
+_UNSUPPORTED_EXTENSIONS = (".tar.bz2",)
+
+
+def versions_json_path() -> Path | None:
+    """Where the installed `pbs_installer` keeps `versions.json`, without importing it."""
+    try:
+        spec = importlib.util.find_spec("pbs_installer")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        path = Path(location) / "versions.json"
+        if path.is_file():
+            return path
+    return None
+
+
+def _build(name: ArchiveName, url: str, sha256: str | None, patch: int) -> Build:
+    return Build(
+        implementation=name.implementation, major=name.major, minor=name.minor, patch=patch,
+        prerelease=name.prerelease, variant=name.variant, os=name.os, arch=name.arch,
+        libc=name.libc, build=name.build, url=url, sha256=sha256.lower() if sha256 else None,
+        flavor=name.label,
+    )
+
+
+def builds_from_versions(payload: list) -> tuple[list[Build], int]:
+    """Turn pbs_installer's payload into `Build`s; return them and how many files were skipped.
+
+    Skipped: names that do not parse, static builds, versions below 3.8, pre-2025-03-11 musl
+    builds, PyPy versions with a `.tar.bz2` file, and archives that lost to a preferred flavor.
+    """
+    chosen: dict[str, tuple[tuple[int, int], Build]] = {}
+    skipped = 0
+    for version in payload:
+        try:
+            python_version = version["python_version"]
+            files = version["files"]
+        except (KeyError, TypeError):
+            skipped += 1
+            continue
+        is_pypy = python_version.get("implementation") == "pypy"
+        if is_pypy and any(str(f.get("filename", "")).endswith(_UNSUPPORTED_EXTENSIONS)
+                           for f in files):
+            skipped += len(files)
+            continue
+        for file in files:
+            url = file.get("url") or ""
+            name = parse_archive_name(url or file.get("filename", ""))
+            if name is None or name.static or (name.major, name.minor) < (3, 8):
+                skipped += 1
+                continue
+            if name.libc == "musl" and name.build < CPYTHON_MUSL_STATIC_RELEASE_END:
+                skipped += 1
+                continue
+            # PyPy names carry only major.minor; the payload has the CPython-level patch.
+            patch = int(python_version.get("micro", 0)) if is_pypy else name.patch
+            build = _build(name, url, file.get("sha256"), patch)
+            priority = name.priority()
+            existing = chosen.get(build.key)
+            if existing is not None:
+                skipped += 1
+                # The first (newest) archive wins ties, as in uv's generator.
+                if priority >= existing[0]:
+                    continue
+            chosen[build.key] = (priority, build)
+    return [build for _, build in chosen.values()], skipped
+
+
+def load_embedded_catalog() -> Catalog:
+    """The embedded default; an empty catalog if `pbs_installer` or its file is missing."""
+    path = versions_json_path()
+    if path is None:
+        return Catalog([], source="embedded (pbs-installer not found)")
+    try:
+        payload = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return Catalog([], source=f"embedded ({path} unreadable)")
+    if not isinstance(payload, list):
+        return Catalog([], source=f"embedded ({path} has an unknown format)")
+    builds, skipped = builds_from_versions(payload)
+    return Catalog(builds, source=f"embedded ({_package_label(path)})", skipped=skipped)
+
+
+def _package_label(path: Path) -> str:
+    """`pbs-installer 2026.10.25`, from the dist-info beside the package (importlib.metadata
+    would cost more than the whole catalog load); the file's path when there is none."""
+    try:
+        with os.scandir(path.parent.parent) as entries:
+            for entry in entries:
+                if entry.name.startswith("pbs_installer-") and entry.name.endswith(".dist-info"):
+                    return "pbs-installer " + entry.name[len("pbs_installer-"):-len(".dist-info")]
+    except OSError:
+        pass
+    return str(path)
