@@ -1,0 +1,591 @@
+"""Python requests in uv's grammar (uv-facts §7.3), matched against builds and keys as uv does.
+
+Grammar (uv `PythonRequest::parse`, `VersionRequest::from_str`, `PythonDownloadRequest::from_str`):
+
+- `any`, `default`
+- versions: `3`, `3.12`, `312`, `3.12.8`, `3.13rc1`, `3.13.0rc1`, with a variant suffix
+  `t`/`d`/`td` or `+freethreaded`/`+debug`/`+freethreaded+debug`/`+gil`/`+gil+debug`
+  (`3.13t`, `3.12.0d`, `3.12+debug`, `3.14+gil`); `python3.12`, `python@3.12`
+- PEP 440 specifiers: `>=3.11,<3.13`, `==3.12.*`, `~=3.12.1`
+- implementations: `cpython`/`cp`, `pypy`/`pp`, `graalpy`/`gp`, `pyodide`, alone or with a
+  version: `cpython@3.12`, `cpython3.12`, `cp312`, `pypy@3.10`
+- a key `implementation-version-os-arch-libc`, where any part may be `any` or left out
+  (`cpython-3.12.8-macos-aarch64-none`, `cpython-3.12-any-any-any`, `3.12-linux`).
+
+Matching follows `PythonDownloadRequest::satisfied_by_key`: the request's os/arch/libc
+(filled from the host for downloads), implementation, pre-release permission, version and,
+when a version is given, the exact variant. pytui refuses what uv would treat as a path or an
+executable name: such a request matches no download, so it is an error here (`RequestError`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from pytui.core.errors import RequestError
+from pytui.core.keys import parse_key
+from pytui.core.ordering import build_order
+
+# --- PEP 440 versions (the subset Python versions use) -------------------------------------
+
+_PRE_SPELLINGS = {"a": "a", "alpha": "a", "b": "b", "beta": "b", "c": "rc", "rc": "rc",
+                  "pre": "rc", "preview": "rc"}
+_PRE_RANK = {"a": 0, "b": 1, "rc": 2}
+_PEP440 = re.compile(
+    r"^v?(?P<release>\d+(?:\.\d+)*)"
+    r"(?:[-_.]?(?P<pre>alpha|beta|preview|pre|rc|a|b|c)[-_.]?(?P<pre_n>\d*))?"
+    r"(?P<post>(?:-\d+)|(?:[-_.]?(?:post|rev|r)[-_.]?\d*))?"
+    r"(?P<dev>[-_.]?dev[-_.]?\d*)?"
+    r"(?P<local>\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$"
+)
+_SPECIFIER = re.compile(r"^\s*(~=|===|==|!=|<=|>=|<|>)\s*(\S+?)\s*$")
+_VARIANT_SUFFIXES = {"t": "freethreaded", "freethreaded": "freethreaded", "d": "debug",
+                     "debug": "debug", "td": "freethreaded+debug",
+                     "freethreaded+debug": "freethreaded+debug", "gil": "gil",
+                     "gil+debug": "gil+debug", "": "default"}
+_OS_NAMES = {"linux": "linux", "macos": "macos", "darwin": "macos", "windows": "windows",
+             "emscripten": "emscripten"}
+# Other operating systems target-lexicon knows: valid in a key, matched by no PBS build.
+_OTHER_OS = {"freebsd", "netbsd", "openbsd", "dragonfly", "illumos", "solaris", "android",
+             "ios", "wasi", "aix", "haiku", "hurd", "redox", "fuchsia", "none"}
+_ARCH_NAMES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64",
+               "x86": "x86", "i686": "x86", "armv7": "armv7", "armv6": "armv6",
+               "armv5te": "armv5te", "powerpc64le": "powerpc64le", "ppc64le": "powerpc64le",
+               "powerpc64": "powerpc64", "s390x": "s390x", "riscv64gc": "riscv64gc",
+               "riscv64": "riscv64", "wasm32": "wasm32"}
+_LIBC_NAMES = {"gnu", "gnueabi", "gnueabihf", "musl", "musleabi", "musleabihf", "none"}
+_IMPLEMENTATION_NAMES = (("cpython", "cpython"), ("cp", "cpython"), ("pypy", "pypy"),
+                         ("pp", "pypy"), ("graalpy", "graalpy"), ("gp", "graalpy"),
+                         ("pyodide", "pyodide"))
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """A PEP 440 release with an optional pre-release; compares as PEP 440 does."""
+
+    release: tuple[int, ...]
+    pre: tuple[str, int] | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Version | None:
+        """A version, or None if `text` is not PEP 440 or has a post, dev or local part."""
+        match = _PEP440.match(text.strip().lower())
+        if not match or match["post"] or match["dev"] or match["local"]:
+            return None
+        release = tuple(int(part) for part in match["release"].split("."))
+        pre = None
+        if match["pre"]:
+            pre = (_PRE_SPELLINGS[match["pre"]], int(match["pre_n"] or 0))
+        return cls(release, pre)
+
+    def padded(self, length: int) -> tuple[int, ...]:
+        return self.release + (0,) * (length - len(self.release))
+
+    def sort_key(self, length: int = 3) -> tuple:
+        pre = (3, 0) if self.pre is None else (_PRE_RANK[self.pre[0]], self.pre[1])
+        return (*self.padded(max(length, len(self.release))), *pre)
+
+    def __str__(self) -> str:
+        pre = f"{self.pre[0]}{self.pre[1]}" if self.pre else ""
+        return ".".join(map(str, self.release)) + pre
+
+
+def _cmp(left: Version, right: Version) -> int:
+    length = max(len(left.release), len(right.release), 3)
+    a, b = left.sort_key(length), right.sort_key(length)
+    return (a > b) - (a < b)
+
+
+@dataclass(frozen=True, slots=True)
+class Specifier:
+    operator: str
+    version: Version
+    wildcard: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> Specifier | None:
+        match = _SPECIFIER.match(text)
+        if not match:
+            return None
+        operator, value = match[1], match[2]
+        wildcard = value.endswith(".*")
+        if wildcard:
+            if operator not in {"==", "!="}:
+                return None
+            value = value[:-2]
+        version = Version.parse(value)
+        if version is None or (wildcard and version.pre is not None):
+            return None
+        if operator == "~=" and len(version.release) < 2:
+            return None
+        return cls(operator, version, wildcard)
+
+    def contains(self, version: Version) -> bool:
+        this = self.version
+        if self.wildcard:
+            prefix = this.release
+            matches = version.padded(len(prefix))[:len(prefix)] == prefix
+            return matches if self.operator == "==" else not matches
+        order = _cmp(version, this)
+        if self.operator in {"==", "==="}:
+            return order == 0
+        if self.operator == "!=":
+            return order != 0
+        if self.operator == ">=":
+            return order >= 0
+        if self.operator == "<=":
+            return order <= 0
+        if self.operator == ">":
+            return order > 0
+        if self.operator == "<":
+            # `<V` excludes pre-releases of V itself unless V is a pre-release (PEP 440):
+            # uv's test is "at or above V.dev0", i.e. a release at or above V's.
+            length = max(len(version.release), len(this.release))
+            if this.pre is None and version.pre is not None and \
+                    version.padded(length) >= this.padded(length):
+                return False
+            return order < 0
+        # ~=: >= V and == V's release without its last part.
+        prefix = this.release[:-1]
+        return version.padded(len(prefix))[:len(prefix)] == prefix and order >= 0
+
+    def __str__(self) -> str:
+        return f"{self.operator}{self.version}{'.*' if self.wildcard else ''}"
+
+
+# --- version requests ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRequest:
+    """uv's `VersionRequest`: `kind` is major, minor, patch, minor_pre, patch_pre or range."""
+
+    kind: str
+    major: int = 0
+    minor: int = 0
+    patch: int = 0
+    prerelease: tuple[str, int] | None = None
+    specifiers: tuple[Specifier, ...] = ()
+    variant: str = "default"
+
+    @classmethod
+    def parse(cls, text: str) -> VersionRequest | None:
+        """Parse `3.12`, `312`, `3.13t`, `3.12+debug`, `>=3.11,<3.13`...; None if not a version."""
+        if not text or text.isalpha():
+            return None
+        body, variant = _split_variant(text)
+        version = Version.parse(body)
+        if version is None:
+            return cls._parse_specifiers(body, variant)
+        release = version.release
+        if len(release) == 1:
+            # Wheel-tag style `312` means 3.12.
+            digits = str(release[0])
+            if len(digits) > 1:
+                release = (int(digits[0]), int(digits[1:]))
+        if any(part > 255 for part in release):
+            return None
+        pre = version.pre
+        if len(release) == 1:
+            return None if pre else cls("major", release[0], variant=variant)
+        if len(release) == 2:
+            if pre:
+                return cls("minor_pre", release[0], release[1], prerelease=pre, variant=variant)
+            return cls("minor", release[0], release[1], variant=variant)
+        if len(release) == 3:
+            if pre:
+                kind = "minor_pre" if release[2] == 0 else "patch_pre"
+                return cls(kind, *release, prerelease=pre, variant=variant)
+            return cls("patch", *release, variant=variant)
+        return None
+
+    @classmethod
+    def _parse_specifiers(cls, text: str, variant: str) -> VersionRequest | None:
+        parts = [part for part in text.split(",")]
+        specifiers = [Specifier.parse(part) for part in parts]
+        if not parts or any(spec is None for spec in specifiers):
+            return None
+        specs = tuple(spec for spec in specifiers if spec is not None)
+        if len(specs) == 1 and specs[0].operator == "==" and not specs[0].wildcard:
+            # A single `==` is a concrete version request, as in uv's `from_specifiers`.
+            # uv re-parses the bare version here, dropping any variant suffix.
+            concrete = cls.parse(str(specs[0].version))
+            if concrete is not None:
+                return concrete
+        return cls("range", specifiers=specs, variant=variant)
+
+    @property
+    def allows_prereleases(self) -> bool:
+        if self.kind in {"minor_pre", "patch_pre"}:
+            return True
+        if self.kind == "range":
+            return any(spec.version.pre is not None for spec in self.specifiers)
+        return False
+
+    @property
+    def is_debug(self) -> bool:
+        return self.variant.endswith("debug")
+
+    def matches_version(self, major: int, minor: int, patch: int, prerelease: str) -> bool:
+        """uv's `matches_major_minor_patch_prerelease`."""
+        pre = _split_prerelease(prerelease)
+        if self.kind == "major":
+            return major == self.major
+        if self.kind == "minor":
+            return (major, minor) == (self.major, self.minor)
+        if self.kind == "patch":
+            return (major, minor, patch) == (self.major, self.minor, self.patch) and pre is None
+        if self.kind == "minor_pre":
+            return (major, minor, patch, pre) == (self.major, self.minor, 0, self.prerelease)
+        if self.kind == "patch_pre":
+            return (major, minor, patch, pre) == (self.major, self.minor, self.patch,
+                                                  self.prerelease)
+        version = Version((major, minor, patch), pre)
+        return all(spec.contains(version) for spec in self.specifiers)
+
+    def __str__(self) -> str:
+        suffix = "" if self.variant == "default" else f"+{self.variant}"
+        pre = f"{self.prerelease[0]}{self.prerelease[1]}" if self.prerelease else ""
+        if self.kind == "major":
+            return f"{self.major}{suffix}"
+        if self.kind in {"minor", "minor_pre"}:
+            return f"{self.major}.{self.minor}{pre}{suffix}"
+        if self.kind in {"patch", "patch_pre"}:
+            return f"{self.major}.{self.minor}.{self.patch}{pre}{suffix}"
+        return ",".join(map(str, self.specifiers))
+
+
+def _split_variant(text: str) -> tuple[str, str]:
+    """uv's `parse_variant`: everything after the last digit, `+` stripped, if it is a variant."""
+    last_digit = max((i for i, ch in enumerate(text) if ch.isdigit()), default=-1)
+    if last_digit < 0 or last_digit + 1 >= len(text):
+        return text, "default"
+    suffix = text[last_digit + 1:]
+    variant = _VARIANT_SUFFIXES.get(suffix[1:] if suffix.startswith("+") else suffix)
+    if variant is None:
+        return text, "default"
+    return text[:last_digit + 1], variant
+
+
+def _split_prerelease(prerelease: str) -> tuple[str, int] | None:
+    if not prerelease:
+        return None
+    for kind in ("rc", "a", "b"):
+        if prerelease.startswith(kind) and prerelease[len(kind):].isdigit():
+            return (kind, int(prerelease[len(kind):]))
+    return None
+
+
+# --- what a request can be matched against -----------------------------------------------
+
+
+class KeyLike(Protocol):
+    implementation: str
+    major: int
+    minor: int
+    patch: int
+    prerelease: str
+    variant: str
+    os: str
+    arch: str
+    libc: str
+
+
+class HostLike(Protocol):
+    os: str
+    arch: str
+    libc: str
+
+
+def _family(arch: str) -> str:
+    return "x86_64" if arch.startswith("x86_64") else arch
+
+
+def _environment_runs(os_name: str, env_arch: str, arch: str) -> bool:
+    """uv's `Platform::supports` for a build on `os_name` when the host's arch is `env_arch`."""
+    if arch == env_arch or arch == "wasm32":
+        return True
+    env_family, family = _family(env_arch), _family(arch)
+    if os_name == "windows" and ((env_family, family) in {("x86_64", "x86"), ("aarch64", "x86_64"),
+                                                          ("aarch64", "x86")}):
+        return True
+    if os_name == "macos" and (env_family, family) == ("aarch64", "x86_64"):
+        return True
+    # Levels of one family (x86_64 vs x86_64_v3) are not told apart, as in uv.
+    return env_family == family
+
+
+@dataclass(frozen=True, slots=True)
+class PythonRequest:
+    """A parsed request, in the shape of uv's `PythonDownloadRequest`.
+
+    `os`/`arch`/`libc` are what the request names (None = any); `arch_from_host` marks an
+    arch filled from the host, which also admits builds the host can run (uv's
+    `ArchRequest::Environment`).
+    """
+
+    text: str
+    kind: str  # any, default, version, implementation, implementation_version, key
+    implementation: str | None = None
+    version: VersionRequest | None = None
+    os: str | None = None
+    arch: str | None = None
+    libc: str | None = None
+    arch_from_host: bool = False
+    prereleases: bool | None = None
+    build: str | None = None
+
+    # -- parsing ----------------------------------------------------------------------------
+
+    @classmethod
+    def parse(cls, text: str) -> PythonRequest:
+        """Parse a request; `RequestError` (one line) when it is none of uv's forms."""
+        value = text.strip()
+        lower = value.lower()
+        if not value:
+            raise RequestError("empty Python request; give a version like 3.12, an "
+                               "implementation like pypy, or a key like cpython-3.12.8-linux-x86_64-gnu")
+        if lower == "any":
+            return cls(text, "any", prereleases=True)
+        if lower == "default":
+            return cls(text, "default")
+        for prefix in ("python", ""):
+            version = _split_prefix_and_version(prefix, lower, text)
+            if version is not None:
+                return cls(text, "version", version=version)
+        for name, implementation in _IMPLEMENTATION_NAMES:
+            if lower == name:
+                return cls._with_implementation(cls(text, "implementation"), implementation)
+            version = _split_prefix_and_version(name, lower, text)
+            if version is not None:
+                request = cls(text, "implementation_version", version=version)
+                return cls._with_implementation(request, implementation)
+        key = _parse_key_request(value)
+        if key is not None:
+            return replace(key, text=text)
+        hint = " (paths and executable names are not requests pytui can download)" \
+            if "/" in value or "\\" in value else ""
+        raise RequestError(
+            f"{text!r} is not a Python request{hint}; use a version (3.12, 3.13t, >=3.11,<3.13), "
+            "an implementation (cpython@3.12, pypy), or a key (cpython-3.12.8-linux-x86_64-gnu)")
+
+    @staticmethod
+    def _with_implementation(request: PythonRequest, implementation: str) -> PythonRequest:
+        if implementation == "pyodide":
+            # Pyodide is CPython on Emscripten; uv papers over that with a platform.
+            return replace(request, os="emscripten", arch="wasm32", libc="musl")
+        return replace(request, implementation=implementation)
+
+    # -- derived requests -------------------------------------------------------------------
+
+    def for_host(self, host: HostLike, *, any_platform: bool = False,
+                 any_arch: bool = False) -> PythonRequest:
+        """uv's `fill_platform` (unless `any_platform`), then `with_any_arch` if `any_arch`."""
+        if any_platform:
+            return self
+        filled = replace(
+            self,
+            os=self.os or host.os,
+            libc=self.libc or host.libc,
+            arch=self.arch or host.arch,
+            arch_from_host=self.arch_from_host if self.arch else True,
+        )
+        if any_arch:
+            filled = replace(filled, arch=None, arch_from_host=False)
+        return filled
+
+    def with_prereleases(self, allowed: bool = True) -> PythonRequest:
+        return replace(self, prereleases=allowed)
+
+    def for_install(self, host: HostLike, build: str | None = None) -> PythonRequest:
+        """uv's `fill`: CPython unless named, the host platform, and a pinned build if given."""
+        request = self.for_host(host)
+        if request.implementation is None:
+            request = replace(request, implementation="cpython")
+        return replace(request, build=build) if build else request
+
+    # -- matching ---------------------------------------------------------------------------
+
+    @property
+    def allows_prereleases(self) -> bool:
+        if self.prereleases is not None:
+            return self.prereleases
+        return self.version is not None and self.version.allows_prereleases
+
+    @property
+    def allows_debug(self) -> bool:
+        return self.version is not None and self.version.is_debug
+
+    @property
+    def variant(self) -> str | None:
+        return self.version.variant if self.version is not None else None
+
+    def matches(self, item: KeyLike) -> bool:
+        """uv's `satisfied_by_key` (plus the build pin) for a Build, KeyParts or Installation."""
+        os_name = item.os
+        if self.os is not None and self.os != "emscripten" and os_name != self.os:
+            return False
+        arch = item.arch
+        if self.arch is not None:
+            if self.arch_from_host:
+                if not _environment_runs(os_name, self.arch, arch):
+                    return False
+            elif arch != self.arch:
+                return False
+        if self.libc is not None and item.libc != self.libc:
+            return False
+        if self.implementation is not None:
+            implementation = "cpython" if item.implementation == "pyodide" else item.implementation
+            if implementation != self.implementation:
+                return False
+        major, minor, patch, prerelease = _version_of(item)
+        if prerelease and not self.allows_prereleases:
+            return False
+        if self.version is not None:
+            if not self.version.matches_version(major, minor, patch, prerelease):
+                return False
+            if self.version.variant != item.variant:
+                return False
+        return not (self.build and getattr(item, "build", None) != self.build)
+
+    def matches_key(self, key: str) -> bool:
+        """Whether an installation key satisfies this request, as `uv python uninstall` decides:
+        no host platform filled in, pre-releases included. Unparseable keys never match."""
+        parts = parse_key(key)
+        return parts is not None and self.with_prereleases(True).matches(parts)
+
+    def __str__(self) -> str:
+        return self.canonical
+
+    @property
+    def canonical(self) -> str:
+        if self.kind in {"any", "default"}:
+            return self.kind
+        if self.kind == "version" and self.version is not None:
+            return str(self.version)
+        if self.kind == "implementation":
+            return self.implementation or "pyodide"
+        if self.kind == "implementation_version":
+            return f"{self.implementation or 'pyodide'}@{self.version}"
+        parts = [self.implementation or "any", str(self.version) if self.version else "any",
+                 self.os or "any", self.arch or "any", self.libc or "any"]
+        return "-".join(parts)
+
+
+def _version_of(item: object) -> tuple[int, int, int, str]:
+    if hasattr(item, "major"):
+        return item.major, item.minor, item.patch, item.prerelease  # type: ignore[attr-defined]
+    parts = parse_key(getattr(item, "key", ""))
+    if parts is None:
+        return 0, 0, 0, ""
+    return parts.major, parts.minor, parts.patch, parts.prerelease
+
+
+def _split_prefix_and_version(prefix: str, lower: str, original: str) -> VersionRequest | None:
+    """uv's `try_split_prefix_and_version`: `python3.12`, `pypy@3.10`; errors only after `@`."""
+    if lower.startswith("@"):
+        raise RequestError(f"{original!r} is not a Python request: nothing before '@'; "
+                           "write e.g. cpython@3.12")
+    if not lower.startswith(prefix):
+        return None
+    rest = lower[len(prefix):]
+    if not rest:
+        return None
+    if rest.startswith("@"):
+        after = rest[1:]
+        if after == "latest":
+            raise RequestError(f"{original!r}: '@latest' is not supported (as in uv); "
+                               f"write {prefix or 'cpython'} alone for the newest version")
+        version = VersionRequest.parse(after)
+        if version is None:
+            raise RequestError(f"{original!r}: {after!r} is not a Python version; "
+                               "write e.g. 3.12, 3.12.8 or 3.13t")
+        return version
+    return VersionRequest.parse(rest)
+
+
+def _parse_key_request(text: str) -> PythonRequest | None:
+    """uv's positional key parser: parts may be `any` or skipped; None when it is not a key."""
+    parts = text.split("-")
+    positions = ("implementation", "version", "os", "arch", "libc")
+    found: dict[str, object] = {}
+    position = 0
+    for part in parts:
+        while True:
+            if position >= len(positions):
+                return None
+            name = positions[position]
+            position += 1
+            if part.lower() == "any":
+                break
+            value = _parse_key_part(name, part)
+            if value is not None:
+                found[name] = value
+                break
+    request = PythonRequest(text, "key", version=found.get("version"),  # type: ignore[arg-type]
+                            os=found.get("os"), arch=found.get("arch"),  # type: ignore[arg-type]
+                            libc=found.get("libc"))  # type: ignore[arg-type]
+    implementation = found.get("implementation")
+    if implementation is not None:
+        request = PythonRequest._with_implementation(request, str(implementation))
+    return request
+
+
+def _parse_key_part(position: str, part: str) -> object | None:
+    if position == "implementation":
+        for name, implementation in _IMPLEMENTATION_NAMES:
+            if part.lower() == name:
+                return implementation
+        return None
+    if position == "version":
+        return VersionRequest.parse(part)
+    if position == "os":
+        if part in _OTHER_OS:
+            return part
+        return _OS_NAMES.get(part)
+    if position == "arch":
+        if part.startswith("x86_64_v") and part[len("x86_64_"):] in {"v2", "v3", "v4"}:
+            return part
+        return _ARCH_NAMES.get(part)
+    return part if part in _LIBC_NAMES else None
+
+
+# --- selecting downloads ------------------------------------------------------------------
+
+
+def iter_matching(builds: Iterable[KeyLike], request: PythonRequest) -> Iterator[KeyLike]:
+    """Builds satisfying `request`, in the order given."""
+    return (build for build in builds if request.matches(build))
+
+
+def sorted_newest_first(builds: Iterable, host_family: str | None = None) -> list:
+    """Builds in uv's download-list order (descending installation key, host arch first)."""
+    return sorted(builds, key=lambda build: build_order(build, host_family))
+
+
+def find_download(catalog: Iterable, request: PythonRequest, platform: HostLike | None = None,
+                  *, build: str | None = None):  # -> Build | None
+    """The build `uv python install REQUEST` would pick on `platform` (default: this host).
+
+    CPython unless another implementation is named; newest first in uv's order; a pre-release
+    only when the request names one or nothing stable matches. `build` pins a PBS release
+    (`UV_PYTHON_CPYTHON_BUILD`).
+    """
+    if platform is None:
+        from pytui.core.platform_detect import detect_host
+
+        platform = detect_host()
+    filled = request.for_install(platform, build)
+    ordered = sorted_newest_first(catalog, _family(platform.arch))
+    for candidate in ordered:
+        if filled.matches(candidate):
+            return candidate
+    if not filled.allows_prereleases:
+        relaxed = filled.with_prereleases(True)
+        for candidate in ordered:
+            if relaxed.matches(candidate):
+                return candidate
+    return None
