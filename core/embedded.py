@@ -55,7 +55,7 @@ def builds_from_versions(payload: list) -> tuple[list[Build], int]:
     """Turn pbs_installer's payload into `Build`s; return them and how many files were skipped.
 
     Skipped: names that do not parse, static builds, versions below 3.8, pre-2025-03-11 musl
-    builds, PyPy versions with a `.tar.bz2` file, and archives that lost to a preferred flavor.
+    builds and PyPy versions with a `.tar.bz2` file.
     """
     chosen: dict[str, tuple[tuple[int, int], Build]] = {}
     skipped = 0
@@ -85,11 +85,10 @@ def builds_from_versions(payload: list) -> tuple[list[Build], int]:
             build = _build(name, url, file.get("sha256"), patch)
             priority = name.priority()
             existing = chosen.get(build.key)
-            if existing is not None:
-                skipped += 1
-                # The first (newest) archive wins ties, as in uv's generator.
-                if priority >= existing[0]:
-                    continue
+            # The first (newest) archive wins ties, as in uv's generator. Losers are other
+            # flavors of a kept build, not skipped entries, so they are not counted.
+            if existing is not None and priority >= existing[0]:
+                continue
             chosen[build.key] = (priority, build)
     return [build for _, build in chosen.values()], skipped
 
