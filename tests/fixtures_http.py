@@ -260,6 +260,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         sock = self.connection
         try:
             if reset:
+                # Give the client time to read the bytes sent: an RST discards whatever is
+                # still unread in its receive buffer, and the test wants N bytes delivered.
+                self.server.owner._stopping.wait(0.2)
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             else:
                 sock.shutdown(socket.SHUT_WR)
