@@ -1,15 +1,89 @@
-"""Placeholder: `pytui list` (being written)."""
+"""`pytui list [REQUEST]`: installed and available Python builds, as `uv python list` shows them.
+
+Imports only the core modules it needs (never textual), so it starts quickly.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import sys
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("list", parents=[common], help="(not yet implemented)")
-    p.set_defaults(run=run)
+    p = sub.add_parser(
+        "list", aliases=["ls"], parents=[common],
+        help="list installed and available Python builds (like `uv python list`)",
+        description="List managed Python installs and downloadable builds for this platform, "
+                    "newest first, one row per minor version unless --all-versions. "
+                    "REQUEST uses uv's grammar: 3.12, 3.13t, >=3.11,<3.13, pypy, cpython@3.12, "
+                    "cpython-3.12.8-linux-x86_64-gnu.",
+    )
+    p.add_argument("request", nargs="?", metavar="REQUEST", help="only builds matching this request")
+    p.add_argument("--all-versions", action="store_true",
+                   help="every patch version, not only the newest of each minor")
+    p.add_argument("--all-platforms", action="store_true",
+                   help="downloads for every os, arch and libc, not only this machine's")
+    p.add_argument("--all-arches", "--all_architectures", dest="all_arches", action="store_true",
+                   help="downloads for every arch of this os and libc")
+    only = p.add_mutually_exclusive_group()
+    only.add_argument("--only-installed", action="store_const", dest="kind", const="installed",
+                      help="only installed interpreters")
+    only.add_argument("--only-downloads", action="store_const", dest="kind", const="downloads",
+                      help="only downloadable builds")
+    only.add_argument("--only-cached", action="store_const", dest="kind", const="cached",
+                      help="only builds whose archive is in the archive cache (every patch)")
+    p.add_argument("--show-urls", action="store_true",
+                   help="show the download URL instead of <download available>")
+    p.add_argument("--json", action="store_const", dest="output_format", const="json",
+                   help="one line of JSON: uv's fields, plus build and cached")
+    p.add_argument("--output-format", choices=("text", "json"), default="text",
+                   help="text (default) or json, as uv spells it")
+    p.add_argument("--refresh", action="store_true",
+                   help="fetch the newest catalog first (kept in pytui's state dir); "
+                        "a network failure keeps the current one")
+    p.set_defaults(run=run, kind="default")
+
+
+def _styled(text: str, code: str, enabled: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if enabled else text
 
 
 def run(args: argparse.Namespace) -> int:
-    print("not implemented yet")
-    return 1
+    from pytui.core.listing import list_rows, row_json, user_display
+    from pytui.core.requests import PythonRequest
+    from pytui.core.sources import load_catalog, refresh_catalog
+
+    settings = args.settings
+    request = PythonRequest.parse(args.request) if args.request else None
+    if args.refresh and not settings.downloads_json:
+        print(refresh_catalog(settings).message, file=sys.stderr)
+    catalog = load_catalog(settings, refresh=args.refresh and bool(settings.downloads_json))
+    rows = list_rows(catalog, settings, request, kind=args.kind,
+                     all_platforms=args.all_platforms, all_arches=args.all_arches,
+                     all_versions=args.all_versions)
+
+    out = sys.stdout
+    if args.output_format == "json":
+        out.write(json.dumps([row_json(row) for row in rows], ensure_ascii=False,
+                             separators=(",", ":")) + "\n")
+        return 0
+    color = out.isatty() and not os.environ.get("NO_COLOR")
+    width = max((len(row.key) for row in rows), default=0)
+    lines = []
+    for row in rows:
+        if row.path is not None:
+            shown = _styled(user_display(row.path), "36", color)
+            if row.symlink is not None:
+                shown += " -> " + _styled(row.symlink, "36", color)
+        elif args.show_urls:
+            shown = _styled(row.url or "", "2", color)
+        elif row.cached is not None:
+            shown = _styled(str(row.cached.path), "32", color)
+        else:
+            shown = _styled("<download available>", "2", color)
+        lines.append(f"{row.key:<{width}}    {shown}")
+    if lines:
+        out.write("\n".join(lines) + "\n")
+    return 0
