@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pytui.core.errors import CatalogError
+from pytui.core.filenames import flavor_from_url
 from pytui.core.models import ARCH_DISPLAY, LIBCS, OS_DISPLAY, Build
 
 _JSON_OS = {"linux", "darwin", "windows", "emscripten"}
@@ -18,9 +19,24 @@ _VARIANT = {None: "default", "freethreaded": "freethreaded", "debug": "debug",
 
 def flavor_of(url: str) -> str:
     """The archive flavor named at the end of a PBS file name (`install_only_stripped`, `pgo+lto-full`...)."""
-    from pytui.core.filenames import flavor_from_url
-
     return flavor_from_url(url)
+
+
+# Display arch per JSON (family, variant): uv's fixups, computed once per pair rather than per
+# entry (a catalog has 5530 entries and `pytui list` parses them all on every run).
+_ARCH_NAMES: dict[tuple[str, str | None], str | None] = {}
+
+
+def _arch_name(family: str, arch_variant: str | None) -> str | None:
+    try:
+        return _ARCH_NAMES[(family, arch_variant)]
+    except KeyError:
+        pass
+    name = None
+    if family in ARCH_DISPLAY and (arch_variant is None or arch_variant in _ARCH_VARIANTS):
+        name = ARCH_DISPLAY[family] + (f"_{arch_variant}" if arch_variant else "")
+    _ARCH_NAMES[(family, arch_variant)] = name
+    return name
 
 
 def build_from_entry(entry: dict) -> Build | None:
@@ -37,19 +53,17 @@ def build_from_entry(entry: dict) -> Build | None:
         url = entry["url"]
         sha256 = entry.get("sha256")
         build = str(entry.get("build") or "")
-    except (KeyError, TypeError, ValueError):
+        if name not in _JSON_IMPL or os_name not in _JSON_OS or libc not in LIBCS:
+            return None
+        arch_name = _arch_name(family, arch_variant)
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    if name not in _JSON_IMPL or os_name not in _JSON_OS or libc not in LIBCS:
+    if arch_name is None:
         return None
-    if family not in ARCH_DISPLAY or (arch_variant is not None and arch_variant not in _ARCH_VARIANTS):
-        return None
-    arch_name = ARCH_DISPLAY[family] + (f"_{arch_variant}" if arch_variant else "")
     implementation = "pyodide" if (name == "cpython" and os_name == "emscripten") else name
     return Build(
-        implementation=implementation, major=major, minor=minor, patch=patch,
-        prerelease=prerelease, variant=variant, os=OS_DISPLAY[os_name], arch=arch_name,
-        libc=libc, build=build, url=url, sha256=sha256.lower() if sha256 else None,
-        flavor=flavor_of(url),
+        implementation, major, minor, patch, prerelease, variant, OS_DISPLAY[os_name], arch_name,
+        libc, build, url, sha256.lower() if sha256 else None, flavor_from_url(url),
     )
 
 

@@ -14,20 +14,18 @@ Every HTTP request goes through `core.http.make_client`, so offline mode opens n
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from pytui.core.catalog import Catalog, parse_uv_json
-from pytui.core.embedded import load_embedded_catalog
 from pytui.core.errors import CatalogError, OfflineError
 from pytui.core.http import make_client
+
+# hashlib, tempfile, urllib.request and the embedded catalog are imported where used:
+# `pytui list --downloads-json FILE` needs none of them and must start quickly.
 
 KEPT_CATALOG = "catalog.json"
 KEPT_META = "catalog.meta.json"
@@ -51,6 +49,8 @@ class RefreshResult:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` so readers see the old file or the new one, never a part."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -91,6 +91,9 @@ def _is_url(value: str) -> bool:
 
 def _local_path(value: str) -> Path:
     if value.startswith("file://"):
+        from urllib.parse import urlsplit
+        from urllib.request import url2pathname
+
         return Path(url2pathname(urlsplit(value).path))
     return Path(value).expanduser()
 
@@ -137,6 +140,8 @@ def merge_catalogs(preferred: Catalog, fallback: Catalog) -> Catalog:
 
 
 def _custom_cache_path(state_dir: Path, url: str) -> Path:
+    import hashlib
+
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
     return state_dir / CUSTOM_DIR / f"{digest}.json"
 
@@ -211,6 +216,8 @@ def load_catalog(settings, *, refresh: bool = False) -> Catalog:
         catalog = _load_custom(settings, refresh=refresh)
         catalog.refresh_result = None  # type: ignore[attr-defined]
         return catalog
+    from pytui.core.embedded import load_embedded_catalog
+
     result = refresh_catalog(settings) if refresh else None
     embedded = load_embedded_catalog()
     kept = load_kept_catalog(settings.state_dir)
