@@ -557,8 +557,9 @@ class Downloader:
                     etag = last_modified = None  # decoded bytes cannot be resumed by offset
                 body.remember(url, etag, last_modified, total)
                 report()
-                stream = (response.iter_raw(self.chunk_size) if encoding == "identity"
-                          else response.iter_bytes(self.chunk_size))
+                # No chunk_size: httpx would hold back a partial chunk, and a cut connection
+                # would lose it; network-sized pieces keep every byte received for a resume.
+                stream = response.iter_raw() if encoding == "identity" else response.iter_bytes()
                 for chunk in stream:
                     if cancel.cancelled:
                         raise Cancelled("download cancelled")

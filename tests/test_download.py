@@ -163,9 +163,9 @@ def test_server_ignoring_range_restarts_cleanly(http_server, downloader, work):
 
 def test_changed_file_fails_if_range_and_restarts(http_server, downloader, work):
     """The .part holds the old bytes; If-Range no longer matches, so the server sends the new file whole."""
-    old = os.urandom(300_000)
-    new = os.urandom(300_000)
-    url = http_server.add("/a", old, rate=2_000_000)
+    old = os.urandom(600_000)
+    new = os.urandom(600_000)
+    url = http_server.add("/a", old, rate=1_500_000)
     part = work / "a.part"
     token = CancelToken()
 
