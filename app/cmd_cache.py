@@ -1,15 +1,321 @@
-"""Placeholder: `pytui cache` (being written)."""
+"""`pytui cache dir | list | verify | purge | import | export-mirror`: the archive cache.
+
+The cache is uv's `UV_PYTHON_CACHE_DIR` layout (`--cache-dir`, `UV_PYTHON_CACHE_DIR`, else
+pytui's own), so these commands also manage what uv cached. Exit 0 on success, 1 when
+something failed (a corrupt archive found, an unknown file refused, nothing matched),
+2 on bad usage. Imports only argparse at the top so `pytui --help` stays quick.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pytui.core.cache import ArchiveCache
+    from pytui.core.catalog import Catalog
+    from pytui.core.models import CachedArchive
+    from pytui.core.progress import Progress
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("cache", parents=[common], help="(not yet implemented)")
-    p.set_defaults(run=run)
+    p = sub.add_parser(
+        "cache", parents=[common],
+        help="list, verify, purge, import or export cached Python archives",
+        description="Manage the archive cache: the downloaded Python archives, named as uv names "
+                    "them in UV_PYTHON_CACHE_DIR, so one directory serves pytui and uv. An archive "
+                    "enters the cache only after its sha256 matched; interrupted downloads stay as "
+                    "resumable .part files.",
+    )
+    actions = p.add_subparsers(dest="cache_action", metavar="ACTION")
+
+    a = actions.add_parser("dir", parents=[common], help="print the cache directory")
+    a.set_defaults(cache_run=_run_dir)
+
+    a = actions.add_parser("list", aliases=["ls"], parents=[common],
+                           help="list cached archives and partial downloads",
+                           description="List the archives in the cache with their size, the "
+                                       "catalog build they belong to and their state: ok, partial "
+                                       "(a resumable download, with its percent) or unknown (no "
+                                       "build of the current catalog has that file).")
+    a.add_argument("--json", action="store_true", help="print one JSON array instead of a table")
+    a.set_defaults(cache_run=_run_list)
+
+    a = actions.add_parser("verify", parents=[common],
+                           help="re-hash every archive; remove the corrupt ones",
+                           description="Re-compute each archive's sha256 and compare it with the "
+                                       "catalog's (or, for archives no build names, with the hash "
+                                       "prefix in uv's file name). Corrupt archives are removed, so "
+                                       "the next install downloads them again. Exit 1 if any was "
+                                       "corrupt.")
+    a.set_defaults(cache_run=_run_verify)
+
+    a = actions.add_parser(
+        "purge", parents=[common], help="remove cached archives",
+        description="Remove archives: those matching KEY or REQUEST (uv's request grammar: "
+                    "3.12, 3.13t, cpython-3.12.8-linux-x86_64-gnu; or a cache file name), or by "
+                    "rule. --superseded removes archives no build of the current catalog names "
+                    "(older builds of a key, dropped builds, unknown files); --installed removes "
+                    "archives of installed interpreters; --all empties the cache.")
+    a.add_argument("targets", nargs="*", metavar="KEY|REQUEST", help="what to remove")
+    rules = a.add_mutually_exclusive_group()
+    rules.add_argument("--all", dest="rule", action="store_const", const="all",
+                       help="every archive and partial download")
+    rules.add_argument("--superseded", dest="rule", action="store_const", const="superseded",
+                       help="archives the current catalog no longer lists")
+    rules.add_argument("--installed", dest="rule", action="store_const", const="installed",
+                       help="archives whose interpreter is installed")
+    a.add_argument("--dry-run", "-n", action="store_true",
+                   help="print what would be removed and the bytes freed; remove nothing")
+    a.set_defaults(cache_run=_run_purge, rule=None)
+
+    a = actions.add_parser(
+        "import", parents=[common], help="copy archives from anywhere into the cache",
+        description="Hash each FILE, find the catalog build with that sha256 and copy the file "
+                    "into the cache under uv's name for it. A file no build matches is refused.")
+    a.add_argument("files", nargs="+", metavar="FILE")
+    a.set_defaults(cache_run=_run_import)
+
+    a = actions.add_parser(
+        "export-mirror", parents=[common], help="lay the cache out as an offline mirror",
+        description="Copy the cached python-build-standalone archives to DIR/<release>/<file> "
+                    "and write DIR/download-metadata.json (uv's format) for them. On another "
+                    "machine, with no network: `pytui --mirror file://DIR --downloads-json "
+                    "DIR/download-metadata.json install 3.12`, or `UV_PYTHON_INSTALL_MIRROR="
+                    "file://DIR UV_PYTHON_DOWNLOADS_JSON_URL=DIR/download-metadata.json uv python "
+                    "install 3.12`.")
+    a.add_argument("dest", metavar="DIR")
+    a.set_defaults(cache_run=_run_export)
+
+    p.set_defaults(run=run, cache_run=None)
 
 
 def run(args: argparse.Namespace) -> int:
-    print("not implemented yet")
-    return 1
+    if args.cache_run is None:
+        from pytui.core.errors import UsageError
+
+        raise UsageError("pytui cache needs an action: dir, list, verify, purge, import or "
+                         "export-mirror (see pytui cache --help)")
+    return int(args.cache_run(args))
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def _cache(args: argparse.Namespace) -> ArchiveCache:
+    from pytui.core.cache import ArchiveCache
+
+    return ArchiveCache(args.settings.cache_dir)
+
+
+def _catalog(args: argparse.Namespace) -> Catalog:
+    from pytui.core.sources import load_catalog
+
+    return load_catalog(args.settings)
+
+
+def _size(n: int | None) -> str:
+    from pytui.widgets.format import human_size
+
+    return human_size(n)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+class _ProgressLine:
+    """A one-line progress display on a terminal's stderr; silent otherwise."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, progress: Progress) -> None:
+        if not self.enabled:
+            return
+        total = f" / {_size(progress.total)}" if progress.total else ""
+        sys.stderr.write(f"\r{self.label} {_size(progress.done)}{total}\x1b[K")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.shown = False
+
+
+def _describe(archive: CachedArchive) -> str:
+    from pytui.core.cache import archive_key
+
+    return archive_key(archive) or "unknown build"
+
+
+# -- actions ----------------------------------------------------------------------------------
+def _run_dir(args: argparse.Namespace) -> int:
+    print(args.settings.cache_dir)
+    return 0
+
+
+def _archive_json(archive: CachedArchive) -> dict[str, Any]:
+    from pytui.core.cache import archive_key, archive_percent
+
+    build = archive.build
+    return {
+        "file": archive.name,
+        "path": str(archive.path),
+        "size": archive.size,
+        "state": archive.state,
+        "key": archive_key(archive),
+        "version": build.version if build else None,
+        "build": build.build if build else None,
+        "sha256": build.sha256 if build else None,
+        "url": build.url if build else None,
+        "expected_size": archive.expected_size,
+        "percent": None if (p := archive_percent(archive)) is None else round(p, 1),
+    }
+
+
+def _run_list(args: argparse.Namespace) -> int:
+    from pytui.core.cache import archive_percent
+
+    cache = _cache(args)
+    archives = cache.list(_catalog(args))
+    if args.json:
+        print(json.dumps([_archive_json(a) for a in archives], ensure_ascii=False))
+        return 0
+    if not archives:
+        print(f"no archives in {cache.root}")
+        return 0
+    rows = []
+    for archive in archives:
+        state = archive.state
+        percent = archive_percent(archive)
+        if percent is not None:
+            state = f"partial {percent:.0f}%"
+        rows.append((_describe(archive), state, _size(archive.size), archive.name))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for key, state, size, name in rows:
+        print(f"{key:<{widths[0]}}  {state:<{widths[1]}}  {size:>{widths[2]}}  {name}")
+    total = sum(a.size for a in archives)
+    print(f"{len(archives)} file{'s' if len(archives) != 1 else ''}, {_size(total)} in {cache.root}")
+    return 0
+
+
+def _run_verify(args: argparse.Namespace) -> int:
+    cache = _cache(args)
+    catalog = _catalog(args)
+    line = _ProgressLine("verifying")
+    try:
+        report = cache.verify(catalog, progress=line)
+    finally:
+        line.clear()
+    for archive, digest in report.corrupt:
+        expected = archive.build.sha256 if archive.build and archive.build.sha256 else \
+            f"{archive.name.split('-', 1)[0]}… (from its name)"
+        _err(f"corrupt: {archive.name} ({_describe(archive)}): sha256 {digest}, expected {expected}; removed")
+    partial = sum(a.state == "partial" for a in report.unchecked)
+    parts = [f"{len(report.ok)} ok"]
+    if report.corrupt:
+        parts.append(f"{len(report.corrupt)} corrupt removed ({_size(report.bytes_removed)} freed)")
+    if partial:
+        parts.append(f"{partial} partial download{'s' if partial != 1 else ''} not checked")
+    if len(report.unchecked) - partial:
+        parts.append(f"{len(report.unchecked) - partial} without a known sha256")
+    print(f"verified {cache.root}: " + ", ".join(parts))
+    return 1 if report.corrupt else 0
+
+
+def _run_purge(args: argparse.Namespace) -> int:
+    from pytui.core.cache import archive_key
+    from pytui.core.errors import UsageError
+    from pytui.core.requests import PythonRequest
+
+    if not args.targets and args.rule is None:
+        raise UsageError("pytui cache purge needs KEY/REQUEST arguments or one of --all, "
+                         "--superseded, --installed")
+    cache = _cache(args)
+    catalog = _catalog(args)
+    installed: list[str] = []
+    if args.rule == "installed":
+        from pytui.core.installed import list_installed
+
+        installed = [i.key for i in list_installed(args.settings.install_root)]
+    everything = cache.list(catalog)
+    keys: set[str] = set()
+    unmatched: list[str] = []
+    for target in args.targets:
+        names = {a.name for a in everything if target in (a.name, a.path.name.removesuffix(".part"))}
+        if names:
+            keys.update(names)
+            continue
+        request = PythonRequest.parse(target)  # RequestError (exit 2) when it is no request
+        found = {key for a in everything if (key := archive_key(a)) and request.matches_key(key)}
+        if not found:
+            unmatched.append(target)
+        keys.update(found)
+    plan = cache.purge_plan(catalog, rule=args.rule, keys=sorted(keys), installed_keys=installed)
+    for target in unmatched:
+        _err(f"no cached archive matches {target} in {cache.root}")
+    verb = "would remove" if args.dry_run else "removed"
+    freed = sum(a.size for a in plan) if args.dry_run else cache.remove(plan)
+    for archive in plan:
+        print(f"{verb} {archive.name} ({_describe(archive)}, {_size(archive.size)})")
+    count = f"{len(plan)} file{'s' if len(plan) != 1 else ''}"
+    if not plan:
+        print(f"nothing to remove in {cache.root}")
+    elif args.dry_run:
+        print(f"would free {_size(freed)} ({count}); nothing was removed (--dry-run)")
+    else:
+        print(f"freed {_size(freed)} ({count})")
+    return 1 if unmatched else 0
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pytui.core.errors import PytuiError
+
+    cache = _cache(args)
+    catalog = _catalog(args)
+    failed = 0
+    for name in args.files:
+        line = _ProgressLine(f"importing {name}")
+        try:
+            archive = cache.import_file(Path(name), catalog, progress=line)
+        except PytuiError as err:
+            line.clear()
+            _err(f"error: {err}")
+            failed += 1
+            continue
+        line.clear()
+        print(f"imported {name} as {archive.name} ({_describe(archive)}, {_size(archive.size)})")
+    return 1 if failed else 0
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    cache = _cache(args)
+    catalog = _catalog(args)
+    line = _ProgressLine("exporting")
+    try:
+        report = cache.export_mirror(Path(args.dest), catalog, progress=line)
+    finally:
+        line.clear()
+    for archive, why in report.skipped:
+        _err(f"skipped {archive.name} ({_describe(archive)}): {why}")
+    if not report.exported:
+        _err(f"error: no archive exported: {cache.root} holds no verified python-build-standalone "
+             "archive of the current catalog")
+        return 1
+    root = report.root
+    print(f"exported {len(report.exported)} archive{'s' if len(report.exported) != 1 else ''} "
+          f"({_size(report.bytes_written)}) to {root}")
+    print("install from it with no network:")
+    print(f"  pytui --offline --mirror {root.as_uri()} --downloads-json {report.metadata} install 3.12")
+    print(f"  UV_OFFLINE=1 UV_PYTHON_INSTALL_MIRROR={root.as_uri()} "
+          f"UV_PYTHON_DOWNLOADS_JSON_URL={report.metadata} uv python install 3.12")
+    return 0

@@ -38,6 +38,7 @@ STATE_SUFFIX = ".part.json"
 LOCK_SUFFIX = ".part.lock"
 METADATA_NAME = "download-metadata.json"
 _READ_SIZE = 1024 * 1024
+_SHA_PREFIX = re.compile(r"^[0-9a-f]{9}$")
 _CACHE_NAME = re.compile(r"^(?:[0-9a-f]{9}|none)-(.+)$")
 _MODERN_DASHED = re.compile(r"^((?:cpython)-\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)-(\d{8})-(.+)$")
 PURGE_RULES = ("all", "superseded", "installed")
@@ -54,7 +55,7 @@ class VerifyReport:
     ok: list[CachedArchive] = field(default_factory=list)
     # (archive, computed sha256) for each archive that failed and was deleted.
     corrupt: list[tuple[CachedArchive, str]] = field(default_factory=list)
-    # Partial downloads, and archives with no known hash (`none-...` names).
+    # Partial downloads, and archives with no known hash (`none-...` and non-uv names).
     unchecked: list[CachedArchive] = field(default_factory=list)
 
     @property
@@ -409,7 +410,8 @@ class ArchiveCache:
                 continue
             expected = archive.build.sha256 if archive.build is not None else None
             prefix = archive.name.split("-", 1)[0]
-            if expected is None and prefix == "none":
+            if expected is None and not _SHA_PREFIX.match(prefix):
+                # `none-...` (no sha256 in the catalog) or not a uv name at all: nothing to compare.
                 report.unchecked.append(archive)
                 continue
             try:
