@@ -20,6 +20,7 @@ from pathlib import Path
 from pytui.core.catalog import Catalog
 from pytui.core.filenames import ArchiveName, parse_archive_name
 from pytui.core.models import Build
+from pytui.core.parsed_cache import cached_parse
 
 # musl builds before this PBS release were static; uv's generator drops them.
 CPYTHON_MUSL_STATIC_RELEASE_END = "20250311"
@@ -93,19 +94,27 @@ def builds_from_versions(payload: list) -> tuple[list[Build], int]:
     return [build for _, build in chosen.values()], skipped
 
 
-def load_embedded_catalog() -> Catalog:
-    """The embedded default; an empty catalog if `pbs_installer` or its file is missing."""
+def load_embedded_catalog(state_dir: Path | None = None) -> Catalog:
+    """The embedded default; an empty catalog if `pbs_installer` or its file is missing.
+
+    With `state_dir`, the parsed result is cached there (core/parsed_cache) until
+    pbs-installer's file or pytui's parser changes.
+    """
     path = versions_json_path()
     if path is None:
         return Catalog([], source="embedded (pbs-installer not found)")
     try:
-        payload = json.loads(path.read_bytes())
+        builds, skipped = cached_parse(path, "pbs-installer", state_dir, _parse_versions)
     except (OSError, ValueError):
         return Catalog([], source=f"embedded ({path} unreadable)")
-    if not isinstance(payload, list):
-        return Catalog([], source=f"embedded ({path} has an unknown format)")
-    builds, skipped = builds_from_versions(payload)
     return Catalog(builds, source=f"embedded ({_package_label(path)})", skipped=skipped)
+
+
+def _parse_versions(data: bytes) -> tuple[list[Build], int]:
+    payload = json.loads(data)
+    if not isinstance(payload, list):
+        raise ValueError("versions.json is not a list")
+    return builds_from_versions(payload)
 
 
 def _package_label(path: Path) -> str:

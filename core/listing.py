@@ -182,7 +182,8 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
     if host is None:
         from pytui.core.platform_detect import detect_host
 
-        host = detect_host(settings.env)
+        # The x86-64 level is not needed to list (uv filters on the plain arch): skip cpuinfo.
+        host = detect_host(settings.env, cpu_level=False)
     base = request or PythonRequest.parse("any")
     host_family = "x86_64" if host.arch.startswith("x86_64") else host.arch
 
@@ -194,8 +195,16 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
     if show_downloads:
         download_request = base.for_host(host, any_platform=all_platforms,
                                          any_arch=all_arches).with_prereleases(True)
+        # Cheap equality tests first: on the host filter they drop most of the catalog before
+        # the full (uv-exact) match runs.
+        want_os = download_request.os if download_request.os != "emscripten" else None
+        want_libc = download_request.libc
         for build in catalog.builds:
-            if build.debug or not download_request.matches(build):
+            if want_os is not None and build.os != want_os:
+                continue
+            if want_libc is not None and build.libc != want_libc:
+                continue
+            if build.variant.endswith("debug") or not download_request.matches(build):
                 continue
             archive = cached.get(build.key)
             if kind == "cached" and archive is None:
@@ -204,8 +213,7 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
                 key=build.key, kind="download", implementation=build.implementation,
                 major=build.major, minor=build.minor, patch=build.patch,
                 prerelease=build.prerelease, variant=build.variant, os=build.os,
-                arch=build.arch, libc=build.libc, build=build,
-                url=download_urls(build, settings)[0], cached=archive,
+                arch=build.arch, libc=build.libc, build=build, cached=archive,
             )
             entries.append((_order(row, host_family), row))
 
@@ -256,6 +264,9 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
                 continue
         else:
             seen_patch.add(patch_key)
+        if row.kind == "download" and row.build is not None:
+            # Only shown rows pay for their URL (mirror substitution can raise, as in uv).
+            row = replace(row, url=download_urls(row.build, settings)[0])
         rows.append(row)
     return rows
 

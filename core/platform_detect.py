@@ -205,8 +205,12 @@ def _read_cpuinfo(root: Path) -> str:
 
 def detect_host(env: Mapping[str, str] | None = None, *, sys_platform: str | None = None,
                 machine: str | None = None, pointer_bits: int | None = None,
-                cpuinfo_text: str | None = None, root: Path | str = "/") -> HostPlatform:
+                cpuinfo_text: str | None = None, root: Path | str = "/",
+                cpu_level: bool = True) -> HostPlatform:
     """Detect the host platform. Every input can be given, so tests need no particular machine.
+
+    `cpu_level=False` skips reading /proc/cpuinfo on x86_64 (the level is then None); 32-bit
+    ARM still reads it, as its libc name depends on the float ABI.
 
     Raises `UsageError` for a `UV_LIBC` value uv would refuse.
     """
@@ -214,7 +218,8 @@ def detect_host(env: Mapping[str, str] | None = None, *, sys_platform: str | Non
     root = Path(root)
     os_name = host_os(sys_platform)
     arch = host_arch(machine, pointer_bits)
-    needs_cpuinfo = os_name == "linux" and (arch == "x86_64" or arch.startswith("arm"))
+    needs_cpuinfo = os_name == "linux" and ((arch == "x86_64" and cpu_level)
+                                            or arch.startswith("arm"))
     if cpuinfo_text is None:
         cpuinfo_text = _read_cpuinfo(root) if needs_cpuinfo else ""
     flags = cpu_flags(cpuinfo_text)

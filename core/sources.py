@@ -23,6 +23,7 @@ from pathlib import Path
 from pytui.core.catalog import Catalog, parse_uv_json
 from pytui.core.errors import CatalogError, OfflineError
 from pytui.core.http import make_client
+from pytui.core.parsed_cache import cached_parse
 
 # hashlib, tempfile, urllib.request and the embedded catalog are imported where used:
 # `pytui list --downloads-json FILE` needs none of them and must start quickly.
@@ -109,12 +110,9 @@ def load_kept_catalog(state_dir: Path) -> Catalog | None:
     """The last fetched catalog, or None if there is none (or it no longer parses)."""
     path, meta_path = kept_catalog_paths(state_dir)
     try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    try:
-        builds, skipped = parse_uv_json(data, str(path))
-    except CatalogError:
+        builds, skipped = cached_parse(path, "uv-json", state_dir,
+                                       lambda data: parse_uv_json(data, str(path)))
+    except (OSError, CatalogError):
         return None
     meta = _read_meta(meta_path)
     fetched_at = meta.get("fetched_at")
@@ -151,12 +149,12 @@ def _load_custom(settings, *, refresh: bool) -> Catalog:
     if not _is_url(value):
         path = _local_path(value)
         try:
-            data = path.read_bytes()
+            builds, skipped = cached_parse(path, "uv-json", settings.state_dir,
+                                           lambda data: parse_uv_json(data, value))
         except OSError as err:
             raise CatalogError(
                 f"catalog {value} could not be read ({err.strerror or err}); "
                 "check --downloads-json / UV_PYTHON_DOWNLOADS_JSON_URL") from None
-        builds, skipped = parse_uv_json(data, value)
         return Catalog(builds, source=value, skipped=skipped)
     cached = _custom_cache_path(settings.state_dir, value)
     if settings.offline or not refresh and _fresh(cached):
@@ -205,6 +203,21 @@ def _brief(err: BaseException) -> str:
 # --- public API ----------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """Parsing a catalog allocates ~100k objects and no cycles; pausing the cyclic GC meanwhile
+    saves a fifth of the load time. The previous state is restored."""
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_catalog(settings, *, refresh: bool = False) -> Catalog:
     """The catalog for this run, from the sources in DESIGN.md's order.
 
@@ -212,6 +225,11 @@ def load_catalog(settings, *, refresh: bool = False) -> Catalog:
     what there is) and the result is left on the returned catalog as `refresh_result`.
     Raises `CatalogError` only for a `--downloads-json` source that cannot be read or parsed.
     """
+    with _gc_paused():
+        return _load_catalog(settings, refresh=refresh)
+
+
+def _load_catalog(settings, *, refresh: bool) -> Catalog:
     if settings.downloads_json:
         catalog = _load_custom(settings, refresh=refresh)
         catalog.refresh_result = None  # type: ignore[attr-defined]
@@ -219,7 +237,7 @@ def load_catalog(settings, *, refresh: bool = False) -> Catalog:
     from pytui.core.embedded import load_embedded_catalog
 
     result = refresh_catalog(settings) if refresh else None
-    embedded = load_embedded_catalog()
+    embedded = load_embedded_catalog(settings.state_dir)
     kept = load_kept_catalog(settings.state_dir)
     catalog = merge_catalogs(kept, embedded) if kept is not None else embedded
     catalog.refresh_result = result  # type: ignore[attr-defined]
