@@ -189,7 +189,8 @@ class _FileBody(_Body):
             state = None
             self.discard()  # a .part of some other content
         self.part.parent.mkdir(parents=True, exist_ok=True)
-        self._file = open(self.part, "ab")  # noqa: SIM115 - closed in close()
+        # 1 MiB buffer: network reads are ~64 KiB; fewer, larger writes are measurably faster.
+        self._file = open(self.part, "ab", buffering=1 << 20)  # noqa: SIM115 - closed in close()
         size = self._file.tell()
         if state is not None:
             self.etag = state.get("etag")
