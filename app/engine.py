@@ -1,0 +1,125 @@
+"""Everything the TUI asks of the engine (core/), in one place.
+
+Each function blocks and does I/O, so the app calls them only from thread workers. They take
+the `Settings` of the moment (offline can be toggled in the UI, so every call gets a copy
+with the current mode) and return core's own types.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from pytui.core.catalog import Catalog
+from pytui.core.models import Build, CachedArchive, Installation
+from pytui.core.progress import CancelToken, ProgressCallback
+from pytui.core.settings import Settings
+
+
+def load_catalog(settings: Settings) -> Catalog:
+    """The catalog on disk (custom, kept-over-embedded, or embedded); never the network for
+    the default sources."""
+    from pytui.core.sources import load_catalog as _load
+
+    return _load(settings, refresh=False)
+
+
+def refresh_catalog(settings: Settings) -> tuple[Catalog | None, str]:
+    """Fetch the newest catalog; return the catalog to show now (None: unchanged) and one line.
+
+    Never raises for network trouble (core keeps what it has and says so)."""
+    from pytui.core import sources
+
+    if settings.downloads_json:
+        catalog = sources.load_catalog(settings, refresh=True)
+        return catalog, f"catalog reloaded from {settings.downloads_json}"
+    result = sources.refresh_catalog(settings)
+    catalog = sources.load_catalog(settings) if result.changed else None
+    return catalog, result.message
+
+
+def refresh_is_useful(settings: Settings) -> bool:
+    """A local `--downloads-json` file replaces every other source: nothing to fetch."""
+    value = settings.downloads_json
+    return not value or value.startswith(("http://", "https://"))
+
+
+def list_cache(settings: Settings, catalog: Catalog | None) -> list[CachedArchive]:
+    from pytui.core.cache import ArchiveCache
+
+    return ArchiveCache(settings.cache_dir).list(catalog)
+
+
+def list_installed(settings: Settings) -> list[Installation]:
+    from pytui.core.installed import list_installed as _list
+
+    return _list(Path(settings.install_root))
+
+
+def tree_size(path: Path) -> int:
+    """Bytes of the regular files under `path`, links not followed (what uninstall frees)."""
+    total = 0
+    stack = [str(path)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(entry.path)
+                        elif entry.is_file(follow_symlinks=False):
+                            total += entry.stat(follow_symlinks=False).st_size
+                    except OSError:
+                        continue
+        except OSError:
+            continue
+    return total
+
+
+def install(build: Build, *, settings: Settings, catalog: Catalog, progress: ProgressCallback,
+            cancel: CancelToken, reinstall: bool = False) -> object:
+    """Run one install job to the end (raises PytuiError with one line, Cancelled on cancel)."""
+    from pytui.core.jobs import InstallJob
+
+    job = InstallJob(build, settings=settings, catalog=catalog, progress=progress, cancel=cancel,
+                     reinstall=reinstall)
+    return job.run()
+
+
+def uninstall(settings: Settings, key: str) -> None:
+    from pytui.core.install_root import InstallRoot
+
+    InstallRoot(Path(settings.install_root)).uninstall(key, bin_dir=settings.bin_dir)
+
+
+def purge_plan(settings: Settings, catalog: Catalog | None, *, rule: str | None = None,
+               keys: Iterable[str] = (), installed_keys: Iterable[str] = ()) -> list[CachedArchive]:
+    from pytui.core.cache import ArchiveCache
+
+    return ArchiveCache(settings.cache_dir).purge_plan(
+        catalog, rule=rule, keys=list(keys), installed_keys=list(installed_keys))
+
+
+def remove_archives(settings: Settings, archives: Iterable[CachedArchive]) -> int:
+    from pytui.core.cache import ArchiveCache
+
+    return ArchiveCache(settings.cache_dir).remove(list(archives))
+
+
+def verify_cache(settings: Settings, catalog: Catalog | None, *, progress: ProgressCallback,
+                 cancel: CancelToken) -> object:
+    from pytui.core.cache import ArchiveCache
+
+    return ArchiveCache(settings.cache_dir).verify(catalog, progress=progress, cancel=cancel)
+
+
+def first_url(build: Build, settings: Settings) -> str:
+    """The URL a download would start from (a mirror rewrites it)."""
+    from pytui.core.errors import PytuiError
+    from pytui.core.urls import download_urls
+
+    try:
+        return download_urls(build, settings)[0]
+    except PytuiError:
+        return build.url

@@ -1,0 +1,230 @@
+"""Modal screens: the `?` help, yes/no confirmations (with the space freed), purge rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import partial
+
+from pytui.core.models import CachedArchive
+from pytui.widgets.format import human_size
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Label, RadioButton, RadioSet, Static
+from textual.worker import Worker, WorkerState
+
+# (key, what it does); the help screen and the README show this table.
+KEYS: tuple[tuple[str, str], ...] = (
+    ("/", "filter every pane: 3.12, musl, freethreaded, >=3.11,<3.13, 3.13t, a key fragment"),
+    ("a", "all versions (default: the newest patch of each minor version)"),
+    ("A", "all platforms (default: builds this machine runs)"),
+    ("f", "free-threaded and debug variants too (default: the standard build)"),
+    ("i / Enter", "install the highlighted build (from any pane; on Installed: update it)"),
+    ("u", "uninstall the highlighted install (asks first, shows the space freed)"),
+    ("p", "purge the highlighted cached archive"),
+    ("P", "purge by rule (all / superseded / installed) with a preview"),
+    ("v", "verify the cache: re-hash every archive, remove corrupt ones"),
+    ("o", "toggle offline mode: no network, install only from the cache"),
+    ("r", "refresh the catalog now (online only)"),
+    ("c", "cancel the highlighted job (or dismiss it once it ended)"),
+    ("Tab", "move between panes and jobs"),
+    ("Ctrl+P", "command palette"),
+    ("q / Ctrl+Q", "quit (asks first while jobs run; quitting cancels them)"),
+    ("?", "this help"),
+)
+
+STATES: tuple[tuple[str, str], ...] = (
+    ("✓", "installed"),
+    ("●", "archive in the cache"),
+    ("45%", "a job is working on it"),
+    ("✗", "the last job for it failed"),
+    ("—", "only in the catalog (dimmed when offline: cannot be installed)"),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys, states and modes on one page."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss_help", "Close", key_display="esc"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-dialog", classes="dialog"):
+            yield Label("pytui — keys", classes="dialog-title")
+            yield Static(_table(KEYS), id="help-keys")
+            yield Label("States in the Available pane", classes="dialog-subtitle")
+            yield Static(_table(STATES), id="help-states")
+            yield Label("Modes", classes="dialog-subtitle")
+            yield Static(
+                "ONLINE: the catalog is refreshed in the background and builds download "
+                "into the cache, then install.\n"
+                "OFFLINE (--offline, UV_OFFLINE=1 or o): no network at all. Builds whose "
+                "archive is cached install; the others are dimmed and refused.",
+                id="help-modes")
+            yield Label("Press Esc, q or ? to close.", classes="dialog-hint")
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)
+
+
+def _table(rows: Sequence[tuple[str, str]]) -> Text:
+    width = max(len(key) for key, _ in rows)
+    text = Text()
+    for index, (key, what) in enumerate(rows):
+        if index:
+            text.append("\n")
+        text.append(key.ljust(width), style="bold")
+        text.append("  " + what)
+    return text
+
+
+class ConfirmModal(ModalScreen[bool]):
+    """A yes/no question about something destructive; y/Enter on the button, n/Esc cancel."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, title: str, lines: Sequence[str], *, confirm: str = "Yes",
+                 cancel: str = "Cancel", danger: bool = True, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._title = title
+        self._lines = list(lines)
+        self._confirm = confirm
+        self._cancel = cancel
+        self._danger = danger
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm-dialog"):
+            yield Label(self._title, classes="dialog-title")
+            for line in self._lines:
+                yield Static(line, classes="dialog-line", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self._confirm} (y)", id="yes",
+                             variant="error" if self._danger else "primary")
+                yield Button(f"{self._cancel} (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+PURGE_RULES: tuple[tuple[str, str, str], ...] = (
+    ("superseded", "Superseded",
+     "archives no catalog build names: older builds of a version, dropped or unknown files"),
+    ("installed", "Installed", "archives of builds that are installed (the install stays)"),
+    ("all", "All", "every archive and partial download in the cache"),
+)
+
+PurgePlanner = Callable[[str], list[CachedArchive]]
+
+
+class PurgeRulesModal(ModalScreen[list[CachedArchive] | None]):
+    """Pick a rule, see exactly what goes and the bytes freed, then confirm."""
+
+    BINDINGS = [
+        Binding("y", "confirm", "Purge"),
+        Binding("n,escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, planner: PurgePlanner, *, rule: str = "superseded",
+                 id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._planner = planner
+        self._rule = rule
+        self._plan: list[CachedArchive] = []
+        self._planned_rule: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog purge-dialog"):
+            yield Label("Purge cached archives", classes="dialog-title")
+            with RadioSet(id="purge-rule"):
+                for rule, label, _ in PURGE_RULES:
+                    yield RadioButton(label, value=rule == self._rule, name=rule)
+            yield Static("", id="purge-rule-help", markup=False)
+            table: DataTable = DataTable(id="purge-preview", cursor_type="none",
+                                         zebra_stripes=True)
+            table.add_column("Archive", key="archive")
+            table.add_column("Size", key="size", width=9)
+            yield table
+            yield Static("", id="purge-total")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Purge (y)", id="purge-yes", variant="error", disabled=True)
+                yield Button("Cancel (n)", id="purge-no")
+
+    def on_mount(self) -> None:
+        self.query_one(RadioSet).focus()
+        self._preview(self._rule)
+
+    @property
+    def plan(self) -> list[CachedArchive]:
+        return list(self._plan)
+
+    @on(RadioSet.Changed)
+    def _rule_changed(self, event: RadioSet.Changed) -> None:
+        rule = event.pressed.name or "superseded"
+        self._preview(rule)
+
+    def _preview(self, rule: str) -> None:
+        self._rule = rule
+        help_text = next(text for name, _, text in PURGE_RULES if name == rule)
+        self.query_one("#purge-rule-help", Static).update(help_text)
+        self.query_one("#purge-total", Static).update("Working out what would go…")
+        self.query_one("#purge-yes", Button).disabled = True
+        # Listing the cache is I/O: do it in a thread; the newest rule wins.
+        self.run_worker(partial(self._planner, rule), thread=True, group="purge-preview",
+                        exclusive=True, name=rule, exit_on_error=False)
+
+    @on(Worker.StateChanged)
+    def _planned(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "purge-preview" or worker.name != self._rule:
+            return
+        if event.state == WorkerState.ERROR:
+            self.query_one("#purge-total", Static).update(f"Could not list the cache: {worker.error}")
+            return
+        if event.state != WorkerState.SUCCESS:
+            return
+        self._plan = list(worker.result or [])
+        self._planned_rule = self._rule
+        table = self.query_one("#purge-preview", DataTable)
+        table.clear()
+        for archive in self._plan:
+            table.add_row(archive.name, Text(human_size(archive.size), justify="right"),
+                          key=archive.name)
+        freed = sum(archive.size for archive in self._plan)
+        count = len(self._plan)
+        total = self.query_one("#purge-total", Static)
+        if count:
+            total.update(Text.assemble(
+                (f"{count} archive{'s' if count != 1 else ''} would go; ", ""),
+                (f"frees {human_size(freed)}", "bold")))
+        else:
+            total.update(Text("Nothing to purge with this rule.", style="dim"))
+        self.query_one("#purge-yes", Button).disabled = not count
+
+    @on(Button.Pressed, "#purge-yes")
+    def _yes(self) -> None:
+        self.action_confirm()
+
+    @on(Button.Pressed, "#purge-no")
+    def _no(self) -> None:
+        self.action_cancel()
+
+    def action_confirm(self) -> None:
+        if self._plan and self._planned_rule == self._rule:
+            self.dismiss(list(self._plan))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,53 @@
+"""The one factory for the TUI (`make_app`) and the `pytui` (no subcommand) entry point."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pytui.core.catalog import Catalog
+from pytui.core.platform_detect import HostPlatform
+from pytui.core.settings import Settings
+
+
+def make_app(
+    settings: Settings,
+    *,
+    catalog: Catalog | None = None,
+    host: HostPlatform | None = None,
+    refresh: bool | None = None,
+    show_eta: bool = True,
+    clock: Callable[[], float] = time.time,
+    home: Path | None = None,
+):  # -> PytuiApp (imported lazily so `pytui list` never imports textual)
+    """Build the app. Used by `run_tui`, every UI test, the snapshots and the screenshots.
+
+    - `catalog`: show this catalog instead of loading one from disk (tests, screenshots);
+      None loads it in a thread at start (embedded default, kept copy, or --downloads-json).
+    - `host`: the platform the Available pane shows by default (detected when None).
+    - `refresh`: refresh the catalog in the background at start; None means "unless offline
+      or a catalog was given". Tests pass False so nothing leaves the machine.
+    - `show_eta`: tests and snapshots pass False (the ETA depends on the wall clock).
+    - `clock`: seconds since the epoch, for the catalog's age in the header.
+    - `home`: the directory shown as `~` in paths (default: the user's home).
+    """
+    from pytui.app.pytui_app import PytuiApp
+
+    if host is None:
+        from pytui.core.platform_detect import detect_host
+
+        host = detect_host(settings.env)
+    if refresh is None:
+        refresh = catalog is None and not settings.offline
+    home = home if home is not None else Path(settings.env.get("HOME") or Path.home())
+    return PytuiApp(settings, catalog=catalog, host=host, refresh=refresh, show_eta=show_eta,
+                    clock=clock, home=home)
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    """`pytui` with no subcommand: run the TUI until the user quits."""
+    app = make_app(args.settings)
+    result = app.run()
+    return int(result or 0) if app.return_code is None else int(app.return_code)

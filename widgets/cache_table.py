@@ -1,0 +1,64 @@
+"""The Cached pane: archives in the cache dir, with their build, size and state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pytui.widgets.format import human_size
+from pytui.widgets.keyed_table import KeyedTable, Row
+from rich.text import Text
+
+PART_SUFFIX = ".part"
+
+
+@dataclass(frozen=True, slots=True)
+class CacheRow:
+    # The archive's final file name (a `.part` is shown under the name it will get).
+    name: str
+    size: int
+    # Build key it belongs to, or None when no catalog build matches.
+    build_key: str | None
+    # "ok", "partial", "orphan" (no longer in the catalog), "unknown", "downloading"
+    state: str
+    percent: int | None = None
+
+
+def archive_key(file_name: str) -> str:
+    """The row key for an archive or its `.part`: the final file name."""
+    return file_name[: -len(PART_SUFFIX)] if file_name.endswith(PART_SUFFIX) else file_name
+
+
+def state_text(row: CacheRow) -> Text:
+    if row.state == "ok":
+        return Text("ok", style="green")
+    if row.state in {"partial", "downloading"}:
+        label = "partial" if row.state == "partial" else "↓"
+        percent = f" {row.percent}%" if row.percent is not None else ""
+        return Text(f"{label}{percent}", style="yellow")
+    if row.state == "orphan":
+        return Text("orphan", style="magenta")
+    return Text(row.state, style="red")
+
+
+class CacheTable(KeyedTable):
+    """Keyed by archive file name."""
+
+    COLUMNS = (
+        ("State", "state", 11),
+        ("Build", "build", None),
+        ("Size", "size", 8),
+        ("Archive", "archive", None),
+    )
+    KEY_COLUMN = "archive"
+
+    def show(self, rows: list[CacheRow]) -> None:
+        self.sync([_cells(row) for row in rows])
+
+
+def _cells(row: CacheRow) -> Row:
+    return row.name, (
+        state_text(row),
+        Text(row.build_key or "—", style="" if row.build_key else "dim"),
+        Text(human_size(row.size), justify="right"),
+        Text(row.name, style="dim"),
+    )

@@ -1,0 +1,73 @@
+"""Short human-readable forms of sizes, speeds, durations and paths, shared by the widgets."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_UNITS = ("B", "kB", "MB", "GB", "TB")
+
+
+def human_size(size: int | None) -> str:
+    """`17.4 MB`; decimal units as uv and most download UIs use; `—` when unknown."""
+    if size is None:
+        return "—"
+    value = float(size)
+    for unit in _UNITS:
+        if abs(value) < 1000 or unit == _UNITS[-1]:
+            if unit == "B":
+                return f"{int(value)} B"
+            return f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{size} B"  # unreachable; keeps type checkers calm
+
+
+def human_speed(bytes_per_second: float | None) -> str:
+    if not bytes_per_second or bytes_per_second <= 0:
+        return ""
+    return human_size(int(bytes_per_second)) + "/s"
+
+
+def human_duration(seconds: float | None) -> str:
+    """`42s`, `3m05s`, `1h02m`; empty when unknown."""
+    if seconds is None or seconds < 0:
+        return ""
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m{seconds:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
+def human_age(seconds: float | None) -> str:
+    """How old a fetched catalog is: `just now`, `5 min old`, `3 h old`, `2 days old`."""
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min old"
+    if seconds < 2 * 86400:
+        return f"{int(seconds // 3600)} h old"
+    return f"{int(seconds // 86400)} days old"
+
+
+def short_path(path: os.PathLike[str] | str | None, home: Path | None = None) -> str:
+    """A path with the home directory written as `~`, so headers stay short and stable."""
+    if path is None:
+        return "—"
+    text = str(path)
+    home_text = str(home if home is not None else Path.home())
+    if home_text and home_text != "/" and (text == home_text or text.startswith(home_text + os.sep)):
+        return "~" + text[len(home_text):]
+    return text
+
+
+def build_date(build: str | None) -> str:
+    """PBS build tags are `20250115`; show them as `2025-01-15`."""
+    if build and len(build) == 8 and build.isdigit():
+        return f"{build[:4]}-{build[4:6]}-{build[6:]}"
+    return build or "—"

@@ -1,0 +1,119 @@
+"""A DataTable with fixed column keys whose rows are synced in place from (key, cells) pairs."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+
+Cell = str | Text
+Row = tuple[str, Sequence[Cell]]
+
+
+class KeyedTable(DataTable):
+    """Rows keyed by a stable id (a build key, an archive name).
+
+    `sync(rows)` removes rows that went away, rewrites only the cells that changed and adds
+    new rows, then restores the wanted order; the cursor stays on the same row key when it
+    can. A job moving a build from "—" to "45%" to "✓" therefore touches one cell.
+    """
+
+    # (label, column key, width or None for auto)
+    COLUMNS: ClassVar[tuple[tuple[str, str, int | None], ...]] = ()
+    # The column whose cell text is the row key (used to restore the wanted order).
+    KEY_COLUMN: ClassVar[str] = "key"
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        self._cells: dict[str, tuple[Cell, ...]] = {}
+        self._order: list[str] = []
+        for label, key, width in self.COLUMNS:
+            self.add_column(label, key=key, width=width)
+
+    @property
+    def row_keys(self) -> list[str]:
+        """Row keys in display order."""
+        return list(self._order)
+
+    @property
+    def highlighted_key(self) -> str | None:
+        """The key of the row under the cursor, or None for an empty table."""
+        if not self.row_count:
+            return None
+        try:
+            row_key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        except CellDoesNotExist:
+            return None
+        return row_key.value
+
+    def cells_of(self, key: str) -> tuple[Cell, ...] | None:
+        return self._cells.get(key)
+
+    def sync(self, rows: Sequence[Row]) -> None:
+        """Make the table show exactly `rows`, in that order, touching as little as possible."""
+        keep = self.highlighted_key
+        wanted = {key: tuple(cells) for key, cells in rows}
+        order = [key for key, _ in rows]
+        column_keys = [key for _, key, _ in self.COLUMNS]
+        gone = [key for key in self._cells if key not in wanted]
+        # A view change (filter, all versions) replaces most rows: one clear beats many removals.
+        if len(gone) > 32 and len(gone) > len(self._cells) // 2:
+            self.clear()
+            self._cells.clear()
+            gone = []
+        for key in gone:
+            with contextlib.suppress(RowDoesNotExist):
+                self.remove_row(key)
+            del self._cells[key]
+        added = False
+        for key in order:
+            cells = wanted[key]
+            old = self._cells.get(key)
+            if old is None:
+                self.add_row(*cells, key=key)
+                added = True
+            elif not _same_row(old, cells):
+                for column, (before, after) in enumerate(zip(old, cells, strict=True)):
+                    if not _same_cell(before, after):
+                        self.update_cell(key, column_keys[column], after)
+            self._cells[key] = cells
+        if (added or gone) and order != self._displayed_order():
+            position = {key: index for index, key in enumerate(order)}
+            self.sort(self.KEY_COLUMN, key=lambda cell: position.get(str(cell), 1 << 30))
+        self._order = order
+        if keep is not None and keep in wanted:
+            self._move_to(keep)
+
+    def _displayed_order(self) -> list[str]:
+        return [row.key.value for row in self.ordered_rows if row.key.value is not None]
+
+    def _move_to(self, key: str) -> None:
+        try:
+            index = self.get_row_index(key)
+        except RowDoesNotExist:
+            return
+        if index != self.cursor_row:
+            self.move_cursor(row=index, animate=False, scroll=True)
+
+    def select_key(self, key: str) -> bool:
+        """Move the cursor to `key`; False when the table has no such row."""
+        if key not in self._cells:
+            return False
+        self._move_to(key)
+        return True
+
+
+def _same_cell(a: Cell, b: Cell) -> bool:
+    # Text.__eq__ ignores the base style, and a row turning dim must still be redrawn.
+    if isinstance(a, Text) and isinstance(b, Text):
+        return a.plain == b.plain and str(a.style) == str(b.style) and a.spans == b.spans \
+            and a.justify == b.justify
+    return type(a) is type(b) and a == b
+
+
+def _same_row(a: Sequence[Cell], b: Sequence[Cell]) -> bool:
+    return len(a) == len(b) and all(_same_cell(x, y) for x, y in zip(a, b, strict=True))
