@@ -182,6 +182,7 @@ class _FileBody(_Body):
         self.part = part
         self.state_path = part.with_name(part.name + STATE_SUFFIX)
         self._file: Any = None
+        self._flushed = time.monotonic()
 
     def open(self, cancel: CancelToken) -> None:
         state = read_part_state(self.part)
@@ -212,6 +213,11 @@ class _FileBody(_Body):
     def accept(self, chunk: bytes) -> None:
         self._file.write(chunk)
         super().accept(chunk)
+        now = time.monotonic()
+        if now - self._flushed >= 1.0:
+            # On a slow link, keep what arrived on disk: a killed process resumes from there.
+            self._file.flush()
+            self._flushed = now
 
     def remember(self, url: str, etag: str | None, last_modified: str | None,
                  total: int | None) -> None:

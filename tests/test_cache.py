@@ -440,3 +440,37 @@ def test_make_pbs_archive_is_usable_in_scripts(tmp_path):
     """The factory functions used here work without pytest fixtures (bench scripts)."""
     made = make_pbs_archive(tmp_path / "x")
     assert made.path.is_file() and made.build.sha256 == made.sha256
+
+
+def test_a_killed_process_leaves_a_part_that_the_next_process_resumes(cache, made, http_server, tmp_path):
+    """kill -9 mid-download: the .part and its state survive; a new process resumes with Range."""
+    import signal
+    import time
+
+    data = made.path.read_bytes()
+    url = http_server.add("/a", data, rate=len(data) // 4)  # about four seconds
+    script = tmp_path / "fetch.py"
+    script.write_text(
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from pytui.core.cache import ArchiveCache\n"
+        "from pytui.core.models import Build\n"
+        f"build = Build(**{dict((f, getattr(made.build, f)) for f in made.build.__dataclass_fields__)!r})\n"
+        f"ArchiveCache(Path({str(cache.root)!r})).fetch(build, [{url!r}])\n")
+    proc = subprocess.Popen([sys.executable, str(script)])
+    part = cache.part_path(made.build)
+    deadline = time.monotonic() + 30
+    # The .part is flushed at least once a second.
+    while time.monotonic() < deadline and (not part.exists() or part.stat().st_size < 20_000):
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(10)
+    kept = part.stat().st_size
+    assert 0 < kept < len(data) and not cache.has(made.build)
+    http_server.set_faults("/a", rate=None)
+    with Downloader(backoff=FAST) as dl:
+        path = cache.fetch(made.build, [url], downloader=dl)
+    assert path.read_bytes() == data
+    last = http_server.requests_for("/a")[-1]
+    assert last.status == 206 and last.range[0] >= kept - 65536 and last.headers.get("if-range")
+    assert sorted(p.name for p in cache.root.iterdir()) == [path.name]
