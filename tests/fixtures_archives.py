@@ -530,8 +530,8 @@ def _rebase(member: Member, base: str) -> Member:
 # --------------------------------------------------------------------------------------------
 
 ATTACKS = ("dotdot", "absolute", "symlink_escape", "symlink_absolute", "symlink_chain",
-           "hardlink_dotdot", "hardlink_absolute", "hardlink_via_symlink", "fifo", "chardev",
-           "blockdev", "write_through_symlink")
+           "hardlink_dotdot", "hardlink_absolute", "hardlink_via_symlink", "hardlink_to_symlink",
+           "fifo", "chardev", "blockdev", "write_through_symlink")
 
 
 def malicious_members(attack: str, outside: Path) -> list[Member]:
@@ -567,8 +567,15 @@ def malicious_members(attack: str, outside: Path) -> list[Member]:
     elif attack == "hardlink_absolute":
         evil = [hardlink("python/lib/passwd", f"{outside}/secret.txt")]
     elif attack == "hardlink_via_symlink":
-        evil = [symlink("python/lib/out", str(outside)),
-                hardlink("python/lib/passwd", "python/lib/out/secret.txt")]
+        # An in-tree symlink to a dir, then a hard link whose target path goes through it.
+        evil = [file("python/lib/sub/data.txt", "data\n"),
+                symlink("python/lib/ln", "sub"),
+                hardlink("python/lib/passwd", "python/lib/ln/data.txt")]
+    elif attack == "hardlink_to_symlink":
+        # `python/a/b/s -> ../../x` stays inside; a hard link to it at `python/h` would be the
+        # same link inode read from another dir: python/../../x, outside.
+        evil = [symlink("python/a/b/s", f"../../{name}"),
+                hardlink("python/h", "python/a/b/s")]
     elif attack == "write_through_symlink":
         # A symlink to a file outside, then a regular member of the same name: writing must
         # replace the link, never follow it.
