@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -334,6 +334,7 @@ class ArchiveCache:
         downloader: Downloader | None = None,
         settings: Settings | None = None,
         offline: bool | None = None,
+        client_factory: Callable[[], Any] | None = None,
         progress: ProgressCallback = no_progress,
         cancel: CancelToken | None = None,
     ) -> Path:
@@ -342,6 +343,8 @@ class ArchiveCache:
         `urls` default to uv's order for the settings (`core.urls.download_urls`). The download
         goes to `<name>.part` (resumed if one is there) and is renamed to its final name only
         when the sha256 matched. Offline with no `file://` URL it fails with uv's wording.
+        Pass one shared `downloader` when fetching several builds (it keeps one HTTP client);
+        otherwise one is made from `settings` (or `offline` / `client_factory`) and closed.
         """
         cancel = cancel or CancelToken()
         final = self.path_for(build)
@@ -356,9 +359,11 @@ class ArchiveCache:
         own = downloader is None
         if downloader is None:
             if settings is not None:
-                downloader = Downloader.from_settings(settings)
+                downloader = Downloader.from_settings(settings, client_factory=client_factory)
+                if offline:
+                    downloader.offline = True
             else:
-                downloader = Downloader(offline=bool(offline))
+                downloader = Downloader(offline=bool(offline), client_factory=client_factory)
         elif offline:
             downloader.offline = True
         try:
