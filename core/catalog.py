@@ -33,7 +33,9 @@ def _arch_name(family: str, arch_variant: str | None) -> str | None:
     except KeyError:
         pass
     name = None
-    if family in ARCH_DISPLAY and (arch_variant is None or arch_variant in _ARCH_VARIANTS):
+    # uv accepts a level (v2/v3/v4) on x86_64 only (`Error::UnsupportedVariant` otherwise).
+    if family in ARCH_DISPLAY and (arch_variant is None or (arch_variant in _ARCH_VARIANTS
+                                                            and family == "x86_64")):
         name = ARCH_DISPLAY[family] + (f"_{arch_variant}" if arch_variant else "")
     _ARCH_NAMES[(family, arch_variant)] = name
     return name
