@@ -7,7 +7,6 @@ with the current mode) and return core's own types.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -52,29 +51,16 @@ def list_cache(settings: Settings, catalog: Catalog | None) -> list[CachedArchiv
 
 
 def list_installed(settings: Settings) -> list[Installation]:
-    from pytui.core.installed import list_installed as _list
+    from pytui.core.install_root import InstallRoot
 
-    return _list(Path(settings.install_root))
+    return InstallRoot(Path(settings.install_root)).installed()
 
 
 def tree_size(path: Path) -> int:
-    """Bytes of the regular files under `path`, links not followed (what uninstall frees)."""
-    total = 0
-    stack = [str(path)]
-    while stack:
-        try:
-            with os.scandir(stack.pop()) as entries:
-                for entry in entries:
-                    try:
-                        if entry.is_dir(follow_symlinks=False):
-                            stack.append(entry.path)
-                        elif entry.is_file(follow_symlinks=False):
-                            total += entry.stat(follow_symlinks=False).st_size
-                    except OSError:
-                        continue
-        except OSError:
-            continue
-    return total
+    """Bytes an installation occupies (what uninstalling it frees)."""
+    from pytui.core.install_root import tree_size as _tree_size
+
+    return _tree_size(path)
 
 
 def install(build: Build, *, settings: Settings, catalog: Catalog, progress: ProgressCallback,
@@ -87,10 +73,12 @@ def install(build: Build, *, settings: Settings, catalog: Catalog, progress: Pro
     return job.run()
 
 
-def uninstall(settings: Settings, key: str) -> None:
+def uninstall(settings: Settings, key: str) -> int:
+    """Remove one installation and its bin links; return the bytes freed."""
     from pytui.core.install_root import InstallRoot
 
-    InstallRoot(Path(settings.install_root)).uninstall(key, bin_dir=settings.bin_dir)
+    bin_dir = None if settings.no_bin else settings.bin_dir
+    return InstallRoot(Path(settings.install_root)).uninstall(key, bin_dir=bin_dir)
 
 
 def purge_plan(settings: Settings, catalog: Catalog | None, *, rule: str | None = None,

@@ -883,14 +883,13 @@ class PytuiApp(App[int]):
                         exit_on_error=False, description=f"uninstall {installation.key}")
 
     def _uninstall(self, installation: Installation) -> None:
-        size = self.sizes.get(installation.key)
         try:
-            engine.uninstall(self._job_settings(), installation.key)
+            freed = engine.uninstall(self._job_settings(), installation.key)
         except PytuiError as err:
             self.notify(str(err), title="Uninstall failed", severity="error", markup=False)
         else:
-            freed = f", freed {human_size(size)}" if size is not None else ""
-            self.notify(f"Uninstalled {installation.key}{freed}.", markup=False)
+            self.notify(f"Uninstalled {installation.key}, freed {human_size(freed)}.",
+                        markup=False)
         finally:
             self.post_message(Uninstalled(installation.key))
 

@@ -24,7 +24,10 @@ class DetailsPanel(Static):
     DetailsPanel { height: auto; padding: 0 1; }
     """
 
+    details: Details | None = None
+
     def show(self, details: Details | None) -> None:
+        self.details = details
         self.update(render_details(details))
 
 

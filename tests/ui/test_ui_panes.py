@@ -1,0 +1,161 @@
+"""Pilot tests of the panes, filter, view toggles, offline refusal and cache purges."""
+
+from __future__ import annotations
+
+from pytui.app.screens import ConfirmModal, HelpScreen, PurgeRulesModal
+from pytui.widgets.available_table import AvailableTable
+from pytui.widgets.cache_table import CacheTable
+from pytui.widgets.details import DetailsPanel
+from pytui.widgets.header import HeaderBar
+from ui_helpers import SIZE, UiWorld, no_requests, ready, wait_for
+
+
+def _available(app) -> AvailableTable:
+    return app.query_one("#available", AvailableTable)
+
+
+def _header_text(app) -> str:
+    return str(app.query_one("#header", HeaderBar).render())
+
+
+async def test_three_panes_with_stable_ids(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for pane in ("#available", "#cached", "#installed", "#details", "#jobs"):
+            assert app.query_one(pane).region.area > 0, pane
+        # Host builds only, newest first: the macOS build is not listed.
+        assert _available(app).row_keys == [
+            "cpython-3.13.1-linux-x86_64-gnu",
+            "cpython-3.12.8-linux-x86_64-gnu",
+            "cpython-3.11.11-linux-x86_64-gnu",
+        ]
+        header = _header_text(app)
+        assert "ONLINE" in header and "~/catalog.json" in header
+        assert "~/.local/share/uv/python" in header and "~/.cache/pytui/python" in header
+
+
+async def test_filter_narrows_available_rows(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"3.12")
+        await pilot.pause()
+        assert _available(app).row_keys == ["cpython-3.12.8-linux-x86_64-gnu"]
+        # A request form works too.
+        await pilot.press(*["backspace"] * 4, *">=3.12")
+        await pilot.pause()
+        assert _available(app).row_keys == ["cpython-3.13.1-linux-x86_64-gnu",
+                                            "cpython-3.12.8-linux-x86_64-gnu"]
+        # Letters typed into the filter are not shortcuts.
+        assert app.all_versions is False
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(_available(app).row_keys) == 3
+        assert app.focused is _available(app)
+
+
+async def test_all_platforms_and_details(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("A")
+        await pilot.pause()
+        assert "cpython-3.13.1-macos-aarch64-none" in _available(app).row_keys
+        await pilot.press("A")
+        await pilot.pause()
+        assert "cpython-3.13.1-macos-aarch64-none" not in _available(app).row_keys
+        _available(app).select_key("cpython-3.11.11-linux-x86_64-gnu")
+        await pilot.pause()
+        details = app.query_one("#details", DetailsPanel).details
+        assert details is not None and details.title == "cpython-3.11.11-linux-x86_64-gnu"
+        build = ui_world.build("3.11.11")
+        assert ("sha256", build.sha256) in details.fields
+        assert ("url", build.url) in details.fields
+
+
+async def test_help_screen(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        # Main-screen keys do nothing under a modal.
+        await pilot.press("a")
+        assert app.all_versions is False
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_offline_refuses_uncached_install_without_network(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        with no_requests(ui_world.server):
+            await pilot.press("o")
+            await pilot.pause()
+            assert app.offline and "OFFLINE" in _header_text(app)
+            # Refresh is shown but disabled.
+            assert app.check_action("refresh", ()) is None
+            # Uncached builds are dimmed.
+            cells = _available(app).cells_of("cpython-3.13.1-linux-x86_64-gnu")
+            assert cells is not None and "dim" in str(cells[1].style)
+            _available(app).select_key("cpython-3.13.1-linux-x86_64-gnu")
+            await pilot.press("i")
+            await pilot.pause()
+            assert not app.jobs
+            messages = [n.message for n in app._notifications]
+            assert any("cpython-3.13.1-linux-x86_64-gnu" in m and
+                       str(ui_world.settings.cache_dir) in m for m in messages), messages
+
+
+async def test_purge_highlighted_archive(ui_world: UiWorld) -> None:
+    path = ui_world.seed_cache("3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        cached = app.query_one("#cached", CacheTable)
+        assert cached.row_keys == [path.name]
+        cached.focus()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not path.exists() and not cached.row_keys,
+                       what="archive purged")
+
+
+async def test_purge_rules_preview_then_all(ui_world: UiWorld) -> None:
+    first = ui_world.seed_cache("3.11.11")
+    second = ui_world.seed_cache("3.13.1")
+    stray = ui_world.settings.cache_dir / "0123abcde-cpython-3.10.1-20211017-x86_64-unknown-linux-gnu-install_only.tar.gz"
+    stray.write_bytes(b"x" * 1000)
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("P")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, PurgeRulesModal)
+        # Default rule: superseded = archives no catalog build names (the stray one).
+        await wait_for(pilot, lambda: [a.name for a in modal.plan] == [stray.name],
+                       what="superseded preview")
+        assert "frees 1.0 kB" in str(modal.query_one("#purge-total").render())
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not stray.exists(), what="stray archive purged")
+        assert first.exists() and second.exists()
+        # Again with rule "all": the preview lists both archives and their total.
+        await wait_for(pilot, lambda: len(app.archives) == 2, what="rescan")
+        await pilot.press("P")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, PurgeRulesModal)
+        await pilot.press("right", "right", "enter")  # RadioSet: superseded -> installed -> all
+        await wait_for(pilot, lambda: len(modal.plan) == 2, what="'all' preview")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not first.exists() and not second.exists(),
+                       what="all archives purged")
+        await wait_for(pilot, lambda: not app.query_one("#cached", CacheTable).row_keys,
+                       what="Cached pane empty")

@@ -1,0 +1,121 @@
+"""Helpers for the UI tests: the world a test runs in, and waiting for the app."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fixtures_archives import (
+    MadeArchive,
+    file,
+    make_build,
+    make_pbs_archive,
+    write_uv_catalog,
+)
+from fixtures_http import FaultyHTTPServer
+from pytui.core.catalog import Catalog
+from pytui.core.models import Build
+from pytui.core.platform_detect import HostPlatform
+from pytui.core.settings import Settings
+
+# Every UI test shows this host, whatever machine runs it.
+HOST = HostPlatform(os="linux", arch="x86_64", libc="gnu", x86_64_level="v3")
+SIZE = (120, 36)
+# A payload that makes an archive big enough to watch downloading (random: incompressible).
+BIG_PAYLOAD = 1_500_000
+
+
+@dataclass
+class UiWorld:
+    """Everything a UI test needs: settings, the catalog file, the served archives."""
+
+    home: Path
+    settings: Settings
+    catalog_path: Path
+    server: FaultyHTTPServer
+    archives: dict[str, MadeArchive] = field(default_factory=dict)
+
+    def build(self, version: str) -> Build:
+        return self.archives[version].build
+
+    def seed_cache(self, version: str) -> Path:
+        """Put an archive in the cache as uv names it (what a previous download leaves)."""
+        made = self.archives[version]
+        self.settings.cache_dir.mkdir(parents=True, exist_ok=True)
+        target = self.settings.cache_dir / made.build.cache_filename
+        shutil.copyfile(made.path, target)
+        return target
+
+    def installed_dir(self, version: str) -> Path:
+        return self.settings.install_root / self.build(version).key
+
+    def make_app(self, **kwargs: object):
+        from pytui.app.tui import make_app
+
+        kwargs.setdefault("host", HOST)
+        kwargs.setdefault("refresh", False)
+        kwargs.setdefault("show_eta", False)
+        kwargs.setdefault("home", self.home)
+        return make_app(self.settings, **kwargs)  # type: ignore[arg-type]
+
+
+def _archive(dest: Path, version: str, *, big: bool = False) -> MadeArchive:
+    extra = [file("lib/payload.bin", os.urandom(BIG_PAYLOAD))] if big else []
+    return make_pbs_archive(dest, version=version, extra=extra)
+
+
+def make_world(tmp_path: Path, http_server: FaultyHTTPServer) -> UiWorld:
+    """Three builds for the host (3.13.1, 3.12.8, 3.11.11) and one for macOS, each a real PBS
+    archive served by the loopback server; 3.12.8 is big and trickles slowly (for cancel
+    tests); settings point the catalog at them (`--downloads-json`)."""
+    home = Path(os.environ["HOME"])
+    archives_dir = tmp_path / "made"
+    made: dict[str, MadeArchive] = {}
+    for version in ("3.13.1", "3.11.11"):
+        made[version] = _archive(archives_dir / version, version).serve(http_server)
+    slow = _archive(archives_dir / "3.12.8", "3.12.8", big=True)
+    # ~6 s to download: long enough to cancel or quit in the middle, never waited for in full.
+    made["3.12.8"] = slow.serve(http_server, rate=250_000)
+    mac = make_build(version="3.13.1", os_name="macos", arch="aarch64", libc="none",
+                     sha256="ab" * 32)
+    catalog_path = write_uv_catalog(home / "catalog.json",
+                                    [m.build for m in made.values()] + [mac])
+    settings = Settings.resolve(downloads_json=str(catalog_path))
+    return UiWorld(home=home, settings=settings, catalog_path=catalog_path, server=http_server,
+                   archives=made)
+
+
+async def wait_for(pilot, condition: Callable[[], object], *, timeout: float = 20.0,
+                   what: str = "condition") -> None:
+    """Let the app run until `condition()` is true (bounded; never a fixed sleep)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
+
+
+async def ready(pilot) -> None:
+    """Wait until the catalog and the first disk listing are shown."""
+    app = pilot.app
+    await wait_for(pilot, lambda: app.catalog is not None and app.disk_listed,
+                   what="catalog and disk listing")
+    await pilot.pause()
+
+
+def catalog_of(builds: list[Build]) -> Catalog:
+    return Catalog(builds, source="test catalog")
+
+
+@contextlib.contextmanager
+def no_requests(server: FaultyHTTPServer) -> Iterator[None]:
+    before = server.count()
+    yield
+    assert server.count() == before, [r.path for r in server.requests[before:]]
+
+
