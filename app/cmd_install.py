@@ -1,15 +1,159 @@
-"""Placeholder: `pytui install` (being written)."""
+"""`pytui install REQUEST...` and `pytui uninstall REQUEST... | --all`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("install", parents=[common], help="(not yet implemented)")
-    p.set_defaults(run=run)
+    install = sub.add_parser(
+        "install", parents=[common], help="download (through the cache) and install builds",
+        description="Install Python builds into uv's managed root. REQUEST uses uv's grammar: "
+                    "3.12, 3.12.8, 3.13t, 3.12+debug, cpython@3.12, pypy, a full key.")
+    install.add_argument("requests", nargs="*", metavar="REQUEST",
+                         help="what to install (default: the latest stable CPython)")
+    install.add_argument("--reinstall", "-r", action="store_true",
+                         help="install again even if installed (the old install keeps working until the new one is in)")
+    install.add_argument("--no-cache", action="store_true",
+                         help="stream the download straight into extraction; nothing is kept in the cache")
+    install.add_argument("--no-bin", action="store_true",
+                         help="do not link pythonX.Y into the bin dir (UV_PYTHON_INSTALL_BIN=0)")
+    install.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                         help="install N builds at once (default 4)")
+    install.set_defaults(run=run_install)
+
+    uninstall = sub.add_parser("uninstall", parents=[common], help="remove installed builds",
+                               description="Remove managed installs, their bin links and minor-version links.")
+    uninstall.add_argument("requests", nargs="*", metavar="REQUEST")
+    uninstall.add_argument("--all", action="store_true", help="remove every managed install")
+    uninstall.set_defaults(run=run_uninstall)
 
 
-def run(args: argparse.Namespace) -> int:
-    print("not implemented yet")
-    return 1
+def _fail(message: str, code: int = 1) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def run_install(args: argparse.Namespace) -> int:
+    import time
+
+    from pytui.app.progress_board import ProgressBoard, elapsed_text
+    from pytui.core.errors import RequestError
+    from pytui.core.install_root import InstallRoot
+    from pytui.core.jobs import run_install_jobs
+    from pytui.core.platform_detect import detect_host
+    from pytui.core.progress import CancelToken
+    from pytui.core.requests import PythonRequest, find_download
+    from pytui.core.sources import load_catalog
+
+    settings = args.settings
+    if args.jobs is not None and args.jobs < 1:
+        return _fail("--jobs must be at least 1", 2)
+    texts = args.requests or ["default"]
+    try:
+        requests = [PythonRequest.parse(text) for text in texts]
+    except RequestError as err:
+        return _fail(str(err), 2)
+    started = time.monotonic()
+    catalog = load_catalog(settings)
+    host = detect_host(settings.env)
+    installed_keys = [i.key for i in InstallRoot(settings.install_root).installed()]
+
+    builds = []
+    missing = []
+    for text, request in zip(texts, requests, strict=True):
+        if not args.reinstall:
+            filled = request.for_install(host)
+            satisfied = next((key for key in installed_keys if filled.matches_key(key)), None)
+            if satisfied is not None:
+                print(f"Python {text} is already installed ({satisfied})", file=sys.stderr)
+                continue
+        build = find_download(catalog, request, host)
+        if build is None:
+            missing.append(text)
+        else:
+            builds.append(build)
+    for text in missing:
+        print(f"error: no download found for request `{text}` on {host.platform} in catalog "
+              f"{catalog.source}; see `pytui list --all-versions`", file=sys.stderr)
+    if not builds:
+        return 1 if missing else 0
+
+    cancel = CancelToken()
+    warnings: list[str] = []
+    board = ProgressBoard()
+    try:
+        with board:
+            outcomes = run_install_jobs(
+                builds, settings=settings, catalog=catalog, concurrency=args.jobs,
+                progress_for=board.callback, cancel=cancel, reinstall=args.reinstall,
+                no_cache=args.no_cache, on_warning=warnings.append)
+    except KeyboardInterrupt:
+        cancel.cancel()
+        raise
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    done = [o for o in outcomes if o.result is not None and o.result.status != "already"]
+    if done:
+        noun = "1 version" if len(done) == 1 else f"{len(done)} versions"
+        what = f"Python {done[0].build.version}" if len(done) == 1 else noun
+        print(f"Installed {what} in {elapsed_text(started)}", file=sys.stderr)
+        for outcome in done:
+            sign = "~" if outcome.result.status == "reinstalled" else "+"
+            print(f" {sign} {outcome.build.key}", file=sys.stderr)
+    failed = [o for o in outcomes if o.error is not None]
+    for outcome in failed:
+        print(f"error: {outcome.error}", file=sys.stderr)
+    return 1 if failed or missing else 0
+
+
+def run_uninstall(args: argparse.Namespace) -> int:
+    import time
+
+    from pytui.app.progress_board import elapsed_text
+    from pytui.core.errors import RequestError
+    from pytui.core.install_root import InstallRoot
+    from pytui.core.requests import PythonRequest
+
+    settings = args.settings
+    if not args.requests and not args.all:
+        return _fail("name what to uninstall (REQUEST...) or pass --all", 2)
+    if args.requests and args.all:
+        return _fail("give either REQUEST... or --all, not both", 2)
+    try:
+        requests = [PythonRequest.parse(text) for text in args.requests]
+    except RequestError as err:
+        return _fail(str(err), 2)
+    root = InstallRoot(settings.install_root)
+    installed = root.installed()
+    started = time.monotonic()
+    if args.all:
+        chosen = installed
+    else:
+        chosen = []
+        for text, request in zip(args.requests, requests, strict=True):
+            matching = [i for i in installed if request.matches_key(i.key)]
+            if not matching:
+                print(f"error: no Python installations found matching `{text}` in {root.path}",
+                      file=sys.stderr)
+            chosen.extend(i for i in matching if i not in chosen)
+    if not chosen:
+        if args.all:
+            print(f"No Python installations found in {root.path}", file=sys.stderr)
+            return 0
+        return 1
+    bin_dir = None if settings.no_bin else settings.bin_dir
+    freed = 0
+    for installation in chosen:
+        freed += root.uninstall(installation.key, bin_dir=bin_dir)
+    from pytui.app.progress_board import human_bytes
+
+    noun = f"Python {chosen[0].version}" if len(chosen) == 1 else f"{len(chosen)} versions"
+    print(f"Uninstalled {noun} in {elapsed_text(started)} ({human_bytes(freed)} freed)",
+          file=sys.stderr)
+    for installation in chosen:
+        print(f" - {installation.key}", file=sys.stderr)
+    missing = len(args.requests) and any(
+        not any(r.matches_key(i.key) for i in installed) for r in requests)
+    return 1 if missing else 0

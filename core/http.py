@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 
@@ -20,17 +21,13 @@ def timeouts(env: Mapping[str, str] | None = None):  # -> httpx.Timeout
     read = READ_TIMEOUT
     for name in ("UV_HTTP_TIMEOUT", "UV_REQUEST_TIMEOUT", "HTTP_TIMEOUT"):
         if env.get(name):
-            try:
+            with contextlib.suppress(ValueError):
                 read = float(env[name])
-            except ValueError:
-                pass
             break
     connect = CONNECT_TIMEOUT
     if env.get("UV_HTTP_CONNECT_TIMEOUT"):
-        try:
+        with contextlib.suppress(ValueError):
             connect = float(env["UV_HTTP_CONNECT_TIMEOUT"])
-        except ValueError:
-            pass
     return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
 
 

@@ -1,0 +1,128 @@
+"""Progress for CLI install jobs: live bars on a terminal, plain lines otherwise (as uv prints).
+
+Core jobs call the per-build callbacks from worker threads; the board keeps the latest report
+per build and a render thread redraws at about 10 per second, so the jobs never wait on the
+terminal.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import threading
+import time
+from typing import TextIO
+
+from pytui.core.models import Build
+from pytui.core.progress import Progress, ProgressCallback
+
+_BAR_WIDTH = 24
+
+
+def human_bytes(n: float | None) -> str:
+    if n is None:
+        return "?"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(n) < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GiB"
+
+
+class ProgressBoard:
+    """One line per build; `callback(build)` gives the progress callback for its job."""
+
+    def __init__(self, stream: TextIO | None = None, *, live: bool | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty() if live is None else live
+        self._lock = threading.Lock()
+        self._state: dict[str, Progress] = {}
+        self._order: list[str] = []
+        self._announced: set[tuple[str, str]] = set()
+        self._lines_drawn = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def callback(self, build: Build) -> ProgressCallback:
+        key = build.key
+        with self._lock:
+            if key not in self._order:
+                self._order.append(key)
+
+        def report(progress: Progress) -> None:
+            with self._lock:
+                self._state[key] = progress
+            if not self.live:
+                self._plain(key, progress)
+
+        return report
+
+    # -- plain lines (not a terminal) -----------------------------------------------------------
+    def _plain(self, key: str, progress: Progress) -> None:
+        if progress.phase not in ("download", "extract"):
+            return
+        marker = (key, progress.phase)
+        with self._lock:
+            if marker in self._announced:
+                return
+            self._announced.add(marker)
+            size = f" ({human_bytes(progress.total)})" if progress.total else ""
+            # One write under the lock: lines from parallel jobs must not interleave.
+            self.stream.write(f"{progress.phase} {key}{size}\n")
+            self.stream.flush()
+
+    # -- live bars --------------------------------------------------------------------------------
+    def __enter__(self) -> ProgressBoard:
+        if self.live:
+            self._thread = threading.Thread(target=self._run, name="pytui-progress", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._draw(final=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            self._draw()
+
+    def _line(self, key: str, progress: Progress | None, width: int) -> str:
+        if progress is None:
+            return f"{key}  waiting"
+        total = progress.total
+        if total:
+            filled = min(_BAR_WIDTH, int(_BAR_WIDTH * progress.done / total))
+            bar = "█" * filled + "░" * (_BAR_WIDTH - filled)
+        else:
+            bar = "·" * _BAR_WIDTH
+        amounts = f"{human_bytes(progress.done)}/{human_bytes(total)}"
+        speed = f"  {human_bytes(progress.speed)}/s" if progress.speed else ""
+        line = f"{key}  {progress.phase:<8} {bar} {amounts}{speed}"
+        return line[: width - 1]
+
+    def _draw(self, final: bool = False) -> None:
+        width = shutil.get_terminal_size((100, 24)).columns
+        with self._lock:
+            lines = [self._line(key, self._state.get(key), width) for key in self._order]
+        out = []
+        if self._lines_drawn:
+            out.append(f"\x1b[{self._lines_drawn}F")  # back to the first line we drew
+        for line in lines:
+            out.append("\x1b[2K" + line + "\n")
+        if final:
+            # Leave the screen clean for the summary: clear the bars we drew.
+            out = [f"\x1b[{self._lines_drawn}F" if self._lines_drawn else ""]
+            out += ["\x1b[2K\n"] * len(lines)
+            out.append(f"\x1b[{len(lines)}F" if lines else "")
+            self._lines_drawn = 0
+        else:
+            self._lines_drawn = len(lines)
+        self.stream.write("".join(out))
+        self.stream.flush()
+
+
+def elapsed_text(started: float) -> str:
+    seconds = time.monotonic() - started
+    return f"{seconds * 1000:.0f}ms" if seconds < 1 else f"{seconds:.2f}s"

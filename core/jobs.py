@@ -1,0 +1,228 @@
+"""Install jobs: resolve -> (cached archive | download into the cache) -> extract -> fix up -> commit.
+
+One `InstallJob` per build. The CLI runs several at once with `run_install_jobs`; the TUI runs
+each in its own thread worker. Both pass a progress callback and a cancel token, and both get
+the same one-line errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from pytui.core.cache import ArchiveCache
+from pytui.core.catalog import Catalog
+from pytui.core.download import Downloader
+from pytui.core.errors import Cancelled, HashMismatch, OfflineError, PytuiError
+from pytui.core.extract import archive_kind, extract_archive
+from pytui.core.install_root import InstallRoot
+from pytui.core.models import Build, Installation
+from pytui.core.progress import CancelToken, Progress, ProgressCallback, no_progress
+from pytui.core.settings import Settings
+from pytui.core.urls import download_urls
+
+
+class InstallFailed(PytuiError):
+    """An install job failed; the message names the build, the cause and what was kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class InstallResult:
+    build: Build
+    # "installed", "reinstalled" or "already" (nothing to do).
+    status: str
+    installation: Installation | None
+    # The cached archive used (None with --no-cache).
+    archive: Path | None = None
+    # True when bytes came over the network (or a file:// mirror) during this job.
+    downloaded: bool = False
+
+
+def offline_missing_message(build: Build, settings: Settings) -> str:
+    """uv's wording for an offline install whose archive is not cached (uv-facts §3)."""
+    url = download_urls(build, settings)[0]
+    return (f"An offline Python installation was requested, but {build.key} (from {url}) "
+            f"is missing in {settings.cache_dir}")
+
+
+class InstallJob:
+    """Install one build into the settings' install root, through the archive cache."""
+
+    def __init__(
+        self,
+        build: Build,
+        *,
+        settings: Settings,
+        catalog: Catalog | None = None,
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+        reinstall: bool = False,
+        no_cache: bool = False,
+        downloader: Downloader | None = None,
+        on_warning: Callable[[str], None] | None = None,
+    ) -> None:
+        self.build = build
+        self.settings = settings
+        self.catalog = catalog
+        self.progress = progress
+        self.cancel = cancel or CancelToken()
+        self.reinstall = reinstall
+        self.no_cache = no_cache
+        self.downloader = downloader
+        self.on_warning = on_warning
+        self.root = InstallRoot(settings.install_root)
+        self.cache = ArchiveCache(settings.cache_dir)
+
+    @property
+    def key(self) -> str:
+        return self.build.key
+
+    def run(self) -> InstallResult:
+        """Do the whole job; raise `InstallFailed` (or `Cancelled`) with one line on failure.
+
+        Whatever was cached or installed before is left as it was when this fails: archives
+        enter the cache only verified, and the install directory is swapped in only at commit.
+        """
+        self.progress(Progress("resolve", 0, None))
+        if not self.reinstall and self.root.get(self.key) is not None:
+            return InstallResult(self.build, "already", self.root.get(self.key))
+        replacing = self.root.get(self.key) is not None
+        own_downloader = self.downloader is None
+        downloader = self.downloader or Downloader.from_settings(self.settings)
+        try:
+            installation, archive, downloaded = self._install(downloader)
+        except Cancelled as err:
+            raise Cancelled(f"install of {self.key} cancelled; {self._kept()} ({err})") from None
+        except PytuiError as err:
+            raise InstallFailed(f"failed to install {self.key}: {err}; {self._kept()}") from None
+        finally:
+            if own_downloader:
+                downloader.close()
+        status = "reinstalled" if replacing else "installed"
+        return InstallResult(self.build, status, installation, archive, downloaded)
+
+    def _kept(self) -> str:
+        if self.root.get(self.key) is not None:
+            return f"the existing {self.key} install was left as it was"
+        return "nothing was installed"
+
+    def _install(self, downloader: Downloader) -> tuple[Installation, Path | None, bool]:
+        build = self.build
+        kind = archive_kind(build.filename)
+        with self.root.stage() as stage:
+            if self.no_cache:
+                prefix = self._extract_streamed(downloader, stage, kind)
+                archive, downloaded = None, True
+            else:
+                prefix, archive, downloaded = self._extract_cached(downloader, stage, kind)
+            self.cancel.check(f"install of {self.key}")
+            self.progress(Progress("finish", 0, 1))
+            bin_dir = None if self.settings.no_bin else self.settings.bin_dir
+            installation = self.root.commit(build, prefix, bin_dir=bin_dir, reinstall=self.reinstall,
+                                            cancel=self.cancel, on_warning=self.on_warning)
+            self.progress(Progress("finish", 1, 1))
+        return installation, archive, downloaded
+
+    def _fetch(self, downloader: Downloader) -> tuple[Path, bool]:
+        """The cached archive, downloading it (verified) first if it is not there."""
+        if self.cache.has(self.build):
+            return self.cache.path_for(self.build), False
+        urls = download_urls(self.build, self.settings)
+        if self.settings.offline and not any(url.startswith("file:") for url in urls):
+            raise OfflineError(offline_missing_message(self.build, self.settings))
+        path = self.cache.fetch(self.build, urls, downloader=downloader, progress=self.progress,
+                                cancel=self.cancel)
+        return path, True
+
+    def _extract_cached(self, downloader: Downloader, stage: Path,
+                        kind: str) -> tuple[Path, Path, bool]:
+        archive, downloaded = self._fetch(downloader)
+        for attempt in (1, 2):
+            target = stage / f"x{attempt}"
+            try:
+                with self.cache.open_verified(self.build) as reader:
+                    prefix = extract_archive(reader, target, kind=kind, name=self.build.filename,
+                                             total=reader.size, progress=self.progress,
+                                             cancel=self.cancel)
+                    self.progress(Progress("verify", 0, 1))
+                    reader.verify()
+                    self.progress(Progress("verify", 1, 1))
+                return prefix, archive, downloaded
+            except HashMismatch:
+                # The cached file went bad after it was verified (disk, another tool): it is
+                # removed by `verify`; fetch it once more unless we just did.
+                if downloaded or attempt == 2:
+                    raise
+                archive, downloaded = self._fetch(downloader)
+        raise AssertionError("unreachable")
+
+    def _extract_streamed(self, downloader: Downloader, stage: Path, kind: str) -> Path:
+        """`--no-cache`: download straight into extraction; verify the hash before commit."""
+        urls = download_urls(self.build, self.settings)
+        with downloader.stream(urls, expected_sha256=self.build.sha256, progress=self.progress,
+                               cancel=self.cancel, what=self.key) as stream:
+            prefix = extract_archive(stream, stage / "x", kind=kind, name=self.build.filename,
+                                     total=stream.total, cancel=self.cancel)
+            self.progress(Progress("verify", 0, 1))
+            stream.verify()
+            self.progress(Progress("verify", 1, 1))
+        return prefix
+
+
+@dataclass(frozen=True, slots=True)
+class JobOutcome:
+    build: Build
+    result: InstallResult | None = None
+    error: PytuiError | None = None
+
+
+def dedupe(builds: Iterable[Build]) -> list[Build]:
+    """One job per key: two requests that resolve to the same build make one job."""
+    seen: dict[str, Build] = {}
+    for build in builds:
+        seen.setdefault(build.key, build)
+    return list(seen.values())
+
+
+def run_install_jobs(
+    builds: Sequence[Build],
+    *,
+    settings: Settings,
+    catalog: Catalog | None = None,
+    concurrency: int | None = None,
+    progress_for: Callable[[Build], ProgressCallback] | None = None,
+    cancel: CancelToken | None = None,
+    reinstall: bool = False,
+    no_cache: bool = False,
+    on_warning: Callable[[str], None] | None = None,
+) -> list[JobOutcome]:
+    """Run one `InstallJob` per distinct build, `concurrency` at a time (default settings.jobs).
+
+    Returns outcomes in the order of `builds`; a failure in one job does not stop the others.
+    Leftovers of killed runs in `<root>/.temp` are cleaned first.
+    """
+    builds = dedupe(builds)
+    cancel = cancel or CancelToken()
+    with contextlib.suppress(PytuiError):
+        InstallRoot(settings.install_root).clean_temp(cancel=cancel)
+    downloader = Downloader.from_settings(settings)
+
+    def one(build: Build) -> JobOutcome:
+        job = InstallJob(build, settings=settings, catalog=catalog,
+                         progress=progress_for(build) if progress_for else no_progress,
+                         cancel=cancel, reinstall=reinstall, no_cache=no_cache,
+                         downloader=downloader, on_warning=on_warning)
+        try:
+            return JobOutcome(build, result=job.run())
+        except PytuiError as err:
+            return JobOutcome(build, error=err)
+
+    try:
+        workers = max(1, min(concurrency or settings.jobs, len(builds) or 1))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pytui-install") as pool:
+            return list(pool.map(one, builds))
+    finally:
+        downloader.close()
