@@ -223,6 +223,12 @@ def run_install_jobs(
     try:
         workers = max(1, min(concurrency or settings.jobs, len(builds) or 1))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pytui-install") as pool:
-            return list(pool.map(one, builds))
+            try:
+                return list(pool.map(one, builds))
+            except BaseException:
+                # Ctrl-C in the main thread: stop the workers at their next chunk or member
+                # before the pool waits for them (they leave resumable .part files).
+                cancel.cancel()
+                raise
     finally:
         downloader.close()
