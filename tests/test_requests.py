@@ -15,14 +15,17 @@ WIN_ARM = HostPlatform("windows", "aarch64", "none")
 LINUX_ARM = HostPlatform("linux", "aarch64", "gnu")
 
 
-@pytest.fixture(scope="module")
-def real_catalog() -> Catalog:
-    from conftest import UV_CATALOG
+_PARSED: dict[str, Catalog] = {}
 
-    if not UV_CATALOG.is_file():
-        pytest.skip(f"uv's real catalog is not at {UV_CATALOG}")
-    builds, skipped = parse_uv_json(UV_CATALOG.read_bytes(), str(UV_CATALOG))
-    return Catalog(builds, source=str(UV_CATALOG), skipped=skipped)
+
+@pytest.fixture
+def real_catalog(uv_catalog_path) -> Catalog:
+    """uv's real catalog, parsed once per test session."""
+    key = str(uv_catalog_path)
+    if key not in _PARSED:
+        builds, skipped = parse_uv_json(uv_catalog_path.read_bytes(), key)
+        _PARSED[key] = Catalog(builds, source=key, skipped=skipped)
+    return _PARSED[key]
 
 
 @pytest.mark.parametrize(
