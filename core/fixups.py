@@ -249,19 +249,23 @@ def find_sysconfigdata(install: Path, key: str | KeyParts) -> Path | None:
 
 
 def patch_pkgconfig_text(text: str) -> str | None:
-    """`word=/install` lines -> `word=${pcfiledir}/../..`; None when nothing changes (uv's rule).
+    """`word=/install` lines -> `word=${pcfiledir}/../..`; None when nothing changes.
 
-    Unlike uv, line endings and the final newline are kept as they were.
+    Byte-for-byte as uv writes it: uv rejoins Rust's `lines()` with `\n`, so `\r\n` becomes
+    `\n` and the final newline is dropped (pkg-config does not mind).
     """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
     changed = False
-    lines = text.splitlines(keepends=True)
     for index, line in enumerate(lines):
-        body = line.rstrip("\r\n")
-        name, sep, value = body.partition("=")
+        if line.endswith("\r"):
+            line = lines[index] = line[:-1]
+        name, sep, value = line.partition("=")
         if sep and value == PBS_PREFIX and name.isascii() and (name == "" or name.isalpha()):
-            lines[index] = f"{name}=${{pcfiledir}}/../.." + line[len(body):]
+            lines[index] = f"{name}=${{pcfiledir}}/../.."
             changed = True
-    return "".join(lines) if changed else None
+    return "\n".join(lines) if changed else None
 
 
 def ensure_sysconfig_patched(install: Path, key: str | KeyParts, final_prefix: Path | None = None) -> Path | None:

@@ -77,7 +77,8 @@ def test_uv_snapshot_pkgconfig() -> None:
     text = ("# See: man pkg-config\nprefix=/install\nexec_prefix=${prefix}\nlibdir=${exec_prefix}/lib\n"
             "includedir=${prefix}/include\n\nName: Python\nLibs.private: -ldl   -framework CoreFoundation\n")
     patched = patch_pkgconfig_text(text)
-    assert patched == text.replace("prefix=/install\n", "prefix=${pcfiledir}/../..\n")
+    # uv's exact output: Rust's lines() rejoined with "\n", so the final newline goes.
+    assert patched == text.replace("prefix=/install\n", "prefix=${pcfiledir}/../..\n").rstrip("\n")
     assert patch_pkgconfig_text(patched) is None  # nothing left to do
     assert patch_pkgconfig_text("prefix=/install/lib\nlib-dir=/install\n") is None
 
