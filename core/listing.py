@@ -28,8 +28,6 @@ from pytui.core.requests import PythonRequest, _environment_runs
 from pytui.core.urls import download_urls
 
 KINDS = ("default", "installed", "downloads", "cached")
-# uv's `Kind` order (Download < Managed < System); rows of one key show the highest first.
-_KIND_RANK = {"download": 0, "managed": 1}
 _DOWNLOADS_OFF = {"manual", "never", "false", "0", "no", "off"}
 
 
@@ -186,8 +184,11 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
         host = detect_host(settings.env, cpu_level=False)
     base = request or PythonRequest.parse("any")
     host_family = "x86_64" if host.arch.startswith("x86_64") else host.arch
+    order = _OrderMemo(host_family)
 
-    entries: list[tuple[tuple, ListRow]] = []
+    # Candidates are (sort key, build or key parts, installation or None); rows are only made
+    # for the ones shown, since --all-platforms matches thousands.
+    candidates: list[tuple[tuple, object, Installation | None]] = []
     cached = _cached_archives(settings, catalog) if kind != "installed" else {}
 
     show_downloads = kind in {"downloads", "cached"} or (kind == "default" and
@@ -206,69 +207,91 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
                 continue
             if build.variant.endswith("debug") or not download_request.matches(build):
                 continue
-            archive = cached.get(build.key)
-            if kind == "cached" and archive is None:
+            if kind == "cached" and build.key not in cached:
                 continue
-            row = ListRow(
-                key=build.key, kind="download", implementation=build.implementation,
-                major=build.major, minor=build.minor, patch=build.patch,
-                prerelease=build.prerelease, variant=build.variant, os=build.os,
-                arch=build.arch, libc=build.libc, build=build, cached=archive,
-            )
-            entries.append((_order(row, host_family), row))
+            candidates.append(((order(build), 0), build, None))
 
     if kind in {"default", "installed"}:
         for installation in list_installed(Path(settings.install_root), host_family):
             if not host_runs(host, installation):
                 continue
             parts = _key_parts(installation)
-            if not installed_matches(base, parts):
-                continue
-            executable = executable_path(installation)
-            path = executable if os.path.lexists(executable) else installation.path
-            symlink = os.readlink(path) if path.is_symlink() else None
-            row = ListRow(
-                key=installation.key, kind="managed", implementation=parts.implementation,
-                major=parts.major, minor=parts.minor, patch=parts.patch,
-                prerelease=parts.prerelease, variant=parts.variant, os=parts.os,
-                arch=parts.arch, libc=parts.libc, build=catalog.get(installation.key),
-                installation=installation, path=path, symlink=symlink,
-                cached=cached.get(installation.key),
-            )
-            entries.append((_order(row, host_family), row))
+            if installed_matches(base, parts):
+                # uv's Kind order puts an installed row before the download of the same key.
+                candidates.append(((order(parts), -1), parts, installation))
 
-    entries.sort(key=lambda entry: entry[0])
+    candidates.sort(key=lambda candidate: candidate[0])
     skip_old_patches = not all_versions and kind != "cached"
     seen_minor: set[tuple] = set()
     seen_patch: set[tuple] = set()
     seen_paths: set[Path] = set()
     rows: list[ListRow] = []
-    for _, row in entries:
-        if row.path is not None:
-            if row.path in seen_paths:
+    for _, item, installation in candidates:
+        is_download = installation is None
+        path = symlink = None
+        if installation is not None:
+            executable = executable_path(installation)
+            path = executable if os.path.lexists(executable) else installation.path
+            if path in seen_paths:
                 continue
-            seen_paths.add(row.path)
-        os_part = row.os if all_platforms else None
-        arch_part = row.arch if all_arches else None
-        minor_key = (os_part, row.major, row.minor, row.variant, row.implementation, arch_part,
-                     row.libc)
+            seen_paths.add(path)
+            symlink = os.readlink(path) if path.is_symlink() else None
+        os_part = item.os if all_platforms else None  # type: ignore[attr-defined]
+        arch_part = item.arch if all_arches else None  # type: ignore[attr-defined]
+        major, minor, patch = item.major, item.minor, item.patch  # type: ignore[attr-defined]
+        variant, implementation, libc = (item.variant, item.implementation,  # type: ignore[attr-defined]
+                                         item.libc)  # type: ignore[attr-defined]
+        minor_key = (os_part, major, minor, variant, implementation, arch_part, libc)
         if minor_key in seen_minor:
-            if row.kind == "download" and skip_old_patches:
+            if is_download and skip_old_patches:
                 continue
         else:
             seen_minor.add(minor_key)
-        patch_key = (os_part, row.major, row.minor, row.patch, row.variant, row.implementation,
-                     arch_part, row.libc)
+        patch_key = (os_part, major, minor, patch, variant, implementation, arch_part, libc)
         if patch_key in seen_patch:
-            if row.kind == "download":
+            if is_download:
                 continue
         else:
             seen_patch.add(patch_key)
-        if row.kind == "download" and row.build is not None:
+        key = item.key  # type: ignore[attr-defined]
+        build = item if is_download else catalog.get(key)
+        rows.append(ListRow(
+            key=key, kind="download" if is_download else "managed",
+            implementation=implementation, major=major, minor=minor, patch=patch,
+            prerelease=item.prerelease, variant=variant, os=item.os,  # type: ignore[attr-defined]
+            arch=item.arch, libc=libc, build=build,  # type: ignore[attr-defined,arg-type]
+            installation=installation, path=path, symlink=symlink,
             # Only shown rows pay for their URL (mirror substitution can raise, as in uv).
-            row = replace(row, url=download_urls(row.build, settings)[0])
-        rows.append(row)
+            url=download_urls(item, settings)[0] if is_download else None,  # type: ignore[arg-type]
+            cached=cached.get(key) if cached else None,
+        ))
     return rows
+
+
+class _OrderMemo:
+    """`newest_first` keys, memoised per version and per platform (thousands of builds share
+    a few hundred versions and two dozen platforms)."""
+
+    def __init__(self, host_family: str) -> None:
+        self.host_family = host_family
+        self.versions: dict[tuple, tuple] = {}
+        self.platforms: dict[tuple, tuple] = {}
+
+    def __call__(self, item) -> tuple:
+        version = (item.implementation, item.major, item.minor, item.patch, item.prerelease)
+        head = self.versions.get(version)
+        if head is None:
+            full = newest_first(item.implementation, item.major, item.minor, item.patch,
+                                item.prerelease, "default", "linux", "x86_64", "gnu",
+                                self.host_family)
+            head = self.versions[version] = full[:2]
+        platform = (item.os, item.arch, item.libc, item.variant)
+        tail = self.platforms.get(platform)
+        if tail is None:
+            full = newest_first("cpython", 3, 0, 0, "", item.variant, item.os, item.arch,
+                                item.libc, self.host_family)
+            tail = self.platforms[platform] = full[2:]
+        return head + tail
 
 
 def _key_parts(installation: Installation):
@@ -277,12 +300,6 @@ def _key_parts(installation: Installation):
     parts = parse_key(installation.key)
     assert parts is not None  # list_installed only returns parseable keys
     return parts
-
-
-def _order(row: ListRow, host_family: str) -> tuple:
-    return (newest_first(row.implementation, row.major, row.minor, row.patch, row.prerelease,
-                         row.variant, row.os, row.arch, row.libc, host_family),
-            -_KIND_RANK[row.kind])
 
 
 def row_json(row: ListRow, cwd: Path | None = None) -> dict:
