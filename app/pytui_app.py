@@ -134,6 +134,11 @@ class PytuiApp(App[int]):
         self._catalog_note = "loading…" if catalog is None else ""
         self._last_table: str = "available"
         self._quitting = False
+        # Memos: the Available selection and update lookups are derived from the whole
+        # catalog, so they are recomputed only when their inputs change, never per progress tick.
+        self._visible_memo: tuple[tuple, list[Build]] | None = None
+        self._terms_memo: tuple[str, list[tuple[str, PythonRequest | None]]] = ("", [])
+        self._newest_memo: tuple[int, dict[tuple, Build]] | None = None
         self.set_reactive(PytuiApp.offline, settings.offline)
 
     # -- layout -----------------------------------------------------------------------------
@@ -165,12 +170,13 @@ class PytuiApp(App[int]):
         self.query_one("#available", AvailableTable).focus()
         self._update_header()
         if self.catalog is None:
+            # The disk is listed once the catalog is there (archives are matched to builds).
             self.run_worker(self._load_catalog, thread=True, group="catalog", exclusive=True,
                             name="load", exit_on_error=False)
         else:
             self._catalog_changed()
             self._start_refresh_if_wanted()
-        self.rescan_disk()
+            self.rescan_disk()
 
     # -- the catalog ------------------------------------------------------------------------
 
@@ -206,9 +212,9 @@ class PytuiApp(App[int]):
         self._catalog_changed()
         if first and not message.note:
             self._start_refresh_if_wanted()
-            if self.disk_listed:
-                # The first listing ran before the catalog: match archives to builds again.
-                self.rescan_disk()
+        # Archives are matched to the catalog's builds: list them again for a new catalog.
+        if first or message.refreshed:
+            self.rescan_disk()
 
     def on_catalog_failed(self, message: CatalogFailed) -> None:
         self._catalog_note = "not loaded"
@@ -216,6 +222,7 @@ class PytuiApp(App[int]):
         if self.catalog is None:
             self.catalog = Catalog([], source="none")
         self._catalog_changed()
+        self.rescan_disk()
 
     def _catalog_changed(self) -> None:
         self._update_header()
@@ -275,13 +282,19 @@ class PytuiApp(App[int]):
     def running_jobs(self) -> list[JobRecord]:
         return [job for job in self.jobs.values() if job.running]
 
-    def job_for_key(self, key: str) -> JobRecord | None:
+    def job_for_key(self, key: str, *, ended_too: bool = False) -> JobRecord | None:
+        """The running job for a build key (or, with `ended_too`, its newest job)."""
+        newest = None
         for job in self.jobs.values():
-            if job.running and job.key == key:
-                return job
-        return None
+            if job.key == key:
+                if job.running:
+                    return job
+                newest = job
+        return newest if ended_too else None
 
     def _filter_terms(self) -> list[tuple[str, PythonRequest | None]]:
+        if self._terms_memo[0] == self.filter_text:
+            return self._terms_memo[1]
         terms = []
         for term in self.filter_text.split():
             try:
@@ -291,6 +304,7 @@ class PytuiApp(App[int]):
             if request is not None and request.kind in {"any", "default"}:
                 request = None
             terms.append((term.lower(), request))
+        self._terms_memo = (self.filter_text, terms)
         return terms
 
     @staticmethod
@@ -313,11 +327,22 @@ class PytuiApp(App[int]):
         """Available builds for the current view: platform, versions, variants, filter."""
         if self.catalog is None:
             return []
-        request = PythonRequest.parse("any").for_host(
-            self.host, any_platform=self.all_platforms).with_prereleases(True)
         installed = self.installed_keys
         cached = self.cached_by_key()
         active = {job.key for job in self.jobs.values() if job.key}
+        inputs = (id(self.catalog), self.all_versions, self.all_platforms, self.variants,
+                  self.filter_text, frozenset(installed), frozenset(cached), frozenset(active))
+        if self._visible_memo is not None and self._visible_memo[0] == inputs:
+            return self._visible_memo[1]
+        builds = self._select_builds(installed, cached, active)
+        self._visible_memo = (inputs, builds)
+        return builds
+
+    def _select_builds(self, installed: set[str], cached: dict[str, CachedArchive],
+                       active: set[str]) -> list[Build]:
+        assert self.catalog is not None
+        request = PythonRequest.parse("any").for_host(
+            self.host, any_platform=self.all_platforms).with_prereleases(True)
         family = "x86_64" if self.host.arch.startswith("x86_64") else self.host.arch
         # The host's own arch only (uv never picks an x86-64 level by itself); `A` shows
         # the levels and every other platform.
@@ -345,23 +370,24 @@ class PytuiApp(App[int]):
     def available_rows(self) -> list[AvailableRow]:
         installed = self.installed_keys
         cached = self.cached_by_key()
-        rows = []
-        for build in self.visible_builds():
-            job = self.job_for_key(build.key)
-            progress = None
-            size = cached[build.key].size if build.key in cached else None
-            if job is not None and job.kind == "install" and job.view is not None:
-                view = job.view
-                progress = _percent(view)
-                if view.phase == "download" and view.total:
-                    size = view.total
-            is_cached = build.key in cached
-            rows.append(AvailableRow(
-                build=build, installed=build.key in installed, cached=is_cached,
-                progress=progress, failed=build.key in self.failed_keys, size=size,
-                unavailable=self.offline and not is_cached and build.key not in installed,
-            ))
-        return rows
+        return [self._available_row(build, installed, cached) for build in self.visible_builds()]
+
+    def _available_row(self, build: Build, installed: set[str],
+                       cached: dict[str, CachedArchive]) -> AvailableRow:
+        job = self.job_for_key(build.key)
+        progress = None
+        size = cached[build.key].size if build.key in cached else None
+        if job is not None and job.kind == "install" and job.view is not None:
+            view = job.view
+            progress = _percent(view)
+            if view.phase == "download" and view.total:
+                size = view.total
+        is_cached = build.key in cached
+        return AvailableRow(
+            build=build, installed=build.key in installed, cached=is_cached,
+            progress=progress, failed=build.key in self.failed_keys, size=size,
+            unavailable=self.offline and not is_cached and build.key not in installed,
+        )
 
     def cache_rows(self) -> list[CacheRow]:
         from pytui.core.cache import archive_key as core_archive_key
@@ -424,16 +450,9 @@ class PytuiApp(App[int]):
         parts = parse_key(installation.key)
         if parts is None:
             return None
-        best: Build | None = None
-        for build in self.catalog.builds:
-            if (build.implementation, build.major, build.minor, build.variant, build.os,
-                    build.arch, build.libc) != (parts.implementation, parts.major, parts.minor,
-                                                parts.variant, parts.os, parts.arch, parts.libc):
-                continue
-            if build.prerelease and not parts.prerelease:
-                continue
-            if best is None or build_order(build) < build_order(best):
-                best = build
+        best = self._newest_by_minor().get(
+            (parts.implementation, parts.major, parts.minor, parts.variant, parts.os, parts.arch,
+             parts.libc, bool(parts.prerelease)))
         if best is not None and best.key != installation.key and \
                 build_order(best) < build_order(parts):
             return best
@@ -442,6 +461,26 @@ class PytuiApp(App[int]):
                 same.build > installation.build:
             return same
         return None
+
+    def _newest_by_minor(self) -> dict[tuple, Build]:
+        """The newest build of each (implementation, minor, variant, platform, pre-release?)."""
+        assert self.catalog is not None
+        if self._newest_memo is not None and self._newest_memo[0] == id(self.catalog):
+            return self._newest_memo[1]
+        newest: dict[tuple, Build] = {}
+        for build in self.catalog.builds:
+            group = (build.implementation, build.major, build.minor, build.variant, build.os,
+                     build.arch, build.libc)
+            # Keyed also by "pre-releases allowed": an install of a pre-release may move on to
+            # anything newer, a final release only to another final release.
+            for allowed in (True, False):
+                if build.prerelease and not allowed:
+                    continue
+                current = newest.get((*group, allowed))
+                if current is None or build_order(build) < build_order(current):
+                    newest[(*group, allowed)] = build
+        self._newest_memo = (id(self.catalog), newest)
+        return newest
 
     def refresh_panes(self) -> None:
         """Re-derive every pane's rows from the state; tables change only what differs."""
@@ -549,7 +588,7 @@ class PytuiApp(App[int]):
                 (i for i in self.installations if i.key == build.key), None)
         home = self._home
         panes = []
-        if build is not None and key in {b.key for b in self.visible_builds()} \
+        if build is not None and any(b.key == build.key for b in self.visible_builds()) \
                 or pane == "available":
             panes.append("Available")
         if archive is not None:
@@ -608,13 +647,29 @@ class PytuiApp(App[int]):
         self.jobs[job_id] = record
         self.failed_keys.discard(build.key)
         self.query_one("#jobs", JobList).upsert(record.view)  # type: ignore[arg-type]
-        record.worker = self.run_worker(
+        record.launch = partial(
+            self.run_worker,
             partial(run_install, self, record, settings=self._job_settings(),
                     catalog=self.catalog or Catalog([]), reinstall=reinstall),
             thread=True, group=record.group, name=build.key, exit_on_error=False,
             description=f"install {build.key}")
+        self._start_queued()
         self._jobs_changed()
         return record
+
+    def _start_queued(self) -> None:
+        """Start queued install jobs while fewer than `settings.jobs` run (uv's -j)."""
+        if self._quitting:
+            return
+        started = [j for j in self.jobs.values() if j.worker is not None and j.running]
+        free = max(1, self.settings.jobs) - len(started)
+        for record in sorted(self.jobs.values(), key=lambda j: j.job_id):
+            if free <= 0:
+                break
+            if record.worker is None and record.launch is not None and record.running:
+                record.worker = record.launch()
+                record.launch = None
+                free -= 1
 
     def on_job_progress(self, message: JobProgress) -> None:
         record = self.jobs.get(message.job_id)
@@ -630,8 +685,17 @@ class PytuiApp(App[int]):
             self._refresh_job_rows(record)
 
     def _refresh_job_rows(self, record: JobRecord) -> None:
-        """A progress step changes one build's cells; re-derive the panes (in-place sync)."""
-        self.refresh_panes()
+        """A progress step changes one build's cells: update that row, the small panes, and
+        the details if they show this build (never the whole Available selection)."""
+        assert record.build is not None
+        build = record.build
+        row = self._available_row(build, self.installed_keys, self.cached_by_key())
+        self.query_one("#available", AvailableTable).show_one(row)
+        self.query_one("#cached", CacheTable).show(self.cache_rows())
+        self.query_one("#installed", InstalledTable).show(self.installed_rows())
+        table = self._current_table()
+        if table.highlighted_key in {build.key, build.cache_filename}:
+            self._update_details()
 
     def on_job_ended(self, message: JobEnded) -> None:
         record = self.jobs.get(message.job_id)
@@ -653,13 +717,22 @@ class PytuiApp(App[int]):
         elif outcome == "done" and summary:
             self.notify(summary, markup=False)
         self._jobs_changed()
+        self._start_queued()
         self.rescan_disk()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        group = worker.group
+        if event.state == WorkerState.CANCELLED and group.startswith("job-"):
+            record = self.jobs.get(int(group[4:]))
+            if record is not None and not record.started.is_set():
+                # Cancelled before a thread picked it up: its body will never run.
+                record.stopped.set()
+                if record.view is not None and not record.view.ended:
+                    self._end_job(record, "cancelled")
+            return
         if event.state != WorkerState.ERROR:
             return
-        group = worker.group
         if group.startswith("job-"):
             record = self.jobs.get(int(group[4:]))
             if record is not None and record.view is not None and not record.view.ended:
@@ -813,7 +886,7 @@ class PytuiApp(App[int]):
                     record = next((j for j in self.running_jobs() if j.build is not None
                                    and j.build.cache_filename == key), None)
                 else:
-                    record = self.job_for_key(key)
+                    record = self.job_for_key(key, ended_too=True)
             running = self.running_jobs()
             if record is None and len(running) == 1:
                 record = running[0]
@@ -830,14 +903,15 @@ class PytuiApp(App[int]):
 
     def cancel_job(self, record: JobRecord) -> None:
         assert record.view is not None
-        if record.worker is not None:
-            record.worker.cancel()  # sets the event the job's CancelToken watches
+        if record.worker is None:
+            # Still queued: nothing runs yet, so nothing to wait for.
+            record.launch = None
+            record.stopped.set()
+            self._end_job(record, "cancelled")
+            return
+        record.worker.cancel()  # sets the event the job's CancelToken watches
         record.view = dataclasses.replace(record.view, phase="cancelling")
         self.query_one("#jobs", JobList).upsert(record.view)
-        if record.worker is not None and record.worker.state == WorkerState.PENDING:
-            # Never started (all worker threads busy): nothing to wait for.
-            self._end_job(record, "cancelled")
-            record.stopped.set()
 
     # -- uninstall and purge ----------------------------------------------------------------
 

@@ -7,6 +7,7 @@ throttled here, at the source, to about ten reports a second per job.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pytui.app import engine
@@ -34,7 +35,10 @@ class JobRecord:
     build: Build | None = None
     view: JobView | None = None
     worker: Worker | None = None
-    # Set by the thread when it has really stopped (cancel only asks it to).
+    # Starts the worker; set while the job waits for a free slot (settings.jobs at a time).
+    launch: Callable[[], Worker] | None = None
+    # Set by the thread when it starts, and when it has really stopped (cancel only asks).
+    started: threading.Event = field(default_factory=threading.Event)
     stopped: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -70,17 +74,21 @@ def run_install(target: MessagePump, record: JobRecord, *, settings: Settings, c
                 reinstall: bool = False) -> None:
     """Thread body of an install job."""
     assert record.build is not None
+    record.started.set()
     build = record.build
     try:
-        engine.install(build, settings=settings, catalog=catalog,
-                       progress=_reporter(target, record.job_id), cancel=_cancel_token(),
-                       reinstall=reinstall)
+        result = engine.install(build, settings=settings, catalog=catalog,
+                                progress=_reporter(target, record.job_id),
+                                cancel=_cancel_token(), reinstall=reinstall)
     except Cancelled:
         target.post_message(JobEnded(record.job_id, "cancelled"))
     except PytuiError as err:
         target.post_message(JobEnded(record.job_id, "failed", error=str(err)))
     else:
-        target.post_message(JobEnded(record.job_id, "done", summary=f"Installed {build.key}"))
+        status = getattr(result, "status", "installed")
+        summary = (f"{build.key} was already installed" if status == "already"
+                   else f"{status.capitalize()} {build.key}")
+        target.post_message(JobEnded(record.job_id, "done", summary=summary))
     finally:
         record.stopped.set()
 
@@ -88,6 +96,7 @@ def run_install(target: MessagePump, record: JobRecord, *, settings: Settings, c
 def run_verify(target: MessagePump, record: JobRecord, *, settings: Settings,
                catalog: Catalog | None) -> None:
     """Thread body of a cache verification."""
+    record.started.set()
     try:
         report = engine.verify_cache(settings, catalog, progress=_reporter(target, record.job_id),
                                      cancel=_cancel_token())

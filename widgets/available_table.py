@@ -60,6 +60,11 @@ class AvailableTable(KeyedTable):
     def show(self, rows: list[AvailableRow]) -> None:
         self.sync([_cells(row) for row in rows])
 
+    def show_one(self, row: AvailableRow) -> bool:
+        """Update one build's row in place (a job moved); False if it is not listed."""
+        key, cells = _cells(row)
+        return self.sync_one(key, cells)
+
 
 def _cells(row: AvailableRow) -> Row:
     build = row.build

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
@@ -21,6 +22,10 @@ class KeyedTable(DataTable):
     new rows, then restores the wanted order; the cursor stays on the same row key when it
     can. A job moving a build from "—" to "45%" to "✓" therefore touches one cell.
     """
+
+    # Enter acts on the row (the app's install) instead of DataTable's "select cursor", so a
+    # mouse click never starts a job.
+    BINDINGS = [Binding("enter", "app.install", "Install", show=False)]
 
     # (label, column key, width or None for auto)
     COLUMNS: ClassVar[tuple[tuple[str, str, int | None], ...]] = ()
@@ -87,6 +92,19 @@ class KeyedTable(DataTable):
         self._order = order
         if keep is not None and keep in wanted:
             self._move_to(keep)
+
+    def sync_one(self, key: str, cells: Sequence[Cell]) -> bool:
+        """Rewrite the changed cells of one existing row; False when there is no such row."""
+        old = self._cells.get(key)
+        if old is None:
+            return False
+        cells = tuple(cells)
+        column_keys = [column for _, column, _ in self.COLUMNS]
+        for column, (before, after) in enumerate(zip(old, cells, strict=True)):
+            if not _same_cell(before, after):
+                self.update_cell(key, column_keys[column], after)
+        self._cells[key] = cells
+        return True
 
     def _displayed_order(self) -> list[str]:
         return [row.key.value for row in self.ordered_rows if row.key.value is not None]

@@ -1,0 +1,164 @@
+"""Pilot tests of install jobs against the loopback server: progress, cancel, uninstall,
+offline installs from the cache, and quitting with a job running."""
+
+from __future__ import annotations
+
+from pytui.app.messages import JobProgress
+from pytui.app.screens import ConfirmModal
+from pytui.widgets.available_table import AvailableTable
+from pytui.widgets.cache_table import CacheTable
+from pytui.widgets.installed_table import InstalledTable
+from pytui.widgets.job_list import JobList
+from textual.widgets import ProgressBar
+from ui_helpers import SIZE, UiWorld, no_requests, ready, wait_for
+
+FAST = "3.13.1"
+SLOW = "3.12.8"
+
+
+def _job(app, key: str):
+    return next(job for job in app.jobs.values() if job.key == key)
+
+
+def _temp_leftovers(world: UiWorld) -> list[str]:
+    temp = world.settings.install_root / ".temp"
+    return sorted(p.name for p in temp.iterdir()) if temp.is_dir() else []
+
+
+async def _start_install(pilot, key: str, *, via: str = "i") -> None:
+    table = pilot.app.query_one("#available", AvailableTable)
+    table.focus()
+    assert table.select_key(key)
+    await pilot.press(via)
+    await pilot.pause()
+
+
+async def test_install_job_reaches_total_and_shows_in_installed_and_cached(
+        ui_world: UiWorld) -> None:
+    messages: list[object] = []
+    app = ui_world.make_app()
+    key = ui_world.build(FAST).key
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        await ready(pilot)
+        await _start_install(pilot, key, via="enter")
+        job = _job(app, key)
+        await wait_for(pilot, lambda: job.view.phase == "done", what="install done")
+        # The bar of the job's row ended full.
+        bar = app.query_one(f"#job-{job.job_id}").query_one(ProgressBar)
+        assert bar.total is not None and bar.progress == bar.total
+        # Progress went through the phases, as messages from the worker thread.
+        phases = [m.phase for m in messages if isinstance(m, JobProgress)]
+        assert "download" in phases and "extract" in phases
+        # The panes follow without a reload: Installed and Cached gain a row.
+        installed = app.query_one("#installed", InstalledTable)
+        cached = app.query_one("#cached", CacheTable)
+        await wait_for(pilot, lambda: key in installed.row_keys, what="Installed row")
+        await wait_for(pilot, lambda: ui_world.build(FAST).cache_filename in cached.row_keys,
+                       what="Cached row")
+        state = app.query_one("#available", AvailableTable).cells_of(key)[0]
+        assert str(state) == "✓●"
+        assert (ui_world.installed_dir(FAST) / "bin" / "python3.13").exists()
+
+
+async def test_cancel_during_slow_download_leaves_nothing_installed(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    key = ui_world.build(SLOW).key
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await _start_install(pilot, key)
+        job = _job(app, key)
+        await wait_for(pilot, lambda: job.view.phase == "download" and job.view.done > 0,
+                       what="download under way")
+        # In progress: the Available row shows a percentage, Cached a row being downloaded.
+        state = str(app.query_one("#available", AvailableTable).cells_of(key)[0])
+        assert state.endswith("%")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: job.view.phase == "cancelled", what="cancelled")
+        await wait_for(pilot, lambda: job.stopped.is_set(), what="thread stopped")
+        assert not ui_world.installed_dir(SLOW).exists()
+        assert not app.query_one("#installed", InstalledTable).row_keys
+        assert not (ui_world.settings.cache_dir / ui_world.build(SLOW).cache_filename).exists()
+        assert _temp_leftovers(ui_world) == []
+        # The UI kept answering while the job ran, and the job row can be dismissed.
+        await pilot.press("c")
+        await pilot.pause()
+        assert not app.query_one("#jobs", JobList).views()
+
+
+async def test_uninstall_asks_then_removes(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    key = ui_world.build(FAST).key
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await _start_install(pilot, key)
+        installed = app.query_one("#installed", InstalledTable)
+        await wait_for(pilot, lambda: key in installed.row_keys and key in app.sizes,
+                       what="installed and measured")
+        installed.focus()
+        assert installed.select_key(key)
+        await pilot.press("u")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ConfirmModal)
+        lines = " ".join(str(s.render()) for s in modal.query(".dialog-line"))
+        assert "Frees" in lines and "kB" in lines
+        await pilot.press("n")
+        await pilot.pause()
+        assert ui_world.installed_dir(FAST).exists()
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not installed.row_keys, what="Installed pane empty")
+        assert not ui_world.installed_dir(FAST).exists()
+
+
+async def test_offline_installs_a_cached_build_without_network(ui_world: UiWorld) -> None:
+    ui_world.seed_cache("3.11.11")
+    app = ui_world.make_app()
+    key = ui_world.build("3.11.11").key
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        with no_requests(ui_world.server):
+            await _start_install(pilot, key)
+            assert app.jobs, [n.message for n in app._notifications]
+            job = _job(app, key)
+            await wait_for(pilot, lambda: job.view.ended, what="offline install")
+            assert job.view.phase == "done", job.view.error
+        assert ui_world.installed_dir("3.11.11").is_dir()
+
+
+async def test_failed_job_shows_its_reason(ui_world: UiWorld) -> None:
+    build = ui_world.build(FAST)
+    ui_world.server.set_faults(build.url.split(ui_world.server.base_url, 1)[1], status=404)
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await _start_install(pilot, build.key)
+        job = _job(app, build.key)
+        await wait_for(pilot, lambda: job.view.ended, what="job failed")
+        assert job.view.phase == "failed"
+        assert build.key in job.view.error and "404" in job.view.error
+        assert "\n" not in job.view.error
+        assert any(n.severity == "error" and build.key in n.message for n in app._notifications)
+        assert str(app.query_one("#available", AvailableTable).cells_of(build.key)[0]) == "✗"
+
+
+async def test_quit_with_running_job_leaves_no_partial_install(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    key = ui_world.build(SLOW).key
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await _start_install(pilot, key)
+        job = _job(app, key)
+        await wait_for(pilot, lambda: job.view.phase == "download" and job.view.done > 0,
+                       what="download under way")
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not app.is_running, what="app exit")
+    assert job.stopped.is_set()
+    assert not ui_world.installed_dir(SLOW).exists()
+    assert _temp_leftovers(ui_world) == []
