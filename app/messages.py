@@ -44,7 +44,8 @@ class InstalledSizes(Message):
 @dataclass
 class JobProgress(Message):
     """Where a job is. Throttled at the source (about 10 a second); a newer report for the
-    same job replaces one still queued, so the UI never works through a backlog."""
+    same job and phase replaces one still queued, so the UI never works through a backlog
+    but still sees every phase change."""
 
     job_id: int
     phase: str
@@ -53,7 +54,8 @@ class JobProgress(Message):
     speed: float | None = None
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, JobProgress) and message.job_id == self.job_id
+        return (isinstance(message, JobProgress) and message.job_id == self.job_id
+                and message.phase == self.phase)
 
 
 @dataclass
