@@ -83,17 +83,30 @@ def run_install(args: argparse.Namespace) -> int:
     cancel = CancelToken()
     warnings: list[str] = []
     board = ProgressBoard()
+    waited: list[str] = []
+
+    def on_wait(message: str) -> None:
+        # Said once per run, however many jobs wait for the same lock.
+        if not waited:
+            waited.append(message)
+            board.note(message)
+
     try:
         with board:
             outcomes = run_install_jobs(
                 builds, settings=settings, catalog=catalog, concurrency=args.jobs,
                 progress_for=board.callback, cancel=cancel, reinstall=args.reinstall,
-                no_cache=args.no_cache, on_warning=warnings.append)
+                no_cache=args.no_cache, on_warning=warnings.append, on_wait=on_wait)
     except KeyboardInterrupt:
         cancel.cancel()
         raise
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for outcome in outcomes:
+        if outcome.result is not None and outcome.result.status == "already":
+            # Installed by another uv or pytui process while this one was downloading.
+            print(f"Python {outcome.build.version} is already installed ({outcome.build.key})",
+                  file=sys.stderr)
     done = [o for o in outcomes if o.result is not None and o.result.status != "already"]
     if done:
         noun = "1 version" if len(done) == 1 else f"{len(done)} versions"

@@ -40,6 +40,8 @@ class ProgressBoard:
         self._order: list[str] = []
         self._announced: set[tuple[str, str]] = set()
         self._lines_drawn = 0
+        # Serialises terminal writes between the render thread and `note`.
+        self._out_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -69,6 +71,16 @@ class ProgressBoard:
             size = f" ({human_bytes(progress.total)})" if progress.total else ""
             # One write under the lock: lines from parallel jobs must not interleave.
             self.stream.write(f"{progress.phase} {key}{size}\n")
+            self.stream.flush()
+
+    def note(self, message: str) -> None:
+        """One line printed above the bars (or as a plain line), e.g. waiting for the root's lock."""
+        with self._out_lock:
+            if self.live and self._lines_drawn:
+                # Up to the first bar, clear to the end of the screen; the bars redraw below.
+                self.stream.write(f"\x1b[{self._lines_drawn}F\x1b[J")
+                self._lines_drawn = 0
+            self.stream.write(message + "\n")
             self.stream.flush()
 
     # -- live bars --------------------------------------------------------------------------------
@@ -103,6 +115,10 @@ class ProgressBoard:
         return line[: width - 1]
 
     def _draw(self, final: bool = False) -> None:
+        with self._out_lock:
+            self._draw_locked(final)
+
+    def _draw_locked(self, final: bool) -> None:
         width = shutil.get_terminal_size((100, 24)).columns
         with self._lock:
             lines = [self._line(key, self._state.get(key), width) for key in self._order]

@@ -16,7 +16,7 @@ from pathlib import Path
 from pytui.core.cache import ArchiveCache
 from pytui.core.catalog import Catalog
 from pytui.core.download import Downloader
-from pytui.core.errors import Cancelled, HashMismatch, OfflineError, PytuiError
+from pytui.core.errors import Cancelled, ExtractError, HashMismatch, OfflineError, PytuiError
 from pytui.core.extract import archive_kind, extract_archive
 from pytui.core.install_root import InstallRoot
 from pytui.core.models import Build, Installation
@@ -63,6 +63,7 @@ class InstallJob:
         no_cache: bool = False,
         downloader: Downloader | None = None,
         on_warning: Callable[[str], None] | None = None,
+        on_wait: Callable[[str], None] | None = None,
     ) -> None:
         self.build = build
         self.settings = settings
@@ -73,6 +74,8 @@ class InstallJob:
         self.no_cache = no_cache
         self.downloader = downloader
         self.on_warning = on_warning
+        # Called once with a one-line message when the root's lock is held by another process.
+        self.on_wait = on_wait
         self.root = InstallRoot(settings.install_root)
         self.cache = ArchiveCache(settings.cache_dir)
 
@@ -93,7 +96,7 @@ class InstallJob:
         own_downloader = self.downloader is None
         downloader = self.downloader or Downloader.from_settings(self.settings)
         try:
-            installation, archive, downloaded = self._install(downloader)
+            installation, archive, downloaded, committed = self._install(downloader)
         except Cancelled as err:
             raise Cancelled(f"install of {self.key} cancelled; {self._kept()} ({err})") from None
         except PytuiError as err:
@@ -101,6 +104,9 @@ class InstallJob:
         finally:
             if own_downloader:
                 downloader.close()
+        if not committed:
+            # Another uv or pytui process installed this key while the job was downloading.
+            return InstallResult(self.build, "already", installation, archive, downloaded)
         status = "reinstalled" if replacing else "installed"
         return InstallResult(self.build, status, installation, archive, downloaded)
 
@@ -109,7 +115,9 @@ class InstallJob:
             return f"the existing {self.key} install was left as it was"
         return "nothing was installed"
 
-    def _install(self, downloader: Downloader) -> tuple[Installation, Path | None, bool]:
+    def _install(self, downloader: Downloader) -> tuple[Installation, Path | None, bool, bool]:
+        """Stage, extract, verify, commit; the last item is False when the key turned up installed
+        meanwhile (another process committed it first) and this job's tree was dropped."""
         build = self.build
         kind = archive_kind(build.filename)
         with self.root.stage() as stage:
@@ -121,10 +129,16 @@ class InstallJob:
             self.cancel.check(f"install of {self.key}")
             self.progress(Progress("finish", 0, 1))
             bin_dir = None if self.settings.no_bin else self.settings.bin_dir
-            installation = self.root.commit(build, prefix, bin_dir=bin_dir, reinstall=self.reinstall,
-                                            cancel=self.cancel, on_warning=self.on_warning)
+            # The root lock (re-entrant; commit takes it too) makes "still not installed?" and
+            # the commit one step, against uv and other pytui processes.
+            with self.root.locked(cancel=self.cancel, on_wait=self.on_wait):
+                existing = None if self.reinstall else self.root.get(self.key)
+                if existing is not None:
+                    return existing, archive, downloaded, False
+                installation = self.root.commit(build, prefix, bin_dir=bin_dir, reinstall=self.reinstall,
+                                                cancel=self.cancel, on_warning=self.on_warning)
             self.progress(Progress("finish", 1, 1))
-        return installation, archive, downloaded
+        return installation, archive, downloaded, True
 
     def _fetch(self, downloader: Downloader) -> tuple[Path, bool]:
         """The cached archive, downloading it (verified) first if it is not there."""
@@ -144,9 +158,15 @@ class InstallJob:
             target = stage / f"x{attempt}"
             try:
                 with self.cache.open_verified(self.build) as reader:
-                    prefix = extract_archive(reader, target, kind=kind, name=self.build.filename,
-                                             total=reader.size, progress=self.progress,
-                                             cancel=self.cancel)
+                    try:
+                        prefix = extract_archive(reader, target, kind=kind, name=self.build.filename,
+                                                 total=reader.size, progress=self.progress,
+                                                 cancel=self.cancel)
+                    except ExtractError:
+                        # A corrupt archive often fails to decompress before its hash could be
+                        # checked: check it now, so a bad file is named (and removed) as such.
+                        reader.verify()
+                        raise
                     self.progress(Progress("verify", 0, 1))
                     reader.verify()
                     self.progress(Progress("verify", 1, 1))
@@ -164,8 +184,14 @@ class InstallJob:
         urls = download_urls(self.build, self.settings)
         with downloader.stream(urls, expected_sha256=self.build.sha256, progress=self.progress,
                                cancel=self.cancel, what=self.key) as stream:
-            prefix = extract_archive(stream, stage / "x", kind=kind, name=self.build.filename,
-                                     total=stream.total, cancel=self.cancel)
+            try:
+                prefix = extract_archive(stream, stage / "x", kind=kind, name=self.build.filename,
+                                         total=stream.total, cancel=self.cancel)
+            except ExtractError:
+                # Wrong bytes from the server usually fail to decompress first: read the rest
+                # and report the hash mismatch (the real cause) when there is one.
+                stream.verify()
+                raise
             self.progress(Progress("verify", 0, 1))
             stream.verify()
             self.progress(Progress("verify", 1, 1))
@@ -198,6 +224,7 @@ def run_install_jobs(
     reinstall: bool = False,
     no_cache: bool = False,
     on_warning: Callable[[str], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> list[JobOutcome]:
     """Run one `InstallJob` per distinct build, `concurrency` at a time (default settings.jobs).
 
@@ -207,14 +234,16 @@ def run_install_jobs(
     builds = dedupe(builds)
     cancel = cancel or CancelToken()
     with contextlib.suppress(PytuiError):
-        InstallRoot(settings.install_root).clean_temp(cancel=cancel)
+        # Try the lock once: while uv (or another pytui) holds it, its temp dirs may be in use,
+        # and this run should not wait before it has even started downloading.
+        InstallRoot(settings.install_root, lock_timeout=0).clean_temp(cancel=cancel)
     downloader = Downloader.from_settings(settings)
 
     def one(build: Build) -> JobOutcome:
         job = InstallJob(build, settings=settings, catalog=catalog,
                          progress=progress_for(build) if progress_for else no_progress,
                          cancel=cancel, reinstall=reinstall, no_cache=no_cache,
-                         downloader=downloader, on_warning=on_warning)
+                         downloader=downloader, on_warning=on_warning, on_wait=on_wait)
         try:
             return JobOutcome(build, result=job.run())
         except PytuiError as err:
