@@ -44,7 +44,7 @@ class CacheTable(KeyedTable):
     """Keyed by archive file name."""
 
     COLUMNS = (
-        ("State", "state", 11),
+        ("State", "state", None),
         ("Build", "build", None),
         ("Size", "size", 8),
         ("Archive", "archive", None),

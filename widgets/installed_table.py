@@ -43,7 +43,7 @@ def _cells(row: InstalledRow) -> Row:
     elif row.update:
         update = Text(f"↑ {row.update}", style="bold cyan")
     else:
-        update = Text("up to date", style="dim")
+        update = Text("—", style="dim")
     return row.key, (
         Text(row.key),
         Text(row.build or "—"),
