@@ -12,6 +12,7 @@ ratios against `tar` and against `tarfile.extractall(filter="data")`.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -26,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from fixtures_archives import make_prefix_archive  # noqa: E402
-from pytui.core.extract import extract_archive  # noqa: E402
+from pytui.core.extract import _gzip_module, extract_archive  # noqa: E402
 
 
 def _decompress_only(path: Path, kind: str) -> None:
@@ -85,6 +86,7 @@ def main() -> int:
     trash = work / "trash"
     trash.mkdir(parents=True, exist_ok=True)
     results: dict[tuple[str, str], list[float]] = {}
+    print(f"gzip inflate: {_gzip_module().__name__}; {os.cpu_count()} CPUs", flush=True)
     for kind in args.kinds.split(","):
         existing = sorted(archives.glob(f"*.{kind}")) if archives.is_dir() else []
         if existing:

@@ -160,6 +160,27 @@ def test_concatenated_gzip_members(tmp_path: Path) -> None:
     assert (prefix / "a").read_text() == "1" and (prefix / "b").read_text() == "2"
 
 
+class FailingRead(OnlyRead):
+    def __init__(self, data: bytes, fail_at: int, error: BaseException) -> None:
+        super().__init__(data, piece=4096)
+        self._fail_at = fail_at
+        self._error = error
+
+    def read(self, n: int = -1) -> bytes:
+        if self.consumed >= self._fail_at:
+            raise self._error
+        return super().read(n)
+
+
+@pytest.mark.parametrize("error", [ConnectionResetError(104, "Connection reset by peer"), Cancelled("download cancelled")])
+def test_source_errors_pass_through_unchanged(tmp_path: Path, archive_factory, error: BaseException) -> None:
+    made = archive_factory.pbs(kind="tar", long_names=True)
+    stream = FailingRead(made.path.read_bytes(), made.size // 2, error)
+    with pytest.raises(type(error)) as info:
+        extract_archive(stream, tmp_path / "out", kind="tar")
+    assert info.value is error
+
+
 def test_progress_counts_compressed_bytes(tmp_path: Path, archive_factory) -> None:
     made = archive_factory.pbs(kind="tar.zst", long_names=True)
     seen: list[Progress] = []
