@@ -85,6 +85,23 @@ def executable_path(installation: Installation) -> Path:
     return root / "bin" / f"python{major_minor}{suffix}"
 
 
+def minor_link_executable(installation: Installation, executable: Path) -> Path:
+    """`executable` through `<root>/<minor key>` when that link points at this CPython install
+    (uv's `PythonMinorVersionLink::exists`), else `executable` unchanged."""
+    if installation.implementation != "cpython":
+        return executable
+    parts = _key_parts(installation)
+    variant = "" if parts.variant == "default" else f"+{parts.variant}"
+    link = installation.path.parent / (f"{parts.implementation}-{parts.major}.{parts.minor}{variant}-"
+                                       f"{parts.os}-{parts.arch}-{parts.libc}")
+    try:
+        if Path(os.readlink(link)) != installation.path:
+            return executable
+    except OSError:
+        return executable
+    return link / executable.relative_to(installation.path)
+
+
 def user_display(path: Path, cwd: Path | None = None) -> str:
     """uv's `user_display`: relative to the working directory when under it."""
     cwd = cwd or Path.cwd()
@@ -221,6 +238,8 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
                 candidates.append(((order(parts), -1), parts, installation))
 
     candidates.sort(key=lambda candidate: candidate[0])
+    # uv's discovery names an install through its minor-version link unless a patch was asked for.
+    through_minor_link = base.version is None or base.version.kind not in {"patch", "patch_pre"}
     skip_old_patches = not all_versions and kind != "cached"
     seen_minor: set[tuple] = set()
     seen_patch: set[tuple] = set()
@@ -231,6 +250,8 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
         path = symlink = None
         if installation is not None:
             executable = executable_path(installation)
+            if through_minor_link:
+                executable = minor_link_executable(installation, executable)
             path = executable if os.path.lexists(executable) else installation.path
             if path in seen_paths:
                 continue

@@ -10,179 +10,29 @@ exit codes. Interop with the real uv is in test_uv_interop.py.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import os
 import signal
-import stat
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from fixtures_archives import MadeArchive, file, host_platform, make_build, write_uv_catalog
+from cli_harness import (
+    ARCH,
+    LIBC,
+    OS,
+    Pytui,
+    Result,
+    assert_clean_failure,
+    assert_installed,
+    cache_name,
+    minor_of,
+    snapshot,
+)
+from fixtures_archives import MadeArchive, make_build
 from fixtures_http import FaultyHTTPServer
-
-OS, ARCH, LIBC = host_platform()
-# Incompressible bytes, so an archive is big enough (~200 KB) to be cut mid-body or trickled.
-PAYLOAD = file("lib/python3.12/payload.bin", os.urandom(200_000))
-
-
-def key_of(version: str, variant: str = "") -> str:
-    return f"cpython-{version}{variant}-{OS}-{ARCH}-{LIBC}"
-
-
-def minor_of(version: str) -> str:
-    return key_of(".".join(version.split(".")[:2]))
-
-
-# -- the harness --------------------------------------------------------------------------------
-
-
-@dataclass
-class Result:
-    args: list[str]
-    returncode: int
-    stdout: str
-    stderr: str
-
-    def __str__(self) -> str:
-        return f"pytui {' '.join(self.args)} -> {self.returncode}\n{self.stdout}\n{self.stderr}"
-
-    @property
-    def errors(self) -> list[str]:
-        return [line for line in self.stderr.splitlines() if line.startswith("error:")]
-
-
-def assert_clean_failure(result: Result, code: int = 1, *, errors: int = 1) -> str:
-    """Failed with `code`, no traceback, exactly `errors` one-line `error:` messages; returns the first."""
-    assert result.returncode == code, str(result)
-    assert "Traceback" not in result.stderr, str(result)
-    assert len(result.errors) == errors, str(result)
-    return result.errors[0]
-
-
-def snapshot(*dirs: Path) -> dict[str, tuple]:
-    """Every entry under `dirs`: kind, link target, or (inode, mtime, mode, sha256) of a file."""
-    out: dict[str, tuple] = {}
-    for top in dirs:
-        if not os.path.lexists(top):
-            out[str(top)] = ("absent",)
-            continue
-        for dirpath, dirnames, filenames in os.walk(top):
-            for name in sorted(dirnames + filenames):
-                path = os.path.join(dirpath, name)
-                st = os.lstat(path)
-                if stat.S_ISLNK(st.st_mode):
-                    out[path] = ("link", os.readlink(path))
-                elif stat.S_ISDIR(st.st_mode):
-                    out[path] = ("dir",)
-                else:
-                    with open(path, "rb") as f:
-                        digest = hashlib.sha256(f.read()).hexdigest()
-                    out[path] = ("file", st.st_ino, st.st_mtime_ns, st.st_mode, digest)
-    return out
-
-
-@dataclass
-class Pytui:
-    """An isolated pytui: root, cache and bin dirs, a catalog file and the loopback server."""
-
-    tmp: Path
-    server: FaultyHTTPServer
-    archives: Path
-    builds: list = field(default_factory=list)
-
-    @property
-    def root(self) -> Path:
-        return self.tmp / "root"
-
-    @property
-    def cache(self) -> Path:
-        return self.tmp / "cache"
-
-    @property
-    def bin(self) -> Path:
-        return self.tmp / "bin"
-
-    @property
-    def catalog(self) -> Path:
-        return self.tmp / "catalog.json"
-
-    def env(self, **extra: str) -> dict[str, str]:
-        env = dict(os.environ)  # already hermetic (conftest): no UV_*/PYTUI_* of the developer
-        env.update({
-            "UV_PYTHON_INSTALL_DIR": str(self.root), "UV_PYTHON_CACHE_DIR": str(self.cache),
-            "UV_PYTHON_BIN_DIR": str(self.bin), "UV_PYTHON_DOWNLOADS_JSON_URL": str(self.catalog),
-            "PYTUI_HTTP_BACKOFF": "0.001", "UV_NO_PROGRESS": "1",
-        })
-        env.update(extra)
-        return env
-
-    def make(self, version: str = "3.12.8", build_date: str = "20250115", *, payload: bool = False,
-             **kwargs: object) -> MadeArchive:
-        from fixtures_archives import make_pbs_archive
-
-        extra = [file(f"lib/python{'.'.join(version.split('.')[:2])}/payload.bin", PAYLOAD.data)] if payload else []
-        return make_pbs_archive(self.archives / f"{version}-{build_date}-{len(self.builds)}", version=version,
-                                build_date=build_date, os_name=OS, arch=ARCH, libc=LIBC, extra=extra,
-                                **kwargs)  # type: ignore[arg-type]
-
-    def serve(self, made: MadeArchive, **faults: object) -> MadeArchive:
-        """Serve `made` on the loopback server and put its build (with that URL) in the catalog."""
-        served = made.serve(self.server, **faults)
-        self.builds = [b for b in self.builds if b.key != served.build.key] + [served.build]
-        write_uv_catalog(self.catalog, self.builds)
-        return served
-
-    def add(self, version: str = "3.12.8", build_date: str = "20250115", *, payload: bool = False,
-            faults: dict | None = None, **kwargs: object) -> MadeArchive:
-        return self.serve(self.make(version, build_date, payload=payload, **kwargs), **(faults or {}))
-
-    def argv(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "pytui.app.cli", *args]
-
-    def run(self, *args: str, timeout: float = 60, **extra_env: str) -> Result:
-        done = subprocess.run(self.argv(*args), env=self.env(**extra_env), capture_output=True, text=True,
-                              timeout=timeout, cwd=self.tmp)
-        return Result(list(args), done.returncode, done.stdout, done.stderr)
-
-    def call(self, *args: str) -> Result:
-        """Run pytui in this process (fast): for setting the scene, not for the step under test."""
-        from pytui.app.cli import main
-
-        saved = dict(os.environ)
-        err = io.StringIO()
-        try:
-            os.environ.update(self.env())
-            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()) as out:
-                code = main(list(args))
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
-        result = Result(list(args), code, out.getvalue(), err.getvalue())
-        assert code == 0, str(result)
-        return result
-
-    def popen(self, *args: str, **extra_env: str) -> subprocess.Popen[str]:
-        return subprocess.Popen(self.argv(*args), env=self.env(**extra_env), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, cwd=self.tmp)
-
-    def requests(self, made: MadeArchive) -> int:
-        return self.server.count(made.url_path)
-
-    def cached(self) -> list[str]:
-        return sorted(os.listdir(self.cache)) if self.cache.is_dir() else []
-
-    def temp_left(self) -> list[str]:
-        temp = self.root / ".temp"
-        return sorted(os.listdir(temp)) if temp.is_dir() else []
-
-    def state(self) -> dict[str, tuple]:
-        return snapshot(self.root, self.cache, self.bin)
 
 
 @pytest.fixture
@@ -190,26 +40,6 @@ def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
     archives = tmp_path / "archives"
     archives.mkdir()
     return Pytui(tmp_path, http_server, archives)
-
-
-def assert_installed(pytui: Pytui, made: MadeArchive) -> Path:
-    """uv's layout for one install: the dir, BUILD, EXTERNALLY-MANAGED, bin/python, minor and bin links."""
-    build = made.build
-    key = build.key
-    mm = f"{build.major}.{build.minor}"
-    prefix = pytui.root / key
-    assert prefix.is_dir() and not prefix.is_symlink()
-    assert (prefix / "BUILD").read_text().strip() == build.build
-    assert (prefix / "lib" / f"python{mm}" / "EXTERNALLY-MANAGED").is_file()
-    assert os.readlink(prefix / "bin" / "python") == f"python{mm}"
-    ran = subprocess.run([prefix / "bin" / f"python{mm}"], capture_output=True, text=True, timeout=30)
-    assert ran.stdout.strip() == f"Python {build.version}"
-    return prefix
-
-
-def cache_name(made: MadeArchive) -> str:
-    """uv's cache file name: `{sha256[:9]}-{url basename with %2B -> -}` (uv-facts §3)."""
-    return f"{made.sha256[:9]}-{made.url_path.rsplit('/', 1)[1].replace('%2B', '-')}"
 
 
 # -- install, already installed, reinstall --------------------------------------------------------
