@@ -602,7 +602,7 @@ def make_malicious_archive(dest_dir: Path, attack: str, outside: Path, *, kind: 
 # --------------------------------------------------------------------------------------------
 
 # Large parts of the stdlib the end-to-end test never imports.
-_SKIP_STDLIB = {"site-packages", "test", "idlelib", "tkinter", "turtledemo", "lib2to3", "ensurepip",
+_SKIP_STDLIB = {"site-packages", "dist-packages", "test", "idlelib", "tkinter", "turtledemo", "lib2to3", "ensurepip",
                 "distutils", "pydoc_data", "__pycache__", "unittest"}
 
 
