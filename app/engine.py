@@ -100,14 +100,3 @@ def verify_cache(settings: Settings, catalog: Catalog | None, *, progress: Progr
     from pytui.core.cache import ArchiveCache
 
     return ArchiveCache(settings.cache_dir).verify(catalog, progress=progress, cancel=cancel)
-
-
-def first_url(build: Build, settings: Settings) -> str:
-    """The URL a download would start from (a mirror rewrites it)."""
-    from pytui.core.errors import PytuiError
-    from pytui.core.urls import download_urls
-
-    try:
-        return download_urls(build, settings)[0]
-    except PytuiError:
-        return build.url

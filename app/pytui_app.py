@@ -79,7 +79,9 @@ class PytuiApp(App[int]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
+    # `?` comes first so an 80-column footer (which cuts the end) still shows where help is.
     BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("i", "install", "Install"),
         Binding("u", "uninstall", "Uninstall"),
@@ -92,7 +94,6 @@ class PytuiApp(App[int]):
         Binding("o", "toggle_offline", "Offline"),
         Binding("r", "refresh", "Refresh"),
         Binding("c", "cancel_job", "Cancel"),
-        Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
@@ -158,6 +159,10 @@ class PytuiApp(App[int]):
         yield DetailsPanel(id="details")
         yield JobList(id="jobs", show_eta=self._show_eta)
         yield Footer(show_command_palette=False)
+
+    def on_resize(self) -> None:
+        # A compact footer (no padding around keys) keeps more keys visible when narrow.
+        self.query_one(Footer).compact = self.size.width < 110
 
     def on_mount(self) -> None:
         self.query_one("#available-pane").border_title = "Available"
@@ -543,8 +548,9 @@ class PytuiApp(App[int]):
 
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table.id in {"available", "cached", "installed"}:
-            self._last_table = event.data_table.id
+        # Only the pane the user is in drives the details (other panes' cursors move too when
+        # their rows change under them).
+        if event.data_table.id == self._last_table:
             self._update_details()
 
     def on_descendant_focus(self, event: object) -> None:
@@ -605,7 +611,7 @@ class PytuiApp(App[int]):
         note_parts.append("in " + ", ".join(panes) if panes else "")
         fields: list[tuple[str, str]] = []
         if build is not None:
-            fields.append(("url", engine.first_url(build, self.settings)))
+            fields.append(("url", build.url))
             fields.append(("sha256", build.sha256 or "not in the catalog"))
         if archive is not None:
             fields.append(("archive", short_path(archive.path, home)))

@@ -7,6 +7,7 @@ from functools import partial
 
 from pytui.core.models import CachedArchive
 from pytui.widgets.format import human_size
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -36,6 +37,12 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("?", "this help"),
 )
 
+MODES: tuple[tuple[str, str], ...] = (
+    ("ONLINE", "the catalog refreshes in the background; builds download into the cache"),
+    ("OFFLINE", "--offline, UV_OFFLINE=1 or o: no network at all; cached builds install, "
+                "the rest are dimmed"),
+)
+
 STATES: tuple[tuple[str, str], ...] = (
     ("✓", "installed"),
     ("●", "archive in the cache"),
@@ -59,27 +66,20 @@ class HelpScreen(ModalScreen[None]):
             yield Label("States in the Available pane", classes="dialog-subtitle")
             yield Static(_table(STATES), id="help-states")
             yield Label("Modes", classes="dialog-subtitle")
-            yield Static(
-                "ONLINE: the catalog is refreshed in the background and builds download "
-                "into the cache, then install.\n"
-                "OFFLINE (--offline, UV_OFFLINE=1 or o): no network at all. Builds whose "
-                "archive is cached install; the others are dimmed and refused.",
-                id="help-modes")
+            yield Static(_table(MODES), id="help-modes")
             yield Label("Press Esc, q or ? to close.", classes="dialog-hint")
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)
 
 
-def _table(rows: Sequence[tuple[str, str]]) -> Text:
-    width = max(len(key) for key, _ in rows)
-    text = Text()
-    for index, (key, what) in enumerate(rows):
-        if index:
-            text.append("\n")
-        text.append(key.ljust(width), style="bold")
-        text.append("  " + what)
-    return text
+def _table(rows: Sequence[tuple[str, str]]) -> Table:
+    grid = Table.grid(padding=(0, 3))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for key, what in rows:
+        grid.add_row(key, what)
+    return grid
 
 
 class ConfirmModal(ModalScreen[bool]):
@@ -155,8 +155,8 @@ class PurgeRulesModal(ModalScreen[list[CachedArchive] | None]):
             yield Static("", id="purge-rule-help", markup=False)
             table: DataTable = DataTable(id="purge-preview", cursor_type="none",
                                          zebra_stripes=True)
-            table.add_column("Archive", key="archive")
             table.add_column("Size", key="size", width=9)
+            table.add_column("Archive", key="archive")
             yield table
             yield Static("", id="purge-total")
             with Horizontal(classes="dialog-buttons"):
@@ -201,7 +201,7 @@ class PurgeRulesModal(ModalScreen[list[CachedArchive] | None]):
         table = self.query_one("#purge-preview", DataTable)
         table.clear()
         for archive in self._plan:
-            table.add_row(archive.name, Text(human_size(archive.size), justify="right"),
+            table.add_row(Text(human_size(archive.size), justify="right"), archive.name,
                           key=archive.name)
         freed = sum(archive.size for archive in self._plan)
         count = len(self._plan)

@@ -55,7 +55,6 @@ class AvailableTable(KeyedTable):
         ("Build", "build", 8),
         ("Size", "size", 8),
     )
-    KEY_COLUMN = "key"
 
     def show(self, rows: list[AvailableRow]) -> None:
         self.sync([_cells(row) for row in rows])

@@ -45,11 +45,10 @@ class CacheTable(KeyedTable):
 
     COLUMNS = (
         ("State", "state", None),
-        ("Build", "build", None),
         ("Size", "size", 8),
-        ("Archive", "archive", None),
+        ("Build", "build", None),
+        ("File", "archive", None),
     )
-    KEY_COLUMN = "archive"
 
     def show(self, rows: list[CacheRow]) -> None:
         self.sync([_cells(row) for row in rows])
@@ -58,7 +57,8 @@ class CacheTable(KeyedTable):
 def _cells(row: CacheRow) -> Row:
     return row.name, (
         state_text(row),
-        Text(row.build_key or "—", style="" if row.build_key else "dim"),
         Text(human_size(row.size), justify="right"),
-        Text(row.name, style="dim"),
+        Text(row.build_key or "—", style="" if row.build_key else "dim"),
+        # The hash prefix uv puts first in the name; the whole name is in the details.
+        Text(row.name.split("-", 1)[0] + "…", style="dim"),
     )

@@ -27,11 +27,10 @@ class InstalledTable(KeyedTable):
 
     COLUMNS = (
         ("Key", "key", None),
-        ("Build", "build", 8),
         ("Size", "size", 8),
         ("Update", "update", None),
+        ("Build", "build", 8),
     )
-    KEY_COLUMN = "key"
 
     def show(self, rows: list[InstalledRow]) -> None:
         self.sync([_cells(row) for row in rows])
@@ -46,7 +45,7 @@ def _cells(row: InstalledRow) -> Row:
         update = Text("—", style="dim")
     return row.key, (
         Text(row.key),
-        Text(row.build or "—"),
         Text(human_size(row.size) if row.size is not None else "…", justify="right"),
         update,
+        Text(row.build or "—"),
     )

@@ -29,8 +29,6 @@ class KeyedTable(DataTable):
 
     # (label, column key, width or None for auto)
     COLUMNS: ClassVar[tuple[tuple[str, str, int | None], ...]] = ()
-    # The column whose cell text is the row key (used to restore the wanted order).
-    KEY_COLUMN: ClassVar[str] = "key"
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
@@ -59,36 +57,40 @@ class KeyedTable(DataTable):
         return self._cells.get(key)
 
     def sync(self, rows: Sequence[Row]) -> None:
-        """Make the table show exactly `rows`, in that order, touching as little as possible."""
+        """Make the table show exactly `rows`, in that order, touching as little as possible.
+
+        Rows that stay are updated cell by cell; rows that went away are removed; new rows
+        are appended when they belong at the end. Anything else (a new row in the middle, a
+        new order) rebuilds the table, which only view changes and small panes ever need.
+        """
         keep = self.highlighted_key
         wanted = {key: tuple(cells) for key, cells in rows}
         order = [key for key, _ in rows]
-        column_keys = [key for _, key, _ in self.COLUMNS]
-        gone = [key for key in self._cells if key not in wanted]
-        # A view change (filter, all versions) replaces most rows: one clear beats many removals.
-        if len(gone) > 32 and len(gone) > len(self._cells) // 2:
+        staying = [key for key in self._order if key in wanted]
+        new = [key for key in order if key not in self._cells]
+        in_place = staying == order[: len(staying)] and order[len(staying):] == new
+        if not in_place:
             self.clear()
             self._cells.clear()
-            gone = []
-        for key in gone:
-            with contextlib.suppress(RowDoesNotExist):
-                self.remove_row(key)
-            del self._cells[key]
-        added = False
-        for key in order:
-            cells = wanted[key]
-            old = self._cells.get(key)
-            if old is None:
-                self.add_row(*cells, key=key)
-                added = True
-            elif not _same_row(old, cells):
-                for column, (before, after) in enumerate(zip(old, cells, strict=True)):
-                    if not _same_cell(before, after):
-                        self.update_cell(key, column_keys[column], after)
-            self._cells[key] = cells
-        if (added or gone) and order != self._displayed_order():
-            position = {key: index for index, key in enumerate(order)}
-            self.sort(self.KEY_COLUMN, key=lambda cell: position.get(str(cell), 1 << 30))
+            for key in order:
+                self.add_row(*wanted[key], key=key)
+            self._cells = dict(wanted)
+        else:
+            column_keys = [key for _, key, _ in self.COLUMNS]
+            for key in [key for key in self._cells if key not in wanted]:
+                with contextlib.suppress(RowDoesNotExist):
+                    self.remove_row(key)
+                del self._cells[key]
+            for key in order:
+                cells = wanted[key]
+                old = self._cells.get(key)
+                if old is None:
+                    self.add_row(*cells, key=key)
+                elif not _same_row(old, cells):
+                    for column, (before, after) in enumerate(zip(old, cells, strict=True)):
+                        if not _same_cell(before, after):
+                            self.update_cell(key, column_keys[column], after)
+                self._cells[key] = cells
         self._order = order
         if keep is not None and keep in wanted:
             self._move_to(keep)
@@ -105,9 +107,6 @@ class KeyedTable(DataTable):
                 self.update_cell(key, column_keys[column], after)
         self._cells[key] = cells
         return True
-
-    def _displayed_order(self) -> list[str]:
-        return [row.key.value for row in self.ordered_rows if row.key.value is not None]
 
     def _move_to(self, key: str) -> None:
         try:

@@ -1,0 +1,211 @@
+"""Render the README screenshots (SVG and PNG) from the app factory, with fixed data.
+
+    python screenshots/make_screenshots.py [--out screenshots] [--no-png]
+
+A fixed catalog of synthetic PBS builds (real archives, made by tests/fixtures_archives.py)
+is served by a loopback HTTP server (tests/fixtures_http.py) standing in as `--mirror`; two
+builds are installed beforehand through the real install job. Then the app is driven with
+Pilot and saved at each step:
+
+    main.svg        the three panes, details and the (empty) jobs panel
+    downloading.svg two jobs mid-download (a slow mirror)
+    offline.svg     offline mode: uncached builds dimmed
+    purge.svg       the purge-rules modal with its preview and bytes freed
+    help.svg        the `?` help screen
+    narrow.svg      the main screen at 80x24
+
+PNGs are made with `rsvg-convert` (Debian: `apt-get install librsvg2-bin`) when present.
+Nothing here touches the internet. This is a script, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+from fixtures_archives import MadeArchive, file, make_pbs_archive  # noqa: E402
+from fixtures_http import FaultyHTTPServer  # noqa: E402
+
+SIZE = (120, 36)
+BUILD_DATE = "20250818"
+# (version, variant, payload bytes): payloads make sizes and downloads look like something.
+BUILDS = (
+    ("3.14.0rc2", "default", 900_000),
+    ("3.13.7", "default", 1_400_000),
+    ("3.13.7", "freethreaded", 1_300_000),
+    ("3.12.11", "default", 1_200_000),
+    ("3.12.10", "default", 1_200_000),
+    ("3.11.13", "default", 1_100_000),
+    ("3.10.18", "default", 1_000_000),
+    ("3.9.23", "default", 1_000_000),
+)
+INSTALLED = ("3.12.11", "3.11.13")
+DOWNLOAD_RATE = 220_000  # bytes/s: slow enough to catch the jobs mid-download
+
+
+def make_world(work: Path, server: FaultyHTTPServer):
+    """Archives, catalog and settings; the mirror is the loopback server."""
+    from pytui.core.catalog import Catalog
+    from pytui.core.settings import Settings
+
+    made: dict[tuple[str, str], MadeArchive] = {}
+    for index, (version, variant, payload) in enumerate(BUILDS):
+        extra = [file("lib/payload.bin", os.urandom(payload))]
+        archive = make_pbs_archive(work / "made" / str(index), version=version, variant=variant,
+                                   build_date=BUILD_DATE, flavor="install_only_stripped",
+                                   extra=extra)
+        # Served where a PBS mirror keeps it; the catalog keeps the GitHub release URL.
+        server.add_file(archive.url_path, archive.path, rate=DOWNLOAD_RATE)
+        made[(version, variant)] = archive
+    home = Path(os.environ["HOME"])  # the tmp home `hermetic_home` set up
+    settings = Settings.resolve(mirror=server.base_url)
+    builds = [archive.build for archive in made.values()]
+    catalog = Catalog(builds, source="download-metadata.json", fetched_at=FIXED_NOW - 3 * 3600)
+    return home, settings, catalog, made
+
+
+FIXED_NOW = 1_755_600_000.0
+
+
+def preinstall(settings, catalog, made) -> None:
+    """Install two builds with the real job (and leave a cancelled download's `.part`)."""
+    from pytui.core.jobs import InstallJob
+
+    for version in INSTALLED:
+        build = made[(version, "default")].build
+        InstallJob(build, settings=settings, catalog=catalog).run()
+    # An old build of 3.12.11 nobody names any more: an orphan for the purge preview.
+    orphan = settings.cache_dir / "4f0c1a2b3-cpython-3.12.11-20250723-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz"
+    orphan.write_bytes(os.urandom(700_000))
+
+
+async def settle(pilot, condition=lambda: True, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
+def save(app, out: Path, name: str) -> Path:
+    app.save_screenshot(f"{name}.svg", path=str(out))
+    return out / f"{name}.svg"
+
+
+async def shoot(out: Path) -> list[Path]:
+    from pytui.app.tui import make_app
+    from pytui.core.platform_detect import HostPlatform
+
+    host = HostPlatform(os="linux", arch="x86_64", libc="gnu", x86_64_level="v3")
+    shots: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="pytui-shots-") as tmp, FaultyHTTPServer() as server:
+        work = Path(tmp)
+        hermetic_home(work / "home")
+        home, settings, catalog, made = make_world(work, server)
+        assert str(settings.install_root).startswith(tmp), settings.install_root
+        # The pre-installs download at full speed.
+        for version in INSTALLED:
+            server.set_faults(made[(version, "default")].url_path, rate=None)
+        preinstall(settings, catalog, made)
+
+        def app_for():
+            return make_app(settings, catalog=catalog, host=host, refresh=False, show_eta=True,
+                            clock=lambda: FIXED_NOW, home=home)
+
+        app = app_for()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, lambda: app.disk_listed and app.sizes)
+            table = app.query_one("#available")
+            table.select_key(made[("3.13.7", "default")].build.key)
+            await settle(pilot)
+            shots.append(save(app, out, "main"))
+
+            await pilot.press("f")  # show the free-threaded build too
+            await settle(pilot)
+            for key in (made[("3.14.0rc2", "default")].build.key,
+                        made[("3.13.7", "freethreaded")].build.key):
+                table.select_key(key)
+                await pilot.press("i")
+            jobs = list(app.jobs.values())
+            await settle(pilot, lambda: all(j.view.phase == "download" and j.view.total and
+                                            j.view.done > 0.4 * j.view.total for j in jobs),
+                         timeout=30)
+            shots.append(save(app, out, "downloading"))
+            for job in jobs:
+                app.cancel_job(job)
+            await settle(pilot, lambda: all(j.stopped.is_set() for j in jobs))
+
+        app = app_for()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, lambda: app.disk_listed and app.sizes)
+            await pilot.press("o")
+            await settle(pilot)
+            app.clear_notifications()
+            app.query_one("#available").select_key(made[("3.13.7", "default")].build.key)
+            await settle(pilot)
+            shots.append(save(app, out, "offline"))
+
+            await pilot.press("P")
+            modal = app.screen
+            await settle(pilot, lambda: getattr(modal, "plan", None))
+            shots.append(save(app, out, "purge"))
+            await pilot.press("escape")
+            await pilot.press("question_mark")
+            await settle(pilot)
+            shots.append(save(app, out, "help"))
+
+        app = app_for()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, lambda: app.disk_listed and app.sizes)
+            shots.append(save(app, out, "narrow"))
+    return shots
+
+
+def to_png(svg: Path) -> Path | None:
+    converter = shutil.which("rsvg-convert")
+    if converter is None:
+        return None
+    png = svg.with_suffix(".png")
+    subprocess.run([converter, "-o", str(png), str(svg)], check=True)
+    return png
+
+
+def hermetic_home(home: Path) -> None:
+    """Point HOME and every XDG / uv / pytui variable at a tmp home, so the installs and
+    archives the screenshots need never land in the real user's directories."""
+    for name in list(os.environ):
+        if name.startswith(("UV_", "PYTUI_", "XDG_")):
+            del os.environ[name]
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["HOME"] = str(home)
+    os.environ["XDG_DATA_HOME"] = str(home / ".local" / "share")
+    os.environ["XDG_CACHE_HOME"] = str(home / ".cache")
+    os.environ["XDG_STATE_HOME"] = str(home / ".local" / "state")
+    os.environ["XDG_BIN_HOME"] = str(home / ".local" / "bin")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
+    parser.add_argument("--no-png", action="store_true")
+    args = parser.parse_args(argv)
+    os.environ["TEXTUAL_ANIMATIONS"] = "none"
+    args.out.mkdir(parents=True, exist_ok=True)
+    shots = asyncio.run(shoot(args.out))
+    for svg in shots:
+        png = None if args.no_png else to_png(svg)
+        print(svg, png or "(no PNG: install librsvg2-bin for rsvg-convert)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
