@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from pytui.core.errors import Cancelled, DownloadError, HashMismatch, OfflineError
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
@@ -53,6 +52,9 @@ def is_file_url(url: str) -> bool:
 
 def file_url_path(url: str) -> Path:
     """The local path of a `file://` URL; `%2B` decodes to `+`, as uv reads mirrors (uv-facts §5.1)."""
+    # Imported here: urllib.request pulls in http.client, email and ssl (~25 ms of start-up).
+    from urllib.request import url2pathname
+
     return Path(url2pathname(urlsplit(url).path))
 
 

@@ -18,7 +18,6 @@ mutex serialises the writes themselves (commit, uninstall, clean_temp).
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import fcntl
 import os
@@ -211,6 +210,8 @@ def _exchange(a: Path, b: Path) -> bool:
     global _renameat2, _renameat2_checked
     if not _renameat2_checked:
         _renameat2_checked = True
+        import ctypes  # only reinstalls need it: kept out of start-up
+
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             func = libc.renameat2
@@ -223,6 +224,8 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
+    import ctypes
+
     code = ctypes.get_errno()
     if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False

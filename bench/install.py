@@ -1,0 +1,180 @@
+"""Install speed: `pytui install` vs `uv python install`, cold and warm, on a real CPython tree.
+
+    python bench/install.py [--rounds 7] [--workdir DIR] [--kinds tar.gz,tar.zst] [--with-tests/--no-tests]
+
+One archive per kind is made from this interpreter's prefix (`sys.base_prefix`, PBS layout, with
+its test suite: about 2,700 files) and served by the loopback `FaultyHTTPServer` (no faults;
+the kernel sends the file). A uv catalog whose url is the loopback url is given to both tools
+through UV_PYTHON_DOWNLOADS_JSON_URL. Every run installs into a fresh root (and fresh bin dir):
+
+- cold: nothing cached. uv without UV_PYTHON_CACHE_DIR streams download -> extract in one pass;
+  `pytui install --no-cache` does the same. With a fresh, empty cache dir both download into
+  the cache first, then extract from it.
+- warm: the archive is already in the cache dir (the same file serves both: uv's names).
+
+Floors: `tar -xzf` / `tar --zstd -xf` of the file, and `curl -s URL | tar -x...` from the server.
+Each round runs every method once, in alternating order. Finished trees are renamed aside and
+deleted after the suite (creating files right after a large `rm -rf` is slow on these
+machines). Medians are printed with pytui/uv ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+from fixtures_archives import MadeArchive, make_prefix_archive, write_uv_catalog  # noqa: E402
+from fixtures_http import FaultyHTTPServer  # noqa: E402
+
+UV = Path(sys.executable).parent / "uv"
+PYTUI = [sys.executable, "-m", "pytui.app.cli"]
+
+# (pytui method, uv method) pairs whose ratio is the point of the benchmark.
+PAIRS = [
+    ("pytui warm", "uv warm"),
+    ("pytui cold --no-cache", "uv cold"),
+    ("pytui cold (cache)", "uv cold (cache)"),
+]
+
+
+class Bench:
+    def __init__(self, work: Path, made: MadeArchive, url: str, catalog: Path, warm_cache: Path) -> None:
+        self.work = work
+        self.made = made
+        self.url = url
+        self.catalog = catalog
+        self.warm_cache = warm_cache
+        self.trash = work / "trash"
+        self.trash.mkdir(parents=True, exist_ok=True)
+        self.counter = 0
+        self.key = made.build.key
+
+    def fresh(self, name: str) -> Path:
+        """A path that does not exist yet (the previous one was moved aside)."""
+        self.counter += 1
+        return self.work / f"{name}-{os.getpid()}-{self.counter}"
+
+    def aside(self, *paths: Path) -> None:
+        for path in paths:
+            if os.path.lexists(path):
+                path.rename(self.trash / path.name)
+
+    def env(self, root: Path, bin_dir: Path, cache: Path | None) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "PYTUI_"))}
+        env.update({
+            "HOME": str(self.work / "home"), "XDG_STATE_HOME": str(self.work / "state"),
+            "XDG_CACHE_HOME": str(self.work / "xdg-cache"),
+            "UV_NO_CONFIG": "1", "UV_NO_PROGRESS": "1", "UV_CACHE_DIR": str(self.work / "uv-cache"),
+            "UV_PYTHON_INSTALL_DIR": str(root), "UV_PYTHON_BIN_DIR": str(bin_dir),
+            "UV_PYTHON_DOWNLOADS_JSON_URL": str(self.catalog),
+        })
+        if cache is not None:
+            env["UV_PYTHON_CACHE_DIR"] = str(cache)
+        return env
+
+    def _install(self, argv: list[str], cache: Path | None, *, fresh_cache: bool) -> float:
+        root, bin_dir = self.fresh("root"), self.fresh("bin")
+        if fresh_cache:
+            cache = self.fresh("cache")
+        env = self.env(root, bin_dir, cache)
+        t0 = time.perf_counter()
+        done = subprocess.run(argv, env=env, capture_output=True, text=True)
+        elapsed = time.perf_counter() - t0
+        if done.returncode != 0 or not (root / self.key).is_dir():
+            raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr}")
+        self.aside(root, bin_dir, *([cache] if fresh_cache and cache is not None else []))
+        return elapsed
+
+    def methods(self, kind: str) -> dict[str, Callable[[], float]]:
+        tar_x = ["-xzf"] if kind == "tar.gz" else ["--zstd", "-xf"]
+        tar_stream = ["-xz"] if kind == "tar.gz" else ["--zstd", "-x"]
+
+        def floor(command: str) -> float:
+            out = self.fresh("floor")
+            out.mkdir()
+            t0 = time.perf_counter()
+            subprocess.run(command, shell=True, check=True, cwd=out)
+            elapsed = time.perf_counter() - t0
+            self.aside(out)
+            return elapsed
+
+        uv = [str(UV), "python", "install", self.key]
+        pytui = [*PYTUI, "install", self.key]
+        return {
+            "pytui warm": lambda: self._install(pytui, self.warm_cache, fresh_cache=False),
+            "uv warm": lambda: self._install(uv, self.warm_cache, fresh_cache=False),
+            "pytui cold --no-cache": lambda: self._install([*pytui, "--no-cache"], None, fresh_cache=False),
+            "uv cold": lambda: self._install(uv, None, fresh_cache=False),
+            "pytui cold (cache)": lambda: self._install(pytui, None, fresh_cache=True),
+            "uv cold (cache)": lambda: self._install(uv, None, fresh_cache=True),
+            "tar (file)": lambda: floor(f"tar {' '.join(tar_x)} {self.made.path}"),
+            "curl | tar": lambda: floor(f"curl -s {self.url} | tar {' '.join(tar_stream)}"),
+        }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/pytui-bench-install"))
+    parser.add_argument("--kinds", default="tar.gz,tar.zst")
+    parser.add_argument("--no-tests", dest="with_tests", action="store_false",
+                        help="leave the stdlib test suite out of the archive (about 1,100 files)")
+    args = parser.parse_args()
+    if not UV.exists():
+        raise SystemExit(f"uv is not installed beside {sys.executable}")
+    work: Path = args.workdir
+    work.mkdir(parents=True, exist_ok=True)
+    version = subprocess.run([str(UV), "--version"], capture_output=True, text=True).stdout.strip()
+    print(f"{version}; {os.cpu_count()} CPUs; {args.rounds} rounds; work dir {work}", flush=True)
+    all_results: dict[str, dict[str, list[float]]] = {}
+    with FaultyHTTPServer() as server:
+        for kind in args.kinds.split(","):
+            archives = work / f"archives-{kind}"
+            existing = sorted(archives.glob(f"*.{kind}")) if archives.is_dir() else []
+            for old in existing:
+                old.unlink()
+            made = make_prefix_archive(archives, kind=kind, with_tests=args.with_tests,
+                                       level=6 if kind == "tar.gz" else 3)
+            made = made.serve(server)
+            catalog = write_uv_catalog(work / f"catalog-{kind}.json", [made.build])
+            warm_cache = work / f"warm-cache-{kind}"
+            shutil.rmtree(warm_cache, ignore_errors=True)
+            warm_cache.mkdir()
+            shutil.copy(made.path, warm_cache / made.build.cache_filename)
+            bench = Bench(work, made, made.build.url, catalog, warm_cache)
+            print(f"\n{kind}: {made.path.name}, {made.size / 1e6:.1f} MB, {made.members} members; "
+                  f"key {made.build.key}", flush=True)
+            table = bench.methods(kind)
+            names = list(table)
+            # One untimed run of each: page cache, uv's and pytui's parsed catalogs.
+            for name in names:
+                table[name]()
+            results: dict[str, list[float]] = {name: [] for name in names}
+            for round_no in range(args.rounds):
+                order = names if round_no % 2 == 0 else list(reversed(names))
+                for name in order:
+                    results[name].append(table[name]())
+            all_results[kind] = results
+            medians = {name: statistics.median(times) for name, times in results.items()}
+            print(f"  {'method':<24} {'median s':>9} {'min s':>7} {'max s':>7}")
+            for name in names:
+                times = results[name]
+                print(f"  {name:<24} {medians[name]:9.3f} {min(times):7.3f} {max(times):7.3f}")
+            for ours, theirs in PAIRS:
+                print(f"  ratio {ours} / {theirs}: {medians[ours] / medians[theirs]:.2f}")
+    shutil.rmtree(work / "trash", ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
