@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytui.core.catalog import Catalog
+    from pytui.core.download import Downloader
+    from pytui.core.models import Build
+    from pytui.core.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -35,15 +42,35 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
+def _needs_network(builds: list[Build], settings: Settings, no_cache: bool) -> bool:
+    """True when some build will be fetched over http(s): not cached (or --no-cache), not offline,
+    and not from a file:// mirror."""
+    from pytui.core.errors import PytuiError
+    from pytui.core.urls import download_urls
+
+    if settings.offline:
+        return False
+    for build in builds:
+        if not no_cache and (settings.cache_dir / build.cache_filename).is_file():
+            continue
+        try:
+            urls = download_urls(build, settings)
+        except PytuiError:
+            continue  # the job reports it
+        if any(not url.startswith("file:") for url in urls):
+            return True
+    return False
+
+
 def run_install(args: argparse.Namespace) -> int:
+    import threading
     import time
 
-    from pytui.app.progress_board import ProgressBoard, elapsed_text
+    # Only what resolving the requests needs; the engine is imported once there is work, so
+    # that its imports overlap the HTTP client's preparation.
     from pytui.core.errors import RequestError
-    from pytui.core.install_root import InstallRoot
-    from pytui.core.jobs import run_install_jobs
+    from pytui.core.installed import list_installed
     from pytui.core.platform_detect import detect_host
-    from pytui.core.progress import CancelToken
     from pytui.core.requests import PythonRequest, find_download
     from pytui.core.sources import load_catalog
 
@@ -58,7 +85,7 @@ def run_install(args: argparse.Namespace) -> int:
     started = time.monotonic()
     catalog = load_catalog(settings)
     host = detect_host(settings.env)
-    installed_keys = [i.key for i in InstallRoot(settings.install_root).installed()]
+    installed_keys = [i.key for i in list_installed(settings.install_root)]
 
     builds = []
     missing = []
@@ -80,6 +107,29 @@ def run_install(args: argparse.Namespace) -> int:
     if not builds:
         return 1 if missing else 0
 
+    from pytui.core.download import Downloader
+
+    downloader = Downloader.from_settings(settings)
+    preparing = None
+    if _needs_network(builds, settings, args.no_cache):
+        # Importing httpx and loading CA certificates take ~0.1 s: do it while the engine is
+        # imported and the jobs start; the first download waits for it.
+        preparing = threading.Thread(target=downloader.prepare, name="pytui-http-prepare", daemon=True)
+        preparing.start()
+    try:
+        return _install_builds(args, settings, catalog, builds, missing, downloader, started)
+    finally:
+        if preparing is not None:
+            preparing.join()
+        downloader.close()
+
+
+def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catalog, builds: list[Build],
+                    missing: list[str], downloader: Downloader, started: float) -> int:
+    from pytui.app.progress_board import ProgressBoard, elapsed_text
+    from pytui.core.jobs import run_install_jobs
+    from pytui.core.progress import CancelToken
+
     cancel = CancelToken()
     warnings: list[str] = []
     board = ProgressBoard()
@@ -96,7 +146,8 @@ def run_install(args: argparse.Namespace) -> int:
             outcomes = run_install_jobs(
                 builds, settings=settings, catalog=catalog, concurrency=args.jobs,
                 progress_for=board.callback, cancel=cancel, reinstall=args.reinstall,
-                no_cache=args.no_cache, on_warning=warnings.append, on_wait=on_wait)
+                no_cache=args.no_cache, on_warning=warnings.append, on_wait=on_wait,
+                downloader=downloader)
     except KeyboardInterrupt:
         cancel.cancel()
         raise

@@ -58,11 +58,12 @@ class Bench:
         self.trash.mkdir(parents=True, exist_ok=True)
         self.counter = 0
         self.key = made.build.key
+        self.kind = made.kind
 
     def fresh(self, name: str) -> Path:
         """A path that does not exist yet (the previous one was moved aside)."""
         self.counter += 1
-        return self.work / f"{name}-{os.getpid()}-{self.counter}"
+        return self.work / f"{name}-{self.kind}-{os.getpid()}-{self.counter}"
 
     def aside(self, *paths: Path) -> None:
         for path in paths:
@@ -71,6 +72,8 @@ class Bench:
 
     def env(self, root: Path, bin_dir: Path, cache: Path | None) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "PYTUI_"))}
+        # An installed pytui has its bytecode compiled; let this checkout's be cached too.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         env.update({
             "HOME": str(self.work / "home"), "XDG_STATE_HOME": str(self.work / "state"),
             "XDG_CACHE_HOME": str(self.work / "xdg-cache"),
@@ -127,6 +130,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/pytui-bench-install"))
     parser.add_argument("--kinds", default="tar.gz,tar.zst")
+    parser.add_argument("--methods", default="",
+                        help="comma-separated method names to run (default: all), e.g. 'pytui warm,uv warm'")
     parser.add_argument("--no-tests", dest="with_tests", action="store_false",
                         help="leave the stdlib test suite out of the archive (about 1,100 files)")
     args = parser.parse_args()
@@ -135,7 +140,10 @@ def main() -> int:
     work: Path = args.workdir
     work.mkdir(parents=True, exist_ok=True)
     version = subprocess.run([str(UV), "--version"], capture_output=True, text=True).stdout.strip()
-    print(f"{version}; {os.cpu_count()} CPUs; {args.rounds} rounds; work dir {work}", flush=True)
+    from pytui.core.extract import _gzip_module
+
+    print(f"{version}; {os.cpu_count()} CPUs; gzip inflate: {_gzip_module().__name__}; {args.rounds} rounds; "
+          f"work dir {work}", flush=True)
     all_results: dict[str, dict[str, list[float]]] = {}
     with FaultyHTTPServer() as server:
         for kind in args.kinds.split(","):
@@ -155,6 +163,9 @@ def main() -> int:
             print(f"\n{kind}: {made.path.name}, {made.size / 1e6:.1f} MB, {made.members} members; "
                   f"key {made.build.key}", flush=True)
             table = bench.methods(kind)
+            if args.methods:
+                wanted = [m.strip() for m in args.methods.split(",")]
+                table = {name: table[name] for name in wanted}
             names = list(table)
             # One untimed run of each: page cache, uv's and pytui's parsed catalogs.
             for name in names:
@@ -171,7 +182,8 @@ def main() -> int:
                 times = results[name]
                 print(f"  {name:<24} {medians[name]:9.3f} {min(times):7.3f} {max(times):7.3f}")
             for ours, theirs in PAIRS:
-                print(f"  ratio {ours} / {theirs}: {medians[ours] / medians[theirs]:.2f}")
+                if ours in medians and theirs in medians:
+                        print(f"  ratio {ours} / {theirs}: {medians[ours] / medians[theirs]:.2f}")
     shutil.rmtree(work / "trash", ignore_errors=True)
     return 0
 

@@ -363,6 +363,18 @@ class Downloader:
                                                env=self.env)
             return self._client
 
+    def prepare(self) -> None:
+        """Create the HTTP client now: importing httpx and loading CA certificates take ~0.1 s.
+
+        Meant for a background thread started as soon as a caller knows a download is coming,
+        so that this overlaps other start-up work; a download waits for it (same lock). Does
+        nothing offline; errors are left for the download to raise.
+        """
+        if self.offline:
+            return
+        with contextlib.suppress(Exception):
+            self._http_client("(prepare)")
+
     # -- public entry points ------------------------------------------------------------------
     def download(
         self,

@@ -225,11 +225,14 @@ def run_install_jobs(
     no_cache: bool = False,
     on_warning: Callable[[str], None] | None = None,
     on_wait: Callable[[str], None] | None = None,
+    downloader: Downloader | None = None,
 ) -> list[JobOutcome]:
     """Run one `InstallJob` per distinct build, `concurrency` at a time (default settings.jobs).
 
     Returns outcomes in the order of `builds`; a failure in one job does not stop the others.
-    Leftovers of killed runs in `<root>/.temp` are cleaned first.
+    Leftovers of killed runs in `<root>/.temp` are cleaned first. A `downloader` given by the
+    caller (e.g. one whose client it is preparing on another thread) is shared by the jobs and
+    left open; otherwise one is made and closed here.
     """
     builds = dedupe(builds)
     cancel = cancel or CancelToken()
@@ -237,13 +240,14 @@ def run_install_jobs(
         # Try the lock once: while uv (or another pytui) holds it, its temp dirs may be in use,
         # and this run should not wait before it has even started downloading.
         InstallRoot(settings.install_root, lock_timeout=0).clean_temp(cancel=cancel)
-    downloader = Downloader.from_settings(settings)
+    own_downloader = downloader is None
+    shared = downloader or Downloader.from_settings(settings)
 
     def one(build: Build) -> JobOutcome:
         job = InstallJob(build, settings=settings, catalog=catalog,
                          progress=progress_for(build) if progress_for else no_progress,
                          cancel=cancel, reinstall=reinstall, no_cache=no_cache,
-                         downloader=downloader, on_warning=on_warning, on_wait=on_wait)
+                         downloader=shared, on_warning=on_warning, on_wait=on_wait)
         try:
             return JobOutcome(build, result=job.run())
         except PytuiError as err:
@@ -253,7 +257,8 @@ def run_install_jobs(
         workers = max(1, min(concurrency or settings.jobs, len(builds) or 1))
         return _run_in_threads(one, builds, workers, cancel)
     finally:
-        downloader.close()
+        if own_downloader:
+            shared.close()
 
 
 def _run_in_threads(one: Callable[[Build], JobOutcome], builds: list[Build], workers: int,
