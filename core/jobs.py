@@ -156,6 +156,12 @@ class InstallJob:
         archive, downloaded = self._fetch(downloader)
         for attempt in (1, 2):
             target = stage / f"x{attempt}"
+            if downloaded:
+                # Hashed as it arrived a moment ago and committed only on a match: no second
+                # pass (uv hashes once too). Archives found in the cache are re-checked below.
+                prefix = extract_archive(archive, target, kind=kind, name=self.build.filename,
+                                         progress=self.progress, cancel=self.cancel)
+                return prefix, archive, downloaded
             try:
                 with self.cache.open_verified(self.build) as reader:
                     try:
@@ -173,8 +179,8 @@ class InstallJob:
                 return prefix, archive, downloaded
             except HashMismatch:
                 # The cached file went bad after it was verified (disk, another tool): it is
-                # removed by `verify`; fetch it once more unless we just did.
-                if downloaded or attempt == 2:
+                # removed by `verify`; fetch it once more.
+                if attempt == 2:
                     raise
                 archive, downloaded = self._fetch(downloader)
         raise AssertionError("unreachable")
