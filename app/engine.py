@@ -38,6 +38,13 @@ def refresh_catalog(settings: Settings) -> tuple[Catalog | None, str]:
     return catalog, result.message
 
 
+def catalog_is_local(settings: Settings) -> bool:
+    """The catalog comes from files (embedded, kept copy, a local --downloads-json): reading it
+    takes tens of milliseconds and no network, so it can be read before the first frame."""
+    value = settings.downloads_json
+    return not value or not value.startswith(("http://", "https://"))
+
+
 def refresh_is_useful(settings: Settings) -> bool:
     """A local `--downloads-json` file replaces every other source: nothing to fetch."""
     value = settings.downloads_json
@@ -64,13 +71,33 @@ def tree_size(path: Path) -> int:
 
 
 def install(build: Build, *, settings: Settings, catalog: Catalog, progress: ProgressCallback,
-            cancel: CancelToken, reinstall: bool = False) -> object:
-    """Run one install job to the end (raises PytuiError with one line, Cancelled on cancel)."""
+            cancel: CancelToken, reinstall: bool = False, downloader: object | None = None) -> object:
+    """Run one install job to the end (raises PytuiError with one line, Cancelled on cancel).
+
+    `downloader` (from `warm_up`) is shared by the jobs of one session, as the CLI shares one
+    between its parallel jobs; None makes the job create its own."""
     from pytui.core.jobs import InstallJob
 
     job = InstallJob(build, settings=settings, catalog=catalog, progress=progress, cancel=cancel,
-                     reinstall=reinstall)
+                     reinstall=reinstall, downloader=downloader)  # type: ignore[arg-type]
     return job.run()
+
+
+def warm_up(settings: Settings) -> object | None:
+    """Import the install engine and, online, build the shared HTTP client (imports and TLS
+    set-up cost a few hundred milliseconds of CPU); done once while the UI is idle, so the
+    first install does not pay for it while the user is typing. Opens no socket.
+
+    Returns the shared `Downloader` (None offline)."""
+    import pytui.core.jobs  # noqa: F401 - the import is the point
+
+    if settings.offline:
+        return None
+    from pytui.core.download import Downloader
+    from pytui.core.http import make_client
+
+    client = make_client(offline=False, what="downloads", env=settings.env)
+    return Downloader(offline=False, env=settings.env, client_factory=lambda: client)
 
 
 def uninstall(settings: Settings, key: str) -> int:

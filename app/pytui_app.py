@@ -8,6 +8,7 @@ back through the messages in `app/messages.py`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import time
 from collections.abc import Callable, Iterable
@@ -48,6 +49,7 @@ from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input
@@ -59,6 +61,8 @@ MAIN_ACTIONS = frozenset({
     "toggle_platforms", "toggle_variants", "toggle_offline", "refresh", "cancel_job", "help",
 })
 QUIT_WAIT_SECONDS = 15.0
+# After the first frame, prepare the install engine in the background (see engine.warm_up).
+WARM_UP_DELAY = 0.3
 # Footer groups: related keys share one label so every key fits on one line at 120 columns.
 PURGE_GROUP = Binding.Group("Purge")
 VIEW_GROUP = Binding.Group("View")
@@ -76,6 +80,8 @@ class PytuiApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "pytui"
     ENABLE_COMMAND_PALETTE = True
+    # Focus the Available pane from the first frame (a later focus() would redraw the footer).
+    AUTO_FOCUS = "#available"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
@@ -103,7 +109,6 @@ class PytuiApp(App[int]):
     all_platforms: reactive[bool] = reactive(False, init=False)
     variants: reactive[bool] = reactive(False, init=False)
     filter_text: reactive[str] = reactive("", init=False)
-    jobs_running: reactive[int] = reactive(0, bindings=True, init=False)
 
     def __init__(
         self,
@@ -115,6 +120,8 @@ class PytuiApp(App[int]):
         show_eta: bool = True,
         clock: Callable[[], float] = time.time,
         home: Path | None = None,
+        disk: tuple[list[CachedArchive], list[Installation]] | None = None,
+        catalog_error: str | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -137,9 +144,14 @@ class PytuiApp(App[int]):
         self._quitting = False
         # Memos: the Available selection and update lookups are derived from the whole
         # catalog, so they are recomputed only when their inputs change, never per progress tick.
-        self._visible_memo: tuple[tuple, list[Build]] | None = None
+        self._visible_memo: tuple[tuple, list[Build], set[str]] | None = None
         self._terms_memo: tuple[str, list[tuple[str, PythonRequest | None]]] = ("", [])
         self._newest_memo: tuple[int, dict[tuple, Build]] | None = None
+        # What the factory read before the first frame (so it shows the rows at once).
+        self._preloaded_disk = disk
+        self._catalog_error = catalog_error
+        # The session's shared downloader, built by the warm-up worker (None until then).
+        self._downloader: object | None = None
         self.set_reactive(PytuiApp.offline, settings.offline)
 
     # -- layout -----------------------------------------------------------------------------
@@ -172,16 +184,33 @@ class PytuiApp(App[int]):
         self.query_one("#jobs", JobList).border_title = "Jobs"
         self.query_one("#filter", FilterInput).display = False
         self.set_class(self.offline, "-offline")
-        self.query_one("#available", AvailableTable).focus()
-        self._update_header()
-        if self.catalog is None:
+        if self._catalog_error is not None:
+            self.on_catalog_failed(CatalogFailed(self._catalog_error))
+        elif self.catalog is None:
             # The disk is listed once the catalog is there (archives are matched to builds).
             self.run_worker(self._load_catalog, thread=True, group="catalog", exclusive=True,
                             name="load", exit_on_error=False)
         else:
+            if self._preloaded_disk is not None:
+                archives, installations = self._preloaded_disk
+                self._preloaded_disk = None
+                self.on_disk_listed(DiskListed(archives, installations))
+            else:
+                self.rescan_disk()
             self._catalog_changed()
             self._start_refresh_if_wanted()
-            self.rescan_disk()
+        self._update_header()
+        self.set_timer(WARM_UP_DELAY, self._warm_up)
+
+    def _warm_up(self) -> None:
+        self.run_worker(partial(engine.warm_up, self._job_settings()), thread=True,
+                        group="warm-up", name="warm-up", exit_on_error=False,
+                        description="preparing downloads")
+
+    def on_unmount(self) -> None:
+        close = getattr(self._downloader, "close", None)
+        if close is not None:
+            close()
 
     # -- the catalog ------------------------------------------------------------------------
 
@@ -336,11 +365,14 @@ class PytuiApp(App[int]):
         cached = self.cached_by_key()
         active = {job.key for job in self.jobs.values() if job.key}
         inputs = (id(self.catalog), self.all_versions, self.all_platforms, self.variants,
-                  self.filter_text, frozenset(installed), frozenset(cached), frozenset(active))
-        if self._visible_memo is not None and self._visible_memo[0] == inputs:
-            return self._visible_memo[1]
+                  self.filter_text, frozenset(installed), frozenset(cached))
+        memo = self._visible_memo
+        # A job on a build that is already listed changes nothing: starting one must not
+        # re-derive the selection from the whole catalog.
+        if memo is not None and memo[0] == inputs and active <= memo[2]:
+            return memo[1]
         builds = self._select_builds(installed, cached, active)
-        self._visible_memo = (inputs, builds)
+        self._visible_memo = (inputs, builds, {build.key for build in builds})
         return builds
 
     def _select_builds(self, installed: set[str], cached: dict[str, CachedArchive],
@@ -489,6 +521,10 @@ class PytuiApp(App[int]):
 
     def refresh_panes(self) -> None:
         """Re-derive every pane's rows from the state; tables change only what differs."""
+        with contextlib.suppress(NoMatches):  # a message that arrives while quitting
+            self._refresh_panes()
+
+    def _refresh_panes(self) -> None:
         rows = self.available_rows()
         self.query_one("#available", AvailableTable).show(rows)
         self.query_one("#available-pane").border_subtitle = self._view_label(len(rows))
@@ -513,6 +549,10 @@ class PytuiApp(App[int]):
         return f"{' · '.join(parts)} · {count} of {total}"
 
     def _update_header(self) -> None:
+        with contextlib.suppress(NoMatches):  # a message that arrives while quitting
+            self._show_header()
+
+    def _show_header(self) -> None:
         settings = self.settings
         catalog = self.catalog
         if catalog is None:
@@ -656,7 +696,8 @@ class PytuiApp(App[int]):
         record.launch = partial(
             self.run_worker,
             partial(run_install, self, record, settings=self._job_settings(),
-                    catalog=self.catalog or Catalog([]), reinstall=reinstall),
+                    catalog=self.catalog or Catalog([]), reinstall=reinstall,
+                    downloader=self._downloader),
             thread=True, group=record.group, name=build.key, exit_on_error=False,
             description=f"install {build.key}")
         self._start_queued()
@@ -678,6 +719,10 @@ class PytuiApp(App[int]):
                 free -= 1
 
     def on_job_progress(self, message: JobProgress) -> None:
+        with contextlib.suppress(NoMatches):  # a message that arrives while quitting
+            self._job_progress(message)
+
+    def _job_progress(self, message: JobProgress) -> None:
         record = self.jobs.get(message.job_id)
         if record is None or record.view is None or record.view.ended:
             return
@@ -707,7 +752,8 @@ class PytuiApp(App[int]):
         record = self.jobs.get(message.job_id)
         if record is None or record.view is None:
             return
-        self._end_job(record, message.outcome, message.error, message.summary)
+        with contextlib.suppress(NoMatches):  # a message that arrives while quitting
+            self._end_job(record, message.outcome, message.error, message.summary)
 
     def _end_job(self, record: JobRecord, outcome: str, error: str = "", summary: str = "") -> None:
         assert record.view is not None
@@ -737,6 +783,10 @@ class PytuiApp(App[int]):
                 if record.view is not None and not record.view.ended:
                     self._end_job(record, "cancelled")
             return
+        if group == "warm-up":
+            if event.state == WorkerState.SUCCESS:
+                self._downloader = worker.result
+            return
         if event.state != WorkerState.ERROR:
             return
         if group.startswith("job-"):
@@ -751,7 +801,6 @@ class PytuiApp(App[int]):
                     markup=False)
 
     def _jobs_changed(self) -> None:
-        self.jobs_running = len(self.running_jobs())
         self.refresh_panes()
 
     # -- actions ----------------------------------------------------------------------------
@@ -760,8 +809,6 @@ class PytuiApp(App[int]):
         if action in MAIN_ACTIONS and self._modal_open():
             return False
         if action == "refresh" and (self.offline or not engine.refresh_is_useful(self.settings)):
-            return None
-        if action == "cancel_job" and not self.jobs:
             return None
         return True
 

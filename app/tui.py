@@ -21,6 +21,7 @@ def make_app(
     show_eta: bool = True,
     clock: Callable[[], float] = time.time,
     home: Path | None = None,
+    preload: bool = True,
 ):  # -> PytuiApp (imported lazily so `pytui list` never imports textual)
     """Build the app. Used by `run_tui`, every UI test, the snapshots and the screenshots.
 
@@ -32,8 +33,13 @@ def make_app(
     - `show_eta`: tests and snapshots pass False (the ETA depends on the wall clock).
     - `clock`: seconds since the epoch, for the catalog's age in the header.
     - `home`: the directory shown as `~` in paths (default: the user's home).
+    - `preload`: read the catalog (when it is on disk) and list the cache and install root
+      before the first frame, so the first screen already shows them; a remote
+      `--downloads-json` is always fetched in a worker instead.
     """
+    from pytui.app import engine
     from pytui.app.pytui_app import PytuiApp
+    from pytui.core.errors import PytuiError
 
     if host is None:
         from pytui.core.platform_detect import detect_host
@@ -42,8 +48,19 @@ def make_app(
     if refresh is None:
         refresh = catalog is None and not settings.offline
     home = home if home is not None else Path(settings.env.get("HOME") or Path.home())
+    catalog_error = None
+    disk = None
+    if preload:
+        if catalog is None and engine.catalog_is_local(settings):
+            try:
+                catalog = engine.load_catalog(settings)
+            except PytuiError as err:
+                catalog_error = str(err)
+        if catalog is not None:
+            # Two directory listings: cheap, and the panes are right in the first frame.
+            disk = (engine.list_cache(settings, catalog), engine.list_installed(settings))
     return PytuiApp(settings, catalog=catalog, host=host, refresh=refresh, show_eta=show_eta,
-                    clock=clock, home=home)
+                    clock=clock, home=home, disk=disk, catalog_error=catalog_error)
 
 
 def run_tui(args: argparse.Namespace) -> int:

@@ -71,7 +71,7 @@ def _reporter(target: MessagePump, job_id: int) -> Throttle:
 
 
 def run_install(target: MessagePump, record: JobRecord, *, settings: Settings, catalog: Catalog,
-                reinstall: bool = False) -> None:
+                reinstall: bool = False, downloader: object | None = None) -> None:
     """Thread body of an install job."""
     assert record.build is not None
     record.started.set()
@@ -79,7 +79,8 @@ def run_install(target: MessagePump, record: JobRecord, *, settings: Settings, c
     try:
         result = engine.install(build, settings=settings, catalog=catalog,
                                 progress=_reporter(target, record.job_id),
-                                cancel=_cancel_token(), reinstall=reinstall)
+                                cancel=_cancel_token(), reinstall=reinstall,
+                                downloader=None if settings.offline else downloader)
     except Cancelled:
         target.post_message(JobEnded(record.job_id, "cancelled"))
     except PytuiError as err:

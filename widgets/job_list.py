@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pytui.widgets.format import human_duration, human_size, human_speed
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widget import Widget
-from textual.widgets import Label, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 RUNNING_PHASES = ("queued", "resolve", "download", "verify", "extract", "finish")
 ENDED_PHASES = ("done", "failed", "cancelled")
@@ -58,22 +59,22 @@ def amount_text(view: JobView) -> str:
 
 
 class JobRow(Widget, can_focus=True):
-    """One job; focus it and press `c` to cancel it (or dismiss it once it ended)."""
+    """One job; focus it and press `c` to cancel it (or dismiss it once it ended).
+
+    Kept to four widgets (label, bar, numbers, error line): a row is mounted while other
+    jobs are busy, and fewer widgets mean a shorter pause for the UI.
+    """
 
     DEFAULT_CSS = """
     JobRow { height: auto; layout: vertical; }
     JobRow > Horizontal { height: 1; }
-    JobRow .job-title { width: 1fr; min-width: 16; text-overflow: ellipsis; text-wrap: nowrap; }
-    JobRow .job-phase { width: 11; }
+    JobRow .job-label { width: 1fr; min-width: 24; }
     JobRow ProgressBar { width: 27; }
     JobRow ProgressBar Bar { width: 20; }
-    JobRow .job-amount { width: 21; text-align: right; }
-    JobRow .job-speed { width: 12; text-align: right; }
-    JobRow .job-eta { width: 8; text-align: right; }
+    JobRow .job-numbers { width: 41; }
     JobRow .job-error { color: $error; padding-left: 2; display: none; }
     JobRow.-failed .job-error { display: block; }
     JobRow:focus { background: $boost; }
-    JobRow:focus .job-title { text-style: bold; }
     """
 
     def __init__(self, view: JobView, *, show_eta: bool = True) -> None:
@@ -87,12 +88,11 @@ class JobRow(Widget, can_focus=True):
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield Label(self.view.title, classes="job-title")
-            yield Label("", classes="job-phase")
-            yield ProgressBar(total=None, show_eta=False, show_percentage=True)
-            yield Label("", classes="job-amount")
-            yield Label("", classes="job-speed")
-            yield Label("", classes="job-eta")
+            yield Static("", classes="job-label")
+            # A total from the start: an indeterminate bar animates (and costs CPU, Textual
+            # issue #4835) until the first byte count arrives.
+            yield ProgressBar(total=1, show_eta=False, show_percentage=True)
+            yield Static("", classes="job-numbers")
         yield Static("", classes="job-error", markup=False)
 
     def on_mount(self) -> None:
@@ -108,23 +108,40 @@ class JobRow(Widget, can_focus=True):
             bar = self.query_one(ProgressBar)
         except NoMatches:
             return
-        self.query_one(".job-phase", Label).update(
-            Text(view.phase, style=_PHASE_STYLE.get(view.phase, "")))
+        self.query_one(".job-label", Static).update(label_renderable(view, self.has_focus))
         if view.phase == "done":
-            bar.update(total=max(previous.total or 1, 1), progress=max(previous.total or 1, 1))
+            full = max(previous.total or 1, 1)
+            bar.update(total=full, progress=full)
         elif view.total is not None and not view.ended:
             # A new phase restarts the bar with its own total.
             bar.update(total=max(view.total, 1), progress=min(view.done, max(view.total, 1)))
-        elif view.ended and bar.total is None:
-            # Never leave an idle bar animating (Textual issue #4835).
-            bar.update(total=1, progress=0)
-        self.query_one(".job-amount", Label).update(amount_text(view))
-        self.query_one(".job-speed", Label).update(human_speed(view.speed) if not view.ended else "")
-        eta = human_duration(view.eta) if self._show_eta else ""
-        self.query_one(".job-eta", Label).update(eta)
+        self.query_one(".job-numbers", Static).update(numbers_text(view, self._show_eta))
         self.query_one(".job-error", Static).update(view.error)
         self.set_class(view.phase == "failed", "-failed")
         self.set_class(view.ended, "-ended")
+
+    def on_focus(self) -> None:
+        self.query_one(".job-label", Static).update(label_renderable(self.view, True))
+
+    def on_blur(self) -> None:
+        self.query_one(".job-label", Static).update(label_renderable(self.view, False))
+
+
+def label_renderable(view: JobView, focused: bool = False) -> Table:
+    """The build (cut with an ellipsis when narrow) and the phase in a fixed-width column."""
+    grid = Table.grid(expand=True)
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(width=11, no_wrap=True)
+    grid.add_row(Text(view.title, style="bold" if focused else ""),
+                 Text(" " + view.phase, style=_PHASE_STYLE.get(view.phase, "")))
+    return grid
+
+
+def numbers_text(view: JobView, show_eta: bool = True) -> Text:
+    """Bytes done/total, speed and ETA in fixed columns (21 + 12 + 8)."""
+    speed = human_speed(view.speed) if not view.ended else ""
+    eta = human_duration(view.eta) if show_eta else ""
+    return Text(f"{amount_text(view):>21}{speed:>12}{eta:>8}", no_wrap=True)
 
 
 class JobList(VerticalScroll):

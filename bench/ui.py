@@ -1,0 +1,304 @@
+"""TUI benchmark: time to the first screen with the real catalog, and key response while
+two installs run.
+
+Usage: python bench/ui.py [--catalog PATH] [--runs N] [--presses N]
+
+1. First screen, with uv's real 5530-entry catalog (`--downloads-json`):
+   - headless: a fresh process builds the app with `make_app` and runs it headless until the
+     Available table holds the catalog's rows; measured from spawning the process to that
+     moment (interpreter start and imports included);
+   - tmux (when installed): the real `pytui` in a 120x36 tmux session, from spawning it to
+     the first capture-pane that shows a catalog row.
+   The first run is reported apart (cold: no parsed-catalog cache, cold bytecode).
+2. Key response while two installs run: the same catalog plus two real archives of this
+   interpreter's prefix (about 1,100 files each), served slowly by the loopback server
+   (tests/fixtures_http.py), installed by two jobs at once. Meanwhile the cursor is moved
+   with Down/Up key events sent through the driver, as a terminal would, and the time from
+   sending the key to the details panel showing the newly highlighted build is measured
+   (the visible effect). The same is measured with no jobs as a baseline, and for `a`
+   (re-derive the Available pane for all versions) while the jobs run.
+
+Everything runs in tmp directories (HOME and XDG dirs redirected); nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CATALOG = REPO.parent / "shared" / "data" / "download-metadata.json"
+sys.path.insert(0, str(REPO / "tests"))
+
+SIZE = (120, 36)
+# Slow enough that both jobs are still running while the keys are measured.
+DOWNLOAD_RATE = 3_000_000
+
+
+def hermetic_env(home: Path) -> dict[str, str]:
+    """A tmp home; bytecode cached in a tmp prefix (after the cold run) so the numbers are
+    what an installed pytui costs even where PYTHONDONTWRITEBYTECODE is set."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("UV_", "PYTUI_", "XDG_"))
+           and k not in ("COLUMNS", "LINES", "PYTHONDONTWRITEBYTECODE")}
+    env.update(PYTHONPYCACHEPREFIX=str(home.parent / "pycache"))
+    env.update(HOME=str(home), XDG_DATA_HOME=str(home / ".local/share"),
+               XDG_CACHE_HOME=str(home / ".cache"), XDG_STATE_HOME=str(home / ".local/state"),
+               XDG_BIN_HOME=str(home / ".local/bin"), TEXTUAL_ANIMATIONS="none")
+    return env
+
+
+def use_env(env: dict[str, str]) -> None:
+    for name in list(os.environ):
+        if name.startswith(("UV_", "PYTUI_", "XDG_")):
+            del os.environ[name]
+    os.environ.update(env)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def summary(values: list[float]) -> str:
+    if not values:
+        return "no samples"
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return (f"median {ms(statistics.median(ordered))}, p95 {ms(p95)}, max {ms(ordered[-1])} "
+            f"({len(ordered)} presses)")
+
+
+# -- 1. first screen --------------------------------------------------------------------------
+
+CHILD = r"""
+import asyncio, sys, time
+t_imports = time.perf_counter()
+import textual.app
+from pytui.app.tui import make_app
+from pytui.app import pytui_app
+from pytui.core.settings import Settings
+t_imported = time.perf_counter()
+
+async def main():
+    app = make_app(Settings.resolve(downloads_json=sys.argv[1]), refresh=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        table = app.query_one("#available")
+        while not table.row_count:
+            await asyncio.sleep(0.002)
+        print("READY", table.row_count, f"{t_imported - t_imports:.3f}", flush=True)
+
+asyncio.run(main())
+"""
+
+
+def first_screen_headless(catalog: Path, env: dict[str, str]) -> tuple[float, str]:
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(catalog)], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    line = child.stdout.readline()  # stamped when READY arrives, not when the child exits
+    elapsed = time.perf_counter() - start
+    _, stderr = child.communicate(timeout=120)
+    if not line.startswith("READY"):
+        raise RuntimeError(f"headless child failed: {stderr[-2000:]}")
+    _, rows, imports = line.split()
+    return elapsed, f"{rows} rows; imports {ms(float(imports))}"
+
+
+def first_screen_tmux(catalog: Path, env: dict[str, str], run: int) -> float:
+    pytui = str(Path(sys.executable).with_name("pytui"))
+    socket = f"pytui-bench-{os.getpid()}-{run}"
+    base = ["tmux", "-L", socket]
+    inner = " ".join(f"{k}={v}" for k, v in env.items() if k in (
+        "HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_BIN_HOME",
+        "TEXTUAL_ANIMATIONS", "PYTHONPYCACHEPREFIX"))
+    command = (f"env -u COLUMNS -u LINES -u PYTHONDONTWRITEBYTECODE {inner} {pytui} "
+               f"--downloads-json {catalog}")
+    start = time.perf_counter()
+    subprocess.run([*base, "new-session", "-d", "-s", "b", "-x", "120", "-y", "36", command],
+                   check=True)
+    try:
+        deadline = start + 30
+        while time.perf_counter() < deadline:
+            screen = subprocess.run([*base, "capture-pane", "-p", "-t", "b"],
+                                    capture_output=True, text=True).stdout
+            if "cpython-3." in screen:
+                return time.perf_counter() - start
+            time.sleep(0.01)
+        raise RuntimeError("pytui did not show the catalog within 30 s under tmux")
+    finally:
+        subprocess.run([*base, "kill-server"], capture_output=True)
+
+
+# -- 2. key response while installs run ------------------------------------------------------
+
+
+def merged_catalog(real: Path, dest: Path, builds: list) -> Path:
+    from fixtures_archives import uv_catalog_entry
+
+    doc = json.loads(real.read_text())
+    for build in builds:
+        key, entry = uv_catalog_entry(build)
+        doc[key] = entry
+    dest.write_text(json.dumps(doc))
+    return dest
+
+
+async def press_and_wait(app, key: str, done, timeout: float = 5.0) -> float:
+    """Send one key as the terminal driver would; return seconds until `done()` holds."""
+    from textual import events
+
+    start = time.perf_counter()
+    app._driver.send_message(events.Key(key, None))
+    deadline = start + timeout
+    while not done():
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"no effect of {key!r} within {timeout} s")
+        await asyncio.sleep(0.0005)
+    return time.perf_counter() - start
+
+
+async def key_response(catalog: Path, builds: list, presses: int) -> dict[str, object]:
+    from pytui.app.tui import make_app
+    from pytui.core.settings import Settings
+
+    settings = Settings.resolve(downloads_json=str(catalog))
+    app = make_app(settings, refresh=False, show_eta=True)
+    results: dict[str, object] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one("#available")
+        details = app.query_one("#details")
+        while not (table.row_count and app.disk_listed):
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        table.focus()
+        await pilot.pause()
+
+        slowest: list[tuple[float, str]] = []
+
+        async def moves(count: int, keep_going=lambda: True) -> list[float]:
+            samples = []
+            for index in range(count):
+                if not keep_going():
+                    break
+                key = "down" if index % 2 == 0 else "up"
+                target = table.cursor_row + (1 if key == "down" else -1)
+
+                def shown(target: int = target) -> bool:
+                    wanted = table.ordered_rows[target].key.value
+                    return details.details is not None and details.details.title == wanted
+
+                phases = ",".join(r.view.phase for r in app.jobs.values() if r.view)
+                samples.append(await press_and_wait(app, key, shown))
+                slowest.append((samples[-1], phases or "no jobs"))
+                await asyncio.sleep(0.05)
+            return samples
+
+        results["idle"] = await moves(presses)
+        start = time.perf_counter()
+        records = [app.start_install(build) for build in builds]
+        running = lambda: any(r.running for r in records)  # noqa: E731
+        results["jobs"] = await moves(presses * 4, running)
+        toggles = []
+        rows_seen = 0
+        for _ in range(4):
+            if not running():
+                break
+            before = app.all_versions
+            toggles.append(await press_and_wait(
+                app, "a", lambda before=before: app.all_versions != before
+                and table.row_count == len(app.visible_builds())))
+            rows_seen = max(rows_seen, table.row_count)
+            await asyncio.sleep(0.1)
+        results["toggle"] = toggles
+        results["rows_all_versions"] = rows_seen
+        results["slowest"] = sorted(slowest, reverse=True)[:3]
+        while running():
+            await asyncio.sleep(0.05)
+        results["job_seconds"] = time.perf_counter() - start
+        results["outcomes"] = [(r.title, r.view.phase, r.view.error) for r in records]
+    return results
+
+
+def make_archives(work: Path, server) -> list:
+    from fixtures_archives import make_prefix_archive
+
+    first = make_prefix_archive(work / "a1")
+    builds = []
+    for index, patch in enumerate((97, 98)):
+        build = replace(first.build, patch=patch)
+        url_path = f"/bench{index}/{first.path.name}"
+        url = server.add_file(url_path, first.path, rate=DOWNLOAD_RATE)
+        builds.append(replace(build, url=url))
+    return builds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--presses", type=int, default=20)
+    args = parser.parse_args(argv)
+    if not args.catalog.is_file():
+        print(f"uv's catalog is not at {args.catalog}; pass --catalog", file=sys.stderr)
+        return 2
+
+    with tempfile.TemporaryDirectory(prefix="pytui-bench-ui-") as tmp:
+        work = Path(tmp)
+        home = work / "home"
+        home.mkdir()
+        env = hermetic_env(home)
+
+        print(f"catalog: {args.catalog} ({len(json.loads(args.catalog.read_text()))} entries)")
+        print("1. first screen (process start -> catalog rows)")
+        headless = []
+        for run in range(args.runs):
+            elapsed, note = first_screen_headless(args.catalog, env)
+            if run == 0:
+                print(f"   headless, cold run: {ms(elapsed)} ({note})")
+            else:
+                headless.append(elapsed)
+        if headless:
+            print(f"   headless, warm: median {ms(statistics.median(headless))} "
+                  f"(min {ms(min(headless))}, {len(headless)} runs; {note})")
+        if shutil.which("tmux"):
+            real = [first_screen_tmux(args.catalog, env, run) for run in range(args.runs)]
+            print(f"   pytui in tmux 120x36: median {ms(statistics.median(real))} "
+                  f"(min {ms(min(real))}, max {ms(max(real))}, {len(real)} runs)")
+        else:
+            print("   tmux not installed: real-terminal measurement skipped")
+
+        print("2. key response (key sent -> details panel shows the new row)")
+        use_env(env)
+        from fixtures_http import FaultyHTTPServer
+
+        with FaultyHTTPServer() as server:
+            builds = make_archives(work, server)
+            catalog = merged_catalog(args.catalog, work / "catalog.json", builds)
+            results = asyncio.run(key_response(catalog, builds, args.presses))
+        print(f"   no jobs:            {summary(results['idle'])}")  # type: ignore[arg-type]
+        print(f"   two installs running: {summary(results['jobs'])}")  # type: ignore[arg-type]
+        print("   slowest presses (job phases when pressed): " + "; ".join(
+            f"{ms(t)} ({phases})" for t, phases in results["slowest"]))  # type: ignore[union-attr]
+        toggles = results["toggle"]
+        if toggles:
+            print(f"   'a' (all versions, {results['rows_all_versions']} rows) while installing: "
+                  f"median {ms(statistics.median(toggles))}, max {ms(max(toggles))}")  # type: ignore[arg-type]
+        print(f"   the two installs took {results['job_seconds']:.1f} s: "
+              + "; ".join(f"{title} {phase}{(' ' + error) if error else ''}"
+                          for title, phase, error in results["outcomes"]))  # type: ignore[union-attr]
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
