@@ -279,30 +279,35 @@ def _run_in_threads(one: Callable[[Build], JobOutcome], builds: list[Build], wor
     failures: list[BaseException] = []
     queue = list(enumerate(builds))
     taking = threading.Lock()
+    # Completion is signalled with events, not Thread.join: on Python 3.11 a join interrupted
+    # by Ctrl-C makes the next join return at once, before the job has cleaned up its stage.
+    finished = [threading.Event() for _ in range(workers)]
 
-    def work() -> None:
-        while True:
-            with taking:
-                if not queue:
+    def work(done: threading.Event) -> None:
+        try:
+            while True:
+                with taking:
+                    if not queue:
+                        return
+                    index, build = queue.pop(0)
+                try:
+                    outcomes[index] = one(build)
+                except BaseException as err:  # a bug, not a job failure: re-raised in the caller
+                    failures.append(err)
+                    cancel.cancel()
                     return
-                index, build = queue.pop(0)
-            try:
-                outcomes[index] = one(build)
-            except BaseException as err:  # a bug, not a job failure: re-raised in the caller
-                failures.append(err)
-                cancel.cancel()
-                return
+        finally:
+            done.set()
 
-    threads = [threading.Thread(target=work, name=f"pytui-install-{n}", daemon=True) for n in range(workers)]
-    for thread in threads:
-        thread.start()
+    for n, done in enumerate(finished):
+        threading.Thread(target=work, args=(done,), name=f"pytui-install-{n}", daemon=True).start()
     try:
-        for thread in threads:
-            thread.join()
+        for done in finished:
+            done.wait()
     except BaseException:
         cancel.cancel()
-        for thread in threads:
-            thread.join()
+        for done in finished:
+            done.wait()
         raise
     if failures:
         raise failures[0]

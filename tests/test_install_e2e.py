@@ -426,6 +426,34 @@ def test_kill_9_mid_extraction_leaves_no_visible_install(pytui: Pytui, no_cache:
     assert pytui.temp_left() == []
 
 
+def test_ctrl_c_mid_download_keeps_a_resumable_part_and_nothing_else(pytui: Pytui) -> None:
+    made = pytui.add("3.12.8", payload=True, faults={"rate": 100_000})
+    proc = pytui.popen("install", "3.12")
+    try:
+        wait_for(lambda: any(r.body_sent > 20_000 for r in pytui.server.requests_for(made.url_path))
+                 or proc.poll() is not None, what="the download to start")
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and err.strip().splitlines()[-1] == "error: interrupted", err
+    # The job stopped and cleaned its stage before the process exited.
+    assert pytui.temp_left() == [] and not pytui.bin.exists()
+    assert not os.path.lexists(pytui.root / made.build.key)
+    parts = [n for n in pytui.cached() if n.endswith(".part")]
+    assert parts and not (pytui.cache / cache_name(made)).exists(), pytui.cached()
+    pytui.server.set_faults(made.url_path, rate=None)
+    again = pytui.run("install", "3.12")
+    assert again.returncode == 0, str(again)
+    last = pytui.server.requests_for(made.url_path)[-1]
+    assert last.status == 206 and last.range is not None and last.range[0] > 0
+    assert pytui.cached() == [cache_name(made)]
+    assert_installed(pytui, made)
+
+
 def test_two_processes_install_different_keys_at_once(pytui: Pytui) -> None:
     a = pytui.add("3.12.8", payload=True, faults={"rate": 400_000})
     b = pytui.add("3.11.9", payload=True, faults={"rate": 400_000})
