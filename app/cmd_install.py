@@ -208,9 +208,16 @@ def run_uninstall(args: argparse.Namespace) -> int:
             return 0
         return 1
     bin_dir = None if settings.no_bin else settings.bin_dir
+    waited: list[str] = []
+
+    def on_wait(message: str) -> None:
+        if not waited:  # once, however many installs wait for the same lock
+            waited.append(message)
+            print(message, file=sys.stderr)
+
     freed = 0
     for installation in chosen:
-        freed += root.uninstall(installation.key, bin_dir=bin_dir)
+        freed += root.uninstall(installation.key, bin_dir=bin_dir, on_wait=on_wait)
     from pytui.app.progress_board import human_bytes
 
     noun = f"Python {chosen[0].version}" if len(chosen) == 1 else f"{len(chosen)} versions"

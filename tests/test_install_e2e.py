@@ -146,6 +146,25 @@ def test_two_patches_minor_link_and_uninstall(pytui: Pytui) -> None:
     assert pytui.run("uninstall", "--all").returncode == 0  # nothing left: not an error
 
 
+def test_uninstall_waits_for_the_root_lock(pytui: Pytui) -> None:
+    made = pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    # Another process holds `<root>/.lock` as uv takes it (flock), then lets go.
+    code = ("import fcntl, os, sys, time\n"
+            "fd = os.open(sys.argv[1], os.O_RDWR)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(1.0)\n")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(pytui.root / ".lock")], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        result = pytui.run("uninstall", "3.12")
+    finally:
+        holder.wait(30)
+    assert result.returncode == 0, str(result)
+    assert result.stderr.count(f"waiting for the lock on {pytui.root}") == 1, str(result)
+    assert not (pytui.root / made.build.key).exists()
+
+
 # -- the real interpreter -------------------------------------------------------------------------
 
 
