@@ -45,6 +45,7 @@ from pytui.widgets.installed_table import InstalledRow, InstalledTable
 from pytui.widgets.job_list import JobList, JobView
 from pytui.widgets.keyed_table import KeyedTable
 from rich.markup import escape
+from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -990,8 +991,9 @@ class PytuiApp(App[int]):
             return
         size = self.sizes.get(installation.key)
         freed = human_size(size) if size is not None else "its size on disk"
-        lines = [f"Removes {short_path(installation.path, self._home)} and its links.",
-                 f"Frees {freed}."]
+        lines: list[str | Text] = [
+            f"Removes {short_path(installation.path, self._home)} and its links.",
+            Text(f"Frees {freed}.", style="bold")]
         cached = self.cached_by_key().get(installation.key)
         if cached is not None:
             lines.append("The cached archive stays, so it can be reinstalled offline.")
@@ -1047,7 +1049,8 @@ class PytuiApp(App[int]):
             self.notify(f"{archive.name} is in use by a running job.", markup=False,
                         severity="warning")
             return
-        lines = [short_path(archive.path, self._home), f"Frees {human_size(archive.size)}."]
+        lines: list[str | Text] = [short_path(archive.path, self._home),
+                                   Text(f"Frees {human_size(archive.size)}.", style="bold")]
         if archive.build is not None and archive.build.key in self.installed_keys:
             lines.append("The install stays; reinstalling it offline will no longer work.")
         self.push_screen(

@@ -19,7 +19,7 @@ from textual.worker import Worker, WorkerState
 
 # (key, what it does); the help screen and the README show this table.
 KEYS: tuple[tuple[str, str], ...] = (
-    ("/", "filter every pane: 3.12, musl, freethreaded, >=3.11,<3.13, 3.13t, a key fragment"),
+    ("/", "filter every pane: 3.12, 3.13t, >=3.11,<3.13, musl, freethreaded, any key part"),
     ("a", "all versions (default: the newest patch of each minor version)"),
     ("A", "all platforms (default: builds this machine runs)"),
     ("f", "free-threaded and debug variants too (default: the standard build)"),
@@ -39,8 +39,7 @@ KEYS: tuple[tuple[str, str], ...] = (
 
 MODES: tuple[tuple[str, str], ...] = (
     ("ONLINE", "the catalog refreshes in the background; builds download into the cache"),
-    ("OFFLINE", "--offline, UV_OFFLINE=1 or o: no network at all; cached builds install, "
-                "the rest are dimmed"),
+    ("OFFLINE", "--offline, UV_OFFLINE=1 or o: no network; cached builds install, others dim"),
 )
 
 STATES: tuple[tuple[str, str], ...] = (
@@ -61,13 +60,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog", classes="dialog"):
-            yield Label("pytui — keys", classes="dialog-title")
+            yield Label("pytui — keys  (Esc, q or ? closes this)", classes="dialog-title")
             yield Static(_table(KEYS), id="help-keys")
             yield Label("States in the Available pane", classes="dialog-subtitle")
             yield Static(_table(STATES), id="help-states")
             yield Label("Modes", classes="dialog-subtitle")
             yield Static(_table(MODES), id="help-modes")
-            yield Label("Press Esc, q or ? to close.", classes="dialog-hint")
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)
@@ -90,7 +88,7 @@ class ConfirmModal(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, title: str, lines: Sequence[str], *, confirm: str = "Yes",
+    def __init__(self, title: str, lines: Sequence[str | Text], *, confirm: str = "Yes",
                  cancel: str = "Cancel", danger: bool = True, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._title = title
