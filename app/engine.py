@@ -24,18 +24,23 @@ def load_catalog(settings: Settings) -> Catalog:
     return _load(settings, refresh=False)
 
 
-def refresh_catalog(settings: Settings) -> tuple[Catalog | None, str]:
-    """Fetch the newest catalog; return the catalog to show now (None: unchanged) and one line.
+def refresh_catalog(settings: Settings) -> tuple[Catalog | None, str, bool]:
+    """Fetch the newest catalog. Returns the catalog to show now (None: keep the current one),
+    one line saying what happened, and whether the refresh worked.
 
-    Never raises for network trouble (core keeps what it has and says so)."""
+    Never raises: network trouble keeps what there is (core says so in the line)."""
     from pytui.core import sources
+    from pytui.core.errors import PytuiError
 
     if settings.downloads_json:
-        catalog = sources.load_catalog(settings, refresh=True)
-        return catalog, f"catalog reloaded from {settings.downloads_json}"
+        try:
+            catalog = sources.load_catalog(settings, refresh=True)
+        except PytuiError as err:
+            return None, str(err), False
+        return catalog, f"catalog reloaded from {settings.downloads_json}", True
     result = sources.refresh_catalog(settings)
     catalog = sources.load_catalog(settings) if result.changed else None
-    return catalog, result.message
+    return catalog, result.message, result.ok
 
 
 def catalog_is_local(settings: Settings) -> bool:

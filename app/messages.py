@@ -14,9 +14,13 @@ class CatalogLoaded(Message):
     """A catalog to show: the one on disk at start, or a refreshed one."""
 
     catalog: Catalog
-    # One line for the header ("catalog refreshed…", "could not refresh…"); "" at start.
+    # What a refresh did, in one line ("catalog refreshed…", "could not refresh…"); "" for
+    # the catalog read at start.
     note: str = ""
+    # A refresh brought a new catalog (replace the one shown).
     refreshed: bool = False
+    # A refresh was tried and failed (the catalog shown stays).
+    failed: bool = False
 
 
 @dataclass
@@ -67,6 +71,8 @@ class JobEnded(Message):
     error: str = ""
     # A short line for the notification on success ("installed …", "verified 3 archives").
     summary: str = ""
+    # The summary is a warning (a verification that found corrupt archives).
+    warning: bool = False
 
 
 @dataclass

@@ -224,12 +224,12 @@ class PytuiApp(App[int]):
         self.post_message(CatalogLoaded(catalog))
 
     def _refresh_catalog(self) -> None:
-        catalog, note = engine.refresh_catalog(self._job_settings())
+        catalog, note, ok = engine.refresh_catalog(self._job_settings())
         if catalog is None:
             self.post_message(CatalogLoaded(self.catalog or Catalog([]), note=note,
-                                            refreshed=False))
+                                            refreshed=False, failed=not ok))
         else:
-            self.post_message(CatalogLoaded(catalog, note=note, refreshed=True))
+            self.post_message(CatalogLoaded(catalog, note=note, refreshed=True, failed=not ok))
 
     def _start_refresh_if_wanted(self) -> None:
         if self._refresh_on_start and not self.offline and engine.refresh_is_useful(self.settings):
@@ -237,15 +237,16 @@ class PytuiApp(App[int]):
 
     def on_catalog_loaded(self, message: CatalogLoaded) -> None:
         first = self.catalog is None or not self.catalog.builds
+        from_refresh = bool(message.note)
         if message.refreshed or first:
             self.catalog = message.catalog
-        self._catalog_note = message.note
-        if message.note and not first:
-            failed = message.note.startswith(("could not", "refused", "offline"))
+        # The header keeps a short state; the notification carries the whole line.
+        self._catalog_note = "refresh failed" if message.failed else ""
+        if from_refresh:
             self.notify(message.note, title="Catalog", markup=False,
-                        severity="warning" if failed else "information")
+                        severity="warning" if message.failed else "information")
         self._catalog_changed()
-        if first and not message.note:
+        if first and not from_refresh:
             self._start_refresh_if_wanted()
         # Archives are matched to the catalog's builds: list them again for a new catalog.
         if first or message.refreshed:
@@ -604,6 +605,10 @@ class PytuiApp(App[int]):
         return self.query_one(f"#{self._last_table}", KeyedTable)
 
     def _update_details(self) -> None:
+        with contextlib.suppress(NoMatches):  # a cursor event that arrives while quitting
+            self._show_details()
+
+    def _show_details(self) -> None:
         panel = self.query_one("#details", DetailsPanel)
         table = self._current_table()
         key = table.highlighted_key
@@ -754,9 +759,11 @@ class PytuiApp(App[int]):
         if record is None or record.view is None:
             return
         with contextlib.suppress(NoMatches):  # a message that arrives while quitting
-            self._end_job(record, message.outcome, message.error, message.summary)
+            self._end_job(record, message.outcome, message.error, message.summary,
+                          warning=message.warning)
 
-    def _end_job(self, record: JobRecord, outcome: str, error: str = "", summary: str = "") -> None:
+    def _end_job(self, record: JobRecord, outcome: str, error: str = "", summary: str = "",
+                 *, warning: bool = False) -> None:
         assert record.view is not None
         if record.view.ended:
             return
@@ -768,7 +775,8 @@ class PytuiApp(App[int]):
             self.notify(error or "failed", title=f"{record.title} failed", severity="error",
                         markup=False, timeout=10)
         elif outcome == "done" and summary:
-            self.notify(summary, markup=False)
+            self.notify(summary, markup=False, severity="warning" if warning else "information",
+                        timeout=10 if warning else 5)
         self._jobs_changed()
         self._start_queued()
         self.rescan_disk()
@@ -1145,10 +1153,13 @@ class PytuiApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        # Asked while the palette (a modal) is open, so the modal rule of check_action does
+        # not apply here; the callbacks run once it has closed.
         for binding in self.BINDINGS:
             if not isinstance(binding, Binding) or not binding.show:
                 continue
-            if self.check_action(binding.action, ()) is not True:
+            if binding.action == "refresh" and (
+                    self.offline or not engine.refresh_is_useful(self.settings)):
                 continue
             key = binding.key_display or binding.key
             yield SystemCommand(f"{binding.description} ({key})", _palette_help(binding.action),

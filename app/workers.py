@@ -109,13 +109,14 @@ def run_verify(target: MessagePump, record: JobRecord, *, settings: Settings,
         ok = len(getattr(report, "ok", []))
         corrupt = getattr(report, "corrupt", [])
         if corrupt:
+            # The check itself worked; what it found is said as a warning.
             names = ", ".join(archive.name for archive, _ in corrupt[:3])
             more = f" and {len(corrupt) - 3} more" if len(corrupt) > 3 else ""
             freed = human_size(getattr(report, "bytes_removed", 0))
             target.post_message(JobEnded(
-                record.job_id, "failed",
-                error=f"{len(corrupt)} corrupt archive(s) removed ({freed}): {names}{more}; "
-                      "the next install downloads them again"))
+                record.job_id, "done", warning=True,
+                summary=f"{ok} archive(s) ok; {len(corrupt)} corrupt removed ({freed}): "
+                        f"{names}{more}; the next install downloads them again"))
         else:
             target.post_message(JobEnded(record.job_id, "done",
                                          summary=f"Cache verified: {ok} archive(s) ok"))

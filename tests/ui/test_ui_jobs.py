@@ -162,3 +162,20 @@ async def test_quit_with_running_job_leaves_no_partial_install(ui_world: UiWorld
     assert job.stopped.is_set()
     assert not ui_world.installed_dir(SLOW).exists()
     assert _temp_leftovers(ui_world) == []
+
+
+async def test_verify_removes_a_corrupt_archive(ui_world: UiWorld) -> None:
+    good = ui_world.seed_cache("3.11.11")
+    bad = ui_world.seed_cache("3.13.1")
+    bad.write_bytes(b"not the archive the catalog names")
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("v")
+        job = next(j for j in app.jobs.values() if j.kind == "verify")
+        await wait_for(pilot, lambda: job.view.ended, what="verify")
+        assert job.view.phase == "done"
+        assert good.exists() and not bad.exists()
+        assert any(n.severity == "warning" and bad.name in n.message for n in app._notifications)
+        await wait_for(pilot, lambda: app.query_one("#cached", CacheTable).row_keys == [good.name],
+                       what="Cached pane updated")

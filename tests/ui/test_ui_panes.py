@@ -159,3 +159,63 @@ async def test_purge_rules_preview_then_all(ui_world: UiWorld) -> None:
                        what="all archives purged")
         await wait_for(pilot, lambda: not app.query_one("#cached", CacheTable).row_keys,
                        what="Cached pane empty")
+
+
+def _served_catalog(http_server, version: str = "3.15.9") -> tuple[str, str]:
+    """A uv catalog on the loopback server holding one build the embedded catalog lacks."""
+    import json
+
+    from fixtures_archives import make_build, uv_catalog_entry
+
+    build = make_build(version=version, sha256="cd" * 32)
+    key, entry = uv_catalog_entry(build)
+    url = http_server.add("/download-metadata.json", json.dumps({key: entry}).encode())
+    return url, build.key
+
+
+async def test_refresh_key_fetches_the_catalog(http_server) -> None:
+    from pytui.app.tui import make_app
+    from pytui.core.settings import Settings
+    from ui_helpers import HOST
+
+    url, key = _served_catalog(http_server)
+    settings = Settings.resolve(catalog_url=url)
+    app = make_app(settings, host=HOST, refresh=False, show_eta=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.catalog.get(key) is None and http_server.count() == 0
+        await pilot.press("r")
+        await wait_for(pilot, lambda: key in _available(app).row_keys, what="refreshed catalog")
+        assert (settings.state_dir / "catalog.json").is_file()
+        assert any("refreshed" in n.message for n in app._notifications)
+        assert "refresh failed" not in _header_text(app)
+
+
+async def test_background_refresh_at_start_unless_offline(http_server) -> None:
+    from pytui.app.tui import make_app
+    from pytui.core.settings import Settings
+    from ui_helpers import HOST
+
+    url, key = _served_catalog(http_server)
+    offline = make_app(Settings.resolve(catalog_url=url, offline=True), host=HOST)
+    async with offline.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.3)
+        assert http_server.count() == 0
+        assert "OFFLINE" in _header_text(offline)
+    online = make_app(Settings.resolve(catalog_url=url), host=HOST)
+    async with online.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: key in _available(online).row_keys,
+                       what="background refresh")
+
+
+async def test_command_palette_runs_actions(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"All versions")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.all_versions, what="palette toggled all versions")
