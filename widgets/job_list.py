@@ -72,7 +72,10 @@ class JobRow(Widget, can_focus=True):
     JobRow ProgressBar { width: 27; }
     JobRow ProgressBar Bar { width: 20; }
     JobRow .job-numbers { width: 41; }
-    JobRow .job-error { color: $error; padding-left: 2; display: none; }
+    JobRow .job-error {
+        color: $error; padding-left: 2; display: none;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     JobRow.-failed .job-error { display: block; }
     JobRow:focus { background: $boost; }
     """
