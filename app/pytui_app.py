@@ -189,7 +189,8 @@ class PytuiApp(App[int]):
             self.on_catalog_failed(CatalogFailed(self._catalog_error))
         elif self.catalog is None:
             # The disk is listed once the catalog is there (archives are matched to builds).
-            self.run_worker(self._load_catalog, thread=True, group="catalog", exclusive=True,
+            self.run_worker(partial(self._load_catalog, self._job_settings()), thread=True,
+                            group="catalog", exclusive=True,
                             name="load", exit_on_error=False)
         else:
             if self._preloaded_disk is not None:
@@ -215,18 +216,21 @@ class PytuiApp(App[int]):
 
     # -- the catalog ------------------------------------------------------------------------
 
-    def _load_catalog(self) -> None:
+    # Thread bodies get everything they read as arguments (snapshots taken on the UI thread)
+    # and only post messages back.
+
+    def _load_catalog(self, settings: Settings) -> None:
         try:
-            catalog = engine.load_catalog(self._job_settings())
+            catalog = engine.load_catalog(settings)
         except PytuiError as err:
             self.post_message(CatalogFailed(str(err)))
             return
         self.post_message(CatalogLoaded(catalog))
 
-    def _refresh_catalog(self) -> None:
-        catalog, note, ok = engine.refresh_catalog(self._job_settings())
+    def _refresh_catalog(self, settings: Settings, current: Catalog | None) -> None:
+        catalog, note, ok = engine.refresh_catalog(settings)
         if catalog is None:
-            self.post_message(CatalogLoaded(self.catalog or Catalog([]), note=note,
+            self.post_message(CatalogLoaded(current or Catalog([]), note=note,
                                             refreshed=False, failed=not ok))
         else:
             self.post_message(CatalogLoaded(catalog, note=note, refreshed=True, failed=not ok))
@@ -268,12 +272,12 @@ class PytuiApp(App[int]):
 
     def rescan_disk(self) -> None:
         """List the cache and the install root again (in a thread); the newest scan wins."""
-        self.run_worker(self._scan_disk, thread=True, group="disk", exclusive=True,
+        self.run_worker(partial(self._scan_disk, self._job_settings(), self.catalog),
+                        thread=True, group="disk", exclusive=True,
                         name="scan", exit_on_error=False)
 
-    def _scan_disk(self) -> None:
-        settings = self._job_settings()
-        archives = engine.list_cache(settings, self.catalog)
+    def _scan_disk(self, settings: Settings, catalog: Catalog | None) -> None:
+        archives = engine.list_cache(settings, catalog)
         installations = engine.list_installed(settings)
         self.post_message(DiskListed(archives, installations))
 
@@ -884,7 +888,8 @@ class PytuiApp(App[int]):
             return
         self._catalog_note = "refreshing…"
         self._update_header()
-        self.run_worker(self._refresh_catalog, thread=True, group="catalog", exclusive=True,
+        self.run_worker(partial(self._refresh_catalog, self._job_settings(), self.catalog),
+                        thread=True, group="catalog", exclusive=True,
                         name="refresh", exit_on_error=False, description="catalog refresh")
 
     def action_help(self) -> None:
@@ -1015,13 +1020,13 @@ class PytuiApp(App[int]):
             return
         self.busy_keys[installation.key] = "removing…"
         self.refresh_panes()
-        self.run_worker(partial(self._uninstall, installation), thread=True,
+        self.run_worker(partial(self._uninstall, self._job_settings(), installation), thread=True,
                         group=f"uninstall-{installation.key}", name=installation.key,
                         exit_on_error=False, description=f"uninstall {installation.key}")
 
-    def _uninstall(self, installation: Installation) -> None:
+    def _uninstall(self, settings: Settings, installation: Installation) -> None:
         try:
-            freed = engine.uninstall(self._job_settings(), installation.key)
+            freed = engine.uninstall(settings, installation.key)
         except PytuiError as err:
             self.notify(str(err), title="Uninstall failed", severity="error", markup=False)
         else:
@@ -1043,8 +1048,7 @@ class PytuiApp(App[int]):
         return self.cached_by_key().get(key)
 
     def _in_use(self, archive: CachedArchive) -> bool:
-        return any(job.build is not None and job.build.cache_filename == archive_key(archive.name)
-                   for job in self.running_jobs())
+        return archive_key(archive.name) in self._in_use_names()
 
     def action_purge(self) -> None:
         archive = self._archive_target()
@@ -1067,14 +1071,15 @@ class PytuiApp(App[int]):
             callback=partial(self._purge_confirmed, [archive]))
 
     def action_purge_rules(self) -> None:
-        self.push_screen(PurgeRulesModal(self._purge_plan, id="purge-rules"),
+        # The planner runs in a thread: give it a snapshot, never the live state.
+        planner = partial(_purge_plan, self._job_settings(), self.catalog,
+                          frozenset(self.installed_keys), frozenset(self._in_use_names()))
+        self.push_screen(PurgeRulesModal(planner, id="purge-rules"),
                          callback=self._purge_confirmed)
 
-    def _purge_plan(self, rule: str) -> list[CachedArchive]:
-        """Thread side of the purge preview: core's plan minus archives a job is using."""
-        plan = engine.purge_plan(self._job_settings(), self.catalog, rule=rule,
-                                 installed_keys=self.installed_keys)
-        return [archive for archive in plan if not self._in_use(archive)]
+    def _in_use_names(self) -> set[str]:
+        """Cache file names that running jobs are writing or reading."""
+        return {job.build.cache_filename for job in self.running_jobs() if job.build}
 
     def _purge_confirmed(self, archives: list[CachedArchive] | bool | None,
                          yes: bool | None = None) -> None:
@@ -1084,13 +1089,16 @@ class PytuiApp(App[int]):
             chosen = archives
         else:
             return
+        # A job may have started on one of them since the preview.
+        chosen = [archive for archive in chosen if not self._in_use(archive)]
         if not chosen:
             return
-        self.run_worker(partial(self._remove_archives, chosen), thread=True, group="purge",
+        self.run_worker(partial(self._remove_archives, self._job_settings(), chosen),
+                        thread=True, group="purge",
                         name="purge", exit_on_error=False, description="purge")
 
-    def _remove_archives(self, archives: list[CachedArchive]) -> None:
-        freed = engine.remove_archives(self._job_settings(), archives)
+    def _remove_archives(self, settings: Settings, archives: list[CachedArchive]) -> None:
+        freed = engine.remove_archives(settings, archives)
         count = len(archives)
         self.notify(f"Purged {count} archive{'s' if count != 1 else ''}, freed "
                     f"{human_size(freed)}.", title="Cache")
@@ -1164,6 +1172,13 @@ class PytuiApp(App[int]):
             key = binding.key_display or binding.key
             yield SystemCommand(f"{binding.description} ({key})", _palette_help(binding.action),
                                 partial(self.run_action, binding.action))
+
+
+def _purge_plan(settings: Settings, catalog: Catalog | None, installed_keys: frozenset[str],
+                in_use: frozenset[str], rule: str) -> list[CachedArchive]:
+    """Thread side of the purge preview: core's plan minus archives a job is using."""
+    plan = engine.purge_plan(settings, catalog, rule=rule, installed_keys=installed_keys)
+    return [archive for archive in plan if archive_key(archive.name) not in in_use]
 
 
 def _percent(view: JobView) -> int | None:
