@@ -179,3 +179,34 @@ async def test_verify_removes_a_corrupt_archive(ui_world: UiWorld) -> None:
         assert any(n.severity == "warning" and bad.name in n.message for n in app._notifications)
         await wait_for(pilot, lambda: app.query_one("#cached", CacheTable).row_keys == [good.name],
                        what="Cached pane updated")
+
+
+async def test_installed_pane_offers_and_installs_the_newer_patch(tmp_path, http_server) -> None:
+    """An install of 3.11.11 with 3.11.12 in the catalog: the Installed row says so, and
+    `i` on it installs 3.11.12 (uv keeps the old patch, and so does pytui)."""
+    from fixtures_archives import make_pbs_archive, write_uv_catalog
+    from pytui.app.tui import make_app
+    from pytui.core.jobs import InstallJob
+    from pytui.core.settings import Settings
+    from ui_helpers import HOST
+
+    old = make_pbs_archive(tmp_path / "old", version="3.11.11").serve(http_server)
+    new = make_pbs_archive(tmp_path / "new", version="3.11.12").serve(http_server)
+    home = tmp_path / "home"
+    catalog = write_uv_catalog(home / "catalog.json", [old.build, new.build])
+    settings = Settings.resolve(downloads_json=str(catalog))
+    InstallJob(old.build, settings=settings).run()
+    app = make_app(settings, host=HOST, refresh=False, show_eta=False, home=home)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        installed = app.query_one("#installed", InstalledTable)
+        assert installed.row_keys == [old.build.key]
+        assert "3.11.12" in str(installed.cells_of(old.build.key)[2])
+        installed.focus()
+        await pilot.press("i")
+        await pilot.pause()
+        job = _job(app, new.build.key)
+        await wait_for(pilot, lambda: job.view.ended, what="update install")
+        assert job.view.phase == "done", job.view.error
+        await wait_for(pilot, lambda: new.build.key in installed.row_keys, what="new patch listed")
+        assert old.build.key in installed.row_keys
