@@ -6,7 +6,7 @@ install root and cache, then sends keys: `/` + version + Enter to filter, `i` to
 and checks the screen text with `tmux capture-pane` at each step (job downloading, job done,
 build in Installed and Cached), then `q` quits.
 
-    python tests/ui/tmux_drive.py [--keep] [--show]
+    python tests/ui/tmux_drive.py [--keep] [--show] [--size 80x24]
 
 Exit 0 when every check passed; prints the captured screens with --show. Skips (exit 77)
 when tmux is missing. `tests/ui/test_ui_tmux.py` runs it under pytest.
@@ -32,6 +32,7 @@ from fixtures_http import FaultyHTTPServer  # noqa: E402
 
 SKIP = 77
 WIDTH, HEIGHT = 120, 36
+SIZE = [WIDTH, HEIGHT]  # --size changes it
 VERSION = "3.12.8"
 
 
@@ -47,8 +48,8 @@ class Tmux:
         return done.stdout
 
     def start(self, command: str) -> None:
-        self.run("new-session", "-d", "-s", self.session, "-x", str(WIDTH), "-y", str(HEIGHT),
-                 command)
+        self.run("new-session", "-d", "-s", self.session, "-x", str(SIZE[0]), "-y",
+                 str(SIZE[1]), command)
 
     def screen(self) -> str:
         return self.run("capture-pane", "-p", "-t", self.session, check=False)
@@ -114,7 +115,7 @@ def drive(work: Path, *, show: bool) -> list[tuple[str, str]]:
             screen = wait_screen(tmux, lambda s: key in s and "ONLINE" in s, "the main screen")
             screens.append(("start", screen))
             size = tmux.run("display", "-p", "-t", tmux.session, "#{pane_width}x#{pane_height}")
-            assert size.strip() == f"{WIDTH}x{HEIGHT}", size
+            assert size.strip() == f"{SIZE[0]}x{SIZE[1]}", size
             tmux.keys("/")
             time.sleep(0.3)
             tmux.keys(VERSION, literal=True)
@@ -165,14 +166,16 @@ def _installed_part(screen: str) -> str:
     if start is None:
         return ""
     end = next((i for i in range(start + 1, len(lines)) if "Details" in lines[i]), len(lines))
-    return "\n".join(line[WIDTH // 2:] for line in lines[start:end])
+    return "\n".join(line[SIZE[0] // 2:] for line in lines[start:end])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--show", action="store_true", help="print the captured screens")
+    parser.add_argument("--size", default=f"{WIDTH}x{HEIGHT}", help="terminal size, WxH")
     args = parser.parse_args(argv)
+    SIZE[:] = [int(part) for part in args.size.lower().split("x")]
     if shutil.which("tmux") is None:
         print("tmux is not installed; skipping", file=sys.stderr)
         return SKIP
