@@ -7,7 +7,7 @@ with the current mode) and return core's own types.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pytui.core.catalog import Catalog
@@ -76,7 +76,9 @@ def tree_size(path: Path) -> int:
 
 
 def install(build: Build, *, settings: Settings, catalog: Catalog, progress: ProgressCallback,
-            cancel: CancelToken, reinstall: bool = False, downloader: object | None = None) -> object:
+            cancel: CancelToken, reinstall: bool = False, downloader: object | None = None,
+            on_warning: Callable[[str], None] | None = None,
+            on_wait: Callable[[str], None] | None = None) -> object:
     """Run one install job to the end (raises PytuiError with one line, Cancelled on cancel).
 
     `downloader` (from `warm_up`) is shared by the jobs of one session, as the CLI shares one
@@ -84,7 +86,8 @@ def install(build: Build, *, settings: Settings, catalog: Catalog, progress: Pro
     from pytui.core.jobs import InstallJob
 
     job = InstallJob(build, settings=settings, catalog=catalog, progress=progress, cancel=cancel,
-                     reinstall=reinstall, downloader=downloader)  # type: ignore[arg-type]
+                     reinstall=reinstall, downloader=downloader,  # type: ignore[arg-type]
+                     on_warning=on_warning, on_wait=on_wait)
     return job.run()
 
 

@@ -19,6 +19,7 @@ from pytui.core.progress import CancelToken, Progress, Throttle
 from pytui.core.settings import Settings
 from pytui.widgets.format import human_size
 from pytui.widgets.job_list import JobView
+from textual.app import App
 from textual.message_pump import MessagePump
 from textual.worker import Worker, get_current_worker
 
@@ -70,17 +71,27 @@ def _reporter(target: MessagePump, job_id: int) -> Throttle:
     return Throttle(post, rate=PROGRESS_RATE)
 
 
-def run_install(target: MessagePump, record: JobRecord, *, settings: Settings, catalog: Catalog,
+def run_install(target: App, record: JobRecord, *, settings: Settings, catalog: Catalog,
                 reinstall: bool = False, downloader: object | None = None) -> None:
     """Thread body of an install job."""
     assert record.build is not None
     record.started.set()
     build = record.build
+
+    def warn(line: str) -> None:  # App.notify is thread-safe (it posts a message)
+        target.notify(line, title=build.key, severity="warning", markup=False)
+
+    def waiting(line: str) -> None:
+        # Another process (uv, another pytui) holds the install root's lock.
+        target.post_message(JobProgress(record.job_id, "waiting", 0, None))
+        warn(line)
+
     try:
         result = engine.install(build, settings=settings, catalog=catalog,
                                 progress=_reporter(target, record.job_id),
                                 cancel=_cancel_token(), reinstall=reinstall,
-                                downloader=None if settings.offline else downloader)
+                                downloader=None if settings.offline else downloader,
+                                on_warning=warn, on_wait=waiting)
     except Cancelled:
         target.post_message(JobEnded(record.job_id, "cancelled"))
     except PytuiError as err:

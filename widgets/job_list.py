@@ -13,7 +13,7 @@ from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
-RUNNING_PHASES = ("queued", "resolve", "download", "verify", "extract", "finish")
+RUNNING_PHASES = ("queued", "resolve", "waiting", "download", "verify", "extract", "finish")
 ENDED_PHASES = ("done", "failed", "cancelled")
 
 
@@ -45,7 +45,7 @@ class JobView:
 _PHASE_STYLE = {
     "done": "bold green", "failed": "bold red", "cancelled": "dim", "cancelling": "yellow",
     "queued": "dim", "download": "cyan", "verify": "magenta", "extract": "blue",
-    "finish": "green", "resolve": "dim",
+    "finish": "green", "resolve": "dim", "waiting": "yellow",
 }
 
 

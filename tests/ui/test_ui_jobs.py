@@ -210,3 +210,34 @@ async def test_installed_pane_offers_and_installs_the_newer_patch(tmp_path, http
         assert job.view.phase == "done", job.view.error
         await wait_for(pilot, lambda: new.build.key in installed.row_keys, what="new patch listed")
         assert old.build.key in installed.row_keys
+
+
+async def test_job_waits_for_the_root_lock_held_by_another_process(ui_world: UiWorld) -> None:
+    import subprocess
+    import sys
+
+    ui_world.seed_cache(FAST)
+    root = ui_world.settings.install_root
+    root.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o666); "
+         "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); sys.stdin.read()",
+         str(root / ".lock")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        app = ui_world.make_app()
+        key = ui_world.build(FAST).key
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await _start_install(pilot, key)
+            job = _job(app, key)
+            await wait_for(pilot, lambda: job.view.phase == "waiting", what="waiting for the lock")
+            assert any("lock" in n.message for n in app._notifications)
+            holder.stdin.close()  # the other process ends and its lock goes with it
+            await wait_for(pilot, lambda: job.view.ended, what="install after the lock")
+            assert job.view.phase == "done", job.view.error
+    finally:
+        holder.kill()
+        holder.wait()
