@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 Cell = str | Text
+MAX_IN_PLACE_REMOVALS = 16
 Row = tuple[str, Sequence[Cell]]
 
 
@@ -68,7 +69,11 @@ class KeyedTable(DataTable):
         order = [key for key, _ in rows]
         staying = [key for key in self._order if key in wanted]
         new = [key for key in order if key not in self._cells]
-        in_place = staying == order[: len(staying)] and order[len(staying):] == new
+        gone = len(self._order) - len(staying)
+        # DataTable.remove_row costs a pass over the whole table (Textual #5273): a view
+        # change that drops many rows is a rebuild, not thousands of removals.
+        in_place = (staying == order[: len(staying)] and order[len(staying):] == new
+                    and gone <= MAX_IN_PLACE_REMOVALS)
         if not in_place:
             self.clear()
             self._cells.clear()
