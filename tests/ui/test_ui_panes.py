@@ -219,3 +219,26 @@ async def test_command_palette_runs_actions(ui_world: UiWorld) -> None:
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.all_versions, what="palette toggled all versions")
+
+
+async def test_view_toggles_with_the_real_catalog(uv_catalog_path) -> None:
+    """uv's 5530-entry catalog: each toggle shows exactly the derived selection, and going
+    back from thousands of rows to a few hundred leaves the table consistent."""
+    from pytui.app.tui import make_app
+    from pytui.core.settings import Settings
+    from ui_helpers import HOST
+
+    app = make_app(Settings.resolve(downloads_json=str(uv_catalog_path)), host=HOST,
+                   refresh=False, show_eta=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        table = _available(app)
+        counts = []
+        for key in ("A", "a", "A", "a"):
+            await pilot.press(key)
+            await pilot.pause()
+            expected = [b.key for b in app.visible_builds()]
+            assert table.row_keys == expected
+            assert [row.key.value for row in table.ordered_rows] == expected
+            counts.append(len(expected))
+        assert counts[1] > counts[0] > counts[2] > counts[3] > 0
