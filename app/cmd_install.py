@@ -62,6 +62,40 @@ def _needs_network(builds: list[Build], settings: Settings, no_cache: bool) -> b
     return False
 
 
+def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: bool) -> None:
+    """What a run does for installs that already satisfy their request, as uv does: restore a
+    missing minor-version link or bin link (a run killed between its commit and its links
+    leaves them out), and, when there is nothing to install, clean `.temp/` of killed runs.
+    Never waits: while uv or another pytui holds the root's lock, this is skipped."""
+    import contextlib
+    import os
+
+    from pytui.core.errors import PytuiError
+    from pytui.core.install_root import InstallRoot, executable_install_name
+    from pytui.core.keys import parse_key
+
+    root = InstallRoot(settings.install_root, lock_timeout=0)
+    repairs = []
+    for key in satisfied_keys:
+        parts = parse_key(key)
+        if parts is None:
+            continue
+        no_minor = parts.implementation == "cpython" and not os.path.lexists(root.minor_link_path(parts))
+        no_bin = not settings.no_bin and not os.path.lexists(settings.bin_dir / executable_install_name(parts))
+        if no_minor or no_bin:
+            repairs.append((key, parts))
+    with contextlib.suppress(PytuiError, OSError):
+        if clean_temp and root.temp_dir.is_dir() and os.listdir(root.temp_dir):
+            root.clean_temp()
+        if repairs:
+            with root.locked():
+                for key, parts in repairs:
+                    root.update_minor_link(parts)
+                    installation = root.get(key)
+                    if installation is not None and not settings.no_bin:
+                        root.link_executables(installation, settings.bin_dir)
+
+
 def run_install(args: argparse.Namespace) -> int:
     import threading
     import time
@@ -89,12 +123,14 @@ def run_install(args: argparse.Namespace) -> int:
 
     builds = []
     missing = []
+    satisfied_keys: list[str] = []
     for text, request in zip(texts, requests, strict=True):
         if not args.reinstall:
             filled = request.for_install(host)
             satisfied = next((key for key in installed_keys if filled.matches_key(key)), None)
             if satisfied is not None:
                 print(f"Python {text} is already installed ({satisfied})", file=sys.stderr)
+                satisfied_keys.append(satisfied)
                 continue
         build = find_download(catalog, request, host)
         if build is None:
@@ -104,6 +140,8 @@ def run_install(args: argparse.Namespace) -> int:
     for text in missing:
         print(f"error: no download found for request `{text}` on {host.platform} in catalog "
               f"{catalog.source}; see `pytui list --all-versions`", file=sys.stderr)
+    if satisfied_keys or not builds:
+        _tidy_root(settings, satisfied_keys, clean_temp=not builds)
     if not builds:
         return 1 if missing else 0
 

@@ -120,7 +120,9 @@ class Pytui:
 
     def make(self, version: str = "3.12.8", build_date: str = "20250115", *, payload: bool = False,
              **kwargs: object) -> MadeArchive:
-        extra = [file(f"lib/python{'.'.join(version.split('.')[:2])}/payload.bin", PAYLOAD.data)] if payload else []
+        extra = list(kwargs.pop("extra", ()))  # type: ignore[call-overload]
+        if payload:
+            extra.append(file(f"lib/python{'.'.join(version.split('.')[:2])}/payload.bin", PAYLOAD.data))
         return make_pbs_archive(self.archives / f"{version}-{build_date}-{len(self.builds)}", version=version,
                                 build_date=build_date, os_name=OS, arch=ARCH, libc=LIBC, extra=extra,
                                 **kwargs)  # type: ignore[arg-type]

@@ -31,7 +31,7 @@ from cli_harness import (
     minor_of,
     snapshot,
 )
-from fixtures_archives import MadeArchive, make_build
+from fixtures_archives import MadeArchive, file, make_build
 from fixtures_http import FaultyHTTPServer
 
 
@@ -78,6 +78,24 @@ def test_install_then_already_installed_then_reinstall(pytui: Pytui) -> None:
     assert_installed(pytui, made)
     assert os.readlink(link) == str(minor / "bin" / "python3.12")
     assert pytui.temp_left() == [] and pytui.cached() == [cache_name(made)]
+
+
+def test_already_installed_restores_missing_links_and_cleans_temp(pytui: Pytui) -> None:
+    """As uv does for satisfied installs: links a killed run left out come back; a run with
+    nothing to install still cleans `.temp/` of killed runs."""
+    made = pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    minor, link = pytui.root / minor_of("3.12.8"), pytui.bin / "python3.12"
+    expected = (os.readlink(minor), os.readlink(link))
+    minor.unlink()
+    link.unlink()
+    leftover = pytui.root / ".temp" / "pytui-1-dead"
+    (leftover / "x").mkdir(parents=True)
+    (leftover / "x" / "f").write_text("half")
+    result = pytui.run("install", "3.12")
+    assert result.returncode == 0 and "already installed" in result.stderr, str(result)
+    assert (os.readlink(minor), os.readlink(link)) == expected
+    assert pytui.temp_left() == [] and pytui.requests(made) == 1
 
 
 def test_install_no_bin_and_flags_for_dirs(pytui: Pytui) -> None:
@@ -411,10 +429,11 @@ def extracted_files(root: Path) -> list[Path]:
 
 @pytest.mark.parametrize("no_cache", [True, False], ids=["no-cache", "cache"])
 def test_kill_9_mid_extraction_leaves_no_visible_install(pytui: Pytui, no_cache: bool) -> None:
-    # The payload is the last member: the small files before it are extracted while its bytes
-    # still trickle in (--no-cache streams the download into extraction). With the cache, the
-    # archive is cached first and the kill lands while a bigger archive is being extracted.
-    made = pytui.add("3.12.8", payload=True, faults={"rate": 100_000} if no_cache else {})
+    # --no-cache streams a trickling download into extraction: the small members before the
+    # payload are on disk while its bytes still arrive. With the cache, a cached archive of
+    # 1,500 small files is extracted. The kill lands once the stage holds extracted files.
+    many = [] if no_cache else [file(f"lib/python3.12/many/m{i}.py", f"x = {i}\n") for i in range(1500)]
+    made = pytui.add("3.12.8", payload=True, faults={"rate": 100_000} if no_cache else {}, extra=many)
     if not no_cache:
         pytui.call("install", "3.12")
         pytui.call("uninstall", "3.12")
@@ -428,16 +447,23 @@ def test_kill_9_mid_extraction_leaves_no_visible_install(pytui: Pytui, no_cache:
         proc.wait(30)
     if proc.returncode != -signal.SIGKILL:
         pytest.skip("the install finished before it could be killed")
-    assert not os.path.lexists(pytui.root / made.build.key)
-    assert not os.path.lexists(pytui.root / minor_of("3.12.8")) and not os.path.lexists(pytui.bin / "python3.12")
-    assert pytui.temp_left(), "the killed run's stage should be left behind"
-    listed = pytui.run("list", "--only-installed")
-    assert made.build.key not in listed.stdout
+    prefix = pytui.root / made.build.key
+    if os.path.lexists(prefix):
+        # On a loaded machine the kill may land after the commit's rename: then the install is
+        # complete (fix-ups run in the stage, before the rename), never partial.
+        assert (prefix / "BUILD").read_text().strip() == made.build.build
+        assert (prefix / "lib/python3.12/EXTERNALLY-MANAGED").is_file() and (prefix / "bin/python").is_symlink()
+        assert len(list((prefix / "lib/python3.12/many").iterdir())) == len(many)
+    else:
+        assert not os.path.lexists(pytui.root / minor_of("3.12.8")) and not os.path.lexists(pytui.bin / "python3.12")
+        assert pytui.temp_left(), "the killed run's stage should be left behind"
+        listed = pytui.run("list", "--only-installed")
+        assert made.build.key not in listed.stdout
     if not no_cache:
         assert pytui.cached() == [cache_name(made)]
         after = pytui.state()
-        assert {k: v for k, v in after.items() if "/.temp/" not in k} == \
-               {k: v for k, v in before.items() if "/.temp/" not in k}
+        assert {k: v for k, v in after.items() if str(pytui.root) not in k} == \
+               {k: v for k, v in before.items() if str(pytui.root) not in k}
     pytui.server.set_faults(made.url_path, rate=None)
     again = pytui.run("install", *(["--no-cache"] if no_cache else []), "3.12")
     assert again.returncode == 0, str(again)
