@@ -1,6 +1,6 @@
 """Install speed: `pytui install` vs `uv python install`, cold and warm, on a real CPython tree.
 
-    python bench/install.py [--rounds 7] [--workdir DIR] [--kinds tar.gz,tar.zst] [--with-tests/--no-tests]
+    python bench/install.py [--rounds 7] [--workdir DIR] [--kinds tar.gz,tar.zst] [--methods A,B] [--no-tests]
 
 One archive per kind is made from this interpreter's prefix (`sys.base_prefix`, PBS layout, with
 its test suite: about 2,700 files) and served by the loopback `FaultyHTTPServer` (no faults;
