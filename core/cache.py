@@ -25,7 +25,7 @@ from urllib.parse import unquote
 from pytui.core.download import Downloader, read_part_state
 from pytui.core.errors import HashMismatch, OfflineError, PytuiError
 from pytui.core.filenames import parse_archive_name, split_extension
-from pytui.core.models import Build, CachedArchive
+from pytui.core.models import Build, CachedArchive, format_key
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
 from pytui.core.urls import CPYTHON_DOWNLOADS_URL_PREFIX
 
@@ -101,8 +101,7 @@ def key_from_cache_name(name: str) -> str | None:
     tokens = set(split_extension(rest)[0].replace("+", "-").split("-"))
     variant = ("freethreaded+debug" if {"freethreaded", "debug"} <= tokens else "debug"
                if "debug" in tokens else "freethreaded" if "freethreaded" in tokens else "default")
-    suffix = "" if variant == "default" else f"+{variant}"
-    return f"{parsed.implementation}-{parsed.version}{suffix}-{parsed.platform}"
+    return format_key(parsed.implementation, parsed.version, variant, parsed.platform)
 
 
 def archive_key(archive: CachedArchive) -> str | None:

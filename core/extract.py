@@ -403,15 +403,19 @@ class _TarWriter:
         os.unlink(full)
         self.symlinks.discard(name)
 
-    def file(self, name: str, mode: int, size: int, chunks: _Chunks) -> None:
+    def create(self, name: str, mode: int) -> int:
+        """Open a new regular file for writing (replacing an earlier member of that name)."""
         self.parent(name)
         full = f"{self.dest}/{name}"
         perm = 0o777 if mode & 0o111 else 0o666
         try:
-            fd = os.open(full, _FILE_FLAGS, perm)
+            return os.open(full, _FILE_FLAGS, perm)
         except FileExistsError:
             self.clear(name, full)
-            fd = os.open(full, _FILE_FLAGS, perm)
+            return os.open(full, _FILE_FLAGS, perm)
+
+    def file(self, name: str, mode: int, size: int, chunks: _Chunks) -> None:
+        fd = self.create(name, mode)
         try:
             if size:
                 chunks.write_to(fd, size)
@@ -629,14 +633,7 @@ def _extract_zip(source: str | BinaryIO, dest: str, archive: str, report_bytes: 
                 elif mode and not stat.S_ISREG(mode) and stat.S_IFMT(mode):
                     raise _Refused(member, "is a special file; devices and fifos are not allowed")
                 else:
-                    writer.parent(name)
-                    full = f"{dest}/{name}"
-                    perm = 0o777 if mode & 0o111 else 0o666
-                    try:
-                        fd = os.open(full, _FILE_FLAGS, perm)
-                    except FileExistsError:
-                        writer.clear(name, full)
-                        fd = os.open(full, _FILE_FLAGS, perm)
+                    fd = writer.create(name, mode)
                     try:
                         with zf.open(info) as body:
                             while True:

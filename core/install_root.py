@@ -35,7 +35,7 @@ from pytui.core.errors import InstallError
 from pytui.core.fixups import apply_fixups, executable_path, executable_suffix
 from pytui.core.installed import installation_from_dir, list_installed
 from pytui.core.keys import KeyParts, parse_key
-from pytui.core.models import Build, Installation
+from pytui.core.models import Build, Installation, format_key
 from pytui.core.ordering import version_rank
 from pytui.core.progress import CancelToken
 
@@ -157,8 +157,8 @@ def _bin_names(parts: KeyParts) -> set[str]:
 
 def minor_key(parts: KeyParts) -> str:
     """The minor-version link's name: `cpython-3.12-linux-x86_64-gnu`, `cpython-3.13+freethreaded-...`."""
-    suffix = "" if parts.variant == "default" else f"+{parts.variant}"
-    return f"{parts.implementation}-{parts.major}.{parts.minor}{suffix}-{parts.os}-{parts.arch}-{parts.libc}"
+    return format_key(parts.implementation, f"{parts.major}.{parts.minor}", parts.variant,
+                      f"{parts.os}-{parts.arch}-{parts.libc}")
 
 
 def _same_minor(a: KeyParts, b: KeyParts) -> bool:

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pytui.core.models import ARCH_DISPLAY, IMPLEMENTATIONS, LIBCS, OS_DISPLAY, VARIANTS
+from pytui.core.models import (
+    ARCH_DISPLAY,
+    IMPLEMENTATIONS,
+    LIBCS,
+    OS_DISPLAY,
+    VARIANTS,
+    format_key,
+)
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)((?:a|b|rc)\d+)?$")
 
@@ -28,8 +35,8 @@ class KeyParts:
 
     @property
     def key(self) -> str:
-        suffix = "" if self.variant == "default" else f"+{self.variant}"
-        return f"{self.implementation}-{self.version}{suffix}-{self.os}-{self.arch}-{self.libc}"
+        return format_key(self.implementation, self.version, self.variant,
+                          f"{self.os}-{self.arch}-{self.libc}")
 
 
 def _arch(value: str) -> str | None:

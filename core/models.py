@@ -20,6 +20,12 @@ VARIANTS = frozenset({"default", "freethreaded", "debug", "freethreaded+debug"})
 IMPLEMENTATIONS = frozenset({"cpython", "pypy", "graalpy", "pyodide"})
 
 
+def format_key(implementation: str, version: str, variant: str, platform: str) -> str:
+    """uv's installation key: `cpython-3.13.1+freethreaded-linux-x86_64-gnu` (no suffix for default)."""
+    suffix = "" if variant == "default" else f"+{variant}"
+    return f"{implementation}-{version}{suffix}-{platform}"
+
+
 @dataclass(frozen=True, slots=True)
 class Build:
     """One downloadable build, as uv's catalog describes it (uv-facts §1.2).
@@ -52,14 +58,13 @@ class Build:
 
     @property
     def key(self) -> str:
-        suffix = "" if self.variant == "default" else f"+{self.variant}"
-        return f"{self.implementation}-{self.version}{suffix}-{self.platform}"
+        return format_key(self.implementation, self.version, self.variant, self.platform)
 
     @property
     def minor_key(self) -> str:
         """The name of uv's minor-version link, e.g. `cpython-3.12-linux-x86_64-gnu`."""
-        suffix = "" if self.variant == "default" else f"+{self.variant}"
-        return f"{self.implementation}-{self.major}.{self.minor}{suffix}-{self.platform}"
+        return format_key(self.implementation, f"{self.major}.{self.minor}", self.variant,
+                          self.platform)
 
     @property
     def filename(self) -> str:
