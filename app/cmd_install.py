@@ -125,12 +125,30 @@ def run_install(args: argparse.Namespace) -> int:
     missing = []
     satisfied_keys: list[str] = []
     for text, request in zip(texts, requests, strict=True):
-        if not args.reinstall:
-            filled = request.for_install(host)
-            satisfied = next((key for key in installed_keys if filled.matches_key(key)), None)
-            if satisfied is not None:
-                print(f"Python {text} is already installed ({satisfied})", file=sys.stderr)
-                satisfied_keys.append(satisfied)
+        filled = request.for_install(host)
+        matching = [key for key in installed_keys if filled.matches_key(key)]
+        if matching and not args.reinstall:
+            if args.requests:
+                print(f"Python {text} is already installed ({matching[0]})", file=sys.stderr)
+            else:
+                print(f"Python is already installed ({matching[0]}). Use `pytui install "
+                      "<request>` to install another version.", file=sys.stderr)
+            satisfied_keys.append(matching[0])
+            continue
+        if matching and not args.requests:
+            # A bare `--reinstall` means every installed build, as uv's does.
+            matching = installed_keys
+        if matching:
+            # `--reinstall` reinstalls every installed patch the request matches, as uv does;
+            # the ones this catalog no longer lists are named and skipped.
+            known = [catalog.get(key) for key in matching]
+            for key, build in zip(matching, known, strict=True):
+                if build is None:
+                    print(f"warning: cannot reinstall {key}: catalog {catalog.source} no longer "
+                          "lists it", file=sys.stderr)
+            found = [build for build in known if build is not None]
+            if found:
+                builds.extend(found)
                 continue
         build = find_download(catalog, request, host)
         if build is None:

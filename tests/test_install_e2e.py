@@ -164,6 +164,23 @@ def test_two_patches_minor_link_and_uninstall(pytui: Pytui) -> None:
     assert pytui.run("uninstall", "--all").returncode == 0  # nothing left: not an error
 
 
+def test_reinstall_reinstalls_every_matching_installed_patch(pytui: Pytui) -> None:
+    old, new = pytui.add("3.12.7", "20241016"), pytui.add("3.12.8")
+    other = pytui.add("3.13.1")
+    pytui.call("install", "3.12.7", "3.12.8", "3.13.1")
+    marker = pytui.root / old.build.key / "marker"
+    marker.write_text("from before the reinstall")
+    # As uv: `--reinstall 3.12` takes both installed 3.12 patches, not only the newest.
+    result = pytui.run("install", "--reinstall", "3.12")
+    assert result.returncode == 0, str(result)
+    assert f" ~ {old.build.key}" in result.stderr and f" ~ {new.build.key}" in result.stderr
+    assert other.build.key not in result.stderr
+    assert not marker.exists()  # a fresh tree was swapped in
+    # With nothing installed that matches, --reinstall installs the newest build as usual.
+    fresh = pytui.run("install", "--reinstall", "3.11")
+    assert fresh.returncode == 1 and "no download found for request `3.11`" in fresh.stderr
+
+
 def test_uninstall_waits_for_the_root_lock(pytui: Pytui) -> None:
     made = pytui.add("3.12.8")
     pytui.call("install", "3.12")
