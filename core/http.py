@@ -43,7 +43,45 @@ def make_client(*, offline: bool, what: str = "network access",
         follow_redirects=True,
         headers={"User-Agent": USER_AGENT},
         trust_env=True,
+        transport=_lazy_tls_transport(),
     )
+
+
+def _lazy_tls_transport():  # -> httpx.BaseTransport
+    """A transport that loads the CA certificates only for the first https request.
+
+    Building httpx's TLS context (certifi's bundle) costs ~50 ms, which a plain-http mirror
+    never needs; an https request (or a redirect to one) builds it then, once.
+    """
+    import threading
+
+    import httpx
+
+    class LazyTLSTransport(httpx.BaseTransport):
+        def __init__(self) -> None:
+            self._lock = threading.Lock()
+            self._transports: dict[str, httpx.HTTPTransport] = {}
+
+        def _for(self, scheme: str) -> httpx.HTTPTransport:
+            tls = scheme == "https"
+            with self._lock:
+                transport = self._transports.get(scheme)
+                if transport is None:
+                    # No TLS for plain http: skip loading certificates there.
+                    transport = httpx.HTTPTransport(verify=tls)
+                    self._transports[scheme] = transport
+                return transport
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            return self._for(request.url.scheme).handle_request(request)
+
+        def close(self) -> None:
+            with self._lock:
+                transports, self._transports = list(self._transports.values()), {}
+            for transport in transports:
+                transport.close()
+
+    return LazyTLSTransport()
 
 
 def env_offline(env: Mapping[str, str] | None = None) -> bool:
