@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pytui.core.errors import CatalogError
@@ -15,11 +15,6 @@ _JSON_IMPL = {"cpython", "pypy", "graalpy"}
 _ARCH_VARIANTS = {"v2", "v3", "v4"}
 _VARIANT = {None: "default", "freethreaded": "freethreaded", "debug": "debug",
             "freethreaded+debug": "freethreaded+debug"}
-
-
-def flavor_of(url: str) -> str:
-    """The archive flavor named at the end of a PBS file name (`install_only_stripped`, `pgo+lto-full`...)."""
-    return flavor_from_url(url)
 
 
 # Display arch per JSON (family, variant): uv's fixups, computed once per pair rather than per
@@ -114,6 +109,7 @@ class Catalog:
             self.by_key.setdefault(build.key, build)
             if build.sha256:
                 self.by_sha.setdefault(build.sha256, build)
+        self._by_cache_filename: dict[str, Build] | None = None
 
     def __len__(self) -> int:
         return len(self.builds)
@@ -125,9 +121,10 @@ class Catalog:
         return self.by_key.get(key)
 
     def by_cache_filename(self) -> dict[str, Build]:
-        """Map of uv cache file names to builds, for matching archives on disk."""
-        return {b.cache_filename: b for b in self.builds}
+        """Map of uv cache file names to builds, for matching archives on disk.
 
-    @classmethod
-    def from_builds(cls, builds: Iterable[Build], **kwargs: object) -> Catalog:
-        return cls(list(builds), **kwargs)  # type: ignore[arg-type]
+        Built once per catalog: the cache pane re-lists the disk after every job.
+        """
+        if self._by_cache_filename is None:
+            self._by_cache_filename = {b.cache_filename: b for b in self.builds}
+        return self._by_cache_filename

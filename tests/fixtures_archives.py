@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import quote
 
-from pytui.core.catalog import flavor_of
+from pytui.core.filenames import flavor_from_url
 from pytui.core.models import Build
 
 try:  # the fixtures need pytest; bench scripts importing the functions do not
@@ -305,7 +305,7 @@ def make_build(*, version: str = "3.12.8", build_date: str = "20250115", os_name
         url = f"{PBS_RELEASES}/{build_date}/{quote(name, safe='')}"
     return Build(implementation="cpython", major=int(major), minor=int(minor), patch=int(patch),
                  prerelease=prerelease, variant=variant, os=os_name, arch=arch, libc=libc,
-                 build=build_date, url=url, sha256=sha256, flavor=flavor_of(url))
+                 build=build_date, url=url, sha256=sha256, flavor=flavor_from_url(url))
 
 
 def _finish(path: Path, build: Build, kind: str, members: int, landmarks: Iterable[str]) -> MadeArchive:

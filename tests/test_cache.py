@@ -59,7 +59,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 
 
 def _catalog(*builds):
-    return Catalog.from_builds(builds, source="test catalog")
+    return Catalog(list(builds), source="test catalog")
 
 
 # -- fetch ----------------------------------------------------------------------------------
