@@ -25,8 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from uv_catalog import uv_catalog_path
+
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CATALOG = REPO.parent / "shared" / "data" / "download-metadata.json"
 
 
 def find_uv() -> str | None:
@@ -130,9 +131,12 @@ def time_commands(catalog_path: Path, runs: int, extra: list[str]) -> tuple[floa
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG)
+    parser.add_argument("--catalog", type=Path, default=None,
+                        help="uv download-metadata.json (default: tests/data copy)")
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
+    if args.catalog is None:
+        args.catalog = uv_catalog_path()
     if not args.catalog.is_file():
         print(f"catalog not found: {args.catalog}")
         return 1

@@ -36,8 +36,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from uv_catalog import uv_catalog_path
+
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CATALOG = REPO.parent / "shared" / "data" / "download-metadata.json"
 sys.path.insert(0, str(REPO / "tests"))
 
 SIZE = (120, 36)
@@ -245,10 +246,13 @@ def make_archives(work: Path, server) -> list:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG)
+    parser.add_argument("--catalog", type=Path, default=None,
+                        help="uv download-metadata.json (default: tests/data copy)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--presses", type=int, default=20)
     args = parser.parse_args(argv)
+    if args.catalog is None:
+        args.catalog = uv_catalog_path()
     if not args.catalog.is_file():
         print(f"uv's catalog is not at {args.catalog}; pass --catalog", file=sys.stderr)
         return 2

@@ -1,7 +1,8 @@
-"""Shared fixtures: the real uv catalog (from ../shared/data), hermetic environments."""
+"""Shared fixtures: the real uv catalog (tests/data), hermetic environments."""
 
 from __future__ import annotations
 
+import lzma
 import os
 from pathlib import Path
 
@@ -11,15 +12,26 @@ import pytest
 pytest_plugins = ["fixtures_http", "fixtures_archives"]
 
 REPO = Path(__file__).resolve().parent.parent
-UV_CATALOG = Path(os.environ.get("PYTUI_TEST_CATALOG", REPO.parent / "shared" / "data" / "download-metadata.json"))
+# uv's real catalog (5530 builds): `crates/uv-python/download-metadata.json` from uv 0.12.5
+# (astral-sh/uv at 26a9dd4b), xz-compressed. tests/data/README.md says where it comes from.
+UV_CATALOG_XZ = REPO / "tests" / "data" / "download-metadata.json.xz"
+
+
+@pytest.fixture(scope="session")
+def uv_catalog_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The catalog decompressed once per session (PYTUI_TEST_CATALOG overrides it)."""
+    override = os.environ.get("PYTUI_TEST_CATALOG")
+    if override:
+        return Path(override)
+    out = tmp_path_factory.mktemp("uv-catalog") / "download-metadata.json"
+    out.write_bytes(lzma.decompress(UV_CATALOG_XZ.read_bytes()))
+    return out
 
 
 @pytest.fixture
-def uv_catalog_path() -> Path:
-    """uv's real 5530-entry catalog; tests that need it skip where it is absent."""
-    if not UV_CATALOG.is_file():
-        pytest.skip(f"uv's real catalog is not at {UV_CATALOG} (set PYTUI_TEST_CATALOG)")
-    return UV_CATALOG
+def uv_catalog_path(uv_catalog_file: Path) -> Path:
+    """uv's real 5530-entry catalog."""
+    return uv_catalog_file
 
 
 @pytest.fixture(autouse=True)
