@@ -1,4 +1,6 @@
-"""The archive cache: uv's `UV_PYTHON_CACHE_DIR` layout, with verified commits (uv-facts §3).
+"""The archive cache: uv's `UV_PYTHON_CACHE_DIR` layout, with verified commits.
+
+See docs/uv-compat.md#cache-file-names.
 
 Files are named exactly as uv names them (`{sha256[:9]}-{url basename, %2B -> -}`), so one
 directory serves pytui and `UV_PYTHON_CACHE_DIR=<dir> uv python install`. Unlike uv, an
@@ -534,7 +536,8 @@ class ArchiveCache:
         """Lay the cached archives out as a `file://` mirror plus a catalog for it.
 
         Layout: `DEST/<release tag>/<release file name, with +>` (what uv reads for
-        `UV_PYTHON_INSTALL_MIRROR=file://DEST`, uv-facts §5.1) and `DEST/download-metadata.json`
+        `UV_PYTHON_INSTALL_MIRROR=file://DEST`, docs/uv-compat.md#download-urls-and-mirrors)
+        and `DEST/download-metadata.json`
         in uv's format. The JSON keeps the python-build-standalone GitHub URLs, because uv
         refuses a mirror for any other URL; the mirror setting maps them to DEST. So both
             UV_PYTHON_INSTALL_MIRROR=file://DEST UV_PYTHON_DOWNLOADS_JSON_URL=DEST/download-metadata.json uv python install

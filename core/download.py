@@ -1,4 +1,4 @@
-"""Downloads that retry, resume and hash as the bytes arrive (uv-facts §5.2, §6).
+"""Downloads that retry, resume and hash as the bytes arrive (docs/uv-compat.md#retries-and-timeouts).
 
 Behaviour, compared with uv's:
 
@@ -51,7 +51,10 @@ def is_file_url(url: str) -> bool:
 
 
 def file_url_path(url: str) -> Path:
-    """The local path of a `file://` URL; `%2B` decodes to `+`, as uv reads mirrors (uv-facts §5.1)."""
+    """The local path of a `file://` URL; `%2B` decodes to `+`, as uv reads mirrors.
+
+    See docs/uv-compat.md#download-urls-and-mirrors.
+    """
     # Imported here: urllib.request pulls in http.client, email and ssl (~25 ms of start-up).
     from urllib.request import url2pathname
 

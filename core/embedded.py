@@ -3,8 +3,8 @@
 `pbs_installer/versions.json` is a list of `{python_version: {...}, files: [{filename, url,
 sha256, platform, arch, install_only}]}`. Each file name is parsed (core/filenames) into the
 same key uv's catalog uses, and one archive is kept per (version, platform, variant) by uv's
-generator preference (uv-facts §1.3), so a build present in both sources gets the same key,
-URL and sha256.
+generator preference (docs/uv-compat.md#flavor-preference), so a build present in both
+sources gets the same key, URL and sha256.
 
 The package itself is never imported (its `__init__` parses the whole file into its own
 index); only the file is located and read.

@@ -1,6 +1,6 @@
 """PBS archive file names parsed into version, build date, platform, variant and flavor.
 
-Three shapes exist (uv-facts §1.4):
+Three shapes exist (docs/uv-compat.md#archive-file-names):
 
 - modern: `cpython-3.12.8+20241219-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz`,
   `cpython-3.13.1+20250115-x86_64-pc-windows-msvc-freethreaded+pgo-full.tar.zst`,
@@ -25,7 +25,8 @@ _EXTENSIONS = (".tar.gz", ".tar.zst", ".tar.xz", ".tar.bz2", ".tgz", ".tar", ".z
 
 # Terminal flavors of modern names; anything before them, `+`-joined, is a build option.
 _TERMINAL_FLAVORS = ("install_only_stripped", "install_only", "full")
-# uv's generator preference between flavors of one (version, triple, variant) (uv-facts §1.3).
+# uv's generator preference between flavors of one (version, triple, variant)
+# (docs/uv-compat.md#flavor-preference).
 FLAVOR_PREFERENCES = ("install_only_stripped", "install_only", "shared-pgo", "shared-noopt",
                       "static-noopt")
 

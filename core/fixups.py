@@ -1,4 +1,4 @@
-"""uv's post-extract fix-ups of an install directory (uv-facts §4), idempotent.
+"""uv's post-extract fix-ups of an install directory (docs/uv-compat.md#fix-ups), idempotent.
 
 uv runs these on every install, fresh or already present, in this order:
 `EXTERNALLY-MANAGED`, the `_sysconfigdata_*.py` patch (+ `lib/pkgconfig/*.pc`), the

@@ -1,4 +1,6 @@
-"""uv's managed-Python root (uv-facts §2): lock, staging, commit, minor-version links, bin links.
+"""uv's managed-Python root: lock, staging, commit, minor-version links, bin links.
+
+See docs/uv-compat.md#install-layout.
 
 Layout, shared with uv:
 
@@ -625,7 +627,9 @@ class InstallRoot:
 
     def link_executables(self, installation: Installation, bin_dir: Path, *, upgradeable: bool = True,
                          reinstall: bool = False, force: bool = False) -> BinLinks:
-        """`bin_dir/pythonX.Y{t}` -> the interpreter, with uv's conflict rules (uv-facts §2.2).
+        """`bin_dir/pythonX.Y{t}` -> the interpreter, with uv's conflict rules.
+
+        See docs/uv-compat.md#bin-links.
 
         The link targets `<root>/<minor link>/bin/...` when `upgradeable` (uv: a minor-version
         request) and this install is the highest patch, so patch upgrades need no relinking;

@@ -1,4 +1,7 @@
-"""Managed interpreters under the install root, found as uv's `find_all` finds them (uv-facts §2.1)."""
+"""Managed interpreters under the install root, found as uv's `find_all` finds them.
+
+See docs/uv-compat.md#finding-installs.
+"""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ class InstallResult:
 
 
 def offline_missing_message(build: Build, settings: Settings) -> str:
-    """uv's wording for an offline install whose archive is not cached (uv-facts §3)."""
+    """uv's wording for an offline install whose archive is not cached (docs/uv-compat.md#offline)."""
     url = download_urls(build, settings)[0]
     return (f"An offline Python installation was requested, but {build.key} (from {url}) "
             f"is missing in {settings.cache_dir}")

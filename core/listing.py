@@ -1,4 +1,4 @@
-"""`pytui list`: uv's `python list` rules (uv-facts §7.1, uv `commands/python/list.rs`).
+"""`pytui list`: uv's `python list` rules (docs/uv-compat.md#listing-rules).
 
 - Downloads are matched against the request filled with the host platform, unless
   `all_platforms` (no platform) or `all_arches` (host os and libc, any arch); pre-releases
@@ -68,7 +68,10 @@ class ListRow:
 
 
 def executable_path(installation: Installation) -> Path:
-    """The interpreter inside an install, where uv's `executable()` puts it (uv-facts §2.1)."""
+    """The interpreter inside an install, where uv's `executable()` puts it.
+
+    See docs/uv-compat.md#installation-keys.
+    """
     root = installation.path
     implementation = installation.implementation
     if implementation == "pyodide":

@@ -28,7 +28,7 @@ def format_key(implementation: str, version: str, variant: str, platform: str) -
 
 @dataclass(frozen=True, slots=True)
 class Build:
-    """One downloadable build, as uv's catalog describes it (uv-facts §1.2).
+    """One downloadable build, as uv's catalog describes it (docs/uv-compat.md#catalog-format).
 
     `os`, `arch` and `implementation` are uv's display forms (`macos`, `x86`,
     `x86_64_v3`, `pyodide`), so `key` is exactly the install directory name.
@@ -73,7 +73,7 @@ class Build:
 
     @property
     def cache_filename(self) -> str:
-        """The name uv gives this archive in `UV_PYTHON_CACHE_DIR` (uv-facts §3)."""
+        """The name uv gives this archive in `UV_PYTHON_CACHE_DIR` (docs/uv-compat.md#cache-file-names)."""
         prefix = self.sha256[:9] if self.sha256 else "none"
         return f"{prefix}-{self.filename}"
 

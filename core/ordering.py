@@ -1,4 +1,4 @@
-"""uv's ordering of installation keys (`PythonInstallationKey`'s `Ord`, uv-facts §1.5).
+"""uv's ordering of installation keys (`PythonInstallationKey`'s `Ord`, docs/uv-compat.md#key-order).
 
 uv compares implementation, then version (PEP 440: `3.15.0rc1` < `3.15.0`), then platform
 (reversed, so the preferred platform comes first), then variant (reversed, `default` first),

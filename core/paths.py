@@ -1,4 +1,8 @@
-"""Where installs, cached archives, pytui's state and executable links live (uv-facts §2.1, §2.2, §3)."""
+"""Where installs, cached archives, pytui's state and executable links live.
+
+See docs/uv-compat.md#install-layout, #bin-links and #cache-file-names, and
+docs/architecture.md#state-dir.
+"""
 
 from __future__ import annotations
 

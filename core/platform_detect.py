@@ -1,6 +1,6 @@
 """The host platform in uv's display strings: os, arch, libc, and the x86-64 level.
 
-What uv does (uv-platform at the commit in uv-facts):
+What uv does (docs/uv-compat.md#host-platform):
 - os and arch come from the build target; uv never picks an x86-64 level by itself, so the
   host arch is plain `x86_64` and `pytui list` filters on it exactly as `uv python list` does.
   The level (v2/v3/v4) is detected here for display and for explicit `x86_64_v3` choices;

@@ -1,4 +1,6 @@
-"""Python requests in uv's grammar (uv-facts §7.3), matched against builds and keys as uv does.
+"""Python requests in uv's grammar, matched against builds and keys as uv does.
+
+See docs/uv-compat.md#request-grammar.
 
 Grammar (uv `PythonRequest::parse`, `VersionRequest::from_str`, `PythonDownloadRequest::from_str`):
 

@@ -1,4 +1,6 @@
-"""Where the catalog comes from, in DESIGN.md's order, and how the kept copy is refreshed.
+"""Where the catalog comes from, and how the kept copy is refreshed.
+
+The order (docs/architecture.md#catalog-sources):
 
 1. `settings.downloads_json` (`--downloads-json` / `UV_PYTHON_DOWNLOADS_JSON_URL`: a path,
    `file://` or `http(s)` URL in uv's format) replaces everything, as in uv. An http(s) one is
@@ -219,7 +221,7 @@ def _gc_paused():
 
 
 def load_catalog(settings, *, refresh: bool = False) -> Catalog:
-    """The catalog for this run, from the sources in DESIGN.md's order.
+    """The catalog for this run, from the sources in docs/architecture.md#catalog-sources.
 
     With `refresh`, the kept copy is refreshed first (see `refresh_catalog`; a failure keeps
     what there is) and the result is left on the returned catalog as `refresh_result`.

@@ -1,4 +1,6 @@
-"""The ordered URLs to download a build from, as uv orders them (uv-facts §5.1).
+"""The ordered URLs to download a build from, as uv orders them.
+
+See docs/uv-compat.md#download-urls-and-mirrors.
 
 CPython with no user mirror: Astral's mirror first, then GitHub. `UV_ASTRAL_MIRROR_URL`
 (`settings.astral_mirror`) replaces `https://releases.astral.sh` and is then used alone.

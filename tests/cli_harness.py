@@ -197,5 +197,8 @@ def assert_installed(pytui: Pytui, made: MadeArchive) -> Path:
 
 
 def cache_name(made: MadeArchive) -> str:
-    """uv's cache file name: `{sha256[:9]}-{url basename with %2B -> -}` (uv-facts §3)."""
+    """uv's cache file name: `{sha256[:9]}-{url basename with %2B -> -}`.
+
+    See docs/uv-compat.md#cache-file-names.
+    """
     return f"{made.sha256[:9]}-{made.url_path.rsplit('/', 1)[1].replace('%2B', '-')}"

@@ -14,7 +14,7 @@ Plain functions (importable by bench scripts once `tests/` is on sys.path) and p
     # in a script
     from fixtures_archives import make_pbs_archive, make_prefix_archive
 
-Layouts (uv-facts §1.4): every archive has one top-level `python/`.
+Layouts (docs/uv-compat.md#archive-file-names): every archive has one top-level `python/`.
 - `install_only` / `install_only_stripped`: `python/bin/python3.X`, `python/lib/python3.X/...`;
 - `full`: the prefix lives in `python/install/...`, beside `python/PYTHON.json`, `python/build/`,
   `python/licenses/`;
