@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pytui.core.catalog import Catalog
     from pytui.core.models import CachedArchive
     from pytui.core.progress import Progress
+    from pytui.core.tree_store import TreeInfo
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -159,7 +160,7 @@ def _run_dir(args: argparse.Namespace) -> int:
     return 0
 
 
-def _archive_json(archive: CachedArchive) -> dict[str, Any]:
+def _archive_json(archive: CachedArchive, tree: TreeInfo | None) -> dict[str, Any]:
     from pytui.core.cache import archive_key, archive_percent
 
     build = archive.build
@@ -175,6 +176,8 @@ def _archive_json(archive: CachedArchive) -> dict[str, Any]:
         "url": build.url if build else None,
         "expected_size": archive.expected_size,
         "percent": None if (p := archive_percent(archive)) is None else round(p, 1),
+        # The archive's unpacked pristine tree, when one is kept (installs hard-link from it).
+        "tree": str(tree.path) if tree is not None else None,
     }
 
 
@@ -183,8 +186,9 @@ def _run_list(args: argparse.Namespace) -> int:
 
     cache = _cache(args)
     archives = cache.list(_catalog(args))
+    trees = cache.trees_by_archive()
     if args.json:
-        print(json.dumps([_archive_json(a) for a in archives], ensure_ascii=False))
+        print(json.dumps([_archive_json(a, trees.get(a.name)) for a in archives], ensure_ascii=False))
         return 0
     if not archives:
         print(f"no archives in {cache.root}")
@@ -195,12 +199,16 @@ def _run_list(args: argparse.Namespace) -> int:
         percent = archive_percent(archive)
         if percent is not None:
             state = f"partial {percent:.0f}%"
-        rows.append((_describe(archive), state, _size(archive.size), archive.name))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    for key, state, size, name in rows:
-        print(f"{key:<{widths[0]}}  {state:<{widths[1]}}  {size:>{widths[2]}}  {name}")
-    total = sum(a.size for a in archives)
-    print(f"{len(archives)} file{'s' if len(archives) != 1 else ''}, {_size(total)} in {cache.root}")
+        tree = "+ tree" if archive.name in trees else ""
+        rows.append((_describe(archive), state, _size(archive.size), tree, archive.name))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for key, state, size, tree, name in rows:
+        print(f"{key:<{widths[0]}}  {state:<{widths[1]}}  {size:>{widths[2]}}  {tree:<{widths[3]}}  {name}")
+    from pytui.core.install_root import tree_size
+
+    total = tree_size(cache.root)  # archives and trees, a file shared with an install once
+    kept = f", {len(trees)} unpacked tree{'s' if len(trees) != 1 else ''}" if trees else ""
+    print(f"{len(archives)} file{'s' if len(archives) != 1 else ''}{kept}, {_size(total)} in {cache.root}")
     return 0
 
 
@@ -216,8 +224,15 @@ def _run_verify(args: argparse.Namespace) -> int:
         expected = archive.build.sha256 if archive.build and archive.build.sha256 else \
             f"{archive.name.split('-', 1)[0]}… (from its name)"
         _err(f"corrupt: {archive.name} ({_describe(archive)}): sha256 {digest}, expected {expected}; removed")
+    for tree, why in report.trees_removed:
+        _err(f"changed: the unpacked tree of {tree.archive or tree.sha256} ({why}); removed, the next "
+             "install extracts the archive again")
     partial = sum(a.state == "partial" for a in report.unchecked)
     parts = [f"{len(report.ok)} ok"]
+    if report.trees_ok:
+        parts.append(f"{len(report.trees_ok)} unpacked tree{'s' if len(report.trees_ok) != 1 else ''} ok")
+    if report.trees_removed:
+        parts.append(f"{len(report.trees_removed)} changed tree{'s' if len(report.trees_removed) != 1 else ''} removed")
     if report.corrupt:
         parts.append(f"{len(report.corrupt)} corrupt removed ({_size(report.bytes_removed)} freed)")
     if partial:
@@ -225,7 +240,7 @@ def _run_verify(args: argparse.Namespace) -> int:
     if len(report.unchecked) - partial:
         parts.append(f"{len(report.unchecked) - partial} without a known sha256")
     print(f"verified {cache.root}: " + ", ".join(parts))
-    return 1 if report.corrupt else 0
+    return 1 if report.corrupt or report.trees_removed else 0
 
 
 def _run_purge(args: argparse.Namespace) -> int:

@@ -11,6 +11,10 @@ through UV_PYTHON_DOWNLOADS_JSON_URL. Every run installs into a fresh root (and 
   `pytui install --no-cache` does the same. With a fresh, empty cache dir both download into
   the cache first, then extract from it.
 - warm: the archive is already in the cache dir (the same file serves both: uv's names).
+  `pytui warm` extracts it (`PYTUI_NO_TREES=1`); `pytui tree` hard-links the pristine tree kept
+  beside it in the cache (made by the untimed first run), the floor for which is `cp -al` of
+  that tree. `pytui reinstall (tree)` / `uv reinstall` run `install --reinstall` over an
+  existing install of the key.
 
 Floors: `tar -xzf` / `tar --zstd -xf` of the file, and `curl -s URL | tar -x...` from the server.
 Each round runs every method once, in alternating order. Finished trees are renamed aside and
@@ -42,6 +46,9 @@ PYTUI = [sys.executable, "-m", "pytui.app.cli"]
 # (pytui method, uv method) pairs whose ratio is the point of the benchmark.
 PAIRS = [
     ("pytui warm", "uv warm"),
+    ("pytui tree", "uv warm"),
+    ("pytui reinstall (tree)", "uv reinstall"),
+    ("pytui tree", "cp -al (tree)"),
     ("pytui cold --no-cache", "uv cold"),
     ("pytui cold (cache)", "uv cold (cache)"),
 ]
@@ -85,17 +92,45 @@ class Bench:
             env["UV_PYTHON_CACHE_DIR"] = str(cache)
         return env
 
-    def _install(self, argv: list[str], cache: Path | None, *, fresh_cache: bool) -> float:
+    def _install(self, argv: list[str], cache: Path | None, *, fresh_cache: bool,
+                 **extra_env: str) -> float:
         root, bin_dir = self.fresh("root"), self.fresh("bin")
         if fresh_cache:
             cache = self.fresh("cache")
         env = self.env(root, bin_dir, cache)
+        env.update(extra_env)
         t0 = time.perf_counter()
         done = subprocess.run(argv, env=env, capture_output=True, text=True)
         elapsed = time.perf_counter() - t0
         if done.returncode != 0 or not (root / self.key).is_dir():
             raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr}")
         self.aside(root, bin_dir, *([cache] if fresh_cache and cache is not None else []))
+        return elapsed
+
+    def _reinstall(self, argv: list[str]) -> float:
+        """`install --reinstall` over a root that already holds the key (made once, kept)."""
+        root, bin_dir = self.work / f"reinstall-root-{self.kind}", self.work / f"reinstall-bin-{self.kind}"
+        env = self.env(root, bin_dir, self.warm_cache)
+        if not (root / self.key).is_dir():
+            subprocess.run(argv[:-1], env=env, check=True, capture_output=True)
+        t0 = time.perf_counter()
+        done = subprocess.run(argv, env=env, capture_output=True, text=True)
+        elapsed = time.perf_counter() - t0
+        if done.returncode != 0 or not (root / self.key).is_dir():
+            raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr}")
+        return elapsed
+
+    def _copy_tree(self) -> float:
+        from pytui.core.tree_store import TREE_NAME, TREES_DIR
+
+        tree = self.warm_cache / TREES_DIR / self.made.build.sha256 / TREE_NAME
+        if not tree.is_dir():
+            raise SystemExit(f"no pristine tree at {tree}: run 'pytui tree' first")
+        out = self.fresh("cp-al")
+        t0 = time.perf_counter()
+        subprocess.run(["cp", "-al", str(tree), str(out)], check=True)
+        elapsed = time.perf_counter() - t0
+        self.aside(out)
         return elapsed
 
     def methods(self, kind: str) -> dict[str, Callable[[], float]]:
@@ -114,8 +149,13 @@ class Bench:
         uv = [str(UV), "python", "install", self.key]
         pytui = [*PYTUI, "install", self.key]
         return {
-            "pytui warm": lambda: self._install(pytui, self.warm_cache, fresh_cache=False),
+            "pytui warm": lambda: self._install(pytui, self.warm_cache, fresh_cache=False,
+                                                PYTUI_NO_TREES="1"),
             "uv warm": lambda: self._install(uv, self.warm_cache, fresh_cache=False),
+            "pytui tree": lambda: self._install(pytui, self.warm_cache, fresh_cache=False),
+            "cp -al (tree)": self._copy_tree,
+            "pytui reinstall (tree)": lambda: self._reinstall([*pytui, "--reinstall"]),
+            "uv reinstall": lambda: self._reinstall([*uv, "--reinstall"]),
             "pytui cold --no-cache": lambda: self._install([*pytui, "--no-cache"], None, fresh_cache=False),
             "uv cold": lambda: self._install(uv, None, fresh_cache=False),
             "pytui cold (cache)": lambda: self._install(pytui, None, fresh_cache=True),

@@ -29,6 +29,7 @@ from pytui.core.errors import HashMismatch, OfflineError, PytuiError
 from pytui.core.filenames import parse_archive_name, split_extension
 from pytui.core.models import Build, CachedArchive, format_key
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
+from pytui.core.tree_store import TreeInfo, TreeStore
 from pytui.core.urls import CPYTHON_DOWNLOADS_URL_PREFIX
 
 if TYPE_CHECKING:
@@ -59,6 +60,9 @@ class VerifyReport:
     corrupt: list[tuple[CachedArchive, str]] = field(default_factory=list)
     # Partial downloads, and archives with no known hash (`none-...` and non-uv names).
     unchecked: list[CachedArchive] = field(default_factory=list)
+    # Pristine trees as their manifests recorded them, and those that changed (removed, with why).
+    trees_ok: list[TreeInfo] = field(default_factory=list)
+    trees_removed: list[tuple[TreeInfo, str]] = field(default_factory=list)
 
     @property
     def bytes_removed(self) -> int:
@@ -265,6 +269,8 @@ class ArchiveCache:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        # Unpacked trees of verified archives (`<root>/trees/`), used and removed with them.
+        self.trees = TreeStore(self.root)
 
     # -- names --------------------------------------------------------------------------------
     def path_for(self, build: Build) -> Path:
@@ -432,6 +438,9 @@ class ArchiveCache:
                     archive.path.unlink()
                 report.corrupt.append((archive, digest))
         throttled(Progress("verify", total, total))
+        # A tree whose archive went corrupt goes with it; the others are checked file by file.
+        self.remove_trees_of(archive for archive, _ in report.corrupt)
+        report.trees_ok, report.trees_removed = self.trees.verify()
         return report
 
     # -- purge --------------------------------------------------------------------------------
@@ -468,8 +477,24 @@ class ArchiveCache:
                 plan.append(archive)
         return plan
 
+    def trees_by_archive(self) -> dict[str, TreeInfo]:
+        """Kept trees by the cache file name of the archive each was made from."""
+        return {info.archive: info for info in self.trees.list() if info.archive}
+
+    def remove_trees_of(self, archives: Iterable[CachedArchive]) -> int:
+        """Discard the trees made from these archives, and trees whose archive is gone (they
+        are never used without it); return the bytes freed (files no install shares)."""
+        names = {archive.name for archive in archives}
+        freed = 0
+        for info in self.trees.list():
+            if info.archive in names or not (self.root / info.archive).is_file():
+                freed += self.trees.discard(info.sha256)
+        return freed
+
     def remove(self, archives: Iterable[CachedArchive]) -> int:
-        """Delete these archives (and a partial's state file); return the bytes freed."""
+        """Delete these archives (a partial's state file, and the tree made from each); return
+        the bytes freed."""
+        archives = list(archives)
         freed = 0
         for archive in archives:
             if not self._inside(archive.path):
@@ -483,7 +508,7 @@ class ArchiveCache:
             if archive.state == "partial":
                 with contextlib.suppress(FileNotFoundError):
                     archive.path.with_name(archive.path.name + ".json").unlink()
-        return freed
+        return freed + self.remove_trees_of(archives)
 
     # -- import -------------------------------------------------------------------------------
     def import_file(self, path: Path, catalog: Catalog, *, progress: ProgressCallback = no_progress,

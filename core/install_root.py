@@ -250,8 +250,16 @@ def _remove_tree(path: Path) -> None:
 
 
 def tree_size(path: Path) -> int:
-    """Apparent size in bytes of a tree (files and links, each inode once; links not followed)."""
-    total = 0
+    """Apparent size in bytes of a tree, as `du -sb` counts it: every file, link and directory,
+    a hard-linked inode once (an install sharing its files with a pristine tree is not counted
+    twice when both are measured together); links are not followed."""
+    try:
+        top = os.lstat(path)
+    except OSError:
+        return 0
+    if not stat.S_ISDIR(top.st_mode):
+        return top.st_size
+    total = top.st_size
     seen: set[tuple[int, int]] = set()
     stack = [os.fspath(path)]
     while stack:
@@ -263,6 +271,7 @@ def tree_size(path: Path) -> int:
                     except OSError:
                         continue
                     if stat.S_ISDIR(st.st_mode):
+                        total += st.st_size
                         stack.append(entry.path)
                         continue
                     if st.st_nlink > 1:

@@ -22,6 +22,7 @@ from pytui.core.install_root import InstallRoot
 from pytui.core.models import Build, Installation
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from pytui.core.settings import Settings
+from pytui.core.tree_store import TreeStore
 from pytui.core.urls import download_urls
 
 
@@ -78,6 +79,7 @@ class InstallJob:
         self.on_wait = on_wait
         self.root = InstallRoot(settings.install_root)
         self.cache = ArchiveCache(settings.cache_dir)
+        self.trees = TreeStore(settings.cache_dir)
 
     @property
     def key(self) -> str:
@@ -151,8 +153,32 @@ class InstallJob:
                                 cancel=self.cancel)
         return path, True
 
+    def _from_tree(self, stage: Path) -> Path | None:
+        """The build's pristine tree linked (or copied) into the stage, if one is kept and
+        unchanged and its archive is still cached; None otherwise."""
+        sha256 = self.build.sha256
+        if not sha256 or not self.trees.has(sha256) or not self.cache.has(self.build):
+            return None
+        self.progress(Progress("extract", 0, 1))
+        prefix = stage / "tree"
+        if self.trees.materialize(sha256, prefix, cancel=self.cancel,
+                                  what=f"install of {self.key}") is None:
+            return None
+        self.progress(Progress("extract", 1, 1))
+        return prefix
+
+    def _keep_tree(self, prefix: Path, archive: Path) -> None:
+        """Keep the verified, not yet fixed-up tree for the next install of this build."""
+        if self.build.sha256 and not self.settings.no_trees:
+            self.trees.keep(self.build.sha256, prefix, archive=archive.name, key=self.key,
+                            cancel=self.cancel)
+
     def _extract_cached(self, downloader: Downloader, stage: Path,
                         kind: str) -> tuple[Path, Path, bool]:
+        if not self.settings.no_trees:
+            linked = self._from_tree(stage)
+            if linked is not None:
+                return linked, self.cache.path_for(self.build), False
         archive, downloaded = self._fetch(downloader)
         for attempt in (1, 2):
             target = stage / f"x{attempt}"
@@ -161,6 +187,7 @@ class InstallJob:
                 # pass (uv hashes once too). Archives found in the cache are re-checked below.
                 prefix = extract_archive(archive, target, kind=kind, name=self.build.filename,
                                          progress=self.progress, cancel=self.cancel)
+                self._keep_tree(prefix, archive)
                 return prefix, archive, downloaded
             try:
                 with self.cache.open_verified(self.build) as reader:
@@ -176,6 +203,7 @@ class InstallJob:
                     self.progress(Progress("verify", 0, 1))
                     reader.verify()
                     self.progress(Progress("verify", 1, 1))
+                self._keep_tree(prefix, archive)
                 return prefix, archive, downloaded
             except HashMismatch:
                 # The cached file went bad after it was verified (disk, another tool): it is

@@ -32,6 +32,8 @@ class Settings:
     catalog_url: str = DEFAULT_CATALOG_URL
     jobs: int = 4
     no_bin: bool = False
+    # `PYTUI_NO_TREES=1`: never keep or use pristine trees (always extract the archive).
+    no_trees: bool = False
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
 
     @classmethod
@@ -61,5 +63,6 @@ class Settings:
             catalog_url=catalog_url or env.get("PYTUI_CATALOG_URL") or DEFAULT_CATALOG_URL,
             jobs=jobs or 4,
             no_bin=no_bin or env.get("UV_PYTHON_INSTALL_BIN", "").lower() in {"0", "false", "no"},
+            no_trees=env.get("PYTUI_NO_TREES", "").lower() in {"1", "true", "yes"},
             env=env,
         )

@@ -171,7 +171,14 @@ class Pytui:
         return self.server.count(made.url_path)
 
     def cached(self) -> list[str]:
-        return sorted(os.listdir(self.cache)) if self.cache.is_dir() else []
+        """The cache dir's archive entries (the pristine-tree store `trees/` is listed by `trees`)."""
+        names = os.listdir(self.cache) if self.cache.is_dir() else []
+        return sorted(name for name in names if name != "trees")
+
+    def trees(self) -> list[str]:
+        """The sha256 of every kept pristine tree."""
+        store = self.cache / "trees"
+        return sorted(os.listdir(store)) if store.is_dir() else []
 
     def temp_left(self) -> list[str]:
         temp = self.root / ".temp"

@@ -1,0 +1,307 @@
+"""Pristine trees: installs hard-linked from a kept tree, never writing into it.
+
+End to end through the CLI against the loopback server: the real interpreter (an archive made
+from the running Python's prefix) installed from a tree runs; the fix-ups replaced files rather
+than writing into shared inodes (the tree is byte-identical and keeps its inode numbers); a file
+edited in place through an install is caught before the next use; the copy fallback across
+filesystems (a tmpfs); `cache verify` / `cache purge` cover trees; sizes agree with `du`; the real
+uv lists, runs and removes such an install and the tree survives. Manifest parsing is unit-tested
+against hostile manifests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cli_harness import Pytui
+from fixtures_archives import MadeArchive
+from fixtures_http import FaultyHTTPServer
+from pytui.core.install_root import tree_size
+from pytui.core.tree_store import MANIFEST_NAME, TREE_NAME, TreeCorrupt, TreeStore, parse_manifest
+
+UV = Path(sys.executable).parent / "uv"
+
+
+@pytest.fixture
+def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
+    archives = tmp_path / "archives"
+    archives.mkdir()
+    return Pytui(tmp_path, http_server, archives)
+
+
+def tree_of(pytui: Pytui, made: MadeArchive) -> Path:
+    return pytui.cache / "trees" / made.build.sha256 / TREE_NAME
+
+
+def inodes(top: Path) -> dict[str, tuple[int, bytes]]:
+    """Every regular file under `top`: (inode, content)."""
+    out = {}
+    for dirpath, _dirs, files in os.walk(top):
+        for name in files:
+            path = Path(dirpath, name)
+            if not path.is_symlink():
+                out[str(path.relative_to(top))] = (path.stat().st_ino, path.read_bytes())
+    return out
+
+
+def run_python(prefix: Path, code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([prefix / "bin" / "python3", "-c", code], capture_output=True, text=True,
+                          env={"PATH": os.environ["PATH"]}, timeout=120)
+
+
+@pytest.mark.slow
+def test_install_from_a_kept_tree_is_hard_linked_runs_and_leaves_the_tree_as_it_was(
+        pytui: Pytui, base_prefix_archive: MadeArchive) -> None:
+    made = pytui.serve(base_prefix_archive)
+    key = made.build.key
+    pytui.call("install", key)
+    assert pytui.trees() == [made.build.sha256]
+    tree = tree_of(pytui, made)
+    before = inodes(tree)
+    pytui.call("uninstall", key)
+    assert inodes(tree) == before  # removing an install leaves its tree
+
+    result = pytui.run("install", key)
+    assert result.returncode == 0, str(result)
+    assert pytui.requests(made) == 1
+    prefix = pytui.root / key
+    installed = inodes(prefix)
+    shared = [rel for rel, (ino, _) in installed.items() if before.get(rel, (None,))[0] == ino]
+    # Everything but the files the fix-ups replaced shares the tree's inode.
+    changed = sorted(set(installed) - set(shared))
+    assert len(shared) > 100 and len(changed) < 10, (len(shared), changed)
+    assert "BUILD" in changed and any("EXTERNALLY-MANAGED" in rel for rel in changed)
+    assert any("_sysconfigdata" in rel for rel in changed)
+    assert all(rel.endswith(("BUILD", "EXTERNALLY-MANAGED", ".pc")) or "_sysconfigdata" in rel
+               for rel in changed), changed
+    # The fix-ups wrote new files: the tree is byte-identical and keeps its inode numbers.
+    assert inodes(tree) == before
+    TreeStore(pytui.cache).check(made.build.sha256)
+    ran = run_python(prefix, "import sysconfig, ssl, sqlite3; print(sysconfig.get_config_var('prefix'))")
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == str(prefix)
+
+    # A reinstall from the tree swaps a fresh linked tree in; the tree is still intact.
+    again = pytui.run("install", "--reinstall", key)
+    assert again.returncode == 0, str(again)
+    assert inodes(tree) == before and pytui.temp_left() == []
+
+
+@pytest.mark.slow
+def test_a_file_edited_in_place_is_caught_and_the_tree_rebuilt(pytui: Pytui,
+                                                              base_prefix_archive: MadeArchive) -> None:
+    made = pytui.serve(base_prefix_archive)
+    key = made.build.key
+    pytui.call("install", key)
+    pytui.call("install", "--reinstall", key)  # now linked from the tree
+    prefix = pytui.root / key
+    victim = next(p for p in sorted((prefix / "lib").rglob("*.py")) if "_sysconfigdata" not in p.name)
+    rel = victim.relative_to(prefix)
+    original = victim.read_bytes()
+    with open(victim, "ab") as f:  # in place: writes into the inode the tree shares
+        f.write(b"\n# edited in place\n")
+    with pytest.raises(TreeCorrupt):
+        TreeStore(pytui.cache).check(made.build.sha256)
+
+    result = pytui.run("install", "--reinstall", key)
+    assert result.returncode == 0, str(result)
+    assert (prefix / rel).read_bytes() == original  # extracted again from the verified archive
+    assert pytui.trees() == [made.build.sha256]
+    assert (tree_of(pytui, made) / rel).read_bytes() == original
+    TreeStore(pytui.cache).check(made.build.sha256)
+    assert run_python(prefix, "print(1)").stdout.strip() == "1"
+
+
+def test_fixups_on_a_linked_tree_replace_files(pytui: Pytui) -> None:
+    made = pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    tree = tree_of(pytui, made)
+    before = inodes(tree)
+    pytui.call("install", "--reinstall", "3.12")
+    pytui.call("install", "--reinstall", "3.12")
+    assert inodes(tree) == before
+    installed = pytui.root / made.build.key
+    assert (installed / "BUILD").read_text().strip() == made.build.build
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path):
+    mount = tmp_path / "tmpfs"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip() or 'not root'})")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_cache_on_another_filesystem_copies_the_tree(pytui: Pytui, tmpfs: Path) -> None:
+    made = pytui.add("3.12.8")
+    cache = tmpfs / "cache"
+    first = pytui.run("install", "3.12", "--cache-dir", str(cache))
+    assert first.returncode == 0, str(first)
+    tree = cache / "trees" / made.build.sha256 / TREE_NAME
+    before = inodes(tree)
+    assert before
+    again = pytui.run("install", "--reinstall", "3.12", "--cache-dir", str(cache))
+    assert again.returncode == 0, str(again)
+    assert pytui.requests(made) == 1
+    installed = inodes(pytui.root / made.build.key)
+    same = [rel for rel, (_ino, data) in before.items() if installed[rel][1] == data]
+    assert len(same) >= len(before) - 3  # all but the files the fix-ups rewrite
+    assert all(installed[rel][0] != before[rel][0] for rel in before)  # copied, not linked
+    assert inodes(tree) == before
+
+
+def test_cache_verify_and_purge_cover_trees(pytui: Pytui) -> None:
+    made = pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    tree = tree_of(pytui, made)
+    target = next(p for p in tree.rglob("*") if p.is_file())
+    target.write_bytes(target.read_bytes() + b"x")  # in place
+    verify = pytui.run("cache", "verify")
+    assert verify.returncode == 1, str(verify)
+    assert "tree" in verify.stdout + verify.stderr
+    assert pytui.trees() == []
+    pytui.call("install", "--reinstall", "3.12")
+    assert pytui.trees() == [made.build.sha256]
+    listed = pytui.run("cache", "list", "--json")
+    rows = json.loads(listed.stdout)
+    assert any(row.get("tree") for row in rows), rows
+    purge = pytui.run("cache", "purge", "--all")
+    assert purge.returncode == 0, str(purge)
+    assert pytui.cached() == [] and pytui.trees() == []
+    # The install does not depend on the tree: it still runs its files.
+    assert (pytui.root / made.build.key / "BUILD").is_file()
+
+
+def du_bytes(path: Path) -> int:
+    done = subprocess.run(["du", "-sb", str(path)], capture_output=True, text=True, check=True)
+    return int(done.stdout.split()[0])
+
+
+def test_sizes_count_a_hard_linked_file_once_as_du_does(pytui: Pytui) -> None:
+    made = pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    pytui.call("install", "--reinstall", "3.12")
+    prefix = pytui.root / made.build.key
+    tree = tree_of(pytui, made)
+    assert tree_size(prefix) == du_bytes(prefix)
+    assert tree_size(tree) == du_bytes(tree)
+    assert tree_size(pytui.tmp) == du_bytes(pytui.tmp)  # shared inodes counted once
+
+
+@pytest.mark.uv
+@pytest.mark.slow
+@pytest.mark.skipif(not UV.exists(), reason=f"uv is not installed beside {sys.executable}")
+def test_uv_lists_runs_and_removes_a_hard_linked_install(pytui: Pytui,
+                                                          base_prefix_archive: MadeArchive) -> None:
+    made = pytui.serve(base_prefix_archive)
+    key = made.build.key
+    pytui.call("install", key)
+    pytui.call("install", "--reinstall", key)
+    tree = tree_of(pytui, made)
+    before = inodes(tree)
+    env = pytui.env(UV_NO_CONFIG="1", UV_CACHE_DIR=str(pytui.tmp / "uv-cache"), UV_OFFLINE="1",
+                    UV_PYTHON_PREFERENCE="only-managed")
+    env.pop("UV_PYTHON_CACHE_DIR")
+
+    def uv(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(UV), *args], env=env, capture_output=True, text=True, timeout=120,
+                              cwd=pytui.tmp)
+
+    listed = uv("python", "list", "--only-installed", "--output-format", "json")
+    assert [row["key"] for row in json.loads(listed.stdout)] == [key], listed.stderr
+    mm = f"{made.build.major}.{made.build.minor}"
+    ran = uv("run", "-p", mm, "python", "-c", "import sys; print(sys.prefix)")
+    assert ran.returncode == 0, ran.stderr
+    assert Path(ran.stdout.strip()).resolve() == (pytui.root / key).resolve()
+    removed = uv("python", "uninstall", key)
+    assert removed.returncode == 0, removed.stderr
+    assert not (pytui.root / key).exists()
+    assert inodes(tree) == before
+    TreeStore(pytui.cache).check(made.build.sha256)
+
+
+# -- manifests are hostile input --------------------------------------------------------------------
+
+
+def manifest(entries: object, **header: object) -> bytes:
+    """A manifest in pytui's column format from rows [path, kind, mode, size, mtime, ino, target]."""
+    doc: dict[str, object] = {"version": 1, "sha256": "a" * 64, "archive": "x.tar.gz", "key": "k"}
+    if isinstance(entries, list) and all(isinstance(row, list) and len(row) == 7 for row in entries):
+        for n, name in enumerate(("path", "kind", "mode", "size", "mtime_ns", "ino", "target")):
+            doc[name] = [row[n] for row in entries]
+        doc["kind"] = "".join(str(k) for k in doc["kind"])  # type: ignore[union-attr]
+    else:
+        doc["path"] = entries
+    doc.update(header)
+    return json.dumps(doc).encode()
+
+
+@pytest.mark.parametrize("entries", [
+    [["../x", "f", 0o644, 1, 1, 1, ""]],
+    [["/etc/passwd", "f", 0o644, 1, 1, 1, ""]],
+    [["a/./b", "d", 0o755, 0, 0, 0, ""]],
+    [["x", "l", 0, 0, 0, 0, ".."]],
+    [["x", "l", 0, 0, 0, 0, "/etc"]],
+    # A file written through a link: its parent is not a listed directory.
+    [["x", "l", 0, 0, 0, 0, "d"], ["d", "d", 0o755, 0, 0, 0, ""], ["x/f", "f", 0o644, 1, 1, 1, ""]],
+    # A chain whose text stays inside but whose resolution leaves the tree.
+    [["d1", "d", 0o755, 0, 0, 0, ""], ["d1/d2", "d", 0o755, 0, 0, 0, ""],
+     ["d1/d2/up", "l", 0, 0, 0, 0, "../.."], ["d1/esc", "l", 0, 0, 0, 0, "d2/up/../x"]],
+    # A loop.
+    [["a", "l", 0, 0, 0, 0, "b/c"], ["b", "l", 0, 0, 0, 0, "a/c"]],
+    [["f", "f", -1, 1, 1, 1, ""]],
+    [["f", "f", "644", 1, 1, 1, ""]],
+    [["f", "q", 0o644, 1, 1, 1, ""]],
+    [["f", "f", 0o644, 1, 1, 1]],
+    [["f", "f", 0o644, 1, 1, 1, ""], ["f", "f", 0o644, 1, 1, 1, ""]],
+    "nope",
+])
+def test_hostile_manifests_are_refused(entries: object) -> None:
+    with pytest.raises(TreeCorrupt):
+        parse_manifest(manifest(entries))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("data", [b"", b"[]", b"{", b'{"version": 2}', b"\xff" * 10,
+                                  manifest([], sha256=5), b"[" * 100_000])
+def test_unreadable_manifests_are_refused(data: bytes) -> None:
+    with pytest.raises(TreeCorrupt):
+        parse_manifest(data)
+
+
+def test_links_that_stay_inside_are_accepted() -> None:
+    _, entries = parse_manifest(manifest([
+        ["bin", "d", 0o755, 0, 0, 0, ""],
+        ["bin/python3.12", "f", 0o755, 3, 1, 1, ""],
+        ["bin/python3", "l", 0, 0, 0, 0, "python3.12"],
+        ["lib", "d", 0o755, 0, 0, 0, ""],
+        ["lib/up", "l", 0, 0, 0, 0, "../bin/python3"],
+    ]))
+    assert [e.path for e in entries][-1] == "lib/up"
+
+
+def test_a_tampered_manifest_discards_the_tree_and_the_install_extracts(pytui: Pytui) -> None:
+    made = pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    store = pytui.cache / "trees" / made.build.sha256
+    doc = json.loads((store / MANIFEST_NAME).read_text())
+    for name, value in (("path", "../../escape"), ("mode", 0o644), ("size", 1), ("mtime_ns", 1),
+                        ("ino", 1), ("target", "")):
+        doc[name].append(value)
+    doc["kind"] += "f"
+    (store / MANIFEST_NAME).write_text(json.dumps(doc))
+    result = pytui.run("install", "--reinstall", "3.12")
+    assert result.returncode == 0, str(result)
+    assert not (pytui.tmp / "escape").exists()
+    assert pytui.trees() == [made.build.sha256]  # made again from the archive
+    TreeStore(pytui.cache).check(made.build.sha256)
