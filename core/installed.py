@@ -8,9 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pytui.core.keys import KeyParts, parse_key
+from pytui.core.keys import InstallationKey
 from pytui.core.models import Installation
-from pytui.core.ordering import newest_first
 
 
 def _read_build(directory: Path) -> str | None:
@@ -21,23 +20,19 @@ def _read_build(directory: Path) -> str | None:
     return text or None
 
 
-def installation_from_dir(directory: Path, parts: KeyParts | None = None) -> Installation | None:
+def installation_from_dir(directory: Path, key: InstallationKey | None = None) -> Installation | None:
     """The installation at `directory` if its name parses as a key, else None."""
-    parts = parts or parse_key(directory.name)
-    if parts is None:
+    key = key or InstallationKey.parse(directory.name)
+    if key is None:
         return None
-    return Installation(
-        key=parts.key, path=directory, implementation=parts.implementation, version=parts.version,
-        variant=parts.variant, os=parts.os, arch=parts.arch, libc=parts.libc,
-        build=_read_build(directory),
-    )
+    return Installation(key, directory, _read_build(directory))
 
 
 def malformed_entries(root: Path) -> list[Path]:
     """Real directories uv would warn about ("Ignoring malformed managed Python entry")."""
     found = []
     for entry in _scan(root):
-        if entry.is_dir(follow_symlinks=False) and parse_key(entry.name) is None:
+        if entry.is_dir(follow_symlinks=False) and InstallationKey.parse(entry.name) is None:
             found.append(Path(entry.path))
     return sorted(found)
 
@@ -61,15 +56,10 @@ def list_installed(root: Path, host_family: str | None = None) -> list[Installat
     for entry in _scan(Path(root)):
         if not entry.is_dir(follow_symlinks=False):
             continue
-        parts = parse_key(entry.name)
-        if parts is None:
+        key = InstallationKey.parse(entry.name)
+        if key is None:
             continue
-        installation = installation_from_dir(Path(entry.path), parts)
-        if installation is None:
-            continue
-        order = newest_first(parts.implementation, parts.major, parts.minor, parts.patch,
-                             parts.prerelease, parts.variant, parts.os, parts.arch, parts.libc,
-                             host_family)
-        found.append((order, installation))
+        found.append((key.sort_key(host_family), Installation(key, Path(entry.path),
+                                                              _read_build(Path(entry.path)))))
     found.sort(key=lambda pair: pair[0])
     return [installation for _, installation in found]

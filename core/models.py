@@ -1,132 +1,158 @@
-"""Plain data: a catalog build, a cached archive, an installed interpreter."""
+"""Plain data: a catalog build, a cached archive, an installed interpreter.
+
+`Build` and `Installation` are key records (core/keys.py): the nine key fields first, so
+they share every name derived from a key. Neither imports `dataclasses`, which would pull
+`inspect` into `pytui list`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from pytui.core.keys import (  # noqa: F401 - the vocabulary's old home; kept importable
+    ARCH_DISPLAY,
+    IMPLEMENTATIONS,
+    KEY_FIELDS,
+    LIBCS,
+    OS_DISPLAY,
+    TYPE_CHECKING,
+    VARIANTS,
+    InstallationKey,
+    KeyFields,
+    _fields,
+    format_key,
+)
 
-# uv's display names (installation.rs Display): the JSON says darwin/i686, keys say macos/x86.
-OS_DISPLAY = {"darwin": "macos", "linux": "linux", "windows": "windows", "emscripten": "emscripten",
-              "macos": "macos"}
-ARCH_DISPLAY = {
-    "x86_64": "x86_64", "aarch64": "aarch64", "armv7": "armv7", "i686": "x86", "x86": "x86",
-    "powerpc64le": "powerpc64le", "ppc64le": "powerpc64le", "s390x": "s390x",
-    "riscv64": "riscv64gc", "riscv64gc": "riscv64gc", "wasm32": "wasm32",
-    "armv5tel": "armv5te", "armv5te": "armv5te", "armv6": "armv6", "arm64": "aarch64",
-}
-LIBCS = frozenset({"gnu", "musl", "gnueabi", "gnueabihf", "none"})
-VARIANTS = frozenset({"default", "freethreaded", "debug", "freethreaded+debug"})
-IMPLEMENTATIONS = frozenset({"cpython", "pypy", "graalpy", "pyodide"})
+if TYPE_CHECKING:
+    from pathlib import Path
 
-
-def format_key(implementation: str, version: str, variant: str, platform: str) -> str:
-    """uv's installation key: `cpython-3.13.1+freethreaded-linux-x86_64-gnu` (no suffix for default)."""
-    suffix = "" if variant == "default" else f"+{variant}"
-    return f"{implementation}-{version}{suffix}-{platform}"
+BUILD_FIELDS = (*KEY_FIELDS, "build", "url", "sha256", "flavor")
+INSTALLATION_FIELDS = (*KEY_FIELDS, "path", "build", "extra")
 
 
-@dataclass(frozen=True, slots=True)
-class Build:
+def url_filename(url: str) -> str:
+    """The last segment of a URL's path (no query or fragment), as undecoded text.
+
+    String operations for the common `scheme://host/...` shape (this runs for every build when
+    the cache is matched); urlsplit for anything else, which gives the same answer.
+    """
+    scheme_end = url.find("://")
+    if scheme_end > 0 and not any(ch in url for ch in "?#\t\n\r"):
+        path_start = url.find("/", scheme_end + 3)
+        return "" if path_start < 0 else url[url.rfind("/") + 1:]
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path.rsplit("/", 1)[-1]
+
+
+class Build(KeyFields):
     """One downloadable build, as uv's catalog describes it (docs/uv-compat.md#catalog-format).
 
-    `os`, `arch` and `implementation` are uv's display forms (`macos`, `x86`,
-    `x86_64_v3`, `pyodide`), so `key` is exactly the install directory name.
+    `os`, `arch` and `implementation` are uv's display forms (`macos`, `x86`, `x86_64_v3`,
+    `pyodide`), so `key` is exactly the install directory name. `build` is the PBS release
+    (`20250115`) or the PyPy/GraalPy version; `flavor` the archive flavor as a person reads it.
     """
 
-    implementation: str
-    major: int
-    minor: int
-    patch: int
-    prerelease: str
-    variant: str
-    os: str
-    arch: str
-    libc: str
-    build: str
-    url: str
-    sha256: str | None
-    flavor: str = ""
+    __slots__ = ()
+    _fields = BUILD_FIELDS
 
-    @property
-    def version(self) -> str:
-        return f"{self.major}.{self.minor}.{self.patch}{self.prerelease}"
+    if TYPE_CHECKING:
+        build: str
+        url: str
+        sha256: str | None
+        flavor: str
 
-    @property
-    def platform(self) -> str:
-        return f"{self.os}-{self.arch}-{self.libc}"
-
-    @property
-    def key(self) -> str:
-        return format_key(self.implementation, self.version, self.variant, self.platform)
-
-    @property
-    def minor_key(self) -> str:
-        """The name of uv's minor-version link, e.g. `cpython-3.12-linux-x86_64-gnu`."""
-        return format_key(self.implementation, f"{self.major}.{self.minor}", self.variant,
-                          self.platform)
+    def __new__(cls, implementation: str, major: int, minor: int, patch: int, prerelease: str,
+                variant: str, os: str, arch: str, libc: str, build: str, url: str,
+                sha256: str | None, flavor: str = "") -> Build:
+        return tuple.__new__(cls, (implementation, major, minor, patch, prerelease, variant, os,
+                                   arch, libc, build, url, sha256, flavor))
 
     @property
     def filename(self) -> str:
         """The archive's file name as uv derives it: last URL segment, `%2B` -> `-`."""
-        return urlsplit(self.url).path.rsplit("/", 1)[-1].replace("%2B", "-")
+        return url_filename(self[10]).replace("%2B", "-")
 
     @property
     def cache_filename(self) -> str:
         """The name uv gives this archive in `UV_PYTHON_CACHE_DIR` (docs/uv-compat.md#cache-file-names)."""
-        prefix = self.sha256[:9] if self.sha256 else "none"
-        return f"{prefix}-{self.filename}"
+        sha256 = self[11]
+        return f"{sha256[:9] if sha256 else 'none'}-{self.filename}"
 
     @property
     def release_filename(self) -> str:
         """The decoded release asset name (`+` kept), as a `file://` mirror lays it out."""
-        return unquote(urlsplit(self.url).path.rsplit("/", 1)[-1])
+        from urllib.parse import unquote
 
-    @property
-    def freethreaded(self) -> bool:
-        return self.variant.startswith("freethreaded")
-
-    @property
-    def debug(self) -> bool:
-        return self.variant.endswith("debug")
-
-    @property
-    def is_prerelease(self) -> bool:
-        return bool(self.prerelease)
+        return unquote(url_filename(self[10]))
 
 
-@dataclass(frozen=True, slots=True)
+_fields(Build, BUILD_FIELDS[9:], 9)
+# A row of plain values (a parsed-catalog cache entry) as a Build, without argument parsing.
+build_from_row = tuple.__new__
+
+
+class Installation(KeyFields):
+    """A managed interpreter directory under the install root.
+
+    `build` is the BUILD file's text (None when absent); `extra` holds what an install run
+    learned about it (e.g. the executables it linked).
+    """
+
+    __slots__ = ()
+    _fields = INSTALLATION_FIELDS
+
+    if TYPE_CHECKING:
+        path: Path
+        build: str | None
+        extra: dict[str, str]
+
+    def __new__(cls, key: KeyFields, path: Path, build: str | None = None,
+                extra: dict[str, str] | None = None) -> Installation:
+        return tuple.__new__(cls, (*key[:9], path, build, {} if extra is None else extra))
+
+    def __getnewargs__(self) -> tuple:
+        return (self[:9], self[9], self[10], self[11])
+
+    def __hash__(self) -> int:  # `extra` is a dict: hash what identifies the install
+        return hash(self[:10])
+
+
+_fields(Installation, INSTALLATION_FIELDS[9:], 9)
+
+
 class CachedArchive:
     """A file in the archive cache, matched (or not) to a catalog build."""
 
-    path: Path
-    size: int
-    build: Build | None = None
-    # "ok", "partial" (a resumable .part) or "unknown" (matches no catalog build).
-    state: str = "ok"
-    # For a partial download: bytes present of the expected total, when known.
-    expected_size: int | None = None
+    __slots__ = ("path", "size", "build", "state", "expected_size")
+
+    def __init__(self, path: Path, size: int, build: Build | None = None, state: str = "ok",
+                 expected_size: int | None = None) -> None:
+        self.path = path
+        self.size = size
+        self.build = build
+        # "ok", "partial" (a resumable .part) or "unknown" (matches no catalog build).
+        self.state = state
+        # For a partial download: bytes present of the expected total, when known.
+        self.expected_size = expected_size
+
+    def _values(self) -> tuple:
+        return (self.path, self.size, self.build, self.state, self.expected_size)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CachedArchive):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return (f"CachedArchive(path={self.path!r}, size={self.size!r}, build={self.build!r}, "
+                f"state={self.state!r}, expected_size={self.expected_size!r})")
 
     @property
     def name(self) -> str:
         return self.path.name
 
 
-@dataclass(frozen=True, slots=True)
-class Installation:
-    """A managed interpreter directory under the install root."""
-
-    key: str
-    path: Path
-    implementation: str
-    version: str
-    variant: str
-    os: str
-    arch: str
-    libc: str
-    build: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def platform(self) -> str:
-        return f"{self.os}-{self.arch}-{self.libc}"
+__all__ = ["ARCH_DISPLAY", "IMPLEMENTATIONS", "LIBCS", "OS_DISPLAY", "VARIANTS", "Build",
+           "CachedArchive", "Installation", "InstallationKey", "format_key", "url_filename"]

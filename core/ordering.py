@@ -8,8 +8,6 @@ exactly that descending order.
 
 from __future__ import annotations
 
-import platform as _platform
-
 # uv's `ImplementationName` declaration order. Pyodide keys are stored as CPython in uv and
 # compare as CPython; only their display name differs.
 _IMPLEMENTATION_RANK = {"pyodide": 3, "graalpy": 1, "pypy": 2, "cpython": 3}
@@ -25,7 +23,9 @@ _MACHINE_FAMILY = {"amd64": "x86_64", "x64": "x86_64", "arm64": "aarch64", "i386
 
 def host_arch_family() -> str:
     """The host's architecture family in uv's display form (`x86_64`, `aarch64`, `x86`...)."""
-    machine = _platform.machine().lower()
+    import platform  # only when no host family is given: `pytui list` passes one
+
+    machine = platform.machine().lower()
     return _MACHINE_FAMILY.get(machine, machine)
 
 
@@ -73,20 +73,7 @@ def newest_first(implementation: str, major: int, minor: int, patch: int, prerel
     )
 
 
-def build_order(build: object, host_family: str | None = None) -> tuple:
-    """`newest_first` for anything with Build/KeyParts/Installation-like attributes."""
-    b = build
-    major, minor, patch, prerelease = _version_parts(b)
-    return newest_first(b.implementation, major, minor, patch, prerelease,  # type: ignore[attr-defined]
-                        b.variant, b.os, b.arch, b.libc, host_family)  # type: ignore[attr-defined]
-
-
-def _version_parts(obj: object) -> tuple[int, int, int, str]:
-    if hasattr(obj, "major"):
-        return obj.major, obj.minor, obj.patch, obj.prerelease  # type: ignore[attr-defined]
-    from pytui.core.keys import _VERSION
-
-    match = _VERSION.match(obj.version)  # type: ignore[attr-defined]
-    if not match:
-        return 0, 0, 0, ""
-    return int(match[1]), int(match[2]), int(match[3]), match[4] or ""
+def build_order(item, host_family: str | None = None) -> tuple:
+    """`newest_first` for a key-like record (`Build`, `Installation`, `InstallationKey`...)."""
+    return newest_first(item.implementation, item.major, item.minor, item.patch, item.prerelease,
+                        item.variant, item.os, item.arch, item.libc, host_family)

@@ -13,14 +13,13 @@ import contextlib
 import marshal
 import os
 from collections.abc import Callable
-from dataclasses import fields
 from pathlib import Path
 
-from pytui.core.models import Build
+from pytui.core.models import BUILD_FIELDS, Build, build_from_row
 
 CACHE_DIR = "parsed"
 _FORMAT = 1
-_BUILD_FIELDS = tuple(field.name for field in fields(Build))
+_BUILD_FIELDS = BUILD_FIELDS
 
 
 def _code_stamp() -> str:
@@ -86,14 +85,17 @@ def _load(entry: Path, stamp: str) -> tuple[list[Build], int] | None:
         if version != _FORMAT or stored_stamp != stamp or not isinstance(skipped, int) \
                 or not isinstance(rows, list):
             return None
-        return [Build(*row) for row in rows], skipped
+        width = len(_BUILD_FIELDS)
+        if any(type(row) is not tuple or len(row) != width for row in rows):
+            return None
+        return [build_from_row(Build, row) for row in rows], skipped
     except (ValueError, EOFError, TypeError):
         return None
 
 
 def _store(directory: Path, where: str, entry: Path, stamp: str, builds: list[Build],
            skipped: int) -> None:
-    rows = [tuple(getattr(build, name) for name in _BUILD_FIELDS) for build in builds]
+    rows = [tuple(build) for build in builds]
     try:
         directory.mkdir(parents=True, exist_ok=True)
         temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")

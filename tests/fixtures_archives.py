@@ -257,7 +257,7 @@ class MadeArchive:
         return f"/{self.build.build}/{quote(self.build.release_filename, safe='')}"
 
     def with_url(self, url: str) -> MadeArchive:
-        return replace(self, build=replace(self.build, url=url))
+        return replace(self, build=self.build._replace(url=url))
 
     def serve(self, server: object, path: str | None = None, **faults: object) -> MadeArchive:
         """Register the file on a `FaultyHTTPServer` and return a copy whose build.url points there."""
@@ -311,7 +311,7 @@ def make_build(*, version: str = "3.12.8", build_date: str = "20250115", os_name
 def _finish(path: Path, build: Build, kind: str, members: int, landmarks: Iterable[str]) -> MadeArchive:
     digest = sha256_of(path)
     return MadeArchive(path=path, sha256=digest, size=path.stat().st_size,
-                       build=replace(build, sha256=digest), kind=kind, members=members,
+                       build=build._replace(sha256=digest), kind=kind, members=members,
                        landmarks=tuple(landmarks))
 
 

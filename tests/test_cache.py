@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -217,7 +216,7 @@ def test_list_tells_ok_partial_and_unknown_and_ignores_the_rest(cache, made, arc
     cache.root.mkdir()
     shutil.copy(made.path, cache.path_for(made.build))
     shutil.copy(old.path, cache.path_for(old.build))  # a build the catalog no longer lists
-    part = cache.part_path(replace(made.build, patch=9, sha256="ab" * 32))
+    part = cache.part_path(made.build._replace(patch=9, sha256="ab" * 32))
     part.write_bytes(b"x" * 250)
     part.with_name(part.name + ".json").write_text(json.dumps({"total": 1000}))
     (cache.root / "README.txt").write_text("not an archive")
@@ -330,7 +329,7 @@ def test_uv_json_entry_rewrites_the_real_catalog_exactly(uv_catalog_path):
 
 def test_export_mirror_layout_and_metadata(cache, made, archive_factory, tmp_path):
     ft = archive_factory.pbs(version="3.13.1", variant="freethreaded", flavor="full", kind="tar.zst")
-    pypy_build = replace(made.build, implementation="pypy", url="https://downloads.python.org/pypy/pypy3.10-v7.3.17-linux64.tar.gz",
+    pypy_build = made.build._replace(implementation="pypy", url="https://downloads.python.org/pypy/pypy3.10-v7.3.17-linux64.tar.gz",
                          sha256=made.sha256)
     cache.root.mkdir()
     shutil.copy(made.path, cache.path_for(made.build))
@@ -430,7 +429,7 @@ def test_uv_installs_from_pytui_cache_offline(cache, made, http_server, download
 
 
 def test_fetch_of_a_build_without_sha256_uses_uvs_none_name(cache, made, http_server, downloader):
-    build = replace(made.build, sha256=None)
+    build = made.build._replace(sha256=None)
     url = http_server.add("/a", made.path.read_bytes())
     path = cache.fetch(build, [url], downloader=downloader)
     assert path.name == f"none-{made.build.filename}"
