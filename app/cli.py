@@ -17,6 +17,46 @@ from pytui.core.settings import Settings
 
 # Subcommand modules, in help order.
 _COMMANDS = ("cmd_list", "cmd_dir", "cmd_install", "cmd_cache")
+# The command names each module registers. When argv names one, only that module's parser is
+# built (building all of them costs `pytui list` several ms); a module missing here is always
+# built, so a new command works before it is listed.
+_COMMAND_NAMES = {
+    "cmd_list": ("list", "ls"),
+    "cmd_dir": ("dir",),
+    "cmd_install": ("install", "uninstall"),
+    "cmd_cache": ("cache",),
+}
+
+
+def _terminal_columns() -> int:
+    """`shutil.get_terminal_size().columns` without importing shutil (and bz2, lzma)."""
+    import os
+
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, sized without shutil: every `add_argument` makes one."""
+
+    def __init__(self, prog: str, *args: object, **kwargs: object) -> None:
+        if len(args) < 3 and "width" not in kwargs:
+            kwargs["width"] = _terminal_columns() - 2
+        super().__init__(prog, *args, **kwargs)  # type: ignore[arg-type]
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
 
 def common_options(*, suppress: bool = False) -> argparse.ArgumentParser:
@@ -29,7 +69,7 @@ def common_options(*, suppress: bool = False) -> argparse.ArgumentParser:
     def default(value: object) -> object:
         return argparse.SUPPRESS if suppress else value
 
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--offline", action="store_true", default=default(False),
                         help="never touch the network; install only from the archive cache (UV_OFFLINE)")
     common.add_argument("--install-dir", "-i", metavar="DIR", default=default(None),
@@ -43,18 +83,45 @@ def common_options(*, suppress: bool = False) -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with `argv`, only the parser of the command it names (all when unsure)."""
+    parser = _Parser(
         prog="pytui", parents=[common_options()],
         description="Browse, cache, install and remove standalone CPython builds (uv-compatible). "
                     "With no command, starts the terminal UI.",
     )
     common = common_options(suppress=True)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    wanted = _named_command(parser, argv) if argv is not None else None
     for name in _COMMANDS:
+        names = _COMMAND_NAMES.get(name)
+        if wanted is not None and names is not None and wanted not in names:
+            continue
         module = importlib.import_module(f"pytui.app.{name}")
         module.register(sub, common)
     return parser
+
+
+def _named_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -> str | None:
+    """The command `argv` names, if it surely names a known one; None asks for every parser.
+
+    Skips the top-level options (and the values of those that take one), as argparse would.
+    """
+    known = {name for names in _COMMAND_NAMES.values() for name in names}
+    takes_value = {option for action in parser._actions if action.nargs != 0
+                   for option in action.option_strings}
+    args = iter(argv)
+    for arg in args:
+        if arg == "--" or arg in {"-h", "--help"}:
+            return None
+        if arg.startswith("-"):
+            if arg in takes_value:
+                next(args, None)
+            elif "=" not in arg and arg not in parser._option_string_actions:
+                return None  # an abbreviation or an unknown option: let argparse decide
+            continue
+        return arg if arg in known else None
+    return None
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -71,7 +138,9 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     args.settings = settings_from_args(args)
     try:

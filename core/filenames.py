@@ -16,10 +16,10 @@ Three shapes exist (docs/uv-compat.md#archive-file-names):
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from collections import namedtuple
 from urllib.parse import unquote
 
-from pytui.core.models import ARCH_DISPLAY
+from pytui.core.keys import ARCH_DISPLAY, TYPE_CHECKING, X86_64_LEVELS
 
 _EXTENSIONS = (".tar.gz", ".tar.zst", ".tar.xz", ".tar.bz2", ".tgz", ".tar", ".zip")
 
@@ -60,35 +60,43 @@ _OS_OF_VENDOR = {"apple-darwin": "macos", "pc-windows-msvc": "windows"}
 _PYPY = re.compile(r"^pypy(\d+)\.(\d+)-v(\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)-([a-z0-9_]+)$")
 
 
-class ArchiveName(NamedTuple):
+_ARCHIVE_NAME_FIELDS = ("filename", "implementation", "major", "minor", "patch", "prerelease",
+                        "build", "os", "arch", "libc", "variant", "options", "flavor",
+                        "extension", "triple", "timestamp")
+
+
+class ArchiveName(namedtuple("ArchiveName", _ARCHIVE_NAME_FIELDS, defaults=("", ""))):
     """What a PBS (or PyPy) archive file name says about the build inside it.
 
-    A NamedTuple rather than a dataclass: thousands are made per catalog load and tuples are
-    several times cheaper to build.
+    A named tuple (collections', not typing's: `pytui list` imports this module and typing
+    costs more than the rest of it): thousands are made per catalog load.
     """
 
-    filename: str
-    implementation: str
-    major: int
-    minor: int
-    # -1 when the name does not carry it (PyPy names give only major.minor).
-    patch: int
-    prerelease: str
-    # PBS release date `YYYYMMDD` (legacy names: the date of the timestamp); PyPy: its version.
-    build: str
-    os: str
-    arch: str
-    libc: str
-    variant: str
-    # Build options as written, e.g. ("freethreaded", "pgo", "lto") or ("shared-pgo",).
-    options: tuple[str, ...]
-    # uv's terminal flavor: install_only_stripped, install_only or full (legacy names: full).
-    flavor: str
-    extension: str
-    # The target triple as written in the name, e.g. `x86_64_v3-unknown-linux-musl`.
-    triple: str = ""
-    # Legacy names carry a timestamp `20210724T1424`; modern ones don't.
-    timestamp: str = ""
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        filename: str
+        implementation: str
+        major: int
+        minor: int
+        # -1 when the name does not carry it (PyPy names give only major.minor).
+        patch: int
+        prerelease: str
+        # PBS release date `YYYYMMDD` (legacy names: the date of the timestamp); PyPy: its version.
+        build: str
+        os: str
+        arch: str
+        libc: str
+        variant: str
+        # Build options as written, e.g. ("freethreaded", "pgo", "lto") or ("shared-pgo",).
+        options: tuple[str, ...]
+        # uv's terminal flavor: install_only_stripped, install_only or full (legacy names: full).
+        flavor: str
+        extension: str
+        # The target triple as written in the name, e.g. `x86_64_v3-unknown-linux-musl`.
+        triple: str
+        # Legacy names carry a timestamp `20210724T1424`; modern ones don't.
+        timestamp: str
 
     @property
     def version(self) -> str:
@@ -147,7 +155,7 @@ def _display_arch(raw: str) -> str | None:
     family, level = raw, ""
     if raw.startswith("x86_64_v"):
         family, level = "x86_64", raw[len("x86_64_"):]
-        if level not in {"v2", "v3", "v4"}:
+        if level not in X86_64_LEVELS:
             return None
     display = ARCH_DISPLAY.get(family)
     if display is None:

@@ -17,11 +17,12 @@ pytui additions: each row carries its catalog `Build` and cached archive (if any
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from pytui.core.catalog import Catalog
 from pytui.core.installed import list_installed
+from pytui.core.keys import KEY_FIELDS, TYPE_CHECKING, KeyFields, _fields
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.ordering import newest_first
 from pytui.core.requests import PythonRequest, _environment_runs
@@ -29,42 +30,51 @@ from pytui.core.urls import download_urls
 
 KINDS = ("default", "installed", "downloads", "cached")
 _DOWNLOADS_OFF = {"manual", "never", "false", "0", "no", "off"}
+LIST_ROW_FIELDS = (*KEY_FIELDS, "kind", "build", "installation", "path", "symlink", "url",
+                   "cached")
 
 
-@dataclass(frozen=True, slots=True)
-class ListRow:
-    """One line of `pytui list`: an installed interpreter or an available download."""
+class ListRow(KeyFields):
+    """One line of `pytui list`: an installed interpreter or an available download.
 
-    key: str
-    kind: str  # "managed" (installed) or "download"
-    implementation: str
-    major: int
-    minor: int
-    patch: int
-    prerelease: str
-    variant: str
-    os: str
-    arch: str
-    libc: str
-    build: Build | None = None
-    installation: Installation | None = None
-    # Installed rows: the interpreter executable (what uv prints), and its link target.
-    path: Path | None = None
-    symlink: str | None = None
-    # Download rows: the first URL pytui (and uv) would download from.
-    url: str | None = None
-    cached: CachedArchive | None = None
+    `kind` is "managed" (installed) or "download"; `build` the catalog build (installed rows:
+    the catalog's build of that key, if any). Installed rows carry the interpreter executable
+    uv prints (`path`) and its link target (`symlink`); download rows the first URL pytui (and
+    uv) would download from, and the cached archive when there is one.
+    """
 
-    @property
-    def version(self) -> str:
-        return f"{self.major}.{self.minor}.{self.patch}{self.prerelease}"
+    __slots__ = ()
+    _fields = LIST_ROW_FIELDS
+
+    if TYPE_CHECKING:
+        kind: str
+        build: Build | None
+        installation: Installation | None
+        path: Path | None
+        symlink: str | None
+        url: str | None
+        cached: CachedArchive | None
+
+    def __new__(cls, key: KeyFields, kind: str, build: Build | None = None,
+                installation: Installation | None = None, path: Path | None = None,
+                symlink: str | None = None, url: str | None = None,
+                cached: CachedArchive | None = None) -> ListRow:
+        return tuple.__new__(cls, (*key[:9], kind, build, installation, path, symlink, url,
+                                   cached))
+
+    def __getnewargs__(self) -> tuple:
+        return (self[:9], *self[9:])
 
     @property
     def build_id(self) -> str | None:
         """The PBS build (release date) or PyPy/GraalPy version, when known."""
-        if self.installation is not None and self.installation.build:
-            return self.installation.build
-        return self.build.build if self.build is not None and self.build.build else None
+        installation, build = self[11], self[10]
+        if installation is not None and installation.build:
+            return installation.build
+        return build.build if build is not None and build.build else None
+
+
+_fields(ListRow, LIST_ROW_FIELDS[9:], 9)
 
 
 def executable_path(installation: Installation) -> Path:
@@ -73,19 +83,9 @@ def executable_path(installation: Installation) -> Path:
     See docs/uv-compat.md#installation-keys.
     """
     root = installation.path
-    implementation = installation.implementation
-    if implementation == "pyodide":
-        return root / "python"
-    if installation.os == "windows":
-        return root / "python.exe"
-    major_minor = ".".join(installation.version.split(".")[:2])
-    if implementation == "pypy":
-        return root / "bin" / f"pypy{major_minor}"
-    if implementation == "graalpy":
-        return root / "bin" / "graalpy"
-    suffix = {"freethreaded": "t", "debug": "d", "freethreaded+debug": "td"}.get(
-        installation.variant, "")
-    return root / "bin" / f"python{major_minor}{suffix}"
+    # uv's `python_dir`: an unstripped full archive keeps its prefix in `install/`.
+    inner = root / "install"
+    return (inner if inner.is_dir() else root) / installation.executable
 
 
 def minor_link_executable(installation: Installation, executable: Path) -> Path:
@@ -93,10 +93,7 @@ def minor_link_executable(installation: Installation, executable: Path) -> Path:
     (uv's `PythonMinorVersionLink::exists`), else `executable` unchanged."""
     if installation.implementation != "cpython":
         return executable
-    parts = _key_parts(installation)
-    variant = "" if parts.variant == "default" else f"+{parts.variant}"
-    link = installation.path.parent / (f"{parts.implementation}-{parts.major}.{parts.minor}{variant}-"
-                                       f"{parts.os}-{parts.arch}-{parts.libc}")
+    link = installation.path.parent / installation.minor_key
     try:
         if Path(os.readlink(link)) != installation.path:
             return executable
@@ -192,8 +189,7 @@ def downloads_enabled(env) -> bool:
 
 def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, *,
               host=None, kind: str = "default", all_platforms: bool = False,
-              all_arches: bool = False, all_versions: bool = False,
-              cwd: Path | None = None) -> list[ListRow]:
+              all_arches: bool = False, all_versions: bool = False) -> list[ListRow]:
     """The rows `pytui list` shows, in order (see the module docstring for the rules)."""
     if kind not in KINDS:
         raise ValueError(f"unknown list kind {kind!r}")
@@ -206,41 +202,25 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
     host_family = "x86_64" if host.arch.startswith("x86_64") else host.arch
     order = _OrderMemo(host_family)
 
-    # Candidates are (sort key, build or key parts, installation or None); rows are only made
-    # for the ones shown, since --all-platforms matches thousands.
-    candidates: list[tuple[tuple, object, Installation | None]] = []
+    # Candidates are (sort key, build or installation, is_download); rows are only made for
+    # the ones shown, since --all-platforms matches thousands.
+    candidates: list[tuple[tuple, KeyFields, bool]] = []
     cached = _cached_archives(settings, catalog) if kind != "installed" else {}
 
     show_downloads = kind in {"downloads", "cached"} or (kind == "default" and
                                                          downloads_enabled(settings.env))
     if show_downloads:
-        download_request = base.for_host(host, any_platform=all_platforms,
-                                         any_arch=all_arches).with_prereleases(True)
-        # Cheap equality tests first: on the host filter they drop most of the catalog before
-        # the full (uv-exact) match runs.
-        want_os = download_request.os if download_request.os != "emscripten" else None
-        want_libc = download_request.libc
-        for build in catalog.builds:
-            if want_os is not None and build.os != want_os:
-                continue
-            if want_libc is not None and build.libc != want_libc:
-                continue
-            if build.variant.endswith("debug") or not download_request.matches(build):
-                continue
-            if kind == "cached" and build.key not in cached:
-                continue
-            candidates.append(((order(build), 0), build, None))
+        candidates.extend(_download_candidates(catalog.builds, base, host, order, kind, cached,
+                                               all_platforms=all_platforms,
+                                               all_arches=all_arches))
 
     if kind in {"default", "installed"}:
         for installation in list_installed(Path(settings.install_root), host_family):
-            if not host_runs(host, installation):
-                continue
-            parts = _key_parts(installation)
-            if installed_matches(base, parts):
+            if host_runs(host, installation) and installed_matches(base, installation):
                 # uv's Kind order puts an installed row before the download of the same key.
-                candidates.append(((order(parts), -1), parts, installation))
+                candidates.append(((order(installation), -1), installation, False))
 
-    candidates.sort(key=lambda candidate: candidate[0])
+    candidates.sort(key=_first)
     # uv's discovery names an install through its minor-version link unless a patch was asked for.
     through_minor_link = base.version is None or base.version.kind not in {"patch", "patch_pre"}
     skip_old_patches = not all_versions and kind != "cached"
@@ -248,48 +228,73 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
     seen_patch: set[tuple] = set()
     seen_paths: set[Path] = set()
     rows: list[ListRow] = []
-    for _, item, installation in candidates:
-        is_download = installation is None
-        path = symlink = None
-        if installation is not None:
-            executable = executable_path(installation)
-            if through_minor_link:
-                executable = minor_link_executable(installation, executable)
-            path = executable if os.path.lexists(executable) else installation.path
-            if path in seen_paths:
+    for _, item, is_download in candidates:
+        # uv's grouping: one row per (os if all_platforms, minor, variant, implementation,
+        # arch if all_arches, libc) unless all_versions; one per patch always.
+        implementation, major, minor, patch, _pre, variant, os_name, arch, libc = item[:9]
+        minor_group = (os_name if all_platforms else None, major, minor, variant, implementation,
+                       arch if all_arches else None, libc)
+        patch_group = (minor_group, patch)
+        if is_download:
+            if (skip_old_patches and minor_group in seen_minor) or patch_group in seen_patch:
                 continue
-            seen_paths.add(path)
-            symlink = os.readlink(path) if path.is_symlink() else None
-        os_part = item.os if all_platforms else None  # type: ignore[attr-defined]
-        arch_part = item.arch if all_arches else None  # type: ignore[attr-defined]
-        major, minor, patch = item.major, item.minor, item.patch  # type: ignore[attr-defined]
-        variant, implementation, libc = (item.variant, item.implementation,  # type: ignore[attr-defined]
-                                         item.libc)  # type: ignore[attr-defined]
-        minor_key = (os_part, major, minor, variant, implementation, arch_part, libc)
-        if minor_key in seen_minor:
-            if is_download and skip_old_patches:
-                continue
-        else:
-            seen_minor.add(minor_key)
-        patch_key = (os_part, major, minor, patch, variant, implementation, arch_part, libc)
-        if patch_key in seen_patch:
-            if is_download:
-                continue
-        else:
-            seen_patch.add(patch_key)
-        key = item.key  # type: ignore[attr-defined]
-        build = item if is_download else catalog.get(key)
+            seen_minor.add(minor_group)
+            seen_patch.add(patch_group)
+            key = item.key
+            rows.append(ListRow(
+                item, "download", item,
+                # Only shown rows pay for their URL (mirror substitution can raise, as in uv).
+                url=download_urls(item, settings)[0],  # type: ignore[arg-type]
+                cached=cached.get(key) if cached else None,
+            ))
+            continue
+        installation: Installation = item  # type: ignore[assignment]
+        executable = executable_path(installation)
+        if through_minor_link:
+            executable = minor_link_executable(installation, executable)
+        path = executable if os.path.lexists(executable) else installation.path
+        if path in seen_paths:
+            continue
+        seen_paths.add(path)
+        seen_minor.add(minor_group)
+        seen_patch.add(patch_group)
         rows.append(ListRow(
-            key=key, kind="download" if is_download else "managed",
-            implementation=implementation, major=major, minor=minor, patch=patch,
-            prerelease=item.prerelease, variant=variant, os=item.os,  # type: ignore[attr-defined]
-            arch=item.arch, libc=libc, build=build,  # type: ignore[attr-defined,arg-type]
-            installation=installation, path=path, symlink=symlink,
-            # Only shown rows pay for their URL (mirror substitution can raise, as in uv).
-            url=download_urls(item, settings)[0] if is_download else None,  # type: ignore[arg-type]
-            cached=cached.get(key) if cached else None,
+            installation, "managed", catalog.get(installation.key), installation, path,
+            os.readlink(path) if path.is_symlink() else None,
         ))
     return rows
+
+
+def _first(candidate: tuple) -> tuple:
+    return candidate[0]
+
+
+def _download_candidates(builds: list[Build], base: PythonRequest, host, order: _OrderMemo,
+                         kind: str, cached: dict[str, CachedArchive], *, all_platforms: bool,
+                         all_arches: bool) -> list[tuple[tuple, KeyFields, bool]]:
+    """(sort key, build, True) for every download `uv python list` would consider."""
+    request = base.for_host(host, any_platform=all_platforms,
+                            any_arch=all_arches).with_prereleases(True)
+    # Cheap equality tests first: on the host filter they drop most of the catalog before the
+    # full (uv-exact) match runs, which a bare `--all-platforms` needs for no build at all.
+    want_os = request.os if request.os != "emscripten" else None
+    want_libc = request.libc
+    match_all = (request.os is None and request.arch is None and request.libc is None
+                 and request.implementation is None and request.version is None
+                 and not request.build)
+    matches = request.matches
+    found = []
+    for build in builds:
+        if want_os is not None and build[6] != want_os:
+            continue
+        if want_libc is not None and build[8] != want_libc:
+            continue
+        if build[5].endswith("debug") or not (match_all or matches(build)):
+            continue
+        if kind == "cached" and build.key not in cached:
+            continue
+        found.append(((order(build), 0), build, True))
+    return found
 
 
 class _OrderMemo:
@@ -301,29 +306,19 @@ class _OrderMemo:
         self.versions: dict[tuple, tuple] = {}
         self.platforms: dict[tuple, tuple] = {}
 
-    def __call__(self, item) -> tuple:
-        version = (item.implementation, item.major, item.minor, item.patch, item.prerelease)
+    def __call__(self, item: KeyFields) -> tuple:
+        version = item[:5]
         head = self.versions.get(version)
         if head is None:
-            full = newest_first(item.implementation, item.major, item.minor, item.patch,
-                                item.prerelease, "default", "linux", "x86_64", "gnu",
-                                self.host_family)
+            full = newest_first(*version, "default", "linux", "x86_64", "gnu",
+                                host_family=self.host_family)
             head = self.versions[version] = full[:2]
-        platform = (item.os, item.arch, item.libc, item.variant)
+        platform = item[5:9]
         tail = self.platforms.get(platform)
         if tail is None:
-            full = newest_first("cpython", 3, 0, 0, "", item.variant, item.os, item.arch,
-                                item.libc, self.host_family)
+            full = newest_first("cpython", 3, 0, 0, "", *platform, host_family=self.host_family)
             tail = self.platforms[platform] = full[2:]
         return head + tail
-
-
-def _key_parts(installation: Installation):
-    from pytui.core.keys import parse_key
-
-    parts = parse_key(installation.key)
-    assert parts is not None  # list_installed only returns parseable keys
-    return parts
 
 
 def row_json(row: ListRow, cwd: Path | None = None) -> dict:

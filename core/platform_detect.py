@@ -17,11 +17,10 @@ LZCNT, `xsave` stands for OSXSAVE).
 from __future__ import annotations
 
 import os
-import platform as _platform
 import struct
 import sys
+from collections import namedtuple
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from pytui.core.errors import UsageError
@@ -51,15 +50,14 @@ _OS_NAMES = {"linux": "linux", "darwin": "macos", "win32": "windows", "cygwin": 
              "emscripten": "emscripten"}
 
 
-@dataclass(frozen=True, slots=True)
-class HostPlatform:
-    """The host as uv names it: `os`, `arch`, `libc` join to `linux-x86_64-gnu`."""
+class HostPlatform(namedtuple("HostPlatform", "os arch libc x86_64_level", defaults=(None,))):
+    """The host as uv names it: `os`, `arch`, `libc` join to `linux-x86_64-gnu`.
 
-    os: str
-    arch: str
-    libc: str
-    # `v1`..`v4` on x86_64 hosts whose level could be read; None elsewhere.
-    x86_64_level: str | None = None
+    `x86_64_level` is `v1`..`v4` on x86_64 hosts whose level could be read; None elsewhere.
+    A named tuple: `pytui list` detects the host on every run and dataclasses cost an import.
+    """
+
+    __slots__ = ()
 
     @property
     def platform(self) -> str:
@@ -167,7 +165,15 @@ def host_os(sys_platform: str | None = None) -> str:
 
 def host_arch(machine: str | None = None, pointer_bits: int | None = None) -> str:
     """uv's display name of the running interpreter's architecture family."""
-    machine = (machine if machine is not None else _platform.machine()).lower()
+    if machine is None:
+        # platform.machine() is os.uname() on POSIX; the platform module is only needed elsewhere.
+        if hasattr(os, "uname"):
+            machine = os.uname().machine
+        else:
+            import platform
+
+            machine = platform.machine()
+    machine = machine.lower()
     arch = _MACHINES.get(machine, machine)
     bits = pointer_bits or struct.calcsize("P") * 8
     # A 32-bit userland on a 64-bit kernel runs (and needs) 32-bit builds.
@@ -190,7 +196,9 @@ def _linux_libc(arch: str, env: Mapping[str, str], root: Path, flags: set[str]) 
         libc = libc_of_loader(loader)
     else:
         # No loader found (distroless, static shells): trust the running interpreter's libc.
-        libc = "gnu" if _platform.libc_ver()[0] == "glibc" else "musl"
+        import platform
+
+        libc = "gnu" if platform.libc_ver()[0] == "glibc" else "musl"
     if arch in {"armv7", "armv6", "armv5te"}:
         return f"{libc}eabihf" if has_hardware_float(flags) else f"{libc}eabi"
     return libc
@@ -231,14 +239,3 @@ def detect_host(env: Mapping[str, str] | None = None, *, sys_platform: str | Non
     else:
         libc = "none"
     return HostPlatform(os=os_name, arch=arch, libc=libc, x86_64_level=level)
-
-
-_HOST: HostPlatform | None = None
-
-
-def host_platform() -> HostPlatform:
-    """The detected host, computed once per process from the real environment."""
-    global _HOST
-    if _HOST is None:
-        _HOST = detect_host()
-    return _HOST

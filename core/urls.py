@@ -11,20 +11,22 @@ Everything else: the catalog URL as is.
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from pytui.core.errors import DownloadError
-from pytui.core.models import Build
+from pytui.core.keys import TYPE_CHECKING
+
+if TYPE_CHECKING:  # typing is not imported at run time: `pytui list` loads this module
+    from typing import Protocol
+
+    from pytui.core.models import Build
+
+    class MirrorSettings(Protocol):
+        mirror: str | None
+        astral_mirror: str | None
 
 CPYTHON_DOWNLOADS_URL_PREFIX = "https://github.com/astral-sh/python-build-standalone/releases/download/"
 ASTRAL_MIRROR_BASE_URL = "https://releases.astral.sh"
 CPYTHON_MIRROR_SUFFIX = "/github/python-build-standalone/releases/download/"
 PYPY_DOWNLOADS_URL_PREFIX = "https://downloads.python.org/pypy/"
-
-
-class MirrorSettings(Protocol):
-    mirror: str | None
-    astral_mirror: str | None
 
 
 def _join(base: str, suffix: str) -> str:
