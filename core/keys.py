@@ -1,4 +1,4 @@
-"""uv's installation key (`PythonInstallationKey`): one type for parse, format, order, the
+"""uv's installation key (`PythonInstallationKey`, docs/uv-compat.md#installation-keys): one type for parse, format, order, the
 minor-version key and executable names, and the os/arch/libc/variant vocabulary behind it.
 
 A key is nine fields, `implementation-version[+variant]-os-arch-libc`, in uv's display form
