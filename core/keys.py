@@ -102,6 +102,9 @@ class KeyFields(tuple):
         values = ", ".join(f"{name}={value!r}" for name, value in zip(self._fields, self, strict=False))
         return f"{type(self).__name__}({values})"
 
+    def _asdict(self) -> dict:
+        return dict(zip(self._fields, self, strict=False))
+
     def _replace(self, **changes: object):  # same contract as namedtuple's
         values = [changes.pop(name, value) for name, value in zip(self._fields, self, strict=False)]
         if changes:

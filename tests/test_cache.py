@@ -454,7 +454,7 @@ def test_a_killed_process_leaves_a_part_that_the_next_process_resumes(cache, mad
         "from pathlib import Path\n"
         "from pytui.core.cache import ArchiveCache\n"
         "from pytui.core.models import Build\n"
-        f"build = Build(**{dict((f, getattr(made.build, f)) for f in made.build.__dataclass_fields__)!r})\n"
+        f"build = Build(**{made.build._asdict()!r})\n"
         f"ArchiveCache(Path({str(cache.root)!r})).fetch(build, [{url!r}])\n")
     proc = subprocess.Popen([sys.executable, str(script)])
     part = cache.part_path(made.build)

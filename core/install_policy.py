@@ -1,0 +1,135 @@
+"""What an install does to what is already installed: the one policy `pytui install` and the
+TUI share (docs/uv-compat.md#installation-keys for the key rules it builds on).
+
+- **Satisfied.** An install request that an installed build satisfies (the request filled for
+  this host, as `uv python install` fills it) installs nothing and says so ("already
+  installed"); `--reinstall` reinstalls what it matched instead. A satisfied run still
+  restores the minor-version link and bin link a killed run may have left out
+  (`InstallRoot`'s repair, called by the front ends).
+- **Upgrade.** A catalog build upgrades an install when uv's `is_upgrade_of` says so: same
+  implementation, variant, minor version and platform, and a newer patch, a final release of
+  a pre-release, a newer pre-release, or the same patch from a newer PBS build. The upgrade
+  offered for an install is the newest such build; an install of a final release is only
+  offered final releases.
+- **Install on an installed row** (the TUI's `i`): install the upgrade if there is one,
+  saying from what to what; otherwise do nothing and say the install is the newest.
+"""
+
+from __future__ import annotations
+
+from pytui.core.keys import TYPE_CHECKING, KeyFields
+from pytui.core.ordering import prerelease_rank
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from pytui.core.models import Build, Installation
+    from pytui.core.requests import HostLike, PythonRequest
+
+
+def _build_number(build: str | None) -> tuple[int, int, str]:
+    """PBS release dates compare as numbers; anything else as text; no build sorts first."""
+    if not build:
+        return (0, 0, "")
+    return (1, int(build), "") if build.isdigit() else (1, 0, build)
+
+
+def is_upgrade_of(new: KeyFields, new_build: str | None, old: KeyFields,
+                  old_build: str | None) -> bool:
+    """uv's `is_upgrade_of`: same implementation, variant and minor; a newer patch, pre-release
+    or (same stable patch) a newer build. Platforms are not compared (callers group by them)."""
+    if (new.implementation, new.variant, new.major, new.minor) != \
+            (old.implementation, old.variant, old.major, old.minor):
+        return False
+    if new.patch != old.patch:
+        return new.patch > old.patch
+    if new.prerelease and old.prerelease:
+        return prerelease_rank(new.prerelease) > prerelease_rank(old.prerelease)
+    if old.prerelease:  # a final release of the same patch
+        return True
+    if new.prerelease:
+        return False
+    if new_build is None:
+        return False
+    if old_build is None:
+        return True
+    a, b = _build_number(new_build), _build_number(old_build)
+    if a[2] or b[2]:
+        return str(new_build) > str(old_build)
+    return a[1] > b[1]
+
+
+def _newness(build: Build) -> tuple:
+    return (build.patch, prerelease_rank(build.prerelease), _build_number(build.build))
+
+
+class Upgrades:
+    """The newest build of each minor-version group of a catalog, made in one pass, and the
+    upgrade each install gets from it."""
+
+    def __init__(self, builds: Iterable[Build]) -> None:
+        # (minor group, pre-releases allowed) -> (newness, build)
+        newest: dict[tuple, tuple[tuple, Build]] = {}
+        for build in builds:
+            group = build.minor_version
+            newness = _newness(build)
+            for allowed in (True, False) if not build.prerelease else (True,):
+                current = newest.get((group, allowed))
+                if current is None or newness > current[0]:
+                    newest[(group, allowed)] = (newness, build)
+        self._newest = {group: build for group, (_, build) in newest.items()}
+
+    def newest(self, item: KeyFields, *, prereleases: bool) -> Build | None:
+        """The newest catalog build in `item`'s minor-version group."""
+        return self._newest.get((item.minor_version, prereleases))
+
+    def upgrade_for(self, installation: Installation) -> Build | None:
+        """The build installing `installation`'s upgrade would install, or None when it is the
+        newest (a final release is only offered final releases)."""
+        best = self.newest(installation, prereleases=bool(installation.prerelease))
+        if best is None or not is_upgrade_of(best, best.build or None, installation,
+                                             installation.build):
+            return None
+        return best
+
+
+def describe_upgrade(installation: Installation, build: Build) -> str:
+    """`3.12.7 -> 3.12.8`, or `build 20241016 -> 20250115` for a newer build of the same key."""
+    if build.key == installation.key:
+        return f"build {installation.build or 'unknown'} -> {build.build}"
+    return f"{installation.version} -> {build.version}"
+
+
+def satisfying(request: PythonRequest, host: HostLike,
+               installed: Iterable[Installation]) -> list[Installation]:
+    """The installs that satisfy `pytui install REQUEST` on `host` (none: it needs a download)."""
+    filled = request.for_install(host)
+    return [installation for installation in installed
+            if filled.with_prereleases(True).matches(installation)]
+
+
+class InstalledRowAction:
+    """What installing on an installed row does: `build` to install (an upgrade), or None with
+    `message` saying why nothing happens."""
+
+    __slots__ = ("build", "message")
+
+    def __init__(self, build: Build | None, message: str) -> None:
+        self.build = build
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"InstalledRowAction(build={self.build!r}, message={self.message!r})"
+
+
+def install_on_installed(installation: Installation, upgrades: Upgrades | None,
+                         offline: bool = False) -> InstalledRowAction:
+    """The TUI's `i` on an Installed row: upgrade when the catalog has an upgrade, else nothing."""
+    upgrade = upgrades.upgrade_for(installation) if upgrades is not None else None
+    if upgrade is None:
+        return InstalledRowAction(None, f"{installation.key} is already installed and is the "
+                                        "newest in the catalog; nothing to do")
+    change = describe_upgrade(installation, upgrade)
+    return InstalledRowAction(upgrade, f"upgrade {installation.key}: {change}"
+                                       + (" (needs its archive in the cache: offline)"
+                                          if offline else ""))
