@@ -69,7 +69,8 @@ def _run(args: argparse.Namespace) -> int:
     from pytui.core.sources import load_catalog, refresh_catalog
 
     settings = args.settings
-    request = PythonRequest.parse(args.request) if args.request else None
+    # As `uv python list`: a version uv does not support is refused (exit 2), not listed empty.
+    request = PythonRequest.parse(args.request).check_supported() if args.request else None
     if args.refresh and not settings.downloads_json:
         print(refresh_catalog(settings).message, file=sys.stderr)
     catalog = load_catalog(settings, refresh=args.refresh and bool(settings.downloads_json))

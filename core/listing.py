@@ -17,7 +17,6 @@ pytui additions: each row carries its catalog `Build` and cached archive (if any
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 from pytui.core.catalog import Catalog
@@ -123,33 +122,9 @@ def host_runs(host, item) -> bool:
     return _environment_runs(item.os, host.arch, item.arch)
 
 
-def _installed_variant_matches(requested: str, item) -> bool:
-    """uv's `PythonVariant::matches_interpreter` for an installed interpreter."""
-    freethreaded = item.variant.startswith("freethreaded")
-    debug = item.variant.endswith("debug")
-    if requested == "default":
-        # Free-threaded builds count as default from 3.14 on; debug ones always do.
-        return not freethreaded or (item.major, item.minor) >= (3, 14)
-    if requested == "debug":
-        return debug
-    if requested == "freethreaded":
-        return freethreaded
-    if requested == "freethreaded+debug":
-        return freethreaded and debug
-    if requested == "gil":
-        return not freethreaded
-    return not freethreaded and debug  # gil+debug
-
-
 def installed_matches(request: PythonRequest, item) -> bool:
-    """Whether an installed interpreter satisfies `request` (pre-releases allowed)."""
-    if request.version is None:
-        return request.with_prereleases(True).matches(item)
-    loose = request.with_prereleases(True)
-    # Match everything but the variant with the key rule, then the variant as uv does for
-    # interpreters.
-    without_variant = replace(loose, version=replace(loose.version, variant=item.variant))
-    return without_variant.matches(item) and _installed_variant_matches(request.version.variant, item)
+    """Whether an installed interpreter satisfies `request` (uv's interpreter rules)."""
+    return request.matches_installed(item)
 
 
 def _cached_archives(settings, catalog: Catalog) -> dict[str, CachedArchive]:

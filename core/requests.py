@@ -44,6 +44,13 @@ _PEP440 = re.compile(
     r"(?P<local>\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$"
 )
 _SPECIFIER = re.compile(r"^\s*(~=|===|==|!=|<=|>=|<|>)\s*(\S+?)\s*$")
+# Bounds on what the parser reads. No key or specifier list comes near 1024 characters; a
+# longer text is refused before any pattern runs. A number of more than 20 digits (u64, uv's
+# widest version part) is no version part, and never reaches int() (which refuses 4300+).
+MAX_REQUEST_LENGTH = 1024
+_MAX_NUMBER_DIGITS = 20
+# How much of a refused request an error line quotes.
+_QUOTE_LENGTH = 60
 _VARIANT_SUFFIXES = {"t": "freethreaded", "freethreaded": "freethreaded", "d": "debug",
                      "debug": "debug", "td": "freethreaded+debug",
                      "freethreaded+debug": "freethreaded+debug", "gil": "gil",
@@ -77,10 +84,15 @@ class Version:
         match = _PEP440.match(text.strip().lower())
         if not match or match["post"] or match["dev"] or match["local"]:
             return None
-        release = tuple(int(part) for part in match["release"].split("."))
+        parts = match["release"].split(".")
+        pre_n = match["pre_n"] or "0"
+        if len(pre_n) > _MAX_NUMBER_DIGITS or any(len(part) > _MAX_NUMBER_DIGITS
+                                                  for part in parts):
+            return None
+        release = tuple(int(part) for part in parts)
         pre = None
         if match["pre"]:
-            pre = (_PRE_SPELLINGS[match["pre"]], int(match["pre_n"] or 0))
+            pre = (_PRE_SPELLINGS[match["pre"]], int(pre_n))
         return cls(release, pre)
 
     def padded(self, length: int) -> tuple[int, ...]:
@@ -248,6 +260,33 @@ class VersionRequest:
         version = Version((major, minor, patch), pre)
         return all(spec.contains(version) for spec in self.specifiers)
 
+    def matches_installed_version(self, major: int, minor: int, patch: int,
+                                  prerelease: str) -> bool:
+        """uv's `matches_interpreter` on the version: like `matches_version`, except that a
+        range naming no pre-release compares an installed pre-release by its release part
+        (`>=3.14` admits an installed 3.14.0rc3)."""
+        if self.kind == "range" and prerelease and not self.allows_prereleases:
+            prerelease = ""
+        return self.matches_version(major, minor, patch, prerelease)
+
+    def unsupported_reason(self) -> str | None:
+        """uv's `VersionRequest::check_supported`, word for word: why `uv python list` and
+        `uv python find` refuse this version (exit 2), or None."""
+        if self.kind == "range":
+            return None
+        if self.kind == "major":
+            if self.major < 3:
+                return f"Python <3 is not supported but {self.major} was requested."
+            return None
+        if (self.major, self.minor) < (3, 6):
+            shown = replace(self, variant="default")
+            return f"Python <3.6 is not supported but {shown} was requested."
+        # uv checks free-threading only for major.minor[.patch] requests, not pre-releases.
+        if self.kind in {"minor", "patch"} and self.variant.startswith("freethreaded") \
+                and (self.major, self.minor) < (3, 13):
+            return f"Python <3.13 does not support free-threading but {self} was requested."
+        return None
+
     def __str__(self) -> str:
         suffix = "" if self.variant == "default" else f"+{self.variant}"
         pre = f"{self.prerelease[0]}{self.prerelease[1]}" if self.prerelease else ""
@@ -344,7 +383,16 @@ class PythonRequest:
 
     @classmethod
     def parse(cls, text: str) -> PythonRequest:
-        """Parse a request; `RequestError` (one line) when it is none of uv's forms."""
+        """Parse a request; `RequestError` (one line) when it is none of uv's forms.
+
+        Any text gives a request or that one error: the length is bounded first
+        (`MAX_REQUEST_LENGTH`), numbers by their digits, and every loop by the text.
+        """
+        if len(text) > MAX_REQUEST_LENGTH:
+            raise RequestError(
+                f"Python request {text[:_QUOTE_LENGTH]!r}... is {len(text)} characters long, more than "
+                f"pytui reads ({MAX_REQUEST_LENGTH}); give a version like 3.12 or a key like "
+                "cpython-3.12.8-linux-x86_64-gnu")
         value = text.strip()
         lower = value.lower()
         if not value:
@@ -371,8 +419,17 @@ class PythonRequest:
         hint = " (paths and executable names are not requests pytui can download)" \
             if "/" in value or "\\" in value else ""
         raise RequestError(
-            f"{text!r} is not a Python request{hint}; use a version (3.12, 3.13t, >=3.11,<3.13), "
+            f"{_quote(text)} is not a Python request{hint}; use a version (3.12, 3.13t, >=3.11,<3.13), "
             "an implementation (cpython@3.12, pypy), or a key (cpython-3.12.8-linux-x86_64-gnu)")
+
+    def check_supported(self) -> PythonRequest:
+        """This request, or `RequestError` with uv's words for a version uv does not support
+        (`Python <3.6 is not supported ...`, `Python <3.13 does not support free-threading ...`),
+        as `uv python list` refuses it (exit 2)."""
+        reason = self.version.unsupported_reason() if self.version is not None else None
+        if reason is not None:
+            raise RequestError(f"Invalid version request: {reason}")
+        return self
 
     @staticmethod
     def _with_implementation(request: PythonRequest, implementation: str) -> PythonRequest:
@@ -427,6 +484,16 @@ class PythonRequest:
 
     def matches(self, item: KeyLike) -> bool:
         """uv's `satisfied_by_key` (plus the build pin) for a Build, KeyParts or Installation."""
+        return self._matches(item, installed=False)
+
+    def matches_installed(self, item: KeyLike) -> bool:
+        """Whether an installed interpreter satisfies this request, by uv's interpreter rules
+        (`VersionRequest::matches_interpreter`): pre-releases always admitted, a range naming
+        no pre-release compares by release part, the variant as `PythonVariant` decides for
+        interpreters."""
+        return self._matches(item, installed=True)
+
+    def _matches(self, item: KeyLike, *, installed: bool) -> bool:
         os_name = item.os
         if self.os is not None and self.os != "emscripten" and os_name != self.os:
             return False
@@ -440,17 +507,25 @@ class PythonRequest:
         if self.libc is not None and item.libc != self.libc:
             return False
         if self.implementation is not None:
+            # Pyodide is CPython to uv: by key for downloads, by `implementation_name` for an
+            # installed interpreter it can run.
             implementation = "cpython" if item.implementation == "pyodide" else item.implementation
             if implementation != self.implementation:
                 return False
         major, minor, patch, prerelease = _version_of(item)
-        if prerelease and not self.allows_prereleases:
-            return False
-        if self.version is not None:
-            if not self.version.matches_version(major, minor, patch, prerelease):
+        if installed:
+            if self.version is not None and not (
+                    self.version.matches_installed_version(major, minor, patch, prerelease)
+                    and _interpreter_variant_matches(self.version.variant, item)):
                 return False
-            if self.version.variant != item.variant:
+        else:
+            if prerelease and not self.allows_prereleases:
                 return False
+            if self.version is not None:
+                if not self.version.matches_version(major, minor, patch, prerelease):
+                    return False
+                if self.version.variant != item.variant:
+                    return False
         return not (self.build and getattr(item, "build", None) != self.build)
 
     def matches_key(self, key: str) -> bool:
@@ -477,6 +552,31 @@ class PythonRequest:
         return "-".join(parts)
 
 
+def _quote(text: str) -> str:
+    """`text` for an error line: repr'd, and cut to its start when long."""
+    if len(text) <= _QUOTE_LENGTH:
+        return repr(text)
+    return f"{text[:_QUOTE_LENGTH]!r}... ({len(text)} characters)"
+
+
+def _interpreter_variant_matches(requested: str, item: KeyLike) -> bool:
+    """uv's `PythonVariant::matches_interpreter` for an installed interpreter."""
+    freethreaded = item.variant.startswith("freethreaded")
+    debug = item.variant.endswith("debug")
+    if requested == "default":
+        # Free-threaded builds count as default from 3.14 on; debug ones always do.
+        return not freethreaded or (item.major, item.minor) >= (3, 14)
+    if requested == "debug":
+        return debug
+    if requested == "freethreaded":
+        return freethreaded
+    if requested == "freethreaded+debug":
+        return freethreaded and debug
+    if requested == "gil":
+        return not freethreaded
+    return not freethreaded and debug  # gil+debug
+
+
 def _version_of(item: object) -> tuple[int, int, int, str]:
     if hasattr(item, "major"):
         return item.major, item.minor, item.patch, item.prerelease  # type: ignore[attr-defined]
@@ -489,7 +589,7 @@ def _version_of(item: object) -> tuple[int, int, int, str]:
 def _split_prefix_and_version(prefix: str, lower: str, original: str) -> VersionRequest | None:
     """uv's `try_split_prefix_and_version`: `python3.12`, `pypy@3.10`; errors only after `@`."""
     if lower.startswith("@"):
-        raise RequestError(f"{original!r} is not a Python request: nothing before '@'; "
+        raise RequestError(f"{_quote(original)} is not a Python request: nothing before '@'; "
                            "write e.g. cpython@3.12")
     if not lower.startswith(prefix):
         return None
@@ -499,11 +599,11 @@ def _split_prefix_and_version(prefix: str, lower: str, original: str) -> Version
     if rest.startswith("@"):
         after = rest[1:]
         if after == "latest":
-            raise RequestError(f"{original!r}: '@latest' is not supported (as in uv); "
+            raise RequestError(f"{_quote(original)}: '@latest' is not supported (as in uv); "
                                f"write {prefix or 'cpython'} alone for the newest version")
         version = VersionRequest.parse(after)
         if version is None:
-            raise RequestError(f"{original!r}: {after!r} is not a Python version; "
+            raise RequestError(f"{_quote(original)}: {_quote(after)} is not a Python version; "
                                "write e.g. 3.12, 3.12.8 or 3.13t")
         return version
     return VersionRequest.parse(rest)

@@ -148,3 +148,71 @@ def test_installed_rows_hide_the_same_downloads(isolated, capsys, tmp_path) -> N
     listed = pytui_list(capsys)
     assert [row["key"] for row in listed].count(key) == 1
     assert next(row for row in listed if row["key"] == key)["url"] is None
+
+
+# -- requests uv refuses, and installed rows (issue 7, item 11) -------------------------------
+
+
+def uv_run(*args: str) -> subprocess.CompletedProcess:
+    uv = find_uv()
+    assert uv is not None
+    return subprocess.run([uv, "python", *args], env=dict(os.environ), capture_output=True,
+                          text=True, timeout=60)
+
+
+@pytest.mark.parametrize("request_text", [
+    "3.5", "2.6.8", "2", "2.7", "3.5.0rc1", "3.5rc1", "35", "cp35", "pypy@3.5", "python3.5",
+    "cpython-3.5-linux", "==3.5", "3.5t", "0.0", "3.12t", "3.12.1t", "3.12td",
+    "3.11+freethreaded+debug", "cpython3.12t", "cpython-3.12+freethreaded", "2t",
+])
+def test_unsupported_versions_are_refused_as_uv_does(isolated, capsys, request_text) -> None:
+    theirs = uv_run("list", request_text)
+    capsys.readouterr()
+    code = main(["list", request_text])
+    err = capsys.readouterr().err
+    assert (code, err.strip()) == (theirs.returncode, theirs.stderr.strip())
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("request_text", ["3.12+gil", "3.12rc1t", "3.13t", ">=2", "3t"])
+def test_supported_edges_are_not_refused(isolated, capsys, request_text) -> None:
+    assert uv_run("list", "--only-downloads", request_text).returncode == 0
+    assert main(["list", "--only-downloads", request_text]) == 0
+
+
+@pytest.fixture
+def standins(isolated, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Two CPython 3.14 release candidates and a Pyodide, installed as uv can query them."""
+    from uv_standin import PYODIDE, make_standin
+
+    root = tmp_path / "python"
+    host = json.loads(subprocess.run([find_uv(), "python", "list", "--only-downloads",
+                                      "--output-format", "json", "3.12"], env=dict(os.environ),
+                                     capture_output=True, text=True, timeout=60).stdout)[0]
+    platform = f"{host['os']}-{host['arch']}-{host['libc']}"
+    for pre in ("rc2", "rc3"):
+        make_standin(root, f"cpython-3.14.0{pre}-{platform}", "bin/python3.14", f"3.14.0{pre}")
+    make_standin(root, "pyodide-3.13.2-emscripten-wasm32-musl", "python", "3.13.2", **PYODIDE)
+    # No interpreter on PATH for uv to query: only the managed installs are listed.
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    return isolated
+
+
+INSTALLED_REQUESTS = [
+    None, ">=3.14", "<3.15", "!=3.14.0", "==3.14.*", "3.14.0", "3.14", ">=3.14.0rc3",
+    "cpython", "pyodide",
+]
+
+
+def test_installed_rows_match_uv(standins, capsys) -> None:
+    # One test for all requests: uv's interpreter cache is then warm after the first.
+    for request_text in INSTALLED_REQUESTS:
+        args = ("--only-installed",) + ((request_text,) if request_text else ())
+        theirs = [row["key"] for row in standins(*args)]
+        ours = [row["key"] for row in pytui_list(capsys, *args)]
+        assert ours == theirs, request_text
+    # uv compares an installed pre-release by its release part when the range names none.
+    assert len(pytui_list(capsys, "--only-installed", ">=3.14")) == 2
+    # An installed Pyodide reports `implementation_name` cpython, and uv lists it for cpython.
+    assert any(row["key"].startswith("pyodide-")
+               for row in pytui_list(capsys, "--only-installed", "cpython"))
