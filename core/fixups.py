@@ -5,20 +5,37 @@ uv runs these on every install, fresh or already present, in this order:
 canonical `bin/python` name, the `BUILD` file. pytui runs them on the staged tree before
 the rename into place, with `final_prefix` (the install's path under the root) as the
 prefix written into sysconfig, so the install is complete the moment it appears.
+
+Every file is read and written through directory fds reached from the install dir without
+following a symlink (`core/nofollow.py`): a link anywhere on the way (`lib/python3.12 ->
+somewhere`) is refused, and a link in the place of a file is replaced, never written through,
+so no fix-up ever writes outside the install dir whatever the tree holds. First of all the
+layout is checked, so an archive of the wrong shape is named as such.
 """
 
 from __future__ import annotations
 
 import ast
 import contextlib
+import errno
 import json
 import os
+import stat
 import sys
-import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from pytui.core.errors import InstallError
 from pytui.core.keys import KeyParts, parse_key
+from pytui.core.nofollow import (
+    LinkInPath,
+    NotADirectory,
+    lstat_at,
+    open_dir,
+    open_root,
+    read_file_at,
+    write_atomic_at,
+)
 
 # uv's exact text (crates/uv-python/src/managed.rs, EXTERNALLY_MANAGED).
 EXTERNALLY_MANAGED = (
@@ -47,6 +64,8 @@ WORD_REPLACEMENTS: dict[str, dict[str, str]] = {
 FULL_REPLACEMENTS = {"AR": "ar"}
 
 _EXECUTABLE_SUFFIX = {"default": "", "debug": "d", "freethreaded": "t", "freethreaded+debug": "td"}
+# Largest file a fix-up reads (a real _sysconfigdata is ~50 KB, a .pc file ~1 KB).
+MAX_FIXUP_READ = 16 << 20
 
 
 def lib_suffix(variant: str) -> str:
@@ -60,18 +79,21 @@ def executable_suffix(variant: str) -> str:
 
 
 def python_dir(install: Path) -> Path:
-    """Where the prefix is: `install/` for an unstripped full archive, else the dir itself."""
+    """Where the prefix is: `install/` for an unstripped full archive (a real dir), else the dir itself."""
     inner = install / "install"
-    return inner if inner.is_dir() else install
+    return inner if inner.is_dir() and not inner.is_symlink() else install
+
+
+def _stdlib_rel(parts: KeyParts) -> str:
+    if parts.os == "windows":
+        return "Lib"
+    if parts.implementation == "pypy":
+        return f"lib/pypy{parts.major}.{parts.minor}"
+    return f"lib/python{parts.major}.{parts.minor}{lib_suffix(parts.variant)}"
 
 
 def stdlib_dir(install: Path, parts: KeyParts) -> Path:
-    base = python_dir(install)
-    if parts.os == "windows":
-        return base / "Lib"
-    if parts.implementation == "pypy":
-        return base / "lib" / f"pypy{parts.major}.{parts.minor}"
-    return base / "lib" / f"python{parts.major}.{parts.minor}{lib_suffix(parts.variant)}"
+    return python_dir(install) / _stdlib_rel(parts)
 
 
 def executable_path(install: Path, parts: KeyParts) -> Path:
@@ -101,39 +123,48 @@ def _parts(key: str | KeyParts) -> KeyParts:
 
 
 # --------------------------------------------------------------------------------------------
-# Atomic small-file writes
+# Reading and writing inside the install dir, never through a link
 # --------------------------------------------------------------------------------------------
 
 
-def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Replace `path` with `data` via a temp file + fsync + rename, so a crash leaves old or new."""
-    directory = path.parent
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if mode is None:
-            try:
-                mode = os.stat(path).st_mode & 0o7777
-            except FileNotFoundError:
-                mode = 0o644
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
+def _rel(install: Path, path: Path) -> str:
+    return path.relative_to(install).as_posix() if path != install else ""
 
 
-def _write_if_changed(path: Path, text: str) -> bool:
+@contextlib.contextmanager
+def _dir(install: Path, path: Path, what: str) -> Iterator[int]:
+    """An fd of directory `path` (inside `install`), reached without following any symlink."""
+    rel = _rel(install, path)
     try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except (FileNotFoundError, UnicodeDecodeError):
-        pass
-    write_atomic(path, text.encode("utf-8"))
+        root = open_root(install)
+    except LinkInPath:
+        raise InstallError(f"refusing to {what}: {install} is a symlink") from None
+    try:
+        fd = open_dir(root, rel)
+    except LinkInPath as err:
+        raise InstallError(f"refusing to {what}: {err.path} in {install} is a symlink, and the "
+                           "fix-ups never write through one; the archive is not a sound "
+                           "python-build-standalone build") from None
+    except (NotADirectory, FileNotFoundError):
+        raise InstallError(f"cannot {what}: {install} has no directory {rel}; the archive does "
+                           "not have python-build-standalone's layout") from None
+    finally:
+        os.close(root)
+    try:
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def _write_if_changed(dir_fd: int, name: str, text: str) -> bool:
+    data = text.encode("utf-8")
+    if read_file_at(dir_fd, name, MAX_FIXUP_READ) == data:
+        return False
+    st = lstat_at(dir_fd, name)
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, f"{name} is a directory")
+    mode = st.st_mode & 0o7777 if st is not None and stat.S_ISREG(st.st_mode) else 0o644
+    write_atomic_at(dir_fd, name, data, mode)
     return True
 
 
@@ -147,11 +178,13 @@ def ensure_externally_managed(install: Path, key: str | KeyParts) -> Path | None
     parts = _parts(key)
     if parts.os == "emscripten" or parts.implementation == "pyodide":
         return None  # the stdlib is a zip there
-    target = stdlib_dir(install, parts) / "EXTERNALLY-MANAGED"
-    try:
-        _write_if_changed(target, EXTERNALLY_MANAGED)
-    except OSError as err:
-        raise InstallError(f"cannot write {target}: {err.strerror}; check the install dir is writable") from None
+    lib = stdlib_dir(install, parts)
+    target = lib / "EXTERNALLY-MANAGED"
+    with _dir(install, lib, f"write {target}") as fd:
+        try:
+            _write_if_changed(fd, target.name, EXTERNALLY_MANAGED)
+        except OSError as err:
+            raise InstallError(f"cannot write {target}: {err.strerror}; check the install dir is writable") from None
     return target
 
 
@@ -234,18 +267,23 @@ def patch_sysconfig_text(text: str, real_prefix: str, source: str = "_sysconfigd
     return format_sysconfigdata(patch_sysconfig_vars(parse_sysconfigdata(text, source), real_prefix))
 
 
+def _find_sysconfig_name(lib_fd: int) -> str | None:
+    with os.scandir(lib_fd) as entries:
+        for entry in entries:
+            if (entry.name.startswith("_sysconfigdata_") and entry.name.endswith(".py")
+                    and entry.is_file(follow_symlinks=False)):
+                return entry.name
+    return None
+
+
 def find_sysconfigdata(install: Path, key: str | KeyParts) -> Path | None:
     """`lib/python3.X{t}/_sysconfigdata_*.py`: a regular file, not a symlink (first in dir order)."""
     lib = stdlib_dir(install, _parts(key))
-    try:
-        with os.scandir(lib) as entries:
-            for entry in entries:
-                if (entry.name.startswith("_sysconfigdata_") and entry.name.endswith(".py")
-                        and entry.is_file(follow_symlinks=False)):
-                    return Path(entry.path)
-    except (FileNotFoundError, NotADirectoryError):
+    if not _is_real_dir(lib):
         return None
-    return None
+    with _dir(install, lib, "read the sysconfig data") as fd:
+        name = _find_sysconfig_name(fd)
+    return lib / name if name else None
 
 
 def patch_pkgconfig_text(text: str) -> str | None:
@@ -279,27 +317,43 @@ def ensure_sysconfig_patched(install: Path, key: str | KeyParts, final_prefix: P
         return None
     real_prefix = os.path.abspath(final_prefix or install)
     lib = stdlib_dir(install, parts)
-    if not lib.is_dir():
+    what = f"patch sysconfig of {parts.key}"
+    if not os.path.lexists(lib):
         raise InstallError(f"{parts.key} has no {lib.relative_to(install)} directory; "
                            "the archive is not a CPython build for this key")
-    found = find_sysconfigdata(install, parts)
-    if found is None:
-        raise InstallError(f"{parts.key} has no _sysconfigdata_*.py in {lib.relative_to(install)}; "
-                           "the archive is not a CPython build for this key")
-    try:
-        text = found.read_text(encoding="utf-8")
-        _write_if_changed(found, patch_sysconfig_text(text, real_prefix, found.name))
-        pkgconfig = python_dir(install) / "lib" / "pkgconfig"
-        if pkgconfig.is_dir():
-            with os.scandir(pkgconfig) as entries:
-                pcs = [Path(e.path) for e in entries if e.name.endswith(".pc") and e.is_file(follow_symlinks=False)]
-            for pc in pcs:
-                new = patch_pkgconfig_text(pc.read_text(encoding="utf-8"))
-                if new is not None:
-                    write_atomic(pc, new.encode("utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        raise InstallError(f"cannot patch sysconfig of {parts.key}: {err}") from None
-    return found
+    with _dir(install, lib, what) as fd:
+        name = _find_sysconfig_name(fd)
+        if name is None:
+            raise InstallError(f"{parts.key} has no _sysconfigdata_*.py in {lib.relative_to(install)}; "
+                               "the archive is not a CPython build for this key")
+        try:
+            data = read_file_at(fd, name, MAX_FIXUP_READ)
+            if data is None:
+                raise FileNotFoundError(errno.ENOENT, f"{name} went away")
+            _write_if_changed(fd, name, patch_sysconfig_text(data.decode("utf-8"), real_prefix, name))
+        except (OSError, UnicodeDecodeError) as err:
+            raise InstallError(f"cannot patch sysconfig of {parts.key}: {err}") from None
+    pkgconfig = python_dir(install) / "lib" / "pkgconfig"
+    if os.path.lexists(pkgconfig):
+        with _dir(install, pkgconfig, what) as fd:
+            try:
+                _patch_pkgconfig_dir(fd)
+            except (OSError, UnicodeDecodeError) as err:
+                raise InstallError(f"cannot patch sysconfig of {parts.key}: {err}") from None
+    return lib / name
+
+
+def _patch_pkgconfig_dir(fd: int) -> None:
+    with os.scandir(fd) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith(".pc") and e.is_file(follow_symlinks=False))
+    for name in names:
+        data = read_file_at(fd, name, MAX_FIXUP_READ)
+        if data is None:
+            continue
+        new = patch_pkgconfig_text(data.decode("utf-8"))
+        if new is not None:
+            st = lstat_at(fd, name)
+            write_atomic_at(fd, name, new.encode("utf-8"), st.st_mode & 0o7777 if st else 0o644)
 
 
 # --------------------------------------------------------------------------------------------
@@ -317,18 +371,23 @@ def ensure_python_link(install: Path, key: str | KeyParts) -> Path | None:
     if parts.os == "windows" or sys.platform == "win32":
         return None
     bin_dir = python_dir(install) / "bin"
-    if not bin_dir.is_dir():
+    if not os.path.lexists(bin_dir) or not (os.path.islink(bin_dir) or bin_dir.is_dir()):
         return None
     link = bin_dir / "python"
-    if os.path.lexists(link):
-        return link
-    name = f"python{parts.major}.{parts.minor}"
-    if not os.path.lexists(bin_dir / name):
-        name += executable_suffix(parts.variant)
-        if not os.path.lexists(bin_dir / name):
-            return None
-    with contextlib.suppress(FileExistsError):
-        os.symlink(name, link)
+    with _dir(install, bin_dir, f"add {link}") as fd:
+        if lstat_at(fd, "python") is not None:
+            return link
+        name = f"python{parts.major}.{parts.minor}"
+        if lstat_at(fd, name) is None:
+            name += executable_suffix(parts.variant)
+            if lstat_at(fd, name) is None:
+                return None
+        try:
+            os.symlink(name, "python", dir_fd=fd)
+        except FileExistsError:
+            pass
+        except OSError as err:
+            raise InstallError(f"cannot add {link}: {err.strerror}; check the install dir is writable") from None
     return link
 
 
@@ -337,17 +396,61 @@ def ensure_build_file(install: Path, build: str | None) -> Path | None:
     if not build:
         return None
     target = install / "BUILD"
-    try:
-        _write_if_changed(target, build)
-    except OSError as err:
-        raise InstallError(f"cannot write {target}: {err.strerror}") from None
+    with _dir(install, install, f"write {target}") as fd:
+        try:
+            _write_if_changed(fd, "BUILD", build)
+        except OSError as err:
+            raise InstallError(f"cannot write {target}: {err.strerror}") from None
     return target
+
+
+# --------------------------------------------------------------------------------------------
+# The layout, and all fix-ups in order
+# --------------------------------------------------------------------------------------------
+
+
+def _is_real_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _listing(directory: Path, most: int = 6) -> str:
+    try:
+        with os.scandir(directory) as entries:
+            names = sorted(e.name + ("/" if e.is_dir(follow_symlinks=False) else "") for e in entries)
+    except OSError:
+        return "nothing readable"
+    if not names:
+        return "nothing"
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def check_layout(install: Path, key: str | KeyParts) -> None:
+    """The install dir has its stdlib where python-build-standalone puts it; else say what it holds.
+
+    An archive of the wrong shape (two top-level directories, a different version inside)
+    is named as such here, before any fix-up fails on a missing directory.
+    """
+    parts = _parts(key)
+    if parts.os == "emscripten" or parts.implementation == "pyodide":
+        return  # the stdlib is a zip there
+    lib = stdlib_dir(install, parts)
+    if os.path.lexists(lib):
+        return  # a directory, or a link `_dir` refuses by name
+    rel = lib.relative_to(install).as_posix()
+    raise InstallError(f"{parts.key}: the archive is not laid out as a python-build-standalone build "
+                       f"(one top-level directory holding {rel}); it holds {_listing(install)}, "
+                       "so it cannot be installed")
 
 
 def apply_fixups(install: Path, key: str | KeyParts, *, build: str | None,
                  final_prefix: Path | None = None) -> None:
     """All of uv's fix-ups on `install` (staged or in place), in uv's order; safe to repeat."""
     parts = _parts(key)
+    check_layout(install, parts)
     ensure_externally_managed(install, parts)
     ensure_sysconfig_patched(install, parts, final_prefix)
     ensure_python_link(install, parts)
