@@ -33,7 +33,7 @@ from pytui.core.member_policy import Refused
 from pytui.core.nofollow import lstat_at
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle
 from pytui.core.stage_tree import StageTree
-from pytui.core.tar_reader import extract_tar
+from pytui.core.tar_reader import extract_tar, refused_line
 from pytui.core.zip_reader import extract_zip
 
 KINDS = ("tar.gz", "tar.zst", "tar", "zip")
@@ -72,7 +72,7 @@ def _finish(tree: StageTree, dest: Path, archive: str) -> Path:
     try:
         tree.check_links(prefix)
     except Refused as refused:
-        raise ExtractError(f"refusing to extract {archive}: member {refused.member!r} {refused.reason}") from None
+        raise ExtractError(refused_line(archive, refused)) from None
     return dest / prefix if prefix else dest
 
 

@@ -437,10 +437,21 @@ def check_layout(install: Path, key: str | KeyParts) -> None:
     parts = _parts(key)
     if parts.os == "emscripten" or parts.implementation == "pyodide":
         return  # the stdlib is a zip there
+    if os.path.islink(install):
+        raise InstallError(f"refusing to fix up {parts.key}: {install} is a symlink, and the fix-ups "
+                           "never write through one")
     lib = stdlib_dir(install, parts)
-    if os.path.lexists(lib):
-        return  # a directory, or a link `_dir` refuses by name
     rel = lib.relative_to(install).as_posix()
+    path = install
+    for part in rel.split("/"):
+        path = path / part
+        try:
+            if stat.S_ISLNK(os.lstat(path).st_mode):
+                return  # `_dir` refuses it by name
+        except OSError:
+            break
+    else:
+        return
     raise InstallError(f"{parts.key}: the archive is not laid out as a python-build-standalone build "
                        f"(one top-level directory holding {rel}); it holds {_listing(install)}, "
                        "so it cannot be installed")

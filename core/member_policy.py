@@ -26,6 +26,11 @@ class Refused(Exception):
         self.reason = reason
 
 
+def shorten(name: str, most: int = 160) -> str:
+    """A name or link target cut for an error line."""
+    return name if len(name) <= most else f"{name[:most]}..."
+
+
 def _byte_length(name: str) -> int:
     return len(name.encode("utf-8", "surrogateescape"))
 
@@ -55,6 +60,6 @@ def check_link_target(name: str, target: str) -> None:
     if "\0" in target:
         raise Refused(name, "is a symlink with a NUL byte in its target")
     if target.startswith("/"):
-        raise Refused(name, f"is a symlink to the absolute path {target}")
+        raise Refused(name, f"is a symlink to the absolute path {shorten(target)}")
     if len(target) > MAX_NAME_BYTES // 4 and _byte_length(target) > MAX_NAME_BYTES:
         raise Refused(name, f"is a symlink with a target longer than {MAX_NAME_BYTES} bytes")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import stat
 
-from pytui.core.member_policy import MAX_MEMBERS, Refused, check_link_target, clean_name
+from pytui.core.member_policy import MAX_MEMBERS, Refused, check_link_target, clean_name, shorten
 from pytui.core.nofollow import (
     NEW_FILE_FLAGS,
     LinkInPath,
@@ -160,13 +160,13 @@ class StageTree:
         try:
             return resolve_link(self.root_fd, parent.split("/") if parent else [], target, floor)
         except LinkLoop:
-            raise Refused(name, f"is a symlink to {target} that does not resolve "
+            raise Refused(name, f"is a symlink to {shorten(target)} that does not resolve "
                                 "(a loop, or a chain of more than 40 links)") from None
 
     def symlink(self, name: str, target: str) -> None:
         check_link_target(name, target)
         if self._resolve(name, target, 0) is None:
-            raise Refused(name, f"is a symlink pointing outside the archive ({target})")
+            raise Refused(name, f"is a symlink pointing outside the archive ({shorten(target)})")
         parent, _, base = name.rpartition("/")
         parent_fd = self.dir_fd(parent, name)
         try:
@@ -216,12 +216,26 @@ class StageTree:
 
     # -- the finished tree -----------------------------------------------------------------------
     def check_links(self, prefix: str) -> None:
-        """Every symlink must still resolve inside the tree, and those in `prefix` inside it."""
+        """Every symlink must still resolve inside the tree, and those in `prefix` inside it.
+
+        Links refused here are removed before raising, so even a stage left behind holds no
+        way out.
+        """
         floor_parts = prefix.split("/") if prefix else []
         floor = len(floor_parts)
+        refused: list[Refused] = []
         for name in sorted(self.symlinks):
             inside = floor == 0 or name.split("/")[:floor] == floor_parts
             target = os.readlink(name, dir_fd=self.root_fd)
-            if self._resolve(name, target, floor if inside else 0) is None:
+            try:
+                if self._resolve(name, target, floor if inside else 0) is not None:
+                    continue
                 where = "the install directory" if inside and floor else "the archive"
-                raise Refused(name, f"is a symlink whose real target leaves {where} ({target})")
+                refused.append(Refused(name, f"is a symlink whose real target leaves {where} ({shorten(target)})"))
+            except Refused as loop:
+                refused.append(loop)
+        for bad in refused:
+            os.unlink(bad.member, dir_fd=self.root_fd)
+            self.symlinks.discard(bad.member)
+        if refused:
+            raise refused[0]

@@ -138,13 +138,13 @@ def parse_pax(data: bytes) -> dict[str, str]:
         space = data.find(b" ", pos, min(end, pos + 12))
         digits = data[pos:space] if space > pos else b""
         if not digits or not digits.isdigit():
-            raise HeaderError("has a malformed pax header (bad record length)")
+            raise HeaderError("is malformed (bad record length)")
         length = int(digits)
         if length < len(digits) + 3 or pos + length > end or data[pos + length - 1] != 0x0A:
-            raise HeaderError("has a malformed pax header (record length does not match)")
+            raise HeaderError("is malformed (record length does not match)")
         key, sep, value = data[space + 1:pos + length - 1].partition(b"=")
         if not sep or not key:
-            raise HeaderError("has a malformed pax header (record without key=value)")
+            raise HeaderError("is malformed (record without key=value)")
         records[key.decode("utf-8", "replace")] = text(value)
         pos += length
     for key in ("path", "linkpath"):
@@ -155,6 +155,9 @@ def parse_pax(data: bytes) -> dict[str, str]:
 
 def pax_size(value: str) -> int:
     """The pax `size` record: a plain non-negative decimal, bounded like the header field."""
-    if not value.isascii() or not value.isdigit() or len(value) > 20:
+    digits = value[1:] if value.startswith("-") else value
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 20:
         raise HeaderError(f"has a bad pax size {value[:40]!r}")
+    if digits is not value:
+        raise HeaderError(f"has a negative size ({value})")
     return check_size(int(value))

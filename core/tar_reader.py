@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from pytui.core.decompress import Producer
 from pytui.core.errors import Cancelled, ExtractError
-from pytui.core.member_policy import Refused, clean_name
+from pytui.core.member_policy import Refused, clean_name, shorten
 from pytui.core.progress import CancelToken
 from pytui.core.stage_tree import StageTree
 from pytui.core.tar_headers import (
@@ -125,7 +125,7 @@ def extract_tar(producer: Producer, tree: StageTree, archive: str, report: Calla
             try:
                 header = parse_header(block)
             except HeaderError as err:
-                raise Refused(err.name or _after(member), err.reason) from None
+                raise Refused(err.name or _after(member, block[156:157]), err.reason) from None
             size = header.size
             type_flag = header.type
             if type_flag in EXTENDED:
@@ -141,7 +141,7 @@ def extract_tar(producer: Producer, tree: StageTree, archive: str, report: Calla
                     else:
                         parse_pax(data)  # global records: checked, not used
                 except HeaderError as err:
-                    raise Refused(_after(member), err.reason) from None
+                    raise Refused(_after(member, type_flag), err.reason) from None
                 continue
 
             raw_name = next_name if next_name is not None else pax.get("path", header.name)
@@ -204,12 +204,26 @@ def extract_tar(producer: Producer, tree: StageTree, archive: str, report: Calla
         raise ExtractError(f"cannot extract {archive}: it ends in the middle of {member} (truncated "
                            "download?); delete the archive and download it again") from None
     except Refused as refused:
-        raise ExtractError(f"refusing to extract {archive}: member {refused.member!r} {refused.reason}") from None
+        raise ExtractError(refused_line(archive, refused)) from None
     except OSError as err:
-        raise ExtractError(f"cannot extract {archive}: writing {member!r} failed: "
+        raise ExtractError(f"cannot extract {archive}: writing {shorten(member)!r} failed: "
                            f"{err.strerror or err}") from None
 
 
-def _after(member: str) -> str:
-    """How to name the member of a bad header: by the last good one before it."""
-    return member if member.startswith("(") else f"(the header after {member})"
+_HEADER_KINDS = {LONG_NAME: "GNU long-name header", LONG_LINK: "GNU long-link header",
+                 PAX: "pax header", b"g": "pax global header"}
+
+
+def _after(member: str, type_flag: bytes) -> str:
+    """How to name a header that has no usable name: by its kind and the last member before it."""
+    kind = _HEADER_KINDS.get(type_flag, "header")
+    if member.startswith("("):
+        return f"(the first {kind})" if member == "(the first header)" else f"(a {kind})"
+    return f"(the {kind} after {shorten(member)!r})"
+
+
+def refused_line(archive: str, refused: Refused) -> str:
+    """`refusing to extract A: member 'm' <reason>`, or `...: the pax header after 'm' <reason>`."""
+    member = refused.member
+    what = member[1:-1] if member.startswith("(") else f"member {shorten(member)!r}"
+    return f"refusing to extract {archive}: {what} {refused.reason}"

@@ -13,6 +13,7 @@ from pytui.core.member_policy import Refused, clean_name
 from pytui.core.progress import CancelToken
 from pytui.core.stage_tree import StageTree
 from pytui.core.tar_headers import MAX_MEMBER_SIZE, MAX_NAME_BYTES
+from pytui.core.tar_reader import refused_line
 
 _PIECE = 1 << 20
 
@@ -57,7 +58,7 @@ def extract_zip(source: str | BinaryIO, tree: StageTree, archive: str,
                     cancel.check(f"extraction of {archive}")
                 report_bytes(done)
     except Refused as refused:
-        raise ExtractError(f"refusing to extract {archive}: member {refused.member!r} {refused.reason}") from None
+        raise ExtractError(refused_line(archive, refused)) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as err:
         raise ExtractError(f"cannot extract {archive}: the zip is corrupt or unsupported ({err}); "
                            "delete the archive and download it again") from None
