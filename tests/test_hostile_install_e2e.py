@@ -1,0 +1,101 @@
+"""Hostile archives through the CLI: `pytui cache import` + `pytui --offline install`, and a served one.
+
+The archive is a whole PBS prefix whose stdlib dir is replaced by an attack, so that an
+extractor letting it through would have the fix-ups write EXTERNALLY-MANAGED, the sysconfig
+data and `bin/python` into the victim. Each run: exit 1, one `error:` line naming the key and
+the refusal, the victim beside the install root byte-for-byte as it was, the earlier install,
+the bin dir and the root as they were, nothing left in `.temp/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from cli_harness import ARCH, LIBC, OS, Pytui, assert_clean_failure, snapshot
+from fixtures_archives import MadeArchive, make_build, sha256_of, sysconfigdata_text, write_archive
+from fixtures_http import FaultyHTTPServer
+from hostile_archives import link_attack_pbs_members
+
+
+@pytest.fixture
+def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
+    archives = tmp_path / "archives"
+    archives.mkdir()
+    return Pytui(tmp_path, http_server, archives)
+
+
+@pytest.fixture
+def victim(tmp_path: Path) -> Path:
+    path = tmp_path / "victim"
+    path.mkdir()
+    (path / "secret.txt").write_text("secret\n")
+    (path / "_sysconfigdata__linux_x86_64-linux-gnu.py").write_text(sysconfigdata_text("3.11.9"))
+    return path
+
+
+def _hostile(pytui: Pytui, members: list, version: str = "3.11.9") -> MadeArchive:
+    build = make_build(version=version, os_name=OS, arch=ARCH, libc=LIBC)
+    path = write_archive(pytui.archives / build.release_filename, members, add_dirs=False)
+    digest = sha256_of(path)
+    made = MadeArchive(path=path, sha256=digest, size=path.stat().st_size,
+                       build=replace(build, sha256=digest), kind="tar.gz")
+    return pytui.serve(made)  # its build (with this sha256) goes into the catalog
+
+
+@pytest.mark.parametrize("attack", ["chain_to_victim", "stdlib_link_out", "dotdot_parent", "late_link"])
+def test_cache_import_then_offline_install_refuses_and_nothing_changes(pytui: Pytui, victim: Path,
+                                                                       attack: str) -> None:
+    pytui.add("3.12.8")
+    pytui.call("install", "3.12")  # an earlier install that must stay as it is
+    made = _hostile(pytui, link_attack_pbs_members(attack, victim, "3.11.9", os_name=OS, arch=ARCH,
+                                                   libc=LIBC))
+    imported = pytui.run("cache", "import", str(made.path))
+    assert imported.returncode == 0, str(imported)
+    pytui.server.clear_requests()
+    before = snapshot(pytui.root, pytui.bin)
+    victim_before = snapshot(victim)
+
+    result = pytui.run("--offline", "install", "3.11")
+
+    line = assert_clean_failure(result)
+    assert "refusing to extract" in line and made.build.key in line, line
+    assert snapshot(victim) == victim_before
+    assert snapshot(pytui.root, pytui.bin) == before
+    assert pytui.temp_left() == [] and pytui.server.count() == 0
+    assert not list(pytui.tmp.rglob("pwned.txt"))
+    assert not list(pytui.tmp.rglob("EXTERNALLY-MANAGED.*.tmp"))
+
+
+def test_two_top_level_dirs_say_what_is_wrong_with_the_archive(pytui: Pytui) -> None:
+    from fixtures_archives import file, pbs_prefix_members
+
+    members = [replace(m, name=f"python/{m.name}") for m in pbs_prefix_members("3.11.9", os_name=OS, arch=ARCH,
+                                                                               libc=LIBC)]
+    members.append(file("extra/README", "a second top-level directory\n"))
+    build = make_build(version="3.11.9", os_name=OS, arch=ARCH, libc=LIBC)
+    path = write_archive(pytui.archives / build.release_filename, members)
+    digest = sha256_of(path)
+    pytui.serve(MadeArchive(path=path, sha256=digest, size=path.stat().st_size,
+                            build=replace(build, sha256=digest), kind="tar.gz"))
+
+    line = assert_clean_failure(pytui.run("install", "3.11"))
+
+    assert "laid out" in line and "extra/" in line and "python/" in line, line
+    assert "writable" not in line, line
+    assert not (pytui.root / build.key).exists() and pytui.temp_left() == []
+    assert not pytui.bin.exists() or not any(pytui.bin.iterdir())
+
+
+def test_empty_archive_says_it_is_empty(pytui: Pytui) -> None:
+    build = make_build(version="3.11.9", os_name=OS, arch=ARCH, libc=LIBC)
+    path = write_archive(pytui.archives / build.release_filename, [])
+    digest = sha256_of(path)
+    pytui.serve(MadeArchive(path=path, sha256=digest, size=path.stat().st_size,
+                            build=replace(build, sha256=digest), kind="tar.gz"))
+
+    line = assert_clean_failure(pytui.run("install", "3.11"))
+
+    assert "no files" in line and "writable" not in line, line
+    assert not (pytui.root / build.key).exists() and pytui.temp_left() == []
