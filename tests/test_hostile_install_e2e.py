@@ -40,7 +40,7 @@ def _hostile(pytui: Pytui, members: list, version: str = "3.11.9") -> MadeArchiv
     path = write_archive(pytui.archives / build.release_filename, members, add_dirs=False)
     digest = sha256_of(path)
     made = MadeArchive(path=path, sha256=digest, size=path.stat().st_size,
-                       build=replace(build, sha256=digest), kind="tar.gz")
+                       build=build._replace(sha256=digest), kind="tar.gz")
     return pytui.serve(made)  # its build (with this sha256) goes into the catalog
 
 
@@ -78,7 +78,7 @@ def test_two_top_level_dirs_say_what_is_wrong_with_the_archive(pytui: Pytui) -> 
     path = write_archive(pytui.archives / build.release_filename, members)
     digest = sha256_of(path)
     pytui.serve(MadeArchive(path=path, sha256=digest, size=path.stat().st_size,
-                            build=replace(build, sha256=digest), kind="tar.gz"))
+                            build=build._replace(sha256=digest), kind="tar.gz"))
 
     line = assert_clean_failure(pytui.run("install", "3.11"))
 
@@ -93,7 +93,7 @@ def test_empty_archive_says_it_is_empty(pytui: Pytui) -> None:
     path = write_archive(pytui.archives / build.release_filename, [])
     digest = sha256_of(path)
     pytui.serve(MadeArchive(path=path, sha256=digest, size=path.stat().st_size,
-                            build=replace(build, sha256=digest), kind="tar.gz"))
+                            build=build._replace(sha256=digest), kind="tar.gz"))
 
     line = assert_clean_failure(pytui.run("install", "3.11"))
 
