@@ -602,8 +602,10 @@ def make_malicious_archive(dest_dir: Path, attack: str, outside: Path, *, kind: 
 # --------------------------------------------------------------------------------------------
 
 # Large parts of the stdlib the end-to-end test never imports.
+# Left out to keep the archive small. `distutils` (3.10, 3.11) stays: uv's interpreter query
+# imports it on those versions, and without it uv does not list the install.
 _SKIP_STDLIB = {"site-packages", "dist-packages", "test", "idlelib", "tkinter", "turtledemo", "lib2to3", "ensurepip",
-                "distutils", "pydoc_data", "__pycache__", "unittest"}
+                "pydoc_data", "__pycache__", "unittest"}
 
 
 def host_platform() -> tuple[str, str, str]:
@@ -641,8 +643,7 @@ def _prefix_members(prefix: Path, mm: str, *, with_tests: bool, with_pycache: bo
     stdlib = lib / f"python{mm}"
     skip = set(_SKIP_STDLIB)
     if with_tests:
-        skip -= {"test", "unittest", "lib2to3", "idlelib", "tkinter", "turtledemo", "distutils",
-                 "pydoc_data"}
+        skip -= {"test", "unittest", "lib2to3", "idlelib", "tkinter", "turtledemo", "pydoc_data"}
     if with_pycache:
         skip.discard("__pycache__")
     for root, dirs, files in os.walk(stdlib):

@@ -195,7 +195,9 @@ def test_patched_file_is_importable(tmp_path: Path) -> None:
 def test_real_interpreter_sysconfigdata(tmp_path: Path) -> None:
     import sysconfig
 
-    source = Path(sysconfig.__file__).parent / f"{sysconfig._get_sysconfigdata_name()}.py"  # noqa: SLF001
+    # The stdlib directory: `sysconfig` is a module up to 3.12 and a package from 3.13.
+    stdlib = Path(sysconfig.get_path("stdlib"))
+    source = stdlib / f"{sysconfig._get_sysconfigdata_name()}.py"  # noqa: SLF001
     text = source.read_text().replace(sys.base_prefix, "/install")
     patched = patch_sysconfig_text(text, str(tmp_path / "new"))
     values = ast.literal_eval(patched.split("=", 1)[1].strip())
