@@ -1,29 +1,44 @@
-"""Downloads that retry, resume and hash as the bytes arrive (docs/uv-compat.md#retries-and-timeouts).
+"""Downloads that retry, resume, hash as the bytes arrive, and stay within declared bounds
+(docs/uv-compat.md#retries-and-timeouts).
 
 Behaviour, compared with uv's:
 
 - The URLs are tried in order; a network or HTTP failure moves on to the next URL at once.
   When every URL failed and at least one failure was transient (connect error, timeout,
-  HTTP 5xx/408/429, a connection cut or reset mid-body), the whole list is tried again after
-  an exponential backoff with jitter, up to `UV_HTTP_RETRIES` (default 3) times.
+  HTTP 5xx/408/429, a connection cut or reset mid-body, a transfer under the speed floor), the
+  whole list is tried again after an exponential backoff with jitter, up to `UV_HTTP_RETRIES`
+  (default 3) times.
 - Unlike uv, a retry **resumes**: it asks for `Range: bytes=N-` with `If-Range: <ETag or
   Last-Modified>`. A 206 continues the `.part`; a 200 (the server ignores ranges, or the file
   changed) starts over cleanly. The validator is kept beside the `.part` (`<part>.json`), so
   a later process resumes too.
+- A connection cut or reset after at least `MIN_PROGRESS` new bytes is retried on the same URL
+  at once and does **not** spend the retry budget (up to `MAX_PROGRESS_RETRIES` times): a
+  server that cuts every megabyte still delivers the file in one run. Timeouts and the speed
+  floor always spend it.
+- Bounds (core/http.py): never more bytes than the catalog or the server declared, and never
+  more than `PYTUI_MAX_ARCHIVE_BYTES` (2 GiB) — a server that sends more is refused and its
+  bytes dropped; bodies are taken raw, never decoded (`Content-Encoding` is not undone, so a
+  gzip bomb is only its compressed size, and fails the sha256); a transfer slower than
+  `PYTUI_HTTP_SPEED_LIMIT` bytes/s (1024) averaged over `PYTUI_HTTP_SPEED_TIME` s (30) is cut
+  and retried; a download that does not fit on the disk (free space checked against the
+  declared size first, ENOSPC while writing) removes its `.part` and says how much it needs.
 - The sha256 is computed while bytes arrive (a resumed `.part` is hashed first). A mismatch
   after a resume is retried once from byte 0 before it is reported.
-- `file://` URLs (a local mirror) are read straight from disk and work offline. When offline,
-  http(s) URLs fail with `OfflineError` before any HTTP client exists: no socket is opened.
-- Cancel is checked at every chunk; a cancelled download leaves a resumable `.part`.
+- `file://` URLs (a local mirror) are read straight from disk and work offline; only regular
+  files are read. When offline, http(s) URLs fail with `OfflineError` before any HTTP client
+  exists: no socket is opened.
+- Cancel is checked at every chunk, and a cancel shuts the socket of a transfer in progress so
+  a blocked read returns at once; a cancelled download leaves a resumable `.part`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
 import random
+import socket
+import stat
 import threading
 import time
 from collections import deque
@@ -33,17 +48,33 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from pytui.core.download_body import (
+    STATE_SUFFIX,
+    Body,
+    DiskFull,
+    FileBody,
+    NoSpace,
+    StreamBody,
+    free_bytes,
+    read_part_state,
+)
 from pytui.core.errors import Cancelled, DownloadError, HashMismatch, OfflineError
+from pytui.core.http import TransferLimits
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
 
 if TYPE_CHECKING:
     import httpx
     from pytui.core.settings import Settings
 
+__all__ = ["STATE_SUFFIX", "Backoff", "DownloadResult", "DownloadStream", "Downloader", "NoSpace",
+           "file_url_path", "is_file_url", "read_part_state", "retries_from_env"]
+
 CHUNK_SIZE = 128 * 1024
-DEFAULT_RETRIES = 3
 TRANSIENT_STATUS = frozenset({408, 429, *range(500, 600)})
-STATE_SUFFIX = ".json"
+# A cut or reset after at least this many new bytes is retried without spending the budget...
+MIN_PROGRESS = 64 * 1024
+# ... this many times per download at most (then cuts spend it again).
+MAX_PROGRESS_RETRIES = 1000
 
 
 def is_file_url(url: str) -> bool:
@@ -62,12 +93,15 @@ def file_url_path(url: str) -> Path:
 
 
 def retries_from_env(env: Mapping[str, str] | None = None) -> int:
-    """`UV_HTTP_RETRIES` (default 3), as uv reads it."""
-    env = os.environ if env is None else env
-    try:
-        return max(0, int(env.get("UV_HTTP_RETRIES", DEFAULT_RETRIES)))
-    except ValueError:
-        return DEFAULT_RETRIES
+    """`UV_HTTP_RETRIES` (default 3), as uv reads it; an invalid value is a `UsageError`."""
+    return TransferLimits.from_env(env).retries
+
+
+def human_size(n: int) -> str:
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n} bytes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +120,12 @@ class Backoff:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Backoff:
+        from pytui.core.http import env_seconds
+
         env = os.environ if env is None else env
-        try:
-            base = float(env["PYTUI_HTTP_BACKOFF"])
-        except (KeyError, ValueError):
+        if not env.get("PYTUI_HTTP_BACKOFF", "").strip():
             return cls()
-        base = max(0.0, base)
+        base = env_seconds(env, "PYTUI_HTTP_BACKOFF", cls.base)
         return cls(base=base, cap=base * 15)
 
 
@@ -110,13 +144,15 @@ class DownloadResult:
 
 
 class _Failure(Exception):
-    """One URL failed; `transient` failures earn a retry of the whole URL list."""
+    """One URL failed; `transient` failures earn a retry of the whole URL list. A cut after
+    progress may be retried for free unless `spends` (timeouts, the speed floor)."""
 
-    def __init__(self, url: str, reason: str, *, transient: bool) -> None:
+    def __init__(self, url: str, reason: str, *, transient: bool, spends: bool = False) -> None:
         super().__init__(reason)
         self.url = url
         self.reason = reason
         self.transient = transient
+        self.spends = spends
 
 
 class _SpeedMeter:
@@ -139,150 +175,27 @@ class _SpeedMeter:
         return (done - samples[0][1]) / elapsed if elapsed > 0.1 else None
 
 
-class _Body:
-    """What has been received so far: byte count, running sha256, validators."""
+class _SpeedFloor:
+    """curl's --speed-limit/--speed-time: True once fewer than `limit` bytes/s arrived over a
+    whole window of `window` seconds (windows restart when one passes)."""
 
-    def __init__(self, expected_sha256: str | None) -> None:
-        self.expected_sha256 = expected_sha256.lower() if expected_sha256 else None
-        self.have = 0
-        self.total: int | None = None
-        self.hasher = hashlib.sha256()
-        self.etag: str | None = None
-        self.last_modified: str | None = None
-        self.url: str | None = None
-        self.resumed_from = 0
-        # True when the bytes came from more than one response (a resume): a hash mismatch
-        # is then worth one fresh download.
-        self.spliced = False
-        # Requests (or file reads) made, failed ones included.
-        self.requests = 0
+    def __init__(self, limit: int, window: float, have: int) -> None:
+        self.limit = limit
+        self.window = window
+        self._start = time.monotonic()
+        self._base = have
 
-    def validator(self) -> str | None:
-        """A strong validator for If-Range: a strong ETag, else Last-Modified."""
-        if self.etag and not self.etag.startswith("W/"):
-            return self.etag
-        return self.last_modified
-
-    def accept(self, chunk: bytes) -> None:
-        self.hasher.update(chunk)
-        self.have += len(chunk)
-
-    def remember(self, url: str, etag: str | None, last_modified: str | None,
-                 total: int | None) -> None:
-        self.url, self.etag, self.last_modified, self.total = url, etag, last_modified, total
-
-    def full_body_coming(self) -> int:
-        """The server is about to send the whole body again; return how many leading bytes to skip."""
-        raise NotImplementedError
-
-    def hexdigest(self) -> str:
-        return self.hasher.hexdigest()
-
-
-class _FileBody(_Body):
-    """Bytes go to a `.part` file; validators to `<part>.json`, so another process can resume."""
-
-    def __init__(self, part: Path, expected_sha256: str | None) -> None:
-        super().__init__(expected_sha256)
-        self.part = part
-        self.state_path = part.with_name(part.name + STATE_SUFFIX)
-        self._file: Any = None
-        self._flushed = time.monotonic()
-
-    def open(self, cancel: CancelToken) -> None:
-        state = read_part_state(self.part)
-        if state is not None and self.expected_sha256 and state.get("sha256") not in (None, self.expected_sha256):
-            state = None
-            self.discard()  # a .part of some other content
-        self.part.parent.mkdir(parents=True, exist_ok=True)
-        # 1 MiB buffer: network reads are ~64 KiB; fewer, larger writes are measurably faster.
-        self._file = open(self.part, "ab", buffering=1 << 20)  # noqa: SIM115 - closed in close()
-        size = self._file.tell()
-        if state is not None:
-            self.etag = state.get("etag")
-            self.last_modified = state.get("last_modified")
-            self.total = state.get("total")
-            self.url = state.get("url")
-        if size and self.total is not None and size > self.total:
-            self._truncate()
-            size = 0
-        if size:
-            # Hash what is already there so the final digest covers the whole file.
-            with open(self.part, "rb") as f:
-                while chunk := f.read(1024 * 1024):
-                    cancel.check("download")
-                    self.hasher.update(chunk)
-            self.have = size
-            self.resumed_from = size
-
-    def accept(self, chunk: bytes) -> None:
-        self._file.write(chunk)
-        super().accept(chunk)
+    def too_slow(self, have: int) -> bool:
+        if not self.limit:
+            return False
         now = time.monotonic()
-        if now - self._flushed >= 1.0:
-            # On a slow link, keep what arrived on disk: a killed process resumes from there.
-            self._file.flush()
-            self._flushed = now
-
-    def remember(self, url: str, etag: str | None, last_modified: str | None,
-                 total: int | None) -> None:
-        super().remember(url, etag, last_modified, total)
-        state = {"url": url, "etag": etag, "last_modified": last_modified, "total": total,
-                 "sha256": self.expected_sha256}
-        tmp = self.state_path.with_name(self.state_path.name + f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(state))
-        os.replace(tmp, self.state_path)
-
-    def full_body_coming(self) -> int:
-        self._truncate()
-        return 0
-
-    def _truncate(self) -> None:
-        self._file.seek(0)
-        self._file.truncate()
-        self.hasher = hashlib.sha256()
-        self.have = 0
-        self.spliced = False
-        self.resumed_from = 0
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-
-    def discard(self) -> None:
-        """Forget the `.part` and its state file."""
-        self.close()
-        for path in (self.part, self.state_path):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-        self.have = 0
-        self.hasher = hashlib.sha256()
-        self.spliced = False
-        self.resumed_from = 0
-        self.etag = self.last_modified = None
-        self.total = None
-
-    def forget_state(self) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            self.state_path.unlink()
-
-
-class _StreamBody(_Body):
-    """Bytes go to the consumer; a full body after a cut is skipped up to what was already given."""
-
-    def full_body_coming(self) -> int:
-        self.spliced = True
-        return self.have
-
-
-def read_part_state(part: Path) -> dict[str, Any] | None:
-    """The state saved beside a `.part` (url, etag, last_modified, total, sha256), or None."""
-    try:
-        state = json.loads(part.with_name(part.name + STATE_SUFFIX).read_text())
-    except (OSError, ValueError):
-        return None
-    return state if isinstance(state, dict) else None
+        elapsed = now - self._start
+        if elapsed < self.window:
+            return False
+        if have - self._base < self.limit * elapsed:
+            return True
+        self._start, self._base = now, have
+        return False
 
 
 def _content_range(value: str | None) -> tuple[int, int, int | None] | None:
@@ -310,11 +223,25 @@ def _describe(err: BaseException) -> str:
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
+def _shut(response: Any) -> Callable[[], None]:
+    """A callback that shuts the response's socket, so a read blocked in another thread returns."""
+    def shut() -> None:
+        stream = response.extensions.get("network_stream")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                # The base class's shutdown: SSLSocket's would drop its TLS state under the reader.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    return shut
+
+
 class Downloader:
     """Fetches a list of URLs into a `.part` file or as a stream, with retries and resume.
 
     One instance may serve several downloads at once (threads); its HTTP client is created
-    on first use through `core.http.make_client` and shared. Close it when done.
+    on first use through `core.http.make_client` and shared. Close it when done. The bounds
+    come from `limits` (default: `TransferLimits.from_env(env)`; an invalid environment value
+    raises `UsageError` here).
     """
 
     def __init__(
@@ -326,10 +253,12 @@ class Downloader:
         retries: int | None = None,
         backoff: Backoff | None = None,
         chunk_size: int = CHUNK_SIZE,
+        limits: TransferLimits | None = None,
     ) -> None:
         self.offline = offline
         self.env = dict(os.environ if env is None else env)
-        self.retries = retries_from_env(self.env) if retries is None else retries
+        self.limits = limits or TransferLimits.from_env(self.env)
+        self.retries = self.limits.retries if retries is None else retries
         self.backoff = backoff or Backoff.from_env(self.env)
         self.chunk_size = chunk_size
         self._client_factory = client_factory
@@ -385,29 +314,38 @@ class Downloader:
         part: Path,
         *,
         expected_sha256: str | None = None,
+        expected_size: int | None = None,
         progress: ProgressCallback = no_progress,
         cancel: CancelToken | None = None,
         what: str = "archive",
     ) -> DownloadResult:
-        """Fetch into `part` (resuming what it holds) and check the sha256.
+        """Fetch into `part` (resuming what it holds) and check the sha256 (and size, if given).
 
         Returns with the complete, verified bytes in `part`; the caller renames it. On a hash
-        mismatch the `.part` is deleted and `HashMismatch` raised; on any other failure or a
-        cancel, the `.part` and its state are kept for the next attempt to resume.
+        mismatch, a server that sent more than it may, or a full disk, the `.part` is deleted;
+        on any other failure or a cancel, the `.part` and its state are kept for the next
+        attempt to resume.
         """
         cancel = cancel or CancelToken()
         urls = self._usable_urls(urls, what)
-        body = _FileBody(part, expected_sha256)
+        body = self._file_body(part, expected_sha256, expected_size)
         requests = 0
         fresh_retry_done = False
         while True:
             resumed_from = 0
             try:
-                body.open(cancel)
-                resumed_from = body.resumed_from
-                for _ in self._transfer(urls, body, cancel=cancel, progress=progress, what=what,
-                                        kept=f"; {part} keeps the bytes received and the next attempt resumes it"):
-                    pass
+                try:
+                    body.open(cancel)
+                    resumed_from = body.resumed_from
+                    for _ in self._transfer(urls, body, cancel=cancel, progress=progress, what=what,
+                                            kept=f"; {part} keeps the bytes received and the next attempt resumes it"):
+                        pass
+                finally:
+                    requests += body.requests
+                    body.close()  # flushes: a full disk can surface here too
+            except DiskFull as full:
+                body.discard()
+                raise NoSpace(self._no_space(what, full)) from None
             except Cancelled:
                 if not body.have:
                     body.discard()
@@ -415,19 +353,16 @@ class Downloader:
                 raise Cancelled(f"download of {what} cancelled; {body.have} bytes kept in {part} "
                                 "for the next attempt to resume") from None
             except BaseException:
-                if not body.have:
-                    body.discard()  # leave no empty .part behind
+                if not body.have or body.poisoned:
+                    body.discard()  # leave no empty (or refused) .part behind
                 raise
-            finally:
-                requests += body.requests
-                body.close()
             digest = body.hexdigest()
             if body.expected_sha256 and digest != body.expected_sha256:
                 if (body.spliced or resumed_from) and not fresh_retry_done:
                     # Bytes from two responses (or an old .part) disagree: one clean retry.
                     fresh_retry_done = True
                     body.discard()
-                    body = _FileBody(part, expected_sha256)
+                    body = self._file_body(part, expected_sha256, expected_size)
                     continue
                 body.discard()
                 raise HashMismatch(
@@ -438,11 +373,25 @@ class Downloader:
             return DownloadResult(path=part, url=body.url or urls[0], size=body.have, sha256=digest,
                                   resumed_from=resumed_from, requests=requests)
 
+    def _file_body(self, part: Path, expected_sha256: str | None, expected_size: int | None) -> FileBody:
+        return FileBody(part, expected_sha256, expected_size, max_bytes=self.limits.max_archive_bytes)
+
+    @staticmethod
+    def _no_space(what: str, full: DiskFull) -> str:
+        free = free_bytes(full.directory)
+        free_text = f"{human_size(free)} is free there" if free is not None else "the disk is full"
+        need = (f"the archive needs {human_size(full.needed)} ({full.needed} bytes)" if full.needed
+                else "the archive's size was not declared")
+        return (f"not enough space in {full.directory} to download {what}: {need} and {free_text}; "
+                "the partial download was removed (free some space, or point --cache-dir / "
+                "UV_PYTHON_CACHE_DIR at a larger disk)")
+
     def stream(
         self,
         urls: Sequence[str],
         *,
         expected_sha256: str | None = None,
+        expected_size: int | None = None,
         progress: ProgressCallback = no_progress,
         cancel: CancelToken | None = None,
         what: str = "archive",
@@ -454,7 +403,7 @@ class Downloader:
         """
         cancel = cancel or CancelToken()
         urls = self._usable_urls(urls, what)
-        body = _StreamBody(expected_sha256)
+        body = StreamBody(expected_sha256, expected_size)
         chunks = self._transfer(urls, body, cancel=cancel, progress=progress, what=what, kept="")
         return DownloadStream(chunks, body, what=what, fallback_url=urls[0])
 
@@ -470,7 +419,7 @@ class Downloader:
                                "(--offline or UV_OFFLINE); go online or use a file:// mirror")
         return local
 
-    def _transfer(self, urls: list[str], body: _Body, *, cancel: CancelToken,
+    def _transfer(self, urls: list[str], body: Body, *, cancel: CancelToken,
                   progress: ProgressCallback, what: str, kept: str) -> Iterator[bytes]:
         """Yield the body's bytes from `body.have` on, retrying and resuming as needed."""
         throttled = Throttle(progress)
@@ -480,20 +429,30 @@ class Downloader:
             throttled(Progress("download", body.have, body.total, speed.update(body.have)))
 
         retry = 0
+        free_retries = 0
         started = time.monotonic()
         while True:
             failures: list[_Failure] = []
-            for url in urls:
+            index = 0
+            while index < len(urls):
+                url = urls[index]
                 if cancel.cancelled:
                     raise Cancelled(f"download of {what} cancelled")
                 body.requests += 1
+                before = body.have
                 try:
                     if is_file_url(url):
                         yield from self._from_file(url, body, cancel, report)
                     else:
                         yield from self._from_http(url, body, cancel, report)
                 except _Failure as failure:
+                    if (failure.transient and not failure.spends and free_retries < MAX_PROGRESS_RETRIES
+                            and body.have - before >= MIN_PROGRESS):
+                        # It was moving: go on from here, on the same URL, at once and for free.
+                        free_retries += 1
+                        continue
                     failures.append(failure)
+                    index += 1
                     continue
                 body.url = url
                 report()
@@ -501,30 +460,62 @@ class Downloader:
             if not any(f.transient for f in failures) or retry >= self.retries:
                 tried = "; ".join(f"{f.url}: {f.reason}" for f in failures)
                 after = f" after {retry} retries in {time.monotonic() - started:.1f}s" if retry else ""
-                kept_text = kept if body.have else ""
+                kept_text = kept if body.have and not body.poisoned else ""
                 raise DownloadError(f"could not download {what}{after} ({tried}){kept_text}")
             retry += 1
             if cancel.wait(self.backoff.delay(retry)):
                 raise Cancelled(f"download of {what} cancelled")
 
-    def _from_file(self, url: str, body: _Body, cancel: CancelToken,
+    def _limit(self, url: str, body: Body, declared: int | None) -> int:
+        """The most bytes this body may reach: the catalog's size, else the server's, else the cap."""
+        cap = self.limits.max_archive_bytes
+        if body.expected_size is not None:
+            if declared is not None and declared != body.expected_size:
+                raise _Failure(url, f"the server declares {declared} bytes but the catalog says "
+                               f"{body.expected_size}", transient=False)
+            return body.expected_size
+        if declared is not None and declared > cap:
+            raise _Failure(url, f"the server declares {human_size(declared)}, more than the "
+                           f"{human_size(cap)} pytui accepts for an archive (PYTUI_MAX_ARCHIVE_BYTES)",
+                           transient=False)
+        return cap if declared is None else declared
+
+    def _overrun(self, url: str, body: Body, limit: int, declared: int | None) -> _Failure:
+        body.poisoned = True
+        if body.expected_size is not None:
+            why = f"the {limit} bytes the catalog declares"
+        elif declared is not None:
+            why = f"the {limit} bytes it declared"
+        else:
+            why = (f"{human_size(limit)}, the most pytui accepts for an archive of undeclared size "
+                   "(PYTUI_MAX_ARCHIVE_BYTES)")
+        return _Failure(url, f"the server sent more than {why}; the bytes were dropped", transient=False)
+
+    def _from_file(self, url: str, body: Body, cancel: CancelToken,
                    report: Callable[[], None]) -> Iterator[bytes]:
         path = file_url_path(url)
         try:
-            f = open(path, "rb")  # noqa: SIM115 - closed below
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
         except FileNotFoundError:
             raise _Failure(url, f"{path} does not exist", transient=False) from None
         except OSError as err:
             raise _Failure(url, f"cannot read {path}: {err.strerror or err}", transient=False) from None
-        with f:
-            size = os.fstat(f.fileno()).st_size
+        with open(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise _Failure(url, f"{path} is not a regular file", transient=False)
+            os.set_blocking(fd, True)
+            size = st.st_size
+            limit = self._limit(url, body, size)
             skip = body.full_body_coming() if body.have else 0
             body.remember(url, None, None, size)
             f.seek(skip)
             try:
-                while chunk := f.read(self.chunk_size):
+                while chunk := f.read(min(self.chunk_size, limit - body.have + 1)):
                     if cancel.cancelled:
                         raise Cancelled("download cancelled")
+                    if body.have + len(chunk) > limit:
+                        raise self._overrun(url, body, limit, size)
                     body.accept(chunk)
                     yield chunk
                     report()
@@ -533,11 +524,21 @@ class Downloader:
         if body.have != size:
             raise _Failure(url, f"{path} changed while it was read", transient=True)
 
-    def _from_http(self, url: str, body: _Body, cancel: CancelToken,
+    def _request_timeout(self) -> httpx.Timeout:
+        import httpx
+
+        limits = self.limits
+        # With a speed floor, a read that waits longer than its window is below it already.
+        read = min(limits.read_timeout, limits.speed_time) if limits.speed_limit else limits.read_timeout
+        return httpx.Timeout(connect=limits.connect_timeout, read=read, write=read,
+                             pool=limits.connect_timeout)
+
+    def _from_http(self, url: str, body: Body, cancel: CancelToken,
                    report: Callable[[], None]) -> Iterator[bytes]:
         import httpx
 
         client = self._http_client(url)
+        # Raw bytes only: no content coding is asked for, and none is undone (iter_raw below).
         headers = {"Accept-Encoding": "identity"}
         resume_from = body.have
         if resume_from:
@@ -550,8 +551,10 @@ class Downloader:
             else:
                 body.full_body_coming()
                 resume_from = 0
+        limits = self.limits
         try:
-            with client.stream("GET", url, headers=headers) as response:
+            with client.stream("GET", url, headers=headers, timeout=self._request_timeout()) as response, \
+                    cancel.while_blocking(_shut(response)):
                 status = response.status_code
                 if status == 416 and resume_from:
                     if _unsatisfied_total(response.headers.get("content-range")) == resume_from:
@@ -561,7 +564,6 @@ class Downloader:
                 if status not in (200, 206):
                     raise _Failure(url, f"HTTP {status} {response.reason_phrase}".strip(),
                                    transient=status in TRANSIENT_STATUS)
-                encoding = response.headers.get("content-encoding", "identity").lower()
                 skip = 0
                 if status == 206:
                     span = _content_range(response.headers.get("content-range"))
@@ -573,18 +575,17 @@ class Downloader:
                     body.spliced = True
                 else:
                     skip = body.full_body_coming() if resume_from else 0
-                    length = response.headers.get("content-length")
-                    total = int(length) if length and length.isdigit() and encoding == "identity" else None
-                etag = response.headers.get("etag")
-                last_modified = response.headers.get("last-modified")
-                if encoding != "identity":
-                    etag = last_modified = None  # decoded bytes cannot be resumed by offset
-                body.remember(url, etag, last_modified, total)
+                    length = response.headers.get("content-length", "").strip()
+                    total = int(length) if length.isascii() and length.isdigit() and len(length) < 20 else None
+                limit = self._limit(url, body, total)
+                body.remember(url, response.headers.get("etag"), response.headers.get("last-modified"),
+                              total)
                 report()
+                floor = _SpeedFloor(limits.speed_limit, limits.speed_time, body.have)
+                # iter_raw: the bytes as sent, never decoded (a gzip bomb stays its own size).
                 # No chunk_size: httpx would hold back a partial chunk, and a cut connection
                 # would lose it; network-sized pieces keep every byte received for a resume.
-                stream = response.iter_raw() if encoding == "identity" else response.iter_bytes()
-                for chunk in stream:
+                for chunk in response.iter_raw():
                     if cancel.cancelled:
                         raise Cancelled("download cancelled")
                     if skip:
@@ -593,24 +594,37 @@ class Downloader:
                             continue
                         chunk = chunk[skip:]
                         skip = 0
+                    if body.have + len(chunk) > limit:
+                        raise self._overrun(url, body, limit, total)
                     body.accept(chunk)
                     yield chunk
                     report()
+                    if floor.too_slow(body.have):
+                        raise _Failure(url, f"slower than {limits.speed_limit} bytes/s for "
+                                       f"{limits.speed_time:g} s (PYTUI_HTTP_SPEED_LIMIT, "
+                                       "PYTUI_HTTP_SPEED_TIME)", transient=True, spends=True)
+                if cancel.cancelled:
+                    raise Cancelled("download cancelled")
                 if skip or (body.total is not None and body.have < body.total):
                     raise _Failure(url, "the connection closed before the whole file arrived",
                                    transient=True)
         except httpx.TimeoutException as err:
-            raise _Failure(url, f"timed out ({type(err).__name__})", transient=True) from None
+            if cancel.cancelled:
+                raise Cancelled("download cancelled") from None
+            raise _Failure(url, f"timed out ({type(err).__name__})", transient=True, spends=True) from None
         except (httpx.NetworkError, httpx.RemoteProtocolError) as err:
+            if cancel.cancelled:
+                raise Cancelled("download cancelled") from None
             raise _Failure(url, _describe(err), transient=True) from None
         except httpx.HTTPError as err:
+            if cancel.cancelled:
+                raise Cancelled("download cancelled") from None
             raise _Failure(url, _describe(err), transient=False) from None
-
 
 class DownloadStream:
     """A download read as a stream (`read(n)` or `chunks()`), hashed on the way; `verify()` at the end."""
 
-    def __init__(self, chunks: Iterator[bytes], body: _Body, *, what: str, fallback_url: str) -> None:
+    def __init__(self, chunks: Iterator[bytes], body: Body, *, what: str, fallback_url: str) -> None:
         self._chunks = chunks
         self._body = body
         self._what = what

@@ -1,33 +1,106 @@
-"""The one place that creates HTTP clients, so offline mode is enforced in one spot."""
+"""The one place that creates HTTP clients, so offline mode is enforced in one spot, and the
+one place that reads the bounds every transfer obeys (timeouts, retries, sizes, speed floor).
+
+Every bound is a named constant below; where uv has an environment variable for it, pytui reads
+uv's name, otherwise a `PYTUI_*` one. An invalid value (not a number, NaN, infinite, negative,
+zero where zero makes no sense) is a usage error naming the variable and the value, as uv does.
+"""
 
 from __future__ import annotations
 
-import contextlib
+import math
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from pytui.core.errors import OfflineError
+from pytui.core.errors import OfflineError, UsageError
 
+# uv's defaults: 10 s to connect, 30 s without a byte read (UV_HTTP_CONNECT_TIMEOUT, UV_HTTP_TIMEOUT).
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 30.0
+# uv's retry budget for a download: rounds over the URL list after the first (UV_HTTP_RETRIES).
+DEFAULT_RETRIES = 3
+# The most bytes an archive download may have when neither the catalog nor the server declares
+# its size, and the most a server may declare (PYTUI_MAX_ARCHIVE_BYTES). The largest
+# python-build-standalone archives are a few hundred MB.
+MAX_ARCHIVE_BYTES = 2 << 30
+# The speed floor, as curl's --speed-limit/--speed-time: a transfer that moves fewer than
+# SPEED_LIMIT bytes a second, averaged over SPEED_TIME seconds, is cut and retried (resumed)
+# as a transient failure (PYTUI_HTTP_SPEED_LIMIT in bytes/s, 0 = off; PYTUI_HTTP_SPEED_TIME in s).
+SPEED_LIMIT = 1024
+SPEED_TIME = 30.0
 USER_AGENT = "pytui/0.1 (uv-compatible)"
+# uv reads the read timeout from the first of these that is set.
+READ_TIMEOUT_VARS = ("UV_HTTP_TIMEOUT", "UV_REQUEST_TIMEOUT", "HTTP_TIMEOUT")
+
+
+def _invalid(name: str, value: str, expected: str) -> UsageError:
+    return UsageError(f"invalid value for environment variable {name}: `{value}` (expected {expected}); "
+                      f"fix or unset {name}")
+
+
+def env_seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive, finite number of seconds from `env[name]`, or `default` when unset or empty."""
+    value = env.get(name, "")
+    if not value.strip():
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise _invalid(name, value, "a positive number of seconds") from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise _invalid(name, value, "a positive number of seconds")
+    return seconds
+
+
+def env_count(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0,
+              maximum: int = 1 << 62) -> int:
+    """A whole number in [minimum, maximum] from `env[name]`, or `default` when unset or empty."""
+    value = env.get(name, "")
+    if not value.strip():
+        return default
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or not minimum <= int(text) <= maximum:
+        raise _invalid(name, value, f"a whole number from {minimum} to {maximum}")
+    return int(text)
+
+
+@dataclass(frozen=True, slots=True)
+class TransferLimits:
+    """The bounds of every download, resolved once from the environment."""
+
+    connect_timeout: float = CONNECT_TIMEOUT
+    read_timeout: float = READ_TIMEOUT
+    retries: int = DEFAULT_RETRIES
+    max_archive_bytes: int = MAX_ARCHIVE_BYTES
+    # Bytes per second (0: no floor) and the seconds it is averaged over.
+    speed_limit: int = SPEED_LIMIT
+    speed_time: float = SPEED_TIME
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> TransferLimits:
+        env = os.environ if env is None else env
+        read = READ_TIMEOUT
+        for name in READ_TIMEOUT_VARS:
+            if env.get(name, "").strip():
+                read = env_seconds(env, name, READ_TIMEOUT)
+                break
+        return cls(
+            connect_timeout=env_seconds(env, "UV_HTTP_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
+            read_timeout=read,
+            retries=env_count(env, "UV_HTTP_RETRIES", DEFAULT_RETRIES, maximum=1000),
+            max_archive_bytes=env_count(env, "PYTUI_MAX_ARCHIVE_BYTES", MAX_ARCHIVE_BYTES, minimum=1),
+            speed_limit=env_count(env, "PYTUI_HTTP_SPEED_LIMIT", SPEED_LIMIT),
+            speed_time=env_seconds(env, "PYTUI_HTTP_SPEED_TIME", SPEED_TIME),
+        )
 
 
 def timeouts(env: Mapping[str, str] | None = None):  # -> httpx.Timeout
     """uv's timeouts: 10 s connect, 30 s read; `UV_HTTP_TIMEOUT` / `UV_HTTP_CONNECT_TIMEOUT` honoured."""
     import httpx
 
-    env = os.environ if env is None else env
-    read = READ_TIMEOUT
-    for name in ("UV_HTTP_TIMEOUT", "UV_REQUEST_TIMEOUT", "HTTP_TIMEOUT"):
-        if env.get(name):
-            with contextlib.suppress(ValueError):
-                read = float(env[name])
-            break
-    connect = CONNECT_TIMEOUT
-    if env.get("UV_HTTP_CONNECT_TIMEOUT"):
-        with contextlib.suppress(ValueError):
-            connect = float(env["UV_HTTP_CONNECT_TIMEOUT"])
+    limits = TransferLimits.from_env(env)
+    read, connect = limits.read_timeout, limits.connect_timeout
     return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
 
 

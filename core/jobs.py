@@ -295,13 +295,28 @@ def run_install_jobs(
             shared.close()
 
 
+# How often the main thread wakes while it waits for the jobs. CPython runs signal handlers
+# only in the main thread, and a SIGINT the kernel delivers to a worker thread does not
+# interrupt the main thread's wait: waking this often makes Ctrl-C felt within this time.
+SIGNAL_POLL_SECONDS = 0.1
+
+
+def _wait_all(events: list[threading.Event]) -> None:
+    """Wait until every event is set, waking every SIGNAL_POLL_SECONDS so signals are handled."""
+    for event in events:
+        while not event.wait(SIGNAL_POLL_SECONDS):
+            pass
+
+
 def _run_in_threads(one: Callable[[Build], JobOutcome], builds: list[Build], workers: int,
                     cancel: CancelToken) -> list[JobOutcome]:
     """`one(build)` for every build on `workers` threads; outcomes in the order of `builds`.
 
     Plain threads rather than concurrent.futures, which with logging costs ~10 ms of start-up.
-    Ctrl-C in the main thread cancels the jobs, which stop at their next chunk or member
-    (leaving resumable .part files), and is re-raised once they have stopped.
+    Ctrl-C in the main thread cancels the jobs, which stop at their next chunk or member (a
+    blocked network read is woken by the cancel), leaving resumable .part files, and is
+    re-raised once they have cleaned up. A second Ctrl-C stops waiting for that clean-up
+    (what is left in `.temp/` is removed by the next run, as after a kill).
     """
     outcomes: list[JobOutcome | None] = [None] * len(builds)
     failures: list[BaseException] = []
@@ -330,12 +345,10 @@ def _run_in_threads(one: Callable[[Build], JobOutcome], builds: list[Build], wor
     for n, done in enumerate(finished):
         threading.Thread(target=work, args=(done,), name=f"pytui-install-{n}", daemon=True).start()
     try:
-        for done in finished:
-            done.wait()
+        _wait_all(finished)
     except BaseException:
         cancel.cancel()
-        for done in finished:
-            done.wait()
+        _wait_all(finished)
         raise
     if failures:
         raise failures[0]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from pytui.core.errors import Cancelled
@@ -32,13 +34,28 @@ def no_progress(_: Progress) -> None:
 
 
 class CancelToken:
-    """A thread-safe cancel flag; core code calls `check()` at every chunk or member."""
+    """A thread-safe cancel flag; core code calls `check()` at every chunk or member.
+
+    Work that can block (a network read) registers a callback with `while_blocking`:
+    `cancel()` runs it from the cancelling thread, e.g. to shut a socket so the read returns
+    now rather than at its timeout. (Setting the wrapped event directly stops the work at its
+    next check, without the callbacks.)
+    """
 
     def __init__(self, event: threading.Event | None = None) -> None:
         self._event = event or threading.Event()
+        self._lock = threading.Lock()
+        self._callbacks: dict[int, Callable[[], None]] = {}
+        self._ids = itertools.count()
 
     def cancel(self) -> None:
-        self._event.set()
+        with self._lock:
+            self._event.set()
+            callbacks = list(self._callbacks.values())
+            self._callbacks.clear()
+        for callback in callbacks:
+            with contextlib.suppress(Exception):
+                callback()
 
     @property
     def cancelled(self) -> bool:
@@ -51,6 +68,23 @@ class CancelToken:
     def wait(self, seconds: float) -> bool:
         """Sleep up to `seconds`; return True early if cancelled (used for retry backoff)."""
         return self._event.wait(seconds)
+
+    @contextlib.contextmanager
+    def while_blocking(self, on_cancel: Callable[[], None]) -> Iterator[None]:
+        """Inside the block, a `cancel()` calls `on_cancel` once (at once if already cancelled)."""
+        with self._lock:
+            key = next(self._ids)
+            already = self._event.is_set()
+            if not already:
+                self._callbacks[key] = on_cancel
+        if already:
+            with contextlib.suppress(Exception):
+                on_cancel()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._callbacks.pop(key, None)
 
 
 class Throttle:

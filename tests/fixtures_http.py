@@ -18,12 +18,27 @@ Each path has a `Resource` (its bytes and `Faults`). Faults that model a flaky n
 (`*_times`, default 1; -1 = always), so a retry sees the healed server. Faults that model a
 broken server (`status`, `corrupt`, `ignore_range`, `rate`) apply to every response.
 Every request is recorded (method, path, headers, status, range served, bytes sent).
+
+Hostile servers are *modes* (`mode="endless"`, `mode="gzip_bomb"`, ...): a function registered
+in `MODES` with `@hostile_mode("name")` that answers the whole request itself. A new mode is
+one decorated function; its options go in `Faults.mode_args`. Built in:
+
+- `endless`: 200 without Content-Length, the resource's bytes then zeros until the client
+  hangs up (or the server stops).
+- `gzip_bomb`: `Content-Encoding: gzip`, the body a gzip stream that inflates to
+  `mode_args["inflated"]` bytes (default 256 MiB) of zeros; honest Content-Length of the
+  compressed bytes.
+- the built-in faults cover the rest: a trickle below a speed floor is `rate=` (with
+  `rate_times=` to heal after N responses), a server that cuts every N bytes is
+  `cut_at=N, cut_times=-1` (each response, resumed or not, ends after N body bytes), a lying
+  length is `declare_length=`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import email.utils
+import functools
 import hashlib
 import http.server
 import os
@@ -32,7 +47,8 @@ import socketserver
 import struct
 import threading
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -69,13 +85,19 @@ class Faults:
     corrupt: bool = False
     # Always answer 200 with the full body, whatever Range says.
     ignore_range: bool = False
-    # Trickle the body at this many bytes per second.
+    # Trickle the body at this many bytes per second (the first `rate_times` responses; -1 = all).
     rate: int | None = None
+    rate_times: int = -1
     # Validators; set False to send none (then If-Range never matches).
     etag: bool = True
     last_modified: bool = True
     # Send Content-Length (False: the body ends when the connection closes).
     content_length: bool = True
+    # Send this Content-Length instead of the true one (a server that lies about the size).
+    declare_length: int | None = None
+    # A hostile mode from `MODES` answers the request instead (see the module docstring).
+    mode: str | None = None
+    mode_args: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -148,6 +170,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             record.fault = "fail"
             self._plain(record, faults.fail_status, b"try again later\n")
             return
+        if faults.mode is not None:
+            record.fault = faults.mode
+            MODES[faults.mode](self, record, resource, head)
+            return
 
         size = resource.size
         start, end = 0, size - 1
@@ -178,7 +204,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             record.range = (start, end)
             self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
         if faults.content_length:
-            self.send_header("Content-Length", str(length))
+            declared = length if faults.declare_length is None else faults.declare_length
+            self.send_header("Content-Length", str(declared))
         else:
             self.send_header("Connection", "close")
             self.close_connection = True
@@ -203,7 +230,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         cut = faults.cut_at if faults.cut_at is not None and _times_left(faults.cut_times, served_before) else None
         reset = faults.reset_at if faults.reset_at is not None and _times_left(faults.reset_times, served_before) else None
         stall = faults.stall_at if faults.stall_at is not None and _times_left(faults.stall_times, served_before) else None
-        plain = cut is None and reset is None and stall is None and not faults.corrupt and faults.rate is None
+        rate = faults.rate if faults.rate and _times_left(faults.rate_times, served_before) else None
+        plain = cut is None and reset is None and stall is None and not faults.corrupt and rate is None
         if plain and resource.file is not None and length:
             # Fast path for benchmarks: the kernel copies the file.
             with open(resource.file, "rb") as f:
@@ -211,8 +239,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             record.body_sent = sent
             return
         chunk = _CHUNK
-        if faults.rate:
-            chunk = max(1, min(_CHUNK, faults.rate // 20))
+        if rate:
+            chunk = max(1, min(_CHUNK, rate // 20))
         sent = 0
         stop = self.server.owner._stopping
         for piece in _slices(resource, start, length, chunk):
@@ -241,7 +269,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     continue
                 self._drop(reset=kind == "reset")
                 return
-            if faults.rate and stop.wait(chunk / faults.rate):
+            if rate and stop.wait(chunk / rate):
                 self._drop(reset=True)
                 return
 
@@ -283,6 +311,71 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def finish(self) -> None:
         with contextlib.suppress(OSError):
             super().finish()
+
+
+# -- hostile modes ---------------------------------------------------------------------------------
+
+ModeHandler = Callable[[_Handler, RecordedRequest, Resource, bool], None]
+MODES: dict[str, ModeHandler] = {}
+
+
+def hostile_mode(name: str) -> Callable[[ModeHandler], ModeHandler]:
+    """Register `fn(handler, record, resource, head)` as the mode `name` (it answers the request)."""
+    def register(fn: ModeHandler) -> ModeHandler:
+        MODES[name] = fn
+        return fn
+    return register
+
+
+@hostile_mode("endless")
+def _endless(handler: _Handler, record: RecordedRequest, resource: Resource, head: bool) -> None:
+    """200, no Content-Length, the resource then zeros for ever (until the client hangs up)."""
+    record.status = 200
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/octet-stream")
+    handler.send_header("Connection", "close")
+    handler.close_connection = True
+    handler.end_headers()
+    if head:
+        return
+    for piece in _slices(resource, 0, resource.size, _CHUNK):
+        if not handler._write(record, piece):
+            return
+    zeros = bytes(_CHUNK)
+    stop = handler.server.owner._stopping
+    while not stop.is_set():
+        if not handler._write(record, zeros):
+            return
+
+
+@functools.lru_cache(maxsize=4)
+def gzip_bomb(inflated: int) -> bytes:
+    """A gzip stream of `inflated` zero bytes (~1000:1)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = bytes(1 << 20)
+    out = []
+    left = inflated
+    while left > 0:
+        out.append(packer.compress(block[:min(left, len(block))]))
+        left -= len(block)
+    out.append(packer.flush())
+    return b"".join(out)
+
+
+@hostile_mode("gzip_bomb")
+def _gzip_bomb(handler: _Handler, record: RecordedRequest, resource: Resource, head: bool) -> None:
+    """`Content-Encoding: gzip` whose body inflates to `mode_args["inflated"]` zero bytes."""
+    body = gzip_bomb(int(resource.faults.mode_args.get("inflated", 256 << 20)))
+    record.status = 200
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/octet-stream")
+    handler.send_header("Content-Encoding", "gzip")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    if not head:
+        for offset in range(0, len(body), _CHUNK):
+            if not handler._write(record, body[offset:offset + _CHUNK]):
+                return
 
 
 def _slices(resource: Resource, start: int, length: int, chunk: int) -> Iterator[bytes]:
