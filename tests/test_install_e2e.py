@@ -366,7 +366,8 @@ def test_stalled_transfer_times_out_and_resumes(pytui: Pytui) -> None:
 
 def test_interrupted_download_is_kept_and_resumed_by_the_next_run(pytui: Pytui) -> None:
     """Retries exhausted mid-body: one clear line, a resumable .part, and the next run resumes it."""
-    made = pytui.add("3.12.8", payload=True, faults={"cut_at": HALF, "cut_times": -1})
+    # Cut after less than 64 KiB each time: too little progress for a free retry.
+    made = pytui.add("3.12.8", payload=True, faults={"cut_at": 20_000, "cut_times": -1})
     result = pytui.run("install", "3.12", UV_HTTP_RETRIES="0")
     line = assert_clean_failure(result)
     assert "keeps the bytes received and the next attempt resumes it" in line, line
@@ -492,11 +493,13 @@ def test_kill_9_mid_extraction_leaves_no_visible_install(pytui: Pytui, no_cache:
 
 
 def test_ctrl_c_mid_download_keeps_a_resumable_part_and_nothing_else(pytui: Pytui) -> None:
-    made = pytui.add("3.12.8", payload=True, faults={"rate": 100_000})
-    proc = pytui.popen("install", "3.12")
+    # Event-driven: the server stalls after 20 kB until the test ends, so the install cannot
+    # finish before the signal however loaded the machine is; no timeout can end it either.
+    made = pytui.add("3.12.8", payload=True, faults={"stall_at": 20_000, "stall_seconds": 3600})
+    proc = pytui.popen("install", "3.12", UV_HTTP_TIMEOUT="3600", PYTUI_HTTP_SPEED_LIMIT="0")
     try:
-        wait_for(lambda: any(r.body_sent > 20_000 for r in pytui.server.requests_for(made.url_path))
-                 or proc.poll() is not None, what="the download to start")
+        wait_for(lambda: any(r.body_sent >= 20_000 for r in pytui.server.requests_for(made.url_path))
+                 or proc.poll() is not None, what="the download to stall")
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
     finally:
@@ -510,7 +513,7 @@ def test_ctrl_c_mid_download_keeps_a_resumable_part_and_nothing_else(pytui: Pytu
     assert not os.path.lexists(pytui.root / made.build.key)
     parts = [n for n in pytui.cached() if n.endswith(".part")]
     assert parts and not (pytui.cache / cache_name(made)).exists(), pytui.cached()
-    pytui.server.set_faults(made.url_path, rate=None)
+    pytui.server.set_faults(made.url_path, stall_at=None)
     again = pytui.run("install", "3.12")
     assert again.returncode == 0, str(again)
     last = pytui.server.requests_for(made.url_path)[-1]
