@@ -177,7 +177,8 @@ class FileBody(Body):
         self.state_path = part.with_name(part.name + STATE_SUFFIX)
         self.max_bytes = max_bytes
         self._file: Any = None
-        self._flushed = time.monotonic()
+        # 0: the first chunk is flushed at once, so the `.part` on disk shows that bytes arrived.
+        self._flushed = 0.0
 
     def open(self, cancel: CancelToken) -> None:
         state, bad = _load_state(self.state_path)
