@@ -34,6 +34,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                                description="Remove managed installs, their bin links and minor-version links.")
     uninstall.add_argument("requests", nargs="*", metavar="REQUEST")
     uninstall.add_argument("--all", action="store_true", help="remove every managed install")
+    # Uninstall safety and pruning (app/uninstall_safety.py).
+    uninstall.add_argument("--force", "-f", action="store_true",
+                           help="remove even if environments that use the install would break")
+    uninstall.add_argument("--outdated", action="store_true",
+                           help="remove every patch with a newer installed patch of its minor "
+                                "version that no environment uses directly")
+    uninstall.add_argument("--dry-run", action="store_true",
+                           help="print what would be removed and the space freed; remove nothing")
+    uninstall.add_argument("--scan", action="append", default=[], metavar="DIR",
+                           help="where to look for environments (as `pytui envs --scan`)")
     uninstall.set_defaults(run=run_uninstall)
 
 
@@ -237,8 +247,14 @@ def run_uninstall(args: argparse.Namespace) -> int:
     from pytui.core.requests import PythonRequest
 
     settings = args.settings
+    if args.outdated:
+        if args.requests or args.all:
+            return _fail("--outdated takes no REQUEST and no --all", 2)
+        from pytui.app.uninstall_safety import run_prune
+
+        return run_prune(args)
     if not args.requests and not args.all:
-        return _fail("name what to uninstall (REQUEST...) or pass --all", 2)
+        return _fail("name what to uninstall (REQUEST...) or pass --all or --outdated", 2)
     if args.requests and args.all:
         return _fail("give either REQUEST... or --all, not both", 2)
     try:
@@ -263,6 +279,19 @@ def run_uninstall(args: argparse.Namespace) -> int:
             print(f"No Python installations found in {root.path}", file=sys.stderr)
             return 0
         return 1
+    from pytui.app.uninstall_safety import refuses
+
+    if refuses(args, chosen, installed):
+        return 1
+    if args.dry_run:
+        from pytui.app.progress_board import human_bytes
+
+        sizes = [root.size_of(i) for i in chosen]
+        print(f"Would uninstall {len(chosen)} version{'s' if len(chosen) != 1 else ''} "
+              f"({human_bytes(sum(sizes))} would be freed)", file=sys.stderr)
+        for installation, size in zip(chosen, sizes, strict=True):
+            print(f" - {installation.key} ({human_bytes(size)})", file=sys.stderr)
+        return 0
     bin_dir = None if settings.no_bin else settings.bin_dir
     waited: list[str] = []
 

@@ -1,0 +1,156 @@
+"""What `pytui uninstall` checks before it removes anything, and `pytui uninstall --outdated`.
+
+"Would break": an environment pinned to a patch being removed, or following a minor-version
+link whose minor has no other installed patch left (the link then goes away). One following a
+minor link that moves to another installed patch of the same minor keeps working.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytui.core.envs import Environment, ScanResult
+    from pytui.core.models import Installation
+
+# How many paths a refusal names before "and N more".
+FIRST_FEW = 3
+
+
+def _paths(envs: Sequence[Environment]) -> str:
+    shown = ", ".join(str(env.path) for env in envs[:FIRST_FEW])
+    return shown + (f" and {len(envs) - FIRST_FEW} more" if len(envs) > FIRST_FEW else "")
+
+
+def _scan(args: argparse.Namespace, installed: Sequence[Installation]) -> ScanResult:
+    from pytui.app.cmd_envs import print_scan_notes
+    from pytui.core.envs import scan_for_settings
+
+    result = scan_for_settings(args.settings, roots=getattr(args, "scan", None) or None,
+                               installed=installed)
+    print_scan_notes(result)
+    return result
+
+
+def pins_needing_download(result: ScanResult, removing: set[str],
+                          installed: Sequence[Installation]) -> list[Environment]:
+    """Pins satisfied now by a removed install that no remaining install satisfies."""
+    from pytui.core.envs import pin_choice
+    from pytui.core.platform_detect import detect_host
+
+    pins = [env for env in result.environments if env.kind == "pin" and env.key in removing]
+    if not pins:
+        return []
+    host = detect_host()
+    remaining = [i for i in installed if i.key not in removing]
+    return [pin for pin in pins if pin_choice(pin.request or "", remaining, host)[0] is None]
+
+
+def refuses(args: argparse.Namespace, chosen: Sequence[Installation],
+            installed: Sequence[Installation]) -> bool:
+    """Scan, and print one `error:` line and return True when removing `chosen` would break an
+    environment (unless --force, which prints the same list as a warning)."""
+    from pytui.core.envs import would_break
+
+    result = _scan(args, installed)
+    removing = {i.key for i in chosen}
+    breaking = would_break(result.environments, removing, [i.key for i in installed])
+    pins = pins_needing_download(result, removing, installed)
+    if pins:
+        noun = "project pin" if len(pins) == 1 else "project pins"
+        print(f"note: {len(pins)} {noun} will need another install (uv would download one): "
+              f"{_paths(pins)}", file=sys.stderr)
+    if not breaking:
+        return False
+    keys = sorted({env.key for env in breaking if env.key})
+    what = keys[0] if len(keys) == 1 else f"{len(keys)} installs"
+    noun = "environment" if len(breaking) == 1 else "environments"
+    if getattr(args, "force", False):
+        print(f"warning: uninstalling {what} breaks {len(breaking)} {noun} (--force): "
+              f"{_paths(breaking)}", file=sys.stderr)
+        return False
+    print(f"error: uninstalling {what} would break {len(breaking)} {noun}: {_paths(breaking)}; "
+          f"nothing was removed (see `pytui envs {keys[0] if keys else ''}`, or pass --force)",
+          file=sys.stderr)
+    return True
+
+
+def outdated(installed: Sequence[Installation], result: ScanResult) -> tuple[list[Installation], dict]:
+    """Installs with a newer installed patch of the same minor, implementation, variant and
+    platform; and, for those kept because environments use them directly, who uses them."""
+    from pytui.core.keys import parse_key
+    from pytui.core.ordering import version_rank
+
+    newest: dict[tuple, tuple] = {}
+    for installation in installed:
+        parts = parse_key(installation.key)
+        if parts is None:
+            continue
+        group = (parts.implementation, parts.major, parts.minor, parts.variant, parts.os,
+                 parts.arch, parts.libc)
+        rank = version_rank(parts.major, parts.minor, parts.patch, parts.prerelease)
+        if group not in newest or rank > newest[group]:
+            newest[group] = rank
+    gone: list[Installation] = []
+    kept: dict[str, list] = {}
+    for installation in installed:
+        parts = parse_key(installation.key)
+        if parts is None:
+            continue
+        group = (parts.implementation, parts.major, parts.minor, parts.variant, parts.os,
+                 parts.arch, parts.libc)
+        if version_rank(parts.major, parts.minor, parts.patch, parts.prerelease) >= newest[group]:
+            continue
+        users = [env for env in result.environments
+                 if env.key == installation.key and env.status == "ok"
+                 and (env.link == "patch" or env.kind == "pin")]
+        if users:
+            kept[installation.key] = users
+        else:
+            gone.append(installation)
+    return gone, kept
+
+
+def run_prune(args: argparse.Namespace) -> int:
+    """`pytui uninstall --outdated [--dry-run]`."""
+    import time
+
+    from pytui.app.progress_board import elapsed_text, human_bytes
+    from pytui.core.install_root import InstallRoot
+
+    settings = args.settings
+    root = InstallRoot(settings.install_root)
+    installed = root.installed()
+    started = time.monotonic()
+    result = _scan(args, installed)
+    gone, kept = outdated(installed, result)
+    for key, users in sorted(kept.items()):
+        noun = "environment" if len(users) == 1 else "environments"
+        print(f" = {key} kept: used directly by {len(users)} {noun} ({_paths(users)})",
+              file=sys.stderr)
+    if not gone:
+        print("No outdated Python installations to remove", file=sys.stderr)
+        return 0
+    if args.dry_run:
+        sizes = [root.size_of(i) for i in gone]
+        noun = "1 version" if len(gone) == 1 else f"{len(gone)} versions"
+        print(f"Would uninstall {noun} ({human_bytes(sum(sizes))} would be freed)", file=sys.stderr)
+        for installation, size in zip(gone, sizes, strict=True):
+            print(f" - {installation.key} ({human_bytes(size)})", file=sys.stderr)
+        return 0
+    bin_dir = None if settings.no_bin else settings.bin_dir
+    freed = 0
+    done = []
+    for installation in gone:
+        size = root.uninstall(installation.key, bin_dir=bin_dir)
+        freed += size
+        done.append((installation, size))
+    noun = f"Python {gone[0].version}" if len(gone) == 1 else f"{len(gone)} versions"
+    print(f"Uninstalled {noun} in {elapsed_text(started)} ({human_bytes(freed)} freed)",
+          file=sys.stderr)
+    for installation, size in done:
+        print(f" - {installation.key} ({human_bytes(size)})", file=sys.stderr)
+    return 0

@@ -1,0 +1,96 @@
+"""Real interpreters and environments for the environment tests.
+
+`prefix_archive(dest, prefix, version)` packs an interpreter prefix in the PBS layout under the
+version it really is (the fixture module's `make_prefix_archive` labels it with the running
+Python's version), so two real patches of one minor can be installed side by side: this host's
+`/usr` Python 3.11.x and pyenv's 3.11.y, when both exist. `second_patch()` finds such a pair.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from fixtures_archives import (
+    MadeArchive,
+    _finish,
+    _prefix_members,
+    _rebase,
+    host_platform,
+    make_build,
+    write_archive,
+)
+
+UV = Path(sys.executable).parent / "uv"
+
+
+def python_version(executable: Path) -> str | None:
+    try:
+        done = subprocess.run([str(executable), "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+                              capture_output=True, text=True, timeout=30)
+    except OSError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def prefix_archive(dest: Path, prefix: Path, version: str, build_date: str = "20250115") -> MadeArchive:
+    """A PBS install_only tar.gz of the interpreter at `prefix`, labelled `version`."""
+    mm = ".".join(version.split(".")[:2])
+    os_name, arch, libc = host_platform()
+    build = make_build(version=version, build_date=build_date, os_name=os_name, arch=arch, libc=libc)
+    members = [_rebase(m, "python/") for m in _prefix_members(prefix, mm, with_tests=False, with_pycache=False)]
+    dest.mkdir(parents=True, exist_ok=True)
+    path = write_archive(dest / build.release_filename, members, kind="tar.gz", level=1)
+    return _finish(path, build, "tar.gz", len(members), (f"bin/python{mm}",))
+
+
+def running_prefix() -> tuple[Path, str]:
+    info = sys.version_info
+    return Path(sys.base_prefix), f"{info.major}.{info.minor}.{info.micro}"
+
+
+def older_patch() -> tuple[Path, str] | None:
+    """Another real interpreter prefix of the running minor with a lower patch (e.g. Debian's
+    /usr/bin/python3.11 beside pyenv's 3.11.7), or None."""
+    info = sys.version_info
+    mm = f"{info.major}.{info.minor}"
+    for prefix in (Path("/usr"), Path("/usr/local"), *sorted(Path.home().glob(".pyenv/versions/*"))):
+        exe = prefix / "bin" / f"python{mm}"
+        if not exe.is_file() or not (prefix / "lib" / f"python{mm}" / "os.py").is_file():
+            continue
+        version = python_version(exe)
+        if version and re.fullmatch(rf"{info.major}\.{info.minor}\.\d+", version) \
+                and int(version.split(".")[2]) < info.micro:
+            return prefix, version
+    return None
+
+
+def run_python(executable: Path | str) -> str:
+    """`sys.version` of an environment's or install's interpreter (the first word)."""
+    done = subprocess.run([str(executable), "-c", "import sys; print(sys.version.split()[0])"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def uv_env(env: dict[str, str], tmp: Path) -> dict[str, str]:
+    out = dict(env)
+    out.update(UV_NO_CONFIG="1", UV_CACHE_DIR=str(tmp / "uv-cache"), UV_PYTHON_PREFERENCE="only-managed",
+               UV_OFFLINE="1", UV_NO_PROGRESS="1")
+    out.pop("UV_PYTHON_CACHE_DIR", None)
+    return out
+
+
+def uv_venv(env: dict[str, str], tmp: Path, dest: Path, request: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(UV), "venv", "--no-project", "-p", request, str(dest)], env=uv_env(env, tmp),
+                          capture_output=True, text=True, timeout=120, cwd=tmp)
+
+
+def venv(python: Path, dest: Path) -> None:
+    """`python -m venv --without-pip dest` (the archives carry no ensurepip)."""
+    done = subprocess.run([str(python), "-m", "venv", "--without-pip", str(dest)], capture_output=True,
+                          text=True, timeout=120, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert done.returncode == 0, done.stderr

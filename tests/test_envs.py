@@ -1,0 +1,295 @@
+"""`pytui envs` on real environments in a private HOME, and uninstall's safety check.
+
+A real interpreter (this one's prefix, packed in the PBS layout and installed through the loopback
+server) gets environments made the ways people make them: `python -m venv` from the patch dir
+and from the minor-version link, `uv venv -p 3.x` with the real uv, uv tool / pipx /
+virtualenvwrapper layouts, a broken one, `.python-version` pins, and noise around them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cli_harness import Pytui, assert_clean_failure, minor_of
+from envs_helpers import UV, run_python, uv_venv, venv
+from fixtures_archives import MadeArchive
+from fixtures_http import FaultyHTTPServer
+
+needs_uv = pytest.mark.skipif(not UV.exists(), reason=f"uv is not installed beside {sys.executable}")
+
+
+@pytest.fixture
+def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
+    archives = tmp_path / "archives"
+    archives.mkdir()
+    return Pytui(tmp_path, http_server, archives)
+
+
+def envs_json(pytui: Pytui, *args: str, **env: str) -> dict[str, dict]:
+    result = pytui.run("envs", "--json", *args, **env)
+    assert result.returncode == 0, str(result)
+    rows = json.loads(result.stdout)
+    for row in rows:
+        assert list(row)[:5] == ["path", "kind", "key", "link", "status"]
+        assert os.path.isabs(row["path"])
+    return {row["path"]: row for row in rows}
+
+
+@pytest.mark.slow
+@needs_uv
+def test_envs_finds_each_kind_with_key_link_and_status(pytui: Pytui, base_prefix_archive: MadeArchive) -> None:
+    home = Path(os.environ["HOME"])
+    made = pytui.serve(base_prefix_archive)
+    key = made.build.key
+    mm = f"{made.build.major}.{made.build.minor}"
+    pytui.call("install", mm)
+    patch_python = pytui.root / key / "bin" / f"python{mm}"
+    minor_python = pytui.root / minor_of(made.build.version) / "bin" / f"python{mm}"
+
+    code = home / "code"
+    venv(patch_python, code / "pinned" / ".venv")
+    venv(minor_python, code / "follows" / ".venv")
+    made_by_uv = uv_venv(pytui.env(), pytui.tmp, code / "uvproj" / ".venv", mm)
+    assert made_by_uv.returncode == 0, made_by_uv.stderr
+    # uv tool, pipx and virtualenvwrapper layouts, in their default places.
+    tools = home / ".local" / "share" / "uv" / "tools"
+    assert uv_venv(pytui.env(), pytui.tmp, tools / "ruff", mm).returncode == 0
+    (tools / "ruff" / "uv-receipt.toml").write_text('[tool]\nrequirements = ["ruff"]\n')
+    venv(minor_python, home / ".local" / "share" / "pipx" / "venvs" / "httpie")
+    venv(patch_python, home / ".virtualenvs" / "work")
+    # External: made from the running interpreter, outside the root.
+    venv(Path(sys.base_prefix) / "bin" / f"python{mm}", code / "outside" / "env")
+    # Broken: a venv whose interpreter goes away.
+    venv(patch_python, code / "broken" / ".venv")
+    cfg = code / "broken" / ".venv" / "pyvenv.cfg"
+    gone = pytui.root / key.replace(made.build.version, f"{mm}.0")
+    cfg.write_text(cfg.read_text().replace(str(pytui.root / key), str(gone)))
+    # Pins.
+    (code / "pinned" / ".python-version").write_text(f"# the project's Python\n{mm}\n")
+    (code / "unsatisfied").mkdir()
+    (code / "unsatisfied" / ".python-version").write_text("3.9\n")
+    # Noise: too deep, a symlink loop, a symlink out of the tree, a venv behind a symlink.
+    deep = code.joinpath(*[f"d{i}" for i in range(8)])
+    venv(patch_python, deep / ".venv")
+    (code / "loop").mkdir()
+    (code / "loop" / "again").symlink_to(code)
+    (code / "elsewhere").symlink_to(pytui.tmp / "archives")
+    (pytui.tmp / "outside-home").mkdir()
+    venv(patch_python, pytui.tmp / "outside-home" / ".venv")
+    (code / "linked-venv").symlink_to(pytui.tmp / "outside-home")
+
+    rows = envs_json(pytui)
+    expect = {
+        code / "pinned" / ".venv": ("venv", key, "patch", "ok"),
+        code / "follows" / ".venv": ("venv", key, "minor", "ok"),
+        code / "uvproj" / ".venv": ("venv", key, "minor", "ok"),
+        tools / "ruff": ("uv-tool", key, "minor", "ok"),
+        home / ".local" / "share" / "pipx" / "venvs" / "httpie": ("pipx", key, "minor", "ok"),
+        home / ".virtualenvs" / "work": ("virtualenvwrapper", key, "patch", "ok"),
+        code / "outside" / "env": ("venv", None, "external", "ok"),
+        code / "broken" / ".venv": ("venv", None, "patch", "broken"),
+        code / "pinned" / ".python-version": ("pin", key, None, "ok"),
+        code / "unsatisfied" / ".python-version": ("pin", None, None, "ok"),
+    }
+    got = {Path(p): (r["kind"], r["key"], r["link"], r["status"]) for p, r in rows.items()}
+    assert got == expect
+    assert rows[str(code / "broken" / ".venv")]["wanted"] == gone.name
+    assert rows[str(code / "unsatisfied" / ".python-version")]["request"] == "3.9"
+
+    text = pytui.run("envs")
+    assert text.returncode == 0, str(text)
+    line = {ln.split()[0]: ln for ln in text.stdout.splitlines()}
+    assert f"follows {mm}" in line[str(code / "uvproj" / ".venv")]
+    assert f"pinned to {made.build.version}" in line[str(code / "pinned" / ".venv")]
+    assert "missing" in line[str(code / "broken" / ".venv")] and gone.name in line[str(code / "broken" / ".venv")]
+    assert "external" in line[str(code / "outside" / "env")]
+
+    # A request filters by the install used (the broken one wanted a 3.x.0 that matches too).
+    assert set(envs_json(pytui, mm)) == {str(p) for p, v in expect.items() if v[1] == key} | {
+        str(code / "broken" / ".venv")}
+    assert envs_json(pytui, "3.9") == {}
+    # --scan replaces the default roots; tool dirs are always looked at.
+    only = envs_json(pytui, "--scan", str(code / "follows"))
+    assert set(only) == {str(code / "follows" / ".venv"), str(tools / "ruff"),
+                         str(home / ".local" / "share" / "pipx" / "venvs" / "httpie"),
+                         str(home / ".virtualenvs" / "work")}
+    # PYTUI_SCAN_PATHS, and the environment variables for the tool dirs.
+    moved = pytui.tmp / "tools"
+    tools.rename(moved)
+    rows = envs_json(pytui, PYTUI_SCAN_PATHS=f"{code / 'uvproj'}:relative", UV_TOOL_DIR=str(moved))
+    assert {Path(p) for p, r in rows.items() if r["kind"] in ("venv", "uv-tool")} == {
+        code / "uvproj" / ".venv", moved / "ruff"}
+
+
+def test_second_scan_reuses_the_walk_and_sees_changes(tmp_path: Path) -> None:
+    from pytui.core.envs import scan
+
+    home = Path(os.environ["HOME"])
+    for i in range(30):
+        (home / "p" / f"d{i}" / "sub").mkdir(parents=True)
+    (home / "p" / "d3" / ".venv").mkdir()
+    (home / "p" / "d3" / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    root, state = tmp_path / "root", tmp_path / "state"
+    first = scan(root, state, os.environ, roots=[home])
+    assert [str(e.path) for e in first.environments] == [str(home / "p" / "d3" / ".venv")]
+    assert first.reused == 0 and first.listed > 60
+    second = scan(root, state, os.environ, roots=[home])
+    assert second.listed == 0 and second.reused == first.listed
+    assert second.environments == first.environments
+    # A new venv deep inside: only its parent is listed again.
+    (home / "p" / "d7" / "sub" / "env").mkdir()
+    (home / "p" / "d7" / "sub" / "env" / "pyvenv.cfg").write_text("home = /nonexistent/bin\n")
+    third = scan(root, state, os.environ, roots=[home])
+    assert third.listed == 2  # d7/sub and the new env
+    assert {e.path.name: e.status for e in third.environments} == {".venv": "ok", "env": "broken"}
+    # pyvenv.cfg rewritten in place (no directory changes): re-read.
+    (home / "p" / "d3" / ".venv" / "pyvenv.cfg").write_text("home = /elsewhere/bin\n")
+    assert {e.path.name: e.status for e in scan(root, state, os.environ, roots=[home]).environments} == {
+        ".venv": "broken", "env": "broken"}
+
+
+@pytest.mark.parametrize("garbage", [
+    b"", b"not json", b"[]", b'{"format": "pytui-envs-1", "walks": [], "cfg": {}}',
+    b'{"format": "pytui-envs-1", "walks": {"/x": {"depth": 6, "skip": "", "nodes": [["", 1, 1, 0, 5]]}}, "cfg": {}}',
+    b'{"format": "pytui-envs-1", "walks": {"HOME": {"depth": 6, "skip": "", "nodes": '
+    b'[["", 1, 1, 0, 1], ["../../etc", 1, 1, 0, 0]]}}, "cfg": {}}',
+    b'{"format": "pytui-envs-1", "walks": {}, "cfg": {"/a": [1, 2, 3, {"home": 5}]}}',
+    b'{"format": "pytui-envs-1", "walks": {}, "cfg": {"relative": [1, 2, 3, {}]}}',
+    b"[" * 100000,
+])
+def test_a_bad_state_file_is_discarded(tmp_path: Path, garbage: bytes) -> None:
+    from pytui.core.envs import STATE_FILE, scan
+
+    home = Path(os.environ["HOME"])
+    (home / "a" / ".venv").mkdir(parents=True)
+    (home / "a" / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / STATE_FILE).write_bytes(garbage.replace(b"HOME", str(home).encode()))
+    result = scan(tmp_path / "root", state, os.environ, roots=[home])
+    assert [e.path for e in result.environments] == [home / "a" / ".venv"]
+    assert result.reused == 0
+    # ...and replaced by a good one.
+    assert scan(tmp_path / "root", state, os.environ, roots=[home]).listed == 0
+
+
+def test_time_budget_makes_a_partial_scan_that_the_next_one_continues(tmp_path: Path) -> None:
+    from pytui.core.envs import scan
+
+    home = Path(os.environ["HOME"])
+    for i in range(600):
+        (home / f"d{i:03}").mkdir()
+    (home / "d599" / "v").mkdir()
+    (home / "d599" / "v" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    partial = scan(tmp_path / "r", tmp_path / "s", os.environ, roots=[home], budget=1e-9)
+    assert partial.partial and "time budget" in (partial.reason or "")
+    assert partial.environments == []
+    done = scan(tmp_path / "r", tmp_path / "s", os.environ, roots=[home])
+    assert not done.partial and [e.path.name for e in done.environments] == ["v"]
+
+
+def test_partial_and_bad_scan_paths_are_said_in_one_line_each(pytui: Pytui) -> None:
+    home = Path(os.environ["HOME"])
+    for i in range(600):
+        (home / f"d{i:03}").mkdir()
+    result = pytui.run("envs", PYTUI_SCAN_BUDGET="0.000001")
+    assert result.returncode == 0, str(result)
+    assert "warning: the scan is partial: stopped after the 1e-06 s time budget" in result.stderr
+    missing = pytui.run("envs", "--scan", str(home / "nope"))
+    assert f"warning: scan path {home / 'nope'} is not a directory; skipped" in missing.stderr
+
+
+def _drop_dac_override() -> None:
+    """Runs in the child before exec: without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH in the
+    bounding set, root's next program obeys directory permissions like any user."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl")
+
+
+def test_an_unreadable_directory_is_named_and_skipped(pytui: Pytui) -> None:
+    home = Path(os.environ["HOME"])
+    (home / "ok" / ".venv").mkdir(parents=True)
+    (home / "ok" / ".venv" / "pyvenv.cfg").write_text(f"home = {Path(sys.base_prefix) / 'bin'}\n")
+    (home / "secret" / ".venv").mkdir(parents=True)
+    (home / "secret" / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    os.chmod(home / "secret", 0)
+    try:
+        argv = pytui.argv("envs", "--json")
+        if os.geteuid() == 0:
+            try:
+                done = subprocess.run(argv, env=pytui.env(), capture_output=True, text=True, timeout=60,
+                                      preexec_fn=_drop_dac_override)
+            except subprocess.SubprocessError as err:
+                pytest.skip(f"cannot drop CAP_DAC_OVERRIDE as root here: {err}")
+        else:
+            done = subprocess.run(argv, env=pytui.env(), capture_output=True, text=True, timeout=60)
+        if done.returncode == 0 and str(home / "secret" / ".venv") in done.stdout:
+            pytest.skip("directory permissions are not enforced for this process")
+        assert done.returncode == 0, done.stderr
+        assert [row["path"] for row in json.loads(done.stdout)] == [str(home / "ok" / ".venv")]
+        assert f"warning: could not read 1 directory ({home / 'secret'})" in done.stderr
+        assert "Traceback" not in done.stderr
+    finally:
+        os.chmod(home / "secret", 0o755)
+
+
+# -- uninstall safety ---------------------------------------------------------------------------------
+
+
+def _fake_venv(path: Path, home: Path) -> None:
+    path.mkdir(parents=True)
+    (path / "pyvenv.cfg").write_text(f"home = {home}\nversion_info = 3.12.8\n")
+
+
+def test_uninstall_refuses_when_an_environment_would_break_and_force_removes(pytui: Pytui) -> None:
+    home = Path(os.environ["HOME"])
+    old, new = pytui.add("3.12.7"), pytui.add("3.12.8")
+    pytui.call("install", "3.12.7", "3.12.8")
+    for i in range(5):
+        _fake_venv(home / f"p{i}" / ".venv", pytui.root / old.build.key / "bin")
+    _fake_venv(home / "follower" / ".venv", pytui.root / minor_of("3.12.8") / "bin")
+    before = pytui.state()
+    refused = pytui.run("uninstall", "3.12.7")
+    line = assert_clean_failure(refused)
+    assert f"uninstalling {old.build.key} would break 5 environments: " in line
+    assert f"{home / 'p0' / '.venv'}, {home / 'p1' / '.venv'}, {home / 'p2' / '.venv'} and 2 more" in line
+    assert "--force" in line and "nothing was removed" in line
+    assert pytui.state() == before
+    # The follower alone would not break when 3.12.8 goes: the link moves to 3.12.7.
+    ok = pytui.run("uninstall", "3.12.8")
+    assert ok.returncode == 0, str(ok)
+    assert os.readlink(pytui.root / minor_of("3.12.8")) == str(pytui.root / old.build.key)
+    rows = envs_json(pytui)
+    assert rows[str(home / "follower" / ".venv")]["key"] == old.build.key
+    assert rows[str(home / "follower" / ".venv")]["status"] == "ok"
+    # Now the follower would break too (no other 3.12 left); --force removes anyway.
+    refused = pytui.run("uninstall", "3.12")
+    assert "would break 6 environments" in assert_clean_failure(refused)
+    forced = pytui.run("uninstall", "--force", "3.12")
+    assert forced.returncode == 0, str(forced)
+    assert "warning: uninstalling" in forced.stderr and f" - {old.build.key}" in forced.stderr
+    rows = envs_json(pytui)
+    assert {r["status"] for r in rows.values()} == {"broken"}
+    assert rows[str(home / "p0" / ".venv")]["wanted"] == old.build.key
+    assert rows[str(home / "follower" / ".venv")]["wanted"] == minor_of("3.12.8")
+    del new
+
+
+def test_uninstall_notes_pins_that_will_need_a_download(pytui: Pytui) -> None:
+    home = Path(os.environ["HOME"])
+    pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    (home / "proj").mkdir()
+    (home / "proj" / ".python-version").write_text("3.12\n")
+    removed = pytui.run("uninstall", "3.12")
+    assert removed.returncode == 0, str(removed)
+    assert f"note: 1 project pin will need another install (uv would download one): " \
+           f"{home / 'proj' / '.python-version'}" in removed.stderr
