@@ -110,7 +110,7 @@ def walk(root: str, *, max_depth: int, deadline: float, old: list[Node] | None =
                                           or (cancelled is not None and cancelled())):
             result.partial = True
             stack.append((path, name, depth, old_index))
-            for path, name, depth, _ in reversed(stack):
+            for _path, name, depth, _ in reversed(stack):
                 nodes.append(Node(name, 0, 0, UNLISTED))
                 depths.append(depth)
             break

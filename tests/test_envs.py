@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, assert_clean_failure, minor_of
-from envs_helpers import UV, run_python, uv_venv, venv
+from envs_helpers import UV, uv_venv, venv
 from fixtures_archives import MadeArchive
 from fixtures_http import FaultyHTTPServer
 
