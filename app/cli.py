@@ -16,7 +16,7 @@ from pytui.core.errors import PytuiError
 from pytui.core.settings import Settings
 
 # Subcommand modules, in help order.
-_COMMANDS = ("cmd_list", "cmd_dir", "cmd_install", "cmd_cache", "cmd_envs")
+_COMMANDS = ("cmd_list", "cmd_dir", "cmd_install", "cmd_cache", "cmd_envs", "cmd_upgrade")
 # The command names each module registers. When argv names one, only that module's parser is
 # built (building all of them costs `pytui list` several ms); a module missing here is always
 # built, so a new command works before it is listed.
@@ -26,6 +26,7 @@ _COMMAND_NAMES = {
     "cmd_install": ("install", "uninstall"),
     "cmd_cache": ("cache",),
     "cmd_envs": ("envs",),
+    "cmd_upgrade": ("upgrade",),
 }
 
 

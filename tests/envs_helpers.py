@@ -41,7 +41,10 @@ def prefix_archive(dest: Path, prefix: Path, version: str, build_date: str = "20
     mm = ".".join(version.split(".")[:2])
     os_name, arch, libc = host_platform()
     build = make_build(version=version, build_date=build_date, os_name=os_name, arch=arch, libc=libc)
-    members = [_rebase(m, "python/") for m in _prefix_members(prefix, mm, with_tests=False, with_pycache=False)]
+    # Distribution Pythons link a few files to /etc (Debian's sitecustomize.py): an archive
+    # must not hold absolute links, and the interpreter runs without them.
+    members = [_rebase(m, "python/") for m in _prefix_members(prefix, mm, with_tests=False, with_pycache=False)
+               if not (m.kind == "symlink" and m.target.startswith("/"))]
     dest.mkdir(parents=True, exist_ok=True)
     path = write_archive(dest / build.release_filename, members, kind="tar.gz", level=1)
     return _finish(path, build, "tar.gz", len(members), (f"bin/python{mm}",))
