@@ -172,6 +172,10 @@ def run_install(args: argparse.Namespace) -> int:
         _tidy_root(settings, satisfied_keys, clean_temp=not builds)
     if not builds:
         return 1 if missing else 0
+    from pytui.core.support import eol_warnings
+
+    for line in eol_warnings(builds, settings.state_dir):
+        print(f"warning: {line}", file=sys.stderr)
 
     from pytui.core.download import Downloader
 

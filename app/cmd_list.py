@@ -42,6 +42,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--refresh", action="store_true",
                    help="fetch the newest catalog first (kept in pytui's state dir); "
                         "a network failure keeps the current one")
+    p.add_argument("--support", action=argparse.BooleanOptionalAction, default=None,
+                   help="show each minor version's support status (bugfix, security, EOL) at the "
+                        "end of the line (default: on a terminal)")
     p.set_defaults(run=run, kind="default")
 
 
@@ -63,6 +66,12 @@ def run(args: argparse.Namespace) -> int:
             gc.enable()
 
 
+def _support_table(settings):  # -> SupportTable; imported only when shown
+    from pytui.core.support import SupportTable
+
+    return SupportTable.load(settings.state_dir)
+
+
 def _run(args: argparse.Namespace) -> int:
     from pytui.core.listing import list_rows, row_json, user_display
     from pytui.core.requests import PythonRequest
@@ -73,6 +82,11 @@ def _run(args: argparse.Namespace) -> int:
     request = PythonRequest.parse(args.request).check_supported() if args.request else None
     if args.refresh and not settings.downloads_json:
         print(refresh_catalog(settings).message, file=sys.stderr)
+        from pytui.core.support import refresh as refresh_support
+
+        problem = refresh_support(settings)  # the release-cycle dates, alongside the catalog
+        if problem:
+            print(f"warning: {problem}", file=sys.stderr)
     catalog = load_catalog(settings, refresh=args.refresh and bool(settings.downloads_json))
     rows = list_rows(catalog, settings, request, kind=args.kind,
                      all_platforms=args.all_platforms, all_arches=args.all_arches,
@@ -82,10 +96,19 @@ def _run(args: argparse.Namespace) -> int:
     if args.output_format == "json":
         import json
 
-        out.write(json.dumps([row_json(row) for row in rows], ensure_ascii=False,
-                             separators=(",", ":")) + "\n")
+        support = _support_table(settings)
+        objects = []
+        for row in rows:
+            obj = row_json(row)
+            status = support.for_item(row)  # after uv's fields
+            obj["support"] = status.to_json() if status is not None else None
+            objects.append(obj)
+        out.write(json.dumps(objects, ensure_ascii=False, separators=(",", ":")) + "\n")
         return 0
     color = out.isatty() and not os.environ.get("NO_COLOR")
+    # The support column is for people: on a terminal (or asked for); a pipe gets uv's format.
+    show_support = args.support if args.support is not None else out.isatty()
+    support = _support_table(settings) if show_support else None
     width = max((len(row.key) for row in rows), default=0)
     lines = []
     for row in rows:
@@ -99,6 +122,9 @@ def _run(args: argparse.Namespace) -> int:
             shown = _styled(str(row.cached.path), "32", color)
         else:
             shown = _styled("<download available>", "2", color)
+        status = support.for_item(row) if support is not None else None
+        if status is not None:
+            shown += "    " + _styled(status.text(), "33" if status.phase == "end-of-life" else "2", color)
         lines.append(f"{row.key:<{width}}    {shown}")
     if lines:
         out.write("\n".join(lines) + "\n")

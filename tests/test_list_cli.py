@@ -138,7 +138,7 @@ def test_json_fields_in_uvs_order(env, capsys) -> None:
     code, out, _ = run(capsys, "list", "--json", "3.12")
     assert code == 0 and out.count("\n") == 1 and ", " not in out  # one compact line, like serde
     rows = json.loads(out)
-    assert [list(row) for row in rows] == [UV_FIELDS + ["build", "cached"]]
+    assert [list(row) for row in rows] == [UV_FIELDS + ["build", "cached", "support"]]
     row = rows[0]
     assert row["key"] == f"cpython-3.12.8-{PLATFORM}"
     assert (row["version"], row["version_parts"]) == ("3.12.8", {"major": 3, "minor": 12, "patch": 8})

@@ -69,9 +69,9 @@ def test_host_downloads_match_uv(isolated, capsys) -> None:
     theirs = isolated("--only-downloads")
     ours = pytui_list(capsys, "--only-downloads")
     assert rows(ours) == rows(theirs)
-    # Same fields, same values; pytui only adds `build` and `cached` at the end.
-    assert [{k: v for k, v in row.items() if k not in {"build", "cached"}} for row in ours] == theirs
-    assert all(list(row)[-2:] == ["build", "cached"] for row in ours)
+    # Same fields, same values; pytui only adds `build`, `cached` and `support` at the end.
+    assert [{k: v for k, v in row.items() if k not in {"build", "cached", "support"}} for row in ours] == theirs
+    assert all(list(row)[-3:] == ["build", "cached", "support"] for row in ours)
     # uv 0.13.9 on x86_64 Linux (glibc) shows 19 rows for this catalog.
     if (os.uname().machine, sys.platform) == ("x86_64", "linux") and theirs[0]["libc"] == "gnu":
         assert len(theirs) == 19

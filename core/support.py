@@ -1,0 +1,243 @@
+"""CPython support status: each minor version's phase (pre-release, bugfix, security, end of
+life), derived from its release-cycle dates and today's date, never from a stored status.
+
+The dates (first release, end of bugfix support, end of life per minor version, as the Python
+devguide publishes them in its release-cycle.json) are embedded in `release_cycle.json` next to
+this module. A refresh alongside the catalog fetches the devguide's file (PYTUI_RELEASE_CYCLE_URL
+sets another URL), validates it, and keeps it in the state dir; what is kept is validated
+again on every read and ignored if it is not exactly what pytui accepts.
+
+A date given as a month (`2028-10`) counts from that month's first day. Where the devguide
+gives no end of bugfix support, it is the first release plus two years from 3.13 on (18 months
+before), as the devguide's schedule states.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_URL = "https://raw.githubusercontent.com/python/devguide/main/include/release-cycle.json"
+STATE_FILE = "release-cycle.json"
+MAX_BYTES = 256 * 1024
+MAX_ENTRIES = 200
+MIN_ENTRIES = 5  # a fetched file listing fewer usable versions is refused
+_EMBEDDED = Path(__file__).with_name("release_cycle.json")
+_MINOR = re.compile(r"^(\d{1,2})\.(\d{1,3})$")
+_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+PHASES = ("pre-release", "bugfix", "security", "end-of-life")
+
+
+@dataclass(frozen=True)
+class Cycle:
+    minor: str                 # "3.12"
+    first_release: str         # as published: YYYY-MM-DD or YYYY-MM
+    end_of_bugfix: str
+    end_of_life: str
+
+
+@dataclass(frozen=True)
+class Support:
+    minor: str
+    phase: str                 # one of PHASES
+    until: str | None          # when this phase ends (YYYY-MM), None at end of life
+    cycle: Cycle
+
+    def text(self) -> str:
+        """`bugfix → 2027-10`, `security → 2028-10`, `EOL 2024-10`, `pre-release → 2026-10`."""
+        if self.phase == "end-of-life":
+            return f"EOL {self.cycle.end_of_life[:7]}"
+        return f"{self.phase} → {self.until}"
+
+    def to_json(self) -> dict:
+        return {"phase": self.phase, "until": self.until,
+                "first_release": self.cycle.first_release,
+                "end_of_bugfix": self.cycle.end_of_bugfix, "end_of_life": self.cycle.end_of_life}
+
+
+def parse_date(text: str) -> _dt.date | None:
+    match = _DATE.match(text) if isinstance(text, str) else None
+    if not match:
+        return None
+    try:
+        return _dt.date(int(match[1]), int(match[2]), int(match[3] or 1))
+    except ValueError:
+        return None
+
+
+def _add_months(date: _dt.date, months: int) -> str:
+    total = date.year * 12 + date.month - 1 + months
+    return f"{total // 12:04d}-{total % 12 + 1:02d}"
+
+
+def _entry(minor: str, value: object) -> Cycle | None:
+    """A validated cycle from one devguide-style entry, or None."""
+    match = _MINOR.match(minor) if isinstance(minor, str) else None
+    if not match or not isinstance(value, dict):
+        return None
+    first, eol = value.get("first_release"), value.get("end_of_life")
+    bugfix = value.get("end_of_bugfix")
+    first_date, eol_date = parse_date(first), parse_date(eol)  # type: ignore[arg-type]
+    if first_date is None or eol_date is None or eol_date < first_date:
+        return None
+    if bugfix is None:
+        months = 24 if (int(match[1]), int(match[2])) >= (3, 13) else 18
+        bugfix = _add_months(first_date, months)
+    bugfix_date = parse_date(bugfix)  # type: ignore[arg-type]
+    if bugfix_date is None or not first_date <= bugfix_date <= eol_date:
+        return None
+    return Cycle(minor, first, bugfix, eol)  # type: ignore[arg-type]
+
+
+def parse_cycles(data: bytes) -> dict[str, Cycle]:
+    """Cycles from a release-cycle.json; entries that are not usable are left out.
+    Raises ValueError when the file is not a JSON object of at most MAX_ENTRIES entries."""
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"larger than {MAX_BYTES // 1024} KiB")
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError) as err:
+        raise ValueError("not JSON") from err
+    if not isinstance(doc, dict) or len(doc) > MAX_ENTRIES:
+        raise ValueError("not an object of minor versions")
+    out = {}
+    for minor, value in doc.items():
+        cycle = _entry(minor, value)
+        if cycle is not None:
+            out[minor] = cycle
+    return out
+
+
+def _read(path: Path) -> dict[str, Cycle]:
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+        return parse_cycles(data)
+    except (OSError, ValueError):
+        return {}
+
+
+def load_cycles(state_dir: Path | None = None) -> dict[str, Cycle]:
+    """The embedded dates, with a refreshed copy in the state dir (if valid) laid over them."""
+    cycles = _read(_EMBEDDED)
+    if state_dir is not None:
+        kept = _read(Path(state_dir) / STATE_FILE)
+        if len(kept) >= MIN_ENTRIES:
+            cycles.update(kept)
+    return cycles
+
+
+def phase_of(cycle: Cycle, today: _dt.date) -> Support:
+    first, bugfix, eol = (parse_date(cycle.first_release), parse_date(cycle.end_of_bugfix),
+                          parse_date(cycle.end_of_life))
+    assert first is not None and bugfix is not None and eol is not None  # validated on load
+    if today < first:
+        return Support(cycle.minor, "pre-release", cycle.first_release[:7], cycle)
+    if today < bugfix:
+        return Support(cycle.minor, "bugfix", cycle.end_of_bugfix[:7], cycle)
+    if today < eol:
+        return Support(cycle.minor, "security", cycle.end_of_life[:7], cycle)
+    return Support(cycle.minor, "end-of-life", None, cycle)
+
+
+class SupportTable:
+    """Support status by minor version, for one `today` (default: the local date)."""
+
+    def __init__(self, cycles: Mapping[str, Cycle], today: _dt.date | None = None) -> None:
+        self.cycles = dict(cycles)
+        self.today = today or _dt.date.today()
+
+    @classmethod
+    def load(cls, state_dir: Path | None = None, today: _dt.date | None = None) -> SupportTable:
+        return cls(load_cycles(state_dir), today)
+
+    def for_minor(self, major: int, minor: int) -> Support | None:
+        cycle = self.cycles.get(f"{major}.{minor}")
+        return phase_of(cycle, self.today) if cycle is not None else None
+
+    def for_item(self, item) -> Support | None:
+        """CPython builds and installs (anything with implementation, major, minor); None for
+        other implementations, whose support follows their own projects."""
+        if getattr(item, "implementation", "cpython") != "cpython":
+            return None
+        return self.for_minor(item.major, item.minor)
+
+
+def release_cycle_url(env: Mapping[str, str], catalog_url_is_default: bool) -> str | None:
+    """PYTUI_RELEASE_CYCLE_URL; else the devguide's file, but only when the catalog also comes
+    from its default URL (a custom catalog source means a private or test setup: no other host
+    is contacted unless named)."""
+    value = env.get("PYTUI_RELEASE_CYCLE_URL", "").strip()
+    if value:
+        return value
+    return DEFAULT_URL if catalog_url_is_default else None
+
+
+def refresh(settings) -> str | None:
+    """Fetch and keep the release-cycle dates; returns a one-line problem, or None when it was
+    kept, unchanged, skipped (offline, no URL) or fine. Never raises for network trouble."""
+    from pytui.core.errors import OfflineError
+    from pytui.core.http import make_client
+    from pytui.core.settings import DEFAULT_CATALOG_URL
+
+    url = release_cycle_url(settings.env, settings.catalog_url == DEFAULT_CATALOG_URL)
+    if url is None or settings.offline:
+        return None
+    try:
+        with make_client(offline=settings.offline, what="refreshing the release cycle",
+                         env=settings.env) as client:
+            response = client.get(url)
+    except OfflineError:
+        return None
+    except Exception as err:  # any httpx/network failure
+        return f"could not refresh the Python release cycle from {url} ({type(err).__name__}); kept the dates pytui has"
+    if response.status_code != 200:
+        return f"could not refresh the Python release cycle from {url} (HTTP {response.status_code}); kept the dates pytui has"
+    try:
+        cycles = parse_cycles(response.content)
+    except ValueError as err:
+        return f"refused the Python release cycle from {url}: {err}; kept the dates pytui has"
+    if len(cycles) < MIN_ENTRIES:
+        return (f"refused the Python release cycle from {url}: only {len(cycles)} usable "
+                f"versions; kept the dates pytui has")
+    doc = {c.minor: {"first_release": c.first_release, "end_of_bugfix": c.end_of_bugfix,
+                     "end_of_life": c.end_of_life} for c in cycles.values()}
+    _atomic_write(Path(settings.state_dir) / STATE_FILE, json.dumps(doc, indent=1).encode())
+    return None
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def eol_warnings(builds, state_dir: Path | None = None, today: _dt.date | None = None) -> list[str]:
+    """One line per distinct end-of-life minor version among `builds` (CPython only)."""
+    table = SupportTable.load(state_dir, today)
+    lines = []
+    seen = set()
+    for build in builds:
+        status = table.for_item(build)
+        if status is None or status.phase != "end-of-life" or status.minor in seen:
+            continue
+        seen.add(status.minor)
+        lines.append(f"Python {status.minor} reached its end of life in {status.cycle.end_of_life[:7]} "
+                     f"and gets no security fixes; installing {build.key} anyway")
+    return lines
