@@ -1,0 +1,142 @@
+"""Environment scan speed: a synthetic home of 100,000 directories holding 500 environments,
+scanned cold (no stored walk) and warm (stored walk revalidated by mtime), beside
+`find HOME -name pyvenv.cfg` over the same tree as the floor.
+
+    python bench/envs.py [--rounds 5] [--workdir DIR] [--dirs 100000] [--envs 500]
+
+The tree is built once into the workdir (kept between runs): a balanced tree, ten
+subdirectories per level down to five levels, with `.venv` directories (each a `pyvenv.cfg`)
+spread over the deepest level and a `.python-version` in every tenth project. Caches of the
+kernel are warm for every method alike (each round runs find, cold and warm in turn; nothing
+drops the page cache on a shared machine). Medians are printed with ratios against find, and
+the load average before and after, since the numbers depend on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+MARKER = ".pytui-bench-tree"
+
+
+def build_tree(home: Path, dirs: int, envs: int, root: Path) -> None:
+    """`dirs` directories (the environments' own included) under `home`, `envs` of them venvs."""
+    marker = home / MARKER
+    if marker.is_file() and marker.read_text() == f"{dirs} {envs}":
+        return
+    if home.exists():
+        shutil.rmtree(home)
+    home.mkdir(parents=True)
+    random.seed(7)
+    budget = dirs - envs
+    level = [home]
+    count = 0
+    leaves: list[Path] = []
+    while count < budget:
+        following: list[Path] = []
+        for parent in level:
+            for i in range(10):
+                if count >= budget:
+                    break
+                child = parent / f"p{i}"
+                child.mkdir()
+                following.append(child)
+                count += 1
+        leaves = following
+        level = following
+    minor = root / "cpython-3.12-linux-x86_64-gnu" / "bin"
+    patch = root / "cpython-3.12.8-linux-x86_64-gnu" / "bin"
+    for index, project in enumerate(random.sample(leaves, envs)):
+        venv = project / ".venv"
+        venv.mkdir()
+        home_line = minor if index % 2 else patch
+        (venv / "pyvenv.cfg").write_text(f"home = {home_line}\nversion_info = 3.12.8\n")
+        if index % 10 == 0:
+            (project / ".python-version").write_text("3.12\n")
+    marker.write_text(f"{dirs} {envs}")
+
+
+def fake_root(root: Path) -> None:
+    patch = root / "cpython-3.12.8-linux-x86_64-gnu"
+    (patch / "bin").mkdir(parents=True, exist_ok=True)
+    exe = patch / "bin" / "python3.12"
+    if not exe.exists():
+        exe.write_text("#!/bin/sh\necho Python 3.12.8\n")
+        exe.chmod(0o755)
+    link = root / "cpython-3.12-linux-x86_64-gnu"
+    if not os.path.lexists(link):
+        link.symlink_to(patch)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/pytui-bench-envs"))
+    parser.add_argument("--dirs", type=int, default=100_000)
+    parser.add_argument("--envs", type=int, default=500)
+    args = parser.parse_args()
+
+    from pytui.core.envs import STATE_FILE, scan
+
+    work = args.workdir
+    home, root, state = work / "home", work / "root", work / "state"
+    fake_root(root)
+    started = time.monotonic()
+    build_tree(home, args.dirs, args.envs, root)
+    print(f"tree: {args.dirs} directories, {args.envs} environments under {home} "
+          f"(ready in {time.monotonic() - started:.1f} s)")
+    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(work / "data"),
+           "PIPX_HOME": str(work / "pipx"), "WORKON_HOME": str(work / "workon"),
+           "UV_TOOL_DIR": str(work / "tools")}
+    load_before = os.getloadavg()
+
+    def run_find() -> float:
+        t = time.perf_counter()
+        subprocess.run(["find", str(home), "-name", "pyvenv.cfg"], stdout=subprocess.DEVNULL, check=True)
+        return time.perf_counter() - t
+
+    found = {"cold": 0, "warm": 0}
+
+    def run_scan(kind: str) -> float:
+        if kind == "cold":
+            (state / STATE_FILE).unlink(missing_ok=True)
+        t = time.perf_counter()
+        result = scan(root, state, env, roots=[home], budget=600.0)
+        elapsed = time.perf_counter() - t
+        found[kind] = sum(1 for e in result.environments if e.kind == "venv")
+        assert not result.partial
+        return elapsed
+
+    times: dict[str, list[float]] = {"find": [], "cold": [], "warm": []}
+    run_scan("cold")  # imports and the first state file out of the way
+    for _ in range(args.rounds):
+        times["find"].append(run_find())
+        times["cold"].append(run_scan("cold"))
+        times["warm"].append(run_scan("warm"))
+    load_after = os.getloadavg()
+    floor = statistics.median(times["find"])
+    print(f"environments found: cold {found['cold']}, warm {found['warm']} (of {args.envs})")
+    for name, label in (("find", "find HOME -name pyvenv.cfg"), ("cold", "pytui scan, cold"),
+                        ("warm", "pytui scan, warm")):
+        median = statistics.median(times[name])
+        print(f"  {label:<28} median {median:6.3f} s  (min {min(times[name]):.3f})  "
+              f"{median / floor:5.2f}x find")
+    print(f"state file: {(state / STATE_FILE).stat().st_size / 1e6:.1f} MB")
+    print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f} "
+          f"on {os.cpu_count()} cores")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
