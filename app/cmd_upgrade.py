@@ -212,6 +212,17 @@ def run(args: argparse.Namespace) -> int:
     return 1 if code or unmatched else 0
 
 
+def _with_no_bin(settings, no_bin: bool):
+    """A copy of `settings` that links no executables when `no_bin`."""
+    import copy
+
+    if not no_bin or settings.no_bin:
+        return settings
+    changed = copy.copy(settings)
+    changed.no_bin = True
+    return changed
+
+
 def _install(args, settings, catalog, todo: list[Step], started: float) -> int:
     """Install the targets; a bin link is updated only where one already exists (as uv)."""
     import os
@@ -236,7 +247,7 @@ def _install(args, settings, catalog, todo: list[Step], started: float) -> int:
             for builds, no_bin in ((linked, False), (unlinked, True)):
                 if builds:
                     outcomes += run_install_jobs(
-                        builds, settings=dataclasses.replace(settings, no_bin=no_bin or settings.no_bin),
+                        builds, settings=_with_no_bin(settings, no_bin),
                         catalog=catalog, concurrency=args.jobs, progress_for=board.callback,
                         cancel=cancel, reinstall=args.reinstall, on_warning=warnings.append)
     except KeyboardInterrupt:
