@@ -12,6 +12,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from pytui import __version__
+from pytui.app.style import COLOR_CHOICES, set_color_choice, stderr_style
 from pytui.core.errors import PytuiError
 from pytui.core.settings import Settings
 
@@ -82,6 +84,9 @@ def common_options(*, suppress: bool = False) -> argparse.ArgumentParser:
                         help="a uv download-metadata.json that replaces the catalog (UV_PYTHON_DOWNLOADS_JSON_URL)")
     common.add_argument("--mirror", metavar="URL", default=default(None),
                         help="download PBS archives from this mirror only (UV_PYTHON_INSTALL_MIRROR)")
+    common.add_argument("--color", choices=COLOR_CHOICES, default=default(None), metavar="WHEN",
+                        help="colour output: auto (default: on a terminal, unless NO_COLOR), "
+                             "always, never")
     return common
 
 
@@ -92,6 +97,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         description="Browse, cache, install and remove standalone CPython builds (uv-compatible). "
                     "With no command, starts the terminal UI.",
     )
+    parser.add_argument("--version", "-V", action="version", version=f"pytui {__version__}")
     common = common_options(suppress=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     wanted = _named_command(parser, argv) if argv is not None else None
@@ -139,23 +145,50 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     )
 
 
+# Exit code of `pytui` (no command) without a terminal: a usage error, as argparse's.
+NO_TERMINAL_EXIT = 2
+
+
+def not_a_terminal() -> str | None:
+    """The first of stdin, stdout, stderr that is not a terminal (None: all are).
+
+    The TUI reads keys from stdin and draws on the terminal (Textual writes to stderr), so
+    without all three it would wait forever or fill a file with escape codes.
+    """
+    for name, stream in (("stdin", sys.stdin), ("stdout", sys.stdout), ("stderr", sys.stderr)):
+        try:
+            if stream is None or not stream.isatty():
+                return name
+        except ValueError:  # a closed stream
+            return name
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     args.settings = settings_from_args(args)
+    set_color_choice(args.color)
+    style = stderr_style()
     try:
         if args.command is None:
+            stream = not_a_terminal()
+            if stream is not None:
+                print(style.error(f"the terminal UI needs a terminal, but {stream} is not one; "
+                                  "in scripts use `pytui list` (all commands: `pytui --help`)"),
+                      file=sys.stderr)
+                return NO_TERMINAL_EXIT
             from pytui.app.tui import run_tui
 
             return run_tui(args)
         return int(args.run(args))
     except PytuiError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(style.error(str(err)), file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        print(style.error("interrupted"), file=sys.stderr)
         return 130
 
 

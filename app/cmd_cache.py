@@ -116,9 +116,9 @@ def _catalog(args: argparse.Namespace) -> Catalog:
 
 
 def _size(n: int | None) -> str:
-    from pytui.widgets.format import human_size
+    from pytui.core.units import format_bytes
 
-    return human_size(n)
+    return format_bytes(n)
 
 
 def _err(text: str) -> None:

@@ -1,4 +1,8 @@
-"""`pytui dir`: where installs, cached archives and pytui's state live (`--bin`: the bin dir)."""
+"""`pytui dir`: one bare path, as `uv python dir` prints, so `cd "$(pytui dir)"` works.
+
+Default: the install root (uv's, shared with `uv python`). `--bin`: where executable links go
+(as `uv python dir --bin`); `--cache`: the archive cache; `--state`: pytui's state dir.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,24 @@ import argparse
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "dir", parents=[common],
-        help="show the install root, archive cache and state directories",
-        description="Print the managed Python install root (uv's, shared with `uv python`), "
-                    "the archive cache and pytui's state directory. With --bin, print only "
-                    "the directory executable links go to, as `uv python dir --bin` does.",
+        help="print the install root (or --bin, --cache, --state directory)",
+        description="Print one directory, as a bare path: the managed Python install root "
+                    "(uv's, shared with `uv python`) by default, as `uv python dir` does.",
     )
-    p.add_argument("--bin", action="store_true", help="print only the executable-links directory")
-    p.set_defaults(run=run)
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--bin", dest="which", action="store_const", const="bin",
+                       help="the directory executable links (python3.12, ...) go to, as "
+                            "`uv python dir --bin`")
+    which.add_argument("--cache", dest="which", action="store_const", const="cache",
+                       help="the archive cache (same as `pytui cache dir`)")
+    which.add_argument("--state", dest="which", action="store_const", const="state",
+                       help="pytui's state directory (kept catalog, parsed-catalog cache)")
+    p.set_defaults(run=run, which="root")
 
 
 def run(args: argparse.Namespace) -> int:
     settings = args.settings
-    if args.bin:
-        print(settings.bin_dir)
-        return 0
-    print(f"install root: {settings.install_root}")
-    print(f"cache dir:    {settings.cache_dir}")
-    print(f"state dir:    {settings.state_dir}")
+    paths = {"root": settings.install_root, "bin": settings.bin_dir,
+             "cache": settings.cache_dir, "state": settings.state_dir}
+    print(paths[args.which])
     return 0

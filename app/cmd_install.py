@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -48,8 +49,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _fail(message: str, code: int = 1) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    from pytui.app.style import stderr_style
+
+    print(stderr_style().error(message), file=sys.stderr)
     return code
+
+
+def _executables(installation: object) -> str:
+    """` (python3.12)`: the bin links this run made for an install, as uv lists them."""
+    extra = getattr(installation, "extra", None) or {}
+    names = sorted(Path(path).name for path in str(extra.get("executables", "")).split())
+    return f" ({', '.join(names)})" if names else ""
 
 
 def _needs_network(builds: list[Build], settings: Settings, no_cache: bool) -> bool:
@@ -112,6 +122,7 @@ def run_install(args: argparse.Namespace) -> int:
 
     # Only what resolving the requests needs; the engine is imported once there is work, so
     # that its imports overlap the HTTP client's preparation.
+    from pytui.app.style import stderr_style
     from pytui.core.errors import RequestError
     from pytui.core.installed import list_installed
     from pytui.core.platform_detect import detect_host
@@ -154,8 +165,8 @@ def run_install(args: argparse.Namespace) -> int:
             known = [catalog.get(key) for key in matching]
             for key, build in zip(matching, known, strict=True):
                 if build is None:
-                    print(f"warning: cannot reinstall {key}: catalog {catalog.source} no longer "
-                          "lists it", file=sys.stderr)
+                    print(stderr_style().warning(f"cannot reinstall {key}: catalog {catalog.source} "
+                                                 "no longer lists it"), file=sys.stderr)
             found = [build for build in known if build is not None]
             if found:
                 builds.extend(found)
@@ -166,8 +177,8 @@ def run_install(args: argparse.Namespace) -> int:
         else:
             builds.append(build)
     for text in missing:
-        print(f"error: no download found for request `{text}` on {host.platform} in catalog "
-              f"{catalog.source}; see `pytui list --all-versions`", file=sys.stderr)
+        _fail(f"no download found for request `{text}` on {host.platform} in catalog "
+              f"{catalog.source}; see `pytui list --all-versions`")
     if satisfied_keys or not builds:
         _tidy_root(settings, satisfied_keys, clean_temp=not builds)
     if not builds:
@@ -221,8 +232,12 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
     except KeyboardInterrupt:
         cancel.cancel()
         raise
+    from pytui.app.path_hint import path_warning
+    from pytui.app.style import stderr_style
+
+    style = stderr_style()
     for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(style.warning(warning), file=sys.stderr)
     for outcome in outcomes:
         if outcome.result is not None and outcome.result.status == "already":
             # Installed by another uv or pytui process while this one was downloading.
@@ -232,13 +247,20 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
     if done:
         noun = "1 version" if len(done) == 1 else f"{len(done)} versions"
         what = f"Python {done[0].build.version}" if len(done) == 1 else noun
-        print(f"Installed {what} in {elapsed_text(started)}", file=sys.stderr)
+        print(f"{style.dim('Installed ')}{style.bold(what)}{style.dim(f' in {elapsed_text(started)}')}",
+              file=sys.stderr)
         for outcome in done:
-            sign = "~" if outcome.result.status == "reinstalled" else "+"
-            print(f" {sign} {outcome.build.key}", file=sys.stderr)
+            sign = style.yellow("~") if outcome.result.status == "reinstalled" else style.green("+")
+            names = _executables(outcome.result.installation)
+            print(f" {sign} {style.bold(outcome.build.key)}{names}", file=sys.stderr)
+        if not settings.no_bin:
+            # As uv: after installing, say so when the bin dir's links cannot be run by name.
+            warning = path_warning(settings.bin_dir, settings.env, style)
+            if warning is not None:
+                print(style.warning(warning), file=sys.stderr)
     failed = [o for o in outcomes if o.error is not None]
     for outcome in failed:
-        print(f"error: {outcome.error}", file=sys.stderr)
+        print(style.error(str(outcome.error)), file=sys.stderr)
     return 1 if failed or missing else 0
 
 
@@ -275,8 +297,7 @@ def run_uninstall(args: argparse.Namespace) -> int:
         for text, request in zip(args.requests, requests, strict=True):
             matching = [i for i in installed if request.matches_key(i.key)]
             if not matching:
-                print(f"error: no Python installations found matching `{text}` in {root.path}",
-                      file=sys.stderr)
+                _fail(f"no Python installations found matching `{text}` in {root.path}")
             chosen.extend(i for i in matching if i not in chosen)
     if not chosen:
         if args.all:
@@ -307,13 +328,15 @@ def run_uninstall(args: argparse.Namespace) -> int:
     freed = 0
     for installation in chosen:
         freed += root.uninstall(installation.key, bin_dir=bin_dir, on_wait=on_wait)
-    from pytui.app.progress_board import human_bytes
+    from pytui.app.style import stderr_style
+    from pytui.core.units import format_bytes
 
+    style = stderr_style()
     noun = f"Python {chosen[0].version}" if len(chosen) == 1 else f"{len(chosen)} versions"
-    print(f"Uninstalled {noun} in {elapsed_text(started)} ({human_bytes(freed)} freed)",
-          file=sys.stderr)
+    timing = f" in {elapsed_text(started)} ({format_bytes(freed)} freed)"
+    print(f"{style.dim('Uninstalled ')}{style.bold(noun)}{style.dim(timing)}", file=sys.stderr)
     for installation in chosen:
-        print(f" - {installation.key}", file=sys.stderr)
+        print(f" {style.red('-')} {style.bold(installation.key)}", file=sys.stderr)
     missing = len(args.requests) and any(
         not any(r.matches_key(i.key) for i in installed) for r in requests)
     return 1 if missing else 0

@@ -15,18 +15,13 @@ from typing import TextIO
 
 from pytui.core.models import Build
 from pytui.core.progress import Progress, ProgressCallback
+from pytui.core.units import format_bytes
 
 _BAR_WIDTH = 24
 
 
 def human_bytes(n: float | None) -> str:
-    if n is None:
-        return "?"
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if abs(n) < 1024 or unit == "GiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} GiB"
+    return format_bytes(n)
 
 
 class ProgressBoard:

@@ -229,14 +229,14 @@ def test_errors_are_one_line(env, capsys) -> None:
 
 def test_dir(env, capsys, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("PYTUI_STATE_DIR", str(tmp_path / "state"))
-    code, out, _ = run(capsys, "dir")
-    assert code == 0
-    assert out.splitlines() == [f"install root: {env['root']}", f"cache dir:    {env['cache']}",
-                                f"state dir:    {tmp_path / 'state'}"]
+    # One bare path per call, as `uv python dir` prints, so `cd "$(pytui dir)"` works.
+    assert run(capsys, "dir") == (0, f"{env['root']}\n", "")
+    assert run(capsys, "dir", "--cache")[1] == f"{env['cache']}\n"
+    assert run(capsys, "dir", "--state")[1] == f"{tmp_path / 'state'}\n"
     monkeypatch.setenv("UV_PYTHON_BIN_DIR", str(tmp_path / "bin"))
     assert run(capsys, "dir", "--bin")[1] == f"{tmp_path / 'bin'}\n"
-    assert run(capsys, "dir", "--install-dir", str(tmp_path / "x"))[1].splitlines()[0] == \
-        f"install root: {tmp_path / 'x'}"
+    assert run(capsys, "dir", "--install-dir", str(tmp_path / "x"))[1] == f"{tmp_path / 'x'}\n"
+    assert run(capsys, "dir", "--bin", "--cache")[0] == 2
 
 
 def subprocess_env(extra: dict[str, str] | None = None) -> dict[str, str]:

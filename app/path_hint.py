@@ -1,0 +1,70 @@
+"""uv's warning after an install when the bin dir is not on `PATH`, in uv's words.
+
+uv (`warn_if_not_on_path`) checks every `PATH` entry (a leading `~` expanded) for the same
+directory as the bin dir, and when none is, names the directory and the command that would add
+it for the user's shell: the shell's own variable first (`FISH_VERSION`, `BASH_VERSION`,
+`ZSH_VERSION`, `KSH_VERSION`; Nushell has no command), else the name of `$SHELL`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pytui.app.style import PLAIN, Style
+
+_TEXT = "`{dir}` is not on your PATH. To use installed Python executables, "
+
+
+def on_path(directory: Path, env: Mapping[str, str]) -> bool:
+    home = env.get("HOME") or ""
+    for entry in (env.get("PATH") or "").split(os.pathsep):
+        if not entry:
+            continue
+        if home and (entry == "~" or entry.startswith("~/")):
+            entry = home + entry[1:]
+        try:
+            if os.path.samefile(directory, entry):
+                return True
+        except OSError:  # missing or unreadable entries match nothing
+            continue
+    return False
+
+
+def _shell(env: Mapping[str, str]) -> str | None:
+    for variable, shell in (("NU_VERSION", "nu"), ("FISH_VERSION", "fish"), ("BASH_VERSION", "bash"),
+                            ("ZSH_VERSION", "zsh"), ("KSH_VERSION", "ksh")):
+        if env.get(variable) is not None:
+            return shell
+    name = Path(env.get("SHELL") or "").stem
+    return name if name in {"bash", "zsh", "fish", "csh", "ksh"} else None
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def prepend_command(directory: Path, env: Mapping[str, str]) -> str | None:
+    """The command that puts `directory` first on `PATH` in the user's shell, as uv spells it."""
+    shell, path = _shell(env), _escape(str(directory))
+    if shell in {"bash", "zsh", "ksh"}:
+        return f'export PATH="{path}:$PATH"'
+    if shell == "fish":
+        return f'fish_add_path "{path}"'
+    if shell == "csh":
+        return f'setenv PATH "{path}:$PATH"'
+    return None
+
+
+def path_warning(directory: Path, env: Mapping[str, str] | None = None,
+                 style: Style = PLAIN) -> str | None:
+    """uv's warning message (without `warning: `) when `directory` is not on PATH, else None."""
+    env = os.environ if env is None else env
+    if on_path(directory, env):
+        return None
+    text = _TEXT.format(dir=style.cyan(str(directory)))
+    command = prepend_command(directory, env)
+    if command is None:
+        return text + "add the directory to your PATH."
+    return text + f"run `{style.green(command)}`."

@@ -1,0 +1,97 @@
+"""Colour for the CLI's own lines, decided as uv decides it.
+
+Order: `--color auto|always|never`, then `NO_COLOR` (non-empty: never), then `FORCE_COLOR` or
+`CLICOLOR_FORCE` (non-empty: always), else auto: colour only when the stream is a terminal
+whose `TERM` is not `dumb`. On a pipe or in a file there are no escape codes.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from typing import TextIO
+
+COLOR_CHOICES = ("auto", "always", "never")
+
+_RESET = "\x1b[0m"
+_CODES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
+
+
+def color_enabled(choice: str | None, stream: TextIO, env: Mapping[str, str] | None = None) -> bool:
+    """Whether lines written to `stream` get colour, for `--color` `choice` (None: not given)."""
+    env = os.environ if env is None else env
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    if choice is None:
+        if env.get("NO_COLOR"):
+            return False
+        if env.get("FORCE_COLOR") or env.get("CLICOLOR_FORCE"):
+            return True
+    try:
+        is_tty = stream.isatty()
+    except (AttributeError, ValueError):  # a closed or wrapped stream
+        return False
+    return is_tty and env.get("TERM") != "dumb"
+
+
+class Style:
+    """Wraps text in SGR codes when enabled; returns it unchanged otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def paint(self, text: str, *styles: str) -> str:
+        if not self.enabled or not styles:
+            return text
+        codes = ";".join(_CODES[name] for name in styles)
+        return f"\x1b[{codes}m{text}{_RESET}"
+
+    def bold(self, text: str) -> str:
+        return self.paint(text, "bold")
+
+    def dim(self, text: str) -> str:
+        return self.paint(text, "dim")
+
+    def green(self, text: str) -> str:
+        return self.paint(text, "green")
+
+    def red(self, text: str) -> str:
+        return self.paint(text, "red")
+
+    def yellow(self, text: str) -> str:
+        return self.paint(text, "yellow")
+
+    def cyan(self, text: str) -> str:
+        return self.paint(text, "cyan")
+
+    def error(self, message: str) -> str:
+        """uv's error line: `error: ` in bold red, then the message."""
+        return f"{self.paint('error', 'red', 'bold')}{self.bold(':')} {message}"
+
+    def warning(self, message: str) -> str:
+        """uv's warning line: `warning: ` in bold yellow, then the message in bold."""
+        return f"{self.paint('warning', 'yellow', 'bold')}{self.bold(':')} {self.bold(message)}"
+
+
+PLAIN = Style(False)
+
+# This run's `--color` (None: not given), set once by the CLI's `main`.
+_choice: str | None = None
+
+
+def set_color_choice(choice: str | None) -> None:
+    global _choice
+    _choice = choice
+
+
+def style_for(stream: TextIO, choice: str | None = None,
+              env: Mapping[str, str] | None = None) -> Style:
+    return Style(color_enabled(choice, stream, env))
+
+
+def stderr_style() -> Style:
+    """The style for lines written to stderr in this run (the `--color` given to `main`)."""
+    return style_for(sys.stderr, _choice)
