@@ -115,9 +115,9 @@ def test_purge_dry_run_prints_bytes_and_removes_nothing(env, capsys):
     code, out, _ = run(capsys, "cache", "purge", "--all", "--dry-run")
     assert code == 0 and names(env["cache"]) == before
     total = sum(p.stat().st_size for p in env["cache"].root.iterdir() if not p.name.endswith(".json"))
-    from pytui.widgets.format import human_size
+    from pytui.core.units import format_bytes
 
-    assert f"would free {human_size(total)} (4 files)" in out and out.count("would remove ") == 4
+    assert f"would free {format_bytes(total)} (4 files)" in out and out.count("would remove ") == 4
 
 
 def test_purge_superseded(env, capsys):
