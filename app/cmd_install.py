@@ -243,21 +243,21 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
             # Installed by another uv or pytui process while this one was downloading.
             print(f"Python {outcome.build.version} is already installed ({outcome.build.key})",
                   file=sys.stderr)
-    done = [o for o in outcomes if o.result is not None and o.result.status != "already"]
+    done = [(o, o.result) for o in outcomes if o.result is not None and o.result.status != "already"]
     if done:
         noun = "1 version" if len(done) == 1 else f"{len(done)} versions"
-        what = f"Python {done[0].build.version}" if len(done) == 1 else noun
+        what = f"Python {done[0][0].build.version}" if len(done) == 1 else noun
         print(f"{style.dim('Installed ')}{style.bold(what)}{style.dim(f' in {elapsed_text(started)}')}",
               file=sys.stderr)
-        for outcome in done:
-            sign = style.yellow("~") if outcome.result.status == "reinstalled" else style.green("+")
-            names = _executables(outcome.result.installation)
+        for outcome, result in done:
+            sign = style.yellow("~") if result.status == "reinstalled" else style.green("+")
+            names = _executables(result.installation)
             print(f" {sign} {style.bold(outcome.build.key)}{names}", file=sys.stderr)
         if not settings.no_bin:
             # As uv: after installing, say so when the bin dir's links cannot be run by name.
-            warning = path_warning(settings.bin_dir, settings.env, style)
-            if warning is not None:
-                print(style.warning(warning), file=sys.stderr)
+            path_hint = path_warning(settings.bin_dir, settings.env, style)
+            if path_hint is not None:
+                print(style.warning(path_hint), file=sys.stderr)
     failed = [o for o in outcomes if o.error is not None]
     for outcome in failed:
         print(style.error(str(outcome.error)), file=sys.stderr)

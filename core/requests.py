@@ -324,21 +324,34 @@ def _split_prerelease(prerelease: str) -> tuple[str, int] | None:
 
 
 class KeyLike(Protocol):
-    implementation: str
-    major: int
-    minor: int
-    patch: int
-    prerelease: str
-    variant: str
-    os: str
-    arch: str
-    libc: str
+    # Read-only members, so frozen dataclasses (Build, KeyParts) satisfy the protocol.
+    @property
+    def implementation(self) -> str: ...
+    @property
+    def major(self) -> int: ...
+    @property
+    def minor(self) -> int: ...
+    @property
+    def patch(self) -> int: ...
+    @property
+    def prerelease(self) -> str: ...
+    @property
+    def variant(self) -> str: ...
+    @property
+    def os(self) -> str: ...
+    @property
+    def arch(self) -> str: ...
+    @property
+    def libc(self) -> str: ...
 
 
 class HostLike(Protocol):
-    os: str
-    arch: str
-    libc: str
+    @property
+    def os(self) -> str: ...
+    @property
+    def arch(self) -> str: ...
+    @property
+    def libc(self) -> str: ...
 
 
 def _family(arch: str) -> str:

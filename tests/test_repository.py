@@ -1,0 +1,54 @@
+"""The repository stands alone and its checks stay in sync (docs/architecture.md)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SOURCE_DIRS = ("core", "app", "widgets", "tests", "bench", "screenshots", "docs", "tools", ".ci")
+# Files a clone does not have; the repository must not lean on them. (Spelled in pieces so
+# this file does not match itself.)
+FORBIDDEN = ("uv-" + "facts", "DESIGN" + ".md", "../" + "shared")
+
+
+def _files() -> list[Path]:
+    out = [REPO / "README.md", REPO / "pyproject.toml"]
+    for folder in SOURCE_DIRS:
+        for path in (REPO / folder).rglob("*"):
+            if path.is_file() and "__snapshots__" not in path.parts and path.suffix in {
+                    ".py", ".md", ".toml", ".tcss", ""}:
+                out.append(path)
+    return out
+
+
+def test_nothing_refers_to_files_outside_the_repository() -> None:
+    hits = []
+    for path in _files():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        hits += [f"{path.relative_to(REPO)}: {word}" for word in FORBIDDEN if word in text]
+    assert hits == []
+
+
+def test_docs_anchors_cited_in_the_code_exist() -> None:
+    anchors = {}
+    for doc in (REPO / "docs").glob("*.md"):
+        headings = re.findall(r"^#+ (.+)$", doc.read_text(encoding="utf-8"), re.MULTILINE)
+        anchors[doc.name] = {re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-") for h in headings}
+    cited = re.compile(r"docs/([a-z-]+\.md)#([a-z0-9-]+)((?:,? (?:and )?#[a-z0-9-]+)*)")
+    missing = []
+    for path in _files():
+        for match in cited.finditer(path.read_text(encoding="utf-8", errors="replace")):
+            doc, first, more = match.group(1), match.group(2), match.group(3)
+            for anchor in [first, *re.findall(r"#([a-z0-9-]+)", more)]:
+                if anchor not in anchors.get(doc, set()):
+                    missing.append(f"{path.relative_to(REPO)}: docs/{doc}#{anchor}")
+    assert missing == []
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^python3 -m venv \.venv && .*pytest.*$", readme, re.MULTILINE)
+    assert len(commands) == 1, commands
+    ci_lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert commands[0] in ci_lines
