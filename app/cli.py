@@ -42,7 +42,7 @@ def _terminal_columns() -> int:
         columns = 0
     if columns <= 0:
         try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]  # None is caught below
         except (AttributeError, ValueError, OSError):
             columns = 0
     return columns if columns > 0 else 80
@@ -54,13 +54,13 @@ class _HelpFormatter(argparse.HelpFormatter):
     def __init__(self, prog: str, *args: object, **kwargs: object) -> None:
         if len(args) < 3 and "width" not in kwargs:
             kwargs["width"] = _terminal_columns() - 2
-        super().__init__(prog, *args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(prog, *args, **kwargs)  # type: ignore[arg-type]  # argparse's own arguments, passed through
 
 
 class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("formatter_class", _HelpFormatter)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # argparse's own arguments, passed through
 
 
 def common_options(*, suppress: bool = False) -> argparse.ArgumentParser:

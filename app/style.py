@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from typing import TextIO
+
+TYPE_CHECKING = False  # `typing` is not imported at run time: `pytui list` starts faster
+if TYPE_CHECKING:
+    from typing import TextIO
 
 COLOR_CHOICES = ("auto", "always", "never")
 
