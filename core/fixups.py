@@ -26,7 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pytui.core.errors import InstallError
-from pytui.core.keys import KeyParts, parse_key
+from pytui.core.installed import python_dir
+from pytui.core.keys import EXECUTABLE_SUFFIX, KeyParts, parse_key
 from pytui.core.nofollow import (
     LinkInPath,
     NotADirectory,
@@ -63,7 +64,6 @@ WORD_REPLACEMENTS: dict[str, dict[str, str]] = {
 }
 FULL_REPLACEMENTS = {"AR": "ar"}
 
-_EXECUTABLE_SUFFIX = {"default": "", "debug": "d", "freethreaded": "t", "freethreaded+debug": "td"}
 # Largest file a fix-up reads (a real _sysconfigdata is ~50 KB, a .pc file ~1 KB).
 MAX_FIXUP_READ = 16 << 20
 
@@ -75,13 +75,7 @@ def lib_suffix(variant: str) -> str:
 
 def executable_suffix(variant: str) -> str:
     """`t`, `d`, `td` or empty (uv's `executable_suffix`): `python3.13t`, `python3.12d`."""
-    return _EXECUTABLE_SUFFIX.get(variant, "")
-
-
-def python_dir(install: Path) -> Path:
-    """Where the prefix is: `install/` for an unstripped full archive (a real dir), else the dir itself."""
-    inner = install / "install"
-    return inner if inner.is_dir() and not inner.is_symlink() else install
+    return EXECUTABLE_SUFFIX.get(variant, "")
 
 
 def _stdlib_rel(parts: KeyParts) -> str:
@@ -98,19 +92,7 @@ def stdlib_dir(install: Path, parts: KeyParts) -> Path:
 
 def executable_path(install: Path, parts: KeyParts) -> Path:
     """The canonical interpreter (uv's `executable(false)`): `bin/python3.12t`, `python.exe`..."""
-    base = python_dir(install)
-    windows = parts.os == "windows"
-    if parts.implementation == "graalpy":
-        return base / "bin" / ("graalpy.exe" if windows else "graalpy")
-    if parts.implementation == "pyodide" or parts.os == "emscripten":
-        return base / "python"
-    if parts.implementation == "pypy":
-        name = f"pypy{parts.major}.{parts.minor}"
-    elif windows:
-        name = "python"
-    else:
-        name = f"python{parts.major}.{parts.minor}{executable_suffix(parts.variant)}"
-    return base / (name + ".exe") if windows else base / "bin" / name
+    return python_dir(install) / parts.executable
 
 
 def _parts(key: str | KeyParts) -> KeyParts:

@@ -34,10 +34,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pytui.core.errors import InstallError
-from pytui.core.fixups import apply_fixups, executable_path, executable_suffix
+from pytui.core.fixups import apply_fixups, executable_path
+from pytui.core.install_policy import is_upgrade_of
 from pytui.core.installed import installation_from_dir, list_installed
 from pytui.core.keys import KeyParts, parse_key
-from pytui.core.models import Build, Installation, format_key
+from pytui.core.models import Build, Installation
 from pytui.core.ordering import version_rank
 from pytui.core.progress import CancelToken
 
@@ -146,55 +147,21 @@ class BinLinks:
 
 def executable_install_name(parts: KeyParts) -> str:
     """uv's `executable_name_minor`: `python3.12`, `python3.13t`, `pypy3.10`, `graalpy3.11`."""
-    name = {"pypy": "pypy", "graalpy": "graalpy", "pyodide": "pyodide"}.get(parts.implementation, "python")
-    return f"{name}{parts.major}.{parts.minor}{executable_suffix(parts.variant)}"
+    return parts.bin_names[0]
 
 
 def _bin_names(parts: KeyParts) -> set[str]:
     """The names uv's uninstall considers: pythonX.Y{t}, pythonX{t}, python{t}."""
-    name = {"pypy": "pypy", "graalpy": "graalpy", "pyodide": "pyodide"}.get(parts.implementation, "python")
-    suffix = executable_suffix(parts.variant)
-    return {f"{name}{parts.major}.{parts.minor}{suffix}", f"{name}{parts.major}{suffix}", f"{name}{suffix}"}
+    return set(parts.bin_names)
 
 
 def minor_key(parts: KeyParts) -> str:
     """The minor-version link's name: `cpython-3.12-linux-x86_64-gnu`, `cpython-3.13+freethreaded-...`."""
-    return format_key(parts.implementation, f"{parts.major}.{parts.minor}", parts.variant,
-                      f"{parts.os}-{parts.arch}-{parts.libc}")
+    return parts.minor_key
 
 
 def _same_minor(a: KeyParts, b: KeyParts) -> bool:
-    return (a.implementation, a.major, a.minor, a.variant, a.os, a.arch, a.libc) == \
-           (b.implementation, b.major, b.minor, b.variant, b.os, b.arch, b.libc)
-
-
-def _build_number(build: str | None) -> tuple[int, int | str]:
-    if build is None:
-        return (0, 0)
-    return (1, int(build)) if build.isdigit() else (1, build)
-
-
-def is_upgrade_of(new: KeyParts, new_build: str | None, old: KeyParts, old_build: str | None) -> bool:
-    """uv's `is_upgrade_of`: same implementation, variant and minor; a newer patch, pre-release
-    or (same stable patch) a newer build."""
-    if (new.implementation, new.variant, new.major, new.minor) != (old.implementation, old.variant, old.major, old.minor):
-        return False
-    if new.patch == old.patch:
-        if new.prerelease and old.prerelease:
-            return version_rank(0, 0, 0, new.prerelease) > version_rank(0, 0, 0, old.prerelease)
-        if not new.prerelease and old.prerelease:
-            return True
-        if new.prerelease and not old.prerelease:
-            return False
-        if new_build is None:
-            return False
-        if old_build is None:
-            return True
-        a, b = _build_number(new_build), _build_number(old_build)
-        if isinstance(a[1], int) and isinstance(b[1], int):
-            return a[1] > b[1]
-        return str(new_build) > str(old_build)
-    return new.patch > old.patch
+    return a.minor_version == b.minor_version
 
 
 # --------------------------------------------------------------------------------------------

@@ -12,6 +12,13 @@ from pytui.core.keys import InstallationKey
 from pytui.core.models import Installation
 
 
+def python_dir(install: Path) -> Path:
+    """Where the prefix is: `install/` for an unstripped full archive (a real dir), else the
+    dir itself (uv's `python_dir`)."""
+    inner = install / "install"
+    return inner if inner.is_dir() and not inner.is_symlink() else install
+
+
 def _read_build(directory: Path) -> str | None:
     try:
         text = (directory / "BUILD").read_text(encoding="utf-8").strip()

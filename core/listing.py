@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 
 from pytui.core.catalog import Catalog
-from pytui.core.installed import list_installed
+from pytui.core.installed import list_installed, python_dir
 from pytui.core.keys import KEY_FIELDS, TYPE_CHECKING, KeyFields, _fields
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.ordering import newest_first
@@ -81,10 +81,7 @@ def executable_path(installation: Installation) -> Path:
 
     See docs/uv-compat.md#installation-keys.
     """
-    root = installation.path
-    # uv's `python_dir`: an unstripped full archive keeps its prefix in `install/`.
-    inner = root / "install"
-    return (inner if inner.is_dir() else root) / installation.executable
+    return python_dir(installation.path) / installation.executable
 
 
 def minor_link_executable(installation: Installation, executable: Path) -> Path:
