@@ -104,22 +104,57 @@ def isolated_env(work: Path, catalog: Path | None) -> dict[str, str]:
     return env
 
 
+# Runs each command from a small process: Linux carries the parent's peak RSS into a child's
+# ru_maxrss across fork and exec, so children of this (large) process would all report its size.
+_SPAWNER = r"""
+import json, os, sys, time
+for line in sys.stdin:
+    argv, env, cwd, out, err = json.loads(line)
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.chdir(cwd)
+            os.dup2(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), 1)
+            os.dup2(os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), 2)
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - start
+    print(json.dumps([elapsed, usage.ru_maxrss, os.waitstatus_to_exitcode(status)]), flush=True)
+"""
+
+
+class Spawner:
+    def __init__(self) -> None:
+        self.process = subprocess.Popen([sys.executable, "-S", "-c", _SPAWNER], text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def run(self, command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, bytes]:
+        """(seconds, peak RSS in MB, stdout) of one run; raises if the command fails."""
+        out, err = cwd / ".bench-stdout", cwd / ".bench-stderr"
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps([command, env, str(cwd), str(out), str(err)]) + "\n")
+        self.process.stdin.flush()
+        elapsed, maxrss_kb, code = json.loads(self.process.stdout.readline())
+        if code != 0:
+            raise RuntimeError(f"{' '.join(command)} failed ({code}): "
+                               f"{err.read_text(errors='replace').strip()[:500]}")
+        return elapsed, maxrss_kb / 1024, out.read_bytes()
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait()
+
+
+SPAWNER: Spawner | None = None
+
+
 def timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, bytes]:
-    """(seconds, peak RSS in MB, stdout) of one run, from wait4; raises if the command fails."""
-    with tempfile.TemporaryFile() as err_file:
-        start = time.perf_counter()
-        child = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE,
-                                 stderr=err_file)
-        out = child.stdout.read()  # type: ignore[union-attr]
-        _, status, usage = os.wait4(child.pid, 0)
-        elapsed = time.perf_counter() - start
-        child.stdout.close()  # type: ignore[union-attr]
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode != 0:
-            err_file.seek(0)
-            raise RuntimeError(f"{' '.join(command)} failed ({child.returncode}): "
-                               f"{err_file.read().decode(errors='replace').strip()[:500]}")
-    return elapsed, usage.ru_maxrss / 1024, out
+    assert SPAWNER is not None
+    return SPAWNER.run(command, env, cwd)
 
 
 def median_ms(samples: list[float]) -> float:
@@ -247,6 +282,7 @@ def scale(pytui: list[str], uv: str, sizes: list[int], runs: int) -> None:
             pytui_cmd, uv_cmd = [*pytui, "list"], [uv, "python", "list"]
             cold, warm, uvs = [], [], []
             outputs = {}
+            timed(pytui_cmd, env, work)  # bytecode for this venv, page cache for the catalog
             for _ in range(runs):
                 shutil.rmtree(work / "pytui-state", ignore_errors=True)
                 cold.append(timed(pytui_cmd, env, work))
@@ -293,6 +329,8 @@ def main() -> int:
     parser.add_argument("--skip-list", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
     args = parser.parse_args()
+    global SPAWNER
+    SPAWNER = Spawner()  # first, while this process is small
     catalog = uv_catalog_path()
     uv = find_uv()
     print(f"{time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, {load_average()} at start")
@@ -314,6 +352,7 @@ def main() -> int:
             scale(pytui, uv, [int(size) for size in args.sizes.split(",")], args.scale_runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        SPAWNER.close()
     print(f"{load_average()} at the end")
     return 0
 
