@@ -23,12 +23,10 @@ executable name: such a request matches no download, so it is an error here (`Re
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
-from typing import Protocol
+from collections import namedtuple
 
 from pytui.core.errors import RequestError
-from pytui.core.keys import parse_key
+from pytui.core.keys import TYPE_CHECKING, KeyFields, parse_key
 from pytui.core.ordering import build_order
 
 # --- PEP 440 versions (the subset Python versions use) -------------------------------------
@@ -71,12 +69,18 @@ _IMPLEMENTATION_NAMES = (("cpython", "cpython"), ("cp", "cpython"), ("pypy", "py
                          ("pyodide", "pyodide"))
 
 
-@dataclass(frozen=True, slots=True)
-class Version:
-    """A PEP 440 release with an optional pre-release; compares as PEP 440 does."""
+class Version(namedtuple("Version", "release pre", defaults=(None,))):
+    """A PEP 440 release with an optional pre-release; `sort_key` orders as PEP 440 does.
 
-    release: tuple[int, ...]
-    pre: tuple[str, int] | None = None
+    The request types are named tuples, not dataclasses: `pytui list` parses a request on every
+    run, and `dataclasses` would import `inspect`.
+    """
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        release: tuple[int, ...]
+        pre: tuple[str, int] | None
 
     @classmethod
     def parse(cls, text: str) -> Version | None:
@@ -113,11 +117,13 @@ def _cmp(left: Version, right: Version) -> int:
     return (a > b) - (a < b)
 
 
-@dataclass(frozen=True, slots=True)
-class Specifier:
-    operator: str
-    version: Version
-    wildcard: bool = False
+class Specifier(namedtuple("Specifier", "operator version wildcard", defaults=(False,))):
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        operator: str
+        version: Version
+        wildcard: bool
 
     @classmethod
     def parse(cls, text: str) -> Specifier | None:
@@ -173,17 +179,21 @@ class Specifier:
 # --- version requests ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class VersionRequest:
+class VersionRequest(namedtuple("VersionRequest",
+                                "kind major minor patch prerelease specifiers variant",
+                                defaults=(0, 0, 0, None, (), "default"))):
     """uv's `VersionRequest`: `kind` is major, minor, patch, minor_pre, patch_pre or range."""
 
-    kind: str
-    major: int = 0
-    minor: int = 0
-    patch: int = 0
-    prerelease: tuple[str, int] | None = None
-    specifiers: tuple[Specifier, ...] = ()
-    variant: str = "default"
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        kind: str
+        major: int
+        minor: int
+        patch: int
+        prerelease: tuple[str, int] | None
+        specifiers: tuple[Specifier, ...]
+        variant: str
 
     @classmethod
     def parse(cls, text: str) -> VersionRequest | None:
@@ -279,7 +289,7 @@ class VersionRequest:
                 return f"Python <3 is not supported but {self.major} was requested."
             return None
         if (self.major, self.minor) < (3, 6):
-            shown = replace(self, variant="default")
+            shown = self._replace(variant="default")
             return f"Python <3.6 is not supported but {shown} was requested."
         # uv checks free-threading only for major.minor[.patch] requests, not pre-releases.
         if self.kind in {"minor", "patch"} and self.variant.startswith("freethreaded") \
@@ -323,35 +333,21 @@ def _split_prerelease(prerelease: str) -> tuple[str, int] | None:
 # --- what a request can be matched against -----------------------------------------------
 
 
-class KeyLike(Protocol):
-    # Read-only members, so frozen dataclasses (Build, KeyParts) satisfy the protocol.
-    @property
-    def implementation(self) -> str: ...
-    @property
-    def major(self) -> int: ...
-    @property
-    def minor(self) -> int: ...
-    @property
-    def patch(self) -> int: ...
-    @property
-    def prerelease(self) -> str: ...
-    @property
-    def variant(self) -> str: ...
-    @property
-    def os(self) -> str: ...
-    @property
-    def arch(self) -> str: ...
-    @property
-    def libc(self) -> str: ...
+# What a request is matched against: a Build, an Installation, an InstallationKey...
+KeyLike = KeyFields
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Protocol
 
-class HostLike(Protocol):
-    @property
-    def os(self) -> str: ...
-    @property
-    def arch(self) -> str: ...
-    @property
-    def libc(self) -> str: ...
+    class HostLike(Protocol):
+        # Read-only members, so named tuples (HostPlatform) satisfy the protocol.
+        @property
+        def os(self) -> str: ...
+        @property
+        def arch(self) -> str: ...
+        @property
+        def libc(self) -> str: ...
 
 
 def _family(arch: str) -> str:
@@ -372,8 +368,9 @@ def _environment_runs(os_name: str, env_arch: str, arch: str) -> bool:
     return env_family == family
 
 
-@dataclass(frozen=True, slots=True)
-class PythonRequest:
+class PythonRequest(namedtuple("PythonRequest", "text kind implementation version os arch libc "
+                                              "arch_from_host prereleases build",
+                               defaults=(None, None, None, None, None, False, None, None))):
     """A parsed request, in the shape of uv's `PythonDownloadRequest`.
 
     `os`/`arch`/`libc` are what the request names (None = any); `arch_from_host` marks an
@@ -381,16 +378,19 @@ class PythonRequest:
     `ArchRequest::Environment`).
     """
 
-    text: str
-    kind: str  # any, default, version, implementation, implementation_version, key
-    implementation: str | None = None
-    version: VersionRequest | None = None
-    os: str | None = None
-    arch: str | None = None
-    libc: str | None = None
-    arch_from_host: bool = False
-    prereleases: bool | None = None
-    build: str | None = None
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        text: str
+        kind: str  # any, default, version, implementation, implementation_version, key
+        implementation: str | None
+        version: VersionRequest | None
+        os: str | None
+        arch: str | None
+        libc: str | None
+        arch_from_host: bool
+        prereleases: bool | None
+        build: str | None
 
     # -- parsing ----------------------------------------------------------------------------
 
@@ -428,7 +428,7 @@ class PythonRequest:
                 return cls._with_implementation(request, implementation)
         key = _parse_key_request(value)
         if key is not None:
-            return replace(key, text=text)
+            return key._replace(text=text)
         hint = " (paths and executable names are not requests pytui can download)" \
             if "/" in value or "\\" in value else ""
         raise RequestError(
@@ -448,8 +448,8 @@ class PythonRequest:
     def _with_implementation(request: PythonRequest, implementation: str) -> PythonRequest:
         if implementation == "pyodide":
             # Pyodide is CPython on Emscripten; uv papers over that with a platform.
-            return replace(request, os="emscripten", arch="wasm32", libc="musl")
-        return replace(request, implementation=implementation)
+            return request._replace(os="emscripten", arch="wasm32", libc="musl")
+        return request._replace(implementation=implementation)
 
     # -- derived requests -------------------------------------------------------------------
 
@@ -458,26 +458,25 @@ class PythonRequest:
         """uv's `fill_platform` (unless `any_platform`), then `with_any_arch` if `any_arch`."""
         if any_platform:
             return self
-        filled = replace(
-            self,
+        filled = self._replace(
             os=self.os or host.os,
             libc=self.libc or host.libc,
             arch=self.arch or host.arch,
             arch_from_host=self.arch_from_host if self.arch else True,
         )
         if any_arch:
-            filled = replace(filled, arch=None, arch_from_host=False)
+            filled = filled._replace(arch=None, arch_from_host=False)
         return filled
 
     def with_prereleases(self, allowed: bool = True) -> PythonRequest:
-        return replace(self, prereleases=allowed)
+        return self._replace(prereleases=allowed)
 
     def for_install(self, host: HostLike, build: str | None = None) -> PythonRequest:
         """uv's `fill`: CPython unless named, the host platform, and a pinned build if given."""
         request = self.for_host(host)
         if request.implementation is None:
-            request = replace(request, implementation="cpython")
-        return replace(request, build=build) if build else request
+            request = request._replace(implementation="cpython")
+        return request._replace(build=build) if build else request
 
     # -- matching ---------------------------------------------------------------------------
 
@@ -525,7 +524,7 @@ class PythonRequest:
             implementation = "cpython" if item.implementation == "pyodide" else item.implementation
             if implementation != self.implementation:
                 return False
-        major, minor, patch, prerelease = _version_of(item)
+        major, minor, patch, prerelease = item.major, item.minor, item.patch, item.prerelease
         if installed:
             if self.version is not None and not (
                     self.version.matches_installed_version(major, minor, patch, prerelease)
@@ -588,15 +587,6 @@ def _interpreter_variant_matches(requested: str, item: KeyLike) -> bool:
     if requested == "gil":
         return not freethreaded
     return not freethreaded and debug  # gil+debug
-
-
-def _version_of(item: object) -> tuple[int, int, int, str]:
-    if hasattr(item, "major"):
-        return item.major, item.minor, item.patch, item.prerelease  # type: ignore[attr-defined]
-    parts = parse_key(getattr(item, "key", ""))
-    if parts is None:
-        return 0, 0, 0, ""
-    return parts.major, parts.minor, parts.patch, parts.prerelease
 
 
 def _split_prefix_and_version(prefix: str, lower: str, original: str) -> VersionRequest | None:
@@ -669,11 +659,6 @@ def _parse_key_part(position: str, part: str) -> object | None:
 
 
 # --- selecting downloads ------------------------------------------------------------------
-
-
-def iter_matching(builds: Iterable[KeyLike], request: PythonRequest) -> Iterator[KeyLike]:
-    """Builds satisfying `request`, in the order given."""
-    return (build for build in builds if request.matches(build))
 
 
 def sorted_newest_first(builds: Iterable, host_family: str | None = None) -> list:
