@@ -60,43 +60,45 @@ _OS_OF_VENDOR = {"apple-darwin": "macos", "pc-windows-msvc": "windows"}
 _PYPY = re.compile(r"^pypy(\d+)\.(\d+)-v(\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)-([a-z0-9_]+)$")
 
 
-_ARCHIVE_NAME_FIELDS = ("filename", "implementation", "major", "minor", "patch", "prerelease",
-                        "build", "os", "arch", "libc", "variant", "options", "flavor",
-                        "extension", "triple", "timestamp")
+if TYPE_CHECKING:
+    from typing import NamedTuple
 
-
-class ArchiveName(namedtuple("ArchiveName", _ARCHIVE_NAME_FIELDS, defaults=("", ""))):
-    """What a PBS (or PyPy) archive file name says about the build inside it.
-
-    A named tuple (collections', not typing's: `pytui list` imports this module and typing
-    costs more than the rest of it): thousands are made per catalog load.
-    """
-
-    __slots__ = ()
-
-    if TYPE_CHECKING:
+    class _ArchiveNameFields(NamedTuple):
         filename: str
         implementation: str
         major: int
         minor: int
-        # -1 when the name does not carry it (PyPy names give only major.minor).
         patch: int
         prerelease: str
-        # PBS release date `YYYYMMDD` (legacy names: the date of the timestamp); PyPy: its version.
         build: str
         os: str
         arch: str
         libc: str
         variant: str
-        # Build options as written, e.g. ("freethreaded", "pgo", "lto") or ("shared-pgo",).
         options: tuple[str, ...]
-        # uv's terminal flavor: install_only_stripped, install_only or full (legacy names: full).
         flavor: str
         extension: str
-        # The target triple as written in the name, e.g. `x86_64_v3-unknown-linux-musl`.
-        triple: str
-        # Legacy names carry a timestamp `20210724T1424`; modern ones don't.
-        timestamp: str
+        triple: str = ""
+        timestamp: str = ""
+else:  # collections' namedtuple: typing costs `pytui list` more than the rest of this module
+    _ArchiveNameFields = namedtuple(
+        "ArchiveName", "filename implementation major minor patch prerelease build os arch libc "
+                       "variant options flavor extension triple timestamp", defaults=("", ""))
+
+
+class ArchiveName(_ArchiveNameFields):
+    """What a PBS (or PyPy) archive file name says about the build inside it.
+
+    `patch` is -1 when the name does not carry it (PyPy names give only major.minor). `build`
+    is the PBS release date `YYYYMMDD` (legacy names: the date of the timestamp); PyPy: its
+    version. `options` are the build options as written, e.g. ("freethreaded", "pgo", "lto")
+    or ("shared-pgo",); `flavor` uv's terminal flavor: install_only_stripped, install_only or
+    full (legacy names: full). `triple` is the target triple as written, e.g.
+    `x86_64_v3-unknown-linux-musl`; legacy names carry a `timestamp` `20210724T1424`.
+    A named tuple: thousands are made per catalog load.
+    """
+
+    __slots__ = ()
 
     @property
     def version(self) -> str:

@@ -18,13 +18,16 @@ import re
 # typing costs an import on `pytui list`'s path; type checkers treat this name as True.
 TYPE_CHECKING = False
 
-try:  # the C accessor namedtuple uses: as fast as a slot
-    from _collections import _tuplegetter
-except ImportError:  # pragma: no cover - other Pythons
-    from operator import itemgetter as _itemgetter
+if TYPE_CHECKING:
+    def _tuplegetter(index: int, doc: str | None) -> property: ...
+else:
+    try:  # the C accessor namedtuple uses: as fast as a slot
+        from _collections import _tuplegetter
+    except ImportError:  # pragma: no cover - other Pythons
+        from operator import itemgetter as _itemgetter
 
-    def _tuplegetter(index: int, doc: str | None) -> property:  # type: ignore[misc]
-        return property(_itemgetter(index), doc=doc)
+        def _tuplegetter(index, doc):
+            return property(_itemgetter(index), doc=doc)
 
 # --- vocabulary ----------------------------------------------------------------------------
 
@@ -202,7 +205,8 @@ class KeyFields(tuple):
         """Ascending = the order uv lists keys in (descending `PythonInstallationKey`)."""
         from pytui.core.ordering import newest_first
 
-        return newest_first(*self[:9], host_family=host_family)  # type: ignore[misc]
+        return newest_first(self[0], self[1], self[2], self[3], self[4], self[5], self[6],
+                            self[7], self[8], host_family)
 
 
 _fields(KeyFields, KEY_FIELDS)

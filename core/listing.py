@@ -174,9 +174,9 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
     host_family = "x86_64" if host.arch.startswith("x86_64") else host.arch
     order = _OrderMemo(host_family)
 
-    # Candidates are (sort key, build or installation, is_download); rows are only made for
+    # Candidates are (sort key, build or installation); rows are only made for
     # the ones shown, since --all-platforms matches thousands.
-    candidates: list[tuple[tuple, KeyFields, bool]] = []
+    candidates: list[tuple[tuple, Build | Installation]] = []
     cached = _cached_archives(settings, catalog) if kind != "installed" else {}
 
     show_downloads = kind in {"downloads", "cached"} or (kind == "default" and
@@ -190,7 +190,7 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
         for installation in list_installed(Path(settings.install_root), host_family):
             if host_runs(host, installation) and installed_matches(base, installation):
                 # uv's Kind order puts an installed row before the download of the same key.
-                candidates.append(((order(installation), -1), installation, False))
+                candidates.append(((order(installation), -1), installation))
 
     candidates.sort(key=_first)
     # uv's discovery names an install through its minor-version link unless a patch was asked for.
@@ -200,14 +200,14 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
     seen_patch: set[tuple] = set()
     seen_paths: set[Path] = set()
     rows: list[ListRow] = []
-    for _, item, is_download in candidates:
+    for _, item in candidates:
         # uv's grouping: one row per (os if all_platforms, minor, variant, implementation,
         # arch if all_arches, libc) unless all_versions; one per patch always.
         implementation, major, minor, patch, _pre, variant, os_name, arch, libc = item[:9]
         minor_group = (os_name if all_platforms else None, major, minor, variant, implementation,
                        arch if all_arches else None, libc)
         patch_group = (minor_group, patch)
-        if is_download:
+        if isinstance(item, Build):
             if (skip_old_patches and minor_group in seen_minor) or patch_group in seen_patch:
                 continue
             seen_minor.add(minor_group)
@@ -216,11 +216,11 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
             rows.append(ListRow(
                 item, "download", item,
                 # Only shown rows pay for their URL (mirror substitution can raise, as in uv).
-                url=download_urls(item, settings)[0],  # type: ignore[arg-type]
+                url=download_urls(item, settings)[0],
                 cached=cached.get(key) if cached else None,
             ))
             continue
-        installation: Installation = item  # type: ignore[assignment]
+        installation = item
         executable = executable_path(installation)
         if through_minor_link:
             executable = minor_link_executable(installation, executable)
@@ -243,8 +243,8 @@ def _first(candidate: tuple) -> tuple:
 
 def _download_candidates(builds: list[Build], base: PythonRequest, host, order: _OrderMemo,
                          kind: str, cached: dict[str, CachedArchive], *, all_platforms: bool,
-                         all_arches: bool) -> list[tuple[tuple, KeyFields, bool]]:
-    """(sort key, build, True) for every download `uv python list` would consider."""
+                         all_arches: bool) -> list[tuple[tuple, Build | Installation]]:
+    """(sort key, build) for every download `uv python list` would consider."""
     request = base.for_host(host, any_platform=all_platforms,
                             any_arch=all_arches).with_prereleases(True)
     # Cheap equality tests first: on the host filter they drop most of the catalog before the
@@ -255,7 +255,7 @@ def _download_candidates(builds: list[Build], base: PythonRequest, host, order: 
                  and request.implementation is None and request.version is None
                  and not request.build)
     matches = request.matches
-    found = []
+    found: list[tuple[tuple, Build | Installation]] = []
     for build in builds:
         if want_os is not None and build[6] != want_os:
             continue
@@ -265,7 +265,7 @@ def _download_candidates(builds: list[Build], base: PythonRequest, host, order: 
             continue
         if kind == "cached" and build.key not in cached:
             continue
-        found.append(((order(build), 0), build, True))
+        found.append(((order(build), 0), build))
     return found
 
 
@@ -282,13 +282,14 @@ class _OrderMemo:
         version = item[:5]
         head = self.versions.get(version)
         if head is None:
-            full = newest_first(*version, "default", "linux", "x86_64", "gnu",
-                                host_family=self.host_family)
+            full = newest_first(item[0], item[1], item[2], item[3], item[4], "default", "linux",
+                                "x86_64", "gnu", host_family=self.host_family)
             head = self.versions[version] = full[:2]
         platform = item[5:9]
         tail = self.platforms.get(platform)
         if tail is None:
-            full = newest_first("cpython", 3, 0, 0, "", *platform, host_family=self.host_family)
+            full = newest_first("cpython", 3, 0, 0, "", item[5], item[6], item[7], item[8],
+                                host_family=self.host_family)
             tail = self.platforms[platform] = full[2:]
         return head + tail
 

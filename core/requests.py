@@ -630,9 +630,8 @@ def _parse_key_request(text: str) -> PythonRequest | None:
             if value is not None:
                 found[name] = value
                 break
-    request = PythonRequest(text, "key", version=found.get("version"),  # type: ignore[arg-type]
-                            os=found.get("os"), arch=found.get("arch"),  # type: ignore[arg-type]
-                            libc=found.get("libc"))  # type: ignore[arg-type]
+    request = PythonRequest(text, "key", version=found.get("version"), os=found.get("os"),
+                            arch=found.get("arch"), libc=found.get("libc"))
     implementation = found.get("implementation")
     if implementation is not None:
         request = PythonRequest._with_implementation(request, str(implementation))
