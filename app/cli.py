@@ -169,10 +169,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = sys.argv[1:]
     parser = build_parser(argv)
     args = parser.parse_args(argv)
-    args.settings = settings_from_args(args)
     set_color_choice(args.color)
     style = stderr_style()
     try:
+        # Inside the handler: a bad environment value is one line and exit 2, as in uv.
+        args.settings = settings_from_args(args)
         if args.command is None:
             stream = not_a_terminal()
             if stream is not None:

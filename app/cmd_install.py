@@ -139,6 +139,8 @@ def run_install(args: argparse.Namespace) -> int:
         return _fail(str(err), 2)
     started = time.monotonic()
     catalog = load_catalog(settings)
+    if catalog.warning:  # malformed catalog entries were skipped (core/catalog.py)
+        print(f"warning: {catalog.warning}", file=sys.stderr)
     host = detect_host(settings.env)
     installed_keys = [i.key for i in list_installed(settings.install_root)]
 

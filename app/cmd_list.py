@@ -88,6 +88,8 @@ def _run(args: argparse.Namespace) -> int:
         if problem:
             print(f"warning: {problem}", file=sys.stderr)
     catalog = load_catalog(settings, refresh=args.refresh and bool(settings.downloads_json))
+    if catalog.warning:  # malformed entries were skipped: say so once, list the rest
+        print(f"warning: {catalog.warning}", file=sys.stderr)
     rows = list_rows(catalog, settings, request, kind=args.kind,
                      all_platforms=args.all_platforms, all_arches=args.all_arches,
                      all_versions=args.all_versions)

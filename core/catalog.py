@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pytui.core.errors import CatalogError
 from pytui.core.filenames import flavor_from_url
-from pytui.core.models import ARCH_DISPLAY, LIBCS, OS_DISPLAY, Build
+from pytui.core.keys import IMPLEMENTATIONS, VARIANTS, display_arch
+from pytui.core.models import ARCH_DISPLAY, LIBCS, OS_DISPLAY, Build, url_filename
 
 _JSON_OS = {"linux", "darwin", "windows", "emscripten"}
+_KEY_OS = frozenset(OS_DISPLAY.values())
 _JSON_IMPL = {"cpython", "pypy", "graalpy"}
 _ARCH_VARIANTS = {"v2", "v3", "v4"}
 _VARIANT = {None: "default", "freethreaded": "freethreaded", "debug": "debug",
@@ -36,25 +39,39 @@ def _arch_name(family: str, arch_variant: str | None) -> str | None:
     return name
 
 
+# A catalog file or response is read only up to this size: uv's 5530-build catalog is 3 MB.
+MAX_CATALOG_BYTES = 64 * 1024 * 1024
+# The one-line description of the first malformed entry stays short.
+MAX_PROBLEM_LENGTH = 500
+
+# What one entry may hold (a catalog is hostile until checked). uv reads major/minor/patch as
+# u8 and rejects a wrong type; pytui skips and counts such an entry instead of the whole file.
+MAX_URL_LENGTH = 4096
+_U8 = range(256)
+_U8_SET = frozenset(_U8)
+_PRERELEASE = re.compile(r"(?:a|b|rc)[0-9]{1,4}")
+# PBS release dates (`20250115`) and PyPy/GraalPy versions (`7.3.19`): short, path-safe.
+_BUILD = re.compile(r"[A-Za-z0-9._+-]{1,64}")
+_FIELD_TYPES = (("name", str), ("os", str), ("libc", str), ("url", str), ("arch", dict))
+
+
+class InvalidEntry(ValueError):
+    """A catalog entry whose fields have the wrong type or an impossible value."""
+
+
 def build_from_entry(entry: dict) -> Build | None:
-    """One catalog entry as a `Build`, or None when uv would skip it (unknown os/arch/libc/variant)."""
-    try:
-        name = entry["name"]
-        os_name = entry["os"]
-        arch = entry["arch"]
-        family, arch_variant = arch["family"], arch.get("variant")
-        libc = entry["libc"]
-        major, minor, patch = int(entry["major"]), int(entry["minor"]), int(entry["patch"])
-        prerelease = entry.get("prerelease") or ""
-        variant = _VARIANT[entry.get("variant")]
-        url = entry["url"]
-        sha256 = entry.get("sha256")
-        build = str(entry.get("build") or "")
-        if name not in _JSON_IMPL or os_name not in _JSON_OS or libc not in LIBCS:
-            return None
-        arch_name = _arch_name(family, arch_variant)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None
+    """One catalog entry as a `Build`, or None when uv would skip it (unknown os/arch/libc/variant).
+
+    Raises `InvalidEntry` (its text names the field and the value) when a field has the wrong
+    type or an impossible value: a missing field, `"sha256": 123`, `"major": "3"`, a URL that
+    is not http(s)/file, a sha256 that is not 64 hex digits.
+    """
+    name, os_name, libc, url, family, arch_variant, major, minor, patch = _required_fields(entry)
+    prerelease, sha256, build, json_variant = _optional_fields(entry)
+    variant = _VARIANT.get(json_variant)
+    if variant is None or name not in _JSON_IMPL or os_name not in _JSON_OS or libc not in LIBCS:
+        return None  # well-formed, but not a build uv knows: skipped as uv skips it
+    arch_name = _arch_name(family, arch_variant)
     if arch_name is None:
         return None
     implementation = "pyodide" if (name == "cpython" and os_name == "emscripten") else name
@@ -64,16 +81,167 @@ def build_from_entry(entry: dict) -> Build | None:
     )
 
 
-def parse_uv_json(data: bytes | str, source: str) -> tuple[list[Build], int]:
-    """Parse uv's format; return the builds and how many entries were skipped.
+def _required_fields(entry: object) -> tuple:
+    """(name, os, libc, url, arch family, arch variant, major, minor, patch), type-checked."""
+    if not isinstance(entry, dict):
+        raise InvalidEntry(f"the entry is a {type(entry).__name__}, not an object")
+    try:
+        major, minor, patch = entry["major"], entry["minor"], entry["patch"]
+        for field, kind in _FIELD_TYPES:
+            if type(entry[field]) is not kind:
+                raise InvalidEntry(_wrong(field, entry[field]))
+    except KeyError as err:
+        raise InvalidEntry(f"it has no {err.args[0]!r}") from None
+    for field, value in (("major", major), ("minor", minor), ("patch", patch)):
+        if type(value) is not int or value not in _U8:
+            raise InvalidEntry(_wrong(field, value, "a whole number 0-255"))
+    arch = entry["arch"]
+    family, arch_variant = arch.get("family"), arch.get("variant")
+    if type(family) is not str:
+        raise InvalidEntry(_wrong("arch.family", family))
+    if arch_variant is not None and type(arch_variant) is not str:
+        raise InvalidEntry(_wrong("arch.variant", arch_variant))
+    url = entry["url"]
+    if not _url_ok(url) or url_filename(url) in {"", ".", ".."}:
+        raise InvalidEntry(_wrong("url", url, "an http(s) or file URL of an archive"))
+    return (entry["name"], entry["os"], entry["libc"], url, family, arch_variant, major, minor,
+            patch)
 
-    Refuses (one line naming the source) invalid JSON, a non-object top level,
-    and a top-level `"version"` key (uv's hook for a future format).
+
+def _optional_fields(entry: dict) -> tuple[str, str | None, str, str | None]:
+    """(prerelease, sha256, build, variant), type-checked; absent or null ones as uv reads them."""
+    prerelease = entry.get("prerelease")
+    if prerelease is None:
+        prerelease = ""
+    elif type(prerelease) is not str or (prerelease and not _PRERELEASE.fullmatch(prerelease)):
+        raise InvalidEntry(_wrong("prerelease", prerelease, "a1, b2, rc3 or empty"))
+    sha256 = entry.get("sha256")
+    if sha256 is not None and (type(sha256) is not str or len(sha256) != 64
+                               or not _hex_ok(sha256.lower())):
+        raise InvalidEntry(_wrong("sha256", sha256, "64 hex digits"))
+    build = entry.get("build")
+    if build is None:
+        build = ""
+    elif type(build) is not str or (build and not _BUILD.fullmatch(build)):
+        raise InvalidEntry(_wrong("build", build, "a release like 20250115"))
+    variant = entry.get("variant")
+    if variant is not None and type(variant) is not str:
+        raise InvalidEntry(_wrong("variant", variant))
+    return prerelease, sha256, build, variant
+
+
+def _wrong(field: str, value: object, expected: str = "") -> str:
+    shown = repr(value)
+    if len(shown) > 40:
+        shown = shown[:40] + "..."
+    kind = type(value).__name__
+    expected = expected or {"arch": "an object"}.get(field, "a string")
+    return f"{field} is {shown} ({kind}), expected {expected}"
+
+
+_URL_SCHEMES = ("http://", "https://", "file://")
+# Bytes a URL may hold: printable ASCII but space and backslash (anything else is percent-encoded).
+_URL_BYTES = bytes(byte for byte in range(0x21, 0x7f) if byte != 0x5C)
+_HEX_BYTES = b"0123456789abcdef"
+
+
+def _url_ok(url: str) -> bool:
+    """An http(s) or file URL of bounded length, printable ASCII with no space or backslash
+    (the rule for one entry; `valid_builds` applies it to all URLs joined)."""
+    return (len(url) <= MAX_URL_LENGTH and url.startswith(_URL_SCHEMES) and url.isascii()
+            and not url.encode("ascii").translate(None, _URL_BYTES))
+
+
+def _hex_ok(text: str) -> bool:
+    """Lowercase hex digits only (one sha256, or several joined)."""
+    return text.isascii() and not text.encode("ascii").translate(None, _HEX_BYTES)
+
+
+def valid_builds(builds: list) -> bool:
+    """Whether builds read back from a state file hold only what the parsers produce:
+    `Build`s of 13 fields whose columns pass `valid_columns`."""
+    if not builds:
+        return True
+    if {type(build) for build in builds} != {Build} or set(map(len, builds)) != {13}:
+        return False
+    return valid_columns(list(zip(*builds, strict=True)))
+
+
+def valid_columns(columns: list) -> bool:
+    """Whether 13 columns of build fields (core/parsed_cache) hold only what the parsers
+    produce: the right types and values (vocabulary, version parts 0-255, pre-release and
+    release spelling, http(s)/file URLs, sha256 of 64 hex digits or None).
+
+    Checked column by column: a catalog has thousands of builds but a few hundred distinct
+    versions, platforms and releases, so each distinct value is checked once; URLs and
+    sha256s are checked joined, with byte-level scans.
+    """
+    if len(columns) != 13 or len({len(column) for column in columns}) != 1:
+        return False
+    urls, digests = columns[10], columns[11]
+    if not urls:
+        return True
+    (implementations, majors, minors, patches, prereleases, variants, oses, arches, libcs,
+     releases, flavors) = map(set, [*columns[:10], columns[12]])
+    text_columns = (implementations, prereleases, variants, oses, arches, libcs, releases, flavors)
+    if any({type(value) for value in column} != {str} for column in text_columns):
+        return False
+    numbers = majors | minors | patches
+    if {type(number) for number in numbers} != {int} or not numbers <= _U8_SET:
+        return False
+    if not (implementations <= IMPLEMENTATIONS and variants <= VARIANTS and oses <= _KEY_OS
+            and libcs <= LIBCS):
+        return False
+    if any(display_arch(arch) != arch for arch in arches) or \
+            any(pre and not _PRERELEASE.fullmatch(pre) for pre in prereleases) or \
+            any(rel and not _BUILD.fullmatch(rel) for rel in releases) or \
+            any(len(flavor) > 200 for flavor in flavors):
+        return False
+    if set(map(type, urls)) != {str} or max(map(len, urls)) > MAX_URL_LENGTH:
+        return False
+    joined = "\n" + "\n".join(urls)
+    # Every line starts with a scheme, and the rest is URL bytes (no newline inside a URL).
+    if sum(joined.count("\n" + scheme) for scheme in _URL_SCHEMES) != len(urls) or \
+            not joined.isascii() or \
+            joined.encode("ascii").translate(None, _URL_BYTES).strip(b"\n"):
+        return False
+    present = [digest for digest in digests if digest is not None]
+    if not present:
+        return True
+    return set(map(type, present)) == {str} and set(map(len, present)) == {64} and \
+        _hex_ok("".join(present))
+
+
+class ParsedCatalog(tuple):
+    """What parsing a catalog gave: `builds`; `skipped`, entries uv also skips (unknown os,
+    arch, libc, variant); `invalid`, entries with wrong types or impossible values, skipped
+    too; `problem`, what was wrong with the first invalid one (one line, '' if none)."""
+
+    __slots__ = ()
+
+    def __new__(cls, builds: list[Build], skipped: int = 0, invalid: int = 0,
+                problem: str = "") -> ParsedCatalog:
+        return tuple.__new__(cls, (builds, skipped, invalid, problem))
+
+    builds = property(lambda self: self[0])
+    skipped = property(lambda self: self[1])
+    invalid = property(lambda self: self[2])
+    problem = property(lambda self: self[3])
+
+
+def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
+    """Parse uv's format (docs/uv-compat.md#catalog-format), skipping and counting bad entries.
+
+    Refuses (one line naming the source) invalid JSON, nesting too deep to read, a non-object
+    top level, and a top-level `"version"` key (uv's hook for a future format).
     """
     try:
         doc = json.loads(data)
     except (ValueError, UnicodeDecodeError) as err:
         raise CatalogError(f"catalog {source} is not valid JSON ({err}); "
+                           "point --downloads-json at a uv download-metadata.json") from None
+    except RecursionError:
+        raise CatalogError(f"catalog {source} nests JSON too deeply to read; "
                            "point --downloads-json at a uv download-metadata.json") from None
     if not isinstance(doc, dict):
         raise CatalogError(f"catalog {source} is not a JSON object of builds "
@@ -82,14 +250,27 @@ def parse_uv_json(data: bytes | str, source: str) -> tuple[list[Build], int]:
         raise CatalogError(f"catalog {source} declares a format version pytui does not know; "
                            "upgrade pytui or use an older catalog")
     builds: list[Build] = []
-    skipped = 0
-    for entry in doc.values():
-        build = build_from_entry(entry) if isinstance(entry, dict) else None
+    skipped = invalid = 0
+    problem = ""
+    for name, entry in doc.items():
+        try:
+            build = build_from_entry(entry)
+        except InvalidEntry as err:
+            invalid += 1
+            if not problem:
+                problem = f"entry {name[:80]!r}: {err}"[:MAX_PROBLEM_LENGTH]
+            continue
         if build is None:
             skipped += 1
         else:
             builds.append(build)
-    return builds, skipped
+    return ParsedCatalog(builds, skipped, invalid, problem)
+
+
+def parse_uv_json(data: bytes | str, source: str) -> tuple[list[Build], int]:
+    """`parse_catalog` as (builds, entries skipped for any reason)."""
+    parsed = parse_catalog(data, source)
+    return parsed.builds, parsed.skipped + parsed.invalid
 
 
 @dataclass
@@ -99,6 +280,9 @@ class Catalog:
     builds: list[Build]
     source: str = "empty"
     skipped: int = 0
+    # Entries skipped for wrong types or impossible values, and what was wrong with the first.
+    invalid: int = 0
+    problem: str = ""
     # Seconds since the epoch when the source was fetched, for "age" display; None = shipped.
     fetched_at: float | None = None
 
@@ -119,6 +303,15 @@ class Catalog:
 
     def get(self, key: str) -> Build | None:
         return self.by_key.get(key)
+
+    @property
+    def warning(self) -> str | None:
+        """One line about entries skipped for wrong types (for stderr or a notification)."""
+        if not self.invalid:
+            return None
+        entries = "entry" if self.invalid == 1 else "entries"
+        return (f"catalog {self.source}: skipped {self.invalid} malformed {entries} "
+                f"(first: {self.problem}); the other builds are listed")
 
     def by_cache_filename(self) -> dict[str, Build]:
         """Map of uv cache file names to builds, for matching archives on disk.

@@ -17,7 +17,7 @@ import json
 import os
 from pathlib import Path
 
-from pytui.core.catalog import Catalog
+from pytui.core.catalog import MAX_PROBLEM_LENGTH, Catalog, ParsedCatalog, valid_builds
 from pytui.core.filenames import ArchiveName, parse_archive_name
 from pytui.core.models import Build
 from pytui.core.parsed_cache import cached_parse
@@ -53,45 +53,85 @@ def _build(name: ArchiveName, url: str, sha256: str | None, patch: int) -> Build
 
 
 def builds_from_versions(payload: list) -> tuple[list[Build], int]:
-    """Turn pbs_installer's payload into `Build`s; return them and how many files were skipped.
+    """Turn pbs_installer's payload into `Build`s; return them and how many files were skipped
+    (see `parse_versions`, which also counts malformed entries apart)."""
+    parsed = parse_versions(payload)
+    return parsed.builds, parsed.skipped + parsed.invalid
+
+
+def parse_versions(payload: list) -> ParsedCatalog:
+    """pbs_installer's payload as builds, skipped (as uv's generator skips them) and malformed.
 
     Skipped: names that do not parse, static builds, versions below 3.8, pre-2025-03-11 musl
-    builds and PyPy versions with a `.tar.bz2` file.
+    builds and PyPy versions with a `.tar.bz2` file. Malformed: a version or file that is not
+    an object of the expected types, or a build whose fields fail `valid_builds`.
     """
     chosen: dict[str, tuple[tuple[int, int], Build]] = {}
-    skipped = 0
+    skipped = invalid = 0
+    problem = ""
     for version in payload:
         try:
             python_version = version["python_version"]
             files = version["files"]
-        except (KeyError, TypeError):
-            skipped += 1
-            continue
-        is_pypy = python_version.get("implementation") == "pypy"
-        if is_pypy and any(str(f.get("filename", "")).endswith(_UNSUPPORTED_EXTENSIONS)
-                           for f in files):
-            skipped += len(files)
+            if type(python_version) is not dict or type(files) is not list:
+                raise TypeError("python_version is not an object or files is not a list")
+            is_pypy = python_version.get("implementation") == "pypy"
+            if is_pypy and any(str(f.get("filename", "")).endswith(_UNSUPPORTED_EXTENSIONS)
+                               for f in files):
+                skipped += len(files)
+                continue
+            micro = python_version.get("micro", 0)
+        except (KeyError, TypeError, AttributeError) as err:
+            invalid += 1
+            problem = problem or f"a version entry: {err}"
             continue
         for file in files:
-            url = file.get("url") or ""
-            name = parse_archive_name(url or file.get("filename", ""))
-            if name is None or name.static or (name.major, name.minor) < (3, 8):
+            try:
+                build, priority = _file_build(file, is_pypy, micro)
+            except (KeyError, TypeError, AttributeError, ValueError) as err:
+                invalid += 1
+                problem = problem or f"a file entry: {err}"
+                continue
+            if build is None:
                 skipped += 1
                 continue
-            if name.libc == "musl" and name.build < CPYTHON_MUSL_STATIC_RELEASE_END:
-                skipped += 1
-                continue
-            # PyPy names carry only major.minor; the payload has the CPython-level patch.
-            patch = int(python_version.get("micro", 0)) if is_pypy else name.patch
-            build = _build(name, url, file.get("sha256"), patch)
-            priority = name.priority()
             existing = chosen.get(build.key)
             # The first (newest) archive wins ties, as in uv's generator. Losers are other
             # flavors of a kept build, not skipped entries, so they are not counted.
             if existing is not None and priority >= existing[0]:
                 continue
             chosen[build.key] = (priority, build)
-    return [build for _, build in chosen.values()], skipped
+    builds = [build for _, build in chosen.values()]
+    if not valid_builds(builds):
+        kept = [build for build in builds if valid_builds([build])]
+        invalid += len(builds) - len(kept)
+        problem = problem or "a build with impossible values"
+        builds = kept
+    return ParsedCatalog(builds, skipped, invalid, problem[:MAX_PROBLEM_LENGTH])
+
+
+def _file_build(file: dict, is_pypy: bool, micro: object) -> tuple[Build | None, tuple]:
+    """One file entry as (build, generator priority); (None, ()) when uv's generator skips it."""
+    url = file.get("url") or ""
+    sha256 = file.get("sha256")
+    if type(url) is not str or (sha256 is not None and type(sha256) is not str):
+        raise TypeError("url or sha256 is not a string")
+    filename = url or file.get("filename", "")
+    if type(filename) is not str:
+        raise TypeError("filename is not a string")
+    name = parse_archive_name(filename)
+    if name is None or name.static or (name.major, name.minor) < (3, 8):
+        return None, ()
+    if name.libc == "musl" and name.build < CPYTHON_MUSL_STATIC_RELEASE_END:
+        return None, ()
+    # PyPy names carry only major.minor; the payload has the CPython-level patch.
+    if is_pypy:
+        if type(micro) is not int:
+            raise TypeError("micro is not a whole number")
+        patch = micro
+    else:
+        patch = name.patch
+    return _build(name, url, sha256, patch), name.priority()
 
 
 def load_embedded_catalog(state_dir: Path | None = None) -> Catalog:
@@ -104,17 +144,18 @@ def load_embedded_catalog(state_dir: Path | None = None) -> Catalog:
     if path is None:
         return Catalog([], source="embedded (pbs-installer not found)")
     try:
-        builds, skipped = cached_parse(path, "pbs-installer", state_dir, _parse_versions)
-    except (OSError, ValueError):
+        parsed = cached_parse(path, "pbs-installer", state_dir, _parse_versions)
+    except (OSError, ValueError, RecursionError):
         return Catalog([], source=f"embedded ({path} unreadable)")
-    return Catalog(builds, source=f"embedded ({_package_label(path)})", skipped=skipped)
+    return Catalog(parsed.builds, source=f"embedded ({_package_label(path)})",
+                   skipped=parsed.skipped, invalid=parsed.invalid, problem=parsed.problem)
 
 
-def _parse_versions(data: bytes) -> tuple[list[Build], int]:
+def _parse_versions(data: bytes) -> ParsedCatalog:
     payload = json.loads(data)
     if not isinstance(payload, list):
         raise ValueError("versions.json is not a list")
-    return builds_from_versions(payload)
+    return parse_versions(payload)
 
 
 def _package_label(path: Path) -> str:

@@ -51,12 +51,12 @@ class LockTimeout(InstallError):
 
 
 def lock_timeout_from_env(env: dict[str, str] | None = None) -> float:
-    """`UV_LOCK_TIMEOUT` in seconds (uv's variable and default, 5 minutes)."""
-    value = (env if env is not None else os.environ).get("UV_LOCK_TIMEOUT", "")
-    try:
-        return float(int(value))
-    except ValueError:
-        return DEFAULT_LOCK_TIMEOUT
+    """`UV_LOCK_TIMEOUT` in whole seconds (uv's variable and default, 5 minutes); a bad value
+    is a UsageError naming it (core/env.py), never silently the default."""
+    from pytui.core.env import uv_seconds
+
+    seconds = uv_seconds(env if env is not None else os.environ, "UV_LOCK_TIMEOUT")
+    return DEFAULT_LOCK_TIMEOUT if seconds is None else float(seconds)
 
 
 # --------------------------------------------------------------------------------------------

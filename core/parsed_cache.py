@@ -1,42 +1,66 @@
 """A cache of parsed catalogs in pytui's state dir, so `pytui list` does not re-parse 3 MB of JSON.
 
 Parsing uv's 5530-entry catalog (JSON, then one `Build` per entry) is most of `pytui list`'s
-time; reading back the same builds as marshalled tuples is several times faster. An entry is
-keyed by the source file's path, size and mtime and by the parser's own code (the mtimes of the
-modules that turn entries into builds, and `Build`'s fields), so any change to either makes a
-miss. Nothing here is required: an unreadable, corrupt or unwritable cache is simply ignored.
+time; reading back the same builds column by column is several times faster.
+
+The cache is a state file, so it is hostile until checked:
+
+- It never outranks its source. An entry is keyed by the source's path, size, mtime, ctime
+  (which no user-space call can set back) and a CRC of its bytes, and by the parser's own code;
+  any change to the source or the parser is a miss, so every URL and sha256 a hit returns was
+  parsed from the source's current bytes.
+- It is validated at the boundary: read as a regular file of bounded size, decoded as JSON (a
+  decoder that is safe on any input, unlike marshal), and every column checked with
+  `catalog.valid_builds` rules before a build is made.
+- A bad entry (corrupt, truncated, wrong types, impossible values, not a regular file) is
+  removed and rebuilt from the source, so no run is stuck on it. Nothing here is required: an
+  unreadable or unwritable cache only costs a parse.
 """
 
 from __future__ import annotations
 
 import contextlib
-import marshal
+import json
 import os
+import stat as stat_module
 from collections.abc import Callable
 from pathlib import Path
 
+from pytui.core.bounded_read import read_regular_file
+from pytui.core.catalog import (
+    MAX_CATALOG_BYTES,
+    MAX_PROBLEM_LENGTH,
+    ParsedCatalog,
+    valid_columns,
+)
 from pytui.core.models import BUILD_FIELDS, Build, build_from_row
 
 CACHE_DIR = "parsed"
-_FORMAT = 1
-_BUILD_FIELDS = BUILD_FIELDS
+_FORMAT = 2
+# Columns stored as one string joined by this separator; validated values never hold it.
+_SEPARATOR = "\x1f"
+_INT_COLUMNS = frozenset({1, 2, 3})
+_SHA_COLUMN = 11
+# Bounds: an entry is read only if at most this big; the directory keeps this many entries.
+MAX_ENTRY_BYTES = 2 * MAX_CATALOG_BYTES
+MAX_ENTRIES = 16
 
 
 def _code_stamp() -> str:
     """Changes whenever the code that produces builds changes (so a stale cache never loads)."""
     from pytui.core import catalog, embedded, filenames, models
 
-    parts = [str(_FORMAT), ",".join(_BUILD_FIELDS)]
+    parts = [str(_FORMAT), ",".join(BUILD_FIELDS)]
     for module in (catalog, embedded, filenames, models):
         try:
-            stat = os.stat(module.__file__ or "")
-            parts.append(f"{stat.st_size}:{stat.st_mtime_ns}")
+            info = os.stat(module.__file__ or "")
+            parts.append(f"{info.st_size}:{info.st_mtime_ns}")
         except OSError:
             parts.append("?")
     return "|".join(parts)
 
 
-def _entry_name(source: Path, kind: str, stat: os.stat_result) -> tuple[str, str, str]:
+def _entry_name(source: Path, kind: str, info: os.stat_result, data: bytes) -> tuple[str, str, str]:
     """(name prefix for the source, name suffix for its state, the full stamp stored inside).
 
     crc32 keeps names short and needs no hashlib import; the full stamp inside the entry is
@@ -44,68 +68,154 @@ def _entry_name(source: Path, kind: str, stat: os.stat_result) -> tuple[str, str
     """
     import zlib
 
-    stamp = f"{kind}|{source}|{stat.st_size}|{stat.st_mtime_ns}|{_code_stamp()}"
+    stamp = (f"{kind}|{source}|{info.st_size}|{info.st_mtime_ns}|{info.st_ctime_ns}|"
+             f"{zlib.crc32(data):08x}|{_code_stamp()}")
     where = f"{zlib.crc32(f'{kind}|{source}'.encode()):08x}"
     what = f"{zlib.crc32(stamp.encode()):08x}"
     return where, what, stamp
 
 
 def cached_parse(source: Path, kind: str, state_dir: Path | None,
-                 parse: Callable[[bytes], tuple[list[Build], int]]) -> tuple[list[Build], int]:
+                 parse: Callable[[bytes], ParsedCatalog], *,
+                 max_bytes: int = MAX_CATALOG_BYTES) -> ParsedCatalog:
     """`parse(source bytes)`, or the same result from the cache when the file is unchanged.
 
     `kind` names the parser ("uv-json", "pbs-installer"); `state_dir` None disables caching.
-    Raises only what `parse` or reading `source` raise.
+    The source is read with `read_regular_file(source, max_bytes)`. Raises only what `parse`
+    or reading `source` raise (OSError, including `NotRegularFile` and `FileTooLarge`).
     """
     source = Path(source)
+    data = read_regular_file(source, max_bytes)
     if state_dir is None:
-        return parse(source.read_bytes())
+        return parse(data)
     try:
-        stat = source.stat()
+        info = source.stat()
     except OSError:
-        return parse(source.read_bytes())  # raises the caller's read error
-    where, what, stamp = _entry_name(source.absolute(), kind, stat)
+        return parse(data)
+    where, what, stamp = _entry_name(source.absolute(), kind, info, data)
     directory = Path(state_dir) / CACHE_DIR
-    entry = directory / f"{where}-{what}.marshal"
+    entry = directory / f"{where}-{what}.json"
     loaded = _load(entry, stamp)
     if loaded is not None:
         return loaded
-    builds, skipped = parse(source.read_bytes())
-    _store(directory, where, entry, stamp, builds, skipped)
-    return builds, skipped
+    parsed = parse(data)
+    _store(directory, where, entry, stamp, parsed)
+    return parsed
 
 
-def _load(entry: Path, stamp: str) -> tuple[list[Build], int] | None:
+def _load(entry: Path, stamp: str) -> ParsedCatalog | None:
+    """The entry's catalog, or None on a miss. An entry that exists but is bad is removed."""
     try:
-        data = entry.read_bytes()
+        data = read_regular_file(entry, MAX_ENTRY_BYTES)
+    except FileNotFoundError:
+        return None
     except OSError:
+        _discard(entry)
         return None
+    parsed = _decode(data, stamp)
+    if parsed is None:
+        _discard(entry)
+    return parsed
+
+
+def _decode(data: bytes, stamp: str) -> ParsedCatalog | None:
     try:
-        version, stored_stamp, skipped, rows = marshal.loads(data)
-        if version != _FORMAT or stored_stamp != stamp or not isinstance(skipped, int) \
-                or not isinstance(rows, list):
-            return None
-        width = len(_BUILD_FIELDS)
-        if any(type(row) is not tuple or len(row) != width for row in rows):
-            return None
-        return [build_from_row(Build, row) for row in rows], skipped
-    except (ValueError, EOFError, TypeError):
+        doc = json.loads(data)
+    except (ValueError, RecursionError):
         return None
+    if type(doc) is not dict or doc.get("format") != _FORMAT or doc.get("stamp") != stamp:
+        return None
+    count, skipped, invalid = doc.get("count"), doc.get("skipped"), doc.get("invalid")
+    problem, stored = doc.get("problem"), doc.get("columns")
+    if not all(type(number) is int and number >= 0 for number in (count, skipped, invalid)) \
+            or type(problem) is not str or len(problem) > MAX_PROBLEM_LENGTH \
+            or type(stored) is not list or len(stored) != len(BUILD_FIELDS):
+        return None
+    if count == 0:
+        return ParsedCatalog([], skipped, invalid, problem)
+    columns: list[list] = []
+    for index, column in enumerate(stored):
+        if index in _INT_COLUMNS:
+            if type(column) is not list:
+                return None
+        elif type(column) is str:
+            column = column.split(_SEPARATOR)
+            if index == _SHA_COLUMN:
+                column = [value or None for value in column]
+        else:
+            return None
+        if len(column) != count:
+            return None
+        columns.append(column)
+    if not valid_columns(columns):
+        return None
+    builds = [build_from_row(Build, row) for row in zip(*columns, strict=True)]
+    return ParsedCatalog(builds, skipped, invalid, problem)
 
 
-def _store(directory: Path, where: str, entry: Path, stamp: str, builds: list[Build],
-           skipped: int) -> None:
-    rows = [tuple(build) for build in builds]
+def _encode(stamp: str, parsed: ParsedCatalog) -> bytes | None:
+    """The entry's bytes; None when a value holds the separator (then it is not cached)."""
+    builds = parsed.builds
+    columns: list[object] = []
+    for index, column in enumerate(zip(*builds, strict=True) if builds else ()):
+        if index in _INT_COLUMNS:
+            columns.append(list(column))
+            continue
+        if index == _SHA_COLUMN:
+            column = tuple(value or "" for value in column)
+        joined = _SEPARATOR.join(column)
+        if joined.count(_SEPARATOR) != len(column) - 1:
+            return None
+        columns.append(joined)
+    if not builds:
+        columns = [""] * len(BUILD_FIELDS)
+    doc = {"format": _FORMAT, "stamp": stamp, "count": len(builds), "skipped": parsed.skipped,
+           "invalid": parsed.invalid, "problem": parsed.problem, "columns": columns}
+    return json.dumps(doc, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def _store(directory: Path, where: str, entry: Path, stamp: str, parsed: ParsedCatalog) -> None:
+    data = _encode(stamp, parsed)
+    if data is None:
+        return
+    temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        temp.write_bytes(marshal.dumps((_FORMAT, stamp, skipped, rows)))
+        with open(temp, "xb") as handle:
+            handle.write(data)
         os.replace(temp, entry)
-        # Older entries for the same source are dead once a newer one exists.
-        for old in directory.glob(f"{where}-*.marshal"):
-            if old != entry:
-                with contextlib.suppress(OSError):
-                    old.unlink()
     except OSError:
-        with contextlib.suppress(OSError, UnboundLocalError):
+        with contextlib.suppress(OSError):
             temp.unlink()
+        return
+    _prune(directory, where, entry)
+
+
+def _prune(directory: Path, where: str, keep: Path) -> None:
+    """Older entries for the same source are dead once a newer one exists; beyond
+    `MAX_ENTRIES` (many --downloads-json files), the least recently written go."""
+    try:
+        with os.scandir(directory) as scan:
+            entries = [item for item in scan if item.name.endswith((".json", ".marshal"))]
+    except OSError:
+        return
+    survivors = []
+    for item in entries:
+        if item.path == str(keep):
+            continue
+        if item.name.startswith(f"{where}-") or item.name.endswith(".marshal"):
+            _discard(Path(item.path))
+        else:
+            with contextlib.suppress(OSError):
+                survivors.append((item.stat(follow_symlinks=False).st_mtime_ns, item.path))
+    survivors.sort()
+    for _, path in survivors[:max(0, len(survivors) + 1 - MAX_ENTRIES)]:
+        _discard(Path(path))
+
+
+def _discard(path: Path) -> None:
+    """Remove a bad or dead entry (whatever it is: a file, a link, a FIFO; a directory in its
+    place is left, and simply never loads)."""
+    with contextlib.suppress(OSError):
+        if not stat_module.S_ISDIR(path.lstat().st_mode):
+            path.unlink()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pytui.core import paths
-from pytui.core.http import env_offline
+from pytui.core.env import EnvValues
 
 # uv's catalog on its main branch; `pytui list --refresh` and the TUI fetch it unless offline.
 DEFAULT_CATALOG_URL = (
@@ -35,6 +35,8 @@ class Settings:
     # `PYTUI_NO_TREES=1`: never keep or use pristine trees (always extract the archive).
     no_trees: bool = False
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    # uv's variables with a syntax (timeouts, retries, booleans), parsed and checked once.
+    env_values: EnvValues = field(default_factory=EnvValues)
 
     @classmethod
     def resolve(
@@ -51,18 +53,21 @@ class Settings:
         env: Mapping[str, str] | None = None,
     ) -> Settings:
         env = dict(os.environ if env is None else env)
+        # First, so a bad value stops every command before it does anything (UsageError, exit 2).
+        values = EnvValues.parse(env)
         return cls(
             install_root=paths.install_root(install_dir, env),
             cache_dir=paths.cache_dir(cache_dir, env),
             state_dir=paths.state_dir(env),
             bin_dir=paths.bin_dir(env),
-            offline=offline or env_offline(env),
+            offline=offline or values.offline,
             downloads_json=downloads_json or env.get("UV_PYTHON_DOWNLOADS_JSON_URL") or None,
             mirror=mirror or env.get("UV_PYTHON_INSTALL_MIRROR") or None,
             astral_mirror=env.get("UV_ASTRAL_MIRROR_URL") or None,
             catalog_url=catalog_url or env.get("PYTUI_CATALOG_URL") or DEFAULT_CATALOG_URL,
             jobs=jobs or 4,
-            no_bin=no_bin or env.get("UV_PYTHON_INSTALL_BIN", "").lower() in {"0", "false", "no"},
+            no_bin=no_bin or values.install_bin is False,
             no_trees=env.get("PYTUI_NO_TREES", "").lower() in {"1", "true", "yes"},
             env=env,
+            env_values=values,
         )

@@ -17,22 +17,30 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pytui.core.catalog import Catalog, parse_uv_json
-from pytui.core.errors import CatalogError, OfflineError
-from pytui.core.http import make_client
+from pytui.core.bounded_read import FileTooLarge, NotRegularFile, read_regular_file
+from pytui.core.catalog import (
+    MAX_URL_LENGTH,
+    Catalog,
+    ParsedCatalog,
+    parse_catalog,
+)
+from pytui.core.errors import CatalogError, OfflineError, PytuiError, UsageError
 from pytui.core.parsed_cache import cached_parse
 
-# hashlib, tempfile, urllib.request and the embedded catalog are imported where used:
+# hashlib, tempfile, urllib.request, httpx and the embedded catalog are imported where used:
 # `pytui list --downloads-json FILE` needs none of them and must start quickly.
 
 KEPT_CATALOG = "catalog.json"
 KEPT_META = "catalog.meta.json"
 CUSTOM_DIR = "downloads-json"
+# The meta file is a few hundred bytes; anything bigger is not one pytui wrote.
+MAX_META_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +53,20 @@ class RefreshResult:
     url: str
     builds: int | None = None
     fetched_at: float | None = None
+    # One line about malformed entries skipped in the fetched catalog, if any.
+    warning: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogRefresh:
+    """What `refresh_and_reload` gives the TUI: the catalog to show now (None: keep the
+    current one), one line saying what happened, whether it worked, and a warning line about
+    malformed entries (None if there were none)."""
+
+    catalog: Catalog | None
+    message: str
+    ok: bool
+    warning: str | None = None
 
 
 # --- small file helpers --------------------------------------------------------------------
@@ -68,12 +90,60 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def _discard(*paths: Path) -> None:
+    """Remove state files found bad, so the next run rebuilds them instead of tripping again."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _number(value: object, now: float) -> float | None:
+    """A finite time stamp no later than a day from now (a clock may be a little off)."""
+    if type(value) not in (int, float) or not math.isfinite(value) or value < 0 \
+            or value > now + 86400:
+        return None
+    return float(value)
+
+
 def _read_meta(path: Path) -> dict:
+    """The kept catalog's meta file, validated: only known fields of the right types survive.
+
+    A meta file that is not a small regular file of a JSON object is removed (it is rewritten
+    by the next refresh); a bad field is dropped.
+    """
+    from pytui.core.catalog_fetch import valid_etag
+
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = read_regular_file(path, MAX_META_BYTES)
+    except FileNotFoundError:
         return {}
-    return meta if isinstance(meta, dict) else {}
+    except OSError:
+        _discard(path)
+        return {}
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError):
+        doc = None
+    if type(doc) is not dict:
+        _discard(path)
+        return {}
+    now = time.time()
+    meta: dict = {}
+    url = doc.get("url")
+    if type(url) is str and 0 < len(url) <= MAX_URL_LENGTH and url.isprintable():
+        meta["url"] = url
+    etag = valid_etag(doc.get("etag"))
+    if etag is not None:
+        meta["etag"] = etag
+    for name in ("fetched_at", "checked_at"):
+        stamp = _number(doc.get(name), now)
+        if stamp is not None:
+            meta[name] = stamp
+    for name in ("builds", "skipped", "invalid"):
+        count = doc.get(name)
+        if type(count) is int and count >= 0:
+            meta[name] = count
+    return meta
 
 
 def describe_age(fetched_at: float | None, now: float | None = None) -> str:
@@ -101,6 +171,29 @@ def _local_path(value: str) -> Path:
     return Path(value).expanduser()
 
 
+def _shown(value: str) -> str:
+    """A source as an error line names it: long ones cut."""
+    return value if len(value) <= 200 else value[:200] + "..."
+
+
+def _catalog(parsed: ParsedCatalog, source: str, fetched_at: float | None = None) -> Catalog:
+    return Catalog(parsed.builds, source=source, skipped=parsed.skipped, invalid=parsed.invalid,
+                   problem=parsed.problem, fetched_at=fetched_at)
+
+
+def _read_error(value: str, err: OSError) -> CatalogError:
+    """One line for a local catalog that cannot be read: what it is, why, what to do."""
+    shown = _shown(value)
+    if isinstance(err, NotRegularFile):
+        return CatalogError(f"catalog {shown} is {err.strerror}; point --downloads-json / "
+                            "UV_PYTHON_DOWNLOADS_JSON_URL at a regular file")
+    if isinstance(err, FileTooLarge):
+        return CatalogError(f"catalog {shown} is too large ({err.strerror}); point "
+                            "--downloads-json at a uv download-metadata.json")
+    return CatalogError(f"catalog {shown} could not be read ({err.strerror or err}); "
+                        "check --downloads-json / UV_PYTHON_DOWNLOADS_JSON_URL")
+
+
 # --- the kept catalog ----------------------------------------------------------------------
 
 
@@ -109,20 +202,31 @@ def kept_catalog_paths(state_dir: Path) -> tuple[Path, Path]:
 
 
 def load_kept_catalog(state_dir: Path) -> Catalog | None:
-    """The last fetched catalog, or None if there is none (or it no longer parses)."""
+    """The last fetched catalog, or None if there is none.
+
+    A kept copy that is not a regular file, is too large, no longer parses or lists no build
+    is discarded (with its meta file): the next refresh fetches a whole new copy instead of
+    asking the server whether this one is current.
+    """
     path, meta_path = kept_catalog_paths(state_dir)
     try:
-        builds, skipped = cached_parse(path, "uv-json", state_dir,
-                                       lambda data: parse_uv_json(data, str(path)))
+        parsed = cached_parse(path, "uv-json", state_dir,
+                              lambda data: parse_catalog(data, str(path)))
+    except FileNotFoundError:
+        return None
     except (OSError, CatalogError):
+        _discard(path, meta_path)
+        return None
+    if not parsed.builds:
+        _discard(path, meta_path)
         return None
     meta = _read_meta(meta_path)
     fetched_at = meta.get("fetched_at")
-    if not isinstance(fetched_at, (int, float)):
-        fetched_at = path.stat().st_mtime
+    if fetched_at is None:
+        with contextlib.suppress(OSError):
+            fetched_at = path.stat().st_mtime
     url = meta.get("url") or "the network"
-    return Catalog(builds, source=f"fetched from {url}", skipped=skipped,
-                   fetched_at=float(fetched_at))
+    return _catalog(parsed, f"fetched from {url}", fetched_at)
 
 
 def merge_catalogs(preferred: Catalog, fallback: Catalog) -> Catalog:
@@ -133,7 +237,28 @@ def merge_catalogs(preferred: Catalog, fallback: Catalog) -> Catalog:
     age = describe_age(preferred.fetched_at)
     return Catalog(builds, source=f"{preferred.source} ({age}) over {fallback.source}",
                    skipped=preferred.skipped + fallback.skipped,
+                   invalid=preferred.invalid + fallback.invalid,
+                   problem=preferred.problem or fallback.problem,
                    fetched_at=preferred.fetched_at)
+
+
+# --- fetching ------------------------------------------------------------------------------
+
+
+def _fetch(settings, url: str, what: str, headers: dict[str, str] | None = None):
+    """`catalog_fetch.fetch_catalog` through `core.http.make_client` (OfflineError offline)."""
+    from pytui.core.catalog_fetch import fetch_catalog
+    from pytui.core.http import make_client
+
+    with make_client(offline=settings.offline, what=what, env=settings.env) as client:
+        return fetch_catalog(client, url, headers=headers)
+
+
+def _brief(err: BaseException) -> str:
+    if isinstance(err, PytuiError):
+        return str(err)
+    text = " ".join(str(err).split())[:200]
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
 # --- a custom catalog (--downloads-json) ---------------------------------------------------
@@ -146,47 +271,63 @@ def _custom_cache_path(state_dir: Path, url: str) -> Path:
     return state_dir / CUSTOM_DIR / f"{digest}.json"
 
 
+def _load_kept_custom(settings, value: str, kept: Path) -> Catalog | None:
+    """The kept copy of a remote --downloads-json, or None; a bad copy is discarded."""
+    try:
+        parsed = cached_parse(kept, "uv-json", settings.state_dir,
+                              lambda data: parse_catalog(data, value))
+        fetched_at = kept.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    except (OSError, CatalogError):
+        _discard(kept)
+        return None
+    return _catalog(parsed, f"{_shown(value)} (kept copy)", fetched_at)
+
+
 def _load_custom(settings, *, refresh: bool) -> Catalog:
     value = settings.downloads_json
     if not _is_url(value):
         path = _local_path(value)
         try:
-            builds, skipped = cached_parse(path, "uv-json", settings.state_dir,
-                                           lambda data: parse_uv_json(data, value))
+            parsed = cached_parse(path, "uv-json", settings.state_dir,
+                                  lambda data: parse_catalog(data, _shown(value)))
         except OSError as err:
-            raise CatalogError(
-                f"catalog {value} could not be read ({err.strerror or err}); "
-                "check --downloads-json / UV_PYTHON_DOWNLOADS_JSON_URL") from None
-        return Catalog(builds, source=value, skipped=skipped)
-    cached = _custom_cache_path(settings.state_dir, value)
-    if settings.offline or not refresh and _fresh(cached):
+            raise _read_error(value, err) from None
+        return _catalog(parsed, value)
+    kept_path = _custom_cache_path(settings.state_dir, value)
+    kept = _load_kept_custom(settings, value, kept_path)
+    if kept is not None and (settings.offline or not refresh and _fresh(kept_path)):
         # Offline, uv also uses its stale cached copy of a remote downloads JSON.
-        if cached.is_file():
-            builds, skipped = parse_uv_json(cached.read_bytes(), value)
-            return Catalog(builds, source=f"{value} (kept copy)", skipped=skipped,
-                           fetched_at=cached.stat().st_mtime)
-        if settings.offline:
-            raise OfflineError(f"catalog {value} has never been fetched and pytui is offline; "
-                               "go online once, or point --downloads-json at a local file")
+        return kept
+    if settings.offline:
+        raise OfflineError(f"catalog {_shown(value)} has never been fetched and pytui is "
+                           "offline; go online once, or point --downloads-json at a local file")
     try:
-        with make_client(offline=settings.offline, what=f"fetching {value}",
-                         env=settings.env) as client:
-            response = client.get(value)
-    except OfflineError:
-        raise
+        fetched = _fetch(settings, value, f"fetching {_shown(value)}")
+        if fetched.status != 200:
+            raise CatalogError(f"catalog {_shown(value)} could not be fetched "
+                               f"(HTTP {fetched.status}); check the URL")
+        parsed = parse_catalog(fetched.data, _shown(value))
+    except PytuiError as err:
+        # A bad environment value is the user's to fix (exit 2), kept copy or not.
+        if kept is None or isinstance(err, UsageError):
+            raise
+        return _with_note(kept, f"refresh failed: {_brief(err)}")
     except Exception as err:  # httpx errors: keep what we have
-        if cached.is_file():
-            builds, skipped = parse_uv_json(cached.read_bytes(), value)
-            return Catalog(builds, source=f"{value} (kept copy; refresh failed: {_brief(err)})",
-                           skipped=skipped, fetched_at=cached.stat().st_mtime)
-        raise CatalogError(f"catalog {value} could not be fetched ({_brief(err)}); "
+        if kept is not None:
+            return _with_note(kept, f"refresh failed: {_brief(err)}")
+        raise CatalogError(f"catalog {_shown(value)} could not be fetched ({_brief(err)}); "
                            "check the URL and the network, or use a local file") from None
-    if response.status_code != 200:
-        raise CatalogError(f"catalog {value} could not be fetched (HTTP {response.status_code}); "
-                           "check the URL")
-    builds, skipped = parse_uv_json(response.content, value)
-    _atomic_write(cached, response.content)
-    return Catalog(builds, source=value, skipped=skipped, fetched_at=time.time())
+    if parsed.builds:
+        with contextlib.suppress(OSError):  # an unwritable state dir only costs the kept copy
+            _atomic_write(kept_path, fetched.data)
+    return _catalog(parsed, value, time.time())
+
+
+def _with_note(catalog: Catalog, note: str) -> Catalog:
+    catalog.source = f"{catalog.source}; {note}"
+    return catalog
 
 
 def _fresh(path: Path, max_age: float = 600.0) -> bool:
@@ -195,11 +336,6 @@ def _fresh(path: Path, max_age: float = 600.0) -> bool:
         return time.time() - path.stat().st_mtime < max_age
     except OSError:
         return False
-
-
-def _brief(err: BaseException) -> str:
-    text = " ".join(str(err).split())
-    return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
 # --- public API ----------------------------------------------------------------------------
@@ -247,58 +383,93 @@ def _load_catalog(settings, *, refresh: bool) -> Catalog:
 
 
 def refresh_catalog(settings) -> RefreshResult:
-    """Fetch `settings.catalog_url` (If-None-Match with the kept ETag), validate it by parsing,
-    and replace the kept copy atomically. Never raises for network trouble: on any failure the
-    kept copy stays and the result's one-line message says so."""
+    """Fetch `settings.catalog_url` (If-None-Match with the kept ETag when the kept copy is
+    valid), validate it by parsing, and replace the kept copy atomically.
+
+    Never raises for network, server, data or state-dir trouble: on any failure the kept copy
+    stays and the result's one-line message says so. (A bad environment value is a
+    `UsageError`, raised as for every command.)
+    """
     url = settings.catalog_url
     state_dir = Path(settings.state_dir)
     path, meta_path = kept_catalog_paths(state_dir)
-    meta = _read_meta(meta_path)
-    have_copy = path.is_file()
-    kept_age = describe_age(meta.get("fetched_at") if have_copy else None)
-    kept = f"kept the catalog fetched {kept_age}" if have_copy else "kept the embedded catalog"
+    old = load_kept_catalog(state_dir)  # validated: a bad copy is discarded, never revalidated
+    meta = _read_meta(meta_path) if old is not None else {}
+    kept_age = describe_age(old.fetched_at if old is not None else None)
+    kept = f"kept the catalog fetched {kept_age}" if old is not None else "kept the embedded catalog"
     headers = {}
-    if have_copy and meta.get("etag") and meta.get("url") == url:
+    if old is not None and meta.get("etag") and meta.get("url") == url:
         headers["If-None-Match"] = meta["etag"]
     try:
-        with make_client(offline=settings.offline, what="refreshing the catalog",
-                         env=settings.env) as client:
-            response = client.get(url, headers=headers)
+        fetched = _fetch(settings, url, "refreshing the catalog", headers)
     except OfflineError:
         return RefreshResult(False, False, f"offline: did not refresh the catalog; {kept}", url)
-    except Exception as err:  # any httpx/network failure
+    except UsageError:
+        raise
+    except Exception as err:  # any httpx/network failure, a body too large or too slow
         return RefreshResult(False, False,
                              f"could not refresh the catalog from {url} ({_brief(err)}); {kept}",
                              url)
     now = time.time()
-    if response.status_code == 304 and have_copy:
+    if fetched.status == 304 and old is not None:
         meta.update(checked_at=now)
-        _atomic_write(meta_path, json.dumps(meta).encode("utf-8"))
+        with contextlib.suppress(OSError):
+            _atomic_write(meta_path, json.dumps(meta).encode("utf-8"))
         return RefreshResult(True, False,
                              f"catalog is up to date (fetched {kept_age} from {url})", url,
                              fetched_at=meta.get("fetched_at"))
-    if response.status_code != 200:
+    if fetched.status != 200:
         return RefreshResult(False, False, f"could not refresh the catalog from {url} "
-                                           f"(HTTP {response.status_code}); {kept}", url)
-    data = response.content
+                                           f"(HTTP {fetched.status}); {kept}", url)
     try:
-        builds, skipped = parse_uv_json(data, url)
+        parsed = parse_catalog(fetched.data, url)
     except CatalogError as err:
         return RefreshResult(False, False, f"refused the catalog from {url}: {err}; {kept}", url)
-    if not builds:
+    if not parsed.builds:
         return RefreshResult(False, False, f"refused the catalog from {url}: it lists no builds "
                                            f"pytui understands; {kept}", url)
-    previous = set()
-    if have_copy:
-        old = load_kept_catalog(state_dir)
-        previous = set(old.by_key) if old is not None else set()
-    _atomic_write(path, data)
-    _atomic_write(meta_path, json.dumps({
-        "url": url, "etag": response.headers.get("ETag"), "fetched_at": now, "checked_at": now,
-        "builds": len(builds), "skipped": skipped,
-    }).encode("utf-8"))
+    try:
+        _atomic_write(path, fetched.data)
+        _atomic_write(meta_path, json.dumps({
+            "url": url, "etag": fetched.etag, "fetched_at": now, "checked_at": now,
+            "builds": len(parsed.builds), "skipped": parsed.skipped, "invalid": parsed.invalid,
+        }).encode("utf-8"))
+    except OSError as err:
+        _discard(meta_path)  # never an old ETag beside a new copy, or the reverse
+        return RefreshResult(False, False, f"fetched the catalog from {url} but could not keep it "
+                                           f"in {state_dir} ({err.strerror or err}); {kept}", url)
+    builds = parsed.builds
+    previous = set(old.by_key) if old is not None else set()
     new = len({build.key for build in builds} - previous) if previous else len(builds)
     detail = f"{new} new" if previous else "first fetch"
+    warning = _catalog(parsed, f"from {url}").warning
     return RefreshResult(True, True,
                          f"catalog refreshed from {url}: {len(builds)} builds ({detail})", url,
-                         builds=len(builds), fetched_at=now)
+                         builds=len(builds), fetched_at=now, warning=warning)
+
+
+def refresh_and_reload(settings) -> CatalogRefresh:
+    """Refresh the catalog and read it back, for the TUI's background refresh. Never raises
+    an Exception: every failure is the result's one line (`ok` False), so a caller can always
+    leave its "refreshing..." state.
+
+    With `--downloads-json`, the custom source is re-read (a URL is re-fetched); otherwise the
+    kept catalog is refreshed (`refresh_catalog`) and, when it changed, the merged catalog is
+    loaded again (`catalog` None means: keep showing the current one).
+    """
+    try:
+        if settings.downloads_json:
+            catalog = load_catalog(settings, refresh=True)
+            return CatalogRefresh(catalog, f"catalog reloaded from {catalog.source}", True,
+                                  catalog.warning)
+        result = refresh_catalog(settings)
+        catalog = load_catalog(settings) if result.changed else None
+        warning = result.warning or (catalog.warning if catalog is not None else None)
+        return CatalogRefresh(catalog, result.message, result.ok, warning)
+    except PytuiError as err:
+        return CatalogRefresh(None, str(err), False)
+    except OSError as err:
+        return CatalogRefresh(None, f"could not read the catalog ({err.strerror or err}); "
+                                    f"check {settings.state_dir}", False)
+    except Exception as err:  # the TUI's last line of defence: say it, never hang on it
+        return CatalogRefresh(None, f"catalog refresh failed ({_brief(err)})", False)

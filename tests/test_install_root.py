@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import pytui.core.install_root as install_root_module
 from fixtures_archives import MadeArchive, make_pbs_archive, write_uv_catalog
-from pytui.core.errors import Cancelled, InstallError
+from pytui.core.errors import Cancelled, InstallError, UsageError
 from pytui.core.extract import extract_archive
 from pytui.core.install_root import InstallRoot, LockTimeout, is_upgrade_of
 from pytui.core.keys import parse_key
@@ -283,6 +283,9 @@ def test_lock_timeout_from_env(root: InstallRoot, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("UV_LOCK_TIMEOUT", "7")
     assert root.lock_timeout == 7
     monkeypatch.setenv("UV_LOCK_TIMEOUT", "junk")
+    with pytest.raises(UsageError, match="UV_LOCK_TIMEOUT` with invalid value `junk`"):
+        root.lock_timeout  # noqa: B018 - the property reads the variable
+    monkeypatch.delenv("UV_LOCK_TIMEOUT")
     assert root.lock_timeout == 300
 
 

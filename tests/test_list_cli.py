@@ -3,6 +3,7 @@ archives, mirrors, errors, no textual import, and no socket when offline."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -35,7 +36,7 @@ def host_entry(version: str, date: str, variant: str | None = None, *, sha: str 
         "name": "cpython", "arch": {"family": JSON_ARCH, "variant": None}, "os": JSON_OS,
         "libc": HOST.libc, "major": int(major), "minor": int(minor), "patch": int(patch),
         "prerelease": prerelease, "url": f"{RELEASES}/{date}/{name.replace('+', '%2B')}",
-        "sha256": sha or (version.replace(".", "") + date).ljust(64, "0")[:64],
+        "sha256": sha or hashlib.sha256(f"{version}{date}".encode()).hexdigest(),
         "variant": variant, "build": date,
     }
     entry.update(overrides)

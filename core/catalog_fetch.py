@@ -1,0 +1,118 @@
+"""Fetching a catalog over HTTP, bounded in size and time.
+
+A catalog server is hostile until checked: its body is read as raw bytes up to
+`MAX_CATALOG_BYTES` (a larger declared Content-Length is refused before reading), a gzip or
+deflate body the server sends anyway is decoded in bounded pieces, and the whole transfer must
+end within `MAX_FETCH_SECONDS` (each wait for a byte is also bounded by the read timeout).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from pytui.core.catalog import MAX_CATALOG_BYTES
+from pytui.core.errors import CatalogError
+
+# uv's 3 MB catalog takes ~30 s at 100 KB/s; a server slower than that over the whole
+# transfer is cut.
+MAX_FETCH_SECONDS = 300.0
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A catalog response: its status, ETag (validated) and body (empty unless status 200)."""
+
+    status: int
+    etag: str | None
+    data: bytes
+
+
+def valid_etag(value: object) -> str | None:
+    """An ETag worth keeping and sending back: printable ASCII of sane length, else None."""
+    if type(value) is not str or not 0 < len(value) <= 512 or not value.isascii() \
+            or not value.isprintable():
+        return None
+    return value
+
+
+def fetch_catalog(client, url: str, *, headers: dict[str, str] | None = None,
+                  max_bytes: int = MAX_CATALOG_BYTES,
+                  max_seconds: float = MAX_FETCH_SECONDS) -> Fetched:
+    """GET `url` with `client` (an httpx.Client from core.http.make_client).
+
+    Raises `CatalogError` (one line) for a body over `max_bytes`, a transfer over
+    `max_seconds` or a content encoding pytui does not read; httpx errors propagate.
+    """
+    started = time.monotonic()
+    request_headers = {"Accept-Encoding": "identity", **(headers or {})}
+    with client.stream("GET", url, headers=request_headers) as response:
+        status = response.status_code
+        etag = valid_etag(response.headers.get("ETag"))
+        if status != 200:
+            return Fetched(status, etag, b"")
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and len(declared) < 30 and int(declared) > max_bytes:
+            raise CatalogError(f"catalog {url} is {int(declared)} bytes, more than pytui reads "
+                               f"({max_bytes}); check the URL")
+        decoder = _decoder(response.headers.get("Content-Encoding", ""), url)
+        chunks: list[bytes] = []
+        total = 0
+        for raw in response.iter_raw(_CHUNK):
+            pieces = [raw] if decoder is None else decoder.feed(raw, max_bytes - total + 1)
+            for piece in pieces:
+                total += len(piece)
+                if total > max_bytes:
+                    raise CatalogError(f"catalog {url} is more than {max_bytes} bytes, the most "
+                                       "pytui reads; check the URL")
+                chunks.append(piece)
+            if time.monotonic() - started > max_seconds:
+                raise CatalogError(f"catalog {url} took more than {max_seconds:.0f} s to "
+                                   "download; try again, or use a local copy with --downloads-json")
+        if decoder is not None:
+            decoder.finish()
+    return Fetched(status, etag, b"".join(chunks))
+
+
+class _BoundedInflate:
+    """gzip/deflate decoding that never produces more than asked for per call."""
+
+    def __init__(self, wbits: int, url: str) -> None:
+        import zlib
+
+        self._zlib = zlib
+        self._inflate = zlib.decompressobj(wbits)
+        self._url = url
+
+    def feed(self, data: bytes, room: int) -> list[bytes]:
+        """Decode `data`; stops after `room` bytes (the caller then refuses the body)."""
+        out: list[bytes] = []
+        try:
+            while data and room > 0:
+                piece = self._inflate.decompress(data, min(room, _CHUNK * 4))
+                out.append(piece)
+                room -= len(piece)
+                data = self._inflate.unconsumed_tail
+        except self._zlib.error as err:
+            raise CatalogError(f"catalog {self._url} has a corrupt compressed body ({err}); "
+                               "check the URL") from None
+        # Output stops at `room`, one byte past the caller's bound: the caller refuses the body.
+        return out
+
+    def finish(self) -> None:
+        if not self._inflate.eof:
+            raise CatalogError(f"catalog {self._url} ended in the middle of its compressed "
+                               "body; try again")
+
+
+def _decoder(encoding: str, url: str) -> _BoundedInflate | None:
+    encoding = encoding.strip().lower()
+    if encoding in {"", "identity"}:
+        return None
+    if encoding in {"gzip", "x-gzip"}:
+        return _BoundedInflate(16 + 15, url)
+    if encoding == "deflate":
+        return _BoundedInflate(15, url)
+    raise CatalogError(f"catalog {url} came with Content-Encoding {encoding[:40]!r}, which pytui "
+                       "does not read; check the URL or the proxy")

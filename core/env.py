@@ -1,0 +1,155 @@
+"""uv's environment variables, parsed as uv parses them (uv-settings `EnvironmentOptions`).
+
+An invalid value is a `UsageError` (exit 2) in uv's words, naming the variable and the value:
+
+    Failed to parse environment variable `UV_HTTP_TIMEOUT` with invalid value `nan`: invalid
+    digit found in string; value should be an integer number of seconds
+
+Integers follow Rust's `u64`/`u32::from_str`: ASCII digits with an optional leading `+`, no
+spaces, no sign, no fraction (`1.5`, `-1`, `nan`, ` 5` are refused; `0`, `+5`, `007` are
+not). Booleans follow clap's boolish parser: `y yes t true on 1` / `n no f false off 0`, any
+case; anything else, the empty string included, is refused. An unset variable is its default;
+an empty one too, except for booleans and the two enumerations, where uv refuses it as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pytui.core.errors import UsageError
+
+_TRUE = frozenset({"y", "yes", "t", "true", "on", "1"})
+_FALSE = frozenset({"n", "no", "f", "false", "off", "0"})
+SECONDS_HELP = "value should be an integer number of seconds"
+# uv reads the read timeout from the first of these that is set (all are checked).
+READ_TIMEOUT_VARS = ("UV_HTTP_TIMEOUT", "UV_REQUEST_TIMEOUT", "HTTP_TIMEOUT")
+PYTHON_DOWNLOADS = {"auto": "automatic", "automatic": "automatic", "true": "automatic",
+                    "1": "automatic", "manual": "manual", "never": "never", "false": "never",
+                    "0": "never"}
+PYTHON_PREFERENCES = ("only-managed", "managed", "system", "only-system")
+# Defaults, as uv's.
+CONNECT_TIMEOUT = 10
+READ_TIMEOUT = 30
+HTTP_RETRIES = 3
+LOCK_TIMEOUT = 300
+
+
+def _shown(value: str) -> str:
+    """A value as the error line shows it: undecodable bytes replaced, long values cut."""
+    text = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
+def _invalid(name: str, value: str, cause: str, help_text: str | None = None) -> UsageError:
+    detail = f"{cause}; {help_text}" if help_text else cause
+    return UsageError(f"Failed to parse environment variable `{name}` with invalid value "
+                      f"`{_shown(value)}`: {detail}")
+
+
+def _utf8(name: str, value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _invalid(name, value, "expected a valid UTF-8 string") from None
+    return value
+
+
+def uv_integer(env: Mapping[str, str], name: str, *, bits: int = 64, nonzero: bool = False,
+               help_text: str | None = None) -> int | None:
+    """`env[name]` as uv's `parse_integer_environment_variable` reads it; None if unset/empty."""
+    value = env.get(name)
+    if value is None or value == "":
+        return None
+    _utf8(name, value)
+    digits = value[1:] if value.startswith("+") else value
+    if not digits or not (digits.isascii() and digits.isdigit()):
+        raise _invalid(name, value, "invalid digit found in string", help_text)
+    significant = digits.lstrip("0")
+    # No int() of a huge text: more than 20 significant digits overflows u64 anyway.
+    if len(significant) > 20 or int(significant or "0") >= 1 << bits:
+        raise _invalid(name, value, "number too large to fit in target type", help_text)
+    number = int(significant or "0")
+    if nonzero and number == 0:
+        raise _invalid(name, value, "number would be zero for non-zero type", help_text)
+    return number
+
+
+def uv_seconds(env: Mapping[str, str], name: str) -> int | None:
+    """A timeout in whole seconds (u64), as uv reads UV_HTTP_TIMEOUT and friends."""
+    return uv_integer(env, name, help_text=SECONDS_HELP)
+
+
+def uv_bool(env: Mapping[str, str], name: str) -> bool | None:
+    """`env[name]` as uv's `parse_boolish_environment_variable`; None if unset."""
+    value = env.get(name)
+    if value is None:
+        return None
+    _utf8(name, value)
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise _invalid(name, value, "expected a boolish value")
+
+
+def python_downloads(env: Mapping[str, str]) -> str:
+    """UV_PYTHON_DOWNLOADS: automatic (default), manual or never."""
+    value = env.get("UV_PYTHON_DOWNLOADS")
+    if value is None:
+        return "automatic"
+    mode = PYTHON_DOWNLOADS.get(value.lower())
+    if mode is None:
+        raise UsageError(f"invalid value `{_shown(value)}` for UV_PYTHON_DOWNLOADS, expected one "
+                         "of 'auto', 'true', 'manual', 'never', or 'false'")
+    return mode
+
+
+def python_preference(env: Mapping[str, str]) -> str | None:
+    """UV_PYTHON_PREFERENCE (clap's value enum: exact spelling); None if unset."""
+    value = env.get("UV_PYTHON_PREFERENCE")
+    if value is None:
+        return None
+    if value not in PYTHON_PREFERENCES:
+        raise UsageError(f"invalid value `{_shown(value)}` for UV_PYTHON_PREFERENCE "
+                         f"(possible values: {', '.join(PYTHON_PREFERENCES)})")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class EnvValues:
+    """Every uv variable pytui reads that has a syntax, parsed once (`Settings.resolve`), so a
+    bad value stops any command before it does anything."""
+
+    offline: bool = False
+    install_bin: bool | None = None
+    read_timeout: int = READ_TIMEOUT
+    connect_timeout: int = CONNECT_TIMEOUT
+    http_retries: int = HTTP_RETRIES
+    lock_timeout: int = LOCK_TIMEOUT
+    python_downloads: str = "automatic"
+    python_preference: str | None = None
+
+    @classmethod
+    def parse(cls, env: Mapping[str, str]) -> EnvValues:
+        """In uv's order (clap's UV_PYTHON_PREFERENCE, then `EnvironmentOptions` in its field
+        order), so the first bad value is the one uv names."""
+        preference = python_preference(env)
+        read_timeouts = [uv_seconds(env, name) for name in READ_TIMEOUT_VARS]
+        read = next((value for value in read_timeouts if value is not None), READ_TIMEOUT)
+        install_bin = uv_bool(env, "UV_PYTHON_INSTALL_BIN")
+        connect = uv_seconds(env, "UV_HTTP_CONNECT_TIMEOUT")
+        retries = uv_integer(env, "UV_HTTP_RETRIES", bits=32)
+        offline = uv_bool(env, "UV_OFFLINE")
+        # uv falls back to 5 minutes (with a warning) for a bad UV_LOCK_TIMEOUT; pytui refuses it
+        # with the same words as the other timeouts.
+        lock = uv_seconds(env, "UV_LOCK_TIMEOUT")
+        downloads = python_downloads(env)
+        return cls(
+            offline=bool(offline), install_bin=install_bin, read_timeout=read,
+            connect_timeout=CONNECT_TIMEOUT if connect is None else connect,
+            http_retries=HTTP_RETRIES if retries is None else retries,
+            lock_timeout=LOCK_TIMEOUT if lock is None else lock,
+            python_downloads=downloads, python_preference=preference,
+        )
