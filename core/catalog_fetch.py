@@ -38,13 +38,14 @@ def valid_etag(value: object) -> str | None:
 
 
 def fetch_catalog(client, url: str, *, headers: dict[str, str] | None = None,
-                  max_bytes: int = MAX_CATALOG_BYTES,
-                  max_seconds: float = MAX_FETCH_SECONDS) -> Fetched:
+                  max_bytes: int | None = None, max_seconds: float | None = None) -> Fetched:
     """GET `url` with `client` (an httpx.Client from core.http.make_client).
 
-    Raises `CatalogError` (one line) for a body over `max_bytes`, a transfer over
-    `max_seconds` or a content encoding pytui does not read; httpx errors propagate.
+    Raises `CatalogError` (one line) for a body over `max_bytes` (default `MAX_CATALOG_BYTES`),
+    a transfer over `max_seconds` (default `MAX_FETCH_SECONDS`) or a content encoding pytui does not read; httpx errors propagate.
     """
+    max_bytes = MAX_CATALOG_BYTES if max_bytes is None else max_bytes
+    max_seconds = MAX_FETCH_SECONDS if max_seconds is None else max_seconds
     started = time.monotonic()
     request_headers = {"Accept-Encoding": "identity", **(headers or {})}
     with client.stream("GET", url, headers=request_headers) as response:

@@ -33,12 +33,15 @@ CONNECT_TIMEOUT = 10
 READ_TIMEOUT = 30
 HTTP_RETRIES = 3
 LOCK_TIMEOUT = 300
+# uv takes any u32; pytui bounds its retry loop (a larger value is refused, not clamped).
+MAX_HTTP_RETRIES = 1000
 
 
 def _shown(value: str) -> str:
-    """A value as the error line shows it: undecodable bytes replaced, long values cut."""
+    """A value as the error line shows it: whole, as uv shows it, undecodable bytes replaced
+    (and line breaks escaped, so it stays one line)."""
     text = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return text if len(text) <= 200 else text[:200] + "..."
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _invalid(name: str, value: str, cause: str, help_text: str | None = None) -> UsageError:
@@ -78,6 +81,22 @@ def uv_integer(env: Mapping[str, str], name: str, *, bits: int = 64, nonzero: bo
 def uv_seconds(env: Mapping[str, str], name: str) -> int | None:
     """A timeout in whole seconds (u64), as uv reads UV_HTTP_TIMEOUT and friends."""
     return uv_integer(env, name, help_text=SECONDS_HELP)
+
+
+def uv_retries(env: Mapping[str, str]) -> int | None:
+    """UV_HTTP_RETRIES: uv's u32, at most `MAX_HTTP_RETRIES`; None if unset/empty."""
+    retries = uv_integer(env, "UV_HTTP_RETRIES", bits=32)
+    if retries is not None and retries > MAX_HTTP_RETRIES:
+        raise _invalid("UV_HTTP_RETRIES", env["UV_HTTP_RETRIES"],
+                       f"pytui retries at most {MAX_HTTP_RETRIES} times")
+    return retries
+
+
+def uv_read_timeout(env: Mapping[str, str]) -> int | None:
+    """The read timeout from the first of READ_TIMEOUT_VARS that is set; all are checked, as
+    uv checks them."""
+    values = [uv_seconds(env, name) for name in READ_TIMEOUT_VARS]
+    return next((value for value in values if value is not None), None)
 
 
 def uv_bool(env: Mapping[str, str], name: str) -> bool | None:
@@ -136,18 +155,18 @@ class EnvValues:
         """In uv's order (clap's UV_PYTHON_PREFERENCE, then `EnvironmentOptions` in its field
         order), so the first bad value is the one uv names."""
         preference = python_preference(env)
-        read_timeouts = [uv_seconds(env, name) for name in READ_TIMEOUT_VARS]
-        read = next((value for value in read_timeouts if value is not None), READ_TIMEOUT)
+        read = uv_read_timeout(env)
         install_bin = uv_bool(env, "UV_PYTHON_INSTALL_BIN")
         connect = uv_seconds(env, "UV_HTTP_CONNECT_TIMEOUT")
-        retries = uv_integer(env, "UV_HTTP_RETRIES", bits=32)
+        retries = uv_retries(env)
         offline = uv_bool(env, "UV_OFFLINE")
         # uv falls back to 5 minutes (with a warning) for a bad UV_LOCK_TIMEOUT; pytui refuses it
         # with the same words as the other timeouts.
         lock = uv_seconds(env, "UV_LOCK_TIMEOUT")
         downloads = python_downloads(env)
         return cls(
-            offline=bool(offline), install_bin=install_bin, read_timeout=read,
+            offline=bool(offline), install_bin=install_bin,
+            read_timeout=READ_TIMEOUT if read is None else read,
             connect_timeout=CONNECT_TIMEOUT if connect is None else connect,
             http_retries=HTTP_RETRIES if retries is None else retries,
             lock_timeout=LOCK_TIMEOUT if lock is None else lock,

@@ -79,16 +79,17 @@ class TransferLimits:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> TransferLimits:
+        # uv's variables as uv parses them (core/env.py: whole seconds, u32 retries, uv's words).
+        from pytui.core.env import uv_read_timeout, uv_retries, uv_seconds
+
         env = os.environ if env is None else env
-        read = READ_TIMEOUT
-        for name in READ_TIMEOUT_VARS:
-            if env.get(name, "").strip():
-                read = env_seconds(env, name, READ_TIMEOUT)
-                break
+        read = uv_read_timeout(env)
+        connect = uv_seconds(env, "UV_HTTP_CONNECT_TIMEOUT")
+        retries = uv_retries(env)
         return cls(
-            connect_timeout=env_seconds(env, "UV_HTTP_CONNECT_TIMEOUT", CONNECT_TIMEOUT),
-            read_timeout=read,
-            retries=env_count(env, "UV_HTTP_RETRIES", DEFAULT_RETRIES, maximum=1000),
+            connect_timeout=CONNECT_TIMEOUT if connect is None else float(connect),
+            read_timeout=READ_TIMEOUT if read is None else float(read),
+            retries=DEFAULT_RETRIES if retries is None else retries,
             max_archive_bytes=env_count(env, "PYTUI_MAX_ARCHIVE_BYTES", MAX_ARCHIVE_BYTES, minimum=1),
             speed_limit=env_count(env, "PYTUI_HTTP_SPEED_LIMIT", SPEED_LIMIT),
             speed_time=env_seconds(env, "PYTUI_HTTP_SPEED_TIME", SPEED_TIME),

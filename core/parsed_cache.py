@@ -7,8 +7,9 @@ The cache is a state file, so it is hostile until checked:
 
 - It never outranks its source. An entry is keyed by the source's path, size, mtime, ctime
   (which no user-space call can set back) and a CRC of its bytes, and by the parser's own code;
-  any change to the source or the parser is a miss, so every URL and sha256 a hit returns was
-  parsed from the source's current bytes.
+  any change to the source or the parser is a miss. And every URL and sha256 a hit returns is
+  checked against the source's current bytes: the entry records where each one stands in the
+  source, and a build whose URL or sha256 is not there, as a JSON string, fails the entry.
 - It is validated at the boundary: read as a regular file of bounded size, decoded as JSON (a
   decoder that is safe on any input, unlike marshal), and every column checked with
   `catalog.valid_builds` rules before a build is made.
@@ -21,9 +22,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import os
 import stat as stat_module
 from collections.abc import Callable
+from itertools import repeat
 from pathlib import Path
 
 from pytui.core.bounded_read import read_regular_file
@@ -77,15 +80,16 @@ def _entry_name(source: Path, kind: str, info: os.stat_result, data: bytes) -> t
 
 def cached_parse(source: Path, kind: str, state_dir: Path | None,
                  parse: Callable[[bytes], ParsedCatalog], *,
-                 max_bytes: int = MAX_CATALOG_BYTES) -> ParsedCatalog:
+                 max_bytes: int | None = None) -> ParsedCatalog:
     """`parse(source bytes)`, or the same result from the cache when the file is unchanged.
 
     `kind` names the parser ("uv-json", "pbs-installer"); `state_dir` None disables caching.
-    The source is read with `read_regular_file(source, max_bytes)`. Raises only what `parse`
+    The source is read with `read_regular_file(source, max_bytes)` (default
+    `MAX_CATALOG_BYTES`). Raises only what `parse`
     or reading `source` raise (OSError, including `NotRegularFile` and `FileTooLarge`).
     """
     source = Path(source)
-    data = read_regular_file(source, max_bytes)
+    data = read_regular_file(source, MAX_CATALOG_BYTES if max_bytes is None else max_bytes)
     if state_dir is None:
         return parse(data)
     try:
@@ -95,15 +99,15 @@ def cached_parse(source: Path, kind: str, state_dir: Path | None,
     where, what, stamp = _entry_name(source.absolute(), kind, info, data)
     directory = Path(state_dir) / CACHE_DIR
     entry = directory / f"{where}-{what}.json"
-    loaded = _load(entry, stamp)
+    loaded = _load(entry, stamp, data)
     if loaded is not None:
         return loaded
     parsed = parse(data)
-    _store(directory, where, entry, stamp, parsed)
+    _store(directory, where, entry, stamp, parsed, data)
     return parsed
 
 
-def _load(entry: Path, stamp: str) -> ParsedCatalog | None:
+def _load(entry: Path, stamp: str, source: bytes) -> ParsedCatalog | None:
     """The entry's catalog, or None on a miss. An entry that exists but is bad is removed."""
     try:
         data = read_regular_file(entry, MAX_ENTRY_BYTES)
@@ -112,13 +116,16 @@ def _load(entry: Path, stamp: str) -> ParsedCatalog | None:
     except OSError:
         _discard(entry)
         return None
-    parsed = _decode(data, stamp)
+    try:
+        parsed = _decode(data, stamp, source)
+    except UnicodeEncodeError:
+        parsed = None
     if parsed is None:
         _discard(entry)
     return parsed
 
 
-def _decode(data: bytes, stamp: str) -> ParsedCatalog | None:
+def _decode(data: bytes, stamp: str, source: bytes) -> ParsedCatalog | None:
     try:
         doc = json.loads(data)
     except (ValueError, RecursionError):
@@ -127,6 +134,7 @@ def _decode(data: bytes, stamp: str) -> ParsedCatalog | None:
         return None
     count, skipped, invalid = doc.get("count"), doc.get("skipped"), doc.get("invalid")
     problem, stored = doc.get("problem"), doc.get("columns")
+    url_at, sha_at = doc.get("url_at"), doc.get("sha_at")
     if not all(type(number) is int and number >= 0 for number in (count, skipped, invalid)) \
             or type(problem) is not str or len(problem) > MAX_PROBLEM_LENGTH \
             or type(stored) is not list or len(stored) != len(BUILD_FIELDS):
@@ -147,15 +155,65 @@ def _decode(data: bytes, stamp: str) -> ParsedCatalog | None:
         if len(column) != count:
             return None
         columns.append(column)
-    if not valid_columns(columns):
+    if not valid_columns(columns) or not _from_source(source, stored[10], stored[_SHA_COLUMN],
+                                                      url_at, sha_at):
         return None
     builds = [build_from_row(Build, row) for row in zip(*columns, strict=True)]
     return ParsedCatalog(builds, skipped, invalid, problem)
 
 
-def _encode(stamp: str, parsed: ParsedCatalog) -> bytes | None:
-    """The entry's bytes; None when a value holds the separator (then it is not cached)."""
+def _from_source(source: bytes, urls: str, digests: str, url_at: object, sha_at: object) -> bool:
+    """Whether each build's URL and sha256 (the entry's joined columns, already validated as
+    ASCII) stand as JSON strings where the entry says they stand in the source, so a hit can
+    only return URLs and sha256s the source holds. Sliced and compared with C-level maps."""
+    url_list = urls.encode("ascii").split(_SEPARATOR.encode())
+    sha_list = digests.encode("ascii").split(_SEPARATOR.encode())
+    if type(url_at) is not list or type(sha_at) is not list or \
+            not len(url_at) == len(sha_at) == len(url_list) == len(sha_list):
+        return False
+    if {type(offset) for offset in url_at} | {type(offset) for offset in sha_at} != {int}:
+        return False
+    present = [(digest, offset) for digest, offset in zip(sha_list, sha_at, strict=True)
+               if digest or offset != -1]
+    wanted = url_list + [digest for digest, _ in present]
+    opening = url_at + [offset for _, offset in present]
+    if min(opening) < 0:
+        return False
+    starts = list(map(operator.add, opening, repeat(1)))
+    ends = list(map(operator.add, starts, map(len, wanted)))
+    try:
+        quotes = set(map(source.__getitem__, opening)) | set(map(source.__getitem__, ends))
+    except IndexError:
+        return False
+    return quotes == {0x22} and list(map(source.__getitem__, map(slice, starts, ends))) == wanted
+
+
+def _source_offsets(source: bytes, builds: list[Build]) -> tuple[list[int], list[int]] | None:
+    """Where each build's URL and sha256 stand in the source as JSON strings; None when one
+    cannot be found verbatim (an escaped URL, an upper-case sha256): then nothing is cached."""
+    import re
+
+    first: dict[bytes, int] = {}
+    for match in re.finditer(rb'"([!#-\[\]-~]{1,4096})"', source):
+        first.setdefault(match[1], match.start())
+    url_at, sha_at = [], []
+    for build in builds:
+        url_offset = first.get(build.url.encode("ascii"), -1)
+        sha_offset = -1 if build.sha256 is None else first.get(build.sha256.encode("ascii"), -2)
+        if url_offset < 0 or sha_offset == -2:
+            return None
+        url_at.append(url_offset)
+        sha_at.append(sha_offset)
+    return url_at, sha_at
+
+
+def _encode(stamp: str, parsed: ParsedCatalog, source: bytes) -> bytes | None:
+    """The entry's bytes; None when a value holds the separator or a URL or sha256 is not in
+    the source verbatim (then it is not cached)."""
     builds = parsed.builds
+    offsets = _source_offsets(source, builds)
+    if offsets is None:
+        return None
     columns: list[object] = []
     for index, column in enumerate(zip(*builds, strict=True) if builds else ()):
         if index in _INT_COLUMNS:
@@ -170,12 +228,17 @@ def _encode(stamp: str, parsed: ParsedCatalog) -> bytes | None:
     if not builds:
         columns = [""] * len(BUILD_FIELDS)
     doc = {"format": _FORMAT, "stamp": stamp, "count": len(builds), "skipped": parsed.skipped,
-           "invalid": parsed.invalid, "problem": parsed.problem, "columns": columns}
+           "invalid": parsed.invalid, "problem": parsed.problem, "columns": columns,
+           "url_at": offsets[0], "sha_at": offsets[1]}
     return json.dumps(doc, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
-def _store(directory: Path, where: str, entry: Path, stamp: str, parsed: ParsedCatalog) -> None:
-    data = _encode(stamp, parsed)
+def _store(directory: Path, where: str, entry: Path, stamp: str, parsed: ParsedCatalog,
+           source: bytes) -> None:
+    try:
+        data = _encode(stamp, parsed, source)
+    except UnicodeEncodeError:  # a non-ASCII URL (the embedded file is not checked by _url_ok)
+        return
     if data is None:
         return
     temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")

@@ -28,6 +28,9 @@ one decorated function; its options go in `Faults.mode_args`. Built in:
 - `gzip_bomb`: `Content-Encoding: gzip`, the body a gzip stream that inflates to
   `mode_args["inflated"]` bytes (default 256 MiB) of zeros; honest Content-Length of the
   compressed bytes.
+- `wrong_types_catalog`: the resource is a uv catalog; the first `mode_args["entries"]` entries
+  get `mode_args["field"]` = `mode_args["value"]` (e.g. `"sha256": 123`, `"url": 123`,
+  `"prerelease": 5`; `"<missing>"` removes the field).
 - the built-in faults cover the rest: a trickle below a speed floor is `rate=` (with
   `rate_times=` to heal after N responses), a server that cuts every N bytes is
   `cut_at=N, cut_times=-1` (each response, resumed or not, ends after N body bytes), a lying
@@ -41,6 +44,7 @@ import email.utils
 import functools
 import hashlib
 import http.server
+import json
 import os
 import socket
 import socketserver
@@ -376,6 +380,39 @@ def _gzip_bomb(handler: _Handler, record: RecordedRequest, resource: Resource, h
         for offset in range(0, len(body), _CHUNK):
             if not handler._write(record, body[offset:offset + _CHUNK]):
                 return
+
+
+@hostile_mode("wrong_types_catalog")
+def _wrong_types_catalog(handler: _Handler, record: RecordedRequest, resource: Resource,
+                         head: bool) -> None:
+    """A uv catalog (the resource's bytes, a download-metadata.json) whose first
+    `mode_args["entries"]` entries (default 1) have `mode_args["field"]` (default "sha256") set
+    to `mode_args["value"]` (default 123; the string "<missing>" removes the field, and a
+    dotted field such as "arch.family" reaches inside). Served as a real catalog: 200, an
+    ETag, an honest Content-Length."""
+    args = resource.faults.mode_args
+    doc = json.loads(bytes(resource.data or b"{}"))
+    field_path = str(args.get("field", "sha256")).split(".")
+    value = args.get("value", 123)
+    for entry in list(doc.values())[:int(args.get("entries", 1))]:
+        target = entry
+        for part in field_path[:-1]:
+            target = target.setdefault(part, {}) if isinstance(target, dict) else target
+        if not isinstance(target, dict):
+            continue
+        if value == "<missing>":
+            target.pop(field_path[-1], None)
+        else:
+            target[field_path[-1]] = value
+    body = json.dumps(doc).encode()
+    record.status = 200
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("ETag", _etag(body.hex()[:64]))
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    if not head:
+        handler._write(record, body)
 
 
 def _slices(resource: Resource, start: int, length: int, chunk: int) -> Iterator[bytes]:

@@ -24,6 +24,7 @@ from pytui.core.cache import (
 from pytui.core.catalog import Catalog, parse_uv_json
 from pytui.core.download import Backoff, Downloader
 from pytui.core.errors import Cancelled, DownloadError, HashMismatch, OfflineError
+from pytui.core.http import TransferLimits
 from pytui.core.progress import CancelToken, Progress
 from pytui.core.settings import Settings
 from pytui.core.urls import download_urls
@@ -99,7 +100,7 @@ def test_every_flaky_server_ends_in_a_verified_archive(cache, made, http_server,
     shutil.copy(other.path, cache.path_for(other.build))
     before = _snapshot(cache.root)
     url = http_server.add("/a", made.path.read_bytes(), **FAULTS[fault])
-    with Downloader(backoff=FAST, env={"UV_HTTP_TIMEOUT": "0.5"}) as dl:
+    with Downloader(backoff=FAST, limits=TransferLimits(read_timeout=0.5)) as dl:
         path = cache.fetch(made.build, [url], downloader=dl)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == made.sha256
     after = _snapshot(cache.root)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from pytui.core.download import Backoff, Downloader, file_url_path
 from pytui.core.errors import Cancelled, DownloadError, HashMismatch, OfflineError
+from pytui.core.http import TransferLimits
 from pytui.core.progress import CancelToken, Progress
 
 DATA = os.urandom(700_000) + b"end"
@@ -233,7 +234,7 @@ def test_a_complete_part_is_finished_from_a_416(http_server, downloader, work):
 
 def test_a_stalled_transfer_times_out_and_resumes(http_server, work):
     url = http_server.add("/a", DATA, stall_at=250_000, stall_seconds=10)
-    with Downloader(backoff=FAST, env={"UV_HTTP_TIMEOUT": "0.3"}) as dl:
+    with Downloader(backoff=FAST, limits=TransferLimits(read_timeout=0.3)) as dl:
         result = dl.download([url], work / "a.part", expected_sha256=SHA)
     assert result.sha256 == SHA
     assert http_server.requests_for("/a")[0].fault == "stall" and http_server.resumed("/a")

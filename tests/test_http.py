@@ -30,7 +30,7 @@ def test_timeouts_follow_uv_variables() -> None:
 
 @pytest.mark.parametrize(("name", "value"), [
     ("UV_HTTP_TIMEOUT", "soon"), ("UV_HTTP_TIMEOUT", "nan"), ("UV_HTTP_TIMEOUT", "-1"),
-    ("UV_HTTP_TIMEOUT", "inf"), ("UV_HTTP_TIMEOUT", "0"), ("UV_HTTP_CONNECT_TIMEOUT", "nan"),
+    ("UV_HTTP_TIMEOUT", "inf"), ("UV_HTTP_TIMEOUT", "1.5"), ("UV_HTTP_CONNECT_TIMEOUT", "nan"),
     ("HTTP_TIMEOUT", "1e999"), ("UV_HTTP_RETRIES", "-1"), ("UV_HTTP_RETRIES", "1.5"),
     ("UV_HTTP_RETRIES", "9" * 5000), ("PYTUI_MAX_ARCHIVE_BYTES", "0"), ("PYTUI_HTTP_SPEED_LIMIT", "x"),
     ("PYTUI_HTTP_SPEED_TIME", "-3"),

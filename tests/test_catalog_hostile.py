@@ -1,0 +1,372 @@
+"""Hostile catalogs and state files (issue 7, items 3, 4 and 6): wrong types in any field, a
+bad kept copy, a forged or corrupt parsed-catalog cache, FIFOs, oversized and endless catalogs.
+
+For every case: the exit code, the one line (never a traceback), and that what existed before
+(installs, cache, the good builds) is intact. Catalogs are served by the loopback server's
+`wrong_types_catalog`, `endless` and `gzip_bomb` modes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from cli_harness import Pytui, assert_clean_failure, assert_installed
+from fixtures_http import FaultyHTTPServer
+from pytui.app.cli import main
+from pytui.core import parsed_cache
+from pytui.core.catalog import MAX_CATALOG_BYTES, parse_catalog
+from pytui.core.catalog_fetch import fetch_catalog
+from pytui.core.errors import CatalogError
+from pytui.core.http import make_client
+from pytui.core.sources import (
+    KEPT_CATALOG,
+    KEPT_META,
+    load_catalog,
+    load_kept_catalog,
+    refresh_and_reload,
+    refresh_catalog,
+)
+from test_catalog import entry, settings_for, uv_json
+
+GOOD = "cpython-3.12.8-linux-x86_64-gnu"
+OTHER = "cpython-3.13.8-linux-x86_64-gnu"
+
+# Every field of an entry, with values of the wrong type or impossible (uv refuses each).
+WRONG = [
+    ("sha256", 123), ("sha256", "xyz"), ("sha256", "ab" * 31), ("sha256", "../../" + "a" * 58),
+    ("sha256", ["a" * 64]), ("url", 123), ("url", None), ("url", ""), ("url", "ftp://x/a.tar.gz"),
+    ("url", "https://x/a b.tar.gz"), ("url", "https://x/\n.tar.gz"), ("url", "https://x/y/.."),
+    ("url", "https://x/" + "a" * 5000), ("prerelease", 5), ("prerelease", "final"),
+    ("prerelease", "rc" + "9" * 5000), ("prerelease", ["rc1"]), ("major", "3"), ("major", 3.0),
+    ("major", True), ("major", -1), ("major", 256), ("major", 10 ** 30), ("minor", None),
+    ("patch", "8"), ("name", 5), ("name", None), ("os", ["linux"]), ("libc", 1),
+    ("arch", "x86_64"), ("arch", None), ("arch", {"family": 5}), ("arch", {"variant": "v2"}),
+    ("arch", {"family": "x86_64", "variant": 3}), ("variant", 1), ("variant", {"x": 1}),
+    ("build", 20250115), ("build", "../../x"), ("build", "b" * 65), ("build", ["x"]),
+]
+
+
+def test_every_wrong_field_is_skipped_and_counted() -> None:
+    for field, value in WRONG:
+        bad = entry(**{field: value}) if value is not None or field != "name" else entry(name=None)
+        parsed = parse_catalog(uv_json(entry(), bad, entry(minor=13)), "t.json")
+        assert [b.key for b in parsed.builds] == [GOOD, OTHER], (field, value)
+        assert parsed.invalid == 1 and parsed.skipped == 0, (field, value)
+        assert field in parsed.problem and "entry-1" in parsed.problem, parsed.problem
+        assert "\n" not in parsed.problem and len(parsed.problem) < 500
+
+
+def test_missing_fields_and_non_objects_are_counted() -> None:
+    missing = {k: v for k, v in entry().items() if k != "url"}
+    parsed = parse_catalog(uv_json(entry(), missing, "text", 5, [entry()], None), "t.json")
+    assert [b.key for b in parsed.builds] == [GOOD] and parsed.invalid == 5
+    assert "'url'" in parsed.problem
+
+
+def test_deep_nesting_and_huge_numbers_are_one_line() -> None:
+    for data in (b"[" * 100_000 + b"]" * 100_000, b'{"a": ' * 50_000 + b"1" + b"}" * 50_000,
+                 b'{"a": {"major": 1' + b"0" * 5000 + b"}}"):
+        try:
+            parsed = parse_catalog(data, "deep.json")
+        except CatalogError as err:
+            assert "\n" not in str(err) and "deep.json" in str(err)
+        else:
+            assert parsed.builds == []
+
+
+# -- the CLI: list, install, a remote --downloads-json, --refresh --------------------------------
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    for name, sub in (("UV_PYTHON_INSTALL_DIR", "root"), ("UV_PYTHON_CACHE_DIR", "cache"),
+                      ("PYTUI_STATE_DIR", "state")):
+        monkeypatch.setenv(name, str(tmp_path / sub))
+    monkeypatch.chdir(tmp_path)
+    return {"tmp": tmp_path, "state": tmp_path / "state"}
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+@pytest.mark.parametrize(("field", "value"), [("sha256", 123), ("url", 123), ("prerelease", 5),
+                                              ("arch", "x86_64"), ("major", "3")])
+def test_list_a_local_catalog_with_a_wrong_type(env, capsys, field, value) -> None:
+    path = env["tmp"] / "c.json"
+    path.write_bytes(uv_json(entry(**{field: value}), entry(minor=13)))
+    code, out, err = run(capsys, "list", "--all-platforms", "--all-versions", "--only-downloads",
+                         "--downloads-json", str(path))
+    assert code == 0 and [line.split()[0] for line in out.splitlines()] == [OTHER]
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("warning: catalog ") and field in lines[0]
+    assert "skipped 1 malformed entry" in lines[0]
+
+
+@pytest.mark.parametrize(("field", "value"), [("sha256", 123), ("url", 123), ("prerelease", 5),
+                                              ("build", 7), ("arch.family", 9), ("url", "<missing>")])
+def test_a_remote_downloads_json_with_wrong_types(env, capsys, http_server, field, value) -> None:
+    data = uv_json(entry(), entry(minor=13))
+    url = http_server.add("/meta.json", data, mode="wrong_types_catalog",
+                          mode_args={"field": field, "value": value})
+    code, out, err = run(capsys, "list", "--all-platforms", "--only-downloads",
+                         "--downloads-json", url)
+    assert code == 0 and [line.split()[0] for line in out.splitlines()] == [OTHER]
+    assert err.count("\n") == 1 and err.startswith("warning: ") and field.split(".")[0] in err
+    # The kept copy (for offline runs) reads the same.
+    code, out, _ = run(capsys, "list", "--offline", "--all-platforms", "--only-downloads",
+                       "--downloads-json", url)
+    assert code == 0 and [line.split()[0] for line in out.splitlines()] == [OTHER]
+
+
+def test_list_refresh_keeps_a_catalog_with_wrong_types(env, capsys, http_server, monkeypatch) -> None:
+    url = http_server.add("/meta.json", uv_json(entry(), entry(minor=13), entry(minor=14)),
+                          mode="wrong_types_catalog", mode_args={"field": "sha256", "value": 123})
+    monkeypatch.setenv("PYTUI_CATALOG_URL", url)
+    code, out, err = run(capsys, "list", "--refresh", "--all-platforms", "--all-versions",
+                         "--only-downloads", "3.13")
+    assert code == 0 and OTHER in out.split()
+    assert "catalog refreshed" in err and "2 builds" in err
+    assert "warning: catalog fetched from" in err and "sha256 is 123" in err
+    assert (env["state"] / KEPT_CATALOG).is_file()
+    # As the kept catalog, on later runs (the TUI's start reads the same).
+    code, out, err = run(capsys, "list", "--offline", "--all-platforms", "--all-versions",
+                         "--only-downloads", "3.13")
+    assert code == 0 and OTHER in out.split() and "sha256 is 123" in err
+
+
+def test_install_skips_the_bad_entry_and_installs(tmp_path: Path, http_server: FaultyHTTPServer) -> None:
+    archives = tmp_path / "archives"
+    archives.mkdir()
+    pytui = Pytui(tmp_path, http_server, archives)
+    made = pytui.add("3.12.8")
+    doc = json.loads(pytui.catalog.read_text())
+    doc["bad"] = dict(next(iter(doc.values())), sha256=123, patch=9)
+    doc["worse"] = dict(next(iter(doc.values())), url=123, minor=11)
+    pytui.catalog.write_text(json.dumps(doc))
+    result = pytui.run("install", "3.12")
+    assert result.returncode == 0, str(result)
+    assert "Traceback" not in result.stderr
+    assert "skipped 2 malformed entries" in result.stderr
+    assert_installed(pytui, made)
+    # A request only the bad entry could satisfy: one line, nothing written.
+    before = pytui.state()
+    line = assert_clean_failure(pytui.run("install", "3.11"), 1)
+    assert "3.11" in line and pytui.state() == before
+
+
+# -- the TUI's background refresh ----------------------------------------------------------------
+
+
+def test_refresh_and_reload_always_ends_with_one_line(tmp_path: Path, http_server) -> None:
+    url = http_server.add("/meta.json", uv_json(entry(), entry(minor=13)),
+                          mode="wrong_types_catalog", mode_args={"field": "url", "value": 5})
+    settings = settings_for(tmp_path, catalog_url=url)
+    outcome = refresh_and_reload(settings)
+    assert outcome.ok and outcome.catalog is not None and outcome.catalog.get(OTHER) is not None
+    assert outcome.warning and "url is 5" in outcome.warning
+    # A server answering garbage, a missing one, a bad custom source: ok False, one line.
+    http_server.add("/garbage.json", b"\x00not json")
+    for settings in (settings_for(tmp_path, catalog_url=http_server.url("/garbage.json")),
+                     settings_for(tmp_path, catalog_url="http://127.0.0.1:9/none.json"),
+                     settings_for(tmp_path, downloads_json=str(tmp_path / "missing.json"))):
+        outcome = refresh_and_reload(settings)
+        assert not outcome.ok and outcome.catalog is None and "\n" not in outcome.message
+
+
+# -- a bad kept copy is discarded and rebuilt, never revalidated -----------------------------------
+
+
+def test_a_corrupt_kept_catalog_is_discarded_and_fetched_whole(tmp_path: Path, http_server) -> None:
+    url = http_server.add("/meta.json", uv_json(entry(), entry(minor=13)))
+    settings = settings_for(tmp_path, catalog_url=url)
+    assert refresh_catalog(settings).changed
+    kept, meta = settings.state_dir / KEPT_CATALOG, settings.state_dir / KEPT_META
+    etag = json.loads(meta.read_text())["etag"]
+    assert etag
+    kept.write_bytes(b"{garbage")  # the ETag still matches the server's
+    assert len(load_catalog(settings)) > 0  # the embedded catalog, no error
+    assert not kept.exists() and not meta.exists()  # discarded
+    http_server.clear_requests()
+    result = refresh_catalog(settings)
+    assert result.ok and result.changed  # fetched whole: not stuck on a 304 for a bad copy
+    assert "If-None-Match" not in http_server.requests_for("/meta.json")[0].headers
+    assert load_kept_catalog(settings.state_dir).get(OTHER) is not None
+
+
+@pytest.mark.parametrize("meta_text", [
+    '{"url": 5, "etag": ["x"], "fetched_at": "soon", "builds": -1}',
+    '{"etag": "\\r\\nX-Injected: 1", "fetched_at": 1e400}', "[1, 2]", "{", "\x00" * 10,
+])
+def test_a_bad_meta_file_is_ignored_and_rewritten(tmp_path: Path, http_server, meta_text) -> None:
+    url = http_server.add("/meta.json", uv_json(entry()))
+    settings = settings_for(tmp_path, catalog_url=url)
+    assert refresh_catalog(settings).changed
+    meta = settings.state_dir / KEPT_META
+    meta.write_text(meta_text)
+    assert load_kept_catalog(settings.state_dir) is not None
+    result = refresh_catalog(settings)
+    assert result.ok and "\n" not in result.message
+    assert json.loads(meta.read_text())["url"] == url
+
+
+def test_a_fifo_in_place_of_state_files_never_blocks(tmp_path: Path, http_server) -> None:
+    url = http_server.add("/meta.json", uv_json(entry()))
+    settings = settings_for(tmp_path, catalog_url=url)
+    settings.state_dir.mkdir(parents=True)
+    os.mkfifo(settings.state_dir / KEPT_CATALOG)
+    os.mkfifo(settings.state_dir / KEPT_META)
+    assert load_kept_catalog(settings.state_dir) is None
+    result = refresh_catalog(settings)
+    assert result.ok and result.changed and load_kept_catalog(settings.state_dir) is not None
+
+
+# -- the parsed-catalog cache ---------------------------------------------------------------------
+
+
+def _cache_entry(settings) -> Path:
+    (found,) = (settings.state_dir / parsed_cache.CACHE_DIR).glob("*.json")
+    return found
+
+
+def _forge(settings, edit) -> None:
+    path = _cache_entry(settings)
+    doc = json.loads(path.read_text())
+    edit(doc)
+    path.write_text(json.dumps(doc))
+
+
+@pytest.fixture
+def cached_source(tmp_path: Path):
+    source = tmp_path / "mine.json"
+    source.write_bytes(uv_json(entry(), entry(minor=13)))
+    settings = settings_for(tmp_path, downloads_json=str(source))
+    assert len(load_catalog(settings)) == 2
+    return source, settings
+
+
+def _columns(doc: dict) -> list:
+    return doc["columns"]
+
+
+@pytest.mark.parametrize("name", ["url", "sha256", "offset", "major", "arch", "types", "count",
+                                  "shape", "sha256-none"])
+def test_a_forged_parsed_cache_never_outranks_its_source(cached_source, name) -> None:
+    source, settings = cached_source
+    sep = "\x1f"
+
+    def edit(doc: dict) -> None:
+        columns = _columns(doc)
+        if name == "url":  # a valid-looking URL the source does not hold
+            columns[10] = sep.join(["https://evil.example/x.tar.gz"] * 2)
+        elif name == "sha256":
+            columns[11] = sep.join(["f" * 64] * 2)
+        elif name == "sha256-none":  # drop the digest: the source has one
+            columns[11] = sep
+        elif name == "offset":  # right values, pointing elsewhere
+            doc["url_at"] = [0, 0]
+        elif name == "major":
+            columns[1] = [300, 3]
+        elif name == "arch":
+            columns[7] = sep.join(["../../x", "x86_64"])
+        elif name == "types":
+            columns[2] = ["12", 13]
+        elif name == "count":
+            doc["count"] = 3
+        else:
+            doc["columns"] = {"not": "a list"}
+
+    _forge(settings, edit)
+    catalog = load_catalog(settings)
+    assert sorted(catalog.by_key) == [GOOD, OTHER]
+    assert {b.url for b in catalog} == {entry()["url"]}
+    assert {b.sha256 for b in catalog} == {entry()["sha256"]}
+    # The forged entry was discarded and rebuilt from the source.
+    doc = json.loads(_cache_entry(settings).read_text())
+    assert doc["url_at"] != [0, 0] and isinstance(doc["columns"], list)
+
+
+def test_a_same_size_edit_with_the_old_mtime_is_a_miss(cached_source) -> None:
+    source, settings = cached_source
+    info = source.stat()
+    digest = entry()["sha256"]
+    source.write_bytes(source.read_bytes().replace(digest.encode(), b"0" * 64))
+    os.utime(source, ns=(info.st_atime_ns, info.st_mtime_ns))  # size and mtime as before
+    assert source.stat().st_size == info.st_size
+    assert {b.sha256 for b in load_catalog(settings)} == {"0" * 64}
+
+
+@pytest.mark.parametrize("junk", [b"", b"garbage", b"\x00" * 100, b"[]", b'{"format": 2}'])
+def test_a_corrupt_parsed_cache_is_rebuilt(cached_source, junk) -> None:
+    _, settings = cached_source
+    path = _cache_entry(settings)
+    path.write_bytes(junk)
+    assert len(load_catalog(settings)) == 2
+    assert json.loads(_cache_entry(settings).read_text())["count"] == 2
+
+
+def test_a_fifo_as_parsed_cache_entry_is_removed(cached_source) -> None:
+    _, settings = cached_source
+    path = _cache_entry(settings)
+    path.unlink()
+    os.mkfifo(path)
+    assert len(load_catalog(settings)) == 2
+    assert path.is_file()
+
+
+# -- input that is not a regular file; size caps -------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dir", "dev"])
+def test_downloads_json_that_is_not_a_regular_file(env, capsys, kind) -> None:
+    target = {"fifo": env["tmp"] / "pipe", "dir": env["tmp"], "dev": Path("/dev/zero")}[kind]
+    if kind == "fifo":
+        os.mkfifo(target)
+    for value in (str(target), target.as_uri()):
+        code, out, err = run(capsys, "list", "--downloads-json", value)
+        assert code == 1 and out == "" and err.count("\n") == 1
+        assert err.startswith(f"error: catalog {value} is a") and "regular file" in err
+
+
+def test_a_local_catalog_over_the_cap(env, capsys, monkeypatch) -> None:
+    path = env["tmp"] / "big.json"
+    path.write_bytes(uv_json(entry()) + b" " * 2048)
+    monkeypatch.setattr("pytui.core.parsed_cache.MAX_CATALOG_BYTES", 1024)
+    code, out, err = run(capsys, "list", "--downloads-json", str(path))
+    assert code == 1 and err.count("\n") == 1 and "too large" in err and str(path) in err
+
+
+@pytest.mark.parametrize(("mode", "faults"), [
+    ("endless", {}), ("gzip_bomb", {"mode_args": {"inflated": 8 << 20}}),
+    (None, {"declare_length": 10 ** 12}),
+])
+def test_a_fetched_catalog_has_a_size_cap(http_server, mode, faults) -> None:
+    kwargs = dict(faults)
+    if mode:
+        kwargs["mode"] = mode
+    url = http_server.add("/meta.json", uv_json(entry()), **kwargs)
+    with make_client(offline=False) as client, pytest.raises(CatalogError) as caught:
+        fetch_catalog(client, url, max_bytes=1 << 20)
+    assert "\n" not in str(caught.value) and url in str(caught.value)
+    assert "bytes" in str(caught.value)
+
+
+def test_the_default_cap_is_declared() -> None:
+    assert MAX_CATALOG_BYTES == 64 * 1024 * 1024
+
+
+def test_list_refresh_from_an_endless_server_keeps_what_there_is(env, capsys, http_server,
+                                                                 monkeypatch) -> None:
+    url = http_server.add("/meta.json", b"{", mode="endless")
+    monkeypatch.setenv("PYTUI_CATALOG_URL", url)
+    monkeypatch.setattr("pytui.core.catalog_fetch.MAX_CATALOG_BYTES", 1 << 20)
+    code, out, err = run(capsys, "list", "--refresh", "--only-downloads")
+    assert code == 0 and "could not refresh the catalog" in err and "kept the embedded" in err
+    assert not (env["state"] / KEPT_CATALOG).exists()
