@@ -135,7 +135,8 @@ def _decode(data: bytes, stamp: str, source: bytes) -> ParsedCatalog | None:
     count, skipped, invalid = doc.get("count"), doc.get("skipped"), doc.get("invalid")
     problem, stored = doc.get("problem"), doc.get("columns")
     url_at, sha_at = doc.get("url_at"), doc.get("sha_at")
-    if not all(type(number) is int and number >= 0 for number in (count, skipped, invalid)) \
+    if not (isinstance(count, int) and isinstance(skipped, int) and isinstance(invalid, int)) \
+            or min(count, skipped, invalid) < 0 or bool in {type(count), type(skipped), type(invalid)} \
             or type(problem) is not str or len(problem) > MAX_PROBLEM_LENGTH \
             or type(stored) is not list or len(stored) != len(BUILD_FIELDS):
         return None

@@ -99,10 +99,13 @@ def _discard(*paths: Path) -> None:
 
 def _number(value: object, now: float) -> float | None:
     """A finite time stamp no later than a day from now (a clock may be a little off)."""
-    if type(value) not in (int, float) or not math.isfinite(value) or value < 0 \
-            or value > now + 86400:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value)
+    try:
+        stamp = float(value)
+    except OverflowError:  # an int of hundreds of digits
+        return None
+    return stamp if math.isfinite(stamp) and 0 <= stamp <= now + 86400 else None
 
 
 def _read_meta(path: Path) -> dict:
@@ -459,9 +462,9 @@ def refresh_and_reload(settings) -> CatalogRefresh:
     """
     try:
         if settings.downloads_json:
-            catalog = load_catalog(settings, refresh=True)
-            return CatalogRefresh(catalog, f"catalog reloaded from {catalog.source}", True,
-                                  catalog.warning)
+            custom = load_catalog(settings, refresh=True)
+            return CatalogRefresh(custom, f"catalog reloaded from {custom.source}", True,
+                                  custom.warning)
         result = refresh_catalog(settings)
         catalog = load_catalog(settings) if result.changed else None
         warning = result.warning or (catalog.warning if catalog is not None else None)
