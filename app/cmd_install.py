@@ -188,7 +188,7 @@ def run_install(args: argparse.Namespace) -> int:
     from pytui.core.support import eol_warnings
 
     for line in eol_warnings(builds, settings.state_dir):
-        print(f"warning: {line}", file=sys.stderr)
+        print(stderr_style().warning(line), file=sys.stderr)
 
     from pytui.core.download import Downloader
 

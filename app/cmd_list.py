@@ -6,7 +6,6 @@ Imports only the core modules it needs (never textual), so it starts quickly.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 
@@ -107,7 +106,9 @@ def _run(args: argparse.Namespace) -> int:
             objects.append(obj)
         out.write(json.dumps(objects, ensure_ascii=False, separators=(",", ":")) + "\n")
         return 0
-    color = out.isatty() and not os.environ.get("NO_COLOR")
+    from pytui.app.style import color_enabled
+
+    color = color_enabled(getattr(args, "color", None), out)  # --color, NO_COLOR, FORCE_COLOR, as uv
     # The support column is for people: on a terminal (or asked for); a pipe gets uv's format.
     show_support = args.support if args.support is not None else out.isatty()
     support = _support_table(settings) if show_support else None

@@ -159,3 +159,17 @@ def test_install_output_names_links_and_warns_when_bin_dir_is_not_on_path(tmp_pa
     gone = world.run("uninstall", "3.12")
     assert gone.returncode == 0 and f" - {made.build.key}\n" in gone.stderr
     assert " MiB freed)" in gone.stderr or " KiB freed)" in gone.stderr
+
+
+def test_list_colour_follows_the_same_rules(uv_catalog_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("UV_PYTHON_DOWNLOADS_JSON_URL", str(uv_catalog_path))
+
+    def listing(*argv: str) -> str:
+        assert main([*argv, "list", "--show-urls", "--no-support"]) == 0
+        return capsys.readouterr().out
+
+    assert "\x1b[" not in listing()  # captured stdout is not a terminal
+    assert "\x1b[2mhttps://" in listing("--color", "always")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[2mhttps://" in listing()
+    assert "\x1b[" not in listing("--color", "never")
