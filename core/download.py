@@ -463,7 +463,11 @@ class Downloader:
                 kept_text = kept if body.have and not body.poisoned else ""
                 raise DownloadError(f"could not download {what}{after} ({tried}){kept_text}")
             retry += 1
-            if cancel.wait(self.backoff.delay(retry)):
+            delay = self.backoff.delay(retry)
+            throttled(Progress("download", body.have, body.total, None,
+                               note=f"retrying in {delay:.0f} s (attempt {retry + 1} of {self.retries + 1}): "
+                                    f"{failures[-1].reason}"))
+            if cancel.wait(delay):
                 raise Cancelled(f"download of {what} cancelled")
 
     def _limit(self, url: str, body: Body, declared: int | None) -> int:

@@ -24,6 +24,9 @@ class Progress:
     total: int | None = None
     # Bytes per second over the recent past, when the phase moves bytes.
     speed: float | None = None
+    # A one-line remark for the user, e.g. "retrying in 4 s (attempt 2 of 4): HTTP 503"; a
+    # report with a note always passes a Throttle.
+    note: str = ""
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -106,6 +109,7 @@ class Throttle:
         if (
             progress.phase != self._last_phase
             or final
+            or progress.note
             or now - self._last_time >= self._interval
         ):
             self._last_time = now

@@ -269,3 +269,12 @@ def test_a_file_mirror_reads_only_regular_files(work) -> None:
     with Downloader(offline=True, limits=limits()) as dl, pytest.raises(DownloadError, match="not a regular file"):
         dl.download(["file:///dev/zero"], work / "b.part", expected_sha256=SHA)
     assert listing(work) == ["fifo.tar.gz"]
+
+
+def test_a_retry_is_announced_with_its_delay_attempt_and_cause(http_server, work) -> None:
+    url = http_server.add("/a", DATA, fail=1, fail_status=503)
+    seen: list[Progress] = []
+    with Downloader(limits=limits(retries=2), backoff=RecordingBackoff()) as dl:
+        dl.download([url], work / "a.part", expected_sha256=SHA, progress=seen.append)
+    notes = [p.note for p in seen if p.note]
+    assert notes == ["retrying in 0 s (attempt 2 of 3): HTTP 503 Service Unavailable"], notes
