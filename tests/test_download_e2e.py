@@ -284,3 +284,43 @@ def test_a_download_that_fills_the_disk_leaves_it_as_it_was(pytui: Pytui, small_
         assert sum(r.body_sent for r in pytui.server.requests_for(made.url_path)) < made.size
     assert pytui.state() == before and pytui.temp_left() == []
     assert os.statvfs(small_cache).f_bfree == free_before
+
+
+def staged_files(pytui: Pytui) -> list[Path]:
+    temp = pytui.root / ".temp"
+    return [p for p in temp.glob("pytui-*/**/*") if p.is_file()] if temp.is_dir() else []
+
+
+def test_ctrl_c_mid_extraction_of_a_stream_leaves_nothing(pytui: Pytui, baseline: MadeArchive) -> None:
+    # The members before the stall point are extracted while the server holds the rest for good.
+    many = [file(f"lib/python3.12/many/m{i}.py", os.urandom(2000).hex()) for i in range(200)]
+    made = pytui.make("3.12.8", payload=True, extra=many)
+    made = pytui.serve(made, stall_at=made.size - 20_000, stall_seconds=FOREVER)
+    before = pytui.state()
+    proc = pytui.popen("install", "--no-cache", "3.12", **PATIENT)
+    wait_for(lambda: staged_files(pytui), "extracted files in the stage", proc)
+    interrupt(proc, "worker-thread")
+    assert_interrupted(finish(proc))
+    assert pytui.temp_left() == [] and pytui.state() == before
+
+
+def test_ctrl_c_mid_extraction_from_the_cache_is_never_partial(pytui: Pytui, baseline: MadeArchive) -> None:
+    many = [file(f"lib/python3.12/many/m{i}.py", f"x = {i}\n") for i in range(1500)]
+    made = pytui.add("3.12.8", extra=many)
+    pytui.call("install", "3.12")
+    pytui.call("uninstall", "3.12")
+    before = pytui.state()
+    proc = pytui.popen("install", "3.12", PYTUI_NO_TREES="1")
+    wait_for(lambda: staged_files(pytui) or proc.poll() is not None, "extracted files in the stage")
+    interrupt(proc, "process")
+    result = finish(proc)
+    if result.returncode == 0:
+        pytest.skip("the install finished before the signal arrived")
+    assert_interrupted(result)
+    prefix = pytui.root / made.build.key
+    # Either the commit's rename happened before the signal (a complete install) or nothing did.
+    if os.path.lexists(prefix):
+        assert_installed(pytui, made)
+    else:
+        assert pytui.state() == before
+    assert pytui.temp_left() == []
