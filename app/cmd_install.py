@@ -117,8 +117,14 @@ def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: boo
 
 
 def run_install(args: argparse.Namespace) -> int:
+    import gc
     import threading
     import time
+
+    # A short-lived process: the cyclic garbage collector would walk every imported module's
+    # objects again and again while extraction allocates (~6% of a cold install's CPU).
+    # Reference counting still frees everything that is not a cycle.
+    gc.disable()
 
     # Only what resolving the requests needs; the engine is imported once there is work, so
     # that its imports overlap the HTTP client's preparation.

@@ -8,6 +8,7 @@ zero where zero makes no sense) is a usage error naming the variable and the val
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from collections.abc import Mapping
@@ -121,6 +122,21 @@ def make_client(*, offline: bool, what: str = "network access",
     )
 
 
+# Bytes httpcore asks the socket for at a time (its default is 64 KiB). Every piece costs a trip
+# through h11's receive buffer under the GIL, which the extraction thread wants too: 1 MiB
+# pieces cut the client's CPU per archive by about a third (0.10 -> 0.06 s for 23 MiB).
+SOCKET_READ_BYTES = 1 << 20
+
+
+def _read_bigger_pieces() -> None:
+    """Make httpcore read SOCKET_READ_BYTES at a time (a class attribute: process-wide)."""
+    with contextlib.suppress(ImportError, AttributeError):
+        from httpcore._sync.http11 import HTTP11Connection
+
+        if getattr(HTTP11Connection, "READ_NUM_BYTES", 0) < SOCKET_READ_BYTES:
+            HTTP11Connection.READ_NUM_BYTES = SOCKET_READ_BYTES
+
+
 def _lazy_tls_transport():  # -> httpx.BaseTransport
     """A transport that loads the CA certificates only for the first https request.
 
@@ -130,6 +146,8 @@ def _lazy_tls_transport():  # -> httpx.BaseTransport
     import threading
 
     import httpx
+
+    _read_bigger_pieces()
 
     class LazyTLSTransport(httpx.BaseTransport):
         def __init__(self) -> None:
