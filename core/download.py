@@ -70,6 +70,9 @@ __all__ = ["STATE_SUFFIX", "Backoff", "DownloadResult", "DownloadStream", "Downl
            "file_url_path", "is_file_url", "read_part_state", "retries_from_env"]
 
 CHUNK_SIZE = 128 * 1024
+# uv's backoff between retry rounds: 2 s doubling up to 30 s (PYTUI_HTTP_BACKOFF sets the base).
+BACKOFF_BASE = 2.0
+BACKOFF_CAP = 30.0
 TRANSIENT_STATUS = frozenset({408, 429, *range(500, 600)})
 # A cut or reset after at least this many new bytes is retried without spending the budget...
 MIN_PROGRESS = 64 * 1024
@@ -111,8 +114,8 @@ class Backoff:
     uv waits 2-30 s. `PYTUI_HTTP_BACKOFF` sets `base` (seconds), which is how tests stay fast.
     """
 
-    base: float = 2.0
-    cap: float = 30.0
+    base: float = BACKOFF_BASE
+    cap: float = BACKOFF_CAP
 
     def delay(self, retry: int) -> float:
         longest = min(self.cap, self.base * 2 ** max(0, retry - 1))
@@ -125,7 +128,7 @@ class Backoff:
         env = os.environ if env is None else env
         if not env.get("PYTUI_HTTP_BACKOFF", "").strip():
             return cls()
-        base = env_seconds(env, "PYTUI_HTTP_BACKOFF", cls.base)
+        base = env_seconds(env, "PYTUI_HTTP_BACKOFF", BACKOFF_BASE)
         return cls(base=base, cap=base * 15)
 
 
@@ -537,11 +540,9 @@ class Downloader:
         return httpx.Timeout(connect=limits.connect_timeout, read=read, write=read,
                              pool=limits.connect_timeout)
 
-    def _from_http(self, url: str, body: Body, cancel: CancelToken,
-                   report: Callable[[], None]) -> Iterator[bytes]:
-        import httpx
-
-        client = self._http_client(url)
+    @staticmethod
+    def _request_headers(body: Body) -> tuple[dict[str, str], int]:
+        """The request's headers, and the offset it resumes from (0: from the start)."""
         # Raw bytes only: no content coding is asked for, and none is undone (iter_raw below).
         headers = {"Accept-Encoding": "identity"}
         resume_from = body.have
@@ -555,75 +556,90 @@ class Downloader:
             else:
                 body.full_body_coming()
                 resume_from = 0
-        limits = self.limits
+        return headers, resume_from
+
+    @staticmethod
+    def _accept_response(url: str, body: Body, response: httpx.Response,
+                         resume_from: int) -> tuple[int, int | None] | None:
+        """Check the status and range; return (bytes to skip, declared total), or None when a
+        416 says the `.part` is already complete."""
+        status = response.status_code
+        if status == 416 and resume_from:
+            if _unsatisfied_total(response.headers.get("content-range")) == resume_from:
+                return None
+            body.full_body_coming()
+            raise _Failure(url, "server refused to resume (416); starting over", transient=True)
+        if status not in (200, 206):
+            raise _Failure(url, f"HTTP {status} {response.reason_phrase}".strip(),
+                           transient=status in TRANSIENT_STATUS)
+        if status == 206:
+            span = _content_range(response.headers.get("content-range"))
+            if not resume_from or span is None or span[0] != resume_from:
+                body.full_body_coming()
+                raise _Failure(url, "server sent an unexpected byte range; starting over", transient=True)
+            body.spliced = True
+            return 0, span[2]
+        skip = body.full_body_coming() if resume_from else 0
+        length = response.headers.get("content-length", "").strip()
+        return skip, int(length) if length.isascii() and length.isdigit() and len(length) < 20 else None
+
+    def _from_http(self, url: str, body: Body, cancel: CancelToken,
+                   report: Callable[[], None]) -> Iterator[bytes]:
+        import httpx
+
+        client = self._http_client(url)
+        headers, resume_from = self._request_headers(body)
         try:
             with client.stream("GET", url, headers=headers, timeout=self._request_timeout()) as response, \
                     cancel.while_blocking(_shut(response)):
-                status = response.status_code
-                if status == 416 and resume_from:
-                    if _unsatisfied_total(response.headers.get("content-range")) == resume_from:
-                        return  # the .part was already complete
-                    body.full_body_coming()
-                    raise _Failure(url, "server refused to resume (416); starting over", transient=True)
-                if status not in (200, 206):
-                    raise _Failure(url, f"HTTP {status} {response.reason_phrase}".strip(),
-                                   transient=status in TRANSIENT_STATUS)
-                skip = 0
-                if status == 206:
-                    span = _content_range(response.headers.get("content-range"))
-                    if not resume_from or span is None or span[0] != resume_from:
-                        body.full_body_coming()
-                        raise _Failure(url, "server sent an unexpected byte range; starting over",
-                                       transient=True)
-                    total = span[2]
-                    body.spliced = True
-                else:
-                    skip = body.full_body_coming() if resume_from else 0
-                    length = response.headers.get("content-length", "").strip()
-                    total = int(length) if length.isascii() and length.isdigit() and len(length) < 20 else None
+                accepted = self._accept_response(url, body, response, resume_from)
+                if accepted is None:
+                    return  # the .part was already complete
+                skip, total = accepted
                 limit = self._limit(url, body, total)
                 body.remember(url, response.headers.get("etag"), response.headers.get("last-modified"),
                               total)
                 report()
-                floor = _SpeedFloor(limits.speed_limit, limits.speed_time, body.have)
                 # iter_raw: the bytes as sent, never decoded (a gzip bomb stays its own size).
-                # No chunk_size: httpx would hold back a partial chunk, and a cut connection
-                # would lose it; network-sized pieces keep every byte received for a resume.
-                for chunk in response.iter_raw():
-                    if cancel.cancelled:
-                        raise Cancelled("download cancelled")
-                    if skip:
-                        if len(chunk) <= skip:
-                            skip -= len(chunk)
-                            continue
-                        chunk = chunk[skip:]
-                        skip = 0
-                    if body.have + len(chunk) > limit:
-                        raise self._overrun(url, body, limit, total)
-                    body.accept(chunk)
-                    yield chunk
-                    report()
-                    if floor.too_slow(body.have):
-                        raise _Failure(url, f"slower than {limits.speed_limit} bytes/s for "
-                                       f"{limits.speed_time:g} s (PYTUI_HTTP_SPEED_LIMIT, "
-                                       "PYTUI_HTTP_SPEED_TIME)", transient=True, spends=True)
-                if cancel.cancelled:
-                    raise Cancelled("download cancelled")
-                if skip or (body.total is not None and body.have < body.total):
-                    raise _Failure(url, "the connection closed before the whole file arrived",
-                                   transient=True)
-        except httpx.TimeoutException as err:
-            if cancel.cancelled:
-                raise Cancelled("download cancelled") from None
-            raise _Failure(url, f"timed out ({type(err).__name__})", transient=True, spends=True) from None
-        except (httpx.NetworkError, httpx.RemoteProtocolError) as err:
-            if cancel.cancelled:
-                raise Cancelled("download cancelled") from None
-            raise _Failure(url, _describe(err), transient=True) from None
+                yield from self._body_chunks(url, body, response.iter_raw(), skip, limit, total,
+                                             cancel, report)
         except httpx.HTTPError as err:
             if cancel.cancelled:
                 raise Cancelled("download cancelled") from None
-            raise _Failure(url, _describe(err), transient=False) from None
+            if isinstance(err, httpx.TimeoutException):
+                raise _Failure(url, f"timed out ({type(err).__name__})", transient=True, spends=True) from None
+            transient = isinstance(err, (httpx.NetworkError, httpx.RemoteProtocolError))
+            raise _Failure(url, _describe(err), transient=transient) from None
+
+    def _body_chunks(self, url: str, body: Body, raw: Iterator[bytes], skip: int, limit: int,
+                     total: int | None, cancel: CancelToken, report: Callable[[], None]) -> Iterator[bytes]:
+        """Accept a response body's pieces: skip what was already given, keep within `limit`
+        and above the speed floor. No re-chunking: httpx would hold back a partial chunk, and a
+        cut connection would lose it; network-sized pieces keep every byte for a resume."""
+        limits = self.limits
+        floor = _SpeedFloor(limits.speed_limit, limits.speed_time, body.have)
+        for piece in raw:
+            if cancel.cancelled:
+                raise Cancelled("download cancelled")
+            chunk = piece
+            if skip:
+                if len(chunk) <= skip:
+                    skip -= len(chunk)
+                    continue
+                chunk, skip = chunk[skip:], 0
+            if body.have + len(chunk) > limit:
+                raise self._overrun(url, body, limit, total)
+            body.accept(chunk)
+            yield chunk
+            report()
+            if floor.too_slow(body.have):
+                raise _Failure(url, f"slower than {limits.speed_limit} bytes/s for {limits.speed_time:g} s "
+                               "(PYTUI_HTTP_SPEED_LIMIT, PYTUI_HTTP_SPEED_TIME)", transient=True, spends=True)
+        if cancel.cancelled:
+            raise Cancelled("download cancelled")
+        if skip or (body.total is not None and body.have < body.total):
+            raise _Failure(url, "the connection closed before the whole file arrived", transient=True)
+
 
 class DownloadStream:
     """A download read as a stream (`read(n)` or `chunks()`), hashed on the way; `verify()` at the end."""

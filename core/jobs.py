@@ -192,7 +192,8 @@ class InstallJob:
             try:
                 with self.cache.open_verified(self.build) as reader:
                     try:
-                        prefix = extract_archive(reader, target, kind=kind, name=self.build.filename,
+                        prefix = extract_archive(reader, target,  # type: ignore[arg-type]  # read(n) only
+                                                 kind=kind, name=self.build.filename,
                                                  total=reader.size, progress=self.progress,
                                                  cancel=self.cancel)
                     except ExtractError:
@@ -219,7 +220,8 @@ class InstallJob:
         with downloader.stream(urls, expected_sha256=self.build.sha256, progress=self.progress,
                                cancel=self.cancel, what=self.key) as stream:
             try:
-                prefix = extract_archive(stream, stage / "x", kind=kind, name=self.build.filename,
+                prefix = extract_archive(stream, stage / "x",  # type: ignore[arg-type]  # read(n) only
+                                         kind=kind, name=self.build.filename,
                                          total=stream.total, cancel=self.cancel)
             except ExtractError:
                 # Wrong bytes from the server usually fail to decompress first: read the rest
@@ -335,7 +337,7 @@ def _run_in_threads(one: Callable[[Build], JobOutcome], builds: list[Build], wor
                     index, build = queue.pop(0)
                 try:
                     outcomes[index] = one(build)
-                except BaseException as err:  # a bug, not a job failure: re-raised in the caller
+                except BaseException as err:  # noqa: BLE001 - a bug, not a job failure: re-raised in the caller
                     failures.append(err)
                     cancel.cancel()
                     return
