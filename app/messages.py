@@ -1,9 +1,14 @@
-"""Messages that worker threads post to the app (threads never touch widgets or reactives)."""
+"""Messages that worker threads post to the app (threads never touch widgets or state).
+
+Background results carry the generation they were started with; the runner drops any that is
+no longer the newest of its kind (a thread worker cannot be stopped, only told to stop).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pytui.app.gateway import RefreshOutcome
 from pytui.core.catalog import Catalog
 from pytui.core.models import CachedArchive, Installation
 from textual.message import Message
@@ -11,22 +16,25 @@ from textual.message import Message
 
 @dataclass
 class CatalogLoaded(Message):
-    """A catalog to show: the one on disk at start, or a refreshed one."""
+    """The catalog read from disk at start."""
 
+    generation: int
     catalog: Catalog
-    # What a refresh did, in one line ("catalog refreshed…", "could not refresh…"); "" for
-    # the catalog read at start.
-    note: str = ""
-    # A refresh brought a new catalog (replace the one shown).
-    refreshed: bool = False
-    # A refresh was tried and failed (the catalog shown stays).
-    failed: bool = False
+
+
+@dataclass
+class CatalogRefreshed(Message):
+    """A refresh ended (well or not: `outcome.ok`, `outcome.message`)."""
+
+    generation: int
+    outcome: RefreshOutcome
 
 
 @dataclass
 class CatalogFailed(Message):
-    """The catalog could not be loaded or refreshed (one line)."""
+    """The catalog could not be loaded (one line)."""
 
+    generation: int
     reason: str
 
 
@@ -34,14 +42,24 @@ class CatalogFailed(Message):
 class DiskListed(Message):
     """What is on disk now: cached archives and installations (listed together in a thread)."""
 
+    generation: int
     archives: list[CachedArchive]
     installations: list[Installation]
+
+
+@dataclass
+class DiskFailed(Message):
+    """The cache or the install root could not be listed (one line)."""
+
+    generation: int
+    reason: str
 
 
 @dataclass
 class InstalledSizes(Message):
     """Bytes on disk per installation key, measured in a thread."""
 
+    generation: int
     sizes: dict[str, int] = field(default_factory=dict)
 
 
@@ -56,10 +74,21 @@ class JobProgress(Message):
     done: int
     total: int | None
     speed: float | None = None
+    unit: str = "bytes"
 
     def can_replace(self, message: Message) -> bool:
         return (isinstance(message, JobProgress) and message.job_id == self.job_id
                 and message.phase == self.phase)
+
+
+@dataclass
+class JobNote(Message):
+    """A line about a wait: the root's lock is held elsewhere, a download is retrying."""
+
+    job_id: int
+    text: str
+    # The phase the job is now in ("waiting"), or None to keep the phase.
+    phase: str | None = None
 
 
 @dataclass
@@ -76,14 +105,9 @@ class JobEnded(Message):
 
 
 @dataclass
-class Uninstalled(Message):
-    """An uninstall finished (well or not; the notification already said which)."""
-
-    key: str
-
-
-@dataclass
 class Purged(Message):
-    """Archives were removed from the cache."""
+    """Archives were removed from the cache (or could not be: `error`)."""
 
+    count: int
     freed: int
+    error: str = ""

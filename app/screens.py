@@ -1,10 +1,14 @@
-"""Modal screens: the `?` help, yes/no confirmations (with the space freed), purge rules."""
+"""Modal screens: the `?` help, yes/no confirmations (with the space freed), purge rules and
+the session's history."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
 
+from pytui.app.decisions import Line
+from pytui.app.history import History, format_time
+from pytui.app.keymap import help_rows
 from pytui.core.models import CachedArchive
 from pytui.widgets.format import human_size
 from rich.table import Table
@@ -16,26 +20,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
-
-# (key, what it does); the help screen and the README show this table.
-KEYS: tuple[tuple[str, str], ...] = (
-    ("/", "filter every pane: 3.12, 3.13t, >=3.11,<3.13, musl, freethreaded, any key part"),
-    ("a", "all versions (default: the newest patch of each minor version)"),
-    ("A", "all platforms (default: builds this machine runs)"),
-    ("f", "free-threaded and debug variants too (default: the standard build)"),
-    ("i / Enter", "install the highlighted build (from any pane; on Installed: update it)"),
-    ("u", "uninstall the highlighted install (asks first, shows the space freed)"),
-    ("p", "purge the highlighted cached archive"),
-    ("P", "purge by rule (all / superseded / installed) with a preview"),
-    ("v", "verify the cache: re-hash every archive, remove corrupt ones"),
-    ("o", "toggle offline mode: no network, install only from the cache"),
-    ("r", "refresh the catalog now (online only)"),
-    ("c", "cancel the highlighted job (or dismiss it once it ended)"),
-    ("Tab", "move between panes and jobs"),
-    ("Ctrl+P", "command palette"),
-    ("q / Ctrl+Q", "quit (asks first while jobs run; quitting cancels them)"),
-    ("?", "this help"),
-)
 
 MODES: tuple[tuple[str, str], ...] = (
     ("ONLINE", "the catalog refreshes in the background; builds download into the cache"),
@@ -61,7 +45,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Label("pytui — keys  (Esc, q or ? closes this)", classes="dialog-title")
-            yield Static(_table(KEYS), id="help-keys")
+            yield Static(_table(help_rows()), id="help-keys")
             yield Label("States in the Available pane", classes="dialog-subtitle")
             yield Static(_table(STATES), id="help-states")
             yield Label("Modes", classes="dialog-subtitle")
@@ -88,11 +72,12 @@ class ConfirmModal(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, title: str, lines: Sequence[str | Text], *, confirm: str = "Yes",
+    def __init__(self, title: str, lines: Sequence[str | Text | Line], *, confirm: str = "Yes",
                  cancel: str = "Cancel", danger: bool = True, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._title = title
-        self._lines = list(lines)
+        self._lines = [Text(line.text, style="bold" if line.strong else "")
+                       if isinstance(line, Line) else line for line in lines]
         self._confirm = confirm
         self._cancel = cancel
         self._danger = danger
@@ -226,3 +211,48 @@ class PurgeRulesModal(ModalScreen[list[CachedArchive] | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class HistoryScreen(ModalScreen[None]):
+    """Every job and operation of the session with its whole outcome, newest last."""
+
+    BINDINGS = [Binding("escape,q,H", "close", "Close", key_display="esc")]
+
+    def __init__(self, history: History, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._history = history
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="history-dialog", classes="dialog"):
+            yield Label("History of this session  (Esc, q or H closes this)",
+                        classes="dialog-title")
+            log = self._history.log_path
+            where = self._history.log_problem or (f"Also in {log}" if log else "")
+            yield Static(where, classes="dialog-hint", markup=False)
+            with VerticalScroll(id="history-list"):
+                if not self._history.entries:
+                    yield Static("Nothing yet: jobs, purges and refreshes are listed here.",
+                                 classes="dialog-hint")
+                for entry in self._history.entries:
+                    yield Static(_entry_text(entry.at, entry.kind, entry.title, entry.outcome,
+                                             entry.message), classes="history-entry")
+
+    def on_mount(self) -> None:
+        self.query_one("#history-list", VerticalScroll).scroll_end(animate=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+_OUTCOME_STYLE = {"done": "green", "failed": "bold red", "cancelled": "yellow",
+                  "warning": "yellow"}
+
+
+def _entry_text(at: float, kind: str, title: str, outcome: str, message: str) -> Text:
+    text = Text()
+    text.append(format_time(at), style="dim")
+    text.append(f"  {kind} {title}  ")
+    text.append(outcome, style=_OUTCOME_STYLE.get(outcome, ""))
+    if message:
+        text.append("\n  " + message)
+    return text

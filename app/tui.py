@@ -6,10 +6,14 @@ import argparse
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pytui.core.catalog import Catalog
 from pytui.core.platform_detect import HostPlatform
 from pytui.core.settings import Settings
+
+if TYPE_CHECKING:
+    from pytui.app.gateway import CoreGateway
 
 
 def make_app(
@@ -22,6 +26,7 @@ def make_app(
     clock: Callable[[], float] = time.time,
     home: Path | None = None,
     preload: bool = True,
+    gateway: CoreGateway | None = None,
 ):  # -> PytuiApp (imported lazily so `pytui list` never imports textual)
     """Build the app. Used by `run_tui`, every UI test, the snapshots and the screenshots.
 
@@ -36,8 +41,9 @@ def make_app(
     - `preload`: read the catalog (when it is on disk) and list the cache and install root
       before the first frame, so the first screen already shows them; a remote
       `--downloads-json` is always fetched in a worker instead.
+    - `gateway`: the calls into core/ (tests pass a subclass that holds a call).
     """
-    from pytui.app import engine
+    from pytui.app.gateway import CoreGateway, catalog_is_local
     from pytui.app.pytui_app import PytuiApp
     from pytui.core.errors import PytuiError
 
@@ -48,19 +54,21 @@ def make_app(
     if refresh is None:
         refresh = catalog is None and not settings.offline
     home = home if home is not None else Path(settings.env.get("HOME") or Path.home())
+    gateway = gateway or CoreGateway()
     catalog_error = None
     disk = None
     if preload:
-        if catalog is None and engine.catalog_is_local(settings):
+        if catalog is None and catalog_is_local(settings):
             try:
-                catalog = engine.load_catalog(settings)
+                catalog = gateway.load_catalog(settings)
             except PytuiError as err:
                 catalog_error = str(err)
         if catalog is not None:
             # Two directory listings: cheap, and the panes are right in the first frame.
-            disk = (engine.list_cache(settings, catalog), engine.list_installed(settings))
+            disk = (gateway.list_cache(settings, catalog), gateway.list_installed(settings))
     return PytuiApp(settings, catalog=catalog, host=host, refresh=refresh, show_eta=show_eta,
-                    clock=clock, home=home, disk=disk, catalog_error=catalog_error)
+                    clock=clock, home=home, disk=disk, catalog_error=catalog_error,
+                    gateway=gateway)
 
 
 def run_tui(args: argparse.Namespace) -> int:

@@ -179,7 +179,7 @@ async def key_response(catalog: Path, builds: list, presses: int) -> dict[str, o
     async with app.run_test(size=SIZE) as pilot:
         table = app.query_one("#available")
         details = app.query_one("#details")
-        while not (table.row_count and app.disk_listed):
+        while not (table.row_count and app.state.disk_listed):
             await asyncio.sleep(0.01)
         await pilot.pause()
         table.focus()
@@ -199,7 +199,7 @@ async def key_response(catalog: Path, builds: list, presses: int) -> dict[str, o
                     wanted = table.ordered_rows[target].key.value
                     return details.details is not None and details.details.title == wanted
 
-                phases = ",".join(r.view.phase for r in app.jobs.values() if r.view)
+                phases = ",".join(r.phase for r in app.state.jobs.values())
                 samples.append(await press_and_wait(app, key, shown))
                 slowest.append((samples[-1], phases or "no jobs"))
                 await asyncio.sleep(0.05)
@@ -207,7 +207,8 @@ async def key_response(catalog: Path, builds: list, presses: int) -> dict[str, o
 
         results["idle"] = await moves(presses)
         start = time.perf_counter()
-        records = [app.start_install(build) for build in builds]
+        records = [app.runner.start_install(build) for build in builds]
+        app.render_all()
         running = lambda: any(r.running for r in records)  # noqa: E731
         results["jobs"] = await moves(presses * 4, running)
         toggles = []
@@ -215,10 +216,10 @@ async def key_response(catalog: Path, builds: list, presses: int) -> dict[str, o
         for _ in range(4):
             if not running():
                 break
-            before = app.all_versions
+            before = app.state.view.all_versions
             toggles.append(await press_and_wait(
-                app, "a", lambda before=before: app.all_versions != before
-                and table.row_count == len(app.visible_builds())))
+                app, "a", lambda before=before: app.state.view.all_versions != before
+                and table.row_count == len(app.vm.visible_builds(app.state))))
             rows_seen = max(rows_seen, table.row_count)
             await asyncio.sleep(0.1)
         results["toggle"] = toggles
@@ -227,7 +228,7 @@ async def key_response(catalog: Path, builds: list, presses: int) -> dict[str, o
         while running():
             await asyncio.sleep(0.05)
         results["job_seconds"] = time.perf_counter() - start
-        results["outcomes"] = [(r.title, r.view.phase, r.view.error) for r in records]
+        results["outcomes"] = [(r.title, r.phase, r.error) for r in records]
     return results
 
 

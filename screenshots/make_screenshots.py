@@ -123,7 +123,7 @@ async def shoot(out: Path) -> list[Path]:
 
         app = app_for()
         async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot, lambda: app.disk_listed and app.sizes)
+            await settle(pilot, lambda: app.state.disk_listed and app.state.sizes)
             table = app.query_one("#available")
             table.select_key(made[("3.13.7", "default")].build.key)
             await settle(pilot)
@@ -135,18 +135,18 @@ async def shoot(out: Path) -> list[Path]:
                         made[("3.13.7", "freethreaded")].build.key):
                 table.select_key(key)
                 await pilot.press("i")
-            jobs = list(app.jobs.values())
-            await settle(pilot, lambda: all(j.view.phase == "download" and j.view.total and
-                                            j.view.done > 0.4 * j.view.total for j in jobs),
+            jobs = list(app.state.jobs.values())
+            await settle(pilot, lambda: all(j.phase == "download" and j.total and
+                                            j.done > 0.4 * j.total for j in jobs),
                          timeout=30)
             shots.append(save(app, out, "downloading"))
             for job in jobs:
-                app.cancel_job(job)
-            await settle(pilot, lambda: all(j.stopped.is_set() for j in jobs))
+                app.runner.cancel(job.job_id)
+            await settle(pilot, lambda: all(app.runner.stopped(j.job_id) for j in jobs))
 
         app = app_for()
         async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot, lambda: app.disk_listed and app.sizes)
+            await settle(pilot, lambda: app.state.disk_listed and app.state.sizes)
             await pilot.press("o")
             await settle(pilot)
             app.clear_notifications()
@@ -165,7 +165,7 @@ async def shoot(out: Path) -> list[Path]:
 
         app = app_for()
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot, lambda: app.disk_listed and app.sizes)
+            await settle(pilot, lambda: app.state.disk_listed and app.state.sizes)
             shots.append(save(app, out, "narrow"))
     return shots
 

@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from pytui.core.models import Build
 from pytui.widgets.format import human_size
 from pytui.widgets.keyed_table import KeyedTable, Row
+from pytui.widgets.rows import CACHED, FAILED, INSTALLED, NOTHING, AvailableRow
 from rich.text import Text
 
-# State glyphs, shared with the help screen and the README.
-INSTALLED = "✓"
-CACHED = "●"
-NOTHING = "—"
-FAILED = "✗"
-
-
-@dataclass(frozen=True, slots=True)
-class AvailableRow:
-    build: Build
-    installed: bool = False
-    cached: bool = False
-    # Percent done of a running job for this build (None: no job).
-    progress: int | None = None
-    failed: bool = False
-    # Download size where known (the cached archive's size, or a job's total).
-    size: int | None = None
-    # Offline and not cached: shown dimmed, cannot be installed.
-    unavailable: bool = False
+__all__ = ["AvailableRow", "AvailableTable", "state_text"]
 
 
 def state_text(row: AvailableRow) -> Text:

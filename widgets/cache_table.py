@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pytui.widgets.format import human_size
 from pytui.widgets.keyed_table import KeyedTable, Row
+from pytui.widgets.rows import CacheRow, archive_key
 from rich.text import Text
 
-PART_SUFFIX = ".part"
-
-
-@dataclass(frozen=True, slots=True)
-class CacheRow:
-    # The archive's final file name (a `.part` is shown under the name it will get).
-    name: str
-    size: int
-    # Build key it belongs to, or None when no catalog build matches.
-    build_key: str | None
-    # "ok", "partial", "orphan" (no longer in the catalog), "unknown", "downloading"
-    state: str
-    percent: int | None = None
-
-
-def archive_key(file_name: str) -> str:
-    """The row key for an archive or its `.part`: the final file name."""
-    return file_name[: -len(PART_SUFFIX)] if file_name.endswith(PART_SUFFIX) else file_name
+__all__ = ["CacheRow", "CacheTable", "archive_key", "state_text"]
 
 
 def state_text(row: CacheRow) -> Text:

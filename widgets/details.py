@@ -1,34 +1,42 @@
-"""The details panel for the highlighted row: url, sha256, flavor, build date, size, paths, panes."""
+"""The details panel for the highlighted row: url, sha256, flavor, build date, size, paths,
+panes; for a job, its whole outcome (the error wrapped in full, never cut)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-
+from pytui.widgets.rows import Details
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-
-@dataclass(frozen=True, slots=True)
-class Details:
-    title: str
-    # (label, value) lines, in order; empty values are skipped.
-    fields: Sequence[tuple[str, str]] = field(default_factory=tuple)
-    note: str = ""
+__all__ = ["Details", "DetailsPanel", "render_details"]
 
 
-class DetailsPanel(Static):
+class DetailsPanel(VerticalScroll):
+    """Scrolls when a long error does not fit; `details` is what it shows now."""
+
     DEFAULT_CSS = """
-    DetailsPanel { height: auto; padding: 0 1; }
+    DetailsPanel { padding: 0 1; scrollbar-size-vertical: 1; }
+    DetailsPanel > Static { width: 100%; }
     """
 
     details: Details | None = None
 
+    def compose(self):  # type: ignore[override]
+        yield Static(render_details(self.details), id="details-body")
+
     def show(self, details: Details | None) -> None:
+        if details == self.details and self.is_attached:
+            return
         self.details = details
-        self.update(render_details(details))
+        for body in self.query("#details-body").results(Static):
+            body.update(render_details(details))
+
+    def render_text(self) -> str:
+        """The plain text shown (for tests)."""
+        body = self.query_one("#details-body", Static)
+        return str(body.render())
 
 
 def render_details(details: Details | None) -> RenderableType:
@@ -43,9 +51,12 @@ def render_details(details: Details | None) -> RenderableType:
         title.append("  " + details.note, style="dim")
     title.no_wrap = True
     title.overflow = "ellipsis"
+    parts: list[RenderableType] = [title]
     rows = [(label, value) for label, value in details.fields if value]
-    if not rows:
-        return title
     for label, value in rows:
         grid.add_row(label, Text(value, no_wrap=True, overflow="ellipsis"))
-    return Group(title, grid)
+    if rows:
+        parts.append(grid)
+    if details.message:
+        parts.append(Text(details.message, style="red"))
+    return Group(*parts) if len(parts) > 1 else title

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pytui.widgets.format import human_size
+from pytui.widgets.rows import HeaderInfo
 from rich.text import Text
 from textual.widgets import Static
 
-
-@dataclass(frozen=True, slots=True)
-class HeaderInfo:
-    offline: bool
-    catalog_source: str
-    # "3 h old", "shipped with pytui", "refreshing…", "refresh failed: …"
-    catalog_note: str
-    install_root: str
-    cache_dir: str
-    cache_size: int | None
-    builds: int = 0
+__all__ = ["HeaderBar", "HeaderInfo", "render_header"]
 
 
 class HeaderBar(Static):
@@ -45,7 +34,7 @@ def render_header(info: HeaderInfo) -> Text:
         text.append(f" · {info.builds} builds", style="dim")
     if info.catalog_note:
         text.append(" · ")
-        style = "red" if info.catalog_note.startswith("refresh failed") else "dim"
+        style = "bold red" if info.catalog_problem else "dim"
         text.append(info.catalog_note, style=style)
     text.append("\n")
     text.append("root ", style="dim")

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pytui.widgets.format import human_size
 from pytui.widgets.keyed_table import KeyedTable, Row
+from pytui.widgets.rows import InstalledRow
 from rich.text import Text
 
-
-@dataclass(frozen=True, slots=True)
-class InstalledRow:
-    key: str
-    build: str | None
-    # Bytes on disk; None while still being measured.
-    size: int | None
-    # "3.12.9" when a newer patch is in the catalog, "build 20250317" for a newer build of the
-    # same version, "" when up to date.
-    update: str = ""
-    # A job is replacing or removing it.
-    busy: str = ""
+__all__ = ["InstalledRow", "InstalledTable"]
 
 
 class InstalledTable(KeyedTable):

@@ -2,50 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pytui.widgets.format import human_duration, human_size, human_speed
+from pytui.widgets.rows import ENDED_PHASES, RUNNING_PHASES, JobView
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.css.query import NoMatches
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
-RUNNING_PHASES = ("queued", "resolve", "waiting", "download", "verify", "extract", "finish")
-ENDED_PHASES = ("done", "failed", "cancelled")
-
-
-@dataclass(frozen=True, slots=True)
-class JobView:
-    job_id: int
-    title: str
-    # A core phase while running (resolve/download/verify/extract/finish), "queued",
-    # "cancelling", or how it ended: done / failed / cancelled.
-    phase: str
-    done: int = 0
-    total: int | None = None
-    speed: float | None = None
-    error: str = ""
-    # What `done`/`total` count: "bytes" or "files".
-    unit: str = "bytes"
-
-    @property
-    def ended(self) -> bool:
-        return self.phase in ENDED_PHASES
-
-    @property
-    def eta(self) -> float | None:
-        if self.ended or not self.speed or self.total is None or self.unit != "bytes":
-            return None
-        return max(0.0, (self.total - self.done) / self.speed)
-
+__all__ = ["ENDED_PHASES", "RUNNING_PHASES", "JobList", "JobRow", "JobView"]
 
 _PHASE_STYLE = {
     "done": "bold green", "failed": "bold red", "cancelled": "dim", "cancelling": "yellow",
     "queued": "dim", "download": "cyan", "verify": "magenta", "extract": "blue",
-    "finish": "green", "resolve": "dim", "waiting": "yellow",
+    "finish": "green", "resolve": "dim", "waiting": "yellow", "remove": "cyan",
 }
 
 
@@ -77,6 +48,7 @@ class JobRow(Widget, can_focus=True):
         text-wrap: nowrap; text-overflow: ellipsis;
     }
     JobRow.-failed .job-error { display: block; }
+    JobRow.-note .job-error { display: block; color: $warning; }
     JobRow:focus { background: $boost; }
     """
 
@@ -90,37 +62,41 @@ class JobRow(Widget, can_focus=True):
         return self.view.job_id
 
     def compose(self) -> ComposeResult:
+        # Every part is drawn from `self.view` here, so a row shows its key and phase from
+        # the frame it appears in, whenever (and however often) `show` was called before.
+        view = self.view
         with Horizontal():
-            yield Static("", classes="job-label")
+            yield Static(label_renderable(view), classes="job-label")
             # A total from the start: an indeterminate bar animates (and costs CPU, Textual
             # issue #4835) until the first byte count arrives.
-            yield ProgressBar(total=1, show_eta=False, show_percentage=True)
-            yield Static("", classes="job-numbers")
-        yield Static("", classes="job-error", markup=False)
+            total, progress = _bar_values(view, 1)
+            yield ProgressBar(total=total, show_eta=False, show_percentage=True)
+            yield Static(numbers_text(view, self._show_eta), classes="job-numbers")
+        yield Static(_second_line(view), classes="job-error", markup=False)
 
     def on_mount(self) -> None:
-        self.show(self.view)
+        self._apply(self.view, self.view)
 
     def show(self, view: JobView) -> None:
-        """Redraw from `view` (absolute values, so a dropped update costs nothing)."""
+        """Keep `view` and redraw from it (absolute values, so a dropped update costs nothing).
+
+        Before the children exist this only stores the view: `compose` draws from it."""
         previous = self.view
         self.view = view
-        if not self.is_mounted:
-            return
-        try:
-            bar = self.query_one(ProgressBar)
-        except NoMatches:
-            return
+        self._apply(view, previous)
+
+    def _apply(self, view: JobView, previous: JobView) -> None:
+        bars = self.query(ProgressBar)
+        if not bars:
+            return  # not composed yet; compose() draws self.view
+        bar = bars.first(ProgressBar)
+        total, progress = _bar_values(view, previous.total or 1)
+        bar.update(total=total, progress=progress)
         self.query_one(".job-label", Static).update(label_renderable(view, self.has_focus))
-        if view.phase == "done":
-            full = max(previous.total or 1, 1)
-            bar.update(total=full, progress=full)
-        elif view.total is not None and not view.ended:
-            # A new phase restarts the bar with its own total.
-            bar.update(total=max(view.total, 1), progress=min(view.done, max(view.total, 1)))
         self.query_one(".job-numbers", Static).update(numbers_text(view, self._show_eta))
-        self.query_one(".job-error", Static).update(view.error)
+        self.query_one(".job-error", Static).update(_second_line(view))
         self.set_class(view.phase == "failed", "-failed")
+        self.set_class(bool(view.note) and not view.ended, "-note")
         self.set_class(view.ended, "-ended")
 
     def on_focus(self) -> None:
@@ -128,6 +104,23 @@ class JobRow(Widget, can_focus=True):
 
     def on_blur(self) -> None:
         self.query_one(".job-label", Static).update(label_renderable(self.view, False))
+
+
+def _bar_values(view: JobView, previous_total: int) -> tuple[float, float]:
+    """(total, progress) for the bar: full when done, the phase's own total while running."""
+    if view.phase == "done":
+        full = max(view.total or previous_total or 1, 1)
+        return full, full
+    if view.total is not None and not view.ended:
+        total = max(view.total, 1)
+        return total, min(view.done, total)
+    return max(view.total or 1, 1), min(view.done, max(view.total or 1, 1))
+
+
+def _second_line(view: JobView) -> str:
+    if view.phase == "failed":
+        return view.error or "failed"
+    return view.note if not view.ended else ""
 
 
 def label_renderable(view: JobView, focused: bool = False) -> Table:

@@ -24,9 +24,9 @@ class KeyedTable(DataTable):
     can. A job moving a build from "—" to "45%" to "✓" therefore touches one cell.
     """
 
-    # Enter acts on the row (the app's install) instead of DataTable's "select cursor", so a
-    # mouse click never starts a job.
-    BINDINGS = [Binding("enter", "app.install", "Install", show=False)]
+    # Enter asks the app to install the row (it asks first) instead of DataTable's "select
+    # cursor", so neither a mouse click nor a stray Enter starts a download.
+    BINDINGS = [Binding("enter", "app.install_asking", "Install", show=False)]
 
     # (label, column key, width or None for auto)
     COLUMNS: ClassVar[tuple[tuple[str, str, int | None], ...]] = ()

@@ -71,7 +71,7 @@ def _app():
 async def _settled(pilot) -> None:
     app = pilot.app
     for _ in range(200):
-        if app.disk_listed and all(i.key in app.sizes for i in app.installations):
+        if app.state.disk_listed and all(i.key in app.state.sizes for i in app.state.installations):
             break
         await pilot.pause(0.02)
     app.clear_notifications()

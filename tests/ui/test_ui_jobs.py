@@ -17,7 +17,7 @@ SLOW = "3.12.8"
 
 
 def _job(app, key: str):
-    return next(job for job in app.jobs.values() if job.key == key)
+    return next(job for job in app.state.jobs.values() if job.key == key)
 
 
 def _temp_leftovers(world: UiWorld) -> list[str]:
@@ -31,6 +31,11 @@ async def _start_install(pilot, key: str, *, via: str = "i") -> None:
     assert table.select_key(key)
     await pilot.press(via)
     await pilot.pause()
+    if via == "enter":
+        # Enter asks before anything downloads.
+        assert isinstance(pilot.app.screen, ConfirmModal)
+        await pilot.press("y")
+        await pilot.pause()
 
 
 async def test_install_job_reaches_total_and_shows_in_installed_and_cached(
@@ -42,7 +47,7 @@ async def test_install_job_reaches_total_and_shows_in_installed_and_cached(
         await ready(pilot)
         await _start_install(pilot, key, via="enter")
         job = _job(app, key)
-        await wait_for(pilot, lambda: job.view.phase == "done", what="install done")
+        await wait_for(pilot, lambda: job.phase == "done", what="install done")
         # The bar of the job's row ended full.
         bar = app.query_one(f"#job-{job.job_id}").query_one(ProgressBar)
         assert bar.total is not None and bar.progress == bar.total
@@ -67,14 +72,14 @@ async def test_cancel_during_slow_download_leaves_nothing_installed(ui_world: Ui
         await ready(pilot)
         await _start_install(pilot, key)
         job = _job(app, key)
-        await wait_for(pilot, lambda: job.view.phase == "download" and job.view.done > 0,
+        await wait_for(pilot, lambda: job.phase == "download" and job.done > 0,
                        what="download under way")
         # In progress: the Available row shows a percentage, Cached a row being downloaded.
         state = str(app.query_one("#available", AvailableTable).cells_of(key)[0])
         assert state.endswith("%")
         await pilot.press("c")
-        await wait_for(pilot, lambda: job.view.phase == "cancelled", what="cancelled")
-        await wait_for(pilot, lambda: job.stopped.is_set(), what="thread stopped")
+        await wait_for(pilot, lambda: job.phase == "cancelled", what="cancelled")
+        await wait_for(pilot, lambda: app.runner.stopped(job.job_id), what="thread stopped")
         assert not ui_world.installed_dir(SLOW).exists()
         assert not app.query_one("#installed", InstalledTable).row_keys
         assert not (ui_world.settings.cache_dir / ui_world.build(SLOW).cache_filename).exists()
@@ -92,7 +97,7 @@ async def test_uninstall_asks_then_removes(ui_world: UiWorld) -> None:
         await ready(pilot)
         await _start_install(pilot, key)
         installed = app.query_one("#installed", InstalledTable)
-        await wait_for(pilot, lambda: key in installed.row_keys and key in app.sizes,
+        await wait_for(pilot, lambda: key in installed.row_keys and key in app.state.sizes,
                        what="installed and measured")
         installed.focus()
         assert installed.select_key(key)
@@ -122,10 +127,10 @@ async def test_offline_installs_a_cached_build_without_network(ui_world: UiWorld
         await pilot.pause()
         with no_requests(ui_world.server):
             await _start_install(pilot, key)
-            assert app.jobs, [n.message for n in app._notifications]
+            assert app.state.jobs, [n.message for n in app._notifications]
             job = _job(app, key)
-            await wait_for(pilot, lambda: job.view.ended, what="offline install")
-            assert job.view.phase == "done", job.view.error
+            await wait_for(pilot, lambda: job.ended, what="offline install")
+            assert job.phase == "done", job.error
         assert ui_world.installed_dir("3.11.11").is_dir()
 
 
@@ -137,10 +142,10 @@ async def test_failed_job_shows_its_reason(ui_world: UiWorld) -> None:
         await ready(pilot)
         await _start_install(pilot, build.key)
         job = _job(app, build.key)
-        await wait_for(pilot, lambda: job.view.ended, what="job failed")
-        assert job.view.phase == "failed"
-        assert build.key in job.view.error and "404" in job.view.error
-        assert "\n" not in job.view.error
+        await wait_for(pilot, lambda: job.ended, what="job failed")
+        assert job.phase == "failed"
+        assert build.key in job.error and "404" in job.error
+        assert "\n" not in job.error
         assert any(n.severity == "error" and build.key in n.message for n in app._notifications)
         assert str(app.query_one("#available", AvailableTable).cells_of(build.key)[0]) == "✗"
 
@@ -152,14 +157,14 @@ async def test_quit_with_running_job_leaves_no_partial_install(ui_world: UiWorld
         await ready(pilot)
         await _start_install(pilot, key)
         job = _job(app, key)
-        await wait_for(pilot, lambda: job.view.phase == "download" and job.view.done > 0,
+        await wait_for(pilot, lambda: job.phase == "download" and job.done > 0,
                        what="download under way")
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         await pilot.press("y")
         await wait_for(pilot, lambda: not app.is_running, what="app exit")
-    assert job.stopped.is_set()
+    assert app.runner.stopped(job.job_id)
     assert not ui_world.installed_dir(SLOW).exists()
     assert _temp_leftovers(ui_world) == []
 
@@ -172,9 +177,9 @@ async def test_verify_removes_a_corrupt_archive(ui_world: UiWorld) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("v")
-        job = next(j for j in app.jobs.values() if j.kind == "verify")
-        await wait_for(pilot, lambda: job.view.ended, what="verify")
-        assert job.view.phase == "done"
+        job = next(j for j in app.state.jobs.values() if j.kind == "verify")
+        await wait_for(pilot, lambda: job.ended, what="verify")
+        assert job.phase == "done"
         assert good.exists() and not bad.exists()
         assert any(n.severity == "warning" and bad.name in n.message for n in app._notifications)
         await wait_for(pilot, lambda: app.query_one("#cached", CacheTable).row_keys == [good.name],
@@ -205,9 +210,16 @@ async def test_installed_pane_offers_and_installs_the_newer_patch(tmp_path, http
         installed.focus()
         await pilot.press("i")
         await pilot.pause()
+        # It says from what to what before it starts.
+        modal = app.screen
+        assert isinstance(modal, ConfirmModal)
+        said = " ".join(str(s.render()) for s in modal.query(".dialog-line"))
+        assert f"from {old.build.key} to {new.build.key}" in said
+        await pilot.press("y")
+        await pilot.pause()
         job = _job(app, new.build.key)
-        await wait_for(pilot, lambda: job.view.ended, what="update install")
-        assert job.view.phase == "done", job.view.error
+        await wait_for(pilot, lambda: job.ended, what="update install")
+        assert job.phase == "done", job.error
         await wait_for(pilot, lambda: new.build.key in installed.row_keys, what="new patch listed")
         assert old.build.key in installed.row_keys
 
@@ -233,11 +245,15 @@ async def test_job_waits_for_the_root_lock_held_by_another_process(ui_world: UiW
             await ready(pilot)
             await _start_install(pilot, key)
             job = _job(app, key)
-            await wait_for(pilot, lambda: job.view.phase == "waiting", what="waiting for the lock")
-            assert any("lock" in n.message for n in app._notifications)
+            await wait_for(pilot, lambda: job.phase == "waiting", what="waiting for the lock")
+            # The row says why it waits (on its second line), and so does the history.
+            assert "lock" in job.note
+            row = app.query_one(f"#job-{job.job_id}")
+            assert "waiting for the lock" in str(row.query_one(".job-error").render())
+            assert any("lock" in e.message for e in app.history.entries)
             holder.stdin.close()  # the other process ends and its lock goes with it
-            await wait_for(pilot, lambda: job.view.ended, what="install after the lock")
-            assert job.view.phase == "done", job.view.error
+            await wait_for(pilot, lambda: job.ended, what="install after the lock")
+            assert job.phase == "done", job.error
     finally:
         holder.kill()
         holder.wait()

@@ -48,7 +48,7 @@ async def test_filter_narrows_available_rows(ui_world: UiWorld) -> None:
         assert _available(app).row_keys == ["cpython-3.13.1-linux-x86_64-gnu",
                                             "cpython-3.12.8-linux-x86_64-gnu"]
         # Letters typed into the filter are not shortcuts.
-        assert app.all_versions is False
+        assert app.state.view.all_versions is False
         await pilot.press("escape")
         await pilot.pause()
         assert len(_available(app).row_keys) == 3
@@ -83,7 +83,7 @@ async def test_help_screen(ui_world: UiWorld) -> None:
         assert isinstance(app.screen, HelpScreen)
         # Main-screen keys do nothing under a modal.
         await pilot.press("a")
-        assert app.all_versions is False
+        assert app.state.view.all_versions is False
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
@@ -96,7 +96,7 @@ async def test_offline_refuses_uncached_install_without_network(ui_world: UiWorl
         with no_requests(ui_world.server):
             await pilot.press("o")
             await pilot.pause()
-            assert app.offline and "OFFLINE" in _header_text(app)
+            assert app.state.offline and "OFFLINE" in _header_text(app)
             # Refresh is shown but disabled.
             assert app.check_action("refresh", ()) is None
             # Uncached builds are dimmed.
@@ -105,7 +105,7 @@ async def test_offline_refuses_uncached_install_without_network(ui_world: UiWorl
             _available(app).select_key("cpython-3.13.1-linux-x86_64-gnu")
             await pilot.press("i")
             await pilot.pause()
-            assert not app.jobs
+            assert not app.state.jobs
             messages = [n.message for n in app._notifications]
             assert any("cpython-3.13.1-linux-x86_64-gnu" in m and
                        str(ui_world.settings.cache_dir) in m for m in messages), messages
@@ -147,7 +147,7 @@ async def test_purge_rules_preview_then_all(ui_world: UiWorld) -> None:
         await wait_for(pilot, lambda: not stray.exists(), what="stray archive purged")
         assert first.exists() and second.exists()
         # Again with rule "all": the preview lists both archives and their total.
-        await wait_for(pilot, lambda: len(app.archives) == 2, what="rescan")
+        await wait_for(pilot, lambda: len(app.state.archives) == 2, what="rescan")
         await pilot.press("P")
         await pilot.pause()
         modal = app.screen
@@ -183,7 +183,7 @@ async def test_refresh_key_fetches_the_catalog(http_server) -> None:
     app = make_app(settings, host=HOST, refresh=False, show_eta=False)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        assert app.catalog.get(key) is None and http_server.count() == 0
+        assert app.state.catalog.get(key) is None and http_server.count() == 0
         await pilot.press("r")
         await wait_for(pilot, lambda: key in _available(app).row_keys, what="refreshed catalog")
         assert (settings.state_dir / "catalog.json").is_file()
@@ -218,7 +218,7 @@ async def test_command_palette_runs_actions(ui_world: UiWorld) -> None:
         await pilot.press(*"All versions")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.all_versions, what="palette toggled all versions")
+        await wait_for(pilot, lambda: app.state.view.all_versions, what="palette toggled all versions")
 
 
 async def test_view_toggles_with_the_real_catalog(uv_catalog_path) -> None:
@@ -237,7 +237,7 @@ async def test_view_toggles_with_the_real_catalog(uv_catalog_path) -> None:
         for key in ("A", "a", "A", "a"):
             await pilot.press(key)
             await pilot.pause()
-            expected = [b.key for b in app.visible_builds()]
+            expected = [b.key for b in app.vm.visible_builds(app.state)]
             assert table.row_keys == expected
             assert [row.key.value for row in table.ordered_rows] == expected
             counts.append(len(expected))

@@ -103,7 +103,7 @@ async def wait_for(pilot, condition: Callable[[], object], *, timeout: float = 2
 async def ready(pilot) -> None:
     """Wait until the catalog and the first disk listing are shown."""
     app = pilot.app
-    await wait_for(pilot, lambda: app.catalog is not None and app.disk_listed,
+    await wait_for(pilot, lambda: app.state.catalog is not None and app.state.disk_listed,
                    what="catalog and disk listing")
     await pilot.pause()
 

@@ -1,0 +1,270 @@
+"""What a key does in a given state (no Textual): start a job, ask first, or refuse with a
+message that says why. The app carries the answer out; tests check it without an app.
+
+Install policy on the TUI's side: `i` on a build that is not installed installs it; on one
+whose catalog build is newer than the install (same key), it reinstalls it after saying
+"build A → build B"; on an Installed row with a newer patch in the catalog it installs that
+patch beside the old one (as `uv python install 3.X` does) after saying "3.X.a → 3.X.b".
+Enter asks before any download starts, so a stray Enter (after typing a filter) never does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pytui.app.state import INSTALL, VERIFY, AppState, Job
+from pytui.app.view_model import ViewModel, newer_build
+from pytui.core.models import Build, CachedArchive, Installation
+from pytui.widgets.format import human_size, short_path
+from pytui.widgets.rows import archive_key
+
+
+@dataclass(frozen=True, slots=True)
+class Refuse:
+    """Do nothing; say why (a notification)."""
+
+    message: str
+    severity: str = "warning"  # "information", "warning" or "error"
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StartInstall:
+    build: Build
+    reinstall: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StartUninstall:
+    installation: Installation
+
+
+@dataclass(frozen=True, slots=True)
+class StartPurge:
+    archives: tuple[CachedArchive, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StartVerify:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class CancelJob:
+    job_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class DismissJob:
+    """Remove an ended job's row from the Jobs panel (History keeps it)."""
+
+    job_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Quit:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    strong: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Confirm:
+    """Ask a yes/no question; on yes, carry out `then`."""
+
+    title: str
+    lines: tuple[Line, ...]
+    confirm: str
+    then: Action
+    # The yes button is drawn as destructive.
+    danger: bool = True
+    # The modal's id (tests and CSS find it by this).
+    name: str = "confirm"
+
+
+Action = StartInstall | StartUninstall | StartPurge | StartVerify | CancelJob | DismissJob | Quit
+Decision = Refuse | Confirm | Action
+
+
+def _build_for_row(state: AppState, pane: str, key: str) -> Build | None:
+    if pane == "cached":
+        archive = next((a for a in state.archives if archive_key(a.name) == key), None)
+        return archive.build if archive is not None else None
+    return state.catalog.get(key) if state.catalog is not None else None
+
+
+def decide_install(state: AppState, vm: ViewModel, pane: str, key: str | None, *,
+                   ask: bool = False) -> Decision:
+    """`i` (ask=False) or Enter (ask=True) on the highlighted row of `pane`."""
+    if key is None:
+        return Refuse("Nothing highlighted to install.")
+    if pane == "installed":
+        return _decide_update(state, vm, key)
+    build = _build_for_row(state, pane, key)
+    if build is None:
+        if pane == "cached":
+            return Refuse(f"{key} matches no build in the catalog; it cannot be installed.")
+        return Refuse(f"{key} is not in the catalog.")
+    installation = state.installation(build.key)
+    if installation is not None:
+        if not newer_build(build, installation):
+            return Refuse(f"{build.key} is already installed (u uninstalls it).",
+                          severity="information")
+        return _confirm_install(
+            state, StartInstall(build, reinstall=True), f"Reinstall {build.key}?",
+            f"from build {installation.build} to build {build.build} (the catalog's newer "
+            "build of the same version); the install is replaced in place")
+    refused = _refuse_start(state, build)
+    if refused is not None:
+        return refused
+    action = StartInstall(build)
+    if not ask:
+        return action
+    return _confirm_install(state, action, f"Install {build.key}?",
+                            f"into {short_path(state.settings.install_root, state.home)}")
+
+
+def _decide_update(state: AppState, vm: ViewModel, key: str) -> Decision:
+    installation = state.installation(key)
+    if installation is None:
+        return Refuse(f"{key} is not installed.")
+    newer = vm.update_for(state, installation)
+    if newer is None:
+        return Refuse(f"{key} is installed and up to date (u uninstalls it).",
+                      severity="information")
+    if newer.key == key:
+        return _confirm_install(
+            state, StartInstall(newer, reinstall=True), f"Reinstall {key}?",
+            f"from build {installation.build} to build {newer.build}; "
+            "the install is replaced in place")
+    refused = _refuse_start(state, newer)
+    if refused is not None:
+        return refused
+    old_version = key.split("-")[1]
+    return _confirm_install(
+        state, StartInstall(newer), f"Install {newer.version} beside {old_version}?",
+        f"from {key} to {newer.key}; {old_version} stays installed, as uv keeps it "
+        "(u uninstalls it once nothing needs it)")
+
+
+def _refuse_start(state: AppState, build: Build) -> Refuse | None:
+    if state.job_for_key(build.key) is not None:
+        return Refuse(f"{build.key} is already being installed.", severity="information")
+    if state.offline and build.key not in state.cached_by_key():
+        return Refuse(
+            f"Offline: {build.key} is not in the cache ({state.settings.cache_dir}). "
+            "Go online (o) or import its archive with `pytui cache import FILE`.",
+            severity="error", title="Not cached")
+    return None
+
+
+def _confirm_install(state: AppState, action: StartInstall, title: str, what: str) -> Confirm:
+    build = action.build
+    cached = state.cached_by_key().get(build.key)
+    if cached is not None:
+        source = Line(f"From the cached archive ({human_size(cached.size)}); no download.")
+    elif state.offline:
+        source = Line("Offline, and its archive is not cached.")
+    else:
+        source = Line(f"Downloads {build.url}", strong=True)
+    return Confirm(title, (Line(what), source), confirm="Install", then=action, danger=False,
+                   name="confirm-install")
+
+
+def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
+    installation = _installation_target(state, pane, key)
+    if installation is None:
+        return Refuse(f"{key or 'Nothing highlighted'} is not installed.")
+    if state.job_for_key(installation.key) is not None:
+        return Refuse(f"{installation.key} is busy; cancel its job first.")
+    size = state.sizes.get(installation.key)
+    freed = human_size(size) if size is not None else "its size on disk"
+    lines = [Line(f"Removes {short_path(installation.path, state.home)} and its links."),
+             Line(f"Frees {freed}.", strong=True)]
+    if installation.key in state.cached_by_key():
+        lines.append(Line("The cached archive stays, so it can be reinstalled offline."))
+    return Confirm(f"Uninstall {installation.key}?", tuple(lines), confirm="Uninstall",
+                   then=StartUninstall(installation), name="confirm-uninstall")
+
+
+def _installation_target(state: AppState, pane: str, key: str | None) -> Installation | None:
+    if key is None:
+        return None
+    if pane == "cached":
+        archive = next((a for a in state.archives if archive_key(a.name) == key), None)
+        key = archive.build.key if archive is not None and archive.build else None
+    return state.installation(key)
+
+
+def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
+    archive = archive_target(state, pane, key)
+    if archive is None:
+        return Refuse(f"{key or 'Nothing highlighted'} has no archive in the cache.")
+    if archive_key(archive.name) in state.in_use_names():
+        return Refuse(f"{archive.name} is in use by a running job.")
+    lines = [Line(short_path(archive.path, state.home)),
+             Line(f"Frees {human_size(archive.size)}.", strong=True)]
+    if archive.build is not None and archive.build.key in state.installed_keys:
+        lines.append(Line("The install stays; reinstalling it offline will no longer work."))
+    return Confirm("Delete this cached archive?", tuple(lines), confirm="Delete",
+                   then=StartPurge((archive,)), name="confirm-purge")
+
+
+def archive_target(state: AppState, pane: str, key: str | None) -> CachedArchive | None:
+    if key is None:
+        return None
+    if pane == "cached":
+        return next((a for a in state.archives if archive_key(a.name) == key), None)
+    return state.cached_by_key().get(key)
+
+
+def decide_verify(state: AppState) -> Decision:
+    if any(job.kind == VERIFY and job.running for job in state.jobs.values()):
+        return Refuse("The cache is already being verified.", severity="information")
+    return StartVerify()
+
+
+def decide_cancel(state: AppState, focused_job: int | None, pane: str,
+                  key: str | None) -> Decision:
+    """`c`: cancel the focused job, else the job of the highlighted row, else the only one
+    running; an ended job's row is dismissed."""
+    job: Job | None = None
+    if focused_job is not None:
+        job = state.jobs.get(focused_job)
+    else:
+        if key is not None:
+            if pane == "cached":
+                job = next((j for j in state.running_jobs() if j.build is not None
+                            and j.build.cache_filename == key), None)
+            else:
+                job = state.job_for_key(key, ended_too=True)
+        running = state.running_jobs()
+        if job is None and len(running) == 1:
+            job = running[0]
+    if job is None:
+        return Refuse("Highlight a job (Tab to the Jobs panel) or a build being installed.")
+    if job.ended:
+        return DismissJob(job.job_id)
+    if job.phase == "cancelling":
+        return Refuse(f"{job.title} is already being cancelled.", severity="information")
+    return CancelJob(job.job_id)
+
+
+def decide_quit(state: AppState) -> Decision:
+    running = state.running_jobs()
+    if not running:
+        return Quit()
+    count = len(running)
+    kinds = sorted({job.kind for job in running})
+    lines = [Line(f"{count} job{'s are' if count != 1 else ' is'} still running "
+                  f"({', '.join(kinds)})."),
+             Line("Quitting cancels them: nothing half-installed or half-removed is left "
+                  "behind, and partial downloads stay as resumable .part files.")]
+    if not any(job.kind == INSTALL for job in running):
+        lines = lines[:1] + [Line("Quitting cancels them; nothing is left half-removed.")]
+    return Confirm("Quit pytui?", tuple(lines), confirm="Quit", then=Quit(),
+                   name="confirm-quit")

@@ -1,0 +1,151 @@
+"""Everything the TUI asks of core/, in one typed place (no Textual).
+
+Each method blocks and does I/O, so the app calls them only from thread workers (the job
+runner), except the two cheap reads `make_app` does before the first frame. They take the
+`Settings` of the moment (offline can be toggled in the UI, so every call gets a copy with the
+current mode) and return core's own types. Tests pass a subclass to `make_app(gateway=...)`
+to hold a call at a point of their choosing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pytui.core.catalog import Catalog
+from pytui.core.models import Build, CachedArchive, Installation
+from pytui.core.progress import CancelToken, ProgressCallback
+from pytui.core.settings import Settings
+
+if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for them
+    from pytui.core.cache import VerifyReport
+    from pytui.core.download import Downloader
+    from pytui.core.jobs import InstallResult
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshOutcome:
+    """What a catalog refresh did."""
+
+    # The catalog to show now; None keeps the one shown.
+    catalog: Catalog | None
+    # One line saying what happened (shown as a notification).
+    message: str
+    ok: bool
+
+
+def catalog_is_local(settings: Settings) -> bool:
+    """The catalog comes from files (embedded, kept copy, a local --downloads-json): reading it
+    takes tens of milliseconds and no network, so it can be read before the first frame."""
+    value = settings.downloads_json
+    return not value or not value.startswith(("http://", "https://"))
+
+
+def refresh_is_useful(settings: Settings) -> bool:
+    """A local `--downloads-json` file replaces every other source: nothing to fetch."""
+    value = settings.downloads_json
+    return not value or value.startswith(("http://", "https://"))
+
+
+class CoreGateway:
+    """The calls into core/ that the TUI makes."""
+
+    def load_catalog(self, settings: Settings) -> Catalog:
+        """The catalog on disk (custom, kept-over-embedded, or embedded); never the network
+        for the default sources. Raises PytuiError (one line)."""
+        from pytui.core.sources import load_catalog
+
+        return load_catalog(settings, refresh=False)
+
+    def refresh_catalog(self, settings: Settings) -> RefreshOutcome:
+        """Fetch the newest catalog. Never raises for network trouble: what there is stays
+        (core says so in the line)."""
+        from pytui.core import sources
+        from pytui.core.errors import PytuiError
+
+        if settings.downloads_json:
+            try:
+                catalog = sources.load_catalog(settings, refresh=True)
+            except PytuiError as err:
+                return RefreshOutcome(None, str(err), False)
+            return RefreshOutcome(catalog, f"catalog reloaded from {settings.downloads_json}",
+                                  True)
+        result = sources.refresh_catalog(settings)
+        catalog = sources.load_catalog(settings) if result.changed else None
+        return RefreshOutcome(catalog, result.message, result.ok)
+
+    def list_cache(self, settings: Settings, catalog: Catalog | None) -> list[CachedArchive]:
+        from pytui.core.cache import ArchiveCache
+
+        return ArchiveCache(settings.cache_dir).list(catalog)
+
+    def list_installed(self, settings: Settings) -> list[Installation]:
+        from pytui.core.install_root import InstallRoot
+
+        return InstallRoot(Path(settings.install_root)).installed()
+
+    def tree_size(self, path: Path) -> int:
+        """Bytes an installation occupies (what uninstalling it frees)."""
+        from pytui.core.install_root import tree_size
+
+        return tree_size(path)
+
+    def warm_up(self, settings: Settings) -> Downloader | None:
+        """Import the install engine and, online, build the shared HTTP client (imports and
+        TLS set-up cost a few hundred milliseconds of CPU); done once while the UI is idle,
+        so the first install does not pay for it. Opens no socket.
+
+        Returns the shared `Downloader` (None offline)."""
+        import pytui.core.jobs  # noqa: F401 - the import is the point
+
+        if settings.offline:
+            return None
+        from pytui.core.download import Downloader
+        from pytui.core.http import make_client
+
+        client = make_client(offline=False, what="downloads", env=settings.env)
+        return Downloader(offline=False, env=settings.env, client_factory=lambda: client)
+
+    def install(self, build: Build, *, settings: Settings, catalog: Catalog,
+                progress: ProgressCallback, cancel: CancelToken, reinstall: bool,
+                downloader: Downloader | None, on_warning: Callable[[str], None],
+                on_wait: Callable[[str], None]) -> InstallResult:
+        """Run one install job to the end (raises PytuiError with one line, Cancelled on
+        cancel). `downloader` (from `warm_up`) is shared by the jobs of one session, as the
+        CLI shares one between its parallel jobs; None makes the job create its own."""
+        from pytui.core.jobs import InstallJob
+
+        job = InstallJob(build, settings=settings, catalog=catalog, progress=progress,
+                         cancel=cancel, reinstall=reinstall, downloader=downloader,
+                         on_warning=on_warning, on_wait=on_wait)
+        return job.run()
+
+    def uninstall(self, settings: Settings, key: str, *, cancel: CancelToken,
+                  on_wait: Callable[[str], None]) -> int:
+        """Remove one installation and its bin links; return the bytes freed."""
+        from pytui.core.install_root import InstallRoot
+
+        bin_dir = None if settings.no_bin else settings.bin_dir
+        return InstallRoot(Path(settings.install_root)).uninstall(
+            key, bin_dir=bin_dir, cancel=cancel, on_wait=on_wait)
+
+    def purge_plan(self, settings: Settings, catalog: Catalog | None, *, rule: str,
+                   installed_keys: Iterable[str]) -> list[CachedArchive]:
+        from pytui.core.cache import ArchiveCache
+
+        return ArchiveCache(settings.cache_dir).purge_plan(
+            catalog, rule=rule, keys=[], installed_keys=list(installed_keys))
+
+    def remove_archives(self, settings: Settings, archives: Iterable[CachedArchive]) -> int:
+        from pytui.core.cache import ArchiveCache
+
+        return ArchiveCache(settings.cache_dir).remove(list(archives))
+
+    def verify_cache(self, settings: Settings, catalog: Catalog | None, *,
+                     progress: ProgressCallback, cancel: CancelToken) -> VerifyReport:
+        from pytui.core.cache import ArchiveCache
+
+        return ArchiveCache(settings.cache_dir).verify(catalog, progress=progress,
+                                                       cancel=cancel)

@@ -1,0 +1,71 @@
+"""The session's history (no Textual): every job and operation with its whole outcome, shown
+by the History screen (H) and appended to `<state dir>/tui-history.log`, so an error can be
+read after its notification is gone, or after pytui has exited."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+LOG_NAME = "tui-history.log"
+# The log is rotated (one old copy kept, `.1`) once it passes this size.
+MAX_LOG_BYTES = 1_000_000
+# Entries kept in memory for the History screen.
+MAX_ENTRIES = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    at: float
+    # "install", "uninstall", "verify", "purge", "refresh", "catalog", "scan"
+    kind: str
+    title: str
+    # "done", "failed", "cancelled", "warning"
+    outcome: str
+    # The whole one-line message (the error, or what was done).
+    message: str
+
+
+def format_time(at: float) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(at))
+
+
+class History:
+    def __init__(self, state_dir: Path | None, *, clock: Callable[[], float] = time.time) -> None:
+        self.entries: list[Entry] = []
+        self.log_path = state_dir / LOG_NAME if state_dir is not None else None
+        # Why the log could not be written (shown on the History screen), or "".
+        self.log_problem = ""
+        self._clock = clock
+
+    def add(self, kind: str, title: str, outcome: str, message: str) -> Entry:
+        entry = Entry(self._clock(), kind, title, outcome, " ".join(message.split()))
+        self.entries.append(entry)
+        del self.entries[:-MAX_ENTRIES]
+        self._append(entry)
+        return entry
+
+    def _append(self, entry: Entry) -> None:
+        if self.log_path is None or self.log_problem:
+            return
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(entry.at))
+        line = f"{stamp}\t{entry.kind}\t{entry.outcome}\t{entry.title}\t{entry.message}\n"
+        try:
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                if self.log_path.stat().st_size > MAX_LOG_BYTES:
+                    os.replace(self.log_path, self.log_path.with_name(LOG_NAME + ".1"))
+            except FileNotFoundError:
+                pass
+            # O_NOFOLLOW: a symlink planted at the log's name is refused, not followed.
+            fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW,
+                         0o644)
+            with os.fdopen(fd, "a", encoding="utf-8") as f:
+                f.write(line)
+        except OSError as err:
+            self.log_problem = (f"cannot write the history log {self.log_path}: "
+                                f"{err.strerror or err}; this session's history is only shown "
+                                "here")

@@ -1,0 +1,110 @@
+"""The one keymap (no Textual): the app's bindings, the help screen, the command palette and
+the README's key table are all made from `KEYMAP` (a test compares the README with it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    # Textual key names, comma-separated ("q", "question_mark"); "" for keys handled by a
+    # widget rather than an app binding (Tab, Enter on a table).
+    keys: str
+    # The app action (`action_<name>`); "" when there is none.
+    action: str
+    # How the key is written for people ("?", "Ctrl+Q").
+    display: str
+    # The short footer label.
+    label: str
+    # What it does: the help screen, the palette and the README say this.
+    help: str
+    show: bool = True
+    # Footer group: keys sharing one label.
+    group: str = ""
+    # Fires even when a widget (the filter box) has focus.
+    priority: bool = False
+    # Listed in the command palette.
+    palette: bool = True
+
+
+KEYMAP: tuple[Key, ...] = (
+    Key("question_mark", "help", "?", "Help", "this help"),
+    Key("slash", "filter", "/", "Filter",
+        "filter every pane: 3.12, 3.13t, >=3.11,<3.13, musl, freethreaded, any key part "
+        "(Enter keeps it, Esc clears it)"),
+    Key("i", "install", "i", "Install",
+        "install the highlighted build (on Installed: the newer patch or build, after saying "
+        "from what to what)"),
+    Key("", "install_asking", "Enter", "Install",
+        "on a table: install the highlighted build after asking (a stray Enter never "
+        "downloads)", palette=False),
+    Key("u", "uninstall", "u", "Uninstall",
+        "uninstall the highlighted install (asks first, shows the space freed; c cancels it "
+        "while it waits for the lock)"),
+    Key("p", "purge", "p", "Purge archive", "purge the highlighted cached archive",
+        group="Purge"),
+    Key("P", "purge_rules", "P", "Purge by rule",
+        "purge by rule (superseded / installed / all) with a preview of what goes",
+        group="Purge"),
+    Key("v", "verify", "v", "Verify", "verify the cache: re-hash every archive, remove corrupt "
+        "ones"),
+    Key("a", "toggle_versions", "a", "All versions",
+        "all versions (default: the newest patch of each minor version)", group="View"),
+    Key("A", "toggle_platforms", "A", "All platforms",
+        "all platforms and x86-64 levels (default: builds this machine runs)", group="View"),
+    Key("f", "toggle_variants", "f", "Free-threaded/debug",
+        "free-threaded and debug variants too (default: the standard build)", group="View"),
+    Key("o", "toggle_offline", "o", "Offline",
+        "toggle offline mode: no network, install only from the cache"),
+    Key("r", "refresh", "r", "Refresh", "refresh the catalog now (online only)"),
+    Key("c", "cancel_job", "c", "Cancel",
+        "cancel the highlighted job (or dismiss its row once it ended)"),
+    Key("H", "history", "H", "History",
+        "history: every job and operation of this session with its full outcome",
+        # Not in the footer (it would push Quit out at 120 columns); failures point to it.
+        show=False),
+    Key("", "", "Tab", "", "move between panes and jobs (Details follows the highlighted "
+        "row or job)", palette=False),
+    Key("", "", "Ctrl+P", "", "command palette", palette=False),
+    Key("q", "quit", "q / Ctrl+Q", "Quit",
+        "quit (asks first while jobs run; quitting cancels them and leaves no partial install, "
+        "only resumable .part downloads)"),
+    Key("ctrl+q", "quit", "", "Quit", "", show=False, priority=True, palette=False),
+)
+
+# Actions of the main screen: blocked while a modal screen is on top.
+MAIN_ACTIONS = frozenset(k.action for k in KEYMAP if k.action and k.action != "quit")
+
+
+def bound_keys() -> list[Key]:
+    """The keys that become app bindings."""
+    return [k for k in KEYMAP if k.keys and k.action]
+
+
+def help_rows() -> list[tuple[str, str]]:
+    """(key as written, what it does) for the help screen and the README."""
+    return [(k.display, k.help) for k in KEYMAP if k.display and k.help]
+
+
+def palette_keys() -> list[Key]:
+    return [k for k in KEYMAP if k.palette and k.action and k.keys]
+
+
+def help_for(action: str) -> str:
+    return next((k.help for k in KEYMAP if k.action == action and k.help), "")
+
+
+def readme_table() -> str:
+    """The README's key table, as Markdown."""
+    lines = ["| Key | Action |", "|---|---|"]
+    for display, what in help_rows():
+        keys = " / ".join(f"`{part}`" if len(part) == 1 else part
+                          for part in display.split(" / "))
+        cell = what.replace("|", "\\|")
+        lines.append(f"| {keys} | {cell} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # `python -m pytui.app.keymap` prints the README's table
+    print(readme_table())

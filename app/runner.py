@@ -1,0 +1,389 @@
+"""The one job runner: every thread body of the TUI (installs, uninstalls, verify, catalog
+load and refresh, disk scans, size measurements, purges), their cancellation, the `-j` slots
+and shutdown.
+
+Thread bodies get everything they read as arguments (copies taken on the UI thread), call the
+gateway, and only post messages back. Each worker has a group. Background results carry a
+generation; `is_current` tells the app to drop a result that is no longer the newest (Textual
+cannot stop a running thread, so an older scan may finish after a newer one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from pytui.app.gateway import CoreGateway
+from pytui.app.messages import (
+    CatalogFailed,
+    CatalogLoaded,
+    CatalogRefreshed,
+    DiskFailed,
+    DiskListed,
+    InstalledSizes,
+    JobEnded,
+    JobNote,
+    JobProgress,
+    Purged,
+)
+from pytui.app.state import CANCELLED, FAILED, INSTALL, UNINSTALL, VERIFY, AppState, Job
+from pytui.core.catalog import Catalog
+from pytui.core.errors import Cancelled, PytuiError
+from pytui.core.models import Build, CachedArchive, Installation
+from pytui.core.progress import CancelToken, Progress, Throttle
+from pytui.core.settings import Settings
+from pytui.widgets.format import human_size
+from textual.app import App
+from textual.worker import NoActiveWorker, Worker, WorkerState, get_current_worker
+
+if TYPE_CHECKING:
+    from pytui.core.download import Downloader
+
+PROGRESS_RATE = 10.0
+QUIT_WAIT_SECONDS = 15.0
+# Kinds of background work whose newest result wins.
+CATALOG, DISK, SIZES = "catalog", "disk", "sizes"
+
+
+def _worker_cancelled() -> bool:
+    try:
+        return get_current_worker().is_cancelled
+    except NoActiveWorker:  # not in a worker (a direct call)
+        return False
+
+
+def _cancel_token() -> CancelToken:
+    """The worker's own cancel event: `Worker.cancel()` (the `c` key, quitting) stops the job."""
+    try:
+        return CancelToken(get_current_worker().cancelled_event)
+    except NoActiveWorker:
+        return CancelToken()
+
+
+class JobRunner:
+    def __init__(self, app: App, state: AppState, gateway: CoreGateway) -> None:
+        self._app = app
+        self._state = state
+        self.gateway = gateway
+        self._generation: dict[str, int] = {}
+        self._workers: dict[int, Worker] = {}
+        # Set when a job's thread has really stopped (cancel only asks).
+        self._stopped: dict[int, threading.Event] = {}
+        self._started: dict[int, threading.Event] = {}
+        self._quitting = False
+        # The session's shared downloader, built by the warm-up worker (None until then).
+        self.downloader: Downloader | None = None
+
+    # -- generations ------------------------------------------------------------------------
+
+    def _next(self, kind: str) -> int:
+        self._generation[kind] = self._generation.get(kind, 0) + 1
+        return self._generation[kind]
+
+    def is_current(self, kind: str, generation: int) -> bool:
+        """Whether a result of `kind` started as `generation` is still the newest."""
+        return self._generation.get(kind, 0) == generation
+
+    def _post_if_current(self, kind: str, generation: int, message: object) -> None:
+        # Checked on the thread too, so a superseded result is not even queued.
+        if _worker_cancelled() or not self.is_current(kind, generation):
+            return
+        self._app.post_message(message)  # type: ignore[arg-type]
+
+    def _spawn(self, body: Callable[[], None], *, group: str, name: str, description: str,
+               exclusive: bool = False) -> Worker:
+        return self._app.run_worker(body, thread=True, group=group, name=name,
+                                    description=description, exclusive=exclusive,
+                                    exit_on_error=False)
+
+    # -- background work --------------------------------------------------------------------
+
+    def load_catalog(self) -> None:
+        generation = self._next(CATALOG)
+        self._spawn(partial(self._load_catalog, generation, self._state.job_settings()),
+                    group=CATALOG, name="load", description="reading the catalog",
+                    exclusive=True)
+
+    def _load_catalog(self, generation: int, settings: Settings) -> None:
+        try:
+            catalog = self.gateway.load_catalog(settings)
+        except PytuiError as err:
+            self._post_if_current(CATALOG, generation, CatalogFailed(generation, str(err)))
+            return
+        self._post_if_current(CATALOG, generation, CatalogLoaded(generation, catalog))
+
+    def refresh_catalog(self) -> None:
+        generation = self._next(CATALOG)
+        self._spawn(partial(self._refresh_catalog, generation, self._state.job_settings()),
+                    group=CATALOG, name="refresh", description="catalog refresh",
+                    exclusive=True)
+
+    def _refresh_catalog(self, generation: int, settings: Settings) -> None:
+        outcome = self.gateway.refresh_catalog(settings)
+        self._post_if_current(CATALOG, generation, CatalogRefreshed(generation, outcome))
+
+    def scan_disk(self) -> None:
+        """List the cache and the install root again; the newest scan wins."""
+        generation = self._next(DISK)
+        self._spawn(partial(self._scan_disk, generation, self._state.job_settings(),
+                            self._state.catalog),
+                    group=DISK, name="scan", description="listing the cache and install root",
+                    exclusive=True)
+
+    def _scan_disk(self, generation: int, settings: Settings, catalog: Catalog | None) -> None:
+        try:
+            archives = self.gateway.list_cache(settings, catalog)
+            installations = self.gateway.list_installed(settings)
+        except PytuiError as err:
+            self._post_if_current(DISK, generation, DiskFailed(generation, str(err)))
+            return
+        except OSError as err:
+            self._post_if_current(DISK, generation, DiskFailed(
+                generation, f"cannot list {err.filename or 'the cache or install root'}: "
+                            f"{err.strerror or err}"))
+            return
+        self._post_if_current(DISK, generation, DiskListed(generation, archives, installations))
+
+    def measure(self, installations: list[Installation]) -> None:
+        generation = self._next(SIZES)
+        self._spawn(partial(self._measure, generation, list(installations)), group=SIZES,
+                    name="measure", description="measuring installs", exclusive=True)
+
+    def _measure(self, generation: int, installations: list[Installation]) -> None:
+        sizes: dict[str, int] = {}
+        for installation in installations:
+            if _worker_cancelled():
+                return
+            try:
+                sizes[installation.key] = self.gateway.tree_size(installation.path)
+            except OSError:
+                continue  # gone meanwhile; the next listing drops it
+        self._post_if_current(SIZES, generation, InstalledSizes(generation, sizes))
+
+    def warm_up(self) -> None:
+        self._spawn(partial(self.gateway.warm_up, self._state.job_settings()), group="warm-up",
+                    name="warm-up", description="preparing downloads")
+
+    def purge(self, archives: list[CachedArchive]) -> None:
+        self._spawn(partial(self._purge, self._state.job_settings(), archives), group="purge",
+                    name="purge", description="purge")
+
+    def _purge(self, settings: Settings, archives: list[CachedArchive]) -> None:
+        try:
+            freed = self.gateway.remove_archives(settings, archives)
+        except (PytuiError, OSError) as err:
+            self._app.post_message(Purged(0, 0, error=str(err)))
+            return
+        self._app.post_message(Purged(len(archives), freed))
+
+    def planner(self) -> Callable[[str], list[CachedArchive]]:
+        """A function for the purge modal's thread: the plan for a rule, from a snapshot."""
+        from pytui.widgets.rows import archive_key
+
+        settings = self._state.job_settings()
+        catalog = self._state.catalog
+        installed = frozenset(self._state.installed_keys)
+        in_use = frozenset(self._state.in_use_names())
+        gateway = self.gateway
+
+        def plan(rule: str) -> list[CachedArchive]:
+            archives = gateway.purge_plan(settings, catalog, rule=rule, installed_keys=installed)
+            return [a for a in archives if archive_key(a.name) not in in_use]
+
+        return plan
+
+    # -- jobs -------------------------------------------------------------------------------
+
+    def start_install(self, build: Build, *, reinstall: bool = False) -> Job:
+        job = self._state.add_job(INSTALL, build.key, build=build, reinstall=reinstall)
+        self._fill_slots()
+        return job
+
+    def start_uninstall(self, installation: Installation) -> Job:
+        job = self._state.add_job(UNINSTALL, installation.key, installation=installation)
+        self._launch(job)
+        return job
+
+    def start_verify(self) -> Job:
+        job = self._state.add_job(VERIFY, "verify cache")
+        self._launch(job)
+        return job
+
+    def _fill_slots(self) -> None:
+        """Start queued installs while fewer than `settings.jobs` run (uv's -j)."""
+        if self._quitting:
+            return
+        running = [j for j in self._state.running_jobs() if j.kind == INSTALL and j.launched]
+        free = max(1, self._state.settings.jobs) - len(running)
+        for job in sorted(self._state.jobs.values(), key=lambda j: j.job_id):
+            if free <= 0:
+                break
+            if job.kind == INSTALL and job.running and not job.launched:
+                self._launch(job)
+                free -= 1
+
+    def _launch(self, job: Job) -> None:
+        job.launched = True
+        settings = self._state.job_settings()
+        stopped = self._stopped[job.job_id] = threading.Event()
+        started = self._started[job.job_id] = threading.Event()
+        if job.kind == INSTALL:
+            assert job.build is not None
+            downloader = None if settings.offline else self.downloader
+            body = partial(self._install, job.job_id, job.build, settings,
+                           self._state.catalog or Catalog([]), job.reinstall, downloader)
+        elif job.kind == UNINSTALL:
+            assert job.installation is not None
+            body = partial(self._uninstall, job.job_id, job.installation.key, settings)
+        else:
+            body = partial(self._verify, job.job_id, settings, self._state.catalog)
+        self._workers[job.job_id] = self._spawn(
+            partial(self._run_job, body, started, stopped), group=f"job-{job.job_id}",
+            name=job.key or job.kind, description=f"{job.kind} {job.title}")
+
+    @staticmethod
+    def _run_job(body: Callable[[], None], started: threading.Event,
+                 stopped: threading.Event) -> None:
+        started.set()
+        try:
+            body()
+        finally:
+            stopped.set()
+
+    def _reporter(self, job_id: int, unit: str = "bytes") -> Throttle:
+        def post(progress: Progress) -> None:
+            self._app.post_message(JobProgress(job_id, progress.phase, progress.done,
+                                               progress.total, progress.speed, unit))
+
+        return Throttle(post, rate=PROGRESS_RATE)
+
+    def _waiting(self, job_id: int, line: str) -> None:
+        # Another process (uv, another pytui) holds the install root's lock.
+        self._app.post_message(JobNote(job_id, line, phase="waiting"))
+
+    def _install(self, job_id: int, build: Build, settings: Settings, catalog: Catalog,
+                 reinstall: bool, downloader: Downloader | None) -> None:
+        post = self._app.post_message
+        try:
+            result = self.gateway.install(
+                build, settings=settings, catalog=catalog, progress=self._reporter(job_id),
+                cancel=_cancel_token(), reinstall=reinstall, downloader=downloader,
+                on_warning=lambda line: post(JobNote(job_id, line, warning=True)),
+                on_wait=partial(self._waiting, job_id))
+        except Cancelled as err:
+            post(JobEnded(job_id, CANCELLED, error=str(err)))
+        except PytuiError as err:
+            post(JobEnded(job_id, FAILED, error=str(err)))
+        else:
+            summary = (f"{build.key} was already installed" if result.status == "already"
+                       else f"{result.status.capitalize()} {build.key}")
+            post(JobEnded(job_id, "done", summary=summary))
+
+    def _uninstall(self, job_id: int, key: str, settings: Settings) -> None:
+        post = self._app.post_message
+        post(JobProgress(job_id, "remove", 0, None))
+        try:
+            freed = self.gateway.uninstall(settings, key, cancel=_cancel_token(),
+                                           on_wait=partial(self._waiting, job_id))
+        except Cancelled as err:
+            post(JobEnded(job_id, CANCELLED, error=f"uninstall of {key} cancelled; it stays "
+                                                   f"installed ({err})"))
+        except PytuiError as err:
+            post(JobEnded(job_id, FAILED, error=f"failed to uninstall {key}: {err}"))
+        else:
+            post(JobEnded(job_id, "done", summary=f"Uninstalled {key}, freed {human_size(freed)}"))
+
+    def _verify(self, job_id: int, settings: Settings, catalog: Catalog | None) -> None:
+        post = self._app.post_message
+        try:
+            report = self.gateway.verify_cache(settings, catalog, cancel=_cancel_token(),
+                                               progress=self._reporter(job_id))
+        except Cancelled as err:
+            post(JobEnded(job_id, CANCELLED, error=str(err)))
+            return
+        except PytuiError as err:
+            post(JobEnded(job_id, FAILED, error=str(err)))
+            return
+        ok, corrupt = len(report.ok), report.corrupt
+        if not corrupt:
+            post(JobEnded(job_id, "done", summary=f"Cache verified: {ok} archive(s) ok"))
+            return
+        # The check itself worked; what it found is said as a warning.
+        names = ", ".join(archive.name for archive, _ in corrupt[:3])
+        more = f" and {len(corrupt) - 3} more" if len(corrupt) > 3 else ""
+        freed = human_size(sum(archive.size for archive, _ in corrupt))
+        post(JobEnded(job_id, "done", warning=True,
+                      summary=f"{ok} archive(s) ok; {len(corrupt)} corrupt removed ({freed}): "
+                              f"{names}{more}; the next install downloads them again"))
+
+    def cancel(self, job_id: int) -> None:
+        job = self._state.jobs.get(job_id)
+        if job is None or job.ended:
+            return
+        worker = self._workers.get(job_id)
+        if worker is None:
+            # Still queued: nothing runs yet, so nothing to wait for.
+            self._state.end_job(job_id, CANCELLED, error=f"{job.title} cancelled before it "
+                                                         "started")
+            self._fill_slots()
+            return
+        worker.cancel()  # sets the event the job's CancelToken watches
+        job.phase = "cancelling"
+
+    def job_ended(self, job_id: int) -> None:
+        """The app saw a job end: free its slot."""
+        self._workers.pop(job_id, None)
+        self._fill_slots()
+
+    def worker_state_changed(self, worker: Worker, state: WorkerState) -> JobEnded | str | None:
+        """A worker changed state. Returns the JobEnded the app should apply for a job whose
+        thread died or never ran, a one-line problem of a background worker, or None."""
+        group = worker.group
+        if group == "warm-up":
+            if state == WorkerState.SUCCESS:
+                self.downloader = worker.result
+            return None
+        if group.startswith("job-"):
+            job_id = int(group[4:])
+            started = self._started.get(job_id)
+            if state == WorkerState.CANCELLED and started is not None and not started.is_set():
+                # Cancelled before a thread picked it up: its body will never run.
+                self._stopped[job_id].set()
+                return JobEnded(job_id, CANCELLED, error="cancelled before it started")
+            if state == WorkerState.ERROR:
+                self._stopped.get(job_id, threading.Event()).set()
+                error = worker.error
+                return JobEnded(job_id, FAILED, error=f"{type(error).__name__}: {error}")
+            return None
+        if state == WorkerState.ERROR:
+            return f"{worker.description or worker.name}: {worker.error}"
+        return None
+
+    async def shutdown(self, timeout: float = QUIT_WAIT_SECONDS) -> None:
+        """Cancel every running job and wait (without blocking the loop) until their threads
+        have stopped, so nothing is left half-done when the process ends."""
+        self._quitting = True
+        running = self._state.running_jobs()
+        for job in running:
+            self.cancel(job.job_id)
+        deadline = time.monotonic() + timeout
+        for job in running:
+            stopped = self._stopped.get(job.job_id)
+            while stopped is not None and not stopped.is_set() and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+        if self.downloader is not None:
+            self.downloader.close()
+
+    def stopped(self, job_id: int) -> bool:
+        """The job's thread has ended (or it never had one)."""
+        event = self._stopped.get(job_id)
+        return event is None or event.is_set()
+
+    def close(self) -> None:
+        if self.downloader is not None:
+            self.downloader.close()
+            self.downloader = None

@@ -1,0 +1,200 @@
+"""The TUI's state as plain data (no Textual): catalog, what is on disk, the view options and
+the jobs. The app changes it only from message handlers on the UI thread; threads get copies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pytui.core.catalog import Catalog
+from pytui.core.models import Build, CachedArchive, Installation
+from pytui.core.platform_detect import HostPlatform
+from pytui.core.settings import Settings
+
+# Job kinds and how a job ends.
+INSTALL, UNINSTALL, VERIFY = "install", "uninstall", "verify"
+DONE, FAILED, CANCELLED = "done", "failed", "cancelled"
+ENDED = (DONE, FAILED, CANCELLED)
+
+
+@dataclass
+class Job:
+    """One job of the session: what it works on, where it is and how it ended."""
+
+    job_id: int
+    kind: str  # INSTALL, UNINSTALL or VERIFY
+    title: str
+    build: Build | None = None
+    # The installation an uninstall removes (its key is the job's key).
+    installation: Installation | None = None
+    reinstall: bool = False
+    # "queued", a core phase, "waiting", "remove", "cancelling", or one of ENDED.
+    phase: str = "queued"
+    done: int = 0
+    total: int | None = None
+    speed: float | None = None
+    unit: str = "bytes"
+    # The latest "waiting for the lock…" / "retrying in 2 s (attempt 2 of 4): …" line.
+    note: str = ""
+    # The whole one-line error of a failed job; the summary of a finished one.
+    error: str = ""
+    summary: str = ""
+    warning: bool = False
+    # A worker was started for it (a queued job has none yet).
+    launched: bool = False
+    queued_at: float = 0.0
+    ended_at: float | None = None
+
+    @property
+    def key(self) -> str | None:
+        """The build key it installs or the installation key it removes."""
+        if self.build is not None:
+            return self.build.key
+        if self.installation is not None:
+            return self.installation.key
+        return None
+
+    @property
+    def ended(self) -> bool:
+        return self.phase in ENDED
+
+    @property
+    def running(self) -> bool:
+        return not self.ended
+
+
+@dataclass(frozen=True, slots=True)
+class ViewOptions:
+    """What the Available pane shows (the keys a, A, f and the `/` filter)."""
+
+    all_versions: bool = False
+    all_platforms: bool = False
+    variants: bool = False
+    filter_text: str = ""
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    host: HostPlatform
+    # The directory shown as `~`.
+    home: Path
+    # Seconds since the epoch (the catalog's age in the header).
+    clock: Callable[[], float] = time.time
+    offline: bool = False
+    view: ViewOptions = ViewOptions()
+    catalog: Catalog | None = None
+    # Short catalog state for the header: "loading…", "refreshing…", "refresh failed", ...
+    catalog_note: str = ""
+    catalog_problem: bool = False
+    archives: list[CachedArchive] = field(default_factory=list)
+    installations: list[Installation] = field(default_factory=list)
+    # Bytes on disk per installation key (measured in a thread).
+    sizes: dict[str, int] = field(default_factory=dict)
+    disk_listed: bool = False
+    jobs: dict[int, Job] = field(default_factory=dict)
+    next_job_id: int = 1
+    # Build keys whose last install job failed.
+    failed_keys: set[str] = field(default_factory=set)
+
+    # -- derived lookups --------------------------------------------------------------------
+
+    def job_settings(self) -> Settings:
+        """The settings for work started now (offline is the UI's current mode)."""
+        if self.settings.offline == self.offline:
+            return self.settings
+        return dataclasses.replace(self.settings, offline=self.offline)
+
+    @property
+    def installed_keys(self) -> set[str]:
+        return {installation.key for installation in self.installations}
+
+    def installation(self, key: str | None) -> Installation | None:
+        return next((i for i in self.installations if i.key == key), None)
+
+    def cached_by_key(self) -> dict[str, CachedArchive]:
+        """Complete archives of catalog builds, by build key."""
+        return {a.build.key: a for a in self.archives if a.build is not None and a.state == "ok"}
+
+    def running_jobs(self) -> list[Job]:
+        return [job for job in self.jobs.values() if job.running]
+
+    def job_for_key(self, key: str | None, *, ended_too: bool = False) -> Job | None:
+        """The running job for a key (or, with `ended_too`, its newest job)."""
+        newest = None
+        for job in self.jobs.values():
+            if key is not None and job.key == key:
+                if job.running:
+                    return job
+                newest = job
+        return newest if ended_too else None
+
+    def in_use_names(self) -> set[str]:
+        """Cache file names that running install jobs write or read."""
+        return {job.build.cache_filename for job in self.running_jobs() if job.build}
+
+    # -- changes (UI thread only) -----------------------------------------------------------
+
+    def add_job(self, kind: str, title: str, *, build: Build | None = None,
+                installation: Installation | None = None, reinstall: bool = False) -> Job:
+        job = Job(self.next_job_id, kind, title, build=build, installation=installation,
+                  reinstall=reinstall, queued_at=self.clock())
+        self.jobs[job.job_id] = job
+        self.next_job_id += 1
+        if kind == INSTALL and build is not None:
+            self.failed_keys.discard(build.key)
+        return job
+
+    def progress(self, job_id: int, phase: str, done: int, total: int | None,
+                 speed: float | None = None, unit: str = "bytes") -> Job | None:
+        """A progress report; None when the job is unknown or has ended (a late report)."""
+        job = self.jobs.get(job_id)
+        if job is None or job.ended:
+            return None
+        if job.phase != "cancelling":
+            job.phase = phase
+        # Moving again: a wait or retry announced by `note` is over.
+        job.note = ""
+        job.done, job.total, job.unit = done, total, unit
+        job.speed = speed if phase == "download" else None
+        return job
+
+    def note(self, job_id: int, text: str, *, phase: str | None = None) -> Job | None:
+        job = self.jobs.get(job_id)
+        if job is None or job.ended:
+            return None
+        job.note = text
+        if phase is not None and job.phase != "cancelling":
+            job.phase = phase
+        return job
+
+    def end_job(self, job_id: int, outcome: str, *, error: str = "", summary: str = "",
+                warning: bool = False) -> Job | None:
+        """Mark a job ended; None when it already had (the first ending wins)."""
+        job = self.jobs.get(job_id)
+        if job is None or job.ended:
+            return None
+        job.phase, job.error, job.summary, job.warning = outcome, error, summary, warning
+        job.speed, job.note = None, ""
+        job.ended_at = self.clock()
+        if outcome == FAILED and job.kind == INSTALL and job.key:
+            self.failed_keys.add(job.key)
+        return job
+
+    def set_disk(self, archives: list[CachedArchive], installations: list[Installation]) -> list[
+            Installation]:
+        """A new listing; returns the installations whose size is still unknown."""
+        self.disk_listed = True
+        self.archives = archives
+        self.installations = installations
+        present = self.installed_keys
+        self.sizes = {key: size for key, size in self.sizes.items() if key in present}
+        return [i for i in installations if i.key not in self.sizes]
+
+    def set_sizes(self, sizes: dict[str, int]) -> None:
+        present = self.installed_keys
+        self.sizes.update({k: v for k, v in sizes.items() if k in present})

@@ -1,0 +1,391 @@
+"""State -> what each pane, the details, the header and the jobs panel show (no Textual).
+
+`ViewModel` keeps memos of what is derived from the whole catalog (the Available selection,
+the newest build of each minor version), recomputed only when their inputs change, never per
+progress report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytui.app.filter import FilterTerm, matches, parse_filter
+from pytui.app.state import INSTALL, UNINSTALL, AppState, Job
+from pytui.core.catalog import Catalog
+from pytui.core.keys import parse_key
+from pytui.core.models import Build, CachedArchive, Installation
+from pytui.core.ordering import build_order
+from pytui.core.requests import PythonRequest
+from pytui.widgets.format import human_age, human_size, short_path
+from pytui.widgets.rows import (
+    AvailableRow,
+    CacheRow,
+    Details,
+    HeaderInfo,
+    InstalledRow,
+    JobView,
+    archive_key,
+)
+
+GroupKey = tuple[object, ...]
+
+
+def percent(job: Job) -> int | None:
+    """Percent done of a running job (0 until a total is known); None once it ended."""
+    if job.ended:
+        return None
+    if not job.total:
+        return 0
+    return max(0, min(100, int(100 * job.done / job.total)))
+
+
+def short_error(job: Job) -> str:
+    """The cause, for the one-line job row: the job's own key and the 'failed to install KEY:'
+    lead are already on the row."""
+    error = job.error
+    key = job.key or ""
+    for lead in (f"failed to install {key}: ", f"failed to uninstall {key}: "):
+        if error.startswith(lead):
+            return error[len(lead):]
+    return error
+
+
+def job_view(job: Job) -> JobView:
+    return JobView(job.job_id, job.title, job.phase, done=job.done, total=job.total,
+                   speed=job.speed, error=short_error(job), unit=job.unit, note=job.note)
+
+
+class ViewModel:
+    """Derives rows from an `AppState`; holds only memos, never state of its own."""
+
+    def __init__(self) -> None:
+        self._visible_memo: tuple[tuple[object, ...], list[Build], set[str]] | None = None
+        self._terms_memo: tuple[str, tuple[FilterTerm, ...]] = ("", ())
+        self._newest_memo: tuple[int, dict[GroupKey, Build]] | None = None
+
+    # -- the Available pane -----------------------------------------------------------------
+
+    def terms(self, state: AppState) -> tuple[FilterTerm, ...]:
+        text = state.view.filter_text
+        if self._terms_memo[0] != text:
+            self._terms_memo = (text, parse_filter(text))
+        return self._terms_memo[1]
+
+    def visible_builds(self, state: AppState) -> list[Build]:
+        """Available builds for the current view: platform, versions, variants, filter."""
+        if state.catalog is None:
+            return []
+        installed = state.installed_keys
+        cached = state.cached_by_key()
+        active = {job.key for job in state.jobs.values() if job.kind == INSTALL and job.key}
+        inputs = (id(state.catalog), state.view, frozenset(installed), frozenset(cached))
+        memo = self._visible_memo
+        # A job on a build that is already listed changes nothing: starting one must not
+        # re-derive the selection from the whole catalog.
+        if memo is not None and memo[0] == inputs and active <= memo[2]:
+            return memo[1]
+        builds = self._select_builds(state, state.catalog, installed, set(cached), active)
+        self._visible_memo = (inputs, builds, {build.key for build in builds})
+        return builds
+
+    def _select_builds(self, state: AppState, catalog: Catalog, installed: set[str],
+                       cached: set[str], active: set[str]) -> list[Build]:
+        view, host = state.view, state.host
+        request = PythonRequest.parse("any").for_host(
+            host, any_platform=view.all_platforms).with_prereleases(True)
+        family = "x86_64" if host.arch.startswith("x86_64") else host.arch
+        # The host's own arch only (uv never picks an x86-64 level by itself); `A` shows
+        # the levels and every other platform.
+        builds = [b for b in catalog.builds
+                  if (view.variants or b.variant == "default") and request.matches(b)
+                  and (view.all_platforms or b.arch == host.arch)]
+        builds.sort(key=lambda b: build_order(b, family))
+        if not view.all_versions:
+            seen: set[GroupKey] = set()
+            kept = []
+            for build in builds:
+                group = (build.implementation, build.os, build.arch, build.libc, build.major,
+                         build.minor, build.variant)
+                # The newest patch of each minor, plus anything the user already has.
+                if group not in seen or build.key in installed or build.key in cached \
+                        or build.key in active:
+                    kept.append(build)
+                seen.add(group)
+            builds = kept
+        terms = self.terms(state)
+        if terms:
+            builds = [b for b in builds if matches(terms, b.key, b)]
+        return builds
+
+    def available_rows(self, state: AppState) -> list[AvailableRow]:
+        installed = state.installed_keys
+        cached = state.cached_by_key()
+        return [self.available_row(state, build, installed, cached)
+                for build in self.visible_builds(state)]
+
+    def available_row(self, state: AppState, build: Build, installed: set[str] | None = None,
+                      cached: dict[str, CachedArchive] | None = None) -> AvailableRow:
+        installed = state.installed_keys if installed is None else installed
+        cached = state.cached_by_key() if cached is None else cached
+        job = state.job_for_key(build.key)
+        progress = None
+        size = cached[build.key].size if build.key in cached else None
+        if job is not None and job.kind == INSTALL:
+            progress = percent(job)
+            if job.phase == "download" and job.total:
+                size = job.total
+        is_cached = build.key in cached
+        return AvailableRow(
+            build=build, installed=build.key in installed, cached=is_cached,
+            progress=progress, failed=build.key in state.failed_keys, size=size,
+            unavailable=state.offline and not is_cached and build.key not in installed,
+        )
+
+    def available_subtitle(self, state: AppState, count: int) -> str:
+        view = state.view
+        parts = ["all platforms" if view.all_platforms else state.host.platform,
+                 "all versions" if view.all_versions else "newest patches",
+                 "all variants" if view.variants else "standard builds"]
+        if view.filter_text:
+            parts.append(f"filter “{view.filter_text}”")
+        total = len(state.catalog) if state.catalog is not None else 0
+        return f"{' · '.join(parts)} · {count} of {total}"
+
+    # -- the Cached and Installed panes -----------------------------------------------------
+
+    def cache_rows(self, state: AppState) -> list[CacheRow]:
+        from pytui.core.cache import archive_key as core_archive_key
+        from pytui.core.cache import archive_percent
+
+        rows: dict[str, CacheRow] = {}
+        for archive in state.archives:
+            name = archive_key(archive.name)
+            key = core_archive_key(archive)
+            if archive.state == "partial":
+                done = archive_percent(archive)
+                state_name, pct = "partial", (int(done) if done is not None else None)
+            elif archive.build is None:
+                state_name, pct = "orphan", None
+            else:
+                state_name, pct = "ok", None
+            rows[name] = CacheRow(name=name, size=archive.size, build_key=key,
+                                  state=state_name, percent=pct)
+        # Downloads in flight show up before the listing sees their `.part`.
+        for job in state.running_jobs():
+            if job.build is None or job.phase != "download":
+                continue
+            name = job.build.cache_filename
+            rows[name] = CacheRow(name=name, size=job.done, build_key=job.build.key,
+                                  state="downloading", percent=percent(job))
+        result = list(rows.values())
+        terms = self.terms(state)
+        if terms:
+            result = [r for r in result
+                      if matches(terms, f"{r.build_key or ''} {r.name}",
+                                 parse_key(r.build_key) if r.build_key else None)]
+        result.sort(key=lambda r: (r.build_key or "~", r.name))
+        return result
+
+    @staticmethod
+    def cached_subtitle(state: AppState) -> str:
+        total = sum(archive.size for archive in state.archives)
+        count = len(state.archives)
+        return f"{count} archive{'s' if count != 1 else ''} · {human_size(total)}"
+
+    def installed_rows(self, state: AppState) -> list[InstalledRow]:
+        terms = self.terms(state)
+        rows = []
+        for installation in state.installations:
+            if terms and not matches(terms, installation.key, parse_key(installation.key)):
+                continue
+            update = ""
+            newer = self.update_for(state, installation)
+            if newer is not None:
+                update = newer.version if newer.key != installation.key else f"build {newer.build}"
+            job = state.job_for_key(installation.key)
+            busy = ""
+            if job is not None:
+                busy = "removing…" if job.kind == UNINSTALL and job.phase == "remove" \
+                    else f"{job.phase}…"
+            rows.append(InstalledRow(key=installation.key, build=installation.build,
+                                     size=state.sizes.get(installation.key), update=update,
+                                     busy=busy))
+        return rows
+
+    @staticmethod
+    def installed_subtitle(state: AppState) -> str:
+        count = len(state.installations)
+        return f"{count} interpreter{'s' if count != 1 else ''}"
+
+    def update_for(self, state: AppState, installation: Installation) -> Build | None:
+        """A newer patch of the same minor/variant/platform, or a newer build of the same key."""
+        catalog = state.catalog
+        if catalog is None:
+            return None
+        parts = parse_key(installation.key)
+        if parts is None:
+            return None
+        best = self._newest_by_minor(catalog).get(
+            (parts.implementation, parts.major, parts.minor, parts.variant, parts.os, parts.arch,
+             parts.libc, bool(parts.prerelease)))
+        if best is not None and best.key != installation.key and \
+                build_order(best) < build_order(parts):
+            return best
+        same = catalog.get(installation.key)
+        if same is not None and newer_build(same, installation):
+            return same
+        return None
+
+    def _newest_by_minor(self, catalog: Catalog) -> dict[GroupKey, Build]:
+        """The newest build of each (implementation, minor, variant, platform, pre-release?)."""
+        if self._newest_memo is not None and self._newest_memo[0] == id(catalog):
+            return self._newest_memo[1]
+        newest: dict[GroupKey, Build] = {}
+        for build in catalog.builds:
+            group = (build.implementation, build.major, build.minor, build.variant, build.os,
+                     build.arch, build.libc)
+            # Keyed also by "pre-releases allowed": an install of a pre-release may move on to
+            # anything newer, a final release only to another final release.
+            for allowed in (True, False):
+                if build.prerelease and not allowed:
+                    continue
+                current = newest.get((*group, allowed))
+                if current is None or build_order(build) < build_order(current):
+                    newest[(*group, allowed)] = build
+        self._newest_memo = (id(catalog), newest)
+        return newest
+
+    # -- the header -------------------------------------------------------------------------
+
+    @staticmethod
+    def header(state: AppState) -> HeaderInfo:
+        settings, catalog = state.settings, state.catalog
+        note = state.catalog_note
+        if catalog is None:
+            source = "…"
+        else:
+            source = catalog_label(state, catalog)
+            if not note and catalog.fetched_at is not None:
+                note = human_age(max(0.0, state.clock() - catalog.fetched_at))
+        return HeaderInfo(
+            offline=state.offline,
+            catalog_source=source,
+            catalog_note=note,
+            install_root=short_path(settings.install_root, state.home),
+            cache_dir=short_path(settings.cache_dir, state.home),
+            cache_size=sum(a.size for a in state.archives) if state.disk_listed else None,
+            builds=len(catalog) if catalog is not None else 0,
+            catalog_problem=state.catalog_problem,
+        )
+
+    # -- details ----------------------------------------------------------------------------
+
+    def details(self, state: AppState, pane: str, key: str | None) -> Details | None:
+        """What the details panel shows for the highlighted row of `pane`."""
+        if key is None:
+            return None
+        if pane == "jobs":
+            job = state.jobs.get(int(key)) if key.isdigit() else None
+            return job_details(state, job) if job is not None else None
+        return self._row_details(state, pane, key)
+
+    def _row_details(self, state: AppState, pane: str, key: str) -> Details:
+        catalog = state.catalog
+        archive: CachedArchive | None = None
+        installation: Installation | None = None
+        build: Build | None = None
+        if pane == "cached":
+            archive = next((a for a in state.archives if archive_key(a.name) == key), None)
+            if archive is not None:
+                build = archive.build
+            else:  # a download in flight
+                job = next((j for j in state.running_jobs()
+                            if j.build is not None and j.build.cache_filename == key), None)
+                build = job.build if job else None
+        elif pane == "installed":
+            installation = state.installation(key)
+            build = catalog.get(key) if catalog is not None else None
+        else:
+            build = catalog.get(key) if catalog is not None else None
+        if build is not None:
+            archive = archive or state.cached_by_key().get(build.key)
+            installation = installation or state.installation(build.key)
+        home = state.home
+        panes = []
+        if build is not None and any(b.key == build.key for b in self.visible_builds(state)) \
+                or pane == "available":
+            panes.append("Available")
+        if archive is not None:
+            panes.append("Cached")
+        if installation is not None:
+            panes.append("Installed")
+        title = build.key if build is not None else (installation.key if installation else key)
+        note_parts = []
+        if build is not None:
+            note_parts.append(f"build {build.build}" if build.build else "")
+            note_parts.append(build.flavor)
+        if archive is not None:
+            note_parts.append(human_size(archive.size))
+        note_parts.append("in " + ", ".join(panes) if panes else "")
+        fields: list[tuple[str, str]] = []
+        if build is not None:
+            fields.append(("url", build.url))
+            fields.append(("sha256", build.sha256 or "not in the catalog"))
+        if archive is not None:
+            fields.append(("archive", short_path(archive.path, home)))
+        if installation is not None:
+            size = state.sizes.get(installation.key)
+            extra = f"  ({human_size(size)})" if size is not None else ""
+            built = f"  build {installation.build}" if installation.build else ""
+            fields.append(("install", short_path(installation.path, home) + extra + built))
+            newer = self.update_for(state, installation)
+            if newer is not None:
+                fields.append(("update", f"{newer.key} build {newer.build} — press i to install"))
+        elif build is not None:
+            fields.append(("install", short_path(Path(state.settings.install_root) / build.key,
+                                                   home) + "  (not installed)"))
+        message = ""
+        job = state.job_for_key(title, ended_too=True)
+        if job is not None and job.running:
+            fields.append(("job", f"{job.phase} — press c to cancel"))
+        elif job is not None and job.phase == "failed":
+            fields.append(("last job", "failed:"))
+            message = job.error
+        elif pane == "available" and state.offline and archive is None and installation is None:
+            fields.append(("offline", "not cached: cannot be installed while offline"))
+        return Details(title=title, fields=tuple(fields),
+                       note=" · ".join(p for p in note_parts if p), message=message)
+
+
+def job_details(state: AppState, job: Job) -> Details:
+    """A job's whole outcome: what it worked on, where it is, the full error."""
+    fields: list[tuple[str, str]] = [("state", job.phase)]
+    if job.note:
+        fields.append(("now", job.note))
+    if job.build is not None:
+        fields.append(("url", job.build.url))
+    if job.installation is not None:
+        fields.append(("install", short_path(job.installation.path, state.home)))
+    if job.summary:
+        fields.append(("result", job.summary))
+    return Details(title=f"job {job.job_id}: {job.kind} {job.title}", fields=tuple(fields),
+                   message=job.error)
+
+
+def newer_build(build: Build, installation: Installation) -> bool:
+    """The catalog's build of the same key is a newer PBS release than the installed one."""
+    return bool(installation.build and build.build and build.build.isdigit()
+                and installation.build.isdigit() and build.build > installation.build)
+
+
+def catalog_label(state: AppState, catalog: Catalog) -> str:
+    settings = state.settings
+    if settings.downloads_json:
+        return short_path(settings.downloads_json, state.home)
+    source = catalog.source
+    if catalog.fetched_at is not None:
+        # "fetched from <url> (age) over embedded (…)": the URL's file name is enough here.
+        embedded = source.split(" over ", 1)[1] if " over " in source else ""
+        name = settings.catalog_url.rstrip("/").rsplit("/", 1)[-1]
+        return f"{name} (fetched)" + (f" + {embedded}" if embedded else "")
+    return source

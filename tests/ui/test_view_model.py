@@ -1,0 +1,239 @@
+"""The TUI's state, view model and key decisions without an app (no Pilot, no Textual):
+each pane's rows for a given state, the details of each kind of row, what i/Enter/u/p/c/q
+do in each state."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fixtures_archives import make_build
+from pytui.app import decisions as d
+from pytui.app.state import AppState, ViewOptions
+from pytui.app.view_model import ViewModel, job_view
+from pytui.core.catalog import Catalog
+from pytui.core.models import Build, CachedArchive, Installation
+from pytui.core.settings import Settings
+from ui_helpers import HOST
+
+OLD, NEW, OTHER = "3.12.7", "3.12.8", "3.13.1"
+
+
+def _installation(root: Path, build: Build, *, build_date: str | None = None) -> Installation:
+    return Installation(key=build.key, path=root / build.key, implementation="cpython",
+                        version=build.version, variant=build.variant, os=build.os,
+                        arch=build.arch, libc=build.libc, build=build_date or build.build)
+
+
+def _state(tmp_path: Path, *builds: Build) -> AppState:
+    settings = Settings.resolve(install_dir=tmp_path / "root", cache_dir=tmp_path / "cache",
+                                env={"HOME": str(tmp_path)})
+    return AppState(settings=settings, host=HOST, home=tmp_path, clock=lambda: 1000.0,
+                    catalog=Catalog(list(builds), source="test"), disk_listed=True)
+
+
+@pytest.fixture
+def builds() -> dict[str, Build]:
+    return {v: make_build(version=v, sha256=f"{i:02x}" * 32)
+            for i, v in enumerate((OLD, NEW, OTHER))}
+
+
+def _cache(state: AppState, build: Build, size: int = 1000) -> CachedArchive:
+    archive = CachedArchive(state.settings.cache_dir / build.cache_filename, size, build)
+    state.archives.append(archive)
+    return archive
+
+
+def test_state_and_derivation_import_no_textual() -> None:
+    code = ("import sys; import pytui.app.state, pytui.app.view_model, pytui.app.decisions, "
+            "pytui.app.keymap, pytui.app.gateway, pytui.app.history, pytui.widgets.rows; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_available_rows_newest_patch_with_what_the_user_has(tmp_path, builds) -> None:
+    state = _state(tmp_path, *builds.values())
+    vm = ViewModel()
+    assert [r.build.key for r in vm.available_rows(state)] == [builds[OTHER].key,
+                                                                 builds[NEW].key]
+    # An installed older patch is listed too, with its state.
+    state.installations.append(_installation(tmp_path, builds[OLD]))
+    _cache(state, builds[OLD], 4321)
+    rows = {r.build.key: r for r in vm.available_rows(state)}
+    assert rows[builds[OLD].key].installed and rows[builds[OLD].key].cached
+    assert rows[builds[OLD].key].size == 4321
+    # A job on a build shows its percentage; offline dims what is not cached.
+    job = state.add_job("install", builds[NEW].key, build=builds[NEW])
+    state.progress(job.job_id, "download", 250, 1000)
+    state.offline = True
+    rows = {r.build.key: r for r in vm.available_rows(state)}
+    assert rows[builds[NEW].key].progress == 25 and rows[builds[NEW].key].size == 1000
+    assert rows[builds[OTHER].key].unavailable and not rows[builds[OLD].key].unavailable
+    # The filter takes a request.
+    state.view = ViewOptions(filter_text=">=3.13")
+    assert [r.build.key for r in vm.available_rows(state)] == [builds[OTHER].key]
+
+
+def test_cache_and_installed_rows(tmp_path, builds) -> None:
+    state = _state(tmp_path, *builds.values())
+    vm = ViewModel()
+    _cache(state, builds[OLD])
+    installed = _installation(tmp_path, builds[OLD])
+    state.installations.append(installed)
+    state.sizes[installed.key] = 5000
+    job = state.add_job("install", builds[OTHER].key, build=builds[OTHER])
+    state.progress(job.job_id, "download", 10, 40)
+    cache = {r.name: r for r in vm.cache_rows(state)}
+    assert cache[builds[OLD].cache_filename].state == "ok"
+    assert cache[builds[OTHER].cache_filename].state == "downloading"
+    assert cache[builds[OTHER].cache_filename].percent == 25
+    [row] = vm.installed_rows(state)
+    assert (row.key, row.size, row.update, row.busy) == (installed.key, 5000, NEW, "")
+    state.add_job("uninstall", installed.key, installation=installed)
+    assert vm.installed_rows(state)[0].busy == "queued…"
+
+
+def test_details_of_a_failed_job_carry_the_whole_error(tmp_path, builds) -> None:
+    state = _state(tmp_path, *builds.values())
+    vm = ViewModel()
+    build = builds[NEW]
+    job = state.add_job("install", build.key, build=build)
+    error = (f"failed to install {build.key}: could not download {build.key} "
+             f"({build.url}: HTTP 404 Not Found); nothing was installed")
+    state.end_job(job.job_id, "failed", error=error)
+    # The job row leads with the cause (the key is already on the row)...
+    assert job_view(job).error.startswith("could not download")
+    # ... the job's details and the build's details show the whole line.
+    assert vm.details(state, "jobs", str(job.job_id)).message == error
+    details = vm.details(state, "available", build.key)
+    assert details.message == error and ("url", build.url) in details.fields
+    assert build.key in state.failed_keys
+    # A late progress report of an ended job changes nothing; the first ending wins.
+    assert state.progress(job.job_id, "download", 1, 2) is None
+    assert state.end_job(job.job_id, "cancelled") is None and job.phase == "failed"
+
+
+def test_details_for_each_pane(tmp_path, builds) -> None:
+    state = _state(tmp_path, *builds.values())
+    vm = ViewModel()
+    archive = _cache(state, builds[OLD])
+    state.installations.append(_installation(tmp_path, builds[OLD]))
+    cached = vm.details(state, "cached", builds[OLD].cache_filename)
+    assert cached.title == builds[OLD].key and "Cached" in cached.note
+    assert ("archive", "~/cache/" + archive.name) in cached.fields
+    installed = vm.details(state, "installed", builds[OLD].key)
+    assert any(label == "update" and builds[NEW].key in value
+               for label, value in installed.fields)
+    assert vm.details(state, "available", None) is None
+    header = vm.header(state)
+    assert header.install_root == "~/root" and header.cache_size == 1000
+
+
+def test_install_decisions(tmp_path, builds) -> None:
+    state = _state(tmp_path, *builds.values())
+    vm = ViewModel()
+    new = builds[NEW]
+    assert d.decide_install(state, vm, "available", new.key) == d.StartInstall(new)
+    # Enter asks first, whatever came before it.
+    asked = d.decide_install(state, vm, "available", new.key, ask=True)
+    assert isinstance(asked, d.Confirm) and asked.then == d.StartInstall(new)
+    assert any(new.url in line.text for line in asked.lines)
+    assert isinstance(d.decide_install(state, vm, "available", None), d.Refuse)
+    # Offline and not cached: refused, naming the build and the cache dir.
+    state.offline = True
+    refused = d.decide_install(state, vm, "available", new.key)
+    assert isinstance(refused, d.Refuse) and refused.severity == "error"
+    assert new.key in refused.message and str(state.settings.cache_dir) in refused.message
+    _cache(state, new)
+    assert d.decide_install(state, vm, "available", new.key) == d.StartInstall(new)
+    state.offline = False
+    # A job already on it.
+    state.add_job("install", new.key, build=new)
+    assert isinstance(d.decide_install(state, vm, "available", new.key), d.Refuse)
+
+
+def test_i_on_installed_says_from_what_to_what(tmp_path, builds) -> None:
+    state = _state(tmp_path, *builds.values())
+    vm = ViewModel()
+    old, new = builds[OLD], builds[NEW]
+    state.installations.append(_installation(tmp_path, old))
+    upgrade = d.decide_install(state, vm, "installed", old.key)
+    assert isinstance(upgrade, d.Confirm) and upgrade.then == d.StartInstall(new)
+    assert f"from {old.key} to {new.key}" in upgrade.lines[0].text
+    # Up to date: says so, starts nothing.
+    state.installations[:] = [_installation(tmp_path, new)]
+    assert isinstance(d.decide_install(state, vm, "installed", new.key), d.Refuse)
+    assert isinstance(d.decide_install(state, vm, "available", new.key), d.Refuse)
+    # The catalog has a newer build of the same version: a reinstall, said as such.
+    state.installations[:] = [_installation(tmp_path, new, build_date="20240101")]
+    for pane in ("installed", "available"):
+        again = d.decide_install(state, vm, pane, new.key)
+        assert isinstance(again, d.Confirm)
+        assert again.then == d.StartInstall(new, reinstall=True)
+        assert f"from build 20240101 to build {new.build}" in again.lines[0].text
+
+
+def test_uninstall_purge_cancel_quit_decisions(tmp_path, builds) -> None:
+    state = _state(tmp_path, *builds.values())
+    old = builds[OLD]
+    installation = _installation(tmp_path, old)
+    state.installations.append(installation)
+    state.sizes[old.key] = 2_000_000
+    asked = d.decide_uninstall(state, "installed", old.key)
+    assert isinstance(asked, d.Confirm) and asked.then == d.StartUninstall(installation)
+    assert any(line.strong and "2.0 MB" in line.text for line in asked.lines)
+    assert isinstance(d.decide_uninstall(state, "available", builds[NEW].key), d.Refuse)
+    archive = _cache(state, old)
+    purge = d.decide_purge(state, "cached", archive.name)
+    assert isinstance(purge, d.Confirm) and purge.then == d.StartPurge((archive,))
+    # Nothing runs: c has nothing to cancel, q quits at once.
+    assert isinstance(d.decide_cancel(state, None, "available", None), d.Refuse)
+    assert d.decide_quit(state) == d.Quit()
+    # An uninstall runs: u again is refused, c cancels it, q asks first.
+    job = state.add_job("uninstall", old.key, installation=installation)
+    assert isinstance(d.decide_uninstall(state, "installed", old.key), d.Refuse)
+    assert d.decide_cancel(state, None, "installed", old.key) == d.CancelJob(job.job_id)
+    assert d.decide_cancel(state, job.job_id, "available", None) == d.CancelJob(job.job_id)
+    quit_ = d.decide_quit(state)
+    assert isinstance(quit_, d.Confirm) and quit_.then == d.Quit()
+    assert "uninstall" in quit_.lines[0].text
+    # An install job reads the archive: purging it is refused while it runs.
+    state.add_job("install", old.key, build=old)
+    assert isinstance(d.decide_purge(state, "cached", archive.name), d.Refuse)
+    state.end_job(job.job_id, "cancelled")
+    assert d.decide_cancel(state, job.job_id, "available", None) == d.DismissJob(job.job_id)
+
+
+def test_readme_key_table_is_the_keymap() -> None:
+    from pytui.app.keymap import KEYMAP, bound_keys, readme_table
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    start, end = "<!-- keys:start -->", "<!-- keys:end -->"
+    assert start in readme and end in readme, "README lost its key table markers"
+    table = readme.split(start, 1)[1].split(end, 1)[0].strip()
+    assert table == readme_table(), "README's key table differs from app/keymap.py"
+    keys = [k.keys for k in bound_keys()]
+    assert len(keys) == len(set(keys)), "a key is bound twice"
+    assert all(k.help or not k.show for k in KEYMAP)
+
+
+def test_history_log_is_appended_and_refuses_a_symlink(tmp_path) -> None:
+    from pytui.app.history import LOG_NAME, History
+
+    history = History(tmp_path / "state", clock=lambda: 0.0)
+    history.add("install", "cpython-3.12.8-linux-x86_64-gnu", "failed",
+                "failed to install …:\n HTTP 404")
+    log = (tmp_path / "state" / LOG_NAME).read_text()
+    assert log.count("\n") == 1 and "failed\tcpython-3.12.8" in log and "HTTP 404" in log
+    evil = tmp_path / "evil"
+    evil.mkdir()
+    target = tmp_path / "target"
+    (evil / LOG_NAME).symlink_to(target)
+    planted = History(evil)
+    planted.add("purge", "archives", "done", "Purged 1 archive")
+    assert not target.exists() and "cannot write the history log" in planted.log_problem
+    assert planted.entries[-1].message == "Purged 1 archive"
