@@ -7,6 +7,7 @@ progress report.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pytui.app.filter import FilterTerm, matches, parse_filter
@@ -39,15 +40,21 @@ def percent(job: Job) -> int | None:
     return max(0, min(100, int(100 * job.done / job.total)))
 
 
+_URL_LEAD = re.compile(r"\b(?:https?|file)://\S+?: ")
+
+
 def short_error(job: Job) -> str:
-    """The cause, for the one-line job row: the job's own key and the 'failed to install KEY:'
-    lead are already on the row."""
+    """The cause, for the one-line job row: the key is already on the row and URLs are long,
+    so both are left out here (Details and History show the whole line)."""
     error = job.error
     key = job.key or ""
     for lead in (f"failed to install {key}: ", f"failed to uninstall {key}: "):
         if error.startswith(lead):
-            return error[len(lead):]
-    return error
+            error = error[len(lead):]
+            break
+    if key:
+        error = error.replace(f" {key} ", " ").replace(f" {key}", "")
+    return _URL_LEAD.sub("", error)
 
 
 def job_view(job: Job) -> JobView:

@@ -10,7 +10,7 @@ from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobList
 from textual.widgets import ProgressBar
-from ui_helpers import SIZE, UiWorld, no_requests, ready, wait_for
+from ui_helpers import SIZE, UiWorld, no_requests, ready, root_lock_held, wait_for
 
 FAST = "3.13.1"
 SLOW = "3.12.8"
@@ -225,20 +225,8 @@ async def test_installed_pane_offers_and_installs_the_newer_patch(tmp_path, http
 
 
 async def test_job_waits_for_the_root_lock_held_by_another_process(ui_world: UiWorld) -> None:
-    import subprocess
-    import sys
-
     ui_world.seed_cache(FAST)
-    root = ui_world.settings.install_root
-    root.mkdir(parents=True, exist_ok=True)
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o666); "
-         "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); sys.stdin.read()",
-         str(root / ".lock")],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with root_lock_held(ui_world.settings.install_root) as release:
         app = ui_world.make_app()
         key = ui_world.build(FAST).key
         async with app.run_test(size=SIZE) as pilot:
@@ -251,9 +239,6 @@ async def test_job_waits_for_the_root_lock_held_by_another_process(ui_world: UiW
             row = app.query_one(f"#job-{job.job_id}")
             assert "waiting for the lock" in str(row.query_one(".job-error").render())
             assert any("lock" in e.message for e in app.history.entries)
-            holder.stdin.close()  # the other process ends and its lock goes with it
+            release()
             await wait_for(pilot, lambda: job.ended, what="install after the lock")
             assert job.phase == "done", job.error
-    finally:
-        holder.kill()
-        holder.wait()

@@ -106,7 +106,8 @@ def test_details_of_a_failed_job_carry_the_whole_error(tmp_path, builds) -> None
              f"({build.url}: HTTP 404 Not Found); nothing was installed")
     state.end_job(job.job_id, "failed", error=error)
     # The job row leads with the cause (the key is already on the row)...
-    assert job_view(job).error.startswith("could not download")
+    assert job_view(job).error == ("could not download (HTTP 404 Not Found); "
+                                   "nothing was installed")
     # ... the job's details and the build's details show the whole line.
     assert vm.details(state, "jobs", str(job.job_id)).message == error
     details = vm.details(state, "available", build.key)

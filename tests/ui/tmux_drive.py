@@ -117,7 +117,9 @@ def drive(work: Path, *, show: bool) -> list[tuple[str, str]]:
             size = tmux.run("display", "-p", "-t", tmux.session, "#{pane_width}x#{pane_height}")
             assert size.strip() == f"{SIZE[0]}x{SIZE[1]}", size
             tmux.keys("/")
-            time.sleep(0.3)
+            # Type only once the filter box is there: keys sent earlier would reach the table
+            # (the app may still be busy starting up on a loaded machine).
+            wait_screen(tmux, lambda s: "filter:" in s, "the filter box")
             tmux.keys(VERSION, literal=True)
             screen = wait_screen(tmux, lambda s: "3.13.1" not in s.split("Cached")[0],
                                  "the filter to hide 3.13.1")

@@ -119,3 +119,26 @@ def no_requests(server: FaultyHTTPServer) -> Iterator[None]:
     assert server.count() == before, [r.path for r in server.requests[before:]]
 
 
+
+
+@contextlib.contextmanager
+def root_lock_held(root: Path) -> Iterator[Callable[[], None]]:
+    """Another process holds the install root's lock (as uv does while it installs); the
+    yielded function releases it (the process ends and its lock goes with it)."""
+    import subprocess
+    import sys
+
+    root.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o666); "
+         "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); sys.stdin.read()",
+         str(root / ".lock")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdin is not None
+        assert holder.stdout.readline().strip() == "locked"
+        yield holder.stdin.close
+    finally:
+        holder.kill()
+        holder.wait()

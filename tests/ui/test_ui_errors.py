@@ -1,0 +1,219 @@
+"""Pilot tests against the loopback server: job rows from the moment they are queued, errors
+readable afterwards (row, Details, History and its log), stale scans dropped, uninstall as a
+job (lock wait, cancel, quit asks), and no download started by a stray Enter."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import threading
+
+from pytui.app.gateway import CoreGateway
+from pytui.app.history import LOG_NAME
+from pytui.app.screens import ConfirmModal, HistoryScreen
+from pytui.core.catalog import Catalog
+from pytui.core.jobs import InstallJob
+from pytui.core.models import CachedArchive
+from pytui.core.settings import Settings
+from pytui.widgets.available_table import AvailableTable
+from pytui.widgets.cache_table import CacheTable
+from pytui.widgets.details import DetailsPanel
+from pytui.widgets.installed_table import InstalledTable
+from pytui.widgets.job_list import JobRow
+from rich.console import Console
+from textual.widgets import Static
+from ui_helpers import SIZE, UiWorld, ready, root_lock_held, wait_for
+
+FAST, OTHER, SLOW = "3.13.1", "3.11.11", "3.12.8"
+
+
+def _text(renderable: object) -> str:
+    console = Console(width=2000, file=io.StringIO(), color_system=None)
+    with console.capture() as captured:
+        console.print(renderable)
+    return captured.get()
+
+
+def _row_text(app, job_id: int) -> str:
+    row = app.query_one(f"#job-{job_id}", JobRow)
+    assert row.region.area > 0, "the job row is not on screen"
+    return " ".join(_text(static.content) for static in row.query(Static))
+
+
+async def _press_install(pilot, key: str) -> None:
+    table = pilot.app.query_one("#available", AvailableTable)
+    table.focus()
+    assert table.select_key(key)
+    await pilot.press("i")
+    await pilot.pause()
+
+
+async def test_three_jobs_show_key_and_phase_from_queued_and_the_404_its_cause(
+        ui_world: UiWorld) -> None:
+    failing = ui_world.build(FAST)
+    ui_world.server.set_faults(failing.url.split(ui_world.server.base_url, 1)[1], status=404)
+    # Two slots (uv's -j): the third job waits in the queue.
+    ui_world.settings = dataclasses.replace(ui_world.settings, jobs=2)
+    app = ui_world.make_app()
+    keys = [ui_world.build(v).key for v in (SLOW, FAST, OTHER)]
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for key in keys:
+            await _press_install(pilot, key)
+            job = next(j for j in app.state.jobs.values() if j.key == key)
+            # Drawn at once: the key and a phase, never an empty bar.
+            text = _row_text(app, job.job_id)
+            assert key in text and job.phase in text, text
+        jobs = {j.key: j for j in app.state.jobs.values()}
+        failed = jobs[failing.key]
+        await wait_for(pilot, lambda: failed.ended, what="the 404 job ends")
+        assert failed.phase == "failed" and "404" in failed.error
+        # The row leads with the cause, not the key again.
+        await wait_for(pilot, lambda: "404" in _row_text(app, failed.job_id),
+                       what="the cause on the row")
+        assert "failed" in _row_text(app, failed.job_id)
+        # ... within what the row shows at this width.
+        line = app.query_one(f"#job-{failed.job_id}", JobRow).query_one(".job-error", Static)
+        assert "404" in _text(line.content)[: line.content_region.width]
+        other = jobs[keys[2]]
+        await wait_for(pilot, lambda: other.ended, what="the queued job ran after the failure")
+        assert other.phase == "done", other.error
+
+        # Details shows the whole error of the highlighted job.
+        app.query_one(f"#job-{failed.job_id}", JobRow).focus()
+        await pilot.pause()
+        details = app.query_one("#details", DetailsPanel).details
+        assert details is not None and details.message == failed.error
+        assert "nothing was installed" in details.message  # the end of the line, not cut
+
+        # The history lists every job with its outcome, and so does the log.
+        app.runner.cancel(jobs[keys[0]].job_id)  # the slow one, unless it is done already
+        await wait_for(pilot, lambda: jobs[keys[0]].ended, what="slow job ended")
+        await pilot.press("H")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        entries = [" ".join(_text(s.content).split()) for s in screen.query(".history-entry")]
+        for key in keys:
+            assert any(f"{key} {jobs[key].phase}" in entry for entry in entries), entries
+        shown = " ".join(entries)
+        assert failed.error in " ".join(shown.split())
+        await pilot.press("escape")
+        log = (ui_world.settings.state_dir / LOG_NAME).read_text()
+        assert failed.error in log and keys[2] in log
+
+
+async def test_an_older_scan_finishing_after_a_newer_one_changes_nothing(
+        ui_world: UiWorld) -> None:
+    class HoldingGateway(CoreGateway):
+        """The next listing reads the cache, then waits until released (an old scan)."""
+
+        def __init__(self) -> None:
+            self.hold = False
+            self.holding = threading.Event()
+            self.release = threading.Event()
+            self.finished = threading.Event()
+
+        def list_cache(self, settings: Settings, catalog: Catalog | None) -> list[CachedArchive]:
+            result = super().list_cache(settings, catalog)
+            if self.hold:
+                self.hold = False
+                self.holding.set()
+                self.release.wait(30)
+            return result
+
+        def list_installed(self, settings):  # type: ignore[no-untyped-def]
+            try:
+                return super().list_installed(settings)
+            finally:
+                if self.release.is_set():
+                    self.finished.set()
+
+    gateway = HoldingGateway()
+    app = ui_world.make_app(gateway=gateway)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        cached = app.query_one("#cached", CacheTable)
+        assert cached.row_keys == []
+        gateway.hold = True
+        app.runner.scan_disk()  # the old scan: sees an empty cache, then waits
+        await wait_for(pilot, gateway.holding.is_set, what="old scan holding")
+        path = ui_world.seed_cache(OTHER)
+        app.runner.scan_disk()  # the newer scan sees the archive
+        await wait_for(pilot, lambda: cached.row_keys == [path.name], what="newer scan shown")
+        gateway.release.set()
+        await wait_for(pilot, gateway.finished.is_set, what="old scan finished")
+        for _ in range(3):
+            await pilot.pause()
+        assert cached.row_keys == [path.name]
+        assert [a.name for a in app.state.archives] == [path.name]
+
+
+def _install_before(ui_world: UiWorld, version: str) -> str:
+    build = ui_world.build(version)
+    InstallJob(build, settings=ui_world.settings).run()
+    return build.key
+
+
+async def _ask_uninstall(pilot, key: str) -> None:
+    installed = pilot.app.query_one("#installed", InstalledTable)
+    installed.focus()
+    assert installed.select_key(key)
+    await pilot.press("u")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ConfirmModal)
+    await pilot.press("y")
+    await pilot.pause()
+
+
+async def test_uninstall_waits_for_the_lock_and_can_be_cancelled(ui_world: UiWorld) -> None:
+    key = _install_before(ui_world, FAST)
+    with root_lock_held(ui_world.settings.install_root):
+        app = ui_world.make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await _ask_uninstall(pilot, key)
+            job = next(j for j in app.state.jobs.values() if j.kind == "uninstall")
+            await wait_for(pilot, lambda: job.phase == "waiting", what="uninstall waits")
+            assert "lock" in _row_text(app, job.job_id)
+            assert "waiting" in str(app.query_one("#installed", InstalledTable).cells_of(key)[2])
+            await pilot.press("c")  # the Installed row of the job
+            await wait_for(pilot, lambda: job.ended, what="uninstall cancelled")
+            assert job.phase == "cancelled"
+            await wait_for(pilot, lambda: app.runner.stopped(job.job_id), what="thread stopped")
+    assert ui_world.installed_dir(FAST).is_dir()
+
+
+async def test_quit_asks_while_an_uninstall_runs(ui_world: UiWorld) -> None:
+    key = _install_before(ui_world, FAST)
+    with root_lock_held(ui_world.settings.install_root):
+        app = ui_world.make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await _ask_uninstall(pilot, key)
+            job = next(j for j in app.state.jobs.values() if j.kind == "uninstall")
+            await wait_for(pilot, lambda: job.phase == "waiting", what="uninstall waits")
+            await pilot.press("q")
+            await pilot.pause()
+            modal = app.screen
+            assert isinstance(modal, ConfirmModal) and modal.id == "confirm-quit"
+            assert "uninstall" in " ".join(_text(s.content) for s in modal.query(".dialog-line"))
+            await pilot.press("y")
+            await wait_for(pilot, lambda: not app.is_running, what="app exit")
+        assert app.runner.stopped(job.job_id)
+    assert ui_world.installed_dir(FAST).is_dir()
+
+
+async def test_enter_after_a_filter_never_starts_a_download(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"3.12", "enter", "enter")
+        await pilot.pause()
+        # The second Enter (now on the table) only asks; a third answers the focused "no".
+        modal = app.screen
+        assert isinstance(modal, ConfirmModal) and modal.id == "confirm-install"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmModal)
+        assert not app.state.jobs and ui_world.server.count() == 0
