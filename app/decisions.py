@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from pytui.app.state import INSTALL, VERIFY, AppState, Job
 from pytui.app.view_model import ViewModel, newer_build
+from pytui.core.install_policy import describe_upgrade
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.widgets.format import human_size, short_path
 from pytui.widgets.rows import archive_key
@@ -144,10 +145,9 @@ def _decide_update(state: AppState, vm: ViewModel, key: str) -> Decision:
     refused = _refuse_start(state, newer)
     if refused is not None:
         return refused
-    old_version = key.split("-")[1]
     return _confirm_install(
-        state, StartInstall(newer), f"Install {newer.version} beside {old_version}?",
-        f"from {key} to {newer.key}; {old_version} stays installed, as uv keeps it "
+        state, StartInstall(newer), f"Upgrade {describe_upgrade(installation, newer)}?",
+        f"from {key} to {newer.key}; {installation.version} stays installed, as uv keeps it "
         "(u uninstalls it once nothing needs it)")
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from pytui.app.filter import FilterTerm, matches, parse_filter
 from pytui.app.state import INSTALL, UNINSTALL, AppState, Job
 from pytui.core.catalog import Catalog
+from pytui.core.install_policy import Upgrades, is_upgrade_of
 from pytui.core.keys import parse_key
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.ordering import build_order
@@ -68,7 +69,7 @@ class ViewModel:
     def __init__(self) -> None:
         self._visible_memo: tuple[tuple[object, ...], list[Build], set[str]] | None = None
         self._terms_memo: tuple[str, tuple[FilterTerm, ...]] = ("", ())
-        self._newest_memo: tuple[int, dict[GroupKey, Build]] | None = None
+        self._upgrades_memo: tuple[int, Upgrades] | None = None
 
     # -- the Available pane -----------------------------------------------------------------
 
@@ -203,7 +204,7 @@ class ViewModel:
         terms = self.terms(state)
         rows = []
         for installation in state.installations:
-            if terms and not matches(terms, installation.key, parse_key(installation.key)):
+            if terms and not matches(terms, installation.key, installation):
                 continue
             update = ""
             newer = self.update_for(state, installation)
@@ -225,42 +226,17 @@ class ViewModel:
         return f"{count} interpreter{'s' if count != 1 else ''}"
 
     def update_for(self, state: AppState, installation: Installation) -> Build | None:
-        """A newer patch of the same minor/variant/platform, or a newer build of the same key."""
+        """The catalog's upgrade for an install (core's install policy, as the CLI's)."""
         catalog = state.catalog
         if catalog is None:
             return None
-        parts = parse_key(installation.key)
-        if parts is None:
-            return None
-        best = self._newest_by_minor(catalog).get(
-            (parts.implementation, parts.major, parts.minor, parts.variant, parts.os, parts.arch,
-             parts.libc, bool(parts.prerelease)))
-        if best is not None and best.key != installation.key and \
-                build_order(best) < build_order(parts):
-            return best
-        same = catalog.get(installation.key)
-        if same is not None and newer_build(same, installation):
-            return same
-        return None
+        return self._upgrades(catalog).upgrade_for(installation)
 
-    def _newest_by_minor(self, catalog: Catalog) -> dict[GroupKey, Build]:
-        """The newest build of each (implementation, minor, variant, platform, pre-release?)."""
-        if self._newest_memo is not None and self._newest_memo[0] == id(catalog):
-            return self._newest_memo[1]
-        newest: dict[GroupKey, Build] = {}
-        for build in catalog.builds:
-            group = (build.implementation, build.major, build.minor, build.variant, build.os,
-                     build.arch, build.libc)
-            # Keyed also by "pre-releases allowed": an install of a pre-release may move on to
-            # anything newer, a final release only to another final release.
-            for allowed in (True, False):
-                if build.prerelease and not allowed:
-                    continue
-                current = newest.get((*group, allowed))
-                if current is None or build_order(build) < build_order(current):
-                    newest[(*group, allowed)] = build
-        self._newest_memo = (id(catalog), newest)
-        return newest
+    def _upgrades(self, catalog: Catalog) -> Upgrades:
+        """The newest build of each minor-version group, made once per catalog."""
+        if self._upgrades_memo is None or self._upgrades_memo[0] != id(catalog):
+            self._upgrades_memo = (id(catalog), Upgrades(catalog.builds))
+        return self._upgrades_memo[1]
 
     # -- the header -------------------------------------------------------------------------
 
@@ -381,8 +357,8 @@ def job_details(state: AppState, job: Job) -> Details:
 
 def newer_build(build: Build, installation: Installation) -> bool:
     """The catalog's build of the same key is a newer PBS release than the installed one."""
-    return bool(installation.build and build.build and build.build.isdigit()
-                and installation.build.isdigit() and build.build > installation.build)
+    return build.key == installation.key and is_upgrade_of(
+        build, build.build or None, installation, installation.build)
 
 
 def catalog_label(state: AppState, catalog: Catalog) -> str:

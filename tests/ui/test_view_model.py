@@ -22,9 +22,7 @@ OLD, NEW, OTHER = "3.12.7", "3.12.8", "3.13.1"
 
 
 def _installation(root: Path, build: Build, *, build_date: str | None = None) -> Installation:
-    return Installation(key=build.key, path=root / build.key, implementation="cpython",
-                        version=build.version, variant=build.variant, os=build.os,
-                        arch=build.arch, libc=build.libc, build=build_date or build.build)
+    return Installation(build, root / build.key, build_date or build.build)
 
 
 def _state(tmp_path: Path, *builds: Build) -> AppState:
