@@ -11,6 +11,7 @@ Enter asks before any download starts, so a stray Enter (after typing a filter) 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from pytui.app.state import INSTALL, VERIFY, AppState, Job
 from pytui.app.view_model import ViewModel, newer_build
@@ -19,13 +20,15 @@ from pytui.core.models import Build, CachedArchive, Installation
 from pytui.widgets.format import human_size, short_path
 from pytui.widgets.rows import archive_key
 
+Severity = Literal["information", "warning", "error"]
+
 
 @dataclass(frozen=True, slots=True)
 class Refuse:
     """Do nothing; say why (a notification)."""
 
     message: str
-    severity: str = "warning"  # "information", "warning" or "error"
+    severity: Severity = "warning"
     title: str = ""
 
 

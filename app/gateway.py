@@ -73,8 +73,8 @@ class CoreGateway:
             return RefreshOutcome(catalog, f"catalog reloaded from {settings.downloads_json}",
                                   True)
         result = sources.refresh_catalog(settings)
-        catalog = sources.load_catalog(settings) if result.changed else None
-        return RefreshOutcome(catalog, result.message, result.ok)
+        fresh = sources.load_catalog(settings) if result.changed else None
+        return RefreshOutcome(fresh, result.message, result.ok)
 
     def list_cache(self, settings: Settings, catalog: Catalog | None) -> list[CachedArchive]:
         from pytui.core.cache import ArchiveCache

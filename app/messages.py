@@ -89,6 +89,8 @@ class JobNote(Message):
     text: str
     # The phase the job is now in ("waiting"), or None to keep the phase.
     phase: str | None = None
+    # Not a wait but something the user should know (a notification, kept in the history).
+    warning: bool = False
 
 
 @dataclass

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
+from typing import ClassVar
 
 from pytui.app import decisions as decide
 from pytui.app.gateway import CoreGateway, refresh_is_useful
@@ -50,7 +51,7 @@ from pytui.widgets.keyed_table import KeyedTable
 from pytui.widgets.rows import archive_key
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.events import DescendantFocus
@@ -62,9 +63,9 @@ from textual.worker import Worker
 WARM_UP_DELAY = 0.3
 
 
-def _bindings() -> list[Binding]:
+def _bindings() -> list[BindingType]:
     groups: dict[str, Binding.Group] = {}
-    result = []
+    result: list[BindingType] = []
     for key in bound_keys():
         group = groups.setdefault(key.group, Binding.Group(key.group)) if key.group else None
         display = key.display if key.display and " / " not in key.display else None
@@ -89,7 +90,7 @@ class PytuiApp(App[int]):
     AUTO_FOCUS = "#available"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    BINDINGS = _bindings()
+    BINDINGS: ClassVar[list[BindingType]] = _bindings()
 
     def __init__(
         self,
@@ -320,8 +321,8 @@ class PytuiApp(App[int]):
         job = self.state.jobs.get(message.job_id)
         if job is None:
             return
-        if message.phase is None and not message.text.startswith("retrying"):
-            # A warning from the job (not a wait): say it, keep it in the history.
+        if message.warning:
+            # Something the user should know (not a wait): say it, keep it in the history.
             self.history.add(job.kind, job.title, "warning", message.text)
             self.notify(message.text, title=job.title, severity="warning", markup=False)
             return
@@ -374,7 +375,7 @@ class PytuiApp(App[int]):
     def carry_out(self, decision: decide.Decision) -> None:
         if isinstance(decision, decide.Refuse):
             self.notify(decision.message, title=decision.title, markup=False,
-                        severity=decision.severity,  # type: ignore[arg-type]
+                        severity=decision.severity,
                         timeout=8 if decision.severity == "error" else 5)
         elif isinstance(decision, decide.Confirm):
             self.push_screen(
@@ -419,7 +420,8 @@ class PytuiApp(App[int]):
 
     # -- actions ----------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def check_action(self, action: str,
+                     parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 - Textual's signature
         if action in MAIN_ACTIONS and self._modal_open():
             return False
         if action == "refresh" and (self.state.offline or
@@ -469,7 +471,7 @@ class PytuiApp(App[int]):
         focused_job = focused.job_id if isinstance(focused, JobRow) else None
         self.carry_out(decide.decide_cancel(self.state, focused_job, *self._target()))
 
-    def action_quit(self) -> None:  # type: ignore[override]
+    async def action_quit(self) -> None:
         if not self._quitting:
             self.carry_out(decide.decide_quit(self.state))
 
@@ -504,7 +506,7 @@ class PytuiApp(App[int]):
         self.query_one("#available", AvailableTable).focus()
 
     def _set_view(self, **changes: object) -> None:
-        view = dataclasses.replace(self.state.view, **changes)  # type: ignore[arg-type]
+        view = dataclasses.replace(self.state.view, **changes)  # type: ignore[arg-type]  # ViewOptions fields, named by the callers in this class
         if view != self.state.view:
             self.state.view = view
             self.render_all()

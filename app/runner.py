@@ -38,6 +38,7 @@ from pytui.core.progress import CancelToken, Progress, Throttle
 from pytui.core.settings import Settings
 from pytui.widgets.format import human_size
 from textual.app import App
+from textual.message import Message
 from textual.worker import NoActiveWorker, Worker, WorkerState, get_current_worker
 
 if TYPE_CHECKING:
@@ -56,14 +57,6 @@ def _worker_cancelled() -> bool:
         return False
 
 
-def _cancel_token() -> CancelToken:
-    """The worker's own cancel event: `Worker.cancel()` (the `c` key, quitting) stops the job."""
-    try:
-        return CancelToken(get_current_worker().cancelled_event)
-    except NoActiveWorker:
-        return CancelToken()
-
-
 class JobRunner:
     def __init__(self, app: App, state: AppState, gateway: CoreGateway) -> None:
         self._app = app
@@ -74,6 +67,8 @@ class JobRunner:
         # Set when a job's thread has really stopped (cancel only asks).
         self._stopped: dict[int, threading.Event] = {}
         self._started: dict[int, threading.Event] = {}
+        # Each job's cancel token: `cancel()` also shuts a blocked network read at once.
+        self._tokens: dict[int, CancelToken] = {}
         self._quitting = False
         # The session's shared downloader, built by the warm-up worker (None until then).
         self.downloader: Downloader | None = None
@@ -88,13 +83,13 @@ class JobRunner:
         """Whether a result of `kind` started as `generation` is still the newest."""
         return self._generation.get(kind, 0) == generation
 
-    def _post_if_current(self, kind: str, generation: int, message: object) -> None:
+    def _post_if_current(self, kind: str, generation: int, message: Message) -> None:
         # Checked on the thread too, so a superseded result is not even queued.
         if _worker_cancelled() or not self.is_current(kind, generation):
             return
-        self._app.post_message(message)  # type: ignore[arg-type]
+        self._app.post_message(message)
 
-    def _spawn(self, body: Callable[[], None], *, group: str, name: str, description: str,
+    def _spawn(self, body: Callable[[], object], *, group: str, name: str, description: str,
                exclusive: bool = False) -> Worker:
         return self._app.run_worker(body, thread=True, group=group, name=name,
                                     description=description, exclusive=exclusive,
@@ -231,16 +226,18 @@ class JobRunner:
         settings = self._state.job_settings()
         stopped = self._stopped[job.job_id] = threading.Event()
         started = self._started[job.job_id] = threading.Event()
+        token = self._tokens[job.job_id] = CancelToken()
+        body: Callable[[], None]
         if job.kind == INSTALL:
             assert job.build is not None
             downloader = None if settings.offline else self.downloader
-            body = partial(self._install, job.job_id, job.build, settings,
+            body = partial(self._install, job.job_id, token, job.build, settings,
                            self._state.catalog or Catalog([]), job.reinstall, downloader)
         elif job.kind == UNINSTALL:
             assert job.installation is not None
-            body = partial(self._uninstall, job.job_id, job.installation.key, settings)
+            body = partial(self._uninstall, job.job_id, token, job.installation.key, settings)
         else:
-            body = partial(self._verify, job.job_id, settings, self._state.catalog)
+            body = partial(self._verify, job.job_id, token, settings, self._state.catalog)
         self._workers[job.job_id] = self._spawn(
             partial(self._run_job, body, started, stopped), group=f"job-{job.job_id}",
             name=job.key or job.kind, description=f"{job.kind} {job.title}")
@@ -265,15 +262,18 @@ class JobRunner:
         # Another process (uv, another pytui) holds the install root's lock.
         self._app.post_message(JobNote(job_id, line, phase="waiting"))
 
-    def _install(self, job_id: int, build: Build, settings: Settings, catalog: Catalog,
-                 reinstall: bool, downloader: Downloader | None) -> None:
+    def _install(self, job_id: int, cancel: CancelToken, build: Build, settings: Settings,
+                 catalog: Catalog, reinstall: bool, downloader: Downloader | None) -> None:
         post = self._app.post_message
+
+        def warn(line: str) -> None:
+            post(JobNote(job_id, line, warning=True))
+
         try:
             result = self.gateway.install(
                 build, settings=settings, catalog=catalog, progress=self._reporter(job_id),
-                cancel=_cancel_token(), reinstall=reinstall, downloader=downloader,
-                on_warning=lambda line: post(JobNote(job_id, line, warning=True)),
-                on_wait=partial(self._waiting, job_id))
+                cancel=cancel, reinstall=reinstall, downloader=downloader,
+                on_warning=warn, on_wait=partial(self._waiting, job_id))
         except Cancelled as err:
             post(JobEnded(job_id, CANCELLED, error=str(err)))
         except PytuiError as err:
@@ -283,11 +283,11 @@ class JobRunner:
                        else f"{result.status.capitalize()} {build.key}")
             post(JobEnded(job_id, "done", summary=summary))
 
-    def _uninstall(self, job_id: int, key: str, settings: Settings) -> None:
+    def _uninstall(self, job_id: int, cancel: CancelToken, key: str, settings: Settings) -> None:
         post = self._app.post_message
         post(JobProgress(job_id, "remove", 0, None))
         try:
-            freed = self.gateway.uninstall(settings, key, cancel=_cancel_token(),
+            freed = self.gateway.uninstall(settings, key, cancel=cancel,
                                            on_wait=partial(self._waiting, job_id))
         except Cancelled as err:
             post(JobEnded(job_id, CANCELLED, error=f"uninstall of {key} cancelled; it stays "
@@ -297,10 +297,11 @@ class JobRunner:
         else:
             post(JobEnded(job_id, "done", summary=f"Uninstalled {key}, freed {human_size(freed)}"))
 
-    def _verify(self, job_id: int, settings: Settings, catalog: Catalog | None) -> None:
+    def _verify(self, job_id: int, cancel: CancelToken, settings: Settings,
+                catalog: Catalog | None) -> None:
         post = self._app.post_message
         try:
-            report = self.gateway.verify_cache(settings, catalog, cancel=_cancel_token(),
+            report = self.gateway.verify_cache(settings, catalog, cancel=cancel,
                                                progress=self._reporter(job_id))
         except Cancelled as err:
             post(JobEnded(job_id, CANCELLED, error=str(err)))
@@ -331,7 +332,10 @@ class JobRunner:
                                                          "started")
             self._fill_slots()
             return
-        worker.cancel()  # sets the event the job's CancelToken watches
+        # The token stops the job at its next check and shuts a blocked read now; the worker
+        # is marked cancelled for Textual.
+        self._tokens[job_id].cancel()
+        worker.cancel()
         job.phase = "cancelling"
 
     def job_ended(self, job_id: int) -> None:

@@ -272,7 +272,10 @@ class ViewModel:
             return job_details(state, job) if job is not None else None
         return self._row_details(state, pane, key)
 
-    def _row_details(self, state: AppState, pane: str, key: str) -> Details:
+    @staticmethod
+    def _row_things(state: AppState, pane: str, key: str) -> tuple[
+            Build | None, CachedArchive | None, Installation | None]:
+        """The build, archive and install a row of `pane` stands for (each may be missing)."""
         catalog = state.catalog
         archive: CachedArchive | None = None
         installation: Installation | None = None
@@ -285,14 +288,17 @@ class ViewModel:
                 job = next((j for j in state.running_jobs()
                             if j.build is not None and j.build.cache_filename == key), None)
                 build = job.build if job else None
-        elif pane == "installed":
-            installation = state.installation(key)
-            build = catalog.get(key) if catalog is not None else None
         else:
+            if pane == "installed":
+                installation = state.installation(key)
             build = catalog.get(key) if catalog is not None else None
         if build is not None:
             archive = archive or state.cached_by_key().get(build.key)
             installation = installation or state.installation(build.key)
+        return build, archive, installation
+
+    def _row_details(self, state: AppState, pane: str, key: str) -> Details:
+        build, archive, installation = self._row_things(state, pane, key)
         home = state.home
         panes = []
         if build is not None and any(b.key == build.key for b in self.visible_builds(state)) \
@@ -327,17 +333,23 @@ class ViewModel:
         elif build is not None:
             fields.append(("install", short_path(Path(state.settings.install_root) / build.key,
                                                    home) + "  (not installed)"))
-        message = ""
-        job = state.job_for_key(title, ended_too=True)
-        if job is not None and job.running:
-            fields.append(("job", f"{job.phase} — press c to cancel"))
-        elif job is not None and job.phase == "failed":
-            fields.append(("last job", "failed:"))
-            message = job.error
-        elif pane == "available" and state.offline and archive is None and installation is None:
+        message = _job_line(state, title, fields)
+        if not message and pane == "available" and state.offline and archive is None \
+                and installation is None:
             fields.append(("offline", "not cached: cannot be installed while offline"))
         return Details(title=title, fields=tuple(fields),
                        note=" · ".join(p for p in note_parts if p), message=message)
+
+
+def _job_line(state: AppState, key: str, fields: list[tuple[str, str]]) -> str:
+    """Adds what the newest job for `key` is doing; returns its whole error if it failed."""
+    job = state.job_for_key(key, ended_too=True)
+    if job is not None and job.running:
+        fields.append(("job", f"{job.phase} — press c to cancel"))
+    elif job is not None and job.phase == "failed":
+        fields.append(("last job", "failed:"))
+        return job.error
+    return ""
 
 
 def job_details(state: AppState, job: Job) -> Details:

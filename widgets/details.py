@@ -7,6 +7,7 @@ from pytui.widgets.rows import Details
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -23,7 +24,7 @@ class DetailsPanel(VerticalScroll):
 
     details: Details | None = None
 
-    def compose(self):  # type: ignore[override]
+    def compose(self) -> ComposeResult:
         yield Static(render_details(self.details), id="details-body")
 
     def show(self, details: Details | None) -> None:
