@@ -25,6 +25,13 @@ def _temp_leftovers(world: UiWorld) -> list[str]:
     return sorted(p.name for p in temp.iterdir()) if temp.is_dir() else []
 
 
+def _crawl(world: UiWorld, version: str) -> None:
+    """The build's download now takes minutes: a test that cancels or quits mid-download
+    does so however loaded the machine is (still above the downloader's speed floor)."""
+    build = world.build(version)
+    world.server.set_faults(build.url.split(world.server.base_url, 1)[1], rate=20_000)
+
+
 async def _start_install(pilot, key: str, *, via: str = "i") -> None:
     table = pilot.app.query_one("#available", AvailableTable)
     table.focus()
@@ -66,6 +73,7 @@ async def test_install_job_reaches_total_and_shows_in_installed_and_cached(
 
 
 async def test_cancel_during_slow_download_leaves_nothing_installed(ui_world: UiWorld) -> None:
+    _crawl(ui_world, SLOW)
     app = ui_world.make_app()
     key = ui_world.build(SLOW).key
     async with app.run_test(size=SIZE) as pilot:
@@ -151,6 +159,7 @@ async def test_failed_job_shows_its_reason(ui_world: UiWorld) -> None:
 
 
 async def test_quit_with_running_job_leaves_no_partial_install(ui_world: UiWorld) -> None:
+    _crawl(ui_world, SLOW)
     app = ui_world.make_app()
     key = ui_world.build(SLOW).key
     async with app.run_test(size=SIZE) as pilot:
