@@ -13,6 +13,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from pytui.app.style import stderr_style
+
 if TYPE_CHECKING:
     from pytui.core.cache import ArchiveCache
     from pytui.core.catalog import Catalog
@@ -302,7 +304,7 @@ def _run_import(args: argparse.Namespace) -> int:
             archive = cache.import_file(Path(name), catalog, progress=line)
         except PytuiError as err:
             line.clear()
-            _err(f"error: {err}")
+            _err(stderr_style().error(str(err)))
             failed += 1
             continue
         line.clear()
@@ -323,8 +325,8 @@ def _run_export(args: argparse.Namespace) -> int:
     for archive, why in report.skipped:
         _err(f"skipped {archive.name} ({_describe(archive)}): {why}")
     if not report.exported:
-        _err(f"error: no archive exported: {cache.root} holds no verified python-build-standalone "
-             "archive of the current catalog")
+        _err(stderr_style().error(f"no archive exported: {cache.root} holds no verified python-build-standalone "
+             "archive of the current catalog"))
         return 1
     root = report.root
     print(f"exported {len(report.exported)} archive{'s' if len(report.exported) != 1 else ''} "

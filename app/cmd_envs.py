@@ -7,6 +7,8 @@ import argparse
 import json
 import sys
 
+from pytui.app.style import stderr_style
+
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
@@ -33,15 +35,15 @@ def print_scan_notes(result, stream=None) -> None:
     """Warnings, unreadable directories and a partial scan, one line each, on stderr."""
     stream = stream or sys.stderr
     for warning in result.warnings:
-        print(f"warning: {warning}", file=stream)
+        print(stderr_style().warning(str(warning)), file=stream)
     if result.unreadable:
         shown = ", ".join(result.unreadable[:3])
         more = f" and {len(result.unreadable) - 3} more" if len(result.unreadable) > 3 else ""
-        print(f"warning: could not read {len(result.unreadable)} director"
+        print(stderr_style().warning(f"could not read {len(result.unreadable)} director"
               f"{'y' if len(result.unreadable) == 1 else 'ies'} ({shown}{more}); "
-              "environments inside them are not listed", file=stream)
+              "environments inside them are not listed"), file=stream)
     if result.partial:
-        print(f"warning: the scan is partial: {result.reason}", file=stream)
+        print(stderr_style().warning(f"the scan is partial: {result.reason}"), file=stream)
 
 
 def _matches(env, request) -> bool:

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pytui.app.style import stderr_style
+
 if TYPE_CHECKING:
     from pytui.core.catalog import Catalog
     from pytui.core.download import Downloader
@@ -49,8 +51,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _fail(message: str, code: int = 1) -> int:
-    from pytui.app.style import stderr_style
-
     print(stderr_style().error(message), file=sys.stderr)
     return code
 
@@ -128,7 +128,6 @@ def run_install(args: argparse.Namespace) -> int:
 
     # Only what resolving the requests needs; the engine is imported once there is work, so
     # that its imports overlap the HTTP client's preparation.
-    from pytui.app.style import stderr_style
     from pytui.core.errors import RequestError
     from pytui.core.installed import list_installed
     from pytui.core.platform_detect import detect_host
@@ -146,7 +145,7 @@ def run_install(args: argparse.Namespace) -> int:
     started = time.monotonic()
     catalog = load_catalog(settings)
     if catalog.warning:  # malformed catalog entries were skipped (core/catalog.py)
-        print(f"warning: {catalog.warning}", file=sys.stderr)
+        print(stderr_style().warning(str(catalog.warning)), file=sys.stderr)
     host = detect_host(settings.env)
     installed_keys = [i.key for i in list_installed(settings.install_root)]
 
@@ -241,7 +240,6 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
         cancel.cancel()
         raise
     from pytui.app.path_hint import path_warning
-    from pytui.app.style import stderr_style
 
     style = stderr_style()
     for warning in warnings:
@@ -336,7 +334,6 @@ def run_uninstall(args: argparse.Namespace) -> int:
     freed = 0
     for installation in chosen:
         freed += root.uninstall(installation.key, bin_dir=bin_dir, on_wait=on_wait)
-    from pytui.app.style import stderr_style
     from pytui.core.units import format_bytes
 
     style = stderr_style()

@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from pytui.app.style import color_enabled, stderr_style
+
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
@@ -85,10 +87,10 @@ def _run(args: argparse.Namespace) -> int:
 
         problem = refresh_support(settings)  # the release-cycle dates, alongside the catalog
         if problem:
-            print(f"warning: {problem}", file=sys.stderr)
+            print(stderr_style().warning(str(problem)), file=sys.stderr)
     catalog = load_catalog(settings, refresh=args.refresh and bool(settings.downloads_json))
     if catalog.warning:  # malformed entries were skipped: say so once, list the rest
-        print(f"warning: {catalog.warning}", file=sys.stderr)
+        print(stderr_style().warning(str(catalog.warning)), file=sys.stderr)
     rows = list_rows(catalog, settings, request, kind=args.kind,
                      all_platforms=args.all_platforms, all_arches=args.all_arches,
                      all_versions=args.all_versions)
@@ -106,8 +108,6 @@ def _run(args: argparse.Namespace) -> int:
             objects.append(obj)
         out.write(json.dumps(objects, ensure_ascii=False, separators=(",", ":")) + "\n")
         return 0
-    from pytui.app.style import color_enabled
-
     color = color_enabled(getattr(args, "color", None), out)  # --color, NO_COLOR, FORCE_COLOR, as uv
     # The support column is for people: on a terminal (or asked for); a pipe gets uv's format.
     show_support = args.support if args.support is not None else out.isatty()

@@ -15,6 +15,8 @@ import dataclasses
 import sys
 from typing import TYPE_CHECKING
 
+from pytui.app.style import stderr_style
+
 if TYPE_CHECKING:
     from pytui.core.envs import Environment, ScanResult
     from pytui.core.models import Build, Installation
@@ -147,17 +149,17 @@ def run(args: argparse.Namespace) -> int:
 
     settings = args.settings
     if args.jobs is not None and args.jobs < 1:
-        print("error: --jobs must be at least 1", file=sys.stderr)
+        print(stderr_style().error("--jobs must be at least 1"), file=sys.stderr)
         return 2
     try:
         requests = [PythonRequest.parse(text) for text in args.requests]
     except RequestError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(stderr_style().error(str(err)), file=sys.stderr)
         return 2
     for request in requests:
         if request.version is not None and request.version.kind in ("patch", "patch_pre", "minor_pre"):
-            print(f"error: `pytui upgrade` only accepts minor versions, got: {request.text} "
-                  "(write e.g. 3.12 or 3.13t)", file=sys.stderr)
+            print(stderr_style().error(f"`pytui upgrade` only accepts minor versions, got: {request.text} "
+                  "(write e.g. 3.12 or 3.13t)"), file=sys.stderr)
             return 2
     started = time.monotonic()
     root = InstallRoot(settings.install_root)
@@ -168,8 +170,8 @@ def run(args: argparse.Namespace) -> int:
     catalog = load_catalog(settings)
     steps, unmatched = plan(installed, catalog, requests, reinstall=args.reinstall)
     for text in unmatched:
-        print(f"error: no installed Python matches `{text}` in {root.path}; install it with "
-              f"`pytui install {text}`", file=sys.stderr)
+        print(stderr_style().error(f"no installed Python matches `{text}` in {root.path}; install it with "
+              f"`pytui install {text}`"), file=sys.stderr)
     todo = [s for s in steps if s.target is not None]
     if not todo:
         if steps:
@@ -254,7 +256,7 @@ def _install(args, settings, catalog, todo: list[Step], started: float) -> int:
         cancel.cancel()
         raise
     for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(stderr_style().warning(str(warning)), file=sys.stderr)
     done = [o for o in outcomes if o.result is not None]
     if done:
         what = f"Python {done[0].build.version}" if len(done) == 1 else f"{len(done)} versions"
@@ -264,5 +266,5 @@ def _install(args, settings, catalog, todo: list[Step], started: float) -> int:
             print(f" {sign} {outcome.build.key}", file=sys.stderr)
     failed = [o for o in outcomes if o.error is not None]
     for outcome in failed:
-        print(f"error: {outcome.error}", file=sys.stderr)
+        print(stderr_style().error(str(outcome.error)), file=sys.stderr)
     return 1 if failed else 0

@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from pytui.app.style import stderr_style
+
 if TYPE_CHECKING:
     from pytui.core.envs import Environment, ScanResult
     from pytui.core.models import Installation
@@ -69,11 +71,11 @@ def refuses(args: argparse.Namespace, chosen: Sequence[Installation],
     what = keys[0] if len(keys) == 1 else f"{len(keys)} installs"
     noun = "environment" if len(breaking) == 1 else "environments"
     if getattr(args, "force", False):
-        print(f"warning: uninstalling {what} breaks {len(breaking)} {noun} (--force): "
-              f"{_paths(breaking)}", file=sys.stderr)
+        print(stderr_style().warning(f"uninstalling {what} breaks {len(breaking)} {noun} (--force): "
+              f"{_paths(breaking)}"), file=sys.stderr)
         return False
-    print(f"error: uninstalling {what} would break {len(breaking)} {noun}: {_paths(breaking)}; "
-          f"nothing was removed (see `pytui envs {keys[0] if keys else ''}`, or pass --force)",
+    print(stderr_style().error(f"uninstalling {what} would break {len(breaking)} {noun}: {_paths(breaking)}; "
+          f"nothing was removed (see `pytui envs {keys[0] if keys else ''}`, or pass --force)"),
           file=sys.stderr)
     return True
 
