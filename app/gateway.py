@@ -10,7 +10,6 @@ to hold a call at a point of their choosing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,17 +22,7 @@ if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for th
     from pytui.core.cache import VerifyReport
     from pytui.core.download import Downloader
     from pytui.core.jobs import InstallResult
-
-
-@dataclass(frozen=True, slots=True)
-class RefreshOutcome:
-    """What a catalog refresh did."""
-
-    # The catalog to show now; None keeps the one shown.
-    catalog: Catalog | None
-    # One line saying what happened (shown as a notification).
-    message: str
-    ok: bool
+    from pytui.core.sources import CatalogRefresh
 
 
 def catalog_is_local(settings: Settings) -> bool:
@@ -59,22 +48,12 @@ class CoreGateway:
 
         return load_catalog(settings, refresh=False)
 
-    def refresh_catalog(self, settings: Settings) -> RefreshOutcome:
-        """Fetch the newest catalog. Never raises for network trouble: what there is stays
-        (core says so in the line)."""
-        from pytui.core import sources
-        from pytui.core.errors import PytuiError
+    def refresh_catalog(self, settings: Settings) -> CatalogRefresh:
+        """Fetch the newest catalog and read it back. Never raises an Exception: a failure is
+        the result's one line (`ok` False) and what is shown stays."""
+        from pytui.core.sources import refresh_and_reload
 
-        if settings.downloads_json:
-            try:
-                catalog = sources.load_catalog(settings, refresh=True)
-            except PytuiError as err:
-                return RefreshOutcome(None, str(err), False)
-            return RefreshOutcome(catalog, f"catalog reloaded from {settings.downloads_json}",
-                                  True)
-        result = sources.refresh_catalog(settings)
-        fresh = sources.load_catalog(settings) if result.changed else None
-        return RefreshOutcome(fresh, result.message, result.ok)
+        return refresh_and_reload(settings)
 
     def list_cache(self, settings: Settings, catalog: Catalog | None) -> list[CachedArchive]:
         from pytui.core.cache import ArchiveCache

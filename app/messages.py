@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pytui.app.gateway import RefreshOutcome
 from pytui.core.catalog import Catalog
 from pytui.core.models import CachedArchive, Installation
+from pytui.core.sources import CatalogRefresh
 from textual.message import Message
 
 
@@ -27,7 +27,7 @@ class CatalogRefreshed(Message):
     """A refresh ended (well or not: `outcome.ok`, `outcome.message`)."""
 
     generation: int
-    outcome: RefreshOutcome
+    outcome: CatalogRefresh
 
 
 @dataclass

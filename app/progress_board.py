@@ -47,6 +47,9 @@ class ProgressBoard:
                 self._order.append(key)
 
         def report(progress: Progress) -> None:
+            if progress.note:  # a retry: said once, above the bars (or as a plain line)
+                self.note(f"{key}: {progress.note}")
+                return
             with self._lock:
                 self._state[key] = progress
             if not self.live:

@@ -8,7 +8,6 @@ widgets are given their new rows.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import time
 from collections.abc import Callable, Iterable
@@ -32,10 +31,11 @@ from pytui.app.messages import (
     JobProgress,
     Purged,
 )
+from pytui.app.render import Renderer
 from pytui.app.runner import CATALOG, DISK, SIZES, JobRunner
 from pytui.app.screens import ConfirmModal, HelpScreen, HistoryScreen, PurgeRulesModal
-from pytui.app.state import AppState, Job
-from pytui.app.view_model import ViewModel, job_view
+from pytui.app.state import AppState
+from pytui.app.view_model import ViewModel
 from pytui.core.catalog import Catalog
 from pytui.core.models import CachedArchive, Installation
 from pytui.core.platform_detect import HostPlatform
@@ -53,7 +53,6 @@ from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.css.query import NoMatches
 from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input
@@ -113,13 +112,12 @@ class PytuiApp(App[int]):
         self.vm = ViewModel()
         self.runner = JobRunner(self, self.state, gateway or CoreGateway())
         self.history = History(settings.state_dir)
+        self.renderer = Renderer(self, self.state, self.vm)
         self._refresh_on_start = refresh
         self._show_eta = show_eta
         # What the factory read before the first frame (so it shows the rows at once).
         self._preloaded_disk = disk
         self._catalog_error = catalog_error
-        # The pane whose highlighted row the details show: a table id, or "jobs".
-        self._details_pane = "available"
         self._quitting = False
 
     # -- layout -----------------------------------------------------------------------------
@@ -158,14 +156,16 @@ class PytuiApp(App[int]):
             # The disk is listed once the catalog is there (archives are matched to builds).
             self.runner.load_catalog()
         else:
+            if self.state.catalog.warning:
+                self._catalog_warning(self.state.catalog.warning)
             if self._preloaded_disk is not None:
                 self._disk_listed(*self._preloaded_disk)
                 self._preloaded_disk = None
             else:
                 self.runner.scan_disk()
-            self.render_all()
+            self.renderer.all()
             self._start_refresh_if_wanted()
-        self._render_header()
+        self.renderer.header()
         self.set_timer(WARM_UP_DELAY, self.runner.warm_up)
 
     def on_unmount(self) -> None:
@@ -183,7 +183,9 @@ class PytuiApp(App[int]):
             return
         self.state.catalog = message.catalog
         self.state.catalog_note = ""
-        self.render_all()
+        if message.catalog.warning:
+            self._catalog_warning(message.catalog.warning)
+        self.renderer.all()
         self._start_refresh_if_wanted()
         self.runner.scan_disk()
 
@@ -198,11 +200,18 @@ class PytuiApp(App[int]):
                          outcome.message)
         self.notify(outcome.message, title="Catalog", markup=False,
                     severity="information" if outcome.ok else "warning")
+        if outcome.warning:
+            self._catalog_warning(outcome.warning)
         if outcome.catalog is not None:
             state.catalog = outcome.catalog
             # Archives are matched to the catalog's builds: list them again.
             self.runner.scan_disk()
-        self.render_all()
+        self.renderer.all()
+
+    def _catalog_warning(self, line: str) -> None:
+        """Malformed catalog entries were skipped: say so once, keep it in the history."""
+        self.history.add("catalog", "entries", "warning", line)
+        self.notify(line, title="Catalog", severity="warning", markup=False, timeout=10)
 
     def on_catalog_failed(self, message: CatalogFailed) -> None:
         if self.runner.is_current(CATALOG, message.generation):
@@ -215,7 +224,7 @@ class PytuiApp(App[int]):
         self.notify(reason, title="Catalog", severity="error", markup=False, timeout=10)
         if state.catalog is None:
             state.catalog = Catalog([], source="none")
-        self.render_all()
+        self.renderer.all()
         self.runner.scan_disk()
 
     def on_disk_listed(self, message: DiskListed) -> None:
@@ -227,7 +236,7 @@ class PytuiApp(App[int]):
         unmeasured = self.state.set_disk(archives, installations)
         if unmeasured:
             self.runner.measure(unmeasured)
-        self.render_all()
+        self.renderer.all()
 
     def on_disk_failed(self, message: DiskFailed) -> None:
         if not self.runner.is_current(DISK, message.generation):
@@ -236,78 +245,25 @@ class PytuiApp(App[int]):
         self.history.add("scan", "cache and install root", "failed", message.reason)
         self.notify(message.reason, title="Listing failed", severity="error", markup=False,
                     timeout=10)
-        self.render_all()
+        self.renderer.all()
 
     def on_installed_sizes(self, message: InstalledSizes) -> None:
         if self.runner.is_current(SIZES, message.generation):
             self.state.set_sizes(message.sizes)
-            self.render_all()
+            self.renderer.all()
 
-    # -- rendering --------------------------------------------------------------------------
-
-    def render_all(self) -> None:
-        """Re-derive every pane's rows from the state; tables change only what differs."""
-        with contextlib.suppress(NoMatches):  # a message that arrives while quitting
-            state, vm = self.state, self.vm
-            rows = vm.available_rows(state)
-            self.query_one("#available", AvailableTable).show(rows)
-            self.query_one("#available-pane").border_subtitle = \
-                vm.available_subtitle(state, len(rows))
-            self.query_one("#cached", CacheTable).show(vm.cache_rows(state))
-            self.query_one("#cached-pane").border_subtitle = vm.cached_subtitle(state)
-            self.query_one("#installed", InstalledTable).show(vm.installed_rows(state))
-            self.query_one("#installed-pane").border_subtitle = vm.installed_subtitle(state)
-            self._render_header()
-            self._render_details()
-
-    def _render_header(self) -> None:
-        with contextlib.suppress(NoMatches):
-            self.query_one("#header", HeaderBar).show(self.vm.header(self.state))
-
-    def _render_job(self, job: Job) -> None:
-        """A job moved: its row, the rows of its build, and the details if they show it."""
-        with contextlib.suppress(NoMatches):
-            self.query_one("#jobs", JobList).upsert(job_view(job))
-            if job.build is not None:
-                self.query_one("#available", AvailableTable).show_one(
-                    self.vm.available_row(self.state, job.build))
-                self.query_one("#cached", CacheTable).show(self.vm.cache_rows(self.state))
-            self.query_one("#installed", InstalledTable).show(self.vm.installed_rows(self.state))
-            pane, key = self._details_target()
-            if pane == "jobs" or key in {job.key, job.build.cache_filename if job.build else ""}:
-                self._render_details()
-
-    def _details_target(self) -> tuple[str, str | None]:
-        if self._details_pane == "jobs":
-            focused = self.focused
-            if isinstance(focused, JobRow):
-                return "jobs", str(focused.job_id)
-            return "jobs", None
-        table = self.query_one(f"#{self._details_pane}", KeyedTable)
-        return self._details_pane, table.highlighted_key
-
-    def _render_details(self) -> None:
-        with contextlib.suppress(NoMatches):
-            pane, key = self._details_target()
-            self.query_one("#details", DetailsPanel).show(self.vm.details(self.state, pane, key))
+    # -- the details follow the user ------------------------------------------------------
 
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         # Only the pane the user is in drives the details (other panes' cursors move too when
         # their rows change under them).
-        if event.data_table.id == self._details_pane:
-            self._render_details()
+        if event.data_table.id == self.renderer.details_pane:
+            self.renderer.details()
 
     @on(DescendantFocus)
     def _focus_moved(self, event: DescendantFocus) -> None:
-        focused = event.widget
-        if isinstance(focused, KeyedTable) and focused.id:
-            self._details_pane = focused.id
-        elif isinstance(focused, JobRow):
-            self._details_pane = "jobs"
-        else:
-            return
-        self._render_details()
+        self.renderer.focus_moved(event.widget)
 
     # -- jobs -------------------------------------------------------------------------------
 
@@ -315,7 +271,7 @@ class PytuiApp(App[int]):
         job = self.state.progress(message.job_id, message.phase, message.done, message.total,
                                   message.speed, message.unit)
         if job is not None:
-            self._render_job(job)
+            self.renderer.job(job)
 
     def on_job_note(self, message: JobNote) -> None:
         job = self.state.jobs.get(message.job_id)
@@ -328,7 +284,7 @@ class PytuiApp(App[int]):
             return
         self.history.add(job.kind, job.title, "note", message.text)
         if self.state.note(message.job_id, message.text, phase=message.phase) is not None:
-            self._render_job(job)
+            self.renderer.job(job)
 
     def on_job_ended(self, message: JobEnded) -> None:
         job = self.state.end_job(message.job_id, message.outcome, error=message.error,
@@ -345,8 +301,8 @@ class PytuiApp(App[int]):
             self.notify(message.summary, markup=False,
                         severity="warning" if message.warning else "information",
                         timeout=10 if message.warning else 5)
-        self._render_job(job)
-        self.render_all()
+        self.renderer.job(job)
+        self.renderer.all()
         if not self._quitting:
             self.runner.scan_disk()
 
@@ -384,12 +340,12 @@ class PytuiApp(App[int]):
                 callback=partial(self._confirmed, decision.then))
         elif isinstance(decision, decide.StartInstall):
             job = self.runner.start_install(decision.build, reinstall=decision.reinstall)
-            self._render_job(job)
-            self.render_all()
+            self.renderer.job(job)
+            self.renderer.all()
         elif isinstance(decision, decide.StartUninstall):
-            self._render_job(self.runner.start_uninstall(decision.installation))
+            self.renderer.job(self.runner.start_uninstall(decision.installation))
         elif isinstance(decision, decide.StartVerify):
-            self._render_job(self.runner.start_verify())
+            self.renderer.job(self.runner.start_verify())
         elif isinstance(decision, decide.StartPurge):
             # A job may have started on one of them since the question.
             in_use = self.state.in_use_names()
@@ -398,11 +354,11 @@ class PytuiApp(App[int]):
                 self.runner.purge(archives)
         elif isinstance(decision, decide.CancelJob):
             self.runner.cancel(decision.job_id)
-            self._render_job(self.state.jobs[decision.job_id])
+            self.renderer.job(self.state.jobs[decision.job_id])
         elif isinstance(decision, decide.DismissJob):
             self.query_one("#jobs", JobList).remove_job(decision.job_id)
             self.state.jobs.pop(decision.job_id, None)
-            self.render_all()
+            self.renderer.all()
         elif isinstance(decision, decide.Quit):
             if self.state.running_jobs():
                 self.run_worker(self._quit(), group="quit", exclusive=True)
@@ -438,7 +394,8 @@ class PytuiApp(App[int]):
         focused = self.focused
         if isinstance(focused, KeyedTable):
             return focused.id or "available", focused.highlighted_key
-        pane = self._details_pane if self._details_pane != "jobs" else "available"
+        pane = self.renderer.details_pane
+        pane = pane if pane != "jobs" else "available"
         return pane, self.query_one(f"#{pane}", KeyedTable).highlighted_key
 
     def action_install(self) -> None:
@@ -509,7 +466,7 @@ class PytuiApp(App[int]):
         view = dataclasses.replace(self.state.view, **changes)  # type: ignore[arg-type]  # ViewOptions fields, named by the callers in this class
         if view != self.state.view:
             self.state.view = view
-            self.render_all()
+            self.renderer.all()
 
     def action_toggle_versions(self) -> None:
         self._set_view(all_versions=not self.state.view.all_versions)
@@ -525,7 +482,7 @@ class PytuiApp(App[int]):
         state.offline = not state.offline
         self.set_class(state.offline, "-offline")
         self.refresh_bindings()
-        self.render_all()
+        self.renderer.all()
         self.notify("Offline: no network; only cached builds install." if state.offline
                     else "Online: downloads and catalog refresh allowed.", title="Mode")
 
@@ -537,7 +494,7 @@ class PytuiApp(App[int]):
 
     def _refresh(self) -> None:
         self.state.catalog_note, self.state.catalog_problem = "refreshing…", False
-        self._render_header()
+        self.renderer.header()
         self.runner.refresh_catalog()
 
     # -- command palette --------------------------------------------------------------------

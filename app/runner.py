@@ -253,6 +253,9 @@ class JobRunner:
 
     def _reporter(self, job_id: int, unit: str = "bytes") -> Throttle:
         def post(progress: Progress) -> None:
+            if progress.note:  # a wait within the phase: "retrying in 2 s (attempt 2 of 4): …"
+                self._app.post_message(JobNote(job_id, progress.note))
+                return
             self._app.post_message(JobProgress(job_id, progress.phase, progress.done,
                                                progress.total, progress.speed, unit))
 

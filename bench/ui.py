@@ -208,7 +208,7 @@ async def key_response(catalog: Path, builds: list, presses: int) -> dict[str, o
         results["idle"] = await moves(presses)
         start = time.perf_counter()
         records = [app.runner.start_install(build) for build in builds]
-        app.render_all()
+        app.renderer.all()
         running = lambda: any(r.running for r in records)  # noqa: E731
         results["jobs"] = await moves(presses * 4, running)
         toggles = []

@@ -217,3 +217,25 @@ async def test_enter_after_a_filter_never_starts_a_download(ui_world: UiWorld) -
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmModal)
         assert not app.state.jobs and ui_world.server.count() == 0
+
+
+async def test_a_retry_says_when_which_attempt_and_why(ui_world: UiWorld) -> None:
+    build = ui_world.build(FAST)
+    # The first answer is a 503; the retry waits 1.5-3 s, long enough to be seen.
+    ui_world.server.set_faults(build.url.split(ui_world.server.base_url, 1)[1],
+                               fail=1, fail_status=503)
+    ui_world.settings = dataclasses.replace(
+        ui_world.settings, env={**ui_world.settings.env, "PYTUI_HTTP_BACKOFF": "3"})
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await _press_install(pilot, build.key)
+        job = next(j for j in app.state.jobs.values() if j.key == build.key)
+        await wait_for(pilot, lambda: "retrying in" in _row_text(app, job.job_id),
+                       what="the retry on the job's row")
+        assert "(attempt 2 of 4)" in job.note and "503" in job.note, job.note
+        await wait_for(pilot, lambda: job.ended, what="the retry succeeds")
+        assert job.phase == "done", job.error
+        assert not job.note and "retrying" not in _row_text(app, job.job_id)
+        assert any(e.outcome == "note" and "retrying in" in e.message
+                   for e in app.history.entries)

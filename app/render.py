@@ -1,0 +1,85 @@
+"""Puts what the view model derives into the widgets (UI thread only): the panes, the header,
+a job's row and the rows of its build, and the details of whatever is highlighted."""
+
+from __future__ import annotations
+
+import contextlib
+
+from pytui.app.state import AppState, Job
+from pytui.app.view_model import ViewModel, job_view
+from pytui.widgets.available_table import AvailableTable
+from pytui.widgets.cache_table import CacheTable
+from pytui.widgets.details import DetailsPanel
+from pytui.widgets.header import HeaderBar
+from pytui.widgets.installed_table import InstalledTable
+from pytui.widgets.job_list import JobList, JobRow
+from pytui.widgets.keyed_table import KeyedTable
+from textual.app import App
+from textual.css.query import NoMatches
+from textual.widget import Widget
+
+
+class Renderer:
+    def __init__(self, app: App, state: AppState, vm: ViewModel) -> None:
+        self._app = app
+        self._state = state
+        self._vm = vm
+        # The pane whose highlighted row the details show: a table id, or "jobs".
+        self.details_pane = "available"
+
+    def all(self) -> None:
+        """Re-derive every pane's rows from the state; tables change only what differs."""
+        app, state, vm = self._app, self._state, self._vm
+        with contextlib.suppress(NoMatches):  # a message that arrives while quitting
+            rows = vm.available_rows(state)
+            app.query_one("#available", AvailableTable).show(rows)
+            app.query_one("#available-pane").border_subtitle = \
+                vm.available_subtitle(state, len(rows))
+            app.query_one("#cached", CacheTable).show(vm.cache_rows(state))
+            app.query_one("#cached-pane").border_subtitle = vm.cached_subtitle(state)
+            app.query_one("#installed", InstalledTable).show(vm.installed_rows(state))
+            app.query_one("#installed-pane").border_subtitle = vm.installed_subtitle(state)
+        self.header()
+        self.details()
+
+    def header(self) -> None:
+        with contextlib.suppress(NoMatches):
+            self._app.query_one("#header", HeaderBar).show(self._vm.header(self._state))
+
+    def job(self, job: Job) -> None:
+        """A job moved: its row, the rows of its build, and the details if they show it."""
+        app, state, vm = self._app, self._state, self._vm
+        with contextlib.suppress(NoMatches):
+            app.query_one("#jobs", JobList).upsert(job_view(job))
+            if job.build is not None:
+                app.query_one("#available", AvailableTable).show_one(
+                    vm.available_row(state, job.build))
+                app.query_one("#cached", CacheTable).show(vm.cache_rows(state))
+            app.query_one("#installed", InstalledTable).show(vm.installed_rows(state))
+            pane, key = self.details_target()
+            if pane == "jobs" or key in {job.key, job.build.cache_filename if job.build else ""}:
+                self.details()
+
+    def details_target(self) -> tuple[str, str | None]:
+        """(pane, key) of what the details show: the highlighted row or the focused job."""
+        if self.details_pane == "jobs":
+            focused = self._app.focused
+            return "jobs", str(focused.job_id) if isinstance(focused, JobRow) else None
+        table = self._app.query_one(f"#{self.details_pane}", KeyedTable)
+        return self.details_pane, table.highlighted_key
+
+    def details(self) -> None:
+        with contextlib.suppress(NoMatches):
+            pane, key = self.details_target()
+            self._app.query_one("#details", DetailsPanel).show(
+                self._vm.details(self._state, pane, key))
+
+    def focus_moved(self, widget: Widget) -> None:
+        """The details follow the table or job the user moved to."""
+        if isinstance(widget, KeyedTable) and widget.id:
+            self.details_pane = widget.id
+        elif isinstance(widget, JobRow):
+            self.details_pane = "jobs"
+        else:
+            return
+        self.details()
