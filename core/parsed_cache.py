@@ -7,9 +7,9 @@ The cache is a state file, so it is hostile until checked:
 
 - It never outranks its source. An entry is keyed by the source's path, size, mtime, ctime
   (which no user-space call can set back) and a CRC of its bytes, and by the parser's own code;
-  any change to the source or the parser is a miss. And every URL and sha256 a hit returns is
-  checked against the source's current bytes: the entry records where each one stands in the
-  source, and a build whose URL or sha256 is not there, as a JSON string, fails the entry.
+  any change to the source or the parser is a miss. And the entry holds no URL or sha256 at
+  all: it records where each one stands in the source (as a JSON string), and a hit reads them
+  from the source's current bytes, so they always come from the source.
 - It is validated at the boundary: read as a regular file of bounded size, decoded as JSON (a
   decoder that is safe on any input, unlike marshal), and every column checked with
   `catalog.valid_builds` rules before a build is made.
@@ -26,7 +26,7 @@ import operator
 import os
 import stat as stat_module
 from collections.abc import Callable
-from itertools import repeat
+from itertools import compress, repeat
 from pathlib import Path
 
 from pytui.core.bounded_read import read_regular_file
@@ -39,11 +39,13 @@ from pytui.core.catalog import (
 from pytui.core.models import BUILD_FIELDS, Build, build_from_row
 
 CACHE_DIR = "parsed"
-_FORMAT = 2
+_FORMAT = 3
 # Columns stored as one string joined by this separator; validated values never hold it.
 _SEPARATOR = "\x1f"
 _INT_COLUMNS = frozenset({1, 2, 3})
-_SHA_COLUMN = 11
+# URL and sha256: stored as offsets into the source and read back from it.
+_URL_COLUMN = 10
+_SOURCE_COLUMNS = frozenset({10, 11})
 # Bounds: an entry is read only if at most this big; the directory keeps this many entries.
 MAX_ENTRY_BYTES = 2 * MAX_CATALOG_BYTES
 MAX_ENTRIES = 16
@@ -134,7 +136,6 @@ def _decode(data: bytes, stamp: str, source: bytes) -> ParsedCatalog | None:
         return None
     count, skipped, invalid = doc.get("count"), doc.get("skipped"), doc.get("invalid")
     problem, stored = doc.get("problem"), doc.get("columns")
-    url_at, sha_at = doc.get("url_at"), doc.get("sha_at")
     if not (isinstance(count, int) and isinstance(skipped, int) and isinstance(invalid, int)) \
             or min(count, skipped, invalid) < 0 or bool in {type(count), type(skipped), type(invalid)} \
             or type(problem) is not str or len(problem) > MAX_PROBLEM_LENGTH \
@@ -142,51 +143,63 @@ def _decode(data: bytes, stamp: str, source: bytes) -> ParsedCatalog | None:
         return None
     if count == 0:
         return ParsedCatalog([], skipped, invalid, problem)
+    from_source = _from_source(source, count, doc.get("url_at"), doc.get("url_len"),
+                               doc.get("sha_at"))
+    if from_source is None:
+        return None
     columns: list[list] = []
     for index, column in enumerate(stored):
-        if index in _INT_COLUMNS:
+        if index in _SOURCE_COLUMNS:
+            if column != "":  # never a value here: this entry was not written by pytui
+                return None
+            column = from_source[index - _URL_COLUMN]
+        elif index in _INT_COLUMNS:
             if type(column) is not list:
                 return None
         elif type(column) is str:
             column = column.split(_SEPARATOR)
-            if index == _SHA_COLUMN:
-                column = [value or None for value in column]
         else:
             return None
         if len(column) != count:
             return None
         columns.append(column)
-    if not valid_columns(columns) or not _from_source(source, stored[10], stored[_SHA_COLUMN],
-                                                      url_at, sha_at):
+    if not valid_columns(columns):
         return None
     builds = [build_from_row(Build, row) for row in zip(*columns, strict=True)]
     return ParsedCatalog(builds, skipped, invalid, problem)
 
 
-def _from_source(source: bytes, urls: str, digests: str, url_at: object, sha_at: object) -> bool:
-    """Whether each build's URL and sha256 (the entry's joined columns, already validated as
-    ASCII) stand as JSON strings where the entry says they stand in the source, so a hit can
-    only return URLs and sha256s the source holds. Sliced and compared with C-level maps."""
-    url_list = urls.encode("ascii").split(_SEPARATOR.encode())
-    sha_list = digests.encode("ascii").split(_SEPARATOR.encode())
-    if type(url_at) is not list or type(sha_at) is not list or \
-            not len(url_at) == len(sha_at) == len(url_list) == len(sha_list):
-        return False
-    if {type(offset) for offset in url_at} | {type(offset) for offset in sha_at} != {int}:
-        return False
-    present = [(digest, offset) for digest, offset in zip(sha_list, sha_at, strict=True)
-               if digest or offset != -1]
-    wanted = url_list + [digest for digest, _ in present]
-    opening = url_at + [offset for _, offset in present]
-    if min(opening) < 0:
-        return False
+def _from_source(source: bytes, count: int, url_at: object, url_len: object,
+                 sha_at: object) -> tuple[list, list] | None:
+    """The URL and sha256 columns, read from the source's bytes at the offsets the entry
+    records (each a JSON string: a quote before and after). The entry itself holds no URL or
+    sha256, so a hit can only return ones the source holds; `valid_columns` then checks them
+    like any value. Sliced with C-level maps: no Python loop per build unless a sha256 is null."""
+    if not (type(url_at) is list and type(url_len) is list and type(sha_at) is list
+            and len(url_at) == len(url_len) == len(sha_at) == count):
+        return None
+    if {type(offset) for offset in (*url_at, *url_len, *sha_at)} != {int}:
+        return None
+    present = list(map(operator.ne, sha_at, repeat(-1)))
+    sha_offsets = list(compress(sha_at, present))
+    opening = url_at + sha_offsets
+    if min(opening) < 0 or min(url_len) < 1:
+        return None
     starts = list(map(operator.add, opening, repeat(1)))
-    ends = list(map(operator.add, starts, map(len, wanted)))
+    ends = list(map(operator.add, starts, url_len + [64] * len(sha_offsets)))
     try:
         quotes = set(map(source.__getitem__, opening)) | set(map(source.__getitem__, ends))
-    except IndexError:
-        return False
-    return quotes == {0x22} and list(map(source.__getitem__, map(slice, starts, ends))) == wanted
+        values = list(map(bytes.decode, map(source.__getitem__, map(slice, starts, ends)),
+                          repeat("ascii")))
+    except (IndexError, UnicodeDecodeError):
+        return None
+    if quotes != {0x22}:
+        return None
+    urls, digests = values[:count], values[count:]
+    if len(digests) != count:
+        found = iter(digests)
+        return urls, [next(found) if has else None for has in present]
+    return urls, digests
 
 
 def _source_offsets(source: bytes, builds: list[Build]) -> tuple[list[int], list[int]] | None:
@@ -210,27 +223,29 @@ def _source_offsets(source: bytes, builds: list[Build]) -> tuple[list[int], list
 
 def _encode(stamp: str, parsed: ParsedCatalog, source: bytes) -> bytes | None:
     """The entry's bytes; None when a value holds the separator or a URL or sha256 is not in
-    the source verbatim (then it is not cached)."""
+    the source verbatim (then it is not cached). URLs and sha256s are stored as offsets into
+    the source, never as values."""
     builds = parsed.builds
     offsets = _source_offsets(source, builds)
     if offsets is None:
         return None
     columns: list[object] = []
     for index, column in enumerate(zip(*builds, strict=True) if builds else ()):
-        if index in _INT_COLUMNS:
+        if index in _SOURCE_COLUMNS:
+            columns.append("")
+        elif index in _INT_COLUMNS:
             columns.append(list(column))
-            continue
-        if index == _SHA_COLUMN:
-            column = tuple(value or "" for value in column)
-        joined = _SEPARATOR.join(column)
-        if joined.count(_SEPARATOR) != len(column) - 1:
-            return None
-        columns.append(joined)
+        else:
+            joined = _SEPARATOR.join(column)
+            if joined.count(_SEPARATOR) != len(column) - 1:
+                return None
+            columns.append(joined)
     if not builds:
         columns = [""] * len(BUILD_FIELDS)
     doc = {"format": _FORMAT, "stamp": stamp, "count": len(builds), "skipped": parsed.skipped,
            "invalid": parsed.invalid, "problem": parsed.problem, "columns": columns,
-           "url_at": offsets[0], "sha_at": offsets[1]}
+           "url_at": offsets[0], "url_len": [len(build.url) for build in builds],
+           "sha_at": offsets[1]}
     return json.dumps(doc, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 

@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 from cli_harness import Pytui, assert_clean_failure, assert_installed
 from fixtures_http import FaultyHTTPServer
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pytui.app.cli import main
 from pytui.core import parsed_cache
-from pytui.core.catalog import MAX_CATALOG_BYTES, parse_catalog
+from pytui.core.catalog import MAX_CATALOG_BYTES, parse_catalog, valid_builds
 from pytui.core.catalog_fetch import fetch_catalog
 from pytui.core.errors import CatalogError
 from pytui.core.http import make_client
@@ -257,7 +259,7 @@ def _columns(doc: dict) -> list:
 
 
 @pytest.mark.parametrize("name", ["url", "sha256", "offset", "major", "arch", "types", "count",
-                                  "shape", "sha256-none"])
+                                  "shape", "sha256-none", "url-len", "sha-at-url", "negative"])
 def test_a_forged_parsed_cache_never_outranks_its_source(cached_source, name) -> None:
     source, settings = cached_source
     sep = "\x1f"
@@ -280,6 +282,12 @@ def test_a_forged_parsed_cache_never_outranks_its_source(cached_source, name) ->
             columns[2] = ["12", 13]
         elif name == "count":
             doc["count"] = 3
+        elif name == "url-len":  # a prefix of the real URL
+            doc["url_len"] = [length - 7 for length in doc["url_len"]]
+        elif name == "sha-at-url":
+            doc["sha_at"] = list(doc["url_at"])
+        elif name == "negative":
+            doc["sha_at"] = [-5, -5]
         else:
             doc["columns"] = {"not": "a list"}
 
@@ -288,9 +296,11 @@ def test_a_forged_parsed_cache_never_outranks_its_source(cached_source, name) ->
     assert sorted(catalog.by_key) == [GOOD, OTHER]
     assert {b.url for b in catalog} == {entry()["url"]}
     assert {b.sha256 for b in catalog} == {entry()["sha256"]}
-    # The forged entry was discarded and rebuilt from the source.
+    # A forged entry is discarded and rebuilt from the source (a forged URL or sha256 value
+    # cannot even be stored: the entry holds offsets into the source, never the values).
     doc = json.loads(_cache_entry(settings).read_text())
     assert doc["url_at"] != [0, 0] and isinstance(doc["columns"], list)
+    assert doc["columns"][10] == doc["columns"][11] == "" and min(doc["sha_at"]) > 0
 
 
 def test_a_same_size_edit_with_the_old_mtime_is_a_miss(cached_source) -> None:
@@ -370,3 +380,55 @@ def test_list_refresh_from_an_endless_server_keeps_what_there_is(env, capsys, ht
     code, out, err = run(capsys, "list", "--refresh", "--only-downloads")
     assert code == 0 and "could not refresh the catalog" in err and "kept the embedded" in err
     assert not (env["state"] / KEPT_CATALOG).exists()
+
+
+# -- property: any entry gives a build, a skip or one counted problem ------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10 ** 20), 10 ** 20) | st.floats()
+    | st.text(max_size=80),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children,
+                                                                      max_size=3),
+    max_leaves=8,
+)
+FIELDS = ["name", "arch", "os", "libc", "major", "minor", "patch", "prerelease", "url", "sha256",
+          "variant", "build"]
+PLAUSIBLE = {
+    "name": st.sampled_from(["cpython", "pypy", "graalpy", "jython"]),
+    "os": st.sampled_from(["linux", "darwin", "windows", "emscripten", "plan9"]),
+    "libc": st.sampled_from(["gnu", "musl", "none", "gnueabihf", "bionic"]),
+    "arch": st.fixed_dictionaries({"family": st.sampled_from(["x86_64", "aarch64", "i686", "wasm32"]),
+                                   "variant": st.sampled_from([None, "v2", "v3", "v9"])}),
+    "major": st.integers(0, 300), "minor": st.integers(0, 300), "patch": st.integers(0, 300),
+    "prerelease": st.sampled_from(["", None, "rc1", "a12", "b", "rc" + "9" * 10]),
+    "url": st.sampled_from(["https://h/x/cpython-3.12.8%2B20250115-x86_64-unknown-linux-gnu-"
+                            "install_only.tar.gz", "file:///m/a.tar.zst", "https://h/", "x"]),
+    "sha256": st.sampled_from([None, "a" * 64, "A" * 64, "a" * 63, "g" * 64]),
+    "variant": st.sampled_from([None, "freethreaded", "debug", "freethreaded+debug", "gil"]),
+    "build": st.sampled_from([None, "", "20250115", "7.3.19", "../x"]),
+}
+
+
+@st.composite
+def entries(draw) -> dict:
+    """Mostly plausible entries, with some fields replaced by any JSON value or left out."""
+    entry: dict = {}
+    for field in FIELDS:
+        choice = draw(st.integers(0, 9))
+        if choice == 0:
+            continue
+        entry[field] = draw(JSON_VALUES if choice == 1 else PLAUSIBLE[field])
+    return entry
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(entries() | JSON_VALUES, max_size=4))
+def test_any_entries_parse_to_builds_skips_or_one_line_problems(items) -> None:
+    data = json.dumps({f"k{i}": item for i, item in enumerate(items)}).encode()
+    parsed = parse_catalog(data, "prop.json")
+    assert len(parsed.builds) + parsed.skipped + parsed.invalid == len(items)
+    assert "\n" not in parsed.problem and (parsed.invalid == 0) == (parsed.problem == "")
+    # What the entry check accepts, the state-file check accepts too (else the cache never hits).
+    assert valid_builds(parsed.builds)
+    for build in parsed.builds:
+        assert build.cache_filename and "/" not in build.cache_filename
