@@ -178,22 +178,26 @@ def _from_source(source: bytes, count: int, url_at: object, url_len: object,
     if not (type(url_at) is list and type(url_len) is list and type(sha_at) is list
             and len(url_at) == len(url_len) == len(sha_at) == count):
         return None
-    if {type(offset) for offset in (*url_at, *url_len, *sha_at)} != {int}:
+    if set(map(type, url_at)) | set(map(type, url_len)) | set(map(type, sha_at)) != {int}:
         return None
     present = list(map(operator.ne, sha_at, repeat(-1)))
     sha_offsets = list(compress(sha_at, present))
     opening = url_at + sha_offsets
     if min(opening) < 0 or min(url_len) < 1:
         return None
-    starts = list(map(operator.add, opening, repeat(1)))
-    ends = list(map(operator.add, starts, url_len + [64] * len(sha_offsets)))
-    try:
-        quotes = set(map(source.__getitem__, opening)) | set(map(source.__getitem__, ends))
-        values = list(map(bytes.decode, map(source.__getitem__, map(slice, starts, ends)),
-                          repeat("ascii")))
-    except (IndexError, UnicodeDecodeError):
+    # Each slice is a whole JSON string token, quotes included: `"value"`.
+    ends = list(map(operator.add, opening, url_len + [64] * len(sha_offsets)))
+    ends = list(map(operator.add, ends, repeat(2)))
+    joined = b"\x1f".join(map(source.__getitem__, map(slice, opening, ends)))
+    # Checked joined: 2 quotes per token and a separator only between tokens means every slice
+    # is `"` + text without quote or separator + `"` (the counts leave no other way).
+    tokens = len(opening)
+    if joined[:1] != b'"' or joined[-1:] != b'"' or joined.count(b'"') != 2 * tokens \
+            or joined.count(b"\x1f") != tokens - 1 or joined.count(b'"\x1f"') != tokens - 1:
         return None
-    if quotes != {0x22}:
+    try:
+        values = joined[1:-1].decode("ascii").split('"\x1f"')
+    except UnicodeDecodeError:
         return None
     urls, digests = values[:count], values[count:]
     if len(digests) != count:
@@ -203,21 +207,31 @@ def _from_source(source: bytes, count: int, url_at: object, url_len: object,
 
 
 def _source_offsets(source: bytes, builds: list[Build]) -> tuple[list[int], list[int]] | None:
-    """Where each build's URL and sha256 stand in the source as JSON strings; None when one
-    cannot be found verbatim (an escaped URL, an upper-case sha256): then nothing is cached."""
-    import re
-
-    first: dict[bytes, int] = {}
-    for match in re.finditer(rb'"([!#-\[\]-~]{1,4096})"', source):
-        first.setdefault(match[1], match.start())
+    """Where each build's URL and sha256 stand in the source as JSON strings (the offset of
+    the opening quote); None when one is not there verbatim (an escaped URL, an upper-case
+    sha256): then nothing is cached. Searched forward from the previous find (builds come in
+    entry order), from the start only for one found out of order."""
     url_at, sha_at = [], []
+    url_pos = sha_pos = 0
+    find = source.find
     for build in builds:
-        url_offset = first.get(build.url.encode("ascii"), -1)
-        sha_offset = -1 if build.sha256 is None else first.get(build.sha256.encode("ascii"), -2)
-        if url_offset < 0 or sha_offset == -2:
-            return None
-        url_at.append(url_offset)
-        sha_at.append(sha_offset)
+        token = b'"%s"' % build.url.encode("ascii")
+        url_pos = find(token, url_pos)
+        if url_pos < 0:
+            url_pos = find(token)
+            if url_pos < 0:
+                return None
+        url_at.append(url_pos)
+        if build.sha256 is None:
+            sha_at.append(-1)
+            continue
+        token = b'"%s"' % build.sha256.encode("ascii")
+        sha_pos = find(token, sha_pos)
+        if sha_pos < 0:
+            sha_pos = find(token)
+            if sha_pos < 0:
+                return None
+        sha_at.append(sha_pos)
     return url_at, sha_at
 
 
