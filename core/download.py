@@ -617,10 +617,16 @@ class Downloader:
         and above the speed floor. No re-chunking: httpx would hold back a partial chunk, and a
         cut connection would lose it; network-sized pieces keep every byte for a resume."""
         limits = self.limits
-        floor = _SpeedFloor(limits.speed_limit, limits.speed_time, body.have)
+        # The floor counts every byte received, skipped ones too (a restart re-sends a prefix).
+        floor = _SpeedFloor(limits.speed_limit, limits.speed_time, 0)
+        received = 0
         for piece in raw:
             if cancel.cancelled:
                 raise Cancelled("download cancelled")
+            received += len(piece)
+            if floor.too_slow(received):
+                raise _Failure(url, f"slower than {limits.speed_limit} bytes/s for {limits.speed_time:g} s "
+                               "(PYTUI_HTTP_SPEED_LIMIT, PYTUI_HTTP_SPEED_TIME)", transient=True, spends=True)
             chunk = piece
             if skip:
                 if len(chunk) <= skip:
@@ -632,9 +638,6 @@ class Downloader:
             body.accept(chunk)
             yield chunk
             report()
-            if floor.too_slow(body.have):
-                raise _Failure(url, f"slower than {limits.speed_limit} bytes/s for {limits.speed_time:g} s "
-                               "(PYTUI_HTTP_SPEED_LIMIT, PYTUI_HTTP_SPEED_TIME)", transient=True, spends=True)
         if cancel.cancelled:
             raise Cancelled("download cancelled")
         if skip or (body.total is not None and body.have < body.total):
