@@ -12,7 +12,10 @@ from pytui.app.style import stderr_style
 if TYPE_CHECKING:
     from pytui.core.catalog import Catalog
     from pytui.core.download import Downloader
-    from pytui.core.models import Build
+    from pytui.core.install_root import InstallRoot
+    from pytui.core.models import Build, Installation
+    from pytui.core.platform_detect import HostPlatform
+    from pytui.core.requests import PythonRequest
     from pytui.core.settings import Settings
 
 
@@ -118,7 +121,6 @@ def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: boo
 
 def run_install(args: argparse.Namespace) -> int:
     import gc
-    import threading
     import time
 
     # A short-lived process: the cyclic garbage collector would walk every imported module's
@@ -131,7 +133,7 @@ def run_install(args: argparse.Namespace) -> int:
     from pytui.core.errors import RequestError
     from pytui.core.installed import list_installed
     from pytui.core.platform_detect import detect_host
-    from pytui.core.requests import PythonRequest, find_download
+    from pytui.core.requests import PythonRequest
     from pytui.core.sources import load_catalog
 
     settings = args.settings
@@ -148,9 +150,26 @@ def run_install(args: argparse.Namespace) -> int:
         print(stderr_style().warning(str(catalog.warning)), file=sys.stderr)
     host = detect_host(settings.env)
     installed_keys = [i.key for i in list_installed(settings.install_root)]
+    builds, missing, satisfied_keys = _resolve(args, texts, requests, catalog, host, installed_keys)
+    for text in missing:
+        _fail(f"no download found for request `{text}` on {host.platform} in catalog "
+              f"{catalog.source}; see `pytui list --all-versions`")
+    if satisfied_keys or not builds:
+        _tidy_root(settings, satisfied_keys, clean_temp=not builds)
+    if not builds:
+        return 1 if missing else 0
+    return _start_installs(args, settings, catalog, builds, missing, started)
 
-    builds = []
-    missing = []
+
+def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRequest],
+             catalog: Catalog, host: HostPlatform,
+             installed_keys: list[str]) -> tuple[list[Build], list[str], list[str]]:
+    """(builds to install, requests nothing matches, installed keys that satisfy a request),
+    saying which requests are already satisfied, as uv does."""
+    from pytui.core.requests import find_download
+
+    builds: list[Build] = []
+    missing: list[str] = []
     satisfied_keys: list[str] = []
     for text, request in zip(texts, requests, strict=True):
         filled = request.for_install(host)
@@ -183,13 +202,14 @@ def run_install(args: argparse.Namespace) -> int:
             missing.append(text)
         else:
             builds.append(build)
-    for text in missing:
-        _fail(f"no download found for request `{text}` on {host.platform} in catalog "
-              f"{catalog.source}; see `pytui list --all-versions`")
-    if satisfied_keys or not builds:
-        _tidy_root(settings, satisfied_keys, clean_temp=not builds)
-    if not builds:
-        return 1 if missing else 0
+    return builds, missing, satisfied_keys
+
+
+def _start_installs(args: argparse.Namespace, settings: Settings, catalog: Catalog,
+                    builds: list[Build], missing: list[str], started: float) -> int:
+    """Warn about end-of-life versions, prepare the HTTP client if needed, run the jobs."""
+    import threading
+
     from pytui.core.support import eol_warnings
 
     for line in eol_warnings(builds, settings.state_dir):
@@ -270,6 +290,28 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
     return 1 if failed or missing else 0
 
 
+def _choose(texts: list[str], requests: list[PythonRequest], installed: list[Installation],
+            root: Path) -> list[Installation]:
+    """The installs the requests match, in order, each once; a request matching none is named."""
+    chosen: list[Installation] = []
+    for text, request in zip(texts, requests, strict=True):
+        matching = [i for i in installed if request.matches_key(i.key)]
+        if not matching:
+            _fail(f"no Python installations found matching `{text}` in {root}")
+        chosen.extend(i for i in matching if i not in chosen)
+    return chosen
+
+
+def _print_dry_run(root: InstallRoot, chosen: list[Installation]) -> None:
+    from pytui.core.units import format_bytes
+
+    sizes = [root.size_of(i) for i in chosen]
+    print(f"Would uninstall {len(chosen)} version{'s' if len(chosen) != 1 else ''} "
+          f"({format_bytes(sum(sizes))} would be freed)", file=sys.stderr)
+    for installation, size in zip(chosen, sizes, strict=True):
+        print(f" - {installation.key} ({format_bytes(size)})", file=sys.stderr)
+
+
 def run_uninstall(args: argparse.Namespace) -> int:
     import time
 
@@ -296,15 +338,7 @@ def run_uninstall(args: argparse.Namespace) -> int:
     root = InstallRoot(settings.install_root)
     installed = root.installed()
     started = time.monotonic()
-    if args.all:
-        chosen = installed
-    else:
-        chosen = []
-        for text, request in zip(args.requests, requests, strict=True):
-            matching = [i for i in installed if request.matches_key(i.key)]
-            if not matching:
-                _fail(f"no Python installations found matching `{text}` in {root.path}")
-            chosen.extend(i for i in matching if i not in chosen)
+    chosen = installed if args.all else _choose(args.requests, requests, installed, root.path)
     if not chosen:
         if args.all:
             print(f"No Python installations found in {root.path}", file=sys.stderr)
@@ -315,13 +349,7 @@ def run_uninstall(args: argparse.Namespace) -> int:
     if refuses(args, chosen, installed):
         return 1
     if args.dry_run:
-        from pytui.app.progress_board import human_bytes
-
-        sizes = [root.size_of(i) for i in chosen]
-        print(f"Would uninstall {len(chosen)} version{'s' if len(chosen) != 1 else ''} "
-              f"({human_bytes(sum(sizes))} would be freed)", file=sys.stderr)
-        for installation, size in zip(chosen, sizes, strict=True):
-            print(f" - {installation.key} ({human_bytes(size)})", file=sys.stderr)
+        _print_dry_run(root, chosen)
         return 0
     bin_dir = None if settings.no_bin else settings.bin_dir
     waited: list[str] = []

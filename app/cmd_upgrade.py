@@ -20,6 +20,7 @@ from pytui.app.style import stderr_style
 if TYPE_CHECKING:
     from pytui.core.envs import Environment, ScanResult
     from pytui.core.models import Build, Installation
+    from pytui.core.requests import PythonRequest
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -92,6 +93,7 @@ def plan(installed: list[Installation], catalog, requests, *, reinstall: bool = 
         members.sort(key=lambda i: _rank(parse_key(i.key), i.build), reverse=True)
         current = members[0]
         cur = parse_key(current.key)
+        assert cur is not None  # installs are listed only when their directory name parses
         candidates = by_group.get(group, [])
         stable = [b for b in candidates if not b.prerelease]
         pool = stable or candidates
@@ -101,11 +103,17 @@ def plan(installed: list[Installation], catalog, requests, *, reinstall: bool = 
             same = next((i for i in members if i.key == best.key), None)
             if same is None:
                 target = best if is_upgrade_of(best, best.build, cur, current.build) else None
-            elif reinstall or is_upgrade_of(best, best.build, parse_key(same.key), same.build):
+            elif reinstall or is_upgrade_of(best, best.build, same, same.build):
                 target = best
         steps.append(Step(group, minor_key(cur), current, target, members))
     steps.sort(key=lambda s: _rank(parse_key(s.current.key), None), reverse=True)
     return steps, unmatched
+
+
+def _target(step: Step) -> Build:
+    """The build a step installs (the steps being carried out all have one)."""
+    assert step.target is not None
+    return step.target
 
 
 def _paths(envs: list[Environment]) -> str:
@@ -132,35 +140,47 @@ def _report_pinned(result: ScanResult, step: Step, out) -> None:
     pinned = _pinned(result, step)
     by_key: dict[str, list] = {}
     for env in pinned:
-        by_key.setdefault(env.key, []).append(env)
+        if env.key is not None:  # a pinned environment names its install
+            by_key.setdefault(env.key, []).append(env)
     for key, envs in sorted(by_key.items()):
         noun = "environment stays" if len(envs) == 1 else "environments stay"
-        print(f"   {len(envs)} {noun} pinned to {parse_key(key).version}: {_paths(envs)}", file=out)
+        parts = parse_key(key)
+        version = parts.version if parts is not None else key
+        print(f"   {len(envs)} {noun} pinned to {version}: {_paths(envs)}", file=out)
+
+
+def _parse_requests(args: argparse.Namespace) -> list[PythonRequest] | None:
+    """The minor-version requests, or None after saying (one line) why the usage is wrong."""
+    from pytui.core.errors import RequestError
+    from pytui.core.requests import PythonRequest
+
+    if args.jobs is not None and args.jobs < 1:
+        print(stderr_style().error("--jobs must be at least 1"), file=sys.stderr)
+        return None
+    try:
+        requests = [PythonRequest.parse(text) for text in args.requests]
+    except RequestError as err:
+        print(stderr_style().error(str(err)), file=sys.stderr)
+        return None
+    for request in requests:
+        if request.version is not None and request.version.kind in ("patch", "patch_pre", "minor_pre"):
+            print(stderr_style().error(f"`pytui upgrade` only accepts minor versions, got: {request.text} "
+                  "(write e.g. 3.12 or 3.13t)"), file=sys.stderr)
+            return None
+    return requests
 
 
 def run(args: argparse.Namespace) -> int:
     import time
 
     from pytui.core.envs import scan_for_settings
-    from pytui.core.errors import RequestError
     from pytui.core.install_root import InstallRoot
-    from pytui.core.requests import PythonRequest
     from pytui.core.sources import load_catalog
 
     settings = args.settings
-    if args.jobs is not None and args.jobs < 1:
-        print(stderr_style().error("--jobs must be at least 1"), file=sys.stderr)
+    requests = _parse_requests(args)
+    if requests is None:
         return 2
-    try:
-        requests = [PythonRequest.parse(text) for text in args.requests]
-    except RequestError as err:
-        print(stderr_style().error(str(err)), file=sys.stderr)
-        return 2
-    for request in requests:
-        if request.version is not None and request.version.kind in ("patch", "patch_pre", "minor_pre"):
-            print(stderr_style().error(f"`pytui upgrade` only accepts minor versions, got: {request.text} "
-                  "(write e.g. 3.12 or 3.13t)"), file=sys.stderr)
-            return 2
     started = time.monotonic()
     root = InstallRoot(settings.install_root)
     installed = root.installed()
@@ -194,7 +214,7 @@ def run(args: argparse.Namespace) -> int:
         noun = "1 version" if len(todo) == 1 else f"{len(todo)} versions"
         print(f"Would upgrade {noun}", file=out)
         for step in todo:
-            print(f" {step.current.key} -> {step.target.key}", file=out)
+            print(f" {step.current.key} -> {_target(step).key}", file=out)
             followers = _followers(before, step)
             if followers:
                 noun = "environment follows" if len(followers) == 1 else "environments follow"
@@ -205,10 +225,10 @@ def run(args: argparse.Namespace) -> int:
     code = _install(args, settings, catalog, todo, started)
     after = scan_for_settings(settings, roots=args.scan or None)
     for step in todo:
-        now = [e for e in _followers(after, step) if e.key == step.target.key]
+        now = [e for e in _followers(after, step) if e.key == _target(step).key]
         if now:
             noun = "environment now runs" if len(now) == 1 else "environments now run"
-            print(f" {len(now)} {noun} {step.target.key} (through {step.minor_link}): "
+            print(f" {len(now)} {noun} {_target(step).key} (through {step.minor_link}): "
                   f"{_paths(now)}", file=out)
         _report_pinned(after, step, out)
     return 1 if code or unmatched else 0
@@ -235,11 +255,15 @@ def _install(args, settings, catalog, todo: list[Step], started: float) -> int:
     from pytui.core.keys import parse_key
     from pytui.core.progress import CancelToken
 
-    linked, unlinked = [], []
+    linked: list[Build] = []
+    unlinked: list[Build] = []
     for step in todo:
-        name = executable_install_name(parse_key(step.target.key))
+        target = _target(step)
+        parts = parse_key(target.key)
+        assert parts is not None  # a catalog build's key always parses
+        name = executable_install_name(parts)
         exists = not settings.no_bin and os.path.lexists(settings.bin_dir / name)
-        (linked if exists else unlinked).append(step.target)
+        (linked if exists else unlinked).append(target)
     cancel = CancelToken()
     warnings: list[str] = []
     outcomes = []
@@ -257,12 +281,12 @@ def _install(args, settings, catalog, todo: list[Step], started: float) -> int:
         raise
     for warning in warnings:
         print(stderr_style().warning(str(warning)), file=sys.stderr)
-    done = [o for o in outcomes if o.result is not None]
+    done = [(o, o.result) for o in outcomes if o.result is not None]
     if done:
-        what = f"Python {done[0].build.version}" if len(done) == 1 else f"{len(done)} versions"
+        what = f"Python {done[0][0].build.version}" if len(done) == 1 else f"{len(done)} versions"
         print(f"Installed {what} in {elapsed_text(started)}", file=sys.stderr)
-        for outcome in done:
-            sign = "~" if outcome.result.status == "reinstalled" else "+"
+        for outcome, result in done:
+            sign = "~" if result.status == "reinstalled" else "+"
             print(f" {sign} {outcome.build.key}", file=sys.stderr)
     failed = [o for o in outcomes if o.error is not None]
     for outcome in failed:

@@ -68,7 +68,7 @@ def methods(kind: str) -> dict[str, Callable[[Path, Path], None]]:
                     tarfile.open(fileobj=reader, mode="r|") as tar:
                 tar.extractall(out, filter="data")
 
-    def decompress_only(archive: Path, out: Path) -> None:
+    def decompress_only(archive: Path, _out: Path) -> None:  # same signature as the others
         _decompress_only(archive, kind)
 
     return {"pytui": pytui, "pytui-1thread": pytui_1thread, "tar": gnu_tar, "tarfile": py_tarfile,

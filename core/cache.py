@@ -13,6 +13,7 @@ touched.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import hashlib
 import json
@@ -451,7 +452,7 @@ class ArchiveCache:
         rule: str | None = None,
         keys: Iterable[str] = (),
         installed_keys: Iterable[str] = (),
-    ) -> list[CachedArchive]:
+    ) -> builtins.list[CachedArchive]:  # `list` here is the method above
         """The archives a purge would remove.
 
         - rule "all": everything, partial downloads included;

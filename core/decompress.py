@@ -16,6 +16,10 @@ import time
 import zlib
 from collections.abc import Callable
 
+TYPE_CHECKING = False  # no `typing` import at run time
+if TYPE_CHECKING:
+    from typing import Any
+
 # Compressed bytes read from the source per step.
 READ_SIZE = 256 * 1024
 # Most decompressed bytes one step produces, and how many such pieces may wait.
@@ -79,14 +83,14 @@ class _Gzip:
     def __init__(self, source: _Source) -> None:
         self.source = source
         self.members = 0
-        self._module = gzip_module()
-        self._obj: object | None = None
+        self._module: Any = gzip_module()  # isal's igzip_lib or zlib: the same decompressobj API
+        self._obj: Any = None  # zlib's or isal's decompress object (the module is chosen at run time)
         self._input = b""
         self._new()
 
     def _new(self) -> None:
         self.members += 1
-        self._obj = self._module.decompressobj(16 + zlib.MAX_WBITS)  # type: ignore[attr-defined]
+        self._obj = self._module.decompressobj(16 + zlib.MAX_WBITS)
 
     def step(self) -> bytes | None:
         while True:
@@ -104,18 +108,18 @@ class _Gzip:
             if not self._input:
                 self._input = self.source.read(READ_SIZE)
                 if not self._input:
-                    if not obj.eof:  # type: ignore[attr-defined]
+                    if not obj.eof:
                         raise EOFError("compressed stream ends early")
                     return None
-            out = obj.decompress(self._input, OUT_CHUNK)  # type: ignore[attr-defined]
-            if obj.eof:  # type: ignore[attr-defined]
-                rest = obj.unused_data.lstrip(b"\0")  # type: ignore[attr-defined]
+            out = obj.decompress(self._input, OUT_CHUNK)
+            if obj.eof:
+                rest = obj.unused_data.lstrip(b"\0")
                 self._obj = None
                 if rest:
                     self._new()
                 self._input = rest
             else:
-                self._input = obj.unconsumed_tail  # type: ignore[attr-defined]
+                self._input = obj.unconsumed_tail
             if out:
                 return out
 
@@ -128,7 +132,8 @@ class _Zstd:
 
         self.members = 1
         self._reader = zstandard.ZstdDecompressor().stream_reader(
-            source, read_size=READ_SIZE, read_across_frames=True, closefd=False)
+            source,  # type: ignore[arg-type]  # zstandard only calls .read(n), which _Source has
+            read_size=READ_SIZE, read_across_frames=True, closefd=False)
 
     def step(self) -> bytes | None:
         return self._reader.read(OUT_CHUNK) or None
@@ -182,7 +187,7 @@ class Producer:
             return b"" if self.source.read(READ_SIZE) else None
         try:
             return self.decoder.step()
-        except Exception as err:  # zlib.error, zstandard.ZstdError, EOFError
+        except Exception as err:  # noqa: BLE001 - decoder errors (zlib, isal, zstandard, EOFError), whose types load lazily
             if self.source.error is not None:
                 raise self.source.error from None
             self.decode_error = err
@@ -198,7 +203,7 @@ class Producer:
                 if out and not self._put(out):
                     return
             self._put(None)
-        except BaseException as err:  # a read error from the source (network, disk)
+        except BaseException as err:  # noqa: BLE001 - handed to the consumer thread, which re-raises it
             self._put(err)
 
     # -- consumer side
@@ -211,7 +216,7 @@ class Producer:
             while True:
                 try:
                     item = self._step()
-                except BaseException as err:
+                except BaseException as err:  # noqa: BLE001 - handed on as an item and re-raised by the reader
                     item = err
                 if item != b"":
                     break

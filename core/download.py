@@ -101,10 +101,9 @@ def retries_from_env(env: Mapping[str, str] | None = None) -> int:
 
 
 def human_size(n: int) -> str:
-    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
-        if n >= size:
-            return f"{n / size:.1f} {unit}"
-    return f"{n} bytes"
+    from pytui.core.units import format_bytes  # one unit system everywhere (MiB, as uv)
+
+    return format_bytes(n)
 
 
 @dataclass(frozen=True, slots=True)

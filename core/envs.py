@@ -114,7 +114,7 @@ class ScanResult:
 # -- where to look -------------------------------------------------------------------------------
 
 
-def _abs(value: str, env: Mapping[str, str]) -> Path | None:
+def _abs(value: str) -> Path | None:
     if not value or "\x00" in value:
         return None
     path = Path(value).expanduser()
@@ -168,11 +168,11 @@ def scan_paths(env: Mapping[str, str], given: Sequence[str] = ()) -> tuple[list[
         source = "PYTUI_SCAN_PATHS"
         values = [v for v in env["PYTUI_SCAN_PATHS"].split(":") if v.strip()]
     if not values:
-        path = config_scan_file(env)
+        config = config_scan_file(env)
         try:
-            with open(path, "rb") as f:
+            with open(config, "rb") as f:
                 text = f.read(CFG_MAX_BYTES).decode("utf-8", "replace")
-            source = str(path)
+            source = str(config)
             values = [line.strip() for line in text.splitlines()
                       if line.strip() and not line.strip().startswith("#")]
         except OSError:
@@ -181,7 +181,7 @@ def scan_paths(env: Mapping[str, str], given: Sequence[str] = ()) -> tuple[list[
         return [Path.home()], warnings
     roots: list[Path] = []
     for value in values:
-        path = _abs(value.strip(), env)
+        path = _abs(value.strip())
         if path is None:
             if source == "--scan":
                 path = Path(os.path.abspath(os.path.expanduser(value)))
@@ -478,7 +478,7 @@ def tool_environments(env: Mapping[str, str]) -> tuple[list[tuple[str, str]], li
     return found, containers
 
 
-def scan(install_root: Path, state_dir: Path, env: Mapping[str, str], *,
+def scan(install_root: Path, state_dir: Path, env: Mapping[str, str], *,  # noqa: C901 - one pass over every environment source and its cache; splitting it re-walks state
          roots: Sequence[Path] | None = None, extra_skip: Iterable[Path] = (),
          max_depth: int = MAX_DEPTH, budget: float | None = None,
          installed: Sequence[Installation] | None = None, host=None,
@@ -571,9 +571,9 @@ def scan(install_root: Path, state_dir: Path, env: Mapping[str, str], *,
             result.environments.append(Environment(Path(pin), "pin", None, None, "broken",
                                                    error="empty or unreadable .python-version"))
             continue
-        key, error = pin_choice(text, installed, host)
+        choice, error = pin_choice(text, installed, host)
         status = "broken" if error else "ok"
-        result.environments.append(Environment(Path(pin), "pin", key, None, status, request=text,
+        result.environments.append(Environment(Path(pin), "pin", choice, None, status, request=text,
                                                error=error))
     result.environments.sort(key=lambda e: (str(e.path), e.kind))
     if use_state:

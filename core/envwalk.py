@@ -124,11 +124,11 @@ def walk(root: str, *, max_depth: int, deadline: float, old: list[Node] | None =
         if (prior is not None and prior.ino == st.st_ino and prior.mtime_ns == st.st_mtime_ns
                 and not prior.flags & UNLISTED):
             flags = prior.flags
-            known = _children(old, old_index) if not flags & (VENV | UNREADABLE) else {}  # type: ignore[arg-type]
+            known = _children(old, old_index) if not flags & (VENV | UNREADABLE) else {}  # type: ignore[arg-type]  # prior (hence old) is not None here
             subdirs = list(known)
             result.reused += 1
         else:
-            known = _children(old, old_index) if prior is not None else {}  # type: ignore[arg-type]
+            known = _children(old, old_index) if prior is not None else {}  # type: ignore[arg-type]  # prior (hence old) is not None here
             try:
                 flags, subdirs = _list(path, skip_names)
             except OSError:

@@ -25,7 +25,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol, cast
 
 from pytui.core.decompress import READ_SIZE, Producer, SourceFailed, gzip_module
 from pytui.core.errors import ExtractError
@@ -76,7 +76,14 @@ def _finish(tree: StageTree, dest: Path, archive: str) -> Path:
     return dest / prefix if prefix else dest
 
 
-def extract_archive(source: str | os.PathLike[str] | BinaryIO, dest: Path, *, kind: str | None = None,
+class Readable(Protocol):
+    """What a stream source needs: `read(n)` (a hashing or downloading wrapper will do)."""
+
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+def extract_archive(source: str | os.PathLike[str] | BinaryIO | Readable, dest: Path, *,  # noqa: C901 - path or stream, tar or zip, one cleanup path
+                    kind: str | None = None,
                     progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
                     total: int | None = None, name: str | None = None, threaded: bool = True) -> Path:
     """Unpack `source` (a path, or a binary stream read to EOF) into `dest`; return the prefix.
@@ -88,8 +95,9 @@ def extract_archive(source: str | os.PathLike[str] | BinaryIO, dest: Path, *, ki
     between members (raises Cancelled). A stream is always read to its end, even past the
     tar end marker, so a hashing wrapper sees every byte.
     """
-    is_path = isinstance(source, (str, os.PathLike))
-    archive = name or (os.path.basename(os.fspath(source)) if is_path else getattr(source, "name", "archive"))
+    path = os.fspath(source) if isinstance(source, (str, os.PathLike)) else None
+    is_path = path is not None
+    archive = name or (os.path.basename(path) if path is not None else getattr(source, "name", "archive"))
     archive = os.path.basename(str(archive))
     kind = kind or archive_kind(archive)
     if kind not in KINDS:
@@ -100,16 +108,17 @@ def extract_archive(source: str | os.PathLike[str] | BinaryIO, dest: Path, *, ki
     except OSError as err:
         raise ExtractError(f"cannot extract {archive}: cannot create {dest}: {err.strerror}") from None
     handle: BinaryIO | None = None
-    if is_path:
+    if path is not None:
         try:
-            handle = open(os.fspath(source), "rb", buffering=0)  # noqa: SIM115 - closed below
+            handle = open(path, "rb", buffering=0)  # noqa: SIM115 - closed below
             if total is None:
                 total = os.fstat(handle.fileno()).st_size
         except OSError as err:
             raise ExtractError(f"cannot extract {archive}: cannot read it: {err.strerror}") from None
         stream: BinaryIO = handle
     else:
-        stream = source  # type: ignore[assignment]
+        # A non-seekable reader is only read(); zip spools it to a file first (_extract_zip_source).
+        stream = cast(BinaryIO, source)
 
     throttle = Throttle(progress) if progress is not None else None
     started = time.monotonic()
@@ -179,7 +188,7 @@ def _extract_zip_source(stream: BinaryIO, is_path: bool, tree: StageTree, archiv
                 break
             spool.write(piece)
         spool.seek(0)
-        extract_zip(spool, tree, archive, send, cancel)  # type: ignore[arg-type]
+        extract_zip(spool, tree, archive, send, cancel)
 
 
 def _seekable(stream: BinaryIO) -> bool:

@@ -702,7 +702,7 @@ class InstallRoot:
         return size
 
     def _remove_bin_links(self, installation: Installation, parts: KeyParts, bin_dir: Path) -> list[Path]:
-        removed = []
+        removed: list[Path] = []
         exe = executable_path(installation.path, parts)
         names = _bin_names(parts)
         try:

@@ -317,7 +317,7 @@ def _load_custom(settings, *, refresh: bool) -> Catalog:
         if kept is None or isinstance(err, UsageError):
             raise
         return _with_note(kept, f"refresh failed: {_brief(err)}")
-    except Exception as err:  # httpx errors: keep what we have
+    except Exception as err:  # noqa: BLE001 - httpx (imported lazily) or network failure: keep what we have
         if kept is not None:
             return _with_note(kept, f"refresh failed: {_brief(err)}")
         raise CatalogError(f"catalog {_shown(value)} could not be fetched ({_brief(err)}); "
@@ -373,7 +373,7 @@ def load_catalog(settings, *, refresh: bool = False) -> Catalog:
 def _load_catalog(settings, *, refresh: bool) -> Catalog:
     if settings.downloads_json:
         catalog = _load_custom(settings, refresh=refresh)
-        catalog.refresh_result = None  # type: ignore[attr-defined]
+        catalog.refresh_result = None  # type: ignore[attr-defined]  # an attribute the refresh adds to this run's catalog
         return catalog
     from pytui.core.embedded import load_embedded_catalog
 
@@ -381,7 +381,7 @@ def _load_catalog(settings, *, refresh: bool) -> Catalog:
     embedded = load_embedded_catalog(settings.state_dir)
     kept = load_kept_catalog(settings.state_dir)
     catalog = merge_catalogs(kept, embedded) if kept is not None else embedded
-    catalog.refresh_result = result  # type: ignore[attr-defined]
+    catalog.refresh_result = result  # type: ignore[attr-defined]  # an attribute the refresh adds to this run's catalog
     return catalog
 
 
@@ -409,7 +409,7 @@ def refresh_catalog(settings) -> RefreshResult:
         return RefreshResult(False, False, f"offline: did not refresh the catalog; {kept}", url)
     except UsageError:
         raise
-    except Exception as err:  # any httpx/network failure, a body too large or too slow
+    except Exception as err:  # noqa: BLE001 - any httpx (imported lazily)/network failure, a body too large or too slow
         return RefreshResult(False, False,
                              f"could not refresh the catalog from {url} ({_brief(err)}); {kept}",
                              url)
@@ -474,5 +474,5 @@ def refresh_and_reload(settings) -> CatalogRefresh:
     except OSError as err:
         return CatalogRefresh(None, f"could not read the catalog ({err.strerror or err}); "
                                     f"check {settings.state_dir}", False)
-    except Exception as err:  # the TUI's last line of defence: say it, never hang on it
+    except Exception as err:  # noqa: BLE001 - the TUI's last line of defence: say it, never hang on it
         return CatalogRefresh(None, f"catalog refresh failed ({_brief(err)})", False)

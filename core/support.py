@@ -84,16 +84,16 @@ def _entry(minor: str, value: object) -> Cycle | None:
         return None
     first, eol = value.get("first_release"), value.get("end_of_life")
     bugfix = value.get("end_of_bugfix")
-    first_date, eol_date = parse_date(first), parse_date(eol)  # type: ignore[arg-type]
+    first_date, eol_date = parse_date(first), parse_date(eol)  # type: ignore[arg-type]  # any JSON value: parse_date checks it is a str
     if first_date is None or eol_date is None or eol_date < first_date:
         return None
     if bugfix is None:
         months = 24 if (int(match[1]), int(match[2])) >= (3, 13) else 18
         bugfix = _add_months(first_date, months)
-    bugfix_date = parse_date(bugfix)  # type: ignore[arg-type]
+    bugfix_date = parse_date(bugfix)
     if bugfix_date is None or not first_date <= bugfix_date <= eol_date:
         return None
-    return Cycle(minor, first, bugfix, eol)  # type: ignore[arg-type]
+    return Cycle(minor, first, bugfix, eol)  # type: ignore[arg-type]  # all three are checked date strings here
 
 
 def parse_cycles(data: bytes) -> dict[str, Cycle]:
@@ -196,7 +196,7 @@ def refresh(settings) -> str | None:
             response = client.get(url)
     except OfflineError:
         return None
-    except Exception as err:  # any httpx/network failure
+    except Exception as err:  # noqa: BLE001 - any httpx (imported lazily)/network failure: the embedded dates stay
         return f"could not refresh the Python release cycle from {url} ({type(err).__name__}); kept the dates pytui has"
     if response.status_code != 200:
         return f"could not refresh the Python release cycle from {url} (HTTP {response.status_code}); kept the dates pytui has"

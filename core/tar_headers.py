@@ -147,9 +147,9 @@ def parse_pax(data: bytes) -> dict[str, str]:
             raise HeaderError("is malformed (record without key=value)")
         records[key.decode("utf-8", "replace")] = text(value)
         pos += length
-    for key in ("path", "linkpath"):
-        if key in records and len(records[key].encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
-            raise HeaderError(f"has a pax {key} longer than {MAX_NAME_BYTES} bytes")
+    for name in ("path", "linkpath"):
+        if name in records and len(records[name].encode("utf-8", "surrogateescape")) > MAX_NAME_BYTES:
+            raise HeaderError(f"has a pax {name} longer than {MAX_NAME_BYTES} bytes")
     return records
 
 

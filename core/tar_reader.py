@@ -102,7 +102,7 @@ class Chunks:
             n -= take
 
 
-def extract_tar(producer: Producer, tree: StageTree, archive: str, report: Callable[[], None],
+def extract_tar(producer: Producer, tree: StageTree, archive: str, report: Callable[[], None],  # noqa: C901 - the per-member hot loop: helper calls per member cost time (bench/extract.py)
                 cancel: CancelToken | None) -> None:
     """Apply every member of the tar stream to `tree`; ExtractError on anything refused."""
     chunks = Chunks(producer.next_chunk)

@@ -18,6 +18,7 @@ filesystems; installs from a tree fall back to copying the same way.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import errno
 import json
@@ -138,7 +139,7 @@ def parse_manifest(data: bytes) -> tuple[dict[str, object], list[Entry]]:
     if not all(type(value) is str for value in header.values()):
         raise TreeCorrupt("manifest header is malformed")
     kinds = doc.get("kind")
-    columns = [doc.get(name) for name in _COLUMNS if name != "kind"]
+    columns: list = [doc.get(name) for name in _COLUMNS if name != "kind"]  # checked just below
     paths, modes, sizes, mtimes, inodes, targets = columns
     if not (all(type(c) is list for c in columns) and type(kinds) is str):
         raise TreeCorrupt("manifest entries are malformed")
@@ -216,7 +217,7 @@ def _copy_file(src: str, dst: str, mode: int) -> None:
         os.close(fd)
 
 
-def _materialize(src_top: str, dst_top: str, entries: list[Entry], cancel: CancelToken | None,
+def _materialize(src_top: str, dst_top: str, entries: list[Entry], cancel: CancelToken | None,  # noqa: C901 - the per-entry hot loop of a tree install
                  what: str, *, check: bool) -> bool:
     """Recreate `entries` of `src_top` in the empty directory `dst_top`: directories made,
     links recreated, files hard-linked (copied where linking fails). True if all were linked.
@@ -423,10 +424,10 @@ class TreeStore:
                     if pid.isdigit() and not _alive(int(pid)):
                         remove_tree(self.path / name)
 
-    def verify(self) -> tuple[list[TreeInfo], list[tuple[TreeInfo, str]]]:
+    def verify(self) -> tuple[builtins.list[TreeInfo], builtins.list[tuple[TreeInfo, str]]]:
         """Check every tree; changed ones are removed. Returns (ok, [(removed, why)])."""
-        ok: list[TreeInfo] = []
-        bad: list[tuple[TreeInfo, str]] = []
+        ok: builtins.list[TreeInfo] = []  # `list` here is the method above
+        bad: builtins.list[tuple[TreeInfo, str]] = []
         for info in self.list():
             try:
                 self.check(info.sha256)
@@ -467,7 +468,7 @@ def _alive(pid: int) -> bool:
 def remove_tree(path: Path) -> None:
     """Delete a directory tree without following links; directories made read-only are opened."""
 
-    def onerror(func: object, target: str, _exc: object) -> None:
+    def onerror(_func: object, target: str, _exc: object) -> None:
         parent = os.path.dirname(target)
         with contextlib.suppress(OSError):
             os.chmod(parent, os.stat(parent).st_mode | stat.S_IWUSR | stat.S_IXUSR)

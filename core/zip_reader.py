@@ -69,7 +69,7 @@ def extract_zip(source: str | BinaryIO, tree: StageTree, archive: str,
 def _write_member(zf: object, info: object, fd: int) -> None:
     """The body in pieces of at most 1 MiB (zipfile bounds each read's output), checked by its CRC."""
     try:
-        with zf.open(info) as body:  # type: ignore[attr-defined]
+        with zf.open(info) as body:  # type: ignore[attr-defined]  # a zipfile.ZipFile, typed loosely to keep zipfile imported lazily
             while True:
                 piece = body.read(_PIECE)
                 if not piece:
