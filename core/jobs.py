@@ -192,7 +192,7 @@ class InstallJob:
             try:
                 with self.cache.open_verified(self.build) as reader:
                     try:
-                        prefix = extract_archive(reader, target,  # type: ignore[arg-type]  # read(n) only
+                        prefix = extract_archive(reader, target,
                                                  kind=kind, name=self.build.filename,
                                                  total=reader.size, progress=self.progress,
                                                  cancel=self.cancel)
@@ -220,7 +220,7 @@ class InstallJob:
         with downloader.stream(urls, expected_sha256=self.build.sha256, progress=self.progress,
                                cancel=self.cancel, what=self.key) as stream:
             try:
-                prefix = extract_archive(stream, stage / "x",  # type: ignore[arg-type]  # read(n) only
+                prefix = extract_archive(stream, stage / "x",
                                          kind=kind, name=self.build.filename,
                                          total=stream.total, cancel=self.cancel)
             except ExtractError:
