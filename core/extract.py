@@ -37,6 +37,8 @@ from pytui.core.tar_reader import extract_tar, refused_line
 from pytui.core.zip_reader import extract_zip
 
 KINDS = ("tar.gz", "tar.zst", "tar", "zip")
+# Threads creating small files while the member loop reads on (0: the loop writes every file).
+WRITER_THREADS = 4
 # The name bench scripts know ISA-L/zlib detection by.
 _gzip_module = gzip_module
 
@@ -134,7 +136,7 @@ def extract_archive(source: str | os.PathLike[str] | BinaryIO | Readable, dest: 
         if cancel is not None:
             cancel.check(f"extraction of {archive}")
         try:
-            tree = StageTree(os.path.abspath(dest))
+            tree = StageTree(os.path.abspath(dest), writer_threads=WRITER_THREADS if kind != "zip" else 0)
         except OSError as err:
             raise ExtractError(f"cannot extract {archive}: cannot open {dest}: {err.strerror}") from None
         with tree:

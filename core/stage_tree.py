@@ -10,7 +10,9 @@ once the tree is complete, against the part that gets installed (`check_links`):
 member can change what an earlier link leads to.
 
 Open directory fds are kept in a small LRU (tar members come in directory order), so the
-walk costs one `openat` per new directory, not one per component per member.
+walk costs one `openat` per new directory, not one per component per member. Small files are
+created by a few writer threads (`core/file_writers.py`) through a dup of the same directory
+fd; any step touching a name still being written first waits for the writers (`flush`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import os
 import stat
 
+from pytui.core.file_writers import FileWriters, write_new_file
 from pytui.core.member_policy import MAX_MEMBERS, Refused, check_link_target, clean_name, shorten
 from pytui.core.nofollow import (
     NEW_FILE_FLAGS,
@@ -36,7 +39,7 @@ _FD_CACHE = 64
 class StageTree:
     """Members applied to `dest`, a fresh directory; remembers the top level and the symlinks."""
 
-    def __init__(self, dest: str) -> None:
+    def __init__(self, dest: str, *, writer_threads: int = 0) -> None:
         self.dest = dest
         self.root_fd = open_root(dest)
         self._fds: dict[str, int] = {}
@@ -44,12 +47,37 @@ class StageTree:
         self.tops: dict[str, None] = {}
         self.members = 0
         self.files = 0
+        self._writers = FileWriters(writer_threads) if writer_threads else None
+        # Names handed to the writers since the last flush, and directory fds evicted from the
+        # cache meanwhile (the writers may still use them: closed at the flush).
+        self._pending: set[str] = set()
+        self._retired: list[int] = []
 
     def close(self) -> None:
-        for fd in self._fds.values():
+        if self._writers is not None:
+            self._writers.close()
+        for fd in (*self._fds.values(), *self._retired):
             os.close(fd)
         self._fds.clear()
+        self._retired.clear()
         os.close(self.root_fd)
+
+    def flush(self) -> None:
+        """Wait until every file handed to the writers is written (raises the first failure)."""
+        if self._writers is not None:
+            self._pending.clear()
+            try:
+                self._writers.flush()
+            finally:
+                for fd in self._retired:
+                    os.close(fd)
+                self._retired.clear()
+
+    def _settle(self, *names: str) -> None:
+        """Flush first when one of `names` is still being written."""
+        pending = self._pending
+        if pending and any(name in pending for name in names):
+            self.flush()
 
     def __enter__(self) -> StageTree:
         return self
@@ -80,8 +108,13 @@ class StageTree:
         fds = self._fds
         fds[path] = fd
         if len(fds) > _FD_CACHE:
-            oldest = next(iter(fds))
-            os.close(fds.pop(oldest))
+            oldest = fds.pop(next(iter(fds)))
+            if self._pending:
+                self._retired.append(oldest)
+                if len(self._retired) > _FD_CACHE:
+                    self.flush()
+            else:
+                os.close(oldest)
 
     def dir_fd(self, path: str, member: str, *, create: bool = True) -> int:
         """fd of directory `path` ('' = the stage), made when missing; a link on the way is refused.
@@ -109,6 +142,8 @@ class StageTree:
             slash = path.find("/", start)
             end = len(path) if slash < 0 else slash
             sub = path[:end]
+            if self._pending and sub in self._pending:
+                self.flush()
             try:
                 child = open_child_dir(fd, path[start:end], sub, create=create)
             except LinkInPath:
@@ -124,6 +159,7 @@ class StageTree:
     def directory(self, name: str) -> None:
         if name in self._fds:
             return
+        self._settle(name)
         parent, _, base = name.rpartition("/")
         parent_fd = self.dir_fd(parent, name)
         try:
@@ -146,6 +182,7 @@ class StageTree:
 
     def create(self, name: str, mode: int) -> int:
         """A new regular file open for writing (replacing an earlier member of that name)."""
+        self._settle(name)
         parent, _, base = name.rpartition("/")
         parent_fd = self.dir_fd(parent, name)
         perm = 0o777 if mode & 0o111 else 0o666
@@ -154,6 +191,21 @@ class StageTree:
         except FileExistsError:
             self._clear(parent_fd, base, name)
             return os.open(base, NEW_FILE_FLAGS, perm, dir_fd=parent_fd)
+
+    def small_file(self, name: str, mode: int, data: bytes | memoryview) -> None:
+        """A whole (small) file: written by the writer threads when there are any."""
+        perm = 0o777 if mode & 0o111 else 0o666
+        writers = self._writers
+        if writers is None or name in self.symlinks or name in self._pending:
+            self._settle(name)
+            parent, _, base = name.rpartition("/")
+            write_new_file(self.dir_fd(parent, name), base, perm, data, name)
+            self.symlinks.discard(name)
+        else:
+            parent, _, base = name.rpartition("/")
+            writers.submit(self.dir_fd(parent, name), base, perm, data, name)
+            self._pending.add(name)
+        self.files += 1
 
     def _resolve(self, name: str, target: str, floor: int) -> list[str] | None:
         parent = name.rpartition("/")[0]
@@ -165,6 +217,7 @@ class StageTree:
 
     def symlink(self, name: str, target: str) -> None:
         check_link_target(name, target)
+        self._settle(name)
         if self._resolve(name, target, 0) is None:
             raise Refused(name, f"is a symlink pointing outside the archive ({shorten(target)})")
         parent, _, base = name.rpartition("/")
@@ -186,6 +239,7 @@ class StageTree:
             raise Refused(name, f"is a hard link to {target_raw!r} ({refused.reason})") from None
         if not target:
             raise Refused(name, "is a hard link to the archive root")
+        self._settle(name, target)
         source_dir, _, source_base = target.rpartition("/")
         try:
             source_fd = os.dup(self.dir_fd(source_dir, name, create=False))
@@ -221,6 +275,7 @@ class StageTree:
         Links refused here are removed before raising, so even a stage left behind holds no
         way out.
         """
+        self.flush()
         floor_parts = prefix.split("/") if prefix else []
         floor = len(floor_parts)
         refused: list[Refused] = []

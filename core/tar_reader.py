@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from pytui.core.decompress import Producer
 from pytui.core.errors import Cancelled, ExtractError
+from pytui.core.file_writers import SMALL_FILE, WriteFailed
 from pytui.core.member_policy import Refused, clean_name, shorten
 from pytui.core.progress import CancelToken
 from pytui.core.stage_tree import StageTree
@@ -79,6 +80,14 @@ class Chunks:
                 need -= self.end
                 self.pos = self.end
         return b"".join(parts)
+
+    def take(self, n: int) -> bytes | memoryview:
+        """`n` bytes, without a copy when they lie in the current chunk."""
+        pos = self.pos
+        if self.end - pos >= n:
+            self.pos = pos + n
+            return self.view[pos:pos + n]
+        return self.read(n)
 
     def write_to(self, fd: int, n: int) -> None:
         while n > 0:
@@ -165,6 +174,10 @@ def extract_tar(producer: Producer, tree: StageTree, archive: str, report: Calla
                     chunks.skip(size + (-size % BLOCK))
                 elif not name:
                     raise Refused(member, "is a file named like the archive root")
+                elif size <= SMALL_FILE:
+                    tree.count(name)
+                    tree.small_file(name, header.mode, chunks.take(size))
+                    chunks.skip(-size % BLOCK)
                 else:
                     tree.count(name)
                     fd = tree.create(name, header.mode)
@@ -197,6 +210,7 @@ def extract_tar(producer: Producer, tree: StageTree, archive: str, report: Calla
             if cancelled is not None and cancelled():
                 raise Cancelled(f"extraction of {archive} cancelled")
             report()
+        tree.flush()
     except _Truncated:
         if producer.decode_error is not None:
             raise ExtractError(f"cannot extract {archive}: the compressed data is corrupt "
@@ -205,6 +219,9 @@ def extract_tar(producer: Producer, tree: StageTree, archive: str, report: Calla
                            "download?); delete the archive and download it again") from None
     except Refused as refused:
         raise ExtractError(refused_line(archive, refused)) from None
+    except WriteFailed as failed:
+        raise ExtractError(f"cannot extract {archive}: writing {shorten(failed.member)!r} failed: "
+                           f"{failed.error.strerror or failed.error}") from None
     except OSError as err:
         raise ExtractError(f"cannot extract {archive}: writing {shorten(member)!r} failed: "
                            f"{err.strerror or err}") from None
