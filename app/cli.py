@@ -32,8 +32,14 @@ _COMMAND_NAMES = {
 }
 
 
+_COLUMNS: list[int] = []
+
+
 def _terminal_columns() -> int:
-    """`shutil.get_terminal_size().columns` without importing shutil (and bz2, lzma)."""
+    """`shutil.get_terminal_size().columns` without importing shutil (and bz2, lzma); asked
+    once per parser, not once per argument."""
+    if _COLUMNS:
+        return _COLUMNS[0]
     import os
 
     try:
@@ -45,7 +51,8 @@ def _terminal_columns() -> int:
             columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]  # None is caught below
         except (AttributeError, ValueError, OSError):
             columns = 0
-    return columns if columns > 0 else 80
+    _COLUMNS.append(columns if columns > 0 else 80)
+    return _COLUMNS[0]
 
 
 class _HelpFormatter(argparse.HelpFormatter):
@@ -92,6 +99,7 @@ def common_options(*, suppress: bool = False) -> argparse.ArgumentParser:
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; with `argv`, only the parser of the command it names (all when unsure)."""
+    _COLUMNS.clear()  # the terminal may have changed since the last parser (tests, the TUI)
     parser = _Parser(
         prog="pytui", parents=[common_options()],
         description="Browse, cache, install and remove standalone CPython builds (uv-compatible). "
