@@ -69,8 +69,12 @@ def make_pytui(work: Path) -> list[str]:
     purelib = Path(sysconfig.get_path("purelib", vars={"base": str(env_dir),
                                                           "platbase": str(env_dir)}))
     packages = work / "packages"
-    packages.mkdir()
-    (packages / "pytui").symlink_to(REPO, target_is_directory=True)
+    package = packages / "pytui"
+    package.mkdir(parents=True)
+    # pyproject's package-dir layout: pytui is pytui_pkg/, pytui.core is core/, and so on.
+    for name, source in (("__init__.py", "pytui_pkg/__init__.py"), ("core", "core"),
+                         ("app", "app"), ("widgets", "widgets")):
+        (package / name).symlink_to(REPO / source)
     # Path lines only: the dependencies' directory is searched, its .pth files are not run.
     dependencies = sysconfig.get_path("purelib")
     (purelib / "pytui_bench.pth").write_text(f"{packages}\n{dependencies}\n")
