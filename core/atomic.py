@@ -1,0 +1,77 @@
+"""The one way pytui replaces a small file: readers see the old bytes or the new, never a part.
+
+A temp file beside the target (same directory, so the rename is atomic), written in full,
+optionally fsynced, given its mode, then renamed over the target. A symlink at the target
+is replaced, never written through. On any failure the temp file is removed and, when
+`make_parents` created directories for it, those are removed too, so a refused write leaves
+the tree as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | \
+    getattr(os, "O_CLOEXEC", 0)
+# Temp-name attempts before giving up (a name is random; a clash means another writer).
+MAX_TEMP_ATTEMPTS = 16
+
+
+def _created_parents(directory: Path) -> list[Path]:
+    """Make `directory` and its missing parents; return the ones this call created, deepest first."""
+    missing = []
+    current = directory
+    while not current.exists() and current.parent != current:
+        missing.append(current)
+        current = current.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None,
+                 fsync: bool = True, make_parents: bool = False) -> None:
+    """Replace `path` with `data`.
+
+    `mode` None keeps the mode of the file being replaced (0o644 for a new one). `fsync`
+    False skips the flush to disk (files in a stage that is renamed into place as a whole).
+    Raises the OSError of the step that failed.
+    """
+    target = Path(path)
+    created = _created_parents(target.parent) if make_parents else []
+    temp = None
+    try:
+        for _ in range(MAX_TEMP_ATTEMPTS):
+            candidate = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
+            try:
+                fd = os.open(candidate, _NEW_FILE, 0o600)
+            except FileExistsError:
+                continue
+            temp = candidate
+            break
+        else:
+            raise FileExistsError(f"no free temporary name beside {target}")
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            if mode is None:
+                try:
+                    mode = os.stat(target).st_mode & 0o7777
+                except FileNotFoundError:
+                    mode = 0o644
+            os.fchmod(fd, mode)
+            if fsync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, target)
+    except BaseException:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        for directory in created:
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise
