@@ -416,7 +416,7 @@ def _load_state(path: Path) -> dict:
 
 
 def _save_state(path: Path, walks: dict, cfg: dict) -> None:
-    import tempfile
+    from pytui.core.atomic import write_atomic
 
     doc = {
         "format": STATE_FORMAT,
@@ -426,16 +426,7 @@ def _save_state(path: Path, walks: dict, cfg: dict) -> None:
     }
     data = json.dumps(doc, separators=(",", ":")).encode("utf-8")
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        write_atomic(path, data, fsync=False, make_parents=True)
 
 
 # -- the scan ------------------------------------------------------------------------------------
