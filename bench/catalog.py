@@ -271,7 +271,7 @@ def scaled_catalog(source: Path, size: int, out: Path) -> int:
                     f"{entry.get('prerelease') or ''}{variant}-{entry['os']}-{arch}-{entry['libc']}")
             scaled[name] = item
         copy += 1
-    out.write_text(json.dumps(scaled))
+    out.write_text(json.dumps(scaled, separators=(",", ":")))
     return len(scaled)
 
 
