@@ -4,7 +4,6 @@ the jobs. The app changes it only from message handlers on the UI thread; thread
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -107,7 +106,7 @@ class AppState:
         """The settings for work started now (offline is the UI's current mode)."""
         if self.settings.offline == self.offline:
             return self.settings
-        return dataclasses.replace(self.settings, offline=self.offline)
+        return self.settings.replace(offline=self.offline)
 
     @property
     def installed_keys(self) -> set[str]:

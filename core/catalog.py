@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from pytui.core.errors import CatalogError
 from pytui.core.filenames import flavor_from_url
-from pytui.core.keys import IMPLEMENTATIONS, VARIANTS, display_arch
+from pytui.core.keys import IMPLEMENTATIONS, VARIANTS, InstallationKey, display_arch
 from pytui.core.models import ARCH_DISPLAY, LIBCS, OS_DISPLAY, Build, url_filename
 
 _JSON_OS = {"linux", "darwin", "windows", "emscripten"}
@@ -39,8 +38,9 @@ def _arch_name(family: str, arch_variant: str | None) -> str | None:
     return name
 
 
-# A catalog file or response is read only up to this size: uv's 5530-build catalog is 3 MB.
-MAX_CATALOG_BYTES = 64 * 1024 * 1024
+# A catalog file or response is read only up to this size: uv's 5530-build catalog is 3 MB;
+# the scale pytui is measured at (bench/catalog.py) is 200,000 builds, about 100 MB.
+MAX_CATALOG_BYTES = 256 * 1024 * 1024
 # The one-line description of the first malformed entry stays short.
 MAX_PROBLEM_LENGTH = 500
 
@@ -273,27 +273,63 @@ def parse_uv_json(data: bytes | str, source: str) -> tuple[list[Build], int]:
     return parsed.builds, parsed.skipped + parsed.invalid
 
 
-@dataclass
 class Catalog:
-    """All known builds, keyed by uv's display key, from one described source."""
+    """All known builds, keyed by uv's display key, from one described source.
 
-    builds: list[Build]
-    source: str = "empty"
-    skipped: int = 0
-    # Entries skipped for wrong types or impossible values, and what was wrong with the first.
-    invalid: int = 0
-    problem: str = ""
-    # Seconds since the epoch when the source was fetched, for "age" display; None = shipped.
-    fetched_at: float | None = None
+    `skipped` counts entries uv also skips; `invalid` entries skipped for wrong types or
+    impossible values, and `problem` says what was wrong with the first. `fetched_at` is when
+    the source was fetched (seconds since the epoch, for "age" display; None = shipped). The
+    indexes are made on first use: `pytui list` never needs the key index of every build.
+    """
 
-    def __post_init__(self) -> None:
-        self.by_key: dict[str, Build] = {}
-        self.by_sha: dict[str, Build] = {}
-        for build in self.builds:
-            self.by_key.setdefault(build.key, build)
-            if build.sha256:
-                self.by_sha.setdefault(build.sha256, build)
+    def __init__(self, builds: list[Build], source: str = "empty", skipped: int = 0,
+                 invalid: int = 0, problem: str = "", fetched_at: float | None = None) -> None:
+        self.builds = builds
+        self.source = source
+        self.skipped = skipped
+        self.invalid = invalid
+        self.problem = problem
+        self.fetched_at = fetched_at
+        self._by_key: dict[str, Build] | None = None
+        self._by_sha: dict[str, Build] | None = None
+        self._by_fields: dict[tuple, Build] | None = None
         self._by_cache_filename: dict[str, Build] | None = None
+
+    def __repr__(self) -> str:
+        return f"Catalog({len(self.builds)} builds from {self.source})"
+
+    @property
+    def by_key(self) -> dict[str, Build]:
+        """Builds by key (the first of a key wins)."""
+        if self._by_key is None:
+            index: dict[str, Build] = {}
+            for build in self.builds:
+                index.setdefault(build.key, build)
+            self._by_key = index
+        return self._by_key
+
+    @property
+    def by_sha(self) -> dict[str, Build]:
+        """Builds by archive sha256 (the first of a digest wins)."""
+        if self._by_sha is None:
+            index: dict[str, Build] = {}
+            for build in self.builds:
+                if build.sha256:
+                    index.setdefault(build.sha256, build)
+            self._by_sha = index
+        return self._by_sha
+
+    def keys(self) -> set[tuple]:
+        """Every build's key fields (`build[:9]`): key membership without formatting keys."""
+        return set(self._fields_index())
+
+    def _fields_index(self) -> dict[tuple, Build]:
+        if self._by_fields is None:
+            index: dict[tuple, Build] = {}
+            for build in reversed(self.builds):  # the first of a key wins
+                index[build[:9]] = build
+            self._by_fields = index
+        return self._by_fields
 
     def __len__(self) -> int:
         return len(self.builds)
@@ -302,7 +338,13 @@ class Catalog:
         return iter(self.builds)
 
     def get(self, key: str) -> Build | None:
-        return self.by_key.get(key)
+        """The build of `key` (any spelling `InstallationKey.parse` accepts), or None."""
+        if self._by_key is not None:
+            return self._by_key.get(key)
+        fields = InstallationKey.parse(key)
+        if fields is None:  # not a canonical key: only the formatted index can tell
+            return self.by_key.get(key)
+        return self._fields_index().get(tuple(fields))
 
     @property
     def warning(self) -> str | None:

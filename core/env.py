@@ -14,10 +14,11 @@ an empty one too, except for booleans and the two enumerations, where uv refuses
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from pytui.core.errors import UsageError
+from pytui.core.keys import TYPE_CHECKING
 
 _TRUE = frozenset({"y", "yes", "t", "true", "on", "1"})
 _FALSE = frozenset({"n", "no", "f", "false", "off", "0"})
@@ -136,19 +137,31 @@ def python_preference(env: Mapping[str, str]) -> str | None:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class EnvValues:
+if TYPE_CHECKING:
+    from typing import NamedTuple
+
+    class _EnvFields(NamedTuple):
+        offline: bool = False
+        install_bin: bool | None = None
+        read_timeout: int = READ_TIMEOUT
+        connect_timeout: int = CONNECT_TIMEOUT
+        http_retries: int = HTTP_RETRIES
+        lock_timeout: int = LOCK_TIMEOUT
+        python_downloads: str = "automatic"
+        python_preference: str | None = None
+else:  # collections' namedtuple: `pytui list` parses these on every run; typing costs more
+    _EnvFields = namedtuple(
+        "EnvValues", "offline install_bin read_timeout connect_timeout http_retries lock_timeout "
+                     "python_downloads python_preference",
+        defaults=(False, None, READ_TIMEOUT, CONNECT_TIMEOUT, HTTP_RETRIES, LOCK_TIMEOUT,
+                  "automatic", None))
+
+
+class EnvValues(_EnvFields):
     """Every uv variable pytui reads that has a syntax, parsed once (`Settings.resolve`), so a
     bad value stops any command before it does anything."""
 
-    offline: bool = False
-    install_bin: bool | None = None
-    read_timeout: int = READ_TIMEOUT
-    connect_timeout: int = CONNECT_TIMEOUT
-    http_retries: int = HTTP_RETRIES
-    lock_timeout: int = LOCK_TIMEOUT
-    python_downloads: str = "automatic"
-    python_preference: str | None = None
+    __slots__ = ()
 
     @classmethod
     def parse(cls, env: Mapping[str, str]) -> EnvValues:

@@ -52,13 +52,14 @@ MAX_ENTRIES = 16
 
 
 def _code_stamp() -> str:
-    """Changes whenever the code that produces builds changes (so a stale cache never loads)."""
-    from pytui.core import catalog, embedded, filenames, models
-
+    """Changes whenever the code that produces builds changes (so a stale cache never loads).
+    The modules are stat'ed by path, not imported: `pytui list --downloads-json` needs none
+    of the embedded catalog's imports."""
+    here = os.path.dirname(os.path.abspath(__file__))
     parts = [str(_FORMAT), ",".join(BUILD_FIELDS)]
-    for module in (catalog, embedded, filenames, models):
+    for module in ("catalog", "embedded", "filenames", "models", "keys"):
         try:
-            info = os.stat(module.__file__ or "")
+            info = os.stat(os.path.join(here, f"{module}.py"))
             parts.append(f"{info.st_size}:{info.st_mtime_ns}")
         except OSError:
             parts.append("?")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pytui.core import paths
@@ -16,27 +15,65 @@ DEFAULT_CATALOG_URL = (
 )
 
 
-@dataclass(slots=True)
+_FIELDS = ("install_root", "cache_dir", "state_dir", "bin_dir", "offline", "downloads_json",
+           "mirror", "astral_mirror", "catalog_url", "jobs", "no_bin", "no_trees", "env",
+           "env_values")
+
+
 class Settings:
-    install_root: Path
-    cache_dir: Path
-    state_dir: Path
-    bin_dir: Path
-    offline: bool = False
-    # `--downloads-json` / `UV_PYTHON_DOWNLOADS_JSON_URL`: a path or URL that replaces every other source.
-    downloads_json: str | None = None
-    # `--mirror` / `UV_PYTHON_INSTALL_MIRROR`: used alone when set.
-    mirror: str | None = None
-    # `UV_ASTRAL_MIRROR_URL` replaces https://releases.astral.sh when set.
-    astral_mirror: str | None = None
-    catalog_url: str = DEFAULT_CATALOG_URL
-    jobs: int = 4
-    no_bin: bool = False
-    # `PYTUI_NO_TREES=1`: never keep or use pristine trees (always extract the archive).
-    no_trees: bool = False
-    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
-    # uv's variables with a syntax (timeouts, retries, booleans), parsed and checked once.
-    env_values: EnvValues = field(default_factory=EnvValues)
+    """The run's settings. A plain class, not a dataclass: `pytui list` builds one on every run
+    and `dataclasses` imports `inspect`. Change one with `settings.replace(offline=True)`.
+
+    `downloads_json` (`--downloads-json` / `UV_PYTHON_DOWNLOADS_JSON_URL`): a path or URL that
+    replaces every other source; `mirror` (`--mirror` / `UV_PYTHON_INSTALL_MIRROR`): used alone
+    when set; `astral_mirror` (`UV_ASTRAL_MIRROR_URL`) replaces https://releases.astral.sh;
+    `no_trees` (`PYTUI_NO_TREES=1`): never keep or use pristine trees; `env_values`: uv's
+    variables with a syntax (timeouts, retries, booleans), parsed and checked once.
+    """
+
+    __slots__ = _FIELDS
+
+    def __init__(self, install_root: Path, cache_dir: Path, state_dir: Path, bin_dir: Path,
+                 offline: bool = False, downloads_json: str | None = None,
+                 mirror: str | None = None, astral_mirror: str | None = None,
+                 catalog_url: str = DEFAULT_CATALOG_URL, jobs: int = 4, no_bin: bool = False,
+                 no_trees: bool = False, env: Mapping[str, str] | None = None,
+                 env_values: EnvValues | None = None) -> None:
+        self.install_root = install_root
+        self.cache_dir = cache_dir
+        self.state_dir = state_dir
+        self.bin_dir = bin_dir
+        self.offline = offline
+        self.downloads_json = downloads_json
+        self.mirror = mirror
+        self.astral_mirror = astral_mirror
+        self.catalog_url = catalog_url
+        self.jobs = jobs
+        self.no_bin = no_bin
+        self.no_trees = no_trees
+        self.env: Mapping[str, str] = dict(os.environ) if env is None else env
+        self.env_values = EnvValues() if env_values is None else env_values
+
+    def _values(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in _FIELDS}
+
+    def replace(self, **changes: object) -> Settings:
+        """A copy with `changes` (what `dataclasses.replace` did when this was a dataclass)."""
+        unknown = set(changes) - set(_FIELDS)
+        if unknown:
+            raise TypeError(f"Settings has no field {sorted(unknown)[0]!r}")
+        return Settings(**{**self._values(), **changes})  # type: ignore[arg-type]  # the fields' own types
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Settings):
+            return NotImplemented
+        return self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in self._values().items())
+        return f"Settings({fields})"
 
     @classmethod
     def resolve(

@@ -369,7 +369,7 @@ def test_a_fetched_catalog_has_a_size_cap(http_server, mode, faults) -> None:
 
 
 def test_the_default_cap_is_declared() -> None:
-    assert MAX_CATALOG_BYTES == 64 * 1024 * 1024
+    assert MAX_CATALOG_BYTES == 256 * 1024 * 1024
 
 
 def test_list_refresh_from_an_endless_server_keeps_what_there_is(env, capsys, http_server,

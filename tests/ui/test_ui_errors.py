@@ -53,7 +53,7 @@ async def test_three_jobs_show_key_and_phase_from_queued_and_the_404_its_cause(
     failing = ui_world.build(FAST)
     ui_world.server.set_faults(failing.url.split(ui_world.server.base_url, 1)[1], status=404)
     # Two slots (uv's -j): the third job waits in the queue.
-    ui_world.settings = dataclasses.replace(ui_world.settings, jobs=2)
+    ui_world.settings = ui_world.settings.replace(jobs=2)
     app = ui_world.make_app()
     keys = [ui_world.build(v).key for v in (SLOW, FAST, OTHER)]
     async with app.run_test(size=SIZE) as pilot:
