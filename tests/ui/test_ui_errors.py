@@ -4,7 +4,6 @@ job (lock wait, cancel, quit asks), and no download started by a stray Enter."""
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import threading
 
@@ -224,8 +223,8 @@ async def test_a_retry_says_when_which_attempt_and_why(ui_world: UiWorld) -> Non
     # The first answer is a 503; the retry waits 1.5-3 s, long enough to be seen.
     ui_world.server.set_faults(build.url.split(ui_world.server.base_url, 1)[1],
                                fail=1, fail_status=503)
-    ui_world.settings = dataclasses.replace(
-        ui_world.settings, env={**ui_world.settings.env, "PYTUI_HTTP_BACKOFF": "3"})
+    ui_world.settings = ui_world.settings.replace(
+        env={**ui_world.settings.env, "PYTUI_HTTP_BACKOFF": "3"})
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
