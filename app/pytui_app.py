@@ -339,6 +339,7 @@ class PytuiApp(App[int]):
                              danger=decision.danger, id=decision.name),
                 callback=partial(self._confirmed, decision.then))
         elif isinstance(decision, decide.StartInstall):
+            self._dismiss_ended(decision.build.key)
             job = self.runner.start_install(decision.build, reinstall=decision.reinstall)
             self.renderer.job(job)
             self.renderer.all()
@@ -364,6 +365,13 @@ class PytuiApp(App[int]):
                 self.run_worker(self._quit(), group="quit", exclusive=True)
             else:
                 self.exit(0)
+
+    def _dismiss_ended(self, key: str) -> None:
+        """A new job for `key` replaces the rows of its ended ones (History keeps them)."""
+        jobs = self.query_one("#jobs", JobList)
+        for job in [j for j in self.state.jobs.values() if j.ended and j.key == key]:
+            jobs.remove_job(job.job_id)
+            del self.state.jobs[job.job_id]
 
     def _confirmed(self, then: decide.Action, yes: bool | None) -> None:
         if yes:

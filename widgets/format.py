@@ -5,21 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-_UNITS = ("B", "kB", "MB", "GB", "TB")
+from pytui.core.units import format_bytes
 
 
 def human_size(size: int | None) -> str:
-    """`17.4 MB`; decimal units as uv and most download UIs use; `—` when unknown."""
-    if size is None:
-        return "—"
-    value = float(size)
-    for unit in _UNITS:
-        if abs(value) < 1000 or unit == _UNITS[-1]:
-            if unit == "B":
-                return f"{int(value)} B"
-            return f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} B"  # unreachable; keeps type checkers calm
+    """`17.4 MiB`: the binary units uv and the CLI print; `—` when unknown."""
+    return format_bytes(size, unknown="—")
 
 
 def human_speed(bytes_per_second: float | None) -> str:

@@ -21,6 +21,8 @@ _PHASE_STYLE = {
 
 
 def amount_text(view: JobView) -> str:
+    if view.ended:
+        return ""  # the last phase's count ("1 B / 1 B") says nothing once it is over
     if view.unit == "files":
         total = f"/{view.total}" if view.total is not None else ""
         return f"{view.done}{total} files"

@@ -238,3 +238,25 @@ async def test_a_retry_says_when_which_attempt_and_why(ui_world: UiWorld) -> Non
         assert not job.note and "retrying" not in _row_text(app, job.job_id)
         assert any(e.outcome == "note" and "retrying in" in e.message
                    for e in app.history.entries)
+
+
+async def test_a_new_job_replaces_the_ended_row_of_its_build(ui_world: UiWorld) -> None:
+    build = ui_world.build(FAST)
+    path = build.url.split(ui_world.server.base_url, 1)[1]
+    ui_world.server.set_faults(path, status=404)
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await _press_install(pilot, build.key)
+        first = next(j for j in app.state.jobs.values() if j.key == build.key)
+        await wait_for(pilot, lambda: first.ended, what="the 404 job ends")
+        ui_world.server.set_faults(path, status=None)
+        await _press_install(pilot, build.key)
+        second = next(j for j in app.state.jobs.values() if j.key == build.key)
+        assert second.job_id != first.job_id and not app.query(f"#job-{first.job_id}")
+        await wait_for(pilot, lambda: second.ended, what="the second job ends")
+        assert second.phase == "done", second.error
+        # Done rows say how it ended, not the last phase's "1 B / 1 B".
+        assert " B / " not in _row_text(app, second.job_id)
+        assert [e.outcome for e in app.history.entries if e.title == build.key] == \
+            ["failed", "done"]

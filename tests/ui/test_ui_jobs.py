@@ -114,7 +114,7 @@ async def test_uninstall_asks_then_removes(ui_world: UiWorld) -> None:
         modal = app.screen
         assert isinstance(modal, ConfirmModal)
         lines = " ".join(str(s.render()) for s in modal.query(".dialog-line"))
-        assert "Frees" in lines and "kB" in lines
+        assert "Frees" in lines and "KiB" in lines
         await pilot.press("n")
         await pilot.pause()
         assert ui_world.installed_dir(FAST).exists()

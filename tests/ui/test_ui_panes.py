@@ -142,7 +142,7 @@ async def test_purge_rules_preview_then_all(ui_world: UiWorld) -> None:
         # Default rule: superseded = archives no catalog build names (the stray one).
         await wait_for(pilot, lambda: [a.name for a in modal.plan] == [stray.name],
                        what="superseded preview")
-        assert "frees 1.0 kB" in str(modal.query_one("#purge-total").render())
+        assert "frees 1000 B" in str(modal.query_one("#purge-total").render())
         await pilot.press("y")
         await wait_for(pilot, lambda: not stray.exists(), what="stray archive purged")
         assert first.exists() and second.exists()

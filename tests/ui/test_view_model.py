@@ -181,10 +181,10 @@ def test_uninstall_purge_cancel_quit_decisions(tmp_path, builds) -> None:
     old = builds[OLD]
     installation = _installation(tmp_path, old)
     state.installations.append(installation)
-    state.sizes[old.key] = 2_000_000
+    state.sizes[old.key] = 2 * 1024 * 1024
     asked = d.decide_uninstall(state, "installed", old.key)
     assert isinstance(asked, d.Confirm) and asked.then == d.StartUninstall(installation)
-    assert any(line.strong and "2.0 MB" in line.text for line in asked.lines)
+    assert any(line.strong and "2.0 MiB" in line.text for line in asked.lines)
     assert isinstance(d.decide_uninstall(state, "available", builds[NEW].key), d.Refuse)
     archive = _cache(state, old)
     purge = d.decide_purge(state, "cached", archive.name)
