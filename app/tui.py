@@ -64,8 +64,12 @@ def make_app(
             except PytuiError as err:
                 catalog_error = str(err)
         if catalog is not None:
-            # Two directory listings: cheap, and the panes are right in the first frame.
-            disk = (gateway.list_cache(settings, catalog), gateway.list_installed(settings))
+            # Two directory listings: cheap, and the panes are right in the first frame. If
+            # one fails, the app starts anyway: its own scan says what is wrong.
+            try:
+                disk = (gateway.list_cache(settings, catalog), gateway.list_installed(settings))
+            except (PytuiError, OSError):
+                disk = None
     return PytuiApp(settings, catalog=catalog, host=host, refresh=refresh, show_eta=show_eta,
                     clock=clock, home=home, disk=disk, catalog_error=catalog_error,
                     gateway=gateway)

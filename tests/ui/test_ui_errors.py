@@ -260,3 +260,21 @@ async def test_a_new_job_replaces_the_ended_row_of_its_build(ui_world: UiWorld) 
         assert " B / " not in _row_text(app, second.job_id)
         assert [e.outcome for e in app.history.entries if e.title == build.key] == \
             ["failed", "done"]
+
+
+async def test_an_unreadable_cache_dir_is_said_and_the_tui_starts_anyway(
+        ui_world: UiWorld) -> None:
+    import errno
+
+    class UnreadableCache(CoreGateway):
+        def list_cache(self, settings: Settings, catalog: Catalog | None) -> list[CachedArchive]:
+            raise PermissionError(errno.EACCES, "Permission denied", str(settings.cache_dir))
+
+    app = ui_world.make_app(gateway=UnreadableCache())
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.query_one("#available", AvailableTable).row_keys  # the catalog is shown
+        said = [n.message for n in app._notifications if n.severity == "error"]
+        assert any(str(ui_world.settings.cache_dir) in m and "Permission denied" in m
+                   for m in said), said
+        assert any(e.kind == "scan" and e.outcome == "failed" for e in app.history.entries)
