@@ -119,6 +119,8 @@ class PytuiApp(App[int]):
         self._preloaded_disk = disk
         self._catalog_error = catalog_error
         self._quitting = False
+        # The newest filter text not yet applied (see _filter_changed).
+        self._pending_filter: str | None = None
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -453,6 +455,8 @@ class PytuiApp(App[int]):
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", FilterInput)
+        if not box.display and not self.state.view.filter_text:
+            return  # nothing to clear: Esc on a table does nothing
         box.value = ""
         box.display = False
         self._set_view(filter_text="")
@@ -460,7 +464,17 @@ class PytuiApp(App[int]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._set_view(filter_text=event.value.strip())
+        # Keys typed while the panes redraw queue up as Changed messages: only the newest
+        # text is applied, once they are all read, so typing never lags behind itself.
+        first = self._pending_filter is None
+        self._pending_filter = event.value.strip()
+        if first:
+            self.call_later(self._apply_pending_filter)
+
+    def _apply_pending_filter(self) -> None:
+        text, self._pending_filter = self._pending_filter, None
+        if text is not None:
+            self._set_view(filter_text=text)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:

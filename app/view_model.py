@@ -7,6 +7,7 @@ progress report.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -69,6 +70,7 @@ class ViewModel:
     def __init__(self) -> None:
         self._visible_memo: tuple[tuple[object, ...], list[Build], set[str]] | None = None
         self._terms_memo: tuple[str, tuple[FilterTerm, ...]] = ("", ())
+        self._filtered_memo: tuple[tuple[FilterTerm, ...], list[Build]] | None = None
         self._upgrades_memo: tuple[int, Upgrades] | None = None
 
     # -- the Available pane -----------------------------------------------------------------
@@ -86,15 +88,23 @@ class ViewModel:
         installed = state.installed_keys
         cached = state.cached_by_key()
         active = {job.key for job in state.jobs.values() if job.kind == INSTALL and job.key}
-        inputs = (id(state.catalog), state.view, frozenset(installed), frozenset(cached))
+        # The filter is applied last, to a selection kept between keystrokes: typing in
+        # the filter never re-derives the selection from the whole catalog.
+        unfiltered = dataclasses.replace(state.view, filter_text="")
+        inputs = (id(state.catalog), unfiltered, frozenset(installed), frozenset(cached))
         memo = self._visible_memo
         # A job on a build that is already listed changes nothing: starting one must not
         # re-derive the selection from the whole catalog.
-        if memo is not None and memo[0] == inputs and active <= memo[2]:
+        if memo is None or memo[0] != inputs or not active <= memo[2]:
+            builds = self._select_builds(state, state.catalog, installed, set(cached), active)
+            memo = self._visible_memo = (inputs, builds, {build.key for build in builds})
+            self._filtered_memo = None
+        terms = self.terms(state)
+        if not terms:
             return memo[1]
-        builds = self._select_builds(state, state.catalog, installed, set(cached), active)
-        self._visible_memo = (inputs, builds, {build.key for build in builds})
-        return builds
+        if self._filtered_memo is None or self._filtered_memo[0] != terms:
+            self._filtered_memo = (terms, [b for b in memo[1] if matches(terms, b.key, b)])
+        return self._filtered_memo[1]
 
     def _select_builds(self, state: AppState, catalog: Catalog, installed: set[str],
                        cached: set[str], active: set[str]) -> list[Build]:
@@ -120,9 +130,6 @@ class ViewModel:
                     kept.append(build)
                 seen.add(group)
             builds = kept
-        terms = self.terms(state)
-        if terms:
-            builds = [b for b in builds if matches(terms, b.key, b)]
         return builds
 
     def available_rows(self, state: AppState) -> list[AvailableRow]:

@@ -155,7 +155,7 @@ def merged_catalog(real: Path, dest: Path, builds: list) -> Path:
     return dest
 
 
-async def press_and_wait(app, key: str, done, timeout: float = 5.0) -> float:
+async def press_and_wait(app, key: str, done, timeout: float = 30.0) -> float:
     """Send one key as the terminal driver would; return seconds until `done()` holds."""
     from textual import events
 
@@ -232,6 +232,89 @@ async def key_response(catalog: Path, builds: list, presses: int) -> dict[str, o
     return results
 
 
+# -- 3. the filter with every build shown --------------------------------------------------------
+
+FILTER_TEXT = "3.12 musl"
+
+
+async def filter_response(catalog: Path) -> dict[str, object]:
+    """With all 5530 builds shown (a, A, f), type FILTER_TEXT into the `/` filter one key at a
+    time; each sample is key sent -> the Available table holds exactly the filtered rows."""
+    from pytui.app.tui import make_app
+    from pytui.core.settings import Settings
+
+    app = make_app(Settings.resolve(downloads_json=str(catalog)), refresh=False)
+    results: dict[str, object] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one("#available")
+        while not (table.row_count and app.state.disk_listed):
+            await asyncio.sleep(0.01)
+        for key in ("a", "A", "f"):
+            await pilot.press(key)
+        await pilot.pause()
+        results["rows"] = table.row_count
+        await pilot.press("slash")
+        await pilot.pause()
+        samples = []
+        counts = []
+        typed = ""
+        for char in FILTER_TEXT + "\b" * len(FILTER_TEXT):
+            key = "backspace" if char == "\b" else ("space" if char == " " else char)
+            typed = typed[:-1] if char == "\b" else typed + char
+
+            def shown(typed: str = typed) -> bool:
+                return (app.state.view.filter_text == typed.strip()
+                        and table.row_count == len(app.vm.visible_builds(app.state)))
+
+            samples.append(await press_and_wait(app, key, shown))
+            counts.append(table.row_count)
+            await pilot.pause()
+        results["samples"] = samples
+        results["counts"] = counts
+    return results
+
+
+# -- 4. first screen beside a bare Textual app ---------------------------------------------------
+
+BARE_CHILD = r"""
+import asyncio
+from textual.app import App
+from textual.widgets import DataTable
+
+class Bare(App):
+    def compose(self):
+        yield DataTable()
+
+    def on_mount(self):
+        table = self.query_one(DataTable)
+        table.add_columns("key", "version", "state")
+        table.add_rows([(f"cpython-3.12.{n}-linux-x86_64-gnu", f"3.12.{n}", "-") for n in range(20)])
+
+async def main():
+    app = Bare()
+    async with app.run_test(size=(120, 36)):
+        table = app.query_one(DataTable)
+        while not table.row_count:
+            await asyncio.sleep(0.002)
+        print("READY", table.row_count, flush=True)
+
+asyncio.run(main())
+"""
+
+
+def first_screen_bare(env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", BARE_CHILD], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    elapsed = time.perf_counter() - start
+    _, stderr = child.communicate(timeout=120)
+    if not line.startswith("READY"):
+        raise RuntimeError(f"bare Textual child failed: {stderr[-2000:]}")
+    return elapsed
+
+
 def make_archives(work: Path, server) -> list:
     from fixtures_archives import make_prefix_archive
 
@@ -245,12 +328,21 @@ def make_archives(work: Path, server) -> list:
     return builds
 
 
+def print_filter(filtered: dict[str, object]) -> None:
+    samples: list[float] = filtered["samples"]  # type: ignore[assignment]
+    print(f"3. filter keystroke -> redrawn table, all {filtered['rows']} builds shown, typing "
+          f"{FILTER_TEXT!r} then erasing it: {summary(samples)}")
+    print(f"   rows after each key: {filtered['counts']}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--catalog", type=Path, default=None,
                         help="uv download-metadata.json (default: tests/data copy)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--presses", type=int, default=20)
+    parser.add_argument("--only-first-and-filter", action="store_true",
+                        help="only the first-screen rows and the filter row (skip the installs)")
     args = parser.parse_args(argv)
     if args.catalog is None:
         args.catalog = uv_catalog_path()
@@ -276,6 +368,15 @@ def main(argv: list[str] | None = None) -> int:
         if headless:
             print(f"   headless, warm: median {ms(statistics.median(headless))} "
                   f"(min {ms(min(headless))}, {len(headless)} runs; {note})")
+            # The same measurement for a bare Textual app showing one 20-row DataTable,
+            # alternating with pytui's runs so both see the same load.
+            bare, ours = [], []
+            for _ in range(args.runs):
+                bare.append(first_screen_bare(env))
+                ours.append(first_screen_headless(args.catalog, env)[0])
+            print(f"   bare Textual app (one 20-row DataTable): median {ms(statistics.median(bare))}; "
+                  f"pytui alternating: median {ms(statistics.median(ours))}; "
+                  f"ratio {statistics.median(ours) / statistics.median(bare):.2f}")
         if shutil.which("tmux"):
             real = [first_screen_tmux(args.catalog, env, run) for run in range(args.runs)]
             print(f"   pytui in tmux 120x36: median {ms(statistics.median(real))} "
@@ -283,6 +384,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("   tmux not installed: real-terminal measurement skipped")
 
+        if args.only_first_and_filter:
+            use_env(env)
+            filtered = asyncio.run(filter_response(args.catalog))
+            print_filter(filtered)
+            return 0
         print("2. key response (key sent -> details panel shows the new row)")
         use_env(env)
         from fixtures_http import FaultyHTTPServer
@@ -299,6 +405,8 @@ def main(argv: list[str] | None = None) -> int:
         if toggles:
             print(f"   'a' (all versions, {results['rows_all_versions']} rows) while installing: "
                   f"median {ms(statistics.median(toggles))}, max {ms(max(toggles))}")  # type: ignore[arg-type]
+        filtered = asyncio.run(filter_response(args.catalog))
+        print_filter(filtered)
         print(f"   the two installs took {results['job_seconds']:.1f} s: "
               + "; ".join(f"{title} {phase}{(' ' + error) if error else ''}"
                           for title, phase, error in results["outcomes"]))  # type: ignore[union-attr]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist, RowKey
 
 Cell = str | Text
 MAX_IN_PLACE_REMOVALS = 16
@@ -26,7 +28,10 @@ class KeyedTable(DataTable):
 
     # Enter asks the app to install the row (it asks first) instead of DataTable's "select
     # cursor", so neither a mouse click nor a stray Enter starts a download.
-    BINDINGS = [Binding("enter", "app.install_asking", "Install", show=False)]
+    # Esc clears the `/` filter from a table too, once Enter has kept it and left the box
+    # (the keymap's `/` entry says so).
+    BINDINGS = [Binding("enter", "app.install_asking", "Install", show=False),
+                Binding("escape", "app.clear_filter", "Clear filter", show=False)]
 
     # (label, column key, width or None for auto)
     COLUMNS: ClassVar[tuple[tuple[str, str, int | None], ...]] = ()
@@ -54,8 +59,12 @@ class KeyedTable(DataTable):
             return None
         return row_key.value
 
-    def cells_of(self, key: str) -> tuple[Cell, ...] | None:
-        return self._cells.get(key)
+    def cells_of(self, key: str) -> tuple[Text, ...] | None:
+        """A row's cells as Text (string cells are markup, as DataTable reads them)."""
+        cells = self._cells.get(key)
+        if cells is None:
+            return None
+        return tuple(Text.from_markup(c) if isinstance(c, str) else c for c in cells)
 
     def sync(self, rows: Sequence[Row]) -> None:
         """Make the table show exactly `rows`, in that order, touching as little as possible.
@@ -99,6 +108,36 @@ class KeyedTable(DataTable):
         self._order = order
         if keep is not None and keep in wanted:
             self._move_to(keep)
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """Column widths and the virtual size after rows were added.
+
+        DataTable measures every new cell by rendering it through the console (a terminal
+        size query each): 5,000 rows took seconds. Every cell here is one line, so its width
+        is the cell length of its text. (String cells are plain in auto-width columns; markup
+        is only used in fixed-width ones, whose content width is not used.)
+        """
+        columns = self.ordered_columns
+        if self._labelled_row_exists or any(
+                (row := self.rows.get(key)) is not None and (row.label is not None or row.auto_height)
+                for key in new_rows):
+            super()._update_dimensions(new_rows)
+            return
+        widths = [column.content_width for column in columns]
+        for key in new_rows:
+            cells = self._cells.get(key.value) if key.value is not None else None
+            if cells is None:
+                continue
+            for index, cell in enumerate(cells):
+                width = cell_len(cell if isinstance(cell, str) else cell.plain)
+                if width > widths[index]:
+                    widths[index] = width
+        for column, width in zip(columns, widths, strict=True):
+            column.content_width = width
+        data_cells_width = sum(column.get_render_width(self) for column in self.columns.values())
+        header_height = self.header_height if self.show_header else 0
+        self.virtual_size = Size(data_cells_width + self._row_label_column_width,
+                                 self._total_row_height + header_height)
 
     def sync_one(self, key: str, cells: Sequence[Cell]) -> bool:
         """Rewrite the changed cells of one existing row; False when there is no such row."""
