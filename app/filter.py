@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pytui.core.errors import RequestError
 from pytui.core.requests import KeyLike, PythonRequest
 
+_UNFINISHED = frozenset(".,<>=!~+@-")
+
 
 @dataclass(frozen=True, slots=True)
 class FilterTerm:
@@ -27,10 +29,14 @@ class FilterTerm:
 def parse_filter(text: str) -> tuple[FilterTerm, ...]:
     terms = []
     for word in text.split():
-        try:
-            request: PythonRequest | None = PythonRequest.parse(word).with_prereleases(True)
-        except RequestError:
-            request = None
+        request: PythonRequest | None = None
+        # A word still being typed (`3.`, `>=3.11,`) is matched as text until it is whole,
+        # so the pane does not empty at every dot.
+        if word[-1] not in _UNFINISHED:
+            try:
+                request = PythonRequest.parse(word).with_prereleases(True)
+            except RequestError:
+                request = None
         if request is not None and request.kind in {"any", "default"}:
             request = None
         terms.append(FilterTerm(word.lower(), request))

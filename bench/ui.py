@@ -155,12 +155,13 @@ def merged_catalog(real: Path, dest: Path, builds: list) -> Path:
     return dest
 
 
-async def press_and_wait(app, key: str, done, timeout: float = 30.0) -> float:
+async def press_and_wait(app, key: str, done, timeout: float = 30.0,
+                         character: str | None = None) -> float:
     """Send one key as the terminal driver would; return seconds until `done()` holds."""
     from textual import events
 
     start = time.perf_counter()
-    app._driver.send_message(events.Key(key, None))
+    app._driver.send_message(events.Key(key, character))
     deadline = start + timeout
     while not done():
         if time.perf_counter() > deadline:
@@ -258,15 +259,17 @@ async def filter_response(catalog: Path) -> dict[str, object]:
         samples = []
         counts = []
         typed = ""
+        names = {" ": "space", ".": "full_stop", "\b": "backspace"}
         for char in FILTER_TEXT + "\b" * len(FILTER_TEXT):
-            key = "backspace" if char == "\b" else ("space" if char == " " else char)
+            key = names.get(char, char)
             typed = typed[:-1] if char == "\b" else typed + char
 
             def shown(typed: str = typed) -> bool:
                 return (app.state.view.filter_text == typed.strip()
                         and table.row_count == len(app.vm.visible_builds(app.state)))
 
-            samples.append(await press_and_wait(app, key, shown))
+            samples.append(await press_and_wait(app, key, shown,
+                                                character=None if char == "\b" else char))
             counts.append(table.row_count)
             await pilot.pause()
         results["samples"] = samples
