@@ -199,6 +199,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(style.error("interrupted"), file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`pytui list | head`): nothing more to say, and nowhere to say it.
+        _silence_stdout()
+        return 1
+    except OSError as err:
+        # Last line of defence: every known filesystem failure has its own message at its source.
+        from pytui.core.fs_errors import unexpected
+
+        print(f"error: {unexpected(err)}", file=sys.stderr)
+        return 1
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

@@ -40,9 +40,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a = actions.add_parser("list", aliases=["ls"], parents=[common],
                            help="list cached archives and partial downloads",
                            description="List the archives in the cache with their size, the "
-                                       "catalog build they belong to and their state: ok, partial "
-                                       "(a resumable download, with its percent) or unknown (no "
-                                       "build of the current catalog has that file).")
+                                       "build they hold (read from uv's file name, so the same "
+                                       "under any catalog) and their state: ok, partial (a "
+                                       "resumable download, with its percent), corrupt (empty) or "
+                                       "unknown (not named as uv names archives).")
     a.add_argument("--json", action="store_true", help="print one JSON array instead of a table")
     a.set_defaults(cache_run=_run_list)
 
@@ -59,15 +60,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "purge", parents=[common], help="remove cached archives",
         description="Remove archives: those matching KEY or REQUEST (uv's request grammar: "
                     "3.12, 3.13t, cpython-3.12.8-linux-x86_64-gnu; or a cache file name), or by "
-                    "rule. --superseded removes archives no build of the current catalog names "
-                    "(older builds of a key, dropped builds, unknown files); --installed removes "
+                    "rule. --superseded removes archives for which a newer build of the same "
+                    "version, variant and platform is known (in the catalog or the cache); an "
+                    "archive the catalog merely does not list is kept. --installed removes "
                     "archives of installed interpreters; --all empties the cache.")
     a.add_argument("targets", nargs="*", metavar="KEY|REQUEST", help="what to remove")
     rules = a.add_mutually_exclusive_group()
     rules.add_argument("--all", dest="rule", action="store_const", const="all",
                        help="every archive and partial download")
     rules.add_argument("--superseded", dest="rule", action="store_const", const="superseded",
-                       help="archives the current catalog no longer lists")
+                       help="archives with a newer build of the same version and platform known")
     rules.add_argument("--installed", dest="rule", action="store_const", const="installed",
                        help="archives whose interpreter is installed")
     a.add_argument("--dry-run", "-n", action="store_true",
@@ -164,16 +166,20 @@ def _run_dir(args: argparse.Namespace) -> int:
 
 def _archive_json(archive: CachedArchive, tree: TreeInfo | None) -> dict[str, Any]:
     from pytui.core.cache import archive_key, archive_percent
+    from pytui.core.cache_names import parse_cache_name
 
     build = archive.build
+    named = parse_cache_name(archive.name)
+    from_name = named.archive if named is not None else None
     return {
         "file": archive.name,
         "path": str(archive.path),
         "size": archive.size,
         "state": archive.state,
         "key": archive_key(archive),
-        "version": build.version if build else None,
-        "build": build.build if build else None,
+        "version": build.version if build else from_name.version if from_name else None,
+        "build": build.build if build else from_name.build if from_name else None,
+        "in_catalog": build is not None,
         "sha256": build.sha256 if build else None,
         "url": build.url if build else None,
         "expected_size": archive.expected_size,
@@ -225,7 +231,9 @@ def _run_verify(args: argparse.Namespace) -> int:
     for archive, digest in report.corrupt:
         expected = archive.build.sha256 if archive.build and archive.build.sha256 else \
             f"{archive.name.split('-', 1)[0]}… (from its name)"
-        _err(f"corrupt: {archive.name} ({_describe(archive)}): sha256 {digest}, expected {expected}; removed")
+        kept = report.not_removed.get(archive.name)
+        fate = "removed" if kept is None else f"could not be removed: {kept}"
+        _err(f"corrupt: {archive.name} ({_describe(archive)}): sha256 {digest}, expected {expected}; {fate}")
     for tree, why in report.trees_removed:
         _err(f"changed: the unpacked tree of {tree.archive or tree.sha256} ({why}); removed, the next "
              "install extracts the archive again")
@@ -235,8 +243,11 @@ def _run_verify(args: argparse.Namespace) -> int:
         parts.append(f"{len(report.trees_ok)} unpacked tree{'s' if len(report.trees_ok) != 1 else ''} ok")
     if report.trees_removed:
         parts.append(f"{len(report.trees_removed)} changed tree{'s' if len(report.trees_removed) != 1 else ''} removed")
-    if report.corrupt:
-        parts.append(f"{len(report.corrupt)} corrupt removed ({_size(report.bytes_removed)} freed)")
+    removed = len(report.corrupt) - len(report.not_removed)
+    if removed:
+        parts.append(f"{removed} corrupt removed ({_size(report.bytes_removed)} freed)")
+    if report.not_removed:
+        parts.append(f"{len(report.not_removed)} corrupt not removed")
     if partial:
         parts.append(f"{partial} partial download{'s' if partial != 1 else ''} not checked")
     if len(report.unchecked) - partial:

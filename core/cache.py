@@ -15,129 +15,67 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import errno
 import hashlib
-import json
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
-from urllib.parse import unquote
+from typing import TYPE_CHECKING, Any
 
+from pytui.core.cache_names import (
+    PART_SUFFIX,
+    archive_key,
+    archive_percent,
+    key_from_cache_name,
+    parse_cache_name,
+    state_from_name,
+    superseded,
+)
 from pytui.core.download import Downloader, read_part_state
-from pytui.core.errors import HashMismatch, OfflineError, PytuiError
-from pytui.core.filenames import parse_archive_name, split_extension
-from pytui.core.models import Build, CachedArchive, format_key
+from pytui.core.errors import CacheError, HashMismatch, OfflineError
+from pytui.core.filenames import split_extension
+from pytui.core.fs_errors import NotRegularFile, cause, dir_problem, open_regular, reason, remedy
+from pytui.core.mirror import METADATA_NAME, ExportReport, uv_json_entry
+from pytui.core.models import Build, CachedArchive
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
 from pytui.core.tree_store import TreeInfo, TreeStore
-from pytui.core.urls import CPYTHON_DOWNLOADS_URL_PREFIX
 
 if TYPE_CHECKING:
     from pytui.core.catalog import Catalog
     from pytui.core.settings import Settings
 
-PART_SUFFIX = ".part"
+__all__ = [
+    "PURGE_RULES", "ArchiveCache", "CacheError", "ExportReport", "VerifyReport", "VerifyingReader",
+    "archive_key", "archive_percent", "key_from_cache_name", "uv_json_entry", "METADATA_NAME",
+]
+
 STATE_SUFFIX = ".part.json"
 LOCK_SUFFIX = ".part.lock"
-METADATA_NAME = "download-metadata.json"
 _READ_SIZE = 1024 * 1024
-_SHA_PREFIX = re.compile(r"^[0-9a-f]{9}$")
-_CACHE_NAME = re.compile(r"^(?:[0-9a-f]{9}|none)-(.+)$")
-_MODERN_DASHED = re.compile(r"^((?:cpython)-\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)-(\d{8})-(.+)$")
 PURGE_RULES = ("all", "superseded", "installed")
-
-
-class CacheError(PytuiError):
-    """An archive-cache operation was refused (unknown archive, bad destination)."""
+# What to do about an unusable cache dir, whatever the cause.
+CACHE_DIR_ALTERNATIVE = "pass another directory with --cache-dir or UV_PYTHON_CACHE_DIR"
 
 
 @dataclass(slots=True)
 class VerifyReport:
-    """What `ArchiveCache.verify` found. Corrupt archives have already been removed."""
+    """What `ArchiveCache.verify` found. Corrupt archives have been removed where the disk let it."""
 
     ok: list[CachedArchive] = field(default_factory=list)
-    # (archive, computed sha256) for each archive that failed and was deleted.
+    # (archive, computed sha256) for each archive that failed; its state is "corrupt".
     corrupt: list[tuple[CachedArchive, str]] = field(default_factory=list)
     # Partial downloads, and archives with no known hash (`none-...` and non-uv names).
     unchecked: list[CachedArchive] = field(default_factory=list)
+    # Corrupt archives that could not be deleted: file name -> why (read-only disk...).
+    not_removed: dict[str, str] = field(default_factory=dict)
     # Pristine trees as their manifests recorded them, and those that changed (removed, with why).
     trees_ok: list[TreeInfo] = field(default_factory=list)
     trees_removed: list[tuple[TreeInfo, str]] = field(default_factory=list)
 
     @property
     def bytes_removed(self) -> int:
-        return sum(archive.size for archive, _ in self.corrupt)
-
-
-@dataclass(slots=True)
-class ExportReport:
-    """What `ArchiveCache.export_mirror` wrote."""
-
-    root: Path
-    metadata: Path
-    exported: list[Build] = field(default_factory=list)
-    # Archives left out, with why (not a python-build-standalone URL, failed its hash...).
-    skipped: list[tuple[CachedArchive, str]] = field(default_factory=list)
-    bytes_written: int = 0
-
-
-def archive_percent(archive: CachedArchive) -> float | None:
-    """How far a partial download got (0-100), when its expected size is known."""
-    if archive.state != "partial" or not archive.expected_size:
-        return None
-    return min(100.0, 100.0 * archive.size / archive.expected_size)
-
-
-def key_from_cache_name(name: str) -> str | None:
-    """The uv key an archive's cache file name implies, for files no catalog build names.
-
-    uv turned every `%2B` into `-`, so `+<date>` and `+`-joined options are restored as far
-    as the key needs (version, platform, freethreaded/debug).
-    """
-    match = _CACHE_NAME.match(name.removesuffix(PART_SUFFIX))
-    if not match:
-        return None
-    rest = match[1]
-    modern = _MODERN_DASHED.match(rest)
-    if modern:
-        rest = f"{modern[1]}+{modern[2]}-{modern[3]}"
-    parsed = parse_archive_name(rest)
-    if parsed is None or parsed.patch < 0:
-        return None
-    tokens = set(split_extension(rest)[0].replace("+", "-").split("-"))
-    variant = ("freethreaded+debug" if {"freethreaded", "debug"} <= tokens else "debug"
-               if "debug" in tokens else "freethreaded" if "freethreaded" in tokens else "default")
-    return format_key(parsed.implementation, parsed.version, variant, parsed.platform)
-
-
-def archive_key(archive: CachedArchive) -> str | None:
-    """The key of a cached archive: its catalog build's, else the one its file name implies."""
-    return archive.build.key if archive.build is not None else key_from_cache_name(archive.name)
-
-
-# -- uv's JSON format, written back -----------------------------------------------------------
-_JSON_OS = {"macos": "darwin"}
-_JSON_ARCH = {"x86": "i686", "riscv64gc": "riscv64", "armv5te": "armv5tel"}
-
-
-def uv_json_entry(build: Build) -> tuple[str, dict[str, Any]]:
-    """A build as uv's download-metadata.json has it: (JSON key, entry). Inverse of the parser."""
-    name = "cpython" if build.implementation == "pyodide" else build.implementation
-    os_name = _JSON_OS.get(build.os, build.os)
-    family, _, level = build.arch.partition("_v") if build.arch.startswith("x86_64_v") else (build.arch, "", "")
-    family = _JSON_ARCH.get(family, family)
-    arch_variant = f"v{level}" if level else None
-    variant = None if build.variant == "default" else build.variant
-    key = (f"{name}-{build.version}{'' if variant is None else '+' + variant}-{os_name}-"
-           f"{family}{'_' + arch_variant if arch_variant else ''}-{build.libc}")
-    entry = {
-        "name": name, "arch": {"family": family, "variant": arch_variant}, "os": os_name,
-        "libc": build.libc, "major": build.major, "minor": build.minor, "patch": build.patch,
-        "prerelease": build.prerelease, "url": build.url, "sha256": build.sha256,
-        "variant": variant, "build": build.build,
-    }
-    return key, entry
+        return sum(archive.size for archive, _ in self.corrupt if archive.name not in self.not_removed)
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -147,7 +85,7 @@ def _is_archive_name(name: str) -> bool:
 
 def _hash_file(path: Path, cancel: CancelToken, on_bytes: Any = None) -> str:
     hasher = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         while chunk := f.read(_READ_SIZE):
             cancel.check("verify")
             hasher.update(chunk)
@@ -156,21 +94,24 @@ def _hash_file(path: Path, cancel: CancelToken, on_bytes: Any = None) -> str:
     return hasher.hexdigest()
 
 
-def _copy_hashing(src: BinaryIO, dest: Path, cancel: CancelToken, on_bytes: Any = None) -> str:
-    """Copy into a new file `dest` (exclusive create) while hashing; return the sha256."""
-    hasher = hashlib.sha256()
-    with open(dest, "xb") as out:
-        while chunk := src.read(_READ_SIZE):
-            cancel.check("copy")
-            hasher.update(chunk)
-            out.write(chunk)
-            if on_bytes is not None:
-                on_bytes(len(chunk))
-    return hasher.hexdigest()
+def _unlink(path: Path) -> OSError | None:
+    """Delete `path`; None when it is gone, else the error that kept it."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as err:
+        return err
+    return None
 
 
-def _temp_name(final: Path) -> Path:
-    return final.with_name(f".{final.name}.{os.getpid()}.{id(final):x}.tmp")
+def _fix_dir(err: OSError) -> str:
+    """What to do about a cache dir that refused a deletion."""
+    if err.errno == errno.EROFS:
+        return "make the cache dir writable"
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return "fix the cache dir's permissions"
+    return "check the cache dir"
 
 
 @contextlib.contextmanager
@@ -187,7 +128,7 @@ def _exclusive(lock_path: Path, cancel: CancelToken, what: str) -> Iterator[None
         yield
         return
     while True:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
         try:
             while True:
                 try:
@@ -209,7 +150,7 @@ def _exclusive(lock_path: Path, cancel: CancelToken, what: str) -> Iterator[None
     try:
         yield
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             os.unlink(lock_path)
         os.close(fd)
 
@@ -224,8 +165,12 @@ class VerifyingReader:
     def __init__(self, path: Path, build: Build) -> None:
         self.path = path
         self.build = build
-        self.size = path.stat().st_size
-        self._file = open(path, "rb")  # noqa: SIM115 - closed in close()
+        try:
+            self._file = open_regular(path)
+        except OSError as err:
+            raise CacheError(f"cannot read {path} in the cache: {reason(err, path)}; "
+                             f"{remedy(err, CACHE_DIR_ALTERNATIVE)}") from None
+        self.size = os.fstat(self._file.fileno()).st_size
         self._hasher = hashlib.sha256()
         self.done = 0
 
@@ -256,17 +201,21 @@ class VerifyingReader:
         expected = self.build.sha256
         if expected and digest != expected:
             self.close()
-            with contextlib.suppress(FileNotFoundError):
-                self.path.unlink()
+            why = _unlink(self.path)
+            fate = ("it was removed, so the next install downloads it again" if why is None else
+                    f"it could not be removed ({cause(why)}); {_fix_dir(why)}, then install again")
             raise HashMismatch(
                 f"cached archive {self.path.name} for {self.build.key} is corrupt (sha256 expected "
-                f"{expected}, computed {digest}); it was removed, so the next install downloads "
-                "it again")
+                f"{expected}, computed {digest}); {fate}")
         return digest
 
 
 class ArchiveCache:
-    """One archive cache directory (pytui's, or uv's `UV_PYTHON_CACHE_DIR`)."""
+    """One archive cache directory (pytui's, or uv's `UV_PYTHON_CACHE_DIR`).
+
+    A directory that cannot be used (a file by that name, unreadable, read-only when a write is
+    needed, full) raises CacheError with one line naming it; a missing one is an empty cache.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
@@ -282,7 +231,8 @@ class ArchiveCache:
         return self.root / (build.cache_filename + PART_SUFFIX)
 
     def has(self, build: Build) -> bool:
-        return self.path_for(build).is_file()
+        """True when the archive is there (a file we cannot even look at counts as absent)."""
+        return os.path.isfile(self.path_for(build))
 
     def _inside(self, path: Path) -> bool:
         """True for a file directly in the root (the only place the cache writes or deletes)."""
@@ -291,42 +241,67 @@ class ArchiveCache:
         except OSError:
             return False
 
+    # -- errors -------------------------------------------------------------------------------
+    def _error(self, doing: str, err: OSError, alternative: str = CACHE_DIR_ALTERNATIVE) -> CacheError:
+        return CacheError(dir_problem(doing, "the cache dir", self.root, err, alternative))
+
+    def problem(self) -> str | None:
+        """Why the cache dir cannot be read (one line), or None: for showing, not raising."""
+        try:
+            self._scan()
+        except CacheError as err:
+            return str(err)
+        return None
+
+    def _ensure_root(self, alternative: str = CACHE_DIR_ALTERNATIVE) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            if err.errno == errno.EEXIST or (err.errno == errno.ENOTDIR):
+                raise self._error("use", err, alternative) from None
+            raise self._error("create", err, alternative) from None
+
+    def _scan(self) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(self.root) as entries:
+                return list(entries)
+        except FileNotFoundError:
+            return []
+        except NotADirectoryError as err:
+            raise self._error("use", err) from None
+        except OSError as err:
+            raise self._error("read", err) from None
+
     # -- listing ------------------------------------------------------------------------------
     def list(self, catalog: Catalog | None = None) -> list[CachedArchive]:  # noqa: A003 - API name
-        """Archives and partial downloads in the cache, matched to `catalog` builds by file name.
+        """Archives and partial downloads in the cache; `build` is the `catalog` build of that name.
 
-        State: `ok` (a catalog build's archive), `partial` (a `.part`, with `expected_size`
-        when known) or `unknown` (no build of this catalog has that name). Files that are not
+        The state comes from the file name and size alone, so it is the same under any catalog
+        (core/cache_names.state_from_name): `ok`, `partial` (a `.part`, with `expected_size`
+        when known), `corrupt` (empty) or `unknown` (not a uv cache name). Files that are not
         archives, and hidden names (uv's `.tmp*` dirs), are ignored.
         """
         by_name = catalog.by_cache_filename() if catalog is not None else {}
         found: list[CachedArchive] = []
-        try:
-            entries = list(os.scandir(self.root))
-        except (FileNotFoundError, NotADirectoryError):
-            return []
-        for entry in entries:
+        for entry in self._scan():
             name = entry.name
             if name.startswith(".") or not entry.is_file(follow_symlinks=False):
+                continue
+            base = name.removesuffix(PART_SUFFIX)
+            if not _is_archive_name(base):
                 continue
             try:
                 size = entry.stat(follow_symlinks=False).st_size
             except OSError:
                 continue
             path = Path(entry.path)
-            if name.endswith(PART_SUFFIX):
-                base = name[: -len(PART_SUFFIX)]
-                if not _is_archive_name(base):
-                    continue
-                state = read_part_state(path) or {}
-                total = state.get("total")
-                found.append(CachedArchive(path=path, size=size, build=by_name.get(base),
-                                           state="partial",
-                                           expected_size=total if isinstance(total, int) else None))
-            elif _is_archive_name(name):
-                build = by_name.get(name)
-                found.append(CachedArchive(path=path, size=size, build=build,
-                                           state="ok" if build is not None else "unknown"))
+            state = state_from_name(name, size)
+            expected = None
+            if state == "partial":
+                total = (read_part_state(path) or {}).get("total")
+                expected = total if isinstance(total, int) and not isinstance(total, bool) and total > 0 else None
+            found.append(CachedArchive(path=path, size=size, build=by_name.get(base), state=state,
+                                       expected_size=expected))
         found.sort(key=lambda a: (archive_key(a) or "~", a.name))
         return found
 
@@ -353,10 +328,11 @@ class ArchiveCache:
         when the sha256 matched. Offline with no `file://` URL it fails with uv's wording.
         Pass one shared `downloader` when fetching several builds (it keeps one HTTP client);
         otherwise one is made from `settings` (or `offline` / `client_factory`) and closed.
+        A cache dir that cannot be written is one line (CacheError) before any download.
         """
         cancel = cancel or CancelToken()
         final = self.path_for(build)
-        if final.is_file():
+        if os.path.isfile(final):
             return final
         if urls is None:
             if settings is None:
@@ -374,19 +350,23 @@ class ArchiveCache:
                 downloader = Downloader(offline=bool(offline), client_factory=client_factory)
         elif offline:
             downloader.offline = True
+        alternative = CACHE_DIR_ALTERNATIVE + ", or install with --no-cache"
         try:
             if downloader.offline and not any(u.startswith("file:") for u in urls):
                 raise OfflineError(
                     f"An offline Python installation was requested, but {build.key} (from {urls[0]}) "
                     f"is missing in {self.root}; go online, or import the archive with "
                     "`pytui cache import FILE`")
-            self.root.mkdir(parents=True, exist_ok=True)
-            with _exclusive(self.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key):
-                if final.is_file():
-                    return final  # another process committed it while we waited
-                downloader.download(urls, self.part_path(build), expected_sha256=build.sha256,
-                                    progress=progress, cancel=cancel, what=build.key)
-                os.replace(self.part_path(build), final)
+            self._ensure_root(alternative)
+            try:
+                with _exclusive(self.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key):
+                    if os.path.isfile(final):
+                        return final  # another process committed it while we waited
+                    downloader.download(urls, self.part_path(build), expected_sha256=build.sha256,
+                                        progress=progress, cancel=cancel, what=build.key)
+                    os.replace(self.part_path(build), final)
+            except OSError as err:
+                raise self._error("write to", err, alternative) from None
         finally:
             if own:
                 downloader.close()
@@ -402,7 +382,8 @@ class ArchiveCache:
         """Re-hash every archive; delete and report those whose bytes do not match.
 
         The expected hash is the catalog build's; for archives no build names, the 9-hex
-        prefix of the file name (uv's) is checked instead.
+        prefix of the file name (uv's) is checked instead. A corrupt archive the disk does not
+        let us delete (read-only) stays, listed in `not_removed`.
         """
         cancel = cancel or CancelToken()
         report = VerifyReport()
@@ -422,8 +403,9 @@ class ArchiveCache:
                 report.unchecked.append(archive)
                 continue
             expected = archive.build.sha256 if archive.build is not None else None
-            prefix = archive.name.split("-", 1)[0]
-            if expected is None and not _SHA_PREFIX.match(prefix):
+            parsed = parse_cache_name(archive.name)
+            prefix = parsed.sha_prefix if parsed is not None else None
+            if expected is None and prefix is None:
                 # `none-...` (no sha256 in the catalog) or not a uv name at all: nothing to compare.
                 report.unchecked.append(archive)
                 continue
@@ -431,13 +413,19 @@ class ArchiveCache:
                 digest = _hash_file(archive.path, cancel, advance)
             except FileNotFoundError:
                 continue  # removed meanwhile
-            good = digest == expected if expected else digest.startswith(prefix)
+            except NotRegularFile:
+                continue  # replaced by something else meanwhile; list() skips those
+            except OSError as err:
+                raise CacheError(f"cannot read {archive.path} in the cache: {cause(err)}; "
+                                 f"{remedy(err, CACHE_DIR_ALTERNATIVE)}") from None
+            good = digest == expected if expected else digest.startswith(prefix or "")
             if good:
                 report.ok.append(archive)
             else:
-                with contextlib.suppress(FileNotFoundError):
-                    archive.path.unlink()
-                report.corrupt.append((archive, digest))
+                why = _unlink(archive.path)
+                if why is not None:
+                    report.not_removed[archive.name] = f"{cause(why)}; {_fix_dir(why)} and verify again"
+                report.corrupt.append((replace(archive, state="corrupt"), digest))
         throttled(Progress("verify", total, total))
         # A tree whose archive went corrupt goes with it; the others are checked file by file.
         self.remove_trees_of(archive for archive, _ in report.corrupt)
@@ -453,11 +441,14 @@ class ArchiveCache:
         keys: Iterable[str] = (),
         installed_keys: Iterable[str] = (),
     ) -> builtins.list[CachedArchive]:  # `list` here is the method above
-        """The archives a purge would remove.
+        """The archives a purge would remove. Every rule works from the file names, so the plan
+        is the same whichever catalog is loaded (the catalog only adds what it knows).
 
         - rule "all": everything, partial downloads included;
-        - rule "superseded": archives (and `.part`s) no build of `catalog` names: older builds
-          of a key, builds the catalog dropped, files of unknown origin;
+        - rule "superseded": archives (and `.part`s) for which a newer build of the same
+          version, variant and platform is known, from `catalog` or another archive in the
+          cache; never an archive merely absent from the catalog, nor one whose name says no
+          build;
         - rule "installed": archives whose key is in `installed_keys`;
         - `keys`: archives whose key (or file name) is listed, whatever the rule.
         """
@@ -465,12 +456,16 @@ class ArchiveCache:
             raise ValueError(f"unknown purge rule {rule!r}")
         wanted = set(keys)
         installed = set(installed_keys)
+        archives = self.list(catalog)
+        old = set()
+        if rule == "superseded":
+            old = {a.name for a in superseded(archives, catalog.builds if catalog is not None else ())}
         plan = []
-        for archive in self.list(catalog):
+        for archive in archives:
             key = archive_key(archive)
             if (
                 rule == "all"
-                or (rule == "superseded" and archive.build is None)
+                or archive.name in old
                 or (rule == "installed" and key is not None and key in installed)
                 or (key is not None and key in wanted)
                 or archive.name in wanted
@@ -494,9 +489,14 @@ class ArchiveCache:
 
     def remove(self, archives: Iterable[CachedArchive]) -> int:
         """Delete these archives (a partial's state file, and the tree made from each); return
-        the bytes freed."""
+        the bytes freed.
+
+        Stops at the first file the disk does not let go (read-only, permissions): CacheError
+        naming it and how many went before it.
+        """
         archives = list(archives)
         freed = 0
+        removed = 0
         for archive in archives:
             if not self._inside(archive.path):
                 continue
@@ -505,10 +505,14 @@ class ArchiveCache:
                 archive.path.unlink()
             except FileNotFoundError:
                 continue
+            except OSError as err:
+                before = f" ({removed} removed before it)" if removed else ""
+                raise CacheError(f"cannot remove {archive.name} from the cache dir {self.root}: "
+                                 f"{cause(err)}{before}; {_fix_dir(err)} and purge again") from None
             freed += size
+            removed += 1
             if archive.state == "partial":
-                with contextlib.suppress(FileNotFoundError):
-                    archive.path.with_name(archive.path.name + ".json").unlink()
+                _unlink(archive.path.with_name(archive.path.name + ".json"))
         return freed + self.remove_trees_of(archives)
 
     # -- import -------------------------------------------------------------------------------
@@ -518,123 +522,67 @@ class ArchiveCache:
 
         The copy is hashed as it is written (to a temporary name) and renamed only when a
         catalog build has that sha256; an unknown archive is refused and nothing is kept.
+        Only a regular file is read: a FIFO, device or directory is refused without blocking.
         """
         cancel = cancel or CancelToken()
         source = Path(path)
         try:
-            size = source.stat().st_size
-            src = open(source, "rb")  # noqa: SIM115 - closed below
+            src = open_regular(source)
+        except NotRegularFile as err:
+            raise CacheError(f"cannot import {source}: it is {err.kind}, not a regular file; "
+                             "pass an archive file") from None
         except FileNotFoundError:
             raise CacheError(f"cannot import {source}: no such file") from None
-        except IsADirectoryError:
-            raise CacheError(f"cannot import {source}: it is a directory, not an archive") from None
         except OSError as err:
-            raise CacheError(f"cannot import {source}: {err.strerror or err}") from None
-        self.root.mkdir(parents=True, exist_ok=True)
-        tmp = self.root / f".import.{os.getpid()}.{abs(hash(str(source))):x}.tmp"
-        done = 0
-        throttled = Throttle(progress)
-
-        def advance(n: int) -> None:
-            nonlocal done
-            done += n
-            throttled(Progress("verify", done, size))
-
-        try:
-            with src:
-                digest = _copy_hashing(src, tmp, cancel, advance)
-            build = catalog.by_sha.get(digest)
-            if build is None:
-                raise CacheError(
-                    f"cannot import {source}: its sha256 {digest} matches no build in the catalog "
-                    f"({catalog.source}); pass --downloads-json with a catalog that lists it")
-            final = self.path_for(build)
-            os.replace(tmp, final)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-        return CachedArchive(path=final, size=final.stat().st_size, build=build, state="ok")
+            raise CacheError(f"cannot import {source}: {reason(err, source)}") from None
+        with src:
+            size = os.fstat(src.fileno()).st_size
+            self._ensure_root()
+            tmp = self.root / f".import.{os.getpid()}.{abs(hash(str(source))):x}.tmp"
+            done = 0
+            throttled = Throttle(progress)
+            hasher = hashlib.sha256()
+            try:
+                try:
+                    out = open(tmp, "xb")  # noqa: SIM115 - closed below
+                except OSError as err:
+                    raise self._error("write to", err) from None
+                with out:
+                    while True:
+                        cancel.check("import")
+                        try:
+                            chunk = src.read(_READ_SIZE)
+                        except OSError as err:
+                            raise CacheError(f"cannot import {source}: {cause(err)} while reading it") from None
+                        if not chunk:
+                            break
+                        hasher.update(chunk)
+                        try:
+                            out.write(chunk)
+                        except OSError as err:
+                            raise self._error("write to", err) from None
+                        done += len(chunk)
+                        throttled(Progress("verify", done, size))
+                digest = hasher.hexdigest()
+                build = catalog.by_sha.get(digest)
+                if build is None:
+                    raise CacheError(
+                        f"cannot import {source}: its sha256 {digest} matches no build in the catalog "
+                        f"({catalog.source}); pass --downloads-json with a catalog that lists it")
+                final = self.path_for(build)
+                try:
+                    os.replace(tmp, final)
+                except OSError as err:
+                    raise self._error("write to", err) from None
+            finally:
+                _unlink(tmp)
+        return CachedArchive(path=final, size=done, build=build, state="ok")
 
     # -- export -------------------------------------------------------------------------------
     def export_mirror(self, dest_dir: Path, catalog: Catalog, *,
                       progress: ProgressCallback = no_progress,
                       cancel: CancelToken | None = None) -> ExportReport:
-        """Lay the cached archives out as a `file://` mirror plus a catalog for it.
+        """Lay the cached archives out as a `file://` mirror plus a catalog for it (core/mirror)."""
+        from pytui.core.mirror import export_mirror
 
-        Layout: `DEST/<release tag>/<release file name, with +>` (what uv reads for
-        `UV_PYTHON_INSTALL_MIRROR=file://DEST`, docs/uv-compat.md#download-urls-and-mirrors)
-        and `DEST/download-metadata.json`
-        in uv's format. The JSON keeps the python-build-standalone GitHub URLs, because uv
-        refuses a mirror for any other URL; the mirror setting maps them to DEST. So both
-            UV_PYTHON_INSTALL_MIRROR=file://DEST UV_PYTHON_DOWNLOADS_JSON_URL=DEST/download-metadata.json uv python install
-            pytui --mirror file://DEST --downloads-json DEST/download-metadata.json install
-        work offline. Entries of an existing DEST/download-metadata.json whose files are still
-        there are kept, so several caches can be exported into one mirror. Each archive is
-        re-hashed while copied; one that fails is skipped (run `pytui cache verify`).
-        """
-        cancel = cancel or CancelToken()
-        dest = Path(dest_dir).absolute()
-        if dest.resolve() == self.root.resolve():
-            raise CacheError(f"cannot export the mirror into the cache itself ({dest}); pick another directory")
-        candidates = [a for a in self.list(catalog) if a.state == "ok" and a.build is not None]
-        report = ExportReport(root=dest, metadata=dest / METADATA_NAME)
-        total = sum(a.size for a in candidates)
-        done = 0
-        throttled = Throttle(progress)
-
-        def advance(n: int) -> None:
-            nonlocal done
-            done += n
-            throttled(Progress("export", done, total))
-
-        dest.mkdir(parents=True, exist_ok=True)
-        entries: dict[str, dict[str, Any]] = self._existing_mirror_entries(report.metadata, dest)
-        for archive in candidates:
-            build = archive.build
-            assert build is not None
-            if not build.url.startswith(CPYTHON_DOWNLOADS_URL_PREFIX):
-                report.skipped.append((archive, "not a python-build-standalone release URL"))
-                continue
-            relative = unquote(build.url[len(CPYTHON_DOWNLOADS_URL_PREFIX):])
-            target = (dest / relative)
-            if ".." in Path(relative).parts or Path(relative).is_absolute():
-                report.skipped.append((archive, f"unsafe path {relative}"))
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = _temp_name(target)
-            try:
-                with open(archive.path, "rb") as src:
-                    digest = _copy_hashing(src, tmp, cancel, advance)
-                if build.sha256 and digest != build.sha256:
-                    report.skipped.append((archive, f"corrupt in the cache (sha256 {digest})"))
-                    continue
-                os.replace(tmp, target)
-            finally:
-                with contextlib.suppress(FileNotFoundError):
-                    tmp.unlink()
-            key, entry = uv_json_entry(build)
-            entries[key] = entry
-            report.exported.append(build)
-            report.bytes_written += archive.size
-        text = json.dumps(dict(sorted(entries.items(), reverse=True)), indent=2) + "\n"
-        tmp = _temp_name(report.metadata)
-        tmp.write_text(text)
-        os.replace(tmp, report.metadata)
-        return report
-
-    @staticmethod
-    def _existing_mirror_entries(metadata: Path, dest: Path) -> dict[str, dict[str, Any]]:
-        try:
-            doc = json.loads(metadata.read_text())
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(doc, dict):
-            return {}
-        kept = {}
-        for key, entry in doc.items():
-            url = entry.get("url") if isinstance(entry, dict) else None
-            if isinstance(url, str) and url.startswith(CPYTHON_DOWNLOADS_URL_PREFIX):
-                relative = unquote(url[len(CPYTHON_DOWNLOADS_URL_PREFIX):])
-                if ".." not in Path(relative).parts and (dest / relative).is_file():
-                    kept[key] = entry
-        return kept
+        return export_mirror(self, dest_dir, catalog, progress=progress, cancel=cancel)

@@ -27,6 +27,10 @@ class RequestError(UsageError):
     """A Python request string could not be parsed."""
 
 
+class CacheError(PytuiError):
+    """An archive-cache operation was refused or failed (unknown archive, unusable directory)."""
+
+
 class OfflineError(PytuiError):
     """Network access was needed while offline."""
 

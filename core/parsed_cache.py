@@ -273,6 +273,7 @@ def _store(directory: Path, where: str, entry: Path, stamp: str, parsed: ParsedC
     if data is None:
         return
     temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    created = not directory.is_dir()
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with open(temp, "xb") as handle:
@@ -281,6 +282,9 @@ def _store(directory: Path, where: str, entry: Path, stamp: str, parsed: ParsedC
     except OSError:
         with contextlib.suppress(OSError):
             temp.unlink()
+        if created:  # a full disk: leave the state dir as it was
+            with contextlib.suppress(OSError):
+                directory.rmdir()
         return
     _prune(directory, where, entry)
 

@@ -86,17 +86,24 @@ def _atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` so readers see the old file or the new one, never a part."""
     import tempfile
 
+    created = not path.parent.is_dir()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+        if created:  # a full disk: leave the state dir as it was
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()
         raise
 
 
@@ -461,8 +468,12 @@ def refresh_catalog(settings) -> RefreshResult:
         }).encode("utf-8"))
     except OSError as err:
         _discard(meta_path)  # never an old ETag beside a new copy, or the reverse
+        from pytui.core.fs_errors import reason, remedy
+
         return RefreshResult(False, False, f"fetched the catalog from {url} but could not keep it "
-                                           f"in {state_dir} ({err.strerror or err}); {kept}", url)
+                                           f"in the state dir {state_dir}: {reason(err, state_dir)}; "
+                                           f"{remedy(err, 'set PYTUI_STATE_DIR to another directory')}; "
+                                           f"{kept}", url)
     builds = parsed.builds
     previous = set(old.by_key) if old is not None else set()
     new = len({build.key for build in builds} - previous) if previous else len(builds)

@@ -17,6 +17,7 @@ from fixtures_archives import file, make_pbs_archive
 from pytui.core.cache import (
     ArchiveCache,
     CacheError,
+    archive_key,
     archive_percent,
     key_from_cache_name,
     uv_json_entry,
@@ -226,9 +227,16 @@ def test_list_tells_ok_partial_and_unknown_and_ignores_the_rest(cache, made, arc
     assert set(listed) == {made.build.cache_filename, old.build.cache_filename, part.name}
     assert listed[made.build.cache_filename].state == "ok"
     assert listed[made.build.cache_filename].build == made.build
-    assert listed[old.build.cache_filename].state == "unknown"
+    # Not in this catalog, but its name says what it is: the state does not depend on the catalog.
+    assert listed[old.build.cache_filename].state == "ok" and listed[old.build.cache_filename].build is None
+    assert archive_key(listed[old.build.cache_filename]) == old.build.key
     assert listed[part.name].state == "partial" and archive_percent(listed[part.name]) == 25.0
     assert cache.total_size() == made.size + old.size + 250
+    # Not a uv name: unknown; an empty file under uv's name: corrupt.
+    (cache.root / "python.tar.gz").write_bytes(b"x")
+    (cache.root / f"{'0' * 9}-{made.build.filename}").write_bytes(b"")
+    states = {a.name: a.state for a in cache.list()}
+    assert states["python.tar.gz"] == "unknown" and states[f"{'0' * 9}-{made.build.filename}"] == "corrupt"
 
 
 def test_key_from_cache_name_recovers_keys_of_the_real_catalog(uv_catalog_path):

@@ -1,0 +1,136 @@
+"""Filesystem failures as one line: the path, the cause in words, what to do next.
+
+An `OSError` text (`[Errno 30] Read-only file system: '/x'`) names the errno and a path that is
+often a temporary file; these helpers name the directory the user chose and say what to do.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+from typing import BinaryIO
+
+from pytui.core.errors import PytuiError
+
+# Causes the user can act on, in words; anything else falls back to the OS's own text.
+_CAUSES = {
+    errno.EROFS: "read-only file system",
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.ENOTDIR: "not a directory",
+    errno.EISDIR: "is a directory",
+    errno.EEXIST: "already exists",
+    errno.ENOENT: "no such file or directory",
+    errno.EIO: "input/output error",
+    errno.ELOOP: "too many levels of symbolic links",
+    errno.ENAMETOOLONG: "file name too long",
+}
+FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+class FilesystemError(PytuiError):
+    """A directory pytui reads or writes is unusable (read-only, full, unreadable, not a directory)."""
+
+
+def cause(err: OSError) -> str:
+    """The reason for `err` in lower-case words: `read-only file system`, `permission denied`."""
+    if err.errno in _CAUSES:
+        return _CAUSES[err.errno]
+    text = err.strerror or str(err) or type(err).__name__
+    return text[:1].lower() + text[1:]
+
+
+def first_non_directory(path: Path) -> Path | None:
+    """The first component of `path` that exists and is not a directory (a file where a
+    directory belongs), or None. Symbolic links are followed, as opening the path would."""
+    current = Path(path.anchor) if path.is_absolute() else Path()
+    for part in path.parts[1 if path.is_absolute() else 0:]:
+        current = current / part
+        try:
+            if not os.path.isdir(current) and os.path.lexists(current):
+                return current
+        except OSError:
+            return None
+    return None
+
+
+def reason(err: OSError, path: Path) -> str:
+    """Why `path` is unusable, in words; names the file in the way when a directory is expected."""
+    if err.errno in (errno.ENOTDIR, errno.EEXIST):
+        blocker = first_non_directory(path)
+        if blocker == path:
+            return "it is not a directory"
+        if blocker is not None:
+            return f"{blocker} is not a directory"
+    return cause(err)
+
+
+def remedy(err: OSError, alternative: str) -> str:
+    """What to do: fix the directory (when the cause says how) or `alternative`."""
+    if err.errno == errno.EROFS:
+        return f"make it writable or {alternative}"
+    if err.errno in FULL:
+        return f"free some space or {alternative}"
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return f"fix its permissions or {alternative}"
+    return alternative
+
+
+def dir_problem(doing: str, what: str, path: Path, err: OSError, alternative: str) -> str:
+    """`cannot <doing> <what> <path>: <reason>; <remedy>` (one line)."""
+    return f"cannot {doing} {what} {path}: {reason(err, path)}; {remedy(err, alternative)}"
+
+
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def file_kind(mode: int) -> str:
+    """`a regular file`, `a FIFO`, `a character device`... for an `st_mode`."""
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+class NotRegularFile(OSError):
+    """The path is a FIFO, device, socket or directory: reading it could block or never end."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__(errno.EINVAL, f"{kind}, not a regular file", str(path))
+        self.kind = kind
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open `path` for reading only if it is a regular file, never blocking on the way.
+
+    A FIFO with no writer blocks `open()` itself, so the file is opened non-blocking and
+    checked with fstat on the descriptor (not the name, which could be swapped meanwhile);
+    then blocking reads are restored. Raises NotRegularFile or the OSError of `open`.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(Path(path), file_kind(mode))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def unexpected(err: OSError) -> str:
+    """One line for an OSError nothing closer handled (the CLI's last line of defence)."""
+    path = err.filename if err.filename is not None else None
+    other = f" -> {err.filename2}" if getattr(err, "filename2", None) is not None else ""
+    where = f"{path}{other}: " if path is not None else ""
+    return (f"{where}{cause(err)}; check that path (free space, permissions, a read-only "
+            "mount, a file where a directory belongs) and run the command again")

@@ -1,0 +1,263 @@
+"""`cache export-mirror`: the cached archives laid out as a `file://` mirror, plus uv's catalog for it.
+
+Layout: `DEST/<release tag>/<release file name, with +>` (what uv reads for
+`UV_PYTHON_INSTALL_MIRROR=file://DEST`, docs/uv-compat.md#download-urls-and-mirrors) and `DEST/download-metadata.json` in uv's format. The JSON
+keeps the python-build-standalone GitHub URLs, because uv refuses a mirror for any other URL; the
+mirror setting maps them to DEST. So both
+    UV_PYTHON_INSTALL_MIRROR=file://DEST UV_PYTHON_DOWNLOADS_JSON_URL=DEST/download-metadata.json uv python install
+    pytui --mirror file://DEST --downloads-json DEST/download-metadata.json install
+work offline.
+
+All or nothing: every archive is first copied (and re-hashed) to a temporary name beside its
+target, then the catalog; only when all of them are written are they renamed into place. A
+failure (a full or read-only disk, DEST a file) removes the temporary files and any directory
+this run created, so DEST is as it was; exporting nothing creates nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+from urllib.parse import unquote
+
+from pytui.core.errors import CacheError
+from pytui.core.fs_errors import cause, open_regular, reason, remedy
+from pytui.core.models import Build, CachedArchive
+from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
+from pytui.core.urls import CPYTHON_DOWNLOADS_URL_PREFIX
+
+if TYPE_CHECKING:
+    from pytui.core.cache import ArchiveCache
+    from pytui.core.catalog import Catalog
+
+METADATA_NAME = "download-metadata.json"
+_READ_SIZE = 1024 * 1024
+# An existing DEST/download-metadata.json bigger than this is not merged (uv's is ~5 MB).
+MAX_METADATA_BYTES = 64 * 1024 * 1024
+_ALTERNATIVE = "pass another directory to export into"
+
+
+class MirrorError(CacheError):
+    """The mirror could not be written (DEST unusable, full, read-only, the cache itself)."""
+
+
+@dataclass(slots=True)
+class ExportReport:
+    """What `export_mirror` wrote."""
+
+    root: Path
+    metadata: Path
+    exported: list[Build] = field(default_factory=list)
+    # Archives left out, with why (not a python-build-standalone URL, failed its hash...).
+    skipped: list[tuple[CachedArchive, str]] = field(default_factory=list)
+    bytes_written: int = 0
+
+
+# -- uv's JSON format, written back -----------------------------------------------------------
+_JSON_OS = {"macos": "darwin"}
+_JSON_ARCH = {"x86": "i686", "riscv64gc": "riscv64", "armv5te": "armv5tel"}
+
+
+def uv_json_entry(build: Build) -> tuple[str, dict[str, Any]]:
+    """A build as uv's download-metadata.json has it: (JSON key, entry). Inverse of the parser."""
+    name = "cpython" if build.implementation == "pyodide" else build.implementation
+    os_name = _JSON_OS.get(build.os, build.os)
+    family, _, level = build.arch.partition("_v") if build.arch.startswith("x86_64_v") else (build.arch, "", "")
+    family = _JSON_ARCH.get(family, family)
+    arch_variant = f"v{level}" if level else None
+    variant = None if build.variant == "default" else build.variant
+    key = (f"{name}-{build.version}{'' if variant is None else '+' + variant}-{os_name}-"
+           f"{family}{'_' + arch_variant if arch_variant else ''}-{build.libc}")
+    entry = {
+        "name": name, "arch": {"family": family, "variant": arch_variant}, "os": os_name,
+        "libc": build.libc, "major": build.major, "minor": build.minor, "patch": build.patch,
+        "prerelease": build.prerelease, "url": build.url, "sha256": build.sha256,
+        "variant": variant, "build": build.build,
+    }
+    return key, entry
+
+
+def copy_hashing(src: BinaryIO, dest: Path, cancel: CancelToken, on_bytes: Any = None) -> str:
+    """Copy into a new file `dest` (exclusive create) while hashing; return the sha256."""
+    hasher = hashlib.sha256()
+    with open(dest, "xb") as out:
+        while chunk := src.read(_READ_SIZE):
+            cancel.check("copy")
+            hasher.update(chunk)
+            out.write(chunk)
+            if on_bytes is not None:
+                on_bytes(len(chunk))
+    return hasher.hexdigest()
+
+
+def temp_name(final: Path) -> Path:
+    return final.with_name(f".{final.name}.{os.getpid()}.{id(final):x}.tmp")
+
+
+def _hash_of(path: Path) -> str | None:
+    """sha256 of a regular file at `path`, or None when there is none (or it cannot be read)."""
+    try:
+        with open_regular(path) as f:
+            hasher = hashlib.sha256()
+            while chunk := f.read(_READ_SIZE):
+                hasher.update(chunk)
+            return hasher.hexdigest()
+    except OSError:
+        return None
+
+
+class _Writer:
+    """Directories and temporary files one export made, so a failure can take them back."""
+
+    def __init__(self, dest: Path) -> None:
+        self.dest = dest
+        self.made_dirs: list[Path] = []
+        self.temps: list[tuple[Path, Path]] = []  # (temporary, final)
+
+    def mkdirs(self, path: Path) -> None:
+        missing = []
+        current = path
+        while not os.path.isdir(current):
+            missing.append(current)
+            if current.parent == current:
+                break
+            current = current.parent
+        for directory in reversed(missing):
+            try:
+                directory.mkdir()
+            except FileExistsError:
+                if not directory.is_dir():
+                    raise NotADirectoryError(20, "Not a directory", str(directory)) from None
+                continue
+            self.made_dirs.append(directory)
+
+    def undo(self) -> None:
+        for temp, _ in self.temps:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        for directory in reversed(self.made_dirs):
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+
+    def commit(self) -> None:
+        for temp, final in self.temps:
+            os.replace(temp, final)
+        self.temps.clear()
+
+
+def export_mirror(cache: ArchiveCache, dest_dir: Path, catalog: Catalog, *,
+                  progress: ProgressCallback = no_progress,
+                  cancel: CancelToken | None = None) -> ExportReport:
+    """Lay `cache`'s verified python-build-standalone archives out as a mirror in `dest_dir`.
+
+    Entries of an existing DEST/download-metadata.json whose files are still there are kept,
+    so several caches can be exported into one mirror. An archive already in DEST with the
+    right bytes is left as it is. Each archive is re-hashed while copied; one that fails is
+    skipped (run `pytui cache verify`).
+    """
+    cancel = cancel or CancelToken()
+    dest = Path(dest_dir).absolute()
+    with contextlib.suppress(OSError):
+        if dest.resolve() == cache.root.resolve():
+            raise MirrorError(f"cannot export the mirror into the cache itself ({dest}); "
+                              "pick another directory")
+    report = ExportReport(root=dest, metadata=dest / METADATA_NAME)
+    planned: list[tuple[CachedArchive, Build, Path]] = []
+    for archive in cache.list(catalog):
+        build = archive.build
+        if archive.state != "ok" or build is None:
+            continue
+        if not build.url.startswith(CPYTHON_DOWNLOADS_URL_PREFIX):
+            report.skipped.append((archive, "not a python-build-standalone release URL"))
+            continue
+        relative = unquote(build.url[len(CPYTHON_DOWNLOADS_URL_PREFIX):])
+        if ".." in Path(relative).parts or Path(relative).is_absolute() or not relative:
+            report.skipped.append((archive, f"unsafe path {relative}"))
+            continue
+        planned.append((archive, build, dest / relative))
+    if not planned:
+        return report  # nothing to export: nothing is created
+    total = sum(archive.size for archive, _, _ in planned)
+    done = 0
+    throttled = Throttle(progress)
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        throttled(Progress("export", done, total))
+
+    writer = _Writer(dest)
+    entries: dict[str, dict[str, Any]] = {}
+    try:
+        writer.mkdirs(dest)
+        entries = _existing_mirror_entries(report.metadata, dest)
+        for archive, build, target in planned:
+            writer.mkdirs(target.parent)
+            if build.sha256 and _hash_of(target) == build.sha256:
+                advance(archive.size)  # already exported with these bytes
+            else:
+                tmp = temp_name(target)
+                writer.temps.append((tmp, target))
+                try:
+                    src = open_regular(archive.path)
+                except FileNotFoundError:
+                    writer.temps.pop()
+                    report.skipped.append((archive, "removed from the cache meanwhile"))
+                    continue
+                except OSError as err:
+                    raise MirrorError(f"cannot read {archive.path} in the cache: {cause(err)}; "
+                                      "nothing was exported") from None
+                with src:
+                    digest = copy_hashing(src, tmp, cancel, advance)
+                if build.sha256 and digest != build.sha256:
+                    report.skipped.append((archive, f"corrupt in the cache (sha256 {digest})"))
+                    writer.temps.pop()
+                    tmp.unlink()
+                    continue
+            key, entry = uv_json_entry(build)
+            entries[key] = entry
+            report.exported.append(build)
+            report.bytes_written += archive.size
+        if not report.exported:
+            writer.undo()
+            return report
+        text = json.dumps(dict(sorted(entries.items(), reverse=True)), indent=2) + "\n"
+        tmp = temp_name(report.metadata)
+        writer.temps.append((tmp, report.metadata))
+        with open(tmp, "x", encoding="utf-8") as out:
+            out.write(text)
+        writer.commit()
+    except OSError as err:
+        writer.undo()
+        raise MirrorError(f"cannot export the mirror into {dest}: {reason(err, dest)}; "
+                          f"{remedy(err, _ALTERNATIVE)}; nothing was exported") from None
+    except BaseException:
+        writer.undo()
+        raise
+    return report
+
+
+def _existing_mirror_entries(metadata: Path, dest: Path) -> dict[str, dict[str, Any]]:
+    try:
+        with open(metadata, "rb") as f:
+            if not os.path.isfile(metadata):
+                return {}
+            doc = json.loads(f.read(MAX_METADATA_BYTES + 1)[:MAX_METADATA_BYTES])
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(doc, dict):
+        return {}
+    kept = {}
+    for key, entry in doc.items():
+        url = entry.get("url") if isinstance(entry, dict) else None
+        if isinstance(key, str) and isinstance(url, str) and url.startswith(CPYTHON_DOWNLOADS_URL_PREFIX):
+            relative = unquote(url[len(CPYTHON_DOWNLOADS_URL_PREFIX):])
+            if ".." not in Path(relative).parts and not Path(relative).is_absolute() \
+                    and (dest / relative).is_file():
+                kept[key] = entry
+    return kept
