@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,7 +75,7 @@ def _needs_network(builds: list[Build], settings: Settings, no_cache: bool) -> b
     if settings.offline:
         return False
     for build in builds:
-        if not no_cache and (settings.cache_dir / build.cache_filename).is_file():
+        if not no_cache and os.path.isfile(settings.cache_dir / build.cache_filename):
             continue
         try:
             urls = download_urls(build, settings)

@@ -60,6 +60,17 @@ class CoreGateway:
 
         return ArchiveCache(settings.cache_dir).list(catalog)
 
+    def scan_cache(self, settings: Settings,
+                   catalog: Catalog | None) -> tuple[list[CachedArchive], str | None]:
+        """The cached archives, or none and one line saying why the cache dir cannot be read
+        (a file by that name, no permission...): the UI starts and shows it instead of failing."""
+        from pytui.core.errors import CacheError
+
+        try:
+            return self.list_cache(settings, catalog), None
+        except CacheError as err:
+            return [], str(err)
+
     def list_installed(self, settings: Settings) -> list[Installation]:
         from pytui.core.install_root import InstallRoot
 

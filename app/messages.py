@@ -45,6 +45,8 @@ class DiskListed(Message):
     generation: int
     archives: list[CachedArchive]
     installations: list[Installation]
+    # Why the cache dir could not be listed (one line), or None.
+    cache_problem: str | None = None
 
 
 @dataclass

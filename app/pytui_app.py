@@ -101,7 +101,7 @@ class PytuiApp(App[int]):
         show_eta: bool = True,
         clock: Callable[[], float] = time.time,
         home: Path | None = None,
-        disk: tuple[list[CachedArchive], list[Installation]] | None = None,
+        disk: tuple[list[CachedArchive], list[Installation], str | None] | None = None,
         catalog_error: str | None = None,
         gateway: CoreGateway | None = None,
     ) -> None:
@@ -231,11 +231,14 @@ class PytuiApp(App[int]):
 
     def on_disk_listed(self, message: DiskListed) -> None:
         if self.runner.is_current(DISK, message.generation):
-            self._disk_listed(message.archives, message.installations)
+            self._disk_listed(message.archives, message.installations, message.cache_problem)
 
-    def _disk_listed(self, archives: list[CachedArchive],
-                     installations: list[Installation]) -> None:
-        unmeasured = self.state.set_disk(archives, installations)
+    def _disk_listed(self, archives: list[CachedArchive], installations: list[Installation],
+                     cache_problem: str | None = None) -> None:
+        if cache_problem and cache_problem != self.state.cache_problem:
+            # Said once when it appears; the Cached pane keeps showing it meanwhile.
+            self.notify(cache_problem, title="Cache", severity="error", markup=False, timeout=15)
+        unmeasured = self.state.set_disk(archives, installations, cache_problem)
         if unmeasured:
             self.runner.measure(unmeasured)
         self.renderer.all()

@@ -131,7 +131,7 @@ class JobRunner:
 
     def _scan_disk(self, generation: int, settings: Settings, catalog: Catalog | None) -> None:
         try:
-            archives = self.gateway.list_cache(settings, catalog)
+            archives, cache_problem = self.gateway.scan_cache(settings, catalog)
             installations = self.gateway.list_installed(settings)
         except PytuiError as err:
             self._post_if_current(DISK, generation, DiskFailed(generation, str(err)))
@@ -141,7 +141,8 @@ class JobRunner:
                 generation, f"cannot list {err.filename or 'the cache or install root'}: "
                             f"{err.strerror or err}"))
             return
-        self._post_if_current(DISK, generation, DiskListed(generation, archives, installations))
+        self._post_if_current(DISK, generation,
+                              DiskListed(generation, archives, installations, cache_problem))
 
     def measure(self, installations: list[Installation]) -> None:
         generation = self._next(SIZES)

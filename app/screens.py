@@ -105,7 +105,7 @@ class ConfirmModal(ModalScreen[bool]):
 
 PURGE_RULES: tuple[tuple[str, str, str], ...] = (
     ("superseded", "Superseded",
-     "archives no catalog build names: older builds of a version, dropped or unknown files"),
+     "older builds: a newer build of the same version and platform is known"),
     ("installed", "Installed", "archives of builds that are installed (the install stays)"),
     ("all", "All", "every archive and partial download in the cache"),
 )

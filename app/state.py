@@ -95,6 +95,8 @@ class AppState:
     # Bytes on disk per installation key (measured in a thread).
     sizes: dict[str, int] = field(default_factory=dict)
     disk_listed: bool = False
+    # Why the cache dir cannot be read (one line, shown in the Cached pane), or None.
+    cache_problem: str | None = None
     jobs: dict[int, Job] = field(default_factory=dict)
     next_job_id: int = 1
     # Build keys whose last install job failed.
@@ -184,10 +186,11 @@ class AppState:
             self.failed_keys.add(job.key)
         return job
 
-    def set_disk(self, archives: list[CachedArchive], installations: list[Installation]) -> list[
-            Installation]:
+    def set_disk(self, archives: list[CachedArchive], installations: list[Installation],
+                 cache_problem: str | None = None) -> list[Installation]:
         """A new listing; returns the installations whose size is still unknown."""
         self.disk_listed = True
+        self.cache_problem = cache_problem
         self.archives = archives
         self.installations = installations
         present = self.installed_keys

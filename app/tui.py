@@ -64,10 +64,12 @@ def make_app(
             except PytuiError as err:
                 catalog_error = str(err)
         if catalog is not None:
-            # Two directory listings: cheap, and the panes are right in the first frame. If
-            # one fails, the app starts anyway: its own scan says what is wrong.
+            # Two directory listings: cheap, and the panes are right in the first frame. An
+            # unusable cache dir is shown (scan_cache says why); if the install root cannot be
+            # listed, the app starts anyway and its own scan says what is wrong.
+            archives, cache_problem = gateway.scan_cache(settings, catalog)
             try:
-                disk = (gateway.list_cache(settings, catalog), gateway.list_installed(settings))
+                disk = (archives, gateway.list_installed(settings), cache_problem)
             except (PytuiError, OSError):
                 disk = None
     return PytuiApp(settings, catalog=catalog, host=host, refresh=refresh, show_eta=show_eta,

@@ -179,10 +179,8 @@ class ViewModel:
             if archive.state == "partial":
                 done = archive_percent(archive)
                 state_name, pct = "partial", (int(done) if done is not None else None)
-            elif archive.build is None:
-                state_name, pct = "orphan", None
-            else:
-                state_name, pct = "ok", None
+            else:  # from the file name: the same under any catalog
+                state_name, pct = archive.state, None
             rows[name] = CacheRow(name=name, size=archive.size, build_key=key,
                                   state=state_name, percent=pct)
         # Downloads in flight show up before the listing sees their `.part`.
@@ -203,6 +201,8 @@ class ViewModel:
 
     @staticmethod
     def cached_subtitle(state: AppState) -> str:
+        if state.cache_problem:
+            return "cannot read the cache dir (see the error)"
         total = sum(archive.size for archive in state.archives)
         count = len(state.archives)
         return f"{count} archive{'s' if count != 1 else ''} · {human_size(total)}"

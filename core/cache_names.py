@@ -127,23 +127,27 @@ def superseded(archives: Iterable[CachedArchive], known: Iterable[Build]) -> lis
     in the cache. Archives whose name says no build are never superseded."""
     archives = list(archives)
     newest: dict[tuple[str, str, str, str], tuple] = {}
+    parsed_archives = [(archive, parse_cache_name(archive.name)) for archive in archives]
 
-    def learn(name: str) -> None:
-        parsed = parse_cache_name(name)
+    def learn(parsed: CacheName | None) -> None:
         if parsed is None or parsed.lineage is None:
             return
         rank = parsed.build_rank
         if parsed.lineage not in newest or rank > newest[parsed.lineage]:
             newest[parsed.lineage] = rank
 
+    # Only catalog builds that could share a lineage with a cached archive are parsed (a
+    # catalog has thousands of builds; a cache a handful).
+    near = {(p.archive.implementation, p.archive.major, p.archive.minor, p.archive.platform)
+            for _, p in parsed_archives if p is not None and p.archive is not None}
     for build in known:
-        learn(build.cache_filename)
-    for archive in archives:
+        if (build.implementation, build.major, build.minor, build.platform) in near:
+            learn(parse_cache_name(build.cache_filename))
+    for archive, parsed in parsed_archives:
         if archive.state == "ok":
-            learn(archive.name)
+            learn(parsed)
     found = []
-    for archive in archives:
-        parsed = parse_cache_name(archive.name)
+    for archive, parsed in parsed_archives:
         if parsed is None or parsed.lineage is None:
             continue
         best = newest.get(parsed.lineage)

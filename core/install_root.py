@@ -35,6 +35,7 @@ from pathlib import Path
 
 from pytui.core.errors import InstallError
 from pytui.core.fixups import apply_fixups, executable_path
+from pytui.core.fs_errors import cause, reason, remedy
 from pytui.core.install_policy import is_upgrade_of
 from pytui.core.installed import installation_from_dir, list_installed
 from pytui.core.keys import KeyParts, parse_key
@@ -44,6 +45,7 @@ from pytui.core.progress import CancelToken
 
 DEFAULT_LOCK_TIMEOUT = 300.0
 _STAGE_PREFIX = "pytui-"
+_ROOT_ALTERNATIVE = "pass another with --install-dir or UV_PYTHON_INSTALL_DIR"
 
 
 class LockTimeout(InstallError):
@@ -282,9 +284,13 @@ class InstallRoot:
             with os.fdopen(fd, "wb") as f:
                 f.write(b"*")
         except OSError as err:
-            raise InstallError(f"cannot create the install root {self.path}: {err.strerror}; "
-                               "pick another with --install-dir or UV_PYTHON_INSTALL_DIR") from None
+            raise self._unwritable(err, "create") from None
         return self
+
+    def _unwritable(self, err: OSError, doing: str = "write to") -> InstallError:
+        """One line for a root the filesystem refuses (read-only, full, a file, permissions)."""
+        return InstallError(f"cannot {doing} the install root {self.path}: {reason(err, self.path)}; "
+                            f"{remedy(err, _ROOT_ALTERNATIVE)}")
 
     def installed(self) -> list[Installation]:
         """Installations under the root, newest first (uv's order)."""
@@ -343,7 +349,10 @@ class InstallRoot:
             if lock.count > 0:
                 lock.count += 1
                 return
-            fd = _open_lock_file(self.lock_path)
+            try:
+                fd = _open_lock_file(self.lock_path)
+            except OSError as err:
+                raise self._unwritable(err) from None
             try:
                 if not _try_flock(fd):
                     if on_wait is not None:
@@ -406,7 +415,7 @@ class InstallRoot:
             except FileExistsError:
                 continue
             except OSError as err:
-                raise InstallError(f"cannot stage in {self.temp_dir}: {err.strerror}") from None
+                raise self._unwritable(err) from None
             # A cleaner may have taken and deleted the fresh file before our flock; then retry.
             if not _try_flock(fd):
                 os.close(fd)
@@ -489,8 +498,8 @@ class InstallRoot:
             try:
                 self._swap_in(prefix, target, key)
             except OSError as err:
-                raise InstallError(f"cannot move {key} into {self.path}: {err.strerror}; "
-                                   f"the staged tree must be under {self.temp_dir}") from None
+                raise InstallError(f"cannot move {key} into {self.path}: {reason(err, self.path)}; "
+                                   f"{remedy(err, _ROOT_ALTERNATIVE)}") from None
             installation = installation_from_dir(target, parts)
             assert installation is not None
             self.update_minor_link(parts)
@@ -672,43 +681,68 @@ class InstallRoot:
 
     # -- uninstall ----------------------------------------------------------------------------
     def uninstall(self, key: str, *, bin_dir: Path | None, cancel: CancelToken | None = None,
-                  on_wait: Callable[[str], None] | None = None) -> int:
+                  on_wait: Callable[[str], None] | None = None,
+                  on_warning: Callable[[str], None] | None = None) -> int:
         """Remove `<root>/<key>` and return the bytes freed.
 
         As uv: bin links in `bin_dir` named pythonX.Y / pythonX / python (+variant suffix)
         are removed only when they resolve to this install; the directory is renamed aside
         into `.temp/` first (so it vanishes at once) and then deleted; the minor-version link
         is re-pointed to the highest remaining patch, or removed when none is left.
+        The rename comes first: a root that refuses it (read-only, permissions) is one line
+        with nothing changed, bin links included. A bin link that cannot be removed after
+        that is a warning (`on_warning`; raised as InstallError when there is none).
         """
         parts = parse_key(key)
         if parts is None:
             raise InstallError(f"{key} is not a valid installation key")
         target = self.path / key
+        problems: list[str] = []
         with self._writing(cancel=cancel, on_wait=on_wait):
             if not target.is_dir() or target.is_symlink():
                 raise InstallError(f"{key} is not installed in {self.path}")
             installation = installation_from_dir(target, parts)
             assert installation is not None
             size = tree_size(target)
-            if bin_dir is not None:
-                self._remove_bin_links(installation, parts, Path(bin_dir))
+            links = self._bin_links_of(installation, parts, Path(bin_dir)) if bin_dir is not None else []
             aside = self.temp_dir / f"{key}.removing-{secrets.token_hex(4)}"
             try:
                 os.rename(target, aside)
             except OSError as err:
-                raise InstallError(f"cannot remove {target}: {err.strerror}") from None
-            self.update_minor_link(parts, removed=target)
+                raise InstallError(f"cannot uninstall {key}: cannot write to the install root "
+                                   f"{self.path}: {reason(err, self.path)}; "
+                                   f"{remedy(err, 'uninstall it where it is writable')}; "
+                                   "nothing was removed") from None
+            for link in links:
+                try:
+                    os.unlink(link)
+                except FileNotFoundError:
+                    pass
+                except OSError as err:
+                    problems.append(f"uninstalled {key}, but its link {link} could not be removed "
+                                    f"({cause(err)}); remove it by hand")
+            try:
+                self.update_minor_link(parts, removed=target)
+            except OSError as err:
+                problems.append(f"uninstalled {key}, but its minor-version link in {self.path} could "
+                                f"not be updated ({cause(err)}); reinstall or remove it by hand")
             _remove_tree(aside)
+        for problem in problems:
+            if on_warning is None:
+                raise InstallError(problem)
+            on_warning(problem)
         return size
 
-    def _remove_bin_links(self, installation: Installation, parts: KeyParts, bin_dir: Path) -> list[Path]:
-        removed: list[Path] = []
+    def _bin_links_of(self, installation: Installation, parts: KeyParts, bin_dir: Path) -> list[Path]:
+        """The links in `bin_dir` uv's uninstall would remove: its names, resolving to this install."""
+        found: list[Path] = []
         exe = executable_path(installation.path, parts)
         names = _bin_names(parts)
         try:
-            entries = list(os.scandir(bin_dir))
-        except (FileNotFoundError, NotADirectoryError):
-            return removed
+            with os.scandir(bin_dir) as scan:
+                entries = list(scan)
+        except OSError:
+            return found
         for entry in sorted(entries, key=lambda e: e.name):
             if entry.name not in names or entry.is_dir():
                 continue
@@ -717,6 +751,5 @@ class InstallRoot:
             except OSError:
                 same = False
             if same:
-                os.unlink(entry.path)
-                removed.append(Path(entry.path))
-        return removed
+                found.append(Path(entry.path))
+        return found

@@ -23,63 +23,15 @@ from pathlib import Path
 import pytest
 from cli_harness import Pytui, Result, assert_clean_failure, key_of, snapshot
 from fixtures_archives import MadeArchive, write_uv_catalog
+from fixtures_fs import Mounts, mounted, unprivileged_argv
 from fixtures_http import FaultyHTTPServer
 from pytui.core.install_root import InstallRoot
-
-SETPRIV = shutil.which("setpriv")
-# Without these two capabilities root is bound by permission bits like anyone else.
-DROP_DAC = ["--inh-caps=-dac_override,-dac_read_search",
-            "--bounding-set=-dac_override,-dac_read_search"]
-
-
-class Mounts:
-    """tmpfs mounts made by one test; all unmounted at teardown, whatever happened."""
-
-    def __init__(self) -> None:
-        self.points: list[Path] = []
-
-    def tmpfs(self, path: Path, size: str = "8m") -> Path:
-        if os.geteuid() != 0:
-            pytest.skip("mounting a tmpfs needs root (run the suite as root to test full and "
-                        "read-only filesystems)")
-        path.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(path)],
-                              capture_output=True, text=True)
-        if done.returncode != 0:
-            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")
-        self.points.append(path)
-        return path
-
-    def remount(self, path: Path, mode: str) -> None:
-        subprocess.run(["mount", "-o", f"remount,{mode}", str(path)], check=True, capture_output=True)
-
-    def fill(self, path: Path) -> None:
-        """Use every free block of the tmpfs at `path`."""
-        for name, size in ((".filler", 65536), (".filler-small", 512)):
-            fd = os.open(path / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-            try:
-                while True:
-                    os.write(fd, b"\0" * size)
-            except OSError:
-                pass
-            finally:
-                os.close(fd)
-        assert os.statvfs(path).f_bavail == 0
-
-    def unmount_all(self) -> None:
-        for point in reversed(self.points):
-            if subprocess.run(["umount", str(point)], capture_output=True).returncode != 0:
-                subprocess.run(["umount", "-l", str(point)], capture_output=True)
-        self.points.clear()
 
 
 @pytest.fixture
 def mounts() -> Iterator[Mounts]:
-    made = Mounts()
-    try:
+    with mounted() as made:
         yield made
-    finally:
-        made.unmount_all()
 
 
 @pytest.fixture
@@ -94,12 +46,7 @@ def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
 
 def run_unprivileged(pytui: Pytui, *args: str, **extra_env: str) -> Result:
     """pytui as root without the capabilities that bypass permission bits."""
-    if SETPRIV is None:
-        pytest.skip("setpriv (util-linux) is missing: no way to make a directory unreadable to root")
-    probe = subprocess.run([SETPRIV, *DROP_DAC, "true"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        pytest.skip(f"setpriv cannot drop capabilities here: {probe.stderr.strip()}")
-    done = subprocess.run([SETPRIV, *DROP_DAC, *pytui.argv(*args)], env=pytui.env(**extra_env),
+    done = subprocess.run(unprivileged_argv(pytui.argv(*args)), env=pytui.env(**extra_env),
                           capture_output=True, text=True, timeout=120, cwd=pytui.tmp)
     return Result(list(args), done.returncode, done.stdout, done.stderr)
 
@@ -107,6 +54,9 @@ def run_unprivileged(pytui: Pytui, *args: str, **extra_env: str) -> Result:
 def one_line(result: Result, *words: str) -> str:
     """Exit 1, no traceback, exactly one `error:` line (progress lines aside), with these words."""
     line = assert_clean_failure(result)
+    import os as _os
+    if _os.environ.get("PEEK"):
+        print("\nLINE:", result.args, "->", line)
     for word in words:
         assert word.lower() in line.lower(), f"{word!r} not in {line!r}"
     return line
@@ -347,3 +297,31 @@ def test_refresh_with_an_unwritable_state_dir(pytui: Pytui, mounts: Mounts, serv
     result = pytui.run("list", "--only-downloads", **{**env, "UV_PYTHON_DOWNLOADS_JSON_URL": served_catalog})
     assert result.returncode == 0 and "Traceback" not in result.stderr and "3.12.8" in result.stdout, str(result)
     assert everything(pytui, state) == before
+
+
+def test_uninstall_that_cannot_move_the_install_keeps_every_link(pytui: Pytui, mounts: Mounts) -> None:
+    """The rename aside comes before the bin links go: a refused rename (here EBUSY, the install
+    dir being a mount point) leaves links, install and root exactly as they were."""
+    made = pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    prefix = pytui.root / made.build.key
+    saved = pytui.tmp / "saved"
+    shutil.copytree(prefix, saved, symlinks=True)
+    mounts.tmpfs(prefix)
+    shutil.copytree(saved, prefix, symlinks=True, dirs_exist_ok=True)
+    before = everything(pytui)
+    assert (pytui.bin / "python3.12").is_symlink()
+    one_line(pytui.run("uninstall", "3.12"), str(pytui.root), "nothing was removed")
+    assert everything(pytui) == before
+
+
+def test_uninstall_with_a_read_only_bin_dir_says_which_link_stayed(pytui: Pytui, mounts: Mounts) -> None:
+    made = pytui.add("3.12.8")
+    mounts.tmpfs(pytui.bin, size="1m")
+    pytui.call("install", "3.12")
+    link = pytui.bin / "python3.12"
+    assert link.is_symlink()
+    mounts.remount(pytui.bin, "ro")
+    line = one_line(pytui.run("uninstall", "3.12"), str(link), "read-only file system", "by hand")
+    assert line.startswith(f"error: uninstalled {made.build.key}")
+    assert not (pytui.root / made.build.key).exists() and link.is_symlink()

@@ -1,0 +1,136 @@
+"""Real filesystem conditions for tests: tmpfs mounts (full, read-only) and unreadable directories.
+
+`Mounts` mounts a small tmpfs (`mount -t tmpfs -o size=..`, root only), remounts it read-only
+or fills it to the last block, and unmounts everything at teardown. `without_dac_override()`
+drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the calling thread's effective set (threads
+it starts inherit that), so `chmod 000` binds root too; `unprivileged_argv()` does the same for
+a subprocess through util-linux's `setpriv`. Each skips the test, saying why, where the machine
+does not allow it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_CAP_DAC_OVERRIDE = 1
+_CAP_DAC_READ_SEARCH = 2
+_CAPS_VERSION_3 = 0x20080522
+DROP_DAC = ["--inh-caps=-dac_override,-dac_read_search",
+            "--bounding-set=-dac_override,-dac_read_search"]
+
+
+class Mounts:
+    """tmpfs mounts made by one test; all unmounted at teardown, whatever happened."""
+
+    def __init__(self) -> None:
+        self.points: list[Path] = []
+
+    def tmpfs(self, path: Path, size: str = "8m") -> Path:
+        if os.geteuid() != 0:
+            pytest.skip("mounting a tmpfs needs root (run the suite as root to test full and "
+                        "read-only filesystems)")
+        path.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(path)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")
+        self.points.append(path)
+        return path
+
+    def remount(self, path: Path, mode: str) -> None:
+        subprocess.run(["mount", "-o", f"remount,{mode}", str(path)], check=True, capture_output=True)
+
+    def fill(self, path: Path) -> None:
+        """Use every free block of the tmpfs at `path`."""
+        for name, size in ((".filler", 65536), (".filler-small", 512)):
+            fd = os.open(path / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            try:
+                while True:
+                    os.write(fd, b"\0" * size)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+        assert os.statvfs(path).f_bavail == 0
+
+    def unmount_all(self) -> None:
+        for point in reversed(self.points):
+            if subprocess.run(["umount", str(point)], capture_output=True).returncode != 0:
+                subprocess.run(["umount", "-l", str(point)], capture_output=True)
+        self.points.clear()
+
+
+@contextlib.contextmanager
+def mounted() -> Iterator[Mounts]:
+    made = Mounts()
+    try:
+        yield made
+    finally:
+        made.unmount_all()
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
+
+
+def _capabilities(libc: ctypes.CDLL, data: ctypes.Array | None = None) -> ctypes.Array:
+    header = _CapHeader(_CAPS_VERSION_3, 0)
+    if data is None:
+        data = (_CapData * 2)()
+        call = libc.capget
+    else:
+        call = libc.capset
+    if call(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+    return data
+
+
+@contextlib.contextmanager
+def without_dac_override() -> Iterator[None]:
+    """Permission bits bind this thread (and threads it starts) for the block, root or not."""
+    if os.geteuid() != 0:
+        yield  # not root: permission bits bind already
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        data = _capabilities(libc)
+    except (OSError, AttributeError) as err:
+        pytest.skip(f"cannot read this thread's capabilities: {err}")
+    saved = data[0].effective
+    data[0].effective &= ~((1 << _CAP_DAC_OVERRIDE) | (1 << _CAP_DAC_READ_SEARCH))
+    try:
+        _capabilities(libc, data)
+    except OSError as err:
+        pytest.skip(f"cannot drop CAP_DAC_OVERRIDE: {err}")
+    try:
+        yield
+    finally:
+        data = _capabilities(libc)
+        data[0].effective = saved
+        _capabilities(libc, data)
+
+
+def unprivileged_argv(argv: list[str]) -> list[str]:
+    """`argv` run without the capabilities that let root ignore permission bits."""
+    if os.geteuid() != 0:
+        return argv
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("setpriv (util-linux) is missing: no way to make a directory unreadable to root")
+    probe = subprocess.run([setpriv, *DROP_DAC, "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"setpriv cannot drop capabilities here: {probe.stderr.strip()}")
+    return [setpriv, *DROP_DAC, *argv]
