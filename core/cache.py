@@ -19,7 +19,7 @@ import errno
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -425,7 +425,8 @@ class ArchiveCache:
                 why = _unlink(archive.path)
                 if why is not None:
                     report.not_removed[archive.name] = f"{cause(why)}; {_fix_dir(why)} and verify again"
-                report.corrupt.append((replace(archive, state="corrupt"), digest))
+                report.corrupt.append((CachedArchive(archive.path, archive.size, archive.build, "corrupt"),
+                                       digest))
         throttled(Progress("verify", total, total))
         # A tree whose archive went corrupt goes with it; the others are checked file by file.
         self.remove_trees_of(archive for archive, _ in report.corrupt)

@@ -129,7 +129,8 @@ class CachedArchive:
         self.path = path
         self.size = size
         self.build = build
-        # "ok", "partial" (a resumable .part) or "unknown" (matches no catalog build).
+        # From the file name alone (core/cache_names.state_from_name): "ok", "partial" (a
+        # resumable .part), "corrupt" (empty, or failed verify) or "unknown" (not a uv name).
         self.state = state
         # For a partial download: bytes present of the expected total, when known.
         self.expected_size = expected_size
