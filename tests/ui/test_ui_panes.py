@@ -130,8 +130,12 @@ async def test_purge_highlighted_archive(ui_world: UiWorld) -> None:
 async def test_purge_rules_preview_then_all(ui_world: UiWorld) -> None:
     first = ui_world.seed_cache("3.11.11")
     second = ui_world.seed_cache("3.13.1")
-    stray = ui_world.settings.cache_dir / "0123abcde-cpython-3.10.1-20211017-x86_64-unknown-linux-gnu-install_only.tar.gz"
+    # An older build of 3.11.11 (the catalog knows a newer one): superseded.
+    stray = ui_world.settings.cache_dir / "0123abcde-cpython-3.11.11-20241219-x86_64-unknown-linux-gnu-install_only.tar.gz"
     stray.write_bytes(b"x" * 1000)
+    # A build no catalog lists and nothing newer is known of: kept (it may be the only copy).
+    lone = ui_world.settings.cache_dir / "0123abcdf-cpython-3.10.1-20211017-x86_64-unknown-linux-gnu-install_only.tar.gz"
+    lone.write_bytes(b"y" * 1000)
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -139,23 +143,23 @@ async def test_purge_rules_preview_then_all(ui_world: UiWorld) -> None:
         await pilot.pause()
         modal = app.screen
         assert isinstance(modal, PurgeRulesModal)
-        # Default rule: superseded = archives no catalog build names (the stray one).
+        # Default rule: superseded = archives with a newer build of their version known.
         await wait_for(pilot, lambda: [a.name for a in modal.plan] == [stray.name],
                        what="superseded preview")
         assert "frees 1000 B" in str(modal.query_one("#purge-total").render())
         await pilot.press("y")
         await wait_for(pilot, lambda: not stray.exists(), what="stray archive purged")
-        assert first.exists() and second.exists()
-        # Again with rule "all": the preview lists both archives and their total.
-        await wait_for(pilot, lambda: len(app.state.archives) == 2, what="rescan")
+        assert first.exists() and second.exists() and lone.exists()
+        # Again with rule "all": the preview lists the three archives and their total.
+        await wait_for(pilot, lambda: len(app.state.archives) == 3, what="rescan")
         await pilot.press("P")
         await pilot.pause()
         modal = app.screen
         assert isinstance(modal, PurgeRulesModal)
         await pilot.press("right", "right", "enter")  # RadioSet: superseded -> installed -> all
-        await wait_for(pilot, lambda: len(modal.plan) == 2, what="'all' preview")
+        await wait_for(pilot, lambda: len(modal.plan) == 3, what="'all' preview")
         await pilot.press("y")
-        await wait_for(pilot, lambda: not first.exists() and not second.exists(),
+        await wait_for(pilot, lambda: not first.exists() and not second.exists() and not lone.exists(),
                        what="all archives purged")
         await wait_for(pilot, lambda: not app.query_one("#cached", CacheTable).row_keys,
                        what="Cached pane empty")
