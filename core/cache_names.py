@@ -54,10 +54,11 @@ class CacheName(NamedTuple):
         return (archive.implementation, archive.version, archive.variant, archive.platform)
 
     @property
-    def build_rank(self) -> tuple[tuple[int, int | str], ...] | None:
-        """The build, ordered: PBS release dates `YYYYMMDD`, PyPy versions `7.3.23`."""
+    def build_rank(self) -> tuple[tuple[int, int | str], ...]:
+        """The build, ordered: PBS release dates `YYYYMMDD`, PyPy versions `7.3.23` (empty
+        when the name says no build; such names have no lineage either)."""
         if self.archive is None:
-            return None
+            return ()
         return tuple((0, int(part)) if part.isdigit() else (1, part)
                      for part in self.archive.build.split("."))
 
@@ -126,7 +127,7 @@ def superseded(archives: Iterable[CachedArchive], known: Iterable[Build]) -> lis
     variant, platform) is known: from `known` (a catalog's builds) or another complete archive
     in the cache. Archives whose name says no build are never superseded."""
     archives = list(archives)
-    newest: dict[tuple[str, str, str, str], tuple] = {}
+    newest: dict[tuple[str, str, str, str], tuple[tuple[int, int | str], ...]] = {}
     parsed_archives = [(archive, parse_cache_name(archive.name)) for archive in archives]
 
     def learn(parsed: CacheName | None) -> None:

@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -167,19 +168,7 @@ def export_mirror(cache: ArchiveCache, dest_dir: Path, catalog: Catalog, *,
             raise MirrorError(f"cannot export the mirror into the cache itself ({dest}); "
                               "pick another directory")
     report = ExportReport(root=dest, metadata=dest / METADATA_NAME)
-    planned: list[tuple[CachedArchive, Build, Path]] = []
-    for archive in cache.list(catalog):
-        build = archive.build
-        if archive.state != "ok" or build is None:
-            continue
-        if not build.url.startswith(CPYTHON_DOWNLOADS_URL_PREFIX):
-            report.skipped.append((archive, "not a python-build-standalone release URL"))
-            continue
-        relative = unquote(build.url[len(CPYTHON_DOWNLOADS_URL_PREFIX):])
-        if ".." in Path(relative).parts or Path(relative).is_absolute() or not relative:
-            report.skipped.append((archive, f"unsafe path {relative}"))
-            continue
-        planned.append((archive, build, dest / relative))
+    planned = _plan(cache, catalog, dest, report)
     if not planned:
         return report  # nothing to export: nothing is created
     total = sum(archive.size for archive, _, _ in planned)
@@ -192,33 +181,14 @@ def export_mirror(cache: ArchiveCache, dest_dir: Path, catalog: Catalog, *,
         throttled(Progress("export", done, total))
 
     writer = _Writer(dest)
-    entries: dict[str, dict[str, Any]] = {}
     try:
         writer.mkdirs(dest)
         entries = _existing_mirror_entries(report.metadata, dest)
         for archive, build, target in planned:
-            writer.mkdirs(target.parent)
-            if build.sha256 and _hash_of(target) == build.sha256:
-                advance(archive.size)  # already exported with these bytes
-            else:
-                tmp = temp_name(target)
-                writer.temps.append((tmp, target))
-                try:
-                    src = open_regular(archive.path)
-                except FileNotFoundError:
-                    writer.temps.pop()
-                    report.skipped.append((archive, "removed from the cache meanwhile"))
-                    continue
-                except OSError as err:
-                    raise MirrorError(f"cannot read {archive.path} in the cache: {cause(err)}; "
-                                      "nothing was exported") from None
-                with src:
-                    digest = copy_hashing(src, tmp, cancel, advance)
-                if build.sha256 and digest != build.sha256:
-                    report.skipped.append((archive, f"corrupt in the cache (sha256 {digest})"))
-                    writer.temps.pop()
-                    tmp.unlink()
-                    continue
+            why = _export_one(writer, archive, build, target, cancel, advance)
+            if why is not None:
+                report.skipped.append((archive, why))
+                continue
             key, entry = uv_json_entry(build)
             entries[key] = entry
             report.exported.append(build)
@@ -242,11 +212,54 @@ def export_mirror(cache: ArchiveCache, dest_dir: Path, catalog: Catalog, *,
     return report
 
 
+def _plan(cache: ArchiveCache, catalog: Catalog, dest: Path,
+          report: ExportReport) -> list[tuple[CachedArchive, Build, Path]]:
+    """(archive, build, target) for every exportable archive; the others go to `report.skipped`."""
+    planned: list[tuple[CachedArchive, Build, Path]] = []
+    for archive in cache.list(catalog):
+        build = archive.build
+        if archive.state != "ok" or build is None:
+            continue
+        if not build.url.startswith(CPYTHON_DOWNLOADS_URL_PREFIX):
+            report.skipped.append((archive, "not a python-build-standalone release URL"))
+            continue
+        relative = unquote(build.url[len(CPYTHON_DOWNLOADS_URL_PREFIX):])
+        if ".." in Path(relative).parts or Path(relative).is_absolute() or not relative:
+            report.skipped.append((archive, f"unsafe path {relative}"))
+            continue
+        planned.append((archive, build, dest / relative))
+    return planned
+
+
+def _export_one(writer: _Writer, archive: CachedArchive, build: Build, target: Path,
+                cancel: CancelToken, advance: Callable[[int], None]) -> str | None:
+    """Copy one archive to a temporary name beside `target`; None, or why it was skipped.
+    OSError for the destination's failures (the caller undoes everything)."""
+    writer.mkdirs(target.parent)
+    if build.sha256 and _hash_of(target) == build.sha256:
+        advance(archive.size)  # already exported with these bytes
+        return None
+    try:
+        src = open_regular(archive.path)
+    except FileNotFoundError:
+        return "removed from the cache meanwhile"
+    except OSError as err:
+        raise MirrorError(f"cannot read {archive.path} in the cache: {cause(err)}; "
+                          "nothing was exported") from None
+    tmp = temp_name(target)
+    writer.temps.append((tmp, target))
+    with src:
+        digest = copy_hashing(src, tmp, cancel, advance)
+    if build.sha256 and digest != build.sha256:
+        writer.temps.pop()
+        tmp.unlink()
+        return f"corrupt in the cache (sha256 {digest})"
+    return None
+
+
 def _existing_mirror_entries(metadata: Path, dest: Path) -> dict[str, dict[str, Any]]:
     try:
-        with open(metadata, "rb") as f:
-            if not os.path.isfile(metadata):
-                return {}
+        with open_regular(metadata) as f:
             doc = json.loads(f.read(MAX_METADATA_BYTES + 1)[:MAX_METADATA_BYTES])
     except (OSError, ValueError):
         return {}
