@@ -207,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Last line of defence: every known filesystem failure has its own message at its source.
         from pytui.core.fs_errors import unexpected
 
-        print(f"error: {unexpected(err)}", file=sys.stderr)
+        print(style.error(unexpected(err)), file=sys.stderr)
         return 1
 
 

@@ -325,3 +325,38 @@ def test_uninstall_with_a_read_only_bin_dir_says_which_link_stayed(pytui: Pytui,
     line = one_line(pytui.run("uninstall", "3.12"), str(link), "read-only file system", "by hand")
     assert line.startswith(f"error: uninstalled {made.build.key}")
     assert not (pytui.root / made.build.key).exists() and link.is_symlink()
+
+
+# -- the last line of defence -----------------------------------------------------------------
+
+
+def test_an_unexpected_os_error_is_one_line_naming_the_path(monkeypatch, capsys) -> None:
+    """Any OSError nothing closer handled: one line with the path and the cause, exit 1."""
+    import errno
+
+    from pytui.app import cmd_cache
+    from pytui.app.cli import main
+
+    def broken_disk(args: object) -> int:
+        raise OSError(errno.EIO, "Input/output error", "/mnt/disk/somewhere")
+
+    monkeypatch.setattr(cmd_cache, "_run_dir", broken_disk)
+    code = main(["cache", "dir"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("error: /mnt/disk/somewhere: input/output error; check that path")
+
+
+def test_a_reader_that_goes_away_is_not_an_error(pytui: Pytui) -> None:
+    """`pytui cache list | head -0`: the pipe has no reader from the start (EPIPE on the first
+    write, whatever the timing); pytui stops quietly, no traceback, no message."""
+    made = pytui.add("3.12.8")
+    pytui.call("cache", "import", str(made.path))
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(pytui.argv("cache", "list"), env=pytui.env(), stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, timeout=120, cwd=pytui.tmp)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1 and done.stderr == "", done.stderr
