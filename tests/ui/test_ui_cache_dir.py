@@ -6,7 +6,6 @@ since root ignores permission bits.
 
 from __future__ import annotations
 
-import dataclasses
 import stat
 
 import pytest
@@ -19,7 +18,7 @@ async def test_tui_starts_and_shows_why_the_cache_dir_is_unusable(ui_world: UiWo
     if trouble == "a file":
         cache = ui_world.home / "not-a-dir"
         cache.write_bytes(b"precious")
-        ui_world.settings = dataclasses.replace(ui_world.settings, cache_dir=cache)
+        ui_world.settings = ui_world.settings.replace(cache_dir=cache)
         cause = "not a directory"
     else:
         cache = ui_world.seed_cache("3.11.11").parent
