@@ -67,8 +67,8 @@ def make_app(
             # Two directory listings: cheap, and the panes are right in the first frame. An
             # unusable cache dir is shown (scan_cache says why); if the install root cannot be
             # listed, the app starts anyway and its own scan says what is wrong.
-            archives, cache_problem = gateway.scan_cache(settings, catalog)
             try:
+                archives, cache_problem = gateway.scan_cache(settings, catalog)
                 disk = (archives, gateway.list_installed(settings), cache_problem)
             except (PytuiError, OSError):
                 disk = None
