@@ -13,14 +13,19 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from pytui.app.style import stderr_style
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from pytui.core.catalog import Catalog
     from pytui.core.envs import Environment, ScanResult
+    from pytui.core.keys import KeyFields
     from pytui.core.models import Build, Installation
     from pytui.core.requests import PythonRequest
+    from pytui.core.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -54,66 +59,55 @@ class Step:
     others: list[Installation]  # every installed patch of this minor
 
 
-def _group(parts) -> tuple:
+def _group(parts: KeyFields) -> tuple:
     return (parts.implementation, parts.major, parts.minor, parts.variant, parts.os, parts.arch,
             parts.libc)
 
 
-def _rank(parts, build: str | None) -> tuple:
+def _rank(parts: KeyFields, build: str | None) -> tuple:
     from pytui.core.ordering import version_rank
 
     number = int(build) if build and build.isdigit() else 0
     return (*version_rank(parts.major, parts.minor, parts.patch, parts.prerelease), number)
 
 
-def plan(installed: list[Installation], catalog, requests, *, reinstall: bool = False
-         ) -> tuple[list[Step], list[str]]:
-    """Steps for the selected minor versions, and the request texts that select none."""
-    from pytui.core.install_root import is_upgrade_of, minor_key
-    from pytui.core.keys import parse_key
+def _target(members: list[Installation], candidates: list[Build], reinstall: bool) -> Build | None:
+    """The newest catalog build for a minor (stable first), when it upgrades what is installed."""
+    from pytui.core.install_policy import is_upgrade_of
 
+    pool = [b for b in candidates if not b.prerelease] or candidates
+    best = max(pool, key=lambda b: _rank(b, b.build), default=None)
+    if best is None:
+        return None
+    same = next((i for i in members if i.key == best.key), None)
+    if same is None:
+        return best if is_upgrade_of(best, best.build, members[0], members[0].build) else None
+    return best if reinstall or is_upgrade_of(best, best.build, same, same.build) else None
+
+
+def plan(installed: list[Installation], catalog: Iterable[Build], requests: list[PythonRequest],
+         *, reinstall: bool = False) -> tuple[list[Step], list[str]]:
+    """Steps for the selected minor versions, and the request texts that select none."""
     groups: dict[tuple, list[Installation]] = {}
+    selected = [r.with_prereleases(True) for r in requests]
     for installation in installed:
-        parts = parse_key(installation.key)
-        if parts is None or parts.implementation != "cpython":
+        if installation.implementation != "cpython":
             continue  # minor-version links, and so upgrades, are CPython's (as uv)
-        if requests and not any(r.with_prereleases(True).matches(parts) for r in requests):
+        if selected and not any(r.matches(installation) for r in selected):
             continue
-        groups.setdefault(_group(parts), []).append(installation)
-    unmatched = []
-    for request in requests:
-        if not any(request.with_prereleases(True).matches(parse_key(i.key))
-                   for members in groups.values() for i in members):
-            unmatched.append(request.text)
+        groups.setdefault(_group(installation), []).append(installation)
+    unmatched = [request.text for request, relaxed in zip(requests, selected, strict=True)
+                 if not any(relaxed.matches(i) for members in groups.values() for i in members)]
     by_group: dict[tuple, list[Build]] = {}
     for build in catalog:
         by_group.setdefault(_group(build), []).append(build)
     steps = []
     for group, members in groups.items():
-        members.sort(key=lambda i: _rank(parse_key(i.key), i.build), reverse=True)
-        current = members[0]
-        cur = parse_key(current.key)
-        assert cur is not None  # installs are listed only when their directory name parses
-        candidates = by_group.get(group, [])
-        stable = [b for b in candidates if not b.prerelease]
-        pool = stable or candidates
-        best = max(pool, key=lambda b: _rank(b, b.build), default=None)
-        target = None
-        if best is not None:
-            same = next((i for i in members if i.key == best.key), None)
-            if same is None:
-                target = best if is_upgrade_of(best, best.build, cur, current.build) else None
-            elif reinstall or is_upgrade_of(best, best.build, same, same.build):
-                target = best
-        steps.append(Step(group, minor_key(cur), current, target, members))
-    steps.sort(key=lambda s: _rank(parse_key(s.current.key), None), reverse=True)
+        members.sort(key=lambda i: _rank(i, i.build), reverse=True)
+        target = _target(members, by_group.get(group, []), reinstall)
+        steps.append(Step(group, members[0].minor_key, members[0], target, members))
+    steps.sort(key=lambda s: _rank(s.current, None), reverse=True)
     return steps, unmatched
-
-
-def _target(step: Step) -> Build:
-    """The build a step installs (the steps being carried out all have one)."""
-    assert step.target is not None
-    return step.target
 
 
 def _paths(envs: list[Environment]) -> str:
@@ -134,52 +128,55 @@ def _pinned(result: ScanResult, step: Step) -> list[Environment]:
     return [e for e in result.environments if e.status == "ok" and e.link == "patch" and e.key in keys]
 
 
-def _report_pinned(result: ScanResult, step: Step, out) -> None:
-    from pytui.core.keys import parse_key
-
-    pinned = _pinned(result, step)
-    by_key: dict[str, list] = {}
-    for env in pinned:
-        if env.key is not None:  # a pinned environment names its install
-            by_key.setdefault(env.key, []).append(env)
-    for key, envs in sorted(by_key.items()):
+def _report_pinned(result: ScanResult, step: Step, out: TextIO) -> None:
+    by_version: dict[str, list[Environment]] = {}
+    versions = {i.key: i.version for i in step.others}
+    for env in _pinned(result, step):
+        by_version.setdefault(versions.get(env.key or "", "?"), []).append(env)
+    for version, envs in sorted(by_version.items()):
         noun = "environment stays" if len(envs) == 1 else "environments stay"
-        parts = parse_key(key)
-        version = parts.version if parts is not None else key
         print(f"   {len(envs)} {noun} pinned to {version}: {_paths(envs)}", file=out)
 
 
-def _parse_requests(args: argparse.Namespace) -> list[PythonRequest] | None:
-    """The minor-version requests, or None after saying (one line) why the usage is wrong."""
-    from pytui.core.errors import RequestError
-    from pytui.core.requests import PythonRequest
-
-    if args.jobs is not None and args.jobs < 1:
-        print(stderr_style().error("--jobs must be at least 1"), file=sys.stderr)
-        return None
-    try:
-        requests = [PythonRequest.parse(text) for text in args.requests]
-    except RequestError as err:
-        print(stderr_style().error(str(err)), file=sys.stderr)
-        return None
+def _minor_only(requests: list[PythonRequest]) -> str | None:
+    """The first request naming a patch or a pre-release (uv refuses those), else None."""
     for request in requests:
         if request.version is not None and request.version.kind in ("patch", "patch_pre", "minor_pre"):
-            print(stderr_style().error(f"`pytui upgrade` only accepts minor versions, got: {request.text} "
-                  "(write e.g. 3.12 or 3.13t)"), file=sys.stderr)
-            return None
-    return requests
+            return request.text
+    return None
+
+
+def _nothing_to_do(requests: list[PythonRequest]) -> str:
+    """uv's wording when every selected minor version is on its newest patch."""
+    if not requests:
+        return "All versions already on latest supported patch release"
+    if len(requests) == 1:
+        return f"{requests[0].text} is already on the latest supported patch release"
+    return "All requested versions already on latest supported patch release"
 
 
 def run(args: argparse.Namespace) -> int:
     import time
 
     from pytui.core.envs import scan_for_settings
+    from pytui.core.errors import RequestError
     from pytui.core.install_root import InstallRoot
+    from pytui.core.requests import PythonRequest
     from pytui.core.sources import load_catalog
 
     settings = args.settings
-    requests = _parse_requests(args)
-    if requests is None:
+    if args.jobs is not None and args.jobs < 1:
+        print(stderr_style().error("--jobs must be at least 1"), file=sys.stderr)
+        return 2
+    try:
+        requests = [PythonRequest.parse(text) for text in args.requests]
+    except RequestError as err:
+        print(stderr_style().error(str(err)), file=sys.stderr)
+        return 2
+    patch = _minor_only(requests)
+    if patch is not None:
+        print(stderr_style().error(f"`pytui upgrade` only accepts minor versions, got: {patch} "
+                                   "(write e.g. 3.12 or 3.13t)"), file=sys.stderr)
         return 2
     started = time.monotonic()
     root = InstallRoot(settings.install_root)
@@ -190,51 +187,47 @@ def run(args: argparse.Namespace) -> int:
     catalog = load_catalog(settings)
     steps, unmatched = plan(installed, catalog, requests, reinstall=args.reinstall)
     for text in unmatched:
-        print(stderr_style().error(f"no installed Python matches `{text}` in {root.path}; install it with "
-              f"`pytui install {text}`"), file=sys.stderr)
-    todo = [s for s in steps if s.target is not None]
+        print(stderr_style().error(f"no installed Python matches `{text}` in {root.path}; install "
+                                   f"it with `pytui install {text}`"), file=sys.stderr)
+    todo = [(s, s.target) for s in steps if s.target is not None]
     if not todo:
         if steps:
-            if not requests:
-                print("All versions already on latest supported patch release", file=sys.stderr)
-            elif len(requests) == 1:
-                print(f"{requests[0].text} is already on the latest supported patch release",
-                      file=sys.stderr)
-            else:
-                print("All requested versions already on latest supported patch release",
-                      file=sys.stderr)
+            print(_nothing_to_do(requests), file=sys.stderr)
         return 1 if unmatched else 0
 
     from pytui.app.cmd_envs import print_scan_notes
 
     before = scan_for_settings(settings, roots=args.scan or None, installed=installed)
     print_scan_notes(before)
-    out = sys.stderr
     if args.dry_run:
-        noun = "1 version" if len(todo) == 1 else f"{len(todo)} versions"
-        print(f"Would upgrade {noun}", file=out)
-        for step in todo:
-            print(f" {step.current.key} -> {_target(step).key}", file=out)
-            followers = _followers(before, step)
-            if followers:
-                noun = "environment follows" if len(followers) == 1 else "environments follow"
-                print(f"   {len(followers)} {noun} {step.minor_link}: {_paths(followers)}", file=out)
-            _report_pinned(before, step, out)
+        _preview(before, todo, sys.stderr)
         return 1 if unmatched else 0
-
-    code = _install(args, settings, catalog, todo, started)
+    code = _install(args, settings, catalog, [target for _, target in todo], started)
     after = scan_for_settings(settings, roots=args.scan or None)
-    for step in todo:
-        now = [e for e in _followers(after, step) if e.key == _target(step).key]
+    out = sys.stderr
+    for step, target in todo:
+        now = [e for e in _followers(after, step) if e.key == target.key]
         if now:
             noun = "environment now runs" if len(now) == 1 else "environments now run"
-            print(f" {len(now)} {noun} {_target(step).key} (through {step.minor_link}): "
+            print(f" {len(now)} {noun} {target.key} (through {step.minor_link}): "
                   f"{_paths(now)}", file=out)
         _report_pinned(after, step, out)
     return 1 if code or unmatched else 0
 
 
-def _with_no_bin(settings, no_bin: bool):
+def _preview(before: ScanResult, todo: list[tuple[Step, Build]], out: TextIO) -> None:
+    noun = "1 version" if len(todo) == 1 else f"{len(todo)} versions"
+    print(f"Would upgrade {noun}", file=out)
+    for step, target in todo:
+        print(f" {step.current.key} -> {target.key}", file=out)
+        followers = _followers(before, step)
+        if followers:
+            noun = "environment follows" if len(followers) == 1 else "environments follow"
+            print(f"   {len(followers)} {noun} {step.minor_link}: {_paths(followers)}", file=out)
+        _report_pinned(before, step, out)
+
+
+def _with_no_bin(settings: Settings, no_bin: bool) -> Settings:
     """A copy of `settings` that links no executables when `no_bin`."""
     import copy
 
@@ -245,24 +238,19 @@ def _with_no_bin(settings, no_bin: bool):
     return changed
 
 
-def _install(args, settings, catalog, todo: list[Step], started: float) -> int:
+def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, targets: list[Build],
+             started: float) -> int:
     """Install the targets; a bin link is updated only where one already exists (as uv)."""
     import os
 
     from pytui.app.progress_board import ProgressBoard, elapsed_text
-    from pytui.core.install_root import executable_install_name
     from pytui.core.jobs import run_install_jobs
-    from pytui.core.keys import parse_key
     from pytui.core.progress import CancelToken
 
     linked: list[Build] = []
     unlinked: list[Build] = []
-    for step in todo:
-        target = _target(step)
-        parts = parse_key(target.key)
-        assert parts is not None  # a catalog build's key always parses
-        name = executable_install_name(parts)
-        exists = not settings.no_bin and os.path.lexists(settings.bin_dir / name)
+    for target in targets:
+        exists = not settings.no_bin and os.path.lexists(settings.bin_dir / target.bin_names[0])
         (linked if exists else unlinked).append(target)
     cancel = CancelToken()
     warnings: list[str] = []
@@ -281,13 +269,12 @@ def _install(args, settings, catalog, todo: list[Step], started: float) -> int:
         raise
     for warning in warnings:
         print(stderr_style().warning(str(warning)), file=sys.stderr)
-    done = [(o, o.result) for o in outcomes if o.result is not None]
+    done = [(o.build, o.result.status) for o in outcomes if o.result is not None]
     if done:
-        what = f"Python {done[0][0].build.version}" if len(done) == 1 else f"{len(done)} versions"
+        what = f"Python {done[0][0].version}" if len(done) == 1 else f"{len(done)} versions"
         print(f"Installed {what} in {elapsed_text(started)}", file=sys.stderr)
-        for outcome, result in done:
-            sign = "~" if result.status == "reinstalled" else "+"
-            print(f" {sign} {outcome.build.key}", file=sys.stderr)
+        for build, status in done:
+            print(f" {'~' if status == 'reinstalled' else '+'} {build.key}", file=sys.stderr)
     failed = [o for o in outcomes if o.error is not None]
     for outcome in failed:
         print(stderr_style().error(str(outcome.error)), file=sys.stderr)

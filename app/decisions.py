@@ -190,8 +190,29 @@ def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
              Line(f"Frees {freed}.", strong=True)]
     if installation.key in state.cached_by_key():
         lines.append(Line("The cached archive stays, so it can be reinstalled offline."))
+    lines += _breaking_lines(state, installation)
     return Confirm(f"Uninstall {installation.key}?", tuple(lines), confirm="Uninstall",
                    then=StartUninstall(installation), name="confirm-uninstall")
+
+
+def _breaking_lines(state: AppState, installation: Installation) -> list[Line]:
+    """What uninstalling would break (core/envs.py `would_break`), as the CLI refuses it."""
+    from pytui.core.envs import would_break
+
+    # Said only when something would break: the scan may still be running when u is pressed,
+    # and the question must not change with that timing.
+    if not state.environments:
+        return []
+    breaking = would_break(state.environments, {installation.key}, state.installed_keys)
+    partial = " (the scan was partial)" if state.envs_partial else ""
+    if not breaking:
+        return []
+    noun = "environment" if len(breaking) == 1 else "environments"
+    lines = [Line(f"Breaks {len(breaking)} {noun}{partial}:", strong=True)]
+    lines += [Line(f"  {short_path(env.path, state.home)}") for env in breaking[:5]]
+    if len(breaking) > 5:
+        lines.append(Line(f"  and {len(breaking) - 5} more (pytui envs {installation.key})"))
+    return lines
 
 
 def _installation_target(state: AppState, pane: str, key: str | None) -> Installation | None:

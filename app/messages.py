@@ -115,3 +115,13 @@ class Purged(Message):
     count: int
     freed: int
     error: str = ""
+
+
+@dataclass
+class EnvsScanned(Message):
+    """The environment scan (core/envs.py): who uses which install; `partial` when it stopped at
+    its time budget."""
+
+    generation: int
+    environments: list
+    partial: bool

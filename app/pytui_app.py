@@ -25,6 +25,7 @@ from pytui.app.messages import (
     CatalogRefreshed,
     DiskFailed,
     DiskListed,
+    EnvsScanned,
     InstalledSizes,
     JobEnded,
     JobNote,
@@ -32,7 +33,7 @@ from pytui.app.messages import (
     Purged,
 )
 from pytui.app.render import Renderer
-from pytui.app.runner import CATALOG, DISK, SIZES, JobRunner
+from pytui.app.runner import CATALOG, DISK, ENVS, SIZES, JobRunner
 from pytui.app.screens import ConfirmModal, HelpScreen, HistoryScreen, PurgeRulesModal
 from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel
@@ -241,7 +242,13 @@ class PytuiApp(App[int]):
         unmeasured = self.state.set_disk(archives, installations, cache_problem)
         if unmeasured:
             self.runner.measure(unmeasured)
+        self.runner.scan_envs()  # which environments use which install, for uninstall's question
         self.renderer.all()
+
+    def on_envs_scanned(self, message: EnvsScanned) -> None:
+        if self.runner.is_current(ENVS, message.generation):
+            self.state.environments = message.environments
+            self.state.envs_partial = message.partial
 
     def on_disk_failed(self, message: DiskFailed) -> None:
         if not self.runner.is_current(DISK, message.generation):

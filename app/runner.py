@@ -24,6 +24,7 @@ from pytui.app.messages import (
     CatalogRefreshed,
     DiskFailed,
     DiskListed,
+    EnvsScanned,
     InstalledSizes,
     JobEnded,
     JobNote,
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 PROGRESS_RATE = 10.0
 QUIT_WAIT_SECONDS = 15.0
 # Kinds of background work whose newest result wins.
-CATALOG, DISK, SIZES = "catalog", "disk", "sizes"
+CATALOG, DISK, SIZES, ENVS = "catalog", "disk", "sizes", "envs"
 
 
 def _worker_cancelled() -> bool:
@@ -143,6 +144,22 @@ class JobRunner:
             return
         self._post_if_current(DISK, generation,
                               DiskListed(generation, archives, installations, cache_problem))
+
+    def scan_envs(self) -> None:
+        """Find the environments and the install each uses (never blocks a key; newest wins)."""
+        generation = self._next(ENVS)
+        self._spawn(partial(self._scan_envs, generation, self._state.job_settings()), group=ENVS,
+                    name="envs", description="scanning environments", exclusive=True)
+
+    def _scan_envs(self, generation: int, settings: Settings) -> None:
+        from pytui.core.envs import scan_for_settings
+
+        try:
+            result = scan_for_settings(settings, cancelled=_worker_cancelled)
+        except (OSError, PytuiError):
+            return  # the confirmation then says the environments are unknown
+        self._post_if_current(ENVS, generation,
+                              EnvsScanned(generation, result.environments, result.partial))
 
     def measure(self, installations: list[Installation]) -> None:
         generation = self._next(SIZES)

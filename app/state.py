@@ -101,6 +101,9 @@ class AppState:
     next_job_id: int = 1
     # Build keys whose last install job failed.
     failed_keys: set[str] = field(default_factory=set)
+    # The environment scan (core/envs.py), None until the first one ends.
+    environments: list | None = None
+    envs_partial: bool = False
 
     # -- derived lookups --------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ import contextlib
 import json
 import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +48,7 @@ STATE_MAX_NODES = 2_000_000
 MAX_SCAN_PATHS = 64
 MAX_SYMLINK_HOPS = 40
 STATE_FILE = "envs-scan.json"
-STATE_FORMAT = "pytui-envs-1"
+STATE_FORMAT = "pytui-envs-2"
 
 _MINOR_NAME = re.compile(
     r"^(cpython|pypy|graalpy|pyodide)-(\d+)\.(\d+)(\+[a-z+]+)?-[a-z0-9]+-[a-z0-9_]+-[a-z0-9]+$")
@@ -169,14 +170,11 @@ def scan_paths(env: Mapping[str, str], given: Sequence[str] = ()) -> tuple[list[
         values = [v for v in env["PYTUI_SCAN_PATHS"].split(":") if v.strip()]
     if not values:
         config = config_scan_file(env)
-        try:
-            with open(config, "rb") as f:
-                text = f.read(CFG_MAX_BYTES).decode("utf-8", "replace")
+        data = read_regular(config, CFG_MAX_BYTES)
+        if data is not None:
             source = str(config)
-            values = [line.strip() for line in text.splitlines()
+            values = [line.strip() for line in data.decode("utf-8", "replace").splitlines()
                       if line.strip() and not line.strip().startswith("#")]
-        except OSError:
-            values = []
     if not values:
         return [Path.home()], warnings
     roots: list[Path] = []
@@ -222,12 +220,35 @@ def parse_pyvenv_cfg(data: bytes) -> dict[str, str]:
     return out
 
 
+def read_regular(path: str | os.PathLike[str], limit: int) -> bytes | None:
+    """Up to `limit` bytes of a regular file; None for anything else (a FIFO named pyvenv.cfg
+    must not block the scan, a device must not be read)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks = []
+        remaining = limit
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 24))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def read_pin(path: str) -> str | None:
     """The first request in a `.python-version` file (comments and blank lines skipped)."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read(PIN_MAX_BYTES)
-    except OSError:
+    data = read_regular(path, PIN_MAX_BYTES)
+    if data is None:
         return None
     for line in data.decode("utf-8", "replace").splitlines():
         line = line.strip()
@@ -261,7 +282,7 @@ def _exe_candidates(env_dir: str, cfg: Mapping[str, str]) -> list[str]:
     names += ["python3", "python"]
     seen: list[str] = []
     for name in names:
-        if name and "/" not in name and name not in seen:
+        if name and "/" not in name and "\x00" not in name and name not in seen:
             seen.append(name)
     return seen
 
@@ -316,7 +337,7 @@ class Resolver:
         path = Path(env_dir)
         version = cfg.get("version_info") or cfg.get("version") or None
         home = cfg.get("home", "")
-        if not home or not os.path.isabs(home):
+        if not home or not os.path.isabs(home) or "\x00" in home:
             return Environment(path, kind, None, None, "broken", version=version,
                                error="pyvenv.cfg names no absolute `home`")
         home = os.path.normpath(home)
@@ -378,12 +399,8 @@ def pin_choice(request_text: str, installed: Sequence[Installation], host) -> tu
 def _load_state(path: Path) -> dict:
     """The stored scan, or an empty one when missing, too big, or not exactly what pytui writes."""
     empty: dict = {"walks": {}, "cfg": {}}
-    try:
-        with open(path, "rb") as f:
-            data = f.read(STATE_MAX_BYTES + 1)
-    except OSError:
-        return empty
-    if len(data) > STATE_MAX_BYTES:
+    data = read_regular(path, STATE_MAX_BYTES + 1)
+    if data is None or len(data) > STATE_MAX_BYTES:
         return empty
     try:
         doc = json.loads(data)
@@ -398,11 +415,11 @@ def _load_state(path: Path) -> dict:
     for root, walk in walks_in.items():
         if not (isinstance(root, str) and os.path.isabs(root) and isinstance(walk, dict)):
             return empty
-        depth, skip, nodes = walk.get("depth"), walk.get("skip"), walk.get("nodes")
-        parsed = envwalk.nodes_from_json(nodes, max_nodes=STATE_MAX_NODES)
-        if type(depth) is not int or not isinstance(skip, str) or parsed is None:
+        depth, skip = walk.get("depth"), walk.get("skip")
+        tree = envwalk.Tree.from_json(walk.get("tree"), max_nodes=STATE_MAX_NODES)
+        if type(depth) is not int or not isinstance(skip, str) or tree is None:
             return empty
-        walks[root] = {"depth": depth, "skip": skip, "nodes": parsed}
+        walks[root] = {"depth": depth, "skip": skip, "tree": tree}
     cfg: dict = {}
     for env_dir, entry in cfg_in.items():
         if not (isinstance(env_dir, str) and os.path.isabs(env_dir) and isinstance(entry, list)
@@ -416,17 +433,26 @@ def _load_state(path: Path) -> dict:
 
 
 def _save_state(path: Path, walks: dict, cfg: dict) -> None:
-    from pytui.core.atomic import write_atomic
+    import tempfile
 
     doc = {
         "format": STATE_FORMAT,
-        "walks": {root: {"depth": w["depth"], "skip": w["skip"],
-                         "nodes": envwalk.nodes_to_json(w["nodes"])} for root, w in walks.items()},
+        "walks": {root: {"depth": w["depth"], "skip": w["skip"], "tree": w["tree"].to_json()}
+                  for root, w in walks.items()},
         "cfg": {d: [*ident, fields] for d, (ident, fields) in cfg.items()},
     }
     data = json.dumps(doc, separators=(",", ":")).encode("utf-8")
     with contextlib.suppress(OSError):
-        write_atomic(path, data, fsync=False, make_parents=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
 
 
 # -- the scan ------------------------------------------------------------------------------------
@@ -469,7 +495,7 @@ def tool_environments(env: Mapping[str, str]) -> tuple[list[tuple[str, str]], li
     return found, containers
 
 
-def scan(install_root: Path, state_dir: Path, env: Mapping[str, str], *,  # noqa: C901 - one pass over every environment source and its cache; splitting it re-walks state
+def scan(install_root: Path, state_dir: Path, env: Mapping[str, str], *,
          roots: Sequence[Path] | None = None, extra_skip: Iterable[Path] = (),
          max_depth: int = MAX_DEPTH, budget: float | None = None,
          installed: Sequence[Installation] | None = None, host=None,
@@ -494,26 +520,59 @@ def scan(install_root: Path, state_dir: Path, env: Mapping[str, str], *,  # noqa
     skip_ids = frozenset(i for i in (_dir_id(p) for p in skip_paths) if i is not None)
     # A stored walk stays valid while every directory it left out is still left out (a skip
     # dir that appears later is met as a new entry of a changed parent, and skipped then).
-    skip_sig = ",".join(sorted(f"{d}:{i}" for d, i in skip_ids))
-    skip_set = set(filter(None, skip_sig.split(",")))
 
     result = ScanResult(environments=[], roots=list(roots), warnings=warnings)
-    walks: dict = {}
     venv_dirs: dict[str, str] = {d: kind for d, kind in tool_envs}
     pin_files: list[str] = []
+    walks = _walk_roots(result, state, roots, max_depth=max_depth, deadline=deadline,
+                        budget=budget, skip_ids=skip_ids, cancelled=cancelled,
+                        venv_dirs=venv_dirs, pin_files=pin_files)
+    if installed is None:
+        from pytui.core.installed import list_installed
+
+        installed = list_installed(Path(install_root))
+    cfg_cache = _resolve_venvs(result, Resolver(Path(install_root)), venv_dirs, state["cfg"])
+    if pin_files and host is None:
+        from pytui.core.platform_detect import detect_host
+
+        host = detect_host(env)
+    _resolve_pins(result, pin_files, installed, host)
+    result.environments.sort(key=lambda e: (str(e.path), e.kind))
+    # An unchanged scan leaves the file as it is (writing 100,000 directories costs more than
+    # checking them).
+    unchanged = (set(walks) == set(state["walks"])
+                 and all(walks[k]["tree"] == state["walks"][k]["tree"]
+                         and walks[k]["skip"] == state["walks"][k]["skip"] for k in walks)
+                 and cfg_cache == state["cfg"])
+    if use_state and not unchanged:
+        _save_state(state_path, walks, cfg_cache)
+    result.elapsed = time.monotonic() - started
+    return result
+
+
+def _walk_roots(result: ScanResult, state: dict, roots: Sequence[Path], *, max_depth: int,
+                deadline: float, budget: float, skip_ids: frozenset[tuple[int, int]],
+                cancelled: Callable[[], bool] | None, venv_dirs: dict[str, str],
+                pin_files: list[str]) -> dict:
+    """Walk each project root (reusing its stored walk); returns the walks to keep."""
+    # A stored walk stays valid while every directory it left out is still left out (a skip
+    # dir that appears later is met as a new entry of a changed parent, and skipped then).
+    skip_sig = ",".join(sorted(f"{d}:{i}" for d, i in skip_ids))
+    skip_set = set(filter(None, skip_sig.split(",")))
+    walks: dict = {}
     for root in roots:
         key = str(root)
         old = state["walks"].get(key)
-        old_nodes = None
+        old_tree = None
         if old and old["depth"] == max_depth and set(filter(None, old["skip"].split(","))) <= skip_set:
-            old_nodes = old["nodes"]
+            old_tree = old["tree"]
         if not os.path.isdir(root):
-            warnings.append(f"scan path {root} is not a directory; skipped")
+            result.warnings.append(f"scan path {root} is not a directory; skipped")
             continue
-        walked = envwalk.walk(key, max_depth=max_depth, deadline=deadline, old=old_nodes,
+        walked = envwalk.walk(key, max_depth=max_depth, deadline=deadline, old=old_tree,
                               skip_ids=skip_ids, cancelled=cancelled)
-        if walked.nodes:
-            walks[key] = {"depth": max_depth, "skip": skip_sig, "nodes": walked.nodes}
+        if len(walked.tree):
+            walks[key] = {"depth": max_depth, "skip": skip_sig, "tree": walked.tree}
         result.listed += walked.listed
         result.reused += walked.reused
         result.unreadable += walked.unreadable
@@ -529,48 +588,46 @@ def scan(install_root: Path, state_dir: Path, env: Mapping[str, str], *,  # noqa
     for key, walk in state["walks"].items():
         if key not in walks and Path(key) in roots:
             walks[key] = walk
+    return walks
 
-    if installed is None:
-        from pytui.core.installed import list_installed
 
-        installed = list_installed(Path(install_root))
-    resolver = Resolver(Path(install_root))
+def _resolve_venvs(result: ScanResult, resolver: Resolver, venv_dirs: Mapping[str, str],
+                   stored_cfg: Mapping) -> dict:
+    """Read (or reuse, when unchanged) each pyvenv.cfg and resolve it; returns the cfg cache."""
     cfg_cache: dict = {}
     for env_dir, kind in venv_dirs.items():
         cfg_path = os.path.join(env_dir, "pyvenv.cfg")
         ident = _file_id(cfg_path)
         if ident is None:
             continue
-        stored = state["cfg"].get(env_dir)
+        stored = stored_cfg.get(env_dir)
         if stored is not None and stored[0] == ident:
             fields = stored[1]
         else:
-            try:
-                with open(cfg_path, "rb") as f:
-                    fields = parse_pyvenv_cfg(f.read(CFG_MAX_BYTES))
-            except OSError:
+            data = read_regular(cfg_path, CFG_MAX_BYTES)
+            if data is None:
+                result.environments.append(Environment(
+                    Path(env_dir), kind, None, None, "broken",
+                    error="pyvenv.cfg is not a readable regular file"))
                 continue
+            fields = parse_pyvenv_cfg(data)
         cfg_cache[env_dir] = (ident, fields)
         result.environments.append(resolver.resolve_venv(env_dir, kind, fields))
-    if pin_files and host is None:
-        from pytui.core.platform_detect import detect_host
+    return cfg_cache
 
-        host = detect_host(env)
+
+def _resolve_pins(result: ScanResult, pin_files: Sequence[str], installed: Sequence[Installation],
+                  host) -> None:
     for pin in pin_files:
         text = read_pin(pin)
         if text is None:
             result.environments.append(Environment(Path(pin), "pin", None, None, "broken",
                                                    error="empty or unreadable .python-version"))
             continue
-        choice, error = pin_choice(text, installed, host)
+        key, error = pin_choice(text, installed, host)
         status = "broken" if error else "ok"
-        result.environments.append(Environment(Path(pin), "pin", choice, None, status, request=text,
+        result.environments.append(Environment(Path(pin), "pin", key, None, status, request=text,
                                                error=error))
-    result.environments.sort(key=lambda e: (str(e.path), e.kind))
-    if use_state:
-        _save_state(state_path, walks, cfg_cache)
-    result.elapsed = time.monotonic() - started
-    return result
 
 
 def scan_for_settings(settings, *, roots: Sequence[str] | None = None,

@@ -14,8 +14,10 @@ before), as the devguide's schedule states.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -60,7 +62,7 @@ class Support:
                 "end_of_bugfix": self.cycle.end_of_bugfix, "end_of_life": self.cycle.end_of_life}
 
 
-def parse_date(text: str) -> _dt.date | None:
+def parse_date(text: object) -> _dt.date | None:
     match = _DATE.match(text) if isinstance(text, str) else None
     if not match:
         return None
@@ -82,7 +84,7 @@ def _entry(minor: str, value: object) -> Cycle | None:
         return None
     first, eol = value.get("first_release"), value.get("end_of_life")
     bugfix = value.get("end_of_bugfix")
-    first_date, eol_date = parse_date(first), parse_date(eol)  # type: ignore[arg-type]  # any JSON value: parse_date checks it is a str
+    first_date, eol_date = parse_date(first), parse_date(eol)
     if first_date is None or eol_date is None or eol_date < first_date:
         return None
     if bugfix is None:
@@ -91,7 +93,7 @@ def _entry(minor: str, value: object) -> Cycle | None:
     bugfix_date = parse_date(bugfix)
     if bugfix_date is None or not first_date <= bugfix_date <= eol_date:
         return None
-    return Cycle(minor, first, bugfix, eol)  # type: ignore[arg-type]  # all three are checked date strings here
+    return Cycle(minor, str(first), str(bugfix), str(eol))
 
 
 def parse_cycles(data: bytes) -> dict[str, Cycle]:
@@ -114,11 +116,14 @@ def parse_cycles(data: bytes) -> dict[str, Cycle]:
 
 
 def _read(path: Path) -> dict[str, Cycle]:
+    from pytui.core.envs import read_regular
+
+    data = read_regular(path, MAX_BYTES + 1)
+    if data is None:
+        return {}
     try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_BYTES + 1)
         return parse_cycles(data)
-    except (OSError, ValueError):
+    except ValueError:
         return {}
 
 
@@ -181,6 +186,7 @@ def release_cycle_url(env: Mapping[str, str], catalog_url_is_default: bool) -> s
 def refresh(settings) -> str | None:
     """Fetch and keep the release-cycle dates; returns a one-line problem, or None when it was
     kept, unchanged, skipped (offline, no URL) or fine. Never raises for network trouble."""
+    import httpx
     from pytui.core.errors import OfflineError
     from pytui.core.http import make_client
     from pytui.core.settings import DEFAULT_CATALOG_URL
@@ -194,7 +200,7 @@ def refresh(settings) -> str | None:
             response = client.get(url)
     except OfflineError:
         return None
-    except Exception as err:  # noqa: BLE001 - any httpx (imported lazily)/network failure: the embedded dates stay
+    except (httpx.HTTPError, OSError, ValueError) as err:  # any network failure, a bad URL
         return f"could not refresh the Python release cycle from {url} ({type(err).__name__}); kept the dates pytui has"
     if response.status_code != 200:
         return f"could not refresh the Python release cycle from {url} (HTTP {response.status_code}); kept the dates pytui has"
@@ -207,13 +213,23 @@ def refresh(settings) -> str | None:
                 f"versions; kept the dates pytui has")
     doc = {c.minor: {"first_release": c.first_release, "end_of_bugfix": c.end_of_bugfix,
                      "end_of_life": c.end_of_life} for c in cycles.values()}
-    from pytui.core.atomic import write_atomic
-
-    write_atomic(Path(settings.state_dir) / STATE_FILE, json.dumps(doc, indent=1).encode(),
-                 fsync=False, make_parents=True)
+    _atomic_write(Path(settings.state_dir) / STATE_FILE, json.dumps(doc, indent=1).encode())
     return None
 
 
+def _atomic_write(path: Path, data: bytes) -> None:
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
 
 
 def eol_warnings(builds, state_dir: Path | None = None, today: _dt.date | None = None) -> list[str]:

@@ -14,15 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fixtures_archives import (
-    MadeArchive,
-    _finish,
-    _prefix_members,
-    _rebase,
-    host_platform,
-    make_build,
-    write_archive,
-)
+from fixtures_archives import MadeArchive, _finish, host_platform, make_build
 
 UV = Path(sys.executable).parent / "uv"
 
@@ -36,18 +28,37 @@ def python_version(executable: Path) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
+_PACK = """
+import sys
+from pathlib import Path
+from fixtures_archives import _prefix_members, _rebase, write_archive
+prefix, mm, out = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+# Distribution Pythons link a few files to /etc (Debian's sitecustomize.py): an archive must
+# not hold absolute links, and the interpreter runs without them.
+members = [_rebase(m, "python/") for m in _prefix_members(prefix, mm, with_tests=False, with_pycache=False)
+           if not (m.kind == "symlink" and m.target.startswith("/"))]
+write_archive(out, members, kind="tar.gz", level=1)
+print(len(members))
+"""
+
+
 def prefix_archive(dest: Path, prefix: Path, version: str, build_date: str = "20250115") -> MadeArchive:
-    """A PBS install_only tar.gz of the interpreter at `prefix`, labelled `version`."""
+    """A PBS install_only tar.gz of the interpreter at `prefix`, labelled `version`.
+
+    Packed in a child process: the members are read into memory, and the test process's peak
+    RSS is inherited by every process it starts (tests that measure a child's peak memory run
+    later in the same session)."""
     mm = ".".join(version.split(".")[:2])
     os_name, arch, libc = host_platform()
     build = make_build(version=version, build_date=build_date, os_name=os_name, arch=arch, libc=libc)
-    # Distribution Pythons link a few files to /etc (Debian's sitecustomize.py): an archive
-    # must not hold absolute links, and the interpreter runs without them.
-    members = [_rebase(m, "python/") for m in _prefix_members(prefix, mm, with_tests=False, with_pycache=False)
-               if not (m.kind == "symlink" and m.target.startswith("/"))]
     dest.mkdir(parents=True, exist_ok=True)
-    path = write_archive(dest / build.release_filename, members, kind="tar.gz", level=1)
-    return _finish(path, build, "tar.gz", len(members), (f"bin/python{mm}",))
+    path = dest / build.release_filename
+    tests = str(Path(__file__).resolve().parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [tests, os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-c", _PACK, str(prefix), mm, str(path)], capture_output=True,
+                          text=True, timeout=600, env=env)
+    assert done.returncode == 0, done.stderr
+    return _finish(path, build, "tar.gz", int(done.stdout.strip()), (f"bin/python{mm}",))
 
 
 def running_prefix() -> tuple[Path, str]:

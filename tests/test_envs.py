@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, assert_clean_failure, minor_of
-from envs_helpers import UV, uv_venv, venv
-from fixtures_archives import MadeArchive
+from envs_helpers import UV, prefix_archive, running_prefix, uv_venv, venv
 from fixtures_http import FaultyHTTPServer
 
 needs_uv = pytest.mark.skipif(not UV.exists(), reason=f"uv is not installed beside {sys.executable}")
@@ -43,9 +42,9 @@ def envs_json(pytui: Pytui, *args: str, **env: str) -> dict[str, dict]:
 
 @pytest.mark.slow
 @needs_uv
-def test_envs_finds_each_kind_with_key_link_and_status(pytui: Pytui, base_prefix_archive: MadeArchive) -> None:
+def test_envs_finds_each_kind_with_key_link_and_status(pytui: Pytui) -> None:
     home = Path(os.environ["HOME"])
-    made = pytui.serve(base_prefix_archive)
+    made = pytui.serve(prefix_archive(pytui.archives / "real", *running_prefix()))
     key = made.build.key
     mm = f"{made.build.major}.{made.build.minor}"
     pytui.call("install", mm)
@@ -154,13 +153,25 @@ def test_second_scan_reuses_the_walk_and_sees_changes(tmp_path: Path) -> None:
         ".venv": "broken", "env": "broken"}
 
 
+def _state(names: list, sizes: list, **other: list) -> bytes:
+    """A stored walk of HOME (replaced by the test) with these nodes."""
+    n = len(names)
+    tree = {"names": names, "inos": [1] * n, "mtimes": [1] * n, "flags": [0] * n, "sizes": sizes, **other}
+    walk = {"depth": 6, "skip": "", "tree": tree}
+    return json.dumps({"format": "pytui-envs-2", "walks": {"HOME": walk}, "cfg": {}}).encode()
+
+
 @pytest.mark.parametrize("garbage", [
-    b"", b"not json", b"[]", b'{"format": "pytui-envs-1", "walks": [], "cfg": {}}',
-    b'{"format": "pytui-envs-1", "walks": {"/x": {"depth": 6, "skip": "", "nodes": [["", 1, 1, 0, 5]]}}, "cfg": {}}',
-    b'{"format": "pytui-envs-1", "walks": {"HOME": {"depth": 6, "skip": "", "nodes": '
-    b'[["", 1, 1, 0, 1], ["../../etc", 1, 1, 0, 0]]}}, "cfg": {}}',
-    b'{"format": "pytui-envs-1", "walks": {}, "cfg": {"/a": [1, 2, 3, {"home": 5}]}}',
-    b'{"format": "pytui-envs-1", "walks": {}, "cfg": {"relative": [1, 2, 3, {}]}}',
+    b"", b"not json", b"[]", b'{"format": "pytui-envs-2", "walks": [], "cfg": {}}',
+    b'{"format": "pytui-envs-1", "walks": {}, "cfg": {}}',
+    _state([""], [5]),                                # subtree larger than the tree
+    _state(["", "../../etc"], [1, 0]),                # not a single path component
+    _state(["", "a", "b"], [1, 1, 0]),                # a subtree ending outside its parent's
+    _state(["", "a"], [1, 0], flags=[0, 99]),         # unknown flags
+    _state(["", "a"], [1, 0], inos=[1, -5]),          # negative inode
+    _state(["", "a"], [1, 0], mtimes=[1, "2"]),       # a string for a number
+    b'{"format": "pytui-envs-2", "walks": {}, "cfg": {"/a": [1, 2, 3, {"home": 5}]}}',
+    b'{"format": "pytui-envs-2", "walks": {}, "cfg": {"relative": [1, 2, 3, {}]}}',
     b"[" * 100000,
 ])
 def test_a_bad_state_file_is_discarded(tmp_path: Path, garbage: bytes) -> None:
@@ -293,3 +304,23 @@ def test_uninstall_notes_pins_that_will_need_a_download(pytui: Pytui) -> None:
     assert removed.returncode == 0, str(removed)
     assert f"note: 1 project pin will need another install (uv would download one): " \
            f"{home / 'proj' / '.python-version'}" in removed.stderr
+
+
+def test_fifos_and_devices_where_files_belong_do_not_block_the_scan(tmp_path: Path) -> None:
+    from pytui.core.envs import STATE_FILE, scan
+
+    home = Path(os.environ["HOME"])
+    (home / "a" / ".venv").mkdir(parents=True)
+    os.mkfifo(home / "a" / ".venv" / "pyvenv.cfg")
+    (home / "b").mkdir()
+    os.mkfifo(home / "b" / ".python-version")
+    (home / "c" / ".venv").mkdir(parents=True)
+    (home / "c" / ".venv" / "pyvenv.cfg").symlink_to("/dev/zero")
+    (home / "d" / ".venv").mkdir(parents=True)
+    (home / "d" / ".venv" / "pyvenv.cfg").write_bytes(b"home = /usr/bin\x00/x\nexecutable = /usr/bin/py\x00\n")
+    state = tmp_path / "state"
+    state.mkdir()
+    os.mkfifo(state / STATE_FILE)
+    result = scan(tmp_path / "root", state, os.environ, roots=[home])
+    assert {(str(e.path.relative_to(home)), e.status) for e in result.environments} == {
+        ("a/.venv", "broken"), ("b/.python-version", "broken"), ("c/.venv", "broken"), ("d/.venv", "broken")}
