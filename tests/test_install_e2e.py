@@ -10,6 +10,7 @@ exit codes. Interop with the real uv is in test_uv_interop.py.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -185,19 +186,37 @@ def test_reinstall_reinstalls_every_matching_installed_patch(pytui: Pytui) -> No
 def test_uninstall_waits_for_the_root_lock(pytui: Pytui) -> None:
     made = pytui.add("3.12.8")
     pytui.call("install", "3.12")
-    # Another process holds `<root>/.lock` as uv takes it (flock), then lets go.
-    code = ("import fcntl, os, sys, time\n"
+    # Another process holds `<root>/.lock` as uv takes it (flock) until told to let go, which
+    # happens only once pytui has said that it waits (events, not a sleep).
+    code = ("import fcntl, os, sys\n"
             "fd = os.open(sys.argv[1], os.O_RDWR)\n"
-            "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(1.0)\n")
+            "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); sys.stdin.readline()\n")
     holder = subprocess.Popen([sys.executable, "-c", code, str(pytui.root / ".lock")], stdout=subprocess.PIPE,
-                              text=True)
+                              stdin=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        result = pytui.run("uninstall", "3.12")
+        uninstall = subprocess.Popen(pytui.argv("uninstall", "3.12"), env=pytui.env(), text=True,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert uninstall.stderr is not None
+        first = ""
+        while f"waiting for the lock on {pytui.root}" not in first:
+            line = uninstall.stderr.readline()
+            if not line:
+                break  # it ended without waiting: the assertions below say so
+            first += line
+        assert holder.stdin is not None
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        rest_out, rest_err = uninstall.communicate(timeout=120)
     finally:
+        if holder.stdin is not None and not holder.stdin.closed:
+            with contextlib.suppress(BrokenPipeError):
+                holder.stdin.close()
         holder.wait(30)
-    assert result.returncode == 0, str(result)
-    assert result.stderr.count(f"waiting for the lock on {pytui.root}") == 1, str(result)
+    stderr = first + rest_err
+    assert uninstall.returncode == 0, stderr
+    assert f"waiting for the lock on {pytui.root}" in first, stderr
+    assert stderr.count(f"waiting for the lock on {pytui.root}") == 1, stderr
     assert not (pytui.root / made.build.key).exists()
 
 
