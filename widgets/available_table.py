@@ -47,7 +47,7 @@ class AvailableTable(KeyedTable):
         ("Version", "version", None),
         ("Variant", "variant", None),
         ("Build", "build", 8),
-        ("Size", "size", 8),
+        ("Size", "size", 10),
     )
 
     def show(self, rows: list[AvailableRow]) -> None:
@@ -73,4 +73,4 @@ def _cells(row: AvailableRow) -> Row:
             Text(size, style="dim", justify="right"),
         )
     return build.key, (_state_markup(row), build.key, build.version, build.variant,
-                       build.build or "—", f"{size:>8}")
+                       build.build or "—", f"{size:>10}")

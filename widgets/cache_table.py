@@ -27,8 +27,8 @@ class CacheTable(KeyedTable):
 
     COLUMNS = (
         ("State", "state", None),
-        ("Size", "size", 8),
-        ("Build", "build", None),
+        ("Size", "size", 10),
+        ("Key", "build", None),
         ("File", "archive", None),
     )
 

@@ -15,9 +15,9 @@ class InstalledTable(KeyedTable):
 
     COLUMNS = (
         ("Key", "key", None),
-        ("Size", "size", 8),
+        ("Size", "size", 10),
         ("Update", "update", None),
-        ("Build", "build", 8),
+        ("Build", "build", 10),
     )
 
     def show(self, rows: list[InstalledRow]) -> None:
