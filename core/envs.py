@@ -195,12 +195,23 @@ def scan_paths(env: Mapping[str, str], given: Sequence[str] = ()) -> tuple[list[
 
 
 def time_budget(env: Mapping[str, str]) -> float:
-    """PYTUI_SCAN_BUDGET seconds when it is a number in (0, 600], else TIME_BUDGET."""
-    try:
-        value = float(env.get("PYTUI_SCAN_BUDGET", ""))
-    except ValueError:
+    """PYTUI_SCAN_BUDGET seconds (a number in (0, 600]), else TIME_BUDGET when it is unset;
+    any other value is a usage error naming the variable and the value."""
+    raw = env.get("PYTUI_SCAN_BUDGET", "")
+    if not raw:
         return TIME_BUDGET
-    return value if 0 < value <= MAX_BUDGET else TIME_BUDGET
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= MAX_BUDGET:  # also refuses nan and inf
+        from pytui.core.errors import UsageError
+
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise UsageError(f"invalid value for environment variable PYTUI_SCAN_BUDGET: `{shown}` "
+                         f"(expected seconds, more than 0 and at most {MAX_BUDGET:g}); fix or "
+                         "unset PYTUI_SCAN_BUDGET")
+    return value
 
 
 # -- reading pyvenv.cfg and .python-version ---------------------------------------------------------

@@ -92,6 +92,10 @@ class Settings:
         env = dict(os.environ if env is None else env)
         # First, so a bad value stops every command before it does anything (UsageError, exit 2).
         values = EnvValues.parse(env)
+        # pytui's own transfer limits too, so a bad value stops any command before it starts.
+        from pytui.core.http import TransferLimits
+
+        TransferLimits.from_env(env)
         return cls(
             install_root=paths.install_root(install_dir, env),
             cache_dir=paths.cache_dir(cache_dir, env),

@@ -298,7 +298,14 @@ try:
     print("ok")
 except ExtractError as err:
     print("error:", err)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM is this process's own peak (its memory map is new since exec); ru_maxrss would carry
+# the peak of the pytest process that forked it, which grows over a full suite.
+status = Path("/proc/self/status")
+if status.is_file():
+    line = next(l for l in status.read_text().splitlines() if l.startswith("VmHWM:"))
+    print(int(line.split()[1]))
+else:
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 # Peak resident memory allowed for one extraction (the interpreter and its imports are ~40 MB).
 PEAK_LIMIT_KB = 200_000
