@@ -67,7 +67,8 @@ def test_envs_finds_each_kind_with_key_link_and_status(pytui: Pytui) -> None:
     # Broken: a venv whose interpreter goes away.
     venv(patch_python, code / "broken" / ".venv")
     cfg = code / "broken" / ".venv" / "pyvenv.cfg"
-    gone = pytui.root / key.replace(made.build.version, f"{mm}.0")
+    # A patch that does not exist (not .0: on Python 3.x.0 that is the real install).
+    gone = pytui.root / key.replace(made.build.version, f"{mm}.99")
     cfg.write_text(cfg.read_text().replace(str(pytui.root / key), str(gone)))
     # Pins.
     (code / "pinned" / ".python-version").write_text(f"# the project's Python\n{mm}\n")
@@ -109,7 +110,7 @@ def test_envs_finds_each_kind_with_key_link_and_status(pytui: Pytui) -> None:
     assert "missing" in line[str(code / "broken" / ".venv")] and gone.name in line[str(code / "broken" / ".venv")]
     assert "external" in line[str(code / "outside" / "env")]
 
-    # A request filters by the install used (the broken one wanted a 3.x.0 that matches too).
+    # A request filters by the install used (the broken one wanted a 3.x.99 that matches too).
     assert set(envs_json(pytui, mm)) == {str(p) for p, v in expect.items() if v[1] == key} | {
         str(code / "broken" / ".venv")}
     assert envs_json(pytui, "3.9") == {}
