@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pytui.core import envwalk
+from pytui.core.atomic import write_atomic
 from pytui.core.keys import parse_key
 from pytui.core.models import Installation
 
@@ -444,8 +445,6 @@ def _load_state(path: Path) -> dict:
 
 
 def _save_state(path: Path, walks: dict, cfg: dict) -> None:
-    import tempfile
-
     doc = {
         "format": STATE_FORMAT,
         "walks": {root: {"depth": w["depth"], "skip": w["skip"], "tree": w["tree"].to_json()}
@@ -453,17 +452,8 @@ def _save_state(path: Path, walks: dict, cfg: dict) -> None:
         "cfg": {d: [*ident, fields] for d, (ident, fields) in cfg.items()},
     }
     data = json.dumps(doc, separators=(",", ":")).encode("utf-8")
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+    with contextlib.suppress(OSError):  # a cache: a scan that cannot be kept is still a scan
+        write_atomic(path, data, fsync=False, make_parents=True)
 
 
 # -- the scan ------------------------------------------------------------------------------------

@@ -14,14 +14,14 @@ before), as the devguide's schedule states.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import json
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from pytui.core.atomic import write_atomic
 
 DEFAULT_URL = "https://raw.githubusercontent.com/python/devguide/main/include/release-cycle.json"
 STATE_FILE = "release-cycle.json"
@@ -213,23 +213,9 @@ def refresh(settings) -> str | None:
                 f"versions; kept the dates pytui has")
     doc = {c.minor: {"first_release": c.first_release, "end_of_bugfix": c.end_of_bugfix,
                      "end_of_life": c.end_of_life} for c in cycles.values()}
-    _atomic_write(Path(settings.state_dir) / STATE_FILE, json.dumps(doc, indent=1).encode())
+    write_atomic(Path(settings.state_dir) / STATE_FILE, json.dumps(doc, indent=1).encode(),
+                 make_parents=True)
     return None
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
 
 
 def eol_warnings(builds, state_dir: Path | None = None, today: _dt.date | None = None) -> list[str]:
