@@ -86,25 +86,24 @@ def outdated(installed: Sequence[Installation], result: ScanResult) -> tuple[lis
     from pytui.core.keys import parse_key
     from pytui.core.ordering import version_rank
 
-    newest: dict[tuple, tuple] = {}
+    # (installation, its minor-version group, its version rank), parsed once.
+    ranked = []
     for installation in installed:
         parts = parse_key(installation.key)
         if parts is None:
             continue
         group = (parts.implementation, parts.major, parts.minor, parts.variant, parts.os,
                  parts.arch, parts.libc)
-        rank = version_rank(parts.major, parts.minor, parts.patch, parts.prerelease)
+        ranked.append((installation, group,
+                       version_rank(parts.major, parts.minor, parts.patch, parts.prerelease)))
+    newest: dict[tuple, tuple] = {}
+    for _installation, group, rank in ranked:
         if group not in newest or rank > newest[group]:
             newest[group] = rank
     gone: list[Installation] = []
     kept: dict[str, list] = {}
-    for installation in installed:
-        parts = parse_key(installation.key)
-        if parts is None:
-            continue
-        group = (parts.implementation, parts.major, parts.minor, parts.variant, parts.os,
-                 parts.arch, parts.libc)
-        if version_rank(parts.major, parts.minor, parts.patch, parts.prerelease) >= newest[group]:
+    for installation, group, rank in ranked:
+        if rank >= newest[group]:
             continue
         users = [env for env in result.environments
                  if env.key == installation.key and env.status == "ok"
