@@ -73,6 +73,14 @@ KEYMAP: tuple[Key, ...] = (
     Key("ctrl+q", "quit", "", "Quit", "", show=False, priority=True, palette=False),
 )
 
+# The footer keeps these first when it is too narrow for every shown key (the rest are
+# left out from the end of this list, then unlisted ones; `?` lists them all).
+FOOTER_PRIORITY: tuple[str, ...] = (
+    "help", "quit", "install", "cancel_job", "filter", "uninstall", "purge", "purge_rules",
+    "verify", "toggle_offline", "toggle_versions", "toggle_platforms", "toggle_variants",
+    "refresh",
+)
+
 # Actions of the main screen: blocked while a modal screen is on top.
 MAIN_ACTIONS = frozenset(k.action for k in KEYMAP if k.action and k.action != "quit")
 
@@ -80,6 +88,11 @@ MAIN_ACTIONS = frozenset(k.action for k in KEYMAP if k.action and k.action != "q
 def bound_keys() -> list[Key]:
     """The keys that become app bindings."""
     return [k for k in KEYMAP if k.keys and k.action]
+
+
+def footer_ranks() -> dict[str, int]:
+    """action -> rank for the footer (lower is kept longer)."""
+    return {action: rank for rank, action in enumerate(FOOTER_PRIORITY)}
 
 
 def help_rows() -> list[tuple[str, str]]:

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from pytui.app import decisions as decide
+from pytui.app.contrast import derived_colors
 from pytui.app.gateway import CoreGateway, refresh_is_useful
 from pytui.app.history import History
-from pytui.app.keymap import MAIN_ACTIONS, bound_keys, palette_keys
+from pytui.app.keymap import MAIN_ACTIONS, bound_keys, footer_ranks, palette_keys
 from pytui.app.messages import (
     CatalogFailed,
     CatalogLoaded,
@@ -48,6 +49,7 @@ from pytui.widgets.format import human_size
 from pytui.widgets.header import HeaderBar
 from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobList, JobRow
+from pytui.widgets.key_bar import KeyBar
 from pytui.widgets.keyed_table import KeyedTable
 from pytui.widgets.rows import archive_key
 from textual import on
@@ -56,7 +58,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 from textual.worker import Worker
 
 # After the first frame, prepare the install engine in the background (see gateway.warm_up).
@@ -123,6 +125,12 @@ class PytuiApp(App[int]):
         # The newest filter text not yet applied (see _filter_changed).
         self._pending_filter: str | None = None
 
+    def get_css_variables(self) -> dict[str, str]:
+        # pytui's own colours, derived from the theme's so they stay readable in every theme.
+        variables = super().get_css_variables()
+        variables.update(derived_colors(variables))
+        return variables
+
     # -- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -139,11 +147,7 @@ class PytuiApp(App[int]):
                     yield InstalledTable(id="installed")
         yield DetailsPanel(id="details")
         yield JobList(id="jobs", show_eta=self._show_eta)
-        yield Footer(show_command_palette=False)
-
-    def on_resize(self) -> None:
-        # A compact footer (no padding around keys) keeps more keys visible when narrow.
-        self.query_one(Footer).compact = self.size.width < 110
+        yield KeyBar(footer_ranks(), id="footer")
 
     def on_mount(self) -> None:
         self.query_one("#available-pane").border_title = "Available"

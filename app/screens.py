@@ -17,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
@@ -35,21 +36,47 @@ STATES: tuple[tuple[str, str], ...] = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
-    """Keys, states and modes on one page."""
+# Rows of the help dialog around its body: border (2), title (1), scroll hint (1).
+HELP_CHROME = 4
 
+
+class HelpScreen(ModalScreen[None]):
+    """Keys, states and modes; the body scrolls with the keyboard when the terminal is short
+    (↑/↓, PgUp/PgDn, Home/End: it has the focus from the start)."""
+
+    AUTO_FOCUS = "#help-body"
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss_help", "Close", key_display="esc"),
     ]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-dialog", classes="dialog"):
+        with Vertical(id="help-dialog", classes="dialog"):
             yield Label("pytui — keys  (Esc, q or ? closes this)", classes="dialog-title")
-            yield Static(_table(help_rows()), id="help-keys")
-            yield Label("States in the Available pane", classes="dialog-subtitle")
-            yield Static(_table(STATES), id="help-states")
-            yield Label("Modes", classes="dialog-subtitle")
-            yield Static(_table(MODES), id="help-modes")
+            with VerticalScroll(id="help-body"):
+                yield Static(_table(help_rows()), id="help-keys")
+                yield Label("States in the Available pane", classes="dialog-subtitle")
+                yield Static(_table(STATES), id="help-states")
+                yield Label("Modes", classes="dialog-subtitle")
+                yield Static(_table(MODES), id="help-modes")
+            yield Label("↑ ↓ PgUp PgDn Home End scroll", id="help-scroll-hint",
+                        classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._fit(self.size.height)
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        """The body gets the screen's height less the dialog's border, title and hint line,
+        so the whole dialog is on screen and the rest is reached by scrolling."""
+        body = self.query_one("#help-body", VerticalScroll)
+        body.styles.max_height = max(3, height - HELP_CHROME)
+        self.call_after_refresh(self._show_scroll_hint)
+
+    def _show_scroll_hint(self) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        self.query_one("#help-scroll-hint", Label).display = body.max_scroll_y > 0
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

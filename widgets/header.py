@@ -1,27 +1,56 @@
-"""The header line: mode, catalog source and age, install root, cache dir and its size."""
+"""The header: mode, catalog source and age, install root, cache dir and its size.
+
+Two lines that never wrap: a path too long for the width has its middle elided (`…`),
+recomputed at every redraw, so a resize re-fits it."""
 
 from __future__ import annotations
 
-from pytui.widgets.format import human_size
+from pytui.widgets.format import elide_middle, human_size
 from pytui.widgets.rows import HeaderInfo
+from rich.style import Style
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
 
 __all__ = ["HeaderBar", "HeaderInfo", "render_header"]
 
+# The paths shrink to this before the rest of a line is cut at the edge.
+MIN_PATH = 12
 
-class HeaderBar(Static):
-    """Two short lines; every path arrives already shortened (`~`) by the app."""
 
+class HeaderBar(Widget):
+    """Every path arrives already shortened (`~`) by the app; this fits them to the width."""
+
+    COMPONENT_CLASSES = {"header--problem"}
     DEFAULT_CSS = """
-    HeaderBar { height: 2; padding: 0 1; background: $panel; }
+    HeaderBar > .header--problem { color: $text-error; text-style: bold; }
+    HeaderBar {
+        height: 2; padding: 0 1; background: $panel;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
 
+    info: HeaderInfo | None = None
+
     def show(self, info: HeaderInfo) -> None:
-        self.update(render_header(info))
+        if info != self.info:
+            self.info = info
+            self.refresh()
+
+    def render(self) -> Text:
+        if self.info is None:
+            return Text("pytui", style="bold")
+        problem = self.get_component_rich_style("header--problem")
+        return render_header(self.info, self.content_region.width or 1_000, problem)
 
 
-def render_header(info: HeaderInfo) -> Text:
+def render_header(info: HeaderInfo, width: int = 1_000,
+                  problem_style: Style | str = "bold red") -> Text:
+    """Both lines in `width` cells (long paths elided in the middle)."""
+    return Text("\n").join([_catalog_line(info, width, problem_style),
+                            _paths_line(info, width)])
+
+
+def _catalog_line(info: HeaderInfo, width: int, problem_style: Style | str) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append("pytui ", style="bold")
     if info.offline:
@@ -29,18 +58,40 @@ def render_header(info: HeaderInfo) -> Text:
     else:
         text.append(" ONLINE ", style="bold black on green")
     text.append("  catalog ", style="dim")
-    text.append(info.catalog_source)
+    after = Text()
     if info.builds:
-        text.append(f" · {info.builds} builds", style="dim")
+        after.append(f" · {info.builds} builds", style="dim")
     if info.catalog_note:
-        text.append(" · ")
-        style = "bold red" if info.catalog_problem else "dim"
-        text.append(info.catalog_note, style=style)
-    text.append("\n")
+        after.append(" · ")
+        after.append(info.catalog_note, style=problem_style if info.catalog_problem else "dim")
+    room = max(MIN_PATH, width - len(text) - len(after))
+    text.append(elide_middle(info.catalog_source, room))
+    text.append_text(after)
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
+def _paths_line(info: HeaderInfo, width: int) -> Text:
+    size = f" ({human_size(info.cache_size)})" if info.cache_size is not None else ""
+    fixed = len("root ") + len("   cache ") + len(size)
+    root, cache = info.install_root, info.cache_dir
+    room = width - fixed
+    if len(root) + len(cache) > room:
+        # Share the room: a short path keeps its whole length, the other gets the rest.
+        half = max(MIN_PATH, room // 2)
+        if len(root) <= half:
+            cache = elide_middle(cache, max(MIN_PATH, room - len(root)))
+        elif len(cache) <= half:
+            root = elide_middle(root, max(MIN_PATH, room - len(cache)))
+        else:
+            root = elide_middle(root, half)
+            cache = elide_middle(cache, max(MIN_PATH, room - len(root)))
+    text = Text(no_wrap=True, overflow="ellipsis")
     text.append("root ", style="dim")
-    text.append(info.install_root)
+    text.append(root)
     text.append("   cache ", style="dim")
-    text.append(info.cache_dir)
-    if info.cache_size is not None:
-        text.append(f" ({human_size(info.cache_size)})", style="bold")
+    text.append(cache)
+    if size:
+        text.append(size, style="bold")
+    text.truncate(width, overflow="ellipsis")
     return text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pytui.widgets.format import human_duration, human_size, human_speed
 from pytui.widgets.rows import ENDED_PHASES, RUNNING_PHASES, JobView
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,11 +14,15 @@ from textual.widgets import ProgressBar, Static
 
 __all__ = ["ENDED_PHASES", "RUNNING_PHASES", "JobList", "JobRow", "JobView"]
 
-_PHASE_STYLE = {
-    "done": "bold green", "failed": "bold red", "cancelled": "dim", "cancelling": "yellow",
-    "queued": "dim", "download": "cyan", "verify": "magenta", "extract": "blue",
-    "finish": "green", "resolve": "dim", "waiting": "yellow", "remove": "cyan",
+# Phase -> the row's component class that colours it (theme colours, readable in each).
+_PHASE_CLASS = {
+    "done": "job-row--ok", "failed": "job-row--bad", "cancelled": "job-row--muted",
+    "cancelling": "job-row--wait", "queued": "job-row--muted", "resolve": "job-row--muted",
+    "waiting": "job-row--wait", "download": "job-row--busy", "verify": "job-row--busy",
+    "extract": "job-row--busy", "finish": "job-row--busy", "remove": "job-row--busy",
 }
+# Finished rows kept in the panel (newest first, below the running ones); History has all.
+MAX_ENDED_ROWS = 4
 
 
 def amount_text(view: JobView) -> str:
@@ -38,7 +43,14 @@ class JobRow(Widget, can_focus=True):
     jobs are busy, and fewer widgets mean a shorter pause for the UI.
     """
 
+    COMPONENT_CLASSES = {"job-row--ok", "job-row--bad", "job-row--muted", "job-row--wait",
+                         "job-row--busy"}
     DEFAULT_CSS = """
+    JobRow > .job-row--ok { color: $text-success; text-style: bold; }
+    JobRow > .job-row--bad { color: $text-error; text-style: bold; }
+    JobRow > .job-row--muted { color: $text-muted; }
+    JobRow > .job-row--wait { color: $text-warning; }
+    JobRow > .job-row--busy { color: $text-primary; }
     JobRow { height: auto; layout: vertical; }
     JobRow > Horizontal { height: 1; }
     JobRow .job-label { width: 1fr; min-width: 24; }
@@ -46,11 +58,11 @@ class JobRow(Widget, can_focus=True):
     JobRow ProgressBar Bar { width: 20; }
     JobRow .job-numbers { width: 41; }
     JobRow .job-error {
-        color: $error; padding-left: 2; display: none;
+        color: $text-error; padding-left: 2; display: none;
         text-wrap: nowrap; text-overflow: ellipsis;
     }
     JobRow.-failed .job-error { display: block; }
-    JobRow.-note .job-error { display: block; color: $warning; }
+    JobRow.-note .job-error { display: block; color: $text-warning; }
     JobRow:focus { background: $boost; }
     """
 
@@ -94,18 +106,23 @@ class JobRow(Widget, can_focus=True):
         bar = bars.first(ProgressBar)
         total, progress = _bar_values(view, previous.total or 1)
         bar.update(total=total, progress=progress)
-        self.query_one(".job-label", Static).update(label_renderable(view, self.has_focus))
+        self.query_one(".job-label", Static).update(self._label(view, self.has_focus))
         self.query_one(".job-numbers", Static).update(numbers_text(view, self._show_eta))
         self.query_one(".job-error", Static).update(_second_line(view))
         self.set_class(view.phase == "failed", "-failed")
         self.set_class(bool(view.note) and not view.ended, "-note")
         self.set_class(view.ended, "-ended")
 
+    def _label(self, view: JobView, focused: bool) -> Table:
+        phase_class = _PHASE_CLASS.get(view.phase)
+        style = self.get_component_rich_style(phase_class) if phase_class else ""
+        return label_renderable(view, focused, style)
+
     def on_focus(self) -> None:
-        self.query_one(".job-label", Static).update(label_renderable(self.view, True))
+        self.query_one(".job-label", Static).update(self._label(self.view, True))
 
     def on_blur(self) -> None:
-        self.query_one(".job-label", Static).update(label_renderable(self.view, False))
+        self.query_one(".job-label", Static).update(self._label(self.view, False))
 
 
 def _bar_values(view: JobView, previous_total: int) -> tuple[float, float]:
@@ -125,13 +142,15 @@ def _second_line(view: JobView) -> str:
     return view.note if not view.ended else ""
 
 
-def label_renderable(view: JobView, focused: bool = False) -> Table:
-    """The build (cut with an ellipsis when narrow) and the phase in a fixed-width column."""
+def label_renderable(view: JobView, focused: bool = False,
+                     phase_style: Style | str = "") -> Table:
+    """The build (cut with an ellipsis when narrow) and the phase in a fixed-width column
+    (coloured by the row, from its theme: see `_PHASE_CLASS`)."""
     grid = Table.grid(expand=True)
     grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     grid.add_column(width=11, no_wrap=True)
     grid.add_row(Text(view.title, style="bold" if focused else ""),
-                 Text(" " + view.phase, style=_PHASE_STYLE.get(view.phase, "")))
+                 Text(" " + view.phase, style=phase_style))
     return grid
 
 
@@ -143,7 +162,9 @@ def numbers_text(view: JobView, show_eta: bool = True) -> Text:
 
 
 class JobList(VerticalScroll):
-    """All jobs, newest last; an empty list shows a one-line hint."""
+    """Running and queued jobs first (in the order they started), then finished ones, newest
+    first and at most `MAX_ENDED_ROWS` of them (History lists every one): a job that ends
+    never pushes a running one out of view. An empty list shows a one-line hint."""
 
     DEFAULT_CSS = """
     JobList { height: auto; max-height: 8; }
@@ -164,10 +185,40 @@ class JobList(VerticalScroll):
             row = JobRow(view, show_eta=self._show_eta)
             self._rows[view.job_id] = row
             self.query(".jobs-empty").set(display=False)
-            self.mount(row)
-            self.scroll_end(animate=False)
-        else:
-            row.show(view)
+            self.mount(row, before=self._first_ended())
+            if view.ended:
+                self._ended_moved(row)
+            self._show_running()
+            return
+        was_ended = row.view.ended
+        row.show(view)
+        if view.ended and not was_ended:
+            self._ended_moved(row)
+            self._show_running()
+
+    def _first_ended(self, besides: JobRow | None = None) -> JobRow | None:
+        """The first finished row in the panel (where running rows end)."""
+        return next((child for child in self.children if isinstance(child, JobRow)
+                     and child is not besides and child.view.ended), None)
+
+    def _ended_moved(self, row: JobRow) -> None:
+        """A row that just ended goes first among the finished ones; the oldest finished rows
+        beyond `MAX_ENDED_ROWS` leave the panel."""
+        first = self._first_ended(besides=row)
+        if first is not None and first is not row:
+            self.move_child(row, before=first)
+        elif first is None and self.children[-1] is not row:
+            self.move_child(row, after=self.children[-1])
+        ended = [child for child in self.children
+                 if isinstance(child, JobRow) and child.view.ended]
+        for old in ended[MAX_ENDED_ROWS:]:
+            if not old.has_focus:
+                self.remove_job(old.job_id)
+
+    def _show_running(self) -> None:
+        """Scroll to the top, where running rows are, unless the user is on a job row."""
+        if not isinstance(self.app.focused, JobRow):
+            self.scroll_home(animate=False)
 
     def remove_job(self, job_id: int) -> None:
         row = self._rows.pop(job_id, None)
@@ -185,4 +236,6 @@ class JobList(VerticalScroll):
         return focused.job_id if isinstance(focused, JobRow) else None
 
     def views(self) -> list[JobView]:
-        return [row.view for row in self._rows.values()]
+        """What the panel shows, top to bottom."""
+        return [child.view for child in self.children
+                if isinstance(child, JobRow) and child.job_id in self._rows]

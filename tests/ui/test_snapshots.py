@@ -128,3 +128,56 @@ def test_help_screen(snap_compare) -> None:
 @pytest.mark.parametrize("size", [(80, 24)], ids=["80x24"])
 def test_small_terminal(snap_compare, size: tuple[int, int]) -> None:
     assert snap_compare(_app(), run_before=_settled, terminal_size=size)
+
+
+def test_help_screen_scrolled_at_80x24(snap_compare) -> None:
+    """The help at 80x24 scrolled down a page with the keyboard: the dialog stays on screen."""
+    async def run_before(pilot) -> None:
+        await _settled(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+
+    assert snap_compare(_app(), run_before=run_before, terminal_size=(80, 24))
+
+
+def _show_jobs(app) -> None:
+    """A queued, a running, a failed and a done job, set directly (nothing is fetched): the
+    failed and done ones end after the others started, and still sit below them."""
+    state, builds = app.state, {b.version: b for b in app.state.catalog.builds}
+    running = state.add_job("install", builds["3.13.6"].key, build=builds["3.13.6"])
+    state.progress(running.job_id, "download", 12_000_000, 30_000_000, 2_400_000.0)
+    done = state.add_job("install", builds["3.11.13"].key, build=builds["3.11.13"])
+    failed = state.add_job("install", builds["3.10.18"].key, build=builds["3.10.18"])
+    queued = state.add_job("install", builds["3.9.23"].key, build=builds["3.9.23"])
+    for job in (running, done, failed, queued):
+        app.renderer.job(job)
+    state.progress(done.job_id, "finish", 1, 1)
+    state.end_job(done.job_id, "done", summary="Installed")
+    app.renderer.job(done)
+    state.end_job(failed.job_id, "failed", error=(
+        f"failed to install {failed.key}: HTTP 404 Not Found from the mirror; "
+        "nothing was installed"))
+    app.renderer.job(failed)
+
+
+def test_jobs_panel(snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await _settled(pilot)
+        _show_jobs(pilot.app)
+        await pilot.pause()
+
+    assert snap_compare(_app(), run_before=run_before, terminal_size=SIZE)
+
+
+def test_light_theme(snap_compare) -> None:
+    """The light theme with the Installed pane focused and jobs in every state."""
+    async def run_before(pilot) -> None:
+        await _settled(pilot)
+        pilot.app.theme = "textual-light"
+        _show_jobs(pilot.app)
+        await pilot.press("tab", "tab")  # Available -> Cached -> Installed
+        await pilot.pause()
+
+    assert snap_compare(_app(), run_before=run_before, terminal_size=SIZE)

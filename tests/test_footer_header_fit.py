@@ -1,0 +1,115 @@
+"""The footer and the header fit any width without wrapping or gluing (no Textual app run):
+footer items left out by rank with `? All keys` said instead, long paths elided in the middle."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from pytui.app.keymap import FOOTER_PRIORITY, KEYMAP, footer_ranks
+from pytui.widgets.format import elide_middle
+from pytui.widgets.header import render_header
+from pytui.widgets.key_bar import FooterItem, fit_items, line_width
+from pytui.widgets.rows import HeaderInfo
+
+
+def _footer_items() -> list[FooterItem]:
+    """The main screen's shown keys, grouped as the app groups them."""
+    ranks = footer_ranks()
+    items: list[FooterItem] = []
+    groups: dict[str, int] = {}
+    for key in KEYMAP:
+        if not (key.keys and key.action and key.show):
+            continue
+        display = key.display.split(" / ")[0]
+        if key.group and key.group in groups:
+            old = items[groups[key.group]]
+            items[groups[key.group]] = FooterItem((*old.keys, display), old.label, True,
+                                                  min(old.rank, ranks[key.action]))
+            continue
+        if key.group:
+            groups[key.group] = len(items)
+        items.append(FooterItem((display,), key.group or key.label, True,
+                                ranks.get(key.action, 1_000)))
+    return items
+
+
+def _text(items: list[FooterItem]) -> str:
+    return " " + "  ".join(" ".join(i.keys) + " " + i.label for i in items)
+
+
+def test_every_shown_key_has_a_footer_rank() -> None:
+    shown = {k.action for k in KEYMAP if k.keys and k.action and k.show}
+    assert shown <= set(FOOTER_PRIORITY), shown - set(FOOTER_PRIORITY)
+
+
+def test_footer_at_200_columns_shows_every_key() -> None:
+    items = _footer_items()
+    shown = fit_items(items, 200)
+    assert shown == items
+    assert "Purge  v Verify" in _text(shown)  # a group's label never glued to the next key
+
+
+def test_footer_at_80_columns_keeps_the_important_keys_and_points_to_the_rest() -> None:
+    shown = fit_items(_footer_items(), 80)
+    text = _text(shown)
+    assert line_width(shown) <= 80 and len(text) <= 80
+    labels = [item.label for item in shown]
+    assert labels[0] == "All keys"  # `?` lists what was left out
+    for label in ("Install", "Uninstall", "Cancel", "Quit", "Filter"):
+        assert label in labels, text
+    assert "PurgevVerify" not in text.replace(" ", "") or "Purge  v" in text
+
+
+@given(st.integers(min_value=0, max_value=300))
+def test_footer_fits_any_width(width: int) -> None:
+    items = _footer_items()
+    shown = fit_items(items, width)
+    assert not shown or line_width(shown) <= width
+    # Kept in keymap order, and never something more important dropped for a less one.
+    order = [i.keys for i in items]
+    assert [order.index(i.keys) for i in shown] == sorted(order.index(i.keys) for i in shown)
+    if shown:
+        kept_worst = max(i.rank for i in shown)
+        assert all(i.rank > kept_worst for i in items if i.keys not in [s.keys for s in shown])
+
+
+@given(st.text(alphabet="abc/._-", min_size=0, max_size=200), st.integers(0, 120))
+def test_elide_middle_fits_and_keeps_both_ends(text: str, width: int) -> None:
+    out = elide_middle(text, width)
+    assert len(out) <= max(width, 0) or len(text) <= width
+    if len(text) <= width:
+        assert out == text
+    elif width >= 8:
+        assert "…" in out
+        head, tail = out.split("…", 1)
+        assert text.startswith(head) and text.endswith(tail)
+
+
+def test_a_long_path_keeps_its_file_name() -> None:
+    path = "~/some/very/long/directory/name/for/catalogs/mirror/download-metadata.json"
+    assert elide_middle(path, 40).endswith("/download-metadata.json")
+
+
+def _info(**changes: object) -> HeaderInfo:
+    base = dict(offline=False, catalog_source="~/" + "deep/" * 30 + "download-metadata.json",
+                catalog_note="3 h old", install_root="~/.local/share/uv/python",
+                cache_dir="~/" + "cache/" * 20 + "python", cache_size=5_000_000, builds=512)
+    base.update(changes)
+    return HeaderInfo(**base)  # type: ignore[arg-type]
+
+
+def test_header_is_two_lines_that_fit_at_80_columns() -> None:
+    lines = render_header(_info(), 78).plain.split("\n")
+    assert len(lines) == 2
+    assert all(len(line) <= 78 for line in lines), lines
+    assert lines[0].startswith("pytui ") and "download-metadata.json" in lines[0]
+    assert "512 builds" in lines[0] and "3 h old" in lines[0]
+    assert lines[1].startswith("root ~/.local/share/uv/python") and "cache ~/" in lines[1]
+    assert lines[1].endswith("python (4.8 MiB)"), lines[1]
+
+
+def test_header_shows_paths_whole_when_they_fit() -> None:
+    info = _info(catalog_source="~/catalog.json", cache_dir="~/.cache/pytui/python")
+    lines = render_header(info, 118).plain.split("\n")
+    assert "~/catalog.json" in lines[0] and "…" not in "".join(lines)
+    assert lines[1] == "root ~/.local/share/uv/python   cache ~/.cache/pytui/python (4.8 MiB)"

@@ -1,0 +1,171 @@
+"""The footer: the screen's shown keys on one line, fitted to the width at every redraw.
+
+Textual's `Footer` lays keys out as widgets and, when narrow, glues a group's label to the
+next key; this bar draws one line of text instead and, when the keys do not fit, leaves out
+the least important ones (an order the app gives) and says `? All keys`. It is redrawn from
+the current width on every resize, so it recovers as soon as the window grows back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.screen import Screen
+from textual.widget import Widget
+
+__all__ = ["FooterItem", "KeyBar", "fit_items", "items_from_bindings"]
+
+# Spaces between two items, and before the first one.
+GAP = 2
+LEAD = 1
+# Rank of an action the app did not rank: left out first.
+UNRANKED = 1_000
+
+
+@dataclass(frozen=True, slots=True)
+class FooterItem:
+    """One label and the keys that share it (`p P Purge`)."""
+
+    keys: tuple[str, ...]  # as written for people
+    label: str
+    enabled: bool = True
+    # Lower is kept longer when the line is too narrow.
+    rank: int = UNRANKED
+    # The Textual key pressed when the item is clicked.
+    press: str = ""
+
+    @property
+    def width(self) -> int:
+        return len(" ".join(self.keys)) + 1 + len(self.label)
+
+
+def line_width(items: Sequence[FooterItem]) -> int:
+    return LEAD + sum(item.width for item in items) + GAP * max(0, len(items) - 1)
+
+
+def fit_items(items: Sequence[FooterItem], width: int,
+              more_label: str = "All keys") -> list[FooterItem]:
+    """The items that fit in `width`, in their order; the highest-ranked are left out first
+    (the later one on a tie). When any is left out, the best-ranked item (help) is relabelled
+    `more_label`, so the user knows where the rest is."""
+    kept = list(items)
+    dropped = False
+    while kept and line_width(_relabel(kept, dropped, more_label)) > width:
+        worst = max(range(len(kept)), key=lambda i: (kept[i].rank, i))
+        del kept[worst]
+        dropped = True
+    return _relabel(kept, dropped, more_label)
+
+
+def _relabel(items: list[FooterItem], dropped: bool, more_label: str) -> list[FooterItem]:
+    if not dropped or not items:
+        return items
+    best = min(range(len(items)), key=lambda i: (items[i].rank, i))
+    item = items[best]
+    return [*items[:best],
+            FooterItem(item.keys, more_label, item.enabled, item.rank, item.press),
+            *items[best + 1:]]
+
+
+def items_from_bindings(screen: Screen, ranks: Mapping[str, int]) -> list[FooterItem]:
+    """The screen's shown bindings as items; bindings of one `Binding.Group` share a label,
+    several keys for one action are written once (the first)."""
+    app = screen.app
+    items: list[FooterItem] = []
+    seen_actions: set[str] = set()
+    group_at: dict[str, int] = {}
+    for active in screen.active_bindings.values():
+        binding, enabled = active.binding, active.enabled
+        if not binding.show or binding.action in seen_actions:
+            continue
+        seen_actions.add(binding.action)
+        display = app.get_key_display(binding)
+        rank = ranks.get(binding.action, UNRANKED)
+        group = binding.group
+        if group is not None and group.description in group_at:
+            at = group_at[group.description]
+            old = items[at]
+            items[at] = FooterItem((*old.keys, display), old.label, old.enabled or enabled,
+                                   min(old.rank, rank), old.press)
+            continue
+        if group is not None:
+            group_at[group.description] = len(items)
+        label = group.description if group is not None else binding.description
+        items.append(FooterItem((display,), label, enabled, rank, binding.key.split(",")[0]))
+    return items
+
+
+class KeyBar(Widget):
+    """One line of keys at the bottom of its screen; click an item to press its key."""
+
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--label", "key-bar--disabled"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-description-foreground;
+        text-wrap: nowrap;
+        text-overflow: clip;
+    }
+    KeyBar > .key-bar--key { color: $footer-key-foreground; text-style: bold; }
+    KeyBar > .key-bar--label { color: $footer-description-foreground; }
+    KeyBar > .key-bar--disabled { color: $text-muted; text-style: dim; }
+    """
+
+    def __init__(self, ranks: Mapping[str, int] | None = None, *,
+                 id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._ranks = dict(ranks or {})
+        self._items: list[FooterItem] = []
+        # (first column, last column + 1, key to press) of what the last render drew.
+        self._spans: list[tuple[int, int, str]] = []
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen) -> None:
+        if screen is not self.screen:
+            return
+        items = items_from_bindings(screen, self._ranks)
+        if items != self._items:
+            self._items = items
+            self.refresh()
+
+    @property
+    def items(self) -> list[FooterItem]:
+        """Every item the screen shows now, before fitting."""
+        return list(self._items)
+
+    def shown(self, width: int | None = None) -> list[FooterItem]:
+        """The items drawn at `width` (default: the bar's own width)."""
+        return fit_items(self._items, self.size.width if width is None else width)
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-bar--key")
+        label_style = self.get_component_rich_style("key-bar--label")
+        off_style = self.get_component_rich_style("key-bar--disabled")
+        text = Text(" " * LEAD, no_wrap=True, overflow="crop")
+        spans: list[tuple[int, int, str]] = []
+        for index, item in enumerate(self.shown()):
+            if index:
+                text.append(" " * GAP)
+            start = len(text)
+            text.append(" ".join(item.keys), style=key_style if item.enabled else off_style)
+            text.append(" " + item.label, style=label_style if item.enabled else off_style)
+            spans.append((start, len(text), item.press))
+        self._spans = spans
+        return text
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, key in self._spans:
+            if start <= event.x < end and key:
+                self.app.simulate_key(key)
+                return
