@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from pytui.core.catalog import Catalog
-    from pytui.core.envs import Environment, ScanResult
+    from pytui.core.environment import Environment, ScanResult
     from pytui.core.keys import KeyFields
     from pytui.core.models import Build, Installation
     from pytui.core.requests import PythonRequest

@@ -196,8 +196,8 @@ def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
 
 
 def _breaking_lines(state: AppState, installation: Installation) -> list[Line]:
-    """What uninstalling would break (core/envs.py `would_break`), as the CLI refuses it."""
-    from pytui.core.envs import would_break
+    """What uninstalling would break (core/environment.py `would_break`), as the CLI refuses it."""
+    from pytui.core.environment import would_break
 
     # Said only when something would break: the scan may still be running when u is pressed,
     # and the question must not change with that timing.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pytui.app.style import stderr_style
 
 if TYPE_CHECKING:
-    from pytui.core.envs import Environment, ScanResult
+    from pytui.core.environment import Environment, ScanResult
     from pytui.core.models import Installation
 
 # How many paths a refusal names before "and N more".
@@ -40,7 +40,7 @@ def _scan(args: argparse.Namespace, installed: Sequence[Installation]) -> ScanRe
 def pins_needing_download(result: ScanResult, removing: set[str],
                           installed: Sequence[Installation]) -> list[Environment]:
     """Pins satisfied now by a removed install that no remaining install satisfies."""
-    from pytui.core.envs import pin_choice
+    from pytui.core.env_resolve import pin_choice
     from pytui.core.platform_detect import detect_host
 
     pins = [env for env in result.environments if env.kind == "pin" and env.key in removing]
@@ -55,7 +55,7 @@ def refuses(args: argparse.Namespace, chosen: Sequence[Installation],
             installed: Sequence[Installation]) -> bool:
     """Scan, and print one `error:` line and return True when removing `chosen` would break an
     environment (unless --force, which prints the same list as a warning)."""
-    from pytui.core.envs import would_break
+    from pytui.core.environment import would_break
 
     result = _scan(args, installed)
     removing = {i.key for i in chosen}

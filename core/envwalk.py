@@ -1,26 +1,39 @@
 """The directory walk behind the environment scan: find `pyvenv.cfg` and `.python-version` under
-project roots, fast on a second run.
+a project root, and on the next scan check the earlier walk instead of walking again.
 
-A walk records every directory it listed (name, inode, mtime, flags, number of descendants) in
-preorder, as five parallel lists (compact to store, quick to load and check). The next walk of
-the same root stats each recorded directory and lists again only those whose inode or mtime
-changed (a directory's mtime changes whenever an entry is added, removed or renamed in it), so
-an unchanged tree costs one `lstat` per directory and no listing.
+A walk is recorded as a `Tree`: every directory visited, as its path relative to the root in
+canonical preorder (children sorted by name), with its inode, mtime, ctime and flags.
 
-Bounds (declared here): a depth limit, a time budget after which the walk stops and says it is
-partial (the unvisited directories are recorded as unlisted, so the next walk starts there), and
-no symlink is ever followed below the root. Directories that cannot hold projects are skipped by
-name, and the caller passes the (device, inode) of directories to leave out (install root,
-archive cache, tool dirs scanned on their own).
+- **Cold**, the walk goes down by file descriptor: each directory is opened relative to its
+  parent with O_NOFOLLOW (so no symlink below the root is ever followed, not even one swapped
+  in during the walk), fstat'ed for its inode and times, and listed with scandir on the
+  descriptor, whose d_type says which entries are directories without a stat each. Skipped
+  names, venvs (not descended into) and the depth limit prune before anything is opened.
+- **Warm**, the recorded directories are checked with one `lstat` each, in batches (a
+  directory's mtime and ctime change whenever an entry is added, removed or renamed in it,
+  so the same inode and times mean the same list of children; the ctime also moves when
+  someone puts the mtime back with `touch -d`). Unchanged subtrees are copied as slices;
+  only changed directories are listed again, and only new ones walked.
+
+Bounds: a depth limit, a time budget after which the walk stops and says it is partial (cold:
+what was not visited is recorded as unlisted, so the next walk starts there; warm: what was not
+checked is kept as it was and checked next time), and the (device, inode) of directories the
+caller leaves out (install root, archive cache, tool dirs scanned on their own).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import time
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import compress
+from operator import attrgetter, methodcaller, ne, not_
 
 # Directory names never descended into: version-control data, dependency trees, caches.
 SKIP_NAMES = frozenset({
@@ -32,72 +45,70 @@ SKIP_NAMES = frozenset({
 # Node flags.
 VENV = 1        # holds pyvenv.cfg (not descended into)
 PIN = 2         # holds a .python-version file
-UNREADABLE = 4  # could not be listed
+UNREADABLE = 4  # could not be listed (tried again on every walk)
 UNLISTED = 8    # not visited yet (the walk stopped at its time budget)
+ALL_FLAGS = VENV | PIN | UNREADABLE | UNLISTED
+LEAF_FLAGS = VENV | UNREADABLE | UNLISTED   # nodes recorded without children
 
-# How often (in directories) the walk looks at the clock and the cancel check.
+# A directory whose ctime is this close to the walk's start (or later) is listed again next
+# time: more than a tick of the kernel's coarse clock (4 ms at HZ=250, 10 ms at HZ=100).
+SETTLE_NS = 20_000_000
+# The deepest walk a caller may ask for (the walk recurses once per level).
+MAX_DEPTH_LIMIT = 64
+# How often (in directories) the walk looks at the clock and the cancel check, and how many
+# recorded directories are checked between looks.
 _CLOCK_EVERY = 256
+_STAT_BATCH = 4096
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_OPEN_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC | _NONBLOCK
+_OPEN_ROOT = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC | _NONBLOCK  # a root given as a symlink is followed
+_INO, _MODE = attrgetter("st_ino"), attrgetter("st_mode")
+_MTIME, _CTIME = attrgetter("st_mtime_ns"), attrgetter("st_ctime_ns")
+_WORD_MASK = (1 << 64) - 1  # times are kept as unsigned 64-bit words
+_AS_KEY = methodcaller("replace", "/", "\x00")  # NUL sorts first: a subtree is one slice
+
+
+class _Gone:
+    """What a recorded directory that no longer exists stats as."""
+
+    st_ino = 0
+    st_mtime_ns = 0
+    st_ctime_ns = 0
+    st_mode = 0
+    st_dev = 0
 
 
 class Tree:
-    """Directories in preorder: parallel lists; `sizes[i]` = descendants recorded after i."""
+    """Directories of one walk in canonical preorder: `paths` relative to the root (`""` is the
+    root itself), with parallel `inos`, `mtimes`, `ctimes` and `flags`, kept as arrays (a time
+    in ns as an unsigned 64-bit word: any date, before 1970 or past 2262, stays comparable)."""
 
-    __slots__ = ("names", "inos", "mtimes", "flags", "sizes")
+    __slots__ = ("paths", "inos", "mtimes", "ctimes", "flags")
 
-    def __init__(self) -> None:
-        self.names: list[str] = []
-        self.inos: list[int] = []
-        self.mtimes: list[int] = []
-        self.flags: list[int] = []
-        self.sizes: list[int] = []
+    def __init__(self, paths: list[str] | None = None, inos: array | None = None,
+                 mtimes: array | None = None, ctimes: array | None = None,
+                 flags: bytearray | None = None) -> None:
+        self.paths: list[str] = [] if paths is None else paths
+        self.inos: array = array("Q") if inos is None else inos
+        self.mtimes: array = array("Q") if mtimes is None else mtimes
+        self.ctimes: array = array("Q") if ctimes is None else ctimes
+        self.flags: bytearray = bytearray() if flags is None else flags
 
     def __len__(self) -> int:
-        return len(self.names)
+        return len(self.paths)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Tree) and all(
-            getattr(self, name) == getattr(other, name) for name in Tree.__slots__)
+        return self is other or (isinstance(other, Tree) and self.paths == other.paths
+                                 and self.inos == other.inos and self.mtimes == other.mtimes
+                                 and self.ctimes == other.ctimes
+                                 and self.flags == other.flags)
 
-    def to_json(self) -> dict:
-        return {name: getattr(self, name) for name in Tree.__slots__}
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
 
-    @classmethod
-    def from_json(cls, data: object, *, max_nodes: int) -> Tree | None:
-        """A tree from its stored form, or None if anything about it is off (the state file is
-        input like any other: every field type-checked, names single path components, sizes
-        consistent with a preorder tree whose first node is the root)."""
-        if not isinstance(data, dict) or set(data) != set(cls.__slots__):
-            return None
-        lists = [data[name] for name in cls.__slots__]
-        if not all(isinstance(v, list) for v in lists):
-            return None
-        n = len(lists[0])
-        if not 1 <= n <= max_nodes or any(len(v) != n for v in lists):
-            return None
-        names, inos, mtimes, flags, sizes = lists
-        # Type checks through map(type, ...) run in C: this file can list 100,000 directories.
-        for numbers in (inos, mtimes, flags, sizes):
-            if set(map(type, numbers)) != {int} or min(numbers) < 0:
-                return None
-        if max(flags) >= 16 or set(map(type, names)) != {str} or names[0] != "":
-            return None
-        rest = names[1:]
-        if ({"", ".", ".."} & set(rest) or max(map(len, rest), default=0) > 255
-                or "/" in "".join(rest) or "\x00" in "".join(rest)):
-            return None
-        if sizes[0] != n - 1:
-            return None
-        ends = [n]
-        for i, size in enumerate(sizes):
-            while i >= ends[-1]:
-                ends.pop()
-            end = i + 1 + size
-            if end > ends[-1]:
-                return None
-            ends.append(end)
-        tree = cls()
-        tree.names, tree.inos, tree.mtimes, tree.flags, tree.sizes = names, inos, mtimes, flags, sizes
-        return tree
+    def flagged(self) -> list[int]:
+        """Indices of the nodes with any flag (venvs, pins, unreadable: few of them)."""
+        return list(compress(range(len(self.flags)), self.flags))
 
 
 @dataclass
@@ -111,136 +122,305 @@ class WalkResult:
     reused: int = 0   # directories whose earlier listing was still valid
 
 
-def _list(path: str, skip_names: frozenset[str]) -> tuple[int, list[str]]:
-    """Flags and the subdirectory names of `path` (symlinks are not directories here)."""
-    flags = 0
-    subdirs: list[str] = []
-    with os.scandir(path) as entries:
-        for entry in entries:
-            name = entry.name
-            if name == "pyvenv.cfg":
-                flags |= VENV
-            elif name == ".python-version":
-                flags |= PIN
-            elif name not in skip_names:
-                try:
-                    if entry.is_dir(follow_symlinks=False):
-                        subdirs.append(name)
-                except OSError:
-                    continue
-    return flags, subdirs
-
-
-def _old_children(names: list[str], sizes: list[int], i: int) -> list[tuple[str, int]]:
-    """(name, index) of node i's children in a stored tree."""
-    children = []
-    j, end = i + 1, i + 1 + sizes[i]
-    while j < end:
-        children.append((names[j], j))
-        j += 1 + sizes[j]
-    return children
-
-
-def _relist(path: str, skip_names: frozenset[str], known: list[tuple[str, int]]
-            ) -> tuple[int, list[tuple[str, int]]]:
-    """List a new or changed directory: its flags, and its subdirectories (sorted) with their
-    index in the stored tree where they were there before (else -1)."""
-    try:
-        flags, subdirs = _list(path, skip_names)
-    except OSError:
-        return UNREADABLE, []
-    before = dict(known)
-    subdirs.sort()
-    return flags, [(sub, before.get(sub, -1)) for sub in subdirs]
-
-
 def walk(root: str, *, max_depth: int, deadline: float, old: Tree | None = None,
          skip_ids: frozenset[tuple[int, int]] = frozenset(),
          skip_names: frozenset[str] = SKIP_NAMES,
          cancelled: Callable[[], bool] | None = None) -> WalkResult:
     """Walk `root` (followed if it is itself a symlink) down to `max_depth` levels below it.
 
-    `old` is the previous walk of this root (validated by `Tree.from_json`); `deadline` is a
-    `time.monotonic()` value.
+    `old` is the previous walk of this root (checked by `env_state`: canonical order, no path
+    leaving the root, nothing deeper than `max_depth`); `deadline` is a `time.monotonic()` value.
     """
-    tree = Tree()
-    result = WalkResult(tree)
-    names, inos, mtimes, flag_list = tree.names, tree.inos, tree.mtimes, tree.flags
-    depths: list[int] = []
-    old_inos = old.inos if old is not None else []
-    old_mtimes = old.mtimes if old is not None else []
-    old_flags = old.flags if old is not None else []
-    old_sizes = old.sizes if old is not None else []
-    old_names = old.names if old is not None else []
-    lstat = os.lstat
-    is_dir = stat.S_ISDIR
-    venvs, pins = result.venvs, result.pins
-    listed = reused = 0
-    # (path, name, depth, index of this directory in `old` or -1)
-    stack: list[tuple[str, str, int, int]] = [(root, "", 0, 0 if old is not None else -1)]
-    count = 0
-    while stack:
-        path, name, depth, i = stack.pop()
-        count += 1
-        if count % _CLOCK_EVERY == 0 and (time.monotonic() > deadline
-                                          or (cancelled is not None and cancelled())):
-            result.partial = True
-            stack.append((path, name, depth, i))
-            for _path, pending, pending_depth, _ in reversed(stack):
-                names.append(pending)
-                inos.append(0)
-                mtimes.append(0)
-                flag_list.append(UNLISTED)
-                depths.append(pending_depth)
-            break
+    if not 0 <= max_depth <= MAX_DEPTH_LIMIT:
+        raise ValueError(f"max_depth {max_depth} is outside 0..{MAX_DEPTH_LIMIT}")
+    walker = _Walker(max_depth, deadline, skip_ids, skip_names, cancelled)
+    try:
+        fd = os.open(root, _OPEN_ROOT)
+    except OSError as err:
+        if err.errno in (errno.EACCES, errno.EPERM):
+            walker.unreadable(root, None, "")
+        return walker.result(root)
+    try:
+        st = os.fstat(fd)
+        if (st.st_dev, st.st_ino) not in skip_ids:
+            if old is not None and len(old) and old.inos[0] == st.st_ino:
+                walker.revisit(fd, st, old)
+            else:
+                walker.fresh(fd, st, "", 0)
+    finally:
+        os.close(fd)
+    return walker.result(root)
+
+
+class _Walker:
+    def __init__(self, max_depth: int, deadline: float, skip_ids: frozenset[tuple[int, int]],
+                 skip_names: frozenset[str], cancelled: Callable[[], bool] | None) -> None:
+        self.max_depth = max_depth
+        self.deadline = deadline
+        self.skip_ids = skip_ids
+        self.skip_names = skip_names
+        self.cancelled = cancelled
+        self.out = Tree()
+        self.count = 0
+        self.stopped = False
+        self.listed = 0
+        self.reused = 0
+        # Set by revisit: the earlier tree, this walk's lstat of each of its nodes (the first
+        # `checked`), the sorted indices of nodes that changed, and the sort keys of its paths.
+        self.old = Tree()
+        self.stats: list = []
+        self.checked = 0
+        self.changed: list[int] = []
+        self.keys: list[str] = []
+        self.root_fd = -1
+        self.started_ns = time.time_ns()
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+
+    def _out_of_time(self) -> bool:
+        return time.monotonic() > self.deadline or (self.cancelled is not None and self.cancelled())
+
+    def _stop(self) -> bool:
+        """Counts one directory; True once the budget is spent (looked at every few hundred)."""
+        self.count += 1
+        if not self.stopped and self.count % _CLOCK_EVERY == 0 and self._out_of_time():
+            self.stopped = True
+        return self.stopped
+
+    def _add(self, rel: str, ino: int, mtime: int, ctime: int, flags: int) -> None:
+        out = self.out
+        out.paths.append(rel)
+        out.inos.append(ino)
+        out.mtimes.append(mtime & _WORD_MASK)
+        out.ctimes.append(ctime & _WORD_MASK)
+        out.flags.append(flags)
+
+    def _list(self, fd: int) -> tuple[int, list[str]]:
+        """Flags and the sorted subdirectory names of the directory open as `fd` (symlinks are
+        not directories here, and skipped names are left out before anything is opened)."""
+        flags = 0
+        subdirs: list[str] = []
+        skip = self.skip_names
         try:
-            st = os.stat(path) if depth == 0 else lstat(path)
+            with os.scandir(fd) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name == "pyvenv.cfg":
+                        flags |= VENV
+                    elif name == ".python-version":
+                        flags |= PIN
+                    elif name not in skip:
+                        try:
+                            if entry.is_dir(follow_symlinks=False):
+                                subdirs.append(name)
+                        except OSError:
+                            continue
         except OSError:
-            continue  # gone since its parent was listed
-        if not is_dir(st.st_mode) or (st.st_dev, st.st_ino) in skip_ids:
-            continue
-        children = _old_children(old_names, old_sizes, i) if i >= 0 else []
-        if (i >= 0 and old_inos[i] == st.st_ino and old_mtimes[i] == st.st_mtime_ns
-                and not old_flags[i] & UNLISTED):
-            flags = old_flags[i]
-            reused += 1
-        else:
-            flags, children = _relist(path, skip_names, children)
-            listed += 1
-        names.append(name)
-        inos.append(st.st_ino)
-        mtimes.append(st.st_mtime_ns)
-        flag_list.append(flags)
-        depths.append(depth)
-        if flags:
+            return UNREADABLE, []
+        self.listed += 1
+        subdirs.sort()
+        return flags, subdirs
+
+    def unreadable(self, name: str, dir_fd: int | None, rel: str) -> None:
+        """Record a directory that exists but cannot be opened (no permission)."""
+        try:
+            st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+        except OSError:
+            return
+        if stat.S_ISDIR(st.st_mode) and (st.st_dev, st.st_ino) not in self.skip_ids:
+            self._add(rel, st.st_ino, st.st_mtime_ns, st.st_ctime_ns, UNREADABLE)
+
+    def result(self, root: str) -> WalkResult:
+        tree = self.out = _unsettled(self.out, self.started_ns)
+        done = WalkResult(tree, partial=self.stopped, listed=self.listed, reused=self.reused)
+        prefix = root if root.endswith("/") else root + "/"
+        for i in tree.flagged():
+            flags, rel = tree.flags[i], tree.paths[i]
+            path = prefix + rel if rel else root
             if flags & UNREADABLE:
-                result.unreadable.append(path)
-            if flags & PIN:
-                pins.append(os.path.join(path, ".python-version"))
-            if flags & VENV:
-                venvs.append(path)
-                continue
-        if depth >= max_depth or not children:
-            continue
-        prefix = path if path.endswith("/") else path + "/"
-        below = depth + 1
-        for sub, j in reversed(children):
-            stack.append((prefix + sub, sub, below, j))
-    tree.sizes = _sizes(depths)
-    result.listed, result.reused = listed, reused
-    return result
+                done.unreadable.append(path)
+            elif not flags & UNLISTED:
+                if flags & PIN:
+                    done.pins.append(os.path.join(path, ".python-version"))
+                if flags & VENV:
+                    done.venvs.append(path)
+        return done
+
+    # -- cold: walking by file descriptor ------------------------------------------------------
+
+    def fresh(self, fd: int, st: os.stat_result, rel: str, depth: int) -> None:
+        """Record and walk the directory open as `fd` (`st` its fstat, taken before listing)."""
+        flags, subdirs = self._list(fd)
+        self._add(rel, st.st_ino, st.st_mtime_ns, st.st_ctime_ns, flags)
+        if flags & LEAF_FLAGS or depth >= self.max_depth:
+            return
+        prefix = rel + "/" if rel else ""
+        for name in subdirs:
+            self._fresh_child(fd, name, prefix + name, depth + 1)
+
+    def _fresh_child(self, parent_fd: int, name: str, rel: str, depth: int) -> None:
+        if self._stop():
+            self._add(rel, 0, 0, 0, UNLISTED)
+            return
+        try:
+            fd = os.open(name, _OPEN_DIR, dir_fd=parent_fd)
+        except OSError as err:
+            if err.errno in (errno.EACCES, errno.EPERM):
+                self.unreadable(name, parent_fd, rel)
+            return  # gone since the listing, or no longer a directory (ELOOP: now a symlink)
+        try:
+            st = os.fstat(fd)
+            if (st.st_dev, st.st_ino) not in self.skip_ids:
+                self.fresh(fd, st, rel, depth)
+        finally:
+            os.close(fd)
+
+    # -- warm: checking an earlier walk --------------------------------------------------------
+
+    def _stat_all(self, root_st: os.stat_result, paths: list[str]) -> list:
+        """An lstat of each recorded directory (relative to the root's descriptor), in batches
+        between looks at the clock; shorter than `paths` when the budget ran out."""
+        stats: list = [root_st]
+        lstat = partial(os.lstat, dir_fd=self.root_fd)
+        for start in range(1, len(paths), _STAT_BATCH):
+            if self._out_of_time():
+                self.stopped = True
+                break
+            batch = paths[start:start + _STAT_BATCH]
+            try:
+                stats += list(map(lstat, batch))
+            except OSError:  # some went away: this batch again, one at a time
+                stats += [_lstat_or_gone(lstat, path) for path in batch]
+        return stats
+
+    def revisit(self, fd: int, st: os.stat_result, old: Tree) -> None:
+        self.root_fd, self.old = fd, old
+        n = len(old)
+        stats = self._stat_all(st, old.paths)
+        checked = len(stats)
+        inos = array("Q", map(_INO, stats))
+        mtimes = array("Q", map(_WORD_MASK.__and__, map(_MTIME, stats)))
+        ctimes = array("Q", map(_WORD_MASK.__and__, map(_CTIME, stats)))
+        dirs = list(map(stat.S_ISDIR, map(_MODE, stats)))
+        skip_inos = {ino for _dev, ino in self.skip_ids}
+        if (checked == n and inos == old.inos and mtimes == old.mtimes and ctimes == old.ctimes
+                and all(dirs)
+                and UNREADABLE not in old.flags and UNLISTED not in old.flags
+                and skip_inos.isdisjoint(inos)):
+            self.out, self.reused = old, n  # the whole tree as it was
+            return
+        span = range(checked)
+        changed = set(compress(span, map(ne, inos, old.inos)))
+        changed.update(compress(span, map(ne, mtimes, old.mtimes)))
+        changed.update(compress(span, map(ne, ctimes, old.ctimes)))
+        changed.update(compress(span, map(not_, dirs)))
+        # A directory that has become one the caller leaves out (its subtree is dropped).
+        changed.update(compress(span, map(skip_inos.__contains__, inos)))
+        changed.update(i for i in old.flagged() if old.flags[i] & (UNREADABLE | UNLISTED) and i < checked)
+        self.stats, self.checked, self.changed = stats, checked, sorted(changed)
+        self.keys = list(map(_AS_KEY, old.paths))
+        self._keep(0, 0, n)
+
+    def _end(self, i: int, end: int) -> int:
+        """Where node i's subtree ends in the earlier tree (within its parent's, ending at `end`)."""
+        return bisect_left(self.keys, self.keys[i] + "\x01", i + 1, end)
+
+    def _copy(self, i: int, end: int, *, checked: bool) -> None:
+        old, out = self.old, self.out
+        out.paths += old.paths[i:end]
+        out.inos += old.inos[i:end]
+        out.mtimes += old.mtimes[i:end]
+        out.ctimes += old.ctimes[i:end]
+        out.flags += old.flags[i:end]
+        if checked:
+            self.reused += end - i
+
+    def _keep(self, i: int, depth: int, end: int) -> None:
+        """Carry node i of the earlier tree (its subtree ends at `end`) into this walk."""
+        if self.stopped or i >= self.checked:
+            # Not checked this time: kept as it was, and checked on the next walk.
+            self._copy(i, end, checked=False)
+            return
+        changed = self.changed
+        at = bisect_left(changed, i)
+        if at == len(changed) or changed[at] >= end:
+            self._copy(i, end, checked=True)
+            return
+        if changed[at] == i:
+            self._changed(i, depth, end)
+            return
+        # Unchanged itself (same children), something changed below it.
+        old = self.old
+        self._add(old.paths[i], old.inos[i], old.mtimes[i], old.ctimes[i], old.flags[i])
+        self.reused += 1
+        j = i + 1
+        while j < end:
+            after = self._end(j, end)
+            self._stop()
+            self._keep(j, depth + 1, after)
+            j = after
+
+    def _changed(self, i: int, depth: int, end: int) -> None:
+        """Node i changed: list it again, keeping the subtrees of children it still has."""
+        old, rel = self.old, self.old.paths[i]
+        if not stat.S_ISDIR(self.stats[i].st_mode):
+            return  # gone or replaced (by a symlink, a file): its parent's times moved too
+        if rel:
+            try:
+                fd = os.open(rel, _OPEN_DIR, dir_fd=self.root_fd)
+            except OSError as err:
+                if err.errno in (errno.EACCES, errno.EPERM):
+                    self.unreadable(rel, self.root_fd, rel)
+                return
+        else:
+            fd = self.root_fd
+        try:
+            st = os.fstat(fd)
+            if (st.st_dev, st.st_ino) in self.skip_ids:
+                return
+            if st.st_ino != old.inos[i] or old.flags[i] & (UNREADABLE | UNLISTED):
+                self.fresh(fd, st, rel, depth)  # another directory now, or never listed
+                return
+            flags, subdirs = self._list(fd)
+            self._add(rel, st.st_ino, st.st_mtime_ns, st.st_ctime_ns, flags)
+            if flags & LEAF_FLAGS or depth >= self.max_depth:
+                return
+            known: dict[str, tuple[int, int]] = {}
+            j = i + 1
+            while j < end:
+                after = self._end(j, end)
+                known[old.paths[j].rpartition("/")[2]] = (j, after)
+                j = after
+            prefix = rel + "/" if rel else ""
+            for name in subdirs:
+                if name in known:
+                    j, after = known[name]
+                    self._stop()
+                    self._keep(j, depth + 1, after)
+                else:
+                    self._fresh_child(fd, name, prefix + name, depth + 1)
+        finally:
+            if fd != self.root_fd:
+                os.close(fd)
 
 
-def _sizes(depths: list[int]) -> list[int]:
-    """Each node's descendant count from the preorder depths."""
-    total = len(depths)
-    sizes = [0] * total
-    open_: list[int] = []
-    for j, depth in enumerate(depths):
-        while open_ and depths[open_[-1]] >= depth:
-            k = open_.pop()
-            sizes[k] = j - k - 1
-        open_.append(j)
-    for k in open_:
-        sizes[k] = total - k - 1
-    return sizes
+def _unsettled(tree: Tree, started_ns: int) -> Tree:
+    """`tree` with the ctime of each directory changed too recently to trust put to 0, so the
+    next walk lists it again. A directory changed in the same clock tick as its fstat here keeps
+    the times this walk recorded (filesystem times move in ticks of the kernel's coarse clock),
+    so an entry added just after its listing would otherwise never be seen."""
+    threshold = started_ns - SETTLE_NS
+    recent = list(compress(range(len(tree.ctimes)), map(threshold.__le__, tree.ctimes)))
+    if not recent:
+        return tree
+    ctimes = array("Q", tree.ctimes)  # a copy: `tree` may be the stored walk itself
+    for i in recent:
+        ctimes[i] = 0
+    return Tree(tree.paths, tree.inos, tree.mtimes, ctimes, tree.flags)
+
+
+def _lstat_or_gone(lstat: Callable[[str], os.stat_result], path: str) -> os.stat_result | _Gone:
+    try:
+        return lstat(path)
+    except OSError:
+        return _Gone()

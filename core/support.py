@@ -116,7 +116,7 @@ def parse_cycles(data: bytes) -> dict[str, Cycle]:
 
 
 def _read(path: Path) -> dict[str, Cycle]:
-    from pytui.core.envs import read_regular
+    from pytui.core.env_files import read_regular
 
     data = read_regular(path, MAX_BYTES + 1)
     if data is None:

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from fixtures_archives import MadeArchive, _finish, host_platform, make_build
@@ -108,3 +109,15 @@ def venv(python: Path, dest: Path) -> None:
     done = subprocess.run([str(python), "-m", "venv", "--without-pip", str(dest)], capture_output=True,
                           text=True, timeout=120, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
     assert done.returncode == 0, done.stderr
+
+
+def settle() -> None:
+    """Wait until everything made so far is older than the scan's settle window: a scan lists
+    again next time any directory changed within SETTLE_NS of its start (filesystem times move
+    in coarse ticks), and a test that counts listings wants none of those. A wait on the clock
+    for what the clock decides, not a sleep standing in for an event."""
+    from pytui.core.envwalk import SETTLE_NS
+
+    target = time.time_ns() + SETTLE_NS
+    while time.time_ns() <= target:
+        time.sleep(SETTLE_NS / 4e9)

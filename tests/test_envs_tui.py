@@ -9,7 +9,7 @@ from fixtures_archives import make_build
 from pytui.app import decisions as d
 from pytui.app.state import AppState
 from pytui.core.catalog import Catalog
-from pytui.core.envs import Environment
+from pytui.core.environment import Environment
 from pytui.core.models import Installation
 from pytui.core.platform_detect import detect_host
 from pytui.core.settings import Settings

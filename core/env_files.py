@@ -1,0 +1,83 @@
+"""Reading the small files the environment scan looks at: `pyvenv.cfg` and `.python-version`.
+
+Both are input like any other: read only when regular (a FIFO named pyvenv.cfg must not block
+the scan, a device must not be read), never past a declared size. A file's identity (inode,
+mtime, size, ctime) says whether a stored reading of it is still good: an edit in place that
+keeps the size and puts the mtime back still moves the ctime.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+
+CFG_MAX_BYTES = 64 * 1024
+PIN_MAX_BYTES = 4 * 1024
+# The pyvenv.cfg keys pytui uses; a value is kept to this many characters.
+CFG_KEYS = ("home", "executable", "base-executable", "version", "version_info")
+CFG_VALUE_MAX = 4096
+PIN_TEXT_MAX = 200
+
+FileIdent = tuple[int, int, int, int]
+
+
+def read_regular(path: str | os.PathLike[str], limit: int) -> bytes | None:
+    """Up to `limit` bytes of a regular file; None for anything else or any error."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks = []
+        remaining = limit
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 24))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def file_ident(path: str) -> FileIdent | None:
+    """(inode, mtime ns, size, ctime ns) of what `path` names (followed), or None."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size, st.st_ctime_ns)
+
+
+def parse_pyvenv_cfg(data: bytes) -> dict[str, str]:
+    """The keys pytui uses (`home`, `executable`, `base-executable`, `version`, `version_info`)."""
+    text = data[:CFG_MAX_BYTES].decode("utf-8", "replace")
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        name, sep, value = line.partition("=")
+        if not sep:
+            continue
+        name = name.strip().lower()
+        if name in CFG_KEYS and name not in out:
+            out[name] = value.strip()[:CFG_VALUE_MAX]
+    return out
+
+
+def parse_pin(data: bytes) -> str | None:
+    """The first request in a `.python-version` file (comments and blank lines skipped)."""
+    for line in data[:PIN_MAX_BYTES].decode("utf-8", "replace").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            return line[:PIN_TEXT_MAX]
+    return None
+
+
+def read_pin(path: str) -> str | None:
+    """The request in the `.python-version` file at `path`, or None (unreadable or empty)."""
+    data = read_regular(path, PIN_MAX_BYTES)
+    return None if data is None else parse_pin(data)

@@ -1,0 +1,148 @@
+"""Where the environment scan looks: uv's tool dir, pipx's homes, virtualenvwrapper's
+WORKON_HOME, and the project roots to walk (`--scan`, PYTUI_SCAN_PATHS, the config file, else
+the home directory), and how long a walk may take (PYTUI_SCAN_BUDGET).
+
+Every value comes from the environment or a file the user wrote, so each is checked: relative
+or NUL-holding paths are ignored with a warning, the number of roots and the budget are bounded.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from pytui.core.env_files import CFG_MAX_BYTES, read_regular
+
+# Seconds a scan may spend walking project roots before it stops and says it is partial.
+TIME_BUDGET = 10.0
+MAX_BUDGET = 600.0
+MAX_SCAN_PATHS = 64
+
+
+def _abs(value: str) -> Path | None:
+    if not value or "\x00" in value:
+        return None
+    path = Path(value).expanduser()
+    return Path(os.path.normpath(path)) if path.is_absolute() else None
+
+
+def _data_home(env: Mapping[str, str]) -> Path:
+    value = env.get("XDG_DATA_HOME", "")
+    return Path(value) if value and os.path.isabs(value) else Path.home() / ".local" / "share"
+
+
+def uv_tool_dir(env: Mapping[str, str]) -> Path:
+    """uv's `InstalledTools::from_settings`: UV_TOOL_DIR, else `<XDG data>/uv/tools`."""
+    value = env.get("UV_TOOL_DIR", "")
+    if value:
+        return Path(os.path.abspath(os.path.expanduser(value)))
+    return _data_home(env) / "uv" / "tools"
+
+
+def pipx_homes(env: Mapping[str, str]) -> list[Path]:
+    """PIPX_HOME, else pipx's default (`<XDG data>/pipx` on Linux) and its fallback `~/.local/pipx`."""
+    value = env.get("PIPX_HOME", "")
+    if value:
+        return [Path(os.path.abspath(os.path.expanduser(value)))]
+    homes = [_data_home(env) / "pipx", Path.home() / ".local" / "pipx"]
+    if os.uname().sysname == "Darwin":
+        homes.append(Path.home() / "Library" / "Application Support" / "pipx")
+    return homes
+
+
+def workon_home(env: Mapping[str, str]) -> Path:
+    """virtualenvwrapper's WORKON_HOME (default `~/.virtualenvs`)."""
+    value = env.get("WORKON_HOME", "")
+    return Path(os.path.abspath(os.path.expanduser(value))) if value else Path.home() / ".virtualenvs"
+
+
+def config_scan_file(env: Mapping[str, str]) -> Path:
+    value = env.get("XDG_CONFIG_HOME", "")
+    base = Path(value) if value and os.path.isabs(value) else Path.home() / ".config"
+    return base / "pytui" / "scan-paths"
+
+
+def scan_paths(env: Mapping[str, str], given: Sequence[str] = ()) -> tuple[list[Path], list[str]]:
+    """Project roots to walk: `--scan` values, else PYTUI_SCAN_PATHS (`:`-separated), else the
+    config file (one directory per line, `#` comments), else the home directory. Returns the
+    roots and warnings about entries that were ignored (relative, empty, too many)."""
+    warnings: list[str] = []
+    source = "--scan"
+    values: list[str] = list(given)
+    if not values and env.get("PYTUI_SCAN_PATHS"):
+        source = "PYTUI_SCAN_PATHS"
+        values = [v for v in env["PYTUI_SCAN_PATHS"].split(":") if v.strip()]
+    if not values:
+        config = config_scan_file(env)
+        data = read_regular(config, CFG_MAX_BYTES)
+        if data is not None:
+            source = str(config)
+            values = [line.strip() for line in data.decode("utf-8", "replace").splitlines()
+                      if line.strip() and not line.strip().startswith("#")]
+    if not values:
+        return [Path.home()], warnings
+    roots: list[Path] = []
+    for value in values:
+        path = _abs(value.strip())
+        if path is None:
+            if source == "--scan":
+                path = Path(os.path.abspath(os.path.expanduser(value)))
+            else:
+                warnings.append(f"ignored scan path {value!r} from {source}: not an absolute path")
+                continue
+        if path not in roots:
+            roots.append(path)
+    if len(roots) > MAX_SCAN_PATHS:
+        warnings.append(f"only the first {MAX_SCAN_PATHS} scan paths from {source} are walked")
+        roots = roots[:MAX_SCAN_PATHS]
+    return roots, warnings
+
+
+def time_budget(env: Mapping[str, str]) -> float:
+    """PYTUI_SCAN_BUDGET seconds (a number in (0, 600]), else TIME_BUDGET when it is unset;
+    any other value is a usage error naming the variable and the value."""
+    raw = env.get("PYTUI_SCAN_BUDGET", "")
+    if not raw:
+        return TIME_BUDGET
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= MAX_BUDGET:  # also refuses nan and inf
+        from pytui.core.errors import UsageError
+
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise UsageError(f"invalid value for environment variable PYTUI_SCAN_BUDGET: `{shown}` "
+                         f"(expected seconds, more than 0 and at most {MAX_BUDGET:g}); fix or "
+                         "unset PYTUI_SCAN_BUDGET")
+    return value
+
+
+def _children_with_cfg(container: Path) -> list[str]:
+    try:
+        with os.scandir(container) as entries:
+            names = sorted(e.name for e in entries if e.is_dir(follow_symlinks=False))
+    except OSError:
+        return []
+    return [os.path.join(container, n) for n in names
+            if os.path.isfile(os.path.join(container, n, "pyvenv.cfg"))]
+
+
+def tool_environments(env: Mapping[str, str]) -> tuple[list[tuple[str, str]], list[Path]]:
+    """(env dir, kind) for uv tools, pipx venvs (and pipx's shared libs) and virtualenvwrapper,
+    and the container dirs themselves (left out of the project walk)."""
+    found: list[tuple[str, str]] = []
+    containers: list[Path] = []
+    tools = uv_tool_dir(env)
+    containers.append(tools)
+    found += [(d, "uv-tool") for d in _children_with_cfg(tools)]
+    for home in pipx_homes(env):
+        containers.append(home)
+        found += [(d, "pipx") for d in _children_with_cfg(home / "venvs")]
+        if os.path.isfile(home / "shared" / "pyvenv.cfg"):
+            found.append((str(home / "shared"), "pipx"))
+    workon = workon_home(env)
+    containers.append(workon)
+    found += [(d, "virtualenvwrapper") for d in _children_with_cfg(workon)]
+    return found, containers

@@ -1,0 +1,245 @@
+"""The environment scan's stored state, `<state dir>/envs-scan.bin`: the walk of each project
+root (`envwalk.Tree`) and the readings of pyvenv.cfg and .python-version files, each with the
+identity of what it describes, so the next scan checks instead of listing and reading.
+
+It is pytui's own file and still input. It is read only when regular and at most
+`STATE_MAX_BYTES`; a digest of its body must match; every field must have exactly its type and
+range; a walk's paths must be relative, single-component steps (no `.`, `..`, empty part or
+NUL), in canonical order, each below a recorded parent, no deeper than the depth it was walked
+to, and nothing recorded below a venv. Anything else and the whole file is discarded: the scan
+starts cold and writes a good one. A walk is used only for the root path, depth and left-out
+directories it was made with, and only while the root is the same directory (inode); every node
+is checked against the filesystem again before its subtree is trusted.
+
+Layout (the numbers are compact to read and check: 100,000 directories load in milliseconds):
+
+    b"pytui-envs-3\\n"                 magic
+    8 bytes, little-endian            header length
+    header                            JSON: byteorder, digest of the body, walks (root, depth,
+                                      skip, nodes, paths_bytes), cfg and pins readings
+    body, for each walk in order      inodes, mtimes, ctimes (8 bytes each, unsigned),
+                                      flags (1 byte each), paths below the root (UTF-8 with
+                                      surrogate escapes, NUL-separated)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import re
+import sys
+from array import array
+from dataclasses import dataclass, field
+from itertools import compress, islice
+from operator import itemgetter, lt, methodcaller
+from pathlib import Path
+
+from pytui.core.atomic import write_atomic
+from pytui.core.env_files import CFG_KEYS, CFG_VALUE_MAX, PIN_TEXT_MAX, FileIdent, read_regular
+from pytui.core.envwalk import ALL_FLAGS, LEAF_FLAGS, MAX_DEPTH_LIMIT, SKIP_NAMES, Tree
+
+STATE_FILE = "envs-scan.bin"
+# Earlier formats' files, removed when a new state is written.
+OLD_STATE_FILES = ("envs-scan.json",)
+MAGIC = b"pytui-envs-3\n"
+STATE_MAX_BYTES = 64 * 1024 * 1024
+HEADER_MAX_BYTES = 16 * 1024 * 1024
+STATE_MAX_NODES = 2_000_000
+STATE_MAX_WALKS = 256
+_WORD = 8
+
+_PARENT, _NAME = itemgetter(0), itemgetter(2)
+_SPLIT_PARENT = methodcaller("rpartition", "/")
+_SLASHES = methodcaller("count", "/")
+_AS_KEY = methodcaller("replace", "/", "\x00")
+_KNOWN_FLAGS = bytes(range(ALL_FLAGS + 1))
+
+
+@dataclass
+class StoredWalk:
+    depth: int
+    skip: str      # the left-out directories it was made with, "dev:ino" comma-separated
+    tree: Tree
+
+
+@dataclass
+class StoredScan:
+    walks: dict[str, StoredWalk] = field(default_factory=dict)
+    cfg: dict[str, tuple[FileIdent, dict[str, str]]] = field(default_factory=dict)
+    pins: dict[str, tuple[FileIdent, str | None]] = field(default_factory=dict)
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def load_state(path: Path) -> StoredScan:
+    """The stored scan, or an empty one when missing, too big, or not exactly what pytui writes."""
+    data = read_regular(path, STATE_MAX_BYTES + 1)
+    if data is None or len(data) > STATE_MAX_BYTES:
+        return StoredScan()
+    try:
+        return _parse(data) or StoredScan()
+    except (ValueError, TypeError, RecursionError, OverflowError):
+        return StoredScan()
+
+
+def _parse(data: bytes) -> StoredScan | None:
+    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + _WORD:
+        return None
+    at = len(MAGIC)
+    size = int.from_bytes(data[at:at + _WORD], "little")
+    at += _WORD
+    if size > HEADER_MAX_BYTES or at + size > len(data):
+        return None
+    header = json.loads(data[at:at + size])
+    body = memoryview(data)[at + size:]
+    if (not isinstance(header, dict) or set(header) != {"byteorder", "digest", "walks", "cfg", "pins"}
+            or header["byteorder"] != sys.byteorder or header["digest"] != _digest(body)):
+        return None
+    walks = _walks(header["walks"], body)
+    cfg = _readings(header["cfg"], _cfg_fields)
+    pins = _readings(header["pins"], _pin_text)
+    if walks is None or cfg is None or pins is None:
+        return None
+    return StoredScan(walks, cfg, pins)
+
+
+def _digest(body: bytes | memoryview) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def _is_int(value: object, low: int, high: int) -> bool:
+    return type(value) is int and low <= value <= high  # bool is not an int here
+
+
+def _walks(entries: object, body: memoryview) -> dict[str, StoredWalk] | None:
+    if not isinstance(entries, list) or len(entries) > STATE_MAX_WALKS:
+        return None
+    walks: dict[str, StoredWalk] = {}
+    at = 0
+    for entry in entries:
+        if not isinstance(entry, dict) or set(entry) != {"root", "depth", "skip", "nodes", "paths_bytes"}:
+            return None
+        root, depth, skip, nodes, paths_bytes = (entry[k] for k in ("root", "depth", "skip", "nodes",
+                                                                    "paths_bytes"))
+        if (not isinstance(root, str) or not os.path.isabs(root) or "\x00" in root or root in walks
+                or not _is_int(depth, 0, MAX_DEPTH_LIMIT) or not isinstance(skip, str)
+                or not _is_int(nodes, 1, STATE_MAX_NODES) or not _is_int(paths_bytes, 0, STATE_MAX_BYTES)):
+            return None
+        end = at + nodes * (3 * _WORD + 1) + paths_bytes
+        if end > len(body):
+            return None
+        tree = _tree(body[at:end], nodes, depth)
+        if tree is None:
+            return None
+        walks[root] = StoredWalk(depth, skip, tree)
+        at = end
+    return walks if at == len(body) else None
+
+
+def _tree(raw: memoryview, n: int, depth: int) -> Tree | None:
+    """A walk's nodes from their stored form, or None if anything about them is off. The checks
+    run as C loops (map, set, `in`, one regex): the file can hold 100,000 directories."""
+    words = []
+    for k in range(3):
+        numbers = array("Q")
+        if numbers.itemsize != _WORD:
+            return None
+        numbers.frombytes(raw[k * n * _WORD:(k + 1) * n * _WORD])
+        words.append(numbers)
+    at = 3 * n * _WORD
+    flags = bytearray(raw[at:at + n])
+    text = bytes(raw[at + n:]).decode("utf-8", "surrogateescape")
+    rest = text.split("\x00") if text else []
+    if len(rest) != n - 1 or flags.translate(None, _KNOWN_FLAGS):
+        return None
+    if rest:
+        # Relative, with every parent recorded: then each component is some node's last one,
+        # and checking the last ones (no empty, `.`, `..` or skipped name) checks them all.
+        if text.startswith("/") or "\x00/" in text or _too_deep(depth).search(text):
+            return None
+        parts = list(map(_SPLIT_PARENT, rest))
+        names = set(map(_NAME, parts))
+        if "" in names or "." in names or ".." in names or not SKIP_NAMES.isdisjoint(names):
+            return None
+        parents = set(map(_PARENT, parts))
+        parents.discard("")
+        if not parents.issubset(rest):
+            return None
+        # Canonical preorder: strictly increasing with `/` sorting first.
+        keys = list(map(_AS_KEY, rest))
+        if not all(map(lt, keys, islice(keys, 1, None))):
+            return None
+    paths = ["", *rest]
+    # Venvs, unreadable and unlisted directories are recorded without anything below them.
+    for i in compress(range(n), flags):
+        if flags[i] & LEAF_FLAGS and i + 1 < n and (i == 0 or paths[i + 1].startswith(paths[i] + "/")):
+            return None
+    inos, mtimes, ctimes = words
+    return Tree(paths, inos, mtimes, ctimes, flags)
+
+
+@functools.lru_cache(maxsize=8)
+def _too_deep(depth: int) -> re.Pattern[str]:
+    """Matches a path of more than `depth` components (one with `depth` slashes)."""
+    return re.compile(r"(?:^|\x00)(?:[^/\x00]*/){" + str(depth) + "}")
+
+
+def _ident(value: object) -> bool:
+    return (isinstance(value, list) and len(value) == 4
+            and all(_is_int(v, -(1 << 63), (1 << 64) - 1) for v in value))
+
+
+def _cfg_fields(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        k in CFG_KEYS and isinstance(v, str) and len(v) <= CFG_VALUE_MAX for k, v in value.items())
+
+
+def _pin_text(value: object) -> bool:
+    return value is None or (isinstance(value, str) and len(value) <= PIN_TEXT_MAX)
+
+
+def _readings(entries: object, valid) -> dict | None:
+    """{absolute path: (identity, reading)} with each reading accepted by `valid`."""
+    if not isinstance(entries, dict) or len(entries) > STATE_MAX_NODES:
+        return None
+    out = {}
+    for path, entry in entries.items():
+        if not (isinstance(path, str) and os.path.isabs(path) and "\x00" not in path
+                and isinstance(entry, list) and len(entry) == 2 and _ident(entry[0]) and valid(entry[1])):
+            return None
+        out[path] = (tuple(entry[0]), entry[1])
+    return out
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+
+def encode_state(scan: StoredScan) -> bytes:
+    walks, parts = [], []
+    for root, walk in scan.walks.items():
+        tree = walk.tree
+        paths = "\x00".join(islice(tree.paths, 1, None)).encode("utf-8", "surrogateescape")
+        parts += [tree.inos.tobytes(), tree.mtimes.tobytes(), tree.ctimes.tobytes(),
+                  bytes(tree.flags), paths]
+        walks.append({"root": root, "depth": walk.depth, "skip": walk.skip, "nodes": len(tree),
+                      "paths_bytes": len(paths)})
+    body = b"".join(parts)
+    header = json.dumps({
+        "byteorder": sys.byteorder, "digest": _digest(body), "walks": walks,
+        "cfg": {path: [list(ident), fields] for path, (ident, fields) in scan.cfg.items()},
+        "pins": {path: [list(ident), text] for path, (ident, text) in scan.pins.items()},
+    }, separators=(",", ":")).encode("utf-8")
+    return MAGIC + len(header).to_bytes(_WORD, "little") + header + body
+
+
+def save_state(path: Path, scan: StoredScan) -> None:
+    """Write the state (a cache: a scan whose state cannot be kept is still a scan)."""
+    with contextlib.suppress(OSError, ValueError):  # ValueError: a name that is not encodable
+        write_atomic(path, encode_state(scan), fsync=False, make_parents=True)
+    for name in OLD_STATE_FILES:
+        with contextlib.suppress(OSError):
+            (path.parent / name).unlink()

@@ -1,0 +1,101 @@
+"""What the environment scan finds: one `Environment` per venv or pin, the `ScanResult` around
+them, and `would_break`, the question uninstall asks of them.
+
+Found by `core/envs.py` (`scan`); resolved by `core/env_resolve.py`. No Textual here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pytui.core.keys import parse_key
+
+KINDS = ("venv", "uv-tool", "pipx", "virtualenvwrapper", "pin")
+
+
+@dataclass(frozen=True)
+class Environment:
+    """One environment and the install it uses. `key` is None when it uses no install in the
+    root (external, broken, or a pin nothing satisfies)."""
+
+    path: Path
+    kind: str
+    key: str | None
+    link: str | None           # "minor", "patch", "external", or None for pins
+    status: str                # "ok" or "broken"
+    interpreter: str | None = None   # the base interpreter it runs (or would run)
+    wanted: str | None = None        # broken: the key, minor link or path it wanted
+    minor: str | None = None         # the minor-version link it goes through
+    version: str | None = None       # from pyvenv.cfg
+    request: str | None = None       # pins: the requested version
+    error: str | None = None         # why it is broken
+
+    def how(self) -> str:
+        """`follows 3.12`, `pinned to 3.12.8`, `external`, `pin 3.12`, or why it is broken."""
+        if self.status == "broken":
+            return f"broken: {self.error or 'wanted ' + str(self.wanted)}"
+        if self.kind == "pin":
+            return f"pin {self.request}" + ("" if self.key else " (no install satisfies it)")
+        parts = parse_key(self.key) if self.key else None
+        if self.link == "minor" and parts is not None:
+            return f"follows {parts.major}.{parts.minor}"
+        if self.link == "patch" and parts is not None:
+            return f"pinned to {parts.version}"
+        return f"external ({self.interpreter})" if self.interpreter else "external"
+
+    def to_json(self) -> dict:
+        out: dict = {"path": str(self.path), "kind": self.kind, "key": self.key,
+                     "link": self.link, "status": self.status}
+        for name in ("interpreter", "wanted", "minor", "version", "request", "error"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        out["how"] = self.how()
+        return out
+
+
+@dataclass
+class ScanResult:
+    environments: list[Environment]
+    roots: list[Path]
+    partial: bool = False
+    reason: str | None = None          # why it is partial
+    unreadable: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+    listed: int = 0                    # directories listed this time
+    reused: int = 0                    # directories whose stored listing was still valid
+    warnings: list[str] = field(default_factory=list)
+
+    def using(self, key: str) -> list[Environment]:
+        return [env for env in self.environments if env.key == key]
+
+
+def _minor_group(key: str) -> tuple | None:
+    parts = parse_key(key)
+    if parts is None:
+        return None
+    return (parts.implementation, parts.major, parts.minor, parts.variant, parts.os, parts.arch,
+            parts.libc)
+
+
+def would_break(environments: Iterable[Environment], removing: Iterable[str],
+                remaining: Iterable[str]) -> list[Environment]:
+    """Environments that stop working when the installs `removing` go and `remaining` stay.
+
+    One pinned to a removed patch breaks. One following a minor-version link breaks only if no
+    other patch of that minor (same implementation, variant and platform) remains, since the
+    link then moves to the highest remaining one. External, already broken environments and
+    pins (uv would install what a pin asks for) never count.
+    """
+    gone = set(removing)
+    groups_left = {_minor_group(k) for k in remaining if k not in gone}
+    out = []
+    for env in environments:
+        if env.status != "ok" or env.kind == "pin" or env.key not in gone:
+            continue
+        if env.link == "minor" and _minor_group(env.key) in groups_left:
+            continue
+        out.append(env)
+    return out
