@@ -77,9 +77,11 @@ def _bindings() -> list[BindingType]:
 
 
 class FilterInput(Input):
-    """The `/` filter; Esc clears it and goes back to the table, Enter keeps it."""
+    """The `/` filter; Esc clears it and goes back to the table, Enter keeps it (the footer
+    says so while the box has the focus)."""
 
-    BINDINGS = [Binding("escape", "app.clear_filter", "Clear filter", show=False)]
+    BINDINGS = [Binding("enter", "submit", "Keep filter", key_display="Enter"),
+                Binding("escape", "app.clear_filter", "Clear filter", key_display="Esc")]
 
 
 class PytuiApp(App[int]):

@@ -24,12 +24,13 @@ def _footer_items() -> list[FooterItem]:
         if key.group and key.group in groups:
             old = items[groups[key.group]]
             items[groups[key.group]] = FooterItem((*old.keys, display), old.label, True,
-                                                  min(old.rank, ranks[key.action]))
+                                                  min(old.rank, ranks[key.action]),
+                                                  action=old.action)
             continue
         if key.group:
             groups[key.group] = len(items)
         items.append(FooterItem((display,), key.group or key.label, True,
-                                ranks.get(key.action, 1_000)))
+                                ranks.get(key.action, 1_000), action=key.action))
     return items
 
 

@@ -53,7 +53,8 @@ class JobRow(Widget, can_focus=True):
     JobRow > .job-row--busy { color: $text-primary; }
     JobRow { height: auto; layout: vertical; }
     JobRow > Horizontal { height: 1; }
-    JobRow .job-label { width: 1fr; min-width: 24; }
+    /* At most a long key and the phase wide: at 200 columns the numbers stay beside it. */
+    JobRow .job-label { width: 1fr; min-width: 24; max-width: 64; }
     JobRow ProgressBar { width: 27; }
     JobRow ProgressBar Bar { width: 20; }
     JobRow .job-numbers { width: 41; }

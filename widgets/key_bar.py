@@ -23,6 +23,8 @@ GAP = 2
 LEAD = 1
 # Rank of an action the app did not rank: left out first.
 UNRANKED = 1_000
+# Keys of the focused widget itself (the filter box's Enter and Esc) are kept before all.
+FOCUSED = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ class FooterItem:
     rank: int = UNRANKED
     # The Textual key pressed when the item is clicked.
     press: str = ""
+    action: str = ""
 
     @property
     def width(self) -> int:
@@ -46,33 +49,32 @@ def line_width(items: Sequence[FooterItem]) -> int:
     return LEAD + sum(item.width for item in items) + GAP * max(0, len(items) - 1)
 
 
-def fit_items(items: Sequence[FooterItem], width: int,
+def fit_items(items: Sequence[FooterItem], width: int, more_action: str = "help",
               more_label: str = "All keys") -> list[FooterItem]:
     """The items that fit in `width`, in their order; the highest-ranked are left out first
-    (the later one on a tie). When any is left out, the best-ranked item (help) is relabelled
-    `more_label`, so the user knows where the rest is."""
+    (the later one on a tie). When any is left out, the `more_action` item (help) is
+    relabelled `more_label`, so the user knows where the rest is."""
     kept = list(items)
     dropped = False
-    while kept and line_width(_relabel(kept, dropped, more_label)) > width:
+    while kept and line_width(_relabel(kept, dropped, more_action, more_label)) > width:
         worst = max(range(len(kept)), key=lambda i: (kept[i].rank, i))
         del kept[worst]
         dropped = True
-    return _relabel(kept, dropped, more_label)
+    return _relabel(kept, dropped, more_action, more_label)
 
 
-def _relabel(items: list[FooterItem], dropped: bool, more_label: str) -> list[FooterItem]:
-    if not dropped or not items:
+def _relabel(items: list[FooterItem], dropped: bool, more_action: str,
+             more_label: str) -> list[FooterItem]:
+    if not dropped:
         return items
-    best = min(range(len(items)), key=lambda i: (items[i].rank, i))
-    item = items[best]
-    return [*items[:best],
-            FooterItem(item.keys, more_label, item.enabled, item.rank, item.press),
-            *items[best + 1:]]
+    return [FooterItem(i.keys, more_label, i.enabled, i.rank, i.press, i.action)
+            if i.action == more_action else i for i in items]
 
 
 def items_from_bindings(screen: Screen, ranks: Mapping[str, int]) -> list[FooterItem]:
     """The screen's shown bindings as items; bindings of one `Binding.Group` share a label,
-    several keys for one action are written once (the first)."""
+    several keys for one action are written once (the first). The focused widget's own
+    shown keys rank first."""
     app = screen.app
     items: list[FooterItem] = []
     seen_actions: set[str] = set()
@@ -83,18 +85,19 @@ def items_from_bindings(screen: Screen, ranks: Mapping[str, int]) -> list[Footer
             continue
         seen_actions.add(binding.action)
         display = app.get_key_display(binding)
-        rank = ranks.get(binding.action, UNRANKED)
+        rank = FOCUSED if active.node is screen.focused else ranks.get(binding.action, UNRANKED)
         group = binding.group
         if group is not None and group.description in group_at:
             at = group_at[group.description]
             old = items[at]
             items[at] = FooterItem((*old.keys, display), old.label, old.enabled or enabled,
-                                   min(old.rank, rank), old.press)
+                                   min(old.rank, rank), old.press, old.action)
             continue
         if group is not None:
             group_at[group.description] = len(items)
         label = group.description if group is not None else binding.description
-        items.append(FooterItem((display,), label, enabled, rank, binding.key.split(",")[0]))
+        items.append(FooterItem((display,), label, enabled, rank, binding.key.split(",")[0],
+                                binding.action))
     return items
 
 

@@ -132,6 +132,22 @@ async def test_the_footer_fits_every_size_and_recovers_after_a_resize(
             assert seen.setdefault(width, text) == text, (width, seen[width], text)
 
 
+async def test_the_filter_box_shows_its_own_keys_first(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: "Esc Clear filter" in _bar_text(app), what="filter keys")
+        text = _bar_text(app)
+        assert text.lstrip().startswith("Enter Keep filter  Esc Clear filter"), text
+        # Letters type into the box, so their keys are not offered meanwhile.
+        assert "q Quit" not in text and len(text) <= 80
+        await pilot.press(*"3.12", "enter")
+        await wait_for(pilot, lambda: "Clear filter" not in _bar_text(app), what="table keys")
+        assert app.focused is app.query_one("#available")
+        assert "q Quit" in _bar_text(app) and "? All keys" in _bar_text(app)
+
+
 async def test_the_header_never_wraps_a_long_catalog_path(ui_world: UiWorld) -> None:
     deep = ui_world.home.joinpath("some", "very", "long", "directory", "name", "for",
                                   "catalogs", "mirror-of-python-build-standalone")

@@ -1,4 +1,5 @@
-"""Runs tests/ui/tmux_drive.py: the real `pytui` in a 120x36 tmux session, driven by keys."""
+"""Runs tests/ui/tmux_drive.py: the real `pytui` in a tmux session, driven by keys — an
+install at 120x36, and a resize through 80x24, 120x36 and 200x50 while a job runs."""
 
 from __future__ import annotations
 
@@ -12,10 +13,20 @@ import pytest
 SCRIPT = Path(__file__).with_name("tmux_drive.py")
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-def test_pytui_in_tmux_installs_a_build() -> None:
-    done = subprocess.run([sys.executable, str(SCRIPT)], capture_output=True, text=True,
-                          timeout=180)
+def _drive(*args: str) -> None:
+    done = subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True,
+                          timeout=300)
     if done.returncode == 77:
         pytest.skip(done.stderr.strip())
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_pytui_in_tmux_installs_a_build() -> None:
+    _drive()
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_pytui_in_tmux_refits_while_a_job_runs() -> None:
+    """Header, footer, whole keys and the job row at each size, after wider and narrower."""
+    _drive("--scenario", "resize")

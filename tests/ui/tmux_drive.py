@@ -1,12 +1,19 @@
-"""Drive the real `pytui` in a 120x36 tmux session, like a person would.
+"""Drive the real `pytui` in a tmux session, like a person would.
 
-Starts a loopback HTTP server (tests/fixtures_http.py, as a plain class) serving a synthetic
-PBS archive for this host, writes a uv catalog pointing at it, runs `pytui` against a tmp
-install root and cache, then sends keys: `/` + version + Enter to filter, `i` to install,
-and checks the screen text with `tmux capture-pane` at each step (job downloading, job done,
-build in Installed and Cached), then `q` quits.
+Starts a loopback HTTP server (tests/fixtures_http.py, as a plain class) serving synthetic
+PBS archives for this host, writes a uv catalog pointing at it, runs `pytui` against a tmp
+install root and cache, sends keys and checks the screen text with `tmux capture-pane`,
+waiting for the text each step expects (never a fixed sleep). Two scenarios:
 
-    python tests/ui/tmux_drive.py [--keep] [--show] [--size 80x24]
+- `install` (default): `/` + version + Enter to filter, `i` to install; the job downloads,
+  ends, and the build shows in Installed and Cached; `q` quits.
+- `resize`: starts a download that trickles for minutes, then resizes the window through
+  80x24, 120x36 and 200x50 (and back) while it runs; at each size the header keeps both
+  lines, the footer fits (every key from 120 columns on, `? All keys` when some are left out,
+  the same line for the same width whatever came before), and whole build keys stay
+  whole in the panes and the job row; `c` cancels the job, `q` quits.
+
+    python tests/ui/tmux_drive.py [--scenario resize] [--keep] [--show] [--size 80x24]
 
 Exit 0 when every check passed; prints the captured screens with --show. Skips (exit 77)
 when tmux is missing. `tests/ui/test_ui_tmux.py` runs it under pytest.
@@ -66,7 +73,10 @@ class Tmux:
 
 
 def wait_screen(tmux: Tmux, check: Callable[[str], bool], what: str,
-                timeout: float = 30.0) -> str:
+                timeout: float = 60.0,
+                explain: Callable[[str], str | None] | None = None) -> str:
+    """Poll the screen until `check` passes (a generous deadline: the machine may be busy);
+    on timeout say what was wrong with the last screen."""
     deadline = time.monotonic() + timeout
     screen = ""
     while time.monotonic() < deadline:
@@ -74,7 +84,8 @@ def wait_screen(tmux: Tmux, check: Callable[[str], bool], what: str,
         if check(screen):
             return screen
         time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}; screen was:\n{screen}")
+    why = f" ({explain(screen)})" if explain is not None else ""
+    raise AssertionError(f"timed out waiting for {what}{why}; screen was:\n{screen}")
 
 
 def drive(work: Path, *, show: bool) -> list[tuple[str, str]]:
@@ -94,21 +105,7 @@ def drive(work: Path, *, show: bool) -> list[tuple[str, str]]:
                                  libc=libc).serve(server)
         catalog = write_uv_catalog(home / "catalog.json", [made.build, other.build])
         key = made.build.key
-        env = {
-            "HOME": str(home), "XDG_STATE_HOME": str(home / "state"),
-            "XDG_BIN_HOME": str(home / "bin"), "TEXTUAL_ANIMATIONS": "none",
-            "TERM": os.environ.get("TERM", "xterm-256color") if os.environ.get("TERM") not in
-            (None, "", "dumb") else "xterm-256color",
-        }
-        pytui = shutil.which("pytui") or str(Path(sys.executable).with_name("pytui"))
-        command = (
-            "env -u COLUMNS -u LINES -u UV_OFFLINE -u UV_PYTHON_INSTALL_DIR "
-            + " ".join(f"{k}={v}" for k, v in env.items())
-            + f" {pytui} --downloads-json {catalog} --install-dir {root} --cache-dir {cache}"
-            # Textual draws on stderr, so only the exit status is recorded; then the pane
-            # stays open a moment so a traceback (if any) can be captured.
-            + f"; echo pytui-exit=$? > {work / 'exit.txt'}; sleep 1"
-        )
+        command = _pytui_command(work, home, catalog, root, cache)
         tmux = Tmux(f"pytui-drive-{os.getpid()}")
         tmux.start(command)
         try:
@@ -125,7 +122,10 @@ def drive(work: Path, *, show: bool) -> list[tuple[str, str]]:
                                  "the filter to hide 3.13.1")
             screens.append(("filtered", screen))
             tmux.keys("Enter")
-            time.sleep(0.3)
+            # Enter keeps the filter and gives the table the focus: the footer stops showing
+            # the filter box's own keys. Only then is `i` a key for the table.
+            wait_screen(tmux, lambda s: "Clear filter" not in s.splitlines()[-1],
+                        "the table to have the focus again")
             tmux.keys("i")
             screen = wait_screen(tmux, lambda s: "download" in s and "%" in s,
                                  "the job downloading")
@@ -138,15 +138,7 @@ def drive(work: Path, *, show: bool) -> list[tuple[str, str]]:
             assert "✓" in screen, "the Available row shows installed"
             executable = root / key / "bin" / f"python{VERSION.rsplit('.', 1)[0]}"
             assert executable.exists(), executable
-            tmux.keys("q")
-            exit_file = work / "exit.txt"
-            deadline = time.monotonic() + 10
-            while not exit_file.exists() and time.monotonic() < deadline:
-                time.sleep(0.1)
-            after = tmux.screen()
-            assert exit_file.exists(), f"pytui did not quit on q:\n{after}"
-            assert exit_file.read_text().strip() == "pytui-exit=0", (exit_file.read_text(), after)
-            assert "Traceback" not in after, after
+            _quit(tmux, work)
         finally:
             tmux.kill()
     if show:
@@ -154,6 +146,151 @@ def drive(work: Path, *, show: bool) -> list[tuple[str, str]]:
             print(f"===== {step} =====")
             print(screen)
     return screens
+
+
+def _pytui_command(work: Path, home: Path, catalog: Path, root: Path, cache: Path) -> str:
+    env = {
+        "HOME": str(home), "XDG_STATE_HOME": str(home / "state"),
+        "XDG_BIN_HOME": str(home / "bin"), "TEXTUAL_ANIMATIONS": "none",
+        "TERM": os.environ.get("TERM", "xterm-256color") if os.environ.get("TERM") not in
+        (None, "", "dumb") else "xterm-256color",
+    }
+    pytui = shutil.which("pytui") or str(Path(sys.executable).with_name("pytui"))
+    return (
+        "env -u COLUMNS -u LINES -u UV_OFFLINE -u UV_PYTHON_INSTALL_DIR "
+        + " ".join(f"{k}={v}" for k, v in env.items())
+        + f" {pytui} --downloads-json {catalog} --install-dir {root} --cache-dir {cache}"
+        # Textual draws on stderr, so only the exit status is recorded; then the pane
+        # stays open a moment so a traceback (if any) can be captured.
+        + f"; echo pytui-exit=$? > {work / 'exit.txt'}; sleep 1"
+    )
+
+
+def _quit(tmux: Tmux, work: Path) -> None:
+    """`q` (answering `y` if it asks), then pytui must have exited 0 without a traceback."""
+    tmux.keys("q")
+    exit_file = work / "exit.txt"
+    deadline = time.monotonic() + 20
+    while not exit_file.exists() and time.monotonic() < deadline:
+        if "Quit" in tmux.screen() and "(y)" in tmux.screen():
+            tmux.keys("y")
+        time.sleep(0.1)
+    after = tmux.screen()
+    assert exit_file.exists(), f"pytui did not quit on q:\n{after}"
+    assert exit_file.read_text().strip() == "pytui-exit=0", (exit_file.read_text(), after)
+    assert "Traceback" not in after, after
+
+
+# The sizes the resize scenario goes through while a job runs (back and forth, so each
+# width is seen after a wider and after a narrower one).
+RESIZES = ((80, 24), (120, 36), (200, 50), (80, 24), (200, 50), (120, 36))
+
+
+def drive_resize(work: Path, *, show: bool) -> list[tuple[str, str]]:
+    """Resize through 80x24, 120x36 and 200x50 while a download trickles."""
+    os_name, arch, libc = host_platform()
+    home = work / "home"
+    home.mkdir(parents=True)
+    root, cache = home / "root", home / "cache"
+    screens: list[tuple[str, str]] = []
+    with FaultyHTTPServer() as server:
+        payload = [file("lib/payload.bin", os.urandom(6_000_000))]
+        made = make_pbs_archive(work / "made", version=VERSION, os_name=os_name, arch=arch,
+                                libc=libc, extra=payload)
+        # Minutes to download (above the downloader's speed floor): it runs through every
+        # resize however loaded the machine is, and is cancelled at the end.
+        made = made.serve(server, rate=20_000)
+        others = [make_pbs_archive(work / f"made{v}", version=v, os_name=os_name, arch=arch,
+                                   libc=libc).serve(server) for v in ("3.13.1", "3.11.11")]
+        catalog = write_uv_catalog(home / "catalog.json",
+                                   [made.build, *(o.build for o in others)])
+        key = made.build.key
+        every_key = [made.build.key, *(o.build.key for o in others)]
+        tmux = Tmux(f"pytui-resize-{os.getpid()}")
+        tmux.start(_pytui_command(work, home, catalog, root, cache))
+        try:
+            screen = wait_screen(tmux, lambda s: key in s and "ONLINE" in s, "the main screen")
+            # Highlight the slow build (newest first: 3.13.1, 3.12.8, ...) and install it.
+            tmux.keys("Down")
+            wait_screen(tmux, lambda s: _details_key(s) == key, "the slow build highlighted")
+            tmux.keys("i")
+            screen = wait_screen(tmux, lambda s: "download" in _jobs_part(s),
+                                 "the job downloading")
+            screens.append(("downloading", screen))
+            footers: dict[int, str] = {}
+            for width, height in RESIZES:
+                tmux.run("resize-window", "-t", tmux.session, "-x", str(width), "-y",
+                         str(height))
+                screen = wait_screen(
+                    tmux, lambda s, w=width, h=height: _layout_problem(
+                        s, w, h, every_key, key) is None,
+                    f"the screen re-fitted to {width}x{height}",
+                    explain=lambda s, w=width, h=height: _layout_problem(
+                        s, w, h, every_key, key))
+                screens.append((f"{width}x{height}", screen))
+                footer = screen.splitlines()[-1].rstrip()
+                assert footers.setdefault(width, footer) == footer, \
+                    f"the footer at {width} columns changed:\n{footers[width]}\n{footer}"
+            tmux.keys("c")
+            screen = wait_screen(tmux, lambda s: "cancelled" in _jobs_part(s), "the cancel")
+            screens.append(("cancelled", screen))
+            _quit(tmux, work)
+        finally:
+            tmux.kill()
+    if show:
+        for step, screen in screens:
+            print(f"===== {step} =====")
+            print(screen)
+    return screens
+
+
+def _layout_problem(screen: str, width: int, height: int, keys: list[str],
+                    job_key: str) -> str | None:
+    """What is wrong with the screen at this size, or None when everything is in place.
+    Polled until None: a frame drawn half-way through a resize is simply not the last."""
+    lines = screen.splitlines()
+    if len(lines) != height or any(len(line) > width for line in lines):
+        return "not redrawn at this size yet"
+    if not any(len(line.rstrip()) == width and line.rstrip()[-1:] in "╮┓" for line in lines):
+        return "no pane reaches the right edge"
+    for pane in ("Available", "Cached", "Installed", "Details", "Jobs"):
+        if pane not in screen:
+            return f"the {pane} pane is missing"
+    # The header keeps both lines, the paths whole when they fit.
+    if not (lines[0].lstrip().startswith("pytui") and "catalog" in lines[0]):
+        return "the header's first line"
+    if not (lines[1].lstrip().startswith("root ~/root") and "cache ~/cache" in lines[1]):
+        return "the header's second line (root and cache)"
+    # The footer: every key from 120 columns on, else the important ones and where the
+    # rest are.
+    footer = " ".join(lines[-1].split())
+    wanted = ["i Install", "c Cancel", "q Quit", "/ Filter"]
+    wanted += (["? Help", "p P Purge", "v Verify", "a A f View", "o Offline", "r Refresh"]
+               if width >= 120 else ["? All keys"])
+    missing = [part for part in wanted if part not in footer]
+    if missing:
+        return f"the footer lacks {missing}"
+    if "Purgev" in lines[-1] or "Viewo" in lines[-1]:
+        return "the footer glues labels to keys"
+    # Whole keys stay whole: every build key in Available, the job's key on its row.
+    available = screen.split("Cached", 1)[0]
+    cut = [key for key in keys if key not in available]
+    if cut:
+        return f"Available cuts {cut}"
+    jobs = _jobs_part(screen)
+    if job_key not in jobs or "download" not in jobs:
+        return "the job row's key or phase is cut"
+    return None
+
+
+def _details_key(screen: str) -> str:
+    """The key the Details panel shows (its first line's first word)."""
+    lines = screen.splitlines()
+    at = next((i for i, line in enumerate(lines) if "Details" in line), None)
+    if at is None or at + 1 >= len(lines):
+        return ""
+    words = lines[at + 1].strip("│┃ ").split()
+    return words[0] if words else ""
 
 
 def _jobs_part(screen: str) -> str:
@@ -176,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--show", action="store_true", help="print the captured screens")
     parser.add_argument("--size", default=f"{WIDTH}x{HEIGHT}", help="terminal size, WxH")
+    parser.add_argument("--scenario", choices=("install", "resize"), default="install")
     args = parser.parse_args(argv)
     SIZE[:] = [int(part) for part in args.size.lower().split("x")]
     if shutil.which("tmux") is None:
@@ -183,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         return SKIP
     work = Path(tempfile.mkdtemp(prefix="pytui-tmux-"))
     try:
-        drive(work, show=args.show)
+        (drive_resize if args.scenario == "resize" else drive)(work, show=args.show)
     except AssertionError as err:
         print(f"FAILED: {err}", file=sys.stderr)
         return 1
