@@ -56,7 +56,10 @@ def methods(kind: str) -> dict[str, Callable[[Path, Path], None]]:
         extract_archive(archive, out)
 
     def pytui_1thread(archive: Path, out: Path) -> None:
-        extract_archive(archive, out, threaded=False)
+        extract_archive(archive, out, threaded=False, zstd_process=False)
+
+    def pytui_in_process(archive: Path, out: Path) -> None:
+        extract_archive(archive, out, zstd_process=False)
 
     def pytui_serial_writes(archive: Path, out: Path) -> None:
         saved = extract_module.WRITER_THREADS
@@ -84,7 +87,8 @@ def methods(kind: str) -> dict[str, Callable[[Path, Path], None]]:
     def decompress_only(archive: Path, _out: Path) -> None:  # same signature as the others
         _decompress_only(archive, kind)
 
-    return {"pytui": pytui, "pytui-1thread": pytui_1thread, "pytui-serial": pytui_serial_writes,
+    extra = {"pytui-in-process": pytui_in_process} if kind == "tar.zst" else {}
+    return {"pytui": pytui, **extra, "pytui-1thread": pytui_1thread, "pytui-serial": pytui_serial_writes,
             "tar": gnu_tar, "tarfile": py_tarfile, "decompress-only": decompress_only}
 
 

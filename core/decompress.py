@@ -165,6 +165,14 @@ class Producer:
     def consumed(self) -> int:
         return self.source.consumed
 
+    def describe(self) -> str:
+        """What decompresses, for `install --verbose`."""
+        if isinstance(self.decoder, _Zstd):
+            return "zstandard (in-process)"
+        if isinstance(self.decoder, _Gzip):
+            return f"{getattr(self.decoder._module, '__name__', 'zlib')} (in-process)"  # noqa: SLF001 - its own decoder
+        return "none (plain tar)"
+
     # -- producer side
     def start(self) -> None:
         if self.threaded:

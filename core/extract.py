@@ -36,6 +36,10 @@ from pytui.core.stage_tree import StageTree
 from pytui.core.tar_reader import extract_tar, refused_line
 from pytui.core.zip_reader import extract_zip
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pytui.core.zstd_process import ProcessProducer
+
 KINDS = ("tar.gz", "tar.zst", "tar", "zip")
 # Threads creating small files while the member loop reads on (0: the loop writes every file).
 WRITER_THREADS = 4
@@ -87,7 +91,8 @@ class Readable(Protocol):
 def extract_archive(source: str | os.PathLike[str] | BinaryIO | Readable, dest: Path, *,  # noqa: C901 - path or stream, tar or zip, one cleanup path
                     kind: str | None = None,
                     progress: ProgressCallback | None = None, cancel: CancelToken | None = None,
-                    total: int | None = None, name: str | None = None, threaded: bool = True) -> Path:
+                    total: int | None = None, name: str | None = None, threaded: bool = True,
+                    zstd_process: bool = True, on_decoder: Callable[[str], None] | None = None) -> Path:
     """Unpack `source` (a path, or a binary stream read to EOF) into `dest`; return the prefix.
 
     `kind` is `tar.gz`, `tar.zst`, `tar` or `zip`; by default it comes from the file name
@@ -95,7 +100,9 @@ def extract_archive(source: str | os.PathLike[str] | BinaryIO | Readable, dest: 
     it is created if missing. Progress reports `Progress("extract", compressed bytes read,
     total)`, throttled; `total` defaults to the file size for a path. `cancel` is checked
     between members (raises Cancelled). A stream is always read to its end, even past the
-    tar end marker, so a hashing wrapper sees every byte.
+    tar end marker, so a hashing wrapper sees every byte. tar.zst is decompressed by a `zstd`
+    child process when one is found and `zstd_process` (`core/zstd_process.py`), else
+    in-process; `on_decoder` is told which (for `install --verbose`).
     """
     path = os.fspath(source) if isinstance(source, (str, os.PathLike)) else None
     is_path = path is not None
@@ -144,7 +151,7 @@ def extract_archive(source: str | os.PathLike[str] | BinaryIO | Readable, dest: 
                 _extract_zip_source(stream, is_path, tree, archive, send, cancel)
                 send(total or 0, final=True)
                 return _finish(tree, dest, archive)
-            producer = Producer(stream.read, kind, threaded)
+            producer = _producer(stream, kind, threaded, zstd_process, cancel)
             last = [-1]
 
             def report() -> None:
@@ -153,8 +160,9 @@ def extract_archive(source: str | os.PathLike[str] | BinaryIO | Readable, dest: 
                     last[0] = consumed
                     send(consumed)
 
-            producer.start()
             try:
+                if on_decoder is not None:
+                    on_decoder(producer.describe())
                 extract_tar(producer, tree, archive, report if throttle is not None else _noop, cancel)
                 producer.drain()
             except SourceFailed as failed:
@@ -173,6 +181,25 @@ def extract_archive(source: str | os.PathLike[str] | BinaryIO | Readable, dest: 
 
 def _noop() -> None:
     pass
+
+
+def _producer(stream: BinaryIO, kind: str, threaded: bool, zstd_process: bool,
+              cancel: CancelToken | None) -> Producer | ProcessProducer:
+    """Started: a `zstd -d` child for tar.zst when there is one, else in-process decoding."""
+    if kind == "tar.zst" and zstd_process and hasattr(os, "posix_spawn"):
+        from pytui.core.zstd_process import ProcessProducer, zstd_binary
+
+        binary = zstd_binary()
+        if binary is not None:
+            child = ProcessProducer(stream.read, binary, cancel=cancel)
+            try:
+                child.start()
+                return child
+            except OSError:
+                pass  # not executable after all, no fds left...: in-process, nothing read yet
+    producer = Producer(stream.read, kind, threaded)
+    producer.start()
+    return producer
 
 
 def _extract_zip_source(stream: BinaryIO, is_path: bool, tree: StageTree, archive: str,

@@ -35,6 +35,10 @@ from pytui.core.tar_headers import (
     pax_size,
 )
 
+TYPE_CHECKING = False  # no `typing` import at run time
+if TYPE_CHECKING:
+    from pytui.core.zstd_process import ProcessProducer
+
 
 class _Truncated(Exception):
     pass
@@ -111,7 +115,7 @@ class Chunks:
             n -= take
 
 
-def extract_tar(producer: Producer, tree: StageTree, archive: str, report: Callable[[], None],  # noqa: C901 - the per-member hot loop: helper calls per member cost time (bench/extract.py)
+def extract_tar(producer: Producer | ProcessProducer, tree: StageTree, archive: str, report: Callable[[], None],  # noqa: C901 - the per-member hot loop: helper calls per member cost time (bench/extract.py)
                 cancel: CancelToken | None) -> None:
     """Apply every member of the tar stream to `tree`; ExtractError on anything refused."""
     chunks = Chunks(producer.next_chunk)
