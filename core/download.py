@@ -36,12 +36,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
-import socket
 import stat
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +55,17 @@ from pytui.core.download_body import (
     free_bytes,
     read_part_state,
 )
+from pytui.core.download_policy import (
+    MAX_PROGRESS_RETRIES,
+    MIN_PROGRESS,
+    Backoff,
+    SpeedFloor,
+    SpeedMeter,
+    TransferFailure,
+    retries_from_env,
+)
+from pytui.core.download_response import accept_response, describe, request_headers, shut
+from pytui.core.download_stream import DownloadStream
 from pytui.core.errors import Cancelled, DownloadError, HashMismatch, OfflineError
 from pytui.core.http import TransferLimits
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
@@ -66,18 +74,10 @@ if TYPE_CHECKING:
     import httpx
     from pytui.core.settings import Settings
 
-__all__ = ["STATE_SUFFIX", "Backoff", "DownloadResult", "DownloadStream", "Downloader", "NoSpace",
-           "file_url_path", "is_file_url", "read_part_state", "retries_from_env"]
+__all__ = ["MIN_PROGRESS", "STATE_SUFFIX", "Backoff", "DownloadResult", "DownloadStream", "Downloader",
+           "NoSpace", "file_url_path", "is_file_url", "read_part_state", "retries_from_env"]
 
 CHUNK_SIZE = 128 * 1024
-# uv's backoff between retry rounds: 2 s doubling up to 30 s (PYTUI_HTTP_BACKOFF sets the base).
-BACKOFF_BASE = 2.0
-BACKOFF_CAP = 30.0
-TRANSIENT_STATUS = frozenset({408, 429, *range(500, 600)})
-# A cut or reset after at least this many new bytes is retried without spending the budget...
-MIN_PROGRESS = 64 * 1024
-# ... this many times per download at most (then cuts spend it again).
-MAX_PROGRESS_RETRIES = 1000
 
 
 def is_file_url(url: str) -> bool:
@@ -95,40 +95,10 @@ def file_url_path(url: str) -> Path:
     return Path(url2pathname(urlsplit(url).path))
 
 
-def retries_from_env(env: Mapping[str, str] | None = None) -> int:
-    """`UV_HTTP_RETRIES` (default 3), as uv reads it; an invalid value is a `UsageError`."""
-    return TransferLimits.from_env(env).retries
-
-
 def human_size(n: int) -> str:
     from pytui.core.units import format_bytes  # one unit system everywhere (MiB, as uv)
 
     return format_bytes(n)
-
-
-@dataclass(frozen=True, slots=True)
-class Backoff:
-    """Exponential backoff with jitter: retry n waits a random time in [d/2, d], d = min(cap, base*2^(n-1)).
-
-    uv waits 2-30 s. `PYTUI_HTTP_BACKOFF` sets `base` (seconds), which is how tests stay fast.
-    """
-
-    base: float = BACKOFF_BASE
-    cap: float = BACKOFF_CAP
-
-    def delay(self, retry: int) -> float:
-        longest = min(self.cap, self.base * 2 ** max(0, retry - 1))
-        return random.uniform(longest / 2, longest)
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Backoff:
-        from pytui.core.http import env_seconds
-
-        env = os.environ if env is None else env
-        if not env.get("PYTUI_HTTP_BACKOFF", "").strip():
-            return cls()
-        base = env_seconds(env, "PYTUI_HTTP_BACKOFF", BACKOFF_BASE)
-        return cls(base=base, cap=base * 15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,98 +113,6 @@ class DownloadResult:
     resumed_from: int
     # HTTP requests or file reads made, including failed ones.
     requests: int
-
-
-class _Failure(Exception):
-    """One URL failed; `transient` failures earn a retry of the whole URL list. A cut after
-    progress may be retried for free unless `spends` (timeouts, the speed floor)."""
-
-    def __init__(self, url: str, reason: str, *, transient: bool, spends: bool = False) -> None:
-        super().__init__(reason)
-        self.url = url
-        self.reason = reason
-        self.transient = transient
-        self.spends = spends
-
-
-class _SpeedMeter:
-    """Bytes per second over the last few seconds."""
-
-    WINDOW = 3.0
-
-    def __init__(self) -> None:
-        self._samples: deque[tuple[float, int]] = deque()
-
-    def update(self, done: int) -> float | None:
-        now = time.monotonic()
-        samples = self._samples
-        if samples and done < samples[-1][1]:
-            samples.clear()  # a restart from zero
-        samples.append((now, done))
-        while len(samples) > 2 and now - samples[0][0] > self.WINDOW:
-            samples.popleft()
-        elapsed = now - samples[0][0]
-        return (done - samples[0][1]) / elapsed if elapsed > 0.1 else None
-
-
-class _SpeedFloor:
-    """curl's --speed-limit/--speed-time: True once fewer than `limit` bytes/s arrived over a
-    whole window of `window` seconds (windows restart when one passes)."""
-
-    def __init__(self, limit: int, window: float, have: int) -> None:
-        self.limit = limit
-        self.window = window
-        self._start = time.monotonic()
-        self._base = have
-
-    def too_slow(self, have: int) -> bool:
-        if not self.limit:
-            return False
-        now = time.monotonic()
-        elapsed = now - self._start
-        if elapsed < self.window:
-            return False
-        if have - self._base < self.limit * elapsed:
-            return True
-        self._start, self._base = now, have
-        return False
-
-
-def _content_range(value: str | None) -> tuple[int, int, int | None] | None:
-    """`bytes a-b/total` -> (a, b, total or None)."""
-    if not value or not value.startswith("bytes "):
-        return None
-    span, _, total = value[6:].partition("/")
-    first, _, last = span.partition("-")
-    try:
-        return int(first), int(last), None if total.strip() in ("", "*") else int(total)
-    except ValueError:
-        return None
-
-
-def _unsatisfied_total(value: str | None) -> int | None:
-    """The total size in a 416's `Content-Range: bytes */N`."""
-    if value and value.startswith("bytes */"):
-        with contextlib.suppress(ValueError):
-            return int(value[8:])
-    return None
-
-
-def _describe(err: BaseException) -> str:
-    text = str(err).strip()
-    return f"{type(err).__name__}: {text}" if text else type(err).__name__
-
-
-def _shut(response: Any) -> Callable[[], None]:
-    """A callback that shuts the response's socket, so a read blocked in another thread returns."""
-    def shut() -> None:
-        stream = response.extensions.get("network_stream")
-        sock = stream.get_extra_info("socket") if stream is not None else None
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                # The base class's shutdown: SSLSocket's would drop its TLS state under the reader.
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
-    return shut
 
 
 class Downloader:
@@ -425,7 +303,7 @@ class Downloader:
                   progress: ProgressCallback, what: str, kept: str) -> Iterator[bytes]:
         """Yield the body's bytes from `body.have` on, retrying and resuming as needed."""
         throttled = Throttle(progress)
-        speed = _SpeedMeter()
+        speed = SpeedMeter()
 
         def report() -> None:
             throttled(Progress("download", body.have, body.total, speed.update(body.have)))
@@ -434,7 +312,7 @@ class Downloader:
         free_retries = 0
         started = time.monotonic()
         while True:
-            failures: list[_Failure] = []
+            failures: list[TransferFailure] = []
             index = 0
             while index < len(urls):
                 url = urls[index]
@@ -447,7 +325,7 @@ class Downloader:
                         yield from self._from_file(url, body, cancel, report)
                     else:
                         yield from self._from_http(url, body, cancel, report)
-                except _Failure as failure:
+                except TransferFailure as failure:
                     if (failure.transient and not failure.spends and free_retries < MAX_PROGRESS_RETRIES
                             and body.have - before >= MIN_PROGRESS):
                         # It was moving: go on from here, on the same URL, at once and for free.
@@ -477,16 +355,16 @@ class Downloader:
         cap = self.limits.max_archive_bytes
         if body.expected_size is not None:
             if declared is not None and declared != body.expected_size:
-                raise _Failure(url, f"the server declares {declared} bytes but the catalog says "
+                raise TransferFailure(url, f"the server declares {declared} bytes but the catalog says "
                                f"{body.expected_size}", transient=False)
             return body.expected_size
         if declared is not None and declared > cap:
-            raise _Failure(url, f"the server declares {human_size(declared)}, more than the "
+            raise TransferFailure(url, f"the server declares {human_size(declared)}, more than the "
                            f"{human_size(cap)} pytui accepts for an archive (PYTUI_MAX_ARCHIVE_BYTES)",
                            transient=False)
         return cap if declared is None else declared
 
-    def _overrun(self, url: str, body: Body, limit: int, declared: int | None) -> _Failure:
+    def _overrun(self, url: str, body: Body, limit: int, declared: int | None) -> TransferFailure:
         body.poisoned = True
         if body.expected_size is not None:
             why = f"the {limit} bytes the catalog declares"
@@ -495,7 +373,7 @@ class Downloader:
         else:
             why = (f"{human_size(limit)}, the most pytui accepts for an archive of undeclared size "
                    "(PYTUI_MAX_ARCHIVE_BYTES)")
-        return _Failure(url, f"the server sent more than {why}; the bytes were dropped", transient=False)
+        return TransferFailure(url, f"the server sent more than {why}; the bytes were dropped", transient=False)
 
     def _from_file(self, url: str, body: Body, cancel: CancelToken,
                    report: Callable[[], None]) -> Iterator[bytes]:
@@ -503,13 +381,13 @@ class Downloader:
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
         except FileNotFoundError:
-            raise _Failure(url, f"{path} does not exist", transient=False) from None
+            raise TransferFailure(url, f"{path} does not exist", transient=False) from None
         except OSError as err:
-            raise _Failure(url, f"cannot read {path}: {err.strerror or err}", transient=False) from None
+            raise TransferFailure(url, f"cannot read {path}: {err.strerror or err}", transient=False) from None
         with open(fd, "rb") as f:
             st = os.fstat(f.fileno())
             if not stat.S_ISREG(st.st_mode):
-                raise _Failure(url, f"{path} is not a regular file", transient=False)
+                raise TransferFailure(url, f"{path} is not a regular file", transient=False)
             os.set_blocking(fd, True)
             size = st.st_size
             limit = self._limit(url, body, size)
@@ -526,9 +404,9 @@ class Downloader:
                     yield chunk
                     report()
             except OSError as err:
-                raise _Failure(url, f"cannot read {path}: {err.strerror or err}", transient=False) from None
+                raise TransferFailure(url, f"cannot read {path}: {err.strerror or err}", transient=False) from None
         if body.have != size:
-            raise _Failure(url, f"{path} changed while it was read", transient=True)
+            raise TransferFailure(url, f"{path} changed while it was read", transient=True)
 
     def _request_timeout(self) -> httpx.Timeout:
         import httpx
@@ -539,59 +417,16 @@ class Downloader:
         return httpx.Timeout(connect=limits.connect_timeout, read=read, write=read,
                              pool=limits.connect_timeout)
 
-    @staticmethod
-    def _request_headers(body: Body) -> tuple[dict[str, str], int]:
-        """The request's headers, and the offset it resumes from (0: from the start)."""
-        # Raw bytes only: no content coding is asked for, and none is undone (iter_raw below).
-        headers = {"Accept-Encoding": "identity"}
-        resume_from = body.have
-        if resume_from:
-            validator = body.validator()
-            if validator:
-                headers["If-Range"] = validator
-            if validator or body.expected_sha256:
-                # Without a validator the sha256 still guards a splice of two versions.
-                headers["Range"] = f"bytes={resume_from}-"
-            else:
-                body.full_body_coming()
-                resume_from = 0
-        return headers, resume_from
-
-    @staticmethod
-    def _accept_response(url: str, body: Body, response: httpx.Response,
-                         resume_from: int) -> tuple[int, int | None] | None:
-        """Check the status and range; return (bytes to skip, declared total), or None when a
-        416 says the `.part` is already complete."""
-        status = response.status_code
-        if status == 416 and resume_from:
-            if _unsatisfied_total(response.headers.get("content-range")) == resume_from:
-                return None
-            body.full_body_coming()
-            raise _Failure(url, "server refused to resume (416); starting over", transient=True)
-        if status not in (200, 206):
-            raise _Failure(url, f"HTTP {status} {response.reason_phrase}".strip(),
-                           transient=status in TRANSIENT_STATUS)
-        if status == 206:
-            span = _content_range(response.headers.get("content-range"))
-            if not resume_from or span is None or span[0] != resume_from:
-                body.full_body_coming()
-                raise _Failure(url, "server sent an unexpected byte range; starting over", transient=True)
-            body.spliced = True
-            return 0, span[2]
-        skip = body.full_body_coming() if resume_from else 0
-        length = response.headers.get("content-length", "").strip()
-        return skip, int(length) if length.isascii() and length.isdigit() and len(length) < 20 else None
-
     def _from_http(self, url: str, body: Body, cancel: CancelToken,
                    report: Callable[[], None]) -> Iterator[bytes]:
         import httpx
 
         client = self._http_client(url)
-        headers, resume_from = self._request_headers(body)
+        headers, resume_from = request_headers(body)
         try:
             with client.stream("GET", url, headers=headers, timeout=self._request_timeout()) as response, \
-                    cancel.while_blocking(_shut(response)):
-                accepted = self._accept_response(url, body, response, resume_from)
+                    cancel.while_blocking(shut(response)):
+                accepted = accept_response(url, body, response, resume_from)
                 if accepted is None:
                     return  # the .part was already complete
                 skip, total = accepted
@@ -606,9 +441,9 @@ class Downloader:
             if cancel.cancelled:
                 raise Cancelled("download cancelled") from None
             if isinstance(err, httpx.TimeoutException):
-                raise _Failure(url, f"timed out ({type(err).__name__})", transient=True, spends=True) from None
+                raise TransferFailure(url, f"timed out ({type(err).__name__})", transient=True, spends=True) from None
             transient = isinstance(err, (httpx.NetworkError, httpx.RemoteProtocolError))
-            raise _Failure(url, _describe(err), transient=transient) from None
+            raise TransferFailure(url, describe(err), transient=transient) from None
 
     def _body_chunks(self, url: str, body: Body, raw: Iterator[bytes], skip: int, limit: int,
                      total: int | None, cancel: CancelToken, report: Callable[[], None]) -> Iterator[bytes]:
@@ -617,14 +452,14 @@ class Downloader:
         cut connection would lose it; network-sized pieces keep every byte for a resume."""
         limits = self.limits
         # The floor counts every byte received, skipped ones too (a restart re-sends a prefix).
-        floor = _SpeedFloor(limits.speed_limit, limits.speed_time, 0)
+        floor = SpeedFloor(limits.speed_limit, limits.speed_time, 0)
         received = 0
         for piece in raw:
             if cancel.cancelled:
                 raise Cancelled("download cancelled")
             received += len(piece)
             if floor.too_slow(received):
-                raise _Failure(url, f"slower than {limits.speed_limit} bytes/s for {limits.speed_time:g} s "
+                raise TransferFailure(url, f"slower than {limits.speed_limit} bytes/s for {limits.speed_time:g} s "
                                "(PYTUI_HTTP_SPEED_LIMIT, PYTUI_HTTP_SPEED_TIME)", transient=True, spends=True)
             chunk = piece
             if skip:
@@ -640,99 +475,4 @@ class Downloader:
         if cancel.cancelled:
             raise Cancelled("download cancelled")
         if skip or (body.total is not None and body.have < body.total):
-            raise _Failure(url, "the connection closed before the whole file arrived", transient=True)
-
-
-class DownloadStream:
-    """A download read as a stream (`read(n)` or `chunks()`), hashed on the way; `verify()` at the end."""
-
-    def __init__(self, chunks: Iterator[bytes], body: Body, *, what: str, fallback_url: str) -> None:
-        self._chunks = chunks
-        self._body = body
-        self._what = what
-        self._fallback_url = fallback_url
-        self._buffer = b""
-        self._offset = 0
-        self._done = False
-        # Wait for the first response (raises now on 404, offline, ...), so `total` is known.
-        self._buffer = self._next()
-
-    def _next(self) -> bytes:
-        if self._done:
-            return b""
-        try:
-            return next(self._chunks)
-        except StopIteration:
-            self._done = True
-            return b""
-
-    @property
-    def total(self) -> int | None:
-        return self._body.total
-
-    @property
-    def received(self) -> int:
-        return self._body.have
-
-    @property
-    def url(self) -> str:
-        return self._body.url or self._fallback_url
-
-    @property
-    def finished(self) -> bool:
-        return self._done and self._offset >= len(self._buffer)
-
-    def chunks(self) -> Iterator[bytes]:
-        """Yield the remaining bytes in network-sized pieces."""
-        while True:
-            if self._offset < len(self._buffer):
-                piece = self._buffer[self._offset:] if self._offset else self._buffer
-                self._buffer, self._offset = b"", 0
-                yield piece
-            if self._done:
-                return
-            self._buffer, self._offset = self._next(), 0
-
-    def read(self, size: int = -1) -> bytes:
-        """File-like read, for `tarfile.open(fileobj=..., mode="r|gz")` or zstandard readers."""
-        if size is None or size < 0:
-            return b"".join(self.chunks())
-        while self._offset >= len(self._buffer) and not self._done:
-            self._buffer, self._offset = self._next(), 0
-        piece = self._buffer[self._offset:self._offset + size]
-        self._offset += len(piece)
-        return piece
-
-    def readable(self) -> bool:
-        return True
-
-    def close(self) -> None:
-        close = getattr(self._chunks, "close", None)
-        if close is not None:
-            close()
-        self._done = True
-
-    def __enter__(self) -> DownloadStream:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def sha256(self) -> str:
-        return self._body.hexdigest()
-
-    def verify(self) -> str:
-        """Raise unless every byte was read and the sha256 matched; return the digest."""
-        if not self.finished:
-            # Drain what the consumer left (e.g. tar padding) so the hash covers the whole file.
-            for _ in self.chunks():
-                pass
-        digest = self._body.hexdigest()
-        expected = self._body.expected_sha256
-        if expected and digest != expected:
-            raise HashMismatch(
-                f"sha256 mismatch for {self._what} from {self.url}: expected {expected}, "
-                f"computed {digest}; nothing was installed (try again; if it persists the mirror "
-                "or catalog is wrong)")
-        return digest
+            raise TransferFailure(url, "the connection closed before the whole file arrived", transient=True)

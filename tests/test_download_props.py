@@ -7,8 +7,9 @@ import json
 
 from hypothesis import given
 from hypothesis import strategies as st
-from pytui.core.download import _content_range, _unsatisfied_total
 from pytui.core.download_body import _load_state, clean_validator, validate_part_state
+from pytui.core.download_response import content_range as _content_range
+from pytui.core.download_response import unsatisfied_total as _unsatisfied_total
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),

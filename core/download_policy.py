@@ -1,0 +1,109 @@
+"""When a download retries and when it gives up: uv's backoff, the failure kinds, the speed floor.
+
+See core/download.py for the behaviour as a whole (docs/uv-compat.md#retries-and-timeouts).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pytui.core.http import TransferLimits
+
+# uv's backoff between retry rounds: 2 s doubling up to 30 s (PYTUI_HTTP_BACKOFF sets the base).
+BACKOFF_BASE = 2.0
+BACKOFF_CAP = 30.0
+TRANSIENT_STATUS = frozenset({408, 429, *range(500, 600)})
+# A cut or reset after at least this many new bytes is retried without spending the budget...
+MIN_PROGRESS = 64 * 1024
+# ... this many times per download at most (then cuts spend it again).
+MAX_PROGRESS_RETRIES = 1000
+
+
+def retries_from_env(env: Mapping[str, str] | None = None) -> int:
+    """`UV_HTTP_RETRIES` (default 3), as uv reads it; an invalid value is a `UsageError`."""
+    return TransferLimits.from_env(env).retries
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Exponential backoff with jitter: retry n waits a random time in [d/2, d], d = min(cap, base*2^(n-1)).
+
+    uv waits 2-30 s. `PYTUI_HTTP_BACKOFF` sets `base` (seconds), which is how tests stay fast.
+    """
+
+    base: float = BACKOFF_BASE
+    cap: float = BACKOFF_CAP
+
+    def delay(self, retry: int) -> float:
+        longest = min(self.cap, self.base * 2 ** max(0, retry - 1))
+        return random.uniform(longest / 2, longest)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Backoff:
+        from pytui.core.http import env_seconds
+
+        env = os.environ if env is None else env
+        if not env.get("PYTUI_HTTP_BACKOFF", "").strip():
+            return cls()
+        base = env_seconds(env, "PYTUI_HTTP_BACKOFF", BACKOFF_BASE)
+        return cls(base=base, cap=base * 15)
+
+
+class TransferFailure(Exception):
+    """One URL failed; `transient` failures earn a retry of the whole URL list. A cut after
+    progress may be retried for free unless `spends` (timeouts, the speed floor)."""
+
+    def __init__(self, url: str, reason: str, *, transient: bool, spends: bool = False) -> None:
+        super().__init__(reason)
+        self.url = url
+        self.reason = reason
+        self.transient = transient
+        self.spends = spends
+
+
+class SpeedMeter:
+    """Bytes per second over the last few seconds."""
+
+    WINDOW = 3.0
+
+    def __init__(self) -> None:
+        self._samples: deque[tuple[float, int]] = deque()
+
+    def update(self, done: int) -> float | None:
+        now = time.monotonic()
+        samples = self._samples
+        if samples and done < samples[-1][1]:
+            samples.clear()  # a restart from zero
+        samples.append((now, done))
+        while len(samples) > 2 and now - samples[0][0] > self.WINDOW:
+            samples.popleft()
+        elapsed = now - samples[0][0]
+        return (done - samples[0][1]) / elapsed if elapsed > 0.1 else None
+
+
+class SpeedFloor:
+    """curl's --speed-limit/--speed-time: True once fewer than `limit` bytes/s arrived over a
+    whole window of `window` seconds (windows restart when one passes)."""
+
+    def __init__(self, limit: int, window: float, have: int) -> None:
+        self.limit = limit
+        self.window = window
+        self._start = time.monotonic()
+        self._base = have
+
+    def too_slow(self, have: int) -> bool:
+        if not self.limit:
+            return False
+        now = time.monotonic()
+        elapsed = now - self._start
+        if elapsed < self.window:
+            return False
+        if have - self._base < self.limit * elapsed:
+            return True
+        self._start, self._base = now, have
+        return False

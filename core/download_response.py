@@ -1,0 +1,95 @@
+"""One HTTP exchange of a download: the request's resume headers, and what a response may be
+(status, byte range, declared length) before its body is taken.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pytui.core.download_body import Body
+from pytui.core.download_policy import TRANSIENT_STATUS, TransferFailure
+
+if TYPE_CHECKING:
+    import httpx
+
+
+def content_range(value: str | None) -> tuple[int, int, int | None] | None:
+    """`bytes a-b/total` -> (a, b, total or None)."""
+    if not value or not value.startswith("bytes "):
+        return None
+    span, _, total = value[6:].partition("/")
+    first, _, last = span.partition("-")
+    try:
+        return int(first), int(last), None if total.strip() in ("", "*") else int(total)
+    except ValueError:
+        return None
+
+
+def unsatisfied_total(value: str | None) -> int | None:
+    """The total size in a 416's `Content-Range: bytes */N`."""
+    if value and value.startswith("bytes */"):
+        with contextlib.suppress(ValueError):
+            return int(value[8:])
+    return None
+
+
+def describe(err: BaseException) -> str:
+    text = str(err).strip()
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def shut(response: Any) -> Callable[[], None]:
+    """A callback that shuts the response's socket, so a read blocked in another thread returns."""
+    def shut() -> None:
+        stream = response.extensions.get("network_stream")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                # The base class's shutdown: SSLSocket's would drop its TLS state under the reader.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    return shut
+
+
+def request_headers(body: Body) -> tuple[dict[str, str], int]:
+    """The request's headers, and the offset it resumes from (0: from the start)."""
+    # Raw bytes only: no content coding is asked for, and none is undone (iter_raw below).
+    headers = {"Accept-Encoding": "identity"}
+    resume_from = body.have
+    if resume_from:
+        validator = body.validator()
+        if validator:
+            headers["If-Range"] = validator
+        if validator or body.expected_sha256:
+            # Without a validator the sha256 still guards a splice of two versions.
+            headers["Range"] = f"bytes={resume_from}-"
+        else:
+            body.full_body_coming()
+            resume_from = 0
+    return headers, resume_from
+
+def accept_response(url: str, body: Body, response: httpx.Response,
+                    resume_from: int) -> tuple[int, int | None] | None:
+    """Check the status and range; return (bytes to skip, declared total), or None when a
+    416 says the `.part` is already complete."""
+    status = response.status_code
+    if status == 416 and resume_from:
+        if unsatisfied_total(response.headers.get("content-range")) == resume_from:
+            return None
+        body.full_body_coming()
+        raise TransferFailure(url, "server refused to resume (416); starting over", transient=True)
+    if status not in (200, 206):
+        raise TransferFailure(url, f"HTTP {status} {response.reason_phrase}".strip(),
+                       transient=status in TRANSIENT_STATUS)
+    if status == 206:
+        span = content_range(response.headers.get("content-range"))
+        if not resume_from or span is None or span[0] != resume_from:
+            body.full_body_coming()
+            raise TransferFailure(url, "server sent an unexpected byte range; starting over", transient=True)
+        body.spliced = True
+        return 0, span[2]
+    skip = body.full_body_coming() if resume_from else 0
+    length = response.headers.get("content-length", "").strip()
+    return skip, int(length) if length.isascii() and length.isdigit() and len(length) < 20 else None
