@@ -35,6 +35,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                          help="do not link pythonX.Y into the bin dir (UV_PYTHON_INSTALL_BIN=0)")
     install.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                          help="install N builds at once (default 4)")
+    install.add_argument("-v", "--verbose", action="store_true",
+                         help="also say what unpacked each build (a zstd process, in-process, the kept tree)")
     install.set_defaults(run=run_install)
 
     uninstall = sub.add_parser("uninstall", parents=[common], help="remove installed builds",
@@ -280,6 +282,8 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
             sign = style.yellow("~") if result.status == "reinstalled" else style.green("+")
             names = _executables(result.installation)
             print(f" {sign} {style.bold(outcome.build.key)}{names}", file=sys.stderr)
+            if getattr(args, "verbose", False) and result.unpacked_by:
+                print(style.dim(f"   unpacked by {result.unpacked_by}"), file=sys.stderr)
         if not settings.no_bin:
             # As uv: after installing, say so when the bin dir's links cannot be run by name.
             path_hint = path_warning(settings.bin_dir, settings.env, style)

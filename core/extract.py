@@ -151,7 +151,7 @@ def extract_archive(source: str | os.PathLike[str] | BinaryIO | Readable, dest: 
                 _extract_zip_source(stream, is_path, tree, archive, send, cancel)
                 send(total or 0, final=True)
                 return _finish(tree, dest, archive)
-            producer = _producer(stream, kind, threaded, zstd_process, cancel)
+            producer = _producer(stream, kind, threaded, zstd_process, cancel, archive)
             last = [-1]
 
             def report() -> None:
@@ -184,14 +184,14 @@ def _noop() -> None:
 
 
 def _producer(stream: BinaryIO, kind: str, threaded: bool, zstd_process: bool,
-              cancel: CancelToken | None) -> Producer | ProcessProducer:
+              cancel: CancelToken | None, archive: str) -> Producer | ProcessProducer:
     """Started: a `zstd -d` child for tar.zst when there is one, else in-process decoding."""
     if kind == "tar.zst" and zstd_process and hasattr(os, "posix_spawn"):
         from pytui.core.zstd_process import ProcessProducer, zstd_binary
 
         binary = zstd_binary()
         if binary is not None:
-            child = ProcessProducer(stream.read, binary, cancel=cancel)
+            child = ProcessProducer(stream.read, binary, cancel=cancel, archive=archive)
             try:
                 child.start()
                 return child

@@ -40,6 +40,9 @@ class InstallResult:
     archive: Path | None = None
     # True when bytes came over the network (or a file:// mirror) during this job.
     downloaded: bool = False
+    # What put the files in place: the decompressor (e.g. a `zstd -d` child process, or
+    # in-process zstandard/ISA-L), or the pristine tree's links; shown by `install --verbose`.
+    unpacked_by: str | None = None
 
 
 def offline_missing_message(build: Build, settings: Settings) -> str:
@@ -80,6 +83,7 @@ class InstallJob:
         self.root = InstallRoot(settings.install_root)
         self.cache = ArchiveCache(settings.cache_dir)
         self.trees = TreeStore(settings.cache_dir)
+        self.unpacked_by: str | None = None
 
     @property
     def key(self) -> str:
@@ -110,7 +114,7 @@ class InstallJob:
             # Another uv or pytui process installed this key while the job was downloading.
             return InstallResult(self.build, "already", installation, archive, downloaded)
         status = "reinstalled" if replacing else "installed"
-        return InstallResult(self.build, status, installation, archive, downloaded)
+        return InstallResult(self.build, status, installation, archive, downloaded, self.unpacked_by)
 
     def _kept(self) -> str:
         if self.root.get(self.key) is not None:
@@ -165,7 +169,11 @@ class InstallJob:
                                   what=f"install of {self.key}") is None:
             return None
         self.progress(Progress("extract", 1, 1))
+        self.unpacked_by = "the pristine tree kept in the cache (linked or copied)"
         return prefix
+
+    def _decoder(self, what: str) -> None:
+        self.unpacked_by = what
 
     def _keep_tree(self, prefix: Path, archive: Path) -> None:
         """Keep the verified, not yet fixed-up tree for the next install of this build."""
@@ -186,7 +194,8 @@ class InstallJob:
                 # Hashed as it arrived a moment ago and committed only on a match: no second
                 # pass (uv hashes once too). Archives found in the cache are re-checked below.
                 prefix = extract_archive(archive, target, kind=kind, name=self.build.filename,
-                                         progress=self.progress, cancel=self.cancel)
+                                         progress=self.progress, cancel=self.cancel,
+                                         on_decoder=self._decoder)
                 self._keep_tree(prefix, archive)
                 return prefix, archive, downloaded
             try:
@@ -195,7 +204,7 @@ class InstallJob:
                         prefix = extract_archive(reader, target,
                                                  kind=kind, name=self.build.filename,
                                                  total=reader.size, progress=self.progress,
-                                                 cancel=self.cancel)
+                                                 cancel=self.cancel, on_decoder=self._decoder)
                     except ExtractError:
                         # A corrupt archive often fails to decompress before its hash could be
                         # checked: check it now, so a bad file is named (and removed) as such.
@@ -222,7 +231,8 @@ class InstallJob:
             try:
                 prefix = extract_archive(stream, stage / "x",
                                          kind=kind, name=self.build.filename,
-                                         total=stream.total, cancel=self.cancel)
+                                         total=stream.total, cancel=self.cancel,
+                                         on_decoder=self._decoder)
             except ExtractError:
                 # Wrong bytes from the server usually fail to decompress first: read the rest
                 # and report the hash mismatch (the real cause) when there is one.

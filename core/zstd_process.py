@@ -88,11 +88,12 @@ class ProcessProducer:
     """The `core/decompress.Producer` interface over a `zstd -d` child process."""
 
     def __init__(self, read: Callable[[int], bytes], binary: str, *, cancel: CancelToken | None = None,
-                 max_output: int = MAX_OUTPUT_BYTES) -> None:
+                 max_output: int | None = None, archive: str = "archive") -> None:
         self.source = _Source(read)
         self.binary = binary
+        self.archive = archive
         self.cancel = cancel
-        self.max_output = max_output
+        self.max_output = MAX_OUTPUT_BYTES if max_output is None else max_output
         self.decode_error: Exception | None = None
         self.decode_error_member = 0
         self.produced = 0
@@ -218,13 +219,14 @@ class ProcessProducer:
     def _finish(self) -> None:
         """stdout closed: wait for the feeder (the source read to its end) and the child."""
         self._finished = True
+        if self.cancel is not None and self.cancel.cancelled:
+            # Killed by the cancel: the feeder may be blocked in a read; close() ends the rest.
+            raise Cancelled(f"extraction of {self.archive} cancelled")
         if self._feeder is not None:
             self._feeder.join()
         status = self._reap(EXIT_WAIT)
         if self.source.error is not None:
             raise SourceFailed(self.source.error)
-        if self.cancel is not None and self.cancel.cancelled:
-            raise Cancelled("extraction cancelled")
         if self.decode_error is None and status != 0:
             detail = self._stderr.decode("utf-8", "replace").strip().splitlines()
             text = detail[-1].strip() if detail else f"exit status {status}"
