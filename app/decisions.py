@@ -71,6 +71,14 @@ class Quit:
 
 
 @dataclass(frozen=True, slots=True)
+class CopyText:
+    """Put `text` on the clipboard and show it (many terminals ignore the clipboard)."""
+
+    text: str
+    what: str
+
+
+@dataclass(frozen=True, slots=True)
 class Line:
     text: str
     strong: bool = False
@@ -94,9 +102,14 @@ Action = StartInstall | StartUninstall | StartPurge | StartVerify | CancelJob | 
 Decision = Refuse | Confirm | Action
 
 
+def _archive_named(state: AppState, key: str) -> CachedArchive | None:
+    """The archive of a Cached row (its key is the archive's final file name)."""
+    return next((a for a in state.archives if archive_key(a.name) == key), None)
+
+
 def _build_for_row(state: AppState, pane: str, key: str) -> Build | None:
     if pane == "cached":
-        archive = next((a for a in state.archives if archive_key(a.name) == key), None)
+        archive = _archive_named(state, key)
         return archive.build if archive is not None else None
     return state.catalog.get(key) if state.catalog is not None else None
 
@@ -179,7 +192,7 @@ def _confirm_install(state: AppState, action: StartInstall, title: str, what: st
 
 
 def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
-    installation = _installation_target(state, pane, key)
+    installation = installation_target(state, pane, key)
     if installation is None:
         return Refuse(f"{key or 'Nothing highlighted'} is not installed.")
     if state.job_for_key(installation.key) is not None:
@@ -215,11 +228,12 @@ def _breaking_lines(state: AppState, installation: Installation) -> list[Line]:
     return lines
 
 
-def _installation_target(state: AppState, pane: str, key: str | None) -> Installation | None:
+def installation_target(state: AppState, pane: str, key: str | None) -> Installation | None:
+    """The install a row of `pane` stands for (a Cached row: its build's), or None."""
     if key is None:
         return None
     if pane == "cached":
-        archive = next((a for a in state.archives if archive_key(a.name) == key), None)
+        archive = _archive_named(state, key)
         key = archive.build.key if archive is not None and archive.build else None
     return state.installation(key)
 
@@ -242,8 +256,27 @@ def archive_target(state: AppState, pane: str, key: str | None) -> CachedArchive
     if key is None:
         return None
     if pane == "cached":
-        return next((a for a in state.archives if archive_key(a.name) == key), None)
+        return _archive_named(state, key)
     return state.cached_by_key().get(key)
+
+
+def decide_copy(state: AppState, pane: str, key: str | None) -> CopyText | Refuse:
+    """`y`: the highlighted row's path: the install dir (Installed), the archive (Cached),
+    the download URL (Available)."""
+    if key is None:
+        return Refuse("Nothing highlighted to copy.")
+    if pane == "installed":
+        installation = state.installation(key)
+        if installation is not None:
+            return CopyText(str(installation.path), "install dir")
+    elif pane == "cached":
+        archive = _archive_named(state, key)
+        if archive is not None:
+            return CopyText(str(archive.path), "archive path")
+        return Refuse(f"{key} is still downloading: its archive path exists once it is done.")
+    elif state.catalog is not None and (build := state.catalog.get(key)) is not None:
+        return CopyText(build.url, "download URL")
+    return Refuse(f"{key} has nothing to copy.")
 
 
 def decide_verify(state: AppState) -> Decision:

@@ -26,6 +26,14 @@ class Key:
     priority: bool = False
     # Listed in the command palette.
     palette: bool = True
+    # A binding of every pane table (widgets/keyed_table.py), not of the app: the filter box
+    # still gets these letters while it has focus.
+    table: bool = False
+
+    @property
+    def action_name(self) -> str:
+        """The action without its arguments: `focus_pane('cached')` -> `focus_pane`."""
+        return self.action.split("(", 1)[0]
 
 
 KEYMAP: tuple[Key, ...] = (
@@ -66,6 +74,34 @@ KEYMAP: tuple[Key, ...] = (
         show=False),
     Key("", "", "Tab", "", "move between panes and jobs (Details follows the highlighted "
         "row or job)", palette=False),
+    Key("j", "cursor_down", "j / k", "Down", "next / previous row (as ↓ / ↑)", show=False,
+        palette=False, table=True),
+    Key("k", "cursor_up", "", "Up", "", show=False, palette=False, table=True),
+    Key("g,home", "scroll_top", "g / Home", "First", "first row of the table", show=False,
+        palette=False, table=True),
+    Key("G,end", "scroll_bottom", "G / End", "Last", "last row of the table", show=False,
+        palette=False, table=True),
+    Key("1", "focus_pane('available')", "1 / 2 / 3 / 4", "Available",
+        "jump to the Available / Cached / Installed pane / the Jobs panel", show=False,
+        palette=False),
+    Key("2", "focus_pane('cached')", "", "Cached", "", show=False, palette=False),
+    Key("3", "focus_pane('installed')", "", "Installed", "", show=False, palette=False),
+    Key("4", "focus_pane('jobs')", "", "Jobs", "", show=False, palette=False),
+    Key("s", "sort", "s", "Sort",
+        "sort the focused pane by its next column (a header click sorts by that column)",
+        show=False),
+    Key("S", "sort_reverse", "S", "Reverse sort", "reverse the focused pane's sort order",
+        show=False),
+    Key("y", "copy", "y", "Copy path",
+        "copy the highlighted row's path: install dir (Installed), archive (Cached), URL "
+        "(Available); shown in a notification too, as many terminals ignore the clipboard",
+        show=False),
+    Key("x", "repl", "x", "Python REPL",
+        "run the highlighted install's Python REPL; pytui comes back when it exits",
+        show=False),
+    Key("exclamation_mark", "shell", "!", "Shell",
+        "open $SHELL with the highlighted install's bin dir first on PATH; exit returns",
+        show=False),
     Key("", "", "Ctrl+P", "", "command palette", palette=False),
     Key("q", "quit", "q / Ctrl+Q", "Quit",
         "quit (asks first while jobs run; quitting cancels them and leaves no partial install, "
@@ -82,12 +118,18 @@ FOOTER_PRIORITY: tuple[str, ...] = (
 )
 
 # Actions of the main screen: blocked while a modal screen is on top.
-MAIN_ACTIONS = frozenset(k.action for k in KEYMAP if k.action and k.action != "quit")
+MAIN_ACTIONS = frozenset(k.action_name for k in KEYMAP
+                         if k.action and k.action != "quit" and not k.table)
 
 
 def bound_keys() -> list[Key]:
     """The keys that become app bindings."""
-    return [k for k in KEYMAP if k.keys and k.action]
+    return [k for k in KEYMAP if k.keys and k.action and not k.table]
+
+
+def table_keys() -> list[Key]:
+    """The keys every pane table binds (cursor moves)."""
+    return [k for k in KEYMAP if k.table]
 
 
 def footer_ranks() -> dict[str, int]:
@@ -101,7 +143,7 @@ def help_rows() -> list[tuple[str, str]]:
 
 
 def palette_keys() -> list[Key]:
-    return [k for k in KEYMAP if k.palette and k.action and k.keys]
+    return [k for k in KEYMAP if k.palette and k.action and k.keys and not k.table]
 
 
 def help_for(action: str) -> str:

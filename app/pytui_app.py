@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from pytui.app import decisions as decide
+from pytui.app.config import UiConfig
+from pytui.app.conventions import ConventionKeys
 from pytui.app.contrast import derived_colors
 from pytui.app.gateway import CoreGateway, refresh_is_useful
 from pytui.app.history import History
@@ -53,7 +55,7 @@ from pytui.widgets.key_bar import KeyBar
 from pytui.widgets.keyed_table import KeyedTable
 from pytui.widgets.rows import archive_key
 from textual import on
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus
@@ -84,7 +86,7 @@ class FilterInput(Input):
                 Binding("escape", "app.clear_filter", "Clear filter", key_display="Esc")]
 
 
-class PytuiApp(App[int]):
+class PytuiApp(ConventionKeys):
     """Build it with `pytui.app.tui.make_app` (the CLI, the tests and the screenshots do)."""
 
     CSS_PATH = "app.tcss"
@@ -109,8 +111,10 @@ class PytuiApp(App[int]):
         disk: tuple[list[CachedArchive], list[Installation], str | None] | None = None,
         catalog_error: str | None = None,
         gateway: CoreGateway | None = None,
+        config: UiConfig | None = None,
     ) -> None:
         super().__init__()
+        self.start_theme(config)  # the kept theme, before the first frame
         self.state = AppState(settings=settings, host=host, home=home or Path.home(),
                               clock=clock, offline=settings.offline, catalog=catalog,
                               catalog_note="loading…" if catalog is None else "")
@@ -159,6 +163,7 @@ class PytuiApp(App[int]):
         self.query_one("#jobs", JobList).border_title = "Jobs"
         self.query_one("#filter", FilterInput).display = False
         self.set_class(self.state.offline, "-offline")
+        self.say_config_problem()
         if self._catalog_error is not None:
             self._catalog_failed(self._catalog_error)
         elif self.state.catalog is None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pytui.app.sorting import UNSORTED, SortOrder
 from pytui.core.catalog import Catalog
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.platform_detect import HostPlatform
@@ -101,6 +102,8 @@ class AppState:
     next_job_id: int = 1
     # Build keys whose last install job failed.
     failed_keys: set[str] = field(default_factory=set)
+    # How each pane is sorted (`s`, `S`, a header click); absent: the pane's own order.
+    sort: dict[str, SortOrder] = field(default_factory=dict)
     # The environment scan (core/envs.py), None until the first one ends.
     environments: list | None = None
     envs_partial: bool = False
@@ -116,6 +119,9 @@ class AppState:
     @property
     def installed_keys(self) -> set[str]:
         return {installation.key for installation in self.installations}
+
+    def sort_of(self, pane: str) -> SortOrder:
+        return self.sort.get(pane, UNSORTED)
 
     def installation(self, key: str | None) -> Installation | None:
         return next((i for i in self.installations if i.key == key), None)

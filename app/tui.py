@@ -42,7 +42,10 @@ def make_app(
       before the first frame, so the first screen already shows them; a remote
       `--downloads-json` is always fetched in a worker instead.
     - `gateway`: the calls into core/ (tests pass a subclass that holds a call).
+
+    The theme kept between runs is read here from the config file (app/config.py).
     """
+    from pytui.app.config import read_config
     from pytui.app.gateway import CoreGateway, catalog_is_local
     from pytui.app.pytui_app import PytuiApp
     from pytui.core.errors import PytuiError
@@ -74,7 +77,7 @@ def make_app(
                 disk = None
     return PytuiApp(settings, catalog=catalog, host=host, refresh=refresh, show_eta=show_eta,
                     clock=clock, home=home, disk=disk, catalog_error=catalog_error,
-                    gateway=gateway)
+                    gateway=gateway, config=read_config(settings.env))
 
 
 def run_tui(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from pytui.app.filter import FilterTerm, matches, parse_filter
+from pytui.app.sorting import describe, sort_rows
 from pytui.app.state import INSTALL, UNINSTALL, AppState, Job
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import Upgrades, is_upgrade_of
@@ -135,8 +136,9 @@ class ViewModel:
     def available_rows(self, state: AppState) -> list[AvailableRow]:
         installed = state.installed_keys
         cached = state.cached_by_key()
-        return [self.available_row(state, build, installed, cached)
+        rows = [self.available_row(state, build, installed, cached)
                 for build in self.visible_builds(state)]
+        return sort_rows("available", rows, state.sort_of("available"))
 
     def available_row(self, state: AppState, build: Build, installed: set[str] | None = None,
                       cached: dict[str, CachedArchive] | None = None) -> AvailableRow:
@@ -164,7 +166,7 @@ class ViewModel:
         if view.filter_text:
             parts.append(f"filter “{view.filter_text}”")
         total = len(state.catalog) if state.catalog is not None else 0
-        return f"{' · '.join(parts)} · {count} of {total}"
+        return _with_sort(state, "available", f"{' · '.join(parts)} · {count} of {total}")
 
     # -- the Cached and Installed panes -----------------------------------------------------
 
@@ -197,7 +199,7 @@ class ViewModel:
                       if matches(terms, f"{r.build_key or ''} {r.name}",
                                  parse_key(r.build_key) if r.build_key else None)]
         result.sort(key=lambda r: (r.build_key or "~", r.name))
-        return result
+        return sort_rows("cached", result, state.sort_of("cached"))
 
     @staticmethod
     def cached_subtitle(state: AppState) -> str:
@@ -205,7 +207,8 @@ class ViewModel:
             return "cannot read the cache dir (see the error)"
         total = sum(archive.size for archive in state.archives)
         count = len(state.archives)
-        return f"{count} archive{'s' if count != 1 else ''} · {human_size(total)}"
+        return _with_sort(state, "cached",
+                          f"{count} archive{'s' if count != 1 else ''} · {human_size(total)}")
 
     def installed_rows(self, state: AppState) -> list[InstalledRow]:
         terms = self.terms(state)
@@ -225,12 +228,12 @@ class ViewModel:
             rows.append(InstalledRow(key=installation.key, build=installation.build,
                                      size=state.sizes.get(installation.key), update=update,
                                      busy=busy))
-        return rows
+        return sort_rows("installed", rows, state.sort_of("installed"))
 
     @staticmethod
     def installed_subtitle(state: AppState) -> str:
         count = len(state.installations)
-        return f"{count} interpreter{'s' if count != 1 else ''}"
+        return _with_sort(state, "installed", f"{count} interpreter{'s' if count != 1 else ''}")
 
     def update_for(self, state: AppState, installation: Installation) -> Build | None:
         """The catalog's upgrade for an install (core's install policy, as the CLI's)."""
@@ -334,6 +337,7 @@ class ViewModel:
             extra = f"  ({human_size(size)})" if size is not None else ""
             built = f"  build {installation.build}" if installation.build else ""
             fields.append(("install", short_path(installation.path, home) + extra + built))
+            fields.append(("python", _executable_line(installation, home)))
             newer = self.update_for(state, installation)
             if newer is not None:
                 fields.append(("update", f"{newer.key} build {newer.build} — press i to install"))
@@ -346,6 +350,18 @@ class ViewModel:
             fields.append(("offline", "not cached: cannot be installed while offline"))
         return Details(title=title, fields=tuple(fields),
                        note=" · ".join(p for p in note_parts if p), message=message)
+
+
+def _executable_line(installation: Installation, home: Path) -> str:
+    """`python3.12  (~/…/bin/python3.12)`: the name to call it by and where it is."""
+    return f"{installation.bin_names[0]}  " \
+        f"({short_path(installation.path / installation.executable, home)})"
+
+
+def _with_sort(state: AppState, pane: str, subtitle: str) -> str:
+    """A pane's subtitle, with how it is sorted when that is not its own order."""
+    sort = describe(pane, state.sort_of(pane))
+    return f"{subtitle} · {sort}" if sort else subtitle
 
 
 def _job_line(state: AppState, key: str, fields: list[tuple[str, str]]) -> str:

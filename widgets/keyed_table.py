@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
+from pytui.app.keymap import table_keys
 from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
@@ -30,8 +31,11 @@ class KeyedTable(DataTable):
     # cursor", so neither a mouse click nor a stray Enter starts a download.
     # Esc clears the `/` filter from a table too, once Enter has kept it and left the box
     # (the keymap's `/` entry says so).
+    # j/k, g/G, Home/End come from the keymap (so help and README list them); they are the
+    # table's own, so the filter box still receives those letters.
     BINDINGS = [Binding("enter", "app.install_asking", "Install", show=False),
-                Binding("escape", "app.clear_filter", "Clear filter", show=False)]
+                Binding("escape", "app.clear_filter", "Clear filter", show=False),
+                *(Binding(k.keys, k.action, k.label, show=False) for k in table_keys())]
 
     # (label, column key, width or None for auto)
     COLUMNS: ClassVar[tuple[tuple[str, str, int | None], ...]] = ()

@@ -1,0 +1,145 @@
+"""The TUI's config file (no Textual): the theme kept between runs.
+
+`$XDG_CONFIG_HOME/pytui/config.toml` (else `~/.config/pytui/config.toml`), beside the
+`scan-paths` file core/envs.py reads. pytui writes and reads a small subset of TOML, one
+`name = "value"` a line with `#` comments, so it needs no TOML library on Python 3.10:
+
+    theme = "textual-light"
+
+The file is input like any other: at most MAX_CONFIG_BYTES of a regular file, lines that are
+not `name = "value"`, unknown names and values of the wrong type are ignored, each with a
+warning; the app says the first in one line and starts anyway. A theme change rewrites only
+the `theme` line (comments and other lines stay) through core/atomic.write_atomic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pytui.core.atomic import write_atomic
+from pytui.core.bounded_read import describe, read_regular_file
+from pytui.core.envs import config_scan_file
+
+CONFIG_NAME = "config.toml"
+# A config of a few lines; anything bigger is not one pytui wrote or a person would write.
+MAX_CONFIG_BYTES = 16 * 1024
+# Longest theme name taken (Textual's are about 20 characters).
+MAX_THEME_CHARS = 64
+# Names pytui knows; any other is ignored with a warning (a newer pytui may know it).
+KNOWN = frozenset({"theme"})
+
+_LINE = re.compile(r'^\s*([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*$')
+_BASIC = re.compile(r'^"([^"\\\x00-\x1f\x7f]*)"\s*(?:#.*)?$')
+_LITERAL = re.compile(r"^'([^'\x00-\x1f\x7f]*)'\s*(?:#.*)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class UiConfig:
+    path: Path
+    theme: str | None = None
+    # What was ignored, one line each ("…: line 3 is not `name = \"value\"`").
+    warnings: tuple[str, ...] = ()
+
+    def warning_line(self) -> str:
+        """The one line the app shows: the first warning (and how many more)."""
+        if not self.warnings:
+            return ""
+        more = len(self.warnings) - 1
+        return self.warnings[0] + (f" (and {more} more)" if more else "")
+
+
+def config_path(env: Mapping[str, str]) -> Path:
+    return config_scan_file(env).parent / CONFIG_NAME
+
+
+def parse_config(text: str, where: str) -> tuple[dict[str, str], list[str]]:
+    """(values by name, warnings). Only string values exist in this subset."""
+    values: dict[str, str] = {}
+    warnings: list[str] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = _LINE.match(line)
+        if match is None:
+            warnings.append(f"{where}: ignored line {number}: not `name = \"value\"`")
+            continue
+        name, rest = match.groups()
+        value = _BASIC.match(rest) or _LITERAL.match(rest)
+        if name not in KNOWN:
+            warnings.append(f"{where}: ignored unknown setting {name!r} on line {number}")
+        elif value is None:
+            warnings.append(f"{where}: ignored {name} on line {number}: not a quoted string")
+        else:
+            values[name] = value.group(1)
+    return values, warnings
+
+
+def read_config(env: Mapping[str, str]) -> UiConfig:
+    """The config, or an empty one (with a warning when the file exists but is unusable)."""
+    path = config_path(env)
+    try:
+        data = read_regular_file(path, MAX_CONFIG_BYTES)
+    except FileNotFoundError:
+        return UiConfig(path)
+    except OSError as err:
+        return UiConfig(path, warnings=(f"{path}: ignored: {describe(err)}",))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return UiConfig(path, warnings=(f"{path}: ignored: not UTF-8 text",))
+    values, warnings = parse_config(text, str(path))
+    theme = values.get("theme")
+    if theme is not None and not theme_name_ok(theme):
+        warnings.append(f"{path}: ignored theme {theme[:MAX_THEME_CHARS]!r}: not a theme name")
+        theme = None
+    return UiConfig(path, theme=theme, warnings=tuple(warnings))
+
+
+def theme_name_ok(name: str) -> bool:
+    return 0 < len(name) <= MAX_THEME_CHARS and all(c.isalnum() or c in "-_." for c in name)
+
+
+def unknown_theme(config: UiConfig, available: Iterable[str]) -> str:
+    """The warning for a theme this Textual does not have ("" when it has it)."""
+    if config.theme is None or config.theme in set(available):
+        return ""
+    return f"{config.path}: ignored theme {config.theme!r}: no such theme (Ctrl+P picks one)"
+
+
+def with_theme(text: str, theme: str) -> str:
+    """`text` with its `theme = …` line(s) replaced by one for `theme`; other lines kept."""
+    line = f'theme = "{theme}"'
+    out: list[str] = []
+    for raw in text.splitlines():
+        match = _LINE.match(raw.strip())
+        if match is not None and match.group(1) == "theme":
+            if line:
+                out.append(line)
+                line = ""
+            continue
+        out.append(raw)
+    if line:
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def save_theme(path: Path, theme: str) -> None:
+    """Keep `theme` in the config file, atomically. Raises OSError (the caller says it)."""
+    if not theme_name_ok(theme):
+        raise ValueError(f"not a theme name: {theme!r}")
+    try:
+        old = read_regular_file(path, MAX_CONFIG_BYTES).decode("utf-8")
+    except FileNotFoundError:
+        old = "# pytui's settings (written by pytui when the theme changes)\n"
+    except UnicodeDecodeError as err:
+        # Not ours to overwrite: the user says what it is.
+        raise OSError(0, "not UTF-8 text", str(path)) from err
+    write_atomic(path, with_theme(old, theme).encode("utf-8"), make_parents=True)
+
+
+__all__ = ["CONFIG_NAME", "MAX_CONFIG_BYTES", "UiConfig", "config_path", "parse_config",
+           "read_config", "save_theme", "unknown_theme", "with_theme"]

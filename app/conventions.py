@@ -1,0 +1,158 @@
+"""The app's conventional keys, kept out of pytui_app.py: 1-4 jump to a pane, `s`/`S` and a
+header click sort, `y` copies the highlighted row's path, `x`/`!` hand the terminal to a REPL
+or a shell, and the theme is kept in the config file. The rules live in the modules without
+Textual (sorting, decisions, launch, config); these methods only carry them out.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from pytui.app import launch, sorting
+from pytui.app.config import UiConfig, save_theme, unknown_theme
+from pytui.app.decisions import CopyText, Refuse, decide_copy
+from pytui.widgets.job_list import JobList, JobRow
+from pytui.widgets.keyed_table import KeyedTable
+from textual.app import App, SuspendNotSupported
+from textual.widgets import DataTable
+
+if TYPE_CHECKING:
+    from pytui.app import decisions as decide
+    from pytui.app.history import History
+    from pytui.app.render import Renderer
+    from pytui.app.state import AppState
+
+PANES = ("available", "cached", "installed")
+
+
+class ConventionKeys(App[int]):
+    """A base of PytuiApp (see pytui_app.py); it owns nothing the state does not."""
+
+    if TYPE_CHECKING:
+        state: AppState
+        renderer: Renderer
+        history: History
+
+        def _target(self) -> tuple[str, str | None]: ...
+        def carry_out(self, decision: decide.Decision) -> None: ...
+
+    _config: UiConfig | None = None
+    # The theme the config file holds (nothing is written while it stays the same).
+    _kept_theme: str | None = None
+    # What the config file had that was ignored (said once the app is up).
+    _config_problem = ""
+    _config_said = False
+
+    # -- the theme kept between runs -------------------------------------------------------
+
+    def start_theme(self, config: UiConfig | None) -> None:
+        """Called from __init__: the kept theme, before the first frame."""
+        self._config = config
+        if config is None:
+            return
+        problem = config.warning_line() or unknown_theme(config, self.available_themes)
+        if config.theme is not None and not problem:
+            self.theme = config.theme
+        self._kept_theme = self.theme if config.theme is None or problem else config.theme
+        self._config_problem = problem
+
+    def say_config_problem(self) -> None:
+        """Called from on_mount: one line about what the config file had that was ignored."""
+        self._config_said = True
+        problem = self._config_problem
+        if problem:
+            self.history.add("config", "theme", "warning", problem)
+            self.notify(problem, title="Config", severity="warning", markup=False, timeout=10)
+
+    def watch_theme(self, theme: str) -> None:
+        config = self._config
+        if config is None or theme == self._kept_theme or not self._config_said:
+            return
+        self._kept_theme = theme
+        try:
+            save_theme(config.path, theme)
+        except (OSError, ValueError) as err:
+            cause = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+            self.notify(f"The theme is not kept: cannot write {config.path}: {cause}",
+                        title="Config", severity="warning", markup=False)
+
+    # -- pane jumps and sorting ------------------------------------------------------------
+
+    def action_focus_pane(self, pane: str) -> None:
+        if pane == "jobs":
+            rows = list(self.query_one("#jobs", JobList).query(JobRow))
+            if not rows:
+                self.notify("No jobs yet: the Jobs panel lists them once one starts.")
+                return
+            focused = self.focused
+            (focused if isinstance(focused, JobRow) else rows[0]).focus()
+            return
+        self.query_one(f"#{pane}", KeyedTable).focus()
+
+    def _sort_pane(self) -> str:
+        focused = self.focused
+        if isinstance(focused, KeyedTable) and focused.id in PANES:
+            return focused.id
+        return self._target()[0]
+
+    def _set_sort(self, pane: str, order: sorting.SortOrder) -> None:
+        if order == sorting.UNSORTED:
+            self.state.sort.pop(pane, None)
+        else:
+            self.state.sort[pane] = order
+        self.renderer.all()
+
+    def action_sort(self) -> None:
+        pane = self._sort_pane()
+        self._set_sort(pane, sorting.next_column(pane, self.state.sort_of(pane)))
+
+    def action_sort_reverse(self) -> None:
+        pane = self._sort_pane()
+        self._set_sort(pane, sorting.reversed_order(self.state.sort_of(pane)))
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        pane = event.data_table.id or ""
+        column = event.column_key.value or ""
+        if pane in PANES and sorting.sortable(pane, column):
+            event.stop()
+            self._set_sort(pane, sorting.clicked(pane, self.state.sort_of(pane), column))
+
+    # -- copy a path -----------------------------------------------------------------------
+
+    def action_copy(self) -> None:
+        decision = decide_copy(self.state, *self._target())
+        if isinstance(decision, CopyText):
+            # OSC 52: many terminals ignore it, so the text is shown too.
+            self.copy_to_clipboard(decision.text)
+            self.notify(decision.text, title=f"Copied the {decision.what} (y)", markup=False)
+        else:
+            self.carry_out(decision)
+
+    # -- a REPL or a shell -----------------------------------------------------------------
+
+    def action_repl(self) -> None:
+        self._hand_over(launch.REPL)
+
+    def action_shell(self) -> None:
+        self._hand_over(launch.SHELL)
+
+    def _can_suspend(self) -> bool:
+        stdin = sys.__stdin__
+        return not self.is_headless and stdin is not None and stdin.isatty()
+
+    def _hand_over(self, what: launch.What) -> None:
+        decision = launch.decide_launch(self.state, *self._target(), what,
+                                        can_suspend=self._can_suspend())
+        if isinstance(decision, Refuse):
+            self.carry_out(decision)
+            return
+        try:
+            with self.suspend():
+                outcome = launch.run_interactive(decision)
+        except SuspendNotSupported:
+            self.carry_out(Refuse("This terminal cannot hand over to another program "
+                                  f"(no terminal to suspend); run {decision.argv[0]} yourself.",
+                                  title="Cannot suspend"))
+            return
+        self.notify(outcome, title=decision.title, markup=False)

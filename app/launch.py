@@ -1,0 +1,120 @@
+"""`x` and `!`: the highlighted install's Python REPL, or a shell with its bin dir first on
+PATH (no Textual). `decide_launch` says what would run or refuses in one line; the app
+suspends itself, calls `run_interactive` and comes back when the program exits.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, Literal
+
+from pytui.app.decisions import Refuse, installation_target
+from pytui.app.state import AppState
+from pytui.core.keys import parse_key
+from pytui.widgets.format import short_path
+
+What = Literal["repl", "shell"]
+REPL: Final = "repl"
+SHELL: Final = "shell"
+FALLBACK_SHELL = "/bin/sh"
+
+
+@dataclass(frozen=True, slots=True)
+class Launch:
+    """What runs in the suspended terminal."""
+
+    title: str
+    argv: tuple[str, ...]
+    env: Mapping[str, str] = field(default_factory=dict)
+    # Printed before it starts, so the user knows where they are and how to come back.
+    banner: str = ""
+
+
+def decide_launch(state: AppState, pane: str, key: str | None, what: What, *,
+                  can_suspend: bool) -> Launch | Refuse:
+    """`x` (REPL) or `!` (shell) on the highlighted row of `pane`."""
+    verb = "a REPL" if what == REPL else "a shell"
+    installation = installation_target(state, pane, key)
+    if installation is None:
+        return Refuse(f"{key or 'Nothing highlighted'} is not installed: {verb} needs an "
+                      "installed interpreter (i installs it).", title="Not installed")
+    if state.job_for_key(installation.key) is not None:
+        return Refuse(f"{installation.key} is busy; wait for its job (or c cancels it).")
+    parsed = parse_key(installation.key)
+    if parsed is None:
+        return Refuse(f"{installation.key} is not a key pytui can run.")
+    executable = installation.path / parsed.executable
+    if not _is_executable(executable):
+        return Refuse(f"{short_path(executable, state.home)} is missing or not executable: "
+                      f"the install is incomplete (u, then i reinstalls it).", severity="error")
+    if not can_suspend:
+        return Refuse(f"This terminal cannot hand over to {verb} (no terminal to suspend); "
+                      f"run {executable} yourself.", title="Cannot suspend")
+    env = dict(state.settings.env)
+    name = parsed.bin_names[0]
+    back = "exit() or Ctrl+D returns to pytui" if what == REPL else "exit returns to pytui"
+    if what == REPL:
+        return Launch(f"{name} REPL", (str(executable),), env,
+                      f"pytui: {installation.key} — {back}")
+    bin_dir = executable.parent
+    path = env.get("PATH", "")
+    env["PATH"] = str(bin_dir) + (os.pathsep + path if path else "")
+    shell = login_shell(env)
+    return Launch(f"shell with {name}", (shell,), env,
+                  f"pytui: {shell} with {short_path(bin_dir, state.home)} first on PATH "
+                  f"(python, {name}) — {back}")
+
+
+def login_shell(env: Mapping[str, str]) -> str:
+    """$SHELL when it names an executable file by an absolute path, else /bin/sh."""
+    shell = env.get("SHELL", "")
+    if shell and os.path.isabs(shell) and _is_executable(Path(shell)):
+        return shell
+    return FALLBACK_SHELL
+
+
+def _is_executable(path: Path) -> bool:
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and os.access(path, os.X_OK)
+
+
+@contextmanager
+def _terminal_signals_to_child() -> Iterator[None]:
+    """Ctrl+C and Ctrl+\\ reach the whole foreground group: the child handles them, pytui must
+    not die of them. A Python handler (not SIG_IGN) is reset to the default by exec, so the
+    child still gets Ctrl+C as KeyboardInterrupt."""
+    wanted = [s for s in (signal.SIGINT, getattr(signal, "SIGQUIT", None)) if s is not None]
+    previous = {sig: signal.signal(sig, _ignore) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _ignore(signum: int, frame: object) -> None:
+    del signum, frame  # the child has it
+
+
+def run_interactive(launch: Launch) -> str:
+    """Run `launch` on this terminal until it exits; returns a line saying how it ended.
+
+    (This is the one place a program takes over the terminal; tests replace it.)"""
+    if launch.banner:
+        print(launch.banner, flush=True)
+    with _terminal_signals_to_child():
+        try:
+            code = subprocess.call(list(launch.argv), env=dict(launch.env))
+        except OSError as err:
+            return f"could not run {launch.argv[0]}: {err.strerror or err}"
+    return f"{launch.title} exited" + (f" with status {code}" if code else "")
