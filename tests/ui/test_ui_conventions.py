@@ -1,0 +1,187 @@
+"""Pilot tests of the conventional keys against the loopback world: j/k g/G Home/End, 1-4,
+sorting by key and by header click, `y`, `x`/`!` refusing without a terminal, and the theme
+kept in the config file between two app instances."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from pytui.app.config import config_path
+from pytui.app.sorting import SortOrder
+from pytui.widgets.available_table import AvailableTable
+from pytui.widgets.installed_table import InstalledTable
+from pytui.widgets.job_list import JobRow
+from textual.widgets import DataTable
+from ui_helpers import SIZE, UiWorld, ready, wait_for
+
+K13, K12, K11 = (f"cpython-{v}-linux-x86_64-gnu" for v in ("3.13.1", "3.12.8", "3.11.11"))
+
+
+def _available(app) -> AvailableTable:
+    return app.query_one("#available", AvailableTable)
+
+
+def _said(app) -> list[str]:
+    return [f"{n.title}: {n.message}" for n in app._notifications]
+
+
+def _fake_install(world: UiWorld, version: str) -> None:
+    """An install dir as pytui lists it, its interpreter this test's Python."""
+    executable = world.installed_dir(version) / "bin" / f"python{version.rsplit('.', 1)[0]}"
+    executable.parent.mkdir(parents=True)
+    executable.symlink_to(os.path.realpath(sys.executable))
+    (world.installed_dir(version) / "BUILD").write_text(world.build(version).build or "")
+
+
+async def test_vi_keys_and_home_end_move_in_every_table(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        table = _available(app)
+        assert table.highlighted_key == K13
+        await pilot.press("j")
+        assert table.highlighted_key == K12
+        await pilot.press("G")
+        assert table.highlighted_key == K11
+        await pilot.press("k")
+        assert table.highlighted_key == K12
+        await pilot.press("g")
+        assert table.highlighted_key == K13
+        await pilot.press("end")
+        assert table.highlighted_key == K11
+        await pilot.press("home")
+        assert table.highlighted_key == K13
+        # The filter box still gets those letters (and digits, s, y, x) as text.
+        await pilot.press("slash", *"jkgG1sSyx")
+        await pilot.pause()
+        assert app.query_one("#filter").value == "jkgG1sSyx"
+        assert app.state.sort == {} and app.focused is app.query_one("#filter")
+
+
+async def test_number_keys_jump_to_the_panes(ui_world: UiWorld) -> None:
+    _fake_install(ui_world, "3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for key, pane in (("2", "cached"), ("3", "installed"), ("1", "available")):
+            await pilot.press(key)
+            assert app.focused is app.query_one(f"#{pane}"), key
+        await pilot.press("4")
+        assert any("No jobs yet" in line for line in _said(app))
+        _available(app).select_key(K13)
+        await pilot.press("1", "i")
+        await wait_for(pilot, lambda: len(app.query(JobRow)) > 0, what="a job row")
+        await pilot.press("4")
+        assert isinstance(app.focused, JobRow)
+
+
+async def test_s_sorts_the_focused_pane_and_a_header_click_too(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        table = _available(app)
+        await pilot.press("s")  # the Available pane's first column: Version, ascending
+        await pilot.pause()
+        assert table.row_keys == [K11, K12, K13]
+        assert app.state.sort == {"available": SortOrder("version")}
+        assert "by Version ↑" in str(app.query_one("#available-pane").border_subtitle)
+        await pilot.press("S")
+        await pilot.pause()
+        assert table.row_keys == [K13, K12, K11]
+        # A click on the Build header sorts by build date (all the same here: uv's order).
+        x = 1
+        for column in table.ordered_columns:
+            if column.key.value == "build":
+                break
+            x += column.get_render_width(table)
+        await pilot.click("#available", offset=(x, 0))
+        await pilot.pause()
+        assert app.state.sort == {"available": SortOrder("build")}
+        assert table.row_keys == [K13, K12, K11]
+        # Back to uv's order by cycling past the last column.
+        app.state.sort["available"] = SortOrder("state")
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.state.sort == {} and table.row_keys == [K13, K12, K11]
+        assert "by " not in str(app.query_one("#available-pane").border_subtitle)
+
+
+async def test_header_selected_message_sorts_by_that_column(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        table = _available(app)
+        column = table.columns[next(k for k in table.columns if k.value == "version")]
+        table.post_message(DataTable.HeaderSelected(table, column.key, 2, column.label))
+        await pilot.pause()
+        assert app.state.sort == {"available": SortOrder("version")}
+        table.post_message(DataTable.HeaderSelected(table, column.key, 2, column.label))
+        await pilot.pause()
+        assert app.state.sort == {"available": SortOrder("version", reverse=True)}
+
+
+async def test_y_copies_and_shows_the_path(ui_world: UiWorld) -> None:
+    _fake_install(ui_world, "3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("y")
+        assert app.clipboard == ui_world.build("3.13.1").url
+        assert any(ui_world.build("3.13.1").url in line and "download URL" in line
+                   for line in _said(app))
+        await pilot.press("3", "y")
+        assert app.clipboard == str(ui_world.installed_dir("3.11.11"))
+        assert any(str(ui_world.installed_dir("3.11.11")) in line for line in _said(app))
+
+
+async def test_x_and_shell_refuse_without_a_terminal(ui_world: UiWorld, monkeypatch) -> None:
+    from pytui.app import launch
+
+    ran: list[object] = []
+    monkeypatch.setattr(launch, "run_interactive", ran.append)
+    _fake_install(ui_world, "3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("x")  # 3.13.1 is highlighted: not installed
+        assert any("not installed" in line for line in _said(app))
+        await pilot.press("3", "x", "exclamation_mark")
+        assert app.query_one("#installed", InstalledTable).highlighted_key == K11
+        refusals = [line for line in _said(app) if "cannot hand over" in line]
+        assert len(refusals) == 2, _said(app)
+        assert ran == []
+        # The Installed row's details name its pythonX.Y.
+        details = app.query_one("#details").details
+        assert ("python" in dict(details.fields)) and \
+            dict(details.fields)["python"].startswith("python3.11  ")
+
+
+async def test_theme_is_kept_for_the_next_run(ui_world: UiWorld) -> None:
+    path = config_path(ui_world.settings.env)
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert not path.exists()  # nothing written until the theme changes
+        app.theme = "textual-light"
+        await pilot.pause()
+    assert path.read_text().splitlines()[-1] == 'theme = "textual-light"'
+    again = ui_world.make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert again.theme == "textual-light"
+        assert not _said(again)
+
+
+async def test_a_bad_config_is_one_warning_and_the_app_starts(ui_world: UiWorld) -> None:
+    path = config_path(ui_world.settings.env)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('theme = "no-such-theme"\n')
+    app = ui_world.make_app()
+    default = app.theme
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        assert len(warnings) == 1 and "no such theme" in warnings[0].message
+        assert app.theme == default
+        assert path.read_text() == 'theme = "no-such-theme"\n'  # left as the user wrote it

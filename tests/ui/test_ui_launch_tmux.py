@@ -1,0 +1,77 @@
+"""`x` and `!` in a real terminal (tmux): pytui suspends, the install's interpreter runs its
+REPL (`print(6*7)` shows 42, Ctrl+C reaches the REPL and not pytui), exiting it brings the
+TUI back; `!` opens a shell whose PATH starts with the install's bin dir."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from fixtures_archives import host_platform, make_build, write_uv_catalog
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tmux_drive import Tmux, wait_screen  # noqa: E402
+
+
+def _world(tmp_path: Path) -> tuple[str, Path, str]:
+    """(the command running pytui, the install's bin dir, its key): one install whose
+    interpreter is this machine's CPython, under a catalog that lists it."""
+    os_name, arch, libc = host_platform()
+    version = "{}.{}.{}".format(*sys.version_info[:3])
+    build = make_build(version=version, os_name=os_name, arch=arch, libc=libc)
+    home = tmp_path / "home"
+    root, cache = home / "root", home / "cache"
+    bin_dir = root / build.key / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / f"python{sys.version_info[0]}.{sys.version_info[1]}").symlink_to(
+        os.path.realpath(sys.executable))
+    (root / build.key / "BUILD").write_text(build.build or "")
+    catalog = write_uv_catalog(home / "catalog.json", [build])
+    env = {"HOME": str(home), "XDG_STATE_HOME": str(home / "state"),
+           "XDG_CONFIG_HOME": str(home / "config"), "XDG_BIN_HOME": str(home / "bin"),
+           "TEXTUAL_ANIMATIONS": "none", "SHELL": "/bin/sh", "PS1": "shell$ ",
+           "PYTHONSTARTUP": "", "TERM": "xterm-256color"}
+    pytui = shutil.which("pytui") or str(Path(sys.executable).with_name("pytui"))
+    command = ("env -u COLUMNS -u LINES -u UV_OFFLINE -u UV_PYTHON_INSTALL_DIR "
+               + " ".join(f"{k}={v}" for k, v in env.items())
+               + f" {pytui} --offline --downloads-json {catalog} --install-dir {root} "
+               f"--cache-dir {cache}; echo pytui-exit=$?; sleep 30")
+    return command, bin_dir, build.key
+
+
+def _tui(screen: str) -> bool:
+    return "Installed" in screen and "OFFLINE" in screen
+
+
+def test_x_runs_the_repl_and_comes_back_then_bang_opens_a_shell(tmp_path: Path) -> None:
+    command, bin_dir, key = _world(tmp_path)
+    tmux = Tmux(f"pytui-launch-{os.getpid()}")
+    tmux.start(command)
+    try:
+        wait_screen(tmux, lambda s: _tui(s) and key in s, "the main screen")
+        tmux.keys("3")
+        tmux.keys("x")
+        wait_screen(tmux, lambda s: ">>>" in s and "returns to pytui" in s, "the REPL")
+        tmux.keys("print(6*7)", "Enter")
+        wait_screen(tmux, lambda s: "\n42\n" in s, "42 from the REPL")
+        tmux.keys("C-c")
+        wait_screen(tmux, lambda s: "KeyboardInterrupt" in s, "Ctrl+C reaching the REPL")
+        tmux.keys("exit()", "Enter")
+        screen = wait_screen(tmux, lambda s: _tui(s) and "REPL exited" in s, "the TUI again")
+        assert "pytui-exit" not in screen and "Traceback" not in screen
+        tmux.keys("!", literal=True)
+        wait_screen(tmux, lambda s: "shell$" in s, "the shell")
+        tmux.keys('echo "first=${PATH%%:*}"', "Enter")
+        wait_screen(tmux, lambda s: f"first={bin_dir}" in s, "the bin dir first on PATH")
+        tmux.keys("exit", "Enter")
+        wait_screen(tmux, lambda s: _tui(s) and "exited" in s, "the TUI after the shell")
+        tmux.keys("q")
+        screen = wait_screen(tmux, lambda s: "pytui-exit=" in s, "pytui to quit")
+        assert "pytui-exit=0" in screen, screen
+    finally:
+        tmux.kill()
