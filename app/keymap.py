@@ -26,8 +26,8 @@ class Key:
     priority: bool = False
     # Listed in the command palette.
     palette: bool = True
-    # A binding of every pane table (widgets/keyed_table.py), not of the app: the filter box
-    # still gets these letters while it has focus.
+    # A binding of every pane table (widgets/keyed_table.py's BINDINGS, which a test compares
+    # with these), not of the app: the filter box still gets these letters while focused.
     table: bool = False
 
     @property

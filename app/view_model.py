@@ -336,8 +336,10 @@ class ViewModel:
             size = state.sizes.get(installation.key)
             extra = f"  ({human_size(size)})" if size is not None else ""
             built = f"  build {installation.build}" if installation.build else ""
-            fields.append(("install", short_path(installation.path, home) + extra + built))
-            fields.append(("python", _executable_line(installation, home)))
+            # The name it is called by (bin/pythonX.Y), on the same line: Details has no room
+            # for one more at 80x24.
+            fields.append(("install", short_path(installation.path, home) + extra + built
+                           + f"  · {installation.bin_names[0]}"))
             newer = self.update_for(state, installation)
             if newer is not None:
                 fields.append(("update", f"{newer.key} build {newer.build} — press i to install"))
@@ -350,12 +352,6 @@ class ViewModel:
             fields.append(("offline", "not cached: cannot be installed while offline"))
         return Details(title=title, fields=tuple(fields),
                        note=" · ".join(p for p in note_parts if p), message=message)
-
-
-def _executable_line(installation: Installation, home: Path) -> str:
-    """`python3.12  (~/…/bin/python3.12)`: the name to call it by and where it is."""
-    return f"{installation.bin_names[0]}  " \
-        f"({short_path(installation.path / installation.executable, home)})"
 
 
 def _with_sort(state: AppState, pane: str, subtitle: str) -> str:

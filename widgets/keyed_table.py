@@ -6,7 +6,6 @@ import contextlib
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
-from pytui.app.keymap import table_keys
 from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
@@ -31,11 +30,15 @@ class KeyedTable(DataTable):
     # cursor", so neither a mouse click nor a stray Enter starts a download.
     # Esc clears the `/` filter from a table too, once Enter has kept it and left the box
     # (the keymap's `/` entry says so).
-    # j/k, g/G, Home/End come from the keymap (so help and README list them); they are the
-    # table's own, so the filter box still receives those letters.
+    # j/k, g/G, Home/End are the table's own (so the filter box still receives those
+    # letters); app/keymap.py lists them for the help and the README, and a test checks the
+    # two agree (widgets import nothing from app/).
     BINDINGS = [Binding("enter", "app.install_asking", "Install", show=False),
                 Binding("escape", "app.clear_filter", "Clear filter", show=False),
-                *(Binding(k.keys, k.action, k.label, show=False) for k in table_keys())]
+                Binding("j", "cursor_down", "Down", show=False),
+                Binding("k", "cursor_up", "Up", show=False),
+                Binding("g,home", "scroll_top", "First", show=False),
+                Binding("G,end", "scroll_bottom", "Last", show=False)]
 
     # (label, column key, width or None for auto)
     COLUMNS: ClassVar[tuple[tuple[str, str, int | None], ...]] = ()

@@ -318,5 +318,6 @@ def test_installed_details_name_the_pythonx_y_executable(tmp_path) -> None:
     _install(state, build, runnable=False)
     details = ViewModel().details(state, "installed", build.key)
     assert details is not None
-    python = dict(details.fields)["python"]
-    assert python.startswith("python3.13t  (~/root/") and python.endswith("/bin/python3.13t)")
+    install = dict(details.fields)["install"]
+    assert install.startswith("~/root/cpython-3.13.1+freethreaded-")
+    assert install.endswith("  · python3.13t")
