@@ -17,8 +17,8 @@ from typing import ClassVar
 
 from pytui.app import decisions as decide
 from pytui.app.config import UiConfig
-from pytui.app.conventions import ConventionKeys
 from pytui.app.contrast import derived_colors
+from pytui.app.conventions import ConventionKeys
 from pytui.app.gateway import CoreGateway, refresh_is_useful
 from pytui.app.history import History
 from pytui.app.keymap import MAIN_ACTIONS, bound_keys, footer_ranks, palette_keys
