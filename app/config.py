@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pytui.core.atomic import write_atomic
 from pytui.core.bounded_read import describe, read_regular_file
-from pytui.core.envs import config_scan_file
+from pytui.core.env_places import config_scan_file
 
 CONFIG_NAME = "config.toml"
 # A config of a few lines; anything bigger is not one pytui wrote or a person would write.

@@ -207,7 +207,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_config_lives_beside_scan_paths(tmp_path) -> None:
-    from pytui.core.envs import config_scan_file
+    from pytui.core.env_places import config_scan_file
 
     env = _env(tmp_path)
     assert cfg.config_path(env) == config_scan_file(env).parent / "config.toml"
