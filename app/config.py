@@ -1,7 +1,7 @@
 """The TUI's config file (no Textual): the theme kept between runs.
 
 `$XDG_CONFIG_HOME/pytui/config.toml` (else `~/.config/pytui/config.toml`), beside the
-`scan-paths` file core/envs.py reads. pytui writes and reads a small subset of TOML, one
+`scan-paths` file core/env_places.py names. pytui writes and reads a small subset of TOML, one
 `name = "value"` a line with `#` comments, so it needs no TOML library on Python 3.10:
 
     theme = "textual-light"
