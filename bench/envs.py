@@ -1,6 +1,8 @@
 """Environment scan speed: a synthetic home of 100,000 directories holding 500 environments,
-scanned cold (no stored walk) and warm (stored walk revalidated by mtime), beside
-`find HOME -name pyvenv.cfg` over the same tree as the floor.
+scanned cold (no state file) and warm (the stored walk checked, as a new `pytui envs` process
+does, as the TUI's refresh in the same process does, and after one venv was added deep),
+beside `find HOME -name pyvenv.cfg` over the same tree as the floor, and a bare C loop of one
+`lstat` per directory (what any check by mtime costs).
 
     python bench/envs.py [--rounds 5] [--workdir DIR] [--dirs 100000] [--envs 500]
 
@@ -15,6 +17,7 @@ the load average before and after, since the numbers depend on it.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import random
 import shutil
@@ -87,6 +90,7 @@ def main() -> int:
     parser.add_argument("--envs", type=int, default=500)
     args = parser.parse_args()
 
+    from pytui.core import env_state
     from pytui.core.envs import STATE_FILE, scan
 
     work = args.workdir
@@ -106,35 +110,58 @@ def main() -> int:
         subprocess.run(["find", str(home), "-name", "pyvenv.cfg"], stdout=subprocess.DEVNULL, check=True)
         return time.perf_counter() - t
 
-    found = {"cold": 0, "warm": 0}
+    found: dict[str, int] = {}
+    added = home / "p0" / "p0" / "p0" / "bench-added"
 
     def run_scan(kind: str) -> float:
         if kind == "cold":
             (state / STATE_FILE).unlink(missing_ok=True)
+        if kind == "changed":  # one venv added deep; taken away again after
+            (added / ".venv").mkdir(parents=True)
+            (added / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+        if kind != "refresh":
+            env_state.forget()  # as a new process (`pytui envs`) finds the state file
         t = time.perf_counter()
         result = scan(root, state, env, roots=[home], budget=600.0)
         elapsed = time.perf_counter() - t
         found[kind] = sum(1 for e in result.environments if e.kind == "venv")
         assert not result.partial
+        if kind == "changed":
+            shutil.rmtree(added)
         return elapsed
 
-    times: dict[str, list[float]] = {"find": [], "cold": [], "warm": []}
+    def run_lstat() -> float:
+        """One lstat per recorded directory, in one C loop: what any mtime check costs."""
+        tree = env_state.load_state(state / STATE_FILE).walks[str(home)].tree
+        fd = os.open(home, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            t = time.perf_counter()
+            list(map(functools.partial(os.lstat, dir_fd=fd), tree.paths[1:]))
+            return time.perf_counter() - t
+        finally:
+            os.close(fd)
+
+    rows = (("find", "find HOME -name pyvenv.cfg (the floor)", run_find),
+            ("cold", "pytui scan, cold (no state file)", lambda: run_scan("cold")),
+            ("warm", "pytui scan, warm (new process)", lambda: run_scan("warm")),
+            ("refresh", "pytui scan, warm (same process)", lambda: run_scan("refresh")),
+            ("lstat", "lstat of every directory, bare", run_lstat),
+            ("changed", "pytui scan, warm, one venv added", lambda: run_scan("changed")))
+    times: dict[str, list[float]] = {name: [] for name, _, _ in rows}
     run_scan("cold")  # imports and the first state file out of the way
     for _ in range(args.rounds):
-        times["find"].append(run_find())
-        times["cold"].append(run_scan("cold"))
-        times["warm"].append(run_scan("warm"))
+        for name, _, measure in rows:
+            times[name].append(measure())
     load_after = os.getloadavg()
     floor = statistics.median(times["find"])
-    print(f"environments found: cold {found['cold']}, warm {found['warm']} (of {args.envs})")
-    for name, label in (("find", "find HOME -name pyvenv.cfg"), ("cold", "pytui scan, cold"),
-                        ("warm", "pytui scan, warm")):
+    print("venvs found: " + ", ".join(f"{k} {v}" for k, v in found.items()) + f" (of {args.envs}, +1 added)")
+    for name, label, _ in rows:
         median = statistics.median(times[name])
-        print(f"  {label:<28} median {median:6.3f} s  (min {min(times[name]):.3f})  "
+        print(f"  {label:<40} median {median:7.3f} s  (min {min(times[name]):.3f})  "
               f"{median / floor:5.2f}x find")
     print(f"state file: {(state / STATE_FILE).stat().st_size / 1e6:.1f} MB")
     print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f} "
-          f"on {os.cpu_count()} cores")
+          f"on {os.cpu_count()} cores; {args.rounds} rounds, each method in turn")
     return 0
 
 

@@ -25,11 +25,9 @@ Layout (the numbers are compact to read and check: 100,000 directories load in m
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import os
-import re
 import sys
 from array import array
 from dataclasses import dataclass, field
@@ -38,7 +36,14 @@ from operator import itemgetter, lt, methodcaller
 from pathlib import Path
 
 from pytui.core.atomic import write_atomic
-from pytui.core.env_files import CFG_KEYS, CFG_VALUE_MAX, PIN_TEXT_MAX, FileIdent, read_regular
+from pytui.core.env_files import (
+    CFG_KEYS,
+    CFG_VALUE_MAX,
+    PIN_TEXT_MAX,
+    FileIdent,
+    file_ident,
+    read_regular,
+)
 from pytui.core.envwalk import ALL_FLAGS, LEAF_FLAGS, MAX_DEPTH_LIMIT, SKIP_NAMES, Tree
 
 STATE_FILE = "envs-scan.bin"
@@ -75,15 +80,39 @@ class StoredScan:
 # -- reading -------------------------------------------------------------------------------------
 
 
+# The state this process last read or wrote, by the identity of the file it came from: a scan
+# in the same process (the TUI's refresh) skips reading and checking it again while the file's
+# inode, mtime, size and ctime are those it had then (nothing can change it without moving its
+# ctime). Callers never modify a loaded state.
+_LAST: tuple[str, FileIdent, StoredScan] | None = None
+
+
 def load_state(path: Path) -> StoredScan:
     """The stored scan, or an empty one when missing, too big, or not exactly what pytui writes."""
+    ident = file_ident(str(path))
+    if ident is not None and _LAST is not None and _LAST[:2] == (str(path), ident):
+        return _LAST[2]
     data = read_regular(path, STATE_MAX_BYTES + 1)
     if data is None or len(data) > STATE_MAX_BYTES:
         return StoredScan()
     try:
-        return _parse(data) or StoredScan()
+        state = _parse(data)
     except (ValueError, TypeError, RecursionError, OverflowError):
+        state = None
+    if state is None:
         return StoredScan()
+    _remember(path, ident, state)
+    return state
+
+
+def _remember(path: Path, ident: FileIdent | None, state: StoredScan) -> None:
+    global _LAST
+    _LAST = (str(path), ident, state) if ident is not None else None
+
+
+def forget() -> None:
+    """Drop the remembered state (a benchmark measuring what a new process does)."""
+    _remember(Path(), None, StoredScan())
 
 
 def _parse(data: bytes) -> StoredScan | None:
@@ -159,7 +188,7 @@ def _tree(raw: memoryview, n: int, depth: int) -> Tree | None:
     if rest:
         # Relative, with every parent recorded: then each component is some node's last one,
         # and checking the last ones (no empty, `.`, `..` or skipped name) checks them all.
-        if text.startswith("/") or "\x00/" in text or _too_deep(depth).search(text):
+        if text.startswith("/") or "\x00/" in text or max(map(_SLASHES, rest)) >= depth:
             return None
         parts = list(map(_SPLIT_PARENT, rest))
         names = set(map(_NAME, parts))
@@ -180,12 +209,6 @@ def _tree(raw: memoryview, n: int, depth: int) -> Tree | None:
             return None
     inos, mtimes, ctimes = words
     return Tree(paths, inos, mtimes, ctimes, flags)
-
-
-@functools.lru_cache(maxsize=8)
-def _too_deep(depth: int) -> re.Pattern[str]:
-    """Matches a path of more than `depth` components (one with `depth` slashes)."""
-    return re.compile(r"(?:^|\x00)(?:[^/\x00]*/){" + str(depth) + "}")
 
 
 def _ident(value: object) -> bool:
@@ -238,8 +261,11 @@ def encode_state(scan: StoredScan) -> bytes:
 
 def save_state(path: Path, scan: StoredScan) -> None:
     """Write the state (a cache: a scan whose state cannot be kept is still a scan)."""
-    with contextlib.suppress(OSError, ValueError):  # ValueError: a name that is not encodable
+    try:
         write_atomic(path, encode_state(scan), fsync=False, make_parents=True)
+    except (OSError, ValueError):  # ValueError: a name that is not encodable
+        return
+    _remember(path, file_ident(str(path)), scan)
     for name in OLD_STATE_FILES:
         with contextlib.suppress(OSError):
             (path.parent / name).unlink()

@@ -351,6 +351,7 @@ def test_a_bad_state_file_is_discarded_and_rebuilt(tmp_path: Path, projects: Pat
     good = run(tmp_path, projects)
     state = tmp_path / "state" / STATE_FILE
     state.write_bytes(damage(state.read_bytes()))
+    env_state.forget()  # as a new process finds it (this one remembers what it wrote)
     again = run(tmp_path, projects)
     assert found(again) == found(good)
     assert again.reused == 0  # nothing of it was used
@@ -362,6 +363,7 @@ def test_a_state_file_past_its_size_bound_is_not_read(tmp_path: Path, projects: 
     state = tmp_path / "state" / STATE_FILE
     with open(state, "r+b") as f:
         f.truncate(env_state.STATE_MAX_BYTES + 1)  # sparse: cheap to make
+    env_state.forget()
     again = run(tmp_path, projects)
     assert again.reused == 0 and again.listed == 38
 
