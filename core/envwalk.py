@@ -138,7 +138,7 @@ def walk(root: str, *, max_depth: int, deadline: float, old: Tree | None = None,
         fd = os.open(root, _OPEN_ROOT)
     except OSError as err:
         if err.errno in (errno.EACCES, errno.EPERM):
-            walker.unreadable(root, None, "")
+            walker.unreadable(root, None, "", follow=True)
         return walker.result(root)
     try:
         st = os.fstat(fd)
@@ -221,10 +221,10 @@ class _Walker:
         subdirs.sort()
         return flags, subdirs
 
-    def unreadable(self, name: str, dir_fd: int | None, rel: str) -> None:
+    def unreadable(self, name: str, dir_fd: int | None, rel: str, *, follow: bool = False) -> None:
         """Record a directory that exists but cannot be opened (no permission)."""
         try:
-            st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+            st = os.stat(name, dir_fd=dir_fd, follow_symlinks=follow)
         except OSError:
             return
         if stat.S_ISDIR(st.st_mode) and (st.st_dev, st.st_ino) not in self.skip_ids:

@@ -383,3 +383,26 @@ def test_the_old_state_file_is_removed_when_a_new_one_is_written(tmp_path: Path,
     run(tmp_path, projects)
     assert not (tmp_path / "state" / "envs-scan.json").exists()
     assert (tmp_path / "state" / STATE_FILE).is_file()
+
+
+def test_a_directory_recorded_as_unreadable_is_tried_again(tmp_path: Path, projects: Path) -> None:
+    """Permissions change without moving a directory's mtime: one that could not be listed is
+    listed again by every scan (here the state says so; as root nothing is unreadable)."""
+    make_venv(projects / "a0" / "b0" / "c" / ".venv")
+    settle()
+    run(tmp_path, projects)
+    state = tmp_path / "state" / STATE_FILE
+
+    def unreadable(tree: envwalk.Tree) -> None:
+        at = tree.paths.index("a0/b0/c")
+        assert tree.paths[at + 1] == "a0/b0/c/.venv"
+        for name in ("paths", "inos", "mtimes", "ctimes", "flags"):
+            del getattr(tree, name)[at + 1]
+        tree.flags[at] = envwalk.UNREADABLE
+
+    state.write_bytes(_forged(state.read_bytes(), unreadable))
+    env_state.forget()
+    warm = run(tmp_path, projects)
+    assert warm.unreadable == [] and str(projects / "a0" / "b0" / "c" / ".venv") in paths(warm)
+    assert warm.listed == 2  # c and its venv; everything else checked only
+    assert_as_cold(tmp_path, projects, warm)
