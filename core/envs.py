@@ -11,9 +11,8 @@ puts the parts together:
 - what was found last time (`env_state`): the walks are checked by mtime instead of listed
   again, and a pyvenv.cfg or .python-version is read again only when its identity changed.
 
-This module is the scan's public face: `scan`, `scan_for_settings`, and the names callers use
-(`Environment`, `ScanResult`, `would_break`, `pin_choice`, `read_regular`, `STATE_FILE`). No
-Textual here.
+This module is the scan's public face: `scan`, `scan_for_settings`, and the names callers
+imported from it before the split (listed in `__all__`). No Textual here.
 """
 
 from __future__ import annotations
@@ -30,9 +29,21 @@ from pytui.core.env_files import (
     file_ident,
     parse_pin,
     parse_pyvenv_cfg,
+    read_pin,
     read_regular,
 )
-from pytui.core.env_places import scan_paths, time_budget, tool_environments
+from pytui.core.env_places import (
+    MAX_BUDGET,
+    MAX_SCAN_PATHS,
+    TIME_BUDGET,
+    config_scan_file,
+    pipx_homes,
+    scan_paths,
+    time_budget,
+    tool_environments,
+    uv_tool_dir,
+    workon_home,
+)
 from pytui.core.env_resolve import Resolver, pin_choice
 from pytui.core.env_state import STATE_FILE, StoredScan, StoredWalk, load_state, save_state
 from pytui.core.environment import KINDS, Environment, ScanResult, would_break
@@ -41,8 +52,12 @@ from pytui.core.models import Installation
 # Walk at most this many levels below a project root (`~/code/org/project/.venv` is 4).
 MAX_DEPTH = 6
 
-__all__ = ["KINDS", "MAX_DEPTH", "STATE_FILE", "Environment", "ScanResult", "pin_choice",
-           "read_regular", "scan", "scan_for_settings", "would_break"]
+# The names callers import from here (each defined in the module that owns it).
+__all__ = ["KINDS", "MAX_BUDGET", "MAX_DEPTH", "MAX_SCAN_PATHS", "STATE_FILE", "TIME_BUDGET",
+           "Environment", "Resolver", "ScanResult", "config_scan_file", "parse_pyvenv_cfg",
+           "pin_choice", "pipx_homes", "read_pin", "read_regular", "scan", "scan_for_settings",
+           "scan_paths", "time_budget", "tool_environments", "uv_tool_dir", "workon_home",
+           "would_break"]
 
 
 def _dir_id(path: Path) -> tuple[int, int] | None:
