@@ -74,3 +74,83 @@ def matches(terms: tuple[FilterTerm, ...], text: str, item: KeyLike | None) -> b
     lower = text.lower()
     parts = key_parts(lower)
     return all(term_matches(term, lower, parts, item) for term in terms)
+
+
+# -- the same rule, fast, for a whole catalog ---------------------------------------------------
+
+# Terms remembered per index: a keystroke adds or removes one term, so typing and erasing
+# meet terms already evaluated.
+MAX_REMEMBERED_TERMS = 64
+
+
+class FilterIndex:
+    """`matches` for many (text, item) pairs at once, with the same answers.
+
+    Built once per catalog: each row's lowered text, an index from key part to rows, and the
+    fields a version request reads. A term is then evaluated once for all rows (a word over
+    the few hundred distinct parts, a request once per distinct version, not per build), and
+    remembered; filtering is an intersection of remembered row sets.
+    """
+
+    def __init__(self, texts: list[str], items: list[KeyLike | None]) -> None:
+        self._items = items
+        self._lowers = [text.lower() for text in texts]
+        self._rows_by_part: dict[str, list[int]] = {}
+        for row, lower in enumerate(self._lowers):
+            for part in set(key_parts(lower)):
+                self._rows_by_part.setdefault(part, []).append(row)
+        self._remembered: dict[FilterTerm, frozenset[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._lowers)
+
+    def rows(self, terms: tuple[FilterTerm, ...]) -> frozenset[int] | None:
+        """The rows every term matches; None when there is no term (every row)."""
+        result: frozenset[int] | None = None
+        for term in terms:
+            rows = self._term_rows(term)
+            result = rows if result is None else result & rows
+        return result
+
+    def _term_rows(self, term: FilterTerm) -> frozenset[int]:
+        rows = self._remembered.get(term)
+        if rows is None:
+            rows = frozenset(self._evaluate(term))
+            if len(self._remembered) >= MAX_REMEMBERED_TERMS:
+                del self._remembered[next(iter(self._remembered))]
+            self._remembered[term] = rows
+        return rows
+
+    def _evaluate(self, term: FilterTerm) -> list[int]:
+        text = term.text
+        if term.request is None:
+            if "-" in text or "+" in text:
+                return [row for row, lower in enumerate(self._lowers) if text in lower]
+            found: list[int] = []
+            for part, rows in self._rows_by_part.items():
+                if part.startswith(text):
+                    found.extend(rows)
+            return found
+        request = term.request
+        # What `term_matches` reads of an item for this request: PythonRequest.matches looks
+        # at os, arch, libc and build only when the request names them, so a request naming
+        # none is decided by implementation, version and variant (a few hundred distinct
+        # values among thousands of builds). tests/test_filter.py compares with `matches`.
+        narrow = request.os is None and request.arch is None and request.libc is None \
+            and not request.build
+        decided: dict[tuple[object, ...], bool] = {}
+        found = []
+        for row, item in enumerate(self._items):
+            if item is None:
+                continue
+            if not narrow:
+                if term_matches(term, "", [], item):
+                    found.append(row)
+                continue
+            fields = item[:6]  # implementation, major, minor, patch, prerelease, variant
+            answer = decided.get(fields)
+            if answer is None:
+                answer = decided[fields] = term_matches(term, "", [], item)
+            if answer:
+                found.append(row)
+        return found

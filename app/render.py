@@ -14,6 +14,7 @@ from pytui.widgets.header import HeaderBar
 from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobList, JobRow
 from pytui.widgets.keyed_table import KeyedTable
+from pytui.widgets.rows import HeaderInfo
 from textual.app import App
 from textual.css.query import NoMatches
 from textual.widget import Widget
@@ -26,6 +27,7 @@ class Renderer:
         self._vm = vm
         # The pane whose highlighted row the details show: a table id, or "jobs".
         self.details_pane = "available"
+        self._header_shown: HeaderInfo | None = None
 
     def all(self) -> None:
         """Re-derive every pane's rows from the state; tables change only what differs."""
@@ -33,18 +35,23 @@ class Renderer:
         with contextlib.suppress(NoMatches):  # a message that arrives while quitting
             rows = vm.available_rows(state)
             app.query_one("#available", AvailableTable).show(rows)
-            app.query_one("#available-pane").border_subtitle = \
-                vm.available_subtitle(state, len(rows))
+            _subtitle(app.query_one("#available-pane"), vm.available_subtitle(state, len(rows)))
             app.query_one("#cached", CacheTable).show(vm.cache_rows(state))
-            app.query_one("#cached-pane").border_subtitle = vm.cached_subtitle(state)
+            _subtitle(app.query_one("#cached-pane"), vm.cached_subtitle(state))
             app.query_one("#installed", InstalledTable).show(vm.installed_rows(state))
-            app.query_one("#installed-pane").border_subtitle = vm.installed_subtitle(state)
+            _subtitle(app.query_one("#installed-pane"), vm.installed_subtitle(state))
         self.header()
         self.details()
 
     def header(self) -> None:
+        info = self._vm.header(self._state)
+        # An unchanged header is not set again: a Static's update reflows the whole screen,
+        # which every filter keystroke would pay.
+        if info == self._header_shown:
+            return
         with contextlib.suppress(NoMatches):
-            self._app.query_one("#header", HeaderBar).show(self._vm.header(self._state))
+            self._app.query_one("#header", HeaderBar).show(info)
+            self._header_shown = info
 
     def job(self, job: Job) -> None:
         """A job moved: its row, the rows of its build, and the details if they show it."""
@@ -83,3 +90,10 @@ class Renderer:
         else:
             return
         self.details()
+
+
+def _subtitle(pane: Widget, text: str) -> None:
+    # Setting a border subtitle repaints the pane even when it is the same text; a filter
+    # keystroke would repaint the Cached and Installed panes for nothing.
+    if pane.border_subtitle != text:
+        pane.border_subtitle = text

@@ -11,7 +11,7 @@ import dataclasses
 import re
 from pathlib import Path
 
-from pytui.app.filter import FilterTerm, matches, parse_filter
+from pytui.app.filter import FilterIndex, FilterTerm, matches, parse_filter
 from pytui.app.sorting import describe, sort_rows
 from pytui.app.state import INSTALL, UNINSTALL, AppState, Job
 from pytui.core.catalog import Catalog
@@ -65,13 +65,31 @@ def job_view(job: Job) -> JobView:
                    speed=job.speed, error=short_error(job), unit=job.unit, note=job.note)
 
 
+class _Selection:
+    """The Available builds for one view before the filter (platform, versions, variants), with
+    what the filter and the rows need of each, computed once per selection."""
+
+    __slots__ = ("builds", "keys", "key_set", "positions", "plain_rows", "plain_inputs")
+
+    def __init__(self, builds: list[Build], keys: list[str], positions: list[int]) -> None:
+        self.builds = builds
+        self.keys = keys
+        self.key_set = set(keys)
+        # Each build's row in the catalog's FilterIndex.
+        self.positions = positions
+        # Rows without a job, for `plain_inputs` (installed, cached sizes, failed, offline).
+        self.plain_rows: list[AvailableRow] = []
+        self.plain_inputs: tuple[object, ...] | None = None
+
+
 class ViewModel:
     """Derives rows from an `AppState`; holds only memos, never state of its own."""
 
     def __init__(self) -> None:
-        self._visible_memo: tuple[tuple[object, ...], list[Build], set[str]] | None = None
+        self._visible_memo: tuple[tuple[object, ...], _Selection] | None = None
         self._terms_memo: tuple[str, tuple[FilterTerm, ...]] = ("", ())
-        self._filtered_memo: tuple[tuple[FilterTerm, ...], list[Build]] | None = None
+        self._filtered_memo: tuple[_Selection, tuple[FilterTerm, ...], list[int]] | None = None
+        self._index_memo: tuple[Catalog, FilterIndex, dict[str, int]] | None = None
         self._upgrades_memo: tuple[int, Upgrades] | None = None
 
     # -- the Available pane -----------------------------------------------------------------
@@ -82,10 +100,19 @@ class ViewModel:
             self._terms_memo = (text, parse_filter(text))
         return self._terms_memo[1]
 
-    def visible_builds(self, state: AppState) -> list[Build]:
-        """Available builds for the current view: platform, versions, variants, filter."""
+    def filter_index(self, catalog: Catalog) -> tuple[FilterIndex, dict[str, int]]:
+        """The filter's index of a catalog (built once per catalog) and each key's row in it.
+        The app builds it when the filter box opens, before the first key."""
+        memo = self._index_memo
+        if memo is None or memo[0] is not catalog:
+            keys = [build.key for build in catalog.builds]
+            memo = self._index_memo = (catalog, FilterIndex(keys, list(catalog.builds)),
+                                       {key: row for row, key in enumerate(keys)})
+        return memo[1], memo[2]
+
+    def _selection(self, state: AppState) -> _Selection | None:
         if state.catalog is None:
-            return []
+            return None
         installed = state.installed_keys
         cached = state.cached_by_key()
         active = {job.key for job in state.jobs.values() if job.kind == INSTALL and job.key}
@@ -96,16 +123,52 @@ class ViewModel:
         memo = self._visible_memo
         # A job on a build that is already listed changes nothing: starting one must not
         # re-derive the selection from the whole catalog.
-        if memo is None or memo[0] != inputs or not active <= memo[2]:
+        if memo is None or memo[0] != inputs or not active <= memo[1].key_set:
             builds = self._select_builds(state, state.catalog, installed, set(cached), active)
-            memo = self._visible_memo = (inputs, builds, {build.key for build in builds})
-            self._filtered_memo = None
+            keys = [build.key for build in builds]
+            memo = self._visible_memo = (inputs, _Selection(builds, keys, []))
+        return memo[1]
+
+    def _visible_positions(self, state: AppState) -> tuple[_Selection, list[int] | None] | None:
+        """The selection and the positions in it that the filter keeps (None: all)."""
+        selection = self._selection(state)
+        if selection is None or state.catalog is None:
+            return None
         terms = self.terms(state)
         if not terms:
-            return memo[1]
-        if self._filtered_memo is None or self._filtered_memo[0] != terms:
-            self._filtered_memo = (terms, [b for b in memo[1] if matches(terms, b.key, b)])
-        return self._filtered_memo[1]
+            return selection, None
+        memo = self._filtered_memo
+        if memo is None or memo[0] is not selection or memo[1] != terms:
+            index, row_of = self.filter_index(state.catalog)
+            if not selection.positions and selection.keys:
+                selection.positions = [row_of[key] for key in selection.keys]
+            rows = index.rows(terms)
+            kept = list(range(len(selection.keys))) if rows is None else \
+                [at for at, row in enumerate(selection.positions) if row in rows]
+            memo = self._filtered_memo = (selection, terms, kept)
+        return selection, memo[2]
+
+    def visible_builds(self, state: AppState) -> list[Build]:
+        """Available builds for the current view: platform, versions, variants, filter."""
+        found = self._visible_positions(state)
+        if found is None:
+            return []
+        selection, kept = found
+        if kept is None:
+            return selection.builds
+        builds = selection.builds
+        return [builds[at] for at in kept]
+
+    def is_visible(self, state: AppState, key: str) -> bool:
+        """Whether the Available pane lists this build key now."""
+        found = self._visible_positions(state)
+        if found is None:
+            return False
+        selection, kept = found
+        if kept is None:
+            return key in selection.key_set
+        keys = selection.keys
+        return any(keys[at] == key for at in kept)
 
     def _select_builds(self, state: AppState, catalog: Catalog, installed: set[str],
                        cached: set[str], active: set[str]) -> list[Build]:
@@ -134,28 +197,55 @@ class ViewModel:
         return builds
 
     def available_rows(self, state: AppState) -> list[AvailableRow]:
+        found = self._visible_positions(state)
+        if found is None:
+            return []
+        selection, kept = found
         installed = state.installed_keys
         cached = state.cached_by_key()
-        rows = [self.available_row(state, build, installed, cached)
-                for build in self.visible_builds(state)]
+        # Rows of builds without a job are derived once per selection and state of the disk
+        # (a keystroke in the filter re-derives none of them); a job's rows are fresh.
+        plain_inputs = (frozenset(installed), frozenset((key, a.size) for key, a in cached.items()),
+                        frozenset(state.failed_keys), state.offline)
+        if selection.plain_inputs != plain_inputs:
+            selection.plain_rows = [self._row(state, build, key, None, installed, cached)
+                                    for build, key in zip(selection.builds, selection.keys,
+                                                          strict=True)]
+            selection.plain_inputs = plain_inputs
+        plain = selection.plain_rows
+        rows = plain if kept is None else [plain[at] for at in kept]
+        jobs = {job.key: job for job in state.jobs.values()
+                if job.running and job.kind == INSTALL and job.key}
+        if jobs:
+            keys = selection.keys
+            positions = range(len(keys)) if kept is None else kept
+            rows = [self._row(state, row.build, keys[at], jobs[keys[at]], installed, cached)
+                    if keys[at] in jobs else row for at, row in zip(positions, rows, strict=True)]
         return sort_rows("available", rows, state.sort_of("available"))
 
     def available_row(self, state: AppState, build: Build, installed: set[str] | None = None,
                       cached: dict[str, CachedArchive] | None = None) -> AvailableRow:
         installed = state.installed_keys if installed is None else installed
         cached = state.cached_by_key() if cached is None else cached
-        job = state.job_for_key(build.key)
+        key = build.key
+        return self._row(state, build, key, state.job_for_key(key), installed, cached)
+
+    @staticmethod
+    def _row(state: AppState, build: Build, key: str, job: Job | None, installed: set[str],
+             cached: dict[str, CachedArchive]) -> AvailableRow:
         progress = None
-        size = cached[build.key].size if build.key in cached else None
+        archive = cached.get(key)
+        size = archive.size if archive is not None else None
         if job is not None and job.kind == INSTALL:
             progress = percent(job)
             if job.phase == "download" and job.total:
                 size = job.total
-        is_cached = build.key in cached
+        is_cached = archive is not None
+        is_installed = key in installed
         return AvailableRow(
-            build=build, installed=build.key in installed, cached=is_cached,
-            progress=progress, failed=build.key in state.failed_keys, size=size,
-            unavailable=state.offline and not is_cached and build.key not in installed,
+            build=build, installed=is_installed, cached=is_cached,
+            progress=progress, failed=key in state.failed_keys, size=size,
+            unavailable=state.offline and not is_cached and not is_installed,
         )
 
     def available_subtitle(self, state: AppState, count: int) -> str:
@@ -311,8 +401,7 @@ class ViewModel:
         build, archive, installation = self._row_things(state, pane, key)
         home = state.home
         panes = []
-        if build is not None and any(b.key == build.key for b in self.visible_builds(state)) \
-                or pane == "available":
+        if build is not None and self.is_visible(state, build.key) or pane == "available":
             panes.append("Available")
         if archive is not None:
             panes.append("Cached")

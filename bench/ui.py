@@ -240,7 +240,9 @@ FILTER_TEXT = "3.12 musl"
 
 async def filter_response(catalog: Path) -> dict[str, object]:
     """With all 5530 builds shown (a, A, f), type FILTER_TEXT into the `/` filter one key at a
-    time; each sample is key sent -> the Available table holds exactly the filtered rows."""
+    time, then erase it; each sample is key sent -> the Available table holds exactly the
+    filtered rows and the screen was redrawn after that (the compositor's next update, which
+    headless runs render in full and only do not write out)."""
     from pytui.app.tui import make_app
     from pytui.core.settings import Settings
 
@@ -256,6 +258,17 @@ async def filter_response(catalog: Path) -> dict[str, object]:
         results["rows"] = table.row_count
         await pilot.press("slash")
         await pilot.pause()
+
+        # Stamp every screen update; a sample ends at the first one after the rows are right.
+        displays: list[float] = []
+        display = app._display
+
+        def stamped(screen, renderable) -> None:
+            display(screen, renderable)
+            if renderable is not None:
+                displays.append(time.perf_counter())
+
+        app._display = stamped  # type: ignore[method-assign]
         samples = []
         counts = []
         typed = ""
@@ -263,12 +276,17 @@ async def filter_response(catalog: Path) -> dict[str, object]:
         for char in FILTER_TEXT + "\b" * len(FILTER_TEXT):
             key = names.get(char, char)
             typed = typed[:-1] if char == "\b" else typed + char
+            shown_at: list[float] = []
 
-            def shown(typed: str = typed) -> bool:
-                return (app.state.view.filter_text == typed.strip()
-                        and table.row_count == len(app.vm.visible_builds(app.state)))
+            def redrawn(typed: str = typed, shown_at: list[float] = shown_at) -> bool:
+                if not shown_at:
+                    if app.state.view.filter_text == typed.strip() \
+                            and table.row_count == len(app.vm.visible_builds(app.state)):
+                        shown_at.append(time.perf_counter())
+                    return False
+                return bool(displays) and displays[-1] >= shown_at[0]
 
-            samples.append(await press_and_wait(app, key, shown,
+            samples.append(await press_and_wait(app, key, redrawn,
                                                 character=None if char == "\b" else char))
             counts.append(table.row_count)
             await pilot.pause()

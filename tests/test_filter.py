@@ -55,3 +55,62 @@ def test_any_text_is_a_filter(text: str) -> None:
     terms = parse_filter(text)
     for key in KEYS:
         assert matches(terms, key, parse_key(key)) in (True, False)
+
+
+# -- the fast path (FilterIndex) gives exactly the rows of the simple rule ----------------------
+
+# Words a user types: versions whole and half-typed, requests, key parts and their prefixes,
+# runs with `-` and `+`, and noise.
+WORDS = st.sampled_from([
+    "3", "3.", "3.1", "3.12", "3.12.", "3.12.8", "3.13", "3.13t", "3.14", "3.14.0rc2", "3.9",
+    "2", "312", ">=3.11", ">=3.11,", ">=3.11,<3.13", "<3.10", "==3.12.*", "~=3.12.0", "3.12+debug",
+    "3.13+freethreaded", "pypy", "pypy3.10", "pp", "cpython", "cpython@3.12", "graalpy",
+    "cpython-3.12", "cpython-3.12-linux", "cpython-3.13-linux-x86_64-gnu", "linux-x86",
+    "linux-aarch64-gnu", "+free", "+debug", "musl", "mu", "m", "gnu", "free", "freethreaded",
+    "debug", "aarch", "aarch64", "x86", "x86_64", "x86_64_v3", "v3", "windows", "macos",
+    "darwin", "armv7", "ppc", "s390x", "riscv", "any", "default", "-", "+", "@", "t", "",
+])
+
+
+def _kept(index, terms, count: int) -> list[int]:
+    rows = index.rows(terms)
+    return list(range(count)) if rows is None else sorted(rows)
+
+
+def _catalog_items(path) -> tuple[list[str], list]:
+    from pytui.core.catalog import parse_uv_json
+
+    builds, _ = parse_uv_json(path.read_bytes(), str(path))
+    return [build.key for build in builds], builds
+
+
+def test_filter_index_matches_the_rule_on_uv_catalog(uv_catalog_path) -> None:
+    from pytui.app.filter import FilterIndex
+
+    keys, builds = _catalog_items(uv_catalog_path)
+    index = FilterIndex(keys, list(builds))
+    for text in ["3.12 musl", "3.1", "3.", "3", "pypy 3.10", "3.13t aarch64", ">=3.11,<3.13 gnu",
+                 "cpython-3.12-linux", "linux-x86 +free", "windows 3.14", "zzz"]:
+        terms = parse_filter(text)
+        expected = [row for row, (key, build) in enumerate(zip(keys, builds, strict=True))
+                    if matches(terms, key, build)]
+        assert _kept(index, terms, len(keys)) == expected, text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(WORDS, max_size=4), st.data())
+def test_filter_index_is_the_rule(words: list[str], data: st.DataObject) -> None:
+    """Any mix of words over keys of every shape: the index, asked in any order (remembered
+    terms reused), keeps exactly the rows `matches` keeps."""
+    from pytui.app.filter import FilterIndex
+
+    keys = KEYS + ["cpython-3.13.0rc2-linux-x86_64_v3-gnu", "cpython-3.12.8-windows-x86_64-none",
+                   "graalpy-3.11.0-macos-aarch64-none", "cpython-3.14.0+freethreaded+debug-linux-x86_64-gnu",
+                   "pypy-3.10.14-linux-aarch64-gnu", "cpython-3.9.23-linux-armv7-gnueabihf"]
+    items = [parse_key(key) for key in keys]
+    index = FilterIndex(keys, items)
+    for text in [" ".join(words), *data.draw(st.lists(st.text(max_size=12), max_size=3))]:
+        terms = parse_filter(text)
+        expected = [row for row, (key, item) in enumerate(zip(keys, items, strict=True))
+                    if matches(terms, key, item)]
+        assert _kept(index, terms, len(keys)) == expected, text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pytui.widgets.format import human_size
-from pytui.widgets.keyed_table import KeyedTable, Row
+from pytui.widgets.keyed_table import KEPT_ROWS, KeyedTable, Row
 from pytui.widgets.rows import CACHED, FAILED, INSTALLED, NOTHING, AvailableRow
 from rich.text import Text
 
@@ -50,8 +50,23 @@ class AvailableTable(KeyedTable):
         ("Size", "size", 10),
     )
 
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
+        # The cells made for each row object (the view model hands the same row objects
+        # back while nothing about a build changed): a filter keystroke makes no cells.
+        self._made: dict[int, tuple[AvailableRow, Row]] = {}
+
     def show(self, rows: list[AvailableRow]) -> None:
-        self.sync([_cells(row) for row in rows])
+        made = self._made
+        if len(made) > 2 * len(rows) + KEPT_ROWS:  # rows of earlier states are not kept forever
+            made.clear()
+        pairs = []
+        for row in rows:
+            entry = made.get(id(row))
+            if entry is None or entry[0] is not row:  # the entry holds the row: ids stay unique
+                entry = made[id(row)] = (row, _cells(row))
+            pairs.append(entry[1])
+        self.sync(pairs)
 
     def show_one(self, row: AvailableRow) -> bool:
         """Update one build's row in place (a job moved); False if it is not listed."""

@@ -6,15 +6,27 @@ import contextlib
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
+from pytui.widgets.table_cells import cell_segments, one_line_text
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.color import Color
+from textual.coordinate import Coordinate
+from textual.geometry import Region, Size
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist, RowKey
+from textual.widgets.data_table import Row as DataRow
 
 Cell = str | Text
 MAX_IN_PLACE_REMOVALS = 16
+MAX_IN_PLACE_ADDITIONS = 64
+# Rows remembered beyond those shown (row objects, cell widths): a whole catalog's worth, so
+# a filter that empties the table and is then erased finds every row measured.
+KEPT_ROWS = 20_000
 Row = tuple[str, Sequence[Cell]]
 
 
@@ -47,6 +59,12 @@ class KeyedTable(DataTable):
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
         self._cells: dict[str, tuple[Cell, ...]] = {}
         self._order: list[str] = []
+        # Reused between fills (see `_fill`): DataTable's row object per key, and each
+        # row's auto-width cell widths with the cells they were measured from.
+        self._row_objects: dict[str, _KnownRow] = {}
+        self._widths: dict[str, tuple[Sequence[Cell], list[int]]] = {}
+        # Styles looked up during one repaint (see `render_lines`); None between repaints.
+        self._pass_styles: dict[str, Style] | None = None
         for label, key, width in self.COLUMNS:
             self.add_column(label, key=key, width=width)
 
@@ -81,40 +99,125 @@ class KeyedTable(DataTable):
         new order) rebuilds the table, which only view changes and small panes ever need.
         """
         keep = self.highlighted_key
-        wanted = {key: tuple(cells) for key, cells in rows}
         order = [key for key, _ in rows]
+        if order == self._order:
+            self._rewrite_changed(rows)
+            return
+        wanted = {key: tuple(cells) for key, cells in rows}
         staying = [key for key in self._order if key in wanted]
         new = [key for key in order if key not in self._cells]
         gone = len(self._order) - len(staying)
-        # DataTable.remove_row costs a pass over the whole table (Textual #5273): a view
-        # change that drops many rows is a rebuild, not thousands of removals.
+        # DataTable.remove_row costs a pass over the whole table (Textual #5273) and add_row
+        # a few microseconds of bookkeeping: a view change that drops or brings many rows is
+        # one fill, not thousands of removals or additions.
         in_place = (staying == order[: len(staying)] and order[len(staying):] == new
-                    and gone <= MAX_IN_PLACE_REMOVALS)
+                    and gone <= MAX_IN_PLACE_REMOVALS and len(new) <= MAX_IN_PLACE_ADDITIONS)
         if not in_place:
-            self.clear()
-            self._cells.clear()
-            for key in order:
-                self.add_row(*wanted[key], key=key)
-            self._cells = dict(wanted)
-        else:
-            column_keys = [key for _, key, _ in self.COLUMNS]
-            for key in [key for key in self._cells if key not in wanted]:
-                with contextlib.suppress(RowDoesNotExist):
-                    self.remove_row(key)
-                del self._cells[key]
-            for key in order:
-                cells = wanted[key]
-                old = self._cells.get(key)
-                if old is None:
-                    self.add_row(*cells, key=key)
-                elif not _same_row(old, cells):
-                    for column, (before, after) in enumerate(zip(old, cells, strict=True)):
-                        if not _same_cell(before, after):
-                            self.update_cell(key, column_keys[column], after)
-                self._cells[key] = cells
+            self._fill(rows, keep)
+            return
+        for key in [key for key in self._cells if key not in wanted]:
+            with contextlib.suppress(RowDoesNotExist):
+                self.remove_row(key)
+            del self._cells[key]
+        for key in order:
+            cells = wanted[key]
+            old = self._cells.get(key)
+            if old is None:
+                self.add_row(*cells, key=key)
+            elif not _same_row(old, cells):
+                self._rewrite_cells(key, old, cells)
+            self._cells[key] = cells
         self._order = order
+        if gone:  # a column may now be narrower
+            self._fit_columns(list(wanted.items()))
         if keep is not None and keep in wanted:
             self._move_to(keep)
+
+    def _rewrite_changed(self, rows: Sequence[Row]) -> None:
+        """The same rows in the same order: rewrite only the cells that changed."""
+        known = self._cells
+        for key, cells in rows:
+            old = known[key]
+            if old is cells:
+                continue
+            cells = tuple(cells)
+            if not _same_row(old, cells):
+                self._rewrite_cells(key, old, cells)
+            known[key] = cells
+
+    def _fill(self, rows: Sequence[Row], keep: str | None) -> None:
+        """Replace every row at once, writing DataTable's row maps directly.
+
+        `clear()` then one `add_row` per row cost tens of milliseconds for the 5530 builds
+        of uv's catalog (a key object, a row object, a cursor revalidation and an idle check
+        each); here the row objects of keys seen before are reused, the column widths come
+        from the cells' text (see `_fit_columns`) and the caches DataTable would rebuild by
+        walking every row (row order, line offsets) are filled from the same pass.
+        tests/ui/test_keyed_table.py compares the result with `add_row`'s.
+        """
+        self._clear_caches()
+        column_keys = [column.key for column in self.ordered_columns]
+        known = self._row_objects
+        if len(known) > 2 * len(rows) + KEPT_ROWS:  # keys from long ago are not kept forever
+            known.clear()
+        data: dict[RowKey, dict] = {}
+        metadata: dict[RowKey, DataRow] = {}
+        offsets: list[tuple[RowKey, int]] = []
+        cells_by_key: dict[str, tuple[Cell, ...]] = {}
+        for key, cells in rows:
+            cells = cells if isinstance(cells, tuple) else tuple(cells)
+            entry = known.get(key)
+            if entry is None or entry.cells is not cells:
+                entry = known[key] = _KnownRow(key, cells, column_keys)
+            cells_by_key[key] = cells
+            data[entry.row_key] = entry.data
+            metadata[entry.row_key] = entry.row
+            offsets.append(entry.offset)
+        self._data = data
+        self.rows = metadata
+        self._row_locations = TwoWayDict({row_key: index for index, row_key in enumerate(metadata)})
+        self._new_rows = set()
+        self._updated_cells = set()
+        self._require_update_dimensions = False
+        self._cells = cells_by_key
+        self._order = list(cells_by_key)
+        self._update_count += 1
+        self._ordered_row_cache[(len(metadata), self._update_count)] = list(metadata.values())
+        self._offset_cache[self._update_count] = offsets
+        self._fit_columns(rows)
+        if keep is not None and keep in cells_by_key:
+            self.cursor_coordinate = self.cursor_coordinate  # revalidated against the new rows
+            self._move_to(keep)
+        else:
+            self.cursor_coordinate = Coordinate(0, 0)
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self.hover_coordinate = self.hover_coordinate
+        self.refresh()
+
+    def _fit_columns(self, rows: Sequence[Row]) -> None:
+        """Auto-width columns fit the widest label or cell shown; the virtual size follows."""
+        columns = self.ordered_columns
+        auto = [index for index, column in enumerate(columns) if column.auto_width]
+        widths = {index: columns[index].label.cell_len for index in auto}
+        measured = self._widths
+        if len(measured) > 2 * len(rows) + KEPT_ROWS:
+            measured.clear()
+        for key, cells in rows:
+            entry = measured.get(key)
+            if entry is None or entry[0] is not cells:
+                entry = measured[key] = (cells, [_width(cells[index]) for index in auto])
+            for index, width in zip(auto, entry[1], strict=True):
+                if width > widths[index]:
+                    widths[index] = width
+        for index, width in widths.items():
+            columns[index].content_width = width
+        self._set_virtual_size()
+
+    def _set_virtual_size(self) -> None:
+        data_cells_width = sum(column.get_render_width(self) for column in self.columns.values())
+        header_height = self.header_height if self.show_header else 0
+        self.virtual_size = Size(data_cells_width + self._row_label_column_width,
+                                 len(self.rows) + header_height)
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         """Column widths and the virtual size after rows were added.
@@ -136,15 +239,152 @@ class KeyedTable(DataTable):
             if cells is None:
                 continue
             for index, cell in enumerate(cells):
-                width = cell_len(cell if isinstance(cell, str) else cell.plain)
+                width = _width(cell)
                 if width > widths[index]:
                     widths[index] = width
         for column, width in zip(columns, widths, strict=True):
             column.content_width = width
-        data_cells_width = sum(column.get_render_width(self) for column in self.columns.values())
-        header_height = self.header_height if self.show_header else 0
-        self.virtual_size = Size(data_cells_width + self._row_label_column_width,
-                                 self._total_row_height + header_height)
+        self._set_virtual_size()
+
+    # -- drawing: DataTable's, with the styles looked up once per repaint ----------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # DataTable asks for its own style, the row styles and the header style on every
+        # line, and each lookup walks the widget's ancestors: remembered for one repaint.
+        self._pass_styles = {}
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_styles = None
+
+    @property
+    def rich_style(self) -> Style:
+        memo = self._pass_styles
+        if memo is None:
+            return super().rich_style
+        style = memo.get("")
+        if style is None:
+            style = memo[""] = super().rich_style
+        return style
+
+    def _component_style(self, name: str) -> Style:
+        memo = self._pass_styles
+        if memo is None:
+            return self.get_component_styles(name).rich_style
+        style = memo.get(name)
+        if style is None:
+            style = memo[name] = self.get_component_styles(name).rich_style
+        return style
+
+    def _get_row_style(self, row_index: int, base_style: Style) -> Style:
+        if row_index == -1:
+            return self._component_style("datatable--header")
+        if row_index < self.fixed_rows:
+            return self._component_style("datatable--fixed")
+        if self.zebra_stripes:
+            return self._component_style("datatable--odd-row" if row_index % 2
+                                         else "datatable--even-row")
+        return base_style
+
+    def _render_line_in_row(self, row_key: RowKey, line_no: int, base_style: Style,
+                            cursor_location: Coordinate, hover_location: Coordinate,
+                            ) -> tuple[list[list[Segment]], list[list[Segment]]]:
+        """DataTable's row line for tables without row labels or fixed columns (all of
+        pytui's), with the style lookups of `_component_style`; the same cache key."""
+        if (self._labelled_row_exists and self.show_row_labels) or self.fixed_columns:
+            return super()._render_line_in_row(row_key, line_no, base_style, cursor_location,
+                                               hover_location)
+        cursor_type = self.cursor_type
+        cache_key = (row_key, line_no, base_style, cursor_location, hover_location, cursor_type,
+                     self.show_cursor, self._show_hover_cursor, self._update_count,
+                     self._pseudo_class_state)
+        cached = self._row_render_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        should_highlight = self._should_highlight
+        render_cell = self._render_cell
+        row_index = self._row_locations.get(row_key)
+        if row_index is None:
+            row_index = -1
+        row_style = self._get_row_style(row_index, base_style)
+        columns = self.ordered_columns
+        scrollable_row = []
+        table_width = 0
+        for column_index, column in enumerate(columns):
+            cell_location = Coordinate(row_index, column_index)
+            width = column.get_render_width(self)
+            table_width += width
+            scrollable_row.append(render_cell(
+                row_index, column_index, row_style, width,
+                cursor=should_highlight(cursor_location, cell_location, cursor_type),
+                hover=should_highlight(hover_location, cell_location, cursor_type))[line_no])
+        # Extending the styling out horizontally to fill the container, as DataTable does.
+        remaining_space = max(0, self.size.width - table_width)
+        if cursor_type == "row":
+            extend_style, _ = self._get_styles_to_render_cell(
+                row_index == -1, False, False,
+                should_highlight(hover_location, Coordinate(row_index or 0, 0), cursor_type),
+                row_index == cursor_location.row, self.show_cursor, self._show_hover_cursor,
+                False, False)
+            extend_style = row_style + extend_style
+        elif row_style.bgcolor is not None:
+            background_color = self.background_colors[1]
+            faded_color = Color.from_rich_color(row_style.bgcolor).blend(
+                background_color, factor=0.25)
+            extend_style = Style.from_color(color=row_style.color,
+                                            bgcolor=faded_color.rich_color)
+        else:
+            extend_style = Style.from_color(row_style.color, row_style.bgcolor)
+        extend_style += Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
+        scrollable_row.append([Segment(" " * remaining_space, extend_style)])
+        row_pair: tuple[list[list[Segment]], list[list[Segment]]] = ([], scrollable_row)
+        self._row_render_cache[cache_key] = row_pair
+        return row_pair
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False) -> list[list[Segment]]:
+        """One cell's line, without Rich's layout machinery for one-line text cells.
+
+        DataTable renders each cell through Padding, Styled and `console.render_lines`,
+        about a quarter of a millisecond a cell: a filter keystroke that changes the rows on
+        screen paid tens of milliseconds to draw them. A one-line cell is its text's
+        segments, cropped or padded to the column; the styles (row, cursor, hover, zebra,
+        the cell's own) combine as DataTable combines them, and `cell_segments` is compared
+        with DataTable's own rendering in tests/ui/test_keyed_table.py. Anything else (row
+        labels, fixed cells, tall rows, text that needs wrapping rules) goes to DataTable.
+        """
+        if column_index < 0 or column_index < self.fixed_columns or (
+                row_index >= 0 and row_index < self.fixed_rows):
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        is_header = row_index == -1
+        row_key = self._header_row_key if is_header else self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        cache_key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
+                     self._update_count, self._pseudo_class_state)
+        cache = self._cell_render_cache
+        lines = cache.get(cache_key)
+        if lines is not None:
+            return lines
+        if is_header:
+            height = self.header_height
+            cell: object = self.columns[column_key].label
+        else:
+            height = self.rows[row_key].height
+            cell = self._data[row_key][column_key]
+        text = one_line_text(cell) if height == 1 else None
+        if text is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        component_style, post_style = self._get_styles_to_render_cell(
+            is_header, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
+        pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index}) \
+            + component_style
+        lines = [cell_segments(text, width, self.cell_padding, pre_style, post_style,
+                               self.app.console)]
+        cache[cache_key] = lines
+        return lines
 
     def sync_one(self, key: str, cells: Sequence[Cell]) -> bool:
         """Rewrite the changed cells of one existing row; False when there is no such row."""
@@ -152,12 +392,18 @@ class KeyedTable(DataTable):
         if old is None:
             return False
         cells = tuple(cells)
-        column_keys = [column for _, column, _ in self.COLUMNS]
-        for column, (before, after) in enumerate(zip(old, cells, strict=True)):
-            if not _same_cell(before, after):
-                self.update_cell(key, column_keys[column], after)
+        if not _same_row(old, cells):
+            self._rewrite_cells(key, old, cells)
         self._cells[key] = cells
         return True
+
+    def _rewrite_cells(self, key: str, old: Sequence[Cell], cells: Sequence[Cell]) -> None:
+        # update_cell writes into the row's cell dict, which `_fill` may share with its
+        # remembered row: that one is dropped so a later fill cannot reuse changed cells.
+        self._row_objects.pop(key, None)
+        for column, (before, after) in enumerate(zip(old, cells, strict=True)):
+            if not _same_cell(before, after):
+                self.update_cell(key, self.COLUMNS[column][1], after)
 
     def _move_to(self, key: str) -> None:
         try:
@@ -173,6 +419,26 @@ class KeyedTable(DataTable):
             return False
         self._move_to(key)
         return True
+
+
+class _KnownRow:
+    """What `_fill` hands DataTable for one row, kept while the row's cells are the same
+    object: its key and row objects, its cell dict and its line offset."""
+
+    __slots__ = ("cells", "data", "offset", "row", "row_key")
+
+    def __init__(self, key: str, cells: tuple[Cell, ...], column_keys: list) -> None:
+        self.cells = cells
+        self.row_key = RowKey(key)
+        self.row = DataRow(self.row_key, 1)
+        self.data = dict(zip(column_keys, cells, strict=True))
+        self.offset = (self.row_key, 0)
+
+
+def _width(cell: Cell) -> int:
+    # Every cell is one line: its width is its text's (markup strings only sit in fixed-width
+    # columns, whose content width is not used).
+    return cell_len(cell if isinstance(cell, str) else cell.plain)
 
 
 def _same_cell(a: Cell, b: Cell) -> bool:

@@ -4,6 +4,7 @@ do in each state."""
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -236,3 +237,45 @@ def test_history_log_is_appended_and_refuses_a_symlink(tmp_path) -> None:
     planted.add("purge", "archives", "done", "Purged 1 archive")
     assert not target.exists() and "cannot write the history log" in planted.log_problem
     assert planted.entries[-1].message == "Purged 1 archive"
+
+
+@pytest.mark.parametrize("view", [
+    ViewOptions(), ViewOptions(all_versions=True),
+    ViewOptions(all_versions=True, all_platforms=True, variants=True),
+])
+def test_available_filter_fast_path_is_the_simple_rule(tmp_path, uv_catalog_path, view) -> None:
+    """With uv's catalog: for each filter typed and erased one key at a time, the rows are
+    exactly the unfiltered rows that `matches` keeps, in the same order, and each row is what
+    `available_row` derives for its build (installed, cached, a running job, offline)."""
+    from pytui.app.filter import matches, parse_filter
+    from pytui.core.catalog import parse_uv_json
+
+    builds, _ = parse_uv_json(uv_catalog_path.read_bytes(), str(uv_catalog_path))
+    state = _state(tmp_path, *builds)
+    state.view = view
+    vm = ViewModel()
+    everything = list(vm.visible_builds(state))
+    state.installations.append(_installation(tmp_path, everything[3]))
+    _cache(state, everything[5], 777)
+    job = state.add_job("install", everything[8].key, build=everything[8])
+    state.progress(job.job_id, "download", 10, 40)
+    state.failed_keys.add(everything[1].key)
+    typed = "3.12 musl"
+    texts = [typed[:n] for n in range(1, len(typed) + 1)] + ["3.13t >=3.13", "pypy", "3.1", ""]
+    for offline in (False, True):
+        state.offline = offline
+        for text in texts:
+            unfiltered = ViewModel().visible_builds(dataclass_replace(state, filter_text=""))
+            state.view = dataclasses.replace(view, filter_text=text.strip())
+            terms = parse_filter(text.strip())
+            expected = [b for b in unfiltered if matches(terms, b.key, b)]
+            assert vm.visible_builds(state) == expected, text
+            rows = vm.available_rows(state)
+            assert rows == [vm.available_row(state, b) for b in expected], text
+
+
+def dataclass_replace(state: AppState, **view: object) -> AppState:
+    """The same state seen with other view options (the view model memoizes on the view)."""
+    copy = dataclasses.replace(state)
+    copy.view = dataclasses.replace(state.view, **view)  # type: ignore[arg-type]
+    return copy

@@ -1,0 +1,157 @@
+"""KeyedTable's fast paths against DataTable's own: filling the rows at once, and drawing a
+one-line cell without Rich's layout. Both write DataTable internals, so these tests are what
+notices a Textual release that changes them."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pytui.widgets.keyed_table import KeyedTable
+from pytui.widgets.table_cells import cell_segments, rich_cell
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
+
+COLUMNS = (("State", "state", 5), ("Key", "key", None), ("Note", "note", None),
+           ("Size", "size", 9))
+
+
+class Table(KeyedTable):
+    COLUMNS = COLUMNS
+
+
+class Pair(App[None]):
+    """A KeyedTable and a plain DataTable side by side, neither focused."""
+
+    AUTO_FOCUS = None
+    CSS = "KeyedTable, DataTable { width: 1fr; height: 1fr; }"
+
+    def compose(self) -> ComposeResult:
+        yield Table(id="keyed")
+        yield _plain()
+
+
+def _plain() -> DataTable:
+    plain: DataTable = DataTable(id="plain", cursor_type="row", zebra_stripes=True)
+    for label, key, width in COLUMNS:
+        plain.add_column(label, key=key, width=width)
+    return plain
+
+
+def _rows(count: int, offset: int = 0) -> list[tuple[str, tuple]]:
+    rows = []
+    for n in range(offset, offset + count):
+        key = f"cpython-3.{n % 15}.{n}-linux-x86_64-gnu"
+        rows.append((key, (
+            "[bold green]✓[/]" if n % 3 == 0 else "[dim]—[/]",
+            key,
+            Text("note " * (n % 4), style="dim") if n % 2 else f"plain {n}",
+            # An empty cell: DataTable draws it bare, whatever its style.
+            Text("", style="dim", justify="right") if n % 5 == 0
+            else Text(f"{n * 1.5:.1f} MiB", justify="right"),
+        )))
+    return rows
+
+
+async def _plain_fill(app: App, rows: list[tuple[str, tuple]]) -> DataTable:
+    """A new DataTable given `rows` by add_row (a cleared one keeps its old column widths)."""
+    await app.query_one("#plain").remove()
+    plain = _plain()
+    await app.mount(plain)
+    for key, cells in rows:
+        plain.add_row(*cells, key=key)
+    return plain
+
+
+def _lines(table: DataTable) -> list[list[Segment]]:
+    return [list(Segment.simplify(table.render_line(y))) for y in range(table.size.height)]
+
+
+async def test_fill_gives_what_add_row_gives() -> None:
+    app = Pair()
+    async with app.run_test(size=(200, 30)) as pilot:
+        keyed = app.query_one("#keyed", Table)
+        for rows in (_rows(300), _rows(40, offset=500), _rows(0), _rows(120, offset=7)):
+            keyed.sync(rows)
+            plain = await _plain_fill(app, rows)
+            await pilot.pause()
+            keys = [key for key, _ in rows]
+            assert keyed.row_keys == keys
+            assert [row.key.value for row in keyed.ordered_rows] == keys
+            assert [keyed.get_row(key) for key in keys] == [list(cells) for _, cells in rows]
+            assert [keyed.get_row_index(key) for key in keys] == list(range(len(keys)))
+            assert keyed._y_offsets == plain._y_offsets
+            # Auto-width columns fit their widest cell (DataTable measures by rendering).
+            assert [c.content_width for c in keyed.ordered_columns][1:3] == \
+                [c.content_width for c in plain.ordered_columns][1:3]
+            assert keyed.virtual_size.height == plain.virtual_size.height
+            # The same lines on screen, style for style.
+            assert _lines(keyed) == _lines(plain)
+
+
+async def test_sync_keeps_the_cursor_row_and_rewrites_changed_cells() -> None:
+    app = Pair()
+    async with app.run_test(size=(200, 30)) as pilot:
+        keyed = app.query_one("#keyed", Table)
+        rows = _rows(200)
+        keyed.sync(rows)
+        await pilot.pause()
+        target = rows[150][0]
+        assert keyed.select_key(target)
+        # The filter drops most rows: the cursor stays on its build.
+        keyed.sync([row for n, row in enumerate(rows) if n % 7 == 0 or row[0] == target])
+        await pilot.pause()
+        assert keyed.highlighted_key == target
+        # One cell changes (a job moved): only that row's cells differ, in place.
+        key, cells = rows[0]
+        changed = ("[bold yellow] 45%[/]", *cells[1:])
+        assert keyed.sync_one(key, changed)
+        assert keyed.get_row(key) == list(changed)
+        # The whole list comes back (a fill): the changed cells are not replaced by the
+        # row remembered from the first fill.
+        again = [(k, changed if k == key else c) for k, c in rows]
+        keyed.sync(again)
+        await pilot.pause()
+        assert keyed.get_row(key) == list(changed)
+        keyed.sync(rows)
+        await pilot.pause()
+        assert keyed.get_row(key) == list(cells)
+        assert keyed.highlighted_key == target
+
+
+STYLES = st.sampled_from(["", "dim", "bold green", "red on blue", "italic #ff8800", "reverse"])
+WORDS = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), max_size=14)
+
+
+@st.composite
+def texts(draw: st.DrawFn) -> Text:
+    text = Text(style=draw(STYLES), justify=draw(st.sampled_from(
+        [None, "default", "left", "right", "center", "full"])))
+    for _ in range(draw(st.integers(0, 3))):
+        text.append(draw(WORDS), style=draw(STYLES) or None)
+    return text
+
+
+@pytest.mark.parametrize("color_system", ["truecolor", "standard"])
+@settings(max_examples=150, deadline=None)
+@given(text=texts(), inner=st.integers(0, 24), padding=st.integers(0, 2),
+       pre=STYLES, post=STYLES)
+def test_cell_segments_are_richs(color_system: str, text: Text, inner: int, padding: int,
+                                 pre: str, post: str) -> None:
+    width = inner + 2 * padding  # a column's render width: its width and the padding
+    console = Console(width=120, color_system=color_system, force_terminal=True)
+    pre_style = Style.parse(pre) + Style.from_meta({"row": 3, "column": 1})
+    post_style = Style.parse(post)
+    if not text.plain.isprintable():
+        return  # KeyedTable hands such cells to DataTable
+    ours = cell_segments(text, width, padding, pre_style, post_style, console)
+    richs = rich_cell(text, width, padding, pre_style, post_style, console)
+    assert _visible(ours) == _visible(richs)
+
+
+def _visible(segments: list[Segment]) -> list[Segment]:
+    return [segment for segment in Segment.simplify(segments) if segment.text]
