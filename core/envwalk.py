@@ -165,10 +165,10 @@ class _Walker:
         self.stopped = False
         self.listed = 0
         self.reused = 0
-        # Set by revisit: the earlier tree, this walk's lstat of each of its nodes (the first
-        # `checked`), the sorted indices of nodes that changed, and the sort keys of its paths.
+        # Set by revisit: the earlier tree, whether each of its nodes is still a directory (the
+        # first `checked`), the sorted indices of nodes that changed, and the sort keys of its paths.
         self.old = Tree()
-        self.stats: list = []
+        self.is_dir = bytearray()
         self.checked = 0
         self.changed: list[int] = []
         self.keys: list[str] = []
@@ -277,35 +277,40 @@ class _Walker:
 
     # -- warm: checking an earlier walk --------------------------------------------------------
 
-    def _stat_all(self, root_st: os.stat_result, paths: list[str]) -> list:
-        """An lstat of each recorded directory (relative to the root's descriptor), in batches
-        between looks at the clock; shorter than `paths` when the budget ran out."""
-        stats: list = [root_st]
+    def _stat_all(self, root_st: os.stat_result, paths: list[str]) -> Tree:
+        """Each recorded directory's inode and times now (an lstat relative to the root's
+        descriptor; the flag byte says whether it is still a directory), in batches between
+        looks at the clock, so only one batch of stat results is alive at a time. Shorter than
+        `paths` when the budget ran out."""
+        now = Tree(inos=array("Q", [root_st.st_ino]),
+                   mtimes=array("Q", [root_st.st_mtime_ns & _WORD_MASK]),
+                   ctimes=array("Q", [root_st.st_ctime_ns & _WORD_MASK]), flags=bytearray([1]))
         lstat = partial(os.lstat, dir_fd=self.root_fd)
         for start in range(1, len(paths), _STAT_BATCH):
             if self._out_of_time():
                 self.stopped = True
                 break
             batch = paths[start:start + _STAT_BATCH]
+            got: list[os.stat_result | _Gone]
             try:
-                stats += list(map(lstat, batch))
+                got = list(map(lstat, batch))
             except OSError:  # some went away: this batch again, one at a time
-                stats += [_lstat_or_gone(lstat, path) for path in batch]
-        return stats
+                got = [_lstat_or_gone(lstat, path) for path in batch]
+            now.inos.extend(map(_INO, got))
+            now.mtimes.extend(map(_WORD_MASK.__and__, map(_MTIME, got)))
+            now.ctimes.extend(map(_WORD_MASK.__and__, map(_CTIME, got)))
+            now.flags.extend(map(stat.S_ISDIR, map(_MODE, got)))
+        return now
 
     def revisit(self, fd: int, st: os.stat_result, old: Tree) -> None:
         self.root_fd, self.old = fd, old
         n = len(old)
-        stats = self._stat_all(st, old.paths)
-        checked = len(stats)
-        inos = array("Q", map(_INO, stats))
-        mtimes = array("Q", map(_WORD_MASK.__and__, map(_MTIME, stats)))
-        ctimes = array("Q", map(_WORD_MASK.__and__, map(_CTIME, stats)))
-        dirs = list(map(stat.S_ISDIR, map(_MODE, stats)))
+        now = self._stat_all(st, old.paths)
+        inos, mtimes, ctimes, dirs = now.inos, now.mtimes, now.ctimes, now.flags
+        checked = len(inos)
         skip_inos = {ino for _dev, ino in self.skip_ids}
         if (checked == n and inos == old.inos and mtimes == old.mtimes and ctimes == old.ctimes
-                and all(dirs)
-                and UNREADABLE not in old.flags and UNLISTED not in old.flags
+                and 0 not in dirs and UNREADABLE not in old.flags and UNLISTED not in old.flags
                 and skip_inos.isdisjoint(inos)):
             self.out, self.reused = old, n  # the whole tree as it was
             return
@@ -317,7 +322,7 @@ class _Walker:
         # A directory that has become one the caller leaves out (its subtree is dropped).
         changed.update(compress(span, map(skip_inos.__contains__, inos)))
         changed.update(i for i in old.flagged() if old.flags[i] & (UNREADABLE | UNLISTED) and i < checked)
-        self.stats, self.checked, self.changed = stats, checked, sorted(changed)
+        self.is_dir, self.checked, self.changed = dirs, checked, sorted(changed)
         self.keys = list(map(_AS_KEY, old.paths))
         self._keep(0, 0, n)
 
@@ -363,7 +368,7 @@ class _Walker:
     def _changed(self, i: int, depth: int, end: int) -> None:
         """Node i changed: list it again, keeping the subtrees of children it still has."""
         old, rel = self.old, self.old.paths[i]
-        if not stat.S_ISDIR(self.stats[i].st_mode):
+        if not self.is_dir[i]:
             return  # gone or replaced (by a symlink, a file): its parent's times moved too
         if rel:
             try:
