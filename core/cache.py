@@ -16,10 +16,8 @@ from __future__ import annotations
 import builtins
 import contextlib
 import errno
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,54 +26,48 @@ from pytui.core.cache_names import (
     archive_key,
     archive_percent,
     key_from_cache_name,
-    parse_cache_name,
     state_from_name,
     superseded,
 )
-from pytui.core.download import Downloader, read_part_state
-from pytui.core.errors import CacheError, HashMismatch, OfflineError
+from pytui.core.errors import CacheError, OfflineError
 from pytui.core.filenames import split_extension
-from pytui.core.fs_errors import NotRegularFile, cause, dir_problem, open_regular, reason, remedy
-from pytui.core.mirror import METADATA_NAME, ExportReport, uv_json_entry
+from pytui.core.fs_errors import cause, dir_problem
 from pytui.core.models import Build, CachedArchive
-from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
+from pytui.core.progress import CancelToken, ProgressCallback, no_progress
 from pytui.core.tree_store import TreeInfo, TreeStore
 
 if TYPE_CHECKING:
+    from pytui.core.cache_verify import VerifyingReader, VerifyReport
     from pytui.core.catalog import Catalog
+    from pytui.core.download import Downloader
+    from pytui.core.mirror import ExportReport
     from pytui.core.settings import Settings
 
-__all__ = [
-    "PURGE_RULES", "ArchiveCache", "CacheError", "ExportReport", "VerifyReport", "VerifyingReader",
-    "archive_key", "archive_percent", "key_from_cache_name", "uv_json_entry", "METADATA_NAME",
-]
+__all__ = ["PURGE_RULES", "ArchiveCache", "CacheError", "archive_key", "archive_percent",
+           "key_from_cache_name"]
+
+# Re-exported for callers of the cache, imported only when asked for: a tree install needs
+# none of them (hashing, the mirror, the download engine).
+_LAZY = {"VerifyReport": "pytui.core.cache_verify", "VerifyingReader": "pytui.core.cache_verify",
+         "ExportReport": "pytui.core.mirror", "METADATA_NAME": "pytui.core.mirror",
+         "uv_json_entry": "pytui.core.mirror"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
 
 STATE_SUFFIX = ".part.json"
 LOCK_SUFFIX = ".part.lock"
-_READ_SIZE = 1024 * 1024
+READ_SIZE = 1024 * 1024
 PURGE_RULES = ("all", "superseded", "installed")
 # What to do about an unusable cache dir, whatever the cause.
 CACHE_DIR_ALTERNATIVE = "pass another directory with --cache-dir or UV_PYTHON_CACHE_DIR"
-
-
-@dataclass(slots=True)
-class VerifyReport:
-    """What `ArchiveCache.verify` found. Corrupt archives have been removed where the disk let it."""
-
-    ok: list[CachedArchive] = field(default_factory=list)
-    # (archive, computed sha256) for each archive that failed; its state is "corrupt".
-    corrupt: list[tuple[CachedArchive, str]] = field(default_factory=list)
-    # Partial downloads, and archives with no known hash (`none-...` and non-uv names).
-    unchecked: list[CachedArchive] = field(default_factory=list)
-    # Corrupt archives that could not be deleted: file name -> why (read-only disk...).
-    not_removed: dict[str, str] = field(default_factory=dict)
-    # Pristine trees as their manifests recorded them, and those that changed (removed, with why).
-    trees_ok: list[TreeInfo] = field(default_factory=list)
-    trees_removed: list[tuple[TreeInfo, str]] = field(default_factory=list)
-
-    @property
-    def bytes_removed(self) -> int:
-        return sum(archive.size for archive, _ in self.corrupt if archive.name not in self.not_removed)
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -83,18 +75,7 @@ def _is_archive_name(name: str) -> bool:
     return bool(split_extension(name)[1])
 
 
-def _hash_file(path: Path, cancel: CancelToken, on_bytes: Any = None) -> str:
-    hasher = hashlib.sha256()
-    with open_regular(path) as f:
-        while chunk := f.read(_READ_SIZE):
-            cancel.check("verify")
-            hasher.update(chunk)
-            if on_bytes is not None:
-                on_bytes(len(chunk))
-    return hasher.hexdigest()
-
-
-def _unlink(path: Path) -> OSError | None:
+def unlink_quiet(path: Path) -> OSError | None:
     """Delete `path`; None when it is gone, else the error that kept it."""
     try:
         path.unlink()
@@ -105,7 +86,7 @@ def _unlink(path: Path) -> OSError | None:
     return None
 
 
-def _fix_dir(err: OSError) -> str:
+def fix_dir(err: OSError) -> str:
     """What to do about a cache dir that refused a deletion."""
     if err.errno == errno.EROFS:
         return "make the cache dir writable"
@@ -153,61 +134,6 @@ def _exclusive(lock_path: Path, cancel: CancelToken, what: str) -> Iterator[None
         with contextlib.suppress(OSError):
             os.unlink(lock_path)
         os.close(fd)
-
-
-class VerifyingReader:
-    """Reads a cached archive while hashing it; `verify()` after the last byte.
-
-    For extracting from the cache as uv does (uv re-checks the hash at every extraction): on a
-    mismatch the archive is deleted, so the next install downloads it again.
-    """
-
-    def __init__(self, path: Path, build: Build) -> None:
-        self.path = path
-        self.build = build
-        try:
-            self._file = open_regular(path)
-        except OSError as err:
-            raise CacheError(f"cannot read {path} in the cache: {reason(err, path)}; "
-                             f"{remedy(err, CACHE_DIR_ALTERNATIVE)}") from None
-        self.size = os.fstat(self._file.fileno()).st_size
-        self._hasher = hashlib.sha256()
-        self.done = 0
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._file.read(size)
-        self._hasher.update(data)
-        self.done += len(data)
-        return data
-
-    def readable(self) -> bool:
-        return True
-
-    def close(self) -> None:
-        self._file.close()
-
-    def __enter__(self) -> VerifyingReader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def verify(self) -> str:
-        """Hash what is left, compare; on a mismatch delete the archive and raise HashMismatch."""
-        while chunk := self._file.read(_READ_SIZE):
-            self._hasher.update(chunk)
-            self.done += len(chunk)
-        digest = self._hasher.hexdigest()
-        expected = self.build.sha256
-        if expected and digest != expected:
-            self.close()
-            why = _unlink(self.path)
-            fate = ("it was removed, so the next install downloads it again" if why is None else
-                    f"it could not be removed ({cause(why)}); {_fix_dir(why)}, then install again")
-            raise HashMismatch(
-                f"cached archive {self.path.name} for {self.build.key} is corrupt (sha256 expected "
-                f"{expected}, computed {digest}); {fate}")
-        return digest
 
 
 class ArchiveCache:
@@ -298,6 +224,8 @@ class ArchiveCache:
             state = state_from_name(name, size)
             expected = None
             if state == "partial":
+                from pytui.core.download import read_part_state
+
                 total = (read_part_state(path) or {}).get("total")
                 expected = total if isinstance(total, int) and not isinstance(total, bool) and total > 0 else None
             found.append(CachedArchive(path=path, size=size, build=by_name.get(base), state=state,
@@ -342,6 +270,8 @@ class ArchiveCache:
             urls = download_urls(build, settings)
         own = downloader is None
         if downloader is None:
+            from pytui.core.download import Downloader
+
             if settings is not None:
                 downloader = Downloader.from_settings(settings, client_factory=client_factory)
                 if offline:
@@ -374,64 +304,16 @@ class ArchiveCache:
 
     def open_verified(self, build: Build) -> VerifyingReader:
         """Open the cached archive for reading with its hash checked at `verify()`."""
+        from pytui.core.cache_verify import VerifyingReader
+
         return VerifyingReader(self.path_for(build), build)
 
-    # -- verify -------------------------------------------------------------------------------
     def verify(self, catalog: Catalog | None = None, progress: ProgressCallback = no_progress,
                cancel: CancelToken | None = None) -> VerifyReport:
-        """Re-hash every archive; delete and report those whose bytes do not match.
+        """Re-hash every archive and check every tree (core/cache_verify.py `verify_cache`)."""
+        from pytui.core.cache_verify import verify_cache
 
-        The expected hash is the catalog build's; for archives no build names, the 9-hex
-        prefix of the file name (uv's) is checked instead. A corrupt archive the disk does not
-        let us delete (read-only) stays, listed in `not_removed`.
-        """
-        cancel = cancel or CancelToken()
-        report = VerifyReport()
-        archives = self.list(catalog)
-        total = sum(a.size for a in archives if a.state != "partial")
-        done = 0
-        throttled = Throttle(progress)
-
-        def advance(n: int) -> None:
-            nonlocal done
-            done += n
-            throttled(Progress("verify", done, total))
-
-        throttled(Progress("verify", 0, total))
-        for archive in archives:
-            if archive.state == "partial":
-                report.unchecked.append(archive)
-                continue
-            expected = archive.build.sha256 if archive.build is not None else None
-            parsed = parse_cache_name(archive.name)
-            prefix = parsed.sha_prefix if parsed is not None else None
-            if expected is None and prefix is None:
-                # `none-...` (no sha256 in the catalog) or not a uv name at all: nothing to compare.
-                report.unchecked.append(archive)
-                continue
-            try:
-                digest = _hash_file(archive.path, cancel, advance)
-            except FileNotFoundError:
-                continue  # removed meanwhile
-            except NotRegularFile:
-                continue  # replaced by something else meanwhile; list() skips those
-            except OSError as err:
-                raise CacheError(f"cannot read {archive.path} in the cache: {cause(err)}; "
-                                 f"{remedy(err, CACHE_DIR_ALTERNATIVE)}") from None
-            good = digest == expected if expected else digest.startswith(prefix or "")
-            if good:
-                report.ok.append(archive)
-            else:
-                why = _unlink(archive.path)
-                if why is not None:
-                    report.not_removed[archive.name] = f"{cause(why)}; {_fix_dir(why)} and verify again"
-                report.corrupt.append((CachedArchive(archive.path, archive.size, archive.build, "corrupt"),
-                                       digest))
-        throttled(Progress("verify", total, total))
-        # A tree whose archive went corrupt goes with it; the others are checked file by file.
-        self.remove_trees_of(archive for archive, _ in report.corrupt)
-        report.trees_ok, report.trees_removed = self.trees.verify()
-        return report
+        return verify_cache(self, catalog, progress, cancel)
 
     # -- purge --------------------------------------------------------------------------------
     def purge_plan(
@@ -509,75 +391,19 @@ class ArchiveCache:
             except OSError as err:
                 before = f" ({removed} removed before it)" if removed else ""
                 raise CacheError(f"cannot remove {archive.name} from the cache dir {self.root}: "
-                                 f"{cause(err)}{before}; {_fix_dir(err)} and purge again") from None
+                                 f"{cause(err)}{before}; {fix_dir(err)} and purge again") from None
             freed += size
             removed += 1
             if archive.state == "partial":
-                _unlink(archive.path.with_name(archive.path.name + ".json"))
+                unlink_quiet(archive.path.with_name(archive.path.name + ".json"))
         return freed + self.remove_trees_of(archives)
 
-    # -- import -------------------------------------------------------------------------------
     def import_file(self, path: Path, catalog: Catalog, *, progress: ProgressCallback = no_progress,
                     cancel: CancelToken | None = None) -> CachedArchive:
-        """Copy an archive from anywhere into the cache under its uv name, matched by sha256.
+        """Copy an archive into the cache under its uv name (core/cache_import.py)."""
+        from pytui.core.cache_import import import_file
 
-        The copy is hashed as it is written (to a temporary name) and renamed only when a
-        catalog build has that sha256; an unknown archive is refused and nothing is kept.
-        Only a regular file is read: a FIFO, device or directory is refused without blocking.
-        """
-        cancel = cancel or CancelToken()
-        source = Path(path)
-        try:
-            src = open_regular(source)
-        except NotRegularFile as err:
-            raise CacheError(f"cannot import {source}: it is {err.kind}, not a regular file; "
-                             "pass an archive file") from None
-        except FileNotFoundError:
-            raise CacheError(f"cannot import {source}: no such file") from None
-        except OSError as err:
-            raise CacheError(f"cannot import {source}: {reason(err, source)}") from None
-        with src:
-            size = os.fstat(src.fileno()).st_size
-            self._ensure_root()
-            tmp = self.root / f".import.{os.getpid()}.{abs(hash(str(source))):x}.tmp"
-            done = 0
-            throttled = Throttle(progress)
-            hasher = hashlib.sha256()
-            try:
-                try:
-                    out = open(tmp, "xb")  # noqa: SIM115 - closed below
-                except OSError as err:
-                    raise self._error("write to", err) from None
-                with out:
-                    while True:
-                        cancel.check("import")
-                        try:
-                            chunk = src.read(_READ_SIZE)
-                        except OSError as err:
-                            raise CacheError(f"cannot import {source}: {cause(err)} while reading it") from None
-                        if not chunk:
-                            break
-                        hasher.update(chunk)
-                        try:
-                            out.write(chunk)
-                        except OSError as err:
-                            raise self._error("write to", err) from None
-                        done += len(chunk)
-                        throttled(Progress("verify", done, size))
-                digest = hasher.hexdigest()
-                build = catalog.by_sha.get(digest)
-                if build is None:
-                    raise CacheError(
-                        f"cannot import {source}: its sha256 {digest} matches no build in the catalog "
-                        f"({catalog.source}); pass --downloads-json with a catalog that lists it")
-                final = self.path_for(build)
-                try:
-                    os.replace(tmp, final)
-                except OSError as err:
-                    raise self._error("write to", err) from None
-            finally:
-                _unlink(tmp)
-        return CachedArchive(path=final, size=done, build=build, state="ok")
+        return import_file(self, path, catalog, progress=progress, cancel=cancel)
 
     # -- export -------------------------------------------------------------------------------
     def export_mirror(self, dest_dir: Path, catalog: Catalog, *,

@@ -1,0 +1,165 @@
+"""Checking the archive cache: re-hashing archives (`cache verify`), and the reader that hashes
+an archive while it is extracted, as uv re-checks the hash at every extraction."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pytui.core.cache import CACHE_DIR_ALTERNATIVE, READ_SIZE, fix_dir, unlink_quiet
+from pytui.core.cache_names import parse_cache_name
+from pytui.core.errors import CacheError, HashMismatch
+from pytui.core.fs_errors import NotRegularFile, cause, open_regular, reason, remedy
+from pytui.core.models import Build, CachedArchive
+from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
+from pytui.core.tree_store import TreeInfo
+
+if TYPE_CHECKING:
+    from pytui.core.cache import ArchiveCache
+    from pytui.core.catalog import Catalog
+
+
+@dataclass(slots=True)
+class VerifyReport:
+    """What `ArchiveCache.verify` found. Corrupt archives have been removed where the disk let it."""
+
+    ok: list[CachedArchive] = field(default_factory=list)
+    # (archive, computed sha256) for each archive that failed; its state is "corrupt".
+    corrupt: list[tuple[CachedArchive, str]] = field(default_factory=list)
+    # Partial downloads, and archives with no known hash (`none-...` and non-uv names).
+    unchecked: list[CachedArchive] = field(default_factory=list)
+    # Corrupt archives that could not be deleted: file name -> why (read-only disk...).
+    not_removed: dict[str, str] = field(default_factory=dict)
+    # Pristine trees as their manifests recorded them, and those that changed (removed, with why).
+    trees_ok: list[TreeInfo] = field(default_factory=list)
+    trees_removed: list[tuple[TreeInfo, str]] = field(default_factory=list)
+
+    @property
+    def bytes_removed(self) -> int:
+        return sum(archive.size for archive, _ in self.corrupt if archive.name not in self.not_removed)
+
+
+def hash_file(path: Path, cancel: CancelToken, on_bytes: Any = None) -> str:
+    hasher = hashlib.sha256()
+    with open_regular(path) as f:
+        while chunk := f.read(READ_SIZE):
+            cancel.check("verify")
+            hasher.update(chunk)
+            if on_bytes is not None:
+                on_bytes(len(chunk))
+    return hasher.hexdigest()
+
+
+class VerifyingReader:
+    """Reads a cached archive while hashing it; `verify()` after the last byte.
+
+    For extracting from the cache as uv does (uv re-checks the hash at every extraction): on a
+    mismatch the archive is deleted, so the next install downloads it again.
+    """
+
+    def __init__(self, path: Path, build: Build) -> None:
+        self.path = path
+        self.build = build
+        try:
+            self._file = open_regular(path)
+        except OSError as err:
+            raise CacheError(f"cannot read {path} in the cache: {reason(err, path)}; "
+                             f"{remedy(err, CACHE_DIR_ALTERNATIVE)}") from None
+        self.size = os.fstat(self._file.fileno()).st_size
+        self._hasher = hashlib.sha256()
+        self.done = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._file.read(size)
+        self._hasher.update(data)
+        self.done += len(data)
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> VerifyingReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def verify(self) -> str:
+        """Hash what is left, compare; on a mismatch delete the archive and raise HashMismatch."""
+        while chunk := self._file.read(READ_SIZE):
+            self._hasher.update(chunk)
+            self.done += len(chunk)
+        digest = self._hasher.hexdigest()
+        expected = self.build.sha256
+        if expected and digest != expected:
+            self.close()
+            why = unlink_quiet(self.path)
+            fate = ("it was removed, so the next install downloads it again" if why is None else
+                    f"it could not be removed ({cause(why)}); {fix_dir(why)}, then install again")
+            raise HashMismatch(
+                f"cached archive {self.path.name} for {self.build.key} is corrupt (sha256 expected "
+                f"{expected}, computed {digest}); {fate}")
+        return digest
+
+
+def verify_cache(cache: ArchiveCache, catalog: Catalog | None = None, progress: ProgressCallback = no_progress,
+           cancel: CancelToken | None = None) -> VerifyReport:
+    """Re-hash every archive; delete and report those whose bytes do not match.
+
+    The expected hash is the catalog build's; for archives no build names, the 9-hex
+    prefix of the file name (uv's) is checked instead. A corrupt archive the disk does not
+    let us delete (read-only) stays, listed in `not_removed`.
+    """
+    cancel = cancel or CancelToken()
+    report = VerifyReport()
+    archives = cache.list(catalog)
+    total = sum(a.size for a in archives if a.state != "partial")
+    done = 0
+    throttled = Throttle(progress)
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        throttled(Progress("verify", done, total))
+
+    throttled(Progress("verify", 0, total))
+    for archive in archives:
+        if archive.state == "partial":
+            report.unchecked.append(archive)
+            continue
+        expected = archive.build.sha256 if archive.build is not None else None
+        parsed = parse_cache_name(archive.name)
+        prefix = parsed.sha_prefix if parsed is not None else None
+        if expected is None and prefix is None:
+            # `none-...` (no sha256 in the catalog) or not a uv name at all: nothing to compare.
+            report.unchecked.append(archive)
+            continue
+        try:
+            digest = hash_file(archive.path, cancel, advance)
+        except FileNotFoundError:
+            continue  # removed meanwhile
+        except NotRegularFile:
+            continue  # replaced by something else meanwhile; list() skips those
+        except OSError as err:
+            raise CacheError(f"cannot read {archive.path} in the cache: {cause(err)}; "
+                             f"{remedy(err, CACHE_DIR_ALTERNATIVE)}") from None
+        good = digest == expected if expected else digest.startswith(prefix or "")
+        if good:
+            report.ok.append(archive)
+        else:
+            why = unlink_quiet(archive.path)
+            if why is not None:
+                report.not_removed[archive.name] = f"{cause(why)}; {fix_dir(why)} and verify again"
+            report.corrupt.append((CachedArchive(archive.path, archive.size, archive.build, "corrupt"),
+                                   digest))
+    throttled(Progress("verify", total, total))
+    # A tree whose archive went corrupt goes with it; the others are checked file by file.
+    cache.remove_trees_of(archive for archive, _ in report.corrupt)
+    report.trees_ok, report.trees_removed = cache.trees.verify()
+    return report

@@ -1,0 +1,226 @@
+"""Links of the install root, as uv makes them: the minor-version link
+(`<root>/cpython-3.12-linux-x86_64-gnu` -> the highest installed patch) and the bin links
+(`<bin>/python3.12`), with uv's conflict rules. `RootLinking` gives `InstallRoot`
+(core/install_root.py) these methods.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pytui.core.fixups import executable_path
+from pytui.core.install_policy import is_upgrade_of
+from pytui.core.keys import KeyParts, parse_key
+from pytui.core.models import Installation
+from pytui.core.ordering import version_rank
+
+
+@dataclass
+class BinLinks:
+    """What `link_executables` did in the bin dir."""
+
+    created: list[Path] = field(default_factory=list)
+    replaced: list[Path] = field(default_factory=list)
+    # (link, one-line reason) for links left alone.
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def linked(self) -> list[Path]:
+        return self.created + self.replaced
+
+
+def executable_install_name(parts: KeyParts) -> str:
+    """uv's `executable_name_minor`: `python3.12`, `python3.13t`, `pypy3.10`, `graalpy3.11`."""
+    return parts.bin_names[0]
+
+
+def _bin_names(parts: KeyParts) -> set[str]:
+    """The names uv's uninstall considers: pythonX.Y{t}, pythonX{t}, python{t}."""
+    return set(parts.bin_names)
+
+
+def minor_key(parts: KeyParts) -> str:
+    """The minor-version link's name: `cpython-3.12-linux-x86_64-gnu`, `cpython-3.13+freethreaded-...`."""
+    return parts.minor_key
+
+
+def _same_minor(a: KeyParts, b: KeyParts) -> bool:
+    return a.minor_version == b.minor_version
+
+
+class RootLinking:
+    """The link methods of `InstallRoot`, which sets these attributes."""
+
+    path: Path
+    temp_dir: Path
+
+    def installed(self) -> list[Installation]:
+        raise NotImplementedError
+
+    # -- links --------------------------------------------------------------------------------
+    def _highest(self, parts: KeyParts, exclude: Path | None = None) -> Installation | None:
+        best: tuple[tuple, Installation] | None = None
+        for installation in self.installed():
+            other = parse_key(installation.key)
+            if other is None or not _same_minor(parts, other):
+                continue
+            if exclude is not None and installation.path == exclude:
+                continue
+            rank = version_rank(other.major, other.minor, other.patch, other.prerelease)
+            if best is None or rank > best[0]:
+                best = (rank, installation)
+        return best[1] if best else None
+
+    def _minor_link_supported(self, parts: KeyParts) -> bool:
+        # uv: CPython only, and only where the interpreter lives in `<home>/bin/` (not Windows
+        # or Pyodide layouts).
+        return parts.implementation == "cpython" and parts.os not in ("windows", "emscripten")
+
+    def minor_link_path(self, parts: KeyParts) -> Path:
+        return self.path / minor_key(parts)
+
+    def update_minor_link(self, parts: KeyParts, *, removed: Path | None = None) -> Path | None:
+        """Point `<root>/<minor key>` at the highest installed patch (absolute target, as uv);
+        remove it when none is left and it pointed at `removed`. Returns the link's target."""
+        if not self._minor_link_supported(parts):
+            return None
+        link = self.minor_link_path(parts)
+        highest = self._highest(parts)
+        if os.path.lexists(link) and not os.path.islink(link):
+            return None  # a real directory or file by that name: not ours to replace
+        if highest is None:
+            if os.path.islink(link):
+                current = Path(os.readlink(link))
+                if removed is None or current == removed or not current.exists():
+                    os.unlink(link)
+            return None
+        target = highest.path
+        try:
+            if Path(os.readlink(link)) == target:
+                return target
+        except OSError:
+            pass
+        self._replace_symlink(target, link)
+        return target
+
+    def _replace_symlink(self, target: Path | str, link: Path) -> None:
+        """Create or atomically replace the symlink `link` -> `target` (temp link + rename)."""
+        try:
+            os.symlink(target, link)
+            return
+        except FileExistsError:
+            pass
+        temp_parent = self.temp_dir if link.parent == self.path else link.parent
+        temp = temp_parent / f".link-{os.urandom(6).hex()}"
+        os.symlink(target, temp)
+        try:
+            os.replace(temp, link)
+        except OSError:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+            raise
+
+    def _link_owner(self, link: Path, installations: list[Installation]) -> Installation | None:
+        """The installation whose interpreter `link` resolves to (uv's `find_matching_bin_link`)."""
+        if not os.path.islink(link):
+            return None
+        resolved = os.path.realpath(link)
+        for installation in installations:
+            parts = parse_key(installation.key)
+            if parts is not None and os.path.realpath(executable_path(installation.path, parts)) == resolved:
+                return installation
+        return None
+
+    def link_executables(self, installation: Installation, bin_dir: Path, *, upgradeable: bool = True,
+                         reinstall: bool = False, force: bool = False) -> BinLinks:
+        """`bin_dir/pythonX.Y{t}` -> the interpreter, with uv's conflict rules.
+
+        See docs/uv-compat.md#bin-links.
+
+        The link targets `<root>/<minor link>/bin/...` when `upgradeable` (uv: a minor-version
+        request) and this install is the highest patch, so patch upgrades need no relinking;
+        otherwise the install's own interpreter. An existing link to the same install is kept
+        (unless `reinstall`/`force`), one to another install is replaced only by an upgrade of
+        it (or `force`), a broken link is replaced, and anything else is left with a warning.
+        """
+        result = BinLinks()
+        parts = parse_key(installation.key)
+        if parts is None:
+            return result
+        exe = executable_path(installation.path, parts)
+        name = executable_install_name(parts)
+        link = Path(bin_dir) / name
+        if not os.path.exists(exe):
+            result.warnings.append(f"no executable link for {installation.key}: {exe} does not exist")
+            result.skipped.append((link, "missing executable"))
+            return result
+        target = exe
+        if upgradeable and self._minor_link_supported(parts):
+            highest = self._highest(parts)
+            minor_link = self.minor_link_path(parts)
+            if (highest is not None and highest.path == installation.path and os.path.islink(minor_link)
+                    and Path(os.readlink(minor_link)) == installation.path):
+                target = minor_link / exe.relative_to(installation.path)
+        try:
+            Path(bin_dir).mkdir(parents=True, exist_ok=True)
+            os.symlink(target, link)
+            result.created.append(link)
+            return result
+        except FileExistsError:
+            pass
+        except OSError as err:
+            result.warnings.append(f"cannot link {link} for {installation.key}: {err.strerror}")
+            result.skipped.append((link, err.strerror or "error"))
+            return result
+        existing = self._link_owner(link, self.installed())
+        if existing is None:
+            broken = os.path.islink(link) and not os.path.exists(link)
+            if not broken and not force:
+                reason = "exists and is not managed by uv or pytui"
+                result.warnings.append(f"Executable already exists at {link} but is not managed by uv or "
+                                       f"pytui; use --force to replace it")
+                result.skipped.append((link, reason))
+                return result
+        elif existing.key == installation.key:
+            if not (reinstall or force):
+                result.skipped.append((link, "already linked"))
+                return result
+        else:
+            other = parse_key(existing.key)
+            upgrade = other is not None and is_upgrade_of(parts, installation.build, other, existing.build)
+            if not (force or upgrade):
+                result.skipped.append((link, f"points to {existing.key}"))
+                return result
+        try:
+            self._replace_symlink(target, link)
+        except OSError as err:
+            result.warnings.append(f"Executable already exists at {link} but could not be replaced: {err.strerror}")
+            result.skipped.append((link, err.strerror or "error"))
+            return result
+        result.replaced.append(link)
+        return result
+
+    def _bin_links_of(self, installation: Installation, parts: KeyParts, bin_dir: Path) -> list[Path]:
+        """The links in `bin_dir` uv's uninstall would remove: its names, resolving to this install."""
+        found: list[Path] = []
+        exe = executable_path(installation.path, parts)
+        names = _bin_names(parts)
+        try:
+            with os.scandir(bin_dir) as scan:
+                entries = list(scan)
+        except OSError:
+            return found
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.name not in names or entry.is_dir():
+                continue
+            try:
+                same = os.path.samefile(entry.path, exe)
+            except OSError:
+                same = False
+            if same:
+                found.append(Path(entry.path))
+        return found

@@ -1,0 +1,203 @@
+"""The install root's lock: one flock on `<root>/.lock` per process (uv takes the same one),
+shared by the process's threads with a count, and a mutex that serialises this process's writes.
+`RootLocking` gives `InstallRoot` (core/install_root.py) its lock methods.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from pytui.core.errors import InstallError
+from pytui.core.progress import CancelToken
+
+DEFAULT_LOCK_TIMEOUT = 300.0
+
+
+class LockTimeout(InstallError):
+    """Another uv or pytui process held the install root's lock for longer than UV_LOCK_TIMEOUT."""
+
+
+def lock_timeout_from_env(env: dict[str, str] | None = None) -> float:
+    """`UV_LOCK_TIMEOUT` in whole seconds (uv's variable and default, 5 minutes); a bad value
+    is a UsageError naming it (core/env.py), never silently the default."""
+    from pytui.core.env import uv_seconds
+
+    seconds = uv_seconds(env if env is not None else os.environ, "UV_LOCK_TIMEOUT")
+    return DEFAULT_LOCK_TIMEOUT if seconds is None else float(seconds)
+
+
+# --------------------------------------------------------------------------------------------
+# The process-wide root lock
+# --------------------------------------------------------------------------------------------
+
+
+class RootLock:
+    """One flock on `<root>/.lock` per process, counted; plus a mutex for writes in this process."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.fd: int | None = None
+        self.count = 0
+        self.acquiring = threading.Lock()
+        self.writing = threading.RLock()
+
+
+_ROOT_LOCKS: dict[str, RootLock] = {}
+_ROOT_LOCKS_GUARD = threading.Lock()
+
+
+def root_lock(lock_path: Path) -> RootLock:
+    key = os.path.realpath(lock_path)
+    with _ROOT_LOCKS_GUARD:
+        lock = _ROOT_LOCKS.get(key)
+        if lock is None:
+            lock = _ROOT_LOCKS[key] = RootLock(lock_path)
+        return lock
+
+
+def open_lock_file(path: Path) -> int:
+    """Open (or create with mode 0o666, as uv does) the lock file without racing another creator."""
+    flags = os.O_RDWR | os.O_CLOEXEC
+    try:
+        return os.open(path, flags)
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A unique name made here rather than with tempfile (whose import costs every install).
+    temp = os.path.join(path.parent, f".tmp{os.urandom(6).hex()}")
+    fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    try:
+        os.fchmod(fd, 0o666)  # after creation, to override the umask (uv's DESIRED_MODE)
+        os.close(fd)
+        try:
+            os.link(temp, path)  # no-clobber: a concurrent creator's file wins
+        except FileExistsError:
+            pass
+        except OSError:
+            # Filesystems without hard links: plain create.
+            os.close(os.open(path, flags | os.O_CREAT, 0o666))
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+    return os.open(path, flags)
+
+
+def try_flock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    except OSError as err:
+        if err.errno in (errno.EAGAIN, errno.EACCES):
+            return False
+        raise
+
+
+class RootLocking:
+    """The lock methods of `InstallRoot`, which sets these attributes."""
+
+    path: Path
+    lock_path: Path
+    _lock_timeout: float | None
+    _lock: RootLock
+
+    def init(self) -> Any:
+        raise NotImplementedError
+
+    def _unwritable(self, err: OSError, doing: str = "write to") -> InstallError:
+        raise NotImplementedError
+
+    # -- the lock -----------------------------------------------------------------------------
+    @property
+    def lock_timeout(self) -> float:
+        return self._lock_timeout if self._lock_timeout is not None else lock_timeout_from_env()
+
+    @property
+    def lock_held(self) -> bool:
+        """True while this process holds the root's flock."""
+        return self._lock.count > 0
+
+    @contextlib.contextmanager
+    def locked(self, *, cancel: CancelToken | None = None,
+               on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold `<root>/.lock` (exclusive flock, as uv takes it) for the block.
+
+        Re-entrant within the process: nested or concurrent holders in other threads share
+        one flock. Tries once, then waits up to UV_LOCK_TIMEOUT (default 300 s), calling
+        `on_wait(message)` once; raises LockTimeout (one line) or Cancelled.
+        """
+        self.init()
+        self._acquire(cancel, on_wait)
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _acquire(self, cancel: CancelToken | None, on_wait: Callable[[str], None] | None) -> None:
+        lock = self._lock
+        timeout = self.lock_timeout
+        deadline = time.monotonic() + timeout
+        # Serialise acquisition within the process; waiters here honour cancel and timeout too.
+        while not lock.acquiring.acquire(timeout=0.05):
+            self._check_wait(cancel, deadline, timeout)
+        try:
+            if lock.count > 0:
+                lock.count += 1
+                return
+            try:
+                fd = open_lock_file(self.lock_path)
+            except OSError as err:
+                raise self._unwritable(err) from None
+            try:
+                if not try_flock(fd):
+                    if on_wait is not None:
+                        on_wait(f"waiting for the lock on {self.path} (another uv or pytui process is "
+                                f"installing; up to {timeout:.0f}s, UV_LOCK_TIMEOUT)")
+                    delay = 0.01
+                    while not try_flock(fd):
+                        self._check_wait(cancel, deadline, timeout)
+                        if cancel is not None:
+                            cancel.wait(delay)
+                        else:
+                            time.sleep(delay)
+                        delay = min(delay * 1.5, 0.1)
+            except BaseException:
+                os.close(fd)
+                raise
+            lock.fd = fd
+            lock.count = 1
+        finally:
+            lock.acquiring.release()
+
+    def _check_wait(self, cancel: CancelToken | None, deadline: float, timeout: float) -> None:
+        if cancel is not None:
+            cancel.check("waiting for the install root lock")
+        if time.monotonic() >= deadline:
+            raise LockTimeout(
+                f"Timeout ({timeout:.0f}s) when waiting for lock on {self.path} at {self.lock_path}, "
+                "is another uv or pytui process running? Set UV_LOCK_TIMEOUT to wait longer")
+
+    def _release(self) -> None:
+        lock = self._lock
+        with lock.acquiring:
+            lock.count -= 1
+            if lock.count == 0 and lock.fd is not None:
+                fd, lock.fd = lock.fd, None
+                with contextlib.suppress(OSError):
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+
+    @contextlib.contextmanager
+    def _writing(self, cancel: CancelToken | None = None,
+                 on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+        with self.locked(cancel=cancel, on_wait=on_wait), self._lock.writing:
+            yield

@@ -1,0 +1,101 @@
+"""Whole-tree operations on the install root: an atomic exchange of two directories, removal
+that gets past read-only entries, and sizes as `du -sb` counts them."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_renameat2: Callable[..., int] | None = None
+_renameat2_checked = False
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (renameat2 RENAME_EXCHANGE); False when the OS cannot."""
+    global _renameat2, _renameat2_checked
+    if not _renameat2_checked:
+        _renameat2_checked = True
+        import ctypes  # only reinstalls need it: kept out of start-up
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            func = libc.renameat2
+            func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+            func.restype = ctypes.c_int
+            _renameat2 = func
+        except (OSError, AttributeError):
+            _renameat2 = None
+    if _renameat2 is None:
+        return False
+    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    import ctypes
+
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a file, link or tree; read-only entries are made writable first."""
+    def onerror(func: Callable[..., object], target: str, _exc: object) -> None:
+        with contextlib.suppress(OSError):
+            parent = os.path.dirname(target)
+            os.chmod(parent, os.stat(parent).st_mode | stat.S_IWUSR | stat.S_IXUSR)
+            func(target)
+
+    if os.path.islink(path) or not os.path.isdir(path):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        return
+    try:
+        os.rmdir(path)  # the common case after a commit: an emptied stage
+        return
+    except OSError:
+        pass
+    import shutil  # only for a tree with something in it: kept out of a tree install's imports
+
+    shutil.rmtree(path, onerror=onerror)
+
+
+def tree_size(path: Path) -> int:
+    """Apparent size in bytes of a tree, as `du -sb` counts it: every file, link and directory,
+    a hard-linked inode once (an install sharing its files with a pristine tree is not counted
+    twice when both are measured together); links are not followed."""
+    try:
+        top = os.lstat(path)
+    except OSError:
+        return 0
+    if not stat.S_ISDIR(top.st_mode):
+        return top.st_size
+    total = top.st_size
+    seen: set[tuple[int, int]] = set()
+    stack = [os.fspath(path)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    if stat.S_ISDIR(st.st_mode):
+                        total += st.st_size
+                        stack.append(entry.path)
+                        continue
+                    if st.st_nlink > 1:
+                        ident = (st.st_dev, st.st_ino)
+                        if ident in seen:
+                            continue
+                        seen.add(ident)
+                    total += st.st_size
+        except (FileNotFoundError, NotADirectoryError, PermissionError):
+            continue
+    return total
