@@ -218,25 +218,27 @@ def _start_installs(args: argparse.Namespace, settings: Settings, catalog: Catal
     for line in eol_warnings(builds, settings.state_dir):
         print(stderr_style().warning(line), file=sys.stderr)
 
+    if not _needs_network(builds, settings, args.no_cache):
+        # Everything is cached (or comes from a file:// mirror): the jobs make a downloader only
+        # if one turns out to be needed, so an install from a pristine tree never imports the
+        # download engine.
+        return _install_builds(args, settings, catalog, builds, missing, None, started)
     from pytui.core.download import Downloader
 
     downloader = Downloader.from_settings(settings)
-    preparing = None
-    if _needs_network(builds, settings, args.no_cache):
-        # Importing httpx and loading CA certificates take ~0.1 s: do it while the engine is
-        # imported and the jobs start; the first download waits for it.
-        preparing = threading.Thread(target=downloader.prepare, name="pytui-http-prepare", daemon=True)
-        preparing.start()
+    # Importing httpx and loading CA certificates take ~0.1 s: do it while the engine is
+    # imported and the jobs start; the first download waits for it.
+    preparing = threading.Thread(target=downloader.prepare, name="pytui-http-prepare", daemon=True)
+    preparing.start()
     try:
         return _install_builds(args, settings, catalog, builds, missing, downloader, started)
     finally:
-        if preparing is not None:
-            preparing.join()
+        preparing.join()
         downloader.close()
 
 
 def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catalog, builds: list[Build],
-                    missing: list[str], downloader: Downloader, started: float) -> int:
+                    missing: list[str], downloader: Downloader | None, started: float) -> int:
     from pytui.app.progress_board import ProgressBoard, elapsed_text
     from pytui.core.jobs import run_install_jobs
     from pytui.core.progress import CancelToken

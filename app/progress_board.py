@@ -7,7 +7,6 @@ terminal.
 
 from __future__ import annotations
 
-import shutil
 import sys
 import threading
 import time
@@ -117,6 +116,8 @@ class ProgressBoard:
             self._draw_locked(final)
 
     def _draw_locked(self, final: bool) -> None:
+        import shutil  # only on a terminal: plain output (and a tree install's) never needs it
+
         width = shutil.get_terminal_size((100, 24)).columns
         with self._lock:
             lines = [self._line(key, self._state.get(key), width) for key in self._order]

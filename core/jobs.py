@@ -12,18 +12,21 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pytui.core.cache import ArchiveCache
-from pytui.core.catalog import Catalog
-from pytui.core.download import Downloader
 from pytui.core.errors import Cancelled, ExtractError, HashMismatch, OfflineError, PytuiError
-from pytui.core.extract import archive_kind, extract_archive
 from pytui.core.install_root import InstallRoot
 from pytui.core.models import Build, Installation
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from pytui.core.settings import Settings
 from pytui.core.tree_store import TreeStore
-from pytui.core.urls import download_urls
+
+if TYPE_CHECKING:
+    # The download and extraction engines (httpx, zstd, tar) are imported when a job needs
+    # them: an install from a pristine tree uses neither.
+    from pytui.core.catalog import Catalog
+    from pytui.core.download import Downloader
 
 
 class InstallFailed(PytuiError):
@@ -47,6 +50,8 @@ class InstallResult:
 
 def offline_missing_message(build: Build, settings: Settings) -> str:
     """uv's wording for an offline install whose archive is not cached (docs/uv-compat.md#offline)."""
+    from pytui.core.urls import download_urls
+
     url = download_urls(build, settings)[0]
     return (f"An offline Python installation was requested, but {build.key} (from {url}) "
             f"is missing in {settings.cache_dir}")
@@ -65,10 +70,12 @@ class InstallJob:
         cancel: CancelToken | None = None,
         reinstall: bool = False,
         no_cache: bool = False,
-        downloader: Downloader | None = None,
+        downloader: Downloader | Callable[[], Downloader] | None = None,
         on_warning: Callable[[str], None] | None = None,
         on_wait: Callable[[str], None] | None = None,
     ) -> None:
+        """`downloader`: one to use, a function that returns the (shared) one when a download
+        is needed, or None to make one (and close it) only if this job downloads."""
         self.build = build
         self.settings = settings
         self.catalog = catalog
@@ -76,7 +83,8 @@ class InstallJob:
         self.cancel = cancel or CancelToken()
         self.reinstall = reinstall
         self.no_cache = no_cache
-        self.downloader = downloader
+        self._downloader_from = downloader
+        self._own_downloader: Downloader | None = None
         self.on_warning = on_warning
         # Called once with a one-line message when the root's lock is held by another process.
         self.on_wait = on_wait
@@ -99,39 +107,48 @@ class InstallJob:
         if not self.reinstall and self.root.get(self.key) is not None:
             return InstallResult(self.build, "already", self.root.get(self.key))
         replacing = self.root.get(self.key) is not None
-        own_downloader = self.downloader is None
-        downloader = self.downloader or Downloader.from_settings(self.settings)
         try:
-            installation, archive, downloaded, committed = self._install(downloader)
+            installation, archive, downloaded, committed = self._install()
         except Cancelled as err:
             raise Cancelled(f"install of {self.key} cancelled; {self._kept()} ({err})") from None
         except PytuiError as err:
             raise InstallFailed(f"failed to install {self.key}: {err}; {self._kept()}") from None
         finally:
-            if own_downloader:
-                downloader.close()
+            if self._own_downloader is not None:
+                self._own_downloader.close()
+                self._own_downloader = None
         if not committed:
             # Another uv or pytui process installed this key while the job was downloading.
             return InstallResult(self.build, "already", installation, archive, downloaded)
         status = "reinstalled" if replacing else "installed"
         return InstallResult(self.build, status, installation, archive, downloaded, self.unpacked_by)
 
+    def downloader(self) -> Downloader:
+        """The downloader for this job's transfers, made when the first one is needed."""
+        given = self._downloader_from
+        if given is not None:
+            return given() if callable(given) else given
+        if self._own_downloader is None:
+            from pytui.core.download import Downloader
+
+            self._own_downloader = Downloader.from_settings(self.settings)
+        return self._own_downloader
+
     def _kept(self) -> str:
         if self.root.get(self.key) is not None:
             return f"the existing {self.key} install was left as it was"
         return "nothing was installed"
 
-    def _install(self, downloader: Downloader) -> tuple[Installation, Path | None, bool, bool]:
+    def _install(self) -> tuple[Installation, Path | None, bool, bool]:
         """Stage, extract, verify, commit; the last item is False when the key turned up installed
         meanwhile (another process committed it first) and this job's tree was dropped."""
         build = self.build
-        kind = archive_kind(build.filename)
         with self.root.stage() as stage:
             if self.no_cache:
-                prefix = self._extract_streamed(downloader, stage, kind)
+                prefix = self._extract_streamed(stage)
                 archive, downloaded = None, True
             else:
-                prefix, archive, downloaded = self._extract_cached(downloader, stage, kind)
+                prefix, archive, downloaded = self._extract_cached(stage)
             self.cancel.check(f"install of {self.key}")
             self.progress(Progress("finish", 0, 1))
             bin_dir = None if self.settings.no_bin else self.settings.bin_dir
@@ -146,14 +163,16 @@ class InstallJob:
             self.progress(Progress("finish", 1, 1))
         return installation, archive, downloaded, True
 
-    def _fetch(self, downloader: Downloader) -> tuple[Path, bool]:
+    def _fetch(self) -> tuple[Path, bool]:
         """The cached archive, downloading it (verified) first if it is not there."""
         if self.cache.has(self.build):
             return self.cache.path_for(self.build), False
+        from pytui.core.urls import download_urls
+
         urls = download_urls(self.build, self.settings)
         if self.settings.offline and not any(url.startswith("file:") for url in urls):
             raise OfflineError(offline_missing_message(self.build, self.settings))
-        path = self.cache.fetch(self.build, urls, downloader=downloader, progress=self.progress,
+        path = self.cache.fetch(self.build, urls, downloader=self.downloader(), progress=self.progress,
                                 cancel=self.cancel)
         return path, True
 
@@ -181,13 +200,15 @@ class InstallJob:
             self.trees.keep(self.build.sha256, prefix, archive=archive.name, key=self.key,
                             cancel=self.cancel)
 
-    def _extract_cached(self, downloader: Downloader, stage: Path,
-                        kind: str) -> tuple[Path, Path, bool]:
+    def _extract_cached(self, stage: Path) -> tuple[Path, Path, bool]:
         if not self.settings.no_trees:
             linked = self._from_tree(stage)
             if linked is not None:
                 return linked, self.cache.path_for(self.build), False
-        archive, downloaded = self._fetch(downloader)
+        from pytui.core.extract import archive_kind, extract_archive
+
+        kind = archive_kind(self.build.filename)
+        archive, downloaded = self._fetch()
         for attempt in (1, 2):
             target = stage / f"x{attempt}"
             if downloaded:
@@ -220,13 +241,17 @@ class InstallJob:
                 # removed by `verify`; fetch it once more.
                 if attempt == 2:
                     raise
-                archive, downloaded = self._fetch(downloader)
+                archive, downloaded = self._fetch()
         raise AssertionError("unreachable")
 
-    def _extract_streamed(self, downloader: Downloader, stage: Path, kind: str) -> Path:
+    def _extract_streamed(self, stage: Path) -> Path:
         """`--no-cache`: download straight into extraction; verify the hash before commit."""
+        from pytui.core.extract import archive_kind, extract_archive
+        from pytui.core.urls import download_urls
+
+        kind = archive_kind(self.build.filename)
         urls = download_urls(self.build, self.settings)
-        with downloader.stream(urls, expected_sha256=self.build.sha256, progress=self.progress,
+        with self.downloader().stream(urls, expected_sha256=self.build.sha256, progress=self.progress,
                                cancel=self.cancel, what=self.key) as stream:
             try:
                 prefix = extract_archive(stream, stage / "x",
@@ -278,7 +303,7 @@ def run_install_jobs(
     Returns outcomes in the order of `builds`; a failure in one job does not stop the others.
     Leftovers of killed runs in `<root>/.temp` are cleaned first. A `downloader` given by the
     caller (e.g. one whose client it is preparing on another thread) is shared by the jobs and
-    left open; otherwise one is made and closed here.
+    left open; otherwise one is made when a job first needs it, and closed here.
     """
     builds = dedupe(builds)
     cancel = cancel or CancelToken()
@@ -286,8 +311,19 @@ def run_install_jobs(
         # Try the lock once: while uv (or another pytui) holds it, its temp dirs may be in use,
         # and this run should not wait before it has even started downloading.
         InstallRoot(settings.install_root, lock_timeout=0).clean_temp(cancel=cancel)
-    own_downloader = downloader is None
-    shared = downloader or Downloader.from_settings(settings)
+    made: list[Downloader] = []
+    making = threading.Lock()
+
+    def shared() -> Downloader:
+        # Made by the first job that downloads; jobs installing from a pristine tree never ask.
+        if downloader is not None:
+            return downloader
+        with making:
+            if not made:
+                from pytui.core.download import Downloader
+
+                made.append(Downloader.from_settings(settings))
+            return made[0]
 
     def one(build: Build) -> JobOutcome:
         job = InstallJob(build, settings=settings, catalog=catalog,
@@ -303,8 +339,8 @@ def run_install_jobs(
         workers = max(1, min(concurrency or settings.jobs, len(builds) or 1))
         return _run_in_threads(one, builds, workers, cancel)
     finally:
-        if own_downloader:
-            shared.close()
+        for own in made:
+            own.close()
 
 
 # How often the main thread wakes while it waits for the jobs. CPython runs signal handlers

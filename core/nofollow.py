@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 
 from pytui.core.member_policy import MAX_LINK_HOPS
@@ -143,7 +142,7 @@ def write_atomic_at(dir_fd: int, name: str, data: bytes, mode: int = 0o644) -> N
 
     The rename replaces a symlink of that name rather than writing where it points.
     """
-    temp = f".{name}.{secrets.token_hex(4)}.tmp"
+    temp = f".{name}.{os.urandom(4).hex()}.tmp"
     fd = os.open(temp, NEW_FILE_FLAGS, 0o600, dir_fd=dir_fd)
     try:
         try:

@@ -8,6 +8,8 @@ exactly that descending order.
 
 from __future__ import annotations
 
+import os
+
 # uv's `ImplementationName` declaration order. Pyodide keys are stored as CPython in uv and
 # compare as CPython; only their display name differs.
 _IMPLEMENTATION_RANK = {"pyodide": 3, "graalpy": 1, "pypy": 2, "cpython": 3}
@@ -23,9 +25,14 @@ _MACHINE_FAMILY = {"amd64": "x86_64", "x64": "x86_64", "arm64": "aarch64", "i386
 
 def host_arch_family() -> str:
     """The host's architecture family in uv's display form (`x86_64`, `aarch64`, `x86`...)."""
-    import platform  # only when no host family is given: `pytui list` passes one
+    # platform.machine() is os.uname().machine on POSIX; importing `platform` costs more
+    # than a tree install's linking.
+    if hasattr(os, "uname"):
+        machine = os.uname().machine.lower()
+    else:
+        import platform
 
-    machine = platform.machine().lower()
+        machine = platform.machine().lower()
     return _MACHINE_FAMILY.get(machine, machine)
 
 

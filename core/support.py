@@ -116,10 +116,11 @@ def parse_cycles(data: bytes) -> dict[str, Cycle]:
 
 
 def _read(path: Path) -> dict[str, Cycle]:
-    from pytui.core.env_files import read_regular
+    from pytui.core.bounded_read import read_regular_file
 
-    data = read_regular(path, MAX_BYTES + 1)
-    if data is None:
+    try:
+        data = read_regular_file(path, MAX_BYTES)
+    except OSError:  # missing, not a regular file, larger than MAX_BYTES, unreadable
         return {}
     try:
         return parse_cycles(data)

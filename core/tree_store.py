@@ -23,8 +23,6 @@ import contextlib
 import errno
 import json
 import os
-import secrets
-import shutil
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,6 +204,8 @@ def _scan(top: str) -> list[Entry]:
 
 
 def _copy_file(src: str, dst: str, mode: int) -> None:
+    import shutil
+
     fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
     try:
         with open(src, "rb") as source:
@@ -355,7 +355,7 @@ class TreeStore:
         fix-ups run on `prefix`."""
         if not is_sha256(sha256) or self.has(sha256):
             return False
-        work = self.path / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
+        work = self.path / f".tmp-{os.getpid()}-{os.urandom(4).hex()}"
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             work.mkdir()
@@ -404,7 +404,7 @@ class TreeStore:
         src = self.path / sha256
         if not os.path.lexists(src):
             return 0
-        aside = self.path / f".old-{sha256}-{secrets.token_hex(4)}"
+        aside = self.path / f".old-{sha256}-{os.urandom(4).hex()}"
         try:
             os.rename(src, aside)
         except OSError:
@@ -467,6 +467,8 @@ def _alive(pid: int) -> bool:
 
 def remove_tree(path: Path) -> None:
     """Delete a directory tree without following links; directories made read-only are opened."""
+
+    import shutil  # not on the path of an install from a tree
 
     def onerror(_func: object, target: str, _exc: object) -> None:
         parent = os.path.dirname(target)
