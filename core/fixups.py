@@ -138,7 +138,7 @@ def _dir(install: Path, path: Path, what: str) -> Iterator[int]:
         os.close(fd)
 
 
-def _write_if_changed(dir_fd: int, name: str, text: str) -> bool:
+def _write_if_changed(dir_fd: int, name: str, text: str, fsync: bool = True) -> bool:
     data = text.encode("utf-8")
     if read_file_at(dir_fd, name, MAX_FIXUP_READ) == data:
         return False
@@ -146,7 +146,7 @@ def _write_if_changed(dir_fd: int, name: str, text: str) -> bool:
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise IsADirectoryError(errno.EISDIR, f"{name} is a directory")
     mode = st.st_mode & 0o7777 if st is not None and stat.S_ISREG(st.st_mode) else 0o644
-    write_atomic_at(dir_fd, name, data, mode)
+    write_atomic_at(dir_fd, name, data, mode, fsync=fsync)
     return True
 
 
@@ -155,7 +155,7 @@ def _write_if_changed(dir_fd: int, name: str, text: str) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def ensure_externally_managed(install: Path, key: str | KeyParts) -> Path | None:
+def ensure_externally_managed(install: Path, key: str | KeyParts, *, fsync: bool = True) -> Path | None:
     """Write PEP 668's `EXTERNALLY-MANAGED` (uv's text) into the stdlib dir; None for emscripten."""
     parts = _parts(key)
     if parts.os == "emscripten" or parts.implementation == "pyodide":
@@ -164,7 +164,7 @@ def ensure_externally_managed(install: Path, key: str | KeyParts) -> Path | None
     target = lib / "EXTERNALLY-MANAGED"
     with _dir(install, lib, f"write {target}") as fd:
         try:
-            _write_if_changed(fd, target.name, EXTERNALLY_MANAGED)
+            _write_if_changed(fd, target.name, EXTERNALLY_MANAGED, fsync)
         except OSError as err:
             raise InstallError(f"cannot write {target}: {err.strerror}; check the install dir is writable") from None
     return target
@@ -288,7 +288,8 @@ def patch_pkgconfig_text(text: str) -> str | None:
     return "\n".join(lines) if changed else None
 
 
-def ensure_sysconfig_patched(install: Path, key: str | KeyParts, final_prefix: Path | None = None) -> Path | None:
+def ensure_sysconfig_patched(install: Path, key: str | KeyParts, final_prefix: Path | None = None, *,
+                             fsync: bool = True) -> Path | None:
     """Patch `_sysconfigdata_*.py` for `final_prefix` (default: `install`), then `lib/pkgconfig/*.pc`.
 
     Runs for CPython on Unix targets only (as uv). A CPython tree without its stdlib dir or
@@ -312,20 +313,20 @@ def ensure_sysconfig_patched(install: Path, key: str | KeyParts, final_prefix: P
             data = read_file_at(fd, name, MAX_FIXUP_READ)
             if data is None:
                 raise FileNotFoundError(errno.ENOENT, f"{name} went away")
-            _write_if_changed(fd, name, patch_sysconfig_text(data.decode("utf-8"), real_prefix, name))
+            _write_if_changed(fd, name, patch_sysconfig_text(data.decode("utf-8"), real_prefix, name), fsync)
         except (OSError, UnicodeDecodeError) as err:
             raise InstallError(f"cannot patch sysconfig of {parts.key}: {err}") from None
     pkgconfig = python_dir(install) / "lib" / "pkgconfig"
     if os.path.lexists(pkgconfig):
         with _dir(install, pkgconfig, what) as fd:
             try:
-                _patch_pkgconfig_dir(fd)
+                _patch_pkgconfig_dir(fd, fsync)
             except (OSError, UnicodeDecodeError) as err:
                 raise InstallError(f"cannot patch sysconfig of {parts.key}: {err}") from None
     return lib / name
 
 
-def _patch_pkgconfig_dir(fd: int) -> None:
+def _patch_pkgconfig_dir(fd: int, fsync: bool) -> None:
     with os.scandir(fd) as entries:
         names = sorted(e.name for e in entries if e.name.endswith(".pc") and e.is_file(follow_symlinks=False))
     for name in names:
@@ -335,7 +336,7 @@ def _patch_pkgconfig_dir(fd: int) -> None:
         new = patch_pkgconfig_text(data.decode("utf-8"))
         if new is not None:
             st = lstat_at(fd, name)
-            write_atomic_at(fd, name, new.encode("utf-8"), st.st_mode & 0o7777 if st else 0o644)
+            write_atomic_at(fd, name, new.encode("utf-8"), st.st_mode & 0o7777 if st else 0o644, fsync=fsync)
 
 
 # --------------------------------------------------------------------------------------------
@@ -373,14 +374,14 @@ def ensure_python_link(install: Path, key: str | KeyParts) -> Path | None:
     return link
 
 
-def ensure_build_file(install: Path, build: str | None) -> Path | None:
+def ensure_build_file(install: Path, build: str | None, *, fsync: bool = True) -> Path | None:
     """Write `BUILD` (the PBS release, e.g. `20250115`) as uv does; nothing when unknown."""
     if not build:
         return None
     target = install / "BUILD"
     with _dir(install, install, f"write {target}") as fd:
         try:
-            _write_if_changed(fd, "BUILD", build)
+            _write_if_changed(fd, "BUILD", build, fsync)
         except OSError as err:
             raise InstallError(f"cannot write {target}: {err.strerror}") from None
     return target
@@ -440,11 +441,25 @@ def check_layout(install: Path, key: str | KeyParts) -> None:
 
 
 def apply_fixups(install: Path, key: str | KeyParts, *, build: str | None,
-                 final_prefix: Path | None = None) -> None:
-    """All of uv's fix-ups on `install` (staged or in place), in uv's order; safe to repeat."""
+                 final_prefix: Path | None = None, staged: bool = False) -> None:
+    """All of uv's fix-ups on `install` (staged or in place), in uv's order; safe to repeat.
+
+    Every changed file is written as a new file renamed over the old name, never in place, so
+    the inodes an install shares with a pristine tree (core/tree_store.py) keep their bytes.
+
+    `staged`: `install` is a stage that only the commit's rename makes visible. Its rewritten
+    files are then not fsynced one by one (five fsyncs were a fifth of a tree install's
+    time). That loses no guarantee pytui gives: a crash before the commit leaves a stage that
+    the next run deletes; and after it, the install's durability is that of its other files,
+    which are either extracted without an fsync (as uv extracts) or hard links to a tree's
+    inodes already on disk. An fsync of the fix-ups alone never made an install crash-proof;
+    atomic visibility is the rename's job (docs/uv-compat.md#fix-ups). Fix-ups run on an
+    install in place (`staged=False`) keep the fsync before each rename, as that is a live file.
+    """
+    fsync = not staged
     parts = _parts(key)
     check_layout(install, parts)
-    ensure_externally_managed(install, parts)
-    ensure_sysconfig_patched(install, parts, final_prefix)
+    ensure_externally_managed(install, parts, fsync=fsync)
+    ensure_sysconfig_patched(install, parts, final_prefix, fsync=fsync)
     ensure_python_link(install, parts)
-    ensure_build_file(install, build)
+    ensure_build_file(install, build, fsync=fsync)

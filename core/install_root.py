@@ -207,7 +207,7 @@ class InstallRoot(RootLocking, RootLinking):
         target = self.path / key
         prefix = Path(prefix)
         with self._writing(cancel=cancel, on_wait=on_wait):
-            apply_fixups(prefix, parts, build=build.build or None, final_prefix=target)
+            apply_fixups(prefix, parts, build=build.build or None, final_prefix=target, staged=True)
             try:
                 self._swap_in(prefix, target, key)
             except OSError as err:

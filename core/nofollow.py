@@ -137,10 +137,14 @@ def read_file_at(dir_fd: int, name: str, limit: int) -> bytes | None:
         os.close(fd)
 
 
-def write_atomic_at(dir_fd: int, name: str, data: bytes, mode: int = 0o644) -> None:
+def write_atomic_at(dir_fd: int, name: str, data: bytes, mode: int = 0o644, *,
+                    fsync: bool = True) -> None:
     """Replace `name` in `dir_fd` by `data` (temp file, fsync, rename): old or new after a crash.
 
-    The rename replaces a symlink of that name rather than writing where it points.
+    The rename replaces a symlink of that name rather than writing where it points; it is
+    always a new inode, so a file hard-linked elsewhere (a pristine tree's) is never written.
+    `fsync=False` for a directory that only a later rename makes visible (core/fixups.py
+    `apply_fixups(staged=True)` says why that loses nothing).
     """
     temp = f".{name}.{os.urandom(4).hex()}.tmp"
     fd = os.open(temp, NEW_FILE_FLAGS, 0o600, dir_fd=dir_fd)
@@ -150,7 +154,8 @@ def write_atomic_at(dir_fd: int, name: str, data: bytes, mode: int = 0o644) -> N
             while view:
                 view = view[os.write(fd, view):]
             os.fchmod(fd, mode)
-            os.fsync(fd)
+            if fsync:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.rename(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)

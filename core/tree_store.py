@@ -24,8 +24,8 @@ import errno
 import json
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pytui.core.progress import CancelToken
 
@@ -45,9 +45,9 @@ _KINDS = frozenset("dfl")
 _LINK_FALLBACK_ERRNOS = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP}
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One entry of a pristine tree, as it was when the tree was made."""
+class Entry(NamedTuple):
+    """One entry of a pristine tree, as it was when the tree was made (a tuple: a manifest
+    makes thousands, and a frozen dataclass's constructor was most of reading one)."""
 
     path: str  # relative, '/'-separated, no '.', '..' or empty components
     kind: str  # "d", "f" or "l"
@@ -58,8 +58,7 @@ class Entry:
     target: str = ""  # symlinks only
 
 
-@dataclass(frozen=True, slots=True)
-class TreeInfo:
+class TreeInfo(NamedTuple):
     """A kept tree, for `cache list`, purge and the TUI."""
 
     sha256: str
@@ -230,23 +229,23 @@ def _materialize(src_top: str, dst_top: str, entries: list[Entry], cancel: Cance
     linked = True
     src_top += "/"
     dst_top += "/"
-    lstat, link, S_ISREG, S_IMODE = os.lstat, os.link, stat.S_ISREG, stat.S_IMODE
-    for index, entry in enumerate(entries):
+    lstat, link, mkdir, S_ISREG, S_IMODE = os.lstat, os.link, os.mkdir, stat.S_ISREG, stat.S_IMODE
+    for index, (path, kind, mode, size, mtime_ns, ino, target) in enumerate(entries):
         if cancel is not None and not index & 255:
             cancel.check(what)
-        src = src_top + entry.path
-        dst = dst_top + entry.path
-        kind = entry.kind
+        src = src_top + path
+        dst = dst_top + path
         if kind == "f":
             if check:
+                # One lstat per file: an edit in place keeps the inode but not the mtime (and
+                # usually not the size); a file replaced by rename has another inode.
                 try:
                     st = lstat(src)
                 except OSError:
-                    raise TreeCorrupt(f"{entry.path} is missing") from None
-                if not (st.st_ino == entry.ino and st.st_size == entry.size
-                        and st.st_mtime_ns == entry.mtime_ns and S_ISREG(st.st_mode)
-                        and S_IMODE(st.st_mode) == entry.mode):
-                    raise TreeCorrupt(f"{entry.path} was changed after the tree was made")
+                    raise TreeCorrupt(f"{path} is missing") from None
+                if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
+                        and S_ISREG(st.st_mode) and S_IMODE(st.st_mode) == mode):
+                    raise TreeCorrupt(f"{path} was changed after the tree was made")
             if linked:
                 try:
                     link(src, dst, follow_symlinks=False)
@@ -255,22 +254,28 @@ def _materialize(src_top: str, dst_top: str, entries: list[Entry], cancel: Cance
                     if err.errno not in _LINK_FALLBACK_ERRNOS:
                         raise
                     linked = False
-            _copy_file(src, dst, entry.mode)
+            _copy_file(src, dst, mode)
         elif kind == "d":
-            if check and not os.path.isdir(src):
-                raise TreeCorrupt(f"{entry.path} is no longer a directory")
-            os.mkdir(dst, 0o755)
-            if entry.mode != 0o755:
-                os.chmod(dst, entry.mode | stat.S_IRWXU)
+            if check:
+                # lstat, not isdir: a directory swapped for a link to one is a change too.
+                try:
+                    is_dir = stat.S_ISDIR(lstat(src).st_mode)
+                except OSError:
+                    is_dir = False
+                if not is_dir:
+                    raise TreeCorrupt(f"{path} is no longer a directory")
+            mkdir(dst, 0o755)
+            if mode != 0o755:
+                os.chmod(dst, mode | stat.S_IRWXU)
         else:
             if check:
                 try:
-                    same = os.readlink(src) == entry.target
+                    same = os.readlink(src) == target
                 except OSError:
                     same = False
                 if not same:
-                    raise TreeCorrupt(f"{entry.path} is no longer the same link")
-            os.symlink(entry.target, dst)
+                    raise TreeCorrupt(f"{path} is no longer the same link")
+            os.symlink(target, dst)
     return linked
 
 
