@@ -20,7 +20,7 @@ from pytui.core.install_root import InstallRoot
 from pytui.core.models import Build, Installation
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from pytui.core.settings import Settings
-from pytui.core.tree_store import TreeStore
+from pytui.core.tree_store import TreeNoSpace, TreeStore
 
 if TYPE_CHECKING:
     # The download and extraction engines (httpx, zstd, tar) are imported when a job needs
@@ -141,26 +141,49 @@ class InstallJob:
 
     def _install(self) -> tuple[Installation, Path | None, bool, bool]:
         """Stage, extract, verify, commit; the last item is False when the key turned up installed
-        meanwhile (another process committed it first) and this job's tree was dropped."""
-        build = self.build
+        meanwhile (another process committed it first) and this job's tree was dropped.
+
+        A root that fills up on the way is one line saying how much to free (core/install_space.py).
+        """
+        full: tuple[int | None, int] | None = None  # (bytes needed if known, bytes that fitted)
         with self.root.stage() as stage:
-            if self.no_cache:
-                prefix = self._extract_streamed(stage)
-                archive, downloaded = None, True
-            else:
-                prefix, archive, downloaded = self._extract_cached(stage)
-            self.cancel.check(f"install of {self.key}")
-            self.progress(Progress("finish", 0, 1))
-            bin_dir = None if self.settings.no_bin else self.settings.bin_dir
-            # The root lock (re-entrant; commit takes it too) makes "still not installed?" and
-            # the commit one step, against uv and other pytui processes.
-            with self.root.locked(cancel=self.cancel, on_wait=self.on_wait):
-                existing = None if self.reinstall else self.root.get(self.key)
-                if existing is not None:
-                    return existing, archive, downloaded, False
-                installation = self.root.commit(build, prefix, bin_dir=bin_dir, reinstall=self.reinstall,
-                                                cancel=self.cancel, on_warning=self.on_warning)
-            self.progress(Progress("finish", 1, 1))
+            try:
+                if self.no_cache:
+                    prefix = self._extract_streamed(stage)
+                    archive, downloaded = None, True
+                else:
+                    prefix, archive, downloaded = self._extract_cached(stage)
+            except TreeNoSpace as err:
+                full = (err.size, 0)
+            except (ExtractError, OSError) as err:
+                from pytui.core.install_space import gzip_unpacked_size, is_disk_full
+                from pytui.core.root_tree import tree_size
+
+                if not is_disk_full(err):
+                    raise
+                archive_path = None if self.no_cache else self.cache.path_for(self.build)
+                full = (gzip_unpacked_size(archive_path) if archive_path else None, tree_size(stage))
+            if full is None:
+                return self._commit(prefix, archive, downloaded)
+        # Said once the stage is gone, so the free space counted is what a retry has.
+        from pytui.core.install_space import no_space_error
+
+        raise no_space_error(self.root.path, *full)
+
+    def _commit(self, prefix: Path, archive: Path | None,
+                downloaded: bool) -> tuple[Installation, Path | None, bool, bool]:
+        self.cancel.check(f"install of {self.key}")
+        self.progress(Progress("finish", 0, 1))
+        bin_dir = None if self.settings.no_bin else self.settings.bin_dir
+        # The root lock (re-entrant; commit takes it too) makes "still not installed?" and
+        # the commit one step, against uv and other pytui processes.
+        with self.root.locked(cancel=self.cancel, on_wait=self.on_wait):
+            existing = None if self.reinstall else self.root.get(self.key)
+            if existing is not None:
+                return existing, archive, downloaded, False
+            installation = self.root.commit(self.build, prefix, bin_dir=bin_dir, reinstall=self.reinstall,
+                                            cancel=self.cancel, on_warning=self.on_warning)
+        self.progress(Progress("finish", 1, 1))
         return installation, archive, downloaded, True
 
     def _fetch(self) -> tuple[Path, bool]:

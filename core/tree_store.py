@@ -68,6 +68,14 @@ class TreeInfo(NamedTuple):
     files: int
 
 
+class TreeNoSpace(Exception):
+    """The filesystem of an install filled up while a tree was linked or copied into it."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"no space left for a tree of {size} bytes")
+        self.size = size  # the tree's file bytes: what a copy needs
+
+
 class TreeCorrupt(Exception):
     """The tree or its manifest is not what pytui made; the message says what differs."""
 
@@ -383,9 +391,12 @@ class TreeStore:
                     what: str = "install") -> bool | None:
         """Recreate the tree of `sha256` at `dest` (which must not exist): True when hard-linked,
         False when copied, None when there is no usable tree. Every entry is checked against
-        the manifest on the way; a tree that changed is discarded (and `dest` removed)."""
+        the manifest on the way; a tree that changed is discarded (and `dest` removed).
+        The destination's filesystem filling up raises `TreeNoSpace` (with the tree's size),
+        since extracting instead would need as much space or more."""
         if not self.has(sha256):
             return None
+        entries: builtins.list[Entry] = []
         try:
             _header, entries = self._load(sha256)
             os.mkdir(dest, 0o755)
@@ -393,10 +404,13 @@ class TreeStore:
                                 cancel, what, check=True)
         except TreeCorrupt:
             self.discard(sha256)
-        except OSError:
-            # Out of space, or a manifest whose order is wrong: extraction takes over (and
-            # reports a real filesystem error in its own words).
-            pass
+        except OSError as err:
+            if os.path.lexists(dest):
+                remove_tree(dest)
+            if err.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise TreeNoSpace(sum(entry.size for entry in entries)) from None
+            # A manifest whose order is wrong, or the like: extraction takes over (and reports
+            # a real filesystem error in its own words).
         if os.path.lexists(dest):
             remove_tree(dest)
         return None

@@ -1,0 +1,70 @@
+"""An install root that fills up during an install: how much it needed, said in one line.
+
+Extraction reports a full disk as a write that failed; the install job turns that (and a tree
+that does not fit) into `no space left on <root>: free N MiB and retry`, with N worked out from
+what the install needs (the tree's size, or a .tar.gz archive's unpacked size from its gzip
+trailer) and what the root's filesystem has free once the stage is gone.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+from pytui.core.errors import InstallError
+
+MIB = 1 << 20
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+# Exceptions chained below a failure, looked at for an OSError of a full disk (the extractor
+# raises its one-line error `from None`, which keeps the original as `__context__`).
+MAX_CHAIN = 8
+
+
+def is_disk_full(err: BaseException) -> bool:
+    """True when `err`, or an error it was raised while handling, is ENOSPC or EDQUOT."""
+    seen: BaseException | None = err
+    for _ in range(MAX_CHAIN):
+        if seen is None:
+            return False
+        if isinstance(seen, OSError) and seen.errno in _FULL:
+            return True
+        inner = getattr(seen, "error", None)  # the tar reader's WriteFailed wraps its OSError
+        if isinstance(inner, OSError) and inner.errno in _FULL:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def gzip_unpacked_size(archive: Path) -> int | None:
+    """A .tar.gz's unpacked size from the gzip trailer (ISIZE, modulo 4 GiB: every PBS archive
+    is far below that), or None for another kind or a file that cannot be read."""
+    if not archive.name.endswith((".tar.gz", ".tgz")):
+        return None
+    try:
+        with open(archive, "rb") as f:
+            f.seek(-4, os.SEEK_END)
+            trailer = f.read(4)
+    except OSError:
+        return None
+    return int.from_bytes(trailer, "little") if len(trailer) == 4 else None
+
+
+def free_bytes(path: Path) -> int:
+    try:
+        st = os.statvfs(path)
+    except OSError:
+        return 0
+    return st.f_bavail * st.f_frsize
+
+
+def no_space_error(root: Path, needed: int | None, written: int) -> InstallError:
+    """The one line for a root that filled up. `needed`: what the install takes, when known;
+    `written`: what the failed attempt had written (at least that much more is needed)."""
+    free = free_bytes(root)
+    if needed is not None and needed > free:
+        missing = -(-(needed - free) // MIB)  # rounded up
+        return InstallError(f"no space left on {root}: free {missing} MiB and retry")
+    # The size is unknown (a streamed or zstd archive): it needs more than the attempt wrote.
+    return InstallError(f"no space left on {root}: it needs more than the {-(-written // MIB)} MiB "
+                        f"that fitted; free at least {max(1, -(-written // MIB))} MiB more and retry")

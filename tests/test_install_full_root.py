@@ -1,0 +1,77 @@
+"""An install root that fills up while an install is unpacked or linked into it: one line that
+says so and how much to free, and the root, cache and bin dir as they were (real tmpfs mounts;
+root only, skipped with the reason otherwise)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cli_harness import Pytui, assert_clean_failure
+from fixtures_archives import MadeArchive, file
+from fixtures_fs import Mounts, mounted
+from fixtures_http import FaultyHTTPServer
+from pytui.core.install_root import InstallRoot
+
+
+@pytest.fixture
+def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
+    archives = tmp_path / "archives"
+    archives.mkdir()
+    return Pytui(tmp_path, http_server, archives)
+
+
+@pytest.fixture
+def mounts() -> Iterator[Mounts]:
+    with mounted() as made:
+        yield made
+
+
+def _big(version: str = "3.12.8") -> list:
+    # Random bytes do not compress: the archive is as large as what it unpacks to.
+    return [file(f"lib/python{version[:4]}/big{i}.bin", os.urandom(1 << 20)) for i in range(6)]
+
+
+def _made_root(path: Path) -> None:
+    """`.temp/`, `.gitignore` and `.lock`, as any install run makes them before it stages."""
+    with InstallRoot(path).locked():
+        pass
+
+
+def _free_mib(line: str) -> int:
+    found = re.search(r"free (?:at least )?(\d+) MiB and retry", line)
+    assert found, line
+    return int(found.group(1))
+
+
+def test_extraction_that_fills_the_root_says_how_much_to_free(pytui: Pytui, mounts: Mounts) -> None:
+    made: MadeArchive = pytui.add("3.12.8", extra=_big())
+    pytui.call("cache", "import", str(made.path))  # the cache is on the real disk; the root is small
+    _made_root(mounts.tmpfs(pytui.root, "3m"))
+    before = pytui.state()
+    result = pytui.run("install", "3.12")
+    line = assert_clean_failure(result)
+    assert f"no space left on {pytui.root}" in line and made.build.key in line, line
+    assert _free_mib(line) >= 3, line  # ~6 MiB unpacked (the gzip trailer says), ~3 MiB free
+    assert "nothing was installed" in line, line
+    assert pytui.state() == before and pytui.temp_left() == []
+
+
+def test_a_tree_copied_into_a_full_root_says_how_much_to_free(pytui: Pytui, mounts: Mounts) -> None:
+    made: MadeArchive = pytui.add("3.12.8", extra=_big())
+    pytui.call("install", "3.12")  # keeps the pristine tree in the cache, on the real disk
+    assert pytui.trees() == [made.build.sha256]
+    pytui.call("uninstall", "3.12")
+    # Another filesystem, so the tree is copied (hard links cannot cross it), and too small.
+    _made_root(mounts.tmpfs(pytui.root, "3m"))
+    before = pytui.state()
+    result = pytui.run("install", "3.12")
+    line = assert_clean_failure(result)
+    assert f"no space left on {pytui.root}" in line and made.build.key in line, line
+    # The tree's size is known: at least the 6 MiB of payload less the ~3 MiB free.
+    assert _free_mib(line) >= 3, line
+    assert pytui.state() == before and pytui.temp_left() == []
+    assert pytui.trees() == [made.build.sha256]  # a full disk is no reason to drop the tree
