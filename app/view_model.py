@@ -274,7 +274,7 @@ class ViewModel:
             else:  # from the file name: the same under any catalog
                 state_name, pct = archive.state, None
             rows[name] = CacheRow(name=name, size=archive.size, build_key=key,
-                                  state=state_name, percent=pct)
+                                  state=state_name, percent=pct, tree=archive.tree)
         # Downloads in flight show up before the listing sees their `.part`.
         for job in state.running_jobs():
             if job.build is None or job.phase != "download":
@@ -297,8 +297,10 @@ class ViewModel:
             return "cannot read the cache dir (see the error)"
         total = sum(archive.size for archive in state.archives)
         count = len(state.archives)
+        trees = sum(1 for archive in state.archives if archive.tree)
+        with_trees = f" · {trees} with a tree" if trees else ""
         return _with_sort(state, "cached",
-                          f"{count} archive{'s' if count != 1 else ''} · {human_size(total)}")
+                          f"{count} archive{'s' if count != 1 else ''} · {human_size(total)}{with_trees}")
 
     def installed_rows(self, state: AppState) -> list[InstalledRow]:
         terms = self.terms(state)
@@ -421,6 +423,8 @@ class ViewModel:
             fields.append(("sha256", build.sha256 or "not in the catalog"))
         if archive is not None:
             fields.append(("archive", short_path(archive.path, home)))
+            if archive.tree:
+                fields.append(("tree", "kept: installs link it instead of extracting the archive"))
         if installation is not None:
             size = state.sizes.get(installation.key)
             extra = f"  ({human_size(size)})" if size is not None else ""

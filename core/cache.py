@@ -136,6 +136,17 @@ def _exclusive(lock_path: Path, cancel: CancelToken, what: str) -> Iterator[None
         os.close(fd)
 
 
+def _has_tree(name: str, build: Build | None, trees: set[str]) -> bool:
+    """Whether a kept tree belongs to the archive `name`: its build's sha256, or, for an
+    archive no catalog build names, the sha256 prefix uv puts at the start of the name."""
+    if not trees:
+        return False
+    if build is not None and build.sha256:
+        return build.sha256 in trees
+    prefix = name.split("-", 1)[0]
+    return len(prefix) == 9 and any(sha.startswith(prefix) for sha in trees)
+
+
 class ArchiveCache:
     """One archive cache directory (pytui's, or uv's `UV_PYTHON_CACHE_DIR`).
 
@@ -208,6 +219,7 @@ class ArchiveCache:
         archives, and hidden names (uv's `.tmp*` dirs), are ignored.
         """
         by_name = catalog.by_cache_filename() if catalog is not None else {}
+        trees = self.trees.shas()
         found: list[CachedArchive] = []
         for entry in self._scan():
             name = entry.name
@@ -228,8 +240,10 @@ class ArchiveCache:
 
                 total = (read_part_state(path) or {}).get("total")
                 expected = total if isinstance(total, int) and not isinstance(total, bool) and total > 0 else None
-            found.append(CachedArchive(path=path, size=size, build=by_name.get(base), state=state,
-                                       expected_size=expected))
+            build = by_name.get(base)
+            found.append(CachedArchive(path=path, size=size, build=build, state=state,
+                                       expected_size=expected,
+                                       tree=state == "ok" and _has_tree(name, build, trees)))
         found.sort(key=lambda a: (archive_key(a) or "~", a.name))
         return found
 

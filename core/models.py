@@ -122,10 +122,10 @@ _fields(Installation, INSTALLATION_FIELDS[9:], 9)
 class CachedArchive:
     """A file in the archive cache, matched (or not) to a catalog build."""
 
-    __slots__ = ("path", "size", "build", "state", "expected_size")
+    __slots__ = ("path", "size", "build", "state", "expected_size", "tree")
 
     def __init__(self, path: Path, size: int, build: Build | None = None, state: str = "ok",
-                 expected_size: int | None = None) -> None:
+                 expected_size: int | None = None, tree: bool = False) -> None:
         self.path = path
         self.size = size
         self.build = build
@@ -134,9 +134,11 @@ class CachedArchive:
         self.state = state
         # For a partial download: bytes present of the expected total, when known.
         self.expected_size = expected_size
+        # A pristine tree of this archive is kept beside it (core/tree_store.py).
+        self.tree = tree
 
     def _values(self) -> tuple:
-        return (self.path, self.size, self.build, self.state, self.expected_size)
+        return (self.path, self.size, self.build, self.state, self.expected_size, self.tree)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, CachedArchive):

@@ -296,6 +296,15 @@ class TreeStore:
     def tree_dir(self, sha256: str) -> Path:
         return self.path / sha256
 
+    def shas(self) -> set[str]:
+        """The sha256 of every kept tree with a manifest (one listing and a stat per tree; the
+        manifests are not read: `list` and `check` do that)."""
+        try:
+            names = os.listdir(self.path)
+        except OSError:
+            return set()
+        return {name for name in names if is_sha256(name) and os.path.isfile(self.path / name / MANIFEST_NAME)}
+
     def has(self, sha256: str | None) -> bool:
         return bool(sha256) and is_sha256(sha256 or "") and (self.path / str(sha256) / MANIFEST_NAME).is_file()
 

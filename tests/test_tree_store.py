@@ -305,3 +305,21 @@ def test_a_tampered_manifest_discards_the_tree_and_the_install_extracts(pytui: P
     assert not (pytui.tmp / "escape").exists()
     assert pytui.trees() == [made.build.sha256]  # made again from the archive
     TreeStore(pytui.cache).check(made.build.sha256)
+
+
+def test_the_cache_listing_marks_archives_whose_tree_is_kept(pytui: Pytui) -> None:
+    from pytui.core.cache import ArchiveCache
+
+    kept = pytui.add("3.12.8")
+    other = pytui.add("3.11.9")
+    pytui.call("install", "3.12")
+    # An archive cached without a tree (imported, never installed) is not marked.
+    pytui.call("cache", "import", str(other.path))
+    listed = {a.name: a for a in ArchiveCache(pytui.cache).list()}
+    assert listed[kept.build.cache_filename].tree
+    assert not listed[other.build.cache_filename].tree
+    # Without a catalog the sha256 prefix of uv's file name finds the tree.
+    assert {a.name: a.tree for a in ArchiveCache(pytui.cache).list(None)} == {
+        kept.build.cache_filename: True, other.build.cache_filename: False}
+    TreeStore(pytui.cache).discard(kept.build.sha256)
+    assert not any(a.tree for a in ArchiveCache(pytui.cache).list())

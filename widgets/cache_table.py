@@ -12,7 +12,8 @@ __all__ = ["CacheRow", "CacheTable", "archive_key", "state_text"]
 
 def state_text(row: CacheRow) -> Text:
     if row.state == "ok":
-        return Text("ok", style="green")
+        # "+tree": the archive's unpacked tree is kept, so installing it links that tree.
+        return Text.assemble(("ok", "green"), (" +tree", "cyan")) if row.tree else Text("ok", style="green")
     if row.state in {"partial", "downloading"}:
         label = "partial" if row.state == "partial" else "↓"
         percent = f" {row.percent}%" if row.percent is not None else ""

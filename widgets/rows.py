@@ -50,6 +50,8 @@ class CacheRow:
     # "ok", "partial", "orphan" (no longer in the catalog), "unknown", "downloading"
     state: str
     percent: int | None = None
+    # Its pristine tree is kept: the next install of it links the tree instead of extracting.
+    tree: bool = False
 
 
 @dataclass(frozen=True, slots=True)

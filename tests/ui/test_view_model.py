@@ -96,6 +96,20 @@ def test_cache_and_installed_rows(tmp_path, builds) -> None:
     assert vm.installed_rows(state)[0].busy == "queued…"
 
 
+def test_an_archive_with_a_kept_tree_is_marked(tmp_path, builds) -> None:
+    state = _state(tmp_path, *builds.values())
+    vm = ViewModel()
+    _cache(state, builds[OLD])
+    with_tree = _cache(state, builds[NEW])
+    with_tree.tree = True
+    rows = {r.name: r for r in vm.cache_rows(state)}
+    assert rows[builds[NEW].cache_filename].tree and not rows[builds[OLD].cache_filename].tree
+    assert vm.cached_subtitle(state).endswith("· 1 with a tree")
+    fields = dict(vm.details(state, "cached", builds[NEW].cache_filename).fields)
+    assert fields["tree"].startswith("kept")
+    assert "tree" not in dict(vm.details(state, "cached", builds[OLD].cache_filename).fields)
+
+
 def test_details_of_a_failed_job_carry_the_whole_error(tmp_path, builds) -> None:
     state = _state(tmp_path, *builds.values())
     vm = ViewModel()
