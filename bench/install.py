@@ -48,16 +48,23 @@ from fixtures_http import FaultyHTTPServer  # noqa: E402
 UV = Path(sys.executable).parent / "uv"
 
 
-def installed_layout(work: Path) -> tuple[list[str], str]:
-    """The command and PYTHONPATH that run this checkout as a regular (not editable) install.
+def installed_layout(work: Path) -> list[str]:
+    """The command that runs this checkout as a regular (not editable) install.
 
     An editable install's import hook (setuptools' `__editable___*_finder`, run from a .pth at
-    every start) imports pathlib, fnmatch, urllib.parse and importlib.util, about 15-30 ms that
-    an installed pytui does not pay. So the package is laid out as `pytui/{core,app,widgets}`
-    symlinks into the checkout, and run by the base interpreter with that directory and the
-    venv's site-packages (for httpx and friends) on PYTHONPATH, where no .pth file is run.
+    every start) imports pathlib, fnmatch, urllib.parse and importlib.util, 15-30 ms that an
+    installed pytui does not pay. So a venv is made in the work dir with the package laid out
+    in its site-packages as `pytui/{core,app,widgets}` symlinks into the checkout, and a .pth
+    that only names this venv's site-packages (for httpx and friends: a path line, so none of
+    the .pth files there, the editable hook included, is run).
     """
-    site = work / "installed"
+    venv = work / "installed-venv"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        base = getattr(sys, "_base_executable", sys.executable)
+        subprocess.run([base, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                               check=True, capture_output=True, text=True).stdout.strip())
     package = site / "pytui"
     package.mkdir(parents=True, exist_ok=True)
     for name, source in (("__init__.py", REPO / "pytui_pkg" / "__init__.py"), ("core", REPO / "core"),
@@ -65,16 +72,14 @@ def installed_layout(work: Path) -> tuple[list[str], str]:
         link = package / name
         if not link.is_symlink():
             link.symlink_to(source)
-    venv_site = next(p for p in sys.path if p.endswith("site-packages") and p.startswith(sys.prefix))
-    python = getattr(sys, "_base_executable", sys.executable)
+    ours = next(p for p in sys.path if p.endswith("site-packages") and p.startswith(sys.prefix))
+    (site / "pytui-deps.pth").write_text(ours + "\n")
     # Compile once, as an installer does; the timed runs then only read bytecode.
-    subprocess.run([python, "-m", "compileall", "-q", str(site)], check=True,
-                   env={**os.environ, "PYTHONPATH": f"{site}:{venv_site}"})
-    return [python, "-m", "pytui.app.cli"], f"{site}{os.pathsep}{venv_site}"
+    subprocess.run([str(python), "-m", "compileall", "-q", str(package)], check=True)
+    return [str(python), "-m", "pytui.app.cli"]
 
 
 PYTUI: list[str] = []
-PYTUI_PATH = ""
 
 # (pytui method, uv method) pairs whose ratio is the point of the benchmark.
 PAIRS = [
@@ -114,7 +119,6 @@ class Bench:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "PYTUI_"))}
         # An installed pytui has its bytecode compiled; let this checkout's be cached too.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPATH"] = PYTUI_PATH
         env.update({
             "HOME": str(self.work / "home"), "XDG_STATE_HOME": str(self.work / "state"),
             "XDG_CACHE_HOME": str(self.work / "xdg-cache"),
@@ -223,8 +227,8 @@ def main() -> int:
         raise SystemExit(f"uv is not installed beside {sys.executable}")
     work: Path = args.workdir
     work.mkdir(parents=True, exist_ok=True)
-    global PYTUI, PYTUI_PATH
-    PYTUI, PYTUI_PATH = installed_layout(work)
+    global PYTUI
+    PYTUI = installed_layout(work)
     version = subprocess.run([str(UV), "--version"], capture_output=True, text=True).stdout.strip()
     from pytui.core.extract import _gzip_module
 
