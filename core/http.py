@@ -12,7 +12,7 @@ import contextlib
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pytui.core.errors import OfflineError, UsageError
 
@@ -66,9 +66,9 @@ def env_count(env: Mapping[str, str], name: str, default: int, *, minimum: int =
     return int(text)
 
 
-@dataclass(frozen=True, slots=True)
-class TransferLimits:
-    """The bounds of every download, resolved once from the environment."""
+class TransferLimits(NamedTuple):
+    """The bounds of every download, resolved once from the environment. (A NamedTuple: every
+    command checks these at start, and `dataclasses` would bring `inspect` into each.)"""
 
     connect_timeout: float = CONNECT_TIMEOUT
     read_timeout: float = READ_TIMEOUT

@@ -10,9 +10,8 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pytui.core.cache import ArchiveCache
 from pytui.core.errors import Cancelled, ExtractError, HashMismatch, OfflineError, PytuiError
@@ -33,8 +32,9 @@ class InstallFailed(PytuiError):
     """An install job failed; the message names the build, the cause and what was kept."""
 
 
-@dataclass(frozen=True, slots=True)
-class InstallResult:
+# NamedTuples rather than dataclasses: an install from a tree imports nothing it does not
+# use, and `dataclasses` brings `inspect` (and `ast`, `dis`, `tokenize`) with it.
+class InstallResult(NamedTuple):
     build: Build
     # "installed", "reinstalled" or "already" (nothing to do).
     status: str
@@ -292,8 +292,7 @@ class InstallJob:
         return prefix
 
 
-@dataclass(frozen=True, slots=True)
-class JobOutcome:
+class JobOutcome(NamedTuple):
     build: Build
     result: InstallResult | None = None
     error: PytuiError | None = None

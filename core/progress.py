@@ -7,7 +7,7 @@ import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pytui.core.errors import Cancelled
 
@@ -15,9 +15,9 @@ from pytui.core.errors import Cancelled
 PHASES = ("resolve", "download", "verify", "extract", "finish")
 
 
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """One progress report: `done` of `total` units (bytes, or files) in `phase`."""
+class Progress(NamedTuple):
+    """One progress report: `done` of `total` units (bytes, or files) in `phase`. (A NamedTuple:
+    `dataclasses` imports `inspect`, which costs an install from a tree more than its fix-ups.)"""
 
     phase: str
     done: int

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pytui.core.fixups import executable_path
@@ -18,15 +17,21 @@ from pytui.core.models import Installation
 from pytui.core.ordering import version_rank
 
 
-@dataclass
 class BinLinks:
-    """What `link_executables` did in the bin dir."""
+    """What `link_executables` did in the bin dir (a plain class: see core/jobs.py on dataclasses)."""
 
-    created: list[Path] = field(default_factory=list)
-    replaced: list[Path] = field(default_factory=list)
-    # (link, one-line reason) for links left alone.
-    skipped: list[tuple[Path, str]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    __slots__ = ("created", "replaced", "skipped", "warnings")
+
+    def __init__(self) -> None:
+        self.created: list[Path] = []
+        self.replaced: list[Path] = []
+        # (link, one-line reason) for links left alone.
+        self.skipped: list[tuple[Path, str]] = []
+        self.warnings: list[str] = []
+
+    def __repr__(self) -> str:
+        return (f"BinLinks(created={self.created!r}, replaced={self.replaced!r}, "
+                f"skipped={self.skipped!r}, warnings={self.warnings!r})")
 
     @property
     def linked(self) -> list[Path]:

@@ -18,8 +18,8 @@ import datetime as _dt
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pytui.core.atomic import write_atomic
 
@@ -35,16 +35,14 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 PHASES = ("pre-release", "bugfix", "security", "end-of-life")
 
 
-@dataclass(frozen=True)
-class Cycle:
+class Cycle(NamedTuple):
     minor: str                 # "3.12"
     first_release: str         # as published: YYYY-MM-DD or YYYY-MM
     end_of_bugfix: str
     end_of_life: str
 
 
-@dataclass(frozen=True)
-class Support:
+class Support(NamedTuple):
     minor: str
     phase: str                 # one of PHASES
     until: str | None          # when this phase ends (YYYY-MM), None at end of life
