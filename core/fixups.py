@@ -15,7 +15,6 @@ layout is checked, so an archive of the wrong shape is named as such.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import errno
 import json
@@ -227,6 +226,8 @@ def parse_sysconfigdata(text: str, source: str = "_sysconfigdata") -> dict[str, 
     if marker < 0:
         raise InstallError(f"{source} has no build_time_vars assignment; the archive is not a CPython build")
     equals = text.find("=", marker)
+    import ast  # only here: an install from a tree uses the parse kept with it (core/tree_sysconfig.py)
+
     try:
         values = ast.literal_eval(text[equals + 1:].strip())
     except (ValueError, SyntaxError, MemoryError, RecursionError) as err:
@@ -289,8 +290,12 @@ def patch_pkgconfig_text(text: str) -> str | None:
 
 
 def ensure_sysconfig_patched(install: Path, key: str | KeyParts, final_prefix: Path | None = None, *,
-                             fsync: bool = True) -> Path | None:
+                             fsync: bool = True,
+                             parsed: tuple[str, dict[str, object]] | None = None) -> Path | None:
     """Patch `_sysconfigdata_*.py` for `final_prefix` (default: `install`), then `lib/pkgconfig/*.pc`.
+
+    `parsed`: (file name, variables) of that file as already parsed, for a tree whose file is
+    known to be unchanged since (core/tree_sysconfig.py); used when the name matches.
 
     Runs for CPython on Unix targets only (as uv). A CPython tree without its stdlib dir or
     sysconfig data is refused, as uv refuses it. Returns the patched file, or None when skipped.
@@ -313,7 +318,11 @@ def ensure_sysconfig_patched(install: Path, key: str | KeyParts, final_prefix: P
             data = read_file_at(fd, name, MAX_FIXUP_READ)
             if data is None:
                 raise FileNotFoundError(errno.ENOENT, f"{name} went away")
-            _write_if_changed(fd, name, patch_sysconfig_text(data.decode("utf-8"), real_prefix, name), fsync)
+            if parsed is not None and parsed[0] == name:
+                values = parsed[1]
+            else:
+                values = parse_sysconfigdata(data.decode("utf-8"), name)
+            _write_if_changed(fd, name, format_sysconfigdata(patch_sysconfig_vars(values, real_prefix)), fsync)
         except (OSError, UnicodeDecodeError) as err:
             raise InstallError(f"cannot patch sysconfig of {parts.key}: {err}") from None
     pkgconfig = python_dir(install) / "lib" / "pkgconfig"
@@ -441,7 +450,8 @@ def check_layout(install: Path, key: str | KeyParts) -> None:
 
 
 def apply_fixups(install: Path, key: str | KeyParts, *, build: str | None,
-                 final_prefix: Path | None = None, staged: bool = False) -> None:
+                 final_prefix: Path | None = None, staged: bool = False,
+                 sysconfig: tuple[str, dict[str, object]] | None = None) -> None:
     """All of uv's fix-ups on `install` (staged or in place), in uv's order; safe to repeat.
 
     Every changed file is written as a new file renamed over the old name, never in place, so
@@ -455,11 +465,13 @@ def apply_fixups(install: Path, key: str | KeyParts, *, build: str | None,
     inodes already on disk. An fsync of the fix-ups alone never made an install crash-proof;
     atomic visibility is the rename's job (docs/uv-compat.md#fix-ups). Fix-ups run on an
     install in place (`staged=False`) keep the fsync before each rename, as that is a live file.
+
+    `sysconfig`: the sysconfig data already parsed (see `ensure_sysconfig_patched`).
     """
     fsync = not staged
     parts = _parts(key)
     check_layout(install, parts)
     ensure_externally_managed(install, parts, fsync=fsync)
-    ensure_sysconfig_patched(install, parts, final_prefix, fsync=fsync)
+    ensure_sysconfig_patched(install, parts, final_prefix, fsync=fsync, parsed=sysconfig)
     ensure_python_link(install, parts)
     ensure_build_file(install, build, fsync=fsync)

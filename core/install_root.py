@@ -190,7 +190,8 @@ class InstallRoot(RootLocking, RootLinking):
     def commit(self, build: Build, prefix: Path, *, bin_dir: Path | None, upgradeable: bool = True,
                reinstall: bool = False, force: bool = False, cancel: CancelToken | None = None,
                on_wait: Callable[[str], None] | None = None,
-               on_warning: Callable[[str], None] | None = None) -> Installation:
+               on_warning: Callable[[str], None] | None = None,
+               sysconfig: tuple[str, dict[str, object]] | None = None) -> Installation:
         """Fix up the staged `prefix` and rename it to `<root>/<key>`; then links.
 
         `prefix` must be under `<root>/.temp/` (same filesystem). A reinstall swaps the new tree
@@ -207,7 +208,8 @@ class InstallRoot(RootLocking, RootLinking):
         target = self.path / key
         prefix = Path(prefix)
         with self._writing(cancel=cancel, on_wait=on_wait):
-            apply_fixups(prefix, parts, build=build.build or None, final_prefix=target, staged=True)
+            apply_fixups(prefix, parts, build=build.build or None, final_prefix=target, staged=True,
+                         sysconfig=sysconfig)
             try:
                 self._swap_in(prefix, target, key)
             except OSError as err:

@@ -91,6 +91,8 @@ class InstallJob:
         self.root = InstallRoot(settings.install_root)
         self.cache = ArchiveCache(settings.cache_dir)
         self.trees = TreeStore(settings.cache_dir)
+        # The sysconfig data kept with the tree this job linked, already parsed.
+        self._sysconfig: tuple[str, dict[str, object]] | None = None
         self.unpacked_by: str | None = None
 
     @property
@@ -182,7 +184,8 @@ class InstallJob:
             if existing is not None:
                 return existing, archive, downloaded, False
             installation = self.root.commit(self.build, prefix, bin_dir=bin_dir, reinstall=self.reinstall,
-                                            cancel=self.cancel, on_warning=self.on_warning)
+                                            cancel=self.cancel, on_warning=self.on_warning,
+                                            sysconfig=self._sysconfig)
         self.progress(Progress("finish", 1, 1))
         return installation, archive, downloaded, True
 
@@ -210,6 +213,7 @@ class InstallJob:
         if self.trees.materialize(sha256, prefix, cancel=self.cancel,
                                   what=f"install of {self.key}") is None:
             return None
+        self._sysconfig = self.trees.sysconfig(sha256)
         self.progress(Progress("extract", 1, 1))
         self.unpacked_by = "the pristine tree kept in the cache (linked or copied)"
         return prefix

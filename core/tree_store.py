@@ -7,6 +7,7 @@ tree. Layout, under the archive cache directory:
 
     trees/<sha256>/tree/           the archive's `python/` directory, as extracted
     trees/<sha256>/manifest.json   every entry: path, kind, mode, size, mtime, inode, link target
+    trees/<sha256>/sysconfig.json  the tree's `_sysconfigdata_*.py`, parsed (core/tree_sysconfig.py)
 
 The manifest is what the tree was when it was made. Before each use every entry is checked
 against it (an editor writing an installed file in place changes the shared inode's size or
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pytui.core.progress import CancelToken
+from pytui.core.tree_sysconfig import SYSCONFIG_NAME, read_sysconfig, write_sysconfig
 
 TREES_DIR = "trees"
 TREE_NAME = "tree"
@@ -388,6 +390,7 @@ class TreeStore:
             # The manifest records the tree's own inodes (the same as the stage's when linked).
             entries = _scan(os.fspath(work / TREE_NAME))
             (work / MANIFEST_NAME).write_text(_manifest(sha256, archive, key, entries))
+            write_sysconfig(work / TREE_NAME, key, work / SYSCONFIG_NAME)  # best effort
             os.rename(work, self.path / sha256)
             return True
         except (OSError, TreeCorrupt):
@@ -395,6 +398,12 @@ class TreeStore:
         finally:
             if work.exists():
                 remove_tree(work)
+
+    def sysconfig(self, sha256: str) -> tuple[str, dict[str, object]] | None:
+        """The parsed sysconfig data kept with the tree of `sha256`, if any and well-formed."""
+        if not is_sha256(sha256):
+            return None
+        return read_sysconfig(self.path / sha256 / SYSCONFIG_NAME)
 
     def materialize(self, sha256: str, dest: Path, *, cancel: CancelToken | None = None,
                     what: str = "install") -> bool | None:

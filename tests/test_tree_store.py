@@ -323,3 +323,25 @@ def test_the_cache_listing_marks_archives_whose_tree_is_kept(pytui: Pytui) -> No
         kept.build.cache_filename: True, other.build.cache_filename: False}
     TreeStore(pytui.cache).discard(kept.build.sha256)
     assert not any(a.tree for a in ArchiveCache(pytui.cache).list())
+
+
+@pytest.mark.parametrize("kept", ["as made", "hostile", "missing"])
+def test_an_install_from_a_tree_patches_sysconfig_as_an_extraction_does(pytui: Pytui, kept: str) -> None:
+    made = pytui.add("3.12.8")
+    key = made.build.key
+    pytui.call("install", "3.12")  # extracted; the tree and its parsed sysconfig are kept
+    found = sorted((pytui.root / key / "lib" / "python3.12").glob("_sysconfigdata_*.py"))
+    assert len(found) == 1
+    extracted = found[0].read_bytes()
+    parsed = pytui.cache / "trees" / made.build.sha256 / "sysconfig.json"
+    assert json.loads(parsed.read_text())["name"] == found[0].name
+    if kept == "hostile":  # read back as hostile input: a value of the wrong type is refused
+        doc = json.loads(parsed.read_text())
+        doc["vars"]["CC"] = ["rm", "-rf", "/"]
+        parsed.write_text(json.dumps(doc))
+    elif kept == "missing":
+        parsed.unlink()
+    pytui.call("uninstall", "3.12")
+    result = pytui.run("install", "3.12")  # from the tree
+    assert result.returncode == 0, str(result)
+    assert found[0].read_bytes() == extracted
