@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import json
 import os
 import random
 import shutil
@@ -141,14 +142,27 @@ def main() -> int:
         finally:
             os.close(fd)
 
+    cli_env = {**env, "UV_PYTHON_INSTALL_DIR": str(root), "PYTUI_STATE_DIR": str(work / "state-cli")}
+
+    def run_cli() -> float:
+        """The command itself, warm: a new Python process, its imports, the scan, the JSON."""
+        t = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "pytui.app.cli", "envs", "--json", "--scan", str(home)],
+                              env=cli_env, stdout=subprocess.PIPE, check=True)
+        elapsed = time.perf_counter() - t
+        found["cli"] = sum(1 for row in json.loads(done.stdout) if row["kind"] == "venv")
+        return elapsed
+
     rows = (("find", "find HOME -name pyvenv.cfg (the floor)", run_find),
             ("cold", "pytui scan, cold (no state file)", lambda: run_scan("cold")),
             ("warm", "pytui scan, warm (new process)", lambda: run_scan("warm")),
             ("refresh", "pytui scan, warm (same process)", lambda: run_scan("refresh")),
+            ("cli", "pytui envs --json (command, warm)", run_cli),
             ("lstat", "lstat of every directory, bare", run_lstat),
             ("changed", "pytui scan, warm, one venv added", lambda: run_scan("changed")))
     times: dict[str, list[float]] = {name: [] for name, _, _ in rows}
-    run_scan("cold")  # imports and the first state file out of the way
+    run_scan("cold")  # imports and the first state files out of the way
+    run_cli()
     for _ in range(args.rounds):
         for name, _, measure in rows:
             times[name].append(measure())
