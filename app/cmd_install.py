@@ -69,9 +69,10 @@ def _executables(installation: object) -> str:
 
 
 def _needs_network(builds: list[Build], settings: Settings, no_cache: bool) -> bool:
-    """True when some build will be fetched over http(s): not cached (or --no-cache), not offline,
-    and not from a file:// mirror."""
+    """True when some build will be fetched through httpx: not cached (or --no-cache), not
+    offline, not from a file:// mirror, and not a plain http:// URL (core/plain_http.py)."""
     from pytui.core.errors import PytuiError
+    from pytui.core.plain_http import usable_for
     from pytui.core.urls import download_urls
 
     if settings.offline:
@@ -83,7 +84,7 @@ def _needs_network(builds: list[Build], settings: Settings, no_cache: bool) -> b
             urls = download_urls(build, settings)
         except PytuiError:
             continue  # the job reports it
-        if any(not url.startswith("file:") for url in urls):
+        if any(not url.startswith("file:") and not usable_for(url, settings.env) for url in urls):
             return True
     return False
 

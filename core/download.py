@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from pytui.core import plain_http
 from pytui.core.download_body import (
     STATE_SUFFIX,
     Body,
@@ -113,6 +114,10 @@ class DownloadResult:
     resumed_from: int
     # HTTP requests or file reads made, including failed ones.
     requests: int
+
+
+class _UseHttpx(Exception):
+    """The plain client met a redirect to a URL only httpx fetches."""
 
 
 class Downloader:
@@ -408,23 +413,45 @@ class Downloader:
         if body.have != size:
             raise TransferFailure(url, f"{path} changed while it was read", transient=True)
 
-    def _request_timeout(self) -> httpx.Timeout:
-        import httpx
-
+    def _read_timeout(self) -> float:
         limits = self.limits
         # With a speed floor, a read that waits longer than its window is below it already.
-        read = min(limits.read_timeout, limits.speed_time) if limits.speed_limit else limits.read_timeout
-        return httpx.Timeout(connect=limits.connect_timeout, read=read, write=read,
-                             pool=limits.connect_timeout)
+        return min(limits.read_timeout, limits.speed_time) if limits.speed_limit else limits.read_timeout
+
+    def _plain_client(self, url: str) -> plain_http.PlainClient | None:
+        """The socket client for a plain http:// URL with no proxy (no httpx import); else None."""
+        if self.offline or self._client_factory is not None or not plain_http.usable_for(url, self.env):
+            return None
+        from pytui.core.http import USER_AGENT
+
+        return plain_http.PlainClient(USER_AGENT)
 
     def _from_http(self, url: str, body: Body, cancel: CancelToken,
                    report: Callable[[], None]) -> Iterator[bytes]:
+        plain = self._plain_client(url)
+        if plain is not None:
+            try:
+                yield from self._exchange(plain, (self.limits.connect_timeout, self._read_timeout()),
+                                          plain_http.ERRORS, url, body, cancel, report)
+                return
+            except _UseHttpx:
+                pass  # redirected to https: httpx follows the chain from the start (no byte was taken)
         import httpx
 
-        client = self._http_client(url)
+        read = self._read_timeout()
+        timeout = httpx.Timeout(connect=self.limits.connect_timeout, read=read, write=read,
+                                pool=self.limits.connect_timeout)
+        errors = (httpx.HTTPError, httpx.TimeoutException, (httpx.NetworkError, httpx.RemoteProtocolError))
+        yield from self._exchange(self._http_client(url), timeout, errors, url, body, cancel, report)
+
+    def _exchange(self, client: Any, timeout: object, errors: tuple[Any, Any, Any], url: str, body: Body,
+                  cancel: CancelToken, report: Callable[[], None]) -> Iterator[bytes]:
+        """One GET through `client` (httpx's or the plain one); `errors` are its (base, timeout,
+        transient) exception classes."""
+        base, timed_out, transient_errors = errors
         headers, resume_from = request_headers(body)
         try:
-            with client.stream("GET", url, headers=headers, timeout=self._request_timeout()) as response, \
+            with client.stream("GET", url, headers=headers, timeout=timeout) as response, \
                     cancel.while_blocking(shut(response)):
                 accepted = accept_response(url, body, response, resume_from)
                 if accepted is None:
@@ -437,13 +464,14 @@ class Downloader:
                 # iter_raw: the bytes as sent, never decoded (a gzip bomb stays its own size).
                 yield from self._body_chunks(url, body, response.iter_raw(), skip, limit, total,
                                              cancel, report)
-        except httpx.HTTPError as err:
+        except plain_http.NeedsFullClient:
+            raise _UseHttpx from None
+        except base as err:
             if cancel.cancelled:
                 raise Cancelled("download cancelled") from None
-            if isinstance(err, httpx.TimeoutException):
+            if isinstance(err, timed_out):
                 raise TransferFailure(url, f"timed out ({type(err).__name__})", transient=True, spends=True) from None
-            transient = isinstance(err, (httpx.NetworkError, httpx.RemoteProtocolError))
-            raise TransferFailure(url, describe(err), transient=transient) from None
+            raise TransferFailure(url, describe(err), transient=isinstance(err, transient_errors)) from None
 
     def _body_chunks(self, url: str, body: Body, raw: Iterator[bytes], skip: int, limit: int,
                      total: int | None, cancel: CancelToken, report: Callable[[], None]) -> Iterator[bytes]:

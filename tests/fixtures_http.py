@@ -21,16 +21,9 @@ Every request is recorded (method, path, headers, status, range served, bytes se
 
 Hostile servers are *modes* (`mode="endless"`, `mode="gzip_bomb"`, ...): a function registered
 in `MODES` with `@hostile_mode("name")` that answers the whole request itself. A new mode is
-one decorated function; its options go in `Faults.mode_args`. Built in:
+one decorated function; its options go in `Faults.mode_args`. The modes live in
+`tests/http_modes.py` (registered when this module loads); besides them:
 
-- `endless`: 200 without Content-Length, the resource's bytes then zeros until the client
-  hangs up (or the server stops).
-- `gzip_bomb`: `Content-Encoding: gzip`, the body a gzip stream that inflates to
-  `mode_args["inflated"]` bytes (default 256 MiB) of zeros; honest Content-Length of the
-  compressed bytes.
-- `wrong_types_catalog`: the resource is a uv catalog; the first `mode_args["entries"]` entries
-  get `mode_args["field"]` = `mode_args["value"]` (e.g. `"sha256": 123`, `"url": 123`,
-  `"prerelease": 5`; `"<missing>"` removes the field).
 - the built-in faults cover the rest: a trickle below a speed floor is `rate=` (with
   `rate_times=` to heal after N responses), a server that cuts every N bytes is
   `cut_at=N, cut_times=-1` (each response, resumed or not, ends after N body bytes), a lying
@@ -41,17 +34,14 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
-import functools
 import hashlib
 import http.server
-import json
 import os
 import socket
 import socketserver
 import struct
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -331,90 +321,6 @@ def hostile_mode(name: str) -> Callable[[ModeHandler], ModeHandler]:
     return register
 
 
-@hostile_mode("endless")
-def _endless(handler: _Handler, record: RecordedRequest, resource: Resource, head: bool) -> None:
-    """200, no Content-Length, the resource then zeros for ever (until the client hangs up)."""
-    record.status = 200
-    handler.send_response(200)
-    handler.send_header("Content-Type", "application/octet-stream")
-    handler.send_header("Connection", "close")
-    handler.close_connection = True
-    handler.end_headers()
-    if head:
-        return
-    for piece in _slices(resource, 0, resource.size, _CHUNK):
-        if not handler._write(record, piece):
-            return
-    zeros = bytes(_CHUNK)
-    stop = handler.server.owner._stopping
-    while not stop.is_set():
-        if not handler._write(record, zeros):
-            return
-
-
-@functools.lru_cache(maxsize=4)
-def gzip_bomb(inflated: int) -> bytes:
-    """A gzip stream of `inflated` zero bytes (~1000:1)."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
-    block = bytes(1 << 20)
-    out = []
-    left = inflated
-    while left > 0:
-        out.append(packer.compress(block[:min(left, len(block))]))
-        left -= len(block)
-    out.append(packer.flush())
-    return b"".join(out)
-
-
-@hostile_mode("gzip_bomb")
-def _gzip_bomb(handler: _Handler, record: RecordedRequest, resource: Resource, head: bool) -> None:
-    """`Content-Encoding: gzip` whose body inflates to `mode_args["inflated"]` zero bytes."""
-    body = gzip_bomb(int(resource.faults.mode_args.get("inflated", 256 << 20)))
-    record.status = 200
-    handler.send_response(200)
-    handler.send_header("Content-Type", "application/octet-stream")
-    handler.send_header("Content-Encoding", "gzip")
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    if not head:
-        for offset in range(0, len(body), _CHUNK):
-            if not handler._write(record, body[offset:offset + _CHUNK]):
-                return
-
-
-@hostile_mode("wrong_types_catalog")
-def _wrong_types_catalog(handler: _Handler, record: RecordedRequest, resource: Resource,
-                         head: bool) -> None:
-    """A uv catalog (the resource's bytes, a download-metadata.json) whose first
-    `mode_args["entries"]` entries (default 1) have `mode_args["field"]` (default "sha256") set
-    to `mode_args["value"]` (default 123; the string "<missing>" removes the field, and a
-    dotted field such as "arch.family" reaches inside). Served as a real catalog: 200, an
-    ETag, an honest Content-Length."""
-    args = resource.faults.mode_args
-    doc = json.loads(bytes(resource.data or b"{}"))
-    field_path = str(args.get("field", "sha256")).split(".")
-    value = args.get("value", 123)
-    for entry in list(doc.values())[:int(args.get("entries", 1))]:
-        target = entry
-        for part in field_path[:-1]:
-            target = target.setdefault(part, {}) if isinstance(target, dict) else target
-        if not isinstance(target, dict):
-            continue
-        if value == "<missing>":
-            target.pop(field_path[-1], None)
-        else:
-            target[field_path[-1]] = value
-    body = json.dumps(doc).encode()
-    record.status = 200
-    handler.send_response(200)
-    handler.send_header("Content-Type", "application/json")
-    handler.send_header("ETag", _etag(body.hex()[:64]))
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    if not head:
-        handler._write(record, body)
-
-
 def _slices(resource: Resource, start: int, length: int, chunk: int) -> Iterator[bytes]:
     if resource.data is not None:
         view = memoryview(resource.data)
@@ -607,3 +513,9 @@ if __name__ == "__main__":  # pragma: no cover - manual use: serve a directory's
             print(srv.add_file("/" + file.relative_to(root).as_posix(), file))
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
+
+
+# The hostile modes register themselves in MODES (a module of their own; imported last, as it
+# imports this one).
+import http_modes  # noqa: E402, F401
+from http_modes import gzip_bomb  # noqa: E402, F401 - re-exported for the tests that build one

@@ -1,0 +1,301 @@
+"""A small HTTP/1.1 GET client on a plain socket, for archive downloads from `http://` URLs.
+
+Why: importing httpx (and the `email` package under `http.client`) costs about 0.07 s of CPU
+on a quiet machine, on the critical path of a cold `install --no-cache`; a GET of one file
+needs none of it. `core/download.py` uses this client only for `http://` URLs with no proxy
+configured and no injected client; anything else (https, a proxy, a redirect to https) goes
+through httpx as before (`NeedsFullClient`).
+
+What it does: one request per connection (`Connection: close`); a body framed by
+`Content-Length`, `Transfer-Encoding: chunked` or the connection's end; redirects followed to
+`http://` URLs up to `MAX_REDIRECTS` (httpx's default). Bytes are taken raw, never decoded.
+Bounded like h11: the status line and header block at most `MAX_HEADER_BYTES`, at most
+`MAX_HEADERS` fields, a chunk-size line at most `MAX_CHUNK_LINE`, trailers within the header
+bound; anything malformed is a `RemoteProtocolError` (transient, as with httpx), a cut is a
+`ReadError`, a refused or failed connect a `ConnectError`, a silent peer a `ReadTimeout`.
+The error class names are httpx's, so failure lines read the same whichever client was used.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator, Mapping
+from urllib.parse import urljoin, urlsplit
+
+MAX_HEADER_BYTES = 64 * 1024
+MAX_HEADERS = 100
+MAX_CHUNK_LINE = 1024
+MAX_REDIRECTS = 20
+# 1xx responses skipped before the real one.
+MAX_INFORMATIONAL = 10
+RECV_BYTES = 1 << 20
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PROXY_VARS = ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY")
+
+
+class PlainHTTPError(Exception):
+    """Base of this client's errors."""
+
+
+class TimeoutException(PlainHTTPError):
+    pass
+
+
+class ConnectTimeout(TimeoutException):
+    pass
+
+
+class ReadTimeout(TimeoutException):
+    pass
+
+
+class NetworkError(PlainHTTPError):
+    pass
+
+
+class ConnectError(NetworkError):
+    pass
+
+
+class ReadError(NetworkError):
+    pass
+
+
+class RemoteProtocolError(PlainHTTPError):
+    pass
+
+
+class TooManyRedirects(PlainHTTPError):
+    """Not transient: a redirect loop does not heal by retrying."""
+
+
+class NeedsFullClient(PlainHTTPError):
+    """A redirect leads to a URL this client does not fetch (https): use httpx from the start."""
+
+
+ERRORS = (PlainHTTPError, TimeoutException, (NetworkError, RemoteProtocolError))
+
+
+def usable_for(url: str, env: Mapping[str, str]) -> bool:
+    """True for an http:// URL when no proxy is configured for it."""
+    return url[:7].lower() == "http://" and not any(env.get(name, "").strip() for name in _PROXY_VARS)
+
+
+class _Stream:
+    """What `core/download_response.shut` looks for: the socket, to shut it on cancel."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+
+    def get_extra_info(self, name: str) -> socket.socket | None:
+        return self._sock if name == "socket" else None
+
+
+class PlainResponse:
+    """The parts of an httpx.Response the downloader uses, over one socket."""
+
+    def __init__(self, sock: socket.socket, status: int, reason: str, headers: dict[str, str],
+                 rest: bytes) -> None:
+        self.sock = sock
+        self.status_code = status
+        self.reason_phrase = reason
+        self.headers = headers  # lower-case names
+        self.extensions = {"network_stream": _Stream(sock)}
+        self._rest = rest
+
+    def __enter__(self) -> PlainResponse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def _recv(self) -> bytes:
+        if self._rest:
+            data, self._rest = self._rest, b""
+            return data
+        try:
+            return self.sock.recv(RECV_BYTES)
+        except TimeoutError:
+            raise ReadTimeout("timed out") from None
+        except OSError as err:
+            raise ReadError(str(err) or type(err).__name__) from None
+
+    def iter_raw(self) -> Iterator[bytes]:
+        """The body as sent (no content decoding), in network-sized pieces."""
+        if self.headers.get("transfer-encoding") is not None:
+            yield from self._chunked()
+            return
+        length = self.headers.get("content-length")
+        if length is None:
+            while data := self._recv():
+                yield data
+            return
+        left = int(length)
+        while left > 0:
+            data = self._recv()
+            if not data:
+                raise RemoteProtocolError("peer closed connection without sending complete message "
+                                          f"body: {left} bytes short")
+            if len(data) > left:
+                data = data[:left]  # a server sending more than it declared: the extra is dropped
+            left -= len(data)
+            yield data
+
+    def _line(self, buffer: bytearray, limit: int) -> bytes:
+        while True:
+            end = buffer.find(b"\r\n")
+            if end >= 0:
+                line = bytes(buffer[:end])
+                del buffer[:end + 2]
+                return line
+            if len(buffer) > limit:
+                raise RemoteProtocolError("chunked body: a line past its bound")
+            data = self._recv()
+            if not data:
+                raise RemoteProtocolError("peer closed connection in a chunked body")
+            buffer += data
+
+    def _chunked(self) -> Iterator[bytes]:
+        buffer = bytearray()
+        trailer_bytes = 0
+        while True:
+            size_text = self._line(buffer, MAX_CHUNK_LINE).split(b";", 1)[0].strip()
+            if not size_text or len(size_text) > 16 or not all(c in b"0123456789abcdefABCDEF" for c in size_text):
+                raise RemoteProtocolError("chunked body: a bad chunk size")
+            left = int(size_text, 16)
+            if left == 0:
+                while self._line(buffer, MAX_HEADER_BYTES):  # trailers, bounded together
+                    trailer_bytes += 1
+                    if trailer_bytes > MAX_HEADERS:
+                        raise RemoteProtocolError("chunked body: too many trailers")
+                return
+            while left > 0:
+                if not buffer:
+                    data = self._recv()
+                    if not data:
+                        raise RemoteProtocolError("peer closed connection in a chunk")
+                    buffer += data
+                take = min(left, len(buffer))
+                piece = bytes(buffer[:take])
+                del buffer[:take]
+                left -= take
+                yield piece
+            if self._line(buffer, 2) != b"":
+                raise RemoteProtocolError("chunked body: no CRLF after a chunk")
+
+
+def _parse_head(head: bytes) -> tuple[int, str, dict[str, str]]:
+    lines = head.split(b"\r\n")
+    status_line = lines[0].decode("latin-1")
+    version, _, rest = status_line.partition(" ")
+    code, _, reason = rest.partition(" ")
+    if version not in ("HTTP/1.1", "HTTP/1.0") or len(code) != 3 or not code.isdigit():
+        raise RemoteProtocolError(f"bad status line {status_line[:80]!r}")
+    if len(lines) - 1 > MAX_HEADERS:
+        raise RemoteProtocolError(f"more than {MAX_HEADERS} header fields")
+    headers: dict[str, str] = {}
+    for raw in lines[1:]:
+        name, sep, value = raw.partition(b":")
+        if not sep or not name or name != name.strip() or raw[:1] in (b" ", b"\t"):
+            raise RemoteProtocolError("malformed header field")
+        key = name.decode("latin-1").lower()
+        text = value.strip().decode("latin-1")
+        if key in headers:
+            if key in ("content-length", "transfer-encoding") and headers[key] != text:
+                raise RemoteProtocolError(f"conflicting {key} headers")
+            if key not in ("content-length",):
+                text = f"{headers[key]}, {text}"
+        headers[key] = text
+    encoding = headers.get("transfer-encoding")
+    if encoding is not None and encoding.lower() != "chunked":
+        raise RemoteProtocolError(f"unsupported transfer-encoding {encoding[:40]!r}")
+    length = headers.get("content-length")
+    if length is not None and encoding is None and not (length.isascii() and length.isdigit() and len(length) < 20):
+        raise RemoteProtocolError("bad content-length")
+    return int(code), reason, headers
+
+
+class PlainClient:
+    """`stream("GET", url, headers=..., timeout=(connect, read))` as httpx's, for http:// only."""
+
+    def __init__(self, user_agent: str) -> None:
+        self.user_agent = user_agent
+
+    def close(self) -> None:
+        pass  # nothing pooled
+
+    def stream(self, method: str, url: str, *, headers: Mapping[str, str],
+               timeout: tuple[float, float]) -> PlainResponse:
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self._send(method, url, headers, timeout)
+            location = response.headers.get("location")
+            if response.status_code not in REDIRECTS or not location:
+                return response
+            response.close()
+            url = urljoin(url, location)
+            if url[:7].lower() != "http://":
+                raise NeedsFullClient(url)
+        raise TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
+
+    def _send(self, method: str, url: str, headers: Mapping[str, str],
+              timeout: tuple[float, float]) -> PlainResponse:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        try:
+            port = parts.port or 80
+        except ValueError:
+            raise ConnectError(f"bad port in {url[:200]!r}") from None
+        if not host:
+            raise ConnectError(f"no host in {url[:200]!r}")
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        host_header = f"[{host}]" if ":" in host else host
+        if parts.port is not None:
+            host_header += f":{port}"
+        lines = [f"{method} {target} HTTP/1.1", f"Host: {host_header}", f"User-Agent: {self.user_agent}",
+                 "Accept: */*", "Connection: close"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        connect, read = timeout
+        try:
+            sock = socket.create_connection((host, port), timeout=connect)
+        except TimeoutError:
+            raise ConnectTimeout("timed out") from None
+        except OSError as err:
+            raise ConnectError(err.strerror or str(err) or type(err).__name__) from None
+        try:
+            sock.settimeout(read)
+            sock.sendall(request)
+            return self._read_head(sock)
+        except TimeoutError:
+            sock.close()
+            raise ReadTimeout("timed out") from None
+        except OSError as err:
+            sock.close()
+            raise ReadError(err.strerror or str(err) or type(err).__name__) from None
+        except BaseException:
+            sock.close()
+            raise
+
+    @staticmethod
+    def _read_head(sock: socket.socket) -> PlainResponse:
+        buffer = b""
+        for _ in range(MAX_INFORMATIONAL + 1):
+            while (end := buffer.find(b"\r\n\r\n")) < 0:
+                if len(buffer) > MAX_HEADER_BYTES:
+                    raise RemoteProtocolError(f"response headers longer than {MAX_HEADER_BYTES} bytes")
+                data = sock.recv(65536)
+                if not data:
+                    raise RemoteProtocolError("server disconnected without sending a response")
+                buffer += data
+            if end > MAX_HEADER_BYTES:
+                raise RemoteProtocolError(f"response headers longer than {MAX_HEADER_BYTES} bytes")
+            status, reason, headers = _parse_head(buffer[:end])
+            buffer = buffer[end + 4:]
+            if status >= 200:
+                return PlainResponse(sock, status, reason, headers, buffer)
+        raise RemoteProtocolError("too many informational responses")
