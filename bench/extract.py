@@ -139,6 +139,8 @@ def main() -> int:
                     out.rename(trash / f"{out.name}-{round_no}")
         # On a loaded machine the paired ratio (each round's time over that round's tar time,
         # taken seconds apart) is steadier than the ratio of medians.
+        load_now = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"  load average {load_now:.1f} after the {kind} rounds")
         tar_times = results[(kind, "tar")]
         tar_median = statistics.median(tar_times)
         print(f"  {'method':<16} {'median s':>9} {'min s':>7} {'vs tar':>7} {'paired vs tar':>14}")

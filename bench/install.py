@@ -88,6 +88,7 @@ PAIRS = [
     ("pytui reinstall (tree)", "uv reinstall"),
     ("pytui tree", "cp -al (tree)"),
     ("pytui cold --no-cache", "uv cold"),
+    ("pytui cold --no-cache", "curl | tar"),
     ("pytui cold (cache)", "uv cold (cache)"),
 ]
 
@@ -282,8 +283,11 @@ def main() -> int:
                 if ours in medians and theirs in medians:
                     ratio = medians[ours] / medians[theirs]
                     cpu_ratio = cpu_medians[ours] / max(cpu_medians[theirs], 1e-9)
+                    # Paired: each round's ratio (taken seconds apart), then their median.
+                    paired = statistics.median(a / b for a, b in zip(results[ours], results[theirs], strict=True))
+                    fastest = min(results[ours]) / min(results[theirs])
                     print(f"  ratio {ours} / {theirs}: {ratio:.2f} ({1 / ratio:.1f}x faster); "
-                          f"cpu {cpu_ratio:.2f}")
+                          f"paired {paired:.2f}; fastest runs {fastest:.2f}; cpu {cpu_ratio:.2f}")
             print(f"  load average after: {_load()}", flush=True)
     shutil.rmtree(work / "trash", ignore_errors=True)
     return 0
