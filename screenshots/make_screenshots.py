@@ -12,7 +12,8 @@ Pilot and saved at each step:
     offline.svg     offline mode: uncached builds dimmed
     purge.svg       the purge-rules modal with its preview and bytes freed
     help.svg        the `?` help screen
-    narrow.svg      the main screen at 80x24
+    light.svg       the light theme, the Installed pane focused
+    narrow.svg      80x24 with a job downloading (the footer leaves keys out: `? All keys`)
 
 PNGs are made with `rsvg-convert` (Debian: `apt-get install librsvg2-bin`) when present.
 Nothing here touches the internet. This is a script, not a test.
@@ -136,7 +137,8 @@ async def shoot(out: Path) -> list[Path]:
                 table.select_key(key)
                 await pilot.press("i")
             jobs = list(app.state.jobs.values())
-            await settle(pilot, lambda: all(j.phase == "download" and j.total and
+            # Saved while at least one is well under way (the other may be ahead or behind).
+            await settle(pilot, lambda: any(j.phase == "download" and j.total and
                                             j.done > 0.4 * j.total for j in jobs),
                          timeout=30)
             shots.append(save(app, out, "downloading"))
@@ -163,10 +165,29 @@ async def shoot(out: Path) -> list[Path]:
             await settle(pilot)
             shots.append(save(app, out, "help"))
 
+            await pilot.press("escape")
+            app.theme = "textual-light"
+            await pilot.press("o")  # online again
+            await pilot.press("tab", "tab")  # Available -> Cached -> Installed
+            await settle(pilot)
+            app.clear_notifications()
+            await settle(pilot)
+            shots.append(save(app, out, "light"))
+
         app = app_for()
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot, lambda: app.state.disk_listed and app.state.sizes)
+            table = app.query_one("#available")
+            table.select_key(made[("3.13.7", "default")].build.key)
+            await pilot.press("i")
+            jobs = list(app.state.jobs.values())
+            await settle(pilot, lambda: all(j.phase == "download" and j.total and
+                                            j.done > 0.4 * j.total for j in jobs),
+                         timeout=30)
             shots.append(save(app, out, "narrow"))
+            for job in jobs:
+                app.runner.cancel(job.job_id)
+            await settle(pilot, lambda: all(app.runner.stopped(j.job_id) for j in jobs))
     return shots
 
 

@@ -55,8 +55,9 @@ class JobRow(Widget, can_focus=True):
     JobRow > Horizontal { height: 1; }
     /* At most a long key and the phase wide: at 200 columns the numbers stay beside it. */
     JobRow .job-label { width: 1fr; min-width: 24; max-width: 64; }
-    JobRow ProgressBar { width: 27; }
-    JobRow ProgressBar Bar { width: 20; }
+    /* A short bar: at 120 columns the label keeps a 44-character key and its phase. */
+    JobRow ProgressBar { width: 18; }
+    JobRow ProgressBar Bar { width: 11; }
     JobRow .job-numbers { width: 41; }
     JobRow .job-error {
         color: $text-error; padding-left: 2; display: none;
