@@ -196,7 +196,14 @@ def to_png(svg: Path) -> Path | None:
     if converter is None:
         return None
     png = svg.with_suffix(".png")
-    subprocess.run([converter, "-o", str(png), str(svg)], check=True)
+    # rsvg-convert drops the leading no-break space of Rich's text runs unless told to keep
+    # white space (the PNG would show "?Help" where the terminal shows "? Help").
+    kept = svg.with_suffix(".preserve.svg")
+    kept.write_text(svg.read_text().replace("<svg ", '<svg xml:space="preserve" ', 1))
+    try:
+        subprocess.run([converter, "-o", str(png), str(kept)], check=True)
+    finally:
+        kept.unlink()
     return png
 
 
