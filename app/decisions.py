@@ -191,12 +191,23 @@ def _confirm_install(state: AppState, action: StartInstall, title: str, what: st
                    name="confirm-install")
 
 
-def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
+def idle_installation(state: AppState, pane: str, key: str | None,
+                      needs: str = "") -> Installation | Refuse:
+    """The install a row stands for, when no job works on it; else the one-line refusal
+    (`u`, `x` and `!` share it). `needs` ends the "not installed" line."""
     installation = installation_target(state, pane, key)
     if installation is None:
-        return Refuse(f"{key or 'Nothing highlighted'} is not installed.")
+        return Refuse(f"{key or 'Nothing highlighted'} is not installed{needs}.",
+                      title="Not installed" if needs else "")
     if state.job_for_key(installation.key) is not None:
-        return Refuse(f"{installation.key} is busy; cancel its job first.")
+        return Refuse(f"{installation.key} is busy; wait for its job or cancel it (c).")
+    return installation
+
+
+def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
+    installation = idle_installation(state, pane, key)
+    if isinstance(installation, Refuse):
+        return installation
     size = state.sizes.get(installation.key)
     freed = human_size(size) if size is not None else "its size on disk"
     lines = [Line(f"Removes {short_path(installation.path, state.home)} and its links."),

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
 
-from pytui.app.decisions import Refuse, installation_target
+from pytui.app.decisions import Refuse, idle_installation
 from pytui.app.state import AppState
 from pytui.core.keys import parse_key
 from pytui.widgets.format import short_path
@@ -41,12 +41,10 @@ def decide_launch(state: AppState, pane: str, key: str | None, what: What, *,
                   can_suspend: bool) -> Launch | Refuse:
     """`x` (REPL) or `!` (shell) on the highlighted row of `pane`."""
     verb = "a REPL" if what == REPL else "a shell"
-    installation = installation_target(state, pane, key)
-    if installation is None:
-        return Refuse(f"{key or 'Nothing highlighted'} is not installed: {verb} needs an "
-                      "installed interpreter (i installs it).", title="Not installed")
-    if state.job_for_key(installation.key) is not None:
-        return Refuse(f"{installation.key} is busy; wait for its job (or c cancels it).")
+    installation = idle_installation(
+        state, pane, key, f": {verb} needs an installed interpreter (i installs it)")
+    if isinstance(installation, Refuse):
+        return installation
     parsed = parse_key(installation.key)
     if parsed is None:
         return Refuse(f"{installation.key} is not a key pytui can run.")
