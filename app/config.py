@@ -43,12 +43,13 @@ class UiConfig:
     # What was ignored, one line each ("…: line 3 is not `name = \"value\"`").
     warnings: tuple[str, ...] = ()
 
-    def warning_line(self) -> str:
+    def warning_line(self, *extra: str) -> str:
         """The one line the app shows: the first warning (and how many more)."""
-        if not self.warnings:
+        warnings = [*self.warnings, *(line for line in extra if line)]
+        if not warnings:
             return ""
-        more = len(self.warnings) - 1
-        return self.warnings[0] + (f" (and {more} more)" if more else "")
+        more = len(warnings) - 1
+        return warnings[0] + (f" (and {more} more)" if more else "")
 
 
 def config_path(env: Mapping[str, str]) -> Path:
@@ -110,6 +111,13 @@ def unknown_theme(config: UiConfig, available: Iterable[str]) -> str:
     return f"{config.path}: ignored theme {config.theme!r}: no such theme (Ctrl+P picks one)"
 
 
+def start_theme(config: UiConfig, available: Iterable[str]) -> tuple[str | None, str]:
+    """(the theme to start with or None for the default, the one warning line or ""): a
+    usable theme is used even when other lines of the file were ignored."""
+    unknown = unknown_theme(config, available)
+    return (None if unknown else config.theme), config.warning_line(unknown)
+
+
 def with_theme(text: str, theme: str) -> str:
     """`text` with its `theme = …` line(s) replaced by one for `theme`; other lines kept."""
     line = f'theme = "{theme}"'
@@ -142,4 +150,4 @@ def save_theme(path: Path, theme: str) -> None:
 
 
 __all__ = ["CONFIG_NAME", "MAX_CONFIG_BYTES", "UiConfig", "config_path", "parse_config",
-           "read_config", "save_theme", "unknown_theme", "with_theme"]
+           "read_config", "save_theme", "start_theme", "unknown_theme", "with_theme"]

@@ -10,7 +10,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from pytui.app import launch, sorting
-from pytui.app.config import UiConfig, save_theme, unknown_theme
+from pytui.app.config import UiConfig, save_theme, start_theme
 from pytui.app.decisions import CopyText, Refuse, decide_copy
 from pytui.widgets.job_list import JobList, JobRow
 from pytui.widgets.keyed_table import KeyedTable
@@ -51,11 +51,10 @@ class ConventionKeys(App[int]):
         self._config = config
         if config is None:
             return
-        problem = config.warning_line() or unknown_theme(config, self.available_themes)
-        if config.theme is not None and not problem:
-            self.theme = config.theme
-        self._kept_theme = self.theme if config.theme is None or problem else config.theme
-        self._config_problem = problem
+        theme, self._config_problem = start_theme(config, self.available_themes)
+        if theme is not None:
+            self.theme = theme
+        self._kept_theme = self.theme
 
     def say_config_problem(self) -> None:
         """Called from on_mount: one line about what the config file had that was ignored."""

@@ -273,9 +273,14 @@ def test_unknown_theme_and_several_warnings(tmp_path) -> None:
     config = cfg.read_config(env)
     assert "no such theme" in cfg.unknown_theme(config, ["textual-dark"])
     assert cfg.unknown_theme(config, ["no-such-theme"]) == ""
+    assert cfg.start_theme(config, ["textual-dark"]) == (None, cfg.unknown_theme(
+        config, ["textual-dark"]))
     path.write_text('a = "1"\nb = "2"\ntheme = "nord"\n')
     config = cfg.read_config(env)
     assert config.theme == "nord" and config.warning_line().endswith("(and 1 more)")
+    # The other lines were ignored, the theme is still used (and said once, in one line).
+    theme, line = cfg.start_theme(config, ["nord", "textual-dark"])
+    assert theme == "nord" and "unknown setting 'a'" in line and line.endswith("(and 1 more)")
 
 
 @settings(max_examples=200, deadline=None)

@@ -165,14 +165,44 @@ async def test_x_and_shell_refuse_without_a_terminal(ui_world: UiWorld, monkeypa
         assert dict(details.fields)["install"].endswith("· python3.11")
 
 
+def _first_hit(app) -> str:
+    from textual.command import CommandPalette
+    from textual.widgets import OptionList
+
+    if not isinstance(app.screen, CommandPalette):
+        return ""
+    options = app.screen.query_one(OptionList)
+    if not options.option_count:
+        return ""
+    prompt = options.get_option_at_index(0).prompt
+    return getattr(prompt, "plain", str(prompt))
+
+
+async def _palette_pick(pilot, typed: str, expected: str, *, open_it: bool = True) -> None:
+    from textual.command import CommandPalette
+
+    app = pilot.app
+    if open_it:
+        await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+    await pilot.press(*typed)
+    await wait_for(pilot, lambda: _first_hit(app).startswith(expected),
+                   what=f"{expected!r} first in the palette")
+    await pilot.press("enter")
+
+
 async def test_theme_is_kept_for_the_next_run(ui_world: UiWorld) -> None:
     path = config_path(ui_world.settings.env)
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         assert not path.exists()  # nothing written until the theme changes
-        app.theme = "textual-light"
-        await pilot.pause()
+        # As a person does it: Ctrl+P, "theme", then the theme's name.
+        await _palette_pick(pilot, "theme", "Theme")
+        # The theme command opens a palette of themes by itself.
+        await _palette_pick(pilot, "textual-light", "textual-light", open_it=False)
+        await wait_for(pilot, lambda: app.theme == "textual-light", what="the theme to change")
+        await wait_for(pilot, path.exists, what="the config file")
     assert path.read_text().splitlines()[-1] == 'theme = "textual-light"'
     again = ui_world.make_app()
     async with again.run_test(size=SIZE) as pilot:
