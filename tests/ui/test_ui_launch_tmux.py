@@ -1,16 +1,19 @@
 """`x` and `!` in a real terminal (tmux): pytui suspends, the install's interpreter runs its
-REPL (`print(6*7)` shows 42, Ctrl+C reaches the REPL and not pytui), exiting it brings the
-TUI back; `!` opens a shell whose PATH starts with the install's bin dir."""
+REPL (`print(6*7)` shows 42, Ctrl+C reaches the REPL and not pytui), an install started
+before goes on while the REPL runs, exiting it brings the TUI back; `!` opens a shell whose
+PATH starts with the install's bin dir."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
-from fixtures_archives import host_platform, make_build, write_uv_catalog
+from fixtures_archives import file, host_platform, make_build, make_pbs_archive, write_uv_catalog
+from fixtures_http import FaultyHTTPServer
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -18,10 +21,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tmux_drive import Tmux, wait_screen  # noqa: E402
 
 
-def _world(tmp_path: Path) -> tuple[str, Path, str]:
-    """(the command running pytui, the install's bin dir, its key): one install whose
-    interpreter is this machine's CPython, under a catalog that lists it."""
+def _world(tmp_path: Path, server: FaultyHTTPServer) -> tuple[str, Path, str, Path]:
+    """(the command running pytui, the install's bin dir, its key, where the served build
+    installs): one install whose interpreter is this machine's CPython, and a newer build
+    served slowly (about 3 s), under a catalog that lists both."""
     os_name, arch, libc = host_platform()
+    served = make_pbs_archive(tmp_path / "made", version="3.99.1", os_name=os_name, arch=arch,
+                              libc=libc, extra=[file("lib/payload.bin", os.urandom(1_500_000))])
+    served = served.serve(server, rate=500_000)
     version = "{}.{}.{}".format(*sys.version_info[:3])
     build = make_build(version=version, os_name=os_name, arch=arch, libc=libc)
     home = tmp_path / "home"
@@ -31,7 +38,7 @@ def _world(tmp_path: Path) -> tuple[str, Path, str]:
     (bin_dir / f"python{sys.version_info[0]}.{sys.version_info[1]}").symlink_to(
         os.path.realpath(sys.executable))
     (root / build.key / "BUILD").write_text(build.build or "")
-    catalog = write_uv_catalog(home / "catalog.json", [build])
+    catalog = write_uv_catalog(home / "catalog.json", [served.build, build])
     env = {"HOME": str(home), "XDG_STATE_HOME": str(home / "state"),
            "XDG_CONFIG_HOME": str(home / "config"), "XDG_BIN_HOME": str(home / "bin"),
            "TEXTUAL_ANIMATIONS": "none", "SHELL": "/bin/sh", "PS1": "shell$ ",
@@ -39,21 +46,36 @@ def _world(tmp_path: Path) -> tuple[str, Path, str]:
     pytui = shutil.which("pytui") or str(Path(sys.executable).with_name("pytui"))
     command = ("env -u COLUMNS -u LINES -u UV_OFFLINE -u UV_PYTHON_INSTALL_DIR "
                + " ".join(f"{k}={v}" for k, v in env.items())
-               + f" {pytui} --offline --downloads-json {catalog} --install-dir {root} "
+               + f" {pytui} --downloads-json {catalog} --install-dir {root} "
                f"--cache-dir {cache}; echo pytui-exit=$?; sleep 30")
-    return command, bin_dir, build.key
+    return command, bin_dir, build.key, root / served.build.key / "bin" / "python3.99"
 
 
 def _tui(screen: str) -> bool:
-    return "Installed" in screen and "OFFLINE" in screen
+    return "Installed" in screen and "ONLINE" in screen
+
+
+def _wait_path(path: Path, what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
 
 
 def test_x_runs_the_repl_and_comes_back_then_bang_opens_a_shell(tmp_path: Path) -> None:
-    command, bin_dir, key = _world(tmp_path)
+    with FaultyHTTPServer() as server:
+        command, bin_dir, key, served = _world(tmp_path, server)
+        _drive(command, bin_dir, key, served)
+
+
+def _drive(command: str, bin_dir: Path, key: str, served: Path) -> None:
     tmux = Tmux(f"pytui-launch-{os.getpid()}")
     tmux.start(command)
     try:
         wait_screen(tmux, lambda s: _tui(s) and key in s, "the main screen")
+        tmux.keys("i")  # the newest build (first row): a slow download
+        wait_screen(tmux, lambda s: "download" in s, "the install job downloading")
         tmux.keys("3")
         tmux.keys("x")
         wait_screen(tmux, lambda s: ">>>" in s and "returns to pytui" in s, "the REPL")
@@ -61,9 +83,13 @@ def test_x_runs_the_repl_and_comes_back_then_bang_opens_a_shell(tmp_path: Path) 
         wait_screen(tmux, lambda s: "\n42\n" in s, "42 from the REPL")
         tmux.keys("C-c")
         wait_screen(tmux, lambda s: "KeyboardInterrupt" in s, "Ctrl+C reaching the REPL")
+        # The job's thread was not paused with the screen: the install lands meanwhile.
+        _wait_path(served, "the install to finish while the REPL runs")
         tmux.keys("exit()", "Enter")
         screen = wait_screen(tmux, lambda s: _tui(s) and "REPL exited" in s, "the TUI again")
         assert "pytui-exit" not in screen and "Traceback" not in screen
+        wait_screen(tmux, lambda s: "cpython-3.99.1" in s.split("Installed", 1)[-1],
+                    "the new install listed")
         tmux.keys("!", literal=True)
         wait_screen(tmux, lambda s: "shell$" in s, "the shell")
         tmux.keys('echo "first=${PATH%%:*}"', "Enter")
