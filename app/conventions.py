@@ -79,15 +79,17 @@ class ConventionKeys(App[int]):
     # -- pane jumps and sorting ------------------------------------------------------------
 
     def action_focus_pane(self, pane: str) -> None:
+        # screen.set_focus, not widget.focus(): that one is deferred, and a key typed right
+        # after (`3x`) would act on the pane that had focus before.
         if pane == "jobs":
             rows = list(self.query_one("#jobs", JobList).query(JobRow))
             if not rows:
                 self.notify("No jobs yet: the Jobs panel lists them once one starts.")
                 return
             focused = self.focused
-            (focused if isinstance(focused, JobRow) else rows[0]).focus()
+            self.screen.set_focus(focused if isinstance(focused, JobRow) else rows[0])
             return
-        self.query_one(f"#{pane}", KeyedTable).focus()
+        self.screen.set_focus(self.query_one(f"#{pane}", KeyedTable))
 
     def _sort_pane(self) -> str:
         focused = self.focused
