@@ -45,15 +45,19 @@ def read_regular_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
                                str(path))
         chunks = []
         remaining = max_bytes + 1  # one byte more tells a file that grew past the limit
+        # The first read asks for the whole file (one allocation, no join copy for a file
+        # that did not grow); later ones go by 1 MiB.
+        size = min(remaining, info.st_size + 1)
         while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
+            chunk = os.read(fd, size)
+            size = min(remaining - len(chunk), 1 << 20)
             if not chunk:
                 break
             chunks.append(chunk)
             remaining -= len(chunk)
         if remaining <= 0:
             raise FileTooLarge(0, f"more than the {max_bytes} bytes read", str(path))
-        return b"".join(chunks)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(fd)
 

@@ -39,9 +39,8 @@ from pytui.core.catalog import (
 from pytui.core.models import BUILD_FIELDS, Build, build_from_row
 
 CACHE_DIR = "parsed"
-_FORMAT = 3
-# Columns stored as one string joined by this separator; validated values never hold it.
-_SEPARATOR = "\x1f"
+# 4: text columns as [distinct values, a code per build] (3 joined them with a separator).
+_FORMAT = 4
 _INT_COLUMNS = frozenset({1, 2, 3})
 # URL and sha256: stored as offsets into the source and read back from it.
 _URL_COLUMN = 10
@@ -157,10 +156,10 @@ def _decode(data: bytes, stamp: str, source: bytes) -> ParsedCatalog | None:
         elif index in _INT_COLUMNS:
             if type(column) is not list:
                 return None
-        elif type(column) is str:
-            column = column.split(_SEPARATOR)
         else:
-            return None
+            column = _expand(column, count)
+            if column is None:
+                return None
         if len(column) != count:
             return None
         columns.append(column)
@@ -170,19 +169,66 @@ def _decode(data: bytes, stamp: str, source: bytes) -> ParsedCatalog | None:
     return ParsedCatalog(builds, skipped, invalid, problem)
 
 
+# A text column is stored as [distinct values, one character per build]: the character's code
+# names the value (`_code`), skipping the quote and the backslash so the JSON string needs no
+# escapes for the first 220 values. Each distinct string is then one object shared by every
+# build that has it (at 200,000 builds that spares about two million strings), and decoding a
+# column is one C-level map. A column with more distinct values than codes below the
+# surrogates is not cached.
+_FIRST_CODE = 35  # after '"' (34)
+_BACKSLASH = 92
+MAX_DISTINCT = 0xD800 - _FIRST_CODE - 1
+
+
+def _code(number: int) -> int:
+    code = number + _FIRST_CODE
+    return code if code < _BACKSLASH else code + 1
+
+
+def _compact(column: tuple) -> list | None:
+    """A text column as [distinct values, code string]; None past `MAX_DISTINCT` values."""
+    distinct = dict.fromkeys(column)
+    if len(distinct) > MAX_DISTINCT:
+        return None
+    letter = {value: chr(_code(number)) for number, value in enumerate(distinct)}
+    return [list(distinct), "".join(map(letter.__getitem__, column))]
+
+
+def _expand(column: object, count: int) -> list | None:
+    """A stored text column back as one value per build; None when its shape is wrong (a code
+    no value has maps to None, which `valid_columns` refuses)."""
+    if type(column) is not list or len(column) != 2:
+        return None
+    values, codes = column
+    if type(values) is not list or type(codes) is not str or len(codes) != count \
+            or len(values) > MAX_DISTINCT or not set(map(type, values)) <= {str}:
+        return None
+    table: list[str | None] = [None] * (_code(len(values)) + 1)
+    for number, value in enumerate(values):
+        table[_code(number)] = value
+    try:
+        numbers = codes.encode("latin-1")  # ints without a Python loop (most catalogs)
+    except UnicodeEncodeError:
+        numbers = map(ord, codes)  # type: ignore[assignment]  # an iterable of ints either way
+    try:
+        return list(map(table.__getitem__, numbers))
+    except IndexError:
+        return None
+
+
 def _from_source(source: bytes, count: int, url_at: object, url_len: object,
                  sha_at: object) -> tuple[list, list] | None:
     """The URL and sha256 columns, read from the source's bytes at the offsets the entry
-    records (each a JSON string: a quote before and after). The entry itself holds no URL or
-    sha256, so a hit can only return ones the source holds; `valid_columns` then checks them
-    like any value. Sliced with C-level maps: no Python loop per build unless a sha256 is null."""
+    records (each a JSON string: a quote before and after). The entry itself holds no URL or sha256, so a hit can only return
+    ones the source holds; `valid_columns` then checks them like any value. Sliced with
+    C-level maps: no Python loop per build unless a sha256 is null."""
     if not (type(url_at) is list and type(url_len) is list and type(sha_at) is list
             and len(url_at) == len(url_len) == len(sha_at) == count):
         return None
     if set(map(type, url_at)) | set(map(type, url_len)) | set(map(type, sha_at)) != {int}:
         return None
-    present = list(map(operator.ne, sha_at, repeat(-1)))
-    sha_offsets = list(compress(sha_at, present))
+    present = list(map((-1).__ne__, sha_at))
+    sha_offsets = sha_at if all(present) else list(compress(sha_at, present))
     opening = url_at + sha_offsets
     if min(opening) < 0 or min(url_len) < 1:
         return None
@@ -207,38 +253,39 @@ def _from_source(source: bytes, count: int, url_at: object, url_len: object,
     return urls, digests
 
 
+def _token_at(find: Callable[..., int], value: str, after: int) -> int:
+    """Where `"value"` stands in the source: searched from `after` (builds come in entry
+    order), from the start for one found out of order; -1 when it is not there verbatim."""
+    token = b'"%s"' % value.encode("ascii")
+    found = find(token, after)
+    return found if found >= 0 else find(token)
+
+
 def _source_offsets(source: bytes, builds: list[Build]) -> tuple[list[int], list[int]] | None:
     """Where each build's URL and sha256 stand in the source as JSON strings (the offset of
     the opening quote); None when one is not there verbatim (an escaped URL, an upper-case
-    sha256): then nothing is cached. Searched forward from the previous find (builds come in
-    entry order), from the start only for one found out of order."""
+    sha256): then nothing is cached."""
     url_at, sha_at = [], []
     url_pos = sha_pos = 0
     find = source.find
     for build in builds:
-        token = b'"%s"' % build.url.encode("ascii")
-        url_pos = find(token, url_pos)
+        url_pos = _token_at(find, build.url, url_pos)
         if url_pos < 0:
-            url_pos = find(token)
-            if url_pos < 0:
-                return None
+            return None
         url_at.append(url_pos)
         if build.sha256 is None:
             sha_at.append(-1)
             continue
-        token = b'"%s"' % build.sha256.encode("ascii")
-        sha_pos = find(token, sha_pos)
+        sha_pos = _token_at(find, build.sha256, sha_pos)
         if sha_pos < 0:
-            sha_pos = find(token)
-            if sha_pos < 0:
-                return None
+            return None
         sha_at.append(sha_pos)
     return url_at, sha_at
 
 
 def _encode(stamp: str, parsed: ParsedCatalog, source: bytes) -> bytes | None:
-    """The entry's bytes; None when a value holds the separator or a URL or sha256 is not in
-    the source verbatim (then it is not cached). URLs and sha256s are stored as offsets into
+    """The entry's bytes; None when a URL or sha256 is not in the source verbatim (then it is
+    not cached). URLs and sha256s are stored as offsets into
     the source, never as values."""
     builds = parsed.builds
     offsets = _source_offsets(source, builds)
@@ -251,12 +298,12 @@ def _encode(stamp: str, parsed: ParsedCatalog, source: bytes) -> bytes | None:
         elif index in _INT_COLUMNS:
             columns.append(list(column))
         else:
-            joined = _SEPARATOR.join(column)
-            if joined.count(_SEPARATOR) != len(column) - 1:
+            compact = _compact(column)
+            if compact is None:
                 return None
-            columns.append(joined)
+            columns.append(compact)
     if not builds:
-        columns = [""] * len(BUILD_FIELDS)
+        columns = [[[], ""]] * len(BUILD_FIELDS)
     doc = {"format": _FORMAT, "stamp": stamp, "count": len(builds), "skipped": parsed.skipped,
            "invalid": parsed.invalid, "problem": parsed.problem, "columns": columns,
            "url_at": offsets[0], "url_len": [len(build.url) for build in builds],

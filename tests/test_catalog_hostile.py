@@ -259,7 +259,8 @@ def _columns(doc: dict) -> list:
 
 
 @pytest.mark.parametrize("name", ["url", "sha256", "offset", "major", "arch", "types", "count",
-                                  "shape", "sha256-none", "url-len", "sha-at-url", "negative"])
+                                  "shape", "sha256-none", "url-len", "sha-at-url", "negative",
+                                  "index", "hole", "unhashable", "joined"])
 def test_a_forged_parsed_cache_never_outranks_its_source(cached_source, name) -> None:
     source, settings = cached_source
     sep = "\x1f"
@@ -277,7 +278,15 @@ def test_a_forged_parsed_cache_never_outranks_its_source(cached_source, name) ->
         elif name == "major":
             columns[1] = [300, 3]
         elif name == "arch":
-            columns[7] = sep.join(["../../x", "x86_64"])
+            columns[7] = [["../../x", "x86_64"], "#$"]
+        elif name == "index":  # a code past the distinct values
+            columns[0] = [["cpython"], "#$"]
+        elif name == "hole":  # a code no value has (the quote)
+            columns[0] = [["cpython"], '#"']
+        elif name == "unhashable":
+            columns[6] = [[["linux"]], "##"]
+        elif name == "joined":  # format 3's joined column
+            columns[6] = sep.join(["linux", "linux"])
         elif name == "types":
             columns[2] = ["12", 13]
         elif name == "count":
