@@ -273,6 +273,13 @@ def parse_uv_json(data: bytes | str, source: str) -> tuple[list[Build], int]:
     return parsed.builds, parsed.skipped + parsed.invalid
 
 
+def _entries(count: int, every: bool = False) -> str:
+    """`1 entry`, `3 entries`; with `every`: `its 1 entry is`, `all 3 entries are`."""
+    if every:
+        return "its 1 entry is" if count == 1 else f"all {count} entries are"
+    return f"{count} {'entry' if count == 1 else 'entries'}"
+
+
 class Catalog:
     """All known builds, keyed by uv's display key, from one described source.
 
@@ -283,8 +290,12 @@ class Catalog:
     """
 
     def __init__(self, builds: list[Build], source: str = "empty", skipped: int = 0,
-                 invalid: int = 0, problem: str = "", fetched_at: float | None = None) -> None:
+                 invalid: int = 0, problem: str = "", fetched_at: float | None = None,
+                 *, parsed: bool = False) -> None:
         self.builds = builds
+        # Read from a catalog file or response (not an empty stand-in): one with no usable
+        # build is worth a line (`warning`).
+        self.parsed = parsed
         self.source = source
         self.skipped = skipped
         self.invalid = invalid
@@ -348,12 +359,28 @@ class Catalog:
 
     @property
     def warning(self) -> str | None:
-        """One line about entries skipped for wrong types (for stderr or a notification)."""
+        """One line about entries skipped for wrong types, or about a catalog read from a
+        source that gave no usable build at all (for stderr or a notification)."""
+        if self.parsed and not self.builds:
+            return self._no_usable_builds()
         if not self.invalid:
             return None
-        entries = "entry" if self.invalid == 1 else "entries"
-        return (f"catalog {self.source}: skipped {self.invalid} malformed {entries} "
+        return (f"catalog {self.source}: skipped {_entries(self.invalid)} malformed "
                 f"(first: {self.problem}); the other builds are listed")
+
+    def _no_usable_builds(self) -> str:
+        if self.invalid and self.skipped:
+            cause = (f"{_entries(self.invalid)} malformed (first: {self.problem}) and "
+                     f"{_entries(self.skipped)} for platforms or variants uv does not know")
+        elif self.invalid:
+            cause = f"{_entries(self.invalid, every=True)} malformed (first: {self.problem})"
+        elif self.skipped:
+            cause = f"{_entries(self.skipped, every=True)} for platforms or variants uv does not know"
+        else:
+            cause = "it holds no entries"
+        return (f"catalog {self.source} has no usable builds: {cause}; point --downloads-json "
+                "(or UV_PYTHON_DOWNLOADS_JSON_URL) at a uv download-metadata.json, or unset it "
+                "to use the built-in list")
 
     def by_cache_filename(self) -> dict[str, Build]:
         """Map of uv cache file names to builds, for matching archives on disk.

@@ -198,7 +198,7 @@ def _shown(value: str) -> str:
 
 def _catalog(parsed: ParsedCatalog, source: str, fetched_at: float | None = None) -> Catalog:
     return Catalog(parsed.builds, source=source, skipped=parsed.skipped, invalid=parsed.invalid,
-                   problem=parsed.problem, fetched_at=fetched_at)
+                   problem=parsed.problem, fetched_at=fetched_at, parsed=True)
 
 
 def _read_error(value: str, err: OSError) -> CatalogError:

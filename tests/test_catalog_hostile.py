@@ -112,6 +112,26 @@ def test_list_a_local_catalog_with_a_wrong_type(env, capsys, field, value) -> No
     assert "skipped 1 malformed entry" in lines[0]
 
 
+@pytest.mark.parametrize(("entries", "cause"), [
+    ([entry(sha256=123), entry(url=123)], "all 2 entries are malformed (first: entry 'entry-0': sha256"),
+    ([entry(prerelease=5)], "its 1 entry is malformed (first: entry 'entry-0': prerelease"),
+    ([], "it holds no entries"),
+    ([entry(os="plan9"), entry(libc="bionic")], "all 2 entries are for platforms or variants uv does not know"),
+    ([entry(major="3"), entry(os="plan9")], "1 entry malformed (first: entry 'entry-0': major is '3'"),
+])
+def test_a_catalog_with_no_usable_build_says_so_in_one_line(env, capsys, entries, cause) -> None:
+    path = env["tmp"] / "c.json"
+    path.write_bytes(uv_json(*entries))
+    for _ in range(2):  # the second run reads the parsed-catalog cache: the same line
+        code, out, err = run(capsys, "list", "--downloads-json", str(path))
+        assert code == 0 and out == ""
+        (line,) = err.splitlines()
+        assert line.startswith(f"warning: catalog {path} has no usable builds: ") and cause in line
+        assert line.endswith("at a uv download-metadata.json, or unset it to use the built-in list")
+    code, _, err = run(capsys, "install", "3.12", "--downloads-json", str(path))
+    assert code == 1 and err.splitlines()[0] == line
+
+
 @pytest.mark.parametrize(("field", "value"), [("sha256", 123), ("url", 123), ("prerelease", 5),
                                               ("build", 7), ("arch.family", 9), ("url", "<missing>")])
 def test_a_remote_downloads_json_with_wrong_types(env, capsys, http_server, field, value) -> None:
