@@ -365,7 +365,8 @@ class Catalog:
             return self._no_usable_builds()
         if not self.invalid:
             return None
-        return (f"catalog {self.source}: skipped {_entries(self.invalid)} malformed "
+        entries = "entry" if self.invalid == 1 else "entries"
+        return (f"catalog {self.source}: skipped {self.invalid} malformed {entries} "
                 f"(first: {self.problem}); the other builds are listed")
 
     def _no_usable_builds(self) -> str:
