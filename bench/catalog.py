@@ -275,9 +275,45 @@ def scaled_catalog(source: Path, size: int, out: Path) -> int:
     return len(scaled)
 
 
+def screen_steps(catalog_path: Path, work: Path) -> dict[str, float]:
+    """Seconds of each step between a catalog file and the TUI's first screen, in process (the
+    parsed cache warm): what must grow no faster than the catalog."""
+    import dataclasses
+
+    from pytui.app.state import AppState
+    from pytui.app.view_model import ViewModel
+    from pytui.core.platform_detect import detect_host
+    from pytui.core.settings import Settings
+    from pytui.core.sources import load_catalog
+
+    settings = Settings.resolve(downloads_json=str(catalog_path), offline=True,
+                                env={"PYTUI_STATE_DIR": str(work / "steps-state")},
+                                install_dir=work / "steps-root", cache_dir=work / "steps-cache")
+    load_catalog(settings)  # the first run's parse, kept
+    steps: dict[str, float] = {}
+    start = time.perf_counter()
+    catalog = load_catalog(settings)
+    steps["load (parsed cache)"] = time.perf_counter() - start
+    state = AppState(settings=settings, host=detect_host(cpu_level=False), home=work,
+                     catalog=catalog)
+    start = time.perf_counter()
+    ViewModel().available_rows(state)
+    steps["Available rows, this host"] = time.perf_counter() - start
+    state.view = dataclasses.replace(state.view, all_platforms=True, all_versions=True)
+    start = time.perf_counter()
+    ViewModel().available_rows(state)
+    steps["Available rows, every platform+version"] = time.perf_counter() - start
+    start = time.perf_counter()
+    catalog.by_cache_filename()
+    steps["cache-file index (Cached pane)"] = time.perf_counter() - start
+    shutil.rmtree(work / "steps-state", ignore_errors=True)
+    return steps
+
+
 def scale(pytui: list[str], uv: str, sizes: list[int], runs: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="pytui-bench-scale-"))
     results = []
+    steps: list[tuple[int, dict[str, float]]] = []
     try:
         for size in sizes:
             catalog = work / f"catalog-{size}.json"
@@ -295,6 +331,7 @@ def scale(pytui: list[str], uv: str, sizes: list[int], runs: int) -> None:
                 outputs = {"pytui": warm[-1][2], "uv": uvs[-1][2]}
             results.append((count, catalog.stat().st_size / 1e6, cold, warm, uvs,
                             outputs["pytui"] == outputs["uv"]))
+            steps.append((count, screen_steps(catalog, work)))
             catalog.unlink()
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -321,6 +358,13 @@ def scale(pytui: list[str], uv: str, sizes: list[int], runs: int) -> None:
                   f"{per(c0, c1, 1, 1024):5.2f} KB | later {per(w0, w1, 0, 1e6):6.1f} µs "
                   f"{per(w0, w1, 1, 1024):5.2f} KB | uv {per(u0, u1, 0, 1e6):6.1f} µs "
                   f"{per(u0, u1, 1, 1024):5.2f} KB")
+    if steps:
+        print("  TUI first-screen steps, in process (µs per catalog entry; a step that grows "
+              "faster than the catalog shows a rising figure):")
+        for name in steps[0][1]:
+            figures = "  ".join(f"{count:>7}: {step[name] / count * 1e6:6.2f}"
+                                for count, step in steps if name in step)
+            print(f"    {name:42s} {figures}")
 
 
 def main() -> int:
