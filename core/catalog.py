@@ -115,24 +115,26 @@ def _required_fields(entry: object) -> tuple:
 
 def _optional_fields(entry: dict) -> tuple[str, str | None, str, str | None]:
     """(prerelease, sha256, build, variant), type-checked; absent or null ones as uv reads them."""
-    prerelease = entry.get("prerelease")
-    if prerelease is None:
-        prerelease = ""
-    elif type(prerelease) is not str or (prerelease and not _PRERELEASE.fullmatch(prerelease)):
-        raise InvalidEntry(_wrong("prerelease", prerelease, "a1, b2, rc3 or empty"))
+    prerelease = _optional_text(entry, "prerelease", _PRERELEASE, "a1, b2, rc3 or empty")
     sha256 = entry.get("sha256")
     if sha256 is not None and (type(sha256) is not str or len(sha256) != 64
                                or not _hex_ok(sha256.lower())):
         raise InvalidEntry(_wrong("sha256", sha256, "64 hex digits"))
-    build = entry.get("build")
-    if build is None:
-        build = ""
-    elif type(build) is not str or (build and not _BUILD.fullmatch(build)):
-        raise InvalidEntry(_wrong("build", build, "a release like 20250115"))
+    build = _optional_text(entry, "build", _BUILD, "a release like 20250115")
     variant = entry.get("variant")
     if variant is not None and type(variant) is not str:
         raise InvalidEntry(_wrong("variant", variant))
     return prerelease, sha256, build, variant
+
+
+def _optional_text(entry: dict, field: str, pattern: re.Pattern[str], expected: str) -> str:
+    """A string field that may be absent or null (then ''), else must match `pattern`."""
+    value = entry.get(field)
+    if value is None:
+        return ""
+    if type(value) is not str or (value and not pattern.fullmatch(value)):
+        raise InvalidEntry(_wrong(field, value, expected))
+    return value
 
 
 def _wrong(field: str, value: object, expected: str = "") -> str:

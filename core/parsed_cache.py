@@ -165,7 +165,7 @@ def _decode(data: bytes, stamp: str, source: bytes) -> ParsedCatalog | None:
         columns.append(column)
     if not valid_columns(columns):
         return None
-    builds = [build_from_row(Build, row) for row in zip(*columns, strict=True)]
+    builds = list(map(build_from_row, repeat(Build), zip(*columns, strict=True)))
     return ParsedCatalog(builds, skipped, invalid, problem)
 
 
@@ -219,9 +219,11 @@ def _expand(column: object, count: int) -> list | None:
 def _from_source(source: bytes, count: int, url_at: object, url_len: object,
                  sha_at: object) -> tuple[list, list] | None:
     """The URL and sha256 columns, read from the source's bytes at the offsets the entry
-    records (each a JSON string: a quote before and after). The entry itself holds no URL or sha256, so a hit can only return
-    ones the source holds; `valid_columns` then checks them like any value. Sliced with
-    C-level maps: no Python loop per build unless a sha256 is null."""
+    records, each a whole JSON string there: a quote just before and just after, and no quote
+    or backslash inside (so the value is the bytes as they stand). The entry itself holds no
+    URL or sha256, so a hit can only return ones the source holds; `valid_columns` then checks
+    them like any value (ASCII only, URL bytes, hex digits). C-level maps throughout: no Python
+    loop per build."""
     if not (type(url_at) is list and type(url_len) is list and type(sha_at) is list
             and len(url_at) == len(url_len) == len(sha_at) == count):
         return None
@@ -232,24 +234,23 @@ def _from_source(source: bytes, count: int, url_at: object, url_len: object,
     opening = url_at + sha_offsets
     if min(opening) < 0 or min(url_len) < 1:
         return None
-    # Each slice is a whole JSON string token, quotes included: `"value"`.
-    ends = list(map(operator.add, opening, url_len + [64] * len(sha_offsets)))
-    ends = list(map(operator.add, ends, repeat(2)))
-    joined = b"\x1f".join(map(source.__getitem__, map(slice, opening, ends)))
-    # Checked joined: 2 quotes per token and a separator only between tokens means every slice
-    # is `"` + text without quote or separator + `"` (the counts leave no other way).
-    tokens = len(opening)
-    if joined[:1] != b'"' or joined[-1:] != b'"' or joined.count(b'"') != 2 * tokens \
-            or joined.count(b"\x1f") != tokens - 1 or joined.count(b'"\x1f"') != tokens - 1:
+    starts = list(map(operator.add, opening, repeat(1)))
+    ends = list(map(operator.add, starts, url_len + [64] * len(sha_offsets)))
+    # One character per byte, so the offsets hold; anything past ASCII fails the value checks.
+    text = source.decode("latin-1")
+    if max(ends) >= len(text):
         return None
-    try:
-        values = joined[1:-1].decode("ascii").split('"\x1f"')
-    except UnicodeDecodeError:
+    at = text.__getitem__  # one character: a shared object, nothing allocated
+    if "".join(map(at, opening)).strip('"') or "".join(map(at, ends)).strip('"'):
+        return None
+    values = list(map(at, map(slice, starts, ends)))
+    inside = "".join(values)
+    if '"' in inside or "\\" in inside:
         return None
     urls, digests = values[:count], values[count:]
-    if len(digests) != count:
-        found = iter(digests)
-        return urls, [next(found) if has else None for has in present]
+    if len(digests) != count:  # null sha256s: None in their places
+        by_build = dict(zip(compress(range(count), present), digests, strict=True))
+        digests = list(map(by_build.get, range(count)))  # type: ignore[arg-type]  # None for a null one
     return urls, digests
 
 

@@ -342,6 +342,39 @@ def test_a_same_size_edit_with_the_old_mtime_is_a_miss(cached_source) -> None:
     assert {b.sha256 for b in load_catalog(settings)} == {"0" * 64}
 
 
+def test_a_same_size_version_edit_within_the_same_times_is_a_miss(cached_source) -> None:
+    # A rewrite of the same size inside one clock tick keeps size, mtime and ctime: only the
+    # bytes tell (the stamp's CRC covers every byte). Times are set back to make it so here.
+    source, settings = cached_source
+    info = source.stat()
+    data = source.read_bytes()
+    edited = data.replace(b'"minor": 13', b'"minor": 14')
+    assert edited != data and len(edited) == len(data)
+    with open(source, "r+b") as handle:  # in place: the inode stays too
+        handle.write(edited)
+    os.utime(source, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert (source.stat().st_ino, source.stat().st_size) == (info.st_ino, info.st_size)
+    assert sorted(load_catalog(settings).by_key) == [GOOD, OTHER.replace("3.13", "3.14")]
+
+
+def test_an_offset_onto_text_that_is_no_url_is_refused(tmp_path: Path) -> None:
+    # A forged entry points the first URL at another string of the source: one with non-ASCII
+    # bytes, then one that is not a URL at all. Neither is served; the entry is rebuilt.
+    source = tmp_path / "mine.json"
+    odd = "https://h\u00e9/x.tar.gz"
+    source.write_bytes(json.dumps({"note": odd, "entry-0": entry(), "entry-1": entry(minor=13)},
+                                  ensure_ascii=False).encode())
+    settings = settings_for(tmp_path, downloads_json=str(source))
+    assert len(load_catalog(settings)) == 2
+    data = source.read_bytes()
+    for target in (odd.encode(), b"cpython"):
+        at = data.index(b'"' + target + b'"')
+        _forge(settings, lambda doc, at=at, target=target: (
+            doc["url_at"].__setitem__(0, at), doc["url_len"].__setitem__(0, len(target))))
+        assert {b.url for b in load_catalog(settings)} == {entry()["url"]}
+        assert json.loads(_cache_entry(settings).read_text())["url_at"][0] != at
+
+
 @pytest.mark.parametrize("junk", [b"", b"garbage", b"\x00" * 100, b"[]", b'{"format": 2}'])
 def test_a_corrupt_parsed_cache_is_rebuilt(cached_source, junk) -> None:
     _, settings = cached_source

@@ -74,8 +74,8 @@ def test_uvs_catalog_streams_to_the_same_builds(uv_catalog_path: Path) -> None:
 
 
 def test_a_repeated_name_keeps_its_first_place_and_its_last_entry(tmp_path: Path) -> None:
-    text = ('{"x": %s, "y": %s, "x": %s}'
-            % (json.dumps(entry(minor=11)), json.dumps(entry(minor=13)), json.dumps(entry(minor=12))))
+    first, other, last = (json.dumps(entry(minor=minor)) for minor in (11, 13, 12))
+    text = f'{{"x": {first}, "y": {other}, "x": {last}}}'
     streamed = _parse_streamed(text)
     assert streamed is not None and [build.minor for build in streamed.builds] == [12, 13]
     assert streamed == whole(text)
