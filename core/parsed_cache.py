@@ -5,8 +5,9 @@ time; reading back the same builds column by column is several times faster.
 
 The cache is a state file, so it is hostile until checked:
 
-- It never outranks its source. An entry is keyed by the source's path, size, mtime, ctime
-  (which no user-space call can set back) and a CRC of its bytes, and by the parser's own code;
+- It never outranks its source (docs/architecture.md#parsed-catalog-cache says why these checks
+  and not cheaper ones). An entry is keyed by the source's path, size, mtime, ctime (which no
+  user-space call can set back) and a CRC of every byte, and by the parser's own code;
   any change to the source or the parser is a miss. And the entry holds no URL or sha256 at
   all: it records where each one stands in the source (as a JSON string), and a hit reads them
   from the source's current bytes, so they always come from the source.
