@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import lzma
 import os
+import signal
 from pathlib import Path
 
 import pytest
 
 # Fixture modules owned by separate parts of the suite (tests/ is on sys.path via pyproject).
 pytest_plugins = ["fixtures_http", "fixtures_archives"]
+
+# A suite started in the background by a non-interactive shell (`.ci/run &`, nohup) inherits
+# SIGINT ignored, and so would every pytui the tests start: Python then installs no
+# KeyboardInterrupt handler and the Ctrl-C tests wait forever. A Python handler here is reset
+# to the default by exec, so the children get Ctrl-C as a user's terminal would send it.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 REPO = Path(__file__).resolve().parent.parent
 # uv's real catalog (5530 builds): `crates/uv-python/download-metadata.json` from uv 0.12.5
