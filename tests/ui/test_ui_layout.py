@@ -99,6 +99,13 @@ async def test_job_errors_and_phases_are_readable(ui_world: UiWorld, theme: str)
         assert phase is not None and phase.triplet is not None
         rgb = (phase.triplet.red, phase.triplet.green, phase.triplet.blue)
         assert contrast(rgb, _rgb(_ground(row))) >= TEXT_MIN
+        # Tab onto the row: the Jobs panel is the focused one now, the table's pane is not.
+        row.focus()
+        await pilot.pause()
+        jobs = app.query_one("#jobs")
+        assert _border(jobs) == ("heavy", _variable(app, "pane-focus"))
+        assert jobs.styles.border_title_background == _variable(app, "pane-focus")
+        assert _border(app.query_one("#available-pane"))[0] == "round"
 
 
 def _bar_text(app) -> str:
@@ -298,3 +305,12 @@ async def test_a_retry_after_a_cancel_leaves_no_cancelled_row(ui_world: UiWorld)
         panel = app.query_one("#jobs", JobList)
         assert [(v.job_id, v.phase) for v in panel.views()] == [(second.job_id, "done")]
         assert not app.query(f"#job-{first.job_id}")
+
+
+async def test_clicking_a_footer_key_presses_it(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert _bar_text(app).startswith(" ? All keys")
+        await pilot.click(KeyBar, offset=(3, 0))  # on "All keys"
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
