@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+from collections import namedtuple
 from collections.abc import Mapping
-from typing import NamedTuple
 
 from pytui.core.errors import OfflineError, UsageError
+from pytui.core.keys import TYPE_CHECKING
 
 # uv's defaults: 10 s to connect, 30 s without a byte read (UV_HTTP_CONNECT_TIMEOUT, UV_HTTP_TIMEOUT).
 CONNECT_TIMEOUT = 10.0
@@ -66,17 +67,24 @@ def env_count(env: Mapping[str, str], name: str, default: int, *, minimum: int =
     return int(text)
 
 
-class TransferLimits(NamedTuple):
-    """The bounds of every download, resolved once from the environment. (A NamedTuple: every
-    command checks these at start, and `dataclasses` would bring `inspect` into each.)"""
+class TransferLimits(namedtuple(
+        "TransferLimits", "connect_timeout read_timeout retries max_archive_bytes speed_limit speed_time",
+        defaults=(CONNECT_TIMEOUT, READ_TIMEOUT, DEFAULT_RETRIES, MAX_ARCHIVE_BYTES, SPEED_LIMIT,
+                  SPEED_TIME))):
+    """The bounds of every download, resolved once from the environment. (A named tuple from
+    `collections`: every command checks these at start, and `dataclasses` would bring `inspect`
+    into each, `typing.NamedTuple` the `typing` module.) `speed_limit` is bytes per second (0:
+    no floor), averaged over `speed_time` seconds."""
 
-    connect_timeout: float = CONNECT_TIMEOUT
-    read_timeout: float = READ_TIMEOUT
-    retries: int = DEFAULT_RETRIES
-    max_archive_bytes: int = MAX_ARCHIVE_BYTES
-    # Bytes per second (0: no floor) and the seconds it is averaged over.
-    speed_limit: int = SPEED_LIMIT
-    speed_time: float = SPEED_TIME
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        connect_timeout: float
+        read_timeout: float
+        retries: int
+        max_archive_bytes: int
+        speed_limit: int
+        speed_time: float
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> TransferLimits:
