@@ -6,23 +6,43 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from pytui.app.style import stderr_style
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser(
-        "envs", parents=[common], help="list virtual environments and pins, and the install each uses",
+    add_env_command(
+        sub, common, "envs", run,
+        summary="list virtual environments and pins, and the install each uses",
         description="Find Python environments (venvs, uv tools, pipx, virtualenvwrapper, "
                     ".python-version pins) and the managed install each one uses: through the "
                     "minor-version link (follows patch upgrades), pinned to a patch, external, "
-                    "or broken. REQUEST keeps those whose install matches it.")
-    p.add_argument("request", nargs="?", metavar="REQUEST",
-                   help="only environments using an install matching this request")
-    p.add_argument("--json", action="store_true",
-                   help="a JSON list: path, kind, key, link, status first, then details")
-    add_scan_option(p)
-    p.set_defaults(run=run)
+                    "or broken. REQUEST keeps those whose install matches it.",
+        arguments=[
+            (("request",), dict(nargs="?", metavar="REQUEST",
+                                help="only environments using an install matching this request")),
+            (("--json",), dict(action="store_true",
+                               help="a JSON list: path, kind, key, link, status first, then details")),
+        ])
+
+
+# (option strings, add_argument keywords)
+ArgumentSpec = tuple[tuple[str, ...], dict[str, Any]]
+
+
+def add_env_command(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, name: str,
+                    run: Callable[[argparse.Namespace], int], *, summary: str, description: str,
+                    arguments: Sequence[ArgumentSpec]) -> argparse.ArgumentParser:
+    """A subcommand that scans environments (`envs`, `upgrade`): its own arguments, then the
+    shared `--scan DIR`."""
+    parser = sub.add_parser(name, parents=[common], help=summary, description=description)
+    for flags, options in arguments:
+        parser.add_argument(*flags, **options)
+    add_scan_option(parser)
+    parser.set_defaults(run=run)
+    return parser
 
 
 def add_scan_option(parser: argparse.ArgumentParser) -> None:

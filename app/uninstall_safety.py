@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 FIRST_FEW = 3
 
 
-def _paths(envs: Sequence[Environment]) -> str:
+def first_paths(envs: Sequence[Environment]) -> str:
     shown = ", ".join(str(env.path) for env in envs[:FIRST_FEW])
     return shown + (f" and {len(envs) - FIRST_FEW} more" if len(envs) > FIRST_FEW else "")
 
@@ -64,7 +64,7 @@ def refuses(args: argparse.Namespace, chosen: Sequence[Installation],
     if pins:
         noun = "project pin" if len(pins) == 1 else "project pins"
         print(f"note: {len(pins)} {noun} will need another install (uv would download one): "
-              f"{_paths(pins)}", file=sys.stderr)
+              f"{first_paths(pins)}", file=sys.stderr)
     if not breaking:
         return False
     keys = sorted({env.key for env in breaking if env.key})
@@ -72,9 +72,9 @@ def refuses(args: argparse.Namespace, chosen: Sequence[Installation],
     noun = "environment" if len(breaking) == 1 else "environments"
     if getattr(args, "force", False):
         print(stderr_style().warning(f"uninstalling {what} breaks {len(breaking)} {noun} (--force): "
-              f"{_paths(breaking)}"), file=sys.stderr)
+              f"{first_paths(breaking)}"), file=sys.stderr)
         return False
-    print(stderr_style().error(f"uninstalling {what} would break {len(breaking)} {noun}: {_paths(breaking)}; "
+    print(stderr_style().error(f"uninstalling {what} would break {len(breaking)} {noun}: {first_paths(breaking)}; "
           f"nothing was removed (see `pytui envs {keys[0] if keys else ''}`, or pass --force)"),
           file=sys.stderr)
     return True
@@ -130,7 +130,7 @@ def run_prune(args: argparse.Namespace) -> int:
     gone, kept = outdated(installed, result)
     for key, users in sorted(kept.items()):
         noun = "environment" if len(users) == 1 else "environments"
-        print(f" = {key} kept: used directly by {len(users)} {noun} ({_paths(users)})",
+        print(f" = {key} kept: used directly by {len(users)} {noun} ({first_paths(users)})",
               file=sys.stderr)
     if not gone:
         print("No outdated Python installations to remove", file=sys.stderr)

@@ -1,0 +1,135 @@
+"""What an upgrade does, shared by `pytui upgrade` and the TUI's `U` (no Textual, no argparse).
+
+For each installed CPython minor version the newest build of the same implementation, variant
+and platform in the catalog replaces the highest installed patch; installing it moves the
+minor-version link (core/install_root.py), so environments made through the link follow it and
+those made from a patch directory stay pinned to their patch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytui.core.envs import Environment
+    from pytui.core.keys import KeyFields
+    from pytui.core.models import Build, Installation
+    from pytui.core.requests import PythonRequest
+    from pytui.core.settings import Settings
+
+
+@dataclasses.dataclass
+class Step:
+    """One minor version: the highest installed patch and the build that replaces it (or None)."""
+
+    group: tuple
+    minor_link: str
+    current: Installation
+    target: Build | None
+    others: list[Installation]  # every installed patch of this minor
+
+
+def _group(parts: KeyFields) -> tuple:
+    return (parts.implementation, parts.major, parts.minor, parts.variant, parts.os, parts.arch,
+            parts.libc)
+
+
+def _rank(parts: KeyFields, build: str | None) -> tuple:
+    from pytui.core.ordering import version_rank
+
+    number = int(build) if build and build.isdigit() else 0
+    return (*version_rank(parts.major, parts.minor, parts.patch, parts.prerelease), number)
+
+
+def _target(members: list[Installation], candidates: list[Build], reinstall: bool) -> Build | None:
+    """The newest catalog build for a minor (stable first), when it upgrades what is installed."""
+    from pytui.core.install_policy import is_upgrade_of
+
+    pool = [b for b in candidates if not b.prerelease] or candidates
+    best = max(pool, key=lambda b: _rank(b, b.build), default=None)
+    if best is None:
+        return None
+    same = next((i for i in members if i.key == best.key), None)
+    if same is None:
+        return best if is_upgrade_of(best, best.build, members[0], members[0].build) else None
+    return best if reinstall or is_upgrade_of(best, best.build, same, same.build) else None
+
+
+def plan(installed: Iterable[Installation], catalog: Iterable[Build],
+         requests: Sequence[PythonRequest] = (), *,
+         reinstall: bool = False) -> tuple[list[Step], list[str]]:
+    """Steps for the selected minor versions, and the request texts that select none."""
+    groups: dict[tuple, list[Installation]] = {}
+    selected = [r.with_prereleases(True) for r in requests]
+    for installation in installed:
+        if installation.implementation != "cpython":
+            continue  # minor-version links, and so upgrades, are CPython's (as uv)
+        if selected and not any(r.matches(installation) for r in selected):
+            continue
+        groups.setdefault(_group(installation), []).append(installation)
+    unmatched = [request.text for request, relaxed in zip(requests, selected, strict=True)
+                 if not any(relaxed.matches(i) for members in groups.values() for i in members)]
+    by_group: dict[tuple, list[Build]] = {}
+    for build in catalog:
+        by_group.setdefault(_group(build), []).append(build)
+    steps = []
+    for group, members in groups.items():
+        members.sort(key=lambda i: _rank(i, i.build), reverse=True)
+        target = _target(members, by_group.get(group, []), reinstall)
+        steps.append(Step(group, members[0].minor_key, members[0], target, members))
+    steps.sort(key=lambda s: _rank(s.current, None), reverse=True)
+    return steps, unmatched
+
+
+def followers(environments: Iterable[Environment], step: Step) -> list[Environment]:
+    """Environments going through the step's minor-version link: they run the new patch."""
+    return [e for e in environments if e.status == "ok" and e.link == "minor"
+            and e.minor == step.minor_link]
+
+
+def pinned(environments: Iterable[Environment], step: Step) -> list[Environment]:
+    """Environments made from one of the minor's patch directories: they stay on it."""
+    keys = {i.key for i in step.others}
+    if step.target is not None:
+        keys.discard(step.target.key)
+    return [e for e in environments if e.status == "ok" and e.link == "patch" and e.key in keys]
+
+
+def pinned_by_version(environments: Iterable[Environment],
+                      step: Step) -> list[tuple[str, list[Environment]]]:
+    """`pinned`, grouped by the patch version they stay on, lowest first."""
+    by_version: dict[str, list[Environment]] = {}
+    versions = {i.key: i.version for i in step.others}
+    for env in pinned(environments, step):
+        by_version.setdefault(versions.get(env.key or "", "?"), []).append(env)
+    return sorted(by_version.items())
+
+
+def nothing_to_do(requests: Sequence[PythonRequest] = ()) -> str:
+    """uv's wording when every selected minor version is on its newest patch."""
+    if not requests:
+        return "All versions already on latest supported patch release"
+    if len(requests) == 1:
+        return f"{requests[0].text} is already on the latest supported patch release"
+    return "All requested versions already on latest supported patch release"
+
+
+def keeps_bin_links(settings: Settings, target: Build) -> bool:
+    """Whether installing `target` as an upgrade updates bin links: only where one already
+    exists for its minor version (as uv's upgrade)."""
+    return not settings.no_bin and os.path.lexists(settings.bin_dir / target.bin_names[0])
+
+
+def with_no_bin(settings: Settings, no_bin: bool) -> Settings:
+    """A copy of `settings` that links no executables when `no_bin`."""
+    if not no_bin or settings.no_bin:
+        return settings
+    return settings.replace(no_bin=True)
+
+
+def upgrade_settings(settings: Settings, target: Build) -> Settings:
+    """The settings an upgrade install of `target` runs with (bin links as uv's upgrade)."""
+    return with_no_bin(settings, not keeps_bin_links(settings, target))
