@@ -44,6 +44,20 @@ class StartUninstall:
 
 
 @dataclass(frozen=True, slots=True)
+class StartUpgrade:
+    """Install each build as an upgrade job (bin links only where they exist, as uv)."""
+
+    builds: tuple[Build, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StartPrune:
+    """Uninstall outdated installs, one job each (the purge screen's `outdated` rule)."""
+
+    installations: tuple[Installation, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class StartPurge:
     archives: tuple[CachedArchive, ...]
 
@@ -98,7 +112,8 @@ class Confirm:
     name: str = "confirm"
 
 
-Action = StartInstall | StartUninstall | StartPurge | StartVerify | CancelJob | DismissJob | Quit
+Action = (StartInstall | StartUninstall | StartPurge | StartVerify | StartUpgrade | StartPrune
+          | CancelJob | DismissJob | Quit)
 Decision = Refuse | Confirm | Action
 
 
@@ -336,3 +351,71 @@ def decide_quit(state: AppState) -> Decision:
         lines = lines[:1] + [Line("Quitting cancels them; nothing is left half-removed.")]
     return Confirm("Quit pytui?", tuple(lines), confirm="Quit", then=Quit(),
                    name="confirm-quit")
+
+
+# How many environment paths the upgrade preview names per line before "and N more".
+PREVIEW_PATHS = 3
+
+
+def _env_paths(state: AppState, envs: list) -> str:
+    shown = ", ".join(short_path(env.path, state.home) for env in envs[:PREVIEW_PATHS])
+    more = len(envs) - PREVIEW_PATHS
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def decide_upgrade(state: AppState) -> Decision:
+    """`U`: preview the upgrade of every installed minor version to the catalog's newest patch
+    (as `pytui upgrade`): from → to, the environments that follow, those that stay pinned."""
+    from pytui.app.upgrade_plan import followers, nothing_to_do, pinned_by_version, plan
+
+    if state.catalog is None or not state.disk_listed:
+        return Refuse("Still reading the catalog and the install root; try again in a moment.",
+                      severity="information")
+    steps, _ = plan(state.installations, state.catalog.builds)
+    if not steps:
+        return Refuse("There are no installed versions to upgrade.", severity="information")
+    todo = [step for step in steps if step.target is not None]
+    if not todo:
+        return Refuse(nothing_to_do() + ".", severity="information", title="Upgrade")
+    busy = [step for step in todo if step.target and state.job_for_key(step.target.key)]
+    todo = [step for step in todo if step not in busy]
+    if not todo:
+        return Refuse("Those upgrades are already being installed.", severity="information")
+    cached = state.cached_by_key()
+    targets = [step.target for step in todo if step.target is not None]
+    missing = [b.key for b in targets if b.key not in cached]
+    if state.offline and missing:
+        return Refuse(f"Offline: {missing[0]} is not in the cache"
+                      + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+                      + ". Go online (o) to upgrade.", severity="error", title="Not cached")
+    lines: list[Line] = []
+    envs = state.environments
+    for step in todo:
+        target = step.target
+        assert target is not None
+        lines.append(Line(f"{step.current.version} → {target.version}  ({target.key})",
+                          strong=True))
+        if envs is None:
+            continue
+        following = followers(envs, step)
+        if following:
+            noun = "environment follows" if len(following) == 1 else "environments follow"
+            lines.append(Line(f"  {len(following)} {noun} {step.minor_link}: "
+                              f"{_env_paths(state, following)}"))
+        for version, staying in pinned_by_version(envs, step):
+            noun = "environment stays" if len(staying) == 1 else "environments stay"
+            lines.append(Line(f"  {len(staying)} {noun} pinned to {version}: "
+                              f"{_env_paths(state, staying)}"))
+    if envs is None:
+        lines.append(Line("Environments: still scanning; which ones follow is not known yet."))
+    elif state.envs_partial:
+        lines.append(Line("The environment scan was partial: more may follow or stay pinned."))
+    if busy:
+        lines.append(Line(f"Already being installed: {', '.join(s.target.key for s in busy if s.target)}."))
+    download = len(missing)
+    lines.append(Line("Old patches stay installed (P → outdated installs removes unused ones); "
+                      + (f"downloads {download} archive{'s' if download != 1 else ''}."
+                         if download else "all from the cache; no download.")))
+    noun = "1 version" if len(todo) == 1 else f"{len(todo)} versions"
+    return Confirm(f"Upgrade {noun}?", tuple(lines), confirm="Upgrade",
+                   then=StartUpgrade(tuple(targets)), danger=False, name="confirm-upgrade")

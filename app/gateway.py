@@ -21,6 +21,7 @@ from pytui.core.settings import Settings
 if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for them
     from pytui.core.cache import VerifyReport
     from pytui.core.download import Downloader
+    from pytui.core.envs import ScanResult
     from pytui.core.jobs import InstallResult
     from pytui.core.sources import CatalogRefresh
 
@@ -75,6 +76,14 @@ class CoreGateway:
         from pytui.core.install_root import InstallRoot
 
         return InstallRoot(Path(settings.install_root)).installed()
+
+    def scan_envs(self, settings: Settings, *, cancelled: Callable[[], bool],
+                  installed: list[Installation] | None = None) -> ScanResult:
+        """Find the environments and the install each uses (core/envs.py). The walks kept in
+        the state dir make a second scan cheap; it stops at its time budget (`partial`)."""
+        from pytui.core.envs import scan_for_settings
+
+        return scan_for_settings(settings, cancelled=cancelled, installed=installed)
 
     def tree_size(self, path: Path) -> int:
         """Bytes an installation occupies (what uninstalling it frees)."""

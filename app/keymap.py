@@ -53,8 +53,16 @@ KEYMAP: tuple[Key, ...] = (
     Key("p", "purge", "p", "Purge archive", "purge the highlighted cached archive",
         group="Purge"),
     Key("P", "purge_rules", "P", "Purge by rule",
-        "purge by rule (superseded / installed / all) with a preview of what goes",
+        "purge by rule (superseded / installed / all archives, or outdated installs as "
+        "`pytui uninstall --outdated`) with a preview of what goes and the space freed",
         group="Purge"),
+    Key("U", "upgrade", "U", "Upgrade",
+        "upgrade preview: each installed minor version with a newer patch in the catalog, from → "
+        "to, the environments that follow and those staying pinned; yes installs them as jobs"),
+    Key("e", "environments", "e", "Environments",
+        "environments: every venv, uv tool, pipx env and .python-version pin found, the install "
+        "each uses and how (follows 3.12 / pinned to 3.12.8 / external), broken ones first "
+        "(/ filters, r rescans, Esc closes)"),
     Key("v", "verify", "v", "Verify", "verify the cache: re-hash every archive, remove corrupt "
         "ones"),
     Key("a", "toggle_versions", "a", "All versions",

@@ -125,3 +125,7 @@ class EnvsScanned(Message):
     generation: int
     environments: list
     partial: bool
+    # One line: how the scan went ("12 environments in 0.04 s, 300 directories reused"),
+    # why it is partial, or why it failed (then `environments` is empty and `failed` set).
+    note: str = ""
+    failed: bool = False

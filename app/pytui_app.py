@@ -20,6 +20,7 @@ from pytui.app import decisions as decide
 from pytui.app.config import UiConfig
 from pytui.app.contrast import derived_colors
 from pytui.app.conventions import ConventionKeys
+from pytui.app.envs_screen import EnvironmentsScreen
 from pytui.app.gateway import CoreGateway, refresh_is_useful
 from pytui.app.history import History
 from pytui.app.keymap import MAIN_ACTIONS, bound_keys, footer_ranks, palette_keys
@@ -36,6 +37,7 @@ from pytui.app.messages import (
     JobProgress,
     Purged,
 )
+from pytui.app.purge_plan import PurgePlan
 from pytui.app.render import Renderer
 from pytui.app.runner import CATALOG, DISK, ENVS, SIZES, JobRunner
 from pytui.app.screens import ConfirmModal, HelpScreen, HistoryScreen, PurgeRulesModal
@@ -269,9 +271,19 @@ class PytuiApp(ConventionKeys):
         self.renderer.all()
 
     def on_envs_scanned(self, message: EnvsScanned) -> None:
-        if self.runner.is_current(ENVS, message.generation):
-            self.state.environments = message.environments
-            self.state.envs_partial = message.partial
+        if not self.runner.is_current(ENVS, message.generation):
+            return
+        self.state.set_environments(message.environments, partial=message.partial,
+                                    note=message.note, failed=message.failed)
+        if message.failed:
+            self.history.add("scan", "environments", "failed", message.note)
+        self.renderer.all()
+        self._envs_screen_changed()
+
+    def _envs_screen_changed(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, EnvironmentsScreen):
+                screen.refresh_rows()
 
     def on_disk_failed(self, message: DiskFailed) -> None:
         if not self.runner.is_current(DISK, message.generation):
@@ -380,6 +392,8 @@ class PytuiApp(ConventionKeys):
             self.renderer.all()
         elif isinstance(decision, decide.StartUninstall):
             self.renderer.job(self.runner.start_uninstall(decision.installation))
+        elif isinstance(decision, decide.StartUpgrade | decide.StartPrune):
+            self._start_jobs(decision)
         elif isinstance(decision, decide.StartVerify):
             self.renderer.job(self.runner.start_verify())
         elif isinstance(decision, decide.StartPurge):
@@ -400,6 +414,19 @@ class PytuiApp(ConventionKeys):
                 self.run_worker(self._quit(), group="quit", exclusive=True)
             else:
                 self.exit(0)
+
+    def _start_jobs(self, decision: decide.StartUpgrade | decide.StartPrune) -> None:
+        """An upgrade's installs or a prune's uninstalls: one job each in the Jobs panel."""
+        if isinstance(decision, decide.StartUpgrade):
+            for build in decision.builds:
+                self._dismiss_ended(build.key)
+                self.renderer.job(self.runner.start_install(build, upgrade=True))
+        else:
+            for installation in decision.installations:
+                if self.state.job_for_key(installation.key) is None:  # started meanwhile
+                    self._dismiss_ended(installation.key)
+                    self.renderer.job(self.runner.start_uninstall(installation))
+        self.renderer.all()
 
     def _dismiss_ended(self, key: str) -> None:
         """A new job for `key` replaces the rows of its ended ones (History keeps them)."""
@@ -459,9 +486,34 @@ class PytuiApp(ConventionKeys):
         self.push_screen(PurgeRulesModal(self.runner.planner(), id="purge-rules"),
                          callback=self._purge_rules_chosen)
 
-    def _purge_rules_chosen(self, archives: list[CachedArchive] | None) -> None:
-        if archives:
-            self.carry_out(decide.StartPurge(tuple(archives)))
+    def _purge_rules_chosen(self, plan: PurgePlan | None) -> None:
+        if plan is None:
+            return
+        if plan.archives:
+            self.carry_out(decide.StartPurge(plan.archives))
+        if plan.installs:
+            self.carry_out(decide.StartPrune(tuple(i for i, _ in plan.installs)))
+
+    def action_upgrade(self) -> None:
+        self.carry_out(decide.decide_upgrade(self.state))
+
+    def action_environments(self) -> None:
+        if not self.state.envs_scanning:
+            # Quick from the second time on: the walks kept in the state dir are revalidated.
+            self.runner.scan_envs()
+        self.push_screen(EnvironmentsScreen(self.state, rescan=self._rescan_envs,
+                                            cancel=self._cancel_envs, id="environments"))
+
+    def _rescan_envs(self) -> None:
+        self.runner.scan_envs()
+        self.renderer.all()
+
+    def _cancel_envs(self) -> bool:
+        stopped = self.runner.cancel_envs()
+        if stopped:
+            self.state.envs_note = "the scan was stopped (r starts another)"
+            self.renderer.all()
+        return stopped
 
     def action_verify(self) -> None:
         self.carry_out(decide.decide_verify(self.state))

@@ -43,12 +43,27 @@ from textual.message import Message
 from textual.worker import NoActiveWorker, Worker, WorkerState, get_current_worker
 
 if TYPE_CHECKING:
+    from pytui.app.purge_plan import PurgePlan
     from pytui.core.download import Downloader
+    from pytui.core.envs import ScanResult
 
 PROGRESS_RATE = 10.0
 QUIT_WAIT_SECONDS = 15.0
 # Kinds of background work whose newest result wins.
 CATALOG, DISK, SIZES, ENVS = "catalog", "disk", "sizes", "envs"
+
+
+def scan_note(result: ScanResult) -> str:
+    """One line on how an environment scan went (what the Environments view says)."""
+    count = len(result.environments)
+    line = (f"{count} environment{'s' if count != 1 else ''} in {result.elapsed:.2f} s "
+            f"({result.listed} director{'y' if result.listed == 1 else 'ies'} listed, "
+            f"{result.reused} reused from the last scan)")
+    if result.partial:
+        line += f"; partial: {result.reason or 'the time budget was reached'}"
+    if result.unreadable:
+        line += f"; {len(result.unreadable)} unreadable"
+    return line
 
 
 def _worker_cancelled() -> bool:
@@ -146,20 +161,36 @@ class JobRunner:
                               DiskListed(generation, archives, installations, cache_problem))
 
     def scan_envs(self) -> None:
-        """Find the environments and the install each uses (never blocks a key; newest wins)."""
+        """Find the environments and the install each uses (never blocks a key; newest wins,
+        a newer scan cancels the running one)."""
         generation = self._next(ENVS)
-        self._spawn(partial(self._scan_envs, generation, self._state.job_settings()), group=ENVS,
-                    name="envs", description="scanning environments", exclusive=True)
+        self._state.envs_scanning = True
+        self._spawn(partial(self._scan_envs, generation, self._state.job_settings(),
+                            list(self._state.installations) if self._state.disk_listed else None),
+                    group=ENVS, name="envs", description="scanning environments", exclusive=True)
 
-    def _scan_envs(self, generation: int, settings: Settings) -> None:
-        from pytui.core.envs import scan_for_settings
+    def cancel_envs(self) -> bool:
+        """Stop a running scan (its result is dropped); False when none runs."""
+        if not self._state.envs_scanning:
+            return False
+        self._next(ENVS)
+        self._app.workers.cancel_group(self._app, ENVS)
+        self._state.envs_scanning = False
+        return True
+
+    def _scan_envs(self, generation: int, settings: Settings,
+                   installed: list[Installation] | None) -> None:
+        def cancelled() -> bool:
+            return _worker_cancelled() or not self.is_current(ENVS, generation)
 
         try:
-            result = scan_for_settings(settings, cancelled=_worker_cancelled)
-        except (OSError, PytuiError):
-            return  # the confirmation then says the environments are unknown
-        self._post_if_current(ENVS, generation,
-                              EnvsScanned(generation, result.environments, result.partial))
+            result = self.gateway.scan_envs(settings, cancelled=cancelled, installed=installed)
+        except (OSError, PytuiError) as err:
+            self._post_if_current(ENVS, generation, EnvsScanned(
+                generation, [], False, note=f"the environment scan failed: {err}", failed=True))
+            return
+        self._post_if_current(ENVS, generation, EnvsScanned(
+            generation, result.environments, result.partial, note=scan_note(result)))
 
     def measure(self, installations: list[Installation]) -> None:
         generation = self._next(SIZES)
@@ -193,26 +224,47 @@ class JobRunner:
             return
         self._app.post_message(Purged(len(archives), freed))
 
-    def planner(self) -> Callable[[str], list[CachedArchive]]:
+    def planner(self) -> Callable[[str], PurgePlan]:
         """A function for the purge modal's thread: the plan for a rule, from a snapshot."""
+        from pytui.app.purge_plan import OUTDATED, PurgePlan, outdated_plan
         from pytui.widgets.rows import archive_key
 
-        settings = self._state.job_settings()
-        catalog = self._state.catalog
-        installed = frozenset(self._state.installed_keys)
-        in_use = frozenset(self._state.in_use_names())
+        state = self._state
+        settings = state.job_settings()
+        catalog = state.catalog
+        installed = frozenset(state.installed_keys)
+        installations = list(state.installations)
+        sizes = dict(state.sizes)
+        environments = None if state.environments is None else list(state.environments)
+        partial = state.envs_partial
+        busy = frozenset(job.key for job in state.running_jobs() if job.key)
+        in_use = frozenset(state.in_use_names())
         gateway = self.gateway
 
-        def plan(rule: str) -> list[CachedArchive]:
+        def plan(rule: str) -> PurgePlan:
+            if rule == OUTDATED:
+                envs, was_partial = environments, partial
+                if envs is None:  # the background scan has not ended: scan here
+                    result = gateway.scan_envs(settings, cancelled=_worker_cancelled,
+                                               installed=installations)
+                    envs, was_partial = result.environments, result.partial
+                for installation in installations:
+                    if installation.key not in sizes:
+                        sizes[installation.key] = gateway.tree_size(installation.path)
+                return outdated_plan(installations, envs, sizes=sizes, busy=busy,
+                                     partial=was_partial)
             archives = gateway.purge_plan(settings, catalog, rule=rule, installed_keys=installed)
-            return [a for a in archives if archive_key(a.name) not in in_use]
+            return PurgePlan(rule, archives=tuple(a for a in archives
+                                                  if archive_key(a.name) not in in_use))
 
         return plan
 
     # -- jobs -------------------------------------------------------------------------------
 
-    def start_install(self, build: Build, *, reinstall: bool = False) -> Job:
-        job = self._state.add_job(INSTALL, build.key, build=build, reinstall=reinstall)
+    def start_install(self, build: Build, *, reinstall: bool = False,
+                      upgrade: bool = False) -> Job:
+        job = self._state.add_job(INSTALL, build.key, build=build, reinstall=reinstall,
+                                  upgrade=upgrade)
         self._fill_slots()
         return job
 
@@ -250,7 +302,8 @@ class JobRunner:
             assert job.build is not None
             downloader = None if settings.offline else self.downloader
             body = partial(self._install, job.job_id, token, job.build, settings,
-                           self._state.catalog or Catalog([]), job.reinstall, downloader)
+                           self._state.catalog or Catalog([]), job.reinstall, downloader,
+                           job.upgrade)
         elif job.kind == UNINSTALL:
             assert job.installation is not None
             body = partial(self._uninstall, job.job_id, token, job.installation.key, settings)
@@ -284,8 +337,13 @@ class JobRunner:
         self._app.post_message(JobNote(job_id, line, phase="waiting"))
 
     def _install(self, job_id: int, cancel: CancelToken, build: Build, settings: Settings,
-                 catalog: Catalog, reinstall: bool, downloader: Downloader | None) -> None:
+                 catalog: Catalog, reinstall: bool, downloader: Downloader | None,
+                 upgrade: bool = False) -> None:
         post = self._app.post_message
+        if upgrade:  # as `pytui upgrade`: bin links only where they already exist
+            from pytui.app.upgrade_plan import upgrade_settings
+
+            settings = upgrade_settings(settings, build)
 
         def warn(line: str) -> None:
             post(JobNote(job_id, line, warning=True))
@@ -302,6 +360,9 @@ class JobRunner:
         else:
             summary = (f"{build.key} was already installed" if result.status == "already"
                        else f"{result.status.capitalize()} {build.key}")
+            if upgrade:
+                summary += (f"; {build.minor_key} now points to it (environments made through "
+                            "it run the new patch)")
             post(JobEnded(job_id, "done", summary=summary))
 
     def _uninstall(self, job_id: int, cancel: CancelToken, key: str, settings: Settings) -> None:

@@ -9,7 +9,8 @@ from functools import partial
 from pytui.app.decisions import Line
 from pytui.app.history import History, format_time
 from pytui.app.keymap import help_rows
-from pytui.core.models import CachedArchive
+from pytui.app.purge_plan import OUTDATED, PurgePlan
+from pytui.core.models import CachedArchive, Installation
 from pytui.widgets.format import human_size
 from rich.table import Table
 from rich.text import Text
@@ -135,13 +136,18 @@ PURGE_RULES: tuple[tuple[str, str, str], ...] = (
      "older builds: a newer build of the same version and platform is known"),
     ("installed", "Installed", "archives of builds that are installed (the install stays)"),
     ("all", "All", "every archive and partial download in the cache"),
+    (OUTDATED, "Outdated installs",
+     "installs with a newer installed patch of the same minor version that no environment "
+     "uses directly (as `pytui uninstall --outdated`); environments following the "
+     "minor-version link move to the newest patch"),
 )
 
-PurgePlanner = Callable[[str], list[CachedArchive]]
+PurgePlanner = Callable[[str], PurgePlan]
 
 
-class PurgeRulesModal(ModalScreen[list[CachedArchive] | None]):
-    """Pick a rule, see exactly what goes and the bytes freed, then confirm."""
+class PurgeRulesModal(ModalScreen[PurgePlan | None]):
+    """Pick a rule, see exactly what goes and the bytes freed, then confirm (archives are
+    deleted at once; outdated installs are uninstalled as jobs)."""
 
     BINDINGS = [
         Binding("y", "confirm", "Purge"),
@@ -153,12 +159,12 @@ class PurgeRulesModal(ModalScreen[list[CachedArchive] | None]):
         super().__init__(id=id)
         self._planner = planner
         self._rule = rule
-        self._plan: list[CachedArchive] = []
+        self._plan: PurgePlan | None = None
         self._planned_rule: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog purge-dialog"):
-            yield Label("Purge cached archives", classes="dialog-title")
+            yield Label("Purge by rule", classes="dialog-title")
             with RadioSet(id="purge-rule"):
                 for rule, label, _ in PURGE_RULES:
                     yield RadioButton(label, value=rule == self._rule, name=rule)
@@ -166,8 +172,9 @@ class PurgeRulesModal(ModalScreen[list[CachedArchive] | None]):
             table: DataTable = DataTable(id="purge-preview", cursor_type="none",
                                          zebra_stripes=True)
             table.add_column("Size", key="size", width=9)
-            table.add_column("Archive", key="archive")
+            table.add_column("Archive or install", key="archive")
             yield table
+            yield Static("", id="purge-kept", markup=False)
             yield Static("", id="purge-total")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Purge (y)", id="purge-yes", variant="error", disabled=True)
@@ -179,7 +186,17 @@ class PurgeRulesModal(ModalScreen[list[CachedArchive] | None]):
 
     @property
     def plan(self) -> list[CachedArchive]:
-        return list(self._plan)
+        """The archives the previewed rule would delete."""
+        return list(self._plan.archives) if self._plan is not None else []
+
+    @property
+    def prune(self) -> list[Installation]:
+        """The installs the previewed rule would uninstall (`outdated`)."""
+        return [i for i, _ in self._plan.installs] if self._plan is not None else []
+
+    @property
+    def previewed(self) -> PurgePlan | None:
+        return self._plan if self._planned_rule == self._rule else None
 
     @on(RadioSet.Changed)
     def _rule_changed(self, event: RadioSet.Changed) -> None:
@@ -206,20 +223,28 @@ class PurgeRulesModal(ModalScreen[list[CachedArchive] | None]):
             return
         if event.state != WorkerState.SUCCESS:
             return
-        self._plan = list(worker.result or [])
+        plan = worker.result
+        if not isinstance(plan, PurgePlan):
+            return
+        self._plan = plan
         self._planned_rule = self._rule
         table = self.query_one("#purge-preview", DataTable)
         table.clear()
-        for archive in self._plan:
+        for archive in plan.archives:
             table.add_row(Text(human_size(archive.size), justify="right"), archive.name,
                           key=archive.name)
-        freed = sum(archive.size for archive in self._plan)
-        count = len(self._plan)
+        for installation, size in plan.installs:
+            table.add_row(Text(human_size(size), justify="right"), installation.key,
+                          key=installation.key)
+        kept = self.query_one("#purge-kept", Static)
+        kept.update(_kept_text(plan))
+        kept.display = bool(plan.kept or plan.note)
+        count = len(plan.archives) + len(plan.installs)
         total = self.query_one("#purge-total", Static)
         if count:
-            total.update(Text.assemble(
-                (f"{count} archive{'s' if count != 1 else ''} would go; ", ""),
-                (f"frees {human_size(freed)}", "bold")))
+            what = (f"{count} install{'s' if count != 1 else ''} would be uninstalled (as jobs); "
+                    if plan.installs else f"{count} archive{'s' if count != 1 else ''} would go; ")
+            total.update(Text.assemble((what, ""), (f"frees {human_size(plan.freed)}", "bold")))
         else:
             total.update(Text("Nothing to purge with this rule.", style="dim"))
         self.query_one("#purge-yes", Button).disabled = not count
@@ -233,11 +258,25 @@ class PurgeRulesModal(ModalScreen[list[CachedArchive] | None]):
         self.action_cancel()
 
     def action_confirm(self) -> None:
-        if self._plan and self._planned_rule == self._rule:
-            self.dismiss(list(self._plan))
+        plan = self.previewed
+        if plan is not None and not plan.empty:
+            self.dismiss(plan)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _kept_text(plan: PurgePlan) -> str:
+    """Outdated installs kept because environments use them directly, and the plan's note."""
+    lines = []
+    for key, users in plan.kept:
+        noun = "environment" if len(users) == 1 else "environments"
+        shown = ", ".join(str(env.path) for env in users[:2])
+        more = f" and {len(users) - 2} more" if len(users) > 2 else ""
+        lines.append(f"kept {key}: used directly by {len(users)} {noun} ({shown}{more})")
+    if plan.note:
+        lines.append(plan.note)
+    return "\n".join(lines)
 
 
 class HistoryScreen(ModalScreen[None]):

@@ -84,6 +84,7 @@ COLUMNS: dict[str, tuple[tuple[str, str, Value], ...]] = {
     "installed": (
         ("key", "Key", lambda r: key_order(r.key)),
         ("size", "Size", lambda r: r.size),
+        ("used", "Used by", lambda r: r.used_by),
         ("update", "Update", lambda r: r.update or None),
         ("build", "Build", lambda r: natural(r.build) if r.build else None),
     ),

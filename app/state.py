@@ -8,12 +8,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pytui.app.sorting import UNSORTED, SortOrder
 from pytui.core.catalog import Catalog
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.platform_detect import HostPlatform
 from pytui.core.settings import Settings
+
+if TYPE_CHECKING:
+    from pytui.core.envs import Environment
 
 # Job kinds and how a job ends.
 INSTALL, UNINSTALL, VERIFY = "install", "uninstall", "verify"
@@ -32,6 +36,8 @@ class Job:
     # The installation an uninstall removes (its key is the job's key).
     installation: Installation | None = None
     reinstall: bool = False
+    # An upgrade (`U`): bin links are updated only where they exist, as `pytui upgrade`.
+    upgrade: bool = False
     # "queued", a core phase, "waiting", "remove", "cancelling", or one of ENDED.
     phase: str = "queued"
     done: int = 0
@@ -105,8 +111,13 @@ class AppState:
     # How each pane is sorted (`s`, `S`, a header click); absent: the pane's own order.
     sort: dict[str, SortOrder] = field(default_factory=dict)
     # The environment scan (core/envs.py), None until the first one ends.
-    environments: list | None = None
+    environments: list[Environment] | None = None
     envs_partial: bool = False
+    # A scan is running (the last result, if any, stays shown meanwhile).
+    envs_scanning: bool = False
+    # One line about the newest scan (its time and reuse, why partial, or why it failed).
+    envs_note: str = ""
+    envs_failed: bool = False
 
     # -- derived lookups --------------------------------------------------------------------
 
@@ -150,9 +161,10 @@ class AppState:
     # -- changes (UI thread only) -----------------------------------------------------------
 
     def add_job(self, kind: str, title: str, *, build: Build | None = None,
-                installation: Installation | None = None, reinstall: bool = False) -> Job:
+                installation: Installation | None = None, reinstall: bool = False,
+                upgrade: bool = False) -> Job:
         job = Job(self.next_job_id, kind, title, build=build, installation=installation,
-                  reinstall=reinstall, queued_at=self.clock())
+                  reinstall=reinstall, upgrade=upgrade, queued_at=self.clock())
         self.jobs[job.job_id] = job
         self.next_job_id += 1
         if kind == INSTALL and build is not None:
@@ -205,6 +217,20 @@ class AppState:
         present = self.installed_keys
         self.sizes = {key: size for key, size in self.sizes.items() if key in present}
         return [i for i in installations if i.key not in self.sizes]
+
+    def set_environments(self, environments: list[Environment], *, partial: bool, note: str,
+                         failed: bool = False) -> None:
+        """A scan ended; a failed one keeps what the last good one found."""
+        self.envs_scanning = False
+        self.envs_note, self.envs_failed = note, failed
+        if failed:
+            return
+        self.environments = list(environments)
+        self.envs_partial = partial
+
+    def users_of(self, key: str) -> list[Environment]:
+        """Environments that run the install `key` (through its patch dir or the minor link)."""
+        return [env for env in self.environments or () if env.key == key]
 
     def set_sizes(self, sizes: dict[str, int]) -> None:
         present = self.installed_keys

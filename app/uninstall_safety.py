@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from pytui.app.style import stderr_style
@@ -80,7 +80,8 @@ def refuses(args: argparse.Namespace, chosen: Sequence[Installation],
     return True
 
 
-def outdated(installed: Sequence[Installation], result: ScanResult) -> tuple[list[Installation], dict]:
+def outdated(installed: Sequence[Installation],
+             environments: Iterable[Environment]) -> tuple[list[Installation], dict]:
     """Installs with a newer installed patch of the same minor, implementation, variant and
     platform; and, for those kept because environments use them directly, who uses them."""
     from pytui.core.keys import parse_key
@@ -100,12 +101,13 @@ def outdated(installed: Sequence[Installation], result: ScanResult) -> tuple[lis
     for _installation, group, rank in ranked:
         if group not in newest or rank > newest[group]:
             newest[group] = rank
+    environments = list(environments)
     gone: list[Installation] = []
     kept: dict[str, list] = {}
     for installation, group, rank in ranked:
         if rank >= newest[group]:
             continue
-        users = [env for env in result.environments
+        users = [env for env in environments
                  if env.key == installation.key and env.status == "ok"
                  and (env.link == "patch" or env.kind == "pin")]
         if users:
@@ -127,7 +129,7 @@ def run_prune(args: argparse.Namespace) -> int:
     installed = root.installed()
     started = time.monotonic()
     result = _scan(args, installed)
-    gone, kept = outdated(installed, result)
+    gone, kept = outdated(installed, result.environments)
     for key, users in sorted(kept.items()):
         noun = "environment" if len(users) == 1 else "environments"
         print(f" = {key} kept: used directly by {len(users)} {noun} ({first_paths(users)})",

@@ -11,6 +11,7 @@ import dataclasses
 import re
 from pathlib import Path
 
+from pytui.app.envs_view import used_by_counts, users_fields
 from pytui.app.filter import FilterIndex, FilterTerm, matches, parse_filter
 from pytui.app.sorting import describe, sort_rows
 from pytui.app.state import INSTALL, UNINSTALL, AppState, Job
@@ -304,6 +305,7 @@ class ViewModel:
 
     def installed_rows(self, state: AppState) -> list[InstalledRow]:
         terms = self.terms(state)
+        used = used_by_counts(state)
         rows = []
         for installation in state.installations:
             if terms and not matches(terms, installation.key, installation):
@@ -319,7 +321,8 @@ class ViewModel:
                     else f"{job.phase}…"
             rows.append(InstalledRow(key=installation.key, build=installation.build,
                                      size=state.sizes.get(installation.key), update=update,
-                                     busy=busy))
+                                     busy=busy,
+                                     used_by=None if used is None else used.get(installation.key, 0)))
         return sort_rows("installed", rows, state.sort_of("installed"))
 
     @staticmethod
@@ -436,6 +439,7 @@ class ViewModel:
             newer = self.update_for(state, installation)
             if newer is not None:
                 fields.append(("update", f"{newer.key} build {newer.build} — press i to install"))
+            fields += users_fields(state, installation.key)
         elif build is not None:
             fields.append(("install", short_path(Path(state.settings.install_root) / build.key,
                                                    home) + "  (not installed)"))

@@ -1,4 +1,5 @@
-"""The Installed pane: interpreters under the install root, with size and available updates."""
+"""The Installed pane: interpreters under the install root, with size, available updates and
+how many environments use each ("…" until the background scan has ended)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ class InstalledTable(KeyedTable):
         ("Key", "key", None),
         ("Size", "size", 10),
         ("Update", "update", None),
+        ("Used by", "used", 7),
         ("Build", "build", 10),
     )
 
@@ -35,5 +37,7 @@ def _cells(row: InstalledRow) -> Row:
         Text(row.key),
         Text(human_size(row.size) if row.size is not None else "…", justify="right"),
         update,
+        Text("…" if row.used_by is None else str(row.used_by) if row.used_by else "—",
+             style="dim" if not row.used_by else "", justify="right"),
         Text(row.build or "—"),
     )

@@ -65,6 +65,25 @@ class InstalledRow:
     update: str = ""
     # A job is replacing or removing it.
     busy: str = ""
+    # Environments that run it; None until the background environment scan has ended.
+    used_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EnvRow:
+    """One environment in the Environments view."""
+
+    # The row key: the environment's absolute path.
+    id: str
+    # As shown (`~/code/app/.venv`).
+    path: str
+    kind: str
+    # The install it runs, or "missing" (external, broken, or a pin nothing satisfies).
+    key: str
+    # "follows 3.12", "pinned to 3.12.8", "external (/usr/bin/python3)", "pin 3.12", or why
+    # it is broken.
+    how: str
+    status: str
 
 
 @dataclass(frozen=True, slots=True)

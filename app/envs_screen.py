@@ -1,0 +1,148 @@
+"""The Environments view (`e`): every environment the background scan found, the install each
+uses and how, filterable; `r` rescans (through the app's job runner), `c` stops a scan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pytui.app.envs_view import env_details, env_rows, envs_status
+from pytui.app.state import AppState
+from pytui.widgets.env_table import EnvTable
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+
+class EnvFilter(Input):
+    """Esc clears the filter and goes back to the table; Enter keeps it."""
+
+    BINDINGS = [Binding("escape", "screen.clear_filter", "Clear filter", show=False)]
+
+
+class EnvironmentsScreen(Screen[None]):
+    DEFAULT_CSS = """
+    #envs-pane { height: 1fr; }
+    #envs-status { height: 1; padding: 0 1; color: $text-muted; }
+    #envs-filter { height: 1; border: none; padding: 0 1; background: $boost; }
+    #envs-filter:focus { background: $accent 20%; }
+    EnvTable { height: 1fr; background: $surface; scrollbar-size-vertical: 1;
+               scrollbar-size-horizontal: 0; }
+    #envs-detail { height: 6; border: round $panel-lighten-2; padding: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("escape,e", "close", "Close", key_display="esc"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("r", "rescan", "Rescan"),
+        Binding("c", "cancel_scan", "Stop scan"),
+    ]
+
+    def __init__(self, state: AppState, *, rescan: Callable[[], None],
+                 cancel: Callable[[], bool], id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._state = state
+        self._rescan = rescan
+        self._cancel = cancel
+        self._filter = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="envs-pane", classes="pane"):
+            yield Static("", id="envs-status", markup=False)
+            yield EnvFilter(placeholder="filter: path, kind, key, 3.12, broken, pinned, pipx  "
+                                        "(Enter keeps it, Esc clears it)", id="envs-filter")
+            yield EnvTable(id="envs-table")
+        yield Static("", id="envs-detail")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#envs-pane").border_title = "Environments"
+        self.query_one("#envs-filter", EnvFilter).display = False
+        self.query_one("#envs-table", EnvTable).focus()
+        self.refresh_rows()
+
+    @property
+    def table(self) -> EnvTable:
+        return self.query_one("#envs-table", EnvTable)
+
+    def status_text(self) -> str:
+        return str(self.query_one("#envs-status", Static).render())
+
+    def refresh_rows(self) -> None:
+        """Show the state's newest scan (called when one ends, and as the filter changes)."""
+        rows = env_rows(self._state, self._filter)
+        self.table.show(rows)
+        status = envs_status(self._state, len(rows))
+        if self._filter:
+            status += f" · filter “{self._filter}”"
+        self.query_one("#envs-status", Static).update(status)
+        self.query_one("#envs-pane").border_subtitle = (
+            "r rescan · / filter · Esc close" if not self._state.envs_scanning
+            else "scanning… · c stops it")
+        self._show_detail()
+
+    @on(DataTable.RowHighlighted, "#envs-table")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        key = self.table.highlighted_key
+        env = next((e for e in self._state.environments or () if str(e.path) == key), None)
+        detail = self.query_one("#envs-detail", Static)
+        if env is None:
+            detail.update(Text("No environment highlighted.", style="dim"))
+            return
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(no_wrap=True, overflow="ellipsis")
+        for label, value in env_details(env):
+            grid.add_row(label, Text(value, style="red" if label == "broken" else ""))
+        detail.update(grid)
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_noop(self) -> None:
+        pass
+
+    def action_filter(self) -> None:
+        box = self.query_one("#envs-filter", EnvFilter)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#envs-filter", EnvFilter)
+        box.value = ""
+        box.display = False
+        self._filter = ""
+        self.refresh_rows()
+        self.table.focus()
+
+    @on(Input.Changed, "#envs-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._filter = event.value.strip()
+        self.refresh_rows()
+
+    @on(Input.Submitted, "#envs-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value.strip():
+            self.query_one("#envs-filter", EnvFilter).display = False
+        self.table.focus()
+
+    def action_rescan(self) -> None:
+        self._rescan()
+        self.refresh_rows()
+
+    def action_cancel_scan(self) -> None:
+        if self._cancel():
+            self.notify("Scan stopped; the last result stays shown.", title="Environments")
+        else:
+            self.notify("No scan is running.", severity="information")
+        self.refresh_rows()

@@ -1,0 +1,140 @@
+"""The environment scan as the TUI shows it (no Textual): the Environments view's rows and
+status line, the Installed pane's "Used by" count and the details' list of users.
+
+An environment "uses" an install when its interpreter resolves to it: directly (made from the
+patch directory, pinned to it) or through the minor-version link (it follows upgrades, and runs
+this install only while the link points here). A project pin uses the install uv would pick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from pytui.app.state import AppState
+from pytui.widgets.format import short_path
+from pytui.widgets.rows import EnvRow
+
+if TYPE_CHECKING:
+    from pytui.core.envs import Environment
+
+# How many users the details list by path before "and N more (e: Environments)".
+DETAILS_USERS = 6
+
+
+def env_row(state: AppState, env: Environment) -> EnvRow:
+    return EnvRow(id=str(env.path), path=short_path(env.path, state.home), kind=env.kind,
+                  key=env.key or "missing", how=env.how(), status=env.status)
+
+
+def env_rows(state: AppState, filter_text: str = "") -> list[EnvRow]:
+    """Rows for the Environments view: every environment whose path, kind, key, how or status
+    holds each word of `filter_text` (case-insensitive); broken ones first, then by path."""
+    words = filter_text.lower().split()
+    rows = [env_row(state, env) for env in state.environments or ()]
+    if words:
+        rows = [row for row in rows
+                if all(word in _haystack(row) for word in words)]
+    rows.sort(key=lambda row: (row.status != "broken", row.path))
+    return rows
+
+
+def _haystack(row: EnvRow) -> str:
+    return f"{row.id} {row.path} {row.kind} {row.key} {row.how} {row.status}".lower()
+
+
+def envs_status(state: AppState, shown: int | None = None) -> str:
+    """The view's status line: scanning, how the last scan went, partial or failed, honestly."""
+    parts = []
+    if state.envs_scanning:
+        parts.append("scanning…")
+    if state.environments is None:
+        if not state.envs_scanning:
+            parts.append(state.envs_note or "not scanned yet")
+        return " ".join(parts)
+    if state.envs_scanning:
+        parts.append("showing the last scan:")
+    total = len(state.environments)
+    broken = sum(1 for env in state.environments if env.status == "broken")
+    count = f"{total} environment{'s' if total != 1 else ''}"
+    if shown is not None and shown != total:
+        count = f"{shown} of {count}"
+    parts.append(count + (f", {broken} broken" if broken else ""))
+    if state.envs_partial:
+        parts.append("(partial: budget reached)")
+    if state.envs_note:
+        parts.append("· " + state.envs_note)
+    return " ".join(parts)
+
+
+def used_by_count(state: AppState, key: str) -> int | None:
+    """How many environments run the install `key`; None until the first scan has ended."""
+    if state.environments is None:
+        return None
+    return sum(1 for env in state.environments if env.key == key)
+
+
+def used_by_counts(state: AppState) -> dict[str, int] | None:
+    """`used_by_count` for every key at once (the Installed pane)."""
+    if state.environments is None:
+        return None
+    counts: dict[str, int] = {}
+    for env in state.environments:
+        if env.key is not None:
+            counts[env.key] = counts.get(env.key, 0) + 1
+    return counts
+
+
+def how_it_uses(env: Environment) -> str:
+    """`direct` (made from the patch dir), `follows 3.12` (the minor link), `pin 3.12`."""
+    if env.kind == "pin":
+        return f"pin {env.request}" if env.request else "pin"
+    if env.link == "minor":
+        parts = env.how()
+        return parts if parts.startswith("follows") else "follows the minor-version link"
+    if env.link == "patch":
+        return "direct"
+    return env.how()
+
+
+def users_fields(state: AppState, key: str) -> list[tuple[str, str]]:
+    """The details' "used by" lines for the install `key`."""
+    if state.environments is None:
+        return [("used by", "scanning environments…" if state.envs_scanning
+                 else "not known (the environment scan has not run)")]
+    users = state.users_of(key)
+    partial = " (the scan was partial)" if state.envs_partial else ""
+    if not users:
+        return [("used by", f"no environment{partial}")]
+    direct = sum(1 for env in users if env.link == "patch")
+    following = sum(1 for env in users if env.link == "minor")
+    pins = sum(1 for env in users if env.kind == "pin")
+    what = [f"{direct} direct"] if direct else []
+    if following:
+        what.append(f"{following} through the minor-version link")
+    if pins:
+        what.append(f"{pins} project pin{'s' if pins != 1 else ''}")
+    noun = "environment" if len(users) == 1 else "environments"
+    fields = [("used by", f"{len(users)} {noun}: {', '.join(what)}{partial}")]
+    for env in _ordered(users)[:DETAILS_USERS]:
+        fields.append(("", f"{short_path(env.path, state.home)}  ({how_it_uses(env)})"))
+    if len(users) > DETAILS_USERS:
+        fields.append(("", f"and {len(users) - DETAILS_USERS} more (e: Environments)"))
+    return fields
+
+
+def _ordered(envs: Iterable[Environment]) -> list[Environment]:
+    # Direct users first: they are the ones an uninstall or a prune would break.
+    rank = {"patch": 0, "minor": 1}
+    return sorted(envs, key=lambda env: (rank.get(env.link or "", 2), str(env.path)))
+
+
+def env_details(env: Environment) -> list[tuple[str, str]]:
+    """The Environments view's line under the table for the highlighted environment."""
+    fields = [("path", str(env.path)), ("interpreter", env.interpreter or ""),
+              ("version", env.version or "")]
+    if env.status == "broken":
+        fields.append(("broken", env.error or f"wanted {env.wanted}"))
+    elif env.wanted:
+        fields.append(("wanted", env.wanted))
+    return [(label, value) for label, value in fields if value]

@@ -1,0 +1,51 @@
+"""What a purge rule would remove (no Textual): cached archives, or, for the `outdated` rule,
+installs (as `pytui uninstall --outdated`) with the ones kept because environments use them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pytui.core.models import CachedArchive, Installation
+
+if TYPE_CHECKING:
+    from pytui.core.envs import Environment
+
+# The rule that removes installs rather than archives.
+OUTDATED = "outdated"
+
+
+@dataclass(frozen=True)
+class PurgePlan:
+    rule: str
+    archives: tuple[CachedArchive, ...] = ()
+    # (install, its size in bytes) for the `outdated` rule.
+    installs: tuple[tuple[Installation, int], ...] = ()
+    # Outdated installs kept because environments use them directly: (key, those users).
+    kept: tuple[tuple[str, tuple[Environment, ...]], ...] = ()
+    # Something the preview must say (the environment scan was partial, ...).
+    note: str = ""
+
+    @property
+    def freed(self) -> int:
+        return sum(a.size for a in self.archives) + sum(size for _, size in self.installs)
+
+    @property
+    def empty(self) -> bool:
+        return not self.archives and not self.installs
+
+
+def outdated_plan(installed: list[Installation], environments: list[Environment], *,
+                  sizes: dict[str, int], busy: frozenset[str], partial: bool) -> PurgePlan:
+    """The `outdated` rule: installs with a newer installed patch of the same minor that no
+    environment uses directly (app/uninstall_safety.outdated, as the CLI); `sizes` must hold
+    every install's size; installs a job works on are left out."""
+    from pytui.app.uninstall_safety import outdated
+
+    gone, kept = outdated(installed, environments)
+    installs = tuple((i, sizes.get(i.key, 0)) for i in gone if i.key not in busy)
+    note = ("The environment scan was partial: an environment it did not reach may use one "
+            "of these." if partial else "")
+    return PurgePlan(OUTDATED, installs=installs,
+                     kept=tuple((key, tuple(users)) for key, users in sorted(kept.items())),
+                     note=note)
