@@ -58,11 +58,15 @@ KEYMAP: tuple[Key, ...] = (
         group="Purge"),
     Key("U", "upgrade", "U", "Upgrade",
         "upgrade preview: each installed minor version with a newer patch in the catalog, from → "
-        "to, the environments that follow and those staying pinned; yes installs them as jobs"),
-    Key("e", "environments", "e", "Environments",
+        "to, the environments that follow and those staying pinned; yes installs them as jobs",
+        # Not in the footer (Quit would no longer fit at 120 columns); the help lists it.
+        show=False),
+    Key("e", "environments", "e", "Envs",
         "environments: every venv, uv tool, pipx env and .python-version pin found, the install "
         "each uses and how (follows 3.12 / pinned to 3.12.8 / external), broken ones first "
-        "(/ filters, r rescans, Esc closes)"),
+        "(/ filters, r rescans, Esc closes)",
+        # Not in the footer (Quit would no longer fit); the Installed pane's subtitle names it.
+        show=False),
     Key("v", "verify", "v", "Verify", "verify the cache: re-hash every archive, remove corrupt "
         "ones"),
     Key("a", "toggle_versions", "a", "All versions",

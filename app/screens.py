@@ -136,7 +136,7 @@ PURGE_RULES: tuple[tuple[str, str, str], ...] = (
      "older builds: a newer build of the same version and platform is known"),
     ("installed", "Installed", "archives of builds that are installed (the install stays)"),
     ("all", "All", "every archive and partial download in the cache"),
-    (OUTDATED, "Outdated installs",
+    (OUTDATED, "Outdated",
      "installs with a newer installed patch of the same minor version that no environment "
      "uses directly (as `pytui uninstall --outdated`); environments following the "
      "minor-version link move to the newest patch"),

@@ -17,8 +17,8 @@ class InstalledTable(KeyedTable):
     COLUMNS = (
         ("Key", "key", None),
         ("Size", "size", 10),
-        ("Update", "update", None),
         ("Used by", "used", 7),
+        ("Update", "update", None),
         ("Build", "build", 10),
     )
 
@@ -36,8 +36,8 @@ def _cells(row: InstalledRow) -> Row:
     return row.key, (
         Text(row.key),
         Text(human_size(row.size) if row.size is not None else "…", justify="right"),
-        update,
         Text("…" if row.used_by is None else str(row.used_by) if row.used_by else "—",
              style="dim" if not row.used_by else "", justify="right"),
+        update,
         Text(row.build or "—"),
     )

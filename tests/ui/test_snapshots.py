@@ -71,7 +71,9 @@ def _app():
 async def _settled(pilot) -> None:
     app = pilot.app
     for _ in range(200):
-        if app.state.disk_listed and all(i.key in app.state.sizes for i in app.state.installations):
+        # The environment scan fills the Installed pane's "Used by" column ("…" until then).
+        if app.state.disk_listed and all(i.key in app.state.sizes for i in app.state.installations) \
+                and app.state.environments is not None and not app.state.envs_scanning:
             break
         await pilot.pause(0.02)
     app.clear_notifications()

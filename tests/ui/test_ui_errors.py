@@ -175,7 +175,7 @@ async def test_uninstall_waits_for_the_lock_and_can_be_cancelled(ui_world: UiWor
             job = next(j for j in app.state.jobs.values() if j.kind == "uninstall")
             await wait_for(pilot, lambda: job.phase == "waiting", what="uninstall waits")
             assert "lock" in _row_text(app, job.job_id)
-            assert "waiting" in str(app.query_one("#installed", InstalledTable).cells_of(key)[2])
+            assert "waiting" in str(app.query_one("#installed", InstalledTable).cells_of(key)[3])
             await pilot.press("c")  # the Installed row of the job
             await wait_for(pilot, lambda: job.ended, what="uninstall cancelled")
             assert job.phase == "cancelled"

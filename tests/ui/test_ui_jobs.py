@@ -215,7 +215,7 @@ async def test_installed_pane_offers_and_installs_the_newer_patch(tmp_path, http
         await ready(pilot)
         installed = app.query_one("#installed", InstalledTable)
         assert installed.row_keys == [old.build.key]
-        assert "3.11.12" in str(installed.cells_of(old.build.key)[2])
+        assert "3.11.12" in str(installed.cells_of(old.build.key)[3])  # Key, Size, Used by, Update
         installed.focus()
         await pilot.press("i")
         await pilot.pause()

@@ -1,0 +1,163 @@
+"""The environment scan as the TUI shows it, without Textual: the Environments view's rows and
+status, the Installed pane's "Used by", the details' users, what `U` and `e`/`P` decide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fixtures_archives import make_build
+from pytui.app import decisions as d
+from pytui.app.envs_view import env_rows, envs_status, used_by_count, users_fields
+from pytui.app.keymap import KEYMAP
+from pytui.app.purge_plan import outdated_plan
+from pytui.app.state import AppState
+from pytui.app.view_model import ViewModel
+from pytui.core.catalog import Catalog
+from pytui.core.envs import Environment
+from pytui.core.models import Build, Installation
+from pytui.core.settings import Settings
+from ui_helpers import HOST
+
+
+def _installation(tmp: Path, build: Build) -> Installation:
+    return Installation(build, tmp / "root" / build.key, build.build)
+
+
+def _state(tmp: Path, installed: list[Build], catalog: list[Build]) -> AppState:
+    settings = Settings.resolve(install_dir=tmp / "root", cache_dir=tmp / "cache",
+                                env={"HOME": str(tmp)})
+    state = AppState(settings=settings, host=HOST, home=tmp, clock=lambda: 1000.0,
+                     catalog=Catalog(catalog, source="test"), disk_listed=True)
+    state.installations.extend(_installation(tmp, b) for b in installed)
+    return state
+
+
+OLD, NEW, NEWEST = (make_build(version=v) for v in ("3.12.7", "3.12.8", "3.12.9"))
+MINOR = OLD.minor_key
+
+
+def _envs(tmp: Path) -> list[Environment]:
+    return [
+        Environment(tmp / "p" / ".venv", "venv", OLD.key, "patch", "ok"),
+        Environment(tmp / "f" / ".venv", "venv", NEW.key, "minor", "ok", minor=MINOR),
+        Environment(tmp / "tools" / "ruff", "uv-tool", NEW.key, "minor", "ok", minor=MINOR),
+        Environment(tmp / "x" / "env", "venv", None, "external", "ok", interpreter="/usr/bin/python3"),
+        Environment(tmp / "b" / ".venv", "venv", None, "patch", "broken", wanted="cpython-3.12.99",
+                    error="its interpreter cpython-3.12.99 is gone"),
+        Environment(tmp / "proj" / ".python-version", "pin", NEW.key, None, "ok", request="3.12"),
+    ]
+
+
+def test_rows_for_a_scan_result_broken_first_and_filterable(tmp_path: Path) -> None:
+    state = _state(tmp_path, [OLD, NEW], [OLD, NEW])
+    assert env_rows(state) == [] and envs_status(state) == "not scanned yet"
+    state.envs_scanning = True
+    assert envs_status(state) == "scanning…"
+    state.set_environments(_envs(tmp_path), partial=False, note="6 environments in 0.01 s")
+    rows = env_rows(state)
+    assert rows[0].path == "~/b/.venv" and rows[0].status == "broken" and rows[0].key == "missing"
+    by_path = {row.path: row for row in rows}
+    assert by_path["~/p/.venv"].how == "pinned to 3.12.7"
+    assert by_path["~/f/.venv"].how == "follows 3.12"
+    assert by_path["~/x/env"].how.startswith("external") and by_path["~/x/env"].key == "missing"
+    assert by_path["~/tools/ruff"].kind == "uv-tool"
+    assert by_path["~/proj/.python-version"].how == "pin 3.12"
+    # Each word must match: kind, key part, status, how.
+    assert [r.path for r in env_rows(state, "broken")] == ["~/b/.venv"]
+    assert {r.path for r in env_rows(state, "follows 3.12")} == {"~/f/.venv", "~/tools/ruff"}
+    assert [r.path for r in env_rows(state, "uv-tool")] == ["~/tools/ruff"]
+    assert env_rows(state, "nothing-like-this") == []
+    assert envs_status(state, 1).startswith("1 of 6 environments, 1 broken")
+    # A partial scan says so; a rescan keeps the last result shown and says it is the last.
+    state.envs_partial, state.envs_scanning = True, True
+    status = envs_status(state)
+    assert status.startswith("scanning… showing the last scan: 6 environments")
+    assert "(partial: budget reached)" in status
+
+
+def test_a_failed_scan_keeps_the_last_result(tmp_path: Path) -> None:
+    state = _state(tmp_path, [OLD], [OLD])
+    state.set_environments(_envs(tmp_path), partial=False, note="ok")
+    state.set_environments([], partial=False, note="the environment scan failed: boom", failed=True)
+    assert len(state.environments or []) == 6 and "boom" in envs_status(state)
+
+
+def test_used_by_is_unknown_until_the_scan_then_counted(tmp_path: Path) -> None:
+    state = _state(tmp_path, [OLD, NEW], [OLD, NEW])
+    vm = ViewModel()
+    assert [row.used_by for row in vm.installed_rows(state)] == [None, None]
+    assert used_by_count(state, OLD.key) is None
+    state.set_environments(_envs(tmp_path), partial=False, note="")
+    assert {row.key: row.used_by for row in vm.installed_rows(state)} == {OLD.key: 1, NEW.key: 3}
+
+
+def test_details_list_users_direct_and_through_the_minor_link(tmp_path: Path) -> None:
+    state = _state(tmp_path, [OLD, NEW], [OLD, NEW])
+    state.envs_scanning = True
+    assert users_fields(state, NEW.key) == [("used by", "scanning environments…")]
+    state.set_environments(_envs(tmp_path), partial=True, note="")
+    fields = users_fields(state, NEW.key)
+    assert fields[0] == ("used by", "3 environments: 2 through the minor-version link, "
+                                    "1 project pin (the scan was partial)")
+    assert ("", "~/f/.venv  (follows 3.12)") in fields
+    assert ("", "~/proj/.python-version  (pin 3.12)") in fields
+    assert users_fields(state, OLD.key)[1] == ("", "~/p/.venv  (direct)")
+    details = ViewModel().details(state, "installed", OLD.key)
+    assert details is not None and ("used by", "1 environment: 1 direct (the scan was partial)") \
+        in details.fields
+
+
+def test_upgrade_key_in_each_state(tmp_path: Path) -> None:
+    # Nothing installed; catalog not read yet; everything newest.
+    assert isinstance(d.decide_upgrade(_state(tmp_path, [], [NEW])), d.Refuse)
+    state = _state(tmp_path, [NEW], [OLD, NEW])
+    state.catalog = None
+    assert "Still reading" in d.decide_upgrade(state).message  # type: ignore[union-attr]
+    newest = d.decide_upgrade(_state(tmp_path, [NEW], [OLD, NEW]))
+    assert isinstance(newest, d.Refuse) and newest.severity == "information"
+    assert newest.message == "All versions already on latest supported patch release."
+
+    # 3.12.7 and 3.12.8 installed, 3.12.9 in the catalog: from → to, who follows, who stays.
+    state = _state(tmp_path, [OLD, NEW], [OLD, NEW, NEWEST])
+    asked = d.decide_upgrade(state)
+    assert isinstance(asked, d.Confirm) and asked.then == d.StartUpgrade((NEWEST,))
+    texts = [line.text for line in asked.lines]
+    assert texts[0] == f"3.12.8 → 3.12.9  ({NEWEST.key})"
+    assert "Environments: still scanning; which ones follow is not known yet." in texts
+    state.set_environments(_envs(tmp_path), partial=False, note="")
+    texts = [line.text for line in d.decide_upgrade(state).lines]  # type: ignore[union-attr]
+    assert f"  2 environments follow {MINOR}: ~/f/.venv, ~/tools/ruff" in texts
+    assert "  1 environment stays pinned to 3.12.7: ~/p/.venv" in texts
+    assert texts[-1].endswith("downloads 1 archive.")
+
+    # Offline and not cached: refused with what to do; a running job for the target: refused.
+    state.offline = True
+    refused = d.decide_upgrade(state)
+    assert isinstance(refused, d.Refuse) and refused.severity == "error" and "Go online" in refused.message
+    state.offline = False
+    state.add_job("install", NEWEST.key, build=NEWEST)
+    assert "already being installed" in d.decide_upgrade(state).message  # type: ignore[union-attr]
+
+
+def test_outdated_rule_plans_unused_old_patches_and_keeps_direct_users(tmp_path: Path) -> None:
+    state = _state(tmp_path, [OLD, NEW, NEWEST], [])
+    envs = [env for env in _envs(tmp_path) if env.kind != "pin"]
+    plan = outdated_plan(state.installations, envs, sizes={OLD.key: 10, NEW.key: 20}, busy=frozenset(),
+                         partial=False)
+    # 3.12.7 is used directly (pinned): kept; 3.12.8 only through the link (it moves): goes.
+    assert [i.key for i, _ in plan.installs] == [NEW.key] and plan.freed == 20
+    assert [(key, len(users)) for key, users in plan.kept] == [(OLD.key, 1)]
+    assert plan.note == ""
+    # A project pin satisfied by 3.12.8 counts as a direct user (as the CLI's prune).
+    pinned = outdated_plan(state.installations, _envs(tmp_path), sizes={}, busy=frozenset(), partial=False)
+    assert pinned.installs == () and [key for key, _ in pinned.kept] == [OLD.key, NEW.key]
+    busy = outdated_plan(state.installations, envs, sizes={}, busy=frozenset({NEW.key}), partial=True)
+    assert busy.installs == () and "partial" in busy.note
+
+
+@pytest.mark.parametrize("action", ["environments", "upgrade"])
+def test_new_keys_are_in_the_keymap_once(action: str) -> None:
+    keys = [k.keys for k in KEYMAP if k.keys]
+    assert len(keys) == len(set(keys)), "a key is bound twice"
+    assert [k.keys for k in KEYMAP if k.action == action] == [{"environments": "e", "upgrade": "U"}[action]]
