@@ -49,6 +49,7 @@ class EnvironmentsScreen(Screen[None]):
         self._rescan = rescan
         self._cancel = cancel
         self._filter = ""
+        self._status = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="envs-pane", classes="pane"):
@@ -70,7 +71,8 @@ class EnvironmentsScreen(Screen[None]):
         return self.query_one("#envs-table", EnvTable)
 
     def status_text(self) -> str:
-        return str(self.query_one("#envs-status", Static).render())
+        """The status line as shown."""
+        return self._status
 
     def refresh_rows(self) -> None:
         """Show the state's newest scan (called when one ends, and as the filter changes)."""
@@ -79,6 +81,7 @@ class EnvironmentsScreen(Screen[None]):
         status = envs_status(self._state, len(rows))
         if self._filter:
             status += f" · filter “{self._filter}”"
+        self._status = status
         self.query_one("#envs-status", Static).update(status)
         self.query_one("#envs-pane").border_subtitle = (
             "r rescan · / filter · Esc close" if not self._state.envs_scanning
@@ -96,10 +99,10 @@ class EnvironmentsScreen(Screen[None]):
         if env is None:
             detail.update(Text("No environment highlighted.", style="dim"))
             return
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="dim", no_wrap=True)
-        grid.add_column(no_wrap=True, overflow="ellipsis")
-        for label, value in env_details(env):
+        grid = Table.grid(padding=(0, 2), expand=True)
+        grid.add_column(style="dim", no_wrap=True, min_width=11)
+        grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+        for label, value in env_details(self._state, env):
             grid.add_row(label, Text(value, style="red" if label == "broken" else ""))
         detail.update(grid)
 

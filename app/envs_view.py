@@ -24,7 +24,18 @@ DETAILS_USERS = 6
 
 def env_row(state: AppState, env: Environment) -> EnvRow:
     return EnvRow(id=str(env.path), path=short_path(env.path, state.home), kind=env.kind,
-                  key=env.key or "missing", how=env.how(), status=env.status)
+                  key=env.key or "missing", how=short_how(env), status=env.status)
+
+
+def short_how(env: Environment) -> str:
+    """`Environment.how()`, with a broken one's reason cut to what it wants (the whole reason
+    is under the table)."""
+    if env.status != "broken":
+        return env.how()
+    from pytui.core.keys import parse_key
+
+    wanted = parse_key(env.wanted) if env.wanted else None
+    return f"broken: wants {wanted.version}" if wanted is not None else "broken"
 
 
 def env_rows(state: AppState, filter_text: str = "") -> list[EnvRow]:
@@ -129,12 +140,14 @@ def _ordered(envs: Iterable[Environment]) -> list[Environment]:
     return sorted(envs, key=lambda env: (rank.get(env.link or "", 2), str(env.path)))
 
 
-def env_details(env: Environment) -> list[tuple[str, str]]:
-    """The Environments view's line under the table for the highlighted environment."""
-    fields = [("path", str(env.path)), ("interpreter", env.interpreter or ""),
-              ("version", env.version or "")]
+def env_details(state: AppState, env: Environment) -> list[tuple[str, str]]:
+    """The Environments view's lines under the table for the highlighted environment."""
+    interpreter = short_path(env.interpreter, state.home) if env.interpreter else ""
+    fields = [("path", short_path(env.path, state.home)), ("interpreter", interpreter),
+              ("version", env.version or ""), ("how", env.how() if env.status != "broken" else "")]
     if env.status == "broken":
-        fields.append(("broken", env.error or f"wanted {env.wanted}"))
+        reason = env.error or f"wanted {env.wanted}"
+        fields.append(("broken", reason.replace(str(state.home) + "/", "~/")))
     elif env.wanted:
         fields.append(("wanted", env.wanted))
     return [(label, value) for label, value in fields if value]

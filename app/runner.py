@@ -55,8 +55,7 @@ CATALOG, DISK, SIZES, ENVS = "catalog", "disk", "sizes", "envs"
 
 def scan_note(result: ScanResult) -> str:
     """One line on how an environment scan went (what the Environments view says)."""
-    count = len(result.environments)
-    line = (f"{count} environment{'s' if count != 1 else ''} in {result.elapsed:.2f} s "
+    line = (f"scanned in {result.elapsed:.2f} s "
             f"({result.listed} director{'y' if result.listed == 1 else 'ies'} listed, "
             f"{result.reused} reused from the last scan)")
     if result.partial:

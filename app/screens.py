@@ -195,6 +195,11 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
         return [i for i, _ in self._plan.installs] if self._plan is not None else []
 
     @property
+    def kept_text(self) -> str:
+        """What the preview says about installs kept (the `outdated` rule)."""
+        return _kept_text(self._plan) if self._plan is not None else ""
+
+    @property
     def previewed(self) -> PurgePlan | None:
         return self._plan if self._planned_rule == self._rule else None
 

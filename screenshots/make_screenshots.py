@@ -11,6 +11,7 @@ Pilot and saved at each step:
     downloading.svg two jobs mid-download (a slow mirror)
     offline.svg     offline mode: uncached builds dimmed
     purge.svg       the purge-rules modal with its preview and bytes freed
+    environments.svg the Environments view (`e`): venvs, a uv tool, a pin, a broken one
     help.svg        the `?` help screen
     light.svg       the light theme, the Installed pane focused
     narrow.svg      80x24 with a job downloading (the footer leaves keys out: `? All keys`)
@@ -90,6 +91,29 @@ def preinstall(settings, catalog, made) -> None:
     orphan.write_bytes(os.urandom(700_000))
 
 
+def make_environments(home: Path, settings) -> None:
+    """Environments as `uv venv -p 3.12`, `python -m venv` from a patch dir, uv tools and
+    virtualenvwrapper lay them out (pyvenv.cfg and the bin/python link: the synthetic
+    installs do not run, so nothing is executed), a pin, and one whose Python is gone."""
+    root = settings.install_root
+    minor = root / "cpython-3.12-linux-x86_64-gnu" / "bin" / "python3.12"
+    patch = root / "cpython-3.11.13-linux-x86_64-gnu" / "bin" / "python3.11"
+    gone = root / "cpython-3.10.16-linux-x86_64-gnu" / "bin" / "python3.10"
+
+    def env(dest: Path, python: Path, version: str) -> None:
+        (dest / "bin").mkdir(parents=True)
+        (dest / "bin" / "python").symlink_to(python)
+        (dest / "pyvenv.cfg").write_text(f"home = {python.parent}\ninclude-system-site-packages"
+                                         f" = false\nversion = {version}\n")
+
+    env(home / "code" / "api" / ".venv", minor, "3.12.11")
+    (home / "code" / "api" / ".python-version").write_text("3.12\n")
+    env(home / "code" / "legacy" / ".venv", patch, "3.11.13")
+    env(home / "code" / "scraper" / ".venv", minor, "3.12.11")
+    env(home / ".local" / "share" / "uv" / "tools" / "ruff", minor, "3.12.11")
+    env(home / ".virtualenvs" / "old-notebooks", gone, "3.10.16")
+
+
 async def settle(pilot, condition=lambda: True, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
@@ -117,6 +141,7 @@ async def shoot(out: Path) -> list[Path]:
         for version in INSTALLED:
             server.set_faults(made[(version, "default")].url_path, rate=None)
         preinstall(settings, catalog, made)
+        make_environments(home, settings)
 
         def app_for():
             return make_app(settings, catalog=catalog, host=host, refresh=False, show_eta=True,
@@ -124,7 +149,8 @@ async def shoot(out: Path) -> list[Path]:
 
         app = app_for()
         async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot, lambda: app.state.disk_listed and app.state.sizes)
+            await settle(pilot, lambda: app.state.disk_listed and app.state.sizes
+                         and app.state.environments and not app.state.envs_scanning)
             table = app.query_one("#available")
             table.select_key(made[("3.13.7", "default")].build.key)
             await settle(pilot)
@@ -164,6 +190,11 @@ async def shoot(out: Path) -> list[Path]:
             await pilot.press("question_mark")
             await settle(pilot)
             shots.append(save(app, out, "help"))
+            await pilot.press("escape")
+            await pilot.press("e")
+            await settle(pilot, lambda: app.state.environments and not app.state.envs_scanning)
+            await settle(pilot)
+            shots.append(save(app, out, "environments"))
 
             await pilot.press("escape")
             app.theme = "textual-light"

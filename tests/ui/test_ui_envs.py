@@ -1,0 +1,292 @@
+"""The TUI's environment features against real environments (Pilot, loopback server).
+
+A real interpreter (this one's prefix packed in the PBS layout) is installed into a tmp root
+through the install engine; environments are made from it with `python -m venv --without-pip`
+(from the patch directory and from the minor-version link) and with the real uv
+(`uv venv -p X.Y`). Every scan root is a tmp dir: HOME is private (tests/conftest.py) and
+PYTUI_SCAN_PATHS, UV_TOOL_DIR, PIPX_HOME and WORKON_HOME point into it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from envs_helpers import UV, uv_venv, venv
+from fixtures_archives import MadeArchive, make_pbs_archive, write_uv_catalog
+from fixtures_http import FaultyHTTPServer
+from pytui.app.envs_screen import EnvironmentsScreen
+from pytui.app.gateway import CoreGateway
+from pytui.app.screens import ConfirmModal, PurgeRulesModal
+from pytui.core.catalog import Catalog
+from pytui.core.progress import CancelToken
+from pytui.core.settings import Settings
+from pytui.widgets.details import DetailsPanel
+from pytui.widgets.installed_table import InstalledTable
+from ui_helpers import HOST, SIZE, ready, wait_for
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PBS linux builds")
+
+
+class World:
+    def __init__(self, tmp: Path, server: FaultyHTTPServer, real: MadeArchive,
+                 newer: str | None = None) -> None:
+        home = Path(os.environ["HOME"])
+        self.home, self.tmp = home, tmp
+        self.projects = home / "code"
+        self.projects.mkdir(parents=True)
+        # Scan roots and tool dirs: all inside the private tmp HOME.
+        for name, value in (("PYTUI_SCAN_PATHS", self.projects), ("UV_TOOL_DIR", home / "uv-tools"),
+                            ("PIPX_HOME", home / "pipx"), ("WORKON_HOME", home / "venvs")):
+            os.environ[name] = str(value)
+        self.real = real.serve(server)
+        builds = [self.real.build]
+        self.newer: MadeArchive | None = None
+        if newer is not None:
+            self.newer = make_pbs_archive(tmp / "newer", version=newer).serve(server)
+            builds.append(self.newer.build)
+        catalog_path = write_uv_catalog(home / "catalog.json", builds)
+        self.settings = Settings.resolve(downloads_json=str(catalog_path))
+        self.catalog = Catalog(builds, source="test catalog")
+        self.key = self.real.build.key
+        b = self.real.build
+        self.mm = f"{b.major}.{b.minor}"
+        self.root = self.settings.install_root
+
+    def install_real(self) -> None:
+        """Through the install engine, as `i` would (links the minor-version dir)."""
+        CoreGateway().install(self.real.build, settings=self.settings, catalog=self.catalog,
+                              progress=lambda _p: None, cancel=CancelToken(), reinstall=False,
+                              downloader=None, on_warning=lambda _l: None, on_wait=lambda _l: None)
+
+    @property
+    def patch_python(self) -> Path:
+        return self.root / self.key / "bin" / f"python{self.mm}"
+
+    @property
+    def minor_python(self) -> Path:
+        return self.root / self.real.build.minor_key / "bin" / f"python{self.mm}"
+
+    def make_app(self, **kwargs: object):
+        from pytui.app.tui import make_app
+
+        return make_app(self.settings, host=HOST, refresh=False, show_eta=False, home=self.home,
+                        **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def world(tmp_path: Path, http_server: FaultyHTTPServer, base_prefix_archive: MadeArchive,
+          monkeypatch: pytest.MonkeyPatch) -> World:
+    for name in ("PYTUI_SCAN_PATHS", "UV_TOOL_DIR", "PIPX_HOME", "WORKON_HOME"):
+        monkeypatch.setenv(name, "")
+    return World(tmp_path, http_server, base_prefix_archive)
+
+
+def _used_by(app, key: str) -> str:
+    cells = app.query_one("#installed", InstalledTable).cells_of(key)
+    return str(cells[2]) if cells else ""
+
+
+async def _scanned(pilot) -> None:
+    app = pilot.app
+    await wait_for(pilot, lambda: app.state.environments is not None and not app.state.envs_scanning,
+                   what="environment scan")
+    await pilot.pause()
+
+
+async def test_environments_view_used_by_and_details_with_real_venvs(world: World) -> None:
+    world.install_real()
+    code = world.projects
+    venv(world.patch_python, code / "pinned" / ".venv")
+    venv(world.minor_python, code / "follows" / ".venv")
+    venv(world.patch_python, world.home / "venvs" / "work")  # virtualenvwrapper
+    if UV.exists():
+        made = uv_venv(dict(os.environ), world.tmp, code / "uvproj" / ".venv", world.mm)
+        assert made.returncode == 0, made.stderr
+    venv(world.patch_python, code / "broken" / ".venv")
+    cfg = code / "broken" / ".venv" / "pyvenv.cfg"
+    gone = world.key.replace(world.real.build.version, f"{world.mm}.99")
+    cfg.write_text(cfg.read_text().replace(world.key, gone))
+    users = 4 if UV.exists() else 3
+
+    app = world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await _scanned(pilot)
+        assert _used_by(app, world.key) == str(users)
+        await pilot.press("tab", "tab")  # Available -> Cached -> Installed
+        await pilot.pause()
+        details = app.query_one("#details", DetailsPanel).details
+        assert details is not None and details.title == world.key
+        text = "\n".join(value for _, value in details.fields)
+        assert f"{users} environments: 2 direct, {users - 2} through the minor-version link" in text
+        assert "~/code/pinned/.venv  (direct)" in text
+        assert f"~/code/follows/.venv  (follows {world.mm})" in text
+
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="view")
+        screen = app.screen
+        assert isinstance(screen, EnvironmentsScreen)
+        await _scanned(pilot)
+        await pilot.pause()
+        rows = screen.table.row_keys
+        assert rows[0] == str(code / "broken" / ".venv")  # broken first
+        assert set(rows) >= {str(code / "pinned" / ".venv"), str(code / "follows" / ".venv"),
+                             str(world.home / "venvs" / "work")}
+        broken = [str(c) for c in screen.table.cells_of(rows[0]) or ()]
+        assert broken[2] == "missing" and "broken" in broken[4]
+        pinned = [str(c) for c in screen.table.cells_of(str(code / "pinned" / ".venv")) or ()]
+        assert pinned[1:4] == ["venv", world.key, f"pinned to {world.real.build.version}"]
+        follows = [str(c) for c in screen.table.cells_of(str(code / "follows" / ".venv")) or ()]
+        assert follows[3] == f"follows {world.mm}"
+        wrapper = [str(c) for c in screen.table.cells_of(str(world.home / "venvs" / "work")) or ()]
+        assert wrapper[1] == "virtualenvwrapper"
+        # The second scan (opening the view rescans) reused the walk kept in the state dir.
+        assert "reused from the last scan" in screen.status_text()
+        assert not app.state.envs_partial and "partial" not in screen.status_text()
+        # Filter, then Esc clears it, then Esc closes the view.
+        await pilot.press("slash", *"broken")
+        await wait_for(pilot, lambda: screen.table.row_keys == [str(code / "broken" / ".venv")],
+                       what="filtered rows")
+        assert "1 of" in screen.status_text()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: len(screen.table.row_keys) == len(rows), what="filter cleared")
+        # Keys of the main screen do nothing here (u would uninstall).
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, EnvironmentsScreen), what="closed")
+
+
+class HeldScan(CoreGateway):
+    """Holds the environment scan until the test lets it go."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.entered = threading.Event()
+
+    def scan_envs(self, settings, *, cancelled, installed=None):  # type: ignore[override]
+        self.entered.set()
+        while not self.release.wait(0.02):
+            if cancelled():
+                break
+        return super().scan_envs(settings, cancelled=cancelled, installed=installed)
+
+
+async def test_the_scan_never_blocks_the_first_frame_or_keys(world: World) -> None:
+    world.install_real()
+    venv(world.patch_python, world.projects / "p" / ".venv")
+    gateway = HeldScan()
+    app = world.make_app(gateway=gateway)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, gateway.entered.is_set, what="scan started")
+        # Painted and answering keys while the scan is held: the column says "…".
+        assert _used_by(app, world.key) == "…"
+        await pilot.press("a")
+        await wait_for(pilot, lambda: app.state.view.all_versions, what="a toggled")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="view")
+        screen = app.screen
+        assert isinstance(screen, EnvironmentsScreen)
+        assert screen.status_text().startswith("scanning…")
+        # `c` stops the scan: its result is dropped, the view says so.
+        await pilot.press("c")
+        await wait_for(pilot, lambda: not app.state.envs_scanning, what="scan stopped")
+        assert "stopped" in screen.status_text()
+        gateway.release.set()
+        await pilot.press("r")
+        await _scanned(pilot)
+        await wait_for(pilot, lambda: screen.table.row_keys == [str(world.projects / "p" / ".venv")],
+                       what="rows after rescan")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: _used_by(app, world.key) == "1", what="Used by filled")
+
+
+@pytest.fixture
+def upgrade_world(tmp_path: Path, http_server: FaultyHTTPServer, base_prefix_archive: MadeArchive,
+                  monkeypatch: pytest.MonkeyPatch) -> World:
+    for name in ("PYTUI_SCAN_PATHS", "UV_TOOL_DIR", "PIPX_HOME", "WORKON_HOME"):
+        monkeypatch.setenv(name, "")
+    info = sys.version_info
+    return World(tmp_path, http_server, base_prefix_archive,
+                 newer=f"{info.major}.{info.minor}.{info.micro + 1}")
+
+
+async def test_upgrade_preview_runs_jobs_then_prune_keeps_direct_users(upgrade_world: World) -> None:
+    world = upgrade_world
+    assert world.newer is not None
+    world.install_real()
+    code = world.projects
+    venv(world.minor_python, code / "follows" / ".venv")
+    venv(world.patch_python, code / "pinned" / ".venv")
+    new_key = world.newer.build.key
+    app = world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await _scanned(pilot)
+        await pilot.press("U")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="preview")
+        lines = [str(w.render()) for w in app.screen.query(".dialog-line")]
+        old_v, new_v = world.real.build.version, world.newer.build.version
+        assert lines[0] == f"{old_v} → {new_v}  ({new_key})"
+        assert any(f"1 environment follows {world.real.build.minor_key}: ~/code/follows/.venv" in ln
+                   for ln in lines)
+        assert any(f"1 environment stays pinned to {old_v}: ~/code/pinned/.venv" in ln for ln in lines)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: any(j.key == new_key and j.phase == "done"
+                                          for j in app.state.jobs.values()),
+                       timeout=60, what="upgrade job done")
+        link = world.root / world.real.build.minor_key
+        assert Path(os.readlink(link)).name == new_key  # the minor-version link moved
+        # The next scan sees the follower on the new patch and the pinned one where it was.
+        await wait_for(pilot, lambda: any(e.key == new_key for e in app.state.environments or ())
+                       and not app.state.envs_scanning, what="rescan after the upgrade")
+        by_path = {e.path.parent.name: e for e in app.state.environments or ()}
+        assert by_path["follows"].key == new_key and by_path["pinned"].key == world.key
+        # Pressing U again: already newest, said in a notification.
+        app.clear_notifications()
+        await pilot.press("U")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmModal)
+        assert any("already on latest" in n.message for n in app._notifications)
+
+        # Purge screen, rule "Outdated": the old patch is kept (a pinned venv uses it).
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="purge modal")
+        modal = app.screen
+        assert isinstance(modal, PurgeRulesModal)
+        await pilot.press("right", "right", "right", "enter")
+        await wait_for(pilot, lambda: modal.previewed is not None and modal.previewed.rule == "outdated",
+                       what="outdated preview")
+        assert modal.prune == []
+        kept = modal.kept_text
+        assert f"kept {world.key}: used directly by 1 environment" in kept
+        assert "Nothing to purge" in str(modal.query_one("#purge-total").render())
+        await pilot.press("escape")
+        # Without the pinned venv (rescanned), the old patch goes, as an uninstall job.
+        import shutil
+
+        shutil.rmtree(code / "pinned")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="view")
+        await _scanned(pilot)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, EnvironmentsScreen), what="closed")
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="purge modal")
+        modal = app.screen
+        assert isinstance(modal, PurgeRulesModal)
+        await pilot.press("right", "right", "right", "enter")
+        await wait_for(pilot, lambda: [i.key for i in modal.prune] == [world.key], what="prune preview")
+        assert "1 install would be uninstalled" in str(modal.query_one("#purge-total").render())
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not (world.root / world.key).exists(), timeout=60,
+                       what="old patch uninstalled")
+        await wait_for(pilot, lambda: any(j.kind == "uninstall" and j.phase == "done"
+                                          for j in app.state.jobs.values()), what="uninstall job")
+        assert (world.root / new_key).is_dir()
