@@ -59,14 +59,12 @@ KEYMAP: tuple[Key, ...] = (
     Key("U", "upgrade", "U", "Upgrade",
         "upgrade preview: each installed minor version with a newer patch in the catalog, from → "
         "to, the environments that follow and those staying pinned; yes installs them as jobs",
-        # Not in the footer (Quit would no longer fit at 120 columns); the help lists it.
+        # Not in the footer (one key too many at 120 columns); the help lists it.
         show=False),
     Key("e", "environments", "e", "Envs",
         "environments: every venv, uv tool, pipx env and .python-version pin found, the install "
         "each uses and how (follows 3.12 / pinned to 3.12.8 / external), broken ones first "
-        "(/ filters, r rescans, Esc closes)",
-        # Not in the footer (Quit would no longer fit); the Installed pane's subtitle names it.
-        show=False),
+        "(/ filters, r rescans, Esc closes)"),
     Key("v", "verify", "v", "Verify", "verify the cache: re-hash every archive, remove corrupt "
         "ones"),
     Key("a", "toggle_versions", "a", "All versions",
@@ -125,7 +123,7 @@ KEYMAP: tuple[Key, ...] = (
 # left out from the end of this list, then unlisted ones; `?` lists them all).
 FOOTER_PRIORITY: tuple[str, ...] = (
     "help", "quit", "install", "cancel_job", "filter", "uninstall", "purge", "purge_rules",
-    "verify", "toggle_offline", "toggle_versions", "toggle_platforms", "toggle_variants",
+    "environments", "verify", "toggle_offline", "toggle_versions", "toggle_platforms", "toggle_variants",
     "refresh",
 )
 
