@@ -6,40 +6,31 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
 
 from pytui.app.style import stderr_style
 
+DESCRIPTION = ("Find Python environments (venvs, uv tools, pipx, virtualenvwrapper, "
+               ".python-version pins) and the managed install each one uses: through the "
+               "minor-version link (follows patch upgrades), pinned to a patch, external, or "
+               "broken. REQUEST keeps those whose install matches it.")
+
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    add_env_command(
-        sub, common, "envs", run,
-        summary="list virtual environments and pins, and the install each uses",
-        description="Find Python environments (venvs, uv tools, pipx, virtualenvwrapper, "
-                    ".python-version pins) and the managed install each one uses: through the "
-                    "minor-version link (follows patch upgrades), pinned to a patch, external, "
-                    "or broken. REQUEST keeps those whose install matches it.",
-        arguments=[
-            (("request",), dict(nargs="?", metavar="REQUEST",
-                                help="only environments using an install matching this request")),
-            (("--json",), dict(action="store_true",
-                               help="a JSON list: path, kind, key, link, status first, then details")),
-        ])
-
-
-# (option strings, add_argument keywords)
-ArgumentSpec = tuple[tuple[str, ...], dict[str, Any]]
+    parser = add_env_command(sub, common, "envs", run, DESCRIPTION,
+                             summary="list virtual environments and pins, and the install each uses")
+    parser.add_argument("request", nargs="?", metavar="REQUEST",
+                        help="only environments using an install matching this request")
+    parser.add_argument("--json", action="store_true",
+                        help="a JSON list: path, kind, key, link, status first, then details")
 
 
 def add_env_command(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, name: str,
-                    run: Callable[[argparse.Namespace], int], *, summary: str, description: str,
-                    arguments: Sequence[ArgumentSpec]) -> argparse.ArgumentParser:
-    """A subcommand that scans environments (`envs`, `upgrade`): its own arguments, then the
-    shared `--scan DIR`."""
+                    run: Callable[[argparse.Namespace], int], description: str, *,
+                    summary: str) -> argparse.ArgumentParser:
+    """A subcommand that scans environments (`envs`, `upgrade`), with the shared `--scan DIR`;
+    the caller adds its own arguments to the parser returned."""
     parser = sub.add_parser(name, parents=[common], help=summary, description=description)
-    for flags, options in arguments:
-        parser.add_argument(*flags, **options)
     add_scan_option(parser)
     parser.set_defaults(run=run)
     return parser

@@ -33,27 +33,25 @@ if TYPE_CHECKING:
     from pytui.core.settings import Settings
 
 
+DESCRIPTION = ("Upgrade installed Python minor versions to their newest patch (as `uv python "
+               "upgrade`), move the minor-version links, and say which environments now run the "
+               "new patch and which stay pinned to the old one. Old patches are kept; `pytui "
+               "uninstall --outdated` removes those no environment uses.")
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     from pytui.app.cmd_envs import add_env_command
 
-    add_env_command(
-        sub, common, "upgrade", run,
-        summary="install the newest patch of installed minor versions",
-        description="Upgrade installed Python minor versions to their newest patch (as `uv python "
-                    "upgrade`), move the minor-version links, and say which environments now run "
-                    "the new patch and which stay pinned to the old one. Old patches are kept; "
-                    "`pytui uninstall --outdated` removes those no environment uses.",
-        arguments=[
-            (("requests",), dict(nargs="*", metavar="REQUEST",
-                                 help="minor versions to upgrade (default: every installed one), "
-                                      "e.g. 3.12, 3.13t")),
-            (("--dry-run",), dict(action="store_true", help="show what would be installed and "
-                                  "which environments follow; change nothing")),
-            (("--reinstall", "-r"), dict(action="store_true",
-                                         help="reinstall the newest patch even if it is installed")),
-            (("-j", "--jobs"), dict(type=int, default=None, metavar="N",
-                                    help="install N builds at once")),
-        ])
+    parser = add_env_command(sub, common, "upgrade", run, DESCRIPTION,
+                             summary="install the newest patch of installed minor versions")
+    parser.add_argument("requests", nargs="*", metavar="REQUEST",
+                        help="minor versions to upgrade (default: every installed one), e.g. 3.12, 3.13t")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="show what would be installed and which environments follow; change nothing")
+    parser.add_argument("--reinstall", "-r", action="store_true",
+                        help="reinstall the newest patch even if it is installed")
+    parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                        help="install N builds at once")
 
 
 def _paths(envs: list[Environment]) -> str:

@@ -61,12 +61,12 @@ KEYMAP: tuple[Key, ...] = (
         "to, the environments that follow and those staying pinned; yes installs them as jobs",
         # Not in the footer (one key too many at 120 columns); the help lists it.
         show=False),
+    Key("v", "verify", "v", "Verify", "verify the cache: re-hash every archive, remove corrupt "
+        "ones"),
     Key("e", "environments", "e", "Envs",
         "environments: every venv, uv tool, pipx env and .python-version pin found, the install "
         "each uses and how (follows 3.12 / pinned to 3.12.8 / external), broken ones first "
         "(/ filters, r rescans, Esc closes)"),
-    Key("v", "verify", "v", "Verify", "verify the cache: re-hash every archive, remove corrupt "
-        "ones"),
     Key("a", "toggle_versions", "a", "All versions",
         "all versions (default: the newest patch of each minor version)", group="View"),
     Key("A", "toggle_platforms", "A", "All platforms",
