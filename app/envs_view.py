@@ -16,7 +16,7 @@ from pytui.widgets.format import short_path
 from pytui.widgets.rows import EnvRow
 
 if TYPE_CHECKING:
-    from pytui.core.envs import Environment
+    from pytui.core.environment import Environment
 
 # How many users the details list by path before "and N more (e: Environments)".
 DETAILS_USERS = 6

@@ -21,7 +21,7 @@ from pytui.core.settings import Settings
 if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for them
     from pytui.core.cache import VerifyReport
     from pytui.core.download import Downloader
-    from pytui.core.envs import ScanResult
+    from pytui.core.environment import ScanResult
     from pytui.core.jobs import InstallResult
     from pytui.core.sources import CatalogRefresh
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from pytui.core.models import CachedArchive, Installation
 
 if TYPE_CHECKING:
-    from pytui.core.envs import Environment
+    from pytui.core.environment import Environment
 
 # The rule that removes installs rather than archives.
 OUTDATED = "outdated"

@@ -45,7 +45,7 @@ from textual.worker import NoActiveWorker, Worker, WorkerState, get_current_work
 if TYPE_CHECKING:
     from pytui.app.purge_plan import PurgePlan
     from pytui.core.download import Downloader
-    from pytui.core.envs import ScanResult
+    from pytui.core.environment import ScanResult
 
 PROGRESS_RATE = 10.0
 QUIT_WAIT_SECONDS = 15.0

@@ -17,7 +17,7 @@ from pytui.core.platform_detect import HostPlatform
 from pytui.core.settings import Settings
 
 if TYPE_CHECKING:
-    from pytui.core.envs import Environment
+    from pytui.core.environment import Environment
 
 # Job kinds and how a job ends.
 INSTALL, UNINSTALL, VERIFY = "install", "uninstall", "verify"

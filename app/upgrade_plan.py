@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pytui.core.envs import Environment
+    from pytui.core.environment import Environment
     from pytui.core.keys import KeyFields
     from pytui.core.models import Build, Installation
     from pytui.core.requests import PythonRequest

@@ -14,7 +14,7 @@ from pytui.app.purge_plan import outdated_plan
 from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel
 from pytui.core.catalog import Catalog
-from pytui.core.envs import Environment
+from pytui.core.environment import Environment
 from pytui.core.models import Build, Installation
 from pytui.core.settings import Settings
 from ui_helpers import HOST
