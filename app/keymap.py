@@ -66,7 +66,10 @@ KEYMAP: tuple[Key, ...] = (
     Key("e", "environments", "e", "Envs",
         "environments: every venv, uv tool, pipx env and .python-version pin found, the install "
         "each uses and how (follows 3.12 / pinned to 3.12.8 / external), broken ones first "
-        "(/ filters, r rescans, Esc closes)"),
+        "(/ filters, r rescans, Esc closes)",
+        # Not in the footer: every key must fit at 120 columns; the Installed pane's subtitle
+        # names it.
+        show=False),
     Key("a", "toggle_versions", "a", "All versions",
         "all versions (default: the newest patch of each minor version)", group="View"),
     Key("A", "toggle_platforms", "A", "All platforms",
@@ -123,7 +126,7 @@ KEYMAP: tuple[Key, ...] = (
 # left out from the end of this list, then unlisted ones; `?` lists them all).
 FOOTER_PRIORITY: tuple[str, ...] = (
     "help", "quit", "install", "cancel_job", "filter", "uninstall", "purge", "purge_rules",
-    "environments", "verify", "toggle_offline", "toggle_versions", "toggle_platforms", "toggle_variants",
+    "verify", "toggle_offline", "toggle_versions", "toggle_platforms", "toggle_variants",
     "refresh",
 )
 

@@ -328,7 +328,8 @@ class ViewModel:
     @staticmethod
     def installed_subtitle(state: AppState) -> str:
         count = len(state.installations)
-        return _with_sort(state, "installed", f"{count} interpreter{'s' if count != 1 else ''}")
+        return _with_sort(state, "installed",
+                          f"{count} interpreter{'s' if count != 1 else ''} · e environments")
 
     def update_for(self, state: AppState, installation: Installation) -> Build | None:
         """The catalog's upgrade for an install (core's install policy, as the CLI's)."""
