@@ -1,0 +1,165 @@
+"""The manifest of a pristine tree: what each entry was when the tree was made (path, kind,
+mode, size, mtime, inode, link target), written as columns and read back as hostile input.
+
+`parse_manifest` refuses anything pytui would not write: bounded sizes and counts, typed
+columns, clean relative paths, every entry under a listed directory, every link resolving inside
+the tree. `scan_tree` makes the entries from a directory on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from typing import NamedTuple
+
+MANIFEST_VERSION = 1
+# Bounds on what a manifest may describe: it is read back from disk and treated as hostile.
+MAX_ENTRIES = 200_000
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+MAX_PATH_LENGTH = 4096
+MAX_LINK_HOPS = 40
+_KINDS = frozenset("dfl")
+
+
+class Entry(NamedTuple):
+    """One entry of a pristine tree, as it was when the tree was made (a tuple: a manifest
+    makes thousands, and a frozen dataclass's constructor was most of reading one)."""
+
+    path: str  # relative, '/'-separated, no '.', '..' or empty components
+    kind: str  # "d", "f" or "l"
+    mode: int = 0
+    size: int = 0
+    mtime_ns: int = 0
+    ino: int = 0
+    target: str = ""  # symlinks only
+
+
+class TreeCorrupt(Exception):
+    """The tree or its manifest is not what pytui made; the message says what differs."""
+
+
+# With the paths joined one per line between newlines, any of these shows a path that is
+# absolute, has an empty, `.` or `..` component, or holds a NUL: never a path pytui writes.
+_BAD_PATH_MARKS = ("\n/", "//", "/\n", "\n\n", "/./", "/.\n", "\n./", "\n.\n", "/../", "/..\n",
+                   "\n../", "\n..\n", "\x00")
+_COLUMNS = ("path", "kind", "mode", "size", "mtime_ns", "ino", "target")
+
+
+def _resolves_inside(link_path: str, target: str, kinds: dict[str, str],
+                     targets: dict[str, str]) -> bool:
+    """Whether `link_path -> target` stays inside the tree when every link is followed.
+
+    Resolution walks the manifest's own entries component by component (the tree as it is,
+    not the text of the target), following links up to `MAX_LINK_HOPS`; leaving the top, or a
+    loop, is refused. A dangling target inside the tree is allowed (PBS trees have none, but
+    it cannot write anywhere).
+    """
+    if not target or target.startswith("/") or "\0" in target or len(target) > MAX_PATH_LENGTH:
+        return False
+    hops = 0
+    stack: list[str] = link_path.split("/")[:-1]
+    pending = [part for part in target.split("/") if part not in ("", ".")]
+    while pending:
+        part = pending.pop(0)
+        if part == "..":
+            if not stack:
+                return False
+            stack.pop()
+            continue
+        candidate = "/".join([*stack, part])
+        if kinds.get(candidate) == "l":
+            hops += 1
+            if hops > MAX_LINK_HOPS:
+                return False
+            inner = targets[candidate]
+            if inner.startswith("/"):
+                return False
+            pending = [p for p in inner.split("/") if p not in ("", ".")] + pending
+            continue
+        stack.append(part)
+    return True
+
+
+def parse_manifest(data: bytes) -> tuple[dict[str, object], list[Entry]]:
+    """The header and entries of a manifest; `TreeCorrupt` for anything pytui would not write.
+
+    Columns rather than one object per entry, so checking 100k entries stays cheap: each
+    column is type-checked in one pass, the paths with one regular expression.
+    """
+    if len(data) > MAX_MANIFEST_BYTES:
+        raise TreeCorrupt("manifest too large")
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError):
+        raise TreeCorrupt("manifest is not JSON") from None
+    if type(doc) is not dict or doc.get("version") != MANIFEST_VERSION:
+        raise TreeCorrupt("manifest has an unknown format")
+    header = {name: doc.get(name) for name in ("sha256", "archive", "key")}
+    if not all(type(value) is str for value in header.values()):
+        raise TreeCorrupt("manifest header is malformed")
+    kinds = doc.get("kind")
+    columns: list = [doc.get(name) for name in _COLUMNS if name != "kind"]  # checked just below
+    paths, modes, sizes, mtimes, inodes, targets = columns
+    if not (all(type(c) is list for c in columns) and type(kinds) is str):
+        raise TreeCorrupt("manifest entries are malformed")
+    count = len(paths)
+    if count > MAX_ENTRIES or any(len(c) != count for c in columns) or len(kinds) != count:
+        raise TreeCorrupt("manifest entries are malformed")
+    if (set(map(type, paths)) - {str} or set(map(type, targets)) - {str} or set(kinds) - _KINDS
+            or any(set(map(type, c)) - {int} or (c and min(c) < 0) for c in (modes, sizes, mtimes, inodes))):
+        raise TreeCorrupt("manifest entries are malformed")
+    if len(set(paths)) != count:
+        raise TreeCorrupt("manifest lists an entry twice")
+    joined = "\n" + "\n".join(paths) + "\n"
+    if count and (joined.count("\n") != count + 1 or any(mark in joined for mark in _BAD_PATH_MARKS)
+            or max(map(len, paths), default=0) > MAX_PATH_LENGTH):
+        raise TreeCorrupt("manifest has a path that is not clean and relative")
+    directories = {path for path, kind in zip(paths, kinds, strict=True) if kind == "d"}
+    # Every entry's parent is a listed directory (made before it: `_materialize` fails on
+    # the first that is not), so nothing is ever written through a link.
+    if {path.rpartition("/")[0] for path in paths} - directories - {""}:
+        raise TreeCorrupt("manifest has an entry that is not under a listed directory")
+    link_kinds = dict.fromkeys(directories, "d")
+    links = {path: target for path, kind, target in zip(paths, kinds, targets, strict=True) if kind == "l"}
+    link_kinds.update(dict.fromkeys(links, "l"))
+    for path, target in links.items():
+        if not _resolves_inside(path, target, link_kinds, links):
+            raise TreeCorrupt(f"link {path[:200]} -> {target[:200]} leaves the tree")
+    entries = list(map(Entry, paths, kinds, modes, sizes, mtimes, inodes, targets))
+    return header, entries
+
+
+def manifest_text(sha256: str, archive: str, key: str, entries: list[Entry]) -> str:
+    doc: dict[str, object] = {"version": MANIFEST_VERSION, "sha256": sha256, "archive": archive,
+                              "key": key}
+    for name in _COLUMNS:
+        doc[name] = [getattr(entry, name) for entry in entries]
+    doc["kind"] = "".join(entry.kind for entry in entries)  # one string, not a list
+    return json.dumps(doc, separators=(",", ":"))
+
+
+def scan_tree(top: str) -> list[Entry]:
+    """Every entry under `top` (links not followed), parents before children."""
+    entries: list[Entry] = []
+    stack = [""]
+    while stack:
+        rel = stack.pop()
+        with os.scandir(os.path.join(top, rel) if rel else top) as it:
+            children = sorted(it, key=lambda e: e.name)
+        subdirs: list[str] = []
+        for entry in children:
+            path = f"{rel}/{entry.name}" if rel else entry.name
+            st = entry.stat(follow_symlinks=False)
+            if stat.S_ISDIR(st.st_mode):
+                entries.append(Entry(path, "d", stat.S_IMODE(st.st_mode)))
+                subdirs.append(path)
+            elif stat.S_ISLNK(st.st_mode):
+                entries.append(Entry(path, "l", target=os.readlink(entry.path)))
+            elif stat.S_ISREG(st.st_mode):
+                entries.append(Entry(path, "f", stat.S_IMODE(st.st_mode), st.st_size,
+                                     st.st_mtime_ns, st.st_ino))
+            else:
+                raise TreeCorrupt(f"{path} is not a file, directory or link")
+        stack.extend(reversed(subdirs))
+    return entries
