@@ -15,9 +15,12 @@ from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobList, JobRow
 from pytui.widgets.keyed_table import KeyedTable
 from pytui.widgets.rows import HeaderInfo
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.css.query import NoMatches
 from textual.widget import Widget
+
+# What a message that arrives while the app quits meets: widgets gone, or no screen at all.
+GONE = (NoMatches, ScreenStackError)
 
 
 class Renderer:
@@ -32,7 +35,7 @@ class Renderer:
     def all(self) -> None:
         """Re-derive every pane's rows from the state; tables change only what differs."""
         app, state, vm = self._app, self._state, self._vm
-        with contextlib.suppress(NoMatches):  # a message that arrives while quitting
+        with contextlib.suppress(*GONE):  # a message that arrives while quitting
             rows = vm.available_rows(state)
             app.query_one("#available", AvailableTable).show(rows)
             _subtitle(app.query_one("#available-pane"), vm.available_subtitle(state, len(rows)))
@@ -49,14 +52,14 @@ class Renderer:
         # which every filter keystroke would pay.
         if info == self._header_shown:
             return
-        with contextlib.suppress(NoMatches):
+        with contextlib.suppress(*GONE):
             self._app.query_one("#header", HeaderBar).show(info)
             self._header_shown = info
 
     def job(self, job: Job) -> None:
         """A job moved: its row, the rows of its build, and the details if they show it."""
         app, state, vm = self._app, self._state, self._vm
-        with contextlib.suppress(NoMatches):
+        with contextlib.suppress(*GONE):
             app.query_one("#jobs", JobList).upsert(job_view(job))
             if job.build is not None:
                 app.query_one("#available", AvailableTable).show_one(
@@ -76,7 +79,7 @@ class Renderer:
         return self.details_pane, table.highlighted_key
 
     def details(self) -> None:
-        with contextlib.suppress(NoMatches):
+        with contextlib.suppress(*GONE):
             pane, key = self.details_target()
             self._app.query_one("#details", DetailsPanel).show(
                 self._vm.details(self._state, pane, key))
