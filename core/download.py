@@ -40,9 +40,8 @@ import stat
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from pytui.core import plain_http
@@ -102,9 +101,9 @@ def human_size(n: int) -> str:
     return format_bytes(n)
 
 
-@dataclass(frozen=True, slots=True)
-class DownloadResult:
-    """A finished download: the bytes are in `path` (the `.part`) and hashed."""
+class DownloadResult(NamedTuple):
+    """A finished download: the bytes are in `path` (the `.part`) and hashed. (A NamedTuple:
+    `dataclasses` imports `inspect`, which a cold install would pay for.)"""
 
     path: Path
     url: str

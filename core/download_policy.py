@@ -10,7 +10,6 @@ import random
 import time
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from pytui.core.http import TransferLimits
 
@@ -29,15 +28,30 @@ def retries_from_env(env: Mapping[str, str] | None = None) -> int:
     return TransferLimits.from_env(env).retries
 
 
-@dataclass(frozen=True, slots=True)
 class Backoff:
     """Exponential backoff with jitter: retry n waits a random time in [d/2, d], d = min(cap, base*2^(n-1)).
 
     uv waits 2-30 s. `PYTUI_HTTP_BACKOFF` sets `base` (seconds), which is how tests stay fast.
+    A plain class (no `dataclasses`, which imports `inspect` on a cold install's path).
     """
 
     base: float = BACKOFF_BASE
     cap: float = BACKOFF_CAP
+
+    def __init__(self, base: float = BACKOFF_BASE, cap: float = BACKOFF_CAP) -> None:
+        self.base = base
+        self.cap = cap
+
+    def __repr__(self) -> str:
+        return f"Backoff(base={self.base!r}, cap={self.cap!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.base, self.cap) == (other.base, other.cap)
+
+    def __hash__(self) -> int:
+        return hash((self.base, self.cap))
 
     def delay(self, retry: int) -> float:
         longest = min(self.cap, self.base * 2 ** max(0, retry - 1))
