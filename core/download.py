@@ -52,7 +52,7 @@ from pytui.core.download_body import (
     FileBody,
     NoSpace,
     StreamBody,
-    free_bytes,
+    no_space_message,
     read_part_state,
 )
 from pytui.core.download_policy import (
@@ -229,7 +229,7 @@ class Downloader:
                     body.close()  # flushes: a full disk can surface here too
             except DiskFull as full:
                 body.discard()
-                raise NoSpace(self._no_space(what, full)) from None
+                raise NoSpace(no_space_message(what, full)) from None
             except Cancelled:
                 if not body.have:
                     body.discard()
@@ -259,16 +259,6 @@ class Downloader:
 
     def _file_body(self, part: Path, expected_sha256: str | None, expected_size: int | None) -> FileBody:
         return FileBody(part, expected_sha256, expected_size, max_bytes=self.limits.max_archive_bytes)
-
-    @staticmethod
-    def _no_space(what: str, full: DiskFull) -> str:
-        free = free_bytes(full.directory)
-        free_text = f"{human_size(free)} is free there" if free is not None else "the disk is full"
-        need = (f"the archive needs {human_size(full.needed)} ({full.needed} bytes)" if full.needed
-                else "the archive's size was not declared")
-        return (f"not enough space in {full.directory} to download {what}: {need} and {free_text}; "
-                "the partial download was removed (free some space, or point --cache-dir / "
-                "UV_PYTHON_CACHE_DIR at a larger disk)")
 
     def stream(
         self,

@@ -51,6 +51,19 @@ class NoSpace(DownloadError):
     """The download did not fit on the disk; its `.part` was removed."""
 
 
+def no_space_message(what: str, full: DiskFull) -> str:
+    """The one line for a download that did not fit: what it needs, what is free, what to do."""
+    from pytui.core.units import format_bytes  # one unit system everywhere (MiB, as uv)
+
+    free = free_bytes(full.directory)
+    free_text = f"{format_bytes(free)} is free there" if free is not None else "the disk is full"
+    need = (f"the archive needs {format_bytes(full.needed)} ({full.needed} bytes)" if full.needed
+            else "the archive's size was not declared")
+    return (f"not enough space in {full.directory} to download {what}: {need} and {free_text}; "
+            "the partial download was removed (free some space, or point --cache-dir / "
+            "UV_PYTHON_CACHE_DIR at a larger disk)")
+
+
 def free_bytes(directory: Path) -> int | None:
     """Bytes this process may still write under `directory` (root may use reserved blocks)."""
     try:
