@@ -89,66 +89,104 @@ def _copy_file(src: str, dst: str, mode: int) -> None:
         os.close(fd)
 
 
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
 def _materialize(src_top: str, dst_top: str, entries: list[Entry], cancel: CancelToken | None,  # noqa: C901 - the per-entry hot loop of a tree install
                  what: str, *, check: bool) -> bool:
     """Recreate `entries` of `src_top` in the empty directory `dst_top`: directories made,
     links recreated, files hard-linked (copied where linking fails). True if all were linked.
 
-    With `check`, each source entry is first compared with what the manifest recorded and
+    With `check`, each source entry is compared with what the manifest recorded and
     `TreeCorrupt` is raised at the first difference (the caller drops the half-made copy).
-    Every entry's parent is a directory this function created (`parse_manifest` insists), so
-    nothing is written through a link.
+    A linked file is checked by one stat of the new link: it IS the tree's inode, so its inode
+    number, size, mtime and mode are the tree file's at the moment it was linked (no window
+    between a check and the link). Names are resolved against open directory descriptors of
+    the entry's parent (one pair open at a time: the manifest lists a directory's children
+    together), so no per-entry path is walked. Every entry's parent is a directory this
+    function created (`parse_manifest` insists), so nothing is written through a link.
     """
     linked = True
-    src_top += "/"
-    dst_top += "/"
-    lstat, link, mkdir, S_ISREG, S_IMODE = os.lstat, os.link, os.mkdir, stat.S_ISREG, stat.S_IMODE
-    for index, (path, kind, mode, size, mtime_ns, ino, target) in enumerate(entries):
-        if cancel is not None and not index & 255:
-            cancel.check(what)
-        src = src_top + path
-        dst = dst_top + path
-        if kind == "f":
-            if check:
-                # One lstat per file: an edit in place keeps the inode but not the mtime (and
-                # usually not the size); a file replaced by rename has another inode.
-                try:
-                    st = lstat(src)
-                except OSError:
-                    raise TreeCorrupt(f"{path} is missing") from None
-                if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
-                        and S_ISREG(st.st_mode) and S_IMODE(st.st_mode) == mode):
-                    raise TreeCorrupt(f"{path} was changed after the tree was made")
-            if linked:
-                try:
-                    link(src, dst, follow_symlinks=False)
-                    continue
-                except OSError as err:
-                    if err.errno not in _LINK_FALLBACK_ERRNOS:
-                        raise
-                    linked = False
-            _copy_file(src, dst, mode)
-        elif kind == "d":
-            if check:
-                # lstat, not isdir: a directory swapped for a link to one is a change too.
-                try:
-                    is_dir = stat.S_ISDIR(lstat(src).st_mode)
-                except OSError:
-                    is_dir = False
-                if not is_dir:
-                    raise TreeCorrupt(f"{path} is no longer a directory")
-            mkdir(dst, 0o755)
-            if mode != 0o755:
-                os.chmod(dst, mode | stat.S_IRWXU)
-        else:
-            if check:
-                try:
-                    same = os.readlink(src) == target
-                except OSError:
-                    same = False
-                if not same:
-                    raise TreeCorrupt(f"{path} is no longer the same link")
-            os.symlink(target, dst)
+    link, mkdir, stat_at, S_ISREG, S_IMODE = os.link, os.mkdir, os.stat, stat.S_ISREG, stat.S_IMODE
+    src_root = os.open(src_top, _DIR_FLAGS)
+    dst_root = -1
+    parent: str | None = None
+    src_fd = dst_fd = -1
+    try:
+        dst_root = os.open(dst_top, _DIR_FLAGS)
+        for index, (path, kind, mode, size, mtime_ns, ino, target) in enumerate(entries):
+            if cancel is not None and not index & 255:
+                cancel.check(what)
+            folder, _, name = path.rpartition("/")
+            if folder != parent:
+                if src_fd >= 0:
+                    os.close(src_fd)
+                    src_fd = -1
+                if dst_fd >= 0:
+                    os.close(dst_fd)
+                    dst_fd = -1
+                if folder:
+                    try:
+                        src_fd = os.open(folder, _DIR_FLAGS, dir_fd=src_root)
+                    except OSError:
+                        raise TreeCorrupt(f"{folder} is no longer a directory") from None
+                    dst_fd = os.open(folder, _DIR_FLAGS, dir_fd=dst_root)
+                else:
+                    src_fd, dst_fd = os.dup(src_root), os.dup(dst_root)
+                parent = folder
+            if kind == "f":
+                if linked:
+                    try:
+                        link(name, name, src_dir_fd=src_fd, dst_dir_fd=dst_fd, follow_symlinks=False)
+                    except FileNotFoundError:
+                        raise TreeCorrupt(f"{path} is missing") from None
+                    except OSError as err:
+                        if err.errno not in _LINK_FALLBACK_ERRNOS:
+                            raise
+                        linked = False
+                    else:
+                        if check:
+                            # An edit in place keeps the inode but not the mtime (and usually
+                            # not the size); a file replaced by rename has another inode.
+                            st = stat_at(name, dir_fd=dst_fd, follow_symlinks=False)
+                            if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
+                                    and S_ISREG(st.st_mode) and S_IMODE(st.st_mode) == mode):
+                                raise TreeCorrupt(f"{path} was changed after the tree was made")
+                        continue
+                if check:
+                    try:
+                        st = stat_at(name, dir_fd=src_fd, follow_symlinks=False)
+                    except OSError:
+                        raise TreeCorrupt(f"{path} is missing") from None
+                    if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
+                            and S_ISREG(st.st_mode) and S_IMODE(st.st_mode) == mode):
+                        raise TreeCorrupt(f"{path} was changed after the tree was made")
+                _copy_file(f"{src_top}/{path}", f"{dst_top}/{path}", mode)
+            elif kind == "d":
+                if check:
+                    # Not followed: a directory swapped for a link to one is a change too.
+                    try:
+                        is_dir = stat.S_ISDIR(stat_at(name, dir_fd=src_fd, follow_symlinks=False).st_mode)
+                    except OSError:
+                        is_dir = False
+                    if not is_dir:
+                        raise TreeCorrupt(f"{path} is no longer a directory")
+                mkdir(name, 0o755, dir_fd=dst_fd)
+                if mode != 0o755:
+                    os.chmod(name, mode | stat.S_IRWXU, dir_fd=dst_fd)
+            else:
+                if check:
+                    try:
+                        same = os.readlink(name, dir_fd=src_fd) == target
+                    except OSError:
+                        same = False
+                    if not same:
+                        raise TreeCorrupt(f"{path} is no longer the same link")
+                os.symlink(target, name, dir_fd=dst_fd)
+    finally:
+        for fd in (src_fd, dst_fd, src_root, dst_root):
+            if fd >= 0:
+                os.close(fd)
     return linked
 
 
