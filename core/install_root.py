@@ -43,6 +43,7 @@ from pytui.core.root_lock import (
     try_flock,
 )
 from pytui.core.root_tree import exchange as _exchange
+from pytui.core.root_tree import remove_later as _remove_later
 from pytui.core.root_tree import remove_tree as _remove_tree
 from pytui.core.root_tree import tree_size
 
@@ -233,18 +234,21 @@ class InstallRoot(RootLocking, RootLinking):
         if not os.path.lexists(target):
             os.rename(prefix, target)
             return
-        if os.path.isdir(target) and not os.path.islink(target) and _exchange(prefix, target):
-            # `prefix` now holds the old tree; it goes with the stage, deleted right here.
-            _remove_tree(prefix)
-            return
         aside = self.temp_dir / f"{key}.old-{os.urandom(4).hex()}"
+        if os.path.isdir(target) and not os.path.islink(target) and _exchange(prefix, target):
+            # `prefix` now holds the old tree. Deleting ~3,000 files takes longer than the
+            # whole install from a tree: it is moved out of the stage and deleted by a
+            # detached process after this run (core/root_tree.remove_later).
+            os.rename(prefix, aside)
+            _remove_later(aside)
+            return
         os.rename(target, aside)
         try:
             os.rename(prefix, target)
         except OSError:
             os.rename(aside, target)  # put the old install back
             raise
-        _remove_tree(aside)
+        _remove_later(aside)
 
     def fixup(self, installation: Installation, *, build: str | None = None) -> None:
         """Re-run uv's fix-ups on an installed tree (uv does this for already-satisfied installs)."""

@@ -99,3 +99,64 @@ def tree_size(path: Path) -> int:
         except (FileNotFoundError, NotADirectoryError, PermissionError):
             continue
     return total
+
+
+# Deletes "$1" and then its "$1.lock" in a process of its own that the shell does not wait
+# for: the caller's `sh` exits at once (so nothing is left for it to reap), and the lock,
+# inherited as fd 3, stays flocked until the deleter is done (`clean_temp` skips it; tests
+# and `wait_for_removals` wait on it). `command -p`: the system's rm, whatever PATH says.
+_REMOVE_SCRIPT = '( command -p rm -rf -- "$1"; command -p rm -f -- "$1.lock" ) &'
+
+
+def remove_later(path: Path) -> None:
+    """Delete `path`, a tree in the install root's `.temp/`, after this call returns: in a
+    detached process, flocking `<path>.lock` until it is done. Call with the root lock held
+    (no `clean_temp` can take the fresh lock file before it is flocked). Where no process can
+    be started the tree is deleted here. A deleter killed half-way leaves the tree and an
+    unlocked `.lock` behind, which the next run's `clean_temp` removes, as a killed stage."""
+    import fcntl
+
+    lock_path = f"{os.fspath(path)}.lock"
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+    except OSError:
+        remove_tree(path)
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if fd == 3:
+            os.set_inheritable(fd, True)  # dup2(3, 3) would leave close-on-exec set
+        actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                   (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+                   (os.POSIX_SPAWN_DUP2, 1, 2),
+                   (os.POSIX_SPAWN_DUP2, fd, 3)]  # the copy has no close-on-exec
+        pid = os.posix_spawn("/bin/sh", ["sh", "-c", _REMOVE_SCRIPT, "sh", os.fspath(path)],
+                             {"PATH": os.defpath}, file_actions=actions, setsid=True)
+        os.waitpid(pid, 0)
+    except OSError:
+        remove_tree(path)
+        with contextlib.suppress(OSError):
+            os.unlink(lock_path)
+    finally:
+        os.close(fd)
+
+
+def wait_for_removals(temp_dir: Path) -> None:
+    """Return once no `remove_later` deleter is running in `temp_dir` (waits on their locks)."""
+    import fcntl
+
+    try:
+        names = os.listdir(temp_dir)
+    except OSError:
+        return
+    for name in names:
+        if not name.endswith(".lock"):
+            continue
+        try:
+            fd = os.open(os.path.join(temp_dir, name), os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # blocks while a deleter (or a stage) holds it
+        finally:
+            os.close(fd)

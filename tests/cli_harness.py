@@ -21,6 +21,7 @@ from pathlib import Path
 
 from fixtures_archives import MadeArchive, file, host_platform, make_pbs_archive, write_uv_catalog
 from fixtures_http import FaultyHTTPServer
+from pytui.core.root_tree import wait_for_removals
 
 OS, ARCH, LIBC = host_platform()
 # Incompressible bytes, so an archive is big enough (~200 KB) to be cut mid-body or trickled.
@@ -181,7 +182,10 @@ class Pytui:
         return sorted(os.listdir(store)) if store.is_dir() else []
 
     def temp_left(self) -> list[str]:
+        """`.temp/`'s entries once the deleters of replaced installs (a reinstall's old tree is
+        deleted by a detached process, core/root_tree.remove_later) have finished."""
         temp = self.root / ".temp"
+        wait_for_removals(temp)
         return sorted(os.listdir(temp)) if temp.is_dir() else []
 
     def state(self) -> dict[str, tuple]:

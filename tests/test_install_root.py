@@ -20,6 +20,7 @@ from pytui.core.extract import extract_archive
 from pytui.core.install_root import InstallRoot, LockTimeout, is_upgrade_of
 from pytui.core.keys import parse_key
 from pytui.core.progress import CancelToken
+from pytui.core.root_tree import wait_for_removals
 
 UV = Path(sys.executable).parent / "uv"
 KEY = "cpython-3.12.8-linux-x86_64-gnu"
@@ -223,6 +224,8 @@ def test_reinstall_never_leaves_the_key_missing(tmp_path: Path, root: InstallRoo
     assert checks[0] > 0
     if exchange:
         assert missing == [], "the install was missing during a reinstall"
+    # The replaced trees are deleted by detached processes (remove_later): wait for them.
+    wait_for_removals(root.temp_dir)
     assert os.listdir(root.path / ".temp") == []
 
 

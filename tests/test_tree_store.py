@@ -192,6 +192,7 @@ def test_sizes_count_a_hard_linked_file_once_as_du_does(pytui: Pytui) -> None:
     made = pytui.add("3.12.8")
     pytui.call("install", "3.12")
     pytui.call("install", "--reinstall", "3.12")
+    assert pytui.temp_left() == []  # waits for the replaced tree's deleter (remove_later)
     prefix = pytui.root / made.build.key
     tree = tree_of(pytui, made)
     assert tree_size(prefix) == du_bytes(prefix)
