@@ -40,12 +40,21 @@ _LITERAL = re.compile(r"^'([^'\x00-\x1f\x7f]*)'\s*(?:#.*)?$")
 class UiConfig:
     path: Path
     theme: str | None = None
-    # What was ignored, one line each ("…: line 3 is not `name = \"value\"`").
+    # What was ignored, one line each ("…: line 3 is not `name = \"value\"`"), in line order.
     warnings: tuple[str, ...] = ()
+    # The line each warning is about (0: the whole file), and the line the theme was read from:
+    # a theme found unknown later is reported in its line's place, not after the others.
+    warning_lines: tuple[int, ...] = ()
+    theme_line: int = 0
 
-    def warning_line(self, *extra: str) -> str:
-        """The one line the app shows: the first warning (and how many more)."""
-        warnings = [*self.warnings, *(line for line in extra if line)]
+    def warning_line(self, theme_problem: str = "") -> str:
+        """The one line the app shows: the first problem in line order (and how many more)."""
+        lines = self.warning_lines or (0,) * len(self.warnings)
+        ordered = sorted(zip(lines, range(len(self.warnings)), self.warnings, strict=True))
+        warnings = [warning for _line, _index, warning in ordered]
+        if theme_problem:
+            at = sum(1 for line, _index, _warning in ordered if line <= self.theme_line)
+            warnings.insert(at, theme_problem)
         if not warnings:
             return ""
         more = len(warnings) - 1
@@ -57,26 +66,36 @@ def config_path(env: Mapping[str, str]) -> Path:
 
 
 def parse_config(text: str, where: str) -> tuple[dict[str, str], list[str]]:
-    """(values by name, warnings). Only string values exist in this subset."""
+    """(values by name, warnings in line order). Only string values exist in this subset."""
+    values, warnings, _lines = _parse(text, where)
+    return values, [warning for _number, warning in warnings]
+
+
+def _parse(text: str, where: str) -> tuple[dict[str, str], list[tuple[int, str]],
+                                           dict[str, int]]:
+    """(values by name, (line, warning) in line order, the line each value came from)."""
     values: dict[str, str] = {}
-    warnings: list[str] = []
+    lines: dict[str, int] = {}
+    warnings: list[tuple[int, str]] = []
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         match = _LINE.match(line)
         if match is None:
-            warnings.append(f"{where}: ignored line {number}: not `name = \"value\"`")
+            warnings.append((number, f"{where}: ignored line {number}: not `name = \"value\"`"))
             continue
         name, rest = match.groups()
         value = _BASIC.match(rest) or _LITERAL.match(rest)
         if name not in KNOWN:
-            warnings.append(f"{where}: ignored unknown setting {name!r} on line {number}")
+            warnings.append((number, f"{where}: ignored unknown setting {name!r} on line {number}"))
         elif value is None:
-            warnings.append(f"{where}: ignored {name} on line {number}: not a quoted string")
+            warnings.append((number, f"{where}: ignored {name} on line {number}: "
+                                     "not a quoted string"))
         else:
             values[name] = value.group(1)
-    return values, warnings
+            lines[name] = number
+    return values, warnings, lines
 
 
 def read_config(env: Mapping[str, str]) -> UiConfig:
@@ -91,13 +110,18 @@ def read_config(env: Mapping[str, str]) -> UiConfig:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return UiConfig(path, warnings=(f"{path}: ignored: not UTF-8 text",))
-    values, warnings = parse_config(text, str(path))
+        return UiConfig(path, warnings=(f"{path}: ignored: not UTF-8 text; fix or "
+                                        "delete the file",))
+    values, warnings, lines = _parse(text, str(path))
     theme = values.get("theme")
+    theme_line = lines.get("theme", 0)
     if theme is not None and not theme_name_ok(theme):
-        warnings.append(f"{path}: ignored theme {theme[:MAX_THEME_CHARS]!r}: not a theme name")
+        warnings.append((theme_line, f"{path}: ignored theme {theme[:MAX_THEME_CHARS]!r} on "
+                                     f"line {theme_line}: not a theme name"))
+        warnings.sort(key=lambda item: item[0])
         theme = None
-    return UiConfig(path, theme=theme, warnings=tuple(warnings))
+    return UiConfig(path, theme=theme, warnings=tuple(w for _n, w in warnings),
+                    warning_lines=tuple(n for n, _w in warnings), theme_line=theme_line)
 
 
 def theme_name_ok(name: str) -> bool:
@@ -108,7 +132,8 @@ def unknown_theme(config: UiConfig, available: Iterable[str]) -> str:
     """The warning for a theme this Textual does not have ("" when it has it)."""
     if config.theme is None or config.theme in set(available):
         return ""
-    return f"{config.path}: ignored theme {config.theme!r}: no such theme (Ctrl+P picks one)"
+    return (f"{config.path}: ignored theme {config.theme!r} on line {config.theme_line}: "
+            "no such theme (Ctrl+P picks one)")
 
 
 def start_theme(config: UiConfig, available: Iterable[str]) -> tuple[str | None, str]:

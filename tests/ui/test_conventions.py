@@ -283,6 +283,34 @@ def test_unknown_theme_and_several_warnings(tmp_path) -> None:
     assert theme == "nord" and "unknown setting 'a'" in line and line.endswith("(and 1 more)")
 
 
+def test_the_first_problem_in_line_order_is_said(tmp_path) -> None:
+    # An unknown theme is only found when the app knows its themes, after parsing; it is still
+    # said before a later line's problem.
+    env = _env(tmp_path)
+    path = cfg.config_path(env)
+    path.parent.mkdir(parents=True)
+    path.write_text('# mine\ntheme = "no-such-theme"\n[garbage\nx = "1"\n')
+    theme, line = cfg.start_theme(cfg.read_config(env), ["textual-dark"])
+    assert theme is None
+    assert "no such theme" in line and "line 2" in line and line.endswith("(and 2 more)")
+    # A theme after the bad lines comes after them.
+    path.write_text('[garbage\ntheme = "no-such-theme"\n')
+    line = cfg.start_theme(cfg.read_config(env), ["textual-dark"])[1]
+    assert "ignored line 1" in line and line.endswith("(and 1 more)")
+    # A theme that is not a name at all is placed by its line too.
+    path.write_text('theme = "../x"\n[garbage\n')
+    line = cfg.read_config(env).warning_line()
+    assert "not a theme name" in line and "line 1" in line and line.endswith("(and 1 more)")
+
+
+def test_a_config_that_is_not_utf8_says_what_to_do(tmp_path) -> None:
+    env = _env(tmp_path)
+    path = cfg.config_path(env)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b'theme = "\xff"\n')
+    assert cfg.read_config(env).warning_line().endswith("not UTF-8 text; fix or delete the file")
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_parse_config_never_raises(text) -> None:
