@@ -71,13 +71,22 @@ def refuses(args: argparse.Namespace, chosen: Sequence[Installation],
     what = keys[0] if len(keys) == 1 else f"{len(keys)} installs"
     noun = "environment" if len(breaking) == 1 else "environments"
     if getattr(args, "force", False):
-        print(stderr_style().warning(f"uninstalling {what} breaks {len(breaking)} {noun} (--force): "
-              f"{first_paths(breaking)}"), file=sys.stderr)
+        verb = "would break" if getattr(args, "dry_run", False) else "breaks"
+        print(stderr_style().warning(f"uninstalling {what} {verb} {len(breaking)} {noun} "
+              f"(--force): {first_paths(breaking)}"), file=sys.stderr)
         return False
-    print(stderr_style().error(f"uninstalling {what} would break {len(breaking)} {noun}: {first_paths(breaking)}; "
-          f"nothing was removed (see `pytui envs {keys[0] if keys else ''}`, or pass --force)"),
+    print(stderr_style().error(f"uninstalling {what} would break {len(breaking)} {noun}: "
+          f"{first_paths(breaking)}; nothing was removed (see {see_envs(keys)}, or pass --force)"),
           file=sys.stderr)
     return True
+
+
+def see_envs(keys: Sequence[str]) -> str:
+    """The `pytui envs KEY` command(s) listing the environments using the installs `keys`: every
+    one that would break is among them (one following a minor link is listed under the patch
+    the link points to)."""
+    shown = " and ".join(f"`pytui envs {key}`" for key in keys[:FIRST_FEW])
+    return shown + (f" and {len(keys) - FIRST_FEW} more keys" if len(keys) > FIRST_FEW else "")
 
 
 def outdated(installed: Sequence[Installation],

@@ -289,3 +289,34 @@ def test_fifos_and_devices_where_files_belong_do_not_block_the_scan(tmp_path: Pa
     result = scan(tmp_path / "root", state, os.environ, roots=[home])
     assert {(str(e.path.relative_to(home)), e.status) for e in result.environments} == {
         ("a/.venv", "broken"), ("b/.python-version", "broken"), ("c/.venv", "broken"), ("d/.venv", "broken")}
+
+
+def test_the_refusal_names_commands_listing_what_would_break(pytui: Pytui) -> None:
+    """Both an environment pinned to the patch and one following the minor link break; the
+    `pytui envs KEY` the refusal names lists exactly those two. A dry run with --force says
+    "would break"."""
+    home = Path(os.environ["HOME"])
+    old = pytui.add("3.11.7")
+    pytui.call("install", "3.11.7")
+    _fake_venv(home / "app" / ".venv", pytui.root / old.build.key / "bin")
+    _fake_venv(home / "follow" / ".venv", pytui.root / minor_of("3.11.7") / "bin")
+    _fake_venv(home / "other" / ".venv", home / "elsewhere" / "bin")  # external: not listed
+    line = assert_clean_failure(pytui.run("uninstall", "3.11"))
+    assert "would break 2 environments" in line
+    command = line.split("see `", 1)[1].split("`", 1)[0]
+    assert command == f"pytui envs {old.build.key}"
+    listed = envs_json(pytui, *command.split()[2:])
+    assert set(listed) == {str(home / "app" / ".venv"), str(home / "follow" / ".venv")}
+    dry = pytui.run("uninstall", "3.11.7", "--force", "--dry-run")
+    assert dry.returncode == 0, str(dry)
+    assert f"warning: uninstalling {old.build.key} would break 2 environments (--force)" \
+        in dry.stderr
+    assert (pytui.root / old.build.key).is_dir()
+
+
+def test_the_refusal_names_one_envs_command_per_install() -> None:
+    from pytui.app.uninstall_safety import see_envs
+
+    assert see_envs(["a"]) == "`pytui envs a`"
+    assert see_envs(["a", "b"]) == "`pytui envs a` and `pytui envs b`"
+    assert see_envs(list("abcde")).endswith("`pytui envs c` and 2 more keys")
