@@ -185,13 +185,16 @@ class PytuiApp(ConventionKeys):
             if self.state.catalog.warning:
                 self._catalog_warning(self.state.catalog.warning)
             if self._preloaded_disk is not None:
-                self._disk_listed(*self._preloaded_disk)
+                self._disk_listed(*self._preloaded_disk)  # derives the panes
                 self._preloaded_disk = None
             else:
                 self.runner.scan_disk()
-            self.renderer.all()
-            self._start_refresh_if_wanted()
+                self.renderer.all()
+            self.call_after_refresh(self._start_refresh_if_wanted)
         self.renderer.header()
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
         self.set_timer(WARM_UP_DELAY, self.runner.warm_up)
         self.set_timer(WARM_UP_DELAY, _freeze_long_lived)
 
@@ -265,9 +268,12 @@ class PytuiApp(ConventionKeys):
             # Said once when it appears; the Cached pane keeps showing it meanwhile.
             self.notify(cache_problem, title="Cache", severity="error", markup=False, timeout=15)
         unmeasured = self.state.set_disk(archives, installations, cache_problem)
+        # The threads start once the listing is on screen (at start: after the first frame),
+        # so they do not compete with drawing it.
         if unmeasured:
-            self.runner.measure(unmeasured)
-        self.runner.scan_envs()  # which environments use which install, for uninstall's question
+            self.call_after_refresh(self.runner.measure, unmeasured)
+        # Which environments use which install, for uninstall's question.
+        self.call_after_refresh(self.runner.scan_envs)
         self.renderer.all()
 
     def on_envs_scanned(self, message: EnvsScanned) -> None:

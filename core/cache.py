@@ -218,7 +218,9 @@ class ArchiveCache:
         when known), `corrupt` (empty) or `unknown` (not a uv cache name). Files that are not
         archives, and hidden names (uv's `.tmp*` dirs), are ignored.
         """
-        by_name = catalog.by_cache_filename() if catalog is not None else {}
+        # The name index costs a pass over the whole catalog: made for the first archive
+        # only, so an empty cache dir (every first start) does not pay for it.
+        by_name: dict[str, Build] | None = None
         trees = self.trees.shas()
         found: list[CachedArchive] = []
         for entry in self._scan():
@@ -240,6 +242,8 @@ class ArchiveCache:
 
                 total = (read_part_state(path) or {}).get("total")
                 expected = total if isinstance(total, int) and not isinstance(total, bool) and total > 0 else None
+            if by_name is None:
+                by_name = catalog.by_cache_filename() if catalog is not None else {}
             build = by_name.get(base)
             found.append(CachedArchive(path=path, size=size, build=build, state=state,
                                        expected_size=expected,

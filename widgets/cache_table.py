@@ -32,6 +32,8 @@ class CacheTable(KeyedTable):
         ("Key", "build", None),
         ("File", "archive", None),
     )
+    # Narrow: the file name gives way first (down to uv's hash prefix), then the key.
+    FLEX = (("archive", 10), ("build", 16))
 
     def show(self, rows: list[CacheRow]) -> None:
         self.sync([_cells(row) for row in rows])
@@ -42,6 +44,7 @@ def _cells(row: CacheRow) -> Row:
         state_text(row),
         Text(human_size(row.size), justify="right"),
         Text(row.build_key or "—", style="" if row.build_key else "dim"),
-        # The hash prefix uv puts first in the name; the whole name is in the details.
-        Text(row.name.split("-", 1)[0] + "…", style="dim"),
+        # The whole name: as much of it as the pane has room for (at least the hash prefix
+        # uv puts first); the details always show all of it.
+        Text(row.name, style="dim"),
     )

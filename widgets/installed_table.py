@@ -21,6 +21,8 @@ class InstalledTable(KeyedTable):
         ("Update", "update", None),
         ("Build", "build", 10),
     )
+    # Narrow: the key gives way (ending in "…") so the size, update and build stay whole.
+    FLEX = (("key", 16), ("update", 8))
 
     def show(self, rows: list[InstalledRow]) -> None:
         self.sync([_cells(row) for row in rows])

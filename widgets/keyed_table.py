@@ -54,6 +54,9 @@ class KeyedTable(DataTable):
 
     # (label, column key, width or None for auto)
     COLUMNS: ClassVar[tuple[tuple[str, str, int | None], ...]] = ()
+    # (column key, minimum width): the auto-width columns that give up width, in this order,
+    # when the table is narrower than its columns; their cut cells end in "…".
+    FLEX: ClassVar[tuple[tuple[str, int], ...]] = ()
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
@@ -63,6 +66,10 @@ class KeyedTable(DataTable):
         # row's auto-width cell widths with the cells they were measured from.
         self._row_objects: dict[str, _KnownRow] = {}
         self._widths: dict[str, tuple[Sequence[Cell], list[int]]] = {}
+        # Natural (content) width of each auto-width column, by column index, and the columns
+        # now narrower than that (see `_fit_to_width`).
+        self._natural: dict[int, int] = {}
+        self._elided: set[int] = set()
         # Styles looked up during one repaint (see `render_lines`); None between repaints.
         self._pass_styles: dict[str, Style] | None = None
         for label, key, width in self.COLUMNS:
@@ -195,7 +202,8 @@ class KeyedTable(DataTable):
         self.refresh()
 
     def _fit_columns(self, rows: Sequence[Row]) -> None:
-        """Auto-width columns fit the widest label or cell shown; the virtual size follows."""
+        """Auto-width columns fit the widest label or cell shown (their natural width), then
+        `_fit_to_width` fits them to the table; the virtual size follows."""
         columns = self.ordered_columns
         auto = [index for index, column in enumerate(columns) if column.auto_width]
         widths = {index: columns[index].label.cell_len for index in auto}
@@ -209,9 +217,67 @@ class KeyedTable(DataTable):
             for index, width in zip(auto, entry[1], strict=True):
                 if width > widths[index]:
                     widths[index] = width
-        for index, width in widths.items():
-            columns[index].content_width = width
+        self._natural = widths
+        self._fit_to_width()
+
+    def _fit_to_width(self) -> None:
+        """Give each auto-width column its natural width, then, when the table is narrower
+        than that, take the difference from the FLEX columns in their order (each down to
+        its minimum, then to one cell if need be; their cut cells end in "…"), so the other
+        columns (sizes, dates) stay whole. Called when the rows change and when the table is resized."""
+        columns = self.ordered_columns
+        widths = dict(self._natural)
+        for index, column in enumerate(columns):
+            widths.setdefault(index, column.content_width if column.auto_width else 0)
+        room = self._room()
+        if room is not None and self.FLEX:
+            padding = 2 * self.cell_padding
+            total = sum((widths[index] if column.auto_width else column.width) + padding
+                        for index, column in enumerate(columns))
+            excess = total - room
+            # First down to each one's minimum, then, if the table is narrower still, further
+            # (to a lone "…"): a number or date column is never the one cut.
+            for last_resort in (False, True):
+                for key, minimum in self.FLEX:
+                    index = self._flex_index(key)
+                    if excess <= 0 or index is None or not columns[index].auto_width:
+                        continue
+                    floor = 1 if last_resort else minimum
+                    give = max(0, min(excess, widths[index] - floor))
+                    widths[index] -= give
+                    excess -= give
+        self._elided = {index for index, column in enumerate(columns)
+                        if column.auto_width and widths[index] < self._natural.get(index, 0)}
+        changed = False
+        for index, column in enumerate(columns):
+            if column.auto_width and column.content_width != widths[index]:
+                column.content_width = widths[index]
+                changed = True
+        if changed:
+            self._update_count += 1
+            self._clear_caches()
+            self.refresh()
         self._set_virtual_size()
+
+    def _flex_index(self, key: str) -> int | None:
+        for index, (_, column_key, _) in enumerate(self.COLUMNS):
+            if column_key == key:
+                return index
+        return None
+
+    def _room(self) -> int | None:
+        """Cells across the table for its columns (less the vertical bar when rows overflow);
+        None before the table has a size."""
+        width, height = self.size
+        if not width:
+            return None
+        header = self.header_height if self.show_header else 0
+        overflows = len(self.rows) + header > height
+        return width - (self.styles.scrollbar_size_vertical if overflows else 0)
+
+    def on_resize(self) -> None:
+        # Columns follow the terminal: a wider table shows more of an elided column.
+        self._fit_to_width()
 
     def _set_virtual_size(self) -> None:
         data_cells_width = sum(column.get_render_width(self) for column in self.columns.values())
@@ -233,18 +299,18 @@ class KeyedTable(DataTable):
                 for key in new_rows):
             super()._update_dimensions(new_rows)
             return
-        widths = [column.content_width for column in columns]
+        natural = self._natural
+        for index, column in enumerate(columns):
+            if column.auto_width:
+                natural.setdefault(index, column.label.cell_len)
         for key in new_rows:
             cells = self._cells.get(key.value) if key.value is not None else None
             if cells is None:
                 continue
             for index, cell in enumerate(cells):
-                width = _width(cell)
-                if width > widths[index]:
-                    widths[index] = width
-        for column, width in zip(columns, widths, strict=True):
-            column.content_width = width
-        self._set_virtual_size()
+                if index in natural:
+                    natural[index] = max(natural[index], _width(cell))
+        self._fit_to_width()
 
     # -- drawing: DataTable's, with the styles looked up once per repaint ----------------------
 
@@ -382,7 +448,7 @@ class KeyedTable(DataTable):
         pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index}) \
             + component_style
         lines = [cell_segments(text, width, self.cell_padding, pre_style, post_style,
-                               self.app.console)]
+                               self.app.console, ellipsis=column_index in self._elided)]
         cache[cache_key] = lines
         return lines
 

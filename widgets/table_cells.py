@@ -43,9 +43,10 @@ def one_line_text(cell: object) -> Text | None:
 
 
 def cell_segments(text: Text, width: int, padding: int, pre_style: Style, post_style: Style,
-                  console: Console) -> list[Segment]:
+                  console: Console, *, ellipsis: bool = False) -> list[Segment]:
     """What Rich renders for `Styled(Padding(text, (0, padding)), pre_style, post_style)` on
-    one line of `width` cells, without wrapping."""
+    one line of `width` cells, without wrapping; with `ellipsis`, text that does not fit ends
+    in "…" (in the style of the last cell kept) instead of being cut."""
     justify = text.justify
     # Rich styles a blank by its justification, strips before right-justifying and splits
     # the gap when centring: those follow Rich's own rules.
@@ -59,8 +60,11 @@ def cell_segments(text: Text, width: int, padding: int, pre_style: Style, post_s
                if segment.text]
     length = sum(segment.cell_length for segment in content)
     if length > inner:
-        content = [segment for segment in Segment.adjust_line_length(content, inner)
+        keep = inner - 1 if ellipsis and inner > 0 else inner
+        content = [segment for segment in Segment.adjust_line_length(content, keep)
                    if segment.text]
+        if keep < inner:
+            content.append(Segment("…", content[-1].style if content else base))
         length = inner
     gap = inner - length
     line = [Segment(" " * padding)] if padding else []

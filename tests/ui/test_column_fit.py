@@ -1,0 +1,58 @@
+"""Columns follow the terminal (issue 8, item 8): resized from wide to narrow and back, every
+table shows its numbers and dates whole; what gives way is the key or file name, cut with
+"…" and shown again as the window grows. Drives the real app (the snapshot world) with
+Pilot's resize, as a terminal resize would."""
+
+from __future__ import annotations
+
+from pytui.widgets.keyed_table import KeyedTable
+from test_snapshots import _app, _settled
+
+
+def _lines(table: KeyedTable) -> list[str]:
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+def _cell(table: KeyedTable, row: int, column: str) -> str:
+    """The text a column shows on a row (header is row -1), as drawn."""
+    line = _lines(table)[row + 1]
+    start = 0
+    for col in table.ordered_columns:
+        width = col.get_render_width(table)
+        if col.key.value == column:
+            return line[start:start + width].strip()
+        start += width
+    raise KeyError(column)
+
+
+async def test_columns_refit_on_resize() -> None:
+    app = _app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await _settled(pilot)
+        cached = app.query_one("#cached", KeyedTable)
+        installed = app.query_one("#installed", KeyedTable)
+        available = app.query_one("#available", KeyedTable)
+        names = {}
+        for size in ((200, 50), (120, 36), (80, 24), (120, 36), (200, 50)):
+            await pilot.resize_terminal(*size)
+            await _settled(pilot)
+            for table in (cached, installed, available):
+                # The columns fit the table: nothing runs past its right edge.
+                used = sum(c.get_render_width(table) for c in table.ordered_columns)
+                assert used <= table.size.width, (size, table.id)
+            # Numbers and dates are never the ones cut.
+            assert _cell(installed, 0, "build") == "20250818", size
+            assert _cell(installed, 0, "size") == "62.0 MiB", size
+            assert _cell(cached, 0, "size").endswith("MiB"), size
+            visible = min(available.row_count, available.size.height - 1)
+            sizes = [_cell(available, row, "size") for row in range(visible)]
+            assert "29.6 MiB" in sizes, size
+            # The file name shows as much as fits: the hash prefix at least, the rest when
+            # the window is wide; a cut one ends in "…".
+            name = cached.cells_of(cached.row_keys[0])
+            assert name is not None
+            shown = _cell(cached, 0, "archive")
+            full = name[3].plain
+            assert shown == full or (shown.endswith("…") and full.startswith(shown[:-1])), size
+            names[size] = shown
+        assert len(names[(200, 50)]) > len(names[(120, 36)]) >= len(names[(80, 24)])
