@@ -239,12 +239,12 @@ class KeyedTable(DataTable):
             # (to a lone "…"): a number or date column is never the one cut.
             for last_resort in (False, True):
                 for key, minimum in self.FLEX:
-                    index = self._flex_index(key)
-                    if excess <= 0 or index is None or not columns[index].auto_width:
+                    flex = self._flex_index(key)
+                    if excess <= 0 or flex is None or not columns[flex].auto_width:
                         continue
                     floor = 1 if last_resort else minimum
-                    give = max(0, min(excess, widths[index] - floor))
-                    widths[index] -= give
+                    give = max(0, min(excess, widths[flex] - floor))
+                    widths[flex] -= give
                     excess -= give
         self._elided = {index for index, column in enumerate(columns)
                         if column.auto_width and widths[index] < self._natural.get(index, 0)}
