@@ -200,6 +200,9 @@ class PytuiApp(ConventionKeys):
 
     def on_unmount(self) -> None:
         self.runner.close()
+        # What was frozen (see _freeze_long_lived) goes back to the collector: a process that
+        # runs apps one after another (the tests) does not keep every finished app.
+        gc.unfreeze()
 
     # -- the catalog and the disk -----------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -75,6 +76,10 @@ def make_app(
                 disk = (archives, gateway.list_installed(settings), cache_problem)
             except (PytuiError, OSError):
                 disk = None
+    # The catalog (thousands of builds) lives as long as the app: out of the garbage
+    # collector's view before the first frame, whose many allocations would otherwise have
+    # full collections walk it again and again (pytui_app freezes again after that frame).
+    gc.freeze()
     return PytuiApp(settings, catalog=catalog, host=host, refresh=refresh, show_eta=show_eta,
                     clock=clock, home=home, disk=disk, catalog_error=catalog_error,
                     gateway=gateway, config=read_config(settings.env))
