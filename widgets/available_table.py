@@ -49,9 +49,9 @@ class AvailableTable(KeyedTable):
         ("Build", "build", 8),
         ("Size", "size", 10),
     )
-    # Narrow: the key gives way (ending in "…": the version and variant have their own
-    # columns) so the build and size stay whole.
-    FLEX = (("key", 20),)
+    # Narrow: the variant gives way first (the key says it too), then the key, so the build
+    # and size stay whole; cut cells end in "…".
+    FLEX = (("variant", 1), ("key", 20))
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes)
