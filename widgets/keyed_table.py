@@ -223,7 +223,7 @@ class KeyedTable(DataTable):
     def _fit_to_width(self) -> None:
         """Give each auto-width column its natural width, then, when the table is narrower
         than that, take the difference from the FLEX columns in their order (each down to
-        its minimum, then to one cell if need be; their cut cells end in "…"), so the other
+        its minimum, then to nothing if need be; their cut cells end in "…"), so the other
         columns (sizes, dates) stay whole. Called when the rows change and when the table is resized."""
         columns = self.ordered_columns
         widths = dict(self._natural)
@@ -236,13 +236,13 @@ class KeyedTable(DataTable):
                         for index, column in enumerate(columns))
             excess = total - room
             # First down to each one's minimum, then, if the table is narrower still, further
-            # (to a lone "…"): a number or date column is never the one cut.
+            # (to nothing but its padding): a number or date column is never the one cut.
             for last_resort in (False, True):
                 for key, minimum in self.FLEX:
                     flex = self._flex_index(key)
                     if excess <= 0 or flex is None or not columns[flex].auto_width:
                         continue
-                    floor = 1 if last_resort else minimum
+                    floor = 0 if last_resort else minimum
                     give = max(0, min(excess, widths[flex] - floor))
                     widths[flex] -= give
                     excess -= give

@@ -47,12 +47,13 @@ async def test_columns_refit_on_resize() -> None:
             visible = min(available.row_count, available.size.height - 1)
             sizes = [_cell(available, row, "size") for row in range(visible)]
             assert "29.6 MiB" in sizes, size
-            # The file name shows as much as fits: the hash prefix at least, the rest when
-            # the window is wide; a cut one ends in "…".
+            # The file name shows as much as fits, the whole of it when the window is wide;
+            # a cut one ends in "…".
             name = cached.cells_of(cached.row_keys[0])
             assert name is not None
             shown = _cell(cached, 0, "archive")
             full = name[3].plain
-            assert shown == full or (shown.endswith("…") and full.startswith(shown[:-1])), size
+            # (At 80 columns the Cached pane is too narrow for it: the column gives way whole.)
+            assert shown in (full, "") or (shown.endswith("…") and full.startswith(shown[:-1])), size
             names[size] = shown
         assert len(names[(200, 50)]) > len(names[(120, 36)]) >= len(names[(80, 24)])

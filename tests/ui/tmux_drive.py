@@ -132,8 +132,10 @@ def drive(work: Path, *, show: bool) -> list[tuple[str, str]]:
             screens.append(("downloading", screen))
             screen = wait_screen(tmux, lambda s: " done " in s or "done" in _jobs_part(s),
                                  "the job to finish")
-            # A narrow pane cuts the key with "…" (sizes and dates stay whole): its start.
-            screen = wait_screen(tmux, lambda s: key[:20] in _installed_part(s), "Installed row")
+            # A narrow pane cuts the key with "…" (sizes and dates stay whole): its start, up to
+            # the version, is there.
+            named = "-".join(key.split("-")[:2])
+            screen = wait_screen(tmux, lambda s: named in _installed_part(s), "Installed row")
             screens.append(("installed", screen))
             assert "ok" in screen, "the Cached pane shows the archive as ok"
             assert "✓" in screen, "the Available row shows installed"
