@@ -483,10 +483,13 @@ def wait_for(predicate, timeout: float = 30.0, what: str = "condition") -> None:
 
 
 def extracted_files(root: Path) -> list[Path]:
+    # os.walk skips what vanishes while it lists (a stage is renamed away on commit); a
+    # pathlib glob raises FileNotFoundError then.
     temp = root / ".temp"
-    if not temp.is_dir():
-        return []
-    return [p for p in temp.glob("pytui-*/**/*") if p.is_file()]
+    return [Path(dirpath, name) for dirpath, _dirs, files in os.walk(temp)
+            if Path(dirpath).relative_to(temp).parts[:1] and
+            Path(dirpath).relative_to(temp).parts[0].startswith("pytui-")
+            for name in files]
 
 
 @pytest.mark.parametrize("no_cache", [True, False], ids=["no-cache", "cache"])
