@@ -15,7 +15,7 @@ from typing import Literal
 
 from pytui.app.state import INSTALL, VERIFY, AppState, Job
 from pytui.app.view_model import ViewModel, newer_build
-from pytui.core.install_policy import describe_upgrade
+from pytui.core.install_policy import already_upgraded_message, describe_upgrade
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.widgets.format import human_size, short_path
 from pytui.widgets.rows import archive_key
@@ -173,6 +173,8 @@ def _decide_update(state: AppState, vm: ViewModel, key: str) -> Decision:
             state, StartInstall(newer, reinstall=True), f"Reinstall {key}?",
             f"from build {installation.build} to build {newer.build}; "
             "the install is replaced in place")
+    if newer.key in state.installed_keys:
+        return Refuse(already_upgraded_message(installation, newer), severity="information")
     refused = _refuse_start(state, newer)
     if refused is not None:
         return refused

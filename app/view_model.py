@@ -16,7 +16,7 @@ from pytui.app.filter import FilterIndex, FilterTerm, matches, parse_filter
 from pytui.app.sorting import describe, sort_rows
 from pytui.app.state import INSTALL, UNINSTALL, AppState, Job
 from pytui.core.catalog import Catalog
-from pytui.core.install_policy import Upgrades, is_upgrade_of
+from pytui.core.install_policy import Upgrades, is_upgrade_of, upgrade_installed_note
 from pytui.core.keys import parse_key
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.ordering import build_order
@@ -306,13 +306,18 @@ class ViewModel:
     def installed_rows(self, state: AppState) -> list[InstalledRow]:
         terms = self.terms(state)
         used = used_by_counts(state)
+        installed = state.installed_keys
         rows = []
         for installation in state.installations:
             if terms and not matches(terms, installation.key, installation):
                 continue
             update = ""
             newer = self.update_for(state, installation)
-            if newer is not None:
+            update_installed = newer is not None and newer.key != installation.key \
+                and newer.key in installed
+            if newer is not None and update_installed:
+                update = upgrade_installed_note(newer)
+            elif newer is not None:
                 update = newer.version if newer.key != installation.key else f"build {newer.build}"
             job = state.job_for_key(installation.key)
             busy = ""
@@ -321,7 +326,7 @@ class ViewModel:
                     else f"{job.phase}…"
             rows.append(InstalledRow(key=installation.key, build=installation.build,
                                      size=state.sizes.get(installation.key), update=update,
-                                     busy=busy,
+                                     update_installed=update_installed, busy=busy,
                                      used_by=None if used is None else used.get(installation.key, 0)))
         return sort_rows("installed", rows, state.sort_of("installed"))
 
@@ -438,7 +443,11 @@ class ViewModel:
             fields.append(("install", short_path(installation.path, home) + extra + built
                            + f"  · {installation.bin_names[0]}"))
             newer = self.update_for(state, installation)
-            if newer is not None:
+            if newer is not None and newer.key != installation.key \
+                    and newer.key in state.installed_keys:
+                fields.append(("update", f"{upgrade_installed_note(newer)} "
+                                         "(P → Outdated prunes this one)"))
+            elif newer is not None:
                 fields.append(("update", f"{newer.key} build {newer.build} — press i to install"))
             fields += users_fields(state, installation.key)
         elif build is not None:

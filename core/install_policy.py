@@ -12,7 +12,9 @@ TUI share (docs/uv-compat.md#installation-keys for the key rules it builds on).
   offered for an install is the newest such build; an install of a final release is only
   offered final releases.
 - **Install on an installed row** (the TUI's `i`): install the upgrade if there is one,
-  saying from what to what; otherwise do nothing and say the install is the newest.
+  saying from what to what; otherwise do nothing and say the install is the newest. When
+  the upgrade is itself installed already (3.11.7 beside 3.11.9), nothing is installed
+  either: the line says the newer patch is installed and how to prune the old one.
 """
 
 from __future__ import annotations
@@ -100,6 +102,17 @@ def describe_upgrade(installation: Installation, build: Build) -> str:
     return f"{installation.version} -> {build.version}"
 
 
+def upgrade_installed_note(upgrade: Build) -> str:
+    """The Update cell of an install whose upgrade is installed already: `3.11.9 installed`."""
+    return f"{upgrade.version} installed"
+
+
+def already_upgraded_message(installation: Installation, upgrade: Build) -> str:
+    """One line: the newer patch is installed beside this one; nothing to install."""
+    return (f"{installation.key}: the newer patch {upgrade.version} is already installed "
+            f"({upgrade.key}); nothing to install (P → Outdated prunes {installation.version})")
+
+
 def satisfying(request: PythonRequest, host: HostLike,
                installed: Iterable[Installation]) -> list[Installation]:
     """The installs that satisfy `pytui install REQUEST` on `host` (none: it needs a download)."""
@@ -123,12 +136,16 @@ class InstalledRowAction:
 
 
 def install_on_installed(installation: Installation, upgrades: Upgrades | None,
-                         offline: bool = False) -> InstalledRowAction:
-    """The TUI's `i` on an Installed row: upgrade when the catalog has an upgrade, else nothing."""
+                         offline: bool = False,
+                         installed_keys: Iterable[str] = ()) -> InstalledRowAction:
+    """The TUI's `i` on an Installed row: upgrade when the catalog has an upgrade that is not
+    installed yet, else nothing."""
     upgrade = upgrades.upgrade_for(installation) if upgrades is not None else None
     if upgrade is None:
         return InstalledRowAction(None, f"{installation.key} is already installed and is the "
                                         "newest in the catalog; nothing to do")
+    if upgrade.key != installation.key and upgrade.key in set(installed_keys):
+        return InstalledRowAction(None, already_upgraded_message(installation, upgrade))
     change = describe_upgrade(installation, upgrade)
     return InstalledRowAction(upgrade, f"upgrade {installation.key}: {change}"
                                        + (" (needs its archive in the cache: offline)"

@@ -186,6 +186,10 @@ def test_upgrades_offer_the_newest_of_the_minor() -> None:
     assert action.build == newest and action.message.endswith("3.12.7 -> 3.12.9")
     nothing = install_on_installed(installed("3.12.9", "20250301"), upgrades)
     assert nothing.build is None and "newest" in nothing.message
+    # The upgrade is installed beside it already: nothing to install, said in one line.
+    beside = install_on_installed(installed("3.12.7"), upgrades,
+                                  installed_keys={newest.key})
+    assert beside.build is None and "newer patch 3.12.9 is already installed" in beside.message
 
 
 def test_satisfying_fills_the_request_for_the_host() -> None:

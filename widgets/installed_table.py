@@ -31,6 +31,8 @@ class InstalledTable(KeyedTable):
 def _cells(row: InstalledRow) -> Row:
     if row.busy:
         update = Text(row.busy, style="yellow")
+    elif row.update_installed:
+        update = Text(row.update, style="dim")
     elif row.update:
         update = Text(f"↑ {row.update}", style="bold cyan")
     else:

@@ -61,8 +61,10 @@ class InstalledRow:
     # Bytes on disk; None while still being measured.
     size: int | None
     # "3.12.9" when a newer patch is in the catalog, "build 20250317" for a newer build of the
-    # same version, "" when up to date.
+    # same version, "" when up to date; "3.12.9 installed" when that newer patch is installed
+    # beside it already (`update_installed`: nothing to install, drawn without the arrow).
     update: str = ""
+    update_installed: bool = False
     # A job is replacing or removing it.
     busy: str = ""
     # Environments that run it; None until the background environment scan has ended.

@@ -293,3 +293,20 @@ def dataclass_replace(state: AppState, **view: object) -> AppState:
     copy = dataclasses.replace(state)
     copy.view = dataclasses.replace(state.view, **view)  # type: ignore[arg-type]
     return copy
+
+
+def test_an_install_whose_newer_patch_is_installed_offers_nothing(tmp_path, builds) -> None:
+    state = _state(tmp_path, *builds.values())
+    vm = ViewModel()
+    old, new = builds[OLD], builds[NEW]
+    state.installations += [_installation(tmp_path, old), _installation(tmp_path, new)]
+    rows = {row.key: row for row in vm.installed_rows(state)}
+    assert rows[old.key].update == f"{NEW} installed" and rows[old.key].update_installed
+    assert rows[new.key].update == "" and not rows[new.key].update_installed
+    # `i` refuses in one line, naming the newer patch and how to prune the old one.
+    refused = d.decide_install(state, vm, "installed", old.key)
+    assert isinstance(refused, d.Refuse) and "\n" not in refused.message
+    assert f"newer patch {NEW} is already installed" in refused.message
+    assert "P → Outdated" in refused.message
+    fields = dict(vm.details(state, "installed", old.key).fields)
+    assert fields["update"].startswith(f"{NEW} installed")
