@@ -459,9 +459,6 @@ class PytuiApp(ConventionKeys):
                      parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 - Textual's signature
         if action in MAIN_ACTIONS and self._modal_open():
             return False
-        if action == "refresh" and (self.state.offline or
-                                    not refresh_is_useful(self.state.settings)):
-            return None
         return True
 
     def _modal_open(self) -> bool:
@@ -610,8 +607,13 @@ class PytuiApp(ConventionKeys):
                     else "Online: downloads and catalog refresh allowed.", title="Mode")
 
     def action_refresh(self) -> None:
-        if self.state.offline:
-            self.notify("Offline: the catalog is not refreshed.", severity="warning")
+        # The cache and the install root may have changed from another shell (`pytui cache
+        # verify`, uv): `r` lists them again, online or not.
+        self.runner.scan_disk()
+        if self.state.offline or not refresh_is_useful(self.state.settings):
+            why = "offline" if self.state.offline else "the catalog is a local file"
+            self.notify(f"Listing the cache and the install root again ({why}: the catalog "
+                        "is not refreshed).", title="Refresh", markup=False)
             return
         self._refresh()
 

@@ -97,8 +97,10 @@ async def test_offline_refuses_uncached_install_without_network(ui_world: UiWorl
             await pilot.press("o")
             await pilot.pause()
             assert app.state.offline and "OFFLINE" in _header_text(app)
-            # Refresh is shown but disabled.
-            assert app.check_action("refresh", ()) is None
+            # Refresh still lists the disk again, without the network.
+            assert app.check_action("refresh", ()) is True
+            await pilot.press("r")
+            await pilot.pause()
             # Uncached builds are dimmed.
             cells = _available(app).cells_of("cpython-3.13.1-linux-x86_64-gnu")
             assert cells is not None and "dim" in str(cells[1].style)
@@ -246,3 +248,19 @@ async def test_view_toggles_with_the_real_catalog(uv_catalog_path) -> None:
             assert [row.key.value for row in table.ordered_rows] == expected
             counts.append(len(expected))
         assert counts[1] > counts[0] > counts[2] > counts[3] > 0
+
+
+async def test_refresh_lists_the_cache_again(ui_world: UiWorld) -> None:
+    """An archive removed from another shell (`pytui cache verify`, rm) leaves the Cached
+    pane when `r` is pressed, without `v`."""
+    archive = ui_world.seed_cache("3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        cached = app.query_one("#cached", CacheTable)
+        assert archive.name in cached.row_keys
+        archive.unlink()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: archive.name not in cached.row_keys,
+                       what="the removed archive's row to go")
+        assert not app.state.archives
