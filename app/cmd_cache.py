@@ -212,9 +212,7 @@ def _run_list(args: argparse.Namespace) -> int:
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for key, state, size, tree, name in rows:
         print(f"{key:<{widths[0]}}  {state:<{widths[1]}}  {size:>{widths[2]}}  {tree:<{widths[3]}}  {name}")
-    from pytui.core.install_root import tree_size
-
-    total = tree_size(cache.root)  # archives and trees, a file shared with an install once
+    total = cache.disk_usage()  # archives, .part files and trees, a hard-linked file once
     kept = f", {len(trees)} unpacked tree{'s' if len(trees) != 1 else ''}" if trees else ""
     print(f"{len(archives)} file{'s' if len(archives) != 1 else ''}{kept}, {_size(total)} in {cache.root}")
     return 0

@@ -85,6 +85,12 @@ class CoreGateway:
 
         return scan_for_settings(settings, cancelled=cancelled, installed=installed)
 
+    def cache_usage(self, settings: Settings) -> int:
+        """Bytes the cache dir occupies (what `pytui cache list` totals)."""
+        from pytui.core.cache import ArchiveCache
+
+        return ArchiveCache(settings.cache_dir).disk_usage()
+
     def tree_size(self, path: Path) -> int:
         """Bytes an installation occupies (what uninstalling it frees)."""
         from pytui.core.install_root import tree_size

@@ -58,6 +58,14 @@ class DiskFailed(Message):
 
 
 @dataclass
+class CacheUsage(Message):
+    """Bytes the cache dir occupies (archives, `.part` files, trees), measured in a thread."""
+
+    generation: int
+    size: int
+
+
+@dataclass
 class InstalledSizes(Message):
     """Bytes on disk per installation key, measured in a thread."""
 

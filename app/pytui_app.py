@@ -25,6 +25,7 @@ from pytui.app.gateway import CoreGateway, refresh_is_useful
 from pytui.app.history import History
 from pytui.app.keymap import MAIN_ACTIONS, bound_keys, footer_ranks, palette_keys
 from pytui.app.messages import (
+    CacheUsage,
     CatalogFailed,
     CatalogLoaded,
     CatalogRefreshed,
@@ -39,7 +40,7 @@ from pytui.app.messages import (
 )
 from pytui.app.purge_plan import PurgePlan
 from pytui.app.render import Renderer
-from pytui.app.runner import CATALOG, DISK, ENVS, SIZES, JobRunner
+from pytui.app.runner import CACHE_USAGE, CATALOG, DISK, ENVS, SIZES, JobRunner
 from pytui.app.screens import ConfirmModal, HelpScreen, HistoryScreen, PurgeRulesModal
 from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel
@@ -275,6 +276,7 @@ class PytuiApp(ConventionKeys):
         # so they do not compete with drawing it.
         if unmeasured:
             self.call_after_refresh(self.runner.measure, unmeasured)
+        self.call_after_refresh(self.runner.measure_cache)
         # Which environments use which install, for uninstall's question.
         self.call_after_refresh(self.runner.scan_envs)
         self.renderer.all()
@@ -302,6 +304,11 @@ class PytuiApp(ConventionKeys):
         self.notify(message.reason, title="Listing failed", severity="error", markup=False,
                     timeout=10)
         self.renderer.all()
+
+    def on_cache_usage(self, message: CacheUsage) -> None:
+        if self.runner.is_current(CACHE_USAGE, message.generation):
+            self.state.cache_usage = message.size
+            self.renderer.header()
 
     def on_installed_sizes(self, message: InstalledSizes) -> None:
         if self.runner.is_current(SIZES, message.generation):
@@ -457,9 +464,7 @@ class PytuiApp(ConventionKeys):
 
     def check_action(self, action: str,
                      parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 - Textual's signature
-        if action in MAIN_ACTIONS and self._modal_open():
-            return False
-        return True
+        return not (action in MAIN_ACTIONS and self._modal_open())
 
     def _modal_open(self) -> bool:
         return len(self.screen_stack) > 1 or not isinstance(self.screen, Screen) \

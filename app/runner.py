@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from pytui.app.gateway import CoreGateway
 from pytui.app.messages import (
+    CacheUsage,
     CatalogFailed,
     CatalogLoaded,
     CatalogRefreshed,
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 PROGRESS_RATE = 10.0
 QUIT_WAIT_SECONDS = 15.0
 # Kinds of background work whose newest result wins.
-CATALOG, DISK, SIZES, ENVS = "catalog", "disk", "sizes", "envs"
+CATALOG, DISK, SIZES, ENVS, CACHE_USAGE = "catalog", "disk", "sizes", "envs", "cache-usage"
 
 
 def scan_note(result: ScanResult) -> str:
@@ -206,6 +207,20 @@ class JobRunner:
             except OSError:
                 continue  # gone meanwhile; the next listing drops it
         self._post_if_current(SIZES, generation, InstalledSizes(generation, sizes))
+
+    def measure_cache(self) -> None:
+        """The cache dir's bytes on disk (the header's size), as `pytui cache list` counts them."""
+        generation = self._next(CACHE_USAGE)
+        self._spawn(partial(self._measure_cache, generation, self._state.job_settings()),
+                    group=CACHE_USAGE, name="cache-usage", description="measuring the cache",
+                    exclusive=True)
+
+    def _measure_cache(self, generation: int, settings: Settings) -> None:
+        try:
+            size = self.gateway.cache_usage(settings)
+        except OSError:
+            return  # the listing says what is wrong with the cache dir
+        self._post_if_current(CACHE_USAGE, generation, CacheUsage(generation, size))
 
     def warm_up(self) -> None:
         self._spawn(partial(self.gateway.warm_up, self._state.job_settings()), group="warm-up",

@@ -102,6 +102,9 @@ class AppState:
     # Bytes on disk per installation key (measured in a thread).
     sizes: dict[str, int] = field(default_factory=dict)
     disk_listed: bool = False
+    # Bytes the cache dir occupies (archives, .part files, trees; `pytui cache list`'s
+    # total), None until measured after a listing.
+    cache_usage: int | None = None
     # Why the cache dir cannot be read (one line, shown in the Cached pane), or None.
     cache_problem: str | None = None
     jobs: dict[int, Job] = field(default_factory=dict)

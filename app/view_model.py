@@ -367,7 +367,8 @@ class ViewModel:
             catalog_note=note,
             install_root=short_path(settings.install_root, state.home),
             cache_dir=short_path(settings.cache_dir, state.home),
-            cache_size=sum(a.size for a in state.archives) if state.disk_listed else None,
+            cache_size=state.cache_usage if state.disk_listed else None,
+            cache_trees=any(archive.tree for archive in state.archives),
             builds=len(catalog) if catalog is not None else 0,
             catalog_problem=state.catalog_problem,
         )

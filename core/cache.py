@@ -159,6 +159,13 @@ class ArchiveCache:
         # Unpacked trees of verified archives (`<root>/trees/`), used and removed with them.
         self.trees = TreeStore(self.root)
 
+    def disk_usage(self) -> int:
+        """Bytes the cache dir occupies, as `du -sb`: archives, `.part` files and unpacked
+        trees, a hard-linked file once (`pytui cache list`'s total and the TUI header's)."""
+        from pytui.core.root_tree import tree_size
+
+        return tree_size(self.root)
+
     # -- names --------------------------------------------------------------------------------
     def path_for(self, build: Build) -> Path:
         """Where the verified archive for `build` lives (uv's name)."""

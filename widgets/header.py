@@ -72,7 +72,8 @@ def _catalog_line(info: HeaderInfo, width: int, problem_style: Style | str) -> T
 
 
 def _paths_line(info: HeaderInfo, width: int) -> Text:
-    size = f" ({human_size(info.cache_size)})" if info.cache_size is not None else ""
+    trees = " incl. trees" if info.cache_trees else ""
+    size = f" ({human_size(info.cache_size)}{trees})" if info.cache_size is not None else ""
     fixed = len("root ") + len("   cache ") + len(size)
     root, cache = info.install_root, info.cache_dir
     room = width - fixed

@@ -134,7 +134,10 @@ class HeaderInfo:
     catalog_note: str
     install_root: str
     cache_dir: str
+    # Bytes the cache dir occupies (as `pytui cache list` totals), None until measured.
     cache_size: int | None
     builds: int = 0
     # The note is a problem (shown in the error colour).
     catalog_problem: bool = False
+    # The cache keeps unpacked trees: its size counts them ("incl. trees").
+    cache_trees: bool = False

@@ -73,6 +73,7 @@ async def _settled(pilot) -> None:
     for _ in range(200):
         # The environment scan fills the Installed pane's "Used by" column ("…" until then).
         if app.state.disk_listed and all(i.key in app.state.sizes for i in app.state.installations) \
+                and app.state.cache_usage is not None \
                 and app.state.environments is not None and not app.state.envs_scanning:
             break
         await pilot.pause(0.02)

@@ -10,7 +10,7 @@ import stat
 
 import pytest
 from fixtures_fs import without_dac_override
-from ui_helpers import SIZE, UiWorld, ready
+from ui_helpers import SIZE, UiWorld, ready, wait_for
 
 
 @pytest.mark.parametrize("trouble", ["unreadable", "a file"])
@@ -41,3 +41,33 @@ async def test_tui_starts_and_shows_why_the_cache_dir_is_unusable(ui_world: UiWo
     finally:
         cache.chmod(mode)
     assert cache.is_dir() or cache.read_bytes() == b"precious"
+
+
+async def test_header_cache_size_is_what_cache_list_totals(ui_world: UiWorld, capsys) -> None:
+    """A cache with an archive, a kept tree (from an install) and a `.part`: the header's size
+    is the total `pytui cache list` prints (archives, .part files and trees, hard links once)."""
+    from pytui.app.cli import main
+    from pytui.core.cache import ArchiveCache
+    from pytui.core.jobs import InstallJob
+    from pytui.widgets.format import human_size
+    from pytui.widgets.header import HeaderBar
+
+    settings = ui_world.settings
+    InstallJob(ui_world.build("3.11.11"), settings=settings).run()
+    part = settings.cache_dir / (ui_world.build("3.13.1").cache_filename + ".part")
+    part.write_bytes(b"x" * 12345)
+    cache = ArchiveCache(settings.cache_dir)
+    assert cache.trees_by_archive(), "the install kept no tree"
+    total = cache.disk_usage()
+    assert total > sum(p.stat().st_size for p in settings.cache_dir.iterdir() if p.is_file())
+    assert main(["cache", "list", "--cache-dir", str(settings.cache_dir),
+                 "--downloads-json", str(ui_world.catalog_path)]) == 0
+    listed = capsys.readouterr().out.splitlines()[-1]
+    assert "1 unpacked tree" in listed and f", {human_size(total)} in " in listed
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: app.state.cache_usage is not None, what="cache measured")
+        assert app.state.cache_usage == total
+        header = str(app.query_one("#header", HeaderBar).render())
+        assert f"({human_size(total)} incl. trees)" in header
