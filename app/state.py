@@ -105,6 +105,9 @@ class AppState:
     # Bytes the cache dir occupies (archives, .part files, trees; `pytui cache list`'s
     # total), None until measured after a listing.
     cache_usage: int | None = None
+    # The download size of each build a job has started downloading this session (a
+    # cancelled download's row keeps showing it).
+    download_sizes: dict[str, int] = field(default_factory=dict)
     # Why the cache dir cannot be read (one line, shown in the Cached pane), or None.
     cache_problem: str | None = None
     jobs: dict[int, Job] = field(default_factory=dict)
@@ -143,6 +146,11 @@ class AppState:
     def cached_by_key(self) -> dict[str, CachedArchive]:
         """Complete archives of catalog builds, by build key."""
         return {a.build.key: a for a in self.archives if a.build is not None and a.state == "ok"}
+
+    def partial_by_key(self) -> dict[str, CachedArchive]:
+        """Resumable `.part` downloads of catalog builds, by build key."""
+        return {a.build.key: a for a in self.archives
+                if a.build is not None and a.state == "partial"}
 
     def running_jobs(self) -> list[Job]:
         return [job for job in self.jobs.values() if job.running]
@@ -185,6 +193,8 @@ class AppState:
         # Moving again: a wait or retry announced by `note` is over.
         job.note = ""
         job.done, job.total, job.unit = done, total, unit
+        if phase == "download" and total and job.kind == INSTALL and job.key:
+            self.download_sizes[job.key] = total
         job.speed = speed if phase == "download" else None
         return job
 

@@ -204,12 +204,15 @@ class ViewModel:
         selection, kept = found
         installed = state.installed_keys
         cached = state.cached_by_key()
+        partials = state.partial_by_key()
         # Rows of builds without a job are derived once per selection and state of the disk
         # (a keystroke in the filter re-derives none of them); a job's rows are fresh.
         plain_inputs = (frozenset(installed), frozenset((key, a.size) for key, a in cached.items()),
+                        frozenset((key, a.size, a.expected_size) for key, a in partials.items()),
+                        frozenset(state.download_sizes.items()),
                         frozenset(state.failed_keys), state.offline)
         if selection.plain_inputs != plain_inputs:
-            selection.plain_rows = [self._row(state, build, key, None, installed, cached)
+            selection.plain_rows = [self._row(state, build, key, None, installed, cached, partials)
                                     for build, key in zip(selection.builds, selection.keys,
                                                           strict=True)]
             selection.plain_inputs = plain_inputs
@@ -220,7 +223,8 @@ class ViewModel:
         if jobs:
             keys = selection.keys
             positions = range(len(keys)) if kept is None else kept
-            rows = [self._row(state, row.build, keys[at], jobs[keys[at]], installed, cached)
+            rows = [self._row(state, row.build, keys[at], jobs[keys[at]], installed, cached,
+                              partials)
                     if keys[at] in jobs else row for at, row in zip(positions, rows, strict=True)]
         return sort_rows("available", rows, state.sort_of("available"))
 
@@ -229,24 +233,39 @@ class ViewModel:
         installed = state.installed_keys if installed is None else installed
         cached = state.cached_by_key() if cached is None else cached
         key = build.key
-        return self._row(state, build, key, state.job_for_key(key), installed, cached)
+        return self._row(state, build, key, state.job_for_key(key), installed, cached,
+                         state.partial_by_key())
 
     @staticmethod
     def _row(state: AppState, build: Build, key: str, job: Job | None, installed: set[str],
-             cached: dict[str, CachedArchive]) -> AvailableRow:
+             cached: dict[str, CachedArchive],
+             partials: dict[str, CachedArchive]) -> AvailableRow:
+        from pytui.core.cache_names import archive_percent
+
         progress = None
         archive = cached.get(key)
-        size = archive.size if archive is not None else None
+        partial = partials.get(key) if archive is None else None
+        # The download's size stays known once a job has seen it (a cancelled or failed
+        # download keeps showing it), or from a `.part`'s expected total.
+        size = archive.size if archive is not None else state.download_sizes.get(key)
+        if size is None and partial is not None:
+            size = partial.expected_size
         if job is not None and job.kind == INSTALL:
             progress = percent(job)
             if job.phase == "download" and job.total:
                 size = job.total
+        partial_percent = None
+        if partial is not None:
+            done = archive_percent(partial)
+            # A .part is never complete: 99 at most, so it never reads as done.
+            partial_percent = min(99, int(done)) if done is not None else None
         is_cached = archive is not None
         is_installed = key in installed
         return AvailableRow(
             build=build, installed=is_installed, cached=is_cached,
             progress=progress, failed=key in state.failed_keys, size=size,
             unavailable=state.offline and not is_cached and not is_installed,
+            partial=partial is not None, partial_percent=partial_percent,
         )
 
     def available_subtitle(self, state: AppState, count: int) -> str:

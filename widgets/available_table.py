@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytui.widgets.format import human_size
 from pytui.widgets.keyed_table import KEPT_ROWS, KeyedTable, Row
-from pytui.widgets.rows import CACHED, FAILED, INSTALLED, NOTHING, AvailableRow
+from pytui.widgets.rows import CACHED, FAILED, INSTALLED, NOTHING, PARTIAL, AvailableRow
 from rich.text import Text
 
 __all__ = ["AvailableRow", "AvailableTable", "state_text"]
@@ -35,6 +35,9 @@ def _state_markup(row: AvailableRow) -> str:
         return _CACHED
     if row.failed:
         return _FAILED
+    if row.partial:
+        done = f"{row.partial_percent:>2d}%" if row.partial_percent is not None else ""
+        return f"[yellow]{PARTIAL}{' ' + done if done else ''}[/]"
     return _NOTHING
 
 

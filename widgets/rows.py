@@ -13,6 +13,7 @@ INSTALLED = "✓"
 CACHED = "●"
 NOTHING = "—"
 FAILED = "✗"
+PARTIAL = "◐"
 
 PART_SUFFIX = ".part"
 
@@ -38,6 +39,10 @@ class AvailableRow:
     size: int | None = None
     # Offline and not cached: shown dimmed, cannot be installed.
     unavailable: bool = False
+    # A resumable `.part` of it is in the cache (a cancelled or interrupted download), and
+    # how far it got when that is known.
+    partial: bool = False
+    partial_percent: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

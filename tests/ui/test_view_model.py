@@ -315,3 +315,31 @@ def test_an_install_whose_newer_patch_is_installed_offers_nothing(tmp_path, buil
     assert "P → Outdated" in refused.message
     fields = dict(vm.details(state, "installed", old.key).fields)
     assert fields["update"].startswith(f"{NEW} installed")
+
+
+def test_a_cancelled_download_keeps_its_size_and_shows_as_partial(tmp_path, builds) -> None:
+    state = _state(tmp_path, *builds.values())
+    vm = ViewModel()
+    new = builds[NEW]
+
+    def row():
+        return next(r for r in vm.available_rows(state) if r.build.key == new.key)
+
+    job = state.add_job("install", new.key, build=new)
+    state.progress(job.job_id, "download", 3_300_000, 6_000_000)
+    assert row().size == 6_000_000 and row().progress == 55
+    state.end_job(job.job_id, "cancelled")
+    # The job is gone from the row; its download size stays.
+    assert row().size == 6_000_000 and row().progress is None
+    # The listing sees the .part it left: partly cached, 55%.
+    state.archives.append(CachedArchive(
+        state.settings.cache_dir / (new.cache_filename + ".part"), 3_300_000, new,
+        state="partial", expected_size=6_000_000))
+    partial = row()
+    assert partial.partial and partial.partial_percent == 55 and not partial.cached
+    from pytui.widgets.available_table import state_text
+
+    assert state_text(partial).plain == "◐ 55%"
+    # A fresh session (no job seen) takes the size from the .part's expected total.
+    state.download_sizes.clear()
+    assert row().size == 6_000_000
