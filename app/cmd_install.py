@@ -6,9 +6,9 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pytui.app.style import stderr_style
+from pytui.core.keys import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pytui.core.catalog import Catalog
@@ -71,15 +71,16 @@ def _executables(installation: object) -> str:
 def _needs_network(builds: list[Build], settings: Settings, no_cache: bool) -> bool:
     """True when some build will be fetched through httpx: not cached (or --no-cache), not
     offline, not from a file:// mirror, and not a plain http:// URL (core/plain_http.py)."""
-    from pytui.core.errors import PytuiError
-    from pytui.core.plain_http import usable_for
-    from pytui.core.urls import download_urls
-
     if settings.offline:
         return False
     for build in builds:
         if not no_cache and os.path.isfile(settings.cache_dir / build.cache_filename):
             continue
+        # Imported only for a build that is not cached (plain_http imports socket).
+        from pytui.core.errors import PytuiError
+        from pytui.core.plain_http import usable_for
+        from pytui.core.urls import download_urls
+
         try:
             urls = download_urls(build, settings)
         except PytuiError:
