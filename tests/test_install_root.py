@@ -20,7 +20,7 @@ from pytui.core.extract import extract_archive
 from pytui.core.install_root import InstallRoot, LockTimeout, is_upgrade_of
 from pytui.core.keys import parse_key
 from pytui.core.progress import CancelToken
-from pytui.core.root_tree import wait_for_removals
+from pytui.core.root_tree import remove_later, wait_for_removals
 
 UV = Path(sys.executable).parent / "uv"
 KEY = "cpython-3.12.8-linux-x86_64-gnu"
@@ -428,6 +428,41 @@ def test_clean_temp_removes_only_leftovers(tmp_path: Path, root: InstallRoot) ->
         other.wait()
     # The killed process's stage is now a leftover too.
     assert root.clean_temp() == 2
+    assert os.listdir(temp) == []
+
+
+def test_remove_later_deletes_in_a_detached_process_and_clean_temp_spares_it(root: InstallRoot) -> None:
+    """A reinstall's replaced tree goes to a detached deleter holding `<name>.lock`: a cleaner
+    leaves it alone while the lock is held; a deleter killed half-way leaves a tree and an
+    unlocked `.lock`, which the next clean-up removes."""
+    root.init()
+    temp = root.temp_dir
+    old = temp / f"{KEY}.old-feed"
+    (old / "lib").mkdir(parents=True)
+    (old / "lib" / "f").write_text("x")
+    os.chmod(old / "lib", 0o555)  # a read-only directory inside, as some builds ship
+    with root.locked():
+        remove_later(old)
+    wait_for_removals(temp)
+    assert os.listdir(temp) == []
+
+    # A deleter still at work: its lock is held (here by a process that waits).
+    busy = temp / f"{KEY}.old-busy"
+    busy.mkdir()
+    code = ("import fcntl, os, sys\n"
+            "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            "print('locked', flush=True); sys.stdin.read()\n")
+    holder = subprocess.Popen([sys.executable, "-c", code, f"{busy}.lock"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        assert root.clean_temp() == 0
+        assert sorted(os.listdir(temp)) == [busy.name, f"{busy.name}.lock"]
+    finally:
+        holder.kill()
+        holder.wait()
+    assert root.clean_temp() == 2  # killed: the tree and its lock are leftovers now
     assert os.listdir(temp) == []
 
 
