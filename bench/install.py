@@ -269,6 +269,7 @@ def main() -> int:
             # One untimed run of each: page cache, uv's and pytui's parsed catalogs.
             for name in names:
                 table[name]()
+            bench.settled.clear()
             results: dict[str, list[float]] = {name: [] for name in names}
             # CPU seconds (user + system) of the child processes of each run: on a loaded
             # machine a run waits for a core, so wall time says as much about the neighbours.
