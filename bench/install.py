@@ -59,7 +59,8 @@ def installed_layout(work: Path) -> list[str]:
     installed pytui does not pay. So a venv is made in the work dir with the package laid out
     in its site-packages as `pytui/{core,app,widgets}` symlinks into the checkout, and a .pth
     that only names this venv's site-packages (for httpx and friends: a path line, so none of
-    the .pth files there, the editable hook included, is run).
+    the .pth files there, the editable hook included, is run). It is started through the
+    console script pip writes for it.
     """
     venv = work / "installed-venv"
     python = venv / "bin" / "python"
@@ -79,7 +80,15 @@ def installed_layout(work: Path) -> list[str]:
     (site / "pytui-deps.pth").write_text(ours + "\n")
     # Compile once, as an installer does; the timed runs then only read bytecode.
     subprocess.run([str(python), "-m", "compileall", "-q", str(package)], check=True)
-    return [str(python), "-m", "pytui.app.cli"]
+    # The console script pip writes for `pytui = pytui.app.cli:main` (not `python -m`, whose
+    # runpy and importlib.util an installed `pytui` does not import).
+    script = venv / "bin" / "pytui"
+    script.write_text(f"#!{python}\n# -*- coding: utf-8 -*-\nimport re\nimport sys\n"
+                      "from pytui.app.cli import main\nif __name__ == '__main__':\n"
+                      "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
+                      "    sys.exit(main())\n")
+    script.chmod(0o755)
+    return [str(script)]
 
 
 PYTUI: list[str] = []
