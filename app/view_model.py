@@ -276,6 +276,13 @@ class ViewModel:
         if view.filter_text:
             parts.append(f"filter “{view.filter_text}”")
         total = len(state.catalog) if state.catalog is not None else 0
+        if total == 0 and state.catalog is not None:
+            # An empty pane says why once the catalog's notification has faded.
+            reason = state.catalog.empty_reason
+            if reason is None and state.catalog_problem:
+                reason = "no catalog loaded (H shows why)"
+            if reason is not None:
+                return reason
         return _with_sort(state, "available", f"{' · '.join(parts)} · {count} of {total}")
 
     # -- the Cached and Installed panes -----------------------------------------------------

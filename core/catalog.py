@@ -465,7 +465,20 @@ class Catalog:
         return (f"catalog {self.source}: skipped {self.invalid} malformed {entries} "
                 f"(first: {self.problem}); the other builds are listed")
 
+    @property
+    def empty_reason(self) -> str | None:
+        """Why a parsed catalog lists nothing, short (the TUI's Available pane says it once the
+        warning has faded); None when it has builds."""
+        if self.builds or not self.parsed:
+            return None
+        return f"no usable builds in {self.source}: {self._empty_cause()}"
+
     def _no_usable_builds(self) -> str:
+        return (f"catalog {self.source} has no usable builds: {self._empty_cause()}; point "
+                "--downloads-json (or UV_PYTHON_DOWNLOADS_JSON_URL) at a uv "
+                "download-metadata.json, or unset it to use the built-in list")
+
+    def _empty_cause(self) -> str:
         if self.invalid and self.skipped:
             cause = (f"{_entries(self.invalid)} malformed (first: {self.problem}) and "
                      f"{_entries(self.skipped)} for platforms or variants uv does not know")
@@ -475,9 +488,7 @@ class Catalog:
             cause = f"{_entries(self.skipped, every=True)} for platforms or variants uv does not know"
         else:
             cause = "it holds no entries"
-        return (f"catalog {self.source} has no usable builds: {cause}; point --downloads-json "
-                "(or UV_PYTHON_DOWNLOADS_JSON_URL) at a uv download-metadata.json, or unset it "
-                "to use the built-in list")
+        return cause
 
     def by_cache_filename(self) -> dict[str, Build]:
         """Map of uv cache file names to builds, for matching archives on disk.

@@ -343,3 +343,26 @@ def test_a_cancelled_download_keeps_its_size_and_shows_as_partial(tmp_path, buil
     # A fresh session (no job seen) takes the size from the .part's expected total.
     state.download_sizes.clear()
     assert row().size == 6_000_000
+
+
+def test_an_empty_available_pane_says_why(tmp_path) -> None:
+    """A catalog whose entries are all malformed: once its notification fades, the pane's
+    subtitle still names the catalog and the cause (loaded as the app loads it)."""
+    from pytui.app.gateway import CoreGateway
+    from test_catalog import entry, uv_json
+
+    path = tmp_path / "bad.json"
+    path.write_bytes(uv_json(entry(sha256=123), entry(url=123)))
+    state = _state(tmp_path)
+    state.settings = Settings.resolve(downloads_json=str(path), env={"HOME": str(tmp_path)})
+    for _ in range(2):  # the second load reads the parsed-catalog cache: the same line
+        state.catalog = CoreGateway().load_catalog(state.settings)
+        subtitle = ViewModel().available_subtitle(state, 0)
+        assert subtitle.startswith(f"no usable builds in {path}: all 2 entries are malformed")
+        assert "sha256" in subtitle
+    # A catalog that did not load at all points to the history.
+    state.catalog, state.catalog_problem = Catalog([], source="none"), True
+    assert "H shows why" in ViewModel().available_subtitle(state, 0)
+    # A catalog with builds, none of them for this view: the usual count.
+    state.catalog, state.catalog_problem = Catalog([make_build(version=OLD)], source="t"), False
+    assert ViewModel().available_subtitle(state, 0).endswith("0 of 1")
