@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pytui.app.envs_view import env_details, env_rows, envs_status
 from pytui.app.state import AppState
 from pytui.widgets.env_table import EnvTable
+from pytui.widgets.key_bar import KeyBar
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -15,13 +16,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 
 class EnvFilter(Input):
-    """Esc clears the filter and goes back to the table; Enter keeps it."""
+    """Esc clears the filter and goes back to the table; Enter keeps it (the footer says so
+    while the box has the focus, as the main screen's filter does)."""
 
-    BINDINGS = [Binding("escape", "screen.clear_filter", "Clear filter", show=False)]
+    BINDINGS = [Binding("enter", "submit", "Keep filter", key_display="Enter"),
+                Binding("escape", "screen.clear_filter", "Clear filter", key_display="Esc")]
+
+
+# The footer keeps these first when it is too narrow (lower is kept longer).
+FOOTER_RANKS = {"close": 0, "filter": 1, "rescan": 2, "cancel_scan": 3}
 
 
 class EnvironmentsScreen(Screen[None]):
@@ -32,11 +39,12 @@ class EnvironmentsScreen(Screen[None]):
     #envs-filter:focus { background: $accent 20%; }
     EnvTable { height: 1fr; background: $surface; scrollbar-size-vertical: 1;
                scrollbar-size-horizontal: 0; }
-    #envs-detail { height: 6; border: round $panel-lighten-2; padding: 0 1; }
+    #envs-detail { height: auto; min-height: 6; max-height: 12;
+                   border: round $panel-lighten-2; padding: 0 1; }
     """
 
     BINDINGS = [
-        Binding("escape,e", "close", "Close", key_display="esc"),
+        Binding("escape,e", "close", "Close", key_display="Esc"),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("r", "rescan", "Rescan"),
         Binding("c", "cancel_scan", "Stop scan"),
@@ -58,7 +66,7 @@ class EnvironmentsScreen(Screen[None]):
                                         "(Enter keeps it, Esc clears it)", id="envs-filter")
             yield EnvTable(id="envs-table")
         yield Static("", id="envs-detail")
-        yield Footer(show_command_palette=False)
+        yield KeyBar(FOOTER_RANKS, id="footer")
 
     def on_mount(self) -> None:
         self.query_one("#envs-pane").border_title = "Environments"
@@ -101,7 +109,8 @@ class EnvironmentsScreen(Screen[None]):
             return
         grid = Table.grid(padding=(0, 2), expand=True)
         grid.add_column(style="dim", no_wrap=True, min_width=11)
-        grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+        # Wrapped, never cut: a broken environment's reason ends with what to do.
+        grid.add_column(overflow="fold", ratio=1)
         for label, value in env_details(self._state, env):
             grid.add_row(label, Text(value, style="red" if label == "broken" else ""))
         detail.update(grid)

@@ -1,13 +1,31 @@
-"""The Environments view's table: one row per environment, broken ones marked."""
+"""The Environments view's table: one row per environment, broken ones marked.
+
+Columns fit their content and, when the table is narrower than that, give way in this order:
+the path (elided in the middle, its end kept), then the key, then how it is used, then the
+kind, each down to a few cells; Status is never cut. They are re-fitted whenever the rows or
+the width change.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from pytui.widgets.format import ELLIPSIS
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import EnvRow
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 
-__all__ = ["EnvRow", "EnvTable"]
+__all__ = ["EnvRow", "EnvTable", "elide_path", "fit_widths"]
+
+# Column indexes in COLUMNS, and the fewest cells each gives way to, in the order they give way.
+PATH, KIND, KEY, HOW, STATUS = range(5)
+GIVE_WAY = ((PATH, 14), (KEY, 14), (HOW, 16), (KIND, 5))
+# Cells of padding around each cell (DataTable's cell_padding on both sides), and the
+# vertical scrollbar's width (kept free even when there are few rows).
+PADDING = 2
+SCROLLBAR = 1
 
 
 class EnvTable(KeyedTable):
@@ -19,23 +37,84 @@ class EnvTable(KeyedTable):
 
     COLUMNS = (
         ("Path", "path", None),
-        ("Kind", "kind", 17),
+        ("Kind", "kind", None),
         ("Key", "key", None),
         ("How", "how", None),
-        ("Status", "status", 8),
+        ("Status", "status", None),
     )
 
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
+        self._rows: list[EnvRow] = []
+
     def show(self, rows: list[EnvRow]) -> None:
-        self.sync([_cells(row) for row in rows])
+        self._rows = list(rows)
+        texts = [_texts(row) for row in rows]
+        labels = [label for label, _key, _width in self.COLUMNS]
+        widths = fit_widths(texts, labels, self.size.width - SCROLLBAR)
+        cells = [_cells(row, text, widths) for row, text in zip(rows, texts, strict=True)]
+        self.sync(cells)
+        # Rows that came back after a filter, or a new width: every column is measured again
+        # (sync only widens columns for rows it adds).
+        self._fit_columns(cells)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.show(self._rows)
 
 
-def _cells(row: EnvRow) -> Row:
+def fit_widths(texts: Sequence[Sequence[str]], labels: Sequence[str], width: int) -> list[int]:
+    """Each column's width in cells (without padding): its widest text or label, then, while
+    the sum is more than `width` (0 or less: unknown, nothing given up), the GIVE_WAY columns
+    narrowed in turn."""
+    widths = [max([len(label), *(len(row[index]) for row in texts)])
+              for index, label in enumerate(labels)]
+    if width <= 0:
+        return widths
+    excess = sum(widths) + PADDING * len(widths) - width
+    for index, fewest in GIVE_WAY:
+        if excess <= 0:
+            break
+        cut = min(excess, max(0, widths[index] - max(fewest, len(labels[index]))))
+        widths[index] -= cut
+        excess -= cut
+    return widths
+
+
+def _texts(row: EnvRow) -> tuple[str, str, str, str, str]:
+    return (row.path, row.kind, row.key, row.how,
+            "✗ broken" if row.status == "broken" else "ok")
+
+
+def elide_path(path: str, width: int) -> str:
+    """`path` in at most `width` cells, its start given up first: `…/app/.venv` (its last two
+    parts, or more when they fit), else its last `width - 1` characters after `…`."""
+    if len(path) <= width:
+        return path
+    if width <= 1:
+        return ELLIPSIS[:max(width, 0)]
+    tail = ""
+    for at in range(len(path) - 1, 0, -1):
+        if path[at] == "/":
+            if len(path) - at > width - 1:
+                break
+            tail = path[at:]
+    if tail.count("/") >= 2:
+        return ELLIPSIS + tail
+    return ELLIPSIS + path[len(path) - (width - 1):]
+
+
+def _cut_end(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:max(width - 1, 0)] + ELLIPSIS
+
+
+def _cells(row: EnvRow, texts: Sequence[str], widths: Sequence[int]) -> Row:
     broken = row.status == "broken"
+    path, kind, key, how, status = texts
     return row.id, (
-        Text(row.path, style="bold red" if broken else ""),
-        Text(row.kind),
-        Text(row.key, style="dim" if row.key == "missing" else ""),
-        Text(row.how, style="red" if broken else ("dim" if row.how.startswith("external")
-                                                   else "")),
-        Text("✗ broken" if broken else "ok", style="bold red" if broken else "green"),
+        Text(elide_path(path, widths[PATH]), style="bold red" if broken else ""),
+        Text(_cut_end(kind, widths[KIND])),
+        Text(_cut_end(key, widths[KEY]), style="dim" if row.key == "missing" else ""),
+        Text(_cut_end(how, widths[HOW]), style="red" if broken else (
+            "dim" if row.how.startswith("external") else "")),
+        Text(status, style="bold red" if broken else "green"),
     )

@@ -1,0 +1,139 @@
+"""The Environments view's layout: columns fit their content and the screen, the filter's keys
+in the footer, the details wrap (a small App holding the screen over a made-up scan)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from pytui.app.envs_screen import EnvironmentsScreen
+from pytui.app.state import AppState
+from pytui.core.environment import Environment
+from pytui.core.settings import Settings
+from pytui.widgets.env_table import SCROLLBAR
+from pytui.widgets.key_bar import KeyBar
+from textual.app import App
+from textual.geometry import Region
+from ui_helpers import HOST
+
+KEY = "cpython-3.12.8-linux-x86_64-gnu"
+GONE = "cpython-3.11.5-linux-x86_64-gnu"
+
+
+def _state() -> AppState:
+    home = Path(os.environ["HOME"])
+    root = home / ".local" / "share" / "uv" / "python"
+    deep = home / "work" / "clients" / "acme-corporation" / "services" / "billing-backend"
+    envs = [
+        Environment(home / "code" / "app" / ".venv", "venv", KEY, "patch", "ok",
+                    interpreter=str(root / KEY / "bin" / "python3.12")),
+        Environment(home / "code" / "follow" / ".venv", "venv", KEY, "minor", "ok",
+                    minor="cpython-3.12-linux-x86_64-gnu"),
+        Environment(deep / ".venv", "venv", KEY, "minor", "ok"),
+        Environment(home / "code" / "pinned" / ".python-version", "pin", None, None, "ok",
+                    request="3.12"),
+        Environment(home / "code" / "old" / ".venv", "venv", None, "patch", "broken",
+                    wanted=GONE, error=f"wanted {GONE} ({root / GONE / 'bin' / 'python3.11'}), "
+                                       "which is not installed"),
+        Environment(home / ".local" / "share" / "uv" / "tools" / "ruff", "uv-tool", KEY,
+                    "minor", "ok"),
+    ]
+    return AppState(Settings.resolve(), HOST, home, environments=envs)
+
+
+class _Host(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.state = _state()
+
+    def on_mount(self) -> None:
+        self.push_screen(EnvironmentsScreen(self.state, rescan=lambda: None,
+                                            cancel=lambda: False))
+
+
+def _columns(screen: EnvironmentsScreen) -> dict[str, int]:
+    table = screen.table
+    return {str(column.label): column.get_render_width(table)
+            for column in table.ordered_columns}
+
+
+def _cell_texts(screen: EnvironmentsScreen) -> list[list[str]]:
+    table = screen.table
+    return [[str(cell) for cell in table.cells_of(key) or ()] for key in table.row_keys]
+
+
+def _footer(screen: EnvironmentsScreen) -> list[tuple[tuple[str, ...], str]]:
+    return [(item.keys, item.label) for item in screen.query_one(KeyBar).shown()]
+
+
+def _text_of(widget) -> str:
+    strips = widget.render_lines(Region(0, 0, widget.outer_size.width, widget.outer_size.height))
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+async def test_columns_refit_when_the_filter_is_cleared_and_the_footer_says_the_keys() -> None:
+    app = _Host()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EnvironmentsScreen)
+        wide = _columns(screen)
+        assert _footer(screen)[0] == (("Esc",), "Close")
+        await pilot.press("slash", *"broken")
+        await pilot.pause()
+        assert len(screen.table.row_keys) == 1
+        assert _columns(screen) != wide  # fitted to the one row left
+        footer = _footer(screen)
+        assert footer[:2] == [(("Enter",), "Keep filter"), (("Esc",), "Clear filter")]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(screen.table.row_keys) == 6
+        assert _columns(screen) == wide  # one Esc: every row back, every column re-fitted
+        assert (("Esc",), "Close") in _footer(screen)
+        # Enter keeps the filter; the columns follow the rows each time.
+        await pilot.press("slash", *"version", "enter")
+        await pilot.pause()
+        assert len(screen.table.row_keys) == 1 and _columns(screen) != wide
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_columns_fit_the_screen_and_the_details_wrap(size: tuple[int, int]) -> None:
+    app = _Host()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EnvironmentsScreen)
+        table = screen.table
+        widths = _columns(screen)
+        # Every column, Status last, inside the table (the scrollbar's cell kept free).
+        assert sum(widths.values()) <= table.size.width - SCROLLBAR
+        assert table.size.width <= size[0]
+        rows = _cell_texts(screen)
+        assert rows[0][4] == "✗ broken" and {row[4] for row in rows[1:]} == {"ok"}
+        for key, row in zip(table.row_keys, rows, strict=True):
+            assert row[0][:1] in "~…" and row[0][-5:] == key[-5:]  # the end is kept
+        how = [row[3] for row in rows]
+        assert any(text.startswith("pin 3.12 (no install") for text in how)
+        assert "pinned to 3.12.8" in how and "follows 3.12" in how
+        # Different projects stay told apart: the path's end is what is kept.
+        assert len({row[0] for row in rows}) == len(rows)
+        if size[0] >= 120:
+            assert "pin 3.12 (no install satisfies it)" in how
+            assert f"{KEY}" in {row[2] for row in rows}
+        # The broken one is highlighted first; its reason is wrapped whole in the details.
+        detail = screen.query_one("#envs-detail")
+        shown = "".join(_text_of(detail).split()).replace("│", "")
+        assert f"{GONE}/bin/python3.11),whichisnotinstalled" in shown
+        assert "…" not in _text_of(detail)
+
+
+def test_elide_path_keeps_the_end() -> None:
+    from pytui.widgets.env_table import elide_path
+
+    assert elide_path("~/code/app/.venv", 40) == "~/code/app/.venv"
+    assert elide_path("~/code/follow/.venv", 14) == "…/follow/.venv"
+    assert elide_path("~/.local/share/uv/tools/ruff", 14) == "…/tools/ruff"
+    assert elide_path("~/code/pinned/.python-version", 14) == "…ython-version"
+    for width in range(0, 30):
+        assert len(elide_path("~/code/pinned/.python-version", width)) <= max(width, 0)
