@@ -14,7 +14,6 @@ from pytui.widgets.format import ELLIPSIS
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import EnvRow
 from rich.text import Text
-from textual import events
 from textual.binding import Binding
 
 __all__ = ["EnvRow", "EnvTable", "elide_path", "fit_widths"]
@@ -58,7 +57,8 @@ class EnvTable(KeyedTable):
         # (sync only widens columns for rows it adds).
         self._fit_columns(cells)
 
-    def on_resize(self, _event: events.Resize) -> None:
+    def on_resize(self) -> None:
+        # The cells themselves are elided to the width (KeyedTable's FLEX is not used here).
         self.show(self._rows)
 
 
