@@ -14,7 +14,7 @@ from pathlib import Path
 from pytui.app.envs_view import used_by_counts, users_fields
 from pytui.app.filter import FilterIndex, FilterTerm, matches, parse_filter
 from pytui.app.sorting import describe, sort_rows
-from pytui.app.state import INSTALL, UNINSTALL, AppState, Job
+from pytui.app.state import INSTALL, UNINSTALL, VERIFY, AppState, Job
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import Upgrades, is_upgrade_of, upgrade_installed_note
 from pytui.core.keys import parse_key
@@ -45,11 +45,16 @@ def percent(job: Job) -> int | None:
 
 
 _URL_LEAD = re.compile(r"\b(?:https?|file)://\S+?: ")
+# A sha256 in full is 64 characters of a ~70-column line: its first 8 tell them apart.
+_DIGEST = re.compile(r"\b([0-9a-f]{8})[0-9a-f]{56}\b")
 
 
 def short_error(job: Job) -> str:
-    """The cause, for the one-line job row: the key is already on the row and URLs are long,
-    so both are left out here (Details and History show the whole line)."""
+    """The cause, for the one-line job row: the key is already on the row and URLs and digests
+    are long, so they are left out or cut here (Details and History show the whole line).
+
+    "sha256 mismatch for KEY from URL: expected 64 hex, ..." reads "sha256 mismatch: expected
+    f12827f6…, ..."; "install of KEY cancelled" reads "install cancelled"."""
     error = job.error
     key = job.key or ""
     for lead in (f"failed to install {key}: ", f"failed to uninstall {key}: "):
@@ -57,13 +62,22 @@ def short_error(job: Job) -> str:
             error = error[len(lead):]
             break
     if key:
-        error = error.replace(f" {key} ", " ").replace(f" {key}", "")
-    return _URL_LEAD.sub("", error)
+        # "for KEY from URL: " (the whole subject) first, then the key wherever else it is.
+        error = re.sub(rf" for {re.escape(key)} from \S+?: ", ": ", error)
+        error = error.replace(f" of {key} ", " ").replace(f" {key} ", " ").replace(f" {key}", "")
+    error = _URL_LEAD.sub("", error)
+    return _DIGEST.sub("\\1…", error)
+
+
+# What a finished job's phase column says, by kind (an install says "done").
+_DONE_LABEL = {UNINSTALL: "removed", VERIFY: "verified"}
 
 
 def job_view(job: Job) -> JobView:
+    label = _DONE_LABEL.get(job.kind, "") if job.phase == "done" else ""
     return JobView(job.job_id, job.title, job.phase, done=job.done, total=job.total,
-                   speed=job.speed, error=short_error(job), unit=job.unit, note=job.note)
+                   speed=job.speed, error=short_error(job), unit=job.unit, note=job.note,
+                   phase_label=label)
 
 
 class _Selection:

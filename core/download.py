@@ -58,6 +58,8 @@ from pytui.core.download_body import (
 from pytui.core.download_policy import (
     MAX_PROGRESS_RETRIES,
     MIN_PROGRESS,
+    MISSING_NEXT_STEP,
+    MISSING_STATUS,
     Backoff,
     SpeedFloor,
     SpeedMeter,
@@ -69,6 +71,7 @@ from pytui.core.download_stream import DownloadStream
 from pytui.core.errors import Cancelled, DownloadError, HashMismatch, OfflineError
 from pytui.core.http import TransferLimits
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
+from pytui.core.units import format_bytes
 
 if TYPE_CHECKING:
     import httpx
@@ -234,8 +237,8 @@ class Downloader:
                 if not body.have:
                     body.discard()
                     raise Cancelled(f"download of {what} cancelled") from None
-                raise Cancelled(f"download of {what} cancelled; {body.have} bytes kept in {part} "
-                                "for the next attempt to resume") from None
+                raise Cancelled(f"download of {what} cancelled; {format_bytes(body.have)} kept in "
+                                f"{part} for the next attempt to resume") from None
             except BaseException:
                 if not body.have or body.poisoned:
                     body.discard()  # leave no empty (or refused) .part behind
@@ -335,7 +338,9 @@ class Downloader:
                 tried = "; ".join(f"{f.url}: {f.reason}" for f in failures)
                 after = f" after {retry} retries in {time.monotonic() - started:.1f}s" if retry else ""
                 kept_text = kept if body.have and not body.poisoned else ""
-                raise DownloadError(f"could not download {what}{after} ({tried}){kept_text}")
+                missing = all(f.status in MISSING_STATUS for f in failures)
+                raise DownloadError(f"could not download {what}{after} ({tried}){kept_text}",
+                                    next_step=MISSING_NEXT_STEP if missing else "")
             retry += 1
             delay = self.backoff.delay(retry)
             throttled(Progress("download", body.have, body.total, None,

@@ -17,6 +17,11 @@ from pytui.core.http import TransferLimits
 BACKOFF_BASE = 2.0
 BACKOFF_CAP = 30.0
 TRANSIENT_STATUS = frozenset({408, 429, *range(500, 600)})
+# A server that says the file is not there: the catalog names a file the mirror lacks.
+MISSING_STATUS = frozenset({404, 410})
+# The next step after a MISSING_STATUS failure; the CLI and the TUI print the same line.
+MISSING_NEXT_STEP = ("the catalog may be stale: refresh it (r in the TUI, or pytui list --refresh), "
+                     "or check the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR)")
 # A cut or reset after at least this many new bytes is retried without spending the budget...
 MIN_PROGRESS = 64 * 1024
 # ... this many times per download at most (then cuts spend it again).
@@ -72,9 +77,11 @@ class TransferFailure(Exception):
     """One URL failed; `transient` failures earn a retry of the whole URL list. A cut after
     progress may be retried for free unless `spends` (timeouts, the speed floor)."""
 
-    def __init__(self, url: str, reason: str, *, transient: bool, spends: bool = False) -> None:
+    def __init__(self, url: str, reason: str, *, transient: bool, spends: bool = False,
+                 status: int | None = None) -> None:
         super().__init__(reason)
         self.url = url
+        self.status = status  # the HTTP status, when the server answered with one
         self.reason = reason
         self.transient = transient
         self.spends = spends

@@ -82,7 +82,7 @@ def accept_response(url: str, body: Body, response: httpx.Response,
         raise TransferFailure(url, "server refused to resume (416); starting over", transient=True)
     if status not in (200, 206):
         raise TransferFailure(url, f"HTTP {status} {response.reason_phrase}".strip(),
-                       transient=status in TRANSIENT_STATUS)
+                              transient=status in TRANSIENT_STATUS, status=status)
     if status == 206:
         span = content_range(response.headers.get("content-range"))
         if not resume_from or span is None or span[0] != resume_from:

@@ -36,7 +36,23 @@ class OfflineError(PytuiError):
 
 
 class DownloadError(PytuiError):
-    """A download failed after its retries."""
+    """A download failed after its retries.
+
+    `next_step` (what to do about it) ends the line; a job that adds what it kept puts that
+    before it (see `cause`), so the line still ends with what to do.
+    """
+
+    def __init__(self, message: str, next_step: str = "") -> None:
+        super().__init__(message)
+        self.next_step = next_step
+
+    @property
+    def cause(self) -> str:
+        """The line without its next step."""
+        return super().__str__()
+
+    def __str__(self) -> str:
+        return f"{self.cause}; {self.next_step}" if self.next_step else self.cause
 
 
 class HashMismatch(DownloadError):

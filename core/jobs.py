@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from pytui.core.cache import ArchiveCache
-from pytui.core.errors import Cancelled, ExtractError, HashMismatch, OfflineError, PytuiError
+from pytui.core.errors import (
+    Cancelled,
+    DownloadError,
+    ExtractError,
+    HashMismatch,
+    OfflineError,
+    PytuiError,
+)
 from pytui.core.install_root import InstallRoot
 from pytui.core.models import Build, Installation
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, no_progress
@@ -113,6 +120,10 @@ class InstallJob:
             installation, archive, downloaded, committed = self._install()
         except Cancelled as err:
             raise Cancelled(f"install of {self.key} cancelled; {self._kept()} ({err})") from None
+        except DownloadError as err:
+            # What was kept goes before the next step, so the line ends with what to do.
+            next_step = f"; {err.next_step}" if err.next_step else ""
+            raise InstallFailed(f"failed to install {self.key}: {err.cause}; {self._kept()}{next_step}") from None
         except PytuiError as err:
             raise InstallFailed(f"failed to install {self.key}: {err}; {self._kept()}") from None
         finally:

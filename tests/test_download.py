@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 from pytui.core.download import Backoff, Downloader, file_url_path
+from pytui.core.download_policy import MISSING_NEXT_STEP
 from pytui.core.errors import Cancelled, DownloadError, HashMismatch, OfflineError
 from pytui.core.http import TransferLimits
 from pytui.core.progress import CancelToken, Progress
+from pytui.core.units import format_bytes
 
 DATA = os.urandom(700_000) + b"end"
 SHA = hashlib.sha256(DATA).hexdigest()
@@ -106,7 +108,8 @@ def test_404_fails_at_once_and_leaves_nothing(http_server, work):
         dl.download([url], work / "a.part", expected_sha256=SHA, what="cpython-3.12.8-linux-x86_64-gnu")
     message = str(err.value)
     assert "cpython-3.12.8-linux-x86_64-gnu" in message and "404" in message and url in message
-    assert "\n" not in message
+    assert "\n" not in message and message.endswith(f"; {MISSING_NEXT_STEP}")
+    assert err.value.next_step == MISSING_NEXT_STEP and MISSING_NEXT_STEP not in err.value.cause
     assert backoff.calls == [] and http_server.count("/a") == 1
     assert _dir_listing(work) == []
 
@@ -200,6 +203,8 @@ def test_cancel_leaves_a_resumable_part_that_another_process_resumes(http_server
         dl.download([url], part, expected_sha256=SHA, progress=cancel_midway, cancel=token)
     assert "cancelled" in str(err.value) and str(part) in str(err.value)
     kept = part.stat().st_size
+    # The kept bytes in the one unit system (MiB as uv), not a raw byte count.
+    assert f"{format_bytes(kept)} kept in {part}" in str(err.value) and "bytes kept" not in str(err.value)
     assert 300_000 <= kept < len(DATA)
     state = json.loads((work / "a.part.json").read_text())
     assert state["url"] == url and state["etag"] and state["sha256"] == SHA

@@ -381,6 +381,13 @@ def test_broken_server_is_one_line_and_nothing_changes(pytui: Pytui, baseline: M
     result = pytui.run("install", *(["--no-cache"] if no_cache else []), "3.12")
     line = assert_clean_failure(result)
     assert made.build.key in line and words in line and "nothing was installed" in line, line
+    if fault == "404":
+        # A missing file ends with what to do about it (the TUI shows the same line).
+        from pytui.core.download_policy import MISSING_NEXT_STEP
+
+        assert line.endswith(f"nothing was installed; {MISSING_NEXT_STEP}"), line
+    else:
+        assert "catalog may be stale" not in line, line
     assert pytui.state() == before
 
 

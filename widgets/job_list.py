@@ -64,6 +64,7 @@ class JobRow(Widget, can_focus=True):
         text-wrap: nowrap; text-overflow: ellipsis;
     }
     JobRow.-failed .job-error { display: block; }
+    JobRow.-no-bar ProgressBar { visibility: hidden; }
     JobRow.-note .job-error { display: block; color: $text-warning; }
     JobRow:focus { background: $boost; }
     """
@@ -114,6 +115,7 @@ class JobRow(Widget, can_focus=True):
         self.set_class(view.phase == "failed", "-failed")
         self.set_class(bool(view.note) and not view.ended, "-note")
         self.set_class(view.ended, "-ended")
+        self.set_class(not view.bar_shown, "-no-bar")
 
     def _label(self, view: JobView, focused: bool) -> Table:
         phase_class = _PHASE_CLASS.get(view.phase)
@@ -152,7 +154,7 @@ def label_renderable(view: JobView, focused: bool = False,
     grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     grid.add_column(width=11, no_wrap=True)
     grid.add_row(Text(view.title, style="bold" if focused else ""),
-                 Text(" " + view.phase, style=phase_style))
+                 Text(" " + (view.phase_label or view.phase), style=phase_style))
     return grid
 
 

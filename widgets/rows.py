@@ -109,10 +109,18 @@ class JobView:
     unit: str = "bytes"
     # A line about the wait: "retrying in 2 s (attempt 2 of 4): …", "waiting for the lock…".
     note: str = ""
+    # What the phase column says when it is not the phase itself ("removed" for a finished
+    # uninstall, "verified" for a finished verify: "done" reads as an install).
+    phase_label: str = ""
 
     @property
     def ended(self) -> bool:
         return self.phase in ENDED_PHASES
+
+    @property
+    def bar_shown(self) -> bool:
+        """A failed or cancelled job shows no bar: a full one would read as success."""
+        return self.phase not in ("failed", "cancelled")
 
     @property
     def eta(self) -> float | None:

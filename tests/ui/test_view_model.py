@@ -366,3 +366,62 @@ def test_an_empty_available_pane_says_why(tmp_path) -> None:
     # A catalog with builds, none of them for this view: the usual count.
     state.catalog, state.catalog_problem = Catalog([make_build(version=OLD)], source="t"), False
     assert ViewModel().available_subtitle(state, 0).endswith("0 of 1")
+
+
+def _short(state: AppState, build: Build, error: str, kind: str = "install",
+           outcome: str = "failed") -> str:
+    job = state.add_job(kind, build.key, build=build)
+    state.end_job(job.job_id, outcome, error=error)
+    return job_view(job).error
+
+
+def test_short_error_reads_cleanly_for_each_engine_failure(tmp_path, builds) -> None:
+    """Each kind of line the engine words (core/download*.py, core/jobs.py, core/root_lock.py),
+    as the job row shows it: no key, no URL, digests cut, no dangling "for from"."""
+    from pytui.core.download_policy import MISSING_NEXT_STEP
+
+    state = _state(tmp_path, *builds.values())
+    build = builds[NEW]
+    key, url = build.key, build.url
+    lead = f"failed to install {key}: "
+    expected, computed = "f12827f6" + "a" * 56, "ed64f600" + "b" * 56
+    assert _short(state, build, f"{lead}could not download {key} ({url}: HTTP 404 Not Found); "
+                                f"nothing was installed; {MISSING_NEXT_STEP}") == (
+        f"could not download (HTTP 404 Not Found); nothing was installed; {MISSING_NEXT_STEP}")
+    assert _short(state, build, f"{lead}sha256 mismatch for {key} from {url}: expected {expected}, "
+                                f"computed {computed}; the download was discarded and nothing was "
+                                "cached (try again); nothing was installed") == (
+        "sha256 mismatch: expected f12827f6…, computed ed64f600…; the download was discarded "
+        "and nothing was cached (try again); nothing was installed")
+    assert _short(state, build, f"{lead}not enough space in /c to download {key}: the archive needs "
+                                "1.0 MiB (1048576 bytes) and 0 B is free there; the partial "
+                                "download was removed (free some space)") == (
+        "not enough space in /c to download: the archive needs 1.0 MiB (1048576 bytes) and 0 B "
+        "is free there; the partial download was removed (free some space)")
+    lock = ("Timeout (300s) when waiting for lock on /r at /r/.lock, is another uv or pytui "
+            "process running? Set UV_LOCK_TIMEOUT to wait longer")
+    assert _short(state, build, f"{lead}{lock}; nothing was installed") == (
+        f"{lock}; nothing was installed")
+    assert _short(state, build, f"install of {key} cancelled; nothing was installed (download of "
+                                f"{key} cancelled; 1.5 MiB kept in /c/x.part for the next attempt "
+                                "to resume)", outcome="cancelled") == (
+        "install cancelled; nothing was installed (download cancelled; 1.5 MiB kept in "
+        "/c/x.part for the next attempt to resume)")
+    for short in (job_view(job).error for job in state.jobs.values()):
+        assert key not in short and url not in short and " for from " not in short
+
+
+def test_a_finished_uninstall_or_verify_says_what_it_did(tmp_path, builds) -> None:
+    state = _state(tmp_path, *builds.values())
+    build = builds[NEW]
+    labels = {}
+    for kind in ("install", "uninstall", "verify"):
+        job = state.add_job(kind, build.key, build=build)
+        state.end_job(job.job_id, "done")
+        labels[kind] = job_view(job)
+    assert [labels[k].phase_label or labels[k].phase for k in ("install", "uninstall", "verify")] \
+        == ["done", "removed", "verified"]
+    assert all(view.phase == "done" and view.ended and view.bar_shown for view in labels.values())
+    failed = state.add_job("uninstall", build.key, build=build)
+    state.end_job(failed.job_id, "failed", error="failed to uninstall x: busy")
+    assert job_view(failed).phase_label == "" and not job_view(failed).bar_shown
