@@ -345,12 +345,13 @@ def decide_quit(state: AppState) -> Decision:
         return Quit()
     count = len(running)
     kinds = sorted({job.kind for job in running})
+    them = "them" if count != 1 else "it"
     lines = [Line(f"{count} job{'s are' if count != 1 else ' is'} still running "
                   f"({', '.join(kinds)})."),
-             Line("Quitting cancels them: nothing half-installed or half-removed is left "
+             Line(f"Quitting cancels {them}: nothing half-installed or half-removed is left "
                   "behind, and partial downloads stay as resumable .part files.")]
     if not any(job.kind == INSTALL for job in running):
-        lines = lines[:1] + [Line("Quitting cancels them; nothing is left half-removed.")]
+        lines = lines[:1] + [Line(f"Quitting cancels {them}; nothing is left half-removed.")]
     return Confirm("Quit pytui?", tuple(lines), confirm="Quit", then=Quit(),
                    name="confirm-quit")
 

@@ -87,12 +87,13 @@ KEYMAP: tuple[Key, ...] = (
         show=False),
     Key("", "", "Tab", "", "move between panes and jobs (Details follows the highlighted "
         "row or job)", palette=False),
-    Key("j", "cursor_down", "j / k", "Down", "next / previous row (as ↓ / ↑)", show=False,
+    # The Jobs panel binds these too, with ↓ / ↑ (widgets/job_list.py): they move between jobs.
+    Key("j", "cursor_down", "j / k", "Down", "next / previous row or job (as ↓ / ↑)", show=False,
         palette=False, table=True),
     Key("k", "cursor_up", "", "Up", "", show=False, palette=False, table=True),
-    Key("g,home", "scroll_top", "g / Home", "First", "first row of the table", show=False,
+    Key("g,home", "scroll_top", "g / Home", "First", "first row of the table or job", show=False,
         palette=False, table=True),
-    Key("G,end", "scroll_bottom", "G / End", "Last", "last row of the table", show=False,
+    Key("G,end", "scroll_bottom", "G / End", "Last", "last row of the table or job", show=False,
         palette=False, table=True),
     Key("1", "focus_pane('available')", "1 / 2 / 3 / 4", "Available",
         "jump to the Available / Cached / Installed pane / the Jobs panel", show=False,

@@ -12,6 +12,7 @@ from pytui.app.keymap import help_rows
 from pytui.app.purge_plan import OUTDATED, PurgePlan
 from pytui.core.models import CachedArchive, Installation
 from pytui.widgets.format import human_size
+from pytui.widgets.key_bar import KeyBar
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -37,15 +38,47 @@ STATES: tuple[tuple[str, str], ...] = (
 )
 
 
-# Rows of the help dialog around its body: border (2), title (1), scroll hint (1).
-HELP_CHROME = 4
+# Rows of the help dialog around its body: border (2), title (1), scroll hint (1), and the
+# screen's key bar (1).
+HELP_CHROME = 5
+# The history dialog has the log-path line too.
+HISTORY_CHROME = HELP_CHROME + 1
+SCROLL_HINT = "↑ ↓ PgUp PgDn Home End scroll"
 
 
-class HelpScreen(ModalScreen[None]):
-    """Keys, states and modes; the body scrolls with the keyboard when the terminal is short
-    (↑/↓, PgUp/PgDn, Home/End: it has the focus from the start)."""
+class ScrollingDialog(ModalScreen[None]):
+    """A dialog whose body fills at most the screen's height and scrolls with the keyboard
+    (↑/↓, PgUp/PgDn, Home/End: the body has the focus from the start); a hint line says so
+    while there is more than fits."""
+
+    BODY = ""  # the scrolling body's id
+    HINT = ""  # the hint line's id
+    CHROME = HELP_CHROME
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.BODY}").focus()
+        self._fit(self.size.height)
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        """The body gets the screen's height less the dialog's other rows, so the whole
+        dialog is on screen and the rest is reached by scrolling."""
+        body = self.query_one(f"#{self.BODY}", VerticalScroll)
+        body.styles.max_height = max(3, height - self.CHROME)
+        self.call_after_refresh(self._show_scroll_hint)
+
+    def _show_scroll_hint(self) -> None:
+        body = self.query_one(f"#{self.BODY}", VerticalScroll)
+        self.query_one(f"#{self.HINT}", Label).display = body.max_scroll_y > 0
+
+
+class HelpScreen(ScrollingDialog):
+    """Keys, states and modes; the body scrolls with the keyboard when the terminal is short."""
 
     AUTO_FOCUS = "#help-body"
+    BODY, HINT = "help-body", "help-scroll-hint"
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss_help", "Close", key_display="esc"),
     ]
@@ -59,25 +92,8 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(_table(STATES), id="help-states")
                 yield Label("Modes", classes="dialog-subtitle")
                 yield Static(_table(MODES), id="help-modes")
-            yield Label("↑ ↓ PgUp PgDn Home End scroll", id="help-scroll-hint",
-                        classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self._fit(self.size.height)
-
-    def on_resize(self, event: Resize) -> None:
-        self._fit(event.size.height)
-
-    def _fit(self, height: int) -> None:
-        """The body gets the screen's height less the dialog's border, title and hint line,
-        so the whole dialog is on screen and the rest is reached by scrolling."""
-        body = self.query_one("#help-body", VerticalScroll)
-        body.styles.max_height = max(3, height - HELP_CHROME)
-        self.call_after_refresh(self._show_scroll_hint)
-
-    def _show_scroll_hint(self) -> None:
-        body = self.query_one("#help-body", VerticalScroll)
-        self.query_one("#help-scroll-hint", Label).display = body.max_scroll_y > 0
+            yield Label(SCROLL_HINT, id="help-scroll-hint", classes="dialog-hint")
+        yield KeyBar()
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)
@@ -97,7 +113,7 @@ class ConfirmModal(ModalScreen[bool]):
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("n,escape", "answer(False)", "No", key_display="n/esc"),
     ]
 
     def __init__(self, title: str, lines: Sequence[str | Text | Line], *, confirm: str = "Yes",
@@ -119,6 +135,7 @@ class ConfirmModal(ModalScreen[bool]):
                 yield Button(f"{self._confirm} (y)", id="yes",
                              variant="error" if self._danger else "primary")
                 yield Button(f"{self._cancel} (n)", id="no")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -151,7 +168,7 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
 
     BINDINGS = [
         Binding("y", "confirm", "Purge"),
-        Binding("n,escape", "cancel", "Cancel"),
+        Binding("n,escape", "cancel", "Cancel", key_display="n/esc"),
     ]
 
     def __init__(self, planner: PurgePlanner, *, rule: str = "superseded",
@@ -179,6 +196,7 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Purge (y)", id="purge-yes", variant="error", disabled=True)
                 yield Button("Cancel (n)", id="purge-no")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(RadioSet).focus()
@@ -284,9 +302,12 @@ def _kept_text(plan: PurgePlan) -> str:
     return "\n".join(lines)
 
 
-class HistoryScreen(ModalScreen[None]):
-    """Every job and operation of the session with its whole outcome, newest last."""
+class HistoryScreen(ScrollingDialog):
+    """Every job and operation of the session with its whole outcome, newest last; the list
+    scrolls with the keyboard from the start (it opens at its end, on the newest)."""
 
+    AUTO_FOCUS = "#history-list"
+    BODY, HINT, CHROME = "history-list", "history-scroll-hint", HISTORY_CHROME
     BINDINGS = [Binding("escape,q,H", "close", "Close", key_display="esc")]
 
     def __init__(self, history: History, *, id: str | None = None) -> None:  # noqa: A002
@@ -307,8 +328,11 @@ class HistoryScreen(ModalScreen[None]):
                 for entry in self._history.entries:
                     yield Static(_entry_text(entry.at, entry.kind, entry.title, entry.outcome,
                                              entry.message), classes="history-entry")
+            yield Label(SCROLL_HINT, id="history-scroll-hint", classes="dialog-hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.query_one("#history-list", VerticalScroll).scroll_end(animate=False)
 
     def action_close(self) -> None:

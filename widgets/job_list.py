@@ -8,6 +8,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
@@ -168,7 +169,17 @@ def numbers_text(view: JobView, show_eta: bool = True) -> Text:
 class JobList(VerticalScroll):
     """Running and queued jobs first (in the order they started), then finished ones, newest
     first and at most `MAX_ENDED_ROWS` of them (History lists every one): a job that ends
-    never pushes a running one out of view. An empty list shows a one-line hint."""
+    never pushes a running one out of view. An empty list shows a one-line hint.
+
+    ↓/↑ (j/k) move the focus between job rows, Home/End (g/G) to the first/last one: the
+    pane tables' keys (app/keymap.py's table keys, which a test compares with these)."""
+
+    BINDINGS = [Binding("down", "cursor_down", "Down", show=False),
+                Binding("up", "cursor_up", "Up", show=False),
+                Binding("j", "cursor_down", "Down", show=False),
+                Binding("k", "cursor_up", "Up", show=False),
+                Binding("g,home", "scroll_top", "First", show=False),
+                Binding("G,end", "scroll_bottom", "Last", show=False)]
 
     DEFAULT_CSS = """
     JobList { height: auto; max-height: 8; }
@@ -230,6 +241,37 @@ class JobList(VerticalScroll):
             row.remove()
         if not self._rows:
             self.query(".jobs-empty").set(display=True)
+
+    def _job_rows(self) -> list[JobRow]:
+        return [child for child in self.children
+                if isinstance(child, JobRow) and child.job_id in self._rows]
+
+    def _focus_row(self, step: int | None, end: int = 0) -> None:
+        """Focus the row `step` rows from the focused one (None: the row at index `end`)."""
+        rows = self._job_rows()
+        if not rows:
+            return
+        focused = self.screen.focused
+        if step is None or focused not in rows:
+            target = rows[end if step is None else (0 if step > 0 else -1)]
+        else:
+            index = rows.index(focused) + step
+            target = rows[max(0, min(len(rows) - 1, index))]
+        # screen.set_focus, not focus(): a key typed right after acts on the new row.
+        self.screen.set_focus(target)
+        target.scroll_visible(animate=False)
+
+    def action_cursor_down(self) -> None:
+        self._focus_row(1)
+
+    def action_cursor_up(self) -> None:
+        self._focus_row(-1)
+
+    def action_scroll_top(self) -> None:
+        self._focus_row(None, 0)
+
+    def action_scroll_bottom(self) -> None:
+        self._focus_row(None, -1)
 
     def row(self, job_id: int) -> JobRow | None:
         return self._rows.get(job_id)
