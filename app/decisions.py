@@ -204,8 +204,13 @@ def _confirm_install(state: AppState, action: StartInstall, title: str, what: st
         source = Line("Offline, and its archive is not cached.")
     else:
         source = Line(f"Downloads {build.url}", strong=True)
-    return Confirm(title, (Line(what), source), confirm="Install", then=action, danger=False,
-                   name="confirm-install")
+    from pytui.core.support import eol_warnings
+
+    # The CLI's end-of-life line, word for word, before the user says yes.
+    eol = tuple(Line(line, strong=True)
+                for line in eol_warnings([build], state.settings.state_dir))
+    return Confirm(title, (Line(what), source, *eol), confirm="Install", then=action,
+                   danger=False, name="confirm-install")
 
 
 def idle_installation(state: AppState, pane: str, key: str | None,

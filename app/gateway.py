@@ -85,6 +85,12 @@ class CoreGateway:
 
         return scan_for_settings(settings, cancelled=cancelled, installed=installed)
 
+    def eol_warnings(self, build: Build, settings: Settings) -> list[str]:
+        """The line `pytui install` prints for an end-of-life version (core/support.py)."""
+        from pytui.core.support import eol_warnings
+
+        return eol_warnings([build], settings.state_dir)
+
     def cache_usage(self, settings: Settings) -> int:
         """Bytes the cache dir occupies (what `pytui cache list` totals)."""
         from pytui.core.cache import ArchiveCache

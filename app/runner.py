@@ -372,6 +372,10 @@ class JobRunner:
         except PytuiError as err:
             post(JobEnded(job_id, FAILED, error=str(err)))
         else:
+            if result.status != "already":
+                # The CLI's end-of-life line, word for word (a notification and in History).
+                for line in self.gateway.eol_warnings(build, settings):
+                    warn(line)
             summary = (f"{build.key} was already installed" if result.status == "already"
                        else f"{result.status.capitalize()} {build.key}")
             if upgrade:

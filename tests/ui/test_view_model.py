@@ -425,3 +425,17 @@ def test_a_finished_uninstall_or_verify_says_what_it_did(tmp_path, builds) -> No
     failed = state.add_job("uninstall", build.key, build=build)
     state.end_job(failed.job_id, "failed", error="failed to uninstall x: busy")
     assert job_view(failed).phase_label == "" and not job_view(failed).bar_shown
+
+
+def test_the_install_question_carries_the_end_of_life_line(tmp_path) -> None:
+    from pytui.core.support import eol_warnings
+
+    old, current = make_build(version="3.8.20"), make_build(version="3.13.1")
+    state = _state(tmp_path, old, current)
+    vm = ViewModel()
+    asked = d.decide_install(state, vm, "available", old.key, ask=True)
+    assert isinstance(asked, d.Confirm)
+    [line] = eol_warnings([old], state.settings.state_dir)
+    assert asked.lines[-1].text == line and line.startswith("Python 3.8 reached its end of life")
+    asked = d.decide_install(state, vm, "available", current.key, ask=True)
+    assert isinstance(asked, d.Confirm) and not any("end of life" in x.text for x in asked.lines)
