@@ -17,12 +17,15 @@ class InstalledTable(KeyedTable):
     COLUMNS = (
         ("Key", "key", None),
         ("Size", "size", 10),
-        ("Used by", "used", 7),
+        ("Used by", "used", None),
         ("Update", "update", None),
-        ("Build", "build", 10),
+        ("Build", "build", None),
     )
-    # Narrow: the key gives way (ending in "…") so the size, update and build stay whole.
-    FLEX = (("key", 16), ("update", 8))
+    # Narrow: the key gives way (ending in "…", down to its version: `cpython-3.12.11…`), then
+    # the update, use count and build; the key and the size always stay (a row must say
+    # which install it is).
+    FLEX = (("key", 16), ("update", 8), ("used", 0), ("build", 0))
+    IDENTITY = "key"
 
     def show(self, rows: list[InstalledRow]) -> None:
         self.sync([_cells(row) for row in rows])

@@ -57,6 +57,9 @@ class KeyedTable(DataTable):
     # (column key, minimum width): the auto-width columns that give up width, in this order,
     # when the table is narrower than its columns; their cut cells end in "…".
     FLEX: ClassVar[tuple[tuple[str, int], ...]] = ()
+    # A FLEX column that names the row (its key) and so is never cut below its minimum: the
+    # other FLEX columns give way whole first. "" for none.
+    IDENTITY: ClassVar[str] = ""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
@@ -242,7 +245,7 @@ class KeyedTable(DataTable):
                     flex = self._flex_index(key)
                     if excess <= 0 or flex is None or not columns[flex].auto_width:
                         continue
-                    floor = 0 if last_resort else minimum
+                    floor = 0 if last_resort and key != self.IDENTITY else minimum
                     give = max(0, min(excess, widths[flex] - floor))
                     widths[flex] -= give
                     excess -= give
