@@ -204,9 +204,6 @@ INSTALLED_REQUESTS = [
 ]
 
 
-@pytest.mark.skipif(sys.version_info < (3, 11),
-                    reason="on Python 3.10 the real uv lists none of the stand-in interpreters "
-                           "(tests/uv_standin.py wraps this Python); cause not found yet")
 def test_installed_rows_match_uv(standins, capsys) -> None:
     # One test for all requests: uv's interpreter cache is then warm after the first.
     for request_text in INSTALLED_REQUESTS:

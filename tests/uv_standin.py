@@ -39,13 +39,28 @@ PYODIDE = {"os": {"name": "pyemscripten", "major": 2025, "minor": 0}, "arch": "w
                        "platform_system": "Emscripten"}}
 
 
+def base_interpreter() -> str:
+    """The interpreter this one's virtual environment was made from (or this one).
+
+    The query runs in the base interpreter: uv ignores a virtual environment's interpreter as
+    "not managed". Before 3.11, `sys._base_executable` inside a venv names the venv's own
+    python, so the base is looked up in `sys.base_prefix` instead.
+    """
+    base = getattr(sys, "_base_executable", None) or sys.executable
+    if sys.prefix != sys.base_prefix and Path(base).parent == Path(sys.prefix) / "bin":
+        major, minor = sys.version_info[:2]
+        for name in (f"python{major}.{minor}", f"python{major}", "python"):
+            candidate = Path(sys.base_prefix) / "bin" / name
+            if candidate.is_file():
+                return str(candidate)
+    return base
+
+
 def make_standin(root: Path, key: str, executable: str, version: str, **fake: object) -> Path:
     """An install `root/key` whose `executable` (relative) answers uv as `version`."""
     path = root / key / executable
     path.parent.mkdir(parents=True, exist_ok=True)
-    # The query runs in the base interpreter: uv ignores a virtual environment's as "not managed".
-    base = getattr(sys, "_base_executable", None) or sys.executable
-    path.write_text(_SCRIPT.format(python=sys.executable, base=base,
+    path.write_text(_SCRIPT.format(python=sys.executable, base=base_interpreter(),
                                    fake={"version": version, **fake}))
     path.chmod(0o755)
     return path
