@@ -7,35 +7,21 @@ Textual (sorting, decisions, launch, config); these methods only carry them out.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 from pytui.app import launch, sorting
+from pytui.app.app_base import AppBase
 from pytui.app.config import UiConfig, save_theme, start_theme
 from pytui.app.decisions import CopyText, Refuse, decide_copy
 from pytui.widgets.job_list import JobList, JobRow
 from pytui.widgets.keyed_table import KeyedTable
-from textual.app import App, SuspendNotSupported
+from textual.app import SuspendNotSupported
 from textual.widgets import DataTable
-
-if TYPE_CHECKING:
-    from pytui.app import decisions as decide
-    from pytui.app.history import History
-    from pytui.app.render import Renderer
-    from pytui.app.state import AppState
 
 PANES = ("available", "cached", "installed")
 
 
-class ConventionKeys(App[int]):
-    """A base of PytuiApp (see pytui_app.py); it owns nothing the state does not."""
-
-    if TYPE_CHECKING:
-        state: AppState
-        renderer: Renderer
-        history: History
-
-        def _target(self) -> tuple[str, str | None]: ...
-        def carry_out(self, decision: decide.Decision) -> None: ...
+class ConventionKeys(AppBase):
+    """A part of PytuiApp (see app_base.py); it owns nothing the state does not."""
 
     _config: UiConfig | None = None
     # The theme the config file holds (nothing is written while it stays the same).

@@ -1,0 +1,209 @@
+"""A part of PytuiApp (see app_base.py): the keys that act on builds and jobs (install,
+upgrade, uninstall, purge, verify, cancel, quit), carried out from what `decisions` decides,
+and the messages a job sends while it runs and when it ends."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from pytui.app import decisions as decide
+from pytui.app.app_base import AppBase
+from pytui.app.messages import JobEnded, JobNote, JobProgress, Purged
+from pytui.app.purge_plan import PurgePlan
+from pytui.app.screens import ConfirmModal, PurgeRulesModal
+from pytui.widgets.format import human_size
+from pytui.widgets.job_list import JobList, JobRow
+from pytui.widgets.keyed_table import KeyedTable
+from pytui.widgets.rows import archive_key
+from textual.worker import Worker
+
+
+class JobActions(AppBase):
+    # Set once quitting waits for the running jobs: their ends no longer list the disk.
+    _quitting = False
+
+    # -- what the user points at ------------------------------------------------------------
+
+    def _target(self) -> tuple[str, str | None]:
+        """(pane, row key) the user points at: the focused table, else the last one used."""
+        focused = self.focused
+        if isinstance(focused, KeyedTable):
+            return focused.id or "available", focused.highlighted_key
+        pane = self.renderer.details_pane
+        pane = pane if pane != "jobs" else "available"
+        return pane, self.query_one(f"#{pane}", KeyedTable).highlighted_key
+
+    # -- the keys ---------------------------------------------------------------------------
+
+    def action_install(self) -> None:
+        pane, key = self._target()
+        self.carry_out(decide.decide_install(self.state, self.vm, pane, key))
+
+    def action_install_asking(self) -> None:
+        pane, key = self._target()
+        self.carry_out(decide.decide_install(self.state, self.vm, pane, key, ask=True))
+
+    def action_uninstall(self) -> None:
+        self.carry_out(decide.decide_uninstall(self.state, *self._target()))
+
+    def action_purge(self) -> None:
+        self.carry_out(decide.decide_purge(self.state, *self._target()))
+
+    def action_purge_rules(self) -> None:
+        self.push_screen(PurgeRulesModal(self.runner.planner(), id="purge-rules"),
+                         callback=self._purge_rules_chosen)
+
+    def _purge_rules_chosen(self, plan: PurgePlan | None) -> None:
+        if plan is None:
+            return
+        if plan.archives:
+            self.carry_out(decide.StartPurge(plan.archives))
+        if plan.installs:
+            self.carry_out(decide.StartPrune(tuple(i for i, _ in plan.installs)))
+
+    def action_upgrade(self) -> None:
+        self.carry_out(decide.decide_upgrade(self.state))
+
+    def action_verify(self) -> None:
+        self.carry_out(decide.decide_verify(self.state))
+
+    def action_cancel_job(self) -> None:
+        focused = self.focused
+        focused_job = focused.job_id if isinstance(focused, JobRow) else None
+        self.carry_out(decide.decide_cancel(self.state, focused_job, *self._target()))
+
+    async def action_quit(self) -> None:
+        if not self._quitting:
+            self.carry_out(decide.decide_quit(self.state))
+
+    # -- carrying out decisions -------------------------------------------------------------
+
+    def carry_out(self, decision: decide.Decision) -> None:
+        if isinstance(decision, decide.Refuse):
+            self.notify(decision.message, title=decision.title, markup=False,
+                        severity=decision.severity,
+                        timeout=8 if decision.severity == "error" else 5)
+        elif isinstance(decision, decide.Confirm):
+            self.push_screen(
+                ConfirmModal(decision.title, decision.lines, confirm=decision.confirm,
+                             danger=decision.danger, id=decision.name),
+                callback=partial(self._confirmed, decision.then))
+        elif isinstance(decision, decide.StartInstall):
+            self._dismiss_ended(decision.build.key)
+            job = self.runner.start_install(decision.build, reinstall=decision.reinstall)
+            self.renderer.job(job)
+            self.renderer.all()
+        elif isinstance(decision, decide.StartUninstall):
+            self.renderer.job(self.runner.start_uninstall(decision.installation))
+        elif isinstance(decision, decide.StartUpgrade | decide.StartPrune):
+            self._start_jobs(decision)
+        elif isinstance(decision, decide.StartVerify):
+            self.renderer.job(self.runner.start_verify())
+        elif isinstance(decision, decide.StartPurge):
+            # A job may have started on one of them since the question.
+            in_use = self.state.in_use_names()
+            archives = [a for a in decision.archives if archive_key(a.name) not in in_use]
+            if archives:
+                self.runner.purge(archives)
+        elif isinstance(decision, decide.CancelJob):
+            self.runner.cancel(decision.job_id)
+            self.renderer.job(self.state.jobs[decision.job_id])
+        elif isinstance(decision, decide.DismissJob):
+            self.query_one("#jobs", JobList).remove_job(decision.job_id)
+            self.state.jobs.pop(decision.job_id, None)
+            self.renderer.all()
+        elif isinstance(decision, decide.Quit):
+            if self.state.running_jobs():
+                self.run_worker(self._quit(), group="quit", exclusive=True)
+            else:
+                self.exit(0)
+
+    def _start_jobs(self, decision: decide.StartUpgrade | decide.StartPrune) -> None:
+        """An upgrade's installs or a prune's uninstalls: one job each in the Jobs panel."""
+        if isinstance(decision, decide.StartUpgrade):
+            for build in decision.builds:
+                self._dismiss_ended(build.key)
+                self.renderer.job(self.runner.start_install(build, upgrade=True))
+        else:
+            for installation in decision.installations:
+                if self.state.job_for_key(installation.key) is None:  # started meanwhile
+                    self._dismiss_ended(installation.key)
+                    self.renderer.job(self.runner.start_uninstall(installation))
+        self.renderer.all()
+
+    def _dismiss_ended(self, key: str) -> None:
+        """A new job for `key` replaces the rows of its ended ones (History keeps them)."""
+        jobs = self.query_one("#jobs", JobList)
+        for job in [j for j in self.state.jobs.values() if j.ended and j.key == key]:
+            jobs.remove_job(job.job_id)
+            del self.state.jobs[job.job_id]
+
+    def _confirmed(self, then: decide.Action, yes: bool | None) -> None:
+        if yes:
+            self.carry_out(then)
+
+    async def _quit(self) -> None:
+        self._quitting = True
+        await self.runner.shutdown()
+        self.exit(0)
+
+    # -- what jobs report -------------------------------------------------------------------
+
+    def on_job_progress(self, message: JobProgress) -> None:
+        job = self.state.progress(message.job_id, message.phase, message.done, message.total,
+                                  message.speed, message.unit)
+        if job is not None:
+            self.renderer.job(job)
+
+    def on_job_note(self, message: JobNote) -> None:
+        job = self.state.jobs.get(message.job_id)
+        if job is None:
+            return
+        if message.warning:
+            # Something the user should know (not a wait): say it, keep it in the history.
+            self.history.add(job.kind, job.title, "warning", message.text)
+            self.notify(message.text, title=job.title, severity="warning", markup=False)
+            return
+        self.history.add(job.kind, job.title, "note", message.text)
+        if self.state.note(message.job_id, message.text, phase=message.phase) is not None:
+            self.renderer.job(job)
+
+    def on_job_ended(self, message: JobEnded) -> None:
+        job = self.state.end_job(message.job_id, message.outcome, error=message.error,
+                                 summary=message.summary, warning=message.warning)
+        if job is None:
+            return
+        self.runner.job_ended(job.job_id)
+        outcome = "warning" if message.warning else message.outcome
+        self.history.add(job.kind, job.title, outcome, message.error or message.summary)
+        if message.outcome == "failed":
+            self.notify(message.error or "failed", title=f"{job.title} failed (H: history)",
+                        severity="error", markup=False, timeout=10)
+        elif message.outcome == "done" and message.summary:
+            self.notify(message.summary, markup=False,
+                        severity="warning" if message.warning else "information",
+                        timeout=10 if message.warning else 5)
+        self.renderer.job(job)
+        self.renderer.all()
+        if not self._quitting:
+            self.runner.scan_disk()
+
+    def on_purged(self, message: Purged) -> None:
+        if message.error:
+            self.history.add("purge", "archives", "failed", message.error)
+            self.notify(message.error, title="Purge failed", severity="error", markup=False)
+        else:
+            line = (f"Purged {message.count} archive{'s' if message.count != 1 else ''}, "
+                    f"freed {human_size(message.freed)}.")
+            self.history.add("purge", "archives", "done", line)
+            self.notify(line, title="Cache", markup=False)
+        self.runner.scan_disk()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        result = self.runner.worker_state_changed(event.worker, event.state)
+        if isinstance(result, JobEnded):
+            self.on_job_ended(result)
+        elif result:
+            # A listing or measuring thread hit something unexpected: say so, keep running.
+            self.history.add("background", event.worker.name, "failed", result)
+            self.notify(result, severity="error", markup=False)

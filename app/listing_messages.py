@@ -1,0 +1,172 @@
+"""A part of PytuiApp (see app_base.py): what the runner's listing threads report — the
+catalog (loaded, refreshed, failed), the cache and install root, the environments, the sizes —
+and `r`, which lists and refreshes again. Each result is dropped unless it is the newest of
+its kind (`runner.is_current`)."""
+
+from __future__ import annotations
+
+import gc
+
+from pytui.app.app_base import AppBase
+from pytui.app.envs_screen import EnvironmentsScreen
+from pytui.app.gateway import refresh_is_useful
+from pytui.app.messages import (
+    CacheUsage,
+    CatalogFailed,
+    CatalogLoaded,
+    CatalogRefreshed,
+    DiskFailed,
+    DiskListed,
+    EnvsScanned,
+    InstalledSizes,
+)
+from pytui.app.runner import CACHE_USAGE, CATALOG, DISK, ENVS, SIZES
+from pytui.core.catalog import Catalog
+from pytui.core.models import CachedArchive, Installation
+
+# After the first frame, prepare the install engine in the background (see gateway.warm_up).
+WARM_UP_DELAY = 0.3
+
+
+def freeze_long_lived() -> None:
+    """Move what exists after the first screen (the catalog's builds, the widgets) out of the
+    garbage collector's view. They live as long as the app; without this every full collection
+    walks them all, and one landing on a keystroke cost a few hundred milliseconds with uv's
+    catalog. Objects are still freed by their reference counts when dropped."""
+    gc.collect(1)
+    gc.freeze()
+
+
+class ListingMessages(AppBase):
+    # Set by PytuiApp.__init__: refresh the catalog once it is loaded.
+    _refresh_on_start = False
+
+    # -- the catalog ------------------------------------------------------------------------
+
+    def _start_refresh_if_wanted(self) -> None:
+        if self._refresh_on_start and not self.state.offline and \
+                refresh_is_useful(self.state.settings):
+            self._refresh()
+
+    def on_catalog_loaded(self, message: CatalogLoaded) -> None:
+        if not self.runner.is_current(CATALOG, message.generation):
+            return
+        self.state.catalog = message.catalog
+        self.state.catalog_note = ""
+        if message.catalog.warning:
+            self._catalog_warning(message.catalog.warning)
+        self.renderer.all()
+        self._start_refresh_if_wanted()
+        self.runner.scan_disk()
+        self.set_timer(WARM_UP_DELAY, freeze_long_lived)
+
+    def on_catalog_refreshed(self, message: CatalogRefreshed) -> None:
+        if not self.runner.is_current(CATALOG, message.generation):
+            return
+        outcome = message.outcome
+        state = self.state
+        state.catalog_note = "" if outcome.ok else "refresh failed"
+        state.catalog_problem = not outcome.ok
+        self.history.add("refresh", "catalog", "done" if outcome.ok else "failed",
+                         outcome.message)
+        self.notify(outcome.message, title="Catalog", markup=False,
+                    severity="information" if outcome.ok else "warning")
+        if outcome.warning:
+            self._catalog_warning(outcome.warning)
+        if outcome.catalog is not None:
+            state.catalog = outcome.catalog
+            # Archives are matched to the catalog's builds: list them again.
+            self.runner.scan_disk()
+        self.renderer.all()
+
+    def _catalog_warning(self, line: str) -> None:
+        """Malformed catalog entries were skipped: say so once, keep it in the history."""
+        self.history.add("catalog", "entries", "warning", line)
+        self.notify(line, title="Catalog", severity="warning", markup=False, timeout=10)
+
+    def on_catalog_failed(self, message: CatalogFailed) -> None:
+        if self.runner.is_current(CATALOG, message.generation):
+            self._catalog_failed(message.reason)
+
+    def _catalog_failed(self, reason: str) -> None:
+        state = self.state
+        state.catalog_note, state.catalog_problem = "not loaded", True
+        self.history.add("catalog", "load", "failed", reason)
+        self.notify(reason, title="Catalog", severity="error", markup=False, timeout=10)
+        if state.catalog is None:
+            state.catalog = Catalog([], source="none")
+        self.renderer.all()
+        self.runner.scan_disk()
+
+    def action_refresh(self) -> None:
+        # The cache and the install root may have changed from another shell (`pytui cache
+        # verify`, uv): `r` lists them again, online or not.
+        self.runner.scan_disk()
+        if self.state.offline or not refresh_is_useful(self.state.settings):
+            why = "offline" if self.state.offline else "the catalog is a local file"
+            self.notify(f"Listing the cache and the install root again ({why}: the catalog "
+                        "is not refreshed).", title="Refresh", markup=False)
+            return
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.state.catalog_note, self.state.catalog_problem = "refreshing…", False
+        self.renderer.header()
+        self.runner.refresh_catalog()
+
+    # -- the cache and the install root -----------------------------------------------------
+
+    def on_disk_listed(self, message: DiskListed) -> None:
+        if self.runner.is_current(DISK, message.generation):
+            self._disk_listed(message.archives, message.installations, message.cache_problem)
+
+    def _disk_listed(self, archives: list[CachedArchive], installations: list[Installation],
+                     cache_problem: str | None = None) -> None:
+        if cache_problem and cache_problem != self.state.cache_problem:
+            # Said once when it appears; the Cached pane keeps showing it meanwhile.
+            self.notify(cache_problem, title="Cache", severity="error", markup=False, timeout=15)
+        unmeasured = self.state.set_disk(archives, installations, cache_problem)
+        # The threads start once the listing is on screen (at start: after the first frame),
+        # so they do not compete with drawing it.
+        if unmeasured:
+            self.call_after_refresh(self.runner.measure, unmeasured)
+        self.call_after_refresh(self.runner.measure_cache)
+        # Which environments use which install, for uninstall's question.
+        self.call_after_refresh(self.runner.scan_envs)
+        self.renderer.all()
+
+    def on_disk_failed(self, message: DiskFailed) -> None:
+        if not self.runner.is_current(DISK, message.generation):
+            return
+        self.state.disk_listed = True
+        self.history.add("scan", "cache and install root", "failed", message.reason)
+        self.notify(message.reason, title="Listing failed", severity="error", markup=False,
+                    timeout=10)
+        self.renderer.all()
+
+    def on_cache_usage(self, message: CacheUsage) -> None:
+        if self.runner.is_current(CACHE_USAGE, message.generation):
+            self.state.cache_usage = message.size
+            self.renderer.header()
+
+    def on_installed_sizes(self, message: InstalledSizes) -> None:
+        if self.runner.is_current(SIZES, message.generation):
+            self.state.set_sizes(message.sizes)
+            self.renderer.all()
+
+    # -- environments -----------------------------------------------------------------------
+
+    def on_envs_scanned(self, message: EnvsScanned) -> None:
+        if not self.runner.is_current(ENVS, message.generation):
+            return
+        self.state.set_environments(message.environments, partial=message.partial,
+                                    note=message.note, failed=message.failed)
+        if message.failed:
+            self.history.add("scan", "environments", "failed", message.note)
+        self.renderer.all()
+        self._envs_screen_changed()
+
+    def _envs_screen_changed(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, EnvironmentsScreen):
+                screen.refresh_rows()

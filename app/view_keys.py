@@ -1,0 +1,139 @@
+"""A part of PytuiApp (see app_base.py): what the user sees and how — the `/` filter box, the
+view toggles (all versions, all platforms, variants, offline), the screens (help, history,
+environments), and the details following the highlighted row or focused job."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from pytui.app.app_base import AppBase
+from pytui.app.envs_screen import EnvironmentsScreen
+from pytui.app.screens import HelpScreen, HistoryScreen
+from pytui.widgets.available_table import AvailableTable
+from textual import on
+from textual.binding import Binding
+from textual.events import DescendantFocus
+from textual.widgets import DataTable, Input
+
+
+class FilterInput(Input):
+    """The `/` filter; Esc clears it and goes back to the table, Enter keeps it (the footer
+    says so while the box has the focus)."""
+
+    BINDINGS = [Binding("enter", "submit", "Keep filter", key_display="Enter"),
+                Binding("escape", "app.clear_filter", "Clear filter", key_display="Esc")]
+
+
+class ViewKeys(AppBase):
+    # The newest filter text not yet applied (see _filter_changed).
+    _pending_filter: str | None = None
+
+    # -- the details follow the user --------------------------------------------------------
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # Only the pane the user is in drives the details (other panes' cursors move too when
+        # their rows change under them).
+        if event.data_table.id == self.renderer.details_pane:
+            self.renderer.details()
+
+    @on(DescendantFocus)
+    def _focus_moved(self, event: DescendantFocus) -> None:
+        self.renderer.focus_moved(event.widget)
+
+    # -- the filter -------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", FilterInput)
+        box.display = True
+        box.focus()
+        # The filter's index of the catalog is built once the box is shown, before the
+        # first key arrives, not by the first key.
+        self.call_after_refresh(self._prepare_filter)
+
+    def _prepare_filter(self) -> None:
+        if self.state.catalog is not None:
+            self.vm.filter_index(self.state.catalog)
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", FilterInput)
+        if not box.display and not self.state.view.filter_text:
+            return  # nothing to clear: Esc on a table does nothing
+        box.value = ""
+        box.display = False
+        self._set_view(filter_text="")
+        self.query_one("#available", AvailableTable).focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        # Keys typed while the panes redraw queue up as Changed messages: only the newest
+        # text is applied, once they are all read, so typing never lags behind itself.
+        first = self._pending_filter is None
+        self._pending_filter = event.value.strip()
+        if first:
+            self.call_later(self._apply_pending_filter)
+
+    def _apply_pending_filter(self) -> None:
+        text, self._pending_filter = self._pending_filter, None
+        if text is not None:
+            self._set_view(filter_text=text)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        box = self.query_one("#filter", FilterInput)
+        if not box.value.strip():
+            box.display = False
+        self.query_one("#available", AvailableTable).focus()
+
+    # -- the view toggles -------------------------------------------------------------------
+
+    def _set_view(self, **changes: object) -> None:
+        view = dataclasses.replace(self.state.view, **changes)  # type: ignore[arg-type]  # ViewOptions fields, named by the callers in this class
+        if view != self.state.view:
+            self.state.view = view
+            self.renderer.all()
+
+    def action_toggle_versions(self) -> None:
+        self._set_view(all_versions=not self.state.view.all_versions)
+
+    def action_toggle_platforms(self) -> None:
+        self._set_view(all_platforms=not self.state.view.all_platforms)
+
+    def action_toggle_variants(self) -> None:
+        self._set_view(variants=not self.state.view.variants)
+
+    def action_toggle_offline(self) -> None:
+        state = self.state
+        state.offline = not state.offline
+        self.set_class(state.offline, "-offline")
+        self.refresh_bindings()
+        self.renderer.all()
+        self.notify("Offline: no network; only cached builds install." if state.offline
+                    else "Online: downloads and catalog refresh allowed.", title="Mode")
+
+    # -- screens ----------------------------------------------------------------------------
+
+    def action_history(self) -> None:
+        self.push_screen(HistoryScreen(self.history, id="history"))
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_environments(self) -> None:
+        if not self.state.envs_scanning:
+            # Quick from the second time on: the walks kept in the state dir are revalidated.
+            self.runner.scan_envs()
+        self.push_screen(EnvironmentsScreen(self.state, rescan=self._rescan_envs,
+                                            cancel=self._cancel_envs, id="environments"))
+
+    def _rescan_envs(self) -> None:
+        self.runner.scan_envs()
+        self.renderer.all()
+
+    def _cancel_envs(self) -> bool:
+        stopped = self.runner.cancel_envs()
+        if stopped:
+            self.state.envs_note = "the scan was stopped (r starts another)"
+            self.renderer.all()
+        return stopped
