@@ -38,8 +38,10 @@ def valid_etag(value: object) -> str | None:
 
 
 def fetch_catalog(client, url: str, *, headers: dict[str, str] | None = None,
-                  max_bytes: int | None = None, max_seconds: float | None = None) -> Fetched:
-    """GET `url` with `client` (an httpx.Client from core.http.make_client).
+                  max_bytes: int | None = None, max_seconds: float | None = None,
+                  what: str = "catalog") -> Fetched:
+    """GET `url` with `client` (an httpx.Client from core.http.make_client); `what` names the
+    file in messages (the release-cycle dates are fetched the same way).
 
     Raises `CatalogError` (one line) for a body over `max_bytes` (default `MAX_CATALOG_BYTES`),
     a transfer over `max_seconds` (default `MAX_FETCH_SECONDS`) or a content encoding pytui does not read; httpx errors propagate.
@@ -55,9 +57,9 @@ def fetch_catalog(client, url: str, *, headers: dict[str, str] | None = None,
             return Fetched(status, etag, b"")
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and len(declared) < 30 and int(declared) > max_bytes:
-            raise CatalogError(f"catalog {url} is {int(declared)} bytes, more than pytui reads "
+            raise CatalogError(f"{what} {url} is {int(declared)} bytes, more than pytui reads "
                                f"({max_bytes}); check the URL")
-        decoder = _decoder(response.headers.get("Content-Encoding", ""), url)
+        decoder = _decoder(response.headers.get("Content-Encoding", ""), url, what)
         chunks: list[bytes] = []
         total = 0
         for raw in response.iter_raw(_CHUNK):
@@ -65,12 +67,13 @@ def fetch_catalog(client, url: str, *, headers: dict[str, str] | None = None,
             for piece in pieces:
                 total += len(piece)
                 if total > max_bytes:
-                    raise CatalogError(f"catalog {url} is more than {max_bytes} bytes, the most "
+                    raise CatalogError(f"{what} {url} is more than {max_bytes} bytes, the most "
                                        "pytui reads; check the URL")
                 chunks.append(piece)
             if time.monotonic() - started > max_seconds:
-                raise CatalogError(f"catalog {url} took more than {max_seconds:.0f} s to "
-                                   "download; try again, or use a local copy with --downloads-json")
+                hint = ", or use a local copy with --downloads-json" if what == "catalog" else ""
+                raise CatalogError(f"{what} {url} took more than {max_seconds:.0f} s to "
+                                   f"download; try again{hint}")
         if decoder is not None:
             decoder.finish()
     return Fetched(status, etag, b"".join(chunks))
@@ -79,12 +82,13 @@ def fetch_catalog(client, url: str, *, headers: dict[str, str] | None = None,
 class _BoundedInflate:
     """gzip/deflate decoding that never produces more than asked for per call."""
 
-    def __init__(self, wbits: int, url: str) -> None:
+    def __init__(self, wbits: int, url: str, what: str = "catalog") -> None:
         import zlib
 
         self._zlib = zlib
         self._inflate = zlib.decompressobj(wbits)
         self._url = url
+        self._what = what
 
     def feed(self, data: bytes, room: int) -> list[bytes]:
         """Decode `data`; stops after `room` bytes (the caller then refuses the body)."""
@@ -96,24 +100,24 @@ class _BoundedInflate:
                 room -= len(piece)
                 data = self._inflate.unconsumed_tail
         except self._zlib.error as err:
-            raise CatalogError(f"catalog {self._url} has a corrupt compressed body ({err}); "
+            raise CatalogError(f"{self._what} {self._url} has a corrupt compressed body ({err}); "
                                "check the URL") from None
         # Output stops at `room`, one byte past the caller's bound: the caller refuses the body.
         return out
 
     def finish(self) -> None:
         if not self._inflate.eof:
-            raise CatalogError(f"catalog {self._url} ended in the middle of its compressed "
+            raise CatalogError(f"{self._what} {self._url} ended in the middle of its compressed "
                                "body; try again")
 
 
-def _decoder(encoding: str, url: str) -> _BoundedInflate | None:
+def _decoder(encoding: str, url: str, what: str = "catalog") -> _BoundedInflate | None:
     encoding = encoding.strip().lower()
     if encoding in {"", "identity"}:
         return None
     if encoding in {"gzip", "x-gzip"}:
-        return _BoundedInflate(16 + 15, url)
+        return _BoundedInflate(16 + 15, url, what)
     if encoding == "deflate":
-        return _BoundedInflate(15, url)
-    raise CatalogError(f"catalog {url} came with Content-Encoding {encoding[:40]!r}, which pytui "
+        return _BoundedInflate(15, url, what)
+    raise CatalogError(f"{what} {url} came with Content-Encoding {encoding[:40]!r}, which pytui "
                        "does not read; check the URL or the proxy")

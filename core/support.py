@@ -28,6 +28,8 @@ STATE_FILE = "release-cycle.json"
 MAX_BYTES = 256 * 1024
 MAX_ENTRIES = 200
 MIN_ENTRIES = 5  # a fetched file listing fewer usable versions is refused
+# The whole transfer of a file of at most MAX_BYTES (a catalog gets 300 s for ~3 MB).
+MAX_FETCH_SECONDS = 60.0
 _EMBEDDED = Path(__file__).with_name("release_cycle.json")
 _MINOR = re.compile(r"^(\d{1,2})\.(\d{1,3})$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
@@ -184,37 +186,56 @@ def release_cycle_url(env: Mapping[str, str], catalog_url_is_default: bool) -> s
 
 def refresh(settings) -> str | None:
     """Fetch and keep the release-cycle dates; returns a one-line problem, or None when it was
-    kept, unchanged, skipped (offline, no URL) or fine. Never raises for network trouble."""
+    kept, unchanged, skipped (offline, no URL) or fine. Never raises for network trouble or a
+    state dir that cannot keep the file. The body is read at most MAX_BYTES (decoded) and
+    within MAX_FETCH_SECONDS, as a catalog is (core/catalog_fetch.py)."""
     import httpx
-    from pytui.core.errors import OfflineError
+    from pytui.core.catalog_fetch import fetch_catalog
+    from pytui.core.errors import CatalogError, OfflineError
     from pytui.core.http import make_client
     from pytui.core.settings import DEFAULT_CATALOG_URL
 
     url = release_cycle_url(settings.env, settings.catalog_url == DEFAULT_CATALOG_URL)
     if url is None or settings.offline:
         return None
+    kept = "kept the dates pytui has"
     try:
         with make_client(offline=settings.offline, what="refreshing the release cycle",
                          env=settings.env) as client:
-            response = client.get(url)
+            fetched = fetch_catalog(client, url, max_bytes=MAX_BYTES, max_seconds=MAX_FETCH_SECONDS,
+                                    what="release cycle")
     except OfflineError:
         return None
-    except (httpx.HTTPError, OSError, ValueError) as err:  # any network failure, a bad URL
-        return f"could not refresh the Python release cycle from {url} ({type(err).__name__}); kept the dates pytui has"
-    if response.status_code != 200:
-        return f"could not refresh the Python release cycle from {url} (HTTP {response.status_code}); kept the dates pytui has"
+    except CatalogError as err:  # too big, too slow, an encoding pytui does not read
+        return f"refused the Python release cycle from {url}: {_after_url(str(err), url)}; {kept}"
+    except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as err:  # any network failure, a bad URL
+        return f"could not refresh the Python release cycle from {url} ({type(err).__name__}); {kept}"
+    if fetched.status != 200:
+        return f"could not refresh the Python release cycle from {url} (HTTP {fetched.status}); {kept}"
     try:
-        cycles = parse_cycles(response.content)
+        cycles = parse_cycles(fetched.data)
     except ValueError as err:
-        return f"refused the Python release cycle from {url}: {err}; kept the dates pytui has"
+        return f"refused the Python release cycle from {url}: {err}; {kept}"
     if len(cycles) < MIN_ENTRIES:
         return (f"refused the Python release cycle from {url}: only {len(cycles)} usable "
-                f"versions; kept the dates pytui has")
+                f"versions; {kept}")
     doc = {c.minor: {"first_release": c.first_release, "end_of_bugfix": c.end_of_bugfix,
                      "end_of_life": c.end_of_life} for c in cycles.values()}
-    write_atomic(Path(settings.state_dir) / STATE_FILE, json.dumps(doc, indent=1).encode(),
-                 make_parents=True)
+    target = Path(settings.state_dir) / STATE_FILE
+    try:
+        write_atomic(target, json.dumps(doc, indent=1).encode(), make_parents=True)
+    except OSError as err:
+        from pytui.core.fs_errors import reason
+
+        return f"could not keep the Python release cycle in {target}: {reason(err, target)}; {kept}"
     return None
+
+
+def _after_url(message: str, url: str) -> str:
+    """`release cycle URL is more than …; check the URL` -> `it is more than …`."""
+    head = f"release cycle {url} "
+    rest = message[len(head):] if message.startswith(head) else message
+    return "it " + rest.split("; ", 1)[0]
 
 
 def eol_warnings(builds, state_dir: Path | None = None, today: _dt.date | None = None) -> list[str]:

@@ -125,3 +125,36 @@ def test_list_shows_support_and_installing_an_eol_version_warns_once(pytui: Pytu
     assert warnings == [f"warning: Python 3.8 reached its end of life in 2024-10 and gets no security fixes; "
                         f"installing {made.build.key} anyway"]
     assert (pytui.root / made.build.key).is_dir()
+
+
+@pytest.mark.parametrize(("mode", "mode_args"), [("endless", {}), ("gzip_bomb", {"inflated": 64 << 20})])
+def test_a_refresh_never_reads_more_than_its_bound(pytui: Pytui, tmp_path: Path, mode: str,
+                                                   mode_args: dict) -> None:
+    """A server that never ends its body, or a gzip body that inflates past the bound: refused
+    in one line once MAX_BYTES is passed, with the kept copy unchanged."""
+    from pytui.core.settings import Settings
+
+    state = Path(os.environ["XDG_STATE_HOME"]) / "pytui"
+    state.mkdir(parents=True, exist_ok=True)
+    (state / support.STATE_FILE).write_text(json.dumps(devguide_doc()))
+    before = (state / support.STATE_FILE).read_bytes()
+    url = pytui.server.add(f"/{mode}.json", json.dumps(devguide_doc()).encode(), mode=mode,
+                           mode_args=mode_args)
+    problem = support.refresh(Settings.resolve(env={**os.environ, "PYTUI_RELEASE_CYCLE_URL": url}))
+    assert problem is not None and problem.startswith("refused the Python release cycle from")
+    assert "\n" not in problem and "more than" in problem
+    assert (state / support.STATE_FILE).read_bytes() == before
+
+
+def test_a_refresh_that_cannot_keep_the_file_says_so_in_one_line(pytui: Pytui, tmp_path: Path) -> None:
+    from pytui.core.settings import Settings
+
+    state = Path(os.environ["XDG_STATE_HOME"]) / "pytui"
+    (state / support.STATE_FILE).mkdir(parents=True)  # not a file pytui can replace
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(devguide_doc()))
+    url = pytui.server.add_file("/release-cycle.json", good)
+    problem = support.refresh(Settings.resolve(env={**os.environ, "PYTUI_RELEASE_CYCLE_URL": url}))
+    assert problem is not None and "\n" not in problem
+    assert problem.startswith("could not keep the Python release cycle") and str(state) in problem
+    assert (state / support.STATE_FILE).is_dir()
