@@ -33,7 +33,7 @@ from pytui.core.member_policy import Refused
 from pytui.core.nofollow import lstat_at
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle
 from pytui.core.stage_tree import StageTree
-from pytui.core.tar_reader import extract_tar, refused_line
+from pytui.core.tar_reader import decode_failure, extract_tar, refused_line
 from pytui.core.zip_reader import extract_zip
 
 TYPE_CHECKING = False
@@ -170,8 +170,7 @@ def extract_archive(source: str | os.PathLike[str] | BinaryIO | Readable, dest: 
             finally:
                 producer.close()
             if producer.decode_error is not None and producer.decode_error_member <= 1:
-                raise ExtractError(f"cannot extract {archive}: the compressed data is corrupt "
-                                   f"({producer.decode_error}); delete the archive and download it again")
+                raise decode_failure(archive, producer.decode_error)
             send(producer.consumed, final=True)
             return _finish(tree, dest, archive)
     finally:

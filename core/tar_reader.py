@@ -115,6 +115,16 @@ class Chunks:
             n -= take
 
 
+def decode_failure(archive: str, error: Exception) -> ExtractError:
+    """The line for data that did not decompress; a zstd child that misbehaved itself (hung,
+    would not exit: `child_fault`) is named as the program's fault, not the archive's."""
+    if getattr(error, "child_fault", False):
+        return ExtractError(f"cannot extract {archive}: {error}; check the program PYTUI_ZSTD or "
+                            "PATH names, or set PYTUI_ZSTD=0 to decompress in-process")
+    return ExtractError(f"cannot extract {archive}: the compressed data is corrupt ({error}); "
+                        "delete the archive and download it again")
+
+
 def extract_tar(producer: Producer | ProcessProducer, tree: StageTree, archive: str, report: Callable[[], None],  # noqa: C901 - the per-member hot loop: helper calls per member cost time (bench/extract.py)
                 cancel: CancelToken | None) -> None:
     """Apply every member of the tar stream to `tree`; ExtractError on anything refused."""
@@ -217,8 +227,7 @@ def extract_tar(producer: Producer | ProcessProducer, tree: StageTree, archive: 
         tree.flush()
     except _Truncated:
         if producer.decode_error is not None:
-            raise ExtractError(f"cannot extract {archive}: the compressed data is corrupt "
-                               f"({producer.decode_error}); delete the archive and download it again") from None
+            raise decode_failure(archive, producer.decode_error) from None
         raise ExtractError(f"cannot extract {archive}: it ends in the middle of {member} (truncated "
                            "download?); delete the archive and download it again") from None
     except Refused as refused:

@@ -10,7 +10,10 @@ The child is bounded like the in-process decoder: its output is counted and it i
 `MAX_OUTPUT_BYTES`; its window is capped at `WINDOW_LIMIT_MB` (libzstd's default for the
 in-process reader too); only zstd frames are accepted (the CLI would also inflate gzip or xz);
 its exit status and stderr are checked at EOF; a cancel kills it at once, and closing the
-producer kills it in every case. When the binary is missing (or `PYTUI_ZSTD=0`), or it cannot
+producer kills it in every case. `PYTUI_ZSTD` may name any program, so the child is not trusted
+to behave: it runs in a process group of its own (a kill reaches whatever it started), one that
+neither takes its input nor writes output for `CHILD_STALL` seconds is killed, and one that
+closes its output is given `EXIT_WAIT` seconds to exit. When the binary is missing (or `PYTUI_ZSTD=0`), or it cannot
 be started, `core/decompress.py` decompresses in-process instead; `describe()` says which.
 """
 
@@ -18,8 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
 import threading
+import time
 from collections.abc import Callable
 
 from pytui.core.decompress import READ_SIZE, SourceFailed, _Source
@@ -38,6 +43,10 @@ OUT_CHUNK = 1 << 20
 MAX_STDERR = 4096
 # Seconds to wait for the child to exit once its stdout closed, before it is killed.
 EXIT_WAIT = 10.0
+# Seconds the child may hold input it was given (or all of it, at the end) without taking any
+# of it or writing anything; a real zstd writes within milliseconds. A stalled *source* (the
+# network) is not the child's fault: the download's own timeouts bound that.
+CHILD_STALL = 60.0
 # zstd frame magic, and the mask/value of skippable frames' magic (little-endian).
 _ZSTD_MAGIC = 0xFD2FB528
 _SKIPPABLE_MASK, _SKIPPABLE = 0xFFFFFFF0, 0x184D2A50
@@ -66,6 +75,12 @@ def zstd_binary(env: dict[str, str] | os._Environ[str] | None = None) -> str | N
 
 class ZstdFailed(Exception):
     """The child reported corrupt data (or was stopped by a bound); the message says how."""
+
+
+class ZstdChildFault(ZstdFailed):
+    """The child itself misbehaved (hung, would not exit): not the archive's fault."""
+
+    child_fault = True
 
 
 def _is_zstd_start(head: bytes) -> bool:
@@ -103,6 +118,10 @@ class ProcessProducer:
         self._err = -1
         self._feeder: threading.Thread | None = None
         self._stop = threading.Event()
+        # When the child last took input or gave output, and whether it has input waiting
+        # (the feeder blocked writing, or all of it given): both threads write them.
+        self._progress = 0.0
+        self._holding = False
         self._stderr = b""
         self._finished = False
         self._reaped = False
@@ -126,7 +145,7 @@ class ProcessProducer:
         try:
             # The child's environment is empty: ZSTD_CLEVEL/ZSTD_NBTHREADS must not steer it.
             self.pid = os.posix_spawn(self.binary, argv, {}, file_actions=actions,
-                                      setsigdef=(signal.SIGPIPE,))
+                                      setsigdef=(signal.SIGPIPE,), setpgroup=0)
         except BaseException:
             for fd in (in_r, in_w, out_r, out_w, err_r, err_w):
                 os.close(fd)
@@ -165,16 +184,21 @@ class ProcessProducer:
                         stdin = -1
                         continue
                 view = memoryview(data)
+                self._progress, self._holding = time.monotonic(), True
                 try:
                     while view:
                         view = view[os.write(stdin, view):]
+                        self._progress = time.monotonic()
                 except OSError:  # EPIPE: the child exited (corrupt data, killed); its status says why
                     self._close_stdin()
                     stdin = -1
+                self._holding = False
         except BaseException:  # noqa: BLE001 - the source's own error, kept in source.error for the reader
             self._kill()
         finally:
             self._close_stdin()
+            # All the input given (or the child gone): it must now write or exit.
+            self._progress, self._holding = time.monotonic(), True
             self._read_stderr()
 
     def _close_stdin(self) -> None:
@@ -196,15 +220,33 @@ class ProcessProducer:
         self._stderr = kept
 
     # -- the consumer side (the tar loop's thread)
+    def _wait_for_output(self) -> bool:
+        """Block until the child's stdout is readable (or at EOF); kill a child that holds
+        input without taking any or writing anything for CHILD_STALL seconds (False then:
+        its output is not read again, in case something it started holds it open)."""
+        poller = select.poll()
+        poller.register(self._out, select.POLLIN | select.POLLHUP | select.POLLERR)
+        wait_ms = int(min(CHILD_STALL / 4, 1.0) * 1000) or 1
+        while not poller.poll(wait_ms):
+            if self._holding and time.monotonic() - self._progress > CHILD_STALL:
+                self._kill()
+                if self.decode_error is None:
+                    self.decode_error = ZstdChildFault(
+                        f"{self.binary} made no progress for {CHILD_STALL:g} s (took no input and "
+                        "wrote nothing) and was killed")
+                return False
+        return True
+
     def next_chunk(self) -> bytes | None:
         if self._finished:
             return None
         try:
-            data = os.read(self._out, OUT_CHUNK)
+            data = os.read(self._out, OUT_CHUNK) if self._wait_for_output() else b""
         except OSError as err:
             self._kill()
             raise SourceFailed(err) from None
         if data:
+            self._progress = time.monotonic()
             self.produced += len(data)
             if self.produced > self.max_output:
                 self._kill()
@@ -222,9 +264,11 @@ class ProcessProducer:
         if self.cancel is not None and self.cancel.cancelled:
             # Killed by the cancel: the feeder may be blocked in a read; close() ends the rest.
             raise Cancelled(f"extraction of {self.archive} cancelled")
+        # The child first (a child that closed its output but lives on, not reading its input,
+        # would keep the feeder blocked writing), then the feeder, reading the source to its end.
+        status = self._reap(EXIT_WAIT)
         if self._feeder is not None:
             self._feeder.join()
-        status = self._reap(EXIT_WAIT)
         if self.source.error is not None:
             raise SourceFailed(self.source.error)
         if self.decode_error is None and status != 0:
@@ -235,16 +279,16 @@ class ProcessProducer:
             self.decode_error_member = 1
 
     def _kill(self) -> None:
+        """SIGKILL the child's process group (the child and anything it started); only while
+        the child is not reaped, so its id still names that group."""
         if self.pid and not self._reaped:
             with contextlib.suppress(OSError):
-                os.kill(self.pid, signal.SIGKILL)
+                os.killpg(self.pid, signal.SIGKILL)
 
     def _reap(self, timeout: float) -> int:
         """The child's exit status (negative: killed by that signal), killing it after `timeout`."""
         if not self.pid or self._reaped:
             return 0
-        import time
-
         deadline = time.monotonic() + timeout
         delay = 0.001
         while True:
@@ -254,6 +298,10 @@ class ProcessProducer:
             if time.monotonic() >= deadline:
                 self._kill()
                 _, status = os.waitpid(self.pid, 0)
+                if self.decode_error is None:
+                    self.decode_error = ZstdChildFault(
+                        f"{self.binary} closed its output but did not exit within {timeout:g} s "
+                        "and was killed")
                 break
             self._stop.wait(delay)
             delay = min(delay * 2, 0.05)

@@ -184,3 +184,68 @@ def test_zstd_binary_lookup(tmp_path: Path) -> None:
     assert zstd_process.zstd_binary({"PATH": "/nonexistent-only"}) is None
     assert zstd_process.zstd_binary({"PYTUI_ZSTD": "off", "PATH": str(tmp_path)}) is None
     assert zstd_process.zstd_binary({"PYTUI_ZSTD": "relative/zstd"}) is None
+
+
+def _fake_zstd(tmp_path: Path, body: str) -> Path:
+    fake = tmp_path / "fake-zstd"
+    fake.write_text("#!/bin/sh\n" + body + "\n")
+    fake.chmod(0o755)
+    return fake
+
+
+def _zstd_looking(size: int) -> CountingReader:
+    """`size` bytes that start with the zstd frame magic (what the child is fed)."""
+    return CountingReader(b"\x28\xb5\x2f\xfd" + bytes(size - 4))
+
+
+def _extract_in_thread(reader: CountingReader, dest: Path) -> BaseException | None:
+    """Run the extraction in a thread and wait for it (an event, bounded so that a hang fails
+    the test instead of the run)."""
+    done = threading.Event()
+    outcome: list[BaseException | None] = [None]
+
+    def run() -> None:
+        try:
+            extract_archive(reader, dest, kind="tar.zst", name="a.tar.zst")
+        except BaseException as err:  # noqa: BLE001 - handed to the test
+            outcome[0] = err
+        finally:
+            done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    assert done.wait(120), "the extraction hung on a child that does not behave"
+    return outcome[0]
+
+
+@pytest.mark.parametrize(("script", "why"), [
+    # Closes its output at once and lives on without reading its input.
+    ("exec 1>&-\nexec sleep 1000", "did not exit"),
+    # Keeps its output open and never reads nor writes.
+    ("exec sleep 1000", "made no progress"),
+    # Fills its stderr pipe before reading anything (blocks there for ever).
+    ("head -c 1000000 /dev/zero >&2\nexec cat", "made no progress"),
+])
+def test_a_child_that_hangs_is_killed_and_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                script: str, why: str) -> None:
+    monkeypatch.setenv("PYTUI_ZSTD", str(_fake_zstd(tmp_path, script)))
+    monkeypatch.setattr(zstd_process, "EXIT_WAIT", 0.5)
+    monkeypatch.setattr(zstd_process, "CHILD_STALL", 1.0)
+    before = _children()
+    reader = _zstd_looking(8 << 20)  # more than the pipes hold
+    err = _extract_in_thread(reader, tmp_path / "out")
+    assert isinstance(err, ExtractError) and why in str(err) and "\n" not in str(err), err
+    assert "PYTUI_ZSTD=0" in str(err) and "corrupt" not in str(err)
+    assert reader.pos == len(reader.data)  # the source was still read to its end (its hash)
+    assert _children() <= before
+
+
+def test_a_child_writing_garbage_or_endless_output_is_refused(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(zstd_process, "MAX_OUTPUT_BYTES", 16 << 20)
+    before = _children()
+    for n, script in enumerate(["cat >/dev/null; head -c 300000 /dev/urandom",
+                                "cat >/dev/null & exec cat /dev/zero"]):
+        monkeypatch.setenv("PYTUI_ZSTD", str(_fake_zstd(tmp_path, script)))
+        err = _extract_in_thread(_zstd_looking(1 << 20), tmp_path / f"out{n}")
+        assert isinstance(err, ExtractError) and "\n" not in str(err), err
+    assert _children() <= before
