@@ -161,10 +161,13 @@ class ArchiveCache:
 
     def disk_usage(self) -> int:
         """Bytes the cache dir occupies, as `du -sb`: archives, `.part` files and unpacked
-        trees, a hard-linked file once (`pytui cache list`'s total and the TUI header's)."""
+        trees, a hard-linked file once (`pytui cache list`'s total and the TUI header's).
+
+        A kept tree counts as its manifest says (a few hundred kB read instead of thousands of
+        files stat'ed, after every job); one without a usable manifest is walked."""
         from pytui.core.root_tree import tree_size
 
-        return tree_size(self.root)
+        return tree_size(self.root, self.trees.sizes())
 
     # -- names --------------------------------------------------------------------------------
     def path_for(self, build: Build) -> Path:

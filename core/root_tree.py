@@ -7,7 +7,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
@@ -65,10 +65,15 @@ def remove_tree(path: Path) -> None:
     shutil.rmtree(path, onerror=onerror)
 
 
-def tree_size(path: Path) -> int:
+def tree_size(path: Path, summaries: Mapping[str, tuple[int, dict[int, int]]] | None = None) -> int:
     """Apparent size in bytes of a tree, as `du -sb` counts it: every file, link and directory,
     a hard-linked inode once (an install sharing its files with a pristine tree is not counted
-    twice when both are measured together); links are not followed."""
+    twice when both are measured together); links are not followed.
+
+    A directory met in `summaries` (by its path as walked, e.g. `<path>/trees/<sha>/tree`) is
+    not walked: its entries are its summary, the bytes of its directories and links and each
+    file's size by inode (on the directory's device), deduplicated with the rest of the walk.
+    """
     try:
         top = os.lstat(path)
     except OSError:
@@ -76,7 +81,7 @@ def tree_size(path: Path) -> int:
     if not stat.S_ISDIR(top.st_mode):
         return top.st_size
     total = top.st_size
-    seen: set[tuple[int, int]] = set()
+    seen: dict[int, set[int]] = {}  # inodes of hard-linked files met, by device
     stack = [os.fspath(path)]
     while stack:
         try:
@@ -88,16 +93,35 @@ def tree_size(path: Path) -> int:
                         continue
                     if stat.S_ISDIR(st.st_mode):
                         total += st.st_size
-                        stack.append(entry.path)
+                        summary = summaries.get(entry.path) if summaries else None
+                        if summary is None:
+                            stack.append(entry.path)
+                        else:
+                            total += _summarized(summary, seen.setdefault(st.st_dev, set()))
                         continue
                     if st.st_nlink > 1:
-                        ident = (st.st_dev, st.st_ino)
-                        if ident in seen:
+                        inodes = seen.setdefault(st.st_dev, set())
+                        if st.st_ino in inodes:
                             continue
-                        seen.add(ident)
+                        inodes.add(st.st_ino)
                     total += st.st_size
         except (FileNotFoundError, NotADirectoryError, PermissionError):
             continue
+    return total
+
+
+def _summarized(summary: tuple[int, dict[int, int]], seen: set[int]) -> int:
+    """The bytes of a summarized directory's entries; its files' inodes join `seen` (those
+    met on its device)."""
+    other, files = summary
+    if seen.isdisjoint(files):  # the usual case: a kept tree shares no inode with the cache
+        seen.update(files)
+        return other + sum(files.values())
+    total = other
+    for ino, size in files.items():
+        if ino not in seen:
+            seen.add(ino)
+            total += size
     return total
 
 

@@ -3,7 +3,9 @@ mode, size, mtime, inode, link target), written as columns and read back as host
 
 `parse_manifest` refuses anything pytui would not write: bounded sizes and counts, typed
 columns, clean relative paths, every entry under a listed directory, every link resolving inside
-the tree. `scan_tree` makes the entries from a directory on disk.
+the tree. `manifest_sizes` reads only what the cache's size needs (typed, bounded columns), so
+the TUI header can total the trees without walking them. `scan_tree` makes the entries from a
+directory on disk.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ MAX_ENTRIES = 200_000
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 MAX_PATH_LENGTH = 4096
 MAX_LINK_HOPS = 40
+# Every number a manifest holds (mode, size, mtime, inode) fits the 64-bit fields stat returns.
+MAX_NUMBER = 2**63 - 1
 _KINDS = frozenset("dfl")
 
 
@@ -29,7 +33,7 @@ class Entry(NamedTuple):
     path: str  # relative, '/'-separated, no '.', '..' or empty components
     kind: str  # "d", "f" or "l"
     mode: int = 0
-    size: int = 0
+    size: int = 0  # a directory's own size too (0 in manifests of older pytui versions)
     mtime_ns: int = 0
     ino: int = 0
     target: str = ""  # symlinks only
@@ -81,12 +85,10 @@ def _resolves_inside(link_path: str, target: str, kinds: dict[str, str],
     return True
 
 
-def parse_manifest(data: bytes) -> tuple[dict[str, object], list[Entry]]:
-    """The header and entries of a manifest; `TreeCorrupt` for anything pytui would not write.
-
-    Columns rather than one object per entry, so checking 100k entries stays cheap: each
-    column is type-checked in one pass, the paths with one regular expression.
-    """
+def _columns(data: bytes) -> tuple[dict[str, object], str, list[list]]:
+    """The header, kinds and other columns of a manifest, each column type-checked and bounded
+    in one pass; `TreeCorrupt` for anything pytui would not write. Paths and links are not
+    looked at beyond their type and uniqueness (`parse_manifest` does that)."""
     if len(data) > MAX_MANIFEST_BYTES:
         raise TreeCorrupt("manifest too large")
     try:
@@ -107,10 +109,23 @@ def parse_manifest(data: bytes) -> tuple[dict[str, object], list[Entry]]:
     if count > MAX_ENTRIES or any(len(c) != count for c in columns) or len(kinds) != count:
         raise TreeCorrupt("manifest entries are malformed")
     if (set(map(type, paths)) - {str} or set(map(type, targets)) - {str} or set(kinds) - _KINDS
-            or any(set(map(type, c)) - {int} or (c and min(c) < 0) for c in (modes, sizes, mtimes, inodes))):
+            or any(set(map(type, c)) - {int} or (c and (min(c) < 0 or max(c) > MAX_NUMBER))
+                   for c in (modes, sizes, mtimes, inodes))):
         raise TreeCorrupt("manifest entries are malformed")
     if len(set(paths)) != count:
         raise TreeCorrupt("manifest lists an entry twice")
+    return header, kinds, columns
+
+
+def parse_manifest(data: bytes) -> tuple[dict[str, object], list[Entry]]:
+    """The header and entries of a manifest; `TreeCorrupt` for anything pytui would not write.
+
+    Columns rather than one object per entry, so checking 100k entries stays cheap: each
+    column is type-checked in one pass, the paths with one regular expression.
+    """
+    header, kinds, columns = _columns(data)
+    paths, modes, sizes, mtimes, inodes, targets = columns
+    count = len(paths)
     joined = "\n" + "\n".join(paths) + "\n"
     if count and (joined.count("\n") != count + 1 or any(mark in joined for mark in _BAD_PATH_MARKS)
             or max(map(len, paths), default=0) > MAX_PATH_LENGTH):
@@ -128,6 +143,38 @@ def parse_manifest(data: bytes) -> tuple[dict[str, object], list[Entry]]:
             raise TreeCorrupt(f"link {path[:200]} -> {target[:200]} leaves the tree")
     entries = list(map(Entry, paths, kinds, modes, sizes, mtimes, inodes, targets))
     return header, entries
+
+
+class TreeSizes(NamedTuple):
+    """What a tree occupies, from its manifest, as `du -sb` counts it."""
+
+    other: int  # bytes of its directories (as recorded) and links
+    files: dict[int, int]  # each regular file's size by inode: a hard-linked file once
+    unsized: list[str]  # directories recorded without a size (older manifests): to be stat'ed
+
+
+def manifest_sizes(data: bytes) -> tuple[dict[str, object], TreeSizes]:
+    """The header and sizes of a manifest, its columns checked as `parse_manifest` checks them
+    (a fifth of its cost: paths and links are not resolved, as nothing is written or followed).
+    A link's size is its target's length in bytes, as `lstat` reports it."""
+    header, kinds, columns = _columns(data)
+    paths, _modes, sizes, _mtimes, inodes, targets = columns
+    other = 0
+    files: dict[int, int] = {}
+    unsized: list[str] = []
+    for path, kind, size, ino, target in zip(paths, kinds, sizes, inodes, targets, strict=True):
+        if kind == "f":
+            files[ino] = size
+        elif kind == "l":
+            try:
+                other += len(os.fsencode(target))
+            except UnicodeError:
+                raise TreeCorrupt("manifest has a link target that is no file name") from None
+        elif size:
+            other += size
+        else:
+            unsized.append(path)
+    return header, TreeSizes(other, files, unsized)
 
 
 def manifest_text(sha256: str, archive: str, key: str, entries: list[Entry]) -> str:
@@ -152,7 +199,7 @@ def scan_tree(top: str) -> list[Entry]:
             path = f"{rel}/{entry.name}" if rel else entry.name
             st = entry.stat(follow_symlinks=False)
             if stat.S_ISDIR(st.st_mode):
-                entries.append(Entry(path, "d", stat.S_IMODE(st.st_mode)))
+                entries.append(Entry(path, "d", stat.S_IMODE(st.st_mode), st.st_size))
                 subdirs.append(path)
             elif stat.S_ISLNK(st.st_mode):
                 entries.append(Entry(path, "l", target=os.readlink(entry.path)))

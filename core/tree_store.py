@@ -7,6 +7,7 @@ tree. Layout, under the archive cache directory (the manifest format is core/tre
 
     trees/<sha256>/tree/           the archive's `python/` directory, as extracted
     trees/<sha256>/manifest.json   every entry: path, kind, mode, size, mtime, inode, link target
+                                   (also what the cache's size is totalled from: `sizes`)
     trees/<sha256>/sysconfig.json  the tree's `_sysconfigdata_*.py`, parsed (core/tree_sysconfig.py)
 
 The manifest is what the tree was when it was made. Before each use every entry is checked
@@ -32,6 +33,8 @@ from pytui.core.tree_manifest import (
     MAX_MANIFEST_BYTES,
     Entry,
     TreeCorrupt,
+    TreeSizes,
+    manifest_sizes,
     manifest_text,
     parse_manifest,
     scan_tree,
@@ -67,6 +70,11 @@ class TreeNoSpace(Exception):
         super().__init__(f"no space left for a tree of {size} bytes")
         self.size = size  # the tree's file bytes: what a copy needs
 
+
+# Manifests already read for their sizes, by path, with the stat they had then: a manifest is
+# never rewritten in place (a tree is replaced whole), so the same stat means the same sizes.
+MAX_SIZES_READ = 256
+_SIZES_READ: dict[str, tuple[tuple[int, ...], TreeSizes]] = {}
 
 _SHA256_CHARS = frozenset("0123456789abcdef")
 
@@ -212,7 +220,8 @@ class TreeStore:
         return bool(sha256) and is_sha256(sha256 or "") and (self.path / str(sha256) / MANIFEST_NAME).is_file()
 
     # -- reading --------------------------------------------------------------------------------
-    def _load(self, sha256: str) -> tuple[dict[str, object], list[Entry]]:
+    def _read_manifest(self, sha256: str) -> bytes:
+        """The manifest's bytes (at most one past the bound, which the parsers refuse)."""
         manifest = self.path / sha256 / MANIFEST_NAME
         try:
             fd = os.open(manifest, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
@@ -222,13 +231,65 @@ class TreeStore:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise TreeCorrupt("manifest is not a regular file")
             with os.fdopen(fd, "rb", closefd=False) as f:
-                data = f.read(MAX_MANIFEST_BYTES + 1)
+                return f.read(MAX_MANIFEST_BYTES + 1)
+        except OSError as err:
+            raise TreeCorrupt(f"manifest unreadable: {err.strerror}") from None
         finally:
             os.close(fd)
-        header, entries = parse_manifest(data)
+
+    def _load(self, sha256: str) -> tuple[dict[str, object], list[Entry]]:
+        header, entries = parse_manifest(self._read_manifest(sha256))
         if header["sha256"] != sha256:
             raise TreeCorrupt("manifest belongs to another archive")
         return header, entries
+
+    def _manifest_sizes(self, sha256: str) -> TreeSizes | None:
+        """`manifest_sizes` of the tree's manifest if it is this tree's, read once per version
+        of the file in this process (the TUI totals the cache after every job)."""
+        manifest = os.path.join(self.path, sha256, MANIFEST_NAME)
+        st = os.lstat(manifest)
+        version = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        known = _SIZES_READ.get(manifest)
+        if known is not None and known[0] == version:
+            return known[1]
+        header, sizes = manifest_sizes(self._read_manifest(sha256))
+        if header["sha256"] != sha256:
+            return None
+        if len(_SIZES_READ) >= MAX_SIZES_READ:
+            _SIZES_READ.clear()
+        _SIZES_READ[manifest] = (version, sizes)
+        return sizes
+
+    def sizes(self) -> dict[str, tuple[int, dict[int, int]]]:
+        """What each kept tree occupies, from its manifest, by the path of its `tree/` directory
+        (`root_tree.tree_size`'s `summaries`): the bytes of its directories and links, and each
+        file's size by inode. A tree whose manifest is missing, unreadable or not pytui's, or
+        one of whose directories recorded without a size cannot be stat'ed, is left out (and
+        walked). Trusts the manifest as `list` does: files are checked before each use and by
+        `verify`, not here."""
+        found: dict[str, tuple[int, dict[int, int]]] = {}
+        try:
+            names = os.listdir(self.path)
+        except OSError:
+            return found
+        for name in names:
+            if not is_sha256(name):
+                continue
+            top = os.path.join(self.path, name, TREE_NAME)
+            try:
+                sizes = self._manifest_sizes(name)
+                if sizes is None:
+                    continue
+                other = sizes.other
+                for path in sizes.unsized:
+                    st = os.lstat(os.path.join(top, path))
+                    if not stat.S_ISDIR(st.st_mode):
+                        raise TreeCorrupt(f"{path} is no longer a directory")
+                    other += st.st_size
+            except (TreeCorrupt, OSError):
+                continue
+            found[top] = (other, sizes.files)
+        return found
 
     def check(self, sha256: str) -> list[Entry]:
         """The tree's entries if every one is as the manifest recorded; else `TreeCorrupt`."""
@@ -327,7 +388,7 @@ class TreeStore:
             if os.path.lexists(dest):
                 remove_tree(dest)
             if err.errno in (errno.ENOSPC, errno.EDQUOT):
-                raise TreeNoSpace(sum(entry.size for entry in entries)) from None
+                raise TreeNoSpace(sum(entry.size for entry in entries if entry.kind == "f")) from None
             # A manifest whose order is wrong, or the like: extraction takes over (and reports
             # a real filesystem error in its own words).
         if os.path.lexists(dest):

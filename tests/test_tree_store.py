@@ -21,7 +21,9 @@ import pytest
 from cli_harness import Pytui
 from fixtures_archives import MadeArchive
 from fixtures_http import FaultyHTTPServer
+from pytui.core.cache import ArchiveCache
 from pytui.core.install_root import tree_size
+from pytui.core.tree_manifest import manifest_sizes
 from pytui.core.tree_store import MANIFEST_NAME, TREE_NAME, TreeCorrupt, TreeStore, parse_manifest
 
 UV = Path(sys.executable).parent / "uv"
@@ -198,6 +200,62 @@ def test_sizes_count_a_hard_linked_file_once_as_du_does(pytui: Pytui) -> None:
     assert tree_size(prefix) == du_bytes(prefix)
     assert tree_size(tree) == du_bytes(tree)
     assert tree_size(pytui.tmp) == du_bytes(pytui.tmp)  # shared inodes counted once
+    # The cache's total (`cache list`, the TUI header) reads the trees from their manifests.
+    assert ArchiveCache(pytui.cache).disk_usage() == du_bytes(pytui.cache) == tree_size(pytui.cache)
+
+
+def _rewrite_manifest(store: Path, change: str) -> None:
+    """Damage a tree's manifest the way `change` says (each leaves the tree itself as it was)."""
+    path = store / MANIFEST_NAME
+    doc = json.loads(path.read_text())
+    if change == "missing":
+        path.unlink()
+        return
+    if change == "not JSON":
+        path.write_bytes(b"\xff{")
+        return
+    if change == "a link":
+        os.rename(path, store / "elsewhere.json")
+        os.symlink("elsewhere.json", path)
+        return
+    if change == "older format":  # what pytui wrote before directories had their size recorded
+        doc["size"] = [0 if kind == "d" else size for kind, size in zip(doc["kind"], doc["size"], strict=True)]
+    elif change == "another tree's":
+        doc["sha256"] = "b" * 64
+    elif change == "size past any file's":
+        doc["size"][doc["kind"].index("f")] = 2**63
+    elif change == "size of the wrong type":
+        doc["size"][doc["kind"].index("f")] = "1"
+    path.write_text(json.dumps(doc))
+
+
+@pytest.mark.parametrize("change", ["missing", "not JSON", "a link", "older format", "another tree's",
+                                    "size past any file's", "size of the wrong type"])
+def test_the_cache_total_walks_a_tree_whose_manifest_cannot_say(pytui: Pytui, change: str) -> None:
+    made = pytui.add("3.12.8")
+    other = pytui.add("3.11.9")
+    pytui.call("install", "3.12")
+    pytui.call("install", "3.11")
+    pytui.call("uninstall", "3.12")  # one tree with inodes of its own, one shared with an install
+    (pytui.cache / (made.build.cache_filename + ".part")).write_bytes(b"x" * 12345)
+    cache = ArchiveCache(pytui.cache)
+    assert cache.disk_usage() == du_bytes(pytui.cache)
+    _rewrite_manifest(pytui.cache / "trees" / made.build.sha256, change)
+    assert cache.disk_usage() == du_bytes(pytui.cache) == tree_size(pytui.cache)
+    assert pytui.trees() == sorted([made.build.sha256, other.build.sha256])
+
+
+def test_the_cache_total_trusts_a_well_formed_manifest_and_reads_it_again_once_changed(
+        pytui: Pytui) -> None:
+    made = pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    cache = ArchiveCache(pytui.cache)
+    assert cache.disk_usage() == du_bytes(pytui.cache)
+    path = pytui.cache / "trees" / made.build.sha256 / MANIFEST_NAME
+    doc = json.loads(path.read_text())
+    doc["size"][doc["kind"].index("f")] += 1000  # the tree is not walked: the manifest says
+    path.write_text(json.dumps(doc))
+    assert cache.disk_usage() == du_bytes(pytui.cache) + 1000
 
 
 @pytest.mark.uv
@@ -280,6 +338,33 @@ def test_unreadable_manifests_are_refused(data: bytes) -> None:
         parse_manifest(data)
 
 
+@pytest.mark.parametrize("entries", [
+    [["f", "f", 0o644, 2**63, 1, 1, ""]],
+    [["f", "f", 0o644, 1, 1, 2**64, ""]],
+    [["f", "f", 0o644, 1.5, 1, 1, ""]],
+    [["f", "f", 0o644, True, 1, 1, ""]],
+    [["x", "l", 0, 0, 0, 0, "\ud800"]],  # no file name: a lone surrogate outside fsdecode's range
+    [["d", "d", 0o755, 1, 0, 0, ""], ["d", "d", 0o755, 1, 0, 0, ""]],
+    "nope",
+])
+def test_manifests_are_refused_for_sizes_too(entries: object) -> None:
+    with pytest.raises(TreeCorrupt):
+        manifest_sizes(manifest(entries))  # type: ignore[arg-type]
+
+
+def test_manifest_sizes_count_a_file_once_per_inode_and_a_link_as_its_target() -> None:
+    _, sizes = manifest_sizes(manifest([
+        ["bin", "d", 0o755, 4096, 0, 0, ""],
+        ["bin/python3.12", "f", 0o755, 300, 1, 7, ""],
+        ["bin/python3.12-copy", "f", 0o755, 300, 1, 7, ""],  # a hard link in the archive
+        ["bin/python3", "l", 0, 0, 0, 0, "python3.12"],
+        ["lib", "d", 0o755, 0, 0, 0, ""],  # no size recorded: stat'ed by the store
+    ]))
+    assert sizes.other == 4096 + len("python3.12")
+    assert sizes.files == {7: 300}
+    assert sizes.unsized == ["lib"]
+
+
 def test_links_that_stay_inside_are_accepted() -> None:
     _, entries = parse_manifest(manifest([
         ["bin", "d", 0o755, 0, 0, 0, ""],
@@ -309,8 +394,6 @@ def test_a_tampered_manifest_discards_the_tree_and_the_install_extracts(pytui: P
 
 
 def test_the_cache_listing_marks_archives_whose_tree_is_kept(pytui: Pytui) -> None:
-    from pytui.core.cache import ArchiveCache
-
     kept = pytui.add("3.12.8")
     other = pytui.add("3.11.9")
     pytui.call("install", "3.12")

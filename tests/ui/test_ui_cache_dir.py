@@ -7,6 +7,7 @@ since root ignores permission bits.
 from __future__ import annotations
 
 import stat
+import subprocess
 
 import pytest
 from fixtures_fs import without_dac_override
@@ -59,6 +60,8 @@ async def test_header_cache_size_is_what_cache_list_totals(ui_world: UiWorld, ca
     cache = ArchiveCache(settings.cache_dir)
     assert cache.trees_by_archive(), "the install kept no tree"
     total = cache.disk_usage()
+    du = subprocess.run(["du", "-sb", str(settings.cache_dir)], capture_output=True, text=True, check=True)
+    assert total == int(du.stdout.split()[0])  # the tree read from its manifest, counted as du does
     assert total > sum(p.stat().st_size for p in settings.cache_dir.iterdir() if p.is_file())
     assert main(["cache", "list", "--cache-dir", str(settings.cache_dir),
                  "--downloads-json", str(ui_world.catalog_path)]) == 0
