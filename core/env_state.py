@@ -188,7 +188,7 @@ def _tree(raw: memoryview, n: int, depth: int) -> Tree | None:
     if rest:
         # Relative, with every parent recorded: then each component is some node's last one,
         # and checking the last ones (no empty, `.`, `..` or skipped name) checks them all.
-        if text.startswith("/") or "\x00/" in text or max(map(_SLASHES, rest)) >= depth:
+        if text.startswith("/") or "\x00/" in text:
             return None
         parts = list(map(_SPLIT_PARENT, rest))
         names = set(map(_NAME, parts))
@@ -196,19 +196,26 @@ def _tree(raw: memoryview, n: int, depth: int) -> Tree | None:
             return None
         parents = set(map(_PARENT, parts))
         parents.discard("")
-        if not parents.issubset(rest):
+        # A node has one `/` more than its parent (none below the root): the deepest node is
+        # one below the deepest parent, found among the few parents instead of every path.
+        deepest = max(map(_SLASHES, parents)) + 1 if parents else 0
+        if deepest >= depth or not parents.issubset(rest):
             return None
         # Canonical preorder: strictly increasing with `/` sorting first.
         keys = list(map(_AS_KEY, rest))
         if not all(map(lt, keys, islice(keys, 1, None))):
             return None
+    else:
+        keys = []
     paths = ["", *rest]
     # Venvs, unreadable and unlisted directories are recorded without anything below them.
     for i in compress(range(n), flags):
         if flags[i] & LEAF_FLAGS and i + 1 < n and (i == 0 or paths[i + 1].startswith(paths[i] + "/")):
             return None
     inos, mtimes, ctimes = words
-    return Tree(paths, inos, mtimes, ctimes, flags)
+    tree = Tree(paths, inos, mtimes, ctimes, flags)
+    tree.keep_keys(["", *keys])  # what a walk checking this one would derive again
+    return tree
 
 
 def _ident(value: object) -> bool:

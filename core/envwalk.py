@@ -82,9 +82,13 @@ class _Gone:
 class Tree:
     """Directories of one walk in canonical preorder: `paths` relative to the root (`""` is the
     root itself), with parallel `inos`, `mtimes`, `ctimes` and `flags`, kept as arrays (a time
-    in ns as an unsigned 64-bit word: any date, before 1970 or past 2262, stays comparable)."""
+    in ns as an unsigned 64-bit word: any date, before 1970 or past 2262, stays comparable).
 
-    __slots__ = ("paths", "inos", "mtimes", "ctimes", "flags")
+    A finished tree is never changed; the sort keys of its paths (needed only when something
+    changed) are computed once and kept with it: the state's reader derives them while checking
+    the stored walk, and the TUI's refresh checks the tree it kept."""
+
+    __slots__ = ("paths", "inos", "mtimes", "ctimes", "flags", "_keys")
 
     def __init__(self, paths: list[str] | None = None, inos: array | None = None,
                  mtimes: array | None = None, ctimes: array | None = None,
@@ -94,6 +98,7 @@ class Tree:
         self.mtimes: array = array("Q") if mtimes is None else mtimes
         self.ctimes: array = array("Q") if ctimes is None else ctimes
         self.flags: bytearray = bytearray() if flags is None else flags
+        self._keys: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -109,6 +114,17 @@ class Tree:
     def flagged(self) -> list[int]:
         """Indices of the nodes with any flag (venvs, pins, unreadable: few of them)."""
         return list(compress(range(len(self.flags)), self.flags))
+
+    def keys(self) -> list[str]:
+        """The paths' sort keys (`/` as NUL, which sorts first: a subtree is one slice)."""
+        if self._keys is None or len(self._keys) != len(self.paths):
+            self._keys = list(map(_AS_KEY, self.paths))
+        return self._keys
+
+    def keep_keys(self, keys: list[str]) -> None:
+        """Keep the sort keys of these paths, derived by whoever has them (same paths)."""
+        if len(keys) == len(self.paths):
+            self._keys = keys
 
 
 @dataclass
@@ -252,28 +268,50 @@ class _Walker:
         """Record and walk the directory open as `fd` (`st` its fstat, taken before listing)."""
         flags, subdirs = self._list(fd)
         self._add(rel, st.st_ino, st.st_mtime_ns, st.st_ctime_ns, flags)
-        if flags & LEAF_FLAGS or depth >= self.max_depth:
-            return
-        prefix = rel + "/" if rel else ""
-        for name in subdirs:
-            self._fresh_child(fd, name, prefix + name, depth + 1)
+        if subdirs and not flags & LEAF_FLAGS and depth < self.max_depth:
+            self._fresh_children(fd, subdirs, rel + "/" if rel else "", depth + 1)
 
     def _fresh_child(self, parent_fd: int, name: str, rel: str, depth: int) -> None:
-        if self._stop():
-            self._add(rel, 0, 0, 0, UNLISTED)
-            return
-        try:
-            fd = os.open(name, _OPEN_DIR, dir_fd=parent_fd)
-        except OSError as err:
-            if err.errno in (errno.EACCES, errno.EPERM):
-                self.unreadable(name, parent_fd, rel)
-            return  # gone since the listing, or no longer a directory (ELOOP: now a symlink)
-        try:
-            st = os.fstat(fd)
-            if (st.st_dev, st.st_ino) not in self.skip_ids:
-                self.fresh(fd, st, rel, depth)
-        finally:
-            os.close(fd)
+        """Walk one new subdirectory (`rel` is `prefix + name`) of the directory open as `parent_fd`."""
+        self._fresh_children(parent_fd, [name], rel[:len(rel) - len(name)], depth)
+
+    def _fresh_children(self, parent_fd: int, names: list[str], prefix: str, depth: int) -> None:
+        """Open, record and walk each subdirectory `names` of the directory open as `parent_fd`
+        (its path plus `/` is `prefix`). The loop of the cold walk: one call per directory
+        with children and one `_list` per directory, everything else inline (a directory
+        costs find's syscalls plus scandir's dup, and ~4 us of Python here)."""
+        out = self.out
+        paths, inos, mtimes, ctimes, node_flags = out.paths, out.inos, out.mtimes, out.ctimes, out.flags
+        skip_ids, listing, deeper = self.skip_ids, self._list, depth < self.max_depth
+        open_dir, fstat, close = os.open, os.fstat, os.close
+        for name in names:
+            rel = prefix + name
+            self.count += 1
+            if not self.stopped and not self.count % _CLOCK_EVERY and self._out_of_time():
+                self.stopped = True
+            if self.stopped:
+                self._add(rel, 0, 0, 0, UNLISTED)
+                continue
+            try:
+                fd = open_dir(name, _OPEN_DIR, dir_fd=parent_fd)
+            except OSError as err:
+                if err.errno in (errno.EACCES, errno.EPERM):
+                    self.unreadable(name, parent_fd, rel)
+                continue  # gone since the listing, or no longer a directory (ELOOP: now a symlink)
+            try:
+                st = fstat(fd)
+                if (st.st_dev, st.st_ino) in skip_ids:
+                    continue
+                flags, subdirs = listing(fd)
+                paths.append(rel)
+                inos.append(st.st_ino)
+                mtimes.append(st.st_mtime_ns & _WORD_MASK)
+                ctimes.append(st.st_ctime_ns & _WORD_MASK)
+                node_flags.append(flags)
+                if subdirs and deeper and not flags & LEAF_FLAGS:
+                    self._fresh_children(fd, subdirs, rel + "/", depth + 1)
+            finally:
+                close(fd)
 
     # -- warm: checking an earlier walk --------------------------------------------------------
 
@@ -281,7 +319,12 @@ class _Walker:
         """Each recorded directory's inode and times now (an lstat relative to the root's
         descriptor; the flag byte says whether it is still a directory), in batches between
         looks at the clock, so only one batch of stat results is alive at a time. Shorter than
-        `paths` when the budget ran out."""
+        `paths` when the budget ran out.
+
+        By path from the root, not by name from an opened parent: measured here, a lookup of
+        five components costs the kernel no more than one relative to a descriptor, while
+        opening the parents costs more (bench/envs.py). What an lstat costs is mostly the
+        syscall and building its result (~5 us; `os.access` on the same path, ~2 us)."""
         now = Tree(inos=array("Q", [root_st.st_ino]),
                    mtimes=array("Q", [root_st.st_mtime_ns & _WORD_MASK]),
                    ctimes=array("Q", [root_st.st_ctime_ns & _WORD_MASK]), flags=bytearray([1]))
@@ -296,10 +339,7 @@ class _Walker:
                 got = list(map(lstat, batch))
             except OSError:  # some went away: this batch again, one at a time
                 got = [_lstat_or_gone(lstat, path) for path in batch]
-            now.inos.extend(map(_INO, got))
-            now.mtimes.extend(map(_WORD_MASK.__and__, map(_MTIME, got)))
-            now.ctimes.extend(map(_WORD_MASK.__and__, map(_CTIME, got)))
-            now.flags.extend(map(stat.S_ISDIR, map(_MODE, got)))
+            _add_stats(now, got)
         return now
 
     def revisit(self, fd: int, st: os.stat_result, old: Tree) -> None:
@@ -323,7 +363,7 @@ class _Walker:
         changed.update(compress(span, map(skip_inos.__contains__, inos)))
         changed.update(i for i in old.flagged() if old.flags[i] & (UNREADABLE | UNLISTED) and i < checked)
         self.is_dir, self.checked, self.changed = dirs, checked, sorted(changed)
-        self.keys = list(map(_AS_KEY, old.paths))
+        self.keys = old.keys()
         self._keep(0, 0, n)
 
     def _end(self, i: int, end: int) -> int:
@@ -421,7 +461,17 @@ def _unsettled(tree: Tree, started_ns: int) -> Tree:
     ctimes = array("Q", tree.ctimes)  # a copy: `tree` may be the stored walk itself
     for i in recent:
         ctimes[i] = 0
-    return Tree(tree.paths, tree.inos, tree.mtimes, ctimes, tree.flags)
+    settled = Tree(tree.paths, tree.inos, tree.mtimes, ctimes, tree.flags)
+    if tree._keys is not None:
+        settled.keep_keys(tree._keys)
+    return settled
+
+
+def _add_stats(tree: Tree, got: list[os.stat_result | _Gone]) -> None:
+    tree.inos.extend(map(_INO, got))
+    tree.mtimes.extend(map(_WORD_MASK.__and__, map(_MTIME, got)))
+    tree.ctimes.extend(map(_WORD_MASK.__and__, map(_CTIME, got)))
+    tree.flags.extend(map(stat.S_ISDIR, map(_MODE, got)))
 
 
 def _lstat_or_gone(lstat: Callable[[str], os.stat_result], path: str) -> os.stat_result | _Gone:

@@ -406,3 +406,31 @@ def test_a_directory_recorded_as_unreadable_is_tried_again(tmp_path: Path, proje
     assert warm.unreadable == [] and str(projects / "a0" / "b0" / "c" / ".venv") in paths(warm)
     assert warm.listed == 2  # c and its venv; everything else checked only
     assert_as_cold(tmp_path, projects, warm)
+
+
+def test_a_stored_walk_at_its_depth_limit_is_read_with_its_sort_keys(tmp_path: Path, projects: Path) -> None:
+    """The depth check sits exactly at the limit (it looks at the parents only), and the sort
+    keys the reader derived while checking are kept for the next walk."""
+    run(tmp_path, projects)
+    data = (tmp_path / "state" / STATE_FILE).read_bytes()
+    chain = ["a0/b0/c/d", "a0/b0/c/d/e", "a0/b0/c/d/e/f"]  # the last one 6 levels down
+    parsed = env_state._parse(_forged(data, _add_path(*chain)))
+    assert parsed is not None
+    tree = parsed.walks[str(projects)].tree
+    assert "a0/b0/c/d/e/f" in tree.paths
+    assert tree.keys() == [path.replace("/", "\x00") for path in tree.paths]
+    assert env_state._parse(_forged(data, _add_path(*chain, "a0/b0/c/d/e/f/g"))) is None
+
+
+def test_a_scan_pauses_the_garbage_collector_and_leaves_it_as_it_was(tmp_path: Path, projects: Path) -> None:
+    import gc
+
+    assert gc.isenabled()
+    run(tmp_path, projects)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run(tmp_path, projects)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
