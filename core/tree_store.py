@@ -83,18 +83,35 @@ def is_sha256(text: str) -> bool:
     return len(text) == 64 and set(text) <= _SHA256_CHARS
 
 
-def _copy_file(src: str, dst: str, mode: int) -> None:
+_READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+
+
+def _copy_file_at(name: str, src_dir: int, dst_dir: int, mode: int,
+                  expect: tuple[int, int, int] | None) -> None:
+    """Copy `name` from the directory open as `src_dir` to a new file in `dst_dir`, reading
+    through the descriptor opened (never following a link) and, with `expect` (inode, size,
+    mtime), checked by its fstat: a file swapped after the manifest check is not copied."""
     import shutil
 
-    fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
     try:
-        with open(src, "rb") as source:
+        src = os.open(name, _READ_FLAGS, dir_fd=src_dir)
+    except OSError:
+        raise TreeCorrupt(f"{name} is missing or no longer a file") from None
+    try:
+        st = os.fstat(src)
+        if not stat.S_ISREG(st.st_mode) or (
+                expect is not None and (st.st_ino, st.st_size, st.st_mtime_ns) != expect):
+            raise TreeCorrupt(f"{name} was changed after the tree was made")
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode,
+                     dir_fd=dst_dir)
+        try:
             os.fchmod(fd, mode)
-            out = os.fdopen(fd, "wb", closefd=False)
-            shutil.copyfileobj(source, out, 1024 * 1024)
-            out.flush()
+            with os.fdopen(src, "rb", closefd=False) as source, os.fdopen(fd, "wb", closefd=False) as out:
+                shutil.copyfileobj(source, out, 1024 * 1024)
+        finally:
+            os.close(fd)
     finally:
-        os.close(fd)
+        os.close(src)
 
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -169,7 +186,10 @@ def _materialize(src_top: str, dst_top: str, entries: list[Entry], cancel: Cance
                     if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
                             and S_ISREG(st.st_mode) and S_IMODE(st.st_mode) == mode):
                         raise TreeCorrupt(f"{path} was changed after the tree was made")
-                _copy_file(f"{src_top}/{path}", f"{dst_top}/{path}", mode)
+                try:
+                    _copy_file_at(name, src_fd, dst_fd, mode, (ino, size, mtime_ns) if check else None)
+                except TreeCorrupt:
+                    raise TreeCorrupt(f"{path} was changed after the tree was made") from None
             elif kind == "d":
                 if check:
                     # Not followed: a directory swapped for a link to one is a change too.

@@ -429,3 +429,37 @@ def test_an_install_from_a_tree_patches_sysconfig_as_an_extraction_does(pytui: P
     result = pytui.run("install", "3.12")  # from the tree
     assert result.returncode == 0, str(result)
     assert found[0].read_bytes() == extracted
+
+
+def test_a_tree_file_swapped_for_a_link_while_it_is_copied_is_not_followed(
+        tmp_path: Path, tmpfs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy fallback (the install on another filesystem) reads each file through the
+    directory it checked, never by its path again: a file swapped for a link to a secret between
+    the check and the copy is caught, and the secret is not copied into the install."""
+    secret = tmp_path / "secret"
+    secret.write_text("private key")
+    prefix = tmp_path / "prefix"
+    (prefix / "lib").mkdir(parents=True)
+    (prefix / "lib" / "victim.txt").write_text("pristine")
+    (prefix / "bin").mkdir()
+    (prefix / "bin" / "python3").write_text("#!/bin/sh\n")
+    store = TreeStore(tmp_path / "cache")
+    sha = "ab" * 32
+    assert store.keep(sha, prefix, archive="a.tar.gz", key="cpython-3.12.8-linux-x86_64-gnu")
+    victim = store.tree_dir(sha) / TREE_NAME / "lib" / "victim.txt"
+    real_stat = os.stat
+
+    def stat_then_swap(path, *args, **kwargs):  # the race, made to happen every time
+        result = real_stat(path, *args, **kwargs)
+        if path == "victim.txt" and not victim.is_symlink():
+            victim.unlink()
+            victim.symlink_to(secret)
+        return result
+
+    monkeypatch.setattr(os, "stat", stat_then_swap)
+    dest = tmpfs / "install"
+    used = store.materialize(sha, dest)
+    monkeypatch.undo()
+    assert used is None and not dest.exists()  # the changed tree is refused (and discarded)
+    assert not store.has(sha)
+    assert secret.read_text() == "private key"
