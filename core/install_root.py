@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -161,6 +162,8 @@ class InstallRoot(RootLocking, RootLinking):
             return 0
         removed = 0
         with self._writing(cancel=cancel):
+            if os.path.islink(self.temp_dir):
+                return 0  # a link to a directory that is not ours to empty
             try:
                 entries = sorted(os.listdir(self.temp_dir))
             except FileNotFoundError:
@@ -171,17 +174,21 @@ class InstallRoot(RootLocking, RootLinking):
                 if name.endswith(".lock"):
                     base = name[: -len(".lock")]
                     try:
-                        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+                        # Not followed, never blocking: a link, FIFO or directory is no lock.
+                        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
                     except FileNotFoundError:
                         continue
+                    except OSError:
+                        fd = -1
                     try:
-                        if not try_flock(fd):
+                        if fd >= 0 and stat.S_ISREG(os.fstat(fd).st_mode) and not try_flock(fd):
                             continue  # a live stage
                         _remove_tree(self.temp_dir / base)
-                        os.unlink(path)
+                        _remove_tree(path)
                         removed += 1 + (base in names)
                     finally:
-                        os.close(fd)
+                        if fd >= 0:
+                            os.close(fd)
                 elif f"{name}.lock" not in names:
                     _remove_tree(path)
                     removed += 1

@@ -177,10 +177,13 @@ def wait_for_removals(temp_dir: Path) -> None:
         if not name.endswith(".lock"):
             continue
         try:
-            fd = os.open(os.path.join(temp_dir, name), os.O_RDONLY | os.O_CLOEXEC)
+            fd = os.open(os.path.join(temp_dir, name),
+                         os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
             continue
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                continue  # a FIFO or the like: no deleter's lock
             fcntl.flock(fd, fcntl.LOCK_EX)  # blocks while a deleter (or a stage) holds it
         finally:
             os.close(fd)

@@ -1,0 +1,53 @@
+"""The install root's `.temp/` read as hostile input: `clean_temp` and `wait_for_removals` never
+follow a link planted there, never block on a FIFO named like a lock, and treat whatever is not
+a lock pytui made as a leftover."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from pytui.core.install_root import InstallRoot
+from pytui.core.root_tree import wait_for_removals
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> InstallRoot:
+    return InstallRoot(tmp_path / "root")
+
+
+def test_clean_temp_never_follows_links_and_takes_odd_lock_files_as_leftovers(tmp_path: Path,
+                                                                              root: InstallRoot) -> None:
+    """`.temp/` is the root's, but what is in it is input: a `.lock` that is a directory, a
+    FIFO or a link is a leftover (removed as what it is, never opened through), and a `.temp`
+    that is a link to someone's directory is not cleaned at all."""
+    root.init()
+    temp = root.temp_dir
+    keep = tmp_path / "precious"
+    keep.mkdir()
+    (keep / "notes.txt").write_text("mine")
+    (temp / "a.lock").mkdir()                 # a directory named like a lock
+    (temp / "a").mkdir()
+    os.mkfifo(temp / "b.lock")                 # a FIFO
+    (temp / "c.lock").symlink_to(keep / "notes.txt")  # a link to a file of someone's
+    (temp / "c").symlink_to(keep)               # a link to a directory of someone's
+    assert root.clean_temp() == 5
+    assert os.listdir(temp) == []
+    assert (keep / "notes.txt").read_text() == "mine"
+    wait_for_removals(temp)  # returns (nothing to wait for), even with odd entries gone
+
+    # `.temp` itself swapped for a link to someone's directory: nothing there is touched.
+    os.rmdir(temp)
+    temp.symlink_to(keep)
+    assert root.clean_temp() == 0
+    assert sorted(os.listdir(keep)) == ["notes.txt"]
+
+
+def test_wait_for_removals_does_not_block_on_a_fifo(root: InstallRoot) -> None:
+    root.init()
+    os.mkfifo(root.temp_dir / "x.lock")
+    done = threading.Event()
+    threading.Thread(target=lambda: (wait_for_removals(root.temp_dir), done.set()), daemon=True).start()
+    assert done.wait(60), "wait_for_removals blocked opening a FIFO named *.lock"
