@@ -66,9 +66,9 @@ from pytui.core.download_policy import (
     TransferFailure,
     retries_from_env,
 )
-from pytui.core.download_response import accept_response, describe, request_headers, shut
+from pytui.core.download_response import accept_response, request_headers, shut
 from pytui.core.download_stream import DownloadStream
-from pytui.core.errors import Cancelled, DownloadError, HashMismatch, OfflineError
+from pytui.core.errors import Cancelled, DownloadError, HashMismatch, OfflineError, describe_error
 from pytui.core.http import TransferLimits
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
 from pytui.core.units import format_bytes
@@ -465,7 +465,7 @@ class Downloader:
                 raise Cancelled("download cancelled") from None
             if isinstance(err, timed_out):
                 raise TransferFailure(url, f"timed out ({type(err).__name__})", transient=True, spends=True) from None
-            raise TransferFailure(url, describe(err), transient=isinstance(err, transient_errors)) from None
+            raise TransferFailure(url, describe_error(err), transient=isinstance(err, transient_errors)) from None
 
     def _body_chunks(self, url: str, body: Body, raw: Iterator[bytes], skip: int, limit: int,
                      total: int | None, cancel: CancelToken, report: Callable[[], None]) -> Iterator[bytes]:

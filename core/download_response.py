@@ -36,11 +36,6 @@ def unsatisfied_total(value: str | None) -> int | None:
     return None
 
 
-def describe(err: BaseException) -> str:
-    text = str(err).strip()
-    return f"{type(err).__name__}: {text}" if text else type(err).__name__
-
-
 def shut(response: Any) -> Callable[[], None]:
     """A callback that shuts the response's socket, so a read blocked in another thread returns."""
     def shut() -> None:

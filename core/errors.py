@@ -13,6 +13,15 @@ class PytuiError(Exception):
         return " ".join(str(self.args[0]).split()) if self.args else self.__class__.__name__
 
 
+def describe_error(err: BaseException) -> str:
+    """One line for any failure: a PytuiError's own line; otherwise its type and its text
+    (white space folded, cut at 200 characters), e.g. `ConnectError: [Errno 111] refused`."""
+    if isinstance(err, PytuiError):
+        return str(err)
+    text = " ".join(str(err).split())[:200]
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
 class UsageError(PytuiError):
     """Bad command-line usage or an unparseable request (exit code 2)."""
 

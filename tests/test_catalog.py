@@ -16,15 +16,9 @@ from pytui.core import catalog as catalog_module
 from pytui.core.catalog import Catalog, build_from_entry, parse_uv_json
 from pytui.core.embedded import builds_from_versions, load_embedded_catalog, versions_json_path
 from pytui.core.errors import CatalogError, OfflineError
+from pytui.core.kept_catalog import KEPT_CATALOG, KEPT_META, describe_age, load_kept_catalog
 from pytui.core.settings import Settings
-from pytui.core.sources import (
-    KEPT_CATALOG,
-    KEPT_META,
-    describe_age,
-    load_catalog,
-    load_kept_catalog,
-    refresh_catalog,
-)
+from pytui.core.sources import load_catalog, refresh_catalog
 
 RELEASES = "https://github.com/astral-sh/python-build-standalone/releases/download"
 
@@ -439,7 +433,7 @@ def test_parsed_cache_hits_and_invalidates(tmp_path: Path, monkeypatch: pytest.M
         calls.append(source)
         return real_parse(data, source)
 
-    monkeypatch.setattr("pytui.core.sources.parse_catalog", counting)
+    monkeypatch.setattr("pytui.core.custom_catalog.parse_catalog", counting)
     assert list(load_catalog(settings).by_key) == ["cpython-3.12.8-linux-x86_64-gnu"]
     assert calls == []  # served from the cache
 

@@ -23,14 +23,8 @@ from pytui.core.catalog import MAX_CATALOG_BYTES, parse_catalog, valid_builds
 from pytui.core.catalog_fetch import fetch_catalog
 from pytui.core.errors import CatalogError
 from pytui.core.http import make_client
-from pytui.core.sources import (
-    KEPT_CATALOG,
-    KEPT_META,
-    load_catalog,
-    load_kept_catalog,
-    refresh_and_reload,
-    refresh_catalog,
-)
+from pytui.core.kept_catalog import KEPT_CATALOG, KEPT_META, load_kept_catalog
+from pytui.core.sources import load_catalog, refresh_and_reload, refresh_catalog
 from test_catalog import entry, settings_for, uv_json
 
 GOOD = "cpython-3.12.8-linux-x86_64-gnu"

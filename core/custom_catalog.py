@@ -1,0 +1,130 @@
+"""A custom catalog (`--downloads-json` / `UV_PYTHON_DOWNLOADS_JSON_URL`: a path, `file://`
+or `http(s)` URL in uv's format), which replaces every other source, as in uv.
+
+A local file is read (bounded, regular files only) and parsed through the parsed-catalog
+cache. A remote one is kept in the state dir (`downloads-json/<hash of the URL>.json`), reused
+without a request for ten minutes, and used as it is offline or when a refresh fails, as uv
+uses its stale copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from pathlib import Path
+
+from pytui.core.atomic import write_atomic
+from pytui.core.bounded_read import FileTooLarge, NotRegularFile
+from pytui.core.catalog import Catalog, parse_catalog
+from pytui.core.errors import CatalogError, OfflineError, PytuiError, UsageError, describe_error
+from pytui.core.parsed_cache import cached_parse
+from pytui.core.source_common import catalog_from, discard, fetch
+
+CUSTOM_DIR = "downloads-json"
+
+
+def _is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+def _local_path(value: str) -> Path:
+    if value.startswith("file://"):
+        from urllib.parse import urlsplit
+        from urllib.request import url2pathname
+
+        return Path(url2pathname(urlsplit(value).path))
+    return Path(value).expanduser()
+
+
+def _shown(value: str) -> str:
+    """A source as an error line names it: long ones cut."""
+    return value if len(value) <= 200 else value[:200] + "..."
+
+
+def _read_error(value: str, err: OSError) -> CatalogError:
+    """One line for a local catalog that cannot be read: what it is, why, what to do."""
+    shown = _shown(value)
+    if isinstance(err, NotRegularFile):
+        return CatalogError(f"catalog {shown} is {err.strerror}; point --downloads-json / "
+                            "UV_PYTHON_DOWNLOADS_JSON_URL at a regular file")
+    if isinstance(err, FileTooLarge):
+        return CatalogError(f"catalog {shown} is too large ({err.strerror}); point "
+                            "--downloads-json at a uv download-metadata.json")
+    return CatalogError(f"catalog {shown} could not be read ({err.strerror or err}); "
+                        "check --downloads-json / UV_PYTHON_DOWNLOADS_JSON_URL")
+
+
+def _custom_cache_path(state_dir: Path, url: str) -> Path:
+    import hashlib
+
+    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+    return state_dir / CUSTOM_DIR / f"{digest}.json"
+
+
+def _load_kept_custom(settings, value: str, kept: Path) -> Catalog | None:
+    """The kept copy of a remote --downloads-json, or None; a bad copy is discarded."""
+    try:
+        parsed = cached_parse(kept, "uv-json", settings.state_dir,
+                              lambda data: parse_catalog(data, value))
+        fetched_at = kept.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    except (OSError, CatalogError):
+        discard(kept)
+        return None
+    return catalog_from(parsed, f"{_shown(value)} (kept copy)", fetched_at)
+
+
+def load_custom_catalog(settings, *, refresh: bool) -> Catalog:
+    """The catalog `settings.downloads_json` names; `CatalogError` when it cannot be read or
+    parsed (or fetched, with no kept copy), `OfflineError` offline with no kept copy."""
+    value = settings.downloads_json
+    if not _is_url(value):
+        path = _local_path(value)
+        try:
+            parsed = cached_parse(path, "uv-json", settings.state_dir,
+                                  lambda data: parse_catalog(data, _shown(value)))
+        except OSError as err:
+            raise _read_error(value, err) from None
+        return catalog_from(parsed, value)
+    kept_path = _custom_cache_path(settings.state_dir, value)
+    kept = _load_kept_custom(settings, value, kept_path)
+    if kept is not None and (settings.offline or not refresh and _fresh(kept_path)):
+        # Offline, uv also uses its stale cached copy of a remote downloads JSON.
+        return kept
+    if settings.offline:
+        raise OfflineError(f"catalog {_shown(value)} has never been fetched and pytui is "
+                           "offline; go online once, or point --downloads-json at a local file")
+    try:
+        fetched = fetch(settings, value, f"fetching {_shown(value)}")
+        if fetched.status != 200:
+            raise CatalogError(f"catalog {_shown(value)} could not be fetched "
+                               f"(HTTP {fetched.status}); check the URL")
+        parsed = parse_catalog(fetched.data, _shown(value))
+    except PytuiError as err:
+        # A bad environment value is the user's to fix (exit 2), kept copy or not.
+        if kept is None or isinstance(err, UsageError):
+            raise
+        return _with_note(kept, f"refresh failed: {describe_error(err)}")
+    except Exception as err:  # noqa: BLE001 - httpx (imported lazily) or network failure: keep what we have
+        if kept is not None:
+            return _with_note(kept, f"refresh failed: {describe_error(err)}")
+        raise CatalogError(f"catalog {_shown(value)} could not be fetched ({describe_error(err)}); "
+                           "check the URL and the network, or use a local file") from None
+    if parsed.builds:
+        with contextlib.suppress(OSError):  # an unwritable state dir only costs the kept copy
+            write_atomic(kept_path, fetched.data, make_parents=True)
+    return catalog_from(parsed, value, time.time())
+
+
+def _with_note(catalog: Catalog, note: str) -> Catalog:
+    catalog.source = f"{catalog.source}; {note}"
+    return catalog
+
+
+def _fresh(path: Path, max_age: float = 600.0) -> bool:
+    """A remote custom catalog fetched in the last ten minutes is reused without a request."""
+    try:
+        return time.time() - path.stat().st_mtime < max_age
+    except OSError:
+        return False
