@@ -12,13 +12,15 @@ What it does: one request per connection (`Connection: close`); a body framed by
 Bounded like h11: the status line and header block at most `MAX_HEADER_BYTES`, at most
 `MAX_HEADERS` fields, a chunk-size line at most `MAX_CHUNK_LINE`, trailers within the header
 bound; anything malformed is a `RemoteProtocolError` (transient, as with httpx), a cut is a
-`ReadError`, a refused or failed connect a `ConnectError`, a silent peer a `ReadTimeout`.
+`ReadError`, a refused or failed connect a `ConnectError`, a silent peer a `ReadTimeout`
+(and so is a head that has not ended within the read timeout, however it trickles in).
 The error class names are httpx's, so failure lines read the same whichever client was used.
 """
 
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator, Mapping
 from urllib.parse import urljoin, urlsplit
 
@@ -270,7 +272,7 @@ class PlainClient:
         try:
             sock.settimeout(read)
             sock.sendall(request)
-            return self._read_head(sock)
+            return self._read_head(sock, read)
         except TimeoutError:
             sock.close()
             raise ReadTimeout("timed out") from None
@@ -282,12 +284,20 @@ class PlainClient:
             raise
 
     @staticmethod
-    def _read_head(sock: socket.socket) -> PlainResponse:
+    def _read_head(sock: socket.socket, read_timeout: float) -> PlainResponse:
+        """The status line and headers, which must all arrive within the read timeout (a peer
+        sending a byte just within each read's timeout would otherwise hold the head open for
+        hours); the body's reads then wait up to the read timeout each."""
+        deadline = time.monotonic() + read_timeout
         buffer = b""
         for _ in range(MAX_INFORMATIONAL + 1):
             while (end := buffer.find(b"\r\n\r\n")) < 0:
                 if len(buffer) > MAX_HEADER_BYTES:
                     raise RemoteProtocolError(f"response headers longer than {MAX_HEADER_BYTES} bytes")
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError
+                sock.settimeout(left)
                 data = sock.recv(65536)
                 if not data:
                     raise RemoteProtocolError("server disconnected without sending a response")
@@ -297,5 +307,6 @@ class PlainClient:
             status, reason, headers = _parse_head(buffer[:end])
             buffer = buffer[end + 4:]
             if status >= 200:
+                sock.settimeout(read_timeout)
                 return PlainResponse(sock, status, reason, headers, buffer)
         raise RemoteProtocolError("too many informational responses")

@@ -88,3 +88,68 @@ def test_huge_headers_are_refused(http_server, tmp_path: Path) -> None:
         dl.download([url], tmp_path / "a.part", expected_sha256=SHA)
     assert f"longer than {plain_http.MAX_HEADER_BYTES} bytes" in str(err.value)
     assert not (tmp_path / "a.part").exists()
+
+
+class _DribblingServer:
+    """A raw socket server that answers every connection with a status line and then one header
+    byte every `interval` seconds, for ever (until stopped): each read gets data well within
+    the read timeout, the head never ends."""
+
+    def __init__(self, interval: float) -> None:
+        import socket
+        import threading
+
+        self.interval = interval
+        self.stop = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        self.listener.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                continue
+            with conn:
+                try:
+                    conn.recv(65536)
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                    while not self.stop.wait(self.interval):
+                        conn.sendall(b"a")
+                except OSError:
+                    continue
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.listener.close()
+
+
+def test_a_head_that_never_ends_is_cut_by_the_read_timeout() -> None:
+    """Each byte of the head arriving within the read timeout does not stretch it for ever: the
+    whole head must arrive within the read timeout (slowloris)."""
+    import threading
+
+    server = _DribblingServer(0.05)
+    outcome: list[BaseException | None] = []
+    done = threading.Event()
+
+    def fetch() -> None:
+        try:
+            plain_http.PlainClient("t").stream("GET", f"http://127.0.0.1:{server.port}/x", headers={},
+                                               timeout=(5.0, 1.0)).close()
+            outcome.append(None)
+        except BaseException as err:  # noqa: BLE001 - handed to the test
+            outcome.append(err)
+        finally:
+            done.set()
+
+    try:
+        threading.Thread(target=fetch, daemon=True).start()
+        assert done.wait(60), "the head of the response was read for ever"
+    finally:
+        server.close()
+    assert isinstance(outcome[0], plain_http.ReadTimeout), outcome
