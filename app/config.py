@@ -9,11 +9,13 @@
 The file is input like any other: at most MAX_CONFIG_BYTES of a regular file, lines that are
 not `name = "value"`, unknown names and values of the wrong type are ignored, each with a
 warning; the app says the first in one line and starts anyway. A theme change rewrites only
-the `theme` line (comments and other lines stay) through core/atomic.write_atomic.
+the `theme` line (comments and other lines stay) through core/atomic.write_atomic, in the file a
+linked config names (the link stays).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -164,6 +166,9 @@ def save_theme(path: Path, theme: str) -> None:
     """Keep `theme` in the config file, atomically. Raises OSError (the caller says it)."""
     if not theme_name_ok(theme):
         raise ValueError(f"not a theme name: {theme!r}")
+    # A config kept as a link (a dotfile manager's) stays one: the file it names is rewritten
+    # (or refused, in a read-only store), never the link replaced by a file of pytui's.
+    path = Path(os.path.realpath(path))
     try:
         old = read_regular_file(path, MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
