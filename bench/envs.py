@@ -1,10 +1,14 @@
 """Environment scan speed: a synthetic home of 100,000 directories holding 500 environments,
 scanned cold (no state file) and warm (the stored walk checked, as a new `pytui envs` process
 does, as the TUI's refresh in the same process does, and after one venv was added deep),
-beside `find HOME -name pyvenv.cfg` over the same tree as the floor, and a bare C loop of one
-`lstat` per directory (what any check by mtime costs).
+beside `find HOME -name pyvenv.cfg` over the same tree as the floor, and the floors of any
+check by mtime, each a bare C-level loop over the recorded directories: one `lstat` by path from
+the root (what pytui does), one `lstat` by name relative to its opened parent (fstatat: one path
+component per lookup, the parents opened with O_NOFOLLOW), the same `lstat`s spread over two
+threads (os.lstat releases the GIL during the syscall), and one `os.access` by path (the same
+lookup and syscall without building a stat result), and the state file's read and check alone.
 
-    python bench/envs.py [--rounds 5] [--workdir DIR] [--dirs 100000] [--envs 500]
+    python bench/envs.py [--rounds 5] [--workdir DIR] [--dirs 100000] [--envs 500] [--only ROWS]
 
 The tree is built once into the workdir (kept between runs): a balanced tree, ten
 subdirectories per level down to five levels, with `.venv` directories (each a `pyvenv.cfg`)
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import itertools
 import json
 import os
 import random
@@ -29,6 +34,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -93,105 +100,192 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+class Bench:
+    """The methods measured, over one synthetic home; each returns its wall time."""
+
+    def __init__(self, work: Path) -> None:
+        from pytui.core import env_state
+        from pytui.core.envs import STATE_FILE, scan
+
+        self.env_state, self.scan_fn, self.state_file = env_state, scan, STATE_FILE
+        self.home, self.root, self.state = work / "home", work / "root", work / "state"
+        self.env = {**os.environ, "HOME": str(self.home), "XDG_DATA_HOME": str(work / "data"),
+                    "PIPX_HOME": str(work / "pipx"), "WORKON_HOME": str(work / "workon"),
+                    "UV_TOOL_DIR": str(work / "tools")}
+        self.cli_env = {**self.env, "UV_PYTHON_INSTALL_DIR": str(self.root),
+                        "PYTUI_STATE_DIR": str(work / "state-cli")}
+        self.added = self.home / "p0" / "p0" / "p0" / "bench-added"
+        self.found: dict[str, int] = {}
+
+    def rows(self) -> tuple[tuple[str, str, Callable[[], float]], ...]:
+        return (("find", "find HOME -name pyvenv.cfg (the floor)", self.run_find),
+                ("cold", "pytui scan, cold (no state file)", lambda: self.run_scan("cold")),
+                ("warm", "pytui scan, warm (new process)", lambda: self.run_scan("warm")),
+                ("refresh", "pytui scan, warm (same process)", lambda: self.run_scan("refresh")),
+                ("cli", "pytui envs --json (command, warm)", self.run_cli),
+                ("load", "state file read and checked, alone", self.run_load),
+                ("lstat", "floor: lstat by path from the root", self.run_lstat),
+                ("fstatat", "floor: lstat by name from parent fd", self.run_fstatat),
+                ("threads", "floor: lstat by path, 2 threads", self.run_threads),
+                ("access", "floor: access() by path, no result", self.run_access),
+                ("changed", "pytui scan, warm, one venv added", lambda: self.run_scan("changed")))
+
+    def run_find(self) -> float:
+        t = time.perf_counter()
+        subprocess.run(["find", str(self.home), "-name", "pyvenv.cfg"], stdout=subprocess.DEVNULL, check=True)
+        return time.perf_counter() - t
+
+    def _scan(self):
+        return self.scan_fn(self.root, self.state, self.env, roots=[self.home], budget=600.0)
+
+    def run_scan(self, kind: str) -> float:
+        if kind == "cold":
+            (self.state / self.state_file).unlink(missing_ok=True)
+        if kind == "changed":  # one venv added deep; taken away again after
+            (self.added / ".venv").mkdir(parents=True)
+            (self.added / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+        if kind != "refresh":
+            self.env_state.forget()  # as a new process (`pytui envs`) finds the state file
+        t = time.perf_counter()
+        result = self._scan()
+        elapsed = time.perf_counter() - t
+        self.found[kind] = sum(1 for e in result.environments if e.kind == "venv")
+        assert not result.partial
+        return elapsed
+
+    def after(self, name: str) -> None:
+        """Undo what a row changed, outside its timing: the added venv goes, and the state is
+        written again without it (the floors read the stored paths)."""
+        if name == "changed":
+            shutil.rmtree(self.added)
+            self._scan()
+
+    def run_cli(self) -> float:
+        """The command itself, warm: a new Python process, its imports, the scan, the JSON."""
+        t = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "pytui.app.cli", "envs", "--json", "--scan",
+                               str(self.home)], env=self.cli_env, stdout=subprocess.PIPE, check=True)
+        elapsed = time.perf_counter() - t
+        self.found["cli"] = sum(1 for row in json.loads(done.stdout) if row["kind"] == "venv")
+        return elapsed
+
+    def run_load(self) -> float:
+        """The state file read and checked, as a new process does before its lstats."""
+        self.env_state.forget()
+        t = time.perf_counter()
+        self.env_state.load_state(self.state / self.state_file)
+        return time.perf_counter() - t
+
+    # -- floors: bare loops over the recorded directories ---------------------------------------
+
+    def _stored_paths(self) -> list[str]:
+        walk = self.env_state.load_state(self.state / self.state_file).walks[str(self.home)]
+        return walk.tree.paths[1:]
+
+    def _from_root(self, measure: Callable[[int, list[str]], object]) -> float:
+        paths = self._stored_paths()
+        fd = os.open(self.home, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            t = time.perf_counter()
+            measure(fd, paths)
+            return time.perf_counter() - t
+        finally:
+            os.close(fd)
+
+    def run_lstat(self) -> float:
+        """One lstat per recorded directory by path from the root, in one C loop (what pytui does)."""
+        return self._from_root(lambda fd, paths: list(map(functools.partial(os.lstat, dir_fd=fd), paths)))
+
+    def run_access(self) -> float:
+        """The same lookups with os.access: the syscall without building a stat result."""
+        return self._from_root(lambda fd, paths: list(map(functools.partial(
+            os.access, mode=os.F_OK, dir_fd=fd, follow_symlinks=False), paths)))
+
+    def run_threads(self) -> float:
+        """The lstats of run_lstat in batches of 4,096 over two threads."""
+        def measure(fd: int, paths: list[str]) -> None:
+            lstat = functools.partial(os.lstat, dir_fd=fd)
+            batches = [paths[i:i + 4096] for i in range(0, len(paths), 4096)]
+            with ThreadPoolExecutor(2) as pool:
+                list(pool.map(lambda batch: list(map(lstat, batch)), batches))
+        return self._from_root(measure)
+
+    def run_fstatat(self) -> float:
+        """One lstat per directory by name relative to its parent, each parent opened (O_NOFOLLOW)
+        by name relative to its own; each run of siblings in one C loop."""
+        paths = self._stored_paths()
+        parents = [path.rpartition("/")[0] for path in paths]
+        names = [path.rpartition("/")[2] for path in paths]
+        flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+        opened = {"": os.open(self.home, os.O_RDONLY | os.O_DIRECTORY)}
+        t = time.perf_counter()
+        try:
+            for parent, run in itertools.groupby(range(len(paths)), parents.__getitem__):
+                fd = opened.get(parent)
+                if fd is None:
+                    head, _, name = parent.rpartition("/")
+                    fd = opened[parent] = os.open(name, flags, dir_fd=opened[head])
+                list(map(functools.partial(os.lstat, dir_fd=fd), [names[i] for i in run]))
+            return time.perf_counter() - t
+        finally:
+            for fd in opened.values():
+                os.close(fd)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/pytui-bench-envs"))
     parser.add_argument("--dirs", type=int, default=100_000)
     parser.add_argument("--envs", type=int, default=500)
+    parser.add_argument("--only", default="", help="comma-separated row names (find always runs: "
+                        "the ratios are to it): cold, warm, refresh, cli, load, lstat, fstatat, "
+                        "threads, access, changed")
     args = parser.parse_args()
 
-    from pytui.core import env_state
-    from pytui.core.envs import STATE_FILE, scan
-
-    work = args.workdir
-    home, root, state = work / "home", work / "root", work / "state"
-    fake_root(root)
+    bench = Bench(args.workdir)
+    fake_root(bench.root)
     started = time.monotonic()
-    build_tree(home, args.dirs, args.envs, root)
-    print(f"tree: {args.dirs} directories, {args.envs} environments under {home} "
+    build_tree(bench.home, args.dirs, args.envs, bench.root)
+    print(f"tree: {args.dirs} directories, {args.envs} environments under {bench.home} "
           f"(ready in {time.monotonic() - started:.1f} s)")
-    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(work / "data"),
-           "PIPX_HOME": str(work / "pipx"), "WORKON_HOME": str(work / "workon"),
-           "UV_TOOL_DIR": str(work / "tools")}
+    rows = bench.rows()
+    if args.only:
+        wanted = set(args.only.split(","))
+        unknown = wanted - {name for name, _, _ in rows}
+        if unknown:
+            parser.error(f"unknown rows: {', '.join(sorted(unknown))}")
+        rows = tuple(row for row in rows if row[0] in wanted or row[0] == "find")
     load_before = os.getloadavg()
-
-    def run_find() -> float:
-        t = time.perf_counter()
-        subprocess.run(["find", str(home), "-name", "pyvenv.cfg"], stdout=subprocess.DEVNULL, check=True)
-        return time.perf_counter() - t
-
-    found: dict[str, int] = {}
-    added = home / "p0" / "p0" / "p0" / "bench-added"
-
-    def run_scan(kind: str) -> float:
-        if kind == "cold":
-            (state / STATE_FILE).unlink(missing_ok=True)
-        if kind == "changed":  # one venv added deep; taken away again after
-            (added / ".venv").mkdir(parents=True)
-            (added / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
-        if kind != "refresh":
-            env_state.forget()  # as a new process (`pytui envs`) finds the state file
-        t = time.perf_counter()
-        result = scan(root, state, env, roots=[home], budget=600.0)
-        elapsed = time.perf_counter() - t
-        found[kind] = sum(1 for e in result.environments if e.kind == "venv")
-        assert not result.partial
-        if kind == "changed":
-            shutil.rmtree(added)
-        return elapsed
-
-    def run_lstat() -> float:
-        """One lstat per recorded directory, in one C loop: what any mtime check costs."""
-        tree = env_state.load_state(state / STATE_FILE).walks[str(home)].tree
-        fd = os.open(home, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            t = time.perf_counter()
-            list(map(functools.partial(os.lstat, dir_fd=fd), tree.paths[1:]))
-            return time.perf_counter() - t
-        finally:
-            os.close(fd)
-
-    cli_env = {**env, "UV_PYTHON_INSTALL_DIR": str(root), "PYTUI_STATE_DIR": str(work / "state-cli")}
-
-    def run_cli() -> float:
-        """The command itself, warm: a new Python process, its imports, the scan, the JSON."""
-        t = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "pytui.app.cli", "envs", "--json", "--scan", str(home)],
-                              env=cli_env, stdout=subprocess.PIPE, check=True)
-        elapsed = time.perf_counter() - t
-        found["cli"] = sum(1 for row in json.loads(done.stdout) if row["kind"] == "venv")
-        return elapsed
-
-    rows = (("find", "find HOME -name pyvenv.cfg (the floor)", run_find),
-            ("cold", "pytui scan, cold (no state file)", lambda: run_scan("cold")),
-            ("warm", "pytui scan, warm (new process)", lambda: run_scan("warm")),
-            ("refresh", "pytui scan, warm (same process)", lambda: run_scan("refresh")),
-            ("cli", "pytui envs --json (command, warm)", run_cli),
-            ("lstat", "lstat of every directory, bare", run_lstat),
-            ("changed", "pytui scan, warm, one venv added", lambda: run_scan("changed")))
     times: dict[str, list[float]] = {name: [] for name, _, _ in rows}
     cpu: dict[str, list[float]] = {name: [] for name, _, _ in rows}
-    run_scan("cold")  # imports and the first state files out of the way
-    run_cli()
+    bench.run_scan("cold")  # imports and the first state files out of the way
+    if "cli" in times:
+        bench.run_cli()
     for _ in range(args.rounds):
         for name, _, measure in rows:
             before = cpu_seconds()
             times[name].append(measure())
             cpu[name].append(cpu_seconds() - before)
+            bench.after(name)
     load_after = os.getloadavg()
+    report(bench, rows, times, cpu, args)
+    print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f} "
+          f"on {os.cpu_count()} cores; {args.rounds} rounds, each method in turn")
+    return 0
+
+
+def report(bench: Bench, rows, times: dict[str, list[float]], cpu: dict[str, list[float]], args) -> None:
     floor = statistics.median(times["find"])
     cpu_floor = statistics.median(cpu["find"])
-    print("venvs found: " + ", ".join(f"{k} {v}" for k, v in found.items()) + f" (of {args.envs}, +1 added)")
+    print("venvs found: " + ", ".join(f"{k} {v}" for k, v in bench.found.items())
+          + f" (of {args.envs}, +1 added)")
     print(f"  {'':<40} {'wall median':>12} {'(min)':>8} {'vs find':>8}   {'CPU median':>10} {'vs find':>8}")
     for name, label, _ in rows:
         median, cpu_median = statistics.median(times[name]), statistics.median(cpu[name])
         print(f"  {label:<40} {median:10.3f} s {min(times[name]):8.3f} {median / floor:7.2f}x   "
               f"{cpu_median:8.3f} s {cpu_median / cpu_floor:7.2f}x")
-    print(f"state file: {(state / STATE_FILE).stat().st_size / 1e6:.1f} MB")
-    print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f} "
-          f"on {os.cpu_count()} cores; {args.rounds} rounds, each method in turn")
-    return 0
+    print(f"state file: {(bench.state / bench.state_file).stat().st_size / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":
