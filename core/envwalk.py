@@ -469,9 +469,20 @@ def _unsettled(tree: Tree, started_ns: int) -> Tree:
 
 def _add_stats(tree: Tree, got: list[os.stat_result | _Gone]) -> None:
     tree.inos.extend(map(_INO, got))
-    tree.mtimes.extend(map(_WORD_MASK.__and__, map(_MTIME, got)))
-    tree.ctimes.extend(map(_WORD_MASK.__and__, map(_CTIME, got)))
+    _add_words(tree.mtimes, list(map(_MTIME, got)))
+    _add_words(tree.ctimes, list(map(_CTIME, got)))
     tree.flags.extend(map(stat.S_ISDIR, map(_MODE, got)))
+
+
+def _add_words(words: array, times: list[int]) -> None:
+    """Append times (ns) as unsigned 64-bit words: through a signed array's bytes (two's
+    complement, as masking gives, without a new int per value), masked where one is out of range."""
+    try:
+        signed = array("q", times)
+    except OverflowError:  # past 2262 or before 1678
+        words.extend(map(_WORD_MASK.__and__, times))
+        return
+    words.frombytes(memoryview(signed).cast("B"))
 
 
 def _lstat_or_gone(lstat: Callable[[str], os.stat_result], path: str) -> os.stat_result | _Gone:

@@ -90,6 +90,24 @@ def test_a_warm_scan_lists_nothing_and_leaves_the_file_alone(tmp_path: Path, pro
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
+def test_times_before_1970_and_past_2262_are_kept_and_compared(tmp_path: Path, projects: Path) -> None:
+    """Times are kept as unsigned 64-bit words: one before 1970 (negative) and one past 2262 (too
+    big for a signed word: stored through the masked path) are recorded as they are and found
+    unchanged by the next scan."""
+    odd = {projects / "a0": -5, projects / "a1" / "b1": 10_500_000_000}  # seconds: 1969, 2302
+    for directory, seconds in odd.items():
+        os.utime(directory, (seconds, seconds))
+    settle()
+    run(tmp_path, projects)
+    kept = stored(tmp_path, projects)
+    for directory in odd:
+        at = kept.paths.index(str(directory.relative_to(projects)))
+        assert kept.mtimes[at] == directory.stat().st_mtime_ns & ((1 << 64) - 1)
+    warm = run(tmp_path, projects)
+    assert (warm.listed, warm.reused) == (0, len(kept))
+    assert_as_cold(tmp_path, projects, warm)
+
+
 def test_a_venv_added_deep_is_found_listing_only_what_changed(tmp_path: Path, projects: Path) -> None:
     run(tmp_path, projects)
     make_venv(projects / "a3" / "b1" / "c" / "new" / ".venv")
