@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import contextlib
 
+from pytui.app.job_view import job_view
 from pytui.app.state import AppState, Job
-from pytui.app.view_model import ViewModel, job_view
+from pytui.app.view_model import ViewModel
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.details import DetailsPanel

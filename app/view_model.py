@@ -1,4 +1,6 @@
-"""State -> what each pane, the details, the header and the jobs panel show (no Textual).
+"""State -> what each pane shows (no Textual): the Available, Cached and Installed rows and
+subtitles. The details and the header are derived in details_view.py, a job's row in
+job_view.py; `ViewModel` is the one entry point for all of them.
 
 `ViewModel` keeps memos of what is derived from the whole catalog (the Available selection,
 the newest build of each minor version), recomputed only when their inputs change, never per
@@ -8,76 +10,30 @@ progress report.
 from __future__ import annotations
 
 import dataclasses
-import re
-from pathlib import Path
 
-from pytui.app.envs_view import used_by_counts, users_fields
+from pytui.app import details_view
+from pytui.app.envs_view import used_by_counts
 from pytui.app.filter import FilterIndex, FilterTerm, matches, parse_filter
+from pytui.app.job_view import percent
 from pytui.app.sorting import describe, sort_rows
-from pytui.app.state import INSTALL, UNINSTALL, VERIFY, AppState, Job
+from pytui.app.state import INSTALL, UNINSTALL, AppState, Job
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import Upgrades, is_upgrade_of, upgrade_installed_note
 from pytui.core.keys import parse_key
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.ordering import build_order
 from pytui.core.requests import PythonRequest
-from pytui.widgets.format import human_age, human_size, short_path
+from pytui.widgets.format import human_size
 from pytui.widgets.rows import (
     AvailableRow,
     CacheRow,
     Details,
     HeaderInfo,
     InstalledRow,
-    JobView,
     archive_key,
 )
 
 GroupKey = tuple[object, ...]
-
-
-def percent(job: Job) -> int | None:
-    """Percent done of a running job (0 until a total is known); None once it ended."""
-    if job.ended:
-        return None
-    if not job.total:
-        return 0
-    return max(0, min(100, int(100 * job.done / job.total)))
-
-
-_URL_LEAD = re.compile(r"\b(?:https?|file)://\S+?: ")
-# A sha256 in full is 64 characters of a ~70-column line: its first 8 tell them apart.
-_DIGEST = re.compile(r"\b([0-9a-f]{8})[0-9a-f]{56}\b")
-
-
-def short_error(job: Job) -> str:
-    """The cause, for the one-line job row: the key is already on the row and URLs and digests
-    are long, so they are left out or cut here (Details and History show the whole line).
-
-    "sha256 mismatch for KEY from URL: expected 64 hex, ..." reads "sha256 mismatch: expected
-    f12827f6…, ..."; "install of KEY cancelled" reads "install cancelled"."""
-    error = job.error
-    key = job.key or ""
-    for lead in (f"failed to install {key}: ", f"failed to uninstall {key}: "):
-        if error.startswith(lead):
-            error = error[len(lead):]
-            break
-    if key:
-        # "for KEY from URL: " (the whole subject) first, then the key wherever else it is.
-        error = re.sub(rf" for {re.escape(key)} from \S+?: ", ": ", error)
-        error = error.replace(f" of {key} ", " ").replace(f" {key} ", " ").replace(f" {key}", "")
-    error = _URL_LEAD.sub("", error)
-    return _DIGEST.sub("\\1…", error)
-
-
-# What a finished job's phase column says, by kind (an install says "done").
-_DONE_LABEL = {UNINSTALL: "removed", VERIFY: "verified"}
-
-
-def job_view(job: Job) -> JobView:
-    label = _DONE_LABEL.get(job.kind, "") if job.phase == "done" else ""
-    return JobView(job.job_id, job.title, job.phase, done=job.done, total=job.total,
-                   speed=job.speed, error=short_error(job), unit=job.unit, note=job.note,
-                   phase_label=label)
 
 
 class _Selection:
@@ -389,117 +345,15 @@ class ViewModel:
             self._upgrades_memo = (id(catalog), Upgrades(catalog.builds))
         return self._upgrades_memo[1]
 
-    # -- the header -------------------------------------------------------------------------
+    # -- the header and the details (details_view.py) ----------------------------------------
 
     @staticmethod
     def header(state: AppState) -> HeaderInfo:
-        settings, catalog = state.settings, state.catalog
-        note = state.catalog_note
-        if catalog is None:
-            source = "…"
-        else:
-            source = catalog_label(state, catalog)
-            if not note and catalog.fetched_at is not None:
-                note = human_age(max(0.0, state.clock() - catalog.fetched_at))
-        return HeaderInfo(
-            offline=state.offline,
-            catalog_source=source,
-            catalog_note=note,
-            install_root=short_path(settings.install_root, state.home),
-            cache_dir=short_path(settings.cache_dir, state.home),
-            cache_size=state.cache_usage if state.disk_listed else None,
-            cache_trees=any(archive.tree for archive in state.archives),
-            builds=len(catalog) if catalog is not None else 0,
-            catalog_problem=state.catalog_problem,
-        )
-
-    # -- details ----------------------------------------------------------------------------
+        return details_view.header_info(state)
 
     def details(self, state: AppState, pane: str, key: str | None) -> Details | None:
-        """What the details panel shows for the highlighted row of `pane`."""
-        if key is None:
-            return None
-        if pane == "jobs":
-            job = state.jobs.get(int(key)) if key.isdigit() else None
-            return job_details(state, job) if job is not None else None
-        return self._row_details(state, pane, key)
-
-    @staticmethod
-    def _row_things(state: AppState, pane: str, key: str) -> tuple[
-            Build | None, CachedArchive | None, Installation | None]:
-        """The build, archive and install a row of `pane` stands for (each may be missing)."""
-        catalog = state.catalog
-        archive: CachedArchive | None = None
-        installation: Installation | None = None
-        build: Build | None = None
-        if pane == "cached":
-            archive = next((a for a in state.archives if archive_key(a.name) == key), None)
-            if archive is not None:
-                build = archive.build
-            else:  # a download in flight
-                job = next((j for j in state.running_jobs()
-                            if j.build is not None and j.build.cache_filename == key), None)
-                build = job.build if job else None
-        else:
-            if pane == "installed":
-                installation = state.installation(key)
-            build = catalog.get(key) if catalog is not None else None
-        if build is not None:
-            archive = archive or state.cached_by_key().get(build.key)
-            installation = installation or state.installation(build.key)
-        return build, archive, installation
-
-    def _row_details(self, state: AppState, pane: str, key: str) -> Details:
-        build, archive, installation = self._row_things(state, pane, key)
-        home = state.home
-        panes = []
-        if build is not None and self.is_visible(state, build.key) or pane == "available":
-            panes.append("Available")
-        if archive is not None:
-            panes.append("Cached")
-        if installation is not None:
-            panes.append("Installed")
-        title = build.key if build is not None else (installation.key if installation else key)
-        note_parts = []
-        if build is not None:
-            note_parts.append(f"build {build.build}" if build.build else "")
-            note_parts.append(build.flavor)
-        if archive is not None:
-            note_parts.append(human_size(archive.size))
-        note_parts.append("in " + ", ".join(panes) if panes else "")
-        fields: list[tuple[str, str]] = []
-        if build is not None:
-            fields.append(("url", build.url))
-            fields.append(("sha256", build.sha256 or "not in the catalog"))
-        if archive is not None:
-            fields.append(("archive", short_path(archive.path, home)))
-            if archive.tree:
-                fields.append(("tree", "kept: installs link it instead of extracting the archive"))
-        if installation is not None:
-            size = state.sizes.get(installation.key)
-            extra = f"  ({human_size(size)})" if size is not None else ""
-            built = f"  build {installation.build}" if installation.build else ""
-            # The name it is called by (bin/pythonX.Y), on the same line: Details has no room
-            # for one more at 80x24.
-            fields.append(("install", short_path(installation.path, home) + extra + built
-                           + f"  · {installation.bin_names[0]}"))
-            newer = self.update_for(state, installation)
-            if newer is not None and newer.key != installation.key \
-                    and newer.key in state.installed_keys:
-                fields.append(("update", f"{upgrade_installed_note(newer)} "
-                                         "(P → Outdated prunes this one)"))
-            elif newer is not None:
-                fields.append(("update", f"{newer.key} build {newer.build} — press i to install"))
-            fields += users_fields(state, installation.key)
-        elif build is not None:
-            fields.append(("install", short_path(Path(state.settings.install_root) / build.key,
-                                                   home) + "  (not installed)"))
-        message = _job_line(state, title, fields)
-        if not message and pane == "available" and state.offline and archive is None \
-                and installation is None:
-            fields.append(("offline", "not cached: cannot be installed while offline"))
-        return Details(title=title, fields=tuple(fields),
-                       note=" · ".join(p for p in note_parts if p), message=message)
+        """What the details panel shows for the highlighted row of `pane`, or for a job."""
+        return details_view.details(self, state, pane, key)
 
 
 def _with_sort(state: AppState, pane: str, subtitle: str) -> str:
@@ -508,46 +362,9 @@ def _with_sort(state: AppState, pane: str, subtitle: str) -> str:
     return f"{subtitle} · {sort}" if sort else subtitle
 
 
-def _job_line(state: AppState, key: str, fields: list[tuple[str, str]]) -> str:
-    """Adds what the newest job for `key` is doing; returns its whole error if it failed."""
-    job = state.job_for_key(key, ended_too=True)
-    if job is not None and job.running:
-        fields.append(("job", f"{job.phase} — press c to cancel"))
-    elif job is not None and job.phase == "failed":
-        fields.append(("last job", "failed:"))
-        return job.error
-    return ""
-
-
-def job_details(state: AppState, job: Job) -> Details:
-    """A job's whole outcome: what it worked on, where it is, the full error."""
-    fields: list[tuple[str, str]] = [("state", job.phase)]
-    if job.note:
-        fields.append(("now", job.note))
-    if job.build is not None:
-        fields.append(("url", job.build.url))
-    if job.installation is not None:
-        fields.append(("install", short_path(job.installation.path, state.home)))
-    if job.summary:
-        fields.append(("result", job.summary))
-    return Details(title=f"job {job.job_id}: {job.kind} {job.title}", fields=tuple(fields),
-                   message=job.error)
-
-
 def newer_build(build: Build, installation: Installation) -> bool:
     """The catalog's build of the same key is a newer PBS release than the installed one."""
     return build.key == installation.key and is_upgrade_of(
         build, build.build or None, installation, installation.build)
 
 
-def catalog_label(state: AppState, catalog: Catalog) -> str:
-    settings = state.settings
-    if settings.downloads_json:
-        return short_path(settings.downloads_json, state.home)
-    source = catalog.source
-    if catalog.fetched_at is not None:
-        # "fetched from <url> (age) over embedded (…)": the URL's file name is enough here.
-        embedded = source.split(" over ", 1)[1] if " over " in source else ""
-        name = settings.catalog_url.rstrip("/").rsplit("/", 1)[-1]
-        return f"{name} (fetched)" + (f" + {embedded}" if embedded else "")
-    return source

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from fixtures_archives import make_build
 from pytui.app import decisions as d
+from pytui.app.job_view import job_view
 from pytui.app.state import AppState, ViewOptions
-from pytui.app.view_model import ViewModel, job_view
+from pytui.app.view_model import ViewModel
 from pytui.core.catalog import Catalog
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.settings import Settings

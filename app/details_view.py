@@ -1,0 +1,154 @@
+"""What the details panel and the header show (no Textual): for the highlighted row of a pane,
+the build, archive and install it stands for, with its job; for a job, its whole outcome
+(job_view.job_details)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pytui.app.envs_view import users_fields
+from pytui.app.job_view import job_details
+from pytui.app.state import AppState
+from pytui.core.catalog import Catalog
+from pytui.core.install_policy import upgrade_installed_note
+from pytui.core.models import Build, CachedArchive, Installation
+from pytui.widgets.format import human_age, human_size, short_path
+from pytui.widgets.rows import Details, HeaderInfo, archive_key
+
+if TYPE_CHECKING:
+    from pytui.app.view_model import ViewModel
+
+
+def header_info(state: AppState) -> HeaderInfo:
+    """The header: the catalog, its age or trouble, the root and cache dir, the cache size."""
+    settings, catalog = state.settings, state.catalog
+    note = state.catalog_note
+    if catalog is None:
+        source = "…"
+    else:
+        source = catalog_label(state, catalog)
+        if not note and catalog.fetched_at is not None:
+            note = human_age(max(0.0, state.clock() - catalog.fetched_at))
+    return HeaderInfo(
+        offline=state.offline,
+        catalog_source=source,
+        catalog_note=note,
+        install_root=short_path(settings.install_root, state.home),
+        cache_dir=short_path(settings.cache_dir, state.home),
+        cache_size=state.cache_usage if state.disk_listed else None,
+        cache_trees=any(archive.tree for archive in state.archives),
+        builds=len(catalog) if catalog is not None else 0,
+        catalog_problem=state.catalog_problem,
+    )
+
+
+def catalog_label(state: AppState, catalog: Catalog) -> str:
+    settings = state.settings
+    if settings.downloads_json:
+        return short_path(settings.downloads_json, state.home)
+    source = catalog.source
+    if catalog.fetched_at is not None:
+        # "fetched from <url> (age) over embedded (…)": the URL's file name is enough here.
+        embedded = source.split(" over ", 1)[1] if " over " in source else ""
+        name = settings.catalog_url.rstrip("/").rsplit("/", 1)[-1]
+        return f"{name} (fetched)" + (f" + {embedded}" if embedded else "")
+    return source
+
+
+def details(vm: ViewModel, state: AppState, pane: str, key: str | None) -> Details | None:
+    """What the details panel shows for the highlighted row of `pane`."""
+    if key is None:
+        return None
+    if pane == "jobs":
+        job = state.jobs.get(int(key)) if key.isdigit() else None
+        return job_details(state, job) if job is not None else None
+    return _row_details(vm, state, pane, key)
+
+
+def _row_things(state: AppState, pane: str, key: str) -> tuple[
+        Build | None, CachedArchive | None, Installation | None]:
+    """The build, archive and install a row of `pane` stands for (each may be missing)."""
+    catalog = state.catalog
+    archive: CachedArchive | None = None
+    installation: Installation | None = None
+    build: Build | None = None
+    if pane == "cached":
+        archive = next((a for a in state.archives if archive_key(a.name) == key), None)
+        if archive is not None:
+            build = archive.build
+        else:  # a download in flight
+            job = next((j for j in state.running_jobs()
+                        if j.build is not None and j.build.cache_filename == key), None)
+            build = job.build if job else None
+    else:
+        if pane == "installed":
+            installation = state.installation(key)
+        build = catalog.get(key) if catalog is not None else None
+    if build is not None:
+        archive = archive or state.cached_by_key().get(build.key)
+        installation = installation or state.installation(build.key)
+    return build, archive, installation
+
+def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details:
+    build, archive, installation = _row_things(state, pane, key)
+    home = state.home
+    panes = []
+    if build is not None and vm.is_visible(state, build.key) or pane == "available":
+        panes.append("Available")
+    if archive is not None:
+        panes.append("Cached")
+    if installation is not None:
+        panes.append("Installed")
+    title = build.key if build is not None else (installation.key if installation else key)
+    note_parts = []
+    if build is not None:
+        note_parts.append(f"build {build.build}" if build.build else "")
+        note_parts.append(build.flavor)
+    if archive is not None:
+        note_parts.append(human_size(archive.size))
+    note_parts.append("in " + ", ".join(panes) if panes else "")
+    fields: list[tuple[str, str]] = []
+    if build is not None:
+        fields.append(("url", build.url))
+        fields.append(("sha256", build.sha256 or "not in the catalog"))
+    if archive is not None:
+        fields.append(("archive", short_path(archive.path, home)))
+        if archive.tree:
+            fields.append(("tree", "kept: installs link it instead of extracting the archive"))
+    if installation is not None:
+        size = state.sizes.get(installation.key)
+        extra = f"  ({human_size(size)})" if size is not None else ""
+        built = f"  build {installation.build}" if installation.build else ""
+        # The name it is called by (bin/pythonX.Y), on the same line: Details has no room
+        # for one more at 80x24.
+        fields.append(("install", short_path(installation.path, home) + extra + built
+                       + f"  · {installation.bin_names[0]}"))
+        newer = vm.update_for(state, installation)
+        if newer is not None and newer.key != installation.key \
+                and newer.key in state.installed_keys:
+            fields.append(("update", f"{upgrade_installed_note(newer)} "
+                                     "(P → Outdated prunes this one)"))
+        elif newer is not None:
+            fields.append(("update", f"{newer.key} build {newer.build} — press i to install"))
+        fields += users_fields(state, installation.key)
+    elif build is not None:
+        fields.append(("install", short_path(Path(state.settings.install_root) / build.key,
+                                               home) + "  (not installed)"))
+    message = _job_line(state, title, fields)
+    if not message and pane == "available" and state.offline and archive is None \
+            and installation is None:
+        fields.append(("offline", "not cached: cannot be installed while offline"))
+    return Details(title=title, fields=tuple(fields),
+                   note=" · ".join(p for p in note_parts if p), message=message)
+
+
+def _job_line(state: AppState, key: str, fields: list[tuple[str, str]]) -> str:
+    """Adds what the newest job for `key` is doing; returns its whole error if it failed."""
+    job = state.job_for_key(key, ended_too=True)
+    if job is not None and job.running:
+        fields.append(("job", f"{job.phase} — press c to cancel"))
+    elif job is not None and job.phase == "failed":
+        fields.append(("last job", "failed:"))
+        return job.error
+    return ""

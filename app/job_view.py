@@ -1,0 +1,70 @@
+"""A job as the Jobs panel and the details show it (no Textual): its percent, its error cut
+to one line for the row, and its whole outcome for the details."""
+
+from __future__ import annotations
+
+import re
+
+from pytui.app.state import UNINSTALL, VERIFY, AppState, Job
+from pytui.widgets.format import short_path
+from pytui.widgets.rows import Details, JobView
+
+
+def percent(job: Job) -> int | None:
+    """Percent done of a running job (0 until a total is known); None once it ended."""
+    if job.ended:
+        return None
+    if not job.total:
+        return 0
+    return max(0, min(100, int(100 * job.done / job.total)))
+
+
+_URL_LEAD = re.compile(r"\b(?:https?|file)://\S+?: ")
+# A sha256 in full is 64 characters of a ~70-column line: its first 8 tell them apart.
+_DIGEST = re.compile(r"\b([0-9a-f]{8})[0-9a-f]{56}\b")
+
+
+def short_error(job: Job) -> str:
+    """The cause, for the one-line job row: the key is already on the row and URLs and digests
+    are long, so they are left out or cut here (Details and History show the whole line).
+
+    "sha256 mismatch for KEY from URL: expected 64 hex, ..." reads "sha256 mismatch: expected
+    f12827f6…, ..."; "install of KEY cancelled" reads "install cancelled"."""
+    error = job.error
+    key = job.key or ""
+    for lead in (f"failed to install {key}: ", f"failed to uninstall {key}: "):
+        if error.startswith(lead):
+            error = error[len(lead):]
+            break
+    if key:
+        # "for KEY from URL: " (the whole subject) first, then the key wherever else it is.
+        error = re.sub(rf" for {re.escape(key)} from \S+?: ", ": ", error)
+        error = error.replace(f" of {key} ", " ").replace(f" {key} ", " ").replace(f" {key}", "")
+    error = _URL_LEAD.sub("", error)
+    return _DIGEST.sub("\\1…", error)
+
+
+# What a finished job's phase column says, by kind (an install says "done").
+_DONE_LABEL = {UNINSTALL: "removed", VERIFY: "verified"}
+
+
+def job_view(job: Job) -> JobView:
+    label = _DONE_LABEL.get(job.kind, "") if job.phase == "done" else ""
+    return JobView(job.job_id, job.title, job.phase, done=job.done, total=job.total,
+                   speed=job.speed, error=short_error(job), unit=job.unit, note=job.note,
+                   phase_label=label)
+
+
+def job_details(state: AppState, job: Job) -> Details:
+    """A job's whole outcome: what it worked on, where it is, the full error."""
+    fields: list[tuple[str, str]] = [("state", job.phase)]
+    if job.note:
+        fields.append(("now", job.note))
+    if job.build is not None:
+        fields.append(("url", job.build.url))
+    if job.installation is not None:
+        fields.append(("install", short_path(job.installation.path, state.home)))
+    if job.summary:
+        fields.append(("result", job.summary))
+    return Details(title=f"job {job.job_id}: {job.kind} {job.title}", fields=tuple(fields),
+                   message=job.error)
