@@ -6,22 +6,13 @@ import contextlib
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
-from pytui.widgets.table_cells import cell_segments, one_line_text
+from pytui.widgets.datatable_internals import Cell, FastDataTable, KnownRow
 from rich.cells import cell_len
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
-from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding
-from textual.color import Color
 from textual.coordinate import Coordinate
-from textual.geometry import Region, Size
-from textual.strip import Strip
-from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist, RowKey
-from textual.widgets.data_table import Row as DataRow
 
-Cell = str | Text
 MAX_IN_PLACE_REMOVALS = 16
 MAX_IN_PLACE_ADDITIONS = 64
 # Rows remembered beyond those shown (row objects, cell widths): a whole catalog's worth, so
@@ -30,7 +21,7 @@ KEPT_ROWS = 20_000
 Row = tuple[str, Sequence[Cell]]
 
 
-class KeyedTable(DataTable):
+class KeyedTable(FastDataTable):
     """Rows keyed by a stable id (a build key, an archive name).
 
     `sync(rows)` removes rows that went away, rewrites only the cells that changed and adds
@@ -67,14 +58,11 @@ class KeyedTable(DataTable):
         self._order: list[str] = []
         # Reused between fills (see `_fill`): DataTable's row object per key, and each
         # row's auto-width cell widths with the cells they were measured from.
-        self._row_objects: dict[str, _KnownRow] = {}
+        self._row_objects: dict[str, KnownRow] = {}
         self._widths: dict[str, tuple[Sequence[Cell], list[int]]] = {}
         # Natural (content) width of each auto-width column, by column index, and the columns
-        # now narrower than that (see `_fit_to_width`).
+        # now narrower than that (`_elided`, see `_fit_to_width`).
         self._natural: dict[int, int] = {}
-        self._elided: set[int] = set()
-        # Styles looked up during one repaint (see `render_lines`); None between repaints.
-        self._pass_styles: dict[str, Style] | None = None
         for label, key, width in self.COLUMNS:
             self.add_column(label, key=key, width=width)
 
@@ -156,44 +144,21 @@ class KeyedTable(DataTable):
             known[key] = cells
 
     def _fill(self, rows: Sequence[Row], keep: str | None) -> None:
-        """Replace every row at once, writing DataTable's row maps directly.
-
-        `clear()` then one `add_row` per row cost tens of milliseconds for the 5530 builds
-        of uv's catalog (a key object, a row object, a cursor revalidation and an idle check
-        each); here the row objects of keys seen before are reused, the column widths come
-        from the cells' text (see `_fit_columns`) and the caches DataTable would rebuild by
-        walking every row (row order, line offsets) are filled from the same pass.
+        """Replace every row at once (`fill_rows`: DataTable's row maps written directly,
+        the row objects of keys seen before reused), then fit the columns from the cells'
+        text (see `_fit_columns`) and put the cursor back on `keep`.
         tests/ui/test_keyed_table.py compares the result with `add_row`'s.
         """
-        self._clear_caches()
-        column_keys = [column.key for column in self.ordered_columns]
         known = self._row_objects
         if len(known) > 2 * len(rows) + KEPT_ROWS:  # keys from long ago are not kept forever
             known.clear()
-        data: dict[RowKey, dict] = {}
-        metadata: dict[RowKey, DataRow] = {}
-        offsets: list[tuple[RowKey, int]] = []
         cells_by_key: dict[str, tuple[Cell, ...]] = {}
         for key, cells in rows:
-            cells = cells if isinstance(cells, tuple) else tuple(cells)
-            entry = known.get(key)
-            if entry is None or entry.cells is not cells:
-                entry = known[key] = _KnownRow(key, cells, column_keys)
-            cells_by_key[key] = cells
-            data[entry.row_key] = entry.data
-            metadata[entry.row_key] = entry.row
-            offsets.append(entry.offset)
-        self._data = data
-        self.rows = metadata
-        self._row_locations = TwoWayDict({row_key: index for index, row_key in enumerate(metadata)})
-        self._new_rows = set()
-        self._updated_cells = set()
-        self._require_update_dimensions = False
+            cells_by_key[key] = cells if isinstance(cells, tuple) else tuple(cells)
+        # The cells are set first: the public path's add_row measures them (rows_added).
         self._cells = cells_by_key
         self._order = list(cells_by_key)
-        self._update_count += 1
-        self._ordered_row_cache[(len(metadata), self._update_count)] = list(metadata.values())
-        self._offset_cache[self._update_count] = offsets
+        self.fill_rows(cells_by_key.items(), known)
         self._fit_columns(rows)
         if keep is not None and keep in cells_by_key:
             self.cursor_coordinate = self.cursor_coordinate  # revalidated against the new rows
@@ -228,6 +193,8 @@ class KeyedTable(DataTable):
         than that, take the difference from the FLEX columns in their order (each down to
         its minimum, then to nothing if need be; their cut cells end in "…"), so the other
         columns (sizes, dates) stay whole. Called when the rows change and when the table is resized."""
+        if not self.FAST:
+            return  # DataTable's own widths (see datatable_internals)
         columns = self.ordered_columns
         widths = dict(self._natural)
         for index, column in enumerate(columns):
@@ -257,9 +224,7 @@ class KeyedTable(DataTable):
                 column.content_width = widths[index]
                 changed = True
         if changed:
-            self._update_count += 1
-            self._clear_caches()
-            self.refresh()
+            self.columns_resized()
         self._set_virtual_size()
 
     def _flex_index(self, key: str) -> int | None:
@@ -282,26 +247,12 @@ class KeyedTable(DataTable):
         # Columns follow the terminal: a wider table shows more of an elided column.
         self._fit_to_width()
 
-    def _set_virtual_size(self) -> None:
-        data_cells_width = sum(column.get_render_width(self) for column in self.columns.values())
-        header_height = self.header_height if self.show_header else 0
-        self.virtual_size = Size(data_cells_width + self._row_label_column_width,
-                                 len(self.rows) + header_height)
-
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        """Column widths and the virtual size after rows were added.
-
-        DataTable measures every new cell by rendering it through the console (a terminal
-        size query each): 5,000 rows took seconds. Every cell here is one line, so its width
-        is the cell length of its text. (String cells are plain in auto-width columns; markup
-        is only used in fixed-width ones, whose content width is not used.)
-        """
+    def rows_added(self, new_rows: Iterable[RowKey]) -> None:
+        """Column widths and the virtual size after rows were added (add_row): every cell
+        is one line, so its width is the cell length of its text. (String cells are plain in
+        auto-width columns; markup is only used in fixed-width ones, whose content width is
+        not used.)"""
         columns = self.ordered_columns
-        if self._labelled_row_exists or any(
-                (row := self.rows.get(key)) is not None and (row.label is not None or row.auto_height)
-                for key in new_rows):
-            super()._update_dimensions(new_rows)
-            return
         natural = self._natural
         for index, column in enumerate(columns):
             if column.auto_width:
@@ -314,146 +265,6 @@ class KeyedTable(DataTable):
                 if index in natural:
                     natural[index] = max(natural[index], _width(cell))
         self._fit_to_width()
-
-    # -- drawing: DataTable's, with the styles looked up once per repaint ----------------------
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # DataTable asks for its own style, the row styles and the header style on every
-        # line, and each lookup walks the widget's ancestors: remembered for one repaint.
-        self._pass_styles = {}
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._pass_styles = None
-
-    @property
-    def rich_style(self) -> Style:
-        memo = self._pass_styles
-        if memo is None:
-            return super().rich_style
-        style = memo.get("")
-        if style is None:
-            style = memo[""] = super().rich_style
-        return style
-
-    def _component_style(self, name: str) -> Style:
-        memo = self._pass_styles
-        if memo is None:
-            return self.get_component_styles(name).rich_style
-        style = memo.get(name)
-        if style is None:
-            style = memo[name] = self.get_component_styles(name).rich_style
-        return style
-
-    def _get_row_style(self, row_index: int, base_style: Style) -> Style:
-        if row_index == -1:
-            return self._component_style("datatable--header")
-        if row_index < self.fixed_rows:
-            return self._component_style("datatable--fixed")
-        if self.zebra_stripes:
-            return self._component_style("datatable--odd-row" if row_index % 2
-                                         else "datatable--even-row")
-        return base_style
-
-    def _render_line_in_row(self, row_key: RowKey, line_no: int, base_style: Style,
-                            cursor_location: Coordinate, hover_location: Coordinate,
-                            ) -> tuple[list[list[Segment]], list[list[Segment]]]:
-        """DataTable's row line for tables without row labels or fixed columns (all of
-        pytui's), with the style lookups of `_component_style`; the same cache key."""
-        if (self._labelled_row_exists and self.show_row_labels) or self.fixed_columns:
-            return super()._render_line_in_row(row_key, line_no, base_style, cursor_location,
-                                               hover_location)
-        cursor_type = self.cursor_type
-        cache_key = (row_key, line_no, base_style, cursor_location, hover_location, cursor_type,
-                     self.show_cursor, self._show_hover_cursor, self._update_count,
-                     self._pseudo_class_state)
-        cached = self._row_render_cache.get(cache_key)
-        if cached is not None:
-            return cached
-        should_highlight = self._should_highlight
-        render_cell = self._render_cell
-        row_index = self._row_locations.get(row_key)
-        if row_index is None:
-            row_index = -1
-        row_style = self._get_row_style(row_index, base_style)
-        columns = self.ordered_columns
-        scrollable_row = []
-        table_width = 0
-        for column_index, column in enumerate(columns):
-            cell_location = Coordinate(row_index, column_index)
-            width = column.get_render_width(self)
-            table_width += width
-            scrollable_row.append(render_cell(
-                row_index, column_index, row_style, width,
-                cursor=should_highlight(cursor_location, cell_location, cursor_type),
-                hover=should_highlight(hover_location, cell_location, cursor_type))[line_no])
-        # Extending the styling out horizontally to fill the container, as DataTable does.
-        remaining_space = max(0, self.size.width - table_width)
-        if cursor_type == "row":
-            extend_style, _ = self._get_styles_to_render_cell(
-                row_index == -1, False, False,
-                should_highlight(hover_location, Coordinate(row_index or 0, 0), cursor_type),
-                row_index == cursor_location.row, self.show_cursor, self._show_hover_cursor,
-                False, False)
-            extend_style = row_style + extend_style
-        elif row_style.bgcolor is not None:
-            background_color = self.background_colors[1]
-            faded_color = Color.from_rich_color(row_style.bgcolor).blend(
-                background_color, factor=0.25)
-            extend_style = Style.from_color(color=row_style.color,
-                                            bgcolor=faded_color.rich_color)
-        else:
-            extend_style = Style.from_color(row_style.color, row_style.bgcolor)
-        extend_style += Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
-        scrollable_row.append([Segment(" " * remaining_space, extend_style)])
-        row_pair: tuple[list[list[Segment]], list[list[Segment]]] = ([], scrollable_row)
-        self._row_render_cache[cache_key] = row_pair
-        return row_pair
-
-    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
-                     cursor: bool = False, hover: bool = False) -> list[list[Segment]]:
-        """One cell's line, without Rich's layout machinery for one-line text cells.
-
-        DataTable renders each cell through Padding, Styled and `console.render_lines`,
-        about a quarter of a millisecond a cell: a filter keystroke that changes the rows on
-        screen paid tens of milliseconds to draw them. A one-line cell is its text's
-        segments, cropped or padded to the column; the styles (row, cursor, hover, zebra,
-        the cell's own) combine as DataTable combines them, and `cell_segments` is compared
-        with DataTable's own rendering in tests/ui/test_keyed_table.py. Anything else (row
-        labels, fixed cells, tall rows, text that needs wrapping rules) goes to DataTable.
-        """
-        if column_index < 0 or column_index < self.fixed_columns or (
-                row_index >= 0 and row_index < self.fixed_rows):
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        is_header = row_index == -1
-        row_key = self._header_row_key if is_header else self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        if row_key is None or column_key is None:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        cache_key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
-                     self._update_count, self._pseudo_class_state)
-        cache = self._cell_render_cache
-        lines = cache.get(cache_key)
-        if lines is not None:
-            return lines
-        if is_header:
-            height = self.header_height
-            cell: object = self.columns[column_key].label
-        else:
-            height = self.rows[row_key].height
-            cell = self._data[row_key][column_key]
-        text = one_line_text(cell) if height == 1 else None
-        if text is None:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        component_style, post_style = self._get_styles_to_render_cell(
-            is_header, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
-            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
-        pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index}) \
-            + component_style
-        lines = [cell_segments(text, width, self.cell_padding, pre_style, post_style,
-                               self.app.console, ellipsis=column_index in self._elided)]
-        cache[cache_key] = lines
-        return lines
 
     def sync_one(self, key: str, cells: Sequence[Cell]) -> bool:
         """Rewrite the changed cells of one existing row; False when there is no such row."""
@@ -488,20 +299,6 @@ class KeyedTable(DataTable):
             return False
         self._move_to(key)
         return True
-
-
-class _KnownRow:
-    """What `_fill` hands DataTable for one row, kept while the row's cells are the same
-    object: its key and row objects, its cell dict and its line offset."""
-
-    __slots__ = ("cells", "data", "offset", "row", "row_key")
-
-    def __init__(self, key: str, cells: tuple[Cell, ...], column_keys: list) -> None:
-        self.cells = cells
-        self.row_key = RowKey(key)
-        self.row = DataRow(self.row_key, 1)
-        self.data = dict(zip(column_keys, cells, strict=True))
-        self.offset = (self.row_key, 0)
 
 
 def _width(cell: Cell) -> int:

@@ -1,12 +1,14 @@
 """KeyedTable's fast paths against DataTable's own: filling the rows at once, and drawing a
-one-line cell without Rich's layout. Both write DataTable internals, so these tests are what
-notices a Textual release that changes them."""
+one-line cell without Rich's layout. Both use DataTable internals (all of them in
+widgets/datatable_internals.py), so these tests are what notices a Textual release that
+changes them; the public-API path that such a release falls back to is tested too."""
 
 from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pytui.widgets import datatable_internals
 from pytui.widgets.keyed_table import KeyedTable
 from pytui.widgets.table_cells import cell_segments, rich_cell
 from rich.console import Console
@@ -24,15 +26,37 @@ class Table(KeyedTable):
     COLUMNS = COLUMNS
 
 
+class PublicTable(Table):
+    """The table as it runs where the internals check failed: DataTable's public API only."""
+
+    FAST = False
+
+
 class Pair(App[None]):
     """A KeyedTable and a plain DataTable side by side, neither focused."""
 
     AUTO_FOCUS = None
     CSS = "KeyedTable, DataTable { width: 1fr; height: 1fr; }"
 
+    def __init__(self, table: type[Table] = Table) -> None:
+        super().__init__()
+        self._table = table
+
     def compose(self) -> ComposeResult:
-        yield Table(id="keyed")
+        yield self._table(id="keyed")
         yield _plain()
+
+
+def test_the_installed_textual_has_every_internal_the_fast_paths_use() -> None:
+    # pyproject bounds Textual (>=8.2,<9); a release inside the bounds that renamed one of
+    # these would silently make the panes slow (the public path): this says which.
+    assert datatable_internals.MISSING == ()
+    assert datatable_internals.INTERNALS_OK and Table.FAST
+
+
+def test_the_check_names_a_missing_internal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(DataTable, "_render_line_in_row")
+    assert datatable_internals._missing() == ("_render_line_in_row",)
 
 
 def _plain() -> DataTable:
@@ -93,8 +117,9 @@ async def test_fill_gives_what_add_row_gives() -> None:
             assert _lines(keyed) == _lines(plain)
 
 
-async def test_sync_keeps_the_cursor_row_and_rewrites_changed_cells() -> None:
-    app = Pair()
+@pytest.mark.parametrize("table", [Table, PublicTable], ids=["fast", "public"])
+async def test_sync_keeps_the_cursor_row_and_rewrites_changed_cells(table: type[Table]) -> None:
+    app = Pair(table)
     async with app.run_test(size=(200, 30)) as pilot:
         keyed = app.query_one("#keyed", Table)
         rows = _rows(200)
@@ -121,6 +146,24 @@ async def test_sync_keeps_the_cursor_row_and_rewrites_changed_cells() -> None:
         await pilot.pause()
         assert keyed.get_row(key) == list(cells)
         assert keyed.highlighted_key == target
+        assert [row.key.value for row in keyed.ordered_rows] == [k for k, _ in rows]
+
+
+async def test_the_public_path_shows_what_add_row_shows() -> None:
+    """Where the internals check fails, the table is DataTable's own: same rows, same
+    lines (its own widths, no cut columns)."""
+    app = Pair(PublicTable)
+    async with app.run_test(size=(200, 30)) as pilot:
+        keyed = app.query_one("#keyed", PublicTable)
+        for rows in (_rows(120), _rows(30, offset=400)):
+            keyed.sync(rows)
+            plain = await _plain_fill(app, rows)
+            await pilot.pause()
+            keys = [key for key, _ in rows]
+            assert keyed.row_keys == keys
+            assert [keyed.get_row(key) for key in keys] == [list(cells) for _, cells in rows]
+            assert keyed._y_offsets == plain._y_offsets
+            assert _lines(keyed) == _lines(plain)
 
 
 STYLES = st.sampled_from(["", "dim", "bold green", "red on blue", "italic #ff8800", "reverse"])
