@@ -32,8 +32,12 @@ class CacheTable(KeyedTable):
         ("Key", "build", None),
         ("File", "archive", None),
     )
-    # Narrow: the file name gives way first (down to uv's hash prefix), then the key.
-    FLEX = (("archive", 10), ("build", 16))
+    # Narrow: the file name gives way first (down to uv's hash prefix, then whole), then the
+    # key down to its version (`cpython-3.12.8-…`), then the state; the key is never cut
+    # below that (a row must say which build it is) and the size always stays. The state's
+    # minimum is its longest text (`partial 99%`): it is cut only once the file name is gone.
+    FLEX = (("archive", 10), ("build", 16), ("state", 11))
+    IDENTITY = "build"
 
     def show(self, rows: list[CacheRow]) -> None:
         self.sync([_cells(row) for row in rows])

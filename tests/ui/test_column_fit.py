@@ -48,6 +48,11 @@ async def test_columns_refit_on_resize() -> None:
             if size[0] >= 120:
                 assert _cell(installed, 0, "build") == "20250818", size
             assert _cell(cached, 0, "size").endswith("MiB"), size
+            # A cached archive's key is never cut below its version either (at 80 columns
+            # its file name and then its state give way instead).
+            keys = [_cell(cached, row, "build") for row in range(cached.row_count)]
+            assert all(key.startswith(("cpython-3.12.11", "cpython-3.13.7-")) for key in keys), \
+                (size, keys)
             visible = min(available.row_count, available.size.height - 1)
             sizes = [_cell(available, row, "size") for row in range(visible)]
             assert "29.6 MiB" in sizes, size
