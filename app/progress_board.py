@@ -10,10 +10,13 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from typing import TextIO
 
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build
 from pytui.core.progress import Progress, ProgressCallback
+
+if TYPE_CHECKING:
+    from typing import TextIO
 from pytui.core.units import format_bytes
 
 _BAR_WIDTH = 24

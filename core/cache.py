@@ -19,7 +19,6 @@ import errno
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from pytui.core.cache_names import (
     PART_SUFFIX,
@@ -32,11 +31,14 @@ from pytui.core.cache_names import (
 from pytui.core.errors import CacheError, OfflineError
 from pytui.core.filenames import split_extension
 from pytui.core.fs_errors import cause, dir_problem
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build, CachedArchive
 from pytui.core.progress import CancelToken, ProgressCallback, no_progress
 from pytui.core.tree_store import TreeInfo, TreeStore
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from pytui.core.cache_verify import VerifyingReader, VerifyReport
     from pytui.core.catalog import Catalog
     from pytui.core.download import Downloader

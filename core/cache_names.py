@@ -12,10 +12,11 @@ a catalog adds the full sha256 and a key for the few archives whose names do not
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from pytui.core.filenames import ArchiveName, parse_archive_name, split_extension
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build, CachedArchive, format_key
 
 PART_SUFFIX = ".part"
@@ -26,15 +27,25 @@ _MODERN_DASHED = re.compile(r"^(cpython-\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)-(\d{8})
 MAX_NAME = 1024
 
 
-class CacheName(NamedTuple):
+# collections' namedtuple, not typing's: `typing` costs an install from a tree more than this module.
+if TYPE_CHECKING:
+    from typing import NamedTuple
+
+    class _CacheNameFields(NamedTuple):
+        # `{sha256[:9]}` of the bytes, or None for uv's `none-` (no hash known when it was cached).
+        sha_prefix: str | None
+        # The release file name as it appears in the cache (`+` turned into `-`).
+        release_name: str
+        # What the release name says, when it is a PBS or PyPy archive name (else None).
+        archive: ArchiveName | None
+else:
+    _CacheNameFields = namedtuple("CacheName", "sha_prefix release_name archive")
+
+
+class CacheName(_CacheNameFields):
     """A uv cache file name, split: the hash prefix and the release name, parsed when known."""
 
-    # `{sha256[:9]}` of the bytes, or None for uv's `none-` (no hash known when it was cached).
-    sha_prefix: str | None
-    # The release file name as it appears in the cache (`+` turned into `-`).
-    release_name: str
-    # What the release name says, when it is a PBS or PyPy archive name (else None).
-    archive: ArchiveName | None
+    __slots__ = ()
 
     @property
     def key(self) -> str | None:

@@ -10,9 +10,12 @@ import errno
 import os
 import stat
 from pathlib import Path
-from typing import BinaryIO
 
 from pytui.core.errors import PytuiError
+from pytui.core.keys import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 # Causes the user can act on, in words; anything else falls back to the OS's own text.
 _CAUSES = {

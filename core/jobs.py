@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
 
 from pytui.core.cache import ArchiveCache
 from pytui.core.errors import (
@@ -23,6 +23,7 @@ from pytui.core.errors import (
     PytuiError,
 )
 from pytui.core.install_root import InstallRoot
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build, Installation
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from pytui.core.settings import Settings
@@ -39,20 +40,34 @@ class InstallFailed(PytuiError):
     """An install job failed; the message names the build, the cause and what was kept."""
 
 
-# NamedTuples rather than dataclasses: an install from a tree imports nothing it does not
-# use, and `dataclasses` brings `inspect` (and `ast`, `dis`, `tokenize`) with it.
-class InstallResult(NamedTuple):
-    build: Build
-    # "installed", "reinstalled" or "already" (nothing to do).
-    status: str
-    installation: Installation | None
-    # The cached archive used (None with --no-cache).
-    archive: Path | None = None
-    # True when bytes came over the network (or a file:// mirror) during this job.
-    downloaded: bool = False
-    # What put the files in place: the decompressor (e.g. a `zstd -d` child process, or
-    # in-process zstandard/ISA-L), or the pristine tree's links; shown by `install --verbose`.
-    unpacked_by: str | None = None
+# collections' named tuples rather than dataclasses or typing's: an install from a tree imports
+# nothing it does not use; `dataclasses` brings `inspect` (and `ast`, `dis`, `tokenize`) with it,
+# `typing.NamedTuple` the `typing` module.
+#
+# InstallResult: `status` is "installed", "reinstalled" or "already" (nothing to do); `archive`
+# the cached archive used (None with --no-cache); `downloaded` True when bytes came over the
+# network (or a file:// mirror) during this job; `unpacked_by` what put the files in place: the
+# decompressor (e.g. a `zstd -d` child process, or in-process zstandard/ISA-L), or the pristine
+# tree's links, shown by `install --verbose`.
+if TYPE_CHECKING:
+    from typing import NamedTuple
+
+    class InstallResult(NamedTuple):
+        build: Build
+        status: str
+        installation: Installation | None
+        archive: Path | None = None
+        downloaded: bool = False
+        unpacked_by: str | None = None
+
+    class JobOutcome(NamedTuple):
+        build: Build
+        result: InstallResult | None = None
+        error: PytuiError | None = None
+else:
+    InstallResult = namedtuple("InstallResult", "build status installation archive downloaded unpacked_by",
+                               defaults=(None, False, None))
+    JobOutcome = namedtuple("JobOutcome", "build result error", defaults=(None, None))
 
 
 def offline_missing_message(build: Build, settings: Settings) -> str:
@@ -305,12 +320,6 @@ class InstallJob:
             stream.verify()
             self.progress(Progress("verify", 1, 1))
         return prefix
-
-
-class JobOutcome(NamedTuple):
-    build: Build
-    result: InstallResult | None = None
-    error: PytuiError | None = None
 
 
 def dedupe(builds: Iterable[Build]) -> list[Build]:

@@ -6,27 +6,32 @@ import contextlib
 import itertools
 import threading
 import time
+from collections import namedtuple
 from collections.abc import Callable, Iterator
-from typing import NamedTuple
 
 from pytui.core.errors import Cancelled
+from pytui.core.keys import TYPE_CHECKING
 
 # Job phases, in order.
 PHASES = ("resolve", "download", "verify", "extract", "finish")
 
 
-class Progress(NamedTuple):
-    """One progress report: `done` of `total` units (bytes, or files) in `phase`. (A NamedTuple:
-    `dataclasses` imports `inspect`, which costs an install from a tree more than its fix-ups.)"""
+# One progress report: `done` of `total` units (bytes, or files) in `phase`. `speed`: bytes per
+# second over the recent past, when the phase moves bytes. `note`: a one-line remark for the
+# user, e.g. "retrying in 4 s (attempt 2 of 4): HTTP 503"; a report with a note always passes a
+# Throttle. (collections' namedtuple: `dataclasses` imports `inspect` and `typing.NamedTuple`
+# imports `typing`, each costing an install from a tree more than its fix-ups.)
+if TYPE_CHECKING:
+    from typing import NamedTuple
 
-    phase: str
-    done: int
-    total: int | None = None
-    # Bytes per second over the recent past, when the phase moves bytes.
-    speed: float | None = None
-    # A one-line remark for the user, e.g. "retrying in 4 s (attempt 2 of 4): HTTP 503"; a
-    # report with a note always passes a Throttle.
-    note: str = ""
+    class Progress(NamedTuple):
+        phase: str
+        done: int
+        total: int | None = None
+        speed: float | None = None
+        note: str = ""
+else:
+    Progress = namedtuple("Progress", "phase done total speed note", defaults=(None, None, ""))
 
 
 ProgressCallback = Callable[[Progress], None]

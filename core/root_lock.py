@@ -13,10 +13,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 from pytui.core.errors import InstallError
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import CancelToken
+
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_LOCK_TIMEOUT = 300.0
 

@@ -14,14 +14,17 @@ before), as the devguide's schedule states.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import re
+import time
+from collections import namedtuple
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
 
-from pytui.core.atomic import write_atomic
+from pytui.core.keys import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import datetime as _dt
 
 DEFAULT_URL = "https://raw.githubusercontent.com/python/devguide/main/include/release-cycle.json"
 STATE_FILE = "release-cycle.json"
@@ -37,18 +40,29 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 PHASES = ("pre-release", "bugfix", "security", "end-of-life")
 
 
-class Cycle(NamedTuple):
-    minor: str                 # "3.12"
-    first_release: str         # as published: YYYY-MM-DD or YYYY-MM
-    end_of_bugfix: str
-    end_of_life: str
+# collections' namedtuple, not typing's, and dates compared as ISO text, not `datetime`: every
+# install warns about end-of-life versions, and those two imports cost it more than the rest.
+if TYPE_CHECKING:
+    from typing import NamedTuple
+
+    class Cycle(NamedTuple):
+        minor: str                 # "3.12"
+        first_release: str         # as published: YYYY-MM-DD or YYYY-MM
+        end_of_bugfix: str
+        end_of_life: str
+
+    class _SupportFields(NamedTuple):
+        minor: str
+        phase: str                 # one of PHASES
+        until: str | None          # when this phase ends (YYYY-MM), None at end of life
+        cycle: Cycle
+else:
+    Cycle = namedtuple("Cycle", "minor first_release end_of_bugfix end_of_life")
+    _SupportFields = namedtuple("Support", "minor phase until cycle")
 
 
-class Support(NamedTuple):
-    minor: str
-    phase: str                 # one of PHASES
-    until: str | None          # when this phase ends (YYYY-MM), None at end of life
-    cycle: Cycle
+class Support(_SupportFields):
+    __slots__ = ()
 
     def text(self) -> str:
         """`bugfix → 2027-10`, `security → 2028-10`, `EOL 2024-10`, `pre-release → 2026-10`."""
@@ -62,18 +76,32 @@ class Support(NamedTuple):
                 "end_of_bugfix": self.cycle.end_of_bugfix, "end_of_life": self.cycle.end_of_life}
 
 
-def parse_date(text: object) -> _dt.date | None:
+def iso_day(text: object) -> str | None:
+    """A published date as `YYYY-MM-DD` (a month counts from its first day), if it is a real
+    calendar day; ISO days compare as the dates do."""
     match = _DATE.match(text) if isinstance(text, str) else None
     if not match:
         return None
-    try:
-        return _dt.date(int(match[1]), int(match[2]), int(match[3] or 1))
-    except ValueError:
+    year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if not 1 <= month <= 12 or year < 1:
         return None
+    if not 1 <= day <= (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def _add_months(date: _dt.date, months: int) -> str:
-    total = date.year * 12 + date.month - 1 + months
+def parse_date(text: object) -> _dt.date | None:
+    day = iso_day(text)
+    if day is None:
+        return None
+    import datetime
+
+    return datetime.date.fromisoformat(day)
+
+
+def _add_months(day: str, months: int) -> str:
+    total = int(day[:4]) * 12 + int(day[5:7]) - 1 + months
     return f"{total // 12:04d}-{total % 12 + 1:02d}"
 
 
@@ -84,13 +112,13 @@ def _entry(minor: str, value: object) -> Cycle | None:
         return None
     first, eol = value.get("first_release"), value.get("end_of_life")
     bugfix = value.get("end_of_bugfix")
-    first_date, eol_date = parse_date(first), parse_date(eol)
+    first_date, eol_date = iso_day(first), iso_day(eol)
     if first_date is None or eol_date is None or eol_date < first_date:
         return None
     if bugfix is None:
         months = 24 if (int(match[1]), int(match[2])) >= (3, 13) else 18
         bugfix = _add_months(first_date, months)
-    bugfix_date = parse_date(bugfix)
+    bugfix_date = iso_day(bugfix)
     if bugfix_date is None or not first_date <= bugfix_date <= eol_date:
         return None
     return Cycle(minor, str(first), str(bugfix), str(eol))
@@ -138,10 +166,13 @@ def load_cycles(state_dir: Path | None = None) -> dict[str, Cycle]:
     return cycles
 
 
-def phase_of(cycle: Cycle, today: _dt.date) -> Support:
-    first, bugfix, eol = (parse_date(cycle.first_release), parse_date(cycle.end_of_bugfix),
-                          parse_date(cycle.end_of_life))
+def phase_of(cycle: Cycle, today: _dt.date | str) -> Support:
+    """The phase on `today` (a date, or an ISO day `YYYY-MM-DD`)."""
+    first, bugfix, eol = (iso_day(cycle.first_release), iso_day(cycle.end_of_bugfix),
+                          iso_day(cycle.end_of_life))
     assert first is not None and bugfix is not None and eol is not None  # validated on load
+    if not isinstance(today, str):
+        today = today.isoformat()
     if today < first:
         return Support(cycle.minor, "pre-release", cycle.first_release[:7], cycle)
     if today < bugfix:
@@ -154,12 +185,12 @@ def phase_of(cycle: Cycle, today: _dt.date) -> Support:
 class SupportTable:
     """Support status by minor version, for one `today` (default: the local date)."""
 
-    def __init__(self, cycles: Mapping[str, Cycle], today: _dt.date | None = None) -> None:
+    def __init__(self, cycles: Mapping[str, Cycle], today: _dt.date | str | None = None) -> None:
         self.cycles = dict(cycles)
-        self.today = today or _dt.date.today()
+        self.today: _dt.date | str = today or time.strftime("%Y-%m-%d")  # the local date
 
     @classmethod
-    def load(cls, state_dir: Path | None = None, today: _dt.date | None = None) -> SupportTable:
+    def load(cls, state_dir: Path | None = None, today: _dt.date | str | None = None) -> SupportTable:
         return cls(load_cycles(state_dir), today)
 
     def for_minor(self, major: int, minor: int) -> Support | None:
@@ -222,6 +253,8 @@ def refresh(settings) -> str | None:
     doc = {c.minor: {"first_release": c.first_release, "end_of_bugfix": c.end_of_bugfix,
                      "end_of_life": c.end_of_life} for c in cycles.values()}
     target = Path(settings.state_dir) / STATE_FILE
+    from pytui.core.atomic import write_atomic
+
     try:
         write_atomic(target, json.dumps(doc, indent=1).encode(), make_parents=True)
     except OSError as err:
@@ -238,7 +271,7 @@ def _after_url(message: str, url: str) -> str:
     return "it " + rest.split("; ", 1)[0]
 
 
-def eol_warnings(builds, state_dir: Path | None = None, today: _dt.date | None = None) -> list[str]:
+def eol_warnings(builds, state_dir: Path | None = None, today: _dt.date | str | None = None) -> list[str]:
     """One line per distinct end-of-life minor version among `builds` (CPython only)."""
     table = SupportTable.load(state_dir, today)
     lines = []

@@ -13,7 +13,9 @@ from __future__ import annotations
 import json
 import os
 import stat
-from typing import NamedTuple
+from collections import namedtuple
+
+from pytui.core.keys import TYPE_CHECKING
 
 MANIFEST_VERSION = 1
 # Bounds on what a manifest may describe: it is read back from disk and treated as hostile.
@@ -26,17 +28,35 @@ MAX_NUMBER = 2**63 - 1
 _KINDS = frozenset("dfl")
 
 
-class Entry(NamedTuple):
-    """One entry of a pristine tree, as it was when the tree was made (a tuple: a manifest
-    makes thousands, and a frozen dataclass's constructor was most of reading one)."""
+# Entry: one entry of a pristine tree, as it was when the tree was made (a tuple: a manifest
+# makes thousands, and a frozen dataclass's constructor was most of reading one). `path` is
+# relative, '/'-separated, with no '.', '..' or empty components; `kind` "d", "f" or "l"; `size`
+# is a directory's own size too (0 in manifests of older pytui versions); `target` is for
+# symlinks only.
+# TreeSizes: what a tree occupies, from its manifest, as `du -sb` counts it: `other` the bytes
+# of its directories (as recorded) and links, `files` each regular file's size by inode (a
+# hard-linked file once), `unsized` the directories recorded without a size (older manifests),
+# to be stat'ed.
+# (collections' named tuples: `typing` costs an install from a tree more than its manifest.)
+if TYPE_CHECKING:
+    from typing import NamedTuple
 
-    path: str  # relative, '/'-separated, no '.', '..' or empty components
-    kind: str  # "d", "f" or "l"
-    mode: int = 0
-    size: int = 0  # a directory's own size too (0 in manifests of older pytui versions)
-    mtime_ns: int = 0
-    ino: int = 0
-    target: str = ""  # symlinks only
+    class Entry(NamedTuple):
+        path: str
+        kind: str
+        mode: int = 0
+        size: int = 0
+        mtime_ns: int = 0
+        ino: int = 0
+        target: str = ""
+
+    class TreeSizes(NamedTuple):
+        other: int
+        files: dict[int, int]
+        unsized: list[str]
+else:
+    Entry = namedtuple("Entry", "path kind mode size mtime_ns ino target", defaults=(0, 0, 0, 0, ""))
+    TreeSizes = namedtuple("TreeSizes", "other files unsized")
 
 
 class TreeCorrupt(Exception):
@@ -118,10 +138,21 @@ def _columns(data: bytes) -> tuple[dict[str, object], str, list[list]]:
 
 
 def parse_manifest(data: bytes) -> tuple[dict[str, object], list[Entry]]:
-    """The header and entries of a manifest; `TreeCorrupt` for anything pytui would not write.
+    """The header and entries of a manifest; `TreeCorrupt` for anything pytui would not write."""
+    header, columns = parse_columns(data)
+    return header, list(map(Entry, *columns))
+
+
+# A manifest's entries as columns: paths, kinds (one string), modes, sizes, mtimes, inodes and
+# link targets. `zip(*columns)` gives each entry as a plain tuple in `Entry`'s field order.
+Columns = tuple[list[str], str, list[int], list[int], list[int], list[int], list[str]]
+
+
+def parse_columns(data: bytes) -> tuple[dict[str, object], Columns]:
+    """`parse_manifest` without making an `Entry` per entry (an install iterates the columns).
 
     Columns rather than one object per entry, so checking 100k entries stays cheap: each
-    column is type-checked in one pass, the paths with one regular expression.
+    column is type-checked in one pass, the paths with a few substring searches.
     """
     header, kinds, columns = _columns(data)
     paths, modes, sizes, mtimes, inodes, targets = columns
@@ -141,16 +172,7 @@ def parse_manifest(data: bytes) -> tuple[dict[str, object], list[Entry]]:
     for path, target in links.items():
         if not _resolves_inside(path, target, link_kinds, links):
             raise TreeCorrupt(f"link {path[:200]} -> {target[:200]} leaves the tree")
-    entries = list(map(Entry, paths, kinds, modes, sizes, mtimes, inodes, targets))
-    return header, entries
-
-
-class TreeSizes(NamedTuple):
-    """What a tree occupies, from its manifest, as `du -sb` counts it."""
-
-    other: int  # bytes of its directories (as recorded) and links
-    files: dict[int, int]  # each regular file's size by inode: a hard-linked file once
-    unsized: list[str]  # directories recorded without a size (older manifests): to be stat'ed
+    return header, (paths, kinds, modes, sizes, mtimes, inodes, targets)
 
 
 def manifest_sizes(data: bytes) -> tuple[dict[str, object], TreeSizes]:

@@ -25,17 +25,21 @@ import contextlib
 import errno
 import os
 import stat
+from collections import namedtuple
+from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
 
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import CancelToken
 from pytui.core.tree_manifest import (
     MAX_MANIFEST_BYTES,
+    Columns,
     Entry,
     TreeCorrupt,
     TreeSizes,
     manifest_sizes,
     manifest_text,
+    parse_columns,
     parse_manifest,
     scan_tree,
 )
@@ -53,14 +57,19 @@ MANIFEST_NAME = "manifest.json"
 _LINK_FALLBACK_ERRNOS = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP}
 
 
-class TreeInfo(NamedTuple):
-    """A kept tree, for `cache list`, purge and the TUI."""
+# A kept tree, for `cache list`, purge and the TUI; `archive` is the cache file name of the
+# archive it came from. (collections' namedtuple: `typing` costs an install more than this.)
+if TYPE_CHECKING:
+    from typing import NamedTuple
 
-    sha256: str
-    archive: str  # the cache file name of the archive it came from
-    key: str
-    path: Path
-    files: int
+    class TreeInfo(NamedTuple):
+        sha256: str
+        archive: str
+        key: str
+        path: Path
+        files: int
+else:
+    TreeInfo = namedtuple("TreeInfo", "sha256 archive key path files")
 
 
 class TreeNoSpace(Exception):
@@ -117,7 +126,9 @@ def _copy_file_at(name: str, src_dir: int, dst_dir: int, mode: int,
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-def _materialize(src_top: str, dst_top: str, entries: list[Entry], cancel: CancelToken | None,  # noqa: C901 - the per-entry hot loop of a tree install
+def _materialize(src_top: str, dst_top: str,  # noqa: C901 - the per-entry hot loop of a tree install
+                 entries: Iterable[Entry] | Iterable[tuple[str, str, int, int, int, int, str]],
+                 cancel: CancelToken | None,
                  what: str, *, check: bool) -> bool:
     """Recreate `entries` of `src_top` in the empty directory `dst_top`: directories made,
     links recreated, files hard-linked (copied where linking fails). True if all were linked.
@@ -258,10 +269,14 @@ class TreeStore:
             os.close(fd)
 
     def _load(self, sha256: str) -> tuple[dict[str, object], list[Entry]]:
-        header, entries = parse_manifest(self._read_manifest(sha256))
+        header, columns = self._load_columns(sha256)
+        return header, list(map(Entry, *columns))
+
+    def _load_columns(self, sha256: str) -> tuple[dict[str, object], Columns]:
+        header, columns = parse_columns(self._read_manifest(sha256))
         if header["sha256"] != sha256:
             raise TreeCorrupt("manifest belongs to another archive")
-        return header, entries
+        return header, columns
 
     def _manifest_sizes(self, sha256: str) -> TreeSizes | None:
         """`manifest_sizes` of the tree's manifest if it is this tree's, read once per version
@@ -396,19 +411,22 @@ class TreeStore:
         since extracting instead would need as much space or more."""
         if not self.has(sha256):
             return None
-        entries: builtins.list[Entry] = []
+        columns: Columns | None = None
         try:
-            _header, entries = self._load(sha256)
+            # The columns, not an `Entry` per entry: an install only iterates them.
+            _header, columns = self._load_columns(sha256)
             os.mkdir(dest, 0o755)
-            return _materialize(os.fspath(self.path / sha256 / TREE_NAME), os.fspath(dest), entries,
-                                cancel, what, check=True)
+            return _materialize(os.fspath(self.path / sha256 / TREE_NAME), os.fspath(dest),
+                                zip(*columns, strict=True), cancel, what, check=True)
         except TreeCorrupt:
             self.discard(sha256)
         except OSError as err:
             if os.path.lexists(dest):
                 remove_tree(dest)
             if err.errno in (errno.ENOSPC, errno.EDQUOT):
-                raise TreeNoSpace(sum(entry.size for entry in entries if entry.kind == "f")) from None
+                file_bytes = 0 if columns is None else sum(
+                    size for kind, size in zip(columns[1], columns[3], strict=True) if kind == "f")
+                raise TreeNoSpace(file_bytes) from None
             # A manifest whose order is wrong, or the like: extraction takes over (and reports
             # a real filesystem error in its own words).
         if os.path.lexists(dest):
