@@ -16,6 +16,8 @@ import os
 import stat
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,8 @@ from pytui.core.root_tree import wait_for_removals
 
 OS, ARCH, LIBC = host_platform()
 # Incompressible bytes, so an archive is big enough (~200 KB) to be cut mid-body or trickled.
+# How long `wait_for` waits for an event before calling it a hang (not a timing assertion).
+WAIT_LIMIT = 120.0
 PAYLOAD = file("lib/python3.12/payload.bin", os.urandom(200_000))
 
 
@@ -190,6 +194,28 @@ class Pytui:
 
     def state(self) -> dict[str, tuple]:
         return snapshot(self.root, self.cache, self.bin)
+
+    def staged_files(self) -> list[Path]:
+        """The files extracted so far into install stages (`.temp/pytui-*/`)."""
+        # os.walk skips what vanishes while it lists (a stage is renamed away on commit); a
+        # pathlib glob raises FileNotFoundError then.
+        temp = self.root / ".temp"
+        return [Path(dirpath, name) for dirpath, _dirs, files in os.walk(temp)
+                if Path(dirpath).relative_to(temp).parts[:1] and
+                Path(dirpath).relative_to(temp).parts[0].startswith("pytui-")
+                for name in files]
+
+
+def wait_for(predicate: Callable[[], object], what: str, proc: subprocess.Popen | None = None) -> None:
+    """Poll an observable condition (a hang detector bounds it, not a timing assertion); fail at
+    once if `proc` exits first."""
+    deadline = time.monotonic() + WAIT_LIMIT
+    while not predicate():
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"pytui exited ({proc.returncode}) before {what}: {proc.communicate()}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never saw {what}")
+        time.sleep(0.01)
 
 
 def assert_installed(pytui: Pytui, made: MadeArchive) -> Path:

@@ -1,4 +1,5 @@
-"""Shared fixtures: the real uv catalog (tests/data), hermetic environments."""
+"""Shared fixtures: the real uv catalog (tests/data), hermetic environments, an isolated pytui
+against the loopback server and something installed before the step under test."""
 
 from __future__ import annotations
 
@@ -6,11 +7,17 @@ import lzma
 import os
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:  # imported by the fixtures below: the plugins must be loaded (and rewritten) first
+    from cli_harness import Pytui
+    from fixtures_archives import MadeArchive
+    from fixtures_http import FaultyHTTPServer
+
 # Fixture modules owned by separate parts of the suite (tests/ is on sys.path via pyproject).
-pytest_plugins = ["fixtures_http", "fixtures_archives"]
+pytest_plugins = ["fixtures_http", "fixtures_archives", "fixtures_root"]
 
 # A suite started in the background by a non-interactive shell (`.ci/run &`, nohup) inherits
 # SIGINT ignored, and so would every pytui the tests start: Python then installs no
@@ -60,3 +67,22 @@ def hermetic_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_BIN_HOME", str(home / ".local" / "bin"))
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     monkeypatch.setenv("UV_NO_PROGRESS", "1")
+
+
+@pytest.fixture
+def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
+    """An isolated pytui (install root, cache, bin dir, catalog; tests/cli_harness.py) against a
+    fresh loopback server; a test file needing another start defines its own."""
+    from cli_harness import Pytui
+
+    archives = tmp_path / "archives"
+    archives.mkdir()
+    return Pytui(tmp_path, http_server, archives)
+
+
+@pytest.fixture
+def baseline(pytui: Pytui) -> MadeArchive:
+    """Something installed and cached before the step under test, which must survive it untouched."""
+    made = pytui.add("3.11.9")
+    pytui.call("install", "3.11")
+    return made

@@ -22,7 +22,9 @@ Every request is recorded (method, path, headers, status, range served, bytes se
 Hostile servers are *modes* (`mode="endless"`, `mode="gzip_bomb"`, ...): a function registered
 in `MODES` with `@hostile_mode("name")` that answers the whole request itself. A new mode is
 one decorated function; its options go in `Faults.mode_args`. The modes live in
-`tests/http_modes.py` (registered when this module loads); besides them:
+`tests/http_modes.py` (registered when this module loads), the request handler that applies
+the faults in `tests/http_handler.py`, `Faults` and the request records in
+`tests/http_faults.py`; besides the modes:
 
 - the built-in faults cover the rest: a trickle below a speed floor is `rate=` (with
   `rate_times=` to heal after N responses), a server that cuts every N bytes is
@@ -37,325 +39,24 @@ import email.utils
 import hashlib
 import http.server
 import os
-import socket
 import socketserver
-import struct
 import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+
+import http_modes  # noqa: F401 - the hostile modes register themselves in MODES
+from http_faults import Faults, RecordedRequest, Resource, etag_for
+from http_handler import FaultHandler
+from http_modes import gzip_bomb  # noqa: F401 - re-exported for the tests that build one
 
 try:  # the fixture needs pytest; bench scripts importing the class do not
     import pytest
 except ImportError:  # pragma: no cover
     pytest = None  # type: ignore[assignment]
 
-_CHUNK = 64 * 1024
 # A fixed, valid HTTP date, so Last-Modified validators are stable within a test.
 _EPOCH = 1_700_000_000.0
-
-
-@dataclass
-class Faults:
-    """How one path misbehaves. All off by default (a well-behaved server with Range support)."""
-
-    # Answer every request with this status and a short body (404, 403, 500...).
-    status: int | None = None
-    # Answer the first `fail` requests with `fail_status`, then behave.
-    fail: int = 0
-    fail_status: int = 500
-    # Close the connection cleanly (FIN) after sending this many body bytes of a response.
-    cut_at: int | None = None
-    cut_times: int = 1
-    # Reset the connection (RST, SO_LINGER 0) after this many body bytes.
-    reset_at: int | None = None
-    reset_times: int = 1
-    # Stop sending for `stall_seconds` after this many body bytes (to trip read timeouts).
-    stall_at: int | None = None
-    stall_seconds: float = 5.0
-    stall_times: int = 1
-    # Serve wrong bytes of the right length (every byte XOR 0xFF).
-    corrupt: bool = False
-    # Always answer 200 with the full body, whatever Range says.
-    ignore_range: bool = False
-    # Trickle the body at this many bytes per second (the first `rate_times` responses; -1 = all).
-    rate: int | None = None
-    rate_times: int = -1
-    # Validators; set False to send none (then If-Range never matches).
-    etag: bool = True
-    last_modified: bool = True
-    # Send Content-Length (False: the body ends when the connection closes).
-    content_length: bool = True
-    # Send this Content-Length instead of the true one (a server that lies about the size).
-    declare_length: int | None = None
-    # A hostile mode from `MODES` answers the request instead (see the module docstring).
-    mode: str | None = None
-    mode_args: dict = field(default_factory=dict)
-
-
-@dataclass
-class Resource:
-    data: bytes | None
-    file: Path | None
-    faults: Faults
-    etag: str
-    last_modified: str
-    served: int = 0  # responses started for this path (for the *_times counters)
-
-    @property
-    def size(self) -> int:
-        if self.data is not None:
-            return len(self.data)
-        assert self.file is not None
-        return self.file.stat().st_size
-
-
-@dataclass
-class RecordedRequest:
-    method: str
-    path: str
-    headers: dict[str, str]
-    status: int = 0
-    # The byte range served for a 206, as (first, last) inclusive.
-    range: tuple[int, int] | None = None
-    body_sent: int = 0
-    # What the server did on purpose: "cut", "reset", "stall", "fail", "" for none.
-    fault: str = ""
-    time: float = field(default_factory=time.monotonic)
-
-    @property
-    def range_header(self) -> str | None:
-        return self.headers.get("range")
-
-
-def _times_left(times: int, served_before: int) -> bool:
-    return times < 0 or served_before < times
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _ThreadingServer
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
-        pass
-
-    def do_HEAD(self) -> None:
-        self._serve(head=True)
-
-    def do_GET(self) -> None:
-        self._serve(head=False)
-
-    def _serve(self, *, head: bool) -> None:
-        owner = self.server.owner
-        path = self.path.split("?", 1)[0]
-        record = RecordedRequest(self.command, path, {k.lower(): v for k, v in self.headers.items()})
-        owner._record(record)
-        resource = owner._take(path)
-        if resource is None:
-            self._plain(record, 404, b"not found\n")
-            return
-        faults = resource.faults
-        served_before = resource.served - 1
-        if faults.status is not None:
-            self._plain(record, faults.status, f"status {faults.status}\n".encode())
-            return
-        if served_before < faults.fail:
-            record.fault = "fail"
-            self._plain(record, faults.fail_status, b"try again later\n")
-            return
-        if faults.mode is not None:
-            record.fault = faults.mode
-            MODES[faults.mode](self, record, resource, head)
-            return
-
-        size = resource.size
-        start, end = 0, size - 1
-        status = 200
-        range_header = self.headers.get("Range")
-        if range_header and not faults.ignore_range and self._if_range_ok(resource):
-            parsed = _parse_range(range_header, size)
-            if parsed == "unsatisfiable":
-                record.status = 416
-                self.send_response(416)
-                self.send_header("Content-Range", f"bytes */{size}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            if parsed is not None:
-                start, end = parsed
-                status = 206
-        length = max(0, end - start + 1)
-        record.status = status
-        self.send_response(status)
-        self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Accept-Ranges", "none" if faults.ignore_range else "bytes")
-        if faults.etag:
-            self.send_header("ETag", resource.etag)
-        if faults.last_modified:
-            self.send_header("Last-Modified", resource.last_modified)
-        if status == 206:
-            record.range = (start, end)
-            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-        if faults.content_length:
-            declared = length if faults.declare_length is None else faults.declare_length
-            self.send_header("Content-Length", str(declared))
-        else:
-            self.send_header("Connection", "close")
-            self.close_connection = True
-        self.end_headers()
-        if head:
-            return
-        self._send_body(record, resource, start, length, served_before)
-
-    def _if_range_ok(self, resource: Resource) -> bool:
-        """RFC 9110 If-Range: serve the range only when the validator still matches."""
-        validator = self.headers.get("If-Range")
-        if validator is None:
-            return True
-        faults = resource.faults
-        if validator.startswith(("\"", "W/")):
-            return faults.etag and validator == resource.etag
-        return faults.last_modified and validator == resource.last_modified
-
-    def _send_body(self, record: RecordedRequest, resource: Resource, start: int, length: int,
-                   served_before: int) -> None:
-        faults = resource.faults
-        cut = faults.cut_at if faults.cut_at is not None and _times_left(faults.cut_times, served_before) else None
-        reset = faults.reset_at if faults.reset_at is not None and _times_left(faults.reset_times, served_before) else None
-        stall = faults.stall_at if faults.stall_at is not None and _times_left(faults.stall_times, served_before) else None
-        rate = faults.rate if faults.rate and _times_left(faults.rate_times, served_before) else None
-        plain = cut is None and reset is None and stall is None and not faults.corrupt and rate is None
-        if plain and resource.file is not None and length:
-            # Fast path for benchmarks: the kernel copies the file.
-            with open(resource.file, "rb") as f:
-                sent = self.connection.sendfile(f, start, length)
-            record.body_sent = sent
-            return
-        chunk = _CHUNK
-        if rate:
-            chunk = max(1, min(_CHUNK, rate // 20))
-        sent = 0
-        stop = self.server.owner._stopping
-        for piece in _slices(resource, start, length, chunk):
-            if faults.corrupt:
-                piece = bytes(b ^ 0xFF for b in piece)
-            while piece:
-                due = [(limit, kind) for limit, kind in ((cut, "cut"), (reset, "reset"), (stall, "stall"))
-                       if limit is not None and sent + len(piece) > limit]
-                if not due:
-                    if not self._write(record, piece):
-                        return
-                    sent += len(piece)
-                    break
-                limit, kind = min(due)
-                head_bytes = max(0, limit - sent)
-                if head_bytes and not self._write(record, piece[:head_bytes]):
-                    return
-                sent += head_bytes
-                piece = piece[head_bytes:]
-                record.fault = kind
-                if kind == "stall":
-                    stall = None
-                    if stop.wait(faults.stall_seconds):
-                        self._drop(reset=True)
-                        return
-                    continue
-                self._drop(reset=kind == "reset")
-                return
-            if rate and stop.wait(chunk / rate):
-                self._drop(reset=True)
-                return
-
-    def _write(self, record: RecordedRequest, piece: bytes) -> bool:
-        try:
-            self.wfile.write(piece)
-        except OSError:
-            self.close_connection = True
-            return False
-        record.body_sent += len(piece)
-        return True
-
-    def _drop(self, *, reset: bool) -> None:
-        """End the connection now: RST (SO_LINGER 0) or a clean FIN, mid-body."""
-        self.close_connection = True
-        sock = self.connection
-        try:
-            if reset:
-                # Give the client time to read the bytes sent: an RST discards whatever is
-                # still unread in its receive buffer, and the test wants N bytes delivered.
-                self.server.owner._stopping.wait(0.2)
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            else:
-                sock.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
-        sock.close()
-
-    def _plain(self, record: RecordedRequest, status: int, body: bytes) -> None:
-        record.status = status
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-        record.body_sent = len(body)
-
-    def finish(self) -> None:
-        with contextlib.suppress(OSError):
-            super().finish()
-
-
-# -- hostile modes ---------------------------------------------------------------------------------
-
-ModeHandler = Callable[[_Handler, RecordedRequest, Resource, bool], None]
-MODES: dict[str, ModeHandler] = {}
-
-
-def hostile_mode(name: str) -> Callable[[ModeHandler], ModeHandler]:
-    """Register `fn(handler, record, resource, head)` as the mode `name` (it answers the request)."""
-    def register(fn: ModeHandler) -> ModeHandler:
-        MODES[name] = fn
-        return fn
-    return register
-
-
-def _slices(resource: Resource, start: int, length: int, chunk: int) -> Iterator[bytes]:
-    if resource.data is not None:
-        view = memoryview(resource.data)
-        for offset in range(start, start + length, chunk):
-            yield bytes(view[offset:min(offset + chunk, start + length)])
-        return
-    assert resource.file is not None
-    with open(resource.file, "rb") as f:
-        f.seek(start)
-        left = length
-        while left > 0:
-            piece = f.read(min(chunk, left))
-            if not piece:
-                return
-            left -= len(piece)
-            yield piece
-
-
-def _parse_range(header: str, size: int) -> tuple[int, int] | str | None:
-    """One `bytes=a-b` / `bytes=a-` / `bytes=-n` range; None to ignore the header (multi-range, junk)."""
-    unit, _, spec = header.partition("=")
-    if unit.strip().lower() != "bytes" or "," in spec:
-        return None
-    first, _, last = spec.strip().partition("-")
-    try:
-        if first == "":
-            n = int(last)
-            return (max(0, size - n), size - 1) if n > 0 and size else "unsatisfiable"
-        a = int(first)
-        b = int(last) if last else size - 1
-    except ValueError:
-        return None
-    if a >= size or a > b:
-        return "unsatisfiable"
-    return a, min(b, size - 1)
 
 
 class _ThreadingServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
@@ -377,7 +78,7 @@ class FaultyHTTPServer:
         self._resources: dict[str, Resource] = {}
         self._stopping = threading.Event()
         self.requests: list[RecordedRequest] = []
-        self._httpd = _ThreadingServer((host, port), _Handler)
+        self._httpd = _ThreadingServer((host, port), FaultHandler)
         self._httpd.owner = self
         self._thread: threading.Thread | None = None
 
@@ -417,7 +118,7 @@ class FaultyHTTPServer:
         """Serve `data` at `path` with the given `Faults` fields; return its URL."""
         path = _norm(path)
         resource = Resource(data=bytes(data), file=None, faults=Faults(**faults),  # type: ignore[arg-type]
-                            etag=_etag(hashlib.sha256(data).hexdigest()),
+                            etag=etag_for(hashlib.sha256(data).hexdigest()),
                             last_modified=email.utils.formatdate(_EPOCH, usegmt=True))
         with self._lock:
             self._resources[path] = resource
@@ -428,7 +129,7 @@ class FaultyHTTPServer:
         path = _norm(path)
         st = Path(file).stat()
         resource = Resource(data=None, file=Path(file), faults=Faults(**faults),  # type: ignore[arg-type]
-                            etag=_etag(f"{st.st_size:x}-{st.st_mtime_ns:x}"),
+                            etag=etag_for(f"{st.st_size:x}-{st.st_mtime_ns:x}"),
                             last_modified=email.utils.formatdate(st.st_mtime, usegmt=True))
         with self._lock:
             self._resources[path] = resource
@@ -441,7 +142,7 @@ class FaultyHTTPServer:
             old = self._resources[path]
             self._resources[path] = replace(
                 old, data=bytes(data), file=None,
-                etag=_etag(hashlib.sha256(data).hexdigest()),
+                etag=etag_for(hashlib.sha256(data).hexdigest()),
                 last_modified=email.utils.formatdate(_EPOCH + 3600 + old.served, usegmt=True))
 
     def set_faults(self, path: str, **faults: object) -> None:
@@ -490,10 +191,6 @@ def _norm(path: str) -> str:
     return path if path.startswith("/") else "/" + path
 
 
-def _etag(seed: str) -> str:
-    return f'"{seed[:20]}"'
-
-
 if pytest is not None:
 
     @pytest.fixture
@@ -513,9 +210,3 @@ if __name__ == "__main__":  # pragma: no cover - manual use: serve a directory's
             print(srv.add_file("/" + file.relative_to(root).as_posix(), file))
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
-
-
-# The hostile modes register themselves in MODES (a module of their own; imported last, as it
-# imports this one).
-import http_modes  # noqa: E402, F401
-from http_modes import gzip_bomb  # noqa: E402, F401 - re-exported for the tests that build one

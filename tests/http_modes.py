@@ -22,11 +22,12 @@ import functools
 import json
 import zlib
 
-from fixtures_http import _CHUNK, RecordedRequest, Resource, _etag, _Handler, _slices, hostile_mode
+from http_faults import CHUNK, RecordedRequest, Resource, etag_for, slices
+from http_handler import FaultHandler, hostile_mode
 
 
 @hostile_mode("endless")
-def _endless(handler: _Handler, record: RecordedRequest, resource: Resource, head: bool) -> None:
+def _endless(handler: FaultHandler, record: RecordedRequest, resource: Resource, head: bool) -> None:
     """200, no Content-Length, the resource then zeros for ever (until the client hangs up)."""
     record.status = 200
     handler.send_response(200)
@@ -36,10 +37,10 @@ def _endless(handler: _Handler, record: RecordedRequest, resource: Resource, hea
     handler.end_headers()
     if head:
         return
-    for piece in _slices(resource, 0, resource.size, _CHUNK):
+    for piece in slices(resource, 0, resource.size, CHUNK):
         if not handler._write(record, piece):
             return
-    zeros = bytes(_CHUNK)
+    zeros = bytes(CHUNK)
     stop = handler.server.owner._stopping
     while not stop.is_set():
         if not handler._write(record, zeros):
@@ -61,7 +62,7 @@ def gzip_bomb(inflated: int) -> bytes:
 
 
 @hostile_mode("gzip_bomb")
-def _gzip_bomb(handler: _Handler, record: RecordedRequest, resource: Resource, head: bool) -> None:
+def _gzip_bomb(handler: FaultHandler, record: RecordedRequest, resource: Resource, head: bool) -> None:
     """`Content-Encoding: gzip` whose body inflates to `mode_args["inflated"]` zero bytes."""
     body = gzip_bomb(int(resource.faults.mode_args.get("inflated", 256 << 20)))
     record.status = 200
@@ -71,13 +72,13 @@ def _gzip_bomb(handler: _Handler, record: RecordedRequest, resource: Resource, h
     handler.send_header("Content-Length", str(len(body)))
     handler.end_headers()
     if not head:
-        for offset in range(0, len(body), _CHUNK):
-            if not handler._write(record, body[offset:offset + _CHUNK]):
+        for offset in range(0, len(body), CHUNK):
+            if not handler._write(record, body[offset:offset + CHUNK]):
                 return
 
 
 @hostile_mode("wrong_types_catalog")
-def _wrong_types_catalog(handler: _Handler, record: RecordedRequest, resource: Resource,
+def _wrong_types_catalog(handler: FaultHandler, record: RecordedRequest, resource: Resource,
                          head: bool) -> None:
     """A uv catalog (the resource's bytes, a download-metadata.json) whose first
     `mode_args["entries"]` entries (default 1) have `mode_args["field"]` (default "sha256") set
@@ -102,7 +103,7 @@ def _wrong_types_catalog(handler: _Handler, record: RecordedRequest, resource: R
     record.status = 200
     handler.send_response(200)
     handler.send_header("Content-Type", "application/json")
-    handler.send_header("ETag", _etag(body.hex()[:64]))
+    handler.send_header("ETag", etag_for(body.hex()[:64]))
     handler.send_header("Content-Length", str(len(body)))
     handler.end_headers()
     if not head:
@@ -110,7 +111,7 @@ def _wrong_types_catalog(handler: _Handler, record: RecordedRequest, resource: R
 
 
 @hostile_mode("redirect")
-def _redirect(handler: _Handler, record: RecordedRequest, resource: Resource, head: bool) -> None:
+def _redirect(handler: FaultHandler, record: RecordedRequest, resource: Resource, head: bool) -> None:
     """A redirect to `mode_args["location"]` with `mode_args["status"]` (default 302)."""
     status = int(resource.faults.mode_args.get("status", 302))
     record.status = status
@@ -121,7 +122,7 @@ def _redirect(handler: _Handler, record: RecordedRequest, resource: Resource, he
 
 
 @hostile_mode("chunked")
-def _chunked(handler: _Handler, record: RecordedRequest, resource: Resource, head: bool) -> None:
+def _chunked(handler: FaultHandler, record: RecordedRequest, resource: Resource, head: bool) -> None:
     """The resource with Transfer-Encoding: chunked; optionally a bad size line or a cut."""
     args = resource.faults.mode_args
     chunk = int(args.get("chunk", 64 * 1024))
@@ -134,7 +135,7 @@ def _chunked(handler: _Handler, record: RecordedRequest, resource: Resource, hea
     handler.end_headers()
     if head:
         return
-    for index, piece in enumerate(_slices(resource, 0, resource.size, chunk)):
+    for index, piece in enumerate(slices(resource, 0, resource.size, chunk)):
         if index == 1 and args.get("bad_size"):
             handler._write(record, b"zz\r\n")
             return
@@ -148,7 +149,7 @@ def _chunked(handler: _Handler, record: RecordedRequest, resource: Resource, hea
 
 
 @hostile_mode("huge_headers")
-def _huge_headers(handler: _Handler, record: RecordedRequest, resource: Resource, head: bool) -> None:
+def _huge_headers(handler: FaultHandler, record: RecordedRequest, resource: Resource, head: bool) -> None:
     """A 200 whose header block is `mode_args["bytes"]` long (default 1 MiB), then the resource."""
     size = int(resource.faults.mode_args.get("bytes", 1 << 20))
     record.status = 200
@@ -161,6 +162,6 @@ def _huge_headers(handler: _Handler, record: RecordedRequest, resource: Resource
     handler.close_connection = True
     handler.end_headers()
     if not head:
-        for piece in _slices(resource, 0, resource.size, _CHUNK):
+        for piece in slices(resource, 0, resource.size, CHUNK):
             if not handler._write(record, piece):
                 return

@@ -12,8 +12,7 @@ import ctypes
 import os
 import signal
 import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,40 +22,14 @@ from cli_harness import (
     assert_clean_failure,
     assert_installed,
     cache_name,
+    wait_for,
 )
 from fixtures_archives import MadeArchive, file
-from fixtures_http import FaultyHTTPServer
 
 # A stall no configured timeout ends: only a cancel (or the server stopping) does.
 FOREVER = 3600.0
 # Timeouts and the speed floor out of the way, so only Ctrl-C can end a stalled transfer.
 PATIENT = {"UV_HTTP_TIMEOUT": "3600", "PYTUI_HTTP_SPEED_LIMIT": "0"}
-
-
-@pytest.fixture
-def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
-    archives = tmp_path / "archives"
-    archives.mkdir()
-    return Pytui(tmp_path, http_server, archives)
-
-
-@pytest.fixture
-def baseline(pytui: Pytui) -> MadeArchive:
-    """Something installed and cached before the step under test, which must survive it untouched."""
-    made = pytui.add("3.11.9")
-    pytui.call("install", "3.11")
-    return made
-
-
-def wait_for(predicate: Callable[[], object], what: str, proc: subprocess.Popen | None = None) -> None:
-    """Poll an observable condition (a hang detector bounds it, not a timing assertion)."""
-    deadline = time.monotonic() + 120
-    while not predicate():
-        if proc is not None and proc.poll() is not None:
-            raise AssertionError(f"pytui exited ({proc.returncode}) before {what}: {proc.communicate()}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"never saw {what}")
-        time.sleep(0.01)
 
 
 def finish(proc: subprocess.Popen[str]) -> Result:
@@ -286,11 +259,6 @@ def test_a_download_that_fills_the_disk_leaves_it_as_it_was(pytui: Pytui, small_
     assert os.statvfs(small_cache).f_bfree == free_before
 
 
-def staged_files(pytui: Pytui) -> list[Path]:
-    temp = pytui.root / ".temp"
-    return [p for p in temp.glob("pytui-*/**/*") if p.is_file()] if temp.is_dir() else []
-
-
 def test_ctrl_c_mid_extraction_of_a_stream_leaves_nothing(pytui: Pytui, baseline: MadeArchive) -> None:
     # The members before the stall point are extracted while the server holds the rest for good.
     many = [file(f"lib/python3.12/many/m{i}.py", os.urandom(2000).hex()) for i in range(200)]
@@ -298,7 +266,7 @@ def test_ctrl_c_mid_extraction_of_a_stream_leaves_nothing(pytui: Pytui, baseline
     made = pytui.serve(made, stall_at=made.size - 20_000, stall_seconds=FOREVER)
     before = pytui.state()
     proc = pytui.popen("install", "--no-cache", "3.12", **PATIENT)
-    wait_for(lambda: staged_files(pytui), "extracted files in the stage", proc)
+    wait_for(lambda: pytui.staged_files(), "extracted files in the stage", proc)
     interrupt(proc, "worker-thread")
     assert_interrupted(finish(proc))
     assert pytui.temp_left() == [] and pytui.state() == before
@@ -311,7 +279,7 @@ def test_ctrl_c_mid_extraction_from_the_cache_is_never_partial(pytui: Pytui, bas
     pytui.call("uninstall", "3.12")
     before = pytui.state()
     proc = pytui.popen("install", "3.12", PYTUI_NO_TREES="1")
-    wait_for(lambda: staged_files(pytui) or proc.poll() is not None, "extracted files in the stage")
+    wait_for(lambda: pytui.staged_files() or proc.poll() is not None, "extracted files in the stage")
     interrupt(proc, "process")
     result = finish(proc)
     if result.returncode == 0:

@@ -18,16 +18,8 @@ from pathlib import Path
 import pytest
 from cli_harness import Pytui, assert_clean_failure, minor_of
 from envs_helpers import UV, prefix_archive, running_prefix, settle, uv_venv, venv
-from fixtures_http import FaultyHTTPServer
 
 needs_uv = pytest.mark.skipif(not UV.exists(), reason=f"uv is not installed beside {sys.executable}")
-
-
-@pytest.fixture
-def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
-    archives = tmp_path / "archives"
-    archives.mkdir()
-    return Pytui(tmp_path, http_server, archives)
 
 
 def envs_json(pytui: Pytui, *args: str, **env: str) -> dict[str, dict]:

@@ -15,15 +15,7 @@ from pathlib import Path
 import pytest
 from cli_harness import ARCH, LIBC, OS, Pytui, assert_clean_failure, snapshot
 from fixtures_archives import MadeArchive, make_build, sha256_of, sysconfigdata_text, write_archive
-from fixtures_http import FaultyHTTPServer
 from hostile_archives import link_attack_pbs_members
-
-
-@pytest.fixture
-def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
-    archives = tmp_path / "archives"
-    archives.mkdir()
-    return Pytui(tmp_path, http_server, archives)
 
 
 @pytest.fixture

@@ -13,15 +13,7 @@ import pytest
 from cli_harness import Pytui, assert_clean_failure
 from fixtures_archives import MadeArchive, file
 from fixtures_fs import Mounts, mounted
-from fixtures_http import FaultyHTTPServer
 from pytui.core.install_root import InstallRoot
-
-
-@pytest.fixture
-def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
-    archives = tmp_path / "archives"
-    archives.mkdir()
-    return Pytui(tmp_path, http_server, archives)
 
 
 @pytest.fixture

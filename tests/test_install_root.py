@@ -1,69 +1,25 @@
-"""core/install_root: uv's layout, the shared lock (also against the real uv), atomic commit, links,
-uninstall, clean-up of killed runs, and an end-to-end install of this interpreter found by uv."""
+"""core/install_root: uv's layout, links, uninstall, an atomic reinstall and commit, staging and
+the clean-up of killed runs. The lock is in test_root_lock.py; the same tree as uv and an
+end-to-end install of this interpreter found by uv in test_install_root_uv.py. The `root` and
+`bin_dir` fixtures are tests/fixtures_root.py's."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 import pytui.core.install_root as install_root_module
-from fixtures_archives import MadeArchive, make_pbs_archive, write_uv_catalog
-from pytui.core.errors import Cancelled, InstallError, UsageError
+from fixtures_root import KEY, MINOR, archive, install
+from pytui.core.errors import InstallError
 from pytui.core.extract import extract_archive
-from pytui.core.install_root import InstallRoot, LockTimeout, is_upgrade_of
+from pytui.core.install_root import InstallRoot, is_upgrade_of
 from pytui.core.keys import parse_key
-from pytui.core.progress import CancelToken
 from pytui.core.root_tree import remove_later, wait_for_removals
-
-UV = Path(sys.executable).parent / "uv"
-KEY = "cpython-3.12.8-linux-x86_64-gnu"
-MINOR = "cpython-3.12-linux-x86_64-gnu"
-REPO = Path(__file__).resolve().parent.parent
-
-
-def install(root: InstallRoot, made: MadeArchive, bin_dir: Path | None, **kwargs: object):
-    with root.stage() as stage:
-        prefix = extract_archive(made.path, stage / "x")
-        return root.commit(made.build, prefix, bin_dir=bin_dir, **kwargs)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> InstallRoot:
-    return InstallRoot(tmp_path / "root")
-
-
-@pytest.fixture
-def bin_dir(tmp_path: Path) -> Path:
-    return tmp_path / "bin"
-
-
-def archive(tmp_path: Path, version: str = "3.12.8", build_date: str = "20250115", **kwargs: object) -> MadeArchive:
-    return make_pbs_archive(tmp_path / "archives" / f"{version}-{build_date}", version=version,
-                            build_date=build_date, **kwargs)  # type: ignore[arg-type]
-
-
-def holder(root: Path, seconds: float, how: str = "pytui") -> subprocess.Popen[str]:
-    """Another process holding the root lock: through InstallRoot, or a raw flock as uv takes it."""
-    if how == "pytui":
-        code = ("import sys, time; from pathlib import Path; from pytui.core.install_root import InstallRoot\n"
-                "with InstallRoot(Path(sys.argv[1])).locked():\n"
-                "    print('locked', flush=True); time.sleep(float(sys.argv[2]))\n")
-    else:
-        code = ("import fcntl, os, sys, time\n"
-                "os.makedirs(sys.argv[1], exist_ok=True)\n"
-                "fd = os.open(os.path.join(sys.argv[1], '.lock'), os.O_RDWR | os.O_CREAT, 0o666)\n"
-                "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(float(sys.argv[2]))\n")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(root), str(seconds)], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
-    return proc
-
 
 # -- layout -----------------------------------------------------------------------------------
 
@@ -250,144 +206,6 @@ def test_commit_needs_same_filesystem_stage(tmp_path: Path, root: InstallRoot) -
     assert (root.path / KEY / "bin/python3.12").is_file()
 
 
-# -- the lock ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("how", ["pytui", "raw-flock"])
-def test_lock_excludes_another_process(tmp_path: Path, root: InstallRoot, how: str) -> None:
-    proc = holder(root.path, 30, how)
-    try:
-        waits: list[str] = []
-        slow = InstallRoot(root.path, lock_timeout=0.3)
-        with pytest.raises(LockTimeout) as info, slow.locked(on_wait=waits.append):
-            pass
-        message = str(info.value)
-        assert "\n" not in message and str(root.lock_path) in message and "UV_LOCK_TIMEOUT" in message
-        assert len(waits) == 1
-    finally:
-        proc.kill()
-        proc.wait()
-    with InstallRoot(root.path, lock_timeout=5).locked():
-        pass
-
-
-def test_lock_waits_for_release(root: InstallRoot) -> None:
-    proc = holder(root.path, 0.5)
-    try:
-        started = time.monotonic()
-        with InstallRoot(root.path, lock_timeout=30).locked():
-            waited = time.monotonic() - started
-        assert waited > 0.2
-    finally:
-        proc.wait()
-
-
-def test_lock_timeout_from_env(root: InstallRoot, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("UV_LOCK_TIMEOUT", "7")
-    assert root.lock_timeout == 7
-    monkeypatch.setenv("UV_LOCK_TIMEOUT", "junk")
-    with pytest.raises(UsageError, match="UV_LOCK_TIMEOUT` with invalid value `junk`"):
-        root.lock_timeout  # noqa: B018 - the property reads the variable
-    monkeypatch.delenv("UV_LOCK_TIMEOUT")
-    assert root.lock_timeout == 300
-
-
-def test_lock_wait_can_be_cancelled(root: InstallRoot) -> None:
-    proc = holder(root.path, 30)
-    try:
-        token = CancelToken()
-        threading.Timer(0.2, token.cancel).start()
-        with pytest.raises(Cancelled), InstallRoot(root.path, lock_timeout=30).locked(cancel=token):
-            pass
-    finally:
-        proc.kill()
-        proc.wait()
-
-
-def test_lock_is_shared_within_the_process(root: InstallRoot) -> None:
-    other = InstallRoot(root.path)
-    done = threading.Event()
-    with root.locked():
-        with other.locked():  # nested: same process, no self-deadlock
-            pass
-
-        def in_thread() -> None:
-            with InstallRoot(root.path, lock_timeout=5).locked():
-                done.set()
-
-        thread = threading.Thread(target=in_thread)
-        thread.start()
-        thread.join(5)
-        assert done.is_set()
-        assert root.lock_held
-    assert not root.lock_held
-    # Released for real: another process gets it at once.
-    proc = holder(root.path, 0)
-    proc.wait()
-
-
-@pytest.mark.skipif(not UV.exists(), reason="uv is not installed beside the interpreter")
-def test_real_uv_waits_for_pytui_lock(tmp_path: Path, root: InstallRoot, bin_dir: Path) -> None:
-    made = archive(tmp_path, "3.12.8")
-    install(root, made, None)
-    sysconfig_file = root.path / KEY / "lib/python3.12/_sysconfigdata__linux_x86_64-linux-gnu.py"
-    before = sysconfig_file.read_bytes()
-    catalog = write_uv_catalog(tmp_path / "catalog.json", [made.build])
-    env = uv_env(tmp_path, root, catalog)
-    # A short timeout: uv must fail with its lock-timeout error while pytui holds the lock.
-    with root.locked():
-        result = subprocess.run([str(UV), "python", "install", "3.12.8", "--no-bin"],
-                                env={**env, "UV_LOCK_TIMEOUT": "1"}, capture_output=True, text=True, timeout=60)
-    assert result.returncode != 0 and "Timeout" in result.stderr and ".lock" in result.stderr, result.stderr
-    # A long timeout: uv waits while the lock is held, then proceeds once it is released.
-    with root.locked():
-        proc = subprocess.Popen([str(UV), "python", "install", "3.12.8", "--no-bin"], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(1.0)
-        assert proc.poll() is None, "uv did not wait for pytui's lock"
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 0, err
-    # uv re-ran its fix-ups on pytui's install: the result is byte-identical.
-    assert sysconfig_file.read_bytes() == before
-
-
-def tree(path: Path, root: Path) -> dict[str, tuple]:
-    """Entries under `path` with `root` written as ROOT: kind, link target or (content, mode)."""
-    out: dict[str, tuple] = {}
-    for base, dirs, files in os.walk(path):
-        for name in dirs + files:
-            full = os.path.join(base, name)
-            rel = os.path.relpath(full, path)
-            if os.path.islink(full):
-                out[rel] = ("link", os.readlink(full).replace(str(root), "ROOT"))
-            elif os.path.isdir(full):
-                out[rel] = ("dir",)
-            else:
-                data = Path(full).read_bytes().replace(str(root).encode(), b"ROOT")
-                out[rel] = ("file", data, oct(os.stat(full).st_mode))
-    return out
-
-
-@pytest.mark.skipif(not UV.exists(), reason="uv is not installed beside the interpreter")
-def test_same_tree_as_uv(tmp_path: Path) -> None:
-    """uv installs an archive from its cache, pytui the same archive: identical roots and links."""
-    made = archive(tmp_path, "3.12.8", with_python_link=False, long_names=True)
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    os.link(made.path, cache / made.build.cache_filename)
-    catalog = write_uv_catalog(tmp_path / "catalog.json", [made.build])
-    uv_root = InstallRoot(tmp_path / "uv-root")
-    env = {**uv_env(tmp_path, uv_root, catalog), "UV_PYTHON_CACHE_DIR": str(cache)}
-    result = subprocess.run([str(UV), "python", "install", "3.12"], env=env, capture_output=True, text=True,
-                            timeout=60)
-    assert result.returncode == 0, result.stderr
-    ours = InstallRoot(tmp_path / "pytui-root")
-    install(ours, made, tmp_path / "pytui-bin")
-    assert tree(ours.path, ours.path) == tree(uv_root.path, uv_root.path)
-    assert os.readlink(tmp_path / "pytui-bin" / "python3.12").replace(str(ours.path), "ROOT") == \
-        os.readlink(tmp_path / "uv-bin" / "python3.12").replace(str(uv_root.path), "ROOT")
-
-
 # -- staging and clean-up ---------------------------------------------------------------------
 
 
@@ -484,70 +302,3 @@ def test_kill_9_during_extraction_leaves_no_visible_install(tmp_path: Path, root
     assert root.clean_temp() == 2
     install(root, made, None)
     assert [i.key for i in root.installed()] == [KEY]
-
-
-# -- end to end: this interpreter, then uv finds it -------------------------------------------
-
-
-def uv_env(tmp_path: Path, root: InstallRoot, catalog: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("UV_")}
-    env.update({
-        "UV_PYTHON_INSTALL_DIR": str(root.path), "UV_NO_CONFIG": "1", "UV_OFFLINE": "1",
-        "UV_PYTHON_DOWNLOADS_JSON_URL": str(catalog), "UV_CACHE_DIR": str(tmp_path / "uv-cache"),
-        "UV_PYTHON_BIN_DIR": str(tmp_path / "uv-bin"), "UV_NO_PROGRESS": "1",
-    })
-    return env
-
-
-@pytest.mark.slow
-def test_end_to_end_this_interpreter(tmp_path: Path, root: InstallRoot, bin_dir: Path,
-                                     base_prefix_archive: MadeArchive) -> None:
-    made = base_prefix_archive
-    installation = install(root, made, bin_dir)
-    key = made.build.key
-    assert installation.key == key
-    prefix = root.path / key
-    code = ("import sysconfig, ssl, sqlite3; print(sysconfig.get_config_var('prefix')); "
-            "print(sysconfig.get_config_var('LIBDIR')); print(sysconfig.get_config_var('PYTHON_BUILD_STANDALONE'))")
-    result = subprocess.run([prefix / "bin" / "python3", "-c", code], capture_output=True, text=True,
-                            env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)}, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [str(prefix), f"{prefix}/lib", "1"]
-    mm = f"{sys.version_info.major}.{sys.version_info.minor}"
-    assert os.readlink(prefix / "bin" / "python") == f"python{mm}"
-    assert (prefix / f"lib/python{mm}/EXTERNALLY-MANAGED").is_file()
-    through_link = subprocess.run([bin_dir / f"python{mm}", "-c", "import sys; print(sys.prefix)"],
-                                  capture_output=True, text=True, timeout=60)
-    assert through_link.stdout.strip() in (str(prefix), str(root.path / parse_minor(key)))
-
-    if not UV.exists():
-        pytest.skip("uv is not installed beside the interpreter")
-    catalog = write_uv_catalog(tmp_path / "catalog.json", [made.build])
-    env = uv_env(tmp_path, root, catalog)
-    listed = subprocess.run([str(UV), "python", "list", "--only-installed", "--managed-python",
-                             "--output-format", "json"], env=env, capture_output=True, text=True, timeout=60)
-    assert listed.returncode == 0, listed.stderr
-    rows = json.loads(listed.stdout)
-    assert [row["key"] for row in rows] == [key]
-    assert rows[0]["path"].startswith(str(root.path))
-    found = subprocess.run([str(UV), "python", "find", mm, "--managed-python"], env=env,
-                           capture_output=True, text=True, timeout=60)
-    assert found.returncode == 0, found.stderr
-    path = found.stdout.strip()
-    assert path.startswith(str(root.path))
-    ran = subprocess.run([path, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True,
-                         text=True, timeout=60)
-    assert ran.stdout.strip() == str(sys.version_info[:2])
-    uv_run = subprocess.run([str(UV), "run", "--no-project", "--managed-python", "-p", mm, "python", "-c",
-                             "import sys; print(sys.base_prefix)"], env=env, cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120)
-    assert uv_run.returncode == 0, uv_run.stderr
-    assert uv_run.stdout.strip().startswith(str(root.path))
-
-
-def parse_minor(key: str) -> str:
-    from pytui.core.install_root import minor_key
-
-    parts = parse_key(key)
-    assert parts is not None
-    return minor_key(parts)

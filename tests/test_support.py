@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from cli_harness import Pytui
-from fixtures_http import FaultyHTTPServer
 from pytui.core import support
 from pytui.core.support import Cycle, SupportTable, load_cycles, parse_cycles, phase_of
 
@@ -65,13 +64,6 @@ def devguide_doc() -> dict:
     return {m: {"branch": m, "pep": 1, "status": "bugfix", "first_release": f"20{10 + i}-10-01",
                 "end_of_life": f"20{15 + i}-10", "release_manager": "x"}
             for i, m in enumerate(["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"])}
-
-
-@pytest.fixture
-def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
-    archives = tmp_path / "archives"
-    archives.mkdir()
-    return Pytui(tmp_path, http_server, archives)
 
 
 def test_refresh_keeps_a_valid_copy_and_refuses_bad_ones(pytui: Pytui, tmp_path: Path) -> None:

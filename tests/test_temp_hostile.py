@@ -8,14 +8,8 @@ import os
 import threading
 from pathlib import Path
 
-import pytest
 from pytui.core.install_root import InstallRoot
 from pytui.core.root_tree import wait_for_removals
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> InstallRoot:
-    return InstallRoot(tmp_path / "root")
 
 
 def test_clean_temp_never_follows_links_and_takes_odd_lock_files_as_leftovers(tmp_path: Path,

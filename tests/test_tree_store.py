@@ -20,20 +20,12 @@ from pathlib import Path
 import pytest
 from cli_harness import Pytui
 from fixtures_archives import MadeArchive
-from fixtures_http import FaultyHTTPServer
 from pytui.core.cache import ArchiveCache
 from pytui.core.install_root import tree_size
 from pytui.core.tree_manifest import manifest_sizes
 from pytui.core.tree_store import MANIFEST_NAME, TREE_NAME, TreeCorrupt, TreeStore, parse_manifest
 
 UV = Path(sys.executable).parent / "uv"
-
-
-@pytest.fixture
-def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
-    archives = tmp_path / "archives"
-    archives.mkdir()
-    return Pytui(tmp_path, http_server, archives)
 
 
 def tree_of(pytui: Pytui, made: MadeArchive) -> Path:

@@ -16,16 +16,8 @@ from pathlib import Path
 import pytest
 from cli_harness import Pytui, assert_clean_failure, minor_of
 from envs_helpers import UV, older_patch, prefix_archive, run_python, running_prefix, uv_venv, venv
-from fixtures_http import FaultyHTTPServer
 from pytui.app.progress_board import human_bytes
 from pytui.core.install_root import tree_size
-
-
-@pytest.fixture
-def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
-    archives = tmp_path / "archives"
-    archives.mkdir()
-    return Pytui(tmp_path, http_server, archives)
 
 
 @pytest.mark.slow

@@ -19,18 +19,10 @@ from pathlib import Path
 import pytest
 from cli_harness import Pytui, assert_installed, cache_name, minor_of
 from fixtures_archives import MadeArchive
-from fixtures_http import FaultyHTTPServer
 
 UV = Path(sys.executable).parent / "uv"
 
 pytestmark = [pytest.mark.uv, pytest.mark.skipif(not UV.exists(), reason=f"uv is not installed beside {sys.executable}")]
-
-
-@pytest.fixture
-def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
-    archives = tmp_path / "archives"
-    archives.mkdir()
-    return Pytui(tmp_path, http_server, archives)
 
 
 def uv(pytui: Pytui, *args: str, cache: bool = False, offline: bool = True,

@@ -1,0 +1,134 @@
+"""`pytui install` interrupted, end to end (the CLI as a subprocess, the loopback server): kill -9
+mid-extraction leaves no visible install, Ctrl-C mid-download keeps a resumable `.part` and
+nothing else, and two processes installing at once (different keys, the same key) both end well.
+Each step waits for an observed event (tests/cli_harness.py `wait_for`), never for a time.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+from cli_harness import (
+    Pytui,
+    assert_installed,
+    cache_name,
+    minor_of,
+    wait_for,
+)
+from fixtures_archives import file
+
+# -- kill -9, two processes --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("no_cache", [True, False], ids=["no-cache", "cache"])
+def test_kill_9_mid_extraction_leaves_no_visible_install(pytui: Pytui, no_cache: bool) -> None:
+    # --no-cache streams a trickling download into extraction: the small members before the
+    # payload are on disk while its bytes still arrive. With the cache, a cached archive of
+    # 1,500 small files is extracted. The kill lands once the stage holds extracted files.
+    many = [] if no_cache else [file(f"lib/python3.12/many/m{i}.py", f"x = {i}\n") for i in range(1500)]
+    made = pytui.add("3.12.8", payload=True, faults={"rate": 100_000} if no_cache else {}, extra=many)
+    if not no_cache:
+        pytui.call("install", "3.12")
+        pytui.call("uninstall", "3.12")
+        pytui.server.clear_requests()
+    before = pytui.state()
+    proc = pytui.popen("install", *(["--no-cache"] if no_cache else []), "3.12")
+    try:
+        wait_for(lambda: pytui.staged_files() or proc.poll() is not None, "extraction")
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(30)
+    if proc.returncode != -signal.SIGKILL:
+        pytest.skip("the install finished before it could be killed")
+    prefix = pytui.root / made.build.key
+    if os.path.lexists(prefix):
+        # On a loaded machine the kill may land after the commit's rename: then the install is
+        # complete (fix-ups run in the stage, before the rename), never partial.
+        assert (prefix / "BUILD").read_text().strip() == made.build.build
+        assert (prefix / "lib/python3.12/EXTERNALLY-MANAGED").is_file() and (prefix / "bin/python").is_symlink()
+        assert len(list((prefix / "lib/python3.12/many").iterdir())) == len(many)
+    else:
+        assert not os.path.lexists(pytui.root / minor_of("3.12.8")) and not os.path.lexists(pytui.bin / "python3.12")
+        assert pytui.temp_left(), "the killed run's stage should be left behind"
+        listed = pytui.run("list", "--only-installed")
+        assert made.build.key not in listed.stdout
+    if not no_cache:
+        assert pytui.cached() == [cache_name(made)]
+        after = pytui.state()
+        assert {k: v for k, v in after.items() if str(pytui.root) not in k} == \
+               {k: v for k, v in before.items() if str(pytui.root) not in k}
+    pytui.server.set_faults(made.url_path, rate=None)
+    again = pytui.run("install", *(["--no-cache"] if no_cache else []), "3.12")
+    assert again.returncode == 0, str(again)
+    assert_installed(pytui, made)
+    assert pytui.temp_left() == []
+
+
+def test_ctrl_c_mid_download_keeps_a_resumable_part_and_nothing_else(pytui: Pytui) -> None:
+    # Event-driven: the server stalls after 20 kB until the test ends, so the install cannot
+    # finish before the signal however loaded the machine is; no timeout can end it either.
+    made = pytui.add("3.12.8", payload=True, faults={"stall_at": 20_000, "stall_seconds": 3600})
+    proc = pytui.popen("install", "3.12", UV_HTTP_TIMEOUT="3600", PYTUI_HTTP_SPEED_LIMIT="0")
+    try:
+        # The first bytes received are flushed to the .part at once: wait until pytui holds some.
+        part = pytui.cache / (cache_name(made) + ".part")
+        wait_for(lambda: (part.is_file() and part.stat().st_size > 0) or proc.poll() is not None,
+                 "the first bytes in the .part")
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and err.strip().splitlines()[-1] == "error: interrupted", err
+    # The job stopped and cleaned its stage before the process exited.
+    assert pytui.temp_left() == [] and not pytui.bin.exists()
+    assert not os.path.lexists(pytui.root / made.build.key)
+    parts = [n for n in pytui.cached() if n.endswith(".part")]
+    assert parts and not (pytui.cache / cache_name(made)).exists(), pytui.cached()
+    pytui.server.set_faults(made.url_path, stall_at=None)
+    again = pytui.run("install", "3.12")
+    assert again.returncode == 0, str(again)
+    last = pytui.server.requests_for(made.url_path)[-1]
+    assert last.status == 206 and last.range is not None and last.range[0] > 0
+    assert pytui.cached() == [cache_name(made)]
+    assert_installed(pytui, made)
+
+
+def test_two_processes_install_different_keys_at_once(pytui: Pytui) -> None:
+    a = pytui.add("3.12.8", payload=True, faults={"rate": 400_000})
+    b = pytui.add("3.11.9", payload=True, faults={"rate": 400_000})
+    procs = [pytui.popen("install", "3.12"), pytui.popen("install", "3.11")]
+    outs = [p.communicate(timeout=60) for p in procs]
+    for proc, (_, err) in zip(procs, outs, strict=True):
+        assert proc.returncode == 0, err
+    for made in (a, b):
+        assert_installed(pytui, made)
+        assert pytui.requests(made) == 1
+    assert pytui.temp_left() == [] and pytui.cached() == sorted([cache_name(a), cache_name(b)])
+    assert sorted(p.name for p in pytui.bin.iterdir()) == ["python3.11", "python3.12"]
+
+
+@pytest.mark.parametrize("no_cache", [False, True], ids=["cache", "no-cache"])
+def test_two_processes_install_the_same_key_at_once(pytui: Pytui, no_cache: bool) -> None:
+    made = pytui.add("3.12.8", payload=True, faults={"rate": 400_000})
+    flags = ["--no-cache"] if no_cache else []
+    procs = [pytui.popen("install", *flags, "3.12"), pytui.popen("install", *flags, "3.12")]
+    outs = [p.communicate(timeout=60) for p in procs]
+    for proc, (_, err) in zip(procs, outs, strict=True):
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err
+    errs = "".join(err for _, err in outs)
+    # One of them installed it; the other found it installed (before starting, or at commit).
+    assert errs.count(f" + {made.build.key}") == 1, errs
+    assert "already installed" in errs, errs
+    assert_installed(pytui, made)
+    assert pytui.temp_left() == []
+    if not no_cache:
+        # The second waited on the archive's lock and used the first one's download.
+        assert pytui.requests(made) == 1 and pytui.cached() == [cache_name(made)]
+    else:
+        assert pytui.cached() == []

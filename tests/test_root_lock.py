@@ -1,0 +1,135 @@
+"""core/install_root's lock: it excludes another process (pytui's, or a raw flock as uv takes
+it), waits for a release, times out as UV_LOCK_TIMEOUT says, can be cancelled, is shared within
+a process, and the real uv waits for pytui's."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from fixtures_archives import write_uv_catalog
+from fixtures_root import KEY, UV, archive, install, uv_env
+from pytui.core.errors import Cancelled, UsageError
+from pytui.core.install_root import InstallRoot, LockTimeout
+from pytui.core.progress import CancelToken
+
+
+def holder(root: Path, seconds: float, how: str = "pytui") -> subprocess.Popen[str]:
+    """Another process holding the root lock: through InstallRoot, or a raw flock as uv takes it."""
+    if how == "pytui":
+        code = ("import sys, time; from pathlib import Path; from pytui.core.install_root import InstallRoot\n"
+                "with InstallRoot(Path(sys.argv[1])).locked():\n"
+                "    print('locked', flush=True); time.sleep(float(sys.argv[2]))\n")
+    else:
+        code = ("import fcntl, os, sys, time\n"
+                "os.makedirs(sys.argv[1], exist_ok=True)\n"
+                "fd = os.open(os.path.join(sys.argv[1], '.lock'), os.O_RDWR | os.O_CREAT, 0o666)\n"
+                "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(float(sys.argv[2]))\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(root), str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+# -- the lock ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["pytui", "raw-flock"])
+def test_lock_excludes_another_process(tmp_path: Path, root: InstallRoot, how: str) -> None:
+    proc = holder(root.path, 30, how)
+    try:
+        waits: list[str] = []
+        slow = InstallRoot(root.path, lock_timeout=0.3)
+        with pytest.raises(LockTimeout) as info, slow.locked(on_wait=waits.append):
+            pass
+        message = str(info.value)
+        assert "\n" not in message and str(root.lock_path) in message and "UV_LOCK_TIMEOUT" in message
+        assert len(waits) == 1
+    finally:
+        proc.kill()
+        proc.wait()
+    with InstallRoot(root.path, lock_timeout=5).locked():
+        pass
+
+
+def test_lock_waits_for_release(root: InstallRoot) -> None:
+    proc = holder(root.path, 0.5)
+    try:
+        started = time.monotonic()
+        with InstallRoot(root.path, lock_timeout=30).locked():
+            waited = time.monotonic() - started
+        assert waited > 0.2
+    finally:
+        proc.wait()
+
+
+def test_lock_timeout_from_env(root: InstallRoot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UV_LOCK_TIMEOUT", "7")
+    assert root.lock_timeout == 7
+    monkeypatch.setenv("UV_LOCK_TIMEOUT", "junk")
+    with pytest.raises(UsageError, match="UV_LOCK_TIMEOUT` with invalid value `junk`"):
+        root.lock_timeout  # noqa: B018 - the property reads the variable
+    monkeypatch.delenv("UV_LOCK_TIMEOUT")
+    assert root.lock_timeout == 300
+
+
+def test_lock_wait_can_be_cancelled(root: InstallRoot) -> None:
+    proc = holder(root.path, 30)
+    try:
+        token = CancelToken()
+        threading.Timer(0.2, token.cancel).start()
+        with pytest.raises(Cancelled), InstallRoot(root.path, lock_timeout=30).locked(cancel=token):
+            pass
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_lock_is_shared_within_the_process(root: InstallRoot) -> None:
+    other = InstallRoot(root.path)
+    done = threading.Event()
+    with root.locked():
+        with other.locked():  # nested: same process, no self-deadlock
+            pass
+
+        def in_thread() -> None:
+            with InstallRoot(root.path, lock_timeout=5).locked():
+                done.set()
+
+        thread = threading.Thread(target=in_thread)
+        thread.start()
+        thread.join(5)
+        assert done.is_set()
+        assert root.lock_held
+    assert not root.lock_held
+    # Released for real: another process gets it at once.
+    proc = holder(root.path, 0)
+    proc.wait()
+
+
+@pytest.mark.skipif(not UV.exists(), reason="uv is not installed beside the interpreter")
+def test_real_uv_waits_for_pytui_lock(tmp_path: Path, root: InstallRoot, bin_dir: Path) -> None:
+    made = archive(tmp_path, "3.12.8")
+    install(root, made, None)
+    sysconfig_file = root.path / KEY / "lib/python3.12/_sysconfigdata__linux_x86_64-linux-gnu.py"
+    before = sysconfig_file.read_bytes()
+    catalog = write_uv_catalog(tmp_path / "catalog.json", [made.build])
+    env = uv_env(tmp_path, root, catalog)
+    # A short timeout: uv must fail with its lock-timeout error while pytui holds the lock.
+    with root.locked():
+        result = subprocess.run([str(UV), "python", "install", "3.12.8", "--no-bin"],
+                                env={**env, "UV_LOCK_TIMEOUT": "1"}, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "Timeout" in result.stderr and ".lock" in result.stderr, result.stderr
+    # A long timeout: uv waits while the lock is held, then proceeds once it is released.
+    with root.locked():
+        proc = subprocess.Popen([str(UV), "python", "install", "3.12.8", "--no-bin"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(1.0)
+        assert proc.poll() is None, "uv did not wait for pytui's lock"
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    # uv re-ran its fix-ups on pytui's install: the result is byte-identical.
+    assert sysconfig_file.read_bytes() == before
