@@ -54,17 +54,12 @@ def _styled(text: str, code: str, enabled: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    import gc
+    from pytui.core.gc_pause import gc_paused
 
     # Listing makes no garbage cycles: the collector would only walk the catalog (a fifth of the
     # time at 200,000 entries). Restored for callers in the same process (tests, the TUI).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _run(args)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _support_table(settings):  # -> SupportTable; imported only when shown

@@ -17,8 +17,6 @@ imported from it before the split (listed in `__all__`). No Textual here.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -49,6 +47,7 @@ from pytui.core.env_places import (
 from pytui.core.env_resolve import Resolver, pin_choice
 from pytui.core.env_state import STATE_FILE, StoredScan, StoredWalk, load_state, save_state
 from pytui.core.environment import KINDS, Environment, ScanResult, would_break
+from pytui.core.gc_pause import gc_paused
 from pytui.core.models import Installation
 
 # Walk at most this many levels below a project root (`~/code/org/project/.venv` is 4).
@@ -70,20 +69,6 @@ def _dir_id(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
-@contextlib.contextmanager
-def _gc_paused():
-    """The cyclic garbage collector off while a scan runs: a warm scan makes ~100,000
-    short-lived stat results (tracked objects, none in a cycle), and the passes they trigger
-    cost ~10% of it. Turned on again only if it was on (another scan may have paused it)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def scan(install_root: Path, state_dir: Path, env: Mapping[str, str], *,
          roots: Sequence[Path] | None = None, extra_skip: Iterable[Path] = (),
          max_depth: int = MAX_DEPTH, budget: float | None = None,
@@ -96,7 +81,9 @@ def scan(install_root: Path, state_dir: Path, env: Mapping[str, str], *,
     archive cache). `installed` and `host` decide which install satisfies each pin (found when
     not given, and only if there are pins).
     """
-    with _gc_paused():
+    # A warm scan makes ~100,000 short-lived stat results (tracked objects, none in a cycle):
+    # the collector's passes over them cost ~10% of it.
+    with gc_paused():
         return _scan(install_root, state_dir, env, roots=roots, extra_skip=extra_skip,
                      max_depth=max_depth, budget=budget, installed=installed, host=host,
                      cancelled=cancelled, use_state=use_state)

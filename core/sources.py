@@ -16,11 +16,11 @@ A custom catalog is core/custom_catalog.py's, the kept one and its refresh core/
 
 from __future__ import annotations
 
-import contextlib
 from collections import namedtuple
 
 from pytui.core.catalog import Catalog
 from pytui.core.errors import PytuiError, describe_error
+from pytui.core.gc_pause import gc_paused
 from pytui.core.kept_catalog import load_kept_catalog, merge_catalogs, refresh_catalog
 from pytui.core.keys import TYPE_CHECKING
 
@@ -45,21 +45,6 @@ class CatalogRefresh(namedtuple("CatalogRefresh", "catalog message ok warning", 
         warning: str | None
 
 
-@contextlib.contextmanager
-def _gc_paused():
-    """Parsing a catalog allocates ~100k objects and no cycles; pausing the cyclic GC meanwhile
-    saves a fifth of the load time. The previous state is restored."""
-    import gc
-
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 # From this many builds on, a loaded catalog is frozen out of the collector's generations.
 FREEZE_AT_BUILDS = 50_000
 
@@ -71,7 +56,9 @@ def load_catalog(settings, *, refresh: bool = False) -> Catalog:
     what there is) and the result is left on the returned catalog as `refresh_result`.
     Raises `CatalogError` only for a `--downloads-json` source that cannot be read or parsed.
     """
-    with _gc_paused():
+    # Parsing a catalog allocates ~100k objects and no cycles: without the collector's passes
+    # over them it loads a fifth faster.
+    with gc_paused():
         catalog = _load_catalog(settings, refresh=refresh)
     if len(catalog) >= FREEZE_AT_BUILDS:
         import gc

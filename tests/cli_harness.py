@@ -153,9 +153,14 @@ class Pytui:
 
     def call(self, *args: str) -> Result:
         """Run pytui in this process (fast): for setting the scene, not for the step under test."""
+        import gc
+
         from pytui.app.cli import main
 
         saved = dict(os.environ)
+        # `pytui install` turns the cyclic collector off for the rest of its (short) process:
+        # this process goes on, so the collector is put back as it was, like the environment.
+        collecting = gc.isenabled()
         err = io.StringIO()
         try:
             os.environ.update(self.env())
@@ -164,6 +169,8 @@ class Pytui:
         finally:
             os.environ.clear()
             os.environ.update(saved)
+            if collecting:
+                gc.enable()
         result = Result(list(args), code, out.getvalue(), err.getvalue())
         assert code == 0, str(result)
         return result
@@ -231,6 +238,17 @@ def assert_installed(pytui: Pytui, made: MadeArchive) -> Path:
     ran = subprocess.run([prefix / "bin" / f"python{mm}"], capture_output=True, text=True, timeout=30)
     assert ran.stdout.strip() == f"Python {build.version}"
     return prefix
+
+
+def assert_install_resumes(pytui: Pytui, made: MadeArchive) -> None:
+    """`pytui install 3.12` now succeeds by resuming the kept `.part` (its last request a 206
+    from past byte 0), leaving the archive cached under uv's name and the build installed."""
+    again = pytui.run("install", "3.12")
+    assert again.returncode == 0, str(again)
+    last = pytui.server.requests_for(made.url_path)[-1]
+    assert last.status == 206 and last.range is not None and last.range[0] > 0
+    assert pytui.cached() == [cache_name(made)]
+    assert_installed(pytui, made)
 
 
 def cache_name(made: MadeArchive) -> str:

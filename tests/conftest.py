@@ -86,3 +86,19 @@ def baseline(pytui: Pytui) -> MadeArchive:
     made = pytui.add("3.11.9")
     pytui.call("install", "3.11")
     return made
+
+
+@pytest.fixture
+def no_sockets(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Fail the test if anything connects a socket; the addresses tried, for asserting none was."""
+    import socket
+
+    attempts: list[object] = []
+
+    def refuse(self: socket.socket, address: object) -> None:
+        attempts.append(address)
+        raise AssertionError(f"socket.connect({address!r}) while offline")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    return attempts

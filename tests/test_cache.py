@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -177,19 +176,6 @@ def test_two_fetches_of_one_archive_download_it_once(cache, made, http_server):
         t.join(30)
     assert results == [cache.path_for(made.build)] * 2
     assert http_server.count("/a") == 1
-
-
-@pytest.fixture
-def no_sockets(monkeypatch):
-    attempts: list[object] = []
-
-    def refuse(self, address):  # noqa: ANN001
-        attempts.append(address)
-        raise AssertionError(f"socket.connect({address!r}) while offline")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    return attempts
 
 
 def test_offline_and_not_cached_fails_with_uv_wording_and_no_socket(cache, made, no_sockets):

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from download_doubles import RecordingBackoff
 from pytui.core.download import Backoff, Downloader, file_url_path
 from pytui.core.download_policy import MISSING_NEXT_STEP
 from pytui.core.errors import Cancelled, DownloadError, HashMismatch, OfflineError
@@ -22,17 +23,6 @@ from pytui.core.units import format_bytes
 DATA = os.urandom(700_000) + b"end"
 SHA = hashlib.sha256(DATA).hexdigest()
 FAST = Backoff(base=0.001, cap=0.01)
-
-
-class RecordingBackoff(Backoff):
-    """Records each retry's number; waits nothing."""
-
-    def __init__(self) -> None:
-        object.__setattr__(self, "calls", [])
-
-    def delay(self, retry: int) -> float:
-        self.calls.append(retry)  # type: ignore[attr-defined]
-        return 0.0
 
 
 @pytest.fixture
@@ -275,20 +265,6 @@ def test_cancel_during_backoff(http_server, work):
 
 
 # -- offline and file:// ------------------------------------------------------------------------
-@pytest.fixture
-def no_sockets(monkeypatch):
-    """Fail the test if anything connects a socket."""
-    attempts: list[object] = []
-
-    def refuse(self, address):  # noqa: ANN001
-        attempts.append(address)
-        raise AssertionError(f"socket.connect({address!r}) while offline")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    return attempts
-
-
 def test_offline_opens_no_socket(no_sockets, work):
     made: list[int] = []
 

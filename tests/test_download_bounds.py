@@ -10,8 +10,9 @@ import os
 from pathlib import Path
 
 import pytest
+from download_doubles import RecordingBackoff
 from fixtures_http import gzip_bomb
-from pytui.core.download import MIN_PROGRESS, Backoff, Downloader
+from pytui.core.download import MIN_PROGRESS, Downloader
 from pytui.core.download_body import read_part_state
 from pytui.core.errors import DownloadError, HashMismatch
 from pytui.core.http import TransferLimits
@@ -19,17 +20,6 @@ from pytui.core.progress import Progress
 
 DATA = os.urandom(300_000) + b"end"
 SHA = hashlib.sha256(DATA).hexdigest()
-
-
-class RecordingBackoff(Backoff):
-    """Records each retry's number; waits nothing."""
-
-    def __init__(self) -> None:
-        object.__setattr__(self, "calls", [])
-
-    def delay(self, retry: int) -> float:
-        self.calls.append(retry)  # type: ignore[attr-defined]
-        return 0.0
 
 
 def limits(**kw: object) -> TransferLimits:
