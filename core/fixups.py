@@ -241,8 +241,24 @@ def parse_sysconfigdata(text: str, source: str = "_sysconfigdata") -> dict[str, 
 
 
 def format_sysconfigdata(values: dict[str, object]) -> str:
-    """uv's `to_string_pretty`: keys sorted, JSON with 4-space indent (valid Python)."""
-    body = json.dumps(dict(sorted(values.items())), indent=4, ensure_ascii=False)
+    """uv's `to_string_pretty`: keys sorted, JSON with 4-space indent (valid Python).
+
+    For the flat dict of strings and integers that sysconfig data is, the text `json.dumps(...,
+    indent=4, ensure_ascii=False)` makes is written directly with json's C string encoder:
+    with an indent, `json.dumps` runs its pure-Python encoder. Anything else goes through it."""
+    from json.encoder import encode_basestring
+
+    items = sorted(values.items())
+    lines = []
+    for key, value in items:
+        kind = type(value)
+        if type(key) is not str or (kind is not str and kind is not int):
+            body = json.dumps(dict(items), indent=4, ensure_ascii=False)
+            break
+        lines.append(f"    {encode_basestring(key)}: "
+                     f"{encode_basestring(value) if kind is str else int.__repr__(value)}")  # type: ignore[arg-type]  # a str or an int here
+    else:
+        body = "{\n" + ",\n".join(lines) + "\n}" if lines else "{}"
     return f"{SYSCONFIG_HEADER}build_time_vars = {body}\n"
 
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import sys
 from pathlib import Path
 
 import pytest
 from fixtures_archives import make_pbs_archive, sysconfigdata_text
+from hypothesis import given
+from hypothesis import strategies as st
 from pytui.core.errors import InstallError
 from pytui.core.extract import extract_archive
 from pytui.core.fixups import (
     EXTERNALLY_MANAGED,
+    SYSCONFIG_HEADER,
     apply_fixups,
     ensure_externally_managed,
     ensure_python_link,
@@ -205,3 +209,14 @@ def test_real_interpreter_sysconfigdata(tmp_path: Path) -> None:
     assert set(values) == set(original) | {"PYTHON_BUILD_STANDALONE"}
     assert values["prefix"] == str(tmp_path / "new")
     assert values["LIBDIR"] == f"{tmp_path / 'new'}/lib"
+
+
+_VARIABLE_VALUES = st.one_of(st.text(), st.integers(min_value=-(10**30), max_value=10**30))
+
+
+@given(st.dictionaries(st.text(), st.one_of(_VARIABLE_VALUES, st.booleans(), st.none(), st.floats())))
+def test_format_sysconfigdata_is_json_dumps_with_indent(values: dict[str, object]) -> None:
+    """The direct writer is byte-for-byte what `json.dumps(indent=4, ensure_ascii=False)` of the
+    sorted variables gives (uv's `to_string_pretty`), for any keys and values, odd types too."""
+    body = json.dumps(dict(sorted(values.items())), indent=4, ensure_ascii=False)
+    assert format_sysconfigdata(values) == f"{SYSCONFIG_HEADER}build_time_vars = {body}\n"
