@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pytui.core.cache import READ_SIZE, unlink_quiet
 from pytui.core.errors import CacheError
 from pytui.core.fs_errors import NotRegularFile, cause, open_regular, reason
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import CachedArchive
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
 

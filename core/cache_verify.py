@@ -7,17 +7,19 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from pytui.core.cache import CACHE_DIR_ALTERNATIVE, READ_SIZE, fix_dir, unlink_quiet
 from pytui.core.cache_names import parse_cache_name
 from pytui.core.errors import CacheError, HashMismatch
 from pytui.core.fs_errors import NotRegularFile, cause, open_regular, reason, remedy
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build, CachedArchive
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
 from pytui.core.tree_store import TreeInfo
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from pytui.core.cache import ArchiveCache
     from pytui.core.catalog import Catalog
 

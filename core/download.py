@@ -39,9 +39,9 @@ import os
 import stat
 import threading
 import time
+from collections import namedtuple
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from pytui.core import plain_http
@@ -70,10 +70,13 @@ from pytui.core.download_response import accept_response, request_headers, shut
 from pytui.core.download_stream import DownloadStream
 from pytui.core.errors import Cancelled, DownloadError, HashMismatch, OfflineError, describe_error
 from pytui.core.http import TransferLimits
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
 from pytui.core.units import format_bytes
 
 if TYPE_CHECKING:
+    from typing import Any, NamedTuple
+
     import httpx
     from pytui.core.settings import Settings
 
@@ -104,18 +107,21 @@ def human_size(n: int) -> str:
     return format_bytes(n)
 
 
-class DownloadResult(NamedTuple):
-    """A finished download: the bytes are in `path` (the `.part`) and hashed. (A NamedTuple:
-    `dataclasses` imports `inspect`, which a cold install would pay for.)"""
-
-    path: Path
-    url: str
-    size: int
-    sha256: str
-    # Bytes that were already there (an earlier attempt or process) and were not fetched again.
-    resumed_from: int
-    # HTTP requests or file reads made, including failed ones.
-    requests: int
+# A finished download: the bytes are in `path` (the `.part`) and hashed. `resumed_from`: bytes
+# that were already there (an earlier attempt or process) and were not fetched again;
+# `requests`: HTTP requests or file reads made, including failed ones. (collections'
+# namedtuple: `dataclasses` imports `inspect`, `typing.NamedTuple` `typing`, which a cold
+# install would pay for.)
+if TYPE_CHECKING:
+    class DownloadResult(NamedTuple):
+        path: Path
+        url: str
+        size: int
+        sha256: str
+        resumed_from: int
+        requests: int
+else:
+    DownloadResult = namedtuple("DownloadResult", "path url size sha256 resumed_from requests")
 
 
 class _UseHttpx(Exception):

@@ -20,10 +20,13 @@ import re
 import stat
 import time
 from pathlib import Path
-from typing import Any
 
 from pytui.core.errors import DownloadError
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import CancelToken
+
+if TYPE_CHECKING:
+    from typing import Any
 
 STATE_SUFFIX = ".json"
 # A state file pytui writes is ~300 bytes; a larger one is not pytui's.

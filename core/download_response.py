@@ -7,12 +7,14 @@ from __future__ import annotations
 import contextlib
 import socket
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 from pytui.core.download_body import Body
 from pytui.core.download_policy import TRANSIENT_STATUS, TransferFailure
+from pytui.core.keys import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Any
+
     import httpx
 
 

@@ -25,7 +25,6 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO, Protocol, cast
 
 from pytui.core.decompress import READ_SIZE, Producer, SourceFailed, gzip_module
 from pytui.core.errors import ExtractError
@@ -82,10 +81,14 @@ def _finish(tree: StageTree, dest: Path, archive: str) -> Path:
     return dest / prefix if prefix else dest
 
 
-class Readable(Protocol):
-    """What a stream source needs: `read(n)` (a hashing or downloading wrapper will do)."""
+# Protocol, BinaryIO: `typing` is imported for type checkers only (it costs a cold install a few ms).
+if TYPE_CHECKING:
+    from typing import BinaryIO, Protocol
 
-    def read(self, size: int = ..., /) -> bytes: ...
+    class Readable(Protocol):
+        """What a stream source needs: `read(n)` (a hashing or downloading wrapper will do)."""
+
+        def read(self, size: int = ..., /) -> bytes: ...
 
 
 def extract_archive(source: str | os.PathLike[str] | BinaryIO | Readable, dest: Path, *,  # noqa: C901 - path or stream, tar or zip, one cleanup path
@@ -127,7 +130,7 @@ def extract_archive(source: str | os.PathLike[str] | BinaryIO | Readable, dest: 
         stream: BinaryIO = handle
     else:
         # A non-seekable reader is only read(); zip spools it to a file first (_extract_zip_source).
-        stream = cast(BinaryIO, source)
+        stream = source  # type: ignore[assignment]  # a BinaryIO or a Readable: both have read()
 
     throttle = Throttle(progress) if progress is not None else None
     started = time.monotonic()

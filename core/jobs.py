@@ -249,9 +249,12 @@ class InstallJob:
 
     def _keep_tree(self, prefix: Path, archive: Path) -> None:
         """Keep the verified, not yet fixed-up tree for the next install of this build."""
-        if self.build.sha256 and not self.settings.no_trees:
-            self.trees.keep(self.build.sha256, prefix, archive=archive.name, key=self.key,
-                            cancel=self.cancel)
+        sha256 = self.build.sha256
+        if (sha256 and not self.settings.no_trees
+                and self.trees.keep(sha256, prefix, archive=archive.name, key=self.key, cancel=self.cancel)):
+            # The tree's sysconfig data was just parsed and kept: the fix-ups use that rather
+            # than parsing the file a second time.
+            self._sysconfig = self.trees.sysconfig(sha256)
 
     def _extract_cached(self, stage: Path) -> tuple[Path, Path, bool]:
         if not self.settings.no_trees:

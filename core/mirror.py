@@ -23,16 +23,18 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import unquote
 
 from pytui.core.errors import CacheError
 from pytui.core.fs_errors import cause, open_regular, reason, remedy
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build, CachedArchive
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
 from pytui.core.urls import CPYTHON_DOWNLOADS_URL_PREFIX
 
 if TYPE_CHECKING:
+    from typing import Any, BinaryIO
+
     from pytui.core.cache import ArchiveCache
     from pytui.core.catalog import Catalog
 

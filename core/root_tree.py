@@ -60,6 +60,15 @@ def remove_tree(path: Path) -> None:
         return
     except OSError:
         pass
+    with contextlib.suppress(OSError):
+        # A stage after an extraction's commit: the archive's emptied top directory is left.
+        # (rmdir never follows a link, and fails on anything not empty: shutil takes over.)
+        names = os.listdir(path)
+        if len(names) <= 2:
+            for name in names:
+                os.rmdir(os.path.join(path, name))
+            os.rmdir(path)
+            return
     import shutil  # only for a tree with something in it: kept out of a tree install's imports
 
     shutil.rmtree(path, onerror=onerror)

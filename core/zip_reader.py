@@ -6,7 +6,6 @@ import os
 import stat
 import zlib
 from collections.abc import Callable
-from typing import BinaryIO
 
 from pytui.core.errors import ExtractError
 from pytui.core.member_policy import Refused, clean_name
@@ -14,6 +13,10 @@ from pytui.core.progress import CancelToken
 from pytui.core.stage_tree import StageTree
 from pytui.core.tar_headers import MAX_MEMBER_SIZE, MAX_NAME_BYTES
 from pytui.core.tar_reader import refused_line
+
+TYPE_CHECKING = False  # no `typing` import at run time
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 _PIECE = 1 << 20
 
