@@ -7,15 +7,23 @@ Textual (sorting, decisions, launch, config); these methods only carry them out.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-from pytui.app import launch, sorting
+from pytui.app import sorting
 from pytui.app.app_base import AppBase
 from pytui.app.config import UiConfig, save_theme, start_theme
-from pytui.app.decisions import CopyText, Refuse, decide_copy
+from pytui.app.startup import lazy_module
 from pytui.widgets.job_list import JobList, JobRow
 from pytui.widgets.keyed_table import KeyedTable
 from textual.app import SuspendNotSupported
 from textual.widgets import DataTable
+
+if TYPE_CHECKING:
+    from pytui.app import decisions as decide
+    from pytui.app import launch
+else:  # executed on first use: the first screen needs none of them (app/startup.py)
+    decide = lazy_module("pytui.app.decisions")
+    launch = lazy_module("pytui.app.launch")
 
 PANES = ("available", "cached", "installed")
 
@@ -108,8 +116,8 @@ class ConventionKeys(AppBase):
     # -- copy a path -----------------------------------------------------------------------
 
     def action_copy(self) -> None:
-        decision = decide_copy(self.state, *self._target())
-        if isinstance(decision, CopyText):
+        decision = decide.decide_copy(self.state, *self._target())
+        if isinstance(decision, decide.CopyText):
             # OSC 52: many terminals ignore it, so the text is shown too.
             self.copy_to_clipboard(decision.text)
             self.notify(decision.text, title=f"Copied the {decision.what} (y)", markup=False)
@@ -131,14 +139,14 @@ class ConventionKeys(AppBase):
     def _hand_over(self, what: launch.What) -> None:
         decision = launch.decide_launch(self.state, *self._target(), what,
                                         can_suspend=self._can_suspend())
-        if isinstance(decision, Refuse):
+        if isinstance(decision, decide.Refuse):
             self.carry_out(decision)
             return
         try:
             with self.suspend():
                 outcome = launch.run_interactive(decision)
         except SuspendNotSupported:
-            self.carry_out(Refuse("This terminal cannot hand over to another program "
+            self.carry_out(decide.Refuse("This terminal cannot hand over to another program "
                                   f"(no terminal to suspend); run {decision.argv[0]} yourself.",
                                   title="Cannot suspend"))
             return

@@ -5,17 +5,24 @@ and the messages a job sends while it runs and when it ends."""
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
-from pytui.app import decisions as decide
 from pytui.app.app_base import AppBase
 from pytui.app.messages import JobEnded, JobNote, JobProgress, Purged
-from pytui.app.purge_plan import PurgePlan
-from pytui.app.screens import ConfirmModal, PurgeRulesModal
+from pytui.app.startup import lazy_module
 from pytui.widgets.format import human_size
 from pytui.widgets.job_list import JobList, JobRow
 from pytui.widgets.keyed_table import KeyedTable
 from pytui.widgets.rows import archive_key
 from textual.worker import Worker
+
+if TYPE_CHECKING:
+    from pytui.app import decisions as decide
+    from pytui.app import screens
+    from pytui.app.purge_plan import PurgePlan
+else:  # executed on first use: the first screen needs none of them (app/startup.py)
+    decide = lazy_module("pytui.app.decisions")
+    screens = lazy_module("pytui.app.screens")
 
 
 class JobActions(AppBase):
@@ -50,7 +57,7 @@ class JobActions(AppBase):
         self.carry_out(decide.decide_purge(self.state, *self._target()))
 
     def action_purge_rules(self) -> None:
-        self.push_screen(PurgeRulesModal(self.runner.planner(), id="purge-rules"),
+        self.push_screen(screens.PurgeRulesModal(self.runner.planner(), id="purge-rules"),
                          callback=self._purge_rules_chosen)
 
     def _purge_rules_chosen(self, plan: PurgePlan | None) -> None:
@@ -85,7 +92,7 @@ class JobActions(AppBase):
                         timeout=8 if decision.severity == "error" else 5)
         elif isinstance(decision, decide.Confirm):
             self.push_screen(
-                ConfirmModal(decision.title, decision.lines, confirm=decision.confirm,
+                screens.ConfirmModal(decision.title, decision.lines, confirm=decision.confirm,
                              danger=decision.danger, id=decision.name),
                 callback=partial(self._confirmed, decision.then))
         elif isinstance(decision, decide.StartInstall):

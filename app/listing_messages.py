@@ -6,9 +6,9 @@ its kind (`runner.is_current`)."""
 from __future__ import annotations
 
 import gc
+from typing import TYPE_CHECKING
 
 from pytui.app.app_base import AppBase
-from pytui.app.envs_screen import EnvironmentsScreen
 from pytui.app.gateway import refresh_is_useful
 from pytui.app.messages import (
     CacheUsage,
@@ -21,8 +21,14 @@ from pytui.app.messages import (
     InstalledSizes,
 )
 from pytui.app.runner import CACHE_USAGE, CATALOG, DISK, ENVS, SIZES
+from pytui.app.startup import lazy_module
 from pytui.core.catalog import Catalog
 from pytui.core.models import CachedArchive, Installation
+
+if TYPE_CHECKING:
+    from pytui.app import envs_screen
+else:  # executed on first use: the first screen does not need it (app/startup.py)
+    envs_screen = lazy_module("pytui.app.envs_screen")
 
 # After the first frame, prepare the install engine in the background (see gateway.warm_up).
 WARM_UP_DELAY = 0.3
@@ -168,5 +174,5 @@ class ListingMessages(AppBase):
 
     def _envs_screen_changed(self) -> None:
         for screen in self.screen_stack:
-            if isinstance(screen, EnvironmentsScreen):
+            if isinstance(screen, envs_screen.EnvironmentsScreen):
                 screen.refresh_rows()

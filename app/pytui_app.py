@@ -26,6 +26,7 @@ from pytui.app.keymap import MAIN_ACTIONS, bound_keys, footer_ranks, palette_key
 from pytui.app.listing_messages import WARM_UP_DELAY, ListingMessages, freeze_long_lived
 from pytui.app.render import Renderer
 from pytui.app.runner import JobRunner
+from pytui.app.startup import breakpoint_classes, load_deferred
 from pytui.app.state import AppState
 from pytui.app.view_keys import FilterInput, ViewKeys
 from pytui.app.view_model import ViewModel
@@ -108,6 +109,8 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
     # -- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The size classes now, not on the first resize (a restyle and redraw of everything).
+        self.screen.update_classes(breakpoint_classes(self), update=False)
         yield HeaderBar(id="header")
         with Vertical(id="panes"):
             with Vertical(id="available-pane", classes="pane"):
@@ -153,6 +156,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
     def _after_first_frame(self) -> None:
         self.set_timer(WARM_UP_DELAY, self.runner.warm_up)
         self.set_timer(WARM_UP_DELAY, freeze_long_lived)
+        self.set_timer(WARM_UP_DELAY, load_deferred)
 
     def on_unmount(self) -> None:
         self.runner.close()

@@ -44,12 +44,17 @@ HELP_CHROME = 5
 # The history dialog has the log-path line too.
 HISTORY_CHROME = HELP_CHROME + 1
 SCROLL_HINT = "↑ ↓ PgUp PgDn Home End scroll"
+# The dialogs' rules, read into the app's stylesheet when the first dialog opens (as app.tcss:
+# app CSS, not a widget's scoped defaults), so the first screen does not parse them.
+DIALOGS_CSS = "dialogs.tcss"
 
 
 class ScrollingDialog(ModalScreen[None]):
     """A dialog whose body fills at most the screen's height and scrolls with the keyboard
     (↑/↓, PgUp/PgDn, Home/End: the body has the focus from the start); a hint line says so
     while there is more than fits."""
+
+    CSS_PATH = DIALOGS_CSS
 
     BODY = ""  # the scrolling body's id
     HINT = ""  # the hint line's id
@@ -111,6 +116,8 @@ def _table(rows: Sequence[tuple[str, str]]) -> Table:
 class ConfirmModal(ModalScreen[bool]):
     """A yes/no question about something destructive; y/Enter on the button, n/Esc cancel."""
 
+    CSS_PATH = DIALOGS_CSS
+
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No", key_display="n/esc"),
@@ -165,6 +172,8 @@ PurgePlanner = Callable[[str], PurgePlan]
 class PurgeRulesModal(ModalScreen[PurgePlan | None]):
     """Pick a rule, see exactly what goes and the bytes freed, then confirm (archives are
     deleted at once; outdated installs are uninstalled as jobs)."""
+
+    CSS_PATH = DIALOGS_CSS
 
     BINDINGS = [
         Binding("y", "confirm", "Purge"),

@@ -5,15 +5,21 @@ environments), and the details following the highlighted row or focused job."""
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from pytui.app.app_base import AppBase
-from pytui.app.envs_screen import EnvironmentsScreen
-from pytui.app.screens import HelpScreen, HistoryScreen
+from pytui.app.startup import lazy_module
 from pytui.widgets.available_table import AvailableTable
 from textual import on
 from textual.binding import Binding
 from textual.events import DescendantFocus
 from textual.widgets import DataTable, Input
+
+if TYPE_CHECKING:
+    from pytui.app import envs_screen, screens
+else:  # executed on first use: the first screen needs none of them (app/startup.py)
+    envs_screen = lazy_module("pytui.app.envs_screen")
+    screens = lazy_module("pytui.app.screens")
 
 
 class FilterInput(Input):
@@ -115,16 +121,16 @@ class ViewKeys(AppBase):
     # -- screens ----------------------------------------------------------------------------
 
     def action_history(self) -> None:
-        self.push_screen(HistoryScreen(self.history, id="history"))
+        self.push_screen(screens.HistoryScreen(self.history, id="history"))
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(screens.HelpScreen())
 
     def action_environments(self) -> None:
         if not self.state.envs_scanning:
             # Quick from the second time on: the walks kept in the state dir are revalidated.
             self.runner.scan_envs()
-        self.push_screen(EnvironmentsScreen(self.state, rescan=self._rescan_envs,
+        self.push_screen(envs_screen.EnvironmentsScreen(self.state, rescan=self._rescan_envs,
                                             cancel=self._cancel_envs, id="environments"))
 
     def _rescan_envs(self) -> None:

@@ -1,0 +1,62 @@
+"""What keeps the first screen quick (bench/ui.py measures it beside a bare Textual app).
+
+- `breakpoint_classes`: the screen's size classes, set at compose so Textual's first resize
+  event finds them there instead of restyling and redrawing the whole screen once more.
+- `lazy_module`: modules that only a key needs (the decisions behind keys, the dialogs, the
+  environments screen) are executed on first use, not before the first frame; the app loads
+  them right after it (`load_deferred`), so the first key press does not pay for them either.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+# The modules made lazy with `lazy_module` (loaded by `load_deferred`).
+_DEFERRED: list[ModuleType] = []
+
+
+def breakpoint_classes(app: App) -> dict[str, bool]:
+    """The screen's breakpoint classes (`-wide`, `-short`, …) for the app's size, as
+    `update_classes` takes them, chosen by the rule Textual's Screen applies on a resize: per
+    direction, the largest breakpoint not above the width or height."""
+    width, height = app.size
+    classes: dict[str, bool] = {}
+    for dimension, breakpoints in ((width, app.HORIZONTAL_BREAKPOINTS),
+                                   (height, app.VERTICAL_BREAKPOINTS)):
+        fitting = [(edge, name) for edge, name in breakpoints or () if dimension >= edge]
+        chosen = max(fitting)[1] if fitting else None
+        classes.update((name, name == chosen) for _, name in breakpoints or ())
+    return classes
+
+
+def lazy_module(name: str) -> ModuleType:
+    """The module `name`, executed on its first attribute access (importlib's LazyLoader);
+    an already imported module is returned as it is."""
+    module = sys.modules.get(name)
+    if module is not None:
+        return module
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    _DEFERRED.append(module)
+    return module
+
+
+def load_deferred() -> None:
+    """Execute the lazy modules now (on the app's thread, after the first frame): the first
+    key that needs one is then as quick as before, and no worker thread ever runs a module's
+    first execution (LazyLoader is not thread-safe before Python 3.12)."""
+    for module in _DEFERRED:
+        getattr(module, "__name__", None)  # any attribute access executes it
+    _DEFERRED.clear()
