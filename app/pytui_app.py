@@ -99,6 +99,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         # What the factory read before the first frame (so it shows the rows at once).
         self._preloaded_disk = disk
         self._catalog_error = catalog_error
+        self._gc_paused = False  # True while compose paused the collector (see compose)
 
     def get_css_variables(self) -> dict[str, str]:
         # pytui's own colours, derived from the theme's so they stay readable in every theme.
@@ -111,6 +112,10 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
     def compose(self) -> ComposeResult:
         # The size classes now, not on the first resize (a restyle and redraw of everything).
         self.screen.update_classes(breakpoint_classes(self), update=False)
+        # No cyclic GC passes until the first frame is drawn: building it allocates tens of
+        # thousands of objects, and each pass would walk the young ones again.
+        self._gc_paused = gc.isenabled()
+        gc.disable()
         yield HeaderBar(id="header")
         with Vertical(id="panes"):
             with Vertical(id="available-pane", classes="pane"):
@@ -154,11 +159,18 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
+        self._resume_gc()
         self.set_timer(WARM_UP_DELAY, self.runner.warm_up)
         self.set_timer(WARM_UP_DELAY, freeze_long_lived)
         self.set_timer(WARM_UP_DELAY, load_deferred)
 
+    def _resume_gc(self) -> None:
+        if self._gc_paused:
+            self._gc_paused = False
+            gc.enable()
+
     def on_unmount(self) -> None:
+        self._resume_gc()
         self.runner.close()
         # What was frozen (see freeze_long_lived) goes back to the collector: a process that
         # runs apps one after another (the tests) does not keep every finished app.

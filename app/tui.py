@@ -46,43 +46,51 @@ def make_app(
 
     The theme kept between runs is read here from the config file (app/config.py).
     """
-    from pytui.app.config import read_config
-    from pytui.app.gateway import CoreGateway, catalog_is_local
-    from pytui.app.pytui_app import PytuiApp
-    from pytui.core.errors import PytuiError
+    # No cyclic GC passes while the app is built (imports, the catalog, the listings: many
+    # objects, no garbage cycles); the collector is left as it was found.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        from pytui.app.config import read_config
+        from pytui.app.gateway import CoreGateway, catalog_is_local
+        from pytui.app.pytui_app import PytuiApp
+        from pytui.core.errors import PytuiError
 
-    if host is None:
-        from pytui.core.platform_detect import detect_host
+        if host is None:
+            from pytui.core.platform_detect import detect_host
 
-        host = detect_host(settings.env)
-    if refresh is None:
-        refresh = catalog is None and not settings.offline
-    home = home if home is not None else Path(settings.env.get("HOME") or Path.home())
-    gateway = gateway or CoreGateway()
-    catalog_error = None
-    disk = None
-    if preload:
-        if catalog is None and catalog_is_local(settings):
-            try:
-                catalog = gateway.load_catalog(settings)
-            except PytuiError as err:
-                catalog_error = str(err)
-        if catalog is not None:
-            # Two directory listings: cheap, and the panes are right in the first frame. An
-            # unusable cache dir is shown (scan_cache says why); if the install root cannot be
-            # listed, the app starts anyway and its own scan says what is wrong.
-            try:
-                archives, cache_problem = gateway.scan_cache(settings, catalog)
-                disk = (archives, gateway.list_installed(settings), cache_problem)
-            except (PytuiError, OSError):
-                disk = None
-    # The catalog (thousands of builds) lives as long as the app: out of the garbage
-    # collector's view before the first frame, whose many allocations would otherwise have
-    # full collections walk it again and again (pytui_app freezes again after that frame).
-    gc.freeze()
-    return PytuiApp(settings, catalog=catalog, host=host, refresh=refresh, show_eta=show_eta,
-                    clock=clock, home=home, disk=disk, catalog_error=catalog_error,
-                    gateway=gateway, config=read_config(settings.env))
+            host = detect_host(settings.env)
+        if refresh is None:
+            refresh = catalog is None and not settings.offline
+        home = home if home is not None else Path(settings.env.get("HOME") or Path.home())
+        gateway = gateway or CoreGateway()
+        catalog_error = None
+        disk = None
+        if preload:
+            if catalog is None and catalog_is_local(settings):
+                try:
+                    catalog = gateway.load_catalog(settings)
+                except PytuiError as err:
+                    catalog_error = str(err)
+            if catalog is not None:
+                # Two directory listings: cheap, and the panes are right in the first frame. An
+                # unusable cache dir is shown (scan_cache says why); if the install root cannot be
+                # listed, the app starts anyway and its own scan says what is wrong.
+                try:
+                    archives, cache_problem = gateway.scan_cache(settings, catalog)
+                    disk = (archives, gateway.list_installed(settings), cache_problem)
+                except (PytuiError, OSError):
+                    disk = None
+        # The catalog (thousands of builds) lives as long as the app: out of the garbage
+        # collector's view before the first frame, whose many allocations would otherwise have
+        # full collections walk it again and again (pytui_app freezes again after that frame).
+        gc.freeze()
+        return PytuiApp(settings, catalog=catalog, host=host, refresh=refresh, show_eta=show_eta,
+                        clock=clock, home=home, disk=disk, catalog_error=catalog_error,
+                        gateway=gateway, config=read_config(settings.env))
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def run_tui(args: argparse.Namespace) -> int:
