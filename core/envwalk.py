@@ -29,11 +29,11 @@ import stat
 import time
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import compress
-from operator import attrgetter, methodcaller, ne, not_
+from operator import attrgetter, methodcaller, ne
 
 # Directory names never descended into: version-control data, dependency trees, caches.
 SKIP_NAMES = frozenset({
@@ -59,6 +59,7 @@ MAX_DEPTH_LIMIT = 64
 # recorded directories are checked between looks.
 _CLOCK_EVERY = 256
 _STAT_BATCH = 4096
+_DIFF_BLOCK = 4096
 
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _OPEN_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC | _NONBLOCK
@@ -354,13 +355,13 @@ class _Walker:
                 and skip_inos.isdisjoint(inos)):
             self.out, self.reused = old, n  # the whole tree as it was
             return
-        span = range(checked)
-        changed = set(compress(span, map(ne, inos, old.inos)))
-        changed.update(compress(span, map(ne, mtimes, old.mtimes)))
-        changed.update(compress(span, map(ne, ctimes, old.ctimes)))
-        changed.update(compress(span, map(not_, dirs)))
-        # A directory that has become one the caller leaves out (its subtree is dropped).
-        changed.update(compress(span, map(skip_inos.__contains__, inos)))
+        changed = set(_differing(inos, old.inos, checked))
+        changed.update(_differing(mtimes, old.mtimes, checked))
+        changed.update(_differing(ctimes, old.ctimes, checked))
+        changed.update(_zeros(dirs))
+        if not skip_inos.isdisjoint(inos):
+            # A directory that has become one the caller leaves out (its subtree is dropped).
+            changed.update(compress(range(checked), map(skip_inos.__contains__, inos)))
         changed.update(i for i in old.flagged() if old.flags[i] & (UNREADABLE | UNLISTED) and i < checked)
         self.is_dir, self.checked, self.changed = dirs, checked, sorted(changed)
         self.keys = old.keys()
@@ -465,6 +466,24 @@ def _unsettled(tree: Tree, started_ns: int) -> Tree:
     if tree._keys is not None:
         settled.keep_keys(tree._keys)
     return settled
+
+
+def _differing(now: array, old: array, count: int) -> Iterator[int]:
+    """Indices below `count` where two arrays differ: blocks are compared first (in C), so a
+    few changes among 100,000 directories cost a few element-wise passes over one block each."""
+    for start in range(0, count, _DIFF_BLOCK):
+        stop = min(start + _DIFF_BLOCK, count)
+        block = now[start:stop]
+        if block != old[start:stop]:
+            yield from compress(range(start, stop), map(ne, block, old[start:stop]))
+
+
+def _zeros(flags: bytearray) -> Iterator[int]:
+    """Indices of the zero bytes (directories no longer there, or no longer directories)."""
+    at = flags.find(0)
+    while at >= 0:
+        yield at
+        at = flags.find(0, at + 1)
 
 
 def _add_stats(tree: Tree, got: list[os.stat_result | _Gone]) -> None:

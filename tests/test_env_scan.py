@@ -452,3 +452,18 @@ def test_a_scan_pauses_the_garbage_collector_and_leaves_it_as_it_was(tmp_path: P
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_changed_nodes_are_found_across_blocks() -> None:
+    """The warm check compares blocks of 4,096 first; a change at any place is still found."""
+    n = 3 * envwalk._DIFF_BLOCK + 5
+    old = array("Q", range(n))
+    now = array("Q", old)
+    picks = [0, envwalk._DIFF_BLOCK - 1, envwalk._DIFF_BLOCK, 2 * envwalk._DIFF_BLOCK + 7, n - 1]
+    for i in picks:
+        now[i] += 1
+    assert list(envwalk._differing(now, old, n)) == picks
+    assert list(envwalk._differing(now, old, envwalk._DIFF_BLOCK)) == picks[:2]
+    flags = bytearray([1]) * n
+    flags[5] = flags[n - 1] = 0
+    assert list(envwalk._zeros(flags)) == [5, n - 1]
