@@ -59,8 +59,8 @@ _WORD = 8
 _PARENT, _NAME = itemgetter(0), itemgetter(2)
 _SPLIT_PARENT = methodcaller("rpartition", "/")
 _SLASHES = methodcaller("count", "/")
-_AS_KEY = methodcaller("replace", "/", "\x00")
 _KNOWN_FLAGS = bytes(range(ALL_FLAGS + 1))
+_SWAP_NUL_SLASH = bytes.maketrans(b"\x00/", b"/\x00")
 
 
 @dataclass
@@ -181,7 +181,8 @@ def _tree(raw: memoryview, n: int, depth: int) -> Tree | None:
         words.append(numbers)
     at = 3 * n * _WORD
     flags = bytearray(raw[at:at + n])
-    text = bytes(raw[at + n:]).decode("utf-8", "surrogateescape")
+    encoded = bytes(raw[at + n:])
+    text = encoded.decode("utf-8", "surrogateescape")
     rest = text.split("\x00") if text else []
     if len(rest) != n - 1 or flags.translate(None, _KNOWN_FLAGS):
         return None
@@ -202,7 +203,9 @@ def _tree(raw: memoryview, n: int, depth: int) -> Tree | None:
         if deepest >= depth or not parents.issubset(rest):
             return None
         # Canonical preorder: strictly increasing with `/` sorting first.
-        keys = list(map(_AS_KEY, rest))
+        # The sort keys (`/` as NUL) of all paths at once: the bytes with NUL and `/` swapped,
+        # split at `/` (both ASCII: never part of a multi-byte character or an escaped byte).
+        keys = encoded.translate(_SWAP_NUL_SLASH).decode("utf-8", "surrogateescape").split("/")
         if not all(map(lt, keys, islice(keys, 1, None))):
             return None
     else:

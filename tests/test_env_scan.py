@@ -467,3 +467,22 @@ def test_changed_nodes_are_found_across_blocks() -> None:
     flags = bytearray([1]) * n
     flags[5] = flags[n - 1] = 0
     assert list(envwalk._zeros(flags)) == [5, n - 1]
+
+
+def test_odd_names_keep_their_order_and_keys_through_the_state_file(tmp_path: Path) -> None:
+    """Names that sort around `/` (`-`, `.`, space), non-ASCII ones and bytes that are not
+    UTF-8: the keys the reader derives from the stored bytes are the paths' own."""
+    root = tmp_path / "odd"
+    for name in ("a", "a-b", "a.b", "a b", "ä", "a/x", "a/x-y/z", "a-b/c"):
+        (root / name).mkdir(parents=True)
+    os.mkdir(os.fsencode(root) + b"/a/\xff\xfe")
+    make_venv(root / "a" / "x" / "v")
+    settle()
+    cold = run(tmp_path, root)
+    env_state.forget()  # read back from the file
+    tree = stored(tmp_path, root)
+    assert tree.keys() == [path.replace("/", "\x00") for path in tree.paths]
+    assert "a/\udcff\udcfe" in tree.paths
+    warm = run(tmp_path, root)
+    assert (warm.listed, found(warm)) == (0, found(cold))
+    assert_as_cold(tmp_path, root, warm)
