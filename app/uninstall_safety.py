@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from pytui.app.style import stderr_style
 
 if TYPE_CHECKING:
     from pytui.core.environment import Environment, ScanResult
+    from pytui.core.install_root import InstallRoot
     from pytui.core.models import Installation
 
 # How many paths a refusal names before "and N more".
@@ -126,6 +127,22 @@ def outdated(installed: Sequence[Installation],
     return gone, kept
 
 
+def _still_outdated(root: InstallRoot, key: str,
+                    environments: Sequence[Environment]) -> Callable[[], str | None]:
+    """The check `uninstall` runs under the root lock: the plan was made without it, and uv or
+    another pytui may have removed the newer patch (or this one) since."""
+    def recheck() -> str | None:
+        installed = root.installed()
+        if not any(i.key == key for i in installed):
+            return "it is no longer installed"
+        gone, _kept = outdated(installed, environments)
+        if not any(i.key == key for i in gone):
+            return "no newer patch of it is installed now (another process changed the root)"
+        return None
+
+    return recheck
+
+
 def run_prune(args: argparse.Namespace) -> int:
     """`pytui uninstall --outdated [--dry-run]`."""
     import time
@@ -153,14 +170,31 @@ def run_prune(args: argparse.Namespace) -> int:
         for installation, size in zip(gone, sizes, strict=True):
             print(f" - {installation.key} ({human_bytes(size)})", file=sys.stderr)
         return 0
+    from pytui.core.install_root import NotRemoved
+
     bin_dir = None if settings.no_bin else settings.bin_dir
     freed = 0
     done = []
+    waited: list[str] = []
+
+    def on_wait(message: str) -> None:
+        if not waited:
+            waited.append(message)
+            print(message, file=sys.stderr)
+
     for installation in gone:
-        size = root.uninstall(installation.key, bin_dir=bin_dir)
+        try:
+            size = root.uninstall(installation.key, bin_dir=bin_dir, on_wait=on_wait,
+                                  recheck=_still_outdated(root, installation.key, result.environments))
+        except NotRemoved as err:
+            print(f" = {err}", file=sys.stderr)
+            continue
         freed += size
         done.append((installation, size))
-    noun = f"Python {gone[0].version}" if len(gone) == 1 else f"{len(gone)} versions"
+    if not done:
+        print("No outdated Python installations were removed", file=sys.stderr)
+        return 0
+    noun = f"Python {done[0][0].version}" if len(done) == 1 else f"{len(done)} versions"
     print(f"Uninstalled {noun} in {elapsed_text(started)} ({human_bytes(freed)} freed)",
           file=sys.stderr)
     for installation, size in done:

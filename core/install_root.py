@@ -60,6 +60,10 @@ _ROOT_ALTERNATIVE = "pass another with --install-dir or UV_PYTHON_INSTALL_DIR"
 # --------------------------------------------------------------------------------------------
 
 
+class NotRemoved(InstallError):
+    """An uninstall whose `recheck` said it no longer applies; nothing was changed."""
+
+
 class InstallRoot(RootLocking, RootLinking):
     """A managed-Python root in uv's layout. Methods that write take the root lock themselves."""
 
@@ -265,8 +269,13 @@ class InstallRoot(RootLocking, RootLinking):
     # -- uninstall ----------------------------------------------------------------------------
     def uninstall(self, key: str, *, bin_dir: Path | None, cancel: CancelToken | None = None,
                   on_wait: Callable[[str], None] | None = None,
-                  on_warning: Callable[[str], None] | None = None) -> int:
+                  on_warning: Callable[[str], None] | None = None,
+                  recheck: Callable[[], str | None] | None = None) -> int:
         """Remove `<root>/<key>` and return the bytes freed.
+
+        `recheck`, called under the root lock before anything is touched, returns why the
+        removal no longer applies (the root changed since the caller decided), or None; a
+        reason raises `NotRemoved` with nothing changed.
 
         As uv: bin links in `bin_dir` named pythonX.Y / pythonX / python (+variant suffix)
         are removed only when they resolve to this install; the directory is renamed aside
@@ -282,6 +291,9 @@ class InstallRoot(RootLocking, RootLinking):
         target = self.path / key
         problems: list[str] = []
         with self._writing(cancel=cancel, on_wait=on_wait):
+            why_not = recheck() if recheck is not None else None
+            if why_not is not None:
+                raise NotRemoved(f"{key} kept: {why_not}")
             if not target.is_dir() or target.is_symlink():
                 raise InstallError(f"{key} is not installed in {self.path}")
             installation = installation_from_dir(target, parts)
