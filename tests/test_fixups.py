@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import pprint
 import sys
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from pytui.core.fixups import (
     ensure_sysconfig_patched,
     executable_path,
     format_sysconfigdata,
+    parse_sysconfig_literal,
     parse_sysconfigdata,
     patch_pkgconfig_text,
     patch_sysconfig_text,
@@ -220,3 +222,38 @@ def test_format_sysconfigdata_is_json_dumps_with_indent(values: dict[str, object
     sorted variables gives (uv's `to_string_pretty`), for any keys and values, odd types too."""
     body = json.dumps(dict(sorted(values.items())), indent=4, ensure_ascii=False)
     assert format_sysconfigdata(values) == f"{SYSCONFIG_HEADER}build_time_vars = {body}\n"
+
+
+_KEYS = st.text(max_size=12)
+_VALUES = st.one_of(st.text(max_size=40), st.integers(min_value=-(10**20), max_value=10**20))
+
+
+@given(st.dictionaries(_KEYS, _VALUES, max_size=8), st.integers(min_value=10, max_value=80))
+def test_sysconfig_literal_parse_is_literal_eval(values: dict[str, object], width: int) -> None:
+    """The direct parser gives what `ast.literal_eval` gives, for the dicts pprint writes (CPython's
+    sysconfig data, long strings split into adjacent literals) and the JSON uv writes; where it
+    declines (None), the file goes to `ast.literal_eval` as before."""
+    for body in (pprint.pformat(values, width=width),
+                 format_sysconfigdata(values).split("build_time_vars = ", 1)[1].strip()):
+        parsed = parse_sysconfig_literal(body)
+        assert parsed is None or parsed == ast.literal_eval(body)
+        small = all(type(value) is str or abs(value) < 10**17 for value in values.values())
+        if "\\" not in body and small:  # no escapes, no huge numbers: parsed directly
+            assert parsed == ast.literal_eval(body)
+        assert parse_sysconfigdata(f"build_time_vars = {body}\n") == values
+
+
+_TOKENS = st.sampled_from(["{", "}", "'a'", '"b"', "'c d'", "'x\\'y'", '"\\n"', "'\\x41'", ":", ",",
+                           " ", "\n", "1", "-2", "007", "0x1", "(", ")", "#", "'", '"', "\\", "\t",
+                           "\x00", "é", "True", "None", "1.5", "'e' 'f'", "'g'\n 'h'"])
+
+
+@given(st.lists(_TOKENS, max_size=24))
+def test_sysconfig_literal_parse_never_disagrees_with_literal_eval(tokens: list[str]) -> None:
+    """On any arrangement of literal pieces, the direct parser either declines or agrees with
+    `ast.literal_eval` (and never accepts what it refuses)."""
+    body = "{" + "".join(tokens) + "}"
+    parsed = parse_sysconfig_literal(body)
+    if parsed is None:
+        return
+    assert parsed == ast.literal_eval(body)
