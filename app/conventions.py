@@ -83,6 +83,9 @@ class ConventionKeys(AppBase):
             focused = self.focused
             self.screen.set_focus(focused if isinstance(focused, JobRow) else rows[0])
             return
+        if pane == "details":  # to scroll it (it keeps showing the row it showed)
+            self.screen.set_focus(self.query_one("#details"))
+            return
         self.screen.set_focus(self.query_one(f"#{pane}", KeyedTable))
 
     def _sort_pane(self) -> str:

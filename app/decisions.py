@@ -204,11 +204,12 @@ def _confirm_install(state: AppState, action: StartInstall, title: str, what: st
         source = Line("Offline, and its archive is not cached.")
     else:
         source = Line(f"Downloads {build.url}", strong=True)
-    from pytui.core.support import eol_warnings
+    from pytui.app.support_view import today
+    from pytui.core.support import eol_question
 
-    # The CLI's end-of-life line, word for word, before the user says yes.
-    eol = tuple(Line(line, strong=True)
-                for line in eol_warnings([build], state.settings.state_dir))
+    # An end-of-life version: the fact, then the question (core/support.py words both).
+    question = eol_question(build, state.settings.state_dir, today(state.clock()))
+    eol = (Line(question, strong=True),) if question else ()
     return Confirm(title, (Line(what), source, *eol), confirm="Install", then=action,
                    danger=False, name="confirm-install")
 

@@ -109,6 +109,10 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         note_parts.append(human_size(archive.size))
     note_parts.append("in " + ", ".join(panes) if panes else "")
     fields: list[tuple[str, str]] = []
+    item = build or installation
+    status = vm.support_status(state, item) if item is not None else None
+    if status is not None:  # first: at 80x24 Details shows one field
+        fields.append(("support", status.sentence()))
     if build is not None:
         fields.append(("url", build.url))
         fields.append(("sha256", build.sha256 or "not in the catalog"))

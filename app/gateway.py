@@ -10,6 +10,7 @@ to hold a call at a point of their choosing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -85,11 +86,12 @@ class CoreGateway:
 
         return scan_for_settings(settings, cancelled=cancelled, installed=installed)
 
-    def eol_warnings(self, build: Build, settings: Settings) -> list[str]:
-        """The line `pytui install` prints for an end-of-life version (core/support.py)."""
-        from pytui.core.support import eol_warnings
+    def eol_installed(self, build: Build, settings: Settings, day: date) -> str:
+        """The warning once an end-of-life version is installed, "" for a supported one
+        (core/support.py)."""
+        from pytui.core.support import eol_installed
 
-        return eol_warnings([build], settings.state_dir)
+        return eol_installed(build, settings.state_dir, day)
 
     def cache_usage(self, settings: Settings) -> int:
         """Bytes the cache dir occupies (what `pytui cache list` totals)."""

@@ -85,8 +85,8 @@ KEYMAP: tuple[Key, ...] = (
         "history: every job and operation of this session with its full outcome",
         # Not in the footer (it would push Quit out at 120 columns); failures point to it.
         show=False),
-    Key("", "", "Tab", "", "move between panes and jobs (Details follows the highlighted "
-        "row or job)", palette=False),
+    Key("", "", "Tab", "", "move between panes, Details and jobs (Details follows the "
+        "highlighted row or job; focused, ↑/↓ and PgUp/PgDn scroll it)", palette=False),
     # The Jobs panel binds these too, with ↓ / ↑ (widgets/job_list.py): they move between jobs.
     Key("j", "cursor_down", "j / k", "Down", "next / previous row or job (as ↓ / ↑)", show=False,
         palette=False, table=True),
@@ -95,12 +95,13 @@ KEYMAP: tuple[Key, ...] = (
         palette=False, table=True),
     Key("G,end", "scroll_bottom", "G / End", "Last", "last row of the table or job", show=False,
         palette=False, table=True),
-    Key("1", "focus_pane('available')", "1 / 2 / 3 / 4", "Available",
-        "jump to the Available / Cached / Installed pane / the Jobs panel", show=False,
-        palette=False),
+    Key("1", "focus_pane('available')", "1 / 2 / 3 / 4 / 5", "Available",
+        "jump to the Available / Cached / Installed pane / the Jobs panel / Details (to scroll "
+        "it)", show=False, palette=False),
     Key("2", "focus_pane('cached')", "", "Cached", "", show=False, palette=False),
     Key("3", "focus_pane('installed')", "", "Installed", "", show=False, palette=False),
     Key("4", "focus_pane('jobs')", "", "Jobs", "", show=False, palette=False),
+    Key("5", "focus_pane('details')", "", "Details", "", show=False, palette=False),
     Key("s", "sort", "s", "Sort",
         "sort the focused pane by its next column (a header click sorts by that column)",
         show=False),

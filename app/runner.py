@@ -33,6 +33,7 @@ from pytui.app.messages import (
     Purged,
 )
 from pytui.app.state import CANCELLED, FAILED, INSTALL, UNINSTALL, VERIFY, AppState, Job
+from pytui.app.support_view import today
 from pytui.core.catalog import Catalog
 from pytui.core.errors import Cancelled, PytuiError
 from pytui.core.models import Build, CachedArchive, Installation
@@ -373,8 +374,10 @@ class JobRunner:
             post(JobEnded(job_id, FAILED, error=str(err)))
         else:
             if result.status != "already":
-                # The CLI's end-of-life line, word for word (a notification and in History).
-                for line in self.gateway.eol_warnings(build, settings):
+                # An end-of-life version: the fact, as the question said it before (a
+                # notification and in History).
+                line = self.gateway.eol_installed(build, settings, today(self._state.clock()))
+                if line:
                     warn(line)
             summary = (f"{build.key} was already installed" if result.status == "already"
                        else f"{result.status.capitalize()} {build.key}")

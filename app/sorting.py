@@ -1,6 +1,7 @@
 """Sorting a pane by one of its columns (no Textual): `s` picks the next column, `S` reverses,
 a header click sorts by that column. Versions sort as numbers (3.9 before 3.10, 3.13.0rc1
-before 3.13.0), sizes as bytes, build dates as numbers; a row with no value (a size still
+before 3.13.0), sizes as bytes, build dates as numbers, support status most urgent first
+(end of life, security, bugfix, pre-release, each by its date); a row with no value (a size still
 being measured) stays last in either direction; rows that tie keep the pane's own order.
 """
 
@@ -13,7 +14,7 @@ from typing import Any, TypeVar
 
 from pytui.core.keys import parse_key
 from pytui.core.ordering import version_rank
-from pytui.widgets.rows import AvailableRow, CacheRow, InstalledRow
+from pytui.widgets.rows import AvailableRow, CacheRow, InstalledRow, SupportView
 
 Row = TypeVar("Row", AvailableRow, CacheRow, InstalledRow)
 # A row's value in a column, comparable within that column; None: no value (sorted last).
@@ -51,6 +52,19 @@ def key_order(key: str | None) -> object:
             parsed.os, parsed.arch, parsed.libc, parsed.variant)
 
 
+# Most urgent first: past its end of life, then security fixes only, then bug fixes, then
+# not yet released; within a phase, the one whose phase ends first.
+_SUPPORT_RANK = {"end-of-life": 0, "security": 1, "bugfix": 2, "pre-release": 3}
+
+
+def support_order(support: SupportView | None) -> object:
+    """A Support column: by phase, most urgent first, then by the date the cell names; rows
+    without a status (not CPython) have no value."""
+    if support is None:
+        return None
+    return (_SUPPORT_RANK.get(support.phase, len(_SUPPORT_RANK)), support.date)
+
+
 def _available_state(row: AvailableRow) -> int:
     if row.progress is not None:
         return 0
@@ -70,6 +84,7 @@ COLUMNS: dict[str, tuple[tuple[str, str, Value], ...]] = {
         ("version", "Version", lambda r: version_rank(r.build.major, r.build.minor,
                                                       r.build.patch, r.build.prerelease)),
         ("key", "Key", lambda r: key_order(r.build.key)),
+        ("support", "Support", lambda r: support_order(r.support)),
         ("variant", "Variant", lambda r: r.build.variant),
         ("build", "Build", lambda r: natural(r.build.build) if r.build.build else None),
         ("size", "Size", lambda r: r.size),
@@ -86,6 +101,7 @@ COLUMNS: dict[str, tuple[tuple[str, str, Value], ...]] = {
         ("size", "Size", lambda r: r.size),
         ("used", "Used by", lambda r: r.used_by),
         ("update", "Update", lambda r: r.update or None),
+        ("support", "Support", lambda r: support_order(r.support)),
         ("build", "Build", lambda r: natural(r.build) if r.build else None),
     ),
 }

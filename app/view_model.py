@@ -10,6 +10,7 @@ progress report.
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 from pytui.app import details_view
 from pytui.app.envs_view import used_by_counts
@@ -17,12 +18,14 @@ from pytui.app.filter import FilterIndex, FilterTerm, matches, parse_filter
 from pytui.app.job_view import percent
 from pytui.app.sorting import describe, sort_rows
 from pytui.app.state import INSTALL, UNINSTALL, AppState, Job
+from pytui.app.support_view import SupportMemo, today
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import Upgrades, is_upgrade_of, upgrade_installed_note
 from pytui.core.keys import parse_key
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.ordering import build_order
 from pytui.core.requests import PythonRequest
+from pytui.core.support import Support
 from pytui.widgets.format import human_size
 from pytui.widgets.rows import (
     AvailableRow,
@@ -30,6 +33,7 @@ from pytui.widgets.rows import (
     Details,
     HeaderInfo,
     InstalledRow,
+    SupportView,
     archive_key,
 )
 
@@ -62,6 +66,17 @@ class ViewModel:
         self._filtered_memo: tuple[_Selection, tuple[FilterTerm, ...], list[int]] | None = None
         self._index_memo: tuple[Catalog, FilterIndex, dict[str, int]] | None = None
         self._upgrades_memo: tuple[int, Upgrades] | None = None
+        self._support = SupportMemo()
+
+    # -- support status (app/support_view.py) ------------------------------------------------
+
+    def support(self, state: AppState, item: Build | Installation,
+                day: date | None = None) -> SupportView | None:
+        """The support cell of a build's or install's minor version, for the state's day."""
+        return self._support.view(state.settings.state_dir, day or today(state.clock()), item)
+
+    def support_status(self, state: AppState, item: Build | Installation) -> Support | None:
+        return self._support.status(state.settings.state_dir, today(state.clock()), item)
 
     # -- the Available pane -----------------------------------------------------------------
 
@@ -177,12 +192,14 @@ class ViewModel:
         partials = state.partial_by_key()
         # Rows of builds without a job are derived once per selection and state of the disk
         # (a keystroke in the filter re-derives none of them); a job's rows are fresh.
+        day = today(state.clock())
         plain_inputs = (frozenset(installed), frozenset((key, a.size) for key, a in cached.items()),
                         frozenset((key, a.size, a.expected_size) for key, a in partials.items()),
                         frozenset(state.download_sizes.items()),
-                        frozenset(state.failed_keys), state.offline)
+                        frozenset(state.failed_keys), state.offline, day)
         if selection.plain_inputs != plain_inputs:
-            selection.plain_rows = [self._row(state, build, key, None, installed, cached, partials)
+            selection.plain_rows = [self._row(state, build, key, None, installed, cached, partials,
+                                              self.support(state, build, day))
                                     for build, key in zip(selection.builds, selection.keys,
                                                           strict=True)]
             selection.plain_inputs = plain_inputs
@@ -194,7 +211,7 @@ class ViewModel:
             keys = selection.keys
             positions = range(len(keys)) if kept is None else kept
             rows = [self._row(state, row.build, keys[at], jobs[keys[at]], installed, cached,
-                              partials)
+                              partials, row.support)
                     if keys[at] in jobs else row for at, row in zip(positions, rows, strict=True)]
         return sort_rows("available", rows, state.sort_of("available"))
 
@@ -204,12 +221,13 @@ class ViewModel:
         cached = state.cached_by_key() if cached is None else cached
         key = build.key
         return self._row(state, build, key, state.job_for_key(key), installed, cached,
-                         state.partial_by_key())
+                         state.partial_by_key(), self.support(state, build))
 
     @staticmethod
     def _row(state: AppState, build: Build, key: str, job: Job | None, installed: set[str],
              cached: dict[str, CachedArchive],
-             partials: dict[str, CachedArchive]) -> AvailableRow:
+             partials: dict[str, CachedArchive],
+             support: SupportView | None) -> AvailableRow:
         from pytui.core.cache_names import archive_percent
 
         progress = None
@@ -235,7 +253,7 @@ class ViewModel:
             build=build, installed=is_installed, cached=is_cached,
             progress=progress, failed=key in state.failed_keys, size=size,
             unavailable=state.offline and not is_cached and not is_installed,
-            partial=partial is not None, partial_percent=partial_percent,
+            partial=partial is not None, partial_percent=partial_percent, support=support,
         )
 
     def available_subtitle(self, state: AppState, count: int) -> str:
@@ -323,7 +341,8 @@ class ViewModel:
             rows.append(InstalledRow(key=installation.key, build=installation.build,
                                      size=state.sizes.get(installation.key), update=update,
                                      update_installed=update_installed, busy=busy,
-                                     used_by=None if used is None else used.get(installation.key, 0)))
+                                     used_by=None if used is None else used.get(installation.key, 0),
+                                     support=self.support(state, installation)))
         return sort_rows("installed", rows, state.sort_of("installed"))
 
     @staticmethod

@@ -25,6 +25,7 @@ from pytui.core.keys import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import datetime as _dt
+    from typing import Any
 
 DEFAULT_URL = "https://raw.githubusercontent.com/python/devguide/main/include/release-cycle.json"
 STATE_FILE = "release-cycle.json"
@@ -69,6 +70,20 @@ class Support(_SupportFields):
         if self.phase == "end-of-life":
             return f"EOL {self.cycle.end_of_life[:7]}"
         return f"{self.phase} → {self.until}"
+
+    def sentence(self) -> str:
+        """The text, then what it means (the details panel's line)."""
+        cycle = self.cycle
+        if self.phase == "end-of-life":
+            return f"{self.text()}: no fixes any more, not even security fixes"
+        if self.phase == "security":
+            return (f"{self.text()}: security fixes only (bug fixes ended "
+                    f"{cycle.end_of_bugfix[:7]}), then end of life")
+        if self.phase == "bugfix":
+            return (f"{self.text()}: bug and security fixes, then security fixes only until "
+                    f"{cycle.end_of_life[:7]}")
+        return (f"{self.text()}: not released yet; bug fixes until {cycle.end_of_bugfix[:7]}, "
+                f"end of life {cycle.end_of_life[:7]}")
 
     def to_json(self) -> dict:
         return {"phase": self.phase, "until": self.until,
@@ -271,16 +286,45 @@ def _after_url(message: str, url: str) -> str:
     return "it " + rest.split("; ", 1)[0]
 
 
-def eol_warnings(builds, state_dir: Path | None = None, today: _dt.date | str | None = None) -> list[str]:
-    """One line per distinct end-of-life minor version among `builds` (CPython only)."""
+def eol_fact(status: Support) -> str:
+    """`Python 3.8 reached its end of life in 2024-10 and gets no security fixes`: the one
+    wording of the fact, which the CLI's warning, the TUI's question and its notification
+    each complete in their own way."""
+    return (f"Python {status.minor} reached its end of life in {status.cycle.end_of_life[:7]} "
+            "and gets no security fixes")
+
+
+def end_of_life(builds, state_dir: Path | None = None,
+                today: _dt.date | str | None = None) -> list[tuple[Support, Any]]:
+    """(status, first build of it) per distinct end-of-life minor version among `builds`
+    (CPython only), in the builds' order."""
     table = SupportTable.load(state_dir, today)
-    lines = []
+    found = []
     seen = set()
     for build in builds:
         status = table.for_item(build)
         if status is None or status.phase != "end-of-life" or status.minor in seen:
             continue
         seen.add(status.minor)
-        lines.append(f"Python {status.minor} reached its end of life in {status.cycle.end_of_life[:7]} "
-                     f"and gets no security fixes; installing {build.key} anyway")
-    return lines
+        found.append((status, build))
+    return found
+
+
+def eol_warnings(builds, state_dir: Path | None = None, today: _dt.date | str | None = None) -> list[str]:
+    """The CLI's line per distinct end-of-life minor version among `builds`, printed as the
+    install goes ahead (CPython only)."""
+    return [f"{eol_fact(status)}; installing {build.key} anyway"
+            for status, build in end_of_life(builds, state_dir, today)]
+
+
+def eol_question(build, state_dir: Path | None = None, today: _dt.date | str | None = None) -> str:
+    """The TUI's line under "Install KEY?" for an end-of-life version (the fact, then the
+    question); "" for a supported one."""
+    found = end_of_life([build], state_dir, today)
+    return f"{eol_fact(found[0][0])}. Install it anyway?" if found else ""
+
+
+def eol_installed(build, state_dir: Path | None = None, today: _dt.date | str | None = None) -> str:
+    """The TUI's warning once an end-of-life version is installed; "" for a supported one."""
+    found = end_of_life([build], state_dir, today)
+    return f"{eol_fact(found[0][0])}; {build.key} was installed anyway" if found else ""

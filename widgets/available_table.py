@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pytui.widgets.format import human_size
 from pytui.widgets.keyed_table import KEPT_ROWS, KeyedTable, Row
 from pytui.widgets.rows import CACHED, FAILED, INSTALLED, NOTHING, PARTIAL, AvailableRow
+from pytui.widgets.support_cell import SUPPORT_STYLES, support_cell
 from rich.text import Text
 
 __all__ = ["AvailableRow", "AvailableTable", "state_text"]
@@ -48,13 +51,17 @@ class AvailableTable(KeyedTable):
         ("State", "state", 5),
         ("Key", "key", None),
         ("Version", "version", None),
+        ("Support", "support", None),
         ("Variant", "variant", None),
         ("Build", "build", 8),
         ("Size", "size", 10),
     )
-    # Narrow: the variant gives way first (the key says it too), then the key, so the build
-    # and size stay whole; cut cells end in "…".
-    FLEX = (("variant", 1), ("key", 20))
+    # Narrow: the variant gives way first (the key says it too), then the support status
+    # (down to its phase: `security…`; Details has it whole), then the key, so the build and
+    # size stay whole; cut cells end in "…".
+    FLEX = (("variant", 1), ("support", 9), ("key", 20))
+    CLASSED_STYLES = SUPPORT_STYLES
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES)
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes)
@@ -89,9 +96,10 @@ def _cells(row: AvailableRow) -> Row:
             _state_markup(row),
             Text(build.key, style="dim"),
             Text(build.version, style="dim"),
+            Text(row.support.text if row.support else "", style="dim"),
             Text(build.variant, style="dim"),
             Text(build.build or "—", style="dim"),
             Text(size, style="dim", justify="right"),
         )
-    return build.key, (_state_markup(row), build.key, build.version, build.variant,
-                       build.build or "—", f"{size:>10}")
+    return build.key, (_state_markup(row), build.key, build.version, support_cell(row.support),
+                       build.variant, build.build or "—", f"{size:>10}")

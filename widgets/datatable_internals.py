@@ -90,6 +90,10 @@ class FastDataTable(DataTable):
     DataTable's public API and its own measuring and drawing."""
 
     FAST: ClassVar[bool] = INTERNALS_OK
+    # Cell style names that stand for one of the table's component classes, so that their
+    # colour follows the theme through the CSS: `Text("EOL 2024-10", style="support--eol")`
+    # is drawn in that class's style (the public path draws it plain: the words carry it).
+    CLASSED_STYLES: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -194,6 +198,16 @@ class FastDataTable(DataTable):
             style = memo[name] = self.get_component_styles(name).rich_style
         return style
 
+    def _class_style(self, name: str) -> Style:
+        """A CLASSED_STYLES class's own style (its colour only, laid over the row's)."""
+        memo = self._pass_styles
+        if memo is None:
+            return self.get_component_rich_style(name, partial=True)
+        style = memo.get("class:" + name)
+        if style is None:
+            style = memo["class:" + name] = self.get_component_rich_style(name, partial=True)
+        return style
+
     def _get_row_style(self, row_index: int, base_style: Style) -> Style:
         if not self.FAST:
             return super()._get_row_style(row_index, base_style)
@@ -294,6 +308,10 @@ class FastDataTable(DataTable):
         text = one_line_text(cell) if height == 1 else None
         if text is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        name = text.style
+        if isinstance(name, str) and name in self.CLASSED_STYLES:
+            text = text.copy()
+            text.style = self._class_style(name)
         component_style, post_style = self._get_styles_to_render_cell(
             is_header, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
             self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")

@@ -1,11 +1,15 @@
-"""The Installed pane: interpreters under the install root, with size, available updates and
-how many environments use each ("…" until the background scan has ended)."""
+"""The Installed pane: interpreters under the install root, with size, available updates,
+how many environments use each ("…" until the background scan has ended) and the support
+status of its minor version."""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from pytui.widgets.format import human_size
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import InstalledRow
+from pytui.widgets.support_cell import SUPPORT_STYLES, support_cell
 from rich.text import Text
 
 __all__ = ["InstalledRow", "InstalledTable"]
@@ -19,12 +23,16 @@ class InstalledTable(KeyedTable):
         ("Size", "size", 10),
         ("Used by", "used", None),
         ("Update", "update", None),
+        ("Support", "support", None),
         ("Build", "build", None),
     )
-    # Narrow: the key gives way (ending in "…", down to its version: `cpython-3.12.11…`), then
-    # the update, use count and build; the key and the size always stay (a row must say
-    # which install it is).
-    FLEX = (("key", 16), ("update", 8), ("used", 0), ("build", 0))
+    # Narrow: the support status gives way first (down to its phase: `security…`, then whole;
+    # Available and Details show it), then the key (ending in "…", down to its version:
+    # `cpython-3.12.11…`), then the update, use count and build; the key and the size always
+    # stay (a row must say which install it is).
+    FLEX = (("support", 9), ("key", 16), ("support", 0), ("update", 8), ("used", 0), ("build", 0))
+    CLASSED_STYLES = SUPPORT_STYLES
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES)
     IDENTITY = "key"
 
     def show(self, rows: list[InstalledRow]) -> None:
@@ -46,5 +54,6 @@ def _cells(row: InstalledRow) -> Row:
         Text("…" if row.used_by is None else str(row.used_by) if row.used_by else "—",
              style="dim" if not row.used_by else "", justify="right"),
         update,
+        support_cell(row.support),
         Text(row.build or "—"),
     )

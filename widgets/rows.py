@@ -28,6 +28,18 @@ def archive_key(file_name: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class SupportView:
+    """A minor version's support status, as a cell shows it."""
+
+    # "pre-release", "bugfix", "security" or "end-of-life" (core/support.py PHASES).
+    phase: str
+    # "security → 2028-10", "EOL 2024-10": the words carry the meaning, the colour repeats it.
+    text: str
+    # The YYYY-MM the text names (when the phase ends; the end of life once past).
+    date: str
+
+
+@dataclass(frozen=True, slots=True)
 class AvailableRow:
     build: Build
     installed: bool = False
@@ -43,6 +55,8 @@ class AvailableRow:
     # how far it got when that is known.
     partial: bool = False
     partial_percent: int | None = None
+    # Its minor version's support status (None: not CPython, or no dates for it).
+    support: SupportView | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +88,8 @@ class InstalledRow:
     busy: str = ""
     # Environments that run it; None until the background environment scan has ended.
     used_by: int | None = None
+    # Its minor version's support status (None: not CPython, or no dates for it).
+    support: SupportView | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -253,21 +253,22 @@ async def test_job_waits_for_the_root_lock_held_by_another_process(ui_world: UiW
             assert job.phase == "done", job.error
 
 
-async def test_installing_an_end_of_life_version_warns_as_the_cli_does(tmp_path, http_server) -> None:
-    """Python 3.8 is past its end of life: when its install ends, the TUI shows the line
-    `pytui install` prints (core/support.eol_warnings) as a warning and keeps it in History."""
+async def test_installing_an_end_of_life_version_warns_once_installed(tmp_path, http_server) -> None:
+    """Python 3.8 is past its end of life: when its install ends, the TUI says so as a warning
+    (core/support.eol_installed: the fact, then that it was installed) and keeps it in History."""
     from fixtures_archives import make_pbs_archive, write_uv_catalog
     from pytui.app.tui import make_app
     from pytui.core.settings import Settings
-    from pytui.core.support import eol_warnings
+    from pytui.core.support import eol_installed
     from ui_helpers import HOST
 
     old = make_pbs_archive(tmp_path / "old", version="3.8.20").serve(http_server)
     home = tmp_path / "home"
     catalog = write_uv_catalog(home / "catalog.json", [old.build])
     settings = Settings.resolve(downloads_json=str(catalog))
-    [line] = eol_warnings([old.build], settings.state_dir)
-    assert line.startswith("Python 3.8 reached its end of life")
+    line = eol_installed(old.build, settings.state_dir)
+    assert line == ("Python 3.8 reached its end of life in 2024-10 and gets no security fixes; "
+                    f"{old.build.key} was installed anyway")
     app = make_app(settings, host=HOST, refresh=False, show_eta=False, home=home)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)

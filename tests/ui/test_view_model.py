@@ -21,6 +21,9 @@ from pytui.core.settings import Settings
 from ui_helpers import HOST
 
 OLD, NEW, OTHER = "3.12.7", "3.12.8", "3.13.1"
+# 2026-11-30 12:00 UTC: 3.8 to 3.10 past their end of life, 3.11 to 3.13 security fixes only,
+# 3.14 bugfix.
+NOV_2026 = 1_796_040_000.0
 
 
 def _installation(root: Path, build: Build, *, build_date: str | None = None) -> Installation:
@@ -428,15 +431,16 @@ def test_a_finished_uninstall_or_verify_says_what_it_did(tmp_path, builds) -> No
     assert job_view(failed).phase_label == "" and not job_view(failed).bar_shown
 
 
-def test_the_install_question_carries_the_end_of_life_line(tmp_path) -> None:
-    from pytui.core.support import eol_warnings
-
+def test_the_install_question_says_the_end_of_life_fact_then_asks(tmp_path) -> None:
+    """Not the CLI's "installing … anyway" (said before the user answered): the fact, then
+    the question, for the state's day."""
     old, current = make_build(version="3.8.20"), make_build(version="3.13.1")
-    state = _state(tmp_path, old, current)
+    state = dataclasses.replace(_state(tmp_path, old, current), clock=lambda: NOV_2026)
     vm = ViewModel()
     asked = d.decide_install(state, vm, "available", old.key, ask=True)
     assert isinstance(asked, d.Confirm)
-    [line] = eol_warnings([old], state.settings.state_dir)
-    assert asked.lines[-1].text == line and line.startswith("Python 3.8 reached its end of life")
+    assert asked.lines[-1].text == ("Python 3.8 reached its end of life in 2024-10 and gets no "
+                                    "security fixes. Install it anyway?")
+    assert asked.lines[-1].strong and "anyway;" not in asked.lines[-1].text
     asked = d.decide_install(state, vm, "available", current.key, ask=True)
     assert isinstance(asked, d.Confirm) and not any("end of life" in x.text for x in asked.lines)
