@@ -90,7 +90,7 @@ def test_s_cycles_the_columns_then_back_to_the_panes_own_order() -> None:
     for _ in range(len(sorting.COLUMNS["installed"]) + 1):
         order = sorting.next_column("installed", order)
         seen.append(order.column)
-    assert seen == ["key", "size", "used", "update", "build", ""]
+    assert seen == ["key", "size", "used", "update", "support", "build", ""]
     assert sorting.reversed_order(SortOrder("size")) == SortOrder("size", reverse=True)
     assert sorting.clicked("cached", SortOrder("size"), "size") == SortOrder("size", True)
     assert sorting.clicked("cached", SortOrder("size"), "build") == SortOrder("build")
