@@ -10,7 +10,6 @@ to hold a call at a point of their choosing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +19,8 @@ from pytui.core.progress import CancelToken, ProgressCallback
 from pytui.core.settings import Settings
 
 if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for them
+    from datetime import date
+
     from pytui.core.cache import VerifyReport
     from pytui.core.download import Downloader
     from pytui.core.environment import ScanResult
