@@ -4,7 +4,6 @@ managed install each one uses."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 
@@ -44,11 +43,13 @@ def add_scan_option(parser: argparse.ArgumentParser) -> None:
 
 def print_scan_notes(result, stream=None) -> None:
     """Warnings, unreadable directories and a partial scan, one line each, on stderr."""
+    from pytui.app.safe_text import shown as safe
+
     stream = stream or sys.stderr
     for warning in result.warnings:
-        print(stderr_style().warning(str(warning)), file=stream)
+        print(stderr_style().warning(safe(warning)), file=stream)
     if result.unreadable:
-        shown = ", ".join(result.unreadable[:3])
+        shown = ", ".join(map(safe, result.unreadable[:3]))
         more = f" and {len(result.unreadable) - 3} more" if len(result.unreadable) > 3 else ""
         print(stderr_style().warning(f"could not read {len(result.unreadable)} director"
               f"{'y' if len(result.unreadable) == 1 else 'ies'} ({shown}{more}); "
@@ -76,10 +77,13 @@ def run(args: argparse.Namespace) -> int:
     if request is not None:
         envs = [env for env in envs if _matches(env, request)]
     print_scan_notes(result)
+    from pytui.app.safe_text import json_text, shown
+
     if args.json:
-        sys.stdout.write(json.dumps([env.to_json() for env in envs], ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text([env.to_json() for env in envs]) + "\n")
         return 0
-    rows = [(str(env.path), env.kind, env.key or "missing", env.how()) for env in envs]
+    # Paths and pyvenv.cfg values are other people's text: escaped, never sent raw to a terminal.
+    rows = [(shown(env.path), env.kind, env.key or "missing", shown(env.how())) for env in envs]
     widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
     for row in rows:
         print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}")

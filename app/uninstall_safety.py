@@ -24,7 +24,9 @@ FIRST_FEW = 3
 
 
 def first_paths(envs: Sequence[Environment]) -> str:
-    shown = ", ".join(str(env.path) for env in envs[:FIRST_FEW])
+    from pytui.app.safe_text import shown as safe  # other people's directory names
+
+    shown = ", ".join(safe(env.path) for env in envs[:FIRST_FEW])
     return shown + (f" and {len(envs) - FIRST_FEW} more" if len(envs) > FIRST_FEW else "")
 
 

@@ -1,0 +1,59 @@
+"""Text that comes from other people's files and directory names (environment paths, values
+read from pyvenv.cfg), made safe to print: a terminal must not be steered by it (escape
+sequences set titles, write the clipboard), a newline must not forge a row, and a name that is
+not UTF-8 (held as surrogate escapes) must not crash a strict UTF-8 stdout.
+
+`shown` is for text output: every character that is not printable (C0/C1 controls, DEL,
+format characters such as the right-to-left override, surrogate escapes) is written as an
+escape (`\\n`, `\\x1b`, `\\xff` for an undecodable byte, `\\u202e`). `json_text` is for JSON:
+json escapes C0 controls itself; the other non-printable characters are written as `\\uXXXX`
+escapes, so the output is valid UTF-8 and a surrogate escape still reads back (json.loads,
+then os.fsencode) as the original bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_NOT_ASCII_PRINTABLE = re.compile(r"[^\x20-\x7e]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ch.isprintable():
+        return ch
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def shown(text: object) -> str:
+    """`text` with every non-printable character escaped (printable text is returned as is)."""
+    value = str(text)
+    return value if value.isprintable() else _NOT_ASCII_PRINTABLE.sub(_escape, value)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ch.isprintable():
+        return ch
+    code = ord(ch)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # JSON writes a character past the BMP as a surrogate pair
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def json_text(value: object) -> str:
+    """`json.dumps(value, ensure_ascii=False)` with non-printable characters as `\\u` escapes."""
+    return _NOT_ASCII_PRINTABLE.sub(_json_escape, json.dumps(value, ensure_ascii=False))
+
+
+__all__ = ["json_text", "shown"]
