@@ -5,6 +5,7 @@ read after its notification is gone, or after pytui has exited."""
 from __future__ import annotations
 
 import os
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,10 +61,13 @@ class History:
                     os.replace(self.log_path, self.log_path.with_name(LOG_NAME + ".1"))
             except FileNotFoundError:
                 pass
-            # O_NOFOLLOW: a symlink planted at the log's name is refused, not followed.
-            fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW,
-                         0o644)
-            with os.fdopen(fd, "a", encoding="utf-8") as f:
+            # O_NOFOLLOW: a symlink planted at the log's name is refused, not followed;
+            # O_NONBLOCK and the fstat: a FIFO there must not block the app (ENXIO, or refused).
+            fd = os.open(self.log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW
+                         | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+            with os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace") as f:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    raise OSError(0, "not a regular file")
                 f.write(line)
         except OSError as err:
             self.log_problem = (f"cannot write the history log {self.log_path}: "

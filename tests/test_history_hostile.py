@@ -1,0 +1,38 @@
+"""The TUI's history log in the state dir is pytui's own file, and still input: a FIFO at its
+name must not block the app (every job's end writes a line), and a message holding a name that
+is not UTF-8 (a surrogate escape from a directory name) must not raise."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from pytui.app.history import LOG_NAME, History
+
+
+def _add_in_thread(history: History, message: str) -> bool:
+    done = threading.Event()
+
+    def run() -> None:
+        history.add("install", "cpython-3.12.8-linux-x86_64-gnu", "failed", message)
+        done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    return done.wait(60)
+
+
+def test_a_fifo_at_the_log_name_does_not_block_and_is_said(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / LOG_NAME)
+    history = History(tmp_path)
+    assert _add_in_thread(history, "x"), "the history log write blocked on a FIFO"
+    assert history.log_problem and str(tmp_path / LOG_NAME) in history.log_problem
+    assert len(history.entries) == 1
+
+
+def test_a_message_that_is_not_utf8_is_logged_escaped(tmp_path: Path) -> None:
+    history = History(tmp_path)
+    assert _add_in_thread(history, "cannot read /home/u/bad\udcff/.venv/pyvenv.cfg")
+    assert not history.log_problem
+    text = (tmp_path / LOG_NAME).read_bytes().decode("utf-8")
+    assert "bad\\udcff" in text or "bad\\xff" in text
