@@ -31,6 +31,7 @@ from pathlib import Path
 
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import CancelToken
+from pytui.core.root_tree import remove_tree
 from pytui.core.tree_manifest import (
     MAX_MANIFEST_BYTES,
     Columns,
@@ -500,21 +501,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def remove_tree(path: Path) -> None:
-    """Delete a directory tree without following links; directories made read-only are opened."""
-
-    import shutil  # not on the path of an install from a tree
-
-    def onerror(_func: object, target: str, _exc: object) -> None:
-        parent = os.path.dirname(target)
-        with contextlib.suppress(OSError):
-            os.chmod(parent, os.stat(parent).st_mode | stat.S_IWUSR | stat.S_IXUSR)
-        with contextlib.suppress(OSError):
-            if os.path.isdir(target) and not os.path.islink(target):
-                shutil.rmtree(target, ignore_errors=True)
-            else:
-                os.unlink(target)
-
-    shutil.rmtree(path, onerror=onerror)

@@ -153,14 +153,9 @@ class Pytui:
 
     def call(self, *args: str) -> Result:
         """Run pytui in this process (fast): for setting the scene, not for the step under test."""
-        import gc
-
         from pytui.app.cli import main
 
         saved = dict(os.environ)
-        # `pytui install` turns the cyclic collector off for the rest of its (short) process:
-        # this process goes on, so the collector is put back as it was, like the environment.
-        collecting = gc.isenabled()
         err = io.StringIO()
         try:
             os.environ.update(self.env())
@@ -169,8 +164,6 @@ class Pytui:
         finally:
             os.environ.clear()
             os.environ.update(saved)
-            if collecting:
-                gc.enable()
         result = Result(list(args), code, out.getvalue(), err.getvalue())
         assert code == 0, str(result)
         return result

@@ -6,6 +6,7 @@ from __future__ import annotations
 import lzma
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,6 +68,19 @@ def hermetic_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_BIN_HOME", str(home / ".local" / "bin"))
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     monkeypatch.setenv("UV_NO_PROGRESS", "1")
+
+
+@pytest.fixture(autouse=True)
+def collector_as_found() -> Iterator[None]:
+    """Put the cyclic garbage collector back as each test found it: `pytui install` run in this
+    process (`main([...])`, `Pytui.call`) turns it off for the rest of its process, which for a
+    console script ends at once but here is the whole suite."""
+    import gc
+
+    collecting = gc.isenabled()
+    yield
+    if collecting:
+        gc.enable()
 
 
 @pytest.fixture
