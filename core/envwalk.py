@@ -406,17 +406,35 @@ class _Walker:
             self._keep(j, depth + 1, after)
             j = after
 
+    def _open_below(self, rel: str) -> int:
+        """`rel` opened one component at a time from the root's descriptor, none followed if it
+        is a link (O_NOFOLLOW on a whole path spares only its last component: a parent swapped
+        for a link since the stored walk was checked would lead outside the root); -1 if it
+        cannot be (recorded as unreadable when the last step lacks permission)."""
+        fd = self.root_fd
+        parts = rel.split("/")
+        for n, part in enumerate(parts):
+            try:
+                next_fd = os.open(part, _OPEN_DIR, dir_fd=fd)
+            except OSError as err:
+                if n == len(parts) - 1 and err.errno in (errno.EACCES, errno.EPERM):
+                    self.unreadable(part, fd, rel)
+                next_fd = -1
+            if fd != self.root_fd:
+                os.close(fd)
+            if next_fd < 0:
+                return -1
+            fd = next_fd
+        return fd
+
     def _changed(self, i: int, depth: int, end: int) -> None:
         """Node i changed: list it again, keeping the subtrees of children it still has."""
         old, rel = self.old, self.old.paths[i]
         if not self.is_dir[i]:
             return  # gone or replaced (by a symlink, a file): its parent's times moved too
         if rel:
-            try:
-                fd = os.open(rel, _OPEN_DIR, dir_fd=self.root_fd)
-            except OSError as err:
-                if err.errno in (errno.EACCES, errno.EPERM):
-                    self.unreadable(rel, self.root_fd, rel)
+            fd = self._open_below(rel)
+            if fd < 0:
                 return
         else:
             fd = self.root_fd
