@@ -13,7 +13,6 @@ from pytui.core.keys import TYPE_CHECKING
 if TYPE_CHECKING:
     from pytui.core.catalog import Catalog
     from pytui.core.download import Downloader
-    from pytui.core.install_root import InstallRoot
     from pytui.core.models import Build, Installation
     from pytui.core.platform_detect import HostPlatform
     from pytui.core.requests import PythonRequest
@@ -311,16 +310,6 @@ def _choose(texts: list[str], requests: list[PythonRequest], installed: list[Ins
     return chosen
 
 
-def _print_dry_run(root: InstallRoot, chosen: list[Installation]) -> None:
-    from pytui.core.units import format_bytes
-
-    sizes = [root.size_of(i) for i in chosen]
-    print(f"Would uninstall {len(chosen)} version{'s' if len(chosen) != 1 else ''} "
-          f"({format_bytes(sum(sizes))} would be freed)", file=sys.stderr)
-    for installation, size in zip(chosen, sizes, strict=True):
-        print(f" - {installation.key} ({format_bytes(size)})", file=sys.stderr)
-
-
 def run_uninstall(args: argparse.Namespace) -> int:
     import time
 
@@ -357,8 +346,10 @@ def run_uninstall(args: argparse.Namespace) -> int:
 
     if refuses(args, chosen, installed):
         return 1
+    from pytui.app import uninstall_report as report
+
     if args.dry_run:
-        _print_dry_run(root, chosen)
+        report.print_plan(root, chosen)
         return 0
     bin_dir = None if settings.no_bin else settings.bin_dir
     waited: list[str] = []
@@ -368,17 +359,14 @@ def run_uninstall(args: argparse.Namespace) -> int:
             waited.append(message)
             print(message, file=sys.stderr)
 
-    freed = 0
-    for installation in chosen:
-        freed += root.uninstall(installation.key, bin_dir=bin_dir, on_wait=on_wait)
-    from pytui.core.units import format_bytes
-
+    results = [root.uninstall(installation.key, bin_dir=bin_dir, on_wait=on_wait)
+               for installation in chosen]
     style = stderr_style()
     noun = f"Python {chosen[0].version}" if len(chosen) == 1 else f"{len(chosen)} versions"
-    timing = f" in {elapsed_text(started)} ({format_bytes(freed)} freed)"
+    timing = f" in {elapsed_text(started)} ({report.summary_text(results)})"
     print(f"{style.dim('Uninstalled ')}{style.bold(noun)}{style.dim(timing)}", file=sys.stderr)
-    for installation in chosen:
-        print(f" {style.red('-')} {style.bold(installation.key)}", file=sys.stderr)
+    for result in results:
+        print(f" {style.red('-')} {style.bold(result.key)}{report.links_text(result)}", file=sys.stderr)
     missing = len(args.requests) and any(
         not any(r.matches_key(i.key) for i in installed) for r in requests)
     return 1 if missing else 0

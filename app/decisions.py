@@ -231,10 +231,13 @@ def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
     installation = idle_installation(state, pane, key)
     if isinstance(installation, Refuse):
         return installation
+    from pytui.app.uninstall_report import question_text
+
     size = state.sizes.get(installation.key)
-    freed = human_size(size) if size is not None else "its size on disk"
+    freed = state.freeable.get(installation.key)
+    shared = size - freed if size is not None and freed is not None else None
     lines = [Line(f"Removes {short_path(installation.path, state.home)} and its links."),
-             Line(f"Frees {freed}.", strong=True)]
+             Line(question_text(freed, shared), strong=True)]
     if installation.key in state.cached_by_key():
         lines.append(Line("The cached archive stays, so it can be reinstalled offline."))
     lines += _breaking_lines(state, installation)

@@ -24,7 +24,9 @@ if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for th
     from pytui.core.cache import VerifyReport
     from pytui.core.download import Downloader
     from pytui.core.environment import ScanResult
+    from pytui.core.install_root import Uninstalled
     from pytui.core.jobs import InstallResult
+    from pytui.core.root_tree import Footprint
     from pytui.core.sources import CatalogRefresh
 
 
@@ -100,11 +102,12 @@ class CoreGateway:
 
         return ArchiveCache(settings.cache_dir).disk_usage()
 
-    def tree_size(self, path: Path) -> int:
-        """Bytes an installation occupies (what uninstalling it frees)."""
-        from pytui.core.install_root import tree_size
+    def footprint(self, path: Path) -> Footprint:
+        """Bytes an installation occupies, and what uninstalling it frees (files shared with
+        a tree kept in the cache stay)."""
+        from pytui.core.root_tree import footprint
 
-        return tree_size(path)
+        return footprint(path)
 
     def warm_up(self, settings: Settings) -> Downloader | None:
         """Import the install engine and, online, build the shared HTTP client (imports and
@@ -137,8 +140,8 @@ class CoreGateway:
         return job.run()
 
     def uninstall(self, settings: Settings, key: str, *, cancel: CancelToken,
-                  on_wait: Callable[[str], None]) -> int:
-        """Remove one installation and its bin links; return the bytes freed."""
+                  on_wait: Callable[[str], None]) -> Uninstalled:
+        """Remove one installation and its bin links; say what that freed."""
         from pytui.core.install_root import InstallRoot
 
         bin_dir = None if settings.no_bin else settings.bin_dir

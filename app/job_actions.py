@@ -204,6 +204,7 @@ class JobActions(AppBase):
                     f"freed {human_size(message.freed)}.")
             self.history.add("purge", "archives", "done", line)
             self.notify(line, title="Cache", markup=False)
+            self.state.forget_sizes()
         self.runner.scan_disk()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -157,7 +157,7 @@ class ListingMessages(AppBase):
 
     def on_installed_sizes(self, message: InstalledSizes) -> None:
         if self.runner.is_current(SIZES, message.generation):
-            self.state.set_sizes(message.sizes)
+            self.state.set_sizes(message.sizes, message.freeable)
             self.renderer.all()
 
     # -- environments -----------------------------------------------------------------------

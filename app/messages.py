@@ -71,6 +71,8 @@ class InstalledSizes(Message):
 
     generation: int
     sizes: dict[str, int] = field(default_factory=dict)
+    # What uninstalling each would free (files shared with a kept tree stay).
+    freeable: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

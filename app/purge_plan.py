@@ -19,8 +19,12 @@ OUTDATED = "outdated"
 class PurgePlan:
     rule: str
     archives: tuple[CachedArchive, ...] = ()
-    # (install, its size in bytes) for the `outdated` rule.
+    # (install, the bytes uninstalling it frees) for the `outdated` rule.
     installs: tuple[tuple[Installation, int], ...] = ()
+    # Bytes of those installs that stay on disk: hard links shared with trees kept in the cache.
+    shared: int = 0
+    # How many of those installs share files with a kept tree.
+    sharing: int = 0
     # Outdated installs kept because environments use them directly: (key, those users).
     kept: tuple[tuple[str, tuple[Environment, ...]], ...] = ()
     # Something the preview must say (the environment scan was partial, ...).
@@ -36,16 +40,20 @@ class PurgePlan:
 
 
 def outdated_plan(installed: list[Installation], environments: list[Environment], *,
-                  sizes: dict[str, int], busy: frozenset[str], partial: bool) -> PurgePlan:
+                  sizes: dict[str, int], busy: frozenset[str], partial: bool,
+                  shared: dict[str, int] | None = None) -> PurgePlan:
     """The `outdated` rule: installs with a newer installed patch of the same minor that no
     environment uses directly (app/uninstall_safety.outdated, as the CLI); `sizes` must hold
-    every install's size; installs a job works on are left out."""
+    what uninstalling each frees and `shared` what of it stays (core/root_tree.footprint);
+    installs a job works on are left out."""
     from pytui.app.uninstall_safety import outdated
 
     gone, kept = outdated(installed, environments)
     installs = tuple((i, sizes.get(i.key, 0)) for i in gone if i.key not in busy)
     note = ("The environment scan was partial: an environment it did not reach may use one "
             "of these." if partial else "")
-    return PurgePlan(OUTDATED, installs=installs,
+    staying = [(shared or {}).get(i.key, 0) for i, _ in installs]
+    return PurgePlan(OUTDATED, installs=installs, shared=sum(staying),
+                     sharing=sum(1 for size in staying if size),
                      kept=tuple((key, tuple(users)) for key, users in sorted(kept.items())),
                      note=note)

@@ -200,14 +200,16 @@ class JobRunner:
 
     def _measure(self, generation: int, installations: list[Installation]) -> None:
         sizes: dict[str, int] = {}
+        freeable: dict[str, int] = {}
         for installation in installations:
             if _worker_cancelled():
                 return
             try:
-                sizes[installation.key] = self.gateway.tree_size(installation.path)
+                size = self.gateway.footprint(installation.path)
             except OSError:
                 continue  # gone meanwhile; the next listing drops it
-        self._post_if_current(SIZES, generation, InstalledSizes(generation, sizes))
+            sizes[installation.key], freeable[installation.key] = size.total, size.freed
+        self._post_if_current(SIZES, generation, InstalledSizes(generation, sizes, freeable))
 
     def measure_cache(self) -> None:
         """The cache dir's bytes on disk (the header's size), as `pytui cache list` counts them."""
@@ -249,7 +251,8 @@ class JobRunner:
         catalog = state.catalog
         installed = frozenset(state.installed_keys)
         installations = list(state.installations)
-        sizes = dict(state.sizes)
+        freeable = dict(state.freeable)
+        totals = dict(state.sizes)
         environments = None if state.environments is None else list(state.environments)
         partial = state.envs_partial
         busy = frozenset(job.key for job in state.running_jobs() if job.key)
@@ -264,9 +267,11 @@ class JobRunner:
                                                installed=installations)
                     envs, was_partial = result.environments, result.partial
                 for installation in installations:
-                    if installation.key not in sizes:
-                        sizes[installation.key] = gateway.tree_size(installation.path)
-                return outdated_plan(installations, envs, sizes=sizes, busy=busy,
+                    if installation.key not in freeable or installation.key not in totals:
+                        size = gateway.footprint(installation.path)
+                        freeable[installation.key], totals[installation.key] = size.freed, size.total
+                shared = {key: totals[key] - freed for key, freed in freeable.items() if key in totals}
+                return outdated_plan(installations, envs, sizes=freeable, shared=shared, busy=busy,
                                      partial=was_partial)
             archives = gateway.purge_plan(settings, catalog, rule=rule, installed_keys=installed)
             return PurgePlan(rule, archives=tuple(a for a in archives
@@ -390,15 +395,18 @@ class JobRunner:
         post = self._app.post_message
         post(JobProgress(job_id, "remove", 0, None))
         try:
-            freed = self.gateway.uninstall(settings, key, cancel=cancel,
-                                           on_wait=partial(self._waiting, job_id))
+            result = self.gateway.uninstall(settings, key, cancel=cancel,
+                                            on_wait=partial(self._waiting, job_id))
         except Cancelled as err:
             post(JobEnded(job_id, CANCELLED, error=f"uninstall of {key} cancelled; it stays "
                                                    f"installed ({err})"))
         except PytuiError as err:
             post(JobEnded(job_id, FAILED, error=f"failed to uninstall {key}: {err}"))
         else:
-            post(JobEnded(job_id, "done", summary=f"Uninstalled {key}, freed {human_size(freed)}"))
+            from pytui.app.uninstall_report import links_text, summary_text
+
+            post(JobEnded(job_id, "done",
+                          summary=f"Uninstalled {key}{links_text(result)}, {summary_text([result])}"))
 
     def _verify(self, job_id: int, cancel: CancelToken, settings: Settings,
                 catalog: Catalog | None) -> None:

@@ -276,7 +276,8 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
         if count:
             what = (f"{count} install{'s' if count != 1 else ''} would be uninstalled (as jobs); "
                     if plan.installs else f"{count} archive{'s' if count != 1 else ''} would go; ")
-            total.update(Text.assemble((what, ""), (f"frees {human_size(plan.freed)}", "bold")))
+            total.update(Text.assemble((what, ""), (f"frees {human_size(plan.freed)}", "bold"),
+                                       (_staying(plan), "")))
         else:
             total.update(Text("Nothing to purge with this rule.", style="dim"))
         self.query_one("#purge-yes", Button).disabled = not count
@@ -296,6 +297,16 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _staying(plan: PurgePlan) -> str:
+    """`; 45.0 MiB stay in the cache's kept tree`: what uninstalling the plan's installs does
+    not free (their files hard-linked with trees kept in the cache)."""
+    if not plan.shared:
+        return ""
+    from pytui.app.uninstall_report import stays_text
+
+    return f"; {stays_text(plan.shared, plan.sharing)}"
 
 
 def _kept_text(plan: PurgePlan) -> str:

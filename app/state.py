@@ -101,6 +101,8 @@ class AppState:
     installations: list[Installation] = field(default_factory=list)
     # Bytes on disk per installation key (measured in a thread).
     sizes: dict[str, int] = field(default_factory=dict)
+    # What uninstalling each would free: files hard-linked with a tree kept in the cache stay.
+    freeable: dict[str, int] = field(default_factory=dict)
     disk_listed: bool = False
     # Bytes the cache dir occupies (archives, .part files, trees; `pytui cache list`'s
     # total), None until measured after a listing.
@@ -229,6 +231,7 @@ class AppState:
         self.installations = installations
         present = self.installed_keys
         self.sizes = {key: size for key, size in self.sizes.items() if key in present}
+        self.freeable = {key: size for key, size in self.freeable.items() if key in present}
         return [i for i in installations if i.key not in self.sizes]
 
     def set_environments(self, environments: list[Environment], *, partial: bool, note: str,
@@ -245,6 +248,13 @@ class AppState:
         """Environments that run the install `key` (through its patch dir or the minor link)."""
         return [env for env in self.environments or () if env.key == key]
 
-    def set_sizes(self, sizes: dict[str, int]) -> None:
+    def set_sizes(self, sizes: dict[str, int], freeable: dict[str, int] | None = None) -> None:
         present = self.installed_keys
         self.sizes.update({k: v for k, v in sizes.items() if k in present})
+        self.freeable.update({k: v for k, v in (freeable or {}).items() if k in present})
+
+    def forget_sizes(self) -> None:
+        """Measure every install again at the next listing: a purge removed kept trees, so
+        their installs' files are no longer shared (uninstalling them frees more)."""
+        self.sizes.clear()
+        self.freeable.clear()

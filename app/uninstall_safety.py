@@ -78,6 +78,12 @@ def refuses(args: argparse.Namespace, chosen: Sequence[Installation],
         print(stderr_style().warning(f"uninstalling {what} {verb} {len(breaking)} {noun} "
               f"(--force): {first_paths(breaking)}"), file=sys.stderr)
         return False
+    if getattr(args, "dry_run", False):
+        # A dry run answers "what would happen": the plan follows, this says what would break.
+        print(stderr_style().warning(f"uninstalling {what} would break {len(breaking)} {noun}: "
+              f"{first_paths(breaking)}; without --dry-run this refuses (see {see_envs(keys)}, "
+              "or pass --force)"), file=sys.stderr)
+        return False
     print(stderr_style().error(f"uninstalling {what} would break {len(breaking)} {noun}: "
           f"{first_paths(breaking)}; nothing was removed (see {see_envs(keys)}, or pass --force)"),
           file=sys.stderr)
@@ -165,18 +171,15 @@ def run_prune(args: argparse.Namespace) -> int:
     if not gone:
         print("No outdated Python installations to remove", file=sys.stderr)
         return 0
+    from pytui.app import uninstall_report as report
+
     if args.dry_run:
-        sizes = [root.size_of(i) for i in gone]
-        noun = "1 version" if len(gone) == 1 else f"{len(gone)} versions"
-        print(f"Would uninstall {noun} ({human_bytes(sum(sizes))} would be freed)", file=sys.stderr)
-        for installation, size in zip(gone, sizes, strict=True):
-            print(f" - {installation.key} ({human_bytes(size)})", file=sys.stderr)
+        report.print_plan(root, gone)
         return 0
     from pytui.core.install_root import NotRemoved
 
     bin_dir = None if settings.no_bin else settings.bin_dir
-    freed = 0
-    done = []
+    removals = []
     waited: list[str] = []
 
     def on_wait(message: str) -> None:
@@ -186,19 +189,20 @@ def run_prune(args: argparse.Namespace) -> int:
 
     for installation in gone:
         try:
-            size = root.uninstall(installation.key, bin_dir=bin_dir, on_wait=on_wait,
-                                  recheck=_still_outdated(root, installation.key, result.environments))
+            removals.append(root.uninstall(
+                installation.key, bin_dir=bin_dir, on_wait=on_wait,
+                recheck=_still_outdated(root, installation.key, result.environments)))
         except NotRemoved as err:
             print(f" = {err}", file=sys.stderr)
             continue
-        freed += size
-        done.append((installation, size))
-    if not done:
+    if not removals:
         print("No outdated Python installations were removed", file=sys.stderr)
         return 0
-    noun = f"Python {done[0][0].version}" if len(done) == 1 else f"{len(done)} versions"
-    print(f"Uninstalled {noun} in {elapsed_text(started)} ({human_bytes(freed)} freed)",
+    version = next(i.version for i in gone if i.key == removals[0].key)
+    noun = f"Python {version}" if len(removals) == 1 else f"{len(removals)} versions"
+    print(f"Uninstalled {noun} in {elapsed_text(started)} ({report.summary_text(removals)})",
           file=sys.stderr)
-    for installation, size in done:
-        print(f" - {installation.key} ({human_bytes(size)})", file=sys.stderr)
+    for removal in removals:
+        print(f" - {removal.key} ({human_bytes(removal.freed)}){report.links_text(removal)}",
+              file=sys.stderr)
     return 0

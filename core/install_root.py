@@ -25,6 +25,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from pytui.core.errors import InstallError
 from pytui.core.fixups import apply_fixups
@@ -43,14 +44,14 @@ from pytui.core.root_lock import (
     root_lock,
     try_flock,
 )
+from pytui.core.root_tree import Footprint, footprint, tree_size
 from pytui.core.root_tree import exchange as _exchange
 from pytui.core.root_tree import remove_later as _remove_later
 from pytui.core.root_tree import remove_tree as _remove_tree
-from pytui.core.root_tree import tree_size
 
 # Names other modules import from here (the root's parts live in core/root_*.py).
-__all__ = ["DEFAULT_LOCK_TIMEOUT", "BinLinks", "InstallRoot", "LockTimeout", "executable_install_name",
-           "is_upgrade_of", "lock_timeout_from_env", "minor_key", "tree_size"]
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "BinLinks", "Footprint", "InstallRoot", "LockTimeout", "Uninstalled",
+           "executable_install_name", "is_upgrade_of", "lock_timeout_from_env", "minor_key", "tree_size"]
 _STAGE_PREFIX = "pytui-"
 _ROOT_ALTERNATIVE = "pass another with --install-dir or UV_PYTHON_INSTALL_DIR"
 
@@ -267,22 +268,31 @@ class InstallRoot(RootLocking, RootLinking):
             apply_fixups(installation.path, installation.key, build=build or installation.build)
 
     # -- uninstall ----------------------------------------------------------------------------
+    def footprint(self, installation: Installation | Path | str) -> Footprint:
+        """What an installation occupies and what uninstalling it frees (core/root_tree.py):
+        files hard-linked from a tree kept in the cache stay there."""
+        if isinstance(installation, Installation):
+            return footprint(installation.path)
+        return footprint(self.path / installation if isinstance(installation, str) else installation)
+
     def uninstall(self, key: str, *, bin_dir: Path | None, cancel: CancelToken | None = None,
                   on_wait: Callable[[str], None] | None = None,
                   on_warning: Callable[[str], None] | None = None,
-                  recheck: Callable[[], str | None] | None = None) -> int:
-        """Remove `<root>/<key>` and return the bytes freed.
+                  recheck: Callable[[], str | None] | None = None) -> Uninstalled:
+        """Remove `<root>/<key>`; say what that freed and what became of its bin links.
 
         `recheck`, called under the root lock before anything is touched, returns why the
         removal no longer applies (the root changed since the caller decided), or None; a
         reason raises `NotRemoved` with nothing changed.
 
-        As uv: bin links in `bin_dir` named pythonX.Y / pythonX / python (+variant suffix)
-        are removed only when they resolve to this install; the directory is renamed aside
-        into `.temp/` first (so it vanishes at once) and then deleted; the minor-version link
-        is re-pointed to the highest remaining patch, or removed when none is left.
+        Bin links in `bin_dir` named pythonX.Y / pythonX / python (+variant suffix) are
+        touched only when they resolve to this install (as uv): while another patch of the
+        same minor version stays installed they are re-pointed to the highest one (as the
+        minor-version link is), else removed. The directory is renamed aside into `.temp/`
+        first (so it vanishes at once) and then deleted; the minor-version link is re-pointed
+        to the highest remaining patch, or removed when none is left.
         The rename comes first: a root that refuses it (read-only, permissions) is one line
-        with nothing changed, bin links included. A bin link that cannot be removed after
+        with nothing changed, bin links included. A bin link that cannot be changed after
         that is a warning (`on_warning`; raised as InstallError when there is none).
         """
         parts = parse_key(key)
@@ -290,6 +300,8 @@ class InstallRoot(RootLocking, RootLinking):
             raise InstallError(f"{key} is not a valid installation key")
         target = self.path / key
         problems: list[str] = []
+        removed: list[Path] = []
+        moved: list[tuple[Path, str]] = []
         with self._writing(cancel=cancel, on_wait=on_wait):
             why_not = recheck() if recheck is not None else None
             if why_not is not None:
@@ -298,7 +310,7 @@ class InstallRoot(RootLocking, RootLinking):
                 raise InstallError(f"{key} is not installed in {self.path}")
             installation = installation_from_dir(target, parts)
             assert installation is not None
-            size = tree_size(target)
+            size = footprint(target)
             links = self._bin_links_of(installation, parts, Path(bin_dir)) if bin_dir is not None else []
             aside = self.temp_dir / f"{key}.removing-{os.urandom(4).hex()}"
             try:
@@ -308,23 +320,41 @@ class InstallRoot(RootLocking, RootLinking):
                                    f"{self.path}: {reason(err, self.path)}; "
                                    f"{remedy(err, 'uninstall it where it is writable')}; "
                                    "nothing was removed") from None
-            for link in links:
-                try:
-                    os.unlink(link)
-                except FileNotFoundError:
-                    pass
-                except OSError as err:
-                    problems.append(f"uninstalled {key}, but its link {link} could not be removed "
-                                    f"({cause(err)}); remove it by hand")
             try:
                 self.update_minor_link(parts, removed=target)
             except OSError as err:
                 problems.append(f"uninstalled {key}, but its minor-version link in {self.path} could "
                                 f"not be updated ({cause(err)}); reinstall or remove it by hand")
+            heir = self._highest(parts) if links else None
+            for link in links:
+                try:
+                    if heir is not None and self.repoint_executable(link, heir):
+                        moved.append((link, heir.key))
+                        continue
+                    os.unlink(link)
+                    removed.append(link)
+                except FileNotFoundError:
+                    pass
+                except OSError as err:
+                    problems.append(f"uninstalled {key}, but its link {link} could not be "
+                                    f"{'re-pointed' if heir is not None else 'removed'} "
+                                    f"({cause(err)}); remove it by hand")
             _remove_tree(aside)
         for problem in problems:
             if on_warning is None:
                 raise InstallError(problem)
             on_warning(problem)
-        return size
+        return Uninstalled(key, size.freed, size.shared, tuple(removed), tuple(moved))
 
+
+class Uninstalled(NamedTuple):
+    """What `InstallRoot.uninstall` did."""
+
+    key: str
+    # Bytes the removal freed, and bytes of its files that stay on disk (hard links another
+    # tree holds: an install linked from a tree kept in the cache).
+    freed: int
+    shared: int
+    # Bin links removed, and bin links re-pointed to another patch of the same minor (its key).
+    removed_links: tuple[Path, ...] = ()
+    moved_links: tuple[tuple[Path, str], ...] = ()

@@ -209,6 +209,29 @@ class RootLinking:
         result.replaced.append(link)
         return result
 
+    def repoint_executable(self, link: Path, installation: Installation) -> bool:
+        """Point the bin link `link` at `installation`'s interpreter of the same name (through
+        the minor-version link when that points to it, as `link_executables` does); False when
+        the install has no such interpreter."""
+        parts = parse_key(installation.key)
+        if parts is None:
+            return False
+        exe = executable_path(installation.path, parts)
+        if exe.name != link.name:
+            exe = exe.with_name(link.name)  # pythonX / python: the same directory
+        if not os.path.exists(exe):
+            return False
+        target = exe
+        minor_link = self.minor_link_path(parts)
+        if (self._minor_link_supported(parts) and os.path.islink(minor_link)
+                and Path(os.readlink(minor_link)) == installation.path):
+            target = minor_link / exe.relative_to(installation.path)
+        with contextlib.suppress(OSError):
+            if Path(os.readlink(link)) == target:
+                return True  # through the minor-version link: it follows already
+        self._replace_symlink(target, link)
+        return True
+
     def _bin_links_of(self, installation: Installation, parts: KeyParts, bin_dir: Path) -> list[Path]:
         """The links in `bin_dir` uv's uninstall would remove: its names, resolving to this install."""
         found: list[Path] = []

@@ -9,6 +9,7 @@ import os
 import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -117,6 +118,57 @@ def tree_size(path: Path, summaries: Mapping[str, tuple[int, dict[int, int]]] | 
         except (FileNotFoundError, NotADirectoryError, PermissionError):
             continue
     return total
+
+
+class Footprint(NamedTuple):
+    """What a tree occupies (`total`, as `du -sb`) and what deleting it frees (`freed`: every
+    directory and link, and each file none of whose hard links is outside the tree). The rest,
+    `shared`, stays on disk: an install linked from a tree kept in the cache shares most files."""
+
+    total: int
+    freed: int
+
+    @property
+    def shared(self) -> int:
+        return self.total - self.freed
+
+
+def footprint(path: Path) -> Footprint:
+    """`Footprint` of the tree at `path` (links not followed)."""
+    try:
+        top = os.lstat(path)
+    except OSError:
+        return Footprint(0, 0)
+    if not stat.S_ISDIR(top.st_mode):
+        freed = top.st_size if top.st_nlink <= 1 or stat.S_ISLNK(top.st_mode) else 0
+        return Footprint(top.st_size, freed)
+    total = freed = top.st_size
+    # (device, inode) of each hard-linked file -> [links met here, its link count, its size]
+    linked: dict[tuple[int, int], list[int]] = {}
+    stack = [os.fspath(path)]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    if stat.S_ISDIR(st.st_mode):
+                        stack.append(entry.path)
+                    elif st.st_nlink > 1:
+                        seen = linked.setdefault((st.st_dev, st.st_ino), [0, st.st_nlink, st.st_size])
+                        seen[0] += 1
+                        continue
+                    total += st.st_size
+                    freed += st.st_size
+        except (FileNotFoundError, NotADirectoryError, PermissionError):
+            continue
+    for met, links, size in linked.values():
+        total += size
+        if met >= links:
+            freed += size
+    return Footprint(total, freed)
 
 
 def _summarized(summary: tuple[int, dict[int, int]], seen: set[int]) -> int:

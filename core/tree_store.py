@@ -478,19 +478,11 @@ class TreeStore:
 
 
 def unshared_size(top: Path) -> int:
-    """Bytes under `top` that removing it frees: files whose every link is inside it."""
-    counts: dict[tuple[int, int], list[int]] = {}
-    total = 0
-    for dirpath, dirnames, filenames in os.walk(top):
-        for name in dirnames + filenames:
-            with contextlib.suppress(OSError):
-                st = os.lstat(os.path.join(dirpath, name))
-                if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
-                    seen = counts.setdefault((st.st_dev, st.st_ino), [0, st.st_nlink, st.st_size])
-                    seen[0] += 1
-                else:
-                    total += st.st_size
-    return total + sum(size for found, links, size in counts.values() if found >= links)
+    """Bytes under `top` that removing it frees: files whose every link is inside it
+    (core/root_tree.footprint, as an uninstall counts them)."""
+    from pytui.core.root_tree import footprint
+
+    return footprint(top).freed
 
 
 def _alive(pid: int) -> bool:

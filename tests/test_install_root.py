@@ -90,12 +90,19 @@ def test_uninstall_repoints_and_removes_minor_link(tmp_path: Path, root: Install
     size = root.size_of("cpython-3.12.8-linux-x86_64-gnu")
     (bin_dir / "unrelated").write_text("keep")
     freed = root.uninstall("cpython-3.12.8-linux-x86_64-gnu", bin_dir=bin_dir)
-    assert freed == size
+    assert freed.freed == size and freed.shared == 0 and freed.removed_links == ()
     assert not (root.path / "cpython-3.12.8-linux-x86_64-gnu").exists()
     assert os.readlink(root.path / MINOR).endswith("cpython-3.12.7-linux-x86_64-gnu")
-    # As uv: the bin link resolved to the removed install, so it went; others stay.
+    # The bin link resolved to the removed install; 3.12.7 stays, so the link now runs it
+    # (through the minor-version link, as the minor link moved), and says so.
+    assert freed.moved_links == ((bin_dir / "python3.12", "cpython-3.12.7-linux-x86_64-gnu"),)
+    assert os.readlink(bin_dir / "python3.12") == str(root.path / MINOR / "bin" / "python3.12")
+    assert subprocess.run([bin_dir / "python3.12"], capture_output=True, text=True).stdout == "Python 3.12.7\n"
+    assert sorted(os.listdir(bin_dir)) == ["python3.12", "unrelated"]
+    last = root.uninstall("cpython-3.12.7-linux-x86_64-gnu", bin_dir=bin_dir)
+    # The last patch of the minor: the link goes (as uv), others stay.
+    assert last.removed_links == (bin_dir / "python3.12",) and last.moved_links == ()
     assert sorted(os.listdir(bin_dir)) == ["unrelated"]
-    root.uninstall("cpython-3.12.7-linux-x86_64-gnu", bin_dir=bin_dir)
     assert not os.path.lexists(root.path / MINOR)
     assert root.installed() == []
     assert os.listdir(root.path / ".temp") == []

@@ -17,7 +17,7 @@ import pytest
 from cli_harness import Pytui, assert_clean_failure, minor_of
 from envs_helpers import UV, older_patch, prefix_archive, run_python, running_prefix, uv_venv, venv
 from pytui.app.progress_board import human_bytes
-from pytui.core.install_root import tree_size
+from pytui.core.root_tree import footprint
 
 
 @pytest.mark.slow
@@ -93,16 +93,21 @@ def test_upgrade_dry_run_then_upgrade_then_prune(pytui: Pytui) -> None:
     assert "3.12 is already on the latest" in pytui.run("upgrade", "3.12").stderr
     pytui.call("install", "3.12.7")
 
-    size = tree_size(pytui.root / first.build.key) + tree_size(pytui.root / f"cpython-3.12.7-{first.build.platform}")
+    # What the two installs free: their files are hard links into the trees kept in the cache.
+    sizes = [footprint(pytui.root / first.build.key),
+             footprint(pytui.root / f"cpython-3.12.7-{first.build.platform}")]
+    size = sum(s.freed for s in sizes)
+    assert all(s.shared for s in sizes)
+    stays = f"{human_bytes(sum(s.shared for s in sizes))} stay in the cache's kept trees"
     before = pytui.state()
     dry = pytui.run("uninstall", "--outdated", "--dry-run")
     assert dry.returncode == 0, str(dry)
-    assert f"Would uninstall 2 versions ({human_bytes(size)} would be freed)" in dry.stderr
+    assert f"Would uninstall 2 versions ({human_bytes(size)} would be freed; {stays})" in dry.stderr
     assert f" - {first.build.key}" in dry.stderr and "3.11.9" not in dry.stderr
     assert pytui.state() == before
     pruned = pytui.run("uninstall", "--outdated")
     assert pruned.returncode == 0, str(pruned)
-    assert "Uninstalled 2 versions in " in pruned.stderr and f"({human_bytes(size)} freed)" in pruned.stderr
+    assert "Uninstalled 2 versions in " in pruned.stderr and f"({human_bytes(size)} freed; {stays})" in pruned.stderr
     left = sorted(p.name for p in pytui.root.iterdir() if not p.name.startswith("."))
     assert left == sorted([minor_of("3.11.9"), minor_of("3.12.8"), f"cpython-3.11.9-{first.build.platform}",
                            second.build.key])

@@ -114,7 +114,14 @@ async def test_uninstall_asks_then_removes(ui_world: UiWorld) -> None:
         modal = app.screen
         assert isinstance(modal, ConfirmModal)
         lines = " ".join(str(s.render()) for s in modal.query(".dialog-line"))
-        assert "Frees" in lines and "KiB" in lines
+        # What uninstalling frees: the install's files hard-linked from the tree kept in the
+        # cache stay there (core/root_tree.footprint), and the question says so.
+        from pytui.app.uninstall_report import question_text
+        from pytui.core.root_tree import footprint
+
+        size = footprint(ui_world.installed_dir(FAST))
+        assert size.shared and question_text(size.freed, size.shared) in lines
+        assert "stay in the cache's kept tree" in lines
         await pilot.press("n")
         await pilot.pause()
         assert ui_world.installed_dir(FAST).exists()
