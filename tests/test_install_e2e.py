@@ -155,18 +155,22 @@ def test_two_patches_minor_link_and_uninstall(pytui: Pytui) -> None:
     pytui.call("install", "3.12.7", "3.12.8")
     minor = pytui.root / minor_of("3.12.8")
     assert os.readlink(minor) == str(pytui.root / new.build.key)
-    # The highest patch leaves: the minor link goes back to the other one, its bin link goes.
+    # The highest patch leaves: the minor link goes back to the other one, and so does its bin
+    # link (through the minor link), saying so.
     result = pytui.run("uninstall", "3.12.8")
     assert result.returncode == 0, str(result)
-    assert f" - {new.build.key}" in result.stderr and "Uninstalled Python 3.12.8" in result.stderr
+    assert f" - {new.build.key} (python3.12 now runs {old.build.key})" in result.stderr
+    assert "Uninstalled Python 3.12.8" in result.stderr
     assert not (pytui.root / new.build.key).exists()
     assert os.readlink(minor) == str(pytui.root / old.build.key)
-    assert not os.path.lexists(pytui.bin / "python3.12")
+    assert os.path.realpath(pytui.bin / "python3.12") == str(pytui.root / old.build.key / "bin" / "python3.12")
     missing = pytui.run("uninstall", "3.12.8")
     assert "no Python installations found matching `3.12.8`" in assert_clean_failure(missing)
     everything = pytui.run("uninstall", "--all")
     assert everything.returncode == 0, str(everything)
     assert not os.path.lexists(minor) and not (pytui.root / old.build.key).exists()
+    assert f" - {old.build.key} (python3.12)" in everything.stderr
+    assert not os.path.lexists(pytui.bin / "python3.12")
     assert pytui.run("uninstall", "--all").returncode == 0  # nothing left: not an error
 
 
