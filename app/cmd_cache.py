@@ -286,10 +286,16 @@ def _run_purge(args: argparse.Namespace) -> int:
     for target in unmatched:
         _err(f"no cached archive matches {target} in {cache.root}")
     verb = "would remove" if args.dry_run else "removed"
-    freed = sum(a.size for a in plan) if args.dry_run else cache.remove(plan)
-    for archive in plan:
-        print(f"{verb} {archive.name} ({_describe(archive)}, {_size(archive.size)})")
+    # One count for the dry run and the real run: each archive and its kept tree's files no
+    # install shares (core/cache.py purge_effect); the real run reports what it freed.
+    effect = cache.purge_effect(plan)
+    freed = effect.total if args.dry_run else cache.remove(plan)
+    for archive, tree in effect.archives:
+        with_tree = f" + its kept tree {_size(tree)}" if tree else ""
+        print(f"{verb} {archive.name} ({_describe(archive)}, {_size(archive.size)}{with_tree})")
     count = f"{len(plan)} file{'s' if len(plan) != 1 else ''}"
+    if effect.trees:
+        count += f", {effect.trees} kept tree{'s' if effect.trees != 1 else ''}"
     if not plan:
         print(f"nothing to remove in {cache.root}")
     elif args.dry_run:

@@ -28,6 +28,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                          help="what to install (default: the latest stable CPython)")
     install.add_argument("--reinstall", "-r", action="store_true",
                          help="install again even if installed (the old install keeps working until the new one is in)")
+    install.add_argument("--force", "-f", action="store_true",
+                         help="replace existing executables in the bin dir (links of another install "
+                              "or install root, or files not managed by uv or pytui), as `uv python "
+                              "install --force`")
     install.add_argument("--no-cache", action="store_true",
                          help="stream the download straight into extraction; nothing is kept in the cache")
     install.add_argument("--no-bin", action="store_true",
@@ -89,10 +93,12 @@ def _needs_network(builds: list[Build], settings: Settings, no_cache: bool) -> b
     return False
 
 
-def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: bool) -> None:
+def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: bool,
+               force: bool = False) -> None:
     """What a run does for installs that already satisfy their request, as uv does: restore a
     missing minor-version link or bin link (a run killed between its commit and its links
-    leaves them out), and, when there is nothing to install, clean `.temp/` of killed runs.
+    leaves them out), with `force` replace whatever holds their bin link's name, and, when
+    there is nothing to install, clean `.temp/` of killed runs.
     Never waits: while uv or another pytui holds the root's lock, this is skipped."""
     import contextlib
     import os
@@ -109,7 +115,7 @@ def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: boo
             continue
         no_minor = parts.implementation == "cpython" and not os.path.lexists(root.minor_link_path(parts))
         no_bin = not settings.no_bin and not os.path.lexists(settings.bin_dir / executable_install_name(parts))
-        if no_minor or no_bin:
+        if no_minor or no_bin or (force and not settings.no_bin):
             repairs.append((key, parts))
     with contextlib.suppress(PytuiError, OSError):
         if clean_temp and root.temp_dir.is_dir() and os.listdir(root.temp_dir):
@@ -120,7 +126,11 @@ def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: boo
                     root.update_minor_link(parts)
                     installation = root.get(key)
                     if installation is not None and not settings.no_bin:
-                        root.link_executables(installation, settings.bin_dir)
+                        links = root.link_executables(installation, settings.bin_dir, force=force)
+                        for link in links.linked:
+                            print(f" + {key} ({link.name})", file=sys.stderr)
+                        for warning in links.warnings:
+                            print(stderr_style().warning(warning), file=sys.stderr)
 
 
 def run_install(args: argparse.Namespace) -> int:
@@ -159,7 +169,7 @@ def run_install(args: argparse.Namespace) -> int:
         _fail(f"no download found for request `{text}` on {host.platform} in catalog "
               f"{catalog.source}; see `pytui list --all-versions`")
     if satisfied_keys or not builds:
-        _tidy_root(settings, satisfied_keys, clean_temp=not builds)
+        _tidy_root(settings, satisfied_keys, clean_temp=not builds, force=args.force)
     if not builds:
         return 1 if missing else 0
     return _start_installs(args, settings, catalog, builds, missing, started)
@@ -260,7 +270,7 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
             outcomes = run_install_jobs(
                 builds, settings=settings, catalog=catalog, concurrency=args.jobs,
                 progress_for=board.callback, cancel=cancel, reinstall=args.reinstall,
-                no_cache=args.no_cache, on_warning=warnings.append, on_wait=on_wait,
+                no_cache=args.no_cache, force=args.force, on_warning=warnings.append, on_wait=on_wait,
                 downloader=downloader)
     except KeyboardInterrupt:
         cancel.cancel()

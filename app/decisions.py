@@ -281,8 +281,13 @@ def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
         return Refuse(f"{key or 'Nothing highlighted'} has no archive in the cache.")
     if archive_key(archive.name) in state.in_use_names():
         return Refuse(f"{archive.name} is in use by a running job.")
-    lines = [Line(short_path(archive.path, state.home)),
-             Line(f"Frees {human_size(archive.size)}.", strong=True)]
+    lines = [Line(short_path(archive.path, state.home))]
+    if archive.tree:
+        # Counting the tree's unshared files walks thousands of them: not on the UI thread.
+        lines.append(Line(f"Frees {human_size(archive.size)}, and its kept tree goes with it "
+                          "(its files no install shares are freed too).", strong=True))
+    else:
+        lines.append(Line(f"Frees {human_size(archive.size)}.", strong=True))
     if archive.build is not None and archive.build.key in state.installed_keys:
         lines.append(Line("The install stays; reinstalling it offline will no longer work."))
     return Confirm("Delete this cached archive?", tuple(lines), confirm="Delete",

@@ -21,7 +21,7 @@ from pytui.core.settings import Settings
 if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for them
     from datetime import date
 
-    from pytui.core.cache import VerifyReport
+    from pytui.core.cache import PurgeEffect, VerifyReport
     from pytui.core.download import Downloader
     from pytui.core.environment import ScanResult
     from pytui.core.install_root import Uninstalled
@@ -154,6 +154,13 @@ class CoreGateway:
 
         return ArchiveCache(settings.cache_dir).purge_plan(
             catalog, rule=rule, keys=[], installed_keys=list(installed_keys))
+
+    def purge_effect(self, settings: Settings, archives: Iterable[CachedArchive]) -> PurgeEffect:
+        """What removing `archives` frees, their kept trees included (what `remove_archives`
+        then frees)."""
+        from pytui.core.cache import ArchiveCache
+
+        return ArchiveCache(settings.cache_dir).purge_effect(archives)
 
     def remove_archives(self, settings: Settings, archives: Iterable[CachedArchive]) -> int:
         from pytui.core.cache import ArchiveCache

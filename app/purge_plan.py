@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from pytui.core.models import CachedArchive, Installation
 
 if TYPE_CHECKING:
+    from pytui.core.cache import PurgeEffect
     from pytui.core.environment import Environment
 
 # The rule that removes installs rather than archives.
@@ -29,14 +30,30 @@ class PurgePlan:
     kept: tuple[tuple[str, tuple[Environment, ...]], ...] = ()
     # Something the preview must say (the environment scan was partial, ...).
     note: str = ""
+    # What the kept tree of each archive frees with it (by archive name), and the trees whose
+    # archive is already gone, which a purge removes too (core/cache.py PurgeEffect).
+    tree_freed: tuple[tuple[str, int], ...] = ()
+    orphans: int = 0
+
+    def frees(self, archive: CachedArchive) -> int:
+        """What removing one archive of the plan frees: the file and its kept tree."""
+        return archive.size + dict(self.tree_freed).get(archive.name, 0)
 
     @property
     def freed(self) -> int:
-        return sum(a.size for a in self.archives) + sum(size for _, size in self.installs)
+        return (sum(self.frees(a) for a in self.archives) + self.orphans
+                + sum(size for _, size in self.installs))
 
     @property
     def empty(self) -> bool:
         return not self.archives and not self.installs
+
+
+def archive_plan(rule: str, effect: PurgeEffect) -> PurgePlan:
+    """An archive rule's plan from what removing its archives frees (core/cache.py)."""
+    return PurgePlan(rule, archives=tuple(a for a, _ in effect.archives),
+                     tree_freed=tuple((a.name, tree) for a, tree in effect.archives if tree),
+                     orphans=effect.orphans)
 
 
 def outdated_plan(installed: list[Installation], environments: list[Environment], *,

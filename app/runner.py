@@ -243,7 +243,7 @@ class JobRunner:
 
     def planner(self) -> Callable[[str], PurgePlan]:
         """A function for the purge modal's thread: the plan for a rule, from a snapshot."""
-        from pytui.app.purge_plan import OUTDATED, PurgePlan, outdated_plan
+        from pytui.app.purge_plan import OUTDATED, archive_plan, outdated_plan
         from pytui.widgets.rows import archive_key
 
         state = self._state
@@ -274,8 +274,8 @@ class JobRunner:
                 return outdated_plan(installations, envs, sizes=freeable, shared=shared, busy=busy,
                                      partial=was_partial)
             archives = gateway.purge_plan(settings, catalog, rule=rule, installed_keys=installed)
-            return PurgePlan(rule, archives=tuple(a for a in archives
-                                                  if archive_key(a.name) not in in_use))
+            return archive_plan(rule, gateway.purge_effect(
+                settings, [a for a in archives if archive_key(a.name) not in in_use]))
 
         return plan
 

@@ -263,8 +263,9 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
         table = self.query_one("#purge-preview", DataTable)
         table.clear()
         for archive in plan.archives:
-            table.add_row(Text(human_size(archive.size), justify="right"), archive.name,
-                          key=archive.name)
+            with_tree = " + its kept tree" if plan.frees(archive) != archive.size else ""
+            table.add_row(Text(human_size(plan.frees(archive)), justify="right"),
+                          archive.name + with_tree, key=archive.name)
         for installation, size in plan.installs:
             table.add_row(Text(human_size(size), justify="right"), installation.key,
                           key=installation.key)

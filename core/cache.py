@@ -149,6 +149,34 @@ def _has_tree(name: str, build: Build | None, trees: set[str]) -> bool:
     return len(prefix) == 9 and any(sha.startswith(prefix) for sha in trees)
 
 
+class PurgeEffect:
+    """What removing some archives frees (`ArchiveCache.purge_effect`): the dry run, the real
+    run and the TUI's previews all say these numbers. (A plain class: `typing` stays off an
+    install's imports.)"""
+
+    __slots__ = ("archives", "orphan_trees", "orphans")
+
+    def __init__(self, archives: tuple[tuple[CachedArchive, int], ...], orphans: int = 0,
+                 orphan_trees: int = 0) -> None:
+        # (archive, bytes its kept tree frees: the tree's files no install still shares; 0 if none)
+        self.archives = archives
+        # Bytes of kept trees whose archive is already gone (a purge removes them too), and how many.
+        self.orphans = orphans
+        self.orphan_trees = orphan_trees
+
+    def __repr__(self) -> str:
+        return f"PurgeEffect({self.archives!r}, orphans={self.orphans}, orphan_trees={self.orphan_trees})"
+
+    @property
+    def trees(self) -> int:
+        """How many kept trees go (a tree always holds some bytes of its own)."""
+        return sum(1 for _, tree in self.archives if tree) + self.orphan_trees
+
+    @property
+    def total(self) -> int:
+        return sum(archive.size + tree for archive, tree in self.archives) + self.orphans
+
+
 class ArchiveCache:
     """One archive cache directory (pytui's, or uv's `UV_PYTHON_CACHE_DIR`).
 
@@ -399,6 +427,24 @@ class ArchiveCache:
             if info.archive in names or not (self.root / info.archive).is_file():
                 freed += self.trees.discard(info.sha256)
         return freed
+
+    def purge_effect(self, archives: Iterable[CachedArchive]) -> PurgeEffect:
+        """What `remove(archives)` would free, counted as it counts: each archive, the tree made
+        from it (files no install shares: an install linked from it keeps those), and the
+        trees whose archive is already gone. Removes nothing."""
+        from pytui.core.root_tree import footprint
+
+        archives = builtins.list(archives)
+        names = {archive.name for archive in archives}
+        trees: dict[str, int] = {}
+        orphans = orphan_trees = 0
+        for info in self.trees.list():
+            if info.archive in names:
+                trees[info.archive] = trees.get(info.archive, 0) + footprint(info.path).freed
+            elif not (self.root / info.archive).is_file():
+                orphans += footprint(info.path).freed
+                orphan_trees += 1
+        return PurgeEffect(tuple((a, trees.get(a.name, 0)) for a in archives), orphans, orphan_trees)
 
     def remove(self, archives: Iterable[CachedArchive]) -> int:
         """Delete these archives (a partial's state file, and the tree made from each); return

@@ -25,7 +25,6 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 from pytui.core.errors import InstallError
 from pytui.core.fixups import apply_fixups
@@ -347,14 +346,22 @@ class InstallRoot(RootLocking, RootLinking):
         return Uninstalled(key, size.freed, size.shared, tuple(removed), tuple(moved))
 
 
-class Uninstalled(NamedTuple):
-    """What `InstallRoot.uninstall` did."""
+class Uninstalled:
+    """What `InstallRoot.uninstall` did. (A plain class: `typing` stays off an install's imports.)"""
 
-    key: str
-    # Bytes the removal freed, and bytes of its files that stay on disk (hard links another
-    # tree holds: an install linked from a tree kept in the cache).
-    freed: int
-    shared: int
-    # Bin links removed, and bin links re-pointed to another patch of the same minor (its key).
-    removed_links: tuple[Path, ...] = ()
-    moved_links: tuple[tuple[Path, str], ...] = ()
+    __slots__ = ("freed", "key", "moved_links", "removed_links", "shared")
+
+    def __init__(self, key: str, freed: int, shared: int, removed_links: tuple[Path, ...] = (),
+                 moved_links: tuple[tuple[Path, str], ...] = ()) -> None:
+        self.key = key
+        # Bytes the removal freed, and bytes of its files that stay on disk (hard links another
+        # tree holds: an install linked from a tree kept in the cache).
+        self.freed = freed
+        self.shared = shared
+        # Bin links removed, and bin links re-pointed to another patch of the same minor (its key).
+        self.removed_links = removed_links
+        self.moved_links = moved_links
+
+    def __repr__(self) -> str:
+        return (f"Uninstalled({self.key!r}, freed={self.freed}, shared={self.shared}, "
+                f"removed_links={self.removed_links!r}, moved_links={self.moved_links!r})")

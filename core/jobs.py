@@ -92,6 +92,7 @@ class InstallJob:
         cancel: CancelToken | None = None,
         reinstall: bool = False,
         no_cache: bool = False,
+        force: bool = False,
         downloader: Downloader | Callable[[], Downloader] | None = None,
         on_warning: Callable[[str], None] | None = None,
         on_wait: Callable[[str], None] | None = None,
@@ -104,6 +105,8 @@ class InstallJob:
         self.progress = progress
         self.cancel = cancel or CancelToken()
         self.reinstall = reinstall
+        # Replace bin-dir executables of other installs or roots, or not managed at all (uv's --force).
+        self.force = force
         self.no_cache = no_cache
         self._downloader_from = downloader
         self._own_downloader: Downloader | None = None
@@ -210,6 +213,7 @@ class InstallJob:
             if existing is not None:
                 return existing, archive, downloaded, False
             installation = self.root.commit(self.build, prefix, bin_dir=bin_dir, reinstall=self.reinstall,
+                                            force=self.force,
                                             cancel=self.cancel, on_warning=self.on_warning,
                                             sysconfig=self._sysconfig)
         self.progress(Progress("finish", 1, 1))
@@ -343,6 +347,7 @@ def run_install_jobs(
     cancel: CancelToken | None = None,
     reinstall: bool = False,
     no_cache: bool = False,
+    force: bool = False,
     on_warning: Callable[[str], None] | None = None,
     on_wait: Callable[[str], None] | None = None,
     downloader: Downloader | None = None,
@@ -377,7 +382,7 @@ def run_install_jobs(
     def one(build: Build) -> JobOutcome:
         job = InstallJob(build, settings=settings, catalog=catalog,
                          progress=progress_for(build) if progress_for else no_progress,
-                         cancel=cancel, reinstall=reinstall, no_cache=no_cache,
+                         cancel=cancel, reinstall=reinstall, no_cache=no_cache, force=force,
                          downloader=shared, on_warning=on_warning, on_wait=on_wait)
         try:
             return JobOutcome(build, result=job.run())

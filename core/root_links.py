@@ -57,6 +57,33 @@ def _same_minor(a: KeyParts, b: KeyParts) -> bool:
     return a.minor_version == b.minor_version
 
 
+def _names_install(name: str) -> bool:
+    """An installation key, or a minor-version link's name (`cpython-3.12-linux-x86_64-gnu`)."""
+    if parse_key(name) is not None:
+        return True
+    fields = name.split("-", 2)
+    if len(fields) != 3:
+        return False
+    version, plus, variant = fields[1].partition("+")
+    return version.count(".") == 1 and parse_key(f"{fields[0]}-{version}.0{plus}{variant}-{fields[2]}") is not None
+
+
+def _other_root(link: Path, root: Path) -> Path | None:
+    """The install root a bin link points into when that is not `root`: its target (followed
+    one step, as written) lies in `<other>/<installation key>/...` or `<other>/<minor link>/...`."""
+    try:
+        target = Path(os.readlink(link))
+    except OSError:
+        return None
+    if not target.is_absolute():
+        target = link.parent / target
+    for parent in target.parents:
+        if _names_install(parent.name):
+            other = parent.parent
+            return None if other == root else other
+    return None
+
+
 class RootLinking:
     """The link methods of `InstallRoot`, which sets these attributes."""
 
@@ -185,9 +212,16 @@ class RootLinking:
         if existing is None:
             broken = os.path.islink(link) and not os.path.exists(link)
             if not broken and not force:
-                reason = "exists and is not managed by uv or pytui"
-                result.warnings.append(f"Executable already exists at {link} but is not managed by uv or "
-                                       f"pytui; use --force to replace it")
+                other_root = _other_root(link, self.path)
+                if other_root is not None:
+                    reason = f"links into another install root ({other_root})"
+                    result.warnings.append(f"Executable already exists at {link} and is managed by "
+                                           f"another install root ({other_root}); use --force to "
+                                           "replace it")
+                else:
+                    reason = "exists and is not managed by uv or pytui"
+                    result.warnings.append(f"Executable already exists at {link} but is not managed "
+                                           "by uv or pytui; use --force to replace it")
                 result.skipped.append((link, reason))
                 return result
         elif existing.key == installation.key:

@@ -9,7 +9,6 @@ import os
 import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -120,13 +119,20 @@ def tree_size(path: Path, summaries: Mapping[str, tuple[int, dict[int, int]]] | 
     return total
 
 
-class Footprint(NamedTuple):
+class Footprint:
     """What a tree occupies (`total`, as `du -sb`) and what deleting it frees (`freed`: every
     directory and link, and each file none of whose hard links is outside the tree). The rest,
-    `shared`, stays on disk: an install linked from a tree kept in the cache shares most files."""
+    `shared`, stays on disk: an install linked from a tree kept in the cache shares most files.
+    (A plain class: `typing` stays off an install's imports.)"""
 
-    total: int
-    freed: int
+    __slots__ = ("freed", "total")
+
+    def __init__(self, total: int, freed: int) -> None:
+        self.total = total
+        self.freed = freed
+
+    def __repr__(self) -> str:
+        return f"Footprint(total={self.total}, freed={self.freed})"
 
     @property
     def shared(self) -> int:

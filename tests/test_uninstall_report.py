@@ -95,3 +95,35 @@ def test_dry_run_shows_what_would_break_and_exits_0(pytui: Pytui, tmp_path: Path
     refused = pytui.run("uninstall", "3.12", "--scan", str(projects))
     assert refused.returncode == 1 and "nothing was removed" in refused.stderr
     assert pytui.state() == before
+
+
+def test_install_force_replaces_a_link_of_another_root(pytui: Pytui, tmp_path: Path) -> None:
+    pytui.add("3.12.8")
+    pytui.call("install", "3.12.8")
+    link = pytui.bin / "python3.12"
+    first = os.readlink(link)
+    other = tmp_path / "other-root"
+    moved = {"UV_PYTHON_INSTALL_DIR": str(other)}
+    second = pytui.run("install", "3.12.8", **moved)
+    assert second.returncode == 0, str(second)
+    # The link belongs to the first root: said so, with advice that works.
+    assert (f"warning: Executable already exists at {link} and is managed by another install root "
+            f"({pytui.root}); use --force to replace it") in second.stderr
+    assert os.readlink(link) == first
+    forced = pytui.run("install", "--force", "3.12.8", **moved)
+    assert forced.returncode == 0, str(forced)
+    assert "is already installed" in forced.stderr and f" + {key_of('3.12.8')} (python3.12)" in forced.stderr
+    assert os.path.realpath(link).startswith(str(other))
+    # A file no uv or pytui made: named as such; --force replaces it on a fresh install too.
+    link.unlink()
+    link.write_text("#!/bin/sh\necho mine\n")
+    pytui.add("3.11.9")
+    (pytui.bin / "python3.11").write_text("#!/bin/sh\necho mine\n")
+    kept = pytui.run("install", "3.11.9")
+    assert "but is not managed by uv or pytui; use --force to replace it" in kept.stderr
+    assert (pytui.bin / "python3.11").read_text().endswith("mine\n")
+    pytui.run("uninstall", "3.11.9")
+    replaced = pytui.run("install", "-f", "3.11.9")
+    assert replaced.returncode == 0 and "Executable already exists" not in replaced.stderr, str(replaced)
+    ran = subprocess.run([pytui.bin / "python3.11"], capture_output=True, text=True, timeout=30)
+    assert ran.stdout.strip() == "Python 3.11.9"

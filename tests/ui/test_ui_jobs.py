@@ -7,6 +7,7 @@ from pytui.app.messages import JobProgress
 from pytui.app.screens import ConfirmModal
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.cache_table import CacheTable
+from pytui.widgets.format import human_size
 from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobList
 from textual.widgets import ProgressBar
@@ -130,6 +131,23 @@ async def test_uninstall_asks_then_removes(ui_world: UiWorld) -> None:
         await pilot.press("y")
         await wait_for(pilot, lambda: not installed.row_keys, what="Installed pane empty")
         assert not ui_world.installed_dir(FAST).exists()
+        # The archive's kept tree is no longer shared: the purge preview counts it, as the
+        # real purge frees it (core/cache.py purge_effect).
+        from pytui.app.screens import PurgeRulesModal
+        from pytui.core.cache import ArchiveCache
+
+        cache = ArchiveCache(ui_world.settings.cache_dir)
+        effect = cache.purge_effect(cache.list())
+        assert effect.trees == 1 and effect.total > sum(a.size for a, _ in effect.archives)
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="purge modal")
+        modal = app.screen
+        assert isinstance(modal, PurgeRulesModal)
+        modal._preview("all")
+        await wait_for(pilot, lambda: modal.previewed is not None, what="the preview")
+        total = str(modal.query_one("#purge-total").render())
+        assert f"frees {human_size(effect.total)}" in total, total
+        await pilot.press("escape")
 
 
 async def test_offline_installs_a_cached_build_without_network(ui_world: UiWorld) -> None:

@@ -1,0 +1,61 @@
+"""`pytui cache purge --dry-run`, the real purge and the TUI's purge preview say the same bytes,
+and those are what `du -sb` of the cache loses: an archive's kept tree goes with it (its files
+no install shares). Real installs from the loopback server."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from cli_harness import Pytui
+from fixtures_http import FaultyHTTPServer
+from pytui.app.progress_board import human_bytes
+from pytui.app.purge_plan import archive_plan
+from pytui.core.cache import ArchiveCache
+
+
+@pytest.fixture
+def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
+    archives = tmp_path / "archives"
+    archives.mkdir()
+    return Pytui(tmp_path, http_server, archives)
+
+
+def du(*paths: Path) -> int:
+    """Bytes `du -sbc` counts under `paths` together (a hard-linked file once)."""
+    out = subprocess.run(["du", "-sbc", *map(str, paths)], capture_output=True, text=True,
+                         check=True).stdout
+    return int(out.splitlines()[-1].split()[0])
+
+
+@pytest.mark.parametrize("installed", [False, True], ids=["tree-unshared", "tree-shared"])
+def test_dry_run_preview_and_real_purge_agree_with_du(pytui: Pytui, installed: bool) -> None:
+    made = pytui.add("3.12.8", payload=True)
+    pytui.call("install", "3.12.8")
+    if not installed:
+        pytui.call("uninstall", "3.12.8", "--force")
+    cache = ArchiveCache(pytui.cache)
+    archives = cache.list()
+    assert len(archives) == 1 and archives[0].tree
+    effect = cache.purge_effect(archives)
+    plan = archive_plan("all", effect)
+    tree = dict(plan.tree_freed)[made.build.cache_filename]
+    if installed:  # the install holds the tree's files: only the tree's own entries go
+        assert 0 < tree < 100_000
+    else:
+        assert tree > 200_000  # the payload alone
+    dry = pytui.run("cache", "purge", "3.12.8", "--dry-run")
+    assert dry.returncode == 0, str(dry)
+    assert f"+ its kept tree {human_bytes(tree)})" in dry.stdout
+    assert f"would free {human_bytes(plan.freed)} (1 file, 1 kept tree)" in dry.stdout
+    before = du(pytui.cache, pytui.root)
+    real = pytui.run("cache", "purge", "3.12.8")
+    assert real.returncode == 0, str(real)
+    assert f"freed {human_bytes(plan.freed)} (1 file, 1 kept tree)" in real.stdout
+    # What left the disk: the cache and the root measured together, shared files once.
+    gone = before - du(pytui.cache, pytui.root)
+    assert gone == plan.freed == effect.total, (gone, plan.freed)
+    assert re.search(r"removed \S+ \(cpython-3\.12\.8-\S+, [\d.]+ \w+ \+ its kept tree", real.stdout)
+    assert pytui.trees() == []
