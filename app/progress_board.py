@@ -61,7 +61,7 @@ class ProgressBoard:
 
     # -- plain lines (not a terminal) -----------------------------------------------------------
     def _plain(self, key: str, progress: Progress) -> None:
-        if progress.phase not in ("download", "extract"):
+        if progress.phase not in ("download", "extract", "link"):
             return
         marker = (key, progress.phase)
         with self._lock:
@@ -69,8 +69,10 @@ class ProgressBoard:
                 return
             self._announced.add(marker)
             size = f" ({human_bytes(progress.total)})" if progress.total else ""
+            line = (f"link {key} from the tree kept in the cache" if progress.phase == "link"
+                    else f"{progress.phase} {key}{size}")
             # One write under the lock: lines from parallel jobs must not interleave.
-            self.stream.write(f"{progress.phase} {key}{size}\n")
+            self.stream.write(line + "\n")
             self.stream.flush()
 
     def note(self, message: str) -> None:
@@ -109,7 +111,8 @@ class ProgressBoard:
             bar = "█" * filled + "░" * (_BAR_WIDTH - filled)
         else:
             bar = "·" * _BAR_WIDTH
-        amounts = f"{human_bytes(progress.done)}/{human_bytes(total)}"
+        # No byte count until one is known (a step such as finish, or a wait for the lock).
+        amounts = f"{human_bytes(progress.done)}/{human_bytes(total)}" if total else ""
         speed = f"  {human_bytes(progress.speed)}/s" if progress.speed else ""
         line = f"{key}  {progress.phase:<8} {bar} {amounts}{speed}"
         return line[: width - 1]

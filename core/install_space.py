@@ -1,7 +1,8 @@
 """An install root that fills up during an install: how much it needed, said in one line.
 
 Extraction reports a full disk as a write that failed; the install job turns that (and a tree
-that does not fit) into `no space left on <root>: free N MiB and retry`, with N worked out from
+that does not fit) into `no space left on <root>: the install needs X and Y is free there; free
+N MiB and retry` (or, past the filesystem's whole size, to install elsewhere), with N worked out from
 what the install needs (the tree's size, or a .tar.gz archive's unpacked size from its gzip
 trailer) and what the root's filesystem has free once the stage is gone.
 """
@@ -51,20 +52,34 @@ def gzip_unpacked_size(archive: Path) -> int | None:
 
 
 def free_bytes(path: Path) -> int:
+    return _space(path)[0]
+
+
+def _space(path: Path) -> tuple[int, int]:
+    """(bytes free to this user, bytes the filesystem holds in all) at `path`; 0s if unknown."""
     try:
         st = os.statvfs(path)
     except OSError:
-        return 0
-    return st.f_bavail * st.f_frsize
+        return 0, 0
+    return st.f_bavail * st.f_frsize, st.f_blocks * st.f_frsize
 
 
 def no_space_error(root: Path, needed: int | None, written: int) -> InstallError:
-    """The one line for a root that filled up. `needed`: what the install takes, when known;
+    """The one line for a root that filled up: what is needed and what is free, so a user sees
+    whether freeing space can work at all. `needed`: what the install takes, when known;
     `written`: what the failed attempt had written (at least that much more is needed)."""
-    free = free_bytes(root)
+    from pytui.core.units import format_bytes  # one unit system everywhere (MiB, as uv)
+
+    free, size = _space(root)
     if needed is not None and needed > free:
+        needs = f"the install needs {format_bytes(needed)} and {format_bytes(free)} is free there"
+        if size and needed > size:
+            return InstallError(f"no space left on {root}: {needs}, more than its filesystem holds "
+                                f"({format_bytes(size)}); install into a bigger one with --install-dir "
+                                "or UV_PYTHON_INSTALL_DIR")
         missing = -(-(needed - free) // MIB)  # rounded up
-        return InstallError(f"no space left on {root}: free {missing} MiB and retry")
+        return InstallError(f"no space left on {root}: {needs}; free {missing} MiB and retry")
     # The size is unknown (a streamed or zstd archive): it needs more than the attempt wrote.
     return InstallError(f"no space left on {root}: it needs more than the {-(-written // MIB)} MiB "
-                        f"that fitted; free at least {max(1, -(-written // MIB))} MiB more and retry")
+                        f"that fitted ({format_bytes(free)} is free there now); free at least "
+                        f"{max(1, -(-written // MIB))} MiB more and retry")

@@ -204,7 +204,8 @@ class InstallJob:
     def _commit(self, prefix: Path, archive: Path | None,
                 downloaded: bool) -> tuple[Installation, Path | None, bool, bool]:
         self.cancel.check(f"install of {self.key}")
-        self.progress(Progress("finish", 0, 1))
+        # Steps with no byte count report no total (a total of 1 read as "0 B / 1 B").
+        self.progress(Progress("finish", 0, None))
         bin_dir = None if self.settings.no_bin else self.settings.bin_dir
         # The root lock (re-entrant; commit takes it too) makes "still not installed?" and
         # the commit one step, against uv and other pytui processes.
@@ -216,7 +217,6 @@ class InstallJob:
                                             force=self.force,
                                             cancel=self.cancel, on_warning=self.on_warning,
                                             sysconfig=self._sysconfig)
-        self.progress(Progress("finish", 1, 1))
         return installation, archive, downloaded, True
 
     def _fetch(self) -> tuple[Path, bool]:
@@ -238,13 +238,12 @@ class InstallJob:
         sha256 = self.build.sha256
         if not sha256 or not self.trees.has(sha256) or not self.cache.has(self.build):
             return None
-        self.progress(Progress("extract", 0, 1))
+        self.progress(Progress("link", 0, None))
         prefix = stage / "tree"
         if self.trees.materialize(sha256, prefix, cancel=self.cancel,
                                   what=f"install of {self.key}") is None:
             return None
         self._sysconfig = self.trees.sysconfig(sha256)
-        self.progress(Progress("extract", 1, 1))
         self.unpacked_by = "the pristine tree kept in the cache (linked or copied)"
         return prefix
 
@@ -291,9 +290,8 @@ class InstallJob:
                         # checked: check it now, so a bad file is named (and removed) as such.
                         reader.verify()
                         raise
-                    self.progress(Progress("verify", 0, 1))
+                    self.progress(Progress("verify", 0, None))
                     reader.verify()
-                    self.progress(Progress("verify", 1, 1))
                 self._keep_tree(prefix, archive)
                 return prefix, archive, downloaded
             except HashMismatch:
@@ -323,9 +321,8 @@ class InstallJob:
                 # and report the hash mismatch (the real cause) when there is one.
                 stream.verify()
                 raise
-            self.progress(Progress("verify", 0, 1))
+            self.progress(Progress("verify", 0, None))
             stream.verify()
-            self.progress(Progress("verify", 1, 1))
         return prefix
 
 

@@ -13,7 +13,8 @@ from pytui.core.errors import Cancelled
 from pytui.core.keys import TYPE_CHECKING
 
 # Job phases, in order.
-PHASES = ("resolve", "download", "verify", "extract", "finish")
+# "link": an install from the tree kept in the cache (hard links or copies; no extraction).
+PHASES = ("resolve", "download", "verify", "extract", "link", "finish")
 
 
 # One progress report: `done` of `total` units (bytes, or files) in `phase`. `speed`: bytes per

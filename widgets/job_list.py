@@ -20,7 +20,7 @@ _PHASE_CLASS = {
     "done": "job-row--ok", "failed": "job-row--bad", "cancelled": "job-row--muted",
     "cancelling": "job-row--wait", "queued": "job-row--muted", "resolve": "job-row--muted",
     "waiting": "job-row--wait", "download": "job-row--busy", "verify": "job-row--busy",
-    "extract": "job-row--busy", "finish": "job-row--busy", "remove": "job-row--busy",
+    "extract": "job-row--busy", "link": "job-row--busy", "finish": "job-row--busy", "remove": "job-row--busy",
 }
 # Finished rows kept in the panel (newest first, below the running ones); History has all.
 MAX_ENDED_ROWS = 4

@@ -17,7 +17,7 @@ PARTIAL = "◐"
 
 PART_SUFFIX = ".part"
 
-RUNNING_PHASES = ("queued", "resolve", "waiting", "download", "verify", "extract", "finish",
+RUNNING_PHASES = ("queued", "resolve", "waiting", "download", "verify", "extract", "link", "finish",
                   "remove", "cancelling")
 ENDED_PHASES = ("done", "failed", "cancelled")
 
