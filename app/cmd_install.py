@@ -221,13 +221,8 @@ def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRe
 
 def _start_installs(args: argparse.Namespace, settings: Settings, catalog: Catalog,
                     builds: list[Build], missing: list[str], started: float) -> int:
-    """Warn about end-of-life versions, prepare the HTTP client if needed, run the jobs."""
+    """Prepare the HTTP client if needed, run the jobs."""
     import threading
-
-    from pytui.core.support import eol_warnings
-
-    for line in eol_warnings(builds, settings.state_dir):
-        print(stderr_style().warning(line), file=sys.stderr)
 
     if not _needs_network(builds, settings, args.no_cache):
         # Everything is cached (or comes from a file:// mirror): the jobs make a downloader only
@@ -297,6 +292,11 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
             print(f" {sign} {style.bold(outcome.build.key)}{names}", file=sys.stderr)
             if getattr(args, "verbose", False) and result.unpacked_by:
                 print(style.dim(f"   unpacked by {result.unpacked_by}"), file=sys.stderr)
+        from pytui.core.support import eol_installed_lines
+
+        # Said of what was installed, once it is (core/support.py owns the words).
+        for line in eol_installed_lines([o.build for o, _ in done], settings.state_dir):
+            print(style.warning(line), file=sys.stderr)
         if not settings.no_bin:
             # As uv: after installing, say so when the bin dir's links cannot be run by name.
             path_hint = path_warning(settings.bin_dir, settings.env, style)

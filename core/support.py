@@ -324,6 +324,14 @@ def eol_question(build, state_dir: Path | None = None, today: _dt.date | str | N
     return f"{eol_fact(found[0][0])}. Install it anyway?" if found else ""
 
 
+def eol_installed_lines(builds, state_dir: Path | None = None,
+                        today: _dt.date | str | None = None) -> list[str]:
+    """The CLI's line per distinct end-of-life minor version among `builds` it has installed:
+    said once the install is done (a failed or refused install says nothing of it)."""
+    return [f"{eol_fact(status)}; {build.key} was installed anyway"
+            for status, build in end_of_life(builds, state_dir, today)]
+
+
 def eol_installed(build, state_dir: Path | None = None, today: _dt.date | str | None = None) -> str:
     """The TUI's warning once an end-of-life version is installed; "" for a supported one."""
     found = end_of_life([build], state_dir, today)

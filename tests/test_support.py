@@ -115,8 +115,12 @@ def test_list_shows_support_and_installing_an_eol_version_warns_once(pytui: Pytu
     assert installed.returncode == 0, str(installed)
     warnings = [line for line in installed.stderr.splitlines() if "end of life" in line]
     assert warnings == [f"warning: Python 3.8 reached its end of life in 2024-10 and gets no security fixes; "
-                        f"installing {made.build.key} anyway"]
+                        f"{made.build.key} was installed anyway"]
+    assert installed.stderr.index(f" + {made.build.key}") < installed.stderr.index("end of life")
     assert (pytui.root / made.build.key).is_dir()
+    # An install that fails says nothing of installing anyway.
+    failed = pytui.run("install", "3.8.19", UV_OFFLINE="1")
+    assert failed.returncode == 1 and "end of life" not in failed.stderr, str(failed)
 
 
 @pytest.mark.parametrize(("mode", "mode_args"), [("endless", {}), ("gzip_bomb", {"inflated": 64 << 20})])
