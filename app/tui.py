@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 import time
 from collections.abc import Callable
@@ -10,10 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pytui.core.catalog import Catalog
+from pytui.core.gc_pause import gc_paused
 from pytui.core.platform_detect import HostPlatform
 from pytui.core.settings import Settings
 
 if TYPE_CHECKING:
+    import argparse
+
     from pytui.app.gateway import CoreGateway
 
 
@@ -47,10 +49,8 @@ def make_app(
     The theme kept between runs is read here from the config file (app/config.py).
     """
     # No cyclic GC passes while the app is built (imports, the catalog, the listings: many
-    # objects, no garbage cycles); the collector is left as it was found.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # objects, no garbage cycles).
+    with gc_paused():
         from pytui.app.config import read_config
         from pytui.app.gateway import CoreGateway, catalog_is_local
         from pytui.app.pytui_app import PytuiApp
@@ -88,9 +88,6 @@ def make_app(
         return PytuiApp(settings, catalog=catalog, host=host, refresh=refresh, show_eta=show_eta,
                         clock=clock, home=home, disk=disk, catalog_error=catalog_error,
                         gateway=gateway, config=read_config(settings.env))
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def run_tui(args: argparse.Namespace) -> int:
