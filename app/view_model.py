@@ -164,9 +164,10 @@ class ViewModel:
         family = "x86_64" if host.arch.startswith("x86_64") else host.arch
         # The host's own arch only (uv never picks an x86-64 level by itself); `A` shows
         # the levels and every other platform.
+        # The cheap tests first: most builds are another variant or platform.
         builds = [b for b in catalog.builds
-                  if (view.variants or b.variant == "default") and request.matches(b)
-                  and (view.all_platforms or b.arch == host.arch)]
+                  if (view.variants or b.variant == "default")
+                  and (view.all_platforms or b.arch == host.arch) and request.matches(b)]
         builds.sort(key=lambda b: build_order(b, family))
         if not view.all_versions:
             seen: set[GroupKey] = set()
