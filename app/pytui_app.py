@@ -28,7 +28,7 @@ from pytui.app.render import Renderer
 from pytui.app.runner import JobRunner
 from pytui.app.startup import breakpoint_classes, load_deferred
 from pytui.app.state import AppState
-from pytui.app.view_keys import FilterInput, ViewKeys
+from pytui.app.view_keys import ViewKeys
 from pytui.app.view_model import ViewModel
 from pytui.core.catalog import Catalog
 from pytui.core.models import CachedArchive, Installation
@@ -117,16 +117,15 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         self._gc_paused = gc.isenabled()
         gc.disable()
         yield HeaderBar(id="header")
-        with Vertical(id="panes"):
-            with Vertical(id="available-pane", classes="pane"):
-                yield FilterInput(placeholder="filter: 3.12  musl  freethreaded  >=3.11,<3.13  "
-                                              "(Enter keeps it, Esc clears it)", id="filter")
-                yield AvailableTable(id="available")
-            with Horizontal(id="lower"):
-                with Vertical(id="cached-pane", classes="pane"):
-                    yield CacheTable(id="cached")
-                with Vertical(id="installed-pane", classes="pane"):
-                    yield InstalledTable(id="installed")
+        # The `/` filter box is mounted above the table on the first `/` (view_keys): the
+        # first screen composes only what it shows.
+        with Vertical(id="available-pane", classes="pane"):
+            yield AvailableTable(id="available")
+        with Horizontal(id="lower"):
+            with Vertical(id="cached-pane", classes="pane"):
+                yield CacheTable(id="cached")
+            with Vertical(id="installed-pane", classes="pane"):
+                yield InstalledTable(id="installed")
         yield DetailsPanel(id="details")
         yield JobList(id="jobs", show_eta=self._show_eta)
         yield KeyBar(footer_ranks(), id="footer")
@@ -137,7 +136,6 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         self.query_one("#installed-pane").border_title = "Installed"
         self.query_one("#details", DetailsPanel).border_title = "Details"
         self.query_one("#jobs", JobList).border_title = "Jobs"
-        self.query_one("#filter", FilterInput).display = False
         self.set_class(self.state.offline, "-offline")
         self.say_config_problem()
         if self._catalog_error is not None:

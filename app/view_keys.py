@@ -22,6 +22,10 @@ else:  # executed on first use: the first screen needs none of them (app/startup
     screens = lazy_module("pytui.app.screens")
 
 
+FILTER_PLACEHOLDER = ("filter: 3.12  musl  freethreaded  >=3.11,<3.13  "
+                      "(Enter keeps it, Esc clears it)")
+
+
 class FilterInput(Input):
     """The `/` filter; Esc clears it and goes back to the table, Enter keeps it (the footer
     says so while the box has the focus)."""
@@ -49,8 +53,14 @@ class ViewKeys(AppBase):
 
     # -- the filter -------------------------------------------------------------------------
 
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", FilterInput)
+    def _filter_box(self) -> FilterInput | None:
+        return next(iter(self.query("#filter").results(FilterInput)), None)
+
+    async def action_filter(self) -> None:
+        box = self._filter_box()
+        if box is None:  # the first `/`: the first screen does without the box
+            box = FilterInput(placeholder=FILTER_PLACEHOLDER, id="filter")
+            await self.query_one("#available-pane").mount(box, before=0)
         box.display = True
         box.focus()
         # The filter's index of the catalog is built once the box is shown, before the
@@ -62,8 +72,8 @@ class ViewKeys(AppBase):
             self.vm.filter_index(self.state.catalog)
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", FilterInput)
-        if not box.display and not self.state.view.filter_text:
+        box = self._filter_box()
+        if box is None or (not box.display and not self.state.view.filter_text):
             return  # nothing to clear: Esc on a table does nothing
         box.value = ""
         box.display = False
