@@ -46,7 +46,8 @@ class KeyedTable(FastDataTable):
     # (label, column key, width or None for auto)
     COLUMNS: ClassVar[tuple[tuple[str, str, int | None], ...]] = ()
     # (column key, minimum width): the auto-width columns that give up width, in this order,
-    # when the table is narrower than its columns; their cut cells end in "…".
+    # when the table is narrower than its columns; their cut cells end in "…". A column
+    # listed twice gives way in two steps (to its first minimum, later to its second).
     FLEX: ClassVar[tuple[tuple[str, int], ...]] = ()
     # A FLEX column that names the row (its key) and so is never cut below its minimum: the
     # other FLEX columns give way whole first. "" for none.
