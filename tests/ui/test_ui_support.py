@@ -30,6 +30,18 @@ def _style_of(table: KeyedTable, text: str) -> Style:
     raise AssertionError(f"{text!r} is not drawn in #{table.id}")
 
 
+def _column(table: KeyedTable, key: str) -> list[str]:
+    """The text each row shows in a column, as drawn."""
+    start = 0
+    for column in table.ordered_columns:
+        width = column.get_render_width(table)
+        if column.key.value == key:
+            return [table.render_line(y).text[start:start + width].strip()
+                    for y in range(1, 1 + table.row_count)]
+        start += width
+    raise KeyError(key)
+
+
 async def test_support_column_colours_details_line_and_scrolling(tmp_path: Path) -> None:
     home = Path(os.environ["HOME"])
     old, current = make_build(version="3.8.20"), make_build(version="3.13.9")
@@ -40,6 +52,7 @@ async def test_support_column_colours_details_line_and_scrolling(tmp_path: Path)
         table = app.query_one("#available", KeyedTable)
         await wait_for(pilot, lambda: table.row_count == 2, what="the two builds")
         await pilot.pause()
+        assert _column(table, "support") == ["security → 2029-10", "EOL 2024-10"]
         colours = app.get_css_variables()
         eol = _style_of(table, "EOL 2024-10")
         # The highlighted first row is drawn in the cursor's colours; 3.8 is the second row.
@@ -59,6 +72,9 @@ async def test_support_column_colours_details_line_and_scrolling(tmp_path: Path)
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert details.size.height == 2
+        # At 80 columns the status gives way before the key, down to its phase word.
+        assert any(cell.startswith("EOL 202") for cell in _column(table, "support"))
+        assert any(cell in ("security…", "security → 2029-10") for cell in _column(table, "support"))
         await pilot.press("5")
         await pilot.pause()
         assert app.focused is details and details.max_scroll_y > 0
