@@ -26,11 +26,11 @@ class InstalledTable(KeyedTable):
         ("Support", "support", None),
         ("Build", "build", None),
     )
-    # Narrow: the support status gives way first (down to its phase: `security…`, then whole;
-    # Available and Details show it), then the key (ending in "…", down to its version:
-    # `cpython-3.12.11…`), then the update, use count and build; the key and the size always
+    # Narrow: the key gives way first (ending in "…", down to its version: `cpython-3.12.11…`),
+    # then the support status (down to its phase, `security…`, then whole: Available and
+    # Details show it), then the update, use count and build; the key and the size always
     # stay (a row must say which install it is).
-    FLEX = (("support", 9), ("key", 16), ("support", 0), ("update", 8), ("used", 0), ("build", 0))
+    FLEX = (("key", 16), ("support", 9), ("support", 0), ("update", 8), ("used", 0), ("build", 0))
     CLASSED_STYLES = SUPPORT_STYLES
     COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES)
     IDENTITY = "key"
