@@ -443,15 +443,19 @@ def test_a_stored_walk_at_its_depth_limit_is_read_with_its_sort_keys(tmp_path: P
 def test_a_scan_pauses_the_garbage_collector_and_leaves_it_as_it_was(tmp_path: Path, projects: Path) -> None:
     import gc
 
-    assert gc.isenabled()
-    run(tmp_path, projects)
-    assert gc.isenabled()
-    gc.disable()
+    was_enabled = gc.isenabled()  # other tests run commands in-process that turn it off
     try:
+        gc.enable()
+        run(tmp_path, projects)
+        assert gc.isenabled()
+        gc.disable()
         run(tmp_path, projects)
         assert not gc.isenabled()
     finally:
-        gc.enable()
+        if was_enabled:
+            gc.enable()
+        else:
+            gc.disable()
 
 
 def test_changed_nodes_are_found_across_blocks() -> None:
