@@ -136,7 +136,8 @@ def main() -> int:
                 elapsed = time.perf_counter() - t0
                 results.setdefault((kind, name), []).append(elapsed)
                 if out.exists():
-                    out.rename(trash / f"{out.name}-{round_no}")
+                    # Unique: a trash dir left by an interrupted earlier run may hold the name.
+                    out.rename(trash / f"{out.name}-{os.getpid()}-{round_no}")
         # On a loaded machine the paired ratio (each round's time over that round's tar time,
         # taken seconds apart) is steadier than the ratio of medians.
         load_now = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
