@@ -79,6 +79,8 @@ class ListingMessages(AppBase):
                     severity="information" if outcome.ok else "warning")
         if outcome.warning:
             self._catalog_warning(outcome.warning)
+        if outcome.ok:  # the refresh may have kept newer release-cycle dates
+            self.vm.support_dates_changed()
         if outcome.catalog is not None:
             state.catalog = outcome.catalog
             # Archives are matched to the catalog's builds: list them again.

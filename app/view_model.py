@@ -75,6 +75,10 @@ class ViewModel:
         """The support cell of a build's or install's minor version, for the state's day."""
         return self._support.view(state.settings.state_dir, day or today(state.clock()), item)
 
+    def support_dates_changed(self) -> None:
+        """A refresh may have kept new release-cycle dates: read them again on next use."""
+        self._support = SupportMemo()
+
     def support_status(self, state: AppState, item: Build | Installation) -> Support | None:
         return self._support.status(state.settings.state_dir, today(state.clock()), item)
 

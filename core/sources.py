@@ -94,7 +94,8 @@ def refresh_and_reload(settings) -> CatalogRefresh:
 
     With `--downloads-json`, the custom source is re-read (a URL is re-fetched); otherwise the
     kept catalog is refreshed (`refresh_catalog`) and, when it changed, the merged catalog is
-    loaded again (`catalog` None means: keep showing the current one).
+    loaded again (`catalog` None means: keep showing the current one); then the release-cycle
+    dates (core/support.py), whose problem, if any, ends the message.
     """
     try:
         if settings.downloads_json:
@@ -104,7 +105,14 @@ def refresh_and_reload(settings) -> CatalogRefresh:
         result = refresh_catalog(settings)
         catalog = load_catalog(settings) if result.changed else None
         warning = result.warning or (catalog.warning if catalog is not None else None)
-        return CatalogRefresh(catalog, result.message, result.ok, warning)
+        message = result.message
+        if result.ok:  # the release-cycle dates are refreshed alongside the catalog, as by `list --refresh`
+            from pytui.core.support import refresh as refresh_support
+
+            problem = refresh_support(settings)
+            if problem:
+                message = f"{message}; {problem}"
+        return CatalogRefresh(catalog, message, result.ok, warning)
     except PytuiError as err:
         return CatalogRefresh(None, str(err), False)
     except OSError as err:

@@ -488,3 +488,27 @@ def test_any_entries_parse_to_builds_skips_or_one_line_problems(items) -> None:
     assert valid_builds(parsed.builds)
     for build in parsed.builds:
         assert build.cache_filename and "/" not in build.cache_filename
+
+
+def test_the_tuis_refresh_also_keeps_the_release_cycle(tmp_path: Path, http_server) -> None:
+    from pytui.core import support
+
+    catalog_url = http_server.add("/meta.json", uv_json(entry(), entry(minor=13)))
+    cycle = {"3.12": {"first_release": "2023-10-02", "end_of_life": "2028-10"},
+             **{f"3.{m}": {"first_release": f"20{10 + m}-10-01", "end_of_life": f"20{15 + m}-10"}
+                for m in range(8, 12)}}
+    cycle_url = http_server.add("/release-cycle.json", json.dumps(cycle).encode())
+    settings = settings_for(tmp_path, catalog_url=catalog_url,
+                            env={"PYTUI_RELEASE_CYCLE_URL": cycle_url})
+    outcome = refresh_and_reload(settings)
+    assert outcome.ok and "release cycle" not in outcome.message
+    assert support.load_cycles(settings.state_dir)["3.9"].end_of_life == "2024-10"
+    # A release-cycle server that answers garbage: the catalog refresh still worked, the kept
+    # dates stay, and the one line says both.
+    kept = (settings.state_dir / support.STATE_FILE).read_bytes()
+    bad_url = http_server.add("/bad-cycle.json", b"<html>")
+    outcome = refresh_and_reload(settings_for(tmp_path, catalog_url=catalog_url,
+                                              env={"PYTUI_RELEASE_CYCLE_URL": bad_url}))
+    assert outcome.ok and "refused the Python release cycle" in outcome.message
+    assert "\n" not in outcome.message
+    assert (settings.state_dir / support.STATE_FILE).read_bytes() == kept

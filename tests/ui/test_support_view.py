@@ -140,3 +140,24 @@ def test_sentences_and_end_of_life_wording() -> None:
     current = make_build(version="3.13.1")
     assert eol_question(current, today=day) == eol_installed(current, today=day) == ""
 
+
+
+def test_dates_kept_by_a_refresh_are_read_again(tmp_path) -> None:
+    import json
+
+    from pytui.core import support
+
+    build = make_build(version="3.12.12", sha256="ab" * 32)
+    state = _state(tmp_path, build)
+    vm = ViewModel()
+    assert vm.support(state, build).text == "security → 2028-10"
+    # What a refresh keeps in the state dir: 3.12 (say) ended early.
+    state_dir = state.settings.state_dir
+    state_dir.mkdir(parents=True, exist_ok=True)
+    dates = {f"3.{m}": {"first_release": f"20{10 + m}-10-01", "end_of_life": f"20{15 + m}-10"}
+             for m in range(8, 12)}
+    dates["3.12"] = {"first_release": "2023-10-02", "end_of_life": "2026-10"}
+    (state_dir / support.STATE_FILE).write_text(json.dumps(dates))
+    assert vm.support(state, build).text == "security → 2028-10"  # read once per state dir and day
+    vm.support_dates_changed()
+    assert vm.support(state, build).text == "EOL 2026-10"
