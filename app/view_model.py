@@ -15,6 +15,7 @@ from datetime import date
 from pytui.app import details_view
 from pytui.app.envs_view import used_by_counts
 from pytui.app.filter import FilterIndex, FilterTerm, matches, parse_filter
+from pytui.app.filter_hint import NewestOfGroup, widen_hint
 from pytui.app.job_view import percent
 from pytui.app.sorting import describe, sort_rows
 from pytui.app.state import INSTALL, UNINSTALL, AppState, Job
@@ -67,6 +68,7 @@ class ViewModel:
         self._index_memo: tuple[Catalog, FilterIndex, dict[str, int]] | None = None
         self._upgrades_memo: tuple[int, Upgrades] | None = None
         self._support = SupportMemo()
+        self._newest = NewestOfGroup()
 
     # -- support status (app/support_view.py) ------------------------------------------------
 
@@ -268,6 +270,12 @@ class ViewModel:
                  "all variants" if view.variants else "standard builds"]
         if view.filter_text:
             parts.append(f"filter “{view.filter_text}”")
+            hint = self.filter_hint(state) if count == 0 else None
+            if hint is not None:
+                # The hint first: a narrow pane cuts the subtitle's end.
+                total = len(state.catalog) if state.catalog is not None else 0
+                return _with_sort(state, "available",
+                                  f"“{view.filter_text}”: 0 of {total} · {hint}")
         total = len(state.catalog) if state.catalog is not None else 0
         if total == 0 and state.catalog is not None:
             # An empty pane says why once the catalog's notification has faded.
@@ -277,6 +285,26 @@ class ViewModel:
             if reason is not None:
                 return reason
         return _with_sort(state, "available", f"{' · '.join(parts)} · {count} of {total}")
+
+    def filter_hint(self, state: AppState) -> str | None:
+        """Which key lists the builds the filter matches but the view hides (app/filter_hint.py)."""
+        selection = self._selection(state)
+        terms = self.terms(state)
+        if selection is None or state.catalog is None or not terms:
+            return None
+        index, _ = self.filter_index(state.catalog)
+        rows = index.rows(terms)
+        if not rows:
+            return None
+        builds = state.catalog.builds
+        hidden = [builds[row] for row in sorted(rows) if builds[row].key not in selection.key_set]
+        if not hidden:
+            return None
+        host_arch = state.host.arch
+        family = "x86_64" if host_arch.startswith("x86_64") else host_arch
+        active = {job.key for job in state.jobs.values() if job.kind == INSTALL and job.key}
+        kept_anyway = set(state.installed_keys) | set(state.cached_by_key()) | active
+        return widen_hint(state, hidden, self._newest.of(state.catalog, family), kept_anyway)
 
     # -- the Cached and Installed panes -----------------------------------------------------
 

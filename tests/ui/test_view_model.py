@@ -444,3 +444,42 @@ def test_the_install_question_says_the_end_of_life_fact_then_asks(tmp_path) -> N
     assert asked.lines[-1].strong and "anyway;" not in asked.lines[-1].text
     asked = d.decide_install(state, vm, "available", current.key, ask=True)
     assert isinstance(asked, d.Confirm) and not any("end of life" in x.text for x in asked.lines)
+
+
+@pytest.mark.parametrize("text", ["3.13t", "freethreaded", "musl", "3.11.5", "3.12 musl",
+                                  "aarch64 3.13t", "3.8.2"])
+def test_a_filter_matching_only_hidden_builds_names_the_key_that_lists_them(
+        tmp_path, uv_catalog_path, text) -> None:
+    """The README's filter examples show no row in the default view (newest patch, standard
+    builds, host platform): the subtitle says how many builds match and which toggles list
+    them, and turning exactly those toggles on lists that many."""
+    from pytui.app.filter_hint import WIDENINGS
+    from pytui.core.catalog import parse_uv_json
+
+    builds, _ = parse_uv_json(uv_catalog_path.read_bytes(), str(uv_catalog_path))
+    state = _state(tmp_path, *builds)
+    state.view = ViewOptions(filter_text=text)
+    vm = ViewModel()
+    assert vm.available_rows(state) == []
+    subtitle = vm.available_subtitle(state, 0)
+    assert subtitle.startswith(f"“{text}”: 0 of {len(builds)} · ")
+    shown, rest = subtitle.split(" · ", 1)[1].split(" more in ", 1)
+    keys = rest.split(": Enter, then ")[1].split(", ")
+    assert set(keys) <= {key for key, _ in WIDENINGS}
+    toggles = {"f": "variants", "a": "all_versions", "A": "all_platforms"}
+    widened = dataclass_replace(state, **{toggles[key]: True for key in keys})
+    assert len(ViewModel().available_rows(widened)) == int(shown)
+
+
+def test_a_filter_matching_nothing_anywhere_has_no_hint(tmp_path, builds) -> None:
+    state = _state(tmp_path, *builds.values())
+    state.view = ViewOptions(filter_text="musl")
+    vm = ViewModel()
+    assert vm.available_rows(state) == []
+    assert vm.available_subtitle(state, 0).endswith("filter “musl” · 0 of 3")
+    # An older patch the view hides: `a` lists it.
+    state.view = ViewOptions(filter_text=OLD)
+    assert vm.available_subtitle(state, 0) == f"“{OLD}”: 0 of 3 · 1 more in all versions: Enter, then a"
+    # Shown rows: no hint.
+    state.view = ViewOptions(filter_text="3.12")
+    assert "more in" not in vm.available_subtitle(state, len(vm.available_rows(state)))
