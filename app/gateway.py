@@ -9,7 +9,7 @@ to hold a call at a point of their choosing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for th
 
     from pytui.core.cache import PurgeEffect, VerifyReport
     from pytui.core.download import Downloader
-    from pytui.core.environment import ScanResult
+    from pytui.core.environment import Environment, ScanResult
     from pytui.core.install_root import Uninstalled
     from pytui.core.jobs import InstallResult
     from pytui.core.root_tree import Footprint
@@ -140,13 +140,18 @@ class CoreGateway:
         return job.run()
 
     def uninstall(self, settings: Settings, key: str, *, cancel: CancelToken,
-                  on_wait: Callable[[str], None]) -> Uninstalled:
-        """Remove one installation and its bin links; say what that freed."""
+                  on_wait: Callable[[str], None],
+                  outdated_among: Sequence[Environment] | None = None) -> Uninstalled:
+        """Remove one installation and its bin links; say what that freed. With
+        `outdated_among` (the environments of the last scan), only while it is still outdated
+        under the root lock, else `NotRemoved` (as `pytui uninstall --outdated`)."""
+        from pytui.app.uninstall_safety import still_outdated
         from pytui.core.install_root import InstallRoot
 
         bin_dir = None if settings.no_bin else settings.bin_dir
-        return InstallRoot(Path(settings.install_root)).uninstall(
-            key, bin_dir=bin_dir, cancel=cancel, on_wait=on_wait)
+        root = InstallRoot(Path(settings.install_root))
+        recheck = None if outdated_among is None else still_outdated(root, key, outdated_among)
+        return root.uninstall(key, bin_dir=bin_dir, cancel=cancel, on_wait=on_wait, recheck=recheck)
 
     def purge_plan(self, settings: Settings, catalog: Catalog | None, *, rule: str,
                    installed_keys: Iterable[str]) -> list[CachedArchive]:

@@ -135,7 +135,7 @@ class JobActions(AppBase):
             for installation in decision.installations:
                 if self.state.job_for_key(installation.key) is None:  # started meanwhile
                     self._dismiss_ended(installation.key)
-                    self.renderer.job(self.runner.start_uninstall(installation))
+                    self.renderer.job(self.runner.start_uninstall(installation, prune=True))
         self.renderer.all()
 
     def _dismiss_ended(self, key: str) -> None:

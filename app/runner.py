@@ -288,8 +288,9 @@ class JobRunner:
         self._fill_slots()
         return job
 
-    def start_uninstall(self, installation: Installation) -> Job:
-        job = self._state.add_job(UNINSTALL, installation.key, installation=installation)
+    def start_uninstall(self, installation: Installation, *, prune: bool = False) -> Job:
+        job = self._state.add_job(UNINSTALL, installation.key, installation=installation,
+                                  prune=prune)
         self._launch(job)
         return job
 
@@ -326,7 +327,8 @@ class JobRunner:
                            job.upgrade)
         elif job.kind == UNINSTALL:
             assert job.installation is not None
-            body = partial(self._uninstall, job.job_id, token, job.installation.key, settings)
+            body = partial(self._uninstall, job.job_id, token, job.installation.key, settings,
+                           job.prune)
         else:
             body = partial(self._verify, job.job_id, token, settings, self._state.catalog)
         self._workers[job.job_id] = self._spawn(
@@ -391,12 +393,18 @@ class JobRunner:
                             "it run the new patch)")
             post(JobEnded(job_id, "done", summary=summary))
 
-    def _uninstall(self, job_id: int, cancel: CancelToken, key: str, settings: Settings) -> None:
+    def _uninstall(self, job_id: int, cancel: CancelToken, key: str, settings: Settings,
+                   prune: bool = False) -> None:
+        from pytui.core.install_root import NotRemoved
+
         post = self._app.post_message
         post(JobProgress(job_id, "remove", 0, None))
         try:
-            result = self.gateway.uninstall(settings, key, cancel=cancel,
-                                            on_wait=partial(self._waiting, job_id))
+            result = self.gateway.uninstall(
+                settings, key, cancel=cancel, on_wait=partial(self._waiting, job_id),
+                outdated_among=(self._state.environments or []) if prune else None)
+        except NotRemoved as err:  # no longer outdated: kept, which is what the rule wants
+            post(JobEnded(job_id, "done", summary=str(err)))
         except Cancelled as err:
             post(JobEnded(job_id, CANCELLED, error=f"uninstall of {key} cancelled; it stays "
                                                    f"installed ({err})"))

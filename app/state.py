@@ -38,6 +38,9 @@ class Job:
     reinstall: bool = False
     # An upgrade (`U`): bin links are updated only where they exist, as `pytui upgrade`.
     upgrade: bool = False
+    # An uninstall of an outdated install (the purge screen's `outdated` rule): re-checked
+    # under the root lock, as `pytui uninstall --outdated` (the root may change meanwhile).
+    prune: bool = False
     # "queued", a core phase, "waiting", "remove", "cancelling", or one of ENDED.
     phase: str = "queued"
     done: int = 0
@@ -175,9 +178,9 @@ class AppState:
 
     def add_job(self, kind: str, title: str, *, build: Build | None = None,
                 installation: Installation | None = None, reinstall: bool = False,
-                upgrade: bool = False) -> Job:
+                upgrade: bool = False, prune: bool = False) -> Job:
         job = Job(self.next_job_id, kind, title, build=build, installation=installation,
-                  reinstall=reinstall, upgrade=upgrade, queued_at=self.clock())
+                  reinstall=reinstall, upgrade=upgrade, prune=prune, queued_at=self.clock())
         self.jobs[job.job_id] = job
         self.next_job_id += 1
         if kind == INSTALL and build is not None:

@@ -135,7 +135,7 @@ def outdated(installed: Sequence[Installation],
     return gone, kept
 
 
-def _still_outdated(root: InstallRoot, key: str,
+def still_outdated(root: InstallRoot, key: str,
                     environments: Sequence[Environment]) -> Callable[[], str | None]:
     """The check `uninstall` runs under the root lock: the plan was made without it, and uv or
     another pytui may have removed the newer patch (or this one) since."""
@@ -191,7 +191,7 @@ def run_prune(args: argparse.Namespace) -> int:
         try:
             removals.append(root.uninstall(
                 installation.key, bin_dir=bin_dir, on_wait=on_wait,
-                recheck=_still_outdated(root, installation.key, result.environments)))
+                recheck=still_outdated(root, installation.key, result.environments)))
         except NotRemoved as err:
             print(f" = {err}", file=sys.stderr)
             continue

@@ -69,3 +69,28 @@ def test_a_patch_that_stopped_being_outdated_while_waiting_for_the_lock_is_kept(
     assert not (pytui.root / new.build.key).exists()
     assert os.readlink(pytui.root / minor_of("3.12.6")).endswith(old.build.key)
     assert f"{old.build.key} kept: no newer patch of it is installed now" in rest
+
+
+def test_the_tuis_outdated_purge_rechecks_under_the_lock_too(pytui: Pytui) -> None:
+    """The purge screen's `outdated` rule runs uninstall jobs through the gateway with the
+    scan's environments: the same re-check under the lock (the job ends as kept, not failed)."""
+    from pytui.app.gateway import CoreGateway
+    from pytui.core.install_root import InstallRoot, NotRemoved
+    from pytui.core.progress import CancelToken
+    from pytui.core.settings import Settings
+
+    old = pytui.add("3.12.6")
+    mid = pytui.add("3.12.7")
+    new = pytui.add("3.12.8")
+    pytui.call("install", "3.12.6", "3.12.7", "3.12.8")
+    settings = Settings.resolve(env=pytui.env())
+    gateway = CoreGateway()
+    # Planned with 3.12.8 installed; then uv removes 3.12.8 and 3.12.7 is the newest again.
+    InstallRoot(pytui.root).uninstall(new.build.key, bin_dir=None)
+    with pytest.raises(NotRemoved, match="no newer patch of it is installed now"):
+        gateway.uninstall(settings, mid.build.key, cancel=CancelToken(), on_wait=print, outdated_among=[])
+    assert (pytui.root / mid.build.key).is_dir()
+    # Still outdated: removed as before.
+    assert gateway.uninstall(settings, old.build.key, cancel=CancelToken(), on_wait=print,
+                             outdated_among=[]).key == old.build.key
+    assert not (pytui.root / old.build.key).exists()
