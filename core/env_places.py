@@ -18,6 +18,8 @@ from pytui.core.env_files import CFG_MAX_BYTES, read_regular
 TIME_BUDGET = 10.0
 MAX_BUDGET = 600.0
 MAX_SCAN_PATHS = 64
+# Warnings about ignored entries said one by one; the rest are counted in one line.
+MAX_IGNORED_SAID = 5
 
 
 def _abs(value: str) -> Path | None:
@@ -75,7 +77,11 @@ def scan_paths(env: Mapping[str, str], given: Sequence[str] = ()) -> tuple[list[
         values = [v for v in env["PYTUI_SCAN_PATHS"].split(":") if v.strip()]
     if not values:
         config = config_scan_file(env)
-        data = read_regular(config, CFG_MAX_BYTES)
+        data = read_regular(config, CFG_MAX_BYTES + 1)
+        if data is not None and len(data) > CFG_MAX_BYTES:
+            # Not cut at the bound: its last line would be a path cut short.
+            warnings.append(f"ignored {config}: larger than {CFG_MAX_BYTES // 1024} KiB")
+            data = None
         if data is not None:
             source = str(config)
             values = [line.strip() for line in data.decode("utf-8", "replace").splitlines()
@@ -83,16 +89,26 @@ def scan_paths(env: Mapping[str, str], given: Sequence[str] = ()) -> tuple[list[
     if not values:
         return [Path.home()], warnings
     roots: list[Path] = []
+    seen: set[Path] = set()
+    ignored = 0
     for value in values:
+        if len(roots) > MAX_SCAN_PATHS:
+            break  # enough to say there are too many (a list of 60,000 is not walked in full)
         path = _abs(value.strip())
         if path is None:
             if source == "--scan":
                 path = Path(os.path.abspath(os.path.expanduser(value)))
             else:
-                warnings.append(f"ignored scan path {value!r} from {source}: not an absolute path")
+                ignored += 1
+                if ignored <= MAX_IGNORED_SAID:
+                    warnings.append(f"ignored scan path {value[:200]!r} from {source}: not an absolute path")
                 continue
-        if path not in roots:
+        if path not in seen:
+            seen.add(path)
             roots.append(path)
+    if ignored > MAX_IGNORED_SAID:
+        warnings.append(f"ignored {ignored - MAX_IGNORED_SAID} more scan paths from {source} that are "
+                        "not absolute")
     if len(roots) > MAX_SCAN_PATHS:
         warnings.append(f"only the first {MAX_SCAN_PATHS} scan paths from {source} are walked")
         roots = roots[:MAX_SCAN_PATHS]

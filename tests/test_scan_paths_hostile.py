@@ -1,0 +1,36 @@
+"""Scan roots from PYTUI_SCAN_PATHS or the config file are bounded in number before anything
+else is done with them: a list of tens of thousands (an environment variable holds 128 KiB)
+is cut at MAX_SCAN_PATHS with one warning, not compared pairwise or warned about line by line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytui.core.env_places import MAX_IGNORED_SAID, MAX_SCAN_PATHS, scan_paths
+
+
+def test_a_huge_scan_path_list_is_cut_with_one_warning(tmp_path: Path) -> None:
+    many = ":".join(f"/p{i}" for i in range(30_000))
+    roots, warnings = scan_paths({"PYTUI_SCAN_PATHS": many})
+    assert roots == [Path(f"/p{i}") for i in range(MAX_SCAN_PATHS)]
+    assert warnings == [f"only the first {MAX_SCAN_PATHS} scan paths from PYTUI_SCAN_PATHS are walked"]
+
+
+def test_many_relative_entries_are_said_in_a_few_lines(tmp_path: Path) -> None:
+    config = tmp_path / "pytui" / "scan-paths"
+    config.parent.mkdir()
+    config.write_text("\n".join(f"rel{i}" for i in range(5_000)) + "\n/abs\n")
+    roots, warnings = scan_paths({"XDG_CONFIG_HOME": str(tmp_path)})
+    assert roots == [Path("/abs")]
+    assert len(warnings) == MAX_IGNORED_SAID + 1
+    assert warnings[-1] == (f"ignored {5_000 - MAX_IGNORED_SAID} more scan paths from {config} "
+                            "that are not absolute")
+
+
+def test_a_config_file_past_the_bound_is_ignored_not_cut(tmp_path: Path) -> None:
+    config = tmp_path / "pytui" / "scan-paths"
+    config.parent.mkdir()
+    config.write_text("/a\n" * 30_000 + "/home/someone/projects\n")  # past 64 KiB
+    roots, warnings = scan_paths({"XDG_CONFIG_HOME": str(tmp_path)})
+    assert roots == [Path.home()]
+    assert warnings == [f"ignored {config}: larger than 64 KiB"]
