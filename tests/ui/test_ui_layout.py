@@ -314,3 +314,26 @@ async def test_clicking_a_footer_key_presses_it(ui_world: UiWorld) -> None:
         assert _bar_text(app).startswith(" ? All keys")
         await pilot.click(KeyBar, offset=(3, 0))  # on "All keys"
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+
+
+async def test_a_finished_job_row_keeps_a_free_threaded_key_whole_at_80x24(
+        ui_world: UiWorld) -> None:
+    """A finished row's numbers are blank: at 80 columns its key takes their room."""
+    from archive_builds import make_build
+
+    build = make_build(version="3.13.1", variant="freethreaded")
+    assert len(build.key) == 44
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        state = app.state
+        job = state.add_job("install", build.key, build=build)
+        app.renderer.job(job)
+        state.end_job(job.job_id, "done", summary="Installed")
+        app.renderer.job(job)
+        await pilot.pause()
+        row = app.query_one(f"#job-{job.job_id}", JobRow)
+        label = row.query_one(".job-label", Static)
+        await wait_for(pilot, lambda: label.size.width > 0, what="the label")
+        text = "".join(segment.text for segment in label.render_line(0))
+        assert build.key in text and "done" in text, text
