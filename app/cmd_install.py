@@ -155,7 +155,8 @@ def run_install(args: argparse.Namespace) -> int:
         return _fail("--jobs must be at least 1", 2)
     texts = args.requests or ["default"]
     try:
-        requests = [PythonRequest.parse(text) for text in texts]
+        # As `pytui list` (and uv): a version uv does not support is refused with its reason.
+        requests = [PythonRequest.parse(text).check_supported() for text in texts]
     except RequestError as err:
         return _fail(str(err), 2)
     started = time.monotonic()

@@ -9,6 +9,13 @@ import argparse
 import sys
 
 from pytui.app.style import color_enabled, stderr_style
+from pytui.core.keys import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TextIO
+
+    from pytui.core.listing import ListRow
+    from pytui.core.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -69,7 +76,7 @@ def _support_table(settings):  # -> SupportTable; imported only when shown
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pytui.core.listing import list_rows, row_json, user_display
+    from pytui.core.listing import list_rows, row_json
     from pytui.core.requests import PythonRequest
     from pytui.core.sources import load_catalog, refresh_catalog
 
@@ -86,6 +93,13 @@ def _run(args: argparse.Namespace) -> int:
     catalog = load_catalog(settings, refresh=args.refresh and bool(settings.downloads_json))
     if catalog.warning:  # malformed entries were skipped: say so once, list the rest
         print(stderr_style().warning(str(catalog.warning)), file=sys.stderr)
+    if args.kind == "cached":
+        from pytui.core.cache import ArchiveCache
+
+        problem = ArchiveCache(settings.cache_dir).problem()
+        if problem is not None:
+            print(stderr_style().error(problem), file=sys.stderr)
+            return 1
     rows = list_rows(catalog, settings, request, kind=args.kind,
                      all_platforms=args.all_platforms, all_arches=args.all_arches,
                      all_versions=args.all_versions)
@@ -103,27 +117,47 @@ def _run(args: argparse.Namespace) -> int:
             objects.append(obj)
         out.write(json.dumps(objects, ensure_ascii=False, separators=(",", ":")) + "\n")
         return 0
+    lines = _text_lines(args, settings, rows, out)
+    if lines:
+        out.write("\n".join(lines) + "\n")
+    return 0
+
+
+def _text_lines(args: argparse.Namespace, settings: Settings, rows: list[ListRow],
+                out: TextIO) -> list[str]:
+    """uv's text lines (key, location), plus the support column on a terminal or when asked."""
+    from pytui.core.listing import user_display
+
     color = color_enabled(getattr(args, "color", None), out)  # --color, NO_COLOR, FORCE_COLOR, as uv
     # The support column is for people: on a terminal (or asked for); a pipe gets uv's format.
     show_support = args.support if args.support is not None else out.isatty()
     support = _support_table(settings) if show_support else None
     width = max((len(row.key) for row in rows), default=0)
-    lines = []
+    # (key, location styled, its width on screen, support status) per row.
+    cells = []
     for row in rows:
         if row.path is not None:
-            shown = _styled(user_display(row.path), "36", color)
+            plain = user_display(row.path)
+            shown = _styled(plain, "36", color)
             if row.symlink is not None:
+                plain += " -> " + row.symlink
                 shown += " -> " + _styled(row.symlink, "36", color)
         elif args.show_urls:
-            shown = _styled(row.url or "", "2", color)
+            plain = row.url or ""
+            shown = _styled(plain, "2", color)
         elif row.cached is not None:
-            shown = _styled(str(row.cached.path), "32", color)
+            plain = str(row.cached.path)
+            shown = _styled(plain, "32", color)
         else:
-            shown = _styled("<download available>", "2", color)
-        status = support.for_item(row) if support is not None else None
+            plain = "<download available>"
+            shown = _styled(plain, "2", color)
+        cells.append((row.key, shown, len(plain), support.for_item(row) if support is not None else None))
+    # The support column starts at one place on every line (padded as the key column is).
+    where = max((length for _, _, length, status in cells if status is not None), default=0)
+    lines = []
+    for key, shown, length, status in cells:
         if status is not None:
-            shown += "    " + _styled(status.text(), "33" if status.phase == "end-of-life" else "2", color)
-        lines.append(f"{row.key:<{width}}    {shown}")
-    if lines:
-        out.write("\n".join(lines) + "\n")
-    return 0
+            shown += " " * (where - length) + "    " + _styled(
+                status.text(), "33" if status.phase == "end-of-life" else "2", color)
+        lines.append(f"{key:<{width}}    {shown}")
+    return lines

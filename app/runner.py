@@ -438,7 +438,8 @@ class JobRunner:
         freed = human_size(sum(archive.size for archive, _ in corrupt))
         post(JobEnded(job_id, "done", warning=True,
                       summary=f"{ok} archive(s) ok; {len(corrupt)} corrupt removed ({freed}): "
-                              f"{names}{more}; the next install downloads them again"))
+                              f"{names}{more}; the next install downloads "
+                              f"{'it' if len(corrupt) == 1 else 'them'} again"))
 
     def cancel(self, job_id: int) -> None:
         job = self._state.jobs.get(job_id)

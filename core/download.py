@@ -101,6 +101,12 @@ def file_url_path(url: str) -> Path:
     return Path(url2pathname(urlsplit(url).path))
 
 
+def _seconds(delay: float) -> str:
+    """`1.5 s`, `12 s`: a backoff as long as it is (a 1.5 s wait shown as `2 s` read wrong
+    beside the total time of the attempts)."""
+    return f"{delay:.1f} s" if delay < 10 else f"{delay:.0f} s"
+
+
 def human_size(n: int) -> str:
     from pytui.core.units import format_bytes  # one unit system everywhere (MiB, as uv)
 
@@ -342,7 +348,8 @@ class Downloader:
                 return
             if not any(f.transient for f in failures) or retry >= self.retries:
                 tried = "; ".join(f"{f.url}: {f.reason}" for f in failures)
-                after = f" after {retry} retries in {time.monotonic() - started:.1f}s" if retry else ""
+                tries = "1 retry" if retry == 1 else f"{retry} retries"
+                after = f" after {tries} in {time.monotonic() - started:.1f}s" if retry else ""
                 kept_text = kept if body.have and not body.poisoned else ""
                 missing = all(f.status in MISSING_STATUS for f in failures)
                 raise DownloadError(f"could not download {what}{after} ({tried}){kept_text}",
@@ -350,7 +357,7 @@ class Downloader:
             retry += 1
             delay = self.backoff.delay(retry)
             throttled(Progress("download", body.have, body.total, None,
-                               note=f"retrying in {delay:.0f} s (attempt {retry + 1} of {self.retries + 1}): "
+                               note=f"retrying in {_seconds(delay)} (attempt {retry + 1} of {self.retries + 1}): "
                                     f"{failures[-1].reason}"))
             if cancel.wait(delay):
                 raise Cancelled(f"download of {what} cancelled")

@@ -173,7 +173,10 @@ def refresh_catalog(settings) -> RefreshResult:
     old = load_kept_catalog(state_dir)  # validated: a bad copy is discarded, never revalidated
     meta = _read_meta(meta_path) if old is not None else {}
     kept_age = describe_age(old.fetched_at if old is not None else None)
-    kept = f"kept the catalog fetched {kept_age}" if old is not None else "kept the embedded catalog"
+    kept_from = meta.get("url")
+    elsewhere = f" from {kept_from}" if kept_from and kept_from != url else ""
+    kept = (f"kept the catalog fetched {kept_age}{elsewhere}" if old is not None
+            else "kept the embedded catalog")
     headers = {}
     if old is not None and meta.get("etag") and meta.get("url") == url:
         headers["If-None-Match"] = meta["etag"]

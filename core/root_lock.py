@@ -164,7 +164,7 @@ class RootLocking:
                 if not try_flock(fd):
                     if on_wait is not None:
                         on_wait(f"waiting for the lock on {self.path} (another uv or pytui process is "
-                                f"installing; up to {timeout:.0f}s, UV_LOCK_TIMEOUT)")
+                                f"changing the install root; up to {timeout:.0f}s, UV_LOCK_TIMEOUT)")
                     delay = 0.01
                     while not try_flock(fd):
                         self._check_wait(cancel, deadline, timeout)

@@ -119,7 +119,7 @@ def test_retries_exhausted_keep_the_part_and_the_next_call_resumes(http_server, 
     part = work / "a.part"
     with Downloader(backoff=FAST, retries=1) as dl, pytest.raises(DownloadError) as err:
         dl.download([url], part, expected_sha256=SHA)
-    assert "after 1 retries" in str(err.value) and "resumes" in str(err.value)
+    assert "after 1 retry in" in str(err.value) and "resumes" in str(err.value)
     assert http_server.count("/a") == 2
     kept = part.stat().st_size
     assert kept > 0 and json.loads((work / "a.part.json").read_text())["total"] == len(DATA)

@@ -130,7 +130,7 @@ def test_a_trickle_that_never_heals_fails_in_one_line_and_keeps_the_part(http_se
             pytest.raises(DownloadError) as err:
         dl.download([url], work / "a.part", expected_sha256=SHA, what="cpython-x")
     line = str(err.value)
-    assert "slower than 20000 bytes/s for 0.5 s" in line and "after 1 retries" in line, line
+    assert "slower than 20000 bytes/s for 0.5 s" in line and "after 1 retry in" in line, line
     assert http_server.count("/a") == 2
     assert (work / "a.part").stat().st_size > 0 and read_part_state(work / "a.part")["total"] == len(DATA)
 
@@ -267,4 +267,4 @@ def test_a_retry_is_announced_with_its_delay_attempt_and_cause(http_server, work
     with Downloader(limits=limits(retries=2), backoff=RecordingBackoff()) as dl:
         dl.download([url], work / "a.part", expected_sha256=SHA, progress=seen.append)
     notes = [p.note for p in seen if p.note]
-    assert notes == ["retrying in 0 s (attempt 2 of 3): HTTP 503 Service Unavailable"], notes
+    assert notes == ["retrying in 0.0 s (attempt 2 of 3): HTTP 503 Service Unavailable"], notes

@@ -1,0 +1,72 @@
+"""Small CLI wording fixes from a new user's trial: one parser for unsupported requests, the
+support column at one place on every `list` line, an unreadable cache dir said by
+`list --only-cached`, where a kept catalog came from, one retry in the singular."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from cli_harness import Pytui, assert_clean_failure
+from fixtures_http import FaultyHTTPServer
+from pytui.core.kept_catalog import refresh_catalog
+from pytui.core.settings import Settings
+
+
+@pytest.fixture
+def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
+    archives = tmp_path / "archives"
+    archives.mkdir()
+    return Pytui(tmp_path, http_server, archives)
+
+
+@pytest.mark.parametrize(("request_text", "reason"), [
+    ("3.5", "Python <3.6 is not supported but 3.5 was requested."),
+    ("3.12t", "Python <3.13 does not support free-threading but 3.12+freethreaded was requested."),
+])
+def test_install_refuses_what_list_refuses(pytui: Pytui, request_text: str, reason: str) -> None:
+    pytui.add("3.12.8")
+    before = pytui.state()
+    for command in ("list", "install"):
+        line = assert_clean_failure(pytui.run(command, request_text), 2)
+        assert line == f"error: Invalid version request: {reason}", line
+    assert pytui.state() == before
+
+
+def test_list_support_column_starts_at_one_place(pytui: Pytui) -> None:
+    pytui.add("3.12.8")
+    pytui.add("3.8.20")
+    pytui.call("install", "3.12.8")
+    listed = pytui.run("list", "--support")
+    assert listed.returncode == 0, str(listed)
+    lines = listed.stdout.splitlines()
+    assert len(lines) == 2, lines
+    starts = {re.search(r"(EOL|security|bugfix|pre-release)", line).start() for line in lines}
+    assert len(starts) == 1, lines
+    assert any("<download available>" in line for line in lines)
+
+
+def test_only_cached_with_a_cache_dir_that_is_a_file_says_so(pytui: Pytui, tmp_path: Path) -> None:
+    pytui.add("3.12.8")
+    not_a_dir = tmp_path / "a-file"
+    not_a_dir.write_text("x")
+    line = assert_clean_failure(pytui.run("--cache-dir", str(not_a_dir), "list", "--only-cached"))
+    assert str(not_a_dir) in line and "not a directory" in line, line
+
+
+def test_a_failed_refresh_from_another_url_names_where_the_kept_catalog_came_from(
+        tmp_path: Path, http_server: FaultyHTTPServer, uv_catalog_path: Path) -> None:
+    body = uv_catalog_path.read_bytes()
+    first = http_server.add("/first.json", body)
+    env = {"PYTUI_STATE_DIR": str(tmp_path / "state"), "PYTUI_CATALOG_URL": first,
+           "HOME": str(tmp_path)}
+    assert refresh_catalog(Settings.resolve(env=env)).changed
+    other = http_server.add("/other.json", b"", fail=99, fail_status=500)
+    result = refresh_catalog(Settings.resolve(env={**env, "PYTUI_CATALOG_URL": other}))
+    assert not result.ok
+    assert f"kept the catalog fetched just now from {first}" in result.message, result.message
+    # The same URL failing: where it came from goes without saying.
+    http_server.add("/first.json", b"", fail=99, fail_status=500)
+    again = refresh_catalog(Settings.resolve(env=env))
+    assert not again.ok and again.message.endswith("; kept the catalog fetched just now"), again.message
