@@ -180,7 +180,22 @@ def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, tar
         print(f"Installed {what} in {elapsed_text(started)}", file=sys.stderr)
         for build, status in done:
             print(f" {'~' if status == 'reinstalled' else '+'} {build.key}", file=sys.stderr)
+    if not settings.no_bin:
+        # As uv, an upgrade makes no bin link that is not there; say so, and how to get one.
+        upgraded = {build.key for build, _ in done}
+        for target in unlinked:
+            if target.key in upgraded:
+                name = target.bin_names[0]
+                print(f"note: {settings.bin_dir / name} does not exist, so the upgrade made none "
+                      f"(as uv); `pytui install {_minor_request(target)}` links it",
+                      file=sys.stderr)
     failed = [o for o in outcomes if o.error is not None]
     for outcome in failed:
         print(stderr_style().error(str(outcome.error)), file=sys.stderr)
     return 1 if failed else 0
+
+
+def _minor_request(build: Build) -> str:
+    """`3.13t`, `3.12+debug`: the minor-version request that links `build`'s pythonX.Y."""
+    variant = ("t" if build.freethreaded else "") + ("+debug" if "debug" in build.variant else "")
+    return f"{build.major}.{build.minor}{variant}"

@@ -137,5 +137,9 @@ def test_upgrade_updates_only_existing_bin_links(pytui: Pytui) -> None:
     assert up.returncode == 0, str(up)
     assert "Installed 2 versions" in up.stderr
     assert not os.path.lexists(pytui.bin / "python3.11")
+    # ... and says so, with the command that links it.
+    assert (f"note: {pytui.bin / 'python3.11'} does not exist, so the upgrade made none (as uv); "
+            "`pytui install 3.11` links it") in up.stderr
+    assert "python3.12 does not exist" not in up.stderr
     ran = subprocess.run([pytui.bin / "python3.12"], capture_output=True, text=True)
     assert ran.stdout.strip() == "Python 3.12.8"
