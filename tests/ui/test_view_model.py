@@ -206,9 +206,16 @@ def test_uninstall_purge_cancel_quit_decisions(tmp_path, builds) -> None:
     installation = _installation(tmp_path, old)
     state.installations.append(installation)
     state.sizes[old.key] = 2 * 1024 * 1024
+    state.freeable[old.key] = 2 * 1024 * 1024
     asked = d.decide_uninstall(state, "installed", old.key)
     assert isinstance(asked, d.Confirm) and asked.then == d.StartUninstall(installation)
-    assert any(line.strong and "2.0 MiB" in line.text for line in asked.lines)
+    assert any(line.strong and line.text == "Frees 2.0 MiB." for line in asked.lines)
+    # Linked from the cache's kept tree: only its own files are freed, and the rest is said.
+    state.freeable[old.key] = 512 * 1024
+    linked = d.decide_uninstall(state, "installed", old.key)
+    assert isinstance(linked, d.Confirm)
+    assert any(line.strong and line.text == "Frees 512.0 KiB; 1.5 MiB stay in the cache's kept tree "
+               "(purging its archive frees them)." for line in linked.lines)
     assert isinstance(d.decide_uninstall(state, "available", builds[NEW].key), d.Refuse)
     archive = _cache(state, old)
     purge = d.decide_purge(state, "cached", archive.name)
