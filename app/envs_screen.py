@@ -34,7 +34,9 @@ FOOTER_RANKS = {"close": 0, "filter": 1, "rescan": 2, "cancel_scan": 3}
 class EnvironmentsScreen(Screen[None]):
     DEFAULT_CSS = """
     #envs-pane { height: 1fr; }
-    #envs-status { height: 1; padding: 0 1; color: $text-muted; }
+    #envs-status {
+        height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     #envs-filter { height: 1; border: none; padding: 0 1; background: $boost; }
     #envs-filter:focus { background: $accent 20%; }
     EnvTable { height: 1fr; background: $surface; scrollbar-size-vertical: 1;

@@ -1,8 +1,8 @@
 """The Environments view's table: one row per environment, broken ones marked.
 
 Columns fit their content and, when the table is narrower than that, give way in this order:
-the path (elided in the middle, its end kept), then the key, then how it is used, then the
-kind, each down to a few cells; Status is never cut. They are re-fitted whenever the rows or
+the path (its start given up, its project dir and last part kept: `…/api/.venv`), then the key, then how it is used, then the
+kind, each down to a few cells, then the path down to its end; Status is never cut. They are re-fitted whenever the rows or
 the width change.
 """
 
@@ -19,8 +19,13 @@ from textual.binding import Binding
 __all__ = ["EnvRow", "EnvTable", "elide_path", "fit_widths"]
 
 # Column indexes in COLUMNS, and the fewest cells each gives way to, in the order they give way.
+# The path gives way first down to its project (`…/api/.python-version`, at most PROJECT_CELLS:
+# every pin ends in `.python-version`, so a path cut inside its last part tells no project
+# apart), the key down to its version (`cpython-3.12.8-…`), and only after the others further.
 PATH, KIND, KEY, HOW, STATUS = range(5)
-GIVE_WAY = ((PATH, 14), (KEY, 14), (HOW, 16), (KIND, 5))
+PROJECT = -1  # stands for "the path's project form" in GIVE_WAY
+PROJECT_CELLS = 28
+GIVE_WAY = ((PATH, PROJECT), (KEY, 16), (HOW, 16), (KIND, 5), (PATH, 14), (KEY, 14))
 # Cells of padding around each cell (DataTable's cell_padding on both sides), and the
 # vertical scrollbar's width (kept free even when there are few rows).
 PADDING = 2
@@ -74,6 +79,9 @@ def fit_widths(texts: Sequence[Sequence[str]], labels: Sequence[str], width: int
     for index, fewest in GIVE_WAY:
         if excess <= 0:
             break
+        if fewest == PROJECT:
+            fewest = min(PROJECT_CELLS, max((len(project_form(row[PATH])) for row in texts),
+                                            default=0))
         cut = min(excess, max(0, widths[index] - max(fewest, len(labels[index]))))
         widths[index] -= cut
         excess -= cut
@@ -101,6 +109,14 @@ def elide_path(path: str, width: int) -> str:
     if tail.count("/") >= 2:
         return ELLIPSIS + tail
     return ELLIPSIS + path[len(path) - (width - 1):]
+
+
+def project_form(path: str) -> str:
+    """A path's last two parts after `…/` (`…/api/.python-version`), or the path if shorter."""
+    parts = path.rstrip("/").rsplit("/", 2)
+    if len(parts) < 3:
+        return path
+    return f"{ELLIPSIS}/{parts[1]}/{parts[2]}"
 
 
 def _cut_end(text: str, width: int) -> str:

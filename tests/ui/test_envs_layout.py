@@ -114,10 +114,14 @@ async def test_columns_fit_the_screen_and_the_details_wrap(size: tuple[int, int]
         for key, row in zip(table.row_keys, rows, strict=True):
             assert row[0][:1] in "~…" and row[0][-5:] == key[-5:]  # the end is kept
         how = [row[3] for row in rows]
-        assert any(text.startswith("pin 3.12 (no install") for text in how)
+        assert any(text.startswith("pin 3.12 (no") for text in how)
+        # A key keeps its patch (the path gives way to its project dir first).
+        assert {row[2][:14] for row in rows} == {"missing", KEY[:14]}
         assert "pinned to 3.12.8" in how and "follows 3.12" in how
-        # Different projects stay told apart: the path's end is what is kept.
+        # Different projects stay told apart: the path's end is what is kept, a pin's with
+        # its project dir (every pin file is `.python-version`).
         assert len({row[0] for row in rows}) == len(rows)
+        assert {"…/pinned/.python-version", "~/code/pinned/.python-version"} & {row[0] for row in rows}
         if size[0] >= 120:
             assert "pin 3.12 (no install satisfies it)" in how
             assert f"{KEY}" in {row[2] for row in rows}
@@ -128,6 +132,20 @@ async def test_columns_fit_the_screen_and_the_details_wrap(size: tuple[int, int]
         assert "…" not in _text_of(detail)
 
 
+async def test_a_long_status_line_ends_in_an_ellipsis_at_80x24() -> None:
+    app = _Host()
+    app.state.envs_note = ("scanned in 0.00 s (0 directories listed, 15 files read, "
+                           "3 places from the config, 2 from the history)")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EnvironmentsScreen)
+        screen.refresh_rows()
+        await pilot.pause()
+        line = _text_of(screen.query_one("#envs-status")).rstrip()
+        assert line.endswith("…") and line.startswith(" 6 environments, 1 broken"), line
+
+
 def test_elide_path_keeps_the_end() -> None:
     from pytui.widgets.env_table import elide_path
 
@@ -135,5 +153,6 @@ def test_elide_path_keeps_the_end() -> None:
     assert elide_path("~/code/follow/.venv", 14) == "…/follow/.venv"
     assert elide_path("~/.local/share/uv/tools/ruff", 14) == "…/tools/ruff"
     assert elide_path("~/code/pinned/.python-version", 14) == "…ython-version"
+    assert elide_path("~/code/pinned/.python-version", 24) == "…/pinned/.python-version"
     for width in range(0, 30):
         assert len(elide_path("~/code/pinned/.python-version", width)) <= max(width, 0)
