@@ -167,6 +167,16 @@ PURGE_RULES: tuple[tuple[str, str, str], ...] = (
 )
 
 PurgePlanner = Callable[[str], PurgePlan]
+# How a rule is chosen (RadioSet's own keys), said in the dialog: arrows only move.
+PURGE_RULE_KEYS = "←/→ move, Enter or space chooses"
+
+
+class RuleButton(RadioButton):
+    """A rule: ● when chosen, ○ otherwise, so the choice reads without colour."""
+
+    @property  # RadioButton's is a class attribute
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's name
+        return "●" if self.value else "○"
 
 
 class PurgeRulesModal(ModalScreen[PurgePlan | None]):
@@ -190,10 +200,10 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog purge-dialog"):
-            yield Label("Purge by rule", classes="dialog-title")
+            yield Label(f"Purge by rule ({PURGE_RULE_KEYS})", classes="dialog-title")
             with RadioSet(id="purge-rule"):
                 for rule, label, _ in PURGE_RULES:
-                    yield RadioButton(label, value=rule == self._rule, name=rule)
+                    yield RuleButton(label, value=rule == self._rule, name=rule)
             yield Static("", id="purge-rule-help", markup=False)
             table: DataTable = DataTable(id="purge-preview", cursor_type="none",
                                          zebra_stripes=True)

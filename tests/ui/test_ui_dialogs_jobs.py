@@ -146,3 +146,30 @@ async def test_dialog_footers_show_the_dialogs_keys(ui_world: UiWorld) -> None:
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmModal), what="closed")
         app.state.end_job(job.job_id, "cancelled")
+
+
+async def test_the_chosen_purge_rule_reads_without_colour(ui_world: UiWorld) -> None:
+    """● marks the chosen rule, ○ the others; the title says the keys; → moves, Enter chooses."""
+    from pytui.app.screens import PURGE_RULE_KEYS, RuleButton
+    from textual.widgets import Label
+
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="purge")
+        await pilot.pause()
+        screen = app.screen
+        assert PURGE_RULE_KEYS in str(screen.query_one(".dialog-title", Label).render())
+
+        def marks() -> list[str]:
+            return [button.render().plain[:3] for button in screen.query(RuleButton)]
+
+        assert marks() == ["▐●▌", "▐○▌", "▐○▌", "▐○▌"]
+        await pilot.press("right")
+        await pilot.pause()
+        assert marks() == ["▐●▌", "▐○▌", "▐○▌", "▐○▌"]  # moving chooses nothing
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: marks() == ["▐○▌", "▐●▌", "▐○▌", "▐○▌"],
+                       what="the second rule chosen")
+        await pilot.press("escape")
