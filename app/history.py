@@ -35,12 +35,15 @@ def format_time(at: float) -> str:
 
 
 class History:
-    def __init__(self, state_dir: Path | None, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, state_dir: Path | None, *, clock: Callable[[], float] = time.time,
+                 on_problem: Callable[[str], None] | None = None) -> None:
         self.entries: list[Entry] = []
         self.log_path = state_dir / LOG_NAME if state_dir is not None else None
         # Why the log could not be written (shown on the History screen), or "".
         self.log_problem = ""
         self._clock = clock
+        # Told the cause once, when the log first cannot be written (the app notifies).
+        self._on_problem = on_problem
 
     def add(self, kind: str, title: str, outcome: str, message: str) -> Entry:
         entry = Entry(self._clock(), kind, title, outcome, " ".join(message.split()))
@@ -70,6 +73,10 @@ class History:
                     raise OSError(0, "not a regular file")
                 f.write(line)
         except OSError as err:
+            cause = str(err.strerror or err)
             self.log_problem = (f"cannot write the history log {self.log_path}: "
-                                f"{err.strerror or err}; this session's history is only shown "
+                                f"{cause}; this session's history is only shown "
                                 "here")
+            # Once: a problem stops every later attempt (the check at the top).
+            if self._on_problem is not None:
+                self._on_problem(cause)

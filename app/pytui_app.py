@@ -92,7 +92,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
                               catalog_note="loading…" if catalog is None else "")
         self.vm = ViewModel()
         self.runner = JobRunner(self, self.state, gateway or CoreGateway())
-        self.history = History(settings.state_dir)
+        self.history = History(settings.state_dir, on_problem=self._history_not_kept)
         self.renderer = Renderer(self, self.state, self.vm)
         self._refresh_on_start = refresh
         self._show_eta = show_eta
@@ -100,6 +100,11 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         self._preloaded_disk = disk
         self._catalog_error = catalog_error
         self._gc_paused = False  # True while compose paused the collector (see compose)
+
+    def _history_not_kept(self, cause: str) -> None:
+        """One notification, the first time the history log cannot be written (as the theme's)."""
+        self.notify(f"The history is not kept: cannot write {self.history.log_path}: {cause}; "
+                    "H shows this session's", title="History", severity="warning", markup=False)
 
     def get_css_variables(self) -> dict[str, str]:
         # pytui's own colours, derived from the theme's so they stay readable in every theme.

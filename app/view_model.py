@@ -341,14 +341,21 @@ class ViewModel:
 
     @staticmethod
     def cached_subtitle(state: AppState) -> str:
+        """What the cache holds. With kept trees and the cache measured, the header's total
+        (`… incl. trees`) split into archives and trees, the same sum (short: a half-width pane)."""
         if state.cache_problem:
             return "cannot read the cache dir (see the error)"
         total = sum(archive.size for archive in state.archives)
         count = len(state.archives)
         trees = sum(1 for archive in state.archives if archive.tree)
-        with_trees = f" · {trees} with a tree" if trees else ""
-        return _with_sort(state, "cached",
-                          f"{count} archive{'s' if count != 1 else ''} · {human_size(total)}{with_trees}")
+        archives = f"{count} archive{'s' if count != 1 else ''}"
+        usage = state.cache_usage if state.disk_listed else None
+        if trees and usage is not None and usage > total:
+            text = (f"{archives} {human_size(total)} + {trees} tree{'s' if trees != 1 else ''} "
+                    f"{human_size(usage - total)} = {human_size(usage)}")
+        else:
+            text = f"{archives} · {human_size(total)}" + (f" · {trees} with a tree" if trees else "")
+        return _with_sort(state, "cached", text)
 
     def installed_rows(self, state: AppState) -> list[InstalledRow]:
         terms = self.terms(state)

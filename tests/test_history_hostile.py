@@ -36,3 +36,16 @@ def test_a_message_that_is_not_utf8_is_logged_escaped(tmp_path: Path) -> None:
     assert not history.log_problem
     text = (tmp_path / LOG_NAME).read_bytes().decode("utf-8")
     assert "bad\\udcff" in text or "bad\\xff" in text
+
+
+def test_a_state_dir_that_cannot_be_written_is_told_once(tmp_path: Path) -> None:
+    """A state dir under a regular file (ENOTDIR: as a read-only one, whatever the user's
+    rights): the app is told the cause once, at the first entry; entries are still kept."""
+    blocker = tmp_path / "state"
+    blocker.write_text("not a directory")
+    told: list[str] = []
+    history = History(blocker / "pytui", on_problem=told.append)
+    for index in range(3):
+        history.add("install", f"cpython-3.12.{index}", "done", "installed")
+    assert len(told) == 1 and "Not a directory" in told[0], told
+    assert len(history.entries) == 3 and "cannot write the history log" in history.log_problem

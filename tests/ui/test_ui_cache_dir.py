@@ -74,3 +74,18 @@ async def test_header_cache_size_is_what_cache_list_totals(ui_world: UiWorld, ca
         assert app.state.cache_usage == total
         header = str(app.query_one("#header", HeaderBar).render())
         assert f"({human_size(total)} incl. trees)" in header
+
+
+async def test_a_history_log_that_cannot_be_written_is_notified_once(ui_world: UiWorld) -> None:
+    """A state dir under a regular file (ENOTDIR, as a read-only one whatever our rights)."""
+    blocker = ui_world.home / "state-file"
+    blocker.write_text("not a directory")
+    ui_world.settings.state_dir = blocker / "pytui"
+    app = ui_world.make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        for index in range(3):
+            app.history.add("install", f"cpython-3.12.{index}", "done", "installed")
+        await pilot.pause()
+        said = [n.message for n in app._notifications if "history is not kept" in n.message]
+        assert len(said) == 1 and str(blocker / "pytui") in said[0], said

@@ -109,6 +109,12 @@ def test_an_archive_with_a_kept_tree_is_marked(tmp_path, builds) -> None:
     rows = {r.name: r for r in vm.cache_rows(state)}
     assert rows[builds[NEW].cache_filename].tree and not rows[builds[OLD].cache_filename].tree
     assert vm.cached_subtitle(state).endswith("· 1 with a tree")
+    # Measured: the header's total (`… incl. trees`), split into archives and trees.
+    state.cache_usage = 2000 + 46 * 1024 * 1024
+    assert vm.cached_subtitle(state) == "2 archives 2.0 KiB + 1 tree 46.0 MiB = 46.0 MiB"
+    from pytui.app.details_view import header_info
+    from pytui.widgets.format import human_size
+    assert human_size(header_info(state).cache_size) == "46.0 MiB"
     fields = dict(vm.details(state, "cached", builds[NEW].cache_filename).fields)
     assert fields["tree"].startswith("kept")
     assert "tree" not in dict(vm.details(state, "cached", builds[OLD].cache_filename).fields)
