@@ -26,9 +26,11 @@ def state_text(row: CacheRow) -> Text:
 class CacheTable(KeyedTable):
     """Keyed by archive file name."""
 
+    # Size is as wide as its widest cell (at most 10: `1023.9 MiB`), not a fixed width: the
+    # key gets the cells a column of short sizes does not use.
     COLUMNS = (
         ("State", "state", None),
-        ("Size", "size", 10),
+        ("Size", "size", None),
         ("Key", "build", None),
         ("File", "archive", None),
     )

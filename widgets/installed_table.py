@@ -18,9 +18,11 @@ __all__ = ["InstalledRow", "InstalledTable"]
 class InstalledTable(KeyedTable):
     """Keyed by installation key."""
 
+    # Size is as wide as its widest cell (at most 10: `1023.9 MiB`), not a fixed width: the
+    # key gets the cells a column of short sizes does not use.
     COLUMNS = (
         ("Key", "key", None),
-        ("Size", "size", 10),
+        ("Size", "size", None),
         ("Used by", "used", None),
         ("Update", "update", None),
         ("Support", "support", None),

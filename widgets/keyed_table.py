@@ -282,9 +282,16 @@ class KeyedTable(FastDataTable):
         # update_cell writes into the row's cell dict, which `_fill` may share with its
         # remembered row: that one is dropped so a later fill cannot reuse changed cells.
         self._row_objects.pop(key, None)
+        natural = self._natural
+        wider = False
         for column, (before, after) in enumerate(zip(old, cells, strict=True)):
             if not _same_cell(before, after):
                 self.update_cell(key, self.COLUMNS[column][1], after)
+                if column in natural and (width := _width(after)) > natural[column]:
+                    natural[column] = width
+                    wider = True
+        if wider:  # an auto-width column must grow (a size measured after "…", a new note)
+            self._fit_to_width()
 
     def _move_to(self, key: str) -> None:
         try:

@@ -198,3 +198,21 @@ def test_cell_segments_are_richs(color_system: str, text: Text, inner: int, padd
 
 def _visible(segments: list[Segment]) -> list[Segment]:
     return [segment for segment in Segment.simplify(segments) if segment.text]
+
+
+async def test_a_cell_rewritten_wider_widens_its_column() -> None:
+    """A size measured after "…" (a cell rewritten in place) is shown whole, not cut to the
+    width the column had."""
+    app = Pair()
+    async with app.run_test(size=(200, 30)) as pilot:
+        keyed = app.query_one("#keyed", Table)
+        rows = [(f"k{n}", ("-", f"k{n}", "…", Text("1 B"))) for n in range(3)]
+        keyed.sync(rows)
+        await pilot.pause()
+        note = keyed.ordered_columns[2]
+        assert note.content_width == len("Note")
+        assert keyed.sync_one("k1", ("-", "k1", "a much longer note", Text("1 B")))
+        await pilot.pause()
+        assert note.content_width == len("a much longer note")
+        assert any("a much longer note" in "".join(segment.text for segment in line)
+                   for line in _lines(keyed))
