@@ -28,14 +28,17 @@ class InstalledTable(KeyedTable):
         ("Support", "support", None),
         ("Build", "build", None),
     )
-    # Narrow: the key gives way first (ending in "…", down to its version: `cpython-3.12.11…`),
-    # then the support status (down to its phase, `security…`, then whole: Available and
-    # Details show it), then the update, use count and build; the key and the size always
-    # stay (a row must say which install it is).
-    FLEX = (("key", 16), ("support", 9), ("support", 0), ("update", 8), ("used", 0), ("build", 0))
+    # Narrow: the build date gives way first (Details shows it), then the key (ending in "…",
+    # down to its version: `cpython-3.12.11…`), then the support status (down to its phase,
+    # `security…`, then whole: Available and Details show it), the use count, and at 80
+    # columns the size: the key through its patch and the update mark (`↑ 3.11.7`, the only
+    # sign an upgrade exists) stay longest (a row must say which install it is).
+    FLEX = (("build", 0), ("key", 16), ("support", 9), ("support", 0), ("used", 0), ("size", 0),
+            ("update", 8))
     CLASSED_STYLES = SUPPORT_STYLES
     COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES)
     IDENTITY = "key"
+    WHOLE = frozenset({"build", "used", "size"})
 
     def show(self, rows: list[InstalledRow]) -> None:
         self.sync([_cells(row) for row in rows])

@@ -52,6 +52,9 @@ class KeyedTable(FastDataTable):
     # A FLEX column that names the row (its key) and so is never cut below its minimum: the
     # other FLEX columns give way whole first. "" for none.
     IDENTITY: ClassVar[str] = ""
+    # FLEX columns that give way whole, never cut (sizes, dates, counts): a cut number reads
+    # as another number. A fixed-width FLEX column always does.
+    WHOLE: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
@@ -198,31 +201,46 @@ class KeyedTable(FastDataTable):
             return  # DataTable's own widths (see datatable_internals)
         columns = self.ordered_columns
         widths = dict(self._natural)
+        # A fixed-width column (a size) keeps its declared width, or, listed in FLEX, gives
+        # it up whole: a number is never cut, it goes.
+        fixed = {index: spec[2] for index, spec in enumerate(self.COLUMNS)
+                 if spec[2] is not None and index < len(columns)
+                 and not columns[index].auto_width}
         for index, column in enumerate(columns):
-            widths.setdefault(index, column.content_width if column.auto_width else 0)
+            widths.setdefault(index, fixed.get(index, column.content_width))
         room = self._room()
         if room is not None and self.FLEX:
             padding = 2 * self.cell_padding
-            total = sum((widths[index] if column.auto_width else column.width) + padding
-                        for index, column in enumerate(columns))
+            total = sum(widths[index] + padding for index in range(len(columns)))
             excess = total - room
             # First down to each one's minimum, then, if the table is narrower still, further
             # (to nothing but its padding): a number or date column is never the one cut.
             for last_resort in (False, True):
                 for key, minimum in self.FLEX:
                     flex = self._flex_index(key)
-                    if excess <= 0 or flex is None or not columns[flex].auto_width:
+                    if excess <= 0 or flex is None:
                         continue
-                    floor = 0 if last_resort and key != self.IDENTITY else minimum
-                    give = max(0, min(excess, widths[flex] - floor))
+                    if flex in fixed or key in self.WHOLE:
+                        give = widths[flex]  # whole, never cut
+                    else:
+                        floor = 0 if last_resort and key != self.IDENTITY else minimum
+                        give = max(0, min(excess, widths[flex] - floor))
                     widths[flex] -= give
                     excess -= give
+            # A column given up whole may leave cells over: they go back to the key.
+            ident = self._flex_index(self.IDENTITY) if self.IDENTITY else None
+            if excess < 0 and ident is not None and ident not in fixed:
+                back = max(0, min(-excess, self._natural.get(ident, 0) - widths[ident]))
+                widths[ident] += back
         self._elided = {index for index, column in enumerate(columns)
                         if column.auto_width and widths[index] < self._natural.get(index, 0)}
         changed = False
         for index, column in enumerate(columns):
             if column.auto_width and column.content_width != widths[index]:
                 column.content_width = widths[index]
+                changed = True
+            elif index in fixed and column.width != widths[index]:
+                column.width = widths[index]
                 changed = True
         if changed:
             self.columns_resized()
