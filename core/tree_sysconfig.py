@@ -5,7 +5,7 @@ with `ast.literal_eval` (and `ast` imported) at every install. A tree's file nev
 manifest check catches an edit), so its parse is made once, when the tree is kept, and an
 install from the tree patches that instead: the same values, the same output. The file is read
 back as hostile input: bounded, JSON, a flat dict of string or integer values (what
-`fixups.parse_sysconfigdata` accepts); anything else and the install parses the file itself.
+`sysconfig_text.parse_sysconfigdata` accepts); anything else and the install parses the file itself.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ def write_sysconfig(tree: Path, key: str, dest: Path) -> bool:
     """Parse the sysconfig data of `tree` (a pristine tree of build `key`) into `dest`; False
     (nothing written) where there is none or it does not parse. Never raises for a tree."""
     from pytui.core.errors import InstallError
-    from pytui.core.fixups import find_sysconfigdata, parse_sysconfigdata
+    from pytui.core.fixups import find_sysconfigdata
+    from pytui.core.sysconfig_text import parse_sysconfigdata
 
     try:
         found = find_sysconfigdata(tree, key)

@@ -17,12 +17,15 @@ from pytui.core.errors import InstallError
 from pytui.core.extract import extract_archive
 from pytui.core.fixups import (
     EXTERNALLY_MANAGED,
-    SYSCONFIG_HEADER,
     apply_fixups,
     ensure_externally_managed,
     ensure_python_link,
     ensure_sysconfig_patched,
     executable_path,
+)
+from pytui.core.keys import parse_key
+from pytui.core.sysconfig_text import (
+    SYSCONFIG_HEADER,
     format_sysconfigdata,
     parse_sysconfig_literal,
     parse_sysconfigdata,
@@ -30,7 +33,6 @@ from pytui.core.fixups import (
     patch_sysconfig_text,
     patch_sysconfig_vars,
 )
-from pytui.core.keys import parse_key
 
 KEY = "cpython-3.12.8-linux-x86_64-gnu"
 
