@@ -7,7 +7,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
@@ -91,31 +91,22 @@ def tree_size(path: Path, summaries: Mapping[str, tuple[int, dict[int, int]]] | 
         return top.st_size
     total = top.st_size
     seen: dict[int, set[int]] = {}  # inodes of hard-linked files met, by device
-    stack = [os.fspath(path)]
-    while stack:
-        try:
-            with os.scandir(stack.pop()) as entries:
-                for entry in entries:
-                    try:
-                        st = entry.stat(follow_symlinks=False)
-                    except OSError:
-                        continue
-                    if stat.S_ISDIR(st.st_mode):
-                        total += st.st_size
-                        summary = summaries.get(entry.path) if summaries else None
-                        if summary is None:
-                            stack.append(entry.path)
-                        else:
-                            total += _summarized(summary, seen.setdefault(st.st_dev, set()))
-                        continue
-                    if st.st_nlink > 1:
-                        inodes = seen.setdefault(st.st_dev, set())
-                        if st.st_ino in inodes:
-                            continue
-                        inodes.add(st.st_ino)
-                    total += st.st_size
-        except (FileNotFoundError, NotADirectoryError, PermissionError):
-            continue
+
+    def descend(entry_path: str, st: os.stat_result) -> bool:
+        nonlocal total
+        summary = summaries.get(entry_path) if summaries else None
+        if summary is None:
+            return True
+        total += _summarized(summary, seen.setdefault(st.st_dev, set()))
+        return False
+
+    for st in _walk(path, descend):
+        if st.st_nlink > 1 and not stat.S_ISDIR(st.st_mode):
+            inodes = seen.setdefault(st.st_dev, set())
+            if st.st_ino in inodes:
+                continue
+            inodes.add(st.st_ino)
+        total += st.st_size
     return total
 
 
@@ -151,6 +142,25 @@ def footprint(path: Path) -> Footprint:
     total = freed = top.st_size
     # (device, inode) of each hard-linked file -> [links met here, its link count, its size]
     linked: dict[tuple[int, int], list[int]] = {}
+    for st in _walk(path):
+        if st.st_nlink > 1 and not stat.S_ISDIR(st.st_mode):
+            seen = linked.setdefault((st.st_dev, st.st_ino), [0, st.st_nlink, st.st_size])
+            seen[0] += 1
+            continue
+        total += st.st_size
+        freed += st.st_size
+    for met, links, size in linked.values():
+        total += size
+        if met >= links:
+            freed += size
+    return Footprint(total, freed)
+
+
+def _walk(path: Path, descend: Callable[[str, os.stat_result], bool] | None = None,
+          ) -> Iterator[os.stat_result]:
+    """The lstat of every entry under `path` (not `path` itself), links not followed; a
+    directory is walked into unless `descend(its path, its stat)` says no. Entries that vanish
+    or cannot be read are left out, as `du` leaves them."""
     stack = [os.fspath(path)]
     while stack:
         try:
@@ -160,21 +170,11 @@ def footprint(path: Path) -> Footprint:
                         st = entry.stat(follow_symlinks=False)
                     except OSError:
                         continue
-                    if stat.S_ISDIR(st.st_mode):
+                    if stat.S_ISDIR(st.st_mode) and (descend is None or descend(entry.path, st)):
                         stack.append(entry.path)
-                    elif st.st_nlink > 1:
-                        seen = linked.setdefault((st.st_dev, st.st_ino), [0, st.st_nlink, st.st_size])
-                        seen[0] += 1
-                        continue
-                    total += st.st_size
-                    freed += st.st_size
+                    yield st
         except (FileNotFoundError, NotADirectoryError, PermissionError):
             continue
-    for met, links, size in linked.values():
-        total += size
-        if met >= links:
-            freed += size
-    return Footprint(total, freed)
 
 
 def _summarized(summary: tuple[int, dict[int, int]], seen: set[int]) -> int:
