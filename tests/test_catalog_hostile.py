@@ -23,8 +23,8 @@ from pytui.core.catalog import MAX_CATALOG_BYTES, parse_catalog, valid_builds
 from pytui.core.catalog_fetch import fetch_catalog
 from pytui.core.errors import CatalogError
 from pytui.core.http import make_client
-from pytui.core.kept_catalog import KEPT_CATALOG, KEPT_META, load_kept_catalog
-from pytui.core.sources import load_catalog, refresh_and_reload, refresh_catalog
+from pytui.core.kept_catalog import KEPT_CATALOG
+from pytui.core.sources import load_catalog
 from test_catalog import entry, settings_for, uv_json
 
 GOOD = "cpython-3.12.8-linux-x86_64-gnu"
@@ -176,72 +176,6 @@ def test_install_skips_the_bad_entry_and_installs(tmp_path: Path, http_server: F
     before = pytui.state()
     line = assert_clean_failure(pytui.run("install", "3.11"), 1)
     assert "3.11" in line and pytui.state() == before
-
-
-# -- the TUI's background refresh ----------------------------------------------------------------
-
-
-def test_refresh_and_reload_always_ends_with_one_line(tmp_path: Path, http_server) -> None:
-    url = http_server.add("/meta.json", uv_json(entry(), entry(minor=13)),
-                          mode="wrong_types_catalog", mode_args={"field": "url", "value": 5})
-    settings = settings_for(tmp_path, catalog_url=url)
-    outcome = refresh_and_reload(settings)
-    assert outcome.ok and outcome.catalog is not None and outcome.catalog.get(OTHER) is not None
-    assert outcome.warning and "url is 5" in outcome.warning
-    # A server answering garbage, a missing one, a bad custom source: ok False, one line.
-    http_server.add("/garbage.json", b"\x00not json")
-    for settings in (settings_for(tmp_path, catalog_url=http_server.url("/garbage.json")),
-                     settings_for(tmp_path, catalog_url="http://127.0.0.1:9/none.json"),
-                     settings_for(tmp_path, downloads_json=str(tmp_path / "missing.json"))):
-        outcome = refresh_and_reload(settings)
-        assert not outcome.ok and outcome.catalog is None and "\n" not in outcome.message
-
-
-# -- a bad kept copy is discarded and rebuilt, never revalidated -----------------------------------
-
-
-def test_a_corrupt_kept_catalog_is_discarded_and_fetched_whole(tmp_path: Path, http_server) -> None:
-    url = http_server.add("/meta.json", uv_json(entry(), entry(minor=13)))
-    settings = settings_for(tmp_path, catalog_url=url)
-    assert refresh_catalog(settings).changed
-    kept, meta = settings.state_dir / KEPT_CATALOG, settings.state_dir / KEPT_META
-    etag = json.loads(meta.read_text())["etag"]
-    assert etag
-    kept.write_bytes(b"{garbage")  # the ETag still matches the server's
-    assert len(load_catalog(settings)) > 0  # the embedded catalog, no error
-    assert not kept.exists() and not meta.exists()  # discarded
-    http_server.clear_requests()
-    result = refresh_catalog(settings)
-    assert result.ok and result.changed  # fetched whole: not stuck on a 304 for a bad copy
-    assert "If-None-Match" not in http_server.requests_for("/meta.json")[0].headers
-    assert load_kept_catalog(settings.state_dir).get(OTHER) is not None
-
-
-@pytest.mark.parametrize("meta_text", [
-    '{"url": 5, "etag": ["x"], "fetched_at": "soon", "builds": -1}',
-    '{"etag": "\\r\\nX-Injected: 1", "fetched_at": 1e400}', "[1, 2]", "{", "\x00" * 10,
-])
-def test_a_bad_meta_file_is_ignored_and_rewritten(tmp_path: Path, http_server, meta_text) -> None:
-    url = http_server.add("/meta.json", uv_json(entry()))
-    settings = settings_for(tmp_path, catalog_url=url)
-    assert refresh_catalog(settings).changed
-    meta = settings.state_dir / KEPT_META
-    meta.write_text(meta_text)
-    assert load_kept_catalog(settings.state_dir) is not None
-    result = refresh_catalog(settings)
-    assert result.ok and "\n" not in result.message
-    assert json.loads(meta.read_text())["url"] == url
-
-
-def test_a_fifo_in_place_of_state_files_never_blocks(tmp_path: Path, http_server) -> None:
-    url = http_server.add("/meta.json", uv_json(entry()))
-    settings = settings_for(tmp_path, catalog_url=url)
-    settings.state_dir.mkdir(parents=True)
-    os.mkfifo(settings.state_dir / KEPT_CATALOG)
-    os.mkfifo(settings.state_dir / KEPT_META)
-    assert load_kept_catalog(settings.state_dir) is None
-    result = refresh_catalog(settings)
-    assert result.ok and result.changed and load_kept_catalog(settings.state_dir) is not None
 
 
 # -- the parsed-catalog cache ---------------------------------------------------------------------
@@ -488,27 +422,3 @@ def test_any_entries_parse_to_builds_skips_or_one_line_problems(items) -> None:
     assert valid_builds(parsed.builds)
     for build in parsed.builds:
         assert build.cache_filename and "/" not in build.cache_filename
-
-
-def test_the_tuis_refresh_also_keeps_the_release_cycle(tmp_path: Path, http_server) -> None:
-    from pytui.core import support
-
-    catalog_url = http_server.add("/meta.json", uv_json(entry(), entry(minor=13)))
-    cycle = {"3.12": {"first_release": "2023-10-02", "end_of_life": "2028-10"},
-             **{f"3.{m}": {"first_release": f"20{10 + m}-10-01", "end_of_life": f"20{15 + m}-10"}
-                for m in range(8, 12)}}
-    cycle_url = http_server.add("/release-cycle.json", json.dumps(cycle).encode())
-    settings = settings_for(tmp_path, catalog_url=catalog_url,
-                            env={"PYTUI_RELEASE_CYCLE_URL": cycle_url})
-    outcome = refresh_and_reload(settings)
-    assert outcome.ok and "release cycle" not in outcome.message
-    assert support.load_cycles(settings.state_dir)["3.9"].end_of_life == "2024-10"
-    # A release-cycle server that answers garbage: the catalog refresh still worked, the kept
-    # dates stay, and the one line says both.
-    kept = (settings.state_dir / support.STATE_FILE).read_bytes()
-    bad_url = http_server.add("/bad-cycle.json", b"<html>")
-    outcome = refresh_and_reload(settings_for(tmp_path, catalog_url=catalog_url,
-                                              env={"PYTUI_RELEASE_CYCLE_URL": bad_url}))
-    assert outcome.ok and "refused the Python release cycle" in outcome.message
-    assert "\n" not in outcome.message
-    assert (settings.state_dir / support.STATE_FILE).read_bytes() == kept
