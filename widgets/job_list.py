@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pytui.widgets.format import human_duration, human_size, human_speed
+from pytui.widgets.list_bindings import LIST_MOVES
 from pytui.widgets.rows import ENDED_PHASES, RUNNING_PHASES, JobView
 from rich.style import Style
 from rich.table import Table
@@ -172,14 +173,11 @@ class JobList(VerticalScroll):
     never pushes a running one out of view. An empty list shows a one-line hint.
 
     ↓/↑ (j/k) move the focus between job rows, Home/End (g/G) to the first/last one: the
-    pane tables' keys (app/keymap.py's table keys, which a test compares with these)."""
+    pane tables' keys (widgets/list_bindings.py)."""
 
     BINDINGS = [Binding("down", "cursor_down", "Down", show=False),
                 Binding("up", "cursor_up", "Up", show=False),
-                Binding("j", "cursor_down", "Down", show=False),
-                Binding("k", "cursor_up", "Up", show=False),
-                Binding("g,home", "scroll_top", "First", show=False),
-                Binding("G,end", "scroll_bottom", "Last", show=False)]
+                *LIST_MOVES]
 
     DEFAULT_CSS = """
     JobList { height: auto; max-height: 8; }

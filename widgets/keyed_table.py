@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from pytui.widgets.datatable_internals import Cell, FastDataTable, KnownRow
+from pytui.widgets.list_bindings import LIST_MOVES
 from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
@@ -34,14 +35,10 @@ class KeyedTable(FastDataTable):
     # Esc clears the `/` filter from a table too, once Enter has kept it and left the box
     # (the keymap's `/` entry says so).
     # j/k, g/G, Home/End are the table's own (so the filter box still receives those
-    # letters); app/keymap.py lists them for the help and the README, and a test checks the
-    # two agree (widgets import nothing from app/).
+    # letters): widgets/list_bindings.py.
     BINDINGS = [Binding("enter", "app.install_asking", "Install", show=False),
                 Binding("escape", "app.clear_filter", "Clear filter", show=False),
-                Binding("j", "cursor_down", "Down", show=False),
-                Binding("k", "cursor_up", "Up", show=False),
-                Binding("g,home", "scroll_top", "First", show=False),
-                Binding("G,end", "scroll_bottom", "Last", show=False)]
+                *LIST_MOVES]
 
     # (label, column key, width or None for auto)
     COLUMNS: ClassVar[tuple[tuple[str, str, int | None], ...]] = ()
