@@ -1,5 +1,5 @@
 """The environment scan's stored state, `<state dir>/envs-scan.bin`: the walk of each project
-root (`envwalk.Tree`) and the readings of pyvenv.cfg and .python-version files, each with the
+root (`envtree.Tree`) and the readings of pyvenv.cfg and .python-version files, each with the
 identity of what it describes, so the next scan checks instead of listing and reading.
 
 It is pytui's own file and still input. It is read only when regular and at most
@@ -44,7 +44,7 @@ from pytui.core.env_files import (
     file_ident,
     read_regular,
 )
-from pytui.core.envwalk import ALL_FLAGS, LEAF_FLAGS, MAX_DEPTH_LIMIT, SKIP_NAMES, Tree
+from pytui.core.envtree import ALL_FLAGS, LEAF_FLAGS, MAX_DEPTH_LIMIT, SKIP_NAMES, Tree
 
 STATE_FILE = "envs-scan.bin"
 # Earlier formats' files, removed when a new state is written.

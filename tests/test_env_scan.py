@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from envs_helpers import settle
-from pytui.core import env_state, envwalk
+from pytui.core import env_state, envwalk, envwalk_recheck
 from pytui.core.env_state import StoredScan, StoredWalk
 from pytui.core.envs import MAX_DEPTH, STATE_FILE, scan
 
@@ -460,17 +460,17 @@ def test_a_scan_pauses_the_garbage_collector_and_leaves_it_as_it_was(tmp_path: P
 
 def test_changed_nodes_are_found_across_blocks() -> None:
     """The warm check compares blocks of 4,096 first; a change at any place is still found."""
-    n = 3 * envwalk._DIFF_BLOCK + 5
+    n = 3 * envwalk_recheck._DIFF_BLOCK + 5
     old = array("Q", range(n))
     now = array("Q", old)
-    picks = [0, envwalk._DIFF_BLOCK - 1, envwalk._DIFF_BLOCK, 2 * envwalk._DIFF_BLOCK + 7, n - 1]
+    picks = [0, envwalk_recheck._DIFF_BLOCK - 1, envwalk_recheck._DIFF_BLOCK, 2 * envwalk_recheck._DIFF_BLOCK + 7, n - 1]
     for i in picks:
         now[i] += 1
-    assert list(envwalk._differing(now, old, n)) == picks
-    assert list(envwalk._differing(now, old, envwalk._DIFF_BLOCK)) == picks[:2]
+    assert list(envwalk_recheck._differing(now, old, n)) == picks
+    assert list(envwalk_recheck._differing(now, old, envwalk_recheck._DIFF_BLOCK)) == picks[:2]
     flags = bytearray([1]) * n
     flags[5] = flags[n - 1] = 0
-    assert list(envwalk._zeros(flags)) == [5, n - 1]
+    assert list(envwalk_recheck._zeros(flags)) == [5, n - 1]
 
 
 def test_odd_names_keep_their_order_and_keys_through_the_state_file(tmp_path: Path) -> None:
