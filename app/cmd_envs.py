@@ -22,6 +22,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                         help="only environments using an install matching this request")
     parser.add_argument("--json", action="store_true",
                         help="a JSON list: path, kind, key, link, status first, then details")
+    parser.add_argument("--rescan", action="store_true",
+                        help="check the whole tree now (by default, while the last full check "
+                             "is younger than the config's scan-max-age, 10 minutes unless set, "
+                             "only the known environments and the directories near the scan "
+                             "roots are checked)")
 
 
 def add_env_command(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, name: str,
@@ -67,12 +72,54 @@ def _matches(env, request) -> bool:
     return False
 
 
+def ago(seconds: float) -> str:
+    """`12 s`, `3 min`, `2 h`, `4 days`: how long ago the whole tree was checked."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds // 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600:.0f} h"
+    return f"{seconds // 86400:.0f} days"
+
+
+def freshness(result, count: int, now: float) -> str:
+    """What a scan checked, in one line: `500 environments (quick check of known environments
+    and 111 watched directories; the whole tree was checked 3 min ago; --rescan checks all
+    100,000 directories)`, or `(the whole tree checked: 100,000 directories)`."""
+    noun = f"{count} environment{'s' if count != 1 else ''}"
+    if not result.quick:
+        return f"{noun} (the whole tree checked: {result.tree_dirs:,} directories)"
+    when = ago(now - result.tree_checked_at) if result.tree_checked_at is not None else "some time"
+    return (f"{noun} (quick check of known environments and {result.watched:,} watched "
+            f"directories; the whole tree was checked {when} ago; --rescan checks all "
+            f"{result.tree_dirs:,} directories)")
+
+
+def scan_max_age(args: argparse.Namespace) -> float:
+    """The config file's scan-max-age (its warning said on stderr), else the default."""
+    from pytui.app.config import read_config
+    from pytui.core.envs import QUICK_MAX_AGE
+
+    config = read_config(args.settings.env)
+    if any("scan-max-age" in warning or ": ignored:" in warning for warning in config.warnings):
+        from pytui.app.safe_text import shown as safe
+
+        print(stderr_style().warning(safe(config.warning_line())), file=sys.stderr)
+    return QUICK_MAX_AGE if config.scan_max_age is None else config.scan_max_age
+
+
 def run(args: argparse.Namespace) -> int:
-    from pytui.core.envs import scan_for_settings
+    import time
+
+    from pytui.core.envs import FULL, QUICK, scan_for_settings
     from pytui.core.requests import PythonRequest
 
     request = PythonRequest.parse(args.request) if args.request else None
-    result = scan_for_settings(args.settings, roots=args.scan)
+    mode = FULL if args.rescan else QUICK
+    max_age = scan_max_age(args)
+    result = scan_for_settings(args.settings, roots=args.scan, mode=mode, max_age=max_age)
     envs = result.environments
     if request is not None:
         envs = [env for env in envs if _matches(env, request)]
@@ -80,7 +127,13 @@ def run(args: argparse.Namespace) -> int:
     from pytui.app.safe_text import json_text, shown
 
     if args.json:
-        sys.stdout.write(json_text([env.to_json() for env in envs]) + "\n")
+        checked = None
+        if result.tree_checked_at is not None:
+            checked = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(result.tree_checked_at))
+        scan_kind = "quick" if result.quick else "full"
+        objects = [{**env.to_json(), "scan": scan_kind, "tree_checked_at": checked} for env in envs]
+        sys.stdout.write(json_text(objects) + "\n")
+        print(freshness(result, len(envs), time.time()), file=sys.stderr)
         return 0
     # Paths and pyvenv.cfg values are other people's text: escaped, never sent raw to a terminal.
     rows = [(shown(env.path), env.kind, env.key or "missing", shown(env.how())) for env in envs]
@@ -92,4 +145,5 @@ def run(args: argparse.Namespace) -> int:
         what = f" using {args.request}" if request is not None else ""
         print(f"No environments{what} found (looked in {where} and the uv tool, pipx and "
               "virtualenvwrapper dirs)", file=sys.stderr)
+    print(freshness(result, len(envs), time.time()), file=sys.stderr)
     return 0

@@ -31,7 +31,11 @@ MAX_CONFIG_BYTES = 16 * 1024
 # Longest theme name taken (Textual's are about 20 characters).
 MAX_THEME_CHARS = 64
 # Names pytui knows; any other is ignored with a warning (a newer pytui may know it).
-KNOWN = frozenset({"theme"})
+KNOWN = frozenset({"theme", "scan-max-age"})
+# `scan-max-age = "10m"`: how old the last full walk of the scan roots may be for `pytui envs`
+# and the TUI to show a quick scan first (core/env_quick.py); "0" always checks the whole tree.
+_AGE = re.compile(r"^(\d{1,9})\s*(s|m|min|h|d)?$")
+_AGE_UNITS = {None: 1, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 
 _LINE = re.compile(r'^\s*([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*$')
 _BASIC = re.compile(r'^"([^"\\\x00-\x1f\x7f]*)"\s*(?:#.*)?$')
@@ -48,6 +52,8 @@ class UiConfig:
     # a theme found unknown later is reported in its line's place, not after the others.
     warning_lines: tuple[int, ...] = ()
     theme_line: int = 0
+    # Seconds (None: the default, core/envs.QUICK_MAX_AGE).
+    scan_max_age: float | None = None
 
     def warning_line(self, theme_problem: str = "") -> str:
         """The one line the app shows: the first problem in line order (and how many more)."""
@@ -122,8 +128,28 @@ def read_config(env: Mapping[str, str]) -> UiConfig:
                                      f"line {theme_line}: not a theme name"))
         warnings.sort(key=lambda item: item[0])
         theme = None
+    age_text = values.get("scan-max-age")
+    max_age = None if age_text is None else parse_age(age_text)
+    if age_text is not None and max_age is None:
+        age_line = lines.get("scan-max-age", 0)
+        warnings.append((age_line, f"{path}: ignored scan-max-age {age_text[:40]!r} on line "
+                                   f"{age_line}: not a duration such as \"10m\", \"600s\" or \"0\" "
+                                   "(at most 7 days)"))
+        warnings.sort(key=lambda item: item[0])
     return UiConfig(path, theme=theme, warnings=tuple(w for _n, w in warnings),
-                    warning_lines=tuple(n for n, _w in warnings), theme_line=theme_line)
+                    warning_lines=tuple(n for n, _w in warnings), theme_line=theme_line,
+                    scan_max_age=max_age)
+
+
+def parse_age(text: str) -> float | None:
+    """Seconds from `600`, `600s`, `10m`, `10min`, `1h`, `1d` (at most 7 days), else None."""
+    from pytui.core.envs import MAX_QUICK_AGE
+
+    match = _AGE.match(text.strip())
+    if match is None:
+        return None
+    seconds = int(match[1]) * _AGE_UNITS[match[2]]
+    return float(seconds) if seconds <= MAX_QUICK_AGE else None
 
 
 def theme_name_ok(name: str) -> bool:

@@ -21,10 +21,11 @@ PIN_TEXT_MAX = 200
 FileIdent = tuple[int, int, int, int]
 
 
-def read_regular(path: str | os.PathLike[str], limit: int) -> bytes | None:
-    """Up to `limit` bytes of a regular file; None for anything else or any error."""
+def read_regular(path: str | os.PathLike[str], limit: int, *, dir_fd: int | None = None) -> bytes | None:
+    """Up to `limit` bytes of a regular file (`path` relative to `dir_fd` when given); None for
+    anything else or any error."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
     except OSError:
         return None
     try:

@@ -67,6 +67,13 @@ class ScanResult:
     listed: int = 0                    # directories listed this time
     reused: int = 0                    # directories whose stored listing was still valid
     warnings: list[str] = field(default_factory=list)
+    # A quick scan (core/env_quick.py): the known environments and the watched directories
+    # checked, not the whole tree; `tree_checked_at` (time.time()) is when the whole tree was
+    # last checked (now, for a full scan), `tree_dirs` how many directories that was.
+    quick: bool = False
+    tree_checked_at: float | None = None
+    tree_dirs: int = 0
+    watched: int = 0                   # quick: watched directories checked
 
     def using(self, key: str) -> list[Environment]:
         return [env for env in self.environments if env.key == key]

@@ -17,15 +17,17 @@ imported from it before the split (listed in `__all__`). No Textual here.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from pytui.core import envwalk
+from pytui.core import env_quick, envwalk
 from pytui.core.env_files import (
     CFG_MAX_BYTES,
     PIN_MAX_BYTES,
+    FileIdent,
     file_ident,
     parse_pin,
     parse_pyvenv_cfg,
@@ -44,6 +46,14 @@ from pytui.core.env_places import (
     uv_tool_dir,
     workon_home,
 )
+from pytui.core.env_quick_state import (
+    QUICK_FILE,
+    QuickFileRefused,
+    drop_quick,
+    read_quick,
+    save_quick,
+    within_bounds,
+)
 from pytui.core.env_resolve import Resolver, pin_choice
 from pytui.core.env_state import STATE_FILE, StoredScan, StoredWalk, load_state, save_state
 from pytui.core.environment import KINDS, Environment, ScanResult, would_break
@@ -52,11 +62,24 @@ from pytui.core.models import Installation
 
 # Walk at most this many levels below a project root (`~/code/org/project/.venv` is 4).
 MAX_DEPTH = 6
+# Scan modes: the whole tree checked; a quick check while the last full walk is younger than
+# the max age (else a full one); a quick check or nothing (the TUI's first look).
+FULL, QUICK, QUICK_ONLY = "full", "quick", "quick-only"
+# How old (seconds) the last full walk may be for a quick scan, by default and at most (the
+# config file's `scan-max-age`).
+QUICK_MAX_AGE = 600.0
+MAX_QUICK_AGE = 7 * 24 * 3600.0
+# A last full walk dated this far in the future (a clock set back) is not trusted.
+CLOCK_SLACK = 60.0
+# A file's reading: its identity and what it says (None: not a readable regular file).
+Reading = tuple[FileIdent, "dict[str, str] | None"]
 
 # The names callers import from here (each defined in the module that owns it).
-__all__ = ["KINDS", "MAX_BUDGET", "MAX_DEPTH", "MAX_SCAN_PATHS", "STATE_FILE", "TIME_BUDGET",
+__all__ = ["FULL", "KINDS", "MAX_BUDGET", "MAX_DEPTH", "MAX_QUICK_AGE", "MAX_SCAN_PATHS", "QUICK",
+           "QUICK_FILE", "QUICK_MAX_AGE", "QUICK_ONLY", "STATE_FILE", "TIME_BUDGET",
            "Environment", "Resolver", "ScanResult", "config_scan_file", "parse_pyvenv_cfg",
-           "pin_choice", "pipx_homes", "read_pin", "read_regular", "scan", "scan_for_settings",
+           "pin_choice", "pipx_homes", "quick_for_settings", "quick_scan", "read_pin", "read_regular",
+           "scan", "scan_for_settings",
            "scan_paths", "time_budget", "tool_environments", "uv_tool_dir", "workon_home",
            "would_break"]
 
@@ -73,139 +96,265 @@ def scan(install_root: Path, state_dir: Path, env: Mapping[str, str], *,
          roots: Sequence[Path] | None = None, extra_skip: Iterable[Path] = (),
          max_depth: int = MAX_DEPTH, budget: float | None = None,
          installed: Sequence[Installation] | None = None, host=None,
-         cancelled: Callable[[], bool] | None = None, use_state: bool = True) -> ScanResult:
+         cancelled: Callable[[], bool] | None = None, use_state: bool = True,
+         mode: str = FULL, max_age: float = QUICK_MAX_AGE,
+         clock: Callable[[], float] = time.time) -> ScanResult:
     """Find environments and resolve each against `install_root`.
 
     `roots` are the project roots (default: `scan_paths(env)`); `extra_skip` are directories the
     walk leaves out besides the install root, the tool containers and the state dir (e.g. the
     archive cache). `installed` and `host` decide which install satisfies each pin (found when
     not given, and only if there are pins).
+
+    `mode` FULL checks the whole tree (every recorded directory); QUICK checks only the known
+    environments and the watched directories (`env_quick`) while the last full walk is younger
+    than `max_age` seconds (by `clock`), and the whole tree otherwise. Anything that could
+    break an environment asks for FULL.
     """
+    result = _run(Path(install_root), Path(state_dir), env, roots=roots, extra_skip=extra_skip,
+                  max_depth=max_depth, budget=budget, installed=installed, host=host,
+                  cancelled=cancelled, use_state=use_state, mode=mode, max_age=max_age,
+                  clock=clock)
+    assert result is not None  # only QUICK_ONLY gives none
+    return result
+
+
+def quick_scan(install_root: Path, state_dir: Path, env: Mapping[str, str], *,
+               roots: Sequence[Path] | None = None, extra_skip: Iterable[Path] = (),
+               max_depth: int = MAX_DEPTH, budget: float | None = None,
+               installed: Sequence[Installation] | None = None, host=None,
+               cancelled: Callable[[], bool] | None = None, max_age: float = QUICK_MAX_AGE,
+               clock: Callable[[], float] = time.time) -> ScanResult | None:
+    """The quick scan alone: None when it is not allowed (no quick file, the last full walk
+    older than `max_age`, other settings, a project root moved)."""
+    return _run(Path(install_root), Path(state_dir), env, roots=roots, extra_skip=extra_skip,
+                max_depth=max_depth, budget=budget, installed=installed, host=host,
+                cancelled=cancelled, use_state=True, mode=QUICK_ONLY, max_age=max_age,
+                clock=clock)
+
+
+def _run(install_root: Path, state_dir: Path, env: Mapping[str, str], *,
+         roots: Sequence[Path] | None, extra_skip: Iterable[Path], max_depth: int,
+         budget: float | None, installed: Sequence[Installation] | None, host,
+         cancelled: Callable[[], bool] | None, use_state: bool, mode: str, max_age: float,
+         clock: Callable[[], float]) -> ScanResult | None:
+    if mode not in (FULL, QUICK, QUICK_ONLY):
+        raise ValueError(f"unknown scan mode {mode!r}")
     # A warm scan makes ~100,000 short-lived stat results (tracked objects, none in a cycle):
     # the collector's passes over them cost ~10% of it.
     with gc_paused():
-        return _scan(install_root, state_dir, env, roots=roots, extra_skip=extra_skip,
-                     max_depth=max_depth, budget=budget, installed=installed, host=host,
-                     cancelled=cancelled, use_state=use_state)
+        started = time.monotonic()
+        warnings: list[str] = []
+        if roots is None:
+            roots, warnings = scan_paths(env)
+        budget = time_budget(env) if budget is None else budget
+        if use_state:
+            # Made before the left-out directories are found, so the first scan leaves it out
+            # as every later one does (a quick scan is allowed only with the same ones).
+            with contextlib.suppress(OSError):
+                state_dir.mkdir(parents=True, exist_ok=True)
+        plan = _Plan(install_root, state_dir, list(roots), max_depth, started + budget, budget,
+                     cancelled, env, installed, host)
+        plan.find_skips(extra_skip)
+        result: ScanResult | None = None
+        if use_state and mode != FULL:
+            result = _quick_scan(plan, warnings, max_age, clock)
+        if result is None and mode != QUICK_ONLY:
+            result = _full_scan(plan, warnings, use_state, clock)
+        if result is not None:
+            result.elapsed = time.monotonic() - started
+        return result
 
 
-def _scan(install_root: Path, state_dir: Path, env: Mapping[str, str], *,
-          roots: Sequence[Path] | None, extra_skip: Iterable[Path], max_depth: int,
-          budget: float | None, installed: Sequence[Installation] | None, host,
-          cancelled: Callable[[], bool] | None, use_state: bool) -> ScanResult:
-    started = time.monotonic()
-    warnings: list[str] = []
-    if roots is None:
-        roots, warnings = scan_paths(env)
-    budget = time_budget(env) if budget is None else budget
-    state_path = Path(state_dir) / STATE_FILE
+class _Plan:
+    """What one scan works with: its settings, the directories it leaves out, the tool
+    environments found now."""
+
+    def __init__(self, install_root: Path, state_dir: Path, roots: list[Path], max_depth: int,
+                 deadline: float, budget: float, cancelled: Callable[[], bool] | None,
+                 env: Mapping[str, str], installed: Sequence[Installation] | None, host) -> None:
+        self.install_root, self.state_dir, self.roots = install_root, state_dir, roots
+        self.max_depth, self.deadline, self.budget = max_depth, deadline, budget
+        self.cancelled, self.env, self.installed, self.host = cancelled, env, installed, host
+        self.tool_envs: list[tuple[str, str]] = []
+        self.skip_ids: frozenset[tuple[int, int]] = frozenset()
+        self.skip_sig = ""
+
+    def find_skips(self, extra_skip: Iterable[Path]) -> None:
+        self.tool_envs, containers = tool_environments(self.env)
+        skip_paths = [self.install_root, self.state_dir, *containers, *extra_skip]
+        self.skip_ids = frozenset(i for i in (_dir_id(p) for p in skip_paths) if i is not None)
+        self.skip_sig = ",".join(sorted(f"{d}:{i}" for d, i in self.skip_ids))
+
+    @property
+    def root_text(self) -> str:
+        return os.path.normpath(os.path.abspath(self.install_root))
+
+    def resolve(self, result: ScanResult, venv_readings: Mapping[str, Reading],
+                venv_kinds: Mapping[str, str], pin_texts: Sequence[tuple[str, str | None]]) -> None:
+        resolver = Resolver(self.install_root)
+        for env_dir, (_ident, fields) in venv_readings.items():
+            kind = venv_kinds.get(env_dir, "venv")
+            if fields is None:
+                result.environments.append(Environment(
+                    Path(env_dir), kind, None, None, "broken",
+                    error="pyvenv.cfg is not a readable regular file"))
+            else:
+                result.environments.append(resolver.resolve_venv(env_dir, kind, fields))
+        _resolve_pins(result, pin_texts, self.install_root, self.installed, self.host, self.env)
+        result.environments.sort(key=lambda e: (str(e.path), e.kind))
+
+
+def _full_scan(plan: _Plan, warnings: list[str], use_state: bool,
+               clock: Callable[[], float]) -> ScanResult:
+    full_at = clock()
+    state_path = plan.state_dir / STATE_FILE
     stored = load_state(state_path) if use_state else StoredScan()
-
-    tool_envs, containers = tool_environments(env)
-    skip_paths = [Path(install_root), Path(state_dir), *containers, *extra_skip]
-    skip_ids = frozenset(i for i in (_dir_id(p) for p in skip_paths) if i is not None)
-
-    result = ScanResult(environments=[], roots=list(roots), warnings=warnings)
-    venv_dirs: dict[str, str] = {d: kind for d, kind in tool_envs}
+    result = ScanResult(environments=[], roots=list(plan.roots), warnings=warnings,
+                        tree_checked_at=full_at)
+    venv_kinds: dict[str, str] = {d: kind for d, kind in plan.tool_envs}
     pin_files: list[str] = []
-    walks = _walk_roots(result, stored, roots, max_depth=max_depth, deadline=started + budget,
-                        budget=budget, skip_ids=skip_ids, cancelled=cancelled,
-                        venv_dirs=venv_dirs, pin_files=pin_files)
-    cfg = _resolve_venvs(result, Resolver(Path(install_root)), venv_dirs, stored.cfg)
-    pins = _resolve_pins(result, pin_files, stored.pins, install_root, installed, host, env)
-    result.environments.sort(key=lambda e: (str(e.path), e.kind))
+    walks = _walk_roots(result, stored, plan, venv_kinds=venv_kinds, pin_files=pin_files)
+    result.tree_dirs = sum(len(walk.tree) for walk in walks.values())
+    readings = _read_cfgs(venv_kinds, stored.cfg)
+    pin_texts, pins = _read_pins(pin_files, stored.pins)
+    plan.resolve(result, readings, venv_kinds, pin_texts)
+    cfg = {d: (ident, fields) for d, (ident, fields) in readings.items() if fields is not None}
     now = StoredScan(walks, cfg, pins)
     # An unchanged scan leaves the file as it is (writing it costs more than checking it).
     if use_state and now != stored:
         save_state(state_path, now)
-    result.elapsed = time.monotonic() - started
+    if use_state:
+        _keep_quick(plan, result, full_at, walks, cfg, pins)
     return result
 
 
-def _walk_roots(result: ScanResult, stored: StoredScan, roots: Sequence[Path], *, max_depth: int,
-                deadline: float, budget: float, skip_ids: frozenset[tuple[int, int]],
-                cancelled: Callable[[], bool] | None, venv_dirs: dict[str, str],
-                pin_files: list[str]) -> dict[str, StoredWalk]:
+def _keep_quick(plan: _Plan, result: ScanResult, full_at: float, walks: dict[str, StoredWalk],
+                cfg: dict, pins: dict) -> None:
+    """Leave the quick scan what this full one found (or nothing, when it was partial)."""
+    quick_path = plan.state_dir / QUICK_FILE
+    quick = None
+    if not result.partial:
+        quick = env_quick.from_full(
+            full_at=full_at, install_root=plan.root_text, depth=plan.max_depth,
+            skip=plan.skip_sig, walks={str(r): walks[str(r)] for r in plan.roots if str(r) in walks},
+            cfg=cfg, pins=pins, tool_dirs=[d for d, _kind in plan.tool_envs],
+            unreadable=result.unreadable)
+    if quick is None:
+        drop_quick(quick_path)
+    else:
+        save_quick(quick_path, quick)
+
+
+def _quick_scan(plan: _Plan, warnings: list[str], max_age: float,
+                clock: Callable[[], float]) -> ScanResult | None:
+    """The quick scan, or None when it is not allowed (no quick file, too old, made with other
+    settings, a root moved); a refused file is said in one warning line."""
+    quick_path = plan.state_dir / QUICK_FILE
+    try:
+        state = read_quick(quick_path)
+    except QuickFileRefused as err:
+        warnings.append(f"ignored {quick_path}: {err}; the whole tree is checked instead")
+        return None
+    if state is None:
+        return None
+    age = clock() - state.full_at
+    if not -CLOCK_SLACK <= age < max_age:
+        return None
+    walked = [str(root) for root in plan.roots if os.path.isdir(root)]
+    if (state.install_root != plan.root_text or state.depth != plan.max_depth
+            or state.skip != plan.skip_sig or set(state.roots) != set(walked)):
+        return None
+    try:
+        found = env_quick.check(state, max_depth=plan.max_depth, deadline=plan.deadline,
+                                skip_ids=plan.skip_ids, cancelled=plan.cancelled)
+    except env_quick.RootMoved:
+        return None
+    result = ScanResult(environments=[], roots=list(plan.roots), warnings=warnings,
+                        unreadable=found.unreadable, listed=found.listed, quick=True,
+                        tree_checked_at=state.full_at, tree_dirs=state.dirs,
+                        watched=found.watched)
+    for root in plan.roots:
+        if str(root) not in walked:
+            result.warnings.append(f"scan path {root} is not a directory; skipped")
+    if found.partial:
+        result.partial = True
+        result.reason = (f"stopped after the {plan.budget:g} s time budget (PYTUI_SCAN_BUDGET); "
+                         "the next scan continues where this one stopped")
+    venv_kinds = {d: kind for d, kind in plan.tool_envs}
+    tools = _read_cfgs(venv_kinds, state.tools)
+    readings: dict[str, Reading] = {**found.venvs, **tools}
+    plan.resolve(result, readings, venv_kinds, [(p, text) for p, (_i, text) in found.pins.items()])
+    kept = found.state
+    if kept is not None:
+        kept.tools = {d: r for d, r in tools.items() if r[1] is not None}
+        if kept != state and within_bounds(kept):
+            save_quick(quick_path, kept)
+    return result
+
+
+def _walk_roots(result: ScanResult, stored: StoredScan, plan: _Plan, *,
+                venv_kinds: dict[str, str], pin_files: list[str]) -> dict[str, StoredWalk]:
     """Walk each project root (checking its stored walk); returns the walks to keep."""
     # A stored walk is used while every directory it left out is still left out: one left out
     # now but walked then is dropped by the walk itself (checked by inode), while one walked now
     # but left out then would never be met again below an unchanged parent.
-    skip_sig = ",".join(sorted(f"{d}:{i}" for d, i in skip_ids))
-    skip_set = set(filter(None, skip_sig.split(",")))
+    skip_set = set(filter(None, plan.skip_sig.split(",")))
     walks: dict[str, StoredWalk] = {}
-    for root in roots:
+    for root in plan.roots:
         key = str(root)
         old = stored.walks.get(key)
         old_tree = None
-        if old and old.depth == max_depth and set(filter(None, old.skip.split(","))) <= skip_set:
+        if old and old.depth == plan.max_depth and set(filter(None, old.skip.split(","))) <= skip_set:
             old_tree = old.tree
         if not os.path.isdir(root):
             result.warnings.append(f"scan path {root} is not a directory; skipped")
             continue
-        walked = envwalk.walk(key, max_depth=max_depth, deadline=deadline, old=old_tree,
-                              skip_ids=skip_ids, cancelled=cancelled)
+        walked = envwalk.walk(key, max_depth=plan.max_depth, deadline=plan.deadline,
+                              old=old_tree, skip_ids=plan.skip_ids, cancelled=plan.cancelled)
         if len(walked.tree):
-            walks[key] = StoredWalk(max_depth, skip_sig, walked.tree)
+            walks[key] = StoredWalk(plan.max_depth, plan.skip_sig, walked.tree)
         result.listed += walked.listed
         result.reused += walked.reused
         result.unreadable += walked.unreadable
         for d in walked.venvs:
-            venv_dirs.setdefault(d, "venv")
+            venv_kinds.setdefault(d, "venv")
         pin_files += walked.pins
         if walked.partial:
             result.partial = True
-            result.reason = (f"stopped after the {budget:g} s time budget (PYTUI_SCAN_BUDGET); "
+            result.reason = (f"stopped after the {plan.budget:g} s time budget (PYTUI_SCAN_BUDGET); "
                              "the next scan continues where this one stopped")
             break
     # Roots not walked this time (partial) keep their stored walk.
     for key, walk in stored.walks.items():
-        if key not in walks and Path(key) in roots:
+        if key not in walks and Path(key) in plan.roots:
             walks[key] = walk
     return walks
 
 
-def _resolve_venvs(result: ScanResult, resolver: Resolver, venv_dirs: Mapping[str, str],
-                   stored_cfg: Mapping) -> dict:
-    """Read (or reuse, when its identity is unchanged) each pyvenv.cfg and resolve it; returns
-    the readings to keep."""
-    cfg_cache: dict = {}
-    for env_dir, kind in venv_dirs.items():
+def _read_cfgs(venv_dirs: Iterable[str], stored_cfg: Mapping[str, Reading]) -> dict[str, Reading]:
+    """Each pyvenv.cfg's reading (reused while its identity is the stored one; fields None when
+    it is not a readable regular file); a venv whose pyvenv.cfg is gone is left out."""
+    readings: dict[str, Reading] = {}
+    for env_dir in venv_dirs:
         cfg_path = os.path.join(env_dir, "pyvenv.cfg")
         ident = file_ident(cfg_path)
         if ident is None:
             continue
         stored = stored_cfg.get(env_dir)
         if stored is not None and stored[0] == ident:
-            fields = stored[1]
-        else:
-            data = read_regular(cfg_path, CFG_MAX_BYTES)
-            if data is None:
-                result.environments.append(Environment(
-                    Path(env_dir), kind, None, None, "broken",
-                    error="pyvenv.cfg is not a readable regular file"))
-                continue
-            fields = parse_pyvenv_cfg(data)
-        cfg_cache[env_dir] = (ident, fields)
-        result.environments.append(resolver.resolve_venv(env_dir, kind, fields))
-    return cfg_cache
+            readings[env_dir] = stored
+            continue
+        data = read_regular(cfg_path, CFG_MAX_BYTES)
+        readings[env_dir] = (ident, None if data is None else parse_pyvenv_cfg(data))
+    return readings
 
 
-def _resolve_pins(result: ScanResult, pin_files: Sequence[str], stored_pins: Mapping,
-                  install_root: Path, installed: Sequence[Installation] | None, host,
-                  env: Mapping[str, str]) -> dict:
-    """Read (or reuse) each .python-version and find the install uv would choose for it."""
+def _read_pins(pin_files: Sequence[str], stored_pins: Mapping) -> tuple[list[tuple[str, str | None]], dict]:
+    """Each .python-version's request (reused while its identity is the stored one), and the
+    readings to keep."""
+    texts: list[tuple[str, str | None]] = []
     pin_cache: dict = {}
-    if not pin_files:
-        return pin_cache
-    if installed is None:
-        from pytui.core.installed import list_installed
-
-        installed = list_installed(Path(install_root))
-    if host is None:
-        from pytui.core.platform_detect import detect_host
-
-        host = detect_host(env)
-    choices: dict[str, tuple[str | None, str | None]] = {}
     for pin in pin_files:
         ident = file_ident(pin)
         stored = stored_pins.get(pin)
@@ -217,6 +366,26 @@ def _resolve_pins(result: ScanResult, pin_files: Sequence[str], stored_pins: Map
             text = None if data is None else parse_pin(data)
             if ident is not None and data is not None:
                 pin_cache[pin] = (ident, text)
+        texts.append((pin, text))
+    return texts, pin_cache
+
+
+def _resolve_pins(result: ScanResult, pin_texts: Sequence[tuple[str, str | None]],
+                  install_root: Path, installed: Sequence[Installation] | None, host,
+                  env: Mapping[str, str]) -> None:
+    """Find the install uv would choose for each .python-version's request."""
+    if not pin_texts:
+        return
+    if installed is None:
+        from pytui.core.installed import list_installed
+
+        installed = list_installed(Path(install_root))
+    if host is None:
+        from pytui.core.platform_detect import detect_host
+
+        host = detect_host(env)
+    choices: dict[str, tuple[str | None, str | None]] = {}
+    for pin, text in pin_texts:
         if text is None:
             result.environments.append(Environment(Path(pin), "pin", None, None, "broken",
                                                    error="empty or unreadable .python-version"))
@@ -227,19 +396,39 @@ def _resolve_pins(result: ScanResult, pin_files: Sequence[str], stored_pins: Map
         status = "broken" if error else "ok"
         result.environments.append(Environment(Path(pin), "pin", key, None, status, request=text,
                                                error=error))
-    return pin_cache
 
 
 def scan_for_settings(settings, *, roots: Sequence[str] | None = None,
                       cancelled: Callable[[], bool] | None = None,
-                      installed: Sequence[Installation] | None = None) -> ScanResult:
+                      installed: Sequence[Installation] | None = None, mode: str = FULL,
+                      max_age: float = QUICK_MAX_AGE) -> ScanResult:
     """`scan` with the paths of a `Settings` (install root, archive cache, state dir, env)."""
+    result = _for_settings(settings, roots=roots, cancelled=cancelled, installed=installed,
+                           mode=mode, max_age=max_age)
+    assert result is not None
+    return result
+
+
+def quick_for_settings(settings, *, cancelled: Callable[[], bool] | None = None,
+                       installed: Sequence[Installation] | None = None,
+                       max_age: float = QUICK_MAX_AGE) -> ScanResult | None:
+    """`quick_scan` with the paths of a `Settings`: None when no quick scan is allowed."""
+    return _for_settings(settings, roots=None, cancelled=cancelled, installed=installed,
+                         mode=QUICK_ONLY, max_age=max_age)
+
+
+def _for_settings(settings, *, roots: Sequence[str] | None, cancelled: Callable[[], bool] | None,
+                  installed: Sequence[Installation] | None, mode: str,
+                  max_age: float) -> ScanResult | None:
     env = settings.env
     paths = None
     warnings: list[str] = []
     if roots:
         paths, warnings = scan_paths(env, roots)
-    result = scan(settings.install_root, settings.state_dir, env, roots=paths,
-                  extra_skip=[settings.cache_dir], cancelled=cancelled, installed=installed)
-    result.warnings[:0] = warnings
+    result = _run(Path(settings.install_root), Path(settings.state_dir), env, roots=paths,
+                  extra_skip=[settings.cache_dir], max_depth=MAX_DEPTH, budget=None,
+                  installed=installed, host=None, cancelled=cancelled, use_state=True,
+                  mode=mode, max_age=max_age, clock=time.time)
+    if result is not None:
+        result.warnings[:0] = warnings
     return result
