@@ -255,8 +255,20 @@ def _breaking_lines(state: AppState, installation: Installation) -> list[Line]:
         return []
     breaking = would_break(state.environments, {installation.key}, state.installed_keys)
     partial = " (the scan was partial)" if state.envs_partial else ""
+    if state.envs_quick:
+        # Only the known environments were checked so far: said, whatever they show.
+        note = [Line("Environments: only a quick check so far; the whole tree is still being "
+                     "checked (wait for it, or use `pytui uninstall`, which checks it all).")]
+        if not breaking:
+            return note
+        return _breaking_list(state, installation, breaking, " among those checked") + note
     if not breaking:
         return []
+    return _breaking_list(state, installation, breaking, partial)
+
+
+def _breaking_list(state: AppState, installation: Installation, breaking: list,
+                   partial: str) -> list[Line]:
     noun = "environment" if len(breaking) == 1 else "environments"
     lines = [Line(f"Breaks {len(breaking)} {noun}{partial}:", strong=True)]
     lines += [Line(f"  {short_path(env.path, state.home)}") for env in breaking[:5]]
@@ -427,6 +439,9 @@ def decide_upgrade(state: AppState) -> Decision:
         lines.append(Line("Environments: still scanning; which ones follow is not known yet."))
     elif state.envs_partial:
         lines.append(Line("The environment scan was partial: more may follow or stay pinned."))
+    elif state.envs_quick:
+        lines.append(Line("Environments: a quick check; the whole tree is still being checked, "
+                          "so more may follow or stay pinned."))
     if busy:
         lines.append(Line(f"Already being installed: {', '.join(s.target.key for s in busy if s.target)}."))
     download = len(missing)

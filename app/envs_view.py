@@ -58,12 +58,14 @@ def envs_status(state: AppState, shown: int | None = None) -> str:
     """The view's status line: scanning, how the last scan went, partial or failed, honestly."""
     parts = []
     if state.envs_scanning:
-        parts.append("scanning…")
+        parts.append("checking the whole tree…" if state.envs_quick else "scanning…")
     if state.environments is None:
         if not state.envs_scanning:
             parts.append(state.envs_note or "not scanned yet")
         return " ".join(parts)
-    if state.envs_scanning:
+    if state.envs_quick:
+        parts.append("showing a quick check:")
+    elif state.envs_scanning:
         parts.append("showing the last scan:")
     total = len(state.environments)
     broken = sum(1 for env in state.environments if env.status == "broken")

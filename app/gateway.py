@@ -83,11 +83,22 @@ class CoreGateway:
 
     def scan_envs(self, settings: Settings, *, cancelled: Callable[[], bool],
                   installed: list[Installation] | None = None) -> ScanResult:
-        """Find the environments and the install each uses (core/envs.py). The walks kept in
-        the state dir make a second scan cheap; it stops at its time budget (`partial`)."""
+        """Find the environments and the install each uses (core/envs.py), checking the whole
+        tree. The walks kept in the state dir make a second scan cheap; it stops at its time
+        budget (`partial`)."""
         from pytui.core.envs import scan_for_settings
 
         return scan_for_settings(settings, cancelled=cancelled, installed=installed)
+
+    def quick_envs(self, settings: Settings, *, cancelled: Callable[[], bool],
+                   installed: list[Installation] | None = None,
+                   max_age: float | None = None) -> ScanResult | None:
+        """The quick scan (known environments and watched directories only), or None when it
+        is not allowed (no full check younger than `max_age`, other settings)."""
+        from pytui.core.envs import QUICK_MAX_AGE, quick_for_settings
+
+        return quick_for_settings(settings, cancelled=cancelled, installed=installed,
+                                  max_age=QUICK_MAX_AGE if max_age is None else max_age)
 
     def eol_installed(self, build: Build, settings: Settings, day: date) -> str:
         """The warning once an end-of-life version is installed, "" for a supported one

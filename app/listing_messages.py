@@ -168,7 +168,8 @@ class ListingMessages(AppBase):
         if not self.runner.is_current(ENVS, message.generation):
             return
         self.state.set_environments(message.environments, partial=message.partial,
-                                    note=message.note, failed=message.failed)
+                                    note=message.note, failed=message.failed,
+                                    quick=message.quick, final=message.final)
         if message.failed:
             self.history.add("scan", "environments", "failed", message.note)
         self.renderer.all()

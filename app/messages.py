@@ -139,3 +139,7 @@ class EnvsScanned(Message):
     # why it is partial, or why it failed (then `environments` is empty and `failed` set).
     note: str = ""
     failed: bool = False
+    # A quick scan (core/env_quick.py), shown while the whole tree is checked; `final` is False
+    # while that check is still to come from the same worker.
+    quick: bool = False
+    final: bool = True

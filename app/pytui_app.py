@@ -92,6 +92,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
                               catalog_note="loading…" if catalog is None else "")
         self.vm = ViewModel()
         self.runner = JobRunner(self, self.state, gateway or CoreGateway())
+        self.state.envs_max_age = config.scan_max_age if config is not None else None
         self.history = History(settings.state_dir, on_problem=self._history_not_kept)
         self.renderer = Renderer(self, self.state, self.vm)
         self._refresh_on_start = refresh

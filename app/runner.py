@@ -55,9 +55,18 @@ QUIT_WAIT_SECONDS = 15.0
 CATALOG, DISK, SIZES, ENVS, CACHE_USAGE = "catalog", "disk", "sizes", "envs", "cache-usage"
 
 
+def quick_note(result: ScanResult, now: float) -> str:
+    """One line on what a quick scan checked (shown while the whole tree is checked)."""
+    from pytui.app.cmd_envs import ago
+
+    when = ago(now - result.tree_checked_at) if result.tree_checked_at is not None else "?"
+    return (f"known environments and {result.watched:,} watched directories checked; the whole "
+            f"tree ({result.tree_dirs:,} directories) was checked {when} ago")
+
+
 def scan_note(result: ScanResult) -> str:
     """One line on how an environment scan went (what the Environments view says)."""
-    line = (f"scanned in {result.elapsed:.2f} s "
+    line = (f"the whole tree checked in {result.elapsed:.2f} s "
             f"({result.listed} director{'y' if result.listed == 1 else 'ies'} listed, "
             f"{result.reused} reused from the last scan)")
     if result.partial:
@@ -167,7 +176,8 @@ class JobRunner:
         generation = self._next(ENVS)
         self._state.envs_scanning = True
         self._spawn(partial(self._scan_envs, generation, self._state.job_settings(),
-                            list(self._state.installations) if self._state.disk_listed else None),
+                            list(self._state.installations) if self._state.disk_listed else None,
+                            self._state.envs_max_age),
                     group=ENVS, name="envs", description="scanning environments", exclusive=True)
 
     def cancel_envs(self) -> bool:
@@ -180,10 +190,21 @@ class JobRunner:
         return True
 
     def _scan_envs(self, generation: int, settings: Settings,
-                   installed: list[Installation] | None) -> None:
+                   installed: list[Installation] | None, max_age: float | None) -> None:
         def cancelled() -> bool:
             return _worker_cancelled() or not self.is_current(ENVS, generation)
 
+        # First the quick look (milliseconds), shown at once; then the whole tree, which
+        # replaces it (the newest generation's results win, as for every background result).
+        try:
+            quick = self.gateway.quick_envs(settings, cancelled=cancelled, installed=installed,
+                                            max_age=max_age)
+        except (OSError, PytuiError):
+            quick = None  # the full scan below says what is wrong
+        if quick is not None and not cancelled():
+            self._post_if_current(ENVS, generation, EnvsScanned(
+                generation, quick.environments, quick.partial,
+                note=quick_note(quick, time.time()), quick=True, final=False))
         try:
             result = self.gateway.scan_envs(settings, cancelled=cancelled, installed=installed)
         except (OSError, PytuiError) as err:
@@ -253,7 +274,9 @@ class JobRunner:
         installations = list(state.installations)
         freeable = dict(state.freeable)
         totals = dict(state.sizes)
-        environments = None if state.environments is None else list(state.environments)
+        # A quick check is not enough to decide what to remove: then the plan scans the tree.
+        environments = (None if state.environments is None or state.envs_quick
+                        else list(state.environments))
         partial = state.envs_partial
         busy = frozenset(job.key for job in state.running_jobs() if job.key)
         in_use = frozenset(state.in_use_names())

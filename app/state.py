@@ -129,6 +129,10 @@ class AppState:
     # One line about the newest scan (its time and reuse, why partial, or why it failed).
     envs_note: str = ""
     envs_failed: bool = False
+    # The result shown is a quick scan (known environments and watched directories only), not
+    # a check of the whole tree; the config's scan-max-age (None: the default).
+    envs_quick: bool = False
+    envs_max_age: float | None = None
 
     # -- derived lookups --------------------------------------------------------------------
 
@@ -238,14 +242,16 @@ class AppState:
         return [i for i in installations if i.key not in self.sizes]
 
     def set_environments(self, environments: list[Environment], *, partial: bool, note: str,
-                         failed: bool = False) -> None:
-        """A scan ended; a failed one keeps what the last good one found."""
-        self.envs_scanning = False
+                         failed: bool = False, quick: bool = False, final: bool = True) -> None:
+        """A scan ended (or its quick look, `final` False: the whole tree is still being
+        checked); a failed one keeps what the last good one found."""
+        self.envs_scanning = not final and not failed
         self.envs_note, self.envs_failed = note, failed
         if failed:
             return
         self.environments = list(environments)
         self.envs_partial = partial
+        self.envs_quick = quick
 
     def users_of(self, key: str) -> list[Environment]:
         """Environments that run the install `key` (through its patch dir or the minor link)."""

@@ -1,6 +1,9 @@
 """Environment scan speed: a synthetic home of 100,000 directories holding 500 environments,
-scanned cold (no state file) and warm (the stored walk checked, as a new `pytui envs` process
-does, as the TUI's refresh in the same process does, and after one venv was added deep),
+scanned cold (no state file), warm (the whole stored walk checked, as uninstall's check does
+in a new process, as the TUI's refresh in the same process does, and after one venv was added
+deep) and quick (only the known environments and the watched directories near the root, as
+`pytui envs` does while the whole tree was checked recently, in this process and as the
+command; and after one venv was added in a new project near the root),
 beside `find HOME -name pyvenv.cfg` over the same tree as the floor, and the floors of any
 check by mtime, each a bare C-level loop over the recorded directories: one `lstat` by path from
 the root (what pytui does), one `lstat` by name relative to its opened parent (fstatat: one path
@@ -105,9 +108,10 @@ class Bench:
 
     def __init__(self, work: Path) -> None:
         from pytui.core import env_state
-        from pytui.core.envs import STATE_FILE, scan
+        from pytui.core.envs import FULL, QUICK, STATE_FILE, scan
 
         self.env_state, self.scan_fn, self.state_file = env_state, scan, STATE_FILE
+        self.full, self.quick = FULL, QUICK
         self.home, self.root, self.state = work / "home", work / "root", work / "state"
         self.env = {**os.environ, "HOME": str(self.home), "XDG_DATA_HOME": str(work / "data"),
                     "PIPX_HOME": str(work / "pipx"), "WORKON_HOME": str(work / "workon"),
@@ -117,6 +121,8 @@ class Bench:
         self.cli_env = {**{k: v for k, v in self.env.items() if k != "PYTHONDONTWRITEBYTECODE"},
                         "UV_PYTHON_INSTALL_DIR": str(self.root), "PYTUI_STATE_DIR": str(work / "state-cli")}
         self.added = self.home / "p0" / "p0" / "p0" / "bench-added"
+        # A new project two levels down: a quick scan sees it at once.
+        self.added_near = self.home / "p0" / "bench-near"
         self.found: dict[str, int] = {}
 
     def rows(self) -> tuple[tuple[str, str, Callable[[], float]], ...]:
@@ -124,21 +130,25 @@ class Bench:
                 ("cold", "pytui scan, cold (no state file)", lambda: self.run_scan("cold")),
                 ("warm", "pytui scan, warm (new process)", lambda: self.run_scan("warm")),
                 ("refresh", "pytui scan, warm (same process)", lambda: self.run_scan("refresh")),
-                ("cli", "pytui envs --json (command, warm)", self.run_cli),
+                ("quick", "pytui quick scan (in process)", lambda: self.run_scan("quick")),
+                ("cli", "pytui envs --json (command, quick)", lambda: self.run_cli(rescan=False)),
+                ("cli-full", "pytui envs --json --rescan (command)", lambda: self.run_cli(rescan=True)),
                 ("load", "state file read and checked, alone", self.run_load),
                 ("lstat", "floor: lstat by path from the root", self.run_lstat),
                 ("fstatat", "floor: lstat by name from parent fd", self.run_fstatat),
                 ("threads", "floor: lstat by path, 2 threads", self.run_threads),
                 ("access", "floor: access() by path, no result", self.run_access),
-                ("changed", "pytui scan, warm, one venv added", lambda: self.run_scan("changed")))
+                ("changed", "pytui scan, warm, one venv added", lambda: self.run_scan("changed")),
+                ("quick-new", "pytui quick scan, one project added", lambda: self.run_scan("quick-new")))
 
     def run_find(self) -> float:
         t = time.perf_counter()
         subprocess.run(["find", str(self.home), "-name", "pyvenv.cfg"], stdout=subprocess.DEVNULL, check=True)
         return time.perf_counter() - t
 
-    def _scan(self):
-        return self.scan_fn(self.root, self.state, self.env, roots=[self.home], budget=600.0)
+    def _scan(self, mode: str | None = None):
+        return self.scan_fn(self.root, self.state, self.env, roots=[self.home], budget=600.0,
+                            mode=mode or self.full)
 
     def run_scan(self, kind: str) -> float:
         if kind == "cold":
@@ -146,13 +156,17 @@ class Bench:
         if kind == "changed":  # one venv added deep; taken away again after
             (self.added / ".venv").mkdir(parents=True)
             (self.added / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+        if kind == "quick-new":  # one venv added in a new project near the root
+            (self.added_near / ".venv").mkdir(parents=True)
+            (self.added_near / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
         if kind != "refresh":
             self.env_state.forget()  # as a new process (`pytui envs`) finds the state file
+        quick = kind.startswith("quick")
         t = time.perf_counter()
-        result = self._scan()
+        result = self._scan(self.quick if quick else self.full)
         elapsed = time.perf_counter() - t
         self.found[kind] = sum(1 for e in result.environments if e.kind == "venv")
-        assert not result.partial
+        assert not result.partial and result.quick == quick, (kind, result.quick)
         return elapsed
 
     def after(self, name: str) -> None:
@@ -161,14 +175,22 @@ class Bench:
         if name == "changed":
             shutil.rmtree(self.added)
             self._scan()
+        if name == "quick-new":
+            shutil.rmtree(self.added_near)
+            self._scan()
 
-    def run_cli(self) -> float:
-        """The command itself, warm: a new Python process, its imports, the scan, the JSON."""
+    def run_cli(self, *, rescan: bool) -> float:
+        """The command itself: a new Python process, its imports, the scan (quick, or the whole
+        tree warm with --rescan), the JSON."""
         t = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "pytui.app.cli", "envs", "--json", "--scan",
-                               str(self.home)], env=self.cli_env, stdout=subprocess.PIPE, check=True)
+                               str(self.home), *(["--rescan"] if rescan else [])],
+                              env=self.cli_env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              check=True)
         elapsed = time.perf_counter() - t
-        self.found["cli"] = sum(1 for row in json.loads(done.stdout) if row["kind"] == "venv")
+        rows = json.loads(done.stdout)
+        assert {row["scan"] for row in rows} == {"full" if rescan else "quick"}
+        self.found["cli-full" if rescan else "cli"] = sum(1 for row in rows if row["kind"] == "venv")
         return elapsed
 
     def run_load(self) -> float:
@@ -241,8 +263,8 @@ def main() -> int:
     parser.add_argument("--dirs", type=int, default=100_000)
     parser.add_argument("--envs", type=int, default=500)
     parser.add_argument("--only", default="", help="comma-separated row names (find always runs: "
-                        "the ratios are to it): cold, warm, refresh, cli, load, lstat, fstatat, "
-                        "threads, access, changed")
+                        "the ratios are to it): cold, warm, refresh, quick, cli, cli-full, load, "
+                        "lstat, fstatat, threads, access, changed, quick-new")
     args = parser.parse_args()
 
     bench = Bench(args.workdir)
@@ -262,8 +284,8 @@ def main() -> int:
     times: dict[str, list[float]] = {name: [] for name, _, _ in rows}
     cpu: dict[str, list[float]] = {name: [] for name, _, _ in rows}
     bench.run_scan("cold")  # imports and the first state files out of the way
-    if "cli" in times:
-        bench.run_cli()
+    if "cli" in times or "cli-full" in times:
+        bench.run_cli(rescan=True)  # the command's first full check, so the next may be quick
     for _ in range(args.rounds):
         for name, _, measure in rows:
             before = cpu_seconds()

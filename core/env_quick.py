@@ -191,6 +191,7 @@ def check(state: QuickState, *, max_depth: int, deadline: float,
             new_roots[root] = checker.run()
         finally:
             os.close(fd)
+    found.unreadable = list(dict.fromkeys(found.unreadable))
     found.state = QuickState(state.full_at, state.dirs, state.install_root, state.depth,
                              state.skip, new_roots, dict(state.tools),
                              found.unreadable[:MAX_UNREADABLE_KEPT], state.unreadable_more)
@@ -302,7 +303,12 @@ class _RootCheck:
             flags, names = listed
             if ctime >= self.settled_before & WORD_MASK:
                 ctime = 0  # changed within a clock tick of this check: listed again next time
-            self.out.watched[rel] = Watched(st.st_ino, mtime, ctime, flags, names)
+            if self.walker.stopped:
+                # Its new subdirectories were not all walked: kept as it was, so the next
+                # check lists it again.
+                self.out.watched[rel] = watched
+            else:
+                self.out.watched[rel] = Watched(st.st_ino, mtime, ctime, flags, names)
         else:
             self.out.watched[rel] = watched
         self._known_in(rel, fd, flags, set(names))

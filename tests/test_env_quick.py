@@ -155,6 +155,20 @@ def test_a_partial_full_scan_leaves_no_quick_scan(tmp_path: Path, projects: Path
     assert run(tmp_path, projects).quick
 
 
+def test_a_quick_scan_stopped_by_its_budget_says_so_and_the_next_one_continues(
+        tmp_path: Path, projects: Path) -> None:
+    for i in range(600):
+        (projects / "a0" / "new" / f"d{i:03}").mkdir(parents=True)
+    make_venv(projects / "a0" / "new" / "d599" / ".venv")
+    stopped = run(tmp_path, projects, budget=1e-9)
+    assert stopped.quick and stopped.partial and "time budget" in (stopped.reason or "")
+    assert str(projects / "a0" / "new" / "d599" / ".venv") not in found(stopped)
+    assert set(found(stopped)) >= {str(projects / "a1" / "b1" / ".venv")}  # the known ones stay
+    again = run(tmp_path, projects)
+    assert again.quick and not again.partial
+    assert str(projects / "a0" / "new" / "d599" / ".venv") in found(again)
+
+
 def test_a_quick_scan_is_used_only_with_the_settings_it_was_made_with(tmp_path: Path, projects: Path) -> None:
     assert not run(tmp_path, projects / "a1").quick            # another root
     assert not run(tmp_path, projects, max_depth=3).quick      # another depth

@@ -161,3 +161,25 @@ def test_new_keys_are_in_the_keymap_once(action: str) -> None:
     keys = [k.keys for k in KEYMAP if k.keys]
     assert len(keys) == len(set(keys)), "a key is bound twice"
     assert [k.keys for k in KEYMAP if k.action == action] == [{"environments": "e", "upgrade": "U"}[action]]
+
+
+def test_a_quick_result_says_so_until_the_whole_tree_replaces_it(tmp_path: Path) -> None:
+    state = _state(tmp_path, [OLD, NEW], [OLD, NEW])
+    state.envs_scanning = True
+    state.set_environments(_envs(tmp_path), partial=False, note="the whole tree (9 directories) "
+                           "was checked 3 min ago", quick=True, final=False)
+    assert state.envs_scanning and state.envs_quick
+    status = envs_status(state)
+    assert status.startswith("checking the whole tree… showing a quick check: 6 environments")
+    assert status.endswith("· the whole tree (9 directories) was checked 3 min ago")
+    # What uninstalling would break is not decided on a quick check: it says so.
+    lines = [line.text for line in d._breaking_lines(state, state.installations[0])]
+    assert lines[0].startswith("Breaks 1 environment among those checked")
+    assert "whole tree is still being checked" in lines[-1]
+    assert any("still being checked" in line.text
+               for line in d._breaking_lines(state, state.installations[1]))
+    state.set_environments(_envs(tmp_path), partial=False, note="the whole tree checked in 0.1 s")
+    assert not state.envs_scanning and not state.envs_quick
+    assert "quick" not in envs_status(state)
+    assert [line.text for line in d._breaking_lines(state, state.installations[0])][0] == \
+        "Breaks 1 environment:"

@@ -290,3 +290,48 @@ async def test_upgrade_preview_runs_jobs_then_prune_keeps_direct_users(upgrade_w
         await wait_for(pilot, lambda: any(j.kind == "uninstall" and j.phase == "done"
                                           for j in app.state.jobs.values()), what="uninstall job")
         assert (world.root / new_key).is_dir()
+
+
+async def test_a_quick_check_is_shown_at_once_then_the_whole_tree_replaces_it(world: World) -> None:
+    """The Environments view shows the quick scan first (a venv in a new project near the root
+    is there at once), says so, and the check of the whole tree replaces it (a venv made deep
+    appears then)."""
+    world.install_real()
+    code = world.projects
+    venv(world.patch_python, code / "p" / ".venv")
+    (code / "org" / "team" / "x").mkdir(parents=True)
+    gateway = HeldScan()
+    gateway.release.set()
+    app = world.make_app(gateway=gateway)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await _scanned(pilot)  # the first scan checks the whole tree (nothing to be quick about)
+        assert not app.state.envs_quick
+        near, deep = code / "new" / ".venv", code / "org" / "team" / "x" / ".venv"
+        venv(world.patch_python, near)
+        venv(world.patch_python, deep)
+        gateway.release.clear()
+        gateway.entered.clear()
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="view")
+        screen = app.screen
+        assert isinstance(screen, EnvironmentsScreen)
+        await pilot.press("r")
+        await wait_for(pilot, gateway.entered.is_set, what="whole-tree check started")
+        await wait_for(pilot, lambda: app.state.envs_quick, what="quick result shown")
+        await pilot.pause()
+        assert set(screen.table.row_keys) == {str(code / "p" / ".venv"), str(near)}
+        status = screen.status_text()
+        assert status.startswith("checking the whole tree… showing a quick check: 2 environments")
+        assert "watched directories checked; the whole tree" in status
+        # Anything that could break an environment says the check is not complete.
+        from pytui.app.decisions import _breaking_lines
+
+        assert any("still being checked" in line.text
+                   for line in _breaking_lines(app.state, app.state.installations[0]))
+        gateway.release.set()
+        await _scanned(pilot)
+        await wait_for(pilot, lambda: str(deep) in screen.table.row_keys, what="whole tree shown")
+        assert not app.state.envs_quick
+        assert "the whole tree checked in" in screen.status_text()
+        assert "quick" not in screen.status_text()
