@@ -26,12 +26,12 @@ import errno
 import os
 import stat
 from collections import namedtuple
-from collections.abc import Iterable
 from pathlib import Path
 
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import CancelToken
 from pytui.core.root_tree import remove_tree
+from pytui.core.tree_link import entry_columns, link_tree
 from pytui.core.tree_manifest import (
     MAX_MANIFEST_BYTES,
     Columns,
@@ -53,11 +53,6 @@ __all__ = ["MANIFEST_NAME", "TREES_DIR", "TREE_NAME", "Entry", "TreeCorrupt", "T
 TREES_DIR = "trees"
 TREE_NAME = "tree"
 MANIFEST_NAME = "manifest.json"
-# Hard-linking failed for a reason that copying gets around (another filesystem, a filesystem
-# without hard links, the link-count limit).
-_LINK_FALLBACK_ERRNOS = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP}
-
-
 # A kept tree, for `cache list`, purge and the TUI; `archive` is the cache file name of the
 # archive it came from. (collections' namedtuple: `typing` costs an install more than this.)
 if TYPE_CHECKING:
@@ -91,143 +86,6 @@ _SHA256_CHARS = frozenset("0123456789abcdef")
 
 def is_sha256(text: str) -> bool:
     return len(text) == 64 and set(text) <= _SHA256_CHARS
-
-
-_READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-
-
-def _copy_file_at(name: str, src_dir: int, dst_dir: int, mode: int,
-                  expect: tuple[int, int, int] | None) -> None:
-    """Copy `name` from the directory open as `src_dir` to a new file in `dst_dir`, reading
-    through the descriptor opened (never following a link) and, with `expect` (inode, size,
-    mtime), checked by its fstat: a file swapped after the manifest check is not copied."""
-    import shutil
-
-    try:
-        src = os.open(name, _READ_FLAGS, dir_fd=src_dir)
-    except OSError:
-        raise TreeCorrupt(f"{name} is missing or no longer a file") from None
-    try:
-        st = os.fstat(src)
-        if not stat.S_ISREG(st.st_mode) or (
-                expect is not None and (st.st_ino, st.st_size, st.st_mtime_ns) != expect):
-            raise TreeCorrupt(f"{name} was changed after the tree was made")
-        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode,
-                     dir_fd=dst_dir)
-        try:
-            os.fchmod(fd, mode)
-            with os.fdopen(src, "rb", closefd=False) as source, os.fdopen(fd, "wb", closefd=False) as out:
-                shutil.copyfileobj(source, out, 1024 * 1024)
-        finally:
-            os.close(fd)
-    finally:
-        os.close(src)
-
-
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-
-
-def _materialize(src_top: str, dst_top: str,  # noqa: C901 - the per-entry hot loop of a tree install
-                 entries: Iterable[Entry] | Iterable[tuple[str, str, int, int, int, int, str]],
-                 cancel: CancelToken | None,
-                 what: str, *, check: bool) -> bool:
-    """Recreate `entries` of `src_top` in the empty directory `dst_top`: directories made,
-    links recreated, files hard-linked (copied where linking fails). True if all were linked.
-
-    With `check`, each source entry is compared with what the manifest recorded and
-    `TreeCorrupt` is raised at the first difference (the caller drops the half-made copy).
-    A linked file is checked by one stat of the new link: it IS the tree's inode, so its inode
-    number, size, mtime and mode are the tree file's at the moment it was linked (no window
-    between a check and the link). Names are resolved against open directory descriptors of
-    the entry's parent (one pair open at a time: the manifest lists a directory's children
-    together), so no per-entry path is walked. Every entry's parent is a directory this
-    function created (`parse_manifest` insists), so nothing is written through a link.
-    """
-    linked = True
-    link, mkdir, stat_at, S_ISREG, S_IMODE = os.link, os.mkdir, os.stat, stat.S_ISREG, stat.S_IMODE
-    src_root = os.open(src_top, _DIR_FLAGS)
-    dst_root = -1
-    parent: str | None = None
-    src_fd = dst_fd = -1
-    try:
-        dst_root = os.open(dst_top, _DIR_FLAGS)
-        for index, (path, kind, mode, size, mtime_ns, ino, target) in enumerate(entries):
-            if cancel is not None and not index & 255:
-                cancel.check(what)
-            folder, _, name = path.rpartition("/")
-            if folder != parent:
-                if src_fd >= 0:
-                    os.close(src_fd)
-                    src_fd = -1
-                if dst_fd >= 0:
-                    os.close(dst_fd)
-                    dst_fd = -1
-                if folder:
-                    try:
-                        src_fd = os.open(folder, _DIR_FLAGS, dir_fd=src_root)
-                    except OSError:
-                        raise TreeCorrupt(f"{folder} is no longer a directory") from None
-                    dst_fd = os.open(folder, _DIR_FLAGS, dir_fd=dst_root)
-                else:
-                    src_fd, dst_fd = os.dup(src_root), os.dup(dst_root)
-                parent = folder
-            if kind == "f":
-                if linked:
-                    try:
-                        link(name, name, src_dir_fd=src_fd, dst_dir_fd=dst_fd, follow_symlinks=False)
-                    except FileNotFoundError:
-                        raise TreeCorrupt(f"{path} is missing") from None
-                    except OSError as err:
-                        if err.errno not in _LINK_FALLBACK_ERRNOS:
-                            raise
-                        linked = False
-                    else:
-                        if check:
-                            # An edit in place keeps the inode but not the mtime (and usually
-                            # not the size); a file replaced by rename has another inode.
-                            st = stat_at(name, dir_fd=dst_fd, follow_symlinks=False)
-                            if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
-                                    and S_ISREG(st.st_mode) and S_IMODE(st.st_mode) == mode):
-                                raise TreeCorrupt(f"{path} was changed after the tree was made")
-                        continue
-                if check:
-                    try:
-                        st = stat_at(name, dir_fd=src_fd, follow_symlinks=False)
-                    except OSError:
-                        raise TreeCorrupt(f"{path} is missing") from None
-                    if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
-                            and S_ISREG(st.st_mode) and S_IMODE(st.st_mode) == mode):
-                        raise TreeCorrupt(f"{path} was changed after the tree was made")
-                try:
-                    _copy_file_at(name, src_fd, dst_fd, mode, (ino, size, mtime_ns) if check else None)
-                except TreeCorrupt:
-                    raise TreeCorrupt(f"{path} was changed after the tree was made") from None
-            elif kind == "d":
-                if check:
-                    # Not followed: a directory swapped for a link to one is a change too.
-                    try:
-                        is_dir = stat.S_ISDIR(stat_at(name, dir_fd=src_fd, follow_symlinks=False).st_mode)
-                    except OSError:
-                        is_dir = False
-                    if not is_dir:
-                        raise TreeCorrupt(f"{path} is no longer a directory")
-                mkdir(name, 0o755, dir_fd=dst_fd)
-                if mode != 0o755:
-                    os.chmod(name, mode | stat.S_IRWXU, dir_fd=dst_fd)
-            else:
-                if check:
-                    try:
-                        same = os.readlink(name, dir_fd=src_fd) == target
-                    except OSError:
-                        same = False
-                    if not same:
-                        raise TreeCorrupt(f"{path} is no longer the same link")
-                os.symlink(target, name, dir_fd=dst_fd)
-    finally:
-        for fd in (src_fd, dst_fd, src_root, dst_root):
-            if fd >= 0:
-                os.close(fd)
-    return linked
 
 
 class TreeStore:
@@ -383,8 +241,8 @@ class TreeStore:
             work.mkdir()
             entries = scan_tree(os.fspath(prefix))
             os.mkdir(work / TREE_NAME)
-            _materialize(os.fspath(prefix), os.fspath(work / TREE_NAME), entries, cancel,
-                         f"keeping the tree of {key}", check=False)
+            link_tree(os.fspath(prefix), os.fspath(work / TREE_NAME), entry_columns(entries), cancel,
+                      f"keeping the tree of {key}", check=False)
             # The manifest records the tree's own inodes (the same as the stage's when linked).
             entries = scan_tree(os.fspath(work / TREE_NAME))
             (work / MANIFEST_NAME).write_text(manifest_text(sha256, archive, key, entries))
@@ -417,8 +275,8 @@ class TreeStore:
             # The columns, not an `Entry` per entry: an install only iterates them.
             _header, columns = self._load_columns(sha256)
             os.mkdir(dest, 0o755)
-            return _materialize(os.fspath(self.path / sha256 / TREE_NAME), os.fspath(dest),
-                                zip(*columns, strict=True), cancel, what, check=True)
+            return link_tree(os.fspath(self.path / sha256 / TREE_NAME), os.fspath(dest), columns, cancel,
+                             what, check=True)
         except TreeCorrupt:
             self.discard(sha256)
         except OSError as err:

@@ -1,0 +1,334 @@
+"""Recreating a pristine tree in an empty directory: directories made, symlinks recreated, files
+hard-linked (copied where linking fails), each source entry checked against its manifest entry.
+
+The work is split by directory: the entries whose parent is the same directory, listed together
+in the manifest, are one run, and a run can start as soon as its directory has been made. Runs
+go to `LINK_THREADS` threads as their directories appear; the kernel's part of each entry
+(`linkat`, `fstatat`, `mkdirat`, most of an install's time) runs without the GIL, so on two
+cores two directories are linked at once. Nothing is written outside `dst_top`: every entry is
+made by name in a directory this module made (the manifest lists every entry's parent as a
+directory: `tree_manifest.parse_columns`), and a run whose directory was never made is never
+started (the entries left over are `TreeCorrupt`). The first failure stops every thread at its
+next entry; the caller gets it once all of them have stopped, so it removes a directory no
+thread still writes into.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import threading
+from collections.abc import Callable, Sequence
+
+from pytui.core.progress import CancelToken
+from pytui.core.tree_manifest import TreeCorrupt
+
+# Threads that link a tree (the calling thread is one of them). Two: this is kernel work on a
+# machine of a few cores, and every entry also holds the GIL for a few microseconds.
+LINK_THREADS = 2
+# Fewer entries than this are linked by the calling thread alone: a thread costs more than
+# it saves on a small tree.
+MIN_THREADED_ENTRIES = 400
+# How many entries a thread handles between two looks at the cancel token.
+CANCEL_EVERY = 256
+
+# Hard-linking failed for a reason that copying gets around (another filesystem, a filesystem
+# without hard links, the link-count limit).
+LINK_FALLBACK_ERRNOS = frozenset({errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP})
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+
+# A tree as columns, in `tree_manifest.Entry`'s field order: paths, kinds (one string, or any
+# sequence of one-letter kinds), modes, sizes, mtimes, inodes, link targets.
+TreeColumns = tuple[Sequence[str], Sequence[str], Sequence[int], Sequence[int], Sequence[int],
+                    Sequence[int], Sequence[str]]
+
+
+def entry_columns(entries: Sequence[tuple[str, str, int, int, int, int, str]]) -> TreeColumns:
+    """`entries` (`tree_manifest.Entry`s, or tuples in its field order) as columns."""
+    if not entries:
+        return ([], "", [], [], [], [], [])
+    paths, kinds, modes, sizes, mtimes, inodes, targets = zip(*entries, strict=True)
+    return paths, kinds, modes, sizes, mtimes, inodes, targets
+
+
+def copy_file_at(name: str, src_dir: int, dst_dir: int, mode: int,
+                 expect: tuple[int, int, int] | None) -> None:
+    """Copy `name` from the directory open as `src_dir` to a new file in `dst_dir`, reading
+    through the descriptor opened (never following a link) and, with `expect` (inode, size,
+    mtime), checked by its fstat: a file swapped after the manifest check is not copied."""
+    import shutil
+
+    try:
+        src = os.open(name, _READ_FLAGS, dir_fd=src_dir)
+    except OSError:
+        raise TreeCorrupt(f"{name} is missing or no longer a file") from None
+    try:
+        st = os.fstat(src)
+        if not stat.S_ISREG(st.st_mode) or (
+                expect is not None and (st.st_ino, st.st_size, st.st_mtime_ns) != expect):
+            raise TreeCorrupt(f"{name} was changed after the tree was made")
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode,
+                     dir_fd=dst_dir)
+        try:
+            os.fchmod(fd, mode)
+            with os.fdopen(src, "rb", closefd=False) as source, os.fdopen(fd, "wb", closefd=False) as out:
+                shutil.copyfileobj(source, out, 1024 * 1024)
+        finally:
+            os.close(fd)
+    finally:
+        os.close(src)
+
+
+def _runs(paths: Sequence[str]) -> list[tuple[str, int, int]]:
+    """The runs of entries directly in one directory, in manifest order: (folder, start, end)."""
+    runs: list[tuple[str, int, int]] = []
+    current: str | None = None
+    start = 0
+    for index, path in enumerate(paths):
+        folder = path.rpartition("/")[0]
+        if folder != current:
+            if current is not None:
+                runs.append((current, start, index))
+            current, start = folder, index
+    if current is not None:
+        runs.append((current, start, len(paths)))
+    return runs
+
+
+class _Linker:
+    """One recreation of a tree, shared by its threads.
+
+    The directories are made first, in manifest order (parents first), by one thread: on a
+    busy ext4 without a journal a `mkdir` is the dearest step (the inode allocator skips
+    every recently freed inode), and it runs without the GIL. The files and links of each
+    directory (a run) are linked by the calling thread as soon as that directory exists, from
+    the first run on; once every directory is made, the other thread links runs from the last
+    one backwards, until the two meet.
+    """
+
+    def __init__(self, src_root: int, dst_root: int, columns: TreeColumns, cancel: CancelToken | None,
+                 what: str, check: bool) -> None:
+        self.src_root = src_root
+        self.dst_root = dst_root
+        self.columns = columns
+        self.cancel = cancel
+        self.what = what
+        self.check = check
+        self.linked = True  # False once a link failed for a reason copying gets around
+        paths, kinds = columns[0], columns[1]
+        self.dirs = [index for index, kind in enumerate(kinds) if kind == "d"]
+        self.runs = _runs(paths)
+        # For each run, how many directories must be made before it starts (its own is the
+        # last of them); a run whose directory is not listed is a manifest pytui did not write.
+        position = {paths[index]: n for n, index in enumerate(self.dirs)}
+        try:
+            self.needs = [position[folder] + 1 if folder else 0 for folder, _start, _end in self.runs]
+        except KeyError:
+            raise TreeCorrupt("manifest has an entry that is not under a listed directory") from None
+        self.made = 0  # directories made: dirs[:made]
+        self.front = 0  # runs[front:back] are still to be linked
+        self.back = len(self.runs)
+        self.error: BaseException | None = None
+        self.lock = threading.Condition(threading.Lock())
+
+    def stop(self, err: BaseException) -> None:
+        """Stop every thread at its next entry; `err` is what the caller raises."""
+        with self.lock:
+            if self.error is None:
+                self.error = err
+            self.lock.notify_all()
+
+    def guarded(self, job: Callable[[], None]) -> None:
+        """Run `job`; a failure stops the other threads and is kept for the caller."""
+        try:
+            job()
+        except BaseException as err:  # noqa: BLE001 - kept for the calling thread, which raises it
+            self.stop(err)
+
+    def make_dirs(self) -> None:
+        """Every directory, in manifest order, each announced as soon as it exists."""
+        paths, modes = self.columns[0], self.columns[2]
+        cancel, what, check, lock = self.cancel, self.what, self.check, self.lock
+        src_root, dst_root, mkdir, lstat_mode = self.src_root, self.dst_root, os.mkdir, _lstat_mode
+        for count, index in enumerate(self.dirs, 1):
+            if self.error is not None:
+                return
+            if cancel is not None and not count % CANCEL_EVERY:
+                cancel.check(what)
+            path = paths[index]
+            # Not followed: a directory swapped for a link to one is a change too.
+            if check and not stat.S_ISDIR(lstat_mode(path, src_root)):
+                raise TreeCorrupt(f"{path} is no longer a directory")
+            mkdir(path, 0o755, dir_fd=dst_root)
+            mode = modes[index]
+            if mode != 0o755:
+                os.chmod(path, mode | stat.S_IRWXU, dir_fd=dst_root)
+            with lock:
+                self.made = count
+                lock.notify()
+
+    def link_from_front(self) -> None:
+        """Link runs in manifest order, each once its directory exists."""
+        lock, runs, needs = self.lock, self.runs, self.needs
+        while True:
+            with lock:
+                # Checked again after each wait: the other thread may have taken this run.
+                while self.error is None and self.front < self.back and self.made < needs[self.front]:
+                    lock.wait()
+                if self.error is not None or self.front >= self.back:
+                    return
+                run = runs[self.front]
+                self.front += 1
+            self._run(*run)
+
+    def link_from_back(self) -> None:
+        """Once every directory exists: link runs from the last one back to the other thread's."""
+        lock, runs = self.lock, self.runs
+        while True:
+            with lock:
+                if self.error is not None or self.front >= self.back:
+                    return
+                self.back -= 1
+                run = runs[self.back]
+            self._run(*run)
+
+    def _run(self, folder: str, start: int, end: int) -> None:  # noqa: C901 - the per-entry hot loop
+        """The files and links [start, end) of `folder`, every one directly in it (its
+        directories are made by `make_dirs`)."""
+        paths, kinds, modes, sizes, mtimes, inodes, targets = self.columns
+        cancel, what, check = self.cancel, self.what, self.check
+        link, stat_at, S_ISREG, S_IMODE = os.link, os.stat, stat.S_ISREG, stat.S_IMODE
+        cut = len(folder) + 1 if folder else 0
+        if folder:
+            try:
+                src_fd = os.open(folder, _DIR_FLAGS, dir_fd=self.src_root)
+            except OSError:
+                raise TreeCorrupt(f"{folder} is no longer a directory") from None
+            try:
+                dst_fd = os.open(folder, _DIR_FLAGS, dir_fd=self.dst_root)
+            except BaseException:
+                os.close(src_fd)
+                raise
+        else:
+            src_fd, dst_fd = self.src_root, self.dst_root
+        try:
+            count = 0
+            for path, kind, mode, size, mtime_ns, ino, target in zip(
+                    paths[start:end], kinds[start:end], modes[start:end], sizes[start:end],
+                    mtimes[start:end], inodes[start:end], targets[start:end], strict=True):
+                if not count % CANCEL_EVERY:
+                    if self.error is not None:
+                        return  # another thread failed: the caller raises that
+                    if cancel is not None:
+                        cancel.check(what)
+                count += 1
+                if kind == "f":
+                    name = path[cut:]
+                    if self.linked:
+                        try:
+                            link(name, name, src_dir_fd=src_fd, dst_dir_fd=dst_fd, follow_symlinks=False)
+                        except FileNotFoundError:
+                            raise TreeCorrupt(f"{path} is missing") from None
+                        except OSError as err:
+                            if err.errno not in LINK_FALLBACK_ERRNOS:
+                                raise
+                            self.linked = False
+                        else:
+                            if check:
+                                # One stat of the new link, which IS the tree's inode: its inode
+                                # number, size, mtime and mode are the tree file's when it was
+                                # linked (no window between a check and the link). An edit in
+                                # place keeps the inode but not the mtime (and usually not the
+                                # size); a file replaced by rename has another inode.
+                                st = stat_at(name, dir_fd=dst_fd, follow_symlinks=False)
+                                if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
+                                        and S_ISREG(st.st_mode) and S_IMODE(st.st_mode) == mode):
+                                    raise TreeCorrupt(f"{path} was changed after the tree was made")
+                            continue
+                    if check:
+                        try:
+                            st = stat_at(name, dir_fd=src_fd, follow_symlinks=False)
+                        except OSError:
+                            raise TreeCorrupt(f"{path} is missing") from None
+                        if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
+                                and S_ISREG(st.st_mode) and S_IMODE(st.st_mode) == mode):
+                            raise TreeCorrupt(f"{path} was changed after the tree was made")
+                    try:
+                        copy_file_at(name, src_fd, dst_fd, mode, (ino, size, mtime_ns) if check else None)
+                    except TreeCorrupt:
+                        raise TreeCorrupt(f"{path} was changed after the tree was made") from None
+                elif kind == "l":
+                    name = path[cut:]
+                    if check:
+                        try:
+                            same = os.readlink(name, dir_fd=src_fd) == target
+                        except OSError:
+                            same = False
+                        if not same:
+                            raise TreeCorrupt(f"{path} is no longer the same link")
+                    os.symlink(target, name, dir_fd=dst_fd)
+        finally:
+            if folder:
+                os.close(src_fd)
+                os.close(dst_fd)
+
+
+def _lstat_mode(path: str, dir_fd: int) -> int:
+    """The mode of `path` under `dir_fd`, links not followed; 0 when it cannot be stat'ed."""
+    try:
+        return os.stat(path, dir_fd=dir_fd, follow_symlinks=False).st_mode
+    except OSError:
+        return 0
+
+
+def link_tree(src_top: str, dst_top: str, columns: TreeColumns, cancel: CancelToken | None,
+              what: str, *, check: bool, threads: int = LINK_THREADS) -> bool:
+    """Recreate the entries `columns` of `src_top` in the empty directory `dst_top`; True if
+    every file was hard-linked (False: some were copied).
+
+    With `check`, each source entry is compared with what the manifest recorded and
+    `TreeCorrupt` is raised at the first difference; the caller removes the half-made copy
+    (every thread has stopped when this returns or raises).
+    """
+    src_root = os.open(src_top, _DIR_FLAGS)
+    try:
+        dst_root = os.open(dst_top, _DIR_FLAGS)
+        try:
+            linker = _Linker(src_root, dst_root, columns, cancel, what, check)
+            if threads > 1 and len(columns[0]) >= MIN_THREADED_ENTRIES:
+                _link_in_two(linker)
+            else:
+                linker.guarded(linker.make_dirs)
+                linker.guarded(linker.link_from_front)
+        finally:
+            os.close(dst_root)
+    finally:
+        os.close(src_root)
+    if linker.error is not None:
+        raise linker.error
+    if linker.made != len(linker.dirs) or linker.front < linker.back:
+        raise TreeCorrupt("the tree was not recreated whole")  # not reached: every run waits for its directory
+    return linker.linked
+
+
+def _link_in_two(linker: _Linker) -> None:
+    """The directories (then the last runs) on a second thread, the runs on this one."""
+
+    def helper() -> None:
+        linker.guarded(linker.make_dirs)
+        linker.guarded(linker.link_from_back)
+
+    other = threading.Thread(target=helper, name="pytui-link", daemon=True)
+    other.start()
+    try:
+        linker.guarded(linker.link_from_front)
+        other.join()
+    except BaseException as err:
+        # Interrupted while waiting (Ctrl-C on the main thread): stop the other thread and
+        # wait for it, so that no thread writes into a directory the caller removes.
+        linker.stop(err)
+        other.join()
+        raise
