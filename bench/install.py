@@ -1,6 +1,6 @@
 """Install speed: `pytui install` vs `uv python install`, cold and warm, on a real CPython tree.
 
-    python bench/install.py [--rounds 7] [--workdir DIR] [--kinds tar.gz,tar.zst] [--methods A,B] [--no-tests]
+    python bench/install.py [--rounds 7] [--workdir DIR] [--kinds tar.gz,tar.zst] [--methods A,B] [--baseline CHECKOUT] [--no-tests]
 
 One archive per kind is made from this interpreter's prefix (`sys.base_prefix`, PBS layout, with
 its test suite: about 2,700 files) and served by the loopback `FaultyHTTPServer` (no faults;
@@ -17,6 +17,9 @@ through UV_PYTHON_DOWNLOADS_JSON_URL. Every run installs into a fresh root (and 
   existing install of the key. pytui deletes the replaced tree in a detached process after
   it exits; the bench waits for that deleter before the next run and prints the wall time
   until the old tree is gone as well (its CPU is not counted in `cpu s`).
+- `--baseline CHECKOUT` adds `baseline tree` and `baseline reinstall (tree)`: the same two runs
+  with another checkout of pytui (e.g. `git archive main core app widgets pytui_pkg` unpacked),
+  so that a change is measured before and after in one run.
 
 pytui runs as a regular install would (see `installed_layout`). Every table gives the load
 average before and after it, and beside each median wall time the median CPU time (user +
@@ -51,7 +54,7 @@ from pytui.core.root_tree import wait_for_removals  # noqa: E402
 UV = Path(sys.executable).parent / "uv"
 
 
-def installed_layout(work: Path) -> list[str]:
+def installed_layout(work: Path, repo: Path = REPO, name: str = "installed-venv") -> list[str]:
     """The command that runs this checkout as a regular (not editable) install.
 
     An editable install's import hook (setuptools' `__editable___*_finder`, run from a .pth at
@@ -62,7 +65,7 @@ def installed_layout(work: Path) -> list[str]:
     the .pth files there, the editable hook included, is run). It is started through the
     console script pip writes for it.
     """
-    venv = work / "installed-venv"
+    venv = work / name
     python = venv / "bin" / "python"
     if not python.exists():
         base = getattr(sys, "_base_executable", sys.executable)
@@ -71,9 +74,9 @@ def installed_layout(work: Path) -> list[str]:
                                check=True, capture_output=True, text=True).stdout.strip())
     package = site / "pytui"
     package.mkdir(parents=True, exist_ok=True)
-    for name, source in (("__init__.py", REPO / "pytui_pkg" / "__init__.py"), ("core", REPO / "core"),
-                         ("app", REPO / "app"), ("widgets", REPO / "widgets")):
-        link = package / name
+    for part, source in (("__init__.py", repo / "pytui_pkg" / "__init__.py"), ("core", repo / "core"),
+                         ("app", repo / "app"), ("widgets", repo / "widgets")):
+        link = package / part
         if not link.is_symlink():
             link.symlink_to(source)
     ours = next(p for p in sys.path if p.endswith("site-packages") and p.startswith(sys.prefix))
@@ -92,6 +95,9 @@ def installed_layout(work: Path) -> list[str]:
 
 
 PYTUI: list[str] = []
+# `--baseline DIR`: the same layout for another checkout (e.g. a worktree of main), so a change
+# is measured before/after in one run.
+BASELINE: list[str] = []
 
 # (pytui method, uv method) pairs whose ratio is the point of the benchmark.
 PAIRS = [
@@ -99,6 +105,8 @@ PAIRS = [
     ("pytui tree", "uv warm"),
     ("pytui reinstall (tree)", "uv reinstall"),
     ("pytui tree", "cp -al (tree)"),
+    ("pytui tree", "baseline tree"),
+    ("pytui reinstall (tree)", "baseline reinstall (tree)"),
     ("pytui cold --no-cache", "uv cold"),
     ("pytui cold --no-cache", "curl | tar"),
     ("pytui cold (cache)", "uv cold (cache)"),
@@ -159,9 +167,9 @@ class Bench:
         self.aside(root, bin_dir, *([cache] if fresh_cache and cache is not None else []))
         return elapsed
 
-    def _reinstall(self, argv: list[str]) -> float:
+    def _reinstall(self, argv: list[str], name: str = "reinstall") -> float:
         """`install --reinstall` over a root that already holds the key (made once, kept)."""
-        root, bin_dir = self.work / f"reinstall-root-{self.kind}", self.work / f"reinstall-bin-{self.kind}"
+        root, bin_dir = self.work / f"{name}-root-{self.kind}", self.work / f"{name}-bin-{self.kind}"
         env = self.env(root, bin_dir, self.warm_cache)
         if not (root / self.key).is_dir():
             subprocess.run(argv[:-1], env=env, check=True, capture_output=True)
@@ -173,7 +181,8 @@ class Bench:
         # pytui leaves the replaced tree to a detached deleter (core/root_tree.remove_later):
         # the time until it is gone is recorded too, so that the deletion is not hidden.
         wait_for_removals(root / ".temp")
-        self.settled.setdefault(argv[0] == str(UV) and "uv" or "pytui", []).append(time.perf_counter() - t0)
+        tool = "uv" if argv[0] == str(UV) else "pytui" if name == "reinstall" else name
+        self.settled.setdefault(tool, []).append(time.perf_counter() - t0)
         return elapsed
 
     def _copy_tree(self) -> float:
@@ -204,6 +213,7 @@ class Bench:
 
         uv = [str(UV), "python", "install", self.key]
         pytui = [*PYTUI, "install", self.key]
+        baseline = [*BASELINE, "install", self.key]
         return {
             "pytui warm": lambda: self._install(pytui, self.warm_cache, fresh_cache=False,
                                                 PYTUI_NO_TREES="1"),
@@ -212,6 +222,8 @@ class Bench:
             "cp -al (tree)": self._copy_tree,
             "pytui reinstall (tree)": lambda: self._reinstall([*pytui, "--reinstall"]),
             "uv reinstall": lambda: self._reinstall([*uv, "--reinstall"]),
+            "baseline tree": lambda: self._install(baseline, self.warm_cache, fresh_cache=False),
+            "baseline reinstall (tree)": lambda: self._reinstall([*baseline, "--reinstall"], "baseline"),
             "pytui cold --no-cache": lambda: self._install([*pytui, "--no-cache"], None, fresh_cache=False),
             "uv cold": lambda: self._install(uv, None, fresh_cache=False),
             "pytui cold (cache)": lambda: self._install(pytui, None, fresh_cache=True),
@@ -238,6 +250,9 @@ def main() -> int:
     parser.add_argument("--kinds", default="tar.gz,tar.zst")
     parser.add_argument("--methods", default="",
                         help="comma-separated method names to run (default: all), e.g. 'pytui warm,uv warm'")
+    parser.add_argument("--baseline", type=Path, default=None, metavar="CHECKOUT",
+                        help="another checkout of pytui (e.g. a git worktree of main) for the 'baseline "
+                             "tree' and 'baseline reinstall (tree)' methods: before/after in one run")
     parser.add_argument("--no-tests", dest="with_tests", action="store_false",
                         help="leave the stdlib test suite out of the archive (about 1,100 files)")
     args = parser.parse_args()
@@ -245,8 +260,10 @@ def main() -> int:
         raise SystemExit(f"uv is not installed beside {sys.executable}")
     work: Path = args.workdir
     work.mkdir(parents=True, exist_ok=True)
-    global PYTUI
+    global PYTUI, BASELINE
     PYTUI = installed_layout(work)
+    if args.baseline is not None:
+        BASELINE = installed_layout(work, args.baseline.resolve(), "baseline-venv")
     version = subprocess.run([str(UV), "--version"], capture_output=True, text=True).stdout.strip()
     from pytui.core.extract import _gzip_module
 
