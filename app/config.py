@@ -18,12 +18,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from pytui.core.atomic import write_atomic
 from pytui.core.bounded_read import describe, read_regular_file
 from pytui.core.env_places import config_scan_file
+from pytui.core.record import FrozenRecord
 
 CONFIG_NAME = "config.toml"
 # A config of a few lines; anything bigger is not one pytui wrote or a person would write.
@@ -42,18 +42,29 @@ _BASIC = re.compile(r'^"([^"\\\x00-\x1f\x7f]*)"\s*(?:#.*)?$')
 _LITERAL = re.compile(r"^'([^'\x00-\x1f\x7f]*)'\s*(?:#.*)?$")
 
 
-@dataclass(frozen=True, slots=True)
-class UiConfig:
+class UiConfig(FrozenRecord):
+    __slots__ = ("path", "theme", "warnings", "warning_lines", "theme_line")
     path: Path
-    theme: str | None = None
+    theme: str | None
     # What was ignored, one line each ("…: line 3 is not `name = \"value\"`"), in line order.
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...]
     # The line each warning is about (0: the whole file), and the line the theme was read from:
     # a theme found unknown later is reported in its line's place, not after the others.
-    warning_lines: tuple[int, ...] = ()
-    theme_line: int = 0
+    warning_lines: tuple[int, ...]
+    theme_line: int
     # Seconds (None: the default, core/envs.QUICK_MAX_AGE).
-    scan_max_age: float | None = None
+    scan_max_age: float | None
+
+    def __init__(self, path: Path, theme: str | None = None, warnings: tuple[str, ...] = (),
+                 warning_lines: tuple[int, ...] = (), theme_line: int = 0,
+                 scan_max_age: float | None = None) -> None:
+        _set = object.__setattr__
+        _set(self, "path", path)
+        _set(self, "theme", theme)
+        _set(self, "warnings", warnings)
+        _set(self, "warning_lines", warning_lines)
+        _set(self, "theme_line", theme_line)
+        _set(self, "scan_max_age", scan_max_age)
 
     def warning_line(self, theme_problem: str = "") -> str:
         """The one line the app shows: the first problem in line order (and how many more)."""

@@ -11,19 +11,23 @@ term holding `-` or `+` matches that run of the key (`linux-x86`). Case is ignor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pytui.core.errors import RequestError
+from pytui.core.record import FrozenRecord
 from pytui.core.requests import KeyLike, PythonRequest
 
 _UNFINISHED = frozenset(".,<>=!~+@-")
 
 
-@dataclass(frozen=True, slots=True)
-class FilterTerm:
+class FilterTerm(FrozenRecord):
+    __slots__ = ("text", "request")
     text: str
     # The term read as a request, when it is one (and narrower than "any").
     request: PythonRequest | None
+
+    def __init__(self, text: str, request: PythonRequest | None) -> None:
+        _set = object.__setattr__
+        _set(self, "text", text)
+        _set(self, "request", request)
 
 
 def parse_filter(text: str) -> tuple[FilterTerm, ...]:

@@ -77,9 +77,11 @@ class CoreGateway:
             return [], str(err)
 
     def list_installed(self, settings: Settings) -> list[Installation]:
-        from pytui.core.install_root import InstallRoot
+        # What InstallRoot.installed() returns, without importing install_root (the fix-ups,
+        # links and lock that installs need): make_app lists the root before the first frame.
+        from pytui.core.installed import list_installed
 
-        return InstallRoot(Path(settings.install_root)).installed()
+        return list_installed(Path(settings.install_root))
 
     def scan_envs(self, settings: Settings, *, cancelled: Callable[[], bool],
                   installed: list[Installation] | None = None) -> ScanResult:

@@ -8,8 +8,9 @@ import os
 import stat
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+
+from pytui.core.record import FrozenRecord
 
 LOG_NAME = "tui-history.log"
 # The log is rotated (one old copy kept, `.1`) once it passes this size.
@@ -18,8 +19,8 @@ MAX_LOG_BYTES = 1_000_000
 MAX_ENTRIES = 2_000
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(FrozenRecord):
+    __slots__ = ("at", "kind", "title", "outcome", "message")
     at: float
     # "install", "uninstall", "verify", "purge", "refresh", "catalog", "scan"
     kind: str
@@ -28,6 +29,14 @@ class Entry:
     outcome: str
     # The whole one-line message (the error, or what was done).
     message: str
+
+    def __init__(self, at: float, kind: str, title: str, outcome: str, message: str) -> None:
+        _set = object.__setattr__
+        _set(self, "at", at)
+        _set(self, "kind", kind)
+        _set(self, "title", title)
+        _set(self, "outcome", outcome)
+        _set(self, "message", message)
 
 
 def format_time(at: float) -> str:

@@ -3,11 +3,12 @@ the README's key table are all made from `KEYMAP` (a test compares the README wi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pytui.core.record import FrozenRecord
 
 
-@dataclass(frozen=True, slots=True)
-class Key:
+class Key(FrozenRecord):
+    __slots__ = ("keys", "action", "display", "label", "help", "show", "group", "priority",
+                 "palette", "table")
     # Textual key names, comma-separated ("q", "question_mark"); "" for keys handled by a
     # widget rather than an app binding (Tab, Enter on a table).
     keys: str
@@ -19,16 +20,31 @@ class Key:
     label: str
     # What it does: the help screen, the palette and the README say this.
     help: str
-    show: bool = True
+    show: bool
     # Footer group: keys sharing one label.
-    group: str = ""
+    group: str
     # Fires even when a widget (the filter box) has focus.
-    priority: bool = False
+    priority: bool
     # Listed in the command palette.
-    palette: bool = True
+    palette: bool
     # A binding of every pane table (widgets/keyed_table.py's BINDINGS, which a test compares
     # with these), not of the app: the filter box still gets these letters while focused.
-    table: bool = False
+    table: bool
+
+    def __init__(self, keys: str, action: str, display: str, label: str, help: str,
+                 show: bool = True, group: str = "", priority: bool = False, palette: bool = True,
+                 table: bool = False) -> None:
+        _set = object.__setattr__
+        _set(self, "keys", keys)
+        _set(self, "action", action)
+        _set(self, "display", display)
+        _set(self, "label", label)
+        _set(self, "help", help)
+        _set(self, "show", show)
+        _set(self, "group", group)
+        _set(self, "priority", priority)
+        _set(self, "palette", palette)
+        _set(self, "table", table)
 
     @property
     def action_name(self) -> str:

@@ -2,11 +2,12 @@
 
 Background results carry the generation they were started with; the runner drops any that is
 no longer the newest of its kind (a thread worker cannot be stopped, only told to stop).
+
+Plain classes with their own `__init__`, not dataclasses: `@dataclass` generates code at import,
+and this module is imported before the first screen (core/record.py says what that costs).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from pytui.core.catalog import Catalog
 from pytui.core.models import CachedArchive, Installation
@@ -14,31 +15,42 @@ from pytui.core.sources import CatalogRefresh
 from textual.message import Message
 
 
-@dataclass
 class CatalogLoaded(Message):
     """The catalog read from disk at start."""
 
     generation: int
     catalog: Catalog
 
+    def __init__(self, generation: int, catalog: Catalog) -> None:
+        super().__init__()
+        self.generation = generation
+        self.catalog = catalog
 
-@dataclass
+
 class CatalogRefreshed(Message):
     """A refresh ended (well or not: `outcome.ok`, `outcome.message`)."""
 
     generation: int
     outcome: CatalogRefresh
 
+    def __init__(self, generation: int, outcome: CatalogRefresh) -> None:
+        super().__init__()
+        self.generation = generation
+        self.outcome = outcome
 
-@dataclass
+
 class CatalogFailed(Message):
     """The catalog could not be loaded (one line)."""
 
     generation: int
     reason: str
 
+    def __init__(self, generation: int, reason: str) -> None:
+        super().__init__()
+        self.generation = generation
+        self.reason = reason
 
-@dataclass
+
 class DiskListed(Message):
     """What is on disk now: cached archives and installations (listed together in a thread)."""
 
@@ -46,36 +58,57 @@ class DiskListed(Message):
     archives: list[CachedArchive]
     installations: list[Installation]
     # Why the cache dir could not be listed (one line), or None.
-    cache_problem: str | None = None
+    cache_problem: str | None
+
+    def __init__(self, generation: int, archives: list[CachedArchive],
+                 installations: list[Installation], cache_problem: str | None = None) -> None:
+        super().__init__()
+        self.generation = generation
+        self.archives = archives
+        self.installations = installations
+        self.cache_problem = cache_problem
 
 
-@dataclass
 class DiskFailed(Message):
     """The cache or the install root could not be listed (one line)."""
 
     generation: int
     reason: str
 
+    def __init__(self, generation: int, reason: str) -> None:
+        super().__init__()
+        self.generation = generation
+        self.reason = reason
 
-@dataclass
+
 class CacheUsage(Message):
     """Bytes the cache dir occupies (archives, `.part` files, trees), measured in a thread."""
 
     generation: int
     size: int
 
+    def __init__(self, generation: int, size: int) -> None:
+        super().__init__()
+        self.generation = generation
+        self.size = size
 
-@dataclass
+
 class InstalledSizes(Message):
     """Bytes on disk per installation key, measured in a thread."""
 
     generation: int
-    sizes: dict[str, int] = field(default_factory=dict)
+    sizes: dict[str, int]
     # What uninstalling each would free (files shared with a kept tree stay).
-    freeable: dict[str, int] = field(default_factory=dict)
+    freeable: dict[str, int]
+
+    def __init__(self, generation: int, sizes: dict[str, int] | None = None,
+                 freeable: dict[str, int] | None = None) -> None:
+        super().__init__()
+        self.generation = generation
+        self.sizes = sizes if sizes is not None else {}
+        self.freeable = freeable if freeable is not None else {}
 
 
-@dataclass
 class JobProgress(Message):
     """Where a job is. Throttled at the source (about 10 a second); a newer report for the
     same job and phase replaces one still queued, so the UI never works through a backlog
@@ -85,49 +118,78 @@ class JobProgress(Message):
     phase: str
     done: int
     total: int | None
-    speed: float | None = None
-    unit: str = "bytes"
+    speed: float | None
+    unit: str
+
+    def __init__(self, job_id: int, phase: str, done: int, total: int | None,
+                 speed: float | None = None, unit: str = "bytes") -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.phase = phase
+        self.done = done
+        self.total = total
+        self.speed = speed
+        self.unit = unit
 
     def can_replace(self, message: Message) -> bool:
         return (isinstance(message, JobProgress) and message.job_id == self.job_id
                 and message.phase == self.phase)
 
 
-@dataclass
 class JobNote(Message):
     """A line about a wait: the root's lock is held elsewhere, a download is retrying."""
 
     job_id: int
     text: str
     # The phase the job is now in ("waiting"), or None to keep the phase.
-    phase: str | None = None
+    phase: str | None
     # Not a wait but something the user should know (a notification, kept in the history).
-    warning: bool = False
+    warning: bool
+
+    def __init__(self, job_id: int, text: str, phase: str | None = None,
+                 warning: bool = False) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.text = text
+        self.phase = phase
+        self.warning = warning
 
 
-@dataclass
 class JobEnded(Message):
     """A job finished: outcome "done", "failed" or "cancelled"; `error` is one line."""
 
     job_id: int
     outcome: str
-    error: str = ""
+    error: str
     # A short line for the notification on success ("installed …", "verified 3 archives").
-    summary: str = ""
+    summary: str
     # The summary is a warning (a verification that found corrupt archives).
-    warning: bool = False
+    warning: bool
+
+    def __init__(self, job_id: int, outcome: str, error: str = "", summary: str = "",
+                 warning: bool = False) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.outcome = outcome
+        self.error = error
+        self.summary = summary
+        self.warning = warning
 
 
-@dataclass
 class Purged(Message):
     """Archives were removed from the cache (or could not be: `error`)."""
 
     count: int
     freed: int
-    error: str = ""
+    error: str
+
+    def __init__(self, count: int, freed: int, error: str = "") -> None:
+        super().__init__()
+        self.count = count
+        self.freed = freed
+        self.error = error
 
 
-@dataclass
 class EnvsScanned(Message):
     """The environment scan (core/envs.py): who uses which install; `partial` when it stopped at
     its time budget."""
@@ -137,9 +199,20 @@ class EnvsScanned(Message):
     partial: bool
     # One line: how the scan went ("12 environments in 0.04 s, 300 directories reused"),
     # why it is partial, or why it failed (then `environments` is empty and `failed` set).
-    note: str = ""
-    failed: bool = False
+    note: str
+    failed: bool
     # A quick scan (core/env_quick.py), shown while the whole tree is checked; `final` is False
     # while that check is still to come from the same worker.
-    quick: bool = False
-    final: bool = True
+    quick: bool
+    final: bool
+
+    def __init__(self, generation: int, environments: list, partial: bool, note: str = "",
+                 failed: bool = False, quick: bool = False, final: bool = True) -> None:
+        super().__init__()
+        self.generation = generation
+        self.environments = environments
+        self.partial = partial
+        self.note = note
+        self.failed = failed
+        self.quick = quick
+        self.final = final

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pytui.core.keys import parse_key
 from pytui.core.ordering import version_rank
+from pytui.core.record import FrozenRecord
 from pytui.widgets.rows import AvailableRow, CacheRow, InstalledRow, SupportView
 
 Row = TypeVar("Row", AvailableRow, CacheRow, InstalledRow)
@@ -21,12 +21,17 @@ Row = TypeVar("Row", AvailableRow, CacheRow, InstalledRow)
 Value = Callable[[Any], object]
 
 
-@dataclass(frozen=True, slots=True)
-class SortOrder:
+class SortOrder(FrozenRecord):
     """How one pane is sorted: `column` "" is the pane's own order (uv's, newest first)."""
 
-    column: str = ""
-    reverse: bool = False
+    __slots__ = ("column", "reverse")
+    column: str
+    reverse: bool
+
+    def __init__(self, column: str = "", reverse: bool = False) -> None:
+        _set = object.__setattr__
+        _set(self, "column", column)
+        _set(self, "reverse", reverse)
 
 
 UNSORTED = SortOrder()

@@ -1,12 +1,13 @@
 """The TUI's state as plain data (no Textual): catalog, what is on disk, the view options and
 the jobs. The app changes it only from message handlers on the UI thread; threads get copies.
+
+Records (core/record.py), not dataclasses: this module is imported before the first screen.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from pytui.app.sorting import UNSORTED, SortOrder
 from pytui.core.catalog import Catalog
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.platform_detect import HostPlatform
+from pytui.core.record import FrozenRecord, Record
 from pytui.core.settings import Settings
 
 if TYPE_CHECKING:
@@ -25,38 +27,68 @@ DONE, FAILED, CANCELLED = "done", "failed", "cancelled"
 ENDED = (DONE, FAILED, CANCELLED)
 
 
-@dataclass
-class Job:
+class Job(Record):
     """One job of the session: what it works on, where it is and how it ended."""
 
+    __slots__ = ("job_id", "kind", "title", "build", "installation", "reinstall", "upgrade",
+                 "prune", "phase", "done", "total", "speed", "unit", "note", "error", "summary",
+                 "warning", "launched", "queued_at", "ended_at")
     job_id: int
     kind: str  # INSTALL, UNINSTALL or VERIFY
     title: str
-    build: Build | None = None
+    build: Build | None
     # The installation an uninstall removes (its key is the job's key).
-    installation: Installation | None = None
-    reinstall: bool = False
+    installation: Installation | None
+    reinstall: bool
     # An upgrade (`U`): bin links are updated only where they exist, as `pytui upgrade`.
-    upgrade: bool = False
+    upgrade: bool
     # An uninstall of an outdated install (the purge screen's `outdated` rule): re-checked
     # under the root lock, as `pytui uninstall --outdated` (the root may change meanwhile).
-    prune: bool = False
+    prune: bool
     # "queued", a core phase, "waiting", "remove", "cancelling", or one of ENDED.
-    phase: str = "queued"
-    done: int = 0
-    total: int | None = None
-    speed: float | None = None
-    unit: str = "bytes"
+    phase: str
+    done: int
+    total: int | None
+    speed: float | None
+    unit: str
     # The latest "waiting for the lock…" / "retrying in 2 s (attempt 2 of 4): …" line.
-    note: str = ""
+    note: str
     # The whole one-line error of a failed job; the summary of a finished one.
-    error: str = ""
-    summary: str = ""
-    warning: bool = False
+    error: str
+    summary: str
+    warning: bool
     # A worker was started for it (a queued job has none yet).
-    launched: bool = False
-    queued_at: float = 0.0
-    ended_at: float | None = None
+    launched: bool
+    queued_at: float
+    ended_at: float | None
+
+    def __init__(self, job_id: int, kind: str, title: str, build: Build | None = None,
+                 installation: Installation | None = None, reinstall: bool = False,
+                 upgrade: bool = False, prune: bool = False, phase: str = "queued",
+                 done: int = 0, total: int | None = None, speed: float | None = None,
+                 unit: str = "bytes", note: str = "", error: str = "", summary: str = "",
+                 warning: bool = False, launched: bool = False, queued_at: float = 0.0,
+                 ended_at: float | None = None) -> None:
+        self.job_id = job_id
+        self.kind = kind
+        self.title = title
+        self.build = build
+        self.installation = installation
+        self.reinstall = reinstall
+        self.upgrade = upgrade
+        self.prune = prune
+        self.phase = phase
+        self.done = done
+        self.total = total
+        self.speed = speed
+        self.unit = unit
+        self.note = note
+        self.error = error
+        self.summary = summary
+        self.warning = warning
+        self.launched = launched
+        self.queued_at = queued_at
+        self.ended_at = ended_at
 
     @property
     def key(self) -> str | None:
@@ -76,63 +108,118 @@ class Job:
         return not self.ended
 
 
-@dataclass(frozen=True, slots=True)
-class ViewOptions:
+class ViewOptions(FrozenRecord):
     """What the Available pane shows (the keys a, A, f and the `/` filter)."""
 
-    all_versions: bool = False
-    all_platforms: bool = False
-    variants: bool = False
-    filter_text: str = ""
+    __slots__ = ("all_versions", "all_platforms", "variants", "filter_text")
+    all_versions: bool
+    all_platforms: bool
+    variants: bool
+    filter_text: str
+
+    def __init__(self, all_versions: bool = False, all_platforms: bool = False,
+                 variants: bool = False, filter_text: str = "") -> None:
+        _set = object.__setattr__
+        _set(self, "all_versions", all_versions)
+        _set(self, "all_platforms", all_platforms)
+        _set(self, "variants", variants)
+        _set(self, "filter_text", filter_text)
 
 
-@dataclass
-class AppState:
+class AppState(Record):
+    __slots__ = ("settings", "host", "home", "clock", "offline", "view", "catalog",
+                 "catalog_note", "catalog_problem", "archives", "installations", "sizes",
+                 "freeable", "disk_listed", "cache_usage", "download_sizes", "cache_problem",
+                 "jobs", "next_job_id", "failed_keys", "sort", "environments", "envs_partial",
+                 "envs_scanning", "envs_note", "envs_failed", "envs_quick", "envs_max_age")
     settings: Settings
     host: HostPlatform
     # The directory shown as `~`.
     home: Path
     # Seconds since the epoch (the catalog's age in the header).
-    clock: Callable[[], float] = time.time
-    offline: bool = False
-    view: ViewOptions = ViewOptions()
-    catalog: Catalog | None = None
+    clock: Callable[[], float]
+    offline: bool
+    view: ViewOptions
+    catalog: Catalog | None
     # Short catalog state for the header: "loading…", "refreshing…", "refresh failed", ...
-    catalog_note: str = ""
-    catalog_problem: bool = False
-    archives: list[CachedArchive] = field(default_factory=list)
-    installations: list[Installation] = field(default_factory=list)
+    catalog_note: str
+    catalog_problem: bool
+    archives: list[CachedArchive]
+    installations: list[Installation]
     # Bytes on disk per installation key (measured in a thread).
-    sizes: dict[str, int] = field(default_factory=dict)
+    sizes: dict[str, int]
     # What uninstalling each would free: files hard-linked with a tree kept in the cache stay.
-    freeable: dict[str, int] = field(default_factory=dict)
-    disk_listed: bool = False
+    freeable: dict[str, int]
+    disk_listed: bool
     # Bytes the cache dir occupies (archives, .part files, trees; `pytui cache list`'s
     # total), None until measured after a listing.
-    cache_usage: int | None = None
+    cache_usage: int | None
     # The download size of each build a job has started downloading this session (a
     # cancelled download's row keeps showing it).
-    download_sizes: dict[str, int] = field(default_factory=dict)
+    download_sizes: dict[str, int]
     # Why the cache dir cannot be read (one line, shown in the Cached pane), or None.
-    cache_problem: str | None = None
-    jobs: dict[int, Job] = field(default_factory=dict)
-    next_job_id: int = 1
+    cache_problem: str | None
+    jobs: dict[int, Job]
+    next_job_id: int
     # Build keys whose last install job failed.
-    failed_keys: set[str] = field(default_factory=set)
+    failed_keys: set[str]
     # How each pane is sorted (`s`, `S`, a header click); absent: the pane's own order.
-    sort: dict[str, SortOrder] = field(default_factory=dict)
+    sort: dict[str, SortOrder]
     # The environment scan (core/envs.py), None until the first one ends.
-    environments: list[Environment] | None = None
-    envs_partial: bool = False
+    environments: list[Environment] | None
+    envs_partial: bool
     # A scan is running (the last result, if any, stays shown meanwhile).
-    envs_scanning: bool = False
+    envs_scanning: bool
     # One line about the newest scan (its time and reuse, why partial, or why it failed).
-    envs_note: str = ""
-    envs_failed: bool = False
+    envs_note: str
+    envs_failed: bool
     # The result shown is a quick scan (known environments and watched directories only), not
     # a check of the whole tree; the config's scan-max-age (None: the default).
-    envs_quick: bool = False
-    envs_max_age: float | None = None
+    envs_quick: bool
+    envs_max_age: float | None
+
+    def __init__(self, settings: Settings, host: HostPlatform, home: Path,
+                 clock: Callable[[], float] = time.time, offline: bool = False,
+                 view: ViewOptions | None = None, catalog: Catalog | None = None,
+                 catalog_note: str = "", catalog_problem: bool = False,
+                 archives: list[CachedArchive] | None = None,
+                 installations: list[Installation] | None = None,
+                 sizes: dict[str, int] | None = None, freeable: dict[str, int] | None = None,
+                 disk_listed: bool = False, cache_usage: int | None = None,
+                 download_sizes: dict[str, int] | None = None, cache_problem: str | None = None,
+                 jobs: dict[int, Job] | None = None, next_job_id: int = 1,
+                 failed_keys: set[str] | None = None, sort: dict[str, SortOrder] | None = None,
+                 environments: list[Environment] | None = None, envs_partial: bool = False,
+                 envs_scanning: bool = False, envs_note: str = "", envs_failed: bool = False,
+                 envs_quick: bool = False, envs_max_age: float | None = None) -> None:
+        self.settings = settings
+        self.host = host
+        self.home = home
+        self.clock = clock
+        self.offline = offline
+        self.view = view if view is not None else ViewOptions()
+        self.catalog = catalog
+        self.catalog_note = catalog_note
+        self.catalog_problem = catalog_problem
+        self.archives = archives if archives is not None else []
+        self.installations = installations if installations is not None else []
+        self.sizes = sizes if sizes is not None else {}
+        self.freeable = freeable if freeable is not None else {}
+        self.disk_listed = disk_listed
+        self.cache_usage = cache_usage
+        self.download_sizes = download_sizes if download_sizes is not None else {}
+        self.cache_problem = cache_problem
+        self.jobs = jobs if jobs is not None else {}
+        self.next_job_id = next_job_id
+        self.failed_keys = failed_keys if failed_keys is not None else set()
+        self.sort = sort if sort is not None else {}
+        self.environments = environments
+        self.envs_partial = envs_partial
+        self.envs_scanning = envs_scanning
+        self.envs_note = envs_note
+        self.envs_failed = envs_failed
+        self.envs_quick = envs_quick
+        self.envs_max_age = envs_max_age
 
     # -- derived lookups --------------------------------------------------------------------
 

@@ -4,7 +4,6 @@ environments), and the details following the highlighted row or focused job."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING
 
 from pytui.app.app_base import AppBase
@@ -105,7 +104,7 @@ class ViewKeys(AppBase):
     # -- the view toggles -------------------------------------------------------------------
 
     def _set_view(self, **changes: object) -> None:
-        view = dataclasses.replace(self.state.view, **changes)  # type: ignore[arg-type]  # ViewOptions fields, named by the callers in this class
+        view = self.state.view.replace(**changes)
         if view != self.state.view:
             self.state.view = view
             self.renderer.all()

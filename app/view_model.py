@@ -9,7 +9,6 @@ progress report.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 from pytui.app import details_view
@@ -110,7 +109,7 @@ class ViewModel:
         active = {job.key for job in state.jobs.values() if job.kind == INSTALL and job.key}
         # The filter is applied last, to a selection kept between keystrokes: typing in
         # the filter never re-derives the selection from the whole catalog.
-        unfiltered = dataclasses.replace(state.view, filter_text="")
+        unfiltered = state.view.replace(filter_text="")
         inputs = (id(state.catalog), unfiltered, frozenset(installed), frozenset(cached))
         memo = self._visible_memo
         # A job on a build that is already listed changes nothing: starting one must not

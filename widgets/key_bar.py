@@ -9,8 +9,8 @@ the current width on every resize, so it recovers as soon as the window grows ba
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
+from pytui.core.record import FrozenRecord
 from rich.text import Text
 from textual import events
 from textual.screen import Screen
@@ -27,18 +27,28 @@ UNRANKED = 1_000
 FOCUSED = -1
 
 
-@dataclass(frozen=True, slots=True)
-class FooterItem:
+class FooterItem(FrozenRecord):
     """One label and the keys that share it (`p P Purge`)."""
 
+    __slots__ = ("keys", "label", "enabled", "rank", "press", "action")
     keys: tuple[str, ...]  # as written for people
     label: str
-    enabled: bool = True
+    enabled: bool
     # Lower is kept longer when the line is too narrow.
-    rank: int = UNRANKED
+    rank: int
     # The Textual key pressed when the item is clicked.
-    press: str = ""
-    action: str = ""
+    press: str
+    action: str
+
+    def __init__(self, keys: tuple[str, ...], label: str, enabled: bool = True,
+                 rank: int = UNRANKED, press: str = "", action: str = "") -> None:
+        _set = object.__setattr__
+        _set(self, "keys", keys)
+        _set(self, "label", label)
+        _set(self, "enabled", enabled)
+        _set(self, "rank", rank)
+        _set(self, "press", press)
+        _set(self, "action", action)
 
     @property
     def width(self) -> int:

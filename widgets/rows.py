@@ -4,9 +4,9 @@ widgets render them, and tests compare them without starting an app."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from pytui.core.models import Build
+from pytui.core.record import FrozenRecord
 
 # State glyphs of the Available pane, shared with the help screen and the README.
 INSTALLED = "✓"
@@ -27,10 +27,10 @@ def archive_key(file_name: str) -> str:
     return file_name[: -len(PART_SUFFIX)] if file_name.endswith(PART_SUFFIX) else file_name
 
 
-@dataclass(frozen=True, slots=True)
-class SupportView:
+class SupportView(FrozenRecord):
     """A minor version's support status, as a cell shows it."""
 
+    __slots__ = ("phase", "text", "date")
     # "pre-release", "bugfix", "security" or "end-of-life" (core/support.py PHASES).
     phase: str
     # "security → 2028-10", "EOL 2024-10": the words carry the meaning, the colour repeats it.
@@ -38,29 +38,52 @@ class SupportView:
     # The YYYY-MM the text names (when the phase ends; the end of life once past).
     date: str
 
+    def __init__(self, phase: str, text: str, date: str) -> None:
+        _set = object.__setattr__
+        _set(self, "phase", phase)
+        _set(self, "text", text)
+        _set(self, "date", date)
 
-@dataclass(frozen=True, slots=True)
-class AvailableRow:
+
+class AvailableRow(FrozenRecord):
+    __slots__ = ("build", "installed", "cached", "progress", "failed", "size", "unavailable",
+                 "partial", "partial_percent", "support")
     build: Build
-    installed: bool = False
-    cached: bool = False
+    installed: bool
+    cached: bool
     # Percent done of a running job for this build (None: no job).
-    progress: int | None = None
-    failed: bool = False
+    progress: int | None
+    failed: bool
     # Download size where known (the cached archive's size, or a job's total).
-    size: int | None = None
+    size: int | None
     # Offline and not cached: shown dimmed, cannot be installed.
-    unavailable: bool = False
+    unavailable: bool
     # A resumable `.part` of it is in the cache (a cancelled or interrupted download), and
     # how far it got when that is known.
-    partial: bool = False
-    partial_percent: int | None = None
+    partial: bool
+    partial_percent: int | None
     # Its minor version's support status (None: not CPython, or no dates for it).
-    support: SupportView | None = None
+    support: SupportView | None
+
+    def __init__(self, build: Build, installed: bool = False, cached: bool = False,
+                 progress: int | None = None, failed: bool = False, size: int | None = None,
+                 unavailable: bool = False, partial: bool = False,
+                 partial_percent: int | None = None, support: SupportView | None = None) -> None:
+        _set = object.__setattr__
+        _set(self, "build", build)
+        _set(self, "installed", installed)
+        _set(self, "cached", cached)
+        _set(self, "progress", progress)
+        _set(self, "failed", failed)
+        _set(self, "size", size)
+        _set(self, "unavailable", unavailable)
+        _set(self, "partial", partial)
+        _set(self, "partial_percent", partial_percent)
+        _set(self, "support", support)
 
 
-@dataclass(frozen=True, slots=True)
-class CacheRow:
+class CacheRow(FrozenRecord):
+    __slots__ = ("name", "size", "build_key", "state", "percent", "tree")
     # The archive's final file name (a `.part` is shown under the name it will get).
     name: str
     size: int
@@ -68,13 +91,24 @@ class CacheRow:
     build_key: str | None
     # "ok", "partial", "orphan" (no longer in the catalog), "unknown", "downloading"
     state: str
-    percent: int | None = None
+    percent: int | None
     # Its pristine tree is kept: the next install of it links the tree instead of extracting.
-    tree: bool = False
+    tree: bool
+
+    def __init__(self, name: str, size: int, build_key: str | None, state: str,
+                 percent: int | None = None, tree: bool = False) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "size", size)
+        _set(self, "build_key", build_key)
+        _set(self, "state", state)
+        _set(self, "percent", percent)
+        _set(self, "tree", tree)
 
 
-@dataclass(frozen=True, slots=True)
-class InstalledRow:
+class InstalledRow(FrozenRecord):
+    __slots__ = ("key", "build", "size", "update", "update_installed", "busy", "used_by",
+                 "support")
     key: str
     build: str | None
     # Bytes on disk; None while still being measured.
@@ -82,20 +116,33 @@ class InstalledRow:
     # "3.12.9" when a newer patch is in the catalog, "build 20250317" for a newer build of the
     # same version, "" when up to date; "3.12.9 installed" when that newer patch is installed
     # beside it already (`update_installed`: nothing to install, drawn without the arrow).
-    update: str = ""
-    update_installed: bool = False
+    update: str
+    update_installed: bool
     # A job is replacing or removing it.
-    busy: str = ""
+    busy: str
     # Environments that run it; None until the background environment scan has ended.
-    used_by: int | None = None
+    used_by: int | None
     # Its minor version's support status (None: not CPython, or no dates for it).
-    support: SupportView | None = None
+    support: SupportView | None
+
+    def __init__(self, key: str, build: str | None, size: int | None, update: str = "",
+                 update_installed: bool = False, busy: str = "", used_by: int | None = None,
+                 support: SupportView | None = None) -> None:
+        _set = object.__setattr__
+        _set(self, "key", key)
+        _set(self, "build", build)
+        _set(self, "size", size)
+        _set(self, "update", update)
+        _set(self, "update_installed", update_installed)
+        _set(self, "busy", busy)
+        _set(self, "used_by", used_by)
+        _set(self, "support", support)
 
 
-@dataclass(frozen=True, slots=True)
-class EnvRow:
+class EnvRow(FrozenRecord):
     """One environment in the Environments view."""
 
+    __slots__ = ("id", "path", "kind", "key", "how", "status")
     # The row key: the environment's absolute path.
     id: str
     # As shown (`~/code/app/.venv`).
@@ -108,26 +155,52 @@ class EnvRow:
     how: str
     status: str
 
+    def __init__(self, id: str, path: str, kind: str, key: str, how: str,  # noqa: A002
+                 status: str) -> None:
+        _set = object.__setattr__
+        _set(self, "id", id)
+        _set(self, "path", path)
+        _set(self, "kind", kind)
+        _set(self, "key", key)
+        _set(self, "how", how)
+        _set(self, "status", status)
 
-@dataclass(frozen=True, slots=True)
-class JobView:
+
+class JobView(FrozenRecord):
+    __slots__ = ("job_id", "title", "phase", "done", "total", "speed", "error", "unit", "note",
+                 "phase_label")
     job_id: int
     title: str
     # A core phase while running (resolve/download/verify/extract/finish), "queued",
     # "waiting", "remove", "cancelling", or how it ended: done / failed / cancelled.
     phase: str
-    done: int = 0
-    total: int | None = None
-    speed: float | None = None
+    done: int
+    total: int | None
+    speed: float | None
     # Why it failed, short enough for the row (the whole error is in Details and History).
-    error: str = ""
+    error: str
     # What `done`/`total` count: "bytes" or "files".
-    unit: str = "bytes"
+    unit: str
     # A line about the wait: "retrying in 2 s (attempt 2 of 4): …", "waiting for the lock…".
-    note: str = ""
+    note: str
     # What the phase column says when it is not the phase itself ("removed" for a finished
     # uninstall, "verified" for a finished verify: "done" reads as an install).
-    phase_label: str = ""
+    phase_label: str
+
+    def __init__(self, job_id: int, title: str, phase: str, done: int = 0,
+                 total: int | None = None, speed: float | None = None, error: str = "",
+                 unit: str = "bytes", note: str = "", phase_label: str = "") -> None:
+        _set = object.__setattr__
+        _set(self, "job_id", job_id)
+        _set(self, "title", title)
+        _set(self, "phase", phase)
+        _set(self, "done", done)
+        _set(self, "total", total)
+        _set(self, "speed", speed)
+        _set(self, "error", error)
+        _set(self, "unit", unit)
+        _set(self, "note", note)
+        _set(self, "phase_label", phase_label)
 
     @property
     def ended(self) -> bool:
@@ -145,18 +218,27 @@ class JobView:
         return max(0.0, (self.total - self.done) / self.speed)
 
 
-@dataclass(frozen=True, slots=True)
-class Details:
+class Details(FrozenRecord):
+    __slots__ = ("title", "fields", "note", "message")
     title: str
     # (label, value) lines, in order; empty values are skipped.
-    fields: Sequence[tuple[str, str]] = field(default_factory=tuple)
-    note: str = ""
+    fields: Sequence[tuple[str, str]]
+    note: str
     # Shown in full (wrapped) under the fields: a job's whole error.
-    message: str = ""
+    message: str
+
+    def __init__(self, title: str, fields: Sequence[tuple[str, str]] = (), note: str = "",
+                 message: str = "") -> None:
+        _set = object.__setattr__
+        _set(self, "title", title)
+        _set(self, "fields", fields)
+        _set(self, "note", note)
+        _set(self, "message", message)
 
 
-@dataclass(frozen=True, slots=True)
-class HeaderInfo:
+class HeaderInfo(FrozenRecord):
+    __slots__ = ("offline", "catalog_source", "catalog_note", "install_root", "cache_dir",
+                 "cache_size", "builds", "catalog_problem", "cache_trees")
     offline: bool
     catalog_source: str
     # "3 h old", "shipped with pytui", "refreshing…", "refresh failed", "not loaded"
@@ -165,8 +247,22 @@ class HeaderInfo:
     cache_dir: str
     # Bytes the cache dir occupies (as `pytui cache list` totals), None until measured.
     cache_size: int | None
-    builds: int = 0
+    builds: int
     # The note is a problem (shown in the error colour).
-    catalog_problem: bool = False
+    catalog_problem: bool
     # The cache keeps unpacked trees: its size counts them ("incl. trees").
-    cache_trees: bool = False
+    cache_trees: bool
+
+    def __init__(self, offline: bool, catalog_source: str, catalog_note: str,
+                 install_root: str, cache_dir: str, cache_size: int | None, builds: int = 0,
+                 catalog_problem: bool = False, cache_trees: bool = False) -> None:
+        _set = object.__setattr__
+        _set(self, "offline", offline)
+        _set(self, "catalog_source", catalog_source)
+        _set(self, "catalog_note", catalog_note)
+        _set(self, "install_root", install_root)
+        _set(self, "cache_dir", cache_dir)
+        _set(self, "cache_size", cache_size)
+        _set(self, "builds", builds)
+        _set(self, "catalog_problem", catalog_problem)
+        _set(self, "cache_trees", cache_trees)

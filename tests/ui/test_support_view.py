@@ -4,7 +4,6 @@ Details line, and the end-of-life question's wording (issue 9 item 6)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -62,7 +61,7 @@ def test_available_and_installed_rows_carry_the_support_status_of_the_day(tmp_pa
     [row] = vm.installed_rows(state)
     assert row.support == SupportView("end-of-life", "EOL 2024-10", "2024-10")
     # The day is the state's clock: a year earlier 3.10 still had security fixes.
-    earlier = dataclasses.replace(state, clock=lambda: NOV_2026 - 366 * 86400)
+    earlier = state.replace(clock=lambda: NOV_2026 - 366 * 86400)
     rows = {r.build.version: r.support for r in ViewModel().available_rows(earlier)}
     assert rows["3.10.19"].text == "security → 2026-10"
     # A PyPy build has no CPython status: no cell.

@@ -4,7 +4,6 @@ do in each state."""
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -301,8 +300,8 @@ def test_available_filter_fast_path_is_the_simple_rule(tmp_path, uv_catalog_path
     for offline in (False, True):
         state.offline = offline
         for text in texts:
-            unfiltered = ViewModel().visible_builds(dataclass_replace(state, filter_text=""))
-            state.view = dataclasses.replace(view, filter_text=text.strip())
+            unfiltered = ViewModel().visible_builds(with_view(state, filter_text=""))
+            state.view = view.replace(filter_text=text.strip())
             terms = parse_filter(text.strip())
             expected = [b for b in unfiltered if matches(terms, b.key, b)]
             assert vm.visible_builds(state) == expected, text
@@ -310,10 +309,10 @@ def test_available_filter_fast_path_is_the_simple_rule(tmp_path, uv_catalog_path
             assert rows == [vm.available_row(state, b) for b in expected], text
 
 
-def dataclass_replace(state: AppState, **view: object) -> AppState:
+def with_view(state: AppState, **view: object) -> AppState:
     """The same state seen with other view options (the view model memoizes on the view)."""
-    copy = dataclasses.replace(state)
-    copy.view = dataclasses.replace(state.view, **view)  # type: ignore[arg-type]
+    copy = state.replace()
+    copy.view = state.view.replace(**view)
     return copy
 
 
@@ -448,7 +447,7 @@ def test_the_install_question_says_the_end_of_life_fact_then_asks(tmp_path) -> N
     """Not the CLI's "installing … anyway" (said before the user answered): the fact, then
     the question, for the state's day."""
     old, current = make_build(version="3.8.20"), make_build(version="3.13.1")
-    state = dataclasses.replace(_state(tmp_path, old, current), clock=lambda: NOV_2026)
+    state = _state(tmp_path, old, current).replace(clock=lambda: NOV_2026)
     vm = ViewModel()
     asked = d.decide_install(state, vm, "available", old.key, ask=True)
     assert isinstance(asked, d.Confirm)
@@ -480,7 +479,7 @@ def test_a_filter_matching_only_hidden_builds_names_the_key_that_lists_them(
     keys = rest.split(": Enter, then ")[1].split(", ")
     assert set(keys) <= {key for key, _ in WIDENINGS}
     toggles = {"f": "variants", "a": "all_versions", "A": "all_platforms"}
-    widened = dataclass_replace(state, **{toggles[key]: True for key in keys})
+    widened = with_view(state, **{toggles[key]: True for key in keys})
     assert len(ViewModel().available_rows(widened)) == int(shown)
 
 
