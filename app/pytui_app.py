@@ -26,7 +26,7 @@ from pytui.app.keymap import MAIN_ACTIONS, bound_keys, footer_ranks, palette_key
 from pytui.app.listing_messages import WARM_UP_DELAY, ListingMessages, freeze_long_lived
 from pytui.app.render import Renderer
 from pytui.app.runner import JobRunner
-from pytui.app.startup import breakpoint_classes, load_deferred
+from pytui.app.startup import MainScreen, breakpoint_classes, load_deferred
 from pytui.app.state import AppState
 from pytui.app.view_keys import ViewKeys
 from pytui.app.view_model import ViewModel
@@ -114,6 +114,9 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         return variables
 
     # -- layout -----------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         # The size classes now, not on the first resize (a restyle and redraw of everything).

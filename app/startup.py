@@ -5,6 +5,8 @@
 - `lazy_module`: modules that only a key needs (the decisions behind keys, the dialogs, the
   environments screen) are executed on first use, not before the first frame; the app loads
   them right after it (`load_deferred`), so the first key press does not pay for them either.
+- `MainScreen`: the default screen, which skips Textual's restyle of every widget when it is
+  first shown (each was styled when mounted, a moment before).
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ import importlib.util
 import sys
 from types import ModuleType
 from typing import TYPE_CHECKING
+
+from textual import events
+from textual.screen import Screen
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -60,3 +65,19 @@ def load_deferred() -> None:
     for module in _DEFERRED:
         getattr(module, "__name__", None)  # any attribute access executes it
     _DEFERRED.clear()
+
+
+class MainScreen(Screen):
+    """The app's default screen (the panes). Textual restyles a screen and every widget on it
+    each time the screen is shown (`ScreenResume`), in case styles changed while it was
+    hidden; the first time, nothing could have: each widget was styled as it was mounted,
+    after the breakpoint classes were set (`breakpoint_classes`), and the focus styles follow
+    the focus on their own. Later resumes (a dialog closed, a theme changed) restyle as usual."""
+
+    _shown_once = False
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual calls Screen's own handler after this one (every class's in the MRO).
+        if not self._shown_once:
+            self._shown_once = True
+            event.refresh_styles = False

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from pytui.widgets.format import human_duration, human_size, human_speed
 from pytui.widgets.list_bindings import LIST_MOVES
 from pytui.widgets.rows import ENDED_PHASES, RUNNING_PHASES, JobView
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
 
 __all__ = ["ENDED_PHASES", "RUNNING_PHASES", "JobList", "JobRow", "JobView"]
 
@@ -83,6 +88,8 @@ class JobRow(Widget, can_focus=True):
     def compose(self) -> ComposeResult:
         # Every part is drawn from `self.view` here, so a row shows its key and phase from
         # the frame it appears in, whenever (and however often) `show` was called before.
+        from textual.widgets import ProgressBar  # on the first job: the first screen has none
+
         view = self.view
         with Horizontal():
             yield Static(label_renderable(view), classes="job-label")
@@ -105,10 +112,10 @@ class JobRow(Widget, can_focus=True):
         self._apply(view, previous)
 
     def _apply(self, view: JobView, previous: JobView) -> None:
-        bars = self.query(ProgressBar)
+        bars = self.query("ProgressBar")
         if not bars:
             return  # not composed yet; compose() draws self.view
-        bar = bars.first(ProgressBar)
+        bar = cast("ProgressBar", bars.first())
         total, progress = _bar_values(view, previous.total or 1)
         bar.update(total=total, progress=progress)
         self.query_one(".job-label", Static).update(self._label(view, self.has_focus))
@@ -170,7 +177,8 @@ def numbers_text(view: JobView, show_eta: bool = True) -> Text:
 class JobList(VerticalScroll):
     """Running and queued jobs first (in the order they started), then finished ones, newest
     first and at most `MAX_ENDED_ROWS` of them (History lists every one): a job that ends
-    never pushes a running one out of view. An empty list shows a one-line hint.
+    never pushes a running one out of view. An empty list shows a one-line hint (drawn by
+    the list itself, not a child widget: one widget less to build for the first screen).
 
     ↓/↑ (j/k) move the focus between job rows, Home/End (g/G) to the first/last one: the
     pane tables' keys (widgets/list_bindings.py)."""
@@ -179,25 +187,30 @@ class JobList(VerticalScroll):
                 Binding("up", "cursor_up", "Up", show=False),
                 *LIST_MOVES]
 
+    COMPONENT_CLASSES = {"jobs--empty"}
     DEFAULT_CSS = """
     JobList { height: auto; max-height: 8; }
-    JobList > .jobs-empty { color: $text-muted; }
+    JobList > .jobs--empty { color: $text-muted; }
     """
+    EMPTY_HINT = "No jobs. Highlight a build and press i to install it."
 
     def __init__(self, *, show_eta: bool = True, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._show_eta = show_eta
         self._rows: dict[int, JobRow] = {}
 
-    def compose(self) -> ComposeResult:
-        yield Static("No jobs. Highlight a build and press i to install it.", classes="jobs-empty")
+    def render(self) -> RenderResult:
+        if self._rows:
+            return super().render()
+        return Text(self.EMPTY_HINT, style=self.get_component_rich_style("jobs--empty"))
 
     def upsert(self, view: JobView) -> None:
         row = self._rows.get(view.job_id)
         if row is None:
             row = JobRow(view, show_eta=self._show_eta)
             self._rows[view.job_id] = row
-            self.query(".jobs-empty").set(display=False)
+            if len(self._rows) == 1:
+                self.refresh()  # the hint goes
             self.mount(row, before=self._first_ended())
             if view.ended:
                 self._ended_moved(row)
@@ -238,7 +251,7 @@ class JobList(VerticalScroll):
         if row is not None:
             row.remove()
         if not self._rows:
-            self.query(".jobs-empty").set(display=True)
+            self.refresh()  # the hint comes back
 
     def _job_rows(self) -> list[JobRow]:
         return [child for child in self.children
