@@ -43,7 +43,7 @@ _LITERAL = re.compile(r"^'([^'\x00-\x1f\x7f]*)'\s*(?:#.*)?$")
 
 
 class UiConfig(FrozenRecord):
-    __slots__ = ("path", "theme", "warnings", "warning_lines", "theme_line")
+    __slots__ = ("path", "theme", "warnings", "warning_lines", "theme_line", "scan_max_age")
     path: Path
     theme: str | None
     # What was ignored, one line each ("…: line 3 is not `name = \"value\"`"), in line order.
