@@ -159,11 +159,17 @@ class _Linker:
             if cancel is not None and not count % CANCEL_EVERY:
                 cancel.check(what)
             path = paths[index]
-            # Not followed: a directory swapped for a link to one is a change too.
-            if check and not stat.S_ISDIR(lstat_mode(path, src_root)):
-                raise TreeCorrupt(f"{path} is no longer a directory")
-            mkdir(path, 0o755, dir_fd=dst_root)
             mode = modes[index]
+            if check:
+                # Not followed: a directory swapped for a link to one is a change too. The
+                # mode applied is the manifest's, so it must be the tree's: a flipped bit
+                # would make an install's directory world-writable (or chmod overflow).
+                src_mode = lstat_mode(path, src_root)
+                if not stat.S_ISDIR(src_mode):
+                    raise TreeCorrupt(f"{path} is no longer a directory")
+                if stat.S_IMODE(src_mode) != mode:
+                    raise TreeCorrupt(f"{path} has another mode than the manifest records")
+            mkdir(path, 0o755, dir_fd=dst_root)
             if mode != 0o755:
                 os.chmod(path, mode | stat.S_IRWXU, dir_fd=dst_root)
             with lock:

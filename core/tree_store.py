@@ -203,6 +203,8 @@ class TreeStore:
             elif entry.kind == "d":
                 if not stat.S_ISDIR(st.st_mode):
                     raise TreeCorrupt(f"{entry.path} is no longer a directory")
+                if stat.S_IMODE(st.st_mode) != entry.mode:
+                    raise TreeCorrupt(f"{entry.path} has another mode than the manifest records")
             elif not stat.S_ISLNK(st.st_mode) or os.readlink(full) != entry.target:
                 raise TreeCorrupt(f"{entry.path} is no longer the same link")
         return entries
