@@ -52,12 +52,16 @@ class JobRow(Widget, can_focus=True):
 
     COMPONENT_CLASSES = {"job-row--ok", "job-row--bad", "job-row--muted", "job-row--wait",
                          "job-row--busy"}
+    # Phases, notes and errors in the app's contrast-checked colours ($status-*, app/contrast.py).
+    # These rules are parsed when the first job row is mounted, not for the first screen (they
+    # were in app.tcss); not scoped, so the narrow-terminal rules can start at the Screen.
+    SCOPED_CSS = False
     DEFAULT_CSS = """
-    JobRow > .job-row--ok { color: $text-success; text-style: bold; }
-    JobRow > .job-row--bad { color: $text-error; text-style: bold; }
+    JobRow > .job-row--ok { color: $status-ok; text-style: bold; }
+    JobRow > .job-row--bad { color: $status-bad; text-style: bold; }
     JobRow > .job-row--muted { color: $text-muted; }
-    JobRow > .job-row--wait { color: $text-warning; }
-    JobRow > .job-row--busy { color: $text-primary; }
+    JobRow > .job-row--wait { color: $status-wait; }
+    JobRow > .job-row--busy { color: $status-busy; }
     JobRow { height: auto; layout: vertical; }
     JobRow > Horizontal { height: 1; }
     /* At most a long key and the phase wide: at 200 columns the numbers stay beside it. */
@@ -65,14 +69,23 @@ class JobRow(Widget, can_focus=True):
     /* A short bar: at 120 columns the label keeps a 44-character key and its phase. */
     JobRow ProgressBar { width: 18; }
     JobRow ProgressBar Bar { width: 11; }
+    JobRow Bar > .bar--bar { color: $status-busy; }
+    JobRow Bar > .bar--complete { color: $status-ok; }
     JobRow .job-numbers { width: 41; }
     JobRow .job-error {
-        color: $text-error; padding-left: 2; display: none;
+        color: $status-bad; padding-left: 2; display: none;
         text-wrap: nowrap; text-overflow: ellipsis;
     }
     JobRow.-failed .job-error { display: block; }
     JobRow.-no-bar ProgressBar { visibility: hidden; }
-    JobRow.-note .job-error { display: block; color: $text-warning; }
+    JobRow.-note .job-error { display: block; color: $status-wait; }
+    /* Narrow terminals (80 columns): a job row keeps its whole key, phase, percentage and
+       bytes; the bar, the speed and the ETA (cut at the numbers' width) make room. */
+    Screen.-narrow JobRow ProgressBar { width: 6; }
+    Screen.-narrow JobRow ProgressBar Bar { display: none; }
+    Screen.-narrow JobRow .job-numbers { width: 22; }
+    /* A finished row has no numbers: its key takes their room (a free-threaded key is 44 wide). */
+    Screen.-narrow JobRow.-ended .job-numbers { display: none; }
     JobRow:focus { background: $boost; }
     """
 
