@@ -56,10 +56,14 @@ class AvailableTable(KeyedTable):
         ("Build", "build", 8),
         ("Size", "size", 10),
     )
-    # Narrow: the variant gives way first (the key says it too), then the support status
-    # (down to its phase: `security…`; Details has it whole), then the key, so the build and
-    # size stay whole; cut cells end in "…".
-    FLEX = (("variant", 1), ("support", 9), ("key", 20))
+    # Narrow: the variant gives way first, whole (the key says it too: `+freethreaded`,
+    # `+debug` come right after the version), then the support status (down to its phase:
+    # `security…`; Details has it whole), then the key, never below its version, so the
+    # build and size stay whole; cut cells end in "…", and cells a column gave up whole go
+    # back to the key.
+    FLEX = (("variant", 0), ("support", 9), ("key", 20))
+    IDENTITY = "key"
+    WHOLE = frozenset({"variant"})
     CLASSED_STYLES = SUPPORT_STYLES
     COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES)
 

@@ -23,7 +23,7 @@ columns are not cut to the width, but every row is there and right. pyproject bo
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from pytui.widgets.table_cells import cell_segments, one_line_text
 from rich.segment import Segment
@@ -34,8 +34,8 @@ from textual.coordinate import Coordinate
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widgets import DataTable
+from textual.widgets.data_table import Column, RowKey
 from textual.widgets.data_table import Row as DataRow
-from textual.widgets.data_table import RowKey
 
 try:
     from textual._two_way_dict import TwoWayDict
@@ -83,6 +83,16 @@ class KnownRow:
         self.row = DataRow(self.row_key, 1)
         self.data = dict(zip(column_keys, cells, strict=True))
         self.offset = (self.row_key, 0)
+
+
+class FitColumn(Column):
+    """A column that can give way whole: hidden, it takes no cells at all (not even its
+    padding), so a narrow table spends none on a column it no longer shows."""
+
+    hidden: bool = False  # set on the instance by `FastDataTable.hide_columns`
+
+    def get_render_width(self, data_table: DataTable[Any]) -> int:
+        return 0 if self.hidden else super().get_render_width(data_table)
 
 
 class FastDataTable(DataTable):
@@ -137,6 +147,19 @@ class FastDataTable(DataTable):
         self._offset_cache[self._update_count] = offsets
 
     # -- column widths ------------------------------------------------------------------------
+
+    def hide_columns(self, hidden: set[int]) -> bool:
+        """Hide exactly the columns at these indexes (see `FitColumn`); True if any changed.
+        Only the fast paths draw hidden columns as nothing: the public path never hides."""
+        changed = False
+        for index, column in enumerate(self.ordered_columns):
+            hide = index in hidden and self.FAST
+            if hide != getattr(column, "hidden", False):
+                if not isinstance(column, FitColumn):
+                    column.__class__ = FitColumn  # same fields: only the render width differs
+                cast(FitColumn, column).hidden = hide
+                changed = True
+        return changed
 
     def columns_resized(self) -> None:
         """Column content widths were set: drop what was drawn or laid out with the old ones."""
@@ -245,8 +268,10 @@ class FastDataTable(DataTable):
         scrollable_row = []
         table_width = 0
         for column_index, column in enumerate(self.ordered_columns):
-            cell_location = Coordinate(row_index, column_index)
             width = column.get_render_width(self)
+            if not width:
+                continue  # a column that gave way whole (FitColumn.hidden)
+            cell_location = Coordinate(row_index, column_index)
             table_width += width
             scrollable_row.append(render_cell(
                 row_index, column_index, row_style, width,

@@ -30,9 +30,9 @@ class InstalledTable(KeyedTable):
     )
     # Narrow: the build date gives way first (Details shows it), then the key (ending in "…",
     # down to its version: `cpython-3.12.11…`), then the support status (down to its phase,
-    # `security…`, then whole: Available and Details show it), the use count, and at 80
-    # columns the size: the key through its patch and the update mark (`↑ 3.11.7`, the only
-    # sign an upgrade exists) stay longest (a row must say which install it is).
+    # `security…`, then whole: Available and Details show it), the use count, and last the
+    # size: the key through its patch and the update mark (`↑ 3.11.7`, the only sign an
+    # upgrade exists) stay longest (a row must say which install it is).
     FLEX = (("build", 0), ("key", 16), ("support", 9), ("support", 0), ("used", 0), ("size", 0),
             ("update", 8))
     CLASSED_STYLES = SUPPORT_STYLES

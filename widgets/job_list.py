@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, cast
 from pytui.widgets.format import human_duration, human_size, human_speed
 from pytui.widgets.list_bindings import LIST_MOVES
 from pytui.widgets.rows import ENDED_PHASES, RUNNING_PHASES, JobView
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions
+from rich.console import RenderResult as RichRenderResult
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -87,12 +90,18 @@ class JobRow(Widget, can_focus=True):
     /* A finished row has no numbers: its key takes their room (a free-threaded key is 44 wide). */
     Screen.-narrow JobRow.-ended .job-numbers { display: none; }
     JobRow:focus { background: $boost; }
+    /* Narrow (see COMPACT_BELOW): one line laid out for its width (`compact_line`). */
+    JobRow.-compact ProgressBar, JobRow.-compact .job-numbers { display: none; }
+    JobRow.-compact .job-label { max-width: 100%; height: 1; }
     """
 
     def __init__(self, view: JobView, *, show_eta: bool = True) -> None:
         super().__init__(id=f"job-{view.job_id}")
         self.view = view
         self._show_eta = show_eta
+        self._compact = False
+        # The narrow line's key column (JobList sets it to its longest key: rows line up).
+        self.key_column = COMPACT_KEY
 
     @property
     def job_id(self) -> int:
@@ -104,8 +113,10 @@ class JobRow(Widget, can_focus=True):
         from textual.widgets import ProgressBar  # on the first job: the first screen has none
 
         view = self.view
+        # Until the row has a size, the terminal's width says which layout it gets.
+        self._set_compact(self.app.size.width - ROW_MARGIN < COMPACT_BELOW)
         with Horizontal():
-            yield Static(label_renderable(view), classes="job-label")
+            yield Static(self._label(view, False), classes="job-label")
             # A total from the start: an indeterminate bar animates (and costs CPU, Textual
             # issue #4835) until the first byte count arrives.
             total, progress = _bar_values(view, 1)
@@ -139,10 +150,36 @@ class JobRow(Widget, can_focus=True):
         self.set_class(view.ended, "-ended")
         self.set_class(not view.bar_shown, "-no-bar")
 
-    def _label(self, view: JobView, focused: bool) -> Table:
+    def _label(self, view: JobView, focused: bool) -> Table | CompactLine:
         phase_class = _PHASE_CLASS.get(view.phase)
         style = self.get_component_rich_style(phase_class) if phase_class else ""
+        if self._compact:
+            return CompactLine(view, focused, style, self._show_eta, self.key_column)
         return label_renderable(view, focused, style)
+
+    def _set_compact(self, compact: bool) -> bool:
+        """True when the layout changed."""
+        if compact == self._compact:
+            return False
+        self._compact = compact
+        self.set_class(compact, "-compact")
+        return True
+
+    def on_resize(self) -> None:
+        if self._set_compact(self.size.width < COMPACT_BELOW):
+            self._redraw_label()
+
+    def align(self, key_column: int) -> None:
+        """Line the narrow layout's phase up with the other rows' (their longest key)."""
+        if key_column != self.key_column:
+            self.key_column = key_column
+            if self._compact:
+                self._redraw_label()
+
+    def _redraw_label(self) -> None:
+        labels = self.query(".job-label")
+        if labels:
+            labels.first(Static).update(self._label(self.view, self.has_focus))
 
     def on_focus(self) -> None:
         self.query_one(".job-label", Static).update(self._label(self.view, True))
@@ -180,6 +217,64 @@ def label_renderable(view: JobView, focused: bool = False,
     return grid
 
 
+# Narrower than this (the wide layout's bar and numbers, 59 cells, beside a 44-character
+# free-threaded key and its phase), a row is one line laid out for its width: the wide
+# layout would cut the key. ROW_MARGIN: the panel's border and padding around a row.
+COMPACT_BELOW = 114
+ROW_MARGIN = 4
+# The narrow line's key column when no other is given (JobList gives its longest key).
+COMPACT_KEY = 37
+
+
+def compact_line(view: JobView, width: int, focused: bool = False,
+                 phase_style: Style | str = "", show_eta: bool = True,
+                 key_column: int = COMPACT_KEY) -> Text:
+    """A narrow row in `width` cells. The key is what the row is about: the ETA, the speed,
+    the bytes, the percentage and then the phase give way before it is cut (it is cut with
+    "…" only when it alone is wider than the row). The key is padded to `key_column` (the
+    panel's longest key) where that fits, so the rows' phases line up and lose the same
+    parts."""
+    key = view.title
+    phase = view.phase_label or view.phase
+    percent = ""
+    if not view.ended and view.total:
+        percent = f"{max(0, min(100, 100 * view.done // max(view.total, 1)))}%"
+    speed = human_speed(view.speed) if not view.ended and view.speed else ""
+    eta = human_duration(view.eta) if show_eta and view.eta is not None else ""
+    # (text, style, separator and width before it), in the order they give way last to first.
+    parts = [(f"{phase:<8}", phase_style, 2), (f"{percent:>4}" if percent else "", "", 1),
+             (f"{amount_text(view):>19}", "", 2), (f"{speed:>10}" if speed else "", "", 2),
+             (f"{eta:>5}" if eta else "", "", 2)]
+    parts = [part for part in parts if part[0].strip()]
+    column = max(cell_len(key), min(key_column, width))
+    while parts and column + sum(len(text) + gap for text, _, gap in parts) > width:
+        parts.pop()
+    line = Text(no_wrap=True, overflow="ellipsis", end="")
+    if cell_len(key) > width:
+        line.append(key[:max(0, width - 1)] + "…", style="bold" if focused else "")
+        return line
+    line.append(key, style="bold" if focused else "")
+    line.append(" " * (column - cell_len(key)))
+    for text, style, gap in parts:
+        line.append(" " * gap)
+        line.append(text, style=style)
+    line.rstrip()
+    return line
+
+
+class CompactLine:
+    """`compact_line` drawn at whatever width the label has (it follows resizes)."""
+
+    def __init__(self, view: JobView, focused: bool, phase_style: Style | str,
+                 show_eta: bool, key_column: int) -> None:
+        self.view, self.focused, self.phase_style = view, focused, phase_style
+        self.show_eta, self.key_column = show_eta, key_column
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RichRenderResult:
+        yield compact_line(self.view, options.max_width, self.focused, self.phase_style,
+                           self.show_eta, self.key_column)
+
+
 def numbers_text(view: JobView, show_eta: bool = True) -> Text:
     """Bytes done/total, speed and ETA in fixed columns (21 + 12 + 8)."""
     speed = human_speed(view.speed) if not view.ended else ""
@@ -202,7 +297,7 @@ class JobList(VerticalScroll):
 
     COMPONENT_CLASSES = {"jobs--empty"}
     DEFAULT_CSS = """
-    JobList { height: auto; max-height: 8; }
+    JobList { height: auto; max-height: 8; scrollbar-size-vertical: 1; }
     JobList > .jobs--empty { color: $text-muted; }
     """
     EMPTY_HINT = "No jobs. Highlight a build and press i to install it."
@@ -228,6 +323,7 @@ class JobList(VerticalScroll):
             if view.ended:
                 self._ended_moved(row)
             self._show_running()
+            self._align()
             return
         was_ended = row.view.ended
         row.show(view)
@@ -265,6 +361,14 @@ class JobList(VerticalScroll):
             row.remove()
         if not self._rows:
             self.refresh()  # the hint comes back
+        self._align()
+
+    def _align(self) -> None:
+        """Every row's narrow layout pads its key to the longest key shown."""
+        column = max((cell_len(row.view.title) for row in self._rows.values()),
+                     default=COMPACT_KEY)
+        for row in self._rows.values():
+            row.align(column)
 
     def _job_rows(self) -> list[JobRow]:
         return [child for child in self.children

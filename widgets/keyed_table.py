@@ -20,6 +20,9 @@ MAX_IN_PLACE_ADDITIONS = 64
 # a filter that empties the table and is then erased finds every row measured.
 KEPT_ROWS = 20_000
 Row = tuple[str, Sequence[Cell]]
+# A cut column keeps at least this many cells (two characters and "…"); narrower, it gives
+# way whole: a bare "…" or one letter says nothing.
+MIN_CUT_WIDTH = 3
 
 
 class KeyedTable(FastDataTable):
@@ -205,34 +208,13 @@ class KeyedTable(FastDataTable):
                  and not columns[index].auto_width}
         for index, column in enumerate(columns):
             widths.setdefault(index, fixed.get(index, column.content_width))
-        room = self._room()
-        if room is not None and self.FLEX:
-            padding = 2 * self.cell_padding
-            total = sum(widths[index] + padding for index in range(len(columns)))
-            excess = total - room
-            # First down to each one's minimum, then, if the table is narrower still, further
-            # (to nothing but its padding): a number or date column is never the one cut.
-            for last_resort in (False, True):
-                for key, minimum in self.FLEX:
-                    flex = self._flex_index(key)
-                    if excess <= 0 or flex is None:
-                        continue
-                    if flex in fixed or key in self.WHOLE:
-                        give = widths[flex]  # whole, never cut
-                    else:
-                        floor = 0 if last_resort and key != self.IDENTITY else minimum
-                        give = max(0, min(excess, widths[flex] - floor))
-                    widths[flex] -= give
-                    excess -= give
-            # A column given up whole may leave cells over: they go back to the key.
-            ident = self._flex_index(self.IDENTITY) if self.IDENTITY else None
-            if excess < 0 and ident is not None and ident not in fixed:
-                back = max(0, min(-excess, self._natural.get(ident, 0) - widths[ident]))
-                widths[ident] += back
+        hidden = self._give_way(widths, fixed)
         self._elided = {index for index, column in enumerate(columns)
                         if column.auto_width and widths[index] < self._natural.get(index, 0)}
-        changed = False
+        changed = self.hide_columns(hidden)
         for index, column in enumerate(columns):
+            if index in hidden:
+                continue  # its width stays what it was: shown again, it is re-fitted
             if column.auto_width and column.content_width != widths[index]:
                 column.content_width = widths[index]
                 changed = True
@@ -242,6 +224,41 @@ class KeyedTable(FastDataTable):
         if changed:
             self.columns_resized()
         self._set_virtual_size()
+
+    def _give_way(self, widths: dict[int, int], fixed: dict[int, int]) -> set[int]:
+        """Take what the columns need beyond the table's width from the FLEX columns (in
+        `widths`, in place): first down to each one's minimum, then, if the table is narrower
+        still, further (to nothing): a number or date column is never the one cut. A column
+        left with too few cells to show anything but "…" gives way whole, and a column that
+        gave way whole gives back its padding too. Returns the columns that gave way whole."""
+        room = self._room()
+        hidden: set[int] = set()
+        if room is None or not self.FLEX:
+            return hidden
+        padding = 2 * self.cell_padding
+        excess = sum(width + padding for width in widths.values()) - room
+        for last_resort in (False, True):
+            for key, minimum in self.FLEX:
+                flex = self._flex_index(key)
+                if excess <= 0 or flex is None or flex in hidden:
+                    continue
+                if flex in fixed or key in self.WHOLE:
+                    give = widths[flex]  # whole, never cut
+                else:
+                    floor = 0 if last_resort and key != self.IDENTITY else minimum
+                    give = max(0, min(excess, widths[flex] - floor))
+                    if 0 < widths[flex] - give < MIN_CUT_WIDTH:
+                        give = widths[flex]
+                widths[flex] -= give
+                excess -= give
+                if not widths[flex]:
+                    hidden.add(flex)
+                    excess -= padding
+        # A column given up whole may leave cells over: they go back to the key.
+        ident = self._flex_index(self.IDENTITY) if self.IDENTITY else None
+        if excess < 0 and ident is not None and ident not in fixed:
+            widths[ident] += max(0, min(-excess, self._natural.get(ident, 0) - widths[ident]))
+        return hidden
 
     def _flex_index(self, key: str) -> int | None:
         for index, (_, column_key, _) in enumerate(self.COLUMNS):

@@ -8,6 +8,7 @@ tests/ui/test_keyed_table.py checks the two against each other.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.padding import Padding
 from rich.segment import Segment
@@ -61,11 +62,13 @@ def cell_segments(text: Text, width: int, padding: int, pre_style: Style, post_s
     length = sum(segment.cell_length for segment in content)
     if length > inner:
         keep = inner - 1 if ellipsis and inner > 0 else inner
+        if ellipsis and keep > 0:
+            keep = _word_end(text.plain, keep)
         content = [segment for segment in Segment.adjust_line_length(content, keep)
                    if segment.text]
-        if keep < inner:
+        if ellipsis and inner > 0:
             content.append(Segment("…", content[-1].style if content else base))
-        length = inner
+        length = sum(segment.cell_length for segment in content)
     gap = inner - length
     line = [Segment(" " * padding)] if padding else []
     if gap and justify == "right":
@@ -81,6 +84,23 @@ def cell_segments(text: Text, width: int, padding: int, pre_style: Style, post_s
     if padding:
         line.append(Segment(" " * padding))
     return list(Segment.apply_style(line, pre_style, post_style))
+
+
+# What a cut before a word leaves dangling: `bugfix → 2027-10` cut at 9 reads `bugfix…`.
+_DANGLING = " →-·,:;/"
+
+
+def _word_end(plain: str, keep: int) -> int:
+    """Cells to keep of `plain` cut to `keep` before an "…": up to the last whole word when
+    the cut falls inside a later word of several (`bugfix →…` reads `bugfix…`); a text with
+    no space (a key, a file name) is cut where it is."""
+    if " " not in plain[:keep]:
+        return keep
+    head = plain[:keep]
+    if plain[keep:keep + 1] not in ("", " ", "-"):  # (`EOL 2024-10` cut at 8: `EOL 2024…`)
+        head = head.rsplit(" ", 1)[0]  # the word the cut falls in goes whole
+    words = head.rstrip(_DANGLING)
+    return cell_len(words) if words else keep
 
 
 def rich_cell(text: Text, width: int, padding: int, pre_style: Style, post_style: Style,

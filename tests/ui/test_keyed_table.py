@@ -216,3 +216,65 @@ async def test_a_cell_rewritten_wider_widens_its_column() -> None:
         assert note.content_width == len("a much longer note")
         assert any("a much longer note" in "".join(segment.text for segment in line)
                    for line in _lines(keyed))
+
+
+class FlexTable(KeyedTable):
+    """Key, a note that gives way whole, a status cut to its words, a size."""
+
+    COLUMNS = (("Key", "key", None), ("Variant", "variant", None),
+               ("Status", "status", None), ("Size", "size", 9))
+    FLEX = (("variant", 0), ("status", 7), ("key", 8))
+    IDENTITY = "key"
+    WHOLE = frozenset({"variant"})
+
+
+class One(App[None]):
+    AUTO_FOCUS = None
+    CSS = "KeyedTable { width: 1fr; height: 1fr; }"
+
+    def compose(self) -> ComposeResult:
+        yield FlexTable(id="keyed")
+
+
+def _text(table: KeyedTable, y: int) -> str:
+    return "".join(segment.text for segment in table.render_line(y))
+
+
+async def test_a_column_that_gave_way_whole_takes_no_cells_and_comes_back() -> None:
+    """A column given up whole keeps no padding (its cells go to the key); one cut too narrow
+    to show more than "…" gives way whole too; wider again, both come back."""
+    app = One()
+    async with app.run_test(size=(80, 10)) as pilot:
+        table = app.query_one("#keyed", FlexTable)
+        table.sync([("k1", ("cpython-3.13.1+freethreaded-linux", "freethreaded",
+                            "bugfix → 2027-10", Text("2.9 MiB")))])
+        await pilot.pause()
+        widths = {c.key.value: c.get_render_width(table) for c in table.ordered_columns}
+        assert widths["variant"] > 2
+        for width in (50, 44, 80):
+            await pilot.resize_terminal(width, 10)
+            await pilot.pause()
+            widths = {c.key.value: c.get_render_width(table) for c in table.ordered_columns}
+            line = _text(table, 1)
+            if width == 80:
+                assert "freethreaded " in line and "bugfix → 2027-10" in line
+                continue
+            # The columns shown fill the table: no gap a hidden column left behind.
+            assert sum(widths.values()) == table.size.width, (width, widths)
+            assert widths["variant"] == 0, (width, widths)
+            assert " … " not in line and not line.rstrip().endswith("…"), line
+            # A status cut inside its date reads as its first words, not half a date.
+            assert "bugfix…" in line or "bugfix → 2027-10" in line or widths["status"] == 0, line
+            assert "2.9 MiB" in line, line
+
+
+def test_a_cut_ends_at_a_word_where_the_text_has_words() -> None:
+    from pytui.widgets.table_cells import _word_end
+
+    def cut(text: str, keep: int) -> str:
+        return text[:_word_end(text, keep)] + "…"
+
+    assert cut("bugfix → 2027-10", 8) == "bugfix…"
+    assert cut("security → 2029-10", 8) == "security…"
+    assert cut("EOL 2024-10", 8) == "EOL 2024…"
+    assert cut("cpython-3.13.1-linux", 10) == "cpython-3.…"  # no words: cut where it is

@@ -17,7 +17,7 @@ from rich.console import Console
 from textual.color import Color
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import ProgressBar, Static
 from ui_helpers import UiWorld, ready, wait_for
 
 PANES = {"#available": "#available-pane", "#cached": "#cached-pane",
@@ -337,3 +337,30 @@ async def test_a_finished_job_row_keeps_a_free_threaded_key_whole_at_80x24(
         await wait_for(pilot, lambda: label.size.width > 0, what="the label")
         text = "".join(segment.text for segment in label.render_line(0))
         assert build.key in text and "done" in text, text
+
+
+async def test_a_running_job_row_keeps_a_free_threaded_key_whole_at_80x24(
+        ui_world: UiWorld) -> None:
+    """At 80 columns a running row is one line laid out for its width: the bytes give way
+    before the key (issue 8: the key is what the row is about); wider again, the bar is back."""
+    from archive_builds import make_build
+
+    build = make_build(version="3.13.1", variant="freethreaded")
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        state = app.state
+        job = state.add_job("install", build.key, build=build)
+        state.progress(job.job_id, "download", 1_000_000, 3_000_000)
+        app.renderer.job(job)
+        await pilot.pause()
+        row = app.query_one(f"#job-{job.job_id}", JobRow)
+        label = row.query_one(".job-label", Static)
+        await wait_for(pilot, lambda: label.size.width > 0, what="the label")
+        text = "".join(segment.text for segment in label.render_line(0))
+        assert build.key in text and "download" in text and "33%" in text, text
+        assert not row.query_one(ProgressBar).display
+        await pilot.resize_terminal(120, 36)
+        await wait_for(pilot, lambda: row.query_one(ProgressBar).display, what="the bar")
+        text = "".join(segment.text for segment in label.render_line(0))
+        assert build.key in text, text

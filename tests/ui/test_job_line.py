@@ -1,0 +1,53 @@
+"""The narrow job row (`compact_line`): the key is what the row is about, so the ETA, the
+speed, the bytes, the percentage and the phase give way before it (no Pilot)."""
+
+from __future__ import annotations
+
+from pytui.widgets.job_list import compact_line
+from pytui.widgets.rows import JobView
+
+FREE_THREADED = "cpython-3.13.1+freethreaded-linux-x86_64-gnu"  # 44
+STANDARD = "cpython-3.12.8-linux-x86_64-gnu"  # 31
+
+
+def _running(key: str) -> JobView:
+    return JobView(1, key, "download", done=1_000_000, total=3_000_000, speed=30_000.0)
+
+
+def test_a_free_threaded_key_stays_whole_at_80_columns() -> None:
+    # 76 cells: an 80-column terminal less the Jobs panel's border and padding.
+    line = compact_line(_running(FREE_THREADED), 76, key_column=44).plain
+    assert line.startswith(FREE_THREADED + " ")
+    assert "download" in line and "33%" in line
+    assert len(line) <= 76
+
+
+def test_parts_give_way_in_order_before_the_key() -> None:
+    view = _running(STANDARD)
+    wide = compact_line(view, 110, key_column=31).plain
+    assert all(part in wide for part in ("download", "33%", "976.6 KiB / 2.9 MiB", "KiB/s"))
+    seen = []
+    for width in range(110, 20, -1):
+        line = compact_line(view, width, key_column=31).plain
+        assert len(line) <= width, (width, line)
+        parts = tuple(part for part in ("download", "%", "MiB", "KiB/s") if part in line)
+        if not seen or seen[-1] != parts:
+            seen.append(parts)
+        if width >= len(STANDARD):
+            assert line.startswith(STANDARD), (width, line)
+    # The speed goes first, then the bytes, the percentage, the phase.
+    assert seen[:5] == [("download", "%", "MiB", "KiB/s"), ("download", "%", "MiB"),
+                        ("download", "%"), ("download",), ()], seen
+    # Only a row narrower than the key alone cuts it.
+    assert compact_line(view, 20).plain == STANDARD[:19] + "…"
+
+
+def test_rows_line_up_on_the_longest_key() -> None:
+    a = compact_line(_running(STANDARD), 100, key_column=44).plain
+    b = compact_line(_running(FREE_THREADED), 100, key_column=44).plain
+    assert a.index("download") == b.index("download") == 46
+
+
+def test_an_ended_row_has_no_numbers() -> None:
+    view = JobView(1, FREE_THREADED, "done", done=3_000_000, total=3_000_000)
+    assert compact_line(view, 76).plain == f"{FREE_THREADED}  done"
