@@ -62,3 +62,55 @@ def test_verify_removes_a_tree_whose_directory_mode_changed(tmp_path: Path) -> N
     ok, bad = store.verify()
     assert ok == [] and [why for _info, why in bad] == ["lib2 has another mode than the manifest records"]
     assert not store.has(SHA)
+
+
+@pytest.fixture
+def ext4(tmp_path: Path):
+    """A small ext4 filesystem on a loop device (its link-count limit is 65,000; a tmpfs has
+    none); skipped where it cannot be made."""
+    import shutil
+    import subprocess
+
+    if os.geteuid() != 0 or shutil.which("mkfs.ext4") is None:
+        pytest.skip("an ext4 loop mount needs root and mkfs.ext4")
+    image, point = tmp_path / "ext4.img", tmp_path / "ext4"
+    with open(image, "wb") as f:
+        f.truncate(64 * 1024 * 1024)
+    point.mkdir()
+    made = subprocess.run(["mkfs.ext4", "-q", "-F", str(image)], capture_output=True, text=True)
+    mounted = made.returncode == 0 and subprocess.run(
+        ["mount", "-o", "loop", str(image), str(point)], capture_output=True, text=True).returncode == 0
+    if not mounted:
+        pytest.skip(f"cannot make or mount an ext4 image here: {made.stderr.strip()}")
+    try:
+        yield point
+    finally:
+        subprocess.run(["umount", str(point)], capture_output=True)
+
+
+def test_a_tree_file_at_its_link_limit_is_copied_and_the_rest_still_installs(tmp_path: Path, ext4: Path) -> None:
+    """EMLINK midway (ext4 allows 65,000 links to an inode): that file and the ones after it
+    are copied, the install is whole and the tree is unchanged."""
+    store = kept(ext4)
+    tree = store.path / SHA / TREE_NAME
+    victim = tree / "lib1" / "m2.py"
+    crowd = ext4 / "crowd"
+    crowd.mkdir()
+    n = os.stat(victim).st_nlink
+    while True:
+        try:
+            os.link(victim, crowd / str(n))
+        except OSError:
+            break
+        n += 1
+    before = {p: (os.lstat(p).st_ino, Path(p).read_bytes()) for p in map(str, tree.rglob("*")) if os.path.isfile(p)}
+    dest = ext4 / "stage" / "tree"
+    dest.parent.mkdir()
+    assert store.materialize(SHA, dest) is False  # some files copied
+    assert {p: (os.lstat(p).st_ino, Path(p).read_bytes())
+            for p in map(str, tree.rglob("*")) if os.path.isfile(p)} == before
+    assert {os.path.relpath(p, tree): data for p, (_ino, data) in before.items()} == {
+        os.path.relpath(p, dest): Path(p).read_bytes() for p in map(str, dest.rglob("*")) if os.path.isfile(p)}
+    assert os.lstat(dest / "lib1" / "m2.py").st_ino != os.lstat(victim).st_ino
+    assert os.lstat(dest / "lib0" / "m0.py").st_ino == os.lstat(tree / "lib0" / "m0.py").st_ino  # linked before
+    store.check(SHA)
