@@ -114,3 +114,32 @@ def test_a_tree_file_at_its_link_limit_is_copied_and_the_rest_still_installs(tmp
     assert os.lstat(dest / "lib1" / "m2.py").st_ino != os.lstat(victim).st_ino
     assert os.lstat(dest / "lib0" / "m0.py").st_ino == os.lstat(tree / "lib0" / "m0.py").st_ino  # linked before
     store.check(SHA)
+
+
+def test_links_that_each_take_thousands_of_steps_are_refused_within_a_declared_bound(tmp_path: Path) -> None:
+    """Each link stays inside (40 hops through a 4 KiB target of `d/..` pairs: 65,000 steps,
+    ~20 ms a link); 200,000 of them made `cache list`, the TUI and an install spend an hour
+    in the manifest's parser. The steps of all links are bounded together: refused."""
+    from pytui.core.tree_manifest import MAX_LINK_STEPS, TreeCorrupt, parse_manifest
+
+    links = MAX_LINK_STEPS // (40 * 1600) + 5
+    paths = ["d", "z", *(f"l{i}" for i in range(links))]
+    targets = ["", "d/../" * 818 + "d", *(["z/../" * 39 + "z"] * links)]
+    doc = {"version": 1, "sha256": SHA, "archive": "a.tar.gz", "key": "k", "path": paths,
+           "kind": "d" + "l" * (links + 1), "mode": [0o755] + [0] * (links + 1),
+           "size": [0] * len(paths), "mtime_ns": [0] * len(paths), "ino": [0] * len(paths),
+           "target": targets}
+    data = json.dumps(doc).encode()
+    with pytest.raises(TreeCorrupt, match="steps to resolve"):
+        parse_manifest(data)
+    # One such link alone is a tree pytui accepts (it stays inside).
+    one = {**doc, "path": paths[:3], "kind": "dll", "mode": [0o755, 0, 0], "size": [0] * 3,
+           "mtime_ns": [0] * 3, "ino": [0] * 3, "target": targets[:3]}
+    assert [e.path for e in parse_manifest(json.dumps(one).encode())[1]] == paths[:3]
+    # In the cache: listed as a tree whose manifest does not read, and never used.
+    store = kept(tmp_path)
+    (store.path / SHA / MANIFEST_NAME).write_bytes(data)
+    assert [(info.sha256, info.files) for info in store.list()] == [(SHA, 0)]
+    dest = tmp_path / "stage" / "tree"
+    dest.parent.mkdir()
+    assert store.materialize(SHA, dest) is None and not dest.exists() and not store.has(SHA)
