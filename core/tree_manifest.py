@@ -66,10 +66,9 @@ class TreeCorrupt(Exception):
     """The tree or its manifest is not what pytui made; the message says what differs."""
 
 
-# With the paths joined one per line between newlines, any of these shows a path that is
-# absolute, has an empty, `.` or `..` component, or holds a NUL: never a path pytui writes.
-_BAD_PATH_MARKS = ("\n/", "//", "/\n", "\n\n", "/./", "/.\n", "\n./", "\n.\n", "/../", "/..\n",
-                   "\n../", "\n..\n", "\x00")
+# A path's last component may not be one of these; with every entry's parent a listed
+# directory (whose own last component is checked the same way), no component of any path is.
+_BAD_NAMES = frozenset({"", ".", ".."})
 _COLUMNS = ("path", "kind", "mode", "size", "mtime_ns", "ino", "target")
 
 
@@ -169,14 +168,21 @@ def parse_columns(data: bytes) -> tuple[dict[str, object], Columns]:
     header, kinds, columns = _columns(data)
     paths, modes, sizes, mtimes, inodes, targets = columns
     count = len(paths)
-    joined = "\n" + "\n".join(paths) + "\n"
-    if count and (joined.count("\n") != count + 1 or any(mark in joined for mark in _BAD_PATH_MARKS)
-            or max(map(len, paths), default=0) > MAX_PATH_LENGTH):
+    # Relative (no leading '/'), one line each, no NUL; then each path's last component is
+    # checked and its parent must be a listed directory: by induction over the parents, no
+    # component of any path is empty, '.' or '..' (a path like 'a//b' has the parent 'a/',
+    # which is either not listed or listed with an empty last component).
+    joined = "\n".join(paths)
+    if count and (joined.count("\n") != count - 1 or "\x00" in joined or joined.startswith("/")
+                  or "\n/" in joined or max(map(len, paths)) > MAX_PATH_LENGTH):
+        raise TreeCorrupt("manifest has a path that is not clean and relative")
+    parts = [path.rpartition("/") for path in paths]
+    if not _BAD_NAMES.isdisjoint([name for _parent, _slash, name in parts]):
         raise TreeCorrupt("manifest has a path that is not clean and relative")
     directories = {path for path, kind in zip(paths, kinds, strict=True) if kind == "d"}
-    # Every entry's parent is a listed directory (made before it: `_materialize` fails on
+    # Every entry's parent is a listed directory (made before it: `tree_link` fails on
     # the first that is not), so nothing is ever written through a link.
-    if {path.rpartition("/")[0] for path in paths} - directories - {""}:
+    if {parent for parent, _slash, _name in parts} - directories - {""}:
         raise TreeCorrupt("manifest has an entry that is not under a listed directory")
     link_kinds = dict.fromkeys(directories, "d")
     links = {path: target for path, kind, target in zip(paths, kinds, targets, strict=True) if kind == "l"}
