@@ -206,7 +206,7 @@ class _Linker:
         directories are made by `make_dirs`)."""
         paths, kinds, modes, sizes, mtimes, inodes, targets = self.columns
         cancel, what, check = self.cancel, self.what, self.check
-        link, stat_at, S_ISREG, S_IMODE = os.link, os.stat, stat.S_ISREG, stat.S_IMODE
+        link, lstat_at, S_IFREG = os.link, os.lstat, stat.S_IFREG
         cut = len(folder) + 1 if folder else 0
         if folder:
             try:
@@ -249,18 +249,21 @@ class _Linker:
                                 # linked (no window between a check and the link). An edit in
                                 # place keeps the inode but not the mtime (and usually not the
                                 # size); a file replaced by rename has another inode.
-                                st = stat_at(name, dir_fd=dst_fd, follow_symlinks=False)
+                                # (`lstat` with no keyword but `dir_fd`: a microsecond less a file
+                                # than `stat(..., follow_symlinks=False)`; the mode compared whole:
+                                # a regular file with exactly the recorded permission bits.)
+                                st = lstat_at(name, dir_fd=dst_fd)
                                 if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
-                                        and S_ISREG(st.st_mode) and S_IMODE(st.st_mode) == mode):
+                                        and st.st_mode == S_IFREG | mode):
                                     raise TreeCorrupt(f"{path} was changed after the tree was made")
                             continue
                     if check:
                         try:
-                            st = stat_at(name, dir_fd=src_fd, follow_symlinks=False)
+                            st = lstat_at(name, dir_fd=src_fd)
                         except OSError:
                             raise TreeCorrupt(f"{path} is missing") from None
                         if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
-                                and S_ISREG(st.st_mode) and S_IMODE(st.st_mode) == mode):
+                                and st.st_mode == S_IFREG | mode):
                             raise TreeCorrupt(f"{path} was changed after the tree was made")
                     try:
                         copy_file_at(name, src_fd, dst_fd, mode, (ino, size, mtime_ns) if check else None)
@@ -285,7 +288,7 @@ class _Linker:
 def _lstat_mode(path: str, dir_fd: int) -> int:
     """The mode of `path` under `dir_fd`, links not followed; 0 when it cannot be stat'ed."""
     try:
-        return os.stat(path, dir_fd=dir_fd, follow_symlinks=False).st_mode
+        return os.lstat(path, dir_fd=dir_fd).st_mode
     except OSError:
         return 0
 

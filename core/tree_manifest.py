@@ -28,6 +28,8 @@ MAX_LINK_HOPS = 40
 MAX_LINK_STEPS = 4_000_000
 # Every number a manifest holds (mode, size, mtime, inode) fits the 64-bit fields stat returns.
 MAX_NUMBER = 2**63 - 1
+# A mode is permission bits only (`stat.S_IMODE`): the file's type is its kind.
+MAX_MODE = 0o7777
 _KINDS = frozenset("dfl")
 
 
@@ -141,7 +143,8 @@ def _columns(data: bytes) -> tuple[dict[str, object], str, list[list]]:
         raise TreeCorrupt("manifest entries are malformed")
     if (set(map(type, paths)) - {str} or set(map(type, targets)) - {str} or set(kinds) - _KINDS
             or any(set(map(type, c)) - {int} or (c and (min(c) < 0 or max(c) > MAX_NUMBER))
-                   for c in (modes, sizes, mtimes, inodes))):
+                   for c in (modes, sizes, mtimes, inodes))
+            or (modes and max(modes) > MAX_MODE)):
         raise TreeCorrupt("manifest entries are malformed")
     if len(set(paths)) != count:
         raise TreeCorrupt("manifest lists an entry twice")

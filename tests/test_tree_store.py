@@ -313,6 +313,7 @@ def manifest(entries: object, **header: object) -> bytes:
     [["a", "l", 0, 0, 0, 0, "b/c"], ["b", "l", 0, 0, 0, 0, "a/c"]],
     [["f", "f", -1, 1, 1, 1, ""]],
     [["f", "f", "644", 1, 1, 1, ""]],
+    [["f", "f", 0o100644, 1, 1, 1, ""]],  # a mode is permission bits only
     [["f", "q", 0o644, 1, 1, 1, ""]],
     [["f", "f", 0o644, 1, 1, 1]],
     [["f", "f", 0o644, 1, 1, 1, ""], ["f", "f", 0o644, 1, 1, 1, ""]],
@@ -439,16 +440,16 @@ def test_a_tree_file_swapped_for_a_link_while_it_is_copied_is_not_followed(
     sha = "ab" * 32
     assert store.keep(sha, prefix, archive="a.tar.gz", key="cpython-3.12.8-linux-x86_64-gnu")
     victim = store.tree_dir(sha) / TREE_NAME / "lib" / "victim.txt"
-    real_stat = os.stat
+    real_lstat = os.lstat
 
-    def stat_then_swap(path, *args, **kwargs):  # the race, made to happen every time
-        result = real_stat(path, *args, **kwargs)
+    def lstat_then_swap(path, *args, **kwargs):  # the race, made to happen every time
+        result = real_lstat(path, *args, **kwargs)
         if path == "victim.txt" and not victim.is_symlink():
             victim.unlink()
             victim.symlink_to(secret)
         return result
 
-    monkeypatch.setattr(os, "stat", stat_then_swap)
+    monkeypatch.setattr(os, "lstat", lstat_then_swap)
     dest = tmpfs / "install"
     used = store.materialize(sha, dest)
     monkeypatch.undo()
