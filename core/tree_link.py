@@ -128,18 +128,20 @@ class _Linker:
             self.needs = [position[folder] + 1 if folder else 0 for folder, _start, _end in self.runs]
         except KeyError:
             raise TreeCorrupt("manifest has an entry that is not under a listed directory") from None
-        self.made = 0  # directories made: dirs[:made]
+        self.made = 0  # directories made: dirs[:made] (written by the directory thread only)
+        self.wanted = 0  # how many the linking thread waits for (0: it is not waiting)
+        self.wake = threading.Event()  # `wanted` reached, or a thread failed
         self.front = 0  # runs[front:back] are still to be linked
         self.back = len(self.runs)
         self.error: BaseException | None = None
-        self.lock = threading.Condition(threading.Lock())
+        self.lock = threading.Lock()  # for front, back and error
 
     def stop(self, err: BaseException) -> None:
         """Stop every thread at its next entry; `err` is what the caller raises."""
         with self.lock:
             if self.error is None:
                 self.error = err
-            self.lock.notify_all()
+        self.wake.set()
 
     def guarded(self, job: Callable[[], None]) -> None:
         """Run `job`; a failure stops the other threads and is kept for the caller."""
@@ -151,7 +153,7 @@ class _Linker:
     def make_dirs(self) -> None:
         """Every directory, in manifest order, each announced as soon as it exists."""
         paths, modes = self.columns[0], self.columns[2]
-        cancel, what, check, lock = self.cancel, self.what, self.check, self.lock
+        cancel, what, check = self.cancel, self.what, self.check
         src_root, dst_root, mkdir, lstat_mode = self.src_root, self.dst_root, os.mkdir, _lstat_mode
         for count, index in enumerate(self.dirs, 1):
             if self.error is not None:
@@ -172,23 +174,42 @@ class _Linker:
             mkdir(path, 0o755, dir_fd=dst_root)
             if mode != 0o755:
                 os.chmod(path, mode | stat.S_IRWXU, dir_fd=dst_root)
-            with lock:
-                self.made = count
-                lock.notify()
+            # Announced without a lock (only this thread writes `made`); the other thread is
+            # woken only when it waits for this many (see `_wait_for`).
+            self.made = count
+            wanted = self.wanted
+            if wanted and count >= wanted:
+                self.wake.set()
+
+    def _wait_for(self, need: int) -> None:
+        """Until `need` directories exist or a thread failed. `wanted` is set and the event
+        cleared before `made` is looked at again, so an announcement is never missed."""
+        while self.made < need and self.error is None:
+            self.wanted = need
+            self.wake.clear()
+            if self.made >= need or self.error is not None:
+                break
+            self.wake.wait()
+        self.wanted = 0
 
     def link_from_front(self) -> None:
         """Link runs in manifest order, each once its directory exists."""
         lock, runs, needs = self.lock, self.runs, self.needs
         while True:
             with lock:
-                # Checked again after each wait: the other thread may have taken this run.
-                while self.error is None and self.front < self.back and self.made < needs[self.front]:
-                    lock.wait()
                 if self.error is not None or self.front >= self.back:
                     return
-                run = runs[self.front]
-                self.front += 1
-            self._run(*run)
+                need = needs[self.front]
+                run = None
+                if self.made >= need:
+                    run = runs[self.front]
+                    self.front += 1
+            if run is None:
+                # The other thread takes runs only once every directory is made, so this one
+                # is still the next run once the wait is over.
+                self._wait_for(need)
+            else:
+                self._run(*run)
 
     def link_from_back(self) -> None:
         """Once every directory exists: link runs from the last one back to the other thread's."""
@@ -208,6 +229,7 @@ class _Linker:
         cancel, what, check = self.cancel, self.what, self.check
         link, lstat_at, S_IFREG = os.link, os.lstat, stat.S_IFREG
         cut = len(folder) + 1 if folder else 0
+        linked = self.linked
         if folder:
             try:
                 src_fd = os.open(folder, _DIR_FLAGS, dir_fd=self.src_root)
@@ -233,7 +255,7 @@ class _Linker:
                 count += 1
                 if kind == "f":
                     name = path[cut:]
-                    if self.linked:
+                    if linked:
                         try:
                             link(name, name, src_dir_fd=src_fd, dst_dir_fd=dst_fd, follow_symlinks=False)
                         except FileNotFoundError:
@@ -241,7 +263,7 @@ class _Linker:
                         except OSError as err:
                             if err.errno not in LINK_FALLBACK_ERRNOS:
                                 raise
-                            self.linked = False
+                            linked = self.linked = False
                         else:
                             if check:
                                 # One stat of the new link, which IS the tree's inode: its inode
