@@ -30,7 +30,8 @@ LINK_THREADS = 2
 # Fewer entries than this are linked by the calling thread alone: a thread costs more than
 # it saves on a small tree.
 MIN_THREADED_ENTRIES = 400
-# How many entries a thread handles between two looks at the cancel token.
+# How many entries a thread handles between two looks at the cancel token (and at the other
+# thread's failure): a run of one directory's entries is cut at this length.
 CANCEL_EVERY = 256
 
 # Hard-linking failed for a reason that copying gets around (another filesystem, a filesystem
@@ -83,13 +84,14 @@ def copy_file_at(name: str, src_dir: int, dst_dir: int, mode: int,
 
 
 def _runs(paths: Sequence[str]) -> list[tuple[str, int, int]]:
-    """The runs of entries directly in one directory, in manifest order: (folder, start, end)."""
+    """The runs of entries directly in one directory, in manifest order: (folder, start, end),
+    none longer than CANCEL_EVERY (a thread looks at the cancel token once a run)."""
     runs: list[tuple[str, int, int]] = []
     current: str | None = None
     start = 0
     for index, path in enumerate(paths):
         folder = path.rpartition("/")[0]
-        if folder != current:
+        if folder != current or index - start >= CANCEL_EVERY:
             if current is not None:
                 runs.append((current, start, index))
             current, start = folder, index
@@ -243,16 +245,13 @@ class _Linker:
         else:
             src_fd, dst_fd = self.src_root, self.dst_root
         try:
-            count = 0
+            if self.error is not None:
+                return  # another thread failed: the caller raises that
+            if cancel is not None:
+                cancel.check(what)
             for path, kind, mode, size, mtime_ns, ino, target in zip(
                     paths[start:end], kinds[start:end], modes[start:end], sizes[start:end],
                     mtimes[start:end], inodes[start:end], targets[start:end], strict=True):
-                if not count % CANCEL_EVERY:
-                    if self.error is not None:
-                        return  # another thread failed: the caller raises that
-                    if cancel is not None:
-                        cancel.check(what)
-                count += 1
                 if kind == "f":
                     name = path[cut:]
                     if linked:
