@@ -114,9 +114,12 @@ def run(args: argparse.Namespace) -> int:
     import time
 
     from pytui.core.envs import FULL, QUICK, scan_for_settings
-    from pytui.core.requests import PythonRequest
 
-    request = PythonRequest.parse(args.request) if args.request else None
+    request = None
+    if args.request:
+        from pytui.core.requests import PythonRequest
+
+        request = PythonRequest.parse(args.request)
     mode = FULL if args.rescan else QUICK
     max_age = scan_max_age(args)
     result = scan_for_settings(args.settings, roots=args.scan, mode=mode, max_age=max_age)

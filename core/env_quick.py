@@ -26,7 +26,6 @@ import os
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from itertools import compress
 from operator import methodcaller
 
@@ -47,7 +46,6 @@ from pytui.core.env_quick_state import (
     Watched,
     within_bounds,
 )
-from pytui.core.env_state import StoredWalk
 from pytui.core.envtree import (
     LEAF_FLAGS,
     PIN,
@@ -60,6 +58,10 @@ from pytui.core.envtree import (
     Tree,
 )
 from pytui.core.envwalk_fresh import CLOCK_EVERY, OPEN_DIR, OPEN_ROOT, Walker
+from pytui.core.keys import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytui.core.env_state import StoredWalk
 
 _SLASHES = methodcaller("count", "/")
 _NO_IDENT: FileIdent = (0, 0, 0, 0)
@@ -152,17 +154,17 @@ def _children(tree: Tree, keys: list[str], i: int) -> list[str]:
 # -- the quick check -------------------------------------------------------------------------------
 
 
-@dataclass
 class QuickFound:
     """What a quick check found: readings by absolute path, and the state to keep."""
 
-    venvs: dict[str, CfgReading] = field(default_factory=dict)     # project venvs by directory
-    pins: dict[str, PinReading] = field(default_factory=dict)      # by the .python-version's path
-    unreadable: list[str] = field(default_factory=list)
-    listed: int = 0            # watched directories listed again (and new ones walked)
-    watched: int = 0           # watched directories checked
-    partial: bool = False
-    state: QuickState | None = None
+    def __init__(self, unreadable: list[str]) -> None:
+        self.venvs: dict[str, CfgReading] = {}      # project venvs by directory
+        self.pins: dict[str, PinReading] = {}       # by the .python-version's path
+        self.unreadable = unreadable
+        self.listed = 0            # watched directories listed again (and new ones walked)
+        self.watched = 0           # watched directories checked
+        self.partial = False
+        self.state: QuickState | None = None
 
 
 class RootMoved(Exception):

@@ -26,7 +26,6 @@ import json
 import math
 import os
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pytui.core.atomic import write_atomic
@@ -51,40 +50,70 @@ MAX_UNREADABLE_KEPT = 1000
 _MAX_INT = (1 << 64) - 1
 
 
-@dataclass
-class Watched:
+# (Plain classes, not dataclasses: importing dataclasses costs `pytui envs` ~10 ms.)
+
+
+class _Record:
+    """Equal when of the same class with equal slots."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Record) and type(other) is type(self) and self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{self._values()!r}"
+
+
+class Watched(_Record):
     """A directory a quick scan stats again: when its inode or times moved, it is listed again
-    and its new subdirectories are walked."""
+    and its new subdirectories are walked. `names`: its subdirectories when last listed
+    (sorted; skipped names left out)."""
 
-    ino: int
-    mtime: int
-    ctime: int
-    flags: int
-    names: list[str]     # its subdirectories when last listed (sorted; skipped names left out)
+    __slots__ = ("ino", "mtime", "ctime", "flags", "names")
 
-
-@dataclass
-class QuickRoot:
-    ino: int
-    watched: dict[str, Watched] = field(default_factory=dict)     # by path below the root
-    # pyvenv.cfg readings by the venv's path below the root ("" when the root is a venv).
-    # (fields None: it was not a readable regular file, so the environment is broken.)
-    venvs: dict[str, tuple[FileIdent, dict[str, str] | None]] = field(default_factory=dict)
-    # .python-version readings by the path of the directory holding the file.
-    pins: dict[str, tuple[FileIdent, str | None]] = field(default_factory=dict)
+    def __init__(self, ino: int, mtime: int, ctime: int, flags: int, names: list[str]) -> None:
+        self.ino, self.mtime, self.ctime, self.flags, self.names = ino, mtime, ctime, flags, names
 
 
-@dataclass
-class QuickState:
-    full_at: float                 # when the last full walk started (time.time())
-    dirs: int                      # directories it checked
-    install_root: str
-    depth: int
-    skip: str
-    roots: dict[str, QuickRoot] = field(default_factory=dict)
-    tools: dict[str, tuple[FileIdent, dict[str, str] | None]] = field(default_factory=dict)
-    unreadable: list[str] = field(default_factory=list)
-    unreadable_more: int = 0
+class QuickRoot(_Record):
+    """One project root: its inode, the watched directories by path below it, the pyvenv.cfg
+    readings by the venv's path below it ("" when the root is a venv; fields None when it was
+    not a readable regular file, so the environment is broken), and the .python-version
+    readings by the path of the directory holding the file."""
+
+    __slots__ = ("ino", "watched", "venvs", "pins")
+
+    def __init__(self, ino: int) -> None:
+        self.ino = ino
+        self.watched: dict[str, Watched] = {}
+        self.venvs: dict[str, tuple[FileIdent, dict[str, str] | None]] = {}
+        self.pins: dict[str, tuple[FileIdent, str | None]] = {}
+
+
+class QuickState(_Record):
+    """`full_at`: when the last full walk started (time.time()); `dirs`: how many directories
+    it checked; the settings it was made with; the roots; the tool environments' readings; the
+    unreadable directories it met (the first MAX_UNREADABLE_KEPT, and how many more)."""
+
+    __slots__ = ("full_at", "dirs", "install_root", "depth", "skip", "roots", "tools",
+                 "unreadable", "unreadable_more")
+
+    def __init__(self, full_at: float, dirs: int, install_root: str, depth: int, skip: str,
+                 roots: dict[str, QuickRoot] | None = None,
+                 tools: dict[str, tuple[FileIdent, dict[str, str] | None]] | None = None,
+                 unreadable: list[str] | None = None, unreadable_more: int = 0) -> None:
+        self.full_at, self.dirs, self.install_root = full_at, dirs, install_root
+        self.depth, self.skip = depth, skip
+        self.roots: dict[str, QuickRoot] = {} if roots is None else roots
+        self.tools: dict[str, tuple[FileIdent, dict[str, str] | None]] = {} if tools is None else tools
+        self.unreadable: list[str] = [] if unreadable is None else unreadable
+        self.unreadable_more = unreadable_more
 
 
 class QuickFileRefused(ValueError):

@@ -44,9 +44,10 @@ from pytui.core.env_files import (
     file_ident,
     read_regular,
 )
-from pytui.core.envtree import ALL_FLAGS, LEAF_FLAGS, MAX_DEPTH_LIMIT, SKIP_NAMES, Tree
+from pytui.core.envtree import ALL_FLAGS, LEAF_FLAGS, MAX_DEPTH_LIMIT, SKIP_NAMES, STATE_FILE, Tree
 
-STATE_FILE = "envs-scan.bin"
+__all__ = ["STATE_FILE", "StoredScan", "StoredWalk", "encode_state", "forget", "load_state",
+           "save_state"]
 # Earlier formats' files, removed when a new state is written.
 OLD_STATE_FILES = ("envs-scan.json",)
 MAGIC = b"pytui-envs-3\n"

@@ -6,31 +6,46 @@ Found by `core/envs.py` (`scan`); resolved by `core/env_resolve.py`. No Textual 
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from pytui.core.keys import parse_key
+from pytui.core.keys import TYPE_CHECKING, parse_key
 
 KINDS = ("venv", "uv-tool", "pipx", "virtualenvwrapper", "pin")
 
+if TYPE_CHECKING:
+    from typing import NamedTuple
 
-@dataclass(frozen=True)
-class Environment:
-    """One environment and the install it uses. `key` is None when it uses no install in the
-    root (external, broken, or a pin nothing satisfies)."""
+    class _EnvironmentFields(NamedTuple):
+        path: Path
+        kind: str
+        key: str | None
+        link: str | None
+        status: str
+        interpreter: str | None = None
+        wanted: str | None = None
+        minor: str | None = None
+        version: str | None = None
+        request: str | None = None
+        error: str | None = None
+else:  # collections' namedtuple: dataclasses (and the inspect it imports) cost `pytui envs`
+    # ~10 ms of its ~0.15 s, typing more
+    _EnvironmentFields = namedtuple(
+        "Environment", "path kind key link status interpreter wanted minor version request error",
+        defaults=(None,) * 6)
 
-    path: Path
-    kind: str
-    key: str | None
-    link: str | None           # "minor", "patch", "external", or None for pins
-    status: str                # "ok" or "broken"
-    interpreter: str | None = None   # the base interpreter it runs (or would run)
-    wanted: str | None = None        # broken: the key, minor link or path it wanted
-    minor: str | None = None         # the minor-version link it goes through
-    version: str | None = None       # from pyvenv.cfg
-    request: str | None = None       # pins: the requested version
-    error: str | None = None         # why it is broken
+
+class Environment(_EnvironmentFields):
+    """One environment and the install it uses (immutable). `key` is None when it uses no
+    install in the root (external, broken, or a pin nothing satisfies).
+
+    path, kind; key; link ("minor", "patch", "external", or None for pins); status ("ok" or
+    "broken"); interpreter: the base interpreter it runs (or would run); wanted: when broken,
+    the key, minor link or path it wanted; minor: the minor-version link it goes through;
+    version: from pyvenv.cfg; request: a pin's requested version; error: why it is broken."""
+
+    __slots__ = ()
 
     def how(self) -> str:
         """`follows 3.12`, `pinned to 3.12.8`, `external`, `pin 3.12`, or why it is broken."""
@@ -56,24 +71,35 @@ class Environment:
         return out
 
 
-@dataclass
 class ScanResult:
-    environments: list[Environment]
-    roots: list[Path]
-    partial: bool = False
-    reason: str | None = None          # why it is partial
-    unreadable: list[str] = field(default_factory=list)
-    elapsed: float = 0.0
-    listed: int = 0                    # directories listed this time
-    reused: int = 0                    # directories whose stored listing was still valid
-    warnings: list[str] = field(default_factory=list)
-    # A quick scan (core/env_quick.py): the known environments and the watched directories
-    # checked, not the whole tree; `tree_checked_at` (time.time()) is when the whole tree was
-    # last checked (now, for a full scan), `tree_dirs` how many directories that was.
-    quick: bool = False
-    tree_checked_at: float | None = None
-    tree_dirs: int = 0
-    watched: int = 0                   # quick: watched directories checked
+    """What one scan found, and how it went."""
+
+    def __init__(self, environments: list[Environment], roots: list[Path], *,
+                 partial: bool = False, reason: str | None = None,
+                 unreadable: list[str] | None = None, elapsed: float = 0.0, listed: int = 0,
+                 reused: int = 0, warnings: list[str] | None = None, quick: bool = False,
+                 tree_checked_at: float | None = None, tree_dirs: int = 0,
+                 watched: int = 0) -> None:
+        self.environments = environments
+        self.roots = roots
+        self.partial = partial
+        self.reason = reason                  # why it is partial
+        self.unreadable: list[str] = [] if unreadable is None else unreadable
+        self.elapsed = elapsed
+        self.listed = listed                  # directories listed this time
+        self.reused = reused                  # directories whose stored listing was still valid
+        self.warnings: list[str] = [] if warnings is None else warnings
+        # A quick scan (core/env_quick.py): the known environments and the watched directories
+        # checked, not the whole tree; `tree_checked_at` (time.time()) is when the whole tree
+        # was last checked (now, for a full scan), `tree_dirs` how many directories that was.
+        self.quick = quick
+        self.tree_checked_at = tree_checked_at
+        self.tree_dirs = tree_dirs
+        self.watched = watched                # quick: watched directories checked
+
+    def __repr__(self) -> str:
+        return (f"ScanResult({len(self.environments)} environments, quick={self.quick}, "
+                f"partial={self.partial}, listed={self.listed}, reused={self.reused})")
 
     def using(self, key: str) -> list[Environment]:
         return [env for env in self.environments if env.key == key]

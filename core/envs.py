@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from pytui.core import env_quick, envwalk
+from pytui.core import env_quick
 from pytui.core.env_files import (
     CFG_MAX_BYTES,
     PIN_MAX_BYTES,
@@ -55,10 +55,16 @@ from pytui.core.env_quick_state import (
     within_bounds,
 )
 from pytui.core.env_resolve import Resolver, pin_choice
-from pytui.core.env_state import STATE_FILE, StoredScan, StoredWalk, load_state, save_state
 from pytui.core.environment import KINDS, Environment, ScanResult, would_break
+from pytui.core.envtree import STATE_FILE
 from pytui.core.gc_pause import gc_paused
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Installation
+
+if TYPE_CHECKING:
+    # The stored walk and the walk itself are imported by a full scan only (a quick one never
+    # reads the walk; their imports cost `pytui envs` ~5 ms).
+    from pytui.core.env_state import StoredScan, StoredWalk
 
 # Walk at most this many levels below a project root (`~/code/org/project/.venv` is 4).
 MAX_DEPTH = 6
@@ -207,6 +213,8 @@ class _Plan:
 
 def _full_scan(plan: _Plan, warnings: list[str], use_state: bool,
                clock: Callable[[], float]) -> ScanResult:
+    from pytui.core.env_state import StoredScan, load_state, save_state
+
     full_at = clock()
     state_path = plan.state_dir / STATE_FILE
     stored = load_state(state_path) if use_state else StoredScan()
@@ -296,6 +304,9 @@ def _quick_scan(plan: _Plan, warnings: list[str], max_age: float,
 def _walk_roots(result: ScanResult, stored: StoredScan, plan: _Plan, *,
                 venv_kinds: dict[str, str], pin_files: list[str]) -> dict[str, StoredWalk]:
     """Walk each project root (checking its stored walk); returns the walks to keep."""
+    from pytui.core import envwalk
+    from pytui.core.env_state import StoredWalk
+
     # A stored walk is used while every directory it left out is still left out: one left out
     # now but walked then is dropped by the walk itself (checked by inode), while one walked now
     # but left out then would never be met again below an unchanged parent.

@@ -8,7 +8,6 @@ canonical preorder (children sorted by name), with its inode, mtime, ctime and f
 from __future__ import annotations
 
 from array import array
-from dataclasses import dataclass, field
 from itertools import compress
 from operator import methodcaller
 
@@ -30,6 +29,9 @@ LEAF_FLAGS = VENV | UNREADABLE | UNLISTED   # nodes recorded without children
 # A directory whose ctime is this close to the walk's start (or later) is listed again next
 # time: more than a tick of the kernel's coarse clock (4 ms at HZ=250, 10 ms at HZ=100).
 SETTLE_NS = 20_000_000
+# The stored walk in the state dir (core/env_state.py), named here so that a quick scan,
+# which never reads it, need not import its reader.
+STATE_FILE = "envs-scan.bin"
 # The deepest walk a caller may ask for (the walk recurses once per level).
 MAX_DEPTH_LIMIT = 64
 
@@ -85,12 +87,17 @@ class Tree:
             self._keys = keys
 
 
-@dataclass
 class WalkResult:
-    tree: Tree
-    venvs: list[str] = field(default_factory=list)        # directories holding pyvenv.cfg
-    pins: list[str] = field(default_factory=list)         # .python-version files
-    unreadable: list[str] = field(default_factory=list)
-    partial: bool = False
-    listed: int = 0   # directories listed this time
-    reused: int = 0   # directories whose earlier listing was still valid
+    """What one walk found (paths absolute) and how it went."""
+
+    __slots__ = ("tree", "venvs", "pins", "unreadable", "partial", "listed", "reused")
+
+    def __init__(self, tree: Tree, *, partial: bool = False, listed: int = 0,
+                 reused: int = 0) -> None:
+        self.tree = tree
+        self.venvs: list[str] = []        # directories holding pyvenv.cfg
+        self.pins: list[str] = []         # .python-version files
+        self.unreadable: list[str] = []
+        self.partial = partial
+        self.listed = listed   # directories listed this time
+        self.reused = reused   # directories whose earlier listing was still valid
