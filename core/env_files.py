@@ -29,6 +29,15 @@ def read_regular(path: str | os.PathLike[str], limit: int, *, dir_fd: int | None
     except OSError:
         return None
     try:
+        return read_open(fd, limit)
+    finally:
+        os.close(fd)
+
+
+def read_open(fd: int, limit: int) -> bytes | None:
+    """Up to `limit` bytes of the regular file open as `fd` (left open); None for anything else
+    or any error."""
+    try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
         chunks = []
@@ -42,8 +51,6 @@ def read_regular(path: str | os.PathLike[str], limit: int, *, dir_fd: int | None
         return b"".join(chunks)
     except OSError:
         return None
-    finally:
-        os.close(fd)
 
 
 def file_ident(path: str) -> FileIdent | None:

@@ -25,9 +25,11 @@ Layout (the numbers are compact to read and check: 100,000 directories load in m
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
+import stat
 import sys
 from array import array
 from dataclasses import dataclass, field
@@ -42,7 +44,7 @@ from pytui.core.env_files import (
     PIN_TEXT_MAX,
     FileIdent,
     file_ident,
-    read_regular,
+    read_open,
 )
 from pytui.core.envtree import ALL_FLAGS, LEAF_FLAGS, MAX_DEPTH_LIMIT, SKIP_NAMES, STATE_FILE, Tree
 
@@ -90,20 +92,42 @@ _LAST: tuple[str, FileIdent, StoredScan] | None = None
 
 def load_state(path: Path) -> StoredScan:
     """The stored scan, or an empty one when missing, too big, or not exactly what pytui writes."""
+    return read_state(path)[0]
+
+
+def read_state(path: Path) -> tuple[StoredScan, str | None]:
+    """The stored scan (empty when there is none or it is refused) and, when a file is there
+    but refused, why, in a few words (the scan says it in one line and walks cold)."""
     ident = file_ident(str(path))
     if ident is not None and _LAST is not None and _LAST[:2] == (str(path), ident):
-        return _LAST[2]
-    data = read_regular(path, STATE_MAX_BYTES + 1)
+        return _LAST[2], None
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return StoredScan(), None
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return StoredScan(), "it is a symlink"
+        return StoredScan(), err.strerror or str(err)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return StoredScan(), "not a regular file"
+        if st.st_size > STATE_MAX_BYTES:
+            return StoredScan(), f"larger than {STATE_MAX_BYTES // (1024 * 1024)} MiB"
+        data = read_open(fd, STATE_MAX_BYTES + 1)
+    finally:
+        os.close(fd)
     if data is None or len(data) > STATE_MAX_BYTES:
-        return StoredScan()
+        return StoredScan(), "not readable in full"
     try:
         state = _parse(data)
     except (ValueError, TypeError, RecursionError, OverflowError):
         state = None
     if state is None:
-        return StoredScan()
+        return StoredScan(), "not what pytui writes (truncated, damaged or another version)"
     _remember(path, ident, state)
-    return state
+    return state, None
 
 
 def _remember(path: Path, ident: FileIdent | None, state: StoredScan) -> None:

@@ -213,11 +213,13 @@ class _Plan:
 
 def _full_scan(plan: _Plan, warnings: list[str], use_state: bool,
                clock: Callable[[], float]) -> ScanResult:
-    from pytui.core.env_state import StoredScan, load_state, save_state
+    from pytui.core.env_state import StoredScan, read_state, save_state
 
     full_at = clock()
     state_path = plan.state_dir / STATE_FILE
-    stored = load_state(state_path) if use_state else StoredScan()
+    stored, problem = read_state(state_path) if use_state else (StoredScan(), None)
+    if problem:
+        warnings.append(f"ignored {state_path}: {problem}; the whole tree is walked again")
     result = ScanResult(environments=[], roots=list(plan.roots), warnings=warnings,
                         tree_checked_at=full_at)
     venv_kinds: dict[str, str] = {d: kind for d, kind in plan.tool_envs}

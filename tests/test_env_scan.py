@@ -373,6 +373,10 @@ def test_a_bad_state_file_is_discarded_and_rebuilt(tmp_path: Path, projects: Pat
     again = run(tmp_path, projects)
     assert found(again) == found(good)
     assert again.reused == 0  # nothing of it was used
+    # Said in one line, naming the file and what happens instead.
+    assert len(again.warnings) == 1 and again.warnings[0].startswith(f"ignored {state}: ")
+    assert again.warnings[0].endswith("; the whole tree is walked again")
+    assert "\n" not in again.warnings[0] and len(again.warnings[0]) < 300
     assert run(tmp_path, projects).listed == 0  # ...and a good one was written
 
 
@@ -384,6 +388,20 @@ def test_a_state_file_past_its_size_bound_is_not_read(tmp_path: Path, projects: 
     env_state.forget()
     again = run(tmp_path, projects)
     assert again.reused == 0 and again.listed == 38
+    assert again.warnings == [f"ignored {state}: larger than 64 MiB; the whole tree is walked again"]
+
+
+def test_a_symlinked_state_file_is_not_followed(tmp_path: Path, projects: Path) -> None:
+    run(tmp_path, projects)
+    state = tmp_path / "state" / STATE_FILE
+    elsewhere = tmp_path / "elsewhere.bin"
+    state.rename(elsewhere)
+    state.symlink_to(elsewhere)
+    env_state.forget()
+    again = run(tmp_path, projects)
+    assert again.reused == 0
+    assert again.warnings == [f"ignored {state}: it is a symlink; the whole tree is walked again"]
+    assert not state.is_symlink() and elsewhere.read_bytes().startswith(env_state.MAGIC)
 
 
 def test_a_walk_is_used_only_for_what_it_describes(tmp_path: Path, projects: Path) -> None:
