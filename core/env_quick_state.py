@@ -32,6 +32,7 @@ from pytui.core.atomic import write_atomic
 from pytui.core.env_files import CFG_KEYS, CFG_VALUE_MAX, PIN_TEXT_MAX, FileIdent
 from pytui.core.env_places import MAX_SCAN_PATHS
 from pytui.core.envtree import ALL_FLAGS, MAX_DEPTH_LIMIT, SKIP_NAMES
+from pytui.core.record import Record
 
 QUICK_FILE = "envs-quick.json"
 FORMAT = "pytui-envs-quick-1"
@@ -50,59 +51,59 @@ MAX_UNREADABLE_KEPT = 1000
 _MAX_INT = (1 << 64) - 1
 
 
-# (Plain classes, not dataclasses: importing dataclasses costs `pytui envs` ~10 ms.)
-
-
-class _Record:
-    """Equal when of the same class with equal slots."""
-
-    __slots__: tuple[str, ...] = ()
-
-    def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Record) and type(other) is type(self) and self._values() == other._values()
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}{self._values()!r}"
-
-
-class Watched(_Record):
+class Watched(Record):
     """A directory a quick scan stats again: when its inode or times moved, it is listed again
     and its new subdirectories are walked. `names`: its subdirectories when last listed
     (sorted; skipped names left out)."""
 
     __slots__ = ("ino", "mtime", "ctime", "flags", "names")
+    ino: int
+    mtime: int
+    ctime: int
+    flags: int
+    names: list[str]
 
     def __init__(self, ino: int, mtime: int, ctime: int, flags: int, names: list[str]) -> None:
         self.ino, self.mtime, self.ctime, self.flags, self.names = ino, mtime, ctime, flags, names
 
 
-class QuickRoot(_Record):
+class QuickRoot(Record):
     """One project root: its inode, the watched directories by path below it, the pyvenv.cfg
     readings by the venv's path below it ("" when the root is a venv; fields None when it was
     not a readable regular file, so the environment is broken), and the .python-version
     readings by the path of the directory holding the file."""
 
     __slots__ = ("ino", "watched", "venvs", "pins")
+    ino: int
+    watched: dict[str, Watched]
+    venvs: dict[str, tuple[FileIdent, dict[str, str] | None]]
+    pins: dict[str, tuple[FileIdent, str | None]]
 
-    def __init__(self, ino: int) -> None:
+    def __init__(self, ino: int, watched: dict[str, Watched] | None = None,
+                 venvs: dict[str, tuple[FileIdent, dict[str, str] | None]] | None = None,
+                 pins: dict[str, tuple[FileIdent, str | None]] | None = None) -> None:
         self.ino = ino
-        self.watched: dict[str, Watched] = {}
-        self.venvs: dict[str, tuple[FileIdent, dict[str, str] | None]] = {}
-        self.pins: dict[str, tuple[FileIdent, str | None]] = {}
+        self.watched = {} if watched is None else watched
+        self.venvs = {} if venvs is None else venvs
+        self.pins = {} if pins is None else pins
 
 
-class QuickState(_Record):
+class QuickState(Record):
     """`full_at`: when the last full walk started (time.time()); `dirs`: how many directories
     it checked; the settings it was made with; the roots; the tool environments' readings; the
     unreadable directories it met (the first MAX_UNREADABLE_KEPT, and how many more)."""
 
     __slots__ = ("full_at", "dirs", "install_root", "depth", "skip", "roots", "tools",
                  "unreadable", "unreadable_more")
+    full_at: float
+    dirs: int
+    install_root: str
+    depth: int
+    skip: str
+    roots: dict[str, QuickRoot]
+    tools: dict[str, tuple[FileIdent, dict[str, str] | None]]
+    unreadable: list[str]
+    unreadable_more: int
 
     def __init__(self, full_at: float, dirs: int, install_root: str, depth: int, skip: str,
                  roots: dict[str, QuickRoot] | None = None,
@@ -110,9 +111,9 @@ class QuickState(_Record):
                  unreadable: list[str] | None = None, unreadable_more: int = 0) -> None:
         self.full_at, self.dirs, self.install_root = full_at, dirs, install_root
         self.depth, self.skip = depth, skip
-        self.roots: dict[str, QuickRoot] = {} if roots is None else roots
-        self.tools: dict[str, tuple[FileIdent, dict[str, str] | None]] = {} if tools is None else tools
-        self.unreadable: list[str] = [] if unreadable is None else unreadable
+        self.roots = {} if roots is None else roots
+        self.tools = {} if tools is None else tools
+        self.unreadable = [] if unreadable is None else unreadable
         self.unreadable_more = unreadable_more
 
 

@@ -15,7 +15,7 @@ from pytui.core.record import FrozenRecord, Record
 # Every module that defines records (a new one belongs here).
 MODULES = ("pytui.widgets.rows", "pytui.widgets.key_bar", "pytui.app.state",
            "pytui.app.keymap", "pytui.app.sorting", "pytui.app.filter", "pytui.app.history",
-           "pytui.app.config")
+           "pytui.app.config", "pytui.core.env_quick_state")
 
 
 def _records() -> list[type[Record]]:
