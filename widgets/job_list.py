@@ -82,13 +82,6 @@ class JobRow(Widget, can_focus=True):
     JobRow.-failed .job-error { display: block; }
     JobRow.-no-bar ProgressBar { visibility: hidden; }
     JobRow.-note .job-error { display: block; color: $status-wait; }
-    /* Narrow terminals (80 columns): a job row keeps its whole key, phase, percentage and
-       bytes; the bar, the speed and the ETA (cut at the numbers' width) make room. */
-    Screen.-narrow JobRow ProgressBar { width: 6; }
-    Screen.-narrow JobRow ProgressBar Bar { display: none; }
-    Screen.-narrow JobRow .job-numbers { width: 22; }
-    /* A finished row has no numbers: its key takes their room (a free-threaded key is 44 wide). */
-    Screen.-narrow JobRow.-ended .job-numbers { display: none; }
     JobRow:focus { background: $boost; }
     /* Narrow (see COMPACT_BELOW): one line laid out for its width (`compact_line`). */
     JobRow.-compact ProgressBar, JobRow.-compact .job-numbers { display: none; }
