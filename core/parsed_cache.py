@@ -14,6 +14,10 @@ The cache is a state file, so it is hostile until checked:
 - It is validated at the boundary: read as a regular file of bounded size, decoded as JSON (a
   decoder that is safe on any input, unlike marshal), and every column checked with
   `catalog.valid_builds` rules before a build is made.
+- Its key columns (version numbers, platform codes) are the entry's own: a flipped bit that
+  keeps them valid (patch 8 -> 9 is one bit of the digit) would re-key a build, so the entry
+  ends in a CRC-32 of all its other bytes (`_seal`), which any single flipped bit, and any
+  burst of up to 32, fails: checked before the JSON is decoded.
 - A bad entry (corrupt, truncated, wrong types, impossible values, not a regular file) is
   removed and rebuilt from the source, so no run is stuck on it. Nothing here is required: an
   unreadable or unwritable cache only costs a parse.
@@ -119,13 +123,34 @@ def _load(entry: Path, stamp: str, source: bytes) -> ParsedCatalog | None:
     except OSError:
         _discard(entry)
         return None
+    body = _unsealed(data)
     try:
-        parsed = _decode(data, stamp, source)
+        parsed = None if body is None else _decode(body, stamp, source)
     except UnicodeEncodeError:
         parsed = None
     if parsed is None:
         _discard(entry)
     return parsed
+
+
+# The entry's last line: its other bytes' CRC-32 as 8 hex digits.
+_SEAL_LENGTH = 9
+
+
+def _seal(body: bytes) -> bytes:
+    import zlib
+
+    return b"%s\n%08x" % (body, zlib.crc32(body))
+
+
+def _unsealed(data: bytes) -> bytes | None:
+    """The entry's JSON when its CRC-32 line matches it; None otherwise."""
+    import zlib
+
+    body, tail = data[:-_SEAL_LENGTH], data[-_SEAL_LENGTH:]
+    if len(tail) != _SEAL_LENGTH or tail[:1] != b"\n" or tail != b"\n%08x" % zlib.crc32(body):
+        return None
+    return body
 
 
 def _decode(data: bytes, stamp: str, source: bytes) -> ParsedCatalog | None:
@@ -326,7 +351,7 @@ def _store(directory: Path, where: str, entry: Path, stamp: str, parsed: ParsedC
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with open(temp, "xb") as handle:
-            handle.write(data)
+            handle.write(_seal(data))
         os.replace(temp, entry)
     except OSError:
         with contextlib.suppress(OSError):

@@ -186,11 +186,18 @@ def _cache_entry(settings) -> Path:
     return found
 
 
+def _entry_doc(settings) -> dict:
+    body = parsed_cache._unsealed(_cache_entry(settings).read_bytes())
+    assert body is not None
+    return json.loads(body)
+
+
 def _forge(settings, edit) -> None:
-    path = _cache_entry(settings)
-    doc = json.loads(path.read_text())
+    """Edit the entry as a forger who knows its format would (its CRC line made again), so
+    what is checked is every value, not the CRC (tests/test_parsed_cache_hostile.py)."""
+    doc = _entry_doc(settings)
     edit(doc)
-    path.write_text(json.dumps(doc))
+    _cache_entry(settings).write_bytes(parsed_cache._seal(json.dumps(doc).encode()))
 
 
 @pytest.fixture
@@ -255,7 +262,7 @@ def test_a_forged_parsed_cache_never_outranks_its_source(cached_source, name) ->
     assert {b.sha256 for b in catalog} == {entry()["sha256"]}
     # A forged entry is discarded and rebuilt from the source (a forged URL or sha256 value
     # cannot even be stored: the entry holds offsets into the source, never the values).
-    doc = json.loads(_cache_entry(settings).read_text())
+    doc = _entry_doc(settings)
     assert doc["url_at"] != [0, 0] and isinstance(doc["columns"], list)
     assert doc["columns"][10] == doc["columns"][11] == "" and min(doc["sha_at"]) > 0
 
@@ -300,7 +307,7 @@ def test_an_offset_onto_text_that_is_no_url_is_refused(tmp_path: Path) -> None:
         _forge(settings, lambda doc, at=at, target=target: (
             doc["url_at"].__setitem__(0, at), doc["url_len"].__setitem__(0, len(target))))
         assert {b.url for b in load_catalog(settings)} == {entry()["url"]}
-        assert json.loads(_cache_entry(settings).read_text())["url_at"][0] != at
+        assert _entry_doc(settings)["url_at"][0] != at
 
 
 @pytest.mark.parametrize("junk", [b"", b"garbage", b"\x00" * 100, b"[]", b'{"format": 2}'])
@@ -309,7 +316,7 @@ def test_a_corrupt_parsed_cache_is_rebuilt(cached_source, junk) -> None:
     path = _cache_entry(settings)
     path.write_bytes(junk)
     assert len(load_catalog(settings)) == 2
-    assert json.loads(_cache_entry(settings).read_text())["count"] == 2
+    assert _entry_doc(settings)["count"] == 2
 
 
 def test_a_fifo_as_parsed_cache_entry_is_removed(cached_source) -> None:
