@@ -47,7 +47,8 @@ class EnvironmentsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape,e", "close", "Close", key_display="Esc"),
-        Binding("slash", "filter", "Filter", key_display="/"),
+        # Priority: run before the keys typed after it are handed to the table (action_filter).
+        Binding("slash", "filter", "Filter", key_display="/", priority=True),
         Binding("r", "rescan", "Rescan"),
         Binding("c", "cancel_scan", "Stop scan"),
     ]
@@ -125,10 +126,16 @@ class EnvironmentsScreen(Screen[None]):
     def action_noop(self) -> None:
         pass
 
+    def check_action(self, action: str,
+                     parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 - Textual's signature
+        # `/` typed in the box is text.
+        return not (action == "filter" and isinstance(self.focused, EnvFilter))
+
     def action_filter(self) -> None:
         box = self.query_one("#envs-filter", EnvFilter)
         box.display = True
-        box.focus()
+        # Now, not later as Widget.focus does, so the keys already queued reach the box.
+        self.set_focus(box)
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#envs-filter", EnvFilter)

@@ -23,7 +23,8 @@ class Key(FrozenRecord):
     show: bool
     # Footer group: keys sharing one label.
     group: str
-    # Fires even when a widget (the filter box) has focus.
+    # Handled by the app before the focused widget sees the key (and before the keys queued
+    # behind it are handed on): ctrl+q, and `/` (which check_action turns off in the box).
     priority: bool
     # Listed in the command palette.
     palette: bool
@@ -56,7 +57,10 @@ KEYMAP: tuple[Key, ...] = (
     Key("question_mark", "help", "?", "Help", "this help"),
     Key("slash", "filter", "/", "Filter",
         "filter every pane: 3.12, 3.13t, >=3.11,<3.13, musl, freethreaded, any key part "
-        "(Enter keeps it, Esc clears it)"),
+        "(Enter keeps it, Esc clears it)",
+        # A priority key runs before the keys queued behind it are handed to the focused
+        # table, so every key typed right after `/` reaches the box (view_keys.action_filter).
+        priority=True),
     Key("i", "install", "i", "Install",
         "install the highlighted build (on Installed: the newer patch or build, after saying "
         "from what to what)"),

@@ -45,6 +45,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widgets import Input
 
 
 def _bindings() -> list[BindingType]:
@@ -187,6 +188,8 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
 
     def check_action(self, action: str,
                      parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 - Textual's signature
+        if action == "filter" and isinstance(self.focused, Input):
+            return False  # `/` typed in the box is text (the key is a priority one)
         return not (action in MAIN_ACTIONS and self._modal_open())
 
     def _modal_open(self) -> bool:

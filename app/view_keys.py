@@ -61,7 +61,9 @@ class ViewKeys(AppBase):
             box = FilterInput(placeholder=FILTER_PLACEHOLDER, id="filter")
             await self.query_one("#available-pane").mount(box, before=0)
         box.display = True
-        box.focus()
+        # Now, not later as Widget.focus does: `/` is a priority key, handled before the keys
+        # typed after it are handed to the focused widget, so they all reach the box.
+        self.screen.set_focus(box)
         # The filter's index of the catalog is built once the box is shown, before the
         # first key arrives, not by the first key.
         self.call_after_refresh(self._prepare_filter)
