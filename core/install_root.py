@@ -237,8 +237,10 @@ class InstallRoot(RootLocking, RootLinking):
                 if on_warning is not None:
                     for warning in links.warnings:
                         on_warning(warning)
-        if links.linked:
-            installation.extra["executables"] = " ".join(str(p) for p in links.linked)
+        # The names that run this install now: links made, and links that follow it through
+        # the minor-version link (uv prints them after the key: ` + key (python3.12)`).
+        if links.linked or links.followed:
+            installation.extra["executables"] = " ".join(str(p) for p in links.linked + links.followed)
         return installation
 
     def _swap_in(self, prefix: Path, target: Path, key: str) -> None:

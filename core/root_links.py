@@ -20,18 +20,21 @@ from pytui.core.ordering import version_rank
 class BinLinks:
     """What `link_executables` did in the bin dir (a plain class: see core/jobs.py on dataclasses)."""
 
-    __slots__ = ("created", "replaced", "skipped", "warnings")
+    __slots__ = ("created", "followed", "replaced", "skipped", "warnings")
 
     def __init__(self) -> None:
         self.created: list[Path] = []
         self.replaced: list[Path] = []
+        # Links left as they were that reach this install through the minor-version link,
+        # which just moved to it: the name runs this install now although no link changed.
+        self.followed: list[Path] = []
         # (link, one-line reason) for links left alone.
         self.skipped: list[tuple[Path, str]] = []
         self.warnings: list[str] = []
 
     def __repr__(self) -> str:
         return (f"BinLinks(created={self.created!r}, replaced={self.replaced!r}, "
-                f"skipped={self.skipped!r}, warnings={self.warnings!r})")
+                f"followed={self.followed!r}, skipped={self.skipped!r}, warnings={self.warnings!r})")
 
     @property
     def linked(self) -> list[Path]:
@@ -227,6 +230,9 @@ class RootLinking:
         elif existing.key == installation.key:
             if not (reinstall or force):
                 result.skipped.append((link, "already linked"))
+                with contextlib.suppress(OSError):
+                    if Path(os.readlink(link)).is_relative_to(self.minor_link_path(parts)):
+                        result.followed.append(link)
                 return result
         else:
             other = parse_key(existing.key)

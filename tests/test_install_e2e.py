@@ -174,6 +174,20 @@ def test_two_patches_minor_link_and_uninstall(pytui: Pytui) -> None:
     assert pytui.run("uninstall", "--all").returncode == 0  # nothing left: not an error
 
 
+def test_a_newer_patch_names_the_bin_link_that_now_runs_it(pytui: Pytui) -> None:
+    """python3.12 reaches the highest patch through the minor-version link: installing a newer
+    patch moves that link, not the bin link, and the change line still says python3.12 runs
+    the new patch (as uv's line does when it re-points the bin link)."""
+    old, new = pytui.add("3.12.7", "20241016"), pytui.add("3.12.8")
+    first = pytui.run("install", "3.12.7")
+    assert first.returncode == 0 and f" + {old.build.key} (python3.12)" in first.stderr, str(first)
+    second = pytui.run("install", "3.12.8")
+    assert second.returncode == 0 and f" + {new.build.key} (python3.12)" in second.stderr, str(second)
+    assert os.path.realpath(pytui.bin / "python3.12") == str(pytui.root / new.build.key / "bin" / "python3.12")
+    older = pytui.run("install", "--reinstall", "3.12.7")  # not the highest: python3.12 stays on 3.12.8
+    assert older.returncode == 0 and f" ~ {old.build.key}\n" in older.stderr, str(older)
+
+
 def test_reinstall_reinstalls_every_matching_installed_patch(pytui: Pytui) -> None:
     old, new = pytui.add("3.12.7", "20241016"), pytui.add("3.12.8")
     other = pytui.add("3.13.1")
