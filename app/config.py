@@ -143,9 +143,10 @@ def read_config(env: Mapping[str, str]) -> UiConfig:
     max_age = None if age_text is None else parse_age(age_text)
     if age_text is not None and max_age is None:
         age_line = lines.get("scan-max-age", 0)
+        why = ("more than the 7-day maximum" if _AGE.match(age_text.strip()) else
+               "not a duration such as \"10m\", \"600s\" or \"0\" (at most 7 days)")
         warnings.append((age_line, f"{path}: ignored scan-max-age {age_text[:40]!r} on line "
-                                   f"{age_line}: not a duration such as \"10m\", \"600s\" or \"0\" "
-                                   "(at most 7 days)"))
+                                   f"{age_line}: {why}"))
         warnings.sort(key=lambda item: item[0])
     return UiConfig(path, theme=theme, warnings=tuple(w for _n, w in warnings),
                     warning_lines=tuple(n for n, _w in warnings), theme_line=theme_line,

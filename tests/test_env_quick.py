@@ -292,3 +292,16 @@ def test_scan_max_age_values(text: str, seconds: float | None) -> None:
     from pytui.app.config import parse_age
 
     assert parse_age(text) == seconds
+
+
+def test_a_scan_max_age_over_the_maximum_is_named_as_such(tmp_path: Path) -> None:
+    from pytui.app.config import read_config
+
+    config = tmp_path / "pytui" / "config.toml"
+    config.parent.mkdir()
+    config.write_text('scan-max-age = "8d"\n')
+    over = read_config({"XDG_CONFIG_HOME": str(tmp_path)})
+    assert over.scan_max_age is None
+    assert over.warnings == (f"{config}: ignored scan-max-age '8d' on line 1: more than the 7-day maximum",)
+    config.write_text('scan-max-age = "soon"\n')
+    assert "not a duration" in read_config({"XDG_CONFIG_HOME": str(tmp_path)}).warnings[0]
