@@ -36,15 +36,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 import threading
 import time
 from collections import namedtuple
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from pytui.core import plain_http
 from pytui.core.download_body import (
     STATE_SUFFIX,
     Body,
@@ -61,14 +58,13 @@ from pytui.core.download_policy import (
     MISSING_NEXT_STEP,
     MISSING_STATUS,
     Backoff,
-    SpeedFloor,
     SpeedMeter,
     TransferFailure,
     retries_from_env,
 )
-from pytui.core.download_response import accept_response, request_headers, shut
+from pytui.core.download_readers import UrlReaders, file_url_path, is_file_url
 from pytui.core.download_stream import DownloadStream
-from pytui.core.errors import Cancelled, DownloadError, HashMismatch, OfflineError, describe_error
+from pytui.core.errors import Cancelled, DownloadError, HashMismatch, OfflineError
 from pytui.core.http import TransferLimits
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
@@ -86,31 +82,10 @@ __all__ = ["MIN_PROGRESS", "STATE_SUFFIX", "Backoff", "DownloadResult", "Downloa
 CHUNK_SIZE = 128 * 1024
 
 
-def is_file_url(url: str) -> bool:
-    return url.startswith("file:")
-
-
-def file_url_path(url: str) -> Path:
-    """The local path of a `file://` URL; `%2B` decodes to `+`, as uv reads mirrors.
-
-    See docs/uv-compat.md#download-urls-and-mirrors.
-    """
-    # Imported here: urllib.request pulls in http.client, email and ssl (~25 ms of start-up).
-    from urllib.request import url2pathname
-
-    return Path(url2pathname(urlsplit(url).path))
-
-
 def _seconds(delay: float) -> str:
     """`1.5 s`, `12 s`: a backoff as long as it is (a 1.5 s wait shown as `2 s` read wrong
     beside the total time of the attempts)."""
     return f"{delay:.1f} s" if delay < 10 else f"{delay:.0f} s"
-
-
-def human_size(n: int) -> str:
-    from pytui.core.units import format_bytes  # one unit system everywhere (MiB, as uv)
-
-    return format_bytes(n)
 
 
 # A finished download: the bytes are in `path` (the `.part`) and hashed. `resumed_from`: bytes
@@ -130,11 +105,7 @@ else:
     DownloadResult = namedtuple("DownloadResult", "path url size sha256 resumed_from requests")
 
 
-class _UseHttpx(Exception):
-    """The plain client met a redirect to a URL only httpx fetches."""
-
-
-class Downloader:
+class Downloader(UrlReaders):
     """Fetches a list of URLs into a `.part` file or as a stream, with retries and resume.
 
     One instance may serve several downloads at once (threads); its HTTP client is created
@@ -361,153 +332,3 @@ class Downloader:
                                     f"{failures[-1].reason}"))
             if cancel.wait(delay):
                 raise Cancelled(f"download of {what} cancelled")
-
-    def _limit(self, url: str, body: Body, declared: int | None) -> int:
-        """The most bytes this body may reach: the catalog's size, else the server's, else the cap."""
-        cap = self.limits.max_archive_bytes
-        if body.expected_size is not None:
-            if declared is not None and declared != body.expected_size:
-                raise TransferFailure(url, f"the server declares {declared} bytes but the catalog says "
-                               f"{body.expected_size}", transient=False)
-            return body.expected_size
-        if declared is not None and declared > cap:
-            raise TransferFailure(url, f"the server declares {human_size(declared)}, more than the "
-                           f"{human_size(cap)} pytui accepts for an archive (PYTUI_MAX_ARCHIVE_BYTES)",
-                           transient=False)
-        return cap if declared is None else declared
-
-    def _overrun(self, url: str, body: Body, limit: int, declared: int | None) -> TransferFailure:
-        body.poisoned = True
-        if body.expected_size is not None:
-            why = f"the {limit} bytes the catalog declares"
-        elif declared is not None:
-            why = f"the {limit} bytes it declared"
-        else:
-            why = (f"{human_size(limit)}, the most pytui accepts for an archive of undeclared size "
-                   "(PYTUI_MAX_ARCHIVE_BYTES)")
-        return TransferFailure(url, f"the server sent more than {why}; the bytes were dropped", transient=False)
-
-    def _from_file(self, url: str, body: Body, cancel: CancelToken,
-                   report: Callable[[], None]) -> Iterator[bytes]:
-        path = file_url_path(url)
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        except FileNotFoundError:
-            raise TransferFailure(url, f"{path} does not exist", transient=False) from None
-        except OSError as err:
-            raise TransferFailure(url, f"cannot read {path}: {err.strerror or err}", transient=False) from None
-        with open(fd, "rb") as f:
-            st = os.fstat(f.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                raise TransferFailure(url, f"{path} is not a regular file", transient=False)
-            os.set_blocking(fd, True)
-            size = st.st_size
-            limit = self._limit(url, body, size)
-            skip = body.full_body_coming() if body.have else 0
-            body.remember(url, None, None, size)
-            f.seek(skip)
-            try:
-                while chunk := f.read(min(self.chunk_size, limit - body.have + 1)):
-                    if cancel.cancelled:
-                        raise Cancelled("download cancelled")
-                    if body.have + len(chunk) > limit:
-                        raise self._overrun(url, body, limit, size)
-                    body.accept(chunk)
-                    yield chunk
-                    report()
-            except OSError as err:
-                raise TransferFailure(url, f"cannot read {path}: {err.strerror or err}", transient=False) from None
-        if body.have != size:
-            raise TransferFailure(url, f"{path} changed while it was read", transient=True)
-
-    def _read_timeout(self) -> float:
-        limits = self.limits
-        # With a speed floor, a read that waits longer than its window is below it already.
-        return min(limits.read_timeout, limits.speed_time) if limits.speed_limit else limits.read_timeout
-
-    def _plain_client(self, url: str) -> plain_http.PlainClient | None:
-        """The socket client for a plain http:// URL with no proxy (no httpx import); else None."""
-        if self.offline or self._client_factory is not None or not plain_http.usable_for(url, self.env):
-            return None
-        from pytui.core.http import USER_AGENT
-
-        return plain_http.PlainClient(USER_AGENT)
-
-    def _from_http(self, url: str, body: Body, cancel: CancelToken,
-                   report: Callable[[], None]) -> Iterator[bytes]:
-        plain = self._plain_client(url)
-        if plain is not None:
-            try:
-                yield from self._exchange(plain, (self.limits.connect_timeout, self._read_timeout()),
-                                          plain_http.ERRORS, url, body, cancel, report)
-                return
-            except _UseHttpx:
-                pass  # redirected to https: httpx follows the chain from the start (no byte was taken)
-        import httpx
-
-        read = self._read_timeout()
-        timeout = httpx.Timeout(connect=self.limits.connect_timeout, read=read, write=read,
-                                pool=self.limits.connect_timeout)
-        errors = (httpx.HTTPError, httpx.TimeoutException, (httpx.NetworkError, httpx.RemoteProtocolError))
-        yield from self._exchange(self._http_client(url), timeout, errors, url, body, cancel, report)
-
-    def _exchange(self, client: Any, timeout: object, errors: tuple[Any, Any, Any], url: str, body: Body,
-                  cancel: CancelToken, report: Callable[[], None]) -> Iterator[bytes]:
-        """One GET through `client` (httpx's or the plain one); `errors` are its (base, timeout,
-        transient) exception classes."""
-        base, timed_out, transient_errors = errors
-        headers, resume_from = request_headers(body)
-        try:
-            with client.stream("GET", url, headers=headers, timeout=timeout) as response, \
-                    cancel.while_blocking(shut(response)):
-                accepted = accept_response(url, body, response, resume_from)
-                if accepted is None:
-                    return  # the .part was already complete
-                skip, total = accepted
-                limit = self._limit(url, body, total)
-                body.remember(url, response.headers.get("etag"), response.headers.get("last-modified"),
-                              total)
-                report()
-                # iter_raw: the bytes as sent, never decoded (a gzip bomb stays its own size).
-                yield from self._body_chunks(url, body, response.iter_raw(), skip, limit, total,
-                                             cancel, report)
-        except plain_http.NeedsFullClient:
-            raise _UseHttpx from None
-        except base as err:
-            if cancel.cancelled:
-                raise Cancelled("download cancelled") from None
-            if isinstance(err, timed_out):
-                raise TransferFailure(url, f"timed out ({type(err).__name__})", transient=True, spends=True) from None
-            raise TransferFailure(url, describe_error(err), transient=isinstance(err, transient_errors)) from None
-
-    def _body_chunks(self, url: str, body: Body, raw: Iterator[bytes], skip: int, limit: int,
-                     total: int | None, cancel: CancelToken, report: Callable[[], None]) -> Iterator[bytes]:
-        """Accept a response body's pieces: skip what was already given, keep within `limit`
-        and above the speed floor. No re-chunking: httpx would hold back a partial chunk, and a
-        cut connection would lose it; network-sized pieces keep every byte for a resume."""
-        limits = self.limits
-        # The floor counts every byte received, skipped ones too (a restart re-sends a prefix).
-        floor = SpeedFloor(limits.speed_limit, limits.speed_time, 0)
-        received = 0
-        for piece in raw:
-            if cancel.cancelled:
-                raise Cancelled("download cancelled")
-            received += len(piece)
-            if floor.too_slow(received):
-                raise TransferFailure(url, f"slower than {limits.speed_limit} bytes/s for {limits.speed_time:g} s "
-                               "(PYTUI_HTTP_SPEED_LIMIT, PYTUI_HTTP_SPEED_TIME)", transient=True, spends=True)
-            chunk = piece
-            if skip:
-                if len(chunk) <= skip:
-                    skip -= len(chunk)
-                    continue
-                chunk, skip = chunk[skip:], 0
-            if body.have + len(chunk) > limit:
-                raise self._overrun(url, body, limit, total)
-            body.accept(chunk)
-            yield chunk
-            report()
-        if cancel.cancelled:
-            raise Cancelled("download cancelled")
-        if skip or (body.total is not None and body.have < body.total):
-            raise TransferFailure(url, "the connection closed before the whole file arrived", transient=True)
