@@ -9,6 +9,7 @@ import gc
 from typing import TYPE_CHECKING
 
 from pytui.app.app_base import AppBase
+from pytui.app.background import CACHE_USAGE, CATALOG, DISK, ENVS, SIZES
 from pytui.app.gateway import refresh_is_useful
 from pytui.app.messages import (
     CacheUsage,
@@ -20,7 +21,6 @@ from pytui.app.messages import (
     EnvsScanned,
     InstalledSizes,
 )
-from pytui.app.runner import CACHE_USAGE, CATALOG, DISK, ENVS, SIZES
 from pytui.app.startup import lazy_module
 from pytui.core.catalog import Catalog
 from pytui.core.models import CachedArchive, Installation

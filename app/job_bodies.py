@@ -1,0 +1,131 @@
+"""The thread bodies of the runner's jobs (app/runner.py's `JobRunner` is built on them):
+install, uninstall and cache verification. Each gets everything it reads as arguments (copies
+taken on the UI thread), calls the gateway, and only posts messages back.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from pytui.app.gateway import CoreGateway
+from pytui.app.messages import JobEnded, JobNote, JobProgress
+from pytui.app.state import CANCELLED, FAILED, AppState
+from pytui.app.support_view import today
+from pytui.core.catalog import Catalog
+from pytui.core.errors import Cancelled, PytuiError
+from pytui.core.models import Build
+from pytui.core.progress import CancelToken, Progress, Throttle
+from pytui.core.settings import Settings
+from pytui.widgets.format import human_size
+from textual.app import App
+
+if TYPE_CHECKING:
+    from pytui.core.download import Downloader
+
+PROGRESS_RATE = 10.0
+
+
+class JobBodies:
+    """What each job's thread runs; the app, state and gateway are the runner's."""
+
+    _app: App
+    _state: AppState
+    gateway: CoreGateway
+
+    def _reporter(self, job_id: int, unit: str = "bytes") -> Throttle:
+        def post(progress: Progress) -> None:
+            if progress.note:  # a wait within the phase: "retrying in 2 s (attempt 2 of 4): …"
+                self._app.post_message(JobNote(job_id, progress.note))
+                return
+            self._app.post_message(JobProgress(job_id, progress.phase, progress.done,
+                                               progress.total, progress.speed, unit))
+
+        return Throttle(post, rate=PROGRESS_RATE)
+
+    def _waiting(self, job_id: int, line: str) -> None:
+        # Another process (uv, another pytui) holds the install root's lock.
+        self._app.post_message(JobNote(job_id, line, phase="waiting"))
+
+    def _install(self, job_id: int, cancel: CancelToken, build: Build, settings: Settings,
+                 catalog: Catalog, reinstall: bool, downloader: Downloader | None,
+                 upgrade: bool = False) -> None:
+        post = self._app.post_message
+        if upgrade:  # as `pytui upgrade`: bin links only where they already exist
+            from pytui.app.upgrade_plan import upgrade_settings
+
+            settings = upgrade_settings(settings, build)
+
+        def warn(line: str) -> None:
+            post(JobNote(job_id, line, warning=True))
+
+        try:
+            result = self.gateway.install(
+                build, settings=settings, catalog=catalog, progress=self._reporter(job_id),
+                cancel=cancel, reinstall=reinstall, downloader=downloader,
+                on_warning=warn, on_wait=partial(self._waiting, job_id))
+        except Cancelled as err:
+            post(JobEnded(job_id, CANCELLED, error=str(err)))
+        except PytuiError as err:
+            post(JobEnded(job_id, FAILED, error=str(err)))
+        else:
+            if result.status != "already":
+                # An end-of-life version: the fact, as the question said it before (a
+                # notification and in History).
+                line = self.gateway.eol_installed(build, settings, today(self._state.clock()))
+                if line:
+                    warn(line)
+            summary = (f"{build.key} was already installed" if result.status == "already"
+                       else f"{result.status.capitalize()} {build.key}")
+            if upgrade:
+                summary += (f"; {build.minor_key} now points to it (environments made through "
+                            "it run the new patch)")
+            post(JobEnded(job_id, "done", summary=summary))
+
+    def _uninstall(self, job_id: int, cancel: CancelToken, key: str, settings: Settings,
+                   prune: bool = False) -> None:
+        from pytui.core.install_root import NotRemoved
+
+        post = self._app.post_message
+        post(JobProgress(job_id, "remove", 0, None))
+        try:
+            result = self.gateway.uninstall(
+                settings, key, cancel=cancel, on_wait=partial(self._waiting, job_id),
+                outdated_among=(self._state.environments or []) if prune else None)
+        except NotRemoved as err:  # no longer outdated: kept, which is what the rule wants
+            post(JobEnded(job_id, "done", summary=str(err)))
+        except Cancelled as err:
+            post(JobEnded(job_id, CANCELLED, error=f"uninstall of {key} cancelled; it stays "
+                                                   f"installed ({err})"))
+        except PytuiError as err:
+            post(JobEnded(job_id, FAILED, error=f"failed to uninstall {key}: {err}"))
+        else:
+            from pytui.app.uninstall_report import links_text, summary_text
+
+            post(JobEnded(job_id, "done",
+                          summary=f"Uninstalled {key}{links_text(result)}, {summary_text([result])}"))
+
+    def _verify(self, job_id: int, cancel: CancelToken, settings: Settings,
+                catalog: Catalog | None) -> None:
+        post = self._app.post_message
+        try:
+            report = self.gateway.verify_cache(settings, catalog, cancel=cancel,
+                                               progress=self._reporter(job_id))
+        except Cancelled as err:
+            post(JobEnded(job_id, CANCELLED, error=str(err)))
+            return
+        except PytuiError as err:
+            post(JobEnded(job_id, FAILED, error=str(err)))
+            return
+        ok, corrupt = len(report.ok), report.corrupt
+        if not corrupt:
+            post(JobEnded(job_id, "done", summary=f"Cache verified: {ok} archive(s) ok"))
+            return
+        # The check itself worked; what it found is said as a warning.
+        names = ", ".join(archive.name for archive, _ in corrupt[:3])
+        more = f" and {len(corrupt) - 3} more" if len(corrupt) > 3 else ""
+        freed = human_size(sum(archive.size for archive, _ in corrupt))
+        post(JobEnded(job_id, "done", warning=True,
+                      summary=f"{ok} archive(s) ok; {len(corrupt)} corrupt removed ({freed}): "
+                              f"{names}{more}; the next install downloads "
+                              f"{'it' if len(corrupt) == 1 else 'them'} again"))
