@@ -48,12 +48,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a.set_defaults(cache_run=_run_list)
 
     a = actions.add_parser("verify", parents=[common],
-                           help="re-hash every archive; remove the corrupt ones",
+                           help="re-hash every archive and check every kept tree; remove the corrupt ones",
                            description="Re-compute each archive's sha256 and compare it with the "
                                        "catalog's (or, for archives no build names, with the hash "
-                                       "prefix in uv's file name). Corrupt archives are removed, so "
-                                       "the next install downloads them again. Exit 1 if any was "
-                                       "corrupt.")
+                                       "prefix in uv's file name), and each kept unpacked tree "
+                                       "with its manifest. Corrupt archives and changed trees are "
+                                       "removed, so the next install downloads or extracts them "
+                                       "again. Exit 1 if any archive was corrupt or any tree had "
+                                       "changed.")
     a.set_defaults(cache_run=_run_verify)
 
     a = actions.add_parser(

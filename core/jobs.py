@@ -240,12 +240,17 @@ class InstallJob:
             return None
         self.progress(Progress("link", 0, None))
         prefix = stage / "tree"
-        if self.trees.materialize(sha256, prefix, cancel=self.cancel,
-                                  what=f"install of {self.key}") is None:
+        if self.trees.materialize(sha256, prefix, cancel=self.cancel, what=f"install of {self.key}",
+                                  on_discard=self._tree_discarded) is None:
             return None
         self._sysconfig = self.trees.sysconfig(sha256)
         self.unpacked_by = "the pristine tree kept in the cache (linked or copied)"
         return prefix
+
+    def _tree_discarded(self, why: str) -> None:
+        if self.on_warning is not None:
+            self.on_warning(f"the unpacked tree kept for {self.key} changed ({why}); removed, "
+                            "extracting the archive again")
 
     def _decoder(self, what: str) -> None:
         self.unpacked_by = what

@@ -56,6 +56,7 @@ MANIFEST_NAME = "manifest.json"
 # A kept tree, for `cache list`, purge and the TUI; `archive` is the cache file name of the
 # archive it came from. (collections' namedtuple: `typing` costs an install more than this.)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import NamedTuple
 
     class TreeInfo(NamedTuple):
@@ -264,10 +265,11 @@ class TreeStore:
         return read_sysconfig(self.path / sha256 / SYSCONFIG_NAME)
 
     def materialize(self, sha256: str, dest: Path, *, cancel: CancelToken | None = None,
-                    what: str = "install") -> bool | None:
+                    what: str = "install", on_discard: Callable[[str], None] | None = None) -> bool | None:
         """Recreate the tree of `sha256` at `dest` (which must not exist): True when hard-linked,
         False when copied, None when there is no usable tree. Every entry is checked against
-        the manifest on the way; a tree that changed is discarded (and `dest` removed).
+        the manifest on the way; a tree that changed is discarded (and `dest` removed), and
+        `on_discard` is told why.
         The destination's filesystem filling up raises `TreeNoSpace` (with the tree's size),
         since extracting instead would need as much space or more."""
         if not self.has(sha256):
@@ -279,8 +281,10 @@ class TreeStore:
             os.mkdir(dest, 0o755)
             return link_tree(os.fspath(self.path / sha256 / TREE_NAME), os.fspath(dest), columns, cancel,
                              what, check=True)
-        except TreeCorrupt:
+        except TreeCorrupt as err:
             self.discard(sha256)
+            if on_discard is not None:
+                on_discard(str(err))
         except OSError as err:
             if os.path.lexists(dest):
                 remove_tree(dest)

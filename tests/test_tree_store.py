@@ -105,6 +105,9 @@ def test_a_file_edited_in_place_is_caught_and_the_tree_rebuilt(pytui: Pytui,
     result = pytui.run("install", "--reinstall", key)
     assert result.returncode == 0, str(result)
     assert (prefix / rel).read_bytes() == original  # extracted again from the verified archive
+    # ... and the user is told why the install extracted rather than linked.
+    assert (f"the unpacked tree kept for {key} changed ({rel} was changed after the tree was made); "
+            "removed, extracting the archive again") in result.stderr
     assert pytui.trees() == [made.build.sha256]
     assert (tree_of(pytui, made) / rel).read_bytes() == original
     TreeStore(pytui.cache).check(made.build.sha256)
