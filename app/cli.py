@@ -91,6 +91,9 @@ def common_options(*, suppress: bool = False) -> argparse.ArgumentParser:
                         help="a uv download-metadata.json that replaces the catalog (UV_PYTHON_DOWNLOADS_JSON_URL)")
     common.add_argument("--mirror", metavar="URL", default=default(None),
                         help="download PBS archives from this mirror only (UV_PYTHON_INSTALL_MIRROR)")
+    common.add_argument("--quiet", "-q", action="count", default=default(0),
+                        help="only errors on stderr (no progress, status or warnings); -qq: "
+                             "nothing on stdout either (app/quiet.py)")
     common.add_argument("--color", choices=COLOR_CHOICES, default=default(None), metavar="WHEN",
                         help="colour output: auto (default: on a terminal, unless NO_COLOR), "
                              "always, never")
@@ -192,6 +195,11 @@ def _main(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     set_color_choice(args.color)
     style = stderr_style()
+    quiet = None
+    if args.command is not None and args.quiet:
+        from pytui.app.quiet import quieten
+
+        quiet = quieten(args.quiet)
     try:
         # Inside the handler: a bad environment value is one line and exit 2, as in uv.
         args.settings = settings_from_args(args)
@@ -222,6 +230,11 @@ def _main(argv: Sequence[str]) -> int:
 
         print(style.error(unexpected(err)), file=sys.stderr)
         return 1
+    finally:
+        if quiet is not None:
+            from pytui.app.quiet import restore
+
+            restore(quiet)
 
 
 def _silence_stdout() -> None:
