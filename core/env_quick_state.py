@@ -11,7 +11,9 @@ inode, mtime, ctime, flags and subdirectory names, and the readings of the pyven
 the unreadable directories the walk met.
 
 It is pytui's own file and still input: read only when a regular file (not through a symlink)
-of at most `QUICK_MAX_BYTES`; every field must have exactly its type and range; every path
+of at most `QUICK_MAX_BYTES`, ending in a CRC-32 line of the rest (core/sealed.py: a bit
+flipped in a kept pyvenv.cfg reading would otherwise make a broken venv read as fine); every
+field must have exactly its type and range; every path
 below a root must be relative, made of single components (no `.`, `..`, empty part, NUL or
 skipped name), no deeper than the walk's depth; each venv or pin must sit in a watched
 directory. Anything else and the file is refused with one line saying why: the scan then checks
@@ -33,6 +35,7 @@ from pytui.core.env_files import CFG_KEYS, CFG_VALUE_MAX, PIN_TEXT_MAX, FileIden
 from pytui.core.env_places import MAX_SCAN_PATHS
 from pytui.core.envtree import ALL_FLAGS, MAX_DEPTH_LIMIT, SKIP_NAMES
 from pytui.core.record import Record
+from pytui.core.sealed import seal, unseal
 
 QUICK_FILE = "envs-quick.json"
 FORMAT = "pytui-envs-quick-1"
@@ -154,8 +157,12 @@ def read_quick(path: Path) -> QuickState | None:
     data = b"".join(chunks)
     if len(data) > QUICK_MAX_BYTES:
         raise QuickFileRefused(f"larger than {QUICK_MAX_BYTES // (1024 * 1024)} MiB")
+    body = unseal(data)
+    if body is None:
+        raise QuickFileRefused("its checksum does not match (truncated, damaged or written "
+                               "by another version)")
     try:
-        raw = json.loads(data)
+        raw = json.loads(body)
     except (ValueError, RecursionError):
         raise QuickFileRefused("not the JSON pytui writes (truncated or damaged)") from None
     return parse_quick(raw)
@@ -299,7 +306,7 @@ def within_bounds(state: QuickState) -> bool:
 
 
 def encode_quick(state: QuickState) -> bytes:
-    return json.dumps({
+    return seal(json.dumps({
         "format": FORMAT, "full_at": state.full_at, "dirs": state.dirs,
         "install_root": state.install_root, "depth": state.depth, "skip": state.skip,
         "roots": [{"root": root, "ino": q.ino,
@@ -310,7 +317,7 @@ def encode_quick(state: QuickState) -> bytes:
                   for root, q in state.roots.items()],
         "tools": [[path, list(ident), fields] for path, (ident, fields) in state.tools.items()],
         "unreadable": state.unreadable, "unreadable_more": state.unreadable_more,
-    }, separators=(",", ":")).encode("utf-8", "surrogateescape")
+    }, separators=(",", ":")).encode("utf-8", "surrogateescape"))
 
 
 def save_quick(path: Path, state: QuickState) -> None:

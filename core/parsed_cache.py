@@ -16,8 +16,8 @@ The cache is a state file, so it is hostile until checked:
   `catalog.valid_builds` rules before a build is made.
 - Its key columns (version numbers, platform codes) are the entry's own: a flipped bit that
   keeps them valid (patch 8 -> 9 is one bit of the digit) would re-key a build, so the entry
-  ends in a CRC-32 of all its other bytes (`_seal`), which any single flipped bit, and any
-  burst of up to 32, fails: checked before the JSON is decoded.
+  ends in a CRC-32 line (core/sealed.py), which any single flipped bit fails: checked before
+  the JSON is decoded.
 - A bad entry (corrupt, truncated, wrong types, impossible values, not a regular file) is
   removed and rebuilt from the source, so no run is stuck on it. Nothing here is required: an
   unreadable or unwritable cache only costs a parse.
@@ -42,6 +42,7 @@ from pytui.core.catalog import (
     valid_columns,
 )
 from pytui.core.models import BUILD_FIELDS, Build, build_from_row
+from pytui.core.sealed import seal, unseal
 
 CACHE_DIR = "parsed"
 # 4: text columns as [distinct values, a code per build] (3 joined them with a separator).
@@ -123,7 +124,7 @@ def _load(entry: Path, stamp: str, source: bytes) -> ParsedCatalog | None:
     except OSError:
         _discard(entry)
         return None
-    body = _unsealed(data)
+    body = unseal(data)
     try:
         parsed = None if body is None else _decode(body, stamp, source)
     except UnicodeEncodeError:
@@ -131,26 +132,6 @@ def _load(entry: Path, stamp: str, source: bytes) -> ParsedCatalog | None:
     if parsed is None:
         _discard(entry)
     return parsed
-
-
-# The entry's last line: its other bytes' CRC-32 as 8 hex digits.
-_SEAL_LENGTH = 9
-
-
-def _seal(body: bytes) -> bytes:
-    import zlib
-
-    return b"%s\n%08x" % (body, zlib.crc32(body))
-
-
-def _unsealed(data: bytes) -> bytes | None:
-    """The entry's JSON when its CRC-32 line matches it; None otherwise."""
-    import zlib
-
-    body, tail = data[:-_SEAL_LENGTH], data[-_SEAL_LENGTH:]
-    if len(tail) != _SEAL_LENGTH or tail[:1] != b"\n" or tail != b"\n%08x" % zlib.crc32(body):
-        return None
-    return body
 
 
 def _decode(data: bytes, stamp: str, source: bytes) -> ParsedCatalog | None:
@@ -351,7 +332,7 @@ def _store(directory: Path, where: str, entry: Path, stamp: str, parsed: ParsedC
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with open(temp, "xb") as handle:
-            handle.write(_seal(data))
+            handle.write(seal(data))
         os.replace(temp, entry)
     except OSError:
         with contextlib.suppress(OSError):

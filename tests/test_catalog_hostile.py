@@ -24,6 +24,7 @@ from pytui.core.catalog_fetch import fetch_catalog
 from pytui.core.errors import CatalogError
 from pytui.core.http import make_client
 from pytui.core.kept_catalog import KEPT_CATALOG
+from pytui.core.sealed import seal, unseal
 from pytui.core.sources import load_catalog
 from test_catalog import entry, settings_for, uv_json
 
@@ -187,7 +188,7 @@ def _cache_entry(settings) -> Path:
 
 
 def _entry_doc(settings) -> dict:
-    body = parsed_cache._unsealed(_cache_entry(settings).read_bytes())
+    body = unseal(_cache_entry(settings).read_bytes())
     assert body is not None
     return json.loads(body)
 
@@ -197,7 +198,7 @@ def _forge(settings, edit) -> None:
     what is checked is every value, not the CRC (tests/test_parsed_cache_hostile.py)."""
     doc = _entry_doc(settings)
     edit(doc)
-    _cache_entry(settings).write_bytes(parsed_cache._seal(json.dumps(doc).encode()))
+    _cache_entry(settings).write_bytes(seal(json.dumps(doc).encode()))
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from envs_helpers import settle
 from pytui.core import env_quick_state
 from pytui.core.env_quick_state import QUICK_FILE
 from pytui.core.envs import FULL, QUICK, quick_scan, scan
+from pytui.core.sealed import seal, unseal
 
 EXTERNAL_HOME = str(Path(sys.base_prefix) / "bin")
 
@@ -190,10 +191,12 @@ def test_an_unchanged_quick_scan_does_not_rewrite_its_file(tmp_path: Path, proje
 
 
 def _edit(change: Callable[[dict], None]) -> Callable[[bytes], bytes]:
+    # As a forger who knows the format would (the CRC line made again), so that what is
+    # checked is each value, not the CRC (tests/test_env_quick_hostile.py flips bits).
     def damage(data: bytes) -> bytes:
-        raw = json.loads(data)
+        raw = json.loads(unseal(data) or b"")
         change(raw)
-        return json.dumps(raw).encode()
+        return seal(json.dumps(raw).encode())
     return damage
 
 
@@ -264,14 +267,14 @@ def test_a_symlinked_quick_file_is_not_followed(tmp_path: Path, projects: Path) 
     assert not again.quick and again.warnings == [
         f"ignored {path}: it is a symlink; the whole tree is checked instead"]
     assert not path.is_symlink() and run(tmp_path, projects).quick
-    assert json.loads(elsewhere.read_bytes())["format"] == env_quick_state.FORMAT  # left alone
+    assert json.loads(unseal(elsewhere.read_bytes()) or b"")["format"] == env_quick_state.FORMAT  # left alone
 
 
 def test_a_last_full_walk_dated_in_the_future_is_not_trusted(tmp_path: Path, projects: Path) -> None:
     path = tmp_path / "state" / QUICK_FILE
-    raw = json.loads(path.read_bytes())
+    raw = json.loads(unseal(path.read_bytes()) or b"")
     raw["full_at"] = time.time() + 3600
-    path.write_text(json.dumps(raw))
+    path.write_bytes(seal(json.dumps(raw).encode()))
     assert not run(tmp_path, projects).quick
 
 

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pytui.core import parsed_cache
+from pytui.core.sealed import SEAL_LENGTH
 from pytui.core.sources import load_catalog
 from test_catalog import entry, settings_for, uv_json
 
@@ -45,7 +46,7 @@ def _described(catalog) -> list[tuple[str, str, str | None]]:
 def test_a_patch_digit_flipped_on_disk_does_not_rekey_a_build(cached) -> None:
     config, path, good = cached
     truth = _described(load_catalog(config))
-    doc = json.loads(good[:-parsed_cache._SEAL_LENGTH])
+    doc = json.loads(good[:-SEAL_LENGTH])
     patches = json.dumps(doc["columns"][3]).encode()
     assert patches == b"[8, 8]"
     at = good.index(b"[8,8]") + 1
