@@ -14,7 +14,7 @@ from pytui.core.errors import CacheError, HashMismatch
 from pytui.core.fs_errors import NotRegularFile, cause, open_regular, reason, remedy
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build, CachedArchive
-from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
+from pytui.core.progress import ByteCounter, CancelToken, ProgressCallback, no_progress
 from pytui.core.tree_store import TreeInfo
 
 if TYPE_CHECKING:
@@ -122,15 +122,8 @@ def verify_cache(cache: ArchiveCache, catalog: Catalog | None = None, progress: 
     report = VerifyReport()
     archives = cache.list(catalog)
     total = sum(a.size for a in archives if a.state != "partial")
-    done = 0
-    throttled = Throttle(progress)
-
-    def advance(n: int) -> None:
-        nonlocal done
-        done += n
-        throttled(Progress("verify", done, total))
-
-    throttled(Progress("verify", 0, total))
+    counter = ByteCounter(progress, "verify", total)
+    counter.report(0)
     for archive in archives:
         if archive.state == "partial":
             report.unchecked.append(archive)
@@ -143,7 +136,7 @@ def verify_cache(cache: ArchiveCache, catalog: Catalog | None = None, progress: 
             report.unchecked.append(archive)
             continue
         try:
-            digest = hash_file(archive.path, cancel, advance)
+            digest = hash_file(archive.path, cancel, counter.advance)
         except FileNotFoundError:
             continue  # removed meanwhile
         except NotRegularFile:
@@ -160,7 +153,7 @@ def verify_cache(cache: ArchiveCache, catalog: Catalog | None = None, progress: 
                 report.not_removed[archive.name] = f"{cause(why)}; {fix_dir(why)} and verify again"
             report.corrupt.append((CachedArchive(archive.path, archive.size, archive.build, "corrupt"),
                                    digest))
-    throttled(Progress("verify", total, total))
+    counter.report(total)
     # A tree whose archive went corrupt goes with it; the others are checked file by file.
     cache.remove_trees_of(archive for archive, _ in report.corrupt)
     report.trees_ok, report.trees_removed = cache.trees.verify()

@@ -29,7 +29,7 @@ from pytui.core.errors import CacheError
 from pytui.core.fs_errors import cause, open_regular, reason, remedy
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build, CachedArchive
-from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
+from pytui.core.progress import ByteCounter, CancelToken, ProgressCallback, no_progress
 from pytui.core.urls import CPYTHON_DOWNLOADS_URL_PREFIX
 
 if TYPE_CHECKING:
@@ -174,20 +174,13 @@ def export_mirror(cache: ArchiveCache, dest_dir: Path, catalog: Catalog, *,
     if not planned:
         return report  # nothing to export: nothing is created
     total = sum(archive.size for archive, _, _ in planned)
-    done = 0
-    throttled = Throttle(progress)
-
-    def advance(n: int) -> None:
-        nonlocal done
-        done += n
-        throttled(Progress("export", done, total))
-
+    counter = ByteCounter(progress, "export", total)
     writer = _Writer(dest)
     try:
         writer.mkdirs(dest)
         entries = _existing_mirror_entries(report.metadata, dest)
         for archive, build, target in planned:
-            why = _export_one(writer, archive, build, target, cancel, advance)
+            why = _export_one(writer, archive, build, target, cancel, counter.advance)
             if why is not None:
                 report.skipped.append((archive, why))
                 continue

@@ -121,3 +121,23 @@ class Throttle:
             self._last_time = now
             self._last_phase = progress.phase
             self._callback(progress)
+
+
+class ByteCounter:
+    """Bytes done in one phase of `total`, reported through a `Throttle`: `advance` is the
+    per-chunk callback that hashing and copying loops take (verify, mirror export)."""
+
+    def __init__(self, progress: ProgressCallback, phase: str, total: int) -> None:
+        self._report = Throttle(progress)
+        self.phase = phase
+        self.total = total
+        self.done = 0
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        self._report(Progress(self.phase, self.done, self.total))
+
+    def report(self, done: int) -> None:
+        """Say `done` without counting it (the start, 0, and the end, `total`)."""
+        self._report(Progress(self.phase, done, self.total))
+
