@@ -71,12 +71,23 @@ class Style:
         return self.paint(text, "cyan")
 
     def error(self, message: str) -> str:
-        """uv's error line: `error: ` in bold red, then the message."""
-        return f"{self.paint('error', 'red', 'bold')}{self.bold(':')} {message}"
+        """uv's error line: `error: ` in bold red, then the message (escaped: see `_one_line`)."""
+        return f"{self.paint('error', 'red', 'bold')}{self.bold(':')} {_one_line(message)}"
 
     def warning(self, message: str) -> str:
-        """uv's warning line: `warning: ` in bold yellow, then the message in bold."""
-        return f"{self.paint('warning', 'yellow', 'bold')}{self.bold(':')} {self.bold(message)}"
+        """uv's warning line: `warning: ` in bold yellow, then the message in bold (escaped)."""
+        return f"{self.paint('warning', 'yellow', 'bold')}{self.bold(':')} {self.bold(_one_line(message))}"
+
+
+def _one_line(message: str) -> str:
+    """A message with its non-printable characters escaped (app/safe_text.py): messages name
+    archive members, tree files and paths that come from other people, and an ESC sequence
+    there would steer the terminal (OSC 52 writes the clipboard)."""
+    if message.isprintable():
+        return message
+    from pytui.app.safe_text import shown
+
+    return shown(message)
 
 
 PLAIN = Style(False)
