@@ -90,7 +90,9 @@ def _run(args: argparse.Namespace) -> int:
         problem = refresh_support(settings)  # the release-cycle dates, alongside the catalog
         if problem:
             print(stderr_style().warning(str(problem)), file=sys.stderr)
-    catalog = load_catalog(settings, refresh=args.refresh and bool(settings.downloads_json))
+    # Lazy: of thousands of builds, only the shown ones are made (core/catalog_columns.py).
+    catalog = load_catalog(settings, refresh=args.refresh and bool(settings.downloads_json),
+                           lazy=True)
     if catalog.warning:  # malformed entries were skipped: say so once, list the rest
         print(stderr_style().warning(str(catalog.warning)), file=sys.stderr)
     if args.kind == "cached":

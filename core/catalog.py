@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from pytui.core.errors import CatalogError
 from pytui.core.filenames import flavor_from_url
-from pytui.core.keys import IMPLEMENTATIONS, VARIANTS, InstallationKey, display_arch
+from pytui.core.keys import IMPLEMENTATIONS, VARIANTS, InstallationKey, KeyFields, display_arch
 from pytui.core.models import ARCH_DISPLAY, LIBCS, OS_DISPLAY, Build, url_filename
 
 _JSON_OS = {"linux", "darwin", "windows", "emscripten"}
@@ -185,11 +185,20 @@ def valid_columns(columns: list) -> bool:
     """
     if len(columns) != 13 or len({len(column) for column in columns}) != 1:
         return False
-    urls, digests = columns[10], columns[11]
-    if not urls:
+    return valid_key_columns([*columns[:10], columns[12]]) and \
+        valid_locations(columns[10], columns[11])
+
+
+def valid_key_columns(columns: list) -> bool:
+    """Whether the 11 columns of build fields that are not the URL and sha256 (the nine key
+    fields, the release, the flavor; equal lengths, checked by the caller) hold only what the
+    parsers produce."""
+    if len(columns) != 11:
+        return False
+    if not columns[0]:
         return True
     (implementations, majors, minors, patches, prereleases, variants, oses, arches, libcs,
-     releases, flavors) = map(set, [*columns[:10], columns[12]])
+     releases, flavors) = map(set, columns)
     text_columns = (implementations, prereleases, variants, oses, arches, libcs, releases, flavors)
     if any({type(value) for value in column} != {str} for column in text_columns):
         return False
@@ -199,11 +208,17 @@ def valid_columns(columns: list) -> bool:
     if not (implementations <= IMPLEMENTATIONS and variants <= VARIANTS and oses <= _KEY_OS
             and libcs <= LIBCS):
         return False
-    if any(display_arch(arch) != arch for arch in arches) or \
-            any(pre and not _PRERELEASE.fullmatch(pre) for pre in prereleases) or \
-            any(rel and not _BUILD.fullmatch(rel) for rel in releases) or \
-            any(len(flavor) > 200 for flavor in flavors):
-        return False
+    return not (any(display_arch(arch) != arch for arch in arches) or
+                any(pre and not _PRERELEASE.fullmatch(pre) for pre in prereleases) or
+                any(rel and not _BUILD.fullmatch(rel) for rel in releases) or
+                any(len(flavor) > 200 for flavor in flavors))
+
+
+def valid_locations(urls: list, digests: list) -> bool:
+    """Whether URLs are http(s)/file URLs of printable ASCII (no space, no backslash, bounded)
+    and sha256s 64 lower-case hex digits or None; both checked joined, at C speed."""
+    if not urls:
+        return True
     if set(map(type, urls)) != {str} or max(map(len, urls)) > MAX_URL_LENGTH:
         return False
     joined = "\n" + "\n".join(urls)
@@ -219,6 +234,33 @@ def valid_columns(columns: list) -> bool:
         _hex_ok("".join(present))
 
 
+class LazyBuilds:
+    """Builds kept as checked columns and made on demand (core/parsed_cache.py's store).
+
+    `key_rows` gives the nine key fields of some builds without making them; `take` makes the
+    builds at given places. Values a store has not checked yet are checked before they are
+    given out; when one fails, the store re-reads everything from its source, and `take`
+    answers None (the places it was asked about may no longer name the same builds).
+    """
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def all(self) -> list[Build]:
+        """Every build, in order (made once, then kept)."""
+        raise NotImplementedError
+
+    def key_rows(self, os: str | None, libc: str | None) -> tuple[list[int], list[InstallationKey]]:
+        """(places, keys) of the builds on `os` with `libc` (None: any)."""
+        raise NotImplementedError
+
+    def take(self, places: list[int]) -> list[Build] | None:
+        """The builds at `places`; None when the store was found stale and re-read."""
+        raise NotImplementedError
+
+
 class ParsedCatalog(tuple):
     """What parsing a catalog gave: `builds`; `skipped`, entries uv also skips (unknown os,
     arch, libc, variant); `invalid`, entries with wrong types or impossible values, skipped
@@ -226,11 +268,14 @@ class ParsedCatalog(tuple):
 
     __slots__ = ()
 
-    def __new__(cls, builds: list[Build], skipped: int = 0, invalid: int = 0,
+    def __new__(cls, builds: list[Build] | LazyBuilds, skipped: int = 0, invalid: int = 0,
                 problem: str = "") -> ParsedCatalog:
         return tuple.__new__(cls, (builds, skipped, invalid, problem))
 
-    builds = property(lambda self: self[0])
+    # The parsed-catalog cache gives `LazyBuilds`: `builds` makes them all, `source_builds`
+    # hands them on as they are.
+    builds = property(lambda self: self[0].all() if isinstance(self[0], LazyBuilds) else self[0])
+    source_builds = property(lambda self: self[0])
     skipped = property(lambda self: self[1])
     invalid = property(lambda self: self[2])
     problem = property(lambda self: self[3])
@@ -385,10 +430,13 @@ class Catalog:
     indexes are made on first use: `pytui list` never needs the key index of every build.
     """
 
-    def __init__(self, builds: list[Build], source: str = "empty", skipped: int = 0,
+    def __init__(self, builds: list[Build] | LazyBuilds, source: str = "empty", skipped: int = 0,
                  invalid: int = 0, problem: str = "", fetched_at: float | None = None,
                  *, parsed: bool = False) -> None:
-        self.builds = builds
+        # One of the two is set: the builds, or a store that makes them on demand (`pytui list`
+        # makes only the builds it shows).
+        self._builds: list[Build] | None = None if isinstance(builds, LazyBuilds) else builds
+        self._lazy: LazyBuilds | None = builds if isinstance(builds, LazyBuilds) else None
         # Read from a catalog file or response (not an empty stand-in): one with no usable
         # build is worth a line (`warning`).
         self.parsed = parsed
@@ -402,8 +450,48 @@ class Catalog:
         self._by_fields: dict[tuple, Build] | None = None
         self._by_cache_filename: dict[str, Build] | None = None
 
+    @property
+    def builds(self) -> list[Build]:
+        """Every build, in the source's order (made now if they were kept as columns)."""
+        if self._builds is None:
+            assert self._lazy is not None
+            self._builds = self._lazy.all()
+            self._lazy = None
+        return self._builds
+
+    @builds.setter
+    def builds(self, builds: list[Build]) -> None:
+        self._builds, self._lazy = builds, None
+        self._by_key = self._by_sha = self._by_fields = self._by_cache_filename = None
+
+    def key_rows(self, os: str | None = None,
+                 libc: str | None = None) -> tuple[list[int], list[KeyFields]]:
+        """(places, key fields) of the builds on `os` with `libc` (None: any), in order,
+        without making builds that are still columns; `builds_at(places)` makes them."""
+        if self._lazy is not None:
+            places, rows = self._lazy.key_rows(os, libc)
+            return places, rows  # type: ignore[return-value]  # InstallationKeys are KeyFields
+        builds = self.builds
+        if os is None and libc is None:
+            return list(range(len(builds))), builds  # type: ignore[return-value]  # Builds are KeyFields
+        places = [place for place, build in enumerate(builds)
+                  if (os is None or build[6] == os) and (libc is None or build[8] == libc)]
+        return places, [builds[place] for place in places]
+
+    def builds_at(self, places: list[int]) -> list[Build] | None:
+        """The builds at `places` (from `key_rows`); None when the kept columns turned out
+        stale and were re-read from the source: the places must be found again."""
+        if self._lazy is not None:
+            taken = self._lazy.take(places)
+            if taken is not None:
+                return taken
+            self.builds  # noqa: B018 - the store re-read its source: keep what it read
+            return None
+        builds = self.builds
+        return [builds[place] for place in places]
+
     def __repr__(self) -> str:
-        return f"Catalog({len(self.builds)} builds from {self.source})"
+        return f"Catalog({len(self)} builds from {self.source})"
 
     @property
     def by_key(self) -> dict[str, Build]:
@@ -439,7 +527,7 @@ class Catalog:
         return self._by_fields
 
     def __len__(self) -> int:
-        return len(self.builds)
+        return len(self._lazy) if self._lazy is not None else len(self.builds)
 
     def __iter__(self) -> Iterator[Build]:
         return iter(self.builds)
@@ -451,13 +539,22 @@ class Catalog:
         fields = InstallationKey.parse(key)
         if fields is None:  # not a canonical key: only the formatted index can tell
             return self.by_key.get(key)
+        if self._lazy is not None and self._by_fields is None:
+            # One build wanted (`pytui list` with installs): find its place, make only it.
+            places, rows = self._lazy.key_rows(None, None)
+            place = dict(zip(reversed(rows), reversed(places), strict=True)).get(fields)
+            if place is None:
+                return None
+            taken = self.builds_at([place])
+            if taken is not None:
+                return taken[0]
         return self._fields_index().get(tuple(fields))
 
     @property
     def warning(self) -> str | None:
         """One line about entries skipped for wrong types, or about a catalog read from a
         source that gave no usable build at all (for stderr or a notification)."""
-        if self.parsed and not self.builds:
+        if self.parsed and not len(self):
             return self._no_usable_builds()
         if not self.invalid:
             return None
@@ -469,7 +566,7 @@ class Catalog:
     def empty_reason(self) -> str | None:
         """Why a parsed catalog lists nothing, short (the TUI's Available pane says it once the
         warning has faded); None when it has builds."""
-        if self.builds or not self.parsed:
+        if len(self) or not self.parsed:
             return None
         return f"no usable builds in {self.source}: {self._empty_cause()}"
 

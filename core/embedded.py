@@ -147,7 +147,7 @@ def load_embedded_catalog(state_dir: Path | None = None) -> Catalog:
         parsed = cached_parse(path, "pbs-installer", state_dir, _parse_versions)
     except (OSError, ValueError, RecursionError):
         return Catalog([], source=f"embedded ({path} unreadable)")
-    return Catalog(parsed.builds, source=f"embedded ({_package_label(path)})",
+    return Catalog(parsed.source_builds, source=f"embedded ({_package_label(path)})",
                    skipped=parsed.skipped, invalid=parsed.invalid, problem=parsed.problem)
 
 

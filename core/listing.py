@@ -162,7 +162,12 @@ def downloads_enabled(env) -> bool:
 def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, *,
               host=None, kind: str = "default", all_platforms: bool = False,
               all_arches: bool = False, all_versions: bool = False) -> list[ListRow]:
-    """The rows `pytui list` shows, in order (see the module docstring for the rules)."""
+    """The rows `pytui list` shows, in order (see the module docstring for the rules).
+
+    Downloads are chosen by their key fields (`Catalog.key_rows`); only the shown ones are
+    made into builds. A catalog found stale when they are made re-reads its source, and the
+    rows are chosen again, once (it then holds every build).
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown list kind {kind!r}")
     if host is None:
@@ -170,19 +175,29 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
 
         # The x86-64 level is not needed to list (uv filters on the plain arch): skip cpuinfo.
         host = detect_host(settings.env, cpu_level=False)
-    base = request or PythonRequest.parse("any")
+    for _ in range(2):
+        rows = _list_rows(catalog, settings, request or PythonRequest.parse("any"), host, kind,
+                          all_platforms=all_platforms, all_arches=all_arches,
+                          all_versions=all_versions)
+        if rows is not None:
+            return rows
+    raise AssertionError("a re-read catalog holds every build")  # pragma: no cover
+
+
+def _list_rows(catalog: Catalog, settings, base: PythonRequest, host, kind: str, *,
+               all_platforms: bool, all_arches: bool, all_versions: bool) -> list[ListRow] | None:
     host_family = "x86_64" if host.arch.startswith("x86_64") else host.arch
     order = _OrderMemo(host_family)
 
-    # Candidates are (sort key, build or installation); rows are only made for
-    # the ones shown, since --all-platforms matches thousands.
-    candidates: list[tuple[tuple, Build | Installation]] = []
+    # Candidates are (sort key, key fields or installation, the build's place in the catalog);
+    # rows are only made for the ones shown, since --all-platforms matches thousands.
+    candidates: list[tuple[tuple, KeyFields, int]] = []
     cached = _cached_archives(settings, catalog) if kind != "installed" else {}
 
     show_downloads = kind in {"downloads", "cached"} or (kind == "default" and
                                                          downloads_enabled(settings.env))
     if show_downloads:
-        candidates.extend(_download_candidates(catalog.builds, base, host, order, kind, cached,
+        candidates.extend(_download_candidates(catalog, base, host, order, kind, cached,
                                                all_platforms=all_platforms,
                                                all_arches=all_arches))
 
@@ -190,7 +205,7 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
         for installation in list_installed(Path(settings.install_root), host_family):
             if host_runs(host, installation) and installed_matches(base, installation):
                 # uv's Kind order puts an installed row before the download of the same key.
-                candidates.append(((order(installation), -1), installation))
+                candidates.append(((order(installation), -1), installation, -1))
 
     candidates.sort(key=_first)
     # uv's discovery names an install through its minor-version link unless a patch was asked for.
@@ -199,40 +214,51 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
     seen_minor: set[tuple] = set()
     seen_patch: set[tuple] = set()
     seen_paths: set[Path] = set()
-    rows: list[ListRow] = []
-    for _, item in candidates:
+    # What each row is: a build's place in the catalog (made below, all at once), or a row.
+    shown: list[int | ListRow] = []
+    for _, item, place in candidates:
         # uv's grouping: one row per (os if all_platforms, minor, variant, implementation,
         # arch if all_arches, libc) unless all_versions; one per patch always.
         implementation, major, minor, patch, _pre, variant, os_name, arch, libc = item[:9]
         minor_group = (os_name if all_platforms else None, major, minor, variant, implementation,
                        arch if all_arches else None, libc)
         patch_group = (minor_group, patch)
-        if isinstance(item, Build):
+        if place >= 0:
             if (skip_old_patches and minor_group in seen_minor) or patch_group in seen_patch:
                 continue
             seen_minor.add(minor_group)
             seen_patch.add(patch_group)
-            key = item.key
-            rows.append(ListRow(
-                item, "download", item,
-                # Only shown rows pay for their URL (mirror substitution can raise, as in uv).
-                url=download_urls(item, settings)[0],
-                cached=cached.get(key) if cached else None,
-            ))
+            shown.append(place)
             continue
-        installation = item
-        executable = executable_path(installation)
+        installed: Installation = item  # type: ignore[assignment]  # place -1: an installation
+        executable = executable_path(installed)
         if through_minor_link:
-            executable = minor_link_executable(installation, executable)
-        path = executable if os.path.lexists(executable) else installation.path
+            executable = minor_link_executable(installed, executable)
+        path = executable if os.path.lexists(executable) else installed.path
         if path in seen_paths:
             continue
         seen_paths.add(path)
         seen_minor.add(minor_group)
         seen_patch.add(patch_group)
-        rows.append(ListRow(
-            installation, "managed", catalog.get(installation.key), installation, path,
+        shown.append(ListRow(
+            installed, "managed", catalog.get(installed.key), installed, path,
             os.readlink(path) if path.is_symlink() else None,
+        ))
+    builds = catalog.builds_at([entry for entry in shown if type(entry) is int])
+    if builds is None:
+        return None
+    made = iter(builds)
+    rows: list[ListRow] = []
+    for entry in shown:
+        if type(entry) is not int:
+            rows.append(entry)  # type: ignore[arg-type]  # an installed row
+            continue
+        build = next(made)
+        rows.append(ListRow(
+            build, "download", build,
+            # Only shown rows pay for their URL (mirror substitution can raise, as in uv).
+            url=download_urls(build, settings)[0],
+            cached=cached.get(build.key) if cached else None,
         ))
     return rows
 
@@ -241,31 +267,32 @@ def _first(candidate: tuple) -> tuple:
     return candidate[0]
 
 
-def _download_candidates(builds: list[Build], base: PythonRequest, host, order: _OrderMemo,
+def _download_candidates(catalog: Catalog, base: PythonRequest, host, order: _OrderMemo,
                          kind: str, cached: dict[str, CachedArchive], *, all_platforms: bool,
-                         all_arches: bool) -> list[tuple[tuple, Build | Installation]]:
-    """(sort key, build) for every download `uv python list` would consider."""
+                         all_arches: bool) -> list[tuple[tuple, KeyFields, int]]:
+    """(sort key, key fields, place in the catalog) for every download `uv python list`
+    would consider."""
     request = base.for_host(host, any_platform=all_platforms,
                             any_arch=all_arches).with_prereleases(True)
     # Cheap equality tests first: on the host filter they drop most of the catalog before the
     # full (uv-exact) match runs, which a bare `--all-platforms` needs for no build at all.
     want_os = request.os if request.os != "emscripten" else None
-    want_libc = request.libc
     match_all = (request.os is None and request.arch is None and request.libc is None
                  and request.implementation is None and request.version is None
                  and not request.build)
     matches = request.matches
-    found: list[tuple[tuple, Build | Installation]] = []
-    for build in builds:
-        if want_os is not None and build[6] != want_os:
+    items: list[KeyFields]
+    if request.build:  # a pinned release is a build field, not a key field: match whole builds
+        places, items = list(range(len(catalog))), [*catalog.builds]
+    else:
+        places, items = catalog.key_rows(want_os, request.libc)
+    found: list[tuple[tuple, KeyFields, int]] = []
+    for place, item in zip(places, items, strict=True):
+        if item[5].endswith("debug") or not (match_all or matches(item)):
             continue
-        if want_libc is not None and build[8] != want_libc:
+        if kind == "cached" and item.key not in cached:
             continue
-        if build[5].endswith("debug") or not (match_all or matches(build)):
-            continue
-        if kind == "cached" and build.key not in cached:
-            continue
-        found.append(((order(build), 0), build))
+        found.append(((order(item), 0), item, place))
     return found
 
 

@@ -1,7 +1,8 @@
 """A cache of parsed catalogs in pytui's state dir, so `pytui list` does not re-parse 3 MB of JSON.
 
 Parsing uv's 5530-entry catalog (JSON, then one `Build` per entry) is most of `pytui list`'s
-time; reading back the same builds column by column is several times faster.
+time; reading back the same builds column by column is several times faster, and a hit makes
+no build at all until one is used (core/catalog_columns.py): `pytui list` makes the 19 it shows.
 
 The cache is a state file, so it is hostile until checked:
 
@@ -12,26 +13,25 @@ The cache is a state file, so it is hostile until checked:
   all: it records where each one stands in the source (as a JSON string), and a hit reads them
   from the source's current bytes, so they always come from the source.
 - It is validated at the boundary: read as a regular file of bounded size, decoded as JSON (a
-  decoder that is safe on any input, unlike marshal), and every column checked with
-  `catalog.valid_builds` rules before a build is made.
+  decoder that is safe on any input, unlike marshal), every key column checked on load
+  (`catalog.valid_key_columns`), and each URL and sha256 when its build is made
+  (`catalog.valid_locations`), before anything is given out.
 - Its key columns (version numbers, platform codes) are the entry's own: a flipped bit that
   keeps them valid (patch 8 -> 9 is one bit of the digit) would re-key a build, so the entry
   ends in a CRC-32 line (core/sealed.py), which any single flipped bit fails: checked before
   the JSON is decoded.
-- A bad entry (corrupt, truncated, wrong types, impossible values, not a regular file) is
-  removed and rebuilt from the source, so no run is stuck on it. Nothing here is required: an
-  unreadable or unwritable cache only costs a parse.
+- A bad entry (corrupt, truncated, wrong types, impossible values, not a regular file, an
+  offset that names no URL or sha256) is removed and rebuilt from the source, so no run is
+  stuck on it. Nothing here is required: an unreadable or unwritable cache only costs a parse.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import operator
 import os
 import stat as stat_module
 from collections.abc import Callable
-from itertools import compress, repeat
 from pathlib import Path
 
 from pytui.core.bounded_read import read_regular_file
@@ -39,9 +39,10 @@ from pytui.core.catalog import (
     MAX_CATALOG_BYTES,
     MAX_PROBLEM_LENGTH,
     ParsedCatalog,
-    valid_columns,
+    valid_key_columns,
 )
-from pytui.core.models import BUILD_FIELDS, Build, build_from_row
+from pytui.core.catalog_columns import ColumnBuilds
+from pytui.core.models import BUILD_FIELDS, Build
 from pytui.core.sealed import seal, unseal
 
 CACHE_DIR = "parsed"
@@ -62,7 +63,7 @@ def _code_stamp() -> str:
     of the embedded catalog's imports."""
     here = os.path.dirname(os.path.abspath(__file__))
     parts = [str(_FORMAT), ",".join(BUILD_FIELDS)]
-    for module in ("catalog", "embedded", "filenames", "models", "keys"):
+    for module in ("catalog", "catalog_columns", "embedded", "filenames", "models", "keys"):
         try:
             info = os.stat(os.path.join(here, f"{module}.py"))
             parts.append(f"{info.st_size}:{info.st_mtime_ns}")
@@ -107,7 +108,15 @@ def cached_parse(source: Path, kind: str, state_dir: Path | None,
     where, what, stamp = _entry_name(source.absolute(), kind, info, data)
     directory = Path(state_dir) / CACHE_DIR
     entry = directory / f"{where}-{what}.json"
-    loaded = _load(entry, stamp, data)
+
+    def reread() -> list[Build]:
+        # The entry held an offset that names no URL or sha256 of the source: not pytui's.
+        _discard(entry)
+        parsed = parse(data)
+        _store(directory, where, entry, stamp, parsed, data)
+        return parsed.builds
+
+    loaded = _load(entry, stamp, data, reread)
     if loaded is not None:
         return loaded
     parsed = parse(data)
@@ -115,7 +124,8 @@ def cached_parse(source: Path, kind: str, state_dir: Path | None,
     return parsed
 
 
-def _load(entry: Path, stamp: str, source: bytes) -> ParsedCatalog | None:
+def _load(entry: Path, stamp: str, source: bytes,
+          reread: Callable[[], list[Build]]) -> ParsedCatalog | None:
     """The entry's catalog, or None on a miss. An entry that exists but is bad is removed."""
     try:
         data = read_regular_file(entry, MAX_ENTRY_BYTES)
@@ -126,7 +136,7 @@ def _load(entry: Path, stamp: str, source: bytes) -> ParsedCatalog | None:
         return None
     body = unseal(data)
     try:
-        parsed = None if body is None else _decode(body, stamp, source)
+        parsed = None if body is None else _decode(body, stamp, source, reread)
     except UnicodeEncodeError:
         parsed = None
     if parsed is None:
@@ -134,7 +144,10 @@ def _load(entry: Path, stamp: str, source: bytes) -> ParsedCatalog | None:
     return parsed
 
 
-def _decode(data: bytes, stamp: str, source: bytes) -> ParsedCatalog | None:
+def _decode(data: bytes, stamp: str, source: bytes,
+            reread: Callable[[], list[Build]]) -> ParsedCatalog | None:
+    """The entry as a catalog whose builds are made on demand (core/catalog_columns.py): the
+    key columns are checked here, each URL and sha256 when its build is made."""
     try:
         doc = json.loads(data)
     except (ValueError, RecursionError):
@@ -150,17 +163,16 @@ def _decode(data: bytes, stamp: str, source: bytes) -> ParsedCatalog | None:
         return None
     if count == 0:
         return ParsedCatalog([], skipped, invalid, problem)
-    from_source = _from_source(source, count, doc.get("url_at"), doc.get("url_len"),
-                               doc.get("sha_at"))
-    if from_source is None:
+    offsets = _offsets(count, doc.get("url_at"), doc.get("url_len"), doc.get("sha_at"))
+    if offsets is None:
         return None
     columns: list[list] = []
     for index, column in enumerate(stored):
         if index in _SOURCE_COLUMNS:
             if column != "":  # never a value here: this entry was not written by pytui
                 return None
-            column = from_source[index - _URL_COLUMN]
-        elif index in _INT_COLUMNS:
+            continue
+        if index in _INT_COLUMNS:
             if type(column) is not list:
                 return None
         else:
@@ -170,10 +182,25 @@ def _decode(data: bytes, stamp: str, source: bytes) -> ParsedCatalog | None:
         if len(column) != count:
             return None
         columns.append(column)
-    if not valid_columns(columns):
+    if not valid_key_columns(columns):
         return None
-    builds = list(map(build_from_row, repeat(Build), zip(*columns, strict=True)))
-    return ParsedCatalog(builds, skipped, invalid, problem)
+    return ParsedCatalog(ColumnBuilds(columns, source, *offsets, reread), skipped, invalid,
+                         problem)
+
+
+def _offsets(count: int, url_at: object, url_len: object,
+             sha_at: object) -> tuple[list[int], list[int], list[int]] | None:
+    """Where each URL and sha256 stands in the source (offsets of the opening quotes, -1 for
+    no sha256) and each URL's length, when they are lists of `count` whole numbers of the
+    right sign; what they point at is checked when a build is made."""
+    if not (type(url_at) is list and type(url_len) is list and type(sha_at) is list
+            and len(url_at) == len(url_len) == len(sha_at) == count):
+        return None
+    if set(map(type, url_at)) | set(map(type, url_len)) | set(map(type, sha_at)) != {int}:
+        return None
+    if min(url_at) < 0 or min(url_len) < 1 or min(sha_at) < -1:
+        return None
+    return url_at, url_len, sha_at
 
 
 # A text column is stored as [distinct values, one character per build]: the character's code
@@ -221,44 +248,6 @@ def _expand(column: object, count: int) -> list | None:
         return list(map(table.__getitem__, numbers))
     except IndexError:
         return None
-
-
-def _from_source(source: bytes, count: int, url_at: object, url_len: object,
-                 sha_at: object) -> tuple[list, list] | None:
-    """The URL and sha256 columns, read from the source's bytes at the offsets the entry
-    records, each a whole JSON string there: a quote just before and just after, and no quote
-    or backslash inside (so the value is the bytes as they stand). The entry itself holds no
-    URL or sha256, so a hit can only return ones the source holds; `valid_columns` then checks
-    them like any value (ASCII only, URL bytes, hex digits). C-level maps throughout: no Python
-    loop per build."""
-    if not (type(url_at) is list and type(url_len) is list and type(sha_at) is list
-            and len(url_at) == len(url_len) == len(sha_at) == count):
-        return None
-    if set(map(type, url_at)) | set(map(type, url_len)) | set(map(type, sha_at)) != {int}:
-        return None
-    present = list(map((-1).__ne__, sha_at))
-    sha_offsets = sha_at if all(present) else list(compress(sha_at, present))
-    opening = url_at + sha_offsets
-    if min(opening) < 0 or min(url_len) < 1:
-        return None
-    starts = list(map(operator.add, opening, repeat(1)))
-    ends = list(map(operator.add, starts, url_len + [64] * len(sha_offsets)))
-    # One character per byte, so the offsets hold; anything past ASCII fails the value checks.
-    text = source.decode("latin-1")
-    if max(ends) >= len(text):
-        return None
-    at = text.__getitem__  # one character: a shared object, nothing allocated
-    if "".join(map(at, opening)).strip('"') or "".join(map(at, ends)).strip('"'):
-        return None
-    values = list(map(at, map(slice, starts, ends)))
-    inside = "".join(values)
-    if '"' in inside or "\\" in inside:
-        return None
-    urls, digests = values[:count], values[count:]
-    if len(digests) != count:  # null sha256s: None in their places
-        by_build = dict(zip(compress(range(count), present), digests, strict=True))
-        digests = list(map(by_build.get, range(count)))  # type: ignore[arg-type]  # None for a null one
-    return urls, digests
 
 
 def _token_at(find: Callable[..., int], value: str, after: int) -> int:

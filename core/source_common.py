@@ -20,7 +20,7 @@ def fetch(settings, url: str, what: str, headers: dict[str, str] | None = None):
 
 
 def catalog_from(parsed: ParsedCatalog, source: str, fetched_at: float | None = None) -> Catalog:
-    return Catalog(parsed.builds, source=source, skipped=parsed.skipped, invalid=parsed.invalid,
+    return Catalog(parsed.source_builds, source=source, skipped=parsed.skipped, invalid=parsed.invalid,
                    problem=parsed.problem, fetched_at=fetched_at, parsed=True)
 
 

@@ -49,17 +49,22 @@ class CatalogRefresh(namedtuple("CatalogRefresh", "catalog message ok warning", 
 FREEZE_AT_BUILDS = 50_000
 
 
-def load_catalog(settings, *, refresh: bool = False) -> Catalog:
+def load_catalog(settings, *, refresh: bool = False, lazy: bool = False) -> Catalog:
     """The catalog for this run, from the sources in docs/architecture.md#catalog-sources.
 
     With `refresh`, the kept copy is refreshed first (see `refresh_catalog`; a failure keeps
     what there is) and the result is left on the returned catalog as `refresh_result`.
     Raises `CatalogError` only for a `--downloads-json` source that cannot be read or parsed.
+    With `lazy`, builds read from the parsed-catalog cache are made when first used
+    (`Catalog.key_rows`, `builds_at`), and a source found to disagree with its cache entry
+    raises there instead (`pytui list`, which shows a few of thousands).
     """
     # Parsing a catalog allocates ~100k objects and no cycles: without the collector's passes
     # over them it loads a fifth faster.
     with gc_paused():
         catalog = _load_catalog(settings, refresh=refresh)
+        if not lazy:
+            catalog.builds  # noqa: B018 - made now, where a caller expects a CatalogError
     if len(catalog) >= FREEZE_AT_BUILDS:
         import gc
 

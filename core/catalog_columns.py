@@ -1,0 +1,143 @@
+"""Builds kept as columns, made on demand: what the parsed-catalog cache (core/parsed_cache.py)
+hands to `Catalog`, so `pytui list` makes only the builds it shows.
+
+The nine key fields, the release and the flavor come checked from the cache entry (every
+distinct value, `catalog.valid_key_columns`). URLs and sha256s are never in the entry: the
+store holds the source's bytes and where each value stands in them, and slices and checks a
+value only when its build is made (a quote on each side, none inside, then
+`catalog.valid_locations`). A value that fails means the entry is not what pytui wrote: the
+store re-reads everything from the source (`reread`, which also rewrites the entry) and
+serves that from then on.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from itertools import compress, repeat
+
+from pytui.core.catalog import LazyBuilds, valid_locations
+from pytui.core.keys import InstallationKey
+from pytui.core.models import Build, build_from_row
+
+# The length of a sha256 as its JSON string holds it.
+_DIGEST_LENGTH = 64
+
+
+class ColumnBuilds(LazyBuilds):
+    """`LazyBuilds` over checked columns and the source's bytes (see the module docstring).
+
+    `columns` are the 11 checked columns (nine key fields, release, flavor) of `count`
+    builds; `url_at`, `url_len`, `sha_at` where each build's URL and sha256 stand in `source`
+    as JSON strings (the offset of the opening quote; -1: no sha256), checked for type and
+    sign by the caller; `reread()` parses the source again and rewrites the entry.
+    """
+
+    __slots__ = ("_all", "_columns", "_count", "_reread", "_sha_at", "_source", "_url_at",
+                 "_url_len")
+
+    def __init__(self, columns: list[list], source: bytes, url_at: list[int], url_len: list[int],
+                 sha_at: list[int], reread: Callable[[], list[Build]]) -> None:
+        self._columns = columns
+        self._count = len(url_at)
+        self._source = source
+        self._url_at, self._url_len, self._sha_at = url_at, url_len, sha_at
+        self._reread: Callable[[], list[Build]] | None = reread
+        self._all: list[Build] | None = None
+
+    def __len__(self) -> int:
+        return self._count if self._all is None else len(self._all)
+
+    def all(self) -> list[Build]:
+        if self._all is None:
+            builds = self._make(self._columns, self._url_at, self._url_len, self._sha_at)
+            self._keep(builds if builds is not None else self._read_again())
+        assert self._all is not None
+        return self._all
+
+    def key_rows(self, os: str | None, libc: str | None) -> tuple[list[int], list[InstallationKey]]:
+        if self._all is not None:
+            places = [place for place, build in enumerate(self._all)
+                      if (os is None or build[6] == os) and (libc is None or build[8] == libc)]
+            return places, [build.installation_key for build in map(self._all.__getitem__, places)]
+        columns = self._columns[:9]
+        if os is None and libc is None:
+            places = list(range(self._count))
+        else:
+            places = [place for place, item_os, item_libc
+                      in zip(range(self._count), columns[6], columns[8], strict=True)
+                      if (os is None or item_os == os) and (libc is None or item_libc == libc)]
+            columns = [list(map(column.__getitem__, places)) for column in columns]
+        return places, list(map(tuple.__new__, repeat(InstallationKey), zip(*columns, strict=True)))
+
+    def take(self, places: list[int]) -> list[Build] | None:
+        if self._all is not None:
+            return list(map(self._all.__getitem__, places))
+        if not places:
+            return []
+        if min(places) < 0 or max(places) >= self._count:
+            raise IndexError("a place past the catalog's builds")
+        pick = [list(map(column.__getitem__, places)) for column in self._columns]
+        builds = self._make(pick, *(list(map(offsets.__getitem__, places))
+                                    for offsets in (self._url_at, self._url_len, self._sha_at)))
+        if builds is not None:
+            return builds
+        self._keep(self._read_again())
+        return None
+
+    def _read_again(self) -> list[Build]:
+        assert self._reread is not None
+        return self._reread()
+
+    def _keep(self, builds: list[Build]) -> None:
+        """Every build is made: the columns and the source are no longer needed."""
+        self._all = builds
+        self._columns = []
+        self._source = b""
+        self._url_at = self._url_len = self._sha_at = []
+        self._reread = None
+
+    def _make(self, columns: list[list], url_at: list[int], url_len: list[int],
+              sha_at: list[int]) -> list[Build] | None:
+        """Builds of the given column values and source offsets; None when a URL or sha256
+        is not where the entry says (or is not a valid value)."""
+        found = source_values(self._source, url_at, url_len, sha_at)
+        if found is None or not valid_locations(*found):
+            return None
+        urls, digests = found
+        # Build's field order: nine key fields, release, URL, sha256, flavor.
+        return list(map(build_from_row, repeat(Build),
+                        zip(*columns[:10], urls, digests, columns[10], strict=True)))
+
+
+def source_values(source: bytes, url_at: list[int], url_len: list[int],
+                  sha_at: list[int]) -> tuple[list[str], list[str | None]] | None:
+    """The URLs and sha256s at these offsets of the source, each a whole JSON string there: a
+    quote just before and just after, and no quote, backslash or byte past ASCII inside (so
+    the value is the bytes as they stand). None when one is not. C-level maps throughout: no
+    Python loop per build."""
+    count = len(url_at)
+    present = list(map((-1).__ne__, sha_at))
+    sha_offsets = sha_at if all(present) else list(compress(sha_at, present))
+    opening = url_at + sha_offsets
+    if not opening or min(opening) < 0 or min(url_len) < 1:
+        return None
+    starts = list(map(operator.add, opening, repeat(1)))
+    ends = list(map(operator.add, starts, url_len + [_DIGEST_LENGTH] * len(sha_offsets)))
+    if max(ends) >= len(source):
+        return None
+    at = source.__getitem__
+    if bytes(map(at, opening)).strip(b'"') or bytes(map(at, ends)).strip(b'"'):
+        return None
+    pieces = list(map(at, map(slice, starts, ends)))
+    inside = b"\n".join(pieces)
+    if b'"' in inside or b"\\" in inside or not inside.isascii():
+        return None
+    values = inside.decode("ascii").split("\n")
+    if len(values) != len(pieces):  # a newline inside a value
+        return None
+    urls, digests = values[:count], values[count:]
+    if len(digests) != count:  # null sha256s: None in their places
+        by_build = dict(zip(compress(range(count), present), digests, strict=True))
+        return urls, list(map(by_build.get, range(count)))
+    return urls, digests  # type: ignore[return-value]  # a list of str is a list of str | None

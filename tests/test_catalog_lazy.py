@@ -1,0 +1,123 @@
+"""Builds made on demand from the parsed-catalog cache (core/catalog_columns.py): `pytui list`
+makes only the builds it shows, and gets exactly what a whole load gives; an entry whose URL
+or sha256 offsets are forged is caught when a build it names is made, and re-read from the
+source, also when its key columns were forged too (the rows are then chosen again)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pytui.core import parsed_cache
+from pytui.core.catalog import Catalog, LazyBuilds
+from pytui.core.listing import list_rows
+from pytui.core.platform_detect import HostPlatform
+from pytui.core.sources import load_catalog
+from test_catalog import entry, settings_for, uv_json
+
+HOST = HostPlatform("linux", "x86_64", "gnu")
+
+
+def _entry_path(settings) -> Path:
+    (found,) = (settings.state_dir / parsed_cache.CACHE_DIR).glob("*.json")
+    return found
+
+
+def _forge(settings, edit) -> None:
+    path = _entry_path(settings)
+    doc = json.loads(path.read_text())
+    edit(doc)
+    path.write_text(json.dumps(doc))
+
+
+@pytest.fixture(scope="module")
+def uv_catalogs(uv_catalog_file: Path, tmp_path_factory: pytest.TempPathFactory):
+    """uv's real catalog loaded whole, and the settings whose parsed cache holds it."""
+    tmp = tmp_path_factory.mktemp("lazy")
+    settings = settings_for(tmp, downloads_json=str(uv_catalog_file))
+    eager = load_catalog(settings)  # the first load writes the entry
+    assert isinstance(load_catalog(settings, lazy=True)._lazy, LazyBuilds)
+    return eager, settings
+
+
+def test_a_lazy_catalog_lists_what_a_whole_one_does(uv_catalogs) -> None:
+    eager, settings = uv_catalogs
+    for options in ({}, {"all_platforms": True, "all_versions": True}, {"all_arches": True}):
+        lazy = load_catalog(settings, lazy=True)
+        assert list_rows(lazy, settings, host=HOST, **options) == \
+            list_rows(eager, settings, host=HOST, **options)
+        assert lazy._lazy is not None  # no whole load was needed
+    lazy = load_catalog(settings, lazy=True)
+    assert len(lazy) == len(eager) == 5530 and lazy.warning is None
+    assert lazy.builds == eager.builds
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(os_name=st.sampled_from([None, "linux", "macos", "windows", "emscripten", "none"]),
+       libc=st.sampled_from([None, "gnu", "musl", "none", "gnueabihf"]),
+       picks=st.lists(st.integers(0, 5529), max_size=30))
+def test_key_rows_and_builds_at_agree_with_the_builds(uv_catalogs, os_name, libc, picks) -> None:
+    eager, settings = uv_catalogs
+    lazy = load_catalog(settings, lazy=True)
+    places, rows = lazy.key_rows(os_name, libc)
+    eager_places, eager_rows = eager.key_rows(os_name, libc)
+    assert places == eager_places and rows == [build[:9] for build in eager_rows]
+    assert lazy.builds_at(picks) == [eager.builds[place] for place in picks]
+
+
+def test_get_makes_one_build(uv_catalogs) -> None:
+    eager, settings = uv_catalogs
+    lazy = load_catalog(settings, lazy=True)
+    for build in (eager.builds[0], eager.builds[4000], eager.builds[-1]):
+        assert lazy.get(build.key) == build
+    assert lazy.get("cpython-3.99.0-linux-x86_64-gnu") is None and lazy._lazy is not None
+
+
+@pytest.fixture
+def two_builds(tmp_path: Path):
+    source = tmp_path / "mine.json"
+    source.write_bytes(uv_json(entry(), entry(minor=13, sha256="ab" * 32)))
+    settings = settings_for(tmp_path, downloads_json=str(source))
+    whole = load_catalog(settings)
+    assert len(whole) == 2
+    return settings, whole.builds
+
+
+@pytest.mark.parametrize("forgery", ["url-len", "sha-at", "sha-at-url",
+                                     "url-at-past-end", "keys-too"])
+def test_a_forged_offset_is_caught_when_its_build_is_made(two_builds, forgery) -> None:
+    settings, builds = two_builds
+
+    def edit(doc: dict) -> None:
+        if forgery == "url-len":
+            doc["url_len"] = [length - 7 for length in doc["url_len"]]
+        elif forgery == "sha-at":
+            doc["sha_at"] = [doc["sha_at"][0] + 1, doc["sha_at"][1]]
+        elif forgery == "sha-at-url":
+            doc["sha_at"] = list(doc["url_at"])
+        elif forgery == "url-at-past-end":
+            doc["url_at"] = [10 ** 9, doc["url_at"][1]]
+        else:  # the minor versions swapped and an offset bad: rows must be chosen again
+            doc["columns"][2] = [13, 12]
+            doc["url_len"] = [length - 1 for length in doc["url_len"]]
+
+    _forge(settings, edit)
+    lazy = load_catalog(settings, lazy=True)
+    rows = list_rows(lazy, settings, host=HOST, all_versions=True)
+    assert [(row.key, row.build.url, row.build.sha256) for row in rows] == \
+        [(build.key, build.url, build.sha256) for build in reversed(builds)]
+    assert lazy._lazy is None  # re-read whole from the source
+    doc = json.loads(_entry_path(settings).read_text())  # and the entry rebuilt
+    fresh = load_catalog(settings, lazy=True)
+    assert fresh.builds == builds and doc["columns"][2] == [12, 13]
+
+
+def test_a_catalog_with_no_builds_made_yet_reports_its_size(two_builds) -> None:
+    settings, _ = two_builds
+    lazy = load_catalog(settings, lazy=True)
+    assert len(lazy) == 2 and lazy.warning is None and lazy.empty_reason is None
+    assert "2 builds" in repr(lazy) and lazy._lazy is not None
+    assert isinstance(Catalog([]).builds, list)
