@@ -15,6 +15,7 @@ from pytui.core import parsed_cache
 from pytui.core.catalog import Catalog, LazyBuilds
 from pytui.core.listing import list_rows
 from pytui.core.platform_detect import HostPlatform
+from pytui.core.sealed import seal, unseal
 from pytui.core.sources import load_catalog
 from test_catalog import entry, settings_for, uv_json
 
@@ -27,10 +28,13 @@ def _entry_path(settings) -> Path:
 
 
 def _forge(settings, edit) -> None:
+    """Edit the entry as a forger who knows its format would (its CRC line made again)."""
     path = _entry_path(settings)
-    doc = json.loads(path.read_text())
+    body = unseal(path.read_bytes())
+    assert body is not None
+    doc = json.loads(body)
     edit(doc)
-    path.write_text(json.dumps(doc))
+    path.write_bytes(seal(json.dumps(doc).encode()))
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +114,7 @@ def test_a_forged_offset_is_caught_when_its_build_is_made(two_builds, forgery) -
     assert [(row.key, row.build.url, row.build.sha256) for row in rows] == \
         [(build.key, build.url, build.sha256) for build in reversed(builds)]
     assert lazy._lazy is None  # re-read whole from the source
-    doc = json.loads(_entry_path(settings).read_text())  # and the entry rebuilt
+    doc = json.loads(unseal(_entry_path(settings).read_bytes()) or b"null")  # and the entry rebuilt
     fresh = load_catalog(settings, lazy=True)
     assert fresh.builds == builds and doc["columns"][2] == [12, 13]
 
