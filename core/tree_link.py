@@ -123,11 +123,20 @@ class _Linker:
         paths, kinds = columns[0], columns[1]
         self.dirs = [index for index, kind in enumerate(kinds) if kind == "d"]
         self.runs = _runs(paths)
-        # For each run, how many directories must be made before it starts (its own is the
-        # last of them); a run whose directory is not listed is a manifest pytui did not write.
+        # For each run, how many directories must be made before it starts: its own, and its
+        # own subdirectories too, since a `mkdir` holds its parent's lock through the inode
+        # search (slow on a busy ext4 without a journal) and a link into that parent would wait
+        # for it. A run whose directory is not listed is a manifest pytui did not write.
         position = {paths[index]: n for n, index in enumerate(self.dirs)}
+        ready_at = {"": 0}
+        for n, index in enumerate(self.dirs, 1):
+            path = paths[index]
+            ready_at[path] = max(ready_at.get(path, 0), n)
+            parent = path.rpartition("/")[0]
+            ready_at[parent] = max(ready_at.get(parent, 0), n)
         try:
-            self.needs = [position[folder] + 1 if folder else 0 for folder, _start, _end in self.runs]
+            self.needs = [max(position[folder] + 1, ready_at[folder]) if folder else ready_at[""]
+                          for folder, _start, _end in self.runs]
         except KeyError:
             raise TreeCorrupt("manifest has an entry that is not under a listed directory") from None
         self.made = 0  # directories made: dirs[:made] (written by the directory thread only)
