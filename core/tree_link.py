@@ -361,7 +361,13 @@ def _link_in_two(linker: _Linker) -> None:
         linker.guarded(linker.link_from_back)
 
     other = threading.Thread(target=helper, name="pytui-link", daemon=True)
-    other.start()
+    try:
+        other.start()
+    except RuntimeError:
+        # No thread can start (a container at its pids limit binds root too): one does it all.
+        linker.guarded(linker.make_dirs)
+        linker.guarded(linker.link_from_front)
+        return
     try:
         linker.guarded(linker.link_from_front)
         other.join()
