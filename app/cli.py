@@ -220,6 +220,14 @@ def _main(argv: Sequence[str]) -> int:
     except KeyboardInterrupt:
         print(style.error("interrupted"), file=sys.stderr)
         return 130
+    except RuntimeError as err:
+        if "can't start new thread" not in str(err):
+            raise
+        # A container at its pids limit (root is bound by it too), or `ulimit -u`.
+        print(style.error("cannot start a thread: this process is at its limit of processes and "
+                          "threads (a container's pids limit, `ulimit -u`); stop other programs or "
+                          "raise the limit, then run it again"), file=sys.stderr)
+        return 1
     except BrokenPipeError:
         # The reader went away (`pytui list | head`): nothing more to say, and nowhere to say it.
         _silence_stdout()
