@@ -46,7 +46,7 @@ def quieten(level: int) -> tuple[TextIO, TextIO] | None:
     if level <= 0:
         return None
     saved = (sys.stdout, sys.stderr)
-    sys.stderr = ErrorLinesOnly(sys.stderr)  # type: ignore[assignment]  # write/flush/isatty suffice here
+    sys.stderr = ErrorLinesOnly(sys.stderr)
     if level >= 2:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115  # closed by restore()
     return saved
