@@ -10,9 +10,12 @@ Enter asks before any download starts, so a stray Enter (after typing a filter) 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Literal
 
+from pytui.app.purge_plan import PurgePlan
 from pytui.app.state import INSTALL, VERIFY, AppState, Job
 from pytui.app.view_model import ViewModel, newer_build
 from pytui.core.install_policy import already_upgraded_message, describe_upgrade
@@ -110,6 +113,9 @@ class Confirm:
     danger: bool = True
     # The modal's id (tests and CSS find it by this).
     name: str = "confirm"
+    # The same question decided again on a newer state (a scan ended while it was open, or
+    # at yes): the app asks again when the answer changed (job_actions.redecide_questions).
+    recheck: Callable[[AppState], Decision] | None = field(default=None, compare=False)
 
 
 Action = (StartInstall | StartUninstall | StartPurge | StartVerify | StartUpgrade | StartPrune
@@ -242,29 +248,42 @@ def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
         lines.append(Line("The cached archive stays, so it can be reinstalled offline."))
     lines += _breaking_lines(state, installation)
     return Confirm(f"Uninstall {installation.key}?", tuple(lines), confirm="Uninstall",
-                   then=StartUninstall(installation), name="confirm-uninstall")
+                   then=StartUninstall(installation), name="confirm-uninstall",
+                   recheck=partial(_redecide_uninstall, installation.key))
+
+
+def _redecide_uninstall(key: str, state: AppState) -> Decision:
+    return decide_uninstall(state, "installed", key)
 
 
 def _breaking_lines(state: AppState, installation: Installation) -> list[Line]:
     """What uninstalling would break (core/environment.py `would_break`), as the CLI refuses it."""
     from pytui.core.environment import would_break
 
-    # Said only when something would break: the scan may still be running when u is pressed,
-    # and the question must not change with that timing.
-    if not state.environments:
-        return []
+    # Said whatever the answer while no whole-tree check has ended: the question is asked
+    # again when one does (job_actions.redecide_questions).
+    if state.environments is None:
+        if state.envs_failed:
+            why = f"not checked ({state.envs_note})"
+        elif state.envs_scanning:
+            why = "not checked yet: the scan is still running (this question changes when it ends)"
+        else:
+            why = "not checked yet (e, then r scans them)"
+        return [Line(f"Environments: {why}; `pytui uninstall` checks them all.", strong=True)]
     breaking = would_break(state.environments, {installation.key}, state.installed_keys)
-    partial = " (the scan was partial)" if state.envs_partial else ""
+    scope = " (the scan was partial)" if state.envs_partial else ""
     if state.envs_quick:
         # Only the known environments were checked so far: said, whatever they show.
-        note = [Line("Environments: only a quick check so far; the whole tree is still being "
-                     "checked (wait for it, or use `pytui uninstall`, which checks it all).")]
+        still = ("the whole tree is still being checked (this question changes when it ends)"
+                 if state.envs_scanning else "the whole-tree check was stopped (e, then r runs it)")
+        note = [Line(f"Environments: only a quick check so far; {still}; or use "
+                     "`pytui uninstall`, which checks it all.")]
         if not breaking:
             return note
         return _breaking_list(state, installation, breaking, " among those checked") + note
     if not breaking:
         return []
-    return _breaking_list(state, installation, breaking, partial)
+    return _breaking_list(state, installation, breaking, scope)
 
 
 def _breaking_list(state: AppState, installation: Installation, breaking: list,
@@ -275,6 +294,18 @@ def _breaking_list(state: AppState, installation: Installation, breaking: list,
     if len(breaking) > 5:
         lines.append(Line(f"  and {len(breaking) - 5} more (pytui envs {installation.key})"))
     return lines
+
+
+def prune_now_used(state: AppState, plan: PurgePlan) -> list[str]:
+    """The installs of an outdated-rule plan that the newest environment result (quick or
+    whole) says are used directly or no longer outdated: pruning them now could break one."""
+    if state.environments is None:
+        return []  # nothing newer than the plan's own scan
+    from pytui.app.uninstall_safety import outdated
+
+    gone, _ = outdated(state.installations, state.environments)
+    still = {i.key for i in gone}
+    return [i.key for i, _ in plan.installs if i.key not in still]
 
 
 def installation_target(state: AppState, pane: str, key: str | None) -> Installation | None:
@@ -450,4 +481,5 @@ def decide_upgrade(state: AppState) -> Decision:
                          if download else "all from the cache; no download.")))
     noun = "1 version" if len(todo) == 1 else f"{len(todo)} versions"
     return Confirm(f"Upgrade {noun}?", tuple(lines), confirm="Upgrade",
-                   then=StartUpgrade(tuple(targets)), danger=False, name="confirm-upgrade")
+                   then=StartUpgrade(tuple(targets)), danger=False, name="confirm-upgrade",
+                   recheck=decide_upgrade)

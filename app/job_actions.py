@@ -25,9 +25,16 @@ else:  # executed on first use: the first screen needs none of them (app/startup
     screens = lazy_module("pytui.app.screens")
 
 
+# The first line of a question whose answer changed while it was open, or since the yes.
+CHANGED = "Changed while this was open (a newer check ended): read it again."
+ASKED_AGAIN = "Asked again: the answer changed since the question was shown."
+
+
 class JobActions(AppBase):
     # Set once quitting waits for the running jobs: their ends no longer list the disk.
     _quitting = False
+    # Each open question (made on first use: one dict per app) and the decision it shows.
+    _questions: dict[screens.ConfirmModal, decide.Confirm] | None = None
 
     # -- what the user points at ------------------------------------------------------------
 
@@ -66,7 +73,20 @@ class JobActions(AppBase):
         if plan.archives:
             self.carry_out(decide.StartPurge(plan.archives))
         if plan.installs:
+            used = decide.prune_now_used(self.state, plan)
+            if used:
+                # A newer check found a user since the preview: the preview is made again.
+                self.notify(f"Not uninstalled: a newer environment check finds {used[0]} in use "
+                            "directly. The preview is made again.", title="Purge by rule",
+                            severity="warning", markup=False)
+                self.call_after_refresh(self._purge_rules_again)
+                return
             self.carry_out(decide.StartPrune(tuple(i for i, _ in plan.installs)))
+
+    def _purge_rules_again(self) -> None:
+        self.push_screen(screens.PurgeRulesModal(self.runner.planner(), rule="outdated",
+                                                 id="purge-rules"),
+                         callback=self._purge_rules_chosen)
 
     def action_upgrade(self) -> None:
         self.carry_out(decide.decide_upgrade(self.state))
@@ -91,10 +111,7 @@ class JobActions(AppBase):
                         severity=decision.severity,
                         timeout=8 if decision.severity == "error" else 5)
         elif isinstance(decision, decide.Confirm):
-            self.push_screen(
-                screens.ConfirmModal(decision.title, decision.lines, confirm=decision.confirm,
-                             danger=decision.danger, id=decision.name),
-                callback=partial(self._confirmed, decision.then))
+            self._ask(decision)
         elif isinstance(decision, decide.StartInstall):
             self._dismiss_ended(decision.build.key)
             job = self.runner.start_install(decision.build, reinstall=decision.reinstall)
@@ -145,9 +162,55 @@ class JobActions(AppBase):
             jobs.remove_job(job.job_id)
             del self.state.jobs[job.job_id]
 
-    def _confirmed(self, then: decide.Action, yes: bool | None) -> None:
-        if yes:
-            self.carry_out(then)
+    # -- questions re-decided on newer news ------------------------------------------------
+
+    def _ask(self, decision: decide.Confirm, *, again: bool = False) -> None:
+        lines = ((decide.Line(ASKED_AGAIN, strong=True),) if again else ()) + decision.lines
+        modal = screens.ConfirmModal(decision.title, lines, confirm=decision.confirm,
+                                     danger=decision.danger, id=decision.name)
+        self._open_questions()[modal] = decision
+        self.push_screen(modal, callback=partial(self._confirmed, modal))
+
+    def _open_questions(self) -> dict[screens.ConfirmModal, decide.Confirm]:
+        """Each open question and the decision it shows now."""
+        if self._questions is None:
+            self._questions = {}
+        return self._questions
+
+    def redecide_questions(self) -> None:
+        """What the app knows changed (an environment scan ended): each open question that can
+        be decided again is, and shown again in place when its answer changed (an uninstall
+        that now breaks an environment says so before the yes)."""
+        for modal, shown in list(self._open_questions().items()):
+            if shown.recheck is None:
+                continue
+            now = shown.recheck(self.state)
+            if now == shown:
+                continue
+            if isinstance(now, decide.Confirm):
+                self._open_questions()[modal] = now
+                modal.ask_again(now.title, (decide.Line(CHANGED, strong=True), *now.lines))
+            elif self.screen is modal:  # nothing to ask any more: say why instead
+                del self._open_questions()[modal]
+                modal.dismiss(False)
+                self.carry_out(now)
+        for screen in self.screen_stack:
+            if isinstance(screen, screens.PurgeRulesModal):
+                screen.replan(self.runner.planner())
+
+    def _confirmed(self, modal: screens.ConfirmModal, yes: bool | None) -> None:
+        shown = self._open_questions().pop(modal, None)
+        if not yes or shown is None:
+            return
+        # Checked once more against the newest state: what was said yes to must still be true.
+        now = shown.recheck(self.state) if shown.recheck is not None else shown
+        if now == shown:
+            self.carry_out(shown.then)
+        elif isinstance(now, decide.Confirm):
+            # Once the answered one is gone (a modal keeps its id until then).
+            self.call_after_refresh(partial(self._ask, now, again=True))
+        else:
+            self.carry_out(now)
 
     async def _quit(self) -> None:
         self._quitting = True

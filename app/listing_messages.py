@@ -174,6 +174,7 @@ class ListingMessages(AppBase):
             self.history.add("scan", "environments", "failed", message.note)
         self.renderer.all()
         self._envs_screen_changed()
+        self.redecide_questions()
 
     def _envs_screen_changed(self) -> None:
         for screen in self.screen_stack:

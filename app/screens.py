@@ -15,7 +15,8 @@ from pytui.widgets.format import human_size
 from pytui.widgets.key_bar import KeyBar
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import events, on
+from textual._time import get_time as event_clock  # the clock Textual stamps events with
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -114,7 +115,8 @@ def _table(rows: Sequence[tuple[str, str]]) -> Table:
 
 
 class ConfirmModal(ModalScreen[bool]):
-    """A yes/no question about something destructive; y/Enter on the button, n/Esc cancel."""
+    """A yes/no question about something destructive; y/Enter on the button, n/Esc cancel.
+    The app may ask it again in place (`ask_again`) when what it knows changed while open."""
 
     CSS_PATH = DIALOGS_CSS
 
@@ -127,11 +129,13 @@ class ConfirmModal(ModalScreen[bool]):
                  cancel: str = "Cancel", danger: bool = True, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._title = title
-        self._lines = [Text(line.text, style="bold" if line.strong else "")
-                       if isinstance(line, Line) else line for line in lines]
+        self._lines = [_line_text(line) for line in lines]
         self._confirm = confirm
         self._cancel = cancel
         self._danger = danger
+        # When the question shown was drawn (Textual's event clock); None from `ask_again`
+        # until the changed question has been drawn.
+        self._drawn_at: float | None = 0.0
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm-dialog"):
@@ -147,12 +151,58 @@ class ConfirmModal(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
 
+    @property
+    def question(self) -> tuple[str, list[str]]:
+        """The title and lines as shown (tests read them)."""
+        return self._title, [line.plain if isinstance(line, Text) else line
+                             for line in self._lines]
+
+    def ask_again(self, title: str, lines: Sequence[str | Text | Line]) -> None:
+        """Show a changed question in place. A yes typed before it is drawn (queued behind the
+        news that changed it) is not taken as a yes to it."""
+        self._title = title
+        self._lines = [_line_text(line) for line in lines]
+        self._drawn_at = None
+        self.query_one(".dialog-title", Label).update(title)
+        self.query(".dialog-line").remove()
+        mounted = self.query_one(".confirm-dialog").mount(
+            *[Static(line, classes="dialog-line", markup=False) for line in self._lines],
+            before=self.query_one(".dialog-buttons"))
+
+        async def drawn_next() -> None:
+            await mounted
+            self.call_after_refresh(self._now_drawn)
+
+        self.call_later(drawn_next)
+
+    def _now_drawn(self) -> None:
+        self._drawn_at = event_clock()
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys reach the bindings through a few queues, so the question may be drawn by the
+        # time `y` is acted on: what counts is whether it was drawn before `y` was typed.
+        if event.key == "y" and (self._drawn_at is None or event.time < self._drawn_at):
+            event.stop()
+            event.prevent_default()
+            self._changed_under_yes()
+
+    def _changed_under_yes(self) -> None:
+        self.notify("The question just changed: read it, then answer.", title=self._title,
+                    severity="warning", markup=False)
+
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        self.action_answer(event.button.id == "yes")
 
     def action_answer(self, yes: bool) -> None:
+        if yes and self._drawn_at is None:
+            self._changed_under_yes()
+            return
         self.dismiss(yes)
+
+
+def _line_text(line: str | Text | Line) -> str | Text:
+    return Text(line.text, style="bold" if line.strong else "") if isinstance(line, Line) else line
 
 
 PURGE_RULES: tuple[tuple[str, str, str], ...] = (
@@ -239,6 +289,14 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
     @property
     def previewed(self) -> PurgePlan | None:
         return self._plan if self._planned_rule == self._rule else None
+
+    def replan(self, planner: PurgePlanner) -> None:
+        """Work the outdated rule's preview out again from newer news (an environment scan
+        ended while this was open); the yes waits for it."""
+        self._planner = planner
+        if self._rule == OUTDATED:
+            self._planned_rule = None
+            self._preview(self._rule)
 
     @on(RadioSet.Changed)
     def _rule_changed(self, event: RadioSet.Changed) -> None:
