@@ -160,8 +160,8 @@ def decide_install(state: AppState, vm: ViewModel, pane: str, key: str | None, *
     if refused is not None:
         return refused
     action = StartInstall(build)
-    if not ask:
-        return action
+    if not ask and not _eol_question(state, build):
+        return action  # an end-of-life version is asked about, also on `i`
     return _confirm_install(state, action, f"Install {build.key}?",
                             f"into {short_path(state.settings.install_root, state.home)}")
 
@@ -210,14 +210,18 @@ def _confirm_install(state: AppState, action: StartInstall, title: str, what: st
         source = Line("Offline, and its archive is not cached.")
     else:
         source = Line(f"Downloads {build.url}", strong=True)
-    from pytui.app.support_view import today
-    from pytui.core.support import eol_question
-
-    # An end-of-life version: the fact, then the question (core/support.py words both).
-    question = eol_question(build, state.settings.state_dir, today(state.clock()))
+    question = _eol_question(state, build)
     eol = (Line(question, strong=True),) if question else ()
     return Confirm(title, (Line(what), source, *eol), confirm="Install", then=action,
                    danger=False, name="confirm-install")
+
+
+def _eol_question(state: AppState, build: Build) -> str:
+    """For an end-of-life version, the fact then the question (core/support.py words both)."""
+    from pytui.app.support_view import today
+    from pytui.core.support import eol_question
+
+    return eol_question(build, state.settings.state_dir, today(state.clock()))
 
 
 def idle_installation(state: AppState, pane: str, key: str | None,
@@ -225,8 +229,11 @@ def idle_installation(state: AppState, pane: str, key: str | None,
     """The install a row stands for, when no job works on it; else the one-line refusal
     (`u`, `x` and `!` share it). `needs` ends the "not installed" line."""
     installation = installation_target(state, pane, key)
+    if key is None:
+        return Refuse("Nothing is highlighted: highlight an install first (3 jumps to "
+                      "Installed).")
     if installation is None:
-        return Refuse(f"{key or 'Nothing highlighted'} is not installed{needs}.",
+        return Refuse(f"{key} is not installed{needs}.",
                       title="Not installed" if needs else "")
     if state.job_for_key(installation.key) is not None:
         return Refuse(f"{installation.key} is busy; wait for its job or cancel it (c).")
@@ -321,7 +328,8 @@ def installation_target(state: AppState, pane: str, key: str | None) -> Installa
 def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
     archive = archive_target(state, pane, key)
     if archive is None:
-        return Refuse(f"{key or 'Nothing highlighted'} has no archive in the cache.")
+        return Refuse(f"{key} has no archive in the cache." if key is not None else
+                      "Nothing is highlighted: highlight an archive first (2 jumps to Cached).")
     if archive_key(archive.name) in state.in_use_names():
         return Refuse(f"{archive.name} is in use by a running job.")
     lines = [Line(short_path(archive.path, state.home))]

@@ -339,11 +339,21 @@ class ViewModel:
         return sort_rows("cached", result, state.sort_of("cached"))
 
     @staticmethod
-    def cached_subtitle(state: AppState) -> str:
+    def cached_subtitle(state: AppState, shown: int | None = None) -> str:
         """What the cache holds. With kept trees and the cache measured, the header's total
-        (`… incl. trees`) split into archives and trees, the same sum (short: a half-width pane)."""
+        (`… incl. trees`) split into archives and trees, the same sum (short: a half-width pane).
+        Under a filter, `shown` of the rows `cache_rows` made (as Available counts)."""
         if state.cache_problem:
             return "cannot read the cache dir (see the error)"
+        if not state.disk_listed:
+            return LISTING
+        if state.view.filter_text and shown is not None:
+            # Every row cache_rows makes: the archives and the downloads not listed yet.
+            total = len({archive_key(a.name) for a in state.archives}
+                        | {j.build.cache_filename for j in state.running_jobs()
+                           if j.build is not None and j.phase == "download"})
+            return _with_sort(state, "cached", f"filter “{state.view.filter_text}” · {shown} of "
+                              f"{total} archive{'s' if total != 1 else ''}")
         total = sum(archive.size for archive in state.archives)
         count = len(state.archives)
         trees = sum(1 for archive in state.archives if archive.tree)
@@ -385,10 +395,17 @@ class ViewModel:
         return sort_rows("installed", rows, state.sort_of("installed"))
 
     @staticmethod
-    def installed_subtitle(state: AppState) -> str:
+    def installed_subtitle(state: AppState, shown: int | None = None) -> str:
+        """How many installs; under a filter, `shown` of them (as Available counts)."""
+        if not state.disk_listed:
+            return LISTING
         count = len(state.installations)
-        return _with_sort(state, "installed",
-                          f"{count} interpreter{'s' if count != 1 else ''} · e environments")
+        noun = f"interpreter{'s' if count != 1 else ''}"
+        if state.view.filter_text and shown is not None:
+            text = f"filter “{state.view.filter_text}” · {shown} of {count} {noun}"
+        else:
+            text = f"{count} {noun} · e environments"
+        return _with_sort(state, "installed", text)
 
     def update_for(self, state: AppState, installation: Installation) -> Build | None:
         """The catalog's upgrade for an install (core's install policy, as the CLI's)."""
@@ -412,6 +429,10 @@ class ViewModel:
     def details(self, state: AppState, pane: str, key: str | None) -> Details | None:
         """What the details panel shows for the highlighted row of `pane`, or for a job."""
         return details_view.details(self, state, pane, key)
+
+
+# The Cached and Installed subtitles until the disk has been listed (never "0 archives").
+LISTING = "listing…"
 
 
 def _with_sort(state: AppState, pane: str, subtitle: str) -> str:

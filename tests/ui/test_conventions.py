@@ -181,7 +181,7 @@ def test_x_and_shell_refuse_in_one_line(tmp_path) -> None:
         return decision.message
 
     assert "not installed" in refusal("available", other.key)
-    assert "Nothing highlighted" in refusal("installed", None)
+    assert refusal("installed", None).startswith("Nothing is highlighted: highlight an install")
     assert "missing or not executable" in refusal("installed", broken.key)
     assert "cannot hand over" in refusal("installed", build.key, can_suspend=False)
     state.add_job("uninstall", build.key, installation=state.installation(build.key))

@@ -456,6 +456,10 @@ def test_the_install_question_says_the_end_of_life_fact_then_asks(tmp_path) -> N
     assert asked.lines[-1].strong and "anyway;" not in asked.lines[-1].text
     asked = d.decide_install(state, vm, "available", current.key, ask=True)
     assert isinstance(asked, d.Confirm) and not any("end of life" in x.text for x in asked.lines)
+    # `i` asks too for an end-of-life version (and only for one).
+    asked = d.decide_install(state, vm, "available", old.key)
+    assert isinstance(asked, d.Confirm) and asked.lines[-1].text.endswith("Install it anyway?")
+    assert d.decide_install(state, vm, "available", current.key) == d.StartInstall(current)
 
 
 @pytest.mark.parametrize("text", ["3.13t", "freethreaded", "musl", "3.11.5", "3.12 musl",
@@ -495,3 +499,26 @@ def test_a_filter_matching_nothing_anywhere_has_no_hint(tmp_path, builds) -> Non
     # Shown rows: no hint.
     state.view = ViewOptions(filter_text="3.12")
     assert "more in" not in vm.available_subtitle(state, len(vm.available_rows(state)))
+
+
+def test_cached_and_installed_subtitles_name_the_filter_and_count_what_it_keeps(
+        tmp_path, builds) -> None:
+    state = _state(tmp_path, *builds.values())
+    vm = ViewModel()
+    state.disk_listed = False
+    # Before the disk is listed: no "0 archives" / "0 interpreters" (false statements).
+    assert vm.cached_subtitle(state, 0) == "listing…"
+    assert vm.installed_subtitle(state, 0) == "listing…"
+    state.disk_listed = True
+    _cache(state, builds[OLD])
+    _cache(state, builds[OTHER])
+    for version in (OLD, NEW):
+        state.installations.append(_installation(tmp_path / "root", builds[version]))
+    state.view = state.view.replace(filter_text="3.13")
+    cached, installed = vm.cache_rows(state), vm.installed_rows(state)
+    assert len(cached) == 1 and installed == []
+    assert vm.cached_subtitle(state, len(cached)) == "filter “3.13” · 1 of 2 archives"
+    assert vm.installed_subtitle(state, len(installed)) == "filter “3.13” · 0 of 2 interpreters"
+    state.view = state.view.replace(filter_text="")
+    assert vm.installed_subtitle(state, 2) == "2 interpreters · e environments"
+    assert vm.cached_subtitle(state, 2).startswith("2 archives · ")
