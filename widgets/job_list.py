@@ -223,7 +223,8 @@ def compact_line(view: JobView, width: int, focused: bool = False,
                  phase_style: Style | str = "", show_eta: bool = True,
                  key_column: int = COMPACT_KEY) -> Text:
     """A narrow row in `width` cells. The key is what the row is about: the ETA, the speed,
-    the bytes, the percentage and then the phase give way before it is cut (it is cut with
+    the bytes (first to a short form), the percentage and then the phase give way before it
+    is cut (it is cut with
     "…" only when it alone is wider than the row). The key is padded to `key_column` (the
     panel's longest key) where that fits, so the rows' phases line up and lose the same
     parts."""
@@ -234,14 +235,24 @@ def compact_line(view: JobView, width: int, focused: bool = False,
         percent = f"{max(0, min(100, 100 * view.done // max(view.total, 1)))}%"
     speed = human_speed(view.speed) if not view.ended and view.speed else ""
     eta = human_duration(view.eta) if show_eta and view.eta is not None else ""
-    # (text, style, separator and width before it), in the order they give way last to first.
-    parts = [(f"{phase:<8}", phase_style, 2), (f"{percent:>4}" if percent else "", "", 1),
-             (f"{amount_text(view):>19}", "", 2), (f"{speed:>10}" if speed else "", "", 2),
-             (f"{eta:>5}" if eta else "", "", 2)]
-    parts = [part for part in parts if part[0].strip()]
+    amount = amount_text(view)
+    # (text, style, separator before it), in the order they give way last to first; the
+    # bytes give way in two steps (`622.6 KiB / 2.9 MiB`, then `622.6K/2.9M`).
+    phase_part = (f"{phase:<8}", phase_style, 2)
+    percent_part = (f"{percent:>4}" if percent else "", "", 1)
+    choices = [[phase_part, percent_part, (f"{amount:>19}", "", 2),
+                (f"{speed:>10}" if speed else "", "", 2), (f"{eta:>5}" if eta else "", "", 2)]]
+    short = _short_amount(view)
+    for keep in (4, 3):
+        choices.append(choices[0][:keep])
+    choices += [[phase_part, percent_part, (short, "", 2)], [phase_part, percent_part],
+                [phase_part], []]
     column = max(cell_len(key), min(key_column, width))
-    while parts and column + sum(len(text) + gap for text, _, gap in parts) > width:
-        parts.pop()
+    parts: list[tuple[str, Style | str, int]] = []
+    for choice in choices:
+        parts = [part for part in choice if part[0].strip()]
+        if column + sum(len(text) + gap for text, _, gap in parts) <= width:
+            break
     line = Text(no_wrap=True, overflow="ellipsis", end="")
     if cell_len(key) > width:
         line.append(key[:max(0, width - 1)] + "…", style="bold" if focused else "")
@@ -253,6 +264,18 @@ def compact_line(view: JobView, width: int, focused: bool = False,
         line.append(text, style=style)
     line.rstrip()
     return line
+
+
+def _short_amount(view: JobView) -> str:
+    """`622.6K/2.9M`: the bytes in a few cells (a count of files is short already)."""
+    if view.unit != "bytes" or not view.total or view.ended:
+        return amount_text(view)
+
+    def short(size: int) -> str:
+        number, _, unit = human_size(size).partition(" ")
+        return number + unit[:1]
+
+    return f"{short(view.done)}/{short(view.total)}"
 
 
 class CompactLine:

@@ -18,7 +18,8 @@ def test_a_free_threaded_key_stays_whole_at_80_columns() -> None:
     # 76 cells: an 80-column terminal less the Jobs panel's border and padding.
     line = compact_line(_running(FREE_THREADED), 76, key_column=44).plain
     assert line.startswith(FREE_THREADED + " ")
-    assert "download" in line and "33%" in line
+    # The bytes in their short form beside the phase and percentage.
+    assert "download" in line and "33%" in line and "976.6K/2.9M" in line
     assert len(line) <= 76
 
 
@@ -35,7 +36,8 @@ def test_parts_give_way_in_order_before_the_key() -> None:
             seen.append(parts)
         if width >= len(STANDARD):
             assert line.startswith(STANDARD), (width, line)
-    # The speed goes first, then the bytes, the percentage, the phase.
+    # The speed goes first, then the bytes (to `976.6K/2.9M`, then whole), the percentage,
+    # the phase.
     assert seen[:5] == [("download", "%", "MiB", "KiB/s"), ("download", "%", "MiB"),
                         ("download", "%"), ("download",), ()], seen
     # Only a row narrower than the key alone cuts it.
