@@ -42,23 +42,27 @@ CATALOG, DISK, SIZES, ENVS, CACHE_USAGE = "catalog", "disk", "sizes", "envs", "c
 
 
 def quick_note(result: ScanResult, now: float) -> str:
-    """One line on what a quick scan checked (shown while the whole tree is checked)."""
+    """One line on what a quick scan checked (shown while the whole tree is checked): when the
+    whole tree was last checked first, then `QUICK_SEP` and what was checked now (the
+    Environments view puts the first part at the start of its status line)."""
     from pytui.app.cmd_envs import ago
+    from pytui.app.envs_view import QUICK_SEP
 
     when = ago(now - result.tree_checked_at) if result.tree_checked_at is not None else "?"
-    return (f"known environments and {result.watched:,} watched directories checked; the whole "
-            f"tree ({result.tree_dirs:,} directories) was checked {when} ago")
+    return (f"whole tree checked {when} ago{QUICK_SEP}known environments and "
+            f"{result.watched:,} watched directories checked (the whole tree had "
+            f"{result.tree_dirs:,} directories)")
 
 
 def scan_note(result: ScanResult) -> str:
     """One line on how an environment scan went (what the Environments view says)."""
     line = (f"the whole tree checked in {result.elapsed:.2f} s "
-            f"({result.listed} director{'y' if result.listed == 1 else 'ies'} listed, "
-            f"{result.reused} reused from the last scan)")
+            f"({result.listed:,} director{'y' if result.listed == 1 else 'ies'} listed, "
+            f"{result.reused:,} reused from the last scan)")
     if result.partial:
         line += f"; partial: {result.reason or 'the time budget was reached'}"
     if result.unreadable:
-        line += f"; {len(result.unreadable)} unreadable"
+        line += f"; {len(result.unreadable):,} unreadable"
     return line
 
 

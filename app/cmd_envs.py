@@ -86,15 +86,31 @@ def ago(seconds: float) -> str:
 
 def freshness(result, count: int, now: float) -> str:
     """What a scan checked, in one line: `500 environments (quick check of known environments
-    and 111 watched directories; the whole tree was checked 3 min ago; --rescan checks all
-    100,000 directories)`, or `(the whole tree checked: 100,000 directories)`."""
-    noun = f"{count} environment{'s' if count != 1 else ''}"
+    and 111 watched directories; the whole tree, 100,000 directories then, was checked 3 min
+    ago; --rescan checks it all now)`, or `(the whole tree checked: 100,000 directories)`."""
+    noun = f"{count:,} environment{'s' if count != 1 else ''}"
     if not result.quick:
         return f"{noun} (the whole tree checked: {result.tree_dirs:,} directories)"
     when = ago(now - result.tree_checked_at) if result.tree_checked_at is not None else "some time"
+    # The tree's size is the last full check's: the watched directories may be more by now.
     return (f"{noun} (quick check of known environments and {result.watched:,} watched "
-            f"directories; the whole tree was checked {when} ago; --rescan checks all "
-            f"{result.tree_dirs:,} directories)")
+            f"directories; the whole tree, {result.tree_dirs:,} directories then, was checked "
+            f"{when} ago; --rescan checks it all now)")
+
+
+def nothing_found(result, request: str | None) -> str:
+    """The line for an empty answer: what was looked at, as it is (a quick check looked only
+    at the known environments and the watched directories, not the whole tree)."""
+    from pytui.app.safe_text import shown
+
+    if result.quick:
+        who = f"No known environment uses {shown(request)}" if request else \
+            "No known environments"
+        return f"{who} (quick check; --rescan checks the whole tree)"
+    where = ", ".join(shown(r) for r in result.roots)
+    what = f" using {shown(request)}" if request else ""
+    return (f"No environments{what} found (looked in {where} and the uv tool, pipx and "
+            "virtualenvwrapper dirs)")
 
 
 def scan_max_age(args: argparse.Namespace) -> float:
@@ -144,9 +160,6 @@ def run(args: argparse.Namespace) -> int:
     for row in rows:
         print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}")
     if not rows:
-        where = ", ".join(str(r) for r in result.roots)
-        what = f" using {args.request}" if request is not None else ""
-        print(f"No environments{what} found (looked in {where} and the uv tool, pipx and "
-              "virtualenvwrapper dirs)", file=sys.stderr)
+        print(nothing_found(result, args.request), file=sys.stderr)
     print(freshness(result, len(envs), time.time()), file=sys.stderr)
     return 0

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 # How many users the details list by path before "and N more (e: Environments)".
 DETAILS_USERS = 6
+# Between a quick result's note's two parts: when the whole tree was checked, and what the
+# quick check looked at (app/background.quick_note).
+QUICK_SEP = " · "
 
 
 def env_row(state: AppState, env: Environment) -> EnvRow:
@@ -55,28 +58,36 @@ def _haystack(row: EnvRow) -> str:
 
 
 def envs_status(state: AppState, shown: int | None = None) -> str:
-    """The view's status line: scanning, how the last scan went, partial or failed, honestly."""
+    """The view's status line: scanning, how the last scan went, partial or failed, honestly.
+    How far to trust the rows comes first, so a narrow screen cuts only details."""
     parts = []
-    if state.envs_scanning:
-        parts.append("checking the whole tree…" if state.envs_quick else "scanning…")
+    note = state.envs_note
     if state.environments is None:
-        if not state.envs_scanning:
-            parts.append(state.envs_note or "not scanned yet")
+        if state.envs_scanning:
+            parts.append("scanning…")
+        else:
+            parts.append(note or "not scanned yet")
         return " ".join(parts)
     if state.envs_quick:
-        parts.append("showing a quick check:")
+        fresh, sep, detail = note.partition(QUICK_SEP)
+        if sep:
+            now = "checking it now…" if state.envs_scanning else "r checks it now"
+            parts.append(f"quick check ({fresh}; {now}):")
+            note = detail
+        else:  # a note said since (the check was stopped, or failed)
+            parts.append("quick check:")
     elif state.envs_scanning:
-        parts.append("showing the last scan:")
+        parts.append("scanning… showing the last scan:")
     total = len(state.environments)
     broken = sum(1 for env in state.environments if env.status == "broken")
-    count = f"{total} environment{'s' if total != 1 else ''}"
+    count = f"{total:,} environment{'s' if total != 1 else ''}"
     if shown is not None and shown != total:
-        count = f"{shown} of {count}"
-    parts.append(count + (f", {broken} broken" if broken else ""))
+        count = f"{shown:,} of {count}"
+    parts.append(count + (f", {broken:,} broken" if broken else ""))
     if state.envs_partial:
         parts.append("(partial: budget reached)")
-    if state.envs_note:
-        parts.append("· " + state.envs_note)
+    if note:
+        parts.append("· " + note)
     return " ".join(parts)
 
 

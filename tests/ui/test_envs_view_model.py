@@ -166,12 +166,18 @@ def test_new_keys_are_in_the_keymap_once(action: str) -> None:
 def test_a_quick_result_says_so_until_the_whole_tree_replaces_it(tmp_path: Path) -> None:
     state = _state(tmp_path, [OLD, NEW], [OLD, NEW])
     state.envs_scanning = True
-    state.set_environments(_envs(tmp_path), partial=False, note="the whole tree (9 directories) "
-                           "was checked 3 min ago", quick=True, final=False)
+    state.set_environments(_envs(tmp_path), partial=False, note="whole tree checked 3 min ago · "
+                           "known environments and 2 watched directories checked", quick=True,
+                           final=False)
     assert state.envs_scanning and state.envs_quick
     status = envs_status(state)
-    assert status.startswith("checking the whole tree… showing a quick check: 6 environments")
-    assert status.endswith("· the whole tree (9 directories) was checked 3 min ago")
+    # How far to trust the rows first (a narrow screen cuts the end).
+    assert status == ("quick check (whole tree checked 3 min ago; checking it now…): "
+                      "6 environments, 1 broken · known environments and 2 watched "
+                      "directories checked")
+    state.envs_scanning = False
+    assert status.replace("checking it now…", "r checks it now") == envs_status(state)
+    state.envs_scanning = True
     # What uninstalling would break is not decided on a quick check: it says so.
     lines = [line.text for line in d._breaking_lines(state, state.installations[0])]
     assert lines[0].startswith("Breaks 1 environment among those checked")

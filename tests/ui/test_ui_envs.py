@@ -322,8 +322,8 @@ async def test_a_quick_check_is_shown_at_once_then_the_whole_tree_replaces_it(wo
         await pilot.pause()
         assert set(screen.table.row_keys) == {str(code / "p" / ".venv"), str(near)}
         status = screen.status_text()
-        assert status.startswith("checking the whole tree… showing a quick check: 2 environments")
-        assert "watched directories checked; the whole tree" in status
+        assert status.startswith("quick check (whole tree checked ")
+        assert " ago; checking it now…): 2 environments · known environments and " in status
         # Anything that could break an environment says the check is not complete.
         from pytui.app.decisions import _breaking_lines
 
