@@ -124,6 +124,9 @@ async def test_the_footer_fits_every_size_and_recovers_after_a_resize(
         seen: dict[int, str] = {}
         for width, height in [*SIZES, start, (80, 24), (200, 50)]:
             await pilot.resize_terminal(width, height)
+            # The footer is laid out again once the screen has the new size: wait for that.
+            await wait_for(pilot, lambda w=width: app.screen.size.width == w and bar.size.width == w,
+                           what=f"footer at {width} columns")
             await pilot.pause()
             text = _bar_text(app)
             assert len(text) <= width and line_width(bar.shown()) <= width, (width, text)
