@@ -54,7 +54,10 @@ def make_app(
         from pytui.app.config import read_config
         from pytui.app.gateway import CoreGateway, catalog_is_local
         from pytui.app.pytui_app import PytuiApp
+        from pytui.app.terminal_text import guard_terminal_text
         from pytui.core.errors import PytuiError
+
+        guard_terminal_text()  # before any text is made: nothing drawn may steer the terminal
 
         if host is None:
             from pytui.core.platform_detect import detect_host

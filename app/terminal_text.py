@@ -1,0 +1,35 @@
+"""Text the TUI shows is made harmless to the terminal before any of it is drawn.
+
+Environment paths (other people's directory names under a shared `--scan` root), pyvenv.cfg
+values, archive and tree file names and error lines reach the TUI's tables and panels as rich
+`Text` / Textual `Content`. Both drop only BEL, BS, VT, FF and CR; an ESC went to the terminal
+as is (measured: a directory named `…\\x1b]52;c;…` wrote the clipboard through the
+Environments table, `\\x1b[2J` cleared the screen). `guard_terminal_text` extends both
+libraries' own tables of control characters (the one boundary every drawn string crosses), so
+every other C0 control, DEL and the C1 controls are drawn as visible stand-ins instead: the
+control pictures (`␛`), `␡`, and U+FFFD.
+"""
+
+from __future__ import annotations
+
+# Tab and newline lay text out; BEL, BS, VT, FF and CR are already dropped by both libraries.
+_KEPT = frozenset({9, 10})
+
+
+def _stand_ins() -> dict[int, str]:
+    table = {code: chr(0x2400 + code) for code in range(32) if code not in _KEPT}
+    table[127] = "\u2421"
+    table.update({code: "\ufffd" for code in range(0x80, 0xA0)})
+    return table
+
+
+def guard_terminal_text() -> None:
+    """Make rich's and Textual's control-character tables cover every control (idempotent)."""
+    from rich import control as rich_control
+    from textual import content as textual_content
+
+    stand_ins = _stand_ins()
+    for table in (rich_control._CONTROL_STRIP_TRANSLATE, textual_content._CONTROL_STRIP_TRANSLATE):
+        for code, shown in stand_ins.items():
+            # The libraries' own entries (dropped) stay; str.translate takes str values too.
+            table.setdefault(code, shown)  # type: ignore[call-overload]  # typed as int -> None

@@ -1,0 +1,65 @@
+"""What the TUI draws cannot steer the terminal (app/terminal_text.py): a directory named with
+an escape sequence, shown in a table through rich Text or in a panel through Textual Content,
+reaches the terminal as visible stand-ins, measured on the bytes a real Textual app writes to a
+pseudo-terminal."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NAME = "/home/u/\x1b]52;c;cHduZWQ=\x07proj\x1b[2J\x9b31m"
+
+APP = f"""
+from rich.text import Text
+from textual.app import App
+from textual.widgets import DataTable, Static
+from pytui.app.terminal_text import guard_terminal_text
+
+guard_terminal_text()
+
+class Shows(App):
+    def compose(self):
+        yield Static(Text({NAME!r}))
+        yield Static({NAME!r}, markup=False)
+        table = DataTable()
+        table.add_columns("path")
+        table.add_row(Text({NAME!r}))
+        yield table
+
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+
+Shows().run()
+"""
+
+
+def test_escape_sequences_in_shown_text_never_reach_the_terminal(tmp_path: Path) -> None:
+    if shutil.which("script") is None:
+        pytest.skip("needs util-linux `script` for a pseudo-terminal")
+    app = tmp_path / "app.py"
+    app.write_text(APP)
+    out = tmp_path / "typescript"
+    subprocess.run(["script", "-qec", f"{sys.executable} {app}", str(out)], capture_output=True,
+                   timeout=60, env={"TERM": "xterm-256color", "PATH": "/usr/bin:/bin",
+                                    "PYTHONPATH": ":".join(sys.path)}, check=True)
+    written = out.read_bytes()
+    assert b"cHduZWQ=" in written  # the name was drawn...
+    assert b"\x1b]52" not in written and b"\x1b[2J" not in written  # ...without its sequences
+    assert "\u241b]52;c;cHduZWQ=".encode() in written  # ESC shown as a control picture
+    assert "\x9b".encode() not in written
+
+
+def test_the_guard_covers_rich_text_and_textual_content() -> None:
+    from pytui.app.terminal_text import guard_terminal_text
+    from rich.text import Text
+    from textual.content import Content
+
+    guard_terminal_text()
+    for plain in (Text(NAME).plain, Content(NAME).plain):
+        assert not any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in plain), repr(plain)
+    assert Text("a\tb\nc").plain == "a\tb\nc"
