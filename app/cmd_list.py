@@ -5,13 +5,13 @@ Imports only the core modules it needs (never textual), so it starts quickly.
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from pytui.app.style import color_enabled, stderr_style
 from pytui.core.keys import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import argparse
     from typing import TextIO
 
     from pytui.core.listing import ListRow
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    # Here, not at the top: a plain `pytui list` is read without argparse (app/list_args.py).
+    import argparse
+
     p = sub.add_parser(
         "list", aliases=["ls"], parents=[common],
         help="list installed and available Python builds (like `uv python list`)",

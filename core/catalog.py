@@ -8,7 +8,6 @@ import sys
 from collections.abc import Iterator
 
 from pytui.core.errors import CatalogError
-from pytui.core.filenames import flavor_from_url
 from pytui.core.keys import IMPLEMENTATIONS, VARIANTS, InstallationKey, KeyFields, display_arch
 from pytui.core.models import ARCH_DISPLAY, LIBCS, OS_DISPLAY, Build, url_filename
 
@@ -76,6 +75,8 @@ def build_from_entry(entry: dict) -> Build | None:
     if arch_name is None:
         return None
     implementation = "pyodide" if (name == "cpython" and os_name == "emscripten") else name
+    # Only parsing needs the archive-name grammar: `pytui list` on a cached parse never does.
+    from pytui.core.filenames import flavor_from_url
     # Repeated values as one shared string each (the decoder makes a new one per entry): at
     # 200,000 entries that is about a million strings fewer.
     intern = sys.intern

@@ -280,7 +280,7 @@ def _download_candidates(catalog: Catalog, base: PythonRequest, host, order: _Or
     match_all = (request.os is None and request.arch is None and request.libc is None
                  and request.implementation is None and request.version is None
                  and not request.build)
-    matches = request.matches
+    matches = request.matcher()
     items: list[KeyFields]
     if request.build:  # a pinned release is a build field, not a key field: match whole builds
         places, items = list(range(len(catalog))), [*catalog.builds]

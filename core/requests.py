@@ -62,7 +62,7 @@ _IMPLEMENTATION_NAMES = (("cpython", "cpython"), ("cp", "cpython"), ("pypy", "py
 KeyLike = KeyFields
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from typing import Protocol
 
     class HostLike(Protocol):
@@ -222,6 +222,24 @@ class PythonRequest(namedtuple("PythonRequest", "text kind implementation versio
     def matches(self, item: KeyLike) -> bool:
         """uv's `satisfied_by_key` (plus the build pin) for a Build, KeyParts or Installation."""
         return self._matches(item, installed=False)
+
+    def matcher(self) -> Callable[[KeyLike], bool]:
+        """`matches`, remembered per (implementation, pre-release or not, variant, os, arch,
+        libc) when the request names no version and no build: nothing else of a key decides
+        then, and thousands of builds share a few dozen of these (`pytui list`)."""
+        if self.version is not None or self.build:
+            return self.matches
+        memo: dict[tuple, bool] = {}
+        check = self._matches
+
+        def matches(item: KeyLike) -> bool:
+            key = (item[0], not item[4], item[5], item[6], item[7], item[8])
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = check(item, installed=False)
+            return found
+
+        return matches
 
     def matches_installed(self, item: KeyLike) -> bool:
         """Whether an installed interpreter satisfies this request, by uv's interpreter rules

@@ -15,6 +15,7 @@ from pytui.core import parsed_cache
 from pytui.core.catalog import Catalog, LazyBuilds
 from pytui.core.listing import list_rows
 from pytui.core.platform_detect import HostPlatform
+from pytui.core.requests import PythonRequest
 from pytui.core.sealed import seal, unseal
 from pytui.core.sources import load_catalog
 from test_catalog import entry, settings_for, uv_json
@@ -125,3 +126,14 @@ def test_a_catalog_with_no_builds_made_yet_reports_its_size(two_builds) -> None:
     assert len(lazy) == 2 and lazy.warning is None and lazy.empty_reason is None
     assert "2 builds" in repr(lazy) and lazy._lazy is not None
     assert isinstance(Catalog([]).builds, list)
+
+
+@pytest.mark.parametrize("text", ["any", "default", "pypy", "cpython", "pyodide", "3.12", "3.13t",
+                                  ">=3.11,<3.13", "cpython-any-linux-any-gnu", "any-any-macos"])
+def test_the_remembering_matcher_agrees_with_matches(uv_catalogs, text) -> None:
+    eager, _ = uv_catalogs
+    for request in (PythonRequest.parse(text), PythonRequest.parse(text).for_host(HOST),
+                    PythonRequest.parse(text).for_host(HOST, any_arch=True).with_prereleases()):
+        matcher = request.matcher()
+        assert [matcher(build) for build in eager.builds] == \
+            [request.matches(build) for build in eager.builds], request

@@ -1,0 +1,139 @@
+"""The argparse parser of `pytui` and its subcommands (each `cmd_*.py` registers its own).
+
+Imported only when a command line is not a plain `pytui list` (app/list_args.py reads those).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from pytui import __version__
+from pytui.app.style import COLOR_CHOICES
+
+# Subcommand modules, in help order.
+_COMMANDS = ("cmd_list", "cmd_dir", "cmd_install", "cmd_cache", "cmd_envs", "cmd_upgrade")
+# The command names each module registers. When argv names one, only that module's parser is
+# built (building all of them costs `pytui list` several ms); a module missing here is always
+# built, so a new command works before it is listed.
+_COMMAND_NAMES = {
+    "cmd_list": ("list", "ls"),
+    "cmd_dir": ("dir",),
+    "cmd_install": ("install", "uninstall"),
+    "cmd_cache": ("cache",),
+    "cmd_envs": ("envs",),
+    "cmd_upgrade": ("upgrade",),
+}
+
+
+_COLUMNS: list[int] = []
+
+
+def _terminal_columns() -> int:
+    """`shutil.get_terminal_size().columns` without importing shutil (and bz2, lzma); asked
+    once per parser, not once per argument."""
+    if _COLUMNS:
+        return _COLUMNS[0]
+    import os
+
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]  # None is caught below
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    _COLUMNS.append(columns if columns > 0 else 80)
+    return _COLUMNS[0]
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, sized without shutil: every `add_argument` makes one."""
+
+    def __init__(self, prog: str, *args: object, **kwargs: object) -> None:
+        if len(args) < 3 and "width" not in kwargs:
+            kwargs["width"] = _terminal_columns() - 2
+        super().__init__(prog, *args, **kwargs)  # type: ignore[arg-type]  # argparse's own arguments, passed through
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # argparse's own arguments, passed through
+
+
+def common_options(*, suppress: bool = False) -> argparse.ArgumentParser:
+    """Flags shared by every command, with uv's names.
+
+    Subcommands get a copy whose defaults are SUPPRESS, so `pytui --offline list`
+    and `pytui list --offline` mean the same (argparse would otherwise reset
+    the top-level value with the subparser's default).
+    """
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    common = _Parser(add_help=False)
+    common.add_argument("--offline", action="store_true", default=default(False),
+                        help="never touch the network; install only from the archive cache (UV_OFFLINE)")
+    common.add_argument("--install-dir", "-i", metavar="DIR", default=default(None),
+                        help="the managed Python root (UV_PYTHON_INSTALL_DIR)")
+    common.add_argument("--cache-dir", metavar="DIR", default=default(None),
+                        help="the archive cache (UV_PYTHON_CACHE_DIR)")
+    common.add_argument("--downloads-json", metavar="PATH|URL", default=default(None),
+                        help="a uv download-metadata.json that replaces the catalog (UV_PYTHON_DOWNLOADS_JSON_URL)")
+    common.add_argument("--mirror", metavar="URL", default=default(None),
+                        help="download PBS archives from this mirror only (UV_PYTHON_INSTALL_MIRROR)")
+    common.add_argument("--quiet", "-q", action="count", default=default(0),
+                        help="only errors on stderr (no progress, status or warnings); -qq: "
+                             "nothing on stdout either (app/quiet.py)")
+    common.add_argument("--color", choices=COLOR_CHOICES, default=default(None), metavar="WHEN",
+                        help="colour output: auto (default: on a terminal, unless NO_COLOR), "
+                             "always, never")
+    return common
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with `argv`, only the parser of the command it names (all when unsure)."""
+    _COLUMNS.clear()  # the terminal may have changed since the last parser (tests, the TUI)
+    parser = _Parser(
+        prog="pytui", parents=[common_options()],
+        description="Browse, cache, install and remove standalone CPython builds (uv-compatible). "
+                    "With no command, starts the terminal UI.",
+    )
+    parser.add_argument("--version", "-V", action="version", version=f"pytui {__version__}")
+    common = common_options(suppress=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    wanted = _named_command(parser, argv) if argv is not None else None
+    for name in _COMMANDS:
+        names = _COMMAND_NAMES.get(name)
+        if wanted is not None and names is not None and wanted not in names:
+            continue
+        module = importlib.import_module(f"pytui.app.{name}")
+        module.register(sub, common)
+    return parser
+
+
+def _named_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -> str | None:
+    """The command `argv` names, if it surely names a known one; None asks for every parser.
+
+    Skips the top-level options (and the values of those that take one), as argparse would.
+    """
+    known = {name for names in _COMMAND_NAMES.values() for name in names}
+    takes_value = {option for action in parser._actions if action.nargs != 0
+                   for option in action.option_strings}
+    args = iter(argv)
+    for arg in args:
+        if arg == "--" or arg in {"-h", "--help"}:
+            return None
+        if arg.startswith("-"):
+            if arg in takes_value:
+                next(args, None)
+            elif "=" not in arg and arg not in parser._option_string_actions:
+                return None  # an abbreviation or an unknown option: let argparse decide
+            continue
+        return arg if arg in known else None
+    return None
