@@ -65,7 +65,11 @@ class History:
         if self.log_path is None or self.log_problem:
             return
         stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(entry.at))
-        line = f"{stamp}\t{entry.kind}\t{entry.outcome}\t{entry.title}\t{entry.message}\n"
+        # Escaped (app/safe_text.py): a name in a message must not steer a terminal that shows
+        # the log (`tail -f`), and a tab in a title must not shift its columns.
+        from pytui.app.safe_text import shown
+
+        line = f"{stamp}\t{entry.kind}\t{entry.outcome}\t{shown(entry.title)}\t{shown(entry.message)}\n"
         try:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
             try:

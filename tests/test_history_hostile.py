@@ -49,3 +49,13 @@ def test_a_state_dir_that_cannot_be_written_is_told_once(tmp_path: Path) -> None
         history.add("install", f"cpython-3.12.{index}", "done", "installed")
     assert len(told) == 1 and "Not a directory" in told[0], told
     assert len(history.entries) == 3 and "cannot write the history log" in history.log_problem
+
+
+def test_escape_sequences_and_tabs_are_logged_escaped(tmp_path: Path) -> None:
+    """`tail -f` of the log in a terminal must not be steered by a name in a message, and a
+    tab in a title must not shift the log's columns."""
+    history = History(tmp_path)
+    history.add("install", "cpython\tx", "failed", "the tree file lib/\x1b]52;c;cHduZWQ=\x07.txt changed")
+    line = (tmp_path / LOG_NAME).read_text(encoding="utf-8").splitlines()[-1]
+    assert "\x1b" not in line and "\x07" not in line and "\\x1b]52;c;cHduZWQ=\\x07" in line
+    assert line.split("\t")[1:4] == ["install", "failed", "cpython\\tx"]
