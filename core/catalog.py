@@ -75,16 +75,27 @@ def build_from_entry(entry: dict) -> Build | None:
     if arch_name is None:
         return None
     implementation = "pyodide" if (name == "cpython" and os_name == "emscripten") else name
-    # Only parsing needs the archive-name grammar: `pytui list` on a cached parse never does.
-    from pytui.core.filenames import flavor_from_url
     # Repeated values as one shared string each (the decoder makes a new one per entry): at
     # 200,000 entries that is about a million strings fewer.
     intern = sys.intern
     return Build(
         intern(implementation), major, minor, patch, intern(prerelease), variant,
         OS_DISPLAY[os_name], arch_name, intern(libc), intern(build), url,
-        sha256.lower() if sha256 else None, flavor_from_url(url),
+        sha256.lower() if sha256 else None, _flavor(url),
     )
+
+
+# core/filenames.flavor_from_url, imported when the first entry is parsed (an import statement
+# per entry cost 2 µs each): `pytui list` on a cached parse never needs the archive-name grammar.
+_FLAVOR_FROM_URL: list = []
+
+
+def _flavor(url: str) -> str:
+    if not _FLAVOR_FROM_URL:
+        from pytui.core.filenames import flavor_from_url
+
+        _FLAVOR_FROM_URL.append(flavor_from_url)
+    return _FLAVOR_FROM_URL[0](url)
 
 
 def _required_fields(entry: object) -> tuple:
