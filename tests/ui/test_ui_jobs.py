@@ -298,6 +298,12 @@ async def test_installing_an_end_of_life_version_warns_once_installed(tmp_path, 
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await _start_install(pilot, old.build.key)
+        # `i` asks first for an end-of-life version: the fact, then the question.
+        assert isinstance(app.screen, ConfirmModal)
+        assert app.screen.question[1][-1].endswith("Install it anyway?")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: any(j.key == old.build.key for j in app.state.jobs.values()),
+                       what="job queued")
         job = _job(app, old.build.key)
         await wait_for(pilot, lambda: job.phase == "done", what="install done")
         await wait_for(pilot, lambda: any(n.message == line for n in app._notifications),
