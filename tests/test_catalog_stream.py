@@ -1,4 +1,4 @@
-"""A large catalog is decoded entry by entry (core/catalog.py, `STREAM_FROM_BYTES`): the same
+"""A large catalog is decoded entry by entry (core/catalog_parse.py, `STREAM_FROM_BYTES`): the same
 builds, counts and problem line as decoding the whole document, or the whole-document path
 (and its error line) for anything that is not a plain JSON object of entries."""
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from pytui.core import catalog as catalog_module
-from pytui.core.catalog import _parse_streamed, parse_catalog
+from pytui.core import catalog_parse as catalog_module
+from pytui.core.catalog_parse import _parse_streamed, parse_catalog
 from pytui.core.errors import CatalogError
 from test_catalog import entry
 from test_catalog_hostile import JSON_VALUES, entries
