@@ -116,3 +116,24 @@ def no_sockets(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     return attempts
+
+
+PIDS = Path("/sys/fs/cgroup/pids")
+
+
+@pytest.fixture
+def one_task_cgroup(tmp_path: Path) -> Iterator[Path]:
+    """A pids cgroup allowing one task (no thread can start in a process moved into it);
+    skips unless root with the cgroup v1 pids controller."""
+    if os.geteuid() != 0 or not (PIDS / "cgroup.procs").exists():
+        pytest.skip("needs root and the cgroup v1 pids controller at /sys/fs/cgroup/pids")
+    cgroup = PIDS / f"pytui-test-{os.getpid()}-{tmp_path.name}"
+    try:
+        cgroup.mkdir()
+        (cgroup / "pids.max").write_text("1")
+    except OSError as err:
+        pytest.skip(f"cannot make a pids cgroup here: {err}")
+    try:
+        yield cgroup
+    finally:
+        cgroup.rmdir()  # empty again: its one process has ended

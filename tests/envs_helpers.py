@@ -18,6 +18,14 @@ from pathlib import Path
 from fixtures_archives import MadeArchive, _finish, host_platform, make_build
 
 UV = Path(sys.executable).parent / "uv"
+# A `home` outside any install root: an environment that uses it is `external`.
+EXTERNAL_HOME = str(Path(sys.base_prefix) / "bin")
+
+
+def make_venv(path: Path, home: str = EXTERNAL_HOME) -> None:
+    """A venv as the scan sees one: a directory with a `pyvenv.cfg` (no interpreter made)."""
+    path.mkdir(parents=True)
+    (path / "pyvenv.cfg").write_text(f"home = {home}\nversion_info = 3.12.8\n")
 
 
 def python_version(executable: Path) -> str | None:

@@ -13,24 +13,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from envs_helpers import settle
+from envs_helpers import make_venv, settle
 from pytui.core import env_quick_state
 from pytui.core.env_quick_state import QUICK_FILE
 from pytui.core.envs import FULL, QUICK, quick_scan, scan
 from pytui.core.sealed import seal, unseal
-
-EXTERNAL_HOME = str(Path(sys.base_prefix) / "bin")
-
-
-def make_venv(path: Path, home: str = EXTERNAL_HOME) -> None:
-    path.mkdir(parents=True)
-    (path / "pyvenv.cfg").write_text(f"home = {home}\nversion_info = 3.12.8\n")
 
 
 @pytest.fixture

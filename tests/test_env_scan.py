@@ -13,23 +13,15 @@ import json
 import os
 import random
 import shutil
-import sys
 from array import array
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from envs_helpers import settle
+from envs_helpers import make_venv, settle
 from pytui.core import env_state, envwalk, envwalk_recheck
 from pytui.core.env_state import StoredScan, StoredWalk
 from pytui.core.envs import MAX_DEPTH, STATE_FILE, scan
-
-EXTERNAL_HOME = str(Path(sys.base_prefix) / "bin")
-
-
-def make_venv(path: Path, home: str = EXTERNAL_HOME) -> None:
-    path.mkdir(parents=True)
-    (path / "pyvenv.cfg").write_text(f"home = {home}\nversion_info = 3.12.8\n")
 
 
 @pytest.fixture

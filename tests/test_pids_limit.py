@@ -4,31 +4,10 @@ bin dir and the cache stay as they were."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from cli_harness import Pytui, Result, assert_clean_failure, snapshot
-
-PIDS = Path("/sys/fs/cgroup/pids")
-
-
-@pytest.fixture
-def one_task_cgroup(tmp_path: Path) -> Iterator[Path]:
-    if os.geteuid() != 0 or not (PIDS / "cgroup.procs").exists():
-        pytest.skip("needs root and the cgroup v1 pids controller at /sys/fs/cgroup/pids")
-    cgroup = PIDS / f"pytui-test-{os.getpid()}-{tmp_path.name}"
-    try:
-        cgroup.mkdir()
-        (cgroup / "pids.max").write_text("1")
-    except OSError as err:
-        pytest.skip(f"cannot make a pids cgroup here: {err}")
-    try:
-        yield cgroup
-    finally:
-        cgroup.rmdir()  # empty again: its one process has ended
 
 
 def test_an_install_that_cannot_start_a_thread_says_so_in_one_line(pytui: Pytui, one_task_cgroup: Path) -> None:

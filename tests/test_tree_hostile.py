@@ -145,7 +145,6 @@ def test_links_that_each_take_thousands_of_steps_are_refused_within_a_declared_b
     assert store.materialize(SHA, dest) is None and not dest.exists() and not store.has(SHA)
 
 
-_PIDS_CGROUP = Path("/sys/fs/cgroup/pids")
 
 _NO_THREAD_CHILD = """
 import os, sys
@@ -157,7 +156,8 @@ print(TreeStore(cache).materialize(sys.argv[4], dest))
 """
 
 
-def test_an_install_from_a_tree_when_no_thread_can_start_links_on_one(tmp_path: Path) -> None:
+def test_an_install_from_a_tree_when_no_thread_can_start_links_on_one(tmp_path: Path,
+                                                                        one_task_cgroup: Path) -> None:
     """A container at its pids limit (a cgroup's pids.max; root is bound by it too): starting
     the second linking thread raises RuntimeError, which ended an install from a kept tree in
     a traceback. It links on the calling thread alone."""
@@ -166,23 +166,12 @@ def test_an_install_from_a_tree_when_no_thread_can_start_links_on_one(tmp_path: 
 
     from test_tree_link import described, make_tree
 
-    if os.geteuid() != 0 or not (_PIDS_CGROUP / "cgroup.procs").exists():
-        pytest.skip("needs root and the cgroup v1 pids controller at /sys/fs/cgroup/pids")
     source = tmp_path / "source"
     make_tree(source)
     store = TreeStore(tmp_path / "cache")
     assert store.keep(SHA, source, archive="a.tar.gz", key="k")
-    cgroup = _PIDS_CGROUP / f"pytui-test-{os.getpid()}-{tmp_path.name}"
-    try:
-        cgroup.mkdir()
-        (cgroup / "pids.max").write_text("1")
-    except OSError as err:
-        pytest.skip(f"cannot make a pids cgroup here: {err}")
-    try:
-        done = subprocess.run([sys.executable, "-c", _NO_THREAD_CHILD, str(tmp_path / "cache"),
-                               str(tmp_path / "dest"), str(cgroup), SHA],
-                              capture_output=True, text=True, timeout=120)
-    finally:
-        cgroup.rmdir()
+    done = subprocess.run([sys.executable, "-c", _NO_THREAD_CHILD, str(tmp_path / "cache"),
+                           str(tmp_path / "dest"), str(one_task_cgroup), SHA],
+                          capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "True", done.stderr[-2000:]
     assert described(tmp_path / "dest") == described(store.path / SHA / TREE_NAME)
