@@ -26,9 +26,10 @@ average before and after it, and beside each median wall time the median CPU tim
 system) of the run's processes.
 
 Floors: `tar -xzf` / `tar --zstd -xf` of the file, and `curl -s URL | tar -x...` from the server.
-Each round runs every method once, in alternating order. Finished trees are renamed aside and
-deleted after the suite (creating files right after a large `rm -rf` is slow on these
-machines). Medians are printed with pytui/uv ratios.
+Each round runs every method once, in alternating order; the reinstall methods run in a second
+phase after all the others (see `main`). Finished trees are renamed aside and deleted after the
+suite (creating files right after a large `rm -rf` is slow on these machines). Medians are
+printed with pytui/uv ratios.
 """
 
 from __future__ import annotations
@@ -292,20 +293,28 @@ def main() -> int:
                 wanted = [m.strip() for m in args.methods.split(",")]
                 table = {name: table[name] for name in wanted}
             names = list(table)
-            # One untimed run of each: page cache, uv's and pytui's parsed catalogs.
-            for name in names:
-                table[name]()
-            bench.settled.clear()
             results: dict[str, list[float]] = {name: [] for name in names}
             # CPU seconds (user + system) of the child processes of each run: on a loaded
             # machine a run waits for a core, so wall time says as much about the neighbours.
             cpu: dict[str, list[float]] = {name: [] for name in names}
-            for round_no in range(args.rounds):
-                order = names if round_no % 2 == 0 else list(reversed(names))
-                for name in order:
-                    before = _children_cpu()
-                    results[name].append(table[name]())
-                    cpu[name].append(_children_cpu() - before)
+            # Two phases: every method that makes a fresh install, then the reinstalls. A
+            # reinstall deletes the replaced install (uv within its run, pytui's detached
+            # deleter after it), some 2,600 inodes a round; on an ext4 without a journal
+            # every inode made within the next minute or so then costs more (the allocator
+            # skips each recently deleted one), so interleaved they would tax the fresh
+            # installs of both tools with deletions a user's install does not follow.
+            phases = [[n for n in names if "reinstall" not in n], [n for n in names if "reinstall" in n]]
+            for phase in phases:
+                # One untimed run of each: page cache, uv's and pytui's parsed catalogs.
+                for name in phase:
+                    table[name]()
+                bench.settled.clear()
+                for round_no in range(args.rounds):
+                    order = phase if round_no % 2 == 0 else list(reversed(phase))
+                    for name in order:
+                        before = _children_cpu()
+                        results[name].append(table[name]())
+                        cpu[name].append(_children_cpu() - before)
             all_results[kind] = results
             medians = {name: statistics.median(times) for name, times in results.items()}
             cpu_medians = {name: statistics.median(times) for name, times in cpu.items()}
