@@ -7,9 +7,17 @@ from pathlib import Path
 
 import pytest
 from fixtures_http import FaultyHTTPServer
+from pytui.core.models import Build
 from ui_helpers import UiWorld, make_world
+from view_state import three_builds
 
 
 @pytest.fixture
 def ui_world(tmp_path: Path, http_server: FaultyHTTPServer) -> UiWorld:
     return make_world(tmp_path, http_server)
+
+
+@pytest.fixture
+def builds() -> dict[str, Build]:
+    """Three builds: 3.12.7, 3.12.8 and 3.13.1 (tests/ui/view_state.py)."""
+    return three_builds()

@@ -1,12 +1,11 @@
-"""The TUI's state, view model and key decisions without an app (no Pilot, no Textual):
-each pane's rows for a given state, the details of each kind of row, what i/Enter/u/p/c/q
-do in each state."""
+"""The TUI's state and view model without an app (no Pilot, no Textual): each pane's rows for
+a given state, the details of each kind of row, subtitles, job rows, short errors. What the
+keys decide is in tests/ui/test_decisions.py."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from fixtures_archives import make_build
@@ -15,37 +14,9 @@ from pytui.app.job_view import job_view
 from pytui.app.state import AppState, ViewOptions
 from pytui.app.view_model import ViewModel
 from pytui.core.catalog import Catalog
-from pytui.core.models import Build, CachedArchive, Installation
+from pytui.core.models import Build, CachedArchive
 from pytui.core.settings import Settings
-from ui_helpers import HOST
-
-OLD, NEW, OTHER = "3.12.7", "3.12.8", "3.13.1"
-# 2026-11-30 12:00 UTC: 3.8 to 3.10 past their end of life, 3.11 to 3.13 security fixes only,
-# 3.14 bugfix.
-NOV_2026 = 1_796_040_000.0
-
-
-def _installation(root: Path, build: Build, *, build_date: str | None = None) -> Installation:
-    return Installation(build, root / build.key, build_date or build.build)
-
-
-def _state(tmp_path: Path, *builds: Build) -> AppState:
-    settings = Settings.resolve(install_dir=tmp_path / "root", cache_dir=tmp_path / "cache",
-                                env={"HOME": str(tmp_path)})
-    return AppState(settings=settings, host=HOST, home=tmp_path, clock=lambda: 1000.0,
-                    catalog=Catalog(list(builds), source="test"), disk_listed=True)
-
-
-@pytest.fixture
-def builds() -> dict[str, Build]:
-    return {v: make_build(version=v, sha256=f"{i:02x}" * 32)
-            for i, v in enumerate((OLD, NEW, OTHER))}
-
-
-def _cache(state: AppState, build: Build, size: int = 1000) -> CachedArchive:
-    archive = CachedArchive(state.settings.cache_dir / build.cache_filename, size, build)
-    state.archives.append(archive)
-    return archive
+from view_state import NEW, OLD, OTHER, a_cached_archive, a_state, an_installation
 
 
 def test_state_and_derivation_import_no_textual() -> None:
@@ -58,13 +29,13 @@ def test_state_and_derivation_import_no_textual() -> None:
 
 
 def test_available_rows_newest_patch_with_what_the_user_has(tmp_path, builds) -> None:
-    state = _state(tmp_path, *builds.values())
+    state = a_state(tmp_path, *builds.values())
     vm = ViewModel()
     assert [r.build.key for r in vm.available_rows(state)] == [builds[OTHER].key,
                                                                  builds[NEW].key]
     # An installed older patch is listed too, with its state.
-    state.installations.append(_installation(tmp_path, builds[OLD]))
-    _cache(state, builds[OLD], 4321)
+    state.installations.append(an_installation(tmp_path, builds[OLD]))
+    a_cached_archive(state, builds[OLD], 4321)
     rows = {r.build.key: r for r in vm.available_rows(state)}
     assert rows[builds[OLD].key].installed and rows[builds[OLD].key].cached
     assert rows[builds[OLD].key].size == 4321
@@ -81,10 +52,10 @@ def test_available_rows_newest_patch_with_what_the_user_has(tmp_path, builds) ->
 
 
 def test_cache_and_installed_rows(tmp_path, builds) -> None:
-    state = _state(tmp_path, *builds.values())
+    state = a_state(tmp_path, *builds.values())
     vm = ViewModel()
-    _cache(state, builds[OLD])
-    installed = _installation(tmp_path, builds[OLD])
+    a_cached_archive(state, builds[OLD])
+    installed = an_installation(tmp_path, builds[OLD])
     state.installations.append(installed)
     state.sizes[installed.key] = 5000
     job = state.add_job("install", builds[OTHER].key, build=builds[OTHER])
@@ -100,10 +71,10 @@ def test_cache_and_installed_rows(tmp_path, builds) -> None:
 
 
 def test_an_archive_with_a_kept_tree_is_marked(tmp_path, builds) -> None:
-    state = _state(tmp_path, *builds.values())
+    state = a_state(tmp_path, *builds.values())
     vm = ViewModel()
-    _cache(state, builds[OLD])
-    with_tree = _cache(state, builds[NEW])
+    a_cached_archive(state, builds[OLD])
+    with_tree = a_cached_archive(state, builds[NEW])
     with_tree.tree = True
     rows = {r.name: r for r in vm.cache_rows(state)}
     assert rows[builds[NEW].cache_filename].tree and not rows[builds[OLD].cache_filename].tree
@@ -120,7 +91,7 @@ def test_an_archive_with_a_kept_tree_is_marked(tmp_path, builds) -> None:
 
 
 def test_details_of_a_failed_job_carry_the_whole_error(tmp_path, builds) -> None:
-    state = _state(tmp_path, *builds.values())
+    state = a_state(tmp_path, *builds.values())
     vm = ViewModel()
     build = builds[NEW]
     job = state.add_job("install", build.key, build=build)
@@ -141,10 +112,10 @@ def test_details_of_a_failed_job_carry_the_whole_error(tmp_path, builds) -> None
 
 
 def test_details_for_each_pane(tmp_path, builds) -> None:
-    state = _state(tmp_path, *builds.values())
+    state = a_state(tmp_path, *builds.values())
     vm = ViewModel()
-    archive = _cache(state, builds[OLD])
-    state.installations.append(_installation(tmp_path, builds[OLD]))
+    archive = a_cached_archive(state, builds[OLD])
+    state.installations.append(an_installation(tmp_path, builds[OLD]))
     cached = vm.details(state, "cached", builds[OLD].cache_filename)
     assert cached.title == builds[OLD].key and "Cached" in cached.note
     assert ("archive", "~/cache/" + archive.name) in cached.fields
@@ -159,101 +130,6 @@ def test_details_for_each_pane(tmp_path, builds) -> None:
     archive.tree = True
     header = vm.header(state)
     assert header.cache_size == 4321 and header.cache_trees
-
-
-def test_install_decisions(tmp_path, builds) -> None:
-    state = _state(tmp_path, *builds.values())
-    vm = ViewModel()
-    new = builds[NEW]
-    assert d.decide_install(state, vm, "available", new.key) == d.StartInstall(new)
-    # Enter asks first, whatever came before it.
-    asked = d.decide_install(state, vm, "available", new.key, ask=True)
-    assert isinstance(asked, d.Confirm) and asked.then == d.StartInstall(new)
-    assert any(new.url in line.text for line in asked.lines)
-    assert isinstance(d.decide_install(state, vm, "available", None), d.Refuse)
-    # Offline and not cached: refused, naming the build and the cache dir.
-    state.offline = True
-    refused = d.decide_install(state, vm, "available", new.key)
-    assert isinstance(refused, d.Refuse) and refused.severity == "error"
-    assert new.key in refused.message and str(state.settings.cache_dir) in refused.message
-    _cache(state, new)
-    assert d.decide_install(state, vm, "available", new.key) == d.StartInstall(new)
-    state.offline = False
-    # A job already on it.
-    state.add_job("install", new.key, build=new)
-    assert isinstance(d.decide_install(state, vm, "available", new.key), d.Refuse)
-
-
-def test_i_on_installed_says_from_what_to_what(tmp_path, builds) -> None:
-    state = _state(tmp_path, *builds.values())
-    vm = ViewModel()
-    old, new = builds[OLD], builds[NEW]
-    state.installations.append(_installation(tmp_path, old))
-    upgrade = d.decide_install(state, vm, "installed", old.key)
-    assert isinstance(upgrade, d.Confirm) and upgrade.then == d.StartInstall(new)
-    assert f"from {old.key} to {new.key}" in upgrade.lines[0].text
-    # Up to date: says so, starts nothing.
-    state.installations[:] = [_installation(tmp_path, new)]
-    assert isinstance(d.decide_install(state, vm, "installed", new.key), d.Refuse)
-    assert isinstance(d.decide_install(state, vm, "available", new.key), d.Refuse)
-    # The catalog has a newer build of the same version: a reinstall, said as such.
-    state.installations[:] = [_installation(tmp_path, new, build_date="20240101")]
-    for pane in ("installed", "available"):
-        again = d.decide_install(state, vm, pane, new.key)
-        assert isinstance(again, d.Confirm)
-        assert again.then == d.StartInstall(new, reinstall=True)
-        assert f"from build 20240101 to build {new.build}" in again.lines[0].text
-
-
-def test_uninstall_purge_cancel_quit_decisions(tmp_path, builds) -> None:
-    state = _state(tmp_path, *builds.values())
-    old = builds[OLD]
-    installation = _installation(tmp_path, old)
-    state.installations.append(installation)
-    state.sizes[old.key] = 2 * 1024 * 1024
-    state.freeable[old.key] = 2 * 1024 * 1024
-    asked = d.decide_uninstall(state, "installed", old.key)
-    assert isinstance(asked, d.Confirm) and asked.then == d.StartUninstall(installation)
-    assert any(line.strong and line.text == "Frees 2.0 MiB." for line in asked.lines)
-    # Linked from the cache's kept tree: only its own files are freed, and the rest is said.
-    state.freeable[old.key] = 512 * 1024
-    linked = d.decide_uninstall(state, "installed", old.key)
-    assert isinstance(linked, d.Confirm)
-    assert any(line.strong and line.text == "Frees 512.0 KiB; 1.5 MiB stay in the cache's kept tree "
-               "(purging its archive frees them)." for line in linked.lines)
-    assert isinstance(d.decide_uninstall(state, "available", builds[NEW].key), d.Refuse)
-    archive = _cache(state, old)
-    purge = d.decide_purge(state, "cached", archive.name)
-    assert isinstance(purge, d.Confirm) and purge.then == d.StartPurge((archive,))
-    # Nothing runs: c has nothing to cancel, q quits at once.
-    assert isinstance(d.decide_cancel(state, None, "available", None), d.Refuse)
-    assert d.decide_quit(state) == d.Quit()
-    # An uninstall runs: u again is refused, c cancels it, q asks first.
-    job = state.add_job("uninstall", old.key, installation=installation)
-    assert isinstance(d.decide_uninstall(state, "installed", old.key), d.Refuse)
-    assert d.decide_cancel(state, None, "installed", old.key) == d.CancelJob(job.job_id)
-    assert d.decide_cancel(state, job.job_id, "available", None) == d.CancelJob(job.job_id)
-    quit_ = d.decide_quit(state)
-    assert isinstance(quit_, d.Confirm) and quit_.then == d.Quit()
-    assert "uninstall" in quit_.lines[0].text
-    # An install job reads the archive: purging it is refused while it runs.
-    state.add_job("install", old.key, build=old)
-    assert isinstance(d.decide_purge(state, "cached", archive.name), d.Refuse)
-    state.end_job(job.job_id, "cancelled")
-    assert d.decide_cancel(state, job.job_id, "available", None) == d.DismissJob(job.job_id)
-
-
-def test_readme_key_table_is_the_keymap() -> None:
-    from pytui.app.keymap import KEYMAP, bound_keys, readme_table
-
-    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
-    start, end = "<!-- keys:start -->", "<!-- keys:end -->"
-    assert start in readme and end in readme, "README lost its key table markers"
-    table = readme.split(start, 1)[1].split(end, 1)[0].strip()
-    assert table == readme_table(), "README's key table differs from app/keymap.py"
-    keys = [k.keys for k in bound_keys()]
-    assert len(keys) == len(set(keys)), "a key is bound twice"
-    assert all(k.help or not k.show for k in KEYMAP)
 
 
 def test_history_log_is_appended_and_refuses_a_symlink(tmp_path) -> None:
@@ -286,12 +162,12 @@ def test_available_filter_fast_path_is_the_simple_rule(tmp_path, uv_catalog_path
     from pytui.core.catalog import parse_uv_json
 
     builds, _ = parse_uv_json(uv_catalog_path.read_bytes(), str(uv_catalog_path))
-    state = _state(tmp_path, *builds)
+    state = a_state(tmp_path, *builds)
     state.view = view
     vm = ViewModel()
     everything = list(vm.visible_builds(state))
-    state.installations.append(_installation(tmp_path, everything[3]))
-    _cache(state, everything[5], 777)
+    state.installations.append(an_installation(tmp_path, everything[3]))
+    a_cached_archive(state, everything[5], 777)
     job = state.add_job("install", everything[8].key, build=everything[8])
     state.progress(job.job_id, "download", 10, 40)
     state.failed_keys.add(everything[1].key)
@@ -317,10 +193,10 @@ def with_view(state: AppState, **view: object) -> AppState:
 
 
 def test_an_install_whose_newer_patch_is_installed_offers_nothing(tmp_path, builds) -> None:
-    state = _state(tmp_path, *builds.values())
+    state = a_state(tmp_path, *builds.values())
     vm = ViewModel()
     old, new = builds[OLD], builds[NEW]
-    state.installations += [_installation(tmp_path, old), _installation(tmp_path, new)]
+    state.installations += [an_installation(tmp_path, old), an_installation(tmp_path, new)]
     rows = {row.key: row for row in vm.installed_rows(state)}
     assert rows[old.key].update == f"{NEW} installed" and rows[old.key].update_installed
     assert rows[new.key].update == "" and not rows[new.key].update_installed
@@ -334,7 +210,7 @@ def test_an_install_whose_newer_patch_is_installed_offers_nothing(tmp_path, buil
 
 
 def test_a_cancelled_download_keeps_its_size_and_shows_as_partial(tmp_path, builds) -> None:
-    state = _state(tmp_path, *builds.values())
+    state = a_state(tmp_path, *builds.values())
     vm = ViewModel()
     new = builds[NEW]
 
@@ -369,7 +245,7 @@ def test_an_empty_available_pane_says_why(tmp_path) -> None:
 
     path = tmp_path / "bad.json"
     path.write_bytes(uv_json(entry(sha256=123), entry(url=123)))
-    state = _state(tmp_path)
+    state = a_state(tmp_path)
     state.settings = Settings.resolve(downloads_json=str(path), env={"HOME": str(tmp_path)})
     for _ in range(2):  # the second load reads the parsed-catalog cache: the same line
         state.catalog = CoreGateway().load_catalog(state.settings)
@@ -396,7 +272,7 @@ def test_short_error_reads_cleanly_for_each_engine_failure(tmp_path, builds) -> 
     as the job row shows it: no key, no URL, digests cut, no dangling "for from"."""
     from pytui.core.download_policy import MISSING_NEXT_STEP
 
-    state = _state(tmp_path, *builds.values())
+    state = a_state(tmp_path, *builds.values())
     build = builds[NEW]
     key, url = build.key, build.url
     lead = f"failed to install {key}: "
@@ -428,7 +304,7 @@ def test_short_error_reads_cleanly_for_each_engine_failure(tmp_path, builds) -> 
 
 
 def test_a_finished_uninstall_or_verify_says_what_it_did(tmp_path, builds) -> None:
-    state = _state(tmp_path, *builds.values())
+    state = a_state(tmp_path, *builds.values())
     build = builds[NEW]
     labels = {}
     for kind in ("install", "uninstall", "verify"):
@@ -443,25 +319,6 @@ def test_a_finished_uninstall_or_verify_says_what_it_did(tmp_path, builds) -> No
     assert job_view(failed).phase_label == "" and not job_view(failed).bar_shown
 
 
-def test_the_install_question_says_the_end_of_life_fact_then_asks(tmp_path) -> None:
-    """Not the CLI's "installing … anyway" (said before the user answered): the fact, then
-    the question, for the state's day."""
-    old, current = make_build(version="3.8.20"), make_build(version="3.13.1")
-    state = _state(tmp_path, old, current).replace(clock=lambda: NOV_2026)
-    vm = ViewModel()
-    asked = d.decide_install(state, vm, "available", old.key, ask=True)
-    assert isinstance(asked, d.Confirm)
-    assert asked.lines[-1].text == ("Python 3.8 reached its end of life in 2024-10 and gets no "
-                                    "security fixes. Install it anyway?")
-    assert asked.lines[-1].strong and "anyway;" not in asked.lines[-1].text
-    asked = d.decide_install(state, vm, "available", current.key, ask=True)
-    assert isinstance(asked, d.Confirm) and not any("end of life" in x.text for x in asked.lines)
-    # `i` asks too for an end-of-life version (and only for one).
-    asked = d.decide_install(state, vm, "available", old.key)
-    assert isinstance(asked, d.Confirm) and asked.lines[-1].text.endswith("Install it anyway?")
-    assert d.decide_install(state, vm, "available", current.key) == d.StartInstall(current)
-
-
 @pytest.mark.parametrize("text", ["3.13t", "freethreaded", "musl", "3.11.5", "3.12 musl",
                                   "aarch64 3.13t", "3.8.2"])
 def test_a_filter_matching_only_hidden_builds_names_the_key_that_lists_them(
@@ -473,7 +330,7 @@ def test_a_filter_matching_only_hidden_builds_names_the_key_that_lists_them(
     from pytui.core.catalog import parse_uv_json
 
     builds, _ = parse_uv_json(uv_catalog_path.read_bytes(), str(uv_catalog_path))
-    state = _state(tmp_path, *builds)
+    state = a_state(tmp_path, *builds)
     state.view = ViewOptions(filter_text=text)
     vm = ViewModel()
     assert vm.available_rows(state) == []
@@ -488,7 +345,7 @@ def test_a_filter_matching_only_hidden_builds_names_the_key_that_lists_them(
 
 
 def test_a_filter_matching_nothing_anywhere_has_no_hint(tmp_path, builds) -> None:
-    state = _state(tmp_path, *builds.values())
+    state = a_state(tmp_path, *builds.values())
     state.view = ViewOptions(filter_text="musl")
     vm = ViewModel()
     assert vm.available_rows(state) == []
@@ -503,17 +360,17 @@ def test_a_filter_matching_nothing_anywhere_has_no_hint(tmp_path, builds) -> Non
 
 def test_cached_and_installed_subtitles_name_the_filter_and_count_what_it_keeps(
         tmp_path, builds) -> None:
-    state = _state(tmp_path, *builds.values())
+    state = a_state(tmp_path, *builds.values())
     vm = ViewModel()
     state.disk_listed = False
     # Before the disk is listed: no "0 archives" / "0 interpreters" (false statements).
     assert vm.cached_subtitle(state, 0) == "listing…"
     assert vm.installed_subtitle(state, 0) == "listing…"
     state.disk_listed = True
-    _cache(state, builds[OLD])
-    _cache(state, builds[OTHER])
+    a_cached_archive(state, builds[OLD])
+    a_cached_archive(state, builds[OTHER])
     for version in (OLD, NEW):
-        state.installations.append(_installation(tmp_path / "root", builds[version]))
+        state.installations.append(an_installation(tmp_path / "root", builds[version]))
     state.view = state.view.replace(filter_text="3.13")
     cached, installed = vm.cache_rows(state), vm.installed_rows(state)
     assert len(cached) == 1 and installed == []
