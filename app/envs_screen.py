@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pytui.app.envs_view import env_details, env_rows, envs_status
+from pytui.app.filter_box import FilterBox
 from pytui.app.state import AppState
 from pytui.widgets.env_table import EnvTable
 from pytui.widgets.key_bar import KeyBar
@@ -19,11 +20,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 
-class EnvFilter(Input):
+class EnvFilter(FilterBox):
     """Esc clears the filter and goes back to the table; Enter keeps it (the footer says so
-    while the box has the focus, as the main screen's filter does)."""
+    while the box has the focus, as the main screen's filter does; app/filter_box.py takes
+    the Enter)."""
 
-    BINDINGS = [Binding("enter", "submit", "Keep filter", key_display="Enter"),
+    KEEP_ACTION = "screen.keep_filter"
+    BINDINGS = [Binding("enter", "screen.keep_filter", "Keep filter", key_display="Enter"),
                 Binding("escape", "screen.clear_filter", "Clear filter", key_display="Esc")]
 
 
@@ -150,12 +153,13 @@ class EnvironmentsScreen(Screen[None]):
         self._filter = event.value.strip()
         self.refresh_rows()
 
-    @on(Input.Submitted, "#envs-filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if not event.value.strip():
-            self.query_one("#envs-filter", EnvFilter).display = False
-        self.table.focus()
+    def action_keep_filter(self) -> None:
+        box = self.query_one("#envs-filter", EnvFilter)
+        self._filter = box.value.strip()
+        self.refresh_rows()
+        if not self._filter:
+            box.display = False
+        self.set_focus(self.table)  # now (app/filter_box.py)
 
     def action_rescan(self) -> None:
         self._rescan()

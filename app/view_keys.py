@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pytui.app.app_base import AppBase
+from pytui.app.filter_box import FilterBox
 from pytui.app.startup import lazy_module
 from pytui.widgets.available_table import AvailableTable
 from textual import on
@@ -25,11 +26,12 @@ FILTER_PLACEHOLDER = ("filter: 3.12  musl  freethreaded  >=3.11,<3.13  "
                       "(Enter keeps it, Esc clears it)")
 
 
-class FilterInput(Input):
+class FilterInput(FilterBox):
     """The `/` filter; Esc clears it and goes back to the table, Enter keeps it (the footer
-    says so while the box has the focus)."""
+    says so while the box has the focus; app/filter_box.py takes the Enter)."""
 
-    BINDINGS = [Binding("enter", "submit", "Keep filter", key_display="Enter"),
+    KEEP_ACTION = "app.keep_filter"
+    BINDINGS = [Binding("enter", "app.keep_filter", "Keep filter", key_display="Enter"),
                 Binding("escape", "app.clear_filter", "Clear filter", key_display="Esc")]
 
 
@@ -95,13 +97,15 @@ class ViewKeys(AppBase):
         if text is not None:
             self._set_view(filter_text=text)
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def action_keep_filter(self) -> None:
+        """Enter in the box: the filter applied and Available focused now, not later, so
+        that the keys typed after Enter act on the filtered rows (app/filter_box.py)."""
         box = self.query_one("#filter", FilterInput)
+        self._pending_filter = None
+        self._set_view(filter_text=box.value.strip())
         if not box.value.strip():
             box.display = False
-        self.query_one("#available", AvailableTable).focus()
+        self.screen.set_focus(self.query_one("#available", AvailableTable))
 
     # -- the view toggles -------------------------------------------------------------------
 

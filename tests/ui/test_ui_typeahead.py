@@ -93,3 +93,35 @@ async def test_keys_after_slash_reach_the_environments_filter(ui_world: UiWorld)
         box = screen.query_one("#envs-filter", EnvFilter)
         await wait_for(pilot, lambda: box.value == "rec", what="the box holding 'rec'")
         assert app.screen is screen and app.focused is box
+
+
+async def test_a_key_right_after_enter_in_the_box_reaches_the_table(ui_world: UiWorld) -> None:
+    """`/3.11`, Enter and `i` typed at once: the filter is kept, the `i` installs the
+    highlighted build rather than landing in the box (Enter is a priority key)."""
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        _burst(app, "slash", *"3.11", "enter", "i")
+        await wait_for(pilot, lambda: bool(app.state.jobs), what="an install started by the `i`")
+        assert _box(app).value == "3.11"
+        assert app.state.view.filter_text == "3.11"
+        assert app.focused is app.query_one("#available")
+        assert all(job.key.startswith("cpython-3.11") for job in app.state.jobs.values())
+
+
+async def test_a_key_right_after_enter_in_the_environments_filter_reaches_the_table(
+        ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen),
+                       what="environments screen")
+        screen = app.screen
+        _burst(app, "slash", "x")
+        await wait_for(pilot, lambda: bool(screen.query("#envs-filter")), what="the filter box")
+        box = screen.query_one("#envs-filter", EnvFilter)
+        # `e` after Enter closes the screen: it must not be typed into the box.
+        _burst(app, "y", "enter", "e")
+        await wait_for(pilot, lambda: app.screen is not screen, what="the `e` closing the screen")
+        assert box.value == "xy"
