@@ -278,8 +278,6 @@ def scaled_catalog(source: Path, size: int, out: Path) -> int:
 def screen_steps(catalog_path: Path, work: Path) -> dict[str, float]:
     """Seconds of each step between a catalog file and the TUI's first screen, in process (the
     parsed cache warm): what must grow no faster than the catalog."""
-    import dataclasses
-
     from pytui.app.state import AppState
     from pytui.app.view_model import ViewModel
     from pytui.core.platform_detect import detect_host
@@ -299,7 +297,7 @@ def screen_steps(catalog_path: Path, work: Path) -> dict[str, float]:
     start = time.perf_counter()
     ViewModel().available_rows(state)
     steps["Available rows, this host"] = time.perf_counter() - start
-    state.view = dataclasses.replace(state.view, all_platforms=True, all_versions=True)
+    state.view = state.view.replace(all_platforms=True, all_versions=True)
     start = time.perf_counter()
     ViewModel().available_rows(state)
     steps["Available rows, every platform+version"] = time.perf_counter() - start

@@ -153,12 +153,14 @@ class Catalog:
         if fields is None:  # not a canonical key: only the formatted index can tell
             return self.by_key.get(key)
         if self._lazy is not None and self._by_fields is None:
-            # One build wanted (`pytui list` with installs): find its place, make only it.
-            places, rows = self._lazy.key_rows(None, None)
-            place = dict(zip(reversed(rows), reversed(places), strict=True)).get(fields)
-            if place is None:
+            # One build wanted (`pytui list` with installs, `install --reinstall`): find its
+            # place among the keys on its os and libc (the first of a key wins), make only it.
+            places, rows = self._lazy.key_rows(fields[6], fields[8])
+            try:
+                at = rows.index(fields)
+            except ValueError:
                 return None
-            taken = self.builds_at([place])
+            taken = self.builds_at([places[at]])
             if taken is not None:
                 return taken[0]
         return self._fields_index().get(tuple(fields))

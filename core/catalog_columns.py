@@ -64,9 +64,11 @@ class ColumnBuilds(LazyBuilds):
         if os is None and libc is None:
             places = list(range(self._count))
         else:
-            places = [place for place, item_os, item_libc
-                      in zip(range(self._count), columns[6], columns[8], strict=True)
-                      if (os is None or item_os == os) and (libc is None or item_libc == libc)]
+            # C-level maps, no Python loop per build (the columns hold checked strings).
+            tests = [map(value.__eq__, column) for value, column
+                     in ((os, columns[6]), (libc, columns[8])) if value is not None]
+            keep = tests[0] if len(tests) == 1 else map(operator.and_, *tests)
+            places = list(compress(range(self._count), keep))
             columns = [list(map(column.__getitem__, places)) for column in columns]
         return places, list(map(tuple.__new__, repeat(InstallationKey), zip(*columns, strict=True)))
 

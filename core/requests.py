@@ -32,7 +32,7 @@ from pytui.core.version_request import VersionRequest
 
 # Re-exported: the version types' old home.
 __all__ = ["MAX_REQUEST_LENGTH", "KeyLike", "PythonRequest", "Specifier", "Version", "VersionRequest",
-           "find_download", "sorted_newest_first"]
+           "find_download"]
 
 # Bounds on what the parser reads. No key or specifier list comes near 1024 characters; a
 # longer text is refused before any pattern runs.
@@ -224,20 +224,31 @@ class PythonRequest(namedtuple("PythonRequest", "text kind implementation versio
         return self._matches(item, installed=False)
 
     def matcher(self) -> Callable[[KeyLike], bool]:
-        """`matches`, remembered per (implementation, pre-release or not, variant, os, arch,
-        libc) when the request names no version and no build: nothing else of a key decides
-        then, and thousands of builds share a few dozen of these (`pytui list`)."""
-        if self.version is not None or self.build:
-            return self.matches
-        memo: dict[tuple, bool] = {}
-        check = self._matches
+        """`matches` with its two halves remembered: what the implementation and version
+        fields (`item[:6]`) decide, and what the platform (`item[6:9]`) decides, are
+        independent, and thousands of builds share a few hundred of the first and a few dozen
+        of the second (`pytui list`, `find_download`). A pinned build is checked per item."""
+        versions: dict[tuple, bool] = {}
+        platforms: dict[tuple, bool] = {}
+        by_version = self._replace(os=None, arch=None, libc=None, arch_from_host=False,
+                                   build=None)._matches
+        by_platform = PythonRequest(self.text, self.kind, os=self.os, arch=self.arch,
+                                    libc=self.libc, arch_from_host=self.arch_from_host,
+                                    prereleases=True)._matches
+        pin = self.build
 
         def matches(item: KeyLike) -> bool:
-            key = (item[0], not item[4], item[5], item[6], item[7], item[8])
-            found = memo.get(key)
+            head = item[:6]
+            found = versions.get(head)
             if found is None:
-                found = memo[key] = check(item, installed=False)
-            return found
+                found = versions[head] = by_version(item, installed=False)
+            if not found:
+                return False
+            tail = item[6:9]
+            found = platforms.get(tail)
+            if found is None:
+                found = platforms[tail] = by_platform(item, installed=False)
+            return found and (not pin or getattr(item, "build", None) == pin)
 
         return matches
 
@@ -403,31 +414,72 @@ def _parse_key_part(position: str, part: str) -> object | None:
 # --- selecting downloads ------------------------------------------------------------------
 
 
-def sorted_newest_first(builds: Iterable, host_family: str | None = None) -> list:
-    """Builds in uv's download-list order (descending installation key, host arch first)."""
-    return sorted(builds, key=lambda build: build_order(build, host_family))
-
-
 def find_download(catalog: Iterable, request: PythonRequest, platform: HostLike | None = None,
                   *, build: str | None = None):  # -> Build | None
     """The build `uv python install REQUEST` would pick on `platform` (default: this host).
 
-    CPython unless another implementation is named; newest first in uv's order; a pre-release
-    only when the request names one or nothing stable matches. `build` pins a PBS release
-    (`UV_PYTHON_CPYTHON_BUILD`).
+    CPython unless another implementation is named; newest first in uv's order (the first in
+    the catalog among equals); a pre-release only when the request names one or nothing
+    stable matches. `build` pins a PBS release (`UV_PYTHON_CPYTHON_BUILD`).
+
+    A `Catalog` is searched by its key fields (`Catalog.key_rows`, only the host's os and
+    libc): only the chosen build is made (with a pin, the few that match the key), and only
+    the matching keys are ordered, never the whole catalog.
     """
     if platform is None:
         from pytui.core.platform_detect import detect_host
 
         platform = detect_host()
     filled = request.for_install(platform, build)
-    ordered = sorted_newest_first(catalog, _family(platform.arch))
-    for candidate in ordered:
-        if filled.matches(candidate):
-            return candidate
-    if not filled.allows_prereleases:
-        relaxed = filled.with_prereleases(True)
-        for candidate in ordered:
-            if relaxed.matches(candidate):
-                return candidate
-    return None
+    # One pass with pre-releases admitted finds both answers: the stable one when there is
+    # one (and the request does not admit pre-releases), else the newest of all.
+    relaxed = filled._replace(build=None, prereleases=True)
+    family = _family(platform.arch)
+    for _ in range(2):
+        if hasattr(catalog, "key_rows"):
+            # The request's os and libc are always filled (`for_install`): equality tests on
+            # them drop most of the catalog before uv's match runs (an emscripten request
+            # matches on arch alone, see `_matches`).
+            want_os = filled.os if filled.os != "emscripten" else None
+            places, items = catalog.key_rows(want_os, filled.libc)
+        else:
+            items = catalog if isinstance(catalog, list) else list(catalog)
+            places = range(len(items))
+        matches = relaxed.matcher()
+        # (uv's order, place in the catalog): sorting these is the catalog's stable sort
+        # restricted to the builds that match.
+        found = [(build_order(item, family), place, item)
+                 for place, item in zip(places, items, strict=True) if matches(item)]
+        if filled.build:
+            pinned = _with_build(catalog, found, filled.build)
+            if pinned is None:
+                continue  # the catalog re-read its stale columns: search it again
+            found = pinned
+        stable = found if filled.allows_prereleases else [
+            candidate for candidate in found if not candidate[2].prerelease]
+        pool = stable or found
+        if not pool:
+            return None
+        _, place, item = min(pool, key=_order_and_place)
+        if not hasattr(catalog, "builds_at") or hasattr(item, "url"):
+            return item  # already a build
+        made = catalog.builds_at([place])
+        if made is not None:
+            return made[0]
+    raise AssertionError("a re-read catalog holds every build")  # pragma: no cover
+
+
+def _order_and_place(candidate: tuple) -> tuple:
+    return candidate[0], candidate[1]
+
+
+def _with_build(catalog: Iterable, found: list[tuple], pin: str) -> list[tuple] | None:
+    """The candidates whose build is the pinned release, as (order, place, build); a pinned
+    release is a build field, not a key field, so the matching ones are made. None when the
+    catalog found its columns stale while making them."""
+    if found and hasattr(catalog, "builds_at") and not hasattr(found[0][2], "url"):
+        made = catalog.builds_at([place for _, place, _ in found])
+        if made is None:
+            return None
+        found = [(order, place, item) for (order, place, _), item in zip(found, made, strict=True)]
+    return [candidate for candidate in found if getattr(candidate[2], "build", None) == pin]

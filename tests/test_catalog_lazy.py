@@ -15,7 +15,7 @@ from pytui.core import parsed_cache
 from pytui.core.catalog import Catalog, LazyBuilds
 from pytui.core.listing import list_rows
 from pytui.core.platform_detect import HostPlatform
-from pytui.core.requests import PythonRequest
+from pytui.core.requests import PythonRequest, find_download
 from pytui.core.sealed import seal, unseal
 from pytui.core.sources import load_catalog
 from test_catalog import entry, settings_for, uv_json
@@ -120,6 +120,26 @@ def test_a_forged_offset_is_caught_when_its_build_is_made(two_builds, forgery) -
     assert fresh.builds == builds and doc["columns"][2] == [12, 13]
 
 
+@pytest.mark.parametrize("forgery", ["url-len", "keys-too"])
+@pytest.mark.parametrize("pin", [False, True])
+def test_find_download_searches_again_after_a_forged_entry(two_builds, forgery, pin) -> None:
+    """`pytui install 3.12` from a forged entry: the build it makes is caught, the source
+    re-read, and the search made again on what the source says."""
+    settings, builds = two_builds
+
+    def edit(doc: dict) -> None:
+        if forgery == "keys-too":
+            doc["columns"][2] = [13, 12]
+        doc["url_len"] = [length - 1 for length in doc["url_len"]]
+
+    _forge(settings, edit)
+    lazy = load_catalog(settings, lazy=True)
+    found = find_download(lazy, PythonRequest.parse("3.12"), HOST,
+                          build=builds[0].build if pin else None)
+    assert found == builds[0] and found.minor == 12
+    assert lazy._lazy is None  # re-read whole from the source
+
+
 def test_a_catalog_with_no_builds_made_yet_reports_its_size(two_builds) -> None:
     settings, _ = two_builds
     lazy = load_catalog(settings, lazy=True)
@@ -129,11 +149,14 @@ def test_a_catalog_with_no_builds_made_yet_reports_its_size(two_builds) -> None:
 
 
 @pytest.mark.parametrize("text", ["any", "default", "pypy", "cpython", "pyodide", "3.12", "3.13t",
-                                  ">=3.11,<3.13", "cpython-any-linux-any-gnu", "any-any-macos"])
+                                  ">=3.11,<3.13", "cpython-any-linux-any-gnu", "any-any-macos",
+                                  "3.12.8", "3.15.0rc1", "cpython@3.13t", ">=3.15.0a1",
+                                  "pypy@3.10", "3.14+debug", "cpython-3.12-any-x86_64_v3"])
 def test_the_remembering_matcher_agrees_with_matches(uv_catalogs, text) -> None:
     eager, _ = uv_catalogs
     for request in (PythonRequest.parse(text), PythonRequest.parse(text).for_host(HOST),
-                    PythonRequest.parse(text).for_host(HOST, any_arch=True).with_prereleases()):
+                    PythonRequest.parse(text).for_host(HOST, any_arch=True).with_prereleases(),
+                    PythonRequest.parse(text).for_install(HOST, build="20250612")):
         matcher = request.matcher()
         assert [matcher(build) for build in eager.builds] == \
             [request.matches(build) for build in eager.builds], request
