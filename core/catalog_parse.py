@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pytui.core.catalog_entry import MAX_PROBLEM_LENGTH, InvalidEntry, build_from_entry
 from pytui.core.errors import CatalogError
-from pytui.core.keys import InstallationKey
+from pytui.core.keys import TYPE_CHECKING, InstallationKey
 from pytui.core.models import Build
 
 
@@ -64,6 +64,10 @@ class ParsedCatalog(tuple):
 # takes about three times the file's size (at 200,000 entries, ~300 MB for a 93 MB file), and
 # that was the first run's peak. Below it, one `json.loads` is the faster way.
 STREAM_FROM_BYTES = 16 * 1024 * 1024
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -76,44 +80,127 @@ class _NotStreamable(Exception):
     which gives the same builds or the error line `json.loads` words."""
 
 
-def _streamed_entries(data: bytes | str) -> Iterator[tuple[str, object]]:
-    """The top-level (name, entry) pairs of a JSON object, one entry decoded at a time with
-    the standard decoder's own scanner (so each entry reads exactly as `json.loads` reads it).
-    Raises `_NotStreamable` for anything else, a `"version"` key included."""
+def _decoded(data: bytes | str) -> str:
+    """The text the standard decoder's scanner reads (as `json.loads` decodes bytes); a BOM
+    is not streamed (`json.loads` words its error)."""
     if isinstance(data, bytes):
         data = data.decode(json.detect_encoding(data), "surrogatepass")
     if data.startswith("\ufeff"):
         raise _NotStreamable
-    scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__, untyped
-    scanstring = json.decoder.scanstring  # type: ignore[attr-defined]  # public since 2.6, untyped
-    space = _skip_space
-    end = len(data)
-    pos = space(data, 0)
-    if data[pos:pos + 1] != "{":
-        raise _NotStreamable
-    pos = space(data, pos + 1)
-    if data[pos:pos + 1] != "}":
+    return data
+
+
+# Characters decoded at a time from a streamed document that is ASCII (uv's catalog and
+# pbs-installer's file are): byte offsets are then character offsets, and the document's text
+# never exists whole beside its bytes (at 200,000 builds that was 93 MB, or 149 MB).
+WINDOW_CHARS = 1 << 20
+
+
+class _Text:
+    """A document's text for the scanner, read through `read`: all of it, or for ASCII
+    bytes a window that moves forward. Positions are the document's."""
+
+    __slots__ = ("base", "data", "end", "text")
+
+    def __init__(self, data: bytes | str) -> None:
+        self.base = 0
+        self.data: bytes | None = None
+        if isinstance(data, bytes) and data.isascii():
+            self.data, self.text = data, ""
+        else:
+            self.text = _decoded(data)
+        self.end = len(data) if self.data is not None else len(self.text)
+
+    def read(self, pos: int, scan: Callable[[str, int], tuple[object, int]]) -> tuple[object, int]:
+        """(what `scan` reads after the space at `pos`, where the next non-space character
+        stands): the window is moved to `pos` and grown until that character is inside it, so
+        nothing cut at its edge is taken for whole. `_NotStreamable` when nothing reads."""
+        size = 0
         while True:
-            if data[pos:pos + 1] != '"':
-                raise _NotStreamable
-            name, pos = scanstring(data, pos + 1, True)
-            pos = space(data, pos)
-            if data[pos:pos + 1] != ":" or name == "version":
-                raise _NotStreamable
+            if self.data is not None and (size or not self.base <= pos <= self.base + len(self.text)):
+                size = size or WINDOW_CHARS
+                self.base, self.text = pos, self.data[pos:pos + size].decode("ascii")
+            at_end = self.base + len(self.text) >= self.end
+            local = _skip_space(self.text, pos - self.base)
             try:
-                value, pos = scan_once(data, space(data, pos + 1))
-            except StopIteration:
-                raise _NotStreamable from None
+                value, stop = scan(self.text, local)
+            except (StopIteration, ValueError):
+                if at_end:
+                    raise _NotStreamable from None
+            else:
+                after = _skip_space(self.text, stop)
+                if after < len(self.text) or at_end:
+                    return value, self.base + after
+            size = max(WINDOW_CHARS, 2 * size)
+
+    def char(self, pos: int) -> str:
+        """The character at `pos` (one `read` returned), '' at the end."""
+        local = pos - self.base
+        return self.text[local:local + 1]
+
+
+def _expect(char: str) -> Callable[[str, int], tuple[object, int]]:
+    def scan(text: str, pos: int) -> tuple[object, int]:
+        if text[pos:pos + 1] != char:
+            raise StopIteration
+        return None, pos + 1
+    return scan
+
+
+def _scan_name(text: str, pos: int) -> tuple[object, int]:
+    if text[pos:pos + 1] != '"':
+        raise StopIteration
+    return json.decoder.scanstring(text, pos + 1, True)  # type: ignore[attr-defined]  # public since 2.6, untyped
+
+
+def _streamed(data: bytes | str, opening: str, closing: str,
+              named: bool) -> Iterator[tuple[object, object]]:
+    """(name, value) for each member of the top-level JSON object (`named`) or (None, item)
+    for each item of the top-level array, one decoded at a time with the standard decoder's
+    own scanner, so each reads exactly as `json.loads` reads it. Raises `_NotStreamable` for
+    anything else, a `"version"` name included."""
+    scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__, untyped
+    text = _Text(data)
+    _, pos = text.read(0, _expect(opening))
+    if text.char(pos) != closing:
+        while True:
+            name = None
+            if named:
+                name, pos = text.read(pos, _scan_name)
+                if text.char(pos) != ":" or name == "version":
+                    raise _NotStreamable
+                pos += 1
+            value, pos = text.read(pos, scan_once)
             yield name, value
-            pos = space(data, pos)
-            separator = data[pos:pos + 1]
-            if separator == "}":
+            separator = text.char(pos)
+            if separator == closing:
                 break
             if separator != ",":
                 raise _NotStreamable
-            pos = space(data, pos + 1)
-    if space(data, pos + 1) != end:
+            pos += 1
+    _, pos = text.read(pos, _expect(closing))
+    if pos != text.end:
         raise _NotStreamable
+
+
+def _streamed_entries(data: bytes | str) -> Iterator[tuple[str, object]]:
+    """The top-level (name, entry) pairs of a JSON object (`_streamed`)."""
+    return _streamed(data, "{", "}", True)  # type: ignore[return-value]  # names are str
+
+
+def _streamed_items(data: bytes | str) -> Iterator[object]:
+    """The items of a top-level JSON array (`_streamed`)."""
+    return (item for _, item in _streamed(data, "[", "]", False))
+
+
+def parse_streamed_array(data: bytes | str, parse: Callable[[Iterator[object]], T]) -> T | None:
+    """`parse` of a top-level JSON array's items, decoded one at a time so the whole document
+    is never in memory as Python objects (pbs-installer's versions.json when large); None when
+    the text is not a plain JSON array: decode it whole then, for the same result or error."""
+    try:
+        return parse(_streamed_items(data))
+    except (_NotStreamable, ValueError, RecursionError):
+        return None
 
 
 def _parse_streamed(data: bytes | str) -> ParsedCatalog | None:

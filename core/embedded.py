@@ -15,9 +15,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from pytui.core.catalog import MAX_PROBLEM_LENGTH, Catalog, ParsedCatalog, valid_builds
+from pytui.core.catalog_parse import STREAM_FROM_BYTES, parse_streamed_array
 from pytui.core.filenames import ArchiveName, parse_archive_name
 from pytui.core.models import Build
 from pytui.core.parsed_cache import cached_parse
@@ -59,7 +61,7 @@ def builds_from_versions(payload: list) -> tuple[list[Build], int]:
     return parsed.builds, parsed.skipped + parsed.invalid
 
 
-def parse_versions(payload: list) -> ParsedCatalog:
+def parse_versions(payload: Iterable) -> ParsedCatalog:
     """pbs_installer's payload as builds, skipped (as uv's generator skips them) and malformed.
 
     Skipped: names that do not parse, static builds, versions below 3.8, pre-2025-03-11 musl
@@ -152,6 +154,12 @@ def load_embedded_catalog(state_dir: Path | None = None) -> Catalog:
 
 
 def _parse_versions(data: bytes) -> ParsedCatalog:
+    if len(data) >= STREAM_FROM_BYTES:
+        # A large file decoded one version at a time: the whole list of dicts would take
+        # several times the file's size (at 200,000 builds, the first run's peak).
+        parsed = parse_streamed_array(data, parse_versions)
+        if parsed is not None:
+            return parsed
     payload = json.loads(data)
     if not isinstance(payload, list):
         raise ValueError("versions.json is not a list")

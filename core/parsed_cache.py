@@ -63,7 +63,8 @@ def _code_stamp() -> str:
     of the embedded catalog's imports."""
     here = os.path.dirname(os.path.abspath(__file__))
     parts = [str(_FORMAT), ",".join(BUILD_FIELDS)]
-    for module in ("catalog", "catalog_columns", "embedded", "filenames", "models", "keys"):
+    for module in ("catalog", "catalog_columns", "catalog_entry", "catalog_parse", "embedded",
+                   "filenames", "models", "keys"):
         try:
             info = os.stat(os.path.join(here, f"{module}.py"))
             parts.append(f"{info.st_size}:{info.st_mtime_ns}")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pytui.core import catalog_parse as catalog_module
-from pytui.core.catalog_parse import _parse_streamed, parse_catalog
+from pytui.core.catalog_parse import _parse_streamed, parse_catalog, parse_streamed_array
 from pytui.core.errors import CatalogError
 from test_catalog import entry
 from test_catalog_hostile import JSON_VALUES, entries
@@ -74,6 +74,7 @@ def test_uvs_catalog_streams_to_the_same_builds(uv_catalog_path: Path) -> None:
     data = uv_catalog_path.read_bytes()
     assert _parse_streamed(data) == parse_catalog(data, "uv")
     assert len(_parse_streamed(data).builds) == 5530  # type: ignore[union-attr]
+    assert _with_window(4096, _parse_streamed, data) == parse_catalog(data, "uv")
 
 
 def test_a_repeated_name_keeps_its_first_place_and_its_last_entry(tmp_path: Path) -> None:
@@ -83,3 +84,72 @@ def test_a_repeated_name_keeps_its_first_place_and_its_last_entry(tmp_path: Path
     assert streamed is not None and [build.minor for build in streamed.builds] == [12, 13]
     assert streamed == whole(text)
 
+
+
+# --- windows: an ASCII document is decoded a window at a time (`WINDOW_CHARS`) -------------
+
+
+def _with_window(chars: int, parse, data):
+    """`parse(data)` with windows of `chars` characters (every value then crosses an edge)."""
+    saved = catalog_module.WINDOW_CHARS
+    catalog_module.WINDOW_CHARS = chars
+    try:
+        return parse(data)
+    finally:
+        catalog_module.WINDOW_CHARS = saved
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents(), st.sampled_from([1, 2, 3, 5, 8, 13]))
+@example('{"a": 123}', 6)  # a number cut at the window's edge still reads as a number
+@example('{"a": 1} ', 3)
+def test_small_windows_stream_what_the_whole_text_streams(text: str, chars: int) -> None:
+    raw = text.encode()
+    if not raw.isascii():
+        raw = text.encode("ascii", "backslashreplace")
+    assert _with_window(chars, _parse_streamed, raw) == _parse_streamed(raw.decode())
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet='{}[]":,. \n0123456789abcdeflnrstuv\\', max_size=40),
+       st.sampled_from([1, 2, 3, 7]))
+def test_any_array_text_streams_to_its_items_or_to_none(text: str, chars: int) -> None:
+    raw = text.encode()
+    items = _with_window(chars, lambda data: parse_streamed_array(data, list), raw)
+    if items is not None:
+        assert items == json.loads(raw)
+    try:
+        whole_items = json.loads(raw)
+    except (ValueError, RecursionError):
+        return
+    if type(whole_items) is list:  # a valid array always streams, to the same items
+        assert items == whole_items
+
+
+@pytest.mark.parametrize("text", ['[1, 23, [4, {"a": "b,c]"}], "x"]  ', "[]", "[ ]", " [1]",
+                                  "[1,]", "[1 2]", "[1] x", '{"a": 1}', "[\ufeff1]", "[" * 50_000])
+def test_arrays_stream_as_json_reads_them(text: str) -> None:
+    for chars in (1, 4, 1 << 20):
+        items = _with_window(chars, lambda data: parse_streamed_array(data, list), text.encode())
+        try:
+            expected = json.loads(text)
+        except (ValueError, RecursionError):
+            expected = None
+        assert items == (expected if type(expected) is list else None), (text, chars)
+
+
+def test_pbs_installers_file_streams_to_the_same_builds(monkeypatch) -> None:
+    from pytui.core import embedded
+
+    path = embedded.versions_json_path()
+    if path is None:
+        pytest.skip("pbs-installer is not installed")
+    data = path.read_bytes()
+    whole_parse = embedded._parse_versions(data)
+    monkeypatch.setattr(embedded, "STREAM_FROM_BYTES", 0)
+    monkeypatch.setattr(catalog_module, "WINDOW_CHARS", 4096)
+    assert embedded._parse_versions(data) == whole_parse and len(whole_parse.builds) > 1000
+    # Not JSON (a trailing comma, a missing bracket): json.loads's own error, as before.
+    for broken in (data.rstrip()[:-1] + b",]", data.rstrip()[:-1]):
+        with pytest.raises(ValueError):
+            embedded._parse_versions(broken)
