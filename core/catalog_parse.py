@@ -111,10 +111,13 @@ class _Text:
             self.text = _decoded(data)
         self.end = len(data) if self.data is not None else len(self.text)
 
-    def read(self, pos: int, scan: Callable[[str, int], tuple[object, int]]) -> tuple[object, int]:
+    def read(self, pos: int, scan: Callable[[str, int], tuple[object, int]],
+             value: bool = True) -> tuple[object, int]:
         """(what `scan` reads after the space at `pos`, where the next non-space character
-        stands): the window is moved to `pos` and grown until that character is inside it, so
-        nothing cut at its edge is taken for whole. `_NotStreamable` when nothing reads."""
+        stands): the window is moved to `pos` and grown until that character is inside it
+        and, for a value, is one that can follow a value (`,:]}`: a number cut at the edge,
+        `0.` of `0.5`, reads as a number followed by more), so nothing cut at the edge is
+        taken for whole. `_NotStreamable` when nothing reads."""
         size = 0
         while True:
             if self.data is not None and (size or not self.base <= pos <= self.base + len(self.text)):
@@ -123,14 +126,14 @@ class _Text:
             at_end = self.base + len(self.text) >= self.end
             local = _skip_space(self.text, pos - self.base)
             try:
-                value, stop = scan(self.text, local)
+                found, stop = scan(self.text, local)
             except (StopIteration, ValueError):
                 if at_end:
                     raise _NotStreamable from None
             else:
                 after = _skip_space(self.text, stop)
-                if after < len(self.text) or at_end:
-                    return value, self.base + after
+                if at_end or (after < len(self.text) and (not value or self.text[after] in ",:]}")):
+                    return found, self.base + after
             size = max(WINDOW_CHARS, 2 * size)
 
     def char(self, pos: int) -> str:
@@ -161,7 +164,7 @@ def _streamed(data: bytes | str, opening: str, closing: str,
     anything else, a `"version"` name included."""
     scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__, untyped
     text = _Text(data)
-    _, pos = text.read(0, _expect(opening))
+    _, pos = text.read(0, _expect(opening), value=False)
     if text.char(pos) != closing:
         while True:
             name = None
@@ -178,7 +181,7 @@ def _streamed(data: bytes | str, opening: str, closing: str,
             if separator != ",":
                 raise _NotStreamable
             pos += 1
-    _, pos = text.read(pos, _expect(closing))
+    _, pos = text.read(pos, _expect(closing), value=False)
     if pos != text.end:
         raise _NotStreamable
 

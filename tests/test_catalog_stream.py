@@ -103,6 +103,8 @@ def _with_window(chars: int, parse, data):
 @given(documents(), st.sampled_from([1, 2, 3, 5, 8, 13]))
 @example('{"a": 123}', 6)  # a number cut at the window's edge still reads as a number
 @example('{"a": 1} ', 3)
+@example('{"a":0.0}', 1)  # `0.` of `0.0` reads as a number: taken only before a `,:]}`
+@example('{"a": -1.5e+30, "b": [true, null]}', 2)
 def test_small_windows_stream_what_the_whole_text_streams(text: str, chars: int) -> None:
     raw = text.encode()
     if not raw.isascii():
@@ -127,6 +129,7 @@ def test_any_array_text_streams_to_its_items_or_to_none(text: str, chars: int) -
 
 
 @pytest.mark.parametrize("text", ['[1, 23, [4, {"a": "b,c]"}], "x"]  ', "[]", "[ ]", " [1]",
+                                  "[0.0, -1.5e+30, 1E5]", '["a\\"b", "\\u00e9"]',
                                   "[1,]", "[1 2]", "[1] x", '{"a": 1}', "[\ufeff1]", "[" * 50_000])
 def test_arrays_stream_as_json_reads_them(text: str) -> None:
     for chars in (1, 4, 1 << 20):
