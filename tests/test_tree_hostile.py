@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from pytui.core.tree_store import MANIFEST_NAME, TREE_NAME, TreeStore
+from test_tree_manifest_format import as_format_1
 
 SHA = "cd" * 32
 
@@ -39,7 +40,7 @@ def dir_modes(top: Path) -> dict[str, int]:
 def test_a_directory_mode_the_tree_does_not_have_is_never_applied(tmp_path: Path, mode: int) -> None:
     store = kept(tmp_path)
     manifest = store.path / SHA / MANIFEST_NAME
-    doc = json.loads(manifest.read_text())
+    doc = as_format_1(json.loads(manifest.read_text()))
     index = doc["path"].index("lib1")
     assert doc["kind"][index] == "d"
     doc["mode"][index] = mode

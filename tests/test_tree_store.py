@@ -24,6 +24,7 @@ from pytui.core.cache import ArchiveCache
 from pytui.core.install_root import tree_size
 from pytui.core.tree_manifest import manifest_sizes
 from pytui.core.tree_store import MANIFEST_NAME, TREE_NAME, TreeCorrupt, TreeStore, parse_manifest
+from test_tree_manifest_format import as_format_1
 
 UV = Path(sys.executable).parent / "uv"
 
@@ -202,7 +203,7 @@ def test_sizes_count_a_hard_linked_file_once_as_du_does(pytui: Pytui) -> None:
 def _rewrite_manifest(store: Path, change: str) -> None:
     """Damage a tree's manifest the way `change` says (each leaves the tree itself as it was)."""
     path = store / MANIFEST_NAME
-    doc = json.loads(path.read_text())
+    doc = as_format_1(json.loads(path.read_text()))
     if change == "missing":
         path.unlink()
         return
@@ -247,7 +248,7 @@ def test_the_cache_total_trusts_a_well_formed_manifest_and_reads_it_again_once_c
     cache = ArchiveCache(pytui.cache)
     assert cache.disk_usage() == du_bytes(pytui.cache)
     path = pytui.cache / "trees" / made.build.sha256 / MANIFEST_NAME
-    doc = json.loads(path.read_text())
+    doc = as_format_1(json.loads(path.read_text()))
     doc["size"][doc["kind"].index("f")] += 1000  # the tree is not walked: the manifest says
     path.write_text(json.dumps(doc))
     assert cache.disk_usage() == du_bytes(pytui.cache) + 1000
@@ -376,7 +377,7 @@ def test_a_tampered_manifest_discards_the_tree_and_the_install_extracts(pytui: P
     made = pytui.add("3.12.8")
     pytui.call("install", "3.12")
     store = pytui.cache / "trees" / made.build.sha256
-    doc = json.loads((store / MANIFEST_NAME).read_text())
+    doc = as_format_1(json.loads((store / MANIFEST_NAME).read_text()))
     for name, value in (("path", "../../escape"), ("mode", 0o644), ("size", 1), ("mtime_ns", 1),
                         ("ino", 1), ("target", "")):
         doc[name].append(value)
