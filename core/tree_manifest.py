@@ -290,9 +290,8 @@ def manifest_text(sha256: str, archive: str, key: str, entries: list[Entry]) -> 
     doc: dict[str, object] = {"version": MANIFEST_VERSION, "sha256": sha256, "archive": archive,
                               "key": key}
     for name in _COLUMNS:
-        doc[name] = [getattr(entry, name) for entry in entries]
-    for name in _NUMBER_COLUMNS:
-        doc[name] = pack_numbers(doc[name])  # type: ignore[arg-type]
+        column = [getattr(entry, name) for entry in entries]
+        doc[name] = pack_numbers(column) if name in _NUMBER_COLUMNS else column
     doc["kind"] = "".join(entry.kind for entry in entries)  # one string, not a list
     return json.dumps(doc, separators=(",", ":"))
 

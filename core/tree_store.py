@@ -41,6 +41,7 @@ from pytui.core.tree_manifest import (
     manifest_sizes,
     manifest_text,
     parse_columns,
+    parse_for_linking,
     parse_manifest,
     scan_tree,
 )
@@ -276,11 +277,14 @@ class TreeStore:
             return None
         columns: Columns | None = None
         try:
-            # The columns, not an `Entry` per entry: an install only iterates them.
-            _header, columns = self._load_columns(sha256)
+            # The columns, not an `Entry` per entry: an install only iterates them; the
+            # parents were computed by the checks.
+            header, columns, parents = parse_for_linking(self._read_manifest(sha256))
+            if header["sha256"] != sha256:
+                raise TreeCorrupt("manifest belongs to another archive")
             os.mkdir(dest, 0o755)
             return link_tree(os.fspath(self.path / sha256 / TREE_NAME), os.fspath(dest), columns, cancel,
-                             what, check=True)
+                             what, check=True, parents=parents)
         except TreeCorrupt as err:
             self.discard(sha256)
             if on_discard is not None:
