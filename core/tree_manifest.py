@@ -79,7 +79,8 @@ class TreeCorrupt(Exception):
 
 # A path's last component may not be one of these; with every entry's parent a listed
 # directory (whose own last component is checked the same way), no component of any path is.
-_BAD_NAMES = frozenset({"", ".", ".."})
+_BAD_NAMES = ("", ".", "..")
+_BAD_LINE_ENDS = tuple([f"/{name}\n" for name in _BAD_NAMES] + [f"\n{name}\n" for name in _BAD_NAMES])
 _COLUMNS = ("path", "kind", "mode", "size", "mtime_ns", "ino", "target")
 _NUMBER_COLUMNS = ("mode", "size", "mtime_ns", "ino")
 _LITTLE_ENDIAN = sys.byteorder == "little"
@@ -241,10 +242,13 @@ def parse_for_linking(data: bytes) -> tuple[dict[str, object], Columns, list[str
     if count and (joined.count("\n") != count - 1 or "\x00" in joined or joined.startswith("/")
                   or "\n/" in joined or max(map(len, paths)) > MAX_PATH_LENGTH):
         raise TreeCorrupt("manifest has a path that is not clean and relative")
-    parts = [path.rpartition("/") for path in paths]
-    if not _BAD_NAMES.isdisjoint([name for _parent, _slash, name in parts]):
+    # The last components, with one path a line: '', '.' and '..' are the lines ending in
+    # '/', '/.' or '/..' and the lines that are '', '.' or '..' whole (substring searches in
+    # C instead of a name per path).
+    lines = f"\n{joined}\n"
+    if count and any(bad in lines for bad in _BAD_LINE_ENDS):
         raise TreeCorrupt("manifest has a path that is not clean and relative")
-    parents = [parent for parent, _slash, _name in parts]
+    parents = [path.rpartition("/")[0] for path in paths]
     directories = {paths[at] for at in _indices(kinds, "d")}
     # Every entry's parent is a listed directory (made before it: `tree_link` fails on
     # the first that is not), so nothing is ever written through a link.
