@@ -1,8 +1,9 @@
 """The `pytui` entry point: no subcommand starts the TUI; subcommands drive the engine directly.
 
 Each subcommand lives in its own `cmd_*.py` module with `register(subparsers, common)` and
-`run(args) -> int`; the parser is app/parser.py's. A plain `pytui list` command line is read
-without argparse (app/list_args.py), so `pytui list` stays quick; nothing here imports textual.
+`run(args) -> int`; the parser is app/parser.py's. A plain `pytui list` or `pytui install`
+command line is read without argparse (app/plain_args.py), so both start quickly; nothing here
+imports textual.
 """
 
 from __future__ import annotations
@@ -67,10 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str]) -> int:
-    from pytui.app.list_args import parse_list_args
+    from pytui.app.plain_args import parse_plain_args
 
-    # An argparse namespace, or app/list_args.py's with the same attributes.
-    args: Any = parse_list_args(argv)  # None unless a plain `pytui list`: then argparse decides
+    # An argparse namespace, or app/plain_args.py's with the same attributes.
+    args: Any = parse_plain_args(argv)  # None unless a plain list/install: then argparse decides
     if args is None:
         from pytui.app.parser import build_parser
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
@@ -11,6 +10,8 @@ from pytui.app.style import stderr_style
 from pytui.core.keys import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import argparse
+
     from pytui.core.catalog import Catalog
     from pytui.core.download import Downloader
     from pytui.core.models import Build, Installation
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    # A plain `pytui install` is read without argparse (app/plain_args.py): an option added to
+    # `install` here must be added to its table there too.
     install = sub.add_parser(
         "install", parents=[common], help="download (through the cache) and install builds",
         description="Install Python builds into uv's managed root. REQUEST uses uv's grammar: "

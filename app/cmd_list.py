@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    # Here, not at the top: a plain `pytui list` is read without argparse (app/list_args.py).
+    # Here, not at the top: a plain `pytui list` is read without argparse (app/plain_args.py,
+    # whose table of this command's options must list every option added here).
     import argparse
 
     p = sub.add_parser(

@@ -1,6 +1,8 @@
 """The argparse parser of `pytui` and its subcommands (each `cmd_*.py` registers its own).
 
-Imported only when a command line is not a plain `pytui list` (app/list_args.py reads those).
+Imported only when a command line is not a plain `pytui list` or `pytui install`
+(app/plain_args.py reads those, from its own tables: an option added to `common_options` or to
+those commands' `register` must be added there too).
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def common_options(*, suppress: bool = False) -> argparse.ArgumentParser:
-    """Flags shared by every command, with uv's names.
+    """Flags shared by every command, with uv's names (app/plain_args.py lists them too).
 
     Subcommands get a copy whose defaults are SUPPRESS, so `pytui --offline list`
     and `pytui list --offline` mean the same (argparse would otherwise reset
