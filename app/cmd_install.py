@@ -163,7 +163,10 @@ def run_install(args: argparse.Namespace) -> int:
     except RequestError as err:
         return _fail(str(err), 2)
     started = time.monotonic()
-    catalog = load_catalog(settings)
+    # Lazy: only the chosen builds are made (find_download and Catalog.get work from key
+    # fields); a source that disagrees with its parsed-cache entry raises a CatalogError there,
+    # one line from cli.main.
+    catalog = load_catalog(settings, lazy=True)
     if catalog.warning:  # malformed catalog entries were skipped (core/catalog.py)
         print(stderr_style().warning(str(catalog.warning)), file=sys.stderr)
     host = detect_host(settings.env)

@@ -20,16 +20,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from pytui.core.cache_names import (
-    PART_SUFFIX,
-    archive_key,
-    archive_percent,
-    key_from_cache_name,
-    state_from_name,
-    superseded,
-)
 from pytui.core.errors import CacheError, OfflineError
-from pytui.core.filenames import split_extension
 from pytui.core.fs_errors import cause, dir_problem
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build, CachedArchive
@@ -39,6 +30,7 @@ from pytui.core.tree_store import TreeInfo, TreeStore
 if TYPE_CHECKING:
     from typing import Any
 
+    from pytui.core.cache_names import archive_key, archive_percent, key_from_cache_name
     from pytui.core.cache_verify import VerifyingReader, VerifyReport
     from pytui.core.catalog import Catalog
     from pytui.core.download import Downloader
@@ -49,8 +41,11 @@ __all__ = ["PURGE_RULES", "ArchiveCache", "CacheError", "archive_key", "archive_
            "key_from_cache_name"]
 
 # Re-exported for callers of the cache, imported only when asked for: a tree install needs
-# none of them (hashing, the mirror, the download engine).
-_LAZY = {"VerifyReport": "pytui.core.cache_verify", "VerifyingReader": "pytui.core.cache_verify",
+# none of them (hashing, the mirror, the download engine, the cache-name grammar whose
+# regular expressions would be compiled at import).
+_LAZY = {"archive_key": "pytui.core.cache_names", "archive_percent": "pytui.core.cache_names",
+         "key_from_cache_name": "pytui.core.cache_names",
+         "VerifyReport": "pytui.core.cache_verify", "VerifyingReader": "pytui.core.cache_verify",
          "ExportReport": "pytui.core.mirror", "METADATA_NAME": "pytui.core.mirror",
          "uv_json_entry": "pytui.core.mirror"}
 
@@ -74,6 +69,8 @@ CACHE_DIR_ALTERNATIVE = "pass another directory with --cache-dir or UV_PYTHON_CA
 
 # -- helpers ----------------------------------------------------------------------------------
 def _is_archive_name(name: str) -> bool:
+    from pytui.core.filenames import split_extension
+
     return bool(split_extension(name)[1])
 
 
@@ -205,6 +202,8 @@ class ArchiveCache:
         return self.root / build.cache_filename
 
     def part_path(self, build: Build) -> Path:
+        from pytui.core.cache_names import PART_SUFFIX
+
         return self.root / (build.cache_filename + PART_SUFFIX)
 
     def has(self, build: Build) -> bool:
@@ -258,6 +257,8 @@ class ArchiveCache:
         when known), `corrupt` (empty) or `unknown` (not a uv cache name). Files that are not
         archives, and hidden names (uv's `.tmp*` dirs), are ignored.
         """
+        from pytui.core.cache_names import PART_SUFFIX, archive_key, state_from_name
+
         # The name index costs a pass over the whole catalog: made for the first archive
         # only, so an empty cache dir (every first start) does not pay for it.
         by_name: dict[str, Build] | None = None
@@ -393,6 +394,8 @@ class ArchiveCache:
         - rule "installed": archives whose key is in `installed_keys`;
         - `keys`: archives whose key (or file name) is listed, whatever the rule.
         """
+        from pytui.core.cache_names import archive_key, superseded
+
         if rule is not None and rule not in PURGE_RULES:
             raise ValueError(f"unknown purge rule {rule!r}")
         wanted = set(keys)

@@ -88,6 +88,9 @@ class TransferLimits(namedtuple(
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> TransferLimits:
+        """The bounds from `env`. `Settings.resolve` checks them at start only when a `PYTUI_*`
+        variable is set (uv's are checked there by `EnvValues`): a bound added here reads uv's
+        name or a `PYTUI_*` one."""
         # uv's variables as uv parses them (core/env.py: whole seconds, u32 retries, uv's words).
         from pytui.core.env import uv_read_timeout, uv_retries, uv_seconds
 

@@ -92,10 +92,13 @@ class Settings:
         env = dict(os.environ if env is None else env)
         # First, so a bad value stops every command before it does anything (UsageError, exit 2).
         values = EnvValues.parse(env)
-        # pytui's own transfer limits too, so a bad value stops any command before it starts.
-        from pytui.core.http import TransferLimits
+        # pytui's own transfer limits too (PYTUI_*; uv's were just checked above), so a bad value
+        # stops any command before it starts. Only when one is set: a command that downloads
+        # nothing (an install from a kept tree) does not import core/http.py.
+        if any(name.startswith("PYTUI_") for name in env):
+            from pytui.core.http import TransferLimits
 
-        TransferLimits.from_env(env)
+            TransferLimits.from_env(env)
         return cls(
             install_root=paths.install_root(install_dir, env),
             cache_dir=paths.cache_dir(cache_dir, env),

@@ -1,0 +1,67 @@
+"""An install from the pristine tree kept in the cache imports only what it uses: a plain
+command line is read without argparse (app/plain_args.py), the transfer bounds are checked
+without core/http.py unless a PYTUI_* variable is set (core/settings.py), the cache-name grammar
+and its regular expressions are imported only to list or purge the cache (core/cache.py), and
+the download and extraction engines only when a job needs them (core/jobs.py). A module below
+turning up again is a regression of the install's start-up, which bench/install.py measures."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from cli_harness import Pytui
+
+NOT_IMPORTED = (
+    "argparse", "gettext", "locale", "pytui.app.parser",  # the command line
+    "pytui.core.http", "httpx", "socket", "ssl", "pytui.core.download", "pytui.core.urls",
+    "pytui.core.extract", "pytui.core.tar_reader", "tarfile", "zipfile", "pytui.core.decompress",
+    "pytui.core.cache_names", "pytui.core.filenames", "pytui.core.cache_verify",
+    "pytui.core.mirror", "typing", "dataclasses", "inspect", "concurrent.futures", "logging",
+    "textual", "rich",
+)
+
+# What the install imported, beside what the interpreter had before pytui (an editable
+# install's import hook, site); printed as JSON on stdout after main() returns.
+CODE = """
+import json, sys
+before = set(sys.modules)
+from pytui.app.cli import main
+code = main(sys.argv[1:])
+print(json.dumps(sorted(set(sys.modules) - before)))
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("reinstall", [False, True], ids=["install", "reinstall"])
+def test_an_install_from_the_tree_imports_only_what_it_uses(pytui: Pytui, reinstall: bool) -> None:
+    made = pytui.add("3.12.8")
+    pytui.call("install", "3.12")  # extracts the archive and keeps its tree
+    assert pytui.trees() == [made.build.sha256]
+    if not reinstall:
+        shutil.rmtree(pytui.root)
+        shutil.rmtree(pytui.bin)
+    argv = ["install", "-v", *(["--reinstall"] if reinstall else []), "3.12"]
+    # As a user's environment: no PYTUI_* variable (the harness sets a short retry backoff).
+    env = {name: value for name, value in pytui.env().items() if not name.startswith("PYTUI_")}
+    done = subprocess.run([sys.executable, "-c", CODE, *argv], env=env, capture_output=True, text=True, timeout=120, cwd=pytui.tmp)
+    assert done.returncode == 0, done.stderr
+    assert "unpacked by the pristine tree kept in the cache" in done.stderr, done.stderr
+    imported = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "pytui.app.cmd_install" in imported and "pytui.core.tree_store" in imported
+    loaded = sorted(name for name in imported
+                    if any(name == lazy or name.startswith(lazy + ".") for lazy in NOT_IMPORTED))
+    assert loaded == [], loaded
+    pytui.temp_left()  # a reinstall's deleter is done before the tmp dir goes
+
+
+def test_a_pytui_transfer_variable_is_still_checked_at_start(pytui: Pytui) -> None:
+    # core/http.py is skipped at start only while no PYTUI_* variable is set.
+    pytui.add("3.12.8")
+    done = pytui.run("install", "3.12", PYTUI_HTTP_SPEED_TIME="nan")
+    assert done.returncode == 2, str(done)
+    assert "PYTUI_HTTP_SPEED_TIME" in done.stderr and "Traceback" not in done.stderr
+    assert not pytui.root.exists() or not any(pytui.root.glob("cpython-*"))
