@@ -2,6 +2,7 @@
 
 Usage: python bench/catalog.py [--runs N] [--sizes 5000,50000,200000] [--scale-runs N]
                                [--skip-list] [--skip-scale] [--skip-steps]
+                               [--embedded-sizes 200000]
 
 Prints, from one run:
 - steps: in-process medians of what `pytui list` does with uv's catalog (JSON parse into
@@ -14,7 +15,9 @@ Prints, from one run:
 - scale: catalogs of N entries made from uv's (each copy of the catalog under another major
   version, so every key is distinct), `list` with each tool: wall time and peak memory
   (ru_maxrss of the child, from wait4) beside uv's, pytui both on its first run (parsing the
-  JSON) and on a later one (parsed cache), with the growth per entry between sizes.
+  JSON) and on a later one (parsed cache), with the growth per entry between sizes;
+- with --embedded-sizes: pytui's `list` with the embedded default (pbs-installer's file, its
+  CPython versions repeated under other majors) of about N builds, first and later runs.
 
 Both tools run isolated (fresh HOME, XDG dirs, install and cache dirs, UV_OFFLINE, no config,
 an empty PATH so uv inspects no system interpreter; pytui lists managed installs only).
@@ -275,6 +278,68 @@ def scaled_catalog(source: Path, size: int, out: Path) -> int:
     return len(scaled)
 
 
+def scaled_versions_json(size: int, out: Path) -> tuple[int, int]:
+    """pbs-installer's versions.json with its CPython versions repeated under majors 4, 5...
+    until its builds reach `size`, as a `pbs_installer` package in `out` (found first through
+    PYTHONPATH, so the embedded default is this file); returns (builds, file bytes)."""
+    import copy
+
+    from pytui.core.embedded import parse_versions, versions_json_path
+
+    path = versions_json_path()
+    if path is None:
+        raise SystemExit("pbs-installer is not installed: no embedded catalog to scale")
+    versions = json.loads(path.read_bytes())
+    per_copy = len(parse_versions(versions).builds)
+    payload = list(versions)
+    shift = 1
+    while per_copy * (shift + 1) <= size:  # PyPy and GraalPy are listed once
+        for version in versions:
+            if version["python_version"].get("implementation", "cpython") != "cpython":
+                continue
+            item = copy.deepcopy(version)
+            item["python_version"]["major"] = item["python_version"].get("major", 3) + shift
+            for file in item["files"]:
+                for field in ("filename", "url"):
+                    file[field] = file[field].replace("cpython-3.", f"cpython-{3 + shift}.", 1)
+            payload.append(item)
+        shift += 1
+    package = out / "pbs_installer"
+    package.mkdir(parents=True, exist_ok=True)
+    (package / "__init__.py").write_text("")
+    data = json.dumps(payload).encode()
+    (package / "versions.json").write_bytes(data)
+    return len(parse_versions(payload).builds), len(data)
+
+
+def embedded_scale(pytui: list[str], sizes: list[int], runs: int) -> None:
+    """`pytui list` with the embedded default made N builds large (`scaled_versions_json`)."""
+    work = Path(tempfile.mkdtemp(prefix="pytui-bench-embedded-"))
+    try:
+        print(f"scale, embedded default (pbs-installer's file repeated), `list`, median of {runs} "
+              "(time s / peak RSS MB):")
+        for size in sizes:
+            fake = work / f"fake-{size}"
+            count, size_bytes = scaled_versions_json(size, fake)
+            env = isolated_env(work, None)
+            env["PYTHONPATH"] = str(fake)
+            command = [*pytui, "list"]
+            timed(command, env, work)
+            cold, warm = [], []
+            for _ in range(runs):
+                shutil.rmtree(work / "pytui-state", ignore_errors=True)
+                cold.append(timed(command, env, work))
+                warm.append(timed(command, env, work))
+            shutil.rmtree(fake)
+            print(f"  {count:8d} builds ({size_bytes / 1e6:5.1f} MB of JSON) | first run "
+                  f"{statistics.median(c[0] for c in cold):6.2f} s "
+                  f"{statistics.median(c[1] for c in cold):5.0f} MB | later "
+                  f"{statistics.median(w[0] for w in warm):5.2f} s "
+                  f"{statistics.median(w[1] for w in warm):5.0f} MB")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def screen_steps(catalog_path: Path, work: Path) -> dict[str, float]:
     """Seconds of each step between a catalog file and the TUI's first screen, in process (the
     parsed cache warm): what must grow no faster than the catalog."""
@@ -374,6 +439,9 @@ def main() -> int:
     parser.add_argument("--skip-steps", action="store_true")
     parser.add_argument("--skip-list", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--embedded-sizes", default="",
+                        help="also list with the embedded default made this many builds large "
+                             "(e.g. 200000; compare with the scale table's uv at that size)")
     args = parser.parse_args()
     global SPAWNER
     SPAWNER = Spawner()  # first, while this process is small
@@ -396,6 +464,9 @@ def main() -> int:
                 compare_list(pytui, uv, source, ["--all-platforms", "--all-versions"], args.runs)
         if not args.skip_scale:
             scale(pytui, uv, [int(size) for size in args.sizes.split(",")], args.scale_runs)
+        if args.embedded_sizes:
+            embedded_scale(pytui, [int(size) for size in args.embedded_sizes.split(",")],
+                           args.scale_runs)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         SPAWNER.close()
