@@ -6,15 +6,21 @@ taken from that queue (not as an app binding, which would run as the app reads i
 box has the text typed before it): the box's text is whole, the screen's `keep_filter` action
 applies it and moves the focus at once. A key the app had already handed to the box behind the
 Enter (`Enter i` typed fast) finds the box without the focus and is handed back to the app,
-which gives it to the table: `/3.11 Enter i` installs a 3.11 build, as typed slowly.
+which gives it to the table: `/3.11 Enter i` installs a 3.11 build, as typed slowly. It is
+dispatched at once, as the app dispatches a key it reads, not posted to the app: the app's
+queue may already hold keys the terminal delivered while the box applied the filter, and a
+handed-back key was typed before them.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.widgets import Input
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 
 class FilterBox(Input):
@@ -27,8 +33,15 @@ class FilterBox(Input):
             # (Not `has_focus`: that is set by the Blur event, queued behind this key.)
             event.stop()
             event.prevent_default()
-            self.app.post_message(events.Key(event.key, event.character))
+            await _dispatch_now(self.app, events.Key(event.key, event.character))
         elif event.key == "enter":
             event.stop()
             event.prevent_default()
             await self.run_action(self.KEEP_ACTION)
+
+
+async def _dispatch_now(app: App[object], key: events.Key) -> None:
+    """What `App.on_event` does with a key read from the terminal: its priority bindings, else
+    the key forwarded to the focused widget (whose bindings it meets as it bubbles back)."""
+    if not await app._check_bindings(key.key, priority=True):  # Textual's own step (private)
+        (app.focused or app.screen)._forward_event(key)

@@ -1,0 +1,38 @@
+"""Keys handed back by a filter box (app/filter_box.py: the keys queued behind its Enter) keep
+their place among the keys typed: a key the terminal delivers while the box is still applying
+the filter comes after them, as typed."""
+
+from __future__ import annotations
+
+from test_ui_typeahead import _burst
+from textual import events
+from ui_helpers import SIZE, UiWorld, ready, wait_for
+
+
+def _row_keys(table) -> list[str]:
+    return [table.coordinate_to_cell_key((row, 0)).row_key.value for row in range(table.row_count)]
+
+
+async def test_a_key_delivered_while_the_filter_applies_comes_after_the_keys_queued(
+        ui_world: UiWorld) -> None:
+    """`/3 Enter Down i`: Enter and Down reach the box's queue; `i` reaches the app's queue
+    while the box applies the filter (the driver thread posts keys at any time; here it is
+    posted from inside the filter's action, the same place in the queues every time). Down
+    must move the cursor before `i` installs the highlighted row, as when typed slowly."""
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        keep_filter = app.action_keep_filter
+
+        def keep_filter_while_a_key_arrives() -> None:
+            keep_filter()
+            app.post_message(events.Key("i", "i"))
+
+        app.action_keep_filter = keep_filter_while_a_key_arrives  # type: ignore[method-assign]
+        table = app.query_one("#available")
+        _burst(app, "slash", "3", "enter", "down")
+        await wait_for(pilot, lambda: bool(app.state.jobs), what="an install started by the `i`")
+        await pilot.pause()
+        rows = _row_keys(table)
+        assert len(rows) >= 2 and table.cursor_coordinate.row == 1
+        assert [job.key for job in app.state.jobs.values()] == [rows[1]]
