@@ -31,9 +31,11 @@ import os
 import stat
 import threading
 from collections.abc import Callable, Sequence
+from itertools import compress
+from operator import ne
 
 from pytui.core.progress import CancelToken
-from pytui.core.tree_manifest import TreeCorrupt
+from pytui.core.tree_manifest import TreeCorrupt, kind_indices
 
 # Threads that link a tree (the calling thread is one of them). Two: this is kernel work on a
 # machine of a few cores, and every entry also holds the GIL for a few microseconds.
@@ -100,16 +102,18 @@ def _runs(paths: Sequence[str], parents: Sequence[str] | None) -> list[tuple[str
     each path's parent, if the caller has them (`tree_manifest.parse_for_linking`)."""
     if parents is None:
         parents = [path.rpartition("/")[0] for path in paths]
+    count = len(parents)
     runs: list[tuple[str, int, int]] = []
-    current: str | None = None
-    start = 0
-    for index, folder in enumerate(parents):
-        if folder != current or index - start >= CANCEL_EVERY:
-            if current is not None:
-                runs.append((current, start, index))
-            current, start = folder, index
-    if current is not None:
-        runs.append((current, start, len(parents)))
+    if not count:
+        return runs
+    # Where the parent changes, found by comparisons in C rather than a Python loop.
+    starts = [0, *compress(range(1, count), map(ne, parents[1:], parents[:-1]))]
+    for start, end in zip(starts, [*starts[1:], count], strict=True):
+        folder = parents[start]
+        while end - start > CANCEL_EVERY:
+            runs.append((folder, start, start + CANCEL_EVERY))
+            start += CANCEL_EVERY
+        runs.append((folder, start, end))
     return runs
 
 
@@ -134,7 +138,7 @@ class _Linker:
         self.check = check
         self.linked = True  # False once a link failed for a reason copying gets around
         paths, kinds = columns[0], columns[1]
-        self.dirs = [index for index, kind in enumerate(kinds) if kind == "d"]
+        self.dirs = kind_indices(kinds if isinstance(kinds, str) else "".join(kinds), "d")
         self.runs = _runs(paths, parents)
         # For each run, how many directories must be made before it starts: its own, and its
         # own subdirectories too, since a `mkdir` holds its parent's lock through the inode

@@ -213,7 +213,7 @@ def parse_columns(data: bytes) -> tuple[dict[str, object], Columns]:
     return header, columns
 
 
-def _indices(kinds: str, kind: str) -> list[int]:
+def kind_indices(kinds: str, kind: str) -> list[int]:
     """Where `kind` is in `kinds` (a tree has a few hundred directories and links among
     thousands of files: `find` skips the files in C)."""
     found: list[int] = []
@@ -249,13 +249,13 @@ def parse_for_linking(data: bytes) -> tuple[dict[str, object], Columns, list[str
     if count and any(bad in lines for bad in _BAD_LINE_ENDS):
         raise TreeCorrupt("manifest has a path that is not clean and relative")
     parents = [path.rpartition("/")[0] for path in paths]
-    directories = {paths[at] for at in _indices(kinds, "d")}
+    directories = {paths[at] for at in kind_indices(kinds, "d")}
     # Every entry's parent is a listed directory (made before it: `tree_link` fails on
     # the first that is not), so nothing is ever written through a link.
     if set(parents) - directories - {""}:
         raise TreeCorrupt("manifest has an entry that is not under a listed directory")
     link_kinds = dict.fromkeys(directories, "d")
-    links = {paths[at]: targets[at] for at in _indices(kinds, "l")}
+    links = {paths[at]: targets[at] for at in kind_indices(kinds, "l")}
     link_kinds.update(dict.fromkeys(links, "l"))
     budget = [MAX_LINK_STEPS]
     for path, target in links.items():

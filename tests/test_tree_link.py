@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 from fixtures_fs import Mounts, mounted
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pytui.core import tree_link
 from pytui.core.errors import Cancelled
 from pytui.core.progress import CancelToken
 from pytui.core.tree_link import MIN_THREADED_ENTRIES, entry_columns, link_tree
@@ -196,3 +199,24 @@ def test_copying_between_filesystems_uses_both_threads_too(tmp_path: Path, mount
     copied = described(dest)
     assert [(p, k, m, s, t) for p, k, m, s, _i, t in copied] == [(p, k, m, s, t) for p, k, m, s, _i, t in before]
     assert described(tree) == before
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["", "a", "b", "a/b"]), max_size=40).flatmap(
+    lambda folders: st.just([folder for folder in folders for _ in range(3)])),
+       st.integers(1, 7))
+def test_runs_are_the_entries_of_one_directory_in_order_and_bounded(parents: list[str], bound: int) -> None:
+    paths = [f"{folder}/x{n}" if folder else f"x{n}" for n, folder in enumerate(parents)]
+    expected: list[tuple[str, int, int]] = []  # the plain loop: cut at each new parent or at the bound
+    for index, folder in enumerate(parents):
+        if not expected or expected[-1][0] != folder or expected[-1][2] - expected[-1][1] >= bound:
+            expected.append((folder, index, index + 1))
+        else:
+            expected[-1] = (folder, expected[-1][1], index + 1)
+    kept = tree_link.CANCEL_EVERY
+    tree_link.CANCEL_EVERY = bound
+    try:
+        assert tree_link._runs(paths, parents) == expected
+        assert tree_link._runs(paths, None) == expected
+    finally:
+        tree_link.CANCEL_EVERY = kept
