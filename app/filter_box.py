@@ -39,6 +39,14 @@ class FilterBox(Input):
             event.prevent_default()
             await self.run_action(self.KEEP_ACTION)
 
+    def on_paste(self, event: events.Paste) -> None:
+        if self.screen.focused is not self:
+            # Pasted after an Enter this box had not handled yet: not text for the kept filter.
+            event.stop()
+            event.prevent_default()  # (Input's own paste handler comes next otherwise)
+            app = self.app
+            (app.focused or app.screen)._forward_event(events.Paste(event.text))
+
 
 async def _dispatch_now(app: App[object], key: events.Key) -> None:
     """What `App.on_event` does with a key read from the terminal: its priority bindings, else

@@ -36,3 +36,32 @@ async def test_a_key_delivered_while_the_filter_applies_comes_after_the_keys_que
         rows = _row_keys(table)
         assert len(rows) >= 2 and table.cursor_coordinate.row == 1
         assert [job.key for job in app.state.jobs.values()] == [rows[1]]
+
+
+async def test_a_paste_right_after_enter_does_not_change_the_kept_filter(ui_world: UiWorld) -> None:
+    """`/3 Enter` and a paste at once: the paste comes after Enter, so it is not typed into
+    the box whose filter Enter kept (slowly, it would reach the table, which takes no text)."""
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        _burst(app, "slash", "3", "enter")
+        app.post_message(events.Paste("pypy"))
+        _burst(app, "down")
+        table = app.query_one("#available")
+        await wait_for(pilot, lambda: bool(app.query("#filter")) and app.focused is table
+                       and table.cursor_coordinate.row == 1, what="the Down after it")
+        await pilot.pause()
+        assert app.query_one("#filter").value == "3"
+        assert app.state.view.filter_text == "3"
+
+
+async def test_a_paste_into_the_focused_box_is_typed_once(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        _burst(app, "slash")
+        app.post_message(events.Paste("3.12\nx"))
+        await wait_for(pilot, lambda: bool(app.query("#filter")) and app.query_one("#filter").value,
+                       what="the pasted text in the box")
+        await pilot.pause()
+        assert app.query_one("#filter").value == "3.12"
