@@ -26,6 +26,7 @@ class EnvFilter(FilterBox):
     the Enter)."""
 
     KEEP_ACTION = "screen.keep_filter"
+    CLEAR_ACTION = "screen.clear_filter"
     BINDINGS = [Binding("enter", "screen.keep_filter", "Keep filter", key_display="Enter"),
                 Binding("escape", "screen.clear_filter", "Clear filter", key_display="Esc")]
 
@@ -146,7 +147,7 @@ class EnvironmentsScreen(Screen[None]):
         box.display = False
         self._filter = ""
         self.refresh_rows()
-        self.table.focus()
+        self.set_focus(self.table)  # now (app/filter_box.py)
 
     @on(Input.Changed, "#envs-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -9,23 +9,31 @@ Enter (`Enter i` typed fast) finds the box without the focus and is handed back 
 which gives it to the table: `/3.11 Enter i` installs a 3.11 build, as typed slowly. It is
 dispatched at once, as the app dispatches a key it reads, not posted to the app: the app's
 queue may already hold keys the terminal delivered while the box applied the filter, and a
-handed-back key was typed before them.
+handed-back key was typed before them. Esc (clear the filter, focus the table) is taken from
+the queue the same way, so the keys typed after it reach the table too.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.widgets import Input
+from textual.widgets.input import Selection
 
 if TYPE_CHECKING:
     from textual.app import App
 
 
 class FilterBox(Input):
-    # The action that keeps the filter and focuses the table ("app.keep_filter").
+    # The actions that keep the filter and focus the table ("app.keep_filter"), and that
+    # clear it and focus the table ("app.clear_filter"); both move the focus at once.
     KEEP_ACTION: ClassVar[str] = ""
+    CLEAR_ACTION: ClassVar[str] = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._selected_early = False
 
     async def on_key(self, event: events.Key) -> None:
         if self.screen.focused is not self:
@@ -34,10 +42,16 @@ class FilterBox(Input):
             event.stop()
             event.prevent_default()
             await _dispatch_now(self.app, events.Key(event.key, event.character))
-        elif event.key == "enter":
+            if self.screen.focused is self:
+                # The key gave the focus back (`/`): its Focus event is queued behind the keys
+                # typed after it, so select now what that event would select.
+                self._select_as_focus_does()
+        elif event.key in ("enter", "escape"):
+            # From the box's own queue (not as bindings, which run when the key has bubbled
+            # up to the app, after the keys typed behind it have reached the box).
             event.stop()
             event.prevent_default()
-            await self.run_action(self.KEEP_ACTION)
+            await self.run_action(self.KEEP_ACTION if event.key == "enter" else self.CLEAR_ACTION)
 
     def on_paste(self, event: events.Paste) -> None:
         if self.screen.focused is not self:
@@ -46,6 +60,18 @@ class FilterBox(Input):
             event.prevent_default()  # (Input's own paste handler comes next otherwise)
             app = self.app
             (app.focused or app.screen)._forward_event(events.Paste(event.text))
+
+    def _select_as_focus_does(self) -> None:
+        if self.select_on_focus:
+            self.selection = Selection(0, len(self.value))
+            self.select_on_focus = False  # until the late Focus event has been handled
+            self._selected_early = True
+
+    def _on_focus(self, _event: events.Focus) -> None:
+        # Runs before Input's: that one selects nothing this time (done above already).
+        if self._selected_early:
+            self._selected_early = False
+            self.call_next(setattr, self, "select_on_focus", True)
 
 
 async def _dispatch_now(app: App[object], key: events.Key) -> None:

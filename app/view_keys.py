@@ -31,6 +31,7 @@ class FilterInput(FilterBox):
     says so while the box has the focus; app/filter_box.py takes the Enter)."""
 
     KEEP_ACTION = "app.keep_filter"
+    CLEAR_ACTION = "app.clear_filter"
     BINDINGS = [Binding("enter", "app.keep_filter", "Keep filter", key_display="Enter"),
                 Binding("escape", "app.clear_filter", "Clear filter", key_display="Esc")]
 
@@ -81,7 +82,7 @@ class ViewKeys(AppBase):
         box.value = ""
         box.display = False
         self._set_view(filter_text="")
-        self.query_one("#available", AvailableTable).focus()
+        self.screen.set_focus(self.query_one("#available", AvailableTable))  # now (app/filter_box.py)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

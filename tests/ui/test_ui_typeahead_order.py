@@ -4,6 +4,7 @@ the filter comes after them, as typed."""
 
 from __future__ import annotations
 
+import pytest
 from test_ui_typeahead import _burst
 from textual import events
 from ui_helpers import SIZE, UiWorld, ready, wait_for
@@ -65,3 +66,39 @@ async def test_a_paste_into_the_focused_box_is_typed_once(ui_world: UiWorld) -> 
                        what="the pasted text in the box")
         await pilot.pause()
         assert app.query_one("#filter").value == "3.12"
+
+
+async def _final_state(ui_world: UiWorld, keys: list[str], *, slowly: bool) -> tuple:
+    """The box, the filter, the focus, the highlighted row and the screen after `keys`
+    (no installs: a job's progress would differ with time)."""
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        if slowly:
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause()
+        else:
+            _burst(app, *keys)
+        # Every key has been read when its last consequence shows: wait for the app to settle.
+        for _ in range(len(keys) + 10):
+            await pilot.pause()
+        table = app.query_one("#available")
+        boxes = app.query("#filter")
+        return (boxes.first().value if boxes else None, bool(boxes) and boxes.first().display,
+                app.state.view.filter_text, getattr(app.focused, "id", None),
+                table.cursor_coordinate.row, type(app.screen).__name__)
+
+
+@pytest.mark.parametrize("keys", [
+    "slash 3 enter slash 1 2",  # `/` again: the box takes the focus and selects its text first
+    "slash 3 escape down down",  # Esc clears and focuses the table before the Downs
+    "slash 3 enter down slash escape down down",
+    "slash 3 enter escape down",
+    "slash enter down",
+    "slash 3 enter enter",  # Enter on the table: a confirmation opens
+])
+async def test_keys_typed_at_once_end_as_typed_slowly(ui_world: UiWorld, keys: str) -> None:
+    typed = keys.split()
+    assert await _final_state(ui_world, typed, slowly=False) == \
+        await _final_state(ui_world, typed, slowly=True)
