@@ -29,6 +29,13 @@ def _box(app) -> FilterInput:
     return app.query_one("#filter", FilterInput)
 
 
+async def _open_environments(pilot, app) -> EnvironmentsScreen:
+    await pilot.press("e")
+    await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen),
+                   what="environments screen")
+    return app.screen
+
+
 async def _typed(pilot, app, text: str) -> None:
     await wait_for(pilot, lambda: bool(app.query("#filter")) and _box(app).value == text,
                    what=f"the filter box holding {text!r}")
@@ -84,10 +91,7 @@ async def test_keys_after_slash_reach_the_environments_filter(ui_world: UiWorld)
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen),
-                       what="environments screen")
-        screen = app.screen
+        screen = await _open_environments(pilot, app)
         # `e` closes the screen, `r` rescans, `c` stops the scan: here they are text.
         _burst(app, "slash", *"rec")
         box = screen.query_one("#envs-filter", EnvFilter)
@@ -97,7 +101,8 @@ async def test_keys_after_slash_reach_the_environments_filter(ui_world: UiWorld)
 
 async def test_a_key_right_after_enter_in_the_box_reaches_the_table(ui_world: UiWorld) -> None:
     """`/3.11`, Enter and `i` typed at once: the filter is kept, the `i` installs the
-    highlighted build rather than landing in the box (Enter is a priority key)."""
+    highlighted 3.11 build rather than landing in the box or acting on the rows shown before
+    the filter (app/filter_box.py)."""
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -114,10 +119,7 @@ async def test_a_key_right_after_enter_in_the_environments_filter_reaches_the_ta
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen),
-                       what="environments screen")
-        screen = app.screen
+        screen = await _open_environments(pilot, app)
         _burst(app, "slash", "x")
         await wait_for(pilot, lambda: bool(screen.query("#envs-filter")), what="the filter box")
         box = screen.query_one("#envs-filter", EnvFilter)
