@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -403,13 +404,22 @@ def run_install_jobs(
 # only in the main thread, and a SIGINT the kernel delivers to a worker thread does not
 # interrupt the main thread's wait: waking this often makes Ctrl-C felt within this time.
 SIGNAL_POLL_SECONDS = 0.1
+# How long Ctrl-C waits for the cancelled jobs to clean up. A job stops at its next chunk or
+# member and a transfer in progress is shut at once, all within a fraction of a second; what
+# the cancel cannot wake (a connection the server accepted but never answers, where the read
+# timeout would take its full length) is given up after this, as a second Ctrl-C does: the
+# process exits, its lock goes with it, and the next run removes what is left in `.temp/`.
+CANCEL_GRACE_SECONDS = 5.0
 
 
-def _wait_all(events: list[threading.Event]) -> None:
-    """Wait until every event is set, waking every SIGNAL_POLL_SECONDS so signals are handled."""
+def _wait_all(events: list[threading.Event], within: float | None = None) -> None:
+    """Wait until every event is set (or `within` seconds have passed), waking every
+    SIGNAL_POLL_SECONDS so signals are handled."""
+    deadline = None if within is None else time.monotonic() + within
     for event in events:
         while not event.wait(SIGNAL_POLL_SECONDS):
-            pass
+            if deadline is not None and time.monotonic() >= deadline:
+                return
 
 
 def _run_in_threads(one: Callable[[Build], JobOutcome], builds: list[Build], workers: int,
@@ -419,8 +429,9 @@ def _run_in_threads(one: Callable[[Build], JobOutcome], builds: list[Build], wor
     Plain threads rather than concurrent.futures, which with logging costs ~10 ms of start-up.
     Ctrl-C in the main thread cancels the jobs, which stop at their next chunk or member (a
     blocked network read is woken by the cancel), leaving resumable .part files, and is
-    re-raised once they have cleaned up. A second Ctrl-C stops waiting for that clean-up
-    (what is left in `.temp/` is removed by the next run, as after a kill).
+    re-raised once they have cleaned up, or after CANCEL_GRACE_SECONDS if one cannot be woken.
+    A second Ctrl-C stops waiting for that clean-up (what is left in `.temp/` is removed by the
+    next run, as after a kill).
     """
     outcomes: list[JobOutcome | None] = [None] * len(builds)
     failures: list[BaseException] = []
@@ -452,7 +463,7 @@ def _run_in_threads(one: Callable[[Build], JobOutcome], builds: list[Build], wor
         _wait_all(finished)
     except BaseException:
         cancel.cancel()
-        _wait_all(finished)
+        _wait_all(finished, CANCEL_GRACE_SECONDS)
         raise
     if failures:
         raise failures[0]

@@ -14,6 +14,8 @@ answers the whole request itself; its options come from `Faults.mode_args`.
   (default 64 KiB); `mode_args["bad_size"]` sends a chunk-size line that is not hex after the
   first chunk; `mode_args["cut"]` closes the connection inside the second chunk.
 - `huge_headers`: a 200 whose header block is `mode_args["bytes"]` (default 1 MiB) long.
+- `silent`: the request is read and never answered; the connection stays open until the client
+  hangs up or the server stops.
 """
 
 from __future__ import annotations
@@ -45,6 +47,13 @@ def _endless(handler: FaultHandler, record: RecordedRequest, resource: Resource,
     while not stop.is_set():
         if not handler._write(record, zeros):
             return
+
+
+@hostile_mode("silent")
+def _silent(handler: FaultHandler, record: RecordedRequest, resource: Resource, head: bool) -> None:  # noqa: ARG001 - the mode signature
+    """No answer at all: a server that accepted the connection and hangs before its headers."""
+    handler.close_connection = True
+    handler.server.owner._stopping.wait()
 
 
 @functools.lru_cache(maxsize=4)

@@ -94,6 +94,33 @@ def test_ctrl_c_mid_download_keeps_a_resumable_part_and_nothing_else(pytui: Pytu
     assert_install_resumes(pytui, made)
 
 
+def test_ctrl_c_while_the_server_never_answers_exits_without_the_read_timeout(pytui: Pytui) -> None:
+    """A mirror that accepted the connection and never answers: the cancel cannot wake a read
+    that has no response yet, so Ctrl-C stops waiting for the job after CANCEL_GRACE_SECONDS,
+    not after the read timeout (an hour here: the test's own bound is far below it)."""
+    made = pytui.add("3.12.8", payload=True, faults={"mode": "silent"})
+    proc = pytui.popen("install", "3.12", UV_HTTP_TIMEOUT="3600")
+    try:
+        wait_for(lambda: pytui.requests(made) >= 1 or proc.poll() is not None,
+                 "the request reaching the server")
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and err.strip().splitlines()[-1] == "error: interrupted", err
+    assert not os.path.lexists(pytui.root / made.build.key) and not pytui.bin.exists()
+    assert not (pytui.cache / cache_name(made)).exists()
+    # The next run cleans what the abandoned job left and installs.
+    pytui.server.set_faults(made.url_path, mode=None)
+    again = pytui.run("install", "3.12")
+    assert again.returncode == 0, str(again)
+    assert_installed(pytui, made)
+    assert pytui.temp_left() == []
+
+
 def test_two_processes_install_different_keys_at_once(pytui: Pytui) -> None:
     a = pytui.add("3.12.8", payload=True, faults={"rate": 400_000})
     b = pytui.add("3.11.9", payload=True, faults={"rate": 400_000})
