@@ -67,24 +67,29 @@ def test_kill_9_mid_extraction_leaves_no_visible_install(pytui: Pytui, no_cache:
     assert pytui.temp_left() == []
 
 
-def test_ctrl_c_mid_download_keeps_a_resumable_part_and_nothing_else(pytui: Pytui) -> None:
-    # Event-driven: the server stalls after 20 kB until the test ends, so the install cannot
-    # finish before the signal however loaded the machine is; no timeout can end it either.
-    made = pytui.add("3.12.8", payload=True, faults={"stall_at": 20_000, "stall_seconds": 3600})
-    proc = pytui.popen("install", "3.12", UV_HTTP_TIMEOUT="3600", PYTUI_HTTP_SPEED_LIMIT="0")
+def _interrupted(proc, ready, what: str, *, timeout: float) -> None:
+    """Ctrl-C once `ready()` (or the process ended), then the one line and exit code 130."""
     try:
-        # The first bytes received are flushed to the .part at once: wait until pytui holds some.
-        part = pytui.cache / (cache_name(made) + ".part")
-        wait_for(lambda: (part.is_file() and part.stat().st_size > 0) or proc.poll() is not None,
-                 "the first bytes in the .part")
+        wait_for(lambda: ready() or proc.poll() is not None, what)
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=timeout)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
     assert proc.returncode == 130, err
     assert "Traceback" not in err and err.strip().splitlines()[-1] == "error: interrupted", err
+
+
+def test_ctrl_c_mid_download_keeps_a_resumable_part_and_nothing_else(pytui: Pytui) -> None:
+    # Event-driven: the server stalls after 20 kB until the test ends, so the install cannot
+    # finish before the signal however loaded the machine is; no timeout can end it either.
+    made = pytui.add("3.12.8", payload=True, faults={"stall_at": 20_000, "stall_seconds": 3600})
+    proc = pytui.popen("install", "3.12", UV_HTTP_TIMEOUT="3600", PYTUI_HTTP_SPEED_LIMIT="0")
+    # The first bytes received are flushed to the .part at once: wait until pytui holds some.
+    part = pytui.cache / (cache_name(made) + ".part")
+    _interrupted(proc, lambda: part.is_file() and part.stat().st_size > 0,
+                 "the first bytes in the .part", timeout=30)
     # The job stopped and cleaned its stage before the process exited.
     assert pytui.temp_left() == [] and not pytui.bin.exists()
     assert not os.path.lexists(pytui.root / made.build.key)
@@ -100,17 +105,8 @@ def test_ctrl_c_while_the_server_never_answers_exits_without_the_read_timeout(py
     not after the read timeout (an hour here: the test's own bound is far below it)."""
     made = pytui.add("3.12.8", payload=True, faults={"mode": "silent"})
     proc = pytui.popen("install", "3.12", UV_HTTP_TIMEOUT="3600")
-    try:
-        wait_for(lambda: pytui.requests(made) >= 1 or proc.poll() is not None,
-                 "the request reaching the server")
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=300)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 130, err
-    assert "Traceback" not in err and err.strip().splitlines()[-1] == "error: interrupted", err
+    _interrupted(proc, lambda: pytui.requests(made) >= 1, "the request reaching the server",
+                 timeout=300)
     assert not os.path.lexists(pytui.root / made.build.key) and not pytui.bin.exists()
     assert not (pytui.cache / cache_name(made)).exists()
     # The next run cleans what the abandoned job left and installs.
