@@ -78,6 +78,10 @@ def installed_layout(work: Path, repo: Path = REPO, name: str = "installed-venv"
     for part, source in (("__init__.py", repo / "pytui_pkg" / "__init__.py"), ("core", repo / "core"),
                          ("app", repo / "app"), ("widgets", repo / "widgets")):
         link = package / part
+        # A work dir made by another checkout points at that checkout: re-pointed, or this run
+        # would measure the other one's code.
+        if link.is_symlink() and os.readlink(link) != str(source):
+            link.unlink()
         if not link.is_symlink():
             link.symlink_to(source)
     ours = next(p for p in sys.path if p.endswith("site-packages") and p.startswith(sys.prefix))
