@@ -41,9 +41,10 @@ from pytui.widgets.header import HeaderBar
 from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobList
 from pytui.widgets.key_bar import KeyBar
+from pytui.widgets.pane import Pane
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -129,12 +130,12 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         yield HeaderBar(id="header")
         # The `/` filter box is mounted above the table on the first `/` (view_keys): the
         # first screen composes only what it shows.
-        with Vertical(id="available-pane", classes="pane"):
+        with Pane(id="available-pane", classes="pane"):
             yield AvailableTable(id="available")
         with Horizontal(id="lower"):
-            with Vertical(id="cached-pane", classes="pane"):
+            with Pane(id="cached-pane", classes="pane"):
                 yield CacheTable(id="cached")
-            with Vertical(id="installed-pane", classes="pane"):
+            with Pane(id="installed-pane", classes="pane"):
                 yield InstalledTable(id="installed")
         yield DetailsPanel(id="details")
         yield JobList(id="jobs", show_eta=self._show_eta)

@@ -15,6 +15,7 @@ from pytui.widgets.header import HeaderBar
 from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobList, JobRow
 from pytui.widgets.keyed_table import KeyedTable
+from pytui.widgets.pane import Pane
 from pytui.widgets.rows import HeaderInfo
 from textual.app import App, ScreenStackError
 from textual.css.query import NoMatches
@@ -39,13 +40,13 @@ class Renderer:
         with contextlib.suppress(*GONE):  # a message that arrives while quitting
             rows = vm.available_rows(state)
             app.query_one("#available", AvailableTable).show(rows)
-            _subtitle(app.query_one("#available-pane"), vm.available_subtitle(state, len(rows)))
+            _subtitle(app, "#available-pane", vm.available_subtitles(state, len(rows)))
             cached = vm.cache_rows(state)
             app.query_one("#cached", CacheTable).show(cached)
-            _subtitle(app.query_one("#cached-pane"), vm.cached_subtitle(state, len(cached)))
+            _subtitle(app, "#cached-pane", vm.cached_subtitles(state, len(cached)))
             installed = vm.installed_rows(state)
             app.query_one("#installed", InstalledTable).show(installed)
-            _subtitle(app.query_one("#installed-pane"), vm.installed_subtitle(state, len(installed)))
+            _subtitle(app, "#installed-pane", vm.installed_subtitles(state, len(installed)))
         self.header()
         self.details()
 
@@ -98,8 +99,6 @@ class Renderer:
         self.details()
 
 
-def _subtitle(pane: Widget, text: str) -> None:
-    # Setting a border subtitle repaints the pane even when it is the same text; a filter
-    # keystroke would repaint the Cached and Installed panes for nothing.
-    if pane.border_subtitle != text:
-        pane.border_subtitle = text
+def _subtitle(app: App, pane: str, forms: tuple[str, ...]) -> None:
+    """The pane shows the fullest of the subtitle's forms that fits its width."""
+    app.query_one(pane, Pane).show_subtitle(forms)

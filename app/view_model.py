@@ -263,27 +263,39 @@ class ViewModel:
         )
 
     def available_subtitle(self, state: AppState, count: int) -> str:
+        """The Available pane's subtitle in full (`available_subtitles`' first form)."""
+        return self.available_subtitles(state, count)[0]
+
+    def available_subtitles(self, state: AppState, count: int) -> tuple[str, ...]:
+        """The Available subtitle's forms, the fullest first: the pane shows the first that
+        fits its border (`widgets/format.first_fitting`). Each shorter form keeps what matters
+        most: the filter and its count, then the view's toggles; the platform goes first."""
         view = state.view
-        parts = ["all platforms" if view.all_platforms else state.host.platform,
-                 "all versions" if view.all_versions else "newest patches",
-                 "all variants" if view.variants else "standard builds"]
+        total = len(state.catalog) if state.catalog is not None else 0
+        toggles = ["all versions" if view.all_versions else "newest patches",
+                   "all variants" if view.variants else "standard builds"]
+        platform = "all platforms" if view.all_platforms else state.host.platform
         if view.filter_text:
-            parts.append(f"filter “{view.filter_text}”")
             hint = self.filter_hint(state) if count == 0 else None
             if hint is not None:
                 # The hint first: a narrow pane cuts the subtitle's end.
-                total = len(state.catalog) if state.catalog is not None else 0
-                return _with_sort(state, "available",
-                                  f"“{view.filter_text}”: 0 of {total} · {hint}")
-        total = len(state.catalog) if state.catalog is not None else 0
+                return (_with_sort(state, "available",
+                                   f"“{view.filter_text}”: 0 of {total} · {hint}"),)
+            kept = f"“{view.filter_text}”: {count} of {total}"
+            return _forms(state, "available",
+                          " · ".join([platform, *toggles, f"filter “{view.filter_text}”",
+                                      f"{count} of {total}"]),
+                          " · ".join([kept, *toggles]), kept)
         if total == 0 and state.catalog is not None:
             # An empty pane says why once the catalog's notification has faded.
             reason = state.catalog.empty_reason
             if reason is None and state.catalog_problem:
                 reason = "no catalog loaded (H shows why)"
             if reason is not None:
-                return reason
-        return _with_sort(state, "available", f"{' · '.join(parts)} · {count} of {total}")
+                return (reason,)
+        shown = f"{count} of {total}"
+        return _forms(state, "available", " · ".join([platform, *toggles, shown]),
+                      " · ".join([*toggles, shown]), shown)
 
     def filter_hint(self, state: AppState) -> str | None:
         """Which key lists the builds the filter matches but the view hides (app/filter_hint.py)."""
@@ -340,31 +352,41 @@ class ViewModel:
 
     @staticmethod
     def cached_subtitle(state: AppState, shown: int | None = None) -> str:
-        """What the cache holds. With kept trees and the cache measured, the header's total
-        (`… incl. trees`) split into archives and trees, the same sum (short: a half-width pane).
+        """The Cached pane's subtitle in full (`cached_subtitles`' first form)."""
+        return ViewModel.cached_subtitles(state, shown)[0]
+
+    @staticmethod
+    def cached_subtitles(state: AppState, shown: int | None = None) -> tuple[str, ...]:
+        """What the cache holds, the fullest form first (the pane shows the first that fits).
+        With kept trees and the cache measured: the header's total (`… incl. trees`) first,
+        then how it splits into archives and trees, so a half-width pane keeps the total.
         Under a filter, `shown` of the rows `cache_rows` made (as Available counts)."""
         if state.cache_problem:
-            return "cannot read the cache dir (see the error)"
+            return ("cannot read the cache dir (see the error)", "cannot read the cache dir")
         if not state.disk_listed:
-            return LISTING
+            return (LISTING,)
         if state.view.filter_text and shown is not None:
             # Every row cache_rows makes: the archives and the downloads not listed yet.
             total = len({archive_key(a.name) for a in state.archives}
                         | {j.build.cache_filename for j in state.running_jobs()
                            if j.build is not None and j.phase == "download"})
-            return _with_sort(state, "cached", f"filter “{state.view.filter_text}” · {shown} of "
-                              f"{total} archive{'s' if total != 1 else ''}")
+            return _filtered_forms(state, "cached", shown, total, "archive")
         total = sum(archive.size for archive in state.archives)
         count = len(state.archives)
         trees = sum(1 for archive in state.archives if archive.tree)
-        archives = f"{count} archive{'s' if count != 1 else ''}"
+        archives = _count(count, "archive")
         usage = state.cache_usage if state.disk_listed else None
         if trees and usage is not None and usage > total:
-            text = (f"{archives} {human_size(total)} + {trees} tree{'s' if trees != 1 else ''} "
-                    f"{human_size(usage - total)} = {human_size(usage)}")
-        else:
-            text = f"{archives} · {human_size(total)}" + (f" · {trees} with a tree" if trees else "")
-        return _with_sort(state, "cached", text)
+            kept = _count(trees, "tree")
+            return _forms(state, "cached",
+                          f"{human_size(usage)}: {archives} {human_size(total)} + {kept} "
+                          f"{human_size(usage - total)}",
+                          f"{human_size(usage)}: {archives} + {kept}",
+                          f"{human_size(usage)} incl. {kept}")
+        plain = f"{archives} · {human_size(total)}"
+        if trees:
+            return _forms(state, "cached", f"{plain} · {trees} with a tree", plain)
+        return _forms(state, "cached", plain)
 
     def installed_rows(self, state: AppState) -> list[InstalledRow]:
         terms = self.terms(state)
@@ -396,16 +418,20 @@ class ViewModel:
 
     @staticmethod
     def installed_subtitle(state: AppState, shown: int | None = None) -> str:
-        """How many installs; under a filter, `shown` of them (as Available counts)."""
+        """The Installed pane's subtitle in full (`installed_subtitles`' first form)."""
+        return ViewModel.installed_subtitles(state, shown)[0]
+
+    @staticmethod
+    def installed_subtitles(state: AppState, shown: int | None = None) -> tuple[str, ...]:
+        """How many installs; under a filter, `shown` of them (as Available counts); the
+        fullest form first (the pane shows the first that fits)."""
         if not state.disk_listed:
-            return LISTING
+            return (LISTING,)
         count = len(state.installations)
-        noun = f"interpreter{'s' if count != 1 else ''}"
         if state.view.filter_text and shown is not None:
-            text = f"filter “{state.view.filter_text}” · {shown} of {count} {noun}"
-        else:
-            text = f"{count} {noun} · e environments"
-        return _with_sort(state, "installed", text)
+            return _filtered_forms(state, "installed", shown, count, "interpreter")
+        interpreters = _count(count, "interpreter")
+        return _forms(state, "installed", f"{interpreters} · e environments", interpreters)
 
     def update_for(self, state: AppState, installation: Installation) -> Build | None:
         """The catalog's upgrade for an install (core's install policy, as the CLI's)."""
@@ -439,6 +465,23 @@ def _with_sort(state: AppState, pane: str, subtitle: str) -> str:
     """A pane's subtitle, with how it is sorted when that is not its own order."""
     sort = describe(pane, state.sort_of(pane))
     return f"{subtitle} · {sort}" if sort else subtitle
+
+
+def _forms(state: AppState, pane: str, *forms: str) -> tuple[str, ...]:
+    """A subtitle's forms, fullest first, each with the pane's sort when it has one."""
+    return tuple(_with_sort(state, pane, form) for form in forms)
+
+
+def _filtered_forms(state: AppState, pane: str, shown: int, total: int,
+                    noun: str) -> tuple[str, ...]:
+    """`filter “3.12” · 1 of 2 archives`, then `“3.12”: 1 of 2 archives`, then the count."""
+    kept = f"{shown} of {_count(total, noun)}"
+    text = state.view.filter_text
+    return _forms(state, pane, f"filter “{text}” · {kept}", f"“{text}”: {kept}", kept)
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def newer_build(build: Build, installation: Installation) -> bool:

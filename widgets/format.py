@@ -90,3 +90,18 @@ def elide_middle(text: str, width: int) -> str:
     if not tail:
         tail = text[len(text) - (room - room // 3):]
     return text[:room - len(tail)] + ELLIPSIS + tail
+
+
+def first_fitting(forms: tuple[str, ...] | list[str], room: int) -> str:
+    """The first of `forms` (fullest first) that fits in `room` cells, else the last (which
+    the border then cuts); the first when the room is not known yet (0 or less)."""
+    from rich.cells import cell_len
+
+    if not forms:
+        return ""
+    if room <= 0:
+        return forms[0]
+    for form in forms:
+        if cell_len(form) <= room:
+            return form
+    return forms[-1]

@@ -79,9 +79,13 @@ def test_an_archive_with_a_kept_tree_is_marked(tmp_path, builds) -> None:
     rows = {r.name: r for r in vm.cache_rows(state)}
     assert rows[builds[NEW].cache_filename].tree and not rows[builds[OLD].cache_filename].tree
     assert vm.cached_subtitle(state).endswith("· 1 with a tree")
-    # Measured: the header's total (`… incl. trees`), split into archives and trees.
+    # Measured: the header's total (`… incl. trees`) first, then how it splits into archives
+    # and trees; shorter forms keep the total, for a half-width pane at 80 columns.
     state.cache_usage = 2000 + 46 * 1024 * 1024
-    assert vm.cached_subtitle(state) == "2 archives 2.0 KiB + 1 tree 46.0 MiB = 46.0 MiB"
+    assert vm.cached_subtitles(state) == ("46.0 MiB: 2 archives 2.0 KiB + 1 tree 46.0 MiB",
+                                          "46.0 MiB: 2 archives + 1 tree",
+                                          "46.0 MiB incl. 1 tree")
+    assert vm.cached_subtitle(state) == vm.cached_subtitles(state)[0]
     from pytui.app.details_view import header_info
     from pytui.widgets.format import human_size
     assert human_size(header_info(state).cache_size) == "46.0 MiB"
@@ -376,6 +380,43 @@ def test_cached_and_installed_subtitles_name_the_filter_and_count_what_it_keeps(
     assert len(cached) == 1 and installed == []
     assert vm.cached_subtitle(state, len(cached)) == "filter “3.13” · 1 of 2 archives"
     assert vm.installed_subtitle(state, len(installed)) == "filter “3.13” · 0 of 2 interpreters"
+    # Shorter forms for a half-width pane: the filter and the count, then the count alone.
+    assert vm.installed_subtitles(state, 0)[1:] == ("“3.13”: 0 of 2 interpreters",
+                                                    "0 of 2 interpreters")
+    assert vm.cached_subtitles(state, 1)[1:] == ("“3.13”: 1 of 2 archives", "1 of 2 archives")
     state.view = state.view.replace(filter_text="")
-    assert vm.installed_subtitle(state, 2) == "2 interpreters · e environments"
+    assert vm.installed_subtitles(state, 2) == ("2 interpreters · e environments",
+                                                "2 interpreters")
     assert vm.cached_subtitle(state, 2).startswith("2 archives · ")
+
+
+def test_available_subtitle_forms_keep_the_filter_and_the_count(tmp_path, builds) -> None:
+    state = a_state(tmp_path, *builds.values())
+    vm = ViewModel()
+    platform = state.host.platform
+    shown = len(vm.available_rows(state))
+    total = len(state.catalog)
+    assert vm.available_subtitles(state, shown) == (
+        f"{platform} · newest patches · standard builds · {shown} of {total}",
+        f"newest patches · standard builds · {shown} of {total}",
+        f"{shown} of {total}")
+    state.view = state.view.replace(filter_text="3.12")
+    shown = len(vm.available_rows(state))
+    assert vm.available_subtitles(state, shown) == (
+        f"{platform} · newest patches · standard builds · filter “3.12” · {shown} of {total}",
+        f"“3.12”: {shown} of {total} · newest patches · standard builds",
+        f"“3.12”: {shown} of {total}")
+
+
+def test_a_subtitle_shows_its_fullest_form_that_fits() -> None:
+    from pytui.widgets.format import first_fitting
+
+    forms = ("5.2 MiB: 3 archives 2.9 MiB + 2 trees 2.3 MiB", "5.2 MiB: 3 archives + 2 trees",
+             "5.2 MiB incl. 2 trees")
+    assert first_fitting(forms, 120) == forms[0]
+    assert first_fitting(forms, len(forms[0])) == forms[0]
+    assert first_fitting(forms, 34) == forms[1]  # a half-width pane at 80 columns
+    assert first_fitting(forms, 25) == forms[2]
+    assert first_fitting(forms, 10) == forms[2]  # the border cuts the shortest
+    assert first_fitting(forms, 0) == forms[0]  # not laid out yet
+    assert first_fitting((), 10) == ""

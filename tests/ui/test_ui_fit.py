@@ -1,0 +1,63 @@
+"""Pilot tests of text that must fit whole at 80x24 as well as at 120x36 and 200x50: the pane
+subtitles show the fullest of their forms that fits (app/view_model.py derives the forms,
+widgets/pane.py picks one), again after every resize."""
+
+from __future__ import annotations
+
+from pytui.core.jobs import InstallJob
+from pytui.widgets.pane import SUBTITLE_CHROME
+from ui_helpers import UiWorld, ready, wait_for
+
+SIZES = [(80, 24), (120, 36), (200, 50)]
+
+
+def _subtitle(app, pane: str) -> str:
+    return str(app.query_one(pane).border_subtitle)
+
+
+def _fits(app, pane: str) -> bool:
+    widget = app.query_one(pane)
+    return len(_subtitle(app, pane)) <= widget.size.width - SUBTITLE_CHROME
+
+
+async def test_the_cached_subtitle_keeps_the_total_whole_at_every_size(ui_world: UiWorld) -> None:
+    for version in ("3.13.1", "3.11.11"):
+        ui_world.seed_cache(version)
+        # Installing from the cache keeps the archive's unpacked tree beside it.
+        InstallJob(ui_world.build(version), settings=ui_world.settings).run()
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: app.state.cache_usage is not None
+                       and ": 2 archives" in _subtitle(app, "#cached-pane"),
+                       what="the measured cache in the Cached subtitle")
+        seen = {}
+        for size in [*SIZES, (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await wait_for(pilot, lambda: _fits(app, "#cached-pane"),
+                           what=f"the Cached subtitle to fit at {size}")
+            text = _subtitle(app, "#cached-pane")
+            total = text.split(":")[0]
+            assert total.endswith("iB") and "…" not in text, (size, text)
+            assert _fits(app, "#installed-pane") and _fits(app, "#available-pane"), size
+            seen[size] = text
+        # At 80 columns the short form (the total and the counts); wider, the whole split.
+        assert seen[(80, 24)].endswith(": 2 archives + 2 trees"), seen
+        assert " + 2 trees " in seen[(120, 36)] and seen[(200, 50)] == seen[(120, 36)], seen
+
+
+async def test_filtered_subtitles_keep_the_filter_and_the_count_at_80(ui_world: UiWorld) -> None:
+    ui_world.seed_cache("3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"3.13t")
+        await wait_for(pilot, lambda: app.state.view.filter_text == "3.13t",
+                       what="the filter")
+        await pilot.pause()
+        for pane in ("#available-pane", "#cached-pane", "#installed-pane"):
+            assert _fits(app, pane), (pane, _subtitle(app, pane))
+        # The full form where it fits, else the filter and the count.
+        assert _subtitle(app, "#cached-pane") == "filter “3.13t” · 0 of 1 archive"
+        assert _subtitle(app, "#installed-pane") == "“3.13t”: 0 of 0 interpreters"
