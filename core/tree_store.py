@@ -263,7 +263,7 @@ class TreeStore:
         """The parsed sysconfig data kept with the tree of `sha256`, if any and well-formed."""
         if not is_sha256(sha256):
             return None
-        return read_sysconfig(self.path / sha256 / SYSCONFIG_NAME)
+        return read_sysconfig(self.path / sha256 / SYSCONFIG_NAME, self.path / sha256 / TREE_NAME)
 
     def materialize(self, sha256: str, dest: Path, *, cancel: CancelToken | None = None,
                     what: str = "install", on_discard: Callable[[str], None] | None = None) -> bool | None:

@@ -22,6 +22,7 @@ from cli_harness import Pytui
 from fixtures_archives import MadeArchive
 from pytui.core.cache import ArchiveCache
 from pytui.core.install_root import tree_size
+from pytui.core.sealed import seal, unseal
 from pytui.core.tree_manifest import manifest_sizes
 from pytui.core.tree_store import MANIFEST_NAME, TREE_NAME, TreeCorrupt, TreeStore, parse_manifest
 from test_tree_manifest_format import as_format_1
@@ -415,11 +416,11 @@ def test_an_install_from_a_tree_patches_sysconfig_as_an_extraction_does(pytui: P
     assert len(found) == 1
     extracted = found[0].read_bytes()
     parsed = pytui.cache / "trees" / made.build.sha256 / "sysconfig.json"
-    assert json.loads(parsed.read_text())["name"] == found[0].name
+    assert json.loads(unseal(parsed.read_bytes()) or b"")["name"] == found[0].name
     if kept == "hostile":  # read back as hostile input: a value of the wrong type is refused
-        doc = json.loads(parsed.read_text())
+        doc = json.loads(unseal(parsed.read_bytes()) or b"")
         doc["vars"]["CC"] = ["rm", "-rf", "/"]
-        parsed.write_text(json.dumps(doc))
+        parsed.write_bytes(seal(json.dumps(doc).encode()))
     elif kept == "missing":
         parsed.unlink()
     pytui.call("uninstall", "3.12")
