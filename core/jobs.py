@@ -177,7 +177,8 @@ class InstallJob:
 
         A root that fills up on the way is one line saying how much to free (core/install_space.py).
         """
-        full: tuple[int | None, int] | None = None  # (bytes needed if known, bytes that fitted)
+        # (bytes needed if known, bytes that fitted, entries made if known, no inode was left)
+        full: tuple[int | None, int, int | None, bool] | None = None
         with self.root.stage() as stage:
             try:
                 if self.no_cache:
@@ -186,15 +187,16 @@ class InstallJob:
                 else:
                     prefix, archive, downloaded = self._extract_cached(stage)
             except TreeNoSpace as err:
-                full = (err.size, 0)
+                full = (err.size, 0, err.entries, False)
             except (ExtractError, OSError) as err:
-                from pytui.core.install_space import gzip_unpacked_size, is_disk_full
+                from pytui.core.install_space import gzip_unpacked_size, is_disk_full, out_of_inodes
                 from pytui.core.root_tree import tree_size
 
                 if not is_disk_full(err):
                     raise
                 archive_path = None if self.no_cache else self.cache.path_for(self.build)
-                full = (gzip_unpacked_size(archive_path) if archive_path else None, tree_size(stage))
+                full = (gzip_unpacked_size(archive_path) if archive_path else None, tree_size(stage), None,
+                        out_of_inodes(stage))
             if full is None:
                 return self._commit(prefix, archive, downloaded)
         # Said once the stage is gone, so the free space counted is what a retry has.

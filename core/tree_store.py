@@ -73,9 +73,10 @@ else:
 class TreeNoSpace(Exception):
     """The filesystem of an install filled up while a tree was linked or copied into it."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, entries: int | None = None) -> None:
         super().__init__(f"no space left for a tree of {size} bytes")
         self.size = size  # the tree's file bytes: what a copy needs
+        self.entries = entries  # its files, links and directories: the inodes a copy needs
 
 
 # Manifests already read for their sizes, by path, with the stat they had then: a manifest is
@@ -295,7 +296,7 @@ class TreeStore:
             if err.errno in (errno.ENOSPC, errno.EDQUOT):
                 file_bytes = 0 if columns is None else sum(
                     size for kind, size in zip(columns[1], columns[3], strict=True) if kind == "f")
-                raise TreeNoSpace(file_bytes) from None
+                raise TreeNoSpace(file_bytes, None if columns is None else len(columns[0])) from None
             # A manifest whose order is wrong, or the like: extraction takes over (and reports
             # a real filesystem error in its own words).
         if os.path.lexists(dest):

@@ -33,12 +33,13 @@ class Mounts:
     def __init__(self) -> None:
         self.points: list[Path] = []
 
-    def tmpfs(self, path: Path, size: str = "8m") -> Path:
+    def tmpfs(self, path: Path, size: str = "8m", inodes: int | None = None) -> Path:
         if os.geteuid() != 0:
             pytest.skip("mounting a tmpfs needs root (run the suite as root to test full and "
                         "read-only filesystems)")
         path.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(path)],
+        options = f"size={size},mode=0755" + (f",nr_inodes={inodes}" if inodes else "")
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)],
                               capture_output=True, text=True)
         if done.returncode != 0:
             pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")

@@ -86,3 +86,27 @@ def test_a_tree_copied_into_a_full_root_says_how_much_to_free(pytui: Pytui, moun
     assert "more than its filesystem holds (3.0 MiB)" in line, line
     assert pytui.state() == before and pytui.temp_left() == []
     assert pytui.trees() == [made.build.sha256]  # a full disk is no reason to drop the tree
+
+
+@pytest.mark.parametrize("source", ["tree", "archive"])
+def test_a_root_out_of_inodes_says_so_not_to_free_bytes(pytui: Pytui, mounts: Mounts, source: str) -> None:
+    """A filesystem whose inode table is full fails every mkdir/create with ENOSPC however many
+    bytes are free: the line says it is out of inodes (freeing a MiB, as said before, would
+    not help), and the root, cache, bin dir and tree are as they were."""
+    made = pytui.add("3.12.8", extra=[file(f"lib/python3.12/many/m{i}.py", f"x = {i}\n") for i in range(300)])
+    if source == "tree":
+        pytui.call("install", "3.12")  # keeps the tree in the cache, on the real disk
+        pytui.call("uninstall", "3.12")
+    else:
+        pytui.call("cache", "import", str(made.path))  # cached, no tree: the install extracts
+    # 64 MiB free, 100 inodes: far fewer than the 300 files (copied: another filesystem).
+    _made_root(mounts.tmpfs(pytui.root, "64m", inodes=100))
+    before = pytui.state()
+    result = pytui.run("install", "3.12")
+    line = assert_clean_failure(result)
+    assert f"no space left on {pytui.root}: its filesystem is out of inodes" in line, line
+    assert "install into another filesystem with --install-dir" in line and "MiB and retry" not in line, line
+    if source == "tree":
+        assert "the install makes up to 331 files and directories" in line, line
+    assert pytui.state() == before and pytui.temp_left() == []
+    assert pytui.trees() == ([made.build.sha256] if source == "tree" else [])
