@@ -32,13 +32,14 @@ def env_row(state: AppState, env: Environment) -> EnvRow:
 
 def short_how(env: Environment) -> str:
     """`Environment.how()`, with a broken one's reason cut to what it wants (the whole reason
-    is under the table)."""
+    is under the table; the Status column already says `✗ broken`, so at 80 columns the
+    version wanted is not what gets cut)."""
     if env.status != "broken":
         return env.how()
     from pytui.core.keys import parse_key
 
     wanted = parse_key(env.wanted) if env.wanted else None
-    return f"broken: wants {wanted.version}" if wanted is not None else "broken"
+    return f"wants {wanted.version}" if wanted is not None else "broken"
 
 
 def env_rows(state: AppState, filter_text: str = "") -> list[EnvRow]:

@@ -43,7 +43,7 @@ def _envs(tmp: Path) -> list[Environment]:
         Environment(tmp / "f" / ".venv", "venv", NEW.key, "minor", "ok", minor=MINOR),
         Environment(tmp / "tools" / "ruff", "uv-tool", NEW.key, "minor", "ok", minor=MINOR),
         Environment(tmp / "x" / "env", "venv", None, "external", "ok", interpreter="/usr/bin/python3"),
-        Environment(tmp / "b" / ".venv", "venv", None, "patch", "broken", wanted="cpython-3.12.99",
+        Environment(tmp / "b" / ".venv", "venv", None, "patch", "broken", wanted="cpython-3.12.99-linux-x86_64-gnu",
                     error="its interpreter cpython-3.12.99 is gone"),
         Environment(tmp / "proj" / ".python-version", "pin", NEW.key, None, "ok", request="3.12"),
     ]
@@ -57,6 +57,8 @@ def test_rows_for_a_scan_result_broken_first_and_filterable(tmp_path: Path) -> N
     state.set_environments(_envs(tmp_path), partial=False, note="6 environments in 0.01 s")
     rows = env_rows(state)
     assert rows[0].path == "~/b/.venv" and rows[0].status == "broken" and rows[0].key == "missing"
+    # The Status column says it is broken: How says what it wants (fits 16 cells at 80x24).
+    assert rows[0].how == "wants 3.12.99"
     by_path = {row.path: row for row in rows}
     assert by_path["~/p/.venv"].how == "pinned to 3.12.7"
     assert by_path["~/f/.venv"].how == "follows 3.12"
