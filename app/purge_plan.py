@@ -74,3 +74,25 @@ def outdated_plan(installed: list[Installation], environments: list[Environment]
                      sharing=sum(1 for size in staying if size),
                      kept=tuple((key, tuple(users)) for key, users in sorted(kept.items())),
                      note=note)
+
+
+# What the preview adds to an archive whose kept tree goes with it.
+WITH_TREE = " + its kept tree"
+
+
+def preview_label(name: str, *, with_tree: bool, width: int) -> str:
+    """An archive's line in the purge preview, in at most `width` cells (0: not laid out yet,
+    whole): its name, cut at its end when need be (its start says the build: uv's hash
+    prefix, version, build date, platform), then whether its kept tree goes too, which is
+    never cut while the name keeps at least its hash prefix."""
+    suffix = WITH_TREE if with_tree else ""
+    room = width - len(suffix)
+    if width <= 0 or len(name) <= room:
+        return name + suffix
+    if room < MIN_NAME_CELLS:  # too narrow for both: the line cut as one
+        return (name + suffix)[:max(width - 1, 0)] + "…"
+    return name[:room - 1] + "…" + suffix
+
+
+# The fewest cells of an archive's name kept beside WITH_TREE: uv's hash prefix and "…".
+MIN_NAME_CELLS = 11

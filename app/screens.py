@@ -9,7 +9,7 @@ from functools import partial
 from pytui.app.decisions import Line
 from pytui.app.history import History, format_time
 from pytui.app.keymap import help_rows
-from pytui.app.purge_plan import OUTDATED, PurgePlan
+from pytui.app.purge_plan import OUTDATED, PurgePlan, preview_label
 from pytui.core.models import CachedArchive, Installation
 from pytui.widgets.format import human_size
 from pytui.widgets.key_bar import KeyBar
@@ -328,15 +328,7 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
             return
         self._plan = plan
         self._planned_rule = self._rule
-        table = self.query_one("#purge-preview", DataTable)
-        table.clear()
-        for archive in plan.archives:
-            with_tree = " + its kept tree" if plan.frees(archive) != archive.size else ""
-            table.add_row(Text(human_size(plan.frees(archive)), justify="right"),
-                          archive.name + with_tree, key=archive.name)
-        for installation, size in plan.installs:
-            table.add_row(Text(human_size(size), justify="right"), installation.key,
-                          key=installation.key)
+        self._fill_preview(plan)
         kept = self.query_one("#purge-kept", Static)
         kept.update(_kept_text(plan))
         kept.display = bool(plan.kept or plan.note)
@@ -350,6 +342,27 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
         else:
             total.update(Text("Nothing to purge with this rule.", style="dim"))
         self.query_one("#purge-yes", Button).disabled = not count
+
+    def _fill_preview(self, plan: PurgePlan) -> None:
+        """One row per archive or install, each archive's name cut in the middle to the
+        table's width (its version, build date and flavor stay, and whether its kept tree
+        goes too), so that no row is cut at the dialog's edge."""
+        table = self.query_one("#purge-preview", DataTable)
+        # The size column and both columns' padding; the scrollbar's cell, kept free.
+        width = table.size.width - 9 - 2 * 2 * table.cell_padding - 1 if table.size.width else 0
+        table.clear()
+        for archive in plan.archives:
+            label = preview_label(archive.name, width=width,
+                                  with_tree=plan.frees(archive) != archive.size)
+            table.add_row(Text(human_size(plan.frees(archive)), justify="right"), label,
+                          key=archive.name)
+        for installation, size in plan.installs:
+            table.add_row(Text(human_size(size), justify="right"), installation.key,
+                          key=installation.key)
+
+    def on_resize(self) -> None:
+        if self._plan is not None:
+            self._fill_preview(self._plan)
 
     @on(Button.Pressed, "#purge-yes")
     def _yes(self) -> None:

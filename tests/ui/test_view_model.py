@@ -420,3 +420,18 @@ def test_a_subtitle_shows_its_fullest_form_that_fits() -> None:
     assert first_fitting(forms, 10) == forms[2]  # the border cuts the shortest
     assert first_fitting(forms, 0) == forms[0]  # not laid out yet
     assert first_fitting((), 10) == ""
+
+
+def test_a_purge_preview_line_keeps_the_build_and_says_the_tree_goes() -> None:
+    from pytui.app.purge_plan import preview_label
+
+    name = "4f0c1a2b3-cpython-3.12.11-20250723-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz"
+    assert preview_label(name, with_tree=False, width=0) == name  # not laid out yet
+    assert preview_label(name, with_tree=True, width=200) == name + " + its kept tree"
+    line = preview_label(name, with_tree=True, width=60)
+    assert line == "4f0c1a2b3-cpython-3.12.11-20250723-x86_64-u… + its kept tree"
+    assert len(line) == 60
+    assert preview_label(name, with_tree=False, width=40) == name[:39] + "…"
+    # Too narrow for the name and the tree note: one line cut, never wider than the room.
+    assert len(preview_label(name, with_tree=True, width=20)) == 20
+    assert preview_label(name, with_tree=True, width=1) == "…"
