@@ -195,7 +195,8 @@ def _refuse_start(state: AppState, build: Build) -> Refuse | None:
         return Refuse(f"{build.key} is already being installed.", severity="information")
     if state.offline and build.key not in state.cached_by_key():
         return Refuse(
-            f"Offline: {build.key} is not in the cache ({state.settings.cache_dir}). "
+            f"Offline: {build.key} is not in the cache "
+            f"({short_path(state.settings.cache_dir, state.home)}). "
             "Go online (o) or import its archive with `pytui cache import FILE`.",
             severity="error", title="Not cached")
     return None

@@ -8,6 +8,7 @@ from pathlib import Path
 from fixtures_archives import make_build
 from pytui.app import decisions as d
 from pytui.app.view_model import ViewModel
+from pytui.widgets.format import short_path
 from view_state import NEW, NOV_2026, OLD, a_cached_archive, a_state, an_installation
 
 
@@ -25,7 +26,8 @@ def test_install_decisions(tmp_path, builds) -> None:
     state.offline = True
     refused = d.decide_install(state, vm, "available", new.key)
     assert isinstance(refused, d.Refuse) and refused.severity == "error"
-    assert new.key in refused.message and str(state.settings.cache_dir) in refused.message
+    cache_dir = short_path(state.settings.cache_dir, state.home)  # `~/…` under the home
+    assert new.key in refused.message and f"({cache_dir})" in refused.message
     a_cached_archive(state, new)
     assert d.decide_install(state, vm, "available", new.key) == d.StartInstall(new)
     state.offline = False

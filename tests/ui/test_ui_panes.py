@@ -6,6 +6,7 @@ from pytui.app.screens import ConfirmModal, HelpScreen, PurgeRulesModal
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.details import DetailsPanel
+from pytui.widgets.format import short_path
 from pytui.widgets.header import HeaderBar
 from ui_helpers import SIZE, UiWorld, no_requests, ready, wait_for
 
@@ -109,8 +110,11 @@ async def test_offline_refuses_uncached_install_without_network(ui_world: UiWorl
             await pilot.pause()
             assert not app.state.jobs
             messages = [n.message for n in app._notifications]
+            # The cache dir as the header says it (`~/…`): a notification wraps a long path.
+            cache_dir = short_path(ui_world.settings.cache_dir, ui_world.home)
+            assert cache_dir.startswith("~/"), cache_dir
             assert any("cpython-3.13.1-linux-x86_64-gnu" in m and
-                       str(ui_world.settings.cache_dir) in m for m in messages), messages
+                       f"({cache_dir})" in m for m in messages), messages
 
 
 async def test_purge_highlighted_archive(ui_world: UiWorld) -> None:
