@@ -44,7 +44,9 @@ STATES: tuple[tuple[str, str], ...] = (
 HELP_CHROME = 5
 # The history dialog has the log-path line too.
 HISTORY_CHROME = HELP_CHROME + 1
-SCROLL_HINT = "↑ ↓ PgUp PgDn Home End scroll"
+# Said as a hint, not as a row of the keys table above it (whose key column it would not
+# line up with).
+SCROLL_HINT = "scroll for more: ↑ ↓ PgUp PgDn Home End"
 # The dialogs' rules, read into the app's stylesheet when the first dialog opens (as app.tcss:
 # app CSS, not a widget's scoped defaults), so the first screen does not parse them.
 DIALOGS_CSS = "dialogs.tcss"
