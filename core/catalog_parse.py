@@ -68,10 +68,14 @@ if TYPE_CHECKING:
     from typing import TypeVar
 
     T = TypeVar("T")
-_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+# JSON's white space, compiled when a large catalog is first streamed (not on every install).
+_JSON_SPACE: re.Pattern[str] | None = None
 
 
 def _skip_space(data: str, pos: int) -> int:
+    global _JSON_SPACE
+    if _JSON_SPACE is None:
+        _JSON_SPACE = re.compile(r"[ \t\n\r]*")
     return _JSON_SPACE.match(data, pos).end()  # type: ignore[union-attr]  # `*` always matches
 
 

@@ -15,7 +15,6 @@ before), as the devguide's schedule states.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections import namedtuple
 from collections.abc import Mapping
@@ -35,8 +34,6 @@ MIN_ENTRIES = 5  # a fetched file listing fewer usable versions is refused
 # The whole transfer of a file of at most MAX_BYTES (a catalog gets 300 s for ~3 MB).
 MAX_FETCH_SECONDS = 60.0
 _EMBEDDED = Path(__file__).with_name("release_cycle.json")
-_MINOR = re.compile(r"^(\d{1,2})\.(\d{1,3})$")
-_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 PHASES = ("pre-release", "bugfix", "security", "end-of-life")
 
@@ -91,13 +88,42 @@ class Support(_SupportFields):
                 "end_of_bugfix": self.cycle.end_of_bugfix, "end_of_life": self.cycle.end_of_life}
 
 
+def _one_line(text: str) -> str:
+    """`text` without one final newline, as a pattern's `$` matches before it."""
+    return text[:-1] if text[-1:] == "\n" else text
+
+
+def minor_fields(text: object) -> tuple[str, str] | None:
+    r"""The digits of a minor version `3.12`: what `re.match(r"^(\d{1,2})\.(\d{1,3})$", text)`
+    groups (a property test holds the two together; `\d` is `str.isdecimal`), without
+    compiling a pattern on every install's path."""
+    if not isinstance(text, str):
+        return None
+    major, dot, minor = _one_line(text).partition(".")
+    if dot and 0 < len(major) <= 2 and 0 < len(minor) <= 3 and major.isdecimal() and minor.isdecimal():
+        return major, minor
+    return None
+
+
+def date_fields(text: object) -> tuple[str, str, str | None] | None:
+    r"""Year, month and day (None when absent) of `YYYY-MM[-DD]`: what
+    `re.match(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$", text)` groups (property-tested as above)."""
+    if not isinstance(text, str):
+        return None
+    parts = _one_line(text).split("-")
+    if (len(parts) not in (2, 3) or len(parts[0]) != 4 or not all(len(part) == 2 for part in parts[1:])
+            or not all(part.isdecimal() for part in parts)):
+        return None
+    return parts[0], parts[1], parts[2] if len(parts) == 3 else None
+
+
 def iso_day(text: object) -> str | None:
     """A published date as `YYYY-MM-DD` (a month counts from its first day), if it is a real
     calendar day; ISO days compare as the dates do."""
-    match = _DATE.match(text) if isinstance(text, str) else None
+    match = date_fields(text)
     if not match:
         return None
-    year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
+    year, month, day = int(match[0]), int(match[1]), int(match[2] or 1)
     leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
     if not 1 <= month <= 12 or year < 1:
         return None
@@ -122,7 +148,7 @@ def _add_months(day: str, months: int) -> str:
 
 def _entry(minor: str, value: object) -> Cycle | None:
     """A validated cycle from one devguide-style entry, or None."""
-    match = _MINOR.match(minor) if isinstance(minor, str) else None
+    match = minor_fields(minor)
     if not match or not isinstance(value, dict):
         return None
     first, eol = value.get("first_release"), value.get("end_of_life")
@@ -131,7 +157,7 @@ def _entry(minor: str, value: object) -> Cycle | None:
     if first_date is None or eol_date is None or eol_date < first_date:
         return None
     if bugfix is None:
-        months = 24 if (int(match[1]), int(match[2])) >= (3, 13) else 18
+        months = 24 if (int(match[0]), int(match[1])) >= (3, 13) else 18
         bugfix = _add_months(first_date, months)
     bugfix_date = iso_day(bugfix)
     if bugfix_date is None or not first_date <= bugfix_date <= eol_date:

@@ -66,7 +66,12 @@ def patch_sysconfig_vars(values: dict[str, object], real_prefix: str) -> dict[st
     patched: dict[str, object] = {}
     for key, value in values.items():
         if isinstance(value, str):
-            value = _remove_isysroot(_update_prefix(value, real_prefix))
+            if PBS_PREFIX in value or "-isysroot" in value:
+                value = _remove_isysroot(_update_prefix(value, real_prefix))
+            else:
+                # Nothing to replace or drop: both steps only normalise the white space (most
+                # of a build's ~1,000 variables; a word loop each was most of this fix-up).
+                value = " ".join(value.split())
             words = WORD_REPLACEMENTS.get(key)
             if words:
                 value = " ".join(words.get(word, word) for word in value.split())
@@ -149,22 +154,16 @@ def parse_sysconfigdata(text: str, source: str = "_sysconfigdata") -> dict[str, 
 def format_sysconfigdata(values: dict[str, object]) -> str:
     """uv's `to_string_pretty`: keys sorted, JSON with 4-space indent (valid Python).
 
-    For the flat dict of strings and integers that sysconfig data is, the text `json.dumps(...,
-    indent=4, ensure_ascii=False)` makes is written directly with json's C string encoder:
-    with an indent, `json.dumps` runs its pure-Python encoder. Anything else goes through it."""
-    from json.encoder import encode_basestring
-
-    items = sorted(values.items())
-    lines = []
-    for key, value in items:
-        kind = type(value)
-        if type(key) is not str or (kind is not str and kind is not int):
-            body = json.dumps(dict(items), indent=4, ensure_ascii=False)
-            break
-        lines.append(f"    {encode_basestring(key)}: "
-                     f"{encode_basestring(value) if kind is str else int.__repr__(value)}")  # type: ignore[arg-type]  # a str or an int here
+    With an indent, `json.dumps` runs its pure-Python encoder. For the flat dict of strings and
+    integers that sysconfig data is, the same text is made by json's C encoder: the items
+    separated by `,` + a new line and the indent, then the braces put on lines of their own
+    (property-tested against `json.dumps(..., indent=4)`). Anything else goes through that."""
+    if values and all(type(key) is str for key in values) and all(
+            type(value) is str or type(value) is int for value in values.values()):
+        flat = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",\n    ", ": "))
+        body = "{\n    " + flat[1:-1] + "\n}"
     else:
-        body = "{\n" + ",\n".join(lines) + "\n}" if lines else "{}"
+        body = json.dumps(dict(sorted(values.items())), indent=4, ensure_ascii=False)
     return f"{SYSCONFIG_HEADER}build_time_vars = {body}\n"
 
 

@@ -259,3 +259,41 @@ def test_sysconfig_literal_parse_never_disagrees_with_literal_eval(tokens: list[
     if parsed is None:
         return
     assert parsed == ast.literal_eval(body)
+
+
+def _patched_the_long_way(values: dict[str, object], real_prefix: str) -> dict[str, object]:
+    """`patch_sysconfig_vars` with every string through both word loops (no shortcut)."""
+    from pytui.core.sysconfig_text import (
+        FULL_REPLACEMENTS,
+        WORD_REPLACEMENTS,
+        _remove_isysroot,
+        _update_prefix,
+    )
+
+    patched: dict[str, object] = {}
+    for key, value in values.items():
+        if isinstance(value, str):
+            value = _remove_isysroot(_update_prefix(value, real_prefix))
+            words = WORD_REPLACEMENTS.get(key)
+            if words:
+                value = " ".join(words.get(word, word) for word in value.split())
+            if key in FULL_REPLACEMENTS:
+                value = FULL_REPLACEMENTS[key]
+        patched[key] = value
+    patched["PYTHON_BUILD_STANDALONE"] = 1
+    return patched
+
+
+_SYSCONFIG_WORDS = st.lists(st.sampled_from(["/install", "/install/lib", "/installs/x", "-isysroot", "/sdk",
+                                             "clang", "-O2", "", " ", "\t", "\n", "  ", "\u2003", "x/install",
+                                             "-isysroot/x", "/usr/bin/x86_64-linux-gnu-gcc"]),
+                            max_size=8).map("".join)
+
+
+@given(st.dictionaries(st.sampled_from(["CC", "CXX", "AR", "LDSHARED", "prefix", "CFLAGS", "X"]),
+                       st.one_of(_SYSCONFIG_WORDS, st.text(max_size=20), st.integers())),
+       st.sampled_from(["/real/prefix", "/", "/a b/c", "/installs", "/install"]))
+def test_patch_sysconfig_vars_shortcut_is_the_word_loops(values: dict[str, object], prefix: str) -> None:
+    """Strings with no `/install` and no `-isysroot` are only re-spaced: the same result as
+    taking every string through both word loops."""
+    assert patch_sysconfig_vars(values, prefix) == _patched_the_long_way(values, prefix)
