@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from pytui.widgets.format import first_fitting
 from textual.containers import Vertical
+from textual.content import Content
 
 __all__ = ["SUBTITLE_CHROME", "Pane"]
 
@@ -20,6 +21,7 @@ class Pane(Vertical):
     instead of a cut one."""
 
     _forms: tuple[str, ...] = ()
+    _shown: str | None = None
 
     def show_subtitle(self, forms: Sequence[str]) -> None:
         self._forms = tuple(forms)
@@ -31,6 +33,8 @@ class Pane(Vertical):
     def _fit(self) -> None:
         text = first_fitting(self._forms, self.size.width - SUBTITLE_CHROME)
         # Setting a border subtitle repaints the pane even when it is the same text; a filter
-        # keystroke would repaint the Cached and Installed panes for nothing.
-        if self.border_subtitle != text:
-            self.border_subtitle = text
+        # keystroke would repaint the Cached and Installed panes for nothing. Plain text, never
+        # markup: a subtitle holds the filter as typed (`[/]` was a MarkupError and a traceback).
+        if self._shown != text:
+            self._shown = text
+            self.border_subtitle = Content(text)
