@@ -46,12 +46,15 @@ def refresh_is_useful(settings: Settings) -> bool:
 class CoreGateway:
     """The calls into core/ that the TUI makes."""
 
-    def load_catalog(self, settings: Settings) -> Catalog:
+    def load_catalog(self, settings: Settings, *, lazy: bool = False) -> Catalog:
         """The catalog on disk (custom, kept-over-embedded, or embedded); never the network
-        for the default sources. Raises PytuiError (one line)."""
+        for the default sources. Raises PytuiError (one line). With `lazy`, builds read from
+        the parsed-catalog cache are made when first asked for (`make_app`: the first screen
+        makes only the rows it shows), and a cache entry that disagrees with its source
+        raises there instead."""
         from pytui.core.sources import load_catalog
 
-        return load_catalog(settings, refresh=False)
+        return load_catalog(settings, refresh=False, lazy=lazy)
 
     def refresh_catalog(self, settings: Settings) -> CatalogRefresh:
         """Fetch the newest catalog and read it back. Never raises an Exception: a failure is

@@ -31,6 +31,7 @@ from pytui.app.state import AppState
 from pytui.app.view_keys import ViewKeys
 from pytui.app.view_model import ViewModel
 from pytui.core.catalog import Catalog
+from pytui.core.errors import PytuiError
 from pytui.core.models import CachedArchive, Installation
 from pytui.core.platform_detect import HostPlatform
 from pytui.core.settings import Settings
@@ -157,12 +158,15 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         else:
             if self.state.catalog.warning:
                 self._catalog_warning(self.state.catalog.warning)
-            if self._preloaded_disk is not None:
-                self._disk_listed(*self._preloaded_disk)  # derives the panes
-                self._preloaded_disk = None
-            else:
-                self.runner.scan_disk()
-                self.renderer.all()
+            disk, self._preloaded_disk = self._preloaded_disk, None
+            try:
+                if disk is not None:
+                    self._disk_listed(*disk)  # derives the panes
+                else:
+                    self.runner.scan_disk()
+                    self.renderer.all()
+            except PytuiError as err:  # the lazy catalog's cache entry was not pytui's
+                self._lazy_catalog_failed(err)
             self.call_after_refresh(self._start_refresh_if_wanted)
         self.renderer.header()
         self.call_after_refresh(self._after_first_frame)
@@ -170,8 +174,26 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
     def _after_first_frame(self) -> None:
         self._resume_gc()
         self.set_timer(WARM_UP_DELAY, self.runner.warm_up)
-        self.set_timer(WARM_UP_DELAY, freeze_long_lived)
+        self.set_timer(WARM_UP_DELAY, self._settle)
         self.set_timer(WARM_UP_DELAY, load_deferred)
+
+    def _settle(self) -> None:
+        """After the first frame: make the builds the first screen did not need (make_app
+        loads the catalog lazily), so the filter, `a` and the details find them made, then
+        move what lives as long as the app out of the collector's view."""
+        catalog = self.state.catalog
+        if catalog is not None:
+            try:
+                catalog.builds  # noqa: B018 - made now, on the app's thread
+            except PytuiError as err:
+                self._lazy_catalog_failed(err)
+        freeze_long_lived()
+
+    def _lazy_catalog_failed(self, err: PytuiError) -> None:
+        """Making the builds of a lazily loaded catalog re-read its source, which failed: as
+        when loading it fails (make_app), the catalog is not loaded."""
+        self.state.catalog = None
+        self._catalog_failed(str(err))
 
     def _resume_gc(self) -> None:
         if self._gc_paused:

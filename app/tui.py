@@ -72,7 +72,9 @@ def make_app(
         if preload:
             if catalog is None and catalog_is_local(settings):
                 try:
-                    catalog = gateway.load_catalog(settings)
+                    # Builds read from the parsed-catalog cache stay columns: the first screen
+                    # makes the few it shows, the app makes the rest after the first frame.
+                    catalog = gateway.load_catalog(settings, lazy=True)
                 except PytuiError as err:
                     catalog_error = str(err)
             if catalog is not None:

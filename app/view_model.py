@@ -168,24 +168,38 @@ class ViewModel:
             host, any_platform=view.all_platforms).with_prereleases(True)
         family = "x86_64" if host.arch.startswith("x86_64") else host.arch
         # The host's own arch only (uv never picks an x86-64 level by itself); `A` shows
-        # the levels and every other platform.
+        # the levels and every other platform. Chosen by key fields, then only the chosen
+        # builds are made: a catalog read from the parsed-catalog cache keeps its builds as
+        # columns until after the first frame (make_app), and the first screen makes ~20.
+        narrow = not view.all_platforms
+        places, rows = catalog.key_rows(
+            host.os if narrow and host.os != "emscripten" else None,  # as request.matches
+            host.libc if narrow else None)
         # The cheap tests first: most builds are another variant or platform.
-        builds = [b for b in catalog.builds
-                  if (view.variants or b.variant == "default")
-                  and (view.all_platforms or b.arch == host.arch) and request.matches(b)]
-        builds.sort(key=lambda b: build_order(b, family))
+        chosen = [(place, row) for place, row in zip(places, rows, strict=True)
+                  if (view.variants or row.variant == "default")
+                  and (not narrow or row.arch == host.arch) and request.matches(row)]
+        # Stable: rows of one key keep the source's order, as the builds did.
+        chosen.sort(key=lambda item: build_order(item[1], family))
         if not view.all_versions:
             seen: set[GroupKey] = set()
             kept = []
-            for build in builds:
-                group = (build.implementation, build.os, build.arch, build.libc, build.major,
-                         build.minor, build.variant)
+            for item in chosen:
+                row = item[1]
+                group = (row.implementation, row.os, row.arch, row.libc, row.major, row.minor,
+                         row.variant)
                 # The newest patch of each minor, plus anything the user already has.
-                if group not in seen or build.key in installed or build.key in cached \
-                        or build.key in active:
-                    kept.append(build)
-                seen.add(group)
-            builds = kept
+                if group not in seen:
+                    kept.append(item)
+                    seen.add(group)
+                else:
+                    key = row.key
+                    if key in installed or key in cached or key in active:
+                        kept.append(item)
+            chosen = kept
+        builds = catalog.builds_at([place for place, _ in chosen])
+        if builds is None:  # the kept columns were stale: the source was read again
+            return self._select_builds(state, catalog, installed, cached, active)
         return builds
 
     def available_rows(self, state: AppState) -> list[AvailableRow]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from _thread import RLock
 from collections.abc import Iterator
 
 # The entry checks and the document parser live in their own modules; their names are
@@ -62,15 +63,22 @@ class Catalog:
         self._by_sha: dict[str, Build] | None = None
         self._by_fields: dict[tuple, Build] | None = None
         self._by_cache_filename: dict[str, Build] | None = None
+        # Held while builds kept as columns are read or made: the TUI makes them on its own
+        # thread after the first frame while a worker may ask for them too.
+        self._lock = RLock()
 
     @property
     def builds(self) -> list[Build]:
         """Every build, in the source's order (made now if they were kept as columns)."""
-        if self._builds is None:
-            assert self._lazy is not None
-            self._builds = self._lazy.all()
-            self._lazy = None
-        return self._builds
+        builds = self._builds
+        if builds is None:
+            with self._lock:
+                if self._builds is None:
+                    assert self._lazy is not None
+                    self._builds = self._lazy.all()
+                    self._lazy = None
+                builds = self._builds
+        return builds
 
     @builds.setter
     def builds(self, builds: list[Build]) -> None:
@@ -81,9 +89,11 @@ class Catalog:
                  libc: str | None = None) -> tuple[list[int], list[KeyFields]]:
         """(places, key fields) of the builds on `os` with `libc` (None: any), in order,
         without making builds that are still columns; `builds_at(places)` makes them."""
-        if self._lazy is not None:
-            places, rows = self._lazy.key_rows(os, libc)
-            return places, rows  # type: ignore[return-value]  # InstallationKeys are KeyFields
+        with self._lock:
+            lazy = self._lazy
+            if lazy is not None:
+                places, rows = lazy.key_rows(os, libc)
+                return places, rows  # type: ignore[return-value]  # InstallationKeys are KeyFields
         builds = self.builds
         if os is None and libc is None:
             return list(range(len(builds))), builds  # type: ignore[return-value]  # Builds are KeyFields
@@ -94,12 +104,14 @@ class Catalog:
     def builds_at(self, places: list[int]) -> list[Build] | None:
         """The builds at `places` (from `key_rows`); None when the kept columns turned out
         stale and were re-read from the source: the places must be found again."""
-        if self._lazy is not None:
-            taken = self._lazy.take(places)
-            if taken is not None:
-                return taken
-            self.builds  # noqa: B018 - the store re-read its source: keep what it read
-            return None
+        with self._lock:
+            lazy = self._lazy
+            if lazy is not None:
+                taken = lazy.take(places)
+                if taken is not None:
+                    return taken
+                self.builds  # noqa: B018 - the store re-read its source: keep what it read
+                return None
         builds = self.builds
         return [builds[place] for place in places]
 
@@ -140,7 +152,8 @@ class Catalog:
         return self._by_fields
 
     def __len__(self) -> int:
-        return len(self._lazy) if self._lazy is not None else len(self.builds)
+        lazy = self._lazy
+        return len(lazy) if lazy is not None else len(self.builds)
 
     def __iter__(self) -> Iterator[Build]:
         return iter(self.builds)
@@ -152,17 +165,19 @@ class Catalog:
         fields = InstallationKey.parse(key)
         if fields is None:  # not a canonical key: only the formatted index can tell
             return self.by_key.get(key)
-        if self._lazy is not None and self._by_fields is None:
-            # One build wanted (`pytui list` with installs, `install --reinstall`): find its
-            # place among the keys on its os and libc (the first of a key wins), make only it.
-            places, rows = self._lazy.key_rows(fields[6], fields[8])
-            try:
-                at = rows.index(fields)
-            except ValueError:
-                return None
-            taken = self.builds_at([places[at]])
-            if taken is not None:
-                return taken[0]
+        with self._lock:
+            lazy = self._lazy
+            if lazy is not None and self._by_fields is None:
+                # One build wanted (`pytui list` with installs, `install --reinstall`): find its
+                # place among the keys on its os and libc (the first of a key wins), make only it.
+                places, rows = lazy.key_rows(fields[6], fields[8])
+                try:
+                    at = rows.index(fields)
+                except ValueError:
+                    return None
+                taken = self.builds_at([places[at]])
+                if taken is not None:
+                    return taken[0]
         return self._fields_index().get(tuple(fields))
 
     @property
