@@ -175,10 +175,12 @@ class ViewModel:
         places, rows = catalog.key_rows(
             host.os if narrow and host.os != "emscripten" else None,  # as request.matches
             host.libc if narrow else None)
-        # The cheap tests first: most builds are another variant or platform.
+        # The cheap tests first: most builds are another variant or platform. The matcher
+        # remembers what each version half and platform half of a key decided.
+        matches = request.matcher()
         chosen = [(place, row) for place, row in zip(places, rows, strict=True)
                   if (view.variants or row.variant == "default")
-                  and (not narrow or row.arch == host.arch) and request.matches(row)]
+                  and (not narrow or row.arch == host.arch) and matches(row)]
         # Stable: rows of one key keep the source's order, as the builds did.
         chosen.sort(key=lambda item: build_order(item[1], family))
         if not view.all_versions:

@@ -66,6 +66,10 @@ class Catalog:
         # Held while builds kept as columns are read or made: the TUI makes them on its own
         # thread after the first frame while a worker may ask for them too.
         self._lock = RLock()
+        # While the builds are columns: `key_rows` answers and each key's place, per (os,
+        # libc) (the TUI's first screen asks for the host's rows, then `get`s a few).
+        self._rows_memo: dict[tuple, tuple[list[int], list[InstallationKey]]] = {}
+        self._places_memo: dict[tuple, dict[tuple, int]] = {}
 
     @property
     def builds(self) -> list[Build]:
@@ -77,6 +81,7 @@ class Catalog:
                     assert self._lazy is not None
                     self._builds = self._lazy.all()
                     self._lazy = None
+                    self._rows_memo, self._places_memo = {}, {}
                 builds = self._builds
         return builds
 
@@ -84,22 +89,31 @@ class Catalog:
     def builds(self, builds: list[Build]) -> None:
         self._builds, self._lazy = builds, None
         self._by_key = self._by_sha = self._by_fields = self._by_cache_filename = None
+        self._rows_memo, self._places_memo = {}, {}
 
     def key_rows(self, os: str | None = None,
                  libc: str | None = None) -> tuple[list[int], list[KeyFields]]:
         """(places, key fields) of the builds on `os` with `libc` (None: any), in order,
         without making builds that are still columns; `builds_at(places)` makes them."""
         with self._lock:
-            lazy = self._lazy
-            if lazy is not None:
-                places, rows = lazy.key_rows(os, libc)
-                return places, rows  # type: ignore[return-value]  # InstallationKeys are KeyFields
+            if self._lazy is not None:
+                places, rows = self._lazy_rows(os, libc)
+                return list(places), list(rows)
         builds = self.builds
         if os is None and libc is None:
             return list(range(len(builds))), builds  # type: ignore[return-value]  # Builds are KeyFields
         places = [place for place, build in enumerate(builds)
                   if (os is None or build[6] == os) and (libc is None or build[8] == libc)]
         return places, [builds[place] for place in places]
+
+    def _lazy_rows(self, os: str | None,
+                   libc: str | None) -> tuple[list[int], list[InstallationKey]]:
+        """`key_rows` of the store, remembered (the caller holds the lock)."""
+        found = self._rows_memo.get((os, libc))
+        if found is None:
+            assert self._lazy is not None
+            found = self._rows_memo[(os, libc)] = self._lazy.key_rows(os, libc)
+        return found
 
     def builds_at(self, places: list[int]) -> list[Build] | None:
         """The builds at `places` (from `key_rows`); None when the kept columns turned out
@@ -166,16 +180,20 @@ class Catalog:
         if fields is None:  # not a canonical key: only the formatted index can tell
             return self.by_key.get(key)
         with self._lock:
-            lazy = self._lazy
-            if lazy is not None and self._by_fields is None:
-                # One build wanted (`pytui list` with installs, `install --reinstall`): find its
-                # place among the keys on its os and libc (the first of a key wins), make only it.
-                places, rows = lazy.key_rows(fields[6], fields[8])
-                try:
-                    at = rows.index(fields)
-                except ValueError:
+            if self._lazy is not None and self._by_fields is None:
+                # One build wanted (`pytui list` with installs, `install --reinstall`, the TUI's
+                # details before every build is made): find its place among the keys on its os
+                # and libc (the first of a key wins), make only it.
+                platform = (fields[6], fields[8])
+                index = self._places_memo.get(platform)
+                if index is None:
+                    places, rows = self._lazy_rows(*platform)
+                    index = dict(zip(reversed(rows), reversed(places), strict=True))
+                    self._places_memo[platform] = index
+                at = index.get(fields)
+                if at is None:
                     return None
-                taken = self.builds_at([places[at]])
+                taken = self.builds_at([at])
                 if taken is not None:
                     return taken[0]
         return self._fields_index().get(tuple(fields))
