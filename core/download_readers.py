@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from pytui.core import plain_http
 from pytui.core.download_body import Body
 from pytui.core.download_policy import SpeedFloor, TransferFailure
-from pytui.core.download_response import accept_response, request_headers, shut
+from pytui.core.download_response import InFlight, accept_response, request_headers, shut
 from pytui.core.errors import Cancelled, describe_error
 from pytui.core.http import TransferLimits
 from pytui.core.keys import TYPE_CHECKING
@@ -154,8 +154,13 @@ class UrlReaders:
         transient) exception classes."""
         base, timed_out, transient_errors = errors
         headers, resume_from = request_headers(body)
+        # A cancel shuts the exchange's connections from the moment they are made, so it also
+        # wakes a request still waiting for the response's head (a mirror that never answers).
+        in_flight = InFlight()
         try:
-            with client.stream("GET", url, headers=headers, timeout=timeout) as response, \
+            with cancel.while_blocking(in_flight.shut), \
+                    client.stream("GET", url, headers=headers, timeout=timeout,
+                                  extensions={"trace": in_flight.trace}) as response, \
                     cancel.while_blocking(shut(response)):
                 accepted = accept_response(url, body, response, resume_from)
                 if accepted is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import threading
 from collections.abc import Callable
 
 from pytui.core.download_body import Body
@@ -38,22 +39,75 @@ def unsatisfied_total(value: str | None) -> int | None:
     return None
 
 
+def _shut_socket(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        # The base class's shutdown: SSLSocket's would drop its TLS state under the reader. A
+        # shutdown (unlike a close) wakes a recv blocked in another thread at once.
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
 def shut(response: Any) -> Callable[[], None]:
     """A callback that shuts the response's socket, so a read blocked in another thread returns."""
     def shut() -> None:
         stream = response.extensions.get("network_stream")
         sock = stream.get_extra_info("socket") if stream is not None else None
         if sock is not None:
-            with contextlib.suppress(OSError):
-                # The base class's shutdown: SSLSocket's would drop its TLS state under the reader.
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            _shut_socket(sock)
     return shut
+
+
+# The trace events whose `return_value` is the network stream a request is about to wait on:
+# httpcore's (and core/plain_http.py's) for a new connection, and for its TLS layer.
+STREAM_EVENTS = ("connection.connect_tcp.complete", "connection.start_tls.complete")
+
+
+class InFlight:
+    """The connections of one exchange from the moment they are made, so a cancel can shut
+    them while the request still waits for the response's head (a mirror that accepted the
+    connection and never answers), not only once a response has arrived.
+
+    Both clients call `trace` (the `trace` request extension, public in httpcore) when they
+    connect, with the new network stream; a redirect's next hop connects again and is traced
+    too. A connection taken from httpx's pool makes no such event, so archive requests ask
+    for `Connection: close` (request_headers): none is kept for a later request to reuse.
+    `tests/test_download_cancel.py` fails if httpcore stops reporting its streams this way.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._shut = False
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        if event in STREAM_EVENTS:
+            stream = info.get("return_value")
+            sock = stream.get_extra_info("socket") if stream is not None else None
+            if isinstance(sock, socket.socket):
+                self.add(sock)
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            shut_now = self._shut
+            if not shut_now:
+                self._sockets.append(sock)
+        if shut_now:  # cancelled while it was connecting
+            _shut_socket(sock)
+
+    def shut(self) -> None:
+        """Shut every connection made so far, and any made from now on."""
+        with self._lock:
+            self._shut = True
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            _shut_socket(sock)
 
 
 def request_headers(body: Body) -> tuple[dict[str, str], int]:
     """The request's headers, and the offset it resumes from (0: from the start)."""
     # Raw bytes only: no content coding is asked for, and none is undone (iter_raw below).
-    headers = {"Accept-Encoding": "identity"}
+    # One connection per exchange, never kept in a pool: a cancel can only shut a connection it
+    # saw being made (InFlight), and a reused one would keep a silent mirror's read waiting.
+    headers = {"Accept-Encoding": "identity", "Connection": "close"}
     resume_from = body.have
     if resume_from:
         validator = body.validator()

@@ -21,8 +21,13 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import urljoin, urlsplit
+
+from pytui.core.keys import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_HEADERS = 100
@@ -230,9 +235,13 @@ class PlainClient:
         pass  # nothing pooled
 
     def stream(self, method: str, url: str, *, headers: Mapping[str, str],
-               timeout: tuple[float, float]) -> PlainResponse:
+               timeout: tuple[float, float],
+               extensions: Mapping[str, Any] | None = None) -> PlainResponse:
+        """`extensions["trace"]`, as httpcore's: called with each new connection's stream
+        ("connection.connect_tcp.complete"), before the request is sent."""
+        trace = (extensions or {}).get("trace")
         for _ in range(MAX_REDIRECTS + 1):
-            response = self._send(method, url, headers, timeout)
+            response = self._send(method, url, headers, timeout, trace)
             location = response.headers.get("location")
             if response.status_code not in REDIRECTS or not location:
                 return response
@@ -243,7 +252,8 @@ class PlainClient:
         raise TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
 
     def _send(self, method: str, url: str, headers: Mapping[str, str],
-              timeout: tuple[float, float]) -> PlainResponse:
+              timeout: tuple[float, float],
+              trace: Callable[[str, dict[str, Any]], None] | None = None) -> PlainResponse:
         parts = urlsplit(url)
         host = parts.hostname or ""
         try:
@@ -260,7 +270,8 @@ class PlainClient:
             host_header += f":{port}"
         lines = [f"{method} {target} HTTP/1.1", f"Host: {host_header}", f"User-Agent: {self.user_agent}",
                  "Accept: */*", "Connection: close"]
-        lines += [f"{name}: {value}" for name, value in headers.items()]
+        lines += [f"{name}: {value}" for name, value in headers.items()
+                  if name.lower() != "connection"]
         request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         connect, read = timeout
         try:
@@ -270,6 +281,8 @@ class PlainClient:
         except OSError as err:
             raise ConnectError(err.strerror or str(err) or type(err).__name__) from None
         try:
+            if trace is not None:
+                trace("connection.connect_tcp.complete", {"return_value": _Stream(sock)})
             sock.settimeout(read)
             sock.sendall(request)
             return self._read_head(sock, read)

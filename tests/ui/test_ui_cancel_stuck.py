@@ -1,0 +1,174 @@
+"""Pilot tests of cancel and quit against a mirror that accepted the connection and never
+answers (the loopback server's `silent` mode), with a read timeout of an hour: the cancelled
+row settles, a second install of the same build works, quitting exits, and nothing cached or
+installed before is changed. Each waits for an event (a request reaching the server, a row's
+phase, the app's exit); the server's silent mode is released at the end of every test."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fixtures_http import FaultyHTTPServer
+from pytui.app.screens import ConfirmModal
+from pytui.widgets.available_table import AvailableTable
+from ui_helpers import SIZE, UiWorld, make_world, ready, wait_for
+
+FAST = "3.13.1"
+OTHER = "3.11.11"
+
+
+@pytest.fixture
+def stuck_world(tmp_path: Path, http_server: FaultyHTTPServer,
+                monkeypatch: pytest.MonkeyPatch) -> UiWorld:
+    """The UI world with reads that would wait an hour (no speed floor to end them sooner);
+    each test body runs inside `_released`, which wakes the silent handlers when it ends."""
+    monkeypatch.setenv("UV_HTTP_TIMEOUT", "3600")
+    monkeypatch.setenv("PYTUI_HTTP_SPEED_LIMIT", "0")
+    return make_world(tmp_path, http_server)
+
+
+@contextlib.contextmanager
+def _released(world: UiWorld) -> Iterator[None]:
+    """Stop the server when the block ends, whatever happened in it: its silent handlers
+    return and hang up, so a thread still reading ends before the test's event loop closes
+    (closing it waits for the loop's executor threads)."""
+    try:
+        yield
+    finally:
+        world.server.stop()
+
+
+def _path(world: UiWorld, version: str) -> str:
+    return world.build(version).url.split(world.server.base_url, 1)[1]
+
+
+def _silent(world: UiWorld, version: str) -> str:
+    path = _path(world, version)
+    world.server.set_faults(path, mode="silent")
+    return path
+
+
+def _job(app, key: str, *, after: int = 0):
+    return next(job for job in app.state.jobs.values() if job.key == key and job.job_id > after)
+
+
+def _temp_leftovers(world: UiWorld) -> list[str]:
+    temp = world.settings.install_root / ".temp"
+    return sorted(p.name for p in temp.iterdir()) if temp.is_dir() else []
+
+
+def _snapshot(world: UiWorld) -> dict[str, bytes | str]:
+    """Every file and link under the cache and the root, except the root's `.temp/` and lock."""
+    seen: dict[str, bytes | str] = {}
+    for top in (world.settings.cache_dir, world.settings.install_root):
+        if not top.exists():
+            continue
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = [d for d in dirnames if d != ".temp"]
+            for name in filenames + [d for d in dirnames if os.path.islink(Path(dirpath, d))]:
+                path = Path(dirpath, name)
+                if path.name in (".lock",):
+                    continue
+                seen[str(path)] = (f"-> {os.readlink(path)}" if path.is_symlink()
+                                   else path.read_bytes())
+    return seen
+
+
+async def _install(pilot, key: str) -> None:
+    table = pilot.app.query_one("#available", AvailableTable)
+    table.focus()
+    assert table.select_key(key)
+    await pilot.press("i")
+    await pilot.pause()
+
+
+async def _installed_before(pilot, world: UiWorld, version: str) -> None:
+    """Install `version` for real, so the tests can check it is left as it was."""
+    key = world.build(version).key
+    await _install(pilot, key)
+    job = _job(pilot.app, key)
+    await wait_for(pilot, lambda: job.phase == "done", what=f"{version} installed")
+
+
+async def test_cancel_while_the_mirror_never_answers_settles_the_row(
+        stuck_world: UiWorld) -> None:
+    world = stuck_world
+    path = _silent(world, FAST)
+    key = world.build(FAST).key
+    app = world.make_app()
+    with _released(world):
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await _installed_before(pilot, world, OTHER)
+            before = _snapshot(world)
+            await _install(pilot, key)
+            job = _job(app, key)
+            await wait_for(pilot, lambda: world.server.count(path) >= 1,
+                           what="the request reaching the server")
+            await pilot.press("c")
+            # An hour's read timeout: only a cancel that does not wait for the read settles it.
+            await wait_for(pilot, lambda: job.phase == "cancelled", what="the row cancelled")
+            assert "cancelled" in job.error and key in job.error
+            await wait_for(pilot, lambda: app.runner.stopped(job.job_id), what="the thread stopped")
+            assert not world.installed_dir(FAST).exists()
+            assert _temp_leftovers(world) == []
+            assert _snapshot(world) == before
+
+
+async def test_a_second_install_after_a_cancel_is_not_held_by_the_first(
+        stuck_world: UiWorld) -> None:
+    world = stuck_world
+    path = _silent(world, FAST)
+    key = world.build(FAST).key
+    app = world.make_app()
+    with _released(world):
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await _install(pilot, key)
+            first = _job(app, key)
+            await wait_for(pilot, lambda: world.server.count(path) >= 1,
+                           what="the request reaching the server")
+            await pilot.press("c")
+            await wait_for(pilot, lambda: first.phase == "cancelled", what="the row cancelled")
+            # The mirror answers again; the same build is installed at once.
+            world.server.set_faults(path, mode=None)
+            await _install(pilot, key)
+            second = _job(app, key, after=first.job_id)
+            await wait_for(pilot, lambda: second.phase == "done", what="the second install done")
+            assert (world.installed_dir(FAST) / "bin" / "python3.13").exists()
+            assert first.job_id not in app.state.jobs or app.state.jobs[first.job_id].phase == "cancelled"
+            await wait_for(pilot, lambda: app.runner.stopped(first.job_id),
+                           what="the first thread stopped")
+            assert _temp_leftovers(world) == []
+            # The archive, and no .part or lock of the cancelled download left beside it.
+            assert sorted(p.name for p in world.settings.cache_dir.iterdir()
+                          if p.is_file()) == [world.build(FAST).cache_filename]
+
+
+async def test_quit_while_the_mirror_never_answers_exits(stuck_world: UiWorld) -> None:
+    world = stuck_world
+    path = _silent(world, FAST)
+    key = world.build(FAST).key
+    app = world.make_app()
+    with _released(world):
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await _installed_before(pilot, world, OTHER)
+            before = _snapshot(world)
+            await _install(pilot, key)
+            job = _job(app, key)
+            await wait_for(pilot, lambda: world.server.count(path) >= 1,
+                           what="the request reaching the server")
+            await pilot.press("q")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmModal)
+            await pilot.press("y")
+            await wait_for(pilot, lambda: not app.is_running, what="the app's exit")
+        assert app.runner.stopped(job.job_id)
+        assert not world.installed_dir(FAST).exists()
+        assert _temp_leftovers(world) == []
+        assert _snapshot(world) == before
