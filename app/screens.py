@@ -263,7 +263,7 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
             table.add_column("Archive or install", key="archive")
             yield table
             yield Static("", id="purge-kept", markup=False)
-            yield Static("", id="purge-total")
+            yield Static("", id="purge-total", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Purge (y)", id="purge-yes", variant="error", disabled=True)
                 yield Button("Cancel (n)", id="purge-no")
@@ -356,10 +356,12 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
         for archive in plan.archives:
             label = preview_label(archive.name, width=width,
                                   with_tree=plan.frees(archive) != archive.size)
-            table.add_row(Text(human_size(plan.frees(archive)), justify="right"), label,
+            # Text, not a str: DataTable reads a str cell as markup, and a file name in the
+            # cache dir may hold `[b]` or `[@click=…]`.
+            table.add_row(Text(human_size(plan.frees(archive)), justify="right"), Text(label),
                           key=archive.name)
         for installation, size in plan.installs:
-            table.add_row(Text(human_size(size), justify="right"), installation.key,
+            table.add_row(Text(human_size(size), justify="right"), Text(installation.key),
                           key=installation.key)
 
     def on_resize(self) -> None:
