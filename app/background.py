@@ -7,10 +7,13 @@ finish after a newer one).
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from pytui.app.gateway import CoreGateway
 from pytui.app.messages import (
@@ -36,6 +39,8 @@ from textual.worker import NoActiveWorker, Worker, get_current_worker
 if TYPE_CHECKING:
     from pytui.app.purge_plan import PurgePlan
     from pytui.core.environment import ScanResult
+
+_T = TypeVar("_T")
 
 # Kinds of background work whose newest result wins.
 CATALOG, DISK, SIZES, ENVS, CACHE_USAGE = "catalog", "disk", "sizes", "envs", "cache-usage"
@@ -73,6 +78,39 @@ def worker_cancelled() -> bool:
         return False
 
 
+class DaemonThreads(ThreadPoolExecutor):
+    """The event loop's executor for Textual's thread workers: each call on its own daemon
+    thread, and a shutdown that waits for none of them.
+
+    The default one's threads are joined when the loop closes and again at interpreter exit,
+    so a worker blocked in a read that nothing can wake (a mirror that accepted the connection
+    and never answers, until the read timeout: 30 s by default, an hour with
+    UV_HTTP_TIMEOUT=3600) would hold the process after the app has quit. Work is bounded by
+    the runner instead (the `-j` slots; one worker per background kind)."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=1, thread_name_prefix="pytui-worker")
+
+    def submit(self, fn: Callable[..., _T], /, *args: object, **kwargs: object) -> Future[_T]:
+        future: Future[_T] = Future()
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                result = fn(*args, **kwargs)
+            except BaseException as err:  # noqa: BLE001 - handed to the worker's future
+                future.set_exception(err)
+            else:
+                future.set_result(result)
+
+        threading.Thread(target=run, name="pytui-worker", daemon=True).start()
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:  # noqa: ARG002 - the base's signature
+        """Nothing to wait for: a thread still running is a daemon and ends with the process."""
+
+
 class BackgroundWork:
     """Background workers and their generations (the newest result of each kind wins)."""
 
@@ -81,6 +119,8 @@ class BackgroundWork:
         self._state = state
         self.gateway = gateway
         self._generation: dict[str, int] = {}
+        # The loop whose executor is DaemonThreads (see _spawn).
+        self._daemon_loop: asyncio.AbstractEventLoop | None = None
 
     # -- generations ------------------------------------------------------------------------
 
@@ -100,6 +140,10 @@ class BackgroundWork:
 
     def _spawn(self, body: Callable[[], object], *, group: str, name: str, description: str,
                exclusive: bool = False) -> Worker:
+        loop = asyncio.get_running_loop()
+        if loop is not self._daemon_loop:  # once per loop (a test process runs many apps)
+            loop.set_default_executor(DaemonThreads())
+            self._daemon_loop = loop
         return self._app.run_worker(body, thread=True, group=group, name=name,
                                     description=description, exclusive=exclusive,
                                     exit_on_error=False)

@@ -23,7 +23,16 @@ from pytui.app.background import BackgroundWork
 from pytui.app.gateway import CoreGateway
 from pytui.app.job_bodies import JobBodies
 from pytui.app.messages import JobEnded
-from pytui.app.state import CANCELLED, FAILED, INSTALL, UNINSTALL, VERIFY, AppState, Job
+from pytui.app.state import (
+    CANCELLED,
+    FAILED,
+    INSTALL,
+    UNINSTALL,
+    VERIFY,
+    AppState,
+    Job,
+    abandoned_line,
+)
 from pytui.core.catalog import Catalog
 from pytui.core.models import Build, Installation
 from pytui.core.progress import CancelToken
@@ -33,7 +42,14 @@ from textual.worker import Worker, WorkerState
 if TYPE_CHECKING:
     from pytui.core.download import Downloader
 
-QUIT_WAIT_SECONDS = 15.0
+
+def cancel_grace_seconds() -> float:
+    """How long a cancelled job's thread may take to stop before the job is settled without
+    it, and how long quitting waits: the CLI's Ctrl-C grace, core/jobs.py's
+    CANCEL_GRACE_SECONDS (imported on first use: the first screen needs no install engine)."""
+    from pytui.core.jobs import CANCEL_GRACE_SECONDS
+
+    return CANCEL_GRACE_SECONDS
 
 
 class JobRunner(BackgroundWork, JobBodies):
@@ -49,6 +65,11 @@ class JobRunner(BackgroundWork, JobBodies):
         # Each job's cancel token: `cancel()` also shuts a blocked network read at once.
         self._tokens: dict[int, CancelToken] = {}
         self._quitting = False
+        # Jobs settled after the grace while their thread still ran: whatever it reports later
+        # is dropped (the job has ended in the state; a new job for the key has its own id).
+        self.abandoned: set[int] = set()
+        # None: cancel_grace_seconds() (a test sets its own).
+        self.cancel_grace: float | None = None
         # The session's shared downloader, built by the warm-up worker (None until then).
         self.downloader: Downloader | None = None
 
@@ -128,11 +149,27 @@ class JobRunner(BackgroundWork, JobBodies):
                                                          "started")
             self._fill_slots()
             return
-        # The token stops the job at its next check and shuts a blocked read now; the worker
-        # is marked cancelled for Textual.
+        # The token stops the job at its next check and shuts a blocked read now (a request
+        # still waiting for its response too); the worker is marked cancelled for Textual.
         self._tokens[job_id].cancel()
         worker.cancel()
         job.phase = "cancelling"
+        # What nothing can wake is not waited for: after the grace the row settles anyway.
+        self._app.set_timer(self.grace(), partial(self._grace_over, job_id))
+
+    def grace(self) -> float:
+        return cancel_grace_seconds() if self.cancel_grace is None else self.cancel_grace
+
+    def _grace_over(self, job_id: int) -> None:
+        """The grace after a cancel has passed: a job whose thread has not stopped is ended
+        now, through the same message its thread would have sent."""
+        if self.stopped(job_id):
+            return
+        job = self._state.cancel_overdue(job_id)
+        if job is None:
+            return
+        self.abandoned.add(job_id)
+        self._app.post_message(JobEnded(job_id, CANCELLED, error=abandoned_line(job, self.grace())))
 
     def job_ended(self, job_id: int) -> None:
         """The app saw a job end: free its slot."""
@@ -163,14 +200,17 @@ class JobRunner(BackgroundWork, JobBodies):
             return f"{worker.description or worker.name}: {worker.error}"
         return None
 
-    async def shutdown(self, timeout: float = QUIT_WAIT_SECONDS) -> None:
+    async def shutdown(self, timeout: float | None = None) -> None:
         """Cancel every running job and wait (without blocking the loop) until their threads
-        have stopped, so nothing is left half-done when the process ends."""
+        have stopped, so nothing is left half-done when the process ends; at most the cancel
+        grace, as the CLI's Ctrl-C: a thread still blocked then (in a read nothing can wake)
+        is a daemon thread and ends with the process, and the next install removes the stage
+        it leaves in `.temp/`, as after a kill."""
         self._quitting = True
         running = self._state.running_jobs()
         for job in running:
             self.cancel(job.job_id)
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + (self.grace() if timeout is None else timeout)
         for job in running:
             stopped = self._stopped.get(job.job_id)
             while stopped is not None and not stopped.is_set() and time.monotonic() < deadline:

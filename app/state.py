@@ -108,6 +108,19 @@ class Job(Record):
         return not self.ended
 
 
+def abandoned_line(job: Job, grace: float) -> str:
+    """The outcome of a cancelled job whose thread had not stopped `grace` seconds later (a
+    read that nothing can wake: a mirror that accepted the connection and does not answer)."""
+    if job.kind == INSTALL:
+        kept = ("the existing install was left as it was" if job.reinstall
+                else "nothing was installed")
+    else:
+        kept = "it had not finished"
+    return (f"{job.title} cancelled; {kept}. It did not stop within {grace:g} s (no answer "
+            "from the mirror): it is left to end at its read timeout, and what it reports "
+            "then is ignored.")
+
+
 class ViewOptions(FrozenRecord):
     """What the Available pane shows (the keys a, A, f and the `/` filter)."""
 
@@ -314,6 +327,14 @@ class AppState(Record):
         job.ended_at = self.clock()
         if outcome == FAILED and job.kind == INSTALL and job.key:
             self.failed_keys.add(job.key)
+        return job
+
+    def cancel_overdue(self, job_id: int) -> Job | None:
+        """The job, if it is still being cancelled once the grace is over (then it is ended
+        without its thread); None if it ended meanwhile."""
+        job = self.jobs.get(job_id)
+        if job is None or job.phase != "cancelling":
+            return None
         return job
 
     def set_disk(self, archives: list[CachedArchive], installations: list[Installation],

@@ -6,14 +6,19 @@ phase, the app's exit); the server's silent mode is released at the end of every
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fixtures_http import FaultyHTTPServer
+from pytui.app.background import DaemonThreads
+from pytui.app.gateway import CoreGateway
 from pytui.app.screens import ConfirmModal
+from pytui.app.state import abandoned_line
 from pytui.widgets.available_table import AvailableTable
 from ui_helpers import SIZE, UiWorld, make_world, ready, wait_for
 
@@ -172,3 +177,87 @@ async def test_quit_while_the_mirror_never_answers_exits(stuck_world: UiWorld) -
         assert not world.installed_dir(FAST).exists()
         assert _temp_leftovers(world) == []
         assert _snapshot(world) == before
+
+
+# -- what nothing can wake: the grace ---------------------------------------------------------
+
+
+class _Unwakeable(CoreGateway):
+    """An install that ignores its cancel token until released, as a read that nothing can
+    wake (a small stand-in: every real read the loopback server can hold is woken now); then
+    it runs the real install, which finds the token cancelled."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Event()
+        self.calls = 0
+        self.release = threading.Event()
+
+    def install(self, build, **kwargs):  # type: ignore[no-untyped-def]  # the gateway's signature
+        self.calls += 1
+        self.entered.set()
+        self.release.wait()
+        return super().install(build, **kwargs)
+
+
+@contextlib.contextmanager
+def _releasing(gateway: _Unwakeable) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        gateway.release.set()
+
+
+async def test_a_job_that_cannot_be_woken_settles_after_the_grace(ui_world: UiWorld) -> None:
+    gateway = _Unwakeable()
+    app = ui_world.make_app(gateway=gateway)
+    key = ui_world.build(FAST).key
+    with _releasing(gateway):
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            app.runner.cancel_grace = 0.05  # the constant's length is not what is tested
+            await _install(pilot, key)
+            job = _job(app, key)
+            await wait_for(pilot, gateway.entered.is_set, what="the job's thread blocked")
+            await pilot.press("c")
+            await wait_for(pilot, lambda: job.phase == "cancelled", what="the row settled")
+            assert not app.runner.stopped(job.job_id) and job.job_id in app.runner.abandoned
+            settled = job.error
+            assert settled == abandoned_line(job, 0.05) and "nothing was installed" in settled
+            # The same build again: a new job with its own id, not held by the stuck one.
+            await _install(pilot, key)
+            second = _job(app, key, after=job.job_id)
+            await wait_for(pilot, lambda: gateway.calls == 2, what="the second job started")
+            # The stuck thread ends now; what it reports is dropped (its job has ended).
+            gateway.release.set()
+            await wait_for(pilot, lambda: app.runner.stopped(job.job_id), what="the first thread")
+            await wait_for(pilot, lambda: second.phase == "done", what="the second install")
+            await pilot.pause()
+            assert job.phase == "cancelled" and job.error == settled or \
+                job.job_id not in app.state.jobs
+            assert (ui_world.installed_dir(FAST) / "bin" / "python3.13").exists()
+
+
+async def test_quit_does_not_wait_for_a_thread_that_cannot_be_woken(ui_world: UiWorld) -> None:
+    gateway = _Unwakeable()
+    app = ui_world.make_app(gateway=gateway)
+    key = ui_world.build(FAST).key
+    with _releasing(gateway):
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            app.runner.cancel_grace = 0.05
+            await _install(pilot, key)
+            job = _job(app, key)
+            await wait_for(pilot, gateway.entered.is_set, what="the job's thread blocked")
+            await pilot.press("q")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmModal)
+            await pilot.press("y")
+            await wait_for(pilot, lambda: not app.is_running, what="the app's exit")
+        # Still blocked, on a daemon thread: neither the loop's close nor the interpreter's
+        # exit waits for it (the default executor's threads are joined by both).
+        assert not app.runner.stopped(job.job_id)
+        stuck = [t for t in threading.enumerate() if t.name == "pytui-worker" and t.is_alive()]
+        assert stuck and all(t.daemon for t in stuck)
+        loop = asyncio.get_running_loop()
+        assert isinstance(loop._default_executor, DaemonThreads)  # noqa: SLF001 - what asyncio.run's end shuts down
+    assert not ui_world.installed_dir(FAST).exists()
