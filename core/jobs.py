@@ -8,13 +8,13 @@ the same one-line errors.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from pytui.core.cache import ArchiveCache
 from pytui.core.errors import (
     Cancelled,
     DownloadError,
@@ -33,6 +33,7 @@ from pytui.core.tree_store import TreeNoSpace, TreeStore
 if TYPE_CHECKING:
     # The download and extraction engines (httpx, zstd, tar) are imported when a job needs
     # them: an install from a pristine tree uses neither.
+    from pytui.core.cache import ArchiveCache
     from pytui.core.catalog import Catalog
     from pytui.core.download import Downloader
 
@@ -115,7 +116,7 @@ class InstallJob:
         # Called once with a one-line message when the root's lock is held by another process.
         self.on_wait = on_wait
         self.root = InstallRoot(settings.install_root)
-        self.cache = ArchiveCache(settings.cache_dir)
+        self._cache: ArchiveCache | None = None
         self.trees = TreeStore(settings.cache_dir)
         # The sysconfig data kept with the tree this job linked, already parsed.
         self._sysconfig: tuple[str, dict[str, object]] | None = None
@@ -124,6 +125,20 @@ class InstallJob:
     @property
     def key(self) -> str:
         return self.build.key
+
+    @property
+    def cache(self) -> ArchiveCache:
+        """The archive cache (core/cache.py), imported when a job first needs more of it than
+        where its archive is: an install from a pristine tree never does."""
+        if self._cache is None:
+            from pytui.core.cache import ArchiveCache
+
+            self._cache = ArchiveCache(self.settings.cache_dir)
+        return self._cache
+
+    def _archive_path(self) -> Path:
+        """Where the cache keeps this build's verified archive (`ArchiveCache.path_for`)."""
+        return Path(self.settings.cache_dir) / self.build.cache_filename
 
     def run(self) -> InstallResult:
         """Do the whole job; raise `InstallFailed` (or `Cancelled`) with one line on failure.
@@ -239,7 +254,7 @@ class InstallJob:
         """The build's pristine tree linked (or copied) into the stage, if one is kept and
         unchanged and its archive is still cached; None otherwise."""
         sha256 = self.build.sha256
-        if not sha256 or not self.trees.has(sha256) or not self.cache.has(self.build):
+        if not sha256 or not self.trees.has(sha256) or not os.path.isfile(self._archive_path()):
             return None
         self.progress(Progress("link", 0, None))
         prefix = stage / "tree"
@@ -271,7 +286,7 @@ class InstallJob:
         if not self.settings.no_trees:
             linked = self._from_tree(stage)
             if linked is not None:
-                return linked, self.cache.path_for(self.build), False
+                return linked, self._archive_path(), False
         from pytui.core.extract import archive_kind, extract_archive
 
         kind = archive_kind(self.build.filename)
