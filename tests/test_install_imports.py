@@ -2,7 +2,8 @@
 command line is read without argparse (app/plain_args.py), the transfer bounds are checked
 without core/http.py unless a PYTUI_* variable is set (core/settings.py), the cache-name grammar
 and its regular expressions are imported only to list or purge the cache (core/cache.py), and
-the download and extraction engines only when a job needs them (core/jobs.py). A module below
+the download and extraction engines and the archive cache's own module only when a job needs
+them (core/jobs.py). A module below
 turning up again is a regression of the install's start-up, which bench/install.py measures."""
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ NOT_IMPORTED = (
     "pytui.core.http", "httpx", "socket", "ssl", "pytui.core.download", "pytui.core.urls",
     "pytui.core.extract", "pytui.core.tar_reader", "tarfile", "zipfile", "pytui.core.decompress",
     "pytui.core.cache_names", "pytui.core.filenames", "pytui.core.cache_verify",
-    "pytui.core.mirror", "typing", "dataclasses", "inspect", "concurrent.futures", "logging",
+    "pytui.core.mirror", "pytui.core.cache", "typing", "dataclasses", "inspect", "concurrent.futures",
+    "logging",
     "textual", "rich",
 )
 
