@@ -12,8 +12,13 @@ waiting for the text each step expects (never a fixed sleep). Two scenarios:
   lines, the footer fits (every key from 120 columns on, `? All keys` when some are left out,
   the same line for the same width whatever came before), and whole build keys stay
   whole in the panes (from 120 columns on; at 80, through their version) and the job row; `c` cancels the job, `q` quits.
+- `stuck` (at 80x24 by default): the mirror accepts the connection and never answers, with a
+  read timeout of an hour (UV_HTTP_TIMEOUT=3600). `i` starts the install; once its request
+  reached the server, `c` cancels it and the row must say "cancelled"; the mirror answers
+  again and `i` installs the same build; a second build's install is stuck the same way and
+  `q`, `y` must end the process, leaving nothing of it installed.
 
-    python tests/ui/tmux_drive.py [--scenario resize] [--keep] [--show] [--size 80x24]
+    python tests/ui/tmux_drive.py [--scenario resize|stuck] [--keep] [--show] [--size 80x24]
 
 Exit 0 when every check passed; prints the captured screens with --show. Skips (exit 77)
 when tmux is missing. `tests/ui/test_ui_tmux.py` runs it under pytest.
@@ -151,12 +156,75 @@ def drive(work: Path, *, show: bool) -> list[tuple[str, str]]:
     return screens
 
 
-def _pytui_command(work: Path, home: Path, catalog: Path, root: Path, cache: Path) -> str:
+def drive_stuck(work: Path, *, show: bool) -> list[tuple[str, str]]:
+    """Cancel and quit while the mirror never answers (see the module's docstring)."""
+    os_name, arch, libc = host_platform()
+    home = work / "home"
+    home.mkdir(parents=True)
+    root, cache = home / "root", home / "cache"
+    screens: list[tuple[str, str]] = []
+    with FaultyHTTPServer() as server:
+        made = make_pbs_archive(work / "made", version=VERSION, os_name=os_name, arch=arch,
+                                libc=libc).serve(server)
+        other = make_pbs_archive(work / "made2", version="3.13.1", os_name=os_name, arch=arch,
+                                 libc=libc).serve(server)
+        catalog = write_uv_catalog(home / "catalog.json", [made.build, other.build])
+        for each in (made, other):
+            server.set_faults(each.url_path, mode="silent")
+        command = _pytui_command(work, home, catalog, root, cache,
+                                 {"UV_HTTP_TIMEOUT": "3600", "PYTUI_HTTP_SPEED_LIMIT": "0"})
+        tmux = Tmux(f"pytui-drive-{os.getpid()}")
+        tmux.start(command)
+        try:
+            minor = VERSION.rsplit(".", 1)[0]
+            wait_screen(tmux, lambda s: f"cpython-{minor}" in s and "ONLINE" in s,
+                        "the main screen")
+            tmux.keys("G")  # the last row: 3.12 (newest first)
+            tmux.keys("i")
+            deadline = time.monotonic() + 60
+            while server.count(made.url_path) < 1:
+                assert time.monotonic() < deadline, f"no request reached the server:\n{tmux.screen()}"
+                time.sleep(0.05)
+            screens.append(("waiting for the mirror", tmux.screen()))
+            tmux.keys("c")
+            screen = wait_screen(tmux, lambda s: "cancelled" in _jobs_part(s),
+                                 "the row to say cancelled", timeout=20)
+            screens.append(("cancelled", screen))
+            # The mirror answers again: the same build installs.
+            server.set_faults(made.url_path, mode=None)
+            tmux.keys("i")
+            screen = wait_screen(tmux, lambda s: "done" in _jobs_part(s), "the second install")
+            screens.append(("installed after the cancel", screen))
+            assert (root / made.build.key / "bin" / f"python{minor}").exists()
+            # Another build stuck the same way, then quit.
+            tmux.keys("g")
+            tmux.keys("i")
+            deadline = time.monotonic() + 60
+            while server.count(other.url_path) < 1:
+                assert time.monotonic() < deadline, f"no request reached the server:\n{tmux.screen()}"
+                time.sleep(0.05)
+            screens.append(("second build waiting", tmux.screen()))
+            _quit(tmux, work)
+            assert not (root / other.build.key).exists()
+            temp = root / ".temp"
+            assert not temp.is_dir() or not any(temp.iterdir()), sorted(temp.iterdir())
+        finally:
+            tmux.kill()
+    if show:
+        for step, screen in screens:
+            print(f"===== {step} =====")
+            print(screen)
+    return screens
+
+
+def _pytui_command(work: Path, home: Path, catalog: Path, root: Path, cache: Path,
+                   extra_env: dict[str, str] | None = None) -> str:
     env = {
         "HOME": str(home), "XDG_STATE_HOME": str(home / "state"),
         "XDG_BIN_HOME": str(home / "bin"), "TEXTUAL_ANIMATIONS": "none",
         "TERM": os.environ.get("TERM", "xterm-256color") if os.environ.get("TERM") not in
         (None, "", "dumb") else "xterm-256color",
+        **(extra_env or {}),
     }
     pytui = shutil.which("pytui") or str(Path(sys.executable).with_name("pytui"))
     return (
@@ -324,15 +392,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--show", action="store_true", help="print the captured screens")
     parser.add_argument("--size", default=f"{WIDTH}x{HEIGHT}", help="terminal size, WxH")
-    parser.add_argument("--scenario", choices=("install", "resize"), default="install")
+    parser.add_argument("--scenario", choices=("install", "resize", "stuck"), default="install")
     args = parser.parse_args(argv)
-    SIZE[:] = [int(part) for part in args.size.lower().split("x")]
+    size = "80x24" if args.scenario == "stuck" and "--size" not in (argv or sys.argv) else args.size
+    SIZE[:] = [int(part) for part in size.lower().split("x")]
     if shutil.which("tmux") is None:
         print("tmux is not installed; skipping", file=sys.stderr)
         return SKIP
     work = Path(tempfile.mkdtemp(prefix="pytui-tmux-"))
     try:
-        (drive_resize if args.scenario == "resize" else drive)(work, show=args.show)
+        {"resize": drive_resize, "stuck": drive_stuck}.get(args.scenario, drive)(work, show=args.show)
     except AssertionError as err:
         print(f"FAILED: {err}", file=sys.stderr)
         return 1
