@@ -17,12 +17,13 @@ from pytui.core.progress import Progress, ProgressCallback
 
 if TYPE_CHECKING:
     from typing import TextIO
-from pytui.core.units import format_bytes
 
 _BAR_WIDTH = 24
 
 
 def human_bytes(n: float | None) -> str:
+    from pytui.core.units import format_bytes  # only live bars and plain byte counts show sizes
+
     return format_bytes(n)
 
 

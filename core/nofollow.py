@@ -15,8 +15,6 @@ import errno
 import os
 import stat
 
-from pytui.core.member_policy import MAX_LINK_HOPS
-
 DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
 READ_FLAGS = os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
@@ -174,6 +172,10 @@ def resolve_link(root_fd: int, start: list[str], target: str, floor: int) -> lis
     Returns the resolved components, or None when the path climbs above its first `floor`
     components (or a link on the way is absolute): it would leave that directory.
     """
+    # Imported here: the fix-ups use this module too, and an install from a pristine tree
+    # never resolves a link (the extraction's member policy and tar headers stay unloaded).
+    from pytui.core.member_policy import MAX_LINK_HOPS
+
     stack = list(start)
     pending = target.split("/")
     pending.reverse()

@@ -21,7 +21,7 @@ NOT_IMPORTED = (
     "pytui.core.http", "httpx", "socket", "ssl", "pytui.core.download", "pytui.core.urls",
     "pytui.core.extract", "pytui.core.tar_reader", "tarfile", "zipfile", "pytui.core.decompress",
     "pytui.core.cache_names", "pytui.core.filenames", "pytui.core.cache_verify",
-    "pytui.core.mirror", "pytui.core.cache", "typing", "dataclasses", "inspect", "concurrent.futures",
+    "pytui.core.mirror", "pytui.core.cache", "pytui.core.member_policy", "pytui.core.tar_headers", "typing", "dataclasses", "inspect", "concurrent.futures",
     "logging",
     "textual", "rich",
 )
