@@ -26,6 +26,20 @@ a serial tail); the directories shared by the two threads, one subtree each (two
 measured 0.97-1.10x at load 3.5: kept out). A profile of two threads shows no time in the GIL
 (`take_gil` 0.2%) nor in kernel locks: what two threads cannot overlap is the wait for cores
 on a shared machine.
+
+Overlapping the link with the rest of the install (measured 30 Nov 23:40-00:00, dropped): the
+link starting as soon as the build is resolved, while the job machinery is imported and set
+up (~20 ms of single-threaded Python). On a thread it gains nothing: the link's Python part
+needs the GIL back after every system call, and an importing main thread holds it, so a
+link beside the imports took as long as the two one after the other, with one linking thread
+or two, whatever the switch interval (`sys.setswitchinterval` 5 ms, 0.5 ms, 0.1 ms, 30 us:
+75-126 ms against 75-100 ms serial, load 0.7-1.7). In a forked child (its own interpreter;
+the stage opened first, the child's result read back, killed and waited for on a cancel) the
+two do overlap, but the fork's copy-on-write faults cost 4-9% more CPU (~2,000 more page
+faults) and at load 2.7-3.4 the install was no faster (median 216 against 280 ms one run,
+324 against 318 ms another; the first quartile equal): with no idle core there is nothing
+to overlap into. A gain needs an idle second core, which the shared 2-core machine rarely
+had while this was measured.
 """
 
 from __future__ import annotations
