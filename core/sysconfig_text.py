@@ -158,8 +158,7 @@ def format_sysconfigdata(values: dict[str, object]) -> str:
     integers that sysconfig data is, the same text is made by json's C encoder: the items
     separated by `,` + a new line and the indent, then the braces put on lines of their own
     (property-tested against `json.dumps(..., indent=4)`). Anything else goes through that."""
-    if values and all(type(key) is str for key in values) and all(
-            type(value) is str or type(value) is int for value in values.values()):
+    if values and set(map(type, values)) == {str} and set(map(type, values.values())) <= {str, int}:
         flat = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",\n    ", ": "))
         body = "{\n    " + flat[1:-1] + "\n}"
     else:
