@@ -125,15 +125,21 @@ class JobRunner(BackgroundWork, JobBodies):
                            job.prune)
         else:
             body = partial(self._verify, job.job_id, token, settings, self._state.catalog)
+        skipped = JobEnded(job.job_id, CANCELLED, error=f"{job.title} cancelled before it started")
         self._workers[job.job_id] = self._spawn(
-            partial(self._run_job, body, started, stopped), group=f"job-{job.job_id}",
-            name=job.key or job.kind, description=f"{job.kind} {job.title}")
+            partial(self._run_job, body, started, stopped, token, partial(self._app.post_message, skipped)),
+            group=f"job-{job.job_id}", name=job.key or job.kind, description=f"{job.kind} {job.title}")
 
     @staticmethod
-    def _run_job(body: Callable[[], None], started: threading.Event,
-                 stopped: threading.Event) -> None:
+    def _run_job(body: Callable[[], None], started: threading.Event, stopped: threading.Event,
+                 token: CancelToken, skipped: Callable[[], object]) -> None:
         started.set()
         try:
+            # Cancelled before its thread took it (a `c` right behind `i` or `y`): nothing is
+            # done, not even an uninstall's first step, which checks no token.
+            if token.cancelled:
+                skipped()
+                return
             body()
         finally:
             stopped.set()
@@ -150,9 +156,12 @@ class JobRunner(BackgroundWork, JobBodies):
             self._fill_slots()
             return
         # The token stops the job at its next check and shuts a blocked read now (a request
-        # still waiting for its response too); the worker is marked cancelled for Textual.
+        # still waiting for its response too); a job whose thread has not taken it yet ends at
+        # once when it does (`_run_job`). Not Textual's `worker.cancel()`: on a worker whose
+        # task has not run yet it cancels the task before its first line, so the worker never
+        # reports CANCELLED, the body never runs and nothing ends the job (the row stayed
+        # "cancelling" and quitting waited for a thread that never was).
         self._tokens[job_id].cancel()
-        worker.cancel()
         job.phase = "cancelling"
         # What nothing can wake is not waited for: after the grace the row settles anyway.
         self._app.set_timer(self.grace(), partial(self._grace_over, job_id))
