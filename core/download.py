@@ -57,6 +57,7 @@ from pytui.core.download_policy import (
     MIN_PROGRESS,
     MISSING_NEXT_STEP,
     MISSING_STATUS,
+    UNREACHABLE_NEXT_STEP,
     Backoff,
     SpeedMeter,
     TransferFailure,
@@ -323,8 +324,10 @@ class Downloader(UrlReaders):
                 after = f" after {tries} in {time.monotonic() - started:.1f}s" if retry else ""
                 kept_text = kept if body.have and not body.poisoned else ""
                 missing = all(f.status in MISSING_STATUS for f in failures)
+                unreachable = all(f.status is None and f.transient for f in failures)
                 raise DownloadError(f"could not download {what}{after} ({tried}){kept_text}",
-                                    next_step=MISSING_NEXT_STEP if missing else "")
+                                    next_step=MISSING_NEXT_STEP if missing
+                                    else UNREACHABLE_NEXT_STEP if unreachable else "")
             retry += 1
             delay = self.backoff.delay(retry)
             throttled(Progress("download", body.have, body.total, None,

@@ -22,6 +22,9 @@ MISSING_STATUS = frozenset({404, 410})
 # The next step after a MISSING_STATUS failure; the CLI and the TUI print the same line.
 MISSING_NEXT_STEP = ("the catalog may be stale: refresh it (r in the TUI, or pytui list --refresh), "
                      "or check the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR)")
+# Every URL failed without an HTTP answer (name not resolved, connection refused or cut, timeouts).
+UNREACHABLE_NEXT_STEP = ("check the network connection and the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR); "
+                         "builds already in the cache install offline (--offline, o in the TUI)")
 # A cut or reset after at least this many new bytes is retried without spending the budget...
 MIN_PROGRESS = 64 * 1024
 # ... this many times per download at most (then cuts spend it again).

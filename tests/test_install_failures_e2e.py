@@ -262,3 +262,26 @@ def test_malicious_archive_is_refused_and_nothing_is_written_outside(pytui: Pytu
                {k: v for k, v in before.items() if not k.startswith(str(pytui.cache))}
         assert_kept(before, after)
     assert not (pytui.root / made.build.key).exists() and pytui.temp_left() == []
+
+
+@pytest.mark.parametrize("no_cache", [False, True], ids=["cache", "no-cache"])
+def test_a_mirror_nobody_answers_at_ends_with_what_to_do(pytui: Pytui, baseline: MadeArchive,
+                                                         no_cache: bool) -> None:
+    """Every URL failed before any HTTP answer (here: a refused connection; offline, a name
+    that does not resolve): the line ends with what to do, as a 404's does."""
+    import socket
+
+    from pytui.core.download_policy import UNREACHABLE_NEXT_STEP
+
+    pytui.add("3.12.8")
+    with socket.socket() as sock:  # a port nothing listens on once this closes
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    # The catalog's URL moved to that port.
+    pytui.catalog.write_text(pytui.catalog.read_text().replace(
+        pytui.server.base_url, f"http://127.0.0.1:{port}"))
+    before = pytui.state()
+    result = pytui.run("install", *(["--no-cache"] if no_cache else []), "3.12", UV_HTTP_RETRIES="1")
+    line = assert_clean_failure(result)
+    assert line.endswith(f"nothing was installed; {UNREACHABLE_NEXT_STEP}"), line
+    assert pytui.state() == before
