@@ -163,8 +163,11 @@ class JobRunner(BackgroundWork, JobBodies):
         # "cancelling" and quitting waited for a thread that never was).
         self._tokens[job_id].cancel()
         job.phase = "cancelling"
-        # What nothing can wake is not waited for: after the grace the row settles anyway.
-        self._app.set_timer(self.grace(), partial(self._grace_over, job_id))
+        # A read nothing can wake is not waited for: after the grace the row settles anyway.
+        # Installs only: uninstalls and verify read no network and stop at their next check
+        # (ending one early could hide an uninstall that still completes).
+        if job.kind == INSTALL:
+            self._app.set_timer(self.grace(), partial(self._grace_over, job_id))
 
     def grace(self) -> float:
         return cancel_grace_seconds() if self.cancel_grace is None else self.cancel_grace

@@ -109,13 +109,9 @@ class Job(Record):
 
 
 def abandoned_line(job: Job, grace: float) -> str:
-    """The outcome of a cancelled job whose thread had not stopped `grace` seconds later (a
-    read that nothing can wake: a mirror that accepted the connection and does not answer)."""
-    if job.kind == INSTALL:
-        kept = ("the existing install was left as it was" if job.reinstall
-                else "nothing was installed")
-    else:
-        kept = "it had not finished"
+    """The outcome of a cancelled install whose thread had not stopped `grace` seconds later
+    (a read that nothing can wake: a mirror that accepted the connection and does not answer)."""
+    kept = "the existing install was left as it was" if job.reinstall else "nothing was installed"
     return (f"{job.title} cancelled; {kept}. It did not stop within {grace:g} s (no answer "
             "from the mirror): it is left to end at its read timeout, and what it reports "
             "then is ignored.")
