@@ -8,6 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pytui.app.app_base import AppBase
+from pytui.app.job_view import short_error
 from pytui.app.messages import JobEnded, JobNote, JobProgress, Purged
 from pytui.app.startup import lazy_module
 from pytui.widgets.format import human_size
@@ -247,7 +248,10 @@ class JobActions(AppBase):
         outcome = "warning" if message.warning else message.outcome
         self.history.add(job.kind, job.title, outcome, message.error or message.summary)
         if message.outcome == "failed":
-            self.notify(message.error or "failed", title=f"{job.title} failed (H: history)",
+            # The job row's short form (the title names the build): the whole error, with the
+            # key again, the mirror's URL and both digests, made a toast taller than an 80x24
+            # screen. H and the job's details show it whole.
+            self.notify(short_error(job) or "failed", title=f"{job.title} failed (H: history)",
                         severity="error", markup=False, timeout=10)
         elif message.outcome == "done" and message.summary:
             self.notify(message.summary, markup=False,

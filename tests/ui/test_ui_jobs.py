@@ -179,7 +179,9 @@ async def test_failed_job_shows_its_reason(ui_world: UiWorld) -> None:
         assert job.phase == "failed"
         assert build.key in job.error and "404" in job.error
         assert "\n" not in job.error
-        assert any(n.severity == "error" and build.key in n.message for n in app._notifications)
+        # The notification: the build in its title, the row's short cause as its message.
+        assert any(n.severity == "error" and build.key in n.title and "404" in n.message
+                   and build.key not in n.message for n in app._notifications)
         assert str(app.query_one("#available", AvailableTable).cells_of(build.key)[0]) == "✗"
 
 
