@@ -210,11 +210,27 @@ def _confirm_install(state: AppState, action: StartInstall, title: str, what: st
     elif state.offline:
         source = Line("Offline, and its archive is not cached.")
     else:
-        source = Line(f"Downloads {build.url}", strong=True)
+        source = _download_source(state, build)
     question = _eol_question(state, build)
     eol = (Line(question, strong=True),) if question else ()
     return Confirm(title, (Line(what), source, *eol), confirm="Install", then=action,
                    danger=False, name="confirm-install")
+
+
+def _download_source(state: AppState, build: Build) -> Line:
+    """Where the install will download from: the first of the URLs the job tries (a mirror,
+    or Astral's mirror before GitHub, as uv), not the catalog's URL, which it may never use."""
+    from urllib.parse import urlsplit
+
+    from pytui.core.errors import PytuiError
+    from pytui.core.urls import download_urls
+
+    try:
+        urls = download_urls(build, state.settings)
+    except PytuiError:  # the job will say why; the question names what the catalog says
+        urls = [build.url]
+    fallback = f" (if that fails, from {urlsplit(urls[1]).netloc})" if len(urls) > 1 else ""
+    return Line(f"Downloads {urls[0]}{fallback}", strong=True)
 
 
 def _eol_question(state: AppState, build: Build) -> str:

@@ -20,7 +20,10 @@ def test_install_decisions(tmp_path, builds) -> None:
     # Enter asks first, whatever came before it.
     asked = d.decide_install(state, vm, "available", new.key, ask=True)
     assert isinstance(asked, d.Confirm) and asked.then == d.StartInstall(new)
-    assert any(new.url in line.text for line in asked.lines)
+    # The URL the job downloads from first (uv's order: a mirror before the catalog's URL).
+    from pytui.core.urls import download_urls
+    first = download_urls(new, state.settings)[0]
+    assert any(line.text.startswith(f"Downloads {first}") for line in asked.lines)
     assert isinstance(d.decide_install(state, vm, "available", None), d.Refuse)
     # Offline and not cached: refused, naming the build and the cache dir.
     state.offline = True
@@ -127,3 +130,24 @@ def test_the_install_question_says_the_end_of_life_fact_then_asks(tmp_path) -> N
     assert d.decide_install(state, vm, "available", current.key) == d.StartInstall(current)
 
 
+
+
+def test_the_install_question_names_where_it_downloads_from(tmp_path) -> None:
+    """Astral's mirror first, GitHub if that fails (uv's order); a --mirror alone."""
+    from pytui.core.settings import Settings
+
+    build = make_build(version="3.12.8")  # a python-build-standalone release URL
+    state = a_state(tmp_path, build)
+    vm = ViewModel()
+    asked = d.decide_install(state, vm, "available", build.key, ask=True)
+    assert isinstance(asked, d.Confirm)
+    [line] = [line.text for line in asked.lines if line.text.startswith("Downloads ")]
+    assert line.startswith("Downloads https://releases.astral.sh/github/python-build-standalone/")
+    assert line.endswith(" (if that fails, from github.com)")
+    state.settings = Settings.resolve(install_dir=tmp_path / "root", cache_dir=tmp_path / "cache",
+                                      mirror="http://127.0.0.1:9/pbs",
+                                      env={"HOME": str(tmp_path)})
+    asked = d.decide_install(state, vm, "available", build.key, ask=True)
+    assert isinstance(asked, d.Confirm)
+    [line] = [line.text for line in asked.lines if line.text.startswith("Downloads ")]
+    assert line.startswith("Downloads http://127.0.0.1:9/pbs/20250115/") and "fails" not in line
