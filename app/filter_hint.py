@@ -94,5 +94,7 @@ def widen_hint(state: AppState, hidden: Iterable[Build], newest: Callable[[Build
     shown = sum(n for need, n in needs.items() if need <= best)
     keys = [key for key in order if key in best]
     words = dict(WIDENINGS)
-    # The filter box has the focus while this shows: Enter keeps the filter and leaves it.
-    return f"{shown} more in {' + '.join(words[key] for key in keys)}: Enter, then {', '.join(keys)}"
+    # While the box has the focus, Enter keeps the filter and leaves it; once kept, the keys
+    # act at once.
+    first = "press" if state.filter_kept else "Enter, then"
+    return f"{shown} more in {' + '.join(words[key] for key in keys)}: {first} {', '.join(keys)}"

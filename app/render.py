@@ -50,6 +50,13 @@ class Renderer:
         self.header()
         self.details()
 
+    def available_subtitle(self) -> None:
+        """The Available subtitle again for the rows shown (the filter was kept)."""
+        app = self._app
+        with contextlib.suppress(*GONE):
+            count = len(app.query_one("#available", AvailableTable).row_keys)
+            _subtitle(app, "#available-pane", self._vm.available_subtitles(self._state, count))
+
     def header(self) -> None:
         info = self._vm.header(self._state)
         # An unchanged header is not set again: a Static's update reflows the whole screen,

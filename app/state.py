@@ -140,7 +140,8 @@ class AppState(Record):
                  "catalog_note", "catalog_problem", "archives", "installations", "sizes",
                  "freeable", "disk_listed", "cache_usage", "download_sizes", "cache_problem",
                  "jobs", "next_job_id", "failed_keys", "sort", "environments", "envs_partial",
-                 "envs_scanning", "envs_note", "envs_failed", "envs_quick", "envs_max_age")
+                 "envs_scanning", "envs_note", "envs_failed", "envs_quick", "envs_max_age",
+                 "filter_kept")
     settings: Settings
     host: HostPlatform
     # The directory shown as `~`.
@@ -186,6 +187,9 @@ class AppState(Record):
     # a check of the whole tree; the config's scan-max-age (None: the default).
     envs_quick: bool
     envs_max_age: float | None
+    # Enter kept the filter and left the box (the filter hint's keys act at once, no Enter
+    # first); False while the box is being typed in.
+    filter_kept: bool
 
     def __init__(self, settings: Settings, host: HostPlatform, home: Path,
                  clock: Callable[[], float] = time.time, offline: bool = False,
@@ -200,7 +204,8 @@ class AppState(Record):
                  failed_keys: set[str] | None = None, sort: dict[str, SortOrder] | None = None,
                  environments: list[Environment] | None = None, envs_partial: bool = False,
                  envs_scanning: bool = False, envs_note: str = "", envs_failed: bool = False,
-                 envs_quick: bool = False, envs_max_age: float | None = None) -> None:
+                 envs_quick: bool = False, envs_max_age: float | None = None,
+                 filter_kept: bool = False) -> None:
         self.settings = settings
         self.host = host
         self.home = home
@@ -222,6 +227,7 @@ class AppState(Record):
         self.next_job_id = next_job_id
         self.failed_keys = failed_keys if failed_keys is not None else set()
         self.sort = sort if sort is not None else {}
+        self.filter_kept = filter_kept
         self.environments = environments
         self.envs_partial = envs_partial
         self.envs_scanning = envs_scanning

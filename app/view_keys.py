@@ -64,6 +64,7 @@ class ViewKeys(AppBase):
             box = FilterInput(placeholder=FILTER_PLACEHOLDER, id="filter")
             await self.query_one("#available-pane").mount(box, before=0)
         box.display = True
+        self.state.filter_kept = False
         # Now, not later as Widget.focus does: `/` is a priority key, handled before the keys
         # typed after it are handed to the focused widget, so they all reach the box.
         self.screen.set_focus(box)
@@ -81,6 +82,7 @@ class ViewKeys(AppBase):
             return  # nothing to clear: Esc on a table does nothing
         box.value = ""
         box.display = False
+        self.state.filter_kept = False
         self._set_view(filter_text="")
         self.screen.set_focus(self.query_one("#available", AvailableTable))  # now (app/filter_box.py)
 
@@ -103,7 +105,11 @@ class ViewKeys(AppBase):
         that the keys typed after Enter act on the filtered rows (app/filter_box.py)."""
         box = self.query_one("#filter", FilterInput)
         self._pending_filter = None
+        self.state.filter_kept = True
+        before = self.state.view
         self._set_view(filter_text=box.value.strip())
+        if self.state.view == before:  # not re-rendered: the hint's "Enter, then" goes
+            self.renderer.available_subtitle()
         if not box.value.strip():
             box.display = False
         self.screen.set_focus(self.query_one("#available", AvailableTable))

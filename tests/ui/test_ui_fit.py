@@ -61,3 +61,13 @@ async def test_filtered_subtitles_keep_the_filter_and_the_count_at_80(ui_world: 
         # The full form where it fits, else the filter and the count.
         assert _subtitle(app, "#cached-pane") == "filter “3.13t” · 0 of 1 archive"
         assert _subtitle(app, "#installed-pane") == "“3.13t”: 0 of 0 interpreters"
+        # A filter only a hidden build matches (the macOS one): the hint says Enter first
+        # while the box has the focus, not once Enter left it.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not app.state.view.filter_text, what="no filter")
+        await pilot.press("slash", *"aarch64")
+        await wait_for(pilot, lambda: _subtitle(app, "#available-pane").endswith(
+            "in all platforms: Enter, then A"), what="the hint")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: _subtitle(app, "#available-pane").endswith(
+            "in all platforms: press A"), what="the hint without Enter")

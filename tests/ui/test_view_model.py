@@ -357,6 +357,10 @@ def test_a_filter_matching_nothing_anywhere_has_no_hint(tmp_path, builds) -> Non
     # An older patch the view hides: `a` lists it.
     state.view = ViewOptions(filter_text=OLD)
     assert vm.available_subtitle(state, 0) == f"“{OLD}”: 0 of 3 · 1 more in all versions: Enter, then a"
+    # Once Enter kept the filter (the table has the focus), the key acts at once.
+    state.filter_kept = True
+    assert vm.available_subtitle(state, 0) == f"“{OLD}”: 0 of 3 · 1 more in all versions: press a"
+    state.filter_kept = False
     # Shown rows: no hint.
     state.view = ViewOptions(filter_text="3.12")
     assert "more in" not in vm.available_subtitle(state, len(vm.available_rows(state)))
