@@ -172,15 +172,14 @@ class ViewModel:
         # builds are made: a catalog read from the parsed-catalog cache keeps its builds as
         # columns until after the first frame (make_app), and the first screen makes ~20.
         narrow = not view.all_platforms
+        # The cheap tests on the columns first: most builds are another variant or platform.
         places, rows = catalog.key_rows(
             host.os if narrow and host.os != "emscripten" else None,  # as request.matches
-            host.libc if narrow else None)
-        # The cheap tests first: most builds are another variant or platform. The matcher
-        # remembers what each version half and platform half of a key decided.
+            host.libc if narrow else None, host.arch if narrow else None,
+            None if view.variants else "default")
+        # The matcher remembers what each version half and platform half of a key decided.
         matches = request.matcher()
-        chosen = [(place, row) for place, row in zip(places, rows, strict=True)
-                  if (view.variants or row.variant == "default")
-                  and (not narrow or row.arch == host.arch) and matches(row)]
+        chosen = [(place, row) for place, row in zip(places, rows, strict=True) if matches(row)]
         # Stable: rows of one key keep the source's order, as the builds did.
         chosen.sort(key=lambda item: build_order(item[1], family))
         if not view.all_versions:

@@ -91,28 +91,31 @@ class Catalog:
         self._by_key = self._by_sha = self._by_fields = self._by_cache_filename = None
         self._rows_memo, self._places_memo = {}, {}
 
-    def key_rows(self, os: str | None = None,
-                 libc: str | None = None) -> tuple[list[int], list[KeyFields]]:
-        """(places, key fields) of the builds on `os` with `libc` (None: any), in order,
-        without making builds that are still columns; `builds_at(places)` makes them."""
+    def key_rows(self, os: str | None = None, libc: str | None = None, arch: str | None = None,
+                 variant: str | None = None) -> tuple[list[int], list[KeyFields]]:
+        """(places, key fields) of the builds on `os` with `libc`, `arch` and `variant` (None:
+        any), in order, without making builds that are still columns; `builds_at(places)`
+        makes them."""
         with self._lock:
             if self._lazy is not None:
-                places, rows = self._lazy_rows(os, libc)
+                places, rows = self._lazy_rows(os, libc, arch, variant)
                 return list(places), list(rows)
         builds = self.builds
-        if os is None and libc is None:
+        wanted = [(at, value) for at, value in ((5, variant), (6, os), (7, arch), (8, libc))
+                  if value is not None]
+        if not wanted:
             return list(range(len(builds))), builds  # type: ignore[return-value]  # Builds are KeyFields
         places = [place for place, build in enumerate(builds)
-                  if (os is None or build[6] == os) and (libc is None or build[8] == libc)]
+                  if all(build[at] == value for at, value in wanted)]
         return places, [builds[place] for place in places]
 
-    def _lazy_rows(self, os: str | None,
-                   libc: str | None) -> tuple[list[int], list[InstallationKey]]:
-        """`key_rows` of the store, remembered (the caller holds the lock)."""
-        found = self._rows_memo.get((os, libc))
+    def _lazy_rows(self, *fields: str | None) -> tuple[list[int], list[InstallationKey]]:
+        """`key_rows` of the store for (os, libc, arch, variant), remembered (the caller holds
+        the lock)."""
+        found = self._rows_memo.get(fields)
         if found is None:
             assert self._lazy is not None
-            found = self._rows_memo[(os, libc)] = self._lazy.key_rows(os, libc)
+            found = self._rows_memo[fields] = self._lazy.key_rows(*fields)
         return found
 
     def builds_at(self, places: list[int]) -> list[Build] | None:
@@ -184,7 +187,8 @@ class Catalog:
                 # One build wanted (`pytui list` with installs, `install --reinstall`, the TUI's
                 # details before every build is made): find its place among the keys on its os
                 # and libc (the first of a key wins), make only it.
-                platform = (fields[6], fields[8])
+                # os, libc, arch, variant: the rows the TUI's first screen chose by.
+                platform = (fields[6], fields[8], fields[7], fields[5])
                 index = self._places_memo.get(platform)
                 if index is None:
                     places, rows = self._lazy_rows(*platform)

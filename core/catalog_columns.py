@@ -55,19 +55,23 @@ class ColumnBuilds(LazyBuilds):
         assert self._all is not None
         return self._all
 
-    def key_rows(self, os: str | None, libc: str | None) -> tuple[list[int], list[InstallationKey]]:
+    def key_rows(self, os: str | None, libc: str | None, arch: str | None = None,
+                 variant: str | None = None) -> tuple[list[int], list[InstallationKey]]:
+        # Field places: variant 5, os 6, arch 7, libc 8.
+        wanted = [(at, value) for at, value in ((5, variant), (6, os), (7, arch), (8, libc))
+                  if value is not None]
         if self._all is not None:
             places = [place for place, build in enumerate(self._all)
-                      if (os is None or build[6] == os) and (libc is None or build[8] == libc)]
+                      if all(build[at] == value for at, value in wanted)]
             return places, [build.installation_key for build in map(self._all.__getitem__, places)]
         columns = self._columns[:9]
-        if os is None and libc is None:
+        if not wanted:
             places = list(range(self._count))
         else:
-            # C-level maps, no Python loop per build (the columns hold checked strings).
-            tests = [map(value.__eq__, column) for value, column
-                     in ((os, columns[6]), (libc, columns[8])) if value is not None]
-            keep = tests[0] if len(tests) == 1 else map(operator.and_, *tests)
+            # C-level maps, no Python loop per build (the columns hold checked strings): the
+            # wanted fields of each build as one tuple, compared with the wanted values.
+            target = tuple(value for _, value in wanted)
+            keep = map(target.__eq__, zip(*(columns[at] for at, _ in wanted), strict=True))
             places = list(compress(range(self._count), keep))
             columns = [list(map(column.__getitem__, places)) for column in columns]
         return places, list(map(tuple.__new__, repeat(InstallationKey), zip(*columns, strict=True)))

@@ -31,8 +31,9 @@ class LazyBuilds:
         """Every build, in order (made once, then kept)."""
         raise NotImplementedError
 
-    def key_rows(self, os: str | None, libc: str | None) -> tuple[list[int], list[InstallationKey]]:
-        """(places, keys) of the builds on `os` with `libc` (None: any)."""
+    def key_rows(self, os: str | None, libc: str | None, arch: str | None = None,
+                 variant: str | None = None) -> tuple[list[int], list[InstallationKey]]:
+        """(places, keys) of the builds on `os` with `libc`, `arch` and `variant` (None: any)."""
         raise NotImplementedError
 
     def take(self, places: list[int]) -> list[Build] | None:
