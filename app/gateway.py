@@ -9,6 +9,7 @@ to hold a call at a point of their choosing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,6 +65,14 @@ class CoreGateway:
         return refresh_and_reload(settings)
 
     def list_cache(self, settings: Settings, catalog: Catalog | None) -> list[CachedArchive]:
+        try:
+            os.stat(settings.cache_dir)
+        except FileNotFoundError:
+            # Nothing there yet (a first start): what the listing says then, without importing
+            # the cache's code (and the kept trees') before the first frame.
+            return []
+        except OSError:
+            pass  # the listing says why
         from pytui.core.cache import ArchiveCache
 
         return ArchiveCache(settings.cache_dir).list(catalog)

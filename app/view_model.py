@@ -249,8 +249,6 @@ class ViewModel:
              cached: dict[str, CachedArchive],
              partials: dict[str, CachedArchive],
              support: SupportView | None) -> AvailableRow:
-        from pytui.core.cache_names import archive_percent
-
         progress = None
         archive = cached.get(key)
         partial = partials.get(key) if archive is None else None
@@ -265,6 +263,8 @@ class ViewModel:
                 size = job.total
         partial_percent = None
         if partial is not None:
+            from pytui.core.cache_names import archive_percent
+
             done = archive_percent(partial)
             # A .part is never complete: 99 at most, so it never reads as done.
             partial_percent = min(99, int(done)) if done is not None else None
@@ -335,10 +335,10 @@ class ViewModel:
     # -- the Cached and Installed panes -----------------------------------------------------
 
     def cache_rows(self, state: AppState) -> list[CacheRow]:
-        from pytui.core.cache import archive_key as core_archive_key
-        from pytui.core.cache import archive_percent
-
         rows: dict[str, CacheRow] = {}
+        if state.archives:  # (an empty cache dir: the cache's code is not imported yet)
+            from pytui.core.cache_names import archive_key as core_archive_key
+            from pytui.core.cache_names import archive_percent
         for archive in state.archives:
             name = archive_key(archive.name)
             key = core_archive_key(archive)
