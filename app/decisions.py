@@ -422,20 +422,34 @@ def decide_cancel(state: AppState, focused_job: int | None, pane: str,
 
 
 def decide_quit(state: AppState) -> Decision:
-    running = state.running_jobs()
-    if not running:
+    """`q`: quit at once when no job runs, else ask (asked again as jobs end meanwhile)."""
+    if not state.running_jobs():
         return Quit()
+    return quit_question(state)
+
+
+def quit_question(state: AppState) -> Confirm:
+    """The quit question on the jobs that have not settled: a job that ended (done, failed,
+    cancelled) is not running, so a question left open while its last job ended says so."""
+    running = state.running_jobs()
     count = len(running)
-    kinds = sorted({job.kind for job in running})
-    them = "them" if count != 1 else "it"
-    lines = [Line(f"{count} job{'s are' if count != 1 else ' is'} still running "
-                  f"({', '.join(kinds)})."),
-             Line(f"Quitting cancels {them}: nothing half-installed or half-removed is left "
-                  "behind, and partial downloads stay as resumable .part files.")]
-    if not any(job.kind == INSTALL for job in running):
-        lines = lines[:1] + [Line(f"Quitting cancels {them}; nothing is left half-removed.")]
-    return Confirm("Quit pytui?", tuple(lines), confirm="Quit", then=Quit(),
-                   name="confirm-quit")
+    lines: tuple[Line, ...]
+    if not count:
+        lines = (Line("No job is running now (the jobs ended while this was open)."),
+                 Line("Quitting leaves nothing behind."))
+    else:
+        kinds = sorted({job.kind for job in running})
+        them = "them" if count != 1 else "it"
+        lines = (Line(f"{count} job{'s are' if count != 1 else ' is'} still running "
+                      f"({', '.join(kinds)})."),)
+        if any(job.kind == INSTALL for job in running):
+            lines += (Line(f"Quitting cancels {them}: nothing half-installed or half-removed "
+                           "is left behind, and partial downloads stay as resumable .part "
+                           "files."),)
+        else:
+            lines += (Line(f"Quitting cancels {them}; nothing is left half-removed."),)
+    return Confirm("Quit pytui?", lines, confirm="Quit", then=Quit(), name="confirm-quit",
+                   recheck=quit_question)
 
 
 # How many environment paths the upgrade preview names per line before "and N more".

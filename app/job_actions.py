@@ -27,7 +27,7 @@ else:  # executed on first use: the first screen needs none of them (app/startup
 
 
 # The first line of a question whose answer changed while it was open, or since the yes.
-CHANGED = "Changed while this was open (a newer check ended): read it again."
+CHANGED = "Changed while this was open (a newer check or a job ended): read it again."
 ASKED_AGAIN = "Asked again: the answer changed since the question was shown."
 
 
@@ -179,7 +179,7 @@ class JobActions(AppBase):
         return self._questions
 
     def redecide_questions(self) -> None:
-        """What the app knows changed (an environment scan ended): each open question that can
+        """What the app knows changed (an environment scan or a job ended): each open question that can
         be decided again is, and shown again in place when its answer changed (an uninstall
         that now breaks an environment says so before the yes)."""
         for modal, shown in list(self._open_questions().items()):
@@ -259,6 +259,8 @@ class JobActions(AppBase):
                         timeout=10 if message.warning else 5)
         self.renderer.job(job)
         self.renderer.all()
+        # An open quit question counts the jobs still running.
+        self.redecide_questions()
         if not self._quitting:
             self.runner.scan_disk()
 

@@ -151,3 +151,26 @@ def test_the_install_question_names_where_it_downloads_from(tmp_path) -> None:
     assert isinstance(asked, d.Confirm)
     [line] = [line.text for line in asked.lines if line.text.startswith("Downloads ")]
     assert line.startswith("Downloads http://127.0.0.1:9/pbs/20250115/") and "fails" not in line
+
+
+def test_the_quit_question_counts_only_jobs_that_have_not_settled(tmp_path, builds) -> None:
+    """A job that ended (done, failed, cancelled) is not running: asked again once it ends, the
+    quit question no longer counts it."""
+    state = a_state(tmp_path, *builds.values())
+    jobs = [state.add_job("install", b.key, build=b) for b in list(builds.values())[:2]]
+    asked = d.decide_quit(state)
+    assert isinstance(asked, d.Confirm) and asked.recheck is not None
+    assert asked.lines[0].text == "2 jobs are still running (install)."
+    state.jobs[jobs[0].job_id].phase = "cancelling"  # cancelled, its thread not stopped yet
+    assert asked.recheck(state) == asked
+    state.end_job(jobs[0].job_id, "cancelled")
+    one = asked.recheck(state)
+    assert isinstance(one, d.Confirm) and one.lines[0].text == "1 job is still running (install)."
+    for outcome in ("done", "failed"):
+        state.end_job(jobs[1].job_id, outcome)
+    none = one.recheck(state) if one.recheck else None
+    assert isinstance(none, d.Confirm) and none.then == d.Quit()
+    assert none.lines[0].text.startswith("No job is running now")
+    assert not any("still running" in line.text for line in none.lines)
+    # Asked now (nothing runs), q quits at once.
+    assert d.decide_quit(state) == d.Quit()

@@ -173,3 +173,31 @@ async def test_the_chosen_purge_rule_reads_without_colour(ui_world: UiWorld) -> 
         await wait_for(pilot, lambda: marks() == ["▐○▌", "▐●▌", "▐○▌", "▐○▌"],
                        what="the second rule chosen")
         await pilot.press("escape")
+
+
+async def test_the_quit_question_is_asked_again_when_the_job_ends_meanwhile(
+        ui_world: UiWorld) -> None:
+    """q while a job is being cancelled asks; once the job has ended cancelled the open
+    question no longer says a job is still running, and y quits."""
+    from pytui.app.messages import JobEnded
+
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        build = ui_world.build("3.12.8")
+        job = app.state.add_job("install", build.key, build=build)
+        app.state.progress(job.job_id, "download", 1, 9, None)
+        job.phase = "cancelling"
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="quit dialog")
+        modal = app.screen
+        assert modal.question[1][0] == "1 job is still running (install)."
+        app.post_message(JobEnded(job.job_id, "cancelled", error="cancelled"))
+        await wait_for(pilot, lambda: not any("still running" in line
+                                              for line in modal.question[1]),
+                       what="the quit question asked again")
+        assert app.screen is modal
+        assert any(line.startswith("No job is running now") for line in modal.question[1])
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not app.is_running, what="app exit")
