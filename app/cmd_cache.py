@@ -284,7 +284,12 @@ def _run_purge(args: argparse.Namespace) -> int:
         if not found:
             unmatched.append(target)
         keys.update(found)
-    plan = cache.purge_plan(catalog, rule=args.rule, keys=sorted(keys), installed_keys=installed)
+    downloading: list[CachedArchive] = []
+    plan = cache.purge_plan(catalog, rule=args.rule, keys=sorted(keys), installed_keys=installed,
+                            downloading=downloading)
+    for archive in downloading:
+        print(f"kept {archive.name} ({_describe(archive)}): it is being downloaded by another "
+              "pytui process now; purge again once that download ends")
     for target in unmatched:
         _err(f"no cached archive matches {target} in {cache.root}")
     verb = "would remove" if args.dry_run else "removed"
@@ -299,7 +304,8 @@ def _run_purge(args: argparse.Namespace) -> int:
     if effect.trees:
         count += f", {effect.trees} kept tree{'s' if effect.trees != 1 else ''}"
     if not plan:
-        print(f"nothing to remove in {cache.root}")
+        if not downloading:
+            print(f"nothing to remove in {cache.root}")
     elif args.dry_run:
         print(f"would free {_size(freed)} ({count}); nothing was removed (--dry-run)")
     else:

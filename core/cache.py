@@ -135,6 +135,63 @@ def _exclusive(lock_path: Path, cancel: CancelToken, what: str) -> Iterator[None
         os.close(fd)
 
 
+def download_in_progress(part: Path) -> bool:
+    """Whether a process (or thread) is writing this `.part` now: it holds `<part>.lock`.
+
+    Looks without creating anything: no lock file means nobody holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock, nothing to ask
+        return False
+    try:
+        fd = os.open(f"{part}.lock", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False  # none (or not a file we would lock): no download holds it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # closing drops a lock taken here
+    return False
+
+
+@contextlib.contextmanager
+def _unless_downloading(part: Path) -> Iterator[bool]:
+    """Hold `<part>.lock` (as a downloader holds it, `_exclusive`) while a purge removes the
+    `.part`, so no download starts writing it meanwhile; yields False, holding nothing, when
+    a download holds it now."""
+    try:
+        import fcntl
+    except ImportError:
+        yield True
+        return
+    lock_path = Path(f"{part}.lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+    except OSError:
+        yield True  # a lock nobody can take (read-only dir): the removal says what failed
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
+        except (BlockingIOError, FileNotFoundError):
+            same = False  # held, or its holder just released and removed it: a download ran
+        if not same:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(lock_path)
+    finally:
+        os.close(fd)
+
+
 def _has_tree(name: str, build: Build | None, trees: set[str]) -> bool:
     """Whether a kept tree belongs to the archive `name`: its build's sha256, or, for an
     archive no catalog build names, the sha256 prefix uv puts at the start of the name."""
@@ -382,6 +439,7 @@ class ArchiveCache:
         rule: str | None = None,
         keys: Iterable[str] = (),
         installed_keys: Iterable[str] = (),
+        downloading: builtins.list[CachedArchive] | None = None,
     ) -> builtins.list[CachedArchive]:  # `list` here is the method above
         """The archives a purge would remove. Every rule works from the file names, so the plan
         is the same whichever catalog is loaded (the catalog only adds what it knows).
@@ -393,6 +451,9 @@ class ArchiveCache:
           build;
         - rule "installed": archives whose key is in `installed_keys`;
         - `keys`: archives whose key (or file name) is listed, whatever the rule.
+
+        A `.part` another process is writing now (it holds the `.part.lock`) is that
+        download, not a leftover: it is left out, and appended to `downloading` if given.
         """
         from pytui.core.cache_names import archive_key, superseded
 
@@ -414,6 +475,10 @@ class ArchiveCache:
                 or (key is not None and key in wanted)
                 or archive.name in wanted
             ):
+                if archive.state == "partial" and download_in_progress(archive.path):
+                    if downloading is not None:
+                        downloading.append(archive)
+                    continue
                 plan.append(archive)
         return plan
 
@@ -462,19 +527,23 @@ class ArchiveCache:
         for archive in archives:
             if not self._inside(archive.path):
                 continue
-            try:
-                size = archive.path.stat().st_size
-                archive.path.unlink()
-            except FileNotFoundError:
-                continue
-            except OSError as err:
-                before = f" ({removed} removed before it)" if removed else ""
-                raise CacheError(f"cannot remove {archive.name} from the cache dir {self.root}: "
-                                 f"{cause(err)}{before}; {fix_dir(err)} and purge again") from None
-            freed += size
-            removed += 1
-            if archive.state == "partial":
-                unlink_quiet(archive.path.with_name(archive.path.name + ".json"))
+            with (_unless_downloading(archive.path) if archive.state == "partial"
+                  else contextlib.nullcontext(True)) as free:
+                if not free:
+                    continue  # a download began writing it since the plan: it stays
+                try:
+                    size = archive.path.stat().st_size
+                    archive.path.unlink()
+                except FileNotFoundError:
+                    continue
+                except OSError as err:
+                    before = f" ({removed} removed before it)" if removed else ""
+                    raise CacheError(f"cannot remove {archive.name} from the cache dir {self.root}: "
+                                     f"{cause(err)}{before}; {fix_dir(err)} and purge again") from None
+                freed += size
+                removed += 1
+                if archive.state == "partial":
+                    unlink_quiet(archive.path.with_name(archive.path.name + ".json"))
         return freed + self.remove_trees_of(archives)
 
     def import_file(self, path: Path, catalog: Catalog, *, progress: ProgressCallback = no_progress,
