@@ -67,3 +67,31 @@ def test_a_pytui_transfer_variable_is_still_checked_at_start(pytui: Pytui) -> No
     assert done.returncode == 2, str(done)
     assert "PYTUI_HTTP_SPEED_TIME" in done.stderr and "Traceback" not in done.stderr
     assert not pytui.root.exists() or not any(pytui.root.glob("cpython-*"))
+
+
+# As an installed pytui starts: only the package on sys.path, no site (an editable install's
+# import hook, run from a .pth, imports urllib.parse itself).
+PATHLIB_CODE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import pytui.app.cli
+from pathlib import Path
+print('urllib.parse' in sys.modules)
+print(Path('/a b/c').as_uri())
+print('urllib.parse' in sys.modules, sys.modules['urllib.parse'].quote_from_bytes(b'x y'))
+"""
+
+
+def test_pathlib_is_imported_without_urllib_until_a_uri_is_made(tmp_path) -> None:
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    package = tmp_path / "pytui"
+    package.mkdir()
+    for part, source in (("__init__.py", "pytui_pkg/__init__.py"), ("core", "core"), ("app", "app")):
+        (package / part).symlink_to(repo / source)
+    done = subprocess.run([sys.executable, "-I", "-S", "-B", "-c", PATHLIB_CODE, str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    # The real urllib.parse, once a file: URI is made.
+    assert done.stdout.splitlines() == ["False", "file:///a%20b/c", "True x%20y"]
