@@ -28,8 +28,6 @@ from pathlib import Path
 
 from pytui.core.errors import InstallError
 from pytui.core.fixups import apply_fixups
-from pytui.core.fs_errors import cause, reason, remedy
-from pytui.core.install_policy import is_upgrade_of
 from pytui.core.installed import installation_from_dir, list_installed
 from pytui.core.keys import parse_key
 from pytui.core.models import Build, Installation
@@ -50,7 +48,7 @@ from pytui.core.root_tree import remove_tree as _remove_tree
 
 # Names other modules import from here (the root's parts live in core/root_*.py).
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "BinLinks", "Footprint", "InstallRoot", "LockTimeout", "Uninstalled",
-           "executable_install_name", "is_upgrade_of", "lock_timeout_from_env", "minor_key", "tree_size"]
+           "executable_install_name", "lock_timeout_from_env", "minor_key", "tree_size"]
 _STAGE_PREFIX = "pytui-"
 _ROOT_ALTERNATIVE = "pass another with --install-dir or UV_PYTHON_INSTALL_DIR"
 
@@ -94,6 +92,8 @@ class InstallRoot(RootLocking, RootLinking):
 
     def _unwritable(self, err: OSError, doing: str = "write to") -> InstallError:
         """One line for a root the filesystem refuses (read-only, full, a file, permissions)."""
+        from pytui.core.fs_errors import reason, remedy  # the words for failures, imported on one
+
         return InstallError(f"cannot {doing} the install root {self.path}: {reason(err, self.path)}; "
                             f"{remedy(err, _ROOT_ALTERNATIVE)}")
 
@@ -225,6 +225,8 @@ class InstallRoot(RootLocking, RootLinking):
             try:
                 self._swap_in(prefix, target, key)
             except OSError as err:
+                from pytui.core.fs_errors import reason, remedy
+
                 raise InstallError(f"cannot move {key} into {self.path}: {reason(err, self.path)}; "
                                    f"{remedy(err, _ROOT_ALTERNATIVE)}") from None
             installation = installation_from_dir(target, parts)
@@ -299,6 +301,8 @@ class InstallRoot(RootLocking, RootLinking):
         parts = parse_key(key)
         if parts is None:
             raise InstallError(f"{key} is not a valid installation key")
+        from pytui.core.fs_errors import cause, reason, remedy
+
         target = self.path / key
         problems: list[str] = []
         removed: list[Path] = []

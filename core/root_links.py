@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 from pytui.core.fixups import executable_path
-from pytui.core.install_policy import is_upgrade_of
 from pytui.core.keys import KeyParts, parse_key
 from pytui.core.models import Installation
 from pytui.core.ordering import version_rank
@@ -236,6 +235,8 @@ class RootLinking:
                 return result
         else:
             other = parse_key(existing.key)
+            from pytui.core.install_policy import is_upgrade_of
+
             upgrade = other is not None and is_upgrade_of(parts, installation.build, other, existing.build)
             if not (force or upgrade):
                 result.skipped.append((link, f"points to {existing.key}"))

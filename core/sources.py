@@ -21,11 +21,11 @@ from collections import namedtuple
 from pytui.core.catalog import Catalog
 from pytui.core.errors import PytuiError, describe_error
 from pytui.core.gc_pause import gc_paused
-from pytui.core.kept_catalog import load_kept_catalog, merge_catalogs, refresh_catalog
 from pytui.core.keys import TYPE_CHECKING
 
-# The custom catalog's module, urllib.request, httpx and the embedded catalog are imported where
-# used: `pytui list --downloads-json FILE` needs only the first and must start quickly.
+# The custom catalog's module, the kept catalog's (core/kept_catalog.py), urllib.request, httpx
+# and the embedded catalog are imported where used: `pytui list --downloads-json FILE` and an
+# install from a custom catalog need only the first and must start quickly.
 
 # `refresh_catalog` is core/kept_catalog.py's, offered here beside `load_catalog`.
 __all__ = ["FREEZE_AT_BUILDS", "CatalogRefresh", "load_catalog", "refresh_and_reload", "refresh_catalog"]
@@ -43,6 +43,13 @@ class CatalogRefresh(namedtuple("CatalogRefresh", "catalog message ok warning", 
         message: str
         ok: bool
         warning: str | None
+
+
+def refresh_catalog(settings):  # -> kept_catalog.RefreshResult
+    """core/kept_catalog.py's `refresh_catalog` (imported when a refresh is asked for)."""
+    from pytui.core.kept_catalog import refresh_catalog as refresh
+
+    return refresh(settings)
 
 
 # From this many builds on, a loaded catalog is frozen out of the collector's generations.
@@ -83,6 +90,7 @@ def _load_catalog(settings, *, refresh: bool) -> Catalog:
         catalog.refresh_result = None  # type: ignore[attr-defined]  # an attribute the refresh adds to this run's catalog
         return catalog
     from pytui.core.embedded import load_embedded_catalog
+    from pytui.core.kept_catalog import load_kept_catalog, merge_catalogs
 
     result = refresh_catalog(settings) if refresh else None
     embedded = load_embedded_catalog(settings.state_dir)

@@ -17,7 +17,8 @@ import pytui.core.install_root as install_root_module
 from fixtures_root import KEY, MINOR, archive, install
 from pytui.core.errors import InstallError
 from pytui.core.extract import extract_archive
-from pytui.core.install_root import InstallRoot, is_upgrade_of
+from pytui.core.install_policy import is_upgrade_of
+from pytui.core.install_root import InstallRoot
 from pytui.core.keys import parse_key
 from pytui.core.root_tree import remove_later, wait_for_removals
 
