@@ -18,6 +18,8 @@ from pytui.widgets.rows import archive_key
 from textual.worker import Worker
 
 if TYPE_CHECKING:
+    import asyncio
+
     from pytui.app import decisions as decide
     from pytui.app import screens
     from pytui.app.purge_plan import PurgePlan
@@ -31,9 +33,15 @@ CHANGED = "Changed while this was open (a newer check or a job ended): read it a
 ASKED_AGAIN = "Asked again: the answer changed since the question was shown."
 
 
+# Signals that quit the TUI as `q` does (quit_on_terminate_signals).
+_TERMINATE_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
 class JobActions(AppBase):
     # Set once quitting waits for the running jobs: their ends no longer list the disk.
     _quitting = False
+    # The loop that holds the SIGTERM/SIGHUP handlers, while it does.
+    _signal_loop: asyncio.AbstractEventLoop | None = None
     # Each open question (made on first use: one dict per app) and the decision it shows.
     _questions: dict[screens.ConfirmModal, decide.Confirm] | None = None
 
@@ -213,10 +221,49 @@ class JobActions(AppBase):
         else:
             self.carry_out(now)
 
-    async def _quit(self) -> None:
+    async def _quit(self, return_code: int = 0) -> None:
         self._quitting = True
         await self.runner.shutdown()
-        self.exit(0)
+        self.exit(return_code=return_code)
+
+    def quit_on_terminate_signals(self) -> None:
+        """SIGTERM (`kill`, a service manager) and SIGHUP (the terminal went away) quit as `q`
+        does without asking: the running jobs are cancelled (their stages removed, `.part`s
+        kept) and Textual gives the terminal back; the exit code is 128 + the signal, as a
+        shell reports a process a signal ended. Python's default for both is to die where it
+        stands, leaving the terminal in the alternate screen with mouse reporting on."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for name in _TERMINATE_SIGNALS:
+            number = getattr(signal, name, None)
+            if number is None:
+                continue
+            try:
+                loop.add_signal_handler(number, self._on_terminate_signal, int(number))
+            except (NotImplementedError, RuntimeError, ValueError):  # no such handler here
+                continue
+            self._signal_loop = loop
+
+    def forget_terminate_signals(self) -> None:
+        """The loop's handlers back to the defaults once the app ends (a process running apps
+        one after another, the tests, keeps no finished app behind a signal)."""
+        import signal
+
+        loop, self._signal_loop = self._signal_loop, None
+        if loop is None or loop.is_closed():
+            return
+        for name in _TERMINATE_SIGNALS:
+            number = getattr(signal, name, None)
+            if number is not None:
+                loop.remove_signal_handler(number)
+
+    def _on_terminate_signal(self, number: int) -> None:
+        if self._quitting:
+            return  # already on its way out (the grace bounds the wait)
+        self._quitting = True
+        self.run_worker(self._quit(128 + number), group="quit", exclusive=True)
 
     # -- what jobs report -------------------------------------------------------------------
 

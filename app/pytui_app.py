@@ -169,6 +169,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
                 self._lazy_catalog_failed(err)
             self.call_after_refresh(self._start_refresh_if_wanted)
         self.renderer.header()
+        self.quit_on_terminate_signals()
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
@@ -203,6 +204,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
     def on_unmount(self) -> None:
         self._resume_gc()
         self.runner.close()
+        self.forget_terminate_signals()
         # What was frozen (see freeze_long_lived) goes back to the collector: a process that
         # runs apps one after another (the tests) does not keep every finished app.
         gc.unfreeze()

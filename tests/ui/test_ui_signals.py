@@ -1,0 +1,89 @@
+"""SIGTERM and SIGHUP to the real `pytui` TUI in tmux while an install downloads: it quits as
+`q` does (the job cancelled: its stage removed, a resumable `.part` kept), gives the terminal
+back (alternate screen, mouse reporting and cursor restored) and exits 128 + the signal.
+
+Before, either signal killed the process where it stood: the terminal stayed in the alternate
+screen with mouse reporting on (every mouse move then typed escape codes into the shell).
+Each step waits for what it expects on the screen or on disk, never for a fixed time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from tmux_drive import Tmux, _pytui_command, wait_screen  # noqa: E402
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+def _pytui_pid(tmux: Tmux) -> int:
+    shell = int(tmux.run("display", "-p", "-t", tmux.session, "#{pane_pid}").strip())
+    children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+    assert len(children) == 1, children
+    return int(children[0])
+
+
+def _wait_file(path: Path, what: str) -> str:
+    deadline = time.monotonic() + 60
+    while not path.exists():
+        assert time.monotonic() < deadline, f"never saw {what}"
+        time.sleep(0.05)
+    return path.read_text().strip()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_quits_cleanly_and_gives_the_terminal_back(tmp_path: Path, http_server,
+                                                            archive_factory, sig: int) -> None:
+    from cli_harness import cache_name
+    from fixtures_archives import file, write_uv_catalog
+
+    home = tmp_path / "scene"
+    home.mkdir()
+    root, cache = home / "root", home / "cache"
+    made = archive_factory.pbs(
+        version="3.12.8", extra=[file("lib/payload.bin", os.urandom(200_000))]).serve(
+        http_server, stall_at=5_000, stall_seconds=3600.0)
+    catalog = write_uv_catalog(home / "catalog.json", [made.build])
+    command = _pytui_command(tmp_path, home, catalog, root, cache,
+                             {"UV_HTTP_TIMEOUT": "3600", "PYTUI_HTTP_SPEED_LIMIT": "0"})
+    tmux = Tmux(f"pytui-signal-{os.getpid()}")
+    tmux.start(command)
+    try:
+        wait_screen(tmux, lambda s: "3.12.8" in s and "ONLINE" in s, "the main screen")
+        tmux.keys("i")
+        part = cache / (cache_name(made) + ".part")
+
+        def downloading() -> bool:
+            try:
+                return part.stat().st_size > 0
+            except FileNotFoundError:
+                return False
+
+        deadline = time.monotonic() + 60
+        while not downloading():
+            assert time.monotonic() < deadline, tmux.screen()
+            time.sleep(0.05)
+        os.kill(_pytui_pid(tmux), sig)
+        status = _wait_file(tmp_path / "exit.txt", "pytui to exit")
+        after = tmux.screen()
+        flags = tmux.run("display", "-p", "-t", tmux.session,
+                         "#{alternate_on} #{mouse_any_flag} #{cursor_flag}").split()
+    finally:
+        tmux.kill()
+    assert status == f"pytui-exit={128 + sig}", (status, after)
+    assert "Traceback" not in after, after
+    assert flags == ["0", "0", "1"], ("alternate screen, mouse, cursor", flags, after)
+    assert part.exists(), "the download's bytes are kept for a resume"
+    temp = root / ".temp"
+    stages = [n for n in os.listdir(temp) if n.startswith("pytui-")] if temp.is_dir() else []
+    assert stages == [], stages
+    assert not (root / made.build.key).exists()
