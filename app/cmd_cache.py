@@ -297,6 +297,10 @@ def _run_purge(args: argparse.Namespace) -> int:
     # install shares (core/cache.py purge_effect); the real run reports what it freed.
     effect = cache.purge_effect(plan)
     freed = effect.total if args.dry_run else cache.remove(plan)
+    if args.rule == "all" and not args.dry_run:
+        for name, size in cache.remove_stale_imports():
+            print(f"removed {name} (left by an interrupted import, {_size(size)})")
+            freed += size
     for archive, tree in effect.archives:
         with_tree = f" + its kept tree {_size(tree)}" if tree else ""
         print(f"{verb} {archive.name} ({_describe(archive)}, {_size(archive.size)}{with_tree})")
@@ -317,14 +321,16 @@ def _run_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from pytui.core.errors import PytuiError
+    from pytui.core.http import TransferLimits
 
     cache = _cache(args)
     catalog = _catalog(args)
+    max_bytes = TransferLimits.from_env(args.settings.env).max_archive_bytes
     failed = 0
     for name in args.files:
         line = _ProgressLine(f"importing {name}")
         try:
-            archive = cache.import_file(Path(name), catalog, progress=line)
+            archive = cache.import_file(Path(name), catalog, progress=line, max_bytes=max_bytes)
         except PytuiError as err:
             line.clear()
             _err(stderr_style().error(str(err)))

@@ -547,11 +547,18 @@ class ArchiveCache:
         return freed + self.remove_trees_of(archives)
 
     def import_file(self, path: Path, catalog: Catalog, *, progress: ProgressCallback = no_progress,
-                    cancel: CancelToken | None = None) -> CachedArchive:
+                    cancel: CancelToken | None = None, max_bytes: int | None = None) -> CachedArchive:
         """Copy an archive into the cache under its uv name (core/cache_import.py)."""
-        from pytui.core.cache_import import import_file
+        from pytui.core.cache_import import MAX_ARCHIVE_BYTES, import_file
 
-        return import_file(self, path, catalog, progress=progress, cancel=cancel)
+        return import_file(self, path, catalog, progress=progress, cancel=cancel,
+                           max_bytes=MAX_ARCHIVE_BYTES if max_bytes is None else max_bytes)
+
+    def remove_stale_imports(self) -> builtins.list[tuple[str, int]]:
+        """Remove what killed imports left (core/cache_import.py); (name, size) of each."""
+        from pytui.core.cache_import import remove_stale_imports
+
+        return remove_stale_imports(self.root)
 
     # -- export -------------------------------------------------------------------------------
     def export_mirror(self, dest_dir: Path, catalog: Catalog, *,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 from pytui.core.cache import READ_SIZE, unlink_quiet
 from pytui.core.errors import CacheError
 from pytui.core.fs_errors import NotRegularFile, cause, open_regular, reason
+from pytui.core.http import MAX_ARCHIVE_BYTES
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import CachedArchive
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
@@ -18,14 +20,24 @@ if TYPE_CHECKING:
     from pytui.core.catalog import Catalog
 
 
+# The copy's temporary name in the cache dir: `.import.<pid>.<hex>.tmp`, hidden from listings.
+TEMP_PREFIX = ".import."
+TEMP_SUFFIX = ".tmp"
+
+
 def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
                 progress: ProgressCallback = no_progress,
-                cancel: CancelToken | None = None) -> CachedArchive:
+                cancel: CancelToken | None = None,
+                max_bytes: int = MAX_ARCHIVE_BYTES) -> CachedArchive:
     """Copy an archive from anywhere into the cache under its uv name, matched by sha256.
 
     The copy is hashed as it is written (to a temporary name) and renamed only when a
     catalog build has that sha256; an unknown archive is refused and nothing is kept.
-    Only a regular file is read: a FIFO, device or directory is refused without blocking.
+    Only a regular file is read: a FIFO, device or directory is refused without blocking,
+    and one larger than `max_bytes` (the bound of a download, PYTUI_MAX_ARCHIVE_BYTES) before
+    a byte is copied. The temporary copy is locked while it is written: what a killed import
+    left (no `finally` runs on SIGTERM or kill -9) is removed by the next import and by
+    `cache purge --all` (`remove_stale_imports`), never the copy of an import running now.
     """
     cancel = cancel or CancelToken()
     source = Path(path)
@@ -40,8 +52,11 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
         raise CacheError(f"cannot import {source}: {reason(err, source)}") from None
     with src:
         size = os.fstat(src.fileno()).st_size
+        if size > max_bytes:
+            raise _too_large(source, size, max_bytes)
         cache._ensure_root()
-        tmp = cache.root / f".import.{os.getpid()}.{abs(hash(str(source))):x}.tmp"
+        remove_stale_imports(cache.root)
+        tmp = cache.root / f"{TEMP_PREFIX}{os.getpid()}.{abs(hash(str(source))):x}{TEMP_SUFFIX}"
         done = 0
         throttled = Throttle(progress)
         hasher = hashlib.sha256()
@@ -51,6 +66,7 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
             except OSError as err:
                 raise cache._error("write to", err) from None
             with out:
+                _lock(out.fileno())
                 while True:
                     cancel.check("import")
                     try:
@@ -59,6 +75,8 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
                         raise CacheError(f"cannot import {source}: {cause(err)} while reading it") from None
                     if not chunk:
                         break
+                    if done + len(chunk) > max_bytes:  # it grew while being read
+                        raise _too_large(source, done + len(chunk), max_bytes)
                     hasher.update(chunk)
                     try:
                         out.write(chunk)
@@ -80,3 +98,57 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
         finally:
             unlink_quiet(tmp)
     return CachedArchive(path=final, size=done, build=build, state="ok")
+
+
+def _too_large(source: Path, size: int, max_bytes: int) -> CacheError:
+    from pytui.core.units import format_bytes
+
+    return CacheError(f"cannot import {source}: it is {format_bytes(size)}, more than the "
+                      f"{format_bytes(max_bytes)} pytui accepts for an archive "
+                      "(PYTUI_MAX_ARCHIVE_BYTES); pass a python-build-standalone archive, or raise "
+                      "PYTUI_MAX_ARCHIVE_BYTES if this one really is that large")
+
+
+def _lock(fd: int) -> bool:
+    """Take an exclusive flock on `fd` without waiting; False when another holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: nothing to lock; stale copies are then left alone
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def remove_stale_imports(root: Path) -> list[tuple[str, int]]:
+    """Remove the temporary copies of imports that were killed (their writer holds no lock on
+    them any more); return (name, size) for each. An import running now keeps its copy."""
+    removed: list[tuple[str, int]] = []
+    try:
+        entries = [e.name for e in os.scandir(root)
+                   if e.name.startswith(TEMP_PREFIX) and e.name.endswith(TEMP_SUFFIX)]
+    except OSError:
+        return removed
+    for name in entries:
+        path = root / name
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or not _lock(fd):
+                continue
+            try:
+                now = os.lstat(path)
+            except OSError:
+                continue
+            if (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):
+                continue  # replaced since it was opened
+            if unlink_quiet(path) is None:
+                removed.append((name, info.st_size))
+        finally:
+            os.close(fd)
+    return removed

@@ -91,3 +91,69 @@ def test_purge_all_removes_a_part_nobody_is_writing(pytui: Pytui) -> None:
     assert f"removed {part}" in purge.stdout
     assert pytui.cached() == [], pytui.cached()
     assert "kept" not in purge.stdout
+
+
+# -- cache import: killed, oversized -------------------------------------------------------------
+
+
+def _hidden(pytui: Pytui) -> list[str]:
+    return sorted(n for n in pytui.cached() if n.startswith(".import."))
+
+
+def test_a_killed_import_leaves_a_temp_the_next_import_and_purge_remove(pytui: Pytui,
+                                                                        tmp_path) -> None:
+    """SIGTERM (or kill -9) ends `cache import` before its `finally`: the copy so far stayed in
+    the cache dir under a hidden name that no command listed or removed (hundreds of MiB)."""
+    made = pytui.add("3.12.8")
+    big = tmp_path / "big.tar.gz"
+    with open(big, "wb") as f:
+        f.truncate(1 << 40)  # sparse: reading it never ends within the test
+    proc = pytui.popen("cache", "import", str(big), PYTUI_MAX_ARCHIVE_BYTES=str(1 << 41))
+    wait_for(lambda: _hidden(pytui), "the import to write its temporary copy", proc)
+    proc.send_signal(signal.SIGTERM)
+    assert finish(proc).returncode == -signal.SIGTERM
+    assert _hidden(pytui), "the kill left the temporary copy (the case under test)"
+    imported = pytui.run("cache", "import", str(made.path))
+    assert imported.returncode == 0, str(imported)
+    assert _hidden(pytui) == [], "the next import removes what a killed one left"
+    # A leftover whose writer is gone is also removed by `cache purge --all`...
+    leftover = pytui.cache / ".import.999999.feed.tmp"
+    leftover.write_bytes(b"x" * 1000)
+    purge = pytui.run("cache", "purge", "--all")
+    assert purge.returncode == 0, str(purge)
+    assert _hidden(pytui) == [], str(purge)
+    assert "interrupted import" in purge.stdout, str(purge)
+
+
+def test_an_import_running_now_keeps_its_temp(pytui: Pytui, tmp_path) -> None:
+    pytui.add("3.12.8")
+    big = tmp_path / "big.tar.gz"
+    with open(big, "wb") as f:
+        f.truncate(1 << 40)
+    proc = pytui.popen("cache", "import", str(big), PYTUI_MAX_ARCHIVE_BYTES=str(1 << 41))
+    try:
+        wait_for(lambda: _hidden(pytui), "the import to write its temporary copy", proc)
+        purge = pytui.run("cache", "purge", "--all")
+        assert purge.returncode == 0, str(purge)
+        assert _hidden(pytui), "the purge removed the temporary copy of an import running now"
+        assert proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGINT)
+        finish(proc)
+    assert _hidden(pytui) == []  # Ctrl-C: the import removes its own
+
+
+def test_an_import_larger_than_any_archive_is_refused_before_reading(pytui: Pytui,
+                                                                     tmp_path) -> None:
+    pytui.add("3.12.8")
+    big = tmp_path / "big.tar.gz"
+    with open(big, "wb") as f:
+        f.truncate(3 << 30)
+    before = pytui.state()
+    result = pytui.run("cache", "import", str(big))
+    assert result.returncode == 1, str(result)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, str(result)
+    assert str(big) in lines[0] and "3.0 GiB" in lines[0] and "PYTUI_MAX_ARCHIVE_BYTES" in lines[0]
+    assert pytui.state() == before and _hidden(pytui) == []
