@@ -357,6 +357,10 @@ def _run_export(args: argparse.Namespace) -> int:
         _err(stderr_style().error(f"no archive exported: {cache.root} holds no verified python-build-standalone "
              "archive of the current catalog"))
         return 1
+    if report.metadata_replaced is not None:
+        _err(stderr_style().warning(
+            f"{report.metadata} could not be merged ({report.metadata_replaced}); it was replaced "
+            "by a catalog of the archives exported now"))
     root = report.root
     print(f"exported {len(report.exported)} archive{'s' if len(report.exported) != 1 else ''} "
           f"({_size(report.bytes_written)}) to {root}")

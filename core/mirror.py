@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from pytui.core.errors import CacheError
-from pytui.core.fs_errors import cause, open_regular, reason, remedy
+from pytui.core.fs_errors import NotRegularFile, cause, open_regular, reason, remedy
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build, CachedArchive
 from pytui.core.progress import ByteCounter, CancelToken, ProgressCallback, no_progress
@@ -59,6 +59,8 @@ class ExportReport:
     # Archives left out, with why (not a python-build-standalone URL, failed its hash...).
     skipped: list[tuple[CachedArchive, str]] = field(default_factory=list)
     bytes_written: int = 0
+    # Why DEST's download-metadata.json was replaced instead of merged (None: merged, or none).
+    metadata_replaced: str | None = None
 
 
 # -- uv's JSON format, written back -----------------------------------------------------------
@@ -178,7 +180,7 @@ def export_mirror(cache: ArchiveCache, dest_dir: Path, catalog: Catalog, *,
     writer = _Writer(dest)
     try:
         writer.mkdirs(dest)
-        entries = _existing_mirror_entries(report.metadata, dest)
+        entries = _existing_mirror_entries(report.metadata, dest, report)
         for archive, build, target in planned:
             why = _export_one(writer, archive, build, target, cancel, counter.advance)
             if why is not None:
@@ -252,13 +254,35 @@ def _export_one(writer: _Writer, archive: CachedArchive, build: Build, target: P
     return None
 
 
-def _existing_mirror_entries(metadata: Path, dest: Path) -> dict[str, dict[str, Any]]:
+def _existing_mirror_entries(metadata: Path, dest: Path,
+                             report: ExportReport) -> dict[str, dict[str, Any]]:
+    """The entries of DEST's catalog whose files are still there. One that cannot be read as
+    a catalog (another tool's file, a damaged or hostile one) is replaced by the new one; why
+    is kept in `report.metadata_replaced` for the one warning line."""
     try:
         with open_regular(metadata) as f:
-            doc = json.loads(f.read(MAX_METADATA_BYTES + 1)[:MAX_METADATA_BYTES])
-    except (OSError, ValueError):
+            data = f.read(MAX_METADATA_BYTES + 1)
+    except FileNotFoundError:
+        return {}
+    except NotRegularFile as err:
+        report.metadata_replaced = f"it is {err.kind}, not a regular file"
+        return {}
+    except OSError as err:
+        report.metadata_replaced = f"it could not be read ({cause(err)})"
+        return {}
+    if len(data) > MAX_METADATA_BYTES:
+        report.metadata_replaced = f"it is larger than {MAX_METADATA_BYTES >> 20} MiB"
+        return {}
+    try:
+        doc = json.loads(data)
+    except RecursionError:
+        report.metadata_replaced = "its JSON is nested too deeply"
+        return {}
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        report.metadata_replaced = "it is not valid JSON"
         return {}
     if not isinstance(doc, dict):
+        report.metadata_replaced = "it is not a JSON object (uv's download-metadata.json format)"
         return {}
     kept = {}
     for key, entry in doc.items():

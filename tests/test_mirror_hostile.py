@@ -1,0 +1,51 @@
+"""`pytui cache export-mirror DIR` where DIR already holds a hostile or broken
+download-metadata.json (a USB stick from elsewhere): one warning line naming the file and why
+its entries were not kept, never a traceback; the mirror is written whole."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_cache_cli import env, run  # noqa: F401 - the fixture and the in-process runner
+
+
+@pytest.mark.parametrize(("content", "why"), [
+    ("[" * 200_000 + "]" * 200_000, "nested too deeply"),
+    ("{not json", "not valid JSON"),
+    ("[1, 2]", "not a JSON object"),
+    ("\udcff", "not valid JSON"),
+], ids=["deep", "garbage", "list", "not-utf8"])
+def test_a_broken_metadata_file_in_the_destination_is_one_warning(env, capsys, tmp_path,  # noqa: F811
+                                                                  content, why):
+    dest = tmp_path / "mirror"
+    dest.mkdir()
+    metadata = dest / "download-metadata.json"
+    metadata.write_bytes(content.encode("utf-8", "surrogateescape"))
+    code, out, err = run(capsys, "cache", "export-mirror", str(dest))
+    assert code == 0, err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("warning: ") and str(metadata) in lines[0] and why in lines[0], err
+    assert out.startswith("exported 2 archives")
+    assert len(json.loads(metadata.read_text())) == 2
+
+
+def test_a_metadata_file_that_is_a_fifo_is_not_opened(env, capsys, tmp_path):  # noqa: F811
+    import os
+
+    dest = tmp_path / "mirror"
+    dest.mkdir()
+    os.mkfifo(dest / "download-metadata.json")
+    code, _out, err = run(capsys, "cache", "export-mirror", str(dest))
+    assert code == 0, err
+    assert "is a FIFO" in err or "not a regular file" in err, err
+    assert (dest / "download-metadata.json").is_file()
+
+
+def test_a_readable_metadata_file_keeps_its_entries_without_a_word(env, capsys, tmp_path):  # noqa: F811
+    dest = tmp_path / "mirror"
+    assert run(capsys, "cache", "export-mirror", str(dest))[0] == 0
+    code, _out, err = run(capsys, "cache", "export-mirror", str(dest))
+    assert code == 0 and err == ""
