@@ -44,15 +44,28 @@ class VerifyReport:
         return sum(archive.size for archive, _ in self.corrupt if archive.name not in self.not_removed)
 
 
-def hash_file(path: Path, cancel: CancelToken, on_bytes: Any = None) -> str:
+def hash_file(path: Path, cancel: CancelToken, on_bytes: Any = None) -> tuple[str, tuple[int, int]]:
+    """sha256 of the regular file at `path`, and its (device, inode): the file hashed."""
     hasher = hashlib.sha256()
     with open_regular(path) as f:
+        info = os.fstat(f.fileno())
         while chunk := f.read(READ_SIZE):
             cancel.check("verify")
             hasher.update(chunk)
             if on_bytes is not None:
                 on_bytes(len(chunk))
-    return hasher.hexdigest()
+    return hasher.hexdigest(), (info.st_dev, info.st_ino)
+
+
+def still_there(path: Path, identity: tuple[int, int]) -> bool:
+    """Whether `path` still names the file of `identity`: another pytui or uv may have put a
+    new copy in its place meanwhile (a re-download), which must not be deleted for the old
+    one's bytes."""
+    try:
+        now = os.lstat(path)
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == identity
 
 
 class VerifyingReader:
@@ -100,10 +113,14 @@ class VerifyingReader:
         digest = self._hasher.hexdigest()
         expected = self.build.sha256
         if expected and digest != expected:
+            info = os.fstat(self._file.fileno())
             self.close()
-            why = unlink_quiet(self.path)
-            fate = ("it was removed, so the next install downloads it again" if why is None else
-                    f"it could not be removed ({cause(why)}); {fix_dir(why)}, then install again")
+            if not still_there(self.path, (info.st_dev, info.st_ino)):
+                fate = "a new copy has replaced it in the cache since; install again to use it"
+            elif (why := unlink_quiet(self.path)) is None:
+                fate = "it was removed, so the next install downloads it again"
+            else:
+                fate = f"it could not be removed ({cause(why)}); {fix_dir(why)}, then install again"
             raise HashMismatch(
                 f"cached archive {self.path.name} for {self.build.key} is corrupt (sha256 expected "
                 f"{expected}, computed {digest}); {fate}")
@@ -136,7 +153,7 @@ def verify_cache(cache: ArchiveCache, catalog: Catalog | None = None, progress: 
             report.unchecked.append(archive)
             continue
         try:
-            digest = hash_file(archive.path, cancel, counter.advance)
+            digest, identity = hash_file(archive.path, cancel, counter.advance)
         except FileNotFoundError:
             continue  # removed meanwhile
         except NotRegularFile:
@@ -147,6 +164,8 @@ def verify_cache(cache: ArchiveCache, catalog: Catalog | None = None, progress: 
         good = digest == expected if expected else digest.startswith(prefix or "")
         if good:
             report.ok.append(archive)
+        elif not still_there(archive.path, identity):
+            report.unchecked.append(archive)  # replaced meanwhile: its new bytes were not hashed
         else:
             why = unlink_quiet(archive.path)
             if why is not None:
