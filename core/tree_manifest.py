@@ -21,6 +21,8 @@ import os
 import stat
 import sys
 from collections import namedtuple
+from itertools import compress, repeat
+from operator import not_
 
 from pytui.core.keys import TYPE_CHECKING
 
@@ -79,9 +81,8 @@ class TreeCorrupt(Exception):
 
 # A path's last component may not be one of these; with every entry's parent a listed
 # directory (whose own last component is checked the same way), no component of any path is.
-_BAD_NAMES = ("", ".", "..")
-_BAD_LINE_ENDS = tuple([f"/{name}\n" for name in _BAD_NAMES] + [f"\n{name}\n" for name in _BAD_NAMES])
-_BAD_LINE_HINTS = ("/\n", ".\n", "\n\n")
+_BAD_NAMES = frozenset(("", ".", ".."))
+_BAD_ENDS = tuple(f"/{name}" for name in sorted(_BAD_NAMES))
 _COLUMNS = ("path", "kind", "mode", "size", "mtime_ns", "ino", "target")
 _NUMBER_COLUMNS = ("mode", "size", "mtime_ns", "ino")
 _LITTLE_ENDIAN = sys.byteorder == "little"
@@ -235,23 +236,22 @@ def parse_for_linking(data: bytes) -> tuple[dict[str, object], Columns, list[str
     header, kinds, columns = _columns(data)
     paths, modes, sizes, mtimes, inodes, targets = columns
     count = len(paths)
-    # Relative (no leading '/'), one line each, no NUL; then each path's last component is
-    # checked and its parent must be a listed directory: by induction over the parents, no
+    # One line each, no NUL (one-character searches of the paths joined); then each path's
+    # last component is checked, a top-level path may not start with '/', and every parent must
+    # be a listed directory: by induction over the parents, no path is absolute and no
     # component of any path is empty, '.' or '..' (a path like 'a//b' has the parent 'a/',
     # which is either not listed or listed with an empty last component).
     joined = "\n".join(paths)
-    if count and (joined.count("\n") != count - 1 or "\x00" in joined or joined.startswith("/")
-                  or "\n/" in joined or max(map(len, paths)) > MAX_PATH_LENGTH):
-        raise TreeCorrupt("manifest has a path that is not clean and relative")
-    # The last components, with one path a line: '', '.' and '..' are the lines ending in
-    # '/', '/.' or '/..' and the lines that are '', '.' or '..' whole (substring searches in
-    # C instead of a name per path).
-    lines = f"\n{joined}\n"
-    # First three searches that every bad line end contains one of (a line ending in '/', in
-    # '.', or empty): a tree rarely has a name ending in '.', so the six exact ones seldom run.
-    if count and any(end in lines for end in _BAD_LINE_HINTS) and any(bad in lines for bad in _BAD_LINE_ENDS):
+    if count and (joined.count("\n") != count - 1 or "\x00" in joined
+                  or max(map(len, paths)) > MAX_PATH_LENGTH):
         raise TreeCorrupt("manifest has a path that is not clean and relative")
     parents = [path.rpartition("/")[0] for path in paths]
+    # Each a pass in C (`map`, `compress`), not a name per path in Python: ~0.15 ms for a
+    # 2,619-entry tree, where substring searches of the joined paths for '/\n', '\n/' and the
+    # like took ~0.55 ms (two-character needles whose first character is in every line).
+    if count and (any(map(str.endswith, paths, repeat(_BAD_ENDS))) or not _BAD_NAMES.isdisjoint(paths)
+                  or any(map(str.startswith, compress(paths, map(not_, parents)), repeat("/")))):
+        raise TreeCorrupt("manifest has a path that is not clean and relative")
     directories = {paths[at] for at in kind_indices(kinds, "d")}
     # Every entry's parent is a listed directory (made before it: `tree_link` fails on
     # the first that is not), so nothing is ever written through a link.
