@@ -11,7 +11,6 @@ import contextlib
 import os
 import threading
 import time
-from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from pytui.core.errors import (
     PytuiError,
 )
 from pytui.core.install_root import InstallRoot
-from pytui.core.keys import TYPE_CHECKING
+from pytui.core.keys import TYPE_CHECKING, _fields
 from pytui.core.models import Build, Installation
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from pytui.core.settings import Settings
@@ -42,34 +41,51 @@ class InstallFailed(PytuiError):
     """An install job failed; the message names the build, the cause and what was kept."""
 
 
-# collections' named tuples rather than dataclasses or typing's: an install from a tree imports
-# nothing it does not use; `dataclasses` brings `inspect` (and `ast`, `dis`, `tokenize`) with it,
-# `typing.NamedTuple` the `typing` module.
-#
-# InstallResult: `status` is "installed", "reinstalled" or "already" (nothing to do); `archive`
-# the cached archive used (None with --no-cache); `downloaded` True when bytes came over the
-# network (or a file:// mirror) during this job; `unpacked_by` what put the files in place: the
-# decompressor (e.g. a `zstd -d` child process, or in-process zstandard/ISA-L), or the pristine
-# tree's links, shown by `install --verbose`.
-if TYPE_CHECKING:
-    from typing import NamedTuple
+# Tuples with named fields, as core/keys.py makes them, rather than dataclasses or named tuples:
+# an install from a tree imports nothing it does not use (`dataclasses` brings `inspect`, `ast`,
+# `dis` and `tokenize` with it, `typing.NamedTuple` the `typing` module), and
+# `collections.namedtuple` compiles each class's `__new__` from source at import (~0.27 M
+# instructions a class more than this class statement, cachegrind).
+class InstallResult(tuple):
+    """`status` is "installed", "reinstalled" or "already" (nothing to do); `archive` the cached
+    archive used (None with --no-cache); `downloaded` True when bytes came over the network (or
+    a file:// mirror) during this job; `unpacked_by` what put the files in place: the
+    decompressor (e.g. a `zstd -d` child process, or in-process zstandard/ISA-L), or the
+    pristine tree's links, shown by `install --verbose`."""
 
-    class InstallResult(NamedTuple):
+    __slots__ = ()
+    _fields = ("build", "status", "installation", "archive", "downloaded", "unpacked_by")
+    if TYPE_CHECKING:
         build: Build
         status: str
         installation: Installation | None
-        archive: Path | None = None
-        downloaded: bool = False
-        unpacked_by: str | None = None
+        archive: Path | None
+        downloaded: bool
+        unpacked_by: str | None
 
-    class JobOutcome(NamedTuple):
+    def __new__(cls, build: Build, status: str, installation: Installation | None,
+                archive: Path | None = None, downloaded: bool = False,
+                unpacked_by: str | None = None) -> InstallResult:
+        return tuple.__new__(cls, (build, status, installation, archive, downloaded, unpacked_by))
+
+
+class JobOutcome(tuple):
+    """One job's end: its `result`, or the one-line `error` it failed with."""
+
+    __slots__ = ()
+    _fields = ("build", "result", "error")
+    if TYPE_CHECKING:
         build: Build
-        result: InstallResult | None = None
-        error: PytuiError | None = None
-else:
-    InstallResult = namedtuple("InstallResult", "build status installation archive downloaded unpacked_by",
-                               defaults=(None, False, None))
-    JobOutcome = namedtuple("JobOutcome", "build result error", defaults=(None, None))
+        result: InstallResult | None
+        error: PytuiError | None
+
+    def __new__(cls, build: Build, result: InstallResult | None = None,
+                error: PytuiError | None = None) -> JobOutcome:
+        return tuple.__new__(cls, (build, result, error))
+
+
+_fields(InstallResult, InstallResult._fields)
+_fields(JobOutcome, JobOutcome._fields)
 
 
 def offline_missing_message(build: Build, settings: Settings) -> str:

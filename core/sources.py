@@ -16,12 +16,10 @@ A custom catalog is core/custom_catalog.py's, the kept one and its refresh core/
 
 from __future__ import annotations
 
-from collections import namedtuple
-
 from pytui.core.catalog import Catalog
 from pytui.core.errors import PytuiError, describe_error
 from pytui.core.gc_pause import gc_paused
-from pytui.core.keys import TYPE_CHECKING
+from pytui.core.keys import TYPE_CHECKING, _fields
 
 # The custom catalog's module, the kept catalog's (core/kept_catalog.py), urllib.request, httpx
 # and the embedded catalog are imported where used: `pytui list --downloads-json FILE` and an
@@ -31,18 +29,26 @@ from pytui.core.keys import TYPE_CHECKING
 __all__ = ["FREEZE_AT_BUILDS", "CatalogRefresh", "load_catalog", "refresh_and_reload", "refresh_catalog"]
 
 
-class CatalogRefresh(namedtuple("CatalogRefresh", "catalog message ok warning", defaults=(None,))):
+class CatalogRefresh(tuple):
     """What `refresh_and_reload` gives the TUI: the catalog to show now (None: keep the
     current one), one line saying what happened, whether it worked, and a warning line about
-    malformed entries (None if there were none)."""
+    malformed entries (None if there were none). (A tuple with named fields as core/keys.py
+    makes them: `collections.namedtuple` compiles its `__new__` at every start.)"""
 
     __slots__ = ()
-
+    _fields = ("catalog", "message", "ok", "warning")
     if TYPE_CHECKING:
         catalog: Catalog | None
         message: str
         ok: bool
         warning: str | None
+
+    def __new__(cls, catalog: Catalog | None, message: str, ok: bool,
+                warning: str | None = None) -> CatalogRefresh:
+        return tuple.__new__(cls, (catalog, message, ok, warning))
+
+
+_fields(CatalogRefresh, CatalogRefresh._fields)
 
 
 def refresh_catalog(settings):  # -> kept_catalog.RefreshResult

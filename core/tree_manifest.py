@@ -20,11 +20,10 @@ import json
 import os
 import stat
 import sys
-from collections import namedtuple
 from itertools import compress, repeat
 from operator import not_
 
-from pytui.core.keys import TYPE_CHECKING
+from pytui.core.keys import TYPE_CHECKING, _fields
 
 MANIFEST_VERSION = 2
 # Versions read: 1 wrote the number columns as JSON lists.
@@ -53,26 +52,39 @@ _KINDS = frozenset("dfl")
 # of its directories (as recorded) and links, `files` each regular file's size by inode (a
 # hard-linked file once), `unsized` the directories recorded without a size (older manifests),
 # to be stat'ed.
-# (collections' named tuples: `typing` costs an install from a tree more than its manifest.)
-if TYPE_CHECKING:
-    from typing import NamedTuple
-
-    class Entry(NamedTuple):
+# (Tuples with named fields as core/keys.py makes them: `typing` costs an install from a tree
+# more than its manifest, and `collections.namedtuple` compiles each `__new__` at import.)
+class Entry(tuple):
+    __slots__ = ()
+    _fields = ("path", "kind", "mode", "size", "mtime_ns", "ino", "target")
+    if TYPE_CHECKING:
         path: str
         kind: str
-        mode: int = 0
-        size: int = 0
-        mtime_ns: int = 0
-        ino: int = 0
-        target: str = ""
+        mode: int
+        size: int
+        mtime_ns: int
+        ino: int
+        target: str
 
-    class TreeSizes(NamedTuple):
+    def __new__(cls, path: str, kind: str, mode: int = 0, size: int = 0, mtime_ns: int = 0, ino: int = 0,
+                target: str = "") -> Entry:
+        return tuple.__new__(cls, (path, kind, mode, size, mtime_ns, ino, target))
+
+
+class TreeSizes(tuple):
+    __slots__ = ()
+    _fields = ("other", "files", "unsized")
+    if TYPE_CHECKING:
         other: int
         files: dict[int, int]
         unsized: list[str]
-else:
-    Entry = namedtuple("Entry", "path kind mode size mtime_ns ino target", defaults=(0, 0, 0, 0, ""))
-    TreeSizes = namedtuple("TreeSizes", "other files unsized")
+
+    def __new__(cls, other: int, files: dict[int, int], unsized: list[str]) -> TreeSizes:
+        return tuple.__new__(cls, (other, files, unsized))
+
+
+_fields(Entry, Entry._fields)
+_fields(TreeSizes, TreeSizes._fields)
 
 
 class TreeCorrupt(Exception):

@@ -25,10 +25,9 @@ import contextlib
 import errno
 import os
 import stat
-from collections import namedtuple
 from pathlib import Path
 
-from pytui.core.keys import TYPE_CHECKING
+from pytui.core.keys import TYPE_CHECKING, _fields
 from pytui.core.progress import CancelToken
 from pytui.core.root_tree import remove_tree
 from pytui.core.tree_link import entry_columns, link_tree
@@ -54,20 +53,29 @@ __all__ = ["MANIFEST_NAME", "TREES_DIR", "TREE_NAME", "Entry", "TreeCorrupt", "T
 TREES_DIR = "trees"
 TREE_NAME = "tree"
 MANIFEST_NAME = "manifest.json"
-# A kept tree, for `cache list`, purge and the TUI; `archive` is the cache file name of the
-# archive it came from. (collections' namedtuple: `typing` costs an install more than this.)
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import NamedTuple
 
-    class TreeInfo(NamedTuple):
+
+class TreeInfo(tuple):
+    """A kept tree, for `cache list`, purge and the TUI; `archive` is the cache file name of the
+    archive it came from. (A tuple with named fields as core/keys.py makes them: `typing` costs
+    an install more than this, `collections.namedtuple` compiles its `__new__` at import.)"""
+
+    __slots__ = ()
+    _fields = ("sha256", "archive", "key", "path", "files")
+    if TYPE_CHECKING:
         sha256: str
         archive: str
         key: str
         path: Path
         files: int
-else:
-    TreeInfo = namedtuple("TreeInfo", "sha256 archive key path files")
+
+    def __new__(cls, sha256: str, archive: str, key: str, path: Path, files: int) -> TreeInfo:
+        return tuple.__new__(cls, (sha256, archive, key, path, files))
+
+
+_fields(TreeInfo, TreeInfo._fields)
 
 
 class TreeNoSpace(Exception):
