@@ -14,11 +14,10 @@ an empty one too, except for booleans and the two enumerations, where uv refuses
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Mapping
 
 from pytui.core.errors import UsageError
-from pytui.core.keys import TYPE_CHECKING
+from pytui.core.keys import TYPE_CHECKING, _fields
 
 _TRUE = frozenset({"y", "yes", "t", "true", "on", "1"})
 _FALSE = frozenset({"n", "no", "f", "false", "off", "0"})
@@ -137,31 +136,31 @@ def python_preference(env: Mapping[str, str]) -> str | None:
     return value
 
 
-if TYPE_CHECKING:
-    from typing import NamedTuple
-
-    class _EnvFields(NamedTuple):
-        offline: bool = False
-        install_bin: bool | None = None
-        read_timeout: int = READ_TIMEOUT
-        connect_timeout: int = CONNECT_TIMEOUT
-        http_retries: int = HTTP_RETRIES
-        lock_timeout: int = LOCK_TIMEOUT
-        python_downloads: str = "automatic"
-        python_preference: str | None = None
-else:  # collections' namedtuple: `pytui list` parses these on every run; typing costs more
-    _EnvFields = namedtuple(
-        "EnvValues", "offline install_bin read_timeout connect_timeout http_retries lock_timeout "
-                     "python_downloads python_preference",
-        defaults=(False, None, READ_TIMEOUT, CONNECT_TIMEOUT, HTTP_RETRIES, LOCK_TIMEOUT,
-                  "automatic", None))
-
-
-class EnvValues(_EnvFields):
+class EnvValues(tuple):
     """Every uv variable pytui reads that has a syntax, parsed once (`Settings.resolve`), so a
-    bad value stops any command before it does anything."""
+    bad value stops any command before it does anything. (A tuple with named fields as
+    core/keys.py makes them: `pytui list` parses these on every run; typing costs more, and
+    collections.namedtuple compiles its `__new__` from source at import.)"""
 
     __slots__ = ()
+    _fields = ("offline", "install_bin", "read_timeout", "connect_timeout", "http_retries",
+               "lock_timeout", "python_downloads", "python_preference")
+    if TYPE_CHECKING:
+        offline: bool
+        install_bin: bool | None
+        read_timeout: int
+        connect_timeout: int
+        http_retries: int
+        lock_timeout: int
+        python_downloads: str
+        python_preference: str | None
+
+    def __new__(cls, offline: bool = False, install_bin: bool | None = None,
+                read_timeout: int = READ_TIMEOUT, connect_timeout: int = CONNECT_TIMEOUT,
+                http_retries: int = HTTP_RETRIES, lock_timeout: int = LOCK_TIMEOUT,
+                python_downloads: str = "automatic", python_preference: str | None = None) -> EnvValues:
+        return tuple.__new__(cls, (offline, install_bin, read_timeout, connect_timeout, http_retries,
+                                   lock_timeout, python_downloads, python_preference))
 
     @classmethod
     def parse(cls, env: Mapping[str, str]) -> EnvValues:
@@ -185,3 +184,6 @@ class EnvValues(_EnvFields):
             lock_timeout=LOCK_TIMEOUT if lock is None else lock,
             python_downloads=downloads, python_preference=preference,
         )
+
+
+_fields(EnvValues, EnvValues._fields)

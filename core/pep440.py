@@ -7,9 +7,8 @@ uv refuses them in a Python request); `Specifier` is one clause of `>=3.11,<3.13
 from __future__ import annotations
 
 import re
-from collections import namedtuple
 
-from pytui.core.keys import TYPE_CHECKING
+from pytui.core.keys import TYPE_CHECKING, _fields
 
 _PRE_SPELLINGS = {"a": "a", "alpha": "a", "b": "b", "beta": "b", "c": "rc", "rc": "rc",
                   "pre": "rc", "preview": "rc"}
@@ -28,18 +27,22 @@ _SPECIFIER = r"^\s*(~=|===|==|!=|<=|>=|<|>)\s*(\S+?)\s*$"
 _MAX_NUMBER_DIGITS = 20
 
 
-class Version(namedtuple("Version", "release pre", defaults=(None,))):
+class Version(tuple):
     """A PEP 440 release with an optional pre-release; `sort_key` orders as PEP 440 does.
 
-    The request types are named tuples, not dataclasses: `pytui list` parses a request on every
-    run, and `dataclasses` would import `inspect`.
+    The request types are tuples with named fields as core/keys.py makes them, not dataclasses:
+    `pytui list` parses a request on every run, and `dataclasses` would import `inspect`
+    (collections.namedtuple compiles each class's `__new__` from source at import).
     """
 
     __slots__ = ()
-
+    _fields = ("release", "pre")
     if TYPE_CHECKING:
         release: tuple[int, ...]
         pre: tuple[str, int] | None
+
+    def __new__(cls, release: tuple[int, ...], pre: tuple[str, int] | None = None) -> Version:
+        return tuple.__new__(cls, (release, pre))
 
     @classmethod
     def parse(cls, text: str) -> Version | None:
@@ -92,13 +95,16 @@ def _cmp(left: Version, right: Version) -> int:
     return (a > b) - (a < b)
 
 
-class Specifier(namedtuple("Specifier", "operator version wildcard", defaults=(False,))):
+class Specifier(tuple):
     __slots__ = ()
-
+    _fields = ("operator", "version", "wildcard")
     if TYPE_CHECKING:
         operator: str
         version: Version
         wildcard: bool
+
+    def __new__(cls, operator: str, version: Version, wildcard: bool = False) -> Specifier:
+        return tuple.__new__(cls, (operator, version, wildcard))
 
     @classmethod
     def parse(cls, text: str) -> Specifier | None:
@@ -159,3 +165,6 @@ class Specifier(namedtuple("Specifier", "operator version wildcard", defaults=(F
     def __str__(self) -> str:
         return f"{self.operator}{self.version}{'.*' if self.wildcard else ''}"
 
+
+_fields(Version, Version._fields)
+_fields(Specifier, Specifier._fields)

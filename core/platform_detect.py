@@ -19,11 +19,11 @@ from __future__ import annotations
 import os
 import struct
 import sys
-from collections import namedtuple
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pytui.core.errors import UsageError
+from pytui.core.keys import TYPE_CHECKING, _fields
 
 X86_64_LEVEL_FLAGS: dict[str, frozenset[str]] = {
     "v2": frozenset({"cx16", "lahf_lm", "popcnt", "pni", "sse4_1", "sse4_2", "ssse3"}),
@@ -50,14 +50,24 @@ _OS_NAMES = {"linux": "linux", "darwin": "macos", "win32": "windows", "cygwin": 
              "emscripten": "emscripten"}
 
 
-class HostPlatform(namedtuple("HostPlatform", "os arch libc x86_64_level", defaults=(None,))):
+class HostPlatform(tuple):
     """The host as uv names it: `os`, `arch`, `libc` join to `linux-x86_64-gnu`.
 
     `x86_64_level` is `v1`..`v4` on x86_64 hosts whose level could be read; None elsewhere.
-    A named tuple: `pytui list` detects the host on every run and dataclasses cost an import.
+    A tuple with named fields as core/keys.py makes them: `pytui list` detects the host on every
+    run, dataclasses cost an import and collections.namedtuple compiles its `__new__` at import.
     """
 
     __slots__ = ()
+    _fields = ("os", "arch", "libc", "x86_64_level")
+    if TYPE_CHECKING:
+        os: str
+        arch: str
+        libc: str
+        x86_64_level: str | None
+
+    def __new__(cls, os: str, arch: str, libc: str, x86_64_level: str | None = None) -> HostPlatform:
+        return tuple.__new__(cls, (os, arch, libc, x86_64_level))
 
     @property
     def platform(self) -> str:
@@ -239,3 +249,6 @@ def detect_host(env: Mapping[str, str] | None = None, *, sys_platform: str | Non
     else:
         libc = "none"
     return HostPlatform(os=os_name, arch=arch, libc=libc, x86_64_level=level)
+
+
+_fields(HostPlatform, HostPlatform._fields)

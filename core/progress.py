@@ -6,11 +6,10 @@ import contextlib
 import itertools
 import threading
 import time
-from collections import namedtuple
 from collections.abc import Callable, Iterator
 
 from pytui.core.errors import Cancelled
-from pytui.core.keys import TYPE_CHECKING
+from pytui.core.keys import TYPE_CHECKING, _fields
 
 # Job phases, in order.
 # "link": an install from the tree kept in the cache (hard links or copies; no extraction).
@@ -20,19 +19,25 @@ PHASES = ("resolve", "download", "verify", "extract", "link", "finish")
 # One progress report: `done` of `total` units (bytes, or files) in `phase`. `speed`: bytes per
 # second over the recent past, when the phase moves bytes. `note`: a one-line remark for the
 # user, e.g. "retrying in 4 s (attempt 2 of 4): HTTP 503"; a report with a note always passes a
-# Throttle. (collections' namedtuple: `dataclasses` imports `inspect` and `typing.NamedTuple`
-# imports `typing`, each costing an install from a tree more than its fix-ups.)
-if TYPE_CHECKING:
-    from typing import NamedTuple
-
-    class Progress(NamedTuple):
+# Throttle. (A tuple with named fields as core/keys.py makes them: `dataclasses` imports
+# `inspect` and `typing.NamedTuple` imports `typing`, each costing an install from a tree more
+# than its fix-ups, and collections.namedtuple compiles its `__new__` from source at import.)
+class Progress(tuple):
+    __slots__ = ()
+    _fields = ("phase", "done", "total", "speed", "note")
+    if TYPE_CHECKING:
         phase: str
         done: int
-        total: int | None = None
-        speed: float | None = None
-        note: str = ""
-else:
-    Progress = namedtuple("Progress", "phase done total speed note", defaults=(None, None, ""))
+        total: int | None
+        speed: float | None
+        note: str
+
+    def __new__(cls, phase: str, done: int, total: int | None = None, speed: float | None = None,
+                note: str = "") -> Progress:
+        return tuple.__new__(cls, (phase, done, total, speed, note))
+
+
+_fields(Progress, Progress._fields)
 
 
 ProgressCallback = Callable[[Progress], None]

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections import namedtuple
 from collections.abc import Mapping
 from pathlib import Path
 
-from pytui.core.keys import TYPE_CHECKING
+from pytui.core.keys import TYPE_CHECKING, _fields
 
 if TYPE_CHECKING:
     import datetime as _dt
@@ -40,27 +39,32 @@ PHASES = ("pre-release", "bugfix", "security", "end-of-life")
 
 # collections' namedtuple, not typing's, and dates compared as ISO text, not `datetime`: every
 # install warns about end-of-life versions, and those two imports cost it more than the rest.
-if TYPE_CHECKING:
-    from typing import NamedTuple
-
-    class Cycle(NamedTuple):
+# (Tuples with named fields as core/keys.py makes them: collections.namedtuple compiles each
+# class's `__new__` from source at import.)
+class Cycle(tuple):
+    __slots__ = ()
+    _fields = ("minor", "first_release", "end_of_bugfix", "end_of_life")
+    if TYPE_CHECKING:
         minor: str                 # "3.12"
         first_release: str         # as published: YYYY-MM-DD or YYYY-MM
         end_of_bugfix: str
         end_of_life: str
 
-    class _SupportFields(NamedTuple):
+    def __new__(cls, minor: str, first_release: str, end_of_bugfix: str, end_of_life: str) -> Cycle:
+        return tuple.__new__(cls, (minor, first_release, end_of_bugfix, end_of_life))
+
+
+class Support(tuple):
+    __slots__ = ()
+    _fields = ("minor", "phase", "until", "cycle")
+    if TYPE_CHECKING:
         minor: str
         phase: str                 # one of PHASES
         until: str | None          # when this phase ends (YYYY-MM), None at end of life
         cycle: Cycle
-else:
-    Cycle = namedtuple("Cycle", "minor first_release end_of_bugfix end_of_life")
-    _SupportFields = namedtuple("Support", "minor phase until cycle")
 
-
-class Support(_SupportFields):
-    __slots__ = ()
+    def __new__(cls, minor: str, phase: str, until: str | None, cycle: Cycle) -> Support:
+        return tuple.__new__(cls, (minor, phase, until, cycle))
 
     def text(self) -> str:
         """`bugfix → 2027-10`, `security → 2028-10`, `EOL 2024-10`, `pre-release → 2026-10`."""
@@ -362,3 +366,7 @@ def eol_installed(build, state_dir: Path | None = None, today: _dt.date | str | 
     """The TUI's warning once an end-of-life version is installed; "" for a supported one."""
     found = end_of_life([build], state_dir, today)
     return f"{eol_fact(found[0][0])}; {build.key} was installed anyway" if found else ""
+
+
+_fields(Cycle, Cycle._fields)
+_fields(Support, Support._fields)
