@@ -282,7 +282,8 @@ class JobActions(AppBase):
             self.history.add(job.kind, job.title, "warning", message.text)
             self.notify(message.text, title=job.title, severity="warning", markup=False)
             return
-        self.history.add(job.kind, job.title, "note", message.text)
+        if message.logged:
+            self.history.add(job.kind, job.title, "note", message.text)
         if self.state.note(message.job_id, message.text, phase=message.phase) is not None:
             self.renderer.job(job)
 

@@ -35,6 +35,10 @@ class JobBodies:
 
     def _reporter(self, job_id: int, unit: str = "bytes") -> Throttle:
         def post(progress: Progress) -> None:
+            if progress.waiting:  # its request sent, no answer yet: the row says so
+                self._app.post_message(JobNote(job_id, f"waiting for {progress.waiting}",
+                                               phase=progress.phase, logged=False))
+                return
             if progress.note:  # a wait within the phase: "retrying in 2 s (attempt 2 of 4): …"
                 self._app.post_message(JobNote(job_id, progress.note))
                 return

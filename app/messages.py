@@ -145,14 +145,18 @@ class JobNote(Message):
     phase: str | None
     # Not a wait but something the user should know (a notification, kept in the history).
     warning: bool
+    # Kept in the history; False for a status that every download passes through (its
+    # request waits for the mirror's answer), which says nothing once the bytes come.
+    logged: bool
 
     def __init__(self, job_id: int, text: str, phase: str | None = None,
-                 warning: bool = False) -> None:
+                 warning: bool = False, logged: bool = True) -> None:
         super().__init__()
         self.job_id = job_id
         self.text = text
         self.phase = phase
         self.warning = warning
+        self.logged = logged
 
 
 class JobEnded(Message):

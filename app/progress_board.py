@@ -50,6 +50,8 @@ class ProgressBoard:
                 self._order.append(key)
 
         def report(progress: Progress) -> None:
+            if progress.waiting:  # the TUI's row says it; the bars start with the answer
+                return
             if progress.note:  # a retry: said once, above the bars (or as a plain line)
                 self.note(f"{key}: {progress.note}")
                 return

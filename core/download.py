@@ -41,6 +41,7 @@ import time
 from collections import namedtuple
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pytui.core.download_body import (
     STATE_SUFFIX,
@@ -87,6 +88,11 @@ def _seconds(delay: float) -> str:
     """`1.5 s`, `12 s`: a backoff as long as it is (a 1.5 s wait shown as `2 s` read wrong
     beside the total time of the attempts)."""
     return f"{delay:.1f} s" if delay < 10 else f"{delay:.0f} s"
+
+
+def _host(url: str) -> str:
+    """`mirror.example:8080` of a URL: where a request waits (no user or password)."""
+    return urlsplit(url).netloc.rpartition("@")[2]
 
 
 # A finished download: the bytes are in `path` (the `.part`) and hashed. `resumed_from`: bytes
@@ -305,6 +311,10 @@ class Downloader(UrlReaders):
                     if is_file_url(url):
                         yield from self._from_file(url, body, cancel, report)
                     else:
+                        # The request goes out now: until its answer, the download waits on
+                        # this host (a mirror that accepted and never answers shows as that).
+                        throttled(Progress("download", body.have, body.total, None,
+                                           waiting=_host(url)))
                         yield from self._from_http(url, body, cancel, report)
                 except TransferFailure as failure:
                     if (failure.transient and not failure.spends and free_retries < MAX_PROGRESS_RETRIES

@@ -19,22 +19,26 @@ PHASES = ("resolve", "download", "verify", "extract", "link", "finish")
 # One progress report: `done` of `total` units (bytes, or files) in `phase`. `speed`: bytes per
 # second over the recent past, when the phase moves bytes. `note`: a one-line remark for the
 # user, e.g. "retrying in 4 s (attempt 2 of 4): HTTP 503"; a report with a note always passes a
-# Throttle. (A tuple with named fields as core/keys.py makes them: `dataclasses` imports
-# `inspect` and `typing.NamedTuple` imports `typing`, each costing an install from a tree more
-# than its fix-ups, and collections.namedtuple compiles its `__new__` from source at import.)
+# Throttle. `waiting`: the host a download's request went to, no answer from it yet (a
+# status, not a remark: the TUI's row shows it until the bytes come; the CLI's bars skip it);
+# it always passes a Throttle too, and is not counted as the phase's last report. (A tuple
+# with named fields as core/keys.py makes them: `dataclasses` imports `inspect` and
+# `typing.NamedTuple` imports `typing`, each costing an install from a tree more than its
+# fix-ups, and collections.namedtuple compiles its `__new__` from source at import.)
 class Progress(tuple):
     __slots__ = ()
-    _fields = ("phase", "done", "total", "speed", "note")
+    _fields = ("phase", "done", "total", "speed", "note", "waiting")
     if TYPE_CHECKING:
         phase: str
         done: int
         total: int | None
         speed: float | None
         note: str
+        waiting: str
 
     def __new__(cls, phase: str, done: int, total: int | None = None, speed: float | None = None,
-                note: str = "") -> Progress:
-        return tuple.__new__(cls, (phase, done, total, speed, note))
+                note: str = "", waiting: str = "") -> Progress:
+        return tuple.__new__(cls, (phase, done, total, speed, note, waiting))
 
 
 _fields(Progress, Progress._fields)
@@ -115,6 +119,10 @@ class Throttle:
         self._last_phase: str | None = None
 
     def __call__(self, progress: Progress) -> None:
+        if progress.waiting:
+            # Not counted: the first report of bytes after it is still a change of phase.
+            self._callback(progress)
+            return
         now = time.monotonic()
         final = progress.total is not None and progress.done >= progress.total
         if (

@@ -7,6 +7,7 @@ server, the download's thread ending); the silent handlers are released when a t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -21,7 +22,7 @@ from pytui.core.download import Downloader
 from pytui.core.download_response import STREAM_EVENTS, InFlight
 from pytui.core.errors import Cancelled
 from pytui.core.http import TransferLimits
-from pytui.core.progress import CancelToken
+from pytui.core.progress import CancelToken, Progress
 
 DATA = os.urandom(50_000)
 SHA = hashlib.sha256(DATA).hexdigest()
@@ -72,6 +73,40 @@ def _cancelled_while_silent(server: FaultyHTTPServer, downloader: Downloader, pa
     thread.join(BOUND)
     assert not thread.is_alive(), "the cancel did not wake the read"
     return raised[0]
+
+
+def test_a_request_waiting_for_its_head_is_reported_as_a_download_waiting_for_the_host(
+        server: FaultyHTTPServer, tmp_path: Path) -> None:
+    """Before any answer comes, the progress callback hears that the download waits for the
+    mirror (phase `download`, `waiting` naming its host), not nothing; the numbers are the
+    body's (nothing received yet)."""
+    seen: list[Progress] = []
+    url = server.add("/quiet", DATA, mode="silent")
+    cancel = CancelToken()
+    with Downloader(limits=_hour_limits()) as downloader:
+        thread = threading.Thread(target=_quietly, daemon=True,
+                                  args=(downloader, url, tmp_path / "q.part", cancel, seen.append))
+        thread.start()
+        _wait(lambda: server.count("/quiet") >= 1, "the request reaching the server")
+        _wait(lambda: any(p.waiting for p in seen), "the waiting report")
+        cancel.cancel()
+        thread.join(BOUND)
+    host = server.base_url.split("://", 1)[1].split("/", 1)[0]
+    waiting = [p for p in seen if p.waiting]
+    assert waiting == [Progress("download", 0, None, None, "", host)]
+    # An answer that comes is reported as before (no waiting in it).
+    ok = server.add("/answers", DATA)
+    seen.clear()
+    with Downloader(limits=_hour_limits()) as downloader:
+        downloader.download([ok], tmp_path / "ok.part", expected_sha256=SHA, progress=seen.append)
+    assert seen[0].waiting == host and all(not p.waiting for p in seen[1:])
+    assert seen[-1].done == len(DATA)
+
+
+def _quietly(downloader: Downloader, url: str, part: Path, cancel: CancelToken,
+             progress: Callable[[Progress], None]) -> None:
+    with contextlib.suppress(Cancelled):
+        downloader.download([url], part, expected_sha256=SHA, cancel=cancel, progress=progress)
 
 
 def test_plain_client_cancel_wakes_a_request_waiting_for_its_head(

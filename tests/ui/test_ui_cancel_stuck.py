@@ -261,3 +261,31 @@ async def test_quit_does_not_wait_for_a_thread_that_cannot_be_woken(ui_world: Ui
         loop = asyncio.get_running_loop()
         assert isinstance(loop._default_executor, DaemonThreads)  # noqa: SLF001 - what asyncio.run's end shuts down
     assert not ui_world.installed_dir(FAST).exists()
+
+
+async def test_a_download_waiting_for_the_mirror_says_so(stuck_world: UiWorld) -> None:
+    """Once its request is sent and no answer came, the row is in `download`, waiting for the
+    mirror's host (not still `resolve`)."""
+    from pytui.widgets.job_list import JobRow
+
+    world = stuck_world
+    path = _silent(world, FAST)
+    key = world.build(FAST).key
+    host = world.server.base_url.split("://", 1)[1].split("/", 1)[0]
+    app = world.make_app()
+    with _released(world):
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await _install(pilot, key)
+            job = _job(app, key)
+            await wait_for(pilot, lambda: world.server.count(path) >= 1,
+                           what="the request reaching the server")
+            await wait_for(pilot, lambda: job.phase == "download", what="the row in download")
+            assert job.note == f"waiting for {host}" and job.done == 0
+            row = app.query_one(f"#job-{job.job_id}", JobRow)
+            await wait_for(pilot, lambda: f"waiting for {host}" in
+                           str(row.query_one(".job-error").render()), what="the row's wait line")
+            # A wait, not an event: History keeps no line per request.
+            assert not any("waiting for" in entry.message for entry in app.history.entries)
+            await pilot.press("c")
+            await wait_for(pilot, lambda: job.phase == "cancelled", what="the row cancelled")
