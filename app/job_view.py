@@ -45,11 +45,11 @@ def short_error(job: Job) -> str:
 
 
 # What a finished job's phase column says, by kind (an install says "done").
-_DONE_LABEL = {UNINSTALL: "removed", VERIFY: "verified"}
+DONE_LABELS = {UNINSTALL: "removed", VERIFY: "verified"}
 
 
 def job_view(job: Job) -> JobView:
-    label = _DONE_LABEL.get(job.kind, "") if job.phase == "done" else ""
+    label = DONE_LABELS.get(job.kind, "") if job.phase == "done" else ""
     return JobView(job.job_id, job.title, job.phase, done=job.done, total=job.total,
                    speed=job.speed, error=short_error(job), unit=job.unit, note=job.note,
                    phase_label=label)

@@ -52,3 +52,29 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
     assert len(commands) == 1, commands
     ci_lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert commands[0] in ci_lines
+
+
+def _readme_job_phases() -> list[str]:
+    """The phases the README's Jobs panel paragraph names: its `phase (…)` list."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("its key, phase (")
+    end = readme.index("), progress bar", start)
+    return re.findall(r"`([a-z]+)`", readme[start:end])
+
+
+def test_readme_names_every_phase_a_job_row_shows() -> None:
+    """widgets/rows.py lists what a job row can show; each core phase is among them, and the
+    README names exactly those (a phase added or renamed in the code fails here)."""
+    from pytui.app.job_view import DONE_LABELS
+    from pytui.app.state import ENDED
+    from pytui.core.progress import PHASES
+    from pytui.widgets.job_list import _PHASE_CLASS
+    from pytui.widgets.rows import ENDED_PHASES, RUNNING_PHASES
+
+    assert set(PHASES) <= set(RUNNING_PHASES)
+    assert tuple(ENDED) == ENDED_PHASES
+    shown = RUNNING_PHASES + ENDED_PHASES
+    assert set(_PHASE_CLASS) == set(shown)  # each has its colour
+    named = _readme_job_phases()
+    assert len(named) == len(set(named)), named
+    assert set(named) == set(shown) | set(DONE_LABELS.values())

@@ -17,6 +17,8 @@ PARTIAL = "◐"
 
 PART_SUFFIX = ".part"
 
+# Every phase a job row can show: the one list (the core's phases, core/progress.py PHASES,
+# are among them; the README's Jobs panel names each: tests/test_repository.py).
 RUNNING_PHASES = ("queued", "resolve", "waiting", "download", "verify", "extract", "link", "finish",
                   "remove", "cancelling")
 ENDED_PHASES = ("done", "failed", "cancelled")
