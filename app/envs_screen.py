@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pytui.app.envs_view import env_details, env_rows, envs_status
 from pytui.app.filter_box import FilterBox
 from pytui.app.state import AppState
+from pytui.app.subtitles import envs_subtitle
 from pytui.widgets.env_table import EnvTable
 from pytui.widgets.key_bar import KeyBar
 from rich.table import Table
@@ -98,9 +99,8 @@ class EnvironmentsScreen(Screen[None]):
             status += f" · filter “{self._filter}”"
         self._status = status
         self.query_one("#envs-status", Static).update(status)
-        self.query_one("#envs-pane").border_subtitle = (
-            "r rescan · / filter · Esc close" if not self._state.envs_scanning
-            else "scanning… · c stops it")
+        self.query_one("#envs-pane").border_subtitle = envs_subtitle(
+            scanning=self._state.envs_scanning)
         self._show_detail()
 
     @on(DataTable.RowHighlighted, "#envs-table")

@@ -18,6 +18,7 @@ from pytui.app.filter_hint import NewestOfGroup, widen_hint
 from pytui.app.job_view import percent
 from pytui.app.sorting import describe, sort_rows
 from pytui.app.state import INSTALL, UNINSTALL, AppState, Job
+from pytui.app.subtitles import key_hint
 from pytui.app.support_view import SupportMemo, today
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import Upgrades, is_upgrade_of, upgrade_installed_note
@@ -446,7 +447,8 @@ class ViewModel:
         if state.view.filter_text and shown is not None:
             return _filtered_forms(state, "installed", shown, count, "interpreter")
         interpreters = _count(count, "interpreter")
-        return _forms(state, "installed", f"{interpreters} · e environments", interpreters)
+        return _forms(state, "installed", f"{interpreters} · {key_hint('e', 'environments')}",
+                      interpreters)
 
     def update_for(self, state: AppState, installation: Installation) -> Build | None:
         """The catalog's upgrade for an install (core's install policy, as the CLI's)."""

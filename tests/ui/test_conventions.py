@@ -116,7 +116,7 @@ def test_the_view_model_sorts_each_pane_and_says_so(tmp_path) -> None:
         state.sizes[build.key] = size
     state.sort["installed"] = SortOrder("size", reverse=True)
     assert [state.sizes[r.key] for r in vm.installed_rows(state)] == [3, 2, 1]
-    assert vm.installed_subtitle(state) == "3 interpreters · e environments · by Size ↓"
+    assert vm.installed_subtitle(state) == "3 interpreters · e: environments · by Size ↓"
 
 
 # -- y: copy a path -----------------------------------------------------------------------------

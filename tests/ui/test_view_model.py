@@ -389,7 +389,7 @@ def test_cached_and_installed_subtitles_name_the_filter_and_count_what_it_keeps(
                                                     "0 of 2 interpreters")
     assert vm.cached_subtitles(state, 1)[1:] == ("“3.13”: 1 of 2 archives", "1 of 2 archives")
     state.view = state.view.replace(filter_text="")
-    assert vm.installed_subtitles(state, 2) == ("2 interpreters · e environments",
+    assert vm.installed_subtitles(state, 2) == ("2 interpreters · e: environments",
                                                 "2 interpreters")
     assert vm.cached_subtitle(state, 2).startswith("2 archives · ")
 
