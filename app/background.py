@@ -282,12 +282,14 @@ class BackgroundWork:
                     name="purge", description="purge")
 
     def _purge(self, settings: Settings, archives: list[CachedArchive]) -> None:
+        kept: list[CachedArchive] = []
         try:
-            freed = self.gateway.remove_archives(settings, archives)
+            freed = self.gateway.remove_archives(settings, archives, downloading=kept)
         except (PytuiError, OSError) as err:
             self._app.post_message(Purged(0, 0, error=str(err)))
             return
-        self._app.post_message(Purged(len(archives), freed))
+        self._app.post_message(Purged(len(archives) - len(kept), freed,
+                                      downloading=tuple(a.name for a in kept)))
 
     def planner(self) -> Callable[[str], PurgePlan]:
         """A function for the purge modal's thread: the plan for a rule, from a snapshot."""

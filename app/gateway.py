@@ -192,10 +192,11 @@ class CoreGateway:
 
         return ArchiveCache(settings.cache_dir).purge_effect(archives)
 
-    def remove_archives(self, settings: Settings, archives: Iterable[CachedArchive]) -> int:
+    def remove_archives(self, settings: Settings, archives: Iterable[CachedArchive], *,
+                        downloading: list[CachedArchive] | None = None) -> int:
         from pytui.core.cache import ArchiveCache
 
-        return ArchiveCache(settings.cache_dir).remove(list(archives))
+        return ArchiveCache(settings.cache_dir).remove(list(archives), downloading=downloading)
 
     def verify_cache(self, settings: Settings, catalog: Catalog | None, *,
                      progress: ProgressCallback, cancel: CancelToken) -> VerifyReport:

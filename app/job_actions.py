@@ -317,10 +317,16 @@ class JobActions(AppBase):
             self.history.add("purge", "archives", "failed", message.error)
             self.notify(message.error, title="Purge failed", severity="error", markup=False)
         else:
-            line = (f"Purged {message.count} archive{'s' if message.count != 1 else ''}, "
-                    f"freed {human_size(message.freed)}.")
-            self.history.add("purge", "archives", "done", line)
-            self.notify(line, title="Cache", markup=False)
+            if message.count or not message.downloading:
+                line = (f"Purged {message.count} archive{'s' if message.count != 1 else ''}, "
+                        f"freed {human_size(message.freed)}.")
+                self.history.add("purge", "archives", "done", line)
+                self.notify(line, title="Cache", markup=False)
+            for name in message.downloading:
+                kept = (f"Kept {name}: another pytui process is downloading it now; purge it "
+                        "once that download ends.")
+                self.history.add("purge", "archives", "warning", kept)
+                self.notify(kept, title="Cache", severity="warning", markup=False)
             self.state.forget_sizes()
         self.runner.scan_disk()
 

@@ -186,12 +186,16 @@ class Purged(Message):
     count: int
     freed: int
     error: str
+    # Partial downloads left in place: another process is writing them now.
+    downloading: tuple[str, ...]
 
-    def __init__(self, count: int, freed: int, error: str = "") -> None:
+    def __init__(self, count: int, freed: int, error: str = "",
+                 downloading: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.count = count
         self.freed = freed
         self.error = error
+        self.downloading = downloading
 
 
 class EnvsScanned(Message):

@@ -514,9 +514,10 @@ class ArchiveCache:
                 orphan_trees += 1
         return PurgeEffect(tuple((a, trees.get(a.name, 0)) for a in archives), orphans, orphan_trees)
 
-    def remove(self, archives: Iterable[CachedArchive]) -> int:
+    def remove(self, archives: Iterable[CachedArchive], *,
+               downloading: builtins.list[CachedArchive] | None = None) -> int:
         """Delete these archives (a partial's state file, and the tree made from each); return
-        the bytes freed.
+        the bytes freed. A `.part` a download is writing now stays (appended to `downloading`).
 
         Stops at the first file the disk does not let go (read-only, permissions): CacheError
         naming it and how many went before it.
@@ -529,8 +530,10 @@ class ArchiveCache:
                 continue
             with (_unless_downloading(archive.path) if archive.state == "partial"
                   else contextlib.nullcontext(True)) as free:
-                if not free:
-                    continue  # a download began writing it since the plan: it stays
+                if not free:  # a download is writing it (it may have begun since the plan)
+                    if downloading is not None:
+                        downloading.append(archive)
+                    continue
                 try:
                     size = archive.path.stat().st_size
                     archive.path.unlink()

@@ -1,0 +1,44 @@
+"""`p` in the TUI on a partial download that another pytui process is writing now (it holds the
+`.part.lock`): the `.part` stays, and the notification says it was kept and why, instead of
+"Purged 1 archive, freed 0 B." The other process's lock is a real flock on the real lock file
+(held here through a separate open file description, as another process holds it)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+
+from pytui.app.screens import ConfirmModal
+from pytui.widgets.cache_table import CacheTable
+from ui_helpers import SIZE, UiWorld, ready, wait_for
+
+
+async def test_purging_a_part_another_process_downloads_keeps_it_and_says_so(ui_world: UiWorld) -> None:
+    made = ui_world.archives["3.11.11"]
+    cache_dir = ui_world.settings.cache_dir
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    part = cache_dir / (made.build.cache_filename + ".part")
+    part.write_bytes(made.path.read_bytes()[:500])
+    holder = os.open(f"{part}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        app = ui_world.make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            cached = app.query_one("#cached", CacheTable)
+            # A partial row is keyed by the archive's name (the `.part` suffix dropped).
+            await wait_for(pilot, lambda: cached.row_keys == [made.build.cache_filename],
+                           what="the partial row")
+            cached.focus()
+            await pilot.press("p")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmModal)
+            await pilot.press("y")
+            await wait_for(pilot, lambda: any("Kept" in n.message for n in app._notifications),
+                           what="the purge's notification")
+            said = " ".join(n.message for n in app._notifications)
+            assert part.exists(), "the purge removed another process's download"
+            assert "another pytui process is downloading it" in said, said
+            assert "Purged 1" not in said, said
+    finally:
+        os.close(holder)
