@@ -84,7 +84,8 @@ def scan_paths(env: Mapping[str, str], given: Sequence[str] = ()) -> tuple[list[
             data = None
         if data is not None:
             source = str(config)
-            values = [line.strip() for line in data.decode("utf-8", "replace").splitlines()
+            # Paths are bytes: one that is not UTF-8 stays the bytes it names (as os.fsdecode).
+            values = [line.strip() for line in data.decode("utf-8", "surrogateescape").splitlines()
                       if line.strip() and not line.strip().startswith("#")]
     if not values:
         return [Path.home()], warnings

@@ -34,3 +34,34 @@ def test_a_config_file_past_the_bound_is_ignored_not_cut(tmp_path: Path) -> None
     roots, warnings = scan_paths({"XDG_CONFIG_HOME": str(tmp_path)})
     assert roots == [Path.home()]
     assert warnings == [f"ignored {config}: larger than 64 KiB"]
+
+
+def test_a_scan_path_that_is_not_utf8_is_walked_as_the_bytes_say(tmp_path: Path) -> None:
+    """Linux paths are bytes: a directory named in Latin-1 listed in the scan-paths file is
+    the directory walked (it was decoded with replacement characters: a path that does not
+    exist, 'not a directory; skipped'), and `pytui envs` finds the venv in it."""
+    import os
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    project = os.fsencode(tmp_path) + b"/caf\xe9"
+    os.makedirs(project + b"/.venv")
+    with open(project + b"/.venv/pyvenv.cfg", "wb") as f:
+        f.write(b"home = /usr/bin\n")
+    config = tmp_path / "config" / "pytui" / "scan-paths"
+    config.parent.mkdir(parents=True)
+    config.write_bytes(project + b"\n")
+    roots, warnings = scan_paths({"XDG_CONFIG_HOME": str(tmp_path / "config")})
+    assert roots == [Path(os.fsdecode(project))] and warnings == []
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_STATE_HOME": str(tmp_path / "state"), "PYTHONIOENCODING": "utf-8"}
+    env.pop("PYTUI_SCAN_PATHS", None)
+    done = subprocess.run([sys.executable, "-m", "pytui.app.cli", "envs", "--json"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    import json
+
+    paths = [os.fsencode(e["path"]) for e in json.loads(done.stdout)]
+    assert project + b"/.venv" in paths, done.stdout
+    assert "not a directory" not in done.stderr, done.stderr
