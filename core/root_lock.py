@@ -159,7 +159,7 @@ class RootLocking:
             try:
                 fd = open_lock_file(self.lock_path)
             except OSError as err:
-                raise self._unwritable(err) from None
+                raise self._bad_lock_file(err) or self._unwritable(err) from None
             try:
                 if not try_flock(fd):
                     if on_wait is not None:
@@ -180,6 +180,19 @@ class RootLocking:
             lock.count = 1
         finally:
             lock.acquiring.release()
+
+    def _bad_lock_file(self, err: OSError) -> InstallError | None:
+        """The lock file itself is what is wrong (a directory, a dangling link or a link loop
+        at its name, while the root is there): say so, and that removing it is the fix (uv and
+        pytui make it again), rather than blame the root."""
+        what = {errno.EISDIR: "is a directory", errno.ELOOP: "is a symbolic link loop",
+                errno.ENOENT: "is a symbolic link to nothing"}.get(err.errno or 0)
+        if what is None or not os.path.isdir(self.path) or \
+                (err.errno == errno.ENOENT and not os.path.islink(self.lock_path)):
+            return None
+        return InstallError(f"cannot lock the install root {self.path}: its lock file "
+                            f"{self.lock_path} {what}, not a file; remove it (uv and pytui make "
+                            "it again) and retry")
 
     def _check_wait(self, cancel: CancelToken | None, deadline: float, timeout: float) -> None:
         if cancel is not None:
