@@ -88,7 +88,7 @@ class JobBodies:
 
     def _uninstall(self, job_id: int, cancel: CancelToken, key: str, settings: Settings,
                    prune: bool = False) -> None:
-        from pytui.core.install_root import NotRemoved
+        from pytui.core.install_root import NotInstalled, NotRemoved
 
         post = self._app.post_message
         post(JobProgress(job_id, "remove", 0, None))
@@ -98,6 +98,9 @@ class JobBodies:
                 outdated_among=(self._state.environments or []) if prune else None)
         except NotRemoved as err:  # no longer outdated: kept, which is what the rule wants
             post(JobEnded(job_id, "done", summary=str(err)))
+        except NotInstalled:  # gone since it was listed: what was asked for is the case
+            post(JobEnded(job_id, "done", summary=f"{key} was already removed (by uv or another "
+                                                   "pytui process, since it was listed); nothing to do"))
         except Cancelled as err:
             post(JobEnded(job_id, CANCELLED, error=f"uninstall of {key} cancelled; it stays "
                                                    f"installed ({err})"))

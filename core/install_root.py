@@ -62,6 +62,11 @@ class NotRemoved(InstallError):
     """An uninstall whose `recheck` said it no longer applies; nothing was changed."""
 
 
+class NotInstalled(InstallError):
+    """An uninstall of a key the root does not hold (any more: uv or another pytui may have
+    removed it since the caller listed the root); nothing was changed."""
+
+
 class InstallRoot(RootLocking, RootLinking):
     """A managed-Python root in uv's layout. Methods that write take the root lock themselves."""
 
@@ -312,7 +317,7 @@ class InstallRoot(RootLocking, RootLinking):
             if why_not is not None:
                 raise NotRemoved(f"{key} kept: {why_not}")
             if not target.is_dir() or target.is_symlink():
-                raise InstallError(f"{key} is not installed in {self.path}")
+                raise NotInstalled(f"{key} is not installed in {self.path}")
             installation = installation_from_dir(target, parts)
             assert installation is not None
             size = footprint(target)

@@ -278,3 +278,25 @@ async def test_an_unreadable_cache_dir_is_said_and_the_tui_starts_anyway(
         assert any(str(ui_world.settings.cache_dir) in m and "Permission denied" in m
                    for m in said), said
         assert any(e.kind == "scan" and e.outcome == "failed" for e in app.history.entries)
+
+
+async def test_uninstalling_what_another_process_removed_meanwhile_is_done_not_failed(
+        ui_world: UiWorld) -> None:
+    """uv (or another pytui) removed the install after the TUI listed it: `u`, `y` reach the
+    state asked for, so the job ends done and says so, not 'failed: … is not installed'."""
+    from pytui.core.install_root import InstallRoot
+
+    key = _install_before(ui_world, FAST)
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: key in app.query_one("#installed", InstalledTable).row_keys,
+                       what="the install listed")
+        InstallRoot(ui_world.settings.install_root).uninstall(key, bin_dir=None)  # the other one
+        await _ask_uninstall(pilot, key)
+        job = next(j for j in app.state.jobs.values() if j.kind == "uninstall")
+        await wait_for(pilot, lambda: job.ended, what="the uninstall job ended")
+        assert job.phase != "failed", job
+        said = " ".join(n.message for n in app._notifications) + " " + str(job.summary)
+        assert "already" in said and "another" in said, said
+    assert not ui_world.installed_dir(FAST).exists()
