@@ -188,9 +188,10 @@ class RootLinking:
         exe = executable_path(installation.path, parts)
         name = executable_install_name(parts)
         link = Path(bin_dir) / name
-        if not os.path.exists(exe):
-            result.warnings.append(f"no executable link for {installation.key}: {exe} does not exist")
-            result.skipped.append((link, "missing executable"))
+        cannot = _cannot_link(installation.key, exe, Path(bin_dir), name)
+        if cannot is not None:
+            result.warnings.append(cannot[0])
+            result.skipped.append((link, cannot[1]))
             return result
         target = exe
         if upgradeable and self._minor_link_supported(parts):
@@ -200,7 +201,6 @@ class RootLinking:
                     and Path(os.readlink(minor_link)) == installation.path):
                 target = minor_link / exe.relative_to(installation.path)
         try:
-            Path(bin_dir).mkdir(parents=True, exist_ok=True)
             os.symlink(target, link)
             result.created.append(link)
             return result
@@ -293,3 +293,21 @@ class RootLinking:
             if same:
                 found.append(Path(entry.path))
         return found
+
+
+def _cannot_link(key: str, exe: Path, bin_dir: Path, name: str) -> tuple[str, str] | None:
+    """Why no link can be made at all, as (warning, skip reason), or None once the bin dir
+    exists. mkdir's FileExistsError is the bin dir (or a parent) being a file: not to be read
+    as the link existing ("use --force to replace it" would not help)."""
+    if not os.path.exists(exe):
+        return f"no executable link for {key}: {exe} does not exist", "missing executable"
+    try:
+        bin_dir.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        why = "is not a directory"
+    except OSError as err:
+        why = f"cannot be made ({err.strerror})"
+    else:
+        return None
+    return (f"no {name} link for {key}: the bin dir {bin_dir} {why}; set UV_PYTHON_BIN_DIR to a "
+            "directory, or pass --no-bin"), f"bin dir {why}"
