@@ -43,6 +43,23 @@ def freeze_long_lived() -> None:
     gc.freeze()
 
 
+# How a refresh that reached no usable catalog begins (core/kept_catalog.py's lines): the
+# catalog shown is the kept or embedded one, and the user can retry, work offline, or name
+# another catalog.
+UNFETCHED = ("could not refresh the catalog", "refused the catalog")
+
+
+def refresh_next_step(message: str) -> str:
+    """What to do after a refresh that fetched no usable catalog, with the keys and options
+    that exist (`r`, `o`, PYTUI_CATALOG_URL, --downloads-json); "" for a line that has its
+    own (a state dir that cannot be written says what to set; a --downloads-json URL's
+    failure says to check it or use a local file)."""
+    if message.startswith(UNFETCHED):
+        return (". Next: r tries again, o works offline (installs from the cache), or "
+                "PYTUI_CATALOG_URL / --downloads-json names a reachable catalog.")
+    return ""
+
+
 class ListingMessages(AppBase):
     # Set by PytuiApp.__init__: refresh the catalog once it is loaded.
     _refresh_on_start = False
@@ -73,9 +90,10 @@ class ListingMessages(AppBase):
         state = self.state
         state.catalog_note = "" if outcome.ok else "refresh failed"
         state.catalog_problem = not outcome.ok
-        self.history.add("refresh", "catalog", "done" if outcome.ok else "failed",
-                         outcome.message)
-        self.notify(outcome.message, title="Catalog", markup=False,
+        said = outcome.message if outcome.ok else \
+            outcome.message + refresh_next_step(outcome.message)
+        self.history.add("refresh", "catalog", "done" if outcome.ok else "failed", said)
+        self.notify(said, title="Catalog", markup=False,
                     severity="information" if outcome.ok else "warning")
         if outcome.warning:
             self._catalog_warning(outcome.warning)

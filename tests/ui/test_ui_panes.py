@@ -268,3 +268,51 @@ async def test_refresh_lists_the_cache_again(ui_world: UiWorld) -> None:
         await wait_for(pilot, lambda: archive.name not in cached.row_keys,
                        what="the removed archive's row to go")
         assert not app.state.archives
+
+
+async def test_a_failed_refresh_at_start_says_what_to_do_next(tmp_path) -> None:
+    """The catalog URL refuses connections: the notification keeps the cause and the kept
+    catalog, then names the next step with keys and options that exist."""
+    import socket
+
+    from pytui.app.keymap import KEYMAP
+    from pytui.app.parser import build_parser
+    from pytui.app.tui import make_app
+    from pytui.core.settings import Settings
+    from ui_helpers import HOST
+
+    with socket.socket() as probe:  # a port nothing listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = Settings.resolve(catalog_url=f"http://127.0.0.1:{port}/download-metadata.json")
+    app = make_app(settings, host=HOST, refresh=True, show_eta=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: any("could not refresh" in n.message
+                                          for n in app._notifications), what="the failure")
+        said = next(n.message for n in app._notifications if "could not refresh" in n.message)
+        assert "kept the embedded catalog" in said
+        assert said.endswith("Next: r tries again, o works offline (installs from the cache), "
+                             "or PYTUI_CATALOG_URL / --downloads-json names a reachable catalog.")
+        # The same line in History.
+        assert app.history.entries[-1].message == said
+    actions = {key.keys: key.action for key in KEYMAP}
+    assert actions["r"] == "refresh" and actions["o"] == "toggle_offline"
+    assert "--downloads-json" in build_parser().format_help()
+
+
+def test_only_a_refresh_that_fetched_nothing_usable_gets_the_next_step() -> None:
+    """Lines with their own next step (state dir, a --downloads-json URL) get no second one."""
+    from pytui.app.listing_messages import refresh_next_step
+
+    for fetched_nothing in ("could not refresh the catalog from https://x/c.json (HTTP 503); "
+                            "kept the embedded catalog",
+                            "refused the catalog from https://x/c.json: it lists no builds "
+                            "pytui understands; kept the catalog fetched 2 days ago"):
+        assert refresh_next_step(fetched_nothing).startswith(". Next: r tries again")
+    for has_its_own in ("fetched the catalog from https://x/c.json but could not keep it in the "
+                        "state dir /s: read-only; set PYTUI_STATE_DIR to another directory; "
+                        "kept the embedded catalog",
+                        "catalog https://x/c.json could not be fetched (ConnectError); check the "
+                        "URL and the network, or use a local file"):
+        assert refresh_next_step(has_its_own) == ""
