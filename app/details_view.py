@@ -38,7 +38,8 @@ def header_info(state: AppState) -> HeaderInfo:
         cache_dir=short_path(settings.cache_dir, state.home),
         cache_size=state.cache_usage if state.disk_listed else None,
         cache_trees=any(archive.tree for archive in state.archives),
-        builds=len(catalog) if catalog is not None else 0,
+        # Keys, not entries (a key listed twice is one build), as Available counts them.
+        builds=catalog.key_count() if catalog is not None else 0,
         catalog_problem=state.catalog_problem,
     )
 

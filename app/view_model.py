@@ -183,6 +183,16 @@ class ViewModel:
         chosen = [(place, row) for place, row in zip(places, rows, strict=True) if matches(row)]
         # Stable: rows of one key keep the source's order, as the builds did.
         chosen.sort(key=lambda item: build_order(item[1], family))
+        # One row per key: a catalog may list a key twice (under two JSON names); the first
+        # entry wins, as in `Catalog.get`.
+        keys: set[tuple] = set()
+        unique = []
+        for item in chosen:
+            fields = item[1][:9]
+            if fields not in keys:
+                keys.add(fields)
+                unique.append(item)
+        chosen = unique
         if not view.all_versions:
             seen: set[GroupKey] = set()
             kept = []
@@ -287,7 +297,8 @@ class ViewModel:
         fits its border (`widgets/format.first_fitting`). Each shorter form keeps what matters
         most: the filter and its count, then the view's toggles; the platform goes first."""
         view = state.view
-        total = len(state.catalog) if state.catalog is not None else 0
+        # Keys, not entries: a key listed twice in the catalog is one row.
+        total = state.catalog.key_count() if state.catalog is not None else 0
         toggles = ["all versions" if view.all_versions else "newest patches",
                    "all variants" if view.variants else "standard builds"]
         platform = "all platforms" if view.all_platforms else state.host.platform

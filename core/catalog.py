@@ -63,6 +63,8 @@ class Catalog:
         self._by_sha: dict[str, Build] | None = None
         self._by_fields: dict[tuple, Build] | None = None
         self._by_cache_filename: dict[str, Build] | None = None
+        # `key_count`, once asked (each render of a subtitle or the header asks).
+        self._key_count: int | None = None
         # Held while builds kept as columns are read or made: the TUI makes them on its own
         # thread after the first frame while a worker may ask for them too.
         self._lock = RLock()
@@ -82,6 +84,7 @@ class Catalog:
                     self._builds = self._lazy.all()
                     self._lazy = None
                     self._rows_memo, self._places_memo = {}, {}
+                    self._key_count = None  # (a stale store re-read its source)
                 builds = self._builds
         return builds
 
@@ -89,6 +92,7 @@ class Catalog:
     def builds(self, builds: list[Build]) -> None:
         self._builds, self._lazy = builds, None
         self._by_key = self._by_sha = self._by_fields = self._by_cache_filename = None
+        self._key_count = None
         self._rows_memo, self._places_memo = {}, {}
 
     def key_rows(self, os: str | None = None, libc: str | None = None, arch: str | None = None,
@@ -171,6 +175,18 @@ class Catalog:
     def __len__(self) -> int:
         lazy = self._lazy
         return len(lazy) if lazy is not None else len(self.builds)
+
+    def key_count(self) -> int:
+        """How many distinct builds: keys, each counted once (`len` counts entries, and two
+        entries of a catalog may share a key; the first wins everywhere, as in `get`)."""
+        count = self._key_count
+        if count is None:
+            with self._lock:
+                lazy = self._lazy
+                # On the columns while the builds are not made (one C-level pass, no build).
+                count = lazy.key_count() if lazy is not None else len(self._fields_index())
+                self._key_count = count
+        return count
 
     def __iter__(self) -> Iterator[Build]:
         return iter(self.builds)

@@ -76,6 +76,12 @@ class ColumnBuilds(LazyBuilds):
             columns = [list(map(column.__getitem__, places)) for column in columns]
         return places, list(map(tuple.__new__, repeat(InstallationKey), zip(*columns, strict=True)))
 
+    def key_count(self) -> int:
+        if self._all is not None:
+            return len({build[:9] for build in self._all})
+        # One C-level pass over the nine key columns: no key or build made.
+        return len(set(zip(*self._columns[:9], strict=True)))
+
     def take(self, places: list[int]) -> list[Build] | None:
         if self._all is not None:
             return list(map(self._all.__getitem__, places))

@@ -40,6 +40,10 @@ class LazyBuilds:
         """The builds at `places`; None when the store was found stale and re-read."""
         raise NotImplementedError
 
+    def key_count(self) -> int:
+        """How many distinct keys the builds have (two entries may share one)."""
+        return len(set(self.key_rows(None, None)[1]))
+
 
 class ParsedCatalog(tuple):
     """What parsing a catalog gave: `builds`; `skipped`, entries uv also skips (unknown os,

@@ -167,3 +167,25 @@ def test_the_remembering_matcher_agrees_with_matches(uv_catalogs, text) -> None:
         matcher = request.matcher()
         assert [matcher(build) for build in eager.builds] == \
             [request.matches(build) for build in eager.builds], request
+
+
+def test_key_count_counts_each_key_once_lazy_or_whole(tmp_path: Path) -> None:
+    """Two entries of one key (different JSON names and URLs): 3 keys in 4 entries, from the
+    parsed-catalog cache's columns (no build made) as from a whole load."""
+    path = tmp_path / "dup.json"
+    twin = entry(url=entry()["url"].replace("20250115/", "20250116/"))
+    path.write_bytes(uv_json(entry(), twin, entry(minor=13), entry(minor=11)))
+    settings = settings_for(tmp_path, downloads_json=str(path))
+    eager = load_catalog(settings)
+    lazy = load_catalog(settings, lazy=True)
+    assert isinstance(lazy._lazy, LazyBuilds)
+    assert len(eager) == len(lazy) == 4
+    assert eager.key_count() == lazy.key_count() == 3
+    assert lazy._lazy is not None  # counted on the columns
+    lazy.builds  # noqa: B018 - now every build is made
+    assert lazy.key_count() == 3
+
+
+def test_uv_catalog_has_as_many_keys_as_entries(uv_catalogs) -> None:
+    eager, settings = uv_catalogs
+    assert eager.key_count() == load_catalog(settings, lazy=True).key_count() == len(eager)

@@ -439,3 +439,28 @@ def test_a_purge_preview_line_keeps_the_build_and_says_the_tree_goes() -> None:
     # Too narrow for the name and the tree note: one line cut, never wider than the room.
     assert len(preview_label(name, with_tree=True, width=20)) == 20
     assert preview_label(name, with_tree=True, width=1) == "…"
+
+
+def test_a_key_listed_twice_in_the_catalog_is_one_row_and_counted_once(tmp_path) -> None:
+    """Two catalog entries of one key (different URLs): one row (the first entry's, as
+    `Catalog.get`), and the subtitle's count agrees with the rows: 3 of 3, not 4 of 4."""
+    first = make_build(version="3.12.8")
+    twin = make_build(version="3.12.8", url=first.url.replace("20250115", "20250116"))
+    others = [make_build(version=v) for v in ("3.13.1", "3.11.11")]
+    state = a_state(tmp_path, first, twin, *others)
+    assert first.key == twin.key and first.url != twin.url
+    vm = ViewModel()
+    for all_versions in (False, True):
+        state.view = state.view.replace(all_versions=all_versions)
+        rows = vm.available_rows(state)
+        assert sorted(r.build.key for r in rows) == sorted({first.key, *(b.key for b in others)})
+        assert next(r.build for r in rows if r.build.key == first.key).url == first.url
+        subtitle = vm.available_subtitle(state, len(rows))
+        assert subtitle.endswith("3 of 3"), subtitle
+    assert vm.header(state).builds == 3  # the header counts builds the same way
+    # Under a filter too, and with the build installed (kept beside the newest patch).
+    state.view = state.view.replace(all_versions=False, filter_text="3.12")
+    state.installations.append(an_installation(tmp_path / "root", first))
+    rows = vm.available_rows(state)
+    assert [r.build.key for r in rows] == [first.key]
+    assert "1 of 3" in vm.available_subtitle(state, len(rows))
