@@ -1,7 +1,17 @@
-"""What the panes' border subtitles say (no Textual). A key named in one reads `key: what it
-does` in every pane (`e: environments`), so a key never reads as a count beside one."""
+"""What the panes' border subtitles say (no Textual): each pane's forms, the fullest first
+(the pane shows the first that fits its border), with the filter, the counts and the sort.
+A key named in one reads `key: what it does` in every pane (`e: environments`), so a key
+never reads as a count beside one. The view model (app/view_model.py) hands them out beside
+the rows they count."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+
+from pytui.app.sorting import describe
+from pytui.app.state import AppState
+from pytui.widgets.format import human_size
+from pytui.widgets.rows import archive_key
 
 
 def key_hint(key: str, action: str) -> str:
@@ -14,3 +24,121 @@ def envs_subtitle(*, scanning: bool) -> str:
     if scanning:
         return f"scanning… · {key_hint('c', 'stop')}"
     return " · ".join((key_hint("r", "rescan"), key_hint("/", "filter"), key_hint("Esc", "close")))
+
+
+def available_subtitles(state: AppState, count: int,
+                        filter_hint: Callable[[AppState], str | None]) -> tuple[str, ...]:
+    """The Available subtitle's forms for `count` rows shown, the fullest first: the pane
+    shows the first that fits its border (`widgets/format.first_fitting`). Each shorter form
+    keeps what matters most: the filter and its count, then the view's toggles; the platform
+    goes first. `filter_hint` (the view model's) is asked only when a filter keeps no row."""
+    view = state.view
+    # Keys, not entries: a key listed twice in the catalog is one row.
+    total = state.catalog.key_count() if state.catalog is not None else 0
+    toggles = ["all versions" if view.all_versions else "newest patches",
+               "all variants" if view.variants else "standard builds"]
+    platform = "all platforms" if view.all_platforms else state.host.platform
+    if view.filter_text:
+        hint = filter_hint(state) if count == 0 else None
+        if hint is not None:
+            # The hint first: a narrow pane cuts the subtitle's end.
+            return (_with_sort(state, "available",
+                               f"“{view.filter_text}”: 0 of {total} · {hint}"),)
+        kept = f"“{view.filter_text}”: {count} of {total}"
+        return _forms(state, "available",
+                      " · ".join([platform, *toggles, f"filter “{view.filter_text}”",
+                                  f"{count} of {total}"]),
+                      " · ".join([kept, *toggles]), kept)
+    if total == 0 and state.catalog is not None:
+        # An empty pane says why once the catalog's notification has faded.
+        reason = state.catalog.empty_reason
+        if reason is None and state.catalog_problem:
+            reason = "no catalog loaded (H shows why)"
+        if reason is not None:
+            return (reason,)
+    shown = f"{count} of {total}"
+    return _forms(state, "available", " · ".join([platform, *toggles, shown]),
+                  " · ".join([*toggles, shown]), shown)
+
+
+def cached_subtitle(state: AppState, shown: int | None = None) -> str:
+    """The Cached pane's subtitle in full (`cached_subtitles`' first form)."""
+    return cached_subtitles(state, shown)[0]
+
+
+def cached_subtitles(state: AppState, shown: int | None = None) -> tuple[str, ...]:
+    """What the cache holds, the fullest form first (the pane shows the first that fits).
+    With kept trees and the cache measured: the header's total (`… incl. trees`) first,
+    then how it splits into archives and trees, so a half-width pane keeps the total.
+    Under a filter, `shown` of the rows `cache_rows` made (as Available counts)."""
+    if state.cache_problem:
+        return ("cannot read the cache dir (see the error)", "cannot read the cache dir")
+    if not state.disk_listed:
+        return (LISTING,)
+    if state.view.filter_text and shown is not None:
+        # Every row cache_rows makes: the archives and the downloads not listed yet.
+        total = len({archive_key(a.name) for a in state.archives}
+                    | {j.build.cache_filename for j in state.running_jobs()
+                       if j.build is not None and j.phase == "download"})
+        return _filtered_forms(state, "cached", shown, total, "archive")
+    total = sum(archive.size for archive in state.archives)
+    count = len(state.archives)
+    trees = sum(1 for archive in state.archives if archive.tree)
+    archives = _count(count, "archive")
+    usage = state.cache_usage if state.disk_listed else None
+    if trees and usage is not None and usage > total:
+        kept = _count(trees, "tree")
+        return _forms(state, "cached",
+                      f"{human_size(usage)}: {archives} {human_size(total)} + {kept} "
+                      f"{human_size(usage - total)}",
+                      f"{human_size(usage)}: {archives} + {kept}",
+                      f"{human_size(usage)} incl. {kept}")
+    plain = f"{archives} · {human_size(total)}"
+    if trees:
+        return _forms(state, "cached", f"{plain} · {trees} with a tree", plain)
+    return _forms(state, "cached", plain)
+
+
+def installed_subtitle(state: AppState, shown: int | None = None) -> str:
+    """The Installed pane's subtitle in full (`installed_subtitles`' first form)."""
+    return installed_subtitles(state, shown)[0]
+
+
+def installed_subtitles(state: AppState, shown: int | None = None) -> tuple[str, ...]:
+    """How many installs; under a filter, `shown` of them (as Available counts); the
+    fullest form first (the pane shows the first that fits)."""
+    if not state.disk_listed:
+        return (LISTING,)
+    count = len(state.installations)
+    if state.view.filter_text and shown is not None:
+        return _filtered_forms(state, "installed", shown, count, "interpreter")
+    interpreters = _count(count, "interpreter")
+    return _forms(state, "installed", f"{interpreters} · {key_hint('e', 'environments')}",
+                  interpreters)
+
+
+# The Cached and Installed subtitles until the disk has been listed (never "0 archives").
+LISTING = "listing…"
+
+
+def _with_sort(state: AppState, pane: str, subtitle: str) -> str:
+    """A pane's subtitle, with how it is sorted when that is not its own order."""
+    sort = describe(pane, state.sort_of(pane))
+    return f"{subtitle} · {sort}" if sort else subtitle
+
+
+def _forms(state: AppState, pane: str, *forms: str) -> tuple[str, ...]:
+    """A subtitle's forms, fullest first, each with the pane's sort when it has one."""
+    return tuple(_with_sort(state, pane, form) for form in forms)
+
+
+def _filtered_forms(state: AppState, pane: str, shown: int, total: int,
+                    noun: str) -> tuple[str, ...]:
+    """`filter “3.12” · 1 of 2 archives`, then `“3.12”: 1 of 2 archives`, then the count."""
+    kept = f"{shown} of {_count(total, noun)}"
+    text = state.view.filter_text
+    return _forms(state, pane, f"filter “{text}” · {kept}", f"“{text}”: {kept}", kept)
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"

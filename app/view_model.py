@@ -1,6 +1,6 @@
-"""State -> what each pane shows (no Textual): the Available, Cached and Installed rows and
-subtitles. The details and the header are derived in details_view.py, a job's row in
-job_view.py; `ViewModel` is the one entry point for all of them.
+"""State -> what each pane shows (no Textual): the Available, Cached and Installed rows. Their
+subtitles are worded in subtitles.py, the details and the header derived in details_view.py,
+a job's row in job_view.py; `ViewModel` is the one entry point for all of them.
 
 `ViewModel` keeps memos of what is derived from the whole catalog (the Available selection,
 the newest build of each minor version), recomputed only when their inputs change, never per
@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from pytui.app import details_view
+from pytui.app import details_view, subtitles
 from pytui.app.envs_view import used_by_counts
 from pytui.app.filter import FilterIndex, FilterTerm, matches, parse_filter
 from pytui.app.filter_hint import NewestOfGroup, widen_hint
 from pytui.app.job_view import percent
-from pytui.app.sorting import describe, sort_rows
+from pytui.app.sorting import sort_rows
 from pytui.app.state import INSTALL, UNINSTALL, AppState, Job
-from pytui.app.subtitles import key_hint
 from pytui.app.support_view import SupportMemo, today
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import Upgrades, is_upgrade_of, upgrade_installed_note
@@ -27,7 +26,6 @@ from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.ordering import build_order
 from pytui.core.requests import PythonRequest
 from pytui.core.support import Support
-from pytui.widgets.format import human_size
 from pytui.widgets.rows import (
     AvailableRow,
     CacheRow,
@@ -289,40 +287,13 @@ class ViewModel:
         )
 
     def available_subtitle(self, state: AppState, count: int) -> str:
-        """The Available pane's subtitle in full (`available_subtitles`' first form)."""
+        """The Available pane's subtitle in full (app/subtitles.py)."""
         return self.available_subtitles(state, count)[0]
 
     def available_subtitles(self, state: AppState, count: int) -> tuple[str, ...]:
-        """The Available subtitle's forms, the fullest first: the pane shows the first that
-        fits its border (`widgets/format.first_fitting`). Each shorter form keeps what matters
-        most: the filter and its count, then the view's toggles; the platform goes first."""
-        view = state.view
-        # Keys, not entries: a key listed twice in the catalog is one row.
-        total = state.catalog.key_count() if state.catalog is not None else 0
-        toggles = ["all versions" if view.all_versions else "newest patches",
-                   "all variants" if view.variants else "standard builds"]
-        platform = "all platforms" if view.all_platforms else state.host.platform
-        if view.filter_text:
-            hint = self.filter_hint(state) if count == 0 else None
-            if hint is not None:
-                # The hint first: a narrow pane cuts the subtitle's end.
-                return (_with_sort(state, "available",
-                                   f"“{view.filter_text}”: 0 of {total} · {hint}"),)
-            kept = f"“{view.filter_text}”: {count} of {total}"
-            return _forms(state, "available",
-                          " · ".join([platform, *toggles, f"filter “{view.filter_text}”",
-                                      f"{count} of {total}"]),
-                          " · ".join([kept, *toggles]), kept)
-        if total == 0 and state.catalog is not None:
-            # An empty pane says why once the catalog's notification has faded.
-            reason = state.catalog.empty_reason
-            if reason is None and state.catalog_problem:
-                reason = "no catalog loaded (H shows why)"
-            if reason is not None:
-                return (reason,)
-        shown = f"{count} of {total}"
-        return _forms(state, "available", " · ".join([platform, *toggles, shown]),
-                      " · ".join([*toggles, shown]), shown)
+        """The Available subtitle's forms for `count` rows shown (app/subtitles.py), with this
+        view model's filter hint."""
+        return subtitles.available_subtitles(state, count, self.filter_hint)
 
     def filter_hint(self, state: AppState) -> str | None:
         """Which key lists the builds the filter matches but the view hides (app/filter_hint.py)."""
@@ -377,44 +348,6 @@ class ViewModel:
         result.sort(key=lambda r: (r.build_key or "~", r.name))
         return sort_rows("cached", result, state.sort_of("cached"))
 
-    @staticmethod
-    def cached_subtitle(state: AppState, shown: int | None = None) -> str:
-        """The Cached pane's subtitle in full (`cached_subtitles`' first form)."""
-        return ViewModel.cached_subtitles(state, shown)[0]
-
-    @staticmethod
-    def cached_subtitles(state: AppState, shown: int | None = None) -> tuple[str, ...]:
-        """What the cache holds, the fullest form first (the pane shows the first that fits).
-        With kept trees and the cache measured: the header's total (`… incl. trees`) first,
-        then how it splits into archives and trees, so a half-width pane keeps the total.
-        Under a filter, `shown` of the rows `cache_rows` made (as Available counts)."""
-        if state.cache_problem:
-            return ("cannot read the cache dir (see the error)", "cannot read the cache dir")
-        if not state.disk_listed:
-            return (LISTING,)
-        if state.view.filter_text and shown is not None:
-            # Every row cache_rows makes: the archives and the downloads not listed yet.
-            total = len({archive_key(a.name) for a in state.archives}
-                        | {j.build.cache_filename for j in state.running_jobs()
-                           if j.build is not None and j.phase == "download"})
-            return _filtered_forms(state, "cached", shown, total, "archive")
-        total = sum(archive.size for archive in state.archives)
-        count = len(state.archives)
-        trees = sum(1 for archive in state.archives if archive.tree)
-        archives = _count(count, "archive")
-        usage = state.cache_usage if state.disk_listed else None
-        if trees and usage is not None and usage > total:
-            kept = _count(trees, "tree")
-            return _forms(state, "cached",
-                          f"{human_size(usage)}: {archives} {human_size(total)} + {kept} "
-                          f"{human_size(usage - total)}",
-                          f"{human_size(usage)}: {archives} + {kept}",
-                          f"{human_size(usage)} incl. {kept}")
-        plain = f"{archives} · {human_size(total)}"
-        if trees:
-            return _forms(state, "cached", f"{plain} · {trees} with a tree", plain)
-        return _forms(state, "cached", plain)
-
     def installed_rows(self, state: AppState) -> list[InstalledRow]:
         terms = self.terms(state)
         used = used_by_counts(state)
@@ -443,23 +376,11 @@ class ViewModel:
                                      support=self.support(state, installation)))
         return sort_rows("installed", rows, state.sort_of("installed"))
 
-    @staticmethod
-    def installed_subtitle(state: AppState, shown: int | None = None) -> str:
-        """The Installed pane's subtitle in full (`installed_subtitles`' first form)."""
-        return ViewModel.installed_subtitles(state, shown)[0]
-
-    @staticmethod
-    def installed_subtitles(state: AppState, shown: int | None = None) -> tuple[str, ...]:
-        """How many installs; under a filter, `shown` of them (as Available counts); the
-        fullest form first (the pane shows the first that fits)."""
-        if not state.disk_listed:
-            return (LISTING,)
-        count = len(state.installations)
-        if state.view.filter_text and shown is not None:
-            return _filtered_forms(state, "installed", shown, count, "interpreter")
-        interpreters = _count(count, "interpreter")
-        return _forms(state, "installed", f"{interpreters} · {key_hint('e', 'environments')}",
-                      interpreters)
+    # The Cached and Installed subtitles (app/subtitles.py), beside the rows they count.
+    cached_subtitle = staticmethod(subtitles.cached_subtitle)
+    cached_subtitles = staticmethod(subtitles.cached_subtitles)
+    installed_subtitle = staticmethod(subtitles.installed_subtitle)
+    installed_subtitles = staticmethod(subtitles.installed_subtitles)
 
     def update_for(self, state: AppState, installation: Installation) -> Build | None:
         """The catalog's upgrade for an install (core's install policy, as the CLI's)."""
@@ -483,33 +404,6 @@ class ViewModel:
     def details(self, state: AppState, pane: str, key: str | None) -> Details | None:
         """What the details panel shows for the highlighted row of `pane`, or for a job."""
         return details_view.details(self, state, pane, key)
-
-
-# The Cached and Installed subtitles until the disk has been listed (never "0 archives").
-LISTING = "listing…"
-
-
-def _with_sort(state: AppState, pane: str, subtitle: str) -> str:
-    """A pane's subtitle, with how it is sorted when that is not its own order."""
-    sort = describe(pane, state.sort_of(pane))
-    return f"{subtitle} · {sort}" if sort else subtitle
-
-
-def _forms(state: AppState, pane: str, *forms: str) -> tuple[str, ...]:
-    """A subtitle's forms, fullest first, each with the pane's sort when it has one."""
-    return tuple(_with_sort(state, pane, form) for form in forms)
-
-
-def _filtered_forms(state: AppState, pane: str, shown: int, total: int,
-                    noun: str) -> tuple[str, ...]:
-    """`filter “3.12” · 1 of 2 archives`, then `“3.12”: 1 of 2 archives`, then the count."""
-    kept = f"{shown} of {_count(total, noun)}"
-    text = state.view.filter_text
-    return _forms(state, pane, f"filter “{text}” · {kept}", f"“{text}”: {kept}", kept)
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def newer_build(build: Build, installation: Installation) -> bool:
