@@ -13,7 +13,6 @@ import contextlib
 import time
 from pathlib import Path
 
-from pytui.core.atomic import write_atomic
 from pytui.core.bounded_read import FileTooLarge, NotRegularFile
 from pytui.core.catalog import Catalog, parse_catalog
 from pytui.core.errors import CatalogError, OfflineError, PytuiError, UsageError, describe_error
@@ -113,6 +112,8 @@ def load_custom_catalog(settings, *, refresh: bool) -> Catalog:
                            "check the URL and the network, or use a local file") from None
     if parsed.builds:
         with contextlib.suppress(OSError):  # an unwritable state dir only costs the kept copy
+            from pytui.core.atomic import write_atomic  # a remote catalog only
+
             write_atomic(kept_path, fetched.data, make_parents=True)
     return catalog_from(parsed, value, time.time())
 
