@@ -61,8 +61,12 @@ def bin_dir(env: Mapping[str, str] | None = None) -> Path:
     env = _env(env)
     if env.get("UV_PYTHON_BIN_DIR"):
         return Path(env["UV_PYTHON_BIN_DIR"]).expanduser().absolute()
-    if env.get("XDG_BIN_HOME"):
-        return Path(env["XDG_BIN_HOME"]).expanduser().absolute()
-    if env.get("XDG_DATA_HOME"):
-        return (Path(env["XDG_DATA_HOME"]) / ".." / "bin").resolve()
+    # As uv (and the XDG base-directory spec): a relative XDG value is invalid and ignored; it
+    # put the links into the current directory (`./bin/python3.12` from XDG_DATA_HOME=rel).
+    xdg_bin = env.get("XDG_BIN_HOME", "")
+    if xdg_bin and Path(xdg_bin).is_absolute():
+        return Path(xdg_bin).absolute()
+    xdg_data = env.get("XDG_DATA_HOME", "")
+    if xdg_data and Path(xdg_data).is_absolute():
+        return (Path(xdg_data) / ".." / "bin").resolve()
     return Path.home() / ".local" / "bin"

@@ -23,3 +23,35 @@ def test_a_bin_dir_that_is_a_file_is_one_warning_saying_so(pytui: Pytui, tmp_pat
     assert "is not a directory" in warnings[0] and "UV_PYTHON_BIN_DIR" in warnings[0], warnings
     assert "--force" not in warnings[0] and "already exists" not in warnings[0], warnings
     assert afile.read_bytes() == b"keep me\n"
+
+
+@pytest.mark.uv
+@pytest.mark.parametrize("variable", ["XDG_BIN_HOME", "XDG_DATA_HOME"])
+def test_a_relative_xdg_dir_is_ignored_as_uv_ignores_it(pytui: Pytui, tmp_path, variable) -> None:
+    """The XDG base-directory rule (a relative path is invalid and ignored), as uv applies it
+    to the bin dir: both tools link into ~/.local/bin. pytui linked into the current directory
+    (`./relative/python3.12`, or `./bin/python3.12` from XDG_DATA_HOME's `../bin`)."""
+    import os
+    import subprocess
+    import sys
+
+    uv = os.path.join(os.path.dirname(sys.executable), "uv")
+    if not os.path.exists(uv):
+        pytest.skip("uv is not installed beside the test interpreter")
+    made = pytui.add("3.12.8")
+    home, cwd = tmp_path / "home", tmp_path / "cwd"
+    cwd.mkdir()
+    for tool, argv, root in (("pytui", pytui.argv("install", "3.12"), tmp_path / "proot"),
+                             ("uv", [uv, "python", "install", made.build.key], tmp_path / "uroot")):
+        env = pytui.env(HOME=str(home), UV_PYTHON_INSTALL_DIR=str(root), UV_NO_CONFIG="1",
+                        UV_CACHE_DIR=str(tmp_path / "uv-cache"), **{variable: "relative"})
+        for name in ("UV_PYTHON_BIN_DIR", "XDG_BIN_HOME", "XDG_DATA_HOME"):
+            if name != variable:
+                env.pop(name, None)
+        done = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, (tool, done.stdout, done.stderr)
+        assert os.listdir(cwd) == [], (tool, os.listdir(cwd))
+        link = home / ".local" / "bin" / "python3.12"
+        assert os.path.islink(link), (tool, done.stderr)
+        assert os.readlink(link).startswith(str(root)), (tool, os.readlink(link))
+        os.unlink(link)
