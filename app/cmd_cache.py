@@ -354,8 +354,15 @@ def _run_export(args: argparse.Namespace) -> int:
     for archive, why in report.skipped:
         _err(f"skipped {archive.name} ({_describe(archive)}): {why}")
     if not report.exported:
-        _err(stderr_style().error(f"no archive exported: {cache.root} holds no verified python-build-standalone "
-             "archive of the current catalog"))
+        from pytui.core.urls import CPYTHON_DOWNLOADS_URL_PREFIX
+
+        nothing = f"no archive exported: {cache.root} holds no verified python-build-standalone archive of the current catalog"
+        if report.skipped:  # each said above why; a mirror mirrors the release URLs only
+            nothing += (f"; a mirror lays out archives the catalog lists under {CPYTHON_DOWNLOADS_URL_PREFIX}…"
+                        " (uv's catalog and the built-in list do): export with one of those "
+                        "(unset --downloads-json / UV_PYTHON_DOWNLOADS_JSON_URL, or point it at uv's "
+                        "download-metadata.json)")
+        _err(stderr_style().error(nothing))
         return 1
     if report.metadata_replaced is not None:
         _err(stderr_style().warning(

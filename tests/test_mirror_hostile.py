@@ -49,3 +49,25 @@ def test_a_readable_metadata_file_keeps_its_entries_without_a_word(env, capsys, 
     assert run(capsys, "cache", "export-mirror", str(dest))[0] == 0
     code, _out, err = run(capsys, "cache", "export-mirror", str(dest))
     assert code == 0 and err == ""
+
+
+def test_nothing_exportable_says_what_to_do(tmp_path, capsys, archive_factory, monkeypatch):
+    """A cache whose archives the catalog lists under other URLs (a private or loopback
+    mirror): the error says why none could be exported and what catalog would do."""
+    import shutil
+
+    from fixtures_archives import write_uv_catalog
+    from pytui.core.cache import ArchiveCache
+
+    made = archive_factory.pbs(version="3.12.8").with_url("http://127.0.0.1:9/x/" + "a.tar.gz")
+    cache = ArchiveCache(tmp_path / "cache")
+    cache.root.mkdir()
+    shutil.copy(made.path, cache.path_for(made.build))
+    catalog = write_uv_catalog(tmp_path / "catalog.json", [made.build])
+    monkeypatch.setenv("UV_PYTHON_CACHE_DIR", str(cache.root))
+    monkeypatch.setenv("UV_PYTHON_DOWNLOADS_JSON_URL", str(catalog))
+    code, _out, err = run(capsys, "cache", "export-mirror", str(tmp_path / "m"))
+    assert code == 1
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("error: no archive exported") and "github.com" in last, err
+    assert not (tmp_path / "m").exists()
