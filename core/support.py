@@ -166,7 +166,18 @@ def _entry(minor: str, value: object) -> Cycle | None:
     bugfix_date = iso_day(bugfix)
     if bugfix_date is None or not first_date <= bugfix_date <= eol_date:
         return None
-    return Cycle(minor, str(first), str(bugfix), str(eol))
+    # Kept, shown and written out as checked: ASCII digits, no final newline (the checks match
+    # as the patterns do: `\d` takes any script's digits, `$` a final newline).
+    return Cycle(f"{int(match[0])}.{int(match[1])}", _as_published(first), _as_published(bugfix),
+                 _as_published(eol))
+
+
+def _as_published(text: object) -> str:
+    """A date that passed `iso_day`, as `YYYY-MM` or `YYYY-MM-DD` in ASCII digits."""
+    fields = date_fields(text)
+    assert fields is not None  # checked by the caller
+    year, month, day = fields
+    return f"{int(year):04d}-{int(month):02d}" + ("" if day is None else f"-{int(day):02d}")
 
 
 def parse_cycles(data: bytes) -> dict[str, Cycle]:
@@ -184,7 +195,7 @@ def parse_cycles(data: bytes) -> dict[str, Cycle]:
     for minor, value in doc.items():
         cycle = _entry(minor, value)
         if cycle is not None:
-            out[minor] = cycle
+            out[cycle.minor] = cycle
     return out
 
 
