@@ -9,7 +9,9 @@ from pytui.app.envs_view import env_details, env_rows, envs_status
 from pytui.app.filter_box import FilterBox
 from pytui.app.state import AppState
 from pytui.app.subtitles import envs_subtitle
+from pytui.widgets.cut_rules import line_forms
 from pytui.widgets.env_table import EnvTable
+from pytui.widgets.fitted_line import FittedLine
 from pytui.widgets.key_bar import KeyBar
 from rich.table import Table
 from rich.text import Text
@@ -69,7 +71,7 @@ class EnvironmentsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="envs-pane", classes="pane"):
-            yield Static("", id="envs-status", markup=False)
+            yield FittedLine(id="envs-status")
             yield EnvFilter(placeholder="filter: path, kind, key, 3.12, broken, pinned, pipx  "
                                         "(Enter keeps it, Esc clears it)", id="envs-filter")
             yield EnvTable(id="envs-table")
@@ -95,10 +97,10 @@ class EnvironmentsScreen(Screen[None]):
         rows = env_rows(self._state, self._filter)
         self.table.show(rows)
         status = envs_status(self._state, len(rows))
-        if self._filter:
-            status += f" · filter “{self._filter}”"
-        self._status = status
-        self.query_one("#envs-status", Static).update(status)
+        # The filter stays at the end of every form: the scan's details give way first.
+        filtered = f" · filter “{self._filter}”" if self._filter else ""
+        self._status = status + filtered
+        self.query_one("#envs-status", FittedLine).show(line_forms(status, keep_end=filtered))
         self.query_one("#envs-pane").border_subtitle = envs_subtitle(
             scanning=self._state.envs_scanning)
         self._show_detail()

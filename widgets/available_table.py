@@ -7,7 +7,8 @@ from typing import ClassVar
 from pytui.widgets.format import human_size
 from pytui.widgets.keyed_table import KEPT_ROWS, KeyedTable, Row
 from pytui.widgets.rows import CACHED, FAILED, INSTALLED, NOTHING, PARTIAL, AvailableRow
-from pytui.widgets.support_cell import SUPPORT_STYLES, support_cell
+from pytui.widgets.support_cell import SUPPORT_STYLES, short_support, support_cell
+from pytui.widgets.table_cells import FormText
 from rich.text import Text
 
 __all__ = ["AvailableRow", "AvailableTable", "state_text"]
@@ -64,6 +65,7 @@ class AvailableTable(KeyedTable):
     FLEX = (("variant", 0), ("support", 9), ("key", 20))
     IDENTITY = "key"
     WHOLE = frozenset({"variant"})
+    SHORT_FORMS = frozenset({"support"})
     CLASSED_STYLES = SUPPORT_STYLES
     COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES)
 
@@ -100,7 +102,9 @@ def _cells(row: AvailableRow) -> Row:
             _state_markup(row),
             Text(build.key, style="dim"),
             Text(build.version, style="dim"),
-            Text(row.support.text if row.support else "", style="dim"),
+            (FormText(row.support.text, style="dim",
+                      short=Text(short_support(row.support.text), style="dim"))
+             if row.support else Text("")),
             Text(build.variant, style="dim"),
             Text(build.build or "—", style="dim"),
             Text(size, style="dim", justify="right"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pytui.widgets.format import human_size
 from pytui.widgets.keyed_table import KeyedTable, Row
-from pytui.widgets.rows import CacheRow, archive_key
+from pytui.widgets.rows import PARTIAL, CacheRow, archive_key
+from pytui.widgets.table_cells import FormText
 from rich.text import Text
 
 __all__ = ["CacheRow", "CacheTable", "archive_key", "state_text"]
@@ -13,11 +14,16 @@ __all__ = ["CacheRow", "CacheTable", "archive_key", "state_text"]
 def state_text(row: CacheRow) -> Text:
     if row.state == "ok":
         # "+tree": the archive's unpacked tree is kept, so installing it links that tree.
-        return Text.assemble(("ok", "green"), (" +tree", "cyan")) if row.tree else Text("ok", style="green")
+        if row.tree:
+            text = FormText(short=Text("ok", style="green"))
+            return text.append("ok", style="green").append(" +tree", style="cyan")
+        return Text("ok", style="green")
     if row.state in {"partial", "downloading"}:
-        label = "partial" if row.state == "partial" else "↓"
         percent = f" {row.percent}%" if row.percent is not None else ""
-        return Text(f"{label}{percent}", style="yellow")
+        if row.state == "downloading":
+            return Text(f"↓{percent}", style="yellow")
+        return FormText(f"partial{percent}", style="yellow",
+                        short=Text(f"{PARTIAL}{percent}", style="yellow"))
     if row.state == "orphan":
         return Text("orphan", style="magenta")
     return Text(row.state, style="red")
@@ -38,8 +44,11 @@ class CacheTable(KeyedTable):
     # key down to its version (`cpython-3.12.8-…`), then the state; the key is never cut
     # below that (a row must say which build it is) and the size always stays. The state's
     # minimum is its longest text (`partial 99%`): it is cut only once the file name is gone.
-    FLEX = (("archive", 10), ("build", 16), ("state", 11))
+    FLEX = (("archive", 10), ("build", 16), ("state", 1))
     IDENTITY = "build"
+    # `ok +tree` gives way to `ok` (Details says the tree is kept), `partial 55%` to `◐ 55%`
+    # (Available's mark for a partial download): whole words, never `ok…`.
+    SHORT_FORMS = frozenset({"state"})
 
     def show(self, rows: list[CacheRow]) -> None:
         self.sync([_cells(row) for row in rows])

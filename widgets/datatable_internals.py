@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar, cast
 
-from pytui.widgets.table_cells import cell_segments, one_line_text
+from pytui.widgets.table_cells import cell_segments, fitting_form, one_line_text
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -330,6 +330,8 @@ class FastDataTable(DataTable):
         else:
             height = self.rows[row_key].height
             cell = self._data[row_key][column_key]
+            if column_index in self._elided:
+                cell = fitting_form(cell, width - 2 * self.cell_padding)
         text = one_line_text(cell) if height == 1 else None
         if text is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)

@@ -1,15 +1,18 @@
 """The Environments view's table: one row per environment, broken ones marked.
 
 Columns fit their content and, when the table is narrower than that, give way in this order:
-the path (its start given up, its project dir and last part kept: `…/api/.venv`), then the key, then how it is used, then the
-kind, each down to a few cells, then the path down to its end; Status is never cut. They are re-fitted whenever the rows or
-the width change.
+the path (its start given up, its project dir and last part kept: `…/api/.venv`), then the key
+down to its version (`cpython-3.14.0rc1…`, never inside it), then how it is used (after a whole
+word: `pinned…`), then the kind (to its short form: `virtualenvwrapper` -> `wrapper`, never
+cut), then the path down to its end; Status is never cut. They are re-fitted whenever the rows
+or the width change.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pytui.widgets.cut_rules import key_floor, line_forms, pick_form
 from pytui.widgets.format import ELLIPSIS
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import EnvRow
@@ -21,11 +24,17 @@ __all__ = ["EnvRow", "EnvTable", "elide_path", "fit_widths"]
 # Column indexes in COLUMNS, and the fewest cells each gives way to, in the order they give way.
 # The path gives way first down to its project (`…/api/.python-version`, at most PROJECT_CELLS:
 # every pin ends in `.python-version`, so a path cut inside its last part tells no project
-# apart), the key down to its version (`cpython-3.12.8-…`), and only after the others further.
+# apart), the key down to its version (`cpython-3.14.0rc1…`), how it is used to its short form,
+# the kind to its short form, and only after the others the path further.
 PATH, KIND, KEY, HOW, STATUS = range(5)
 PROJECT = -1  # stands for "the path's project form" in GIVE_WAY
+VERSION = -2  # stands for "the keys through their version" (cut_rules.key_floor)
+SHORT_HOW = -3  # stands for "the shortest form of each How" (how_forms)
+SHORT_KIND = -4  # stands for "the kinds' short forms"
 PROJECT_CELLS = 28
-GIVE_WAY = ((PATH, PROJECT), (KEY, 16), (HOW, 16), (KIND, 5), (PATH, 14), (KEY, 14))
+GIVE_WAY = ((PATH, PROJECT), (KEY, VERSION), (HOW, SHORT_HOW), (KIND, SHORT_KIND), (PATH, 14))
+# A kind's short form, for a Kind column too narrow for the whole word (never cut).
+KIND_SHORT = {"virtualenvwrapper": "wrapper"}
 # Cells of padding around each cell (DataTable's cell_padding on both sides), and the
 # vertical scrollbar's width (kept free even when there are few rows).
 PADDING = 2
@@ -79,13 +88,36 @@ def fit_widths(texts: Sequence[Sequence[str]], labels: Sequence[str], width: int
     for index, fewest in GIVE_WAY:
         if excess <= 0:
             break
-        if fewest == PROJECT:
-            fewest = min(PROJECT_CELLS, max((len(project_form(row[PATH])) for row in texts),
-                                            default=0))
+        fewest = _fewest(texts, fewest)
         cut = min(excess, max(0, widths[index] - max(fewest, len(labels[index]))))
         widths[index] -= cut
         excess -= cut
     return widths
+
+
+def _fewest(texts: Sequence[Sequence[str]], fewest: int) -> int:
+    """The cells a GIVE_WAY step leaves its column (its stand-ins made concrete)."""
+    if fewest == PROJECT:
+        return min(PROJECT_CELLS, max((len(project_form(row[PATH])) for row in texts),
+                                      default=0))
+    if fewest == VERSION:
+        return key_floor(row[KEY] for row in texts)
+    if fewest == SHORT_HOW:
+        return max((len(how_forms(row[HOW])[-1]) for row in texts), default=0)
+    if fewest == SHORT_KIND:
+        return max((len(KIND_SHORT.get(row[KIND], row[KIND])) for row in texts), default=0)
+    return fewest
+
+
+def how_forms(how: str) -> tuple[str, ...]:
+    """How an environment uses its install, fullest first: `pinned to 3.12.8` and `follows
+    3.12` give way to their first word (the Key column says the version), `external (path)`
+    to `external`; `pin 3.12` and `wants 3.10.16` say nothing without their version and
+    stay whole; a parenthesis gives way first."""
+    forms = line_forms(how)  # `pin 3.12 (no install satisfies it)` -> `pin 3.12`
+    if how.startswith(("pinned to ", "follows ", "external")):
+        forms += (how.split(" ", 1)[0],)
+    return forms
 
 
 def _texts(row: EnvRow) -> tuple[str, str, str, str, str]:
@@ -108,6 +140,8 @@ def elide_path(path: str, width: int) -> str:
             tail = path[at:]
     if tail.count("/") >= 2:
         return ELLIPSIS + tail
+    if tail:  # the last part whole (`…/old-notebooks`), not the end of the one before it
+        return ELLIPSIS + tail
     return ELLIPSIS + path[len(path) - (width - 1):]
 
 
@@ -128,9 +162,9 @@ def _cells(row: EnvRow, texts: Sequence[str], widths: Sequence[int]) -> Row:
     path, kind, key, how, status = texts
     return row.id, (
         Text(elide_path(path, widths[PATH]), style="bold red" if broken else ""),
-        Text(_cut_end(kind, widths[KIND])),
+        Text(kind if len(kind) <= widths[KIND] else KIND_SHORT.get(kind, kind)),
         Text(_cut_end(key, widths[KEY]), style="dim" if row.key == "missing" else ""),
-        Text(_cut_end(how, widths[HOW]), style="red" if broken else (
+        Text(pick_form(how_forms(how), widths[HOW]), style="red" if broken else (
             "dim" if row.how.startswith("external") else "")),
         Text(status, style="bold red" if broken else "green"),
     )

@@ -5,6 +5,7 @@ recomputed at every redraw, so a resize re-fits it."""
 
 from __future__ import annotations
 
+from pytui.widgets.cut_rules import label_forms
 from pytui.widgets.format import elide_middle, human_size
 from pytui.widgets.rows import HeaderInfo
 from rich.style import Style
@@ -64,11 +65,20 @@ def _catalog_line(info: HeaderInfo, width: int, problem_style: Style | str) -> T
     if info.catalog_note:
         after.append(" · ")
         after.append(info.catalog_note, style=problem_style if info.catalog_problem else "dim")
-    room = max(MIN_PATH, width - len(text) - len(after))
-    text.append(elide_middle(info.catalog_source, room))
+    room = width - len(text) - len(after)
+    text.append(_catalog_label(info.catalog_source, room))
     text.append_text(after)
     text.truncate(width, overflow="ellipsis")
     return text
+
+
+def _catalog_label(label: str, room: int) -> str:
+    """A path or URL keeps its start and its file name (its middle elided); any other label
+    gives way to a shorter whole form (`embedded 2026.10.25`), never its middle."""
+    if label.startswith(("~", "/", ".")) or "://" in label:
+        return elide_middle(label, max(MIN_PATH, room))
+    forms = label_forms(label)
+    return next((form for form in forms if len(form) <= room), forms[-1])
 
 
 def _paths_line(info: HeaderInfo, width: int) -> Text:

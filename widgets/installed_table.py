@@ -34,11 +34,12 @@ class InstalledTable(KeyedTable):
     # size: the key through its patch and the update mark (`↑ 3.11.7`, the only sign an
     # upgrade exists) stay longest (a row must say which install it is).
     FLEX = (("build", 0), ("key", 16), ("support", 9), ("support", 0), ("used", 0), ("size", 0),
-            ("update", 8))
+            ("update", 9))
     CLASSED_STYLES = SUPPORT_STYLES
     COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES)
     IDENTITY = "key"
     WHOLE = frozenset({"build", "used", "size"})
+    SHORT_FORMS = frozenset({"support"})
 
     def show(self, rows: list[InstalledRow]) -> None:
         self.sync([_cells(row) for row in rows])

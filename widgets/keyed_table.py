@@ -6,8 +6,10 @@ import contextlib
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
+from pytui.widgets.cut_rules import key_floor
 from pytui.widgets.datatable_internals import Cell, FastDataTable, KnownRow
 from pytui.widgets.list_bindings import LIST_MOVES
+from pytui.widgets.table_cells import FormText
 from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
@@ -55,6 +57,10 @@ class KeyedTable(FastDataTable):
     # FLEX columns that give way whole, never cut (sizes, dates, counts): a cut number reads
     # as another number. A fixed-width FLEX column always does.
     WHOLE: ClassVar[frozenset[str]] = frozenset()
+    # FLEX columns whose cells may have a shorter whole form (`FormText`: `ok +tree` / `ok`):
+    # such a column gives way to the widest of those forms (and its label), never further
+    # but whole. (In FLEX, a minimum of 0 means "gives way whole"; 1 "to its floor".)
+    SHORT_FORMS: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
@@ -67,6 +73,9 @@ class KeyedTable(FastDataTable):
         # Natural (content) width of each auto-width column, by column index, and the columns
         # now narrower than that (`_elided`, see `_fit_to_width`).
         self._natural: dict[int, int] = {}
+        # The fewest cells a FLEX column may keep before it gives way whole, by column index,
+        # from its cells (`_floor_of`): the key through its version, a short form.
+        self._floors: dict[int, int] = {}
         for label, key, width in self.COLUMNS:
             self.add_column(label, key=key, width=width)
 
@@ -190,6 +199,8 @@ class KeyedTable(FastDataTable):
                 if width > widths[index]:
                     widths[index] = width
         self._natural = widths
+        self._floors = {}
+        self._raise_floors(cells for _, cells in rows)
         self._fit_to_width()
 
     def _fit_to_width(self) -> None:
@@ -242,10 +253,15 @@ class KeyedTable(FastDataTable):
                 flex = self._flex_index(key)
                 if excess <= 0 or flex is None or flex in hidden:
                     continue
+                floor = max(minimum, self._floors.get(flex, 0))
+                if key in self.SHORT_FORMS:
+                    floor = max(floor, self.ordered_columns[flex].label.cell_len)
                 if flex in fixed or key in self.WHOLE:
                     give = widths[flex]  # whole, never cut
+                elif key != self.IDENTITY and (last_resort or not minimum):
+                    # Below its floor a cut says nothing right (`securi…`, `ok…`): whole.
+                    give = widths[flex]
                 else:
-                    floor = 0 if last_resort and key != self.IDENTITY else minimum
                     give = max(0, min(excess, widths[flex] - floor))
                     if 0 < widths[flex] - give < MIN_CUT_WIDTH:
                         give = widths[flex]
@@ -254,10 +270,19 @@ class KeyedTable(FastDataTable):
                 if not widths[flex]:
                     hidden.add(flex)
                     excess -= padding
-        # A column given up whole may leave cells over: they go back to the key.
-        ident = self._flex_index(self.IDENTITY) if self.IDENTITY else None
-        if excess < 0 and ident is not None and ident not in fixed:
-            widths[ident] += max(0, min(-excess, self._natural.get(ident, 0) - widths[ident]))
+        # A column given up whole may leave cells over: they go back to a column shown in its
+        # short form (`ok` -> `ok +tree`), then to the key.
+        # (A short-form column takes them only when its whole width fits: a wider short form
+        # is no better.)
+        back = [(self._flex_index(key), True) for key in sorted(self.SHORT_FORMS)]
+        back.append((self._flex_index(self.IDENTITY) if self.IDENTITY else None, False))
+        for index, whole in back:
+            if excess < 0 and index is not None and index not in fixed and index not in hidden:
+                grow = max(0, min(-excess, self._natural.get(index, 0) - widths[index]))
+                if whole and widths[index] + grow < self._natural.get(index, 0):
+                    continue
+                widths[index] += grow
+                excess += grow
         return hidden
 
     def _flex_index(self, key: str) -> int | None:
@@ -290,14 +315,34 @@ class KeyedTable(FastDataTable):
         for index, column in enumerate(columns):
             if column.auto_width:
                 natural.setdefault(index, column.label.cell_len)
+        added = []
         for key in new_rows:
             cells = self._cells.get(key.value) if key.value is not None else None
             if cells is None:
                 continue
+            added.append(cells)
             for index, cell in enumerate(cells):
                 if index in natural:
                     natural[index] = max(natural[index], _width(cell))
+        self._raise_floors(added)
         self._fit_to_width()
+
+    def _floored(self) -> list[tuple[int, bool]]:
+        """(column index, is the identity) of the columns whose floor comes from cells."""
+        return [(index, key == self.IDENTITY) for index, (_, key, _) in enumerate(self.COLUMNS)
+                if key == self.IDENTITY or key in self.SHORT_FORMS]
+
+    def _raise_floors(self, rows: Iterable[Sequence[Cell]]) -> None:
+        """Raise `_floors` to what these rows' cells need (see `_floors`)."""
+        floored = self._floored()
+        if not floored:
+            return
+        floors = self._floors
+        for cells in rows:
+            for index, identity in floored:
+                need = _floor_of(cells[index], identity)
+                if need > floors.get(index, 0):
+                    floors[index] = need
 
     def sync_one(self, key: str, cells: Sequence[Cell]) -> bool:
         """Rewrite the changed cells of one existing row; False when there is no such row."""
@@ -339,6 +384,16 @@ class KeyedTable(FastDataTable):
             return False
         self._move_to(key)
         return True
+
+
+def _floor_of(cell: Cell, identity: bool) -> int:
+    """The fewest cells `cell` may be shown in: a key through its version and "…"; a cell
+    with a short form, that form; any other cell, all of it."""
+    if identity:
+        return key_floor((cell if isinstance(cell, str) else cell.plain,))
+    if isinstance(cell, FormText):
+        return cell.short.cell_len
+    return _width(cell)
 
 
 def _width(cell: Cell) -> int:

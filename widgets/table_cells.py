@@ -21,6 +21,24 @@ _MARKUP_TEXT: dict[str, Text] = {}
 MAX_MARKUP_KEPT = 4096
 
 
+class FormText(Text):
+    """A cell with a shorter whole form (`ok +tree` / `ok`): drawn instead of cutting the
+    full one when its column is narrower than the full text (KeyedTable.SHORT_FORMS)."""
+
+    short: Text
+
+    def __init__(self, text: str = "", style: str = "", *, short: Text) -> None:
+        super().__init__(text, style=style)
+        self.short = short
+
+
+def fitting_form(cell: object, inner: int) -> object:
+    """`cell`, or its short form when the full one needs more than `inner` cells."""
+    if isinstance(cell, FormText) and cell.cell_len > inner:
+        return cell.short
+    return cell
+
+
 def one_line_text(cell: object) -> Text | None:
     """The cell as DataTable reads it (a string is markup), when it is one plain line that
     `cell_segments` renders as Rich would; None otherwise."""

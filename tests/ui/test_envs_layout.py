@@ -114,10 +114,15 @@ async def test_columns_fit_the_screen_and_the_details_wrap(size: tuple[int, int]
         for key, row in zip(table.row_keys, rows, strict=True):
             assert row[0][:1] in "~…" and row[0][-5:] == key[-5:]  # the end is kept
         how = [row[3] for row in rows]
-        assert any(text.startswith("pin 3.12 (no") for text in how)
+        # How gives way to whole forms, never a version cut: its parenthesis first (the Key
+        # column says `missing`), then `pinned to 3.12.8` to `pinned` (the key says 3.12.8).
+        assert "pin 3.12" in how or "pin 3.12 (no install satisfies it)" in how
+        assert "pinned to 3.12.8" in how or "pinned" in how
+        assert "follows 3.12" in how and "wants 3.11.5" in how
+        assert not any(text.endswith("…") for text in how), how
         # A key keeps its patch (the path gives way to its project dir first).
         assert {row[2][:14] for row in rows} == {"missing", KEY[:14]}
-        assert "pinned to 3.12.8" in how and "follows 3.12" in how
+        assert all(row[2] in ("missing", KEY) or row[2].startswith(KEY[:14] + "…") for row in rows)
         # Different projects stay told apart: the path's end is what is kept, a pin's with
         # its project dir (every pin file is `.python-version`).
         assert len({row[0] for row in rows}) == len(rows)
@@ -132,7 +137,7 @@ async def test_columns_fit_the_screen_and_the_details_wrap(size: tuple[int, int]
         assert "…" not in _text_of(detail)
 
 
-async def test_a_long_status_line_ends_in_an_ellipsis_at_80x24() -> None:
+async def test_a_long_status_line_gives_way_to_a_whole_form_at_80x24() -> None:
     app = _Host()
     app.state.envs_note = ("scanned in 0.00 s (0 directories listed, 15 files read, "
                            "3 places from the config, 2 from the history)")
@@ -142,8 +147,15 @@ async def test_a_long_status_line_ends_in_an_ellipsis_at_80x24() -> None:
         assert isinstance(screen, EnvironmentsScreen)
         screen.refresh_rows()
         await pilot.pause()
-        line = _text_of(screen.query_one("#envs-status")).rstrip()
-        assert line.endswith("…") and line.startswith(" 6 environments, 1 broken"), line
+        line = _text_of(screen.query_one("#envs-status")).strip()
+        # Its parenthesis gives way whole (never `(0 directories …`).
+        assert line == "6 environments, 1 broken · scanned in 0.00 s", line
+        # A filter's note stays at the end of the line.
+        screen._filter = "venv"
+        screen.refresh_rows()
+        await pilot.pause()
+        line = _text_of(screen.query_one("#envs-status")).strip()
+        assert line.endswith("filter “venv”") and "…" not in line, line
 
 
 def test_elide_path_keeps_the_end() -> None:

@@ -71,3 +71,60 @@ async def test_filtered_subtitles_keep_the_filter_and_the_count_at_80(ui_world: 
         await pilot.press("enter")
         await wait_for(pilot, lambda: _subtitle(app, "#available-pane").endswith(
             "in all platforms: press A"), what="the hint without Enter")
+
+
+def _drawn_cells(table) -> list[dict[str, str]]:
+    """Each row's cells as drawn, by column key (a hidden column is absent)."""
+    rows = []
+    for y in range(1, min(table.row_count, table.size.height - 1) + 1):
+        line = table.render_line(y).text
+        start, cells = 0, {}
+        for column in table.ordered_columns:
+            width = column.get_render_width(table)
+            if width:
+                cells[column.key.value] = line[start:start + width].strip()
+            start += width
+        rows.append(cells)
+    return rows
+
+
+async def test_a_pre_release_key_its_state_and_support_are_never_cut_inside(
+        ui_world: UiWorld, tmp_path) -> None:
+    """A pre-release install keeps its whole version in Installed and Cached (`cpython-3.14.0rc1…`,
+    never `cpython-3.14.0r…`); a cached archive's state is `ok +tree` or `ok`, never `ok…`; a
+    support status is whole or its phase (`security…`), never `securi…`; at every size."""
+    from fixtures_archives import make_pbs_archive, write_uv_catalog
+    from pytui.core.settings import Settings
+
+    rc = make_pbs_archive(tmp_path / "rc", version="3.14.0rc1").serve(ui_world.server)
+    builds = [ui_world.build(v) for v in ("3.13.1", "3.11.11")] + [rc.build]
+    write_uv_catalog(ui_world.catalog_path, builds)
+    ui_world.settings = Settings.resolve(downloads_json=str(ui_world.catalog_path))
+    for build in builds:
+        InstallJob(build, settings=ui_world.settings).run()  # keeps each archive's tree
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: len(app.state.installations) == 3
+                       and any(a.tree for a in app.state.archives), what="3 installs")
+        for size in [*SIZES, (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            for table_id, column in (("#installed", "key"), ("#cached", "build")):
+                cells = _drawn_cells(app.query_one(table_id))
+                keys = [row[column] for row in cells]
+                assert any(key.startswith("cpython-3.14.0rc1") for key in keys), (size, keys)
+                assert not any(key.startswith("cpython-3.14.0r") and not
+                               key.startswith("cpython-3.14.0rc1") for key in keys), (size, keys)
+            for row in _drawn_cells(app.query_one("#cached")):
+                assert row.get("state", "ok") in ("ok", "ok +tree"), (size, row)
+            for table_id in ("#installed", "#available"):
+                for row in _drawn_cells(app.query_one(table_id)):
+                    support = row.get("support", "")
+                    assert not support.endswith("…") or support[:-1] in (
+                        "bugfix", "security", "pre-release") or support.startswith("EOL 20"), \
+                        (size, support)
+            if size[0] >= 200:
+                installed = _drawn_cells(app.query_one("#installed"))
+                assert rc.build.key in [row["key"] for row in installed]

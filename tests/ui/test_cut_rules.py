@@ -1,0 +1,137 @@
+"""The cut rules without an app (widgets/cut_rules.py, the Environments view's widths, the
+header's catalog label, the Support cell's short form), at the widths the panes have at 80, 120
+and 200 columns: a key is never cut inside its version, a word never inside, a label gives
+way to a shorter whole form."""
+
+from __future__ import annotations
+
+import pytest
+from pytui.widgets.cut_rules import (
+    cut_parts,
+    cut_words,
+    key_floor,
+    label_forms,
+    line_forms,
+    pick_form,
+    version_end,
+)
+from pytui.widgets.env_table import GIVE_WAY, KIND, KIND_SHORT, PADDING, fit_widths, how_forms
+from pytui.widgets.header import render_header
+from pytui.widgets.rows import HeaderInfo
+from pytui.widgets.support_cell import short_support
+
+TERMINALS = (80, 120, 200)
+EMBEDDED = "embedded (pbs-installer 2026.10.25)"
+
+
+@pytest.mark.parametrize(("key", "end"), [
+    ("cpython-3.12.11-linux-x86_64-gnu", len("cpython-3.12.11")),
+    ("cpython-3.14.0rc1-linux-x86_64-gnu", len("cpython-3.14.0rc1")),
+    ("cpython-3.15.0a2-macos-aarch64-none", len("cpython-3.15.0a2")),
+    ("cpython-3.13.7+freethreaded-linux-x86_64-gnu", len("cpython-3.13.7")),
+    ("pypy-3.10.14-linux-x86_64-gnu", len("pypy-3.10.14")),
+    ("missing", len("missing")),
+])
+def test_a_key_keeps_its_whole_version(key: str, end: int) -> None:
+    assert version_end(key) == end
+    floor = key_floor([key])
+    assert floor == (end if end == len(key) else end + 1)
+    # What a column of that width shows: the version whole, then "…".
+    shown = key[:floor - 1] + "…" if floor < len(key) else key
+    assert shown.startswith(key[:end])
+
+
+def test_the_floor_of_a_column_is_its_longest_version() -> None:
+    keys = ["cpython-3.12.11-linux-x86_64-gnu", "cpython-3.14.0rc1-linux-x86_64-gnu"]
+    assert key_floor(keys) == len("cpython-3.14.0rc1…")
+    assert key_floor(keys, minimum=20) == 20
+
+
+@pytest.mark.parametrize(("text", "width", "shown"), [
+    ("pinned to 3.14.0rc1", 30, "pinned to 3.14.0rc1"),
+    ("pinned to 3.14.0rc1", 16, "pinned…"),  # never `pinned to…` nor `pinned to 3.14.…`
+    ("bugfix → 2027-10: bug and security fixes", 20, "bugfix → 2027-10…"),
+    ("security → 2028-10", 12, "security…"),
+    ("security", 5, "secu…"),
+    ("wants 3.10.16", 4, ""),
+])
+def test_cut_words_keeps_whole_words(text: str, width: int, shown: str) -> None:
+    assert cut_words(text, width) == shown
+    assert len(cut_words(text, width)) <= width
+
+
+def test_cut_parts_never_cuts_a_size() -> None:
+    parts = ["build 20250818", "install_only", "295.4 KiB", "in Available, Cached"]
+    for width in range(10, 80):
+        shown = cut_parts(parts, width)
+        assert len(shown) <= width
+        assert "295.4 …" not in shown and ("295.4" not in shown or "295.4 KiB" in shown)
+    assert cut_parts(parts, 200) == " · ".join(parts)
+
+
+def test_a_label_gives_way_to_whole_forms() -> None:
+    assert label_forms(EMBEDDED) == (EMBEDDED, "embedded 2026.10.25", "embedded")
+    assert label_forms("versions.json (fetched) + " + EMBEDDED) == (
+        "versions.json (fetched) + " + EMBEDDED, "versions.json (fetched)", "versions.json")
+    assert pick_form(label_forms(EMBEDDED), 20) == "embedded 2026.10.25"
+
+
+@pytest.mark.parametrize("columns", TERMINALS)
+def test_the_header_never_cuts_the_catalog_label_in_its_middle(columns: int) -> None:
+    info = HeaderInfo(offline=False, catalog_source=EMBEDDED, catalog_note="refresh failed",
+                      install_root="~/.local/share/uv/python", cache_dir="~/.cache/pytui/python",
+                      cache_size=3_500_000, builds=1051, catalog_problem=True, cache_trees=True)
+    first = render_header(info, columns - 2).plain.split("\n")[0]
+    assert len(first) <= columns - 2
+    shown = first.split("catalog ", 1)[1].split(" · ")[0]
+    assert shown in label_forms(EMBEDDED), first
+    assert "1051 builds" in first and first.endswith("refresh failed"), first
+    if columns >= 120:
+        assert shown == EMBEDDED
+    else:
+        assert shown == "embedded 2026.10.25"
+
+
+def test_line_forms_drop_details_then_parts_and_keep_the_filter() -> None:
+    line = "5 environments, 1 broken · scanned in 0.02 s (0 directories listed, 12 reused)"
+    forms = line_forms(line, keep_end=" · filter “venv”")
+    assert forms == (line + " · filter “venv”",
+                     "5 environments, 1 broken · scanned in 0.02 s · filter “venv”",
+                     "5 environments, 1 broken · filter “venv”")
+
+
+@pytest.mark.parametrize(("text", "short"), [
+    ("security → 2028-10", "security…"), ("bugfix → 2027-10", "bugfix…"),
+    ("pre-release → 2025-10", "pre-release…"), ("EOL 2024-10", "EOL 2024…"),
+])
+def test_a_support_status_gives_way_to_its_phase(text: str, short: str) -> None:
+    assert short_support(text) == short
+
+
+ENV_TEXTS = [
+    ("~/.virtualenvs/old-notebooks", "virtualenvwrapper", "missing", "wants 3.10.16", "✗ broken"),
+    ("~/.local/share/uv/tools/ruff", "uv-tool", "cpython-3.14.0rc1-linux-x86_64-gnu",
+     "pinned to 3.14.0rc1", "ok"),
+    ("~/code/api/.python-version", "pin", "missing", "pin 3.12 (no install satisfies it)", "ok"),
+    ("~/code/some-long-project-name/subdir/.venv", "venv", "cpython-3.11.13-linux-x86_64-gnu",
+     "follows 3.11", "ok"),
+]
+LABELS = ("Path", "Kind", "Key", "How", "Status")
+
+
+@pytest.mark.parametrize("columns", TERMINALS)
+def test_environment_columns_give_way_to_whole_forms(columns: int) -> None:
+    # The table is the screen less the pane's border and the scrollbar's cell.
+    room = columns - 2 - 1
+    widths = fit_widths(ENV_TEXTS, LABELS, room)
+    assert sum(widths) + PADDING * len(widths) <= room, widths
+    path, kind, key, how, status = widths
+    # Kind is never cut: whole, or every kind in its short form.
+    assert kind >= max(len(KIND_SHORT.get(row[1], row[1])) for row in ENV_TEXTS)
+    assert key >= len("cpython-3.14.0rc1…") and status >= len("✗ broken")
+    assert how >= max(len(how_forms(row[3])[-1]) for row in ENV_TEXTS)
+    if columns >= 120:
+        assert kind == len("virtualenvwrapper")
+    if columns >= 200:
+        assert widths == [max(len(row[i]) for row in ENV_TEXTS) for i in range(5)]
+    assert any(step[0] == KIND for step in GIVE_WAY)

@@ -1,0 +1,140 @@
+"""Where a narrow cell or label may be cut, and what it gives way to (no Textual, no Rich).
+
+The rules the tables, the header and the Environments view share, tested at 80, 120 and 200
+columns in tests/ui/test_cut_rules.py:
+
+- a build key is never cut inside its version: `cpython-3.14.0rc1…`, never `cpython-3.14.0r…`
+  (`key_floor`: the cells a key column keeps at least);
+- a text of several words is cut after a whole word, never inside one, and never leaves a
+  version half shown (`cut_words`: `pinned to 3.14.0rc1` in 12 cells is `pinned to…`);
+- a label gives way to a shorter form that is whole (`pick_form`), dropping its least useful
+  part first: `embedded (pbs-installer 2026.10.25)` -> `embedded 2026.10.25` -> `embedded`
+  (`label_forms`), never its middle.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+ELLIPSIS = "…"
+# `cpython-3.14.0rc1`, `pypy-3.10.14`, `cpython-3.13.7+freethreaded`: the implementation and the
+# version (with a pre-release or dev suffix), the part of a key that says which build it is.
+_KEY_HEAD = re.compile(r"[a-z]+-\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc)\d+)?(?:\.?dev\d+)?(?:\+[a-z0-9]+)?")
+_VERSION = re.compile(r"\d+\.\d+")
+# A parenthesised part at the end of a label: `embedded (pbs-installer 2026.10.25)`.
+_TRAILING_PARENS = re.compile(r"^(?P<head>.+?) \((?P<inner>[^()]*)\)$")
+
+
+def version_end(key: str) -> int:
+    """Cells of `key` up to the end of its version (`cpython-3.14.0rc1-linux-…` -> 17; a
+    variant written after the version is not part of it); the whole key if it has none."""
+    match = _KEY_HEAD.match(key)
+    if match is None:
+        return len(key)
+    head = match.group(0)
+    plus = head.find("+")
+    return plus if plus > 0 else len(head)
+
+
+def key_floor(keys: Iterable[str], minimum: int = 0) -> int:
+    """The fewest cells a column of these keys may keep: the longest one up to the end of its
+    version, and the "…" after it (at least `minimum`). A key that is shorter is whole."""
+    floor = minimum
+    for key in keys:
+        end = version_end(key)
+        need = end if end >= len(key) else end + 1
+        if need > floor:
+            floor = need
+    return floor
+
+
+def cut_words(text: str, width: int) -> str:
+    """`text` in at most `width` cells, cut after a whole word and ending in "…": a word is
+    never cut, nor a version left half shown; a single word (a key, a path) is cut where it
+    must. Empty when not even the first word and "…" fit."""
+    if len(text) <= width:
+        return text
+    if width <= 0:
+        return ""
+    if " " not in text:
+        return text[:width - 1] + ELLIPSIS if width > 1 else ELLIPSIS
+    words = text.split(" ")
+    kept = ""
+    for word in words:
+        candidate = f"{kept} {word}" if kept else word
+        if len(candidate) + 1 > width:
+            break
+        kept = candidate
+    # A cut after a joining word or a separator reads as a typo (`pinned to…`, `bugfix →…`).
+    while kept and (kept.rsplit(" ", 1)[-1] in _JOINERS or kept[-1] in _DANGLING):
+        if kept.rsplit(" ", 1)[-1] in _JOINERS:
+            kept = kept.rsplit(" ", 1)[0] if " " in kept else ""
+        kept = kept.rstrip(_DANGLING)
+    return kept + ELLIPSIS if kept else ""
+
+
+_JOINERS = frozenset({"to", "of", "in", "and", "or", "from", "for", "by", "the", "a", "→", "·"})
+_DANGLING = " →-·,:;/("
+
+
+def pick_form(forms: Sequence[str], width: int) -> str:
+    """The first (fullest) of `forms` that fits in `width` cells; the last one cut with
+    `cut_words` when none does."""
+    for form in forms:
+        if len(form) <= width:
+            return form
+    return cut_words(forms[-1], width) if forms else ""
+
+
+def label_forms(label: str) -> tuple[str, ...]:
+    """A catalog label's forms, fullest first, each whole: a trailing parenthesis gives way
+    first to its dated part, then entirely (`embedded (pbs-installer 2026.10.25)`,
+    `embedded 2026.10.25`, `embedded`); a second source joined by ` + ` goes before that
+    (`versions.json (fetched) + embedded (…)` -> `versions.json (fetched)`)."""
+    forms = [label]
+    if " + " in label:
+        label = label.split(" + ", 1)[0]
+        forms.append(label)
+    match = _TRAILING_PARENS.match(label)
+    if match is not None:
+        head, inner = match.group("head"), match.group("inner")
+        dated = [word for word in inner.split() if _VERSION.search(word)]
+        if dated:
+            forms.append(f"{head} {dated[-1]}")
+        forms.append(head)
+    return tuple(dict.fromkeys(forms))
+
+
+def cut_parts(parts: Sequence[str], width: int, sep: str = " · ") -> str:
+    """As many whole `parts` as fit in `width` cells joined by `sep` (`build 20250818 ·
+    install_only …`), " …" after the last one kept when some were left out; never a part cut
+    inside (a size cut reads as another size). Empty when not even the first fits."""
+    kept: list[str] = []
+    used = 0
+    for index, part in enumerate(parts):
+        add = len(part) + (len(sep) if kept else 0)
+        more = index < len(parts) - 1
+        if used + add + (2 if more else 0) > width:
+            if kept:
+                return sep.join(kept) + " " + ELLIPSIS
+            return ""
+        kept.append(part)
+        used += add
+    return sep.join(kept)
+
+
+_PARENS = re.compile(r" \([^()]*\)")
+
+
+def line_forms(line: str, sep: str = " · ", keep_end: str = "") -> tuple[str, ...]:
+    """A status line's forms, fullest first, each whole: its parenthesised details dropped
+    (the last first), then its parts after `sep` (the last first); `keep_end` (a filter's
+    note) stays at the end of every form."""
+    forms = [line]
+    while (groups := list(_PARENS.finditer(forms[-1]))):
+        last = groups[-1]
+        forms.append(forms[-1][:last.start()] + forms[-1][last.end():])
+    while sep in forms[-1]:
+        forms.append(forms[-1].rsplit(sep, 1)[0])
+    return tuple(dict.fromkeys(form + keep_end for form in forms))
