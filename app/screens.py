@@ -11,6 +11,7 @@ from pytui.app.history import History, format_time
 from pytui.app.keymap import help_rows
 from pytui.app.purge_plan import OUTDATED, PurgePlan, preview_label
 from pytui.core.models import CachedArchive, Installation
+from pytui.widgets.folded import Folded
 from pytui.widgets.format import human_size
 from pytui.widgets.key_bar import KeyBar
 from rich.table import Table
@@ -143,7 +144,7 @@ class ConfirmModal(ModalScreen[bool]):
         with Vertical(classes="dialog confirm-dialog"):
             yield Label(self._title, classes="dialog-title")
             for line in self._lines:
-                yield Static(line, classes="dialog-line", markup=False)
+                yield Static(Folded(line), classes="dialog-line", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self._confirm} (y)", id="yes",
                              variant="error" if self._danger else "primary")
@@ -168,7 +169,7 @@ class ConfirmModal(ModalScreen[bool]):
         self.query_one(".dialog-title", Label).update(title)
         self.query(".dialog-line").remove()
         mounted = self.query_one(".confirm-dialog").mount(
-            *[Static(line, classes="dialog-line", markup=False) for line in self._lines],
+            *[Static(Folded(line), classes="dialog-line", markup=False) for line in self._lines],
             before=self.query_one(".dialog-buttons"))
 
         async def drawn_next() -> None:
@@ -432,8 +433,9 @@ class HistoryScreen(ScrollingDialog):
                     yield Static("Nothing yet: jobs, purges and refreshes are listed here.",
                                  classes="dialog-hint")
                 for entry in self._history.entries:
-                    yield Static(_entry_text(entry.at, entry.kind, entry.title, entry.outcome,
-                                             entry.message), classes="history-entry")
+                    yield Static(Folded(_entry_text(entry.at, entry.kind, entry.title,
+                                                    entry.outcome, entry.message)),
+                                 classes="history-entry")
             yield Label(SCROLL_HINT, id="history-scroll-hint", classes="dialog-hint")
         yield KeyBar()
 

@@ -138,3 +138,33 @@ def line_forms(line: str, sep: str = " · ", keep_end: str = "") -> tuple[str, .
     while sep in forms[-1]:
         forms.append(forms[-1].rsplit(sep, 1)[0])
     return tuple(dict.fromkeys(form + keep_end for form in forms))
+
+
+# Where a word too long for a line (a URL, a path) may be broken: after one of these.
+_BREAK_AFTER = "/-_.,;&?=+"
+
+
+def fold_ranges(plain: str, width: int) -> list[tuple[int, int]]:
+    """(start, stop) offsets of the lines `plain` wraps to in `width` cells: at spaces, and a
+    word longer than a line (a URL, a path) after a `/`, `-`, `_`, `.` (`…/cpython-3.12.8%2B…-`
+    then `unknown-linux-gnu…`), never inside a name (`unkn` / `own`) unless it has none."""
+    ranges: list[tuple[int, int]] = []
+    width = max(width, 1)
+    start = 0
+    for line in plain.split("\n"):
+        pos, end = start, start + len(line)
+        while end - pos > width:
+            window = plain[pos:pos + width + 1]
+            space = window.rfind(" ")
+            if space > 0:
+                ranges.append((pos, pos + space))
+                pos += space + 1
+                continue
+            head = plain[pos:pos + width]
+            at = max(head.rfind(mark) for mark in _BREAK_AFTER)
+            cut = pos + at + 1 if at > 0 else pos + width
+            ranges.append((pos, cut))
+            pos = cut
+        ranges.append((pos, end))
+        start = end + 1
+    return ranges

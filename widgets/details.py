@@ -3,8 +3,10 @@ panes; for a job, its whole outcome (the error wrapped in full, never cut)."""
 
 from __future__ import annotations
 
+from pytui.widgets.cut_rules import cut_parts, cut_words
 from pytui.widgets.rows import Details
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -40,22 +42,48 @@ class DetailsPanel(VerticalScroll):
         return str(body.render())
 
 
+class _Title:
+    """The key in bold, then as many whole parts of the note as fit (`build 20250818 ·
+    install_only …`): a part is never cut inside (a size cut reads as another size)."""
+
+    def __init__(self, key: str, note: str) -> None:
+        self.key, self.note = key, note
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        text = Text(self.key, style="bold", no_wrap=True, overflow="ellipsis")
+        room = options.max_width - len(self.key) - 2
+        note = cut_parts(self.note.split(" · "), room) if self.note else ""
+        if note:
+            text.append("  " + note, style="dim")
+        yield text
+
+
+class _WordCut:
+    """A value on one line, cut after a whole word when it does not fit (`…then security
+    fixes only…`, never `…fixes onl…`); a value of one word (a path, a URL) is cut at its end."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, len(self.value))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Text(cut_words(self.value, options.max_width) or self.value[:options.max_width],
+                   no_wrap=True, overflow="crop")
+
+
 def render_details(details: Details | None) -> RenderableType:
     if details is None:
         return Text("Nothing highlighted.", style="dim")
     grid = Table.grid(padding=(0, 2), expand=True)
     grid.add_column(style="dim", no_wrap=True)
-    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-    title = Text()
-    title.append(details.title, style="bold")
-    if details.note:
-        title.append("  " + details.note, style="dim")
-    title.no_wrap = True
-    title.overflow = "ellipsis"
+    grid.add_column(ratio=1, no_wrap=True)
+    title: RenderableType = _Title(details.title, details.note)
     parts: list[RenderableType] = [title]
     rows = [(label, value) for label, value in details.fields if value]
     for label, value in rows:
-        grid.add_row(label, Text(value, no_wrap=True, overflow="ellipsis"))
+        grid.add_row(label, _WordCut(value))
     if rows:
         parts.append(grid)
     if details.message:

@@ -135,3 +135,27 @@ def test_environment_columns_give_way_to_whole_forms(columns: int) -> None:
     if columns >= 200:
         assert widths == [max(len(row[i]) for row in ENV_TEXTS) for i in range(5)]
     assert any(step[0] == KIND for step in GIVE_WAY)
+
+
+URL = ("https://github.com/astral-sh/python-build-standalone/releases/download/20250818/"
+       "cpython-3.10.18%2B20250818-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz")
+
+
+@pytest.mark.parametrize("columns", TERMINALS)
+def test_a_url_wraps_after_a_separator_never_inside_a_name(columns: int) -> None:
+    from pytui.widgets.cut_rules import fold_ranges
+
+    text = f"Downloads {URL} from the mirror"
+    # A dialog's text is about 10 cells narrower than the screen.
+    width = columns - 10
+    ranges = fold_ranges(text, width)
+    lines = [text[start:stop] for start, stop in ranges]
+    assert all(len(line) <= width for line in lines), lines
+    # Put back together (a space where a line broke at one), it is the text.
+    rebuilt = ""
+    for (start, _stop), line in zip(ranges, lines, strict=True):
+        rebuilt += (" " if rebuilt and text[start - 1:start] == " " else "") + line
+    assert rebuilt == text
+    for line in lines[:-1]:
+        assert line[-1] in "/-_.,;&?=+" or text[text.index(line) + len(line)] == " ", lines
+    assert fold_ranges("a\nb", 10) == [(0, 1), (2, 3)]

@@ -231,7 +231,7 @@ async def test_upgrade_preview_runs_jobs_then_prune_keeps_direct_users(upgrade_w
         await _scanned(pilot)
         await pilot.press("U")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="preview")
-        lines = [str(w.render()) for w in app.screen.query(".dialog-line")]
+        lines = [str(w.content) for w in app.screen.query(".dialog-line")]
         old_v, new_v = world.real.build.version, world.newer.build.version
         assert lines[0] == f"{old_v} → {new_v}  ({new_key})"
         assert any(f"1 environment follows {world.real.build.minor_key}: ~/code/follows/.venv" in ln

@@ -128,3 +128,29 @@ async def test_a_pre_release_key_its_state_and_support_are_never_cut_inside(
             if size[0] >= 200:
                 installed = _drawn_cells(app.query_one("#installed"))
                 assert rc.build.key in [row["key"] for row in installed]
+
+
+async def test_the_install_question_wraps_the_url_after_a_separator_at_80(
+        ui_world: UiWorld) -> None:
+    """At 80x24 the question's Downloads URL wraps after a `/` or `-`, never inside a name
+    (`x86_64-unkn` / `own-linux-gnu`)."""
+    from pytui.app.screens import ConfirmModal
+
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.query_one("#available").select_key(ui_world.build("3.13.1").key)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        await pilot.pause()
+        url = next(line.split(" ", 1)[1] for line in app.screen.question[1]
+                   if line.startswith("Downloads "))
+        drawn = []
+        for widget in app.screen.query(".dialog-line"):
+            for y in range(widget.size.height):
+                line = widget.render_line(y).text.strip()
+                if line:
+                    drawn.append(line)
+        parts = [line for line in drawn if line in url]
+        assert len(parts) >= 2 and "".join(parts) == url, drawn
+        assert all(part[-1] in "/-_.,;&?=+" for part in parts[:-1]), parts

@@ -114,7 +114,7 @@ async def test_uninstall_asks_then_removes(ui_world: UiWorld) -> None:
         await pilot.pause()
         modal = app.screen
         assert isinstance(modal, ConfirmModal)
-        lines = " ".join(str(s.render()) for s in modal.query(".dialog-line"))
+        lines = " ".join(str(s.content) for s in modal.query(".dialog-line"))
         # What uninstalling frees: the install's files hard-linked from the tree kept in the
         # cache stay there (core/root_tree.footprint), and the question says so.
         from pytui.app.uninstall_report import question_text
@@ -249,7 +249,7 @@ async def test_installed_pane_offers_and_installs_the_newer_patch(tmp_path, http
         # It says from what to what before it starts.
         modal = app.screen
         assert isinstance(modal, ConfirmModal)
-        said = " ".join(str(s.render()) for s in modal.query(".dialog-line"))
+        said = " ".join(str(s.content) for s in modal.query(".dialog-line"))
         assert f"from {old.build.key} to {new.build.key}" in said
         await pilot.press("y")
         await pilot.pause()
