@@ -108,14 +108,21 @@ def label_forms(label: str) -> tuple[str, ...]:
 
 def cut_parts(parts: Sequence[str], width: int, sep: str = " · ") -> str:
     """As many whole `parts` as fit in `width` cells joined by `sep` (`build 20250818 ·
-    install_only …`), " …" after the last one kept when some were left out; never a part cut
-    inside (a size cut reads as another size). Empty when not even the first fits."""
+    install_only …`), " …" after the last one kept when some were left out; a part with a
+    number is never cut inside (a size cut reads as another size), one of words only is cut
+    after a word (`in Available, Cached…`). Empty when not even the first fits."""
     kept: list[str] = []
     used = 0
     for index, part in enumerate(parts):
         add = len(part) + (len(sep) if kept else 0)
         more = index < len(parts) - 1
         if used + add + (2 if more else 0) > width:
+            # A part of words only (`in Available, Cached, Installed`) is cut after a word;
+            # one with a number (a size, a date) is whole or left out.
+            cut = "" if any(ch.isdigit() for ch in part) or " " not in part else cut_words(
+                part, width - used - (len(sep) if kept else 0))
+            if cut.endswith(ELLIPSIS) and " " in cut:
+                return sep.join([*kept, cut])
             if kept:
                 return sep.join(kept) + " " + ELLIPSIS
             return ""

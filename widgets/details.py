@@ -50,7 +50,8 @@ class _Title:
         self.key, self.note = key, note
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        text = Text(self.key, style="bold", no_wrap=True, overflow="ellipsis")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(self.key, style="bold")
         room = options.max_width - len(self.key) - 2
         note = cut_parts(self.note.split(" · "), room) if self.note else ""
         if note:

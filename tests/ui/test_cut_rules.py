@@ -159,3 +159,10 @@ def test_a_url_wraps_after_a_separator_never_inside_a_name(columns: int) -> None
     for line in lines[:-1]:
         assert line[-1] in "/-_.,;&?=+" or text[text.index(line) + len(line)] == " ", lines
     assert fold_ranges("a\nb", 10) == [(0, 1), (2, 3)]
+
+
+def test_cut_parts_cuts_a_part_of_words_after_a_word() -> None:
+    parts = ["build 20250818", "install_only_stripped", "29.6 MiB", "in Available, Cached, Installed"]
+    assert cut_parts(parts, 75) == "build 20250818 · install_only_stripped · 29.6 MiB · in Available, Cached…"
+    assert cut_parts(parts, 40) == "build 20250818 · install_only_stripped …"
+    assert cut_parts(parts, 20) == "build 20250818 …"
