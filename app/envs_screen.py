@@ -12,6 +12,7 @@ from pytui.app.subtitles import envs_subtitle
 from pytui.widgets.cut_rules import line_forms
 from pytui.widgets.env_table import EnvTable
 from pytui.widgets.fitted_line import FittedLine
+from pytui.widgets.folded import Folded
 from pytui.widgets.key_bar import KeyBar
 from rich.table import Table
 from rich.text import Text
@@ -118,10 +119,11 @@ class EnvironmentsScreen(Screen[None]):
             return
         grid = Table.grid(padding=(0, 2), expand=True)
         grid.add_column(style="dim", no_wrap=True, min_width=11)
-        # Wrapped, never cut: a broken environment's reason ends with what to do.
-        grid.add_column(overflow="fold", ratio=1)
+        # Wrapped, never cut: a broken environment's reason ends with what to do; a path
+        # longer than a line breaks after a `/` (Folded), not inside a name.
+        grid.add_column(ratio=1)
         for label, value in env_details(self._state, env):
-            grid.add_row(label, Text(value, style="red" if label == "broken" else ""))
+            grid.add_row(label, Folded(Text(value, style="red" if label == "broken" else "")))
         detail.update(grid)
 
     # -- keys -------------------------------------------------------------------------------

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pytui.widgets.cut_rules import pick_form
+from pytui.widgets.cut_rules import cut_words, pick_form
 from rich.text import Text
 from textual.widget import Widget
+from textual.widgets import Static
 
 
 class FittedLine(Widget):
@@ -33,3 +34,15 @@ class FittedLine(Widget):
 
     def render(self) -> Text:
         return Text(self.shown(), no_wrap=True)
+
+
+class WordCutLine(Static):
+    """A one-line Static whose text, when wider than the line, is cut after a whole word
+    (`waiting for the lock on ~/.local/share/uv/python…`, never `(an…`); `content` stays
+    the whole text."""
+
+    def render(self) -> Text:
+        text = str(self.content)
+        width = self.content_region.width
+        return Text(cut_words(text, width) if width and len(text) > width else text,
+                    no_wrap=True)

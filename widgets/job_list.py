@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from pytui.widgets.fitted_line import WordCutLine
 from pytui.widgets.format import human_duration, human_size, human_speed
 from pytui.widgets.list_bindings import LIST_MOVES
 from pytui.widgets.rows import ENDED_PHASES, RUNNING_PHASES, JobView
@@ -115,7 +116,7 @@ class JobRow(Widget, can_focus=True):
             total, progress = _bar_values(view, 1)
             yield ProgressBar(total=total, show_eta=False, show_percentage=True)
             yield Static(numbers_text(view, self._show_eta), classes="job-numbers")
-        yield Static(_second_line(view), classes="job-error", markup=False)
+        yield WordCutLine(_second_line(view), classes="job-error", markup=False)
 
     def on_mount(self) -> None:
         self._apply(self.view, self.view)

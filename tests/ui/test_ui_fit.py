@@ -4,6 +4,8 @@ widgets/pane.py picks one), again after every resize."""
 
 from __future__ import annotations
 
+import re
+
 from pytui.core.jobs import InstallJob
 from pytui.widgets.pane import SUBTITLE_CHROME
 from ui_helpers import UiWorld, ready, wait_for
@@ -154,3 +156,122 @@ async def test_the_install_question_wraps_the_url_after_a_separator_at_80(
         parts = [line for line in drawn if line in url]
         assert len(parts) >= 2 and "".join(parts) == url, drawn
         assert all(part[-1] in "/-_.,;&?=+" for part in parts[:-1]), parts
+
+
+async def test_a_job_rows_note_is_cut_after_a_whole_word_at_80(ui_world: UiWorld) -> None:
+    """A waiting job's note (`waiting for the lock on <root> (another process…)`) at 80x24 is
+    cut after a whole word, never inside one (`(an…`)."""
+    from pytui.widgets.job_list import JobRow
+    from ui_helpers import root_lock_held
+
+    ui_world.seed_cache("3.13.1")
+    key = ui_world.build("3.13.1").key
+    with root_lock_held(ui_world.settings.install_root):
+        app = ui_world.make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await ready(pilot)
+            table = app.query_one("#available")
+            table.focus()
+            assert table.select_key(key)
+            await pilot.press("i")
+            await wait_for(pilot, lambda: any(j.phase == "waiting" for j in app.state.jobs.values()),
+                           what="the job waiting for the lock")
+            job = next(iter(app.state.jobs.values()))
+            await pilot.pause()
+            line = app.query_one(f"#job-{job.job_id}", JobRow).query_one(".job-error")
+            drawn = line.render_line(0).text.strip()
+            note = job.note
+            assert len(note) > line.content_region.width, "the note fits: nothing to check"
+            assert drawn.endswith("…"), drawn
+            kept = drawn[:-1]
+            assert note.startswith(kept) and note[len(kept)] == " ", (drawn, note)
+            app.runner.cancel(job.job_id)
+            await wait_for(pilot, lambda: app.runner.stopped(job.job_id), what="the cancel")
+
+
+async def test_the_header_label_and_the_details_parts_stay_whole_at_every_size(
+        ui_world: UiWorld) -> None:
+    """The embedded catalog's label gives way to whole forms (`embedded 2026.10.25`), never its
+    middle; the Details title keeps whole parts (never a size cut: `295.4 …`)."""
+    from pytui.core.catalog import Catalog
+    from pytui.core.settings import Settings
+    from pytui.widgets.cut_rules import label_forms
+    from pytui.widgets.header import HeaderBar
+
+    label = "embedded (pbs-installer 2026.10.25)"
+    catalog = Catalog([ui_world.build(v) for v in ("3.13.1", "3.11.11")], source=label)
+    from pytui.app.tui import make_app
+    from ui_helpers import HOST
+
+    ui_world.seed_cache("3.13.1")
+    app = make_app(Settings.resolve(), catalog=catalog, host=HOST, refresh=False,
+                   show_eta=False, home=ui_world.home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        for size in [*SIZES, (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            header = app.query_one(HeaderBar)
+            first = header.render_line(0).text.strip()
+            shown = first.split("catalog ", 1)[1].split(" · ")[0].strip()
+            assert shown in label_forms(label), (size, first)
+            if size[0] >= 120:
+                assert shown == label, (size, first)
+            details = app.query_one("#details-body").render_line(0).text.strip()
+            assert details.startswith("cpython-3.13.1"), details
+            # A size is whole or left out (`1.2 …` would read as another size).
+            assert re.search(r"\d+\.\d+ …", details) is None, (size, details)
+            if size[0] >= 200:
+                assert "…" not in details, details
+
+
+async def test_the_environments_view_never_cuts_a_kind_a_version_or_a_how() -> None:
+    """At 80, 120 and 200 columns: Kind is whole or its short form (`wrapper`), never `virt…`;
+    a key keeps its whole version (`cpython-3.14.0rc1…`); How is one of its whole forms."""
+    import os
+    from pathlib import Path
+
+    from pytui.app.envs_screen import EnvironmentsScreen
+    from pytui.app.envs_view import short_how
+    from pytui.app.state import AppState
+    from pytui.core.environment import Environment
+    from pytui.core.settings import Settings
+    from pytui.widgets.env_table import KIND_SHORT, how_forms
+    from textual.app import App
+    from ui_helpers import HOST
+
+    home = Path(os.environ["HOME"])
+    rc = "cpython-3.14.0rc1-linux-x86_64-gnu"
+    envs = [
+        Environment(home / ".virtualenvs" / "old-notebooks", "virtualenvwrapper", None, "patch",
+                    "broken", wanted="cpython-3.10.16-linux-x86_64-gnu", error="gone"),
+        Environment(home / ".local" / "share" / "uv" / "tools" / "ruff", "uv-tool", rc, "patch",
+                    "ok"),
+        Environment(home / "code" / "some-long-project-name" / "sub" / ".venv", "venv",
+                    "cpython-3.11.13-linux-x86_64-gnu", "minor", "ok"),
+        Environment(home / "code" / "api" / ".python-version", "pin", None, None, "ok",
+                    request="3.12"),
+    ]
+    state = AppState(Settings.resolve(), HOST, home, environments=envs)
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(EnvironmentsScreen(state, rescan=lambda: None, cancel=lambda: False))
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for size in [*SIZES, (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, EnvironmentsScreen)
+            rows = _drawn_cells(screen.table)
+            assert len(rows) == len(envs), rows
+            for row, env in zip(rows, sorted(envs, key=lambda e: (e.status != "broken",
+                                                                    str(e.path))), strict=True):
+                assert row["kind"] in (env.kind, KIND_SHORT.get(env.kind)), (size, row)
+                assert row["how"] in how_forms(short_how(env)), (size, row)
+                if env.key == rc:
+                    assert row["key"].startswith("cpython-3.14.0rc1"), (size, row)
+            if size[0] >= 120:
+                assert {row["kind"] for row in rows} >= {"virtualenvwrapper", "uv-tool"}, rows
