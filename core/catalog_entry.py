@@ -175,11 +175,19 @@ _URL_BYTES = bytes(byte for byte in range(0x21, 0x7f) if byte != 0x5C)
 _HEX_BYTES = b"0123456789abcdef"
 
 
+def _escapes_a_control_byte(text: str) -> bool:
+    """Whether `text` percent-escapes a control byte (%00-%1F, %7F): no archive URL holds one,
+    and decoded it puts a NUL or a newline into a path (a file:// mirror, export-mirror)."""
+    return "%0" in text or "%1" in text or "%7f" in text or "%7F" in text
+
+
 def _url_ok(url: str) -> bool:
     """An http(s) or file URL of bounded length, printable ASCII with no space or backslash
-    (the rule for one entry; `valid_builds` applies it to all URLs joined)."""
+    and no percent-escaped control byte (the rule for one entry; `valid_builds` applies it to
+    all URLs joined)."""
     return (len(url) <= MAX_URL_LENGTH and url.startswith(_URL_SCHEMES) and url.isascii()
-            and not url.encode("ascii").translate(None, _URL_BYTES))
+            and not url.encode("ascii").translate(None, _URL_BYTES)
+            and not _escapes_a_control_byte(url))
 
 
 def _hex_ok(text: str) -> bool:
@@ -248,7 +256,8 @@ def valid_locations(urls: list, digests: list) -> bool:
     # Every line starts with a scheme, and the rest is URL bytes (no newline inside a URL).
     if sum(joined.count("\n" + scheme) for scheme in _URL_SCHEMES) != len(urls) or \
             not joined.isascii() or \
-            joined.encode("ascii").translate(None, _URL_BYTES).strip(b"\n"):
+            joined.encode("ascii").translate(None, _URL_BYTES).strip(b"\n") or \
+            _escapes_a_control_byte(joined):
         return False
     present = [digest for digest in digests if digest is not None]
     if not present:
