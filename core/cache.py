@@ -108,7 +108,16 @@ def _exclusive(lock_path: Path, cancel: CancelToken, what: str) -> Iterator[None
         yield
         return
     while True:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+        except OSError as err:
+            # Something else holds the lock's name (O_NOFOLLOW: a link gives ELOOP): the cache
+            # dir is fine, that one entry is not.
+            kind = {errno.EISDIR: "is a directory", errno.ELOOP: "is a symbolic link"}.get(err.errno or 0)
+            if kind is None:
+                raise
+            raise CacheError(f"cannot lock the download of {what}: {lock_path} {kind}, not a lock "
+                             "file; remove it and retry") from None
         try:
             while True:
                 try:
