@@ -10,6 +10,7 @@ from pytui.widgets.format import human_size
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import InstalledRow
 from pytui.widgets.support_cell import SUPPORT_STYLES, support_cell
+from pytui.widgets.table_cells import FormText
 from rich.text import Text
 
 __all__ = ["InstalledRow", "InstalledTable"]
@@ -34,12 +35,13 @@ class InstalledTable(KeyedTable):
     # size: the key through its patch and the update mark (`↑ 3.11.7`, the only sign an
     # upgrade exists) stay longest (a row must say which install it is).
     FLEX = (("build", 0), ("key", 16), ("support", 9), ("support", 0), ("used", 0), ("size", 0),
-            ("update", 9))
+            ("update", 1))
     CLASSED_STYLES = SUPPORT_STYLES
     COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES)
     IDENTITY = "key"
     WHOLE = frozenset({"build", "used", "size"})
-    SHORT_FORMS = frozenset({"support"})
+    # The update mark gives way to `↑` alone (Details names the version), never `↑ 3.14.…`.
+    SHORT_FORMS = frozenset({"support", "update"})
 
     def show(self, rows: list[InstalledRow]) -> None:
         self.sync([_cells(row) for row in rows])
@@ -51,7 +53,8 @@ def _cells(row: InstalledRow) -> Row:
     elif row.update_installed:
         update = Text(row.update, style="dim")
     elif row.update:
-        update = Text(f"↑ {row.update}", style="bold cyan")
+        update = FormText(f"↑ {row.update}", style="bold cyan",
+                          short=Text("↑", style="bold cyan"))
     else:
         update = Text("—", style="dim")
     return row.key, (

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from pytui.core.jobs import InstallJob
 from pytui.widgets.pane import SUBTITLE_CHROME
 from ui_helpers import UiWorld, ready, wait_for
@@ -275,3 +276,39 @@ async def test_the_environments_view_never_cuts_a_kind_a_version_or_a_how() -> N
                     assert row["key"].startswith("cpython-3.14.0rc1"), (size, row)
             if size[0] >= 120:
                 assert {row["kind"] for row in rows} >= {"virtualenvwrapper", "uv-tool"}, rows
+
+
+@pytest.mark.parametrize("width", [30, 34, 38, 58, 98])
+async def test_an_installed_rows_update_mark_is_whole_or_its_arrow(width: int) -> None:
+    """An update to a pre-release (`↑ 3.14.0rc2`) in the Installed table at the pane widths of
+    80, 120 and 200 columns (and narrower): whole, or `↑` alone, never `↑ 3.14.…`; the key
+    keeps its version."""
+    from pytui.widgets.cut_rules import version_end
+    from pytui.widgets.installed_table import InstalledRow, InstalledTable
+    from pytui.widgets.rows import SupportView
+    from textual.app import App
+
+    support = SupportView("bugfix", "bugfix → 2027-10", "2027-10")
+    rows = [InstalledRow("cpython-3.14.0rc1-linux-x86_64-gnu", "20250818", 62_000_000,
+                         update="3.14.0rc2", used_by=3, support=support),
+            InstalledRow("cpython-3.12.11-linux-x86_64-gnu", "20250818", 61_000_000,
+                         update="build 20250901", used_by=0, support=support)]
+
+    class Host(App[None]):
+        CSS = f"InstalledTable {{ width: {width}; height: 5; }}"
+
+        def compose(self):
+            yield InstalledTable(id="installed")
+
+        def on_mount(self) -> None:
+            self.query_one(InstalledTable).show(rows)
+
+    app = Host()
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        drawn = _drawn_cells(app.query_one(InstalledTable))
+        for row, made in zip(drawn, rows, strict=True):
+            assert row["key"].startswith(made.key[:version_end(made.key)]), row
+
+            assert row["update"] in (f"↑ {made.update}", "↑"), (width, row)
+            assert row.get("support", "bugfix…") in ("bugfix → 2027-10", "bugfix…"), (width, row)
