@@ -27,6 +27,8 @@ NOT_IMPORTED = (
     "logging",
     # the kept catalog and its refresh, the upgrade policy, the words for filesystem failures
     "pytui.core.kept_catalog", "math", "pytui.core.install_policy", "pytui.core.fs_errors",
+    # atomic writes (a fetched catalog only)
+    "pytui.core.atomic",
     "textual", "rich",
 )
 
