@@ -24,6 +24,9 @@ from pathlib import Path
 from pytui.core.errors import UsageError
 from pytui.core.keys import TYPE_CHECKING, _fields
 
+if TYPE_CHECKING:
+    from typing import Literal
+
 X86_64_LEVEL_FLAGS: dict[str, frozenset[str]] = {
     "v2": frozenset({"cx16", "lahf_lm", "popcnt", "pni", "sse4_1", "sse4_2", "ssse3"}),
     "v3": frozenset({"avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave"}),
@@ -125,7 +128,7 @@ def elf_interpreter(path: str | os.PathLike[str]) -> str | None:
             if len(header) < 52 or header[:4] != b"\x7fELF":
                 return None
             is_64 = header[4] == 2
-            order = "little" if header[5] == 1 else "big"
+            order: Literal["little", "big"] = "little" if header[5] == 1 else "big"
             if is_64:
                 if len(header) < 64:
                     return None
