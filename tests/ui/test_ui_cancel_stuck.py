@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -99,84 +99,95 @@ async def _installed_before(pilot, world: UiWorld, version: str) -> None:
     await wait_for(pilot, lambda: job.phase == "done", what=f"{version} installed")
 
 
-async def test_cancel_while_the_mirror_never_answers_settles_the_row(
-        stuck_world: UiWorld) -> None:
-    world = stuck_world
+class Stuck:
+    """An app whose mirror never answers for FAST's archive, ready (see `_stuck_app`)."""
+
+    def __init__(self, world: UiWorld, pilot, path: str, before: dict[str, bytes | str]) -> None:
+        self.world, self.pilot, self.app, self.path = world, pilot, pilot.app, path
+        self.key = world.build(FAST).key
+        # Every file of the cache and the root before the stuck install (empty unless asked).
+        self.before = before
+
+    async def install(self):  # -> Job
+        """`i` on FAST; its job once its request has reached the silent server."""
+        await _install(self.pilot, self.key)
+        job = _job(self.app, self.key)
+        await wait_for(self.pilot, lambda: self.world.server.count(self.path) >= 1,
+                       what="the request reaching the server")
+        return job
+
+
+@contextlib.asynccontextmanager
+async def _stuck_app(world: UiWorld, *, installed_before: bool = False) -> AsyncIterator[Stuck]:
+    """The app with FAST's mirror silent, ready; the silent handlers are released when the
+    block ends. With `installed_before`, OTHER is installed for real first and the cache and
+    root are snapshotted (the tests check they are left as they were)."""
     path = _silent(world, FAST)
-    key = world.build(FAST).key
     app = world.make_app()
     with _released(world):
         async with app.run_test(size=SIZE) as pilot:
             await ready(pilot)
-            await _installed_before(pilot, world, OTHER)
-            before = _snapshot(world)
-            await _install(pilot, key)
-            job = _job(app, key)
-            await wait_for(pilot, lambda: world.server.count(path) >= 1,
-                           what="the request reaching the server")
-            await pilot.press("c")
-            # An hour's read timeout: only a cancel that does not wait for the read settles it.
-            await wait_for(pilot, lambda: job.phase == "cancelled", what="the row cancelled")
-            assert "cancelled" in job.error and key in job.error
-            await wait_for(pilot, lambda: app.runner.stopped(job.job_id), what="the thread stopped")
-            assert not world.installed_dir(FAST).exists()
-            assert _temp_leftovers(world) == []
-            assert _snapshot(world) == before
+            before: dict[str, bytes | str] = {}
+            if installed_before:
+                await _installed_before(pilot, world, OTHER)
+                before = _snapshot(world)
+            yield Stuck(world, pilot, path, before)
+
+
+async def test_cancel_while_the_mirror_never_answers_settles_the_row(
+        stuck_world: UiWorld) -> None:
+    world = stuck_world
+    async with _stuck_app(world, installed_before=True) as stuck:
+        pilot, app = stuck.pilot, stuck.app
+        job = await stuck.install()
+        await pilot.press("c")
+        # An hour's read timeout: only a cancel that does not wait for the read settles it.
+        await wait_for(pilot, lambda: job.phase == "cancelled", what="the row cancelled")
+        assert "cancelled" in job.error and stuck.key in job.error
+        await wait_for(pilot, lambda: app.runner.stopped(job.job_id), what="the thread stopped")
+        assert not world.installed_dir(FAST).exists()
+        assert _temp_leftovers(world) == []
+        assert _snapshot(world) == stuck.before
 
 
 async def test_a_second_install_after_a_cancel_is_not_held_by_the_first(
         stuck_world: UiWorld) -> None:
     world = stuck_world
-    path = _silent(world, FAST)
-    key = world.build(FAST).key
-    app = world.make_app()
-    with _released(world):
-        async with app.run_test(size=SIZE) as pilot:
-            await ready(pilot)
-            await _install(pilot, key)
-            first = _job(app, key)
-            await wait_for(pilot, lambda: world.server.count(path) >= 1,
-                           what="the request reaching the server")
-            await pilot.press("c")
-            await wait_for(pilot, lambda: first.phase == "cancelled", what="the row cancelled")
-            # The mirror answers again; the same build is installed at once.
-            world.server.set_faults(path, mode=None)
-            await _install(pilot, key)
-            second = _job(app, key, after=first.job_id)
-            await wait_for(pilot, lambda: second.phase == "done", what="the second install done")
-            assert (world.installed_dir(FAST) / "bin" / "python3.13").exists()
-            assert first.job_id not in app.state.jobs or app.state.jobs[first.job_id].phase == "cancelled"
-            await wait_for(pilot, lambda: app.runner.stopped(first.job_id),
-                           what="the first thread stopped")
-            assert _temp_leftovers(world) == []
-            # The archive, and no .part or lock of the cancelled download left beside it.
-            assert sorted(p.name for p in world.settings.cache_dir.iterdir()
-                          if p.is_file()) == [world.build(FAST).cache_filename]
+    async with _stuck_app(world) as stuck:
+        pilot, app, key = stuck.pilot, stuck.app, stuck.key
+        first = await stuck.install()
+        await pilot.press("c")
+        await wait_for(pilot, lambda: first.phase == "cancelled", what="the row cancelled")
+        # The mirror answers again; the same build is installed at once.
+        world.server.set_faults(stuck.path, mode=None)
+        await _install(pilot, key)
+        second = _job(app, key, after=first.job_id)
+        await wait_for(pilot, lambda: second.phase == "done", what="the second install done")
+        assert (world.installed_dir(FAST) / "bin" / "python3.13").exists()
+        assert first.job_id not in app.state.jobs or app.state.jobs[first.job_id].phase == "cancelled"
+        await wait_for(pilot, lambda: app.runner.stopped(first.job_id),
+                       what="the first thread stopped")
+        assert _temp_leftovers(world) == []
+        # The archive, and no .part or lock of the cancelled download left beside it.
+        assert sorted(p.name for p in world.settings.cache_dir.iterdir()
+                      if p.is_file()) == [world.build(FAST).cache_filename]
 
 
 async def test_quit_while_the_mirror_never_answers_exits(stuck_world: UiWorld) -> None:
     world = stuck_world
-    path = _silent(world, FAST)
-    key = world.build(FAST).key
-    app = world.make_app()
-    with _released(world):
-        async with app.run_test(size=SIZE) as pilot:
-            await ready(pilot)
-            await _installed_before(pilot, world, OTHER)
-            before = _snapshot(world)
-            await _install(pilot, key)
-            job = _job(app, key)
-            await wait_for(pilot, lambda: world.server.count(path) >= 1,
-                           what="the request reaching the server")
-            await pilot.press("q")
-            await pilot.pause()
-            assert isinstance(app.screen, ConfirmModal)
-            await pilot.press("y")
-            await wait_for(pilot, lambda: not app.is_running, what="the app's exit")
+    async with _stuck_app(world, installed_before=True) as stuck:
+        pilot, app = stuck.pilot, stuck.app
+        job = await stuck.install()
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not app.is_running, what="the app's exit")
+        # Checked before the silent handlers are released: quitting stopped the thread.
         assert app.runner.stopped(job.job_id)
         assert not world.installed_dir(FAST).exists()
         assert _temp_leftovers(world) == []
-        assert _snapshot(world) == before
+        assert _snapshot(world) == stuck.before
 
 
 # -- what nothing can wake: the grace ---------------------------------------------------------
@@ -207,6 +218,16 @@ def _releasing(gateway: _Unwakeable) -> Iterator[None]:
         gateway.release.set()
 
 
+async def _blocked_install(pilot, gateway: _Unwakeable, key: str):  # -> Job
+    """`i` on `key` with a cancel grace of 0.05 s; its job once its thread is blocked."""
+    app = pilot.app
+    app.runner.cancel_grace = 0.05  # the constant's length is not what is tested
+    await _install(pilot, key)
+    job = _job(app, key)
+    await wait_for(pilot, gateway.entered.is_set, what="the job's thread blocked")
+    return job
+
+
 async def test_a_job_that_cannot_be_woken_settles_after_the_grace(ui_world: UiWorld) -> None:
     gateway = _Unwakeable()
     app = ui_world.make_app(gateway=gateway)
@@ -214,10 +235,7 @@ async def test_a_job_that_cannot_be_woken_settles_after_the_grace(ui_world: UiWo
     with _releasing(gateway):
         async with app.run_test(size=SIZE) as pilot:
             await ready(pilot)
-            app.runner.cancel_grace = 0.05  # the constant's length is not what is tested
-            await _install(pilot, key)
-            job = _job(app, key)
-            await wait_for(pilot, gateway.entered.is_set, what="the job's thread blocked")
+            job = await _blocked_install(pilot, gateway, key)
             await pilot.press("c")
             await wait_for(pilot, lambda: job.phase == "cancelled", what="the row settled")
             assert not app.runner.stopped(job.job_id) and job.job_id in app.runner.abandoned
@@ -244,10 +262,7 @@ async def test_quit_does_not_wait_for_a_thread_that_cannot_be_woken(ui_world: Ui
     with _releasing(gateway):
         async with app.run_test(size=SIZE) as pilot:
             await ready(pilot)
-            app.runner.cancel_grace = 0.05
-            await _install(pilot, key)
-            job = _job(app, key)
-            await wait_for(pilot, gateway.entered.is_set, what="the job's thread blocked")
+            job = await _blocked_install(pilot, gateway, key)
             await pilot.press("q")
             await pilot.pause()
             assert isinstance(app.screen, ConfirmModal)
@@ -269,23 +284,16 @@ async def test_a_download_waiting_for_the_mirror_says_so(stuck_world: UiWorld) -
     from pytui.widgets.job_list import JobRow
 
     world = stuck_world
-    path = _silent(world, FAST)
-    key = world.build(FAST).key
     host = world.server.base_url.split("://", 1)[1].split("/", 1)[0]
-    app = world.make_app()
-    with _released(world):
-        async with app.run_test(size=SIZE) as pilot:
-            await ready(pilot)
-            await _install(pilot, key)
-            job = _job(app, key)
-            await wait_for(pilot, lambda: world.server.count(path) >= 1,
-                           what="the request reaching the server")
-            await wait_for(pilot, lambda: job.phase == "download", what="the row in download")
-            assert job.note == f"waiting for {host}" and job.done == 0
-            row = app.query_one(f"#job-{job.job_id}", JobRow)
-            await wait_for(pilot, lambda: f"waiting for {host}" in
-                           str(row.query_one(".job-error").render()), what="the row's wait line")
-            # A wait, not an event: History keeps no line per request.
-            assert not any("waiting for" in entry.message for entry in app.history.entries)
-            await pilot.press("c")
-            await wait_for(pilot, lambda: job.phase == "cancelled", what="the row cancelled")
+    async with _stuck_app(world) as stuck:
+        pilot, app = stuck.pilot, stuck.app
+        job = await stuck.install()
+        await wait_for(pilot, lambda: job.phase == "download", what="the row in download")
+        assert job.note == f"waiting for {host}" and job.done == 0
+        row = app.query_one(f"#job-{job.job_id}", JobRow)
+        await wait_for(pilot, lambda: f"waiting for {host}" in
+                       str(row.query_one(".job-error").render()), what="the row's wait line")
+        # A wait, not an event: History keeps no line per request.
+        assert not any("waiting for" in entry.message for entry in app.history.entries)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: job.phase == "cancelled", what="the row cancelled")
