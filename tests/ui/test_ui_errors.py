@@ -165,15 +165,21 @@ async def _ask_uninstall(pilot, key: str) -> None:
     await pilot.pause()
 
 
+async def _uninstall_waiting(pilot, key: str):  # -> Job
+    """`u`, `y` on `key` while the root's lock is held elsewhere; its job once it waits."""
+    await _ask_uninstall(pilot, key)
+    job = next(j for j in pilot.app.state.jobs.values() if j.kind == "uninstall")
+    await wait_for(pilot, lambda: job.phase == "waiting", what="uninstall waits")
+    return job
+
+
 async def test_uninstall_waits_for_the_lock_and_can_be_cancelled(ui_world: UiWorld) -> None:
     key = _install_before(ui_world, FAST)
     with root_lock_held(ui_world.settings.install_root):
         app = ui_world.make_app()
         async with app.run_test(size=SIZE) as pilot:
             await ready(pilot)
-            await _ask_uninstall(pilot, key)
-            job = next(j for j in app.state.jobs.values() if j.kind == "uninstall")
-            await wait_for(pilot, lambda: job.phase == "waiting", what="uninstall waits")
+            job = await _uninstall_waiting(pilot, key)
             assert "lock" in _row_text(app, job.job_id)
             assert "waiting" in str(app.query_one("#installed", InstalledTable).cells_of(key)[3])
             await pilot.press("c")  # the Installed row of the job
@@ -189,9 +195,7 @@ async def test_quit_asks_while_an_uninstall_runs(ui_world: UiWorld) -> None:
         app = ui_world.make_app()
         async with app.run_test(size=SIZE) as pilot:
             await ready(pilot)
-            await _ask_uninstall(pilot, key)
-            job = next(j for j in app.state.jobs.values() if j.kind == "uninstall")
-            await wait_for(pilot, lambda: job.phase == "waiting", what="uninstall waits")
+            job = await _uninstall_waiting(pilot, key)
             await pilot.press("q")
             await pilot.pause()
             modal = app.screen

@@ -33,6 +33,15 @@ def _crawl(world: UiWorld, version: str) -> None:
     world.server.set_faults(build.url.split(world.server.base_url, 1)[1], rate=20_000)
 
 
+async def _download_under_way(pilot, key: str):  # -> Job
+    """`i` on the (crawling) build `key`; its job once some bytes have arrived."""
+    await _start_install(pilot, key)
+    job = _job(pilot.app, key)
+    await wait_for(pilot, lambda: job.phase == "download" and job.done > 0,
+                   what="download under way")
+    return job
+
+
 async def _start_install(pilot, key: str, *, via: str = "i") -> None:
     table = pilot.app.query_one("#available", AvailableTable)
     table.focus()
@@ -79,10 +88,7 @@ async def test_cancel_during_slow_download_leaves_nothing_installed(ui_world: Ui
     key = ui_world.build(SLOW).key
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await _start_install(pilot, key)
-        job = _job(app, key)
-        await wait_for(pilot, lambda: job.phase == "download" and job.done > 0,
-                       what="download under way")
+        job = await _download_under_way(pilot, key)
         # In progress: the Available row shows a percentage, Cached a row being downloaded.
         state = str(app.query_one("#available", AvailableTable).cells_of(key)[0])
         assert state.endswith("%")
@@ -191,10 +197,7 @@ async def test_quit_with_running_job_leaves_no_partial_install(ui_world: UiWorld
     key = ui_world.build(SLOW).key
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await _start_install(pilot, key)
-        job = _job(app, key)
-        await wait_for(pilot, lambda: job.phase == "download" and job.done > 0,
-                       what="download under way")
+        job = await _download_under_way(pilot, key)
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
