@@ -5,6 +5,7 @@ frame; an entry whose offsets were forged is caught and the source read again.""
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -136,7 +137,10 @@ async def test_the_first_screen_from_a_lazy_catalog(uv_catalog_file: Path, tmp_p
         table = app.query_one("#available")
         await wait_for(pilot, lambda: table.row_count, what="the first screen's rows")
         assert [key.value for key in table.rows] == [b.key for b in expected]
-        await wait_for(pilot, lambda: catalog._lazy is None, what="every build made")
+        # The collector is paused for the first frame and while the builds are made, and on
+        # again after both.
+        await wait_for(pilot, lambda: catalog._lazy is None and gc.isenabled(),
+                       what="every build made, the collector on again")
         assert catalog.builds == eager.builds
         assert app.state.catalog is catalog and not app.state.catalog_problem
         assert [key.value for key in table.rows] == [b.key for b in expected]
