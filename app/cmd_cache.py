@@ -258,6 +258,7 @@ def _run_verify(args: argparse.Namespace) -> int:
 
 def _run_purge(args: argparse.Namespace) -> int:
     from pytui.core.cache import archive_key
+    from pytui.core.cache_purge import purge_effect, purge_plan, remove_archives
     from pytui.core.errors import UsageError
     from pytui.core.requests import PythonRequest
 
@@ -285,8 +286,8 @@ def _run_purge(args: argparse.Namespace) -> int:
             unmatched.append(target)
         keys.update(found)
     downloading: list[CachedArchive] = []
-    plan = cache.purge_plan(catalog, rule=args.rule, keys=sorted(keys), installed_keys=installed,
-                            downloading=downloading)
+    plan = purge_plan(cache, catalog, rule=args.rule, keys=sorted(keys), installed_keys=installed,
+                      downloading=downloading)
     for archive in downloading:
         print(f"kept {archive.name} ({_describe(archive)}): it is being downloaded by another "
               "pytui process now; purge again once that download ends")
@@ -294,9 +295,9 @@ def _run_purge(args: argparse.Namespace) -> int:
         _err(f"no cached archive matches {target} in {cache.root}")
     verb = "would remove" if args.dry_run else "removed"
     # One count for the dry run and the real run: each archive and its kept tree's files no
-    # install shares (core/cache.py purge_effect); the real run reports what it freed.
-    effect = cache.purge_effect(plan)
-    freed = effect.total if args.dry_run else cache.remove(plan)
+    # install shares (core/cache_purge.py purge_effect); the real run reports what it freed.
+    effect = purge_effect(cache, plan)
+    freed = effect.total if args.dry_run else remove_archives(cache, plan)
     if args.rule == "all" and not args.dry_run:
         for name, size in cache.remove_stale_imports():
             print(f"removed {name} (left by an interrupted import, {_size(size)})")

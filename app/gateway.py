@@ -22,7 +22,8 @@ from pytui.core.settings import Settings
 if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for them
     from datetime import date
 
-    from pytui.core.cache import PurgeEffect, VerifyReport
+    from pytui.core.cache import VerifyReport
+    from pytui.core.cache_purge import PurgeEffect
     from pytui.core.download import Downloader
     from pytui.core.environment import Environment, ScanResult
     from pytui.core.install_root import Uninstalled
@@ -181,22 +182,25 @@ class CoreGateway:
     def purge_plan(self, settings: Settings, catalog: Catalog | None, *, rule: str,
                    installed_keys: Iterable[str]) -> list[CachedArchive]:
         from pytui.core.cache import ArchiveCache
+        from pytui.core.cache_purge import purge_plan
 
-        return ArchiveCache(settings.cache_dir).purge_plan(
-            catalog, rule=rule, keys=[], installed_keys=list(installed_keys))
+        return purge_plan(ArchiveCache(settings.cache_dir), catalog, rule=rule, keys=[],
+                          installed_keys=list(installed_keys))
 
     def purge_effect(self, settings: Settings, archives: Iterable[CachedArchive]) -> PurgeEffect:
         """What removing `archives` frees, their kept trees included (what `remove_archives`
         then frees)."""
         from pytui.core.cache import ArchiveCache
+        from pytui.core.cache_purge import purge_effect
 
-        return ArchiveCache(settings.cache_dir).purge_effect(archives)
+        return purge_effect(ArchiveCache(settings.cache_dir), archives)
 
     def remove_archives(self, settings: Settings, archives: Iterable[CachedArchive], *,
                         downloading: list[CachedArchive] | None = None) -> int:
         from pytui.core.cache import ArchiveCache
+        from pytui.core.cache_purge import remove_archives
 
-        return ArchiveCache(settings.cache_dir).remove(list(archives), downloading=downloading)
+        return remove_archives(ArchiveCache(settings.cache_dir), list(archives), downloading=downloading)
 
     def verify_cache(self, settings: Settings, catalog: Catalog | None, *,
                      progress: ProgressCallback, cancel: CancelToken) -> VerifyReport:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from pytui.core.models import CachedArchive, Installation
 
 if TYPE_CHECKING:
-    from pytui.core.cache import PurgeEffect
+    from pytui.core.cache_purge import PurgeEffect
     from pytui.core.environment import Environment
 
 # The rule that removes installs rather than archives.
@@ -31,7 +31,7 @@ class PurgePlan:
     # Something the preview must say (the environment scan was partial, ...).
     note: str = ""
     # What the kept tree of each archive frees with it (by archive name), and the trees whose
-    # archive is already gone, which a purge removes too (core/cache.py PurgeEffect).
+    # archive is already gone, which a purge removes too (core/cache_purge.py PurgeEffect).
     tree_freed: tuple[tuple[str, int], ...] = ()
     orphans: int = 0
 
@@ -50,7 +50,7 @@ class PurgePlan:
 
 
 def archive_plan(rule: str, effect: PurgeEffect) -> PurgePlan:
-    """An archive rule's plan from what removing its archives frees (core/cache.py)."""
+    """An archive rule's plan from what removing its archives frees (core/cache_purge.py)."""
     return PurgePlan(rule, archives=tuple(a for a, _ in effect.archives),
                      tree_freed=tuple((a.name, tree) for a, tree in effect.archives if tree),
                      orphans=effect.orphans)

@@ -6,7 +6,8 @@ Files are named exactly as uv names them (`{sha256[:9]}-{url basename, %2B -> -}
 directory serves pytui and `UV_PYTHON_CACHE_DIR=<dir> uv python install`. Unlike uv, an
 archive gets its final name only after its sha256 matched; downloads in progress live at
 `<name>.part` beside it (with `<name>.part.json`: url, validators and size, for resuming
-across processes) and a per-archive `<name>.part.lock` while a process writes them.
+across processes) and a per-archive `<name>.part.lock` while a process writes them
+(core/cache_locks.py). Purging is core/cache_purge.py's.
 Every write goes through a temporary name and `os.replace`; nothing outside the root is
 touched.
 """
@@ -14,14 +15,13 @@ touched.
 from __future__ import annotations
 
 import builtins
-import contextlib
 import errno
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from pytui.core.errors import CacheError, OfflineError
-from pytui.core.fs_errors import cause, dir_problem
+from pytui.core.fs_errors import dir_problem
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build, CachedArchive
 from pytui.core.progress import CancelToken, ProgressCallback, no_progress
@@ -37,8 +37,7 @@ if TYPE_CHECKING:
     from pytui.core.mirror import ExportReport
     from pytui.core.settings import Settings
 
-__all__ = ["PURGE_RULES", "ArchiveCache", "CacheError", "archive_key", "archive_percent",
-           "key_from_cache_name"]
+__all__ = ["ArchiveCache", "CacheError", "archive_key", "archive_percent", "key_from_cache_name"]
 
 # Re-exported for callers of the cache, imported only when asked for: a tree install needs
 # none of them (hashing, the mirror, the download engine, the cache-name grammar whose
@@ -62,7 +61,6 @@ def __getattr__(name: str) -> Any:
 STATE_SUFFIX = ".part.json"
 LOCK_SUFFIX = ".part.lock"
 READ_SIZE = 1024 * 1024
-PURGE_RULES = ("all", "superseded", "installed")
 # What to do about an unusable cache dir, whatever the cause.
 CACHE_DIR_ALTERNATIVE = "pass another directory with --cache-dir or UV_PYTHON_CACHE_DIR"
 
@@ -94,113 +92,6 @@ def fix_dir(err: OSError) -> str:
     return "check the cache dir"
 
 
-@contextlib.contextmanager
-def _exclusive(lock_path: Path, cancel: CancelToken, what: str) -> Iterator[None]:
-    """Hold an flock on `lock_path` (created, and removed on release) while a `.part` is written.
-
-    Two processes (or threads) fetching one archive thus take turns; the second finds the
-    archive committed. The lock file is unlinked by its holder, so a waiter that wakes on a
-    file no longer at that path tries again.
-    """
-    try:
-        import fcntl
-    except ImportError:  # Windows: no flock; unique temp names and os.replace still hold
-        yield
-        return
-    while True:
-        try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
-        except OSError as err:
-            # Something else holds the lock's name (O_NOFOLLOW: a link gives ELOOP): the cache
-            # dir is fine, that one entry is not.
-            kind = {errno.EISDIR: "is a directory", errno.ELOOP: "is a symbolic link"}.get(err.errno or 0)
-            if kind is None:
-                raise
-            raise CacheError(f"cannot lock the download of {what}: {lock_path} {kind}, not a lock "
-                             "file; remove it and retry") from None
-        try:
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if cancel.wait(0.05):
-                        cancel.check(what)
-            try:
-                same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
-            except FileNotFoundError:
-                same = False
-        except BaseException:
-            os.close(fd)
-            raise
-        if same:
-            break
-        os.close(fd)
-    try:
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(lock_path)
-        os.close(fd)
-
-
-def download_in_progress(part: Path) -> bool:
-    """Whether a process (or thread) is writing this `.part` now: it holds `<part>.lock`.
-
-    Looks without creating anything: no lock file means nobody holds it."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no flock, nothing to ask
-        return False
-    try:
-        fd = os.open(f"{part}.lock", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return False  # none (or not a file we would lock): no download holds it
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        os.close(fd)  # closing drops a lock taken here
-    return False
-
-
-@contextlib.contextmanager
-def _unless_downloading(part: Path) -> Iterator[bool]:
-    """Hold `<part>.lock` (as a downloader holds it, `_exclusive`) while a purge removes the
-    `.part`, so no download starts writing it meanwhile; yields False, holding nothing, when
-    a download holds it now."""
-    try:
-        import fcntl
-    except ImportError:
-        yield True
-        return
-    lock_path = Path(f"{part}.lock")
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
-    except OSError:
-        yield True  # a lock nobody can take (read-only dir): the removal says what failed
-        return
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
-        except (BlockingIOError, FileNotFoundError):
-            same = False  # held, or its holder just released and removed it: a download ran
-        if not same:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(lock_path)
-    finally:
-        os.close(fd)
-
-
 def _has_tree(name: str, build: Build | None, trees: set[str]) -> bool:
     """Whether a kept tree belongs to the archive `name`: its build's sha256, or, for an
     archive no catalog build names, the sha256 prefix uv puts at the start of the name."""
@@ -210,34 +101,6 @@ def _has_tree(name: str, build: Build | None, trees: set[str]) -> bool:
         return build.sha256 in trees
     prefix = name.split("-", 1)[0]
     return len(prefix) == 9 and any(sha.startswith(prefix) for sha in trees)
-
-
-class PurgeEffect:
-    """What removing some archives frees (`ArchiveCache.purge_effect`): the dry run, the real
-    run and the TUI's previews all say these numbers. (A plain class: `typing` stays off an
-    install's imports.)"""
-
-    __slots__ = ("archives", "orphan_trees", "orphans")
-
-    def __init__(self, archives: tuple[tuple[CachedArchive, int], ...], orphans: int = 0,
-                 orphan_trees: int = 0) -> None:
-        # (archive, bytes its kept tree frees: the tree's files no install still shares; 0 if none)
-        self.archives = archives
-        # Bytes of kept trees whose archive is already gone (a purge removes them too), and how many.
-        self.orphans = orphans
-        self.orphan_trees = orphan_trees
-
-    def __repr__(self) -> str:
-        return f"PurgeEffect({self.archives!r}, orphans={self.orphans}, orphan_trees={self.orphan_trees})"
-
-    @property
-    def trees(self) -> int:
-        """How many kept trees go (a tree always holds some bytes of its own)."""
-        return sum(1 for _, tree in self.archives if tree) + self.orphan_trees
-
-    @property
-    def total(self) -> int:
-        return sum(archive.size + tree for archive, tree in self.archives) + self.orphans
 
 
 class ArchiveCache:
@@ -275,13 +138,6 @@ class ArchiveCache:
     def has(self, build: Build) -> bool:
         """True when the archive is there (a file we cannot even look at counts as absent)."""
         return os.path.isfile(self.path_for(build))
-
-    def _inside(self, path: Path) -> bool:
-        """True for a file directly in the root (the only place the cache writes or deletes)."""
-        try:
-            return path.parent.resolve() == self.root.resolve() and path.name not in ("", ".", "..")
-        except OSError:
-            return False
 
     # -- errors -------------------------------------------------------------------------------
     def _error(self, doing: str, err: OSError, alternative: str = CACHE_DIR_ALTERNATIVE) -> CacheError:
@@ -413,8 +269,10 @@ class ArchiveCache:
                     f"is missing in {self.root}; go online, or import the archive with "
                     "`pytui cache import FILE`")
             self._ensure_root(alternative)
+            from pytui.core.cache_locks import exclusive
+
             try:
-                with _exclusive(self.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key):
+                with exclusive(self.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key):
                     if os.path.isfile(final):
                         return final  # another process committed it while we waited
                     downloader.download(urls, self.part_path(build), expected_sha256=build.sha256,
@@ -440,57 +298,7 @@ class ArchiveCache:
 
         return verify_cache(self, catalog, progress, cancel)
 
-    # -- purge --------------------------------------------------------------------------------
-    def purge_plan(
-        self,
-        catalog: Catalog | None,
-        *,
-        rule: str | None = None,
-        keys: Iterable[str] = (),
-        installed_keys: Iterable[str] = (),
-        downloading: builtins.list[CachedArchive] | None = None,
-    ) -> builtins.list[CachedArchive]:  # `list` here is the method above
-        """The archives a purge would remove. Every rule works from the file names, so the plan
-        is the same whichever catalog is loaded (the catalog only adds what it knows).
-
-        - rule "all": everything, partial downloads included;
-        - rule "superseded": archives (and `.part`s) for which a newer build of the same
-          version, variant and platform is known, from `catalog` or another archive in the
-          cache; never an archive merely absent from the catalog, nor one whose name says no
-          build;
-        - rule "installed": archives whose key is in `installed_keys`;
-        - `keys`: archives whose key (or file name) is listed, whatever the rule.
-
-        A `.part` another process is writing now (it holds the `.part.lock`) is that
-        download, not a leftover: it is left out, and appended to `downloading` if given.
-        """
-        from pytui.core.cache_names import archive_key, superseded
-
-        if rule is not None and rule not in PURGE_RULES:
-            raise ValueError(f"unknown purge rule {rule!r}")
-        wanted = set(keys)
-        installed = set(installed_keys)
-        archives = self.list(catalog)
-        old = set()
-        if rule == "superseded":
-            old = {a.name for a in superseded(archives, catalog.builds if catalog is not None else ())}
-        plan = []
-        for archive in archives:
-            key = archive_key(archive)
-            if (
-                rule == "all"
-                or archive.name in old
-                or (rule == "installed" and key is not None and key in installed)
-                or (key is not None and key in wanted)
-                or archive.name in wanted
-            ):
-                if archive.state == "partial" and download_in_progress(archive.path):
-                    if downloading is not None:
-                        downloading.append(archive)
-                    continue
-                plan.append(archive)
-        return plan
-
+    # -- kept trees (they go with their archives; purging is core/cache_purge.py) -----------
     def trees_by_archive(self) -> dict[str, TreeInfo]:
         """Kept trees by the cache file name of the archive each was made from."""
         return {info.archive: info for info in self.trees.list() if info.archive}
@@ -505,59 +313,7 @@ class ArchiveCache:
                 freed += self.trees.discard(info.sha256)
         return freed
 
-    def purge_effect(self, archives: Iterable[CachedArchive]) -> PurgeEffect:
-        """What `remove(archives)` would free, counted as it counts: each archive, the tree made
-        from it (files no install shares: an install linked from it keeps those), and the
-        trees whose archive is already gone. Removes nothing."""
-        from pytui.core.root_tree import footprint
-
-        archives = builtins.list(archives)
-        names = {archive.name for archive in archives}
-        trees: dict[str, int] = {}
-        orphans = orphan_trees = 0
-        for info in self.trees.list():
-            if info.archive in names:
-                trees[info.archive] = trees.get(info.archive, 0) + footprint(info.path).freed
-            elif not (self.root / info.archive).is_file():
-                orphans += footprint(info.path).freed
-                orphan_trees += 1
-        return PurgeEffect(tuple((a, trees.get(a.name, 0)) for a in archives), orphans, orphan_trees)
-
-    def remove(self, archives: Iterable[CachedArchive], *,
-               downloading: builtins.list[CachedArchive] | None = None) -> int:
-        """Delete these archives (a partial's state file, and the tree made from each); return
-        the bytes freed. A `.part` a download is writing now stays (appended to `downloading`).
-
-        Stops at the first file the disk does not let go (read-only, permissions): CacheError
-        naming it and how many went before it.
-        """
-        archives = list(archives)
-        freed = 0
-        removed = 0
-        for archive in archives:
-            if not self._inside(archive.path):
-                continue
-            with (_unless_downloading(archive.path) if archive.state == "partial"
-                  else contextlib.nullcontext(True)) as free:
-                if not free:  # a download is writing it (it may have begun since the plan)
-                    if downloading is not None:
-                        downloading.append(archive)
-                    continue
-                try:
-                    size = archive.path.stat().st_size
-                    archive.path.unlink()
-                except FileNotFoundError:
-                    continue
-                except OSError as err:
-                    before = f" ({removed} removed before it)" if removed else ""
-                    raise CacheError(f"cannot remove {archive.name} from the cache dir {self.root}: "
-                                     f"{cause(err)}{before}; {fix_dir(err)} and purge again") from None
-                freed += size
-                removed += 1
-                if archive.state == "partial":
-                    unlink_quiet(archive.path.with_name(archive.path.name + ".json"))
-        return freed + self.remove_trees_of(archives)
-
+    # -- import -------------------------------------------------------------------------------
     def import_file(self, path: Path, catalog: Catalog, *, progress: ProgressCallback = no_progress,
                     cancel: CancelToken | None = None, max_bytes: int | None = None) -> CachedArchive:
         """Copy an archive into the cache under its uv name (core/cache_import.py)."""

@@ -21,6 +21,7 @@ from pytui.core.cache import (
     key_from_cache_name,
     uv_json_entry,
 )
+from pytui.core.cache_purge import purge_plan, remove_archives
 from pytui.core.catalog import Catalog, parse_uv_json
 from pytui.core.download import Backoff, Downloader
 from pytui.core.errors import Cancelled, DownloadError, HashMismatch, OfflineError
@@ -277,14 +278,14 @@ def test_purge_plans_by_rule_and_key(cache, made, archive_factory):
         shutil.copy(m.path, cache.path_for(m.build))
     catalog = _catalog(made.build, ft.build)
     names = lambda plan: sorted(a.name for a in plan)  # noqa: E731
-    assert names(cache.purge_plan(catalog, rule="all")) == names(cache.list())
-    assert names(cache.purge_plan(catalog, rule="superseded")) == [old.build.cache_filename]
-    assert names(cache.purge_plan(catalog, rule="installed", installed_keys=[made.build.key])) == sorted(
+    assert names(purge_plan(cache, catalog, rule="all")) == names(cache.list())
+    assert names(purge_plan(cache, catalog, rule="superseded")) == [old.build.cache_filename]
+    assert names(purge_plan(cache, catalog, rule="installed", installed_keys=[made.build.key])) == sorted(
         [made.build.cache_filename, old.build.cache_filename])
-    assert names(cache.purge_plan(catalog, keys=[ft.build.key])) == [ft.build.cache_filename]
+    assert names(purge_plan(cache, catalog, keys=[ft.build.key])) == [ft.build.cache_filename]
     assert ft.build.key == "cpython-3.13.1+freethreaded-linux-x86_64-gnu"
-    plan = cache.purge_plan(catalog, rule="superseded")
-    assert cache.remove(plan) == old.size
+    plan = purge_plan(cache, catalog, rule="superseded")
+    assert remove_archives(cache, plan) == old.size
     assert names(cache.list()) == sorted([made.build.cache_filename, ft.build.cache_filename])
 
 
@@ -293,7 +294,7 @@ def test_remove_never_touches_files_outside_the_root(cache, made, tmp_path):
     outside.write_bytes(b"keep me")
     from pytui.core.models import CachedArchive
 
-    assert cache.remove([CachedArchive(path=outside, size=7)]) == 0
+    assert remove_archives(cache, [CachedArchive(path=outside, size=7)]) == 0
     assert outside.read_bytes() == b"keep me"
 
 
@@ -340,7 +341,7 @@ def test_export_mirror_layout_and_metadata(cache, made, archive_factory, tmp_pat
     assert all(b.url.startswith("https://github.com/astral-sh/python-build-standalone/") for b in builds)
     assert not [p for p in dest.rglob("*") if p.name.endswith(".tmp")]
     # A second export into the same mirror keeps the first one's entries.
-    cache.remove(cache.list())
+    remove_archives(cache, cache.list())
     shutil.copy(archive_factory.pbs(version="3.11.11").path, cache.root)
     other = archive_factory.made[-1]
     shutil.move(cache.root / other.path.name, cache.path_for(other.build))

@@ -13,6 +13,7 @@ import pytest
 from fixtures_archives import file, write_uv_catalog
 from pytui.app.cli import main
 from pytui.core.cache import ArchiveCache
+from pytui.core.cache_purge import remove_archives
 
 PAYLOAD = file("lib/python3.12/payload.bin", os.urandom(50_000))
 UV = Path(sys.executable).parent / "uv"
@@ -158,7 +159,7 @@ def test_purge_of_nothing_matching_exits_1_and_bad_request_2(env, capsys):
 
 def test_import_known_and_unknown(env, capsys, tmp_path, archive_factory):
     cache, current = env["cache"], env["current"]
-    cache.remove(cache.list())
+    remove_archives(cache, cache.list())
     stranger = archive_factory.pbs(version="3.9.21")
     code, out, err = run(capsys, "cache", "import", str(current.path), str(stranger.path))
     assert code == 1

@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pytui.core.cache import ArchiveCache, archive_key
 from pytui.core.cache_names import parse_cache_name, state_from_name
+from pytui.core.cache_purge import purge_plan
 from pytui.core.catalog import Catalog, parse_uv_json
 from pytui.core.embedded import load_embedded_catalog
 from pytui.core.filenames import parse_archive_name
@@ -107,7 +108,7 @@ def test_same_archives_same_states_under_either_catalog(tmp_path: Path, uv_catal
 
     # --superseded: only where a newer build of the same lineage is known.
     def superseded(catalog: Catalog) -> set[str]:
-        return {a.name for a in cache.purge_plan(catalog, rule="superseded")}
+        return {a.name for a in purge_plan(cache, catalog, rule="superseded")}
 
     assert superseded(uv_catalog) == {names["older than both"]}
     assert superseded(embedded) == {names["older than both"], names["newer in embedded"]}
@@ -138,9 +139,9 @@ def test_superseded_orders_builds_and_keeps_other_lineages(tmp_path: Path) -> No
     }
     for build in builds.values():
         (cache.root / build.cache_filename).write_bytes(b"x")
-    plan = {a.name for a in cache.purge_plan(None, rule="superseded")}
+    plan = {a.name for a in purge_plan(cache, None, rule="superseded")}
     assert plan == {builds["old"].cache_filename}
     # The catalog knows a newer freethreaded build: that one goes too.
     newer_ft = make_build(version="3.12.8", build_date="20250115", sha256="1" * 64, variant="freethreaded")
-    plan = {a.name for a in cache.purge_plan(Catalog([newer_ft]), rule="superseded")}
+    plan = {a.name for a in purge_plan(cache, Catalog([newer_ft]), rule="superseded")}
     assert plan == {builds["old"].cache_filename, builds["ft-old"].cache_filename}

@@ -14,6 +14,7 @@ from fixtures_http import FaultyHTTPServer
 from pytui.app.progress_board import human_bytes
 from pytui.app.purge_plan import archive_plan
 from pytui.core.cache import ArchiveCache
+from pytui.core.cache_purge import purge_effect
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def test_dry_run_preview_and_real_purge_agree_with_du(pytui: Pytui, installed: b
     cache = ArchiveCache(pytui.cache)
     archives = cache.list()
     assert len(archives) == 1 and archives[0].tree
-    effect = cache.purge_effect(archives)
+    effect = purge_effect(cache, archives)
     plan = archive_plan("all", effect)
     tree = dict(plan.tree_freed)[made.build.cache_filename]
     if installed:  # the install holds the tree's files: only the tree's own entries go

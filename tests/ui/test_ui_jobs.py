@@ -138,12 +138,13 @@ async def test_uninstall_asks_then_removes(ui_world: UiWorld) -> None:
         await wait_for(pilot, lambda: not installed.row_keys, what="Installed pane empty")
         assert not ui_world.installed_dir(FAST).exists()
         # The archive's kept tree is no longer shared: the purge preview counts it, as the
-        # real purge frees it (core/cache.py purge_effect).
+        # real purge frees it (core/cache_purge.py purge_effect).
         from pytui.app.screens import PurgeRulesModal
         from pytui.core.cache import ArchiveCache
+        from pytui.core.cache_purge import purge_effect
 
         cache = ArchiveCache(ui_world.settings.cache_dir)
-        effect = cache.purge_effect(cache.list())
+        effect = purge_effect(cache, cache.list())
         assert effect.trees == 1 and effect.total > sum(a.size for a, _ in effect.archives)
         await pilot.press("P")
         await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="purge modal")

@@ -1,0 +1,123 @@
+"""The per-archive download locks of the cache dir: `<name>.part.lock`, flock'ed by whoever
+writes `<name>.part` (a download, in this or another process) and looked at by a purge, so a
+purge never removes a `.part` a download is writing. Imported only to download or purge: a
+listing (`pytui list`, the TUI's Cached pane) takes no lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from pytui.core.errors import CacheError
+from pytui.core.progress import CancelToken
+
+
+@contextlib.contextmanager
+def exclusive(lock_path: Path, cancel: CancelToken, what: str) -> Iterator[None]:
+    """Hold an flock on `lock_path` (created, and removed on release) while a `.part` is written.
+
+    Two processes (or threads) fetching one archive thus take turns; the second finds the
+    archive committed. The lock file is unlinked by its holder, so a waiter that wakes on a
+    file no longer at that path tries again.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; unique temp names and os.replace still hold
+        yield
+        return
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+        except OSError as err:
+            # Something else holds the lock's name (O_NOFOLLOW: a link gives ELOOP): the cache
+            # dir is fine, that one entry is not.
+            kind = {errno.EISDIR: "is a directory", errno.ELOOP: "is a symbolic link"}.get(err.errno or 0)
+            if kind is None:
+                raise
+            raise CacheError(f"cannot lock the download of {what}: {lock_path} {kind}, not a lock "
+                             "file; remove it and retry") from None
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if cancel.wait(0.05):
+                        cancel.check(what)
+            try:
+                same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+        except BaseException:
+            os.close(fd)
+            raise
+        if same:
+            break
+        os.close(fd)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock_path)
+        os.close(fd)
+
+
+def download_in_progress(part: Path) -> bool:
+    """Whether a process (or thread) is writing this `.part` now: it holds `<part>.lock`.
+
+    Looks without creating anything: no lock file means nobody holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock, nothing to ask
+        return False
+    try:
+        fd = os.open(f"{part}.lock", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False  # none (or not a file we would lock): no download holds it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # closing drops a lock taken here
+    return False
+
+
+@contextlib.contextmanager
+def unless_downloading(part: Path) -> Iterator[bool]:
+    """Hold `<part>.lock` (as a downloader holds it, `exclusive`) while a purge removes the
+    `.part`, so no download starts writing it meanwhile; yields False, holding nothing, when
+    a download holds it now."""
+    try:
+        import fcntl
+    except ImportError:
+        yield True
+        return
+    lock_path = Path(f"{part}.lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+    except OSError:
+        yield True  # a lock nobody can take (read-only dir): the removal says what failed
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
+        except (BlockingIOError, FileNotFoundError):
+            same = False  # held, or its holder just released and removed it: a download ran
+        if not same:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(lock_path)
+    finally:
+        os.close(fd)

@@ -1,0 +1,165 @@
+"""Purging the archive cache: which archives a rule picks (`purge_plan`), what removing
+them frees (`purge_effect`, the dry run's and the TUI's numbers) and the removal itself
+(`remove_archives`). Every rule works from the cache's file names, so a plan is the same
+whichever catalog is loaded. Imported only to purge: neither a listing nor an install needs it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from pytui.core.cache import fix_dir, unlink_quiet
+from pytui.core.cache_locks import download_in_progress, unless_downloading
+from pytui.core.errors import CacheError
+from pytui.core.fs_errors import cause
+from pytui.core.keys import TYPE_CHECKING
+from pytui.core.models import CachedArchive
+
+if TYPE_CHECKING:
+    from pytui.core.cache import ArchiveCache
+    from pytui.core.catalog import Catalog
+
+PURGE_RULES = ("all", "superseded", "installed")
+
+
+class PurgeEffect:
+    """What removing some archives frees (`purge_effect`): the dry run, the real
+    run and the TUI's previews all say these numbers. (A plain class: `typing` stays off an
+    install's imports.)"""
+
+    __slots__ = ("archives", "orphan_trees", "orphans")
+
+    def __init__(self, archives: tuple[tuple[CachedArchive, int], ...], orphans: int = 0,
+                 orphan_trees: int = 0) -> None:
+        # (archive, bytes its kept tree frees: the tree's files no install still shares; 0 if none)
+        self.archives = archives
+        # Bytes of kept trees whose archive is already gone (a purge removes them too), and how many.
+        self.orphans = orphans
+        self.orphan_trees = orphan_trees
+
+    def __repr__(self) -> str:
+        return f"PurgeEffect({self.archives!r}, orphans={self.orphans}, orphan_trees={self.orphan_trees})"
+
+    @property
+    def trees(self) -> int:
+        """How many kept trees go (a tree always holds some bytes of its own)."""
+        return sum(1 for _, tree in self.archives if tree) + self.orphan_trees
+
+    @property
+    def total(self) -> int:
+        return sum(archive.size + tree for archive, tree in self.archives) + self.orphans
+
+
+
+def purge_plan(
+    cache: ArchiveCache,
+    catalog: Catalog | None,
+    *,
+    rule: str | None = None,
+    keys: Iterable[str] = (),
+    installed_keys: Iterable[str] = (),
+    downloading: list[CachedArchive] | None = None,
+) -> list[CachedArchive]:
+    """The archives a purge would remove. Every rule works from the file names, so the plan
+    is the same whichever catalog is loaded (the catalog only adds what it knows).
+
+    - rule "all": everything, partial downloads included;
+    - rule "superseded": archives (and `.part`s) for which a newer build of the same
+      version, variant and platform is known, from `catalog` or another archive in the
+      cache; never an archive merely absent from the catalog, nor one whose name says no
+      build;
+    - rule "installed": archives whose key is in `installed_keys`;
+    - `keys`: archives whose key (or file name) is listed, whatever the rule.
+
+    A `.part` another process is writing now (it holds the `.part.lock`) is that
+    download, not a leftover: it is left out, and appended to `downloading` if given.
+    """
+    from pytui.core.cache_names import archive_key, superseded
+
+    if rule is not None and rule not in PURGE_RULES:
+        raise ValueError(f"unknown purge rule {rule!r}")
+    wanted = set(keys)
+    installed = set(installed_keys)
+    archives = cache.list(catalog)
+    old = set()
+    if rule == "superseded":
+        old = {a.name for a in superseded(archives, catalog.builds if catalog is not None else ())}
+    plan = []
+    for archive in archives:
+        key = archive_key(archive)
+        if (
+            rule == "all"
+            or archive.name in old
+            or (rule == "installed" and key is not None and key in installed)
+            or (key is not None and key in wanted)
+            or archive.name in wanted
+        ):
+            if archive.state == "partial" and download_in_progress(archive.path):
+                if downloading is not None:
+                    downloading.append(archive)
+                continue
+            plan.append(archive)
+    return plan
+
+def purge_effect(cache: ArchiveCache, archives: Iterable[CachedArchive]) -> PurgeEffect:
+    """What `remove_archives(cache, archives)` would free, counted as it counts: each archive, the tree made
+    from it (files no install shares: an install linked from it keeps those), and the
+    trees whose archive is already gone. Removes nothing."""
+    from pytui.core.root_tree import footprint
+
+    archives = list(archives)
+    names = {archive.name for archive in archives}
+    trees: dict[str, int] = {}
+    orphans = orphan_trees = 0
+    for info in cache.trees.list():
+        if info.archive in names:
+            trees[info.archive] = trees.get(info.archive, 0) + footprint(info.path).freed
+        elif not (cache.root / info.archive).is_file():
+            orphans += footprint(info.path).freed
+            orphan_trees += 1
+    return PurgeEffect(tuple((a, trees.get(a.name, 0)) for a in archives), orphans, orphan_trees)
+
+def _inside(root: Path, path: Path) -> bool:
+    """True for a file directly in the cache dir (the only place a purge deletes)."""
+    try:
+        return path.parent.resolve() == root.resolve() and path.name not in ("", ".", "..")
+    except OSError:
+        return False
+
+
+def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
+                    downloading: list[CachedArchive] | None = None) -> int:
+    """Delete these archives (a partial's state file, and the tree made from each); return
+    the bytes freed. A `.part` a download is writing now stays (appended to `downloading`).
+
+    Stops at the first file the disk does not let go (read-only, permissions): CacheError
+    naming it and how many went before it.
+    """
+    archives = list(archives)
+    freed = 0
+    removed = 0
+    for archive in archives:
+        if not _inside(cache.root, archive.path):
+            continue
+        with (unless_downloading(archive.path) if archive.state == "partial"
+              else contextlib.nullcontext(True)) as free:
+            if not free:  # a download is writing it (it may have begun since the plan)
+                if downloading is not None:
+                    downloading.append(archive)
+                continue
+            try:
+                size = archive.path.stat().st_size
+                archive.path.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as err:
+                before = f" ({removed} removed before it)" if removed else ""
+                raise CacheError(f"cannot remove {archive.name} from the cache dir {cache.root}: "
+                                 f"{cause(err)}{before}; {fix_dir(err)} and purge again") from None
+            freed += size
+            removed += 1
+            if archive.state == "partial":
+                unlink_quiet(archive.path.with_name(archive.path.name + ".json"))
+    return freed + cache.remove_trees_of(archives)
