@@ -1,6 +1,7 @@
 """A part of PytuiApp (see app_base.py): the keys that act on builds and jobs (install,
-upgrade, uninstall, purge, verify, cancel, quit), carried out from what `decisions` decides,
-and the messages a job sends while it runs and when it ends."""
+upgrade, uninstall, purge, verify, cancel, quit), carried out from what `decisions`,
+`install_decisions` and `uninstall_decisions` decide, and the messages a job sends while it
+runs and when it ends."""
 
 from __future__ import annotations
 
@@ -21,10 +22,12 @@ if TYPE_CHECKING:
     import asyncio
 
     from pytui.app import decisions as decide
-    from pytui.app import screens
+    from pytui.app import install_decisions, screens, uninstall_decisions
     from pytui.app.purge_plan import PurgePlan
 else:  # executed on first use: the first screen needs none of them (app/startup.py)
     decide = lazy_module("pytui.app.decisions")
+    install_decisions = lazy_module("pytui.app.install_decisions")
+    uninstall_decisions = lazy_module("pytui.app.uninstall_decisions")
     screens = lazy_module("pytui.app.screens")
 
 
@@ -60,14 +63,14 @@ class JobActions(AppBase):
 
     def action_install(self) -> None:
         pane, key = self._target()
-        self.carry_out(decide.decide_install(self.state, self.vm, pane, key))
+        self.carry_out(install_decisions.decide_install(self.state, self.vm, pane, key))
 
     def action_install_asking(self) -> None:
         pane, key = self._target()
-        self.carry_out(decide.decide_install(self.state, self.vm, pane, key, ask=True))
+        self.carry_out(install_decisions.decide_install(self.state, self.vm, pane, key, ask=True))
 
     def action_uninstall(self) -> None:
-        self.carry_out(decide.decide_uninstall(self.state, *self._target()))
+        self.carry_out(uninstall_decisions.decide_uninstall(self.state, *self._target()))
 
     def action_purge(self) -> None:
         self.carry_out(decide.decide_purge(self.state, *self._target()))
@@ -82,7 +85,7 @@ class JobActions(AppBase):
         if plan.archives:
             self.carry_out(decide.StartPurge(plan.archives))
         if plan.installs:
-            used = decide.prune_now_used(self.state, plan)
+            used = uninstall_decisions.prune_now_used(self.state, plan)
             if used:
                 # A newer check found a user since the preview: the preview is made again.
                 self.notify(f"Not uninstalled: a newer environment check finds {used[0]} in use "
@@ -98,7 +101,7 @@ class JobActions(AppBase):
                          callback=self._purge_rules_chosen)
 
     def action_upgrade(self) -> None:
-        self.carry_out(decide.decide_upgrade(self.state))
+        self.carry_out(install_decisions.decide_upgrade(self.state))
 
     def action_verify(self) -> None:
         self.carry_out(decide.decide_verify(self.state))

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
 
-from pytui.app.decisions import Refuse, idle_installation
+from pytui.app.decisions import Refuse
 from pytui.app.state import AppState
+from pytui.app.uninstall_decisions import idle_installation
 from pytui.core.keys import parse_key
 from pytui.widgets.format import short_path
 

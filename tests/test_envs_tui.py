@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fixtures_archives import make_build
 from pytui.app import decisions as d
+from pytui.app import uninstall_decisions as du
 from pytui.app.state import AppState
 from pytui.core.catalog import Catalog
 from pytui.core.environment import Environment
@@ -27,7 +28,7 @@ def test_uninstall_confirmation_lists_what_would_break(tmp_path: Path) -> None:
     state.installations.extend(installs)
 
     def texts(key: str) -> list[str]:
-        asked = d.decide_uninstall(state, "installed", key)
+        asked = du.decide_uninstall(state, "installed", key)
         assert isinstance(asked, d.Confirm)
         return [line.text for line in asked.lines]
 
@@ -68,7 +69,7 @@ def test_a_question_is_decided_again_and_a_prune_checked_on_the_newest_result(tm
     state.installations.extend(Installation(b, tmp_path / "root" / b.key, b.build)
                                for b in (old, new))
     state.set_environments([], partial=False, note="")
-    asked = d.decide_uninstall(state, "installed", old.key)
+    asked = du.decide_uninstall(state, "installed", old.key)
     assert isinstance(asked, d.Confirm) and asked.recheck is not None
     assert asked.recheck(state) == asked  # nothing new: the same question
     pinned = Environment(tmp_path / "p" / ".venv", "venv", old.key, "patch", "ok")
@@ -79,6 +80,6 @@ def test_a_question_is_decided_again_and_a_prune_checked_on_the_newest_result(tm
     # The outdated rule's plan, made when nobody used 3.12.7, is checked on the newest result.
     plan = outdated_plan(state.installations, [], sizes={}, busy=frozenset(), partial=False)
     assert [i.key for i, _ in plan.installs] == [old.key]
-    assert d.prune_now_used(state, plan) == [old.key]
+    assert du.prune_now_used(state, plan) == [old.key]
     state.set_environments([], partial=False, note="")
-    assert d.prune_now_used(state, plan) == []
+    assert du.prune_now_used(state, plan) == []

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from fixtures_archives import make_build
 from pytui.app import decisions as d
+from pytui.app import install_decisions as di
+from pytui.app import uninstall_decisions as du
 from pytui.app.view_model import ViewModel
 from pytui.widgets.format import short_path
 from view_state import NEW, NOV_2026, OLD, a_cached_archive, a_state, an_installation
@@ -16,27 +18,27 @@ def test_install_decisions(tmp_path, builds) -> None:
     state = a_state(tmp_path, *builds.values())
     vm = ViewModel()
     new = builds[NEW]
-    assert d.decide_install(state, vm, "available", new.key) == d.StartInstall(new)
+    assert di.decide_install(state, vm, "available", new.key) == d.StartInstall(new)
     # Enter asks first, whatever came before it.
-    asked = d.decide_install(state, vm, "available", new.key, ask=True)
+    asked = di.decide_install(state, vm, "available", new.key, ask=True)
     assert isinstance(asked, d.Confirm) and asked.then == d.StartInstall(new)
     # The URL the job downloads from first (uv's order: a mirror before the catalog's URL).
     from pytui.core.urls import download_urls
     first = download_urls(new, state.settings)[0]
     assert any(line.text.startswith(f"Downloads {first}") for line in asked.lines)
-    assert isinstance(d.decide_install(state, vm, "available", None), d.Refuse)
+    assert isinstance(di.decide_install(state, vm, "available", None), d.Refuse)
     # Offline and not cached: refused, naming the build and the cache dir.
     state.offline = True
-    refused = d.decide_install(state, vm, "available", new.key)
+    refused = di.decide_install(state, vm, "available", new.key)
     assert isinstance(refused, d.Refuse) and refused.severity == "error"
     cache_dir = short_path(state.settings.cache_dir, state.home)  # `~/…` under the home
     assert new.key in refused.message and f"({cache_dir})" in refused.message
     a_cached_archive(state, new)
-    assert d.decide_install(state, vm, "available", new.key) == d.StartInstall(new)
+    assert di.decide_install(state, vm, "available", new.key) == d.StartInstall(new)
     state.offline = False
     # A job already on it.
     state.add_job("install", new.key, build=new)
-    assert isinstance(d.decide_install(state, vm, "available", new.key), d.Refuse)
+    assert isinstance(di.decide_install(state, vm, "available", new.key), d.Refuse)
 
 
 def test_i_on_installed_says_from_what_to_what(tmp_path, builds) -> None:
@@ -44,17 +46,17 @@ def test_i_on_installed_says_from_what_to_what(tmp_path, builds) -> None:
     vm = ViewModel()
     old, new = builds[OLD], builds[NEW]
     state.installations.append(an_installation(tmp_path, old))
-    upgrade = d.decide_install(state, vm, "installed", old.key)
+    upgrade = di.decide_install(state, vm, "installed", old.key)
     assert isinstance(upgrade, d.Confirm) and upgrade.then == d.StartInstall(new)
     assert f"from {old.key} to {new.key}" in upgrade.lines[0].text
     # Up to date: says so, starts nothing.
     state.installations[:] = [an_installation(tmp_path, new)]
-    assert isinstance(d.decide_install(state, vm, "installed", new.key), d.Refuse)
-    assert isinstance(d.decide_install(state, vm, "available", new.key), d.Refuse)
+    assert isinstance(di.decide_install(state, vm, "installed", new.key), d.Refuse)
+    assert isinstance(di.decide_install(state, vm, "available", new.key), d.Refuse)
     # The catalog has a newer build of the same version: a reinstall, said as such.
     state.installations[:] = [an_installation(tmp_path, new, build_date="20240101")]
     for pane in ("installed", "available"):
-        again = d.decide_install(state, vm, pane, new.key)
+        again = di.decide_install(state, vm, pane, new.key)
         assert isinstance(again, d.Confirm)
         assert again.then == d.StartInstall(new, reinstall=True)
         assert f"from build 20240101 to build {new.build}" in again.lines[0].text
@@ -67,16 +69,16 @@ def test_uninstall_purge_cancel_quit_decisions(tmp_path, builds) -> None:
     state.installations.append(installation)
     state.sizes[old.key] = 2 * 1024 * 1024
     state.freeable[old.key] = 2 * 1024 * 1024
-    asked = d.decide_uninstall(state, "installed", old.key)
+    asked = du.decide_uninstall(state, "installed", old.key)
     assert isinstance(asked, d.Confirm) and asked.then == d.StartUninstall(installation)
     assert any(line.strong and line.text == "Frees 2.0 MiB." for line in asked.lines)
     # Linked from the cache's kept tree: only its own files are freed, and the rest is said.
     state.freeable[old.key] = 512 * 1024
-    linked = d.decide_uninstall(state, "installed", old.key)
+    linked = du.decide_uninstall(state, "installed", old.key)
     assert isinstance(linked, d.Confirm)
     assert any(line.strong and line.text == "Frees 512.0 KiB; 1.5 MiB stay in the cache's kept tree "
                "(purging its archive frees them)." for line in linked.lines)
-    assert isinstance(d.decide_uninstall(state, "available", builds[NEW].key), d.Refuse)
+    assert isinstance(du.decide_uninstall(state, "available", builds[NEW].key), d.Refuse)
     archive = a_cached_archive(state, old)
     purge = d.decide_purge(state, "cached", archive.name)
     assert isinstance(purge, d.Confirm) and purge.then == d.StartPurge((archive,))
@@ -85,7 +87,7 @@ def test_uninstall_purge_cancel_quit_decisions(tmp_path, builds) -> None:
     assert d.decide_quit(state) == d.Quit()
     # An uninstall runs: u again is refused, c cancels it, q asks first.
     job = state.add_job("uninstall", old.key, installation=installation)
-    assert isinstance(d.decide_uninstall(state, "installed", old.key), d.Refuse)
+    assert isinstance(du.decide_uninstall(state, "installed", old.key), d.Refuse)
     assert d.decide_cancel(state, None, "installed", old.key) == d.CancelJob(job.job_id)
     assert d.decide_cancel(state, job.job_id, "available", None) == d.CancelJob(job.job_id)
     quit_ = d.decide_quit(state)
@@ -117,17 +119,17 @@ def test_the_install_question_says_the_end_of_life_fact_then_asks(tmp_path) -> N
     old, current = make_build(version="3.8.20"), make_build(version="3.13.1")
     state = a_state(tmp_path, old, current).replace(clock=lambda: NOV_2026)
     vm = ViewModel()
-    asked = d.decide_install(state, vm, "available", old.key, ask=True)
+    asked = di.decide_install(state, vm, "available", old.key, ask=True)
     assert isinstance(asked, d.Confirm)
     assert asked.lines[-1].text == ("Python 3.8 reached its end of life in 2024-10 and gets no "
                                     "security fixes. Install it anyway?")
     assert asked.lines[-1].strong and "anyway;" not in asked.lines[-1].text
-    asked = d.decide_install(state, vm, "available", current.key, ask=True)
+    asked = di.decide_install(state, vm, "available", current.key, ask=True)
     assert isinstance(asked, d.Confirm) and not any("end of life" in x.text for x in asked.lines)
     # `i` asks too for an end-of-life version (and only for one).
-    asked = d.decide_install(state, vm, "available", old.key)
+    asked = di.decide_install(state, vm, "available", old.key)
     assert isinstance(asked, d.Confirm) and asked.lines[-1].text.endswith("Install it anyway?")
-    assert d.decide_install(state, vm, "available", current.key) == d.StartInstall(current)
+    assert di.decide_install(state, vm, "available", current.key) == d.StartInstall(current)
 
 
 
@@ -139,7 +141,7 @@ def test_the_install_question_names_where_it_downloads_from(tmp_path) -> None:
     build = make_build(version="3.12.8")  # a python-build-standalone release URL
     state = a_state(tmp_path, build)
     vm = ViewModel()
-    asked = d.decide_install(state, vm, "available", build.key, ask=True)
+    asked = di.decide_install(state, vm, "available", build.key, ask=True)
     assert isinstance(asked, d.Confirm)
     [line] = [line.text for line in asked.lines if line.text.startswith("Downloads ")]
     assert line.startswith("Downloads https://releases.astral.sh/github/python-build-standalone/")
@@ -147,7 +149,7 @@ def test_the_install_question_names_where_it_downloads_from(tmp_path) -> None:
     state.settings = Settings.resolve(install_dir=tmp_path / "root", cache_dir=tmp_path / "cache",
                                       mirror="http://127.0.0.1:9/pbs",
                                       env={"HOME": str(tmp_path)})
-    asked = d.decide_install(state, vm, "available", build.key, ask=True)
+    asked = di.decide_install(state, vm, "available", build.key, ask=True)
     assert isinstance(asked, d.Confirm)
     [line] = [line.text for line in asked.lines if line.text.startswith("Downloads ")]
     assert line.startswith("Downloads http://127.0.0.1:9/pbs/20250115/") and "fails" not in line

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from fixtures_archives import make_build
 from pytui.app import decisions as d
+from pytui.app import install_decisions as di
+from pytui.app import uninstall_decisions as du
 from pytui.app.envs_view import env_rows, envs_status, used_by_count, users_fields
 from pytui.app.keymap import KEYMAP
 from pytui.app.purge_plan import outdated_plan
@@ -112,34 +114,34 @@ def test_details_list_users_direct_and_through_the_minor_link(tmp_path: Path) ->
 
 def test_upgrade_key_in_each_state(tmp_path: Path) -> None:
     # Nothing installed; catalog not read yet; everything newest.
-    assert isinstance(d.decide_upgrade(_state(tmp_path, [], [NEW])), d.Refuse)
+    assert isinstance(di.decide_upgrade(_state(tmp_path, [], [NEW])), d.Refuse)
     state = _state(tmp_path, [NEW], [OLD, NEW])
     state.catalog = None
-    assert "Still reading" in d.decide_upgrade(state).message  # type: ignore[union-attr]
-    newest = d.decide_upgrade(_state(tmp_path, [NEW], [OLD, NEW]))
+    assert "Still reading" in di.decide_upgrade(state).message  # type: ignore[union-attr]
+    newest = di.decide_upgrade(_state(tmp_path, [NEW], [OLD, NEW]))
     assert isinstance(newest, d.Refuse) and newest.severity == "information"
     assert newest.message == "All versions already on latest supported patch release."
 
     # 3.12.7 and 3.12.8 installed, 3.12.9 in the catalog: from → to, who follows, who stays.
     state = _state(tmp_path, [OLD, NEW], [OLD, NEW, NEWEST])
-    asked = d.decide_upgrade(state)
+    asked = di.decide_upgrade(state)
     assert isinstance(asked, d.Confirm) and asked.then == d.StartUpgrade((NEWEST,))
     texts = [line.text for line in asked.lines]
     assert texts[0] == f"3.12.8 → 3.12.9  ({NEWEST.key})"
     assert "Environments: still scanning; which ones follow is not known yet." in texts
     state.set_environments(_envs(tmp_path), partial=False, note="")
-    texts = [line.text for line in d.decide_upgrade(state).lines]  # type: ignore[union-attr]
+    texts = [line.text for line in di.decide_upgrade(state).lines]  # type: ignore[union-attr]
     assert f"  2 environments follow {MINOR}: ~/f/.venv, ~/tools/ruff" in texts
     assert "  1 environment stays pinned to 3.12.7: ~/p/.venv" in texts
     assert texts[-1].endswith("downloads 1 archive.")
 
     # Offline and not cached: refused with what to do; a running job for the target: refused.
     state.offline = True
-    refused = d.decide_upgrade(state)
+    refused = di.decide_upgrade(state)
     assert isinstance(refused, d.Refuse) and refused.severity == "error" and "Go online" in refused.message
     state.offline = False
     state.add_job("install", NEWEST.key, build=NEWEST)
-    assert "already being installed" in d.decide_upgrade(state).message  # type: ignore[union-attr]
+    assert "already being installed" in di.decide_upgrade(state).message  # type: ignore[union-attr]
 
 
 def test_outdated_rule_plans_unused_old_patches_and_keeps_direct_users(tmp_path: Path) -> None:
@@ -181,13 +183,13 @@ def test_a_quick_result_says_so_until_the_whole_tree_replaces_it(tmp_path: Path)
     assert status.replace("checking it now…", "r checks it now") == envs_status(state)
     state.envs_scanning = True
     # What uninstalling would break is not decided on a quick check: it says so.
-    lines = [line.text for line in d._breaking_lines(state, state.installations[0])]
+    lines = [line.text for line in du._breaking_lines(state, state.installations[0])]
     assert lines[0].startswith("Breaks 1 environment among those checked")
     assert "whole tree is still being checked" in lines[-1]
     assert any("still being checked" in line.text
-               for line in d._breaking_lines(state, state.installations[1]))
+               for line in du._breaking_lines(state, state.installations[1]))
     state.set_environments(_envs(tmp_path), partial=False, note="the whole tree checked in 0.1 s")
     assert not state.envs_scanning and not state.envs_quick
     assert "quick" not in envs_status(state)
-    assert [line.text for line in d._breaking_lines(state, state.installations[0])][0] == \
+    assert [line.text for line in du._breaking_lines(state, state.installations[0])][0] == \
         "Breaks 1 environment:"

@@ -325,7 +325,7 @@ async def test_a_quick_check_is_shown_at_once_then_the_whole_tree_replaces_it(wo
         assert status.startswith("quick check (whole tree checked ")
         assert " ago; checking it now…): 2 environments · known environments and " in status
         # Anything that could break an environment says the check is not complete.
-        from pytui.app.decisions import _breaking_lines
+        from pytui.app.uninstall_decisions import _breaking_lines
 
         assert any("still being checked" in line.text
                    for line in _breaking_lines(app.state, app.state.installations[0]))

@@ -10,6 +10,7 @@ import sys
 import pytest
 from fixtures_archives import make_build
 from pytui.app import decisions as d
+from pytui.app import install_decisions as di
 from pytui.app.job_view import job_view
 from pytui.app.state import AppState, ViewOptions
 from pytui.app.view_model import ViewModel
@@ -21,7 +22,8 @@ from view_state import NEW, OLD, OTHER, a_cached_archive, a_state, an_installati
 
 def test_state_and_derivation_import_no_textual() -> None:
     code = ("import sys; import pytui.app.state, pytui.app.view_model, pytui.app.decisions, "
-            "pytui.app.keymap, pytui.app.gateway, pytui.app.history, pytui.widgets.rows; "
+            "pytui.app.install_decisions, pytui.app.uninstall_decisions, pytui.app.keymap, "
+            "pytui.app.gateway, pytui.app.history, pytui.widgets.rows; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
@@ -205,7 +207,7 @@ def test_an_install_whose_newer_patch_is_installed_offers_nothing(tmp_path, buil
     assert rows[old.key].update == f"{NEW} installed" and rows[old.key].update_installed
     assert rows[new.key].update == "" and not rows[new.key].update_installed
     # `i` refuses in one line, naming the newer patch and how to prune the old one.
-    refused = d.decide_install(state, vm, "installed", old.key)
+    refused = di.decide_install(state, vm, "installed", old.key)
     assert isinstance(refused, d.Refuse) and "\n" not in refused.message
     assert f"newer patch {NEW} is already installed" in refused.message
     assert "P → Outdated" in refused.message

@@ -1,0 +1,211 @@
+"""What `i`, Enter and `U` do (no Textual): install, reinstall or upgrade, asked first or
+refused in one line; the answers are app/decisions.py's.
+
+Install policy on the TUI's side: `i` on a build that is not installed installs it; on one
+whose catalog build is newer than the install (same key), it reinstalls it after saying
+"build A → build B"; on an Installed row with a newer patch in the catalog it installs that
+patch beside the old one (as `uv python install 3.X` does) after saying "3.X.a → 3.X.b".
+Enter asks before any download starts, so a stray Enter (after typing a filter) never does.
+"""
+
+from __future__ import annotations
+
+from pytui.app.decisions import (
+    Confirm,
+    Decision,
+    Line,
+    Refuse,
+    StartInstall,
+    StartUpgrade,
+    archive_named,
+)
+from pytui.app.state import AppState
+from pytui.app.view_model import ViewModel, newer_build
+from pytui.core.install_policy import already_upgraded_message, describe_upgrade
+from pytui.core.models import Build
+from pytui.widgets.format import human_size, short_path
+
+
+def _build_for_row(state: AppState, pane: str, key: str) -> Build | None:
+    if pane == "cached":
+        archive = archive_named(state, key)
+        return archive.build if archive is not None else None
+    return state.catalog.get(key) if state.catalog is not None else None
+
+
+def decide_install(state: AppState, vm: ViewModel, pane: str, key: str | None, *,
+                   ask: bool = False) -> Decision:
+    """`i` (ask=False) or Enter (ask=True) on the highlighted row of `pane`."""
+    if key is None:
+        return Refuse("Nothing highlighted to install.")
+    if pane == "installed":
+        return _decide_update(state, vm, key)
+    build = _build_for_row(state, pane, key)
+    if build is None:
+        if pane == "cached":
+            return Refuse(f"{key} matches no build in the catalog; it cannot be installed.")
+        return Refuse(f"{key} is not in the catalog.")
+    installation = state.installation(build.key)
+    if installation is not None:
+        if not newer_build(build, installation):
+            return Refuse(f"{build.key} is already installed (u uninstalls it).",
+                          severity="information")
+        return _confirm_install(
+            state, StartInstall(build, reinstall=True), f"Reinstall {build.key}?",
+            f"from build {installation.build} to build {build.build} (the catalog's newer "
+            "build of the same version); the install is replaced in place")
+    refused = _refuse_start(state, build)
+    if refused is not None:
+        return refused
+    action = StartInstall(build)
+    if not ask and not _eol_question(state, build):
+        return action  # an end-of-life version is asked about, also on `i`
+    return _confirm_install(state, action, f"Install {build.key}?",
+                            f"into {short_path(state.settings.install_root, state.home)}")
+
+
+def _decide_update(state: AppState, vm: ViewModel, key: str) -> Decision:
+    installation = state.installation(key)
+    if installation is None:
+        return Refuse(f"{key} is not installed.")
+    newer = vm.update_for(state, installation)
+    if newer is None:
+        return Refuse(f"{key} is installed and up to date (u uninstalls it).",
+                      severity="information")
+    if newer.key == key:
+        return _confirm_install(
+            state, StartInstall(newer, reinstall=True), f"Reinstall {key}?",
+            f"from build {installation.build} to build {newer.build}; "
+            "the install is replaced in place")
+    if newer.key in state.installed_keys:
+        return Refuse(already_upgraded_message(installation, newer), severity="information")
+    refused = _refuse_start(state, newer)
+    if refused is not None:
+        return refused
+    return _confirm_install(
+        state, StartInstall(newer), f"Upgrade {describe_upgrade(installation, newer)}?",
+        f"from {key} to {newer.key}; {installation.version} stays installed, as uv keeps it "
+        "(u uninstalls it once nothing needs it)")
+
+
+def _refuse_start(state: AppState, build: Build) -> Refuse | None:
+    if state.job_for_key(build.key) is not None:
+        return Refuse(f"{build.key} is already being installed.", severity="information")
+    if state.offline and build.key not in state.cached_by_key():
+        return Refuse(
+            f"Offline: {build.key} is not in the cache "
+            f"({short_path(state.settings.cache_dir, state.home)}). "
+            "Go online (o) or import its archive with `pytui cache import FILE`.",
+            severity="error", title="Not cached")
+    return None
+
+
+def _confirm_install(state: AppState, action: StartInstall, title: str, what: str) -> Confirm:
+    build = action.build
+    cached = state.cached_by_key().get(build.key)
+    if cached is not None:
+        source = Line(f"From the cached archive ({human_size(cached.size)}); no download.")
+    elif state.offline:
+        source = Line("Offline, and its archive is not cached.")
+    else:
+        source = _download_source(state, build)
+    question = _eol_question(state, build)
+    eol = (Line(question, strong=True),) if question else ()
+    return Confirm(title, (Line(what), source, *eol), confirm="Install", then=action,
+                   danger=False, name="confirm-install")
+
+
+def _download_source(state: AppState, build: Build) -> Line:
+    """Where the install will download from: the first of the URLs the job tries (a mirror,
+    or Astral's mirror before GitHub, as uv), not the catalog's URL, which it may never use."""
+    from urllib.parse import urlsplit
+
+    from pytui.core.errors import PytuiError
+    from pytui.core.urls import download_urls
+
+    try:
+        urls = download_urls(build, state.settings)
+    except PytuiError:  # the job will say why; the question names what the catalog says
+        urls = [build.url]
+    fallback = f" (if that fails, from {urlsplit(urls[1]).netloc})" if len(urls) > 1 else ""
+    return Line(f"Downloads {urls[0]}{fallback}", strong=True)
+
+
+def _eol_question(state: AppState, build: Build) -> str:
+    """For an end-of-life version, the fact then the question (core/support.py words both)."""
+    from pytui.app.support_view import today
+    from pytui.core.support import eol_question
+
+    return eol_question(build, state.settings.state_dir, today(state.clock()))
+
+
+# How many environment paths the upgrade preview names per line before "and N more".
+PREVIEW_PATHS = 3
+
+
+def _env_paths(state: AppState, envs: list) -> str:
+    shown = ", ".join(short_path(env.path, state.home) for env in envs[:PREVIEW_PATHS])
+    more = len(envs) - PREVIEW_PATHS
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def decide_upgrade(state: AppState) -> Decision:
+    """`U`: preview the upgrade of every installed minor version to the catalog's newest patch
+    (as `pytui upgrade`): from → to, the environments that follow, those that stay pinned."""
+    from pytui.app.upgrade_plan import followers, nothing_to_do, pinned_by_version, plan
+
+    if state.catalog is None or not state.disk_listed:
+        return Refuse("Still reading the catalog and the install root; try again in a moment.",
+                      severity="information")
+    steps, _ = plan(state.installations, state.catalog.builds)
+    if not steps:
+        return Refuse("There are no installed versions to upgrade.", severity="information")
+    todo = [step for step in steps if step.target is not None]
+    if not todo:
+        return Refuse(nothing_to_do() + ".", severity="information", title="Upgrade")
+    busy = [step for step in todo if step.target and state.job_for_key(step.target.key)]
+    todo = [step for step in todo if step not in busy]
+    if not todo:
+        return Refuse("Those upgrades are already being installed.", severity="information")
+    cached = state.cached_by_key()
+    targets = [step.target for step in todo if step.target is not None]
+    missing = [b.key for b in targets if b.key not in cached]
+    if state.offline and missing:
+        return Refuse(f"Offline: {missing[0]} is not in the cache"
+                      + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+                      + ". Go online (o) to upgrade.", severity="error", title="Not cached")
+    lines: list[Line] = []
+    envs = state.environments
+    for step in todo:
+        target = step.target
+        assert target is not None
+        lines.append(Line(f"{step.current.version} → {target.version}  ({target.key})",
+                          strong=True))
+        if envs is None:
+            continue
+        following = followers(envs, step)
+        if following:
+            noun = "environment follows" if len(following) == 1 else "environments follow"
+            lines.append(Line(f"  {len(following)} {noun} {step.minor_link}: "
+                              f"{_env_paths(state, following)}"))
+        for version, staying in pinned_by_version(envs, step):
+            noun = "environment stays" if len(staying) == 1 else "environments stay"
+            lines.append(Line(f"  {len(staying)} {noun} pinned to {version}: "
+                              f"{_env_paths(state, staying)}"))
+    if envs is None:
+        lines.append(Line("Environments: still scanning; which ones follow is not known yet."))
+    elif state.envs_partial:
+        lines.append(Line("The environment scan was partial: more may follow or stay pinned."))
+    elif state.envs_quick:
+        lines.append(Line("Environments: a quick check; the whole tree is still being checked, "
+                          "so more may follow or stay pinned."))
+    if busy:
+        lines.append(Line(f"Already being installed: {', '.join(s.target.key for s in busy if s.target)}."))
+    download = len(missing)
+    lines.append(Line("Old patches stay installed (P → outdated installs removes unused ones); "
+                      + (f"downloads {download} archive{'s' if download != 1 else ''}."
+                         if download else "all from the cache; no download.")))
+    noun = "1 version" if len(todo) == 1 else f"{len(todo)} versions"
+    return Confirm(f"Upgrade {noun}?", tuple(lines), confirm="Upgrade",
+                   then=StartUpgrade(tuple(targets)), danger=False, name="confirm-upgrade",
+                   recheck=decide_upgrade)

@@ -1,0 +1,112 @@
+"""What `u` does, and what the purge screen's outdated rule must recheck (no Textual):
+uninstall an idle install after saying what it frees and which environments it would break;
+the answers are app/decisions.py's. `x` and `!` share the idle-install check.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from pytui.app.decisions import (
+    Confirm,
+    Decision,
+    Line,
+    Refuse,
+    StartUninstall,
+    installation_target,
+)
+from pytui.app.purge_plan import PurgePlan
+from pytui.app.state import AppState
+from pytui.core.models import Installation
+from pytui.widgets.format import short_path
+
+
+def idle_installation(state: AppState, pane: str, key: str | None,
+                      needs: str = "") -> Installation | Refuse:
+    """The install a row stands for, when no job works on it; else the one-line refusal
+    (`u`, `x` and `!` share it). `needs` ends the "not installed" line."""
+    installation = installation_target(state, pane, key)
+    if key is None:
+        return Refuse("Nothing is highlighted: highlight an install first (3 jumps to "
+                      "Installed).")
+    if installation is None:
+        return Refuse(f"{key} is not installed{needs}.",
+                      title="Not installed" if needs else "")
+    if state.job_for_key(installation.key) is not None:
+        return Refuse(f"{installation.key} is busy; wait for its job or cancel it (c).")
+    return installation
+
+
+def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
+    installation = idle_installation(state, pane, key)
+    if isinstance(installation, Refuse):
+        return installation
+    from pytui.app.uninstall_report import question_text
+
+    size = state.sizes.get(installation.key)
+    freed = state.freeable.get(installation.key)
+    shared = size - freed if size is not None and freed is not None else None
+    lines = [Line(f"Removes {short_path(installation.path, state.home)} and its links."),
+             Line(question_text(freed, shared), strong=True)]
+    if installation.key in state.cached_by_key():
+        lines.append(Line("The cached archive stays, so it can be reinstalled offline."))
+    lines += _breaking_lines(state, installation)
+    return Confirm(f"Uninstall {installation.key}?", tuple(lines), confirm="Uninstall",
+                   then=StartUninstall(installation), name="confirm-uninstall",
+                   recheck=partial(_redecide_uninstall, installation.key))
+
+
+def _redecide_uninstall(key: str, state: AppState) -> Decision:
+    return decide_uninstall(state, "installed", key)
+
+
+def _breaking_lines(state: AppState, installation: Installation) -> list[Line]:
+    """What uninstalling would break (core/environment.py `would_break`), as the CLI refuses it."""
+    from pytui.core.environment import would_break
+
+    # Said whatever the answer while no whole-tree check has ended: the question is asked
+    # again when one does (job_actions.redecide_questions).
+    if state.environments is None:
+        if state.envs_failed:
+            why = f"not checked ({state.envs_note})"
+        elif state.envs_scanning:
+            why = "not checked yet: the scan is still running (this question changes when it ends)"
+        else:
+            why = "not checked yet (e, then r scans them)"
+        return [Line(f"Environments: {why}; `pytui uninstall` checks them all.", strong=True)]
+    breaking = would_break(state.environments, {installation.key}, state.installed_keys)
+    scope = " (the scan was partial)" if state.envs_partial else ""
+    if state.envs_quick:
+        # Only the known environments were checked so far: said, whatever they show.
+        still = ("the whole tree is still being checked (this question changes when it ends)"
+                 if state.envs_scanning else "the whole-tree check was stopped (e, then r runs it)")
+        note = [Line(f"Environments: only a quick check so far; {still}; or use "
+                     "`pytui uninstall`, which checks it all.")]
+        if not breaking:
+            return note
+        return _breaking_list(state, installation, breaking, " among those checked") + note
+    if not breaking:
+        return []
+    return _breaking_list(state, installation, breaking, scope)
+
+
+def _breaking_list(state: AppState, installation: Installation, breaking: list,
+                   partial: str) -> list[Line]:
+    noun = "environment" if len(breaking) == 1 else "environments"
+    lines = [Line(f"Breaks {len(breaking)} {noun}{partial}:", strong=True)]
+    lines += [Line(f"  {short_path(env.path, state.home)}") for env in breaking[:5]]
+    if len(breaking) > 5:
+        lines.append(Line(f"  and {len(breaking) - 5} more (pytui envs {installation.key})"))
+    return lines
+
+
+def prune_now_used(state: AppState, plan: PurgePlan) -> list[str]:
+    """The installs of an outdated-rule plan that the newest environment result (quick or
+    whole) says are used directly or no longer outdated: pruning them now could break one."""
+    if state.environments is None:
+        return []  # nothing newer than the plan's own scan
+    from pytui.app.uninstall_safety import outdated
+
+    gone, _ = outdated(state.installations, state.environments)
+    still = {i.key for i in gone}
+    return [i.key for i, _ in plan.installs if i.key not in still]
