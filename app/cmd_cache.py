@@ -9,7 +9,6 @@ something failed (a corrupt archive found, an unknown file refused, nothing matc
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -131,6 +130,15 @@ def _err(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def _shown(name: object) -> str:
+    """A cache file name or path as printed: anyone can drop a file into the cache dir, and its
+    name must not steer the terminal (ESC sequences), forge a row (a newline) or crash a
+    strict UTF-8 stdout (a byte that is not UTF-8): app/safe_text.py escapes them."""
+    from pytui.app.safe_text import shown
+
+    return shown(name)
+
+
 class _ProgressLine:
     """A one-line progress display on a terminal's stderr; silent otherwise."""
 
@@ -157,7 +165,7 @@ class _ProgressLine:
 def _describe(archive: CachedArchive) -> str:
     from pytui.core.cache import archive_key
 
-    return archive_key(archive) or "unknown build"
+    return _shown(archive_key(archive) or "unknown build")
 
 
 # -- actions ----------------------------------------------------------------------------------
@@ -198,10 +206,12 @@ def _run_list(args: argparse.Namespace) -> int:
     archives = cache.list(_catalog(args))
     trees = cache.trees_by_archive()
     if args.json:
-        print(json.dumps([_archive_json(a, trees.get(a.name)) for a in archives], ensure_ascii=False))
+        from pytui.app.safe_text import json_text
+
+        print(json_text([_archive_json(a, trees.get(a.name)) for a in archives]))
         return 0
     if not archives:
-        print(f"no archives in {cache.root}")
+        print(f"no archives in {_shown(cache.root)}")
         return 0
     rows = []
     for archive in archives:
@@ -210,13 +220,13 @@ def _run_list(args: argparse.Namespace) -> int:
         if percent is not None:
             state = f"partial {percent:.0f}%"
         tree = "+ tree" if archive.name in trees else ""
-        rows.append((_describe(archive), state, _size(archive.size), tree, archive.name))
+        rows.append((_describe(archive), state, _size(archive.size), tree, _shown(archive.name)))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for key, state, size, tree, name in rows:
         print(f"{key:<{widths[0]}}  {state:<{widths[1]}}  {size:>{widths[2]}}  {tree:<{widths[3]}}  {name}")
     total = cache.disk_usage()  # archives, .part files and trees, a hard-linked file once
     kept = f", {len(trees)} unpacked tree{'s' if len(trees) != 1 else ''}" if trees else ""
-    print(f"{len(archives)} file{'s' if len(archives) != 1 else ''}{kept}, {_size(total)} in {cache.root}")
+    print(f"{len(archives)} file{'s' if len(archives) != 1 else ''}{kept}, {_size(total)} in {_shown(cache.root)}")
     return 0
 
 
@@ -230,12 +240,12 @@ def _run_verify(args: argparse.Namespace) -> int:
         line.clear()
     for archive, digest in report.corrupt:
         expected = archive.build.sha256 if archive.build and archive.build.sha256 else \
-            f"{archive.name.split('-', 1)[0]}… (from its name)"
+            f"{_shown(archive.name.split('-', 1)[0])}… (from its name)"
         kept = report.not_removed.get(archive.name)
-        fate = "removed" if kept is None else f"could not be removed: {kept}"
-        _err(f"corrupt: {archive.name} ({_describe(archive)}): sha256 {digest}, expected {expected}; {fate}")
+        fate = "removed" if kept is None else f"could not be removed: {_shown(kept)}"
+        _err(f"corrupt: {_shown(archive.name)} ({_describe(archive)}): sha256 {digest}, expected {expected}; {fate}")
     for tree, why in report.trees_removed:
-        _err(f"changed: the unpacked tree of {tree.archive or tree.sha256} ({why}); removed, the next "
+        _err(f"changed: the unpacked tree of {_shown(tree.archive or tree.sha256)} ({_shown(why)}); removed, the next "
              "install extracts the archive again")
     partial = sum(a.state == "partial" for a in report.unchecked)
     parts = [f"{len(report.ok)} ok"]
@@ -252,7 +262,7 @@ def _run_verify(args: argparse.Namespace) -> int:
         parts.append(f"{partial} partial download{'s' if partial != 1 else ''} not checked")
     if len(report.unchecked) - partial:
         parts.append(f"{len(report.unchecked) - partial} without a known sha256")
-    print(f"verified {cache.root}: " + ", ".join(parts))
+    print(f"verified {_shown(cache.root)}: " + ", ".join(parts))
     return 1 if report.corrupt or report.trees_removed else 0
 
 
@@ -289,10 +299,10 @@ def _run_purge(args: argparse.Namespace) -> int:
     plan = purge_plan(cache, catalog, rule=args.rule, keys=sorted(keys), installed_keys=installed,
                       downloading=downloading)
     for archive in downloading:
-        print(f"kept {archive.name} ({_describe(archive)}): it is being downloaded by another "
+        print(f"kept {_shown(archive.name)} ({_describe(archive)}): it is being downloaded by another "
               "pytui process now; purge again once that download ends")
     for target in unmatched:
-        _err(f"no cached archive matches {target} in {cache.root}")
+        _err(f"no cached archive matches {_shown(target)} in {_shown(cache.root)}")
     verb = "would remove" if args.dry_run else "removed"
     # One count for the dry run and the real run: each archive and its kept tree's files no
     # install shares (core/cache_purge.py purge_effect); the real run reports what it freed.
@@ -300,17 +310,17 @@ def _run_purge(args: argparse.Namespace) -> int:
     freed = effect.total if args.dry_run else remove_archives(cache, plan)
     if args.rule == "all" and not args.dry_run:
         for name, size in cache.remove_stale_imports():
-            print(f"removed {name} (left by an interrupted import, {_size(size)})")
+            print(f"removed {_shown(name)} (left by an interrupted import, {_size(size)})")
             freed += size
     for archive, tree in effect.archives:
         with_tree = f" + its kept tree {_size(tree)}" if tree else ""
-        print(f"{verb} {archive.name} ({_describe(archive)}, {_size(archive.size)}{with_tree})")
+        print(f"{verb} {_shown(archive.name)} ({_describe(archive)}, {_size(archive.size)}{with_tree})")
     count = f"{len(plan)} file{'s' if len(plan) != 1 else ''}"
     if effect.trees:
         count += f", {effect.trees} kept tree{'s' if effect.trees != 1 else ''}"
     if not plan:
         if not downloading:
-            print(f"nothing to remove in {cache.root}")
+            print(f"nothing to remove in {_shown(cache.root)}")
     elif args.dry_run:
         print(f"would free {_size(freed)} ({count}); nothing was removed (--dry-run)")
     else:
@@ -338,7 +348,7 @@ def _run_import(args: argparse.Namespace) -> int:
             failed += 1
             continue
         line.clear()
-        print(f"imported {name} as {archive.name} ({_describe(archive)}, {_size(archive.size)})")
+        print(f"imported {_shown(name)} as {_shown(archive.name)} ({_describe(archive)}, {_size(archive.size)})")
     return 1 if failed else 0
 
 
@@ -353,7 +363,7 @@ def _run_export(args: argparse.Namespace) -> int:
     finally:
         line.clear()
     for archive, why in report.skipped:
-        _err(f"skipped {archive.name} ({_describe(archive)}): {why}")
+        _err(f"skipped {_shown(archive.name)} ({_describe(archive)}): {_shown(why)}")
     if not report.exported:
         from pytui.core.urls import CPYTHON_DOWNLOADS_URL_PREFIX
 
