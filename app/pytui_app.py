@@ -228,7 +228,10 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
     # -- command palette --------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's own Quit ("as soon as possible") is left out: pytui's, below, is the
+        # same action under the keys and words the help uses; two Quits read as two ways.
+        yield from (command for command in super().get_system_commands(screen)
+                    if command.title != "Quit")
         # Asked while the palette (a modal) is open, so the modal rule of check_action does
         # not apply here; the callbacks run once it has closed.
         for key in palette_keys():

@@ -23,6 +23,9 @@ from textual.widget import Widget
 
 # What a message that arrives while the app quits meets: widgets gone, or no screen at all.
 GONE = (NoMatches, ScreenStackError)
+# The main screen's tables the details follow; another screen's table (the Environments
+# view's) has details of its own.
+DETAILS_TABLES = frozenset({"available", "cached", "installed"})
 
 
 class Renderer:
@@ -97,7 +100,7 @@ class Renderer:
 
     def focus_moved(self, widget: Widget) -> None:
         """The details follow the table or job the user moved to."""
-        if isinstance(widget, KeyedTable) and widget.id:
+        if isinstance(widget, KeyedTable) and widget.id in DETAILS_TABLES:
             self.details_pane = widget.id
         elif isinstance(widget, JobRow):
             self.details_pane = "jobs"

@@ -1,0 +1,46 @@
+"""Pilot tests of what a first-time user ran into: the details after the Environments view,
+the command palette's one Quit."""
+
+from __future__ import annotations
+
+from pytui.app.envs_screen import EnvironmentsScreen
+from pytui.widgets.available_table import AvailableTable
+from pytui.widgets.details import DetailsPanel
+from ui_helpers import SIZE, UiWorld, ready, wait_for
+
+
+def _details_title(app) -> str | None:
+    details = app.query_one("#details", DetailsPanel).details
+    return details.title if details is not None else None
+
+
+async def test_details_follow_the_cursor_after_the_environments_view(ui_world: UiWorld) -> None:
+    # The Environments view's table took the details' pane with it: once closed, the details
+    # stayed on the row highlighted before, whatever row j/k moved to.
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        table = app.query_one("#available", AvailableTable)
+        first, second = table.row_keys[0], table.row_keys[1]
+        assert _details_title(app) == first
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen),
+                       what="the Environments view")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, EnvironmentsScreen),
+                       what="the main screen")
+        await pilot.press("j")
+        await wait_for(pilot, lambda: table.highlighted_key == second, what="the cursor moved")
+        await wait_for(pilot, lambda: _details_title(app) == second,
+                       what=f"the details of {second}, not {_details_title(app)}")
+
+
+async def test_the_command_palette_lists_one_quit(ui_world: UiWorld) -> None:
+    # Textual's "Quit the application as soon as possible" sat beside pytui's Quit, which
+    # asks while jobs run: two entries for one action, the first saying something else.
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert [title for title in titles if title.startswith("Quit")] == ["Quit (q / Ctrl+Q)"]
+        assert "Theme" in titles  # Textual's others stay (the README names Ctrl+P → Theme)
