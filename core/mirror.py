@@ -17,6 +17,7 @@ this run created, so DEST is as it was; exporting nothing creates nothing.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -150,6 +151,11 @@ class _Writer:
                 directory.rmdir()
 
     def commit(self) -> None:
+        # A directory where a file goes cannot be replaced by a rename: found before the first
+        # rename, so nothing is half exported (a FIFO or a link there is replaced, not opened).
+        for _temp, final in self.temps:
+            if os.path.isdir(final) and not os.path.islink(final):
+                raise IsADirectoryError(errno.EISDIR, "Is a directory", str(final))
         for temp, final in self.temps:
             os.replace(temp, final)
         self.temps.clear()
@@ -201,12 +207,24 @@ def export_mirror(cache: ArchiveCache, dest_dir: Path, catalog: Catalog, *,
         writer.commit()
     except OSError as err:
         writer.undo()
-        raise MirrorError(f"cannot export the mirror into {dest}: {reason(err, dest)}; "
-                          f"{remedy(err, _ALTERNATIVE)}; nothing was exported") from None
+        raise MirrorError(f"cannot export the mirror into {dest}: {_problem(err, dest)}; "
+                          "nothing was exported") from None
     except BaseException:
         writer.undo()
         raise
     return report
+
+
+def _problem(err: OSError, dest: Path) -> str:
+    """Why DEST is unusable and what to do; a file in DEST's way (a file where a release
+    directory goes, a directory where an archive or the catalog goes) is named, not DEST."""
+    blocker = Path(err.filename) if isinstance(err.filename, str) else None
+    if err.errno in (errno.ENOTDIR, errno.EISDIR) and blocker is not None and blocker != dest \
+            and dest in blocker.parents:
+        kind = "a directory" if err.errno == errno.EISDIR else "not a directory"
+        return f"{blocker} is {kind}, where the mirror needs {'a file' if kind == 'a directory' else 'one'}; " \
+               f"remove it or {_ALTERNATIVE}"
+    return f"{reason(err, dest)}; {remedy(err, _ALTERNATIVE)}"
 
 
 def _plan(cache: ArchiveCache, catalog: Catalog, dest: Path,

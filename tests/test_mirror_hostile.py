@@ -71,3 +71,45 @@ def test_nothing_exportable_says_what_to_do(tmp_path, capsys, archive_factory, m
     last = err.strip().splitlines()[-1]
     assert last.startswith("error: no archive exported") and "github.com" in last, err
     assert not (tmp_path / "m").exists()
+
+
+def _tree(top):
+    import os
+
+    return sorted((os.path.relpath(d, top), tuple(sorted(dirs)), tuple(sorted(files)))
+                  for d, dirs, files in os.walk(top))
+
+
+@pytest.mark.parametrize("blocker", ["release-dir-is-a-file", "archive-is-a-dir", "other-archive-is-a-dir",
+                                     "metadata-is-a-dir"])
+def test_a_path_in_the_way_is_named_and_nothing_is_exported(env, capsys, tmp_path, blocker):  # noqa: F811
+    """A file where a release directory goes, or a directory where an archive or the catalog
+    goes: one line naming that path (not DEST) and what to do, and DEST as it was: no archive
+    renamed into place before the one in the way (checked before the first rename)."""
+    from urllib.parse import unquote
+
+    from pytui.core.urls import CPYTHON_DOWNLOADS_URL_PREFIX
+
+    dest = tmp_path / "mirror"
+    dest.mkdir()
+    # Either archive in the way: whichever is renamed first, the other is not renamed either.
+    targets = [unquote(b.url[len(CPYTHON_DOWNLOADS_URL_PREFIX):]) for b in (env["current"].build, env["ft"].build)]
+    if blocker == "release-dir-is-a-file":
+        in_the_way = dest / targets[0].split("/")[0]
+        in_the_way.write_text("a file")
+        kind = "is not a directory"
+    elif blocker.endswith("archive-is-a-dir"):
+        in_the_way = dest / (max(targets) if blocker == "archive-is-a-dir" else min(targets))
+        in_the_way.mkdir(parents=True)
+        kind = "is a directory"
+    else:
+        in_the_way = dest / "download-metadata.json"
+        in_the_way.mkdir()
+        kind = "is a directory"
+    before = _tree(dest)
+    code, out, err = run(capsys, "cache", "export-mirror", str(dest))
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert _tree(dest) == before
+    assert err.count("\n") == 1 and err.startswith("error: "), err
+    assert f"{in_the_way} {kind}" in err and "remove it or pass another directory" in err, err
+    assert err.rstrip().endswith("nothing was exported"), err
