@@ -2,7 +2,8 @@
 
 One `InstallJob` per build. The CLI runs several at once with `run_install_jobs`; the TUI runs
 each in its own thread worker. Both pass a progress callback and a cancel token, and both get
-the same one-line errors.
+the same one-line errors. The files come from the pristine tree kept in the cache when there is
+one, else from the archive (core/job_archive.py, imported only then).
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from pytui.core.errors import (
     Cancelled,
     DownloadError,
     ExtractError,
-    HashMismatch,
-    OfflineError,
     PytuiError,
 )
 from pytui.core.install_root import InstallRoot
@@ -86,15 +85,6 @@ class JobOutcome(tuple):
 
 _fields(InstallResult, InstallResult._fields)
 _fields(JobOutcome, JobOutcome._fields)
-
-
-def offline_missing_message(build: Build, settings: Settings) -> str:
-    """uv's wording for an offline install whose archive is not cached (docs/uv-compat.md#offline)."""
-    from pytui.core.urls import download_urls
-
-    url = download_urls(build, settings)[0]
-    return (f"An offline Python installation was requested, but {build.key} (from {url}) "
-            f"is missing in {settings.cache_dir}")
 
 
 class InstallJob:
@@ -213,7 +203,9 @@ class InstallJob:
         with self.root.stage() as stage:
             try:
                 if self.no_cache:
-                    prefix = self._extract_streamed(stage)
+                    from pytui.core.job_archive import extract_streamed
+
+                    prefix = extract_streamed(self, stage)
                     archive, downloaded = None, True
                 else:
                     prefix, archive, downloaded = self._extract_cached(stage)
@@ -253,19 +245,6 @@ class InstallJob:
                                             sysconfig=self._sysconfig)
         return installation, archive, downloaded, True
 
-    def _fetch(self) -> tuple[Path, bool]:
-        """The cached archive, downloading it (verified) first if it is not there."""
-        if self.cache.has(self.build):
-            return self.cache.path_for(self.build), False
-        from pytui.core.urls import download_urls
-
-        urls = download_urls(self.build, self.settings)
-        if self.settings.offline and not any(url.startswith("file:") for url in urls):
-            raise OfflineError(offline_missing_message(self.build, self.settings))
-        path = self.cache.fetch(self.build, urls, downloader=self.downloader(), progress=self.progress,
-                                cancel=self.cancel)
-        return path, True
-
     def _from_tree(self, stage: Path) -> Path | None:
         """The build's pristine tree linked (or copied) into the stage, if one is kept and
         unchanged and its archive is still cached; None otherwise."""
@@ -286,10 +265,11 @@ class InstallJob:
             self.on_warning(f"the unpacked tree kept for {self.key} changed ({why}); removed, "
                             "extracting the archive again")
 
-    def _decoder(self, what: str) -> None:
+    def note_decoder(self, what: str) -> None:
+        """Told by the extraction which decompressor it used (`install --verbose`)."""
         self.unpacked_by = what
 
-    def _keep_tree(self, prefix: Path, archive: Path) -> None:
+    def keep_tree(self, prefix: Path, archive: Path) -> None:
         """Keep the verified, not yet fixed-up tree for the next install of this build."""
         sha256 = self.build.sha256
         if (sha256 and not self.settings.no_trees
@@ -299,70 +279,14 @@ class InstallJob:
             self._sysconfig = self.trees.sysconfig(sha256)
 
     def _extract_cached(self, stage: Path) -> tuple[Path, Path, bool]:
+        """The kept pristine tree when there is one, else the archive (core/job_archive.py)."""
         if not self.settings.no_trees:
             linked = self._from_tree(stage)
             if linked is not None:
                 return linked, self._archive_path(), False
-        from pytui.core.extract import archive_kind, extract_archive
+        from pytui.core.job_archive import extract_from_archive
 
-        kind = archive_kind(self.build.filename)
-        archive, downloaded = self._fetch()
-        for attempt in (1, 2):
-            target = stage / f"x{attempt}"
-            if downloaded:
-                # Hashed as it arrived a moment ago and committed only on a match: no second
-                # pass (uv hashes once too). Archives found in the cache are re-checked below.
-                prefix = extract_archive(archive, target, kind=kind, name=self.build.filename,
-                                         progress=self.progress, cancel=self.cancel,
-                                         on_decoder=self._decoder)
-                self._keep_tree(prefix, archive)
-                return prefix, archive, downloaded
-            try:
-                with self.cache.open_verified(self.build) as reader:
-                    try:
-                        prefix = extract_archive(reader, target,
-                                                 kind=kind, name=self.build.filename,
-                                                 total=reader.size, progress=self.progress,
-                                                 cancel=self.cancel, on_decoder=self._decoder)
-                    except ExtractError:
-                        # A corrupt archive often fails to decompress before its hash could be
-                        # checked: check it now, so a bad file is named (and removed) as such.
-                        reader.verify()
-                        raise
-                    self.progress(Progress("verify", 0, None))
-                    reader.verify()
-                self._keep_tree(prefix, archive)
-                return prefix, archive, downloaded
-            except HashMismatch:
-                # The cached file went bad after it was verified (disk, another tool): it is
-                # removed by `verify`; fetch it once more.
-                if attempt == 2:
-                    raise
-                archive, downloaded = self._fetch()
-        raise AssertionError("unreachable")
-
-    def _extract_streamed(self, stage: Path) -> Path:
-        """`--no-cache`: download straight into extraction; verify the hash before commit."""
-        from pytui.core.extract import archive_kind, extract_archive
-        from pytui.core.urls import download_urls
-
-        kind = archive_kind(self.build.filename)
-        urls = download_urls(self.build, self.settings)
-        with self.downloader().stream(urls, expected_sha256=self.build.sha256, progress=self.progress,
-                               cancel=self.cancel, what=self.key) as stream:
-            try:
-                prefix = extract_archive(stream, stage / "x",
-                                         kind=kind, name=self.build.filename,
-                                         total=stream.total, cancel=self.cancel,
-                                         on_decoder=self._decoder)
-            except ExtractError:
-                # Wrong bytes from the server usually fail to decompress first: read the rest
-                # and report the hash mismatch (the real cause) when there is one.
-                stream.verify()
-                raise
-            self.progress(Progress("verify", 0, None))
-            stream.verify()
-        return prefix
+        return extract_from_archive(self, stage)
 
 
 def dedupe(builds: Iterable[Build]) -> list[Build]:

@@ -2,8 +2,8 @@
 command line is read without argparse (app/plain_args.py), the transfer bounds are checked
 without core/http.py unless a PYTUI_* variable is set (core/settings.py), the cache-name grammar
 and its regular expressions are imported only to list or purge the cache (core/cache.py), and
-the download and extraction engines and the archive cache's own module only when a job needs
-them (core/jobs.py), the kept catalog's module only for that catalog (core/sources.py), and the
+the download and extraction engines, the archive cache's own module and the job's archive path
+(core/job_archive.py) only when a job needs them (core/jobs.py), the kept catalog's module only for that catalog (core/sources.py), and the
 upgrade policy and the words for filesystem failures only when they are used
 (core/install_root.py). A module below
 turning up again is a regression of the install's start-up, which bench/install.py measures."""
@@ -23,7 +23,7 @@ NOT_IMPORTED = (
     "pytui.core.http", "httpx", "socket", "ssl", "pytui.core.download", "pytui.core.urls",
     "pytui.core.extract", "pytui.core.tar_reader", "tarfile", "zipfile", "pytui.core.decompress",
     "pytui.core.cache_names", "pytui.core.filenames", "pytui.core.cache_verify",
-    "pytui.core.mirror", "pytui.core.cache", "pytui.core.member_policy", "pytui.core.tar_headers", "typing", "dataclasses", "inspect", "concurrent.futures",
+    "pytui.core.mirror", "pytui.core.cache", "pytui.core.job_archive", "pytui.core.member_policy", "pytui.core.tar_headers", "typing", "dataclasses", "inspect", "concurrent.futures",
     "logging",
     # the kept catalog and its refresh, the upgrade policy, the words for filesystem failures
     "pytui.core.kept_catalog", "math", "pytui.core.install_policy", "pytui.core.fs_errors",

@@ -1,0 +1,109 @@
+"""Where an install job's files come from when no pristine tree is kept: the build's archive,
+from the cache (downloaded into it, verified, first if needed) or, with `--no-cache`, streamed
+from the server straight into extraction. Imported only then: an install from a kept tree
+never executes it (tests/test_install_imports.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytui.core.errors import ExtractError, HashMismatch, OfflineError
+from pytui.core.keys import TYPE_CHECKING
+from pytui.core.progress import Progress
+
+if TYPE_CHECKING:
+    from pytui.core.jobs import InstallJob
+    from pytui.core.models import Build
+    from pytui.core.settings import Settings
+
+
+def offline_missing_message(build: Build, settings: Settings) -> str:
+    """uv's wording for an offline install whose archive is not cached (docs/uv-compat.md#offline)."""
+    from pytui.core.urls import download_urls
+
+    url = download_urls(build, settings)[0]
+    return (f"An offline Python installation was requested, but {build.key} (from {url}) "
+            f"is missing in {settings.cache_dir}")
+
+
+def fetch(job: InstallJob) -> tuple[Path, bool]:
+    """The cached archive, downloading it (verified) first if it is not there."""
+    if job.cache.has(job.build):
+        return job.cache.path_for(job.build), False
+    from pytui.core.urls import download_urls
+
+    urls = download_urls(job.build, job.settings)
+    if job.settings.offline and not any(url.startswith("file:") for url in urls):
+        raise OfflineError(offline_missing_message(job.build, job.settings))
+    path = job.cache.fetch(job.build, urls, downloader=job.downloader(), progress=job.progress,
+                            cancel=job.cancel)
+    return path, True
+
+
+
+def extract_from_archive(job: InstallJob, stage: Path) -> tuple[Path, Path, bool]:
+    """The build's archive extracted into `stage`: the cached one, re-hashed as it is read
+    (a bad one is removed and fetched once more), or one downloaded (hashed as it arrived).
+    Returns (prefix, archive, downloaded); the verified tree is kept for the next install."""
+    from pytui.core.extract import archive_kind, extract_archive
+
+    kind = archive_kind(job.build.filename)
+    archive, downloaded = fetch(job)
+    for attempt in (1, 2):
+        target = stage / f"x{attempt}"
+        if downloaded:
+            # Hashed as it arrived a moment ago and committed only on a match: no second
+            # pass (uv hashes once too). Archives found in the cache are re-checked below.
+            prefix = extract_archive(archive, target, kind=kind, name=job.build.filename,
+                                     progress=job.progress, cancel=job.cancel,
+                                     on_decoder=job.note_decoder)
+            job.keep_tree(prefix, archive)
+            return prefix, archive, downloaded
+        try:
+            with job.cache.open_verified(job.build) as reader:
+                try:
+                    prefix = extract_archive(reader, target,
+                                             kind=kind, name=job.build.filename,
+                                             total=reader.size, progress=job.progress,
+                                             cancel=job.cancel, on_decoder=job.note_decoder)
+                except ExtractError:
+                    # A corrupt archive often fails to decompress before its hash could be
+                    # checked: check it now, so a bad file is named (and removed) as such.
+                    reader.verify()
+                    raise
+                job.progress(Progress("verify", 0, None))
+                reader.verify()
+            job.keep_tree(prefix, archive)
+            return prefix, archive, downloaded
+        except HashMismatch:
+            # The cached file went bad after it was verified (disk, another tool): it is
+            # removed by `verify`; fetch it once more.
+            if attempt == 2:
+                raise
+            archive, downloaded = fetch(job)
+    raise AssertionError("unreachable")
+
+
+def extract_streamed(job: InstallJob, stage: Path) -> Path:
+    """`--no-cache`: download straight into extraction; verify the hash before commit."""
+    from pytui.core.extract import archive_kind, extract_archive
+    from pytui.core.urls import download_urls
+
+    kind = archive_kind(job.build.filename)
+    urls = download_urls(job.build, job.settings)
+    with job.downloader().stream(urls, expected_sha256=job.build.sha256, progress=job.progress,
+                           cancel=job.cancel, what=job.key) as stream:
+        try:
+            prefix = extract_archive(stream, stage / "x",
+                                     kind=kind, name=job.build.filename,
+                                     total=stream.total, cancel=job.cancel,
+                                     on_decoder=job.note_decoder)
+        except ExtractError:
+            # Wrong bytes from the server usually fail to decompress first: read the rest
+            # and report the hash mismatch (the real cause) when there is one.
+            stream.verify()
+            raise
+        job.progress(Progress("verify", 0, None))
+        stream.verify()
+    return prefix
