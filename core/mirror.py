@@ -173,10 +173,11 @@ def export_mirror(cache: ArchiveCache, dest_dir: Path, catalog: Catalog, *,
     """
     cancel = cancel or CancelToken()
     dest = Path(dest_dir).absolute()
-    with contextlib.suppress(OSError):
-        if dest.resolve() == cache.root.resolve():
-            raise MirrorError(f"cannot export the mirror into the cache itself ({dest}); "
-                              "pick another directory")
+    # os.path.realpath, not Path.resolve: a symlink loop (DEST -> DEST) makes resolve raise
+    # RuntimeError on Python 3.11, a traceback; realpath leaves the loop for mkdir to name.
+    if os.path.realpath(dest) == os.path.realpath(cache.root):
+        raise MirrorError(f"cannot export the mirror into the cache itself ({dest}); "
+                          "pick another directory")
     report = ExportReport(root=dest, metadata=dest / METADATA_NAME)
     planned = _plan(cache, catalog, dest, report)
     if not planned:

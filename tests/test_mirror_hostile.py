@@ -113,3 +113,15 @@ def test_a_path_in_the_way_is_named_and_nothing_is_exported(env, capsys, tmp_pat
     assert err.count("\n") == 1 and err.startswith("error: "), err
     assert f"{in_the_way} {kind}" in err and "remove it or pass another directory" in err, err
     assert err.rstrip().endswith("nothing was exported"), err
+
+
+def test_a_destination_that_is_a_symlink_loop_is_one_line(env, capsys, tmp_path):  # noqa: F811
+    """DEST -> DEST: Path.resolve raised RuntimeError ('Symlink loop') on Python 3.11, a traceback."""
+    import os
+
+    dest = tmp_path / "loop"
+    os.symlink(dest.name, dest)
+    code, out, err = run(capsys, "cache", "export-mirror", str(dest))
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert err.count("\n") == 1 and err.startswith(f"error: cannot export the mirror into {dest}: "), err
+    assert "nothing was exported" in err and os.readlink(dest) == dest.name
