@@ -55,3 +55,24 @@ def test_a_relative_xdg_dir_is_ignored_as_uv_ignores_it(pytui: Pytui, tmp_path, 
         assert os.path.islink(link), (tool, done.stderr)
         assert os.readlink(link).startswith(str(root)), (tool, os.readlink(link))
         os.unlink(link)
+
+
+def test_a_symlink_loop_at_the_xdg_bin_dir_is_one_warning(pytui: Pytui, tmp_path) -> None:
+    """`$XDG_DATA_HOME/../bin` a symlink loop: every command (even `pytui list`) ended in a
+    'RuntimeError: Symlink loop' traceback from Path.resolve (Python 3.11) while working out
+    the bin dir. Now `list` works, and an install goes ahead with one warning about the bin dir."""
+    import os
+
+    made = pytui.add("3.12.8")
+    (tmp_path / "xdg" / "share").mkdir(parents=True)
+    os.symlink("bin", tmp_path / "xdg" / "bin")
+    env = {"XDG_DATA_HOME": str(tmp_path / "xdg" / "share"), "UV_PYTHON_BIN_DIR": "", "XDG_BIN_HOME": ""}  # empty: unset
+    listed = pytui.run("list", "3.12", **env)
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr, str(listed)
+    assert pytui.run("dir", "--bin", **env).stdout == f"{tmp_path / 'xdg' / 'bin'}\n"
+    result = pytui.run("install", "3.12", **env)
+    assert "Traceback" not in result.stderr, str(result)
+    assert (pytui.root / made.build.key).is_dir(), str(result)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:") and "PATH" not in line]
+    assert len(warnings) == 1 and str(tmp_path / "xdg" / "bin") in warnings[0], result.stderr
+    assert result.returncode == 0, str(result)
