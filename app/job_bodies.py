@@ -125,14 +125,15 @@ class JobBodies:
             post(JobEnded(job_id, FAILED, error=str(err)))
             return
         ok, corrupt = len(report.ok), report.corrupt
+        archives_ok = f"{ok} archive{'' if ok == 1 else 's'} ok"
         if not corrupt:
-            post(JobEnded(job_id, "done", summary=f"Cache verified: {ok} archive(s) ok"))
+            post(JobEnded(job_id, "done", summary=f"Cache verified: {archives_ok}"))
             return
         # The check itself worked; what it found is said as a warning.
         names = ", ".join(archive.name for archive, _ in corrupt[:3])
         more = f" and {len(corrupt) - 3} more" if len(corrupt) > 3 else ""
         freed = human_size(sum(archive.size for archive, _ in corrupt))
         post(JobEnded(job_id, "done", warning=True,
-                      summary=f"{ok} archive(s) ok; {len(corrupt)} corrupt removed ({freed}): "
+                      summary=f"{archives_ok}; {len(corrupt)} corrupt removed ({freed}): "
                               f"{names}{more}; the next install downloads "
                               f"{'it' if len(corrupt) == 1 else 'them'} again"))

@@ -454,7 +454,9 @@ _OUTCOME_STYLE = {"done": "green", "failed": "bold red", "cancelled": "yellow",
 def _entry_text(at: float, kind: str, title: str, outcome: str, message: str) -> Text:
     text = Text()
     text.append(format_time(at), style="dim")
-    text.append(f"  {kind} {title}  ")
+    # A title that starts with its kind ("verify cache") is not said twice ("verify verify").
+    named = title if title.split(" ", 1)[0] == kind else f"{kind} {title}"
+    text.append(f"  {named}  ")
     text.append(outcome, style=_OUTCOME_STYLE.get(outcome, ""))
     if message:
         text.append("\n  " + message)

@@ -4,6 +4,7 @@ the command palette's one Quit."""
 from __future__ import annotations
 
 from pytui.app.envs_screen import EnvironmentsScreen
+from pytui.app.screens import HistoryScreen
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.details import DetailsPanel
 from ui_helpers import SIZE, UiWorld, ready, wait_for
@@ -44,3 +45,20 @@ async def test_the_command_palette_lists_one_quit(ui_world: UiWorld) -> None:
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert [title for title in titles if title.startswith("Quit")] == ["Quit (q / Ctrl+Q)"]
         assert "Theme" in titles  # Textual's others stay (the README names Ctrl+P → Theme)
+
+
+async def test_a_verify_reads_as_words_in_its_notification_and_history(ui_world: UiWorld) -> None:
+    # It said "Cache verified: 1 archive(s) ok" and the history "verify verify cache  done".
+    ui_world.seed_cache("3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("v")
+        job = next(j for j in app.state.jobs.values() if j.kind == "verify")
+        await wait_for(pilot, lambda: job.ended, what="verify")
+        assert any(n.message == "Cache verified: 1 archive ok" for n in app._notifications)
+        await pilot.press("H")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="history")
+        entries = [str(entry.content) for entry in app.screen.query(".history-entry")]
+        assert any("verify cache  done" in entry for entry in entries), entries
+        assert not any("verify verify" in entry for entry in entries), entries
