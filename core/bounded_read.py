@@ -43,23 +43,31 @@ def read_regular_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
         if info.st_size > max_bytes:
             raise FileTooLarge(0, f"{info.st_size} bytes, more than the {max_bytes} read",
                                str(path))
-        chunks = []
-        remaining = max_bytes + 1  # one byte more tells a file that grew past the limit
-        # The first read asks for the whole file (one allocation, no join copy for a file
-        # that did not grow); later ones go by 1 MiB.
-        size = min(remaining, info.st_size + 1)
-        while remaining > 0:
-            chunk = os.read(fd, size)
-            size = min(remaining - len(chunk), 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        if remaining <= 0:
+        # One byte more than the limit tells a file that grew past it.
+        data = read_at_most(fd, max_bytes + 1, info.st_size + 1)
+        if len(data) > max_bytes:
             raise FileTooLarge(0, f"more than the {max_bytes} bytes read", str(path))
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return data
     finally:
         os.close(fd)
+
+
+def read_at_most(fd: int, limit: int, expected: int | None = None) -> bytes:
+    """Up to `limit` bytes from `fd` (fewer only at its end), read in bounded pieces: a file
+    that grows, or a device that never ends, is cut at `limit`. The first read asks for
+    `expected` bytes (its fstat size + 1: one allocation, no join copy for a file that did not
+    grow); later ones go by 1 MiB. Raises the OSError of reading."""
+    chunks = []
+    remaining = limit
+    size = min(remaining, expected or 1 << 20)
+    while remaining > 0:
+        chunk = os.read(fd, size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+        size = min(remaining, 1 << 20)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def describe(err: OSError) -> str:
@@ -67,4 +75,4 @@ def describe(err: OSError) -> str:
     return err.strerror or str(err)
 
 
-__all__ = ["FileTooLarge", "NotRegularFile", "describe", "file_kind", "read_regular_file"]
+__all__ = ["FileTooLarge", "NotRegularFile", "describe", "file_kind", "read_at_most", "read_regular_file"]

@@ -92,6 +92,15 @@ def fix_dir(err: OSError) -> str:
     return "check the cache dir"
 
 
+def offline_missing(build: Build, urls: Sequence[str], cache_dir: object) -> str | None:
+    """uv's line for an archive an offline run needs and the cache lacks, when no `file://`
+    URL can serve it (docs/uv-compat.md#offline); None when one can."""
+    if any(url.startswith("file:") for url in urls):
+        return None
+    return (f"An offline Python installation was requested, but {build.key} (from {urls[0]}) "
+            f"is missing in {cache_dir}")
+
+
 def _has_tree(name: str, build: Build | None, trees: set[str]) -> bool:
     """Whether a kept tree belongs to the archive `name`: its build's sha256, or, for an
     archive no catalog build names, the sha256 prefix uv puts at the start of the name."""
@@ -263,11 +272,10 @@ class ArchiveCache:
             downloader.offline = True
         alternative = CACHE_DIR_ALTERNATIVE + ", or install with --no-cache"
         try:
-            if downloader.offline and not any(u.startswith("file:") for u in urls):
-                raise OfflineError(
-                    f"An offline Python installation was requested, but {build.key} (from {urls[0]}) "
-                    f"is missing in {self.root}; go online, or import the archive with "
-                    "`pytui cache import FILE`")
+            missing = offline_missing(build, urls, self.root) if downloader.offline else None
+            if missing is not None:
+                raise OfflineError(f"{missing}; go online, or import the archive with "
+                                   "`pytui cache import FILE`")
             self._ensure_root(alternative)
             from pytui.core.cache_locks import exclusive
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import stat
 
+from pytui.core.bounded_read import read_at_most
+
 CFG_MAX_BYTES = 64 * 1024
 PIN_MAX_BYTES = 4 * 1024
 # The pyvenv.cfg keys pytui uses; a value is kept to this many characters.
@@ -40,15 +42,7 @@ def read_open(fd: int, limit: int) -> bytes | None:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        chunks = []
-        remaining = limit
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 24))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
+        return read_at_most(fd, limit)
     except OSError:
         return None
 

@@ -31,6 +31,7 @@ import stat
 from pathlib import Path
 
 from pytui.core.atomic import write_atomic
+from pytui.core.bounded_read import read_at_most
 from pytui.core.env_files import CFG_KEYS, CFG_VALUE_MAX, PIN_TEXT_MAX, FileIdent
 from pytui.core.env_places import MAX_SCAN_PATHS
 from pytui.core.envtree import ALL_FLAGS, MAX_DEPTH_LIMIT, SKIP_NAMES
@@ -143,18 +144,12 @@ def read_quick(path: Path) -> QuickState | None:
             raise QuickFileRefused("not a regular file")
         if st.st_size > QUICK_MAX_BYTES:
             raise QuickFileRefused(f"larger than {QUICK_MAX_BYTES // (1024 * 1024)} MiB")
-        chunks, left = [], QUICK_MAX_BYTES + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
+        # One byte more than the bound tells a file that grew past it.
+        data = read_at_most(fd, QUICK_MAX_BYTES + 1, st.st_size + 1)
     except OSError as err:
         raise QuickFileRefused(err.strerror or str(err)) from None
     finally:
         os.close(fd)
-    data = b"".join(chunks)
     if len(data) > QUICK_MAX_BYTES:
         raise QuickFileRefused(f"larger than {QUICK_MAX_BYTES // (1024 * 1024)} MiB")
     body = unseal(data)

@@ -8,23 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pytui.core.cache import offline_missing
 from pytui.core.errors import ExtractError, HashMismatch, OfflineError
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import Progress
 
 if TYPE_CHECKING:
     from pytui.core.jobs import InstallJob
-    from pytui.core.models import Build
-    from pytui.core.settings import Settings
-
-
-def offline_missing_message(build: Build, settings: Settings) -> str:
-    """uv's wording for an offline install whose archive is not cached (docs/uv-compat.md#offline)."""
-    from pytui.core.urls import download_urls
-
-    url = download_urls(build, settings)[0]
-    return (f"An offline Python installation was requested, but {build.key} (from {url}) "
-            f"is missing in {settings.cache_dir}")
 
 
 def fetch(job: InstallJob) -> tuple[Path, bool]:
@@ -34,12 +24,13 @@ def fetch(job: InstallJob) -> tuple[Path, bool]:
     from pytui.core.urls import download_urls
 
     urls = download_urls(job.build, job.settings)
-    if job.settings.offline and not any(url.startswith("file:") for url in urls):
-        raise OfflineError(offline_missing_message(job.build, job.settings))
+    # Said by the job without the cache's hint (`cache import`): uv's line as uv says it.
+    missing = offline_missing(job.build, urls, job.settings.cache_dir) if job.settings.offline else None
+    if missing is not None:
+        raise OfflineError(missing)
     path = job.cache.fetch(job.build, urls, downloader=job.downloader(), progress=job.progress,
                             cancel=job.cancel)
     return path, True
-
 
 
 def extract_from_archive(job: InstallJob, stage: Path) -> tuple[Path, Path, bool]:
