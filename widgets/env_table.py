@@ -1,7 +1,8 @@
 """The Environments view's table: one row per environment, broken ones marked.
 
 Columns fit their content and, when the table is narrower than that, give way in this order:
-the path (its start given up, its project dir and last part kept: `…/api/.venv`), then the key
+the path (its start given up, its project dir and last part kept: `…/api/.venv`, or the
+project dir's start: `…/legacy-project…/.venv`), then the key
 down to its version (`cpython-3.14.0rc1…`, never inside it), then how it is used (after a whole
 word: `pinned…`), then the kind (to its short form: `virtualenvwrapper` -> `wrapper`, never
 cut), then the path down to its end; Status is never cut. They are re-fitted whenever the rows
@@ -141,8 +142,31 @@ def elide_path(path: str, width: int) -> str:
     if tail.count("/") >= 2:
         return ELLIPSIS + tail
     if tail:  # the last part whole (`…/old-notebooks`), not the end of the one before it
-        return ELLIPSIS + tail
+        return _with_project_start(path, tail, width)
     return ELLIPSIS + path[len(path) - (width - 1):]
+
+
+# The fewest characters of a project dir's start worth showing before its last part.
+PROJECT_START = 5
+
+
+def _with_project_start(path: str, tail: str, width: int) -> str:
+    """`…/legacy-project…/.venv`: the last part whole and the start of the dir before it, cut
+    after a whole word where one fits. Without it every cut `.venv` read `…/.venv`, which
+    tells no project apart."""
+    before = path[: len(path) - len(tail)].rsplit("/", 1)
+    if len(before) < 2 or not before[1]:
+        return ELLIPSIS + tail
+    project = before[1]
+    room = width - len(ELLIPSIS + "/") - len(ELLIPSIS) - len(tail)
+    if room < PROJECT_START:
+        return ELLIPSIS + tail
+    start = project[:room]
+    # After a whole word (`legacy-project`) when the cut leaves one of at least PROJECT_START.
+    word_end = max(start.rfind(sep) for sep in "-_. ")
+    if project[room:room + 1] not in "-_. " and word_end >= PROJECT_START:
+        start = start[:word_end]
+    return f"{ELLIPSIS}/{start}{ELLIPSIS}{tail}"
 
 
 def project_form(path: str) -> str:

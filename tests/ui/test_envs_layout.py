@@ -168,3 +168,16 @@ def test_elide_path_keeps_the_end() -> None:
     assert elide_path("~/code/pinned/.python-version", 24) == "…/pinned/.python-version"
     for width in range(0, 30):
         assert len(elide_path("~/code/pinned/.python-version", width)) <= max(width, 0)
+
+
+def test_a_cut_path_keeps_the_start_of_its_project() -> None:
+    # A project name longer than the column read `…/.venv`, like every other cut venv.
+    from pytui.widgets.env_table import elide_path
+
+    path = "~/code/legacy-project-with-a-long-name/.venv"
+    assert elide_path(path, 28) == "…/legacy-project-with…/.venv"  # after a whole word
+    assert elide_path(path, 14) == "…/legac…/.venv"  # no whole word fits: its start
+    assert elide_path(path, 12) == "…/.venv"  # too few letters to tell it apart
+    assert elide_path("~/.virtualenvs/old-notebooks", 20) == "…/old-notebooks"
+    for width in range(0, 50):
+        assert len(elide_path(path, width)) <= max(width, 0)
