@@ -26,10 +26,14 @@ from fixtures_http import FaultyHTTPServer
 from pytui.core.root_tree import wait_for_removals
 
 OS, ARCH, LIBC = host_platform()
-# Incompressible bytes, so an archive is big enough (~200 KB) to be cut mid-body or trickled.
 # How long `wait_for` waits for an event before calling it a hang (not a timing assertion).
 WAIT_LIMIT = 120.0
+# Incompressible bytes, so an archive is big enough (~200 KB) to be cut mid-body or trickled.
 PAYLOAD = file("lib/python3.12/payload.bin", os.urandom(200_000))
+# A stall no configured timeout ends: only a cancel (or the server stopping) does.
+FOREVER = 3600.0
+# Timeouts and the speed floor out of the way, so only Ctrl-C can end a stalled transfer.
+PATIENT = {"UV_HTTP_TIMEOUT": "3600", "PYTUI_HTTP_SPEED_LIMIT": "0"}
 
 
 def key_of(version: str, variant: str = "") -> str:
@@ -204,6 +208,17 @@ class Pytui:
                 if Path(dirpath).relative_to(temp).parts[:1] and
                 Path(dirpath).relative_to(temp).parts[0].startswith("pytui-")
                 for name in files]
+
+
+def finish(proc: subprocess.Popen[str]) -> Result:
+    """Wait for a pytui started with Popen (a hang detector bounds it), killed if it hangs."""
+    try:
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return Result([], proc.returncode, out, err)
 
 
 def wait_for(predicate: Callable[[], object], what: str, proc: subprocess.Popen | None = None) -> None:

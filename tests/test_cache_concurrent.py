@@ -11,21 +11,16 @@ from __future__ import annotations
 import signal
 import subprocess
 
-from cli_harness import Pytui, Result, assert_installed, cache_name, wait_for
+from cli_harness import (
+    FOREVER,
+    PATIENT,
+    Pytui,
+    assert_installed,
+    cache_name,
+    finish,
+    wait_for,
+)
 from fixtures_archives import MadeArchive
-
-FOREVER = 3600.0
-PATIENT = {"UV_HTTP_TIMEOUT": "3600", "PYTUI_HTTP_SPEED_LIMIT": "0"}
-
-
-def finish(proc: subprocess.Popen[str]) -> Result:
-    try:
-        out, err = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    return Result([], proc.returncode, out, err)
 
 
 def _stalled_download(pytui: Pytui) -> tuple[MadeArchive, subprocess.Popen[str], str]:

@@ -17,29 +17,17 @@ from pathlib import Path
 
 import pytest
 from cli_harness import (
+    FOREVER,
+    PATIENT,
     Pytui,
     Result,
     assert_clean_failure,
     assert_installed,
     cache_name,
+    finish,
     wait_for,
 )
 from fixtures_archives import MadeArchive, file
-
-# A stall no configured timeout ends: only a cancel (or the server stopping) does.
-FOREVER = 3600.0
-# Timeouts and the speed floor out of the way, so only Ctrl-C can end a stalled transfer.
-PATIENT = {"UV_HTTP_TIMEOUT": "3600", "PYTUI_HTTP_SPEED_LIMIT": "0"}
-
-
-def finish(proc: subprocess.Popen[str]) -> Result:
-    try:
-        out, err = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    return Result([], proc.returncode, out, err)
 
 
 def sent(pytui: Pytui, made: MadeArchive) -> int:
