@@ -77,26 +77,37 @@ def cached_subtitles(state: AppState, shown: int | None = None) -> tuple[str, ..
         return (LISTING,)
     if state.view.filter_text and shown is not None:
         # Every row cache_rows makes: the archives and the downloads not listed yet.
-        total = len({archive_key(a.name) for a in state.archives}
-                    | {j.build.cache_filename for j in state.running_jobs()
-                       if j.build is not None and j.phase == "download"})
+        total = len({archive_key(a.name) for a in state.archives} | _downloading(state))
         return _filtered_forms(state, "cached", shown, total, "archive")
-    total = sum(archive.size for archive in state.archives)
-    count = len(state.archives)
-    trees = sum(1 for archive in state.archives if archive.tree)
-    archives = _count(count, "archive")
+    # A download's row is in the pane from its first byte: counted as downloading, not as an
+    # archive (its `.part` is one only once a listing has seen it), so the count matches the
+    # rows and does not change when the listing catches up.
+    downloading = _downloading(state)
+    listed = [archive for archive in state.archives if archive_key(archive.name) not in downloading]
+    total = sum(archive.size for archive in listed)
+    trees = sum(1 for archive in listed if archive.tree)
+    archives = _count(len(listed), "archive")
+    more = f" · {len(downloading)} downloading" if downloading else ""
     usage = state.cache_usage if state.disk_listed else None
     if trees and usage is not None and usage > total:
         kept = _count(trees, "tree")
-        return _forms(state, "cached",
-                      f"{human_size(usage)}: {archives} {human_size(total)} + {kept} "
-                      f"{human_size(usage - total)}",
-                      f"{human_size(usage)}: {archives} + {kept}",
-                      f"{human_size(usage)} incl. {kept}")
+        return _forms(state, "cached", *dict.fromkeys((
+            f"{human_size(usage)}: {archives} {human_size(total)} + {kept} "
+            f"{human_size(usage - total)}{more}",
+            f"{human_size(usage)}: {archives} + {kept}{more}",
+            f"{human_size(usage)}: {archives} + {kept}",
+            f"{human_size(usage)} incl. {kept}")))
     plain = f"{archives} · {human_size(total)}"
     if trees:
-        return _forms(state, "cached", f"{plain} · {trees} with a tree", plain)
-    return _forms(state, "cached", plain)
+        return _forms(state, "cached", *dict.fromkeys((
+            f"{plain} · {trees} with a tree{more}", f"{plain}{more}", plain)))
+    return _forms(state, "cached", *dict.fromkeys((f"{plain}{more}", plain)))
+
+
+def _downloading(state: AppState) -> set[str]:
+    """The cache file names of the downloads running now."""
+    return {job.build.cache_filename for job in state.running_jobs()
+            if job.build is not None and job.phase == "download"}
 
 
 def installed_subtitle(state: AppState, shown: int | None = None) -> str:

@@ -14,6 +14,7 @@ from pytui.app import install_decisions as di
 from pytui.app.job_view import job_view
 from pytui.app.state import AppState, ViewOptions
 from pytui.app.view_model import ViewModel
+from pytui.core.models import CachedArchive
 from pytui.core.catalog import Catalog
 from pytui.core.models import Build, CachedArchive
 from pytui.core.settings import Settings
@@ -70,6 +71,30 @@ def test_cache_and_installed_rows(tmp_path, builds) -> None:
     assert (row.key, row.size, row.update, row.busy) == (installed.key, 5000, NEW, "")
     state.add_job("uninstall", installed.key, installation=installed)
     assert vm.installed_rows(state)[0].busy == "queued…"
+
+
+def test_the_cached_subtitle_counts_a_download_as_downloading(tmp_path, builds) -> None:
+    # Two rows (an archive and a download) under '1 archive · 1000 B', then '2 archives' once
+    # a listing saw the `.part`: the count followed the listing, not the rows.
+    state = a_state(tmp_path, *builds.values())
+    vm = ViewModel()
+    a_cached_archive(state, builds[OLD])
+    job = state.add_job("install", builds[OTHER].key, build=builds[OTHER])
+    state.progress(job.job_id, "download", 10, 40)
+    assert len(vm.cache_rows(state)) == 2
+    assert vm.cached_subtitles(state) == ("1 archive · 1000 B · 1 downloading",
+                                          "1 archive · 1000 B")
+    # The listing sees its `.part`: the same words.
+    part = CachedArchive(state.settings.cache_dir / (builds[OTHER].cache_filename + ".part"),
+                         10, builds[OTHER])
+    state.archives.append(part)
+    assert vm.cached_subtitle(state) == "1 archive · 1000 B · 1 downloading"
+    # Ended, its archive is one like the others.
+    state.archives.remove(part)
+    state.archives.append(CachedArchive(state.settings.cache_dir / builds[OTHER].cache_filename,
+                                        40, builds[OTHER]))
+    state.end_job(job.job_id, "done")
+    assert vm.cached_subtitle(state) == "2 archives · 1.0 KiB"
 
 
 def test_an_archive_with_a_kept_tree_is_marked(tmp_path, builds) -> None:
