@@ -145,7 +145,9 @@ class UrlReaders:
         read = self._read_timeout()
         timeout = httpx.Timeout(connect=self.limits.connect_timeout, read=read, write=read,
                                 pool=self.limits.connect_timeout)
-        errors = (httpx.HTTPError, httpx.TimeoutException, (httpx.NetworkError, httpx.RemoteProtocolError))
+        # InvalidURL is no HTTPError: a redirect to `javascript:…` raised it through the install.
+        errors = ((httpx.HTTPError, httpx.InvalidURL), httpx.TimeoutException,
+                  (httpx.NetworkError, httpx.RemoteProtocolError))
         yield from self._exchange(self._http_client(url), timeout, errors, url, body, cancel, report)
 
     def _exchange(self, client: Any, timeout: object, errors: tuple[Any, Any, Any], url: str, body: Body,

@@ -76,6 +76,11 @@ class TooManyRedirects(PlainHTTPError):
     """Not transient: a redirect loop does not heal by retrying."""
 
 
+class InvalidURL(PlainHTTPError):
+    """Not transient: a server's Location that is no URL (`http://[::1/x`), or a host name no
+    resolver takes (a label over 63 characters), does not heal by retrying."""
+
+
 class NeedsFullClient(PlainHTTPError):
     """A redirect leads to a URL this client does not fetch (https): use httpx from the start."""
 
@@ -225,6 +230,14 @@ def _parse_head(head: bytes) -> tuple[int, str, dict[str, str]]:
     return int(code), reason, headers
 
 
+def _percent_escaped(ch: str) -> str:
+    """A character a request target may not hold as is (a space would end the target early, a
+    control byte break the request line; a server's Location keeps them, as urljoin drops only
+    tab, CR and LF), sent as httpx sends it: its bytes percent-escaped (a header's byte as
+    latin-1 decoded it, anything past that as UTF-8)."""
+    return "".join(f"%{byte:02X}" for byte in ch.encode("latin-1" if ord(ch) < 0x100 else "utf-8"))
+
+
 class PlainClient:
     """`stream("GET", url, headers=..., timeout=(connect, read))` as httpx's, for http:// only."""
 
@@ -246,7 +259,10 @@ class PlainClient:
             if response.status_code not in REDIRECTS or not location:
                 return response
             response.close()
-            url = urljoin(url, location)
+            try:
+                url = urljoin(url, location)
+            except ValueError:
+                raise InvalidURL(f"redirected to a malformed URL {location[:200]!r}") from None
             if url[:7].lower() != "http://":
                 raise NeedsFullClient(url)
         raise TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
@@ -265,6 +281,8 @@ class PlainClient:
         target = parts.path or "/"
         if parts.query:
             target += "?" + parts.query
+        if not (target.isascii() and target.isprintable()) or " " in target:
+            target = "".join(ch if "!" <= ch <= "~" else _percent_escaped(ch) for ch in target)
         host_header = f"[{host}]" if ":" in host else host
         if parts.port is not None:
             host_header += f":{port}"
@@ -280,6 +298,8 @@ class PlainClient:
             raise ConnectTimeout("timed out") from None
         except OSError as err:
             raise ConnectError(err.strerror or str(err) or type(err).__name__) from None
+        except UnicodeError as err:  # the IDNA encoding of the host name failed
+            raise InvalidURL(f"invalid host name {host[:200]!r} ({err})") from None
         try:
             if trace is not None:
                 trace("connection.connect_tcp.complete", {"return_value": _Stream(sock)})

@@ -1,0 +1,51 @@
+"""core/plain_http: a server's redirect is hostile input. A Location that is no URL
+(`http://[::1/x`), a host name no resolver takes, or `javascript:…` (handed to httpx) was a
+traceback out of `pytui install`; each is now one error line (not retried). A Location with
+a space or a byte past ASCII went into the next request line as is (`GET /a b HTTP/1.1`, which
+a server answers 400); it is sent percent-escaped, as httpx sends it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from cli_harness import Pytui, assert_clean_failure, snapshot
+from pytui.core.download import Backoff, Downloader
+from pytui.core.errors import DownloadError
+
+DATA = os.urandom(3_000) + b"end"
+SHA = hashlib.sha256(DATA).hexdigest()
+FAST = Backoff(base=0.001, cap=0.01)
+
+
+@pytest.mark.parametrize(("location", "said"), [
+    ("http://[::1/x", "InvalidURL: redirected to a malformed URL 'http://[::1/x'"),
+    ("https://[::1/x", "InvalidURL: redirected to a malformed URL 'https://[::1/x'"),
+    ("http://" + "a" * 300 + "/x", "InvalidURL: invalid host name 'aaaa"),
+    ("javascript:alert(1)", "InvalidURL: "),
+], ids=["ipv6", "ipv6-https", "long-label", "javascript"])
+def test_a_redirect_to_no_url_is_one_line_and_not_retried(pytui: Pytui, location: str, said: str) -> None:
+    made = pytui.add("3.12.8", faults={"mode": "redirect", "mode_args": {"location": location}})
+    before = snapshot(pytui.bin)
+    result = pytui.run("install", "3.12")
+    line = assert_clean_failure(result)
+    assert said in line and made.build.key in line, line
+    # Not transient: no retry round (httpx starts again from the first URL for `javascript:`).
+    assert pytui.server.count(made.url_path) == (2 if location.startswith("javascript") else 1)
+    assert snapshot(pytui.bin) == before and pytui.cached() == [] and not (pytui.root / made.build.key).exists()
+
+
+def test_spaces_and_bytes_past_ascii_in_a_location_are_sent_escaped(http_server, tmp_path: Path) -> None:
+    http_server.add("/a%20b%E9.tar.gz", DATA)  # the path as a client sends it
+    first = http_server.add("/r", b"", mode="redirect", mode_args={"location": "/a b\xe9.tar.gz"})
+    with Downloader(backoff=FAST, retries=0) as dl:
+        dl.download([first], tmp_path / "a.part", expected_sha256=SHA)
+    assert (tmp_path / "a.part").read_bytes() == DATA
+    assert http_server.count("/a%20b%E9.tar.gz") == 1
+    control = http_server.add("/c", b"", mode="redirect", mode_args={"location": "/x\x00 HTTP/1.1"})
+    with Downloader(backoff=FAST, retries=0) as dl, pytest.raises(DownloadError) as err:
+        dl.download([control], tmp_path / "b.part", expected_sha256=SHA)
+    assert "HTTP 404" in str(err.value)  # one request target, not a broken request line (400)
+    assert http_server.count("/x%00%20HTTP/1.1") == 1
