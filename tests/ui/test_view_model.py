@@ -14,7 +14,6 @@ from pytui.app import install_decisions as di
 from pytui.app.job_view import job_view
 from pytui.app.state import AppState, ViewOptions
 from pytui.app.view_model import ViewModel
-from pytui.core.models import CachedArchive
 from pytui.core.catalog import Catalog
 from pytui.core.models import Build, CachedArchive
 from pytui.core.settings import Settings
