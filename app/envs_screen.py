@@ -104,6 +104,7 @@ class EnvironmentsScreen(Screen[None]):
         self.query_one("#envs-status", FittedLine).show(line_forms(status, keep_end=filtered))
         self.query_one("#envs-pane").border_subtitle = envs_subtitle(
             scanning=self._state.envs_scanning)
+        self.refresh_bindings()  # `c Stop scan` follows the scan
         self._show_detail()
 
     @on(DataTable.RowHighlighted, "#envs-table")
@@ -136,6 +137,10 @@ class EnvironmentsScreen(Screen[None]):
 
     def check_action(self, action: str,
                      parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 - Textual's signature
+        if action == "cancel_scan":
+            # Shown dimmed while no scan runs (the footer keeps its place), as the subtitle
+            # names `c: stop` only during one.
+            return True if self._state.envs_scanning else None
         # `/` typed in the box is text.
         return not (action == "filter" and isinstance(self.focused, EnvFilter))
 

@@ -7,6 +7,7 @@ from pytui.app.envs_screen import EnvironmentsScreen
 from pytui.app.screens import HistoryScreen
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.details import DetailsPanel
+from pytui.widgets.key_bar import KeyBar
 from ui_helpers import SIZE, UiWorld, ready, wait_for
 
 
@@ -62,3 +63,19 @@ async def test_a_verify_reads_as_words_in_its_notification_and_history(ui_world:
         entries = [str(entry.content) for entry in app.screen.query(".history-entry")]
         assert any("verify cache  done" in entry for entry in entries), entries
         assert not any("verify verify" in entry for entry in entries), entries
+
+
+async def test_the_environments_footer_dims_stop_scan_while_no_scan_runs(
+        ui_world: UiWorld) -> None:
+    # `c Stop scan` read as a key to press when nothing was scanning (c only said so).
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen)
+                       and not app.state.envs_scanning, what="the scan ended")
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        stop = next(item for item in bar.items if item.action == "cancel_scan")
+        assert not stop.enabled
+        assert all(item.enabled for item in bar.items if item.action != "cancel_scan")
