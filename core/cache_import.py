@@ -94,6 +94,10 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
             try:
                 os.replace(tmp, final)
             except OSError as err:
+                if os.path.isdir(final) and not os.path.islink(final):
+                    # Not the cache dir's fault: a directory holds the archive's name.
+                    raise CacheError(f"cannot import {source}: {final} is a directory, where its "
+                                     "archive goes in the cache; remove it and retry") from None
                 raise cache._error("write to", err) from None
         finally:
             unlink_quiet(tmp)

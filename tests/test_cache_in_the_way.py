@@ -1,0 +1,29 @@
+"""A directory holding an archive's name in the cache (made by hand, or another tool): the
+import (and the download) that would rename the archive there said "cannot write to the cache
+dir …: is a directory; pass another directory with --cache-dir", blaming a cache dir that is
+fine. Now one line names the directory in the way and says to remove it; it and the rest of
+the cache are left as they were."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli_harness import Pytui, assert_clean_failure, cache_name, snapshot
+
+
+def _directory_in_the_way(pytui: Pytui, name: str) -> Path:
+    pytui.cache.mkdir(parents=True, exist_ok=True)
+    in_the_way = pytui.cache / name
+    in_the_way.mkdir()
+    (in_the_way / "keep").write_text("keep me\n")
+    return in_the_way
+
+
+def test_an_import_names_the_directory_in_the_way(pytui: Pytui) -> None:
+    made = pytui.add("3.12.8")
+    in_the_way = _directory_in_the_way(pytui, cache_name(made))
+    before = snapshot(pytui.cache)
+    line = assert_clean_failure(pytui.run("cache", "import", str(made.path)))
+    assert f"{in_the_way} is a directory" in line and "remove it and retry" in line, line
+    assert "--cache-dir" not in line, line
+    assert snapshot(pytui.cache) == before
