@@ -16,6 +16,8 @@ from pytui.core.models import CachedArchive
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pytui.core.cache import ArchiveCache
     from pytui.core.catalog import Catalog
 
@@ -66,7 +68,7 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
             except OSError as err:
                 raise cache._error("write to", err) from None
             with out:
-                _lock(out.fileno())
+                try_lock(out.fileno())
                 while True:
                     cancel.check("import")
                     try:
@@ -113,7 +115,7 @@ def _too_large(source: Path, size: int, max_bytes: int) -> CacheError:
                       "PYTUI_MAX_ARCHIVE_BYTES if this one really is that large")
 
 
-def _lock(fd: int) -> bool:
+def try_lock(fd: int) -> bool:
     """Take an exclusive flock on `fd` without waiting; False when another holds it."""
     try:
         import fcntl
@@ -129,10 +131,16 @@ def _lock(fd: int) -> bool:
 def remove_stale_imports(root: Path) -> list[tuple[str, int]]:
     """Remove the temporary copies of imports that were killed (their writer holds no lock on
     them any more); return (name, size) for each. An import running now keeps its copy."""
+    return remove_unlocked(root, lambda name: name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX))
+
+
+def remove_unlocked(root: Path, is_temp: Callable[[str], bool]) -> list[tuple[str, int]]:
+    """Remove the regular files in `root` whose names `is_temp` and on which nobody holds a
+    `try_lock` (their writer was killed: no `finally` runs on SIGTERM or kill -9); return
+    (name, size) for each."""
     removed: list[tuple[str, int]] = []
     try:
-        entries = [e.name for e in os.scandir(root)
-                   if e.name.startswith(TEMP_PREFIX) and e.name.endswith(TEMP_SUFFIX)]
+        entries = [e.name for e in os.scandir(root) if is_temp(e.name)]
     except OSError:
         return removed
     for name in entries:
@@ -143,7 +151,7 @@ def remove_stale_imports(root: Path) -> list[tuple[str, int]]:
             continue
         try:
             info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or not _lock(fd):
+            if not stat.S_ISREG(info.st_mode) or not try_lock(fd):
                 continue
             try:
                 now = os.lstat(path)

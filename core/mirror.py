@@ -11,7 +11,9 @@ work offline.
 All or nothing: every archive is first copied (and re-hashed) to a temporary name beside its
 target, then the catalog; only when all of them are written are they renamed into place. A
 failure (a full or read-only disk, DEST a file) removes the temporary files and any directory
-this run created, so DEST is as it was; exporting nothing creates nothing.
+this run created, so DEST is as it was; exporting nothing creates nothing. Each temporary
+file is locked until it is renamed, so the next export removes what a killed one left (no
+clean-up runs on SIGTERM or kill -9), never the copy of an export running now.
 """
 
 from __future__ import annotations
@@ -88,10 +90,10 @@ def uv_json_entry(build: Build) -> tuple[str, dict[str, Any]]:
     return key, entry
 
 
-def copy_hashing(src: BinaryIO, dest: Path, cancel: CancelToken, on_bytes: Any = None) -> str:
-    """Copy into a new file `dest` (exclusive create) while hashing; return the sha256."""
+def copy_hashing(src: BinaryIO, out: BinaryIO, cancel: CancelToken, on_bytes: Any = None) -> str:
+    """Copy into `out` (closed at the end) while hashing; return the sha256."""
     hasher = hashlib.sha256()
-    with open(dest, "xb") as out:
+    with out:
         while chunk := src.read(_READ_SIZE):
             cancel.check("copy")
             hasher.update(chunk)
@@ -103,6 +105,27 @@ def copy_hashing(src: BinaryIO, dest: Path, cancel: CancelToken, on_bytes: Any =
 
 def temp_name(final: Path) -> Path:
     return final.with_name(f".{final.name}.{os.getpid()}.{id(final):x}.tmp")
+
+
+def _is_temp_of(final: Path) -> Callable[[str], bool]:
+    """Whether a name in `final`'s directory is a `temp_name` of it."""
+    prefix = f".{final.name}."
+
+    def is_temp(name: str) -> bool:
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            return False
+        pid, _, hex_id = name[len(prefix):-len(".tmp")].partition(".")
+        return pid.isdigit() and bool(hex_id) and all(c in "0123456789abcdef" for c in hex_id)
+    return is_temp
+
+
+def _remove_stale_temps(final: Path) -> None:
+    """Remove the temporary copies of `final` an export killed by SIGTERM or kill -9 left (a
+    hidden partial archive of hundreds of MiB, which no later export removed); an export
+    running now holds a lock on its copy and keeps it."""
+    from pytui.core.cache_import import remove_unlocked
+
+    remove_unlocked(final.parent, _is_temp_of(final))
 
 
 def _hash_of(path: Path) -> str | None:
@@ -124,6 +147,25 @@ class _Writer:
         self.dest = dest
         self.made_dirs: list[Path] = []
         self.temps: list[tuple[Path, Path]] = []  # (temporary, final)
+        self.locks: list[int] = []  # a locked descriptor of each temporary file, until it is renamed
+
+    def create(self, final: Path) -> BinaryIO:
+        """A new temporary file for `final`, locked until `commit` or `undo` (so another export
+        into DEST does not take it for a killed export's and remove it)."""
+        from pytui.core.cache_import import try_lock
+
+        tmp = temp_name(final)
+        out = open(tmp, "xb")  # noqa: SIM115 - the caller closes it
+        self.temps.append((tmp, final))
+        held = os.dup(out.fileno())  # the lock lives on after `out` is closed
+        self.locks.append(held)
+        try_lock(held)
+        return out
+
+    def _release(self) -> None:
+        for fd in self.locks:
+            os.close(fd)
+        self.locks.clear()
 
     def mkdirs(self, path: Path) -> None:
         missing = []
@@ -146,6 +188,7 @@ class _Writer:
         for temp, _ in self.temps:
             with contextlib.suppress(OSError):
                 temp.unlink()
+        self._release()
         for directory in reversed(self.made_dirs):
             with contextlib.suppress(OSError):
                 directory.rmdir()
@@ -159,6 +202,7 @@ class _Writer:
         for temp, final in self.temps:
             os.replace(temp, final)
         self.temps.clear()
+        self._release()
 
 
 def export_mirror(cache: ArchiveCache, dest_dir: Path, catalog: Catalog, *,
@@ -201,10 +245,9 @@ def export_mirror(cache: ArchiveCache, dest_dir: Path, catalog: Catalog, *,
             writer.undo()
             return report
         text = json.dumps(dict(sorted(entries.items(), reverse=True)), indent=2) + "\n"
-        tmp = temp_name(report.metadata)
-        writer.temps.append((tmp, report.metadata))
-        with open(tmp, "x", encoding="utf-8") as out:
-            out.write(text)
+        _remove_stale_temps(report.metadata)
+        with writer.create(report.metadata) as out:
+            out.write(text.encode("utf-8"))
         writer.commit()
     except OSError as err:
         writer.undo()
@@ -252,6 +295,7 @@ def _export_one(writer: _Writer, archive: CachedArchive, build: Build, target: P
     """Copy one archive to a temporary name beside `target`; None, or why it was skipped.
     OSError for the destination's failures (the caller undoes everything)."""
     writer.mkdirs(target.parent)
+    _remove_stale_temps(target)
     if build.sha256 and _hash_of(target) == build.sha256:
         advance(archive.size)  # already exported with these bytes
         return None
@@ -262,12 +306,11 @@ def _export_one(writer: _Writer, archive: CachedArchive, build: Build, target: P
     except OSError as err:
         raise MirrorError(f"cannot read {archive.path} in the cache: {cause(err)}; "
                           "nothing was exported") from None
-    tmp = temp_name(target)
-    writer.temps.append((tmp, target))
     with src:
-        digest = copy_hashing(src, tmp, cancel, advance)
+        digest = copy_hashing(src, writer.create(target), cancel, advance)
     if build.sha256 and digest != build.sha256:
-        writer.temps.pop()
+        tmp, _ = writer.temps.pop()
+        os.close(writer.locks.pop())
         tmp.unlink()
         return f"corrupt in the cache (sha256 {digest})"
     return None

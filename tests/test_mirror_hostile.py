@@ -125,3 +125,38 @@ def test_a_destination_that_is_a_symlink_loop_is_one_line(env, capsys, tmp_path)
     assert code == 1 and out == "" and "Traceback" not in err
     assert err.count("\n") == 1 and err.startswith(f"error: cannot export the mirror into {dest}: "), err
     assert "nothing was exported" in err and os.readlink(dest) == dest.name
+
+
+def test_what_a_killed_export_left_is_removed_by_the_next_and_a_running_ones_copy_kept(
+        env, capsys, tmp_path):  # noqa: F811
+    """SIGTERM or kill -9 runs no clean-up: an export killed while copying left its hidden
+    partial copy (`.<file>.<pid>.<hex>.tmp`, hundreds of MiB) in DEST for good, since every
+    export names its copies anew. Each copy is now locked while its export runs; the next
+    export removes the unlocked ones of the files it writes, and keeps a locked one."""
+    import fcntl
+    import os
+    from urllib.parse import unquote
+
+    from pytui.core.urls import CPYTHON_DOWNLOADS_URL_PREFIX
+
+    dest = tmp_path / "mirror"
+    assert run(capsys, "cache", "export-mirror", str(dest))[0] == 0
+    release_file = dest / unquote(env["current"].build.url[len(CPYTHON_DOWNLOADS_URL_PREFIX):])
+    other_file = dest / unquote(env["ft"].build.url[len(CPYTHON_DOWNLOADS_URL_PREFIX):])
+    killed = [release_file.with_name(f".{release_file.name}.4242.7f00dead.tmp"),
+              dest / ".download-metadata.json.4243.7f00beef.tmp"]
+    for path in killed:
+        path.write_bytes(b"half a copy")
+    running = other_file.with_name(f".{other_file.name}.4244.7f00cafe.tmp")
+    running.write_bytes(b"being written")
+    not_ours = [dest / ".download-metadata.json.tmp", release_file.with_name(f".{release_file.name}.x.y.tmp"),
+                dest / "notes.4242.7f00dead.tmp"]
+    for path in not_ours:
+        path.write_bytes(b"someone else's")
+    with open(running, "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        code, _out, err = run(capsys, "cache", "export-mirror", str(dest))
+    assert code == 0 and err == "", err
+    assert not any(os.path.lexists(path) for path in killed)
+    assert running.read_bytes() == b"being written"
+    assert all(path.read_bytes() == b"someone else's" for path in not_ours)
