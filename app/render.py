@@ -78,7 +78,10 @@ class Renderer:
             if job.build is not None:
                 app.query_one("#available", AvailableTable).show_one(
                     vm.available_row(state, job.build))
-                app.query_one("#cached", CacheTable).show(vm.cache_rows(state))
+                cached = vm.cache_rows(state)
+                app.query_one("#cached", CacheTable).show(cached)
+                # Its count of downloads changes with a job's phase, not only with a listing.
+                _subtitle(app, "#cached-pane", vm.cached_subtitles(state, len(cached)))
             app.query_one("#installed", InstalledTable).show(vm.installed_rows(state))
             pane, key = self.details_target()
             if pane == "jobs" or key in {job.key, job.build.cache_filename if job.build else ""}:

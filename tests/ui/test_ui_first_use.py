@@ -79,3 +79,22 @@ async def test_the_environments_footer_dims_stop_scan_while_no_scan_runs(
         stop = next(item for item in bar.items if item.action == "cancel_scan")
         assert not stop.enabled
         assert all(item.enabled for item in bar.items if item.action != "cancel_scan")
+
+
+async def test_the_cached_subtitle_follows_a_download_as_it_starts(ui_world: UiWorld) -> None:
+    # The subtitle was set only with a listing: a download's row came with its first bytes
+    # while the subtitle still said '0 archives · 0 B' (or counted one download of two).
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        table = app.query_one("#available", AvailableTable)
+        table.select_key(ui_world.build("3.12.8").key)  # the slow one
+        await pilot.press("i")
+        job = next(iter(app.state.jobs.values()))
+        await wait_for(pilot, lambda: job.phase == "download" and job.done > 0,
+                       what="the download under way")
+        await pilot.pause()
+        pane = app.query_one("#cached-pane")
+        assert str(pane.border_subtitle).endswith("· 1 downloading"), pane.border_subtitle
+        app.runner.cancel(job.job_id)
+        await wait_for(pilot, lambda: job.ended, what="cancelled")
