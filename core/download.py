@@ -313,8 +313,12 @@ class Downloader(UrlReaders):
                     else:
                         # The request goes out now: until its answer, the download waits on
                         # this host (a mirror that accepted and never answers shows as that).
-                        throttled(Progress("download", body.have, body.total, None,
-                                           waiting=_host(url)))
+                        try:
+                            host = _host(url)
+                        except ValueError as err:  # `http://[::1/…` from a mirror or a catalog
+                            raise TransferFailure(url, f"not a valid URL ({err}); check the mirror (--mirror / "
+                                                 "UV_PYTHON_INSTALL_MIRROR) or the catalog", transient=False) from None
+                        throttled(Progress("download", body.have, body.total, None, waiting=host))
                         yield from self._from_http(url, body, cancel, report)
                 except TransferFailure as failure:
                     if (failure.transient and not failure.spends and free_retries < MAX_PROGRESS_RETRIES

@@ -49,3 +49,18 @@ def test_spaces_and_bytes_past_ascii_in_a_location_are_sent_escaped(http_server,
         dl.download([control], tmp_path / "b.part", expected_sha256=SHA)
     assert "HTTP 404" in str(err.value)  # one request target, not a broken request line (400)
     assert http_server.count("/x%00%20HTTP/1.1") == 1
+
+
+@pytest.mark.parametrize("mirror", ["http://[::1", "https://[::1/pbs"])
+def test_a_mirror_that_is_no_url_is_one_line(pytui: Pytui, mirror: str) -> None:
+    """`--mirror http://[::1` (or UV_PYTHON_INSTALL_MIRROR): urlsplit's ValueError, raised
+    while naming the host the download waits on, was a traceback."""
+    from fixtures_archives import write_uv_catalog
+
+    made = pytui.make("3.12.8")  # listed under its GitHub release URL, which a mirror serves
+    write_uv_catalog(pytui.catalog, [made.build])
+    result = pytui.run("install", "3.12", "--mirror", mirror)
+    line = assert_clean_failure(result)
+    assert f"{mirror}/" in line and "not a valid URL (Invalid IPv6 URL)" in line, line
+    assert "--mirror" in line and not (pytui.root / made.build.key).exists()
+    assert pytui.server.count() == 0
