@@ -154,3 +154,11 @@ class ConventionKeys(AppBase):
                                   title="Cannot suspend"))
             return
         self.notify(outcome, title=decision.title, markup=False)
+
+    # -- Ctrl+C -----------------------------------------------------------------------------
+
+    def action_help_quit(self) -> None:
+        # Textual's own says "Press ctrl+q to quit the app": the first quit key it finds, in
+        # its key-name spelling; the help and footer say `q` (Ctrl+Q too) and that it asks.
+        self.notify("Press q (or Ctrl+Q) to quit; it asks first while jobs run.",
+                    title="Ctrl+C does not quit", markup=False)

@@ -98,3 +98,16 @@ async def test_the_cached_subtitle_follows_a_download_as_it_starts(ui_world: UiW
         assert str(pane.border_subtitle).endswith("· 1 downloading"), pane.border_subtitle
         app.runner.cancel(job.job_id)
         await wait_for(pilot, lambda: job.ended, what="cancelled")
+
+
+async def test_ctrl_c_names_the_quit_key_the_footer_shows(ui_world: UiWorld) -> None:
+    # It said "Press ctrl+q to quit the app" while the footer and help say `q`.
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert app.is_running
+        said = [n for n in app._notifications if n.title == "Ctrl+C does not quit"]
+        assert [n.message for n in said] == [
+            "Press q (or Ctrl+Q) to quit; it asks first while jobs run."]
