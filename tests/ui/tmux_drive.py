@@ -33,13 +33,20 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/: the fixture modules
 
-from fixtures_archives import file, host_platform, make_pbs_archive, write_uv_catalog  # noqa: E402
+from archive_writers import Member  # noqa: E402
+from fixtures_archives import (  # noqa: E402
+    MadeArchive,
+    file,
+    host_platform,
+    make_pbs_archive,
+    write_uv_catalog,
+)
 from fixtures_http import FaultyHTTPServer  # noqa: E402
 
 SKIP = 77
@@ -95,19 +102,13 @@ def wait_screen(tmux: Tmux, check: Callable[[str], bool], what: str,
 
 def drive(work: Path, *, show: bool) -> list[tuple[str, str]]:
     """Run the whole scenario; return (step, screen text) pairs."""
-    os_name, arch, libc = host_platform()
-    home = work / "home"
-    home.mkdir(parents=True)
-    root, cache = home / "root", home / "cache"
+    home, root, cache = _home(work)
     screens: list[tuple[str, str]] = []
     with FaultyHTTPServer() as server:
         payload = [file("lib/payload.bin", os.urandom(3_000_000))]
-        made = make_pbs_archive(work / "made", version=VERSION, os_name=os_name, arch=arch,
-                                libc=libc, extra=payload)
         # About 4 s to download, so the progress bar is seen moving.
-        made = made.serve(server, rate=800_000)
-        other = make_pbs_archive(work / "made2", version="3.13.1", os_name=os_name, arch=arch,
-                                 libc=libc).serve(server)
+        made = _served(work / "made", server, VERSION, extra=payload, rate=800_000)
+        other = _served(work / "made2", server, "3.13.1")
         catalog = write_uv_catalog(home / "catalog.json", [made.build, other.build])
         key = made.build.key
         command = _pytui_command(work, home, catalog, root, cache)
@@ -149,25 +150,17 @@ def drive(work: Path, *, show: bool) -> list[tuple[str, str]]:
             _quit(tmux, work)
         finally:
             tmux.kill()
-    if show:
-        for step, screen in screens:
-            print(f"===== {step} =====")
-            print(screen)
+    _show(screens, show)
     return screens
 
 
 def drive_stuck(work: Path, *, show: bool) -> list[tuple[str, str]]:
     """Cancel and quit while the mirror never answers (see the module's docstring)."""
-    os_name, arch, libc = host_platform()
-    home = work / "home"
-    home.mkdir(parents=True)
-    root, cache = home / "root", home / "cache"
+    home, root, cache = _home(work)
     screens: list[tuple[str, str]] = []
     with FaultyHTTPServer() as server:
-        made = make_pbs_archive(work / "made", version=VERSION, os_name=os_name, arch=arch,
-                                libc=libc).serve(server)
-        other = make_pbs_archive(work / "made2", version="3.13.1", os_name=os_name, arch=arch,
-                                 libc=libc).serve(server)
+        made = _served(work / "made", server, VERSION)
+        other = _served(work / "made2", server, "3.13.1")
         catalog = write_uv_catalog(home / "catalog.json", [made.build, other.build])
         for each in (made, other):
             server.set_faults(each.url_path, mode="silent")
@@ -181,10 +174,7 @@ def drive_stuck(work: Path, *, show: bool) -> list[tuple[str, str]]:
                         "the main screen")
             tmux.keys("G")  # the last row: 3.12 (newest first)
             tmux.keys("i")
-            deadline = time.monotonic() + 60
-            while server.count(made.url_path) < 1:
-                assert time.monotonic() < deadline, f"no request reached the server:\n{tmux.screen()}"
-                time.sleep(0.05)
+            _await_request(server, made.url_path, tmux)
             screens.append(("waiting for the mirror", tmux.screen()))
             tmux.keys("c")
             screen = wait_screen(tmux, lambda s: "cancelled" in _jobs_part(s),
@@ -199,10 +189,7 @@ def drive_stuck(work: Path, *, show: bool) -> list[tuple[str, str]]:
             # Another build stuck the same way, then quit.
             tmux.keys("g")
             tmux.keys("i")
-            deadline = time.monotonic() + 60
-            while server.count(other.url_path) < 1:
-                assert time.monotonic() < deadline, f"no request reached the server:\n{tmux.screen()}"
-                time.sleep(0.05)
+            _await_request(server, other.url_path, tmux)
             screens.append(("second build waiting", tmux.screen()))
             _quit(tmux, work)
             assert not (root / other.build.key).exists()
@@ -210,11 +197,40 @@ def drive_stuck(work: Path, *, show: bool) -> list[tuple[str, str]]:
             assert not temp.is_dir() or not any(temp.iterdir()), sorted(temp.iterdir())
         finally:
             tmux.kill()
+    _show(screens, show)
+    return screens
+
+
+def _home(work: Path) -> tuple[Path, Path, Path]:
+    """A fresh home for the run, and the install root and cache dir in it."""
+    home = work / "home"
+    home.mkdir(parents=True)
+    return home, home / "root", home / "cache"
+
+
+def _served(dest: Path, server: FaultyHTTPServer, version: str, *, extra: Iterable[Member] = (),
+            rate: int | None = None) -> MadeArchive:
+    """A PBS archive of `version` for this host, served (trickled at `rate` bytes/s if given)."""
+    os_name, arch, libc = host_platform()
+    made = make_pbs_archive(dest, version=version, os_name=os_name, arch=arch, libc=libc,
+                            extra=extra)
+    return made.serve(server, rate=rate) if rate is not None else made.serve(server)
+
+
+def _await_request(server: FaultyHTTPServer, url_path: str, tmux: Tmux) -> None:
+    """Wait until the install's request for `url_path` reached the server (a hang detector
+    bounds it)."""
+    deadline = time.monotonic() + 60
+    while server.count(url_path) < 1:
+        assert time.monotonic() < deadline, f"no request reached the server:\n{tmux.screen()}"
+        time.sleep(0.05)
+
+
+def _show(screens: list[tuple[str, str]], show: bool) -> None:
     if show:
         for step, screen in screens:
             print(f"===== {step} =====")
             print(screen)
-    return screens
 
 
 def _pytui_command(work: Path, home: Path, catalog: Path, root: Path, cache: Path,
@@ -259,20 +275,14 @@ RESIZES = ((80, 24), (120, 36), (200, 50), (80, 24), (200, 50), (120, 36))
 
 def drive_resize(work: Path, *, show: bool) -> list[tuple[str, str]]:
     """Resize through 80x24, 120x36 and 200x50 while a download trickles."""
-    os_name, arch, libc = host_platform()
-    home = work / "home"
-    home.mkdir(parents=True)
-    root, cache = home / "root", home / "cache"
+    home, root, cache = _home(work)
     screens: list[tuple[str, str]] = []
     with FaultyHTTPServer() as server:
         payload = [file("lib/payload.bin", os.urandom(6_000_000))]
-        made = make_pbs_archive(work / "made", version=VERSION, os_name=os_name, arch=arch,
-                                libc=libc, extra=payload)
         # Minutes to download (above the downloader's speed floor): it runs through every
         # resize however loaded the machine is, and is cancelled at the end.
-        made = made.serve(server, rate=20_000)
-        others = [make_pbs_archive(work / f"made{v}", version=v, os_name=os_name, arch=arch,
-                                   libc=libc).serve(server) for v in ("3.13.1", "3.11.11")]
+        made = _served(work / "made", server, VERSION, extra=payload, rate=20_000)
+        others = [_served(work / f"made{v}", server, v) for v in ("3.13.1", "3.11.11")]
         catalog = write_uv_catalog(home / "catalog.json",
                                    [made.build, *(o.build for o in others)])
         key = made.build.key
@@ -308,10 +318,7 @@ def drive_resize(work: Path, *, show: bool) -> list[tuple[str, str]]:
             _quit(tmux, work)
         finally:
             tmux.kill()
-    if show:
-        for step, screen in screens:
-            print(f"===== {step} =====")
-            print(screen)
+    _show(screens, show)
     return screens
 
 
