@@ -19,12 +19,22 @@ def python_dir(install: Path) -> Path:
     return inner if inner.is_dir() and not inner.is_symlink() else install
 
 
+# A BUILD file holds a release name (`20250115`); anything longer is not one.
+MAX_BUILD_BYTES = 256
+
+
 def _read_build(directory: Path) -> str | None:
+    """The install's build (release name) from its BUILD file, checked as the catalog's is: the
+    root is shared with uv and other tools, and a BUILD that is a FIFO hung every listing,
+    one linked to /dev/zero was read until memory ran out."""
+    from pytui.core.bounded_read import read_regular_file
+    from pytui.core.catalog_entry import is_build_name
+
     try:
-        text = (directory / "BUILD").read_text(encoding="utf-8").strip()
+        text = read_regular_file(directory / "BUILD", MAX_BUILD_BYTES).decode("utf-8").strip()
     except (OSError, UnicodeDecodeError):
         return None
-    return text or None
+    return text if is_build_name(text) else None
 
 
 def installation_from_dir(directory: Path, key: InstallationKey | None = None) -> Installation | None:
