@@ -248,6 +248,10 @@ class TreeStore:
         fix-ups run on `prefix`."""
         if not is_sha256(sha256) or self.has(sha256):
             return False
+        if os.path.lexists(self.path / sha256):
+            # A file, a link or a tree with no manifest at its name (pytui renames whole trees
+            # in, manifest included): nothing uses it, and it made every later keep fail.
+            self.discard(sha256)
         work = self.path / f".tmp-{os.getpid()}-{os.urandom(4).hex()}"
         try:
             self.path.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -176,3 +177,25 @@ def test_an_install_from_a_tree_when_no_thread_can_start_links_on_one(tmp_path: 
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "True", done.stderr[-2000:]
     assert described(tmp_path / "dest") == described(store.path / SHA / TREE_NAME)
+
+
+@pytest.mark.parametrize("stray", ["file", "link", "no-manifest"])
+def test_something_at_a_trees_name_is_replaced_by_the_next_kept_tree(stray: str, pytui) -> None:
+    """A file, a link or a directory with no manifest at `trees/<sha256>` (no tree pytui
+    keeps: it renames a whole tree in, manifest included) made every later keep's rename fail,
+    so each install of that build extracted the archive again, with no word of why."""
+    made = pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    pytui.call("uninstall", "3.12")
+    at = pytui.cache / "trees" / made.build.sha256
+    shutil.rmtree(at)
+    if stray == "file":
+        at.write_text("not a tree")
+    elif stray == "link":
+        os.symlink(at.name, at)
+    else:
+        (at / TREE_NAME).mkdir(parents=True)
+    result = pytui.run("install", "3.12")
+    assert result.returncode == 0, str(result)
+    assert (at / MANIFEST_NAME).is_file() and not at.is_symlink()
+    assert pytui.run("cache", "verify").returncode == 0
