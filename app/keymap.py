@@ -167,6 +167,14 @@ def table_keys() -> list[Key]:
     return [k for k in KEYMAP if k.table]
 
 
+def footer_label(action: str, *, offline: bool) -> str | None:
+    """The footer's label for `action` when it is not its key's: `o` reads `Online` while
+    offline (where it goes, as `Offline` does while online), never the mode it is in."""
+    if action == "toggle_offline" and offline:
+        return "Online"
+    return None
+
+
 def footer_ranks() -> dict[str, int]:
     """action -> rank for the footer (lower is kept longer)."""
     return {action: rank for rank, action in enumerate(FOOTER_PRIORITY)}

@@ -22,7 +22,13 @@ from pytui.app.conventions import ConventionKeys
 from pytui.app.gateway import CoreGateway, refresh_is_useful
 from pytui.app.history import History
 from pytui.app.job_actions import JobActions
-from pytui.app.keymap import MAIN_ACTIONS, bound_keys, footer_ranks, palette_keys
+from pytui.app.keymap import (
+    MAIN_ACTIONS,
+    bound_keys,
+    footer_label,
+    footer_ranks,
+    palette_keys,
+)
 from pytui.app.listing_messages import WARM_UP_DELAY, ListingMessages, freeze_long_lived
 from pytui.app.render import Renderer
 from pytui.app.runner import JobRunner
@@ -141,7 +147,10 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
                 yield InstalledTable(id="installed")
         yield DetailsPanel(id="details")
         yield JobList(id="jobs", show_eta=self._show_eta)
-        yield KeyBar(footer_ranks(), id="footer")
+        yield KeyBar(footer_ranks(), labels=self._footer_label, id="footer")
+
+    def _footer_label(self, action: str) -> str | None:
+        return footer_label(action, offline=self.state.offline)
 
     def on_mount(self) -> None:
         self.query_one("#available-pane").border_title = "Available"

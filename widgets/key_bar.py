@@ -8,7 +8,7 @@ the current width on every resize, so it recovers as soon as the window grows ba
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from pytui.core.record import FrozenRecord
 from rich.text import Text
@@ -81,10 +81,15 @@ def _relabel(items: list[FooterItem], dropped: bool, more_action: str,
             if i.action == more_action else i for i in items]
 
 
-def items_from_bindings(screen: Screen, ranks: Mapping[str, int]) -> list[FooterItem]:
+# An action's label now, when it differs from its binding's (a toggle says where it goes).
+Labels = Callable[[str], "str | None"]
+
+
+def items_from_bindings(screen: Screen, ranks: Mapping[str, int],
+                        labels: Labels | None = None) -> list[FooterItem]:
     """The screen's shown bindings as items; bindings of one `Binding.Group` share a label,
     several keys for one action are written once (the first). The focused widget's own
-    shown keys rank first."""
+    shown keys rank first; `labels` may name an action otherwise than its binding."""
     app = screen.app
     items: list[FooterItem] = []
     seen_actions: set[str] = set()
@@ -106,6 +111,7 @@ def items_from_bindings(screen: Screen, ranks: Mapping[str, int]) -> list[Footer
         if group is not None:
             group_at[group.description] = len(items)
         label = group.description if group is not None else binding.description
+        label = (labels(binding.action) if labels is not None else None) or label
         items.append(FooterItem((display,), label, enabled, rank, binding.key.split(",")[0],
                                 binding.action))
     return items
@@ -129,10 +135,11 @@ class KeyBar(Widget):
     KeyBar > .key-bar--disabled { color: $text-muted; text-style: dim; }
     """
 
-    def __init__(self, ranks: Mapping[str, int] | None = None, *,
+    def __init__(self, ranks: Mapping[str, int] | None = None, *, labels: Labels | None = None,
                  id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._ranks = dict(ranks or {})
+        self._labels = labels
         self._items: list[FooterItem] = []
         # (first column, last column + 1, key to press) of what the last render drew.
         self._spans: list[tuple[int, int, str]] = []
@@ -147,7 +154,7 @@ class KeyBar(Widget):
     def _bindings_changed(self, screen: Screen) -> None:
         if screen is not self.screen:
             return
-        items = items_from_bindings(screen, self._ranks)
+        items = items_from_bindings(screen, self._ranks, self._labels)
         if items != self._items:
             self._items = items
             self.refresh()

@@ -111,3 +111,29 @@ async def test_ctrl_c_names_the_quit_key_the_footer_shows(ui_world: UiWorld) -> 
         said = [n for n in app._notifications if n.title == "Ctrl+C does not quit"]
         assert [n.message for n in said] == [
             "Press q (or Ctrl+Q) to quit; it asks first while jobs run."]
+
+
+def test_the_offline_key_is_labelled_where_it_goes() -> None:
+    from pytui.app.keymap import footer_label
+
+    assert footer_label("toggle_offline", offline=False) is None  # its key's: Offline
+    assert footer_label("toggle_offline", offline=True) == "Online"
+    assert footer_label("install", offline=True) is None
+
+
+async def test_the_footer_says_o_online_while_offline(ui_world: UiWorld) -> None:
+    # While offline it still read `o Offline`, beside OFFLINE in the header: the mode it is
+    # in, not where `o` goes.
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        bar = app.query_one("#footer", KeyBar)
+
+        def label() -> str:
+            return next(item.label for item in bar.shown() if item.action == "toggle_offline")
+
+        assert label() == "Offline"
+        await pilot.press("o")
+        await wait_for(pilot, lambda: label() == "Online", what="o Online")
+        await pilot.press("o")
+        await wait_for(pilot, lambda: label() == "Offline", what="o Offline again")
