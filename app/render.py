@@ -60,6 +60,15 @@ class Renderer:
             count = len(app.query_one("#available", AvailableTable).row_keys)
             _subtitle(app, "#available-pane", self._vm.available_subtitles(self._state, count))
 
+    def cache_measured(self) -> None:
+        """The cache's measured size arrived: the header and the Cached subtitle (its total
+        with the kept trees) show it; no row depends on it."""
+        app = self._app
+        with contextlib.suppress(*GONE):
+            count = len(app.query_one("#cached", CacheTable).row_keys)
+            _subtitle(app, "#cached-pane", self._vm.cached_subtitles(self._state, count))
+        self.header()
+
     def header(self) -> None:
         info = self._vm.header(self._state)
         # An unchanged header is not set again: a Static's update reflows the whole screen,

@@ -50,6 +50,32 @@ async def test_the_cached_subtitle_keeps_the_total_whole_at_every_size(ui_world:
         assert " + 2 trees " in seen[(120, 36)] and seen[(200, 50)] == seen[(120, 36)], seen
 
 
+async def test_the_cached_subtitle_shows_a_measurement_that_arrives_last(
+        ui_world: UiWorld) -> None:
+    """The cache's measured total reaches the Cached subtitle when it is the last thing to
+    arrive (it re-rendered only the header, so under load the subtitle could stay without it
+    until something else redrew the panes)."""
+    from pytui.widgets.format import human_size
+
+    ui_world.seed_cache("3.13.1")
+    InstallJob(ui_world.build("3.13.1"), settings=ui_world.settings).run()  # keeps a tree
+    app = ui_world.make_app()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: app.state.cache_usage is not None
+                       and ": 1 archive" in _subtitle(app, "#cached-pane"),
+                       what="the measured cache in the Cached subtitle")
+        before = app.state.cache_usage
+        # More bytes in the cache (a file no listing shows), measured again: nothing else
+        # redraws the panes now.
+        (ui_world.settings.cache_dir / "notes.bin").write_bytes(b"x" * (3 << 20))
+        app.runner.measure_cache()
+        await wait_for(pilot, lambda: app.state.cache_usage != before, what="the new measure")
+        await pilot.pause()
+        assert _subtitle(app, "#cached-pane").startswith(
+            f"{human_size(app.state.cache_usage)}: 1 archive"), _subtitle(app, "#cached-pane")
+
+
 async def test_filtered_subtitles_keep_the_filter_and_the_count_at_80(ui_world: UiWorld) -> None:
     ui_world.seed_cache("3.11.11")
     app = ui_world.make_app()
