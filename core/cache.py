@@ -285,6 +285,11 @@ class ArchiveCache:
                         return final  # another process committed it while we waited
                     downloader.download(urls, self.part_path(build), expected_sha256=build.sha256,
                                         progress=progress, cancel=cancel, what=build.key)
+                    if os.path.isdir(final) and not os.path.islink(final):
+                        # Not the cache dir's fault; the verified download waits as its .part.
+                        raise CacheError(f"cannot keep the download of {build.key}: {final} is a "
+                                         "directory, where its archive goes in the cache; remove it "
+                                         "and retry")
                     os.replace(self.part_path(build), final)
             except OSError as err:
                 raise self._error("write to", err, alternative) from None

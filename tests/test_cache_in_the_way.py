@@ -27,3 +27,22 @@ def test_an_import_names_the_directory_in_the_way(pytui: Pytui) -> None:
     assert f"{in_the_way} is a directory" in line and "remove it and retry" in line, line
     assert "--cache-dir" not in line, line
     assert snapshot(pytui.cache) == before
+
+
+def test_a_download_names_the_directory_in_the_way_and_keeps_its_bytes(pytui: Pytui) -> None:
+    made = pytui.add("3.12.8")
+    in_the_way = _directory_in_the_way(pytui, cache_name(made))
+    line = assert_clean_failure(pytui.run("install", "3.12"))
+    assert f"{in_the_way} is a directory" in line and "remove it and retry" in line, line
+    assert "--cache-dir" not in line and made.build.key in line, line
+    assert (in_the_way / "keep").read_text() == "keep me\n"
+    assert not (pytui.root / made.build.key).exists()
+    # The verified download waits as its .part: once the directory is gone, no byte of it is
+    # fetched again.
+    (in_the_way / "keep").unlink()
+    in_the_way.rmdir()
+    served = pytui.requests(made)
+    again = pytui.run("install", "3.12")
+    assert again.returncode == 0, str(again)
+    assert pytui.cached() == [cache_name(made)]
+    assert sum(r.body_sent for r in pytui.server.requests_for(made.url_path)[served:]) == 0
