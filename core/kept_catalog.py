@@ -228,5 +228,6 @@ def refresh_catalog(settings) -> RefreshResult:
     detail = f"{new} new" if previous else "first fetch"
     warning = catalog_from(parsed, f"from {url}").warning
     return RefreshResult(True, True,
-                         f"catalog refreshed from {url}: {len(builds)} builds ({detail})", url,
+                         f"catalog refreshed from {url}: {len(builds)} "
+                         f"build{'' if len(builds) == 1 else 's'} ({detail})", url,
                          builds=len(builds), fetched_at=now, warning=warning)

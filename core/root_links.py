@@ -244,7 +244,8 @@ class RootLinking:
         try:
             self._replace_symlink(target, link)
         except OSError as err:
-            result.warnings.append(f"Executable already exists at {link} but could not be replaced: {err.strerror}")
+            result.warnings.append(f"Executable already exists at {link} but could not be "
+                                   f"replaced: {err.strerror}; {_unreplaceable_remedy(err, link)}")
             result.skipped.append((link, err.strerror or "error"))
             return result
         result.replaced.append(link)
@@ -311,3 +312,12 @@ def _cannot_link(key: str, exe: Path, bin_dir: Path, name: str) -> tuple[str, st
         return None
     return (f"no {name} link for {key}: the bin dir {bin_dir} {why}; set UV_PYTHON_BIN_DIR to a "
             "directory, or pass --no-bin"), f"bin dir {why}"
+
+
+def _unreplaceable_remedy(err: OSError, link: Path) -> str:
+    """What to do about a bin entry that could not be replaced by a link (`err`)."""
+    import errno
+
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"check that {link.parent} is writable, or install with --no-bin"
+    return "remove it and install again, or install with --no-bin"

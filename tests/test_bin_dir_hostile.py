@@ -76,3 +76,20 @@ def test_a_symlink_loop_at_the_xdg_bin_dir_is_one_warning(pytui: Pytui, tmp_path
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:") and "PATH" not in line]
     assert len(warnings) == 1 and str(tmp_path / "xdg" / "bin") in warnings[0], result.stderr
     assert result.returncode == 0, str(result)
+
+
+def test_a_bin_entry_that_is_a_directory_says_what_to_do_with_force(pytui: Pytui) -> None:
+    """`install --force` over a bin entry that is a directory: the install goes ahead (exit 0)
+    and the one warning says what to do next, not only the cause; the directory is left."""
+    made = pytui.add("3.12.8")
+    entry = pytui.bin / "python3.12"
+    entry.mkdir(parents=True)
+    (entry / "keep").write_bytes(b"keep me\n")
+    result = pytui.run("install", "3.12", "--force")
+    assert result.returncode == 0, str(result)
+    assert (pytui.root / made.build.key).is_dir()
+    warnings = [line for line in result.stderr.splitlines() if str(entry) in line]
+    assert len(warnings) == 1, result.stderr
+    assert "could not be replaced" in warnings[0], warnings
+    assert warnings[0].endswith("remove it and install again, or install with --no-bin"), warnings
+    assert (entry / "keep").read_bytes() == b"keep me\n"

@@ -430,3 +430,11 @@ def test_any_entries_parse_to_builds_skips_or_one_line_problems(items) -> None:
     assert valid_builds(parsed.builds)
     for build in parsed.builds:
         assert build.cache_filename and "/" not in build.cache_filename
+
+
+def test_list_refresh_counts_one_build_as_one(env, capsys, http_server, monkeypatch) -> None:
+    url = http_server.add("/one.json", uv_json(entry()))
+    monkeypatch.setenv("PYTUI_CATALOG_URL", url)
+    code, _, err = run(capsys, "list", "--refresh", "--all-platforms", "--only-downloads")
+    assert code == 0 and "catalog refreshed" in err
+    assert ": 1 build (first fetch)" in err, err
