@@ -335,7 +335,12 @@ class InstallRoot(RootLocking, RootLinking):
             except OSError as err:
                 problems.append(f"uninstalled {key}, but its minor-version link in {self.path} could "
                                 f"not be updated ({cause(err)}); reinstall or remove it by hand")
-            heir = self._highest(parts) if links else None
+            remaining = self._highest(parts)
+            heir = remaining if links else None
+            if bin_dir is not None and remaining is None:
+                # Through a minor-version link just removed, or one pointing outside the root.
+                links += [link for link in self.dangling_through_minor_link(parts, Path(bin_dir))
+                          if link not in links]
             for link in links:
                 try:
                     if heir is not None and self.repoint_executable(link, heir):

@@ -68,7 +68,7 @@ def bin_dir(env: Mapping[str, str] | None = None) -> Path:
         return Path(xdg_bin).absolute()
     xdg_data = env.get("XDG_DATA_HOME", "")
     if xdg_data and Path(xdg_data).is_absolute():
-        # realpath, not Path.resolve: a symlink loop at <XDG data>/../bin made resolve raise
-        # RuntimeError (Python 3.11) in every command; the loop is met where links are made.
-        return Path(os.path.realpath(Path(xdg_data) / ".." / "bin"))
+        # As written, as uv uses it (`uv python dir --bin` prints `<XDG data>/../bin`): the
+        # kernel resolves the `..` where links are made, and a symlink loop there is met then.
+        return Path(xdg_data) / ".." / "bin"
     return Path.home() / ".local" / "bin"

@@ -295,6 +295,30 @@ class RootLinking:
                 found.append(Path(entry.path))
         return found
 
+    def dangling_through_minor_link(self, parts: KeyParts, bin_dir: Path) -> list[Path]:
+        """Bin links by this minor version's names written through this root's minor-version
+        link (`<bin>/python3.12 -> <root>/cpython-3.12-.../bin/python3.12`) that lead nowhere
+        now: the form only uv and pytui write, so removing them removes nothing of anyone else's.
+        They are not found by resolving (`_bin_links_of`) once the minor-version link is gone,
+        or when it pointed outside the root."""
+        found: list[Path] = []
+        if not self._minor_link_supported(parts):
+            return found
+        minor_link = self.minor_link_path(parts)
+        try:
+            with os.scandir(bin_dir) as scan:
+                entries = [entry for entry in scan if entry.name in _bin_names(parts)]
+        except OSError:
+            return found
+        for entry in sorted(entries, key=lambda e: e.name):
+            try:
+                target = Path(os.readlink(entry.path))
+            except OSError:
+                continue  # not a symlink (or gone): not ours
+            if target.is_relative_to(minor_link) and not os.path.exists(entry.path):
+                found.append(Path(entry.path))
+        return found
+
 
 def _cannot_link(key: str, exe: Path, bin_dir: Path, name: str) -> tuple[str, str] | None:
     """Why no link can be made at all, as (warning, skip reason), or None once the bin dir
