@@ -13,6 +13,7 @@ from pytui.app import sorting
 from pytui.app.app_base import AppBase
 from pytui.app.config import UiConfig, save_theme, start_theme
 from pytui.app.startup import lazy_module
+from pytui.app.toast_text import copied_message
 from pytui.widgets.job_list import JobList, JobRow
 from pytui.widgets.keyed_table import KeyedTable
 from textual.app import SuspendNotSupported
@@ -123,7 +124,9 @@ class ConventionKeys(AppBase):
         if isinstance(decision, decide.CopyText):
             # OSC 52: many terminals ignore it, so the text is shown too.
             self.copy_to_clipboard(decision.text)
-            self.notify(decision.text, title=f"Copied the {decision.what} (y)", markup=False)
+            self.history.add("copy", decision.what, "done", decision.text)
+            self.notify(copied_message(decision.text), title=f"Copied the {decision.what} (y)",
+                        markup=False)
         else:
             self.carry_out(decision)
 

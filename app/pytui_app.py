@@ -34,6 +34,7 @@ from pytui.app.render import Renderer
 from pytui.app.runner import JobRunner
 from pytui.app.startup import MainScreen, breakpoint_classes, load_deferred
 from pytui.app.state import AppState
+from pytui.app.toast_text import toast_message
 from pytui.app.view_keys import ViewKeys
 from pytui.app.view_model import ViewModel
 from pytui.core.catalog import Catalog
@@ -53,6 +54,7 @@ from pytui.widgets.pane import Pane
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -116,6 +118,13 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         """One notification, the first time the history log cannot be written (as the theme's)."""
         self.notify(f"The history is not kept: cannot write {self.history.log_path}: {cause}; "
                     "H shows this session's", title="History", severity="warning", markup=False)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        # Every toast (the screens' too: Widget.notify calls this) passes here: Textual would
+        # break a URL or a path in the middle of a name (app/toast_text.py).
+        message = toast_message(message, self.size.width)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def get_css_variables(self) -> dict[str, str]:
         # pytui's own colours, derived from the theme's so they stay readable in every theme.

@@ -278,7 +278,7 @@ async def test_an_unreadable_cache_dir_is_said_and_the_tui_starts_anyway(
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         assert app.query_one("#available", AvailableTable).row_keys  # the catalog is shown
-        said = [n.message for n in app._notifications if n.severity == "error"]
+        said = [n.message.replace("\n", "") for n in app._notifications if n.severity == "error"]
         assert any(str(ui_world.settings.cache_dir) in m and "Permission denied" in m
                    for m in said), said
         assert any(e.kind == "scan" and e.outcome == "failed" for e in app.history.entries)

@@ -221,7 +221,8 @@ async def test_verify_removes_a_corrupt_archive(ui_world: UiWorld) -> None:
         await wait_for(pilot, lambda: job.ended, what="verify")
         assert job.phase == "done"
         assert good.exists() and not bad.exists()
-        assert any(n.severity == "warning" and bad.name in n.message for n in app._notifications)
+        assert any(n.severity == "warning" and bad.name in n.message.replace("\n", "")
+                   for n in app._notifications)
         await wait_for(pilot, lambda: app.query_one("#cached", CacheTable).row_keys == [good.name],
                        what="Cached pane updated")
 

@@ -277,6 +277,7 @@ async def test_a_failed_refresh_at_start_says_what_to_do_next(tmp_path) -> None:
 
     from pytui.app.keymap import KEYMAP
     from pytui.app.parser import build_parser
+    from pytui.app.toast_text import toast_message
     from pytui.app.tui import make_app
     from pytui.core.settings import Settings
     from ui_helpers import HOST
@@ -294,8 +295,9 @@ async def test_a_failed_refresh_at_start_says_what_to_do_next(tmp_path) -> None:
         assert "kept the embedded catalog" in said
         assert said.endswith("Next: r tries again, o works offline (installs from the cache), "
                              "or PYTUI_CATALOG_URL / --downloads-json names a reachable catalog.")
-        # The same line in History.
-        assert app.history.entries[-1].message == said
+        # The same line in History, the whole URL in it (the toast names host and file).
+        kept = app.history.entries[-1].message
+        assert said == toast_message(kept, SIZE[0]) and settings.catalog_url in kept
     actions = {key.keys: key.action for key in KEYMAP}
     assert actions["r"] == "refresh" and actions["o"] == "toggle_offline"
     assert "--downloads-json" in build_parser().format_help()

@@ -1,0 +1,90 @@
+"""How a notification's text is worded so Textual's toast wraps it well (no Textual here).
+
+Textual wraps a toast only at whitespace and folds a longer word wherever the line ends, so a
+URL or a path broke in the middle of a name (`…/uv/main/crat` / `es/uv-python/…`). The toast
+names the thing briefly (a URL as its host and file name; History keeps the whole line), and a
+word still wider than the toast is cut after a `/` (else after `-`, `_`, `+` or `.`) with a
+line break of its own, so Textual never has to fold it.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+# Textual's Toast: `width: 60; max-width: 50%` of its rack (the screen less the rack's one-cell
+# scrollbar), one cell of border and two of padding.
+TOAST_WIDTH = 60
+TOAST_FRAME = 3
+RACK_SCROLLBAR = 1
+
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"<>]+", re.IGNORECASE)
+# Closing punctuation after a URL in a sentence is not part of it.
+_TRAILING = ".,;:)]}'\""
+_BREAK_AFTER = ("/", "-_+", ".")
+
+
+def toast_text_width(screen_width: int) -> int:
+    """The cells a toast's text gets on a screen this wide."""
+    return max(10, min(TOAST_WIDTH, (screen_width - RACK_SCROLLBAR) // 2) - TOAST_FRAME)
+
+
+def short_url(url: str) -> str:
+    """`host[:port]/…/file name` (the name unquoted: `+`, not `%2B`); `host/file` when that is all."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    host = parts.netloc.rpartition("@")[2]  # host and port, never a user or a password
+    segments = [s for s in parts.path.split("/") if s]
+    if not host or not segments:
+        return url
+    name = unquote(segments[-1])
+    return f"{host}/{name}" if len(segments) == 1 else f"{host}/…/{name}"
+
+
+def shorten_urls(text: str) -> str:
+    """Every URL in `text` as `short_url` says it."""
+    def one(match: re.Match[str]) -> str:
+        url = match.group(0)
+        kept = url.rstrip(_TRAILING)
+        return short_url(kept) + url[len(kept):]
+    return _URL.sub(one, text)
+
+
+def _cut(word: str, width: int) -> list[str]:
+    """`word` in pieces of at most `width` cells, each ending where a name may end."""
+    pieces: list[str] = []
+    while len(word) > width:
+        head = word[:width]
+        at = -1
+        for marks in _BREAK_AFTER:
+            at = max(head.rfind(mark) for mark in marks)
+            if at > 0:
+                break
+        cut = at + 1 if at > 0 else width  # no place to break: fold, as Textual would
+        pieces.append(word[:cut])
+        word = word[cut:]
+    pieces.append(word)
+    return pieces
+
+
+def break_long_words(text: str, width: int) -> str:
+    """Each word wider than `width` cut into lines of its own at a `/` (see `_cut`)."""
+    def one(match: re.Match[str]) -> str:
+        word = match.group(0)
+        return word if len(word) <= width else "\n".join(_cut(word, width))
+    return re.sub(r"\S+", one, text)
+
+
+def toast_message(text: str, screen_width: int) -> str:
+    """What a toast shows for `text` on a screen `screen_width` cells wide."""
+    return break_long_words(shorten_urls(text), toast_text_width(screen_width))
+
+
+def copied_message(text: str) -> str:
+    """The `y` toast: a URL names its host and file (the whole URL is on the clipboard and
+    in History); a path is shown whole (it breaks after a `/`)."""
+    if _URL.fullmatch(text):
+        return f"{short_url(text)} (the whole URL is on the clipboard and in History)"
+    return text

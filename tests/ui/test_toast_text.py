@@ -1,0 +1,63 @@
+"""The wording rules of a toast (app/toast_text.py), without Textual."""
+
+from __future__ import annotations
+
+from pytui.app.toast_text import (
+    break_long_words,
+    copied_message,
+    short_url,
+    shorten_urls,
+    toast_message,
+    toast_text_width,
+)
+
+URL = ("https://github.com/astral-sh/python-build-standalone/releases/download/20250115/"
+       "cpython-3.12.8%2B20250115-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz")
+NAME = "cpython-3.12.8+20250115-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz"
+
+
+def test_a_toast_gets_half_the_screen_up_to_textuals_width() -> None:
+    assert toast_text_width(80) == 36
+    assert toast_text_width(120) == 56
+    assert toast_text_width(200) == 57
+
+
+def test_a_url_is_its_host_and_its_unquoted_file_name() -> None:
+    assert short_url(URL) == f"github.com/…/{NAME}"
+    assert short_url("http://127.0.0.1:8123/catalog.json") == "127.0.0.1:8123/catalog.json"
+    assert short_url("https://user:secret@example.org/a/b.json") == "example.org/…/b.json"
+    assert short_url("not a url") == "not a url"
+
+
+def test_a_url_in_a_sentence_keeps_the_sentence_punctuation() -> None:
+    said = shorten_urls("could not refresh from https://example.org/uv/main/download.json: "
+                        "refused (see https://example.org/a/b.txt).")
+    assert said == ("could not refresh from example.org/…/download.json: refused "
+                    "(see example.org/…/b.txt).")
+
+
+def test_a_long_word_breaks_after_a_slash_into_lines_of_its_own() -> None:
+    path = "/home/someone/.cache/pytui/python/cpython-3.12.8-linux-x86_64-gnu/bin/python3.12"
+    said = break_long_words(f"cannot write {path}: denied", 37)
+    pieces = said.split("\n")
+    assert "".join(pieces) == f"cannot write {path}: denied"
+    assert all(len(word) <= 37 for word in said.split())
+    assert all(piece.endswith("/") for piece in pieces[:-1])
+
+
+def test_a_file_name_without_a_slash_breaks_after_a_dash() -> None:
+    pieces = break_long_words(NAME, 37).split("\n")
+    assert "".join(pieces) == NAME
+    assert all(len(piece) <= 37 and piece[-1] in "-_+." for piece in pieces[:-1])
+
+
+def test_short_words_are_left_as_they_are() -> None:
+    line = "Cache verified: 1 archive ok"
+    assert toast_message(line, 80) == line
+
+
+def test_the_copied_url_names_host_and_file_and_where_the_whole_url_is() -> None:
+    said = copied_message(URL)
+    assert said.startswith(f"github.com/…/{NAME} ")
+    assert "clipboard" in said and "History" in said
+    assert copied_message("/home/someone/python") == "/home/someone/python"

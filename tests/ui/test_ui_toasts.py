@@ -1,0 +1,97 @@
+"""Pilot tests at 80x24: a toast's rendered lines end between words, or after a `/` of a
+path (Textual folds a word wider than the toast anywhere: `…/uv/main/crat` / `es/uv-python`)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+
+import pytest
+from pytui.app.toast_text import short_url, toast_text_width
+from textual.geometry import Region
+from textual.widgets._toast import Toast
+from ui_helpers import HOST, UiWorld, ready, wait_for
+
+SMALL = (80, 24)
+BREAKS = "/-_+."
+
+
+def _toast_lines(app, title: str) -> tuple[list[str], str]:
+    """The rendered lines of the toast titled `title`, and the message it was given."""
+    toast = next(t for t in app.screen.query(Toast) if t._notification.title == title)
+    width, height = toast.region.size
+    assert toast.size.width == toast_text_width(app.size.width)
+    lines = [strip.text for strip in toast.render_lines(Region(0, 0, width, height))]
+    return lines, toast._notification.message
+
+
+def _assert_no_word_cut(lines: list[str], title: str, message: str) -> None:
+    """Each word on screen is a word of the title or the message as given (which breaks a
+    long path only after a `/` or a `-`): a word Textual folded would be neither."""
+    words = set(title.split()) | set(message.split())
+    shown = [word for line in lines for word in line.replace("▌", " ").split()]
+    assert shown, lines
+    assert set(shown) <= words, (set(shown) - words, lines)
+    for piece in message.split("\n")[:-1]:
+        assert piece[-1] in BREAKS, piece
+
+
+async def _wait_toast(pilot, app, title: str) -> None:
+    await wait_for(pilot, lambda: any(t._notification.title == title
+                                      for t in app.screen.query(Toast)), what=title)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [SMALL, (120, 36)])
+async def test_y_on_an_available_row_names_host_and_file(ui_world: UiWorld, size) -> None:
+    app = ui_world.make_app()
+    url = ui_world.build("3.13.1").url
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("y")
+        title = "Copied the download URL (y)"
+        await _wait_toast(pilot, app, title)
+        lines, message = _toast_lines(app, title)
+        _assert_no_word_cut(lines, title, message)
+        assert app.clipboard == url
+        assert "".join(message.split()).startswith("".join(short_url(url).split()))
+        # The whole URL in History.
+        assert app.history.entries[-1].message == url
+
+
+async def test_y_on_an_install_shows_its_path_cut_after_a_slash(ui_world: UiWorld) -> None:
+    executable = ui_world.installed_dir("3.11.11") / "bin" / "python3.11"
+    executable.parent.mkdir(parents=True)
+    executable.symlink_to(os.path.realpath(sys.executable))
+    (ui_world.installed_dir("3.11.11") / "BUILD").write_text(ui_world.build("3.11.11").build or "")
+    app = ui_world.make_app()
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("3", "y")
+        title = "Copied the install dir (y)"
+        await _wait_toast(pilot, app, title)
+        lines, message = _toast_lines(app, title)
+        _assert_no_word_cut(lines, title, message)
+        assert "".join(message.split("\n")) == str(ui_world.installed_dir("3.11.11"))
+
+
+async def test_a_failed_refresh_names_the_catalog_by_host_and_file(tmp_path) -> None:
+    from pytui.app.tui import make_app
+    from pytui.core.settings import Settings
+
+    with socket.socket() as probe:  # a port nothing listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/astral-sh/uv/main/crates/uv-python/download-metadata.json"
+    app = make_app(Settings.resolve(catalog_url=url), host=HOST, refresh=True, show_eta=False)
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: any("could not refresh" in entry.message
+                                          for entry in app.history.entries), what="the failure")
+        await _wait_toast(pilot, app, "Catalog")
+        lines, message = _toast_lines(app, "Catalog")
+        _assert_no_word_cut(lines, "Catalog", message)
+        assert f"127.0.0.1:{port}/…/download-metadata.json" in message.replace("\n", "") and url not in message
+        # History keeps the whole line, the whole URL in it.
+        assert url in app.history.entries[-1].message
