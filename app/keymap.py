@@ -180,6 +180,48 @@ def footer_ranks() -> dict[str, int]:
     return {action: rank for rank, action in enumerate(FOOTER_PRIORITY)}
 
 
+# The keys that lead the footer while each pane has the focus (as lazygit and k9s do: the
+# focused pane's keys first); the other shown keys follow in KEYMAP's order. Details acts on
+# the row it shows, so it leads with the keys of that row's pane (app/pytui_app.py).
+PANE_LEADS: dict[str, tuple[str, ...]] = {
+    "available": ("install", "filter", "toggle_versions", "toggle_platforms",
+                  "toggle_variants"),
+    "cached": ("purge", "verify", "install"),
+    "installed": ("uninstall", "install", "purge_rules"),
+    "jobs": ("cancel_job",),
+}
+
+
+class FooterPlan(FrozenRecord):
+    """How the footer reads while one pane has the focus."""
+
+    __slots__ = ("lead", "ranks", "dimmed")
+    # Actions drawn first, in this order.
+    lead: tuple[str, ...]
+    # action -> rank (lower is kept longer when the line is too narrow).
+    ranks: dict[str, int]
+    # Actions drawn dimmed: their key does nothing now (it still runs and says why).
+    dimmed: frozenset[str]
+
+    def __init__(self, lead: tuple[str, ...], ranks: dict[str, int],
+                 dimmed: frozenset[str]) -> None:
+        _set = object.__setattr__
+        _set(self, "lead", lead)
+        _set(self, "ranks", ranks)
+        _set(self, "dimmed", dimmed)
+
+
+def footer_plan(pane: str, *, jobs_listed: bool) -> FooterPlan:
+    """The footer while `pane` has the focus: its keys lead and are kept longest after `?`
+    and `q`; `c Cancel` is dimmed while the Jobs panel lists no job (it has none to cancel),
+    as the Environments view dims `c Stop scan` while no scan runs."""
+    lead = PANE_LEADS.get(pane, ())
+    kept = ("help", "quit", *lead)
+    order = [*kept, *(action for action in FOOTER_PRIORITY if action not in kept)]
+    dimmed = frozenset() if jobs_listed else frozenset({"cancel_job"})
+    return FooterPlan(lead, {action: rank for rank, action in enumerate(order)}, dimmed)
+
+
 def help_rows() -> list[tuple[str, str]]:
     """(key as written, what it does) for the help screen and the README."""
     return [(k.display, k.help) for k in KEYMAP if k.display and k.help]

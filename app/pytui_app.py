@@ -24,9 +24,10 @@ from pytui.app.history import History
 from pytui.app.job_actions import JobActions
 from pytui.app.keymap import (
     MAIN_ACTIONS,
+    FooterPlan,
     bound_keys,
     footer_label,
-    footer_ranks,
+    footer_plan,
     palette_keys,
 )
 from pytui.app.listing_messages import WARM_UP_DELAY, ListingMessages, freeze_long_lived
@@ -156,10 +157,13 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
                 yield InstalledTable(id="installed")
         yield DetailsPanel(id="details")
         yield JobList(id="jobs", show_eta=self._show_eta)
-        yield KeyBar(footer_ranks(), labels=self._footer_label, id="footer")
+        yield KeyBar(labels=self._footer_label, plan=self._footer_plan, id="footer")
 
     def _footer_label(self, action: str) -> str | None:
         return footer_label(action, offline=self.state.offline)
+
+    def _footer_plan(self) -> FooterPlan:
+        return footer_plan(self.renderer.footer_pane(), jobs_listed=bool(self.state.jobs))
 
     def on_mount(self) -> None:
         self.query_one("#available-pane").border_title = "Available"

@@ -36,6 +36,8 @@ class Renderer:
         # The pane whose highlighted row the details show: a table id, or "jobs".
         self.details_pane = "available"
         self._header_shown: HeaderInfo | None = None
+        # Whether the Jobs panel listed a job when the footer was last told (it dims `c`).
+        self._jobs_listed = False
 
     def all(self) -> None:
         """Re-derive every pane's rows from the state; tables change only what differs."""
@@ -52,6 +54,25 @@ class Renderer:
             _subtitle(app, "#installed-pane", vm.installed_subtitles(state, len(installed)))
         self.header()
         self.details()
+        self.jobs_listed()
+
+    def footer_pane(self) -> str:
+        """The pane whose keys lead the footer: the focused table or job, else (Details, the
+        filter box) the pane whose row the details show, which those keys act on."""
+        focused = self._app.focused
+        if isinstance(focused, KeyedTable) and focused.id in DETAILS_TABLES:
+            return focused.id
+        if isinstance(focused, (JobRow, JobList)):
+            return "jobs"
+        return self.details_pane
+
+    def jobs_listed(self) -> bool:
+        """Whether the Jobs panel lists a job; the footer is redrawn when that changes."""
+        listed = bool(self._state.jobs)
+        if listed != self._jobs_listed:
+            self._jobs_listed = listed
+            self._app.refresh_bindings()
+        return listed
 
     def available_subtitle(self) -> None:
         """The Available subtitle again for the rows shown (the filter was kept)."""
@@ -84,6 +105,7 @@ class Renderer:
         app, state, vm = self._app, self._state, self._vm
         with contextlib.suppress(*GONE):
             app.query_one("#jobs", JobList).upsert(job_view(job))
+            self.jobs_listed()
             if job.build is not None:
                 app.query_one("#available", AvailableTable).show_one(
                     vm.available_row(state, job.build))

@@ -8,7 +8,8 @@ the current width on every resize, so it recovers as soon as the window grows ba
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
+from typing import Protocol
 
 from pytui.core.record import FrozenRecord
 from rich.text import Text
@@ -16,7 +17,8 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
-__all__ = ["FooterItem", "KeyBar", "fit_items", "items_from_bindings"]
+__all__ = ["FooterItem", "FooterPlan", "KeyBar", "fit_items", "items_from_bindings",
+           "led_by"]
 
 # Spaces between two items, and before the first one.
 GAP = 2
@@ -85,17 +87,39 @@ def _relabel(items: list[FooterItem], dropped: bool, more_action: str,
 Labels = Callable[[str], "str | None"]
 
 
+class FooterPlan(Protocol):
+    """What the app says about the footer now (app/keymap.py's FooterPlan)."""
+
+    @property
+    def lead(self) -> Sequence[str]: ...  # actions drawn first, in this order
+    @property
+    def ranks(self) -> Mapping[str, int]: ...
+    @property
+    def dimmed(self) -> Set[str]: ...  # drawn dimmed (their key still runs)
+
+
+def led_by(items: Sequence[FooterItem], lead: Sequence[str]) -> list[FooterItem]:
+    """The focused widget's own keys first, then the `lead` actions in its order, then the
+    rest in their order."""
+    at = {action: index for index, action in enumerate(lead)}
+    return sorted(items, key=lambda item: (item.rank != FOCUSED,
+                                           at.get(item.action, len(at))))
+
+
 def items_from_bindings(screen: Screen, ranks: Mapping[str, int],
-                        labels: Labels | None = None) -> list[FooterItem]:
+                        labels: Labels | None = None,
+                        dimmed: Set[str] = frozenset()) -> list[FooterItem]:
     """The screen's shown bindings as items; bindings of one `Binding.Group` share a label,
     several keys for one action are written once (the first). The focused widget's own
-    shown keys rank first; `labels` may name an action otherwise than its binding."""
+    shown keys rank first; `labels` may name an action otherwise than its binding; the
+    `dimmed` actions are drawn as disabled ones."""
     app = screen.app
     items: list[FooterItem] = []
     seen_actions: set[str] = set()
     group_at: dict[str, int] = {}
     for active in screen.active_bindings.values():
-        binding, enabled = active.binding, active.enabled
+        binding = active.binding
+        enabled = active.enabled and binding.action not in dimmed
         if not binding.show or binding.action in seen_actions:
             continue
         seen_actions.add(binding.action)
@@ -136,10 +160,13 @@ class KeyBar(Widget):
     """
 
     def __init__(self, ranks: Mapping[str, int] | None = None, *, labels: Labels | None = None,
+                 plan: Callable[[], FooterPlan] | None = None,
                  id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._ranks = dict(ranks or {})
         self._labels = labels
+        # Asked at every bindings change (a focus move is one): order, ranks, dimmed keys.
+        self._plan = plan
         self._items: list[FooterItem] = []
         # (first column, last column + 1, key to press) of what the last render drew.
         self._spans: list[tuple[int, int, str]] = []
@@ -154,7 +181,12 @@ class KeyBar(Widget):
     def _bindings_changed(self, screen: Screen) -> None:
         if screen is not self.screen:
             return
-        items = items_from_bindings(screen, self._ranks, self._labels)
+        if self._plan is None:
+            items = items_from_bindings(screen, self._ranks, self._labels)
+        else:
+            plan = self._plan()
+            items = led_by(items_from_bindings(screen, plan.ranks, self._labels, plan.dimmed),
+                           plan.lead)
         if items != self._items:
             self._items = items
             self.refresh()

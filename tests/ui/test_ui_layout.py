@@ -314,8 +314,11 @@ async def test_clicking_a_footer_key_presses_it(ui_world: UiWorld) -> None:
     app = ui_world.make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        assert _bar_text(app).startswith(" ? All keys")
-        await pilot.click(KeyBar, offset=(3, 0))  # on "All keys"
+        # The focused pane's keys lead (Available: i Install, / Filter), then `?`.
+        text = _bar_text(app)
+        assert text.startswith(" i Install  / Filter"), text
+        at = text.index("? All keys")
+        await pilot.click(KeyBar, offset=(at + 2, 0))  # on "All keys"
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
 
 

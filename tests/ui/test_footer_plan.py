@@ -1,0 +1,94 @@
+"""The footer follows the focused pane (as lazygit and k9s do): which keys lead for which pane
+and which are dimmed is app/keymap.py's footer_plan, tested here without Textual; a Pilot test
+Tabs through the panes and reads the footer."""
+
+from __future__ import annotations
+
+from pytui.app.keymap import FOOTER_PRIORITY, KEYMAP, PANE_LEADS, footer_plan
+from pytui.widgets.job_list import JobList, JobRow
+from pytui.widgets.key_bar import FOCUSED, FooterItem, fit_items, led_by
+from ui_helpers import UiWorld, ready, wait_for
+
+SHOWN = {k.action for k in KEYMAP if k.keys and k.action and k.show}
+
+
+def test_each_pane_leads_with_its_own_keys() -> None:
+    assert footer_plan("available", jobs_listed=True).lead[:2] == ("install", "filter")
+    assert footer_plan("cached", jobs_listed=True).lead[:2] == ("purge", "verify")
+    assert footer_plan("installed", jobs_listed=True).lead[0] == "uninstall"
+    assert footer_plan("jobs", jobs_listed=True).lead == ("cancel_job",)
+    # A pane with no keys of its own (Details is told the pane it shows) leads with none.
+    assert footer_plan("details", jobs_listed=True).lead == ()
+
+
+def test_every_lead_is_a_shown_key() -> None:
+    for pane, lead in PANE_LEADS.items():
+        assert set(lead) <= SHOWN, (pane, set(lead) - SHOWN)
+
+
+def test_the_focused_panes_keys_are_kept_longest_after_help_and_quit() -> None:
+    for pane, lead in PANE_LEADS.items():
+        ranks = footer_plan(pane, jobs_listed=True).ranks
+        assert set(ranks) == set(FOOTER_PRIORITY)
+        order = sorted(ranks, key=ranks.__getitem__)
+        assert order[:2] == ["help", "quit"]
+        assert order[2:2 + len(lead)] == list(lead), pane
+
+
+def test_cancel_is_dimmed_while_no_job_is_listed() -> None:
+    for pane in (*PANE_LEADS, "details"):
+        assert footer_plan(pane, jobs_listed=False).dimmed == {"cancel_job"}
+        assert footer_plan(pane, jobs_listed=True).dimmed == frozenset()
+
+
+def test_led_by_puts_the_focused_widgets_keys_then_the_lead_first() -> None:
+    items = [FooterItem(("?",), "Help", action="help"), FooterItem(("i",), "Install",
+             action="install"), FooterItem(("c",), "Cancel", action="cancel_job"),
+             FooterItem(("Esc",), "Clear filter", rank=FOCUSED, action="clear")]
+    ordered = [item.action for item in led_by(items, ("cancel_job", "nowhere"))]
+    assert ordered == ["clear", "cancel_job", "help", "install"]
+    # The fit keeps the order it is given.
+    assert [i.action for i in fit_items(led_by(items, ()), 200)] == \
+        ["clear", "help", "install", "cancel_job"]
+
+
+def _pane(app) -> str:
+    focused = app.focused
+    return "jobs" if isinstance(focused, (JobRow, JobList)) else str(focused.id)
+
+
+def _leading(items: list[FooterItem], lead: tuple[str, ...]) -> bool:
+    # A group's item is named by its first action (a View's toggles are one item).
+    actions = [item.action for item in items]
+    want = [action for action in lead if action in actions]
+    return actions[:len(want)] == want
+
+
+async def test_tab_through_the_panes_and_the_footer_follows(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        bar = app.query_one("#footer")
+        cancel = next(item for item in bar.items if item.action == "cancel_job")
+        assert not cancel.enabled  # no job yet: c has nothing to cancel
+        await pilot.press("v")  # a verify job: the Jobs panel lists one
+        await wait_for(pilot, lambda: app.query(JobRow), what="the verify job's row")
+        await wait_for(pilot, lambda: all(item.enabled for item in bar.items),
+                       what="c no longer dimmed")
+        seen: dict[str, list[str]] = {}
+        for _ in range(6):
+            pane = _pane(app)
+            want = footer_plan(pane if pane != "details" else app.renderer.details_pane,
+                               jobs_listed=True).lead
+            await wait_for(pilot, lambda want=want: _leading(bar.items, want),
+                           what=f"the footer led by {want} on {pane}")
+            seen[pane] = [item.label for item in bar.shown()]
+            await pilot.press("tab")
+            await pilot.pause()
+        assert {"available", "cached", "installed", "jobs", "details"} <= set(seen), seen
+        assert seen["available"][:2] == ["Install", "Filter"]
+        assert seen["cached"][:2] == ["Purge", "Verify"]
+        assert seen["installed"][:1] == ["Uninstall"]
+        assert seen["jobs"][:1] == ["Cancel"]
+        # Every key still shown on every pane: only the order changed.
+        assert all(sorted(labels) == sorted(seen["available"]) for labels in seen.values())
