@@ -115,7 +115,10 @@ def drive(work: Path, *, show: bool) -> list[tuple[str, str]]:
         tmux = Tmux(f"pytui-drive-{os.getpid()}")
         tmux.start(command)
         try:
-            screen = wait_screen(tmux, lambda s: key in s and "ONLINE" in s, "the main screen")
+            # A narrow pane cuts the key with "…" after its version (at 80 columns): its start,
+            # up to the version, is there at every size.
+            named = "-".join(key.split("-")[:2])
+            screen = wait_screen(tmux, lambda s: named in s and "ONLINE" in s, "the main screen")
             screens.append(("start", screen))
             size = tmux.run("display", "-p", "-t", tmux.session, "#{pane_width}x#{pane_height}")
             assert size.strip() == f"{SIZE[0]}x{SIZE[1]}", size
@@ -138,9 +141,6 @@ def drive(work: Path, *, show: bool) -> list[tuple[str, str]]:
             screens.append(("downloading", screen))
             screen = wait_screen(tmux, lambda s: " done " in s or "done" in _jobs_part(s),
                                  "the job to finish")
-            # A narrow pane cuts the key with "…" (sizes and dates stay whole): its start, up to
-            # the version, is there.
-            named = "-".join(key.split("-")[:2])
             screen = wait_screen(tmux, lambda s: named in _installed_part(s), "Installed row")
             screens.append(("installed", screen))
             assert "ok" in screen, "the Cached pane shows the archive as ok"
