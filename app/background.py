@@ -61,14 +61,26 @@ def quick_note(result: ScanResult, now: float) -> str:
 
 def scan_note(result: ScanResult) -> str:
     """One line on how an environment scan went (what the Environments view says)."""
-    line = (f"the whole tree checked in {result.elapsed:.2f} s "
-            f"({result.listed:,} director{'y' if result.listed == 1 else 'ies'} listed, "
-            f"{result.reused:,} reused from the last scan)")
+    line = f"the whole tree checked in {result.elapsed:.2f} s ({_directories_note(result)})"
     if result.partial:
         line += f"; partial: {result.reason or 'the time budget was reached'}"
     if result.unreadable:
         line += f"; {len(result.unreadable):,} unreadable"
     return line
+
+
+def _directories(count: int) -> str:
+    return f"{count:,} director{'y' if count == 1 else 'ies'}"
+
+
+def _directories_note(result: ScanResult) -> str:
+    """What the whole-tree check read now and what it took from the walk kept in the state dir
+    (a directory unchanged since the last scan is not listed again), in a newcomer's words."""
+    if not result.reused:
+        return f"{_directories(result.listed)} read"
+    if not result.listed:
+        return f"{_directories(result.reused)}, none changed since the last scan"
+    return f"{_directories(result.listed)} read, {result.reused:,} unchanged since the last scan"
 
 
 def worker_cancelled() -> bool:

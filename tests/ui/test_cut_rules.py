@@ -93,7 +93,7 @@ def test_the_header_never_cuts_the_catalog_label_in_its_middle(columns: int) -> 
 
 
 def test_line_forms_drop_details_then_parts_and_keep_the_filter() -> None:
-    line = "5 environments, 1 broken · scanned in 0.02 s (0 directories listed, 12 reused)"
+    line = "5 environments, 1 broken · scanned in 0.02 s (12 directories, none changed since the last scan)"
     forms = line_forms(line, keep_end=" · filter “venv”")
     assert forms == (line + " · filter “venv”",
                      "5 environments, 1 broken · scanned in 0.02 s · filter “venv”",

@@ -139,7 +139,7 @@ async def test_columns_fit_the_screen_and_the_details_wrap(size: tuple[int, int]
 
 async def test_a_long_status_line_gives_way_to_a_whole_form_at_80x24() -> None:
     app = _Host()
-    app.state.envs_note = ("scanned in 0.00 s (0 directories listed, 15 files read, "
+    app.state.envs_note = ("scanned in 0.00 s (15 directories, none changed since the last scan, "
                            "3 places from the config, 2 from the history)")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -10,13 +10,14 @@ from fixtures_archives import make_build
 from pytui.app import decisions as d
 from pytui.app import install_decisions as di
 from pytui.app import uninstall_decisions as du
+from pytui.app.background import scan_note
 from pytui.app.envs_view import env_rows, envs_status, used_by_count, users_fields
 from pytui.app.keymap import KEYMAP
 from pytui.app.purge_plan import outdated_plan
 from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel
 from pytui.core.catalog import Catalog
-from pytui.core.environment import Environment
+from pytui.core.environment import Environment, ScanResult
 from pytui.core.models import Build, Installation
 from pytui.core.settings import Settings
 from ui_helpers import HOST
@@ -193,3 +194,16 @@ def test_a_quick_result_says_so_until_the_whole_tree_replaces_it(tmp_path: Path)
     assert "quick" not in envs_status(state)
     assert [line.text for line in du._breaking_lines(state, state.installations[0])][0] == \
         "Breaks 1 environment:"
+
+
+@pytest.mark.parametrize(("listed", "reused", "said"), [
+    (120, 0, "(120 directories read)"),
+    (0, 3, "(3 directories, none changed since the last scan)"),
+    (1, 2, "(1 directory read, 2 unchanged since the last scan)"),
+])
+def test_the_scan_note_says_what_was_read_now_and_what_the_last_scan_gave(
+        listed: int, reused: int, said: str) -> None:
+    # A newcomer reads what the check read now and what it kept from the last scan (it read
+    # `0 directories listed, 3 reused from the last scan` before: jargon).
+    result = ScanResult([], [], elapsed=0.03, listed=listed, reused=reused)
+    assert scan_note(result) == f"the whole tree checked in 0.03 s {said}"

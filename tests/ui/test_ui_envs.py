@@ -144,8 +144,9 @@ async def test_environments_view_used_by_and_details_with_real_venvs(world: Worl
         assert follows[3] == f"follows {world.mm}"
         wrapper = [str(c) for c in screen.table.cells_of(str(world.home / "venvs" / "work")) or ()]
         assert wrapper[1] == "virtualenvwrapper"
-        # The second scan (opening the view rescans) reused the walk kept in the state dir.
-        assert "reused from the last scan" in screen.status_text()
+        # The second scan (opening the view rescans) took the unchanged directories from the
+        # walk kept in the state dir.
+        assert "changed since the last scan" in screen.status_text()
         assert not app.state.envs_partial and "partial" not in screen.status_text()
         # Filter, then Esc clears it, then Esc closes the view.
         await pilot.press("slash", *"broken")
