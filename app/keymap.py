@@ -79,7 +79,8 @@ KEYMAP: tuple[Key, ...] = (
     Key("U", "upgrade", "U", "Upgrade",
         "upgrade preview: each installed minor version with a newer patch in the catalog, from → "
         "to, the environments that follow and those staying pinned; yes installs them as jobs",
-        # Not in the footer (one key too many at 120 columns); the help lists it.
+        # In the footer only while Installed leads it (PANE_LEADS): one key too many at 120
+        # columns everywhere; the help lists it.
         show=False),
     Key("v", "verify", "v", "Verify", "verify the cache: re-hash every archive, remove corrupt "
         "ones"),
@@ -87,8 +88,8 @@ KEYMAP: tuple[Key, ...] = (
         "environments: every venv, uv tool, pipx env and .python-version pin found, the install "
         "each uses and how (follows 3.12 / pinned to 3.12.8 / external), broken ones first "
         "(/ filters, r rescans, Esc closes)",
-        # Not in the footer: every key must fit at 120 columns; the Installed pane's subtitle
-        # names it.
+        # In the footer only while Installed leads it (PANE_LEADS), as every key must fit at
+        # 120 columns; the Installed pane's subtitle names it too.
         show=False),
     Key("a", "toggle_versions", "a", "All versions",
         "all versions (default: the newest patch of each minor version)", group="View"),
@@ -182,12 +183,13 @@ def footer_ranks() -> dict[str, int]:
 
 # The keys that lead the footer while each pane has the focus (as lazygit and k9s do: the
 # focused pane's keys first); the other shown keys follow in KEYMAP's order. Details acts on
-# the row it shows, so it leads with the keys of that row's pane (app/pytui_app.py).
+# the row it shows, so it leads with the keys of that row's pane (app/pytui_app.py). A lead
+# key the footer does not show elsewhere (`show=False`: U, e) is shown while its pane leads.
 PANE_LEADS: dict[str, tuple[str, ...]] = {
     "available": ("install", "filter", "toggle_versions", "toggle_platforms",
                   "toggle_variants"),
     "cached": ("purge", "verify", "install"),
-    "installed": ("uninstall", "install", "purge_rules"),
+    "installed": ("uninstall", "upgrade", "environments", "install", "purge_rules"),
     "jobs": ("cancel_job",),
 }
 

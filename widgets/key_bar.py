@@ -108,11 +108,13 @@ def led_by(items: Sequence[FooterItem], lead: Sequence[str]) -> list[FooterItem]
 
 def items_from_bindings(screen: Screen, ranks: Mapping[str, int],
                         labels: Labels | None = None,
-                        dimmed: Set[str] = frozenset()) -> list[FooterItem]:
+                        dimmed: Set[str] = frozenset(),
+                        also: Set[str] = frozenset()) -> list[FooterItem]:
     """The screen's shown bindings as items; bindings of one `Binding.Group` share a label,
     several keys for one action are written once (the first). The focused widget's own
     shown keys rank first; `labels` may name an action otherwise than its binding; the
-    `dimmed` actions are drawn as disabled ones."""
+    `dimmed` actions are drawn as disabled ones; the `also` actions are shown though their
+    binding is not (a pane's own keys, shown only while it leads)."""
     app = screen.app
     items: list[FooterItem] = []
     seen_actions: set[str] = set()
@@ -120,7 +122,7 @@ def items_from_bindings(screen: Screen, ranks: Mapping[str, int],
     for active in screen.active_bindings.values():
         binding = active.binding
         enabled = active.enabled and binding.action not in dimmed
-        if not binding.show or binding.action in seen_actions:
+        if not (binding.show or binding.action in also) or binding.action in seen_actions:
             continue
         seen_actions.add(binding.action)
         display = app.get_key_display(binding)
@@ -185,8 +187,8 @@ class KeyBar(Widget):
             items = items_from_bindings(screen, self._ranks, self._labels)
         else:
             plan = self._plan()
-            items = led_by(items_from_bindings(screen, plan.ranks, self._labels, plan.dimmed),
-                           plan.lead)
+            items = led_by(items_from_bindings(screen, plan.ranks, self._labels, plan.dimmed,
+                                               also=frozenset(plan.lead)), plan.lead)
         if items != self._items:
             self._items = items
             self.refresh()

@@ -4,12 +4,35 @@ Tabs through the panes and reads the footer."""
 
 from __future__ import annotations
 
-from pytui.app.keymap import FOOTER_PRIORITY, KEYMAP, PANE_LEADS, footer_plan
+import pytest
+from pytui.app.keymap import FOOTER_PRIORITY, KEYMAP, PANE_LEADS, bound_keys, footer_plan
 from pytui.widgets.job_list import JobList, JobRow
-from pytui.widgets.key_bar import FOCUSED, FooterItem, fit_items, led_by
+from pytui.widgets.key_bar import FOCUSED, FooterItem, fit_items, led_by, line_width
 from ui_helpers import UiWorld, ready, wait_for
 
 SHOWN = {k.action for k in KEYMAP if k.keys and k.action and k.show}
+
+
+def _footer(pane: str, width: int) -> list[FooterItem]:
+    """The main screen's footer for `pane` at `width`, as KeyBar builds it from the bindings
+    (a group's keys share one item; a lead key is shown though its binding is not)."""
+    plan = footer_plan(pane, jobs_listed=True)
+    items: list[FooterItem] = []
+    groups: dict[str, int] = {}
+    for key in bound_keys():
+        if not (key.show or key.action in plan.lead) or key.action in {i.action for i in items}:
+            continue
+        rank = plan.ranks.get(key.action, 1_000)
+        if key.group and key.group in groups:
+            old = items[groups[key.group]]
+            items[groups[key.group]] = FooterItem((*old.keys, key.display), old.label, True,
+                                                  min(old.rank, rank), action=old.action)
+            continue
+        if key.group:
+            groups[key.group] = len(items)
+        items.append(FooterItem((key.display.split(" / ")[0],), key.group or key.label, True,
+                                rank, action=key.action))
+    return fit_items(led_by(items, plan.lead), width)
 
 
 def test_each_pane_leads_with_its_own_keys() -> None:
@@ -21,15 +44,39 @@ def test_each_pane_leads_with_its_own_keys() -> None:
     assert footer_plan("details", jobs_listed=True).lead == ()
 
 
-def test_every_lead_is_a_shown_key() -> None:
+def test_every_lead_is_an_app_key_and_only_installed_adds_hidden_ones() -> None:
+    bound = {k.action for k in bound_keys()}
     for pane, lead in PANE_LEADS.items():
-        assert set(lead) <= SHOWN, (pane, set(lead) - SHOWN)
+        assert set(lead) <= bound, (pane, set(lead) - bound)
+        # U and e are Installed's own keys, too many for every pane's footer at 120 columns.
+        hidden = set(lead) - SHOWN
+        assert hidden == ({"upgrade", "environments"} if pane == "installed" else set()), pane
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+def test_installed_shows_its_own_keys_at_every_size(width: int) -> None:
+    shown = _footer("installed", width)
+    labels = [item.label for item in shown]
+    assert line_width(shown) <= width
+    assert labels[:4] == ["Uninstall", "Upgrade", "Envs", "Install"], labels
+    assert "Quit" in labels
+    assert ("Help" if width == 200 else "All keys") in labels, labels
+    # Only Installed's footer says U and e: elsewhere `?` lists them.
+    for pane in ("available", "cached", "jobs"):
+        others = [item.label for item in _footer(pane, width)]
+        assert "Upgrade" not in others and "Envs" not in others, (pane, others)
+
+
+def test_every_shown_key_fits_at_200_columns_on_every_pane() -> None:
+    for pane in (*PANE_LEADS, "details"):
+        shown = _footer(pane, 200)
+        assert "Help" in [item.label for item in shown], pane  # nothing left out
 
 
 def test_the_focused_panes_keys_are_kept_longest_after_help_and_quit() -> None:
     for pane, lead in PANE_LEADS.items():
         ranks = footer_plan(pane, jobs_listed=True).ranks
-        assert set(ranks) == set(FOOTER_PRIORITY)
+        assert set(ranks) == set(FOOTER_PRIORITY) | set(lead)
         order = sorted(ranks, key=ranks.__getitem__)
         assert order[:2] == ["help", "quit"]
         assert order[2:2 + len(lead)] == list(lead), pane
@@ -88,7 +135,8 @@ async def test_tab_through_the_panes_and_the_footer_follows(ui_world: UiWorld) -
         assert {"available", "cached", "installed", "jobs", "details"} <= set(seen), seen
         assert seen["available"][:2] == ["Install", "Filter"]
         assert seen["cached"][:2] == ["Purge", "Verify"]
-        assert seen["installed"][:1] == ["Uninstall"]
+        assert seen["installed"][:4] == ["Uninstall", "Upgrade", "Envs", "Install"]
         assert seen["jobs"][:1] == ["Cancel"]
-        # Every key still shown on every pane: only the order changed.
-        assert all(sorted(labels) == sorted(seen["available"]) for labels in seen.values())
+        # Every key still shown on every other pane: only the order changed.
+        assert all(sorted(labels) == sorted(seen["available"])
+                   for pane, labels in seen.items() if pane not in ("installed", "details"))
