@@ -278,7 +278,7 @@ def refresh(settings) -> str | None:
     within MAX_FETCH_SECONDS, as a catalog is (core/catalog_fetch.py)."""
     import httpx
     from pytui.core.catalog_fetch import fetch_catalog
-    from pytui.core.errors import CatalogError, OfflineError
+    from pytui.core.errors import CatalogError, OfflineError, describe_error
     from pytui.core.http import make_client
     from pytui.core.settings import DEFAULT_CATALOG_URL
 
@@ -286,6 +286,8 @@ def refresh(settings) -> str | None:
     if url is None or settings.offline:
         return None
     kept = "kept the dates pytui has"
+    # Every line about what the server sent (or did not) ends with what to do about it.
+    unfetched = f"{kept}; {_next_step(settings.env)}"
     try:
         with make_client(offline=settings.offline, what="refreshing the release cycle",
                          env=settings.env) as client:
@@ -294,18 +296,19 @@ def refresh(settings) -> str | None:
     except OfflineError:
         return None
     except CatalogError as err:  # too big, too slow, an encoding pytui does not read
-        return f"refused the Python release cycle from {url}: {_after_url(str(err), url)}; {kept}"
+        return f"refused the Python release cycle from {url}: {_after_url(str(err), url)}; {unfetched}"
     except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as err:  # any network failure, a bad URL
-        return f"could not refresh the Python release cycle from {url} ({type(err).__name__}); {kept}"
+        # The cause as a download failure words it (a redirect to a malformed URL, a refusal).
+        return f"could not refresh the Python release cycle from {url} ({describe_error(err)}); {unfetched}"
     if fetched.status != 200:
-        return f"could not refresh the Python release cycle from {url} (HTTP {fetched.status}); {kept}"
+        return f"could not refresh the Python release cycle from {url} (HTTP {fetched.status}); {unfetched}"
     try:
         cycles = parse_cycles(fetched.data)
     except ValueError as err:
-        return f"refused the Python release cycle from {url}: {err}; {kept}"
+        return f"refused the Python release cycle from {url}: {err}; {unfetched}"
     if len(cycles) < MIN_ENTRIES:
         return (f"refused the Python release cycle from {url}: only {len(cycles)} usable "
-                f"versions; {kept}")
+                f"versions; {unfetched}")
     doc = {c.minor: {"first_release": c.first_release, "end_of_bugfix": c.end_of_bugfix,
                      "end_of_life": c.end_of_life} for c in cycles.values()}
     target = Path(settings.state_dir) / STATE_FILE
@@ -318,6 +321,13 @@ def refresh(settings) -> str | None:
 
         return f"could not keep the Python release cycle in {target}: {reason(err, target)}; {kept}"
     return None
+
+
+def _next_step(env: Mapping[str, str]) -> str:
+    """What to do when the release-cycle file was not fetched or was refused."""
+    if env.get("PYTUI_RELEASE_CYCLE_URL", "").strip():
+        return "check PYTUI_RELEASE_CYCLE_URL, or unset it to use the Python devguide's file"
+    return "the next catalog refresh tries again"
 
 
 def _after_url(message: str, url: str) -> str:

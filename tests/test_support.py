@@ -154,3 +154,30 @@ def test_a_refresh_that_cannot_keep_the_file_says_so_in_one_line(pytui: Pytui, t
     assert problem is not None and "\n" not in problem
     assert problem.startswith("could not keep the Python release cycle") and str(state) in problem
     assert (state / support.STATE_FILE).is_dir()
+
+
+@pytest.mark.parametrize("location", ["http://[::1/x", "http://127.0.0.1:1/x", "javascript:alert(1)"],
+                         ids=["malformed", "refused", "javascript"])
+def test_list_refresh_says_why_the_release_cycle_was_not_fetched(pytui: Pytui, location: str) -> None:
+    """A release-cycle server that redirects to a malformed URL (or one that refuses): the warning
+    named only the exception type (`(RemoteProtocolError)`). It is now one line with the
+    thing, the cause as download failures word it (core/errors.describe_error) and the next step."""
+    from fixtures_archives import write_uv_catalog
+
+    catalog = write_uv_catalog(pytui.tmp / "served.json", [pytui.make("3.12.8").build])
+    catalog_url = pytui.server.add_file("/catalog.json", catalog)
+    cycle_url = pytui.server.add("/release-cycle.json", b"", mode="redirect",
+                                 mode_args={"location": location})
+    state = Path(os.environ["XDG_STATE_HOME"]) / "pytui"
+    result = pytui.run("list", "--refresh", "--only-downloads", PYTUI_CATALOG_URL=catalog_url,
+                       PYTUI_RELEASE_CYCLE_URL=cycle_url, UV_PYTHON_DOWNLOADS_JSON_URL="")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, str(result)
+    warnings = [line for line in result.stderr.splitlines() if "release cycle" in line]
+    assert len(warnings) == 1, str(result)
+    line = warnings[0]
+    assert line.startswith(f"warning: could not refresh the Python release cycle from {cycle_url} ("), line
+    cause = line[line.index(" (") + 2:line.index("); ")]
+    assert ": " in cause and cause.split(": ", 1)[1], line  # the cause's text, not its type alone
+    assert line.endswith("; kept the dates pytui has; check PYTUI_RELEASE_CYCLE_URL, or unset it to "
+                         "use the Python devguide's file"), line
+    assert not (state / support.STATE_FILE).exists()
