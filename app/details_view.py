@@ -114,9 +114,6 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
     status = vm.support_status(state, item) if item is not None else None
     if status is not None:  # first: at 80x24 Details shows one field
         fields.append(("support", status.sentence()))
-    if build is not None:
-        fields.append(("url", build.url))
-        fields.append(("sha256", build.sha256 or "not in the catalog"))
     if archive is not None:
         fields.append(("archive", short_path(archive.path, home)))
         if archive.tree:
@@ -144,6 +141,11 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
     if not message and pane == "available" and state.offline and archive is None \
             and installation is None:
         fields.append(("offline", "not cached: cannot be installed while offline"))
+    if build is not None:
+        # Where it comes from last: the URL is shown whole (two lines at 120 columns), so
+        # what is here (archive, install, users, the job) stays in view above it.
+        fields.append(("url", build.url))
+        fields.append(("sha256", build.sha256 or "not in the catalog"))
     return Details(title=title, fields=tuple(fields),
                    note=" · ".join(p for p in note_parts if p), message=message)
 

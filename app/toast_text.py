@@ -3,14 +3,17 @@
 Textual wraps a toast only at whitespace and folds a longer word wherever the line ends, so a
 URL or a path broke in the middle of a name (`…/uv/main/crat` / `es/uv-python/…`). The toast
 names the thing briefly (a URL as its host and file name; History keeps the whole line), and a
-word still wider than the toast is cut after a `/` (else after `-`, `_`, `+` or `.`) with a
-line break of its own, so Textual never has to fold it.
+word still wider than the toast is cut after a `/` (else after `-`, `_`, `+` or `.`: the rule
+Details and dialogs wrap by, widgets/cut_rules.name_break) with a line break of its own, so
+Textual never has to fold it.
 """
 
 from __future__ import annotations
 
 import re
 from urllib.parse import unquote, urlsplit
+
+from pytui.widgets.cut_rules import name_break
 
 # Textual's Toast: `width: 60; max-width: 50%` of its rack (the screen less the rack's one-cell
 # scrollbar), one cell of border and two of padding.
@@ -21,7 +24,6 @@ RACK_SCROLLBAR = 1
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"<>]+", re.IGNORECASE)
 # Closing punctuation after a URL in a sentence is not part of it.
 _TRAILING = ".,;:)]}'\""
-_BREAK_AFTER = ("/", "-_+", ".")
 
 
 def toast_text_width(screen_width: int) -> int:
@@ -53,16 +55,11 @@ def shorten_urls(text: str) -> str:
 
 
 def _cut(word: str, width: int) -> list[str]:
-    """`word` in pieces of at most `width` cells, each ending where a name may end."""
+    """`word` in pieces of at most `width` cells, each ending where a name may end (the rule
+    the Details and the dialogs wrap by: cut_rules.name_break)."""
     pieces: list[str] = []
     while len(word) > width:
-        head = word[:width]
-        at = -1
-        for marks in _BREAK_AFTER:
-            at = max(head.rfind(mark) for mark in marks)
-            if at > 0:
-                break
-        cut = at + 1 if at > 0 else width  # no place to break: fold, as Textual would
+        cut = name_break(word[:width]) or width  # no place to break: fold, as Textual would
         pieces.append(word[:cut])
         word = word[cut:]
     pieces.append(word)

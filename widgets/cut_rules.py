@@ -147,14 +147,27 @@ def line_forms(line: str, sep: str = " · ", keep_end: str = "") -> tuple[str, .
     return tuple(dict.fromkeys(form + keep_end for form in forms))
 
 
-# Where a word too long for a line (a URL, a path) may be broken: after one of these.
-_BREAK_AFTER = "/-_.,;&?=+"
+# Where a word too long for a line (a URL, a path) may be broken: after a `/` where there is
+# one (a line then ends at a directory and the next holds whole names), else after a mark
+# inside a name, else after a dot; the Details, the dialogs, History and the toasts share it.
+_BREAK_TIERS = ("/", "-_+&?=", ".,;")
+
+
+def name_break(head: str) -> int:
+    """Where a word whose first cells are `head` is best broken: the number of its characters
+    on the line (after the last `/` in `head`, else the last `-`, …), 0 when it has no mark."""
+    for marks in _BREAK_TIERS:
+        at = max(head.rfind(mark) for mark in marks)
+        if at > 0:
+            return at + 1
+    return 0
 
 
 def fold_ranges(plain: str, width: int) -> list[tuple[int, int]]:
     """(start, stop) offsets of the lines `plain` wraps to in `width` cells: at spaces, and a
-    word longer than a line (a URL, a path) after a `/`, `-`, `_`, `.` (`…/cpython-3.12.8%2B…-`
-    then `unknown-linux-gnu…`), never inside a name (`unkn` / `own`) unless it has none."""
+    word longer than a line (a URL, a path) where `name_break` says (`…/download/20250818/` then
+    `cpython-3.12.8%2B…-` then `unknown-linux-gnu…`), never inside a name (`unkn` / `own`)
+    unless it has no mark."""
     ranges: list[tuple[int, int]] = []
     width = max(width, 1)
     start = 0
@@ -167,9 +180,7 @@ def fold_ranges(plain: str, width: int) -> list[tuple[int, int]]:
                 ranges.append((pos, pos + space))
                 pos += space + 1
                 continue
-            head = plain[pos:pos + width]
-            at = max(head.rfind(mark) for mark in _BREAK_AFTER)
-            cut = pos + at + 1 if at > 0 else pos + width
+            cut = pos + (name_break(plain[pos:pos + width]) or width)
             ranges.append((pos, cut))
             pos = cut
         ranges.append((pos, end))

@@ -1,9 +1,11 @@
 """The details panel for the highlighted row: url, sha256, flavor, build date, size, paths,
-panes; for a job, its whole outcome (the error wrapped in full, never cut)."""
+panes; for a job, its whole outcome (the error wrapped in full, never cut). A URL or a path is
+wrapped whole; a value of several words is cut after a word."""
 
 from __future__ import annotations
 
 from pytui.widgets.cut_rules import cut_parts, cut_words
+from pytui.widgets.folded import Folded
 from pytui.widgets.rows import Details
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
@@ -61,7 +63,7 @@ class _Title:
 
 class _WordCut:
     """A value on one line, cut after a whole word when it does not fit (`…then security
-    fixes only…`, never `…fixes onl…`); a value of one word (a path, a URL) is cut at its end."""
+    fixes only…`, never `…fixes onl…`)."""
 
     def __init__(self, value: str) -> None:
         self.value = value
@@ -84,7 +86,9 @@ def render_details(details: Details | None) -> RenderableType:
     parts: list[RenderableType] = [title]
     rows = [(label, value) for label, value in details.fields if value]
     for label, value in rows:
-        grid.add_row(label, _WordCut(value))
+        # A value of one word (a URL, a path) is shown whole, wrapped after a `/` as the
+        # dialogs and toasts wrap one: a cut URL or path cannot be read or typed again.
+        grid.add_row(label, Folded(value) if " " not in value else _WordCut(value))
     if rows:
         parts.append(grid)
     if details.message:

@@ -166,3 +166,36 @@ def test_cut_parts_cuts_a_part_of_words_after_a_word() -> None:
     assert cut_parts(parts, 75) == "build 20250818 · install_only_stripped · 29.6 MiB · in Available, Cached…"
     assert cut_parts(parts, 40) == "build 20250818 · install_only_stripped …"
     assert cut_parts(parts, 20) == "build 20250818 …"
+
+
+@pytest.mark.parametrize("columns", TERMINALS)
+def test_details_show_a_url_and_a_path_whole_wrapped_after_a_slash(columns: int) -> None:
+    # The url line read `…/cpython-3.12.11%2B2025081…` at 120 columns: it is shown whole now,
+    # its lines ending at a `/` where one fits (the rule the toasts break a name by).
+    from pytui.widgets.details import render_details
+    from pytui.widgets.rows import Details
+    from rich.console import Console
+
+    archive = ("~/.cache/pytui/python/c2fce3492-cpython-3.10.18-20250818-x86_64-unknown-linux-"
+               "gnu-install_only_stripped.tar.gz")
+    details = Details(title="cpython-3.10.18-linux-x86_64-gnu", note="build 20250818",
+                      fields=(("support", "security → 2026-10: security fixes only, then end "
+                                          "of life"), ("archive", archive), ("url", URL)),
+                      message="")
+    # The panel's text is four cells narrower than the screen (its border and padding).
+    console = Console(width=columns - 4, record=True, color_system=None)
+    console.print(render_details(details))
+    lines = console.export_text().splitlines()
+    values: dict[str, str] = {}
+    label = ""
+    for line in lines[1:]:
+        label = line[:9].strip() or label  # a wrapped value's next lines have no label
+        values[label] = values.get(label, "") + line[9:].rstrip()
+    assert values["url"] == URL and values["archive"] == archive, lines
+    at = next(i for i, line in enumerate(lines) if line.startswith("url"))
+    url_lines = [line[9:].rstrip() for line in lines[at:]]
+    # Every line of the URL's folders ends at a `/`; only its file name may break inside.
+    name_at = URL.rindex("/") + 1
+    ends = [URL.index(part) + len(part) for part in url_lines[:-1]]
+    assert all(URL[end - 1] == "/" for end in ends if end <= name_at), url_lines
+    assert all(URL[end - 1] in "-_+." for end in ends if end > name_at), url_lines
