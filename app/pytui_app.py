@@ -55,7 +55,8 @@ from pytui.widgets.pane import Pane
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.notifications import SeverityLevel
+from textual.events import Resize
+from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -114,6 +115,8 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         self._preloaded_disk = disk
         self._catalog_error = catalog_error
         self._gc_paused = False  # True while compose paused the collector (see compose)
+        # (notification, its text as given) for each toast not yet expired (see notify).
+        self._toasts: list[tuple[Notification, str]] = []
 
     def _history_not_kept(self, cause: str) -> None:
         """One notification, the first time the history log cannot be written (as the theme's)."""
@@ -123,9 +126,30 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
         # Every toast (the screens' too: Widget.notify calls this) passes here: Textual would
-        # break a URL or a path in the middle of a name (app/toast_text.py).
-        message = toast_message(message, self.size.width)
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        # break a URL or a path in the middle of a name (app/toast_text.py). The text as given
+        # is kept beside the notification, so a resize words it again (on_resize). This is
+        # App.notify's body, with the notification kept.
+        notification = Notification(
+            toast_message(message, self.size.width), title, severity,
+            self.NOTIFICATION_TIMEOUT if timeout is None else timeout, markup=markup)
+        self._toasts = [(shown, said) for shown, said in self._toasts if not shown.has_expired]
+        self._toasts.append((notification, message))
+        self.post_message(Notify(notification))
+
+    def on_resize(self, event: Resize) -> None:
+        # A toast worded for the old width would have a long name folded inside by Textual at
+        # a narrower one: each one shown is worded again (a Toast renders its notification's
+        # message at each redraw) and laid out again.
+        self._toasts = [(shown, said) for shown, said in self._toasts if not shown.has_expired]
+        changed = False
+        for shown, said in self._toasts:
+            worded = toast_message(said, event.size.width)
+            if worded != shown.message:
+                shown.message = worded
+                changed = True
+        if changed:
+            for toast in self.screen.query("Toast"):
+                toast.refresh(layout=True)
 
     def get_css_variables(self) -> dict[str, str]:
         # pytui's own colours, derived from the theme's so they stay readable in every theme.

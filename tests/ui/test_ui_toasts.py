@@ -95,3 +95,25 @@ async def test_a_failed_refresh_names_the_catalog_by_host_and_file(tmp_path) -> 
         assert f"127.0.0.1:{port}/…/download-metadata.json" in message.replace("\n", "") and url not in message
         # History keeps the whole line, the whole URL in it.
         assert url in app.history.entries[-1].message
+
+
+async def test_a_toast_is_worded_again_when_the_screen_narrows(ui_world: UiWorld) -> None:
+    # Worded for 120 columns, the path's pieces were wider than the toast at 80, and Textual
+    # folded one inside a name.
+    path = "/home/someone/.local/share/uv/python/cpython-3.12.8-linux-x86_64-gnu/lib/python3.12"
+    title = "A long path"
+    app = ui_world.make_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await ready(pilot)
+        app.notify(f"cannot write {path}: denied", title=title, timeout=600, markup=False)
+        await _wait_toast(pilot, app, title)
+        wide, _message = _toast_lines(app, title)
+        await pilot.resize_terminal(*SMALL)
+        await wait_for(pilot, lambda: next(t for t in app.screen.query(Toast)
+                                           if t._notification.title == title).size.width
+                       == toast_text_width(SMALL[0]), what="the toast at 80 columns")
+        await pilot.pause()
+        lines, message = _toast_lines(app, title)
+        _assert_no_word_cut(lines, title, message)
+        assert len(lines) > len(wide)
+        assert "".join(message.split("\n")) == f"cannot write {path}: denied"
