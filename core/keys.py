@@ -95,23 +95,14 @@ def _fields(cls: type, names: tuple[str, ...], start: int = 0) -> None:
         setattr(cls, name, _tuplegetter(start + offset, None))
 
 
-class KeyFields(tuple):
-    """The nine key fields first, then whatever the subclass adds. Everything derived from a
-    key lives here, so `Build`, `Installation`, `InstallationKey` and listing rows agree."""
+class NamedFields(tuple):
+    """A tuple whose items are named by the subclass's `_fields` (accessors from `_fields(...)`)
+    with what code uses of a named tuple: repr, `_asdict`, `_replace`, pickling. Not
+    `collections.namedtuple`, which compiles each class's `__new__` from source at import
+    (~0.27 M instructions a class, on the path of every start that defines one)."""
 
     __slots__ = ()
-    _fields: tuple[str, ...] = KEY_FIELDS
-
-    if TYPE_CHECKING:  # the accessors `_fields` installs, declared for type checkers
-        implementation: str
-        major: int
-        minor: int
-        patch: int
-        prerelease: str
-        variant: str
-        os: str
-        arch: str
-        libc: str
+    _fields: tuple[str, ...] = ()
 
     def __getnewargs__(self) -> tuple:  # pickle and copy rebuild through __new__
         return tuple(self)
@@ -128,6 +119,25 @@ class KeyFields(tuple):
         if changes:
             raise TypeError(f"unknown fields {sorted(changes)} for {type(self).__name__}")
         return tuple.__new__(type(self), values)
+
+
+class KeyFields(NamedFields):
+    """The nine key fields first, then whatever the subclass adds. Everything derived from a
+    key lives here, so `Build`, `Installation`, `InstallationKey` and listing rows agree."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...] = KEY_FIELDS
+
+    if TYPE_CHECKING:  # the accessors `_fields` installs, declared for type checkers
+        implementation: str
+        major: int
+        minor: int
+        patch: int
+        prerelease: str
+        variant: str
+        os: str
+        arch: str
+        libc: str
 
     # -- names ---------------------------------------------------------------------------
 

@@ -22,10 +22,8 @@ executable name: such a request matches no download, so it is an error here (`Re
 
 from __future__ import annotations
 
-from collections import namedtuple
-
 from pytui.core.errors import RequestError
-from pytui.core.keys import TYPE_CHECKING, KeyFields, parse_key
+from pytui.core.keys import TYPE_CHECKING, KeyFields, NamedFields, _fields, parse_key
 from pytui.core.ordering import build_order
 from pytui.core.pep440 import Specifier, Version
 from pytui.core.version_request import VersionRequest
@@ -63,7 +61,7 @@ KeyLike = KeyFields
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
-    from typing import Protocol
+    from typing import Any, Protocol
 
     class HostLike(Protocol):
         # Read-only members, so named tuples (HostPlatform) satisfy the protocol.
@@ -93,9 +91,7 @@ def _environment_runs(os_name: str, env_arch: str, arch: str) -> bool:
     return env_family == family
 
 
-class PythonRequest(namedtuple("PythonRequest", "text kind implementation version os arch libc "
-                                              "arch_from_host prereleases build",
-                               defaults=(None, None, None, None, None, False, None, None))):
+class PythonRequest(NamedFields):
     """A parsed request, in the shape of uv's `PythonDownloadRequest`.
 
     `os`/`arch`/`libc` are what the request names (None = any); `arch_from_host` marks an
@@ -104,7 +100,8 @@ class PythonRequest(namedtuple("PythonRequest", "text kind implementation versio
     """
 
     __slots__ = ()
-
+    _fields = ("text", "kind", "implementation", "version", "os", "arch", "libc", "arch_from_host",
+               "prereleases", "build")
     if TYPE_CHECKING:
         text: str
         kind: str  # any, default, version, implementation, implementation_version, key
@@ -116,6 +113,13 @@ class PythonRequest(namedtuple("PythonRequest", "text kind implementation versio
         arch_from_host: bool
         prereleases: bool | None
         build: str | None
+
+    def __new__(cls, text: str, kind: str, implementation: str | None = None,
+                version: VersionRequest | None = None, os: str | None = None, arch: str | None = None,
+                libc: str | None = None, arch_from_host: bool = False, prereleases: bool | None = None,
+                build: str | None = None) -> PythonRequest:
+        return tuple.__new__(cls, (text, kind, implementation, version, os, arch, libc, arch_from_host,
+                                   prereleases, build))
 
     # -- parsing ----------------------------------------------------------------------------
 
@@ -370,7 +374,7 @@ def _parse_key_request(text: str) -> PythonRequest | None:
     """uv's positional key parser: parts may be `any` or skipped; None when it is not a key."""
     parts = text.split("-")
     positions = ("implementation", "version", "os", "arch", "libc")
-    found: dict[str, object] = {}
+    found: dict[str, Any] = {}  # each value as `_parse_key_part` gives it for its position
     position = 0
     for part in parts:
         while True:
@@ -483,3 +487,6 @@ def _with_build(catalog: Iterable, found: list[tuple], pin: str) -> list[tuple] 
             return None
         found = [(order, place, item) for (order, place, _), item in zip(found, made, strict=True)]
     return [candidate for candidate in found if getattr(candidate[2], "build", None) == pin]
+
+
+_fields(PythonRequest, PythonRequest._fields)

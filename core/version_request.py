@@ -4,9 +4,7 @@
 
 from __future__ import annotations
 
-from collections import namedtuple
-
-from pytui.core.keys import TYPE_CHECKING
+from pytui.core.keys import TYPE_CHECKING, NamedFields, _fields
 from pytui.core.pep440 import Specifier, Version
 
 _VARIANT_SUFFIXES = {"t": "freethreaded", "freethreaded": "freethreaded", "d": "debug",
@@ -15,13 +13,11 @@ _VARIANT_SUFFIXES = {"t": "freethreaded", "freethreaded": "freethreaded", "d": "
                      "gil+debug": "gil+debug", "": "default"}
 
 
-class VersionRequest(namedtuple("VersionRequest",
-                                "kind major minor patch prerelease specifiers variant",
-                                defaults=(0, 0, 0, None, (), "default"))):
+class VersionRequest(NamedFields):
     """uv's `VersionRequest`: `kind` is major, minor, patch, minor_pre, patch_pre or range."""
 
     __slots__ = ()
-
+    _fields = ("kind", "major", "minor", "patch", "prerelease", "specifiers", "variant")
     if TYPE_CHECKING:
         kind: str
         major: int
@@ -30,6 +26,11 @@ class VersionRequest(namedtuple("VersionRequest",
         prerelease: tuple[str, int] | None
         specifiers: tuple[Specifier, ...]
         variant: str
+
+    def __new__(cls, kind: str, major: int = 0, minor: int = 0, patch: int = 0,
+                prerelease: tuple[str, int] | None = None, specifiers: tuple[Specifier, ...] = (),
+                variant: str = "default") -> VersionRequest:
+        return tuple.__new__(cls, (kind, major, minor, patch, prerelease, specifiers, variant))
 
     @classmethod
     def parse(cls, text: str) -> VersionRequest | None:
@@ -164,3 +165,6 @@ def _split_prerelease(prerelease: str) -> tuple[str, int] | None:
         if prerelease.startswith(kind) and prerelease[len(kind):].isdigit():
             return (kind, int(prerelease[len(kind):]))
     return None
+
+
+_fields(VersionRequest, VersionRequest._fields)

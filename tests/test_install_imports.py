@@ -33,13 +33,20 @@ NOT_IMPORTED = (
 )
 
 # What the install imported, beside what the interpreter had before pytui (an editable
-# install's import hook, site); printed as JSON on stdout after main() returns.
+# install's import hook, site), and the classes its pytui modules made with
+# collections.namedtuple (which compiles each one's `__new__` at import: core/keys.NamedFields
+# is what they use); printed as JSON on stdout after main() returns.
 CODE = """
 import json, sys
 before = set(sys.modules)
 from pytui.app.cli import main
 code = main(sys.argv[1:])
-print(json.dumps(sorted(set(sys.modules) - before)))
+imported = sorted(set(sys.modules) - before)
+named_tuples = sorted(f"{name}.{attr}" for name in imported if name.startswith("pytui.")
+                      for attr, value in vars(sys.modules[name]).items()
+                      if isinstance(value, type) and value.__module__ == name
+                      and any("_field_defaults" in vars(base) for base in value.__mro__))
+print(json.dumps([imported, named_tuples]))
 sys.exit(code)
 """
 
@@ -58,7 +65,9 @@ def test_an_install_from_the_tree_imports_only_what_it_uses(pytui: Pytui, reinst
     done = subprocess.run([sys.executable, "-c", CODE, *argv], env=env, capture_output=True, text=True, timeout=120, cwd=pytui.tmp)
     assert done.returncode == 0, done.stderr
     assert "unpacked by the pristine tree kept in the cache" in done.stderr, done.stderr
-    imported = set(json.loads(done.stdout.splitlines()[-1]))
+    imported_list, named_tuples = json.loads(done.stdout.splitlines()[-1])
+    imported = set(imported_list)
+    assert named_tuples == [], named_tuples
     assert "pytui.app.cmd_install" in imported and "pytui.core.tree_store" in imported
     loaded = sorted(name for name in imported
                     if any(name == lazy or name.startswith(lazy + ".") for lazy in NOT_IMPORTED))
