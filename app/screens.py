@@ -89,7 +89,7 @@ class HelpScreen(ScrollingDialog):
     AUTO_FOCUS = "#help-body"
     BODY, HINT = "help-body", "help-scroll-hint"
     BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss_help", "Close", key_display="esc"),
+        Binding("escape,q,question_mark", "dismiss_help", "Close", key_display="Esc"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -125,7 +125,7 @@ class ConfirmModal(ModalScreen[bool]):
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No", key_display="n/esc"),
+        Binding("n,escape", "answer(False)", "No", key_display="n/Esc"),
     ]
 
     def __init__(self, title: str, lines: Sequence[str | Text | Line], *, confirm: str = "Yes",
@@ -240,7 +240,7 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
 
     BINDINGS = [
         Binding("y", "confirm", "Purge"),
-        Binding("n,escape", "cancel", "Cancel", key_display="n/esc"),
+        Binding("n,escape", "cancel", "Cancel", key_display="n/Esc"),
     ]
 
     def __init__(self, planner: PurgePlanner, *, rule: str = "superseded",
@@ -415,7 +415,7 @@ class HistoryScreen(ScrollingDialog):
 
     AUTO_FOCUS = "#history-list"
     BODY, HINT, CHROME = "history-list", "history-scroll-hint", HISTORY_CHROME
-    BINDINGS = [Binding("escape,q,H", "close", "Close", key_display="esc")]
+    BINDINGS = [Binding("escape,q,H", "close", "Close", key_display="Esc")]
 
     def __init__(self, history: History, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)

@@ -1,6 +1,7 @@
 """Text wrapped without breaking a name: at spaces, and a URL or path longer than a line after
 a `/` or `-` (cut_rules.fold_ranges), where Rich would fold it at the edge (`x86_64-unkn` /
-`own-linux-gnu`)."""
+`own-linux-gnu`). A line that starts indented keeps its indent on the lines it wraps to, so a
+wrapped History message stays under its entry's title, not under the time."""
 
 from __future__ import annotations
 
@@ -26,9 +27,24 @@ class Folded:
         return Measurement(min(longest, 1), longest)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        text = self.text
-        lines = [text[start:stop] for start, stop in fold_ranges(text.plain, options.max_width)]
-        folded = Text("\n").join(lines)
+        folded = Text("\n").join(fold_lines(self.text, options.max_width))
         folded.no_wrap = True
         folded.overflow = "crop"
         yield folded
+
+
+def fold_lines(text: Text, width: int) -> list[Text]:
+    """`text`'s lines folded to `width` cells; each keeps its leading spaces (up to half the
+    width) on every line it wraps to."""
+    lines: list[Text] = []
+    plain = text.plain
+    start = 0
+    for source in plain.split("\n"):
+        end = start + len(source)
+        hang = len(source) - len(source.lstrip(" "))
+        hang = hang if hang <= width // 2 else 0
+        body = start + hang
+        for first, last in fold_ranges(plain[body:end], width - hang):
+            lines.append(Text(" " * hang) + text[body + first:body + last])
+        start = end + 1
+    return lines

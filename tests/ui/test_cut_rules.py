@@ -199,3 +199,18 @@ def test_details_show_a_url_and_a_path_whole_wrapped_after_a_slash(columns: int)
     ends = [URL.index(part) + len(part) for part in url_lines[:-1]]
     assert all(URL[end - 1] == "/" for end in ends if end <= name_at), url_lines
     assert all(URL[end - 1] in "-_+." for end in ends if end > name_at), url_lines
+
+
+def test_a_wrapped_indented_line_keeps_its_indent() -> None:
+    # History's message (indented under its entry's time) wrapped back to the left edge, so
+    # its next lines read as entries of their own.
+    from pytui.widgets.folded import fold_lines
+    from rich.text import Text
+
+    text = Text("08:43:57  install x  cancelled\n    kept in /home/someone/.cache/pytui/python/"
+                "5e028dc33-cpython-3.13.7-20250818-x86_64.tar.gz.part for the next attempt")
+    lines = [line.plain for line in fold_lines(text, 40)]
+    assert lines[0] == "08:43:57  install x  cancelled"
+    assert all(line.startswith("    ") and len(line) <= 40 for line in lines[1:]), lines
+    assert " ".join(line.strip() for line in lines[1:]).replace("/ ", "/").replace("- ", "-") \
+        == text.plain.split("\n")[1].strip()

@@ -114,7 +114,7 @@ async def test_history_scrolls_from_the_keyboard_at_80x24(ui_world: UiWorld) -> 
         await wait_for(pilot, lambda: body.scroll_y == body.max_scroll_y, what="the end")
         # Its footer shows what works here, not the main screen's keys.
         labels = _labels(screen)
-        assert labels == ["esc Close"], labels
+        assert labels == ["Esc Close"], labels
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, HistoryScreen), what="closed")
 
@@ -128,7 +128,7 @@ async def test_dialog_footers_show_the_dialogs_keys(ui_world: UiWorld) -> None:
         await pilot.press("P")
         await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="purge")
         await pilot.pause()
-        assert _labels(app.screen) == ["y Purge", "n/esc Cancel"]
+        assert _labels(app.screen) == ["y Purge", "n/Esc Cancel"]
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, PurgeRulesModal), what="closed")
         # Quitting with one job running asks, in the singular, with y/n in the footer.
@@ -142,7 +142,7 @@ async def test_dialog_footers_show_the_dialogs_keys(ui_world: UiWorld) -> None:
         await pilot.press("q")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="quit dialog")
         await pilot.pause()
-        assert _labels(app.screen) == ["y Yes", "n/esc No"]
+        assert _labels(app.screen) == ["y Yes", "n/Esc No"]
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmModal), what="closed")
         app.state.end_job(job.job_id, "cancelled")
