@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from pytui.core.keys import TYPE_CHECKING, _fields
@@ -183,6 +183,11 @@ def _as_published(text: object) -> str:
 def parse_cycles(data: bytes) -> dict[str, Cycle]:
     """Cycles from a release-cycle.json; entries that are not usable are left out.
     Raises ValueError when the file is not a JSON object of at most MAX_ENTRIES entries."""
+    return _cycles(_cycle_doc(data))
+
+
+def _cycle_doc(data: bytes) -> dict:
+    """The release-cycle.json's object of entries, not yet checked; ValueError as `parse_cycles`."""
     if len(data) > MAX_BYTES:
         raise ValueError(f"larger than {MAX_BYTES // 1024} KiB")
     try:
@@ -191,34 +196,59 @@ def parse_cycles(data: bytes) -> dict[str, Cycle]:
         raise ValueError("not JSON") from err
     if not isinstance(doc, dict) or len(doc) > MAX_ENTRIES:
         raise ValueError("not an object of minor versions")
+    return doc
+
+
+def _line(minor: object) -> str | None:
+    """The minor version an entry's name stands for, as its cycle names it (`3.12`)."""
+    fields = minor_fields(minor)
+    return None if fields is None else f"{int(fields[0])}.{int(fields[1])}"
+
+
+def _cycles(doc: dict, lines: Collection[str] | None = None) -> dict[str, Cycle]:
+    """The usable cycles of `doc` (of `lines` only, when given: checking an entry is most of
+    reading the file, and an install's end-of-life note needs its builds' lines alone)."""
     out = {}
     for minor, value in doc.items():
+        if lines is not None and _line(minor) not in lines:
+            continue
         cycle = _entry(minor, value)
         if cycle is not None:
             out[cycle.minor] = cycle
     return out
 
 
-def _read(path: Path) -> dict[str, Cycle]:
+def _has_usable(doc: dict, count: int) -> bool:
+    """At least `count` distinct lines of `doc` are usable (checked until that many are)."""
+    found: set[str] = set()
+    for minor, value in doc.items():
+        cycle = _entry(minor, value)
+        if cycle is not None:
+            found.add(cycle.minor)
+            if len(found) >= count:
+                return True
+    return False
+
+
+def _read_doc(path: Path) -> dict:
+    """`path`'s object of entries, or {} when it cannot be read or is not one."""
     from pytui.core.bounded_read import read_regular_file
 
     try:
-        data = read_regular_file(path, MAX_BYTES)
-    except OSError:  # missing, not a regular file, larger than MAX_BYTES, unreadable
-        return {}
-    try:
-        return parse_cycles(data)
-    except ValueError:
+        return _cycle_doc(read_regular_file(path, MAX_BYTES))
+    except (OSError, ValueError):  # missing, not a regular file, too large, unreadable, not JSON
         return {}
 
 
-def load_cycles(state_dir: Path | None = None) -> dict[str, Cycle]:
-    """The embedded dates, with a refreshed copy in the state dir (if valid) laid over them."""
-    cycles = _read(_EMBEDDED)
+def load_cycles(state_dir: Path | None = None, lines: Collection[str] | None = None) -> dict[str, Cycle]:
+    """The embedded dates, with a refreshed copy in the state dir laid over them when it has at
+    least MIN_ENTRIES usable lines; `lines`: only those lines' cycles (`3.12`), the same as
+    the whole table's."""
+    cycles = _cycles(_read_doc(_EMBEDDED), lines)
     if state_dir is not None:
-        kept = _read(Path(state_dir) / STATE_FILE)
-        if len(kept) >= MIN_ENTRIES:
-            cycles.update(kept)
+        kept = _read_doc(Path(state_dir) / STATE_FILE)
+        if _has_usable(kept, MIN_ENTRIES):
+            cycles.update(_cycles(kept, lines))
     return cycles
 
 
@@ -349,7 +379,10 @@ def end_of_life(builds, state_dir: Path | None = None,
                 today: _dt.date | str | None = None) -> list[tuple[Support, Any]]:
     """(status, first build of it) per distinct end-of-life minor version among `builds`
     (CPython only), in the builds' order."""
-    table = SupportTable.load(state_dir, today)
+    builds = list(builds)
+    lines = {f"{build.major}.{build.minor}" for build in builds
+             if getattr(build, "implementation", "cpython") == "cpython"}
+    table = SupportTable(load_cycles(state_dir, lines), today)
     found = []
     seen = set()
     for build in builds:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pytui.core import support
 from pytui.core.support import SupportTable, load_cycles, parse_cycles
 
 CYCLES = {f"3.{m}": {"first_release": f"20{10 + m}-10-01", "end_of_bugfix": f"20{12 + m}-04",
@@ -35,3 +38,33 @@ def test_every_accepted_cycle_reads_back_the_same() -> None:
     cycles = parse_cycles(json.dumps(CYCLES).encode())
     assert {m: [c.first_release, c.end_of_bugfix, c.end_of_life] for m, c in cycles.items()} == \
         {m: [v["first_release"], v["end_of_bugfix"], v["end_of_life"]] for m, v in CYCLES.items()}
+
+
+# Entry names as a hostile file may spell a line (another script's digits, leading zeros, a
+# final newline, the same line twice) and dates that pass or fail the checks.
+_NAMES = st.sampled_from(["3.11", "3.12", "3.13", "03.12", "3.012", "３.１２", "3.12\n", "3.x", "4.0",
+                          "2.7", "3.9", "3.10", "3.14", "3.15"])
+_DATES = st.sampled_from(["2020-10-05", "2021-10", "2023-02-29", "2024-02-29", "2028-10\n",
+                          "２０２５-０４", "2030-13", "1999-01-01", None, 7])
+_ENTRY = st.one_of(st.fixed_dictionaries({"first_release": _DATES, "end_of_life": _DATES},
+                                         optional={"end_of_bugfix": _DATES}), st.just([]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(embedded=st.lists(st.tuples(_NAMES, _ENTRY), max_size=12),
+       kept=st.one_of(st.none(), st.lists(st.tuples(_NAMES, _ENTRY), max_size=12)),
+       lines=st.sets(st.sampled_from(["3.11", "3.12", "3.13", "2.7", "3.9", "4.0"])))
+def test_the_lines_of_an_install_are_what_the_whole_table_has(tmp_path: Path, monkeypatch, embedded,
+                                                             kept, lines) -> None:
+    # An install's end-of-life note checks only its builds' lines (core/support.load_cycles):
+    # each must come out as the whole table, embedded and kept copy, has it.
+    embedded_file = tmp_path / "embedded.json"
+    embedded_file.write_text(json.dumps(dict(embedded)), encoding="utf-8")
+    monkeypatch.setattr(support, "_EMBEDDED", embedded_file)
+    state = tmp_path / "state"
+    state.mkdir(exist_ok=True)
+    (state / "release-cycle.json").unlink(missing_ok=True)
+    if kept is not None:
+        (state / "release-cycle.json").write_text(json.dumps(dict(kept)), encoding="utf-8")
+    whole = load_cycles(state)
+    assert load_cycles(state, lines) == {line: cycle for line, cycle in whole.items() if line in lines}
