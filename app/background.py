@@ -243,7 +243,8 @@ class BackgroundWork:
         if quick is not None and not cancelled():
             self._post_if_current(ENVS, generation, EnvsScanned(
                 generation, quick.environments, quick.partial,
-                note=quick_note(quick, time.time()), quick=True, final=False))
+                note=quick_note(quick, time.time()), quick=True, final=False,
+                warnings=tuple(quick.warnings)))
         try:
             result = self.gateway.scan_envs(settings, cancelled=cancelled, installed=installed)
         except (OSError, PytuiError) as err:
@@ -251,7 +252,8 @@ class BackgroundWork:
                 generation, [], False, note=f"the environment scan failed: {err}", failed=True))
             return
         self._post_if_current(ENVS, generation, EnvsScanned(
-            generation, result.environments, result.partial, note=scan_note(result)))
+            generation, result.environments, result.partial, note=scan_note(result),
+            warnings=tuple(result.warnings)))
 
     def measure(self, installations: list[Installation]) -> None:
         generation = self._next(SIZES)

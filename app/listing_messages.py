@@ -185,9 +185,16 @@ class ListingMessages(AppBase):
     def on_envs_scanned(self, message: EnvsScanned) -> None:
         if not self.runner.is_current(ENVS, message.generation):
             return
-        self.state.set_environments(message.environments, partial=message.partial,
-                                    note=message.note, failed=message.failed,
-                                    quick=message.quick, final=message.final)
+        ignored = self.state.set_environments(message.environments, partial=message.partial,
+                                              note=message.note, failed=message.failed,
+                                              quick=message.quick, final=message.final,
+                                              warnings=message.warnings)
+        for line in ignored:  # as `pytui envs` prints them, each once a session
+            self.history.add("scan", "environments", "warning", line)
+        if ignored:
+            more = f" (and {len(ignored) - 1} more; H lists them)" if len(ignored) > 1 else ""
+            self.notify(ignored[0] + more, title="Environments", severity="warning",
+                        markup=False, timeout=10)
         if message.failed:
             self.history.add("scan", "environments", "failed", message.note)
         self.renderer.all()

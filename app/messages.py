@@ -213,9 +213,12 @@ class EnvsScanned(Message):
     # while that check is still to come from the same worker.
     quick: bool
     final: bool
+    # What the scan ignored, one line each (a relative scan path, a damaged envs-scan.bin).
+    warnings: tuple[str, ...]
 
     def __init__(self, generation: int, environments: list, partial: bool, note: str = "",
-                 failed: bool = False, quick: bool = False, final: bool = True) -> None:
+                 failed: bool = False, quick: bool = False, final: bool = True,
+                 warnings: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.generation = generation
         self.environments = environments
@@ -224,3 +227,4 @@ class EnvsScanned(Message):
         self.failed = failed
         self.quick = quick
         self.final = final
+        self.warnings = warnings

@@ -7,7 +7,7 @@ Records (core/record.py), not dataclasses: this module is imported before the fi
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -141,7 +141,7 @@ class AppState(Record):
                  "freeable", "disk_listed", "cache_usage", "download_sizes", "cache_problem",
                  "jobs", "next_job_id", "failed_keys", "sort", "environments", "envs_partial",
                  "envs_scanning", "envs_note", "envs_failed", "envs_quick", "envs_max_age",
-                 "filter_kept")
+                 "envs_warnings_said", "filter_kept")
     settings: Settings
     host: HostPlatform
     # The directory shown as `~`.
@@ -187,6 +187,8 @@ class AppState(Record):
     # a check of the whole tree; the config's scan-max-age (None: the default).
     envs_quick: bool
     envs_max_age: float | None
+    # What this session's scans ignored and the app has said (each is said once).
+    envs_warnings_said: set[str]
     # Enter kept the filter and left the box (the filter hint's keys act at once, no Enter
     # first); False while the box is being typed in.
     filter_kept: bool
@@ -205,7 +207,7 @@ class AppState(Record):
                  environments: list[Environment] | None = None, envs_partial: bool = False,
                  envs_scanning: bool = False, envs_note: str = "", envs_failed: bool = False,
                  envs_quick: bool = False, envs_max_age: float | None = None,
-                 filter_kept: bool = False) -> None:
+                 envs_warnings_said: set[str] | None = None, filter_kept: bool = False) -> None:
         self.settings = settings
         self.host = host
         self.home = home
@@ -235,6 +237,7 @@ class AppState(Record):
         self.envs_failed = envs_failed
         self.envs_quick = envs_quick
         self.envs_max_age = envs_max_age
+        self.envs_warnings_said = envs_warnings_said if envs_warnings_said is not None else set()
 
     # -- derived lookups --------------------------------------------------------------------
 
@@ -352,16 +355,25 @@ class AppState(Record):
         return [i for i in installations if i.key not in self.sizes]
 
     def set_environments(self, environments: list[Environment], *, partial: bool, note: str,
-                         failed: bool = False, quick: bool = False, final: bool = True) -> None:
+                         failed: bool = False, quick: bool = False, final: bool = True,
+                         warnings: Sequence[str] = ()) -> list[str]:
         """A scan ended (or its quick look, `final` False: the whole tree is still being
-        checked); a failed one keeps what the last good one found."""
+        checked); a failed one keeps what the last good one found. Returns the scan's warnings
+        (what it ignored) that no scan of this session reported before, escaped as
+        `pytui envs` prints them: a rescan meets the same scan paths again."""
         self.envs_scanning = not final and not failed
         self.envs_note, self.envs_failed = note, failed
+        from pytui.app.safe_text import shown
+
+        new = [line for line in dict.fromkeys(shown(w) for w in warnings)
+               if line not in self.envs_warnings_said]
+        self.envs_warnings_said.update(new)
         if failed:
-            return
+            return new
         self.environments = list(environments)
         self.envs_partial = partial
         self.envs_quick = quick
+        return new
 
     def users_of(self, key: str) -> list[Environment]:
         """Environments that run the install `key` (through its patch dir or the minor link)."""
