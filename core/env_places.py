@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from pytui.core.env_files import CFG_MAX_BYTES, read_regular
+from pytui.core.env_files import CFG_MAX_BYTES
 
 # Seconds a scan may spend walking project roots before it stops and says it is partial.
 TIME_BUDGET = 10.0
@@ -65,6 +65,23 @@ def config_scan_file(env: Mapping[str, str]) -> Path:
     return base / "pytui" / "scan-paths"
 
 
+def _read_scan_file(config: Path, warnings: list[str]) -> bytes | None:
+    """The scan-paths file's bytes; None when it is absent, or unusable (then said in
+    `warnings`: a FIFO or /dev/zero there was ignored in silence, the home walked instead)."""
+    from pytui.core.bounded_read import FileTooLarge, describe, read_regular_file
+
+    try:
+        return read_regular_file(config, CFG_MAX_BYTES)
+    except FileNotFoundError:
+        return None
+    except FileTooLarge:
+        # Not cut at the bound: its last line would be a path cut short.
+        warnings.append(f"ignored {config}: larger than {CFG_MAX_BYTES // 1024} KiB")
+    except OSError as err:
+        warnings.append(f"ignored {config}: {describe(err)}; the home directory is walked instead")
+    return None
+
+
 def scan_paths(env: Mapping[str, str], given: Sequence[str] = ()) -> tuple[list[Path], list[str]]:
     """Project roots to walk: `--scan` values, else PYTUI_SCAN_PATHS (`:`-separated), else the
     config file (one directory per line, `#` comments), else the home directory. Returns the
@@ -77,11 +94,7 @@ def scan_paths(env: Mapping[str, str], given: Sequence[str] = ()) -> tuple[list[
         values = [v for v in env["PYTUI_SCAN_PATHS"].split(":") if v.strip()]
     if not values:
         config = config_scan_file(env)
-        data = read_regular(config, CFG_MAX_BYTES + 1)
-        if data is not None and len(data) > CFG_MAX_BYTES:
-            # Not cut at the bound: its last line would be a path cut short.
-            warnings.append(f"ignored {config}: larger than {CFG_MAX_BYTES // 1024} KiB")
-            data = None
+        data = _read_scan_file(config, warnings)
         if data is not None:
             source = str(config)
             # Paths are bytes: one that is not UTF-8 stays the bytes it names (as os.fsdecode).

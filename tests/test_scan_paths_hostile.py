@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytui.core.env_places import MAX_IGNORED_SAID, MAX_SCAN_PATHS, scan_paths
 
 
@@ -65,3 +66,32 @@ def test_a_scan_path_that_is_not_utf8_is_walked_as_the_bytes_say(tmp_path: Path)
     paths = [os.fsencode(e["path"]) for e in json.loads(done.stdout)]
     assert project + b"/.venv" in paths, done.stdout
     assert "not a directory" not in done.stderr, done.stderr
+
+
+def _fifo(path: Path) -> None:
+    import os
+
+    os.mkfifo(path)
+
+
+
+@pytest.mark.parametrize(("make", "why"), [
+    (lambda p: _fifo(p), "a FIFO, not a regular file"),
+    (lambda p: p.mkdir(), "a directory, not a regular file"),
+    (lambda p: p.symlink_to("/dev/zero"), "a device, not a regular file"),
+    (lambda p: p.symlink_to(p.name), "Too many levels of symbolic links"),
+], ids=["fifo", "directory", "dev-zero", "loop"])
+def test_a_scan_paths_file_that_is_no_regular_file_is_said(tmp_path: Path, make, why: str) -> None:
+    """The config's scan-paths is a FIFO, a directory, /dev/zero or a symlink loop: it was
+    ignored in silence (the home directory walked instead, nobody told why). It is ignored with
+    one warning naming it and the cause, as config.toml beside it is."""
+    config = tmp_path / "pytui" / "scan-paths"
+    config.parent.mkdir()
+    make(config)
+    roots, warnings = scan_paths({"XDG_CONFIG_HOME": str(tmp_path)})
+    assert roots == [Path.home()]
+    assert warnings == [f"ignored {config}: {why}; the home directory is walked instead"]
+
+
+def test_a_missing_scan_paths_file_is_no_warning(tmp_path: Path) -> None:
+    assert scan_paths({"XDG_CONFIG_HOME": str(tmp_path)}) == ([Path.home()], [])
