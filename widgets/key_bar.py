@@ -183,7 +183,12 @@ class KeyBar(Widget):
     def _bindings_changed(self, screen: Screen) -> None:
         if screen is not self.screen:
             return
-        if self._plan is None:
+        if self.app.screen is not screen:
+            # Another screen is on top: this bar shows through only under one without a bar
+            # of its own (Textual's command palette), whose keys are not this screen's (`q`
+            # types into its search box): say none rather than keys that do something else.
+            items: list[FooterItem] = []
+        elif self._plan is None:
             items = items_from_bindings(screen, self._ranks, self._labels)
         else:
             plan = self._plan()

@@ -137,3 +137,26 @@ async def test_the_footer_says_o_online_while_offline(ui_world: UiWorld) -> None
         await wait_for(pilot, lambda: label() == "Online", what="o Online")
         await pilot.press("o")
         await wait_for(pilot, lambda: label() == "Offline", what="o Offline again")
+
+
+async def test_the_footer_under_the_command_palette_names_no_main_screen_key(
+        ui_world: UiWorld) -> None:
+    # Under Ctrl+P the main footer read `q Quit`, while q typed a q into the palette's search.
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        bar = app.query_one("#footer", KeyBar)
+        before = [item.label for item in bar.items]
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: app.screen is not bar.screen, what="the palette")
+        await wait_for(pilot, lambda: not bar.items, what="no main-screen key under it")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is bar.screen, what="the main screen")
+        await wait_for(pilot, lambda: [item.label for item in bar.items] == before,
+                       what=f"the footer back: {before}")
+        # And after a dialog of pytui's own (it has its own footer), the same.
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: app.screen is not bar.screen, what="the help")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: [item.label for item in bar.items] == before,
+                       what=f"the footer back after the help: {before}")
