@@ -59,6 +59,8 @@ class Catalog:
         self.invalid = invalid
         self.problem = problem
         self.fetched_at = fetched_at
+        # Why a kept copy this catalog stands in for was discarded (core/kept_catalog.py).
+        self.discarded = ""
         self._by_key: dict[str, Build] | None = None
         self._by_sha: dict[str, Build] | None = None
         self._by_fields: dict[tuple, Build] | None = None
@@ -221,14 +223,16 @@ class Catalog:
     @property
     def warning(self) -> str | None:
         """One line about entries skipped for wrong types, or about a catalog read from a
-        source that gave no usable build at all (for stderr or a notification)."""
+        source that gave no usable build at all, or about a kept copy discarded (for stderr
+        or a notification)."""
         if self.parsed and not len(self):
             return self._no_usable_builds()
         if not self.invalid:
-            return None
+            return self.discarded or None
         entries = "entry" if self.invalid == 1 else "entries"
-        return (f"catalog {self.source}: skipped {self.invalid} malformed {entries} "
-                f"(first: {self.problem}); the other builds are listed")
+        skipped = (f"catalog {self.source}: skipped {self.invalid} malformed {entries} "
+                   f"(first: {self.problem}); the other builds are listed")
+        return f"{self.discarded}; {skipped}" if self.discarded else skipped
 
     @property
     def empty_reason(self) -> str | None:

@@ -16,7 +16,7 @@ from collections import namedtuple
 from pathlib import Path
 
 from pytui.core.atomic import write_atomic
-from pytui.core.bounded_read import read_regular_file
+from pytui.core.bounded_read import describe, read_regular_file
 from pytui.core.catalog import MAX_URL_LENGTH, Catalog, parse_catalog
 from pytui.core.errors import CatalogError, OfflineError, UsageError, describe_error
 from pytui.core.keys import TYPE_CHECKING
@@ -118,12 +118,12 @@ def kept_catalog_paths(state_dir: Path) -> tuple[Path, Path]:
     return state_dir / KEPT_CATALOG, state_dir / KEPT_META
 
 
-def load_kept_catalog(state_dir: Path) -> Catalog | None:
+def load_kept_catalog(state_dir: Path, problems: list[str] | None = None) -> Catalog | None:
     """The last fetched catalog, or None if there is none.
 
     A kept copy that is not a regular file, is too large, no longer parses or lists no build
     is discarded (with its meta file): the next refresh fetches a whole new copy instead of
-    asking the server whether this one is current.
+    asking the server whether this one is current. Why, one line, goes to `problems`.
     """
     path, meta_path = kept_catalog_paths(state_dir)
     try:
@@ -131,11 +131,12 @@ def load_kept_catalog(state_dir: Path) -> Catalog | None:
                               lambda data: parse_catalog(data, str(path)))
     except FileNotFoundError:
         return None
-    except (OSError, CatalogError):
-        discard(path, meta_path)
+    except (OSError, CatalogError) as err:
+        cause = describe(err) if isinstance(err, OSError) else _parse_cause(str(err), path)
+        _discard(path, meta_path, cause, problems)
         return None
     if not parsed.builds:
-        discard(path, meta_path)
+        _discard(path, meta_path, "it lists no builds pytui understands", problems)
         return None
     meta = _read_meta(meta_path)
     fetched_at = meta.get("fetched_at")
@@ -144,6 +145,23 @@ def load_kept_catalog(state_dir: Path) -> Catalog | None:
             fetched_at = path.stat().st_mtime
     url = meta.get("url") or "the network"
     return catalog_from(parsed, f"fetched from {url}", fetched_at)
+
+
+def _parse_cause(message: str, path: Path) -> str:
+    """`catalog PATH is not valid JSON (…); point --downloads-json at …` -> `it is not valid
+    JSON (…)`: the parser's advice is for a file the user named, not for pytui's own copy."""
+    head = f"catalog {path} "
+    if not message.startswith(head):
+        return message
+    return "it " + message[len(head):].split("; ", 1)[0]
+
+
+def _discard(path: Path, meta_path: Path, cause: str, problems: list[str] | None) -> None:
+    discard(path, meta_path)
+    if problems is not None:
+        # The list shown shrinks to the built-in one: said, or it looks like builds vanished.
+        problems.append(f"ignored the kept catalog {path}: {cause}; the built-in list is shown "
+                        "until a refresh fetches it again (pytui list --refresh, r in the TUI)")
 
 
 def merge_catalogs(preferred: Catalog, fallback: Catalog) -> Catalog:

@@ -100,8 +100,10 @@ def _load_catalog(settings, *, refresh: bool) -> Catalog:
 
     result = refresh_catalog(settings) if refresh else None
     embedded = load_embedded_catalog(settings.state_dir)
-    kept = load_kept_catalog(settings.state_dir)
+    problems: list[str] = []
+    kept = load_kept_catalog(settings.state_dir, problems)
     catalog = merge_catalogs(kept, embedded) if kept is not None else embedded
+    catalog.discarded = problems[0] if problems else ""
     catalog.refresh_result = result  # type: ignore[attr-defined]  # an attribute the refresh adds to this run's catalog
     return catalog
 

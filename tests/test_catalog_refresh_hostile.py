@@ -46,8 +46,15 @@ def test_a_corrupt_kept_catalog_is_discarded_and_fetched_whole(tmp_path: Path, h
     etag = json.loads(meta.read_text())["etag"]
     assert etag
     kept.write_bytes(b"{garbage")  # the ETag still matches the server's
-    assert len(load_catalog(settings)) > 0  # the embedded catalog, no error
+    catalog = load_catalog(settings)
+    assert len(catalog) > 0  # the embedded catalog, no error
     assert not kept.exists() and not meta.exists()  # discarded
+    # Said once, in one line (it was silent: the list shrank to the embedded one unexplained).
+    warning = catalog.warning or ""
+    assert warning.startswith(f"ignored the kept catalog {kept}: ") and "\n" not in warning, warning
+    assert warning.endswith("; the built-in list is shown until a refresh fetches it again "
+                            "(pytui list --refresh, r in the TUI)"), warning
+    assert load_catalog(settings).warning is None
     http_server.clear_requests()
     result = refresh_catalog(settings)
     assert result.ok and result.changed  # fetched whole: not stuck on a 304 for a bad copy
@@ -77,6 +84,8 @@ def test_a_fifo_in_place_of_state_files_never_blocks(tmp_path: Path, http_server
     settings.state_dir.mkdir(parents=True)
     os.mkfifo(settings.state_dir / KEPT_CATALOG)
     os.mkfifo(settings.state_dir / KEPT_META)
+    assert (load_catalog(settings).warning or "").startswith(
+        f"ignored the kept catalog {settings.state_dir / KEPT_CATALOG}: a FIFO, not a regular file; ")
     assert load_kept_catalog(settings.state_dir) is None
     result = refresh_catalog(settings)
     assert result.ok and result.changed and load_kept_catalog(settings.state_dir) is not None

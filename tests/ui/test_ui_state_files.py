@@ -1,0 +1,33 @@
+"""State files the TUI reads at start, found unusable: the TUI starts and says what it ignored
+in one line. A kept catalog that is a FIFO (or corrupt) was discarded in silence, and the
+Available pane shrank to the built-in list with nothing to say why."""
+
+from __future__ import annotations
+
+import os
+
+from pytui.core.kept_catalog import KEPT_CATALOG
+from pytui.core.settings import Settings
+from ui_helpers import HOST, ready, wait_for
+
+
+async def test_a_discarded_kept_catalog_is_said_at_start() -> None:
+    settings = Settings.resolve()
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    kept = settings.state_dir / KEPT_CATALOG
+    os.mkfifo(kept)
+    from pytui.app.tui import make_app
+
+    app = make_app(settings, host=HOST, refresh=False, show_eta=False)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await ready(pilot)
+
+        def said() -> list[str]:
+            return [n.message.replace("\n", "") for n in app._notifications if n.title == "Catalog"]
+
+        await wait_for(pilot, said, what="the catalog's warning")
+        assert said() == [f"ignored the kept catalog {kept}: a FIFO, not a regular file; the "
+                          "built-in list is shown until a refresh fetches it again (pytui list "
+                          "--refresh, r in the TUI)"]
+        assert any(str(kept) in e.message for e in app.history.entries)
+        assert not kept.exists() and len(app.state.catalog) > 0
