@@ -5,8 +5,9 @@ from __future__ import annotations
 from _thread import RLock
 from collections.abc import Iterator
 
-# The entry checks and the document parser live in their own modules; their names are
-# imported from here by the rest of pytui.
+# The entry checks and the document parser (core/catalog_parse.py, imported only to parse:
+# see `parse_catalog`) live in their own modules; their names are imported from here by the
+# rest of pytui.
 from pytui.core.catalog_entry import (  # noqa: F401  # re-exported
     MAX_CATALOG_BYTES,
     MAX_PROBLEM_LENGTH,
@@ -18,14 +19,76 @@ from pytui.core.catalog_entry import (  # noqa: F401  # re-exported
     valid_key_columns,
     valid_locations,
 )
-from pytui.core.catalog_parse import (  # noqa: F401  # re-exported
-    LazyBuilds,
-    ParsedCatalog,
-    parse_catalog,
-    parse_uv_json,
-)
 from pytui.core.keys import InstallationKey, KeyFields
 from pytui.core.models import Build
+
+
+def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
+    """core/catalog_parse.py's, imported when a document is parsed: a hit in the parsed-catalog
+    cache (core/parsed_cache.py) parses none, so an install from it never imports the parser."""
+    from pytui.core.catalog_parse import parse_catalog as parse
+
+    return parse(data, source)
+
+
+def parse_uv_json(data: bytes | str, source: str) -> tuple[list[Build], int]:
+    """core/catalog_parse.py's (imported when used, as `parse_catalog`)."""
+    from pytui.core.catalog_parse import parse_uv_json as parse
+
+    return parse(data, source)
+
+
+class LazyBuilds:
+    """Builds kept as checked columns and made on demand (core/parsed_cache.py's store).
+
+    `key_rows` gives the nine key fields of some builds without making them; `take` makes the
+    builds at given places. Values a store has not checked yet are checked before they are
+    given out; when one fails, the store re-reads everything from its source, and `take`
+    answers None (the places it was asked about may no longer name the same builds).
+    """
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def all(self) -> list[Build]:
+        """Every build, in order (made once, then kept)."""
+        raise NotImplementedError
+
+    def key_rows(self, os: str | None, libc: str | None, arch: str | None = None,
+                 variant: str | None = None) -> tuple[list[int], list[InstallationKey]]:
+        """(places, keys) of the builds on `os` with `libc`, `arch` and `variant` (None: any)."""
+        raise NotImplementedError
+
+    def take(self, places: list[int]) -> list[Build] | None:
+        """The builds at `places`; None when the store was found stale and re-read."""
+        raise NotImplementedError
+
+    def key_count(self) -> int:
+        """How many distinct keys the builds have (two entries may share one)."""
+        return len(set(self.key_rows(None, None)[1]))
+
+
+class ParsedCatalog(tuple):
+    """What parsing a catalog gave: `builds`; `skipped`, entries uv also skips (unknown os,
+    arch, libc, variant); `invalid`, entries with wrong types or impossible values, skipped
+    too; `problem`, what was wrong with the first invalid one (one line, '' if none)."""
+
+    __slots__ = ()
+
+    def __new__(cls, builds: list[Build] | LazyBuilds, skipped: int = 0, invalid: int = 0,
+                problem: str = "") -> ParsedCatalog:
+        return tuple.__new__(cls, (builds, skipped, invalid, problem))
+
+    # The parsed-catalog cache gives `LazyBuilds`: `builds` makes them all, `source_builds`
+    # hands them on as they are.
+    builds = property(lambda self: self[0].all() if isinstance(self[0], LazyBuilds) else self[0])
+    source_builds = property(lambda self: self[0])
+    skipped = property(lambda self: self[1])
+    invalid = property(lambda self: self[2])
+    problem = property(lambda self: self[3])
+
 
 
 def _entries(count: int, every: bool = False) -> str:

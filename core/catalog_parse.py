@@ -1,5 +1,5 @@
 """A whole catalog document parsed (in one piece, or entry by entry when large) into a
-`ParsedCatalog`; `LazyBuilds` is the form the parsed-catalog cache hands over."""
+`ParsedCatalog` (core/catalog.py)."""
 
 from __future__ import annotations
 
@@ -7,63 +7,11 @@ import json
 import re
 from collections.abc import Callable, Iterator
 
+from pytui.core.catalog import ParsedCatalog
 from pytui.core.catalog_entry import MAX_PROBLEM_LENGTH, InvalidEntry, build_from_entry
 from pytui.core.errors import CatalogError
-from pytui.core.keys import TYPE_CHECKING, InstallationKey
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build
-
-
-class LazyBuilds:
-    """Builds kept as checked columns and made on demand (core/parsed_cache.py's store).
-
-    `key_rows` gives the nine key fields of some builds without making them; `take` makes the
-    builds at given places. Values a store has not checked yet are checked before they are
-    given out; when one fails, the store re-reads everything from its source, and `take`
-    answers None (the places it was asked about may no longer name the same builds).
-    """
-
-    __slots__ = ()
-
-    def __len__(self) -> int:
-        raise NotImplementedError
-
-    def all(self) -> list[Build]:
-        """Every build, in order (made once, then kept)."""
-        raise NotImplementedError
-
-    def key_rows(self, os: str | None, libc: str | None, arch: str | None = None,
-                 variant: str | None = None) -> tuple[list[int], list[InstallationKey]]:
-        """(places, keys) of the builds on `os` with `libc`, `arch` and `variant` (None: any)."""
-        raise NotImplementedError
-
-    def take(self, places: list[int]) -> list[Build] | None:
-        """The builds at `places`; None when the store was found stale and re-read."""
-        raise NotImplementedError
-
-    def key_count(self) -> int:
-        """How many distinct keys the builds have (two entries may share one)."""
-        return len(set(self.key_rows(None, None)[1]))
-
-
-class ParsedCatalog(tuple):
-    """What parsing a catalog gave: `builds`; `skipped`, entries uv also skips (unknown os,
-    arch, libc, variant); `invalid`, entries with wrong types or impossible values, skipped
-    too; `problem`, what was wrong with the first invalid one (one line, '' if none)."""
-
-    __slots__ = ()
-
-    def __new__(cls, builds: list[Build] | LazyBuilds, skipped: int = 0, invalid: int = 0,
-                problem: str = "") -> ParsedCatalog:
-        return tuple.__new__(cls, (builds, skipped, invalid, problem))
-
-    # The parsed-catalog cache gives `LazyBuilds`: `builds` makes them all, `source_builds`
-    # hands them on as they are.
-    builds = property(lambda self: self[0].all() if isinstance(self[0], LazyBuilds) else self[0])
-    source_builds = property(lambda self: self[0])
-    skipped = property(lambda self: self[1])
-    invalid = property(lambda self: self[2])
-    problem = property(lambda self: self[3])
-
 
 # From this size on, a catalog is decoded entry by entry: the whole document as Python objects
 # takes about three times the file's size (at 200,000 entries, ~300 MB for a 93 MB file), and

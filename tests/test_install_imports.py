@@ -3,7 +3,8 @@ command line is read without argparse (app/plain_args.py), the transfer bounds a
 without core/http.py unless a PYTUI_* variable is set (core/settings.py), the cache-name grammar
 and its regular expressions are imported only to list or purge the cache (core/cache.py), and
 the download and extraction engines, the archive cache's own module and the job's archive path
-(core/job_archive.py) only when a job needs them (core/jobs.py), the kept catalog's module only for that catalog (core/sources.py), and the
+(core/job_archive.py) only when a job needs them (core/jobs.py), the kept catalog's module only for that catalog (core/sources.py), the catalog
+document parser only when the parsed cache misses (core/catalog.py), and the
 upgrade policy and the words for filesystem failures only when they are used
 (core/install_root.py). A module below
 turning up again is a regression of the install's start-up, which bench/install.py measures."""
@@ -27,8 +28,8 @@ NOT_IMPORTED = (
     "logging",
     # the kept catalog and its refresh, the upgrade policy, the words for filesystem failures
     "pytui.core.kept_catalog", "math", "pytui.core.install_policy", "pytui.core.fs_errors",
-    # atomic writes (a fetched catalog only)
-    "pytui.core.atomic",
+    # atomic writes (a fetched catalog only); the document parser (a hit in the parsed cache)
+    "pytui.core.atomic", "pytui.core.catalog_parse",
     "textual", "rich",
 )
 
