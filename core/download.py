@@ -58,6 +58,7 @@ from pytui.core.download_policy import (
     MIN_PROGRESS,
     MISSING_NEXT_STEP,
     MISSING_STATUS,
+    OTHER_NEXT_STEP,
     UNREACHABLE_NEXT_STEP,
     Backoff,
     SpeedMeter,
@@ -316,8 +317,8 @@ class Downloader(UrlReaders):
                         try:
                             host = _host(url)
                         except ValueError as err:  # `http://[::1/…` from a mirror or a catalog
-                            raise TransferFailure(url, f"not a valid URL ({err}); check the mirror (--mirror / "
-                                                 "UV_PYTHON_INSTALL_MIRROR) or the catalog", transient=False) from None
+                            # (The line's next step says to check the mirror and the catalog.)
+                            raise TransferFailure(url, f"not a valid URL ({err})", transient=False) from None
                         throttled(Progress("download", body.have, body.total, None, waiting=host))
                         yield from self._from_http(url, body, cancel, report)
                 except TransferFailure as failure:
@@ -341,7 +342,7 @@ class Downloader(UrlReaders):
                 unreachable = all(f.status is None and f.transient for f in failures)
                 raise DownloadError(f"could not download {what}{after} ({tried}){kept_text}",
                                     next_step=MISSING_NEXT_STEP if missing
-                                    else UNREACHABLE_NEXT_STEP if unreachable else "")
+                                    else UNREACHABLE_NEXT_STEP if unreachable else OTHER_NEXT_STEP)
             retry += 1
             delay = self.backoff.delay(retry)
             throttled(Progress("download", body.have, body.total, None,

@@ -25,6 +25,10 @@ MISSING_NEXT_STEP = ("the catalog may be stale: refresh it (r in the TUI, or pyt
 # Every URL failed without an HTTP answer (name not resolved, connection refused or cut, timeouts).
 UNREACHABLE_NEXT_STEP = ("check the network connection and the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR); "
                          "builds already in the cache install offline (--offline, o in the TUI)")
+# Any other failure: the server answered, but wrongly (a redirect to no URL, a 403 or a 5xx that
+# lasted, more bytes than declared), or a file:// mirror lacks the file.
+OTHER_NEXT_STEP = ("check the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR) and the catalog, "
+                   "or try again later")
 # A cut or reset after at least this many new bytes is retried without spending the budget...
 MIN_PROGRESS = 64 * 1024
 # ... this many times per download at most (then cuts spend it again).

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from cli_harness import Pytui, assert_clean_failure, snapshot
 from pytui.core.download import Backoff, Downloader
+from pytui.core.download_policy import OTHER_NEXT_STEP
 from pytui.core.errors import DownloadError
 
 DATA = os.urandom(3_000) + b"end"
@@ -32,6 +33,8 @@ def test_a_redirect_to_no_url_is_one_line_and_not_retried(pytui: Pytui, location
     result = pytui.run("install", "3.12")
     line = assert_clean_failure(result)
     assert said in line and made.build.key in line, line
+    # What to do next ends the line, as for a 404 or an unreachable host (it ended at the cause).
+    assert line.endswith(f"; {OTHER_NEXT_STEP}"), line
     # Not transient: no retry round (httpx starts again from the first URL for `javascript:`).
     assert pytui.server.count(made.url_path) == (2 if location.startswith("javascript") else 1)
     assert snapshot(pytui.bin) == before and pytui.cached() == [] and not (pytui.root / made.build.key).exists()
@@ -62,5 +65,6 @@ def test_a_mirror_that_is_no_url_is_one_line(pytui: Pytui, mirror: str) -> None:
     result = pytui.run("install", "3.12", "--mirror", mirror)
     line = assert_clean_failure(result)
     assert f"{mirror}/" in line and "not a valid URL (Invalid IPv6 URL)" in line, line
+    assert line.endswith(f"; {OTHER_NEXT_STEP}") and line.count("--mirror") == 1, line
     assert "--mirror" in line and not (pytui.root / made.build.key).exists()
     assert pytui.server.count() == 0
