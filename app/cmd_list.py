@@ -88,7 +88,11 @@ def _run(args: argparse.Namespace) -> int:
     # As `uv python list`: a version uv does not support is refused (exit 2), not listed empty.
     request = PythonRequest.parse(args.request).check_supported() if args.request else None
     if args.refresh and not settings.downloads_json:
-        print(refresh_catalog(settings).message, file=sys.stderr)
+        from pytui.core.kept_catalog import CLI_NEXT_STEP, fetched_nothing
+
+        result = refresh_catalog(settings)
+        next_step = f"; {CLI_NEXT_STEP}" if fetched_nothing(result.message) else ""
+        print(result.message + next_step, file=sys.stderr)
         from pytui.core.support import refresh as refresh_support
 
         problem = refresh_support(settings)  # the release-cycle dates, alongside the catalog

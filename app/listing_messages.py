@@ -43,18 +43,14 @@ def freeze_long_lived() -> None:
     gc.freeze()
 
 
-# How a refresh that reached no usable catalog begins (core/kept_catalog.py's lines): the
-# catalog shown is the kept or embedded one, and the user can retry, work offline, or name
-# another catalog.
-UNFETCHED = ("could not refresh the catalog", "refused the catalog")
-
-
 def refresh_next_step(message: str) -> str:
     """What to do after a refresh that fetched no usable catalog, with the keys and options
     that exist (`r`, `o`, PYTUI_CATALOG_URL, --downloads-json); "" for a line that has its
     own (a state dir that cannot be written says what to set; a --downloads-json URL's
     failure says to check it or use a local file)."""
-    if message.startswith(UNFETCHED):
+    from pytui.core.kept_catalog import fetched_nothing  # (the CLI's next step is there too)
+
+    if fetched_nothing(message):
         return (". Next: r tries again, o works offline (installs from the cache), or "
                 "PYTUI_CATALOG_URL / --downloads-json names a reachable catalog.")
     return ""

@@ -177,6 +177,20 @@ def merge_catalogs(preferred: Catalog, fallback: Catalog) -> Catalog:
                    fetched_at=preferred.fetched_at)
 
 
+# How a refresh that reached no usable catalog begins (refresh_catalog's lines): the catalog
+# shown is the kept or embedded one, and the user can retry, work offline, or name another.
+_FETCHED_NOTHING = ("could not refresh the catalog", "refused the catalog")
+# What to do then, on the command line (the TUI says it with its keys: app/listing_messages.py).
+CLI_NEXT_STEP = ("pytui list --refresh tries again, --offline works from the cache, or "
+                 "PYTUI_CATALOG_URL names a reachable catalog")
+
+
+def fetched_nothing(message: str) -> bool:
+    """Whether a refresh's line says it reached no usable catalog (a line that has its own
+    next step, such as a state dir that cannot be written, does not)."""
+    return message.startswith(_FETCHED_NOTHING)
+
+
 def refresh_catalog(settings) -> RefreshResult:
     """Fetch `settings.catalog_url` (If-None-Match with the kept ETag when the kept copy is
     valid), validate it by parsing, and replace the kept copy atomically.
