@@ -9,6 +9,7 @@ right types survive. Every write is atomic (core/atomic.py).
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import time
@@ -132,6 +133,8 @@ def load_kept_catalog(state_dir: Path, problems: list[str] | None = None) -> Cat
     except FileNotFoundError:
         return None
     except (OSError, CatalogError) as err:
+        if isinstance(err, OSError) and err.errno in _CANNOT_EXIST:
+            return None  # no kept catalog: nothing was discarded
         cause = describe(err) if isinstance(err, OSError) else _parse_cause(str(err), path)
         _discard(path, meta_path, cause, problems)
         return None
@@ -145,6 +148,10 @@ def load_kept_catalog(state_dir: Path, problems: list[str] | None = None) -> Cat
             fetched_at = path.stat().st_mtime
     url = meta.get("url") or "the network"
     return catalog_from(parsed, f"fetched from {url}", fetched_at)
+
+
+# A state dir under a file, or a name too long: no kept catalog can be there.
+_CANNOT_EXIST = frozenset({errno.ENOTDIR, errno.ENAMETOOLONG})
 
 
 def _parse_cause(message: str, path: Path) -> str:

@@ -131,3 +131,13 @@ def test_list_refresh_that_fetched_nothing_says_what_to_do(pytui, location: str)
     assert lines[0].endswith("; kept the embedded catalog; pytui list --refresh tries again, "
                              "--offline works from the cache, or PYTUI_CATALOG_URL names a "
                              "reachable catalog"), lines[0]
+
+
+def test_a_state_dir_that_cannot_hold_a_kept_catalog_is_no_discarded_one(tmp_path: Path) -> None:
+    """A state dir under a file (or a name too long) holds no kept catalog: nothing was
+    discarded, so nothing is said of one (the state dir's own trouble is said where it is written)."""
+    (tmp_path / "file").write_text("")
+    for state in (tmp_path / "file" / "state", tmp_path / ("s" * 300)):
+        settings = settings_for(tmp_path, catalog_url="http://127.0.0.1:9/c.json")
+        settings = settings.replace(state_dir=state)
+        assert load_catalog(settings).warning is None
