@@ -7,19 +7,24 @@ as is (measured: a directory named `…\\x1b]52;c;…` wrote the clipboard throu
 Environments table, `\\x1b[2J` cleared the screen). `guard_terminal_text` extends both
 libraries' own tables of control characters (the one boundary every drawn string crosses), so
 every other C0 control, DEL and the C1 controls are drawn as visible stand-ins instead: the
-control pictures (`␛`), `␡`, and U+FFFD.
+control pictures (`␛`), `␡`, and U+FFFD. So are the bidirectional controls (U+202E and its
+kin), as U+FFFD: a terminal that applies bidi drew a name holding one right to left from there
+on (`evil\u202egp.exe` read `evilexe.pg`); the CLI escapes them too (app/safe_text.py).
 """
 
 from __future__ import annotations
 
 # Tab and newline lay text out; BEL, BS, VT, FF and CR are already dropped by both libraries.
 _KEPT = frozenset({9, 10})
+# The bidirectional marks, embeddings, overrides and isolates (Unicode's Bidi_Control).
+_BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 
 
 def _stand_ins() -> dict[int, str]:
     table = {code: chr(0x2400 + code) for code in range(32) if code not in _KEPT}
     table[127] = "\u2421"
     table.update({code: "\ufffd" for code in range(0x80, 0xA0)})
+    table.update({code: "\ufffd" for code in _BIDI})  # visible, one cell each
     return table
 
 

@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 
 NAME = "/home/u/\x1b]52;c;cHduZWQ=\x07proj\x1b[2J\x9b31m"
+# Bidirectional controls: a name holding U+202E is drawn right to left from there on by a
+# terminal that applies bidi (`evil\u202egp.exe` reads `evilexe.pg`): the CLI escapes them
+# (app/safe_text.py), and the TUI drew them as they were.
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 APP = f"""
 from rich.text import Text
@@ -25,6 +29,7 @@ guard_terminal_text()
 class Shows(App):
     def compose(self):
         yield Static(Text({NAME!r}))
+        yield Static(Text("/home/u/\u202ezg.rat"))
         yield Static({NAME!r}, markup=False)
         table = DataTable()
         table.add_columns("path")
@@ -52,6 +57,7 @@ def test_escape_sequences_in_shown_text_never_reach_the_terminal(tmp_path: Path)
     assert b"\x1b]52" not in written and b"\x1b[2J" not in written  # ...without its sequences
     assert "\u241b]52;c;cHduZWQ=".encode() in written  # ESC shown as a control picture
     assert "\x9b".encode() not in written
+    assert b"zg.rat" in written and "\u202e".encode() not in written  # the override as U+FFFD
 
 
 def test_the_guard_covers_rich_text_and_textual_content() -> None:
@@ -62,4 +68,6 @@ def test_the_guard_covers_rich_text_and_textual_content() -> None:
     guard_terminal_text()
     for plain in (Text(NAME).plain, Content(NAME).plain):
         assert not any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in plain), repr(plain)
+    for plain in (Text(BIDI).plain, Content(BIDI).plain):
+        assert plain == "\ufffd" * len(BIDI), repr(plain)
     assert Text("a\tb\nc").plain == "a\tb\nc"
