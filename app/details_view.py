@@ -67,6 +67,15 @@ def details(vm: ViewModel, state: AppState, pane: str, key: str | None) -> Detai
     return _row_details(vm, state, pane, key)
 
 
+def nothing_note(state: AppState, pane: str) -> str:
+    """What the details say when the pane has no row highlighted: why, when a filter left
+    it empty (a newcomer read `Nothing highlighted.` as nothing being there)."""
+    text = state.view.filter_text
+    if text and pane in ("available", "cached", "installed"):
+        return f"No row here matches the filter “{text}” (Esc clears it)."
+    return "Nothing highlighted."
+
+
 def _row_things(state: AppState, pane: str, key: str) -> tuple[
         Build | None, CachedArchive | None, Installation | None]:
     """The build, archive and install a row of `pane` stands for (each may be missing)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 
+from pytui.app.details_view import nothing_note
 from pytui.app.job_view import job_view
 from pytui.app.state import AppState, Job
 from pytui.app.view_model import ViewModel
@@ -130,7 +131,7 @@ class Renderer:
         with contextlib.suppress(*GONE):
             pane, key = self.details_target()
             self._app.query_one("#details", DetailsPanel).show(
-                self._vm.details(self._state, pane, key))
+                self._vm.details(self._state, pane, key), nothing_note(self._state, pane))
 
     def focus_moved(self, widget: Widget) -> None:
         """The details follow the table or job the user moved to."""

@@ -17,6 +17,8 @@ from textual.widgets import Static
 
 __all__ = ["Details", "DetailsPanel", "render_details"]
 
+NOTHING = "Nothing highlighted."
+
 
 class DetailsPanel(VerticalScroll):
     """Scrolls when a long error does not fit; `details` is what it shows now."""
@@ -27,16 +29,19 @@ class DetailsPanel(VerticalScroll):
     """
 
     details: Details | None = None
+    # What it says when `details` is None (why nothing is highlighted).
+    empty: str = NOTHING
 
     def compose(self) -> ComposeResult:
-        yield Static(render_details(self.details), id="details-body")
+        yield Static(render_details(self.details, self.empty), id="details-body")
 
-    def show(self, details: Details | None) -> None:
-        if details == self.details and self.is_attached:
+    def show(self, details: Details | None, empty: str = NOTHING) -> None:
+        if details == self.details and (details is not None or empty == self.empty) \
+                and self.is_attached:
             return
-        self.details = details
+        self.details, self.empty = details, empty
         for body in self.query("#details-body").results(Static):
-            body.update(render_details(details))
+            body.update(render_details(details, empty))
 
     def render_text(self) -> str:
         """The plain text shown (for tests)."""
@@ -76,9 +81,9 @@ class _WordCut:
                    no_wrap=True, overflow="crop")
 
 
-def render_details(details: Details | None) -> RenderableType:
+def render_details(details: Details | None, empty: str = NOTHING) -> RenderableType:
     if details is None:
-        return Text("Nothing highlighted.", style="dim")
+        return Text(empty, style="dim")
     grid = Table.grid(padding=(0, 2), expand=True)
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(ratio=1, no_wrap=True)

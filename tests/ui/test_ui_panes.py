@@ -318,3 +318,34 @@ def test_only_a_refresh_that_fetched_nothing_usable_gets_the_next_step() -> None
                         "catalog https://x/c.json could not be fetched (ConnectError); check the "
                         "URL and the network, or use a local file"):
         assert refresh_next_step(has_its_own) == ""
+
+
+def test_the_details_say_why_nothing_is_highlighted_under_a_filter(tmp_path) -> None:
+    # An empty pane's details read `Nothing highlighted.` when the filter had emptied it.
+    from pytui.app.details_view import nothing_note
+    from pytui.app.state import ViewOptions
+    from view_state import a_state
+
+    state = a_state(tmp_path)
+    assert nothing_note(state, "installed") == "Nothing highlighted."
+    state.view = ViewOptions(filter_text="3.13")
+    for pane in ("available", "cached", "installed"):
+        assert nothing_note(state, pane) == \
+            "No row here matches the filter “3.13” (Esc clears it)."
+    assert nothing_note(state, "jobs") == "Nothing highlighted."
+
+
+async def test_an_emptied_pane_says_its_filter_in_the_details(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"3.99", "enter")
+        await pilot.press("3")  # Installed: nothing matches 3.99
+        panel = app.query_one("#details", DetailsPanel)
+        await wait_for(pilot, lambda: panel.details is None and "3.99" in panel.empty,
+                       what="the filter named in the details")
+        assert "Esc clears it" in panel.render_text()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not app.state.view.filter_text, what="filter cleared")
+        await pilot.press("1")
+        await wait_for(pilot, lambda: panel.details is not None, what="a row's details again")
