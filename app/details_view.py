@@ -13,7 +13,7 @@ from pytui.app.state import AppState
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import upgrade_installed_note
 from pytui.core.models import Build, CachedArchive, Installation
-from pytui.widgets.format import human_age, human_size, short_path
+from pytui.widgets.format import human_age, human_size, one_line, short_path
 from pytui.widgets.rows import Details, HeaderInfo, archive_key
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         panes.append("Cached")
     if installation is not None:
         panes.append("Installed")
-    title = build.key if build is not None else (installation.key if installation else key)
+    title = build.key if build is not None else (installation.key if installation else one_line(key))
     note_parts = []
     if build is not None:
         note_parts.append(f"build {build.build}" if build.build else "")

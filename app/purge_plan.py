@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytui.core.models import CachedArchive, Installation
+from pytui.widgets.format import one_line
 
 if TYPE_CHECKING:
     from pytui.core.cache_purge import PurgeEffect
@@ -86,6 +87,7 @@ def preview_label(name: str, *, with_tree: bool, width: int) -> str:
     prefix, version, build date, platform), then whether its kept tree goes too, which is
     never cut while the name keeps at least its hash prefix."""
     suffix = WITH_TREE if with_tree else ""
+    name = one_line(name)
     room = width - len(suffix)
     if width <= 0 or len(name) <= room:
         return name + suffix

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pytui.widgets.format import human_size
+from pytui.widgets.format import human_size, one_line
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import PARTIAL, CacheRow, archive_key
 from pytui.widgets.table_cells import FormText
@@ -61,5 +61,5 @@ def _cells(row: CacheRow) -> Row:
         Text(row.build_key or "—", style="" if row.build_key else "dim"),
         # The whole name: as much of it as the pane has room for (at least the hash prefix
         # uv puts first); the details always show all of it.
-        Text(row.name, style="dim"),
+        Text(one_line(row.name), style="dim"),
     )

@@ -46,12 +46,23 @@ def human_age(seconds: float | None) -> str:
     return f"{int(seconds // 86400)} days old"
 
 
+# Newline, tab and CR lay text out, so the drawing keeps them (app/terminal_text.py); in a
+# name found on disk they would move the rest of it to a line that reads as a row of its own.
+_LAYOUT_PICTURES = str.maketrans({"\n": "\u2424", "\t": "\u2409", "\r": "\u240d"})
+
+
+def one_line(name: str) -> str:
+    """A name from disk on one line: newline, tab and CR drawn as `␤`, `␉`, `␍`."""
+    return name if name.isprintable() else name.translate(_LAYOUT_PICTURES)
+
+
 def short_path(path: os.PathLike[str] | str | None, home: Path | None = None) -> str:
-    """A path with the home directory written as `~`, so headers stay short and stable."""
+    """A path with the home directory written as `~`, so headers stay short and stable; on
+    one line (`one_line`)."""
     if path is None:
         return "—"
-    text = str(path)
-    home_text = str(home if home is not None else Path.home())
+    text = one_line(str(path))
+    home_text = one_line(str(home if home is not None else Path.home()))
     if home_text and home_text != "/" and (text == home_text or text.startswith(home_text + os.sep)):
         return "~" + text[len(home_text):]
     return text
