@@ -193,6 +193,11 @@ class ListingMessages(AppBase):
                         markup=False, timeout=10)
         if message.failed:
             self.history.add("scan", "environments", "failed", message.note)
+            if message.note not in self.state.envs_warnings_said:
+                # Said once: every rescan fails the same way until the cause is fixed.
+                self.state.envs_warnings_said.add(message.note)
+                self.notify(message.note, title="Environments", severity="error", markup=False,
+                            timeout=10)
         self.renderer.all()
         self._envs_screen_changed()
         self.redecide_questions()

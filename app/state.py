@@ -187,7 +187,7 @@ class AppState(Record):
     # a check of the whole tree; the config's scan-max-age (None: the default).
     envs_quick: bool
     envs_max_age: float | None
-    # What this session's scans ignored and the app has said (each is said once).
+    # What this session's scans ignored, or why one failed, that the app has said (each once).
     envs_warnings_said: set[str]
     # Enter kept the filter and left the box (the filter hint's keys act at once, no Enter
     # first); False while the box is being typed in.

@@ -64,3 +64,25 @@ def test_each_scan_warning_is_new_once(tmp_path: Path) -> None:
     assert state.set_environments([], partial=False, note="", warnings=["a", "b"]) == ["a", "b"]
     assert state.set_environments([], partial=False, note="", warnings=["b", "c"]) == ["c"]
     assert state.set_environments([], partial=False, note="", failed=True, warnings=["c", "d"]) == ["d"]
+
+
+async def test_a_scan_that_fails_at_start_is_said_once(ui_world: UiWorld,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """PYTUI_SCAN_BUDGET=abc: `pytui envs` exits 2 naming it; the TUI's scan at start failed in
+    silence (History only, and the Environments view once opened). It is now said once."""
+    monkeypatch.setenv("PYTUI_SCAN_BUDGET", "abc")
+    ui_world.settings = Settings.resolve(downloads_json=str(ui_world.catalog_path))
+    app = ui_world.make_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: app.state.envs_failed, what="the failed scan")
+        await wait_for(pilot, lambda: _said(app), what="its notification")
+        assert _said(app) == ["the environment scan failed: invalid value for environment variable "
+                              "PYTUI_SCAN_BUDGET: `abc` (expected seconds, more than 0 and at most "
+                              "600); fix or unset PYTUI_SCAN_BUDGET"]
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: not app.state.envs_scanning, what="the rescan")
+        await pilot.pause()
+        assert len(_said(app)) == 1
