@@ -65,7 +65,10 @@ def make_app(
             host = detect_host(settings.env)
         if refresh is None:
             refresh = catalog is None and not settings.offline
-        home = home if home is not None else Path(settings.env.get("HOME") or Path.home())
+        if home is None:
+            from pytui.core.paths import home_dir
+
+            home = Path(settings.env.get("HOME") or home_dir())
         gateway = gateway or CoreGateway()
         catalog_error = None
         disk = None

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pytui.core.env_files import CFG_MAX_BYTES
+from pytui.core.paths import home_dir
 
 # Seconds a scan may spend walking project roots before it stops and says it is partial.
 TIME_BUDGET = 10.0
@@ -31,7 +32,7 @@ def _abs(value: str) -> Path | None:
 
 def _data_home(env: Mapping[str, str]) -> Path:
     value = env.get("XDG_DATA_HOME", "")
-    return Path(value) if value and os.path.isabs(value) else Path.home() / ".local" / "share"
+    return Path(value) if value and os.path.isabs(value) else home_dir() / ".local" / "share"
 
 
 def uv_tool_dir(env: Mapping[str, str]) -> Path:
@@ -47,21 +48,21 @@ def pipx_homes(env: Mapping[str, str]) -> list[Path]:
     value = env.get("PIPX_HOME", "")
     if value:
         return [Path(os.path.abspath(os.path.expanduser(value)))]
-    homes = [_data_home(env) / "pipx", Path.home() / ".local" / "pipx"]
+    homes = [_data_home(env) / "pipx", home_dir() / ".local" / "pipx"]
     if os.uname().sysname == "Darwin":
-        homes.append(Path.home() / "Library" / "Application Support" / "pipx")
+        homes.append(home_dir() / "Library" / "Application Support" / "pipx")
     return homes
 
 
 def workon_home(env: Mapping[str, str]) -> Path:
     """virtualenvwrapper's WORKON_HOME (default `~/.virtualenvs`)."""
     value = env.get("WORKON_HOME", "")
-    return Path(os.path.abspath(os.path.expanduser(value))) if value else Path.home() / ".virtualenvs"
+    return Path(os.path.abspath(os.path.expanduser(value))) if value else home_dir() / ".virtualenvs"
 
 
 def config_scan_file(env: Mapping[str, str]) -> Path:
     value = env.get("XDG_CONFIG_HOME", "")
-    base = Path(value) if value and os.path.isabs(value) else Path.home() / ".config"
+    base = Path(value) if value and os.path.isabs(value) else home_dir() / ".config"
     return base / "pytui" / "scan-paths"
 
 
@@ -101,7 +102,7 @@ def scan_paths(env: Mapping[str, str], given: Sequence[str] = ()) -> tuple[list[
             values = [line.strip() for line in data.decode("utf-8", "surrogateescape").splitlines()
                       if line.strip() and not line.strip().startswith("#")]
     if not values:
-        return [Path.home()], warnings
+        return [home_dir()], warnings
     roots: list[Path] = []
     seen: set[Path] = set()
     ignored = 0

@@ -13,13 +13,28 @@ from pathlib import Path
 APP_NAME = "pytui"
 
 
+def home_dir() -> Path:
+    """The home directory as uv finds it: `$HOME`, unless it is unset or empty, then the
+    user's entry in the password database (Path.home() took an empty HOME as the home: the
+    install root was `/.local/share/uv/python`, where uv never looks)."""
+    value = os.environ.get("HOME")
+    if value:
+        return Path(value)
+    import pwd
+
+    try:
+        return Path(pwd.getpwuid(os.getuid()).pw_dir)
+    except KeyError:  # no entry (a container's arbitrary uid): as before
+        return Path.home()
+
+
 def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
     return os.environ if env is None else env
 
 
 def _xdg_data_home(env: Mapping[str, str]) -> Path:
     value = env.get("XDG_DATA_HOME", "")
-    return Path(value) if value and Path(value).is_absolute() else Path.home() / ".local" / "share"
+    return Path(value) if value and Path(value).is_absolute() else home_dir() / ".local" / "share"
 
 
 def install_root(install_dir: str | os.PathLike[str] | None = None,
@@ -42,7 +57,7 @@ def cache_dir(cache_dir: str | os.PathLike[str] | None = None,
     if env.get("UV_PYTHON_CACHE_DIR"):
         return Path(env["UV_PYTHON_CACHE_DIR"]).expanduser().absolute()
     value = env.get("XDG_CACHE_HOME", "")
-    base = Path(value) if value and Path(value).is_absolute() else Path.home() / ".cache"
+    base = Path(value) if value and Path(value).is_absolute() else home_dir() / ".cache"
     return base / APP_NAME / "python"
 
 
@@ -52,7 +67,7 @@ def state_dir(env: Mapping[str, str] | None = None) -> Path:
     if env.get("PYTUI_STATE_DIR"):
         return Path(env["PYTUI_STATE_DIR"]).expanduser().absolute()
     value = env.get("XDG_STATE_HOME", "")
-    base = Path(value) if value and Path(value).is_absolute() else Path.home() / ".local" / "state"
+    base = Path(value) if value and Path(value).is_absolute() else home_dir() / ".local" / "state"
     return base / APP_NAME
 
 
@@ -71,4 +86,4 @@ def bin_dir(env: Mapping[str, str] | None = None) -> Path:
         # As written, as uv uses it (`uv python dir --bin` prints `<XDG data>/../bin`): the
         # kernel resolves the `..` where links are made, and a symlink loop there is met then.
         return Path(xdg_data) / ".." / "bin"
-    return Path.home() / ".local" / "bin"
+    return home_dir() / ".local" / "bin"
