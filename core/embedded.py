@@ -19,10 +19,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pytui.core.catalog import MAX_PROBLEM_LENGTH, Catalog, ParsedCatalog, valid_builds
-from pytui.core.catalog_parse import STREAM_FROM_BYTES, parse_streamed_array
-from pytui.core.filenames import ArchiveName, parse_archive_name
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build
 from pytui.core.parsed_cache import cached_parse
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pytui.core.filenames import ArchiveName
 
 # musl builds before this PBS release were static; uv's generator drops them.
 CPYTHON_MUSL_STATIC_RELEASE_END = "20250311"
@@ -68,6 +72,10 @@ def parse_versions(payload: Iterable) -> ParsedCatalog:
     builds and PyPy versions with a `.tar.bz2` file. Malformed: a version or file that is not
     an object of the expected types, or a build whose fields fail `valid_builds`.
     """
+    # The archive-name grammar (with urllib.parse and its patterns, ~15 M instructions) is
+    # imported to parse the file: a hit in the parsed cache makes builds without it.
+    from pytui.core.filenames import parse_archive_name
+
     chosen: dict[str, tuple[tuple[int, int], Build]] = {}
     skipped = invalid = 0
     problem = ""
@@ -89,7 +97,7 @@ def parse_versions(payload: Iterable) -> ParsedCatalog:
             continue
         for file in files:
             try:
-                build, priority = _file_build(file, is_pypy, micro)
+                build, priority = _file_build(file, is_pypy, micro, parse_archive_name)
             except (KeyError, TypeError, AttributeError, ValueError) as err:
                 invalid += 1
                 problem = problem or f"a file entry: {err}"
@@ -112,7 +120,8 @@ def parse_versions(payload: Iterable) -> ParsedCatalog:
     return ParsedCatalog(builds, skipped, invalid, problem[:MAX_PROBLEM_LENGTH])
 
 
-def _file_build(file: dict, is_pypy: bool, micro: object) -> tuple[Build | None, tuple]:
+def _file_build(file: dict, is_pypy: bool, micro: object,
+                parse_archive_name: Callable[[str], ArchiveName | None]) -> tuple[Build | None, tuple]:
     """One file entry as (build, generator priority); (None, ()) when uv's generator skips it."""
     url = file.get("url") or ""
     sha256 = file.get("sha256")
@@ -154,6 +163,8 @@ def load_embedded_catalog(state_dir: Path | None = None) -> Catalog:
 
 
 def _parse_versions(data: bytes) -> ParsedCatalog:
+    from pytui.core.catalog_parse import STREAM_FROM_BYTES, parse_streamed_array  # a miss only
+
     if len(data) >= STREAM_FROM_BYTES:
         # A large file decoded one version at a time: the whole list of dicts would take
         # several times the file's size (at 200,000 builds, the first run's peak).

@@ -13,14 +13,12 @@ import errno
 import json
 import math
 import time
-from collections import namedtuple
 from pathlib import Path
 
-from pytui.core.atomic import write_atomic
 from pytui.core.bounded_read import describe, read_regular_file
 from pytui.core.catalog import MAX_URL_LENGTH, Catalog, parse_catalog
 from pytui.core.errors import CatalogError, OfflineError, UsageError, describe_error
-from pytui.core.keys import TYPE_CHECKING
+from pytui.core.keys import TYPE_CHECKING, NamedFields, _fields
 from pytui.core.parsed_cache import cached_parse
 from pytui.core.source_common import catalog_from, discard, fetch
 
@@ -30,17 +28,18 @@ KEPT_META = "catalog.meta.json"
 MAX_META_BYTES = 64 * 1024
 
 
-class RefreshResult(namedtuple("RefreshResult", "ok changed message url builds fetched_at warning",
-                               defaults=(None, None, None))):
+class RefreshResult(NamedFields):
     """What `refresh_catalog` did, with one line to show the user: `ok`, the kept copy is now
     current (fetched, or the server said 304); `changed`, a new copy replaced the kept one;
     `warning`, one line about malformed entries skipped in the fetched catalog, if any.
 
-    Named tuples, not dataclasses, here: `pytui list` imports this module.
+    A tuple with named fields (core/keys.NamedFields), not a dataclass or a
+    `collections.namedtuple`: `pytui list` and every install with the default catalog import
+    this module.
     """
 
     __slots__ = ()
-
+    _fields = ("ok", "changed", "message", "url", "builds", "fetched_at", "warning")
     if TYPE_CHECKING:
         ok: bool
         changed: bool
@@ -49,6 +48,10 @@ class RefreshResult(namedtuple("RefreshResult", "ok changed message url builds f
         builds: int | None
         fetched_at: float | None
         warning: str | None
+
+    def __new__(cls, ok: bool, changed: bool, message: str, url: str, builds: int | None = None,
+                fetched_at: float | None = None, warning: str | None = None) -> RefreshResult:
+        return tuple.__new__(cls, (ok, changed, message, url, builds, fetched_at, warning))
 
 
 def _number(value: object, now: float) -> float | None:
@@ -229,6 +232,8 @@ def refresh_catalog(settings) -> RefreshResult:
         return RefreshResult(False, False,
                              f"could not refresh the catalog from {url} ({describe_error(err)}); {kept}",
                              url)
+    from pytui.core.atomic import write_atomic  # a refresh writes; loading the kept copy does not
+
     now = time.time()
     if fetched.status == 304 and old is not None:
         meta.update(checked_at=now)
@@ -270,3 +275,6 @@ def refresh_catalog(settings) -> RefreshResult:
                          f"catalog refreshed from {url}: {len(builds)} "
                          f"build{'' if len(builds) == 1 else 's'} ({detail})", url,
                          builds=len(builds), fetched_at=now, warning=warning)
+
+
+_fields(RefreshResult, RefreshResult._fields)

@@ -149,7 +149,7 @@ def test_pbs_installers_file_streams_to_the_same_builds(monkeypatch) -> None:
         pytest.skip("pbs-installer is not installed")
     data = path.read_bytes()
     whole_parse = embedded._parse_versions(data)
-    monkeypatch.setattr(embedded, "STREAM_FROM_BYTES", 0)
+    monkeypatch.setattr(catalog_module, "STREAM_FROM_BYTES", 0)  # read by embedded on a parse
     monkeypatch.setattr(catalog_module, "WINDOW_CHARS", 4096)
     assert embedded._parse_versions(data) == whole_parse and len(whole_parse.builds) > 1000
     # Not JSON (a trailing comma, a missing bracket): json.loads's own error, as before.

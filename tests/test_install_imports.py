@@ -111,3 +111,36 @@ def test_pathlib_is_imported_without_urllib_until_a_uri_is_made(tmp_path) -> Non
     assert done.returncode == 0, done.stderr
     # The real urllib.parse, once a file: URI is made.
     assert done.stdout.splitlines() == ["False", "file:///a%20b/c", "True x%20y"]
+
+
+# An install with the default catalog (the embedded one, and a kept copy if any) as
+# `pytui install` loads it: what it imported, beside the interpreter's own, and whether a
+# build was found.
+DEFAULT_CATALOG_CODE = """
+import json, sys
+before = set(sys.modules)
+import pytui.app.cli
+from pytui.core.settings import Settings
+from pytui.core.sources import load_catalog
+catalog = load_catalog(Settings.resolve(), lazy=True)
+found = catalog.get("cpython-3.12.8-linux-x86_64-gnu") is not None
+print(json.dumps([found, sorted(set(sys.modules) - before)]))
+"""
+
+
+def test_the_default_catalog_from_the_parsed_cache_imports_no_parser(pytui: Pytui) -> None:
+    # The first run parses pbs-installer's list and keeps the result; the next ones read it
+    # back, and need neither the archive-name grammar (with urllib.parse) nor the document
+    # parser, nor a refresh's atomic writes.
+    env = {name: value for name, value in pytui.env().items()
+           if not name.startswith("PYTUI_") and name != "UV_PYTHON_DOWNLOADS_JSON_URL"}
+    for run in ("parses", "reads back"):
+        done = subprocess.run([sys.executable, "-c", DEFAULT_CATALOG_CODE], env=env, capture_output=True,
+                              text=True, timeout=120, cwd=pytui.tmp)
+        assert done.returncode == 0, done.stderr
+        found, imported = json.loads(done.stdout.splitlines()[-1])
+        assert found, run
+    parsers = ("pytui.core.filenames", "pytui.core.catalog_parse", "pytui.core.atomic",
+               "pytui.core.cache_names")
+    assert "pytui.core.embedded" in imported
+    assert [name for name in imported if name in parsers] == []
