@@ -88,11 +88,13 @@ def _run(args: argparse.Namespace) -> int:
     # As `uv python list`: a version uv does not support is refused (exit 2), not listed empty.
     request = PythonRequest.parse(args.request).check_supported() if args.request else None
     if args.refresh and not settings.downloads_json:
+        from pytui.app.safe_text import shown
         from pytui.core.kept_catalog import CLI_NEXT_STEP, fetched_nothing
 
         result = refresh_catalog(settings)
         next_step = f"; {CLI_NEXT_STEP}" if fetched_nothing(result.message) else ""
-        print(result.message + next_step, file=sys.stderr)
+        # Escaped, as the styled lines are: it names a URL from the environment.
+        print(shown(result.message + next_step), file=sys.stderr)
         from pytui.core.support import refresh as refresh_support
 
         problem = refresh_support(settings)  # the release-cycle dates, alongside the catalog

@@ -141,3 +141,25 @@ def test_a_state_dir_that_cannot_hold_a_kept_catalog_is_no_discarded_one(tmp_pat
         settings = settings_for(tmp_path, catalog_url="http://127.0.0.1:9/c.json")
         settings = settings.replace(state_dir=state)
         assert load_catalog(settings).warning is None
+
+
+def test_list_refresh_names_a_url_with_escapes_escaped(pytui) -> None:
+    """PYTUI_CATALOG_URL / PYTUI_RELEASE_CYCLE_URL holding an escape sequence: the refresh
+    lines wrote it raw to stderr (a terminal title set, or worse, by an environment value);
+    they are escaped as every other line naming outside text (app/safe_text.shown)."""
+    evil = "http://127.0.0.1:9/\x1b]0;pwned\x07c.json"
+    result = pytui.run("list", "--refresh", "--only-downloads", PYTUI_CATALOG_URL=evil,
+                       PYTUI_RELEASE_CYCLE_URL=evil, UV_PYTHON_DOWNLOADS_JSON_URL="")
+    assert result.returncode == 0, str(result)
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr, repr(result.stderr)
+    assert result.stderr.count("http://127.0.0.1:9/\\x1b]0;pwned\\x07c.json") == 2, result.stderr
+
+
+def test_a_discarded_kept_catalog_is_named_escaped(pytui, tmp_path: Path) -> None:
+    state = tmp_path / "st\x1b]0;pwned\x07"
+    state.mkdir()
+    os.mkfifo(state / KEPT_CATALOG)
+    result = pytui.run("list", "--only-downloads", PYTUI_STATE_DIR=str(state),
+                       UV_PYTHON_DOWNLOADS_JSON_URL="")
+    assert result.returncode == 0 and "\x1b" not in result.stderr, repr(result.stderr)
+    assert "st\\x1b]0;pwned\\x07/catalog.json: a FIFO" in result.stderr, result.stderr
