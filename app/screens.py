@@ -427,7 +427,8 @@ class HistoryScreen(ScrollingDialog):
                         classes="dialog-title")
             log = self._history.log_path
             where = self._history.log_problem or (f"Also in {log}" if log else "")
-            yield Static(where, classes="dialog-hint", markup=False)
+            # Folded: a long state dir breaks after a `/`, not inside `tui-history.log`.
+            yield Static(Folded(where), classes="dialog-hint", markup=False)
             with VerticalScroll(id="history-list"):
                 if not self._history.entries:
                     yield Static("Nothing yet: jobs, purges and refreshes are listed here.",
