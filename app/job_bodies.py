@@ -12,6 +12,7 @@ from pytui.app.gateway import CoreGateway
 from pytui.app.messages import JobEnded, JobNote, JobProgress
 from pytui.app.state import CANCELLED, FAILED, AppState
 from pytui.app.support_view import today
+from pytui.core.cache_verify import redownload_note
 from pytui.core.catalog import Catalog
 from pytui.core.errors import Cancelled, PytuiError
 from pytui.core.models import Build
@@ -135,5 +136,4 @@ class JobBodies:
         freed = human_size(sum(archive.size for archive, _ in corrupt))
         post(JobEnded(job_id, "done", warning=True,
                       summary=f"{archives_ok}; {len(corrupt)} corrupt removed ({freed}): "
-                              f"{names}{more}; the next install downloads "
-                              f"{'it' if len(corrupt) == 1 else 'them'} again"))
+                              f"{names}{more}; {redownload_note([a for a, _ in corrupt])}"))

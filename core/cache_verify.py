@@ -18,6 +18,7 @@ from pytui.core.progress import ByteCounter, CancelToken, ProgressCallback, no_p
 from pytui.core.tree_store import TreeInfo
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
     from pytui.core.cache import ArchiveCache
@@ -66,6 +67,20 @@ def still_there(path: Path, identity: tuple[int, int]) -> bool:
     except OSError:
         return False
     return (now.st_dev, now.st_ino) == identity
+
+
+def redownload_note(removed: Sequence[CachedArchive]) -> str:
+    """What happens next to corrupt archives `verify_cache` removed: one the catalog lists is
+    downloaded again by its next install; one no build names (an old catalog's, or a file put
+    there by hand) is not, and saying it would be is a promise nothing keeps."""
+    listed = sum(1 for archive in removed if archive.build is not None)
+    if listed == len(removed):
+        return f"the next install downloads {'it' if listed == 1 else 'them'} again"
+    if not listed:
+        pronoun = "it" if len(removed) == 1 else "them"
+        return f"the catalog lists no build for {pronoun}, so no install downloads {pronoun} again"
+    return (f"the next install downloads again the {listed} the catalog lists; it lists no "
+            f"build for the other {len(removed) - listed}")
 
 
 class VerifyingReader:
