@@ -311,7 +311,7 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
         help_text = next(text for name, _, text in PURGE_RULES if name == rule)
         self.query_one("#purge-rule-help", Static).update(help_text)
         self.query_one("#purge-total", Static).update("Working out what would go…")
-        self.query_one("#purge-yes", Button).disabled = True
+        self._allow_purge(False)
         # Listing the cache is I/O: do it in a thread; the newest rule wins.
         self.run_worker(partial(self._planner, rule), thread=True, group="purge-preview",
                         exclusive=True, name=rule, exit_on_error=False)
@@ -344,7 +344,23 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
                                        (_staying(plan), "")))
         else:
             total.update(Text("Nothing to purge with this rule.", style="dim"))
-        self.query_one("#purge-yes", Button).disabled = not count
+        self._allow_purge(bool(count))
+
+    def _allow_purge(self, allowed: bool) -> None:
+        """The Purge button and the footer's `y Purge` together: dimmed while there is
+        nothing to purge (or the preview is still being worked out)."""
+        self.query_one("#purge-yes", Button).disabled = not allowed
+        self.refresh_bindings()
+
+    def check_action(self, action: str,
+                     parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 - Textual's signature
+        if action == "confirm":
+            return True if self._purge_allowed() else None
+        return True
+
+    def _purge_allowed(self) -> bool:
+        buttons = self.query("#purge-yes")
+        return bool(buttons) and not buttons.first(Button).disabled
 
     def _fill_preview(self, plan: PurgePlan) -> None:
         """One row per archive or install, each archive's name cut in the middle to the

@@ -26,6 +26,7 @@ from pytui.core.progress import CancelToken
 from pytui.core.settings import Settings
 from pytui.widgets.details import DetailsPanel
 from pytui.widgets.installed_table import InstalledTable
+from pytui.widgets.key_bar import KeyBar
 from ui_helpers import HOST, SIZE, ready, wait_for
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PBS linux builds")
@@ -268,6 +269,8 @@ async def test_upgrade_preview_runs_jobs_then_prune_keeps_direct_users(upgrade_w
         kept = modal.kept_text
         assert f"kept {world.key}: used directly by 1 environment" in kept
         assert "Nothing to purge" in str(modal.query_one("#purge-total").render())
+        # The footer's `y Purge` is dimmed with the button (y does nothing here).
+        await wait_for(pilot, lambda: _purge_key(modal) == [False], what="y Purge dimmed")
         await pilot.press("escape")
         # Without the pinned venv (rescanned), the old patch goes, as an uninstall job.
         import shutil
@@ -285,12 +288,18 @@ async def test_upgrade_preview_runs_jobs_then_prune_keeps_direct_users(upgrade_w
         await pilot.press("right", "right", "right", "enter")
         await wait_for(pilot, lambda: [i.key for i in modal.prune] == [world.key], what="prune preview")
         assert "1 install would be uninstalled" in str(modal.query_one("#purge-total").render())
+        await wait_for(pilot, lambda: _purge_key(modal) == [True], what="y Purge live")
         await pilot.press("y")
         await wait_for(pilot, lambda: not (world.root / world.key).exists(), timeout=60,
                        what="old patch uninstalled")
         await wait_for(pilot, lambda: any(j.kind == "uninstall" and j.phase == "done"
                                           for j in app.state.jobs.values()), what="uninstall job")
         assert (world.root / new_key).is_dir()
+
+
+def _purge_key(modal: PurgeRulesModal) -> list[bool]:
+    """Whether the purge dialog's footer draws `y Purge` live (True) or dimmed."""
+    return [item.enabled for item in modal.query_one(KeyBar).items if item.action == "confirm"]
 
 
 async def test_a_quick_check_is_shown_at_once_then_the_whole_tree_replaces_it(world: World) -> None:
