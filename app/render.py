@@ -17,7 +17,7 @@ from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobList, JobRow
 from pytui.widgets.keyed_table import KeyedTable
 from pytui.widgets.pane import Pane
-from pytui.widgets.rows import HeaderInfo
+from pytui.widgets.rows import CacheRow, HeaderInfo
 from textual.app import App, ScreenStackError
 from textual.css.query import NoMatches
 from textual.widget import Widget
@@ -49,7 +49,7 @@ class Renderer:
             _subtitle(app, "#available-pane", vm.available_subtitles(state, len(rows)))
             cached = vm.cache_rows(state)
             app.query_one("#cached", CacheTable).show(cached)
-            _subtitle(app, "#cached-pane", vm.cached_subtitles(state, len(cached)))
+            _subtitle(app, "#cached-pane", vm.cached_subtitles(state, len(cached), _downloading(cached)))
             installed = vm.installed_rows(state)
             app.query_one("#installed", InstalledTable).show(installed)
             _subtitle(app, "#installed-pane", vm.installed_subtitles(state, len(installed)))
@@ -87,8 +87,9 @@ class Renderer:
         with the kept trees) show it; no row depends on it."""
         app = self._app
         with contextlib.suppress(*GONE):
-            count = len(app.query_one("#cached", CacheTable).row_keys)
-            _subtitle(app, "#cached-pane", self._vm.cached_subtitles(self._state, count))
+            cached = self._vm.cache_rows(self._state)
+            _subtitle(app, "#cached-pane",
+                      self._vm.cached_subtitles(self._state, len(cached), _downloading(cached)))
         self.header()
 
     def header(self) -> None:
@@ -113,7 +114,7 @@ class Renderer:
                 cached = vm.cache_rows(state)
                 app.query_one("#cached", CacheTable).show(cached)
                 # Its count of downloads changes with a job's phase, not only with a listing.
-                _subtitle(app, "#cached-pane", vm.cached_subtitles(state, len(cached)))
+                _subtitle(app, "#cached-pane", vm.cached_subtitles(state, len(cached), _downloading(cached)))
             app.query_one("#installed", InstalledTable).show(vm.installed_rows(state))
             pane, key = self.details_target()
             if pane == "jobs" or key in {job.key, job.build.cache_filename if job.build else ""}:
@@ -147,3 +148,8 @@ class Renderer:
 def _subtitle(app: App, pane: str, forms: tuple[str, ...]) -> None:
     """The pane shows the fullest of the subtitle's forms that fits its width."""
     app.query_one(pane, Pane).show_subtitle(forms)
+
+
+def _downloading(rows: list[CacheRow]) -> int:
+    """How many of the Cached pane's rows are downloads (its subtitle counts them apart)."""
+    return sum(1 for row in rows if row.state == "downloading")

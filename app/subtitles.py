@@ -61,28 +61,30 @@ def available_subtitles(state: AppState, count: int,
                   " · ".join([*toggles, shown]), shown)
 
 
-def cached_subtitle(state: AppState, shown: int | None = None) -> str:
+def cached_subtitle(state: AppState, shown: int | None = None, shown_downloading: int = 0) -> str:
     """The Cached pane's subtitle in full (`cached_subtitles`' first form)."""
-    return cached_subtitles(state, shown)[0]
+    return cached_subtitles(state, shown, shown_downloading)[0]
 
 
-def cached_subtitles(state: AppState, shown: int | None = None) -> tuple[str, ...]:
+def cached_subtitles(state: AppState, shown: int | None = None,
+                     shown_downloading: int = 0) -> tuple[str, ...]:
     """What the cache holds, the fullest form first (the pane shows the first that fits).
     With kept trees and the cache measured: the header's total (`… incl. trees`) first,
     then how it splits into archives and trees, so a half-width pane keeps the total.
-    Under a filter, `shown` of the rows `cache_rows` made (as Available counts)."""
+    Under a filter, `shown` of the rows `cache_rows` made (as Available counts), of which
+    `shown_downloading` are downloads: counted apart, as without a filter."""
     if state.cache_problem:
         return ("cannot read the cache dir (see the error)", "cannot read the cache dir")
     if not state.disk_listed:
         return (LISTING,)
-    if state.view.filter_text and shown is not None:
-        # Every row cache_rows makes: the archives and the downloads not listed yet.
-        total = len({archive_key(a.name) for a in state.archives} | _downloading(state))
-        return _filtered_forms(state, "cached", shown, total, "archive")
     # A download's row is in the pane from its first byte: counted as downloading, not as an
     # archive (its `.part` is one only once a listing has seen it), so the count matches the
     # rows and does not change when the listing catches up.
     downloading = _downloading(state)
+    if state.view.filter_text and shown is not None:
+        total = len({archive_key(a.name) for a in state.archives} - downloading)
+        more = f" · {shown_downloading} downloading" if shown_downloading else ""
+        return _filtered_forms(state, "cached", shown - shown_downloading, total, "archive", more)
     listed = [archive for archive in state.archives if archive_key(archive.name) not in downloading]
     total = sum(archive.size for archive in listed)
     trees = sum(1 for archive in listed if archive.tree)
@@ -144,11 +146,13 @@ def _forms(state: AppState, pane: str, *forms: str) -> tuple[str, ...]:
 
 
 def _filtered_forms(state: AppState, pane: str, shown: int, total: int,
-                    noun: str) -> tuple[str, ...]:
-    """`filter “3.12” · 1 of 2 archives`, then `“3.12”: 1 of 2 archives`, then the count."""
+                    noun: str, more: str = "") -> tuple[str, ...]:
+    """`filter “3.12” · 1 of 2 archives`, then `“3.12”: 1 of 2 archives`, then the count;
+    each first with `more` (` · 1 downloading`), then without it."""
     kept = f"{shown} of {_count(total, noun)}"
     text = state.view.filter_text
-    return _forms(state, pane, f"filter “{text}” · {kept}", f"“{text}”: {kept}", kept)
+    forms = (f"filter “{text}” · {kept}", f"“{text}”: {kept}", kept)
+    return _forms(state, pane, *dict.fromkeys((*(form + more for form in forms), *forms[1:])))
 
 
 def _count(count: int, noun: str) -> str:
