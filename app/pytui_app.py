@@ -55,6 +55,7 @@ from pytui.widgets.pane import Pane
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.driver import Driver
 from textual.events import Resize
 from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
@@ -83,6 +84,11 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = _bindings()
+
+    def get_driver_class(self) -> type[Driver]:
+        from pytui.app.terminal_driver import safe_driver
+
+        return safe_driver(super().get_driver_class())
 
     def __init__(
         self,

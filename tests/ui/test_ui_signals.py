@@ -87,3 +87,56 @@ def test_a_signal_quits_cleanly_and_gives_the_terminal_back(tmp_path: Path, http
     stages = [n for n in os.listdir(temp) if n.startswith("pytui-")] if temp.is_dir() else []
     assert stages == [], stages
     assert not (root / made.build.key).exists()
+
+
+def _gone(pid: int) -> bool:
+    """Whether process `pid` has exited (a zombie has: only its parent has not waited yet)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_the_terminal_closing_under_a_download_ends_pytui(tmp_path: Path, http_server,
+                                                          archive_factory) -> None:
+    """The terminal window closed (here: its tmux server killed, so the pty is gone and the
+    kernel sends SIGHUP): pytui cancels the job and exits. Before, Textual's writer thread died
+    at its first write to the gone terminal, and the goodbye writes (mouse off, cursor back)
+    waited forever for room in its queue: the process stayed, asleep, holding nothing but
+    ignoring every later SIGTERM."""
+    from cli_harness import cache_name
+    from fixtures_archives import file, write_uv_catalog
+
+    home = tmp_path / "scene"
+    home.mkdir()
+    root, cache = home / "root", home / "cache"
+    made = archive_factory.pbs(
+        version="3.12.8", extra=[file("lib/payload.bin", os.urandom(200_000))]).serve(
+        http_server, stall_at=5_000, stall_seconds=3600.0)
+    catalog = write_uv_catalog(home / "catalog.json", [made.build])
+    command = _pytui_command(tmp_path, home, catalog, root, cache,
+                             {"UV_HTTP_TIMEOUT": "3600", "PYTUI_HTTP_SPEED_LIMIT": "0"})
+    tmux = Tmux(f"pytui-hangup-{os.getpid()}")
+    tmux.start(command)
+    pid = None
+    try:
+        wait_screen(tmux, lambda s: "3.12.8" in s and "ONLINE" in s, "the main screen")
+        tmux.keys("i")
+        part = cache / (cache_name(made) + ".part")
+        deadline = time.monotonic() + 60
+        while not (part.exists() and part.stat().st_size > 0):
+            assert time.monotonic() < deadline, tmux.screen()
+            time.sleep(0.05)
+        pid = _pytui_pid(tmux)
+    finally:
+        tmux.kill()
+    deadline = time.monotonic() + 60
+    while not _gone(pid):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            pytest.fail("pytui still runs a minute after its terminal closed")
+        time.sleep(0.05)
+    assert part.exists(), "the download's bytes are kept for a resume"
+    temp = root / ".temp"
+    stages = [n for n in os.listdir(temp) if n.startswith("pytui-")] if temp.is_dir() else []
+    assert stages == [], stages
