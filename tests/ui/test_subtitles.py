@@ -7,7 +7,8 @@ import re
 
 from pytui.app.subtitles import envs_subtitle, key_hint
 from pytui.app.view_model import ViewModel
-from view_state import a_state
+from pytui.core.models import CachedArchive
+from view_state import OLD, OTHER, a_cached_archive, a_state
 
 # A lone key followed by a word and no colon: `e environments`, `r rescan`.
 _BARE_KEY = re.compile(r"(?:^|· )(?:[a-zA-Z/]|Esc) [a-z]")
@@ -24,3 +25,27 @@ def test_key_hints_read_key_colon_action(tmp_path, builds) -> None:
     assert scanning == "scanning… · c: stop"
     for subtitle in (*forms, idle, scanning):
         assert not _BARE_KEY.search(subtitle), subtitle
+
+
+def test_under_a_filter_a_download_is_counted_apart_too(tmp_path, builds) -> None:
+    # Under a filter the count was of rows: a download of 3.13.1 beside 3.12.7's archive
+    # read '1 of 2 archives', where the same pane unfiltered reads '1 archive · … · 1 downloading'.
+    state = a_state(tmp_path, *builds.values())
+    vm = ViewModel()
+    a_cached_archive(state, builds[OLD])
+    job = state.add_job("install", builds[OTHER].key, build=builds[OTHER])
+    state.progress(job.job_id, "download", 10, 40)
+    state.view = state.view.replace(filter_text="3.13")
+    cached = vm.cache_rows(state)
+    assert [row.state for row in cached] == ["downloading"]
+    assert vm.cached_subtitles(state, 1, 1) == (
+        "filter “3.13” · 0 of 1 archive · 1 downloading", "“3.13”: 0 of 1 archive · 1 downloading",
+        "0 of 1 archive · 1 downloading", "“3.13”: 0 of 1 archive", "0 of 1 archive")
+    state.view = state.view.replace(filter_text="3.12")
+    assert vm.cached_subtitle(state, 1, 0) == "filter “3.12” · 1 of 1 archive"
+    # The listing sees the `.part`: still one archive and one download.
+    state.archives.append(CachedArchive(
+        state.settings.cache_dir / (builds[OTHER].cache_filename + ".part"), 10, builds[OTHER]))
+    state.view = state.view.replace(filter_text="3")
+    assert len(vm.cache_rows(state)) == 2
+    assert vm.cached_subtitle(state, 2, 1) == "filter “3” · 1 of 1 archive · 1 downloading"

@@ -40,9 +40,9 @@ def _wait_file(path: Path, what: str) -> str:
     return path.read_text().strip()
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
-def test_a_signal_quits_cleanly_and_gives_the_terminal_back(tmp_path: Path, http_server,
-                                                            archive_factory, sig: int) -> None:
+def _stalled_download_scene(tmp_path: Path, http_server, archive_factory):
+    """A catalog of one build whose download stalls after 5,000 bytes, and the command that
+    runs pytui on it: (command, the install root, the download's `.part`)."""
     from cli_harness import cache_name
     from fixtures_archives import file, write_uv_catalog
 
@@ -55,12 +55,18 @@ def test_a_signal_quits_cleanly_and_gives_the_terminal_back(tmp_path: Path, http
     catalog = write_uv_catalog(home / "catalog.json", [made.build])
     command = _pytui_command(tmp_path, home, catalog, root, cache,
                              {"UV_HTTP_TIMEOUT": "3600", "PYTUI_HTTP_SPEED_LIMIT": "0"})
+    return command, root, cache / (cache_name(made) + ".part"), made
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_quits_cleanly_and_gives_the_terminal_back(tmp_path: Path, http_server,
+                                                            archive_factory, sig: int) -> None:
+    command, root, part, made = _stalled_download_scene(tmp_path, http_server, archive_factory)
     tmux = Tmux(f"pytui-signal-{os.getpid()}")
     tmux.start(command)
     try:
         wait_screen(tmux, lambda s: "3.12.8" in s and "ONLINE" in s, "the main screen")
         tmux.keys("i")
-        part = cache / (cache_name(made) + ".part")
 
         def downloading() -> bool:
             try:
@@ -104,25 +110,13 @@ def test_the_terminal_closing_under_a_download_ends_pytui(tmp_path: Path, http_s
     at its first write to the gone terminal, and the goodbye writes (mouse off, cursor back)
     waited forever for room in its queue: the process stayed, asleep, holding nothing but
     ignoring every later SIGTERM."""
-    from cli_harness import cache_name
-    from fixtures_archives import file, write_uv_catalog
-
-    home = tmp_path / "scene"
-    home.mkdir()
-    root, cache = home / "root", home / "cache"
-    made = archive_factory.pbs(
-        version="3.12.8", extra=[file("lib/payload.bin", os.urandom(200_000))]).serve(
-        http_server, stall_at=5_000, stall_seconds=3600.0)
-    catalog = write_uv_catalog(home / "catalog.json", [made.build])
-    command = _pytui_command(tmp_path, home, catalog, root, cache,
-                             {"UV_HTTP_TIMEOUT": "3600", "PYTUI_HTTP_SPEED_LIMIT": "0"})
+    command, root, part, _ = _stalled_download_scene(tmp_path, http_server, archive_factory)
     tmux = Tmux(f"pytui-hangup-{os.getpid()}")
     tmux.start(command)
     pid = None
     try:
         wait_screen(tmux, lambda s: "3.12.8" in s and "ONLINE" in s, "the main screen")
         tmux.keys("i")
-        part = cache / (cache_name(made) + ".part")
         deadline = time.monotonic() + 60
         while not (part.exists() and part.stat().st_size > 0):
             assert time.monotonic() < deadline, tmux.screen()

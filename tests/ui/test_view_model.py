@@ -96,30 +96,6 @@ def test_the_cached_subtitle_counts_a_download_as_downloading(tmp_path, builds) 
     assert vm.cached_subtitle(state) == "2 archives · 1.0 KiB"
 
 
-def test_under_a_filter_a_download_is_counted_apart_too(tmp_path, builds) -> None:
-    # Under a filter the count was of rows: a download of 3.13.1 beside 3.12.7's archive
-    # read '1 of 2 archives', where the same pane unfiltered reads '1 archive · … · 1 downloading'.
-    state = a_state(tmp_path, *builds.values())
-    vm = ViewModel()
-    a_cached_archive(state, builds[OLD])
-    job = state.add_job("install", builds[OTHER].key, build=builds[OTHER])
-    state.progress(job.job_id, "download", 10, 40)
-    state.view = state.view.replace(filter_text="3.13")
-    cached = vm.cache_rows(state)
-    assert [row.state for row in cached] == ["downloading"]
-    assert vm.cached_subtitles(state, 1, 1) == (
-        "filter “3.13” · 0 of 1 archive · 1 downloading", "“3.13”: 0 of 1 archive · 1 downloading",
-        "0 of 1 archive · 1 downloading", "“3.13”: 0 of 1 archive", "0 of 1 archive")
-    state.view = state.view.replace(filter_text="3.12")
-    assert vm.cached_subtitle(state, 1, 0) == "filter “3.12” · 1 of 1 archive"
-    # The listing sees the `.part`: still one archive and one download.
-    state.archives.append(CachedArchive(
-        state.settings.cache_dir / (builds[OTHER].cache_filename + ".part"), 10, builds[OTHER]))
-    state.view = state.view.replace(filter_text="3")
-    assert len(vm.cache_rows(state)) == 2
-    assert vm.cached_subtitle(state, 2, 1) == "filter “3” · 1 of 1 archive · 1 downloading"
-
-
 def test_an_archive_with_a_kept_tree_is_marked(tmp_path, builds) -> None:
     state = a_state(tmp_path, *builds.values())
     vm = ViewModel()
