@@ -19,7 +19,8 @@ class TerminalGoneSafeDriver(LinuxDriver):
     """`LinuxDriver` whose writes are dropped once its writer thread has ended."""
 
     def write(self, data: str) -> None:
-        writer = self._writer_thread
+        # Textual's own attribute, looked up softly: under another name the guard is skipped.
+        writer = getattr(self, "_writer_thread", None)
         if writer is not None and not writer.is_alive():
             return
         super().write(data)
