@@ -49,7 +49,7 @@ class Renderer:
             _subtitle(app, "#available-pane", vm.available_subtitles(state, len(rows)))
             cached = vm.cache_rows(state)
             app.query_one("#cached", CacheTable).show(cached)
-            _subtitle(app, "#cached-pane", vm.cached_subtitles(state, len(cached), _downloading(cached)))
+            _cached_subtitle(app, vm, state, cached)
             installed = vm.installed_rows(state)
             app.query_one("#installed", InstalledTable).show(installed)
             _subtitle(app, "#installed-pane", vm.installed_subtitles(state, len(installed)))
@@ -87,9 +87,7 @@ class Renderer:
         with the kept trees) show it; no row depends on it."""
         app = self._app
         with contextlib.suppress(*GONE):
-            cached = self._vm.cache_rows(self._state)
-            _subtitle(app, "#cached-pane",
-                      self._vm.cached_subtitles(self._state, len(cached), _downloading(cached)))
+            _cached_subtitle(app, self._vm, self._state, self._vm.cache_rows(self._state))
         self.header()
 
     def header(self) -> None:
@@ -114,7 +112,7 @@ class Renderer:
                 cached = vm.cache_rows(state)
                 app.query_one("#cached", CacheTable).show(cached)
                 # Its count of downloads changes with a job's phase, not only with a listing.
-                _subtitle(app, "#cached-pane", vm.cached_subtitles(state, len(cached), _downloading(cached)))
+                _cached_subtitle(app, vm, state, cached)
             app.query_one("#installed", InstalledTable).show(vm.installed_rows(state))
             pane, key = self.details_target()
             if pane == "jobs" or key in {job.key, job.build.cache_filename if job.build else ""}:
@@ -150,6 +148,7 @@ def _subtitle(app: App, pane: str, forms: tuple[str, ...]) -> None:
     app.query_one(pane, Pane).show_subtitle(forms)
 
 
-def _downloading(rows: list[CacheRow]) -> int:
-    """How many of the Cached pane's rows are downloads (its subtitle counts them apart)."""
-    return sum(1 for row in rows if row.state == "downloading")
+def _cached_subtitle(app: App, vm: ViewModel, state: AppState, rows: list[CacheRow]) -> None:
+    """The Cached pane's subtitle for the rows it shows, its downloads counted apart."""
+    downloading = sum(1 for row in rows if row.state == "downloading")
+    _subtitle(app, "#cached-pane", vm.cached_subtitles(state, len(rows), downloading))

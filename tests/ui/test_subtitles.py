@@ -8,7 +8,7 @@ import re
 from pytui.app.subtitles import envs_subtitle, key_hint
 from pytui.app.view_model import ViewModel
 from pytui.core.models import CachedArchive
-from view_state import OLD, OTHER, a_cached_archive, a_state
+from view_state import OLD, OTHER, a_cached_archive, a_download, a_state
 
 # A lone key followed by a word and no colon: `e environments`, `r rescan`.
 _BARE_KEY = re.compile(r"(?:^|· )(?:[a-zA-Z/]|Esc) [a-z]")
@@ -33,8 +33,7 @@ def test_under_a_filter_a_download_is_counted_apart_too(tmp_path, builds) -> Non
     state = a_state(tmp_path, *builds.values())
     vm = ViewModel()
     a_cached_archive(state, builds[OLD])
-    job = state.add_job("install", builds[OTHER].key, build=builds[OTHER])
-    state.progress(job.job_id, "download", 10, 40)
+    a_download(state, builds[OTHER])
     state.view = state.view.replace(filter_text="3.13")
     cached = vm.cache_rows(state)
     assert [row.state for row in cached] == ["downloading"]

@@ -17,7 +17,7 @@ from pytui.app.view_model import ViewModel
 from pytui.core.catalog import Catalog
 from pytui.core.models import Build, CachedArchive
 from pytui.core.settings import Settings
-from view_state import NEW, OLD, OTHER, a_cached_archive, a_state, an_installation
+from view_state import NEW, OLD, OTHER, a_cached_archive, a_download, a_state, an_installation
 
 
 def test_state_and_derivation_import_no_textual() -> None:
@@ -60,8 +60,7 @@ def test_cache_and_installed_rows(tmp_path, builds) -> None:
     installed = an_installation(tmp_path, builds[OLD])
     state.installations.append(installed)
     state.sizes[installed.key] = 5000
-    job = state.add_job("install", builds[OTHER].key, build=builds[OTHER])
-    state.progress(job.job_id, "download", 10, 40)
+    a_download(state, builds[OTHER])
     cache = {r.name: r for r in vm.cache_rows(state)}
     assert cache[builds[OLD].cache_filename].state == "ok"
     assert cache[builds[OTHER].cache_filename].state == "downloading"
@@ -78,8 +77,7 @@ def test_the_cached_subtitle_counts_a_download_as_downloading(tmp_path, builds) 
     state = a_state(tmp_path, *builds.values())
     vm = ViewModel()
     a_cached_archive(state, builds[OLD])
-    job = state.add_job("install", builds[OTHER].key, build=builds[OTHER])
-    state.progress(job.job_id, "download", 10, 40)
+    job = a_download(state, builds[OTHER])
     assert len(vm.cache_rows(state)) == 2
     assert vm.cached_subtitles(state) == ("1 archive · 1000 B · 1 downloading",
                                           "1 archive · 1000 B")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fixtures_archives import make_build
-from pytui.app.state import AppState
+from pytui.app.state import AppState, Job
 from pytui.core.catalog import Catalog
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.settings import Settings
@@ -39,3 +39,10 @@ def a_cached_archive(state: AppState, build: Build, size: int = 1000) -> CachedA
     archive = CachedArchive(state.settings.cache_dir / build.cache_filename, size, build)
     state.archives.append(archive)
     return archive
+
+
+def a_download(state: AppState, build: Build, done: int = 10, total: int = 40) -> Job:
+    """An install of `build` in its download phase, `done` of `total` bytes in."""
+    job = state.add_job("install", build.key, build=build)
+    state.progress(job.job_id, "download", done, total)
+    return job
