@@ -253,8 +253,15 @@ class PlainClient:
         """`extensions["trace"]`, as httpcore's: called with each new connection's stream
         ("connection.connect_tcp.complete"), before the request is sent."""
         trace = (extensions or {}).get("trace")
-        for _ in range(MAX_REDIRECTS + 1):
-            response = self._send(method, url, headers, timeout, trace)
+        for hop in range(MAX_REDIRECTS + 1):
+            try:
+                response = self._send(method, url, headers, timeout, trace)
+            except (ConnectError, ConnectTimeout) as err:
+                if not hop:
+                    raise
+                # The caller names the URL it asked for; where a redirect led is said here, or
+                # "Name or service not known" would read as the first host's.
+                raise type(err)(f"{err} (redirected to {url[:200]})") from None
             location = response.headers.get("location")
             if response.status_code not in REDIRECTS or not location:
                 return response

@@ -68,3 +68,13 @@ def test_a_mirror_that_is_no_url_is_one_line(pytui: Pytui, mirror: str) -> None:
     assert line.endswith(f"; {OTHER_NEXT_STEP}") and line.count("--mirror") == 1, line
     assert "--mirror" in line and not (pytui.root / made.build.key).exists()
     assert pytui.server.count() == 0
+
+
+def test_a_redirect_to_a_host_that_does_not_answer_says_where_it_led(pytui: Pytui) -> None:
+    """The line names the URL pytui asked for; a connection refused (or a host no resolver
+    knows) at the end of a redirect read as that first host's failure."""
+    closed = "http://127.0.0.1:1/elsewhere.tar.gz"  # port 1: nothing listens, no name lookup
+    made = pytui.add("3.12.8", faults={"mode": "redirect", "mode_args": {"location": closed}})
+    line = assert_clean_failure(pytui.run("install", "3.12"))
+    assert f"(redirected to {closed})" in line and made.build.key in line, line
+    assert not (pytui.root / made.build.key).exists() and pytui.cached() == []
