@@ -32,7 +32,7 @@ def _local_path(value: str) -> Path:
         from urllib.request import url2pathname
 
         return Path(url2pathname(urlsplit(value).path))
-    return Path(value).expanduser()
+    return Path(value)  # `~` not expanded, as uv reads it (core/paths._as_written)
 
 
 def _shown(value: str) -> str:

@@ -32,6 +32,13 @@ def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
     return os.environ if env is None else env
 
 
+def _as_written(value: str | os.PathLike[str]) -> Path:
+    """A directory named by a flag or a variable, as uv takes it: `~` is not expanded (a shell
+    expands an unquoted one before either tool sees it; a quoted `'~/x'` is `./~/x` for uv, and
+    pytui's `$HOME/x` was a root uv never looked in); a relative path is from the current one."""
+    return Path(value).absolute()
+
+
 def _xdg_data_home(env: Mapping[str, str]) -> Path:
     value = env.get("XDG_DATA_HOME", "")
     return Path(value) if value and Path(value).is_absolute() else home_dir() / ".local" / "share"
@@ -42,9 +49,9 @@ def install_root(install_dir: str | os.PathLike[str] | None = None,
     """uv's managed Python root: `--install-dir`, `UV_PYTHON_INSTALL_DIR`, then `<XDG data>/uv/python`."""
     env = _env(env)
     if install_dir:
-        return Path(install_dir).expanduser().absolute()
+        return _as_written(install_dir)
     if env.get("UV_PYTHON_INSTALL_DIR"):
-        return Path(env["UV_PYTHON_INSTALL_DIR"]).expanduser().absolute()
+        return _as_written(env["UV_PYTHON_INSTALL_DIR"])
     return _xdg_data_home(env) / "uv" / "python"
 
 
@@ -53,9 +60,9 @@ def cache_dir(cache_dir: str | os.PathLike[str] | None = None,
     """The archive cache: `--cache-dir`, `UV_PYTHON_CACHE_DIR` when non-empty, else pytui's own."""
     env = _env(env)
     if cache_dir:
-        return Path(cache_dir).expanduser().absolute()
+        return _as_written(cache_dir)
     if env.get("UV_PYTHON_CACHE_DIR"):
-        return Path(env["UV_PYTHON_CACHE_DIR"]).expanduser().absolute()
+        return _as_written(env["UV_PYTHON_CACHE_DIR"])
     value = env.get("XDG_CACHE_HOME", "")
     base = Path(value) if value and Path(value).is_absolute() else home_dir() / ".cache"
     return base / APP_NAME / "python"
@@ -65,7 +72,7 @@ def state_dir(env: Mapping[str, str] | None = None) -> Path:
     """pytui's own state (the last fetched catalog): `PYTUI_STATE_DIR`, else `<XDG state>/pytui`."""
     env = _env(env)
     if env.get("PYTUI_STATE_DIR"):
-        return Path(env["PYTUI_STATE_DIR"]).expanduser().absolute()
+        return _as_written(env["PYTUI_STATE_DIR"])
     value = env.get("XDG_STATE_HOME", "")
     base = Path(value) if value and Path(value).is_absolute() else home_dir() / ".local" / "state"
     return base / APP_NAME
@@ -75,7 +82,7 @@ def bin_dir(env: Mapping[str, str] | None = None) -> Path:
     """Where executable links go: `UV_PYTHON_BIN_DIR`, `XDG_BIN_HOME`, `<XDG data>/../bin`, `~/.local/bin`."""
     env = _env(env)
     if env.get("UV_PYTHON_BIN_DIR"):
-        return Path(env["UV_PYTHON_BIN_DIR"]).expanduser().absolute()
+        return _as_written(env["UV_PYTHON_BIN_DIR"])
     # As uv (and the XDG base-directory spec): a relative XDG value is invalid and ignored; it
     # put the links into the current directory (`./bin/python3.12` from XDG_DATA_HOME=rel).
     xdg_bin = env.get("XDG_BIN_HOME", "")
