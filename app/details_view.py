@@ -14,7 +14,7 @@ from pytui.core.catalog import Catalog
 from pytui.core.install_policy import upgrade_installed_note
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.widgets.format import human_age, human_size, one_line, short_path
-from pytui.widgets.rows import Details, HeaderInfo, archive_key
+from pytui.widgets.rows import NOTHING_HIGHLIGHTED, Details, HeaderInfo, archive_key
 
 if TYPE_CHECKING:
     from pytui.app.view_model import ViewModel
@@ -73,7 +73,7 @@ def nothing_note(state: AppState, pane: str) -> str:
     text = state.view.filter_text
     if text and pane in ("available", "cached", "installed"):
         return f"No row here matches the filter “{text}” (Esc clears it)."
-    return "Nothing highlighted."
+    return NOTHING_HIGHLIGHTED
 
 
 def _row_things(state: AppState, pane: str, key: str) -> tuple[

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pytui.widgets.cut_rules import cut_parts, cut_words
 from pytui.widgets.folded import Folded
-from pytui.widgets.rows import Details
+from pytui.widgets.rows import NOTHING_HIGHLIGHTED, Details
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.table import Table
@@ -16,9 +16,6 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 __all__ = ["Details", "DetailsPanel", "render_details"]
-
-NOTHING = "Nothing highlighted."
-
 
 class DetailsPanel(VerticalScroll):
     """Scrolls when a long error does not fit; `details` is what it shows now."""
@@ -30,12 +27,12 @@ class DetailsPanel(VerticalScroll):
 
     details: Details | None = None
     # What it says when `details` is None (why nothing is highlighted).
-    empty: str = NOTHING
+    empty: str = NOTHING_HIGHLIGHTED
 
     def compose(self) -> ComposeResult:
         yield Static(render_details(self.details, self.empty), id="details-body")
 
-    def show(self, details: Details | None, empty: str = NOTHING) -> None:
+    def show(self, details: Details | None, empty: str = NOTHING_HIGHLIGHTED) -> None:
         if details == self.details and (details is not None or empty == self.empty) \
                 and self.is_attached:
             return
@@ -81,7 +78,7 @@ class _WordCut:
                    no_wrap=True, overflow="crop")
 
 
-def render_details(details: Details | None, empty: str = NOTHING) -> RenderableType:
+def render_details(details: Details | None, empty: str = NOTHING_HIGHLIGHTED) -> RenderableType:
     if details is None:
         return Text(empty, style="dim")
     grid = Table.grid(padding=(0, 2), expand=True)

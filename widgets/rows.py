@@ -17,6 +17,10 @@ PARTIAL = "◐"
 
 PART_SUFFIX = ".part"
 
+# What the details panel says when its pane has no row highlighted (app/details_view.py says
+# why instead when a filter emptied the pane).
+NOTHING_HIGHLIGHTED = "Nothing highlighted."
+
 # Every phase a job row can show: the one list (the core's phases, core/progress.py PHASES,
 # are among them; the README's Jobs panel names each: tests/test_repository.py).
 RUNNING_PHASES = ("queued", "resolve", "waiting", "download", "verify", "extract", "link", "finish",

@@ -324,15 +324,16 @@ def test_the_details_say_why_nothing_is_highlighted_under_a_filter(tmp_path) -> 
     # An empty pane's details read `Nothing highlighted.` when the filter had emptied it.
     from pytui.app.details_view import nothing_note
     from pytui.app.state import ViewOptions
+    from pytui.widgets.rows import NOTHING_HIGHLIGHTED
     from view_state import a_state
 
     state = a_state(tmp_path)
-    assert nothing_note(state, "installed") == "Nothing highlighted."
+    assert nothing_note(state, "installed") == NOTHING_HIGHLIGHTED == "Nothing highlighted."
     state.view = ViewOptions(filter_text="3.13")
     for pane in ("available", "cached", "installed"):
         assert nothing_note(state, pane) == \
             "No row here matches the filter “3.13” (Esc clears it)."
-    assert nothing_note(state, "jobs") == "Nothing highlighted."
+    assert nothing_note(state, "jobs") == NOTHING_HIGHLIGHTED
 
 
 async def test_an_emptied_pane_says_its_filter_in_the_details(ui_world: UiWorld) -> None:
