@@ -38,13 +38,29 @@ def test_under_a_filter_a_download_is_counted_apart_too(tmp_path, builds) -> Non
     cached = vm.cache_rows(state)
     assert [row.state for row in cached] == ["downloading"]
     assert vm.cached_subtitles(state, 1, 1) == (
-        "filter “3.13” · 0 of 1 archive · 1 downloading", "“3.13”: 0 of 1 archive · 1 downloading",
-        "0 of 1 archive · 1 downloading", "“3.13”: 0 of 1 archive", "0 of 1 archive")
+        "“3.13”: 0 of 1 archive · 1 downloading", "0 of 1 archive · 1 downloading",
+        "“3.13”: 0 of 1 archive", "0 of 1 archive")
     state.view = state.view.replace(filter_text="3.12")
-    assert vm.cached_subtitle(state, 1, 0) == "filter “3.12” · 1 of 1 archive"
+    assert vm.cached_subtitle(state, 1, 0) == "“3.12”: 1 of 1 archive"
     # The listing sees the `.part`: still one archive and one download.
     state.archives.append(CachedArchive(
         state.settings.cache_dir / (builds[OTHER].cache_filename + ".part"), 10, builds[OTHER]))
     state.view = state.view.replace(filter_text="3")
     assert len(vm.cache_rows(state)) == 2
-    assert vm.cached_subtitle(state, 2, 1) == "filter “3” · 1 of 1 archive · 1 downloading"
+    assert vm.cached_subtitle(state, 2, 1) == "“3”: 1 of 1 archive · 1 downloading"
+
+
+def test_under_a_filter_every_pane_leads_with_the_filter_and_its_count(tmp_path, builds) -> None:
+    # At 80 columns Cached kept `filter “3.13” · 0 of 3 archives` (its longer form fitted)
+    # while Available and Installed read `“3.13”: …`: the panes side by side read differently.
+    state = a_state(tmp_path, *builds.values())
+    state.disk_listed = True
+    vm = ViewModel()
+    a_cached_archive(state, builds[OLD])
+    state.view = state.view.replace(filter_text="3.13")
+    subtitles = (*vm.available_subtitles(state, 1), *vm.cached_subtitles(state, 0),
+                 *vm.installed_subtitles(state, 0))
+    assert not [form for form in subtitles if "filter" in form], subtitles
+    for forms in (vm.available_subtitles(state, 1), vm.cached_subtitles(state, 0),
+                  vm.installed_subtitles(state, 0)):
+        assert forms[0].startswith("“3.13”: "), forms

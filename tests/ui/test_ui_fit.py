@@ -87,8 +87,8 @@ async def test_filtered_subtitles_keep_the_filter_and_the_count_at_80(ui_world: 
         await pilot.pause()
         for pane in ("#available-pane", "#cached-pane", "#installed-pane"):
             assert _fits(app, pane), (pane, _subtitle(app, pane))
-        # The full form where it fits, else the filter and the count.
-        assert _subtitle(app, "#cached-pane") == "filter “3.13t” · 0 of 1 archive"
+        # The same form side by side (Cached's once said `filter “3.13t” · …`).
+        assert _subtitle(app, "#cached-pane") == "“3.13t”: 0 of 1 archive"
         assert _subtitle(app, "#installed-pane") == "“3.13t”: 0 of 0 interpreters"
         # A filter only a hidden build matches (the macOS one): the hint says Enter first
         # while the box has the focus, not once Enter left it.

@@ -377,7 +377,7 @@ def test_a_filter_matching_nothing_anywhere_has_no_hint(tmp_path, builds) -> Non
     state.view = ViewOptions(filter_text="musl")
     vm = ViewModel()
     assert vm.available_rows(state) == []
-    assert vm.available_subtitle(state, 0).endswith("filter “musl” · 0 of 3")
+    assert vm.available_subtitle(state, 0).startswith("“musl”: 0 of 3 · ")
     # An older patch the view hides: `a` lists it.
     state.view = ViewOptions(filter_text=OLD)
     assert vm.available_subtitle(state, 0) == f"“{OLD}”: 0 of 3 · 1 more in all versions: Enter, then a"
@@ -406,12 +406,11 @@ def test_cached_and_installed_subtitles_name_the_filter_and_count_what_it_keeps(
     state.view = state.view.replace(filter_text="3.13")
     cached, installed = vm.cache_rows(state), vm.installed_rows(state)
     assert len(cached) == 1 and installed == []
-    assert vm.cached_subtitle(state, len(cached)) == "filter “3.13” · 1 of 2 archives"
-    assert vm.installed_subtitle(state, len(installed)) == "filter “3.13” · 0 of 2 interpreters"
-    # Shorter forms for a half-width pane: the filter and the count, then the count alone.
-    assert vm.installed_subtitles(state, 0)[1:] == ("“3.13”: 0 of 2 interpreters",
-                                                    "0 of 2 interpreters")
-    assert vm.cached_subtitles(state, 1)[1:] == ("“3.13”: 1 of 2 archives", "1 of 2 archives")
+    # The filter and the count, then (a narrower pane) the count alone.
+    assert vm.installed_subtitles(state, len(installed)) == ("“3.13”: 0 of 2 interpreters",
+                                                             "0 of 2 interpreters")
+    assert vm.cached_subtitles(state, len(cached)) == ("“3.13”: 1 of 2 archives",
+                                                       "1 of 2 archives")
     state.view = state.view.replace(filter_text="")
     assert vm.installed_subtitles(state, 2) == ("2 interpreters · e: environments",
                                                 "2 interpreters")
@@ -431,7 +430,7 @@ def test_available_subtitle_forms_keep_the_filter_and_the_count(tmp_path, builds
     state.view = state.view.replace(filter_text="3.12")
     shown = len(vm.available_rows(state))
     assert vm.available_subtitles(state, shown) == (
-        f"{platform} · newest patches · standard builds · filter “3.12” · {shown} of {total}",
+        f"“3.12”: {shown} of {total} · {platform} · newest patches · standard builds",
         f"“3.12”: {shown} of {total} · newest patches · standard builds",
         f"“3.12”: {shown} of {total}")
 
