@@ -233,10 +233,6 @@ def palette_keys() -> list[Key]:
     return [k for k in KEYMAP if k.palette and k.action and k.keys and not k.table]
 
 
-def help_for(action: str) -> str:
-    return next((k.help for k in KEYMAP if k.action == action and k.help), "")
-
-
 def readme_table() -> str:
     """The README's key table, as Markdown."""
     lines = ["| Key | Action |", "|---|---|"]

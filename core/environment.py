@@ -101,9 +101,6 @@ class ScanResult:
         return (f"ScanResult({len(self.environments)} environments, quick={self.quick}, "
                 f"partial={self.partial}, listed={self.listed}, reused={self.reused})")
 
-    def using(self, key: str) -> list[Environment]:
-        return [env for env in self.environments if env.key == key]
-
 
 def _minor_group(key: str) -> tuple | None:
     parts = parse_key(key)

@@ -11,7 +11,6 @@ import os
 import stat
 from pathlib import Path
 
-from pytui.core.errors import PytuiError
 from pytui.core.keys import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,10 +32,6 @@ _CAUSES = {
     errno.ENAMETOOLONG: "file name too long",
 }
 FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
-
-
-class FilesystemError(PytuiError):
-    """A directory pytui reads or writes is unusable (read-only, full, unreadable, not a directory)."""
 
 
 def cause(err: OSError) -> str:

@@ -185,9 +185,3 @@ def _lazy_tls_transport():  # -> httpx.BaseTransport
                 transport.close()
 
     return LazyTLSTransport()
-
-
-def env_offline(env: Mapping[str, str] | None = None) -> bool:
-    """`UV_OFFLINE` as uv reads booleans: 1/true/yes/on."""
-    env = os.environ if env is None else env
-    return env.get("UV_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on", "y", "t"}

@@ -270,11 +270,6 @@ class InstallRoot(RootLocking, RootLinking):
             raise
         _remove_later(aside)
 
-    def fixup(self, installation: Installation, *, build: str | None = None) -> None:
-        """Re-run uv's fix-ups on an installed tree (uv does this for already-satisfied installs)."""
-        with self._writing():
-            apply_fixups(installation.path, installation.key, build=build or installation.build)
-
     # -- uninstall ----------------------------------------------------------------------------
     def footprint(self, installation: Installation | Path | str) -> Footprint:
         """What an installation occupies and what uninstalling it frees (core/root_tree.py):

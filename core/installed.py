@@ -45,15 +45,6 @@ def installation_from_dir(directory: Path, key: InstallationKey | None = None) -
     return Installation(key, directory, _read_build(directory))
 
 
-def malformed_entries(root: Path) -> list[Path]:
-    """Real directories uv would warn about ("Ignoring malformed managed Python entry")."""
-    found = []
-    for entry in _scan(root):
-        if entry.is_dir(follow_symlinks=False) and InstallationKey.parse(entry.name) is None:
-            found.append(Path(entry.path))
-    return sorted(found)
-
-
 def _scan(root: Path) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(root) as entries:

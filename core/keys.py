@@ -146,10 +146,6 @@ class KeyFields(NamedFields):
         return f"{self[1]}.{self[2]}.{self[3]}{self[4]}"
 
     @property
-    def major_minor(self) -> str:
-        return f"{self[1]}.{self[2]}"
-
-    @property
     def platform(self) -> str:
         return f"{self[6]}-{self[7]}-{self[8]}"
 

@@ -216,10 +216,6 @@ class PythonRequest(NamedFields):
         return self.version is not None and self.version.allows_prereleases
 
     @property
-    def allows_debug(self) -> bool:
-        return self.version is not None and self.version.is_debug
-
-    @property
     def variant(self) -> str | None:
         return self.version.variant if self.version is not None else None
 

@@ -55,10 +55,6 @@ def minor_key(parts: KeyParts) -> str:
     return parts.minor_key
 
 
-def _same_minor(a: KeyParts, b: KeyParts) -> bool:
-    return a.minor_version == b.minor_version
-
-
 def _names_install(name: str) -> bool:
     """An installation key, or a minor-version link's name (`cpython-3.12-linux-x86_64-gnu`)."""
     if parse_key(name) is not None:
@@ -100,7 +96,7 @@ class RootLinking:
         best: tuple[tuple, Installation] | None = None
         for installation in self.installed():
             other = parse_key(installation.key)
-            if other is None or not _same_minor(parts, other):
+            if other is None or not parts.same_minor(other):
                 continue
             if exclude is not None and installation.path == exclude:
                 continue

@@ -136,15 +136,6 @@ def iso_day(text: object) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def parse_date(text: object) -> _dt.date | None:
-    day = iso_day(text)
-    if day is None:
-        return None
-    import datetime
-
-    return datetime.date.fromisoformat(day)
-
-
 def _add_months(day: str, months: int) -> str:
     total = int(day[:4]) * 12 + int(day[5:7]) - 1 + months
     return f"{total // 12:04d}-{total % 12 + 1:02d}"
