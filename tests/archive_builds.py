@@ -58,9 +58,6 @@ class MadeArchive:
         url = server.add_file(path or self.url_path, self.path, **faults)  # type: ignore[attr-defined]
         return self.with_url(url)
 
-    def catalog_entry(self) -> tuple[str, dict]:
-        return uv_catalog_entry(self.build)
-
 
 def target_triple(os_name: str, arch: str, libc: str) -> str:
     family = arch

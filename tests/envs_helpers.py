@@ -3,7 +3,7 @@
 `prefix_archive(dest, prefix, version)` packs an interpreter prefix in the PBS layout under the
 version it really is (the fixture module's `make_prefix_archive` labels it with the running
 Python's version), so two real patches of one minor can be installed side by side: this host's
-`/usr` Python 3.11.x and pyenv's 3.11.y, when both exist. `second_patch()` finds such a pair.
+`/usr` Python 3.11.x and pyenv's 3.11.y, when both exist. `older_patch()` finds such a pair.
 """
 
 from __future__ import annotations

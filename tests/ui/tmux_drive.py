@@ -76,10 +76,6 @@ class Tmux:
     def keys(self, *keys: str, literal: bool = False) -> None:
         self.run("send-keys", "-t", self.session, *(["-l"] if literal else []), *keys)
 
-    def alive(self) -> bool:
-        return subprocess.run([*self.base, "has-session", "-t", self.session],
-                              capture_output=True).returncode == 0
-
     def kill(self) -> None:
         subprocess.run([*self.base, "kill-server"], capture_output=True)
 

@@ -18,7 +18,6 @@ from fixtures_archives import (
     write_uv_catalog,
 )
 from fixtures_http import FaultyHTTPServer
-from pytui.core.catalog import Catalog
 from pytui.core.models import Build
 from pytui.core.platform_detect import HostPlatform
 from pytui.core.settings import Settings
@@ -106,10 +105,6 @@ async def ready(pilot) -> None:
     await wait_for(pilot, lambda: app.state.catalog is not None and app.state.disk_listed,
                    what="catalog and disk listing")
     await pilot.pause()
-
-
-def catalog_of(builds: list[Build]) -> Catalog:
-    return Catalog(builds, source="test catalog")
 
 
 @contextlib.contextmanager
