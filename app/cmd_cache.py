@@ -308,10 +308,10 @@ def _run_purge(args: argparse.Namespace) -> int:
     # install shares (core/cache_purge.py purge_effect); the real run reports what it freed.
     effect = purge_effect(cache, plan)
     freed = effect.total if args.dry_run else remove_archives(cache, plan)
+    leftovers = 0
     if args.rule == "all" and not args.dry_run:
-        for name, size in cache.remove_stale_imports():
-            print(f"removed {_shown(name)} (left by an interrupted import, {_size(size)})")
-            freed += size
+        leftovers, size = _remove_leftovers(cache)
+        freed += size
     for archive, tree in effect.archives:
         with_tree = f" + its kept tree {_size(tree)}" if tree else ""
         print(f"{verb} {_shown(archive.name)} ({_describe(archive)}, {_size(archive.size)}{with_tree})")
@@ -319,13 +319,26 @@ def _run_purge(args: argparse.Namespace) -> int:
     if effect.trees:
         count += f", {effect.trees} kept tree{'s' if effect.trees != 1 else ''}"
     if not plan:
-        if not downloading:
+        if leftovers:
+            print(f"freed {_size(freed)}")
+        elif not downloading:
             print(f"nothing to remove in {_shown(cache.root)}")
     elif args.dry_run:
         print(f"would free {_size(freed)} ({count}); nothing was removed (--dry-run)")
     else:
         print(f"freed {_size(freed)} ({count})")
     return 1 if unmatched else 0
+
+
+def _remove_leftovers(cache: ArchiveCache) -> tuple[int, int]:
+    """Remove what killed runs left in the cache dir (an import's copy, a tree half kept or
+    half removed), one line each; return how many and their bytes."""
+    removed = [(name, size, "an interrupted import") for name, size in cache.remove_stale_imports()]
+    removed += [(f"trees/{name}", size, "an interrupted pytui, a tree half kept or half removed")
+                for name, size in cache.trees.clean()]
+    for name, size, left_by in removed:
+        print(f"removed {_shown(name)} (left by {left_by}, {_size(size)})")
+    return len(removed), sum(size for _, size, _ in removed)
 
 
 def _run_import(args: argparse.Namespace) -> int:

@@ -16,13 +16,16 @@ mtime); a tree that changed, or whose manifest is not what pytui writes, is disc
 next install extracts the verified archive again. Trees are made by hard-linking the freshly
 extracted stage, or by copying it where the cache and the install root are on different
 filesystems; installs from a tree fall back to copying the same way.
+
+A tree is made under `trees/.tmp-…` and removed from `trees/.old-…`, each flocked while its run
+lives: what a killed run left there is removed by `clean` (the next `keep`, `cache purge --all`).
 """
 
 from __future__ import annotations
 
 import builtins
-import contextlib
 import errno
+import fcntl
 import os
 import stat
 from pathlib import Path
@@ -93,6 +96,9 @@ MAX_SIZES_READ = 256
 _SIZES_READ: dict[str, tuple[tuple[int, ...], TreeSizes]] = {}
 
 _SHA256_CHARS = frozenset("0123456789abcdef")
+# Hidden names in `trees/`: a tree being made by `keep`, one being removed by `discard`.
+_KEEPING = ".tmp-"
+_DISCARDING = ".old-"
 
 
 def is_sha256(text: str) -> bool:
@@ -252,10 +258,15 @@ class TreeStore:
             # A file, a link or a tree with no manifest at its name (pytui renames whole trees
             # in, manifest included): nothing uses it, and it made every later keep fail.
             self.discard(sha256)
-        work = self.path / f".tmp-{os.getpid()}-{os.urandom(4).hex()}"
+        self.clean()
+        work = self.path / f"{_KEEPING}{os.getpid()}-{os.urandom(4).hex()}"
+        held = -1
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             work.mkdir()
+            held = _hold(work)
+            if held < 0:
+                return False  # taken by a `clean` between the mkdir and the lock
             entries = scan_tree(os.fspath(prefix))
             os.mkdir(work / TREE_NAME)
             link_tree(os.fspath(prefix), os.fspath(work / TREE_NAME), entry_columns(entries), cancel,
@@ -271,6 +282,8 @@ class TreeStore:
         finally:
             if work.exists():
                 remove_tree(work)
+            if held >= 0:
+                os.close(held)
 
     def sysconfig(self, sha256: str) -> tuple[str, dict[str, object]] | None:
         """The parsed sysconfig data kept with the tree of `sha256`, if any and well-formed."""
@@ -323,25 +336,51 @@ class TreeStore:
         src = self.path / sha256
         if not os.path.lexists(src):
             return 0
-        aside = self.path / f".old-{sha256}-{os.urandom(4).hex()}"
+        aside = self.path / f"{_DISCARDING}{sha256}-{os.urandom(4).hex()}"
+        # Locked before the rename (the lock goes with the directory): `clean` in another
+        # process leaves the tree this one is removing alone. A file or link is not locked.
+        held = -1
+        if os.path.isdir(src) and not os.path.islink(src):
+            held = _hold(src)
+            if held < 0:
+                return 0  # another run is removing it
         try:
-            os.rename(src, aside)
-        except OSError:
-            return 0
-        freed = unshared_size(aside)
-        remove_tree(aside)
+            try:
+                os.rename(src, aside)
+            except OSError:
+                return 0
+            freed = unshared_size(aside)
+            remove_tree(aside)
+        finally:
+            if held >= 0:
+                os.close(held)
         return freed
 
-    def clean(self) -> None:
-        """Remove leftovers of interrupted `keep`/`discard` runs of dead processes."""
-        with contextlib.suppress(OSError):
-            for name in os.listdir(self.path):
-                if name.startswith(".old-"):
-                    remove_tree(self.path / name)
-                elif name.startswith(".tmp-"):
-                    pid = name.split("-")[1]
-                    if pid.isdigit() and not _alive(int(pid)):
-                        remove_tree(self.path / name)
+    def clean(self) -> builtins.list[tuple[str, int]]:
+        """Remove what `keep` and `discard` runs that were killed left (SIGTERM, SIGHUP and
+        kill -9 run no clean-up): a half-made `.tmp-…` tree, a half-removed `.old-…` one.
+        Each holds a lock while its run lives, so one still running is left alone. Returns
+        (name, bytes freed) for each removed."""
+        removed: builtins.list[tuple[str, int]] = []
+        try:
+            names = os.listdir(self.path)
+        except OSError:
+            return removed
+        for name in names:
+            if not name.startswith((_KEEPING, _DISCARDING)):
+                continue
+            path = self.path / name
+            held = _hold(path)
+            if held < 0:
+                continue  # a live run's, or no longer there
+            try:
+                freed = unshared_size(path)
+                remove_tree(path)
+            finally:
+                os.close(held)
+            if not os.path.lexists(path):
+                removed.append((name, freed))
+        return removed
 
     def verify(self) -> tuple[builtins.list[TreeInfo], builtins.list[tuple[TreeInfo, str]]]:
         """Check every tree; changed ones are removed. Returns (ok, [(removed, why)])."""
@@ -366,11 +405,19 @@ def unshared_size(top: Path) -> int:
     return footprint(top).freed
 
 
-def _alive(pid: int) -> bool:
+def _hold(path: Path) -> int:
+    """The directory at `path` opened and flocked (exclusive, not waiting), or -1 when another
+    run holds it or it is not a directory (not followed: a link is never ours)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return -1
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # Still the directory at that name (not renamed away and replaced meanwhile).
+        if os.lstat(path).st_ino == os.fstat(fd).st_ino:
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return -1
