@@ -18,6 +18,17 @@ def ui_world(tmp_path: Path, http_server: FaultyHTTPServer) -> UiWorld:
 
 
 @pytest.fixture
+def stuck_world(tmp_path: Path, http_server: FaultyHTTPServer,
+                monkeypatch: pytest.MonkeyPatch) -> UiWorld:
+    """The UI world with reads that would wait an hour (no speed floor to end them sooner);
+    the tests that use it (test_ui_cancel_stuck.py, test_ui_cancel_early.py) run each body
+    inside `_released`, which wakes the silent handlers when it ends."""
+    monkeypatch.setenv("UV_HTTP_TIMEOUT", "3600")
+    monkeypatch.setenv("PYTUI_HTTP_SPEED_LIMIT", "0")
+    return make_world(tmp_path, http_server)
+
+
+@pytest.fixture
 def builds() -> dict[str, Build]:
     """Three builds: 3.12.7, 3.12.8 and 3.13.1 (tests/ui/view_state.py)."""
     return three_builds()

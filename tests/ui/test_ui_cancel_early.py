@@ -10,20 +10,8 @@ within 5 s (no answer from the mirror)") while quitting waited for a thread that
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from fixtures_http import FaultyHTTPServer
 from test_ui_cancel_stuck import FAST, OTHER, _installed_before, _job, _released, _silent
-from ui_helpers import SIZE, UiWorld, make_world, ready, wait_for
-
-
-@pytest.fixture
-def stuck_world(tmp_path: Path, http_server: FaultyHTTPServer, monkeypatch: pytest.MonkeyPatch) -> UiWorld:
-    """As tests/ui/test_ui_cancel_stuck.py's: reads that would wait an hour."""
-    monkeypatch.setenv("UV_HTTP_TIMEOUT", "3600")
-    monkeypatch.setenv("PYTUI_HTTP_SPEED_LIMIT", "0")
-    return make_world(tmp_path, http_server)
+from ui_helpers import SIZE, UiWorld, ready, wait_for
 
 
 async def test_an_install_cancelled_before_its_thread_ran_ends_at_once(stuck_world: UiWorld) -> None:

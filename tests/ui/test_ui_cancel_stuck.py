@@ -13,27 +13,14 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import pytest
-from fixtures_http import FaultyHTTPServer
 from pytui.app.background import DaemonThreads
 from pytui.app.gateway import CoreGateway
-from pytui.app.screens import ConfirmModal
 from pytui.app.state import abandoned_line
 from pytui.widgets.available_table import AvailableTable
-from ui_helpers import SIZE, UiWorld, make_world, ready, wait_for
+from ui_helpers import SIZE, UiWorld, quit_answering_yes, ready, wait_for
 
 FAST = "3.13.1"
 OTHER = "3.11.11"
-
-
-@pytest.fixture
-def stuck_world(tmp_path: Path, http_server: FaultyHTTPServer,
-                monkeypatch: pytest.MonkeyPatch) -> UiWorld:
-    """The UI world with reads that would wait an hour (no speed floor to end them sooner);
-    each test body runs inside `_released`, which wakes the silent handlers when it ends."""
-    monkeypatch.setenv("UV_HTTP_TIMEOUT", "3600")
-    monkeypatch.setenv("PYTUI_HTTP_SPEED_LIMIT", "0")
-    return make_world(tmp_path, http_server)
 
 
 @contextlib.contextmanager
@@ -59,11 +46,6 @@ def _silent(world: UiWorld, version: str) -> str:
 
 def _job(app, key: str, *, after: int = 0):
     return next(job for job in app.state.jobs.values() if job.key == key and job.job_id > after)
-
-
-def _temp_leftovers(world: UiWorld) -> list[str]:
-    temp = world.settings.install_root / ".temp"
-    return sorted(p.name for p in temp.iterdir()) if temp.is_dir() else []
 
 
 def _snapshot(world: UiWorld) -> dict[str, bytes | str]:
@@ -146,7 +128,7 @@ async def test_cancel_while_the_mirror_never_answers_settles_the_row(
         assert "cancelled" in job.error and stuck.key in job.error
         await wait_for(pilot, lambda: app.runner.stopped(job.job_id), what="the thread stopped")
         assert not world.installed_dir(FAST).exists()
-        assert _temp_leftovers(world) == []
+        assert world.temp_leftovers() == []
         assert _snapshot(world) == stuck.before
 
 
@@ -167,7 +149,7 @@ async def test_a_second_install_after_a_cancel_is_not_held_by_the_first(
         assert first.job_id not in app.state.jobs or app.state.jobs[first.job_id].phase == "cancelled"
         await wait_for(pilot, lambda: app.runner.stopped(first.job_id),
                        what="the first thread stopped")
-        assert _temp_leftovers(world) == []
+        assert world.temp_leftovers() == []
         # The archive, and no .part or lock of the cancelled download left beside it.
         assert sorted(p.name for p in world.settings.cache_dir.iterdir()
                       if p.is_file()) == [world.build(FAST).cache_filename]
@@ -178,15 +160,11 @@ async def test_quit_while_the_mirror_never_answers_exits(stuck_world: UiWorld) -
     async with _stuck_app(world, installed_before=True) as stuck:
         pilot, app = stuck.pilot, stuck.app
         job = await stuck.install()
-        await pilot.press("q")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmModal)
-        await pilot.press("y")
-        await wait_for(pilot, lambda: not app.is_running, what="the app's exit")
+        await quit_answering_yes(pilot)
         # Checked before the silent handlers are released: quitting stopped the thread.
         assert app.runner.stopped(job.job_id)
         assert not world.installed_dir(FAST).exists()
-        assert _temp_leftovers(world) == []
+        assert world.temp_leftovers() == []
         assert _snapshot(world) == stuck.before
 
 
@@ -263,11 +241,7 @@ async def test_quit_does_not_wait_for_a_thread_that_cannot_be_woken(ui_world: Ui
         async with app.run_test(size=SIZE) as pilot:
             await ready(pilot)
             job = await _blocked_install(pilot, gateway, key)
-            await pilot.press("q")
-            await pilot.pause()
-            assert isinstance(app.screen, ConfirmModal)
-            await pilot.press("y")
-            await wait_for(pilot, lambda: not app.is_running, what="the app's exit")
+            await quit_answering_yes(pilot)
         # Still blocked, on a daemon thread: neither the loop's close nor the interpreter's
         # exit waits for it (the default executor's threads are joined by both).
         assert not app.runner.stopped(job.job_id)

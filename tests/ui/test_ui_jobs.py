@@ -11,7 +11,15 @@ from pytui.widgets.format import human_size
 from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobList
 from textual.widgets import ProgressBar
-from ui_helpers import SIZE, UiWorld, no_requests, ready, root_lock_held, wait_for
+from ui_helpers import (
+    SIZE,
+    UiWorld,
+    no_requests,
+    quit_answering_yes,
+    ready,
+    root_lock_held,
+    wait_for,
+)
 
 FAST = "3.13.1"
 SLOW = "3.12.8"
@@ -19,11 +27,6 @@ SLOW = "3.12.8"
 
 def _job(app, key: str):
     return next(job for job in app.state.jobs.values() if job.key == key)
-
-
-def _temp_leftovers(world: UiWorld) -> list[str]:
-    temp = world.settings.install_root / ".temp"
-    return sorted(p.name for p in temp.iterdir()) if temp.is_dir() else []
 
 
 def _crawl(world: UiWorld, version: str) -> None:
@@ -98,7 +101,7 @@ async def test_cancel_during_slow_download_leaves_nothing_installed(ui_world: Ui
         assert not ui_world.installed_dir(SLOW).exists()
         assert not app.query_one("#installed", InstalledTable).row_keys
         assert not (ui_world.settings.cache_dir / ui_world.build(SLOW).cache_filename).exists()
-        assert _temp_leftovers(ui_world) == []
+        assert ui_world.temp_leftovers() == []
         # The UI kept answering while the job ran, and the job row can be dismissed.
         await pilot.press("c")
         await pilot.pause()
@@ -199,14 +202,10 @@ async def test_quit_with_running_job_leaves_no_partial_install(ui_world: UiWorld
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         job = await _download_under_way(pilot, key)
-        await pilot.press("q")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmModal)
-        await pilot.press("y")
-        await wait_for(pilot, lambda: not app.is_running, what="app exit")
+        await quit_answering_yes(pilot)
     assert app.runner.stopped(job.job_id)
     assert not ui_world.installed_dir(SLOW).exists()
-    assert _temp_leftovers(ui_world) == []
+    assert ui_world.temp_leftovers() == []
 
 
 async def test_verify_removes_a_corrupt_archive(ui_world: UiWorld) -> None:

@@ -53,6 +53,11 @@ class UiWorld:
     def installed_dir(self, version: str) -> Path:
         return self.settings.install_root / self.build(version).key
 
+    def temp_leftovers(self) -> list[str]:
+        """What is left in the install root's `.temp/` (an ended job leaves nothing)."""
+        temp = self.settings.install_root / ".temp"
+        return sorted(p.name for p in temp.iterdir()) if temp.is_dir() else []
+
     def make_app(self, **kwargs: object):
         from pytui.app.tui import make_app
 
@@ -107,13 +112,23 @@ async def ready(pilot) -> None:
     await pilot.pause()
 
 
+async def quit_answering_yes(pilot) -> None:
+    """`q` while a job runs: the quit question is asked; `y`, and the app has exited."""
+    from pytui.app.screens import ConfirmModal
+
+    app = pilot.app
+    await pilot.press("q")
+    await pilot.pause()
+    assert isinstance(app.screen, ConfirmModal)
+    await pilot.press("y")
+    await wait_for(pilot, lambda: not app.is_running, what="the app's exit")
+
+
 @contextlib.contextmanager
 def no_requests(server: FaultyHTTPServer) -> Iterator[None]:
     before = server.count()
     yield
     assert server.count() == before, [r.path for r in server.requests[before:]]
-
-
 
 
 @contextlib.contextmanager
