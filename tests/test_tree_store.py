@@ -22,7 +22,6 @@ from cli_harness import Pytui
 from fixtures_archives import MadeArchive
 from pytui.core.cache import ArchiveCache
 from pytui.core.install_root import tree_size
-from pytui.core.sealed import seal, unseal
 from pytui.core.tree_manifest import manifest_sizes
 from pytui.core.tree_store import MANIFEST_NAME, TREE_NAME, TreeCorrupt, TreeStore, parse_manifest
 from test_tree_manifest_format import as_format_1
@@ -405,28 +404,6 @@ def test_the_cache_listing_marks_archives_whose_tree_is_kept(pytui: Pytui) -> No
         kept.build.cache_filename: True, other.build.cache_filename: False}
     TreeStore(pytui.cache).discard(kept.build.sha256)
     assert not any(a.tree for a in ArchiveCache(pytui.cache).list())
-
-
-@pytest.mark.parametrize("kept", ["as made", "hostile", "missing"])
-def test_an_install_from_a_tree_patches_sysconfig_as_an_extraction_does(pytui: Pytui, kept: str) -> None:
-    made = pytui.add("3.12.8")
-    key = made.build.key
-    pytui.call("install", "3.12")  # extracted; the tree and its parsed sysconfig are kept
-    found = sorted((pytui.root / key / "lib" / "python3.12").glob("_sysconfigdata_*.py"))
-    assert len(found) == 1
-    extracted = found[0].read_bytes()
-    parsed = pytui.cache / "trees" / made.build.sha256 / "sysconfig.json"
-    assert json.loads(unseal(parsed.read_bytes()) or b"")["name"] == found[0].name
-    if kept == "hostile":  # read back as hostile input: a value of the wrong type is refused
-        doc = json.loads(unseal(parsed.read_bytes()) or b"")
-        doc["vars"]["CC"] = ["rm", "-rf", "/"]
-        parsed.write_bytes(seal(json.dumps(doc).encode()))
-    elif kept == "missing":
-        parsed.unlink()
-    pytui.call("uninstall", "3.12")
-    result = pytui.run("install", "3.12")  # from the tree
-    assert result.returncode == 0, str(result)
-    assert found[0].read_bytes() == extracted
 
 
 def test_a_tree_file_swapped_for_a_link_while_it_is_copied_is_not_followed(

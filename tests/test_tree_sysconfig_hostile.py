@@ -2,9 +2,9 @@
 input: whatever happened to it, an install from the tree writes the same `_sysconfigdata_*.py`
 bytes as an install by extraction. A well-typed value edited, a bit flipped inside a string, a
 file of the old format (no seal, no identity) and one made from another version of the tree's
-file are all parsed again from the file, never installed as they say. (A file rewritten on
-purpose with its seal and identity made again is not caught: the seal is no defence against
-that, as for the manifest itself.)"""
+file are all parsed again from the file, never installed as they say; so are a value of the
+wrong type and a missing file. (A file rewritten on purpose with its seal and identity made
+again is not caught: the seal is no defence against that, as for the manifest itself.)"""
 
 from __future__ import annotations
 
@@ -42,23 +42,52 @@ def _edit(parsed: Path, change: str) -> None:
         parsed.write_bytes(seal(json.dumps(doc).encode()))
 
 
+class _Extracted:
+    """3.12.8 installed by extraction, which kept its tree and the tree's parsed sysconfig."""
+
+    def __init__(self, pytui: Pytui) -> None:
+        self.made = pytui.add("3.12.8")
+        pytui.call("install", "3.12")
+        found = sorted((pytui.root / self.made.build.key / "lib" / "python3.12").glob("_sysconfigdata_*.py"))
+        assert len(found) == 1
+        # The installed `_sysconfigdata_*.py` and its bytes as the extraction wrote them.
+        self.installed = found[0]
+        self.extracted = self.installed.read_bytes()
+        self.parsed = pytui.cache / "trees" / self.made.build.sha256 / "sysconfig.json"
+
+    def reinstalled_from_the_tree(self, pytui: Pytui) -> str:
+        """Uninstall and install again (from the tree); pytui's stderr."""
+        pytui.call("uninstall", "3.12")
+        result = pytui.run("install", "3.12")
+        assert result.returncode == 0, str(result)
+        return result.stderr
+
+
+@pytest.mark.parametrize("kept", ["as made", "hostile", "missing"])
+def test_an_install_from_a_tree_patches_sysconfig_as_an_extraction_does(pytui: Pytui, kept: str) -> None:
+    scene = _Extracted(pytui)
+    parsed = scene.parsed
+    assert json.loads(unseal(parsed.read_bytes()) or b"")["name"] == scene.installed.name
+    if kept == "hostile":  # read back as hostile input: a value of the wrong type is refused
+        doc = json.loads(unseal(parsed.read_bytes()) or b"")
+        doc["vars"]["CC"] = ["rm", "-rf", "/"]
+        parsed.write_bytes(seal(json.dumps(doc).encode()))
+    elif kept == "missing":
+        parsed.unlink()
+    scene.reinstalled_from_the_tree(pytui)
+    assert scene.installed.read_bytes() == scene.extracted
+
+
 @pytest.mark.parametrize("change", ["value edited, old format",
                                     "a bit flipped in a value", "made from another version of the file",
                                     "file outside the tree"])
 def test_a_changed_parsed_sysconfig_is_never_installed(pytui: Pytui, change: str) -> None:
-    made = pytui.add("3.12.8")
-    key = made.build.key
-    pytui.call("install", "3.12")  # extracted; the tree and its parsed sysconfig are kept
-    found = sorted((pytui.root / key / "lib" / "python3.12").glob("_sysconfigdata_*.py"))
-    assert len(found) == 1
-    extracted = found[0].read_bytes()
-    parsed = pytui.cache / "trees" / made.build.sha256 / "sysconfig.json"
+    scene = _Extracted(pytui)
+    sha256 = scene.made.build.sha256
     store = TreeStore(pytui.cache)
-    assert store.sysconfig(made.build.sha256) is not None  # as made, it is used
-    _edit(parsed, change)
-    assert store.sysconfig(made.build.sha256) is None
-    pytui.call("uninstall", "3.12")
-    result = pytui.run("install", "3.12")  # from the tree
-    assert result.returncode == 0, str(result)
-    assert "from the tree" in result.stderr, result.stderr
-    assert found[0].read_bytes() == extracted
+    assert store.sysconfig(sha256) is not None  # as made, it is used
+    _edit(scene.parsed, change)
+    assert store.sysconfig(sha256) is None
+    stderr = scene.reinstalled_from_the_tree(pytui)
+    assert "from the tree" in stderr, stderr
+    assert scene.installed.read_bytes() == scene.extracted
