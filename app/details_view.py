@@ -96,7 +96,9 @@ def _row_things(state: AppState, pane: str, key: str) -> tuple[
             installation = state.installation(key)
         build = catalog.get(key) if catalog is not None else None
     if build is not None:
-        archive = archive or state.cached_by_key().get(build.key)
+        # A cancelled download's `.part` too: the Cached pane shows it, and Available's `◐`.
+        archive = (archive or state.cached_by_key().get(build.key)
+                   or state.partial_by_key().get(build.key))
         installation = installation or state.installation(build.key)
     return build, archive, installation
 
@@ -124,9 +126,7 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
     if status is not None:  # first: at 80x24 Details shows one field
         fields.append(("support", status.sentence()))
     if archive is not None:
-        fields.append(("archive", short_path(archive.path, home)))
-        if archive.tree:
-            fields.append(("tree", "kept: installs link it instead of extracting the archive"))
+        fields += _archive_fields(state, archive, title)
     if installation is not None:
         size = state.sizes.get(installation.key)
         extra = f"  ({human_size(size)})" if size is not None else ""
@@ -157,6 +157,28 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         fields.append(("sha256", build.sha256 or "not in the catalog"))
     return Details(title=title, fields=tuple(fields),
                    note=" · ".join(p for p in note_parts if p), message=message)
+
+
+def _archive_fields(state: AppState, archive: CachedArchive, key: str) -> list[tuple[str, str]]:
+    """Where the archive is, its kept tree, and what a stopped download's `.part` is for."""
+    fields = [("archive", short_path(archive.path, state.home))]
+    if archive.tree:
+        fields.append(("tree", "kept: installs link it instead of extracting the archive"))
+    if archive.state == "partial" and state.job_for_key(key) is None:
+        fields.append(("download", partial_note(archive)))
+    return fields
+
+
+def partial_note(archive: CachedArchive) -> str:
+    """What a resumable `.part` means to do: after a cancel, a newcomer saw `◐ 47%` and
+    no word of what became of the download."""
+    from pytui.core.cache_names import archive_percent
+
+    done = archive_percent(archive)
+    # A .part is never complete: 99 at most (as the Available row says).
+    got = f"{min(99, int(done))}% " if done is not None else ""
+    return (f"{got}downloaded ({human_size(archive.size)}), stopped: i resumes it from there, "
+            "p on Cached deletes it")
 
 
 def _job_line(state: AppState, key: str, fields: list[tuple[str, str]]) -> str:

@@ -1,0 +1,48 @@
+"""Details of a build whose download was stopped (no Textual): the `.part` it left and what
+becomes of it. After `c` a newcomer saw `◐ 47%` in Available and no word about it in Details."""
+
+from __future__ import annotations
+
+from pytui.app.view_model import ViewModel
+from pytui.core.models import CachedArchive
+from view_state import OTHER, a_download, a_state
+
+
+def _stopped_part(state, build, size: int, expected: int) -> CachedArchive:
+    part = CachedArchive(state.settings.cache_dir / (build.cache_filename + ".part"), size, build,
+                         state="partial", expected_size=expected)
+    state.archives.append(part)
+    return part
+
+
+def test_a_stopped_download_is_said_in_available_and_cached(tmp_path, builds) -> None:
+    state = a_state(tmp_path, *builds.values())
+    build = builds[OTHER]
+    _stopped_part(state, build, 470, 1000)
+    vm = ViewModel()
+    for pane, key in (("available", build.key), ("cached", build.cache_filename)):
+        details = vm.details(state, pane, key)
+        assert details is not None
+        fields = dict(details.fields)
+        assert fields["archive"].endswith(".part"), (pane, fields)
+        assert fields["download"].startswith("47% downloaded (470 B), stopped: i resumes it"), \
+            (pane, fields)
+        assert "in Available, Cached" in details.note, (pane, details.note)
+
+
+def test_a_running_download_says_its_job_not_the_resume(tmp_path, builds) -> None:
+    state = a_state(tmp_path, *builds.values())
+    build = builds[OTHER]
+    _stopped_part(state, build, 470, 1000)
+    a_download(state, build)
+    fields = dict(ViewModel().details(state, "available", build.key).fields)
+    assert "download" not in fields
+    assert fields["job"] == "download — press c to cancel"
+
+
+def test_an_unknown_expected_size_says_no_percent(tmp_path, builds) -> None:
+    state = a_state(tmp_path, *builds.values())
+    build = builds[OTHER]
+    _stopped_part(state, build, 470, 0)
+    fields = dict(ViewModel().details(state, "available", build.key).fields)
+    assert fields["download"].startswith("downloaded (470 B), stopped")
