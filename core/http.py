@@ -14,14 +14,17 @@ import os
 from collections import namedtuple
 from collections.abc import Mapping
 
+from pytui.core.env import (
+    CONNECT_TIMEOUT,
+    HTTP_RETRIES,
+    READ_TIMEOUT,
+    uv_read_timeout,
+    uv_retries,
+    uv_seconds,
+)
 from pytui.core.errors import OfflineError, UsageError
 from pytui.core.keys import TYPE_CHECKING
 
-# uv's defaults: 10 s to connect, 30 s without a byte read (UV_HTTP_CONNECT_TIMEOUT, UV_HTTP_TIMEOUT).
-CONNECT_TIMEOUT = 10.0
-READ_TIMEOUT = 30.0
-# uv's retry budget for a download: rounds over the URL list after the first (UV_HTTP_RETRIES).
-DEFAULT_RETRIES = 3
 # The most bytes an archive download may have when neither the catalog nor the server declares
 # its size, and the most a server may declare (PYTUI_MAX_ARCHIVE_BYTES). The largest
 # python-build-standalone archives are a few hundred MB.
@@ -32,8 +35,6 @@ MAX_ARCHIVE_BYTES = 2 << 30
 SPEED_LIMIT = 1024
 SPEED_TIME = 30.0
 USER_AGENT = "pytui/0.1 (uv-compatible)"
-# uv reads the read timeout from the first of these that is set.
-READ_TIMEOUT_VARS = ("UV_HTTP_TIMEOUT", "UV_REQUEST_TIMEOUT", "HTTP_TIMEOUT")
 
 
 def _invalid(name: str, value: str, expected: str) -> UsageError:
@@ -67,10 +68,12 @@ def env_count(env: Mapping[str, str], name: str, default: int, *, minimum: int =
     return int(text)
 
 
+# uv's defaults (10 s to connect, 30 s without a byte read, 3 retry rounds over the URL list
+# after the first) and uv's variables as uv parses them: core/env.py owns both.
 class TransferLimits(namedtuple(
         "TransferLimits", "connect_timeout read_timeout retries max_archive_bytes speed_limit speed_time",
-        defaults=(CONNECT_TIMEOUT, READ_TIMEOUT, DEFAULT_RETRIES, MAX_ARCHIVE_BYTES, SPEED_LIMIT,
-                  SPEED_TIME))):
+        defaults=(float(CONNECT_TIMEOUT), float(READ_TIMEOUT), HTTP_RETRIES, MAX_ARCHIVE_BYTES,
+                  SPEED_LIMIT, SPEED_TIME))):
     """The bounds of every download, resolved once from the environment. (A named tuple from
     `collections`: every command checks these at start, and `dataclasses` would bring `inspect`
     into each, `typing.NamedTuple` the `typing` module.) `speed_limit` is bytes per second (0:
@@ -91,17 +94,14 @@ class TransferLimits(namedtuple(
         """The bounds from `env`. `Settings.resolve` checks them at start only when a `PYTUI_*`
         variable is set (uv's are checked there by `EnvValues`): a bound added here reads uv's
         name or a `PYTUI_*` one."""
-        # uv's variables as uv parses them (core/env.py: whole seconds, u32 retries, uv's words).
-        from pytui.core.env import uv_read_timeout, uv_retries, uv_seconds
-
         env = os.environ if env is None else env
         read = uv_read_timeout(env)
         connect = uv_seconds(env, "UV_HTTP_CONNECT_TIMEOUT")
         retries = uv_retries(env)
         return cls(
-            connect_timeout=CONNECT_TIMEOUT if connect is None else float(connect),
-            read_timeout=READ_TIMEOUT if read is None else float(read),
-            retries=DEFAULT_RETRIES if retries is None else retries,
+            connect_timeout=float(CONNECT_TIMEOUT if connect is None else connect),
+            read_timeout=float(READ_TIMEOUT if read is None else read),
+            retries=HTTP_RETRIES if retries is None else retries,
             max_archive_bytes=env_count(env, "PYTUI_MAX_ARCHIVE_BYTES", MAX_ARCHIVE_BYTES, minimum=1),
             speed_limit=env_count(env, "PYTUI_HTTP_SPEED_LIMIT", SPEED_LIMIT),
             speed_time=env_seconds(env, "PYTUI_HTTP_SPEED_TIME", SPEED_TIME),
