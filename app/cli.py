@@ -48,7 +48,7 @@ def _import_pathlib_without_urllib() -> None:
 _import_pathlib_without_urllib()
 
 from pytui.app.style import set_color_choice, stderr_style  # noqa: E402
-from pytui.core.errors import PytuiError  # noqa: E402
+from pytui.core.errors import PytuiError, UsageError  # noqa: E402
 from pytui.core.keys import TYPE_CHECKING  # noqa: E402
 from pytui.core.settings import Settings  # noqa: E402
 
@@ -138,7 +138,12 @@ def _main(argv: Sequence[str]) -> int:
     if args is None:
         from pytui.app.parser import build_parser
 
-        args = build_parser(argv).parse_args(argv)
+        try:
+            parser = build_parser(argv)
+        except UsageError as err:  # a word that names no command
+            print(stderr_style().error(str(err)), file=sys.stderr)
+            return err.exit_code
+        args = parser.parse_args(argv)
     set_color_choice(args.color)
     style = stderr_style()
     quiet = None

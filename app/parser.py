@@ -110,6 +110,8 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     common = common_options(suppress=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     wanted = _named_command(parser, argv) if argv is not None else None
+    if argv is not None and wanted is None:
+        _refuse_unknown_command(parser, argv)
     for name in _COMMANDS:
         names = _COMMAND_NAMES.get(name)
         if wanted is not None and names is not None and wanted not in names:
@@ -120,22 +122,45 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 
 def _named_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -> str | None:
-    """The command `argv` names, if it surely names a known one; None asks for every parser.
+    """The command `argv` names, if it surely names a known one; None asks for every parser."""
+    at = _first_word(parser, argv)
+    return argv[at] if at is not None and argv[at] in _known_commands() else None
+
+
+def _known_commands() -> list[str]:
+    return [name for names in _COMMAND_NAMES.values() for name in names]
+
+
+def _first_word(parser: argparse.ArgumentParser, argv: Sequence[str]) -> int | None:
+    """Where the command word of `argv` is, if it surely is one (None when unsure).
 
     Skips the top-level options (and the values of those that take one), as argparse would.
     """
-    known = {name for names in _COMMAND_NAMES.values() for name in names}
     takes_value = {option for action in parser._actions if action.nargs != 0
                    for option in action.option_strings}
-    args = iter(argv)
-    for arg in args:
+    at = 0
+    while at < len(argv):
+        arg = argv[at]
         if arg == "--" or arg in {"-h", "--help"}:
             return None
         if arg.startswith("-"):
             if arg in takes_value:
-                next(args, None)
+                at += 1
             elif "=" not in arg and arg not in parser._option_string_actions:
                 return None  # an abbreviation or an unknown option: let argparse decide
+            at += 1
             continue
-        return arg if arg in known else None
+        return at
     return None
+
+
+def _refuse_unknown_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
+    """A word that names no command is one line saying what to type instead (app/
+    unknown_command.py), not argparse's usage block and list of choices."""
+    at = _first_word(parser, argv)
+    if at is None:
+        return
+    from pytui.app.unknown_command import unknown_command_line
+    from pytui.core.errors import UsageError
+
+    raise UsageError(unknown_command_line(argv[at], argv[at + 1:], _known_commands()))

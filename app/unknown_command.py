@@ -1,0 +1,58 @@
+"""What `pytui WORD` says when WORD names no command: one line with what to type instead.
+
+A uv user types uv's spellings (`pytui python install 3.12`, `pytui find 3.12`, `pytui pin`),
+a typo (`pytui instal`) or a request with no command (`pytui 3.12`); argparse answered each
+with its usage block and `invalid choice: 'find' (choose from 'list', 'ls', …)`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shlex
+from collections.abc import Sequence
+
+from pytui.app.safe_text import shown
+
+# uv python's commands pytui has no counterpart for, and what does their job here.
+_UV_ONLY = {
+    "find": "pytui list --only-installed {request} prints the path of each matching install",
+    "pin": "write the version into .python-version (echo {request} > .python-version), "
+           "or run uv python pin {request}",
+    "update-shell": "add the directory `pytui dir --bin` prints to PATH in your shell's profile",
+}
+# What a Python request starts with (core/requests.py's grammar): a version, an implementation,
+# a version bound.
+_REQUEST_START = re.compile(r"^(?:\d|[<>=!~]|cpython|pypy|graalpy|python3)", re.IGNORECASE)
+
+
+def unknown_command_line(word: str, rest: Sequence[str], commands: Sequence[str]) -> str:
+    """The error line for `pytui WORD REST…` where WORD is none of `commands` (help order)."""
+    named = f"'{shown(word)}'"
+    if word == "python":
+        # uv's `uv python install 3.12`: pytui's commands are its subcommands.
+        if rest and rest[0] in commands:
+            return (f"unknown command {named}: pytui's commands are uv python's without the word "
+                    f"`python`: pytui {_joined(rest)}")
+        return (f"unknown command {named}: pytui's commands are uv python's without the word "
+                f"`python` ({_listed(commands)})")
+    request = next((arg for arg in rest if not arg.startswith("-")), None)
+    if word in _UV_ONLY:
+        fix = _UV_ONLY[word].format(request=shlex.quote(shown(request)) if request else "3.12")
+        return f"pytui has no {named} command (uv python {word}): {fix}"
+    if _REQUEST_START.match(word):
+        quoted = shlex.quote(shown(word))
+        return (f"unknown command {named}: a request follows a command, as in "
+                f"pytui install {quoted} or pytui list {quoted}")
+    close = difflib.get_close_matches(word, commands, n=1, cutoff=0.6)
+    if close:
+        return f"unknown command {named}: did you mean '{close[0]}'? ({_listed(commands)})"
+    return f"unknown command {named}: {_listed(commands)}; pytui --help says what each does"
+
+
+def _listed(commands: Sequence[str]) -> str:
+    return "the commands are " + ", ".join(commands)
+
+
+def _joined(args: Sequence[str]) -> str:
+    return shlex.join(shown(arg) for arg in args)

@@ -1,0 +1,56 @@
+"""A word that names no command (a typo, uv's `python` / `find` / `pin`, a bare request) is
+one line saying what to type instead, exit 2 - not argparse's usage block and its
+`invalid choice: 'find' (choose from 'list', 'ls', …)`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cli_harness import Pytui, assert_clean_failure
+from fixtures_http import FaultyHTTPServer
+from pytui.app.unknown_command import unknown_command_line
+
+COMMANDS = ("list", "ls", "dir", "install", "uninstall", "cache", "envs", "upgrade")
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["instal", "3.12"], "unknown command 'instal': did you mean 'install'?"),
+    (["uninstal", "--all"], "unknown command 'uninstal': did you mean 'uninstall'?"),
+    (["python", "install", "3.12"], "without the word `python`: pytui install 3.12"),
+    (["find", "3.13"], "pytui has no 'find' command (uv python find): "
+                       "pytui list --only-installed 3.13 prints the path"),
+    (["pin", "3.13"], "(echo 3.13 > .python-version), or run uv python pin 3.13"),
+    (["update-shell"], "add the directory `pytui dir --bin` prints to PATH"),
+    ([">=3.12"], "a request follows a command, as in pytui install '>=3.12' or pytui list"),
+    (["frobnicate"], "unknown command 'frobnicate': the commands are list, ls, dir, install"),
+])
+def test_the_line_says_what_to_type_instead(argv: list[str], says: str) -> None:
+    line = unknown_command_line(argv[0], argv[1:], COMMANDS)
+    assert says in line, line
+    assert "\n" not in line
+
+
+def test_a_hostile_word_is_shown_escaped() -> None:
+    line = unknown_command_line("\x1b]52;c;eA==\x07x", [], COMMANDS)
+    assert "\x1b" not in line and "\x07" not in line
+    assert "'\\x1b]52;c;eA==\\x07x'" in line, line
+
+
+@pytest.fixture
+def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
+    archives = tmp_path / "archives"
+    archives.mkdir()
+    return Pytui(tmp_path, http_server, archives)
+
+
+def test_the_cli_says_one_line_and_exits_2(pytui: Pytui) -> None:
+    for argv in (["-q", "instal", "3.12"], ["--color", "never", "find"], ["3.12"]):
+        result = pytui.run(*argv)
+        line = assert_clean_failure(result, 2)
+        assert line.startswith("error: "), line
+        assert "usage:" not in result.stderr and "invalid choice" not in result.stderr, result
+        assert result.stdout == ""
+    # Known commands and help are untouched.
+    assert pytui.run("--help").returncode == 0
+    assert pytui.run("dir").returncode == 0
