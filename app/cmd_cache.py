@@ -245,14 +245,20 @@ def _run_verify(args: argparse.Namespace) -> int:
         fate = "removed" if kept is None else f"could not be removed: {_shown(kept)}"
         _err(f"corrupt: {_shown(archive.name)} ({_describe(archive)}): sha256 {digest}, expected {expected}; {fate}")
     for tree, why in report.trees_removed:
-        _err(f"changed: the unpacked tree of {_shown(tree.archive or tree.sha256)} ({_shown(why)}); removed, the next "
-             "install extracts the archive again")
+        kept_tree = report.trees_not_removed.get(tree.sha256)
+        fate = "removed, the next install extracts the archive again" if kept_tree is None else \
+            f"could not be removed: {_shown(kept_tree)}"
+        _err(f"changed: the unpacked tree of {_shown(tree.archive or tree.sha256)} ({_shown(why)}); {fate}")
     partial = sum(a.state == "partial" for a in report.unchecked)
     parts = [f"{len(report.ok)} ok"]
     if report.trees_ok:
         parts.append(f"{len(report.trees_ok)} unpacked tree{'s' if len(report.trees_ok) != 1 else ''} ok")
-    if report.trees_removed:
-        parts.append(f"{len(report.trees_removed)} changed tree{'s' if len(report.trees_removed) != 1 else ''} removed")
+    trees_removed = len(report.trees_removed) - len(report.trees_not_removed)
+    if trees_removed:
+        parts.append(f"{trees_removed} changed tree{'s' if trees_removed != 1 else ''} removed")
+    if report.trees_not_removed:
+        parts.append(f"{len(report.trees_not_removed)} changed tree{'s' if len(report.trees_not_removed) != 1 else ''} "
+                     "not removed")
     removed = len(report.corrupt) - len(report.not_removed)
     if removed:
         parts.append(f"{removed} corrupt removed ({_size(report.bytes_removed)} freed)")

@@ -36,9 +36,11 @@ class VerifyReport:
     unchecked: list[CachedArchive] = field(default_factory=list)
     # Corrupt archives that could not be deleted: file name -> why (read-only disk...).
     not_removed: dict[str, str] = field(default_factory=dict)
-    # Pristine trees as their manifests recorded them, and those that changed (removed, with why).
+    # Pristine trees as their manifests recorded them, and those that changed (removed, with
+    # why), and changed ones the disk did not let go: sha256 -> why (read-only disk...).
     trees_ok: list[TreeInfo] = field(default_factory=list)
     trees_removed: list[tuple[TreeInfo, str]] = field(default_factory=list)
+    trees_not_removed: dict[str, str] = field(default_factory=dict)
 
     @property
     def bytes_removed(self) -> int:
@@ -190,5 +192,9 @@ def verify_cache(cache: ArchiveCache, catalog: Catalog | None = None, progress: 
     counter.report(total)
     # A tree whose archive went corrupt goes with it; the others are checked file by file.
     cache.remove_trees_of(archive for archive, _ in report.corrupt)
-    report.trees_ok, report.trees_removed = cache.trees.verify()
+    report.trees_ok, changed = cache.trees.verify()
+    for info, changed_why, kept in changed:
+        report.trees_removed.append((info, changed_why))
+        if kept is not None:
+            report.trees_not_removed[info.sha256] = f"{cause(kept)}; {fix_dir(kept)} and verify again"
     return report

@@ -260,10 +260,17 @@ class InstallJob:
         self.unpacked_by = "the pristine tree kept in the cache (linked or copied)"
         return prefix
 
-    def _tree_discarded(self, why: str) -> None:
-        if self.on_warning is not None:
-            self.on_warning(f"the unpacked tree kept for {self.key} changed ({why}); removed, "
-                            "extracting the archive again")
+    def _tree_discarded(self, why: str, kept: OSError | None) -> None:
+        if self.on_warning is None:
+            return
+        fate = "removed, extracting the archive again"
+        if kept is not None:
+            from pytui.core.cache import fix_dir
+            from pytui.core.fs_errors import cause
+
+            fate = (f"it could not be removed ({cause(kept)}), so each install extracts the archive "
+                    f"until you {fix_dir(kept)}")
+        self.on_warning(f"the unpacked tree kept for {self.key} changed ({why}); {fate}")
 
     def note_decoder(self, what: str) -> None:
         """Told by the extraction which decompressor it used (`install --verbose`)."""

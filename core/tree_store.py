@@ -292,11 +292,11 @@ class TreeStore:
         return read_sysconfig(self.path / sha256 / SYSCONFIG_NAME, self.path / sha256 / TREE_NAME)
 
     def materialize(self, sha256: str, dest: Path, *, cancel: CancelToken | None = None,
-                    what: str = "install", on_discard: Callable[[str], None] | None = None) -> bool | None:
+                    what: str = "install", on_discard: Callable[[str, OSError | None], None] | None = None) -> bool | None:
         """Recreate the tree of `sha256` at `dest` (which must not exist): True when hard-linked,
         False when copied, None when there is no usable tree. Every entry is checked against
         the manifest on the way; a tree that changed is discarded (and `dest` removed), and
-        `on_discard` is told why.
+        `on_discard` is told why, and the error that kept the tree if it could not be removed.
         The destination's filesystem filling up raises `TreeNoSpace` (with the tree's size),
         since extracting instead would need as much space or more."""
         if not self.has(sha256):
@@ -312,9 +312,13 @@ class TreeStore:
             return link_tree(os.fspath(self.path / sha256 / TREE_NAME), os.fspath(dest), columns, cancel,
                              what, check=True, parents=parents)
         except TreeCorrupt as err:
-            self.discard(sha256)
+            kept = None
+            try:
+                self.discard(sha256, strict=True)
+            except OSError as why:
+                kept = why
             if on_discard is not None:
-                on_discard(str(err))
+                on_discard(str(err), kept)
         except OSError as err:
             if os.path.lexists(dest):
                 remove_tree(dest)
@@ -328,9 +332,10 @@ class TreeStore:
             remove_tree(dest)
         return None
 
-    def discard(self, sha256: str) -> int:
+    def discard(self, sha256: str, *, strict: bool = False) -> int:
         """Remove a tree (moved aside first, so a half-removed tree is never used); return the
-        bytes that freed: files no install shares, counted once."""
+        bytes that freed: files no install shares, counted once. With `strict`, a tree the
+        disk does not let go (a read-only cache dir) raises that OSError; else 0."""
         if not is_sha256(sha256):
             return 0
         src = self.path / sha256
@@ -347,7 +352,9 @@ class TreeStore:
         try:
             try:
                 os.rename(src, aside)
-            except OSError:
+            except OSError as err:
+                if strict and err.errno != errno.ENOENT:
+                    raise
                 return 0
             freed = unshared_size(aside)
             remove_tree(aside)
@@ -382,16 +389,21 @@ class TreeStore:
                 removed.append((name, freed))
         return removed
 
-    def verify(self) -> tuple[builtins.list[TreeInfo], builtins.list[tuple[TreeInfo, str]]]:
-        """Check every tree; changed ones are removed. Returns (ok, [(removed, why)])."""
+    def verify(self) -> tuple[builtins.list[TreeInfo], builtins.list[tuple[TreeInfo, str, OSError | None]]]:
+        """Check every tree; changed ones are removed. Returns (ok, [(changed, why, None or
+        the error that kept it where the disk did not let it go)])."""
         ok: builtins.list[TreeInfo] = []  # `list` here is the method above
-        bad: builtins.list[tuple[TreeInfo, str]] = []
+        bad: builtins.list[tuple[TreeInfo, str, OSError | None]] = []
         for info in self.list():
             try:
                 self.check(info.sha256)
             except TreeCorrupt as err:
-                self.discard(info.sha256)
-                bad.append((info, str(err)))
+                kept = None
+                try:
+                    self.discard(info.sha256, strict=True)
+                except OSError as why:
+                    kept = why
+                bad.append((info, str(err), kept))
             else:
                 ok.append(info)
         return ok, bad
