@@ -28,7 +28,6 @@ from pytui.core.requests import PythonRequest, _environment_runs
 from pytui.core.urls import download_urls
 
 KINDS = ("default", "installed", "downloads", "cached")
-_DOWNLOADS_OFF = {"manual", "never", "false", "0", "no", "off"}
 LIST_ROW_FIELDS = (*KEY_FIELDS, "kind", "build", "installation", "path", "symlink", "url",
                    "cached")
 
@@ -152,11 +151,11 @@ def _match_cache_files(cache_dir: Path, catalog: Catalog) -> dict[str, CachedArc
     return found
 
 
-def downloads_enabled(env) -> bool:
-    """uv shows downloads by default only when `python-downloads` is automatic."""
-    value = (env.get("UV_PYTHON_DOWNLOADS") or "automatic").strip().lower()
-    preference = (env.get("UV_PYTHON_PREFERENCE") or "").strip().lower()
-    return value not in _DOWNLOADS_OFF and preference != "only-system"
+def downloads_enabled(settings) -> bool:
+    """uv shows downloads by default only when `python-downloads` is automatic and the
+    preference is not `only-system` (both as `Settings.resolve` parsed them, core/env.py)."""
+    values = settings.env_values
+    return values.python_downloads == "automatic" and values.python_preference != "only-system"
 
 
 def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, *,
@@ -195,7 +194,7 @@ def _list_rows(catalog: Catalog, settings, base: PythonRequest, host, kind: str,
     cached = _cached_archives(settings, catalog) if kind != "installed" else {}
 
     show_downloads = kind in {"downloads", "cached"} or (kind == "default" and
-                                                         downloads_enabled(settings.env))
+                                                         downloads_enabled(settings))
     if show_downloads:
         candidates.extend(_download_candidates(catalog, base, host, order, kind, cached,
                                                all_platforms=all_platforms,
