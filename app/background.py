@@ -308,7 +308,7 @@ class BackgroundWork:
     def planner(self) -> Callable[[str], PurgePlan]:
         """A function for the purge modal's thread: the plan for a rule, from a snapshot."""
         from pytui.app.purge_plan import OUTDATED, archive_plan, outdated_plan
-        from pytui.widgets.rows import archive_key
+        from pytui.widgets.rows import cached_row_key
 
         state = self._state
         settings = state.job_settings()
@@ -341,6 +341,6 @@ class BackgroundWork:
                                      partial=was_partial)
             archives = gateway.purge_plan(settings, catalog, rule=rule, installed_keys=installed)
             return archive_plan(rule, gateway.purge_effect(
-                settings, [a for a in archives if archive_key(a.name) not in in_use]))
+                settings, [a for a in archives if cached_row_key(a.name) not in in_use]))
 
         return plan

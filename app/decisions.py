@@ -16,7 +16,7 @@ from typing import Literal
 from pytui.app.state import INSTALL, VERIFY, AppState, Job
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.widgets.format import human_size, short_path
-from pytui.widgets.rows import archive_key
+from pytui.widgets.rows import cached_row_key
 
 Severity = Literal["information", "warning", "error"]
 
@@ -120,7 +120,7 @@ Decision = Refuse | Confirm | Action
 
 def archive_named(state: AppState, key: str) -> CachedArchive | None:
     """The archive of a Cached row (its key is the archive's final file name)."""
-    return next((a for a in state.archives if archive_key(a.name) == key), None)
+    return next((a for a in state.archives if cached_row_key(a.name) == key), None)
 
 
 def installation_target(state: AppState, pane: str, key: str | None) -> Installation | None:
@@ -138,7 +138,7 @@ def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
     if archive is None:
         return Refuse(f"{key} has no archive in the cache." if key is not None else
                       "Nothing is highlighted: highlight an archive first (2 jumps to Cached).")
-    if archive_key(archive.name) in state.in_use_names():
+    if cached_row_key(archive.name) in state.in_use_names():
         return Refuse(f"{archive.name} is in use by a running job.")
     lines = [Line(short_path(archive.path, state.home))]
     if archive.tree:

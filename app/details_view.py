@@ -14,7 +14,7 @@ from pytui.core.catalog import Catalog
 from pytui.core.install_policy import upgrade_installed_note
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.widgets.format import human_age, human_size, one_line, short_path
-from pytui.widgets.rows import NOTHING_HIGHLIGHTED, Details, HeaderInfo, archive_key
+from pytui.widgets.rows import NOTHING_HIGHLIGHTED, Details, HeaderInfo, cached_row_key
 
 if TYPE_CHECKING:
     from pytui.app.view_model import ViewModel
@@ -84,7 +84,7 @@ def _row_things(state: AppState, pane: str, key: str) -> tuple[
     installation: Installation | None = None
     build: Build | None = None
     if pane == "cached":
-        archive = next((a for a in state.archives if archive_key(a.name) == key), None)
+        archive = next((a for a in state.archives if cached_row_key(a.name) == key), None)
         if archive is not None:
             build = archive.build
         else:  # a download in flight

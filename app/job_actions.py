@@ -15,7 +15,7 @@ from pytui.app.startup import lazy_module
 from pytui.widgets.format import human_size
 from pytui.widgets.job_list import JobList, JobRow
 from pytui.widgets.keyed_table import KeyedTable
-from pytui.widgets.rows import archive_key
+from pytui.widgets.rows import cached_row_key
 from textual.worker import Worker
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ class JobActions(AppBase):
         elif isinstance(decision, decide.StartPurge):
             # A job may have started on one of them since the question.
             in_use = self.state.in_use_names()
-            archives = [a for a in decision.archives if archive_key(a.name) not in in_use]
+            archives = [a for a in decision.archives if cached_row_key(a.name) not in in_use]
             if archives:
                 self.runner.purge(archives)
         elif isinstance(decision, decide.CancelJob):

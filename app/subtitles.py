@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pytui.app.sorting import describe
 from pytui.app.state import AppState
 from pytui.widgets.format import human_size
-from pytui.widgets.rows import archive_key
+from pytui.widgets.rows import cached_row_key
 
 
 def key_hint(key: str, action: str) -> str:
@@ -80,10 +80,10 @@ def cached_subtitles(state: AppState, shown: int | None = None,
     # rows and does not change when the listing catches up.
     downloading = _downloading(state)
     if state.view.filter_text and shown is not None:
-        total = len({archive_key(a.name) for a in state.archives} - downloading)
+        total = len({cached_row_key(a.name) for a in state.archives} - downloading)
         more = f" · {shown_downloading} downloading" if shown_downloading else ""
         return _filtered_forms(state, "cached", shown - shown_downloading, total, "archive", more)
-    listed = [archive for archive in state.archives if archive_key(archive.name) not in downloading]
+    listed = [archive for archive in state.archives if cached_row_key(archive.name) not in downloading]
     total = sum(archive.size for archive in listed)
     trees = sum(1 for archive in listed if archive.tree)
     archives = _count(len(listed), "archive")

@@ -33,7 +33,7 @@ from pytui.widgets.rows import (
     HeaderInfo,
     InstalledRow,
     SupportView,
-    archive_key,
+    cached_row_key,
 )
 
 GroupKey = tuple[object, ...]
@@ -320,11 +320,10 @@ class ViewModel:
     def cache_rows(self, state: AppState) -> list[CacheRow]:
         rows: dict[str, CacheRow] = {}
         if state.archives:  # (an empty cache dir: the cache's code is not imported yet)
-            from pytui.core.cache_names import archive_key as core_archive_key
-            from pytui.core.cache_names import archive_percent
+            from pytui.core.cache_names import archive_key, archive_percent
         for archive in state.archives:
-            name = archive_key(archive.name)
-            key = core_archive_key(archive)
+            name = cached_row_key(archive.name)
+            key = archive_key(archive)
             if archive.state == "partial":
                 done = archive_percent(archive)
                 state_name, pct = "partial", (int(done) if done is not None else None)

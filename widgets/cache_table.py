@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pytui.widgets.format import human_size, one_line
 from pytui.widgets.keyed_table import KeyedTable, Row
-from pytui.widgets.rows import PARTIAL, CacheRow, archive_key
+from pytui.widgets.rows import PARTIAL, CacheRow
 from pytui.widgets.table_cells import FormText
 from rich.text import Text
 
-__all__ = ["CacheRow", "CacheTable", "archive_key", "state_text"]
+__all__ = ["CacheRow", "CacheTable", "state_text"]
 
 
 def state_text(row: CacheRow) -> Text:

@@ -28,8 +28,9 @@ RUNNING_PHASES = ("queued", "resolve", "waiting", "download", "verify", "extract
 ENDED_PHASES = ("done", "failed", "cancelled")
 
 
-def archive_key(file_name: str) -> str:
-    """The row key for an archive or its `.part`: the final file name."""
+def cached_row_key(file_name: str) -> str:
+    """The Cached pane's row key for an archive or its `.part`: the final file name (not
+    core/cache_names.archive_key, which is the installation key the archive holds)."""
     return file_name[: -len(PART_SUFFIX)] if file_name.endswith(PART_SUFFIX) else file_name
 
 
