@@ -64,6 +64,7 @@ from pytui.core.download_policy import (
     SpeedMeter,
     TransferFailure,
     retries_from_env,
+    unresolved_hosts_reason,
 )
 from pytui.core.download_readers import UrlReaders, file_url_path, is_file_url
 from pytui.core.download_stream import DownloadStream
@@ -340,7 +341,11 @@ class Downloader(UrlReaders):
                 kept_text = kept if body.have and not body.poisoned else ""
                 missing = all(f.status in MISSING_STATUS for f in failures)
                 unreachable = all(f.status is None and f.transient for f in failures)
-                raise DownloadError(f"could not download {what}{after} ({tried}){kept_text}",
+                hosts = [f.unresolved for f in failures if f.unresolved is not None]
+                # No network: the host names, not each URL (two long ones with the same errno).
+                why = f": {unresolved_hosts_reason(hosts)}" if len(hosts) == len(failures) \
+                    else f" ({tried})"
+                raise DownloadError(f"could not download {what}{after}{why}{kept_text}",
                                     next_step=MISSING_NEXT_STEP if missing
                                     else UNREACHABLE_NEXT_STEP if unreachable else OTHER_NEXT_STEP)
             retry += 1

@@ -85,13 +85,28 @@ class TransferFailure(Exception):
     progress may be retried for free unless `spends` (timeouts, the speed floor)."""
 
     def __init__(self, url: str, reason: str, *, transient: bool, spends: bool = False,
-                 status: int | None = None) -> None:
+                 status: int | None = None, unresolved: str | None = None) -> None:
         super().__init__(reason)
         self.url = url
         self.status = status  # the HTTP status, when the server answered with one
         self.reason = reason
         self.transient = transient
         self.spends = spends
+        # The host whose name did not resolve: with no network every URL fails so, and the
+        # line says that rather than `ConnectError: [Errno -2] Name or service not known`.
+        self.unresolved = unresolved
+
+
+def unresolved_reason(host: str) -> str:
+    """Why a request failed when its host name did not resolve."""
+    return f"cannot look up {host} (no network, or no DNS)"
+
+
+def unresolved_hosts_reason(hosts: list[str]) -> str:
+    """Why a download failed when no URL's host name resolved: each host once, in order."""
+    names = list(dict.fromkeys(hosts))
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return unresolved_reason(listed)
 
 
 class SpeedMeter:

@@ -346,3 +346,31 @@ def test_stream_reads_as_a_file_for_tarfile(http_server, downloader):
         member = tf.next()
         assert member is not None and tf.extractfile(member).read() == payload
     assert stream.verify() == hashlib.sha256(archive).hexdigest()  # drains the tail, then checks
+
+
+def test_no_network_says_which_host_names_did_not_resolve(monkeypatch, work):
+    """With no network every name lookup fails: the line names the hosts and says so, where it
+    listed each long URL with `ConnectError: [Errno -2] Name or service not known`."""
+    import socket
+
+    def no_dns(*_args, **_kwargs):
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    seen: list[Progress] = []
+    urls = ["https://releases.example/20250115/cpython-3.12.8%2B20250115-x.tar.gz",
+            "http://mirror.example/20250115/cpython-3.12.8%2B20250115-x.tar.gz",
+            "https://releases.example/other/cpython-3.12.8%2B20250115-x.tar.gz"]
+    with Downloader(backoff=FAST, retries=1) as dl, pytest.raises(DownloadError) as err:
+        dl.download(urls, work / "a.part", expected_sha256=SHA, what="cpython-3.12.8",
+                    progress=seen.append)
+    line = str(err.value)
+    assert err.value.cause.startswith(
+        "could not download cpython-3.12.8 after 1 retry in "), line
+    assert err.value.cause.endswith(
+        "s: cannot look up releases.example or mirror.example (no network, or no DNS)"), line
+    assert "Errno" not in line and "/20250115/" not in line, line
+    assert "check the network connection" in err.value.next_step
+    notes = [p.note for p in seen if p.note]
+    assert notes and notes[0].endswith("cannot look up releases.example (no network, or no DNS)")
+    assert _dir_listing(work) == []
