@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-ELLIPSIS = "…"
+from pytui.widgets.format import ELLIPSIS
+
 # `cpython-3.14.0rc1`, `pypy-3.10.14`, `cpython-3.13.7+freethreaded`: the implementation and the
 # version (with a pre-release or dev suffix), the part of a key that says which build it is.
 _KEY_HEAD = re.compile(r"[a-z]+-\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc)\d+)?(?:\.?dev\d+)?(?:\+[a-z0-9]+)?")
