@@ -25,12 +25,9 @@ from __future__ import annotations
 from pytui.core.errors import RequestError
 from pytui.core.keys import TYPE_CHECKING, KeyFields, NamedFields, _fields, parse_key
 from pytui.core.ordering import build_order
-from pytui.core.pep440 import Specifier, Version
 from pytui.core.version_request import VersionRequest
 
-# Re-exported: the version types' old home.
-__all__ = ["MAX_REQUEST_LENGTH", "KeyLike", "PythonRequest", "Specifier", "Version", "VersionRequest",
-           "find_download"]
+__all__ = ["MAX_REQUEST_LENGTH", "KeyLike", "PythonRequest", "find_download"]
 
 # Bounds on what the parser reads. No key or specifier list comes near 1024 characters; a
 # longer text is refused before any pattern runs.

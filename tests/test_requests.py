@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from pytui.core.catalog import Catalog, parse_uv_json
 from pytui.core.errors import RequestError, UsageError
+from pytui.core.pep440 import Specifier, Version
 from pytui.core.platform_detect import HostPlatform
-from pytui.core.requests import PythonRequest, Specifier, Version, VersionRequest, find_download
+from pytui.core.requests import PythonRequest, find_download
+from pytui.core.version_request import VersionRequest
 
 LINUX = HostPlatform("linux", "x86_64", "gnu")
 MUSL = HostPlatform("linux", "x86_64", "musl")
