@@ -123,9 +123,16 @@ def _with_note(catalog: Catalog, note: str) -> Catalog:
     return catalog
 
 
+# How far ahead of this clock a kept copy's time stamp may be and still count as just fetched
+# (a file server's clock a little ahead). Further ahead, the clock was stepped back since, or
+# the copy came from elsewhere: its age is unknown, so it is fetched again.
+CLOCK_SLACK = 60.0
+
+
 def _fresh(path: Path, max_age: float = 600.0) -> bool:
     """A remote custom catalog fetched in the last ten minutes is reused without a request."""
     try:
-        return time.time() - path.stat().st_mtime < max_age
+        age = time.time() - path.stat().st_mtime
     except OSError:
         return False
+    return -CLOCK_SLACK <= age < max_age
