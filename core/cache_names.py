@@ -16,8 +16,8 @@ from collections import namedtuple
 from collections.abc import Iterable
 
 from pytui.core.filenames import ArchiveName, parse_archive_name, split_extension
-from pytui.core.keys import TYPE_CHECKING
-from pytui.core.models import Build, CachedArchive, format_key
+from pytui.core.keys import TYPE_CHECKING, format_key
+from pytui.core.models import Build, CachedArchive
 
 PART_SUFFIX = ".part"
 _CACHE_NAME = re.compile(r"^([0-9a-f]{9}|none)-(.+)$")

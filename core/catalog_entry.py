@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from pytui.core.keys import IMPLEMENTATIONS, VARIANTS, display_arch
-from pytui.core.models import ARCH_DISPLAY, LIBCS, OS_DISPLAY, Build, url_filename
+from pytui.core.keys import ARCH_DISPLAY, IMPLEMENTATIONS, LIBCS, OS_DISPLAY, VARIANTS, display_arch
+from pytui.core.models import Build, url_filename
 
 _JSON_OS = {"linux", "darwin", "windows", "emscripten"}
 _KEY_OS = frozenset(OS_DISPLAY.values())

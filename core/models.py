@@ -7,19 +7,7 @@ they share every name derived from a key. Neither imports `dataclasses`, which w
 
 from __future__ import annotations
 
-from pytui.core.keys import (  # noqa: F401 - the vocabulary's old home; kept importable
-    ARCH_DISPLAY,
-    IMPLEMENTATIONS,
-    KEY_FIELDS,
-    LIBCS,
-    OS_DISPLAY,
-    TYPE_CHECKING,
-    VARIANTS,
-    InstallationKey,
-    KeyFields,
-    _fields,
-    format_key,
-)
+from pytui.core.keys import KEY_FIELDS, TYPE_CHECKING, KeyFields, _fields
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -157,5 +145,4 @@ class CachedArchive:
         return self.path.name
 
 
-__all__ = ["ARCH_DISPLAY", "IMPLEMENTATIONS", "LIBCS", "OS_DISPLAY", "VARIANTS", "Build",
-           "CachedArchive", "Installation", "InstallationKey", "format_key", "url_filename"]
+__all__ = ["Build", "CachedArchive", "Installation", "url_filename"]
