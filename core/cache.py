@@ -44,9 +44,7 @@ __all__ = ["ArchiveCache", "CacheError", "archive_key", "archive_percent", "key_
 # regular expressions would be compiled at import).
 _LAZY = {"archive_key": "pytui.core.cache_names", "archive_percent": "pytui.core.cache_names",
          "key_from_cache_name": "pytui.core.cache_names",
-         "VerifyReport": "pytui.core.cache_verify", "VerifyingReader": "pytui.core.cache_verify",
-         "ExportReport": "pytui.core.mirror", "METADATA_NAME": "pytui.core.mirror",
-         "uv_json_entry": "pytui.core.mirror"}
+         "VerifyReport": "pytui.core.cache_verify", "uv_json_entry": "pytui.core.mirror"}
 
 
 def __getattr__(name: str) -> Any:
