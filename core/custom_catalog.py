@@ -15,7 +15,14 @@ from pathlib import Path
 
 from pytui.core.bounded_read import FileTooLarge, NotRegularFile
 from pytui.core.catalog import Catalog, parse_catalog
-from pytui.core.errors import CatalogError, OfflineError, PytuiError, UsageError, describe_error
+from pytui.core.errors import (
+    CatalogError,
+    OfflineError,
+    PytuiError,
+    UsageError,
+    describe_error,
+    describe_network_error,
+)
 from pytui.core.parsed_cache import cached_parse
 from pytui.core.source_common import catalog_from, discard, fetch
 
@@ -106,9 +113,10 @@ def load_custom_catalog(settings, *, refresh: bool) -> Catalog:
             raise
         return _with_note(kept, f"refresh failed: {describe_error(err)}")
     except Exception as err:  # noqa: BLE001 - httpx (imported lazily) or network failure: keep what we have
+        why = describe_network_error(err, value)
         if kept is not None:
-            return _with_note(kept, f"refresh failed: {describe_error(err)}")
-        raise CatalogError(f"catalog {_shown(value)} could not be fetched ({describe_error(err)}); "
+            return _with_note(kept, f"refresh failed: {why}")
+        raise CatalogError(f"catalog {_shown(value)} could not be fetched ({why}); "
                            "check the URL and the network, or use a local file") from None
     if parsed.builds:
         with contextlib.suppress(OSError):  # an unwritable state dir only costs the kept copy

@@ -11,6 +11,7 @@ import time
 from collections import deque
 from collections.abc import Mapping
 
+from pytui.core.errors import unresolved_reason
 from pytui.core.http import TransferLimits
 
 # uv's backoff between retry rounds: 2 s doubling up to 30 s (PYTUI_HTTP_BACKOFF sets the base).
@@ -95,11 +96,6 @@ class TransferFailure(Exception):
         # The host whose name did not resolve: with no network every URL fails so, and the
         # line says that rather than `ConnectError: [Errno -2] Name or service not known`.
         self.unresolved = unresolved
-
-
-def unresolved_reason(host: str) -> str:
-    """Why a request failed when its host name did not resolve."""
-    return f"cannot look up {host} (no network, or no DNS)"
 
 
 def unresolved_hosts_reason(hosts: list[str]) -> str:

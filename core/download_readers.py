@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 from pytui.core import plain_http
 from pytui.core.download_body import Body
-from pytui.core.download_policy import SpeedFloor, TransferFailure, unresolved_reason
+from pytui.core.download_policy import SpeedFloor, TransferFailure
 from pytui.core.download_response import InFlight, accept_response, request_headers, shut
-from pytui.core.errors import Cancelled, describe_error
+from pytui.core.errors import Cancelled, describe_error, unresolved_host, unresolved_reason
 from pytui.core.http import TransferLimits
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import CancelToken
@@ -182,7 +182,7 @@ class UrlReaders:
                 raise Cancelled("download cancelled") from None
             if isinstance(err, timed_out):
                 raise TransferFailure(url, f"timed out ({type(err).__name__})", transient=True, spends=True) from None
-            host = _unresolved_host(err, url)
+            host = unresolved_host(err, url)
             if host is not None:
                 raise TransferFailure(url, unresolved_reason(host), transient=True,
                                       unresolved=host) from None
@@ -220,17 +220,3 @@ class UrlReaders:
         if skip or (body.total is not None and body.have < body.total):
             raise TransferFailure(url, "the connection closed before the whole file arrived", transient=True)
 
-
-def _unresolved_host(err: BaseException, url: str) -> str | None:
-    """The URL's host when `err` was its name lookup failing (a `socket.gaierror` in the
-    exception's chain, as httpx and core/plain_http raise it); else None."""
-    import socket
-
-    cause: BaseException | None = err
-    for _ in range(8):  # a chain is a few links; a cycle must not hang the download
-        if cause is None:
-            return None
-        if isinstance(cause, socket.gaierror):
-            return urlsplit(url).hostname or None
-        cause = cause.__cause__ or cause.__context__
-    return None

@@ -22,6 +22,38 @@ def describe_error(err: BaseException) -> str:
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
+def describe_network_error(err: BaseException, url: str) -> str:
+    """`describe_error`, except when the URL's host name did not resolve (no network): then
+    `cannot look up github.com (no network, or no DNS)`, not `ConnectError: [Errno -2] Name
+    or service not known`."""
+    host = unresolved_host(err, url)
+    return unresolved_reason(host) if host is not None else describe_error(err)
+
+
+def unresolved_reason(host: str) -> str:
+    """Why a request failed when its host name did not resolve."""
+    return f"cannot look up {host} (no network, or no DNS)"
+
+
+def unresolved_host(err: BaseException, url: str) -> str | None:
+    """The URL's host when `err` was its name lookup failing (a `socket.gaierror` in the
+    exception's chain, as httpx and core/plain_http raise it); else None."""
+    import socket
+    from urllib.parse import urlsplit
+
+    cause: BaseException | None = err
+    for _ in range(8):  # a chain is a few links; a cycle must not hang the caller
+        if cause is None:
+            return None
+        if isinstance(cause, socket.gaierror):
+            try:
+                return urlsplit(url).hostname or None
+            except ValueError:
+                return None
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 class UsageError(PytuiError):
     """Bad command-line usage or an unparseable request (exit code 2)."""
 

@@ -17,7 +17,12 @@ from pathlib import Path
 
 from pytui.core.bounded_read import describe, read_regular_file
 from pytui.core.catalog import MAX_URL_LENGTH, Catalog, parse_catalog
-from pytui.core.errors import CatalogError, OfflineError, UsageError, describe_error
+from pytui.core.errors import (
+    CatalogError,
+    OfflineError,
+    UsageError,
+    describe_network_error,
+)
 from pytui.core.keys import TYPE_CHECKING, NamedFields, _fields
 from pytui.core.parsed_cache import cached_parse
 from pytui.core.source_common import catalog_from, discard, fetch
@@ -230,7 +235,8 @@ def refresh_catalog(settings) -> RefreshResult:
         raise
     except Exception as err:  # noqa: BLE001 - any httpx (imported lazily)/network failure, a body too large or too slow
         return RefreshResult(False, False,
-                             f"could not refresh the catalog from {url} ({describe_error(err)}); {kept}",
+                             f"could not refresh the catalog from {url} "
+                             f"({describe_network_error(err, url)}); {kept}",
                              url)
     from pytui.core.atomic import write_atomic  # a refresh writes; loading the kept copy does not
 

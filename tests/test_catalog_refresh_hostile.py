@@ -163,3 +163,26 @@ def test_a_discarded_kept_catalog_is_named_escaped(pytui, tmp_path: Path) -> Non
                        UV_PYTHON_DOWNLOADS_JSON_URL="")
     assert result.returncode == 0 and "\x1b" not in result.stderr, repr(result.stderr)
     assert "st\\x1b]0;pwned\\x07/catalog.json: a FIFO" in result.stderr, result.stderr
+
+
+def test_no_network_says_which_host_did_not_resolve(tmp_path: Path, monkeypatch) -> None:
+    # The refresh's line (History, the toast, `list --refresh`) said
+    # `ConnectError: [Errno -2] Name or service not known` on a machine with no network.
+    import socket
+
+    from pytui.core.errors import CatalogError
+
+    def no_dns(*_args, **_kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    for url in ("https://catalog.example/meta.json", "http://catalog.example/meta.json"):
+        result = refresh_catalog(settings_for(tmp_path, catalog_url=url))
+        assert not result.ok
+        assert result.message == (f"could not refresh the catalog from {url} (cannot look up "
+                                  "catalog.example (no network, or no DNS)); kept the embedded "
+                                  "catalog"), result.message
+    with pytest.raises(CatalogError) as err:
+        load_catalog(settings_for(tmp_path, downloads_json="https://custom.example/c.json"))
+    assert "(cannot look up custom.example (no network, or no DNS)); check the URL" in \
+        str(err.value), str(err.value)
