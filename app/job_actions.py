@@ -22,13 +22,14 @@ if TYPE_CHECKING:
     import asyncio
 
     from pytui.app import decisions as decide
-    from pytui.app import install_decisions, screens, uninstall_decisions
+    from pytui.app import install_decisions, purge_screen, screens, uninstall_decisions
     from pytui.app.purge_plan import PurgePlan
 else:  # executed on first use: the first screen needs none of them (app/startup.py)
     decide = lazy_module("pytui.app.decisions")
     install_decisions = lazy_module("pytui.app.install_decisions")
     uninstall_decisions = lazy_module("pytui.app.uninstall_decisions")
     screens = lazy_module("pytui.app.screens")
+    purge_screen = lazy_module("pytui.app.purge_screen")
 
 
 # The first line of a question whose answer changed while it was open, or since the yes.
@@ -76,7 +77,7 @@ class JobActions(AppBase):
         self.carry_out(decide.decide_purge(self.state, *self._target()))
 
     def action_purge_rules(self) -> None:
-        self.push_screen(screens.PurgeRulesModal(self.runner.planner(), id="purge-rules"),
+        self.push_screen(purge_screen.PurgeRulesModal(self.runner.planner(), id="purge-rules"),
                          callback=self._purge_rules_chosen)
 
     def _purge_rules_chosen(self, plan: PurgePlan | None) -> None:
@@ -96,7 +97,7 @@ class JobActions(AppBase):
             self.carry_out(decide.StartPrune(tuple(i for i, _ in plan.installs)))
 
     def _purge_rules_again(self) -> None:
-        self.push_screen(screens.PurgeRulesModal(self.runner.planner(), rule="outdated",
+        self.push_screen(purge_screen.PurgeRulesModal(self.runner.planner(), rule="outdated",
                                                  id="purge-rules"),
                          callback=self._purge_rules_chosen)
 
@@ -207,7 +208,7 @@ class JobActions(AppBase):
                 modal.dismiss(False)
                 self.carry_out(now)
         for screen in self.screen_stack:
-            if isinstance(screen, screens.PurgeRulesModal):
+            if isinstance(screen, purge_screen.PurgeRulesModal):
                 screen.replan(self.runner.planner())
 
     def _confirmed(self, modal: screens.ConfirmModal, yes: bool | None) -> None:

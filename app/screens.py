@@ -1,18 +1,14 @@
-"""Modal screens: the `?` help, yes/no confirmations (with the space freed), purge rules and
-the session's history."""
+"""Modal screens: the `?` help, yes/no confirmations (with the space freed) and the session's
+history. The purge dialog is app/purge_screen.py's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from functools import partial
+from collections.abc import Sequence
 
 from pytui.app.decisions import Line
 from pytui.app.history import History, format_time
 from pytui.app.keymap import help_rows
-from pytui.app.purge_plan import OUTDATED, PurgePlan, preview_label
-from pytui.core.models import CachedArchive, Installation
 from pytui.widgets.folded import Folded
-from pytui.widgets.format import human_size
 from pytui.widgets.key_bar import KeyBar
 from rich.table import Table
 from rich.text import Text
@@ -23,8 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Label, RadioButton, RadioSet, Static
-from textual.worker import Worker, WorkerState
+from textual.widgets import Button, Label, Static
 
 MODES: tuple[tuple[str, str], ...] = (
     ("ONLINE", "the catalog refreshes in the background; builds download into the cache"),
@@ -206,223 +201,6 @@ class ConfirmModal(ModalScreen[bool]):
 
 def _line_text(line: str | Text | Line) -> str | Text:
     return Text(line.text, style="bold" if line.strong else "") if isinstance(line, Line) else line
-
-
-PURGE_RULES: tuple[tuple[str, str, str], ...] = (
-    ("superseded", "Superseded",
-     "older builds: a newer build of the same version and platform is known"),
-    ("installed", "Installed", "archives of builds that are installed (the install stays)"),
-    ("all", "All", "every archive and partial download in the cache"),
-    (OUTDATED, "Outdated",
-     "installs with a newer installed patch of the same minor version that no environment "
-     "uses directly (as `pytui uninstall --outdated`); environments following the "
-     "minor-version link move to the newest patch"),
-)
-
-PurgePlanner = Callable[[str], PurgePlan]
-# How a rule is chosen (RadioSet's own keys), said in the dialog: arrows only move.
-PURGE_RULE_KEYS = "←/→ move, Enter or space chooses"
-
-
-class RuleButton(RadioButton):
-    """A rule: ● when chosen, ○ otherwise, so the choice reads without colour."""
-
-    @property  # RadioButton's is a class attribute
-    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's name
-        return "●" if self.value else "○"
-
-
-class PurgeRulesModal(ModalScreen[PurgePlan | None]):
-    """Pick a rule, see exactly what goes and the bytes freed, then confirm (archives are
-    deleted at once; outdated installs are uninstalled as jobs)."""
-
-    CSS_PATH = DIALOGS_CSS
-
-    BINDINGS = [
-        Binding("y", "confirm", "Purge"),
-        Binding("n,escape", "cancel", "Cancel", key_display="n/Esc"),
-    ]
-
-    def __init__(self, planner: PurgePlanner, *, rule: str = "superseded",
-                 id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id)
-        self._planner = planner
-        self._rule = rule
-        self._plan: PurgePlan | None = None
-        self._planned_rule: str | None = None
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog purge-dialog"):
-            yield Label(f"Purge by rule ({PURGE_RULE_KEYS})", classes="dialog-title")
-            with RadioSet(id="purge-rule"):
-                for rule, label, _ in PURGE_RULES:
-                    yield RuleButton(label, value=rule == self._rule, name=rule)
-            yield Static("", id="purge-rule-help", markup=False)
-            table: DataTable = DataTable(id="purge-preview", cursor_type="none",
-                                         zebra_stripes=True)
-            table.add_column("Size", key="size", width=9)
-            table.add_column("Archive or install", key="archive")
-            yield table
-            yield Static("", id="purge-kept", markup=False)
-            yield Static("", id="purge-total", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Purge (y)", id="purge-yes", variant="error", disabled=True)
-                yield Button("Cancel (n)", id="purge-no")
-        yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.query_one(RadioSet).focus()
-        self._preview(self._rule)
-
-    @property
-    def plan(self) -> list[CachedArchive]:
-        """The archives the previewed rule would delete."""
-        return list(self._plan.archives) if self._plan is not None else []
-
-    @property
-    def prune(self) -> list[Installation]:
-        """The installs the previewed rule would uninstall (`outdated`)."""
-        return [i for i, _ in self._plan.installs] if self._plan is not None else []
-
-    @property
-    def kept_text(self) -> str:
-        """What the preview says about installs kept (the `outdated` rule)."""
-        return _kept_text(self._plan) if self._plan is not None else ""
-
-    @property
-    def previewed(self) -> PurgePlan | None:
-        return self._plan if self._planned_rule == self._rule else None
-
-    def replan(self, planner: PurgePlanner) -> None:
-        """Work the outdated rule's preview out again from newer news (an environment scan
-        ended while this was open); the yes waits for it."""
-        self._planner = planner
-        if self._rule == OUTDATED:
-            self._planned_rule = None
-            self._preview(self._rule)
-
-    @on(RadioSet.Changed)
-    def _rule_changed(self, event: RadioSet.Changed) -> None:
-        rule = event.pressed.name or "superseded"
-        self._preview(rule)
-
-    def _preview(self, rule: str) -> None:
-        self._rule = rule
-        help_text = next(text for name, _, text in PURGE_RULES if name == rule)
-        self.query_one("#purge-rule-help", Static).update(help_text)
-        self.query_one("#purge-total", Static).update("Working out what would go…")
-        self._allow_purge(False)
-        # Listing the cache is I/O: do it in a thread; the newest rule wins.
-        self.run_worker(partial(self._planner, rule), thread=True, group="purge-preview",
-                        exclusive=True, name=rule, exit_on_error=False)
-
-    @on(Worker.StateChanged)
-    def _planned(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "purge-preview" or worker.name != self._rule:
-            return
-        if event.state == WorkerState.ERROR:
-            self.query_one("#purge-total", Static).update(f"Could not list the cache: {worker.error}")
-            return
-        if event.state != WorkerState.SUCCESS:
-            return
-        plan = worker.result
-        if not isinstance(plan, PurgePlan):
-            return
-        self._plan = plan
-        self._planned_rule = self._rule
-        self._fill_preview(plan)
-        kept = self.query_one("#purge-kept", Static)
-        kept.update(_kept_text(plan))
-        kept.display = bool(plan.kept or plan.note)
-        count = len(plan.archives) + len(plan.installs)
-        total = self.query_one("#purge-total", Static)
-        if count:
-            what = (f"{count} install{'s' if count != 1 else ''} would be uninstalled (as jobs); "
-                    if plan.installs else f"{count} archive{'s' if count != 1 else ''} would go; ")
-            total.update(Text.assemble((what, ""), (f"frees {human_size(plan.freed)}", "bold"),
-                                       (_staying(plan), "")))
-        else:
-            total.update(Text("Nothing to purge with this rule.", style="dim"))
-        self._allow_purge(bool(count))
-
-    def _allow_purge(self, allowed: bool) -> None:
-        """The Purge button and the footer's `y Purge` together: dimmed while there is
-        nothing to purge (or the preview is still being worked out)."""
-        self.query_one("#purge-yes", Button).disabled = not allowed
-        self.refresh_bindings()
-
-    def check_action(self, action: str,
-                     parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 - Textual's signature
-        if action == "confirm":
-            return True if self._purge_allowed() else None
-        return True
-
-    def _purge_allowed(self) -> bool:
-        buttons = self.query("#purge-yes")
-        return bool(buttons) and not buttons.first(Button).disabled
-
-    def _fill_preview(self, plan: PurgePlan) -> None:
-        """One row per archive or install, each archive's name cut in the middle to the
-        table's width (its version, build date and flavor stay, and whether its kept tree
-        goes too), so that no row is cut at the dialog's edge."""
-        table = self.query_one("#purge-preview", DataTable)
-        # The size column and both columns' padding; the scrollbar's cell, kept free.
-        width = table.size.width - 9 - 2 * 2 * table.cell_padding - 1 if table.size.width else 0
-        table.clear()
-        for archive in plan.archives:
-            label = preview_label(archive.name, width=width,
-                                  with_tree=plan.frees(archive) != archive.size)
-            # Text, not a str: DataTable reads a str cell as markup, and a file name in the
-            # cache dir may hold `[b]` or `[@click=…]`.
-            table.add_row(Text(human_size(plan.frees(archive)), justify="right"), Text(label),
-                          key=archive.name)
-        for installation, size in plan.installs:
-            table.add_row(Text(human_size(size), justify="right"), Text(installation.key),
-                          key=installation.key)
-
-    def on_resize(self) -> None:
-        if self._plan is not None:
-            self._fill_preview(self._plan)
-
-    @on(Button.Pressed, "#purge-yes")
-    def _yes(self) -> None:
-        self.action_confirm()
-
-    @on(Button.Pressed, "#purge-no")
-    def _no(self) -> None:
-        self.action_cancel()
-
-    def action_confirm(self) -> None:
-        plan = self.previewed
-        if plan is not None and not plan.empty:
-            self.dismiss(plan)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-def _staying(plan: PurgePlan) -> str:
-    """`; 45.0 MiB stay in the cache's kept tree`: what uninstalling the plan's installs does
-    not free (their files hard-linked with trees kept in the cache)."""
-    if not plan.shared:
-        return ""
-    from pytui.app.uninstall_report import stays_text
-
-    return f"; {stays_text(plan.shared, plan.sharing)}"
-
-
-def _kept_text(plan: PurgePlan) -> str:
-    """Outdated installs kept because environments use them directly, and the plan's note."""
-    lines = []
-    for key, users in plan.kept:
-        noun = "environment" if len(users) == 1 else "environments"
-        shown = ", ".join(str(env.path) for env in users[:2])
-        more = f" and {len(users) - 2} more" if len(users) > 2 else ""
-        lines.append(f"kept {key}: used directly by {len(users)} {noun} ({shown}{more})")
-    if plan.note:
-        lines.append(plan.note)
-    return "\n".join(lines)
 
 
 class HistoryScreen(ScrollingDialog):

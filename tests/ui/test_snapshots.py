@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from fixtures_archives import make_build
-from pytui.app.screens import PurgeRulesModal
+from pytui.app.purge_screen import PurgeRulesModal
 from pytui.core.catalog import Catalog
 from pytui.core.settings import Settings
 from ui_helpers import HOST

@@ -5,7 +5,8 @@ keyboard at 80x24, and of the dialogs' footers showing the dialog's own keys."""
 from __future__ import annotations
 
 from pytui.app.decisions import Confirm, decide_quit
-from pytui.app.screens import ConfirmModal, HistoryScreen, PurgeRulesModal
+from pytui.app.purge_screen import PurgeRulesModal
+from pytui.app.screens import ConfirmModal, HistoryScreen
 from pytui.widgets.job_list import JobList, JobRow
 from pytui.widgets.key_bar import KeyBar
 from textual.containers import VerticalScroll
@@ -150,7 +151,7 @@ async def test_dialog_footers_show_the_dialogs_keys(ui_world: UiWorld) -> None:
 
 async def test_the_chosen_purge_rule_reads_without_colour(ui_world: UiWorld) -> None:
     """● marks the chosen rule, ○ the others; the title says the keys; → moves, Enter chooses."""
-    from pytui.app.screens import PURGE_RULE_KEYS, RuleButton
+    from pytui.app.purge_screen import PURGE_RULE_KEYS, RuleButton
     from textual.widgets import Label
 
     app = ui_world.make_app()

@@ -20,7 +20,8 @@ from fixtures_archives import MadeArchive, make_pbs_archive, write_uv_catalog
 from fixtures_http import FaultyHTTPServer
 from pytui.app.envs_screen import EnvironmentsScreen
 from pytui.app.gateway import CoreGateway
-from pytui.app.screens import ConfirmModal, PurgeRulesModal
+from pytui.app.purge_screen import PurgeRulesModal
+from pytui.app.screens import ConfirmModal
 from pytui.core.catalog import Catalog
 from pytui.core.progress import CancelToken
 from pytui.core.settings import Settings

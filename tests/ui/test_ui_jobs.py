@@ -142,7 +142,7 @@ async def test_uninstall_asks_then_removes(ui_world: UiWorld) -> None:
         assert not ui_world.installed_dir(FAST).exists()
         # The archive's kept tree is no longer shared: the purge preview counts it, as the
         # real purge frees it (core/cache_purge.py purge_effect).
-        from pytui.app.screens import PurgeRulesModal
+        from pytui.app.purge_screen import PurgeRulesModal
         from pytui.core.cache import ArchiveCache
         from pytui.core.cache_purge import purge_effect
 

@@ -36,7 +36,7 @@ async def test_a_filter_that_looks_like_markup_shows_as_typed(ui_world: UiWorld,
 async def test_a_purge_preview_error_naming_a_bracketed_path_shows_as_text(ui_world: UiWorld) -> None:
     """The purge preview's `Could not list the cache: <error>` names the cache dir, which may
     hold `[/]` (directories `x[` and `]y`): shown as text, not read as markup (a traceback)."""
-    from pytui.app.screens import PurgeRulesModal
+    from pytui.app.purge_screen import PurgeRulesModal
     from textual.widgets import Static
 
     cache = ui_world.home / "x[" / "]y" / "cache"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pytui.app.screens import ConfirmModal, HelpScreen, PurgeRulesModal
+from pytui.app.purge_screen import PurgeRulesModal
+from pytui.app.screens import ConfirmModal, HelpScreen
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.details import DetailsPanel
