@@ -6,10 +6,11 @@ never executes it (tests/test_install_imports.py).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pytui.core.cache import offline_missing
-from pytui.core.errors import ExtractError, HashMismatch, OfflineError
+from pytui.core.errors import CacheError, ExtractError, HashMismatch, OfflineError
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import Progress
 
@@ -43,28 +44,15 @@ def extract_from_archive(job: InstallJob, stage: Path) -> tuple[Path, Path, bool
     archive, downloaded = fetch(job)
     for attempt in (1, 2):
         target = stage / f"x{attempt}"
-        if downloaded:
-            # Hashed as it arrived a moment ago and committed only on a match: no second
-            # pass (uv hashes once too). Archives found in the cache are re-checked below.
-            prefix = extract_archive(archive, target, kind=kind, name=job.build.filename,
-                                     progress=job.progress, cancel=job.cancel,
-                                     on_decoder=job.note_decoder)
-            job.keep_tree(prefix, archive)
-            return prefix, archive, downloaded
         try:
-            with job.cache.open_verified(job.build) as reader:
-                try:
-                    prefix = extract_archive(reader, target,
-                                             kind=kind, name=job.build.filename,
-                                             total=reader.size, progress=job.progress,
-                                             cancel=job.cancel, on_decoder=job.note_decoder)
-                except ExtractError:
-                    # A corrupt archive often fails to decompress before its hash could be
-                    # checked: check it now, so a bad file is named (and removed) as such.
-                    reader.verify()
-                    raise
-                job.progress(Progress("verify", 0, None))
-                reader.verify()
+            if downloaded:
+                # Hashed as it arrived a moment ago and committed only on a match: no second
+                # pass (uv hashes once too). Archives found in the cache are re-checked below.
+                prefix = extract_archive(archive, target, kind=kind, name=job.build.filename,
+                                         progress=job.progress, cancel=job.cancel,
+                                         on_decoder=job.note_decoder)
+            else:
+                prefix = _extract_verified(job, target, kind)
             job.keep_tree(prefix, archive)
             return prefix, archive, downloaded
         except HashMismatch:
@@ -72,8 +60,32 @@ def extract_from_archive(job: InstallJob, stage: Path) -> tuple[Path, Path, bool
             # removed by `verify`; fetch it once more.
             if attempt == 2:
                 raise
-            archive, downloaded = fetch(job)
+        except (ExtractError, CacheError):
+            # Gone from the cache since this job found it (another pytui's `cache purge`, or
+            # uv's): the purge did what it was asked; fetch it once more, as a corrupt one.
+            if attempt == 2 or os.path.lexists(archive):
+                raise
+        archive, downloaded = fetch(job)
     raise AssertionError("unreachable")
+
+
+def _extract_verified(job: InstallJob, target: Path, kind: str) -> Path:
+    """The cached archive extracted into `target`, its hash checked to the last byte."""
+    from pytui.core.extract import extract_archive
+
+    with job.cache.open_verified(job.build) as reader:
+        try:
+            prefix = extract_archive(reader, target, kind=kind, name=job.build.filename,
+                                     total=reader.size, progress=job.progress,
+                                     cancel=job.cancel, on_decoder=job.note_decoder)
+        except ExtractError:
+            # A corrupt archive often fails to decompress before its hash could be
+            # checked: check it now, so a bad file is named (and removed) as such.
+            reader.verify()
+            raise
+        job.progress(Progress("verify", 0, None))
+        reader.verify()
+    return prefix
 
 
 def extract_streamed(job: InstallJob, stage: Path) -> Path:

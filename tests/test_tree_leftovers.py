@@ -4,54 +4,20 @@ clean-up). Nothing removed them (the whole tree's bytes, for ever, counted in th
 and outside every listing, `cache purge --all` included). Now the next install that keeps a
 tree and `cache purge --all` remove them, and never the work of a pytui still running.
 
-Each scene is a real `pytui` process whose step under test is hooked (`_HOOKED`) to kill
-itself there, or to wait for the test's word, so no interleaving depends on time.
+Each scene is a real `pytui` process whose step under test is hooked (tests/step_hook.py) to
+kill itself there, or to wait for the test's word, so no interleaving depends on time.
 """
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
-
 from cli_harness import Pytui, assert_installed, cache_name
 from fixtures_archives import MadeArchive, file
+from step_hook import killed_at, paused_at, resume
 
-# A real `pytui ARGS` with one step of core/tree_store.py hooked: `kill` sends the process
-# SIGKILL there; `wait` prints "paused" and waits for a line on stdin before the step runs.
-_HOOKED = """
-import os, signal, sys
-from pytui.core import tree_store
-step, how = sys.argv[1], sys.argv[2]
-original = getattr(tree_store, step)
-
-def hooked(*args, **kwargs):
-    if how == "kill":
-        os.kill(os.getpid(), signal.SIGKILL)
-    print("paused", flush=True)
-    sys.stdin.readline()
-    return original(*args, **kwargs)
-
-setattr(tree_store, step, hooked)
-from pytui.app.cli import main
-sys.exit(main(sys.argv[3:]))
-"""
 # Steps: `write_sysconfig` runs once the tree is linked and its manifest written, before the
 # rename that keeps it; `unshared_size` once a discarded tree was renamed aside.
-KEEPING = "write_sysconfig"
-DISCARDING = "unshared_size"
-
-
-def hooked(pytui: Pytui, step: str, how: str, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", _HOOKED, step, how, *args], env=pytui.env(),
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=pytui.tmp)
-
-
-def killed(pytui: Pytui, step: str, *args: str) -> None:
-    proc = hooked(pytui, step, "kill", *args)
-    proc.communicate(timeout=120)
-    assert proc.returncode == -signal.SIGKILL
+KEEPING = "pytui.core.tree_store.write_sysconfig"
+DISCARDING = "pytui.core.tree_store.unshared_size"
 
 
 def leftovers(pytui: Pytui) -> list[str]:
@@ -65,7 +31,7 @@ def build(pytui: Pytui) -> MadeArchive:
 
 def test_a_tree_half_kept_by_a_killed_install_is_removed_by_the_next_install(pytui: Pytui) -> None:
     made = build(pytui)
-    killed(pytui, KEEPING, "install", "3.12")
+    killed_at(pytui, KEEPING, "install", "3.12")
     [left] = leftovers(pytui)
     assert left.startswith(".tmp-") and (pytui.cache / "trees" / left / "tree" / "bin").is_dir()
     again = pytui.run("install", "3.12")
@@ -77,7 +43,7 @@ def test_a_tree_half_kept_by_a_killed_install_is_removed_by_the_next_install(pyt
 
 def test_cache_purge_all_removes_a_half_kept_tree_and_says_so(pytui: Pytui) -> None:
     build(pytui)
-    killed(pytui, KEEPING, "install", "3.12")
+    killed_at(pytui, KEEPING, "install", "3.12")
     [left] = leftovers(pytui)
     purged = pytui.run("cache", "purge", "--all")
     assert purged.returncode == 0, str(purged)
@@ -89,7 +55,7 @@ def test_a_tree_half_removed_by_a_killed_purge_goes_with_the_next_purge(pytui: P
     made = build(pytui)
     pytui.call("install", "3.12")
     assert pytui.trees() == [made.build.sha256]
-    killed(pytui, DISCARDING, "cache", "purge", "--all")
+    killed_at(pytui, DISCARDING, "cache", "purge", "--all")
     [left] = leftovers(pytui)
     assert left.startswith(".old-")
     purged = pytui.run("cache", "purge", "--all")
@@ -101,19 +67,13 @@ def test_a_tree_half_removed_by_a_killed_purge_goes_with_the_next_purge(pytui: P
 
 def test_the_tree_a_running_install_is_keeping_is_left_to_it(pytui: Pytui) -> None:
     made = build(pytui)
-    proc = hooked(pytui, KEEPING, "wait", "install", "3.12")
-    try:
-        assert proc.stdout is not None and proc.stdout.readline().strip() == "paused"
-        [working] = leftovers(pytui)
-        purged = pytui.run("cache", "purge", "--all")  # the archive goes; the tree in the making stays
-        assert purged.returncode == 0 and working not in purged.stdout, str(purged)
-        assert leftovers(pytui) == [working]
-        _, err = proc.communicate("go\n", timeout=120)
-        assert proc.returncode == 0, err
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    proc = paused_at(pytui, KEEPING, "install", "3.12")
+    [working] = leftovers(pytui)
+    purged = pytui.run("cache", "purge", "--all")  # the archive goes; the tree in the making stays
+    assert purged.returncode == 0 and working not in purged.stdout, str(purged)
+    assert leftovers(pytui) == [working]
+    code, _, err = resume(proc)
+    assert code == 0, err
     assert_installed(pytui, made)
     assert pytui.trees() == [made.build.sha256]
     assert cache_name(made) not in pytui.cached()

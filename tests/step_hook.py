@@ -1,0 +1,74 @@
+"""A real `pytui` process with one step hooked, so a test can stop it at that step by an event
+rather than by time: `kill` sends the process SIGKILL as the step is called; `wait` prints
+"paused" and waits for a line on stdin before the step runs (`resume`).
+
+The step is named `package.module.function` or `package.module.Class/method`, as the code
+under test looks it up when it runs (a name imported `from x import f` is hooked where it was
+imported into).
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+from cli_harness import Pytui
+
+_HOOKED = """
+import importlib, os, signal, sys
+step, how = sys.argv[1], sys.argv[2]
+module, name = step.rsplit(".", 1)
+owner = importlib.import_module(module)
+if "/" in name:
+    cls, name = name.split("/")
+    owner = getattr(owner, cls)
+original = getattr(owner, name)
+
+def hooked(*args, **kwargs):
+    if how == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    print("paused", flush=True)
+    sys.stdin.readline()
+    return original(*args, **kwargs)
+
+setattr(owner, name, hooked)
+from pytui.app.cli import main
+sys.exit(main(sys.argv[3:]))
+"""
+
+
+def hooked(pytui: Pytui, step: str, how: str, *args: str) -> subprocess.Popen[str]:
+    """`pytui ARGS` with `step` hooked (`how`: "kill" or "wait")."""
+    return subprocess.Popen([sys.executable, "-c", _HOOKED, step, how, *args], env=pytui.env(),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=pytui.tmp)
+
+
+def killed_at(pytui: Pytui, step: str, *args: str) -> None:
+    """Run `pytui ARGS` until it is killed (SIGKILL) at `step`."""
+    proc = hooked(pytui, step, "kill", *args)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == -signal.SIGKILL, err
+
+
+def paused_at(pytui: Pytui, step: str, *args: str) -> subprocess.Popen[str]:
+    """`pytui ARGS` stopped at `step`; `resume` it."""
+    proc = hooked(pytui, step, "wait", *args)
+    assert proc.stdout is not None
+    line = proc.stdout.readline().strip()
+    if line != "paused":
+        out, err = proc.communicate(timeout=120)
+        raise AssertionError(f"pytui never reached {step} ({proc.returncode}): {line}{out}{err}")
+    return proc
+
+
+def resume(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
+    """Let a paused pytui go on; its exit code, stdout and stderr once it ended."""
+    try:
+        out, err = proc.communicate("go\n", timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode, out, err
