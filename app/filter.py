@@ -4,7 +4,8 @@ Each whitespace-separated term must match. A term that reads as a Python request
 `3.12.8`, `>=3.11,<3.13`, `3.13t`, `pypy`, `cpython@3.12`) matches only rows whose build or
 key satisfies it, the way `pytui list` reads it: `3.12` never matches 3.13.12 and `3.14`
 never matches 3.13.14 (a version naming no variant matches all of its variants; `3.13t`
-only the free-threaded ones). Any other term (`musl`, `aarch64`, `free`, `gnu`) matches the start of
+only the free-threaded ones; a range naming no pre-release reads a pre-release by its release
+part, as uv reads an installed one: `>=3.14` matches 3.14.0rc2). Any other term (`musl`, `aarch64`, `free`, `gnu`) matches the start of
 one part of the key, parts being split at `-` and `+` (`free` matches `+freethreaded`); a
 term holding `-` or `+` matches that run of the key (`linux-x86`). Case is ignored.
 """
@@ -58,11 +59,14 @@ def term_matches(term: FilterTerm, lower: str, parts: list[str], item: KeyLike |
         # A version is never matched as text (3.12 is inside 3.13.12).
         if item is None:
             return False
+        version = term.request.version
+        if version is not None and version.kind == "range" and item.prerelease \
+                and not version.allows_prereleases:
+            return _range_by_release_part(term, item)
         if term.request.matches(item):
             return True
         # A version naming no variant (`3.12`, not `3.13t` or `3.12+debug`) matches every
         # variant of it: which variants are listed is the `f` key's business.
-        version = term.request.version
         if version is None or version.variant != "default" or "+" in term.text \
                 or item.variant == "default":
             return False
@@ -71,6 +75,21 @@ def term_matches(term: FilterTerm, lower: str, parts: list[str], item: KeyLike |
     if "-" in term.text or "+" in term.text:
         return term.text in lower
     return any(part.startswith(term.text) for part in parts)
+
+
+def _range_by_release_part(term: FilterTerm, item: KeyLike) -> bool:
+    """A range naming no pre-release (`>=3.14`) against a pre-release row (3.14.0rc2): by its
+    release part, as uv reads an installed interpreter against a range. PEP 440 reads 3.14.0rc2
+    as below 3.14, so `>=3.14` hid the 3.14 row a newcomer was looking at (and `<3.14` kept it)."""
+    request = term.request
+    version = request.version if request is not None else None
+    if request is None or version is None \
+            or not version.matches_version(item.major, item.minor, item.patch, ""):
+        return False
+    # A version naming no variant matches every variant of it (as below).
+    if version.variant != item.variant and (version.variant != "default" or "+" in term.text):
+        return False
+    return bool(request._replace(version=None).matches(item))
 
 
 def matches(terms: tuple[FilterTerm, ...], text: str, item: KeyLike | None) -> bool:

@@ -49,6 +49,21 @@ def test_filter_selects(text: str, expected: list[str]) -> None:
     assert selected(text) == expected
 
 
+@pytest.mark.parametrize(("text", "kept"), [
+    (">=3.14", True), (">=3.13", True), (">=3.14,<3.15", True), ("<3.14", False),
+    (">=3.14.0rc3", False), (">=3.14.0rc1", True), ("3.14", True), (">=3.14 +free", False),
+    (">=3.14 musl", False),
+])
+def test_a_range_reads_a_pre_release_by_its_release_part(text: str, kept: bool) -> None:
+    # `>=3.14` hid the 3.14.0rc2 row the pane showed (PEP 440 puts rc2 below 3.14.0), and
+    # `<3.14` kept it; a range naming a pre-release still compares pre-releases.
+    key = "cpython-3.14.0rc2-linux-x86_64-gnu"
+    assert matches(parse_filter(text), key, parse_key(key)) is kept, text
+    threaded = "cpython-3.14.0rc2+freethreaded-linux-x86_64-gnu"
+    assert matches(parse_filter(">=3.14"), threaded, parse_key(threaded))
+    assert not matches(parse_filter(">=3.14+debug"), threaded, parse_key(threaded))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60))
 def test_any_text_is_a_filter(text: str) -> None:
@@ -63,7 +78,7 @@ def test_any_text_is_a_filter(text: str) -> None:
 # runs with `-` and `+`, and noise.
 WORDS = st.sampled_from([
     "3", "3.", "3.1", "3.12", "3.12.", "3.12.8", "3.13", "3.13t", "3.14", "3.14.0rc2", "3.9",
-    "2", "312", ">=3.11", ">=3.11,", ">=3.11,<3.13", "<3.10", "==3.12.*", "~=3.12.0", "3.12+debug",
+    "2", "312", ">=3.11", ">=3.11,", ">=3.11,<3.13", "<3.10", ">=3.14", "<3.14", ">=3.14.0rc3", "==3.12.*", "~=3.12.0", "3.12+debug",
     "3.13+freethreaded", "pypy", "pypy3.10", "pp", "cpython", "cpython@3.12", "graalpy",
     "cpython-3.12", "cpython-3.12-linux", "cpython-3.13-linux-x86_64-gnu", "linux-x86",
     "linux-aarch64-gnu", "+free", "+debug", "musl", "mu", "m", "gnu", "free", "freethreaded",
@@ -90,6 +105,7 @@ def test_filter_index_matches_the_rule_on_uv_catalog(uv_catalog_path) -> None:
     keys, builds = _catalog_items(uv_catalog_path)
     index = FilterIndex(keys, list(builds))
     for text in ["3.12 musl", "3.1", "3.", "3", "pypy 3.10", "3.13t aarch64", ">=3.11,<3.13 gnu",
+                 ">=3.14", "<3.14 aarch64",
                  "cpython-3.12-linux", "linux-x86 +free", "windows 3.14", "zzz"]:
         terms = parse_filter(text)
         expected = [row for row, (key, build) in enumerate(zip(keys, builds, strict=True))
@@ -104,7 +120,7 @@ def test_filter_index_is_the_rule(words: list[str], data: st.DataObject) -> None
     terms reused), keeps exactly the rows `matches` keeps."""
     from pytui.app.filter import FilterIndex
 
-    keys = KEYS + ["cpython-3.13.0rc2-linux-x86_64_v3-gnu", "cpython-3.12.8-windows-x86_64-none",
+    keys = KEYS + ["cpython-3.13.0rc2-linux-x86_64_v3-gnu", "cpython-3.14.0rc2+debug-linux-x86_64-gnu", "cpython-3.12.8-windows-x86_64-none",
                    "graalpy-3.11.0-macos-aarch64-none", "cpython-3.14.0+freethreaded+debug-linux-x86_64-gnu",
                    "pypy-3.10.14-linux-aarch64-gnu", "cpython-3.9.23-linux-armv7-gnueabihf"]
     items = [parse_key(key) for key in keys]
