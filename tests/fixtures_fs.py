@@ -78,6 +78,13 @@ def mounted() -> Iterator[Mounts]:
         made.unmount_all()
 
 
+@pytest.fixture
+def mounts() -> Iterator[Mounts]:
+    """The test's tmpfs mounts, all unmounted when it ends."""
+    with mounted() as made:
+        yield made
+
+
 class _CapHeader(ctypes.Structure):
     _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
 

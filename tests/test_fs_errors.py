@@ -17,21 +17,14 @@ import os
 import shutil
 import stat
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, Result, assert_clean_failure, key_of, snapshot
 from fixtures_archives import MadeArchive, write_uv_catalog
-from fixtures_fs import Mounts, mounted, unprivileged_argv
+from fixtures_fs import Mounts, unprivileged_argv
 from fixtures_http import FaultyHTTPServer
 from pytui.core.install_root import InstallRoot
-
-
-@pytest.fixture
-def mounts() -> Iterator[Mounts]:
-    with mounted() as made:
-        yield made
 
 
 @pytest.fixture

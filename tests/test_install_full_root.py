@@ -6,20 +6,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, assert_clean_failure
 from fixtures_archives import MadeArchive, file
-from fixtures_fs import Mounts, mounted
+from fixtures_fs import Mounts
 from pytui.core.install_root import InstallRoot
-
-
-@pytest.fixture
-def mounts() -> Iterator[Mounts]:
-    with mounted() as made:
-        yield made
 
 
 def _big(version: str = "3.12.8") -> list:

@@ -12,11 +12,10 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fixtures_fs import Mounts, mounted
+from fixtures_fs import Mounts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytui.core import tree_link
@@ -105,12 +104,6 @@ def test_the_linking_thread_failing_raises_once_the_other_stopped(tmp_path: Path
         link_tree(os.fspath(tree), os.fspath(out), (paths, *columns[1:]), None, "test", check=True)
     assert link_threads() == []
     assert described(tree) == before
-
-
-@pytest.fixture
-def mounts() -> Iterator[Mounts]:
-    with mounted() as made:
-        yield made
 
 
 def test_directories_that_cannot_be_made_stop_both_threads_and_leave_the_tree(

@@ -8,18 +8,11 @@ cache changes. Real parts: a tmpfs mounted on the cache dir and remounted read-o
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 
 import pytest
 from cli_harness import Pytui, assert_installed, snapshot
 from fixtures_archives import MadeArchive
-from fixtures_fs import Mounts, mounted
-
-
-@pytest.fixture
-def mounts() -> Iterator[Mounts]:
-    with mounted() as made:
-        yield made
+from fixtures_fs import Mounts
 
 
 @pytest.fixture
