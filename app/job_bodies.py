@@ -12,13 +12,12 @@ from pytui.app.gateway import CoreGateway
 from pytui.app.messages import JobEnded, JobNote, JobProgress
 from pytui.app.state import CANCELLED, FAILED, AppState
 from pytui.app.support_view import today
-from pytui.core.cache_verify import redownload_note
+from pytui.app.verify_summary import verify_summary
 from pytui.core.catalog import Catalog
 from pytui.core.errors import Cancelled, PytuiError
 from pytui.core.models import Build
 from pytui.core.progress import CancelToken, Progress, Throttle
 from pytui.core.settings import Settings
-from pytui.widgets.format import human_size
 from textual.app import App
 
 if TYPE_CHECKING:
@@ -125,15 +124,6 @@ class JobBodies:
         except PytuiError as err:
             post(JobEnded(job_id, FAILED, error=str(err)))
             return
-        ok, corrupt = len(report.ok), report.corrupt
-        archives_ok = f"{ok} archive{'' if ok == 1 else 's'} ok"
-        if not corrupt:
-            post(JobEnded(job_id, "done", summary=f"Cache verified: {archives_ok}"))
-            return
         # The check itself worked; what it found is said as a warning.
-        names = ", ".join(archive.name for archive, _ in corrupt[:3])
-        more = f" and {len(corrupt) - 3} more" if len(corrupt) > 3 else ""
-        freed = human_size(sum(archive.size for archive, _ in corrupt))
-        post(JobEnded(job_id, "done", warning=True,
-                      summary=f"{archives_ok}; {len(corrupt)} corrupt removed ({freed}): "
-                              f"{names}{more}; {redownload_note([a for a, _ in corrupt])}"))
+        summary, warning = verify_summary(report)
+        post(JobEnded(job_id, "done", summary=summary, warning=warning))

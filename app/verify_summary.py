@@ -1,0 +1,42 @@
+"""The TUI's one line for a cache verification (`v`): what was checked and, as a warning, what
+was found: corrupt archives and changed kept trees, each said removed only when it was (a
+read-only cache dir keeps them: the line says why and what to do). No Textual here."""
+
+from __future__ import annotations
+
+from pytui.core.cache_verify import VerifyReport, redownload_note
+from pytui.widgets.format import human_size
+
+SHOWN_NAMES = 3
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def verify_summary(report: VerifyReport) -> tuple[str, bool]:
+    """(the line, whether it is a warning)."""
+    archives_ok = f"{_plural(len(report.ok), 'archive')} ok"
+    if not report.corrupt and not report.trees_removed:
+        return f"Cache verified: {archives_ok}", False
+    parts = [archives_ok]
+    removed = [archive for archive, _ in report.corrupt if archive.name not in report.not_removed]
+    kept = [archive for archive, _ in report.corrupt if archive.name in report.not_removed]
+    if removed:
+        names = ", ".join(archive.name for archive in removed[:SHOWN_NAMES])
+        more = f" and {len(removed) - SHOWN_NAMES} more" if len(removed) > SHOWN_NAMES else ""
+        freed = human_size(sum(archive.size for archive in removed))
+        parts.append(f"{len(removed)} corrupt removed ({freed}): {names}{more}; {redownload_note(removed)}")
+    if kept:
+        names = ", ".join(archive.name for archive in kept[:SHOWN_NAMES])
+        more = f" and {len(kept) - SHOWN_NAMES} more" if len(kept) > SHOWN_NAMES else ""
+        parts.append(f"{len(kept)} corrupt not removed ({report.not_removed[kept[0].name]}): {names}{more}")
+    trees_kept = [tree for tree, _ in report.trees_removed if tree.sha256 in report.trees_not_removed]
+    trees_removed = len(report.trees_removed) - len(trees_kept)
+    if trees_removed:
+        parts.append(f"{_plural(trees_removed, 'changed unpacked tree')} removed (the next install "
+                     "extracts its archive again)")
+    if trees_kept:
+        parts.append(f"{_plural(len(trees_kept), 'changed unpacked tree')} not removed "
+                     f"({report.trees_not_removed[trees_kept[0].sha256]})")
+    return "; ".join(parts), True
