@@ -4,11 +4,8 @@ one line saying what to type instead, exit 2 - not argparse's usage block and it
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from cli_harness import Pytui, assert_clean_failure
-from fixtures_http import FaultyHTTPServer
 from pytui.app.unknown_command import unknown_command_line
 
 COMMANDS = ("list", "ls", "dir", "install", "uninstall", "cache", "envs", "upgrade")
@@ -35,13 +32,6 @@ def test_a_hostile_word_is_shown_escaped() -> None:
     line = unknown_command_line("\x1b]52;c;eA==\x07x", [], COMMANDS)
     assert "\x1b" not in line and "\x07" not in line
     assert "'\\x1b]52;c;eA==\\x07x'" in line, line
-
-
-@pytest.fixture
-def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
-    archives = tmp_path / "archives"
-    archives.mkdir()
-    return Pytui(tmp_path, http_server, archives)
 
 
 def test_the_cli_says_one_line_and_exits_2(pytui: Pytui) -> None:

@@ -14,13 +14,6 @@ from pytui.core.kept_catalog import refresh_catalog
 from pytui.core.settings import Settings
 
 
-@pytest.fixture
-def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
-    archives = tmp_path / "archives"
-    archives.mkdir()
-    return Pytui(tmp_path, http_server, archives)
-
-
 @pytest.mark.parametrize(("request_text", "reason"), [
     ("3.5", "Python <3.6 is not supported but 3.5 was requested."),
     ("3.12t", "Python <3.13 does not support free-threading but 3.12+freethreaded was requested."),

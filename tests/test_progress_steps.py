@@ -3,23 +3,12 @@ wait for the root's lock) carries no made-up total: no `extract … (1 B)` line,
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from cli_harness import Pytui, key_of
-from fixtures_http import FaultyHTTPServer
 from pytui.core.jobs import InstallJob
 from pytui.core.progress import Progress
 from pytui.core.settings import Settings
 from pytui.widgets.job_list import amount_text
 from pytui.widgets.rows import JobView
-
-
-@pytest.fixture
-def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
-    archives = tmp_path / "archives"
-    archives.mkdir()
-    return Pytui(tmp_path, http_server, archives)
 
 
 def test_an_install_from_the_kept_tree_says_link_not_a_size(pytui: Pytui) -> None:

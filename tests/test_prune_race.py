@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, minor_of
-from fixtures_http import FaultyHTTPServer
 
 _HOLDER = """
 import sys
@@ -24,13 +23,6 @@ with root.locked():
     sys.stdin.readline()
     root.uninstall(sys.argv[2], bin_dir=None)
 """
-
-
-@pytest.fixture
-def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
-    archives = tmp_path / "archives"
-    archives.mkdir()
-    return Pytui(tmp_path, http_server, archives)
 
 
 def test_a_patch_that_stopped_being_outdated_while_waiting_for_the_lock_is_kept(pytui: Pytui) -> None:

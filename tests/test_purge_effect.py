@@ -10,18 +10,10 @@ from pathlib import Path
 
 import pytest
 from cli_harness import Pytui
-from fixtures_http import FaultyHTTPServer
 from pytui.app.progress_board import human_bytes
 from pytui.app.purge_plan import archive_plan
 from pytui.core.cache import ArchiveCache
 from pytui.core.cache_purge import purge_effect
-
-
-@pytest.fixture
-def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
-    archives = tmp_path / "archives"
-    archives.mkdir()
-    return Pytui(tmp_path, http_server, archives)
 
 
 def du(*paths: Path) -> int:

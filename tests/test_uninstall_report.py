@@ -9,18 +9,9 @@ import os
 import subprocess
 from pathlib import Path
 
-import pytest
 from cli_harness import Pytui, key_of, minor_of
-from fixtures_http import FaultyHTTPServer
 from pytui.app.progress_board import human_bytes
 from pytui.core.root_tree import footprint
-
-
-@pytest.fixture
-def pytui(tmp_path: Path, http_server: FaultyHTTPServer) -> Pytui:
-    archives = tmp_path / "archives"
-    archives.mkdir()
-    return Pytui(tmp_path, http_server, archives)
 
 
 def _du_freed(path: Path) -> int:
