@@ -210,6 +210,19 @@ class Pytui:
                 for name in files]
 
 
+def run_main(capsys, *argv: str) -> tuple[int, str, str]:
+    """`pytui ARGV` in this process, under pytest's `capsys`: the exit code (argparse's own
+    usage errors too) and what it printed to stdout and stderr."""
+    from pytui.app.cli import main
+
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:  # argparse's own usage errors
+        code = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def finish(proc: subprocess.Popen[str]) -> Result:
     """Wait for a pytui started with Popen (a hang detector bounds it), killed if it hangs."""
     try:

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_harness import run_main
 from fixtures_archives import file, write_uv_catalog
-from pytui.app.cli import main
 from pytui.core.cache import ArchiveCache
 from pytui.core.cache_purge import remove_archives
 
@@ -41,32 +41,23 @@ def env(tmp_path, monkeypatch, archive_factory):
             "catalog": catalog, "tmp": tmp_path}
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:  # argparse's own usage errors
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def names(cache: ArchiveCache) -> list[str]:
     return sorted(p.name for p in cache.root.iterdir())
 
 
 def test_cache_dir_follows_flag_and_env(env, capsys, tmp_path):
-    assert run(capsys, "cache", "dir") == (0, f"{env['cache'].root}\n", "")
-    code, out, _ = run(capsys, "cache", "dir", "--cache-dir", str(tmp_path / "elsewhere"))
+    assert run_main(capsys, "cache", "dir") == (0, f"{env['cache'].root}\n", "")
+    code, out, _ = run_main(capsys, "cache", "dir", "--cache-dir", str(tmp_path / "elsewhere"))
     assert out.strip() == str(tmp_path / "elsewhere")
 
 
 def test_cache_without_action_is_usage_error(env, capsys):
-    code, out, err = run(capsys, "cache")
+    code, out, err = run_main(capsys, "cache")
     assert code == 2 and "needs an action" in err and err.count("\n") == 1
 
 
 def test_list_table_and_json(env, capsys):
-    code, out, _ = run(capsys, "cache", "list")
+    code, out, _ = run_main(capsys, "cache", "list")
     assert code == 0
     lines = out.splitlines()
     assert lines[-1].startswith("4 files,") and str(env["cache"].root) in lines[-1]
@@ -74,7 +65,7 @@ def test_list_table_and_json(env, capsys):
     assert env["current"].build.key in table and env["ft"].build.key in table
     assert "partial 50%" in table or "partial 49%" in table
     assert "  unknown  " not in table  # the older build of 3.12.8: its name says what it is
-    code, out, _ = run(capsys, "cache", "list", "--json")
+    code, out, _ = run_main(capsys, "cache", "list", "--json")
     rows = {row["file"]: row for row in json.loads(out)}
     cur = rows[env["current"].build.cache_filename]
     assert cur["state"] == "ok" and cur["key"] == env["current"].build.key
@@ -88,32 +79,32 @@ def test_list_table_and_json(env, capsys):
 
 
 def test_list_of_an_empty_cache(tmp_path, capsys):
-    code, out, _ = run(capsys, "cache", "list", "--cache-dir", str(tmp_path / "none"))
+    code, out, _ = run_main(capsys, "cache", "list", "--cache-dir", str(tmp_path / "none"))
     assert code == 0 and "no archives" in out
 
 
 def test_verify_removes_a_corrupt_archive_and_exits_1(env, capsys):
     cache, current = env["cache"], env["current"]
-    code, out, err = run(capsys, "cache", "verify")
+    code, out, err = run_main(capsys, "cache", "verify")
     assert code == 0 and "3 ok" in out and "1 partial download not checked" in out and err == ""
     data = bytearray(cache.path_for(current.build).read_bytes())
     data[1000] ^= 0x01
     cache.path_for(current.build).write_bytes(bytes(data))
-    code, out, err = run(capsys, "cache", "verify")
+    code, out, err = run_main(capsys, "cache", "verify")
     assert code == 1 and "1 corrupt removed" in out
     assert f"corrupt: {current.build.cache_filename} ({current.build.key})" in err
     assert current.sha256 in err and not cache.has(current.build)
-    assert run(capsys, "cache", "verify")[0] == 0
+    assert run_main(capsys, "cache", "verify")[0] == 0
 
 
 def test_purge_needs_a_target(env, capsys):
-    code, _, err = run(capsys, "cache", "purge")
+    code, _, err = run_main(capsys, "cache", "purge")
     assert code == 2 and "--superseded" in err
 
 
 def test_purge_dry_run_prints_bytes_and_removes_nothing(env, capsys):
     before = names(env["cache"])
-    code, out, _ = run(capsys, "cache", "purge", "--all", "--dry-run")
+    code, out, _ = run_main(capsys, "cache", "purge", "--all", "--dry-run")
     assert code == 0 and names(env["cache"]) == before
     total = sum(p.stat().st_size for p in env["cache"].root.iterdir() if not p.name.endswith(".json"))
     from pytui.core.units import format_bytes
@@ -123,7 +114,7 @@ def test_purge_dry_run_prints_bytes_and_removes_nothing(env, capsys):
 
 def test_purge_superseded(env, capsys):
     old = env["old"]
-    code, out, _ = run(capsys, "cache", "purge", "--superseded")
+    code, out, _ = run_main(capsys, "cache", "purge", "--superseded")
     assert code == 0 and f"removed {old.build.cache_filename}" in out and "freed" in out
     assert old.build.cache_filename not in names(env["cache"])
     assert len(names(env["cache"])) == 4  # two archives, the .part and its .json
@@ -131,29 +122,29 @@ def test_purge_superseded(env, capsys):
 
 def test_purge_installed(env, capsys, tmp_path):
     (tmp_path / "root" / env["ft"].build.key / "bin").mkdir(parents=True)
-    code, out, _ = run(capsys, "cache", "purge", "--installed")
+    code, out, _ = run_main(capsys, "cache", "purge", "--installed")
     assert code == 0 and f"removed {env['ft'].build.cache_filename}" in out
     assert out.count("removed ") == 1
 
 
 def test_purge_by_request_key_and_file_name(env, capsys):
     cache = env["cache"]
-    code, out, _ = run(capsys, "cache", "purge", "3.13t")
+    code, out, _ = run_main(capsys, "cache", "purge", "3.13t")
     assert code == 0 and env["ft"].build.cache_filename in out and out.count("removed ") == 1
     # A request matches every archive of that version, the older build too.
-    code, out, _ = run(capsys, "cache", "purge", "--dry-run", "cpython@3.12.8")
+    code, out, _ = run_main(capsys, "cache", "purge", "--dry-run", "cpython@3.12.8")
     assert out.count("would remove ") == 2
-    code, out, _ = run(capsys, "cache", "purge", env["downloading"].build.key)
+    code, out, _ = run_main(capsys, "cache", "purge", env["downloading"].build.key)
     assert code == 0 and ".part" in out
     assert not any(n.endswith((".part", ".part.json")) for n in names(cache))
-    code, out, _ = run(capsys, "cache", "purge", env["old"].build.cache_filename)
+    code, out, _ = run_main(capsys, "cache", "purge", env["old"].build.cache_filename)
     assert code == 0 and names(cache) == [env["current"].build.cache_filename]
 
 
 def test_purge_of_nothing_matching_exits_1_and_bad_request_2(env, capsys):
-    code, out, err = run(capsys, "cache", "purge", "3.9")
+    code, out, err = run_main(capsys, "cache", "purge", "3.9")
     assert code == 1 and "no cached archive matches 3.9" in err and "nothing to remove" in out
-    code, _, err = run(capsys, "cache", "purge", "not/a/request")
+    code, _, err = run_main(capsys, "cache", "purge", "not/a/request")
     assert code == 2 and err.count("\n") == 1
 
 
@@ -161,7 +152,7 @@ def test_import_known_and_unknown(env, capsys, tmp_path, archive_factory):
     cache, current = env["cache"], env["current"]
     remove_archives(cache, cache.list())
     stranger = archive_factory.pbs(version="3.9.21")
-    code, out, err = run(capsys, "cache", "import", str(current.path), str(stranger.path))
+    code, out, err = run_main(capsys, "cache", "import", str(current.path), str(stranger.path))
     assert code == 1
     assert f"imported {current.path} as {current.build.cache_filename} ({current.build.key}" in out
     assert err.startswith("error: cannot import") and stranger.sha256 in err and err.count("\n") == 1
@@ -171,7 +162,7 @@ def test_import_known_and_unknown(env, capsys, tmp_path, archive_factory):
 
 def test_export_mirror_prints_how_to_use_it(env, capsys, tmp_path):
     dest = tmp_path / "mirror"
-    code, out, _ = run(capsys, "cache", "export-mirror", str(dest))
+    code, out, _ = run_main(capsys, "cache", "export-mirror", str(dest))
     assert code == 0 and out.startswith("exported 2 archives")
     assert f"UV_PYTHON_INSTALL_MIRROR={dest.as_uri()}" in out
     assert (dest / "download-metadata.json").is_file()
@@ -179,7 +170,7 @@ def test_export_mirror_prints_how_to_use_it(env, capsys, tmp_path):
 
 
 def test_export_mirror_of_an_empty_cache_fails(tmp_path, capsys):
-    code, _, err = run(capsys, "cache", "export-mirror", str(tmp_path / "m"),
+    code, _, err = run_main(capsys, "cache", "export-mirror", str(tmp_path / "m"),
                        "--cache-dir", str(tmp_path / "empty"))
     assert code == 1 and "no archive exported" in err
 
@@ -187,7 +178,7 @@ def test_export_mirror_of_an_empty_cache_fails(tmp_path, capsys):
 @pytest.mark.uv
 def test_exported_mirror_installs_with_uv_and_pytui_offline(env, capsys, tmp_path, monkeypatch):
     dest = tmp_path / "mirror"
-    assert run(capsys, "cache", "export-mirror", str(dest))[0] == 0
+    assert run_main(capsys, "cache", "export-mirror", str(dest))[0] == 0
     metadata = dest / "download-metadata.json"
     key = env["current"].build.key
     # uv, offline, in an environment of its own.
@@ -208,7 +199,7 @@ def test_exported_mirror_installs_with_uv_and_pytui_offline(env, capsys, tmp_pat
         pytest.skip("pytui install is not implemented yet")
     for name in ("UV_PYTHON_CACHE_DIR", "UV_PYTHON_DOWNLOADS_JSON_URL", "UV_PYTHON_INSTALL_DIR"):
         monkeypatch.delenv(name)
-    code, out, err = run(capsys, "--offline", "--mirror", dest.as_uri(), "--downloads-json", str(metadata),
+    code, out, err = run_main(capsys, "--offline", "--mirror", dest.as_uri(), "--downloads-json", str(metadata),
                          "--cache-dir", str(tmp_path / "cache2"), "--install-dir", str(tmp_path / "root2"),
                          "install", key)
     assert code == 0, err

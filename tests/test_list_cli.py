@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from pytui.app.cli import main
+from cli_harness import run_main
 from pytui.core.platform_detect import detect_host
 
 RELEASES = "https://github.com/astral-sh/python-build-standalone/releases/download"
@@ -68,15 +68,6 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
     return {"catalog": catalog, "root": root, "cache": cache, "tmp": tmp_path}
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def keys(out: str) -> list[str]:
     return [line.split()[0] for line in out.splitlines()]
 
@@ -98,7 +89,7 @@ def install(root: Path, key: str, build: str | None = "20250115", *, link: bool 
 
 
 def test_downloads_text_output(env, capsys) -> None:
-    code, out, err = run(capsys, "list")
+    code, out, err = run_main(capsys, "list")
     assert (code, err) == (0, "")
     assert keys(out) == [
         f"cpython-3.15.0rc1-{PLATFORM}",
@@ -112,31 +103,31 @@ def test_downloads_text_output(env, capsys) -> None:
 
 
 def test_flags(env, capsys) -> None:
-    _, out, _ = run(capsys, "list", "--all-versions")
+    _, out, _ = run_main(capsys, "list", "--all-versions")
     assert f"cpython-3.14.1-{PLATFORM}" in keys(out) and f"cpython-3.12.7-{PLATFORM}" in keys(out)
-    _, out, _ = run(capsys, "list", "--all-platforms", "--all-versions")
+    _, out, _ = run_main(capsys, "list", "--all-platforms", "--all-versions")
     assert len(keys(out)) == len(ENTRIES) - 1  # all but debug
-    _, out, _ = run(capsys, "ls", "3.12")
+    _, out, _ = run_main(capsys, "ls", "3.12")
     assert keys(out) == [f"cpython-3.12.8-{PLATFORM}"]
-    _, out, _ = run(capsys, "list", "3.14t")
+    _, out, _ = run_main(capsys, "list", "3.14t")
     assert keys(out) == [f"cpython-3.14.2+freethreaded-{PLATFORM}"]
-    _, out, _ = run(capsys, "list", ">=3.12,<3.14", "--all-versions")
+    _, out, _ = run_main(capsys, "list", ">=3.12,<3.14", "--all-versions")
     assert keys(out) == [f"cpython-3.12.8-{PLATFORM}", f"cpython-3.12.7-{PLATFORM}"]
 
 
 def test_show_urls_follow_the_mirror_rules(env, capsys, monkeypatch) -> None:
     suffix = ENTRIES[5]["url"][len(RELEASES) + 1:]
-    _, out, _ = run(capsys, "list", "3.12", "--show-urls")
+    _, out, _ = run_main(capsys, "list", "3.12", "--show-urls")
     assert out.split()[-1] == f"https://releases.astral.sh/github/python-build-standalone/releases/download/{suffix}"
     monkeypatch.setenv("UV_ASTRAL_MIRROR_URL", "https://nexus.example/astral/")
-    _, out, _ = run(capsys, "list", "3.12", "--show-urls")
+    _, out, _ = run_main(capsys, "list", "3.12", "--show-urls")
     assert out.split()[-1] == f"https://nexus.example/astral/github/python-build-standalone/releases/download/{suffix}"
-    _, out, _ = run(capsys, "list", "3.12", "--show-urls", "--mirror", "file:///srv/pbs/")
+    _, out, _ = run_main(capsys, "list", "3.12", "--show-urls", "--mirror", "file:///srv/pbs/")
     assert out.split()[-1] == f"file:///srv/pbs/{suffix}"
 
 
 def test_json_fields_in_uvs_order(env, capsys) -> None:
-    code, out, _ = run(capsys, "list", "--json", "3.12")
+    code, out, _ = run_main(capsys, "list", "--json", "3.12")
     assert code == 0 and out.count("\n") == 1 and ", " not in out  # one compact line, like serde
     rows = json.loads(out)
     assert [list(row) for row in rows] == [UV_FIELDS + ["build", "cached", "support"]]
@@ -147,7 +138,7 @@ def test_json_fields_in_uvs_order(env, capsys) -> None:
     assert row["url"].startswith("https://releases.astral.sh/")
     assert (row["os"], row["arch"], row["libc"], row["variant"], row["implementation"]) == (
         HOST.os, HOST.arch, HOST.libc, "default", "cpython")
-    _, out, _ = run(capsys, "list", "--output-format", "json", "3.15")
+    _, out, _ = run_main(capsys, "list", "--output-format", "json", "3.15")
     assert json.loads(out)[0]["version"] == "3.15.0rc1"
 
 
@@ -162,7 +153,7 @@ def test_installed_rows(env, capsys) -> None:
     (root / "junk").mkdir()
     (root / f"cpython-3.12-{PLATFORM}").symlink_to(root / f"cpython-3.12.8-{PLATFORM}")
 
-    code, out, _ = run(capsys, "list")
+    code, out, _ = run_main(capsys, "list")
     assert code == 0
     lines = dict(line.split(None, 1) for line in out.splitlines())
     assert list(lines) == [
@@ -177,19 +168,19 @@ def test_installed_rows(env, capsys) -> None:
     # the install (uv's discovery does so unless the request names a patch).
     relative = executable.relative_to(env["tmp"] / "root" / f"cpython-3.12.8-{PLATFORM}")
     assert lines[f"cpython-3.12.8-{PLATFORM}"].strip() == f"root/cpython-3.12-{PLATFORM}/{relative}"
-    _, out, _ = run(capsys, "list", "3.12.8", "--only-installed")
+    _, out, _ = run_main(capsys, "list", "3.12.8", "--only-installed")
     assert out.split()[1] == str(executable.relative_to(env["tmp"]))
     assert lines[f"cpython-3.14.1-{PLATFORM}"].strip() == f"{linked.relative_to(env['tmp'])} -> real-python"
 
-    _, out, _ = run(capsys, "list", "--only-installed", "--json")
+    _, out, _ = run_main(capsys, "list", "--only-installed", "--json")
     rows = json.loads(out)
     assert [r["key"] for r in rows] == [f"cpython-3.14.1-{PLATFORM}", f"cpython-3.12.8-{PLATFORM}",
                                         f"cpython-3.11.4-{PLATFORM}"]
     assert [r["build"] for r in rows] == ["20251202", "20250115", None]
     assert rows[0]["symlink"] == "real-python" and rows[0]["url"] is None
-    _, out, _ = run(capsys, "list", "--only-downloads")
+    _, out, _ = run_main(capsys, "list", "--only-downloads")
     assert f"cpython-3.12.8-{PLATFORM}" in keys(out)  # downloads alone ignore installs
-    _, out, _ = run(capsys, "list", "3.11", "--only-installed")
+    _, out, _ = run_main(capsys, "list", "3.11", "--only-installed")
     assert keys(out) == [f"cpython-3.11.4-{PLATFORM}"]
 
 
@@ -202,42 +193,42 @@ def test_cached_archives_are_shown(env, capsys) -> None:
     archive = env["cache"] / build.cache_filename
     archive.write_bytes(b"not really an archive")
     (env["cache"] / "unrelated.txt").write_text("x")
-    _, out, _ = run(capsys, "list", "3.12")
+    _, out, _ = run_main(capsys, "list", "3.12")
     assert out.split() == [build.key, str(archive)]
-    _, out, _ = run(capsys, "list", "--only-cached", "--json")
+    _, out, _ = run_main(capsys, "list", "--only-cached", "--json")
     rows = json.loads(out)
     assert [(r["key"], r["cached"]) for r in rows] == [(build.key, str(archive))]
-    _, out, _ = run(capsys, "list", "--only-cached", "3.14")
+    _, out, _ = run_main(capsys, "list", "--only-cached", "3.14")
     assert out == ""
 
 
 def test_downloads_setting_hides_downloads_by_default(env, capsys, monkeypatch) -> None:
     monkeypatch.setenv("UV_PYTHON_DOWNLOADS", "manual")
-    assert run(capsys, "list")[1] == ""
-    assert len(keys(run(capsys, "list", "--only-downloads")[1])) == 4
+    assert run_main(capsys, "list")[1] == ""
+    assert len(keys(run_main(capsys, "list", "--only-downloads")[1])) == 4
 
 
 def test_errors_are_one_line(env, capsys) -> None:
-    code, out, err = run(capsys, "list", "not-a-python")
+    code, out, err = run_main(capsys, "list", "not-a-python")
     assert (code, out) == (2, "")
     assert err.startswith("error: 'not-a-python' is not a Python request") and err.count("\n") == 1
     env["catalog"].write_text("[]")
-    code, out, err = run(capsys, "list")
+    code, out, err = run_main(capsys, "list")
     assert code == 1 and err.startswith("error: catalog ") and err.count("\n") == 1
-    code, _, err = run(capsys, "list", "--only-installed", "--only-downloads")
+    code, _, err = run_main(capsys, "list", "--only-installed", "--only-downloads")
     assert code == 2
 
 
 def test_dir(env, capsys, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("PYTUI_STATE_DIR", str(tmp_path / "state"))
     # One bare path per call, as `uv python dir` prints, so `cd "$(pytui dir)"` works.
-    assert run(capsys, "dir") == (0, f"{env['root']}\n", "")
-    assert run(capsys, "dir", "--cache")[1] == f"{env['cache']}\n"
-    assert run(capsys, "dir", "--state")[1] == f"{tmp_path / 'state'}\n"
+    assert run_main(capsys, "dir") == (0, f"{env['root']}\n", "")
+    assert run_main(capsys, "dir", "--cache")[1] == f"{env['cache']}\n"
+    assert run_main(capsys, "dir", "--state")[1] == f"{tmp_path / 'state'}\n"
     monkeypatch.setenv("UV_PYTHON_BIN_DIR", str(tmp_path / "bin"))
-    assert run(capsys, "dir", "--bin")[1] == f"{tmp_path / 'bin'}\n"
-    assert run(capsys, "dir", "--install-dir", str(tmp_path / "x"))[1] == f"{tmp_path / 'x'}\n"
-    assert run(capsys, "dir", "--bin", "--cache")[0] == 2
+    assert run_main(capsys, "dir", "--bin")[1] == f"{tmp_path / 'bin'}\n"
+    assert run_main(capsys, "dir", "--install-dir", str(tmp_path / "x"))[1] == f"{tmp_path / 'x'}\n"
+    assert run_main(capsys, "dir", "--bin", "--cache")[0] == 2
 
 
 def subprocess_env(extra: dict[str, str] | None = None) -> dict[str, str]:

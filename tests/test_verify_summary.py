@@ -10,19 +10,11 @@ read-only; the line is app/verify_summary.py's (no Textual).
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 
-import pytest
 from cli_harness import Pytui
-from fixtures_fs import Mounts, mounted
+from fixtures_fs import Mounts
 from pytui.app.verify_summary import verify_summary
 from pytui.core.cache import ArchiveCache
-
-
-@pytest.fixture
-def mounts() -> Iterator[Mounts]:
-    with mounted() as made:
-        yield made
 
 
 def scene(pytui: Pytui, mounts: Mounts | None = None) -> None:

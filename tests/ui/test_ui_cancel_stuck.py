@@ -16,8 +16,7 @@ from pathlib import Path
 from pytui.app.background import DaemonThreads
 from pytui.app.gateway import CoreGateway
 from pytui.app.state import abandoned_line
-from pytui.widgets.available_table import AvailableTable
-from ui_helpers import SIZE, UiWorld, quit_answering_yes, ready, wait_for
+from ui_helpers import SIZE, UiWorld, press_install, quit_answering_yes, ready, wait_for
 
 FAST = "3.13.1"
 OTHER = "3.11.11"
@@ -65,18 +64,10 @@ def _snapshot(world: UiWorld) -> dict[str, bytes | str]:
     return seen
 
 
-async def _install(pilot, key: str) -> None:
-    table = pilot.app.query_one("#available", AvailableTable)
-    table.focus()
-    assert table.select_key(key)
-    await pilot.press("i")
-    await pilot.pause()
-
-
 async def _installed_before(pilot, world: UiWorld, version: str) -> None:
     """Install `version` for real, so the tests can check it is left as it was."""
     key = world.build(version).key
-    await _install(pilot, key)
+    await press_install(pilot, key)
     job = _job(pilot.app, key)
     await wait_for(pilot, lambda: job.phase == "done", what=f"{version} installed")
 
@@ -92,7 +83,7 @@ class Stuck:
 
     async def install(self):  # -> Job
         """`i` on FAST; its job once its request has reached the silent server."""
-        await _install(self.pilot, self.key)
+        await press_install(self.pilot, self.key)
         job = _job(self.app, self.key)
         await wait_for(self.pilot, lambda: self.world.server.count(self.path) >= 1,
                        what="the request reaching the server")
@@ -142,7 +133,7 @@ async def test_a_second_install_after_a_cancel_is_not_held_by_the_first(
         await wait_for(pilot, lambda: first.phase == "cancelled", what="the row cancelled")
         # The mirror answers again; the same build is installed at once.
         world.server.set_faults(stuck.path, mode=None)
-        await _install(pilot, key)
+        await press_install(pilot, key)
         second = _job(app, key, after=first.job_id)
         await wait_for(pilot, lambda: second.phase == "done", what="the second install done")
         assert (world.installed_dir(FAST) / "bin" / "python3.13").exists()
@@ -200,7 +191,7 @@ async def _blocked_install(pilot, gateway: _Unwakeable, key: str):  # -> Job
     """`i` on `key` with a cancel grace of 0.05 s; its job once its thread is blocked."""
     app = pilot.app
     app.runner.cancel_grace = 0.05  # the constant's length is not what is tested
-    await _install(pilot, key)
+    await press_install(pilot, key)
     job = _job(app, key)
     await wait_for(pilot, gateway.entered.is_set, what="the job's thread blocked")
     return job
@@ -220,7 +211,7 @@ async def test_a_job_that_cannot_be_woken_settles_after_the_grace(ui_world: UiWo
             settled = job.error
             assert settled == abandoned_line(job, 0.05) and "nothing was installed" in settled
             # The same build again: a new job with its own id, not held by the stuck one.
-            await _install(pilot, key)
+            await press_install(pilot, key)
             second = _job(app, key, after=job.job_id)
             await wait_for(pilot, lambda: gateway.calls == 2, what="the second job started")
             # The stuck thread ends now; what it reports is dropped (its job has ended).

@@ -21,7 +21,7 @@ from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobRow
 from rich.console import Console
 from textual.widgets import Static
-from ui_helpers import SIZE, UiWorld, ready, root_lock_held, wait_for
+from ui_helpers import SIZE, UiWorld, press_install, ready, root_lock_held, wait_for
 
 FAST, OTHER, SLOW = "3.13.1", "3.11.11", "3.12.8"
 
@@ -39,14 +39,6 @@ def _row_text(app, job_id: int) -> str:
     return " ".join(_text(static.content) for static in row.query(Static))
 
 
-async def _press_install(pilot, key: str) -> None:
-    table = pilot.app.query_one("#available", AvailableTable)
-    table.focus()
-    assert table.select_key(key)
-    await pilot.press("i")
-    await pilot.pause()
-
-
 async def test_three_jobs_show_key_and_phase_from_queued_and_the_404_its_cause(
         ui_world: UiWorld) -> None:
     failing = ui_world.build(FAST)
@@ -58,7 +50,7 @@ async def test_three_jobs_show_key_and_phase_from_queued_and_the_404_its_cause(
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         for key in keys:
-            await _press_install(pilot, key)
+            await press_install(pilot, key)
             job = next(j for j in app.state.jobs.values() if j.key == key)
             # Drawn at once: the key and a phase, never an empty bar.
             text = _row_text(app, job.job_id)
@@ -232,7 +224,7 @@ async def test_a_retry_says_when_which_attempt_and_why(ui_world: UiWorld) -> Non
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await _press_install(pilot, build.key)
+        await press_install(pilot, build.key)
         job = next(j for j in app.state.jobs.values() if j.key == build.key)
         await wait_for(pilot, lambda: "retrying in" in _row_text(app, job.job_id),
                        what="the retry on the job's row")
@@ -251,11 +243,11 @@ async def test_a_new_job_replaces_the_ended_row_of_its_build(ui_world: UiWorld) 
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await _press_install(pilot, build.key)
+        await press_install(pilot, build.key)
         first = next(j for j in app.state.jobs.values() if j.key == build.key)
         await wait_for(pilot, lambda: first.ended, what="the 404 job ends")
         ui_world.server.set_faults(path, status=None)
-        await _press_install(pilot, build.key)
+        await press_install(pilot, build.key)
         second = next(j for j in app.state.jobs.values() if j.key == build.key)
         assert second.job_id != first.job_id and not app.query(f"#job-{first.job_id}")
         await wait_for(pilot, lambda: second.ended, what="the second job ends")

@@ -112,6 +112,17 @@ async def ready(pilot) -> None:
     await pilot.pause()
 
 
+async def press_install(pilot, key: str) -> None:
+    """`i` on `key`'s Available row."""
+    from pytui.widgets.available_table import AvailableTable
+
+    table = pilot.app.query_one("#available", AvailableTable)
+    table.focus()
+    assert table.select_key(key)
+    await pilot.press("i")
+    await pilot.pause()
+
+
 async def quit_answering_yes(pilot) -> None:
     """`q` while a job runs: the quit question is asked; `y`, and the app has exited."""
     from pytui.app.screens import ConfirmModal
