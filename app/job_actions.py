@@ -76,6 +76,9 @@ class JobActions(AppBase):
     def action_purge(self) -> None:
         self.carry_out(decide.decide_purge(self.state, *self._target()))
 
+    def action_delete(self) -> None:
+        self.carry_out(uninstall_decisions.decide_delete(self.state, *self._target()))
+
     def action_purge_rules(self) -> None:
         self.push_screen(purge_screen.PurgeRulesModal(self.runner.planner(), id="purge-rules"),
                          callback=self._purge_rules_chosen)

@@ -76,6 +76,10 @@ KEYMAP: tuple[Key, ...] = (
         "purge by rule (superseded / installed / all archives, or outdated installs as "
         "`pytui uninstall --outdated`) with a preview of what goes and the space freed",
         group="Purge"),
+    Key("delete", "delete", "Delete", "Delete",
+        "on Installed: uninstall (as u); on Cached: purge the archive (as p); both ask first",
+        # A file manager's key: no footer room; the help and the palette list it.
+        show=False),
     Key("U", "upgrade", "U", "Upgrade",
         "upgrade preview: each installed minor version with a newer patch in the catalog, from → "
         "to, the environments that follow and those staying pinned; yes installs them as jobs",

@@ -1,6 +1,7 @@
 """What `u` does, and what the purge screen's outdated rule must recheck (no Textual):
 uninstall an idle install after saying what it frees and which environments it would break;
-the answers are app/decisions.py's. `x` and `!` share the idle-install check.
+the answers are app/decisions.py's. `x` and `!` share the idle-install check; Delete is `u`
+on Installed and `p` on Cached.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pytui.app.decisions import (
     Line,
     Refuse,
     StartUninstall,
+    decide_purge,
     installation_target,
 )
 from pytui.app.purge_plan import PurgePlan
@@ -54,6 +56,19 @@ def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
     return Confirm(f"Uninstall {installation.key}?", tuple(lines), confirm="Uninstall",
                    then=StartUninstall(installation), name="confirm-uninstall",
                    recheck=partial(_redecide_uninstall, installation.key))
+
+
+def decide_delete(state: AppState, pane: str, key: str | None) -> Decision:
+    """Delete (a file manager's key, lazygit's `d`): the focused pane's own removal, which
+    asks first - `u` on Installed, `p` on Cached. Elsewhere it would be a guess between the
+    two, so it says which keys do what (it did nothing at all)."""
+    if pane == "installed":
+        return decide_uninstall(state, pane, key)
+    if pane == "cached":
+        return decide_purge(state, pane, key)
+    return Refuse("Delete removes the highlighted install on Installed (3) or archive on Cached "
+                  "(2); here u uninstalls this build and p purges its archive.",
+                  severity="information", title="Delete")
 
 
 def _redecide_uninstall(key: str, state: AppState) -> Decision:

@@ -100,6 +100,23 @@ def test_uninstall_purge_cancel_quit_decisions(tmp_path, builds) -> None:
     assert d.decide_cancel(state, job.job_id, "available", None) == d.DismissJob(job.job_id)
 
 
+def test_delete_is_the_focused_panes_own_removal(tmp_path, builds) -> None:
+    # Delete did nothing at all (a file manager's key, lazygit's `d`).
+    state = a_state(tmp_path, *builds.values())
+    old = builds[OLD]
+    installation = an_installation(tmp_path, old)
+    state.installations.append(installation)
+    archive = a_cached_archive(state, old)
+    assert du.decide_delete(state, "installed", old.key) == \
+        du.decide_uninstall(state, "installed", old.key)
+    asked = du.decide_delete(state, "cached", archive.name)
+    assert isinstance(asked, d.Confirm) and asked.then == d.StartPurge((archive,))
+    for pane in ("available", "jobs"):
+        said = du.decide_delete(state, pane, old.key)
+        assert isinstance(said, d.Refuse) and "on Installed (3)" in said.message, said
+    assert isinstance(du.decide_delete(state, "installed", None), d.Refuse)
+
+
 def test_readme_key_table_is_the_keymap() -> None:
     from pytui.app.keymap import KEYMAP, bound_keys, readme_table
 

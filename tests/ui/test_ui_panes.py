@@ -134,6 +134,19 @@ async def test_purge_highlighted_archive(ui_world: UiWorld) -> None:
                        what="archive purged")
 
 
+async def test_delete_asks_to_purge_on_cached(ui_world: UiWorld) -> None:
+    path = ui_world.seed_cache("3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.query_one("#cached", CacheTable).focus()
+        await pilot.press("delete")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmModal), what="no")
+        assert path.exists()
+
+
 async def test_purge_rules_preview_then_all(ui_world: UiWorld) -> None:
     first = ui_world.seed_cache("3.11.11")
     second = ui_world.seed_cache("3.13.1")
