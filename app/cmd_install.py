@@ -263,7 +263,7 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
 
     def on_wait(message: str) -> None:
         # Said once per run, however many jobs wait for the same lock.
-        if not waited:
+        if message not in waited:
             waited.append(message)
             board.note(message)
 

@@ -236,6 +236,7 @@ class ArchiveCache:
         client_factory: Callable[[], Any] | None = None,
         progress: ProgressCallback = no_progress,
         cancel: CancelToken | None = None,
+        on_wait: Callable[[str], None] | None = None,
     ) -> Path:
         """Return the cached archive for `build`, downloading (verified) into the cache first if needed.
 
@@ -245,6 +246,7 @@ class ArchiveCache:
         Pass one shared `downloader` when fetching several builds (it keeps one HTTP client);
         otherwise one is made from `settings` (or `offline` / `client_factory`) and closed.
         A cache dir that cannot be written is one line (CacheError) before any download.
+        `on_wait` is told once if another process is downloading the same archive now.
         """
         cancel = cancel or CancelToken()
         final = self.path_for(build)
@@ -278,7 +280,7 @@ class ArchiveCache:
             from pytui.core.cache_locks import exclusive
 
             try:
-                with exclusive(self.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key):
+                with exclusive(self.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key, on_wait):
                     if os.path.isfile(final):
                         return final  # another process committed it while we waited
                     downloader.download(urls, self.part_path(build), expected_sha256=build.sha256,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pytui.core.errors import CacheError
@@ -17,12 +17,14 @@ from pytui.core.progress import CancelToken
 
 
 @contextlib.contextmanager
-def exclusive(lock_path: Path, cancel: CancelToken, what: str) -> Iterator[None]:
+def exclusive(lock_path: Path, cancel: CancelToken, what: str,
+              on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold an flock on `lock_path` (created, and removed on release) while a `.part` is written.
 
     Two processes (or threads) fetching one archive thus take turns; the second finds the
     archive committed. The lock file is unlinked by its holder, so a waiter that wakes on a
-    file no longer at that path tries again.
+    file no longer at that path tries again. A wait is said once (`on_wait`) and has no
+    bound: the other download may rightly take long, and a cancel ends the wait.
     """
     try:
         import fcntl
@@ -46,6 +48,11 @@ def exclusive(lock_path: Path, cancel: CancelToken, what: str) -> Iterator[None]
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
+                    if on_wait is not None:
+                        on_wait(f"waiting for another pytui process that is downloading {what} "
+                                f"into the cache ({lock_path.name}); this install goes on with "
+                                "that download once it ends")
+                        on_wait = None
                     if cancel.wait(0.05):
                         cancel.check(what)
             try:

@@ -30,7 +30,7 @@ def fetch(job: InstallJob) -> tuple[Path, bool]:
     if missing is not None:
         raise OfflineError(missing)
     path = job.cache.fetch(job.build, urls, downloader=job.downloader(), progress=job.progress,
-                            cancel=job.cancel)
+                            cancel=job.cancel, on_wait=job.on_wait)
     return path, True
 
 

@@ -1,0 +1,48 @@
+"""Two `pytui install` of one build: the second waits on the archive's download lock
+(`<name>.part.lock`) while the first downloads it, then uses that download. The wait was
+silent and unbounded: with the first pytui suspended (Ctrl-Z) or slow, the second sat at its
+`resolve` line with nothing saying why. Now it says once that it waits for another pytui's
+download of that build, and still goes on when that download ends.
+
+The first pytui is stopped inside its download (holding the lock) by tests/step_hook.py; the
+test waits for the second one's line, then lets the first go on: events, not time.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from cli_harness import Pytui, assert_installed, cache_name, finish, wait_for
+from step_hook import paused_at, resume
+
+DOWNLOADING = "pytui.core.download.Downloader/download"
+
+
+def test_a_second_install_says_it_waits_for_the_first_ones_download(pytui: Pytui) -> None:
+    made = pytui.add("3.12.8")
+    first = paused_at(pytui, DOWNLOADING, "install", "3.12")
+    second = pytui.popen("install", "3.12")
+    said: list[str] = []
+    assert second.stderr is not None
+    stderr = second.stderr
+
+    def read() -> None:
+        said.extend(iter(stderr.readline, ""))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        wait_for(lambda: any("waiting for" in line for line in said), "the second pytui's waiting line", second)
+    finally:
+        code, _, err = resume(first)
+    assert code == 0, err
+    second.stderr = None  # read by the thread above
+    result = finish(second)
+    reader.join(60)
+    text = "".join(said)
+    assert result.returncode == 0, text
+    [line] = [line for line in said if "waiting for" in line]
+    assert made.build.key in line and "another pytui" in line and "download" in line, line
+    assert "Traceback" not in text
+    assert_installed(pytui, made)
+    assert pytui.requests(made) == 1 and pytui.cached() == [cache_name(made)]
