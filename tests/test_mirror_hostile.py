@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_cache_cli import env, run  # noqa: F401 - the fixture and the in-process runner
+from cli_harness import run_main
+from test_cache_cli import env  # noqa: F401 - the fixture
 
 
 @pytest.mark.parametrize(("content", "why"), [
@@ -22,7 +23,7 @@ def test_a_broken_metadata_file_in_the_destination_is_one_warning(env, capsys, t
     dest.mkdir()
     metadata = dest / "download-metadata.json"
     metadata.write_bytes(content.encode("utf-8", "surrogateescape"))
-    code, out, err = run(capsys, "cache", "export-mirror", str(dest))
+    code, out, err = run_main(capsys, "cache", "export-mirror", str(dest))
     assert code == 0, err
     assert "Traceback" not in err
     lines = err.strip().splitlines()
@@ -38,7 +39,7 @@ def test_a_metadata_file_that_is_a_fifo_is_not_opened(env, capsys, tmp_path):  #
     dest = tmp_path / "mirror"
     dest.mkdir()
     os.mkfifo(dest / "download-metadata.json")
-    code, _out, err = run(capsys, "cache", "export-mirror", str(dest))
+    code, _out, err = run_main(capsys, "cache", "export-mirror", str(dest))
     assert code == 0, err
     assert "is a FIFO" in err or "not a regular file" in err, err
     assert (dest / "download-metadata.json").is_file()
@@ -46,8 +47,8 @@ def test_a_metadata_file_that_is_a_fifo_is_not_opened(env, capsys, tmp_path):  #
 
 def test_a_readable_metadata_file_keeps_its_entries_without_a_word(env, capsys, tmp_path):  # noqa: F811
     dest = tmp_path / "mirror"
-    assert run(capsys, "cache", "export-mirror", str(dest))[0] == 0
-    code, _out, err = run(capsys, "cache", "export-mirror", str(dest))
+    assert run_main(capsys, "cache", "export-mirror", str(dest))[0] == 0
+    code, _out, err = run_main(capsys, "cache", "export-mirror", str(dest))
     assert code == 0 and err == ""
 
 
@@ -66,7 +67,7 @@ def test_nothing_exportable_says_what_to_do(tmp_path, capsys, archive_factory, m
     catalog = write_uv_catalog(tmp_path / "catalog.json", [made.build])
     monkeypatch.setenv("UV_PYTHON_CACHE_DIR", str(cache.root))
     monkeypatch.setenv("UV_PYTHON_DOWNLOADS_JSON_URL", str(catalog))
-    code, _out, err = run(capsys, "cache", "export-mirror", str(tmp_path / "m"))
+    code, _out, err = run_main(capsys, "cache", "export-mirror", str(tmp_path / "m"))
     assert code == 1
     last = err.strip().splitlines()[-1]
     assert last.startswith("error: no archive exported") and "github.com" in last, err
@@ -107,7 +108,7 @@ def test_a_path_in_the_way_is_named_and_nothing_is_exported(env, capsys, tmp_pat
         in_the_way.mkdir()
         kind = "is a directory"
     before = _tree(dest)
-    code, out, err = run(capsys, "cache", "export-mirror", str(dest))
+    code, out, err = run_main(capsys, "cache", "export-mirror", str(dest))
     assert code == 1 and out == "" and "Traceback" not in err
     assert _tree(dest) == before
     assert err.count("\n") == 1 and err.startswith("error: "), err
@@ -121,7 +122,7 @@ def test_a_destination_that_is_a_symlink_loop_is_one_line(env, capsys, tmp_path)
 
     dest = tmp_path / "loop"
     os.symlink(dest.name, dest)
-    code, out, err = run(capsys, "cache", "export-mirror", str(dest))
+    code, out, err = run_main(capsys, "cache", "export-mirror", str(dest))
     assert code == 1 and out == "" and "Traceback" not in err
     assert err.count("\n") == 1 and err.startswith(f"error: cannot export the mirror into {dest}: "), err
     assert "nothing was exported" in err and os.readlink(dest) == dest.name
@@ -140,7 +141,7 @@ def test_what_a_killed_export_left_is_removed_by_the_next_and_a_running_ones_cop
     from pytui.core.urls import CPYTHON_DOWNLOADS_URL_PREFIX
 
     dest = tmp_path / "mirror"
-    assert run(capsys, "cache", "export-mirror", str(dest))[0] == 0
+    assert run_main(capsys, "cache", "export-mirror", str(dest))[0] == 0
     release_file = dest / unquote(env["current"].build.url[len(CPYTHON_DOWNLOADS_URL_PREFIX):])
     other_file = dest / unquote(env["ft"].build.url[len(CPYTHON_DOWNLOADS_URL_PREFIX):])
     killed = [release_file.with_name(f".{release_file.name}.4242.7f00dead.tmp"),
@@ -155,7 +156,7 @@ def test_what_a_killed_export_left_is_removed_by_the_next_and_a_running_ones_cop
         path.write_bytes(b"someone else's")
     with open(running, "rb") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        code, _out, err = run(capsys, "cache", "export-mirror", str(dest))
+        code, _out, err = run_main(capsys, "cache", "export-mirror", str(dest))
     assert code == 0 and err == "", err
     assert not any(os.path.lexists(path) for path in killed)
     assert running.read_bytes() == b"being written"
