@@ -127,6 +127,8 @@ class InstallJob:
         # The sysconfig data kept with the tree this job linked, already parsed.
         self._sysconfig: tuple[str, dict[str, object]] | None = None
         self.unpacked_by: str | None = None
+        # Whether the commit replaced an install (a reinstall of one still there by then).
+        self.replaced = False
 
     @property
     def key(self) -> str:
@@ -155,7 +157,6 @@ class InstallJob:
         self.progress(Progress("resolve", 0, None))
         if not self.reinstall and self.root.get(self.key) is not None:
             return InstallResult(self.build, "already", self.root.get(self.key))
-        replacing = self.root.get(self.key) is not None
         try:
             installation, archive, downloaded, committed = self._install()
         except Cancelled as err:
@@ -173,7 +174,7 @@ class InstallJob:
         if not committed:
             # Another uv or pytui process installed this key while the job was downloading.
             return InstallResult(self.build, "already", installation, archive, downloaded)
-        status = "reinstalled" if replacing else "installed"
+        status = "reinstalled" if self.replaced else "installed"
         return InstallResult(self.build, status, installation, archive, downloaded, self.unpacked_by)
 
     def downloader(self) -> Downloader:
@@ -236,9 +237,11 @@ class InstallJob:
         # The root lock (re-entrant; commit takes it too) makes "still not installed?" and
         # the commit one step, against uv and other pytui processes.
         with self.root.locked(cancel=self.cancel, on_wait=self.on_wait):
-            existing = None if self.reinstall else self.root.get(self.key)
-            if existing is not None:
+            existing = self.root.get(self.key)
+            if existing is not None and not self.reinstall:
                 return existing, archive, downloaded, False
+            # Looked at under the lock: another process may have uninstalled it since the start.
+            self.replaced = existing is not None
             installation = self.root.commit(self.build, prefix, bin_dir=bin_dir, reinstall=self.reinstall,
                                             force=self.force,
                                             cancel=self.cancel, on_warning=self.on_warning,
