@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pytui.core.record import FrozenRecord
+from pytui.widgets.format import short_path
 
 LOG_NAME = "tui-history.log"
 # The log is rotated (one old copy kept, `.1`) once it passes this size.
@@ -93,3 +94,13 @@ class History:
             # Once: a problem stops every later attempt (the check at the top).
             if self._on_problem is not None:
                 self._on_problem(cause)
+
+
+def log_note(history: History, home: Path) -> str:
+    """The History screen's line under its title: where the log is kept (`~` for the home, as
+    the header writes paths), or why it is not. It read `Also in /home/me/.local/state/…`."""
+    if history.log_problem:
+        return history.log_problem
+    if history.log_path is None:
+        return ""
+    return f"Also written to {short_path(history.log_path, home)}"

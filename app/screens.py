@@ -4,9 +4,10 @@ history. The purge dialog is app/purge_screen.py's."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from pytui.app.decisions import Line
-from pytui.app.history import History, format_time
+from pytui.app.history import History, format_time, log_note
 from pytui.app.keymap import help_rows
 from pytui.widgets.folded import Folded
 from pytui.widgets.key_bar import KeyBar
@@ -211,16 +212,17 @@ class HistoryScreen(ScrollingDialog):
     BODY, HINT, CHROME = "history-list", "history-scroll-hint", HISTORY_CHROME
     BINDINGS = [Binding("escape,q,H", "close", "Close", key_display="Esc")]
 
-    def __init__(self, history: History, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, history: History, *, home: Path,
+                 id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._history = history
+        self._home = home
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history-dialog", classes="dialog"):
             yield Label("History of this session  (Esc, q or H closes this)",
                         classes="dialog-title")
-            log = self._history.log_path
-            where = self._history.log_problem or (f"Also in {log}" if log else "")
+            where = log_note(self._history, self._home)
             # Folded: a long state dir breaks after a `/`, not inside `tui-history.log`.
             yield Static(Folded(where), classes="dialog-hint", markup=False)
             with VerticalScroll(id="history-list"):

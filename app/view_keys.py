@@ -143,7 +143,7 @@ class ViewKeys(AppBase):
     # -- screens ----------------------------------------------------------------------------
 
     def action_history(self) -> None:
-        self.push_screen(screens.HistoryScreen(self.history, id="history"))
+        self.push_screen(screens.HistoryScreen(self.history, home=self.state.home, id="history"))
 
     def action_help(self) -> None:
         self.push_screen(screens.HelpScreen())

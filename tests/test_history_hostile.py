@@ -59,3 +59,14 @@ def test_escape_sequences_and_tabs_are_logged_escaped(tmp_path: Path) -> None:
     line = (tmp_path / LOG_NAME).read_text(encoding="utf-8").splitlines()[-1]
     assert "\x1b" not in line and "\x07" not in line and "\\x1b]52;c;cHduZWQ=\\x07" in line
     assert line.split("\t")[1:4] == ["install", "failed", "cpython\\tx"]
+
+
+def test_the_history_screen_says_where_its_log_is_written(tmp_path) -> None:
+    # It read `Also in /home/me/.local/state/pytui/tui-history.log`, the header writes `~/…`.
+    from pytui.app.history import History, log_note
+
+    history = History(tmp_path / ".local" / "state" / "pytui")
+    assert log_note(history, tmp_path) == "Also written to ~/.local/state/pytui/tui-history.log"
+    assert log_note(History(None), tmp_path) == ""
+    history.log_problem = "cannot write the history log …"
+    assert log_note(history, tmp_path) == "cannot write the history log …"
