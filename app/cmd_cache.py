@@ -200,7 +200,7 @@ def _archive_json(archive: CachedArchive, tree: TreeInfo | None) -> dict[str, An
 
 
 def _run_list(args: argparse.Namespace) -> int:
-    from pytui.core.cache import archive_percent
+    from pytui.core.cache_names import partial_percent
 
     cache = _cache(args)
     archives = cache.list(_catalog(args))
@@ -216,9 +216,9 @@ def _run_list(args: argparse.Namespace) -> int:
     rows = []
     for archive in archives:
         state = archive.state
-        percent = archive_percent(archive)
+        percent = partial_percent(archive)
         if percent is not None:
-            state = f"partial {percent:.0f}%"
+            state = f"partial {percent}%"
         tree = "+ tree" if archive.name in trees else ""
         rows.append((_describe(archive), state, _size(archive.size), tree, _shown(archive.name)))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]

@@ -172,11 +172,10 @@ def _archive_fields(state: AppState, archive: CachedArchive, key: str) -> list[t
 def partial_note(archive: CachedArchive) -> str:
     """What a resumable `.part` means to do: after a cancel, a newcomer saw `◐ 47%` and
     no word of what became of the download."""
-    from pytui.core.cache_names import archive_percent
+    from pytui.core.cache_names import partial_percent
 
-    done = archive_percent(archive)
-    # A .part is never complete: 99 at most (as the Available row says).
-    got = f"{min(99, int(done))}% " if done is not None else ""
+    done = partial_percent(archive)
+    got = f"{done}% " if done is not None else ""
     return (f"{got}downloaded ({human_size(archive.size)}), stopped: i resumes it from there, "
             "p on Cached deletes it")
 

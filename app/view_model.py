@@ -272,11 +272,9 @@ class ViewModel:
                 size = job.total
         partial_percent = None
         if partial is not None:
-            from pytui.core.cache_names import archive_percent
+            from pytui.core.cache_names import partial_percent as shown_percent
 
-            done = archive_percent(partial)
-            # A .part is never complete: 99 at most, so it never reads as done.
-            partial_percent = min(99, int(done)) if done is not None else None
+            partial_percent = shown_percent(partial)
         is_cached = archive is not None
         is_installed = key in installed
         return AvailableRow(
@@ -320,13 +318,12 @@ class ViewModel:
     def cache_rows(self, state: AppState) -> list[CacheRow]:
         rows: dict[str, CacheRow] = {}
         if state.archives:  # (an empty cache dir: the cache's code is not imported yet)
-            from pytui.core.cache_names import archive_key, archive_percent
+            from pytui.core.cache_names import archive_key, partial_percent
         for archive in state.archives:
             name = cached_row_key(archive.name)
             key = archive_key(archive)
             if archive.state == "partial":
-                done = archive_percent(archive)
-                state_name, pct = "partial", (int(done) if done is not None else None)
+                state_name, pct = "partial", partial_percent(archive)
             else:  # from the file name: the same under any catalog
                 state_name, pct = archive.state, None
             rows[name] = CacheRow(name=name, size=archive.size, build_key=key,

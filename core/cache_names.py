@@ -118,6 +118,14 @@ def archive_percent(archive: CachedArchive) -> float | None:
     return min(100.0, 100.0 * archive.size / archive.expected_size)
 
 
+def partial_percent(archive: CachedArchive) -> int | None:
+    """`archive_percent` as every view writes it: whole percent, rounded down and 99 at most,
+    so a `.part` never reads as done and `pytui cache list` says what the TUI says (it
+    rounded: 48% where the TUI said 47%)."""
+    done = archive_percent(archive)
+    return min(99, int(done)) if done is not None else None
+
+
 def state_from_name(name: str, size: int) -> str:
     """A cache entry's state from its name and size alone.
 

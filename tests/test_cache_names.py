@@ -145,3 +145,20 @@ def test_superseded_orders_builds_and_keeps_other_lineages(tmp_path: Path) -> No
     newer_ft = make_build(version="3.12.8", build_date="20250115", sha256="1" * 64, variant="freethreaded")
     plan = {a.name for a in purge_plan(cache, Catalog([newer_ft]), rule="superseded")}
     assert plan == {builds["old"].cache_filename, builds["ft-old"].cache_filename}
+
+
+def test_a_partial_download_reads_the_same_percent_everywhere(tmp_path) -> None:
+    # `pytui cache list` rounded (`partial 48%`) where the TUI said `◐ 47%`, and could say
+    # `100%` of a `.part`.
+    from pytui.core.cache_names import partial_percent
+    from pytui.core.models import CachedArchive
+
+    def part(size: int, expected: int | None) -> CachedArchive:
+        return CachedArchive(tmp_path / "x.tar.gz.part", size, None, state="partial",
+                             expected_size=expected)
+
+    assert partial_percent(part(479, 1000)) == 47
+    assert partial_percent(part(998, 1000)) == 99
+    assert partial_percent(part(2000, 1000)) == 99
+    assert partial_percent(part(10, None)) is None
+    assert partial_percent(CachedArchive(tmp_path / "x.tar.gz", 10, None)) is None
