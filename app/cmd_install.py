@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from pytui.core.catalog import Catalog
     from pytui.core.download import Downloader
+    from pytui.core.jobs import JobOutcome
     from pytui.core.models import Build, Installation
     from pytui.core.platform_detect import HostPlatform
     from pytui.core.requests import PythonRequest
@@ -252,7 +253,7 @@ def _start_installs(args: argparse.Namespace, settings: Settings, catalog: Catal
 
 def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catalog, builds: list[Build],
                     missing: list[str], downloader: Downloader | None, started: float) -> int:
-    from pytui.app.progress_board import ProgressBoard, elapsed_text
+    from pytui.app.progress_board import ProgressBoard
     from pytui.core.jobs import run_install_jobs
     from pytui.core.progress import CancelToken
 
@@ -274,10 +275,27 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
                 progress_for=board.callback, cancel=cancel, reinstall=args.reinstall,
                 no_cache=args.no_cache, force=args.force, on_warning=warnings.append, on_wait=on_wait,
                 downloader=downloader)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:
         cancel.cancel()
+        from pytui.core.jobs import JobsInterrupted
+
+        if isinstance(err, JobsInterrupted):
+            # What was installed before the Ctrl-C is there: said, then "interrupted" (cli.py).
+            _report(args, settings, err.outcomes, warnings, started)
         raise
+    _report(args, settings, outcomes, warnings, started)
+    failed = [o for o in outcomes if o.error is not None]
+    style = stderr_style()
+    for outcome in failed:
+        print(style.error(str(outcome.error)), file=sys.stderr)
+    return 1 if failed or missing else 0
+
+
+def _report(args: argparse.Namespace, settings: Settings, outcomes: list[JobOutcome], warnings: list[str],
+            started: float) -> None:
+    """The warnings, and the builds installed (or found installed meanwhile), as uv says them."""
     from pytui.app.path_hint import path_warning
+    from pytui.app.progress_board import elapsed_text
 
     style = stderr_style()
     for warning in warnings:
@@ -309,10 +327,6 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
             path_hint = path_warning(settings.bin_dir, settings.env, style)
             if path_hint is not None:
                 print(style.warning(path_hint), file=sys.stderr)
-    failed = [o for o in outcomes if o.error is not None]
-    for outcome in failed:
-        print(style.error(str(outcome.error)), file=sys.stderr)
-    return 1 if failed or missing else 0
 
 
 def _choose(texts: list[str], requests: list[PythonRequest], installed: list[Installation],

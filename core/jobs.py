@@ -367,6 +367,15 @@ def run_install_jobs(
             own.close()
 
 
+class JobsInterrupted(KeyboardInterrupt):
+    """Ctrl-C while `run_install_jobs` ran: `outcomes` of the jobs that ended by then (a commit
+    under way runs to its end, so some may have installed their build)."""
+
+    def __init__(self, outcomes: list[JobOutcome]) -> None:
+        super().__init__()
+        self.outcomes = outcomes
+
+
 # How often the main thread wakes while it waits for the jobs. CPython runs signal handlers
 # only in the main thread, and a SIGINT the kernel delivers to a worker thread does not
 # interrupt the main thread's wait: waking this often makes Ctrl-C felt within this time.
@@ -428,9 +437,13 @@ def _run_in_threads(one: Callable[[Build], JobOutcome], builds: list[Build], wor
         threading.Thread(target=work, args=(done,), name=f"pytui-install-{n}", daemon=True).start()
     try:
         _wait_all(finished)
-    except BaseException:
+    except BaseException as err:
         cancel.cancel()
         _wait_all(finished, CANCEL_GRACE_SECONDS)
+        if isinstance(err, KeyboardInterrupt):
+            # Jobs that ended before (or committed while) the cancel came installed their
+            # builds: the caller says so before it says it was interrupted.
+            raise JobsInterrupted([outcome for outcome in outcomes if outcome is not None]) from None
         raise
     if failures:
         raise failures[0]

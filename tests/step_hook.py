@@ -1,6 +1,7 @@
 """A real `pytui` process with one step hooked, so a test can stop it at that step by an event
-rather than by time: `kill` sends the process SIGKILL as the step is called; `wait` prints
-"paused" and waits for a line on stdin before the step runs (`resume`).
+rather than by time: `kill` sends the process SIGKILL as the step is called (a signal's name,
+`SIGINT`, `SIGTERM`, `SIGHUP`, sends that one); `wait` prints "paused" and waits for a line on
+stdin before the step runs (`resume`).
 
 The step is named `package.module.function` or `package.module.Class/method`, as the code
 under test looks it up when it runs (a name imported `from x import f` is hooked where it was
@@ -25,9 +26,18 @@ if "/" in name:
     owner = getattr(owner, cls)
 original = getattr(owner, name)
 
+sent = []
+
 def hooked(*args, **kwargs):
-    if how == "kill":
-        os.kill(os.getpid(), signal.SIGKILL)
+    signame = "SIGKILL" if how == "kill" else how
+    if signame.startswith("SIG"):
+        # SIGKILL, SIGTERM and SIGHUP end pytui here (no handler runs); SIGINT is taken by
+        # pytui's own handler, which cancels the run wherever it then is (sent once: a
+        # second Ctrl-C means something else).
+        if not sent:
+            sent.append(signame)
+            os.kill(os.getpid(), getattr(signal, signame))
+        return original(*args, **kwargs)
     print("paused", flush=True)
     sys.stdin.readline()
     return original(*args, **kwargs)
@@ -39,7 +49,7 @@ sys.exit(main(sys.argv[3:]))
 
 
 def hooked(pytui: Pytui, step: str, how: str, *args: str) -> subprocess.Popen[str]:
-    """`pytui ARGS` with `step` hooked (`how`: "kill" or "wait")."""
+    """`pytui ARGS` with `step` hooked (`how`: "kill", a signal's name, or "wait")."""
     return subprocess.Popen([sys.executable, "-c", _HOOKED, step, how, *args], env=pytui.env(),
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, cwd=pytui.tmp)

@@ -1,0 +1,40 @@
+"""Ctrl-C (SIGINT) while `pytui install` runs: what was installed before it, or by a job whose
+commit was under way (a commit, under the root lock, runs to its end), is there, but the run
+said only "error: interrupted", so the user took nothing for installed. Now the builds that
+were installed are listed as after a normal run (` + key (python3.12)`), then the error line,
+exit code 130.
+
+The SIGINT is sent by pytui to itself at a named step (tests/step_hook.py): exact, not timed.
+"""
+
+from __future__ import annotations
+
+from cli_harness import Pytui, assert_installed
+from step_hook import hooked
+
+
+def interrupted_at(pytui: Pytui, step: str, *args: str) -> str:
+    proc = hooked(pytui, step, "SIGINT", *args)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert err.rstrip().endswith("error: interrupted"), err
+    return err
+
+
+def test_an_install_interrupted_in_its_commit_is_said_installed(pytui: Pytui) -> None:
+    made = pytui.add("3.12.8")
+    err = interrupted_at(pytui, "pytui.core.install_root.InstallRoot/link_executables", "install", "3.12")
+    assert_installed(pytui, made)
+    assert f" + {made.build.key} (python3.12)" in err, err
+
+
+def test_the_installs_done_before_the_interrupt_are_said_and_the_others_not(pytui: Pytui) -> None:
+    done = pytui.add("3.12.8")
+    cut = pytui.add("3.11.9")
+    pytui.call("install", "3.12")
+    pytui.call("uninstall", "3.12")  # its tree is kept: installed without a download
+    err = interrupted_at(pytui, "pytui.core.download.Downloader/download", "install", "-j", "1", "3.12", "3.11")
+    assert_installed(pytui, done)
+    assert f" + {done.build.key}" in err and cut.build.key not in err.replace(f"install of {cut.build.key}", ""), err
+    assert not (pytui.root / cut.build.key).exists()
+    assert pytui.temp_left() == []
