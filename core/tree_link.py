@@ -53,7 +53,7 @@ from itertools import compress
 from operator import ne
 
 from pytui.core.progress import CancelToken
-from pytui.core.tree_manifest import TreeCorrupt, kind_indices
+from pytui.core.tree_manifest import TreeCorrupt, file_changed, kind_indices
 
 # Threads that link a tree (the calling thread is one of them). Two: this is kernel work on a
 # machine of a few cores, and every entry also holds the GIL for a few microseconds.
@@ -320,7 +320,7 @@ class _Linker:
                                 st = lstat_at(name, dir_fd=dst_fd)
                                 if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
                                         and st.st_mode == S_IFREG | mode):
-                                    raise TreeCorrupt(f"{path} was changed after the tree was made")
+                                    raise file_changed(path, st, mode, size, mtime_ns)
                             continue
                     if check:
                         try:
@@ -329,7 +329,7 @@ class _Linker:
                             raise TreeCorrupt(f"{path} is missing") from None
                         if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
                                 and st.st_mode == S_IFREG | mode):
-                            raise TreeCorrupt(f"{path} was changed after the tree was made")
+                            raise file_changed(path, st, mode, size, mtime_ns)
                     try:
                         copy_file_at(name, src_fd, dst_fd, mode, (ino, size, mtime_ns) if check else None)
                     except TreeCorrupt:

@@ -91,6 +91,16 @@ class TreeCorrupt(Exception):
     """The tree or its manifest is not what pytui made; the message says what differs."""
 
 
+def file_changed(path: str, st: os.stat_result, mode: int, size: int, mtime_ns: int) -> TreeCorrupt:
+    """Why the tree file at `path` (now `st`) is not what the manifest recorded, in words a user
+    can act on. Its size, time and mode kept under another inode is a copy: the cache dir was
+    copied or restored (`cp -a`, `rsync -a` keep all but inodes), not edited."""
+    if st.st_mode == stat.S_IFREG | mode and st.st_size == size and st.st_mtime_ns == mtime_ns:
+        return TreeCorrupt(f"{path} is a copy of the file the tree was made with (same size and time, "
+                           "another inode): the cache dir was copied or restored, as `cp -a` does")
+    return TreeCorrupt(f"{path} was changed after the tree was made")
+
+
 # A path's last component may not be one of these; with every entry's parent a listed
 # directory (whose own last component is checked the same way), no component of any path is.
 _BAD_NAMES = frozenset(("", ".", ".."))

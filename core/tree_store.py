@@ -40,6 +40,7 @@ from pytui.core.tree_manifest import (
     Entry,
     TreeCorrupt,
     TreeSizes,
+    file_changed,
     manifest_sizes,
     manifest_text,
     parse_columns,
@@ -216,7 +217,7 @@ class TreeStore:
                 if not (stat.S_ISREG(st.st_mode) and st.st_ino == entry.ino and st.st_size == entry.size
                         and st.st_mtime_ns == entry.mtime_ns
                         and stat.S_IMODE(st.st_mode) == entry.mode):
-                    raise TreeCorrupt(f"{entry.path} was changed after the tree was made")
+                    raise file_changed(entry.path, st, entry.mode, entry.size, entry.mtime_ns)
             elif entry.kind == "d":
                 if not stat.S_ISDIR(st.st_mode):
                     raise TreeCorrupt(f"{entry.path} is no longer a directory")
