@@ -123,7 +123,7 @@ def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: boo
             repairs.append((key, parts))
     with contextlib.suppress(PytuiError, OSError):
         if clean_temp and root.temp_dir.is_dir() and os.listdir(root.temp_dir):
-            root.clean_temp()
+            root.clean_temp(bin_dir=settings.bin_dir)
         if repairs:
             with root.locked():
                 for key, parts in repairs:
@@ -341,6 +341,24 @@ def _choose(texts: list[str], requests: list[PythonRequest], installed: list[Ins
     return chosen
 
 
+def _finish_killed_uninstalls(settings: Settings) -> None:
+    """What an uninstall killed half-way left (core/install_root.clean_temp), finished and
+    said; skipped while uv or another pytui holds the root's lock."""
+    import contextlib
+
+    from pytui.core.errors import PytuiError
+    from pytui.core.install_root import InstallRoot
+
+    def said(key: str) -> None:
+        print(f"finished an interrupted uninstall of {key}: its minor-version and bin links "
+              "pointed at nothing", file=sys.stderr)
+
+    root = InstallRoot(settings.install_root, lock_timeout=0)
+    with contextlib.suppress(PytuiError, OSError):
+        if root.temp_dir.is_dir():
+            root.clean_temp(bin_dir=settings.bin_dir, on_finished=said)
+
+
 def run_uninstall(args: argparse.Namespace) -> int:
     import time
 
@@ -365,6 +383,7 @@ def run_uninstall(args: argparse.Namespace) -> int:
     except RequestError as err:
         return _fail(str(err), 2)
     root = InstallRoot(settings.install_root)
+    _finish_killed_uninstalls(settings)
     installed = root.installed()
     started = time.monotonic()
     chosen = installed if args.all else _choose(args.requests, requests, installed, root.path)

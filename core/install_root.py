@@ -50,6 +50,8 @@ from pytui.core.root_tree import remove_tree as _remove_tree
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "BinLinks", "Footprint", "InstallRoot", "LockTimeout", "Uninstalled",
            "executable_install_name", "lock_timeout_from_env", "minor_key", "tree_size"]
 _STAGE_PREFIX = "pytui-"
+# An install being uninstalled, moved aside into `.temp/` as `<key>.removing-<hex>`.
+_UNINSTALLING = ".removing-"
 _ROOT_ALTERNATIVE = "pass another with --install-dir or UV_PYTHON_INSTALL_DIR"
 
 
@@ -161,11 +163,13 @@ class InstallRoot(RootLocking, RootLinking):
                 os.unlink(lock_path)
             os.close(fd)
 
-    def clean_temp(self, *, cancel: CancelToken | None = None) -> int:
+    def clean_temp(self, *, cancel: CancelToken | None = None, bin_dir: Path | None = None,
+                   on_finished: Callable[[str], None] | None = None) -> int:
         """Remove leftovers of killed runs from `.temp/`; return how many entries went.
 
         Holds the root lock, so uv's own temp dirs (which uv creates only under that lock)
-        are never in use here; pytui stages in use (their `.lock` flocked) are skipped.
+        are never in use here; pytui stages in use (their `.lock` flocked) are skipped. An
+        uninstall killed before its links were updated is finished first (`on_finished(key)`).
         """
         if not self.temp_dir.is_dir():
             return 0
@@ -177,6 +181,10 @@ class InstallRoot(RootLocking, RootLinking):
                 entries = sorted(os.listdir(self.temp_dir))
             except FileNotFoundError:
                 return 0
+            for name in entries:
+                key = name.partition(_UNINSTALLING)[0] if _UNINSTALLING in name else None
+                if key and self._finish_uninstall(key, bin_dir) and on_finished is not None:
+                    on_finished(key)
             names = set(entries)
             for name in entries:
                 path = self.temp_dir / name
@@ -202,6 +210,29 @@ class InstallRoot(RootLocking, RootLinking):
                     _remove_tree(path)
                     removed += 1
         return removed
+
+    def _finish_uninstall(self, key: str, bin_dir: Path | None) -> bool:
+        """The links an uninstall of `key` killed after moving it aside (into `.temp/`, where a
+        live uninstall deletes it before it lets the lock go) did not update: the minor-version
+        link to the highest remaining patch or gone, bin links through it or into `key` that
+        lead nowhere gone. True when something was left to do."""
+        parts = parse_key(key)
+        target = self.path / key
+        if parts is None or os.path.lexists(target):
+            return False
+        minor = self.minor_link_path(parts)
+        links: list[Path] = []
+        if bin_dir is not None and self._highest(parts) is None:
+            links = self.dangling_through_minor_link(parts, bin_dir, removed=target)
+        stale = os.path.islink(minor) and not os.path.exists(minor)
+        if not (stale or links):
+            return False
+        with contextlib.suppress(OSError):
+            self.update_minor_link(parts, removed=target)
+        for link in links:
+            with contextlib.suppress(OSError):
+                os.unlink(link)
+        return True
 
     # -- commit -------------------------------------------------------------------------------
     def commit(self, build: Build, prefix: Path, *, bin_dir: Path | None, upgradeable: bool = True,
@@ -317,7 +348,7 @@ class InstallRoot(RootLocking, RootLinking):
             assert installation is not None
             size = footprint(target)
             links = self._bin_links_of(installation, parts, Path(bin_dir)) if bin_dir is not None else []
-            aside = self.temp_dir / f"{key}.removing-{os.urandom(4).hex()}"
+            aside = self.temp_dir / f"{key}{_UNINSTALLING}{os.urandom(4).hex()}"
             try:
                 os.rename(target, aside)
             except OSError as err:

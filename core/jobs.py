@@ -334,7 +334,7 @@ def run_install_jobs(
     with contextlib.suppress(PytuiError):
         # Try the lock once: while uv (or another pytui) holds it, its temp dirs may be in use,
         # and this run should not wait before it has even started downloading.
-        InstallRoot(settings.install_root, lock_timeout=0).clean_temp(cancel=cancel)
+        InstallRoot(settings.install_root, lock_timeout=0).clean_temp(cancel=cancel, bin_dir=settings.bin_dir)
     made: list[Downloader] = []
     making = threading.Lock()
 

@@ -291,12 +291,12 @@ class RootLinking:
                 found.append(Path(entry.path))
         return found
 
-    def dangling_through_minor_link(self, parts: KeyParts, bin_dir: Path) -> list[Path]:
+    def dangling_through_minor_link(self, parts: KeyParts, bin_dir: Path, removed: Path | None = None) -> list[Path]:
         """Bin links by this minor version's names written through this root's minor-version
-        link (`<bin>/python3.12 -> <root>/cpython-3.12-.../bin/python3.12`) that lead nowhere
-        now: the form only uv and pytui write, so removing them removes nothing of anyone else's.
-        They are not found by resolving (`_bin_links_of`) once the minor-version link is gone,
-        or when it pointed outside the root."""
+        link (`<bin>/python3.12 -> <root>/cpython-3.12-.../bin/python3.12`), or into `removed`
+        (an install gone), that lead nowhere now: the forms only uv and pytui write, so removing
+        them removes nothing of anyone else's. They are not found by resolving (`_bin_links_of`)
+        once the minor-version link is gone, or when it pointed outside the root."""
         found: list[Path] = []
         if not self._minor_link_supported(parts):
             return found
@@ -311,7 +311,8 @@ class RootLinking:
                 target = Path(os.readlink(entry.path))
             except OSError:
                 continue  # not a symlink (or gone): not ours
-            if target.is_relative_to(minor_link) and not os.path.exists(entry.path):
+            into = target.is_relative_to(minor_link) or (removed is not None and target.is_relative_to(removed))
+            if into and not os.path.exists(entry.path):
                 found.append(Path(entry.path))
         return found
 
