@@ -282,11 +282,17 @@ class InstallJob:
     def keep_tree(self, prefix: Path, archive: Path) -> None:
         """Keep the verified, not yet fixed-up tree for the next install of this build."""
         sha256 = self.build.sha256
-        if (sha256 and not self.settings.no_trees
-                and self.trees.keep(sha256, prefix, archive=archive.name, key=self.key, cancel=self.cancel)):
+        if not sha256 or self.settings.no_trees:
+            return
+        if self.trees.keep(sha256, prefix, archive=archive.name, key=self.key, cancel=self.cancel):
             # The tree's sysconfig data was just parsed and kept: the fix-ups use that rather
             # than parsing the file a second time.
             self._sysconfig = self.trees.sysconfig(sha256)
+        elif self.trees.not_kept is not None and self.unpacked_by is not None:
+            # Said with `-v`: every install of this build extracts until the cache can take a tree.
+            from pytui.core.fs_errors import cause
+
+            self.unpacked_by += f"; its tree could not be kept in the cache ({cause(self.trees.not_kept)})"
 
     def _extract_cached(self, stage: Path) -> tuple[Path, Path, bool]:
         """The kept pristine tree when there is one, else the archive (core/job_archive.py)."""

@@ -111,6 +111,8 @@ class TreeStore:
 
     def __init__(self, cache_dir: Path) -> None:
         self.path = Path(cache_dir) / TREES_DIR
+        # Why the last `keep` made no tree, when the filesystem refused it (read-only, full).
+        self.not_kept: OSError | None = None
 
     def tree_dir(self, sha256: str) -> Path:
         return self.path / sha256
@@ -253,6 +255,7 @@ class TreeStore:
         """Keep the freshly extracted, verified, not yet fixed-up `prefix` as the tree of
         `sha256`. Best effort: False (nothing kept) when it cannot be made. Call before the
         fix-ups run on `prefix`."""
+        self.not_kept = None
         if not is_sha256(sha256) or self.has(sha256):
             return False
         if os.path.lexists(self.path / sha256):
@@ -278,7 +281,10 @@ class TreeStore:
             write_sysconfig(work / TREE_NAME, key, work / SYSCONFIG_NAME)  # best effort
             os.rename(work, self.path / sha256)
             return True
-        except (OSError, TreeCorrupt):
+        except OSError as err:
+            self.not_kept = err
+            return False
+        except TreeCorrupt:
             return False
         finally:
             if work.exists():

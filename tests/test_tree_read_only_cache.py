@@ -58,3 +58,19 @@ def test_cache_verify_says_the_changed_tree_could_not_be_removed(pytui: Pytui, c
     assert "1 changed tree not removed" in result.stdout and "changed tree removed" not in result.stdout, \
         str(result)
     assert snapshot(pytui.cache) == before
+
+
+def test_verbose_says_why_no_tree_was_kept(pytui: Pytui, mounts: Mounts) -> None:
+    """A cached archive in a read-only cache dir installs (extracted), but no tree can be kept
+    beside it: every install extracts again. `-v` said only what unpacked it; now also why
+    there is no tree for the next install."""
+    made = pytui.add("3.12.8")
+    mounts.tmpfs(pytui.cache)
+    pytui.call("cache", "import", str(made.path))
+    mounts.remount(pytui.cache, "ro")
+    result = pytui.run("install", "-v", "3.12")
+    assert result.returncode == 0, str(result)
+    assert_installed(pytui, made)
+    [line] = [line for line in result.stderr.splitlines() if "unpacked by" in line]
+    assert "its tree could not be kept in the cache (read-only file system)" in line, line
+    assert pytui.trees() == []
