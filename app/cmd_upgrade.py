@@ -28,6 +28,7 @@ from pytui.app.upgrade_plan import (
 if TYPE_CHECKING:
     from pytui.core.catalog import Catalog
     from pytui.core.environment import Environment, ScanResult
+    from pytui.core.jobs import JobOutcome
     from pytui.core.models import Build
     from pytui.core.requests import PythonRequest
     from pytui.core.settings import Settings
@@ -149,7 +150,7 @@ def _preview(before: ScanResult, todo: list[tuple[Step, Build]], out: TextIO) ->
 def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, targets: list[Build],
              started: float) -> int:
     """Install the targets; a bin link is updated only where one already exists (as uv)."""
-    from pytui.app.progress_board import ProgressBoard, elapsed_text
+    from pytui.app.progress_board import ProgressBoard
     from pytui.core.jobs import run_install_jobs
     from pytui.core.progress import CancelToken
 
@@ -169,17 +170,17 @@ def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, tar
                         builds, settings=with_no_bin(settings, no_bin),
                         catalog=catalog, concurrency=args.jobs, progress_for=board.callback,
                         cancel=cancel, reinstall=args.reinstall, on_warning=warnings.append)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:
         cancel.cancel()
+        from pytui.core.jobs import JobsInterrupted
+
+        if isinstance(err, JobsInterrupted):
+            # What was installed before the Ctrl-C is there: said, then "interrupted" (cli.py).
+            _say_installed(outcomes + err.outcomes, started)
         raise
     for warning in warnings:
         print(stderr_style().warning(str(warning)), file=sys.stderr)
-    done = [(o.build, o.result.status) for o in outcomes if o.result is not None]
-    if done:
-        what = f"Python {done[0][0].version}" if len(done) == 1 else f"{len(done)} versions"
-        print(f"Installed {what} in {elapsed_text(started)}", file=sys.stderr)
-        for build, status in done:
-            print(f" {'~' if status == 'reinstalled' else '+'} {build.key}", file=sys.stderr)
+    done = _say_installed(outcomes, started)
     if not settings.no_bin:
         # As uv, an upgrade makes no bin link that is not there; say so, and how to get one.
         upgraded = {build.key for build, _ in done}
@@ -193,6 +194,19 @@ def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, tar
     for outcome in failed:
         print(stderr_style().error(str(outcome.error)), file=sys.stderr)
     return 1 if failed else 0
+
+
+def _say_installed(outcomes: list[JobOutcome], started: float) -> list[tuple[Build, str]]:
+    """`Installed …` and a line per build installed, as uv says them; returns (build, status)."""
+    from pytui.app.progress_board import elapsed_text
+
+    done = [(o.build, o.result.status) for o in outcomes if o.result is not None]
+    if done:
+        what = f"Python {done[0][0].version}" if len(done) == 1 else f"{len(done)} versions"
+        print(f"Installed {what} in {elapsed_text(started)}", file=sys.stderr)
+        for build, status in done:
+            print(f" {'~' if status == 'reinstalled' else '+'} {build.key}", file=sys.stderr)
+    return done
 
 
 def _minor_request(build: Build) -> str:

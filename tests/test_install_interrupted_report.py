@@ -38,3 +38,12 @@ def test_the_installs_done_before_the_interrupt_are_said_and_the_others_not(pytu
     assert f" + {done.build.key}" in err and cut.build.key not in err.replace(f"install of {cut.build.key}", ""), err
     assert not (pytui.root / cut.build.key).exists()
     assert pytui.temp_left() == []
+
+
+def test_an_upgrade_interrupted_in_its_commit_says_what_it_installed(pytui: Pytui) -> None:
+    pytui.add("3.12.6")
+    pytui.call("install", "3.12.6")
+    new = pytui.add("3.12.8")
+    err = interrupted_at(pytui, "pytui.core.install_root.InstallRoot/update_minor_link", "upgrade")
+    assert_installed(pytui, new)
+    assert f" + {new.build.key}" in err, err
