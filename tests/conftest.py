@@ -18,7 +18,8 @@ if TYPE_CHECKING:  # imported by the fixtures below: the plugins must be loaded 
     from fixtures_http import FaultyHTTPServer
 
 # Fixture modules owned by separate parts of the suite (tests/ is on sys.path via pyproject).
-pytest_plugins = ["fixtures_http", "fixtures_archives", "fixtures_root", "fixtures_fs"]
+pytest_plugins = ["fixtures_http", "fixtures_archives", "fixtures_root", "fixtures_fs",
+                  "download_doubles"]
 
 # A suite started in the background by a non-interactive shell (`.ci/run &`, nohup) inherits
 # SIGINT ignored, and so would every pytui the tests start: Python then installs no

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from download_doubles import FAST
 from fixtures_archives import file, make_pbs_archive
 from pytui.core.cache import (
     ArchiveCache,
@@ -23,7 +24,7 @@ from pytui.core.cache import (
 )
 from pytui.core.cache_purge import purge_plan, remove_archives
 from pytui.core.catalog import Catalog, parse_uv_json
-from pytui.core.download import Backoff, Downloader
+from pytui.core.download import Downloader
 from pytui.core.errors import Cancelled, DownloadError, HashMismatch, OfflineError
 from pytui.core.http import TransferLimits
 from pytui.core.progress import CancelToken, Progress
@@ -31,7 +32,6 @@ from pytui.core.settings import Settings
 from pytui.core.urls import download_urls
 
 UV = Path(sys.executable).parent / "uv"
-FAST = Backoff(base=0.001, cap=0.01)
 # Incompressible bytes, so archives are big enough (~200 KB) to be cut mid-body.
 PAYLOAD = file("lib/python3.12/payload.bin", os.urandom(200_000))
 
@@ -45,12 +45,6 @@ def cache(tmp_path):
 def made(archive_factory):
     """A small PBS archive whose build has uv's GitHub URL (as the real catalog has)."""
     return archive_factory.pbs(version="3.12.8", build_date="20250115", extra=[PAYLOAD])
-
-
-@pytest.fixture
-def downloader():
-    with Downloader(backoff=FAST) as dl:
-        yield dl
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from download_doubles import RecordingBackoff
+from download_doubles import FAST, RecordingBackoff
 from pytui.core.download import Backoff, Downloader, file_url_path
 from pytui.core.download_policy import MISSING_NEXT_STEP
 from pytui.core.errors import Cancelled, DownloadError, HashMismatch, OfflineError
@@ -22,7 +22,6 @@ from pytui.core.units import format_bytes
 
 DATA = os.urandom(700_000) + b"end"
 SHA = hashlib.sha256(DATA).hexdigest()
-FAST = Backoff(base=0.001, cap=0.01)
 
 
 @pytest.fixture
@@ -31,12 +30,6 @@ def work(tmp_path):
     path = tmp_path / "work"
     path.mkdir()
     return path
-
-
-@pytest.fixture
-def downloader():
-    with Downloader(backoff=FAST) as dl:
-        yield dl
 
 
 def _dir_listing(path: Path) -> list[str]:
