@@ -67,7 +67,9 @@ class ConventionKeys(AppBase):
         try:
             save_theme(config.path, theme)
         except (OSError, ValueError) as err:
-            cause = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+            from pytui.core.fs_errors import write_cause
+
+            cause = write_cause(err, config.path) if isinstance(err, OSError) else str(err)
             self.notify(f"The theme is not kept: cannot write {config.path}: {cause}",
                         title="Config", severity="warning", markup=False)
 

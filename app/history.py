@@ -87,7 +87,9 @@ class History:
                     raise OSError(0, "not a regular file")
                 f.write(line)
         except OSError as err:
-            cause = str(err.strerror or err)
+            from pytui.core.fs_errors import write_cause
+
+            cause = write_cause(err, self.log_path)
             self.log_problem = (f"cannot write the history log {self.log_path}: "
                                 f"{cause}; this session's history is only shown "
                                 "here")

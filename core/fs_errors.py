@@ -67,6 +67,17 @@ def reason(err: OSError, path: Path) -> str:
     return cause(err)
 
 
+def write_cause(err: OSError, path: Path) -> str:
+    """Why the file `path` could not be written, in words: the file in the way named when a
+    directory above it is not one (`/dev/null is not a directory`, where the OS said
+    `File exists` for the directory that could not be made)."""
+    if err.errno in (errno.ENOTDIR, errno.EEXIST):
+        blocker = first_non_directory(path.parent)
+        if blocker is not None:
+            return f"{blocker} is not a directory"
+    return cause(err)
+
+
 def remedy(err: OSError, alternative: str) -> str:
     """What to do: fix the directory (when the cause says how) or `alternative`."""
     if err.errno == errno.EROFS:

@@ -13,6 +13,7 @@ root ignores permission bits. Tests skip, saying why, where the machine allows n
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
@@ -353,3 +354,22 @@ def test_a_reader_that_goes_away_is_not_an_error(pytui: Pytui) -> None:
     finally:
         os.close(write_end)
     assert done.returncode == 1 and done.stderr == "", done.stderr
+
+
+def test_write_cause_names_the_file_in_the_way(tmp_path: Path) -> None:
+    """A state dir that is a file (PYTUI_STATE_DIR=/dev/null): making it fails with EEXIST,
+    which the OS words `File exists`; the file that is not a directory is named instead."""
+    from pytui.core.fs_errors import write_cause
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    for made in (blocker, blocker / "deeper"):
+        log = made / "tui-history.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text("")
+        except OSError as err:
+            assert write_cause(err, log) == f"{blocker} is not a directory"
+        else:
+            raise AssertionError("a directory was made over a file")
+    assert write_cause(OSError(errno.EROFS, "x"), tmp_path / "f") == "read-only file system"

@@ -92,3 +92,6 @@ async def test_a_history_log_that_cannot_be_written_is_notified_once(ui_world: U
         said = [n.message.replace("\n", "") for n in app._notifications
                 if "history is not kept" in n.message]
         assert len(said) == 1 and str(blocker / "pytui") in said[0], said
+        # The file in the way is named (the OS said "Not a directory", or "File exists" for
+        # the directory it could not make).
+        assert f"{blocker} is not a directory" in said[0], said
