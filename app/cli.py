@@ -101,7 +101,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         import gc
 
         gc.freeze()
+    code = _flush_stdout(code)
     _exit_at_once(code)
+    return code
+
+
+def _flush_stdout(code: int) -> int:
+    """Write out what stdout still buffers. A reader that went away (`pytui dir | true`) is
+    the quiet exit 1 a failed write inside the command is: without this the interpreter's own
+    flush at exit printed `Exception ignored … BrokenPipeError` and exited 120 (unless
+    PYTHONUNBUFFERED was set, as it was where the tests ran)."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()  # the buffered rest goes to /dev/null at exit
+        return 1
+    except (OSError, ValueError):
+        pass  # the interpreter's exit says so, as it always does
     return code
 
 
