@@ -202,8 +202,15 @@ def _prefix_members(prefix: Path, mm: str, *, with_tests: bool, with_pycache: bo
             full = Path(root) / name
             rel = f"{rel_root}/{name}"
             if full.is_symlink():
-                yield symlink(rel, os.readlink(full))
-                continue
+                target = os.readlink(full)
+                if not os.path.isabs(target):
+                    yield symlink(rel, target)
+                    continue
+                # A distribution's interpreter links out of its prefix (Debian's
+                # sitecustomize.py -> /etc/python3.11/): pytui refuses such a member, as no PBS
+                # archive has one, so the archive holds the file itself.
+                if not full.is_file():
+                    continue
             if name.endswith(".a"):
                 continue
             data = full.read_bytes()

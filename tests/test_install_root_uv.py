@@ -69,7 +69,13 @@ def test_end_to_end_this_interpreter(tmp_path: Path, root: InstallRoot, bin_dir:
     result = subprocess.run([prefix / "bin" / "python3", "-c", code], capture_output=True, text=True,
                             env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)}, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [str(prefix), f"{prefix}/lib", "1"]
+    # LIBDIR is `<prefix>/lib`, or under it for a distribution's interpreter (Debian's keeps its
+    # multiarch dir there: `<prefix>/lib/x86_64-linux-gnu`).
+    import sysconfig
+
+    libdir = sysconfig.get_config_var("LIBDIR").replace(sys.base_prefix, str(prefix), 1)
+    assert result.stdout.splitlines() == [str(prefix), libdir, "1"]
+    assert libdir.startswith(f"{prefix}/lib")
     mm = f"{sys.version_info.major}.{sys.version_info.minor}"
     assert os.readlink(prefix / "bin" / "python") == f"python{mm}"
     assert (prefix / f"lib/python{mm}/EXTERNALLY-MANAGED").is_file()
