@@ -149,6 +149,8 @@ def _subtitle(app: App, pane: str, forms: tuple[str, ...]) -> None:
 
 
 def _cached_subtitle(app: App, vm: ViewModel, state: AppState, rows: list[CacheRow]) -> None:
-    """The Cached pane's subtitle for the rows it shows, its downloads counted apart."""
+    """The Cached pane's subtitle for the rows it shows, its downloads (running or stopped)
+    counted apart."""
     downloading = sum(1 for row in rows if row.state == "downloading")
-    _subtitle(app, "#cached-pane", vm.cached_subtitles(state, len(rows), downloading))
+    partial = sum(1 for row in rows if row.state == "partial")
+    _subtitle(app, "#cached-pane", vm.cached_subtitles(state, len(rows), downloading, partial))

@@ -59,18 +59,20 @@ def available_subtitles(state: AppState, count: int,
                   " · ".join([*toggles, shown]), shown)
 
 
-def cached_subtitle(state: AppState, shown: int | None = None, shown_downloading: int = 0) -> str:
+def cached_subtitle(state: AppState, shown: int | None = None, shown_downloading: int = 0,
+                    shown_partial: int = 0) -> str:
     """The Cached pane's subtitle in full (`cached_subtitles`' first form)."""
-    return cached_subtitles(state, shown, shown_downloading)[0]
+    return cached_subtitles(state, shown, shown_downloading, shown_partial)[0]
 
 
-def cached_subtitles(state: AppState, shown: int | None = None,
-                     shown_downloading: int = 0) -> tuple[str, ...]:
+def cached_subtitles(state: AppState, shown: int | None = None, shown_downloading: int = 0,
+                     shown_partial: int = 0) -> tuple[str, ...]:
     """What the cache holds, the fullest form first (the pane shows the first that fits).
     With kept trees and the cache measured: the header's total (`… incl. trees`) first,
     then how it splits into archives and trees, so a half-width pane keeps the total.
     Under a filter, `shown` of the rows `cache_rows` made (as Available counts), of which
-    `shown_downloading` are downloads: counted apart, as without a filter."""
+    `shown_downloading` are downloads and `shown_partial` stopped ones: counted apart, as
+    without a filter."""
     if state.cache_problem:
         return ("cannot read the cache dir (see the error)", "cannot read the cache dir")
     if not state.disk_listed:
@@ -78,16 +80,20 @@ def cached_subtitles(state: AppState, shown: int | None = None,
     # A download's row is in the pane from its first byte: counted as downloading, not as an
     # archive (its `.part` is one only once a listing has seen it), so the count matches the
     # rows and does not change when the listing catches up.
+    # A stopped download (a `.part` no job writes) is not an archive either: said as
+    # `partial`, the word `pytui cache list` uses for it.
     downloading = _downloading(state)
     if state.view.filter_text and shown is not None:
-        total = len({cached_row_key(a.name) for a in state.archives} - downloading)
-        more = f" · {shown_downloading} downloading" if shown_downloading else ""
-        return _filtered_forms(state, "cached", shown - shown_downloading, total, "archive", more)
+        total = len({cached_row_key(a.name) for a in state.archives if a.state != "partial"} - downloading)
+        more = _unfinished(shown_downloading, shown_partial)
+        return _filtered_forms(state, "cached", shown - shown_downloading - shown_partial, total,
+                               "archive", more)
     listed = [archive for archive in state.archives if cached_row_key(archive.name) not in downloading]
+    partial = sum(1 for archive in listed if archive.state == "partial")
     total = sum(archive.size for archive in listed)
     trees = sum(1 for archive in listed if archive.tree)
-    archives = _count(len(listed), "archive")
-    more = f" · {len(downloading)} downloading" if downloading else ""
+    archives = _count(len(listed) - partial, "archive")
+    more = _unfinished(len(downloading), partial)
     usage = state.cache_usage if state.disk_listed else None
     if trees and usage is not None and usage > total:
         kept = _count(trees, "tree")
@@ -102,6 +108,11 @@ def cached_subtitles(state: AppState, shown: int | None = None,
         return _forms(state, "cached", *dict.fromkeys((
             f"{plain} · {trees} with a tree{more}", f"{plain}{more}", plain)))
     return _forms(state, "cached", *dict.fromkeys((f"{plain}{more}", plain)))
+
+
+def _unfinished(downloading: int, partial: int) -> str:
+    """` · 1 downloading · 1 partial`: the rows that are no archive yet."""
+    return (f" · {downloading} downloading" if downloading else "") + (f" · {partial} partial" if partial else "")
 
 
 def _downloading(state: AppState) -> set[str]:

@@ -64,3 +64,20 @@ def test_under_a_filter_every_pane_leads_with_the_filter_and_its_count(tmp_path,
     for forms in (vm.available_subtitles(state, 1), vm.cached_subtitles(state, 0),
                   vm.installed_subtitles(state, 0)):
         assert forms[0].startswith("“3.13”: "), forms
+
+
+def test_a_stopped_download_is_counted_as_partial_not_as_an_archive(tmp_path, builds) -> None:
+    # A download stopped with c leaves its `.part` (the Cached row `◐ 47%`): the pane read
+    # '2 archives' for one archive and that `.part`, where a running one is counted apart.
+    state = a_state(tmp_path, *builds.values())
+    vm = ViewModel()
+    a_cached_archive(state, builds[OLD])
+    state.archives.append(CachedArchive(state.settings.cache_dir / (builds[OTHER].cache_filename + ".part"),
+                                        470, builds[OTHER], state="partial", expected_size=1000))
+    assert [row.state for row in vm.cache_rows(state)] == ["ok", "partial"]
+    assert vm.cached_subtitles(state) == ("1 archive · 1.4 KiB · 1 partial", "1 archive · 1.4 KiB")
+    # Under a filter that keeps only the `.part`: none of the one archive, one partial.
+    state.view = state.view.replace(filter_text="3.13")
+    rows = vm.cache_rows(state)
+    assert [row.state for row in rows] == ["partial"]
+    assert vm.cached_subtitles(state, 1, 0, 1)[0] == "“3.13”: 0 of 1 archive · 1 partial"
