@@ -26,6 +26,7 @@ from pytui.app.messages import (
     EnvsScanned,
     InstalledSizes,
     Purged,
+    TempCleaned,
 )
 from pytui.app.state import AppState
 from pytui.core.catalog import Catalog
@@ -286,6 +287,16 @@ class BackgroundWork:
         except OSError:
             return  # the listing says what is wrong with the cache dir
         self._post_if_current(CACHE_USAGE, generation, CacheUsage(generation, size))
+
+    def clean_temp(self) -> None:
+        """Clean the install root's `.temp/` of killed runs once (app start); the disk is listed
+        again when something was there (an uninstall finished moves links)."""
+        self._spawn(partial(self._clean_temp, self._state.job_settings()), group="clean-temp",
+                    name="clean-temp", description="cleaning what killed runs left")
+
+    def _clean_temp(self, settings: Settings) -> None:
+        if self.gateway.clean_root_temp(settings):
+            self._app.post_message(TempCleaned())
 
     def warm_up(self) -> None:
         self._spawn(partial(self.gateway.warm_up, self._state.job_settings()), group="warm-up",

@@ -89,6 +89,25 @@ class CoreGateway:
         except CacheError as err:
             return [], str(err)
 
+    def clean_root_temp(self, settings: Settings) -> bool:
+        """What killed runs left in the install root's `.temp/` removed (and an uninstall killed
+        before its links finished), as a CLI install does; True when something was there.
+        Skipped while uv or another pytui holds the root's lock; with `.temp/` empty (the
+        common case) install_root is not even imported."""
+        try:
+            if not os.listdir(Path(settings.install_root) / ".temp"):
+                return False
+        except OSError:
+            return False
+        import contextlib
+
+        from pytui.core.errors import PytuiError
+        from pytui.core.install_root import InstallRoot
+
+        with contextlib.suppress(PytuiError, OSError):
+            InstallRoot(settings.install_root, lock_timeout=0).clean_temp(bin_dir=settings.bin_dir)
+        return True
+
     def list_installed(self, settings: Settings) -> list[Installation]:
         # What InstallRoot.installed() returns, without importing install_root (the fix-ups,
         # links and lock that installs need): make_app lists the root before the first frame.

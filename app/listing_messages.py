@@ -20,6 +20,7 @@ from pytui.app.messages import (
     DiskListed,
     EnvsScanned,
     InstalledSizes,
+    TempCleaned,
 )
 from pytui.app.startup import lazy_module
 from pytui.core.catalog import Catalog
@@ -156,6 +157,9 @@ class ListingMessages(AppBase):
         # Which environments use which install, for uninstall's question.
         self.call_after_refresh(self.runner.scan_envs)
         self.renderer.all()
+
+    def on_temp_cleaned(self, _message: TempCleaned) -> None:
+        self.runner.scan_disk()
 
     def on_disk_failed(self, message: DiskFailed) -> None:
         if not self.runner.is_current(DISK, message.generation):

@@ -81,6 +81,10 @@ class DiskFailed(Message):
         self.reason = reason
 
 
+class TempCleaned(Message):
+    """What killed runs left in the install root's `.temp/` was cleaned: list the disk again."""
+
+
 class CacheUsage(Message):
     """Bytes the cache dir occupies (archives, `.part` files, trees), measured in a thread."""
 

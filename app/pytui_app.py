@@ -223,6 +223,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
             self.call_after_refresh(self._start_refresh_if_wanted)
         self.renderer.header()
         self.quit_on_terminate_signals()
+        self.runner.clean_temp()
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
