@@ -68,6 +68,11 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
+def refuse_jobs(jobs: int | None) -> int | None:
+    """Exit code 2, said in one line, for a `--jobs` below 1 (install's and upgrade's)."""
+    return _fail("--jobs must be at least 1", 2) if jobs is not None and jobs < 1 else None
+
+
 def _executables(installation: object) -> str:
     """` (python3.12)`: the bin links this run made for an install, as uv lists them."""
     extra = getattr(installation, "extra", None) or {}
@@ -155,8 +160,9 @@ def run_install(args: argparse.Namespace) -> int:
     from pytui.core.sources import load_catalog
 
     settings = args.settings
-    if args.jobs is not None and args.jobs < 1:
-        return _fail("--jobs must be at least 1", 2)
+    refused = refuse_jobs(args.jobs)
+    if refused is not None:
+        return refused
     texts = args.requests or ["default"]
     try:
         # As `pytui list` (and uv): a version uv does not support is refused with its reason.

@@ -85,9 +85,11 @@ def run(args: argparse.Namespace) -> int:
     from pytui.core.sources import load_catalog
 
     settings = args.settings
-    if args.jobs is not None and args.jobs < 1:
-        print(stderr_style().error("--jobs must be at least 1"), file=sys.stderr)
-        return 2
+    from pytui.app.cmd_install import refuse_jobs
+
+    refused = refuse_jobs(args.jobs)
+    if refused is not None:
+        return refused
     try:
         requests = [PythonRequest.parse(text) for text in args.requests]
     except RequestError as err:

@@ -43,3 +43,8 @@ def test_an_atexit_callback_or_a_live_thread_gets_the_ordinary_exit(extra: str) 
     done = _run(extra, "dir")
     assert done.returncode == 0, done
     assert ("atexit ran" if extra == "--with-atexit" else "thread ended") in done.stdout, done
+
+
+def test_upgrade_refuses_jobs_below_one_as_install_does() -> None:
+    usage = _run("upgrade", "--jobs", "0")
+    assert usage.returncode == 2 and usage.stderr.strip() == "error: --jobs must be at least 1", usage
