@@ -158,7 +158,7 @@ def _text_lines(args: argparse.Namespace, settings: Settings, rows: list[ListRow
             plain = row.url or ""
             shown = _styled(plain, "2", color)
         elif row.cached is not None:
-            plain = str(row.cached.path)
+            plain = user_display(row.cached.path)  # as an install's path: from the cwd when under it
             shown = _styled(plain, "32", color)
         else:
             plain = "<download available>"

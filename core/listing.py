@@ -335,5 +335,5 @@ def row_json(row: ListRow, cwd: Path | None = None) -> dict:
         "arch": row.arch,
         "libc": row.libc,
         "build": row.build_id,
-        "cached": str(row.cached.path) if row.cached is not None else None,
+        "cached": user_display(row.cached.path, cwd) if row.cached is not None else None,
     }

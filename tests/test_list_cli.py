@@ -184,7 +184,9 @@ def test_installed_rows(env, capsys) -> None:
     assert keys(out) == [f"cpython-3.11.4-{PLATFORM}"]
 
 
-def test_cached_archives_are_shown(env, capsys) -> None:
+def test_cached_archives_are_shown(env, capsys, monkeypatch) -> None:
+    """From the working directory when under it (`env` runs in the test's tmp dir), as uv
+    shows an install's path; the cached archive's was absolute beside relative installs."""
     from pytui.core.catalog import build_from_entry
 
     build = build_from_entry(ENTRIES[5])
@@ -193,13 +195,17 @@ def test_cached_archives_are_shown(env, capsys) -> None:
     archive = env["cache"] / build.cache_filename
     archive.write_bytes(b"not really an archive")
     (env["cache"] / "unrelated.txt").write_text("x")
+    relative = f"cache/{build.cache_filename}"
     _, out, _ = run_main(capsys, "list", "3.12")
-    assert out.split() == [build.key, str(archive)]
+    assert out.split() == [build.key, relative]
     _, out, _ = run_main(capsys, "list", "--only-cached", "--json")
     rows = json.loads(out)
-    assert [(r["key"], r["cached"]) for r in rows] == [(build.key, str(archive))]
+    assert [(r["key"], r["cached"]) for r in rows] == [(build.key, relative)]
     _, out, _ = run_main(capsys, "list", "--only-cached", "3.14")
     assert out == ""
+    (env["tmp"] / "elsewhere").mkdir()
+    monkeypatch.chdir(env["tmp"] / "elsewhere")  # not above it: the whole path
+    assert run_main(capsys, "list", "3.12")[1].split() == [build.key, str(archive)]
 
 
 def test_downloads_setting_hides_downloads_by_default(env, capsys, monkeypatch) -> None:
