@@ -128,7 +128,7 @@ def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: boo
             repairs.append((key, parts))
     with contextlib.suppress(PytuiError, OSError):
         if clean_temp and root.temp_dir.is_dir() and os.listdir(root.temp_dir):
-            root.clean_temp(bin_dir=settings.bin_dir)
+            root.clean_temp(bin_dir=settings.bin_dir, on_restored=_say_restored)
         if repairs:
             with root.locked():
                 for key, parts in repairs:
@@ -362,7 +362,13 @@ def _finish_killed_uninstalls(settings: Settings) -> None:
     root = InstallRoot(settings.install_root, lock_timeout=0)
     with contextlib.suppress(PytuiError, OSError):
         if root.temp_dir.is_dir():
-            root.clean_temp(bin_dir=settings.bin_dir, on_finished=said)
+            root.clean_temp(bin_dir=settings.bin_dir, on_finished=said, on_restored=_say_restored)
+
+
+def _say_restored(key: str) -> None:
+    from pytui.core.install_root import restored_line
+
+    print(restored_line(key), file=sys.stderr)
 
 
 def run_uninstall(args: argparse.Namespace) -> int:

@@ -48,10 +48,20 @@ from pytui.core.root_tree import remove_tree as _remove_tree
 
 # Names other modules import from here (the root's parts live in core/root_*.py).
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "BinLinks", "Footprint", "InstallRoot", "LockTimeout", "Uninstalled",
-           "executable_install_name", "lock_timeout_from_env", "minor_key", "tree_size"]
+           "executable_install_name", "lock_timeout_from_env", "minor_key", "restored_line", "tree_size"]
 _STAGE_PREFIX = "pytui-"
 # An install being uninstalled, moved aside into `.temp/` as `<key>.removing-<hex>`.
 _UNINSTALLING = ".removing-"
+# The old tree of a reinstall swapped by two renames (no atomic exchange), named so only while
+# `<root>/<key>` may be missing: a kill in that window leaves the working install here.
+_SWAPPING = ".swapping-"
+
+
+def restored_line(key: str) -> str:
+    """What `clean_temp`'s `on_restored(key)` says: one line, for every caller alike."""
+    return f"restored {key}: a reinstall killed half-way had left it moved aside; it is as before that reinstall"
+
+
 _ROOT_ALTERNATIVE = "pass another with --install-dir or UV_PYTHON_INSTALL_DIR"
 
 
@@ -164,12 +174,14 @@ class InstallRoot(RootLocking, RootLinking):
             os.close(fd)
 
     def clean_temp(self, *, cancel: CancelToken | None = None, bin_dir: Path | None = None,
-                   on_finished: Callable[[str], None] | None = None) -> int:
+                   on_finished: Callable[[str], None] | None = None,
+                   on_restored: Callable[[str], None] | None = None) -> int:
         """Remove leftovers of killed runs from `.temp/`; return how many entries went.
 
         Holds the root lock, so uv's own temp dirs (which uv creates only under that lock)
         are never in use here; pytui stages in use (their `.lock` flocked) are skipped. An
-        uninstall killed before its links were updated is finished first (`on_finished(key)`).
+        install a reinstall killed mid-swap left aside is renamed back (`on_restored(key)`);
+        an uninstall killed before its links were updated is finished (`on_finished(key)`).
         """
         if not self.temp_dir.is_dir():
             return 0
@@ -181,6 +193,7 @@ class InstallRoot(RootLocking, RootLinking):
                 entries = sorted(os.listdir(self.temp_dir))
             except FileNotFoundError:
                 return 0
+            entries = self._restore_swapped(entries, on_restored)
             for name in entries:
                 key = name.partition(_UNINSTALLING)[0] if _UNINSTALLING in name else None
                 if key and self._finish_uninstall(key, bin_dir) and on_finished is not None:
@@ -210,6 +223,29 @@ class InstallRoot(RootLocking, RootLinking):
                     _remove_tree(path)
                     removed += 1
         return removed
+
+    def _restore_swapped(self, entries: list[str], on_restored: Callable[[str], None] | None) -> list[str]:
+        """Rename back each `<key>.swapping-…` whose `<root>/<key>` is missing: a reinstall
+        without atomic exchange was killed between moving the old tree aside and moving the
+        new one in (the root lock, held here, is held by every commit: none is live). Returns
+        `entries` without those put back; a `.swapping-` tree whose key is there stays in
+        them, the usual leftover."""
+        left = []
+        for name in entries:
+            key, _, _ = name.partition(_SWAPPING)
+            path, target = self.temp_dir / name, self.path / key
+            if (key != name and parse_key(key) is not None and not os.path.lexists(target)
+                    and not os.path.islink(path) and os.path.isdir(path)):
+                try:
+                    os.rename(path, target)
+                except OSError:
+                    pass
+                else:
+                    if on_restored is not None:
+                        on_restored(key)
+                    continue
+            left.append(name)
+        return left
 
     def _finish_uninstall(self, key: str, bin_dir: Path | None) -> bool:
         """The links an uninstall of `key` killed after moving it aside (into `.temp/`, where a
@@ -293,12 +329,16 @@ class InstallRoot(RootLocking, RootLinking):
             os.rename(prefix, aside)
             _remove_later(aside)
             return
-        os.rename(target, aside)
+        # Two renames: until the second is done the old tree is `.swapping-`, which the next
+        # clean_temp renames back if this run dies in between (the key would be missing).
+        swapping = self.temp_dir / f"{key}{_SWAPPING}{aside.name.rpartition('-')[2]}"
+        os.rename(target, swapping)
         try:
             os.rename(prefix, target)
         except OSError:
-            os.rename(aside, target)  # put the old install back
+            os.rename(swapping, target)  # put the old install back
             raise
+        os.rename(swapping, aside)
         _remove_later(aside)
 
     # -- uninstall ----------------------------------------------------------------------------

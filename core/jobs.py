@@ -21,7 +21,7 @@ from pytui.core.errors import (
     ExtractError,
     PytuiError,
 )
-from pytui.core.install_root import InstallRoot
+from pytui.core.install_root import InstallRoot, restored_line
 from pytui.core.keys import TYPE_CHECKING, _fields
 from pytui.core.models import Build, Installation
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, no_progress
@@ -340,7 +340,10 @@ def run_install_jobs(
     with contextlib.suppress(PytuiError):
         # Try the lock once: while uv (or another pytui) holds it, its temp dirs may be in use,
         # and this run should not wait before it has even started downloading.
-        InstallRoot(settings.install_root, lock_timeout=0).clean_temp(cancel=cancel, bin_dir=settings.bin_dir)
+        warn = on_warning
+        restored = None if warn is None else (lambda key: warn(restored_line(key)))
+        InstallRoot(settings.install_root, lock_timeout=0).clean_temp(cancel=cancel, bin_dir=settings.bin_dir,
+                                                                      on_restored=restored)
     made: list[Downloader] = []
     making = threading.Lock()
 

@@ -5,7 +5,9 @@ stdin before the step runs (`resume`).
 
 The step is named `package.module.function` or `package.module.Class/method`, as the code
 under test looks it up when it runs (a name imported `from x import f` is hooked where it was
-imported into).
+imported into). `when`, a Python expression over the call's `args`, picks the call (a step
+called often, as `os.rename`); `setup`, Python code run in the process first, sets the scene
+(e.g. a filesystem without atomic exchange).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from cli_harness import Pytui
 
 _HOOKED = """
 import importlib, os, signal, sys
-step, how = sys.argv[1], sys.argv[2]
+step, how, when, setup = sys.argv[1:5]
+exec(setup)
 module, name = step.rsplit(".", 1)
 owner = importlib.import_module(module)
 if "/" in name:
@@ -29,6 +32,8 @@ original = getattr(owner, name)
 sent = []
 
 def hooked(*args, **kwargs):
+    if when and not eval(when, {"args": args}):
+        return original(*args, **kwargs)
     signame = "SIGKILL" if how == "kill" else how
     if signame.startswith("SIG"):
         # SIGKILL, SIGTERM and SIGHUP end pytui here (no handler runs); SIGINT is taken by
@@ -44,20 +49,22 @@ def hooked(*args, **kwargs):
 
 setattr(owner, name, hooked)
 from pytui.app.cli import main
-sys.exit(main(sys.argv[3:]))
+sys.exit(main(sys.argv[5:]))
 """
 
 
-def hooked(pytui: Pytui, step: str, how: str, *args: str) -> subprocess.Popen[str]:
-    """`pytui ARGS` with `step` hooked (`how`: "kill", a signal's name, or "wait")."""
-    return subprocess.Popen([sys.executable, "-c", _HOOKED, step, how, *args], env=pytui.env(),
+def hooked(pytui: Pytui, step: str, how: str, *args: str, when: str = "",
+           setup: str = "") -> subprocess.Popen[str]:
+    """`pytui ARGS` with `step` hooked (`how`: "kill", a signal's name, or "wait"), at the
+    calls where `when` holds."""
+    return subprocess.Popen([sys.executable, "-c", _HOOKED, step, how, when, setup, *args], env=pytui.env(),
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, cwd=pytui.tmp)
 
 
-def killed_at(pytui: Pytui, step: str, *args: str) -> None:
+def killed_at(pytui: Pytui, step: str, *args: str, when: str = "", setup: str = "") -> None:
     """Run `pytui ARGS` until it is killed (SIGKILL) at `step`."""
-    proc = hooked(pytui, step, "kill", *args)
+    proc = hooked(pytui, step, "kill", *args, when=when, setup=setup)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == -signal.SIGKILL, err
 
