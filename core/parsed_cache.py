@@ -55,6 +55,12 @@ _SOURCE_COLUMNS = frozenset({10, 11})
 # Bounds: an entry is read only if at most this big; the directory keeps this many entries.
 MAX_ENTRY_BYTES = 2 * MAX_CATALOG_BYTES
 MAX_ENTRIES = 16
+# A store's temp file, `.<entry>.<pid>.tmp`, outlives its writer only when that was killed
+# between open and rename; a later store removes it once the pid is gone (or it is this old:
+# a pid taken by another process), at most this many per store.
+_TEMP_SUFFIX = ".tmp"
+_STALE_TEMP_NS = 3600 * 10**9
+_MAX_TEMPS_REMOVED = 64
 
 
 def _code_stamp() -> str:
@@ -339,9 +345,12 @@ def _prune(directory: Path, where: str, keep: Path) -> None:
     `MAX_ENTRIES` (many --downloads-json files), the least recently written go."""
     try:
         with os.scandir(directory) as scan:
-            entries = [item for item in scan if item.name.endswith((".json", ".marshal"))]
+            items = list(scan)
     except OSError:
         return
+    entries = [item for item in items if item.name.endswith((".json", ".marshal"))]
+    _remove_dead_temps([item for item in items if item.name.startswith(".")
+                        and item.name.endswith(_TEMP_SUFFIX)][:_MAX_TEMPS_REMOVED])
     survivors = []
     for item in entries:
         if item.path == str(keep):
@@ -354,6 +363,32 @@ def _prune(directory: Path, where: str, keep: Path) -> None:
     survivors.sort()
     for _, path in survivors[:max(0, len(survivors) + 1 - MAX_ENTRIES)]:
         _discard(Path(path))
+
+
+def _remove_dead_temps(temps: list[os.DirEntry[str]]) -> None:
+    """Remove store temps whose writer is gone (killed between its open and its rename)."""
+    import time
+
+    now = time.time_ns()
+    for item in temps:
+        pid = item.name[: -len(_TEMP_SUFFIX)].rpartition(".")[2]
+        try:
+            if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)) \
+                    and now - item.stat(follow_symlinks=False).st_mtime_ns < _STALE_TEMP_NS:
+                continue
+        except OSError:
+            continue
+        _discard(Path(item.path))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # gone, or no pid at all
+        return False
+    except OSError:  # another user's process (EPERM), or a pid past the system's range
+        return True
+    return True
 
 
 def _discard(path: Path) -> None:
