@@ -302,23 +302,25 @@ class BackgroundWork:
         self._spawn(partial(self.gateway.warm_up, self._state.job_settings()), group="warm-up",
                     name="warm-up", description="preparing downloads")
 
-    def purge(self, archives: list[CachedArchive]) -> None:
-        self._spawn(partial(self._purge, self._state.job_settings(), archives), group="purge",
-                    name="purge", description="purge")
+    def purge(self, archives: list[CachedArchive], *, leftovers: bool = False) -> None:
+        """Remove `archives`; with `leftovers` (the `all` rule) what killed runs left too."""
+        self._spawn(partial(self._purge, self._state.job_settings(), archives, leftovers),
+                    group="purge", name="purge", description="purge")
 
-    def _purge(self, settings: Settings, archives: list[CachedArchive]) -> None:
+    def _purge(self, settings: Settings, archives: list[CachedArchive], leftovers: bool) -> None:
         kept: list[CachedArchive] = []
         try:
             freed = self.gateway.remove_archives(settings, archives, downloading=kept)
+            removed = tuple(self.gateway.remove_leftovers(settings)) if leftovers else ()
         except (PytuiError, OSError) as err:
             self._app.post_message(Purged(0, 0, error=str(err)))
             return
-        self._app.post_message(Purged(len(archives) - len(kept), freed,
-                                      downloading=tuple(a.name for a in kept)))
+        self._app.post_message(Purged(len(archives) - len(kept), freed + sum(r[1] for r in removed),
+                                      downloading=tuple(a.name for a in kept), leftovers=removed))
 
     def planner(self) -> Callable[[str], PurgePlan]:
         """A function for the purge modal's thread: the plan for a rule, from a snapshot."""
-        from pytui.app.purge_plan import OUTDATED, archive_plan, outdated_plan
+        from pytui.app.purge_plan import ALL, OUTDATED, archive_plan, outdated_plan
         from pytui.widgets.rows import cached_row_key
 
         state = self._state
@@ -351,7 +353,8 @@ class BackgroundWork:
                 return outdated_plan(installations, envs, sizes=freeable, shared=shared, busy=busy,
                                      partial=was_partial)
             archives = gateway.purge_plan(settings, catalog, rule=rule, installed_keys=installed)
+            leftovers = gateway.leftover_count(settings) if rule == ALL else 0
             return archive_plan(rule, gateway.purge_effect(
-                settings, [a for a in archives if cached_row_key(a.name) not in in_use]))
+                settings, [a for a in archives if cached_row_key(a.name) not in in_use]), leftovers)
 
         return plan

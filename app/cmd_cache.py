@@ -337,11 +337,11 @@ def _run_purge(args: argparse.Namespace) -> int:
 
 
 def _remove_leftovers(cache: ArchiveCache) -> tuple[int, int]:
-    """Remove what killed runs left in the cache dir (an import's copy, a tree half kept or
-    half removed), one line each; return how many and their bytes."""
-    removed = [(name, size, "an interrupted import") for name, size in cache.remove_stale_imports()]
-    removed += [(f"trees/{name}", size, "an interrupted pytui, a tree half kept or half removed")
-                for name, size in cache.trees.clean()]
+    """Remove what killed runs left in the cache dir (core/cache_purge.remove_leftovers), one
+    line each; return how many and their bytes."""
+    from pytui.core.cache_purge import remove_leftovers
+
+    removed = remove_leftovers(cache)
     for name, size, left_by in removed:
         print(f"removed {_shown(name)} (left by {left_by}, {_size(size)})")
     return len(removed), sum(size for _, size, _ in removed)

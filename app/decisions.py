@@ -58,6 +58,8 @@ class StartPrune:
 @dataclass(frozen=True, slots=True)
 class StartPurge:
     archives: tuple[CachedArchive, ...]
+    # The `all` rule: what killed runs left in the cache dir goes too.
+    leftovers: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -221,6 +221,19 @@ class CoreGateway:
 
         return remove_archives(ArchiveCache(settings.cache_dir), list(archives), downloading=downloading)
 
+    def leftover_count(self, settings: Settings) -> int:
+        from pytui.core.cache import ArchiveCache
+        from pytui.core.cache_purge import leftover_count
+
+        return leftover_count(ArchiveCache(settings.cache_dir))
+
+    def remove_leftovers(self, settings: Settings) -> list[tuple[str, int, str]]:
+        """What killed runs left in the cache dir, removed as `cache purge --all` removes it."""
+        from pytui.core.cache import ArchiveCache
+        from pytui.core.cache_purge import remove_leftovers
+
+        return remove_leftovers(ArchiveCache(settings.cache_dir))
+
     def verify_cache(self, settings: Settings, catalog: Catalog | None, *,
                      progress: ProgressCallback, cancel: CancelToken) -> VerifyReport:
         from pytui.core.cache import ArchiveCache

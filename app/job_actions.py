@@ -12,7 +12,7 @@ from pytui.app.app_base import AppBase
 from pytui.app.job_view import short_error
 from pytui.app.messages import JobEnded, JobNote, JobProgress, Purged
 from pytui.app.startup import lazy_module
-from pytui.widgets.format import human_size
+from pytui.widgets.format import human_size, one_line
 from pytui.widgets.job_list import JobList, JobRow
 from pytui.widgets.keyed_table import KeyedTable
 from pytui.widgets.rows import cached_row_key
@@ -86,8 +86,8 @@ class JobActions(AppBase):
     def _purge_rules_chosen(self, plan: PurgePlan | None) -> None:
         if plan is None:
             return
-        if plan.archives:
-            self.carry_out(decide.StartPurge(plan.archives))
+        if plan.archives or plan.leftovers:
+            self.carry_out(decide.StartPurge(plan.archives, leftovers=bool(plan.leftovers)))
         if plan.installs:
             used = uninstall_decisions.prune_now_used(self.state, plan)
             if used:
@@ -143,8 +143,8 @@ class JobActions(AppBase):
             # A job may have started on one of them since the question.
             in_use = self.state.in_use_names()
             archives = [a for a in decision.archives if cached_row_key(a.name) not in in_use]
-            if archives:
-                self.runner.purge(archives)
+            if archives or decision.leftovers:
+                self.runner.purge(archives, leftovers=decision.leftovers)
         elif isinstance(decision, decide.CancelJob):
             self.runner.cancel(decision.job_id)
             self.renderer.job(self.state.jobs[decision.job_id])
@@ -324,10 +324,18 @@ class JobActions(AppBase):
             self.history.add("purge", "archives", "failed", message.error)
             self.notify(message.error, title="Purge failed", severity="error", markup=False)
         else:
-            if message.count or not message.downloading:
+            for name, size, left_by in message.leftovers:
+                line = f"Removed {one_line(name)} (left by {left_by}, {human_size(size)})."
+                self.history.add("purge", "leftovers", "done", line)
+                self.notify(line, title="Cache", markup=False)
+            if message.count or not (message.downloading or message.leftovers):
                 line = (f"Purged {message.count} archive{'s' if message.count != 1 else ''}, "
                         f"freed {human_size(message.freed)}.")
                 self.history.add("purge", "archives", "done", line)
+                self.notify(line, title="Cache", markup=False)
+            elif message.leftovers:
+                line = f"Freed {human_size(message.freed)}."
+                self.history.add("purge", "leftovers", "done", line)
                 self.notify(line, title="Cache", markup=False)
             for name in message.downloading:
                 kept = (f"Kept {name}: another pytui process is downloading it now; purge it "

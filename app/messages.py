@@ -192,14 +192,18 @@ class Purged(Message):
     error: str
     # Partial downloads left in place: another process is writing them now.
     downloading: tuple[str, ...]
+    # What killed runs had left, removed too (the `all` rule): (name, bytes, left by what).
+    leftovers: tuple[tuple[str, int, str], ...]
 
     def __init__(self, count: int, freed: int, error: str = "",
-                 downloading: tuple[str, ...] = ()) -> None:
+                 downloading: tuple[str, ...] = (),
+                 leftovers: tuple[tuple[str, int, str], ...] = ()) -> None:
         super().__init__()
         self.count = count
         self.freed = freed
         self.error = error
         self.downloading = downloading
+        self.leftovers = leftovers
 
 
 class EnvsScanned(Message):

@@ -13,8 +13,10 @@ if TYPE_CHECKING:
     from pytui.core.cache_purge import PurgeEffect
     from pytui.core.environment import Environment
 
-# The rule that removes installs rather than archives.
+# The rule that removes installs rather than archives, and the one that also removes what
+# killed runs left in the cache dir (as `pytui cache purge --all`).
 OUTDATED = "outdated"
+ALL = "all"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,9 @@ class PurgePlan:
     # archive is already gone, which a purge removes too (core/cache_purge.py PurgeEffect).
     tree_freed: tuple[tuple[str, int], ...] = ()
     orphans: int = 0
+    # Entries killed runs left in the cache dir, which the `all` rule removes too
+    # (core/cache_purge.remove_leftovers; counted by name: sizes are known once removed).
+    leftovers: int = 0
 
     def frees(self, archive: CachedArchive) -> int:
         """What removing one archive of the plan frees: the file and its kept tree."""
@@ -47,14 +52,20 @@ class PurgePlan:
 
     @property
     def empty(self) -> bool:
-        return not self.archives and not self.installs
+        return not self.archives and not self.installs and not self.leftovers
 
 
-def archive_plan(rule: str, effect: PurgeEffect) -> PurgePlan:
-    """An archive rule's plan from what removing its archives frees (core/cache_purge.py)."""
+def archive_plan(rule: str, effect: PurgeEffect, leftovers: int = 0) -> PurgePlan:
+    """An archive rule's plan from what removing its archives frees (core/cache_purge.py)
+    and, for `all`, how many leftovers of killed runs go too."""
     return PurgePlan(rule, archives=tuple(a for a, _ in effect.archives),
                      tree_freed=tuple((a.name, tree) for a, tree in effect.archives if tree),
-                     orphans=effect.orphans)
+                     orphans=effect.orphans, leftovers=leftovers)
+
+
+def leftovers_text(count: int) -> str:
+    """What a plan's leftovers are called in the preview."""
+    return f"{count} leftover{'s' if count != 1 else ''} of killed runs"
 
 
 def outdated_plan(installed: list[Installation], environments: list[Environment], *,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from pytui.app.purge_plan import OUTDATED, PurgePlan, preview_label
+from pytui.app.purge_plan import OUTDATED, PurgePlan, leftovers_text, preview_label
 from pytui.app.screens import DIALOGS_CSS
 from pytui.core.models import CachedArchive, Installation
 from pytui.widgets.format import human_size
@@ -24,7 +24,7 @@ PURGE_RULES: tuple[tuple[str, str, str], ...] = (
     ("superseded", "Superseded",
      "older builds: a newer build of the same version and platform is known"),
     ("installed", "Installed", "archives of builds that are installed (the install stays)"),
-    ("all", "All", "every archive and partial download in the cache"),
+    ("all", "All", "every archive and partial download in the cache, and what killed runs left there"),
     (OUTDATED, "Outdated",
      "installs with a newer installed patch of the same minor version that no environment "
      "uses directly (as `pytui uninstall --outdated`); environments following the "
@@ -149,14 +149,18 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
         kept.display = bool(plan.kept or plan.note)
         count = len(plan.archives) + len(plan.installs)
         total = self.query_one("#purge-total", Static)
+        # Leftovers of killed runs (the `all` rule) are sized only once removed.
+        also = f" and {leftovers_text(plan.leftovers)}" if plan.leftovers else ""
         if count:
             what = (f"{count} install{'s' if count != 1 else ''} would be uninstalled (as jobs); "
-                    if plan.installs else f"{count} archive{'s' if count != 1 else ''} would go; ")
+                    if plan.installs else f"{count} archive{'s' if count != 1 else ''}{also} would go; ")
             total.update(Text.assemble((what, ""), (f"frees {human_size(plan.freed)}", "bold"),
                                        (_staying(plan), "")))
+        elif plan.leftovers:
+            total.update(Text(f"{leftovers_text(plan.leftovers)} would go."))
         else:
             total.update(Text("Nothing to purge with this rule.", style="dim"))
-        self._allow_purge(bool(count))
+        self._allow_purge(not plan.empty)
 
     def _allow_purge(self, allowed: bool) -> None:
         """The Purge button and the footer's `y Purge` together: dimmed while there is

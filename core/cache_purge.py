@@ -7,6 +7,7 @@ whichever catalog is loaded. Imported only to purge: neither a listing nor an in
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -163,3 +164,30 @@ def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
             if archive.state == "partial":
                 unlink_quiet(archive.path.with_name(archive.path.name + ".json"))
     return freed + cache.remove_trees_of(archives)
+
+
+# Who left each kind of leftover, as both purges say it.
+_LEFT_BY_IMPORT = "an interrupted import"
+_LEFT_BY_TREE = "an interrupted pytui, a tree half kept or half removed"
+
+
+def leftover_count(cache: ArchiveCache) -> int:
+    """How many entries killed runs may have left in the cache dir (an import's copy, a tree
+    half kept or half removed), by name only: one a live run still holds is counted here and
+    left by `remove_leftovers`. What a purge-all preview says."""
+    from pytui.core.cache_import import TEMP_PREFIX, TEMP_SUFFIX
+
+    try:
+        names = [n for n in os.listdir(cache.root) if n.startswith(TEMP_PREFIX) and n.endswith(TEMP_SUFFIX)]
+    except OSError:
+        names = []
+    return len(names) + len(cache.trees.leftover_names())
+
+
+def remove_leftovers(cache: ArchiveCache) -> list[tuple[str, int, str]]:
+    """Remove what killed runs left in the cache dir (what a purge of every archive removes
+    too, CLI and TUI alike); (name under the cache dir, bytes, left by what) for each.
+    One a live run still holds is left to it."""
+    removed = [(name, size, _LEFT_BY_IMPORT) for name, size in cache.remove_stale_imports()]
+    removed += [(f"trees/{name}", size, _LEFT_BY_TREE) for name, size in cache.trees.clean()]
+    return removed

@@ -370,6 +370,13 @@ class TreeStore:
                 os.close(held)
         return freed
 
+    def leftover_names(self) -> builtins.list[str]:
+        """The `.tmp-…` and `.old-…` entries `clean` would look at (a live run's among them)."""
+        try:
+            return [name for name in os.listdir(self.path) if name.startswith((_KEEPING, _DISCARDING))]
+        except OSError:
+            return []
+
     def clean(self) -> builtins.list[tuple[str, int]]:
         """Remove what `keep` and `discard` runs that were killed left (SIGTERM, SIGHUP and
         kill -9 run no clean-up): a half-made `.tmp-…` tree, a half-removed `.old-…` one.
