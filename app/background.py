@@ -295,8 +295,9 @@ class BackgroundWork:
                     name="clean-temp", description="cleaning what killed runs left")
 
     def _clean_temp(self, settings: Settings) -> None:
-        if self.gateway.clean_root_temp(settings):
-            self._app.post_message(TempCleaned())
+        said: list[str] = []
+        if self.gateway.clean_root_temp(settings, said):
+            self._app.post_message(TempCleaned(tuple(said)))
 
     def warm_up(self) -> None:
         self._spawn(partial(self.gateway.warm_up, self._state.job_settings()), group="warm-up",

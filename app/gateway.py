@@ -89,9 +89,10 @@ class CoreGateway:
         except CacheError as err:
             return [], str(err)
 
-    def clean_root_temp(self, settings: Settings) -> bool:
+    def clean_root_temp(self, settings: Settings, said: list[str] | None = None) -> bool:
         """What killed runs left in the install root's `.temp/` removed (and an uninstall killed
-        before its links finished), as a CLI install does; True when something was there.
+        before its links finished, an install a killed reinstall left aside put back: its line
+        appended to `said`), as a CLI install does; True when something was there.
         Skipped while uv or another pytui holds the root's lock; with `.temp/` empty (the
         common case) install_root is not even imported."""
         try:
@@ -102,10 +103,15 @@ class CoreGateway:
         import contextlib
 
         from pytui.core.errors import PytuiError
-        from pytui.core.install_root import InstallRoot
+        from pytui.core.install_root import InstallRoot, restored_line
+
+        def restored(key: str) -> None:
+            if said is not None:
+                said.append(restored_line(key))
 
         with contextlib.suppress(PytuiError, OSError):
-            InstallRoot(settings.install_root, lock_timeout=0).clean_temp(bin_dir=settings.bin_dir)
+            InstallRoot(settings.install_root, lock_timeout=0).clean_temp(bin_dir=settings.bin_dir,
+                                                                          on_restored=restored)
         return True
 
     def list_installed(self, settings: Settings) -> list[Installation]:

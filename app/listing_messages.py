@@ -158,7 +158,10 @@ class ListingMessages(AppBase):
         self.call_after_refresh(self.runner.scan_envs)
         self.renderer.all()
 
-    def on_temp_cleaned(self, _message: TempCleaned) -> None:
+    def on_temp_cleaned(self, message: TempCleaned) -> None:
+        for line in message.said:
+            self.history.add("install", "install root", "done", line)
+            self.notify(line, title="Installed", markup=False)
         self.runner.scan_disk()
 
     def on_disk_failed(self, message: DiskFailed) -> None:

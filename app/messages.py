@@ -82,7 +82,14 @@ class DiskFailed(Message):
 
 
 class TempCleaned(Message):
-    """What killed runs left in the install root's `.temp/` was cleaned: list the disk again."""
+    """What killed runs left in the install root's `.temp/` was cleaned: list the disk again.
+    `said`: a line for each install a killed reinstall had left aside, put back."""
+
+    said: tuple[str, ...]
+
+    def __init__(self, said: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.said = said
 
 
 class CacheUsage(Message):

@@ -34,3 +34,24 @@ async def test_the_app_removes_killed_runs_stages_and_finishes_their_uninstalls(
         await ready(pilot)
         await wait_for(pilot, lambda: not os.listdir(temp), what=".temp/ cleaned")
         assert not os.path.lexists(minor) and not os.path.lexists(bin_dir / "python3.12")
+
+
+async def test_the_app_puts_back_an_install_a_killed_reinstall_left_aside(ui_world: UiWorld) -> None:
+    # A reinstall without atomic exchange (NFS) killed between its two renames: the old,
+    # working install is in `.temp/` and `<root>/<key>` is missing (tests/test_reinstall_
+    # killed_mid_swap.py makes it with a real kill).
+    from fixtures_root import install
+    from pytui.core.install_root import InstallRoot
+
+    root = InstallRoot(ui_world.settings.install_root)
+    install(root, ui_world.archives["3.11.11"], ui_world.settings.bin_dir)
+    key = ui_world.build("3.11.11").key
+    aside = root.temp_dir / f"{key}.swapping-0badf00d"
+    os.rename(root.path / key, aside)
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: key in app.state.installed_keys, what="the install back")
+        assert ui_world.installed_dir("3.11.11").is_dir() and not os.path.lexists(aside)
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith(f"restored {key}: a reinstall killed half-way") for m in said), said
