@@ -356,8 +356,8 @@ def _finish_killed_uninstalls(settings: Settings) -> None:
     from pytui.core.install_root import InstallRoot
 
     def said(key: str) -> None:
-        print(f"finished an interrupted uninstall of {key}: its minor-version and bin links "
-              "pointed at nothing", file=sys.stderr)
+        print(stderr_style().warning(f"finished an interrupted uninstall of {key}: its minor-version "
+                                     "and bin links pointed at nothing"), file=sys.stderr)
 
     root = InstallRoot(settings.install_root, lock_timeout=0)
     with contextlib.suppress(PytuiError, OSError):
@@ -368,7 +368,8 @@ def _finish_killed_uninstalls(settings: Settings) -> None:
 def _say_restored(key: str) -> None:
     from pytui.core.install_root import restored_line
 
-    print(restored_line(key), file=sys.stderr)
+    # A warning, as `install` says it through its jobs' warnings, whichever command found it.
+    print(stderr_style().warning(restored_line(key)), file=sys.stderr)
 
 
 def run_uninstall(args: argparse.Namespace) -> int:

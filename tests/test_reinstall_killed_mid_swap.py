@@ -33,7 +33,7 @@ def test_a_reinstall_killed_between_its_renames_is_put_back_by_the_next_run(pytu
     other = pytui.add("3.11.9")
     again = pytui.run("install", "3.11")  # any install cleans .temp/ first
     assert again.returncode == 0 and "Traceback" not in again.stderr, str(again)
-    assert f"restored {key}" in again.stderr, str(again)
+    assert f"warning: restored {key}" in again.stderr, str(again)
     assert len([line for line in again.stderr.splitlines() if key in line]) == 1, str(again)
     assert snapshot(pytui.root / key) == before
     assert_installed(pytui, made)
