@@ -254,14 +254,19 @@ class PlainClient:
         ("connection.connect_tcp.complete"), before the request is sent."""
         trace = (extensions or {}).get("trace")
         for hop in range(MAX_REDIRECTS + 1):
+            led_nowhere: PlainHTTPError | None = None
             try:
                 response = self._send(method, url, headers, timeout, trace)
             except (ConnectError, ConnectTimeout) as err:
                 if not hop:
                     raise
                 # The caller names the URL it asked for; where a redirect led is said here, or
-                # "Name or service not known" would read as the first host's.
-                raise type(err)(f"{err} (redirected to {url[:200]})") from None
+                # "Name or service not known" would read as the first host's. Raised outside
+                # the handler, with no chain: a lookup failure in it would be read as the
+                # first URL's host not resolving (core/errors.unresolved_host).
+                led_nowhere = type(err)(f"{err} (redirected to {url[:200]})")
+            if led_nowhere is not None:
+                raise led_nowhere
             location = response.headers.get("location")
             if response.status_code not in REDIRECTS or not location:
                 return response

@@ -78,3 +78,28 @@ def test_a_redirect_to_a_host_that_does_not_answer_says_where_it_led(pytui: Pytu
     line = assert_clean_failure(pytui.run("install", "3.12"))
     assert f"(redirected to {closed})" in line and made.build.key in line, line
     assert not (pytui.root / made.build.key).exists() and pytui.cached() == []
+
+
+def test_a_redirect_to_a_name_that_does_not_resolve_names_that_host(http_server, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The no-network line names the host looked up from the URL asked for; after a redirect
+    that was the first host (`cannot look up 127.0.0.1`), which had answered. The lookup of the
+    redirect's host fails here without a resolver (a small double: no query leaves the machine)."""
+    import socket
+
+    from pytui.core import plain_http
+
+    real = socket.create_connection
+
+    def connect(address, *args, **kwargs):
+        if address[0] == "unresolvable.test":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(plain_http.socket, "create_connection", connect)
+    first = http_server.add("/r", b"", mode="redirect", mode_args={"location": "http://unresolvable.test/x"})
+    with Downloader(backoff=FAST, retries=0) as dl, pytest.raises(DownloadError) as err:
+        dl.download([first], tmp_path / "a.part", expected_sha256=SHA)
+    line = str(err.value)
+    assert "(redirected to http://unresolvable.test/x)" in line, line
+    assert "cannot look up 127.0.0.1" not in line, line
