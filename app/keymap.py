@@ -76,7 +76,8 @@ KEYMAP: tuple[Key, ...] = (
         "purge by rule (superseded / installed / all archives, or outdated installs as "
         "`pytui uninstall --outdated`) with a preview of what goes and the space freed",
         group="Purge"),
-    Key("delete", "delete", "Delete", "Delete",
+    # `d` too (lazygit's, k9s's key), as a laptop's Delete is a chord (Fn+Backspace).
+    Key("delete,d", "delete", "Delete / d", "Delete",
         "on Installed: uninstall (as u); on Cached: purge the archive (as p); both ask first",
         # A file manager's key: no footer room; the help and the palette list it.
         show=False),

@@ -59,15 +59,15 @@ def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
 
 
 def decide_delete(state: AppState, pane: str, key: str | None) -> Decision:
-    """Delete (a file manager's key, lazygit's `d`): the focused pane's own removal, which
+    """Delete or `d` (a file manager's key, lazygit's): the focused pane's own removal, which
     asks first - `u` on Installed, `p` on Cached. Elsewhere it would be a guess between the
     two, so it says which keys do what (it did nothing at all)."""
     if pane == "installed":
         return decide_uninstall(state, pane, key)
     if pane == "cached":
         return decide_purge(state, pane, key)
-    return Refuse("Delete removes the highlighted install on Installed (3) or archive on Cached "
-                  "(2); here u uninstalls this build and p purges its archive.",
+    return Refuse("Delete (or d) removes the highlighted install on Installed (3) or archive "
+                  "on Cached (2); here u uninstalls this build and p purges its archive.",
                   severity="information", title="Delete")
 
 

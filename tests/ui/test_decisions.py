@@ -117,6 +117,15 @@ def test_delete_is_the_focused_panes_own_removal(tmp_path, builds) -> None:
     assert isinstance(du.decide_delete(state, "installed", None), d.Refuse)
 
 
+def test_d_deletes_as_delete_does() -> None:
+    # `d` did nothing (only Delete removed the highlighted install or archive), where lazygit
+    # and k9s users reach for it; a laptop's Delete is a chord.
+    from pytui.app.keymap import bound_keys
+
+    bound = {key: k.action for k in bound_keys() for key in k.keys.split(",")}
+    assert bound["d"] == bound["delete"] == "delete"
+
+
 def test_readme_key_table_is_the_keymap() -> None:
     from pytui.app.keymap import KEYMAP, bound_keys, readme_table
 
@@ -125,7 +134,7 @@ def test_readme_key_table_is_the_keymap() -> None:
     assert start in readme and end in readme, "README lost its key table markers"
     table = readme.split(start, 1)[1].split(end, 1)[0].strip()
     assert table == readme_table(), "README's key table differs from app/keymap.py"
-    keys = [k.keys for k in bound_keys()]
+    keys = [key for k in bound_keys() for key in k.keys.split(",")]
     assert len(keys) == len(set(keys)), "a key is bound twice"
     assert all(k.help or not k.show for k in KEYMAP)
 

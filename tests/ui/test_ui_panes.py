@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pytui.app.purge_screen import PurgeRulesModal
 from pytui.app.screens import ConfirmModal, HelpScreen
 from pytui.widgets.available_table import AvailableTable
@@ -134,13 +135,14 @@ async def test_purge_highlighted_archive(ui_world: UiWorld) -> None:
                        what="archive purged")
 
 
-async def test_delete_asks_to_purge_on_cached(ui_world: UiWorld) -> None:
+@pytest.mark.parametrize("key", ["delete", "d"])
+async def test_delete_asks_to_purge_on_cached(ui_world: UiWorld, key: str) -> None:
     path = ui_world.seed_cache("3.11.11")
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         app.query_one("#cached", CacheTable).focus()
-        await pilot.press("delete")
+        await pilot.press(key)
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmModal), what="no")
