@@ -93,7 +93,9 @@ def _drive(command: str, bin_dir: Path, key: str, served: Path) -> None:
         tmux.keys("!", literal=True)
         wait_screen(tmux, lambda s: "shell$" in s, "the shell")
         tmux.keys('echo "first=${PATH%%:*}"', "Enter")
-        wait_screen(tmux, lambda s: f"first={bin_dir}" in s, "the bin dir first on PATH")
+        # The path may be longer than the pane is wide (a deep temp dir): read it unwrapped.
+        wait_screen(tmux, lambda s: f"first={bin_dir}" in s.replace("\n", ""),
+                    "the bin dir first on PATH")
         tmux.keys("exit", "Enter")
         wait_screen(tmux, lambda s: _tui(s) and "exited" in s, "the TUI after the shell")
         tmux.keys("q")
