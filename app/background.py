@@ -304,7 +304,8 @@ class BackgroundWork:
                     name="warm-up", description="preparing downloads")
 
     def purge(self, archives: list[CachedArchive], *, leftovers: bool = False) -> None:
-        """Remove `archives`; with `leftovers` (the `all` rule) what killed runs left too."""
+        """Remove `archives` and what killed runs left of them; with `leftovers` (the `all`
+        rule) all that killed runs left."""
         self._spawn(partial(self._purge, self._state.job_settings(), archives, leftovers),
                     group="purge", name="purge", description="purge")
 
@@ -312,11 +313,15 @@ class BackgroundWork:
         kept: list[CachedArchive] = []
         try:
             freed = self.gateway.remove_archives(settings, archives, downloading=kept)
-            removed = tuple(self.gateway.remove_leftovers(settings)) if leftovers else ()
+            removed = tuple(self.gateway.remove_leftovers(settings, None if leftovers else archives))
         except (PytuiError, OSError) as err:
             self._app.post_message(Purged(0, 0, error=str(err)))
             return
-        self._app.post_message(Purged(len(archives) - len(kept), freed + sum(r[1] for r in removed),
+        from pytui.widgets.rows import cached_row_key
+
+        # An archive and its partial download are one row, one archive purged.
+        count = len({cached_row_key(a.name) for a in archives if a not in kept})
+        self._app.post_message(Purged(count, freed + sum(r[1] for r in removed),
                                       downloading=tuple(a.name for a in kept), leftovers=removed))
 
     def planner(self) -> Callable[[str], PurgePlan]:
@@ -353,9 +358,9 @@ class BackgroundWork:
                 shared = {key: totals[key] - freed for key, freed in freeable.items() if key in totals}
                 return outdated_plan(installations, envs, sizes=freeable, shared=shared, busy=busy,
                                      partial=was_partial)
-            archives = gateway.purge_plan(settings, catalog, rule=rule, installed_keys=installed)
-            leftovers = gateway.leftover_count(settings) if rule == ALL else 0
-            return archive_plan(rule, gateway.purge_effect(
-                settings, [a for a in archives if cached_row_key(a.name) not in in_use]), leftovers)
+            archives = [a for a in gateway.purge_plan(settings, catalog, rule=rule, installed_keys=installed)
+                        if cached_row_key(a.name) not in in_use]
+            leftovers = gateway.find_leftovers(settings, None if rule == ALL else archives)
+            return archive_plan(rule, gateway.purge_effect(settings, archives), leftovers)
 
         return plan

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from pytui.app.style import stderr_style
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from pytui.core.cache import ArchiveCache
     from pytui.core.catalog import Catalog
     from pytui.core.models import CachedArchive
@@ -109,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
 
 # -- helpers ----------------------------------------------------------------------------------
 def _cache(args: argparse.Namespace) -> ArchiveCache:
+
     from pytui.core.cache import ArchiveCache
 
     return ArchiveCache(args.settings.cache_dir)
@@ -273,10 +276,14 @@ def _run_verify(args: argparse.Namespace) -> int:
 
 
 def _run_purge(args: argparse.Namespace) -> int:
-    from pytui.core.cache import archive_key
-    from pytui.core.cache_purge import purge_effect, purge_plan, remove_archives
+    from pytui.core.cache_purge import (
+        find_leftovers,
+        purge_effect,
+        purge_plan,
+        remove_archives,
+        remove_leftovers,
+    )
     from pytui.core.errors import UsageError
-    from pytui.core.requests import PythonRequest
 
     if not args.targets and args.rule is None:
         raise UsageError("pytui cache purge needs KEY/REQUEST arguments or one of --all, "
@@ -288,19 +295,7 @@ def _run_purge(args: argparse.Namespace) -> int:
         from pytui.core.installed import list_installed
 
         installed = [i.key for i in list_installed(args.settings.install_root)]
-    everything = cache.list(catalog)
-    keys: set[str] = set()
-    unmatched: list[str] = []
-    for target in args.targets:
-        names = {a.name for a in everything if target in (a.name, a.path.name.removesuffix(".part"))}
-        if names:
-            keys.update(names)
-            continue
-        request = PythonRequest.parse(target)  # RequestError (exit 2) when it is no request
-        found = {key for a in everything if (key := archive_key(a)) and request.matches_key(key)}
-        if not found:
-            unmatched.append(target)
-        keys.update(found)
+    keys, unmatched = _targeted(cache.list(catalog), args.targets)
     downloading: list[CachedArchive] = []
     plan = purge_plan(cache, catalog, rule=args.rule, keys=sorted(keys), installed_keys=installed,
                       downloading=downloading)
@@ -313,38 +308,69 @@ def _run_purge(args: argparse.Namespace) -> int:
     # One count for the dry run and the real run: each archive and its kept tree's files no
     # install shares (core/cache_purge.py purge_effect); the real run reports what it freed.
     effect = purge_effect(cache, plan)
-    freed = effect.total if args.dry_run else remove_archives(cache, plan)
-    leftovers = 0
-    if args.rule == "all" and not args.dry_run:
-        leftovers, size = _remove_leftovers(cache)
-        freed += size
+    # What killed runs left goes too: all of it with --all, else what they left of these
+    # archives (a half-kept tree); a dry run finds the same by the same rule.
+    whose = None if args.rule == "all" else plan
+    at_least = ""
+    if args.dry_run:
+        would_go = find_leftovers(cache, whose)
+        freed = effect.total + would_go.size
+        leftovers = _said_leftovers(would_go.found, verb)
+        at_least = "at least " if would_go.capped else ""  # sizing them stopped at its limit
+    else:
+        freed = remove_archives(cache, plan)
+        removed = remove_leftovers(cache, whose)
+        freed += sum(size for _, size, _ in removed)
+        leftovers = _said_leftovers(removed, verb)
     for archive, tree in effect.archives:
         with_tree = f" + its kept tree {_size(tree)}" if tree else ""
         print(f"{verb} {_shown(archive.name)} ({_describe(archive)}, {_size(archive.size)}{with_tree})")
     count = f"{len(plan)} file{'s' if len(plan) != 1 else ''}"
     if effect.trees:
         count += f", {effect.trees} kept tree{'s' if effect.trees != 1 else ''}"
+    if leftovers:
+        count += f", {leftovers} leftover{'s' if leftovers != 1 else ''} of killed runs"
     if not plan:
-        if leftovers:
+        if leftovers and args.dry_run:
+            print(f"would free {at_least}{_size(freed)}; nothing was removed (--dry-run)")
+        elif leftovers:
             print(f"freed {_size(freed)}")
         elif not downloading:
             print(f"nothing to remove in {_shown(cache.root)}")
     elif args.dry_run:
-        print(f"would free {_size(freed)} ({count}); nothing was removed (--dry-run)")
+        print(f"would free {at_least}{_size(freed)} ({count}); nothing was removed (--dry-run)")
     else:
         print(f"freed {_size(freed)} ({count})")
     return 1 if unmatched else 0
 
 
-def _remove_leftovers(cache: ArchiveCache) -> tuple[int, int]:
-    """Remove what killed runs left in the cache dir (core/cache_purge.remove_leftovers), one
-    line each; return how many and their bytes."""
-    from pytui.core.cache_purge import remove_leftovers
+def _targeted(everything: list[CachedArchive], targets: list[str]) -> tuple[set[str], list[str]]:
+    """The archives (file names or keys) `targets` name, and the targets that named none."""
+    from pytui.core.cache import archive_key
+    from pytui.core.requests import PythonRequest
 
-    removed = remove_leftovers(cache)
-    for name, size, left_by in removed:
-        print(f"removed {_shown(name)} (left by {left_by}, {_size(size)})")
-    return len(removed), sum(size for _, size, _ in removed)
+    keys: set[str] = set()
+    unmatched: list[str] = []
+    for target in targets:
+        names = {a.name for a in everything if target in (a.name, a.path.name.removesuffix(".part"))}
+        if names:
+            keys.update(names)
+            continue
+        request = PythonRequest.parse(target)  # RequestError (exit 2) when it is no request
+        found = {key for a in everything if (key := archive_key(a)) and request.matches_key(key)}
+        if not found:
+            unmatched.append(target)
+        keys.update(found)
+    return keys, unmatched
+
+
+def _said_leftovers(leftovers: Iterable[tuple[str, int, str]], verb: str) -> int:
+    """One line for each leftover of killed runs (core/cache_purge.py); how many."""
+    count = 0
+    for name, size, left_by in leftovers:
+        print(f"{verb} {_shown(name)} (left by {left_by}, {_size(size)})")
+        count += 1
+    return count
 
 
 def _run_import(args: argparse.Namespace) -> int:

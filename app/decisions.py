@@ -58,7 +58,8 @@ class StartPrune:
 @dataclass(frozen=True, slots=True)
 class StartPurge:
     archives: tuple[CachedArchive, ...]
-    # The `all` rule: what killed runs left in the cache dir goes too.
+    # The `all` rule: all that killed runs left in the cache dir goes too (else only what
+    # they left of these archives: core/cache_purge.remove_leftovers).
     leftovers: bool = False
 
 
@@ -142,17 +143,24 @@ def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
                       "Nothing is highlighted: highlight an archive first (2 jumps to Cached).")
     if cached_row_key(archive.name) in state.in_use_names():
         return Refuse(f"{archive.name} is in use by a running job.")
+    # Its partial download (a `.part` beside the archive, as `cache purge NAME` removes it).
+    going = tuple(a for a in state.archives if cached_row_key(a.name) == cached_row_key(archive.name))
+    size = sum(a.size for a in going)
     lines = [Line(short_path(archive.path, state.home))]
     if archive.tree:
         # Counting the tree's unshared files walks thousands of them: not on the UI thread.
-        lines.append(Line(f"Frees {human_size(archive.size)}, and its kept tree goes with it "
+        lines.append(Line(f"Frees {human_size(size)}, and its kept tree goes with it "
                           "(its files no install shares are freed too).", strong=True))
     else:
-        lines.append(Line(f"Frees {human_size(archive.size)}.", strong=True))
+        lines.append(Line(f"Frees {human_size(size)}.", strong=True))
+    if len(going) > 1:
+        lines.append(Line("Its partial download goes too (kept if a download is writing it now)."))
+    # Looking for them takes locks in the cache dir: not on the UI thread; each is named once gone.
+    lines.append(Line("Anything killed runs left of it goes too."))
     if archive.build is not None and archive.build.key in state.installed_keys:
         lines.append(Line("The install stays; reinstalling it offline will no longer work."))
     return Confirm("Delete this cached archive?", tuple(lines), confirm="Delete",
-                   then=StartPurge((archive,)), name="confirm-purge")
+                   then=StartPurge(going or (archive,)), name="confirm-purge")
 
 
 def archive_target(state: AppState, pane: str, key: str | None) -> CachedArchive | None:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for th
     from datetime import date
 
     from pytui.core.cache import VerifyReport
-    from pytui.core.cache_purge import PurgeEffect
+    from pytui.core.cache_purge import Leftovers, PurgeEffect
     from pytui.core.download import Downloader
     from pytui.core.environment import Environment, ScanResult
     from pytui.core.install_root import Uninstalled
@@ -227,18 +227,21 @@ class CoreGateway:
 
         return remove_archives(ArchiveCache(settings.cache_dir), list(archives), downloading=downloading)
 
-    def leftover_count(self, settings: Settings) -> int:
+    def find_leftovers(self, settings: Settings, archives: Iterable[CachedArchive] | None = None) -> Leftovers:
+        """What `remove_leftovers` would remove now, sized (a purge preview's count)."""
         from pytui.core.cache import ArchiveCache
-        from pytui.core.cache_purge import leftover_count
+        from pytui.core.cache_purge import find_leftovers
 
-        return leftover_count(ArchiveCache(settings.cache_dir))
+        return find_leftovers(ArchiveCache(settings.cache_dir), None if archives is None else list(archives))
 
-    def remove_leftovers(self, settings: Settings) -> list[tuple[str, int, str]]:
-        """What killed runs left in the cache dir, removed as `cache purge --all` removes it."""
+    def remove_leftovers(self, settings: Settings,
+                         archives: Iterable[CachedArchive] | None = None) -> list[tuple[str, int, str]]:
+        """What killed runs left in the cache dir (all of it, or what belongs to `archives`),
+        removed as `cache purge` removes it."""
         from pytui.core.cache import ArchiveCache
         from pytui.core.cache_purge import remove_leftovers
 
-        return remove_leftovers(ArchiveCache(settings.cache_dir))
+        return remove_leftovers(ArchiveCache(settings.cache_dir), None if archives is None else list(archives))
 
     def verify_cache(self, settings: Settings, catalog: Catalog | None, *,
                      progress: ProgressCallback, cancel: CancelToken) -> VerifyReport:

@@ -87,7 +87,10 @@ class JobActions(AppBase):
         if plan is None:
             return
         if plan.archives or plan.leftovers:
-            self.carry_out(decide.StartPurge(plan.archives, leftovers=bool(plan.leftovers)))
+            from pytui.app.purge_plan import ALL
+
+            # Every leftover with the `all` rule; else those of the plan's archives.
+            self.carry_out(decide.StartPurge(plan.archives, leftovers=plan.rule == ALL))
         if plan.installs:
             used = uninstall_decisions.prune_now_used(self.state, plan)
             if used:

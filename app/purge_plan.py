@@ -10,7 +10,7 @@ from pytui.core.models import CachedArchive, Installation
 from pytui.widgets.format import one_line
 
 if TYPE_CHECKING:
-    from pytui.core.cache_purge import PurgeEffect
+    from pytui.core.cache_purge import Leftovers, PurgeEffect
     from pytui.core.environment import Environment
 
 # The rule that removes installs rather than archives, and the one that also removes what
@@ -37,9 +37,12 @@ class PurgePlan:
     # archive is already gone, which a purge removes too (core/cache_purge.py PurgeEffect).
     tree_freed: tuple[tuple[str, int], ...] = ()
     orphans: int = 0
-    # Entries killed runs left in the cache dir, which the `all` rule removes too
-    # (core/cache_purge.remove_leftovers; counted by name: sizes are known once removed).
+    # Entries killed runs left in the cache dir that go too (all of them with the `all` rule,
+    # else those of the plan's archives: core/cache_purge.find_leftovers), what they free, and
+    # whether sizing them stopped at its limit (the bytes are then a lower bound).
     leftovers: int = 0
+    leftover_bytes: int = 0
+    leftovers_capped: bool = False
 
     def frees(self, archive: CachedArchive) -> int:
         """What removing one archive of the plan frees: the file and its kept tree."""
@@ -47,7 +50,7 @@ class PurgePlan:
 
     @property
     def freed(self) -> int:
-        return (sum(self.frees(a) for a in self.archives) + self.orphans
+        return (sum(self.frees(a) for a in self.archives) + self.orphans + self.leftover_bytes
                 + sum(size for _, size in self.installs))
 
     @property
@@ -55,12 +58,15 @@ class PurgePlan:
         return not self.archives and not self.installs and not self.leftovers
 
 
-def archive_plan(rule: str, effect: PurgeEffect, leftovers: int = 0) -> PurgePlan:
+def archive_plan(rule: str, effect: PurgeEffect, leftovers: Leftovers | None = None) -> PurgePlan:
     """An archive rule's plan from what removing its archives frees (core/cache_purge.py)
-    and, for `all`, how many leftovers of killed runs go too."""
+    and the leftovers of killed runs that go too."""
+    found = leftovers.found if leftovers is not None else ()
     return PurgePlan(rule, archives=tuple(a for a, _ in effect.archives),
                      tree_freed=tuple((a.name, tree) for a, tree in effect.archives if tree),
-                     orphans=effect.orphans, leftovers=leftovers)
+                     orphans=effect.orphans, leftovers=len(found),
+                     leftover_bytes=sum(size for _, size, _ in found),
+                     leftovers_capped=leftovers is not None and leftovers.capped)
 
 
 def leftovers_text(count: int) -> str:

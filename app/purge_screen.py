@@ -149,15 +149,14 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
         kept.display = bool(plan.kept or plan.note)
         count = len(plan.archives) + len(plan.installs)
         total = self.query_one("#purge-total", Static)
-        # Leftovers of killed runs (the `all` rule) are sized only once removed.
         also = f" and {leftovers_text(plan.leftovers)}" if plan.leftovers else ""
-        if count:
+        frees = f"frees {'at least ' if plan.leftovers_capped else ''}{human_size(plan.freed)}"
+        if count or plan.leftovers:
             what = (f"{count} install{'s' if count != 1 else ''} would be uninstalled (as jobs); "
-                    if plan.installs else f"{count} archive{'s' if count != 1 else ''}{also} would go; ")
-            total.update(Text.assemble((what, ""), (f"frees {human_size(plan.freed)}", "bold"),
-                                       (_staying(plan), "")))
-        elif plan.leftovers:
-            total.update(Text(f"{leftovers_text(plan.leftovers)} would go."))
+                    if plan.installs else
+                    f"{count} archive{'s' if count != 1 else ''}{also} would go; " if count else
+                    f"{leftovers_text(plan.leftovers)} would go; ")
+            total.update(Text.assemble((what, ""), (frees, "bold"), (_staying(plan), "")))
         else:
             total.update(Text("Nothing to purge with this rule.", style="dim"))
         self._allow_purge(not plan.empty)

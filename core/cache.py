@@ -99,7 +99,7 @@ def offline_missing(build: Build, urls: Sequence[str], cache_dir: object) -> str
             f"is missing in {cache_dir}")
 
 
-def _has_tree(name: str, build: Build | None, trees: set[str]) -> bool:
+def has_tree_of(name: str, build: Build | None, trees: set[str]) -> bool:
     """Whether a kept tree belongs to the archive `name`: its build's sha256, or, for an
     archive no catalog build names, the sha256 prefix uv puts at the start of the name."""
     if not trees:
@@ -217,7 +217,7 @@ class ArchiveCache:
             build = by_name.get(base)
             found.append(CachedArchive(path=path, size=size, build=build, state=state,
                                        expected_size=expected,
-                                       tree=state == "ok" and _has_tree(name, build, trees)))
+                                       tree=state == "ok" and has_tree_of(name, build, trees)))
         found.sort(key=lambda a: (archive_key(a) or "~", a.name))
         return found
 

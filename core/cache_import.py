@@ -128,16 +128,22 @@ def try_lock(fd: int) -> bool:
     return True
 
 
-def remove_stale_imports(root: Path) -> list[tuple[str, int]]:
+def _is_import_temp(name: str) -> bool:
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+
+
+def remove_stale_imports(root: Path, *, remove: bool = True) -> list[tuple[str, int]]:
     """Remove the temporary copies of imports that were killed (their writer holds no lock on
-    them any more); return (name, size) for each. An import running now keeps its copy."""
-    return remove_unlocked(root, lambda name: name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX))
+    them any more); return (name, size) for each. An import running now keeps its copy.
+    With `remove` False, only which ones would go (a purge's preview)."""
+    return remove_unlocked(root, _is_import_temp, remove=remove)
 
 
-def remove_unlocked(root: Path, is_temp: Callable[[str], bool]) -> list[tuple[str, int]]:
+def remove_unlocked(root: Path, is_temp: Callable[[str], bool], *, remove: bool = True) -> list[tuple[str, int]]:
     """Remove the regular files in `root` whose names `is_temp` and on which nobody holds a
     `try_lock` (their writer was killed: no `finally` runs on SIGTERM or kill -9); return
-    (name, size) for each."""
+    (name, size) for each. With `remove` False the same files are found, locked and let go,
+    not removed: what a removal now would remove."""
     removed: list[tuple[str, int]] = []
     try:
         entries = [e.name for e in os.scandir(root) if is_temp(e.name)]
@@ -159,7 +165,7 @@ def remove_unlocked(root: Path, is_temp: Callable[[str], bool]) -> list[tuple[st
                 continue
             if (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):
                 continue  # replaced since it was opened
-            if unlink_quiet(path) is None:
+            if not remove or unlink_quiet(path) is None:
                 removed.append((name, info.st_size))
         finally:
             os.close(fd)

@@ -1,14 +1,14 @@
 """Purging the archive cache: which archives a rule picks (`purge_plan`), what removing
 them frees (`purge_effect`, the dry run's and the TUI's numbers) and the removal itself
-(`remove_archives`). Every rule works from the cache's file names, so a plan is the same
+(`remove_archives`); what killed runs left, all of it or what belongs to some archives, found
+by the rule that removes it (`find_leftovers`) and removed (`remove_leftovers`). Every rule works from the cache's file names, so a plan is the same
 whichever catalog is loaded. Imported only to purge: neither a listing nor an install needs it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from pytui.core.cache import fix_dir, unlink_quiet
@@ -169,25 +169,71 @@ def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
 # Who left each kind of leftover, as both purges say it.
 _LEFT_BY_IMPORT = "an interrupted import"
 _LEFT_BY_TREE = "an interrupted pytui, a tree half kept or half removed"
+# Entries walked at most to size the leftovers a preview counts (one archive's tree holds at
+# most core/member_policy.MAX_MEMBERS): a hostile cache dir never makes a preview endless.
+MAX_SIZED_ENTRIES = 1_000_000
 
 
-def leftover_count(cache: ArchiveCache) -> int:
-    """How many entries killed runs may have left in the cache dir (an import's copy, a tree
-    half kept or half removed), by name only: one a live run still holds is counted here and
-    left by `remove_leftovers`. What a purge-all preview says."""
-    from pytui.core.cache_import import TEMP_PREFIX, TEMP_SUFFIX
+class Leftovers:
+    """What killed runs left in the cache dir that a removal now would remove (`find_leftovers`):
+    (name under the cache dir, bytes removing it frees, left by what) for each; `capped` when
+    sizing them reached MAX_SIZED_ENTRIES (the bytes are then a lower bound)."""
 
-    try:
-        names = [n for n in os.listdir(cache.root) if n.startswith(TEMP_PREFIX) and n.endswith(TEMP_SUFFIX)]
-    except OSError:
-        names = []
-    return len(names) + len(cache.trees.leftover_names())
+    __slots__ = ("capped", "found")
+
+    def __init__(self, found: tuple[tuple[str, int, str], ...] = (), capped: bool = False) -> None:
+        self.found = found
+        self.capped = capped
+
+    def __repr__(self) -> str:
+        return f"Leftovers({self.found!r}, capped={self.capped})"
+
+    @property
+    def size(self) -> int:
+        return sum(size for _, size, _ in self.found)
 
 
-def remove_leftovers(cache: ArchiveCache) -> list[tuple[str, int, str]]:
-    """Remove what killed runs left in the cache dir (what a purge of every archive removes
-    too, CLI and TUI alike); (name under the cache dir, bytes, left by what) for each.
-    One a live run still holds is left to it."""
-    removed = [(name, size, _LEFT_BY_IMPORT) for name, size in cache.remove_stale_imports()]
-    removed += [(f"trees/{name}", size, _LEFT_BY_TREE) for name, size in cache.trees.clean()]
+def _whose(archives: Iterable[CachedArchive] | None) -> Callable[[str | None], bool] | None:
+    """Which tree leftovers go with `archives` (by the sha256 their names carry); None: all of them."""
+    if archives is None:
+        return None
+    from pytui.core.cache import has_tree_of
+
+    owners = [(archive.name.removesuffix(".part"), archive.build) for archive in archives]
+    return lambda sha: sha is not None and any(has_tree_of(name, build, {sha}) for name, build in owners)
+
+
+def find_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | None = None, *,
+                   limit: int = MAX_SIZED_ENTRIES) -> Leftovers:
+    """What `remove_leftovers(cache, archives)` would remove now, found by the same rule (the
+    lock each live run holds, tried without waiting and let go, so a live run's is not
+    counted) and sized as it counts (files no install shares, a hard link once), walking at
+    most `limit` entries in all. Removes nothing: the purge previews' count."""
+    from pytui.core.root_tree import footprint
+
+    found: list[tuple[str, int, str]] = []
+    if archives is None:
+        from pytui.core.cache_import import remove_stale_imports
+
+        found += [(name, size, _LEFT_BY_IMPORT) for name, size in remove_stale_imports(cache.root, remove=False)]
+    capped = False
+    for name in cache.trees.leftover_names(_whose(archives)):
+        size = footprint(cache.trees.path / name, limit=limit)
+        limit -= size.walked
+        capped = capped or size.capped
+        found.append((f"trees/{name}", size.freed, _LEFT_BY_TREE))
+    return Leftovers(tuple(found), capped)
+
+
+def remove_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | None = None,
+                     ) -> list[tuple[str, int, str]]:
+    """Remove what killed runs left in the cache dir: all of it (a purge of every archive, CLI
+    and TUI alike), or what belongs to `archives` (their half-kept or half-removed trees; an
+    import's copy belongs to no archive yet); (name under the cache dir, bytes, left by what)
+    for each. One a live run still holds is left to it."""
+    removed = []
+    if archives is None:
+        removed += [(name, size, _LEFT_BY_IMPORT) for name, size in cache.remove_stale_imports()]
+    removed += [(f"trees/{name}", size, _LEFT_BY_TREE)
+                for name, size in cache.trees.clean(_whose(archives))]
     return removed

@@ -116,22 +116,26 @@ class Footprint:
     `shared`, stays on disk: an install linked from a tree kept in the cache shares most files.
     (A plain class: `typing` stays off an install's imports.)"""
 
-    __slots__ = ("freed", "total")
+    __slots__ = ("capped", "freed", "total", "walked")
 
-    def __init__(self, total: int, freed: int) -> None:
+    def __init__(self, total: int, freed: int, capped: bool = False, walked: int = 0) -> None:
         self.total = total
         self.freed = freed
+        # The walk stopped at its limit: both figures count only the entries it met.
+        self.capped = capped
+        self.walked = walked  # entries met under the top
 
     def __repr__(self) -> str:
-        return f"Footprint(total={self.total}, freed={self.freed})"
+        return f"Footprint(total={self.total}, freed={self.freed}, capped={self.capped})"
 
     @property
     def shared(self) -> int:
         return self.total - self.freed
 
 
-def footprint(path: Path) -> Footprint:
-    """`Footprint` of the tree at `path` (links not followed)."""
+def footprint(path: Path, limit: int | None = None) -> Footprint:
+    """`Footprint` of the tree at `path` (links not followed); with `limit`, of its first
+    `limit` entries at most (`capped` then says so)."""
     try:
         top = os.lstat(path)
     except OSError:
@@ -142,7 +146,13 @@ def footprint(path: Path) -> Footprint:
     total = freed = top.st_size
     # (device, inode) of each hard-linked file -> [links met here, its link count, its size]
     linked: dict[tuple[int, int], list[int]] = {}
+    capped = False
+    walked = 0
     for st in _walk(path):
+        if limit is not None and walked >= limit:
+            capped = True
+            break
+        walked += 1
         if st.st_nlink > 1 and not stat.S_ISDIR(st.st_mode):
             seen = linked.setdefault((st.st_dev, st.st_ino), [0, st.st_nlink, st.st_size])
             seen[0] += 1
@@ -153,7 +163,7 @@ def footprint(path: Path) -> Footprint:
         total += size
         if met >= links:
             freed += size
-    return Footprint(total, freed)
+    return Footprint(total, freed, capped, walked)
 
 
 def _walk(path: Path, descend: Callable[[str, os.stat_result], bool] | None = None,

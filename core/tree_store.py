@@ -17,8 +17,9 @@ next install extracts the verified archive again. Trees are made by hard-linking
 extracted stage, or by copying it where the cache and the install root are on different
 filesystems; installs from a tree fall back to copying the same way.
 
-A tree is made under `trees/.tmp-…` and removed from `trees/.old-…`, each flocked while its run
-lives: what a killed run left there is removed by `clean` (the next `keep`, `cache purge --all`).
+A tree is made under `trees/.tmp-<sha256>-…` and removed from `trees/.old-<sha256>-…`, each
+flocked while its run lives: what a killed run left there is removed by `clean` (the next `keep`,
+`cache purge --all`, or a purge of that archive: the sha256 in the name says whose it is).
 """
 
 from __future__ import annotations
@@ -263,7 +264,8 @@ class TreeStore:
             # in, manifest included): nothing uses it, and it made every later keep fail.
             self.discard(sha256)
         self.clean()
-        work = self.path / f"{_KEEPING}{os.getpid()}-{os.urandom(4).hex()}"
+        # The sha256 names whose tree it is: a purge of that one archive removes it too.
+        work = self.path / f"{_KEEPING}{sha256}-{os.getpid()}-{os.urandom(4).hex()}"
         held = -1
         try:
             self.path.mkdir(parents=True, exist_ok=True)
@@ -370,26 +372,34 @@ class TreeStore:
                 os.close(held)
         return freed
 
-    def leftover_names(self) -> builtins.list[str]:
-        """The `.tmp-…` and `.old-…` entries `clean` would look at (a live run's among them)."""
-        try:
-            return [name for name in os.listdir(self.path) if name.startswith((_KEEPING, _DISCARDING))]
-        except OSError:
-            return []
+    def leftover_names(self, belongs: Callable[[str | None], bool] | None = None) -> builtins.list[str]:
+        """The `.tmp-…` and `.old-…` entries `clean(belongs)` would remove now: those no live
+        run holds (the same lock, tried without waiting and let go), of the trees `belongs`
+        picks by the sha256 in the name (None for a name that carries none)."""
+        found = []
+        for name in self._leftovers(belongs):
+            held = _hold(self.path / name)
+            if held >= 0:
+                os.close(held)
+                found.append(name)
+        return found
 
-    def clean(self) -> builtins.list[tuple[str, int]]:
-        """Remove what `keep` and `discard` runs that were killed left (SIGTERM, SIGHUP and
-        kill -9 run no clean-up): a half-made `.tmp-…` tree, a half-removed `.old-…` one.
-        Each holds a lock while its run lives, so one still running is left alone. Returns
-        (name, bytes freed) for each removed."""
-        removed: builtins.list[tuple[str, int]] = []
+    def _leftovers(self, belongs: Callable[[str | None], bool] | None) -> builtins.list[str]:
         try:
             names = os.listdir(self.path)
         except OSError:
-            return removed
-        for name in names:
-            if not name.startswith((_KEEPING, _DISCARDING)):
-                continue
+            return []
+        return [name for name in names if name.startswith((_KEEPING, _DISCARDING))
+                and (belongs is None or belongs(leftover_sha(name)))]
+
+    def clean(self, belongs: Callable[[str | None], bool] | None = None) -> builtins.list[tuple[str, int]]:
+        """Remove what `keep` and `discard` runs that were killed left (SIGTERM, SIGHUP and
+        kill -9 run no clean-up): a half-made `.tmp-…` tree, a half-removed `.old-…` one; only
+        those of the trees `belongs` picks (by the sha256 in the name), if given. Each holds a
+        lock while its run lives, so one still running is left alone. Returns (name, bytes
+        freed) for each removed."""
+        removed: builtins.list[tuple[str, int]] = []
+        for name in self._leftovers(belongs):
             path = self.path / name
             held = _hold(path)
             if held < 0:
@@ -421,6 +431,13 @@ class TreeStore:
             else:
                 ok.append(info)
         return ok, bad
+
+
+def leftover_sha(name: str) -> str | None:
+    """The sha256 a `.tmp-…` or `.old-…` name carries (`keep` and `discard` put it first), or
+    None (a name made before `keep` named it)."""
+    sha = name[len(_KEEPING):].split("-", 1)[0]  # both prefixes are 5 characters
+    return sha if is_sha256(sha) else None
 
 
 def unshared_size(top: Path) -> int:

@@ -52,3 +52,20 @@ def test_dry_run_preview_and_real_purge_agree_with_du(pytui: Pytui, installed: b
     assert gone == plan.freed == effect.total, (gone, plan.freed)
     assert re.search(r"removed \S+ \(cpython-3\.12\.8-\S+, [\d.]+ \w+ \+ its kept tree", real.stdout)
     assert pytui.trees() == []
+
+
+def test_leftovers_are_sized_as_du_counts_them_and_the_walk_is_bounded(tmp_path: Path) -> None:
+    from pytui.core.cache_purge import find_leftovers
+
+    cache = ArchiveCache(tmp_path / "cache")
+    left = cache.trees.path / ".old-0123abcd"
+    (left / "lib").mkdir(parents=True)
+    for i in range(5):
+        (left / "lib" / f"m{i}.py").write_bytes(b"x" * 1000)
+    (left / "lib" / "again.py").hardlink_to(left / "lib" / "m0.py")
+    found = find_leftovers(cache)
+    assert [name for name, _, _ in found.found] == [f"trees/{left.name}"] and not found.capped
+    assert found.size == du(left)  # nothing outside shares its files: all of it is freed
+    capped = find_leftovers(cache, limit=3)
+    assert capped.capped and 0 < capped.size < found.size
+    assert left.is_dir()  # a preview removes nothing

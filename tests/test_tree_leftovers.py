@@ -80,3 +80,44 @@ def test_the_tree_a_running_install_is_keeping_is_left_to_it(pytui: Pytui) -> No
     # Its archive was purged meanwhile: the tree it kept goes with the next purge.
     assert pytui.run("cache", "purge", "--all").returncode == 0
     assert pytui.trees() == []
+
+
+def test_purging_one_archive_removes_what_killed_runs_left_of_its_tree_and_no_other(pytui: Pytui) -> None:
+    # Before, `cache purge NAME` left the half-kept tree of that very archive (only --all and
+    # the next keep removed it); the sha256 in the name now says whose it is.
+    other = pytui.add("3.13.1")
+    pytui.call("install", "3.13")
+    made = build(pytui)
+    killed_at(pytui, KEEPING, "install", "3.12")
+    [left] = leftovers(pytui)
+    assert left.startswith(f".tmp-{made.build.sha256}-"), left
+    kept = pytui.run("cache", "purge", cache_name(other))
+    assert kept.returncode == 0 and left not in kept.stdout, str(kept)
+    assert leftovers(pytui) == [left]
+    dry = pytui.run("cache", "purge", "--dry-run", cache_name(made))
+    assert dry.returncode == 0, str(dry)
+    assert f"would remove trees/{left} (left by an interrupted pytui" in dry.stdout, str(dry)
+    assert "1 leftover of killed runs" in dry.stdout and leftovers(pytui) == [left], str(dry)
+    purged = pytui.run("cache", "purge", cache_name(made))
+    assert purged.returncode == 0, str(purged)
+    assert f"removed trees/{left} (left by an interrupted pytui" in purged.stdout, str(purged)
+    assert leftovers(pytui) == [] and pytui.cached() == []
+
+
+def test_a_dry_run_counts_only_the_leftovers_the_removal_would_remove(pytui: Pytui) -> None:
+    # A live run's tree in the making (its lock held) was counted by the previews, then rightly
+    # left by the removal; now the dry run, the TUI's preview and the removal use one rule.
+    build(pytui)
+    pytui.add("3.13.1")
+    proc = paused_at(pytui, KEEPING, "install", "3.13")
+    [working] = leftovers(pytui)
+    killed_at(pytui, KEEPING, "install", "3.12")  # its keep leaves the live run's alone
+    [dead] = [name for name in leftovers(pytui) if name != working]
+    dry = pytui.run("cache", "purge", "--all", "--dry-run")
+    assert dry.returncode == 0, str(dry)
+    assert f"would remove trees/{dead}" in dry.stdout and working not in dry.stdout, str(dry)
+    purged = pytui.run("cache", "purge", "--all")
+    assert f"removed trees/{dead}" in purged.stdout and working not in purged.stdout, str(purged)
+    assert leftovers(pytui) == [working]
+    code, _, err = resume(proc)
+    assert code == 0, err
