@@ -311,8 +311,9 @@ class BackgroundWork:
 
     def _purge(self, settings: Settings, archives: list[CachedArchive], leftovers: bool) -> None:
         kept: list[CachedArchive] = []
+        gone: list[CachedArchive] = []
         try:
-            freed = self.gateway.remove_archives(settings, archives, downloading=kept)
+            freed = self.gateway.remove_archives(settings, archives, downloading=kept, gone=gone)
             removed = tuple(self.gateway.remove_leftovers(settings, None if leftovers else archives))
         except (PytuiError, OSError) as err:
             self._app.post_message(Purged(0, 0, error=str(err)))
@@ -320,9 +321,10 @@ class BackgroundWork:
         from pytui.widgets.rows import cached_row_key
 
         # An archive and its partial download are one row, one archive purged.
-        count = len({cached_row_key(a.name) for a in archives if a not in kept})
+        count = len({cached_row_key(a.name) for a in archives if a not in kept and a not in gone})
         self._app.post_message(Purged(count, freed + sum(r[1] for r in removed),
-                                      downloading=tuple(a.name for a in kept), leftovers=removed))
+                                      downloading=tuple(a.name for a in kept), leftovers=removed,
+                                      gone=tuple(a.name for a in gone)))
 
     def planner(self) -> Callable[[str], PurgePlan]:
         """A function for the purge modal's thread: the plan for a rule, from a snapshot."""

@@ -221,11 +221,13 @@ class CoreGateway:
         return purge_effect(ArchiveCache(settings.cache_dir), archives)
 
     def remove_archives(self, settings: Settings, archives: Iterable[CachedArchive], *,
-                        downloading: list[CachedArchive] | None = None) -> int:
+                        downloading: list[CachedArchive] | None = None,
+                        gone: list[CachedArchive] | None = None) -> int:
         from pytui.core.cache import ArchiveCache
         from pytui.core.cache_purge import remove_archives
 
-        return remove_archives(ArchiveCache(settings.cache_dir), list(archives), downloading=downloading)
+        return remove_archives(ArchiveCache(settings.cache_dir), list(archives), downloading=downloading,
+                               gone=gone)
 
     def find_leftovers(self, settings: Settings, archives: Iterable[CachedArchive] | None = None) -> Leftovers:
         """What `remove_leftovers` would remove now, sized (a purge preview's count)."""

@@ -331,7 +331,12 @@ class JobActions(AppBase):
                 line = f"Removed {one_line(name)} (left by {left_by}, {human_size(size)})."
                 self.history.add("purge", "leftovers", "done", line)
                 self.notify(line, title="Cache", markup=False)
-            if message.count or not (message.downloading or message.leftovers):
+            for name in message.gone:
+                line = (f"{one_line(name)} was already gone from the cache (removed by another "
+                        "process since it was listed); nothing to purge.")
+                self.history.add("purge", "archives", "done", line)
+                self.notify(line, title="Cache", markup=False)
+            if message.count or not (message.downloading or message.leftovers or message.gone):
                 line = (f"Purged {message.count} archive{'s' if message.count != 1 else ''}, "
                         f"freed {human_size(message.freed)}.")
                 self.history.add("purge", "archives", "done", line)

@@ -201,16 +201,20 @@ class Purged(Message):
     downloading: tuple[str, ...]
     # What killed runs had left, removed too (the `all` rule): (name, bytes, left by what).
     leftovers: tuple[tuple[str, int, str], ...]
+    # Archives another process removed since the pane listed them (nothing to purge).
+    gone: tuple[str, ...]
 
     def __init__(self, count: int, freed: int, error: str = "",
                  downloading: tuple[str, ...] = (),
-                 leftovers: tuple[tuple[str, int, str], ...] = ()) -> None:
+                 leftovers: tuple[tuple[str, int, str], ...] = (),
+                 gone: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.count = count
         self.freed = freed
         self.error = error
         self.downloading = downloading
         self.leftovers = leftovers
+        self.gone = gone
 
 
 class EnvsScanned(Message):

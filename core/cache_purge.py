@@ -131,9 +131,11 @@ def _inside(root: Path, path: Path) -> bool:
 
 
 def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
-                    downloading: list[CachedArchive] | None = None) -> int:
+                    downloading: list[CachedArchive] | None = None,
+                    gone: list[CachedArchive] | None = None) -> int:
     """Delete these archives (a partial's state file, and the tree made from each); return
-    the bytes freed. A `.part` a download is writing now stays (appended to `downloading`).
+    the bytes freed. A `.part` a download is writing now stays (appended to `downloading`);
+    one another process removed since it was listed is appended to `gone`.
 
     Stops at the first file the disk does not let go (read-only, permissions): CacheError
     naming it and how many went before it.
@@ -154,6 +156,8 @@ def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
                 size = archive.path.stat().st_size
                 archive.path.unlink()
             except FileNotFoundError:
+                if gone is not None:
+                    gone.append(archive)
                 continue
             except OSError as err:
                 before = f" ({removed} removed before it)" if removed else ""

@@ -42,3 +42,31 @@ async def test_purging_a_part_another_process_downloads_keeps_it_and_says_so(ui_
             assert "Purged 1" not in said, said
     finally:
         os.close(holder)
+
+
+async def test_purging_an_archive_another_process_removed_says_it_was_gone(ui_world: UiWorld) -> None:
+    """`p` on a Cached row whose file another process (`pytui cache purge`, uv) removed since the
+    pane was listed: the TUI said "Purged 1 archive, freed 0 B.", a purge that purged nothing.
+    It now says the archive was already gone."""
+    made = ui_world.archives["3.11.11"]
+    archive = ui_world.seed_cache("3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        cached = app.query_one("#cached", CacheTable)
+        await wait_for(pilot, lambda: cached.row_keys == [made.build.cache_filename],
+                       what="the cached row")
+        archive.unlink()  # another process's purge, after the pane listed it
+        cached.focus()
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: any(n.title == "Cache" for n in app._notifications),
+                       what="the purge's notification")
+        said = " ".join(n.message.replace("\n", "") for n in app._notifications)
+        assert "Purged" not in said, said
+        assert (f"{made.build.cache_filename} was already gone from the cache (removed by "
+                "another process since it was listed); nothing to purge") in said, said
+        assert any("already gone" in e.message for e in app.history.entries)
+        await wait_for(pilot, lambda: cached.row_keys == [], what="the pane listed again")
