@@ -69,7 +69,8 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
                      shown_partial: int = 0) -> tuple[str, ...]:
     """What the cache holds, the fullest form first (the pane shows the first that fits).
     With kept trees and the cache measured: the header's total (`… incl. trees`) first,
-    then how it splits into archives and trees, so a half-width pane keeps the total.
+    then how it splits into archives and trees, so a half-width pane keeps the total; the
+    same when files that are no archive (resume notes) make the header's total another size.
     Under a filter, `shown` of the rows `cache_rows` made (as Available counts), of which
     `shown_downloading` are downloads and `shown_partial` stopped ones: counted apart, as
     without a filter."""
@@ -103,6 +104,15 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
             f"{human_size(usage)}: {archives} + {kept}{more}",
             f"{human_size(usage)}: {archives} + {kept}",
             f"{human_size(usage)} incl. {kept}")))
+    if not trees and usage is not None and human_size(usage) != human_size(total):
+        # Resume notes, a stranger's file, a killed run's leftovers: the header counts them,
+        # so the pane says its total and what is not an archive, as with trees.
+        return _forms(state, "cached", *dict.fromkeys((
+            f"{human_size(usage)}: {archives} {human_size(total)} + "
+            f"{human_size(usage - total)} other files{more}",
+            f"{human_size(usage)}: {archives} + other files{more}",
+            f"{human_size(usage)}: {archives} + other files",
+            f"{human_size(usage)} incl. other files")))
     plain = f"{archives} · {human_size(total)}"
     if trees:
         return _forms(state, "cached", *dict.fromkeys((

@@ -123,14 +123,17 @@ class ArchiveCache:
         self.trees = TreeStore(self.root)
 
     def disk_usage(self) -> int:
-        """Bytes the cache dir occupies, as `du -sb`: archives, `.part` files and unpacked
-        trees, a hard-linked file once (`pytui cache list`'s total and the TUI header's).
+        """Bytes the cache dir holds, as `du -sb` counts them less the bytes of the cache dir
+        and its `trees/` themselves: archives, `.part` files (and their resume notes) and
+        unpacked trees, a hard-linked file once (`pytui cache list`'s total and the TUI
+        header's). An empty cache is 0 B, as the Cached pane's total says, not du's 4.0 KiB.
 
         A kept tree counts as its manifest says (a few hundred kB read instead of thousands of
         files stat'ed, after every job); one without a usable manifest is walked."""
         from pytui.core.root_tree import tree_size
 
-        return tree_size(self.root, self.trees.sizes())
+        holders = (os.fspath(self.root), os.fspath(self.trees.path))
+        return tree_size(self.root, self.trees.sizes(), holders)
 
     # -- names --------------------------------------------------------------------------------
     def path_for(self, build: Build) -> Path:

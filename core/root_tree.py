@@ -7,7 +7,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
@@ -74,7 +74,8 @@ def remove_tree(path: Path) -> None:
     shutil.rmtree(path, onerror=onerror)
 
 
-def tree_size(path: Path, summaries: Mapping[str, tuple[int, dict[int, int]]] | None = None) -> int:
+def tree_size(path: Path, summaries: Mapping[str, tuple[int, dict[int, int]]] | None = None,
+              holders: Collection[str] = ()) -> int:
     """Apparent size in bytes of a tree, as `du -sb` counts it: every file, link and directory,
     a hard-linked inode once (an install sharing its files with a pristine tree is not counted
     twice when both are measured together); links are not followed.
@@ -82,6 +83,9 @@ def tree_size(path: Path, summaries: Mapping[str, tuple[int, dict[int, int]]] | 
     A directory met in `summaries` (by its path as walked, e.g. `<path>/trees/<sha>/tree`) is
     not walked: its entries are its summary, the bytes of its directories and links and each
     file's size by inode (on the directory's device), deduplicated with the rest of the walk.
+    A directory in `holders` (by its path as walked, `path` itself too) counts its entries but
+    not its own bytes: the cache dir and its `trees/` are where things are kept, not things
+    kept (an empty cache is 0 B, as the Cached pane totals it, not du's 4.0 KiB).
     """
     try:
         top = os.lstat(path)
@@ -89,11 +93,14 @@ def tree_size(path: Path, summaries: Mapping[str, tuple[int, dict[int, int]]] | 
         return 0
     if not stat.S_ISDIR(top.st_mode):
         return top.st_size
-    total = top.st_size
+    total = 0 if os.fspath(path) in holders else top.st_size
     seen: dict[int, set[int]] = {}  # inodes of hard-linked files met, by device
+    held: list[os.stat_result] = []  # a holder's stat, met just before _walk yields it
 
     def descend(entry_path: str, st: os.stat_result) -> bool:
         nonlocal total
+        if entry_path in holders:
+            held.append(st)
         summary = summaries.get(entry_path) if summaries else None
         if summary is None:
             return True
@@ -101,6 +108,9 @@ def tree_size(path: Path, summaries: Mapping[str, tuple[int, dict[int, int]]] | 
         return False
 
     for st in _walk(path, descend):
+        if held and st is held[-1]:
+            held.pop()
+            continue
         if st.st_nlink > 1 and not stat.S_ISDIR(st.st_mode):
             inodes = seen.setdefault(st.st_dev, set())
             if st.st_ino in inodes:

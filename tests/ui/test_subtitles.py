@@ -3,6 +3,7 @@ so `e` never reads as a count beside `0 interpreters`."""
 
 from __future__ import annotations
 
+import os
 import re
 
 from pytui.app.subtitles import envs_subtitle, key_hint
@@ -81,3 +82,39 @@ def test_a_stopped_download_is_counted_as_partial_not_as_an_archive(tmp_path, bu
     rows = vm.cache_rows(state)
     assert [row.state for row in rows] == ["partial"]
     assert vm.cached_subtitles(state, 1, 0, 1)[0] == "“3.13”: 0 of 1 archive · 1 partial"
+
+
+def test_the_cached_total_is_the_headers_when_the_cache_holds_more(tmp_path, builds) -> None:
+    # The header (the cache's measured size) read `4.0 KiB` for an empty cache where the pane
+    # read `0 B`, and counted a `.part`'s resume note the pane did not: never two totals.
+    state = a_state(tmp_path, *builds.values())
+    vm = ViewModel()
+    state.disk_listed = True
+    state.cache_usage = 0
+    assert vm.cached_subtitles(state)[0] == "0 archives · 0 B"
+    a_cached_archive(state, builds[OLD], size=300_000)
+    state.cache_usage = 300_000
+    assert vm.cached_subtitles(state)[0] == "1 archive · 293.0 KiB"
+    state.cache_usage = 300_000 + 350  # a resume note beside a `.part`
+    assert vm.cached_subtitles(state) == (
+        "293.3 KiB: 1 archive 293.0 KiB + 350 B other files",
+        "293.3 KiB: 1 archive + other files",
+        "293.3 KiB incl. other files")
+    state.cache_usage = 300_000 + 20  # too little to show: one total
+    assert vm.cached_subtitles(state)[0] == "1 archive · 293.0 KiB"
+
+
+def test_the_cache_total_leaves_out_the_dirs_that_hold_it(tmp_path) -> None:
+    # `du -sb` counts the cache dir and `trees/` themselves (4.0 KiB each on ext4), which
+    # the header showed for an empty cache; what they hold is counted, a hard link once.
+    from pytui.core.cache import ArchiveCache
+
+    cache = tmp_path / "cache"
+    assert ArchiveCache(cache).disk_usage() == 0  # not made yet
+    (cache / "trees").mkdir(parents=True)
+    assert ArchiveCache(cache).disk_usage() == 0
+    (cache / "a.tar.gz").write_bytes(b"x" * 1000)
+    os.link(cache / "a.tar.gz", cache / "trees" / "same")
+    (cache / "trees" / "sub").mkdir()
+    sub = (cache / "trees" / "sub").stat().st_size
+    assert ArchiveCache(cache).disk_usage() == 1000 + sub
