@@ -20,8 +20,7 @@ from pathlib import Path
 from pytui.core.environment import Environment
 from pytui.core.keys import parse_key
 from pytui.core.models import Installation
-
-MAX_SYMLINK_HOPS = 40
+from pytui.core.nofollow import MAX_LINK_HOPS
 
 _MINOR_NAME = re.compile(
     r"^(cpython|pypy|graalpy|pyodide)-(\d+)\.(\d+)(\+[a-z+]+)?-[a-z0-9]+-[a-z0-9_]+-[a-z0-9]+$")
@@ -110,7 +109,7 @@ class Resolver:
         # how the environment reaches its install (a bin-dir link goes through the minor link).
         current = exe
         found = None
-        for _ in range(MAX_SYMLINK_HOPS):
+        for _ in range(MAX_LINK_HOPS):
             found = self.classify(current)
             if found is not None or not os.path.islink(current):
                 break

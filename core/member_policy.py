@@ -13,8 +13,6 @@ from pytui.core.tar_headers import MAX_NAME_BYTES
 MAX_COMPONENT_BYTES = 255
 # Most members one archive may hold (PBS archives hold 3,000-12,000).
 MAX_MEMBERS = 1_000_000
-# Most symlinks followed while resolving one link (the kernel's own limit is 40).
-MAX_LINK_HOPS = 40
 
 
 class Refused(Exception):

@@ -18,6 +18,10 @@ import stat
 DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
 READ_FLAGS = os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+# Most symlinks followed while resolving one path, as the kernel's own limit (40): an archive's
+# member, a kept tree's manifest, an environment's interpreter. Its one home: this module has
+# only the standard library's imports, and every install loads it (the fix-ups write through it).
+MAX_LINK_HOPS = 40
 
 
 class LinkInPath(OSError):
@@ -172,10 +176,6 @@ def resolve_link(root_fd: int, start: list[str], target: str, floor: int) -> lis
     Returns the resolved components, or None when the path climbs above its first `floor`
     components (or a link on the way is absolute): it would leave that directory.
     """
-    # Imported here: the fix-ups use this module too, and an install from a pristine tree
-    # never resolves a link (the extraction's member policy and tar headers stay unloaded).
-    from pytui.core.member_policy import MAX_LINK_HOPS
-
     stack = list(start)
     pending = target.split("/")
     pending.reverse()

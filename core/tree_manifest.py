@@ -24,6 +24,7 @@ from itertools import compress, repeat
 from operator import itemgetter, not_
 
 from pytui.core.keys import TYPE_CHECKING, _fields
+from pytui.core.nofollow import MAX_LINK_HOPS
 
 MANIFEST_VERSION = 2
 # Versions read: 1 wrote the number columns as JSON lists.
@@ -32,7 +33,6 @@ READ_VERSIONS = (1, 2)
 MAX_ENTRIES = 200_000
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 MAX_PATH_LENGTH = 4096
-MAX_LINK_HOPS = 40
 # Component steps all of a manifest's links may take to resolve (a PBS tree's few dozen links
 # take a few hundred; 200,000 entries that are all links of 20 components fit).
 MAX_LINK_STEPS = 4_000_000
