@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pytui.app.state import UNINSTALL, VERIFY, AppState, Job
+from pytui.app.state import INSTALL, UNINSTALL, VERIFY, AppState, Job
 from pytui.widgets.format import short_path
 from pytui.widgets.rows import Details, JobView
 
@@ -68,3 +68,24 @@ def job_details(state: AppState, job: Job) -> Details:
         fields.append(("result", job.summary))
     return Details(title=f"job {job.job_id}: {job.kind} {job.title}", fields=tuple(fields),
                    message=job.error)
+
+
+# Phases in which a launched install may still read from the network (later ones work on disk).
+_NETWORK_PHASES = ("resolve", "download")
+
+
+def offline_line(state: AppState) -> str:
+    """The Mode notification once `o` went offline. Offline keeps what starts from now on off
+    the network; a download already under way goes on (its connection is open; `c` cancels
+    it), so it is named rather than left to contradict the header's OFFLINE."""
+    under_way = [job for job in state.running_jobs()
+                 if job.kind == INSTALL and job.launched and job.phase in _NETWORK_PHASES]
+    if not under_way:
+        return "Offline: no network; only cached builds install."
+    if len(under_way) == 1:
+        goes_on = (f"The download of {under_way[0].title} already under way goes on "
+                   "(c cancels it).")
+    else:
+        goes_on = (f"The downloads of {len(under_way)} builds already under way go on "
+                   "(c cancels a job).")
+    return f"Offline: no network for what starts from now on; only cached builds install. {goes_on}"

@@ -137,8 +137,11 @@ class ViewKeys(AppBase):
         self.set_class(state.offline, "-offline")
         self.refresh_bindings()
         self.renderer.all()
-        self.notify("Offline: no network; only cached builds install." if state.offline
-                    else "Online: downloads and catalog refresh allowed.", title="Mode")
+        from pytui.app.job_view import offline_line
+
+        self.notify(offline_line(state) if state.offline
+                    else "Online: downloads and catalog refresh allowed.", title="Mode",
+                    markup=False)
 
     # -- screens ----------------------------------------------------------------------------
 

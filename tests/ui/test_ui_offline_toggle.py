@@ -1,0 +1,51 @@
+"""`o` while a download runs: offline mode keeps work started from now on off the network, and
+the download already under way goes on (its connection is open; `c` cancels it). The Mode
+notification said only "Offline: no network; only cached builds install." while the Jobs panel
+kept downloading, so the header's OFFLINE read as a lie; it now names the download that goes on."""
+
+from __future__ import annotations
+
+from pytui.app.job_view import offline_line
+from pytui.app.state import INSTALL, AppState
+from ui_helpers import HOST, UiWorld, quit_answering_yes, ready, wait_for
+
+
+async def test_going_offline_names_the_download_that_goes_on(ui_world: UiWorld) -> None:
+    build = ui_world.build("3.12.8")
+    path = build.url.split(ui_world.server.base_url, 1)[1]
+    ui_world.server.set_faults(path, rate=20_000)  # minutes: still downloading when `o` lands
+    app = ui_world.make_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await ready(pilot)
+        table = app.query_one("#available")
+        table.focus()
+        assert table.select_key(build.key)
+        await pilot.press("i")
+        job = next(iter(app.state.jobs.values()))
+        await wait_for(pilot, lambda: job.phase == "download" and job.done > 0,
+                       what="the download under way")
+        await pilot.press("o")
+        await wait_for(pilot, lambda: any(n.title == "Mode" for n in app._notifications),
+                       what="the Mode notification")
+        said = " ".join(n.message.replace("\n", "") for n in app._notifications if n.title == "Mode")
+        assert said == ("Offline: no network for what starts from now on; only cached builds "
+                        f"install. The download of {build.key} already under way goes on (c "
+                        "cancels it)."), said
+        assert app.state.offline and job.phase == "download"
+        ui_world.server.set_faults(path, rate=None)
+        await quit_answering_yes(pilot)
+
+
+def test_the_offline_line_counts_only_downloads_under_way(ui_world: UiWorld) -> None:
+    state = AppState(ui_world.settings, HOST, ui_world.home)
+    assert offline_line(state) == "Offline: no network; only cached builds install."
+    one = state.add_job(INSTALL, "cpython-3.12.8-x", build=ui_world.build("3.12.8"))
+    assert offline_line(state) == "Offline: no network; only cached builds install.", \
+        "a queued job starts offline: nothing of it goes on"
+    one.launched, one.phase = True, "resolve"
+    two = state.add_job(INSTALL, "cpython-3.11.11-x", build=ui_world.build("3.11.11"))
+    two.launched, two.phase = True, "download"
+    assert offline_line(state).endswith("The downloads of 2 builds already under way go on (c "
+                                        "cancels a job).")
+    one.phase = two.phase = "extract"
+    assert offline_line(state) == "Offline: no network; only cached builds install."
