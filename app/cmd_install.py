@@ -194,7 +194,7 @@ def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRe
              installed_keys: list[str]) -> tuple[list[Build], list[str], list[str]]:
     """(builds to install, requests nothing matches, installed keys that satisfy a request),
     saying which requests are already satisfied, as uv does."""
-    from pytui.core.requests import find_download
+    from pytui.core.build_choice import find_download
 
     builds: list[Build] = []
     missing: list[str] = []

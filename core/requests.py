@@ -18,16 +18,16 @@ Matching follows `PythonDownloadRequest::satisfied_by_key`: the request's os/arc
 (filled from the host for downloads), implementation, pre-release permission, version and,
 when a version is given, the exact variant. pytui refuses what uv would treat as a path or an
 executable name: such a request matches no download, so it is an error here (`RequestError`).
+Which build a request installs is core/build_choice.py's.
 """
 
 from __future__ import annotations
 
 from pytui.core.errors import RequestError
 from pytui.core.keys import TYPE_CHECKING, KeyFields, NamedFields, _fields, parse_key
-from pytui.core.ordering import build_order
 from pytui.core.version_request import VersionRequest
 
-__all__ = ["MAX_REQUEST_LENGTH", "KeyLike", "PythonRequest", "find_download"]
+__all__ = ["MAX_REQUEST_LENGTH", "KeyLike", "PythonRequest"]
 
 # Bounds on what the parser reads. No key or specifier list comes near 1024 characters; a
 # longer text is refused before any pattern runs.
@@ -57,7 +57,7 @@ _IMPLEMENTATION_NAMES = (("cpython", "cpython"), ("cp", "cpython"), ("pypy", "py
 KeyLike = KeyFields
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
     from typing import Any, Protocol
 
     class HostLike(Protocol):
@@ -70,7 +70,8 @@ if TYPE_CHECKING:
         def libc(self) -> str: ...
 
 
-def _family(arch: str) -> str:
+def arch_family(arch: str) -> str:
+    """An arch's family: the levels of x86_64 (x86_64_v2 …) are one, as in uv."""
     return "x86_64" if arch.startswith("x86_64") else arch
 
 
@@ -78,7 +79,7 @@ def _environment_runs(os_name: str, env_arch: str, arch: str) -> bool:
     """uv's `Platform::supports` for a build on `os_name` when the host's arch is `env_arch`."""
     if arch == env_arch or arch == "wasm32":
         return True
-    env_family, family = _family(env_arch), _family(arch)
+    env_family, family = arch_family(env_arch), arch_family(arch)
     if os_name == "windows" and ((env_family, family) in {("x86_64", "x86"), ("aarch64", "x86_64"),
                                                           ("aarch64", "x86")}):
         return True
@@ -406,80 +407,6 @@ def _parse_key_part(position: str, part: str) -> object | None:
             return part
         return _ARCH_NAMES.get(part)
     return part if part in _LIBC_NAMES else None
-
-
-# --- selecting downloads ------------------------------------------------------------------
-
-
-def find_download(catalog: Iterable, request: PythonRequest, platform: HostLike | None = None,
-                  *, build: str | None = None):  # -> Build | None
-    """The build `uv python install REQUEST` would pick on `platform` (default: this host).
-
-    CPython unless another implementation is named; newest first in uv's order (the first in
-    the catalog among equals); a pre-release only when the request names one or nothing
-    stable matches. `build` pins a PBS release (`UV_PYTHON_CPYTHON_BUILD`).
-
-    A `Catalog` is searched by its key fields (`Catalog.key_rows`, only the host's os and
-    libc): only the chosen build is made (with a pin, the few that match the key), and only
-    the matching keys are ordered, never the whole catalog.
-    """
-    if platform is None:
-        from pytui.core.platform_detect import detect_host
-
-        platform = detect_host()
-    filled = request.for_install(platform, build)
-    # One pass with pre-releases admitted finds both answers: the stable one when there is
-    # one (and the request does not admit pre-releases), else the newest of all.
-    relaxed = filled._replace(build=None, prereleases=True)
-    family = _family(platform.arch)
-    for _ in range(2):
-        if hasattr(catalog, "key_rows"):
-            # The request's os and libc are always filled (`for_install`): equality tests on
-            # them drop most of the catalog before uv's match runs (an emscripten request
-            # matches on arch alone, see `_matches`).
-            want_os = filled.os if filled.os != "emscripten" else None
-            places, items = catalog.key_rows(want_os, filled.libc)
-        else:
-            items = catalog if isinstance(catalog, list) else list(catalog)
-            places = range(len(items))
-        matches = relaxed.matcher()
-        # (uv's order, place in the catalog): sorting these is the catalog's stable sort
-        # restricted to the builds that match.
-        found = [(build_order(item, family), place, item)
-                 for place, item in zip(places, items, strict=True) if matches(item)]
-        if filled.build:
-            pinned = _with_build(catalog, found, filled.build)
-            if pinned is None:
-                continue  # the catalog re-read its stale columns: search it again
-            found = pinned
-        stable = found if filled.allows_prereleases else [
-            candidate for candidate in found if not candidate[2].prerelease]
-        pool = stable or found
-        if not pool:
-            return None
-        _, place, item = min(pool, key=_order_and_place)
-        if not hasattr(catalog, "builds_at") or hasattr(item, "url"):
-            return item  # already a build
-        made = catalog.builds_at([place])
-        if made is not None:
-            return made[0]
-    raise AssertionError("a re-read catalog holds every build")  # pragma: no cover
-
-
-def _order_and_place(candidate: tuple) -> tuple:
-    return candidate[0], candidate[1]
-
-
-def _with_build(catalog: Iterable, found: list[tuple], pin: str) -> list[tuple] | None:
-    """The candidates whose build is the pinned release, as (order, place, build); a pinned
-    release is a build field, not a key field, so the matching ones are made. None when the
-    catalog found its columns stale while making them."""
-    if found and hasattr(catalog, "builds_at") and not hasattr(found[0][2], "url"):
-        made = catalog.builds_at([place for _, place, _ in found])
-        if made is None:
-            return None
-        found = [(order, place, item) for (order, place, _), item in zip(found, made, strict=True)]
-    return [candidate for candidate in found if getattr(candidate[2], "build", None) == pin]
 
 
 _fields(PythonRequest, PythonRequest._fields)

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pytui.core import parsed_cache
+from pytui.core.build_choice import find_download
 from pytui.core.catalog import Catalog, LazyBuilds
 from pytui.core.listing import list_rows
 from pytui.core.platform_detect import HostPlatform
-from pytui.core.requests import PythonRequest, find_download
+from pytui.core.requests import PythonRequest
 from pytui.core.sealed import seal, unseal
 from pytui.core.sources import load_catalog
 from test_catalog import entry, settings_for, uv_json

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pytui.core.build_choice import find_download
 from pytui.core.catalog import Catalog, LazyBuilds
 from pytui.core.errors import RequestError
 from pytui.core.ordering import build_order
 from pytui.core.platform_detect import HostPlatform
-from pytui.core.requests import PythonRequest, find_download
+from pytui.core.requests import PythonRequest
 from pytui.core.sources import load_catalog
 from test_catalog import settings_for
 

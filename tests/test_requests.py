@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from pytui.core.build_choice import find_download
 from pytui.core.catalog import Catalog, parse_uv_json
 from pytui.core.errors import RequestError, UsageError
 from pytui.core.pep440 import Specifier, Version
 from pytui.core.platform_detect import HostPlatform
-from pytui.core.requests import PythonRequest, find_download
+from pytui.core.requests import PythonRequest
 from pytui.core.version_request import VersionRequest
 
 LINUX = HostPlatform("linux", "x86_64", "gnu")

@@ -13,11 +13,12 @@ import sys
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pytui.core.build_choice import find_download
 from pytui.core.errors import RequestError
 from pytui.core.keys import parse_key
 from pytui.core.models import Build
 from pytui.core.platform_detect import HostPlatform
-from pytui.core.requests import MAX_REQUEST_LENGTH, PythonRequest, find_download
+from pytui.core.requests import MAX_REQUEST_LENGTH, PythonRequest
 
 LINUX = HostPlatform("linux", "x86_64", "gnu")
 BUILDS = [
