@@ -29,10 +29,7 @@ class EnvFilter(FilterBox):
     while the box has the focus, as the main screen's filter does; app/filter_box.py takes
     the Enter)."""
 
-    KEEP_ACTION = "screen.keep_filter"
-    CLEAR_ACTION = "screen.clear_filter"
-    BINDINGS = [Binding("enter", "screen.keep_filter", "Keep filter", key_display="Enter"),
-                Binding("escape", "screen.clear_filter", "Clear filter", key_display="Esc")]
+    ACTIONS_OF = "screen"
 
 
 # The footer keeps these first when it is too narrow (lower is kept longer).

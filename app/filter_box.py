@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from pytui.widgets.list_bindings import CLEAR_FILTER, KEEP_FILTER, filter_bindings
 from textual import events
 from textual.widgets import Input
 from textual.widgets.input import Selection
@@ -26,10 +27,19 @@ if TYPE_CHECKING:
 
 
 class FilterBox(Input):
-    # The actions that keep the filter and focus the table ("app.keep_filter"), and that
-    # clear it and focus the table ("app.clear_filter"); both move the focus at once.
+    # Whose actions keep the filter and clear it ("app" or "screen"; each moves the focus to
+    # the table at once): a subclass names it, and its Enter and Esc bindings and the actions
+    # the box runs are made from that one name (widgets/list_bindings.py spells the actions).
+    ACTIONS_OF: ClassVar[str] = ""
     KEEP_ACTION: ClassVar[str] = ""
     CLEAR_ACTION: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if "ACTIONS_OF" in vars(cls):
+            cls.KEEP_ACTION = f"{cls.ACTIONS_OF}.{KEEP_FILTER}"
+            cls.CLEAR_ACTION = f"{cls.ACTIONS_OF}.{CLEAR_FILTER}"
+            cls.BINDINGS = [*filter_bindings(cls.ACTIONS_OF)]
+        super().__init_subclass__(**kwargs)  # Textual merges the bindings there: set first
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,7 +11,6 @@ from pytui.app.filter_box import FilterBox
 from pytui.app.startup import lazy_module
 from pytui.widgets.available_table import AvailableTable
 from textual import on
-from textual.binding import Binding
 from textual.events import DescendantFocus
 from textual.widgets import DataTable, Input
 
@@ -30,10 +29,7 @@ class FilterInput(FilterBox):
     """The `/` filter; Esc clears it and goes back to the table, Enter keeps it (the footer
     says so while the box has the focus; app/filter_box.py takes the Enter)."""
 
-    KEEP_ACTION = "app.keep_filter"
-    CLEAR_ACTION = "app.clear_filter"
-    BINDINGS = [Binding("enter", "app.keep_filter", "Keep filter", key_display="Enter"),
-                Binding("escape", "app.clear_filter", "Clear filter", key_display="Esc")]
+    ACTIONS_OF = "app"
 
 
 class ViewKeys(AppBase):

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pytui.widgets.cut_rules import key_floor
 from pytui.widgets.datatable_internals import Cell, FastDataTable, KnownRow
-from pytui.widgets.list_bindings import LIST_MOVES
+from pytui.widgets.list_bindings import CLEAR_FILTER, LIST_MOVES
 from pytui.widgets.table_cells import FormText
 from rich.cells import cell_len
 from rich.text import Text
@@ -42,7 +42,7 @@ class KeyedTable(FastDataTable):
     # j/k, g/G, Home/End are the table's own (so the filter box still receives those
     # letters): widgets/list_bindings.py.
     BINDINGS = [Binding("enter", "app.install_asking", "Install", show=False),
-                Binding("escape", "app.clear_filter", "Clear filter", show=False),
+                Binding("escape", f"app.{CLEAR_FILTER}", "Clear filter", show=False),
                 *LIST_MOVES]
 
     # (label, column key, width or None for auto)

@@ -140,3 +140,18 @@ async def test_tab_through_the_panes_and_the_footer_follows(ui_world: UiWorld) -
         # Every key still shown on every other pane: only the order changed.
         assert all(sorted(labels) == sorted(seen["available"])
                    for pane, labels in seen.items() if pane not in ("installed", "details"))
+
+
+def test_each_filter_box_runs_the_actions_its_footer_shows() -> None:
+    # The actions were spelled twice in each box (the bindings the footer shows, the actions
+    # its Enter and Esc run) and again in the tables' Esc: now made from one name.
+    from pytui.app.envs_screen import EnvFilter
+    from pytui.app.view_keys import FilterInput
+    from pytui.widgets.keyed_table import KeyedTable
+
+    for box, owner in ((FilterInput, "app"), (EnvFilter, "screen")):
+        bound = {b.key: b.action for b in box.BINDINGS if not isinstance(b, tuple)}
+        assert bound == {"enter": box.KEEP_ACTION, "escape": box.CLEAR_ACTION}, box
+        assert (box.KEEP_ACTION, box.CLEAR_ACTION) == (f"{owner}.keep_filter", f"{owner}.clear_filter")
+    table_esc = [b.action for b in KeyedTable.BINDINGS if not isinstance(b, tuple) and b.key == "escape"]
+    assert table_esc == [FilterInput.CLEAR_ACTION]
