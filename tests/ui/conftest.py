@@ -3,9 +3,12 @@ PBS) archives served by the loopback HTTP server (see ui_helpers.make_world)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+from envs_scene import SCAN_VARIABLES, EnvsWorld
+from fixtures_archives import MadeArchive
 from fixtures_http import FaultyHTTPServer
 from pytui.core.models import Build
 from ui_helpers import UiWorld, make_world
@@ -32,3 +35,24 @@ def stuck_world(tmp_path: Path, http_server: FaultyHTTPServer,
 def builds() -> dict[str, Build]:
     """Three builds: 3.12.7, 3.12.8 and 3.13.1 (tests/ui/view_state.py)."""
     return three_builds()
+
+
+@pytest.fixture
+def envs_world(tmp_path: Path, http_server: FaultyHTTPServer, base_prefix_archive: MadeArchive,
+               monkeypatch: pytest.MonkeyPatch) -> EnvsWorld:
+    """A real interpreter served and in the catalog, not installed yet (tests/ui/envs_scene.py);
+    the scan variables are restored after the test."""
+    for name in SCAN_VARIABLES:
+        monkeypatch.setenv(name, "")
+    return EnvsWorld(tmp_path, http_server, base_prefix_archive)
+
+
+@pytest.fixture
+def upgrade_world(tmp_path: Path, http_server: FaultyHTTPServer, base_prefix_archive: MadeArchive,
+                  monkeypatch: pytest.MonkeyPatch) -> EnvsWorld:
+    """`envs_world` with a newer patch release of the same minor in the catalog too."""
+    for name in SCAN_VARIABLES:
+        monkeypatch.setenv(name, "")
+    info = sys.version_info
+    return EnvsWorld(tmp_path, http_server, base_prefix_archive,
+                     newer=f"{info.major}.{info.minor}.{info.micro + 1}")

@@ -152,6 +152,6 @@ def test_each_filter_box_runs_the_actions_its_footer_shows() -> None:
     for box, owner in ((FilterInput, "app"), (EnvFilter, "screen")):
         bound = {b.key: b.action for b in box.BINDINGS if not isinstance(b, tuple)}
         assert bound == {"enter": box.KEEP_ACTION, "escape": box.CLEAR_ACTION}, box
-        assert (box.KEEP_ACTION, box.CLEAR_ACTION) == (f"{owner}.keep_filter", f"{owner}.clear_filter")
+        assert (f"{owner}.keep_filter", f"{owner}.clear_filter") == (box.KEEP_ACTION, box.CLEAR_ACTION)
     table_esc = [b.action for b in KeyedTable.BINDINGS if not isinstance(b, tuple) and b.key == "escape"]
     assert table_esc == [FilterInput.CLEAR_ACTION]

@@ -11,80 +11,20 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 from envs_helpers import UV, uv_venv, venv
-from fixtures_archives import MadeArchive, make_pbs_archive, write_uv_catalog
-from fixtures_http import FaultyHTTPServer
+from envs_scene import EnvsWorld, HeldScan, scanned
 from pytui.app.envs_screen import EnvironmentsScreen
-from pytui.app.gateway import CoreGateway
 from pytui.app.purge_screen import PurgeRulesModal
 from pytui.app.screens import ConfirmModal
-from pytui.core.catalog import Catalog
-from pytui.core.progress import CancelToken
-from pytui.core.settings import Settings
 from pytui.widgets.details import DetailsPanel
 from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.key_bar import KeyBar
-from ui_helpers import HOST, SIZE, ready, wait_for
+from ui_helpers import SIZE, ready, wait_for
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PBS linux builds")
-
-
-class World:
-    def __init__(self, tmp: Path, server: FaultyHTTPServer, real: MadeArchive,
-                 newer: str | None = None) -> None:
-        home = Path(os.environ["HOME"])
-        self.home, self.tmp = home, tmp
-        self.projects = home / "code"
-        self.projects.mkdir(parents=True)
-        # Scan roots and tool dirs: all inside the private tmp HOME.
-        for name, value in (("PYTUI_SCAN_PATHS", self.projects), ("UV_TOOL_DIR", home / "uv-tools"),
-                            ("PIPX_HOME", home / "pipx"), ("WORKON_HOME", home / "venvs")):
-            os.environ[name] = str(value)
-        self.real = real.serve(server)
-        builds = [self.real.build]
-        self.newer: MadeArchive | None = None
-        if newer is not None:
-            self.newer = make_pbs_archive(tmp / "newer", version=newer).serve(server)
-            builds.append(self.newer.build)
-        catalog_path = write_uv_catalog(home / "catalog.json", builds)
-        self.settings = Settings.resolve(downloads_json=str(catalog_path))
-        self.catalog = Catalog(builds, source="test catalog")
-        self.key = self.real.build.key
-        b = self.real.build
-        self.mm = f"{b.major}.{b.minor}"
-        self.root = self.settings.install_root
-
-    def install_real(self) -> None:
-        """Through the install engine, as `i` would (links the minor-version dir)."""
-        CoreGateway().install(self.real.build, settings=self.settings, catalog=self.catalog,
-                              progress=lambda _p: None, cancel=CancelToken(), reinstall=False,
-                              downloader=None, on_warning=lambda _l: None, on_wait=lambda _l: None)
-
-    @property
-    def patch_python(self) -> Path:
-        return self.root / self.key / "bin" / f"python{self.mm}"
-
-    @property
-    def minor_python(self) -> Path:
-        return self.root / self.real.build.minor_key / "bin" / f"python{self.mm}"
-
-    def make_app(self, **kwargs: object):
-        from pytui.app.tui import make_app
-
-        return make_app(self.settings, host=HOST, refresh=False, show_eta=False, home=self.home,
-                        **kwargs)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def world(tmp_path: Path, http_server: FaultyHTTPServer, base_prefix_archive: MadeArchive,
-          monkeypatch: pytest.MonkeyPatch) -> World:
-    for name in ("PYTUI_SCAN_PATHS", "UV_TOOL_DIR", "PIPX_HOME", "WORKON_HOME"):
-        monkeypatch.setenv(name, "")
-    return World(tmp_path, http_server, base_prefix_archive)
 
 
 def _used_by(app, key: str) -> str:
@@ -92,59 +32,52 @@ def _used_by(app, key: str) -> str:
     return str(cells[2]) if cells else ""
 
 
-async def _scanned(pilot) -> None:
-    app = pilot.app
-    await wait_for(pilot, lambda: app.state.environments is not None and not app.state.envs_scanning,
-                   what="environment scan")
-    await pilot.pause()
-
-
-async def test_environments_view_used_by_and_details_with_real_venvs(world: World) -> None:
-    world.install_real()
-    code = world.projects
-    venv(world.patch_python, code / "pinned" / ".venv")
-    venv(world.minor_python, code / "follows" / ".venv")
-    venv(world.patch_python, world.home / "venvs" / "work")  # virtualenvwrapper
+async def test_environments_view_used_by_and_details_with_real_venvs(envs_world: EnvsWorld) -> None:
+    envs_world.install_real()
+    code = envs_world.projects
+    venv(envs_world.patch_python, code / "pinned" / ".venv")
+    venv(envs_world.minor_python, code / "follows" / ".venv")
+    venv(envs_world.patch_python, envs_world.home / "venvs" / "work")  # virtualenvwrapper
     if UV.exists():
-        made = uv_venv(dict(os.environ), world.tmp, code / "uvproj" / ".venv", world.mm)
+        made = uv_venv(dict(os.environ), envs_world.tmp, code / "uvproj" / ".venv", envs_world.mm)
         assert made.returncode == 0, made.stderr
-    venv(world.patch_python, code / "broken" / ".venv")
+    venv(envs_world.patch_python, code / "broken" / ".venv")
     cfg = code / "broken" / ".venv" / "pyvenv.cfg"
-    gone = world.key.replace(world.real.build.version, f"{world.mm}.99")
-    cfg.write_text(cfg.read_text().replace(world.key, gone))
+    gone = envs_world.key.replace(envs_world.real.build.version, f"{envs_world.mm}.99")
+    cfg.write_text(cfg.read_text().replace(envs_world.key, gone))
     users = 4 if UV.exists() else 3
 
-    app = world.make_app()
+    app = envs_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await _scanned(pilot)
-        assert _used_by(app, world.key) == str(users)
+        await scanned(pilot)
+        assert _used_by(app, envs_world.key) == str(users)
         await pilot.press("tab", "tab")  # Available -> Cached -> Installed
         await pilot.pause()
         details = app.query_one("#details", DetailsPanel).details
-        assert details is not None and details.title == world.key
+        assert details is not None and details.title == envs_world.key
         text = "\n".join(value for _, value in details.fields)
         assert f"{users} environments: 2 direct, {users - 2} through the minor-version link" in text
         assert "~/code/pinned/.venv  (direct)" in text
-        assert f"~/code/follows/.venv  (follows {world.mm})" in text
+        assert f"~/code/follows/.venv  (follows {envs_world.mm})" in text
 
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="view")
         screen = app.screen
         assert isinstance(screen, EnvironmentsScreen)
-        await _scanned(pilot)
+        await scanned(pilot)
         await pilot.pause()
         rows = screen.table.row_keys
         assert rows[0] == str(code / "broken" / ".venv")  # broken first
         assert set(rows) >= {str(code / "pinned" / ".venv"), str(code / "follows" / ".venv"),
-                             str(world.home / "venvs" / "work")}
+                             str(envs_world.home / "venvs" / "work")}
         broken = [str(c) for c in screen.table.cells_of(rows[0]) or ()]
         assert broken[2] == "missing" and "broken" in broken[4]
         pinned = [str(c) for c in screen.table.cells_of(str(code / "pinned" / ".venv")) or ()]
-        assert pinned[1:4] == ["venv", world.key, f"pinned to {world.real.build.version}"]
+        assert pinned[1:4] == ["venv", envs_world.key, f"pinned to {envs_world.real.build.version}"]
         follows = [str(c) for c in screen.table.cells_of(str(code / "follows" / ".venv")) or ()]
-        assert follows[3] == f"follows {world.mm}"
-        wrapper = [str(c) for c in screen.table.cells_of(str(world.home / "venvs" / "work")) or ()]
+        assert follows[3] == f"follows {envs_world.mm}"
+        wrapper = [str(c) for c in screen.table.cells_of(str(envs_world.home / "venvs" / "work")) or ()]
         assert wrapper[1] == "virtualenvwrapper"
         # The second scan (opening the view rescans) took the unchanged directories from the
         # walk kept in the state dir.
@@ -165,31 +98,16 @@ async def test_environments_view_used_by_and_details_with_real_venvs(world: Worl
         await wait_for(pilot, lambda: not isinstance(app.screen, EnvironmentsScreen), what="closed")
 
 
-class HeldScan(CoreGateway):
-    """Holds the environment scan until the test lets it go."""
-
-    def __init__(self) -> None:
-        self.release = threading.Event()
-        self.entered = threading.Event()
-
-    def scan_envs(self, settings, *, cancelled, installed=None):  # type: ignore[override]
-        self.entered.set()
-        while not self.release.wait(0.02):
-            if cancelled():
-                break
-        return super().scan_envs(settings, cancelled=cancelled, installed=installed)
-
-
-async def test_the_scan_never_blocks_the_first_frame_or_keys(world: World) -> None:
-    world.install_real()
-    venv(world.patch_python, world.projects / "p" / ".venv")
+async def test_the_scan_never_blocks_the_first_frame_or_keys(envs_world: EnvsWorld) -> None:
+    envs_world.install_real()
+    venv(envs_world.patch_python, envs_world.projects / "p" / ".venv")
     gateway = HeldScan()
-    app = world.make_app(gateway=gateway)
+    app = envs_world.make_app(gateway=gateway)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await wait_for(pilot, gateway.entered.is_set, what="scan started")
         # Painted and answering keys while the scan is held: the column says "…".
-        assert _used_by(app, world.key) == "…"
+        assert _used_by(app, envs_world.key) == "…"
         await pilot.press("a")
         await wait_for(pilot, lambda: app.state.view.all_versions, what="a toggled")
         await pilot.press("e")
@@ -203,24 +121,14 @@ async def test_the_scan_never_blocks_the_first_frame_or_keys(world: World) -> No
         assert "stopped" in screen.status_text()
         gateway.release.set()
         await pilot.press("r")
-        await _scanned(pilot)
-        await wait_for(pilot, lambda: screen.table.row_keys == [str(world.projects / "p" / ".venv")],
+        await scanned(pilot)
+        await wait_for(pilot, lambda: screen.table.row_keys == [str(envs_world.projects / "p" / ".venv")],
                        what="rows after rescan")
         await pilot.press("escape")
-        await wait_for(pilot, lambda: _used_by(app, world.key) == "1", what="Used by filled")
+        await wait_for(pilot, lambda: _used_by(app, envs_world.key) == "1", what="Used by filled")
 
 
-@pytest.fixture
-def upgrade_world(tmp_path: Path, http_server: FaultyHTTPServer, base_prefix_archive: MadeArchive,
-                  monkeypatch: pytest.MonkeyPatch) -> World:
-    for name in ("PYTUI_SCAN_PATHS", "UV_TOOL_DIR", "PIPX_HOME", "WORKON_HOME"):
-        monkeypatch.setenv(name, "")
-    info = sys.version_info
-    return World(tmp_path, http_server, base_prefix_archive,
-                 newer=f"{info.major}.{info.minor}.{info.micro + 1}")
-
-
-async def test_upgrade_preview_runs_jobs_then_prune_keeps_direct_users(upgrade_world: World) -> None:
+async def test_upgrade_preview_runs_jobs_then_prune_keeps_direct_users(upgrade_world: EnvsWorld) -> None:
     world = upgrade_world
     assert world.newer is not None
     world.install_real()
@@ -231,7 +139,7 @@ async def test_upgrade_preview_runs_jobs_then_prune_keeps_direct_users(upgrade_w
     app = world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await _scanned(pilot)
+        await scanned(pilot)
         await pilot.press("U")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="preview")
         lines = [str(w.content) for w in app.screen.query(".dialog-line")]
@@ -279,7 +187,7 @@ async def test_upgrade_preview_runs_jobs_then_prune_keeps_direct_users(upgrade_w
         shutil.rmtree(code / "pinned")
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="view")
-        await _scanned(pilot)
+        await scanned(pilot)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, EnvironmentsScreen), what="closed")
         await pilot.press("P")
@@ -303,24 +211,24 @@ def _purge_key(modal: PurgeRulesModal) -> list[bool]:
     return [item.enabled for item in modal.query_one(KeyBar).items if item.action == "confirm"]
 
 
-async def test_a_quick_check_is_shown_at_once_then_the_whole_tree_replaces_it(world: World) -> None:
+async def test_a_quick_check_is_shown_at_once_then_the_whole_tree_replaces_it(envs_world: EnvsWorld) -> None:
     """The Environments view shows the quick scan first (a venv in a new project near the root
     is there at once), says so, and the check of the whole tree replaces it (a venv made deep
     appears then)."""
-    world.install_real()
-    code = world.projects
-    venv(world.patch_python, code / "p" / ".venv")
+    envs_world.install_real()
+    code = envs_world.projects
+    venv(envs_world.patch_python, code / "p" / ".venv")
     (code / "org" / "team" / "x").mkdir(parents=True)
     gateway = HeldScan()
     gateway.release.set()
-    app = world.make_app(gateway=gateway)
+    app = envs_world.make_app(gateway=gateway)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await _scanned(pilot)  # the first scan checks the whole tree (nothing to be quick about)
+        await scanned(pilot)  # the first scan checks the whole tree (nothing to be quick about)
         assert not app.state.envs_quick
         near, deep = code / "new" / ".venv", code / "org" / "team" / "x" / ".venv"
-        venv(world.patch_python, near)
-        venv(world.patch_python, deep)
+        venv(envs_world.patch_python, near)
+        venv(envs_world.patch_python, deep)
         gateway.release.clear()
         gateway.entered.clear()
         await pilot.press("e")
@@ -341,7 +249,7 @@ async def test_a_quick_check_is_shown_at_once_then_the_whole_tree_replaces_it(wo
         assert any("still being checked" in line.text
                    for line in _breaking_lines(app.state, app.state.installations[0]))
         gateway.release.set()
-        await _scanned(pilot)
+        await scanned(pilot)
         await wait_for(pilot, lambda: str(deep) in screen.table.row_keys, what="whole tree shown")
         assert not app.state.envs_quick
         assert "the whole tree checked in" in screen.status_text()

@@ -9,30 +9,19 @@ one, only held back until the test lets it go (HeldScan)."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 from envs_helpers import venv
-from fixtures_archives import MadeArchive
-from fixtures_http import FaultyHTTPServer
+from envs_scene import EnvsWorld, HeldScan, scanned
 from pytui.app.job_actions import ASKED_AGAIN, CHANGED
 from pytui.app.messages import EnvsScanned
 from pytui.app.screens import ConfirmModal
 from pytui.core.environment import Environment
 from pytui.widgets.installed_table import InstalledTable
-from test_ui_envs import HeldScan, World, _scanned
 from textual import events
 from ui_helpers import SIZE, ready, wait_for
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PBS linux builds")
-
-
-@pytest.fixture
-def world(tmp_path: Path, http_server: FaultyHTTPServer, base_prefix_archive: MadeArchive,
-          monkeypatch: pytest.MonkeyPatch) -> World:
-    for name in ("PYTUI_SCAN_PATHS", "UV_TOOL_DIR", "PIPX_HOME", "WORKON_HOME"):
-        monkeypatch.setenv(name, "")
-    return World(tmp_path, http_server, base_prefix_archive)
 
 
 def _question(app) -> list[str]:
@@ -40,11 +29,11 @@ def _question(app) -> list[str]:
     return screen.question[1] if isinstance(screen, ConfirmModal) else []
 
 
-async def _ask_uninstall(pilot, world: World) -> ConfirmModal:
+async def _ask_uninstall(pilot, envs_world: EnvsWorld) -> ConfirmModal:
     app = pilot.app
     table = app.query_one("#installed", InstalledTable)
     table.focus()
-    table.select_key(world.key)
+    table.select_key(envs_world.key)
     await pilot.pause()
     await pilot.press("u")
     await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
@@ -63,20 +52,20 @@ async def _quick_result_shown(pilot, gateway: HeldScan) -> None:
 
 
 async def test_an_uninstall_asked_on_a_quick_check_changes_when_the_whole_tree_is_in(
-        world: World) -> None:
-    world.install_real()
-    (world.projects / "org" / "team" / "x").mkdir(parents=True)
+        envs_world: EnvsWorld) -> None:
+    envs_world.install_real()
+    (envs_world.projects / "org" / "team" / "x").mkdir(parents=True)
     gateway = HeldScan()
     gateway.release.set()
-    app = world.make_app(gateway=gateway)
+    app = envs_world.make_app(gateway=gateway)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await _scanned(pilot)  # the first scan checks the whole tree: nobody uses it
+        await scanned(pilot)  # the first scan checks the whole tree: nobody uses it
         # Made after that check, below the watched depth: only the whole tree finds it.
-        deep = world.projects / "org" / "team" / "x" / ".venv"
-        venv(world.patch_python, deep)
+        deep = envs_world.projects / "org" / "team" / "x" / ".venv"
+        venv(envs_world.patch_python, deep)
         await _quick_result_shown(pilot, gateway)
-        modal = await _ask_uninstall(pilot, world)
+        modal = await _ask_uninstall(pilot, envs_world)
         assert not any("Breaks" in line for line in _question(app))
         assert any("only a quick check so far; the whole tree is still being checked" in line
                    for line in _question(app))
@@ -89,22 +78,22 @@ async def test_an_uninstall_asked_on_a_quick_check_changes_when_the_whole_tree_i
         assert not any("quick check" in line for line in lines)
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmModal), what="closed")
-        assert world.patch_python.exists() and not app.state.jobs
+        assert envs_world.patch_python.exists() and not app.state.jobs
 
 
 async def test_a_yes_queued_behind_the_news_is_not_a_yes_to_the_new_question(
-        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    world.install_real()
-    (world.projects / "org" / "team" / "x").mkdir(parents=True)
+        envs_world: EnvsWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    envs_world.install_real()
+    (envs_world.projects / "org" / "team" / "x").mkdir(parents=True)
     gateway = HeldScan()
     gateway.release.set()
-    app = world.make_app(gateway=gateway)
+    app = envs_world.make_app(gateway=gateway)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await _scanned(pilot)
-        venv(world.patch_python, world.projects / "org" / "team" / "x" / ".venv")
+        await scanned(pilot)
+        venv(envs_world.patch_python, envs_world.projects / "org" / "team" / "x" / ".venv")
         await _quick_result_shown(pilot, gateway)
-        await _ask_uninstall(pilot, world)
+        await _ask_uninstall(pilot, envs_world)
         # The user presses y just as the whole-tree result arrives: the key is queued right
         # behind it, before the changed question can be drawn.
         post = app.post_message
@@ -121,21 +110,21 @@ async def test_a_yes_queued_behind_the_news_is_not_a_yes_to_the_new_question(
                                           for n in app._notifications), what="the yes refused")
         assert isinstance(app.screen, ConfirmModal)
         assert "Breaks 1 environment:" in _question(app)
-        assert world.patch_python.exists() and not app.state.jobs
+        assert envs_world.patch_python.exists() and not app.state.jobs
         await pilot.press("n")
 
 
-async def test_before_any_scan_ended_the_question_says_so_then_changes(world: World) -> None:
-    world.install_real()
-    user = world.projects / "api" / ".venv"
-    venv(world.patch_python, user)
+async def test_before_any_scan_ended_the_question_says_so_then_changes(envs_world: EnvsWorld) -> None:
+    envs_world.install_real()
+    user = envs_world.projects / "api" / ".venv"
+    venv(envs_world.patch_python, user)
     gateway = HeldScan()  # no scan has ended: no kept result either (a first run)
-    app = world.make_app(gateway=gateway)
+    app = envs_world.make_app(gateway=gateway)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await wait_for(pilot, gateway.entered.is_set, what="scan started")
         assert app.state.environments is None
-        await _ask_uninstall(pilot, world)
+        await _ask_uninstall(pilot, envs_world)
         assert _question(app)[-1].startswith(
             "Environments: not checked yet: the scan is still running")
         gateway.release.set()
@@ -149,12 +138,12 @@ async def test_before_any_scan_ended_the_question_says_so_then_changes(world: Wo
         # the question was drawn (here set directly, as no message announces it) asks again.
         user_env = next(e for e in app.state.environments or () if e.path == user)
         app.state.environments = [e for e in app.state.environments or () if e.path != user]
-        await _ask_uninstall(pilot, world)
+        await _ask_uninstall(pilot, envs_world)
         assert not any("Breaks" in line for line in _question(app))
         app.state.environments = [*app.state.environments, Environment(
             user_env.path, user_env.kind, user_env.key, user_env.link, user_env.status)]
         await pilot.press("y")
         await wait_for(pilot, lambda: _question(app)[:1] == [ASKED_AGAIN], what="asked again")
         assert "Breaks 1 environment:" in _question(app)
-        assert world.patch_python.exists() and not app.state.jobs
+        assert envs_world.patch_python.exists() and not app.state.jobs
         await pilot.press("n")
