@@ -113,33 +113,23 @@ def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: boo
     import os
 
     from pytui.core.errors import PytuiError
-    from pytui.core.install_root import InstallRoot, executable_install_name
-    from pytui.core.keys import parse_key
+    from pytui.core.install_root import InstallRoot
+    from pytui.core.link_repair import missing_links, restore_links
 
     root = InstallRoot(settings.install_root, lock_timeout=0)
-    repairs = []
-    for key in satisfied_keys:
-        parts = parse_key(key)
-        if parts is None:
-            continue
-        no_minor = parts.implementation == "cpython" and not os.path.lexists(root.minor_link_path(parts))
-        no_bin = not settings.no_bin and not os.path.lexists(settings.bin_dir / executable_install_name(parts))
-        if no_minor or no_bin or (force and not settings.no_bin):
-            repairs.append((key, parts))
+    repairs = [key for key in satisfied_keys
+               if missing_links(root.path, settings, key) or (force and not settings.no_bin)]
     with contextlib.suppress(PytuiError, OSError):
         if clean_temp and root.temp_dir.is_dir() and os.listdir(root.temp_dir):
             root.clean_temp(bin_dir=settings.bin_dir, on_restored=_say_restored)
-        if repairs:
-            with root.locked():
-                for key, parts in repairs:
-                    root.update_minor_link(parts)
-                    installation = root.get(key)
-                    if installation is not None and not settings.no_bin:
-                        links = root.link_executables(installation, settings.bin_dir, force=force)
-                        for link in links.linked:
-                            print(f" + {key} ({link.name})", file=sys.stderr)
-                        for warning in links.warnings:
-                            print(stderr_style().warning(warning), file=sys.stderr)
+        for key in repairs:
+            links = restore_links(root, settings, key, force=force)
+            if links is None:
+                continue
+            for link in links.linked:
+                print(f" + {key} ({link.name})", file=sys.stderr)
+            for warning in links.warnings:
+                print(stderr_style().warning(warning), file=sys.stderr)
 
 
 def run_install(args: argparse.Namespace) -> int:

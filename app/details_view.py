@@ -134,7 +134,7 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         # The name it is called by (bin/pythonX.Y), on the same line: Details has no room
         # for one more at 80x24.
         fields.append(("install", short_path(installation.path, home) + extra + built
-                       + f"  · {installation.bin_names[0]}"))
+                       + f"  · {installation.bin_names[0]}" + _missing_note(installation)))
         newer = vm.update_for(state, installation)
         if newer is not None and newer.key != installation.key \
                 and newer.key in state.installed_keys:
@@ -189,3 +189,13 @@ def _job_line(state: AppState, key: str, fields: list[tuple[str, str]]) -> str:
         fields.append(("last job", "failed:"))
         return job.error
     return ""
+
+
+def _missing_note(installation: Installation) -> str:
+    """The links a killed run (or a user) removed, and how to get them back."""
+    from pytui.app.install_decisions import missing_links
+
+    missing = missing_links(installation)
+    if not missing:
+        return ""
+    return f" (missing: {', '.join(missing)}; i restores {'it' if len(missing) == 1 else 'them'})"

@@ -19,6 +19,9 @@ from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.progress import CancelToken, ProgressCallback
 from pytui.core.settings import Settings
 
+# Installation.extra's entry for the links an install lacks (names, space-separated).
+MISSING_LINKS = "missing_links"
+
 if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for them
     from datetime import date
 
@@ -118,8 +121,37 @@ class CoreGateway:
         # What InstallRoot.installed() returns, without importing install_root (the fix-ups,
         # links and lock that installs need): make_app lists the root before the first frame.
         from pytui.core.installed import list_installed
+        from pytui.core.link_repair import missing_links
 
-        return list_installed(Path(settings.install_root))
+        root = Path(settings.install_root)
+        installations = list_installed(root)
+        for installation in installations:
+            # A kill between an install's commit and its links leaves them out: said in
+            # Details, restored by `i` (an lstat or two each).
+            missing = missing_links(root, settings, installation.key)
+            if missing:
+                installation.extra[MISSING_LINKS] = " ".join(missing)
+        return installations
+
+    def restore_links(self, settings: Settings, key: str, *, cancel: CancelToken,
+                      on_wait: Callable[[str], None]) -> tuple[list[str], list[str]]:
+        """Restore the links `key`'s install lacks, as `pytui install` does for a request already
+        installed: (the names restored, warnings about names something else holds)."""
+        from pytui.core.install_root import InstallRoot
+        from pytui.core.link_repair import missing_links, restore_links
+
+        root = InstallRoot(settings.install_root)
+        before = missing_links(root.path, settings, key)
+        if not before:
+            return [], []
+        try:
+            links = restore_links(root, settings, key, cancel=cancel, on_wait=on_wait)
+        except OSError as err:
+            from pytui.core.fs_errors import cause
+
+            return [], [f"cannot restore the links of {key} ({', '.join(before)}): {cause(err)}"]
+        after = set(missing_links(root.path, settings, key))
+        return [name for name in before if name not in after], links.warnings if links else []
 
     def scan_envs(self, settings: Settings, *, cancelled: Callable[[], bool],
                   installed: list[Installation] | None = None) -> ScanResult:

@@ -19,10 +19,11 @@ from pytui.app.decisions import (
     StartUpgrade,
     archive_named,
 )
+from pytui.app.gateway import MISSING_LINKS
 from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel, newer_build
 from pytui.core.install_policy import already_upgraded_message, describe_upgrade
-from pytui.core.models import Build
+from pytui.core.models import Build, Installation
 from pytui.widgets.format import human_size, short_path
 
 
@@ -48,6 +49,8 @@ def decide_install(state: AppState, vm: ViewModel, pane: str, key: str | None, *
     installation = state.installation(build.key)
     if installation is not None:
         if not newer_build(build, installation):
+            if missing_links(installation):
+                return _restore_links(state, build)
             return Refuse(f"{build.key} is already installed (u uninstalls it).",
                           severity="information")
         return _confirm_install(
@@ -69,6 +72,12 @@ def _decide_update(state: AppState, vm: ViewModel, key: str) -> Decision:
     if installation is None:
         return Refuse(f"{key} is not installed.")
     newer = vm.update_for(state, installation)
+    if newer is None and missing_links(installation):
+        build = state.catalog.get(key) if state.catalog is not None else None
+        if build is None:
+            return Refuse(f"{key} lacks its links ({', '.join(missing_links(installation))}); "
+                          f"it is not in the catalog: `pytui install {key}` restores them.")
+        return _restore_links(state, build)
     if newer is None:
         return Refuse(f"{key} is installed and up to date (u uninstalls it).",
                       severity="information")
@@ -86,6 +95,19 @@ def _decide_update(state: AppState, vm: ViewModel, key: str) -> Decision:
         state, StartInstall(newer), f"Upgrade {describe_upgrade(installation, newer)}?",
         f"from {key} to {newer.key}; {installation.version} stays installed, as uv keeps it "
         "(u uninstalls it once nothing needs it)")
+
+
+def missing_links(installation: Installation) -> list[str]:
+    """The links the disk listing found missing for this install (app/gateway.py)."""
+    return installation.extra.get(MISSING_LINKS, "").split()
+
+
+def _restore_links(state: AppState, build: Build) -> Decision:
+    """`i` on an install whose links a killed run (or a user) removed: an install job that finds
+    it installed and makes them again, as `pytui install` does; nothing is downloaded."""
+    if state.job_for_key(build.key) is not None:
+        return Refuse(f"{build.key} is already being installed.", severity="information")
+    return StartInstall(build)
 
 
 def _refuse_start(state: AppState, build: Build) -> Refuse | None:

@@ -68,6 +68,14 @@ class JobBodies:
                 build, settings=settings, catalog=catalog, progress=self._reporter(job_id),
                 cancel=cancel, reinstall=reinstall, downloader=downloader,
                 on_warning=warn, on_wait=partial(self._waiting, job_id))
+            restored: list[str] = []
+            if result.status == "already":
+                # As `pytui install` for a request already installed: the links a killed run
+                # (or a user) removed are made again.
+                restored, link_warnings = self.gateway.restore_links(
+                    settings, build.key, cancel=cancel, on_wait=partial(self._waiting, job_id))
+                for line in link_warnings:
+                    warn(line)
         except Cancelled as err:
             post(JobEnded(job_id, CANCELLED, error=str(err)))
         except PytuiError as err:
@@ -81,6 +89,8 @@ class JobBodies:
                     warn(line)
             summary = (f"{build.key} was already installed" if result.status == "already"
                        else f"{result.status.capitalize()} {build.key}")
+            if restored:
+                summary += f"; its missing links were restored: {', '.join(restored)}"
             if upgrade:
                 summary += (f"; {build.minor_key} now points to it (environments made through "
                             "it run the new patch)")

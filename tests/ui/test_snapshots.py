@@ -17,6 +17,7 @@ import pytest
 from fixtures_archives import make_build
 from pytui.app.purge_screen import PurgeRulesModal
 from pytui.core.catalog import Catalog
+from pytui.core.keys import parse_key
 from pytui.core.settings import Settings
 from ui_helpers import HOST
 
@@ -57,6 +58,11 @@ def _world() -> tuple[Settings, Catalog, Path]:
     (prefix / "lib").mkdir()
     (prefix / "lib" / "libpython3.12.so").write_bytes(b"\0" * 60_000_000)
     (prefix / "BUILD").write_text("20250818\n")
+    # Its links, as an install makes them (Details names any that are missing).
+    minor = settings.install_root / parse_key(installed.key).minor_key  # type: ignore[union-attr]
+    minor.symlink_to(prefix)
+    settings.bin_dir.mkdir(parents=True, exist_ok=True)
+    (settings.bin_dir / "python3.12").symlink_to(minor / "bin" / "python3.12")
     return settings, Catalog(builds, source="test catalog"), home
 
 

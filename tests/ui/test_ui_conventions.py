@@ -172,7 +172,7 @@ async def test_x_and_shell_refuse_without_a_terminal(ui_world: UiWorld, monkeypa
         assert ran == []
         # The Installed row's details name its pythonX.Y.
         details = app.query_one("#details").details
-        assert dict(details.fields)["install"].endswith("· python3.11")
+        assert "· python3.11" in dict(details.fields)["install"]
 
 
 def _first_hit(app) -> str:

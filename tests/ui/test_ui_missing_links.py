@@ -1,0 +1,62 @@
+"""An install whose links a killed run left out (SIGKILL, the OOM killer or a power cut between
+an install's commit and its links) or a user removed: `<root>/cpython-3.11-…` and the bin dir's
+`python3.11`. The TUI listed it as any other (Details: `· python3.11`) and `i` said "already
+installed (u uninstalls it)", so a TUI-only user could not get `python3.11` back short of an
+uninstall; `pytui install 3.11` restores both. Details now says what is missing, and `i`
+restores them as the CLI does (an install job that finds the build installed; no download)."""
+
+from __future__ import annotations
+
+import os
+
+from pytui.core.jobs import InstallJob
+from pytui.core.keys import parse_key
+from pytui.widgets.installed_table import InstalledTable
+from ui_helpers import UiWorld, no_requests, ready, wait_for
+
+VERSION = "3.11.11"
+
+
+def _installed_without_links(ui_world: UiWorld) -> tuple[str, str, str]:
+    """(key, its minor link's name, its bin name), installed and both links removed."""
+    build = ui_world.build(VERSION)
+    InstallJob(build, settings=ui_world.settings).run()
+    parts = parse_key(build.key)
+    assert parts is not None
+    minor, name = parts.minor_key, parts.bin_names[0]
+    os.unlink(ui_world.settings.install_root / minor)
+    os.unlink(ui_world.settings.bin_dir / name)
+    return build.key, minor, name
+
+
+async def test_i_restores_the_links_a_killed_install_left_out(ui_world: UiWorld) -> None:
+    key, minor, name = _installed_without_links(ui_world)
+    app = ui_world.make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(pilot)
+        installed = app.query_one("#installed", InstalledTable)
+        installed.focus()
+        assert installed.select_key(key)
+        await pilot.pause()
+        from pytui.app.details_view import details
+
+        shown = details(app.vm, app.state, "installed", key)
+        assert shown is not None
+        shown = " ".join(text for _, text in shown.fields)
+        assert f"· {name} (missing: {minor}, {name}; i restores them)" in shown, shown
+        with no_requests(ui_world.server):
+            await pilot.press("i")
+            await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
+                           what="the job's end")
+        job = next(iter(app.state.jobs.values()))
+        assert job.phase == "done", job.error
+        assert job.summary == (f"{key} was already installed; its missing links were restored: "
+                               f"{minor}, {name}"), job.summary
+        root, bin_dir = ui_world.settings.install_root, ui_world.settings.bin_dir
+        assert os.readlink(root / minor) == str(root / key)
+        assert os.path.realpath(bin_dir / name) == str(root / key / "bin" / name)
+        # Listed again: nothing missing any more, and `i` says so as before.
+        await wait_for(pilot, lambda: not app.state.installation(key).extra, what="listed again")
+        await pilot.press("i")
+        await pilot.pause()
+        assert len(app.state.jobs) == 1
