@@ -61,7 +61,7 @@ class JobBodies:
             settings = upgrade_settings(settings, build)
 
         def warn(line: str) -> None:
-            post(JobNote(job_id, line, warning=True))
+            post(JobNote(job_id, tui_next_step(line, build.key), warning=True))
 
         try:
             result = self.gateway.install(
@@ -137,3 +137,13 @@ class JobBodies:
         # The check itself worked; what it found is said as a warning.
         summary, warning = verify_summary(report)
         post(JobEnded(job_id, "done", summary=summary, warning=warning))
+
+
+def tui_next_step(line: str, key: str) -> str:
+    """A core line as the TUI says it: a bin link name something else holds ends with uv's
+    `use --force to replace it`, an option the TUI has not; it names the command that has."""
+    from pytui.core.root_links import FORCE_NEXT_STEP
+
+    if line.endswith(FORCE_NEXT_STEP):
+        return f"{line[:-len(FORCE_NEXT_STEP)]}`pytui install --force {key}` replaces it"
+    return line

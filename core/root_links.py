@@ -40,6 +40,11 @@ class BinLinks:
         return self.created + self.replaced
 
 
+# uv's next step for a bin link name something else holds (the end of its warning line); the TUI,
+# which has no --force, names the command that has instead (app/job_bodies.py).
+FORCE_NEXT_STEP = "use --force to replace it"
+
+
 def executable_install_name(parts: KeyParts) -> str:
     """uv's `executable_name_minor`: `python3.12`, `python3.13t`, `pypy3.10`, `graalpy3.11`."""
     return parts.bin_names[0]
@@ -214,12 +219,11 @@ class RootLinking:
                 if other_root is not None:
                     reason = f"links into another install root ({other_root})"
                     result.warnings.append(f"Executable already exists at {link} and is managed by "
-                                           f"another install root ({other_root}); use --force to "
-                                           "replace it")
+                                           f"another install root ({other_root}); {FORCE_NEXT_STEP}")
                 else:
                     reason = "exists and is not managed by uv or pytui"
                     result.warnings.append(f"Executable already exists at {link} but is not managed "
-                                           "by uv or pytui; use --force to replace it")
+                                           f"by uv or pytui; {FORCE_NEXT_STEP}")
                 result.skipped.append((link, reason))
                 return result
         elif existing.key == installation.key:

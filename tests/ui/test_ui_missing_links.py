@@ -60,3 +60,28 @@ async def test_i_restores_the_links_a_killed_install_left_out(ui_world: UiWorld)
         await pilot.press("i")
         await pilot.pause()
         assert len(app.state.jobs) == 1
+
+
+async def test_a_name_held_by_another_file_names_the_command_that_replaces_it(ui_world: UiWorld) -> None:
+    """A `python3.11` in the bin dir that no uv or pytui install made: the install leaves it and
+    says so, ending with the CLI's next step 'use --force to replace it'. The TUI has no
+    --force; the line now names the command that has."""
+    build = ui_world.build(VERSION)
+    bin_dir = ui_world.settings.bin_dir
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    (bin_dir / "python3.11").write_text("#!/bin/sh\necho mine\n")
+    app = ui_world.make_app()
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await ready(pilot)
+        table = app.query_one("#available")
+        table.focus()
+        assert table.select_key(build.key)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
+                       timeout=60, what="the install's end")
+        warned = [e.message for e in app.history.entries if e.outcome == "warning"]
+        assert any(line.startswith(f"Executable already exists at {bin_dir / 'python3.11'}")
+                   and line.endswith(f"`pytui install --force {build.key}` replaces it")
+                   for line in warned), warned
+        assert not any("use --force" in line for line in warned), warned
+    assert (bin_dir / "python3.11").read_text() == "#!/bin/sh\necho mine\n"
