@@ -70,8 +70,9 @@ class ConventionKeys(AppBase):
             from pytui.core.fs_errors import write_cause
 
             cause = write_cause(err, config.path) if isinstance(err, OSError) else str(err)
-            self.notify(f"The theme is not kept: cannot write {config.path}: {cause}",
-                        title="Config", severity="warning", markup=False)
+            said = f"The theme is not kept: cannot write {config.path}: {cause}"
+            self.history.add("config", "theme", "warning", said)  # the toast may be dismissed
+            self.notify(said, title="Config", severity="warning", markup=False)
 
     # -- pane jumps and sorting ------------------------------------------------------------
 

@@ -94,17 +94,18 @@ class JobActions(AppBase):
         if plan.installs:
             used = uninstall_decisions.prune_now_used(self.state, plan)
             if used:
-                # A newer check found a user since the preview: the preview is made again.
-                self.notify(f"Not uninstalled: a newer environment check finds {used[0]} in use "
-                            "directly. The preview is made again.", title="Purge by rule",
-                            severity="warning", markup=False)
-                self.call_after_refresh(self._purge_rules_again)
+                # A newer check found a user since the preview: the preview is made again,
+                # saying why in it (a toast would be dismissed as it opens) and in History.
+                news = (f"Not uninstalled: a newer environment check finds {used[0]} in use "
+                        "directly. The preview is made again.")
+                self.history.add("uninstall", "outdated installs", "warning", news)
+                self.call_after_refresh(self._purge_rules_again, news)
                 return
             self.carry_out(decide.StartPrune(tuple(i for i, _ in plan.installs)))
 
-    def _purge_rules_again(self) -> None:
+    def _purge_rules_again(self, news: str) -> None:
         self.push_screen(purge_screen.PurgeRulesModal(self.runner.planner(), rule="outdated",
-                                                 id="purge-rules"),
+                                                      news=news, id="purge-rules"),
                          callback=self._purge_rules_chosen)
 
     def action_upgrade(self) -> None:

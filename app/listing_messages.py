@@ -146,7 +146,9 @@ class ListingMessages(AppBase):
     def _disk_listed(self, archives: list[CachedArchive], installations: list[Installation],
                      cache_problem: str | None = None) -> None:
         if cache_problem and cache_problem != self.state.cache_problem:
-            # Said once when it appears; the Cached pane keeps showing it meanwhile.
+            # Said once when it appears; the Cached pane keeps showing it meanwhile, and
+            # History keeps it (a dialog opening dismisses the toast).
+            self.history.add("scan", "cache dir", "failed", cache_problem)
             self.notify(cache_problem, title="Cache", severity="error", markup=False, timeout=15)
         unmeasured = self.state.set_disk(archives, installations, cache_problem)
         # The threads start once the listing is on screen (at start: after the first frame),

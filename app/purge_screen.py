@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import partial
 
 from pytui.app.purge_plan import OUTDATED, PurgePlan, leftovers_text, preview_label
-from pytui.app.screens import DIALOGS_CSS
+from pytui.app.screens import DIALOGS_CSS, AskingDialog
 from pytui.core.models import CachedArchive, Installation
 from pytui.widgets.format import human_size
 from pytui.widgets.key_bar import KeyBar
@@ -16,7 +16,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
@@ -44,7 +43,7 @@ class RuleButton(RadioButton):
         return "●" if self.value else "○"
 
 
-class PurgeRulesModal(ModalScreen[PurgePlan | None]):
+class PurgeRulesModal(AskingDialog[PurgePlan | None]):
     """Pick a rule, see exactly what goes and the bytes freed, then confirm (archives are
     deleted at once; outdated installs are uninstalled as jobs)."""
 
@@ -55,9 +54,12 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
         Binding("n,escape", "cancel", "Cancel", key_display="n/Esc"),
     ]
 
-    def __init__(self, planner: PurgePlanner, *, rule: str = "superseded",
+    def __init__(self, planner: PurgePlanner, *, rule: str = "superseded", news: str = "",
                  id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
+        # Why the dialog is shown again (a newer check found an install in use): said in it,
+        # as a toast would cover its buttons.
+        self._news = news
         self._planner = planner
         self._rule = rule
         self._plan: PurgePlan | None = None
@@ -66,6 +68,8 @@ class PurgeRulesModal(ModalScreen[PurgePlan | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog purge-dialog"):
             yield Label(f"Purge by rule ({PURGE_RULE_KEYS})", classes="dialog-title")
+            if self._news:
+                yield Static(self._news, id="purge-news", markup=False)
             with RadioSet(id="purge-rule"):
                 for rule, label, _ in PURGE_RULES:
                     yield RuleButton(label, value=rule == self._rule, name=rule)

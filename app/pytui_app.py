@@ -35,6 +35,7 @@ from pytui.app.render import Renderer
 from pytui.app.runner import JobRunner
 from pytui.app.startup import MainScreen, breakpoint_classes, load_deferred
 from pytui.app.state import AppState
+from pytui.app.toast_gate import ToastGate
 from pytui.app.toast_text import toast_message
 from pytui.app.view_keys import ViewKeys
 from pytui.app.view_model import ViewModel
@@ -123,6 +124,8 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         self._gc_paused = False  # True while compose paused the collector (see compose)
         # (notification, its text as given) for each toast not yet expired (see notify).
         self._toasts: list[tuple[Notification, str]] = []
+        # Toasts wait while a dialog asks, so none covers its buttons (app/toast_gate.py).
+        self._toast_gate: ToastGate[tuple[Notification, str]] = ToastGate()
 
     def _history_not_kept(self, cause: str) -> None:
         """One notification, the first time the history log cannot be written (as the theme's)."""
@@ -139,8 +142,32 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
             toast_message(message, self.size.width), title, severity,
             self.NOTIFICATION_TIMEOUT if timeout is None else timeout, markup=markup)
         self._toasts = [(shown, said) for shown, said in self._toasts if not shown.has_expired]
-        self._toasts.append((notification, message))
-        self.post_message(Notify(notification))
+        if self._toast_gate.offer((notification, message)):
+            self._toasts.append((notification, message))
+            self.post_message(Notify(notification))
+
+    def dialog_opened(self) -> None:
+        """A dialog that asks opened (app/screens.py AskingDialog): the toasts on screen go,
+        so none covers its buttons (History keeps what they said); new ones wait."""
+        if self._toast_gate.dialog_opened():
+            self._toasts.clear()
+            self.clear_notifications()
+            # Textual clears the dialog's rack only: the screen below, seen around the
+            # dialog, would keep drawing the toasts it had.
+            from textual.widgets._toast import ToastRack
+
+            for screen in self.screen_stack:
+                for rack in screen.query_children(ToastRack):
+                    rack.show(self._notifications)
+
+    def dialog_closed(self) -> None:
+        """A dialog that asked closed: the toasts raised meanwhile are shown, for their
+        whole time, worded for the width now."""
+        for notification, said in self._toast_gate.dialog_closed():
+            notification.message = toast_message(said, self.size.width)
+            notification.raised_at = time.time()
+            self._toasts.append((notification, said))
+            self.post_message(Notify(notification))
 
     def on_resize(self, event: Resize) -> None:
         # A toast worded for the old width would have a long name folded inside by Textual at

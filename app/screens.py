@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from pytui.app.decisions import Line
 from pytui.app.history import History, format_time, log_note
@@ -47,6 +48,8 @@ SCROLL_HINT = "scroll for more: ↑ ↓ PgUp PgDn Home End"
 # The dialogs' rules, read into the app's stylesheet when the first dialog opens (as app.tcss:
 # app CSS, not a widget's scoped defaults), so the first screen does not parse them.
 DIALOGS_CSS = "dialogs.tcss"
+# Said in a question whose `y` was typed before its changed text was drawn.
+CHANGED_UNDER_YES = "The question just changed: read it, then answer."
 
 
 class ScrollingDialog(ModalScreen[None]):
@@ -113,7 +116,26 @@ def _table(rows: Sequence[tuple[str, str]]) -> Table:
     return grid
 
 
-class ConfirmModal(ModalScreen[bool]):
+Answer = TypeVar("Answer")
+
+
+class AskingDialog(ModalScreen[Answer]):
+    """A dialog with buttons to answer: no toast covers them (at 80x24 one would sit on Yes/No
+    until it faded). Those on screen go when it opens, those raised while it asks wait until
+    it closes (app/toast_gate.py; History keeps every message); its own news is said in it."""
+
+    def on_mount(self) -> None:
+        opened = getattr(self.app, "dialog_opened", None)
+        if opened is not None:
+            opened()
+
+    def on_unmount(self) -> None:
+        closed = getattr(self.app, "dialog_closed", None)
+        if closed is not None:
+            closed()
+
+
+class ConfirmModal(AskingDialog[bool]):
     """A yes/no question about something destructive; y/Enter on the button, n/Esc cancel.
     The app may ask it again in place (`ask_again`) when what it knows changed while open."""
 
@@ -141,6 +163,8 @@ class ConfirmModal(ModalScreen[bool]):
             yield Label(self._title, classes="dialog-title")
             for line in self._lines:
                 yield Static(Folded(line), classes="dialog-line", markup=False)
+            # Shown when the question changed under a `y` (`_changed_under_yes`).
+            yield Static("", id="dialog-news", classes="dialog-news", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self._confirm} (y)", id="yes",
                              variant="error" if self._danger else "primary")
@@ -166,7 +190,7 @@ class ConfirmModal(ModalScreen[bool]):
         self.query(".dialog-line").remove()
         mounted = self.query_one(".confirm-dialog").mount(
             *[Static(Folded(line), classes="dialog-line", markup=False) for line in self._lines],
-            before=self.query_one(".dialog-buttons"))
+            before=self.query_one("#dialog-news"))
 
         async def drawn_next() -> None:
             await mounted
@@ -186,8 +210,10 @@ class ConfirmModal(ModalScreen[bool]):
             self._changed_under_yes()
 
     def _changed_under_yes(self) -> None:
-        self.notify("The question just changed: read it, then answer.", title=self._title,
-                    severity="warning", markup=False)
+        # In the dialog, above its buttons: a toast would cover them.
+        news = self.query_one("#dialog-news", Static)
+        news.update(CHANGED_UNDER_YES)
+        news.display = True
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

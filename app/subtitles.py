@@ -75,7 +75,7 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
     `shown_downloading` are downloads and `shown_partial` stopped ones: counted apart, as
     without a filter."""
     if state.cache_problem:
-        return ("cannot read the cache dir (see the error)", "cannot read the cache dir")
+        return ("cannot read the cache dir (H: why)", "cannot read the cache dir")
     if not state.disk_listed:
         return (LISTING,)
     # A download's row is in the pane from its first byte: counted as downloading, not as an

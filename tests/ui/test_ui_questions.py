@@ -106,8 +106,10 @@ async def test_a_yes_queued_behind_the_news_is_not_a_yes_to_the_new_question(
 
         monkeypatch.setattr(app, "post_message", post_then_yes)
         gateway.release.set()
-        await wait_for(pilot, lambda: any("question just changed" in n.message
-                                          for n in app._notifications), what="the yes refused")
+        # Said in the dialog, above its buttons (a toast would cover them at 80x24).
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal)
+                       and app.screen.query_one("#dialog-news").display, what="the yes refused")
+        assert "question just changed" in str(app.screen.query_one("#dialog-news").render())
         assert isinstance(app.screen, ConfirmModal)
         assert "Breaks 1 environment:" in _question(app)
         assert envs_world.patch_python.exists() and not app.state.jobs

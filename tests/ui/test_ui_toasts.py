@@ -117,3 +117,56 @@ async def test_a_toast_is_worded_again_when_the_screen_narrows(ui_world: UiWorld
         _assert_no_word_cut(lines, title, message)
         assert len(lines) > len(wide)
         assert "".join(message.split("\n")) == f"cannot write {path}: denied"
+
+
+def _toasts(app) -> list[Toast]:
+    return list(app.screen.query(Toast))
+
+
+async def test_no_toast_covers_a_dialogs_buttons_at_80x24(ui_world: UiWorld) -> None:
+    """A toast on screen (a copy's, a finished job's) sat on the purge dialog's Purge/Cancel
+    until it faded. It goes when the dialog opens (History keeps it); one raised while the
+    dialog asks waits, and shows once the dialog closed."""
+    from pytui.app.purge_screen import PurgeRulesModal
+    from textual.widgets import Button
+
+    ui_world.seed_cache("3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("2", "y")
+        title = "Copied the archive path (y)"
+        await _wait_toast(pilot, app, title)
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="the dialog")
+        await pilot.pause()
+        assert not _toasts(app) and not list(app._notifications)
+        # Nor does the screen below keep drawing it around the dialog.
+        await wait_for(pilot, lambda: not list(app.screen_stack[0].query(Toast)),
+                       what="the toast gone below the dialog")
+        assert app.history.entries[-1].title == "archive path"  # what the toast said is kept
+        app.notify("cpython-3.13.1-linux-x86_64-gnu", title="Installed")
+        await pilot.pause()
+        assert not _toasts(app) and not list(app._notifications)
+        buttons = [button.region for button in app.screen.query(Button)]
+        assert buttons and all(region.bottom <= SMALL[1] for region in buttons)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, PurgeRulesModal), what="closed")
+        await _wait_toast(pilot, app, "Installed")
+        assert [t._notification.title for t in _toasts(app)] == ["Installed"]
+
+
+async def test_a_toast_raised_while_a_question_asks_waits_for_the_answer(ui_world: UiWorld) -> None:
+    from pytui.app.screens import ConfirmModal
+
+    ui_world.seed_cache("3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("2", "d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        app.notify("the catalog was refreshed", title="Catalog")
+        await pilot.pause()
+        assert not _toasts(app)
+        await pilot.press("n")
+        await _wait_toast(pilot, app, "Catalog")
