@@ -342,6 +342,11 @@ class ViewModel:
                       if matches(terms, f"{r.build_key or ''} {r.name}",
                                  parse_key(r.build_key) if r.build_key else None)]
         result.sort(key=lambda r: (r.build_key or "~", r.name))
+        if result:  # each row said apart from the others shown, where the key is cut
+            from pytui.app.cached_labels import short_labels
+
+            labels = short_labels([row.name for row in result])
+            result = [row.replace(label=label) for row, label in zip(result, labels, strict=True)]
         return sort_rows("cached", result, state.sort_of("cached"))
 
     def installed_rows(self, state: AppState) -> list[InstalledRow]:

@@ -42,7 +42,9 @@ class CacheTable(KeyedTable):
     )
     # Narrow: the file name gives way first (down to uv's hash prefix, then whole), then the
     # key down to its version (`cpython-3.12.8-…`), then the state; the key is never cut
-    # below that (a row must say which build it is) and the size always stays. The state's
+    # below that (a row must say which build it is) and the size always stays. A key cut
+    # shows the row's label instead (`3.13.1 20241219`: what tells it from the other
+    # archives of its version, as the file name did; `_key_cell`). The state's
     # minimum is its longest text (`partial 99%`): it is cut only once the file name is gone.
     FLEX = (("archive", 10), ("build", 16), ("state", 1))
     IDENTITY = "build"
@@ -58,8 +60,18 @@ def _cells(row: CacheRow) -> Row:
     return row.name, (
         state_text(row),
         Text(human_size(row.size), justify="right"),
-        Text(row.build_key or "—", style="" if row.build_key else "dim"),
+        _key_cell(row),
         # The whole name: as much of it as the pane has room for (at least the hash prefix
         # uv puts first); the details always show all of it.
         Text(one_line(row.name), style="dim"),
     )
+
+
+def _key_cell(row: CacheRow) -> Text:
+    """The key; where it does not fit (the File column gone at 80 columns), the row's label
+    (`3.13.1 20241219`), so two archives of one build never read alike."""
+    if not row.build_key:
+        return Text("—", style="dim")
+    if not row.label:
+        return Text(row.build_key)
+    return FormText(row.build_key, short=Text(row.label))

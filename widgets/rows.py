@@ -90,7 +90,7 @@ class AvailableRow(FrozenRecord):
 
 
 class CacheRow(FrozenRecord):
-    __slots__ = ("name", "size", "build_key", "state", "percent", "tree")
+    __slots__ = ("name", "size", "build_key", "state", "percent", "tree", "label")
     # The archive's final file name (a `.part` is shown under the name it will get).
     name: str
     size: int
@@ -101,9 +101,12 @@ class CacheRow(FrozenRecord):
     percent: int | None
     # Its pristine tree is kept: the next install of it links the tree instead of extracting.
     tree: bool
+    # What the Key column says where the whole key does not fit: the version and what tells
+    # the row from the other archives of that version (app/cached_labels.py); "" for the key.
+    label: str
 
     def __init__(self, name: str, size: int, build_key: str | None, state: str,
-                 percent: int | None = None, tree: bool = False) -> None:
+                 percent: int | None = None, tree: bool = False, label: str = "") -> None:
         _set = object.__setattr__
         _set(self, "name", name)
         _set(self, "size", size)
@@ -111,6 +114,7 @@ class CacheRow(FrozenRecord):
         _set(self, "state", state)
         _set(self, "percent", percent)
         _set(self, "tree", tree)
+        _set(self, "label", label)
 
 
 class InstalledRow(FrozenRecord):

@@ -338,3 +338,30 @@ async def test_an_installed_rows_update_mark_is_whole_or_its_arrow(width: int) -
 
             assert row["update"] in (f"↑ {made.update}", "↑"), (width, row)
             assert row.get("support", "bugfix…") in ("bugfix → 2027-10", "bugfix…"), (width, row)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_two_archives_of_one_build_never_read_alike(ui_world: UiWorld, size) -> None:
+    """At 80 columns the File column that tells them apart gives way, and the key is cut
+    after its version: `ok  1.0 KiB  cpython-3.11.11-…` twice. Each row says what tells it
+    from the other (its build date), at every size."""
+    from pytui.widgets.cache_table import CacheTable
+    from test_column_fit import _cell
+
+    path = ui_world.seed_cache("3.11.11")
+    date = ui_world.build("3.11.11").build or ""
+    older = path.with_name("0123abcde-" + path.name.split("-", 1)[1].replace(date, "20241219"))
+    older.write_bytes(path.read_bytes())
+    app = ui_world.make_app()
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        cached = app.query_one("#cached", CacheTable)
+        await wait_for(pilot, lambda: cached.row_count == 2, what="both archives listed")
+        await pilot.pause()
+        shown = [" ".join(_cell(cached, row, column) for column in ("state", "size", "build",
+                                                                     "archive"))
+                 for row in range(2)]
+        assert shown[0] != shown[1], shown
+        if size[0] < 200:
+            keys = sorted(_cell(cached, row, "build") for row in range(2))
+            assert keys == [f"3.11.11 {d}" for d in sorted(["20241219", date])], keys

@@ -1,0 +1,60 @@
+"""The Cached pane's short row labels (no Textual): at 80 columns the File column is gone and
+the key is cut after its version, so two archives of one build read alike."""
+
+from __future__ import annotations
+
+from pytui.app.cached_labels import short_labels
+from pytui.app.view_model import ViewModel
+from pytui.core.models import CachedArchive
+from view_state import OLD, a_cached_archive, a_state
+
+TAIL = "-x86_64-unknown-linux-gnu-install_only.tar.gz"
+
+
+def test_each_archive_of_one_version_says_what_tells_it_apart_in_one_word() -> None:
+    names = [
+        f"cc0aede5b-cpython-3.13.1-20250115{TAIL}",
+        f"0123abcde-cpython-3.13.1-20241219{TAIL}",
+        f"0123abcdf-cpython-3.13.1-20250212{TAIL}",  # a stopped download's final name
+        "0123abcd0-cpython-3.13.1-20250115-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz",
+        f"4e3bf855b-cpython-3.12.8-20250115{TAIL}",
+        "4e3bf855c-cpython-3.12.8-20250115-aarch64-unknown-linux-gnu-install_only.tar.gz",
+        "4e3bf855d-cpython-3.13.1-20250115-x86_64-unknown-linux-gnu-freethreaded-install_only.tar.gz",
+        f"none-cpython-3.11.9-20250115{TAIL}",
+        "0badc0ffe-pypy3.10-v7.3.17-linux64.tar.bz2",
+        "not-an-archive-name.tar.gz",
+    ]
+    assert short_labels(names) == [
+        "3.13.1 cc0aede5b",  # its date and its flavor are each another's too: uv's hash prefix
+        "3.13.1 20241219",
+        "3.13.1 20250212",
+        "3.13.1 stripped",
+        "3.12.8 x86_64",
+        "3.12.8 aarch64",
+        "3.13.1t 20250115",  # free-threaded: another version label, alone of it
+        "3.11.9 20250115",
+        "pypy-3.10 7.3.17",
+        "not-an-archive-name.tar.gz",
+    ]
+    # One word after the version: the Key column keeps 18 cells at 80 columns.
+    assert all(len(label) <= 18 for label in short_labels(names)[:-1])
+
+
+def test_names_nothing_tells_apart_are_their_own_labels() -> None:
+    names = [f"none-cpython-3.11.9-20250115{TAIL}",
+             f"none-cpython-3.11.9-20250115{TAIL}".replace(".tar.gz", ".tar.zst")]
+    assert short_labels(names) == names
+
+
+def test_the_cached_rows_carry_their_labels(tmp_path, builds) -> None:
+    # Two archives of one build, one of them a stopped download of another date: both read
+    # `cpython-3.1…-li…` at 80 columns.
+    state = a_state(tmp_path, *builds.values())
+    archive = a_cached_archive(state, builds[OLD])
+    older = archive.name.replace(builds[OLD].build or "", "20200101")
+    assert older != archive.name
+    state.archives.append(CachedArchive(state.settings.cache_dir / (older + ".part"), 10, None,
+                                        state="partial"))
+    rows = ViewModel().cache_rows(state)
+    assert len(rows) == 2 and len({row.label for row in rows}) == 2
+    assert sorted(row.label.split()[-1] for row in rows) == sorted(["20200101", builds[OLD].build])
