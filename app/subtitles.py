@@ -106,13 +106,11 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
             f"{human_size(usage)} incl. {kept}")))
     if not trees and usage is not None and human_size(usage) != human_size(total):
         # Resume notes, a stranger's file, a killed run's leftovers: the header counts them,
-        # so the pane says its total and what is not an archive, as with trees.
+        # so the pane says the header's total, and (where it fits) how much is no archive.
+        plain = f"{archives} · {human_size(usage)}"
         return _forms(state, "cached", *dict.fromkeys((
-            f"{human_size(usage)}: {archives} {human_size(total)} + "
-            f"{human_size(usage - total)} other files{more}",
-            f"{human_size(usage)}: {archives} + other files{more}",
-            f"{human_size(usage)}: {archives} + other files",
-            f"{human_size(usage)} incl. other files")))
+            f"{plain}{more} (incl. {human_size(usage - total)} other files)",
+            f"{plain}{more}", plain)))
     plain = f"{archives} · {human_size(total)}"
     if trees:
         return _forms(state, "cached", *dict.fromkeys((

@@ -97,9 +97,7 @@ def test_the_cached_total_is_the_headers_when_the_cache_holds_more(tmp_path, bui
     assert vm.cached_subtitles(state)[0] == "1 archive · 293.0 KiB"
     state.cache_usage = 300_000 + 350  # a resume note beside a `.part`
     assert vm.cached_subtitles(state) == (
-        "293.3 KiB: 1 archive 293.0 KiB + 350 B other files",
-        "293.3 KiB: 1 archive + other files",
-        "293.3 KiB incl. other files")
+        "1 archive · 293.3 KiB (incl. 350 B other files)", "1 archive · 293.3 KiB")
     state.cache_usage = 300_000 + 20  # too little to show: one total
     assert vm.cached_subtitles(state)[0] == "1 archive · 293.0 KiB"
 
