@@ -104,9 +104,11 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
             f"{human_size(usage)}: {archives} + {kept}{more}",
             f"{human_size(usage)}: {archives} + {kept}",
             f"{human_size(usage)} incl. {kept}")))
-    if not trees and usage is not None and human_size(usage) != human_size(total):
+    if not trees and not downloading and usage is not None and \
+            human_size(usage) != human_size(total):
         # Resume notes, a stranger's file, a killed run's leftovers: the header counts them,
         # so the pane says the header's total, and (where it fits) how much is no archive.
+        # (Not while a download runs: its growing `.part` is in one figure and not the other.)
         plain = f"{archives} · {human_size(usage)}"
         return _forms(state, "cached", *dict.fromkeys((
             f"{plain}{more} (incl. {human_size(usage - total)} other files)",

@@ -100,6 +100,10 @@ def test_the_cached_total_is_the_headers_when_the_cache_holds_more(tmp_path, bui
         "1 archive · 293.3 KiB (incl. 350 B other files)", "1 archive · 293.3 KiB")
     state.cache_usage = 300_000 + 20  # too little to show: one total
     assert vm.cached_subtitles(state)[0] == "1 archive · 293.0 KiB"
+    # A running download's `.part` is in the measure, not in the archives: not "other files".
+    state.cache_usage = 300_000 + 500_000
+    a_download(state, builds[OTHER])
+    assert vm.cached_subtitles(state)[0] == "1 archive · 293.0 KiB · 1 downloading"
 
 
 def test_the_cache_total_leaves_out_the_dirs_that_hold_it(tmp_path) -> None:
