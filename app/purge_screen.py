@@ -151,16 +151,10 @@ class PurgeRulesModal(AskingDialog[PurgePlan | None]):
         kept = self.query_one("#purge-kept", Static)
         kept.update(_kept_text(plan))
         kept.display = bool(plan.kept or plan.note)
-        count = len(plan.archives) + len(plan.installs)
         total = self.query_one("#purge-total", Static)
-        also = f" and {leftovers_text(plan.leftovers)}" if plan.leftovers else ""
-        frees = f"frees {'at least ' if plan.leftovers_capped else ''}{human_size(plan.freed)}"
-        if count or plan.leftovers:
-            what = (f"{count} install{'s' if count != 1 else ''} would be uninstalled (as jobs); "
-                    if plan.installs else
-                    f"{count} archive{'s' if count != 1 else ''}{also} would go; " if count else
-                    f"{leftovers_text(plan.leftovers)} would go; ")
-            total.update(Text.assemble((what, ""), (frees, "bold"), (_staying(plan), "")))
+        if not plan.empty:
+            frees = f"frees {'at least ' if plan.leftovers_capped else ''}{human_size(plan.freed)}"
+            total.update(Text.assemble((_what_goes(plan), ""), (frees, "bold"), (_staying(plan), "")))
         else:
             total.update(Text("Nothing to purge with this rule.", style="dim"))
         self._allow_purge(not plan.empty)
@@ -219,6 +213,18 @@ class PurgeRulesModal(AskingDialog[PurgePlan | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _what_goes(plan: PurgePlan) -> str:
+    """The preview's count of what goes, before the bytes freed."""
+    if plan.installs:
+        count = len(plan.installs)
+        return f"{count} install{'s' if count != 1 else ''} would be uninstalled (as jobs); "
+    also = f" and {leftovers_text(plan.leftovers)}" if plan.leftovers else ""
+    count = len(plan.archives)
+    if count:
+        return f"{count} archive{'s' if count != 1 else ''}{also} would go; "
+    return f"{leftovers_text(plan.leftovers)} would go; "
 
 
 def _staying(plan: PurgePlan) -> str:
