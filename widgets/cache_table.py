@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pytui.widgets.format import human_size, one_line
+from pytui.widgets.format import human_size, one_line, short_size
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import PARTIAL, CacheRow
 from pytui.widgets.table_cells import FormText
@@ -46,11 +46,13 @@ class CacheTable(KeyedTable):
     # shows the row's label instead (`3.13.1 20241219`: what tells it from the other
     # archives of its version, as the file name did; `_key_cell`). The state's
     # minimum is its longest text (`partial 99%`): it is cut only once the file name is gone.
-    FLEX = (("archive", 10), ("build", 16), ("state", 1))
+    # The size gives way to its short form (`683.6K`, as a narrow job row's bytes) rather
+    # than the state giving way whole (at 80 columns once the rows need a scrollbar).
+    FLEX = (("archive", 10), ("build", 16), ("state", 1), ("size", 1))
     IDENTITY = "build"
     # `ok +tree` gives way to `ok` (Details says the tree is kept), `partial 55%` to `◐ 55%`
     # (Available's mark for a partial download): whole words, never `ok…`.
-    SHORT_FORMS = frozenset({"state"})
+    SHORT_FORMS = frozenset({"state", "size"})
 
     def show(self, rows: list[CacheRow]) -> None:
         self.sync([_cells(row) for row in rows])
@@ -59,7 +61,7 @@ class CacheTable(KeyedTable):
 def _cells(row: CacheRow) -> Row:
     return row.name, (
         state_text(row),
-        Text(human_size(row.size), justify="right"),
+        _size_cell(row.size),
         _key_cell(row),
         # The whole name: as much of it as the pane has room for (at least the hash prefix
         # uv puts first); the details always show all of it.
@@ -75,3 +77,9 @@ def _key_cell(row: CacheRow) -> Text:
     if not row.label:
         return Text(row.build_key)
     return FormText(row.build_key, short=Text(row.label))
+
+
+def _size_cell(size: int) -> Text:
+    cell = FormText(human_size(size), short=Text(short_size(size), justify="right"))
+    cell.justify = "right"
+    return cell

@@ -13,6 +13,13 @@ def human_size(size: int | None) -> str:
     return format_bytes(size, unknown="—")
 
 
+def short_size(size: int | None) -> str:
+    """`622.6K`: `human_size` in a few cells (a narrow job row's bytes, a narrow Cached pane's
+    size), the unit's first letter kept."""
+    number, _, unit = human_size(size).partition(" ")
+    return number + unit[:1]
+
+
 def human_speed(bytes_per_second: float | None) -> str:
     if not bytes_per_second or bytes_per_second <= 0:
         return ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from pytui.widgets.fitted_line import WordCutLine
-from pytui.widgets.format import human_duration, human_size, human_speed
+from pytui.widgets.format import human_duration, human_size, human_speed, short_size
 from pytui.widgets.list_bindings import LIST_MOVES
 from pytui.widgets.rows import ENDED_PHASES, RUNNING_PHASES, JobView
 from rich.cells import cell_len
@@ -272,11 +272,7 @@ def _short_amount(view: JobView) -> str:
     if view.unit != "bytes" or not view.total or view.ended:
         return amount_text(view)
 
-    def short(size: int) -> str:
-        number, _, unit = human_size(size).partition(" ")
-        return number + unit[:1]
-
-    return f"{short(view.done)}/{short(view.total)}"
+    return f"{short_size(view.done)}/{short_size(view.total)}"
 
 
 class CompactLine:

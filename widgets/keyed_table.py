@@ -387,10 +387,12 @@ class KeyedTable(FastDataTable):
 
 
 def _floor_of(cell: Cell, identity: bool) -> int:
-    """The fewest cells `cell` may be shown in: a key through its version and "…"; a cell
-    with a short form, that form; any other cell, all of it."""
+    """The fewest cells `cell` may be shown in: a key through its version and "…" (and its
+    short form whole: a Cached row's label); a cell with a short form, that form; any other
+    cell, all of it."""
     if identity:
-        return key_floor((cell if isinstance(cell, str) else cell.plain,))
+        floor = key_floor((cell if isinstance(cell, str) else cell.plain,))
+        return max(floor, cell.short.cell_len) if isinstance(cell, FormText) else floor
     if isinstance(cell, FormText):
         return cell.short.cell_len
     return _width(cell)

@@ -367,3 +367,38 @@ async def test_two_archives_of_one_build_never_read_alike(ui_world: UiWorld, siz
         if size[0] < 200:
             keys = sorted(_cell(cached, row, "build") for row in range(2))
             assert keys == [f"3.11.11 {d}" for d in sorted(["20241219", date])], keys
+
+
+async def test_the_cached_state_stays_at_80_when_the_rows_need_a_scrollbar(
+        ui_world: UiWorld) -> None:
+    """With more archives than rows the scrollbar takes a cell, and the State column gave way
+    whole: an archive and a stopped download read alike but for their sizes. The size takes
+    its short form (`683.6K`, as a narrow job row's bytes) instead; the labels stay whole."""
+    from pytui.widgets.cache_table import CacheTable
+    from test_column_fit import _cell
+
+    path = ui_world.seed_cache("3.11.11")
+    date = ui_world.build("3.11.11").build or ""
+    tail = path.name.split("-", 1)[1]
+    for index, other in enumerate(("20240101", "20240202", "20240303")):
+        path.with_name(f"0123abcd{index}-" + tail.replace(date, other)).write_bytes(
+            b"x" * 700_000)  # `683.6 KiB`: the widest a size is
+    part = path.with_name("0123abcdf-" + tail.replace(date, "20240404") + ".part")
+    part.write_bytes(b"x" * 500_000)
+    # A pre-release's key keeps 18 cells (`cpython-3.14.0rc1…`), two more than the others'.
+    path.with_name("0123abcde-" + tail.replace("3.11.11", "3.14.0rc1")).write_bytes(b"x" * 700_000)
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        cached = app.query_one("#cached", CacheTable)
+        await wait_for(pilot, lambda: cached.row_count == 6, what="six rows")
+        await pilot.pause()
+        visible = cached.size.height - 1
+        assert visible < 6  # the rows overflow: a scrollbar
+        states = [_cell(cached, row, "state") for row in range(visible)]
+        keys = [_cell(cached, row, "build") for row in range(visible)]
+        sizes = [_cell(cached, row, "size") for row in range(visible)]
+        assert all(state in ("ok", "ok +tree") or state.startswith("◐") for state in states), \
+            states
+        assert all(key.startswith("3.11.11 ") and "…" not in key for key in keys), keys
+        assert all(size and "…" not in size for size in sizes), sizes
