@@ -10,7 +10,7 @@ uninstall_decisions.py.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from pytui.app.state import INSTALL, VERIFY, AppState, Job
@@ -97,6 +97,22 @@ class CopyText:
 class Line:
     text: str
     strong: bool = False
+    # A line about a check still under way ("checking again…"), not part of the answer: its
+    # coming and going updates the question in place without saying it changed.
+    status: bool = False
+
+
+def same_answer(one: Decision, other: Decision) -> bool:
+    """Two decisions that ask the same thing, whatever their status lines say."""
+    if one == other:
+        return True
+    if not (isinstance(one, Confirm) and isinstance(other, Confirm)):
+        return False
+
+    def answer(question: Confirm) -> Confirm:
+        return replace(question, lines=tuple(line for line in question.lines if not line.status))
+
+    return answer(one) == answer(other)
 
 
 @dataclass(frozen=True, slots=True)

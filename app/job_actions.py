@@ -5,6 +5,7 @@ runs and when it ends."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -71,13 +72,27 @@ class JobActions(AppBase):
         self.carry_out(install_decisions.decide_install(self.state, self.vm, pane, key, ask=True))
 
     def action_uninstall(self) -> None:
-        self.carry_out(uninstall_decisions.decide_uninstall(self.state, *self._target()))
+        self.carry_out(self._checking_environments(
+            partial(uninstall_decisions.decide_uninstall, self.state, *self._target())))
 
     def action_purge(self) -> None:
         self.carry_out(decide.decide_purge(self.state, *self._target()))
 
     def action_delete(self) -> None:
-        self.carry_out(uninstall_decisions.decide_delete(self.state, *self._target()))
+        self.carry_out(self._checking_environments(
+            partial(uninstall_decisions.decide_delete, self.state, *self._target())))
+
+    def _checking_environments(self, decide_now: Callable[[], decide.Decision]) -> decide.Decision:
+        """An uninstall question, with the environments checked again: the last scan (at start,
+        or the last `e`/`r`) knows nothing of a venv made since in another shell, and a yes
+        would break it. The rescan is quick (the kept walks are revalidated); the question
+        says it is checking and changes in place when the result is in."""
+        decision = decide_now()
+        if (isinstance(decision, decide.Confirm) and decision.name == "confirm-uninstall"
+                and not self.state.envs_scanning):
+            self.runner.scan_envs()
+            decision = decide_now()
+        return decision
 
     def action_purge_rules(self) -> None:
         self.push_screen(purge_screen.PurgeRulesModal(self.runner.planner(), id="purge-rules"),
@@ -207,6 +222,11 @@ class JobActions(AppBase):
             now = shown.recheck(self.state)
             if now == shown:
                 continue
+            if isinstance(now, decide.Confirm) and decide.same_answer(now, shown):
+                # Only a check's status line came or went: updated, not "changed".
+                self._open_questions()[modal] = now
+                modal.ask_again(now.title, now.lines, changed=False)
+                continue
             if isinstance(now, decide.Confirm):
                 self._open_questions()[modal] = now
                 modal.ask_again(now.title, (decide.Line(CHANGED, strong=True), *now.lines))
@@ -224,7 +244,7 @@ class JobActions(AppBase):
             return
         # Checked once more against the newest state: what was said yes to must still be true.
         now = shown.recheck(self.state) if shown.recheck is not None else shown
-        if now == shown:
+        if decide.same_answer(now, shown):
             self.carry_out(shown.then)
         elif isinstance(now, decide.Confirm):
             # Once the answered one is gone (a modal keeps its id until then).

@@ -180,11 +180,18 @@ class ConfirmModal(AskingDialog[bool]):
         return self._title, [line.plain if isinstance(line, Text) else line
                              for line in self._lines]
 
-    def ask_again(self, title: str, lines: Sequence[str | Text | Line]) -> None:
+    def ask_again(self, title: str, lines: Sequence[str | Text | Line], *, changed: bool = True) -> None:
         """Show a changed question in place. A yes typed before it is drawn (queued behind the
-        news that changed it) is not taken as a yes to it."""
+        news that changed it) is not taken as a yes to it; unless only a status line changed
+        (`changed` False): the answer is the same."""
         self._title = title
         self._lines = [_line_text(line) for line in lines]
+        if not changed:
+            self.query(".dialog-line").remove()
+            self.query_one(".confirm-dialog").mount(
+                *[Static(Folded(line), classes="dialog-line", markup=False) for line in self._lines],
+                before=self.query_one(".dialog-buttons"))
+            return
         self._drawn_at = None
         self.query_one(".dialog-title", Label).update(title)
         self.query(".dialog-line").remove()

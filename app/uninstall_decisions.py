@@ -96,13 +96,17 @@ def _breaking_lines(state: AppState, installation: Installation) -> list[Line]:
         still = ("the whole tree is still being checked (this question changes when it ends)"
                  if state.envs_scanning else "the whole-tree check was stopped (e, then r runs it)")
         note = [Line(f"Environments: only a quick check so far; {still}; or use "
-                     "`pytui uninstall`, which checks it all.")]
+                     "`pytui uninstall`, which checks it all.", status=True)]
         if not breaking:
             return note
         return _breaking_list(state, installation, breaking, " among those checked") + note
+    # A rescan under way (`u` starts one): what the last whole check found, and that it is
+    # being checked again for environments made since.
+    rechecking = ([Line("Environments: checking again for any made since the last check (this "
+                        "question changes when it ends).", status=True)] if state.envs_scanning else [])
     if not breaking:
-        return []
-    return _breaking_list(state, installation, breaking, scope)
+        return rechecking
+    return _breaking_list(state, installation, breaking, scope) + rechecking
 
 
 def _breaking_list(state: AppState, installation: Installation, breaking: list,

@@ -120,6 +120,11 @@ def test_uninstall_confirmation(snap_compare) -> None:
         await _settled(pilot)
         await pilot.press("tab", "tab")  # Available -> Cached -> Installed
         await pilot.press("u")
+        # `u` checks the environments again; the question is drawn once that check is in.
+        for _ in range(200):
+            if not pilot.app.state.envs_scanning:
+                break
+            await pilot.pause(0.02)
         await pilot.pause()
 
     assert snap_compare(_app(), run_before=run_before, terminal_size=SIZE)
