@@ -171,8 +171,10 @@ def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
         lines.append(Line(f"Frees {human_size(size)}.", strong=True))
     if len(going) > 1:
         lines.append(Line("Its partial download goes too (kept if a download is writing it now)."))
-    # Looking for them takes locks in the cache dir: not on the UI thread; each is named once gone.
-    lines.append(Line("Anything killed runs left of it goes too."))
+    if any(a.leftovers for a in going):
+        # Named by the listing (no lock taken on the UI thread); each is named once removed.
+        lines.append(Line("What a killed run left of its tree goes too (unless a running pytui "
+                          "still holds it)."))
     if archive.build is not None and archive.build.key in state.installed_keys:
         lines.append(Line("The install stays; reinstalling it offline will no longer work."))
     return Confirm("Delete this cached archive?", tuple(lines), confirm="Delete",

@@ -195,6 +195,7 @@ class ArchiveCache:
         # only, so an empty cache dir (every first start) does not pay for it.
         by_name: dict[str, Build] | None = None
         trees = self.trees.shas()
+        left = self.trees.leftover_shas()
         found: list[CachedArchive] = []
         for entry in self._scan():
             name = entry.name
@@ -220,7 +221,8 @@ class ArchiveCache:
             build = by_name.get(base)
             found.append(CachedArchive(path=path, size=size, build=build, state=state,
                                        expected_size=expected,
-                                       tree=state == "ok" and has_tree_of(name, build, trees)))
+                                       tree=state == "ok" and has_tree_of(name, build, trees),
+                                       leftovers=has_tree_of(base, build, left)))
         found.sort(key=lambda a: (archive_key(a) or "~", a.name))
         return found
 

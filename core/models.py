@@ -110,10 +110,10 @@ _fields(Installation, INSTALLATION_FIELDS[9:], 9)
 class CachedArchive:
     """A file in the archive cache, matched (or not) to a catalog build."""
 
-    __slots__ = ("path", "size", "build", "state", "expected_size", "tree")
+    __slots__ = ("path", "size", "build", "state", "expected_size", "tree", "leftovers")
 
     def __init__(self, path: Path, size: int, build: Build | None = None, state: str = "ok",
-                 expected_size: int | None = None, tree: bool = False) -> None:
+                 expected_size: int | None = None, tree: bool = False, leftovers: bool = False) -> None:
         self.path = path
         self.size = size
         self.build = build
@@ -124,9 +124,13 @@ class CachedArchive:
         self.expected_size = expected_size
         # A pristine tree of this archive is kept beside it (core/tree_store.py).
         self.tree = tree
+        # A killed run left a copy of its tree half kept or half removed (`trees/.tmp-<sha256>-…`,
+        # `.old-<sha256>-…`; by name only: a live run's counts too), which purging it removes.
+        self.leftovers = leftovers
 
     def _values(self) -> tuple:
-        return (self.path, self.size, self.build, self.state, self.expected_size, self.tree)
+        return (self.path, self.size, self.build, self.state, self.expected_size, self.tree,
+                self.leftovers)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, CachedArchive):

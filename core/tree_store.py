@@ -384,6 +384,11 @@ class TreeStore:
                 found.append(name)
         return found
 
+    def leftover_shas(self) -> set[str]:
+        """The sha256 the `.tmp-…` and `.old-…` names carry, by name only (a live run's among
+        them): one listing, for the Cached pane's listing to say which archives have some."""
+        return {sha for name in self._leftovers(None) if (sha := leftover_sha(name)) is not None}
+
     def _leftovers(self, belongs: Callable[[str | None], bool] | None) -> builtins.list[str]:
         try:
             names = os.listdir(self.path)

@@ -10,6 +10,7 @@ from pytui.app import decisions as d
 from pytui.app import install_decisions as di
 from pytui.app import uninstall_decisions as du
 from pytui.app.view_model import ViewModel
+from pytui.core.models import CachedArchive
 from pytui.widgets.format import short_path
 from view_state import NEW, NOV_2026, OLD, a_cached_archive, a_state, an_installation
 
@@ -202,3 +203,22 @@ def test_the_quit_question_counts_only_jobs_that_have_not_settled(tmp_path, buil
     assert not any("still running" in line.text for line in none.lines)
     # Asked now (nothing runs), q quits at once.
     assert d.decide_quit(state) == d.Quit()
+
+
+def test_the_purge_question_says_what_goes_with_the_archive(tmp_path, builds) -> None:
+    # `p` removes the archive's partial download and what killed runs left of its tree too
+    # (core/cache_purge.remove_leftovers); the question says so only when the listing saw some.
+    state = a_state(tmp_path, *builds.values())
+    archive = a_cached_archive(state, builds[OLD])
+    plain = d.decide_purge(state, "cached", archive.name)
+    assert isinstance(plain, d.Confirm) and plain.then == d.StartPurge((archive,))
+    assert not any("partial download" in ln.text or "killed run" in ln.text for ln in plain.lines)
+    part = CachedArchive(archive.path.with_name(archive.name + ".part"), 300, builds[OLD], "partial",
+                         leftovers=True)
+    state.archives.append(part)
+    both = d.decide_purge(state, "cached", archive.name)
+    assert isinstance(both, d.Confirm) and both.then == d.StartPurge((archive, part))
+    texts = [ln.text for ln in both.lines]
+    assert "Frees 1.3 KiB." in texts, texts
+    assert any(t.startswith("Its partial download goes too") for t in texts), texts
+    assert any(t.startswith("What a killed run left of its tree goes too") for t in texts), texts

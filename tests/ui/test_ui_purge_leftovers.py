@@ -130,7 +130,7 @@ async def test_p_removes_what_killed_runs_left_of_that_archive_and_no_other(ui_w
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
         asked = " ".join(str(line) for line in app.screen._lines)
-        assert "Its partial download goes too" in asked and "killed runs left of it" in asked, asked
+        assert "Its partial download goes too" in asked and "killed run left of its tree" in asked, asked
         await pilot.press("y")
         await wait_for(pilot, lambda: any(m.startswith("Purged 1 archive") for m in _said(app)),
                        what="the purge said")
