@@ -79,7 +79,7 @@ class JobBodies:
         except Cancelled as err:
             post(JobEnded(job_id, CANCELLED, error=str(err)))
         except PytuiError as err:
-            post(JobEnded(job_id, FAILED, error=str(err)))
+            post(JobEnded(job_id, FAILED, error=tui_next_step(str(err), build.key)))
         else:
             if result.status != "already":
                 # An end-of-life version: the fact, as the question said it before (a
@@ -140,10 +140,12 @@ class JobBodies:
 
 
 def tui_next_step(line: str, key: str) -> str:
-    """A core line as the TUI says it: a bin link name something else holds ends with uv's
-    `use --force to replace it`, an option the TUI has not; it names the command that has."""
+    """A core line as the TUI says it: the CLI's next steps `use --force to replace it` (a bin
+    link name something else holds) and `or install with --no-cache` (an unusable cache dir)
+    name options the TUI has not; it names the command that has them."""
+    from pytui.core.cache import NO_CACHE_NEXT_STEP
     from pytui.core.root_links import FORCE_NEXT_STEP
 
     if line.endswith(FORCE_NEXT_STEP):
         return f"{line[:-len(FORCE_NEXT_STEP)]}`pytui install --force {key}` replaces it"
-    return line
+    return line.replace(NO_CACHE_NEXT_STEP, f"or `pytui install --no-cache {key}`")

@@ -61,6 +61,9 @@ LOCK_SUFFIX = ".part.lock"
 READ_SIZE = 1024 * 1024
 # What to do about an unusable cache dir, whatever the cause.
 CACHE_DIR_ALTERNATIVE = "pass another directory with --cache-dir or UV_PYTHON_CACHE_DIR"
+# An install's other way round an unusable cache dir (the TUI, which has no --no-cache, names
+# the command that has: app/job_bodies.py).
+NO_CACHE_NEXT_STEP = "or install with --no-cache"
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -275,7 +278,7 @@ class ArchiveCache:
                 downloader = Downloader(offline=bool(offline), client_factory=client_factory)
         elif offline:
             downloader.offline = True
-        alternative = CACHE_DIR_ALTERNATIVE + ", or install with --no-cache"
+        alternative = f"{CACHE_DIR_ALTERNATIVE}, {NO_CACHE_NEXT_STEP}"
         try:
             missing = offline_missing(build, urls, self.root) if downloader.offline else None
             if missing is not None:

@@ -98,3 +98,27 @@ async def test_a_history_log_that_cannot_be_written_is_notified_once(ui_world: U
         # The file in the way is named (the OS said "Not a directory", or "File exists" for
         # the directory it could not make).
         assert f"{blocker} is not a directory" in said[0], said
+
+
+async def test_an_install_into_an_unusable_cache_dir_names_a_step_the_tui_user_can_take(
+        ui_world: UiWorld) -> None:
+    """The job's error ended ', or install with --no-cache', the CLI's option: the TUI has none.
+    It now names the command that has it."""
+    cache = ui_world.home / "not-a-dir"
+    cache.write_bytes(b"precious")
+    ui_world.settings = ui_world.settings.replace(cache_dir=cache)
+    build = ui_world.build("3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        table = app.query_one("#available")
+        table.focus()
+        assert table.select_key(build.key)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
+                       what="the install's end")
+        job = next(iter(app.state.jobs.values()))
+        assert job.phase == "failed"
+        assert "install with --no-cache" not in job.error, job.error
+        assert f"or `pytui install --no-cache {build.key}`" in job.error, job.error
+    assert cache.read_bytes() == b"precious"
