@@ -141,11 +141,15 @@ class JobBodies:
 
 def tui_next_step(line: str, key: str) -> str:
     """A core line as the TUI says it: the CLI's next steps `use --force to replace it` (a bin
-    link name something else holds) and `or install with --no-cache` (an unusable cache dir)
-    name options the TUI has not; it names the command that has them."""
+    link name something else holds), `or install with --no-cache` (an unusable cache dir) and
+    `or pass --no-bin` (a bin dir that takes no link) name options the TUI has not; it names the
+    command, or the variable, that does it."""
     from pytui.core.cache import NO_CACHE_NEXT_STEP
-    from pytui.core.root_links import FORCE_NEXT_STEP
+    from pytui.core.root_links import FORCE_NEXT_STEP, NO_BIN_NEXT_STEPS
 
     if line.endswith(FORCE_NEXT_STEP):
         return f"{line[:-len(FORCE_NEXT_STEP)]}`pytui install --force {key}` replaces it"
-    return line.replace(NO_CACHE_NEXT_STEP, f"or `pytui install --no-cache {key}`")
+    line = line.replace(NO_CACHE_NEXT_STEP, f"or `pytui install --no-cache {key}`")
+    for no_bin in NO_BIN_NEXT_STEPS:
+        line = line.replace(no_bin, "or start pytui with UV_PYTHON_INSTALL_BIN=0")
+    return line

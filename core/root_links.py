@@ -43,6 +43,8 @@ class BinLinks:
 # uv's next step for a bin link name something else holds (the end of its warning line); the TUI,
 # which has no --force, names the command that has instead (app/job_bodies.py).
 FORCE_NEXT_STEP = "use --force to replace it"
+# The CLI's way round a bin dir that takes no link (the TUI names UV_PYTHON_INSTALL_BIN=0).
+NO_BIN_NEXT_STEPS = ("or pass --no-bin", "or install with --no-bin")
 
 
 def executable_install_name(parts: KeyParts) -> str:
@@ -336,7 +338,7 @@ def _cannot_link(key: str, exe: Path, bin_dir: Path, name: str) -> tuple[str, st
     else:
         return None
     return (f"no {name} link for {key}: the bin dir {bin_dir} {why}; set UV_PYTHON_BIN_DIR to a "
-            "directory, or pass --no-bin"), f"bin dir {why}"
+            f"directory, {NO_BIN_NEXT_STEPS[0]}"), f"bin dir {why}"
 
 
 def _unreplaceable_remedy(err: OSError, link: Path) -> str:
@@ -344,5 +346,5 @@ def _unreplaceable_remedy(err: OSError, link: Path) -> str:
     import errno
 
     if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"check that {link.parent} is writable, or install with --no-bin"
-    return "remove it and install again, or install with --no-bin"
+        return f"check that {link.parent} is writable, {NO_BIN_NEXT_STEPS[1]}"
+    return f"remove it and install again, {NO_BIN_NEXT_STEPS[1]}"

@@ -85,3 +85,26 @@ async def test_a_name_held_by_another_file_names_the_command_that_replaces_it(ui
                    for line in warned), warned
         assert not any("use --force" in line for line in warned), warned
     assert (bin_dir / "python3.11").read_text() == "#!/bin/sh\necho mine\n"
+
+
+async def test_a_bin_dir_that_is_a_file_names_what_the_tui_user_can_set(ui_world: UiWorld) -> None:
+    """The bin dir is a file: the install goes ahead without its link and says so, ending with
+    the CLI's 'or pass --no-bin'; the TUI has no such option, the variable that does it is named."""
+    build = ui_world.build(VERSION)
+    bin_dir = ui_world.settings.bin_dir
+    bin_dir.parent.mkdir(parents=True, exist_ok=True)
+    bin_dir.write_text("not a directory")
+    app = ui_world.make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(pilot)
+        table = app.query_one("#available")
+        table.focus()
+        assert table.select_key(build.key)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
+                       timeout=60, what="the install's end")
+        warned = [e.message for e in app.history.entries if e.outcome == "warning"]
+        assert any(line.endswith("set UV_PYTHON_BIN_DIR to a directory, or start pytui with "
+                                 "UV_PYTHON_INSTALL_BIN=0") for line in warned), warned
+        assert not any("--no-bin" in line for line in warned), warned
+    assert bin_dir.read_text() == "not a directory"
