@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from cli_harness import Pytui, minor_of
 from fixtures_archives import MadeArchive, _finish, host_platform, make_build
 
 UV = Path(sys.executable).parent / "uv"
@@ -129,3 +130,17 @@ def settle() -> None:
     target = time.time_ns() + SETTLE_NS
     while time.time_ns() <= target:
         time.sleep(SETTLE_NS / 4e9)
+
+
+class InstalledPython:
+    """This interpreter's prefix served as a PBS build and installed by pytui (`install X.Y`):
+    the build's key, its minor (`3.12`) and the interpreter of the patch dir and of the minor link."""
+
+    def __init__(self, pytui: Pytui) -> None:
+        self.made = pytui.serve(prefix_archive(pytui.archives / "real", *running_prefix()))
+        build = self.made.build
+        self.key = build.key
+        self.mm = f"{build.major}.{build.minor}"
+        pytui.call("install", self.mm)
+        self.patch_python = pytui.root / self.key / "bin" / f"python{self.mm}"
+        self.minor_python = pytui.root / minor_of(build.version) / "bin" / f"python{self.mm}"

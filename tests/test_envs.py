@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, assert_clean_failure, minor_of
-from envs_helpers import UV, prefix_archive, running_prefix, settle, uv_venv, venv
+from envs_helpers import UV, InstalledPython, settle, uv_venv, venv
 
 needs_uv = pytest.mark.skipif(not UV.exists(), reason=f"uv is not installed beside {sys.executable}")
 
@@ -36,12 +36,9 @@ def envs_json(pytui: Pytui, *args: str, **env: str) -> dict[str, dict]:
 @needs_uv
 def test_envs_finds_each_kind_with_key_link_and_status(pytui: Pytui) -> None:
     home = Path(os.environ["HOME"])
-    made = pytui.serve(prefix_archive(pytui.archives / "real", *running_prefix()))
-    key = made.build.key
-    mm = f"{made.build.major}.{made.build.minor}"
-    pytui.call("install", mm)
-    patch_python = pytui.root / key / "bin" / f"python{mm}"
-    minor_python = pytui.root / minor_of(made.build.version) / "bin" / f"python{mm}"
+    python = InstalledPython(pytui)
+    made, key, mm = python.made, python.key, python.mm
+    patch_python, minor_python = python.patch_python, python.minor_python
 
     code = home / "code"
     venv(patch_python, code / "pinned" / ".venv")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, assert_clean_failure
-from envs_helpers import UV, prefix_archive, running_prefix, uv_venv, venv
+from envs_helpers import UV, InstalledPython, uv_venv, venv
 
 needs_uv = pytest.mark.skipif(not UV.exists(), reason=f"uv is not installed beside {sys.executable}")
 
@@ -31,11 +31,8 @@ def envs(pytui: Pytui, *args: str) -> tuple[dict[str, dict], str]:
 @needs_uv
 def test_a_deep_venv_is_missed_by_the_quick_scan_and_found_by_uninstall_at_once(pytui: Pytui) -> None:
     home = Path(os.environ["HOME"])
-    made = pytui.serve(prefix_archive(pytui.archives / "real", *running_prefix()))
-    key = made.build.key
-    mm = f"{made.build.major}.{made.build.minor}"
-    pytui.call("install", mm)
-    python = pytui.root / key / "bin" / f"python{mm}"
+    installed = InstalledPython(pytui)
+    key, mm, python = installed.key, installed.mm, installed.patch_python
     code = home / "code"
     venv(python, code / "proj" / ".venv")
     (code / "org" / "team").mkdir(parents=True)
