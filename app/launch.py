@@ -50,6 +50,10 @@ def decide_launch(state: AppState, pane: str, key: str | None, what: What, *,
     if parsed is None:
         return Refuse(f"{installation.key} is not a key pytui can run.")
     executable = installation.path / parsed.executable
+    if not os.path.lexists(installation.path):
+        return Refuse(f"{installation.key} is no longer installed: uv or another pytui process "
+                      "removed it since it was listed (r lists the install root again).",
+                      severity="warning")
     if not _is_executable(executable):
         return Refuse(f"{short_path(executable, state.home)} is missing or not executable: "
                       f"the install is incomplete (u, then i reinstalls it).", severity="error")

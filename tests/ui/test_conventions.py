@@ -169,10 +169,12 @@ def test_shell_puts_the_bin_dir_first_and_distrusts_shell(tmp_path) -> None:
 
 
 def test_x_and_shell_refuse_in_one_line(tmp_path) -> None:
-    build, other, broken = (make_build(version=v) for v in ("3.12.8", "3.13.1", "3.11.11"))
-    state = _state(tmp_path, build, other, broken)
+    build, other, broken, gone = (make_build(version=v)
+                                  for v in ("3.12.8", "3.13.1", "3.11.11", "3.10.16"))
+    state = _state(tmp_path, build, other, broken, gone)
     _install(state, build)
-    _install(state, broken, runnable=False)
+    _install(state, broken, runnable=False).path.mkdir(parents=True)
+    _install(state, gone, runnable=False)  # listed, then removed by uv or another pytui
 
     def refusal(pane: str, key: str | None, *, can_suspend: bool = True) -> str:
         decision = launch.decide_launch(state, pane, key, launch.REPL, can_suspend=can_suspend)
@@ -183,6 +185,11 @@ def test_x_and_shell_refuse_in_one_line(tmp_path) -> None:
     assert "not installed" in refusal("available", other.key)
     assert refusal("installed", None).startswith("Nothing is highlighted: highlight an install")
     assert "missing or not executable" in refusal("installed", broken.key)
+    # Its dir gone since the listing: said as such, not as an incomplete install (`x` said
+    # "… is missing or not executable: the install is incomplete (u, then i reinstalls it)").
+    assert refusal("installed", gone.key) == (
+        f"{gone.key} is no longer installed: uv or another pytui process removed it since it "
+        "was listed (r lists the install root again).")
     assert "cannot hand over" in refusal("installed", build.key, can_suspend=False)
     state.add_job("uninstall", build.key, installation=state.installation(build.key))
     assert "busy" in refusal("installed", build.key)
