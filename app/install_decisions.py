@@ -10,6 +10,8 @@ Enter asks before any download starts, so a stray Enter (after typing a filter) 
 
 from __future__ import annotations
 
+import os
+
 from pytui.app.decisions import (
     Confirm,
     Decision,
@@ -23,7 +25,7 @@ from pytui.app.gateway import MISSING_LINKS
 from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel, newer_build
 from pytui.core.install_policy import already_upgraded_message, describe_upgrade
-from pytui.core.models import Build, Installation
+from pytui.core.models import Build, CachedArchive, Installation
 from pytui.widgets.format import human_size, short_path
 
 
@@ -113,7 +115,7 @@ def _restore_links(state: AppState, build: Build) -> Decision:
 def _refuse_start(state: AppState, build: Build) -> Refuse | None:
     if state.job_for_key(build.key) is not None:
         return Refuse(f"{build.key} is already being installed.", severity="information")
-    if state.offline and build.key not in state.cached_by_key():
+    if state.offline and _cached_now(state, build) is None:
         return Refuse(
             f"Offline: {build.key} is not in the cache "
             f"({short_path(state.settings.cache_dir, state.home)}). "
@@ -122,9 +124,17 @@ def _refuse_start(state: AppState, build: Build) -> Refuse | None:
     return None
 
 
+def _cached_now(state: AppState, build: Build) -> CachedArchive | None:
+    """The cached archive of `build` when its file is still there: another process (`pytui
+    cache purge`, uv) may have removed it since the Cached pane was listed, and then the job
+    downloads it (offline: cannot)."""
+    archive = state.cached_by_key().get(build.key)
+    return archive if archive is not None and os.path.isfile(archive.path) else None
+
+
 def _confirm_install(state: AppState, action: StartInstall, title: str, what: str) -> Confirm:
     build = action.build
-    cached = state.cached_by_key().get(build.key)
+    cached = _cached_now(state, build)
     if cached is not None:
         source = Line(f"From the cached archive ({human_size(cached.size)}); no download.")
     elif state.offline:

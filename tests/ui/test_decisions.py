@@ -222,3 +222,24 @@ def test_the_purge_question_says_what_goes_with_the_archive(tmp_path, builds) ->
     assert "Frees 1.3 KiB." in texts, texts
     assert any(t.startswith("Its partial download goes too") for t in texts), texts
     assert any(t.startswith("What a killed run left of its tree goes too") for t in texts), texts
+
+
+def test_an_archive_purged_since_the_listing_is_not_offered_as_cached(tmp_path, builds) -> None:
+    """Another process (`pytui cache purge`, uv) removed the archive after the Cached pane listed
+    it: Enter's question said "From the cached archive (…); no download." and the job then
+    downloaded it; offline, `i` started a job that could only fail. Both now look at the file."""
+    state = a_state(tmp_path, *builds.values())
+    vm = ViewModel()
+    new = builds[NEW]
+    archive = a_cached_archive(state, new)
+    asked = di.decide_install(state, vm, "available", new.key, ask=True)
+    assert isinstance(asked, d.Confirm)
+    assert any(line.text.startswith("From the cached archive") for line in asked.lines)
+    archive.path.unlink()  # purged in another shell
+    asked = di.decide_install(state, vm, "available", new.key, ask=True)
+    assert isinstance(asked, d.Confirm)
+    assert not any("cached archive" in line.text for line in asked.lines), asked.lines
+    assert any(line.text.startswith("Downloads ") for line in asked.lines), asked.lines
+    state.offline = True
+    refused = di.decide_install(state, vm, "available", new.key)
+    assert isinstance(refused, d.Refuse) and "is not in the cache" in refused.message

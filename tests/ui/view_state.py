@@ -36,7 +36,10 @@ def a_state(tmp_path: Path, *builds: Build) -> AppState:
 
 
 def a_cached_archive(state: AppState, build: Build, size: int = 1000) -> CachedArchive:
+    """A cached archive as the listing found it, its file on disk (decisions look)."""
     archive = CachedArchive(state.settings.cache_dir / build.cache_filename, size, build)
+    archive.path.parent.mkdir(parents=True, exist_ok=True)
+    archive.path.write_bytes(bytes(size))
     state.archives.append(archive)
     return archive
 
