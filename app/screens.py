@@ -190,7 +190,7 @@ class ConfirmModal(AskingDialog[bool]):
             self.query(".dialog-line").remove()
             self.query_one(".confirm-dialog").mount(
                 *[Static(Folded(line), classes="dialog-line", markup=False) for line in self._lines],
-                before=self.query_one(".dialog-buttons"))
+                before=self.query_one("#dialog-news"))  # the lines stay above the news
             return
         self._drawn_at = None
         self.query_one(".dialog-title", Label).update(title)

@@ -170,3 +170,25 @@ async def test_a_toast_raised_while_a_question_asks_waits_for_the_answer(ui_worl
         assert not _toasts(app)
         await pilot.press("n")
         await _wait_toast(pilot, app, "Catalog")
+
+
+async def test_a_questions_news_stays_below_its_lines_when_a_status_line_changes(
+        ui_world: UiWorld) -> None:
+    from pytui.app.screens import ConfirmModal
+
+    ui_world.seed_cache("3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(pilot)
+        await pilot.press("2", "d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        modal = app.screen
+        assert isinstance(modal, ConfirmModal)
+        modal._changed_under_yes()
+        title, lines = modal.question
+        modal.ask_again(title, [*lines, "a status line"], changed=False)
+        await pilot.pause()
+        order = [child.id or ("line" if child.has_class("dialog-line") else "")
+                 for child in modal.query_one(".confirm-dialog").children]
+        assert order.count("line") == len(lines) + 1
+        assert order.index("dialog-news") > max(i for i, name in enumerate(order) if name == "line")
