@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import partial
 
 from pytui.app.purge_plan import OUTDATED, PurgePlan, leftovers_text, preview_label
-from pytui.app.screens import DIALOGS_CSS, AskingDialog
+from pytui.app.screens import DIALOGS_CSS, ToastFreeDialog
 from pytui.core.models import CachedArchive, Installation
 from pytui.widgets.format import human_size
 from pytui.widgets.key_bar import KeyBar
@@ -43,7 +43,7 @@ class RuleButton(RadioButton):
         return "●" if self.value else "○"
 
 
-class PurgeRulesModal(AskingDialog[PurgePlan | None]):
+class PurgeRulesModal(ToastFreeDialog[PurgePlan | None]):
     """Pick a rule, see exactly what goes and the bytes freed, then confirm (archives are
     deleted at once; outdated installs are uninstalled as jobs)."""
 

@@ -124,7 +124,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         self._gc_paused = False  # True while compose paused the collector (see compose)
         # (notification, its text as given) for each toast not yet expired (see notify).
         self._toasts: list[tuple[Notification, str]] = []
-        # Toasts wait while a dialog asks, so none covers its buttons (app/toast_gate.py).
+        # Toasts wait while a dialog is open, so none covers its buttons (app/toast_gate.py).
         self._toast_gate: ToastGate[tuple[Notification, str]] = ToastGate()
 
     def _history_not_kept(self, cause: str) -> None:
@@ -147,7 +147,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
             self.post_message(Notify(notification))
 
     def dialog_opened(self) -> None:
-        """A dialog that asks opened (app/screens.py AskingDialog): the toasts on screen go,
+        """A dialog opened (app/screens.py ToastFreeDialog): the toasts on screen go,
         so none covers its buttons (History keeps what they said); new ones wait."""
         if self._toast_gate.dialog_opened():
             self._toasts.clear()
@@ -161,7 +161,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
                     rack.show(self._notifications)
 
     def dialog_closed(self) -> None:
-        """A dialog that asked closed: the toasts raised meanwhile are shown, for their
+        """A dialog closed: the toasts raised meanwhile are shown, for their
         whole time, worded for the width now."""
         for notification, said in self._toast_gate.dialog_closed():
             notification.message = toast_message(said, self.size.width)

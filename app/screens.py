@@ -52,7 +52,27 @@ DIALOGS_CSS = "dialogs.tcss"
 CHANGED_UNDER_YES = "The question just changed: read it, then answer."
 
 
-class ScrollingDialog(ModalScreen[None]):
+Answer = TypeVar("Answer")
+
+
+class ToastFreeDialog(ModalScreen[Answer]):
+    """A dialog no toast covers: at 80x24 one would sit on its Yes/No (or on the help's and the
+    history's lines) until it faded. Those on screen go when it opens, those raised while it is
+    open wait until it closes (app/toast_gate.py; History keeps every message); a question's
+    own news is said in it."""
+
+    def on_mount(self) -> None:
+        opened = getattr(self.app, "dialog_opened", None)
+        if opened is not None:
+            opened()
+
+    def on_unmount(self) -> None:
+        closed = getattr(self.app, "dialog_closed", None)
+        if closed is not None:
+            closed()
+
+
+class ScrollingDialog(ToastFreeDialog[None]):
     """A dialog whose body fills at most the screen's height and scrolls with the keyboard
     (↑/↓, PgUp/PgDn, Home/End: the body has the focus from the start); a hint line says so
     while there is more than fits."""
@@ -116,26 +136,7 @@ def _table(rows: Sequence[tuple[str, str]]) -> Table:
     return grid
 
 
-Answer = TypeVar("Answer")
-
-
-class AskingDialog(ModalScreen[Answer]):
-    """A dialog with buttons to answer: no toast covers them (at 80x24 one would sit on Yes/No
-    until it faded). Those on screen go when it opens, those raised while it asks wait until
-    it closes (app/toast_gate.py; History keeps every message); its own news is said in it."""
-
-    def on_mount(self) -> None:
-        opened = getattr(self.app, "dialog_opened", None)
-        if opened is not None:
-            opened()
-
-    def on_unmount(self) -> None:
-        closed = getattr(self.app, "dialog_closed", None)
-        if closed is not None:
-            closed()
-
-
-class ConfirmModal(AskingDialog[bool]):
+class ConfirmModal(ToastFreeDialog[bool]):
     """A yes/no question about something destructive; y/Enter on the button, n/Esc cancel.
     The app may ask it again in place (`ask_again`) when what it knows changed while open."""
 

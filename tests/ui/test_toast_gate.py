@@ -1,4 +1,4 @@
-"""When a toast may show (no Textual): never over a dialog that asks (app/toast_gate.py)."""
+"""When a toast may show (no Textual): never over a dialog (app/toast_gate.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pytui.app.toast_gate import ToastGate
 
 def test_toasts_raised_while_a_dialog_asks_wait_until_it_closes() -> None:
     gate: ToastGate[str] = ToastGate()
-    assert gate.offer("installed") and not gate.asking
+    assert gate.offer("installed") and not gate.dialog_open
     assert gate.dialog_opened()  # the toasts on screen go
     assert not gate.offer("job failed") and not gate.offer("catalog refreshed")
     assert gate.dialog_closed() == ["job failed", "catalog refreshed"]  # in the order raised
-    assert gate.dialog_closed() == [] and not gate.asking  # a second close is harmless
+    assert gate.dialog_closed() == [] and not gate.dialog_open  # a second close is harmless
     assert gate.offer("after")
 
 

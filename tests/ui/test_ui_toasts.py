@@ -192,3 +192,23 @@ async def test_a_questions_news_stays_below_its_lines_when_a_status_line_changes
                  for child in modal.query_one(".confirm-dialog").children]
         assert order.count("line") == len(lines) + 1
         assert order.index("dialog-news") > max(i for i, name in enumerate(order) if name == "line")
+
+
+async def test_no_toast_covers_the_history_or_the_help(ui_world: UiWorld) -> None:
+    """At 80x24 a job's toast covered History's newest lines, the ones it points to."""
+    from pytui.app.screens import HelpScreen, HistoryScreen
+
+    ui_world.seed_cache("3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await ready(pilot)
+        for key, screen_type in (("H", HistoryScreen), ("question_mark", HelpScreen)):
+            await pilot.press("2", "y")
+            await _wait_toast(pilot, app, "Copied the archive path (y)")
+            await pilot.press(key)
+            await wait_for(pilot, lambda t=screen_type: isinstance(app.screen, t), what=key)
+            await pilot.pause()
+            assert not _toasts(app) and not list(app._notifications)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda t=screen_type: not isinstance(app.screen, t),
+                           what="closed")
