@@ -14,6 +14,7 @@ from pytui.app.decisions import (
     Line,
     Refuse,
     StartUninstall,
+    archive_target,
     decide_purge,
     installation_target,
 )
@@ -66,9 +67,16 @@ def decide_delete(state: AppState, pane: str, key: str | None) -> Decision:
         return decide_uninstall(state, pane, key)
     if pane == "cached":
         return decide_purge(state, pane, key)
+    # Said for this row: `u` and `p` only where they would act (it said both for any build).
+    here = []
+    if pane == "available" and key is not None:
+        if key in state.installed_keys:
+            here.append("u uninstalls this build")
+        if archive_target(state, pane, key) is not None:
+            here.append("p purges its archive")
+    said = "; here " + " and ".join(here) if here else ""
     return Refuse("Delete (or d) removes the highlighted install on Installed (3) or archive "
-                  "on Cached (2); here u uninstalls this build and p purges its archive.",
-                  severity="information", title="Delete")
+                  f"on Cached (2){said}.", severity="information", title="Delete")
 
 
 def _redecide_uninstall(key: str, state: AppState) -> Decision:

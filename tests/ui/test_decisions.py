@@ -115,6 +115,13 @@ def test_delete_is_the_focused_panes_own_removal(tmp_path, builds) -> None:
     for pane in ("available", "jobs"):
         said = du.decide_delete(state, pane, old.key)
         assert isinstance(said, d.Refuse) and "on Installed (3)" in said.message, said
+    # On Available it names the keys that would act on this row, and only those.
+    said = du.decide_delete(state, "available", old.key)
+    assert isinstance(said, d.Refuse)
+    assert said.message.endswith("; here u uninstalls this build and p purges its archive.")
+    other = next(b for b in builds.values() if b.key != old.key)
+    said = du.decide_delete(state, "available", other.key)
+    assert isinstance(said, d.Refuse) and "here" not in said.message, said.message
     assert isinstance(du.decide_delete(state, "installed", None), d.Refuse)
 
 
