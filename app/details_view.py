@@ -134,7 +134,10 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         # The name it is called by (bin/pythonX.Y), on the same line: Details has no room
         # for one more at 80x24.
         fields.append(("install", short_path(installation.path, home) + extra + built
-                       + f"  · {installation.bin_names[0]}" + _missing_note(installation)))
+                       + f"  · {installation.bin_names[0]}"))
+        missing = _missing_note(installation)
+        if missing:  # a line of its own: the install line is cut when the window is narrow
+            fields.append(("links", missing))
         newer = vm.update_for(state, installation)
         if newer is not None and newer.key != installation.key \
                 and newer.key in state.installed_keys:
@@ -198,4 +201,4 @@ def _missing_note(installation: Installation) -> str:
     missing = missing_links(installation)
     if not missing:
         return ""
-    return f" (missing: {', '.join(missing)}; i restores {'it' if len(missing) == 1 else 'them'})"
+    return f"missing: {', '.join(missing)}; i restores {'it' if len(missing) == 1 else 'them'}"

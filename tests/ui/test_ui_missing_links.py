@@ -42,8 +42,9 @@ async def test_i_restores_the_links_a_killed_install_left_out(ui_world: UiWorld)
 
         shown = details(app.vm, app.state, "installed", key)
         assert shown is not None
-        shown = " ".join(text for _, text in shown.fields)
-        assert f"· {name} (missing: {minor}, {name}; i restores them)" in shown, shown
+        fields = dict(shown.fields)
+        assert fields["install"].endswith(f"· {name}"), fields
+        assert fields["links"] == f"missing: {minor}, {name}; i restores them", fields
         with no_requests(ui_world.server):
             await pilot.press("i")
             await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
