@@ -17,6 +17,7 @@ from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttl
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import BinaryIO
 
     from pytui.core.cache import ArchiveCache
     from pytui.core.catalog import Catalog
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
 # The copy's temporary name in the cache dir: `.import.<pid>.<hex>.tmp`, hidden from listings.
 TEMP_PREFIX = ".import."
 TEMP_SUFFIX = ".tmp"
+# How many copies an import makes when a purge in another process keeps removing them.
+MAX_COPY_TRIES = 4
+# flock exists where os.name is posix; elsewhere a copy is not locked (nor purged while live).
+LOCKS = os.name == "posix"
 
 
 def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
@@ -58,17 +63,12 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
             raise _too_large(source, size, max_bytes)
         cache._ensure_root()
         remove_stale_imports(cache.root)
-        tmp = cache.root / f"{TEMP_PREFIX}{os.getpid()}.{abs(hash(str(source))):x}{TEMP_SUFFIX}"
         done = 0
         throttled = Throttle(progress)
         hasher = hashlib.sha256()
+        tmp, out = _locked_copy(cache, source)
         try:
-            try:
-                out = open(tmp, "xb")  # noqa: SIM115 - closed below
-            except OSError as err:
-                raise cache._error("write to", err) from None
             with out:
-                try_lock(out.fileno())
                 while True:
                     cancel.check("import")
                     try:
@@ -86,24 +86,68 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
                         raise cache._error("write to", err) from None
                     done += len(chunk)
                     throttled(Progress("verify", done, size))
-            digest = hasher.hexdigest()
-            build = catalog.by_sha.get(digest)
-            if build is None:
-                raise CacheError(
-                    f"cannot import {source}: its sha256 {digest} matches no build in the catalog "
-                    f"({catalog.source}); pass --downloads-json with a catalog that lists it")
-            final = cache.path_for(build)
-            try:
-                os.replace(tmp, final)
-            except OSError as err:
-                if os.path.isdir(final) and not os.path.islink(final):
-                    # Not the cache dir's fault: a directory holds the archive's name.
-                    raise CacheError(f"cannot import {source}: {final} is a directory, where its "
-                                     "archive goes in the cache; remove it and retry") from None
-                raise cache._error("write to", err) from None
+                # Still locked while it is renamed: a purge never takes a copy that is done.
+                try:
+                    out.flush()
+                except OSError as err:
+                    raise cache._error("write to", err) from None
+                digest = hasher.hexdigest()
+                build = catalog.by_sha.get(digest)
+                if build is None:
+                    raise CacheError(
+                        f"cannot import {source}: its sha256 {digest} matches no build in the catalog "
+                        f"({catalog.source}); pass --downloads-json with a catalog that lists it")
+                final = cache.path_for(build)
+                try:
+                    os.replace(tmp, final)
+                except OSError as err:
+                    if os.path.isdir(final) and not os.path.islink(final):
+                        # Not the cache dir's fault: a directory holds the archive's name.
+                        raise CacheError(f"cannot import {source}: {final} is a directory, where its "
+                                         "archive goes in the cache; remove it and retry") from None
+                    raise cache._error("write to", err) from None
         finally:
             unlink_quiet(tmp)
     return CachedArchive(path=final, size=done, build=build, state="ok")
+
+
+def _locked_copy(cache: ArchiveCache, source: Path) -> tuple[Path, BinaryIO]:
+    """A new temporary copy in the cache dir, open and locked, and its path.
+
+    Between making the copy and locking it, a purge in another process may take it for one a
+    killed import left (nobody holds its lock) and remove it: the copy is then checked to be
+    the file at its name once locked, and another is made if not (a few tries, each under a
+    new name)."""
+    stem = f"{TEMP_PREFIX}{os.getpid()}.{abs(hash(str(source))):x}"
+    for attempt in range(MAX_COPY_TRIES):
+        tmp = cache.root / f"{stem}{f'.{attempt}' if attempt else ''}{TEMP_SUFFIX}"
+        try:
+            out = open(tmp, "xb")  # noqa: SIM115 - the caller closes it
+        except OSError as err:
+            raise cache._error("write to", err) from None
+        if not LOCKS or _still_ours(tmp, out.fileno()):
+            return tmp, out
+        with out:  # a purge's preview let it go again: ours to remove, not to write on
+            if _same_file(tmp, out.fileno()):
+                unlink_quiet(tmp)
+    raise CacheError(f"cannot import {source}: its temporary copy in {cache.root} was removed "
+                     f"{MAX_COPY_TRIES} times by another process (a purge?) as it was made; "
+                     "retry when that process is done")
+
+
+def _still_ours(tmp: Path, fd: int) -> bool:
+    """Locked `fd`, and it is still the file named `tmp` (no purge removed it meanwhile)."""
+    # Not locked: a purge holds it now (it is removing it, or its preview looks at it).
+    return try_lock(fd) and _same_file(tmp, fd)
+
+
+def _same_file(path: Path, fd: int) -> bool:
+    try:
+        now = os.lstat(path)
+    except OSError:
+        return False
+    mine = os.fstat(fd)
+    return (now.st_dev, now.st_ino) == (mine.st_dev, mine.st_ino)
 
 
 def _too_large(source: Path, size: int, max_bytes: int) -> CacheError:
