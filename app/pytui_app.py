@@ -153,12 +153,11 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
             self._toasts.clear()
             self.clear_notifications()
             # Textual clears the dialog's rack only: the screen below, seen around the
-            # dialog, would keep drawing the toasts it had.
-            from textual.widgets._toast import ToastRack
-
+            # dialog, would keep drawing the toasts it had. (The rack is found by its type's
+            # name: its class lives in a private Textual module.)
             for screen in self.screen_stack:
-                for rack in screen.query_children(ToastRack):
-                    rack.show(self._notifications)
+                for rack in screen.query_children("ToastRack"):
+                    rack.show(self._notifications)  # type: ignore[attr-defined]  # a ToastRack, found by name
 
     def dialog_closed(self) -> None:
         """A dialog closed: the toasts raised meanwhile are shown, for their
