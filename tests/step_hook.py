@@ -42,6 +42,12 @@ def hooked(*args, **kwargs):
         if not sent:
             sent.append(signame)
             os.kill(os.getpid(), getattr(signal, signame))
+            # pytui's handler runs in the main thread: a step in a worker thread would race it.
+            # With `wait_for_cancel = True` in setup, the step waits until the handler has
+            # cancelled the token it was given (an event, with a generous bound).
+            token = kwargs.get("cancel")
+            if globals().get("wait_for_cancel") and token is not None:
+                token.wait(60)
         return original(*args, **kwargs)
     print("paused", flush=True)
     sys.stdin.readline()
