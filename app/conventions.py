@@ -159,6 +159,13 @@ class ConventionKeys(AppBase):
                                   f"(no terminal to suspend); run {decision.argv[0]} yourself.",
                                   title="Cannot suspend"))
             return
+        if launch.terminal_gone():
+            # Quit as on the SIGHUP that went to the program instead (its stages removed,
+            # `.part`s kept): there is nothing left to draw on.
+            import signal
+
+            self.quit_on_signal(int(signal.SIGHUP))
+            return
         self.notify(outcome, title=decision.title, markup=False)
 
     # -- Ctrl+C -----------------------------------------------------------------------------

@@ -272,7 +272,7 @@ class JobActions(AppBase):
             if number is None:
                 continue
             try:
-                loop.add_signal_handler(number, self._on_terminate_signal, int(number))
+                loop.add_signal_handler(number, self.quit_on_signal, int(number))
             except (NotImplementedError, RuntimeError, ValueError):  # no such handler here
                 continue
             self._signal_loop = loop
@@ -290,7 +290,9 @@ class JobActions(AppBase):
             if number is not None:
                 loop.remove_signal_handler(number)
 
-    def _on_terminate_signal(self, number: int) -> None:
+    def quit_on_signal(self, number: int) -> None:
+        """Quit as `q` does without asking, with exit code 128 + `number`: on SIGTERM and
+        SIGHUP, and when a program pytui handed the terminal to got the hang-up instead."""
         if self._quitting:
             return  # already on its way out (the grace bounds the wait)
         self._quitting = True

@@ -9,6 +9,7 @@ import os
 import signal
 import stat
 import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -107,6 +108,17 @@ def _terminal_signals_to_child() -> Iterator[None]:
 
 def _ignore(signum: int, frame: object) -> None:
     del signum, frame  # the child has it
+
+
+def terminal_gone() -> bool:
+    """The terminal pytui ran on was hung up (a window closed, an SSH connection dropped)
+    while a program it handed over to ran. That program had the terminal's foreground, so the
+    hang-up's SIGHUP went to it, not to pytui; pytui's stdin is then no terminal any more."""
+    stdin = sys.__stdin__
+    try:
+        return stdin is None or not os.isatty(stdin.fileno())
+    except (OSError, ValueError):  # closed
+        return True
 
 
 def run_interactive(launch: Launch) -> str:

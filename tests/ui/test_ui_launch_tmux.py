@@ -103,3 +103,44 @@ def _drive(command: str, bin_dir: Path, key: str, served: Path) -> None:
         assert "pytui-exit=0" in screen, screen
     finally:
         tmux.kill()
+
+
+def test_the_terminal_closing_under_a_shell_ends_pytui_too(tmp_path: Path) -> None:
+    """The terminal goes away (tmux killed: a window closed, an SSH connection dropped) while
+    `!`'s shell runs. The shell has the terminal's foreground, so the hang-up reached it and
+    not pytui, which came back to a terminal that was gone and stayed, spinning, for good."""
+    with FaultyHTTPServer() as server:
+        command, _, key, _ = _world(tmp_path, server)
+    tmux = Tmux(f"pytui-hangup-{os.getpid()}")
+    tmux.start(command)
+    try:
+        wait_screen(tmux, lambda s: _tui(s) and key in s, "the main screen")
+        tmux.keys("3")
+        tmux.keys("!", literal=True)
+        wait_screen(tmux, lambda s: "shell$" in s, "the shell")
+        pids = _pytui_pids(tmp_path)
+        assert pids, "no pytui process found"
+    finally:
+        tmux.kill()
+    deadline = time.monotonic() + 60
+    while _pytui_pids(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = _pytui_pids(tmp_path)
+    for pid in left:
+        os.kill(pid, 9)
+    assert not left, "pytui outlived its terminal"
+
+
+def _pytui_pids(tmp_path: Path) -> list[int]:
+    """The pytui processes of this test (their command line names its temp dir)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            argv = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(b"pytui" in a for a in argv[:2]) and any(str(tmp_path).encode() in a for a in argv):
+            found.append(int(entry))
+    return found
