@@ -95,6 +95,9 @@ class TreeNoSpace(Exception):
 # Manifests already read for their sizes, by path, with the stat they had then: a manifest is
 # never rewritten in place (a tree is replaced whole), so the same stat means the same sizes.
 MAX_SIZES_READ = 256
+# What killed runs left, removed by each `keep` at most (each costs a lock and a walk): a cache
+# dir holding thousands takes several installs, or one `cache purge --all`, to empty.
+MAX_CLEANED_BY_KEEP = 64
 _SIZES_READ: dict[str, tuple[tuple[int, ...], TreeSizes]] = {}
 
 _SHA256_CHARS = frozenset("0123456789abcdef")
@@ -263,7 +266,7 @@ class TreeStore:
             # A file, a link or a tree with no manifest at its name (pytui renames whole trees
             # in, manifest included): nothing uses it, and it made every later keep fail.
             self.discard(sha256)
-        self.clean()
+        self.clean(limit=MAX_CLEANED_BY_KEEP)
         # The sha256 names whose tree it is: a purge of that one archive removes it too.
         work = self.path / f"{_KEEPING}{sha256}-{os.getpid()}-{os.urandom(4).hex()}"
         held = -1
@@ -389,22 +392,25 @@ class TreeStore:
         them): one listing, for the Cached pane's listing to say which archives have some."""
         return {sha for name in self._leftovers(None) if (sha := leftover_sha(name)) is not None}
 
-    def _leftovers(self, belongs: Callable[[str | None], bool] | None) -> builtins.list[str]:
+    def _leftovers(self, belongs: Callable[[str | None], bool] | None,
+                   limit: int | None = None) -> builtins.list[str]:
         try:
             names = os.listdir(self.path)
         except OSError:
             return []
-        return [name for name in names if name.startswith((_KEEPING, _DISCARDING))
-                and (belongs is None or belongs(leftover_sha(name)))]
+        found = [name for name in names if name.startswith((_KEEPING, _DISCARDING))
+                 and (belongs is None or belongs(leftover_sha(name)))]
+        return found if limit is None else found[:limit]
 
-    def clean(self, belongs: Callable[[str | None], bool] | None = None) -> builtins.list[tuple[str, int]]:
+    def clean(self, belongs: Callable[[str | None], bool] | None = None,
+              limit: int | None = None) -> builtins.list[tuple[str, int]]:
         """Remove what `keep` and `discard` runs that were killed left (SIGTERM, SIGHUP and
         kill -9 run no clean-up): a half-made `.tmp-…` tree, a half-removed `.old-…` one; only
         those of the trees `belongs` picks (by the sha256 in the name), if given. Each holds a
-        lock while its run lives, so one still running is left alone. Returns (name, bytes
-        freed) for each removed."""
+        lock while its run lives, so one still running is left alone; `limit` bounds how many
+        are looked at. Returns (name, bytes freed) for each removed."""
         removed: builtins.list[tuple[str, int]] = []
-        for name in self._leftovers(belongs):
+        for name in self._leftovers(belongs, limit):
             path = self.path / name
             held = _hold(path)
             if held < 0:

@@ -121,3 +121,21 @@ def test_a_dry_run_counts_only_the_leftovers_the_removal_would_remove(pytui: Pyt
     assert leftovers(pytui) == [working]
     code, _, err = resume(proc)
     assert code == 0, err
+
+
+def test_an_install_removes_a_bounded_number_of_leftovers_and_purge_all_the_rest(pytui: Pytui) -> None:
+    """A cache dir holding thousands of leftovers (a hostile or long-neglected one) does not make
+    each install try them all: an install removes MAX_CLEANED_BY_KEEP, `cache purge --all` the rest."""
+    from pytui.core.tree_store import MAX_CLEANED_BY_KEEP
+
+    made = build(pytui)
+    trees = pytui.cache / "trees"
+    trees.mkdir(parents=True)
+    for i in range(MAX_CLEANED_BY_KEEP + 6):
+        (trees / f".tmp-{i:064x}-1-0").mkdir()
+    done = pytui.run("install", "3.12")
+    assert done.returncode == 0, str(done)
+    assert_installed(pytui, made)
+    assert len(leftovers(pytui)) == 6
+    assert pytui.run("cache", "purge", "--all").returncode == 0
+    assert leftovers(pytui) == []
