@@ -145,6 +145,11 @@ class ConfirmModal(ToastFreeDialog[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No", key_display="n/Esc"),
+        # A question taller than the screen scrolls; the focus stays on its No button.
+        Binding("up", "scroll_question('up')", show=False),
+        Binding("down", "scroll_question('down')", show=False),
+        Binding("pageup", "scroll_question('page_up')", show=False),
+        Binding("pagedown", "scroll_question('page_down')", show=False),
     ]
 
     def __init__(self, title: str, lines: Sequence[str | Text | Line], *, confirm: str = "Yes",
@@ -160,7 +165,9 @@ class ConfirmModal(ToastFreeDialog[bool]):
         self._drawn_at: float | None = 0.0
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog confirm-dialog"):
+        # It scrolls when its lines are taller than the screen (a path thousands of characters
+        # long, a small terminal); its buttons, docked at its foot, stay in view.
+        with VerticalScroll(classes="dialog confirm-dialog"):
             yield Label(self._title, classes="dialog-title")
             for line in self._lines:
                 yield Static(Folded(line), classes="dialog-line", markup=False)
@@ -174,6 +181,11 @@ class ConfirmModal(ToastFreeDialog[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
+
+    def action_scroll_question(self, how: str) -> None:
+        body = self.query_one(".confirm-dialog", VerticalScroll)
+        {"up": body.scroll_up, "down": body.scroll_down, "page_up": body.scroll_page_up,
+         "page_down": body.scroll_page_down}[how](animate=False)
 
     @property
     def question(self) -> tuple[str, list[str]]:

@@ -1,0 +1,43 @@
+"""A question whose lines are taller than the screen (an install dir thousands of characters
+long, a narrow terminal) kept its buttons below the screen's edge: the dialog grew past it and
+its end was cut off, buttons included (y and n still worked, from the footer). Now the lines
+scroll inside the dialog and its buttons stay in view."""
+
+from __future__ import annotations
+
+import pytest
+from pytui.app.screens import ConfirmModal
+from textual.containers import VerticalScroll
+from textual.widgets import Button, Static
+from ui_helpers import UiWorld, ready, wait_for
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (40, 16)])
+async def test_a_tall_question_keeps_its_buttons_in_view(ui_world: UiWorld, size: tuple[int, int]) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        long_path = "/home/user/" + "very-long-directory-name/" * 150 + "cpython-3.12.8-linux-x86_64-gnu"
+        app.push_screen(ConfirmModal("Uninstall cpython-3.12.8-linux-x86_64-gnu?",
+                                     [long_path, "Frees 120.0 MiB.", "No environment uses it."],
+                                     confirm="Uninstall"))
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        await pilot.pause()
+        screen = app.screen
+        for button_id in ("#yes", "#no"):
+            button = screen.query_one(button_id, Button)
+            region = button.region
+            assert region.height > 0 and region.bottom <= size[1], (button_id, region)
+            # The button itself is what is drawn there (nothing covers it).
+            hit, _ = screen.get_widget_at(region.x + 1, region.y + region.height // 2)
+            assert hit is button or button in hit.ancestors_with_self, (button_id, hit)
+        # Its last line is reached from the keyboard (the focus stays on No).
+        body = screen.query_one(".confirm-dialog", VerticalScroll)
+        for _ in range(40):
+            if body.scroll_y >= body.max_scroll_y:
+                break
+            await pilot.press("pagedown")
+        last = [w for w in screen.query(".dialog-line") if isinstance(w, Static)][-1]
+        assert body.scroll_y == body.max_scroll_y and body.max_scroll_y > 0
+        assert last.region.height > 0 and last.region.bottom <= screen.query_one("#yes").region.y
+        assert screen.focused is screen.query_one("#no", Button)
