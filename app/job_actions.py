@@ -346,33 +346,28 @@ class JobActions(AppBase):
             self.runner.scan_disk()
 
     def on_purged(self, message: Purged) -> None:
+        def say(subject: str, outcome: str, line: str) -> None:
+            self.history.add("purge", subject, outcome, line)
+            self.notify(line, title="Cache", severity="warning" if outcome == "warning" else "information",
+                        markup=False)
+
         if message.error:
             self.history.add("purge", "archives", "failed", message.error)
             self.notify(message.error, title="Purge failed", severity="error", markup=False)
         else:
             for name, size, left_by in message.leftovers:
-                line = f"Removed {one_line(name)} (left by {left_by}, {human_size(size)})."
-                self.history.add("purge", "leftovers", "done", line)
-                self.notify(line, title="Cache", markup=False)
+                say("leftovers", "done", f"Removed {one_line(name)} (left by {left_by}, {human_size(size)}).")
             for name in message.gone:
-                line = (f"{one_line(name)} was already gone from the cache (removed by another "
-                        "process since it was listed); nothing to purge.")
-                self.history.add("purge", "archives", "done", line)
-                self.notify(line, title="Cache", markup=False)
+                say("archives", "done", f"{one_line(name)} was already gone from the cache (removed by "
+                    "another process since it was listed); nothing to purge.")
             if message.count or not (message.downloading or message.leftovers or message.gone):
-                line = (f"Purged {message.count} archive{'s' if message.count != 1 else ''}, "
-                        f"freed {human_size(message.freed)}.")
-                self.history.add("purge", "archives", "done", line)
-                self.notify(line, title="Cache", markup=False)
+                say("archives", "done", f"Purged {message.count} archive{'s' if message.count != 1 else ''}, "
+                    f"freed {human_size(message.freed)}.")
             elif message.leftovers:
-                line = f"Freed {human_size(message.freed)}."
-                self.history.add("purge", "leftovers", "done", line)
-                self.notify(line, title="Cache", markup=False)
+                say("leftovers", "done", f"Freed {human_size(message.freed)}.")
             for name in message.downloading:
-                kept = (f"Kept {name}: another pytui process is downloading it now; purge it "
-                        "once that download ends.")
-                self.history.add("purge", "archives", "warning", kept)
-                self.notify(kept, title="Cache", severity="warning", markup=False)
+                say("archives", "warning", f"Kept {name}: another pytui process is downloading it now; "
+                    "purge it once that download ends.")
             self.state.forget_sizes()
         self.runner.scan_disk()
 
