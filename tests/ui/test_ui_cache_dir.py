@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 from fixtures_fs import without_dac_override
-from ui_helpers import SIZE, UiWorld, ready, wait_for
+from ui_helpers import SIZE, UiWorld, press_install, ready, wait_for
 
 
 @pytest.mark.parametrize("trouble", ["unreadable", "a file"])
@@ -111,10 +111,7 @@ async def test_an_install_into_an_unusable_cache_dir_names_a_step_the_tui_user_c
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        table = app.query_one("#available")
-        table.focus()
-        assert table.select_key(build.key)
-        await pilot.press("i")
+        await press_install(pilot, build.key)
         await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
                        what="the install's end")
         job = next(iter(app.state.jobs.values()))

@@ -18,7 +18,7 @@ from textual.color import Color
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
-from ui_helpers import UiWorld, ready, wait_for
+from ui_helpers import UiWorld, press_install, ready, wait_for
 
 PANES = {"#available": "#available-pane", "#cached": "#cached-pane",
          "#installed": "#installed-pane"}
@@ -289,10 +289,7 @@ async def test_a_retry_after_a_cancel_leaves_no_cancelled_row(ui_world: UiWorld)
     app = ui_world.make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
-        table = app.query_one("#available")
-        table.focus()
-        assert table.select_key(build.key)
-        await pilot.press("i")
+        await press_install(pilot, build.key)
         first = next(iter(app.state.jobs.values()))
         await wait_for(pilot, lambda: first.phase == "download" and first.done > 0,
                        what="download under way")

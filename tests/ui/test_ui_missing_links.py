@@ -12,7 +12,7 @@ import os
 from pytui.core.jobs import InstallJob
 from pytui.core.keys import parse_key
 from pytui.widgets.installed_table import InstalledTable
-from ui_helpers import UiWorld, no_requests, ready, wait_for
+from ui_helpers import UiWorld, no_requests, press_install, ready, wait_for
 
 VERSION = "3.11.11"
 
@@ -74,10 +74,7 @@ async def test_a_name_held_by_another_file_names_the_command_that_replaces_it(ui
     app = ui_world.make_app()
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await ready(pilot)
-        table = app.query_one("#available")
-        table.focus()
-        assert table.select_key(build.key)
-        await pilot.press("i")
+        await press_install(pilot, build.key)
         await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
                        timeout=60, what="the install's end")
         warned = [e.message for e in app.history.entries if e.outcome == "warning"]
@@ -98,10 +95,7 @@ async def test_a_bin_dir_that_is_a_file_names_what_the_tui_user_can_set(ui_world
     app = ui_world.make_app()
     async with app.run_test(size=(160, 40)) as pilot:
         await ready(pilot)
-        table = app.query_one("#available")
-        table.focus()
-        assert table.select_key(build.key)
-        await pilot.press("i")
+        await press_install(pilot, build.key)
         await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
                        timeout=60, what="the install's end")
         warned = [e.message for e in app.history.entries if e.outcome == "warning"]

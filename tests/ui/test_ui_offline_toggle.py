@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pytui.app.job_view import offline_line
 from pytui.app.state import INSTALL, AppState
-from ui_helpers import HOST, UiWorld, quit_answering_yes, ready, wait_for
+from ui_helpers import HOST, UiWorld, press_install, quit_answering_yes, ready, wait_for
 
 
 async def test_going_offline_names_the_download_that_goes_on(ui_world: UiWorld) -> None:
@@ -17,10 +17,7 @@ async def test_going_offline_names_the_download_that_goes_on(ui_world: UiWorld) 
     app = ui_world.make_app()
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await ready(pilot)
-        table = app.query_one("#available")
-        table.focus()
-        assert table.select_key(build.key)
-        await pilot.press("i")
+        await press_install(pilot, build.key)
         job = next(iter(app.state.jobs.values()))
         await wait_for(pilot, lambda: job.phase == "download" and job.done > 0,
                        what="the download under way")
