@@ -322,7 +322,7 @@ def _report(args: argparse.Namespace, settings: Settings, outcomes: list[JobOutc
             # As uv: after installing, say so when the bin dir's links cannot be run by name.
             path_hint = path_warning(settings.bin_dir, settings.env, style)
             if path_hint is not None:
-                print(style.warning(path_hint), file=sys.stderr)
+                print(style.warning(path_hint, painted=True), file=sys.stderr)
 
 
 def _choose(texts: list[str], requests: list[PythonRequest], installed: list[Installation],

@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from pytui.app.safe_text import shown
 from pytui.app.style import PLAIN, Style
 
 _TEXT = "`{dir}` is not on your PATH. To use installed Python executables, "
@@ -59,12 +60,14 @@ def prepend_command(directory: Path, env: Mapping[str, str]) -> str | None:
 
 def path_warning(directory: Path, env: Mapping[str, str] | None = None,
                  style: Style = PLAIN) -> str | None:
-    """uv's warning message (without `warning: `) when `directory` is not on PATH, else None."""
+    """uv's warning message (without `warning: `) when `directory` is not on PATH, else None.
+    Painted with `style` and escaped part by part (the directory comes from the environment):
+    print it with `style.warning(…, painted=True)`."""
     env = os.environ if env is None else env
     if on_path(directory, env):
         return None
-    text = _TEXT.format(dir=style.cyan(str(directory)))
+    text = _TEXT.format(dir=style.cyan(shown(directory)))
     command = prepend_command(directory, env)
     if command is None:
         return text + "add the directory to your PATH."
-    return text + f"run `{style.green(command)}`."
+    return text + f"run `{style.green(shown(command))}`."

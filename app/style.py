@@ -74,9 +74,12 @@ class Style:
         """uv's error line: `error: ` in bold red, then the message (escaped: see `_one_line`)."""
         return f"{self.paint('error', 'red', 'bold')}{self.bold(':')} {_one_line(message)}"
 
-    def warning(self, message: str) -> str:
-        """uv's warning line: `warning: ` in bold yellow, then the message in bold (escaped)."""
-        return f"{self.paint('warning', 'yellow', 'bold')}{self.bold(':')} {self.bold(_one_line(message))}"
+    def warning(self, message: str, *, painted: bool = False) -> str:
+        """uv's warning line: `warning: ` in bold yellow, then the message in bold (escaped).
+        A `painted` message carries this style's own colours and its caller escaped each part
+        taken from outside (app/path_hint.py): escaping it again would print the codes."""
+        text = message if painted else _one_line(message)
+        return f"{self.paint('warning', 'yellow', 'bold')}{self.bold(':')} {self.bold(text)}"
 
 
 def _one_line(message: str) -> str:

@@ -174,3 +174,16 @@ def test_list_colour_follows_the_same_rules(uv_catalog_path: Path, monkeypatch, 
     monkeypatch.setenv("FORCE_COLOR", "1")
     assert "\x1b[2mhttps://" in listing()
     assert "\x1b[" not in listing("--color", "never")
+
+
+def test_path_warning_in_colour_prints_its_colours_and_escapes_the_directory(tmp_path: Path) -> None:
+    # On a colour terminal the warning showed `\x1b[36m…\x1b[0m` as text: the line was escaped
+    # after it was painted. The directory (from the environment) is escaped, the colours are not.
+    style = Style(True)
+    bin_dir = tmp_path / "bin\x1b]52;c;eA==\x07"
+    env = {"PATH": "/usr/bin", "SHELL": "/bin/bash", "HOME": str(tmp_path)}
+    line = style.warning(path_warning(bin_dir, env, style), painted=True)
+    assert "\\x1b[" not in line
+    assert f"\x1b[36m{tmp_path}/bin\\x1b]52;c;eA==\\x07\x1b[0m" in line
+    assert "\x1b]" not in line and "\x07" not in line
+    assert line.count("\x1b[32m") == 1
