@@ -276,9 +276,14 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
         from pytui.core.jobs import JobsInterrupted
 
         if isinstance(err, JobsInterrupted):
-            # What was installed before the Ctrl-C is there: said, then "interrupted" (cli.py).
+            # What was installed before the Ctrl-C is there: said, then "interrupted".
             _report(args, settings, err.outcomes, warnings, started)
-        raise
+        # Whether running it again is safe, and redoes the download, is what one asks next.
+        again = ("starts over (--no-cache kept no download)" if args.no_cache
+                 else "finishes it (a partial download resumes where it stopped)")
+        print(stderr_style().error(f"interrupted; nothing else was installed, and the same "
+                                   f"command again {again}"), file=sys.stderr)
+        return 130
     _report(args, settings, outcomes, warnings, started)
     failed = [o for o in outcomes if o.error is not None]
     style = stderr_style()

@@ -17,7 +17,7 @@ def interrupted_at(pytui: Pytui, step: str, *args: str, setup: str = "") -> str:
     proc = hooked(pytui, step, "SIGINT", *args, setup=setup)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130 and "Traceback" not in err, err
-    assert err.rstrip().endswith("error: interrupted"), err
+    assert err.strip().splitlines()[-1].startswith("error: interrupted"), err
     return err
 
 
@@ -41,6 +41,10 @@ def test_the_installs_done_before_the_interrupt_are_said_and_the_others_not(pytu
     assert f" + {done.build.key}" in err and cut.build.key not in err.replace(f"install of {cut.build.key}", ""), err
     assert not (pytui.root / cut.build.key).exists()
     assert pytui.temp_left() == []
+    # What a newcomer asks next: may it be run again, and does it download all over?
+    assert err.strip().splitlines()[-1] == (
+        "error: interrupted; nothing else was installed, and the same command again finishes it "
+        "(a partial download resumes where it stopped)"), err
 
 
 def test_an_upgrade_interrupted_in_its_commit_says_what_it_installed(pytui: Pytui) -> None:
