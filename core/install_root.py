@@ -104,7 +104,8 @@ class InstallRoot(RootLocking, RootLinking):
             with os.fdopen(fd, "wb") as f:
                 f.write(b"*")
         except OSError as err:
-            raise self._unwritable(err, "create") from None
+            # A root that is there but refuses writes (a read-only mount) is not "cannot create".
+            raise self._unwritable(err, "write to" if self.path.is_dir() else "create") from None
         return self
 
     def _unwritable(self, err: OSError, doing: str = "write to") -> InstallError:

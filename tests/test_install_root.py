@@ -37,6 +37,19 @@ def test_init_layout(root: InstallRoot) -> None:
     assert (os.stat(root.lock_path).st_mode & 0o777) == 0o666
 
 
+def test_a_root_that_is_there_but_refuses_writes_is_not_said_uncreated(tmp_path: Path) -> None:
+    # A read-only mount as --install-dir said "cannot create the install root /mnt/ro": it was
+    # there. (A file named .temp makes the same refusal without a mount.)
+    there = InstallRoot(tmp_path / "there")
+    there.path.mkdir()
+    (there.path / ".temp").write_text("")
+    with pytest.raises(InstallError, match=r"^cannot write to the install root "):
+        there.init()
+    (tmp_path / "file").write_text("")
+    with pytest.raises(InstallError, match=r"^cannot create the install root "):
+        InstallRoot(tmp_path / "file" / "root").init()
+
+
 def test_commit_layout_links_and_fixups(tmp_path: Path, root: InstallRoot, bin_dir: Path) -> None:
     made = archive(tmp_path, with_python_link=False)
     installation = install(root, made, bin_dir)
