@@ -14,6 +14,7 @@ A name that says no build (or that nothing tells apart) is its own label.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from pytui.core.cache_names import parse_cache_name
@@ -29,22 +30,26 @@ _PARTS = ("build", "arch", "libc", "os", "flavor", "sha")
 def short_labels(names: Sequence[str]) -> list[str]:
     """One label per cache file name (a `.part`'s final name), each unlike the others'."""
     parts = [_parts(name) for name in names]
+    # Counted once for all rows: comparing each row with the others of its version was
+    # quadratic (4,000 archives of one version took seconds, on every job's progress).
+    versions = Counter(mine["head"] for mine in parts if mine is not None)
+    values = Counter((mine["head"], part, mine[part]) for mine in parts if mine is not None
+                     for part in _PARTS)
     labels = []
     for name, mine in zip(names, parts, strict=True):
         if mine is None:
             labels.append(one_line(name))
             continue
-        peers = [other for other in parts if other is not None and other is not mine
-                 and other["head"] == mine["head"]]
+        head = mine["head"]
+        alone = versions[head] == 1
         # The first part none of the others of this version shares: one word, so a narrow
         # column cuts none of it (two words would not fit in 18 cells).
-        word = mine["build"] if not peers else next(
-            (mine[part] for part in _PARTS if all(peer[part] != mine[part] for peer in peers)),
-            None)
+        word = mine["build"] if alone else next(
+            (mine[part] for part in _PARTS if values[(head, part, mine[part])] == 1), None)
         if word:
-            labels.append(f"{mine['head']} {word}")
+            labels.append(f"{head} {word}")
         else:  # no build date said, or nothing tells it apart
-            labels.append(mine["head"] if not peers else one_line(name))
+            labels.append(head if alone else one_line(name))
     return labels
 
 
