@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from pytui import __version__
 from pytui.app.style import COLOR_CHOICES
@@ -62,10 +63,23 @@ class _HelpFormatter(argparse.HelpFormatter):
         super().__init__(prog, *args, **kwargs)  # type: ignore[arg-type]  # argparse's own arguments, passed through
 
 
+# The command line being parsed (build_parser's argv), for the error line of a refused one.
+_ARGV: list[str] = []
+
+
 class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("formatter_class", _HelpFormatter)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # argparse's own arguments, passed through
+
+    def error(self, message: str) -> NoReturn:
+        """One line naming the command and where its options are (app/usage_errors.py), not
+        the usage block of `pytui` and argparse's own words."""
+        from pytui.app.style import stderr_style
+        from pytui.app.usage_errors import usage_error_line
+
+        line = usage_error_line(message, self.prog, _ARGV, _known_commands())
+        self.exit(2, stderr_style().error(line) + "\n")
 
 
 def common_options(*, suppress: bool = False) -> argparse.ArgumentParser:
@@ -101,6 +115,7 @@ def common_options(*, suppress: bool = False) -> argparse.ArgumentParser:
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; with `argv`, only the parser of the command it names (all when unsure)."""
     _COLUMNS.clear()  # the terminal may have changed since the last parser (tests, the TUI)
+    _ARGV[:] = argv or ()
     parser = _Parser(
         prog="pytui", parents=[common_options()],
         description="Browse, cache, install and remove standalone CPython builds (uv-compatible). "

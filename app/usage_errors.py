@@ -1,0 +1,64 @@
+"""What a command line argparse refuses says: one line naming the command, what it did not take
+and where its options are listed, exit 2.
+
+argparse printed the top-level usage block (even for `pytui install --default`) and then
+`pytui: error: unrecognized arguments: --default`; a uv user types uv's flags and actions
+(`--default`, `--upgrade`, `cache clean`) and got neither the command's options nor what
+does that job here. (A word that names no command is app/unknown_command.py's.)
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+
+from pytui.app.safe_text import shown
+
+# uv's flags and cache actions a uv user types, and what does their job in pytui.
+_UV_FLAGS = {
+    "--upgrade": "`pytui upgrade` installs the newest patch of installed minor versions",
+    "--python-downloads": "--offline or UV_OFFLINE=1 keeps pytui off the network",
+    "--no-python-downloads": "--offline or UV_OFFLINE=1 keeps pytui off the network",
+    "--no-progress": "-q hides the progress",
+    "--verbose": "only install takes -v",
+    "-v": "only install takes -v",
+}
+_UV_CACHE_ACTIONS = {
+    "clean": "`pytui cache purge --all` empties the archive cache",
+    "prune": "`pytui cache purge --superseded` removes archives a newer build replaced",
+}
+_UNRECOGNIZED = "unrecognized arguments: "
+_INVALID_CHOICE = re.compile(r"^argument (?P<what>\S+): invalid choice: '(?P<word>.*)' \(choose from (?P<choices>.*)\)$")
+
+
+def usage_error_line(message: str, prog: str, argv: Sequence[str], commands: Sequence[str]) -> str:
+    """The line for argparse's `message` from the parser named `prog`, for the command line
+    `argv` (`commands`: pytui's command words, to name the command a top-level error is about)."""
+    if prog == "pytui":
+        # argparse reports arguments no parser took from the top-level parser.
+        word = next((arg for arg in argv if arg in commands), None)
+        prog = f"pytui {word}" if word else prog
+    help_hint = f"`{prog} --help` lists what it takes"
+    if message.startswith(_UNRECOGNIZED):
+        extra = message[len(_UNRECOGNIZED):].split(" ")
+        first = extra[0]
+        name = first.split("=", 1)[0]
+        what = f"option {shown(name)}" if name.startswith("-") else f"argument '{shown(first)}'"
+        uv_hint = _UV_FLAGS.get(name)
+        return f"{prog} has no {what}" + (f" ({uv_hint})" if uv_hint else "") + f"; {help_hint}"
+    choice = _INVALID_CHOICE.match(message)
+    if choice is not None:
+        word = choice.group("word")
+        choices = [c.strip(" '") for c in choice.group("choices").split(",")]
+        what = choice.group("what")
+        if what.startswith("-"):
+            return f"{what} takes {', '.join(choices)}, not '{shown(word)}'; {help_hint}"
+        said = f"{prog} has no {what.lower()} '{shown(word)}'"
+        if prog == "pytui cache" and word in _UV_CACHE_ACTIONS:
+            return f"{said} (uv cache {word}): {_UV_CACHE_ACTIONS[word]}; {help_hint}"
+        close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+        if close:
+            return f"{said}: did you mean '{close[0]}'? ({', '.join(choices)})"
+        return f"{said}: {', '.join(choices)}; {help_hint}"
+    return f"{shown(message)} ({prog}); {help_hint}"

@@ -1,0 +1,51 @@
+"""A command line argparse refuses (an option the command lacks, uv's flags and cache actions)
+is one line naming the command and where its options are, exit 2 - not the top-level usage
+block and `pytui: error: unrecognized arguments: --default`."""
+
+from __future__ import annotations
+
+import pytest
+from cli_harness import Pytui, assert_clean_failure
+from pytui.app.usage_errors import usage_error_line
+
+COMMANDS = ("list", "ls", "dir", "install", "uninstall", "cache", "envs", "upgrade")
+CACHE_CHOICES = "'dir', 'list', 'ls', 'verify', 'purge', 'import', 'export-mirror'"
+
+
+@pytest.mark.parametrize(("message", "prog", "argv", "line"), [
+    ("unrecognized arguments: --default", "pytui", ["install", "--default", "3.12"],
+     "pytui install has no option --default; `pytui install --help` lists what it takes"),
+    ("unrecognized arguments: --upgrade=yes 3.12", "pytui", ["-q", "install", "--upgrade=yes"],
+     "pytui install has no option --upgrade (`pytui upgrade` installs the newest patch of "
+     "installed minor versions); `pytui install --help` lists what it takes"),
+    ("unrecognized arguments: foo", "pytui", ["dir", "foo"],
+     "pytui dir has no argument 'foo'; `pytui dir --help` lists what it takes"),
+    (f"argument ACTION: invalid choice: 'clean' (choose from {CACHE_CHOICES})", "pytui cache",
+     ["cache", "clean"], "pytui cache has no action 'clean' (uv cache clean): `pytui cache purge "
+                         "--all` empties the archive cache; `pytui cache --help` lists what it takes"),
+    (f"argument ACTION: invalid choice: 'lst' (choose from {CACHE_CHOICES})", "pytui cache",
+     ["cache", "lst"], "pytui cache has no action 'lst': did you mean 'list'? (dir, list, ls, "
+                       "verify, purge, import, export-mirror)"),
+    ("argument --color: invalid choice: 'sometimes' (choose from 'auto', 'always', 'never')",
+     "pytui", ["--color", "sometimes", "list"],
+     "--color takes auto, always, never, not 'sometimes'; `pytui list --help` lists what it takes"),
+    ("argument -j/--jobs: expected one argument", "pytui install", ["install", "-j"],
+     "argument -j/--jobs: expected one argument (pytui install); `pytui install --help` lists "
+     "what it takes"),
+])
+def test_the_line_names_the_command_and_what_it_did_not_take(message, prog, argv, line) -> None:
+    assert usage_error_line(message, prog, argv, COMMANDS) == line
+
+
+def test_a_hostile_argument_is_shown_escaped() -> None:
+    line = usage_error_line("unrecognized arguments: \x1b]52;c;eA==\x07", "pytui", ["dir"], COMMANDS)
+    assert "\x1b" not in line and "\x07" not in line, line
+
+
+def test_the_cli_says_one_line_and_exits_2(pytui: Pytui) -> None:
+    for argv in (["install", "--default", "3.12"], ["cache", "clean"], ["list", "-v"],
+                 ["--color", "sometimes", "list"]):
+        result = pytui.run(*argv)
+        line = assert_clean_failure(result, 2)
+        assert line.startswith("error: "), line
+        assert "usage:" not in result.stderr and result.stdout == "", result
