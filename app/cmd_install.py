@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from pytui.core.catalog import Catalog
     from pytui.core.download import Downloader
+    from pytui.core.install_root import InstallRoot
     from pytui.core.jobs import JobOutcome
     from pytui.core.models import Build, Installation
     from pytui.core.platform_detect import HostPlatform
@@ -108,7 +109,8 @@ def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: boo
     missing minor-version link or bin link (a run killed between its commit and its links
     leaves them out), with `force` replace whatever holds their bin link's name, and, when
     there is nothing to install, clean `.temp/` of killed runs.
-    Never waits: while uv or another pytui holds the root's lock, this is skipped."""
+    Never waits: while uv or another pytui holds the root's lock, the repair is skipped and
+    said in a warning (the clean-up, silently)."""
     import contextlib
     import os
 
@@ -122,14 +124,37 @@ def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: boo
     with contextlib.suppress(PytuiError, OSError):
         if clean_temp and root.temp_dir.is_dir() and os.listdir(root.temp_dir):
             root.clean_temp(bin_dir=settings.bin_dir, on_restored=_say_restored)
-        for key in repairs:
+    for key in repairs:
+        try:
             links = restore_links(root, settings, key, force=force)
-            if links is None:
-                continue
-            for link in links.linked:
-                print(f" + {key} ({link.name})", file=sys.stderr)
-            for warning in links.warnings:
-                print(stderr_style().warning(warning), file=sys.stderr)
+        except (PytuiError, OSError) as err:
+            # Said, not skipped silently: the run ends "already installed" and the links
+            # would stay missing with no word why.
+            print(stderr_style().warning(_not_restored(root, settings, key, err)), file=sys.stderr)
+            continue
+        if links is None:
+            continue
+        for link in links.linked:
+            print(f" + {key} ({link.name})", file=sys.stderr)
+        for warning in links.warnings:
+            print(stderr_style().warning(warning), file=sys.stderr)
+
+
+def _not_restored(root: InstallRoot, settings: Settings, key: str, err: Exception) -> str:
+    """Why the links `key`'s install lacks were not restored, and what to do."""
+    from pytui.core.fs_errors import cause
+    from pytui.core.link_repair import missing_links
+    from pytui.core.root_lock import LockTimeout
+
+    names = missing_links(root.path, settings, key)
+    what = (f"the missing links of {key} ({', '.join(names)}) were not restored" if names
+            else f"the bin link of {key} was not replaced (--force)")
+    if isinstance(err, LockTimeout):
+        return (f"{what}: uv or another pytui process holds the install root's lock "
+                f"({root.lock_path}); run `pytui install {key}` again once it is done")
+    if isinstance(err, OSError):
+        return f"{what}: {cause(err)}; run `pytui install {key}` again once that is fixed"
+    return f"{what}: {err}"
 
 
 def run_install(args: argparse.Namespace) -> int:
