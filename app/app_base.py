@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pytui.app.runner import JobRunner
     from pytui.app.state import AppState
     from pytui.app.view_model import ViewModel
+    from textual.notifications import SeverityLevel
 
 
 class AppBase(App[int]):
@@ -45,3 +46,8 @@ class AppBase(App[int]):
         def carry_out(self, decision: decide.Decision) -> None: ...
         def redecide_questions(self) -> None: ...
         def quit_on_signal(self, number: int) -> None: ...
+
+        # PytuiApp's: `in_history` when the caller kept its own History entry.
+        def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+                   timeout: float | None = None, markup: bool = True,
+                   in_history: bool = False) -> None: ...

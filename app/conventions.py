@@ -57,7 +57,8 @@ class ConventionKeys(AppBase):
         problem = self._config_problem
         if problem:
             self.history.add("config", "theme", "warning", problem)
-            self.notify(problem, title="Config", severity="warning", markup=False, timeout=10)
+            self.notify(problem, title="Config", severity="warning", markup=False, timeout=10,
+                        in_history=True)
 
     def watch_theme(self, theme: str) -> None:
         config = self._config
@@ -71,8 +72,8 @@ class ConventionKeys(AppBase):
 
             cause = write_cause(err, config.path) if isinstance(err, OSError) else str(err)
             said = f"The theme is not kept: cannot write {config.path}: {cause}"
-            self.history.add("config", "theme", "warning", said)  # the toast may be dismissed
-            self.notify(said, title="Config", severity="warning", markup=False)
+            self.history.add("config", "theme", "warning", said)
+            self.notify(said, title="Config", severity="warning", markup=False, in_history=True)
 
     # -- pane jumps and sorting ------------------------------------------------------------
 
@@ -129,7 +130,7 @@ class ConventionKeys(AppBase):
             self.copy_to_clipboard(decision.text)
             self.history.add("copy", decision.what, "done", decision.text)
             self.notify(copied_message(decision.text), title=f"Copied the {decision.what} (y)",
-                        markup=False)
+                        markup=False, in_history=True)
         else:
             self.carry_out(decision)
 

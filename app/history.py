@@ -23,10 +23,11 @@ MAX_ENTRIES = 2_000
 class Entry(FrozenRecord):
     __slots__ = ("at", "kind", "title", "outcome", "message")
     at: float
-    # "install", "uninstall", "verify", "purge", "refresh", "catalog", "scan"
+    # "install", "uninstall", "verify", "purge", "refresh", "catalog", "scan"; "note": a
+    # notification with no entry of its own (app/toast_gate.py)
     kind: str
     title: str
-    # "done", "failed", "cancelled", "warning"
+    # "done", "failed", "cancelled", "warning", "note"; a note's: "info", "warning", "error"
     outcome: str
     # The whole one-line message (the error, or what was done).
     message: str

@@ -313,7 +313,8 @@ class JobActions(AppBase):
         if message.warning:
             # Something the user should know (not a wait): say it, keep it in the history.
             self.history.add(job.kind, job.title, "warning", message.text)
-            self.notify(message.text, title=job.title, severity="warning", markup=False)
+            self.notify(message.text, title=job.title, severity="warning", markup=False,
+                        in_history=True)
             return
         if message.logged:
             self.history.add(job.kind, job.title, "note", message.text)
@@ -333,9 +334,9 @@ class JobActions(AppBase):
             # key again, the mirror's URL and both digests, made a toast taller than an 80x24
             # screen. H and the job's details show it whole.
             self.notify(short_error(job) or "failed", title=f"{job.title} failed (H: history)",
-                        severity="error", markup=False, timeout=10)
+                        severity="error", markup=False, timeout=10, in_history=True)
         elif message.outcome == "done" and message.summary:
-            self.notify(message.summary, markup=False,
+            self.notify(message.summary, markup=False, in_history=True,
                         severity="warning" if message.warning else "information",
                         timeout=10 if message.warning else 5)
         self.renderer.job(job)
@@ -349,11 +350,12 @@ class JobActions(AppBase):
         def say(subject: str, outcome: str, line: str) -> None:
             self.history.add("purge", subject, outcome, line)
             self.notify(line, title="Cache", severity="warning" if outcome == "warning" else "information",
-                        markup=False)
+                        markup=False, in_history=True)
 
         if message.error:
             self.history.add("purge", "archives", "failed", message.error)
-            self.notify(message.error, title="Purge failed", severity="error", markup=False)
+            self.notify(message.error, title="Purge failed", severity="error", markup=False,
+                        in_history=True)
         else:
             for name, size, left_by in message.leftovers:
                 say("leftovers", "done", f"Removed {one_line(name)} (left by {left_by}, {human_size(size)}).")
@@ -378,4 +380,4 @@ class JobActions(AppBase):
         elif result:
             # A listing or measuring thread hit something unexpected: say so, keep running.
             self.history.add("background", event.worker.name, "failed", result)
-            self.notify(result, severity="error", markup=False)
+            self.notify(result, severity="error", markup=False, in_history=True)

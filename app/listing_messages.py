@@ -90,7 +90,7 @@ class ListingMessages(AppBase):
         said = outcome.message if outcome.ok else \
             outcome.message + refresh_next_step(outcome.message)
         self.history.add("refresh", "catalog", "done" if outcome.ok else "failed", said)
-        self.notify(said, title="Catalog", markup=False,
+        self.notify(said, title="Catalog", markup=False, in_history=True,
                     severity="information" if outcome.ok else "warning")
         if outcome.warning:
             self._catalog_warning(outcome.warning)
@@ -105,7 +105,8 @@ class ListingMessages(AppBase):
     def _catalog_warning(self, line: str) -> None:
         """Malformed catalog entries were skipped: say so once, keep it in the history."""
         self.history.add("catalog", "entries", "warning", line)
-        self.notify(line, title="Catalog", severity="warning", markup=False, timeout=10)
+        self.notify(line, title="Catalog", severity="warning", markup=False, timeout=10,
+                    in_history=True)
 
     def on_catalog_failed(self, message: CatalogFailed) -> None:
         if self.runner.is_current(CATALOG, message.generation):
@@ -115,7 +116,8 @@ class ListingMessages(AppBase):
         state = self.state
         state.catalog_note, state.catalog_problem = "not loaded", True
         self.history.add("catalog", "load", "failed", reason)
-        self.notify(reason, title="Catalog", severity="error", markup=False, timeout=10)
+        self.notify(reason, title="Catalog", severity="error", markup=False, timeout=10,
+                    in_history=True)
         if state.catalog is None:
             state.catalog = Catalog([], source="none")
         self.renderer.all()
@@ -146,10 +148,10 @@ class ListingMessages(AppBase):
     def _disk_listed(self, archives: list[CachedArchive], installations: list[Installation],
                      cache_problem: str | None = None) -> None:
         if cache_problem and cache_problem != self.state.cache_problem:
-            # Said once when it appears; the Cached pane keeps showing it meanwhile, and
-            # History keeps it (a dialog opening dismisses the toast).
+            # Said once when it appears; the Cached pane keeps showing it meanwhile.
             self.history.add("scan", "cache dir", "failed", cache_problem)
-            self.notify(cache_problem, title="Cache", severity="error", markup=False, timeout=15)
+            self.notify(cache_problem, title="Cache", severity="error", markup=False, timeout=15,
+                        in_history=True)
         unmeasured = self.state.set_disk(archives, installations, cache_problem)
         # The threads start once the listing is on screen (at start: after the first frame),
         # so they do not compete with drawing it.
@@ -163,7 +165,7 @@ class ListingMessages(AppBase):
     def on_temp_cleaned(self, message: TempCleaned) -> None:
         for line in message.said:
             self.history.add("install", "install root", "done", line)
-            self.notify(line, title="Installed", markup=False)
+            self.notify(line, title="Installed", markup=False, in_history=True)
         self.runner.scan_disk()
 
     def on_disk_failed(self, message: DiskFailed) -> None:
@@ -172,7 +174,7 @@ class ListingMessages(AppBase):
         self.state.disk_listed = True
         self.history.add("scan", "cache and install root", "failed", message.reason)
         self.notify(message.reason, title="Listing failed", severity="error", markup=False,
-                    timeout=10)
+                    timeout=10, in_history=True)
         self.renderer.all()
 
     def on_cache_usage(self, message: CacheUsage) -> None:
@@ -199,14 +201,14 @@ class ListingMessages(AppBase):
         if ignored:
             more = f" (and {len(ignored) - 1} more; H lists them)" if len(ignored) > 1 else ""
             self.notify(ignored[0] + more, title="Environments", severity="warning",
-                        markup=False, timeout=10)
+                        markup=False, timeout=10, in_history=True)
         if message.failed:
             self.history.add("scan", "environments", "failed", message.note)
             if message.note not in self.state.envs_warnings_said:
                 # Said once: every rescan fails the same way until the cause is fixed.
                 self.state.envs_warnings_said.add(message.note)
                 self.notify(message.note, title="Environments", severity="error", markup=False,
-                            timeout=10)
+                            timeout=10, in_history=True)
         self.renderer.all()
         self._envs_screen_changed()
         self.redecide_questions()

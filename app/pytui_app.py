@@ -35,7 +35,7 @@ from pytui.app.render import Renderer
 from pytui.app.runner import JobRunner
 from pytui.app.startup import MainScreen, breakpoint_classes, load_deferred
 from pytui.app.state import AppState
-from pytui.app.toast_gate import ToastGate
+from pytui.app.toast_gate import NOTE_OUTCOME, URGENCY, ToastGate, history_title, left_line
 from pytui.app.toast_text import toast_message
 from pytui.app.view_keys import ViewKeys
 from pytui.app.view_model import ViewModel
@@ -56,8 +56,10 @@ from pytui.widgets.pane import Pane
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.driver import Driver
 from textual.events import Resize
+from textual.markup import MarkupError
 from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
@@ -125,7 +127,8 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         # (notification, its text as given) for each toast not yet expired (see notify).
         self._toasts: list[tuple[Notification, str]] = []
         # Toasts wait while a dialog is open, so none covers its buttons (app/toast_gate.py).
-        self._toast_gate: ToastGate[tuple[Notification, str]] = ToastGate()
+        self._toast_gate: ToastGate[tuple[Notification, str]] = ToastGate(
+            lambda toast: URGENCY.get(toast[0].severity, 0))
 
     def _history_not_kept(self, cause: str) -> None:
         """One notification, the first time the history log cannot be written (as the theme's)."""
@@ -133,11 +136,17 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
                     "H shows this session's", title="History", severity="warning", markup=False)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
+               timeout: float | None = None, markup: bool = True, in_history: bool = False) -> None:
+        """`in_history`: the caller has kept its own entry (the whole error, not the toast's
+        short form); any other toast is kept in History as a note, so one dismissed by a
+        dialog, or held and never shown (app/toast_gate.py), is still found there."""
         # Every toast (the screens' too: Widget.notify calls this) passes here: Textual would
         # break a URL or a path in the middle of a name (app/toast_text.py). The text as given
         # is kept beside the notification, so a resize words it again (on_resize). This is
         # App.notify's body, with the notification kept.
+        if not in_history:
+            self.history.add("note", history_title(title), NOTE_OUTCOME.get(severity, "info"),
+                             _plain(message) if markup else message)
         notification = Notification(
             toast_message(message, self.size.width), title, severity,
             self.NOTIFICATION_TIMEOUT if timeout is None else timeout, markup=markup)
@@ -160,13 +169,16 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
                     rack.show(self._notifications)  # type: ignore[attr-defined]  # a ToastRack, found by name
 
     def dialog_closed(self) -> None:
-        """A dialog closed: the toasts raised meanwhile are shown, for their
-        whole time, worded for the width now."""
-        for notification, said in self._toast_gate.dialog_closed():
+        """A dialog closed: the most urgent of the toasts raised meanwhile are shown, for their
+        whole time, worded for the width now; one line says how many more History has."""
+        shown, left = self._toast_gate.dialog_closed()
+        for notification, said in shown:
             notification.message = toast_message(said, self.size.width)
             notification.raised_at = time.time()
             self._toasts.append((notification, said))
             self.post_message(Notify(notification))
+        if left:
+            self.notify(left_line(left), title="History", markup=False, in_history=True)
 
     def on_resize(self, event: Resize) -> None:
         # A toast worded for the old width would have a long name folded inside by Textual at
@@ -320,3 +332,10 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
             yield SystemCommand(f"{key.label} ({key.display})", key.help,
                                 partial(self.run_action, key.action))
 
+
+def _plain(markup: str) -> str:
+    """A toast's text without its markup, as History keeps it (Textual shows a bad one as is)."""
+    try:
+        return Content.from_markup(markup).plain
+    except MarkupError:
+        return markup

@@ -291,7 +291,7 @@ class HistoryScreen(ScrollingDialog):
 
 
 _OUTCOME_STYLE = {"done": "green", "failed": "bold red", "cancelled": "yellow",
-                  "warning": "yellow"}
+                  "warning": "yellow", "error": "bold red"}
 
 
 def _entry_text(at: float, kind: str, title: str, outcome: str, message: str) -> Text:

@@ -1,25 +1,40 @@
-"""When a toast may be shown (no Textual): never over a dialog.
+"""When a toast may be shown, and what History keeps of it (no Textual): never over a dialog.
 
 At 80x24 a dialog takes most of the screen and a toast (bottom right) would sit on its Yes/No
 (or on the help's or the history's lines) until it fades. So a dialog is never covered: the
-toasts on screen when it opens are dismissed (History keeps what they said: `H`), and those
-raised while it is open wait, to be shown when it closes, in the order raised, for their whole
-time. A question's own news is said inside it, not as a toast.
+toasts on screen when it opens are dismissed, and those raised while it is open wait, to be
+shown when it closes. Each toast is in History from the moment it is raised (`H`), so one
+dismissed, or one of many held, is still found there: after a dialog only the few most urgent
+of the held ones are shown (the newest first among equals), with one line saying how many more
+History has, rather than a pile that covers the panes for their whole time. A question's own
+news is said inside it, not as a toast.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 Toast = TypeVar("Toast")
+
+# Held toasts shown once the dialogs close (lazygit shows one message at a time; Textual stacks
+# every toast, and at 80x24 three of them cover the Details pane).
+MAX_SHOWN_AFTER_DIALOG = 2
+# History's outcome word for a toast's severity, when History has no entry of its own for it.
+NOTE_OUTCOME = {"information": "info", "warning": "warning", "error": "error"}
+# The urgency of a severity: the held toasts shown after a dialog are the most urgent.
+URGENCY = {"information": 0, "warning": 1, "error": 2}
 
 
 class ToastGate(Generic[Toast]):
     """Counts the dialogs open (one may open another) and holds the toasts raised meanwhile."""
 
-    def __init__(self) -> None:
+    def __init__(self, urgency: Callable[[Toast], int] = lambda _toast: 0,
+                 most: int = MAX_SHOWN_AFTER_DIALOG) -> None:
         self._open = 0
         self._held: list[Toast] = []
+        self._urgency = urgency
+        self._most = most
 
     @property
     def dialog_open(self) -> bool:
@@ -37,10 +52,25 @@ class ToastGate(Generic[Toast]):
             return False
         return True
 
-    def dialog_closed(self) -> list[Toast]:
-        """A dialog closed: the toasts to show now (none while another is open)."""
+    def dialog_closed(self) -> tuple[list[Toast], int]:
+        """A dialog closed: the toasts to show now, in the order raised (none while another is
+        open), and how many others were held (History has them)."""
         self._open = max(0, self._open - 1)
         if self._open:
-            return []
+            return [], 0
         held, self._held = self._held, []
-        return held
+        # The most urgent first, the newest first among equals; then back in the order raised.
+        ranked = sorted(range(len(held)), key=lambda i: (-self._urgency(held[i]), -i))
+        kept = sorted(ranked[:self._most])
+        return [held[i] for i in kept], len(held) - len(kept)
+
+
+def left_line(left: int) -> str:
+    """The one toast after a dialog that stands for the held ones not shown."""
+    return (f"{left} more message{'s' if left != 1 else ''} came while the dialog was open: "
+            "H lists them.")
+
+
+def history_title(title: str) -> str:
+    """The title of a toast's History entry (`note <title>`): an untitled toast's is `pytui`."""
+    return title or "pytui"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pytui.app.toast_gate import ToastGate
+from pytui.app.toast_gate import NOTE_OUTCOME, URGENCY, ToastGate, history_title, left_line
 
 
 def test_toasts_raised_while_a_dialog_asks_wait_until_it_closes() -> None:
@@ -10,8 +10,8 @@ def test_toasts_raised_while_a_dialog_asks_wait_until_it_closes() -> None:
     assert gate.offer("installed") and not gate.dialog_open
     assert gate.dialog_opened()  # the toasts on screen go
     assert not gate.offer("job failed") and not gate.offer("catalog refreshed")
-    assert gate.dialog_closed() == ["job failed", "catalog refreshed"]  # in the order raised
-    assert gate.dialog_closed() == [] and not gate.dialog_open  # a second close is harmless
+    assert gate.dialog_closed() == (["job failed", "catalog refreshed"], 0)  # in the order raised
+    assert gate.dialog_closed() == ([], 0) and not gate.dialog_open  # a second close is harmless
     assert gate.offer("after")
 
 
@@ -20,5 +20,32 @@ def test_a_dialog_opened_from_a_dialog_keeps_them_waiting_until_the_last_closes(
     assert gate.dialog_opened()
     assert not gate.dialog_opened()  # nothing on screen to dismiss the second time
     assert not gate.offer("news")
-    assert gate.dialog_closed() == []
-    assert gate.dialog_closed() == ["news"]
+    assert gate.dialog_closed() == ([], 0)
+    assert gate.dialog_closed() == (["news"], 0)
+
+
+def test_after_a_dialog_only_the_most_urgent_held_toasts_show_the_rest_are_counted() -> None:
+    # A dialog left open while jobs end held every toast, and all of them showed at once for
+    # their whole time when it closed: a pile over the panes. Now the few most urgent show
+    # (the newest among equals), in the order raised; History has them all.
+    urgency = {"info": 0, "warning": 1, "error": 2}
+    gate: ToastGate[tuple[str, str]] = ToastGate(lambda toast: urgency[toast[0]], most=2)
+    gate.dialog_opened()
+    held = [("info", "a"), ("error", "b"), ("info", "c"), ("info", "d"), ("warning", "e")]
+    for toast in held:
+        assert not gate.offer(toast)
+    assert gate.dialog_closed() == ([("error", "b"), ("warning", "e")], 3)
+    gate.dialog_opened()
+    for toast in [("info", "a"), ("info", "b"), ("info", "c")]:
+        gate.offer(toast)
+    assert gate.dialog_closed() == ([("info", "b"), ("info", "c")], 1)  # the newest
+    gate.dialog_opened()
+    gate.offer(("info", "alone"))
+    assert gate.dialog_closed() == ([("info", "alone")], 0)
+
+
+def test_the_line_for_the_held_toasts_not_shown_points_to_history() -> None:
+    assert left_line(1) == "1 more message came while the dialog was open: H lists them."
+    assert left_line(3) == "3 more messages came while the dialog was open: H lists them."
+    assert history_title("") == "pytui" and history_title("Mode") == "Mode"
+    assert set(NOTE_OUTCOME) == set(URGENCY) == {"information", "warning", "error"}

@@ -1,0 +1,55 @@
+"""Every notification is in History (`H`), and a dialog does not leave a pile of them behind.
+
+The echoes of a key (the offline toggle's Mode line, "No jobs yet", a refusal) had no History
+entry, so a dialog that dismissed them (app/toast_gate.py) lost them; and the toasts held while
+a dialog was open all showed when it closed, each for its whole time."""
+
+from __future__ import annotations
+
+from pytui.app.toast_gate import MAX_SHOWN_AFTER_DIALOG, left_line
+from ui_helpers import UiWorld, ready, wait_for
+
+
+def _said(app) -> list[tuple[str, str]]:
+    return [(n.title, " ".join(n.message.replace("\n", "").split())) for n in app._notifications]
+
+
+async def test_the_echo_of_a_key_dismissed_by_a_dialog_is_in_history(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("o", "4")  # offline; the Jobs pane with no job
+        await wait_for(pilot, lambda: len(app._notifications) == 2, what="two notifications")
+        await pilot.press("H")
+        await wait_for(pilot, lambda: app.screen.id == "history", what="History")
+        assert not app._notifications  # dismissed: the dialog is not covered
+        notes = [(e.kind, e.title, e.outcome, e.message) for e in app.history.entries
+                 if e.kind == "note"]
+        assert notes == [
+            ("note", "Mode", "info", "Offline: no network; only cached builds install."),
+            ("note", "pytui", "info", "No jobs yet: the Jobs panel lists them once one starts."),
+        ], notes
+        assert len(app.screen.query(".history-entry")) == 2
+
+
+async def test_after_a_dialog_the_most_urgent_held_toasts_show_and_one_line_counts_the_rest(
+        ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("H")
+        await wait_for(pilot, lambda: app.screen.id == "history", what="History")
+        app.notify("first done", title="one")
+        app.notify("it failed", title="two", severity="error")
+        for n in range(3, 6):
+            app.notify(f"done {n}", title=f"t{n}")
+        await pilot.pause()
+        assert not app._notifications  # held while the dialog is open
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen.id == "_default", what="the main screen")
+        await wait_for(pilot, lambda: len(app._notifications) == MAX_SHOWN_AFTER_DIALOG + 1,
+                       what="the toasts let through")
+        assert _said(app) == [("two", "it failed"), ("t5", "done 5"), ("History", left_line(3))]
+        # Every one of them is in History; the count's line is not (it points there).
+        assert [e.message for e in app.history.entries if e.kind == "note"] == \
+            ["first done", "it failed", "done 3", "done 4", "done 5"]
