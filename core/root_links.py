@@ -210,7 +210,8 @@ class RootLinking:
         except FileExistsError:
             pass
         except OSError as err:
-            result.warnings.append(f"cannot link {link} for {installation.key}: {err.strerror}")
+            result.warnings.append(f"cannot link {link} for {installation.key}: {err.strerror}; "
+                                   f"{_unlinkable_remedy(err, link)}")
             result.skipped.append((link, err.strerror or "error"))
             return result
         existing = self._link_owner(link, self.installed())
@@ -339,6 +340,17 @@ def _cannot_link(key: str, exe: Path, bin_dir: Path, name: str) -> tuple[str, st
         return None
     return (f"no {name} link for {key}: the bin dir {bin_dir} {why}; set UV_PYTHON_BIN_DIR to a "
             f"directory, {NO_BIN_NEXT_STEPS[0]}"), f"bin dir {why}"
+
+
+def _unlinkable_remedy(err: OSError, link: Path) -> str:
+    """What to do about a bin dir where no link can be made (`err`, from symlink)."""
+    import errno
+
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"free some space on the filesystem of {link.parent}, {NO_BIN_NEXT_STEPS[1]}"
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"check that {link.parent} is writable, {NO_BIN_NEXT_STEPS[1]}"
+    return f"set UV_PYTHON_BIN_DIR to another directory, {NO_BIN_NEXT_STEPS[1]}"
 
 
 def _unreplaceable_remedy(err: OSError, link: Path) -> str:

@@ -94,3 +94,27 @@ def test_a_bin_entry_that_is_a_directory_says_what_to_do_with_force(pytui: Pytui
     assert "could not be replaced" in warnings[0], warnings
     assert warnings[0].endswith("remove it and install again, or install with --no-bin"), warnings
     assert (entry / "keep").read_bytes() == b"keep me\n"
+
+
+@pytest.mark.parametrize("already", [False, True])
+def test_a_read_only_bin_dir_is_one_warning_saying_what_to_do(pytui: Pytui, already) -> None:
+    """A bin dir on a read-only filesystem: the install goes ahead (exit 0, as uv) and the
+    warning said only `cannot link …/python3.12 for KEY: Read-only file system`, no next step;
+    also when a request already installed has its link restored."""
+    from fixtures_fs import mounted
+
+    made = pytui.add("3.12.8")
+    with mounted() as mounts:
+        mounts.tmpfs(pytui.bin)
+        if already:
+            pytui.call("install", "3.12")
+            (pytui.bin / "python3.12").unlink()
+        mounts.remount(pytui.bin, "ro")
+        result = pytui.run("install", "3.12")
+    assert result.returncode == 0, str(result)
+    assert (pytui.root / made.build.key).is_dir()
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")
+                and "PATH" not in line]
+    assert len(warnings) == 1, result.stderr
+    assert "Read-only file system" in warnings[0], warnings
+    assert warnings[0].endswith(f"check that {pytui.bin} is writable, or install with --no-bin"), warnings
