@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -81,16 +82,12 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
                         raise _too_large(source, done + len(chunk), max_bytes)
                     hasher.update(chunk)
                     try:
-                        out.write(chunk)
+                        _write_all(out, chunk)
                     except OSError as err:
                         raise cache._error("write to", err) from None
                     done += len(chunk)
                     throttled(Progress("verify", done, size))
                 # Still locked while it is renamed: a purge never takes a copy that is done.
-                try:
-                    out.flush()
-                except OSError as err:
-                    raise cache._error("write to", err) from None
                 digest = hasher.hexdigest()
                 build = catalog.by_sha.get(digest)
                 if build is None:
@@ -122,7 +119,9 @@ def _locked_copy(cache: ArchiveCache, source: Path) -> tuple[Path, BinaryIO]:
     for attempt in range(MAX_COPY_TRIES):
         tmp = cache.root / f"{stem}{f'.{attempt}' if attempt else ''}{TEMP_SUFFIX}"
         try:
-            out = open(tmp, "xb")  # noqa: SIM115 - the caller closes it
+            # Unbuffered: a buffer's flush that failed (a full disk) would be made again
+            # when the copy is closed, and that error would replace the import's own line.
+            out = open(tmp, "xb", buffering=0)  # noqa: SIM115 - the caller closes it
         except OSError as err:
             raise cache._error("write to", err) from None
         if not LOCKS or _still_ours(tmp, out.fileno()):
@@ -133,6 +132,16 @@ def _locked_copy(cache: ArchiveCache, source: Path) -> tuple[Path, BinaryIO]:
     raise CacheError(f"cannot import {source}: its temporary copy in {cache.root} was removed "
                      f"{MAX_COPY_TRIES} times by another process (a purge?) as it was made; "
                      "retry when that process is done")
+
+
+def _write_all(out: BinaryIO, chunk: bytes) -> None:
+    """All of `chunk`, through an unbuffered file's writes (each may write part of it)."""
+    view = memoryview(chunk)
+    while view:
+        written = out.write(view)
+        if not written:  # a regular file never takes nothing without an error; never spin
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        view = view[written:]
 
 
 def _still_ours(tmp: Path, fd: int) -> bool:
