@@ -126,17 +126,25 @@ class ArchiveCache:
         self.trees = TreeStore(self.root)
 
     def disk_usage(self) -> int:
-        """Bytes the cache dir holds, as `du -sb` counts them less the bytes of the cache dir
-        and its `trees/` themselves: archives, `.part` files (and their resume notes) and
-        unpacked trees, a hard-linked file once (`pytui cache list`'s total and the TUI
-        header's). An empty cache is 0 B, as the Cached pane's total says, not du's 4.0 KiB.
+        """Bytes the cache dir holds, as `du -sb` counts them less the bytes of the directories
+        outside its kept trees (the cache dir, `trees/`, an empty directory someone made):
+        archives, `.part` files (and their resume notes), any other file and the unpacked
+        trees, a hard-linked file once (`pytui cache list`'s total and the TUI header's). An
+        empty cache is 0 B, as the Cached pane's total says, not du's 4.0 KiB a directory.
 
-        A kept tree counts as its manifest says (a few hundred kB read instead of thousands of
-        files stat'ed, after every job); one without a usable manifest is walked."""
+        A kept tree (`trees/<sha256>/`, its directories too) counts as its manifest says (a
+        few hundred kB read instead of thousands of files stat'ed, after every job); one
+        without a usable manifest is walked."""
         from pytui.core.root_tree import tree_size
+        from pytui.core.tree_store import is_sha256
 
-        holders = (os.fspath(self.root), os.fspath(self.trees.path))
-        return tree_size(self.root, self.trees.sizes(), holders)
+        trees = os.fspath(self.trees.path) + os.sep
+
+        def holder(path: str) -> bool:
+            # Inside `trees/<sha256>/` a directory is part of what the tree occupies.
+            return not (path.startswith(trees) and is_sha256(path[len(trees):].split(os.sep, 1)[0]))
+
+        return tree_size(self.root, self.trees.sizes(), holder)
 
     # -- names --------------------------------------------------------------------------------
     def path_for(self, build: Build) -> Path:

@@ -7,7 +7,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
@@ -75,7 +75,7 @@ def remove_tree(path: Path) -> None:
 
 
 def tree_size(path: Path, summaries: Mapping[str, tuple[int, dict[int, int]]] | None = None,
-              holders: Collection[str] = ()) -> int:
+              holder: Callable[[str], bool] | None = None) -> int:
     """Apparent size in bytes of a tree, as `du -sb` counts it: every file, link and directory,
     a hard-linked inode once (an install sharing its files with a pristine tree is not counted
     twice when both are measured together); links are not followed.
@@ -83,9 +83,10 @@ def tree_size(path: Path, summaries: Mapping[str, tuple[int, dict[int, int]]] | 
     A directory met in `summaries` (by its path as walked, e.g. `<path>/trees/<sha>/tree`) is
     not walked: its entries are its summary, the bytes of its directories and links and each
     file's size by inode (on the directory's device), deduplicated with the rest of the walk.
-    A directory in `holders` (by its path as walked, `path` itself too) counts its entries but
-    not its own bytes: the cache dir and its `trees/` are where things are kept, not things
-    kept (an empty cache is 0 B, as the Cached pane totals it, not du's 4.0 KiB).
+    A directory for which `holder(its path as walked)` is true (`path` itself too) counts its
+    entries but not its own bytes: in the cache, the directories outside its kept trees are
+    where things are kept, not things kept (an empty cache, or one with empty directories in
+    it, is 0 B, as the Cached pane totals it, not du's 4.0 KiB each).
     """
     try:
         top = os.lstat(path)
@@ -93,13 +94,13 @@ def tree_size(path: Path, summaries: Mapping[str, tuple[int, dict[int, int]]] | 
         return 0
     if not stat.S_ISDIR(top.st_mode):
         return top.st_size
-    total = 0 if os.fspath(path) in holders else top.st_size
+    total = 0 if holder is not None and holder(os.fspath(path)) else top.st_size
     seen: dict[int, set[int]] = {}  # inodes of hard-linked files met, by device
     held: list[os.stat_result] = []  # a holder's stat, met just before _walk yields it
 
     def descend(entry_path: str, st: os.stat_result) -> bool:
         nonlocal total
-        if entry_path in holders:
+        if holder is not None and holder(entry_path):
             held.append(st)
         summary = summaries.get(entry_path) if summaries else None
         if summary is None:

@@ -23,7 +23,14 @@ from fixtures_archives import MadeArchive
 from pytui.core.cache import ArchiveCache
 from pytui.core.install_root import tree_size
 from pytui.core.tree_manifest import manifest_sizes
-from pytui.core.tree_store import MANIFEST_NAME, TREE_NAME, TreeCorrupt, TreeStore, parse_manifest
+from pytui.core.tree_store import (
+    MANIFEST_NAME,
+    TREE_NAME,
+    TreeCorrupt,
+    TreeStore,
+    is_sha256,
+    parse_manifest,
+)
 from test_tree_manifest_format import as_format_1
 
 UV = Path(sys.executable).parent / "uv"
@@ -187,9 +194,30 @@ def du_bytes(path: Path) -> int:
 
 
 def cache_du(cache: Path) -> int:
-    """`du -sb` of the cache less the cache dir's and `trees/`'s own bytes (disk_usage)."""
-    holders = [cache, cache / "trees"]
-    return du_bytes(cache) - sum(p.stat().st_size for p in holders if p.is_dir())
+    """`du -sb` of the cache less the own bytes of its directories outside the kept trees
+    (`trees/<sha256>/`): the cache dir, `trees/`, any other (disk_usage)."""
+    holders = [cache]
+    for top, dirs, _files in os.walk(cache):
+        inside = Path(top).relative_to(cache).parts
+        dirs[:] = [d for d in dirs if not (inside == ("trees",) and is_sha256(d))]
+        holders += [Path(top) / d for d in dirs]
+    return du_bytes(cache) - sum(p.lstat().st_size for p in holders)
+
+
+def test_the_cache_total_counts_no_directory_outside_the_kept_trees(pytui: Pytui) -> None:
+    # Two empty directories in an empty cache made the header say 8.0 KiB while the Cached
+    # pane counted 0 archives, "incl. 8.0 KiB other files" that were no files at all.
+    cache = ArchiveCache(pytui.cache)
+    (pytui.cache / "a").mkdir(parents=True)
+    (pytui.cache / "b" / "c").mkdir(parents=True)
+    assert cache.disk_usage() == 0
+    (pytui.cache / "b" / "c" / "note").write_bytes(b"x" * 300)  # a stranger's file counts
+    assert cache.disk_usage() == 300 == cache_du(pytui.cache)
+    made = pytui.add("3.12.8")
+    pytui.call("install", "3.12")  # a kept tree: its directories are what it occupies
+    tree = tree_of(pytui, made)
+    assert tree_size(tree) == du_bytes(tree)
+    assert cache.disk_usage() == cache_du(pytui.cache) > tree_size(tree) + 300
 
 
 def test_sizes_count_a_hard_linked_file_once_as_du_does(pytui: Pytui) -> None:

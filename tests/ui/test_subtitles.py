@@ -108,7 +108,9 @@ def test_the_cached_total_is_the_headers_when_the_cache_holds_more(tmp_path, bui
 
 def test_the_cache_total_leaves_out_the_dirs_that_hold_it(tmp_path) -> None:
     # `du -sb` counts the cache dir and `trees/` themselves (4.0 KiB each on ext4), which
-    # the header showed for an empty cache; what they hold is counted, a hard link once.
+    # the header showed for an empty cache, and any other directory in it (two empty ones
+    # read `8.0 KiB` beside `0 archives`); what they hold is counted, a hard link once. A kept
+    # tree's directories are part of what it occupies.
     from pytui.core.cache import ArchiveCache
 
     cache = tmp_path / "cache"
@@ -118,5 +120,8 @@ def test_the_cache_total_leaves_out_the_dirs_that_hold_it(tmp_path) -> None:
     (cache / "a.tar.gz").write_bytes(b"x" * 1000)
     os.link(cache / "a.tar.gz", cache / "trees" / "same")
     (cache / "trees" / "sub").mkdir()
-    sub = (cache / "trees" / "sub").stat().st_size
-    assert ArchiveCache(cache).disk_usage() == 1000 + sub
+    (cache / "empty" / "emptier").mkdir(parents=True)
+    assert ArchiveCache(cache).disk_usage() == 1000
+    kept = cache / "trees" / ("c" * 64)
+    (kept / "tree").mkdir(parents=True)  # no manifest: walked
+    assert ArchiveCache(cache).disk_usage() == 1000 + kept.stat().st_size + (kept / "tree").stat().st_size
