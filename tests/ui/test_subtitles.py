@@ -39,8 +39,8 @@ def test_under_a_filter_a_download_is_counted_apart_too(tmp_path, builds) -> Non
     cached = vm.cache_rows(state)
     assert [row.state for row in cached] == ["downloading"]
     assert vm.cached_subtitles(state, 1, 1) == (
-        "“3.13”: 0 of 1 archive · 1 downloading", "0 of 1 archive · 1 downloading",
-        "“3.13”: 0 of 1 archive", "0 of 1 archive")
+        "“3.13”: 0 of 1 archive · 1 downloading", "“3.13”: 0 of 1 archive",
+        "0 of 1 archive · 1 downloading", "0 of 1 archive")
     state.view = state.view.replace(filter_text="3.12")
     assert vm.cached_subtitle(state, 1, 0) == "“3.12”: 1 of 1 archive"
     # The listing sees the `.part`: still one archive and one download.
