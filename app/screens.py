@@ -32,6 +32,7 @@ STATES: tuple[tuple[str, str], ...] = (
     ("✓", "installed"),
     ("●", "archive in the cache"),
     ("45%", "a job is working on it"),
+    ("◐ 47%", "partly downloaded (a stopped download's .part): i resumes it"),
     ("✗", "the last job for it failed"),
     ("—", "only in the catalog (dimmed when offline: cannot be installed)"),
 )
