@@ -60,13 +60,34 @@ def extract_from_archive(job: InstallJob, stage: Path) -> tuple[Path, Path, bool
             # removed by `verify`; fetch it once more.
             if attempt == 2:
                 raise
+            _say_fetched_again(job, archive, corrupt_line(job.key, archive.name))
         except (ExtractError, CacheError):
             # Gone from the cache since this job found it (another pytui's `cache purge`, or
             # uv's): the purge did what it was asked; fetch it once more, as a corrupt one.
             if attempt == 2 or os.path.lexists(archive):
                 raise
+            _say_fetched_again(job, archive, vanished_line(job.key, archive.name))
         archive, downloaded = fetch(job)
     raise AssertionError("unreachable")
+
+
+def _say_fetched_again(job: InstallJob, archive: Path, line: str) -> None:
+    """Why a second download starts (else it starts with no word why); not when none does:
+    offline (fetch says uv's line), or when another copy has taken the archive's place."""
+    if job.on_warning is not None and not job.settings.offline and not os.path.lexists(archive):
+        job.on_warning(line)
+
+
+def vanished_line(key: str, name: str) -> str:
+    """What an install says when its archive left the cache between finding it and reading it."""
+    return (f"the archive of {key} ({name}) was removed from the cache by another process (a "
+            "purge) after this install found it; downloading it again")
+
+
+def corrupt_line(key: str, name: str) -> str:
+    """What an install says when the cached archive it read fails its sha256 check."""
+    return (f"the cached archive of {key} ({name}) is corrupt (its sha256 is not the catalog's); "
+            "removed, downloading it again")
 
 
 def _extract_verified(job: InstallJob, target: Path, kind: str) -> Path:

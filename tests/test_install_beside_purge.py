@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pytest
 from cli_harness import Pytui, Result, assert_clean_failure, assert_installed, cache_name, key_of
+from pytui.core.job_archive import vanished_line
 from step_hook import paused_at, resume
 
 EXTRACTING = "pytui.core.extract.extract_archive"
@@ -30,6 +31,8 @@ def test_an_archive_purged_before_its_extraction_is_fetched_again(pytui: Pytui, 
     assert purged.returncode == 0 and cache_name(made) in purged.stdout, str(purged)
     code, _, err = resume(proc)
     assert code == 0 and "Traceback" not in err, err
+    # Said, not a second download with no word why.
+    assert f"warning: {vanished_line(key_of('3.12.8'), cache_name(made))}" in err, err
     assert_installed(pytui, made)
     assert pytui.requests(made) == (1 if cached else 2)
     assert pytui.cached() == [cache_name(made)] and pytui.temp_left() == []
@@ -42,5 +45,6 @@ def test_offline_an_archive_purged_before_its_extraction_is_missing_as_uv_says(p
     assert pytui.run("cache", "purge", "--all").returncode == 0
     code, out, err = resume(proc)
     line = assert_clean_failure(Result(["--offline", "install", "3.12"], code, out, err))
+    assert "downloading it again" not in err, err
     assert f"{key_of('3.12.8')} (from " in line and f"is missing in {pytui.cache}" in line, line
     assert "--cache-dir" not in line and pytui.temp_left() == []

@@ -26,6 +26,7 @@ from cli_harness import (
     snapshot,
 )
 from fixtures_archives import MadeArchive, make_build
+from pytui.core.job_archive import corrupt_line
 
 # -- offline ----------------------------------------------------------------------------------------
 
@@ -228,6 +229,8 @@ def test_corrupt_cached_archive_is_replaced_by_the_next_install(pytui: Pytui, wh
     result = pytui.run("install", "3.12")
     assert result.returncode == 0, str(result)
     assert "Traceback" not in result.stderr
+    # Said, not a second download with no word why.
+    assert f"warning: {corrupt_line(made.build.key, cache_name(made))}" in result.stderr, str(result)
     assert cached.read_bytes() == made.path.read_bytes() and pytui.requests(made) == 2
     assert_installed(pytui, made)
     assert pytui.cached() == [cache_name(made)] and pytui.temp_left() == []
