@@ -7,7 +7,7 @@ build's archive beside another date's stopped download, two flavors, two platfor
 variant as uv's suffix: `3.13.1t`) and what tells it from the rows of that version: the build
 date (`3.13.1 20241219`, `3.13.1 20250115`), else the platform's part that differs
 (`3.13.1 aarch64`), the flavor (`3.13.1 stripped`), else uv's hash prefix (`3.13.1 cc0aede5b`,
-how the file name starts): the first of those no other archive of that version shares, one
+how the file name starts), else its extension (`3.13.1 tar.zst`): the first of those no other archive of that version shares, one
 word, so it is never cut. A row alone of its version says its build date (`3.12.8 20250115`).
 A name that says no build (or that nothing tells apart) is its own label.
 """
@@ -18,13 +18,14 @@ from collections import Counter
 from collections.abc import Sequence
 
 from pytui.core.cache_names import parse_cache_name
+from pytui.core.filenames import split_extension
 from pytui.core.keys import EXECUTABLE_SUFFIX
 from pytui.widgets.format import one_line
 
 # The flavors as one short word each (uv's: install_only_stripped, install_only, full).
 _FLAVOR_WORDS = {"install_only_stripped": "stripped", "install_only": "install-only"}
 # What may tell two archives of one version apart, in the order they are said.
-_PARTS = ("build", "arch", "libc", "os", "flavor", "sha")
+_PARTS = ("build", "arch", "libc", "os", "flavor", "sha", "ext")
 
 
 def short_labels(names: Sequence[str]) -> list[str]:
@@ -63,4 +64,4 @@ def _parts(name: str) -> dict[str, str] | None:
         head = f"{archive.implementation}-{head}"
     return {"head": head, "build": archive.build, "arch": archive.arch, "libc": archive.libc,
             "os": archive.os, "flavor": _FLAVOR_WORDS.get(archive.flavor, archive.flavor),
-            "sha": parsed.sha_prefix or "none"}
+            "sha": parsed.sha_prefix or "none", "ext": split_extension(parsed.release_name)[1].lstrip(".")}

@@ -6,6 +6,7 @@ from pytui.widgets.format import human_size, one_line, short_size
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import PARTIAL, CacheRow
 from pytui.widgets.table_cells import FormText
+from rich.cells import cell_len
 from rich.text import Text
 
 __all__ = ["CacheRow", "CacheTable", "state_text"]
@@ -74,7 +75,9 @@ def _key_cell(row: CacheRow) -> Text:
     (`3.13.1 20241219`), so two archives of one build never read alike."""
     if not row.build_key:
         return Text("—", style="dim")
-    if not row.label:
+    if not row.label or cell_len(row.label) >= cell_len(row.build_key):
+        # No shorter than the key (a whole file name, where nothing else tells two apart):
+        # no short form, and no floor that would push State and Size out at 80 columns.
         return Text(row.build_key)
     return FormText(row.build_key, short=Text(row.label))
 

@@ -40,9 +40,15 @@ def test_each_archive_of_one_version_says_what_tells_it_apart_in_one_word() -> N
     assert all(len(label) <= 18 for label in short_labels(names)[:-1])
 
 
-def test_names_nothing_tells_apart_are_their_own_labels() -> None:
+def test_names_only_the_extension_tells_apart_say_it() -> None:
     names = [f"none-cpython-3.11.9-20250115{TAIL}",
              f"none-cpython-3.11.9-20250115{TAIL}".replace(".tar.gz", ".tar.zst")]
+    assert short_labels(names) == ["3.11.9 tar.gz", "3.11.9 tar.zst"]
+
+
+def test_names_nothing_tells_apart_are_their_own_labels() -> None:
+    # A hostile name read as the same version (FULLWIDTH DIGIT ONE is a digit to int()).
+    names = [f"none-cpython-3.11.9-20250115{TAIL}", f"none-cpython-3.１1.9-20250115{TAIL}"]
     assert short_labels(names) == names
 
 

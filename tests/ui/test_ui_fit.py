@@ -402,3 +402,34 @@ async def test_the_cached_state_stays_at_80_when_the_rows_need_a_scrollbar(
             states
         assert all(key.startswith("3.11.11 ") and "…" not in key for key in keys), keys
         assert all(size and "…" not in size for size in sizes), sizes
+
+
+async def test_archives_only_their_file_names_tell_apart_keep_the_state_and_size_at_80(
+        ui_world: UiWorld) -> None:
+    """Two archives of one build whose names differ only past what labels say (`.tar.gz` and
+    `.tar.zst`, or a hostile name read as the same version) were labelled by their whole file
+    names, which became the Key column's floor: at 80 columns State and Size gave way whole for
+    every row, and the key was left whole, three rows alike. The extension now tells such
+    archives apart, and a label no shorter than the key is no short form of it."""
+    from pytui.widgets.cache_table import CacheTable
+    from test_column_fit import _cell
+
+    path = ui_world.seed_cache("3.11.11")
+    tail = path.name.split("-", 1)[1]
+    for name in ("0123abcde-" + tail, "0123abcde-" + tail.replace(".tar.gz", ".tar.zst"),
+                 "0123abcdf-" + tail.replace("3.11.11", "3.１1.11"),  # FULLWIDTH DIGIT ONE
+                 "0123abcdf-" + tail):
+        path.with_name(name).write_bytes(b"x" * 1000)
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        cached = app.query_one("#cached", CacheTable)
+        await wait_for(pilot, lambda: cached.row_count == 5, what="five rows")
+        await pilot.pause()
+        rows = [[_cell(cached, row, column) for column in ("state", "size", "build")]
+                for row in range(min(5, cached.size.height - 1))]
+        assert all(state == "ok" and size for state, size, _ in rows), rows
+        # Only its extension tells the `.tar.zst` from the others; the rest are cut as keys.
+        labels = [row.label for row in app.vm.cache_rows(app.state)]
+        assert "3.11.11 tar.zst" in labels, labels
+        assert all(key.startswith("cpython-3.11.11") or key in labels for _, _, key in rows), rows
