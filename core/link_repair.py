@@ -20,18 +20,32 @@ if TYPE_CHECKING:
 
 
 def missing_links(root: Path, settings: Settings, key: str) -> list[str]:
-    """The names of the links `key`'s install lacks (nothing at the name at all), by name only:
-    an lstat each. Another install holding the name (an older patch, another root) is not
-    missing: linking over it is an upgrade or a `--force` decision."""
+    """The names of the links `key`'s install lacks: nothing at the name, or a link that leads
+    nowhere (into an install or a root since removed), which uv makes again too; a stat or two
+    each. Another install holding the name (an older patch, another root) is not missing:
+    linking over it is an upgrade or a `--force` decision; nor is a symlink loop (uv leaves it,
+    "not managed by uv")."""
     parts = parse_key(key)
     if parts is None:
         return []
     missing = []
-    if parts.implementation == "cpython" and not os.path.lexists(root / parts.minor_key):
+    if parts.implementation == "cpython" and leads_nowhere(root / parts.minor_key):
         missing.append(parts.minor_key)
-    if not settings.no_bin and not os.path.lexists(settings.bin_dir / parts.bin_names[0]):
+    if not settings.no_bin and leads_nowhere(settings.bin_dir / parts.bin_names[0]):
         missing.append(parts.bin_names[0])
     return missing
+
+
+def leads_nowhere(path: Path) -> bool:
+    """Nothing at `path`, or a symlink whose target does not exist (not a loop, not a
+    directory that cannot be searched: those are something, left to a `--force`)."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def restore_links(root: InstallRoot, settings: Settings, key: str, *, force: bool = False,

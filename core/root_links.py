@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pytui.core.fixups import executable_path
 from pytui.core.keys import KeyParts, parse_key
+from pytui.core.link_repair import leads_nowhere
 from pytui.core.models import Installation
 from pytui.core.ordering import version_rank
 
@@ -216,7 +217,8 @@ class RootLinking:
             return result
         existing = self._link_owner(link, self.installed())
         if existing is None:
-            broken = os.path.islink(link) and not os.path.exists(link)
+            # A link whose target does not exist; a loop is not broken but someone's (as uv).
+            broken = os.path.islink(link) and leads_nowhere(link)
             if not broken and not force:
                 other_root = _other_root(link, self.path)
                 if other_root is not None:

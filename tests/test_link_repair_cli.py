@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import os
 
+import pytest
 from cli_harness import Pytui, minor_of
 from fixtures_fs import mounted
 
@@ -58,3 +59,40 @@ def test_links_not_restored_in_a_read_only_root_are_said(pytui: Pytui) -> None:
         assert minor_of("3.12.8") in warned[0] and "read-only" in warned[0], warned
         assert "Traceback" not in result.stderr
         assert pytui.state() == before
+
+
+def test_links_that_lead_nowhere_are_restored_as_uv_restores_them(pytui: Pytui) -> None:
+    """`python3.12` left pointing into an install root since removed, and the minor-version
+    link into a patch since removed: uv's `python install 3.12` makes both again (uv 0.13);
+    pytui said "already installed" and left them leading nowhere (only --force mended them)."""
+    pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    minor, link = pytui.root / minor_of("3.12.8"), pytui.bin / "python3.12"
+    expected = (os.readlink(minor), os.readlink(link))
+    link.unlink()
+    link.symlink_to(pytui.tmp / "removed-root" / "cpython-3.12.1-linux-x86_64-gnu" / "bin" / "python3.12")
+    minor.unlink()
+    minor.symlink_to(pytui.root / "cpython-3.12.99-linux-x86_64-gnu")
+    result = pytui.run("install", "3.12")
+    assert result.returncode == 0 and "already installed" in result.stderr, str(result)
+    assert _warned(result.stderr) == [], str(result)
+    assert (os.readlink(minor), os.readlink(link)) == expected
+
+
+@pytest.mark.parametrize("already", [False, True])
+def test_a_symlink_loop_at_the_bin_name_is_left_as_uv_leaves_it(pytui: Pytui, already) -> None:
+    """A loop is no link that leads nowhere but something uv calls "not managed by uv" and
+    leaves without --force; pytui replaced it as a broken link."""
+    pytui.add("3.12.8")
+    link = pytui.bin / "python3.12"
+    if already:
+        pytui.call("install", "3.12")
+        link.unlink()
+    pytui.bin.mkdir(exist_ok=True)
+    link.symlink_to(link)
+    result = pytui.run("install", "3.12")
+    assert result.returncode == 0, str(result)
+    assert os.readlink(link) == str(link)
+    if not already:
+        warned = [line for line in _warned(result.stderr) if "PATH" not in line]
+        assert len(warned) == 1 and "not managed by uv or pytui" in warned[0], warned
