@@ -204,7 +204,9 @@ def decide_copy(state: AppState, pane: str, key: str | None) -> CopyText | Refus
             return CopyText(str(archive.path), "archive path")
         return Refuse(f"{key} is still downloading: its archive path exists once it is done.")
     elif state.catalog is not None and (build := state.catalog.get(key)) is not None:
-        return CopyText(build.url, "download URL")
+        from pytui.app.download_source import first_download_url
+
+        return CopyText(first_download_url(build, state.settings), "download URL")
     return Refuse(f"{key} has nothing to copy.")
 
 

@@ -156,7 +156,10 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
     if build is not None:
         # Where it comes from last: the URL is shown whole (two lines at 120 columns), so
         # what is here (archive, install, users, the job) stays in view above it.
-        fields.append(("url", build.url))
+        from pytui.app.download_source import first_download_url
+
+        # One word, so it is shown whole (the install question names the fallback host).
+        fields.append(("url", first_download_url(build, state.settings)))
         fields.append(("sha256", build.sha256 or "not in the catalog"))
     return Details(title=title, fields=tuple(fields),
                    note=" · ".join(p for p in note_parts if p), message=message)

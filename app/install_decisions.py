@@ -148,19 +148,11 @@ def _confirm_install(state: AppState, action: StartInstall, title: str, what: st
 
 
 def _download_source(state: AppState, build: Build) -> Line:
-    """Where the install will download from: the first of the URLs the job tries (a mirror,
-    or Astral's mirror before GitHub, as uv), not the catalog's URL, which it may never use."""
-    from urllib.parse import urlsplit
+    """Where the install will download from (app/download_source.py)."""
+    from pytui.app.download_source import download_source
 
-    from pytui.core.errors import PytuiError
-    from pytui.core.urls import download_urls
-
-    try:
-        urls = download_urls(build, state.settings)
-    except PytuiError:  # the job will say why; the question names what the catalog says
-        urls = [build.url]
-    fallback = f" (if that fails, from {urlsplit(urls[1]).netloc})" if len(urls) > 1 else ""
-    return Line(f"Downloads {urls[0]}{fallback}", strong=True)
+    url, fallback = download_source(build, state.settings)
+    return Line(f"Downloads {url}{fallback}", strong=True)
 
 
 def _eol_question(state: AppState, build: Build) -> str:

@@ -61,7 +61,9 @@ def job_details(state: AppState, job: Job) -> Details:
     if job.note:
         fields.append(("now", job.note))
     if job.build is not None:
-        fields.append(("url", job.build.url))
+        from pytui.app.download_source import first_download_url
+
+        fields.append(("url", first_download_url(job.build, state.settings)))
     if job.installation is not None:
         fields.append(("install", short_path(job.installation.path, state.home)))
     if job.summary:

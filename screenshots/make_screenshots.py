@@ -143,19 +143,29 @@ async def shoot(out: Path) -> list[Path]:
         preinstall(settings, catalog, made)
         make_environments(home, settings)
 
-        def app_for():
-            return make_app(settings, catalog=catalog, host=host, refresh=False, show_eta=True,
-                            clock=lambda: FIXED_NOW, home=home)
+        # Shots that download nothing show what a user without --mirror sees: Details names
+        # the URL an install downloads from (Astral's mirror), not the loopback server's.
+        from pytui.core.settings import Settings
+
+        default_settings = Settings.resolve()
+
+        def app_for(mirrored: bool = True):
+            return make_app(settings if mirrored else default_settings, catalog=catalog, host=host,
+                            refresh=False, show_eta=True, clock=lambda: FIXED_NOW, home=home)
+
+        app = app_for(mirrored=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, lambda: app.state.disk_listed and app.state.sizes
+                         and app.state.environments and not app.state.envs_scanning)
+            app.query_one("#available").select_key(made[("3.13.7", "default")].build.key)
+            await settle(pilot)
+            shots.append(save(app, out, "main"))
 
         app = app_for()
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot, lambda: app.state.disk_listed and app.state.sizes
                          and app.state.environments and not app.state.envs_scanning)
             table = app.query_one("#available")
-            table.select_key(made[("3.13.7", "default")].build.key)
-            await settle(pilot)
-            shots.append(save(app, out, "main"))
-
             await pilot.press("f")  # show the free-threaded build too
             await settle(pilot)
             for key in (made[("3.14.0rc2", "default")].build.key,
@@ -172,7 +182,7 @@ async def shoot(out: Path) -> list[Path]:
                 app.runner.cancel(job.job_id)
             await settle(pilot, lambda: all(app.runner.stopped(j.job_id) for j in jobs))
 
-        app = app_for()
+        app = app_for(mirrored=False)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot, lambda: app.state.disk_listed and app.state.sizes)
             await pilot.press("o")

@@ -132,7 +132,10 @@ def test_y_copies_the_install_dir_the_archive_path_or_the_url(tmp_path) -> None:
         d.CopyText(str(installation.path), "install dir")
     assert d.decide_copy(state, "cached", archive.name) == \
         d.CopyText(str(archive.path), "archive path")
-    assert d.decide_copy(state, "available", other.key) == d.CopyText(other.url, "download URL")
+    # The URL the install downloads from first (Astral's mirror, as uv), not the catalog's.
+    astral = other.url.replace("https://github.com/astral-sh/",
+                               "https://releases.astral.sh/github/")
+    assert d.decide_copy(state, "available", other.key) == d.CopyText(astral, "download URL")
     assert isinstance(d.decide_copy(state, "available", None), d.Refuse)
     assert "downloading" in d.decide_copy(state, "cached", "nope.tar.gz").message
     assert isinstance(d.decide_copy(state, "installed", other.key), d.Refuse)

@@ -1,0 +1,30 @@
+"""Where a build downloads from, as the TUI says it: the first URL the job tries (the mirror,
+or Astral's mirror before GitHub, as uv), not the catalog's URL, which it may never use.
+
+Details, the install question, `y` on Available and a job's details all showed or copied
+the catalog's GitHub URL while the install question said the download came from the mirror.
+"""
+
+from __future__ import annotations
+
+from pytui.core.errors import PytuiError
+from pytui.core.models import Build
+from pytui.core.settings import Settings
+from pytui.core.urls import download_urls
+
+
+def first_download_url(build: Build, settings: Settings) -> str:
+    """The URL tried first: what Details shows and `y` copies."""
+    return download_source(build, settings)[0]
+
+
+def download_source(build: Build, settings: Settings) -> tuple[str, str]:
+    """The URL tried first, and ` (if that fails, from github.com)` when another follows it."""
+    from urllib.parse import urlsplit
+
+    try:
+        urls = download_urls(build, settings)
+    except PytuiError:  # the job will say why; shown is what the catalog says
+        urls = [build.url]
+    fallback = f" (if that fails, from {urlsplit(urls[1]).netloc})" if len(urls) > 1 else ""
+    return urls[0], fallback

@@ -1,0 +1,39 @@
+"""Details, `y` and the install question name one URL: the one the install downloads from.
+With --mirror, Details showed the catalog's GitHub URL (and `y` copied it) while the install
+question said `Downloads http://mirror/…`; without one, uv's order: Astral's mirror, then
+GitHub. No Pilot: the view rules alone."""
+
+from __future__ import annotations
+
+from fixtures_archives import make_build
+from pytui.app import decisions as d
+from pytui.app.install_decisions import decide_install
+from pytui.app.view_model import ViewModel
+from pytui.core.settings import Settings
+from view_state import a_state
+
+MIRROR = "http://127.0.0.1:9/pbs"
+
+
+def test_details_copy_and_question_name_the_mirror(tmp_path) -> None:
+    build = make_build(version="3.12.8")
+    state = a_state(tmp_path, build)
+    state.settings = Settings.resolve(install_dir=tmp_path / "root", cache_dir=tmp_path / "cache",
+                                      mirror=MIRROR, env={"HOME": str(tmp_path)})
+    suffix = build.url.split("/releases/download/", 1)[1]
+    details = ViewModel().details(state, "available", build.key)
+    assert ("url", f"{MIRROR}/{suffix}") in details.fields, details.fields
+    assert d.decide_copy(state, "available", build.key) == d.CopyText(f"{MIRROR}/{suffix}", "download URL")
+    question = decide_install(state, ViewModel(), "available", build.key, ask=True)
+    assert f"Downloads {MIRROR}/{suffix}" in str(question), question
+
+
+def test_without_a_mirror_details_say_astrals_mirror_and_the_question_github_after_it(tmp_path) -> None:
+    build = make_build(version="3.12.8")
+    state = a_state(tmp_path, build)
+    details = dict(ViewModel().details(state, "available", build.key).fields)
+    # One word: Details shows it whole, wrapped after a `/`.
+    assert details["url"].startswith("https://releases.astral.sh/github/python-build-standalone/")
+    assert " " not in details["url"]
+    question = decide_install(state, ViewModel(), "available", build.key, ask=True)
+    assert f"Downloads {details['url']} (if that fails, from github.com)" in str(question), question
