@@ -72,12 +72,14 @@ def _cells(row: CacheRow) -> Row:
 
 def _key_cell(row: CacheRow) -> Text:
     """The key; where it does not fit (the File column gone at 80 columns), the row's label
-    (`3.13.1 20241219`), so two archives of one build never read alike."""
+    (`3.13.1 20241219`), so two archives of one build never read alike. A name that says no
+    build has no key: its label (from its name, dim) stands in it at every width, as `—` did,
+    so two such rows read apart where the File column is gone."""
     if not row.build_key:
-        return Text("—", style="dim")
+        return Text(row.label or "—", style="dim")
     if not row.label or cell_len(row.label) >= cell_len(row.build_key):
-        # No shorter than the key (a whole file name, where nothing else tells two apart):
-        # no short form, and no floor that would push State and Size out at 80 columns.
+        # No shorter than the key (a hostile key shorter than a label): no short form, and no
+        # floor that would push State and Size out at 80 columns.
         return Text(row.build_key)
     return FormText(row.build_key, short=Text(row.label))
 

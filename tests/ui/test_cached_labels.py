@@ -3,7 +3,7 @@ the key is cut after its version, so two archives of one build read alike."""
 
 from __future__ import annotations
 
-from pytui.app.cached_labels import short_labels
+from pytui.app.cached_labels import LABEL_CELLS, short_labels
 from pytui.app.view_model import ViewModel
 from pytui.core.models import CachedArchive
 from view_state import OLD, a_cached_archive, a_state
@@ -34,10 +34,10 @@ def test_each_archive_of_one_version_says_what_tells_it_apart_in_one_word() -> N
         "3.13.1t 20250115",  # free-threaded: another version label, alone of it
         "3.11.9 20250115",
         "pypy-3.10 7.3.17",
-        "not-an-archive-name.tar.gz",
+        "not-an-archive-…",  # no build in its name: its start
     ]
     # One word after the version: the Key column keeps 18 cells at 80 columns.
-    assert all(len(label) <= 18 for label in short_labels(names)[:-1])
+    assert all(len(label) <= 18 for label in short_labels(names))
 
 
 def test_names_only_the_extension_tells_apart_say_it() -> None:
@@ -46,10 +46,30 @@ def test_names_only_the_extension_tells_apart_say_it() -> None:
     assert short_labels(names) == ["3.11.9 tar.gz", "3.11.9 tar.zst"]
 
 
-def test_names_nothing_tells_apart_are_their_own_labels() -> None:
-    # A hostile name read as the same version (FULLWIDTH DIGIT ONE is a digit to int()).
+def test_names_nothing_else_tells_apart_say_where_they_differ() -> None:
+    # A hostile name read as the same version (FULLWIDTH DIGIT ONE is a digit to int()): they
+    # were their own labels, a whole file name that the Key column could not show at 80.
     names = [f"none-cpython-3.11.9-20250115{TAIL}", f"none-cpython-3.１1.9-20250115{TAIL}"]
-    assert short_labels(names) == names
+    assert short_labels(names) == ["…hon-3.11.9-202…", "…hon-3.１1.9-202…"]
+
+
+def test_names_that_say_no_build_are_told_apart_in_a_few_cells() -> None:
+    # Each showed `—` as its key: at 80 columns (no File column) two such rows of one size read
+    # `unknown  4.9 KiB  —` twice.
+    names = ["mystery-a.tar.gz", "mystery-b.tar.gz.part", "mystery.zip", "mystery.tar.gz",
+             f"cpython-3.13.1+20250115{TAIL}",  # a release asset under its GitHub name
+             "python-3.13.1-linux-build-20250101.tar.gz", "python-3.13.1-linux-build-20250202.tar.gz",
+             f"cc0aede5b-cpython-3.13.1-20250115{TAIL}"]
+    labels = short_labels(names)
+    assert labels == ["mystery-a", "mystery-b", "mystery.zip", "mystery.tar.gz", "cpython-3.13.1+…",
+                      "…-20250101", "…-20250202", "3.13.1 20250115"]
+    assert all(len(label) <= LABEL_CELLS for label in labels)
+
+
+def test_every_label_is_unlike_the_others_even_for_names_alike_once_on_one_line() -> None:
+    # A newline is shown as `\u2424` (a name is one line): these two are written alike.
+    names = ["odd\nname.tar.gz", "odd\u2424name.tar.gz"]
+    assert short_labels(names) == ["odd\u2424name.tar.gz #1", "odd\u2424name.tar.gz #2"]
 
 
 def test_the_cached_rows_carry_their_labels(tmp_path, builds) -> None:
@@ -64,6 +84,18 @@ def test_the_cached_rows_carry_their_labels(tmp_path, builds) -> None:
     rows = ViewModel().cache_rows(state)
     assert len(rows) == 2 and len({row.label for row in rows}) == 2
     assert sorted(row.label.split()[-1] for row in rows) == sorted(["20200101", builds[OLD].build])
+
+
+def test_two_rows_whose_names_say_no_build_read_apart_in_the_key_column(tmp_path, builds) -> None:
+    from pytui.widgets.cache_table import _cells
+
+    state = a_state(tmp_path, *builds.values())
+    for name in ("mystery-a.tar.gz", "mystery-b.tar.gz"):
+        state.archives.append(CachedArchive(state.settings.cache_dir / name, 5000, None, state="unknown"))
+    rows = ViewModel().cache_rows(state)
+    assert [(row.build_key, row.label) for row in rows] == [(None, "mystery-a"), (None, "mystery-b")]
+    # The Key cell says it (dim: no key) where `—` stood, so the File column is not needed.
+    assert [_cells(row)[1][2].plain for row in rows] == ["mystery-a", "mystery-b"]
 
 
 def _steps(names: list[str]) -> int:
