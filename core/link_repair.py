@@ -31,7 +31,9 @@ def missing_links(root: Path, settings: Settings, key: str) -> list[str]:
     missing = []
     if parts.implementation == "cpython" and leads_nowhere(root / parts.minor_key):
         missing.append(parts.minor_key)
-    if not settings.no_bin and leads_nowhere(settings.bin_dir / parts.bin_names[0]):
+    if (not settings.no_bin and leads_nowhere(settings.bin_dir / parts.bin_names[0])
+            and os.path.exists(root / key / parts.executable)):
+        # (An install whose own interpreter is gone is incomplete: no link would run it.)
         missing.append(parts.bin_names[0])
     return missing
 

@@ -96,3 +96,19 @@ def test_a_symlink_loop_at_the_bin_name_is_left_as_uv_leaves_it(pytui: Pytui, al
     if not already:
         warned = [line for line in _warned(result.stderr) if "PATH" not in line]
         assert len(warned) == 1 and "not managed by uv or pytui" in warned[0], warned
+
+
+def test_an_install_without_its_interpreter_is_not_said_to_lack_links(pytui: Pytui) -> None:
+    """`python3.12` leads nowhere because the install's own interpreter is gone (an incomplete
+    install): no link would run anything, so none is "missing" (the TUI's Details would say
+    `i restores it` and `i` could not); `x` says the install is incomplete."""
+    from pytui.core.link_repair import missing_links
+    from pytui.core.settings import Settings
+
+    made = pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    os.unlink(pytui.root / made.build.key / "bin" / "python3.12")
+    settings = Settings.resolve(install_dir=pytui.root, cache_dir=pytui.cache,
+                                env={"UV_PYTHON_BIN_DIR": str(pytui.bin), "HOME": str(pytui.tmp)})
+    assert settings.bin_dir == pytui.bin
+    assert missing_links(pytui.root, settings, made.build.key) == []
