@@ -29,6 +29,10 @@ TEMP_PREFIX = ".import."
 TEMP_SUFFIX = ".tmp"
 # How many copies an import makes when a purge in another process keeps removing them.
 MAX_COPY_TRIES = 4
+# What killed imports left, looked at by each import at most (each costs an open and a lock): a
+# cache dir holding thousands (hostile, or long neglected) takes several imports, or one
+# `cache purge --all`, to empty, as tree_store.MAX_CLEANED_BY_KEEP bounds an install's.
+MAX_CLEANED_BY_IMPORT = 64
 # flock exists where os.name is posix; elsewhere a copy is not locked (nor purged while live).
 LOCKS = os.name == "posix"
 
@@ -63,7 +67,7 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
         if size > max_bytes:
             raise _too_large(source, size, max_bytes)
         cache._ensure_root()
-        remove_stale_imports(cache.root)
+        remove_stale_imports(cache.root, limit=MAX_CLEANED_BY_IMPORT)
         done = 0
         throttled = Throttle(progress)
         hasher = hashlib.sha256()
@@ -185,21 +189,30 @@ def _is_import_temp(name: str) -> bool:
     return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
 
 
-def remove_stale_imports(root: Path, *, remove: bool = True) -> list[tuple[str, int]]:
+def remove_stale_imports(root: Path, *, remove: bool = True,
+                         limit: int | None = None) -> list[tuple[str, int]]:
     """Remove the temporary copies of imports that were killed (their writer holds no lock on
     them any more); return (name, size) for each. An import running now keeps its copy.
-    With `remove` False, only which ones would go (a purge's preview)."""
-    return remove_unlocked(root, _is_import_temp, remove=remove)
+    With `remove` False, only which ones would go (a purge's preview); `limit` bounds how many
+    are looked at (an import's own clean-up: MAX_CLEANED_BY_IMPORT)."""
+    return remove_unlocked(root, _is_import_temp, remove=remove, limit=limit)
 
 
-def remove_unlocked(root: Path, is_temp: Callable[[str], bool], *, remove: bool = True) -> list[tuple[str, int]]:
+def remove_unlocked(root: Path, is_temp: Callable[[str], bool], *, remove: bool = True,
+                    limit: int | None = None) -> list[tuple[str, int]]:
     """Remove the regular files in `root` whose names `is_temp` and on which nobody holds a
     `try_lock` (their writer was killed: no `finally` runs on SIGTERM or kill -9); return
-    (name, size) for each. With `remove` False the same files are found, locked and let go,
-    not removed: what a removal now would remove."""
+    (name, size) for each, looking at `limit` of them at most. With `remove` False the same
+    files are found, locked and let go, not removed: what a removal now would remove."""
     removed: list[tuple[str, int]] = []
+    entries: list[str] = []
     try:
-        entries = [e.name for e in os.scandir(root) if is_temp(e.name)]
+        with os.scandir(root) as listing:
+            for entry in listing:
+                if limit is not None and len(entries) >= limit:
+                    break  # the rest for the next one (or `cache purge --all`)
+                if is_temp(entry.name):
+                    entries.append(entry.name)
     except OSError:
         return removed
     for name in entries:

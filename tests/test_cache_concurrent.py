@@ -120,6 +120,38 @@ def test_a_killed_import_leaves_a_temp_the_next_import_and_purge_remove(pytui: P
     assert "interrupted import" in purge.stdout, str(purge)
 
 
+def test_an_import_removes_a_bounded_number_of_leftovers_and_purge_all_the_rest(pytui: Pytui) -> None:
+    """A cache dir holding thousands of killed imports' copies (hostile, or long neglected) made
+    each import list them all and try each one (an open and a lock): it looks at
+    MAX_CLEANED_BY_IMPORT, `cache purge --all` removes the rest."""
+    from pytui.core.cache_import import MAX_CLEANED_BY_IMPORT
+
+    made = pytui.add("3.12.8")
+    pytui.cache.mkdir(parents=True, exist_ok=True)
+    many = MAX_CLEANED_BY_IMPORT * 50
+    for i in range(many):
+        (pytui.cache / f".import.{i}.feed.tmp").write_bytes(b"x")
+    imported = pytui.run("cache", "import", str(made.path))
+    assert imported.returncode == 0, str(imported)
+    assert len(_hidden(pytui)) == many - MAX_CLEANED_BY_IMPORT
+    purge = pytui.run("cache", "purge", "--all")
+    assert purge.returncode == 0, str(purge)
+    assert _hidden(pytui) == []
+
+
+def test_the_import_clean_up_looks_at_no_more_than_its_bound(tmp_path, monkeypatch) -> None:
+    """Locked or not, no more than `limit` of the leftovers are opened and tried."""
+    from pytui.core import cache_import
+
+    for i in range(cache_import.MAX_CLEANED_BY_IMPORT * 50):
+        (tmp_path / f".import.{i}.feed.tmp").write_bytes(b"x")
+        (tmp_path / f"other-{i}.tar.gz").write_bytes(b"x")
+    tried = []
+    monkeypatch.setattr(cache_import, "try_lock", lambda fd: tried.append(fd) is not None)  # all live
+    assert cache_import.remove_stale_imports(tmp_path, limit=cache_import.MAX_CLEANED_BY_IMPORT) == []
+    assert len(tried) == cache_import.MAX_CLEANED_BY_IMPORT
+
+
 def test_an_import_running_now_keeps_its_temp(pytui: Pytui, tmp_path) -> None:
     pytui.add("3.12.8")
     big = tmp_path / "big.tar.gz"
