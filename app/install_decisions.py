@@ -148,11 +148,19 @@ def _confirm_install(state: AppState, action: StartInstall, title: str, what: st
 
 
 def _download_source(state: AppState, build: Build) -> Line:
-    """Where the install will download from (app/download_source.py)."""
+    """Where the install will download from (app/download_source.py), and from where in it
+    when a stopped download's `.part` is kept (it said `Downloads …` as if from scratch)."""
     from pytui.app.download_source import download_source
+    from pytui.core.cache_names import partial_percent
 
     url, fallback = download_source(build, state.settings)
-    return Line(f"Downloads {url}{fallback}", strong=True)
+    part = next((a for a in state.archives if a.state == "partial" and a.build is not None
+                 and a.build.key == build.key and os.path.isfile(a.path)), None)
+    if part is None:
+        return Line(f"Downloads {url}{fallback}", strong=True)
+    done = partial_percent(part)
+    kept = f"{done}%, {human_size(part.size)}" if done is not None else human_size(part.size)
+    return Line(f"Resumes its stopped download ({kept} kept) from {url}{fallback}", strong=True)
 
 
 def _eol_question(state: AppState, build: Build) -> str:

@@ -37,3 +37,18 @@ def test_without_a_mirror_details_say_astrals_mirror_and_the_question_github_aft
     assert " " not in details["url"]
     question = decide_install(state, ViewModel(), "available", build.key, ask=True)
     assert f"Downloads {details['url']} (if that fails, from github.com)" in str(question), question
+
+
+def test_the_question_says_a_stopped_download_resumes(tmp_path) -> None:
+    # With a cancelled download's `.part` kept, Enter asked `Downloads <url>` as if from scratch.
+    from pytui.core.models import CachedArchive
+
+    build = make_build(version="3.12.8")
+    state = a_state(tmp_path, build)
+    part = state.settings.cache_dir / (build.cache_filename + ".part")
+    part.parent.mkdir(parents=True)
+    part.write_bytes(bytes(1024))
+    state.archives.append(CachedArchive(part, 1024, build, state="partial", expected_size=4096))
+    url = dict(ViewModel().details(state, "available", build.key).fields)["url"]
+    question = str(decide_install(state, ViewModel(), "available", build.key, ask=True))
+    assert f"Resumes its stopped download (25%, 1.0 KiB kept) from {url}" in question, question
