@@ -395,11 +395,14 @@ class TreeStore:
     def _leftovers(self, belongs: Callable[[str | None], bool] | None,
                    limit: int | None = None) -> builtins.list[str]:
         try:
-            names = os.listdir(self.path)
+            with os.scandir(self.path) as scan:
+                # Directories only (the listing's own file type, no stat): a file or link by
+                # such a name is no tree a run left, never removed, and must not use up `limit`.
+                names = [entry.name for entry in scan if entry.name.startswith((_KEEPING, _DISCARDING))
+                         and _is_dir(entry)]
         except OSError:
             return []
-        found = [name for name in names if name.startswith((_KEEPING, _DISCARDING))
-                 and (belongs is None or belongs(leftover_sha(name)))]
+        found = [name for name in names if belongs is None or belongs(leftover_sha(name))]
         return found if limit is None else found[:limit]
 
     def clean(self, belongs: Callable[[str | None], bool] | None = None,
@@ -449,6 +452,13 @@ def leftover_sha(name: str) -> str | None:
     None (a name made before `keep` named it)."""
     sha = name[len(_KEEPING):].split("-", 1)[0]  # both prefixes are 5 characters
     return sha if is_sha256(sha) else None
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
 
 
 def unshared_size(top: Path) -> int:

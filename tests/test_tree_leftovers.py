@@ -10,6 +10,8 @@ kill itself there, or to wait for the test's word, so no interleaving depends on
 
 from __future__ import annotations
 
+import os
+
 from cli_harness import Pytui, assert_installed, cache_name
 from fixtures_archives import MadeArchive, file
 from step_hook import killed_at, paused_at, resume
@@ -139,3 +141,22 @@ def test_an_install_removes_a_bounded_number_of_leftovers_and_purge_all_the_rest
     assert len(leftovers(pytui)) == 6
     assert pytui.run("cache", "purge", "--all").returncode == 0
     assert leftovers(pytui) == []
+
+
+def test_names_that_are_no_leftover_do_not_use_up_an_installs_bound(pytui: Pytui) -> None:
+    """Regular files (or links) named `.tmp-…` are no tree a run left: never removed (nothing of
+    pytui's), they counted toward an install's MAX_CLEANED_BY_KEEP, so a few dozen of them listed
+    first kept every install from removing a real leftover."""
+    from pytui.core.tree_store import MAX_CLEANED_BY_KEEP
+
+    made = build(pytui)
+    trees = pytui.cache / "trees"
+    trees.mkdir(parents=True)
+    for i in range(30 * MAX_CLEANED_BY_KEEP):
+        (trees / f".tmp-{i:064x}-junk").write_bytes(b"not a tree")
+    (trees / f".old-{'e' * 64}-dead").mkdir()  # what a killed discard left
+    done = pytui.run("install", "3.12")
+    assert done.returncode == 0, str(done)
+    assert_installed(pytui, made)
+    assert not (trees / f".old-{'e' * 64}-dead").exists()
+    assert len(os.listdir(trees)) == 30 * MAX_CLEANED_BY_KEEP + 1  # the junk, and the new tree
