@@ -105,7 +105,7 @@ def common_options(*, suppress: bool = False) -> argparse.ArgumentParser:
                         help="download PBS archives from this mirror only (UV_PYTHON_INSTALL_MIRROR)")
     common.add_argument("--quiet", "-q", action="count", default=default(0),
                         help="only errors on stderr (no progress, status or warnings); -qq: "
-                             "nothing on stdout either (app/quiet.py)")
+                             "nothing on stdout either")
     common.add_argument("--color", choices=COLOR_CHOICES, default=default(None), metavar="WHEN",
                         help="colour output: auto (default: on a terminal, unless NO_COLOR), "
                              "always, never")
