@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from pytui.core.keys import KeyParts, parse_key
 from pytui.core.link_repair import leads_nowhere
 from pytui.core.models import Installation
 from pytui.core.ordering import version_rank
+from pytui.core.root_tree import exchange
 
 
 class BinLinks:
@@ -142,11 +144,18 @@ class RootLinking:
                 return target
         except OSError:
             pass
-        self._replace_symlink(target, link)
+        try:
+            self._replace_symlink(target, link)
+        except FileExistsError:
+            return None  # a file took the name since it was looked at: not ours to replace
         return target
 
-    def _replace_symlink(self, target: Path | str, link: Path) -> None:
-        """Create or atomically replace the symlink `link` -> `target` (temp link + rename)."""
+    def _replace_symlink(self, target: Path | str, link: Path, *, over_anything: bool = False) -> None:
+        """Create or atomically replace the symlink `link` -> `target`. What is replaced was
+        looked at and found a link; a file put at the name since (by a user: uv and pytui hold
+        the root's lock) is put back and FileExistsError raised, unless `over_anything`
+        (--force). The new link is made aside and exchanged with the old one, which is then
+        looked at; where the filesystem cannot exchange, it is renamed over it."""
         try:
             os.symlink(target, link)
             return
@@ -156,6 +165,12 @@ class RootLinking:
         temp = temp_parent / f".link-{os.urandom(6).hex()}"
         os.symlink(target, temp)
         try:
+            if not over_anything and _exchanged(temp, link):
+                if os.path.islink(temp):  # the link that was there: done with
+                    os.unlink(temp)
+                    return
+                exchange(temp, link)  # not a link any more: put it back
+                raise FileExistsError(errno.EEXIST, "it is no longer a link", str(link))
             os.replace(temp, link)
         except OSError:
             with contextlib.suppress(FileNotFoundError):
@@ -246,8 +261,18 @@ class RootLinking:
             if not (force or upgrade):
                 result.skipped.append((link, f"points to {existing.key}"))
                 return result
+        return self._replace_bin_link(result, target, link, force=force)
+
+    def _replace_bin_link(self, result: BinLinks, target: Path, link: Path, *, force: bool) -> BinLinks:
+        """The last step of `link_executables`: `link` replaced, or why not, in `result`."""
         try:
-            self._replace_symlink(target, link)
+            self._replace_symlink(target, link, over_anything=force)
+        except FileExistsError:
+            # A file put at the name since it was looked at: someone's, left as it is.
+            result.warnings.append(f"Executable already exists at {link} but is not managed "
+                                   f"by uv or pytui; {FORCE_NEXT_STEP}")
+            result.skipped.append((link, "exists and is not managed by uv or pytui"))
+            return result
         except OSError as err:
             result.warnings.append(f"Executable already exists at {link} but could not be "
                                    f"replaced: {err.strerror}; {_unreplaceable_remedy(err, link)}")
@@ -324,6 +349,14 @@ class RootLinking:
             if into and not os.path.exists(entry.path):
                 found.append(Path(entry.path))
         return found
+
+
+def _exchanged(temp: Path, link: Path) -> bool:
+    """`temp` and `link` swapped (True); False where the filesystem cannot, or `link` is gone."""
+    try:
+        return exchange(temp, link)
+    except FileNotFoundError:
+        return False
 
 
 def _cannot_link(key: str, exe: Path, bin_dir: Path, name: str) -> tuple[str, str] | None:

@@ -112,3 +112,31 @@ def test_an_install_without_its_interpreter_is_not_said_to_lack_links(pytui: Pyt
                                 env={"UV_PYTHON_BIN_DIR": str(pytui.bin), "HOME": str(pytui.tmp)})
     assert settings.bin_dir == pytui.bin
     assert missing_links(pytui.root, settings, made.build.key) == []
+
+
+REPLACING_A_LINK = "pytui.core.root_links.RootLinking/_replace_symlink"
+
+
+@pytest.mark.parametrize("which", ["minor", "bin"])
+def test_a_file_put_at_a_links_name_while_it_is_replaced_stays(pytui: Pytui, which) -> None:
+    """A link found leading nowhere is replaced; a file a user puts at its name between that
+    look and the replacement (uv and pytui hold the root's lock, a user does not) was
+    overwritten by the new link. It is now put back, and the link is left out with a warning."""
+    from step_hook import paused_at, resume
+
+    pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    minor, link = pytui.root / minor_of("3.12.8"), pytui.bin / "python3.12"
+    name = minor if which == "minor" else link
+    name.unlink()
+    name.symlink_to(pytui.tmp / "removed" / "cpython-3.12.1-linux-x86_64-gnu")  # leads nowhere
+    proc = paused_at(pytui, REPLACING_A_LINK, "install", "3.12", when=f"str(args[2]) == {str(name)!r}")
+    name.unlink()
+    name.write_bytes(b"mine\n")
+    code, _, err = resume(proc)
+    assert code == 0 and "Traceback" not in err, err
+    assert not name.is_symlink() and name.read_bytes() == b"mine\n"
+    assert not [entry for entry in os.listdir(name.parent) if entry.startswith(".link-")]
+    if which == "bin":
+        warned = [line for line in _warned(err) if "PATH" not in line]
+        assert len(warned) == 1 and "not managed by uv or pytui" in warned[0], err
