@@ -43,15 +43,32 @@ class InstalledTable(KeyedTable):
     # The update mark gives way to `↑` alone (Details names the version), never `↑ 3.14.…`.
     SHORT_FORMS = frozenset({"support", "update"})
 
+    # The widest Update cell that is no `3.12.11 installed` note (at least the label's width).
+    _marks = 0
+
     def show(self, rows: list[InstalledRow]) -> None:
+        self._marks = max((len(f"↑ {row.update}") for row in rows
+                           if row.update and not row.update_installed and not row.busy), default=0)
         self.sync([_cells(row) for row in rows])
+
+    def flex_steps(self, last_resort: bool) -> tuple[tuple[str, int], ...]:
+        """A `3.12.11 installed` note (nothing to do) gives way to its `✓` before Used by and
+        Size go: at 80 columns its 17 cells, kept whole to the last, took every row's size.
+        An upgrade's `↑ 3.11.7` still stays longest."""
+        if last_resort:
+            return self.FLEX
+        at = self.FLEX.index(("used", 0))
+        note_first = (("update", max(self._marks, len("Update"))),)
+        return self.FLEX[:at] + note_first + self.FLEX[at:]
 
 
 def _cells(row: InstalledRow) -> Row:
     if row.busy:
         update = Text(row.busy, style="yellow")
     elif row.update_installed:
-        update = Text(row.update, style="dim")
+        # `3.12.11 installed` gives way to `✓` (Details says it whole): at 80 columns its 17
+        # cells, claimed whole, pushed Size and Used by out of every row.
+        update = FormText(row.update, style="dim", short=Text("✓", style="dim"))
     elif row.update:
         update = FormText(f"↑ {row.update}", style="bold cyan",
                           short=Text("↑", style="bold cyan"))

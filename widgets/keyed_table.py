@@ -249,7 +249,7 @@ class KeyedTable(FastDataTable):
         padding = 2 * self.cell_padding
         excess = sum(width + padding for width in widths.values()) - room
         for last_resort in (False, True):
-            for key, minimum in self.FLEX:
+            for key, minimum in self.flex_steps(last_resort):
                 flex = self._flex_index(key)
                 if excess <= 0 or flex is None or flex in hidden:
                     continue
@@ -284,6 +284,12 @@ class KeyedTable(FastDataTable):
                 widths[index] += grow
                 excess += grow
         return hidden
+
+    def flex_steps(self, last_resort: bool) -> tuple[tuple[str, int], ...]:
+        """The FLEX steps of one pass (the second, `last_resort`, cuts below the minimums); a
+        table may add steps its rows call for."""
+        del last_resort  # the same steps in both passes here
+        return self.FLEX
 
     def _flex_index(self, key: str) -> int | None:
         for index, (_, column_key, _) in enumerate(self.COLUMNS):

@@ -342,6 +342,41 @@ async def test_an_installed_rows_update_mark_is_whole_or_its_arrow(width: int) -
             assert row.get("support", "bugfix…") in ("bugfix → 2027-10", "bugfix…"), (width, row)
 
 
+@pytest.mark.parametrize("width", [38, 58])
+async def test_a_newer_patch_installed_note_gives_way_before_the_sizes(width: int) -> None:
+    """At 80 columns (a pane 38 wide, rows overflowing) one `3.12.11 installed` note, kept
+    whole to the last, left Key and Update only: no row showed its size. It gives way to `✓`
+    first; an upgrade's `↑ 3.13.7` still stays whole."""
+    from pytui.widgets.installed_table import InstalledRow, InstalledTable
+    from textual.app import App
+
+    rows = [InstalledRow(f"cpython-3.{minor}.{patch}-linux-x86_64-gnu", "20250818", 1_200_000,
+                         update=update, update_installed=update.endswith("installed"), used_by=1)
+            for minor, patch, update in ((13, 5, "3.13.7"), (12, 10, "3.12.11 installed"), (12, 11, ""),
+                                         (11, 13, ""), (10, 18, ""), (9, 23, ""))]
+
+    class Host(App[None]):  # the scrollbar as wide as pytui's (app.tcss)
+        CSS = f"InstalledTable {{ width: {width}; height: 4; scrollbar-size-vertical: 1; }}"
+
+        def compose(self):
+            yield InstalledTable(id="installed")
+
+        def on_mount(self) -> None:
+            self.query_one(InstalledTable).show(rows)
+
+    app = Host()
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        drawn = _drawn_cells(app.query_one(InstalledTable))  # the rows in view
+        assert len(drawn) == 3, drawn
+        for row, made in zip(drawn, rows[:3], strict=True):
+            assert row.get("size") == "1.1 MiB", (width, row)
+            if made.update_installed:
+                assert row["update"] in ("3.12.11 installed", "✓"), (width, row)
+            else:
+                assert row["update"] in (f"↑ {made.update}" if made.update else "—",), (width, row)
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_two_archives_of_one_build_never_read_alike(ui_world: UiWorld, size) -> None:
     """At 80 columns the File column that tells them apart gives way, and the key is cut
