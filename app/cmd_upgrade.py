@@ -25,6 +25,9 @@ from pytui.app.upgrade_plan import (
     with_no_bin,
 )
 
+# Ctrl-C's exit code, as the shell's for SIGINT.
+INTERRUPTED = 130
+
 if TYPE_CHECKING:
     from pytui.core.catalog import Catalog
     from pytui.core.environment import Environment, ScanResult
@@ -125,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
         _preview(before, todo, sys.stderr)
         return 1 if unmatched else 0
     code = _install(args, settings, catalog, [target for _, target in todo], started)
+    if code == INTERRUPTED:
+        return code
     after = scan_for_settings(settings, roots=args.scan or None)
     out = sys.stderr
     for step, target in todo:
@@ -177,9 +182,12 @@ def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, tar
         from pytui.core.jobs import JobsInterrupted
 
         if isinstance(err, JobsInterrupted):
-            # What was installed before the Ctrl-C is there: said, then "interrupted" (cli.py).
+            # What was installed before the Ctrl-C is there: said, then "interrupted".
             _say_installed(outcomes + err.outcomes, started)
-        raise
+        from pytui.app.cmd_install import interrupted_line
+
+        print(stderr_style().error(interrupted_line()), file=sys.stderr)
+        return INTERRUPTED
     for warning in warnings:
         print(stderr_style().warning(str(warning)), file=sys.stderr)
     done = _say_installed(outcomes, started)

@@ -54,3 +54,5 @@ def test_an_upgrade_interrupted_in_its_commit_says_what_it_installed(pytui: Pytu
     err = interrupted_at(pytui, "pytui.core.install_root.InstallRoot/update_minor_link", "upgrade")
     assert_installed(pytui, new)
     assert f" + {new.build.key}" in err, err
+    assert err.strip().splitlines()[-1].endswith("the same command again finishes it (a partial "
+                                                 "download resumes where it stopped)"), err
