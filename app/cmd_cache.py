@@ -203,6 +203,7 @@ def _archive_json(archive: CachedArchive, tree: TreeInfo | None) -> dict[str, An
 
 
 def _run_list(args: argparse.Namespace) -> int:
+    from pytui.core.cache_kinds import counted, kind_counts
     from pytui.core.cache_names import partial_percent
 
     cache = _cache(args)
@@ -229,7 +230,10 @@ def _run_list(args: argparse.Namespace) -> int:
         print(f"{key:<{widths[0]}}  {state:<{widths[1]}}  {size:>{widths[2]}}  {tree:<{widths[3]}}  {name}")
     total = cache.disk_usage()  # archives, .part files and trees, a hard-linked file once
     kept = f", {len(trees)} unpacked tree{'s' if len(trees) != 1 else ''}" if trees else ""
-    print(f"{len(archives)} file{'s' if len(archives) != 1 else ''}{kept}, {_size(total)} in {_shown(cache.root)}")
+    # Counted by the Cached pane's rule: `unknown` and `partial` files are no archives.
+    kinds = ", ".join(counted(count, kind) for kind, count in kind_counts(archives).items()
+                      if count or kind == "archive")
+    print(f"{kinds}{kept}, {_size(total)} in {_shown(cache.root)}")
     return 0
 
 

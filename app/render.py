@@ -150,7 +150,8 @@ def _subtitle(app: App, pane: str, forms: tuple[str, ...]) -> None:
 
 def _cached_subtitle(app: App, vm: ViewModel, state: AppState, rows: list[CacheRow]) -> None:
     """The Cached pane's subtitle for the rows it shows, its downloads (running or stopped)
-    counted apart."""
+    and files whose name says no build counted apart."""
     downloading = sum(1 for row in rows if row.state == "downloading")
     partial = sum(1 for row in rows if row.state == "partial")
-    _subtitle(app, "#cached-pane", vm.cached_subtitles(state, len(rows), downloading, partial))
+    unknown = sum(1 for row in rows if row.state == "unknown")
+    _subtitle(app, "#cached-pane", vm.cached_subtitles(state, len(rows), downloading, partial, unknown))

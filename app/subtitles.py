@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from pytui.app.sorting import describe
 from pytui.app.state import AppState
+from pytui.core.cache_kinds import counted, kind_counts, kind_of
 from pytui.widgets.format import human_size
 from pytui.widgets.rows import cached_row_key
 
@@ -60,20 +61,21 @@ def available_subtitles(state: AppState, count: int,
 
 
 def cached_subtitle(state: AppState, shown: int | None = None, shown_downloading: int = 0,
-                    shown_partial: int = 0) -> str:
+                    shown_partial: int = 0, shown_unknown: int = 0) -> str:
     """The Cached pane's subtitle in full (`cached_subtitles`' first form)."""
-    return cached_subtitles(state, shown, shown_downloading, shown_partial)[0]
+    return cached_subtitles(state, shown, shown_downloading, shown_partial, shown_unknown)[0]
 
 
 def cached_subtitles(state: AppState, shown: int | None = None, shown_downloading: int = 0,
-                     shown_partial: int = 0) -> tuple[str, ...]:
+                     shown_partial: int = 0, shown_unknown: int = 0) -> tuple[str, ...]:
     """What the cache holds, the fullest form first (the pane shows the first that fits).
     With kept trees and the cache measured: the header's total (`… incl. trees`) first,
     then how it splits into archives and trees, so a half-width pane keeps the total; the
     same when files that are no archive (resume notes) make the header's total another size.
     Under a filter, `shown` of the rows `cache_rows` made (as Available counts), of which
-    `shown_downloading` are downloads and `shown_partial` stopped ones: counted apart, as
-    without a filter."""
+    `shown_downloading` are downloads, `shown_partial` stopped ones and `shown_unknown` files
+    whose name says no build: counted apart, as without a filter. What counts as an archive
+    is `pytui cache list`'s rule (core/cache_names.kind_counts), so both say `3 unknown`."""
     if state.cache_problem:
         return ("cannot read the cache dir (H: why)", "cannot read the cache dir")
     if not state.disk_listed:
@@ -85,16 +87,18 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
     # `partial`, the word `pytui cache list` uses for it.
     downloading = _downloading(state)
     if state.view.filter_text and shown is not None:
-        total = len({cached_row_key(a.name) for a in state.archives if a.state != "partial"} - downloading)
-        more = _unfinished(shown_downloading, shown_partial)
-        return _filtered_forms(state, "cached", shown - shown_downloading - shown_partial, total,
+        total = len({cached_row_key(a.name) for a in state.archives
+                     if kind_of(a.state) == "archive"} - downloading)
+        more = _unfinished(shown_downloading, shown_partial, shown_unknown)
+        return _filtered_forms(state, "cached",
+                               shown - shown_downloading - shown_partial - shown_unknown, total,
                                "archive", more)
     listed = [archive for archive in state.archives if cached_row_key(archive.name) not in downloading]
-    partial = sum(1 for archive in listed if archive.state == "partial")
+    kinds = kind_counts(listed)
     total = sum(archive.size for archive in listed)
     trees = sum(1 for archive in listed if archive.tree)
-    archives = _count(len(listed) - partial, "archive")
-    more = _unfinished(len(downloading), partial)
+    archives = counted(kinds["archive"], "archive")
+    more = _unfinished(len(downloading), kinds["partial"], kinds["unknown"])
     usage = state.cache_usage if state.disk_listed else None
     if trees and usage is not None and usage > total:
         kept = _count(trees, "tree")
@@ -120,9 +124,11 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
     return _forms(state, "cached", *dict.fromkeys((f"{plain}{more}", plain)))
 
 
-def _unfinished(downloading: int, partial: int) -> str:
-    """` · 1 downloading · 1 partial`: the rows that are no archive yet."""
-    return (f" · {downloading} downloading" if downloading else "") + (f" · {partial} partial" if partial else "")
+def _unfinished(downloading: int, partial: int, unknown: int = 0) -> str:
+    """` · 1 downloading · 2 unknown · 1 partial`: the rows that are no archive (yet)."""
+    return (f" · {downloading} downloading" if downloading else "") + \
+        "".join(f" · {counted(count, kind)}" for count, kind in ((unknown, "unknown"), (partial, "partial"))
+                if count)
 
 
 def _downloading(state: AppState) -> set[str]:

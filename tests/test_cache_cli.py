@@ -60,7 +60,7 @@ def test_list_table_and_json(env, capsys):
     code, out, _ = run_main(capsys, "cache", "list")
     assert code == 0
     lines = out.splitlines()
-    assert lines[-1].startswith("4 files,") and str(env["cache"].root) in lines[-1]
+    assert lines[-1].startswith("3 archives, 1 partial,") and str(env["cache"].root) in lines[-1]
     table = "\n".join(lines[:-1])
     assert env["current"].build.key in table and env["ft"].build.key in table
     assert "partial 50%" in table or "partial 49%" in table
@@ -76,6 +76,14 @@ def test_list_table_and_json(env, capsys):
     part = rows[env["downloading"].build.cache_filename + ".part"]
     assert part["state"] == "partial" and 45 <= part["percent"] <= 55
     assert part["expected_size"] == env["downloading"].size
+
+
+def test_list_counts_files_whose_name_says_no_build_as_unknown(env, capsys):
+    # The last line read `5 files` where the Cached pane read `4 archives`: both count by
+    # core/cache_kinds, so a file whose name says no build is `unknown` in each.
+    (env["cache"].root / "mystery-a.tar.gz").write_bytes(b"x" * 100)
+    code, out, _ = run_main(capsys, "cache", "list")
+    assert code == 0 and out.splitlines()[-1].startswith("3 archives, 1 unknown, 1 partial, ")
 
 
 def test_list_of_an_empty_cache(tmp_path, capsys):

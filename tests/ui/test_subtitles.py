@@ -125,3 +125,19 @@ def test_the_cache_total_leaves_out_the_dirs_that_hold_it(tmp_path) -> None:
     kept = cache / "trees" / ("c" * 64)
     (kept / "tree").mkdir(parents=True)  # no manifest: walked
     assert ArchiveCache(cache).disk_usage() == 1000 + kept.stat().st_size + (kept / "tree").stat().st_size
+
+
+def test_files_whose_name_says_no_build_are_unknown_not_archives(tmp_path, builds) -> None:
+    # `mystery-a.tar.gz` beside one archive: the pane read `2 archives · …` where
+    # `pytui cache list` read `2 files, …`; both now count by core/cache_kinds: `1 unknown`.
+    state = a_state(tmp_path, *builds.values())
+    vm = ViewModel()
+    a_cached_archive(state, builds[OLD], size=1024)
+    for name in ("mystery-a.tar.gz", "mystery-b.tar.gz"):
+        state.archives.append(CachedArchive(state.settings.cache_dir / name, 512, None, state="unknown"))
+    assert vm.cached_subtitles(state) == ("1 archive · 2.0 KiB · 2 unknown", "1 archive · 2.0 KiB")
+    # Under a filter that keeps one of them: none of the one archive, one unknown.
+    state.view = state.view.replace(filter_text="mystery-a")
+    rows = vm.cache_rows(state)
+    assert [row.state for row in rows] == ["unknown"]
+    assert vm.cached_subtitles(state, 1, 0, 0, 1)[0] == "“mystery-a”: 0 of 1 archive · 1 unknown"

@@ -1,0 +1,36 @@
+"""How the cache's files are counted, by kind: the one rule `pytui cache list`'s last line and
+the Cached pane's subtitle share, so both call a file by the same word. Imports no cache code (the
+TUI's subtitles use it before any cache code is loaded)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pytui.core.keys import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytui.core.models import CachedArchive
+
+# What a cache file is called when counted: `unknown` (a name that says no build) and
+# `partial` (a `.part`) are no archives, in `pytui cache list`'s last line and in the Cached
+# pane's subtitle alike (the pane once counted `unknown` files as archives where the list
+# said `files`).
+COUNTED_KINDS = ("archive", "unknown", "partial")
+
+
+def kind_of(state: str) -> str:
+    """Which of COUNTED_KINDS a cache file of this state counts as (`corrupt` is an archive)."""
+    return state if state in ("unknown", "partial") else "archive"
+
+
+def counted(count: int, kind: str) -> str:
+    """`2 archives`, `3 unknown`, `1 partial`: a count of one kind, as every view writes it."""
+    return f"{count} {kind}{'s' if kind == 'archive' and count != 1 else ''}"
+
+
+def kind_counts(archives: Iterable[CachedArchive]) -> dict[str, int]:
+    """How many cache files of each of COUNTED_KINDS (each kind present, zero or not)."""
+    counts = dict.fromkeys(COUNTED_KINDS, 0)
+    for archive in archives:
+        counts[kind_of(archive.state)] += 1
+    return counts
