@@ -87,13 +87,8 @@ class JobBodies:
                 line = self.gateway.eol_installed(build, settings, today(self._state.clock()))
                 if line:
                     warn(line)
-            summary = (f"{build.key} was already installed" if result.status == "already"
-                       else f"{result.status.capitalize()} {build.key}")
-            if restored:
-                summary += f"; its missing links were restored: {', '.join(restored)}"
-            if upgrade:
-                summary += (f"; {build.minor_key} now points to it (environments made through "
-                            "it run the new patch)")
+            summary = install_summary(build.key, result.status, restored,
+                                      build.minor_key if upgrade else None)
             post(JobEnded(job_id, "done", summary=summary))
 
     def _uninstall(self, job_id: int, cancel: CancelToken, key: str, settings: Settings,
@@ -153,3 +148,18 @@ def tui_next_step(line: str, key: str) -> str:
     for no_bin in NO_BIN_NEXT_STEPS:
         line = line.replace(no_bin, "or start pytui with UV_PYTHON_INSTALL_BIN=0")
     return line
+
+
+def install_summary(key: str, status: str, restored: list[str], minor_key: str | None) -> str:
+    """An install job's outcome line. `already` with no links restored means another uv or
+    pytui process installed it while this job ran: `was already installed` read as if the
+    job had been pointless from the start."""
+    if status != "already":
+        summary = f"{status.capitalize()} {key}"
+    elif restored:
+        summary = f"{key} was already installed; its missing links were restored: {', '.join(restored)}"
+    else:
+        summary = f"{key} was installed meanwhile by another uv or pytui process; nothing more to do"
+    if minor_key is not None:
+        summary += f"; {minor_key} now points to it (environments made through it run the new patch)"
+    return summary

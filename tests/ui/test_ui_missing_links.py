@@ -103,3 +103,18 @@ async def test_a_bin_dir_that_is_a_file_names_what_the_tui_user_can_set(ui_world
                                  "UV_PYTHON_INSTALL_BIN=0") for line in warned), warned
         assert not any("--no-bin" in line for line in warned), warned
     assert bin_dir.read_text() == "not a directory"
+
+
+def test_an_install_another_process_made_meanwhile_is_said_so() -> None:
+    # The TUI's i on a build uv (or another pytui) installed while the job downloaded it ended
+    # `… was already installed`, as if the job had been pointless from the start.
+    from pytui.app.job_bodies import install_summary
+
+    key = "cpython-3.12.10-linux-x86_64-gnu"
+    assert install_summary(key, "already", [], None) == (
+        f"{key} was installed meanwhile by another uv or pytui process; nothing more to do")
+    assert install_summary(key, "already", ["python3.12"], None) == (
+        f"{key} was already installed; its missing links were restored: python3.12")
+    assert install_summary(key, "installed", [], "cpython-3.12-linux-x86_64-gnu") == (
+        f"Installed {key}; cpython-3.12-linux-x86_64-gnu now points to it (environments made "
+        "through it run the new patch)")
