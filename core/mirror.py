@@ -45,6 +45,10 @@ METADATA_NAME = "download-metadata.json"
 _READ_SIZE = 1024 * 1024
 # An existing DEST/download-metadata.json bigger than this is not merged (uv's is ~5 MB).
 MAX_METADATA_BYTES = 64 * 1024 * 1024
+# What killed exports left of one file, looked at by each export at most (each costs an open
+# and a lock): thousands (hostile, or long neglected) take several exports to remove, as
+# cache_import.MAX_CLEANED_BY_IMPORT bounds an import's.
+MAX_CLEANED_BY_EXPORT = 64
 _ALTERNATIVE = "pass another directory to export into"
 
 
@@ -121,11 +125,11 @@ def _is_temp_of(final: Path) -> Callable[[str], bool]:
 
 def _remove_stale_temps(final: Path) -> None:
     """Remove the temporary copies of `final` an export killed by SIGTERM or kill -9 left (a
-    hidden partial archive of hundreds of MiB, which no later export removed); an export
-    running now holds a lock on its copy and keeps it."""
+    hidden partial archive of hundreds of MiB, which no later export removed), at most
+    MAX_CLEANED_BY_EXPORT of them; an export running now holds a lock on its copy and keeps it."""
     from pytui.core.cache_import import remove_unlocked
 
-    remove_unlocked(final.parent, _is_temp_of(final))
+    remove_unlocked(final.parent, _is_temp_of(final), limit=MAX_CLEANED_BY_EXPORT)
 
 
 def _hash_of(path: Path) -> str | None:

@@ -161,3 +161,29 @@ def test_what_a_killed_export_left_is_removed_by_the_next_and_a_running_ones_cop
     assert not any(os.path.lexists(path) for path in killed)
     assert running.read_bytes() == b"being written"
     assert all(path.read_bytes() == b"someone else's" for path in not_ours)
+
+
+def test_thousands_of_a_files_leftovers_are_removed_a_bounded_number_per_export(
+        env, capsys, tmp_path):  # noqa: F811
+    """Each export opened and tried to lock every leftover copy of a file it writes: 3,000 of
+    them were all looked at by one export. Now MAX_CLEANED_BY_EXPORT per file and export; the
+    next exports remove the rest."""
+    from urllib.parse import unquote
+
+    from pytui.core.mirror import MAX_CLEANED_BY_EXPORT
+    from pytui.core.urls import CPYTHON_DOWNLOADS_URL_PREFIX
+
+    dest = tmp_path / "mirror"
+    assert run_main(capsys, "cache", "export-mirror", str(dest))[0] == 0
+    release_file = dest / unquote(env["current"].build.url[len(CPYTHON_DOWNLOADS_URL_PREFIX):])
+    count = 3_000
+    for at in range(count):
+        release_file.with_name(f".{release_file.name}.4242.{at:x}.tmp").write_bytes(b"half")
+
+    def left() -> int:
+        return sum(1 for path in release_file.parent.iterdir() if path.name.endswith(".tmp"))
+
+    assert run_main(capsys, "cache", "export-mirror", str(dest))[0] == 0
+    assert left() == count - MAX_CLEANED_BY_EXPORT
+    assert run_main(capsys, "cache", "export-mirror", str(dest))[0] == 0
+    assert left() == count - 2 * MAX_CLEANED_BY_EXPORT
