@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from pytui.core.progress import Progress
     from pytui.core.tree_store import TreeInfo
 
+# Leftovers of killed runs a purge names, one line each, at most; the rest are one line (a
+# cache dir holding thousands printed thousands of lines).
+MAX_LEFTOVERS_NAMED = 20
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
@@ -369,11 +372,17 @@ def _targeted(everything: list[CachedArchive], targets: list[str]) -> tuple[set[
 
 
 def _said_leftovers(leftovers: Iterable[tuple[str, int, str]], verb: str) -> int:
-    """One line for each leftover of killed runs (core/cache_purge.py); how many."""
-    count = 0
+    """One line for each of the first MAX_LEFTOVERS_NAMED leftovers of killed runs
+    (core/cache_purge.py), one line for the rest; how many in all."""
+    count = rest_size = 0
     for name, size, left_by in leftovers:
-        print(f"{verb} {_shown(name)} (left by {left_by}, {_size(size)})")
         count += 1
+        if count <= MAX_LEFTOVERS_NAMED:
+            print(f"{verb} {_shown(name)} (left by {left_by}, {_size(size)})")
+        else:
+            rest_size += size
+    if (rest := count - MAX_LEFTOVERS_NAMED) > 0:
+        print(f"{verb} {rest} more leftover{'s' if rest != 1 else ''} of killed runs ({_size(rest_size)})")
     return count
 
 

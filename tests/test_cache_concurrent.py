@@ -184,3 +184,28 @@ def test_an_import_larger_than_any_archive_is_refused_before_reading(pytui: Pytu
     assert len(lines) == 1, str(result)
     assert str(big) in lines[0] and "3.0 GiB" in lines[0] and "PYTUI_MAX_ARCHIVE_BYTES" in lines[0]
     assert pytui.state() == before and _hidden(pytui) == []
+
+
+def test_a_purge_names_a_bounded_number_of_leftovers_and_sums_up_the_rest(pytui: Pytui) -> None:
+    """`cache purge --all` printed one line per leftover of killed runs: thousands of import
+    copies and half-kept trees were thousands of lines. It names MAX_LEFTOVERS_NAMED, then one
+    line for the rest, dry run and real run alike, and still removes them all."""
+    from pytui.app.cmd_cache import MAX_LEFTOVERS_NAMED
+
+    pytui.add("3.12.8")
+    trees = pytui.cache / "trees"
+    trees.mkdir(parents=True)
+    many = 1_500
+    for i in range(many):
+        (pytui.cache / f".import.{i}.feed.tmp").write_bytes(b"x")
+        (trees / f".tmp-{i:064x}-1-0").mkdir()
+    rest = 2 * many - MAX_LEFTOVERS_NAMED
+    for verb, args in (("would remove", ("--dry-run",)), ("removed", ())):
+        purge = pytui.run("cache", "purge", "--all", *args)
+        assert purge.returncode == 0, str(purge)
+        lines = purge.stdout.splitlines()
+        named = [line for line in lines if line.startswith(f"{verb} ") and "(left by " in line]
+        assert len(named) == MAX_LEFTOVERS_NAMED, str(purge)
+        assert f"{verb} {rest} more leftovers of killed runs (" in purge.stdout, str(purge)
+        assert len(lines) == MAX_LEFTOVERS_NAMED + 2, str(purge)  # and what it frees
+    assert _hidden(pytui) == [] and [p for p in trees.iterdir()] == []
