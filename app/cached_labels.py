@@ -13,7 +13,8 @@ its build date (`3.12.8 20250115`).
 
 A name that says no build (`mystery-a.tar.gz`, a release asset copied in under its GitHub
 name), or one nothing above tells apart (a hostile one read as another's version), is
-labelled by its name less the extension, in at most LABEL_CELLS cells: its start (`mystery-a`,
+labelled by its name less the extension, in at most LABEL_CELLS terminal cells (a wide
+character takes two): its start (`mystery-a`,
 `cpython-3.13.1+2…`), else, when another such name starts alike, `…` and the part where they
 differ (`…-20250101`). Every label is unlike the others (a last resort numbers the ones still
 alike: `… #2`).
@@ -84,18 +85,33 @@ def _name_labels(names: Sequence[str]) -> list[str]:
         common = _common_start(stems[before], stems[after])
         shared[before] = max(shared[before], common)
         shared[after] = max(shared[after], common)
+    # Cells, not characters: a wide character (a FULLWIDTH digit) takes two, as Textual draws it.
+    from rich.cells import cell_len
+
     labels = []
     for stem, common in zip(stems, shared, strict=True):
-        if len(stem) <= LABEL_CELLS:
+        if cell_len(stem) <= LABEL_CELLS:
             labels.append(stem)
-        elif common < LABEL_CELLS - 1:  # the difference is within the start shown
-            labels.append(stem[:LABEL_CELLS - 1] + ELLIPSIS)
+        elif cell_len(stem[:common + 1]) <= LABEL_CELLS - 1:  # the difference is within the start shown
+            labels.append(_start_in(stem, LABEL_CELLS - 1) + ELLIPSIS)
         else:
-            start = common - _BEFORE_DIFFERENCE
+            start = max(common - _BEFORE_DIFFERENCE, 0)
             rest = stem[start:]
-            labels.append(ELLIPSIS + (rest if len(rest) < LABEL_CELLS
-                                      else rest[:LABEL_CELLS - 2] + ELLIPSIS))
+            labels.append(ELLIPSIS + (rest if cell_len(rest) < LABEL_CELLS
+                                      else _start_in(rest, LABEL_CELLS - 2) + ELLIPSIS))
     return labels
+
+
+def _start_in(text: str, cells: int) -> str:
+    """The longest start of `text` that takes at most `cells` cells (no wide character halved)."""
+    from rich.cells import get_character_cell_size
+
+    used = 0
+    for index, char in enumerate(text):
+        used += get_character_cell_size(char)
+        if used > cells:
+            return text[:index]
+    return text
 
 
 def _common_start(a: str, b: str) -> int:

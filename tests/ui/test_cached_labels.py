@@ -50,7 +50,23 @@ def test_names_nothing_else_tells_apart_say_where_they_differ() -> None:
     # A hostile name read as the same version (FULLWIDTH DIGIT ONE is a digit to int()): they
     # were their own labels, a whole file name that the Key column could not show at 80.
     names = [f"none-cpython-3.11.9-20250115{TAIL}", f"none-cpython-3.１1.9-20250115{TAIL}"]
-    assert short_labels(names) == ["…hon-3.11.9-202…", "…hon-3.１1.9-202…"]
+    assert short_labels(names) == ["…hon-3.11.9-202…", "…hon-3.１1.9-20…"]  # the digit: 2 cells
+
+
+def test_a_label_with_wide_characters_takes_no_more_cells_than_the_bound() -> None:
+    # `…hon-3.１1.9-202…` was 16 characters and 17 cells (LABEL_CELLS counted characters): the
+    # Key column, which never cuts a label, was a cell wider than the pane's layout allows.
+    from rich.cells import cell_len
+
+    names = ["ｍｙｓｔｅｒｙ-ａｂ.tar.gz",  # 10 characters, 19 cells: its start
+             "ｍｙｓｔｅｒｙ-ｘ１.tar.gz", "ｍｙｓｔｅｒｙ-ｘ２.tar.gz",  # alike to the last
+             "mystery-１２３４５６７８９.tar.gz", "mystery-１２３４５６７８0.tar.gz",
+             f"none-cpython-3.１1.9-20250115{TAIL}", f"none-cpython-3.11.9-20250115{TAIL}"]
+    labels = short_labels(names)
+    assert all(cell_len(label) <= LABEL_CELLS for label in labels), labels
+    assert len(set(labels)) == len(labels), labels
+    assert labels[0] == "…ｓｔｅｒｙ-ａｂ"  # where it differs from `ｍｙｓｔｅｒｙ-ｘ１`
+    assert short_labels([names[0]]) == ["ｍｙｓｔｅｒｙ-…"]  # alone: 7 wide, `-` and `…`
 
 
 def test_names_that_say_no_build_are_told_apart_in_a_few_cells() -> None:
