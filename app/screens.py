@@ -10,6 +10,7 @@ from typing import TypeVar
 from pytui.app.decisions import Line
 from pytui.app.history import History, format_time, log_note
 from pytui.app.keymap import help_rows
+from pytui.app.scroll_hint import scroll_hint
 from pytui.widgets.folded import Folded
 from pytui.widgets.key_bar import KeyBar
 from rich.table import Table
@@ -43,9 +44,6 @@ STATES: tuple[tuple[str, str], ...] = (
 HELP_CHROME = 5
 # The history dialog has the log-path line too.
 HISTORY_CHROME = HELP_CHROME + 1
-# Said as a hint, not as a row of the keys table above it (whose key column it would not
-# line up with).
-SCROLL_HINT = "scroll for more: ↑ ↓ PgUp PgDn Home End"
 # The dialogs' rules, read into the app's stylesheet when the first dialog opens (as app.tcss:
 # app CSS, not a widget's scoped defaults), so the first screen does not parse them.
 DIALOGS_CSS = "dialogs.tcss"
@@ -85,8 +83,10 @@ class ScrollingDialog(ToastFreeDialog[None]):
     CHROME = HELP_CHROME
 
     def on_mount(self) -> None:
-        self.query_one(f"#{self.BODY}").focus()
+        body = self.query_one(f"#{self.BODY}", VerticalScroll)
+        body.focus()
         self._fit(self.size.height)
+        self.watch(body, "scroll_y", lambda _y: self._show_scroll_hint(), init=False)
 
     def on_resize(self, event: Resize) -> None:
         self._fit(event.size.height)
@@ -100,7 +100,11 @@ class ScrollingDialog(ToastFreeDialog[None]):
 
     def _show_scroll_hint(self) -> None:
         body = self.query_one(f"#{self.BODY}", VerticalScroll)
-        self.query_one(f"#{self.HINT}", Label).display = body.max_scroll_y > 0
+        said = scroll_hint(body.scroll_y, body.max_scroll_y)
+        hint = self.query_one(f"#{self.HINT}", Label)
+        hint.display = bool(said)
+        if said:
+            hint.update(said)
 
 
 class HelpScreen(ScrollingDialog):
@@ -121,7 +125,7 @@ class HelpScreen(ScrollingDialog):
                 yield Static(_table(STATES), id="help-states")
                 yield Label("Modes", classes="dialog-subtitle")
                 yield Static(_table(MODES), id="help-modes")
-            yield Label(SCROLL_HINT, id="help-scroll-hint", classes="dialog-hint")
+            yield Label("", id="help-scroll-hint", classes="dialog-hint")
         yield KeyBar()
 
     def action_dismiss_help(self) -> None:
@@ -280,7 +284,7 @@ class HistoryScreen(ScrollingDialog):
                     yield Static(Folded(_entry_text(entry.at, entry.kind, entry.title,
                                                     entry.outcome, entry.message)),
                                  classes="history-entry")
-            yield Label(SCROLL_HINT, id="history-scroll-hint", classes="dialog-hint")
+            yield Label("", id="history-scroll-hint", classes="dialog-hint")
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 from pytui.app.decisions import Confirm, decide_quit
 from pytui.app.purge_screen import PurgeRulesModal
 from pytui.app.screens import ConfirmModal, HistoryScreen
+from pytui.app.scroll_hint import MORE_ABOVE
 from pytui.widgets.job_list import JobList, JobRow
 from pytui.widgets.key_bar import KeyBar
 from textual.containers import VerticalScroll
-from textual.widgets import ProgressBar
+from textual.widgets import Label, ProgressBar
 from ui_helpers import SIZE, UiWorld, ready, wait_for
 
 
@@ -102,6 +103,8 @@ async def test_history_scrolls_from_the_keyboard_at_80x24(ui_world: UiWorld) -> 
         # It opens on the newest entry, at the end.
         await wait_for(pilot, lambda: body.max_scroll_y > 0 and body.scroll_y == body.max_scroll_y,
                        what="at the end")
+        hint = screen.query_one("#history-scroll-hint", Label)
+        await wait_for(pilot, lambda: str(hint.content) == MORE_ABOVE, what="the hint: above")
         await pilot.press("home")
         await wait_for(pilot, lambda: body.scroll_y == 0, what="the top")
         await pilot.press("down")

@@ -10,6 +10,7 @@ import shutil
 import pytest
 from pytui.app.contrast import BORDER_MIN, TEXT_MIN, contrast
 from pytui.app.screens import HelpScreen
+from pytui.app.scroll_hint import MORE_ABOVE, MORE_BELOW, MORE_BOTH
 from pytui.widgets.header import HeaderBar
 from pytui.widgets.job_list import MAX_ENDED_ROWS, JobList, JobRow
 from pytui.widgets.key_bar import KeyBar, line_width
@@ -206,10 +207,14 @@ async def test_the_help_scrolls_with_the_keyboard(ui_world: UiWorld,
         assert hint.display and hint.region.bottom <= dialog.region.bottom
         await pilot.press("down")
         await wait_for(pilot, lambda: body.scroll_y == 1, what="one line down")
+        if body.max_scroll_y > 1:
+            await wait_for(pilot, lambda: str(hint.content) == MORE_BOTH, what="the hint: both")
         await pilot.press("pagedown")
         await wait_for(pilot, lambda: body.scroll_y > 1, what="a page down")
         await pilot.press("end")
         await wait_for(pilot, lambda: body.scroll_y == body.max_scroll_y, what="the end")
+        # At the end the hint no longer says there is more below.
+        await wait_for(pilot, lambda: str(hint.content) == MORE_ABOVE, what="the hint: above")
         # The last line (the OFFLINE mode) is inside the dialog now.
         modes = app.screen.query_one("#help-modes")
         assert modes.region.bottom <= body.region.bottom
@@ -217,6 +222,7 @@ async def test_the_help_scrolls_with_the_keyboard(ui_world: UiWorld,
         await wait_for(pilot, lambda: body.scroll_y < body.max_scroll_y, what="a page up")
         await pilot.press("home")
         await wait_for(pilot, lambda: body.scroll_y == 0, what="the top")
+        await wait_for(pilot, lambda: str(hint.content) == MORE_BELOW, what="the hint: below")
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), what="closed")
 
