@@ -178,6 +178,11 @@ def fold_ranges(plain: str, width: int) -> list[tuple[int, int]]:
             window = plain[pos:pos + width + 1]
             space = window.rfind(" ")
             if space > 0:
+                cut = _start_long_word_here(plain, pos + space + 1, pos + width, end, width)
+                if cut:
+                    ranges.append((pos, cut))
+                    pos = cut
+                    continue
                 ranges.append((pos, pos + space))
                 pos += space + 1
                 continue
@@ -187,3 +192,14 @@ def fold_ranges(plain: str, width: int) -> list[tuple[int, int]]:
         ranges.append((pos, end))
         start = end + 1
     return ranges
+
+
+def _start_long_word_here(plain: str, word: int, room_end: int, end: int, width: int) -> int:
+    """Where to cut a word starting at `word` that is longer than a whole line (a URL, a path):
+    on this line, after a mark that fits before `room_end`, rather than alone on the next line
+    (`Downloads` alone, its URL below); 0 to break at the space before it instead."""
+    after = plain.find(" ", word, end)
+    if (end if after < 0 else after) - word <= width:
+        return 0
+    inside = name_break(plain[word:room_end])
+    return word + inside if inside else 0

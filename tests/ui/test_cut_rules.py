@@ -214,3 +214,15 @@ def test_a_wrapped_indented_line_keeps_its_indent() -> None:
     assert all(line.startswith("    ") and len(line) <= 40 for line in lines[1:]), lines
     assert " ".join(line.strip() for line in lines[1:]).replace("/ ", "/").replace("- ", "-") \
         == text.plain.split("\n")[1].strip()
+
+
+@pytest.mark.parametrize("columns", TERMINALS)
+def test_a_url_longer_than_a_line_starts_beside_the_word_before_it(columns: int) -> None:
+    # `Downloads` stood alone on its line and the URL began below it, even at 200 columns.
+    from pytui.widgets.cut_rules import fold_ranges
+
+    text = f"Downloads {URL}"
+    width = min(columns - 10, len(URL) - 1)
+    first_start, first_stop = fold_ranges(text, width)[0]
+    first = text[first_start:first_stop]
+    assert first.startswith("Downloads https://") and first.endswith("/"), first
