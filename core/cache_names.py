@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 from collections.abc import Iterable
+from functools import lru_cache
 
 from pytui.core.filenames import ArchiveName, parse_archive_name, split_extension
 from pytui.core.keys import TYPE_CHECKING, format_key
@@ -74,8 +75,13 @@ class CacheName(_CacheNameFields):
                      for part in self.archive.build.split("."))
 
 
+# The Cached pane lists every archive on each job progress update and parses each name twice
+# (its key and its short label): parsed once, kept. A CacheName is an immutable tuple; the bound
+# covers a cache dir of thousands of archives.
+@lru_cache(maxsize=8192)
 def parse_cache_name(name: str) -> CacheName | None:
-    """Split a cache file name (`.part` allowed); None when it is not uv's shape for an archive."""
+    """Split a cache file name (`.part` allowed); None when it is not uv's shape for an archive.
+    Pure: each name is parsed once (kept in a bounded cache)."""
     if len(name) > MAX_NAME:
         return None
     match = _CACHE_NAME.match(name.removesuffix(PART_SUFFIX))

@@ -118,6 +118,9 @@ def _steps(names: list[str]) -> int:
     """The lines Python runs labelling `names` (an exact count, no clock)."""
     import sys
 
+    from pytui.core.cache_names import parse_cache_name
+
+    parse_cache_name.cache_clear()  # names parsed before would cost nothing: each count parses all
     count = 0
 
     def tracer(frame, event, arg):  # noqa: ANN001, ANN202 - sys.settrace's signature
@@ -144,3 +147,26 @@ def test_thousands_of_archives_of_one_version_are_labelled_in_linear_work() -> N
     assert labels == ["3.13.1 000000000", "3.13.1 000000001", "3.13.1 000000002"]
     # Twice the rows, about twice the work (it was four times).
     assert _steps(names(400)) < 2.5 * _steps(names(200))
+
+
+def test_the_cached_rows_parse_each_file_name_once(tmp_path, monkeypatch) -> None:
+    # Cached rows are made again on every job progress update: with thousands of archives,
+    # parsing each name twice per listing (its key, its label) took half of it.
+    import pytui.core.cache_names as cache_names
+
+    parsed: list[str] = []
+    real = cache_names.parse_archive_name
+
+    def counting(name: str):  # noqa: ANN202 - whatever the real one returns
+        parsed.append(name)
+        return real(name)
+
+    monkeypatch.setattr(cache_names, "parse_archive_name", counting)
+    cache_names.parse_cache_name.cache_clear()
+    state = a_state(tmp_path)
+    names = [f"{index:09x}-cpython-3.13.{index % 7}-2025011{index % 5}{TAIL}" for index in range(300)]
+    state.archives.extend(CachedArchive(state.settings.cache_dir / name, 10, None) for name in names)
+    vm = ViewModel()
+    for _update in range(3):
+        assert len(vm.cache_rows(state)) == len(names)
+    assert len(parsed) == len(names)
