@@ -116,17 +116,18 @@ def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: boo
 
     from pytui.core.errors import PytuiError
     from pytui.core.install_root import InstallRoot
-    from pytui.core.link_repair import missing_links, restore_links
+    from pytui.core.link_repair import absent_links, linking_record, restore_links
 
     root = InstallRoot(settings.install_root, lock_timeout=0)
     repairs = [key for key in satisfied_keys
-               if missing_links(root.path, settings, key) or (force and not settings.no_bin)]
+               if absent_links(root.path, settings, key) or (force and not settings.no_bin)
+               or (not settings.no_bin and os.path.lexists(linking_record(root.path, key)))]
     with contextlib.suppress(PytuiError, OSError):
         if clean_temp and root.temp_dir.is_dir() and os.listdir(root.temp_dir):
             root.clean_temp(bin_dir=settings.bin_dir, on_restored=_say_restored)
     for key in repairs:
         try:
-            links = restore_links(root, settings, key, force=force)
+            links = restore_links(root, settings, key, force=force).links
         except (PytuiError, OSError) as err:
             # Said, not skipped silently: the run ends "already installed" and the links
             # would stay missing with no word why.
@@ -143,10 +144,10 @@ def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: boo
 def _not_restored(root: InstallRoot, settings: Settings, key: str, err: Exception) -> str:
     """Why the links `key`'s install lacks were not restored, and what to do."""
     from pytui.core.fs_errors import cause
-    from pytui.core.link_repair import missing_links
+    from pytui.core.link_repair import absent_links
     from pytui.core.root_lock import LockTimeout
 
-    names = missing_links(root.path, settings, key)
+    names = absent_links(root.path, settings, key)
     what = (f"the missing links of {key} ({', '.join(names)}) were not restored" if names
             else f"the bin link of {key} was not replaced (--force)")
     if isinstance(err, LockTimeout):

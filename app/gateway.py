@@ -127,7 +127,8 @@ class CoreGateway:
         installations = list_installed(root)
         for installation in installations:
             # A kill between an install's commit and its links leaves them out: said in
-            # Details, restored by `i` (an lstat or two each).
+            # Details, restored by `i` (an lstat or two each). Not an install made without
+            # bin links (--no-bin, uv's own downloads): core/link_repair.py.
             missing = missing_links(root, settings, installation.key)
             if missing:
                 installation.extra[MISSING_LINKS] = " ".join(missing)
@@ -136,22 +137,21 @@ class CoreGateway:
     def restore_links(self, settings: Settings, key: str, *, cancel: CancelToken,
                       on_wait: Callable[[str], None]) -> tuple[list[str], list[str]]:
         """Restore the links `key`'s install lacks, as `pytui install` does for a request already
-        installed: (the names restored, warnings about names something else holds)."""
+        installed: (the names this run made, warnings about names something else holds)."""
         from pytui.core.install_root import InstallRoot
-        from pytui.core.link_repair import missing_links, restore_links
+        from pytui.core.link_repair import absent_links, restore_links
 
         root = InstallRoot(settings.install_root)
-        before = missing_links(root.path, settings, key)
-        if not before:
+        if not absent_links(root.path, settings, key):
             return [], []
         try:
-            links = restore_links(root, settings, key, cancel=cancel, on_wait=on_wait)
+            restored = restore_links(root, settings, key, cancel=cancel, on_wait=on_wait)
         except OSError as err:
             from pytui.core.fs_errors import cause
 
-            return [], [f"cannot restore the links of {key} ({', '.join(before)}): {cause(err)}"]
-        after = set(missing_links(root.path, settings, key))
-        return [name for name in before if name not in after], links.warnings if links else []
+            names = ", ".join(absent_links(root.path, settings, key)) or "its links"
+            return [], [f"cannot restore the links of {key} ({names}): {cause(err)}"]
+        return restored.made, restored.links.warnings if restored.links else []
 
     def scan_envs(self, settings: Settings, *, cancelled: Callable[[], bool],
                   installed: list[Installation] | None = None) -> ScanResult:

@@ -30,6 +30,7 @@ from pytui.core.errors import InstallError
 from pytui.core.fixups import apply_fixups
 from pytui.core.installed import installation_from_dir, list_installed
 from pytui.core.keys import parse_key
+from pytui.core.link_repair import LINKING, leads_nowhere, linked, record_linking
 from pytui.core.models import Build, Installation
 from pytui.core.progress import CancelToken
 from pytui.core.root_links import BinLinks, RootLinking, executable_install_name, minor_key
@@ -220,10 +221,20 @@ class InstallRoot(RootLocking, RootLinking):
                     finally:
                         if fd >= 0:
                             os.close(fd)
+                elif name.endswith(LINKING) and self._links_still_wanted(name[: -len(LINKING)], bin_dir):
+                    continue  # a killed run's links: kept until they are made (core/link_repair.py)
                 elif f"{name}.lock" not in names:
                     _remove_tree(path)
                     removed += 1
         return removed
+
+    def _links_still_wanted(self, key: str, bin_dir: Path | None) -> bool:
+        """A killed run's record of `key`'s links still says something: `key` is installed and
+        its bin link (where the bin dir is known) leads nowhere."""
+        parts = parse_key(key)
+        if parts is None or not os.path.isdir(self.path / key):
+            return False
+        return bin_dir is None or leads_nowhere(bin_dir / parts.bin_names[0])
 
     def _restore_swapped(self, entries: list[str], on_restored: Callable[[str], None] | None) -> list[str]:
         """Rename back each `<key>.swapping-…` whose `<root>/<key>` is missing: a reinstall
@@ -295,6 +306,9 @@ class InstallRoot(RootLocking, RootLinking):
         with self._writing(cancel=cancel, on_wait=on_wait):
             apply_fixups(prefix, parts, build=build.build or None, final_prefix=target, staged=True,
                          sysconfig=sysconfig)
+            if bin_dir is not None:
+                # Killed from the swap to the links, the record says a bin link is missing.
+                record_linking(self.path, key)
             try:
                 self._swap_in(prefix, target, key)
             except OSError as err:
@@ -309,6 +323,7 @@ class InstallRoot(RootLocking, RootLinking):
             if bin_dir is not None:
                 links = self.link_executables(installation, bin_dir, upgradeable=upgradeable,
                                               reinstall=reinstall, force=force)
+                linked(self.path, key)
                 if on_warning is not None:
                     for warning in links.warnings:
                         on_warning(warning)

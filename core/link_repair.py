@@ -1,11 +1,18 @@
 """The links an install should have and may have lost: `<root>/<minor key>` (CPython) and the
 bin dir's `pythonX.Y`. A run killed between its commit and its links (SIGKILL, the OOM killer, a
-power cut) leaves them out, and so does a user who removed one. `pytui install` restores them for
-a request already installed, as uv does; the TUI marks such an install and restores them on `i`.
+power cut) leaves them out, and so does a user who removed one. `pytui install` makes the ones
+absent for a request already installed, as uv does; the TUI marks an install that lacks what a
+run meant to make and restores it on `i`.
+
+Which installs should have a bin link is not on disk: `pytui install --no-bin` and uv's own
+downloads (`uv run`, `uv venv`) make none, and are fine. So a commit that will link the bin dir
+records it first (`.temp/<key>.linking`, gone once the links are made): only such a record, left
+by a killed run, makes a bin link "missing". The minor-version link is made by every install.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -19,12 +26,46 @@ if TYPE_CHECKING:
     from pytui.core.settings import Settings
 
 
+LINKING = ".linking"
+
+
+def linking_record(root: Path, key: str) -> Path:
+    """`.temp/<key>.linking`: a commit of `key` that will link the bin dir is under way, or was
+    killed before its links were made."""
+    return root / ".temp" / f"{key}{LINKING}"
+
+
+def record_linking(root: Path, key: str) -> None:
+    """Made under the root's lock before the commit's swap; best-effort (without it a killed
+    run's bin link is only not marked, and `pytui install` still makes it)."""
+    with contextlib.suppress(OSError):
+        os.close(os.open(linking_record(root, key),
+                         os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644))
+
+
+def linked(root: Path, key: str) -> None:
+    """The links are made: the record goes."""
+    with contextlib.suppress(OSError):
+        os.unlink(linking_record(root, key))
+
+
 def missing_links(root: Path, settings: Settings, key: str) -> list[str]:
-    """The names of the links `key`'s install lacks: nothing at the name, or a link that leads
-    nowhere (into an install or a root since removed), which uv makes again too; a stat or two
-    each. Another install holding the name (an older patch, another root) is not missing:
-    linking over it is an upgrade or a `--force` decision; nor is a symlink loop (uv leaves it,
-    "not managed by uv")."""
+    """The links `key`'s install should have and lacks (the TUI marks them; `i` restores them):
+    its minor-version link, and its bin link when a run meant to make it and was killed first
+    (its record is left). Not an install made without bin links (`--no-bin`, uv's downloads)."""
+    absent = absent_links(root, settings, key)
+    parts = parse_key(key)
+    if parts is None or not absent or os.path.lexists(linking_record(root, key)):
+        return absent
+    return [name for name in absent if name != parts.bin_names[0]]
+
+
+def absent_links(root: Path, settings: Settings, key: str) -> list[str]:
+    """The names of the links `key`'s install does not have, which `pytui install KEY` makes as
+    uv makes them: nothing at the name, or a link that leads nowhere (into an install or a root
+    since removed), which uv makes again too; a stat or two each. Another install holding the
+    name (an older patch, another root) is not absent: linking over it is an upgrade or a
+    `--force` decision; nor is a symlink loop (uv leaves it, "not managed by uv")."""
     parts = parse_key(key)
     if parts is None:
         return []
@@ -50,18 +91,32 @@ def leads_nowhere(path: Path) -> bool:
     return False
 
 
+class Restored:
+    """What `restore_links` did: the names it made (not ones another process made meanwhile)
+    and the bin dir's report (None when bin links are off or `key` is not installed)."""
+
+    def __init__(self, made: list[str], links: BinLinks | None) -> None:
+        self.made = made
+        self.links = links
+
+
 def restore_links(root: InstallRoot, settings: Settings, key: str, *, force: bool = False,
                   cancel: CancelToken | None = None,
-                  on_wait: Callable[[str], None] | None = None) -> BinLinks | None:
+                  on_wait: Callable[[str], None] | None = None) -> Restored:
     """Point the minor-version link at the highest installed patch and link `key`'s executables
-    (with `force`, over whatever holds their names), under the root's lock. What was done in the
-    bin dir, or None when bin links are off or `key` is not installed (any more)."""
+    (with `force`, over whatever holds their names), under the root's lock; the record of a
+    killed run's links goes."""
     parts = parse_key(key)
     if parts is None:
-        return None
+        return Restored([], None)
     with root.locked(cancel=cancel, on_wait=on_wait):
+        # Looked at under the lock: uv or another pytui may have made them while this waited.
+        before = absent_links(root.path, settings, key)
         root.update_minor_link(parts)
         installation = root.get(key)
-        if installation is None or settings.no_bin:
-            return None
-        return root.link_executables(installation, settings.bin_dir, force=force)
+        links = None
+        if installation is not None and not settings.no_bin:
+            links = root.link_executables(installation, settings.bin_dir, force=force)
+            linked(root.path, key)
+        after = set(absent_links(root.path, settings, key))
+        return Restored([name for name in before if name not in after], links)

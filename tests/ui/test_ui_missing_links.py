@@ -3,7 +3,9 @@ an install's commit and its links) or a user removed: `<root>/cpython-3.11-…` 
 `python3.11`. The TUI listed it as any other (Details: `· python3.11`) and `i` said "already
 installed (u uninstalls it)", so a TUI-only user could not get `python3.11` back short of an
 uninstall; `pytui install 3.11` restores both. Details now says what is missing, and `i`
-restores them as the CLI does (an install job that finds the build installed; no download)."""
+restores them as the CLI does (an install job that finds the build installed; no download).
+A bin link is missing only when a run meant to make it (core/link_repair.py): an install made
+with --no-bin, or by uv for a venv, lacks nothing."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import os
 
 from pytui.core.jobs import InstallJob
 from pytui.core.keys import parse_key
+from pytui.core.link_repair import record_linking
 from pytui.widgets.installed_table import InstalledTable
 from ui_helpers import UiWorld, no_requests, press_install, ready, wait_for
 
@@ -26,6 +29,8 @@ def _installed_without_links(ui_world: UiWorld) -> tuple[str, str, str]:
     minor, name = parts.minor_key, parts.bin_names[0]
     os.unlink(ui_world.settings.install_root / minor)
     os.unlink(ui_world.settings.bin_dir / name)
+    # What a run killed before its links leaves: the record that it meant to make them.
+    record_linking(ui_world.settings.install_root, build.key)
     return build.key, minor, name
 
 
@@ -118,3 +123,20 @@ def test_an_install_another_process_made_meanwhile_is_said_so() -> None:
     assert install_summary(key, "installed", [], "cpython-3.12-linux-x86_64-gnu") == (
         f"Installed {key}; cpython-3.12-linux-x86_64-gnu now points to it (environments made "
         "through it run the new patch)")
+
+
+async def test_an_install_made_without_a_bin_link_is_not_said_to_lack_it(ui_world: UiWorld) -> None:
+    """`pytui install --no-bin 3.11`, then the TUI with bin links on: Details said `missing:
+    python3.11; i restores it`, as if a killed run had left it out."""
+    build = ui_world.build(VERSION)
+    InstallJob(build, settings=ui_world.settings.replace(no_bin=True)).run()
+    assert not os.path.lexists(ui_world.settings.bin_dir / "python3.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(pilot)
+        from pytui.app.details_view import details
+
+        shown = details(app.vm, app.state, "installed", build.key)
+        assert shown is not None
+        assert "links" not in dict(shown.fields), shown.fields
+        assert app.state.installation(build.key).extra == {}

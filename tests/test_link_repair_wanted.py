@@ -1,0 +1,129 @@
+"""Which installs are said to lack their bin link (core/link_repair.py, the TUI's Details and
+`i`): only one a run meant to link and was killed first. An install made with `--no-bin` and
+one uv downloaded by itself (`uv venv -p`, `uv run`: uv makes no bin link then) have none and
+are fine; the TUI said `missing: python3.12; i restores it` of both."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from fixtures_archives import MadeArchive, write_uv_catalog
+from fixtures_root import UV, archive, install, uv_env
+from pytui.app.gateway import MISSING_LINKS, CoreGateway
+from pytui.core.install_root import InstallRoot
+from pytui.core.keys import parse_key
+from pytui.core.link_repair import linking_record, record_linking, restore_links
+from pytui.core.settings import Settings
+
+
+def _settings(tmp_path: Path, root: InstallRoot) -> Settings:
+    return Settings.resolve(install_dir=root.path, cache_dir=tmp_path / "pytui-cache",
+                            env={"UV_PYTHON_BIN_DIR": str(tmp_path / "uv-bin"), "HOME": str(tmp_path)})
+
+
+def _said_missing(settings: Settings) -> dict[str, str]:
+    return {i.key: i.extra[MISSING_LINKS] for i in CoreGateway().list_installed(settings)
+            if MISSING_LINKS in i.extra}
+
+
+def test_an_install_made_with_no_bin_lacks_nothing(tmp_path: Path) -> None:
+    root = InstallRoot(tmp_path / "root")
+    made = archive(tmp_path)
+    install(root, made, None)  # pytui install --no-bin
+    settings = _settings(tmp_path, root)
+    assert not (settings.bin_dir / "python3.12").exists()
+    assert _said_missing(settings) == {}
+    assert os.listdir(root.temp_dir) == []
+
+
+def test_a_run_killed_before_its_bin_link_leaves_it_said_missing_until_made(tmp_path: Path) -> None:
+    root = InstallRoot(tmp_path / "root")
+    made = archive(tmp_path)
+    settings = _settings(tmp_path, root)
+    install(root, made, settings.bin_dir)
+    key = made.build.key
+    assert not linking_record(root.path, key).exists()  # made and linked: no record left
+    # Killed between the swap and the links: the record stays, the link was never made.
+    record_linking(root.path, key)
+    os.unlink(settings.bin_dir / "python3.12")
+    root.clean_temp(bin_dir=settings.bin_dir)  # a killed run's record is no leftover
+    assert _said_missing(settings) == {key: "python3.12"}
+    restored = restore_links(root, settings, key)
+    assert restored.made == ["python3.12"]
+    assert _said_missing(settings) == {}
+    assert os.listdir(root.temp_dir) == []
+
+
+def test_a_record_of_an_install_since_removed_is_cleaned(tmp_path: Path) -> None:
+    root = InstallRoot(tmp_path / "root")
+    root.temp_dir.mkdir(parents=True)
+    record_linking(root.path, "cpython-3.12.8-linux-x86_64-gnu")
+    root.clean_temp()
+    assert os.listdir(root.temp_dir) == []
+
+
+@pytest.mark.skipif(not UV.exists(), reason="uv is not installed beside the interpreter")
+def test_an_install_uv_downloaded_for_a_venv_lacks_nothing(tmp_path: Path,
+                                                           base_prefix_archive: MadeArchive) -> None:
+    made = base_prefix_archive  # a real interpreter: uv runs it to make the venv
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    os.link(made.path, cache / made.build.cache_filename)
+    catalog = write_uv_catalog(tmp_path / "catalog.json", [made.build])
+    root = InstallRoot(tmp_path / "uv-root")
+    env = {**uv_env(tmp_path, root, catalog), "UV_PYTHON_CACHE_DIR": str(cache),
+           "UV_PYTHON_PREFERENCE": "only-managed"}
+    # Offline, uv downloads nothing by itself; the archive is in its Python cache, so nothing
+    # is fetched online either.
+    del env["UV_OFFLINE"]
+    parts = parse_key(made.build.key)
+    assert parts is not None
+    request = f"{parts.major}.{parts.minor}"
+    done = subprocess.run([str(UV), "venv", "--no-project", "-p", request, str(tmp_path / "venv")],
+                          env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    settings = _settings(tmp_path, root)
+    assert (root.path / made.build.key).is_dir()
+    assert not os.path.lexists(settings.bin_dir / parts.bin_names[0])  # uv made none
+    # uv made the minor-version link as for `uv python install`: nothing is missing.
+    assert os.path.islink(root.path / parts.minor_key)
+    assert _said_missing(settings) == {}
+
+
+def test_links_another_process_made_while_i_waited_are_not_said_restored(tmp_path: Path) -> None:
+    """`i` on an install listed as lacking its bin link waits for the root's lock; uv or another
+    pytui holding it made the link meanwhile. The job said "its missing links were restored:
+    python3.12" (missing before minus missing after, whoever made them): now only what it made."""
+    import fcntl
+    import threading
+
+    from pytui.core.progress import CancelToken
+
+    root = InstallRoot(tmp_path / "root")
+    made = archive(tmp_path)
+    settings = _settings(tmp_path, root)
+    install(root, made, settings.bin_dir)
+    key, link = made.build.key, settings.bin_dir / "python3.12"
+    target = os.readlink(link)
+    record_linking(root.path, key)
+    os.unlink(link)
+    assert _said_missing(settings) == {key: "python3.12"}
+    waiting = threading.Event()
+    answer: list[tuple[list[str], list[str]]] = []
+    fd = os.open(root.lock_path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as another pytui holds it between its commit and links
+        worker = threading.Thread(target=lambda: answer.append(CoreGateway().restore_links(
+            settings, key, cancel=CancelToken(), on_wait=lambda _line: waiting.set())))
+        worker.start()
+        assert waiting.wait(60)
+        os.symlink(target, link)  # that process's link
+    finally:
+        os.close(fd)
+    worker.join(60)
+    assert answer == [([], [])]
+    assert os.readlink(link) == target
+    assert os.listdir(root.temp_dir) == []
