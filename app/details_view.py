@@ -198,7 +198,7 @@ def _job_line(state: AppState, key: str, fields: list[tuple[str, str]]) -> str:
 
 
 def _missing_note(installation: Installation) -> str:
-    """The links a killed run (or a user) removed, and how to get them back."""
+    """The links a killed run left out (core/link_repair.py), and how to get them back."""
     from pytui.app.install_decisions import missing_links
 
     missing = missing_links(installation)

@@ -105,7 +105,7 @@ def missing_links(installation: Installation) -> list[str]:
 
 
 def _restore_links(state: AppState, build: Build) -> Decision:
-    """`i` on an install whose links a killed run (or a user) removed: an install job that finds
+    """`i` on an install whose links a killed run left out: an install job that finds
     it installed and makes them again, as `pytui install` does; nothing is downloaded."""
     if state.job_for_key(build.key) is not None:
         return Refuse(f"{build.key} is already being installed.", severity="information")
