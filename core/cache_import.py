@@ -189,13 +189,33 @@ def _is_import_temp(name: str) -> bool:
     return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
 
 
+def _is_killed_import_temp(name: str) -> bool:
+    """An import's copy whose writer (the process its name carries) is not running. An import
+    makes its copy and then locks it: in between, its copy is unlocked, yet the import is
+    alive (a purge took it for a killed one's). A copy whose writer pid was reused stays until
+    that process ends."""
+    if not _is_import_temp(name):
+        return False
+    pid = name[len(TEMP_PREFIX):].partition(".")[0]
+    if not (pid.isascii() and pid.isdigit()) or int(pid) <= 0 or os.name == "nt":
+        return True  # (Windows: os.kill would end the process; no lock is taken there anyway)
+    try:
+        os.kill(int(pid), 0)  # signal 0: only whether it exists
+    except (ProcessLookupError, OverflowError):
+        return True
+    except OSError:
+        return False  # PermissionError: another user's process, running
+    return False
+
+
 def remove_stale_imports(root: Path, *, remove: bool = True,
                          limit: int | None = None) -> list[tuple[str, int]]:
     """Remove the temporary copies of imports that were killed (their writer holds no lock on
-    them any more); return (name, size) for each. An import running now keeps its copy.
-    With `remove` False, only which ones would go (a purge's preview); `limit` bounds how many
-    are looked at (an import's own clean-up: MAX_CLEANED_BY_IMPORT)."""
-    return remove_unlocked(root, _is_import_temp, remove=remove, limit=limit)
+    them any more, and its process is gone); return (name, size) for each. An import running
+    now keeps its copy, also before it has locked it. With `remove` False, only which ones
+    would go (a purge's preview); `limit` bounds how many are looked at (an import's own
+    clean-up: MAX_CLEANED_BY_IMPORT)."""
+    return remove_unlocked(root, _is_killed_import_temp, remove=remove, limit=limit)
 
 
 def remove_unlocked(root: Path, is_temp: Callable[[str], bool], *, remove: bool = True,

@@ -22,6 +22,9 @@ from cli_harness import (
 )
 from fixtures_archives import MadeArchive
 
+# A killed import's copy carries its writer's pid: one past Linux's largest pid_max, never running.
+NO_SUCH_PID = 4_194_305
+
 
 def _stalled_download(pytui: Pytui) -> tuple[MadeArchive, subprocess.Popen[str], str]:
     """`pytui install 3.12` in another process, its download stalled after 60,000 bytes."""
@@ -112,7 +115,7 @@ def test_a_killed_import_leaves_a_temp_the_next_import_and_purge_remove(pytui: P
     assert imported.returncode == 0, str(imported)
     assert _hidden(pytui) == [], "the next import removes what a killed one left"
     # A leftover whose writer is gone is also removed by `cache purge --all`...
-    leftover = pytui.cache / ".import.999999.feed.tmp"
+    leftover = pytui.cache / f".import.{NO_SUCH_PID}.feed.tmp"
     leftover.write_bytes(b"x" * 1000)
     purge = pytui.run("cache", "purge", "--all")
     assert purge.returncode == 0, str(purge)
@@ -130,7 +133,7 @@ def test_an_import_removes_a_bounded_number_of_leftovers_and_purge_all_the_rest(
     pytui.cache.mkdir(parents=True, exist_ok=True)
     many = MAX_CLEANED_BY_IMPORT * 50
     for i in range(many):
-        (pytui.cache / f".import.{i}.feed.tmp").write_bytes(b"x")
+        (pytui.cache / f".import.{NO_SUCH_PID + i}.feed.tmp").write_bytes(b"x")
     imported = pytui.run("cache", "import", str(made.path))
     assert imported.returncode == 0, str(imported)
     assert len(_hidden(pytui)) == many - MAX_CLEANED_BY_IMPORT
@@ -144,7 +147,7 @@ def test_the_import_clean_up_looks_at_no_more_than_its_bound(tmp_path, monkeypat
     from pytui.core import cache_import
 
     for i in range(cache_import.MAX_CLEANED_BY_IMPORT * 50):
-        (tmp_path / f".import.{i}.feed.tmp").write_bytes(b"x")
+        (tmp_path / f".import.{NO_SUCH_PID + i}.feed.tmp").write_bytes(b"x")
         (tmp_path / f"other-{i}.tar.gz").write_bytes(b"x")
     tried = []
     monkeypatch.setattr(cache_import, "try_lock", lambda fd: tried.append(fd) is not None)  # all live
@@ -197,7 +200,7 @@ def test_a_purge_names_a_bounded_number_of_leftovers_and_sums_up_the_rest(pytui:
     trees.mkdir(parents=True)
     many = 1_500
     for i in range(many):
-        (pytui.cache / f".import.{i}.feed.tmp").write_bytes(b"x")
+        (pytui.cache / f".import.{NO_SUCH_PID + i}.feed.tmp").write_bytes(b"x")
         (trees / f".tmp-{i:064x}-1-0").mkdir()
     rest = 2 * many - MAX_LEFTOVERS_NAMED
     for verb, args in (("would remove", ("--dry-run",)), ("removed", ())):
