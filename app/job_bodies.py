@@ -63,6 +63,8 @@ class JobBodies:
         def warn(line: str) -> None:
             post(JobNote(job_id, tui_next_step(line, build.key), warning=True))
 
+        # Listed installed: `i` restoring the links a killed run left out (app/install_decisions.py).
+        listed = self._state.installation(build.key) is not None
         try:
             result = self.gateway.install(
                 build, settings=settings, catalog=catalog, progress=self._reporter(job_id),
@@ -71,7 +73,7 @@ class JobBodies:
             restored: list[str] = []
             if result.status == "already":
                 # As `pytui install` for a request already installed: the links a killed run
-                # (or a user) removed are made again.
+                # left out (or a user removed) are made again.
                 restored, link_warnings = self.gateway.restore_links(
                     settings, build.key, cancel=cancel, on_wait=partial(self._waiting, job_id))
                 for line in link_warnings:
@@ -88,7 +90,7 @@ class JobBodies:
                 if line:
                     warn(line)
             summary = install_summary(build.key, result.status, restored,
-                                      build.minor_key if upgrade else None)
+                                      build.minor_key if upgrade else None, listed=listed)
             post(JobEnded(job_id, "done", summary=summary))
 
     def _uninstall(self, job_id: int, cancel: CancelToken, key: str, settings: Settings,
@@ -150,14 +152,18 @@ def tui_next_step(line: str, key: str) -> str:
     return line
 
 
-def install_summary(key: str, status: str, restored: list[str], minor_key: str | None) -> str:
+def install_summary(key: str, status: str, restored: list[str], minor_key: str | None,
+                    *, listed: bool = False) -> str:
     """An install job's outcome line. `already` with no links restored means another uv or
-    pytui process installed it while this job ran: `was already installed` read as if the
-    job had been pointless from the start."""
+    pytui process installed it while this job ran (`was already installed` read as if the job
+    had been pointless from the start), or, for `i` on an install `listed` as lacking links,
+    made those links while this job waited for the root's lock."""
     if status != "already":
         summary = f"{status.capitalize()} {key}"
     elif restored:
         summary = f"{key} was already installed; its missing links were restored: {', '.join(restored)}"
+    elif listed:
+        summary = f"{key} was already installed; no link was missing by the time the job ran"
     else:
         summary = f"{key} was installed meanwhile by another uv or pytui process; nothing more to do"
     if minor_key is not None:

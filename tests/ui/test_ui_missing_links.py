@@ -120,6 +120,10 @@ def test_an_install_another_process_made_meanwhile_is_said_so() -> None:
         f"{key} was installed meanwhile by another uv or pytui process; nothing more to do")
     assert install_summary(key, "already", ["python3.12"], None) == (
         f"{key} was already installed; its missing links were restored: python3.12")
+    # i on an install listed as lacking links that another process made while the job waited
+    # for the root's lock: neither restored by this job nor installed meanwhile.
+    assert install_summary(key, "already", [], None, listed=True) == (
+        f"{key} was already installed; no link was missing by the time the job ran")
     assert install_summary(key, "installed", [], "cpython-3.12-linux-x86_64-gnu") == (
         f"Installed {key}; cpython-3.12-linux-x86_64-gnu now points to it (environments made "
         "through it run the new patch)")
