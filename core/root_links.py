@@ -173,8 +173,11 @@ class RootLinking:
                 raise FileExistsError(errno.EEXIST, "it is no longer a link", str(link))
             os.replace(temp, link)
         except OSError:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
+            # `temp` is the new link, unless a put-back failed: then it holds what was at the
+            # name, never removed.
+            if os.path.islink(temp):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temp)
             raise
 
     def _link_owner(self, link: Path, installations: list[Installation]) -> Installation | None:
@@ -379,8 +382,6 @@ def _cannot_link(key: str, exe: Path, bin_dir: Path, name: str) -> tuple[str, st
 
 def _unlinkable_remedy(err: OSError, link: Path) -> str:
     """What to do about a bin dir where no link can be made (`err`, from symlink)."""
-    import errno
-
     if err.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"free some space on the filesystem of {link.parent}, {NO_BIN_NEXT_STEPS[1]}"
     if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -390,8 +391,6 @@ def _unlinkable_remedy(err: OSError, link: Path) -> str:
 
 def _unreplaceable_remedy(err: OSError, link: Path) -> str:
     """What to do about a bin entry that could not be replaced by a link (`err`)."""
-    import errno
-
     if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"check that {link.parent} is writable, {NO_BIN_NEXT_STEPS[1]}"
     return f"remove it and install again, {NO_BIN_NEXT_STEPS[1]}"
