@@ -24,9 +24,12 @@ pytest_plugins = ["fixtures_http", "fixtures_archives", "fixtures_root", "fixtur
 # A suite started in the background by a non-interactive shell (`.ci/run &`, nohup) inherits
 # SIGINT ignored, and so would every pytui the tests start: Python then installs no
 # KeyboardInterrupt handler and the Ctrl-C tests wait forever. A Python handler here is reset
-# to the default by exec, so the children get Ctrl-C as a user's terminal would send it.
+# to the default by exec, so the children get Ctrl-C as a user's terminal would send it. The
+# handler does nothing in this process, which went on ignoring SIGINT: with
+# default_int_handler, the interrupt pytest-xdist's workers get as they shut down (execnet)
+# surfaced as a KeyboardInterrupt in a garbage-collector callback, reported as a warning.
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGINT, lambda _number, _frame: None)
 
 REPO = Path(__file__).resolve().parent.parent
 # uv's real catalog (5530 builds): `crates/uv-python/download-metadata.json` from uv 0.12.5
