@@ -16,6 +16,10 @@ BUILD_FIELDS = (*KEY_FIELDS, "build", "url", "sha256", "flavor")
 INSTALLATION_FIELDS = (*KEY_FIELDS, "path", "build", "extra")
 
 
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_SCHEME_CHARS = _LETTERS | frozenset("0123456789+-.")
+
+
 def url_filename(url: str) -> str:
     """The last segment of a URL's path (no query or fragment), as undecoded text.
 
@@ -23,7 +27,10 @@ def url_filename(url: str) -> str:
     the cache is matched); urlsplit for anything else, which gives the same answer.
     """
     scheme_end = url.find("://")
-    if scheme_end > 0 and not any(ch in url for ch in "?#\t\n\r"):
+    # Only a scheme urlsplit takes as one (a letter, then letters, digits, `+-.`): `2://2` is a
+    # path to it, whose last segment is `2`.
+    if (scheme_end > 0 and url[0] in _LETTERS and _SCHEME_CHARS.issuperset(url[:scheme_end])
+            and not any(ch in url for ch in "?#\t\n\r")):
         path_start = url.find("/", scheme_end + 3)
         return "" if path_start < 0 else url[url.rfind("/") + 1:]
     from urllib.parse import urlsplit

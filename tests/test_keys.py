@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from pytui.core.install_policy import (
     Upgrades,
@@ -149,6 +149,8 @@ def test_installation_is_a_key_record() -> None:
 
 
 @given(st.text(alphabet="abc/:?#%2B.-_ \t", max_size=40))
+@example("2://2")  # no scheme to urlsplit (a digit first): a path whose last segment is `2`
+@example(" a://b/c")  # urlsplit strips the leading space: the scheme is `a`
 def test_url_filename_is_urlsplits_last_segment(tail: str) -> None:
     for url in (f"https://host/{tail}", f"file:///{tail}", f"https://host{tail}", tail):
         assert url_filename(url) == urlsplit(url).path.rsplit("/", 1)[-1], url
