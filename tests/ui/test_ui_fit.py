@@ -309,6 +309,23 @@ async def test_the_environments_view_never_cuts_a_kind_a_version_or_a_how() -> N
                 assert {row["kind"] for row in rows} >= {"virtualenvwrapper", "uv-tool"}, rows
 
 
+def _installed_table_app(rows, css: str):
+    """An app showing only an InstalledTable of `rows`, styled by `css`."""
+    from pytui.widgets.installed_table import InstalledTable
+    from textual.app import App
+
+    class Host(App[None]):
+        CSS = f"InstalledTable {{ {css} }}"
+
+        def compose(self):
+            yield InstalledTable(id="installed")
+
+        def on_mount(self) -> None:
+            self.query_one(InstalledTable).show(rows)
+
+    return Host()
+
+
 @pytest.mark.parametrize("width", [30, 34, 38, 58, 98])
 async def test_an_installed_rows_update_mark_is_whole_or_its_arrow(width: int) -> None:
     """An update to a pre-release (`↑ 3.14.0rc2`) in the Installed table at the pane widths of
@@ -317,7 +334,6 @@ async def test_an_installed_rows_update_mark_is_whole_or_its_arrow(width: int) -
     from pytui.widgets.cut_rules import version_end
     from pytui.widgets.installed_table import InstalledRow, InstalledTable
     from pytui.widgets.rows import SupportView
-    from textual.app import App
 
     support = SupportView("bugfix", "bugfix → 2027-10", "2027-10")
     rows = [InstalledRow("cpython-3.14.0rc1-linux-x86_64-gnu", "20250818", 62_000_000,
@@ -325,16 +341,7 @@ async def test_an_installed_rows_update_mark_is_whole_or_its_arrow(width: int) -
             InstalledRow("cpython-3.12.11-linux-x86_64-gnu", "20250818", 61_000_000,
                          update="build 20250901", used_by=0, support=support)]
 
-    class Host(App[None]):
-        CSS = f"InstalledTable {{ width: {width}; height: 5; }}"
-
-        def compose(self):
-            yield InstalledTable(id="installed")
-
-        def on_mount(self) -> None:
-            self.query_one(InstalledTable).show(rows)
-
-    app = Host()
+    app = _installed_table_app(rows, f"width: {width}; height: 5;")
     async with app.run_test(size=(120, 10)) as pilot:
         await pilot.pause()
         drawn = _drawn_cells(app.query_one(InstalledTable))
@@ -351,23 +358,14 @@ async def test_a_newer_patch_installed_note_gives_way_before_the_sizes(width: in
     whole to the last, left Key and Update only: no row showed its size. It gives way to `✓`
     first; an upgrade's `↑ 3.13.7` still stays whole."""
     from pytui.widgets.installed_table import InstalledRow, InstalledTable
-    from textual.app import App
 
     rows = [InstalledRow(f"cpython-3.{minor}.{patch}-linux-x86_64-gnu", "20250818", 1_200_000,
                          update=update, update_installed=update.endswith("installed"), used_by=1)
             for minor, patch, update in ((13, 5, "3.13.7"), (12, 10, "3.12.11 installed"), (12, 11, ""),
                                          (11, 13, ""), (10, 18, ""), (9, 23, ""))]
 
-    class Host(App[None]):  # the scrollbar as wide as pytui's (app.tcss)
-        CSS = f"InstalledTable {{ width: {width}; height: 4; scrollbar-size-vertical: 1; }}"
-
-        def compose(self):
-            yield InstalledTable(id="installed")
-
-        def on_mount(self) -> None:
-            self.query_one(InstalledTable).show(rows)
-
-    app = Host()
+    # The scrollbar as wide as pytui's (app.tcss).
+    app = _installed_table_app(rows, f"width: {width}; height: 4; scrollbar-size-vertical: 1;")
     async with app.run_test(size=(120, 10)) as pilot:
         await pilot.pause()
         drawn = _drawn_cells(app.query_one(InstalledTable))  # the rows in view
