@@ -10,6 +10,7 @@ from __future__ import annotations
 from pytui.core.errors import PytuiError
 from pytui.core.models import Build
 from pytui.core.settings import Settings
+from pytui.core.url_secrets import without_secrets
 from pytui.core.urls import download_urls
 
 
@@ -19,12 +20,15 @@ def first_download_url(build: Build, settings: Settings) -> str:
 
 
 def download_source(build: Build, settings: Settings) -> tuple[str, str]:
-    """The URL tried first, and ` (if that fails, from github.com)` when another follows it."""
+    """The URL tried first, and ` (if that fails, from github.com)` when another follows it;
+    a password in it as `****` (core/url_secrets.py), also in what `y` copies."""
     from urllib.parse import urlsplit
 
     try:
         urls = download_urls(build, settings)
     except PytuiError:  # the job will say why; shown is what the catalog says
         urls = [build.url]
-    fallback = f" (if that fails, from {urlsplit(urls[1]).netloc})" if len(urls) > 1 else ""
-    return urls[0], fallback
+    fallback = ""
+    if len(urls) > 1:
+        fallback = f" (if that fails, from {urlsplit(urls[1]).netloc.rpartition('@')[2]})"
+    return without_secrets(urls[0]), fallback

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pytui.core.record import FrozenRecord
+from pytui.core.url_secrets import without_secrets
 from pytui.widgets.format import short_path
 
 LOG_NAME = "tui-history.log"
@@ -57,7 +58,8 @@ class History:
         self._on_problem = on_problem
 
     def add(self, kind: str, title: str, outcome: str, message: str) -> Entry:
-        entry = Entry(self._clock(), kind, title, outcome, " ".join(message.split()))
+        # A URL's password never reaches the screen or the log (core/url_secrets.py).
+        entry = Entry(self._clock(), kind, title, outcome, without_secrets(" ".join(message.split())))
         self.entries.append(entry)
         del self.entries[:-MAX_ENTRIES]
         self._append(entry)

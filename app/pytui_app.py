@@ -45,6 +45,7 @@ from pytui.core.gc_pause import gc_paused
 from pytui.core.models import CachedArchive, Installation
 from pytui.core.platform_detect import HostPlatform
 from pytui.core.settings import Settings
+from pytui.core.url_secrets import without_secrets
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.details import DetailsPanel
@@ -144,6 +145,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         # break a URL or a path in the middle of a name (app/toast_text.py). The text as given
         # is kept beside the notification, so a resize words it again (on_resize). This is
         # App.notify's body, with the notification kept.
+        message = without_secrets(message)  # a URL's password is never shown (core/url_secrets.py)
         if not in_history:
             self.history.add("note", history_title(title), NOTE_OUTCOME.get(severity, "info"),
                              _plain(message) if markup else message)

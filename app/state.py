@@ -17,6 +17,7 @@ from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.platform_detect import HostPlatform
 from pytui.core.record import FrozenRecord, Record
 from pytui.core.settings import Settings
+from pytui.core.url_secrets import without_secrets
 
 if TYPE_CHECKING:
     from pytui.core.environment import Environment
@@ -316,7 +317,7 @@ class AppState(Record):
         job = self.jobs.get(job_id)
         if job is None or job.ended:
             return None
-        job.note = text
+        job.note = without_secrets(text)
         if phase is not None and job.phase != "cancelling":
             job.phase = phase
         return job
@@ -327,7 +328,8 @@ class AppState(Record):
         job = self.jobs.get(job_id)
         if job is None or job.ended:
             return None
-        job.phase, job.error, job.summary, job.warning = outcome, error, summary, warning
+        # A mirror's password, named in a download's error, is not shown (core/url_secrets.py).
+        job.phase, job.error, job.summary, job.warning = outcome, without_secrets(error), summary, warning
         job.speed, job.note = None, ""
         job.ended_at = self.clock()
         if outcome == FAILED and job.kind == INSTALL and job.key:

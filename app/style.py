@@ -85,7 +85,12 @@ class Style:
 def _one_line(message: str) -> str:
     """A message with its non-printable characters escaped (app/safe_text.py): messages name
     archive members, tree files and paths that come from other people, and an ESC sequence
-    there would steer the terminal (OSC 52 writes the clipboard)."""
+    there would steer the terminal (OSC 52 writes the clipboard). A URL's password is `****`
+    (core/url_secrets.py): a mirror's is named in every download error."""
+    if "@" in message:
+        from pytui.core.url_secrets import without_secrets
+
+        message = without_secrets(message)
     if message.isprintable():
         return message
     from pytui.app.safe_text import shown

@@ -25,6 +25,7 @@ from pytui.core.keys import KEY_FIELDS, TYPE_CHECKING, KeyFields, _fields
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.ordering import newest_first
 from pytui.core.requests import PythonRequest, _environment_runs
+from pytui.core.url_secrets import without_secrets
 from pytui.core.urls import download_urls
 
 KINDS = ("default", "installed", "downloads", "cached")
@@ -256,7 +257,7 @@ def _list_rows(catalog: Catalog, settings, base: PythonRequest, host, kind: str,
         rows.append(ListRow(
             build, "download", build,
             # Only shown rows pay for their URL (mirror substitution can raise, as in uv).
-            url=download_urls(build, settings)[0],
+            url=without_secrets(download_urls(build, settings)[0]),
             cached=cached.get(build.key) if cached else None,
         ))
     return rows

@@ -13,6 +13,7 @@ from pytui.core.settings import Settings
 from view_state import a_state
 
 MIRROR = "http://127.0.0.1:9/pbs"
+PASSWORD = "s3cretPW"
 
 
 def test_details_copy_and_question_name_the_mirror(tmp_path) -> None:
@@ -52,3 +53,32 @@ def test_the_question_says_a_stopped_download_resumes(tmp_path) -> None:
     url = dict(ViewModel().details(state, "available", build.key).fields)["url"]
     question = str(decide_install(state, ViewModel(), "available", build.key, ask=True))
     assert f"Resumes its stopped download (25%, 1.0 KiB kept) from {url}" in question, question
+
+
+def test_the_tui_never_shows_a_mirrors_password(tmp_path) -> None:
+    # With a password in the mirror's URL, Details, `y`, the question, a job's error and
+    # History (and its log) showed it; uv shows `user:****@`.
+    from pytui.app.history import LOG_NAME, History
+
+    build = make_build(version="3.12.8")
+    state = a_state(tmp_path, build)
+    state.settings = Settings.resolve(install_dir=tmp_path / "root", cache_dir=tmp_path / "cache",
+                                      mirror=f"http://user:{PASSWORD}@127.0.0.1:9/pbs",
+                                      env={"HOME": str(tmp_path)})
+    url = dict(ViewModel().details(state, "available", build.key).fields)["url"]
+    assert url.startswith("http://user:****@127.0.0.1:9/pbs/"), url
+    assert d.decide_copy(state, "available", build.key) == d.CopyText(url, "download URL")
+    question = str(decide_install(state, ViewModel(), "available", build.key, ask=True))
+    assert f"Downloads {url}" in question and PASSWORD not in question, question
+
+    job = state.add_job("install", build.key, build=build)
+    failed = f"could not download {build.key} (http://user:{PASSWORD}@127.0.0.1:9/pbs/x: HTTP 404)"
+    state.note(job.job_id, f"retrying in 2 s: redirected to http://u:{PASSWORD}@elsewhere/")
+    assert PASSWORD not in state.jobs[job.job_id].note
+    ended = state.end_job(job.job_id, "failed", error=failed)
+    assert ended is not None and ended.error == failed.replace(f":{PASSWORD}@", ":****@")
+
+    history = History(tmp_path / "state")
+    history.add("install", build.key, "failed", failed)
+    assert PASSWORD not in history.entries[-1].message
+    assert PASSWORD not in (tmp_path / "state" / LOG_NAME).read_text()

@@ -1,0 +1,52 @@
+"""A password in a mirror's URL (`--mirror` / UV_PYTHON_INSTALL_MIRROR) is never shown: uv
+shows `http://user:****@host/…` (its DisplaySafeUrl); pytui printed the password in every
+download error and in `list --show-urls` (text and JSON); the TUI's side is in
+tests/ui/test_download_source.py."""
+
+from __future__ import annotations
+
+import json
+
+from cli_harness import Pytui, assert_clean_failure
+from fixtures_archives import write_uv_catalog
+from hypothesis import given
+from hypothesis import strategies as st
+from pytui.core.url_secrets import without_secrets
+
+SECRET = "s3cretPW"
+
+
+def test_user_info_is_shown_as_uv_shows_it() -> None:
+    # uv 0.13: `user:****@` with a password, `****@` for a user alone (often a token).
+    assert without_secrets(f"http://user:{SECRET}@127.0.0.1:1/x") == "http://user:****@127.0.0.1:1/x"
+    assert without_secrets("http://tok@h/x") == "http://****@h/x"
+    assert without_secrets(f"http://:{SECRET}@h") == "http://:****@h"
+    assert without_secrets(f"(file://u:{SECRET}@localhost/x: HTTP 404); (redirected to "
+                           f"https://x:{SECRET}@z/)") == ("(file://u:****@localhost/x: HTTP 404); "
+                                                          "(redirected to https://x:****@z/)")
+    # An `@` in a path, a query or outside a URL is no user info.
+    for text in ("http://h/a@b", "https://h/y?u@v", "mail user@example.org", "http://user:****@h/"):
+        assert without_secrets(text) == text
+
+
+@given(user=st.text(alphabet="abc:%@.-_~", max_size=8),
+       rest=st.text(alphabet="ab/?#:@. ", max_size=12))
+def test_no_password_survives(user: str, rest: str) -> None:
+    shown = without_secrets(f"error (https://{user}:{SECRET}@mirror.example{rest}) more")
+    assert SECRET not in shown, shown
+
+
+def test_the_cli_never_prints_a_mirrors_password(pytui: Pytui) -> None:
+    made = pytui.make("3.12.8")  # listed under its GitHub release URL, which a mirror serves
+    write_uv_catalog(pytui.catalog, [made.build])
+    mirror = pytui.server.base_url.replace("http://", f"http://user:{SECRET}@") + "/missing"
+    for args in (("install", "3.12"), ("--offline", "install", "3.12")):
+        result = pytui.run(*args, UV_PYTHON_INSTALL_MIRROR=mirror)
+        line = assert_clean_failure(result)
+        assert "http://user:****@127.0.0.1:" in line and SECRET not in str(result), str(result)
+    listed = pytui.run("list", "--show-urls", "3.12", UV_PYTHON_INSTALL_MIRROR=mirror)
+    assert listed.returncode == 0 and "http://user:****@127.0.0.1:" in listed.stdout, str(listed)
+    as_json = pytui.run("list", "3.12", "--output-format", "json", UV_PYTHON_INSTALL_MIRROR=mirror)
+    urls = [row["url"] for row in json.loads(as_json.stdout)]
+    assert urls and all(url.startswith("http://user:****@127.0.0.1:") for url in urls), urls
+    assert SECRET not in listed.stdout + listed.stderr + as_json.stdout + as_json.stderr
