@@ -68,6 +68,10 @@ class AvailableTable(KeyedTable):
     SHORT_FORMS = frozenset({"support"})
     CLASSED_STYLES = SUPPORT_STYLES
     COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES)
+    # Whether any row shown has a size: uv's catalog gives none, so until something is cached
+    # or downloading every Size cell is blank, and a blank column gives way first (at 80
+    # columns its ten cells cut every key, `cpython-3.15.1-linux-x86_…`).
+    _sized = True
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes)
@@ -85,12 +89,23 @@ class AvailableTable(KeyedTable):
             if entry is None or entry[0] is not row:  # the entry holds the row: ids stay unique
                 entry = made[id(row)] = (row, _cells(row))
             pairs.append(entry[1])
+        was_sized, self._sized = self._sized, any(row.size for row in rows)
         self.sync(pairs)
+        if self._sized != was_sized:
+            self._fit_to_width()
 
     def show_one(self, row: AvailableRow) -> bool:
         """Update one build's row in place (a job moved); False if it is not listed."""
         key, cells = _cells(row)
-        return self.sync_one(key, cells)
+        listed = self.sync_one(key, cells)
+        if listed and row.size and not self._sized:
+            self._sized = True  # a download's size became known: the column comes back
+            self._fit_to_width()
+        return listed
+
+    def flex_steps(self, last_resort: bool) -> tuple[tuple[str, int], ...]:
+        del last_resort  # the same steps in both passes
+        return self.FLEX if self._sized else (("size", 0), *self.FLEX)
 
 
 def _cells(row: AvailableRow) -> Row:

@@ -469,3 +469,24 @@ async def test_archives_only_their_file_names_tell_apart_keep_the_state_and_size
         labels = [row.label for row in app.vm.cache_rows(app.state)]
         assert "3.11.11 tar.zst" in labels, labels
         assert all(key.startswith("cpython-3.11.11") or key in labels for _, _, key in rows), rows
+
+
+async def test_a_size_column_with_no_size_gives_way_to_whole_keys_at_80(ui_world: UiWorld) -> None:
+    """uv's catalog gives no sizes: until something is cached every Available Size cell is blank,
+    and that blank column gives its cells to the keys (at 80 columns the keys were cut,
+    `cpython-3.13.1-linux-x86…`). A size that becomes known brings the column back."""
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        table = app.query_one("#available")
+        drawn = _drawn_cells(table)
+        assert drawn and all("size" not in row for row in drawn), drawn
+        keys = {made.build.key for made in ui_world.archives.values()}
+        assert all(row["key"] in keys for row in drawn), drawn  # whole, not cut
+        ui_world.seed_cache("3.13.1")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: len(app.state.archives) == 1,
+                       what="the seeded archive listed")
+        await pilot.pause()
+        drawn = _drawn_cells(table)
+        assert any(row.get("size") for row in drawn), drawn
