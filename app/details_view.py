@@ -192,7 +192,7 @@ def _job_line(state: AppState, key: str, fields: list[tuple[str, str]]) -> str:
     if job is not None and job.running:
         fields.append(("job", f"{job.phase} — press c to cancel"))
     elif job is not None and job.phase == "failed":
-        fields.append(("last job", "failed:"))
+        fields.append(("last job", "failed (why: below)"))
         return job.error
     return ""
 

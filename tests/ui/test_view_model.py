@@ -135,6 +135,8 @@ def test_details_of_a_failed_job_carry_the_whole_error(tmp_path, builds) -> None
     astral = build.url.replace("https://github.com/astral-sh/", "https://releases.astral.sh/github/")
     assert details.message == error
     assert ("url", astral) in details.fields
+    # The field says where the error is: it follows the other fields, not the colon.
+    assert ("last job", "failed (why: below)") in details.fields
     assert build.key in state.failed_keys
     # A late progress report of an ended job changes nothing; the first ending wins.
     assert state.progress(job.job_id, "download", 1, 2) is None
