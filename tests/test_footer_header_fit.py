@@ -114,3 +114,8 @@ def test_header_shows_paths_whole_when_they_fit() -> None:
     lines = render_header(info, 118).plain.split("\n")
     assert "~/catalog.json" in lines[0] and "…" not in "".join(lines)
     assert lines[1] == "root ~/.local/share/uv/python   cache ~/.cache/pytui/python (4.8 MiB)"
+
+
+def test_a_catalog_of_one_build_says_build() -> None:
+    assert " · 1 build · " in render_header(_info(builds=1), 118).plain
+    assert " · 2 builds · " in render_header(_info(builds=2), 118).plain

@@ -61,7 +61,7 @@ def _catalog_line(info: HeaderInfo, width: int, problem_style: Style | str) -> T
     text.append("  catalog ", style="dim")
     after = Text()
     if info.builds:
-        after.append(f" · {info.builds} builds", style="dim")
+        after.append(f" · {info.builds} build{'s' if info.builds != 1 else ''}", style="dim")
     if info.catalog_note:
         after.append(" · ")
         after.append(info.catalog_note, style=problem_style if info.catalog_problem else "dim")
