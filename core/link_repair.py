@@ -37,10 +37,11 @@ def linking_record(root: Path, key: str) -> Path:
 
 def record_linking(root: Path, key: str) -> None:
     """Made under the root's lock before the commit's swap; best-effort (without it a killed
-    run's bin link is only not marked, and `pytui install` still makes it)."""
+    run's bin link is only not marked, and `pytui install` still makes it). O_NONBLOCK: a FIFO
+    put at the name would hold the open, and the root's lock, until something read it."""
     with contextlib.suppress(OSError):
-        os.close(os.open(linking_record(root, key),
-                         os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644))
+        os.close(os.open(linking_record(root, key), os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW
+                         | os.O_NONBLOCK | os.O_CLOEXEC, 0o644))
 
 
 def linked(root: Path, key: str) -> None:

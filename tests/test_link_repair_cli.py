@@ -140,3 +140,15 @@ def test_a_file_put_at_a_links_name_while_it_is_replaced_stays(pytui: Pytui, whi
     if which == "bin":
         warned = [line for line in _warned(err) if "PATH" not in line]
         assert len(warned) == 1 and "not managed by uv or pytui" in warned[0], err
+
+
+def test_a_fifo_at_a_linking_record_does_not_hold_a_reinstall(pytui: Pytui) -> None:
+    # `.temp/KEY.linking` is opened for writing before the swap; a FIFO there (kept by the
+    # clean-up while the bin link is missing) blocked that open forever, under the root's lock.
+    from cli_harness import finish, key_of
+
+    _minor, link = _without_links(pytui)
+    os.mkfifo(pytui.root / ".temp" / f"{key_of('3.12.8')}.linking")
+    result = finish(pytui.popen("install", "--reinstall", "3.12"))
+    assert result.returncode == 0 and "Traceback" not in result.stderr, str(result)
+    assert os.path.islink(link) and pytui.temp_left() == [], str(result)
