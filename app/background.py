@@ -245,7 +245,7 @@ class BackgroundWork:
             self._post_if_current(ENVS, generation, EnvsScanned(
                 generation, quick.environments, quick.partial,
                 note=quick_note(quick, time.time()), quick=True, final=False,
-                warnings=tuple(quick.warnings)))
+                warnings=tuple(quick.warnings), roots=tuple(quick.roots)))
         try:
             result = self.gateway.scan_envs(settings, cancelled=cancelled, installed=installed)
         except (OSError, PytuiError) as err:
@@ -254,7 +254,7 @@ class BackgroundWork:
             return
         self._post_if_current(ENVS, generation, EnvsScanned(
             generation, result.environments, result.partial, note=scan_note(result),
-            warnings=tuple(result.warnings)))
+            warnings=tuple(result.warnings), roots=tuple(result.roots)))
 
     def measure(self, installations: list[Installation]) -> None:
         generation = self._next(SIZES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pytui.app.envs_view import env_details, env_rows, envs_status
+from pytui.app.envs_view import env_details, env_rows, envs_status, no_row_note
 from pytui.app.filter_box import FilterBox
 from pytui.app.state import AppState
 from pytui.app.subtitles import envs_subtitle
@@ -113,7 +113,7 @@ class EnvironmentsScreen(Screen[None]):
         env = next((e for e in self._state.environments or () if str(e.path) == key), None)
         detail = self.query_one("#envs-detail", Static)
         if env is None:
-            detail.update(Text("No environment highlighted.", style="dim"))
+            detail.update(Text(no_row_note(self._state, self._filter), style="dim"))
             return
         grid = Table.grid(padding=(0, 2), expand=True)
         grid.add_column(style="dim", no_wrap=True, min_width=11)

@@ -92,6 +92,22 @@ def envs_status(state: AppState, shown: int | None = None) -> str:
     return " ".join(parts)
 
 
+def no_row_note(state: AppState, filter_text: str = "") -> str:
+    """What the detail under an empty table says: why there is no row, and what to do. A scan
+    that found nothing says where it looked (a newcomer saw `No environment highlighted.`)."""
+    if state.environments is None:
+        return "Scanning for environments…" if state.envs_scanning else "Not scanned yet: r scans."
+    if state.environments and filter_text:
+        return f"No environment matches “{filter_text}”: Esc clears the filter."
+    if state.environments:
+        return "No environment highlighted."
+    where = ", ".join(short_path(root, state.home) for root in state.envs_roots) or "the home directory"
+    return (f"No environment found under {where}. pytui finds venvs (uv venv, python -m venv, "
+            "virtualenv), uv tools, pipx envs, virtualenvwrapper's WORKON_HOME and "
+            ".python-version pins; PYTUI_SCAN_PATHS or ~/.config/pytui/scan-paths (one directory "
+            "a line) name other directories to walk; r rescans.")
+
+
 def used_by_count(state: AppState, key: str) -> int | None:
     """How many environments run the install `key`; None until the first scan has ended."""
     if state.environments is None:

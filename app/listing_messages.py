@@ -195,7 +195,7 @@ class ListingMessages(AppBase):
         ignored = self.state.set_environments(message.environments, partial=message.partial,
                                               note=message.note, failed=message.failed,
                                               quick=message.quick, final=message.final,
-                                              warnings=message.warnings)
+                                              warnings=message.warnings, roots=message.roots)
         for line in ignored:  # as `pytui envs` prints them, each once a session
             self.history.add("scan", "environments", "warning", line)
         if ignored:

@@ -9,6 +9,8 @@ and this module is imported before the first screen (core/record.py says what th
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pytui.core.catalog import Catalog
 from pytui.core.models import CachedArchive, Installation
 from pytui.core.sources import CatalogRefresh
@@ -234,10 +236,12 @@ class EnvsScanned(Message):
     final: bool
     # What the scan ignored, one line each (a relative scan path, a damaged envs-scan.bin).
     warnings: tuple[str, ...]
+    # The project roots the scan walked (the home dir unless --scan / PYTUI_SCAN_PATHS say).
+    roots: tuple[Path, ...]
 
     def __init__(self, generation: int, environments: list, partial: bool, note: str = "",
                  failed: bool = False, quick: bool = False, final: bool = True,
-                 warnings: tuple[str, ...] = ()) -> None:
+                 warnings: tuple[str, ...] = (), roots: tuple[Path, ...] = ()) -> None:
         super().__init__()
         self.generation = generation
         self.environments = environments
@@ -247,3 +251,4 @@ class EnvsScanned(Message):
         self.quick = quick
         self.final = final
         self.warnings = warnings
+        self.roots = roots

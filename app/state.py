@@ -142,7 +142,7 @@ class AppState(Record):
                  "freeable", "disk_listed", "cache_usage", "download_sizes", "cache_problem",
                  "jobs", "next_job_id", "failed_keys", "sort", "environments", "envs_partial",
                  "envs_scanning", "envs_note", "envs_failed", "envs_quick", "envs_max_age",
-                 "envs_warnings_said", "filter_kept")
+                 "envs_warnings_said", "envs_roots", "filter_kept")
     settings: Settings
     host: HostPlatform
     # The directory shown as `~`.
@@ -190,6 +190,8 @@ class AppState(Record):
     envs_max_age: float | None
     # What this session's scans ignored, or why one failed, that the app has said (each once).
     envs_warnings_said: set[str]
+    # The project roots the newest scan walked (said when it found nothing).
+    envs_roots: tuple[Path, ...]
     # Enter kept the filter and left the box (the filter hint's keys act at once, no Enter
     # first); False while the box is being typed in.
     filter_kept: bool
@@ -238,6 +240,7 @@ class AppState(Record):
         self.envs_failed = envs_failed
         self.envs_quick = envs_quick
         self.envs_max_age = envs_max_age
+        self.envs_roots = ()
         self.envs_warnings_said = envs_warnings_said if envs_warnings_said is not None else set()
 
     # -- derived lookups --------------------------------------------------------------------
@@ -358,7 +361,7 @@ class AppState(Record):
 
     def set_environments(self, environments: list[Environment], *, partial: bool, note: str,
                          failed: bool = False, quick: bool = False, final: bool = True,
-                         warnings: Sequence[str] = ()) -> list[str]:
+                         warnings: Sequence[str] = (), roots: Sequence[Path] = ()) -> list[str]:
         """A scan ended (or its quick look, `final` False: the whole tree is still being
         checked); a failed one keeps what the last good one found. Returns the scan's warnings
         (what it ignored) that no scan of this session reported before, escaped as
@@ -373,6 +376,7 @@ class AppState(Record):
         if failed:
             return new
         self.environments = list(environments)
+        self.envs_roots = tuple(roots)
         self.envs_partial = partial
         self.envs_quick = quick
         return new

@@ -11,7 +11,7 @@ from pytui.app import decisions as d
 from pytui.app import install_decisions as di
 from pytui.app import uninstall_decisions as du
 from pytui.app.background import scan_note
-from pytui.app.envs_view import env_rows, envs_status, used_by_count, users_fields
+from pytui.app.envs_view import env_rows, envs_status, no_row_note, used_by_count, users_fields
 from pytui.app.keymap import KEYMAP
 from pytui.app.purge_plan import outdated_plan
 from pytui.app.state import AppState
@@ -207,3 +207,18 @@ def test_the_scan_note_says_what_was_read_now_and_what_the_last_scan_gave(
     # `0 directories listed, 3 reused from the last scan` before: jargon).
     result = ScanResult([], [], elapsed=0.03, listed=listed, reused=reused)
     assert scan_note(result) == f"the whole tree checked in 0.03 s {said}"
+
+
+def test_an_empty_environments_table_says_why_and_what_to_do(tmp_path) -> None:
+    """The detail under an empty table: scanning, or nothing found (and where the scan looked),
+    or a filter matching nothing; never `No environment highlighted.` with no row to highlight."""
+    state = _state(tmp_path, [], [])
+    assert no_row_note(state) == "Not scanned yet: r scans."
+    state.envs_scanning = True
+    assert no_row_note(state) == "Scanning for environments…"
+    state.set_environments([], partial=False, note="", roots=[tmp_path / "code", tmp_path / "work"])
+    found = no_row_note(state)
+    assert found.startswith("No environment found under ~/code, ~/work.") and "PYTUI_SCAN_PATHS" in found
+    venv = Environment(tmp_path / "code" / ".venv", "venv", OLD.key, "patch", "ok")
+    state.set_environments([venv], partial=False, note="", roots=[tmp_path])
+    assert no_row_note(state, "3.99") == "No environment matches “3.99”: Esc clears the filter."
