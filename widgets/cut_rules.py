@@ -15,7 +15,7 @@ columns in tests/ui/test_cut_rules.py:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from pytui.widgets.format import ELLIPSIS
 
@@ -164,21 +164,24 @@ def name_break(head: str) -> int:
     return 0
 
 
-def fold_ranges(plain: str, width: int) -> list[tuple[int, int]]:
+def fold_ranges(plain: str, width: int,
+                char_cells: Callable[[str], int] | None = None) -> list[tuple[int, int]]:
     """(start, stop) offsets of the lines `plain` wraps to in `width` cells: at spaces, and a
     word longer than a line (a URL, a path) where `name_break` says (`…/download/20250818/` then
     `cpython-3.12.8%2B…-` then `unknown-linux-gnu…`), never inside a name (`unkn` / `own`)
-    unless it has no mark."""
+    unless it has no mark. `char_cells` gives a character's cells (2 for a wide one, 0 for a
+    combining one); without it each character is one cell."""
     ranges: list[tuple[int, int]] = []
     width = max(width, 1)
+    cells = None if char_cells is None or plain.isascii() else char_cells
     start = 0
     for line in plain.split("\n"):
         pos, end = start, start + len(line)
-        while end - pos > width:
-            window = plain[pos:pos + width + 1]
+        while (fit := _fitting(plain, pos, end, width, cells)) < end - pos:
+            window = plain[pos:pos + fit + 1]
             space = window.rfind(" ")
             if space > 0:
-                cut = _start_long_word_here(plain, pos + space + 1, pos + width, end, width)
+                cut = _start_long_word_here(plain, pos + space + 1, pos + fit, end, width, cells)
                 if cut:
                     ranges.append((pos, cut))
                     pos = cut
@@ -186,7 +189,7 @@ def fold_ranges(plain: str, width: int) -> list[tuple[int, int]]:
                 ranges.append((pos, pos + space))
                 pos += space + 1
                 continue
-            cut = pos + (name_break(plain[pos:pos + width]) or width)
+            cut = pos + (name_break(plain[pos:pos + fit]) or fit)
             ranges.append((pos, cut))
             pos = cut
         ranges.append((pos, end))
@@ -194,12 +197,27 @@ def fold_ranges(plain: str, width: int) -> list[tuple[int, int]]:
     return ranges
 
 
-def _start_long_word_here(plain: str, word: int, room_end: int, end: int, width: int) -> int:
+def _fitting(plain: str, pos: int, end: int, width: int, cells: Callable[[str], int] | None) -> int:
+    """How many characters of `plain[pos:end]` fit in `width` cells (at least one: a character
+    wider than the line is a line of its own)."""
+    if cells is None:
+        return min(width, end - pos)
+    used = 0
+    for index in range(pos, end):
+        used += cells(plain[index])
+        if used > width:
+            return max(index - pos, 1)
+    return end - pos
+
+
+def _start_long_word_here(plain: str, word: int, room_end: int, end: int, width: int,
+                          cells: Callable[[str], int] | None) -> int:
     """Where to cut a word starting at `word` that is longer than a whole line (a URL, a path):
     on this line, after a mark that fits before `room_end`, rather than alone on the next line
     (`Downloads` alone, its URL below); 0 to break at the space before it instead."""
     after = plain.find(" ", word, end)
-    if (end if after < 0 else after) - word <= width:
+    stop = end if after < 0 else after
+    if _fitting(plain, word, stop, width, cells) >= stop - word:
         return 0
     inside = name_break(plain[word:room_end])
     return word + inside if inside else 0

@@ -6,6 +6,7 @@ wrapped History message stays under its entry's title, not under the time."""
 from __future__ import annotations
 
 from pytui.widgets.cut_rules import fold_ranges
+from rich.cells import cell_len, get_character_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
@@ -23,7 +24,7 @@ class Folded:
         return self.text.plain
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        longest = max((len(line) for line in self.text.plain.split("\n")), default=0)
+        longest = max((cell_len(line) for line in self.text.plain.split("\n")), default=0)
         return Measurement(min(longest, 1), longest)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -44,7 +45,9 @@ def fold_lines(text: Text, width: int) -> list[Text]:
         hang = len(source) - len(source.lstrip(" "))
         hang = hang if hang <= width // 2 else 0
         body = start + hang
-        for first, last in fold_ranges(plain[body:end], width - hang):
+        # In cells: a line of wide characters (a CJK folder name) counted by characters
+        # was twice the width, and the crop below hid its middle.
+        for first, last in fold_ranges(plain[body:end], width - hang, get_character_cell_size):
             lines.append(Text(" " * hang) + text[body + first:body + last])
         start = end + 1
     return lines

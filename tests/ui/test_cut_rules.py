@@ -6,6 +6,8 @@ way to a shorter whole form."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pytui.widgets.cut_rules import (
     cut_parts,
     cut_words,
@@ -226,3 +228,33 @@ def test_a_url_longer_than_a_line_starts_beside_the_word_before_it(columns: int)
     first_start, first_stop = fold_ranges(text, width)[0]
     first = text[first_start:first_stop]
     assert first.startswith("Downloads https://") and first.endswith("/"), first
+
+
+@pytest.mark.parametrize("text", ["/home/用户/项目/很长的目录名字/虚拟环境/bin/python3.12",
+                                  "kept in /srv/ｐｙｔｈｏｎ/ｃａｃｈｅ/e\u0301e\u0301/x.tar.gz.part"])
+def test_wide_characters_wrap_by_their_cells_and_none_is_hidden(text: str) -> None:
+    # Folded counted characters: a line of CJK folder names was twice its width in cells, and
+    # its crop hid the middle of the path (`/home/用户/项目/很长的目录名字` then `python3.12`).
+    from pytui.widgets.folded import Folded
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(width=30, record=True, color_system=None)
+    console.print(Folded(Text(text)))
+    lines = [line.rstrip() for line in console.export_text().splitlines()]
+    assert all(cell_len(line) <= 30 for line in lines), lines
+    assert " ".join(lines).replace("/ ", "/") == text, lines
+
+
+@given(st.text(alphabet=" /-._a\n界\u200b\u0301é", max_size=60), st.integers(-2, 12))
+def test_folded_lines_fit_their_cells_and_keep_every_character(text: str, width: int) -> None:
+    from pytui.widgets.cut_rules import fold_ranges
+    from rich.cells import cell_len, get_character_cell_size
+
+    ranges = fold_ranges(text, width, get_character_cell_size)
+    for start, stop in ranges:
+        line = text[start:stop]
+        assert "\n" not in line and (cell_len(line) <= max(width, 1) or len(line) == 1), ranges
+    kept = "".join(text[start:stop] for start, stop in ranges)
+    assert kept.replace(" ", "") == text.replace(" ", "").replace("\n", ""), ranges
