@@ -210,7 +210,8 @@ class AppState(Record):
                  environments: list[Environment] | None = None, envs_partial: bool = False,
                  envs_scanning: bool = False, envs_note: str = "", envs_failed: bool = False,
                  envs_quick: bool = False, envs_max_age: float | None = None,
-                 envs_warnings_said: set[str] | None = None, filter_kept: bool = False) -> None:
+                 envs_warnings_said: set[str] | None = None, filter_kept: bool = False,
+                 envs_roots: tuple[Path, ...] = ()) -> None:
         self.settings = settings
         self.host = host
         self.home = home
@@ -240,7 +241,7 @@ class AppState(Record):
         self.envs_failed = envs_failed
         self.envs_quick = envs_quick
         self.envs_max_age = envs_max_age
-        self.envs_roots = ()
+        self.envs_roots = envs_roots
         self.envs_warnings_said = envs_warnings_said if envs_warnings_said is not None else set()
 
     # -- derived lookups --------------------------------------------------------------------
