@@ -12,7 +12,7 @@ from pytui.app.sorting import describe
 from pytui.app.state import AppState
 from pytui.core.cache_kinds import counted, kind_counts, kind_of
 from pytui.widgets.format import human_size
-from pytui.widgets.rows import cached_row_key
+from pytui.widgets.rows import cached_row_key, stale_parts
 
 
 def key_hint(key: str, action: str) -> str:
@@ -94,7 +94,9 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
                                shown - shown_downloading - shown_partial - shown_unknown, total,
                                "archive", more)
     listed = [archive for archive in state.archives if cached_row_key(archive.name) not in downloading]
-    kinds = kind_counts(listed)
+    # A `.part` beside its complete archive is in that archive's row: counted once, as the rows.
+    stale = stale_parts(archive.name for archive in listed)
+    kinds = kind_counts(archive for archive in listed if archive.name not in stale)
     total = sum(archive.size for archive in listed)
     trees = sum(1 for archive in listed if archive.tree)
     archives = counted(kinds["archive"], "archive")

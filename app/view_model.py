@@ -34,6 +34,7 @@ from pytui.widgets.rows import (
     InstalledRow,
     SupportView,
     cached_row_key,
+    stale_parts,
 )
 
 GroupKey = tuple[object, ...]
@@ -319,7 +320,10 @@ class ViewModel:
         rows: dict[str, CacheRow] = {}
         if state.archives:  # (an empty cache dir: the cache's code is not imported yet)
             from pytui.core.cache_names import archive_key, partial_percent
+        stale = stale_parts(archive.name for archive in state.archives) if state.archives else set()
         for archive in state.archives:
+            if archive.name in stale:
+                continue  # its complete archive is the row
             name = cached_row_key(archive.name)
             key = archive_key(archive)
             if archive.state == "partial":

@@ -3,7 +3,7 @@ widgets render them, and tests compare them without starting an app."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from pytui.core.models import Build
 from pytui.core.record import FrozenRecord
@@ -32,6 +32,13 @@ def cached_row_key(file_name: str) -> str:
     """The Cached pane's row key for an archive or its `.part`: the final file name (not
     core/cache_names.archive_key, which is the installation key the archive holds)."""
     return file_name[: -len(PART_SUFFIX)] if file_name.endswith(PART_SUFFIX) else file_name
+
+
+def stale_parts(file_names: Iterable[str]) -> set[str]:
+    """The `.part` files whose complete archive is there too (a download stopped, then uv or
+    an import cached the archive): their row is the archive's, which the `.part` hid."""
+    names = set(file_names)
+    return {name for name in names if name.endswith(PART_SUFFIX) and cached_row_key(name) in names}
 
 
 class SupportView(FrozenRecord):

@@ -84,6 +84,20 @@ def test_a_stopped_download_is_counted_as_partial_not_as_an_archive(tmp_path, bu
     assert vm.cached_subtitles(state, 1, 0, 1)[0] == "“3.13”: 0 of 1 archive · 1 partial"
 
 
+def test_a_stopped_download_beside_its_complete_archive_does_not_hide_it(tmp_path, builds) -> None:
+    # A download stopped (its `.part` kept), then the archive cached whole by uv or an import:
+    # the two shared one row, the `.part`'s (`◐ 25%`, 1.0 KiB), so the complete archive was not
+    # seen, while the subtitle counted `1 archive · 1 partial` for that one row.
+    state = a_state(tmp_path, *builds.values())
+    vm = ViewModel()
+    archive = a_cached_archive(state, builds[OLD], size=4096)
+    state.archives.append(CachedArchive(archive.path.with_name(archive.name + ".part"), 1024,
+                                        builds[OLD], state="partial", expected_size=4096))
+    rows = vm.cache_rows(state)
+    assert [(row.name, row.state, row.size) for row in rows] == [(archive.name, "ok", 4096)], rows
+    assert vm.cached_subtitles(state)[0] == "1 archive · 5.0 KiB"
+
+
 def test_the_cached_total_is_the_headers_when_the_cache_holds_more(tmp_path, builds) -> None:
     # The header (the cache's measured size) read `4.0 KiB` for an empty cache where the pane
     # read `0 B`, and counted a `.part`'s resume note the pane did not: never two totals.
