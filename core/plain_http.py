@@ -22,7 +22,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Callable, Iterator, Mapping
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from pytui.core.keys import TYPE_CHECKING
 
@@ -238,6 +238,24 @@ def _percent_escaped(ch: str) -> str:
     return "".join(f"%{byte:02X}" for byte in ch.encode("latin-1" if ord(ch) < 0x100 else "utf-8"))
 
 
+def _basic_auth(first: SplitResult, url: str) -> dict[str, str]:
+    """`Authorization: Basic …` from the user info of `url`, or of the first URL asked for while
+    a redirect stays on its host and port (a mirror `http://user:secret@host/`), as httpx and
+    uv send it; none to another host. Without it a mirror that asks for a password got none."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        if parts.netloc.rpartition("@")[2].lower() != first.netloc.rpartition("@")[2].lower():
+            return {}
+        parts = first
+    if parts.username is None and parts.password is None:
+        return {}
+    from base64 import b64encode
+    from urllib.parse import unquote
+
+    pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+    return {"Authorization": "Basic " + b64encode(pair.encode("utf-8")).decode("ascii")}
+
+
 class PlainClient:
     """`stream("GET", url, headers=..., timeout=(connect, read))` as httpx's, for http:// only."""
 
@@ -253,10 +271,11 @@ class PlainClient:
         """`extensions["trace"]`, as httpcore's: called with each new connection's stream
         ("connection.connect_tcp.complete"), before the request is sent."""
         trace = (extensions or {}).get("trace")
+        first = urlsplit(url)
         for hop in range(MAX_REDIRECTS + 1):
             led_nowhere: PlainHTTPError | None = None
             try:
-                response = self._send(method, url, headers, timeout, trace)
+                response = self._send(method, url, {**headers, **_basic_auth(first, url)}, timeout, trace)
             except (ConnectError, ConnectTimeout) as err:
                 if not hop:
                     raise

@@ -50,3 +50,27 @@ def test_the_cli_never_prints_a_mirrors_password(pytui: Pytui) -> None:
     urls = [row["url"] for row in json.loads(as_json.stdout)]
     assert urls and all(url.startswith("http://user:****@127.0.0.1:") for url in urls), urls
     assert SECRET not in listed.stdout + listed.stderr + as_json.stdout + as_json.stderr
+
+
+def test_a_mirrors_user_info_is_sent_as_basic_auth_to_its_own_host_only(pytui: Pytui) -> None:
+    # uv (and httpx, for https) send a mirror URL's user info as `Authorization: Basic`;
+    # pytui's http:// client sent none, so a mirror that asks for a password got a bare GET.
+    # A redirect to another host (here `localhost` for `127.0.0.1`) must not get it.
+    from base64 import b64encode
+
+    made = pytui.make("3.12.8")
+    write_uv_catalog(pytui.catalog, [made.build])
+    port = pytui.server.base_url.rsplit(":", 1)[1]
+    pytui.server.add_file(made.url_path, made.path, mode="redirect",
+                          mode_args={"location": f"/same{made.url_path}"})
+    pytui.server.add_file(f"/same{made.url_path}", made.path, mode="redirect",
+                          mode_args={"location": f"http://localhost:{port}/other{made.url_path}"})
+    pytui.server.add_file(f"/other{made.url_path}", made.path)
+    mirror = pytui.server.base_url.replace("http://", f"http://user:{SECRET}@")
+    result = pytui.run("install", "3.12", UV_PYTHON_INSTALL_MIRROR=mirror)
+    assert result.returncode == 0, str(result)
+    sent = "Basic " + b64encode(f"user:{SECRET}".encode()).decode()
+    for path, auth in ((made.url_path, sent), (f"/same{made.url_path}", sent),
+                       (f"/other{made.url_path}", None)):
+        requests = pytui.server.requests_for(path)
+        assert requests and requests[0].headers.get("authorization") == auth, (path, requests)
