@@ -24,18 +24,23 @@ def url_filename(url: str) -> str:
     """The last segment of a URL's path (no query or fragment), as undecoded text.
 
     String operations for the common `scheme://host/...` shape (this runs for every build when
-    the cache is matched); urlsplit for anything else, which gives the same answer.
+    the cache is matched); urlsplit for anything else, which gives the same answer. A URL
+    urlsplit refuses (`https://[/x.tar.gz`: a bracket that opens no IPv6 host) names no file:
+    a catalog entry with one is skipped as malformed (its ValueError was a traceback).
     """
     scheme_end = url.find("://")
     # Only a scheme urlsplit takes as one (a letter, then letters, digits, `+-.`): `2://2` is a
-    # path to it, whose last segment is `2`.
+    # path to it, whose last segment is `2`. Brackets go to urlsplit, which checks the host's.
     if (scheme_end > 0 and url[0] in _LETTERS and _SCHEME_CHARS.issuperset(url[:scheme_end])
-            and not any(ch in url for ch in "?#\t\n\r")):
+            and not any(ch in url for ch in "?#\t\n\r[]")):
         path_start = url.find("/", scheme_end + 3)
         return "" if path_start < 0 else url[url.rfind("/") + 1:]
     from urllib.parse import urlsplit
 
-    return urlsplit(url).path.rsplit("/", 1)[-1]
+    try:
+        return urlsplit(url).path.rsplit("/", 1)[-1]
+    except ValueError:
+        return ""
 
 
 class Build(KeyFields):

@@ -36,7 +36,8 @@ WRONG = [
     ("sha256", 123), ("sha256", "xyz"), ("sha256", "ab" * 31), ("sha256", "../../" + "a" * 58),
     ("sha256", ["a" * 64]), ("url", 123), ("url", None), ("url", ""), ("url", "ftp://x/a.tar.gz"),
     ("url", "https://x/a b.tar.gz"), ("url", "https://x/\n.tar.gz"), ("url", "https://x/y/.."),
-    ("url", "https://x/" + "a" * 5000), ("prerelease", 5), ("prerelease", "final"),
+    ("url", "https://x/" + "a" * 5000), ("url", "https://[/a.tar.gz?x"), ("url", "https://[/a.tar.gz"),
+    ("url", "http://]/a.tar.gz"), ("prerelease", 5), ("prerelease", "final"),
     ("prerelease", "rc" + "9" * 5000), ("prerelease", ["rc1"]), ("major", "3"), ("major", 3.0),
     ("major", True), ("major", -1), ("major", 256), ("major", 10 ** 30), ("minor", None),
     ("patch", "8"), ("name", 5), ("name", None), ("os", ["linux"]), ("libc", 1),
@@ -95,7 +96,9 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize(("field", "value"), [("sha256", 123), ("url", 123), ("prerelease", 5),
-                                              ("arch", "x86_64"), ("major", "3")])
+                                              ("arch", "x86_64"), ("major", "3"),
+                                              # urlsplit's ValueError was a traceback
+                                              ("url", "https://[/a.tar.gz?x")])
 def test_list_a_local_catalog_with_a_wrong_type(env, capsys, field, value) -> None:
     path = env["tmp"] / "c.json"
     path.write_bytes(uv_json(entry(**{field: value}), entry(minor=13)))

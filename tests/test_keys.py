@@ -148,12 +148,21 @@ def test_installation_is_a_key_record() -> None:
     assert hash(item) == hash(installed("3.13.0rc2", variant="freethreaded"))
 
 
-@given(st.text(alphabet="abc/:?#%2B.-_ \t", max_size=40))
+def _last_segment(url: str) -> str:
+    try:
+        return urlsplit(url).path.rsplit("/", 1)[-1]
+    except ValueError:  # no URL to urlsplit (`https://[/x`): no file name
+        return ""
+
+
+@given(st.text(alphabet="abc/:?#%2B.-_ \t[]\\", max_size=40))
 @example("2://2")  # no scheme to urlsplit (a digit first): a path whose last segment is `2`
 @example(" a://b/c")  # urlsplit strips the leading space: the scheme is `a`
+@example("[/x.tar.gz")  # urlsplit refuses https://[/x.tar.gz; the fast path named x.tar.gz
 def test_url_filename_is_urlsplits_last_segment(tail: str) -> None:
-    for url in (f"https://host/{tail}", f"file:///{tail}", f"https://host{tail}", tail):
-        assert url_filename(url) == urlsplit(url).path.rsplit("/", 1)[-1], url
+    for url in (f"https://host/{tail}", f"file:///{tail}", f"https://host{tail}", f"https://{tail}",
+                f"http://[::1]{tail}", tail):
+        assert url_filename(url) == _last_segment(url), url
 
 
 # --- the install policy ---------------------------------------------------------------------
