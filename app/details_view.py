@@ -12,6 +12,7 @@ from pytui.app.job_view import job_details
 from pytui.app.state import AppState
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import upgrade_installed_note
+from pytui.core.keys import is_digits
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.widgets.format import human_age, human_size, one_line, short_path
 from pytui.widgets.rows import NOTHING_HIGHLIGHTED, Details, HeaderInfo, cached_row_key
@@ -62,7 +63,7 @@ def details(vm: ViewModel, state: AppState, pane: str, key: str | None) -> Detai
     if key is None:
         return None
     if pane == "jobs":
-        job = state.jobs.get(int(key)) if key.isdigit() else None
+        job = state.jobs.get(int(key)) if is_digits(key) else None
         return job_details(state, job) if job is not None else None
     return _row_details(vm, state, pane, key)
 

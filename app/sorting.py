@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from pytui.core.keys import parse_key
+from pytui.core.keys import is_digits, parse_key
 from pytui.core.ordering import version_rank
 from pytui.core.record import FrozenRecord
 from pytui.widgets.rows import AvailableRow, CacheRow, InstalledRow, SupportView
@@ -36,12 +36,12 @@ class SortOrder(FrozenRecord):
 
 UNSORTED = SortOrder()
 
-_NUMBERS = re.compile(r"(\d+)")
+_NUMBERS = re.compile(r"([0-9]+)")  # ASCII digits: int() refuses superscripts `isdigit` takes
 
 
 def natural(text: str) -> tuple[tuple[int, object], ...]:
     """`20250115` < `20251010`, `7.3.9` < `7.3.17`: digit runs compare as numbers."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part)
+    return tuple((0, int(part)) if is_digits(part) else (1, part)
                  for part in _NUMBERS.split(text) if part)
 
 

@@ -13,6 +13,8 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from pytui.core.keys import is_digits
+
 if TYPE_CHECKING:
     from pytui.core.environment import Environment
     from pytui.core.keys import KeyFields
@@ -40,7 +42,7 @@ def _group(parts: KeyFields) -> tuple:
 def _rank(parts: KeyFields, build: str | None) -> tuple:
     from pytui.core.ordering import version_rank
 
-    number = int(build) if build and build.isdigit() else 0
+    number = int(build) if build and is_digits(build) else 0
     return (*version_rank(parts.major, parts.minor, parts.patch, parts.prerelease), number)
 
 

@@ -17,13 +17,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from pytui.core.filenames import ArchiveName, parse_archive_name, split_extension
-from pytui.core.keys import TYPE_CHECKING, format_key
+from pytui.core.keys import TYPE_CHECKING, format_key, is_digits
 from pytui.core.models import Build, CachedArchive
 
 PART_SUFFIX = ".part"
 _CACHE_NAME = re.compile(r"^([0-9a-f]{9}|none)-(.+)$")
 # `cpython-3.12.8+20250115-...` became `cpython-3.12.8-20250115-...` in uv's cache name.
-_MODERN_DASHED = re.compile(r"^(cpython-\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)-(\d{8})-(.+)$")
+_MODERN_DASHED = re.compile(r"^(cpython-[0-9]+\.[0-9]+\.[0-9]+(?:(?:a|b|rc)[0-9]+)?)-([0-9]{8})-(.+)$")
 # Bounds every name handled here (a file name is at most 255 bytes on common filesystems).
 MAX_NAME = 1024
 
@@ -71,7 +71,7 @@ class CacheName(_CacheNameFields):
         when the name says no build; such names have no lineage either)."""
         if self.archive is None:
             return ()
-        return tuple((0, int(part)) if part.isdigit() else (1, part)
+        return tuple((0, int(part)) if is_digits(part) else (1, part)
                      for part in self.archive.build.split("."))
 
 

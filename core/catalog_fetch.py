@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pytui.core.catalog import MAX_CATALOG_BYTES
 from pytui.core.errors import CatalogError
+from pytui.core.keys import is_digits
 
 # uv's 3 MB catalog takes ~30 s at 100 KB/s; a server slower than that over the whole
 # transfer is cut.
@@ -56,7 +57,7 @@ def fetch_catalog(client, url: str, *, headers: dict[str, str] | None = None,
         if status != 200:
             return Fetched(status, etag, b"")
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and len(declared) < 30 and int(declared) > max_bytes:
+        if is_digits(declared) and len(declared) < 30 and int(declared) > max_bytes:
             raise CatalogError(f"{what} {url} is {int(declared)} bytes, more than pytui reads "
                                f"({max_bytes}); check the URL")
         decoder = _decoder(response.headers.get("Content-Encoding", ""), url, what)

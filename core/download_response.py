@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from pytui.core.download_body import Body
 from pytui.core.download_policy import TRANSIENT_STATUS, TransferFailure
-from pytui.core.keys import TYPE_CHECKING
+from pytui.core.keys import TYPE_CHECKING, is_digits
 
 if TYPE_CHECKING:
     from typing import Any
@@ -19,24 +19,29 @@ if TYPE_CHECKING:
     import httpx
 
 
+def _byte_count(text: str) -> int | None:
+    """A byte position or size as the header's grammar writes it: ASCII digits, at most 19 (int()
+    would also take `1_0`, `+1`, ` 1`, `１`)."""
+    return int(text) if is_digits(text) and len(text) < 20 else None
+
+
 def content_range(value: str | None) -> tuple[int, int, int | None] | None:
     """`bytes a-b/total` -> (a, b, total or None)."""
     if not value or not value.startswith("bytes "):
         return None
     span, _, total = value[6:].partition("/")
-    first, _, last = span.partition("-")
-    try:
-        return int(first), int(last), None if total.strip() in ("", "*") else int(total)
-    except ValueError:
+    first_text, _, last_text = span.partition("-")
+    first, last = _byte_count(first_text), _byte_count(last_text)
+    unknown = total in ("", "*")
+    size = None if unknown else _byte_count(total)
+    if first is None or last is None or (size is None and not unknown):
         return None
+    return first, last, size
 
 
 def unsatisfied_total(value: str | None) -> int | None:
     """The total size in a 416's `Content-Range: bytes */N`."""
-    if value and value.startswith("bytes */"):
-        with contextlib.suppress(ValueError):
-            return int(value[8:])
-    return None
+    return _byte_count(value[8:]) if value and value.startswith("bytes */") else None
 
 
 def _shut_socket(sock: socket.socket) -> None:
@@ -143,4 +148,4 @@ def accept_response(url: str, body: Body, response: httpx.Response,
         return 0, span[2]
     skip = body.full_body_coming() if resume_from else 0
     length = response.headers.get("content-length", "").strip()
-    return skip, int(length) if length.isascii() and length.isdigit() and len(length) < 20 else None
+    return skip, _byte_count(length)

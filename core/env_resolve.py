@@ -23,8 +23,8 @@ from pytui.core.models import Installation
 from pytui.core.nofollow import MAX_LINK_HOPS
 
 _MINOR_NAME = re.compile(
-    r"^(cpython|pypy|graalpy|pyodide)-(\d+)\.(\d+)(\+[a-z+]+)?-[a-z0-9]+-[a-z0-9_]+-[a-z0-9]+$")
-_MAJOR_MINOR = re.compile(r"^(\d+)\.(\d+)")
+    r"^(cpython|pypy|graalpy|pyodide)-([0-9]+)\.([0-9]+)(\+[a-z+]+)?-[a-z0-9]+-[a-z0-9_]+-[a-z0-9]+$")
+_MAJOR_MINOR = re.compile(r"^([0-9]+)\.([0-9]+)")
 
 # (link, key, minor-link name) for a path inside the root.
 Found = tuple[str, str | None, str | None]

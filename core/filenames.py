@@ -19,7 +19,7 @@ import re
 from collections import namedtuple
 from urllib.parse import unquote
 
-from pytui.core.keys import ARCH_DISPLAY, TYPE_CHECKING, X86_64_LEVELS
+from pytui.core.keys import ARCH_DISPLAY, TYPE_CHECKING, X86_64_LEVELS, is_digits
 
 _EXTENSIONS = (".tar.gz", ".tar.zst", ".tar.xz", ".tar.bz2", ".tgz", ".tar", ".zip")
 
@@ -30,9 +30,11 @@ _TERMINAL_FLAVORS = ("install_only_stripped", "install_only", "full")
 FLAVOR_PREFERENCES = ("install_only_stripped", "install_only", "shared-pgo", "shared-noopt",
                       "static-noopt")
 
-_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)((?:a|b|rc)\d+)?$")
-_RELEASE_TAG = re.compile(r"^\d{8}$")
-_LEGACY_STAMP = re.compile(r"^(\d{8})T\d{4}$")
+# Digits are ASCII only, as uv reads them (a pattern's `\d` also takes `３` or `٣`); a version
+# number has at most 20 (u64, as uv's), so int() never meets a text it refuses (4300+ digits).
+_VERSION = re.compile(r"^([0-9]{1,20})\.([0-9]{1,20})\.([0-9]{1,20})((?:a|b|rc)[0-9]+)?$")
+_RELEASE_TAG = re.compile(r"^[0-9]{8}$")
+_LEGACY_STAMP = re.compile(r"^([0-9]{8})T[0-9]{4}$")
 # Very old names used a short platform word instead of a triple.
 _SPECIAL_TRIPLES = {
     "macos": "x86_64-apple-darwin",
@@ -55,9 +57,9 @@ _PYPY_PLATFORMS = {
 }
 # The common shapes in one match each (the slow, general path handles the rest).
 _TRIPLE = r"([a-z0-9_]+)-(apple-darwin|pc-windows-msvc|unknown-linux-(?:gnu|musl|gnueabi|gnueabihf))"
-_MODERN = re.compile(r"^cpython-(\d+)\.(\d+)\.(\d+)((?:a|b|rc)\d+)?\+(\d{8})-" + _TRIPLE + r"-(.+)$")
+_MODERN = re.compile(r"^cpython-([0-9]{1,20})\.([0-9]{1,20})\.([0-9]{1,20})((?:a|b|rc)[0-9]+)?\+([0-9]{8})-" + _TRIPLE + r"-(.+)$")
 _OS_OF_VENDOR = {"apple-darwin": "macos", "pc-windows-msvc": "windows"}
-_PYPY = re.compile(r"^pypy(\d+)\.(\d+)-v(\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)-([a-z0-9_]+)$")
+_PYPY = re.compile(r"^pypy([0-9]{1,20})\.([0-9]{1,20})-v([0-9]+\.[0-9]+\.[0-9]+(?:(?:a|b|rc)[0-9]+)?)-([a-z0-9_]+)$")
 
 
 if TYPE_CHECKING:
@@ -256,7 +258,7 @@ def parse_archive_name(name: str) -> ArchiveName | None:
     timestamp = ""
     if date:
         # Modern: the tail is `[<options>-]<flavor>`, options `+`-joined (`shared-pgo` is one).
-        if not date.isdigit() or not tail:
+        if not is_digits(date) or not tail:
             return None
         flavor = tail[-1]
         if flavor not in _TERMINAL_FLAVORS:

@@ -19,7 +19,7 @@ TUI share (docs/uv-compat.md#installation-keys for the key rules it builds on).
 
 from __future__ import annotations
 
-from pytui.core.keys import TYPE_CHECKING, KeyFields
+from pytui.core.keys import TYPE_CHECKING, KeyFields, is_digits
 from pytui.core.ordering import prerelease_rank
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def _build_number(build: str | None) -> tuple[int, int, str]:
     """PBS release dates compare as numbers; anything else as text; no build sorts first."""
     if not build:
         return (0, 0, "")
-    return (1, int(build), "") if build.isdigit() else (1, 0, build)
+    return (1, int(build), "") if is_digits(build) else (1, 0, build)
 
 
 def is_upgrade_of(new: KeyFields, new_build: str | None, old: KeyFields,

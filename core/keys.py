@@ -53,6 +53,13 @@ KEY_FIELDS = ("implementation", "major", "minor", "patch", "prerelease", "varian
 _PRE_TAGS = ("a", "b", "rc")
 
 
+def is_digits(text: str) -> bool:
+    r"""One or more ASCII digits: what uv reads as a number (Rust's `is_ascii_digit`).
+    `str.isdigit`, `isdecimal`, a pattern's `\d` and `int()` also take other scripts' digits
+    (fullwidth `３`, Arabic-Indic `٣`; `isdigit` superscripts, which `int()` then refuses)."""
+    return text.isascii() and text.isdigit()
+
+
 def format_key(implementation: str, version: str, variant: str, platform: str) -> str:
     """uv's installation key: `cpython-3.13.1+freethreaded-linux-x86_64-gnu` (no suffix for default)."""
     suffix = "" if variant == "default" else f"+{variant}"
@@ -69,24 +76,27 @@ def display_arch(value: str) -> str | None:
 def split_version(version: str) -> tuple[int, int, int, str] | None:
     r"""`3.13.0rc1` -> (3, 13, 0, "rc1"); None for anything else.
 
-    What `re.match(r"^(\d+)\.(\d+)\.(\d+)((?:a|b|rc)\d+)?$", version)` accepts (a property
-    test holds the two together: `\d` is Unicode's decimal digits, `str.isdecimal`, and `$`
-    also matches before a final newline), without compiling it: every install parses keys,
-    and the pattern's compile was ~0.5 ms of an install's start."""
+    What `re.match(r"^([0-9]{1,20})\.([0-9]{1,20})\.([0-9]{1,20})((?:a|b|rc)[0-9]+)?$", version)`
+    accepts (a property test holds the two together; ASCII digits only, as uv reads a version,
+    at most 20 digits a number as in a u64, and `$` also matches before a final newline),
+    without compiling it: every install parses keys, and the pattern's compile was ~0.5 ms of
+    an install's start."""
     text = version[:-1] if version[-1:] == "\n" else version
     major, _, rest = text.partition(".")
     minor, dot, patch = rest.partition(".")
-    if not (dot and major.isdecimal() and minor.isdecimal()):
+    if not (dot and is_digits(major) and is_digits(minor)) or len(major) > 20 or len(minor) > 20:
         return None
     pre = ""
-    if not patch.isdecimal():
+    if not is_digits(patch):
         for tag in _PRE_TAGS:
             head, found, number = patch.partition(tag)
-            if found and head.isdecimal() and number.isdecimal():
+            if found and is_digits(head) and is_digits(number):
                 patch, pre = head, found + number
                 break
         else:
             return None
+    if len(patch) > 20:
+        return None
     return int(major), int(minor), int(patch), pre
 
 

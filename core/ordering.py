@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+from pytui.core.keys import is_digits
+
 # uv's `ImplementationName` declaration order. Pyodide keys are stored as CPython in uv and
 # compare as CPython; only their display name differs.
 _IMPLEMENTATION_RANK = {"pyodide": 3, "graalpy": 1, "pypy": 2, "cpython": 3}
@@ -48,7 +50,7 @@ def prerelease_rank(prerelease: str) -> tuple[int, int]:
     if not prerelease:
         return (3, 0)
     for kind in ("rc", "a", "b"):
-        if prerelease.startswith(kind) and prerelease[len(kind):].isdigit():
+        if prerelease.startswith(kind) and is_digits(prerelease[len(kind):]):
             return (_PRE_RANK[kind], int(prerelease[len(kind):]))
     return (-1, 0)
 

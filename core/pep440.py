@@ -8,20 +8,28 @@ from __future__ import annotations
 
 import re
 
-from pytui.core.keys import TYPE_CHECKING, _fields
+from pytui.core.keys import TYPE_CHECKING, _fields, is_digits
 
 _PRE_SPELLINGS = {"a": "a", "alpha": "a", "b": "b", "beta": "b", "c": "rc", "rc": "rc",
                   "pre": "rc", "preview": "rc"}
 _PRE_RANK = {"a": 0, "b": 1, "rc": 2}
 # Compiled on first use (re caches them): `pytui list` without a request never needs them.
+# Digits are ASCII only, as uv's parser reads them (a pattern's `\d` takes any script's).
 _PEP440 = (
-    r"^v?(?P<release>\d+(?:\.\d+)*)"
-    r"(?:[-_.]?(?P<pre>alpha|beta|preview|pre|rc|a|b|c)[-_.]?(?P<pre_n>\d*))?"
-    r"(?P<post>(?:-\d+)|(?:[-_.]?(?:post|rev|r)[-_.]?\d*))?"
-    r"(?P<dev>[-_.]?dev[-_.]?\d*)?"
+    r"^v?(?P<release>[0-9]+(?:\.[0-9]+)*)"
+    r"(?:[-_.]?(?P<pre>alpha|beta|preview|pre|rc|a|b|c)[-_.]?(?P<pre_n>[0-9]*))?"
+    r"(?P<post>(?:-[0-9]+)|(?:[-_.]?(?:post|rev|r)[-_.]?[0-9]*))?"
+    r"(?P<dev>[-_.]?dev[-_.]?[0-9]*)?"
     r"(?P<local>\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$"
 )
-_SPECIFIER = r"^\s*(~=|===|==|!=|<=|>=|<|>)\s*(\S+?)\s*$"
+# uv trims a version of ASCII whitespace (Rust's `is_ascii_whitespace`: no vertical tab) and
+# a specifier's parts of Unicode whitespace (`char::is_whitespace`, which, unlike `str.isspace`,
+# leaves out U+001C..U+001F).
+_ASCII_SPACE = " \t\n\x0c\r"
+_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPACE_CHARS = frozenset("\t\n\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"
+                         + "".join(map(chr, range(0x2000, 0x200B))))
+_SPECIFIER = rf"^[{_SPACE}]*(~=|===|==|!=|<=|>=|<|>)[{_SPACE}]*([^{_SPACE}]+?)[{_SPACE}]*$"
 # A number of more than 20 digits (u64, uv's widest version part) is no version part, and
 # never reaches int() (which refuses 4300+).
 _MAX_NUMBER_DIGITS = 20
@@ -47,15 +55,18 @@ class Version(tuple):
     @classmethod
     def parse(cls, text: str) -> Version | None:
         """A version, or None if `text` is not PEP 440 or has a post, dev or local part."""
-        text = text.strip().lower()
+        text = text.strip(_ASCII_SPACE)
         # Answered without the pattern where the answer is plain, so that `install 3.12` or
-        # a full key compiles no pattern (~2 ms): the pattern needs `v` or a digit (`\d`: a
-        # decimal digit) first, and a dotted run of ASCII digits is a release and nothing else.
+        # a full key compiles no pattern (~2 ms): the pattern needs ASCII text starting with
+        # `v` or a digit, and a dotted run of digits is a release and nothing else.
+        if not text.isascii():
+            return None
+        text = text.lower()
         first = text[:1]
-        if first != "v" and not first.isdecimal():
+        if first != "v" and not is_digits(first):
             return None
         parts = text.split(".")
-        if all(part.isascii() and part.isdigit() for part in parts):
+        if all(map(is_digits, parts)):
             if any(len(part) > _MAX_NUMBER_DIGITS for part in parts):
                 return None
             return cls(tuple(int(part) for part in parts))
@@ -63,7 +74,8 @@ class Version(tuple):
 
     @classmethod
     def _parse_with_pattern(cls, text: str) -> Version | None:
-        match = re.match(_PEP440, text.strip().lower())
+        text = text.strip(_ASCII_SPACE)
+        match = re.match(_PEP440, text.lower()) if text.isascii() else None
         if not match or match["post"] or match["dev"] or match["local"]:
             return None
         parts = match["release"].split(".")
@@ -109,9 +121,9 @@ class Specifier(tuple):
     @classmethod
     def parse(cls, text: str) -> Specifier | None:
         # Without the pattern when it cannot match: it needs an operator first, after
-        # whitespace (`\s`: what str.isspace() calls whitespace).
+        # whitespace.
         first = text[:1]
-        if first not in {"~", "=", "!", "<", ">"} and not first.isspace():
+        if first not in {"~", "=", "!", "<", ">"} and first not in _SPACE_CHARS:
             return None
         return cls._parse_with_pattern(text)
 

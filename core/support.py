@@ -19,7 +19,7 @@ import time
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
-from pytui.core.keys import TYPE_CHECKING, _fields
+from pytui.core.keys import TYPE_CHECKING, _fields, is_digits
 
 if TYPE_CHECKING:
     import datetime as _dt
@@ -98,25 +98,25 @@ def _one_line(text: str) -> str:
 
 
 def minor_fields(text: object) -> tuple[str, str] | None:
-    r"""The digits of a minor version `3.12`: what `re.match(r"^(\d{1,2})\.(\d{1,3})$", text)`
-    groups (a property test holds the two together; `\d` is `str.isdecimal`), without
-    compiling a pattern on every install's path."""
+    r"""The digits of a minor version `3.12`: what `re.match(r"^([0-9]{1,2})\.([0-9]{1,3})$", text)`
+    groups (a property test holds the two together; ASCII digits only, as uv reads them),
+    without compiling a pattern on every install's path."""
     if not isinstance(text, str):
         return None
     major, dot, minor = _one_line(text).partition(".")
-    if dot and 0 < len(major) <= 2 and 0 < len(minor) <= 3 and major.isdecimal() and minor.isdecimal():
+    if dot and 0 < len(major) <= 2 and 0 < len(minor) <= 3 and is_digits(major) and is_digits(minor):
         return major, minor
     return None
 
 
 def date_fields(text: object) -> tuple[str, str, str | None] | None:
     r"""Year, month and day (None when absent) of `YYYY-MM[-DD]`: what
-    `re.match(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$", text)` groups (property-tested as above)."""
+    `re.match(r"^([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?$", text)` groups (property-tested as above)."""
     if not isinstance(text, str):
         return None
     parts = _one_line(text).split("-")
     if (len(parts) not in (2, 3) or len(parts[0]) != 4 or not all(len(part) == 2 for part in parts[1:])
-            or not all(part.isdecimal() for part in parts)):
+            or not all(map(is_digits, parts))):
         return None
     return parts[0], parts[1], parts[2] if len(parts) == 3 else None
 
@@ -157,8 +157,8 @@ def _entry(minor: str, value: object) -> Cycle | None:
     bugfix_date = iso_day(bugfix)
     if bugfix_date is None or not first_date <= bugfix_date <= eol_date:
         return None
-    # Kept, shown and written out as checked: ASCII digits, no final newline (the checks match
-    # as the patterns do: `\d` takes any script's digits, `$` a final newline).
+    # Kept, shown and written out without the final newline the checks allow (they match as
+    # the patterns do: `$` matches before a final newline).
     return Cycle(f"{int(match[0])}.{int(match[1])}", _as_published(first), _as_published(bugfix),
                  _as_published(eol))
 

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from pytui.core.keys import TYPE_CHECKING, NamedFields, _fields
+from pytui.core.keys import TYPE_CHECKING, NamedFields, _fields, is_digits
 from pytui.core.pep440 import Specifier, Version
 
 _VARIANT_SUFFIXES = {"t": "freethreaded", "freethreaded": "freethreaded", "d": "debug",
@@ -147,8 +147,9 @@ class VersionRequest(NamedFields):
 
 
 def _split_variant(text: str) -> tuple[str, str]:
-    """uv's `parse_variant`: everything after the last digit, `+` stripped, if it is a variant."""
-    last_digit = max((i for i, ch in enumerate(text) if ch.isdigit()), default=-1)
+    """uv's `parse_variant`: everything after the last ASCII digit, `+` stripped, if it is a
+    variant."""
+    last_digit = max((i for i, ch in enumerate(text) if is_digits(ch)), default=-1)
     if last_digit < 0 or last_digit + 1 >= len(text):
         return text, "default"
     suffix = text[last_digit + 1:]
@@ -162,7 +163,7 @@ def _split_prerelease(prerelease: str) -> tuple[str, int] | None:
     if not prerelease:
         return None
     for kind in ("rc", "a", "b"):
-        if prerelease.startswith(kind) and prerelease[len(kind):].isdigit():
+        if prerelease.startswith(kind) and is_digits(prerelease[len(kind):]):
             return (kind, int(prerelease[len(kind):]))
     return None
 

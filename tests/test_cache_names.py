@@ -72,6 +72,33 @@ def test_any_name_parses_or_is_refused(name: str) -> None:
         assert parsed.key is None or parsed.key.startswith(("cpython-", "pypy-"))
 
 
+# Real names of each shape: modern, legacy, PyPy, with `+` and with uv's `-` for it.
+_REAL_NAMES = (
+    "0123456ab-cpython-3.13.1-20250115-x86_64-unknown-linux-gnu-freethreaded+pgo+lto-full.tar.zst",
+    "none-cpython-3.12.8+20241219-aarch64-apple-darwin-install_only_stripped.tar.gz",
+    "0123456ab-cpython-3.9.6-x86_64-unknown-linux-gnu-pgo+lto-20210724T1424.tar.zst",
+    "none-cpython-3.14.0rc1-20250723-x86_64_v3-unknown-linux-musl-debug-full.tar.zst",
+    "0123456ab-pypy3.11-v7.3.23-linux64.tar.bz2",
+)
+# Ten digits, 0 to 9, of scripts Python reads as numbers (`\d`, `isdecimal`, `isdigit`, int())
+# and uv does not: fullwidth, Arabic-Indic, Devanagari, superscripts (`isdigit` only).
+_OTHER_DIGITS = ("".join(map(chr, range(0xFF10, 0xFF1A))), "".join(map(chr, range(0x660, 0x66A))),
+                 "".join(map(chr, range(0x966, 0x970))), "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
+
+
+@given(st.sampled_from(_REAL_NAMES), st.integers(min_value=0), st.sampled_from(_OTHER_DIGITS))
+def test_a_name_with_any_digit_from_another_script_is_no_build(name: str, position: int,
+                                                                digits: str) -> None:
+    """uv reads ASCII digits only: `cpython-3.１3.1-...` (a fullwidth 1) names no build."""
+    assert parse_cache_name(name) is not None and parse_cache_name(name).archive is not None
+    places = [i for i, ch in enumerate(name) if ch.isdigit()]
+    at = places[position % len(places)]
+    other = name[:at] + digits[int(name[at])] + name[at + 1:]
+    parsed = parse_cache_name(other)
+    assert parsed is None or parsed.archive is None, other
+    assert state_from_name(other, 1) in {"ok", "unknown"}
+
+
 def _host_sample(uv: Catalog, embedded: Catalog) -> dict[str, str]:
     """Real uv file names for linux-x86_64-gnu, one of each kind relative to the embedded catalog."""
     host = [b for b in uv if b.platform == "linux-x86_64-gnu" and b.implementation == "cpython"]

@@ -4,6 +4,7 @@ range headers a server sends. Any input gives a result or None, never an excepti
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -49,3 +50,21 @@ def test_range_headers_parse_or_are_none(text: str) -> None:
     total = _unsatisfied_total(text)
     assert total is None or isinstance(total, int)
     assert clean_validator(text) in (None, text)
+
+
+# What a Content-Range reads as: ASCII digits of at most 19 (int() would also take `1_0`, `+1`,
+# ` 1` and `１`, and raise past 4300 digits).
+_RANGE = re.compile(r"bytes ([0-9]{1,19})-([0-9]{1,19})/([0-9]{1,19}|\*|)")
+_RANGE_PIECES = ["bytes ", "bytes */", "0", "9", "12", "-", "/", "*", " ", "_", "+", "1_0", "+1",
+                 "\uff11", "\u0661", "\u00b2", "9" * 19, "9" * 20, "1" * 4400]
+
+
+@given(st.lists(st.sampled_from(_RANGE_PIECES), max_size=7).map("".join))
+def test_a_range_is_read_from_ascii_digits_only(text: str) -> None:
+    match = _RANGE.fullmatch(text)
+    expected = (int(match[1]), int(match[2]), int(match[3]) if match[3] not in ("", "*") else None) \
+        if match else None
+    assert _content_range(text) == expected, repr(text)
+    total = text[len("bytes */"):] if text.startswith("bytes */") else ""
+    assert _unsatisfied_total(text) == (int(total) if re.fullmatch(r"[0-9]{1,19}", total) else None)
+

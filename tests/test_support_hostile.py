@@ -2,7 +2,8 @@
 one form pytui validated: `YYYY-MM[-DD]` in ASCII digits, the minor as `3.12`. A value the
 checks accept because they match as the regular expressions would (a final newline, digits of
 another script: `str.isdecimal`) was kept as written, so `pytui list --json` printed
-`"end_of_life": "2024-10\\n"` and the TUI showed `EOL ２０２４-１０`."""
+`"end_of_life": "2024-10\\n"` and the TUI showed `EOL ２０２４-１０`. Now, as uv reads numbers,
+only ASCII digits are digits: an entry with `２０２４-１０` is refused."""
 
 from __future__ import annotations
 
@@ -20,12 +21,13 @@ CYCLES = {f"3.{m}": {"first_release": f"20{10 + m}-10-01", "end_of_bugfix": f"20
 
 def test_dates_and_minor_versions_are_kept_in_ascii_without_a_newline(tmp_path: Path) -> None:
     odd = dict(CYCLES)
-    odd["3.12"] = {"first_release": "2023-10-02\n", "end_of_bugfix": "２０２５-０４",
+    odd["3.12"] = {"first_release": "2023-10-02\n", "end_of_bugfix": "2025-04\n",
                    "end_of_life": "2028-10\n"}
     odd["３.１１"] = {"first_release": "2022-10-24", "end_of_bugfix": "2024-04", "end_of_life": "2027-10"}
+    odd["3.9"] = {"first_release": "2020-10-05", "end_of_bugfix": "2022-05", "end_of_life": "２０２５-１０"}
     (tmp_path / "release-cycle.json").write_text(json.dumps(odd), encoding="utf-8")
     cycles = load_cycles(tmp_path)
-    assert "３.１１" not in cycles
+    assert "３.１１" not in cycles and "3.9" not in parse_cycles(json.dumps(odd).encode())
     twelve = cycles["3.12"]
     assert (twelve.first_release, twelve.end_of_bugfix, twelve.end_of_life) == \
         ("2023-10-02", "2025-04", "2028-10")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from pytui.core.keys import is_digits
 from pytui.core.units import format_bytes
 
 
@@ -77,7 +78,7 @@ def short_path(path: os.PathLike[str] | str | None, home: Path | None = None) ->
 
 def build_date(build: str | None) -> str:
     """PBS build tags are `20250115`; show them as `2025-01-15`."""
-    if build and len(build) == 8 and build.isdigit():
+    if build and len(build) == 8 and is_digits(build):
         return f"{build[:4]}-{build[4:6]}-{build[6:]}"
     return build or "—"
 
