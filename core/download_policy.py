@@ -75,7 +75,7 @@ class Backoff:
         from pytui.core.http import env_seconds
 
         env = os.environ if env is None else env
-        if not env.get("PYTUI_HTTP_BACKOFF", "").strip():
+        if not env.get("PYTUI_HTTP_BACKOFF", ""):
             return cls()
         base = env_seconds(env, "PYTUI_HTTP_BACKOFF", BACKOFF_BASE)
         return cls(base=base, cap=base * 15)

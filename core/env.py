@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from pytui.core.errors import UsageError
-from pytui.core.keys import TYPE_CHECKING, _fields
+from pytui.core.keys import TYPE_CHECKING, _fields, is_digits
 
 _TRUE = frozenset({"y", "yes", "t", "true", "on", "1"})
 _FALSE = frozenset({"n", "no", "f", "false", "off", "0"})
@@ -44,6 +44,41 @@ def _shown(value: str) -> str:
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
+def shown_value(value: str, limit: int = 40) -> str:
+    """A value of pytui's own variables as its error line shows it: one line, at most `limit`
+    characters and an ellipsis."""
+    text = _shown(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def ascii_count(text: str) -> int | None:
+    """A whole number as uv reads one (Rust's `u64::from_str`): ASCII digits after an optional
+    `+`, at most 20 significant ones (u64); None for anything else. int() would also take
+    `１２`, `٣`, `1_2`, ` 12 ` and `-0`, and raises on 4300 digits and more."""
+    digits = text[1:] if text[:1] == "+" else text
+    if not is_digits(digits):
+        return None
+    significant = digits.lstrip("0")
+    return int(significant or "0") if len(significant) <= 20 else None
+
+
+def ascii_seconds(text: str) -> float | None:
+    """A number as Rust's `f64::from_str` reads one, finite: an optional sign, ASCII digits with
+    at most one `.` (`1`, `1.5`, `.5`, `5.`), an optional exponent `e-3`; None for anything
+    else. float() would also take `１２`, `1_2`, ` 12 ` and `infinity`."""
+    if len(text) > 64 or not text.isascii():
+        return None
+    mantissa, _, exponent = text.lower().partition("e")
+    mantissa = mantissa[1:] if mantissa[:1] in ("+", "-") else mantissa
+    whole, _, fraction = mantissa.partition(".")
+    if not (whole or fraction) or not all(part == "" or is_digits(part) for part in (whole, fraction)):
+        return None
+    if "e" in text.lower() and not is_digits(exponent[1:] if exponent[:1] in ("+", "-") else exponent):
+        return None
+    number = float(text)  # no `inf`/`nan` text got here; a too-large exponent still gives inf
+    return number if abs(number) != float("inf") else None
+
+
 def _invalid(name: str, value: str, cause: str, help_text: str | None = None) -> UsageError:
     detail = f"{cause}; {help_text}" if help_text else cause
     return UsageError(f"Failed to parse environment variable `{name}` with invalid value "
@@ -66,7 +101,7 @@ def uv_integer(env: Mapping[str, str], name: str, *, bits: int = 64, nonzero: bo
         return None
     _utf8(name, value)
     digits = value[1:] if value.startswith("+") else value
-    if not digits or not (digits.isascii() and digits.isdigit()):
+    if not is_digits(digits):
         raise _invalid(name, value, "invalid digit found in string", help_text)
     significant = digits.lstrip("0")
     # No int() of a huge text: more than 20 significant digits overflows u64 anyway.

@@ -136,15 +136,13 @@ def time_budget(env: Mapping[str, str]) -> float:
     raw = env.get("PYTUI_SCAN_BUDGET", "")
     if not raw:
         return TIME_BUDGET
-    try:
-        value = float(raw)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value <= MAX_BUDGET:  # also refuses nan and inf
+    from pytui.core.env import ascii_seconds, shown_value
+
+    value = ascii_seconds(raw)  # as uv reads a number: float() also takes `１２`, `1_2`, ` 12 `
+    if value is None or not 0 < value <= MAX_BUDGET:
         from pytui.core.errors import UsageError
 
-        shown = raw if len(raw) <= 40 else raw[:40] + "…"
-        raise UsageError(f"invalid value for environment variable PYTUI_SCAN_BUDGET: `{shown}` "
+        raise UsageError(f"invalid value for environment variable PYTUI_SCAN_BUDGET: `{shown_value(raw)}` "
                          f"(expected seconds, more than 0 and at most {MAX_BUDGET:g}); fix or "
                          "unset PYTUI_SCAN_BUDGET")
     return value

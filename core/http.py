@@ -9,7 +9,6 @@ zero where zero makes no sense) is a usage error naming the variable and the val
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 from collections import namedtuple
 from collections.abc import Mapping
@@ -18,6 +17,9 @@ from pytui.core.env import (
     CONNECT_TIMEOUT,
     HTTP_RETRIES,
     READ_TIMEOUT,
+    ascii_count,
+    ascii_seconds,
+    shown_value,
     uv_read_timeout,
     uv_retries,
     uv_seconds,
@@ -38,34 +40,33 @@ USER_AGENT = "pytui/0.1 (uv-compatible)"
 
 
 def _invalid(name: str, value: str, expected: str) -> UsageError:
-    return UsageError(f"invalid value for environment variable {name}: `{value}` (expected {expected}); "
-                      f"fix or unset {name}")
+    return UsageError(f"invalid value for environment variable {name}: `{shown_value(value)}` "
+                      f"(expected {expected}); fix or unset {name}")
 
 
 def env_seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    """A positive, finite number of seconds from `env[name]`, or `default` when unset or empty."""
+    """A positive, finite number of seconds from `env[name]` as uv reads a number (ASCII, no
+    spaces: `ascii_seconds`), or `default` when unset or empty."""
     value = env.get(name, "")
-    if not value.strip():
+    if not value:
         return default
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise _invalid(name, value, "a positive number of seconds") from None
-    if not math.isfinite(seconds) or seconds <= 0:
+    seconds = ascii_seconds(value)
+    if seconds is None or seconds <= 0:
         raise _invalid(name, value, "a positive number of seconds")
     return seconds
 
 
 def env_count(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0,
               maximum: int = 1 << 62) -> int:
-    """A whole number in [minimum, maximum] from `env[name]`, or `default` when unset or empty."""
+    """A whole number in [minimum, maximum] from `env[name]` as uv reads one (`ascii_count`),
+    or `default` when unset or empty."""
     value = env.get(name, "")
-    if not value.strip():
+    if not value:
         return default
-    text = value.strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > 19 or not minimum <= int(text) <= maximum:
+    count = ascii_count(value)
+    if count is None or not minimum <= count <= maximum:
         raise _invalid(name, value, f"a whole number from {minimum} to {maximum}")
-    return int(text)
+    return count
 
 
 # uv's defaults (10 s to connect, 30 s without a byte read, 3 retry rounds over the URL list

@@ -133,7 +133,8 @@ class PythonRequest(NamedFields):
                 f"Python request {text[:_QUOTE_LENGTH]!r}... is {len(text)} characters long, more than "
                 f"pytui reads ({MAX_REQUEST_LENGTH}); give a version like 3.12 or a key like "
                 "cpython-3.12.8-linux-x86_64-gnu")
-        value = text.strip()
+        # ASCII whitespace only, as uv's version parser trims it (`\u2003 3.12` is no version).
+        value = text.strip(" \t\n\x0c\r")
         lower = value.lower()
         if not value:
             raise RequestError("empty Python request; give a version like 3.12, an "

@@ -96,9 +96,11 @@ class Settings:
         # stops any command before it starts. Only when one is set: a command that downloads
         # nothing (an install from a kept tree) does not import core/http.py.
         if any(name.startswith("PYTUI_") for name in env):
+            from pytui.core.download_policy import Backoff
             from pytui.core.http import TransferLimits
 
             TransferLimits.from_env(env)
+            Backoff.from_env(env)
         return cls(
             install_root=paths.install_root(install_dir, env),
             cache_dir=paths.cache_dir(cache_dir, env),

@@ -30,6 +30,9 @@ REFUSED = [
     ("UV_HTTP_RETRIES", "4294967296"), ("UV_HTTP_RETRIES", "1.0"), ("UV_OFFLINE", "maybe"),
     ("UV_OFFLINE", ""), ("UV_OFFLINE", "2"), ("UV_PYTHON_INSTALL_BIN", "x"),
     ("UV_PYTHON_INSTALL_BIN", ""),
+    # Digits of other scripts, `_`, spaces: int() takes them, Rust's u64 does not.
+    ("UV_HTTP_TIMEOUT", "\uff11\uff12"), ("UV_HTTP_TIMEOUT", "1_2"), ("UV_HTTP_RETRIES", " 12 "),
+    ("UV_HTTP_CONNECT_TIMEOUT", "9" * 400), ("UV_HTTP_RETRIES", "\u0661"),
 ]
 # Values uv accepts (pytui must too).
 ACCEPTED = [

@@ -112,6 +112,8 @@ REQUESTS = [
     "linux", "cpython-3.12.8-macos-aarch64-none", "cpython-3.12-any-any-any",
     "any-3.13-linux-any-gnu", "cpython-3.13-linux-aarch64-gnu",
     "cpython-3.12-linux-x86_64_v3-gnu", "cpython-3.14+freethreaded", "musl",
+    # uv trims a version of ASCII whitespace, a specifier's parts of any Unicode whitespace.
+    " 3.12", "3.12\t", ">=\u20033.12",
 ]
 
 
@@ -173,6 +175,21 @@ def test_unsupported_versions_are_refused_as_uv_does(isolated, capsys, request_t
     # uv wraps its message to the width it guesses for the terminal; the words are the contract.
     assert (code, err.split()) == (theirs.returncode, theirs.stderr.split())
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("request_text", [
+    "\uff13.12", "3.\uff112", "\u0663.\u0661\u0662", "3.1_2", "+3.12", "\u20033.12", "3.12\x0b",
+    "\x1c>=3.12", "cpython-3.\uff112.8-linux-x86_64-gnu",
+])
+def test_a_version_uv_reads_no_digits_in_is_no_version(isolated, capsys, request_text) -> None:
+    """uv reads ASCII digits only (Rust's `is_ascii_digit`) and trims ASCII whitespace only:
+    these are no versions to uv, which looks for an executable of that name and lists none;
+    pytui says that it is not a Python request."""
+    assert isolated(request_text, "--only-downloads") == []
+    capsys.readouterr()
+    code = main(["list", "--only-downloads", request_text])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "is not a Python request" in err, err
 
 
 @pytest.mark.parametrize("request_text", ["3.12+gil", "3.12rc1t", "3.13t", ">=2", "3t"])

@@ -1,0 +1,82 @@
+"""Numbers read from outside are read as uv reads them: ASCII digits only. Python's int(), `\\d`,
+`str.isdigit` and `isdecimal` also take other scripts' digits (fullwidth `１`, Arabic-Indic
+`٣`), int() and float() `1_2`, ` 12 ` and `+12`, and int() raises past 4300 digits. Each case
+here runs the real CLI: a cache file whose name has a fullwidth digit names no build, and a bad
+number in an environment variable is one line naming it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from archive_builds import write_uv_catalog
+from cli_harness import Pytui, assert_clean_failure
+
+TAIL = "-x86_64-unknown-linux-gnu-install_only.tar.gz"
+PLAIN = f"none-cpython-3.12.8-20250115{TAIL}"
+FULLWIDTH = f"none-cpython-3.\uff112.8-20250115{TAIL}"  # 3.１2.8: uv reads no version there
+SUPERSCRIPT = f"none-cpython-3.12.8+\u00b2{TAIL}"  # isdigit() says yes, int() refuses it
+
+
+@pytest.fixture
+def pytui(pytui: Pytui) -> Pytui:
+    """The isolated pytui of conftest, with a catalog of no builds (none is downloaded here)."""
+    write_uv_catalog(pytui.catalog, [])
+    return pytui
+
+
+def _cache_with(pytui: Pytui, *names: str) -> None:
+    pytui.cache.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (pytui.cache / name).write_bytes(b"not read by list")
+
+
+def test_a_cache_file_with_a_fullwidth_digit_names_no_build(pytui: Pytui) -> None:
+    _cache_with(pytui, PLAIN, FULLWIDTH)
+    listed = pytui.run("--offline", "cache", "list", "--json")
+    assert listed.returncode == 0, str(listed)
+    by_file = {entry["file"]: entry for entry in json.loads(listed.stdout)}
+    assert by_file[PLAIN]["key"] == "cpython-3.12.8-linux-x86_64-gnu"
+    assert (by_file[FULLWIDTH]["key"], by_file[FULLWIDTH]["version"]) == (None, None)
+    rows = pytui.run("--offline", "cache", "list")
+    assert rows.returncode == 0 and "Traceback" not in rows.stderr, str(rows)
+    row = next(line for line in rows.stdout.splitlines() if line.endswith(FULLWIDTH))
+    assert row.startswith("unknown build "), row
+
+
+def test_a_superscript_build_is_no_number_and_no_traceback(pytui: Pytui) -> None:
+    """`pytui cache purge --superseded` ranked builds with int(), which refuses the `²` that
+    isdigit() takes: a traceback."""
+    _cache_with(pytui, PLAIN, SUPERSCRIPT)
+    before = pytui.state()
+    for argv in (("cache", "purge", "--superseded", "--dry-run"), ("cache", "list")):
+        result = pytui.run("--offline", *argv)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, str(result)
+    assert pytui.state() == before
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("UV_HTTP_TIMEOUT", "\uff11\uff12"), ("UV_HTTP_TIMEOUT", "\u0661\u0662"), ("UV_HTTP_TIMEOUT", "1_2"),
+    ("UV_HTTP_TIMEOUT", " 12 "), ("UV_HTTP_TIMEOUT", "-0"), ("UV_HTTP_TIMEOUT", "9" * 400),
+    ("UV_HTTP_RETRIES", "1" * 5000), ("UV_LOCK_TIMEOUT", "\uff13"),
+    ("PYTUI_MAX_ARCHIVE_BYTES", "\uff11\uff12"), ("PYTUI_MAX_ARCHIVE_BYTES", " 12 "),
+    ("PYTUI_MAX_ARCHIVE_BYTES", "1_000"), ("PYTUI_MAX_ARCHIVE_BYTES", "9" * 5000),
+    ("PYTUI_HTTP_SPEED_LIMIT", "-0"), ("PYTUI_HTTP_SPEED_TIME", "\uff11\uff12"),
+    ("PYTUI_HTTP_SPEED_TIME", "1_2"), ("PYTUI_HTTP_SPEED_TIME", " 12"), ("PYTUI_HTTP_SPEED_TIME", "9" * 400),
+    ("PYTUI_HTTP_BACKOFF", "\u0663"), ("PYTUI_SCAN_BUDGET", "\uff11\uff12"), ("PYTUI_SCAN_BUDGET", "1_0"),
+])
+def test_a_number_uv_would_refuse_is_one_line_naming_the_variable(pytui: Pytui, name: str,
+                                                                  value: str) -> None:
+    result = pytui.run("--offline", "envs" if name == "PYTUI_SCAN_BUDGET" else "list", **{name: value})
+    line = assert_clean_failure(result, 2)
+    assert name in line and (value.strip() or value)[:20] in line, line
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("UV_HTTP_TIMEOUT", "+12"), ("UV_HTTP_RETRIES", "007"), ("PYTUI_MAX_ARCHIVE_BYTES", "+5000000000"),
+    ("PYTUI_HTTP_SPEED_TIME", "2.5"), ("PYTUI_SCAN_BUDGET", "1e1"),
+])
+def test_a_number_uv_reads_is_read(pytui: Pytui, name: str, value: str) -> None:
+    """Rust's integers take a leading `+` and leading zeros, its floats `.5` and `1e1`."""
+    result = pytui.run("--offline", "envs" if name == "PYTUI_SCAN_BUDGET" else "list", **{name: value})
+    assert result.returncode == 0 and "Traceback" not in result.stderr, str(result)
