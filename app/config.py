@@ -34,7 +34,7 @@ MAX_THEME_CHARS = 64
 KNOWN = frozenset({"theme", "scan-max-age"})
 # `scan-max-age = "10m"`: how old the last full walk of the scan roots may be for `pytui envs`
 # and the TUI to show a quick scan first (core/env_quick.py); "0" always checks the whole tree.
-_AGE = re.compile(r"^(\d{1,9})\s*(s|m|min|h|d)?$")
+_AGE = re.compile(r"^([0-9]{1,9})[ \t]*(s|m|min|h|d)?$")  # ASCII digits only, as uv reads numbers
 _AGE_UNITS = {None: 1, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 
 _LINE = re.compile(r'^\s*([A-Za-z0-9_-]+)\s*=\s*(.*?)\s*$')

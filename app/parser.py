@@ -41,10 +41,11 @@ def _terminal_columns() -> int:
         return _COLUMNS[0]
     import os
 
-    try:
-        columns = int(os.environ.get("COLUMNS", ""))
-    except ValueError:
-        columns = 0
+    from pytui.core.keys import is_digits
+
+    text = os.environ.get("COLUMNS", "")
+    # ASCII digits only: int() also takes `８０`, ` 80 ` and `8_0`, and raises past 4300 digits.
+    columns = int(text) if is_digits(text) and len(text) <= 5 else 0
     if columns <= 0:
         try:
             columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]  # None is caught below

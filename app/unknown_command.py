@@ -22,8 +22,8 @@ _UV_ONLY = {
     "update-shell": "add the directory `pytui dir --bin` prints to PATH in your shell's profile",
 }
 # What a Python request starts with (core/requests.py's grammar): a version, an implementation,
-# a version bound.
-_REQUEST_START = re.compile(r"^(?:\d|[<>=!~]|cpython|pypy|graalpy|python3)", re.IGNORECASE)
+# a version bound (ASCII digits: `３.12` is no version to uv).
+_REQUEST_START = re.compile(r"^(?:[0-9]|[<>=!~]|cpython|pypy|graalpy|python3)", re.IGNORECASE)
 
 
 def unknown_command_line(word: str, rest: Sequence[str], commands: Sequence[str]) -> str:

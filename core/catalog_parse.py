@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator
 
 from pytui.core.catalog import ParsedCatalog
@@ -191,6 +192,15 @@ def _parse_streamed(data: bytes | str) -> ParsedCatalog | None:
     return ParsedCatalog(builds, skipped, invalid, problem)
 
 
+def _json_problem(err: ValueError) -> str:
+    """What the decoder said, without the Python remedy it gives for a number too long for
+    int() (`use sys.set_int_max_str_digits()`): no version or size has thousands of digits."""
+    text = str(err)
+    if "integer string conversion" in text:
+        return f"a number of more than {sys.get_int_max_str_digits()} digits"
+    return text
+
+
 def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
     """Parse uv's format (docs/uv-compat.md#catalog-format), skipping and counting bad entries.
 
@@ -205,7 +215,7 @@ def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
     try:
         doc = json.loads(data)
     except (ValueError, UnicodeDecodeError) as err:
-        raise CatalogError(f"catalog {source} is not valid JSON ({err}); "
+        raise CatalogError(f"catalog {source} is not valid JSON ({_json_problem(err)}); "
                            "point --downloads-json at a uv download-metadata.json") from None
     except RecursionError:
         raise CatalogError(f"catalog {source} nests JSON too deeply to read; "

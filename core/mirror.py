@@ -30,7 +30,7 @@ from urllib.parse import unquote
 
 from pytui.core.errors import CacheError
 from pytui.core.fs_errors import NotRegularFile, cause, open_regular, reason, remedy
-from pytui.core.keys import TYPE_CHECKING
+from pytui.core.keys import TYPE_CHECKING, is_digits
 from pytui.core.models import Build, CachedArchive
 from pytui.core.progress import ByteCounter, CancelToken, ProgressCallback, no_progress
 from pytui.core.urls import CPYTHON_DOWNLOADS_URL_PREFIX
@@ -119,7 +119,7 @@ def _is_temp_of(final: Path) -> Callable[[str], bool]:
         if not (name.startswith(prefix) and name.endswith(".tmp")):
             return False
         pid, _, hex_id = name[len(prefix):-len(".tmp")].partition(".")
-        return pid.isdigit() and bool(hex_id) and all(c in "0123456789abcdef" for c in hex_id)
+        return is_digits(pid) and bool(hex_id) and all(c in "0123456789abcdef" for c in hex_id)
     return is_temp
 
 

@@ -42,6 +42,7 @@ from pytui.core.catalog import (
     valid_key_columns,
 )
 from pytui.core.catalog_columns import ColumnBuilds
+from pytui.core.keys import is_digits
 from pytui.core.models import BUILD_FIELDS, Build
 from pytui.core.sealed import seal, unseal
 
@@ -373,7 +374,8 @@ def _remove_dead_temps(temps: list[os.DirEntry[str]]) -> None:
     for item in temps:
         pid = item.name[: -len(_TEMP_SUFFIX)].rpartition(".")[2]
         try:
-            if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)) \
+            # ASCII digits: int() refuses the `²` isdigit() takes (a traceback on every list).
+            if is_digits(pid) and int(pid) != os.getpid() and _alive(int(pid)) \
                     and now - item.stat(follow_symlinks=False).st_mtime_ns < _STALE_TEMP_NS:
                 continue
         except OSError:

@@ -80,3 +80,41 @@ def test_a_number_uv_reads_is_read(pytui: Pytui, name: str, value: str) -> None:
     """Rust's integers take a leading `+` and leading zeros, its floats `.5` and `1e1`."""
     result = pytui.run("--offline", "envs" if name == "PYTUI_SCAN_BUDGET" else "list", **{name: value})
     assert result.returncode == 0 and "Traceback" not in result.stderr, str(result)
+
+
+def test_a_temp_whose_pid_is_no_ascii_number_is_a_dead_writers(pytui: Pytui) -> None:
+    """A store's temp `.<entry>.<pid>.tmp` in the parsed-catalog dir: `.x.json.².tmp` made the
+    next store (every `pytui list` after a catalog change) end in a traceback, as int() refuses
+    the `²` isdigit() takes; a fullwidth `１２` was read as pid 12."""
+    import os
+    from pathlib import Path
+
+    pytui.add("3.12.8")
+    assert pytui.run("list").returncode == 0
+    parsed = Path(os.environ["XDG_STATE_HOME"]) / "pytui" / "parsed"
+    odd = [f".x.json.{pid}.tmp" for pid in ("\u00b2", "\uff11\uff12", "9" * 200, "+12", "1_2")]
+    for name in odd:
+        (parsed / name).write_bytes(b"left by nobody")
+    pytui.add("3.11.9")  # a changed catalog: the next list stores a new entry, then tidies
+    again = pytui.run("list")
+    assert again.returncode == 0 and "Traceback" not in again.stderr, str(again)
+    assert not set(odd) & set(os.listdir(parsed))
+
+
+def test_a_catalog_number_of_thousands_of_digits_is_one_line(pytui: Pytui) -> None:
+    """json.loads raises on a number of 4300+ digits with Python's own remedy
+    (`use sys.set_int_max_str_digits()`); the line names the catalog and what to do."""
+    pytui.catalog.write_text('{"cpython-3.12.8-linux-x86_64-gnu": {"major": ' + "3" * 5000 + "}}")
+    result = pytui.run("--offline", "list")
+    line = assert_clean_failure(result, 1)
+    assert str(pytui.catalog) in line and "a number of more than 4300 digits" in line, line
+    assert "sys." not in line and "3333" not in line, line
+
+
+def test_columns_of_other_digits_is_no_width(pytui: Pytui) -> None:
+    """COLUMNS=２０ was read as 20 columns by int(); it is no number, so help is as wide as with
+    no COLUMNS at all."""
+    narrow = pytui.run("--help", COLUMNS="20")
+    odd = pytui.run("--help", COLUMNS="\uff12\uff10")
+    default = pytui.run("--help", COLUMNS="")
+    assert odd.returncode == 0 and odd.stdout == default.stdout != narrow.stdout, str(odd)

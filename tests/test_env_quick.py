@@ -282,6 +282,8 @@ def test_a_quick_file_of_the_wrong_kind_is_refused(tmp_path: Path, projects: Pat
     ("600", 600.0), ("600s", 600.0), ("10m", 600.0), ("10min", 600.0), ("1h", 3600.0),
     ("7d", 604800.0), ("0", 0.0), (" 5 m ", 300.0),
     ("8d", None), ("-1", None), ("1.5m", None), ("soon", None), ("", None), ("9" * 20, None),
+    # ASCII digits only, as uv reads numbers: int() would take these.
+    ("\uff11\uff10m", None), ("\u0661", None), ("1_0m", None), ("+5m", None), ("5\u3000m", None),
 ])
 def test_scan_max_age_values(text: str, seconds: float | None) -> None:
     from pytui.app.config import parse_age
