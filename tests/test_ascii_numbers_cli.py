@@ -118,3 +118,12 @@ def test_columns_of_other_digits_is_no_width(pytui: Pytui) -> None:
     odd = pytui.run("--help", COLUMNS="\uff12\uff10")
     default = pytui.run("--help", COLUMNS="")
     assert odd.returncode == 0 and odd.stdout == default.stdout != narrow.stdout, str(odd)
+
+
+def test_an_install_dir_with_a_fullwidth_digit_is_no_install(pytui: Pytui) -> None:
+    """`cpython-3.１2.8-linux-x86_64-gnu` in the install root was listed (and so could be
+    uninstalled) as cpython-3.12.8; uv reads no key in that name and lists nothing."""
+    (pytui.root / "cpython-3.\uff112.8-linux-x86_64-gnu" / "bin").mkdir(parents=True)
+    listed = pytui.run("--offline", "list", "--only-installed")
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr, str(listed)
+    assert "3.12.8" not in listed.stdout and "\uff11" not in listed.stdout, str(listed)
