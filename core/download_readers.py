@@ -86,7 +86,10 @@ class UrlReaders:
 
     def _from_file(self, url: str, body: Body, cancel: CancelToken,
                    report: Callable[[], None]) -> Iterator[bytes]:
-        path = file_url_path(url)
+        try:
+            path = file_url_path(url)
+        except ValueError as err:  # `file://[x/…` from a mirror: urlsplit's, as for http://[::1
+            raise TransferFailure(url, f"not a valid URL ({err})", transient=False) from None
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
         except FileNotFoundError:

@@ -54,10 +54,11 @@ def test_spaces_and_bytes_past_ascii_in_a_location_are_sent_escaped(http_server,
     assert http_server.count("/x%00%20HTTP/1.1") == 1
 
 
-@pytest.mark.parametrize("mirror", ["http://[::1", "https://[::1/pbs"])
+@pytest.mark.parametrize("mirror", ["http://[::1", "https://[::1/pbs", "file://[x/pbs"])
 def test_a_mirror_that_is_no_url_is_one_line(pytui: Pytui, mirror: str) -> None:
     """`--mirror http://[::1` (or UV_PYTHON_INSTALL_MIRROR): urlsplit's ValueError, raised
-    while naming the host the download waits on, was a traceback."""
+    while naming the host the download waits on (or reading a `file://[x` mirror's path), was
+    a traceback."""
     from fixtures_archives import write_uv_catalog
 
     made = pytui.make("3.12.8")  # listed under its GitHub release URL, which a mirror serves
