@@ -156,6 +156,10 @@ def _text_lines(args: argparse.Namespace, settings: Settings, rows: list[ListRow
                 shown += " -> " + _styled(row.symlink, "36", color)
         elif args.show_urls:
             plain = row.url or ""
+            if not plain.isprintable():  # a mirror's ESC or bidi mark would steer the terminal
+                from pytui.app.safe_text import shown as escaped
+
+                plain = escaped(plain)
             shown = _styled(plain, "2", color)
         elif row.cached is not None:
             plain = user_display(row.cached.path)  # as an install's path: from the cwd when under it

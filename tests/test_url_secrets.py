@@ -74,3 +74,14 @@ def test_a_mirrors_user_info_is_sent_as_basic_auth_to_its_own_host_only(pytui: P
                        (f"/other{made.url_path}", None)):
         requests = pytui.server.requests_for(path)
         assert requests and requests[0].headers.get("authorization") == auth, (path, requests)
+
+
+def test_list_show_urls_escapes_what_a_mirror_value_would_do_to_the_terminal(pytui: Pytui) -> None:
+    # `pytui list --show-urls` printed a mirror's ESC sequence and bidi mark as they are (the
+    # error lines escape them): `\x1b]52;…` writes the clipboard, U+202E reverses the line.
+    made = pytui.make("3.12.8")
+    write_uv_catalog(pytui.catalog, [made.build])
+    listed = pytui.run("list", "--show-urls", "3.12",
+                       UV_PYTHON_INSTALL_MIRROR="http://127.0.0.1:1/\x1b]52;c;aGk=\x07/\u202ex")
+    assert listed.returncode == 0 and "\\x1b]52;c;aGk=\\x07/\\u202ex/" in listed.stdout, str(listed)
+    assert not any(ch in listed.stdout for ch in "\x1b\x07\u202e"), str(listed)
