@@ -19,6 +19,9 @@ LOG_NAME = "tui-history.log"
 MAX_LOG_BYTES = 1_000_000
 # Entries kept in memory for the History screen.
 MAX_ENTRIES = 2_000
+# The newest entries the History screen draws: each is a widget, and with 2000 of them (every
+# toast is an entry) `H` took seconds to open; the earlier ones are in the log.
+MAX_SHOWN = 200
 
 
 class Entry(FrozenRecord):
@@ -99,6 +102,16 @@ class History:
             # Once: a problem stops every later attempt (the check at the top).
             if self._on_problem is not None:
                 self._on_problem(cause)
+
+
+def shown_entries(history: History) -> tuple[list[Entry], str]:
+    """The entries the History screen draws (the newest MAX_SHOWN) and the line that says how
+    many earlier ones it leaves out ("" when none)."""
+    earlier = len(history.entries) - MAX_SHOWN
+    if earlier <= 0:
+        return history.entries, ""
+    where = "in the log" if history.log_path is not None and not history.log_problem else "not shown"
+    return history.entries[-MAX_SHOWN:], f"{earlier} earlier entries {where}; the newest {MAX_SHOWN} below"
 
 
 def log_note(history: History, home: Path) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from pytui.app.decisions import Line
-from pytui.app.history import History, format_time, log_note
+from pytui.app.history import History, format_time, log_note, shown_entries
 from pytui.app.keymap import help_rows
 from pytui.app.scroll_hint import scroll_hint
 from pytui.widgets.folded import Folded
@@ -280,7 +280,10 @@ class HistoryScreen(ScrollingDialog):
                 if not self._history.entries:
                     yield Static("Nothing yet: jobs, purges and refreshes are listed here.",
                                  classes="dialog-hint")
-                for entry in self._history.entries:
+                entries, left_out = shown_entries(self._history)
+                if left_out:
+                    yield Static(left_out, classes="dialog-hint", markup=False)
+                for entry in entries:
                     yield Static(Folded(_entry_text(entry.at, entry.kind, entry.title,
                                                     entry.outcome, entry.message)),
                                  classes="history-entry")

@@ -53,3 +53,22 @@ async def test_after_a_dialog_the_most_urgent_held_toasts_show_and_one_line_coun
         # Every one of them is in History; the count's line is not (it points there).
         assert [e.message for e in app.history.entries if e.kind == "note"] == \
             ["first done", "it failed", "done 3", "done 4", "done 5"]
+
+
+async def test_history_draws_its_newest_entries_and_says_how_many_the_log_has_before(
+        ui_world: UiWorld) -> None:
+    # Every entry was a widget: with the 2000 History keeps (every toast is one), H took
+    # seconds to open, the UI frozen meanwhile.
+    from pytui.app.history import MAX_SHOWN
+
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        for n in range(MAX_SHOWN + 50):
+            app.history.add("install", f"job {n}", "done", f"installed {n}")
+        await pilot.press("H")
+        await wait_for(pilot, lambda: app.screen.id == "history", what="History")
+        entries = app.screen.query(".history-entry")
+        assert len(entries) == MAX_SHOWN and "job 50 " in str(entries.first().content)
+        hints = [str(hint.content) for hint in app.screen.query(".dialog-hint")]
+        assert f"50 earlier entries in the log; the newest {MAX_SHOWN} below" in hints, hints
