@@ -23,6 +23,7 @@ from textual.app import App
 
 if TYPE_CHECKING:
     from pytui.app import decisions as decide
+    from pytui.app.disk_watch import DiskWatch
     from pytui.app.history import History
     from pytui.app.render import Renderer
     from pytui.app.runner import JobRunner
@@ -40,6 +41,7 @@ class AppBase(App[int]):
         runner: JobRunner
         history: History
         renderer: Renderer
+        disk_watch: DiskWatch
 
         # Defined in JobActions, used by every part.
         def _target(self) -> tuple[str, str | None]: ...

@@ -15,6 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
+from pytui.app.disk_watch import take_stamp, watched_dirs
 from pytui.app.gateway import CoreGateway
 from pytui.app.messages import (
     CacheUsage,
@@ -23,6 +24,7 @@ from pytui.app.messages import (
     CatalogRefreshed,
     DiskFailed,
     DiskListed,
+    DiskStamped,
     EnvsScanned,
     InstalledSizes,
     Purged,
@@ -45,6 +47,8 @@ _T = TypeVar("_T")
 
 # Kinds of background work whose newest result wins.
 CATALOG, DISK, SIZES, ENVS, CACHE_USAGE = "catalog", "disk", "sizes", "envs", "cache-usage"
+# The periodic look for changes made by other processes (not a result kind: nothing supersedes it).
+DISK_WATCH = "disk-watch"
 
 
 def quick_note(result: ScanResult, now: float) -> str:
@@ -134,6 +138,8 @@ class BackgroundWork:
         self._generation: dict[str, int] = {}
         # The loop whose executor is DaemonThreads (see _spawn).
         self._daemon_loop: asyncio.AbstractEventLoop | None = None
+        # A look for changes made elsewhere is under way (see watch_disk).
+        self._watching = False
 
     # -- generations ------------------------------------------------------------------------
 
@@ -187,15 +193,19 @@ class BackgroundWork:
         outcome = self.gateway.refresh_catalog(settings)
         self._post_if_current(CATALOG, generation, CatalogRefreshed(generation, outcome))
 
-    def scan_disk(self) -> None:
-        """List the cache and the install root again; the newest scan wins."""
+    def scan_disk(self) -> int:
+        """List the cache and the install root again; the newest scan wins. Returns its
+        generation."""
         generation = self._next(DISK)
         self._spawn(partial(self._scan_disk, generation, self._state.job_settings(),
                             self._state.catalog),
                     group=DISK, name="scan", description="listing the cache and install root",
                     exclusive=True)
+        return generation
 
     def _scan_disk(self, generation: int, settings: Settings, catalog: Catalog | None) -> None:
+        # Taken before the listing: a change made while it runs shows as a change next time.
+        stamp = take_stamp(watched_dirs(settings))
         try:
             archives, cache_problem = self.gateway.scan_cache(settings, catalog)
             installations = self.gateway.list_installed(settings)
@@ -208,7 +218,25 @@ class BackgroundWork:
                             f"{err.strerror or err}"))
             return
         self._post_if_current(DISK, generation,
-                              DiskListed(generation, archives, installations, cache_problem))
+                              DiskListed(generation, archives, installations, cache_problem, stamp))
+
+    def watch_disk(self) -> None:
+        """Stamp the install root and the cache on a thread (app/disk_watch.py); the app lists
+        them again if another process changed them. One look at a time: a look stuck in a hung
+        filesystem's `stat` is not joined by another every interval."""
+        if self._watching:
+            return
+        self._watching = True
+        self._spawn(partial(self._watch_disk, self._state.job_settings()), group=DISK_WATCH,
+                    name="watch", description="looking for changes to the cache and install root")
+
+    def _watch_disk(self, settings: Settings) -> None:
+        try:
+            stamp = take_stamp(watched_dirs(settings))
+        finally:
+            self._watching = False
+        if not worker_cancelled():
+            self._app.post_message(DiskStamped(stamp))
 
     def scan_envs(self) -> None:
         """Find the environments and the install each uses (never blocks a key; newest wins,

@@ -18,6 +18,7 @@ from pytui.app.messages import (
     CatalogRefreshed,
     DiskFailed,
     DiskListed,
+    DiskStamped,
     EnvsScanned,
     InstalledSizes,
     TempCleaned,
@@ -143,10 +144,21 @@ class ListingMessages(AppBase):
 
     def on_disk_listed(self, message: DiskListed) -> None:
         if self.runner.is_current(DISK, message.generation):
-            self._disk_listed(message.archives, message.installations, message.cache_problem)
+            self.disk_watch.listed(message.stamp)
+            self._disk_listed(message.archives, message.installations, message.cache_problem,
+                              watched=message.generation == self.disk_watch.generation)
+
+    def on_disk_stamped(self, message: DiskStamped) -> None:
+        # Another process (uv, a second pytui, a shell) changed the root or the cache.
+        if self.disk_watch.wants_listing(message.stamp):
+            self.disk_watch.generation = self.runner.scan_disk()
 
     def _disk_listed(self, archives: list[CachedArchive], installations: list[Installation],
-                     cache_problem: str | None = None) -> None:
+                     cache_problem: str | None = None, *, watched: bool = False) -> None:
+        """`watched`: a listing the watch asked for (another process changed the disk); the
+        environments are scanned again only if the installs changed (a scan walks the home
+        dir; a stream of cache changes must not start one every look)."""
+        before = self.state.installed_keys if self.state.disk_listed else None
         if cache_problem and cache_problem != self.state.cache_problem:
             # Said once when it appears; the Cached pane keeps showing it meanwhile.
             self.history.add("scan", "cache dir", "failed", cache_problem)
@@ -159,7 +171,8 @@ class ListingMessages(AppBase):
             self.call_after_refresh(self.runner.measure, unmeasured)
         self.call_after_refresh(self.runner.measure_cache)
         # Which environments use which install, for uninstall's question.
-        self.call_after_refresh(self.runner.scan_envs)
+        if not watched or before != self.state.installed_keys:
+            self.call_after_refresh(self.runner.scan_envs)
         self.renderer.all()
 
     def on_temp_cleaned(self, message: TempCleaned) -> None:

@@ -10,11 +10,15 @@ and this module is imported before the first screen (core/record.py says what th
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pytui.core.catalog import Catalog
 from pytui.core.models import CachedArchive, Installation
 from pytui.core.sources import CatalogRefresh
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from pytui.app.disk_watch import DiskStamp
 
 
 class CatalogLoaded(Message):
@@ -62,13 +66,29 @@ class DiskListed(Message):
     # Why the cache dir could not be listed (one line), or None.
     cache_problem: str | None
 
+    # The watched directories just before the listing (app/disk_watch.py).
+    stamp: DiskStamp | None
+
     def __init__(self, generation: int, archives: list[CachedArchive],
-                 installations: list[Installation], cache_problem: str | None = None) -> None:
+                 installations: list[Installation], cache_problem: str | None = None,
+                 stamp: DiskStamp | None = None) -> None:
         super().__init__()
         self.generation = generation
         self.archives = archives
         self.installations = installations
         self.cache_problem = cache_problem
+        self.stamp = stamp
+
+
+class DiskStamped(Message):
+    """A periodic look at the install root and the cache (app/disk_watch.py): the app lists
+    them again if another process changed them."""
+
+    stamp: DiskStamp
+
+    def __init__(self, stamp: DiskStamp) -> None:
+        super().__init__()
+        self.stamp = stamp
 
 
 class DiskFailed(Message):

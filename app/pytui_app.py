@@ -19,6 +19,7 @@ from typing import ClassVar
 from pytui.app.config import UiConfig
 from pytui.app.contrast import derived_colors
 from pytui.app.conventions import ConventionKeys
+from pytui.app.disk_watch import DISK_WATCH_INTERVAL, DiskStamp, DiskWatch
 from pytui.app.gateway import CoreGateway, refresh_is_useful
 from pytui.app.history import History
 from pytui.app.job_actions import JobActions
@@ -105,6 +106,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         clock: Callable[[], float] = time.time,
         home: Path | None = None,
         disk: tuple[list[CachedArchive], list[Installation], str | None] | None = None,
+        disk_stamp: DiskStamp | None = None,
         catalog_error: str | None = None,
         gateway: CoreGateway | None = None,
         config: UiConfig | None = None,
@@ -121,8 +123,12 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         self.renderer = Renderer(self, self.state, self.vm)
         self._refresh_on_start = refresh
         self._show_eta = show_eta
-        # What the factory read before the first frame (so it shows the rows at once).
+        # What the factory read before the first frame (so it shows the rows at once), and
+        # the watched directories' stamp taken before it (app/disk_watch.py).
         self._preloaded_disk = disk
+        self.disk_watch = DiskWatch()
+        if disk_stamp is not None:
+            self.disk_watch.listed(disk_stamp)
         self._catalog_error = catalog_error
         self._gc_paused = False  # True while compose paused the collector (see compose)
         # (notification, its text as given) for each toast not yet expired (see notify).
@@ -271,6 +277,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         self.set_timer(WARM_UP_DELAY, self.runner.warm_up)
         self.set_timer(WARM_UP_DELAY, self._settle)
         self.set_timer(WARM_UP_DELAY, load_deferred)
+        self.set_interval(DISK_WATCH_INTERVAL, self.runner.watch_disk)
 
     def _settle(self) -> None:
         """After the first frame: make the builds the first screen did not need (make_app

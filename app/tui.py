@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pytui.app.disk_watch import take_stamp, watched_dirs
 from pytui.core.catalog import Catalog
 from pytui.core.gc_pause import gc_paused
 from pytui.core.platform_detect import HostPlatform
@@ -72,6 +73,7 @@ def make_app(
         gateway = gateway or CoreGateway()
         catalog_error = None
         disk = None
+        disk_stamp = None
         if preload:
             if catalog is None and catalog_is_local(settings):
                 try:
@@ -85,6 +87,7 @@ def make_app(
                 # unusable cache dir is shown (scan_cache says why); if the install root cannot be
                 # listed, the app starts anyway and its own scan says what is wrong.
                 try:
+                    disk_stamp = take_stamp(watched_dirs(settings))
                     archives, cache_problem = gateway.scan_cache(settings, catalog)
                     disk = (archives, gateway.list_installed(settings), cache_problem)
                 except (PytuiError, OSError):
@@ -94,7 +97,8 @@ def make_app(
         # full collections walk it again and again (pytui_app freezes again after that frame).
         gc.freeze()
         return PytuiApp(settings, catalog=catalog, host=host, refresh=refresh, show_eta=show_eta,
-                        clock=clock, home=home, disk=disk, catalog_error=catalog_error,
+                        clock=clock, home=home, disk=disk, disk_stamp=disk_stamp,
+                        catalog_error=catalog_error,
                         gateway=gateway, config=read_config(settings.env))
 
 

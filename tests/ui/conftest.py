@@ -15,6 +15,17 @@ from ui_helpers import UiWorld, make_world
 from view_state import three_builds
 
 
+@pytest.fixture(autouse=True)
+def _no_disk_watch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The watch that lists the disk again when another process changed it (app/disk_watch.py)
+    looks once an hour here: many tests stage what the panes show (jobs, partial downloads)
+    and assert on it, and a listing landing in between would replace it. test_ui_disk_watch.py
+    turns it back on (and runs jobs beside it)."""
+    from pytui.app import pytui_app
+
+    monkeypatch.setattr(pytui_app, "DISK_WATCH_INTERVAL", 3600.0)
+
+
 @pytest.fixture
 def ui_world(tmp_path: Path, http_server: FaultyHTTPServer) -> UiWorld:
     return make_world(tmp_path, http_server)

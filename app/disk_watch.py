@@ -1,0 +1,97 @@
+"""Noticing that another process changed the install root or the cache (uv installing or
+uninstalling, a second pytui, a shell's `rm`), so the panes follow without `r`.
+
+Each listing of the disk carries a stamp of the watched directories taken just before it;
+every DISK_WATCH_INTERVAL seconds a thread worker takes a new stamp, and the app lists the disk
+again when the stamp differs from the one of the listing shown. A stamp is each directory's
+inode, link count and modification time: an install or uninstall (a directory made or removed
+in the root), an archive or `.part` written, renamed or removed in the cache, a tree kept or
+discarded, all change one of them. A listing taken in the same clock tick as a change may not
+see it while its stamp already has the new time (directory times are as coarse as the kernel's
+clock tick), so a stamp whose times are that recent is only trusted once a later stamp agrees:
+the directory is listed once more. No Textual here: app/background.py runs the stat on a
+thread (a hung network filesystem must not freeze the screen) and app/listing_messages.py
+decides.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from pytui.core.settings import Settings
+from pytui.core.tree_store import TREES_DIR
+
+# Seconds between two looks at the watched directories: a change made elsewhere shows within
+# this long; each look is three `stat` calls.
+DISK_WATCH_INTERVAL = 2.0
+# A directory time this close to when its stamp was taken may share a clock tick with a change
+# the listing did not see (kernel timestamps are as coarse as the tick, 1-10 ms).
+RACY_NS = 100_000_000
+
+# Per watched directory: (inode, link count, mtime in ns), or None when it cannot be read.
+DirStamp = tuple[int, int, int] | None
+
+
+class DiskStamp:
+    """What the watched directories looked like at one moment."""
+
+    __slots__ = ("dirs", "racy")
+
+    def __init__(self, dirs: tuple[DirStamp, ...], racy: bool) -> None:
+        self.dirs = dirs
+        # A time within RACY_NS of the moment the stamp was taken: see the module's docstring.
+        self.racy = racy
+
+    def __repr__(self) -> str:
+        return f"DiskStamp({self.dirs!r}, racy={self.racy})"
+
+
+def watched_dirs(settings: Settings) -> tuple[Path, ...]:
+    return (settings.install_root, settings.cache_dir, settings.cache_dir / TREES_DIR)
+
+
+def take_stamp(dirs: tuple[Path, ...]) -> DiskStamp:
+    now = time.time_ns()
+    stamps: list[DirStamp] = []
+    racy = False
+    for path in dirs:
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):  # missing, unreadable, or a path the OS refuses
+            stamps.append(None)
+            continue
+        stamps.append((st.st_ino, st.st_nlink, st.st_mtime_ns))
+        racy = racy or st.st_mtime_ns > now - RACY_NS
+    return DiskStamp(tuple(stamps), racy)
+
+
+class DiskWatch:
+    """The stamp of the listing shown, and whether a new stamp calls for another listing.
+    Used on the app's thread only."""
+
+    def __init__(self) -> None:
+        self.shown: DiskStamp | None = None
+        # The DISK generation of the newest listing a look asked for (0: none).
+        self.generation = 0
+
+    def listed(self, stamp: DiskStamp | None) -> None:
+        """A listing taken after `stamp` is now shown."""
+        if stamp is not None:
+            self.shown = stamp
+
+    def wants_listing(self, stamp: DiskStamp) -> bool:
+        """Whether the disk should be listed again, given a stamp taken now. Before any listing
+        lands (the first one is under way) nothing more is asked for."""
+        shown = self.shown
+        if shown is None:
+            return False
+        if stamp.dirs != shown.dirs:
+            return True
+        if shown.racy:
+            # Equal, but the listing may have missed a change in its own tick: once more, and
+            # the stamp taken before that listing (older times by then) settles it.
+            self.shown = DiskStamp(shown.dirs, racy=False)
+            return True
+        return False

@@ -1,0 +1,154 @@
+"""The panes follow changes other processes make to the cache and the install root, without `r`
+(app/disk_watch.py): a file copied into the cache, real uv installing and uninstalling, and
+nothing listed again while nothing changes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pytui.app import pytui_app
+from pytui.app.background import DISK, ENVS
+from pytui.app.disk_watch import DiskStamp, DiskWatch, take_stamp
+from ui_helpers import UiWorld, ready, wait_for
+
+UV = Path(sys.executable).parent / "uv"
+SIZE = (120, 36)
+
+
+@pytest.fixture(autouse=True)
+def _look_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The tests wait on what the looks find, never on the interval; a short one keeps them quick.
+    monkeypatch.setattr(pytui_app, "DISK_WATCH_INTERVAL", 0.05)
+
+
+def _count_looks(app) -> list[int]:
+    """Counts the looks the app has judged (one list item, incremented)."""
+    looks = [0]
+    judge = app.disk_watch.wants_listing
+
+    def counted(stamp: DiskStamp) -> bool:
+        looks[0] += 1
+        return judge(stamp)
+
+    app.disk_watch.wants_listing = counted
+    return looks
+
+
+async def test_a_file_copied_into_the_cache_and_removed_shows_without_r(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: app.state.environments is not None and not app.state.envs_scanning,
+                       what="the first environment scan")
+        scans = app.runner._generation.get(ENVS, 0)
+        assert app.state.archives == []
+        path = ui_world.seed_cache("3.13.1")
+        await wait_for(pilot, lambda: [a.path for a in app.state.archives] == [path],
+                       what="the archive copied in from outside listed")
+        path.unlink()
+        await wait_for(pilot, lambda: app.state.archives == [], what="the removed archive gone")
+        # The installs did not change: no environment scan (it walks the home dir).
+        assert app.runner._generation.get(ENVS, 0) == scans
+
+
+async def test_nothing_is_listed_again_while_nothing_changes(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        looks = _count_looks(app)
+        # A listing whose directories changed in its own clock tick is taken once more; then
+        # the stamps agree and the looks list nothing.
+        await wait_for(pilot, lambda: looks[0] >= 3, what="three looks")
+        generation = app.runner._generation.get(DISK, 0)
+        seen = looks[0]
+        await wait_for(pilot, lambda: looks[0] >= seen + 10, what="ten more looks")
+        assert app.runner._generation.get(DISK, 0) == generation
+
+
+@pytest.mark.uv
+async def test_uv_installing_and_uninstalling_shows_in_installed(ui_world: UiWorld, tmp_path) -> None:
+    if not UV.exists():
+        pytest.skip(f"uv is not installed beside {sys.executable}")
+    settings = ui_world.settings
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UV_")}
+    env.update({"UV_NO_CONFIG": "1", "UV_NO_PROGRESS": "1", "UV_CACHE_DIR": str(tmp_path / "uv-cache"),
+                "UV_PYTHON_INSTALL_DIR": str(settings.install_root),
+                "UV_PYTHON_BIN_DIR": str(tmp_path / "bin"),
+                "UV_PYTHON_DOWNLOADS_JSON_URL": str(ui_world.catalog_path)})
+    key = ui_world.build("3.13.1").key
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.state.installations == []
+        await wait_for(pilot, lambda: app.state.environments is not None and not app.state.envs_scanning,
+                       what="the first environment scan")
+        scans = app.runner._generation.get(ENVS, 0)
+        done = subprocess.run([str(UV), "python", "install", key], env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        await wait_for(pilot, lambda: [i.key for i in app.state.installations] == [key],
+                       what="uv's install listed")
+        # The installs changed: the environments are scanned again (Used by).
+        await wait_for(pilot, lambda: app.runner._generation.get(ENVS, 0) > scans,
+                       what="an environment scan")
+        done = subprocess.run([str(UV), "python", "uninstall", key], env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        await wait_for(pilot, lambda: app.state.installations == [], what="uv's uninstall listed")
+
+
+def test_a_stamp_changes_with_what_the_panes_show(tmp_path) -> None:
+    root, cache = tmp_path / "root", tmp_path / "cache"
+    root.mkdir()
+    dirs = (root, cache, cache / "trees")
+    watch = DiskWatch()
+    first = take_stamp(dirs)
+    assert first.dirs[1] is None  # a missing cache dir is a stamp too
+    assert not watch.wants_listing(first)  # nothing listed yet: the first listing is under way
+    watch.listed(DiskStamp(first.dirs, racy=False))
+    assert not watch.wants_listing(take_stamp(dirs))
+    cache.mkdir()
+    assert watch.wants_listing(take_stamp(dirs))  # the cache dir appeared
+    watch.listed(DiskStamp(take_stamp(dirs).dirs, racy=False))
+    (root / "cpython-3.13.1-linux-x86_64-gnu").mkdir()  # an install: a link count and a time
+    assert watch.wants_listing(take_stamp(dirs))
+    watch.listed(DiskStamp(take_stamp(dirs).dirs, racy=False))
+    shutil.rmtree(root / "cpython-3.13.1-linux-x86_64-gnu")
+    assert watch.wants_listing(take_stamp(dirs))
+
+
+def test_a_racy_stamp_is_listed_once_more_then_trusted(tmp_path) -> None:
+    dirs = (tmp_path,)
+    soon = time.time_ns() + 10**9  # a time the stamp cannot be older than: racy however slow
+    os.utime(tmp_path, ns=(soon, soon))
+    stamp = take_stamp(dirs)
+    assert stamp.racy
+    watch = DiskWatch()
+    watch.listed(stamp)
+    assert watch.wants_listing(DiskStamp(stamp.dirs, racy=False))
+    assert not watch.wants_listing(DiskStamp(stamp.dirs, racy=False))
+
+
+async def test_an_install_job_beside_the_watch_ends_as_it_would_alone(ui_world: UiWorld) -> None:
+    """The job writes into the watched cache and root while it runs: the looks may list the
+    disk meanwhile, and the job still ends done with its build installed and cached."""
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        looks = _count_looks(app)
+        key = ui_world.build("3.13.1").key
+        app.runner.start_install(ui_world.build("3.13.1"))
+        await wait_for(pilot, lambda: any(j.phase == "done" for j in app.state.jobs.values()),
+                       what="the install done")
+        await wait_for(pilot, lambda: key in app.state.installed_keys
+                       and any(a.build is not None and a.build.key == key for a in app.state.archives),
+                       what="installed and cached")
+        seen = looks[0]
+        await wait_for(pilot, lambda: looks[0] >= seen + 3, what="three more looks")
+        assert key in app.state.installed_keys
