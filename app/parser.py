@@ -79,7 +79,7 @@ class _Parser(argparse.ArgumentParser):
         from pytui.app.style import stderr_style
         from pytui.app.usage_errors import usage_error_line
 
-        line = usage_error_line(message, self.prog, _ARGV, _known_commands())
+        line = usage_error_line(message, self.prog, _ARGV, _known_commands(), _command_actions(self))
         self.exit(2, stderr_style().error(line) + "\n")
 
 
@@ -141,6 +141,18 @@ def _named_command(parser: argparse.ArgumentParser, argv: Sequence[str]) -> str 
     """The command `argv` names, if it surely names a known one; None asks for every parser."""
     at = _first_word(parser, argv)
     return argv[at] if at is not None and argv[at] in _known_commands() else None
+
+
+def _command_actions(parser: argparse.ArgumentParser) -> dict[str, list[str]]:
+    """Each command's action words (`cache`: dir, list, …) from the top-level `parser`."""
+    found: dict[str, list[str]] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, command in action.choices.items():
+                for inner in command._actions:
+                    if isinstance(inner, argparse._SubParsersAction):
+                        found[name] = list(inner.choices)
+    return found
 
 
 def _known_commands() -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pytui.app.safe_text import shown
 
@@ -32,13 +32,20 @@ _UNRECOGNIZED = "unrecognized arguments: "
 _INVALID_CHOICE = re.compile(r"^argument (?P<what>\S+): invalid choice: '(?P<word>.*)' \(choose from (?P<choices>.*)\)$")
 
 
-def usage_error_line(message: str, prog: str, argv: Sequence[str], commands: Sequence[str]) -> str:
+def usage_error_line(message: str, prog: str, argv: Sequence[str], commands: Sequence[str],
+                     actions: Mapping[str, Sequence[str]] | None = None) -> str:
     """The line for argparse's `message` from the parser named `prog`, for the command line
-    `argv` (`commands`: pytui's command words, to name the command a top-level error is about)."""
+    `argv` (`commands`: pytui's command words, to name the command a top-level error is about;
+    `actions`: a command's action words, `cache`'s `purge`…, to name the action too)."""
     if prog == "pytui":
         # argparse reports arguments no parser took from the top-level parser.
-        word = next((arg for arg in argv if arg in commands), None)
-        prog = f"pytui {word}" if word else prog
+        at = next((index for index, arg in enumerate(argv) if arg in commands), None)
+        if at is not None:
+            prog = f"pytui {argv[at]}"
+            # `pytui cache purge --bogus` is about `pytui cache purge` and its --help.
+            action = next((arg for arg in argv[at + 1:] if not arg.startswith("-")), None)
+            if action is not None and action in (actions or {}).get(argv[at], ()):
+                prog += f" {action}"
     help_hint = f"`{prog} --help` lists what it takes"
     if message.startswith(_UNRECOGNIZED):
         extra = message[len(_UNRECOGNIZED):].split(" ")

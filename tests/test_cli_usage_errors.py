@@ -37,6 +37,16 @@ def test_the_line_names_the_command_and_what_it_did_not_take(message, prog, argv
     assert usage_error_line(message, prog, argv, COMMANDS) == line
 
 
+def test_an_option_a_cache_action_lacks_names_that_action(pytui: Pytui) -> None:
+    # `pytui cache purge --all --bogus` said `pytui cache has no option --bogus; \`pytui cache
+    # --help\``, whose help lists the actions, not purge's options.
+    for argv, said in ((["cache", "purge", "--all", "--bogus"], "pytui cache purge has no option --bogus"),
+                       (["cache", "verify", "extra"], "pytui cache verify has no argument 'extra'")):
+        line = assert_clean_failure(pytui.run(*argv), 2)
+        command = said.split(" has ")[0]
+        assert line == f"error: {said}; `{command} --help` lists what it takes", line
+
+
 def test_a_hostile_argument_is_shown_escaped() -> None:
     line = usage_error_line("unrecognized arguments: \x1b]52;c;eA==\x07", "pytui", ["dir"], COMMANDS)
     assert "\x1b" not in line and "\x07" not in line, line
