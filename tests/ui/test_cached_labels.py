@@ -47,10 +47,15 @@ def test_names_only_the_extension_tells_apart_say_it() -> None:
 
 
 def test_names_nothing_else_tells_apart_say_where_they_differ() -> None:
-    # A hostile name read as the same version (FULLWIDTH DIGIT ONE is a digit to int()): they
-    # were their own labels, a whole file name that the Key column could not show at 80.
+    # A hostile name that once read as the same version (FULLWIDTH DIGIT ONE is a digit to
+    # int()) is no build now that versions take ASCII digits only, as uv reads them: its label
+    # is its name's start, apart from the build's.
     names = [f"none-cpython-3.11.9-20250115{TAIL}", f"none-cpython-3.１1.9-20250115{TAIL}"]
-    assert short_labels(names) == ["…hon-3.11.9-202…", "…hon-3.１1.9-20…"]  # the digit: 2 cells
+    assert short_labels(names) == ["3.11.9 20250115", "none-cpython-3.…"]
+    # Two names that give no build and start alike say where they differ.
+    names = [f"none-cpython-3.１1.9-20250115{TAIL}", f"none-cpython-3.１1.9-20250116{TAIL}"]
+    labels = short_labels(names)
+    assert len(set(labels)) == 2 and all("…" in label for label in labels), labels
 
 
 def test_a_label_with_wide_characters_takes_no_more_cells_than_the_bound() -> None:
