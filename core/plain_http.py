@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import SplitResult, urljoin, urlsplit
 
-from pytui.core.keys import TYPE_CHECKING
+from pytui.core.keys import TYPE_CHECKING, is_digits
 
 if TYPE_CHECKING:
     from typing import Any
@@ -204,7 +204,8 @@ def _parse_head(head: bytes) -> tuple[int, str, dict[str, str]]:
     status_line = lines[0].decode("latin-1")
     version, _, rest = status_line.partition(" ")
     code, _, reason = rest.partition(" ")
-    if version not in ("HTTP/1.1", "HTTP/1.0") or len(code) != 3 or not code.isdigit():
+    # ASCII digits: the latin-1 line may hold `²`, which isdigit() takes and int() refuses.
+    if version not in ("HTTP/1.1", "HTTP/1.0") or len(code) != 3 or not is_digits(code):
         raise RemoteProtocolError(f"bad status line {status_line[:80]!r}")
     if len(lines) - 1 > MAX_HEADERS:
         raise RemoteProtocolError(f"more than {MAX_HEADERS} header fields")

@@ -127,3 +127,41 @@ def test_an_install_dir_with_a_fullwidth_digit_is_no_install(pytui: Pytui) -> No
     listed = pytui.run("--offline", "list", "--only-installed")
     assert listed.returncode == 0 and "Traceback" not in listed.stderr, str(listed)
     assert "3.12.8" not in listed.stdout and "\uff11" not in listed.stdout, str(listed)
+
+
+def test_a_status_code_with_a_superscript_digit_is_one_line(pytui: Pytui) -> None:
+    """pytui's own http:// client decodes the status line as latin-1, where `²` is a character
+    isdigit() takes and int() refuses: `HTTP/1.1 2²0 OK` ended an install in a traceback."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def answer() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 2\xb20 OK\r\nContent-Length: 0\r\n\r\n")
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        made = pytui.add("3.12.8")
+        # The build's URL, on this server instead of the harness's.
+        here = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+        pytui.catalog.write_text(pytui.catalog.read_text().replace(made.build.url.rsplit("/", 2)[0] + "/",
+                                                                   here))
+        result = pytui.run("install", "3.12", UV_HTTP_RETRIES="0")
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+    line = assert_clean_failure(result, 1)
+    assert "bad status line" in line and "cpython-3.12.8" in line, line
+    assert pytui.trees() == [] and pytui.cached() == []
