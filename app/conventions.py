@@ -128,9 +128,9 @@ class ConventionKeys(AppBase):
         if isinstance(decision, decide.CopyText):
             # OSC 52: many terminals ignore it, so the text is shown too.
             self.copy_to_clipboard(decision.text)
-            self.history.add("copy", decision.what, "done", decision.text)
+            self.history.add("copy", decision.what, "done", decision.text, verbatim=True)
             self.notify(copied_message(decision.text), title=f"Copied the {decision.what} (y)",
-                        markup=False, in_history=True)
+                        markup=False, in_history=True, verbatim=True)
         else:
             self.carry_out(decision)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from pytui.app.state import AppState
-from pytui.widgets.format import short_path
+from pytui.widgets.format import home_shortened, short_path
 from pytui.widgets.rows import EnvRow
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ def env_details(state: AppState, env: Environment) -> list[tuple[str, str]]:
               ("version", env.version or ""), ("how", env.how() if env.status != "broken" else "")]
     if env.status == "broken":
         reason = env.error or f"wanted {env.wanted}"
-        fields.append(("broken", reason.replace(str(state.home) + "/", "~/")))
+        fields.append(("broken", home_shortened(reason, state.home)))
     elif env.wanted:
         fields.append(("wanted", env.wanted))
     return [(label, value) for label, value in fields if value]

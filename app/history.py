@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pytui.core.record import FrozenRecord
 from pytui.core.url_secrets import without_secrets
-from pytui.widgets.format import short_path
+from pytui.widgets.format import home_shortened, short_path
 
 LOG_NAME = "tui-history.log"
 # The log is rotated (one old copy kept, `.1`) once it passes this size.
@@ -51,8 +51,10 @@ def format_time(at: float) -> str:
 
 class History:
     def __init__(self, state_dir: Path | None, *, clock: Callable[[], float] = time.time,
-                 on_problem: Callable[[str], None] | None = None) -> None:
+                 on_problem: Callable[[str], None] | None = None, home: Path | None = None) -> None:
         self.entries: list[Entry] = []
+        # Paths under it are written from `~` in every entry, as the panes write them.
+        self.home = home
         self.log_path = state_dir / LOG_NAME if state_dir is not None else None
         # Why the log could not be written (shown on the History screen), or "".
         self.log_problem = ""
@@ -60,9 +62,13 @@ class History:
         # Told the cause once, when the log first cannot be written (the app notifies).
         self._on_problem = on_problem
 
-    def add(self, kind: str, title: str, outcome: str, message: str) -> Entry:
+    def add(self, kind: str, title: str, outcome: str, message: str, *, verbatim: bool = False) -> Entry:
+        """`verbatim`: the message is kept as given, paths too (what `y` put on the clipboard)."""
         # A URL's password never reaches the screen or the log (core/url_secrets.py).
-        entry = Entry(self._clock(), kind, title, outcome, without_secrets(" ".join(message.split())))
+        said = without_secrets(" ".join(message.split()))
+        if not verbatim:
+            said = home_shortened(said, self.home)
+        entry = Entry(self._clock(), kind, title, outcome, said)
         self.entries.append(entry)
         del self.entries[:-MAX_ENTRIES]
         self._append(entry)
@@ -118,7 +124,7 @@ def log_note(history: History, home: Path) -> str:
     """The History screen's line under its title: where the log is kept (`~` for the home, as
     the header writes paths), or why it is not. It read `Also in /home/me/.local/state/…`."""
     if history.log_problem:
-        return history.log_problem
+        return home_shortened(history.log_problem, home)
     if history.log_path is None:
         return ""
     return f"Also written to {short_path(history.log_path, home)}"

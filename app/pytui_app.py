@@ -50,6 +50,7 @@ from pytui.core.url_secrets import without_secrets
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.details import DetailsPanel
+from pytui.widgets.format import home_shortened
 from pytui.widgets.header import HeaderBar
 from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobList
@@ -119,7 +120,8 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         self.vm = ViewModel()
         self.runner = JobRunner(self, self.state, gateway or CoreGateway())
         self.state.envs_max_age = config.scan_max_age if config is not None else None
-        self.history = History(settings.state_dir, on_problem=self._history_not_kept)
+        self.history = History(settings.state_dir, on_problem=self._history_not_kept,
+                               home=self.state.home)
         self.renderer = Renderer(self, self.state, self.vm)
         self._refresh_on_start = refresh
         self._show_eta = show_eta
@@ -143,10 +145,14 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
                     "H shows this session's", title="History", severity="warning", markup=False)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True, in_history: bool = False) -> None:
+               timeout: float | None = None, markup: bool = True, in_history: bool = False,
+               verbatim: bool = False) -> None:
         """`in_history`: the caller has kept its own entry (the whole error, not the toast's
         short form); any other toast is kept in History as a note, so one dismissed by a
-        dialog, or held and never shown (app/toast_gate.py), is still found there."""
+        dialog, or held and never shown (app/toast_gate.py), is still found there.
+        `verbatim`: paths are shown as given (what `y` copied), not from `~` as the panes say."""
+        if not verbatim:
+            message = home_shortened(message, self.state.home)
         # Every toast (the screens' too: Widget.notify calls this) passes here: Textual would
         # break a URL or a path in the middle of a name (app/toast_text.py). The text as given
         # is kept beside the notification, so a resize words it again (on_resize). This is

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+from functools import lru_cache
 from pathlib import Path
 
 from pytui.core.keys import is_digits
@@ -74,6 +76,25 @@ def short_path(path: os.PathLike[str] | str | None, home: Path | None = None) ->
     if home_text and home_text != "/" and (text == home_text or text.startswith(home_text + os.sep)):
         return "~" + text[len(home_text):]
     return text
+
+
+def home_shortened(text: str, home: Path | None = None) -> str:
+    """A message with every path under the home directory written from `~`, as `short_path`
+    writes one path: History and toasts name paths as the panes do. Only where a path starts
+    (`/root` in `/rootfs` or `/x/root/y` stays)."""
+    home_text = str(home if home is not None else Path.home()).rstrip(os.sep)
+    if not home_text or home_text not in text:
+        return text
+    return _home_pattern(home_text).sub("~", text)
+
+
+@lru_cache(maxsize=4)
+def _home_pattern(home_text: str) -> re.Pattern[str]:
+    # A path starts the text or follows a space, a bracket, `=` or a separator, and the home
+    # is the whole of its first components: a separator or the end of the path follows. A
+    # quoted path stays whole: a shell expands no `~` in quotes, and it may be a command to run.
+    return re.compile(r"(?<![^\s(\[=,:;])" + re.escape(home_text)
+                      + r"(?=/|\Z|[\s:;,)\]\"'`])")
 
 
 def build_date(build: str | None) -> str:

@@ -11,6 +11,7 @@ import subprocess
 
 import pytest
 from fixtures_fs import without_dac_override
+from pytui.widgets.format import home_shortened, short_path
 from ui_helpers import SIZE, UiWorld, press_install, ready, wait_for
 
 
@@ -37,7 +38,7 @@ async def test_tui_starts_and_shows_why_the_cache_dir_is_unusable(ui_world: UiWo
                 # The toast cuts the long path after a `/` (app/toast_text.py): read it joined.
                 errors = [n.message.replace("\n", "") for n in app._notifications
                           if n.severity == "error"]
-                assert errors == [problem]
+                assert errors == [home_shortened(problem, ui_world.home)]  # `~/…`, as the panes say
                 assert app.state.archives == [] and app.state.catalog is not None
                 assert app.state.catalog.builds
                 assert "cannot read the cache dir" in str(app.query_one("#cached-pane").border_subtitle)
@@ -94,10 +95,10 @@ async def test_a_history_log_that_cannot_be_written_is_notified_once(ui_world: U
         await pilot.pause()
         said = [n.message.replace("\n", "") for n in app._notifications
                 if "history is not kept" in n.message]
-        assert len(said) == 1 and str(blocker / "pytui") in said[0], said
+        assert len(said) == 1 and short_path(blocker / "pytui", ui_world.home) in said[0], said
         # The file in the way is named (the OS said "Not a directory", or "File exists" for
         # the directory it could not make).
-        assert f"{blocker} is not a directory" in said[0], said
+        assert f"{short_path(blocker, ui_world.home)} is not a directory" in said[0], said
 
 
 async def test_an_install_into_an_unusable_cache_dir_names_a_step_the_tui_user_can_take(

@@ -102,6 +102,10 @@ async def test_cancel_during_slow_download_leaves_nothing_installed(ui_world: Ui
         assert not app.query_one("#installed", InstalledTable).row_keys
         assert not (ui_world.settings.cache_dir / ui_world.build(SLOW).cache_filename).exists()
         assert ui_world.temp_leftovers() == []
+        # History names the `.part` kept as the panes write paths: it read `/root/.cache/…`.
+        said = next(e.message for e in app.history.entries if e.kind == "install")
+        part = ui_world.settings.cache_dir / (ui_world.build(SLOW).cache_filename + ".part")
+        assert f"kept in ~/{part.relative_to(ui_world.home)} for" in said, said
         # The UI kept answering while the job ran, and the job row can be dismissed.
         await pilot.press("c")
         await pilot.pause()

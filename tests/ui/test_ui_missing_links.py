@@ -14,6 +14,7 @@ import os
 from pytui.core.jobs import InstallJob
 from pytui.core.keys import parse_key
 from pytui.core.link_repair import record_linking
+from pytui.widgets.format import short_path
 from pytui.widgets.installed_table import InstalledTable
 from ui_helpers import UiWorld, no_requests, press_install, ready, wait_for
 
@@ -83,7 +84,7 @@ async def test_a_name_held_by_another_file_names_the_command_that_replaces_it(ui
         await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
                        timeout=60, what="the install's end")
         warned = [e.message for e in app.history.entries if e.outcome == "warning"]
-        assert any(line.startswith(f"Executable already exists at {bin_dir / 'python3.11'}")
+        assert any(line.startswith(f"Executable already exists at {short_path(bin_dir / 'python3.11', ui_world.home)}")
                    and line.endswith(f"`pytui install --force {build.key}` replaces it")
                    for line in warned), warned
         assert not any("use --force" in line for line in warned), warned

@@ -14,6 +14,7 @@ import pytest
 from pytui.app.state import AppState
 from pytui.core.platform_detect import HostPlatform
 from pytui.core.settings import Settings
+from pytui.widgets.format import short_path
 from ui_helpers import UiWorld, ready, wait_for
 
 TITLE = "Environments"
@@ -45,7 +46,7 @@ async def test_what_the_scan_ignored_is_said_once_at_start(ui_world: UiWorld, tm
         assert line.startswith("ignored scan path 'relative/dir' from PYTUI_SCAN_PATHS: not an absolute path"), line
         assert line.endswith(" (and 2 more; H lists them)"), line
         logged = [e.message for e in app.history.entries if e.title == "environments" and e.outcome == "warning"]
-        assert any(f"{state / 'envs-scan.bin'}: not a regular file" in m for m in logged), logged
+        assert any(f"{short_path(state / 'envs-scan.bin', ui_world.home)}: not a regular file" in m for m in logged), logged
         assert any(f"scan path {missing} is not a directory; skipped" in m for m in logged), logged
         assert len(logged) == 3, logged
         # A rescan meets the scan paths' problems again: nothing new is said.

@@ -8,6 +8,7 @@ import os
 
 from pytui.core.kept_catalog import KEPT_CATALOG
 from pytui.core.settings import Settings
+from pytui.widgets.format import short_path
 from ui_helpers import HOST, ready, wait_for
 
 
@@ -26,10 +27,10 @@ async def test_a_discarded_kept_catalog_is_said_at_start() -> None:
             return [n.message.replace("\n", "") for n in app._notifications if n.title == "Catalog"]
 
         await wait_for(pilot, said, what="the catalog's warning")
-        assert said() == [f"ignored the kept catalog {kept}: a FIFO, not a regular file; the "
-                          "built-in list is shown until a refresh fetches it again (pytui list "
-                          "--refresh, r in the TUI)"]
-        assert any(str(kept) in e.message for e in app.history.entries)
+        assert said() == [f"ignored the kept catalog {short_path(kept)}: a FIFO, not a regular file; "
+                          "the built-in list is shown until a refresh fetches it again (pytui "
+                          "list --refresh, r in the TUI)"]
+        assert any(short_path(kept) in e.message for e in app.history.entries)
         assert not kept.exists() and len(app.state.catalog) > 0
 
 
