@@ -22,6 +22,7 @@ from textual.app import App
 
 if TYPE_CHECKING:
     from pytui.core.download import Downloader
+    from pytui.core.environment import Environment
 
 PROGRESS_RATE = 10.0
 
@@ -53,7 +54,9 @@ class JobBodies:
 
     def _install(self, job_id: int, cancel: CancelToken, build: Build, settings: Settings,
                  catalog: Catalog, reinstall: bool, downloader: Downloader | None,
-                 upgrade: bool = False) -> None:
+                 upgrade: bool = False, listed: bool = False) -> None:
+        """`listed`: the build was listed installed when the job was made (Job.listed, read on
+        the UI thread: a listing landing as this thread starts must not change the summary)."""
         post = self._app.post_message
         if upgrade:  # as `pytui upgrade`: bin links only where they already exist
             from pytui.app.upgrade_plan import upgrade_settings
@@ -63,8 +66,6 @@ class JobBodies:
         def warn(line: str) -> None:
             post(JobNote(job_id, tui_next_step(line, build.key), warning=True))
 
-        # Listed installed: `i` restoring the links a killed run left out (app/install_decisions.py).
-        listed = self._state.installation(build.key) is not None
         try:
             result = self.gateway.install(
                 build, settings=settings, catalog=catalog, progress=self._reporter(job_id),
@@ -94,7 +95,9 @@ class JobBodies:
             post(JobEnded(job_id, "done", summary=summary))
 
     def _uninstall(self, job_id: int, cancel: CancelToken, key: str, settings: Settings,
-                   prune: bool = False) -> None:
+                   outdated_among: list[Environment] | None = None) -> None:
+        """`outdated_among`: the environments (a copy taken on the UI thread) an outdated
+        install's removal is checked against again under the lock; None for a plain uninstall."""
         from pytui.core.install_root import NotInstalled, NotRemoved
 
         post = self._app.post_message
@@ -102,7 +105,7 @@ class JobBodies:
         try:
             result = self.gateway.uninstall(
                 settings, key, cancel=cancel, on_wait=partial(self._waiting, job_id),
-                outdated_among=(self._state.environments or []) if prune else None)
+                outdated_among=outdated_among)
         except NotRemoved as err:  # no longer outdated: kept, which is what the rule wants
             post(JobEnded(job_id, "done", summary=str(err)))
         except NotInstalled:  # gone since it was listed: what was asked for is the case

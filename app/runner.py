@@ -118,11 +118,12 @@ class JobRunner(BackgroundWork, JobBodies):
             downloader = None if settings.offline else self.downloader
             body = partial(self._install, job.job_id, token, job.build, settings,
                            self._state.catalog or Catalog([]), job.reinstall, downloader,
-                           job.upgrade)
+                           job.upgrade, job.listed)
         elif job.kind == UNINSTALL:
             assert job.installation is not None
+            outdated_among = list(self._state.environments or []) if job.prune else None
             body = partial(self._uninstall, job.job_id, token, job.installation.key, settings,
-                           job.prune)
+                           outdated_among)
         else:
             body = partial(self._verify, job.job_id, token, settings, self._state.catalog)
         skipped = JobEnded(job.job_id, CANCELLED, error=f"{job.title} cancelled before it started")

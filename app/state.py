@@ -32,7 +32,7 @@ class Job(Record):
     """One job of the session: what it works on, where it is and how it ended."""
 
     __slots__ = ("job_id", "kind", "title", "build", "installation", "reinstall", "upgrade",
-                 "prune", "phase", "done", "total", "speed", "unit", "note", "error", "summary",
+                 "prune", "listed", "phase", "done", "total", "speed", "unit", "note", "error", "summary",
                  "warning", "launched", "queued_at", "ended_at")
     job_id: int
     kind: str  # INSTALL, UNINSTALL or VERIFY
@@ -46,6 +46,9 @@ class Job(Record):
     # An uninstall of an outdated install (the purge screen's `outdated` rule): re-checked
     # under the root lock, as `pytui uninstall --outdated` (the root may change meanwhile).
     prune: bool
+    # An install of a build the Installed pane listed when the job was made (`i` restoring
+    # the links a killed run left out), taken on the UI thread: its summary depends on it.
+    listed: bool
     # "queued", a core phase, "waiting", "remove", "cancelling", or one of ENDED.
     phase: str
     done: int
@@ -65,7 +68,8 @@ class Job(Record):
 
     def __init__(self, job_id: int, kind: str, title: str, build: Build | None = None,
                  installation: Installation | None = None, reinstall: bool = False,
-                 upgrade: bool = False, prune: bool = False, phase: str = "queued",
+                 upgrade: bool = False, prune: bool = False, listed: bool = False,
+                 phase: str = "queued",
                  done: int = 0, total: int | None = None, speed: float | None = None,
                  unit: str = "bytes", note: str = "", error: str = "", summary: str = "",
                  warning: bool = False, launched: bool = False, queued_at: float = 0.0,
@@ -78,6 +82,7 @@ class Job(Record):
         self.reinstall = reinstall
         self.upgrade = upgrade
         self.prune = prune
+        self.listed = listed
         self.phase = phase
         self.done = done
         self.total = total
@@ -293,8 +298,10 @@ class AppState(Record):
     def add_job(self, kind: str, title: str, *, build: Build | None = None,
                 installation: Installation | None = None, reinstall: bool = False,
                 upgrade: bool = False, prune: bool = False) -> Job:
+        listed = kind == INSTALL and build is not None and self.installation(build.key) is not None
         job = Job(self.next_job_id, kind, title, build=build, installation=installation,
-                  reinstall=reinstall, upgrade=upgrade, prune=prune, queued_at=self.clock())
+                  reinstall=reinstall, upgrade=upgrade, prune=prune, listed=listed,
+                  queued_at=self.clock())
         self.jobs[job.job_id] = job
         self.next_job_id += 1
         if kind == INSTALL and build is not None:
