@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 from pytui.app.style import stderr_style
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from pytui.core.cache import ArchiveCache
+    from pytui.core.cache_purge import Leftovers
     from pytui.core.catalog import Catalog
     from pytui.core.models import CachedArchive
     from pytui.core.progress import Progress
@@ -284,6 +283,7 @@ def _run_verify(args: argparse.Namespace) -> int:
 
 def _run_purge(args: argparse.Namespace) -> int:
     from pytui.core.cache_purge import (
+        Leftovers,
         find_leftovers,
         purge_effect,
         purge_plan,
@@ -320,15 +320,15 @@ def _run_purge(args: argparse.Namespace) -> int:
     whose = None if args.rule == "all" else plan
     at_least = ""
     if args.dry_run:
-        would_go = find_leftovers(cache, whose)
+        would_go = find_leftovers(cache, whose, named=MAX_LEFTOVERS_NAMED)
         freed = effect.total + would_go.size
-        leftovers = _said_leftovers(would_go.found, verb)
+        leftovers = _said_leftovers(would_go, verb)
         at_least = "at least " if would_go.capped else ""  # sizing them stopped at its limit
     else:
         freed = remove_archives(cache, plan)
         removed = remove_leftovers(cache, whose)
         freed += sum(size for _, size, _ in removed)
-        leftovers = _said_leftovers(removed, verb)
+        leftovers = _said_leftovers(Leftovers(tuple(removed)), verb)
     for archive, tree in effect.archives:
         with_tree = f" + its kept tree {_size(tree)}" if tree else ""
         print(f"{verb} {_shown(archive.name)} ({_describe(archive)}, {_size(archive.size)}{with_tree})")
@@ -371,19 +371,16 @@ def _targeted(everything: list[CachedArchive], targets: list[str]) -> tuple[set[
     return keys, unmatched
 
 
-def _said_leftovers(leftovers: Iterable[tuple[str, int, str]], verb: str) -> int:
+def _said_leftovers(leftovers: Leftovers, verb: str) -> int:
     """One line for each of the first MAX_LEFTOVERS_NAMED leftovers of killed runs
     (core/cache_purge.py), one line for the rest; how many in all."""
-    count = rest_size = 0
-    for name, size, left_by in leftovers:
-        count += 1
-        if count <= MAX_LEFTOVERS_NAMED:
-            print(f"{verb} {_shown(name)} (left by {left_by}, {_size(size)})")
-        else:
-            rest_size += size
-    if (rest := count - MAX_LEFTOVERS_NAMED) > 0:
+    named = leftovers.found[:MAX_LEFTOVERS_NAMED]
+    for name, size, left_by in named:
+        print(f"{verb} {_shown(name)} (left by {left_by}, {_size(size)})")
+    if (rest := leftovers.count - len(named)) > 0:
+        rest_size = leftovers.size - sum(size for _, size, _ in named)
         print(f"{verb} {rest} more leftover{'s' if rest != 1 else ''} of killed runs ({_size(rest_size)})")
-    return count
+    return leftovers.count
 
 
 def _run_import(args: argparse.Namespace) -> int:

@@ -262,11 +262,13 @@ class CoreGateway:
                                gone=gone)
 
     def find_leftovers(self, settings: Settings, archives: Iterable[CachedArchive] | None = None) -> Leftovers:
-        """What `remove_leftovers` would remove now, sized (a purge preview's count)."""
+        """What `remove_leftovers` would remove now, counted and sized (a purge preview's
+        count; it names none of them)."""
         from pytui.core.cache import ArchiveCache
         from pytui.core.cache_purge import find_leftovers
 
-        return find_leftovers(ArchiveCache(settings.cache_dir), None if archives is None else list(archives))
+        return find_leftovers(ArchiveCache(settings.cache_dir), None if archives is None else list(archives),
+                              named=0)
 
     def remove_leftovers(self, settings: Settings,
                          archives: Iterable[CachedArchive] | None = None) -> list[tuple[str, int, str]]:

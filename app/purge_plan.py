@@ -61,11 +61,10 @@ class PurgePlan:
 def archive_plan(rule: str, effect: PurgeEffect, leftovers: Leftovers | None = None) -> PurgePlan:
     """An archive rule's plan from what removing its archives frees (core/cache_purge.py)
     and the leftovers of killed runs that go too."""
-    found = leftovers.found if leftovers is not None else ()
     return PurgePlan(rule, archives=tuple(a for a, _ in effect.archives),
                      tree_freed=tuple((a.name, tree) for a, tree in effect.archives if tree),
-                     orphans=effect.orphans, leftovers=len(found),
-                     leftover_bytes=sum(size for _, size, _ in found),
+                     orphans=effect.orphans, leftovers=leftovers.count if leftovers is not None else 0,
+                     leftover_bytes=leftovers.size if leftovers is not None else 0,
                      leftovers_capped=leftovers is not None and leftovers.capped)
 
 

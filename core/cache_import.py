@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import itertools
 import os
 import stat
 from pathlib import Path
@@ -17,7 +18,7 @@ from pytui.core.models import CachedArchive
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from typing import BinaryIO
 
     from pytui.core.cache import ArchiveCache
@@ -218,15 +219,22 @@ def remove_stale_imports(root: Path, *, remove: bool = True,
     return remove_unlocked(root, _is_killed_import_temp, remove=remove, limit=limit)
 
 
+def stale_imports(root: Path) -> Iterator[tuple[str, int]]:
+    """What `remove_stale_imports(root)` would remove now, one by one (a purge's preview)."""
+    return unlocked_files(root, _is_killed_import_temp)
+
+
 def remove_unlocked(root: Path, is_temp: Callable[[str], bool], *, remove: bool = True,
                     limit: int | None = None) -> list[tuple[str, int]]:
     """Remove the regular files in `root` whose names `is_temp` and on which nobody holds a
     `try_lock` (their writer was killed: no `finally` runs on SIGTERM or kill -9); return
     (name, size) for each, looking at `limit` of them at most. With `remove` False the same
     files are found, locked and let go, not removed: what a removal now would remove."""
+    if not remove:
+        return list(itertools.islice(unlocked_files(root, is_temp), limit))
     removed: list[tuple[str, int]] = []
     entries: list[str] = []
-    try:
+    try:  # names first: the directory is not changed while it is listed
         with os.scandir(root) as listing:
             for entry in listing:
                 if limit is not None and len(entries) >= limit:
@@ -236,23 +244,44 @@ def remove_unlocked(root: Path, is_temp: Callable[[str], bool], *, remove: bool 
     except OSError:
         return removed
     for name in entries:
-        path = root / name
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-        except OSError:
-            continue
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or not try_lock(fd):
-                continue
-            try:
-                now = os.lstat(path)
-            except OSError:
-                continue
-            if (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):
-                continue  # replaced since it was opened
-            if not remove or unlink_quiet(path) is None:
-                removed.append((name, info.st_size))
-        finally:
-            os.close(fd)
+        size = _unlocked_size(root / name, remove=True)
+        if size is not None:
+            removed.append((name, size))
     return removed
+
+
+def unlocked_files(root: Path, is_temp: Callable[[str], bool]) -> Iterator[tuple[str, int]]:
+    """(name, size) of each file `remove_unlocked` would remove now, found one by one as the
+    directory is listed, nothing removed: a preview counts a million of them without holding
+    their names."""
+    try:
+        with os.scandir(root) as listing:
+            for entry in listing:
+                if is_temp(entry.name) and (size := _unlocked_size(root / entry.name, remove=False)) is not None:
+                    yield entry.name, size
+    except OSError:
+        return
+
+
+def _unlocked_size(path: Path, *, remove: bool) -> int | None:
+    """The size of the regular file at `path` when nobody holds its lock (removed first when
+    `remove`, and None if that failed); None when it is held, no regular file, or gone."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or not try_lock(fd):
+            return None
+        try:
+            now = os.lstat(path)
+        except OSError:
+            return None
+        if (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):
+            return None  # replaced since it was opened
+        if remove and unlink_quiet(path) is not None:
+            return None
+        return info.st_size
+    finally:
+        os.close(fd)

@@ -180,21 +180,21 @@ MAX_SIZED_ENTRIES = 1_000_000
 
 class Leftovers:
     """What killed runs left in the cache dir that a removal now would remove (`find_leftovers`):
-    (name under the cache dir, bytes removing it frees, left by what) for each; `capped` when
+    (name under the cache dir, bytes removing it frees, left by what) for the first of them
+    (`found`), how many in all (`count`) and the bytes all of them free (`size`); `capped` when
     sizing them reached MAX_SIZED_ENTRIES (the bytes are then a lower bound)."""
 
-    __slots__ = ("capped", "found")
+    __slots__ = ("capped", "count", "found", "size")
 
-    def __init__(self, found: tuple[tuple[str, int, str], ...] = (), capped: bool = False) -> None:
+    def __init__(self, found: tuple[tuple[str, int, str], ...] = (), capped: bool = False, *,
+                 count: int | None = None, size: int | None = None) -> None:
         self.found = found
         self.capped = capped
+        self.count = len(found) if count is None else count
+        self.size = sum(bytes_ for _, bytes_, _ in found) if size is None else size
 
     def __repr__(self) -> str:
-        return f"Leftovers({self.found!r}, capped={self.capped})"
-
-    @property
-    def size(self) -> int:
-        return sum(size for _, size, _ in self.found)
+        return f"Leftovers({self.found!r}, capped={self.capped}, count={self.count}, size={self.size})"
 
 
 def _whose(archives: Iterable[CachedArchive] | None) -> Callable[[str | None], bool] | None:
@@ -208,25 +208,37 @@ def _whose(archives: Iterable[CachedArchive] | None) -> Callable[[str | None], b
 
 
 def find_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | None = None, *,
-                   limit: int = MAX_SIZED_ENTRIES) -> Leftovers:
+                   limit: int = MAX_SIZED_ENTRIES, named: int | None = None) -> Leftovers:
     """What `remove_leftovers(cache, archives)` would remove now, found by the same rule (the
     lock each live run holds, tried without waiting and let go, so a live run's is not
     counted) and sized as it counts (files no install shares, a hard link once), walking at
-    most `limit` entries in all. Removes nothing: the purge previews' count."""
+    most `limit` entries in all. Removes nothing: the purge previews' count. Only the first
+    `named` are kept (None: all); the rest are counted and sized, their names never held (a
+    cache dir with a million of them is hostile, not a list to build)."""
     from pytui.core.root_tree import footprint
 
     found: list[tuple[str, int, str]] = []
-    if archives is None:
-        from pytui.core.cache_import import remove_stale_imports
-
-        found += [(name, size, _LEFT_BY_IMPORT) for name, size in remove_stale_imports(cache.root, remove=False)]
+    count = size = 0
     capped = False
-    for name in cache.trees.leftover_names(_whose(archives)):
-        size = footprint(cache.trees.path / name, limit=limit)
-        limit -= size.walked
-        capped = capped or size.capped
-        found.append((f"trees/{name}", size.freed, _LEFT_BY_TREE))
-    return Leftovers(tuple(found), capped)
+
+    def seen(name: str, freed: int, left_by: str) -> None:
+        nonlocal count, size
+        count += 1
+        size += freed
+        if named is None or len(found) < named:
+            found.append((name, freed, left_by))
+
+    if archives is None:
+        from pytui.core.cache_import import stale_imports
+
+        for name, freed in stale_imports(cache.root):
+            seen(name, freed, _LEFT_BY_IMPORT)
+    for name in cache.trees.unheld_leftovers(_whose(archives)):
+        tree = footprint(cache.trees.path / name, limit=limit)
+        limit -= tree.walked
+        capped = capped or tree.capped
+        seen(f"trees/{name}", tree.freed, _LEFT_BY_TREE)
+    return Leftovers(tuple(found), capped, count=count, size=size)
 
 
 def remove_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | None = None,

@@ -59,7 +59,7 @@ TREES_DIR = "trees"
 TREE_NAME = "tree"
 MANIFEST_NAME = "manifest.json"
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
 
 class TreeInfo(tuple):
@@ -379,13 +379,24 @@ class TreeStore:
         """The `.tmp-…` and `.old-…` entries `clean(belongs)` would remove now: those no live
         run holds (the same lock, tried without waiting and let go), of the trees `belongs`
         picks by the sha256 in the name (None for a name that carries none)."""
-        found = []
-        for name in self._leftovers(belongs):
-            held = _hold(self.path / name)
-            if held >= 0:
-                os.close(held)
-                found.append(name)
-        return found
+        return builtins.list(self.unheld_leftovers(belongs))
+
+    def unheld_leftovers(self, belongs: Callable[[str | None], bool] | None = None) -> Iterator[str]:
+        """`leftover_names`, one by one as the directory is listed: a preview counts a million
+        of them without holding their names."""
+        try:
+            with os.scandir(self.path) as scan:
+                for entry in scan:
+                    if not (entry.name.startswith((_KEEPING, _DISCARDING)) and _is_dir(entry)):
+                        continue
+                    if belongs is not None and not belongs(leftover_sha(entry.name)):
+                        continue
+                    held = _hold(self.path / entry.name)
+                    if held >= 0:
+                        os.close(held)
+                        yield entry.name
+        except OSError:
+            return
 
     def leftover_shas(self) -> set[str]:
         """The sha256 the `.tmp-…` and `.old-…` names carry, by name only (a live run's among

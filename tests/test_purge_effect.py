@@ -69,3 +69,25 @@ def test_leftovers_are_sized_as_du_counts_them_and_the_walk_is_bounded(tmp_path:
     capped = find_leftovers(cache, limit=3)
     assert capped.capped and 0 < capped.size < found.size
     assert left.is_dir()  # a preview removes nothing
+
+
+def test_a_preview_keeps_the_names_it_prints_and_counts_and_sizes_the_rest(tmp_path: Path) -> None:
+    """A preview built the list of every leftover (a million in a hostile cache dir) where the
+    CLI prints MAX_LEFTOVERS_NAMED and the TUI none: it keeps `named`, counts the rest."""
+    from pytui.core.cache_import import TEMP_PREFIX, TEMP_SUFFIX
+    from pytui.core.cache_purge import find_leftovers
+
+    cache = ArchiveCache(tmp_path / "cache")
+    cache.trees.path.mkdir(parents=True)
+    for i in range(30):
+        (cache.trees.path / f".tmp-{i:064x}-1-0").mkdir()
+        # An import's copy whose writer (no such process) was killed.
+        (cache.root / f"{TEMP_PREFIX}{2**22 + i}.feed{TEMP_SUFFIX}").write_bytes(b"x" * 10)
+    everything = find_leftovers(cache)
+    assert everything.count == len(everything.found) == 60
+    few = find_leftovers(cache, named=3)
+    assert len(few.found) == 3 and few.found == everything.found[:3]
+    assert (few.count, few.size) == (everything.count, everything.size) and few.size >= 300
+    none = find_leftovers(cache, named=0)
+    assert none.found == () and (none.count, none.size) == (60, everything.size)
+    assert archive_plan("all", purge_effect(cache, []), none).leftovers == 60
