@@ -96,12 +96,12 @@ class CoreGateway:
         """What killed runs left in the install root's `.temp/` removed (and an uninstall killed
         before its links finished, an install a killed reinstall left aside put back: its line
         appended to `said`), as a CLI install does; True when something was there.
-        Skipped while uv or another pytui holds the root's lock; with `.temp/` empty (the
-        common case) install_root is not even imported."""
-        try:
-            if not os.listdir(Path(settings.install_root) / ".temp"):
-                return False
-        except OSError:
+        Skipped while uv or another pytui holds the root's lock, and when `.temp/` holds
+        nothing but records of links still missing (core/link_repair.py: kept until made);
+        then, and with `.temp/` empty (the common case), install_root is not even imported."""
+        from pytui.core.link_repair import temp_needs_cleaning
+
+        if not temp_needs_cleaning(Path(settings.install_root), settings.bin_dir):
             return False
         import contextlib
 

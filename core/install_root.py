@@ -30,7 +30,7 @@ from pytui.core.errors import InstallError
 from pytui.core.fixups import apply_fixups
 from pytui.core.installed import installation_from_dir, list_installed
 from pytui.core.keys import parse_key
-from pytui.core.link_repair import LINKING, leads_nowhere, linked, record_linking
+from pytui.core.link_repair import LINKING, MAX_LINKING_RECORDS, linked, record_linking, still_waits
 from pytui.core.models import Build, Installation
 from pytui.core.progress import CancelToken
 from pytui.core.root_links import BinLinks, RootLinking, executable_install_name, minor_key
@@ -201,6 +201,7 @@ class InstallRoot(RootLocking, RootLinking):
                 if key and self._finish_uninstall(key, bin_dir) and on_finished is not None:
                     on_finished(key)
             names = set(entries)
+            kept_records = 0
             for name in entries:
                 path = self.temp_dir / name
                 if name.endswith(".lock"):
@@ -221,20 +222,14 @@ class InstallRoot(RootLocking, RootLinking):
                     finally:
                         if fd >= 0:
                             os.close(fd)
-                elif name.endswith(LINKING) and self._links_still_wanted(name[: -len(LINKING)], bin_dir):
+                elif (name.endswith(LINKING) and kept_records < MAX_LINKING_RECORDS
+                      and still_waits(self.path, name[: -len(LINKING)], bin_dir)):
+                    kept_records += 1
                     continue  # a killed run's links: kept until they are made (core/link_repair.py)
                 elif f"{name}.lock" not in names:
                     _remove_tree(path)
                     removed += 1
         return removed
-
-    def _links_still_wanted(self, key: str, bin_dir: Path | None) -> bool:
-        """A killed run's record of `key`'s links still says something: `key` is installed and
-        its bin link (where the bin dir is known) leads nowhere."""
-        parts = parse_key(key)
-        if parts is None or not os.path.isdir(self.path / key):
-            return False
-        return bin_dir is None or leads_nowhere(bin_dir / parts.bin_names[0])
 
     def _restore_swapped(self, entries: list[str], on_restored: Callable[[str], None] | None) -> list[str]:
         """Rename back each `<key>.swapping-…` whose `<root>/<key>` is missing: a reinstall

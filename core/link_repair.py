@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 
 LINKING = ".linking"
+# Records kept at most: one per install a killed run left unlinked, so more than this many is
+# a hostile root; the clean-up settles (removes) those past it, and a start's check
+# (`temp_needs_cleaning`) looks at no more.
+MAX_LINKING_RECORDS = 256
 
 
 def linking_record(root: Path, key: str) -> Path:
@@ -48,6 +52,38 @@ def linked(root: Path, key: str) -> None:
     """The links are made: the record goes."""
     with contextlib.suppress(OSError):
         os.unlink(linking_record(root, key))
+
+
+def still_waits(root: Path, key: str, bin_dir: Path | None) -> bool:
+    """A record of `key`'s links still says something: `key` is installed and its bin link
+    (where the bin dir is known) leads nowhere. Else it is settled: the link is there (made by
+    `i`, uv, another pytui or the user), or the install is gone."""
+    parts = parse_key(key)
+    if parts is None or not os.path.isdir(root / key):
+        return False
+    return bin_dir is None or leads_nowhere(bin_dir / parts.bin_names[0])
+
+
+def temp_needs_cleaning(root: Path, bin_dir: Path | None) -> bool:
+    """Whether `<root>/.temp` holds something the clean-up would act on: any entry but a record
+    of links still missing (those stay until the links are made, so they alone must not make
+    the TUI take the root's lock and clean at every start), or more than MAX_LINKING_RECORDS
+    records (the clean-up settles those past it). A stat or two per record."""
+    temp = root / ".temp"
+    if os.path.islink(temp):
+        return False  # a link to a directory not ours to empty: the clean-up leaves it too
+    waiting = 0
+    try:
+        with os.scandir(temp) as entries:
+            for entry in entries:
+                if not entry.name.endswith(LINKING) or not still_waits(root, entry.name[:-len(LINKING)], bin_dir):
+                    return True
+                waiting += 1
+                if waiting > MAX_LINKING_RECORDS:
+                    return True
+    except OSError:
+        return False
+    return False
 
 
 def missing_links(root: Path, settings: Settings, key: str) -> list[str]:

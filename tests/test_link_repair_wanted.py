@@ -127,3 +127,44 @@ def test_links_another_process_made_while_i_waited_are_not_said_restored(tmp_pat
     assert answer == [([], [])]
     assert os.readlink(link) == target
     assert os.listdir(root.temp_dir) == []
+
+
+def test_a_record_still_waiting_is_no_reason_to_clean_and_goes_once_its_link_is_made(tmp_path: Path) -> None:
+    """While a killed run's record stayed, the TUI took the root's lock, cleaned `.temp` and
+    listed the disk again at every start. The record alone is no reason to; once the link it
+    waits for is there (made by the user, uv or another pytui), the clean-up settles it."""
+    root = InstallRoot(tmp_path / "root")
+    made = archive(tmp_path)
+    settings = _settings(tmp_path, root)
+    install(root, made, settings.bin_dir)
+    key = made.build.key
+    record_linking(root.path, key)
+    link = settings.bin_dir / "python3.12"
+    target = os.readlink(link)
+    os.unlink(link)
+    gateway = CoreGateway()
+    assert not gateway.clean_root_temp(settings)
+    assert linking_record(root.path, key).exists() and _said_missing(settings) == {key: "python3.12"}
+    os.symlink(target, link)  # made again by hand
+    assert gateway.clean_root_temp(settings)
+    assert os.listdir(root.temp_dir) == [] and _said_missing(settings) == {}
+    assert not gateway.clean_root_temp(settings)
+
+
+def test_thousands_of_records_are_settled_down_to_a_bounded_number(tmp_path: Path) -> None:
+    """A root with thousands of records (hostile: one per install at most in any real root):
+    the clean-up keeps MAX_LINKING_RECORDS, so the next start has nothing to do."""
+    from pytui.core.link_repair import MAX_LINKING_RECORDS
+
+    root = InstallRoot(tmp_path / "root")
+    settings = _settings(tmp_path, root)
+    many = 2 * MAX_LINKING_RECORDS + 10
+    for patch in range(many):
+        key = f"cpython-3.12.{patch}-linux-x86_64-gnu"
+        (root.path / key).mkdir(parents=True)  # installed, its bin link absent: each waits
+        root.temp_dir.mkdir(exist_ok=True)
+        record_linking(root.path, key)
+    gateway = CoreGateway()
+    assert gateway.clean_root_temp(settings)
+    assert len(os.listdir(root.temp_dir)) == MAX_LINKING_RECORDS
+    assert not gateway.clean_root_temp(settings)
