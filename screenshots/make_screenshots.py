@@ -3,7 +3,7 @@
     python screenshots/make_screenshots.py [--out screenshots] [--no-png]
 
 A fixed catalog of synthetic PBS builds (real archives, made by tests/fixtures_archives.py)
-is served by a loopback HTTP server (tests/fixtures_http.py) standing in as `--mirror`; two
+is served by a loopback HTTP server (tests/fixtures_http.py, port 8123) standing in as `--mirror`; two
 builds are installed beforehand through the real install job. Then the app is driven with
 Pilot and saved at each step:
 
@@ -53,6 +53,20 @@ BUILDS = (
 )
 INSTALLED = ("3.12.11", "3.11.13")
 DOWNLOAD_RATE = 220_000  # bytes/s: slow enough to catch the jobs mid-download
+# The mirror's port: the downloading shot's Details names the URL a job downloads from, and an
+# ephemeral port changed it (and the SVG and PNG in git) every time the shots were made.
+MIRROR_PORT = 8123
+
+
+def mirror_server() -> FaultyHTTPServer:
+    """The loopback mirror on MIRROR_PORT; on another port when that one is taken (said: the
+    downloading shot then names it)."""
+    try:
+        return FaultyHTTPServer(port=MIRROR_PORT)
+    except OSError as err:
+        print(f"port {MIRROR_PORT} is taken ({err.strerror}): the mirror listens on another, "
+              "which downloading.svg names", file=sys.stderr)
+        return FaultyHTTPServer()
 
 
 def make_world(work: Path, server: FaultyHTTPServer):
@@ -137,7 +151,7 @@ async def shoot(out: Path) -> list[Path]:
 
     host = HostPlatform(os="linux", arch="x86_64", libc="gnu", x86_64_level="v3")
     shots: list[Path] = []
-    with tempfile.TemporaryDirectory(prefix="pytui-shots-") as tmp, FaultyHTTPServer() as server:
+    with tempfile.TemporaryDirectory(prefix="pytui-shots-") as tmp, mirror_server() as server:
         work = Path(tmp)
         hermetic_home(work / "home")
         home, settings, catalog, made = make_world(work, server)
