@@ -215,8 +215,8 @@ class AppState(Record):
                  environments: list[Environment] | None = None, envs_partial: bool = False,
                  envs_scanning: bool = False, envs_note: str = "", envs_failed: bool = False,
                  envs_quick: bool = False, envs_max_age: float | None = None,
-                 envs_warnings_said: set[str] | None = None, filter_kept: bool = False,
-                 envs_roots: tuple[Path, ...] = ()) -> None:
+                 envs_warnings_said: set[str] | None = None, envs_roots: tuple[Path, ...] = (),
+                 filter_kept: bool = False) -> None:
         self.settings = settings
         self.host = host
         self.home = home
