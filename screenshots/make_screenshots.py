@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -76,7 +77,9 @@ def make_world(work: Path, server: FaultyHTTPServer):
 
     made: dict[tuple[str, str], MadeArchive] = {}
     for index, (version, variant, payload) in enumerate(BUILDS):
-        extra = [file("lib/payload.bin", os.urandom(payload))]
+        # Seeded, not os.urandom: the same archives (and sha256 prefixes in Cached's File
+        # column) every time the shots are made; random bytes still do not compress.
+        extra = [file("lib/payload.bin", random.Random(f"{version}-{variant}").randbytes(payload))]
         archive = make_pbs_archive(work / "made" / str(index), version=version, variant=variant,
                                    build_date=BUILD_DATE, flavor="install_only_stripped",
                                    extra=extra)
@@ -102,7 +105,7 @@ def preinstall(settings, catalog, made) -> None:
         InstallJob(build, settings=settings, catalog=catalog).run()
     # An old build of 3.12.11 nobody names any more: an orphan for the purge preview.
     orphan = settings.cache_dir / "4f0c1a2b3-cpython-3.12.11-20250723-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz"
-    orphan.write_bytes(os.urandom(700_000))
+    orphan.write_bytes(random.Random("orphan").randbytes(700_000))
 
 
 def make_environments(home: Path, settings) -> None:
