@@ -29,9 +29,10 @@ def _read_build(directory: Path) -> str | None:
     one linked to /dev/zero was read until memory ran out."""
     from pytui.core.bounded_read import read_regular_file
     from pytui.core.catalog_entry import is_build_name
+    from pytui.core.keys import RUST_WHITESPACE
 
-    try:
-        text = read_regular_file(directory / "BUILD", MAX_BUILD_BYTES).decode("utf-8").strip()
+    try:  # trimmed as uv trims it (`20250115\x1c` stays no build name)
+        text = read_regular_file(directory / "BUILD", MAX_BUILD_BYTES).decode("utf-8").strip(RUST_WHITESPACE)
     except (OSError, UnicodeDecodeError):
         return None
     return text if is_build_name(text) else None

@@ -53,6 +53,12 @@ KEY_FIELDS = ("implementation", "major", "minor", "patch", "prerelease", "varian
 _PRE_TAGS = ("a", "b", "rc")
 
 
+# Rust's `char::is_whitespace` (Unicode White_Space): what uv's `str::trim` strips. Python's
+# `str.strip()` also strips U+001C..U+001F, which are no whitespace to uv.
+RUST_WHITESPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+                   + "\u2028\u2029\u202f\u205f\u3000")
+
+
 def is_digits(text: str) -> bool:
     r"""One or more ASCII digits: what uv reads as a number (Rust's `is_ascii_digit`).
     `str.isdigit`, `isdecimal`, a pattern's `\d` and `int()` also take other scripts' digits

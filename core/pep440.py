@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pytui.core.keys import TYPE_CHECKING, _fields, is_digits
+from pytui.core.keys import RUST_WHITESPACE, TYPE_CHECKING, _fields, is_digits
 
 _PRE_SPELLINGS = {"a": "a", "alpha": "a", "b": "b", "beta": "b", "c": "rc", "rc": "rc",
                   "pre": "rc", "preview": "rc"}
@@ -27,8 +27,7 @@ _PEP440 = (
 # leaves out U+001C..U+001F).
 _ASCII_SPACE = " \t\n\x0c\r"
 _SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_SPACE_CHARS = frozenset("\t\n\x0b\x0c\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"
-                         + "".join(map(chr, range(0x2000, 0x200B))))
+_SPACE_CHARS = frozenset(RUST_WHITESPACE)
 _SPECIFIER = rf"^[{_SPACE}]*(~=|===|==|!=|<=|>=|<|>)[{_SPACE}]*([^{_SPACE}]+?)[{_SPACE}]*$"
 # A number of more than 20 digits (u64, uv's widest version part) is no version part, and
 # never reaches int() (which refuses 4300+).

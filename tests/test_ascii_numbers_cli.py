@@ -165,3 +165,17 @@ def test_a_status_code_with_a_superscript_digit_is_one_line(pytui: Pytui) -> Non
     line = assert_clean_failure(result, 1)
     assert "bad status line" in line and "cpython-3.12.8" in line, line
     assert pytui.trees() == [] and pytui.cached() == []
+
+
+def test_a_build_file_is_trimmed_as_uv_trims_it(tmp_path) -> None:
+    """uv reads BUILD with Rust's `trim()` (Unicode White_Space); Python's `strip()` also took
+    U+001C..U+001F, so `20250115\\x1c` was build 20250115 where uv reads another text."""
+    from pytui.core.installed import installation_from_dir
+
+    install = tmp_path / "cpython-3.12.8-linux-x86_64-gnu"
+    install.mkdir()
+    for written, read in (("20250115\n", "20250115"), ("\u3000 20250115\t", "20250115"),
+                          ("20250115\x1c", None), ("\uff12\uff10\uff12\uff15\uff10\uff11\uff11\uff15", None)):
+        (install / "BUILD").write_text(written, encoding="utf-8")
+        found = installation_from_dir(install)
+        assert found is not None and found.build == read, (written, found)
