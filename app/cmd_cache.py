@@ -182,6 +182,7 @@ def _run_dir(args: argparse.Namespace) -> int:
 def _archive_json(archive: CachedArchive, tree: TreeInfo | None) -> dict[str, Any]:
     from pytui.core.cache import archive_key, archive_percent
     from pytui.core.cache_names import parse_cache_name
+    from pytui.core.url_secrets import without_secrets
 
     build = archive.build
     named = parse_cache_name(archive.name)
@@ -196,7 +197,7 @@ def _archive_json(archive: CachedArchive, tree: TreeInfo | None) -> dict[str, An
         "build": build.build if build else from_name.build if from_name else None,
         "in_catalog": build is not None,
         "sha256": build.sha256 if build else None,
-        "url": build.url if build else None,
+        "url": without_secrets(build.url) if build else None,  # a password as uv shows it
         "expected_size": archive.expected_size,
         "percent": None if (p := archive_percent(archive)) is None else round(p, 1),
         # The archive's unpacked pristine tree, when one is kept (installs hard-link from it).

@@ -85,3 +85,14 @@ def test_list_show_urls_escapes_what_a_mirror_value_would_do_to_the_terminal(pyt
                        UV_PYTHON_INSTALL_MIRROR="http://127.0.0.1:1/\x1b]52;c;aGk=\x07/\u202ex")
     assert listed.returncode == 0 and "\\x1b]52;c;aGk=\\x07/\\u202ex/" in listed.stdout, str(listed)
     assert not any(ch in listed.stdout for ch in "\x1b\x07\u202e"), str(listed)
+
+
+def test_a_catalog_urls_password_is_not_in_cache_list_json(pytui: Pytui) -> None:
+    made = pytui.add("3.12.8")
+    with_user = made.with_url(made.build.url.replace("http://", f"http://user:{SECRET}@"))
+    write_uv_catalog(pytui.catalog, [with_user.build])
+    installed = pytui.run("install", "3.12")
+    assert installed.returncode == 0 and SECRET not in str(installed), str(installed)
+    listed = pytui.run("cache", "list", "--json")
+    urls = [row["url"] for row in json.loads(listed.stdout)]
+    assert urls == [with_user.build.url.replace(f":{SECRET}@", ":****@")], urls
