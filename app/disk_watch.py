@@ -78,8 +78,14 @@ class DiskWatch:
 
     def listed(self, stamp: DiskStamp | None) -> None:
         """A listing taken after `stamp` is now shown."""
-        if stamp is not None:
-            self.shown = stamp
+        if stamp is None:
+            return
+        shown = self.shown
+        if stamp.racy and shown is not None and not shown.racy and stamp.dirs == shown.dirs:
+            # Times a later stamp already agreed with are settled, however recent they look
+            # (a time ahead of the clock looks racy at every stamp: listed every look).
+            return
+        self.shown = stamp
 
     def wants_listing(self, stamp: DiskStamp) -> bool:
         """Whether the disk should be listed again, given a stamp taken now. Before any listing

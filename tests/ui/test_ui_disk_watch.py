@@ -133,6 +133,10 @@ def test_a_racy_stamp_is_listed_once_more_then_trusted(tmp_path) -> None:
     watch.listed(stamp)
     assert watch.wants_listing(DiskStamp(stamp.dirs, racy=False))
     assert not watch.wants_listing(DiskStamp(stamp.dirs, racy=False))
+    # The once-more listing lands with a stamp of the same times, racy again (a time ahead of
+    # the clock): they were settled, nothing more is listed.
+    watch.listed(stamp)
+    assert not watch.wants_listing(DiskStamp(stamp.dirs, racy=False))
 
 
 async def test_an_install_job_beside_the_watch_ends_as_it_would_alone(ui_world: UiWorld) -> None:
@@ -152,3 +156,22 @@ async def test_an_install_job_beside_the_watch_ends_as_it_would_alone(ui_world: 
         seen = looks[0]
         await wait_for(pilot, lambda: looks[0] >= seen + 3, what="three more looks")
         assert key in app.state.installed_keys
+
+
+async def test_a_directory_dated_in_the_future_is_not_listed_at_every_look(ui_world: UiWorld) -> None:
+    """A root whose time is ahead of the clock (a skewed network filesystem, `touch -d`, an
+    archive's dates) makes every stamp of it look racy: it is listed once more, then trusted,
+    not listed again every look while nothing changes."""
+    root = ui_world.settings.install_root
+    root.mkdir(parents=True, exist_ok=True)
+    ahead = time.time_ns() + 3600 * 10**9
+    os.utime(root, ns=(ahead, ahead))
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        looks = _count_looks(app)
+        await wait_for(pilot, lambda: looks[0] >= 3, what="three looks")
+        generation = app.runner._generation.get(DISK, 0)
+        seen = looks[0]
+        await wait_for(pilot, lambda: looks[0] >= seen + 10, what="ten more looks")
+        assert app.runner._generation.get(DISK, 0) == generation
