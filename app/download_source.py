@@ -13,6 +13,11 @@ from pytui.core.settings import Settings
 from pytui.core.url_secrets import without_secrets
 from pytui.core.urls import download_urls
 
+# The most of a URL Details, the question and `y` show: a 100 KB mirror value folded into
+# 1300 lines made each Details redraw (every cursor move) take a third of a second, and no one
+# reads or types such a URL again.
+MAX_SHOWN_URL = 2048
+
 
 def first_download_url(build: Build, settings: Settings) -> str:
     """The URL tried first: what Details shows and `y` copies."""
@@ -31,4 +36,7 @@ def download_source(build: Build, settings: Settings) -> tuple[str, str]:
     fallback = ""
     if len(urls) > 1:
         fallback = f" (if that fails, from {urlsplit(urls[1]).netloc.rpartition('@')[2]})"
-    return without_secrets(urls[0]), fallback
+    shown = without_secrets(urls[0])
+    if len(shown) > MAX_SHOWN_URL:
+        shown = f"{shown[:MAX_SHOWN_URL]}… ({len(shown)} characters)"
+    return shown, fallback

@@ -82,3 +82,20 @@ def test_the_tui_never_shows_a_mirrors_password(tmp_path) -> None:
     history.add("install", build.key, "failed", failed)
     assert PASSWORD not in history.entries[-1].message
     assert PASSWORD not in (tmp_path / "state" / LOG_NAME).read_text()
+
+
+def test_a_huge_mirror_value_is_shown_cut(tmp_path) -> None:
+    # A 100 KB UV_PYTHON_INSTALL_MIRROR was folded whole into Details on every redraw (a third
+    # of a second per cursor move) and into the question.
+    from pytui.app.download_source import MAX_SHOWN_URL
+
+    build = make_build(version="3.12.8")
+    state = a_state(tmp_path, build)
+    state.settings = Settings.resolve(install_dir=tmp_path / "root", cache_dir=tmp_path / "cache",
+                                      mirror="http://127.0.0.1:9/" + "a" * 100_000,
+                                      env={"HOME": str(tmp_path)})
+    url = dict(ViewModel().details(state, "available", build.key).fields)["url"]
+    assert url.startswith("http://127.0.0.1:9/aaa") and len(url) < MAX_SHOWN_URL + 40, len(url)
+    assert url.endswith(" characters)"), url[-40:]
+    question = str(decide_install(state, ViewModel(), "available", build.key, ask=True))
+    assert f"Downloads {url}" in question and len(question) < 2 * MAX_SHOWN_URL, len(question)
