@@ -212,10 +212,11 @@ class JobActions(AppBase):
             self._questions = {}
         return self._questions
 
-    def redecide_questions(self) -> None:
-        """What the app knows changed (an environment scan or a job ended): each open question that can
-        be decided again is, and shown again in place when its answer changed (an uninstall
-        that now breaks an environment says so before the yes)."""
+    def redecide_questions(self, *, disk_changed: bool = False) -> None:
+        """What the app knows changed (an environment scan, a job ended, `disk_changed`: a new
+        listing of the cache and root): each open question that can be decided again is, and
+        shown again in place when its answer changed (an uninstall that now breaks an
+        environment says so before the yes)."""
         for modal, shown in list(self._open_questions().items()):
             if shown.recheck is None:
                 continue
@@ -236,7 +237,7 @@ class JobActions(AppBase):
                 self.carry_out(now)
         for screen in self.screen_stack:
             if isinstance(screen, purge_screen.PurgeRulesModal):
-                screen.replan(self.runner.planner())
+                screen.replan(self.runner.planner(), disk_changed=disk_changed)
 
     def _confirmed(self, modal: screens.ConfirmModal, yes: bool | None) -> None:
         shown = self._open_questions().pop(modal, None)

@@ -174,6 +174,8 @@ class ListingMessages(AppBase):
         if not watched or before != self.state.installed_keys:
             self.call_after_refresh(self.runner.scan_envs)
         self.renderer.all()
+        # An open question about what another process just removed or added is asked again.
+        self.redecide_questions(disk_changed=True)
 
     def on_temp_cleaned(self, message: TempCleaned) -> None:
         for line in message.said:

@@ -109,11 +109,12 @@ class PurgeRulesModal(ToastFreeDialog[PurgePlan | None]):
     def previewed(self) -> PurgePlan | None:
         return self._plan if self._planned_rule == self._rule else None
 
-    def replan(self, planner: PurgePlanner) -> None:
-        """Work the outdated rule's preview out again from newer news (an environment scan
-        ended while this was open); the yes waits for it."""
+    def replan(self, planner: PurgePlanner, *, disk_changed: bool = False) -> None:
+        """Work the preview out again from newer news: the outdated rule's after an environment
+        scan, any rule's after a new listing of the disk (another process purged or added
+        archives while this was open); the yes waits for it."""
         self._planner = planner
-        if self._rule == OUTDATED:
+        if disk_changed or self._rule == OUTDATED:
             self._planned_rule = None
             self._preview(self._rule)
 

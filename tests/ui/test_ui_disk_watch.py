@@ -175,3 +175,25 @@ async def test_a_directory_dated_in_the_future_is_not_listed_at_every_look(ui_wo
         seen = looks[0]
         await wait_for(pilot, lambda: looks[0] >= seen + 10, what="ten more looks")
         assert app.runner._generation.get(DISK, 0) == generation
+
+
+async def test_the_purge_preview_follows_an_archive_removed_by_another_process(ui_world: UiWorld) -> None:
+    """P open on 'All' while another shell empties the cache (`pytui cache purge --all`): the
+    preview is worked out again from the new listing, not left saying the archive would go."""
+    from pytui.app.purge_screen import PurgeRulesModal
+
+    path = ui_world.seed_cache("3.13.1")
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="purge modal")
+        modal = app.screen
+        assert isinstance(modal, PurgeRulesModal)
+        modal._preview("all")
+        await wait_for(pilot, lambda: "1 archive would go" in str(modal.query_one("#purge-total").render()),
+                       what="the archive in the preview")
+        path.unlink()
+        await wait_for(pilot, lambda: app.state.archives == [], what="the removed archive gone")
+        await wait_for(pilot, lambda: "Nothing to purge" in str(modal.query_one("#purge-total").render()),
+                       what="the preview worked out again")
