@@ -61,3 +61,15 @@ def test_the_copied_url_names_host_and_file_and_where_the_whole_url_is() -> None
     assert said.startswith(f"github.com/…/{NAME} ")
     assert "clipboard" in said and "History" in said
     assert copied_message("/home/someone/python") == "/home/someone/python"
+
+
+def test_a_wide_word_is_cut_by_cells_after_a_slash() -> None:
+    """A CJK path's pieces fit the toast in cells (each character two), and each ends after a
+    `/`: counted by characters they were twice as wide, and Textual folded them mid-name."""
+    from rich.cells import cell_len
+
+    path = "/home/用户/项目/很长的目录名字/虚拟环境/另一个很长的目录/bin/python3.12"
+    lines = break_long_words(path, 20).split("\n")
+    assert "".join(lines) == path
+    assert all(cell_len(line) <= 20 for line in lines), lines
+    assert all(line.endswith("/") for line in lines[:-1]), lines
