@@ -71,6 +71,9 @@ _ARGV: list[str] = []
 class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("formatter_class", _HelpFormatter)
+        # uv (clap) takes no abbreviation: `--offlin` ran as --offline, and an abbreviation
+        # that a later option makes ambiguous would change meaning between versions.
+        kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # argparse's own arguments, passed through
 
     def error(self, message: str) -> NoReturn:
@@ -79,7 +82,8 @@ class _Parser(argparse.ArgumentParser):
         from pytui.app.style import stderr_style
         from pytui.app.usage_errors import usage_error_line
 
-        line = usage_error_line(message, self.prog, _ARGV, _known_commands(), _command_actions(self))
+        line = usage_error_line(message, self.prog, _ARGV, _known_commands(), _command_actions(self),
+                                _command_options(self))
         self.exit(2, stderr_style().error(line) + "\n")
 
 
@@ -152,6 +156,20 @@ def _command_actions(parser: argparse.ArgumentParser) -> dict[str, list[str]]:
                 for inner in command._actions:
                     if isinstance(inner, argparse._SubParsersAction):
                         found[name] = list(inner.choices)
+    return found
+
+
+def _command_options(parser: argparse.ArgumentParser) -> dict[str, list[str]]:
+    """The option strings each parser under `parser` takes, by its prog (`pytui install`,
+    `pytui cache purge`): a refused option's nearest one is named."""
+    found: dict[str, list[str]] = {}
+    todo = [parser]
+    while todo:
+        current = todo.pop()
+        found[current.prog] = [s for action in current._actions for s in action.option_strings]
+        for action in current._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                todo.extend(dict.fromkeys(action.choices.values()))  # an alias is the same parser
     return found
 
 

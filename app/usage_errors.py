@@ -33,10 +33,12 @@ _INVALID_CHOICE = re.compile(r"^argument (?P<what>\S+): invalid choice: '(?P<wor
 
 
 def usage_error_line(message: str, prog: str, argv: Sequence[str], commands: Sequence[str],
-                     actions: Mapping[str, Sequence[str]] | None = None) -> str:
+                     actions: Mapping[str, Sequence[str]] | None = None,
+                     options: Mapping[str, Sequence[str]] | None = None) -> str:
     """The line for argparse's `message` from the parser named `prog`, for the command line
     `argv` (`commands`: pytui's command words, to name the command a top-level error is about;
-    `actions`: a command's action words, `cache`'s `purge`…, to name the action too)."""
+    `actions`: a command's action words, `cache`'s `purge`…, to name the action too;
+    `options`: each command's option strings by its prog, to name the one a typo meant)."""
     if prog == "pytui":
         # argparse reports arguments no parser took from the top-level parser.
         at = next((index for index, arg in enumerate(argv) if arg in commands), None)
@@ -53,6 +55,12 @@ def usage_error_line(message: str, prog: str, argv: Sequence[str], commands: Seq
         name = first.split("=", 1)[0]
         what = f"option {shown(name)}" if name.startswith("-") else f"argument '{shown(first)}'"
         uv_hint = _UV_FLAGS.get(name)
+        if uv_hint is None and name.startswith("--"):
+            # An abbreviation or a typo (`--offlin`): no option is taken by a prefix, as in uv.
+            close = difflib.get_close_matches(name, [o for o in (options or {}).get(prog, ())
+                                                     if o.startswith("--")], n=1, cutoff=0.75)
+            if close:
+                return f"{prog} has no {what} (did you mean {close[0]}?); {help_hint}"
         return f"{prog} has no {what}" + (f" ({uv_hint})" if uv_hint else "") + f"; {help_hint}"
     choice = _INVALID_CHOICE.match(message)
     if choice is not None:

@@ -59,3 +59,15 @@ def test_the_cli_says_one_line_and_exits_2(pytui: Pytui) -> None:
         line = assert_clean_failure(result, 2)
         assert line.startswith("error: "), line
         assert "usage:" not in result.stderr and result.stdout == "", result
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["install", "--offlin", "3.12"], "pytui install has no option --offlin (did you mean --offline?)"),
+    (["list", "--only-inst"], "pytui list has no option --only-inst (did you mean --only-installed?)"),
+    (["cache", "purge", "--al", "--dry-run"], "pytui cache purge has no option --al (did you mean --all?)"),
+])
+def test_an_abbreviated_option_is_refused_and_named_as_uv_does(pytui: Pytui, argv, said) -> None:
+    # argparse took a prefix for the option (`--offlin` ran an offline install); uv takes none.
+    line = assert_clean_failure(pytui.run(*argv), 2)
+    command = said.split(" has ")[0]
+    assert line == f"error: {said}; `{command} --help` lists what it takes", line
