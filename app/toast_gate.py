@@ -66,9 +66,12 @@ class ToastGate(Generic[Toast]):
 
 
 def left_line(left: int) -> str:
-    """The one toast after a dialog that stands for the held ones not shown."""
-    return (f"{left} more message{'s' if left != 1 else ''} came while the dialog was open: "
-            "H lists them.")
+    """The one toast after a dialog that stands for the held ones not shown. H draws only the
+    newest entries (app/history.py): past that, the line says where the others are."""
+    from pytui.app.history import LOG_NAME, MAX_SHOWN
+
+    where = "H lists them" if left <= MAX_SHOWN else f"H lists the newest {MAX_SHOWN}, {LOG_NAME} the rest"
+    return f"{left} more message{'s' if left != 1 else ''} came while the dialog was open: {where}."
 
 
 def history_title(title: str) -> str:

@@ -47,5 +47,8 @@ def test_after_a_dialog_only_the_most_urgent_held_toasts_show_the_rest_are_count
 def test_the_line_for_the_held_toasts_not_shown_points_to_history() -> None:
     assert left_line(1) == "1 more message came while the dialog was open: H lists them."
     assert left_line(3) == "3 more messages came while the dialog was open: H lists them."
+    # H draws its newest MAX_SHOWN entries: 4998 held toasts are not all there.
+    assert left_line(4998) == ("4998 more messages came while the dialog was open: H lists the "
+                               "newest 200, tui-history.log the rest.")
     assert history_title("") == "pytui" and history_title("Mode") == "Mode"
     assert set(NOTE_OUTCOME) == set(URGENCY) == {"information", "warning", "error"}
