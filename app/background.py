@@ -210,12 +210,12 @@ class BackgroundWork:
             archives, cache_problem = self.gateway.scan_cache(settings, catalog)
             installations = self.gateway.list_installed(settings)
         except PytuiError as err:
-            self._post_if_current(DISK, generation, DiskFailed(generation, str(err)))
+            self._post_if_current(DISK, generation, DiskFailed(generation, str(err), stamp))
             return
         except OSError as err:
             self._post_if_current(DISK, generation, DiskFailed(
                 generation, f"cannot list {err.filename or 'the cache or install root'}: "
-                            f"{err.strerror or err}"))
+                            f"{err.strerror or err}", stamp))
             return
         self._post_if_current(DISK, generation,
                               DiskListed(generation, archives, installations, cache_problem, stamp))

@@ -75,6 +75,8 @@ class DiskWatch:
         self.shown: DiskStamp | None = None
         # The DISK generation of the newest listing a look asked for (0: none).
         self.generation = 0
+        # Why the newest listing failed, said once (None: it did not).
+        self.failed: str | None = None
 
     def listed(self, stamp: DiskStamp | None) -> None:
         """A listing taken after `stamp` is now shown."""

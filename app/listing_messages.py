@@ -145,6 +145,7 @@ class ListingMessages(AppBase):
     def on_disk_listed(self, message: DiskListed) -> None:
         if self.runner.is_current(DISK, message.generation):
             self.disk_watch.listed(message.stamp)
+            self.disk_watch.failed = None
             self._disk_listed(message.archives, message.installations, message.cache_problem,
                               watched=message.generation == self.disk_watch.generation)
 
@@ -187,6 +188,14 @@ class ListingMessages(AppBase):
         if not self.runner.is_current(DISK, message.generation):
             return
         self.state.disk_listed = True
+        # A failed listing is the one shown for its stamp: the looks list again only when
+        # something changes, and say the same failure once while it lasts.
+        self.disk_watch.listed(message.stamp)
+        watched = message.generation == self.disk_watch.generation
+        said_before = self.disk_watch.failed == message.reason
+        self.disk_watch.failed = message.reason
+        if watched and said_before:
+            return
         self.history.add("scan", "cache and install root", "failed", message.reason)
         self.notify(message.reason, title="Listing failed", severity="error", markup=False,
                     timeout=10, in_history=True)

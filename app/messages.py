@@ -96,11 +96,14 @@ class DiskFailed(Message):
 
     generation: int
     reason: str
+    # The watched directories just before the listing (app/disk_watch.py).
+    stamp: DiskStamp | None
 
-    def __init__(self, generation: int, reason: str) -> None:
+    def __init__(self, generation: int, reason: str, stamp: DiskStamp | None = None) -> None:
         super().__init__()
         self.generation = generation
         self.reason = reason
+        self.stamp = stamp
 
 
 class TempCleaned(Message):

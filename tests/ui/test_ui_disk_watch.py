@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pytui.app import pytui_app
 from pytui.app.background import DISK, ENVS
-from pytui.app.disk_watch import DiskStamp, DiskWatch, take_stamp
+from pytui.app.disk_watch import DiskStamp, DiskWatch, take_stamp, watched_dirs
 from ui_helpers import UiWorld, ready, wait_for
 
 UV = Path(sys.executable).parent / "uv"
@@ -197,3 +197,40 @@ async def test_the_purge_preview_follows_an_archive_removed_by_another_process(u
         await wait_for(pilot, lambda: app.state.archives == [], what="the removed archive gone")
         await wait_for(pilot, lambda: "Nothing to purge" in str(modal.query_one("#purge-total").render()),
                        what="the preview worked out again")
+
+
+async def test_a_root_that_cannot_be_listed_is_said_once_not_at_every_look(ui_world: UiWorld,
+                                                                            monkeypatch) -> None:
+    """The root turned unreadable (chmod 000 for another user) while something keeps changing
+    it: the failed listing is said once, and the looks neither list it again while it stays as
+    it was nor repeat the same line at every change."""
+    root = ui_world.settings.install_root
+    root.mkdir(parents=True, exist_ok=True)
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        looks = _count_looks(app)
+
+        def unreadable(settings):
+            raise PermissionError(13, "Permission denied", str(root))
+
+        monkeypatch.setattr(app.runner.gateway, "list_installed", unreadable)
+        app.clear_notifications()
+        (root / "changed-1").mkdir()
+        await wait_for(pilot, lambda: any("Permission denied" in n.message for n in app._notifications),
+                       what="the failed listing said")
+        # Its stamp is as recent as the change: listed once more (app/disk_watch.py), then quiet.
+        seen = looks[0]
+        await wait_for(pilot, lambda: looks[0] >= seen + 3, what="three more looks")
+        generation = app.runner._generation.get(DISK, 0)
+        seen = looks[0]
+        await wait_for(pilot, lambda: looks[0] >= seen + 5, what="five more looks")
+        assert app.runner._generation.get(DISK, 0) == generation  # nothing changed since
+        (root / "changed-2").mkdir()
+        now = take_stamp(watched_dirs(ui_world.settings)).dirs
+        await wait_for(pilot, lambda: app.disk_watch.shown is not None
+                       and app.disk_watch.shown.dirs == now, what="the change's listing landed")
+        seen = looks[0]
+        await wait_for(pilot, lambda: looks[0] >= seen + 3, what="three more looks")
+        said = [n for n in app._notifications if "Permission denied" in n.message]
+        assert len(said) == 1, [n.message for n in said]
