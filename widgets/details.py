@@ -78,6 +78,11 @@ class _WordCut:
                    no_wrap=True, overflow="crop")
 
 
+# Fields whose value starts with a path or a URL: shown whole (wrapped) even when it holds a
+# space, as `~/My Projects/…` does; a cut path cannot be read or typed again.
+PATH_FIELDS = frozenset({"archive", "install", "url", "path", "interpreter"})
+
+
 def render_details(details: Details | None, empty: str = NOTHING_HIGHLIGHTED) -> RenderableType:
     if details is None:
         return Text(empty, style="dim")
@@ -90,7 +95,8 @@ def render_details(details: Details | None, empty: str = NOTHING_HIGHLIGHTED) ->
     for label, value in rows:
         # A value of one word (a URL, a path) is shown whole, wrapped after a `/` as the
         # dialogs and toasts wrap one: a cut URL or path cannot be read or typed again.
-        grid.add_row(label, Folded(value) if " " not in value else _WordCut(value))
+        whole = " " not in value or label in PATH_FIELDS
+        grid.add_row(label, Folded(value) if whole else _WordCut(value))
     if rows:
         parts.append(grid)
     if details.message:

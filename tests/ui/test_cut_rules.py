@@ -258,3 +258,25 @@ def test_folded_lines_fit_their_cells_and_keep_every_character(text: str, width:
         assert "\n" not in line and (cell_len(line) <= max(width, 1) or len(line) == 1), ranges
     kept = "".join(text[start:stop] for start, stop in ranges)
     assert kept.replace(" ", "") == text.replace(" ", "").replace("\n", ""), ranges
+
+
+@pytest.mark.parametrize("columns", TERMINALS)
+def test_details_show_a_path_with_a_space_whole(columns: int) -> None:
+    # `~/My Cache/…` was a value of several words, so it was cut on one line with `…` like the
+    # support text; a path is shown whole, wrapped, whatever it holds.
+    from pytui.widgets.details import render_details
+    from pytui.widgets.rows import Details
+    from rich.console import Console
+
+    archive = ("~/My Cache Files/pytui python/c2fce3492-cpython-3.10.18-20250818-x86_64-unknown-"
+               "linux-gnu-install_only_stripped.tar.gz")
+    install = "~/My Pythons/cpython-3.10.18-linux-x86_64-gnu  (not installed)"
+    details = Details(title="cpython-3.10.18-linux-x86_64-gnu", note="build 20250818",
+                      fields=(("archive", archive), ("install", install)), message="")
+    console = Console(width=columns - 4, record=True, color_system=None)
+    console.print(render_details(details))
+    lines = console.export_text().splitlines()
+    text = " ".join(line[9:].strip() for line in lines[1:])
+    assert "…" not in text, lines
+    for value in (archive, install):
+        assert value.replace(" ", "") in text.replace(" ", ""), (value, lines)
