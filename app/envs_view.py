@@ -92,6 +92,11 @@ def envs_status(state: AppState, shown: int | None = None) -> str:
     return " ".join(parts)
 
 
+# The scan roots the empty table's note names: with PYTUI_SCAN_PATHS naming dozens, the rest
+# of the note (what pytui finds, r rescans) fell below its box.
+NAMED_ROOTS = 3
+
+
 def no_row_note(state: AppState, filter_text: str = "") -> str:
     """What the detail under an empty table says: why there is no row, and what to do. A scan
     that found nothing says where it looked (a newcomer saw `No environment highlighted.`)."""
@@ -101,7 +106,11 @@ def no_row_note(state: AppState, filter_text: str = "") -> str:
         return f"No environment matches “{filter_text}”: Esc clears the filter."
     if state.environments:
         return "No environment highlighted."
-    where = ", ".join(short_path(root, state.home) for root in state.envs_roots) or "the home directory"
+    roots = state.envs_roots
+    where = ", ".join(short_path(root, state.home) for root in roots[:NAMED_ROOTS]) \
+        or "the home directory"
+    if len(roots) > NAMED_ROOTS:
+        where += f" and {len(roots) - NAMED_ROOTS} more directories"
     return (f"No environment found under {where}. pytui finds venvs (uv venv, python -m venv, "
             "virtualenv), uv tools, pipx envs, virtualenvwrapper's WORKON_HOME and "
             ".python-version pins; PYTUI_SCAN_PATHS or ~/.config/pytui/scan-paths (one directory "

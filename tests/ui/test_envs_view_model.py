@@ -222,3 +222,17 @@ def test_an_empty_environments_table_says_why_and_what_to_do(tmp_path) -> None:
     venv = Environment(tmp_path / "code" / ".venv", "venv", OLD.key, "patch", "ok")
     state.set_environments([venv], partial=False, note="", roots=[tmp_path])
     assert no_row_note(state, "3.99") == "No environment matches “3.99”: Esc clears the filter."
+
+
+def test_no_environment_found_under_many_roots_names_a_few_and_keeps_what_to_do(tmp_path) -> None:
+    """PYTUI_SCAN_PATHS with 64 roots: the note named them all, and at 80x24 its box (12 lines
+    at most) showed nine of them and never what pytui finds or that r rescans."""
+    state = _state(tmp_path, [], [])
+    roots = [tmp_path / f"a-rather-long-directory-name-for-scan-root-number-{n}" for n in range(64)]
+    state.set_environments([], partial=False, note="", roots=roots)
+    note = no_row_note(state)
+    assert note.startswith("No environment found under ~/a-rather-long-directory-name-for-scan-root-"
+                           "number-0, ~/a-rather-long-directory-name-for-scan-root-number-1, "
+                           "~/a-rather-long-directory-name-for-scan-root-number-2 and 61 more "
+                           "directories."), note
+    assert "number-3" not in note and note.endswith("r rescans.")
