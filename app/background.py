@@ -220,6 +220,10 @@ class BackgroundWork:
         self._post_if_current(DISK, generation,
                               DiskListed(generation, archives, installations, cache_problem, stamp))
 
+    def disk_listing_under_way(self) -> bool:
+        """Whether the newest listing of the disk is still running (not ended, not superseded)."""
+        return any(worker.group == DISK and not worker.is_finished for worker in self._app.workers)
+
     def watch_disk(self) -> None:
         """Stamp the install root and the cache on a thread (app/disk_watch.py); the app lists
         them again if another process changed them. One look at a time: a look stuck in a hung

@@ -150,7 +150,11 @@ class ListingMessages(AppBase):
                               watched=message.generation == self.disk_watch.generation)
 
     def on_disk_stamped(self, message: DiskStamped) -> None:
-        # Another process (uv, a second pytui, a shell) changed the root or the cache.
+        # Another process (uv, a second pytui, a shell) changed the root or the cache. Not while
+        # a listing runs: its stamp is judged when it lands, and a listing slower than a look
+        # (a huge cache dir, a slow network filesystem) replaced by the next would never land.
+        if self.runner.disk_listing_under_way():
+            return
         if self.disk_watch.wants_listing(message.stamp):
             self.disk_watch.generation = self.runner.scan_disk()
 

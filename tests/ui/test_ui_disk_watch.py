@@ -234,3 +234,41 @@ async def test_a_root_that_cannot_be_listed_is_said_once_not_at_every_look(ui_wo
         await wait_for(pilot, lambda: looks[0] >= seen + 3, what="three more looks")
         said = [n for n in app._notifications if "Permission denied" in n.message]
         assert len(said) == 1, [n.message for n in said]
+
+
+async def test_a_listing_slower_than_a_look_is_not_replaced_by_the_next_look(ui_world: UiWorld,
+                                                                             monkeypatch) -> None:
+    """A cache dir that takes longer to list than the interval (a huge or hostile one, a slow
+    network filesystem): each look started a new listing that superseded the one under way, so
+    none ever landed and the threads piled up. Looks now wait for the listing under way."""
+    import threading
+
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        looks = [0]  # stamps taken (the app judges none while the listing runs)
+        watch = app.runner._watch_disk
+
+        def counted_watch(settings) -> None:
+            watch(settings)
+            looks[0] += 1
+
+        app.runner._watch_disk = counted_watch
+        release = threading.Event()
+        started: list[int] = []
+        scan_cache = app.runner.gateway.scan_cache
+
+        def slow_scan_cache(settings, catalog):
+            started.append(1)
+            release.wait(30)
+            return scan_cache(settings, catalog)
+
+        monkeypatch.setattr(app.runner.gateway, "scan_cache", slow_scan_cache)
+        path = ui_world.seed_cache("3.13.1")
+        await wait_for(pilot, lambda: started, what="a listing started")
+        seen = looks[0]
+        await wait_for(pilot, lambda: looks[0] >= seen + 5, what="five more looks")
+        assert len(started) == 1
+        release.set()
+        await wait_for(pilot, lambda: [a.path for a in app.state.archives] == [path],
+                       what="the slow listing landed")
