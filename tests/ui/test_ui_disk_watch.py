@@ -40,6 +40,17 @@ def _count_looks(app) -> list[int]:
     return looks
 
 
+async def _lists_nothing_once_settled(pilot, app) -> None:
+    """After three looks (a listing whose directories changed in its own clock tick is taken
+    once more), ten more looks list nothing: the stamps agree."""
+    looks = _count_looks(app)
+    await wait_for(pilot, lambda: looks[0] >= 3, what="three looks")
+    generation = app.runner._generation.get(DISK, 0)
+    seen = looks[0]
+    await wait_for(pilot, lambda: looks[0] >= seen + 10, what="ten more looks")
+    assert app.runner._generation.get(DISK, 0) == generation
+
+
 async def test_a_file_copied_into_the_cache_and_removed_shows_without_r(ui_world: UiWorld) -> None:
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -61,14 +72,7 @@ async def test_nothing_is_listed_again_while_nothing_changes(ui_world: UiWorld) 
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        looks = _count_looks(app)
-        # A listing whose directories changed in its own clock tick is taken once more; then
-        # the stamps agree and the looks list nothing.
-        await wait_for(pilot, lambda: looks[0] >= 3, what="three looks")
-        generation = app.runner._generation.get(DISK, 0)
-        seen = looks[0]
-        await wait_for(pilot, lambda: looks[0] >= seen + 10, what="ten more looks")
-        assert app.runner._generation.get(DISK, 0) == generation
+        await _lists_nothing_once_settled(pilot, app)
 
 
 @pytest.mark.uv
@@ -169,12 +173,7 @@ async def test_a_directory_dated_in_the_future_is_not_listed_at_every_look(ui_wo
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        looks = _count_looks(app)
-        await wait_for(pilot, lambda: looks[0] >= 3, what="three looks")
-        generation = app.runner._generation.get(DISK, 0)
-        seen = looks[0]
-        await wait_for(pilot, lambda: looks[0] >= seen + 10, what="ten more looks")
-        assert app.runner._generation.get(DISK, 0) == generation
+        await _lists_nothing_once_settled(pilot, app)
 
 
 async def test_the_purge_preview_follows_an_archive_removed_by_another_process(ui_world: UiWorld) -> None:
