@@ -4,9 +4,10 @@ uninstalling, a second pytui, a shell's `rm`), so the panes follow without `r`.
 Each listing of the disk carries a stamp of the watched directories taken just before it;
 every DISK_WATCH_INTERVAL seconds a thread worker takes a new stamp, and the app lists the disk
 again when the stamp differs from the one of the listing shown. A stamp is each directory's
-inode, link count and modification time: an install or uninstall (a directory made or removed
-in the root), an archive or `.part` written, renamed or removed in the cache, a tree kept or
-discarded, all change one of them. A listing taken in the same clock tick as a change may not
+inode, link count and modification time, and the inode of the name itself (a cache dir swapped
+for a symlink to it, or back, changes nothing else): an install or uninstall (a directory made
+or removed in the root), an archive or `.part` written, renamed or removed in the cache, a tree
+kept or discarded, all change one of them. A listing taken in the same clock tick as a change may not
 see it while its stamp already has the new time (directory times are as coarse as the kernel's
 clock tick), so a stamp whose times are that recent is only trusted once a later stamp agrees:
 the directory is listed once more. No Textual here: app/background.py runs the stat on a
@@ -24,14 +25,16 @@ from pytui.core.settings import Settings
 from pytui.core.tree_store import TREES_DIR
 
 # Seconds between two looks at the watched directories: a change made elsewhere shows within
-# this long; each look is three `stat` calls.
+# this long; each look is three `stat` and three `lstat` calls.
 DISK_WATCH_INTERVAL = 2.0
 # A directory time this close to when its stamp was taken may share a clock tick with a change
 # the listing did not see (kernel timestamps are as coarse as the tick, 1-10 ms).
 RACY_NS = 100_000_000
 
-# Per watched directory: (inode, link count, mtime in ns), or None when it cannot be read.
-DirStamp = tuple[int, int, int] | None
+# Per watched directory: (inode, link count, mtime in ns) of what the path leads to, and the
+# inode of the path itself (a symlink put at the name, or taken away, changes only that), or
+# None when it cannot be read.
+DirStamp = tuple[int, int, int, int] | None
 
 
 class DiskStamp:
@@ -59,10 +62,11 @@ def take_stamp(dirs: tuple[Path, ...]) -> DiskStamp:
     for path in dirs:
         try:
             st = os.stat(path)
+            own = os.lstat(path).st_ino
         except (OSError, ValueError):  # missing, unreadable, or a path the OS refuses
             stamps.append(None)
             continue
-        stamps.append((st.st_ino, st.st_nlink, st.st_mtime_ns))
+        stamps.append((st.st_ino, st.st_nlink, st.st_mtime_ns, own))
         racy = racy or st.st_mtime_ns > now - RACY_NS
     return DiskStamp(tuple(stamps), racy)
 

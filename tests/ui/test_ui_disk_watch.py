@@ -271,3 +271,21 @@ async def test_a_listing_slower_than_a_look_is_not_replaced_by_the_next_look(ui_
         release.set()
         await wait_for(pilot, lambda: [a.path for a in app.state.archives] == [path],
                        what="the slow listing landed")
+
+
+def test_a_cache_dir_swapped_for_a_symlink_to_it_and_back_changes_the_stamp(tmp_path) -> None:
+    # `mv C C.bak; ln -s C.bak C`, then `rm C; mv C.bak C`: what the name leads to is the same
+    # directory each time (inode, links, time), so only the name's own inode tells.
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    dirs = (cache,)
+    watch = DiskWatch()
+    watch.listed(DiskStamp(take_stamp(dirs).dirs, racy=False))
+    cache.rename(tmp_path / "cache.bak")
+    cache.symlink_to(tmp_path / "cache.bak")
+    linked = take_stamp(dirs)
+    assert watch.wants_listing(linked)
+    watch.listed(DiskStamp(linked.dirs, racy=False))
+    cache.unlink()
+    (tmp_path / "cache.bak").rename(cache)
+    assert watch.wants_listing(take_stamp(dirs))
