@@ -21,15 +21,18 @@ if TYPE_CHECKING:  # imported by the fixtures below: the plugins must be loaded 
 pytest_plugins = ["fixtures_http", "fixtures_archives", "fixtures_root", "fixtures_fs",
                   "download_doubles"]
 
-# A suite started in the background by a non-interactive shell (`.ci/run &`, nohup) inherits
-# SIGINT ignored, and so would every pytui the tests start: Python then installs no
-# KeyboardInterrupt handler and the Ctrl-C tests wait forever. A Python handler here is reset
-# to the default by exec, so the children get Ctrl-C as a user's terminal would send it. The
-# handler does nothing in this process, which went on ignoring SIGINT: with
+# A suite started in the background by a non-interactive shell (`.ci/run &`) inherits SIGINT
+# ignored, and one started under `nohup` SIGHUP ignored, and so would every pytui the tests
+# start (an ignored signal stays ignored across exec): Python then installs no
+# KeyboardInterrupt handler and the Ctrl-C tests wait forever, and pytui rightly goes on after
+# a hangup (as under nohup), which the signal-step tests send. A Python handler here is reset
+# to the default by exec, so the children get each signal as a user's terminal would send it.
+# The handler does nothing in this process, which goes on ignoring the signal: with
 # default_int_handler, the interrupt pytest-xdist's workers get as they shut down (execnet)
 # surfaced as a KeyboardInterrupt in a garbage-collector callback, reported as a warning.
-if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-    signal.signal(signal.SIGINT, lambda _number, _frame: None)
+for _number in (signal.SIGINT, signal.SIGHUP):
+    if signal.getsignal(_number) is signal.SIG_IGN:
+        signal.signal(_number, lambda _number, _frame: None)
 
 REPO = Path(__file__).resolve().parent.parent
 # uv's real catalog (5530 builds): `crates/uv-python/download-metadata.json` from uv 0.12.5
