@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-from pytui.widgets.cut_rules import name_break
+from pytui.widgets.cut_rules import fold_ranges
 from rich.cells import cell_len, get_character_cell_size
 
 # Textual's Toast: `width: 60; max-width: 50%` of its rack (the screen less the rack's one-cell
@@ -59,32 +59,11 @@ def _cells(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
 
-def _fitting(word: str, width: int) -> int:
-    """How many of `word`'s first characters fit in `width` cells (a wide character is two;
-    at least one, so a piece is never empty)."""
-    if word.isascii():
-        return min(len(word), width)
-    used = 0
-    for index, char in enumerate(word):
-        used += get_character_cell_size(char)
-        if used > width:
-            return max(index, 1)
-    return len(word)
-
-
 def _cut(word: str, width: int) -> list[str]:
-    """`word` in pieces of at most `width` cells, each ending where a name may end (the rule
-    the Details and the dialogs wrap by: cut_rules.name_break). Cells, not characters: a CJK
-    folder name counted by characters was twice as wide as its line, and Textual folded it
-    again in the middle of a name."""
-    pieces: list[str] = []
-    while _cells(word) > width:
-        fit = _fitting(word, width)
-        cut = name_break(word[:fit]) or fit  # no place to break: fold, as Textual would
-        pieces.append(word[:cut])
-        word = word[cut:]
-    pieces.append(word)
-    return pieces
+    """`word` in pieces of at most `width` cells, each ending where a name may end: the rule
+    Details and the dialogs wrap by (cut_rules.fold_ranges, by cells: a CJK folder name
+    counted by characters was twice as wide as its line, and Textual folded it again)."""
+    return [word[first:last] for first, last in fold_ranges(word, width, get_character_cell_size)]
 
 
 def break_long_words(text: str, width: int) -> str:
