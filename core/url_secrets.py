@@ -12,11 +12,14 @@ TYPE_CHECKING = False  # no `typing` import at run time
 if TYPE_CHECKING:
     from re import Match
 
-# A scheme and its `//`, then the user info up to the netloc's last `@` (urlsplit's reading:
-# the netloc ends at the first `/`, `?` or `#`). Text about a URL ends it at white space. The
+# A scheme and its `//`, then the user info up to the netloc's last `@` (urlsplit's reading,
+# which the request uses: the netloc ends at the first `/`, `?` or `#`). White space does not end
+# it: a malformed mirror value `https://user:pa ss@host/` sends `pa ss` as its password, so text
+# after a URL may run on to a later `@` and be shown as `****` with it; hiding too much is safe,
+# a piece of a password is not. The
 # scheme is bounded so that a long run of `a.a.a…` (a hostile value) is not scanned from each
 # of its starts.
-_USERINFO = r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{0,31}://)(?P<userinfo>[^/?#\s]*)@"
+_USERINFO = r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{0,31}://)(?P<userinfo>[^/?#]*)@"
 
 
 def _masked(match: Match[str]) -> str:
