@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pytui.app.envs_view import users_fields
-from pytui.app.job_view import job_details
+from pytui.app.job_view import job_details, may_download
 from pytui.app.state import AppState
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import upgrade_installed_note
@@ -151,8 +151,9 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         fields.append(("install", short_path(Path(state.settings.install_root) / build.key,
                                                home) + "  (not installed)"))
     message = _job_line(state, title, fields)
+    job = state.job_for_key(title)
     if not message and pane == "available" and state.offline and archive is None \
-            and installation is None:
+            and installation is None and not (job is not None and may_download(job)):
         fields.append(("offline", "not cached: cannot be installed while offline"))
     if build is not None:
         # Where it comes from last: the URL is shown whole (two lines at 120 columns), so

@@ -72,16 +72,23 @@ def job_details(state: AppState, job: Job) -> Details:
                    message=job.error)
 
 
-# Phases in which a launched install may still read from the network (later ones work on disk).
-_NETWORK_PHASES = ("resolve", "download")
+# Phases in which a launched install may still read from the network (later ones work on
+# disk); "queued" too: its thread has not reported its first phase yet (a first install's
+# imports, a busy machine), and it was given the downloader when it was launched.
+_NETWORK_PHASES = ("queued", "resolve", "download")
+
+
+def may_download(job: Job) -> bool:
+    """Whether `job` is an install already launched that may still read from the network:
+    going offline does not stop it (its connection is open, or about to be)."""
+    return job.kind == INSTALL and job.launched and job.running and job.phase in _NETWORK_PHASES
 
 
 def offline_line(state: AppState) -> str:
     """The Mode notification once `o` went offline. Offline keeps what starts from now on off
     the network; a download already under way goes on (its connection is open; `c` cancels
     it), so it is named rather than left to contradict the header's OFFLINE."""
-    under_way = [job for job in state.running_jobs()
-                 if job.kind == INSTALL and job.launched and job.phase in _NETWORK_PHASES]
+    under_way = [job for job in state.running_jobs() if may_download(job)]
     if not under_way:
         return "Offline: no network; only cached builds install."
     if len(under_way) == 1:

@@ -46,3 +46,31 @@ def test_the_offline_line_counts_only_downloads_under_way(ui_world: UiWorld) -> 
                                         "cancels a job).")
     one.phase = two.phase = "extract"
     assert offline_line(state) == "Offline: no network; only cached builds install."
+
+
+def test_a_launched_job_not_yet_started_is_named_and_not_said_refused(ui_world: UiWorld) -> None:
+    """`i` then `o` within the moment before the job's thread reports its first phase (a first
+    install's imports on a busy machine: a second or more): the job was launched with the
+    downloader and went on to download, while the Mode notification said only "no network"
+    and Details said "not cached: cannot be installed while offline" beside "job queued"."""
+    from pytui.app.details_view import details
+    from pytui.app.view_model import ViewModel
+    from pytui.core.catalog import Catalog
+
+    build = ui_world.build("3.12.8")
+    state = AppState(ui_world.settings, HOST, ui_world.home)
+    state.catalog = Catalog([build], source="t")
+    state.offline = True
+    job = state.add_job(INSTALL, build.key, build=build)
+
+    def offline_field() -> str | None:
+        shown = details(ViewModel(), state, "available", build.key)
+        assert shown is not None
+        return dict(shown.fields).get("offline")
+
+    assert offline_field() == "not cached: cannot be installed while offline", \
+        "not launched yet: it starts offline, and fails for want of the archive"
+    job.launched = True  # phase still "queued": its thread has not reported yet
+    assert offline_line(state).endswith(f"The download of {build.key} already under way goes on "
+                                        "(c cancels it)."), offline_line(state)
+    assert offline_field() is None
