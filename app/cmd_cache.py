@@ -85,7 +85,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "import", parents=[common], help="copy archives from anywhere into the cache",
         description="Hash each FILE, find the catalog build with that sha256 and copy the file "
                     "into the cache under uv's name for it. A file no build matches is refused.")
-    a.add_argument("files", nargs="+", metavar="FILE")
+    a.add_argument("files", nargs="+", metavar="FILE",
+                   help="an archive, under any name: its sha256 says which build it is")
     a.set_defaults(cache_run=_run_import)
 
     a = actions.add_parser(
@@ -96,7 +97,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                     "DIR/download-metadata.json install 3.12`, or `UV_PYTHON_INSTALL_MIRROR="
                     "file://DIR UV_PYTHON_DOWNLOADS_JSON_URL=DIR/download-metadata.json uv python "
                     "install 3.12`.")
-    a.add_argument("dest", metavar="DIR")
+    a.add_argument("dest", metavar="DIR", help="the mirror's directory")
     a.set_defaults(cache_run=_run_export)
 
     p.set_defaults(run=run, cache_run=None)

@@ -49,7 +49,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     uninstall = sub.add_parser("uninstall", parents=[common], help="remove installed builds",
                                description="Remove managed installs, their bin links and minor-version links.")
-    uninstall.add_argument("requests", nargs="*", metavar="REQUEST")
+    uninstall.add_argument("requests", nargs="*", metavar="REQUEST",
+                           help="what to remove: 3.12, 3.12.8, 3.13t, a full key (uv's grammar)")
     uninstall.add_argument("--all", action="store_true", help="remove every managed install")
     # Uninstall safety and pruning (app/uninstall_safety.py).
     uninstall.add_argument("--force", "-f", action="store_true",

@@ -55,7 +55,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser.add_argument("--reinstall", "-r", action="store_true",
                         help="reinstall the newest patch even if it is installed")
     parser.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
-                        help="install N builds at once")
+                        help="install N builds at once (default 4)")
 
 
 def _paths(envs: list[Environment]) -> str:

@@ -27,6 +27,7 @@ _UV_FLAGS = {
 _UV_CACHE_ACTIONS = {
     "clean": "`pytui cache purge --all` empties the archive cache",
     "prune": "`pytui cache purge --superseded` removes archives a newer build replaced",
+    "size": "`pytui cache list` ends with the cache's total size",
 }
 _UNRECOGNIZED = "unrecognized arguments: "
 _INVALID_CHOICE = re.compile(r"^argument (?P<what>\S+): invalid choice: '(?P<word>.*)' \(choose from (?P<choices>.*)\)$")
@@ -72,7 +73,11 @@ def usage_error_line(message: str, prog: str, argv: Sequence[str], commands: Seq
         said = f"{prog} has no {what.lower()} '{shown(word)}'"
         if prog == "pytui cache" and word in _UV_CACHE_ACTIONS:
             return f"{said} (uv cache {word}): {_UV_CACHE_ACTIONS[word]}; {help_hint}"
-        close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+        # The start of one action's name (`export` for export-mirror) means that one, though
+        # another is spelled closer (`import`).
+        starting = [c for c in choices if word and c.startswith(word)]
+        close = starting if len(starting) == 1 else difflib.get_close_matches(word, choices, n=1,
+                                                                              cutoff=0.6)
         if close:
             return f"{said}: did you mean '{close[0]}'? ({', '.join(choices)})"
         return f"{said}: {', '.join(choices)}; {help_hint}"

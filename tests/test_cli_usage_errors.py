@@ -23,6 +23,13 @@ CACHE_CHOICES = "'dir', 'list', 'ls', 'verify', 'purge', 'import', 'export-mirro
     (f"argument ACTION: invalid choice: 'clean' (choose from {CACHE_CHOICES})", "pytui cache",
      ["cache", "clean"], "pytui cache has no action 'clean' (uv cache clean): `pytui cache purge "
                          "--all` empties the archive cache; `pytui cache --help` lists what it takes"),
+    (f"argument ACTION: invalid choice: 'size' (choose from {CACHE_CHOICES})", "pytui cache",
+     ["cache", "size"], "pytui cache has no action 'size' (uv cache size): `pytui cache list` ends "
+                        "with the cache's total size; `pytui cache --help` lists what it takes"),
+    # The start of export-mirror, though `import` is spelled closer.
+    (f"argument ACTION: invalid choice: 'export' (choose from {CACHE_CHOICES})", "pytui cache",
+     ["cache", "export"], "pytui cache has no action 'export': did you mean 'export-mirror'? (dir, "
+                          "list, ls, verify, purge, import, export-mirror)"),
     (f"argument ACTION: invalid choice: 'lst' (choose from {CACHE_CHOICES})", "pytui cache",
      ["cache", "lst"], "pytui cache has no action 'lst': did you mean 'list'? (dir, list, ls, "
                        "verify, purge, import, export-mirror)"),
@@ -71,3 +78,22 @@ def test_an_abbreviated_option_is_refused_and_named_as_uv_does(pytui: Pytui, arg
     line = assert_clean_failure(pytui.run(*argv), 2)
     command = said.split(" has ")[0]
     assert line == f"error: {said}; `{command} --help` lists what it takes", line
+
+
+def test_every_argument_of_every_command_says_what_it_is() -> None:
+    """`pytui uninstall --help` listed REQUEST with nothing beside it (install's said "what to
+    install"), and so did `cache import`'s FILE and `cache export-mirror`'s DIR."""
+    import argparse
+
+    from pytui.app.parser import build_parser
+
+    silent = []
+    todo = [build_parser([])]
+    while todo:
+        parser = todo.pop()
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                todo.extend(dict.fromkeys(action.choices.values()))
+            elif action.help != argparse.SUPPRESS and not action.help:
+                silent.append(f"{parser.prog} {action.metavar or action.dest}")
+    assert not silent, silent
