@@ -119,7 +119,13 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         note_parts.append(f"build {build.build}" if build.build else "")
         note_parts.append(build.flavor)
     if archive is not None:
-        note_parts.append(human_size(archive.size))
+        # A download under way: its bytes so far, as its Cached row and job row say them (the
+        # listing saw the `.part` when the download had just started).
+        job = state.job_for_key(title)
+        size = archive.size
+        if job is not None and job.phase == "download" and archive.state == "partial":
+            size = job.done
+        note_parts.append(human_size(size))
     note_parts.append("in " + ", ".join(panes) if panes else "")
     fields: list[tuple[str, str]] = []
     item = build or installation

@@ -40,6 +40,19 @@ def test_a_running_download_says_its_job_not_the_resume(tmp_path, builds) -> Non
     assert fields["job"] == "download — press c to cancel"
 
 
+def test_a_running_download_says_its_bytes_so_far(tmp_path, builds) -> None:
+    """The listing saw the `.part` as the download started (16.0 KiB): Details said that for
+    the whole download, beside a Cached row and a job row at 2.9 MiB."""
+    state = a_state(tmp_path, *builds.values())
+    build = builds[OTHER]
+    _stopped_part(state, build, 470, 1_000_000)
+    a_download(state, build, done=300_000, total=1_000_000)
+    for pane, key in (("available", build.key), ("cached", build.cache_filename)):
+        details = ViewModel().details(state, pane, key)
+        assert details is not None
+        assert "293.0 KiB" in details.note and "470 B" not in details.note, (pane, details.note)
+
+
 def test_an_unknown_expected_size_says_no_percent(tmp_path, builds) -> None:
     state = a_state(tmp_path, *builds.values())
     build = builds[OTHER]
