@@ -119,13 +119,7 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         note_parts.append(f"build {build.build}" if build.build else "")
         note_parts.append(build.flavor)
     if archive is not None:
-        # A download under way: its bytes so far, as its Cached row and job row say them (the
-        # listing saw the `.part` when the download had just started).
-        job = state.job_for_key(title)
-        size = archive.size
-        if job is not None and job.phase == "download" and archive.state == "partial":
-            size = job.done
-        note_parts.append(human_size(size))
+        note_parts.append(human_size(_archive_size(state, archive, title)))
     note_parts.append("in " + ", ".join(panes) if panes else "")
     fields: list[tuple[str, str]] = []
     item = build or installation
@@ -171,6 +165,15 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         fields.append(("sha256", build.sha256 or "not in the catalog"))
     return Details(title=title, fields=tuple(fields),
                    note=" · ".join(p for p in note_parts if p), message=message)
+
+
+def _archive_size(state: AppState, archive: CachedArchive, key: str) -> int:
+    """A download under way: its bytes so far, as its Cached row and job row say them (the
+    listing saw the `.part` when the download had just started)."""
+    job = state.job_for_key(key)
+    if job is not None and job.phase == "download" and archive.state == "partial":
+        return job.done
+    return archive.size
 
 
 def _archive_fields(state: AppState, archive: CachedArchive, key: str) -> list[tuple[str, str]]:
