@@ -36,7 +36,15 @@ from pytui.app.render import Renderer
 from pytui.app.runner import JobRunner
 from pytui.app.startup import MainScreen, breakpoint_classes, load_deferred
 from pytui.app.state import AppState
-from pytui.app.toast_gate import NOTE_OUTCOME, URGENCY, ToastGate, history_title, left_line
+from pytui.app.toast_gate import (
+    NOTE_OUTCOME,
+    URGENCY,
+    ToastGate,
+    has_room,
+    history_title,
+    left_line,
+    more_line,
+)
 from pytui.app.toast_text import toast_message
 from pytui.app.view_keys import ViewKeys
 from pytui.app.view_model import ViewModel
@@ -138,6 +146,11 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         # Toasts wait while a dialog is open, so none covers its buttons (app/toast_gate.py).
         self._toast_gate: ToastGate[tuple[Notification, str]] = ToastGate(
             lambda toast: URGENCY.get(toast[0].severity, 0))
+        # The toast saying how many gave way to newer ones (MAX_TOASTS_ON_SCREEN): its
+        # notification, how many, its text as given; and whether the toasts are to be shown
+        # again (once per burst, however many toasts it has).
+        self._more_toast: tuple[Notification, int, str] | None = None
+        self._toasts_to_redo = False
 
     def _history_not_kept(self, cause: str) -> None:
         """One notification, the first time the history log cannot be written (as the theme's)."""
@@ -165,22 +178,59 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
             toast_message(message, self.size.width), title, severity,
             self.NOTIFICATION_TIMEOUT if timeout is None else timeout, markup=markup)
         self._toasts = [(shown, said) for shown, said in self._toasts if not shown.has_expired]
-        if self._toast_gate.offer((notification, message)):
-            self._toasts.append((notification, message))
-            self.post_message(Notify(notification))
+        if not self._toast_gate.offer((notification, message)):
+            return
+        self._toasts.append((notification, message))
+        if has_room(len(self._toasts) - 1):
+            if not self._toasts_to_redo:
+                self.post_message(Notify(notification))
+            return
+        # The oldest gives way (History has it) and the line counts it; the toasts are shown
+        # again once the burst is over, so 3000 at once mount a few widgets, not 3000.
+        del self._toasts[0]
+        more = 1
+        if self._more_toast is not None and not self._more_toast[0].has_expired:
+            more += self._more_toast[1]
+        line = more_line(more)
+        self._more_toast = (self._more_toast_of(line), more, line)
+        if not self._toasts_to_redo:
+            self._toasts_to_redo = True
+            self.call_later(self._show_toasts_again)
+
+    def _more_toast_of(self, line: str) -> Notification:
+        """The toast standing for those in History only (not itself in History: it points there)."""
+        return Notification(toast_message(line, self.size.width), "History", "information",
+                            self.NOTIFICATION_TIMEOUT, markup=False)
+
+    def _show_toasts_again(self) -> None:
+        """Those on screen go; the newest ones and the line counting the others show, each for
+        what is left of its time (Textual has no public way to take away one toast)."""
+        self._toasts_to_redo = False
+        self._clear_toasts()
+        # New notifications: Textual keeps the place of one it took away, and would not show
+        # it again there.
+        self._toasts = [(_again(shown), said) for shown, said in self._toasts]
+        for shown, _said in self._toasts:
+            self.post_message(Notify(shown))
+        if self._more_toast is not None:
+            self.post_message(Notify(self._more_toast[0]))
+
+    def _clear_toasts(self) -> None:
+        self.clear_notifications()
+        # Textual clears the top screen's rack only: a screen below, seen around a dialog,
+        # would keep drawing the toasts it had. (The rack is found by its type's name: its
+        # class lives in a private Textual module.)
+        for screen in self.screen_stack:
+            for rack in screen.query_children("ToastRack"):
+                rack.show(self._notifications)  # type: ignore[attr-defined]  # a ToastRack, found by name
 
     def dialog_opened(self) -> None:
         """A dialog opened (app/screens.py ToastFreeDialog): the toasts on screen go,
         so none covers its buttons (History keeps what they said); new ones wait."""
         if self._toast_gate.dialog_opened():
             self._toasts.clear()
-            self.clear_notifications()
-            # Textual clears the dialog's rack only: the screen below, seen around the
-            # dialog, would keep drawing the toasts it had. (The rack is found by its type's
-            # name: its class lives in a private Textual module.)
-            for screen in self.screen_stack:
-                for rack in screen.query_children("ToastRack"):
-                    rack.show(self._notifications)  # type: ignore[attr-defined]  # a ToastRack, found by name
+            self._more_toast = None
+            self._clear_toasts()
 
     def dialog_closed(self) -> None:
         """A dialog closed: the most urgent of the toasts raised meanwhile are shown, for their
@@ -192,15 +242,20 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
             self._toasts.append((notification, said))
             self.post_message(Notify(notification))
         if left:
-            self.notify(left_line(left), title="History", markup=False, in_history=True)
+            line = left_line(left)
+            self._more_toast = (self._more_toast_of(line), left, line)
+            self.post_message(Notify(self._more_toast[0]))
 
     def on_resize(self, event: Resize) -> None:
         # A toast worded for the old width would have a long name folded inside by Textual at
         # a narrower one: each one shown is worded again (a Toast renders its notification's
         # message at each redraw) and laid out again.
         self._toasts = [(shown, said) for shown, said in self._toasts if not shown.has_expired]
+        worded_now = list(self._toasts)
+        if self._more_toast is not None:
+            worded_now.append((self._more_toast[0], self._more_toast[2]))
         changed = False
-        for shown, said in self._toasts:
+        for shown, said in worded_now:
             worded = toast_message(said, event.size.width)
             if worded != shown.message:
                 shown.message = worded
@@ -346,6 +401,12 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
                 continue
             yield SystemCommand(f"{key.label} ({key.display})", key.help,
                                 partial(self.run_action, key.action))
+
+
+def _again(shown: Notification) -> Notification:
+    """`shown` as a new notification, for what is left of its time."""
+    return Notification(shown.message, shown.title, shown.severity, max(shown.time_left, 0.1),
+                        markup=shown.markup)
 
 
 def _plain(markup: str) -> str:

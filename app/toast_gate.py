@@ -20,6 +20,10 @@ Toast = TypeVar("Toast")
 # Held toasts shown once the dialogs close (lazygit shows one message at a time; Textual stacks
 # every toast, and at 80x24 three of them cover the Details pane).
 MAX_SHOWN_AFTER_DIALOG = 2
+# Toasts on screen at once, the line counting the rest included: Textual stacks every toast, so
+# 3000 notifications with no dialog open (a hostile root's warnings, a burst of job ends) took
+# some 17 s to mount; past it the oldest give way (History has them) and one line says how many.
+MAX_TOASTS_ON_SCREEN = MAX_SHOWN_AFTER_DIALOG + 1
 # History's outcome word for a toast's severity, when History has no entry of its own for it.
 NOTE_OUTCOME = {"information": "info", "warning": "warning", "error": "error"}
 # The urgency of a severity: the held toasts shown after a dialog are the most urgent.
@@ -72,6 +76,20 @@ def left_line(left: int) -> str:
 
     where = "H lists them" if left <= MAX_SHOWN else f"H lists the newest {MAX_SHOWN}, {LOG_NAME} the rest"
     return f"{left} more message{'s' if left != 1 else ''} came while the dialog was open: {where}."
+
+
+def has_room(on_screen: int) -> bool:
+    """Whether a toast may show beside the `on_screen` ones (the line counting the rest apart):
+    one place is kept for that line."""
+    return on_screen < MAX_TOASTS_ON_SCREEN - 1
+
+
+def more_line(more: int) -> str:
+    """The one toast that stands for those that gave way to newer ones (MAX_TOASTS_ON_SCREEN)."""
+    from pytui.app.history import LOG_NAME, MAX_SHOWN
+
+    where = "H" if more <= MAX_SHOWN else f"H lists the newest {MAX_SHOWN}, {LOG_NAME} the rest"
+    return f"{more} more message{'s' if more != 1 else ''} in History ({where})."
 
 
 def history_title(title: str) -> str:

@@ -52,3 +52,13 @@ def test_the_line_for_the_held_toasts_not_shown_points_to_history() -> None:
                                "newest 200, tui-history.log the rest.")
     assert history_title("") == "pytui" and history_title("Mode") == "Mode"
     assert set(NOTE_OUTCOME) == set(URGENCY) == {"information", "warning", "error"}
+
+
+def test_toasts_past_the_cap_are_counted_in_one_line() -> None:
+    from pytui.app.history import LOG_NAME, MAX_SHOWN
+    from pytui.app.toast_gate import MAX_TOASTS_ON_SCREEN, has_room, more_line
+
+    assert has_room(MAX_TOASTS_ON_SCREEN - 2) and not has_room(MAX_TOASTS_ON_SCREEN - 1)
+    assert more_line(1) == "1 more message in History (H)."
+    assert more_line(7) == "7 more messages in History (H)."
+    assert more_line(MAX_SHOWN + 1).endswith(f"(H lists the newest {MAX_SHOWN}, {LOG_NAME} the rest).")

@@ -72,3 +72,29 @@ async def test_history_draws_its_newest_entries_and_says_how_many_the_log_has_be
         assert len(entries) == MAX_SHOWN and "job 50 " in str(entries.first().content)
         hints = [str(hint.content) for hint in app.screen.query(".dialog-hint")]
         assert f"50 earlier entries in the log; the newest {MAX_SHOWN} below" in hints, hints
+
+
+async def test_a_burst_of_toasts_shows_a_few_and_one_line_counting_the_rest(ui_world: UiWorld) -> None:
+    # Textual stacks every toast: 3000 notifications with no dialog open (a hostile root's
+    # warnings, a burst of job ends) were 3000 widgets, some 17 s to mount, the UI frozen.
+    from pytui.app.toast_gate import MAX_TOASTS_ON_SCREEN, more_line
+    from textual.widgets._toast import Toast
+
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        for n in range(3000):
+            app.notify(f"warning {n}", title="Burst", timeout=600, markup=False)
+        line = " ".join(more_line(3000 - (MAX_TOASTS_ON_SCREEN - 1)).split())
+        await wait_for(pilot, lambda: ("History", line) in _said(app), what="the count's line")
+        await pilot.pause()
+        toasts = list(app.screen.query(Toast))
+        assert len(toasts) == MAX_TOASTS_ON_SCREEN, len(toasts)
+        # The newest stay; the others gave way to them and are counted.
+        assert _said(app) == [("Burst", "warning 2998"), ("Burst", "warning 2999"), ("History", line)]
+        holders = list(app.screen.query("ToastHolder"))
+        assert len(holders) == MAX_TOASTS_ON_SCREEN, len(holders)
+        assert line in " ".join(str(toasts[-1].render()).split())
+        # History has them (the newest 2000 in memory, as ever; its log all of them).
+        assert app.history.entries[-1].message == "warning 2999"
+        assert "warning 0" in app.history.log_path.read_text()
