@@ -104,7 +104,9 @@ KEYMAP: tuple[Key, ...] = (
         "free-threaded and debug variants too (default: the standard build)", group="View"),
     Key("o", "toggle_offline", "o", "Offline",
         "toggle offline mode: no network, install only from the cache"),
-    Key("r", "refresh", "r", "Refresh", "refresh the catalog (online only); list the cache and root again"),
+    Key("r", "refresh", "r", "Refresh",
+        "refresh the catalog (online only; a local --downloads-json file is read again); "
+        "list the cache and root again"),
     Key("c", "cancel_job", "c", "Cancel",
         "cancel the highlighted job (or dismiss its row once it ended)"),
     Key("H", "history", "H", "History",

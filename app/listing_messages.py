@@ -110,8 +110,20 @@ class ListingMessages(AppBase):
                     in_history=True)
 
     def on_catalog_failed(self, message: CatalogFailed) -> None:
-        if self.runner.is_current(CATALOG, message.generation):
-            self._catalog_failed(message.reason)
+        if not self.runner.is_current(CATALOG, message.generation):
+            return
+        state = self.state
+        if state.catalog is not None and state.catalog.source != "none":
+            # `r` read a local catalog file again and found it broken: what was read before
+            # stays, as after a failed network refresh.
+            state.catalog_note, state.catalog_problem = "refresh failed", True
+            said = f"{message.reason}; the catalog read before stays shown"
+            self.history.add("refresh", "catalog", "failed", said)
+            self.notify(said, title="Catalog", severity="error", markup=False, timeout=10,
+                        in_history=True)
+            self.renderer.all()
+            return
+        self._catalog_failed(message.reason)
 
     def _catalog_failed(self, reason: str) -> None:
         state = self.state
@@ -127,10 +139,17 @@ class ListingMessages(AppBase):
     def action_refresh(self) -> None:
         # The cache and the install root may have changed from another shell (`pytui cache
         # verify`, uv): `r` lists them again, online or not.
+        if not refresh_is_useful(self.state.settings):
+            # A local --downloads-json file (a mirror exported again, an edited catalog) is
+            # read again, as uv reads it on every run; the disk is listed once it is read.
+            self.state.catalog_note, self.state.catalog_problem = "", False
+            self.runner.load_catalog()
+            self.notify("Reading the catalog file again and listing the cache and the install "
+                        "root again.", title="Refresh", markup=False)
+            return
         self.runner.scan_disk()
-        if self.state.offline or not refresh_is_useful(self.state.settings):
-            why = "offline" if self.state.offline else "the catalog is a local file"
-            self.notify(f"Listing the cache and the install root again ({why}: the catalog "
+        if self.state.offline:
+            self.notify("Listing the cache and the install root again (offline: the catalog "
                         "is not refreshed).", title="Refresh", markup=False)
             return
         self._refresh()
