@@ -27,7 +27,26 @@ def describe_network_error(err: BaseException, url: str) -> str:
     `cannot look up github.com (no network, or no DNS)`, not `ConnectError: [Errno -2] Name
     or service not known`."""
     host = unresolved_host(err, url)
-    return unresolved_reason(host) if host is not None else describe_error(err)
+    if host is not None:
+        return unresolved_reason(host)
+    return timeout_reason(err, url) or describe_error(err)
+
+
+def timeout_reason(err: BaseException, url: str) -> str | None:
+    """A timeout said as what happened and which variable sets the wait (httpx's and
+    core/plain_http's `ReadTimeout: timed out` named a class, not the server); else None."""
+    from urllib.parse import urlsplit
+
+    name = type(err).__name__
+    if not name.endswith("Timeout") and not isinstance(err, TimeoutError):
+        return None
+    try:
+        where = urlsplit(url).netloc.rpartition("@")[2] or "the server"
+    except ValueError:
+        where = "the server"
+    if name == "ConnectTimeout":
+        return f"could not connect to {where} in time: UV_HTTP_CONNECT_TIMEOUT sets how long to wait"
+    return f"{where} did not answer in time: UV_HTTP_TIMEOUT sets how long to wait"
 
 
 def unresolved_reason(host: str) -> str:
