@@ -346,7 +346,7 @@ class BackgroundWork:
         gone: list[CachedArchive] = []
         try:
             freed = self.gateway.remove_archives(settings, archives, downloading=kept, gone=gone)
-            removed = tuple(self.gateway.remove_leftovers(settings, None if leftovers else archives))
+            removed = self.gateway.remove_leftovers(settings, None if leftovers else archives)
         except (PytuiError, OSError) as err:
             self._app.post_message(Purged(0, 0, error=str(err)))
             return
@@ -354,7 +354,7 @@ class BackgroundWork:
 
         # An archive and its partial download are one row, one archive purged.
         count = len({cached_row_key(a.name) for a in archives if a not in kept and a not in gone})
-        self._app.post_message(Purged(count, freed + sum(r[1] for r in removed),
+        self._app.post_message(Purged(count, freed + removed.size,
                                       downloading=tuple(a.name for a in kept), leftovers=removed,
                                       gone=tuple(a.name for a in gone)))
 

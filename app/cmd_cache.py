@@ -22,9 +22,6 @@ if TYPE_CHECKING:
     from pytui.core.progress import Progress
     from pytui.core.tree_store import TreeInfo
 
-# Leftovers of killed runs a purge names, one line each, at most; the rest are one line (a
-# cache dir holding thousands printed thousands of lines).
-MAX_LEFTOVERS_NAMED = 20
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
@@ -285,7 +282,7 @@ def _run_verify(args: argparse.Namespace) -> int:
 
 def _run_purge(args: argparse.Namespace) -> int:
     from pytui.core.cache_purge import (
-        Leftovers,
+        MAX_LEFTOVERS_NAMED,
         find_leftovers,
         purge_effect,
         purge_plan,
@@ -328,9 +325,9 @@ def _run_purge(args: argparse.Namespace) -> int:
         at_least = "at least " if would_go.capped else ""  # sizing them stopped at its limit
     else:
         freed = remove_archives(cache, plan)
-        removed = remove_leftovers(cache, whose)
-        freed += sum(size for _, size, _ in removed)
-        leftovers = _said_leftovers(Leftovers(tuple(removed)), verb)
+        removed = remove_leftovers(cache, whose, named=MAX_LEFTOVERS_NAMED)
+        freed += removed.size
+        leftovers = _said_leftovers(removed, verb)
     for archive, tree in effect.archives:
         with_tree = f" + its kept tree {_size(tree)}" if tree else ""
         print(f"{verb} {_shown(archive.name)} ({_describe(archive)}, {_size(archive.size)}{with_tree})")
@@ -374,9 +371,9 @@ def _targeted(everything: list[CachedArchive], targets: list[str]) -> tuple[set[
 
 
 def _said_leftovers(leftovers: Leftovers, verb: str) -> int:
-    """One line for each of the first MAX_LEFTOVERS_NAMED leftovers of killed runs
-    (core/cache_purge.py), one line for the rest; how many in all."""
-    named = leftovers.found[:MAX_LEFTOVERS_NAMED]
+    """One line for each of the leftovers of killed runs named (core/cache_purge.py
+    MAX_LEFTOVERS_NAMED), one line for the rest; how many in all."""
+    named = leftovers.found  # (the purge asks for MAX_LEFTOVERS_NAMED of them by name)
     for name, size, left_by in named:
         print(f"{verb} {_shown(name)} (left by {left_by}, {_size(size)})")
     if (rest := leftovers.count - len(named)) > 0:

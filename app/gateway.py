@@ -271,13 +271,14 @@ class CoreGateway:
                               named=0)
 
     def remove_leftovers(self, settings: Settings,
-                         archives: Iterable[CachedArchive] | None = None) -> list[tuple[str, int, str]]:
+                         archives: Iterable[CachedArchive] | None = None) -> Leftovers:
         """What killed runs left in the cache dir (all of it, or what belongs to `archives`),
-        removed as `cache purge` removes it."""
+        removed as `cache purge` removes it; the first MAX_LEFTOVERS_NAMED by name."""
         from pytui.core.cache import ArchiveCache
-        from pytui.core.cache_purge import remove_leftovers
+        from pytui.core.cache_purge import MAX_LEFTOVERS_NAMED, remove_leftovers
 
-        return remove_leftovers(ArchiveCache(settings.cache_dir), None if archives is None else list(archives))
+        return remove_leftovers(ArchiveCache(settings.cache_dir), None if archives is None else list(archives),
+                                named=MAX_LEFTOVERS_NAMED)
 
     def verify_cache(self, settings: Settings, catalog: Catalog | None, *,
                      progress: ProgressCallback, cancel: CancelToken) -> VerifyReport:

@@ -358,15 +358,20 @@ class JobActions(AppBase):
             self.notify(message.error, title="Purge failed", severity="error", markup=False,
                         in_history=True)
         else:
-            for name, size, left_by in message.leftovers:
+            left = message.leftovers
+            for name, size, left_by in left.found if left is not None else ():
                 say("leftovers", "done", f"Removed {one_line(name)} (left by {left_by}, {human_size(size)}).")
+            if left is not None and (more := left.count - len(left.found)) > 0:
+                more_size = left.size - sum(size for _, size, _ in left.found)
+                say("leftovers", "done", f"Removed {more} more leftover{'s' if more != 1 else ''} of "
+                    f"killed runs ({human_size(more_size)}).")
             for name in message.gone:
                 say("archives", "done", f"{one_line(name)} was already gone from the cache (removed by "
                     "another process since it was listed); nothing to purge.")
-            if message.count or not (message.downloading or message.leftovers or message.gone):
+            if message.count or not (message.downloading or (left and left.count) or message.gone):
                 say("archives", "done", f"Purged {message.count} archive{'s' if message.count != 1 else ''}, "
                     f"freed {human_size(message.freed)}.")
-            elif message.leftovers:
+            elif left and left.count:
                 say("leftovers", "done", f"Freed {human_size(message.freed)}.")
             for name in message.downloading:
                 say("archives", "warning", f"Kept {name}: another pytui process is downloading it now; "

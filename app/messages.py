@@ -19,6 +19,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from pytui.app.disk_watch import DiskStamp
+    from pytui.core.cache_purge import Leftovers
 
 
 class CatalogLoaded(Message):
@@ -224,14 +225,14 @@ class Purged(Message):
     error: str
     # Partial downloads left in place: another process is writing them now.
     downloading: tuple[str, ...]
-    # What killed runs had left, removed too (the `all` rule): (name, bytes, left by what).
-    leftovers: tuple[tuple[str, int, str], ...]
+    # What killed runs had left, removed too: the first of them by name, all counted and sized.
+    leftovers: Leftovers | None
     # Archives another process removed since the pane listed them (nothing to purge).
     gone: tuple[str, ...]
 
     def __init__(self, count: int, freed: int, error: str = "",
                  downloading: tuple[str, ...] = (),
-                 leftovers: tuple[tuple[str, int, str], ...] = (),
+                 leftovers: Leftovers | None = None,
                  gone: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.count = count

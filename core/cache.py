@@ -14,10 +14,9 @@ touched.
 
 from __future__ import annotations
 
-import builtins
 import errno
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pytui.core.errors import CacheError, OfflineError
@@ -351,11 +350,12 @@ class ArchiveCache:
         return import_file(self, path, catalog, progress=progress, cancel=cancel,
                            max_bytes=MAX_ARCHIVE_BYTES if max_bytes is None else max_bytes)
 
-    def remove_stale_imports(self) -> builtins.list[tuple[str, int]]:
-        """Remove what killed imports left (core/cache_import.py); (name, size) of each."""
-        from pytui.core.cache_import import remove_stale_imports
+    def remove_stale_imports(self) -> Iterator[tuple[str, int]]:
+        """Remove what killed imports left (core/cache_import.py); (name, size) of each, one
+        by one as each goes."""
+        from pytui.core.cache_import import removed_stale_imports
 
-        return remove_stale_imports(self.root)
+        return removed_stale_imports(self.root)
 
     # -- export -------------------------------------------------------------------------------
     def export_mirror(self, dest_dir: Path, catalog: Catalog, *,

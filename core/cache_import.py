@@ -219,6 +219,16 @@ def remove_stale_imports(root: Path, *, remove: bool = True,
     return remove_unlocked(root, _is_killed_import_temp, remove=remove, limit=limit)
 
 
+def removed_stale_imports(root: Path) -> Iterator[tuple[str, int]]:
+    """`remove_stale_imports(root)` one by one, holding one batch of names at a time
+    (core/batched_listing.py): a purge of 100 000 of them holds no list of them."""
+    from pytui.core.batched_listing import names_in_batches
+
+    for name in names_in_batches(root, lambda entry: _is_killed_import_temp(entry.name)):
+        if (size := _unlocked_size(root / name, remove=True)) is not None:
+            yield name, size
+
+
 def stale_imports(root: Path) -> Iterator[tuple[str, int]]:
     """What `remove_stale_imports(root)` would remove now, one by one (a purge's preview)."""
     return unlocked_files(root, _is_killed_import_temp)

@@ -173,6 +173,9 @@ def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
 # Who left each kind of leftover, as both purges say it.
 _LEFT_BY_IMPORT = "an interrupted import"
 _LEFT_BY_TREE = "an interrupted pytui, a tree half kept or half removed"
+# Leftovers of killed runs a purge names, one line (or History entry) each, at most; the rest
+# are counted in one (a cache dir holding thousands printed thousands of lines).
+MAX_LEFTOVERS_NAMED = 20
 # Entries walked at most to size the leftovers a preview counts (one archive's tree holds at
 # most core/member_policy.MAX_MEMBERS): a hostile cache dir never makes a preview endless.
 MAX_SIZED_ENTRIES = 1_000_000
@@ -207,6 +210,25 @@ def _whose(archives: Iterable[CachedArchive] | None) -> Callable[[str | None], b
     return lambda sha: sha is not None and any(has_tree_of(name, build, {sha}) for name, build in owners)
 
 
+class _Tally:
+    """Leftovers as they are found or removed: the first `named` kept by name (None: all),
+    every one counted and sized."""
+
+    def __init__(self, named: int | None) -> None:
+        self.named = named
+        self.found: list[tuple[str, int, str]] = []
+        self.count = self.size = 0
+
+    def seen(self, name: str, freed: int, left_by: str) -> None:
+        self.count += 1
+        self.size += freed
+        if self.named is None or len(self.found) < self.named:
+            self.found.append((name, freed, left_by))
+
+    def leftovers(self, capped: bool = False) -> Leftovers:
+        return Leftovers(tuple(self.found), capped, count=self.count, size=self.size)
+
+
 def find_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | None = None, *,
                    limit: int = MAX_SIZED_ENTRIES, named: int | None = None) -> Leftovers:
     """What `remove_leftovers(cache, archives)` would remove now, found by the same rule (the
@@ -217,39 +239,32 @@ def find_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | None
     cache dir with a million of them is hostile, not a list to build)."""
     from pytui.core.root_tree import footprint
 
-    found: list[tuple[str, int, str]] = []
-    count = size = 0
+    tally = _Tally(named)
     capped = False
-
-    def seen(name: str, freed: int, left_by: str) -> None:
-        nonlocal count, size
-        count += 1
-        size += freed
-        if named is None or len(found) < named:
-            found.append((name, freed, left_by))
-
     if archives is None:
         from pytui.core.cache_import import stale_imports
 
         for name, freed in stale_imports(cache.root):
-            seen(name, freed, _LEFT_BY_IMPORT)
+            tally.seen(name, freed, _LEFT_BY_IMPORT)
     for name in cache.trees.unheld_leftovers(_whose(archives)):
         tree = footprint(cache.trees.path / name, limit=limit)
         limit -= tree.walked
         capped = capped or tree.capped
-        seen(f"trees/{name}", tree.freed, _LEFT_BY_TREE)
-    return Leftovers(tuple(found), capped, count=count, size=size)
+        tally.seen(f"trees/{name}", tree.freed, _LEFT_BY_TREE)
+    return tally.leftovers(capped)
 
 
-def remove_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | None = None,
-                     ) -> list[tuple[str, int, str]]:
+def remove_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | None = None, *,
+                     named: int | None = None) -> Leftovers:
     """Remove what killed runs left in the cache dir: all of it (a purge of every archive, CLI
     and TUI alike), or what belongs to `archives` (their half-kept or half-removed trees; an
-    import's copy belongs to no archive yet); (name under the cache dir, bytes, left by what)
-    for each. One a live run still holds is left to it."""
-    removed = []
+    import's copy belongs to no archive yet). One a live run still holds is left to it. As
+    `find_leftovers` says them: the first `named` by name (None: all), all counted and sized
+    (a purge of 100 000 of them held every name)."""
+    tally = _Tally(named)
     if archives is None:
-        removed += [(name, size, _LEFT_BY_IMPORT) for name, size in cache.remove_stale_imports()]
-    removed += [(f"trees/{name}", size, _LEFT_BY_TREE)
-                for name, size in cache.trees.clean(_whose(archives))]
-    return removed
+        for name, size in cache.remove_stale_imports():
+            tally.seen(name, size, _LEFT_BY_IMPORT)
+    for name, size in cache.trees.clean(_whose(archives)):
+        tally.seen(f"trees/{name}", size, _LEFT_BY_TREE)
+    return tally.leftovers()

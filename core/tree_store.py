@@ -266,7 +266,7 @@ class TreeStore:
             # A file, a link or a tree with no manifest at its name (pytui renames whole trees
             # in, manifest included): nothing uses it, and it made every later keep fail.
             self.discard(sha256)
-        self.clean(limit=MAX_CLEANED_BY_KEEP)
+        builtins.list(self.clean(limit=MAX_CLEANED_BY_KEEP))  # (each goes as it is read)
         # The sha256 names whose tree it is: a purge of that one archive removes it too.
         work = self.path / f"{_KEEPING}{sha256}-{os.getpid()}-{os.urandom(4).hex()}"
         held = -1
@@ -401,30 +401,36 @@ class TreeStore:
     def leftover_shas(self) -> set[str]:
         """The sha256 the `.tmp-…` and `.old-…` names carry, by name only (a live run's among
         them): one listing, for the Cached pane's listing to say which archives have some."""
-        return {sha for name in self._leftovers(None) if (sha := leftover_sha(name)) is not None}
+        return {sha for name in self._leftovers() if (sha := leftover_sha(name)) is not None}
 
-    def _leftovers(self, belongs: Callable[[str | None], bool] | None,
-                   limit: int | None = None) -> builtins.list[str]:
+    def _leftovers(self) -> builtins.list[str]:
         try:
             with os.scandir(self.path) as scan:
                 # Directories only (the listing's own file type, no stat): a file or link by
-                # such a name is no tree a run left, never removed, and must not use up `limit`.
-                names = [entry.name for entry in scan if entry.name.startswith((_KEEPING, _DISCARDING))
-                         and _is_dir(entry)]
+                # such a name is no tree a run left.
+                return [entry.name for entry in scan if entry.name.startswith((_KEEPING, _DISCARDING))
+                        and _is_dir(entry)]
         except OSError:
             return []
-        found = [name for name in names if belongs is None or belongs(leftover_sha(name))]
-        return found if limit is None else found[:limit]
 
     def clean(self, belongs: Callable[[str | None], bool] | None = None,
-              limit: int | None = None) -> builtins.list[tuple[str, int]]:
+              limit: int | None = None) -> Iterator[tuple[str, int]]:
         """Remove what `keep` and `discard` runs that were killed left (SIGTERM, SIGHUP and
         kill -9 run no clean-up): a half-made `.tmp-…` tree, a half-removed `.old-…` one; only
         those of the trees `belongs` picks (by the sha256 in the name), if given. Each holds a
         lock while its run lives, so one still running is left alone; `limit` bounds how many
-        are looked at. Returns (name, bytes freed) for each removed."""
-        removed: builtins.list[tuple[str, int]] = []
-        for name in self._leftovers(belongs, limit):
+        are looked at. Yields (name, bytes freed) for each removed, as it goes, holding one
+        batch of names at a time (core/batched_listing.py): a purge of 100 000 leftovers
+        holds no list of them."""
+        from itertools import islice
+
+        from pytui.core.batched_listing import names_in_batches
+
+        def wanted(entry: os.DirEntry[str]) -> bool:
+            return (entry.name.startswith((_KEEPING, _DISCARDING)) and _is_dir(entry)
+                    and (belongs is None or belongs(leftover_sha(entry.name))))
+
+        for name in islice(names_in_batches(self.path, wanted), limit):
             path = self.path / name
             held = _hold(path)
             if held < 0:
@@ -435,8 +441,7 @@ class TreeStore:
             finally:
                 os.close(held)
             if not os.path.lexists(path):
-                removed.append((name, freed))
-        return removed
+                yield name, freed
 
     def verify(self) -> tuple[builtins.list[TreeInfo], builtins.list[tuple[TreeInfo, str, OSError | None]]]:
         """Check every tree; changed ones are removed. Returns (ok, [(changed, why, None or

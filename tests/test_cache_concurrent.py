@@ -193,7 +193,7 @@ def test_a_purge_names_a_bounded_number_of_leftovers_and_sums_up_the_rest(pytui:
     """`cache purge --all` printed one line per leftover of killed runs: thousands of import
     copies and half-kept trees were thousands of lines. It names MAX_LEFTOVERS_NAMED, then one
     line for the rest, dry run and real run alike, and still removes them all."""
-    from pytui.app.cmd_cache import MAX_LEFTOVERS_NAMED
+    from pytui.core.cache_purge import MAX_LEFTOVERS_NAMED
 
     pytui.add("3.12.8")
     trees = pytui.cache / "trees"

@@ -91,3 +91,47 @@ def test_a_preview_keeps_the_names_it_prints_and_counts_and_sizes_the_rest(tmp_p
     none = find_leftovers(cache, named=0)
     assert none.found == () and (none.count, none.size) == (60, everything.size)
     assert archive_plan("all", purge_effect(cache, []), none).leftovers == 60
+
+
+def test_a_purge_keeps_the_names_it_prints_and_lists_a_batch_at_a_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real purge (not the preview) kept the name of every leftover it removed, and listed
+    every name before removing one: 100 000 in a hostile cache dir were two lists of 100 000.
+    It keeps `named`, counts and sizes the rest, and lists a batch at a time; one a live run
+    holds (its lock) stays, and is not listed again."""
+    import fcntl
+    import os
+
+    from pytui.core import batched_listing
+    from pytui.core.cache_import import TEMP_PREFIX, TEMP_SUFFIX
+    from pytui.core.cache_purge import find_leftovers, remove_leftovers
+
+    monkeypatch.setattr(batched_listing, "BATCH", 4)
+    listed: list[int] = []
+    real_scandir = os.scandir
+
+    def counted_scandir(path):  # type: ignore[no-untyped-def]
+        listed.append(1)
+        return real_scandir(path)
+
+    cache = ArchiveCache(tmp_path / "cache")
+    cache.trees.path.mkdir(parents=True)
+    for i in range(11):
+        (cache.trees.path / f".tmp-{i:064x}-1-0").mkdir()
+        (cache.root / f"{TEMP_PREFIX}{2**22 + i}.feed{TEMP_SUFFIX}").write_bytes(b"x" * 10)
+    # A running import's copy, its lock held (its pid is of another namespace: none here).
+    live = cache.root / f"{TEMP_PREFIX}{2**22 + 99}.live{TEMP_SUFFIX}"
+    live.write_bytes(b"y" * 7)
+    held = os.open(live, os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        before = find_leftovers(cache)
+        monkeypatch.setattr(batched_listing.os, "scandir", counted_scandir)
+        removed = remove_leftovers(cache, named=3)
+    finally:
+        os.close(held)
+    assert len(removed.found) == 3 and removed.found == before.found[:3]
+    assert (removed.count, removed.size) == (22, before.size) == (before.count, before.size)
+    assert live.exists() and sorted(os.listdir(cache.trees.path)) == []
+    assert [p.name for p in cache.root.iterdir() if p.name.startswith(TEMP_PREFIX)] == [live.name]
+    assert len(listed) > 2  # a batch of 4 names at a time: each of the two kinds listed again

@@ -139,3 +139,27 @@ async def test_p_removes_what_killed_runs_left_of_that_archive_and_no_other(ui_w
         assert any(m.startswith(f"Removed trees/{mine.name} (left by an interrupted pytui") for m in said), said
         assert not archive.exists() and not part.exists() and not mine.exists(), said
         assert other.is_dir(), "another archive's leftover went with this one"
+
+
+async def test_purge_all_names_a_bounded_number_of_leftovers_and_counts_the_rest(ui_world: UiWorld) -> None:
+    # The TUI said one toast and History entry per leftover removed: a cache dir with 100 000
+    # of them was 100 000 of each, all their names held. It names MAX_LEFTOVERS_NAMED, as the
+    # CLI does, and one entry counts the rest.
+    from pytui.core.cache_purge import MAX_LEFTOVERS_NAMED
+
+    cache = ui_world.settings.cache_dir
+    many = MAX_LEFTOVERS_NAMED + 5
+    for i in range(many):
+        (cache / "trees" / f".old-{i:08x}" / "lib").mkdir(parents=True)
+        (cache / "trees" / f".old-{i:08x}" / "lib" / "left.py").write_bytes(b"o" * 1024)
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await _purge_all(pilot, app, f"{many} leftovers of killed runs would go")
+        await wait_for(pilot, lambda: any(e.message.startswith("Freed ") for e in app.history.entries),
+                       what="the purge said")
+        said = [e.message for e in app.history.entries if e.kind == "purge"]
+        named = [m for m in said if m.startswith("Removed trees/.old-")]
+        assert len(named) == MAX_LEFTOVERS_NAMED, said
+        assert any(m.startswith("Removed 5 more leftovers of killed runs (") for m in said), said
+        assert not list((cache / "trees").iterdir())
