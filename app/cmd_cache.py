@@ -269,7 +269,8 @@ def _run_verify(args: argparse.Namespace) -> int:
                      "not removed")
     removed = len(report.corrupt) - len(report.not_removed)
     if removed:
-        parts.append(f"{removed} corrupt removed ({_size(report.bytes_removed)} freed)")
+        freed = report.bytes_removed + report.tree_bytes_freed
+        parts.append(f"{removed} corrupt removed{report.with_trees()} ({_size(freed)} freed)")
     if report.not_removed:
         parts.append(f"{len(report.not_removed)} corrupt not removed")
     if partial:

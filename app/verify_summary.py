@@ -25,8 +25,9 @@ def verify_summary(report: VerifyReport) -> tuple[str, bool]:
     if removed:
         names = ", ".join(archive.name for archive in removed[:SHOWN_NAMES])
         more = f" and {len(removed) - SHOWN_NAMES} more" if len(removed) > SHOWN_NAMES else ""
-        freed = human_size(sum(archive.size for archive in removed))
-        parts.append(f"{len(removed)} corrupt removed ({freed}): {names}{more}; {redownload_note(removed)}")
+        freed = human_size(sum(archive.size for archive in removed) + report.tree_bytes_freed)
+        parts.append(f"{len(removed)} corrupt removed{report.with_trees()} ({freed}): {names}{more}; "
+                     f"{redownload_note(removed)}")
     if kept:
         names = ", ".join(archive.name for archive in kept[:SHOWN_NAMES])
         more = f" and {len(kept) - SHOWN_NAMES} more" if len(kept) > SHOWN_NAMES else ""

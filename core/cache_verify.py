@@ -41,6 +41,15 @@ class VerifyReport:
     trees_ok: list[TreeInfo] = field(default_factory=list)
     trees_removed: list[tuple[TreeInfo, str]] = field(default_factory=list)
     trees_not_removed: dict[str, str] = field(default_factory=dict)
+    # The kept trees that went with the corrupt archives, and the bytes that freed (files no
+    # install shares; trees left by archives already gone are counted in the bytes too).
+    trees_of_corrupt: int = 0
+    tree_bytes_freed: int = 0
+
+    def with_trees(self) -> str:
+        """` with 2 kept trees` after "N corrupt removed", when trees went with them."""
+        count = self.trees_of_corrupt
+        return f" with {count} kept tree{'' if count == 1 else 's'}" if count else ""
 
     @property
     def bytes_removed(self) -> int:
@@ -191,7 +200,10 @@ def verify_cache(cache: ArchiveCache, catalog: Catalog | None = None, progress: 
                                    digest))
     counter.report(total)
     # A tree whose archive went corrupt goes with it; the others are checked file by file.
-    cache.remove_trees_of(archive for archive, _ in report.corrupt)
+    if report.corrupt:
+        names = {archive.name for archive, _ in report.corrupt}
+        report.trees_of_corrupt = sum(info.archive in names for info in cache.trees.list())
+    report.tree_bytes_freed = cache.remove_trees_of(archive for archive, _ in report.corrupt)
     report.trees_ok, changed = cache.trees.verify()
     for info, changed_why, kept in changed:
         report.trees_removed.append((info, changed_why))

@@ -74,3 +74,4 @@ def test_verbose_says_why_no_tree_was_kept(pytui: Pytui, mounts: Mounts) -> None
     [line] = [line for line in result.stderr.splitlines() if "unpacked by" in line]
     assert "its tree could not be kept in the cache (read-only file system)" in line, line
     assert pytui.trees() == []
+

@@ -1,0 +1,37 @@
+"""`pytui cache verify` and `v` say the kept tree that went with a corrupt archive."""
+
+from __future__ import annotations
+
+from cli_harness import Pytui
+
+
+def test_cache_verify_says_the_kept_tree_that_went_with_a_corrupt_archive(pytui: Pytui) -> None:
+    """The tree of a corrupt archive goes with it; verify said `1 corrupt removed (8 B freed)`,
+    and the tree, a hundred times that, was gone without a word (`cache list` had said `+ tree`)."""
+    pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    pytui.call("uninstall", "3.12")  # the tree's files are its own now: removing it frees them
+    [sha] = pytui.trees()
+    tree_bytes = sum(f.stat().st_size for f in (pytui.cache / "trees" / sha).rglob("*") if f.is_file())
+    [archive] = [p for p in pytui.cache.iterdir() if p.name.endswith(".tar.gz")]
+    archive.write_bytes(b"garbage\n")
+    result = pytui.run("cache", "verify")
+    assert result.returncode == 1, str(result)
+    [summary] = result.stdout.splitlines()
+    assert "1 corrupt removed with 1 kept tree (" in summary, summary
+    freed = summary.split("kept tree (", 1)[1].split(" freed)", 1)[0]
+    assert freed != "8 B", summary
+    assert pytui.trees() == [] and tree_bytes > 1024
+
+
+def test_the_tui_line_says_the_kept_tree_too(pytui: Pytui) -> None:
+    from pytui.app.verify_summary import verify_summary
+    from pytui.core.cache import ArchiveCache
+
+    made = pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    pytui.call("uninstall", "3.12")
+    (pytui.cache / made.build.cache_filename).write_bytes(b"garbage\n")
+    summary, warning = verify_summary(ArchiveCache(pytui.cache).verify())
+    assert warning and summary.startswith("0 archives ok; 1 corrupt removed with 1 kept tree ("), summary
+    assert not summary.startswith("0 archives ok; 1 corrupt removed with 1 kept tree (8 B)"), summary
