@@ -273,9 +273,12 @@ class TreeStore:
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             work.mkdir()
-            held = _hold(work)
+            # Waited for: a purge's preview tries the lock of each `.tmp-…` dir and lets it go,
+            # and one tried between the mkdir and this made the tree not kept, unsaid. (The
+            # name is this run's own: only a preview or a `clean` ever holds it, an instant.)
+            held = _hold(work, wait=True)
             if held < 0:
-                return False  # taken by a `clean` between the mkdir and the lock
+                return False  # removed by a `clean` between the mkdir and the lock
             entries = scan_tree(os.fspath(prefix))
             os.mkdir(work / TREE_NAME)
             link_tree(os.fspath(prefix), os.fspath(work / TREE_NAME), entry_columns(entries), cancel,
@@ -485,15 +488,15 @@ def unshared_size(top: Path) -> int:
     return footprint(top).freed
 
 
-def _hold(path: Path) -> int:
-    """The directory at `path` opened and flocked (exclusive, not waiting), or -1 when another
-    run holds it or it is not a directory (not followed: a link is never ours)."""
+def _hold(path: Path, *, wait: bool = False) -> int:
+    """The directory at `path` opened and flocked (exclusive; not waiting unless `wait`), or -1
+    when another run holds it or it is not a directory (not followed: a link is never ours)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:
         return -1
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         # Still the directory at that name (not renamed away and replaced meanwhile).
         if os.lstat(path).st_ino == os.fstat(fd).st_ino:
             return fd
