@@ -84,11 +84,16 @@ def ago(seconds: float) -> str:
     return f"{seconds // 86400:.0f} days"
 
 
-def freshness(result, count: int, now: float) -> str:
-    """What a scan checked, in one line: `500 environments (quick check of known environments
-    and 111 watched directories; the whole tree, 100,000 directories then, was checked 3 min
-    ago; --rescan checks it all now)`, or `(the whole tree checked: 100,000 directories)`."""
-    noun = f"{count:,} environment{'s' if count != 1 else ''}"
+def _broken(envs) -> int:
+    return sum(1 for env in envs if env.status == "broken")
+
+
+def freshness(result, count: int, now: float, broken: int = 0) -> str:
+    """What a scan checked, in one line: `500 environments, 2 broken (quick check of known
+    environments and 111 watched directories; the whole tree, 100,000 directories then, was
+    checked 3 min ago; --rescan checks it all now)`, or `(the whole tree checked: 100,000
+    directories)`. The broken ones are counted as the TUI's Environments view counts them."""
+    noun = f"{count:,} environment{'s' if count != 1 else ''}" + (f", {broken:,} broken" if broken else "")
     if not result.quick:
         return f"{noun} (the whole tree checked: {result.tree_dirs:,} directories)"
     when = ago(now - result.tree_checked_at) if result.tree_checked_at is not None else "some time"
@@ -152,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
         scan_kind = "quick" if result.quick else "full"
         objects = [{**env.to_json(), "scan": scan_kind, "tree_checked_at": checked} for env in envs]
         sys.stdout.write(json_text(objects) + "\n")
-        print(freshness(result, len(envs), time.time()), file=sys.stderr)
+        print(freshness(result, len(envs), time.time(), _broken(envs)), file=sys.stderr)
         return 0
     # Paths and pyvenv.cfg values are other people's text: escaped, never sent raw to a terminal.
     rows = [(shown(env.path), env.kind, env.key or "missing", shown(env.how())) for env in envs]
@@ -161,5 +166,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}")
     if not rows:
         print(nothing_found(result, args.request), file=sys.stderr)
-    print(freshness(result, len(envs), time.time()), file=sys.stderr)
+    print(freshness(result, len(envs), time.time(), _broken(envs)), file=sys.stderr)
     return 0

@@ -98,6 +98,11 @@ def test_envs_finds_each_kind_with_key_link_and_status(pytui: Pytui) -> None:
     assert f"pinned to {made.build.version}" in line[str(code / "pinned" / ".venv")]
     assert "missing" in line[str(code / "broken" / ".venv")] and gone.name in line[str(code / "broken" / ".venv")]
     assert "external" in line[str(code / "outside" / "env")]
+    # The last line counts the broken ones, as the TUI's Environments view does (it said only
+    # `N environments`, under rows whose Key column said `missing`).
+    broken = sum(1 for v in expect.values() if v[3] == "broken")
+    assert broken == 1 and f" environments, {broken} broken (" in text.stderr.splitlines()[-1], \
+        text.stderr
 
     # A request filters by the install used (the broken one wanted a 3.x.99 that matches too).
     assert set(envs_json(pytui, mm)) == {str(p) for p, v in expect.items() if v[1] == key} | {
