@@ -9,9 +9,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 from pathlib import Path
 
 from pytui.core.fixups import executable_path
+from pytui.core.fs_errors import file_kind
 from pytui.core.keys import KeyParts, parse_key
 from pytui.core.link_repair import leads_nowhere
 from pytui.core.models import Installation
@@ -130,6 +132,7 @@ class RootLinking:
             return None
         link = self.minor_link_path(parts)
         highest = self._highest(parts)
+        seen = _identity(link)
         if os.path.lexists(link) and not os.path.islink(link):
             return None  # a real directory or file by that name: not ours to replace
         if highest is None:
@@ -145,17 +148,20 @@ class RootLinking:
         except OSError:
             pass
         try:
-            self._replace_symlink(target, link)
+            self._replace_symlink(target, link, seen=seen)
         except FileExistsError:
-            return None  # a file took the name since it was looked at: not ours to replace
+            return None  # something took the name since it was looked at: not ours to replace
         return target
 
-    def _replace_symlink(self, target: Path | str, link: Path, *, over_anything: bool = False) -> None:
+    def _replace_symlink(self, target: Path | str, link: Path, *, seen: tuple[int, int, str] | None = None,
+                         over_anything: bool = False) -> None:
         """Create or atomically replace the symlink `link` -> `target`. What is replaced was
-        looked at and found a link; a file put at the name since (by a user: uv and pytui hold
-        the root's lock) is put back and FileExistsError raised, unless `over_anything`
-        (--force). The new link is made aside and exchanged with the old one, which is then
-        looked at; where the filesystem cannot exchange, it is renamed over it."""
+        looked at and found a link (`seen`: its `_identity` then, None: nothing was
+        there); anything else put at
+        the name since (by a user: uv and pytui hold the root's lock), a file or another
+        symlink, is put back and `PutMeanwhile` raised, unless `over_anything` (--force). The
+        new link is made aside and exchanged with the old one, which is then looked at; where
+        the filesystem cannot exchange, it is renamed over it."""
         try:
             os.symlink(target, link)
             return
@@ -166,11 +172,13 @@ class RootLinking:
         os.symlink(target, temp)
         try:
             if not over_anything and _exchanged(temp, link):
-                if os.path.islink(temp):  # the link that was there: done with
-                    os.unlink(temp)
+                out = _identity(temp)
+                if out is not None and out[2] and out == seen:
+                    os.unlink(temp)  # the link that was looked at: done with
                     return
-                exchange(temp, link)  # not a link any more: put it back
-                raise FileExistsError(errno.EEXIST, "it is no longer a link", str(link))
+                what = what_is_at(temp)
+                exchange(temp, link)  # not the link looked at: put it back
+                raise PutMeanwhile(link, what)
             os.replace(temp, link)
         except OSError:
             # `temp` is the new link, unless a put-back failed: then it holds what was at the
@@ -227,7 +235,7 @@ class RootLinking:
             result.created.append(link)
             return result
         except FileExistsError:
-            pass
+            seen = _identity(link)  # before it is judged: what the exchange must take out
         except OSError as err:
             result.warnings.append(f"cannot link {link} for {installation.key}: {err.strerror}; "
                                    f"{_unlinkable_remedy(err, link)}")
@@ -239,7 +247,15 @@ class RootLinking:
             broken = os.path.islink(link) and leads_nowhere(link)
             if not broken and not force:
                 other_root = _other_root(link, self.path)
-                if other_root is not None:
+                blocked = self._blocked_minor_link(link, parts)
+                if blocked is not None:
+                    # pytui's own link, through the minor-version link, which something not
+                    # made by pytui took the place of (a FIFO, a file): "not managed" misled.
+                    reason = f"{blocked[0]} is {blocked[1]}"
+                    result.warnings.append(f"Executable at {link} leads through {blocked[0]}, which is "
+                                           f"now {blocked[1]}, not a link pytui made; both were left as "
+                                           f"they are: remove {blocked[0]} and install again")
+                elif other_root is not None:
                     reason = f"links into another install root ({other_root})"
                     result.warnings.append(f"Executable already exists at {link} and is managed by "
                                            f"another install root ({other_root}); {FORCE_NEXT_STEP}")
@@ -264,12 +280,33 @@ class RootLinking:
             if not (force or upgrade):
                 result.skipped.append((link, f"points to {existing.key}"))
                 return result
-        return self._replace_bin_link(result, target, link, force=force)
+        return self._replace_bin_link(result, target, link, seen=seen, force=force)
 
-    def _replace_bin_link(self, result: BinLinks, target: Path, link: Path, *, force: bool) -> BinLinks:
+    def _blocked_minor_link(self, link: Path, parts: KeyParts) -> tuple[Path, str] | None:
+        """(the minor-version link, what is at its name) when `link` leads through it and it is
+        no link: something else took its name."""
+        minor_link = self.minor_link_path(parts)
+        try:
+            if not Path(os.readlink(link)).is_relative_to(minor_link):
+                return None
+        except OSError:
+            return None
+        if not os.path.lexists(minor_link) or os.path.islink(minor_link):
+            return None
+        return minor_link, what_is_at(minor_link)
+
+    def _replace_bin_link(self, result: BinLinks, target: Path, link: Path, *,
+                          seen: tuple[int, int, str] | None, force: bool) -> BinLinks:
         """The last step of `link_executables`: `link` replaced, or why not, in `result`."""
         try:
-            self._replace_symlink(target, link, over_anything=force)
+            self._replace_symlink(target, link, seen=seen, over_anything=force)
+        except PutMeanwhile as err:
+            # Something put at the name since it was looked at: someone's, left as it is.
+            result.warnings.append(f"Executable at {link} became {err.what} while pytui linked it "
+                                   f"(another process put it there); it was left as it is; "
+                                   f"{FORCE_NEXT_STEP}")
+            result.skipped.append((link, f"became {err.what} meanwhile"))
+            return result
         except FileExistsError:
             # A file put at the name since it was looked at: someone's, left as it is.
             result.warnings.append(f"Executable already exists at {link} but is not managed "
@@ -301,10 +338,11 @@ class RootLinking:
         if (self._minor_link_supported(parts) and os.path.islink(minor_link)
                 and Path(os.readlink(minor_link)) == installation.path):
             target = minor_link / exe.relative_to(installation.path)
+        seen = _identity(link)
         with contextlib.suppress(OSError):
             if Path(os.readlink(link)) == target:
                 return True  # through the minor-version link: it follows already
-        self._replace_symlink(target, link)
+        self._replace_symlink(target, link, seen=seen)
         return True
 
     def _bin_links_of(self, installation: Installation, parts: KeyParts, bin_dir: Path) -> list[Path]:
@@ -352,6 +390,39 @@ class RootLinking:
             if into and not os.path.exists(entry.path):
                 found.append(Path(entry.path))
         return found
+
+
+class PutMeanwhile(FileExistsError):
+    """What an exchange took out of a link's name is not the link looked at: another process
+    put `what` there meanwhile (`what_is_at`); it was put back."""
+
+    def __init__(self, link: Path, what: str) -> None:
+        super().__init__(errno.EEXIST, f"{what} was put there meanwhile", str(link))
+        self.what = what
+
+
+def what_is_at(path: Path) -> str:
+    """`a symlink to X`, `a FIFO`, `a regular file`, `a directory`... (not followed)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return "nothing"
+    if stat.S_ISLNK(info.st_mode):
+        with contextlib.suppress(OSError):
+            return f"a symlink to {os.readlink(path)}"
+        return "a symlink"
+    return file_kind(info.st_mode)
+
+
+def _identity(path: Path) -> tuple[int, int, str] | None:
+    """The device, inode and link target of what is at `path` (not followed), or None. The
+    target too: a link removed and another made at once often gets the freed inode."""
+    try:
+        info = os.lstat(path)
+        target = os.readlink(path) if stat.S_ISLNK(info.st_mode) else ""
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino, target
 
 
 def _exchanged(temp: Path, link: Path) -> bool:

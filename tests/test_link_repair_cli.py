@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import stat
 
 import pytest
 from cli_harness import Pytui, minor_of
@@ -121,7 +122,8 @@ REPLACING_A_LINK = "pytui.core.root_links.RootLinking/_replace_symlink"
 def test_a_file_put_at_a_links_name_while_it_is_replaced_stays(pytui: Pytui, which) -> None:
     """A link found leading nowhere is replaced; a file a user puts at its name between that
     look and the replacement (uv and pytui hold the root's lock, a user does not) was
-    overwritten by the new link. It is now put back, and the link is left out with a warning."""
+    overwritten by the new link. It is now put back, and the link is left out with a warning
+    that names what is there."""
     from step_hook import paused_at, resume
 
     pytui.add("3.12.8")
@@ -139,7 +141,8 @@ def test_a_file_put_at_a_links_name_while_it_is_replaced_stays(pytui: Pytui, whi
     assert not [entry for entry in os.listdir(name.parent) if entry.startswith(".link-")]
     if which == "bin":
         warned = [line for line in _warned(err) if "PATH" not in line]
-        assert len(warned) == 1 and "not managed by uv or pytui" in warned[0], err
+        assert len(warned) == 1 and "became a regular file while pytui linked it" in warned[0], err
+        assert "it was left as it is" in warned[0], err
 
 
 def test_a_fifo_at_a_linking_record_does_not_hold_a_reinstall(pytui: Pytui) -> None:
@@ -152,3 +155,53 @@ def test_a_fifo_at_a_linking_record_does_not_hold_a_reinstall(pytui: Pytui) -> N
     result = finish(pytui.popen("install", "--reinstall", "3.12"))
     assert result.returncode == 0 and "Traceback" not in result.stderr, str(result)
     assert os.path.islink(link) and pytui.temp_left() == [], str(result)
+
+
+@pytest.mark.parametrize("which", ["minor", "bin"])
+def test_a_symlink_put_at_a_links_name_while_it_is_replaced_stays(pytui: Pytui, which) -> None:
+    """As a file above, a symlink a user (or another process) puts at the name between the
+    look and the exchange was taken for the link looked at and removed. It is now put back,
+    and the bin link's warning names what is there and that it was left as it is."""
+    from step_hook import paused_at, resume
+
+    pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    minor, link = pytui.root / minor_of("3.12.8"), pytui.bin / "python3.12"
+    name = minor if which == "minor" else link
+    name.unlink()
+    name.symlink_to(pytui.tmp / "removed" / "cpython-3.12.1-linux-x86_64-gnu")  # leads nowhere
+    proc = paused_at(pytui, REPLACING_A_LINK, "install", "3.12", when=f"str(args[2]) == {str(name)!r}")
+    name.unlink()
+    users = pytui.tmp / "users-own-python"
+    name.symlink_to(users)
+    code, _, err = resume(proc)
+    assert code == 0 and "Traceback" not in err, err
+    assert name.is_symlink() and os.readlink(name) == str(users)
+    assert not [entry for entry in os.listdir(name.parent) if entry.startswith(".link-")]
+    if which == "bin":
+        warned = [line for line in _warned(err) if "PATH" not in line]
+        assert len(warned) == 1 and f"became a symlink to {users} while pytui linked it" in warned[0], err
+        assert "it was left as it is" in warned[0], err
+
+
+def test_a_fifo_put_at_the_minor_links_name_is_named_by_the_bin_links_warning(pytui: Pytui) -> None:
+    """`python3.12` leads through the minor-version link; a FIFO put at that link's name while
+    a reinstall runs is left alone (not pytui's), and the bin link step said `Executable
+    already exists … not managed by uv or pytui`, of pytui's own link. It names the FIFO."""
+    from step_hook import paused_at, resume
+
+    pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    minor, link = pytui.root / minor_of("3.12.8"), pytui.bin / "python3.12"
+    assert os.readlink(link).startswith(str(minor))
+    proc = paused_at(pytui, "pytui.core.root_links.RootLinking/update_minor_link",
+                     "install", "--reinstall", "3.12")
+    minor.unlink()
+    os.mkfifo(minor)
+    code, _, err = resume(proc)
+    assert code == 0 and "Traceback" not in err, err
+    assert stat.S_ISFIFO(os.lstat(minor).st_mode) and os.readlink(link).startswith(str(minor))
+    warned = [line for line in _warned(err) if "PATH" not in line]
+    assert len(warned) == 1, err
+    assert f"leads through {minor}, which is now a FIFO, not a link pytui made" in warned[0], err
+    assert "not managed" not in err, err
