@@ -53,10 +53,16 @@ class JobActions(AppBase):
     # -- what the user points at ------------------------------------------------------------
 
     def _target(self) -> tuple[str, str | None]:
-        """(pane, row key) the user points at: the focused table, else the last one used."""
+        """(pane, row key) the user points at: the focused table, the focused job's build (as
+        Available's row: Details shows that job), else the table used last."""
         focused = self.focused
         if isinstance(focused, KeyedTable):
             return focused.id or "available", focused.highlighted_key
+        if isinstance(focused, JobRow):
+            # `i` on a cancelled job's row retries it; it installed Available's highlighted
+            # row, another build than the one Details showed.
+            job = self.state.jobs.get(focused.job_id)
+            return "available", job.key if job is not None else None
         pane = self.renderer.details_pane
         pane = pane if pane != "jobs" else "available"
         return pane, self.query_one(f"#{pane}", KeyedTable).highlighted_key
