@@ -304,6 +304,10 @@ class InstallRoot(RootLocking, RootLinking):
             if bin_dir is not None:
                 # Killed from the swap to the links, the record says a bin link is missing.
                 record_linking(self.path, key)
+            else:
+                # One an earlier run left (killed before its swap, its clean-up skipped while
+                # another held the lock) would mark this install, made without one, as missing it.
+                linked(self.path, key)
             try:
                 self._swap_in(prefix, target, key)
             except OSError as err:

@@ -205,3 +205,36 @@ def test_a_fifo_put_at_the_minor_links_name_is_named_by_the_bin_links_warning(py
     assert len(warned) == 1, err
     assert f"leads through {minor}, which is now a FIFO, not a link pytui made" in warned[0], err
     assert "not managed" not in err, err
+
+
+def test_a_record_left_for_a_key_not_installed_never_marks_a_no_bin_install(pytui: Pytui) -> None:
+    """A run killed between its linking record and its swap leaves `.temp/KEY.linking` for a
+    key not installed; the next install's clean-up removes it. When another process held the
+    root's lock at that clean-up (skipped, never waited for), a `--no-bin` install of the key
+    kept the record, and the TUI marked its bin link missing (`i` would make it)."""
+    from cli_harness import finish, key_of
+    from pytui.core.link_repair import missing_links
+    from pytui.core.settings import Settings
+    from step_hook import killed_at
+
+    pytui.add("3.12.8")
+    killed_at(pytui, "pytui.core.install_root.InstallRoot/_swap_in", "install", "3.12")
+    record = pytui.root / ".temp" / f"{key_of('3.12.8')}.linking"
+    assert record.exists() and not (pytui.root / key_of("3.12.8")).exists()
+    held = os.open(pytui.root / ".lock", os.O_RDWR)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as uv or another pytui at work
+        proc = pytui.popen("install", "--no-bin", "3.12")
+        assert proc.stderr is not None
+        said = [proc.stderr.readline()]
+        while said[-1] and "waiting for the lock on" not in said[-1]:  # (an event: its line)
+            said.append(proc.stderr.readline())
+        assert said[-1], said
+    finally:
+        os.close(held)
+    result = finish(proc)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, str(result)
+    settings = Settings.resolve(install_dir=pytui.root, cache_dir=pytui.cache,
+                                env={"UV_PYTHON_BIN_DIR": str(pytui.bin), "HOME": str(pytui.tmp)})
+    assert not os.path.lexists(pytui.bin / "python3.12") and not record.exists()
+    assert missing_links(pytui.root, settings, key_of("3.12.8")) == []

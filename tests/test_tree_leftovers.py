@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from cli_harness import Pytui, assert_installed, cache_name, wait_for
+from cli_harness import Pytui, assert_installed, cache_name, wait_for, waits_on_a_lock
 from fixtures_archives import MadeArchive, file
 from step_hook import killed_at, paused_at, resume
 
@@ -162,12 +162,6 @@ def test_names_that_are_no_leftover_do_not_use_up_an_installs_bound(pytui: Pytui
     assert len(os.listdir(trees)) == 30 * MAX_CLEANED_BY_KEEP + 1  # the junk, and the new tree
 
 
-def _waits_on_a_lock(pid: int) -> bool:
-    """Whether process `pid` waits for an flock (a `->` line of /proc/locks names its waiters)."""
-    with open("/proc/locks") as locks:
-        return any(line.split()[1] == "->" and line.split()[5] == str(pid) for line in locks)
-
-
 def test_a_purges_preview_that_tries_the_work_dirs_lock_does_not_make_an_install_not_keep_its_tree(
         pytui: Pytui) -> None:
     """A preview (`cache purge --dry-run`, the TUI's P) tries each `.tmp-…` dir's lock and lets
@@ -187,7 +181,7 @@ def test_a_purges_preview_that_tries_the_work_dirs_lock_does_not_make_an_install
         proc.stdin.write("go\n")
         proc.stdin.flush()
         # (It gave up at once before: it ended, its tree not kept.)
-        wait_for(lambda: _waits_on_a_lock(proc.pid), "the install waiting for its work dir's lock", proc)
+        wait_for(lambda: waits_on_a_lock(proc.pid), "the install waiting for its work dir's lock", proc)
     finally:
         os.close(held)  # the preview lets it go
     code, _, err = resume(proc)
