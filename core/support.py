@@ -299,7 +299,7 @@ def refresh(settings) -> str | None:
     within MAX_FETCH_SECONDS, as a catalog is (core/catalog_fetch.py)."""
     import httpx
     from pytui.core.catalog_fetch import fetch_catalog
-    from pytui.core.errors import CatalogError, OfflineError, describe_error
+    from pytui.core.errors import CatalogError, OfflineError, describe_network_error
     from pytui.core.http import make_client
     from pytui.core.settings import DEFAULT_CATALOG_URL
 
@@ -319,8 +319,10 @@ def refresh(settings) -> str | None:
     except CatalogError as err:  # too big, too slow, an encoding pytui does not read
         return f"refused the Python release cycle from {url}: {_after_url(str(err), url)}; {unfetched}"
     except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as err:  # any network failure, a bad URL
-        # The cause as a download failure words it (a redirect to a malformed URL, a refusal).
-        return f"could not refresh the Python release cycle from {url} ({describe_error(err)}); {unfetched}"
+        # The cause as the catalog's refresh words it beside it (a name not resolved: no
+        # network; a redirect to a malformed URL, a refusal).
+        return (f"could not refresh the Python release cycle from {url} "
+                f"({describe_network_error(err, url)}); {unfetched}")
     if fetched.status != 200:
         return f"could not refresh the Python release cycle from {url} (HTTP {fetched.status}); {unfetched}"
     try:

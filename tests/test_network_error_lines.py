@@ -28,3 +28,26 @@ def test_a_connection_not_made_in_time_names_the_connect_timeout(err) -> None:
 def test_other_failures_keep_their_type_and_text() -> None:
     err = httpx.ConnectError("[Errno 111] Connection refused")
     assert describe_network_error(err, URL) == "ConnectError: [Errno 111] Connection refused"
+
+
+def test_the_release_cycle_says_no_network_as_the_catalog_beside_it_does(monkeypatch) -> None:
+    """`pytui list --refresh` with no network: the catalog's line said `cannot look up
+    raw.githubusercontent.com (no network, or no DNS)` and the release cycle's, next to it,
+    `ConnectError: [Errno -2] Name or service not known`."""
+    import socket
+
+    from pytui.core import catalog_fetch, support
+    from pytui.core.settings import Settings
+
+    def no_dns(*_args, **_kwargs):
+        try:
+            raise socket.gaierror(-2, "Name or service not known")
+        except socket.gaierror as err:
+            raise httpx.ConnectError("[Errno -2] Name or service not known") from err
+
+    monkeypatch.setattr(catalog_fetch, "fetch_catalog", no_dns)
+    url = "https://cycles.example/release-cycle.json"
+    line = support.refresh(Settings.resolve(env={"PYTUI_RELEASE_CYCLE_URL": url}))
+    assert line is not None
+    assert line.startswith(f"could not refresh the Python release cycle from {url} (cannot look up "
+                           "cycles.example (no network, or no DNS)); kept the dates pytui has"), line
