@@ -16,7 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from pytui.app.disk_watch import take_stamp, watched_dirs
-from pytui.app.gateway import CoreGateway
+from pytui.app.gateway import CoreGateway, listed_installations
 from pytui.app.messages import (
     CacheUsage,
     CatalogFailed,
@@ -208,7 +208,7 @@ class BackgroundWork:
         stamp = take_stamp(watched_dirs(settings))
         try:
             archives, cache_problem = self.gateway.scan_cache(settings, catalog)
-            installations = self.gateway.list_installed(settings)
+            installations, root_problem = listed_installations(self.gateway, settings)
         except PytuiError as err:
             self._post_if_current(DISK, generation, DiskFailed(generation, str(err), stamp))
             return
@@ -218,7 +218,8 @@ class BackgroundWork:
                             f"{err.strerror or err}", stamp))
             return
         self._post_if_current(DISK, generation,
-                              DiskListed(generation, archives, installations, cache_problem, stamp))
+                              DiskListed(generation, archives, installations, cache_problem, stamp,
+                                         root_problem))
 
     def disk_listing_under_way(self) -> bool:
         """Whether the newest listing of the disk is still running (not ended, not superseded)."""

@@ -4,10 +4,11 @@ uninstalling, a second pytui, a shell's `rm`), so the panes follow without `r`.
 Each listing of the disk carries a stamp of the watched directories taken just before it;
 every DISK_WATCH_INTERVAL seconds a thread worker takes a new stamp, and the app lists the disk
 again when the stamp differs from the one of the listing shown. A stamp is each directory's
-inode, link count and modification time, and the inode of the name itself (a cache dir swapped
-for a symlink to it, or back, changes nothing else): an install or uninstall (a directory made
-or removed in the root), an archive or `.part` written, renamed or removed in the cache, a tree
-kept or discarded, all change one of them. A listing taken in the same clock tick as a change may not
+inode, link count, modification time, mode and owner, and the inode of the name itself (a cache
+dir swapped for a symlink to it, or back, changes nothing else): an install or uninstall (a
+directory made or removed in the root), an archive or `.part` written, renamed or removed in the
+cache, a tree kept or discarded, all change one of them; a `chmod` or `chown` that makes a
+directory unreadable, or readable again, changes only its mode or owner (not its mtime). A listing taken in the same clock tick as a change may not
 see it while its stamp already has the new time (directory times are as coarse as the kernel's
 clock tick), so a stamp whose times are that recent is only trusted once a later stamp agrees:
 the directory is listed once more. No Textual here: app/background.py runs the stat on a
@@ -31,10 +32,11 @@ DISK_WATCH_INTERVAL = 2.0
 # the listing did not see (kernel timestamps are as coarse as the tick, 1-10 ms).
 RACY_NS = 100_000_000
 
-# Per watched directory: (inode, link count, mtime in ns) of what the path leads to, and the
-# inode of the path itself (a symlink put at the name, or taken away, changes only that), or
-# None when it cannot be read.
-DirStamp = tuple[int, int, int, int] | None
+# Per watched directory: (inode, link count, mtime in ns, mode, uid, gid) of what the path
+# leads to, and the inode of the path itself (a symlink put at the name, or taken away, changes
+# only that); for a name that leads nowhere (a symlink to nothing) only that inode; None when
+# nothing is there or it cannot be read.
+DirStamp = tuple[int, int, int, int, int, int, int] | None
 
 
 class DiskStamp:
@@ -64,11 +66,22 @@ def take_stamp(dirs: tuple[Path, ...]) -> DiskStamp:
             st = os.stat(path)
             own = os.lstat(path).st_ino
         except (OSError, ValueError):  # missing, unreadable, or a path the OS refuses
-            stamps.append(None)
+            stamps.append(_unfollowed(path))
             continue
-        stamps.append((st.st_ino, st.st_nlink, st.st_mtime_ns, own))
+        stamps.append((st.st_ino, st.st_nlink, st.st_mtime_ns, st.st_mode, st.st_uid, st.st_gid,
+                       own))
         racy = racy or st.st_mtime_ns > now - RACY_NS
     return DiskStamp(tuple(stamps), racy)
+
+
+def _unfollowed(path: Path) -> DirStamp:
+    """The stamp of a name that leads nowhere: a symlink to nothing (its own inode; removing
+    it, or making what it names, changes the stamp) or None when nothing is there."""
+    try:
+        own = os.lstat(path).st_ino
+    except (OSError, ValueError):
+        return None
+    return (0, 0, 0, 0, 0, 0, own)
 
 
 class DiskWatch:

@@ -35,6 +35,18 @@ if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for th
     from pytui.core.sources import CatalogRefresh
 
 
+def listed_installations(gateway: CoreGateway,
+                         settings: Settings) -> tuple[list[Installation], str | None]:
+    """The installations, and why the install root cannot be listed (a file or a symlink to
+    nothing at its name: one line for the Installed pane; the cache is still listed)."""
+    from pytui.core.installed import InstallRootError
+
+    try:
+        return gateway.list_installed(settings), None
+    except InstallRootError as err:
+        return [], str(err)
+
+
 def catalog_is_local(settings: Settings) -> bool:
     """The catalog comes from files (embedded, kept copy, a local --downloads-json): reading it
     takes tens of milliseconds and no network, so it can be read before the first frame."""

@@ -166,7 +166,7 @@ class ListingMessages(AppBase):
             self.disk_watch.listed(message.stamp)
             self.disk_watch.failed = None
             self._disk_listed(message.archives, message.installations, message.cache_problem,
-                              watched=message.generation == self.disk_watch.generation)
+                              message.root_problem, watched=message.generation == self.disk_watch.generation)
 
     def on_disk_stamped(self, message: DiskStamped) -> None:
         # Another process (uv, a second pytui, a shell) changed the root or the cache. Not while
@@ -178,7 +178,8 @@ class ListingMessages(AppBase):
             self.disk_watch.generation = self.runner.scan_disk()
 
     def _disk_listed(self, archives: list[CachedArchive], installations: list[Installation],
-                     cache_problem: str | None = None, *, watched: bool = False) -> None:
+                     cache_problem: str | None = None, root_problem: str | None = None, *,
+                     watched: bool = False) -> None:
         """`watched`: a listing the watch asked for (another process changed the disk); the
         environments are scanned again only if the installs changed (a scan walks the home
         dir; a stream of cache changes must not start one every look)."""
@@ -188,7 +189,12 @@ class ListingMessages(AppBase):
             self.history.add("scan", "cache dir", "failed", cache_problem)
             self.notify(cache_problem, title="Cache", severity="error", markup=False, timeout=15,
                         in_history=True)
-        unmeasured = self.state.set_disk(archives, installations, cache_problem)
+        if root_problem and root_problem != self.state.root_problem:
+            # Said once; the Installed pane keeps saying it (the watch looks every 2 s).
+            self.history.add("scan", "install root", "failed", root_problem)
+            self.notify(root_problem, title="Install root", severity="error", markup=False,
+                        timeout=15, in_history=True)
+        unmeasured = self.state.set_disk(archives, installations, cache_problem, root_problem)
         # The threads start once the listing is on screen (at start: after the first frame),
         # so they do not compete with drawing it.
         if unmeasured:

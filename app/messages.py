@@ -66,19 +66,22 @@ class DiskListed(Message):
     installations: list[Installation]
     # Why the cache dir could not be listed (one line), or None.
     cache_problem: str | None
+    # Why the install root could not be listed (one line), or None: installations is empty.
+    root_problem: str | None
 
     # The watched directories just before the listing (app/disk_watch.py).
     stamp: DiskStamp | None
 
     def __init__(self, generation: int, archives: list[CachedArchive],
                  installations: list[Installation], cache_problem: str | None = None,
-                 stamp: DiskStamp | None = None) -> None:
+                 stamp: DiskStamp | None = None, root_problem: str | None = None) -> None:
         super().__init__()
         self.generation = generation
         self.archives = archives
         self.installations = installations
         self.cache_problem = cache_problem
         self.stamp = stamp
+        self.root_problem = root_problem
 
 
 class DiskStamped(Message):

@@ -114,7 +114,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
         show_eta: bool = True,
         clock: Callable[[], float] = time.time,
         home: Path | None = None,
-        disk: tuple[list[CachedArchive], list[Installation], str | None] | None = None,
+        disk: tuple[list[CachedArchive], list[Installation], str | None, str | None] | None = None,
         disk_stamp: DiskStamp | None = None,
         catalog_error: str | None = None,
         gateway: CoreGateway | None = None,

@@ -145,7 +145,7 @@ class AppState(Record):
     __slots__ = ("settings", "host", "home", "clock", "offline", "view", "catalog",
                  "catalog_note", "catalog_problem", "archives", "installations", "sizes",
                  "freeable", "disk_listed", "cache_usage", "download_sizes", "cache_problem",
-                 "jobs", "next_job_id", "failed_keys", "sort", "environments", "envs_partial",
+                 "root_problem", "jobs", "next_job_id", "failed_keys", "sort", "environments", "envs_partial",
                  "envs_scanning", "envs_note", "envs_failed", "envs_quick", "envs_max_age",
                  "envs_warnings_said", "envs_roots", "filter_kept")
     settings: Settings
@@ -175,6 +175,9 @@ class AppState(Record):
     download_sizes: dict[str, int]
     # Why the cache dir cannot be read (one line, shown in the Cached pane), or None.
     cache_problem: str | None
+    # Why the install root cannot be listed (a file or a symlink to nothing at its name; one
+    # line, shown in the Installed pane), or None.
+    root_problem: str | None
     jobs: dict[int, Job]
     next_job_id: int
     # Build keys whose last install job failed.
@@ -210,7 +213,7 @@ class AppState(Record):
                  sizes: dict[str, int] | None = None, freeable: dict[str, int] | None = None,
                  disk_listed: bool = False, cache_usage: int | None = None,
                  download_sizes: dict[str, int] | None = None, cache_problem: str | None = None,
-                 jobs: dict[int, Job] | None = None, next_job_id: int = 1,
+                 root_problem: str | None = None, jobs: dict[int, Job] | None = None, next_job_id: int = 1,
                  failed_keys: set[str] | None = None, sort: dict[str, SortOrder] | None = None,
                  environments: list[Environment] | None = None, envs_partial: bool = False,
                  envs_scanning: bool = False, envs_note: str = "", envs_failed: bool = False,
@@ -234,6 +237,7 @@ class AppState(Record):
         self.cache_usage = cache_usage
         self.download_sizes = download_sizes if download_sizes is not None else {}
         self.cache_problem = cache_problem
+        self.root_problem = root_problem
         self.jobs = jobs if jobs is not None else {}
         self.next_job_id = next_job_id
         self.failed_keys = failed_keys if failed_keys is not None else set()
@@ -356,10 +360,12 @@ class AppState(Record):
         return job
 
     def set_disk(self, archives: list[CachedArchive], installations: list[Installation],
-                 cache_problem: str | None = None) -> list[Installation]:
+                 cache_problem: str | None = None,
+                 root_problem: str | None = None) -> list[Installation]:
         """A new listing; returns the installations whose size is still unknown."""
         self.disk_listed = True
         self.cache_problem = cache_problem
+        self.root_problem = root_problem
         self.archives = archives
         self.installations = installations
         present = self.installed_keys

@@ -149,6 +149,8 @@ def installed_subtitles(state: AppState, shown: int | None = None) -> tuple[str,
     fullest form first (the pane shows the first that fits)."""
     if not state.disk_listed:
         return (LISTING,)
+    if state.root_problem:
+        return ("cannot read the install root (H: why)", "cannot read the install root")
     count = len(state.installations)
     if state.view.filter_text and shown is not None:
         return _filtered_forms(state, "installed", shown, count, "interpreter")

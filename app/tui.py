@@ -53,7 +53,7 @@ def make_app(
     # objects, no garbage cycles).
     with gc_paused():
         from pytui.app.config import read_config
-        from pytui.app.gateway import CoreGateway, catalog_is_local
+        from pytui.app.gateway import CoreGateway, catalog_is_local, listed_installations
         from pytui.app.pytui_app import PytuiApp
         from pytui.app.terminal_text import guard_terminal_text
         from pytui.core.errors import PytuiError
@@ -89,7 +89,8 @@ def make_app(
                 try:
                     disk_stamp = take_stamp(watched_dirs(settings))
                     archives, cache_problem = gateway.scan_cache(settings, catalog)
-                    disk = (archives, gateway.list_installed(settings), cache_problem)
+                    installations, root_problem = listed_installations(gateway, settings)
+                    disk = (archives, installations, cache_problem, root_problem)
                 except (PytuiError, OSError):
                     disk = None
         # The catalog (thousands of builds) lives as long as the app: out of the garbage

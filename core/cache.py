@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -137,13 +138,20 @@ class ArchiveCache:
         from pytui.core.root_tree import tree_size
         from pytui.core.tree_store import is_sha256
 
+        # Through a symlink, as the listing and uv use the cache dir (not the link's own bytes);
+        # a file there is no cache (the listing says so) and has no size to show.
+        try:
+            if not stat.S_ISDIR(os.stat(self.root).st_mode):
+                raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(self.root))
+        except FileNotFoundError:
+            return 0
         trees = os.fspath(self.trees.path) + os.sep
 
         def holder(path: str) -> bool:
             # Inside `trees/<sha256>/` a directory is part of what the tree occupies.
             return not (path.startswith(trees) and is_sha256(path[len(trees):].split(os.sep, 1)[0]))
 
-        return tree_size(self.root, self.trees.sizes(), holder)
+        return tree_size(self.root, self.trees.sizes(), holder, follow=True)
 
     # -- names --------------------------------------------------------------------------------
     def path_for(self, build: Build) -> Path:

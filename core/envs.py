@@ -390,9 +390,13 @@ def _resolve_pins(result: ScanResult, pin_texts: Sequence[tuple[str, str | None]
     if not pin_texts:
         return
     if installed is None:
-        from pytui.core.installed import list_installed
+        from pytui.core.installed import InstallRootError, list_installed
 
-        installed = list_installed(Path(install_root))
+        try:
+            installed = list_installed(Path(install_root))
+        except InstallRootError as err:  # the environments are still listed; no pin resolves
+            result.warnings.append(f"{err}; pins are shown without an install")
+            installed = []
     if host is None:
         from pytui.core.platform_detect import detect_host
 

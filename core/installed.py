@@ -6,8 +6,10 @@ See docs/uv-compat.md#finding-installs.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
+from pytui.core.errors import PytuiError
 from pytui.core.keys import InstallationKey
 from pytui.core.models import Installation
 
@@ -17,6 +19,11 @@ def python_dir(install: Path) -> Path:
     dir itself (uv's `python_dir`)."""
     inner = install / "install"
     return inner if inner.is_dir() and not inner.is_symlink() else install
+
+
+class InstallRootError(PytuiError):
+    """The install root cannot be listed: something that is no directory is at its name, or the
+    OS refused (one line)."""
 
 
 # A BUILD file holds a release name (`20250115`); anything longer is not one.
@@ -46,12 +53,55 @@ def installation_from_dir(directory: Path, key: InstallationKey | None = None) -
     return Installation(key, directory, _read_build(directory))
 
 
+# What to do about a root that cannot be listed (the words install and uninstall use too).
+ROOT_ALTERNATIVE = "pass another with --install-dir or UV_PYTHON_INSTALL_DIR"
+
+
+def root_shape_problem(root: Path) -> str | None:
+    """Why `root` cannot be an install root, when something other than a directory is at its
+    name (a file, a symlink to one, a symlink to nothing), in words; None for a directory or
+    nothing at all. uv fails on a file (`Not a directory`) and takes a symlink to nothing for
+    no root when listing but cannot install into it: one line here, for every command."""
+    try:
+        st = os.stat(root)
+    except FileNotFoundError:
+        if not os.path.islink(root):
+            return None
+        target = os.path.join(os.path.dirname(root), os.readlink(root))
+        return (f"the install root {root} is a symbolic link to {target}, which does not exist; "
+                f"remove the link or create that directory, or {ROOT_ALTERNATIVE}")
+    except OSError:
+        return None  # said by the listing itself, with its cause
+    if stat.S_ISDIR(st.st_mode):
+        return None
+    from pytui.core.fs_errors import file_kind
+
+    kind = file_kind(st.st_mode)
+    if os.path.islink(root):
+        what = f"a symbolic link to {os.path.join(os.path.dirname(root), os.readlink(root))}, {kind}"
+    else:
+        what = kind
+    return (f"the install root {root} is not a directory ({what}); remove it or "
+            f"{ROOT_ALTERNATIVE}")
+
+
 def _scan(root: Path) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(root) as entries:
             return [entry for entry in entries if not entry.name.startswith(".")]
-    except (FileNotFoundError, NotADirectoryError):
-        return []
+    except FileNotFoundError:
+        problem = root_shape_problem(root)  # a symlink to nothing
+        if problem is None:
+            return []  # no root yet: nothing installed, as uv says
+        raise InstallRootError(problem) from None
+    except OSError as err:
+        # A file above the root, permissions, I/O: the path in the way or the cause, in words.
+        problem = root_shape_problem(root) if isinstance(err, NotADirectoryError) else None
+        if problem is None:
+            from pytui.core.fs_errors import dir_problem
+
+            problem = dir_problem("list", "the install root", root, err, ROOT_ALTERNATIVE)
+        raise InstallRootError(problem) from None
 
 
 def list_installed(root: Path, host_family: str | None = None) -> list[Installation]:
@@ -59,7 +109,8 @@ def list_installed(root: Path, host_family: str | None = None) -> list[Installat
 
     Only real directories count: minor-version links (`cpython-3.12-linux-x86_64-gnu`), files,
     dot names (`.temp`, `.lock`, `.cache`) and names that are not keys are skipped.
-    A missing root is simply empty.
+    A missing root is simply empty; a root that is a file or a symlink to nothing raises
+    InstallRootError (one line: the path, what is there, what to do).
     """
     found: list[tuple[tuple, Installation]] = []
     for entry in _scan(Path(root)):

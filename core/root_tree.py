@@ -75,7 +75,7 @@ def remove_tree(path: Path) -> None:
 
 
 def tree_size(path: Path, summaries: Mapping[str, tuple[int, dict[int, int]]] | None = None,
-              holder: Callable[[str], bool] | None = None) -> int:
+              holder: Callable[[str], bool] | None = None, *, follow: bool = False) -> int:
     """Apparent size in bytes of a tree, as `du -sb` counts it: every file, link and directory,
     a hard-linked inode once (an install sharing its files with a pristine tree is not counted
     twice when both are measured together); links are not followed.
@@ -86,10 +86,12 @@ def tree_size(path: Path, summaries: Mapping[str, tuple[int, dict[int, int]]] | 
     A directory for which `holder(its path as walked)` is true (`path` itself too) counts its
     entries but not its own bytes: in the cache, the directories outside its kept trees are
     where things are kept, not things kept (an empty cache, or one with empty directories in
-    it, is 0 B, as the Cached pane totals it, not du's 4.0 KiB each).
+    it, is 0 B, as the Cached pane totals it, not du's 4.0 KiB each). `follow`: `path` itself
+    may be a symlink, measured as the directory it leads to (a cache dir, which uv uses through
+    a link); links below it are still not followed.
     """
     try:
-        top = os.lstat(path)
+        top = os.stat(path) if follow else os.lstat(path)
     except OSError:
         return 0
     if not stat.S_ISDIR(top.st_mode):
