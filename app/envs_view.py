@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from pytui.app.state import AppState
-from pytui.widgets.format import home_shortened, short_path
+from pytui.widgets.format import elide_middle, home_shortened, short_path
 from pytui.widgets.rows import EnvRow
 
 if TYPE_CHECKING:
@@ -95,6 +95,9 @@ def envs_status(state: AppState, shown: int | None = None) -> str:
 # The scan roots the empty table's note names: with PYTUI_SCAN_PATHS naming dozens, the rest
 # of the note (what pytui finds, r rescans) fell below its box.
 NAMED_ROOTS = 3
+# Cells each named root takes at most: one 300-character scan path pushed the note's end out of
+# its box at 80x24 as dozens of roots did; cut in its middle, its end (the name) stays.
+NAMED_ROOT_CELLS = 60
 
 
 def no_row_note(state: AppState, filter_text: str = "") -> str:
@@ -107,7 +110,8 @@ def no_row_note(state: AppState, filter_text: str = "") -> str:
     if state.environments:
         return "No environment highlighted."
     roots = state.envs_roots
-    where = ", ".join(short_path(root, state.home) for root in roots[:NAMED_ROOTS]) \
+    where = ", ".join(elide_middle(short_path(root, state.home), NAMED_ROOT_CELLS)
+                      for root in roots[:NAMED_ROOTS]) \
         or "the home directory"
     if len(roots) > NAMED_ROOTS:
         where += f" and {len(roots) - NAMED_ROOTS} more directories"

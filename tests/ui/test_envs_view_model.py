@@ -236,3 +236,20 @@ def test_no_environment_found_under_many_roots_names_a_few_and_keeps_what_to_do(
                            "~/a-rather-long-directory-name-for-scan-root-number-2 and 61 more "
                            "directories."), note
     assert "number-3" not in note and note.endswith("r rescans.")
+
+
+def test_no_environment_found_under_one_very_long_root_keeps_its_name_and_what_to_do(tmp_path) -> None:
+    """One 300-character scan path: the note spelled it whole and at 80x24 its end (what pytui
+    finds, r rescans) fell out of the box (12 lines at most). The path is cut in its middle as
+    the header cuts paths; its name stays."""
+    from rich.console import Console
+    from rich.text import Text
+
+    state = _state(tmp_path, [], [])
+    root = tmp_path.joinpath(*["d" * 45] * 6, "projects-final")
+    assert len(str(root)) > 300
+    state.set_environments([], partial=False, note="", roots=[root, tmp_path / "short"])
+    note = no_row_note(state)
+    assert "…/projects-final, ~/short." in note and note.endswith("r rescans."), note
+    lines = Text(note).wrap(Console(width=76), 76)  # the box's room at 80 columns
+    assert len(lines) <= 7, lines
