@@ -220,6 +220,7 @@ class KeyedTable(FastDataTable):
         for index, column in enumerate(columns):
             widths.setdefault(index, fixed.get(index, column.content_width))
         hidden = self._give_way(widths, fixed)
+        self._narrow_to_forms(widths, fixed, hidden)
         self._elided = {index for index, column in enumerate(columns)
                         if column.auto_width and widths[index] < self._natural.get(index, 0)}
         changed = self.hide_columns(hidden)
@@ -284,6 +285,30 @@ class KeyedTable(FastDataTable):
                 widths[index] += grow
                 excess += grow
         return hidden
+
+    def _narrow_to_forms(self, widths: dict[int, int], fixed: dict[int, int], hidden: set[int]) -> None:
+        """A short-form column left narrower than its full cells draws each cell in the form
+        that fits: no wider than the widest form drawn (at 80 columns Support kept 15 cells
+        for `bugfix…`, `security…`). The cells it gives up go to the key when that is cut."""
+        key_index = self._flex_index(self.IDENTITY) if self.IDENTITY else None
+        for key in sorted(self.SHORT_FORMS):
+            index = self._flex_index(key)
+            if index is None or index in hidden or index in fixed:
+                continue
+            width = widths[index]
+            if width >= self._natural.get(index, 0):
+                continue
+            drawn = self.ordered_columns[index].label.cell_len
+            for cells in self._cells.values():
+                cell = cells[index] if index < len(cells) else ""
+                drawn = max(drawn, _width(cell.short if isinstance(cell, FormText)
+                                          and cell.cell_len > width else cell))
+            if drawn >= width:
+                continue
+            widths[index] = drawn
+            if key_index is not None and key_index in widths and key_index not in hidden:
+                widths[key_index] += max(0, min(width - drawn,
+                                                self._natural.get(key_index, 0) - widths[key_index]))
 
     def flex_steps(self, last_resort: bool) -> tuple[tuple[str, int], ...]:
         """The FLEX steps of one pass (the second, `last_resort`, cuts below the minimums); a

@@ -278,3 +278,51 @@ def test_a_cut_ends_at_a_word_where_the_text_has_words() -> None:
     assert cut("security → 2029-10", 8) == "security…"
     assert cut("EOL 2024-10", 8) == "EOL 2024…"
     assert cut("cpython-3.13.1-linux", 10) == "cpython-3.…"  # no words: cut where it is
+
+
+class ShortFormTable(KeyedTable):
+    """Key, a status with a short form (`security…`), a fixed-width build."""
+
+    COLUMNS = (("Key", "key", None), ("Support", "support", None), ("Build", "build", 8))
+    FLEX = (("support", 9), ("key", 20))
+    IDENTITY = "key"
+    SHORT_FORMS = frozenset({"support"})
+
+
+class OneShort(App[None]):
+    AUTO_FOCUS = None
+    CSS = "KeyedTable { width: 1fr; height: 1fr; }"
+
+    def compose(self) -> ComposeResult:
+        yield ShortFormTable(id="keyed")
+
+
+async def test_a_column_in_its_short_form_is_as_wide_as_what_it_draws() -> None:
+    """Cut by the few cells the table lacked, the Support column drew `security…` in the width
+    its cut left (`security → 2029-10` less a cell or three: blanks on every row, found at 80
+    columns with the embedded catalog); it is now as wide as the widest form it draws."""
+    from pytui.widgets.table_cells import FormText
+
+    def support(text: str, short: str) -> FormText:
+        return FormText(text, short=Text(short))
+
+    app = OneShort()
+    async with app.run_test(size=(80, 10)) as pilot:
+        table = app.query_one("#keyed", ShortFormTable)
+        table.sync([("a", ("cpython-3.13.1-linux-x86_64-gnu", support("security → 2029-10", "security…"),
+                           Text("20250818"))),
+                    ("b", ("cpython-3.14.0-linux-x86_64-gnu", support("bugfix → 2030-10", "bugfix…"),
+                           Text("20250818")))])
+        await pilot.pause()
+        natural = len("security → 2029-10")
+        for width in range(66, 58, -1):  # a cut of 1 to 7 cells
+            await pilot.resize_terminal(width, 10)
+            await pilot.pause()
+            column = next(c for c in table.ordered_columns if c.key.value == "support")
+            inner = column.get_render_width(table) - 2 * table.cell_padding
+            if inner >= natural:
+                continue
+            drawn = [form for form in ("security → 2029-10", "security…", "bugfix → 2030-10", "bugfix…")
+                     if any(form in _text(table, y) for y in (1, 2))]
+            assert inner == max(len(form) for form in drawn), (width, inner, drawn)
+            assert "20250818" in _text(table, 1)
