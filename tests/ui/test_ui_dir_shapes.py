@@ -91,17 +91,26 @@ async def test_the_header_measures_a_cache_dir_through_its_link_and_a_file_not_a
         assert [a.name for a in app.state.archives] == [archive.name]
 
 
-async def test_a_chmod_alone_on_the_cache_dir_is_noticed_without_r(ui_world: UiWorld) -> None:
+@pytest.mark.parametrize("which", ["cache dir", "install root"])
+async def test_a_chmod_alone_is_noticed_without_r(ui_world: UiWorld, which: str) -> None:
     """`chmod 000` then `chmod 755` changes the directory's mode (and ctime), not its mtime: the
-    stamp carries the mode, so the pane says it cannot read the cache and then lists it again.
-    Root ignores permission bits: the app runs without CAP_DAC_OVERRIDE, as a user would."""
+    stamp carries the mode, so the pane says it cannot read the directory and then lists it
+    again. Root ignores permission bits: the app runs without CAP_DAC_OVERRIDE, as a user would."""
     import stat
 
     from fixtures_fs import without_dac_override
 
     archive = ui_world.seed_cache("3.11.11")
-    cache = archive.parent
-    mode = stat.S_IMODE(cache.stat().st_mode)
+    if which == "cache dir":
+        directory = archive.parent
+    else:
+        directory = ui_world.settings.install_root
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def problem() -> str | None:
+        return app.state.cache_problem if which == "cache dir" else app.state.root_problem
+
+    mode = stat.S_IMODE(directory.stat().st_mode)
     try:
         with without_dac_override():
             app = ui_world.make_app()
@@ -109,13 +118,13 @@ async def test_a_chmod_alone_on_the_cache_dir_is_noticed_without_r(ui_world: UiW
                 await ready(pilot)
                 await wait_for(pilot, lambda: [a.path for a in app.state.archives] == [archive],
                                what="the archive listed")
-                cache.chmod(0)
-                await wait_for(pilot, lambda: app.state.cache_problem is not None
-                               and "permission denied" in app.state.cache_problem,
-                               what="the unreadable cache said")
-                cache.chmod(mode)
-                await wait_for(pilot, lambda: app.state.cache_problem is None
+                assert problem() is None
+                directory.chmod(0)
+                await wait_for(pilot, lambda: "permission denied" in (problem() or ""),
+                               what=f"the unreadable {which} said")
+                directory.chmod(mode)
+                await wait_for(pilot, lambda: problem() is None
                                and [a.path for a in app.state.archives] == [archive],
-                               what="the cache listed again after chmod back")
+                               what=f"the {which} listed again after chmod back")
     finally:
-        cache.chmod(mode)
+        directory.chmod(mode)
