@@ -13,7 +13,6 @@ import stat
 from pathlib import Path
 
 from pytui.core.fixups import executable_path
-from pytui.core.fs_errors import file_kind
 from pytui.core.keys import KeyParts, parse_key
 from pytui.core.link_repair import leads_nowhere
 from pytui.core.models import Installation
@@ -411,6 +410,8 @@ def what_is_at(path: Path) -> str:
         with contextlib.suppress(OSError):
             return f"a symlink to {os.readlink(path)}"
         return "a symlink"
+    from pytui.core.fs_errors import file_kind  # (not at import: an install never needs it)
+
     return file_kind(info.st_mode)
 
 
