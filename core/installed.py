@@ -65,9 +65,9 @@ def root_shape_problem(root: Path) -> str | None:
     try:
         st = os.stat(root)
     except FileNotFoundError:
-        if not os.path.islink(root):
+        target = _link_target(root)
+        if target is None:  # nothing there (or the link went meanwhile): no root yet
             return None
-        target = os.path.join(os.path.dirname(root), os.readlink(root))
         return (f"the install root {root} is a symbolic link to {target}, which does not exist; "
                 f"remove the link or create that directory, or {ROOT_ALTERNATIVE}")
     except OSError:
@@ -77,12 +77,19 @@ def root_shape_problem(root: Path) -> str | None:
     from pytui.core.fs_errors import file_kind
 
     kind = file_kind(st.st_mode)
-    if os.path.islink(root):
-        what = f"a symbolic link to {os.path.join(os.path.dirname(root), os.readlink(root))}, {kind}"
-    else:
-        what = kind
+    target = _link_target(root)
+    what = kind if target is None else f"a symbolic link to {target}, {kind}"
     return (f"the install root {root} is not a directory ({what}); remove it or "
             f"{ROOT_ALTERNATIVE}")
+
+
+def _link_target(path: Path) -> str | None:
+    """Where the symlink `path` leads (joined to its directory when relative), or None when
+    `path` is no symlink (or stopped being one while it was looked at)."""
+    try:
+        return os.path.join(os.path.dirname(path), os.readlink(path))
+    except (OSError, ValueError):
+        return None
 
 
 def _scan(root: Path) -> list[os.DirEntry[str]]:
