@@ -273,12 +273,16 @@ class TreeStore:
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             work.mkdir()
-            # Waited for: a purge's preview tries the lock of each `.tmp-…` dir and lets it go,
-            # and one tried between the mkdir and this made the tree not kept, unsaid. (The
-            # name is this run's own: only a preview or a `clean` ever holds it, an instant.)
+            # Waited for: a purge's preview tries each `.tmp-…` dir's lock (an instant), and one
+            # tried between the mkdir and this made the tree not kept, unsaid.
             held = _hold(work, wait=True)
             if held < 0:
-                return False  # removed by a `clean` between the mkdir and the lock
+                # Removed by another run's `clean` (a `.tmp-…` nobody held: a killed run's, by
+                # its look) between the mkdir and the lock: once more, under a new name.
+                work = self.path / f"{_KEEPING}{sha256}-{os.getpid()}-{os.urandom(4).hex()}"
+                work.mkdir()
+                if (held := _hold(work, wait=True)) < 0:
+                    return False
             entries = scan_tree(os.fspath(prefix))
             os.mkdir(work / TREE_NAME)
             link_tree(os.fspath(prefix), os.fspath(work / TREE_NAME), entry_columns(entries), cancel,
@@ -423,8 +427,7 @@ class TreeStore:
         those of the trees `belongs` picks (by the sha256 in the name), if given. Each holds a
         lock while its run lives, so one still running is left alone; `limit` bounds how many
         are looked at. Yields (name, bytes freed) for each removed, as it goes, holding one
-        batch of names at a time (core/batched_listing.py): a purge of 100 000 leftovers
-        holds no list of them."""
+        batch of names at a time (core/batched_listing.py)."""
         from itertools import islice
 
         from pytui.core.batched_listing import names_in_batches

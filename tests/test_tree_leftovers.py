@@ -189,3 +189,22 @@ def test_a_purges_preview_that_tries_the_work_dirs_lock_does_not_make_an_install
     assert_installed(pytui, made)
     assert [name for name in pytui.trees() if not name.startswith(".")] == [made.sha256], pytui.trees()
     assert leftovers(pytui) == []
+
+
+def test_a_purge_that_removes_an_installs_fresh_work_dir_does_not_make_it_not_keep_its_tree(
+        pytui: Pytui) -> None:
+    """`cache purge --all` between an install's mkdir of its work dir and its lock finds a
+    `.tmp-…` dir nobody holds, a killed run's by its look, and removes it; the install then
+    gave up keeping its tree, saying nothing. It now makes another and keeps the tree."""
+    made = build(pytui)
+    proc = paused_at(pytui, "pytui.core.tree_store._hold", "install", "3.12",
+                     when="args[0].name.startswith('.tmp-')")
+    [work] = leftovers(pytui)
+    purged = pytui.run("cache", "purge", "--all")
+    assert purged.returncode == 0 and work in purged.stdout, str(purged)
+    assert leftovers(pytui) == []
+    code, _, err = resume(proc)
+    assert code == 0 and "Traceback" not in err, err
+    assert_installed(pytui, made)
+    assert [name for name in pytui.trees() if not name.startswith(".")] == [made.sha256], pytui.trees()
+    assert leftovers(pytui) == []
