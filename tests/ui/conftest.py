@@ -26,20 +26,26 @@ def _no_disk_watch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pytui_app, "DISK_WATCH_INTERVAL", 3600.0)
 
 
-@pytest.fixture
-def ui_world(tmp_path: Path, http_server: FaultyHTTPServer) -> UiWorld:
-    return make_world(tmp_path, http_server)
+@pytest.fixture(scope="session")
+def world_archives(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the UI world's archives are made once per session (ui_helpers.make_world)."""
+    return tmp_path_factory.mktemp("ui-world-archives")
 
 
 @pytest.fixture
-def stuck_world(tmp_path: Path, http_server: FaultyHTTPServer,
+def ui_world(tmp_path: Path, http_server: FaultyHTTPServer, world_archives: Path) -> UiWorld:
+    return make_world(tmp_path, http_server, world_archives)
+
+
+@pytest.fixture
+def stuck_world(tmp_path: Path, http_server: FaultyHTTPServer, world_archives: Path,
                 monkeypatch: pytest.MonkeyPatch) -> UiWorld:
     """The UI world with reads that would wait an hour (no speed floor to end them sooner);
     the tests that use it (test_ui_cancel_stuck.py, test_ui_cancel_early.py) run each body
     inside `_released`, which wakes the silent handlers when it ends."""
     monkeypatch.setenv("UV_HTTP_TIMEOUT", "3600")
     monkeypatch.setenv("PYTUI_HTTP_SPEED_LIMIT", "0")
-    return make_world(tmp_path, http_server)
+    return make_world(tmp_path, http_server, world_archives)
 
 
 @pytest.fixture

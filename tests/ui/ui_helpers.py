@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import time
@@ -68,21 +69,38 @@ class UiWorld:
         return make_app(self.settings, **kwargs)  # type: ignore[arg-type]
 
 
-def _archive(dest: Path, version: str, *, big: bool = False) -> MadeArchive:
+# The world's archives made once in a session's directory (the big one's random payload took
+# most of a UI test's setup); each world gets its own copies of the files.
+_MADE: dict[tuple[Path, str, bool], MadeArchive] = {}
+
+
+def _make(dest: Path, version: str, big: bool) -> MadeArchive:
     extra = [file("lib/payload.bin", os.urandom(BIG_PAYLOAD))] if big else []
     return make_pbs_archive(dest, version=version, extra=extra)
 
 
-def make_world(tmp_path: Path, http_server: FaultyHTTPServer) -> UiWorld:
+def _archive(dest: Path, version: str, *, big: bool = False,
+             made_once: Path | None = None) -> MadeArchive:
+    if made_once is None:
+        return _make(dest, version, big)
+    made = _MADE.get((made_once, version, big))
+    if made is None:
+        made = _MADE[(made_once, version, big)] = _make(made_once / f"{version}-{big}", version, big)
+    dest.mkdir(parents=True, exist_ok=True)
+    return dataclasses.replace(made, path=Path(shutil.copy2(made.path, dest / made.path.name)))
+
+
+def make_world(tmp_path: Path, http_server: FaultyHTTPServer, made_once: Path | None = None) -> UiWorld:
     """Three builds for the host (3.13.1, 3.12.8, 3.11.11) and one for macOS, each a real PBS
     archive served by the loopback server; 3.12.8 is big and trickles slowly (for cancel
-    tests); settings point the catalog at them (`--downloads-json`)."""
+    tests); settings point the catalog at them (`--downloads-json`). With `made_once`, the
+    archives are made there once and copied into `tmp_path`."""
     home = Path(os.environ["HOME"])
     archives_dir = tmp_path / "made"
     made: dict[str, MadeArchive] = {}
     for version in ("3.13.1", "3.11.11"):
-        made[version] = _archive(archives_dir / version, version).serve(http_server)
-    slow = _archive(archives_dir / "3.12.8", "3.12.8", big=True)
+        made[version] = _archive(archives_dir / version, version, made_once=made_once).serve(http_server)
+    slow = _archive(archives_dir / "3.12.8", "3.12.8", big=True, made_once=made_once)
     # ~6 s to download: long enough to cancel or quit in the middle, never waited for in full.
     made["3.12.8"] = slow.serve(http_server, rate=250_000)
     mac = make_build(version="3.13.1", os_name="macos", arch="aarch64", libc="none",
