@@ -25,12 +25,13 @@ flocked while its run lives: what a killed run left there is removed by `clean` 
 from __future__ import annotations
 
 import builtins
+import contextlib
 import errno
-import fcntl
 import os
 import stat
 from pathlib import Path
 
+from pytui.core.dir_hold import hold_dir
 from pytui.core.keys import TYPE_CHECKING, _fields
 from pytui.core.progress import CancelToken
 from pytui.core.root_tree import remove_tree
@@ -98,6 +99,11 @@ MAX_SIZES_READ = 256
 # What killed runs left, removed by each `keep` at most (each costs a lock and a walk): a cache
 # dir holding thousands takes several installs, or one `cache purge --all`, to empty.
 MAX_CLEANED_BY_KEEP = 64
+# Work dirs a keep makes before it gives up. Between a mkdir and the keep's own lock, a purge's
+# preview may try the new `.tmp-…` dir's lock (and let go at once) or another run's clean remove
+# it (nobody holds it yet: a killed run's, by its look); a new name is tried, no lock waited for
+# (whoever holds one may hold it for as long as it likes).
+KEEP_TRIES = 3
 _SIZES_READ: dict[str, tuple[tuple[int, ...], TreeSizes]] = {}
 
 _SHA256_CHARS = frozenset("0123456789abcdef")
@@ -267,22 +273,21 @@ class TreeStore:
             # in, manifest included): nothing uses it, and it made every later keep fail.
             self.discard(sha256)
         builtins.list(self.clean(limit=MAX_CLEANED_BY_KEEP))  # (each goes as it is read)
-        # The sha256 names whose tree it is: a purge of that one archive removes it too.
-        work = self.path / f"{_KEEPING}{sha256}-{os.getpid()}-{os.urandom(4).hex()}"
+        work: Path | None = None
         held = -1
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            work.mkdir()
-            # Waited for: a purge's preview tries each `.tmp-…` dir's lock (an instant), and one
-            # tried between the mkdir and this made the tree not kept, unsaid.
-            held = _hold(work, wait=True)
-            if held < 0:
-                # Removed by another run's `clean` (a `.tmp-…` nobody held: a killed run's, by
-                # its look) between the mkdir and the lock: once more, under a new name.
+            for _try in range(KEEP_TRIES):
+                # The sha256 names whose tree it is: a purge of that one archive removes it too.
                 work = self.path / f"{_KEEPING}{sha256}-{os.getpid()}-{os.urandom(4).hex()}"
                 work.mkdir()
-                if (held := _hold(work, wait=True)) < 0:
-                    return False
+                held = hold_dir(work)
+                if held >= 0:
+                    break
+                with contextlib.suppress(OSError):
+                    os.rmdir(work)  # (empty: a preview let go of it, or a clean removes it)
+            else:
+                return False
             entries = scan_tree(os.fspath(prefix))
             os.mkdir(work / TREE_NAME)
             link_tree(os.fspath(prefix), os.fspath(work / TREE_NAME), entry_columns(entries), cancel,
@@ -299,7 +304,7 @@ class TreeStore:
         except TreeCorrupt:
             return False
         finally:
-            if work.exists():
+            if work is not None and work.exists():
                 remove_tree(work)
             if held >= 0:
                 os.close(held)
@@ -365,7 +370,7 @@ class TreeStore:
         # process leaves the tree this one is removing alone. A file or link is not locked.
         held = -1
         if os.path.isdir(src) and not os.path.islink(src):
-            held = _hold(src)
+            held = hold_dir(src)
             if held < 0:
                 return 0  # another run is removing it
         try:
@@ -398,7 +403,7 @@ class TreeStore:
                         continue
                     if belongs is not None and not belongs(leftover_sha(entry.name)):
                         continue
-                    held = _hold(self.path / entry.name)
+                    held = hold_dir(self.path / entry.name)
                     if held >= 0:
                         os.close(held)
                         yield entry.name
@@ -438,7 +443,7 @@ class TreeStore:
 
         for name in islice(names_in_batches(self.path, wanted), limit):
             path = self.path / name
-            held = _hold(path)
+            held = hold_dir(path)
             if held < 0:
                 continue  # a live run's, or no longer there
             try:
@@ -489,21 +494,3 @@ def unshared_size(top: Path) -> int:
     from pytui.core.root_tree import footprint
 
     return footprint(top).freed
-
-
-def _hold(path: Path, *, wait: bool = False) -> int:
-    """The directory at `path` opened and flocked (exclusive; not waiting unless `wait`), or -1
-    when another run holds it or it is not a directory (not followed: a link is never ours)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError:
-        return -1
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        # Still the directory at that name (not renamed away and replaced meanwhile).
-        if os.lstat(path).st_ino == os.fstat(fd).st_ino:
-            return fd
-    except OSError:
-        pass
-    os.close(fd)
-    return -1

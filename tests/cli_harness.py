@@ -246,12 +246,6 @@ def wait_for(predicate: Callable[[], object], what: str, proc: subprocess.Popen 
         time.sleep(0.01)
 
 
-def waits_on_a_lock(pid: int) -> bool:
-    """Whether process `pid` waits for an flock (a `->` line of /proc/locks names its waiters)."""
-    with open("/proc/locks") as locks:
-        return any(line.split()[1] == "->" and line.split()[5] == str(pid) for line in locks)
-
-
 def assert_installed(pytui: Pytui, made: MadeArchive) -> Path:
     """uv's layout for one install: the dir, BUILD, EXTERNALLY-MANAGED, bin/python, minor and bin links."""
     build = made.build

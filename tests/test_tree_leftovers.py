@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from cli_harness import Pytui, assert_installed, cache_name, wait_for, waits_on_a_lock
+from cli_harness import Pytui, assert_installed, cache_name
 from fixtures_archives import MadeArchive, file
 from step_hook import killed_at, paused_at, resume
 
@@ -167,25 +167,29 @@ def test_a_purges_preview_that_tries_the_work_dirs_lock_does_not_make_an_install
     """A preview (`cache purge --dry-run`, the TUI's P) tries each `.tmp-…` dir's lock and lets
     it go. Tried between an install's mkdir of its work dir and its own lock, it made the
     install give up keeping its tree, saying nothing: the next install of that build extracted
-    the archive again. The install now waits for the lock (a preview holds it for an instant)."""
+    the archive again. The install now makes another work dir under a new name (and waits for
+    no lock: whoever holds one may hold it for as long as it likes)."""
     import fcntl
 
     made = build(pytui)
-    proc = paused_at(pytui, "pytui.core.tree_store._hold", "install", "3.12",
+    proc = paused_at(pytui, "pytui.core.tree_store.hold_dir", "install", "3.12",
                      when="args[0].name.startswith('.tmp-')")
+    assert proc.stdin is not None and proc.stdout is not None
     [work] = leftovers(pytui)
     held = os.open(pytui.cache / "trees" / work, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the preview's try
-        assert proc.stdin is not None
         proc.stdin.write("go\n")
         proc.stdin.flush()
-        # (It gave up at once before: it ended, its tree not kept.)
-        wait_for(lambda: waits_on_a_lock(proc.pid), "the install waiting for its work dir's lock", proc)
+        # It tries another work dir (it gave up before, and ended with no tree kept).
+        assert proc.stdout.readline().strip() == "paused", resume(proc)
+        assert work not in leftovers(pytui)  # the one tried is removed, empty
+        [again] = leftovers(pytui)
+        code, _, err = resume(proc)
     finally:
         os.close(held)  # the preview lets it go
-    code, _, err = resume(proc)
     assert code == 0 and "Traceback" not in err, err
+    assert again != work
     assert_installed(pytui, made)
     assert [name for name in pytui.trees() if not name.startswith(".")] == [made.sha256], pytui.trees()
     assert leftovers(pytui) == []
@@ -197,7 +201,7 @@ def test_a_purge_that_removes_an_installs_fresh_work_dir_does_not_make_it_not_ke
     `.tmp-…` dir nobody holds, a killed run's by its look, and removes it; the install then
     gave up keeping its tree, saying nothing. It now makes another and keeps the tree."""
     made = build(pytui)
-    proc = paused_at(pytui, "pytui.core.tree_store._hold", "install", "3.12",
+    proc = paused_at(pytui, "pytui.core.tree_store.hold_dir", "install", "3.12",
                      when="args[0].name.startswith('.tmp-')")
     [work] = leftovers(pytui)
     purged = pytui.run("cache", "purge", "--all")
