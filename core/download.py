@@ -54,11 +54,13 @@ from pytui.core.download_body import (
     read_part_state,
 )
 from pytui.core.download_policy import (
+    FETCHED_SCHEMES,
     MAX_PROGRESS_RETRIES,
     MIN_PROGRESS,
     MISSING_NEXT_STEP,
     MISSING_STATUS,
     OTHER_NEXT_STEP,
+    SCHEME_NEXT_STEP,
     UNREACHABLE_NEXT_STEP,
     Backoff,
     SpeedMeter,
@@ -280,9 +282,18 @@ class Downloader(UrlReaders):
     def _usable_urls(self, urls: Sequence[str], what: str) -> list[str]:
         if not urls:
             raise DownloadError(f"{what} has no download URL")
+        # A mirror (--mirror / UV_PYTHON_INSTALL_MIRROR, not checked when read, as uv reads it)
+        # may name a scheme no reader has: said as such, not as the HTTP client's refusal
+        # followed by 'try again later'. (Catalog URLs are checked when the catalog is read.)
+        fetchable = [u for u in urls if u[:8].lower().startswith(FETCHED_SCHEMES)]
+        if not fetchable:
+            scheme = urls[0].partition(":")[0][:32]
+            raise DownloadError(f"{what} cannot be downloaded from {urls[0]}: pytui downloads over "
+                                f"http, https and file URLs, not {scheme!r}",
+                                next_step=SCHEME_NEXT_STEP)
         if not self.offline:
-            return list(urls)
-        local = [u for u in urls if is_file_url(u)]
+            return fetchable
+        local = [u for u in fetchable if is_file_url(u)]
         if not local:
             raise OfflineError(f"{what} (from {urls[0]}) needs the network, but pytui is offline "
                                "(--offline or UV_OFFLINE); go online or use a file:// mirror")

@@ -30,6 +30,11 @@ UNREACHABLE_NEXT_STEP = ("check the network connection and the mirror (--mirror 
 # lasted, more bytes than declared), or a file:// mirror lacks the file.
 OTHER_NEXT_STEP = ("check the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR) and the catalog, "
                    "or try again later")
+# The URL schemes a download reads (as uv's: its client refuses any other). Lower case: a
+# scheme is compared so (`HTTPS://` is https).
+FETCHED_SCHEMES = ("http://", "https://", "file://")
+# A URL of another scheme (a mirror set to ftp://…): retrying cannot help.
+SCHEME_NEXT_STEP = "set the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR) to an http(s):// or file:// URL"
 # A cut or reset after at least this many new bytes is retried without spending the budget...
 MIN_PROGRESS = 64 * 1024
 # ... this many times per download at most (then cuts spend it again).

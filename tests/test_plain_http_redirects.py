@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from cli_harness import Pytui, assert_clean_failure, snapshot
 from pytui.core.download import Backoff, Downloader
-from pytui.core.download_policy import OTHER_NEXT_STEP
+from pytui.core.download_policy import OTHER_NEXT_STEP, SCHEME_NEXT_STEP
 from pytui.core.errors import DownloadError
 
 DATA = os.urandom(3_000) + b"end"
@@ -69,6 +69,24 @@ def test_a_mirror_that_is_no_url_is_one_line(pytui: Pytui, mirror: str) -> None:
     assert line.endswith(f"; {OTHER_NEXT_STEP}") and line.count("--mirror") == 1, line
     assert "--mirror" in line and not (pytui.root / made.build.key).exists()
     assert pytui.server.count() == 0
+
+
+@pytest.mark.parametrize("mirror", ["ftp://mirror.example", "gopher://x/pbs", "FTP://X"])
+def test_a_mirror_of_a_scheme_no_download_reads_says_so(pytui: Pytui, mirror: str) -> None:
+    """`--mirror ftp://…` (or UV_PYTHON_INSTALL_MIRROR): the line ended with the HTTP client's
+    `UnsupportedProtocol` and 'or try again later', which cannot help; it now says which
+    schemes a download reads and to set the mirror to one (uv refuses the scheme too)."""
+    from fixtures_archives import write_uv_catalog
+
+    made = pytui.make("3.12.8")
+    write_uv_catalog(pytui.catalog, [made.build])
+    result = pytui.run("install", "3.12", "--mirror", mirror)
+    line = assert_clean_failure(result)
+    scheme = mirror.partition(":")[0]
+    assert f"{mirror}/" in line and f"not {scheme!r}" in line, line
+    assert line.endswith(f"; {SCHEME_NEXT_STEP}") and "try again" not in line, line
+    assert "UnsupportedProtocol" not in line and not (pytui.root / made.build.key).exists()
+    assert not list(pytui.cache.glob("*.part")) and pytui.server.count() == 0
 
 
 def test_a_redirect_to_a_host_that_does_not_answer_says_where_it_led(pytui: Pytui) -> None:
