@@ -9,7 +9,9 @@ by concern, each a subclass of `AppBase`:
   `decisions`), the job messages, and quitting;
 - `view_keys.ViewKeys`: the filter box, the view toggles, the screens (help, history,
   environments), and the details following the user;
-- `conventions.ConventionKeys`: pane jumps, sorting, copy, REPL/shell, the kept theme.
+- `conventions.ConventionKeys`: pane jumps, sorting, copy, REPL/shell, the kept theme;
+- `toast_shelf.ToastShelf`: every notification (worded, kept in History, capped on screen,
+  held under a dialog).
 
 Textual calls a message handler in every class of the MRO that defines one, so each handler
 name is defined in exactly one part.

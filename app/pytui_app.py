@@ -36,16 +36,7 @@ from pytui.app.render import Renderer
 from pytui.app.runner import JobRunner
 from pytui.app.startup import MainScreen, breakpoint_classes, load_deferred
 from pytui.app.state import AppState
-from pytui.app.toast_gate import (
-    NOTE_OUTCOME,
-    URGENCY,
-    ToastGate,
-    has_room,
-    history_title,
-    left_line,
-    more_line,
-)
-from pytui.app.toast_text import toast_message
+from pytui.app.toast_shelf import ToastShelf
 from pytui.app.view_keys import ViewKeys
 from pytui.app.view_model import ViewModel
 from pytui.core.catalog import Catalog
@@ -54,11 +45,9 @@ from pytui.core.gc_pause import gc_paused
 from pytui.core.models import CachedArchive, Installation
 from pytui.core.platform_detect import HostPlatform
 from pytui.core.settings import Settings
-from pytui.core.url_secrets import without_secrets
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.details import DetailsPanel
-from pytui.widgets.format import home_shortened
 from pytui.widgets.header import HeaderBar
 from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobList
@@ -67,11 +56,7 @@ from pytui.widgets.pane import Pane
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.driver import Driver
-from textual.events import Resize
-from textual.markup import MarkupError
-from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -87,7 +72,7 @@ def _bindings() -> list[BindingType]:
     return result
 
 
-class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
+class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf):
     """Build it with `pytui.app.tui.make_app` (the CLI, the tests and the screenshots do)."""
 
     CSS_PATH = "app.tcss"
@@ -141,128 +126,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
             self.disk_watch.listed(disk_stamp)
         self._catalog_error = catalog_error
         self._gc_paused = False  # True while compose paused the collector (see compose)
-        # (notification, its text as given) for each toast not yet expired (see notify).
-        self._toasts: list[tuple[Notification, str]] = []
-        # Toasts wait while a dialog is open, so none covers its buttons (app/toast_gate.py).
-        self._toast_gate: ToastGate[tuple[Notification, str]] = ToastGate(
-            lambda toast: URGENCY.get(toast[0].severity, 0))
-        # The toast saying how many gave way to newer ones (MAX_TOASTS_ON_SCREEN): its
-        # notification, how many, its text as given; and whether the toasts are to be shown
-        # again (once per burst, however many toasts it has).
-        self._more_toast: tuple[Notification, int, str] | None = None
-        self._toasts_to_redo = False
-
-    def _history_not_kept(self, cause: str) -> None:
-        """One notification, the first time the history log cannot be written (as the theme's)."""
-        self.notify(f"The history is not kept: cannot write {self.history.log_path}: {cause}; "
-                    "H shows this session's", title="History", severity="warning", markup=False)
-
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True, in_history: bool = False,
-               verbatim: bool = False) -> None:
-        """`in_history`: the caller has kept its own entry (the whole error, not the toast's
-        short form); any other toast is kept in History as a note, so one dismissed by a
-        dialog, or held and never shown (app/toast_gate.py), is still found there.
-        `verbatim`: paths are shown as given (what `y` copied), not from `~` as the panes say."""
-        if not verbatim:
-            message = home_shortened(message, self.state.home)
-        # Every toast (the screens' too: Widget.notify calls this) passes here: Textual would
-        # break a URL or a path in the middle of a name (app/toast_text.py). The text as given
-        # is kept beside the notification, so a resize words it again (on_resize). This is
-        # App.notify's body, with the notification kept.
-        message = without_secrets(message)  # a URL's password is never shown (core/url_secrets.py)
-        if not in_history:
-            self.history.add("note", history_title(title), NOTE_OUTCOME.get(severity, "info"),
-                             _plain(message) if markup else message)
-        notification = Notification(
-            toast_message(message, self.size.width), title, severity,
-            self.NOTIFICATION_TIMEOUT if timeout is None else timeout, markup=markup)
-        self._toasts = [(shown, said) for shown, said in self._toasts if not shown.has_expired]
-        if not self._toast_gate.offer((notification, message)):
-            return
-        self._toasts.append((notification, message))
-        if has_room(len(self._toasts) - 1):
-            if not self._toasts_to_redo:
-                self.post_message(Notify(notification))
-            return
-        # The oldest gives way (History has it) and the line counts it; the toasts are shown
-        # again once the burst is over, so 3000 at once mount a few widgets, not 3000.
-        del self._toasts[0]
-        more = 1
-        if self._more_toast is not None and not self._more_toast[0].has_expired:
-            more += self._more_toast[1]
-        line = more_line(more)
-        self._more_toast = (self._more_toast_of(line), more, line)
-        if not self._toasts_to_redo:
-            self._toasts_to_redo = True
-            self.call_later(self._show_toasts_again)
-
-    def _more_toast_of(self, line: str) -> Notification:
-        """The toast standing for those in History only (not itself in History: it points there)."""
-        return Notification(toast_message(line, self.size.width), "History", "information",
-                            self.NOTIFICATION_TIMEOUT, markup=False)
-
-    def _show_toasts_again(self) -> None:
-        """Those on screen go; the newest ones and the line counting the others show, each for
-        what is left of its time (Textual has no public way to take away one toast)."""
-        self._toasts_to_redo = False
-        self._clear_toasts()
-        # New notifications: Textual keeps the place of one it took away, and would not show
-        # it again there.
-        self._toasts = [(_again(shown), said) for shown, said in self._toasts]
-        for shown, _said in self._toasts:
-            self.post_message(Notify(shown))
-        if self._more_toast is not None:
-            self.post_message(Notify(self._more_toast[0]))
-
-    def _clear_toasts(self) -> None:
-        self.clear_notifications()
-        # Textual clears the top screen's rack only: a screen below, seen around a dialog,
-        # would keep drawing the toasts it had. (The rack is found by its type's name: its
-        # class lives in a private Textual module.)
-        for screen in self.screen_stack:
-            for rack in screen.query_children("ToastRack"):
-                rack.show(self._notifications)  # type: ignore[attr-defined]  # a ToastRack, found by name
-
-    def dialog_opened(self) -> None:
-        """A dialog opened (app/screens.py ToastFreeDialog): the toasts on screen go,
-        so none covers its buttons (History keeps what they said); new ones wait."""
-        if self._toast_gate.dialog_opened():
-            self._toasts.clear()
-            self._more_toast = None
-            self._clear_toasts()
-
-    def dialog_closed(self) -> None:
-        """A dialog closed: the most urgent of the toasts raised meanwhile are shown, for their
-        whole time, worded for the width now; one line says how many more History has."""
-        shown, left = self._toast_gate.dialog_closed()
-        for notification, said in shown:
-            notification.message = toast_message(said, self.size.width)
-            notification.raised_at = time.time()
-            self._toasts.append((notification, said))
-            self.post_message(Notify(notification))
-        if left:
-            line = left_line(left)
-            self._more_toast = (self._more_toast_of(line), left, line)
-            self.post_message(Notify(self._more_toast[0]))
-
-    def on_resize(self, event: Resize) -> None:
-        # A toast worded for the old width would have a long name folded inside by Textual at
-        # a narrower one: each one shown is worded again (a Toast renders its notification's
-        # message at each redraw) and laid out again.
-        self._toasts = [(shown, said) for shown, said in self._toasts if not shown.has_expired]
-        worded_now = list(self._toasts)
-        if self._more_toast is not None:
-            worded_now.append((self._more_toast[0], self._more_toast[2]))
-        changed = False
-        for shown, said in worded_now:
-            worded = toast_message(said, event.size.width)
-            if worded != shown.message:
-                shown.message = worded
-                changed = True
-        if changed:
-            for toast in self.screen.query("Toast"):
-                toast.refresh(layout=True)
+        self.init_toasts()
 
     def get_css_variables(self) -> dict[str, str]:
         # pytui's own colours, derived from the theme's so they stay readable in every theme.
@@ -401,17 +265,3 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys):
                 continue
             yield SystemCommand(f"{key.label} ({key.display})", key.help,
                                 partial(self.run_action, key.action))
-
-
-def _again(shown: Notification) -> Notification:
-    """`shown` as a new notification, for what is left of its time."""
-    return Notification(shown.message, shown.title, shown.severity, max(shown.time_left, 0.1),
-                        markup=shown.markup)
-
-
-def _plain(markup: str) -> str:
-    """A toast's text without its markup, as History keeps it (Textual shows a bad one as is)."""
-    try:
-        return Content.from_markup(markup).plain
-    except MarkupError:
-        return markup
