@@ -92,9 +92,10 @@ def _run(args: argparse.Namespace) -> int:
         from pytui.core.kept_catalog import CLI_NEXT_STEP, fetched_nothing
 
         result = refresh_catalog(settings)
-        next_step = f"; {CLI_NEXT_STEP}" if fetched_nothing(result.message) else ""
-        # Escaped, as the styled lines are: it names a URL from the environment.
-        print(shown(result.message + next_step), file=sys.stderr)
+        if fetched_nothing(result.message):  # a warning, as the release cycle's below it
+            print(stderr_style().warning(f"{result.message}; {CLI_NEXT_STEP}"), file=sys.stderr)
+        else:  # (escaped, as the styled lines are: it names a URL from the environment)
+            print(shown(result.message), file=sys.stderr)
         from pytui.core.support import refresh as refresh_support
 
         problem = refresh_support(settings)  # the release-cycle dates, alongside the catalog

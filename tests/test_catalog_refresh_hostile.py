@@ -120,14 +120,15 @@ def test_the_tuis_refresh_also_keeps_the_release_cycle(tmp_path: Path, http_serv
 def test_list_refresh_that_fetched_nothing_says_what_to_do(pytui, location: str) -> None:
     """`pytui list --refresh` against a catalog URL that redirects to a malformed URL (or to a
     port that refuses): the line said what was kept and stopped there; the TUI's version of
-    it ends with the next step, now the CLI's does too (with the CLI's own words)."""
+    it ends with the next step, now the CLI's does too (with the CLI's own words); a
+    `warning:` line, as the release cycle's below it."""
     url = pytui.server.add("/catalog.json", b"", mode="redirect", mode_args={"location": location})
     result = pytui.run("list", "--refresh", "--only-downloads", PYTUI_CATALOG_URL=url,
                        UV_PYTHON_DOWNLOADS_JSON_URL="")
     assert result.returncode == 0 and "Traceback" not in result.stderr, str(result)
     lines = [line for line in result.stderr.splitlines() if "refresh the catalog" in line]
     assert len(lines) == 1, str(result)
-    assert lines[0].startswith(f"could not refresh the catalog from {url} ("), lines[0]
+    assert lines[0].startswith(f"warning: could not refresh the catalog from {url} ("), lines[0]
     assert lines[0].endswith("; kept the embedded catalog; pytui list --refresh tries again, "
                              "--offline works from the cache, or PYTUI_CATALOG_URL names a "
                              "reachable catalog"), lines[0]
