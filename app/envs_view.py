@@ -27,7 +27,13 @@ QUICK_SEP = " · "
 
 def env_row(state: AppState, env: Environment) -> EnvRow:
     return EnvRow(id=str(env.path), path=short_path(env.path, state.home), kind=env.kind,
-                  key=env.key or "missing", how=short_how(env), status=env.status)
+                  key=env.key or "missing", how=short_how(env), status=row_status(env))
+
+
+def row_status(env: Environment) -> str:
+    """`broken`, `ok`, or `unmet` for a pin no install satisfies: not broken (uv would
+    download one), but `ok` read wrong beside a Key of `missing`."""
+    return "unmet" if env.status == "ok" and env.kind == "pin" and not env.key else env.status
 
 
 def short_how(env: Environment) -> str:

@@ -123,7 +123,7 @@ def how_forms(how: str) -> tuple[str, ...]:
 
 def _texts(row: EnvRow) -> tuple[str, str, str, str, str]:
     return (row.path, row.kind, row.key, row.how,
-            "✗ broken" if row.status == "broken" else "ok")
+            "✗ broken" if row.status == "broken" else row.status)
 
 
 def elide_path(path: str, width: int) -> str:
@@ -190,5 +190,5 @@ def _cells(row: EnvRow, texts: Sequence[str], widths: Sequence[int]) -> Row:
         Text(_cut_end(key, widths[KEY]), style="dim" if row.key == "missing" else ""),
         Text(pick_form(how_forms(how), widths[HOW]), style="red" if broken else (
             "dim" if row.how.startswith("external") else "")),
-        Text(status, style="bold red" if broken else "green"),
+        Text(status, style="bold red" if broken else "green" if status == "ok" else "yellow"),
     )

@@ -171,6 +171,7 @@ class EnvRow(FrozenRecord):
     # "follows 3.12", "pinned to 3.12.8", "external (/usr/bin/python3)", "pin 3.12", or why
     # it is broken.
     how: str
+    # "ok", "broken", or "unmet" (a pin no install satisfies).
     status: str
 
     def __init__(self, id: str, path: str, kind: str, key: str, how: str,  # noqa: A002
