@@ -8,6 +8,8 @@ from __future__ import annotations
 import fcntl
 import os
 import stat
+from pathlib import Path
+from subprocess import Popen
 
 import pytest
 from cli_harness import Pytui, minor_of
@@ -118,13 +120,10 @@ def test_an_install_without_its_interpreter_is_not_said_to_lack_links(pytui: Pyt
 REPLACING_A_LINK = "pytui.core.root_links.RootLinking/_replace_symlink"
 
 
-@pytest.mark.parametrize("which", ["minor", "bin"])
-def test_a_file_put_at_a_links_name_while_it_is_replaced_stays(pytui: Pytui, which) -> None:
-    """A link found leading nowhere is replaced; a file a user puts at its name between that
-    look and the replacement (uv and pytui hold the root's lock, a user does not) was
-    overwritten by the new link. It is now put back, and the link is left out with a warning
-    that names what is there."""
-    from step_hook import paused_at, resume
+def _paused_replacing_a_link_leading_nowhere(pytui: Pytui, which: str) -> tuple[Path, Popen[str]]:
+    """3.12 installed, its minor-version or bin link made to lead nowhere, and an install
+    paused as it replaces that link, the link gone from its name: (the name, the process)."""
+    from step_hook import paused_at
 
     pytui.add("3.12.8")
     pytui.call("install", "3.12")
@@ -134,6 +133,18 @@ def test_a_file_put_at_a_links_name_while_it_is_replaced_stays(pytui: Pytui, whi
     name.symlink_to(pytui.tmp / "removed" / "cpython-3.12.1-linux-x86_64-gnu")  # leads nowhere
     proc = paused_at(pytui, REPLACING_A_LINK, "install", "3.12", when=f"str(args[2]) == {str(name)!r}")
     name.unlink()
+    return name, proc
+
+
+@pytest.mark.parametrize("which", ["minor", "bin"])
+def test_a_file_put_at_a_links_name_while_it_is_replaced_stays(pytui: Pytui, which) -> None:
+    """A link found leading nowhere is replaced; a file a user puts at its name between that
+    look and the replacement (uv and pytui hold the root's lock, a user does not) was
+    overwritten by the new link. It is now put back, and the link is left out with a warning
+    that names what is there."""
+    from step_hook import resume
+
+    name, proc = _paused_replacing_a_link_leading_nowhere(pytui, which)
     name.write_bytes(b"mine\n")
     code, _, err = resume(proc)
     assert code == 0 and "Traceback" not in err, err
@@ -162,16 +173,9 @@ def test_a_symlink_put_at_a_links_name_while_it_is_replaced_stays(pytui: Pytui, 
     """As a file above, a symlink a user (or another process) puts at the name between the
     look and the exchange was taken for the link looked at and removed. It is now put back,
     and the bin link's warning names what is there and that it was left as it is."""
-    from step_hook import paused_at, resume
+    from step_hook import resume
 
-    pytui.add("3.12.8")
-    pytui.call("install", "3.12")
-    minor, link = pytui.root / minor_of("3.12.8"), pytui.bin / "python3.12"
-    name = minor if which == "minor" else link
-    name.unlink()
-    name.symlink_to(pytui.tmp / "removed" / "cpython-3.12.1-linux-x86_64-gnu")  # leads nowhere
-    proc = paused_at(pytui, REPLACING_A_LINK, "install", "3.12", when=f"str(args[2]) == {str(name)!r}")
-    name.unlink()
+    name, proc = _paused_replacing_a_link_leading_nowhere(pytui, which)
     users = pytui.tmp / "users-own-python"
     name.symlink_to(users)
     code, _, err = resume(proc)
