@@ -116,7 +116,10 @@ class PurgeRulesModal(ToastFreeDialog[PurgePlan | None]):
         self._planner = planner
         if disk_changed or self._rule == OUTDATED:
             self._planned_rule = None
-            self._preview(self._rule)
+            # Not composed yet (news landing as the dialog opens): on_mount previews, with
+            # this planner.
+            if self.query("#purge-rule-help"):
+                self._preview(self._rule)
 
     @on(RadioSet.Changed)
     def _rule_changed(self, event: RadioSet.Changed) -> None:

@@ -204,6 +204,8 @@ class ConfirmModal(ToastFreeDialog[bool]):
         (`changed` False): the answer is the same."""
         self._title = title
         self._lines = [_line_text(line) for line in lines]
+        if not self.query(".confirm-dialog"):
+            return  # not composed yet (news landing as it opens): compose draws these
         if not changed:
             self.query(".dialog-line").remove()
             self.query_one(".confirm-dialog").mount(
