@@ -84,10 +84,6 @@ def ago(seconds: float) -> str:
     return f"{seconds // 86400:.0f} days"
 
 
-def _broken(envs) -> int:
-    return sum(1 for env in envs if env.status == "broken")
-
-
 def freshness(result, count: int, now: float, broken: int = 0) -> str:
     """What a scan checked, in one line: `500 environments, 2 broken (quick check of known
     environments and 111 watched directories; the whole tree, 100,000 directories then, was
@@ -134,6 +130,7 @@ def scan_max_age(args: argparse.Namespace) -> float:
 def run(args: argparse.Namespace) -> int:
     import time
 
+    from pytui.core.environment import count_broken
     from pytui.core.envs import FULL, QUICK, scan_for_settings
 
     request = None
@@ -157,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
         scan_kind = "quick" if result.quick else "full"
         objects = [{**env.to_json(), "scan": scan_kind, "tree_checked_at": checked} for env in envs]
         sys.stdout.write(json_text(objects) + "\n")
-        print(freshness(result, len(envs), time.time(), _broken(envs)), file=sys.stderr)
+        print(freshness(result, len(envs), time.time(), count_broken(envs)), file=sys.stderr)
         return 0
     # Paths and pyvenv.cfg values are other people's text: escaped, never sent raw to a terminal.
     rows = [(shown(env.path), env.kind, env.key or "missing", shown(env.how())) for env in envs]
@@ -166,5 +163,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}")
     if not rows:
         print(nothing_found(result, args.request), file=sys.stderr)
-    print(freshness(result, len(envs), time.time(), _broken(envs)), file=sys.stderr)
+    print(freshness(result, len(envs), time.time(), count_broken(envs)), file=sys.stderr)
     return 0

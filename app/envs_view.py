@@ -86,7 +86,9 @@ def envs_status(state: AppState, shown: int | None = None) -> str:
     elif state.envs_scanning:
         parts.append("scanning… showing the last scan:")
     total = len(state.environments)
-    broken = sum(1 for env in state.environments if env.status == "broken")
+    from pytui.core.environment import count_broken  # (not at the TUI's start)
+
+    broken = count_broken(state.environments)
     count = f"{total:,} environment{'s' if total != 1 else ''}"
     if shown is not None and shown != total:
         count = f"{shown:,} of {count}"

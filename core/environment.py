@@ -102,6 +102,11 @@ class ScanResult:
                 f"partial={self.partial}, listed={self.listed}, reused={self.reused})")
 
 
+def count_broken(environments: Iterable[Environment]) -> int:
+    """How many are broken: the one count `pytui envs` and the TUI's Environments view say."""
+    return sum(1 for env in environments if env.status == "broken")
+
+
 def _minor_group(key: str) -> tuple | None:
     parts = parse_key(key)
     if parts is None:
