@@ -70,6 +70,10 @@ class KeyedTable(FastDataTable):
         # row's auto-width cell widths with the cells they were measured from.
         self._row_objects: dict[str, KnownRow] = {}
         self._widths: dict[str, tuple[Sequence[Cell], list[int]]] = {}
+        # A short-form column's cells: (row key, column index) -> (the cells measured, the
+        # full form's width, the short one's), so a refit (each filter keystroke) measures
+        # only rows it has not seen.
+        self._form_widths: dict[tuple[str, int], tuple[Sequence[Cell], int, int]] = {}
         # Natural (content) width of each auto-width column, by column index, and the columns
         # now narrower than that (`_elided`, see `_fit_to_width`).
         self._natural: dict[int, int] = {}
@@ -299,16 +303,28 @@ class KeyedTable(FastDataTable):
             if width >= self._natural.get(index, 0):
                 continue
             drawn = self.ordered_columns[index].label.cell_len
-            for cells in self._cells.values():
-                cell = cells[index] if index < len(cells) else ""
-                drawn = max(drawn, _width(cell.short if isinstance(cell, FormText)
-                                          and cell.cell_len > width else cell))
+            for full, short in self._forms_measured(index):
+                drawn = max(drawn, short if full > width else full)
             if drawn >= width:
                 continue
             widths[index] = drawn
             if key_index is not None and key_index in widths and key_index not in hidden:
                 widths[key_index] += max(0, min(width - drawn,
                                                 self._natural.get(key_index, 0) - widths[key_index]))
+
+    def _forms_measured(self, index: int) -> Iterable[tuple[int, int]]:
+        """Each row's (full, short form) width in column `index`, a row measured once."""
+        measured = self._form_widths
+        if len(measured) > 2 * len(self.SHORT_FORMS) * len(self._cells) + KEPT_ROWS:
+            measured.clear()
+        for key, cells in self._cells.items():
+            entry = measured.get((key, index))
+            if entry is None or entry[0] is not cells:
+                cell = cells[index] if index < len(cells) else ""
+                full = _width(cell)
+                short = _width(cell.short) if isinstance(cell, FormText) else full
+                entry = measured[(key, index)] = (cells, full, short)
+            yield entry[1], entry[2]
 
     def flex_steps(self, last_resort: bool) -> tuple[tuple[str, int], ...]:
         """The FLEX steps of one pass (the second, `last_resort`, cuts below the minimums); a
