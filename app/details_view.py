@@ -37,12 +37,27 @@ def header_info(state: AppState) -> HeaderInfo:
         catalog_note=note,
         install_root=short_path(settings.install_root, state.home),
         cache_dir=short_path(settings.cache_dir, state.home),
-        cache_size=state.cache_usage if state.disk_listed else None,
+        cache_size=cache_total(state),
         cache_trees=any(archive.tree for archive in state.archives),
         # Keys, not entries (a key listed twice is one build), as Available counts them.
         builds=catalog.key_count() if catalog is not None else 0,
         catalog_problem=state.catalog_problem,
     )
+
+
+def cache_total(state: AppState) -> int | None:
+    """The cache dir's bytes for the header: as measured after the last listing, with each
+    download in flight counted at the bytes it has now (its job's progress, as its Cached
+    row and Details say) instead of its `.part` as measured; None until measured. It follows
+    the download as often as the job's progress is reported (core/progress.Throttle)."""
+    if not state.disk_listed or state.cache_usage is None:
+        return None
+    total = state.cache_usage
+    for job in state.running_jobs():
+        if job.build is not None and job.phase == "download":
+            name = job.build.cache_filename
+            total += job.done - state.cache_parts.get(name, 0)
+    return max(0, total)
 
 
 def catalog_label(state: AppState, catalog: Catalog) -> str:

@@ -197,6 +197,12 @@ class CoreGateway:
 
         return ArchiveCache(settings.cache_dir).disk_usage()
 
+    def cache_parts(self, settings: Settings) -> dict[str, int]:
+        """The cache's `.part` files' sizes by archive name (core/cache.part_sizes)."""
+        from pytui.core.cache import ArchiveCache
+
+        return ArchiveCache(settings.cache_dir).part_sizes()
+
     def footprint(self, path: Path) -> Footprint:
         """Bytes an installation occupies, and what uninstalling it frees (files shared with
         a tree kept in the cache stay)."""

@@ -308,10 +308,16 @@ class JobActions(AppBase):
     # -- what jobs report -------------------------------------------------------------------
 
     def on_job_progress(self, message: JobProgress) -> None:
+        before = self.state.jobs.get(message.job_id)
+        was_downloading = before is not None and before.phase == "download"
         job = self.state.progress(message.job_id, message.phase, message.done, message.total,
                                   message.speed, message.unit)
         if job is not None:
             self.renderer.job(job)
+            if was_downloading and job.phase != "download":
+                # The archive is in place now: the header's total is measured again rather
+                # than fall back to the `.part` measured before (details_view.cache_total).
+                self.runner.measure_cache()
 
     def on_job_note(self, message: JobNote) -> None:
         job = self.state.jobs.get(message.job_id)

@@ -233,6 +233,7 @@ class ListingMessages(AppBase):
     def on_cache_usage(self, message: CacheUsage) -> None:
         if self.runner.is_current(CACHE_USAGE, message.generation):
             self.state.cache_usage = message.size
+            self.state.cache_parts = message.parts
             self.renderer.cache_measured()
 
     def on_installed_sizes(self, message: InstalledSizes) -> None:

@@ -126,11 +126,14 @@ class CacheUsage(Message):
 
     generation: int
     size: int
+    # The `.part` files' sizes by archive name, measured right after (in `size` too).
+    parts: dict[str, int]
 
-    def __init__(self, generation: int, size: int) -> None:
+    def __init__(self, generation: int, size: int, parts: dict[str, int] | None = None) -> None:
         super().__init__()
         self.generation = generation
         self.size = size
+        self.parts = parts if parts is not None else {}
 
 
 class InstalledSizes(Message):

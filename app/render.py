@@ -114,6 +114,9 @@ class Renderer:
                 # Its count of downloads changes with a job's phase, not only with a listing.
                 _cached_subtitle(app, vm, state, cached)
             app.query_one("#installed", InstalledTable).show(vm.installed_rows(state))
+            if job.phase == "download":
+                # The header's cache total counts the bytes downloaded so far, as the row does.
+                self.header()
             pane, key = self.details_target()
             if pane == "jobs" or key in {job.key, job.build.cache_filename if job.build else ""}:
                 self.details()

@@ -144,7 +144,7 @@ class ViewOptions(FrozenRecord):
 class AppState(Record):
     __slots__ = ("settings", "host", "home", "clock", "offline", "view", "catalog",
                  "catalog_note", "catalog_problem", "archives", "installations", "sizes",
-                 "freeable", "disk_listed", "cache_usage", "download_sizes", "cache_problem",
+                 "freeable", "disk_listed", "cache_usage", "cache_parts", "download_sizes", "cache_problem",
                  "root_problem", "jobs", "next_job_id", "failed_keys", "sort", "environments", "envs_partial",
                  "envs_scanning", "envs_note", "envs_failed", "envs_quick", "envs_max_age",
                  "envs_warnings_said", "envs_roots", "filter_kept")
@@ -170,6 +170,9 @@ class AppState(Record):
     # Bytes the cache dir occupies (archives, .part files, trees; `pytui cache list`'s
     # total), None until measured after a listing.
     cache_usage: int | None
+    # The `.part` files' sizes by archive name, measured with `cache_usage`: the header puts
+    # a running download's bytes in place of its `.part`'s (details_view.cache_total).
+    cache_parts: dict[str, int]
     # The download size of each build a job has started downloading this session (a
     # cancelled download's row keeps showing it).
     download_sizes: dict[str, int]
@@ -212,6 +215,7 @@ class AppState(Record):
                  installations: list[Installation] | None = None,
                  sizes: dict[str, int] | None = None, freeable: dict[str, int] | None = None,
                  disk_listed: bool = False, cache_usage: int | None = None,
+                 cache_parts: dict[str, int] | None = None,
                  download_sizes: dict[str, int] | None = None, cache_problem: str | None = None,
                  root_problem: str | None = None, jobs: dict[int, Job] | None = None, next_job_id: int = 1,
                  failed_keys: set[str] | None = None, sort: dict[str, SortOrder] | None = None,
@@ -235,6 +239,7 @@ class AppState(Record):
         self.freeable = freeable if freeable is not None else {}
         self.disk_listed = disk_listed
         self.cache_usage = cache_usage
+        self.cache_parts = cache_parts if cache_parts is not None else {}
         self.download_sizes = download_sizes if download_sizes is not None else {}
         self.cache_problem = cache_problem
         self.root_problem = root_problem

@@ -153,6 +153,28 @@ class ArchiveCache:
 
         return tree_size(self.root, self.trees.sizes(), holder, follow=True)
 
+    def part_sizes(self) -> dict[str, int]:
+        """The `.part` files' sizes by the archive's name (what `disk_usage` counted for each
+        download in flight: the TUI's header puts the bytes a running download has in its
+        place). Only regular files; an unreadable cache dir has none."""
+        from pytui.core.cache_names import PART_SUFFIX
+
+        sizes: dict[str, int] = {}
+        try:
+            entries = self._scan()
+        except CacheError:
+            return sizes
+        for entry in entries:
+            if not entry.name.endswith(PART_SUFFIX):
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue  # gone meanwhile
+            if stat.S_ISREG(info.st_mode):
+                sizes[entry.name[:-len(PART_SUFFIX)]] = info.st_size
+        return sizes
+
     # -- names --------------------------------------------------------------------------------
     def path_for(self, build: Build) -> Path:
         """Where the verified archive for `build` lives (uv's name)."""
