@@ -9,8 +9,8 @@ Enter (`Enter i` typed fast) finds the box without the focus and is handed back 
 which gives it to the table: `/3.11 Enter i` installs a 3.11 build, as typed slowly. It is
 dispatched at once, as the app dispatches a key it reads, not posted to the app: the app's
 queue may already hold keys the terminal delivered while the box applied the filter, and a
-handed-back key was typed before them. Esc (clear the filter, focus the table) is taken from
-the queue the same way, so the keys typed after it reach the table too.
+handed-back key was typed before them. Esc (clear the filter, focus the pane `/` was pressed
+in) is taken from the queue the same way, so the keys typed after it reach the table too.
 """
 
 from __future__ import annotations

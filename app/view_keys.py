@@ -12,6 +12,7 @@ from pytui.app.startup import lazy_module
 from pytui.widgets.available_table import AvailableTable
 from textual import on
 from textual.events import DescendantFocus
+from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
 if TYPE_CHECKING:
@@ -26,8 +27,9 @@ FILTER_PLACEHOLDER = ("filter: 3.12  musl  freethreaded  >=3.11,<3.13  "
 
 
 class FilterInput(FilterBox):
-    """The `/` filter; Esc clears it and goes back to the table, Enter keeps it (the footer
-    says so while the box has the focus; app/filter_box.py takes the Enter)."""
+    """The `/` filter; Esc clears it, Enter keeps it, and both go back to where `/` was
+    pressed (the footer says so while the box has the focus; app/filter_box.py takes the
+    Enter)."""
 
     ACTIONS_OF = "app"
 
@@ -35,6 +37,9 @@ class FilterInput(FilterBox):
 class ViewKeys(AppBase):
     # The newest filter text not yet applied (see _filter_changed).
     _pending_filter: str | None = None
+    # What had the focus when `/` opened the box: Enter and Esc give it back, as k9s and
+    # lazygit do (`/` on Installed filters and stays on Installed), Available if it is gone.
+    _filter_origin: Widget | None = None
 
     # -- the details follow the user --------------------------------------------------------
 
@@ -61,6 +66,9 @@ class ViewKeys(AppBase):
             await self.query_one("#available-pane").mount(box, before=0)
         box.display = True
         self.state.filter_kept = False
+        focused = self.screen.focused
+        if focused is not box:  # `/` again in the box keeps the first origin
+            self._filter_origin = focused
         # Now, not later as Widget.focus does: `/` is a priority key, handled before the keys
         # typed after it are handed to the focused widget, so they all reach the box.
         self.screen.set_focus(box)
@@ -76,11 +84,21 @@ class ViewKeys(AppBase):
         box = self._filter_box()
         if box is None or (not box.display and not self.state.view.filter_text):
             return  # nothing to clear: Esc on a table does nothing
+        typing = self.screen.focused is box
         box.value = ""
         box.display = False
         self.state.filter_kept = False
         self._set_view(filter_text="")
-        self.screen.set_focus(self.query_one("#available", AvailableTable))  # now (app/filter_box.py)
+        if typing:  # Esc on a table clears the kept filter and stays on that table
+            self._leave_filter_box()
+
+    def _leave_filter_box(self) -> None:
+        """Back to where `/` was pressed, now (app/filter_box.py: the keys typed after Enter or
+        Esc go there); Available when that is gone (a dismissed job's row)."""
+        origin = self._filter_origin
+        if origin is None or not origin.is_attached or not origin.display or not origin.focusable:
+            origin = self.query_one("#available", AvailableTable)
+        self.screen.set_focus(origin)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -97,7 +115,7 @@ class ViewKeys(AppBase):
             self._set_view(filter_text=text)
 
     def action_keep_filter(self) -> None:
-        """Enter in the box: the filter applied and Available focused now, not later, so
+        """Enter in the box: the filter applied and the focus given back now, not later, so
         that the keys typed after Enter act on the filtered rows (app/filter_box.py)."""
         box = self.query_one("#filter", FilterInput)
         self._pending_filter = None
@@ -108,7 +126,7 @@ class ViewKeys(AppBase):
             self.renderer.available_subtitle()
         if not box.value.strip():
             box.display = False
-        self.screen.set_focus(self.query_one("#available", AvailableTable))
+        self._leave_filter_box()
 
     # -- the view toggles -------------------------------------------------------------------
 

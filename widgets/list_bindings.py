@@ -12,8 +12,8 @@ LIST_MOVES = [Binding("j", "cursor_down", "Down", show=False),
               Binding("g,home", "scroll_top", "First", show=False),
               Binding("G,end", "scroll_bottom", "Last", show=False)]
 
-# Enter in a filter box keeps the filter and focuses the table; Esc (in the box, or in a table
-# once the filter was kept) clears it. The app and the Environments screen each implement both.
+# Enter in a filter box keeps the filter and focuses the table `/` came from; Esc (in the box,
+# or in a table once the filter was kept) clears it. The app and the Environments screen each implement both.
 KEEP_FILTER = "keep_filter"
 CLEAR_FILTER = "clear_filter"
 
