@@ -47,6 +47,9 @@ HISTORY_CHROME = HELP_CHROME + 1
 # The dialogs' rules, read into the app's stylesheet when the first dialog opens (as app.tcss:
 # app CSS, not a widget's scoped defaults), so the first screen does not parse them.
 DIALOGS_CSS = "dialogs.tcss"
+# A dialog on a screen fewer rows high than this is drawn without its blank rows (an
+# 80x24 screen keeps them).
+CRAMPED_BELOW = 16
 # Said in a question whose `y` was typed before its changed text was drawn.
 CHANGED_UNDER_YES = "The question just changed: read it, then answer."
 
@@ -59,6 +62,11 @@ class ToastFreeDialog(ModalScreen[Answer]):
     history's lines) until it faded. Those on screen go when it opens, those raised while it is
     open wait until it closes (app/toast_gate.py; History keeps every message); a question's
     own news is said in it."""
+
+    # Below CRAMPED_BELOW rows the dialog drops its padding and blank lines and its buttons
+    # are one row high (dialogs.tcss `.-cramped`): at 20x6 it was an empty box, its padding
+    # and 3-row buttons taking every row the question had.
+    VERTICAL_BREAKPOINTS = [(0, "-cramped"), (CRAMPED_BELOW, "-roomy")]
 
     def on_mount(self) -> None:
         opened = getattr(self.app, "dialog_opened", None)

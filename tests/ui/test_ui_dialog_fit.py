@@ -41,3 +41,27 @@ async def test_a_tall_question_keeps_its_buttons_in_view(ui_world: UiWorld, size
         assert body.scroll_y == body.max_scroll_y and body.max_scroll_y > 0
         assert last.region.height > 0 and last.region.bottom <= screen.query_one("#yes").region.y
         assert screen.focused is screen.query_one("#no", Button)
+
+
+@pytest.mark.parametrize(("size", "buttons"), [((20, 6), ("#yes",)), ((40, 12), ("#yes", "#no"))])
+async def test_a_question_on_a_tiny_screen_shows_its_title_and_buttons(
+        ui_world: UiWorld, size: tuple[int, int], buttons: tuple[str, ...]) -> None:
+    """At 20x6 the question was an empty box: its padding, blank rows and three-row buttons
+    took the four rows it had. Cramped (dialogs.tcss), its title and its Yes show."""
+    app = ui_world.make_app()
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        app.push_screen(ConfirmModal("Quit?", ["1 job is running: quitting cancels it."],
+                                     confirm="Quit"))
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        await pilot.pause()
+        screen = app.screen
+        title = screen.query_one(".dialog-title")
+        hit, _ = screen.get_widget_at(title.region.x, title.region.y)
+        assert title.region.height > 0 and hit is title, (title.region, hit)
+        for button_id in buttons:
+            button = screen.query_one(button_id, Button)
+            region = button.region
+            assert region.height > 0 and region.bottom <= size[1] - 1, (button_id, region)
+            hit, _ = screen.get_widget_at(region.x + 1, region.y)
+            assert hit is button or button in hit.ancestors_with_self, (button_id, hit)
