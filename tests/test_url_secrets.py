@@ -60,6 +60,36 @@ def test_a_password_with_white_space_is_shown_as_stars() -> None:
     assert without_secrets("http://u:p@ss w@rd@h/") == "http://u:****@h/"
 
 
+def test_a_password_holding_a_slash_is_shown_as_stars() -> None:
+    # No URL parser reads a password there (the netloc ends at the `/`), so the pieces were
+    # shown as the URL's text: `https://user:pa/ss@host/x`.
+    assert without_secrets("https://user:pa/ss@host/x: HTTP 404") == "https://user:****@host/x: HTTP 404"
+    assert without_secrets("(https://u:a?b#c@h/)") == "(https://u:****@h/)"
+    assert without_secrets("https://me@corp:pa/ss@host") == "https://me@corp:****@host"
+    # A password without one still ends at the netloc's last `@`; a path's `@` is no user info.
+    assert without_secrets("https://user:pw@host/path@x") == "https://user:****@host/path@x"
+
+
+def test_text_after_a_url_is_no_user_name() -> None:
+    # A user name alone has no white space: `see me` was shown as `****`.
+    for text in ("https://host see me@example", "at https://h\tx me@there"):
+        assert without_secrets(text) == text
+
+
+_SLASHED_CHARS = st.characters(blacklist_characters="@", blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc"))
+
+
+@given(left=st.text(_SLASHED_CHARS, max_size=8), cut=st.sampled_from("/?#"),
+       right=st.text(_SLASHED_CHARS, max_size=8),
+       user=st.text(alphabet="abc.-_~% ", max_size=6),
+       rest=st.text(alphabet="ab/?#:@. \n", max_size=12))
+def test_a_password_cut_by_a_slash_is_not_shown(left: str, cut: str, right: str, user: str,
+                                                rest: str) -> None:
+    password = f"{left}{cut}{SECRET}{right}"
+    shown = without_secrets(f"error (https://{user}:{password}@mirror.example{rest}) more")
+    assert SECRET not in shown and f"{cut}{SECRET}" not in shown, shown
+
+
 def test_the_cli_never_prints_a_mirrors_password(pytui: Pytui) -> None:
     made = pytui.make("3.12.8")  # listed under its GitHub release URL, which a mirror serves
     write_uv_catalog(pytui.catalog, [made.build])
