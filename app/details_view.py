@@ -103,20 +103,46 @@ def _row_things(state: AppState, pane: str, key: str) -> tuple[
         archive = next((a for a in state.archives if cached_row_key(a.name) == key), None)
         if archive is not None:
             build = archive.build
+            if build is None:  # no catalog build of that name: an install may be its own
+                installation = _installed_from(state, archive)
         else:  # a download in flight
             job = next((j for j in state.running_jobs()
                         if j.build is not None and j.build.cache_filename == key), None)
             build = job.build if job else None
     else:
+        build = catalog.get(key) if catalog is not None else None
         if pane == "installed":
             installation = state.installation(key)
-        build = catalog.get(key) if catalog is not None else None
+            if installation is not None and build is not None and installation.build \
+                    and build.build and installation.build != build.build:
+                # The catalog lists another build of this key (an update, or an older one):
+                # the row is the install, described by its own build and its own archive.
+                return None, _own_archive(state, installation), installation
     if build is not None:
         # A cancelled download's `.part` too: the Cached pane shows it, and Available's `◐`.
         archive = (archive or state.cached_by_key().get(build.key)
                    or state.partial_by_key().get(build.key))
         installation = installation or state.installation(build.key)
     return build, archive, installation
+
+def _installed_from(state: AppState, archive: CachedArchive) -> Installation | None:
+    """The install of the build an archive's file name says (its key and its build), if any."""
+    from pytui.core.cache_names import parse_cache_name
+
+    parsed = parse_cache_name(archive.name)
+    if parsed is None or parsed.archive is None or archive.state != "ok":
+        return None
+    installation = state.installation(parsed.key)
+    if installation is None or installation.build != parsed.archive.build:
+        return None
+    return installation
+
+
+def _own_archive(state: AppState, installation: Installation) -> CachedArchive | None:
+    """The cached archive of an install's own build (no catalog build names it)."""
+    return next((archive for archive in state.archives
+                 if _installed_from(state, archive) is installation), None)
+
 
 def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details:
     build, archive, installation = _row_things(state, pane, key)
@@ -133,6 +159,8 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
     if build is not None:
         note_parts.append(f"build {build.build}" if build.build else "")
         note_parts.append(build.flavor)
+    elif installation is not None and installation.build:
+        note_parts.append(f"build {installation.build}")
     if archive is not None:
         note_parts.append(human_size(_archive_size(state, archive, title)))
     note_parts.append("in " + ", ".join(panes) if panes else "")
@@ -154,7 +182,8 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         missing = _missing_note(installation)
         if missing:  # a line of its own: the install line is cut when the window is narrow
             fields.append(("links", missing))
-        newer = vm.update_for(state, installation)
+        # (`i` on Cached installs the archive's own catalog build, which this one has not.)
+        newer = vm.update_for(state, installation) if build or pane != "cached" else None
         if newer is not None and newer.key != installation.key \
                 and newer.key in state.installed_keys:
             fields.append(("update", f"{upgrade_installed_note(newer)} "

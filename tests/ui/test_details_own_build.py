@@ -1,0 +1,48 @@
+"""Details of an install whose key the catalog lists with another build (installed build
+20240107, the catalog's 20251010): they describe the install, with its own build and its own
+cached archive, not the catalog's build; its archive's row in Cached says it is installed."""
+
+from __future__ import annotations
+
+from fixtures_archives import make_build
+from pytui.app.view_model import ViewModel
+from pytui.core.models import CachedArchive
+from view_state import a_state, an_installation
+
+
+def test_an_install_of_another_build_is_described_by_its_own(tmp_path) -> None:
+    catalogs = make_build(version="3.12.8", build_date="20251010", sha256="aa" * 32)
+    own = make_build(version="3.12.8", build_date="20240107", sha256="bb" * 32)
+    state = a_state(tmp_path, catalogs)
+    state.installations.append(an_installation(tmp_path / "root", own))
+    path = state.settings.cache_dir / own.cache_filename
+    path.parent.mkdir(parents=True)
+    path.write_bytes(bytes(10))
+    # The listing matches archives to the catalog by file name: this one matches none.
+    state.archives.append(CachedArchive(path, 10, None))
+    vm = ViewModel()
+    installed = vm.details(state, "installed", own.key)
+    assert installed.title == own.key
+    # Its own build, its archive, and the panes it is in (not the catalog's build, which is
+    # the update; Cached was left out).
+    assert installed.note == "build 20240107 · 10 B · in Cached, Installed"
+    fields = dict(installed.fields)
+    assert fields["archive"] == "~/cache/" + own.cache_filename
+    assert "build 20251010" in fields["update"]
+    assert "url" not in fields and "sha256" not in fields  # those are the catalog build's
+    # Its archive's row says the install is of it (and offers no `i`, which Cached refuses).
+    cached = vm.details(state, "cached", own.cache_filename)
+    assert cached.note == "build 20240107 · 10 B · in Cached, Installed"
+    assert "update" not in dict(cached.fields)
+    # Available's row is the catalog's build, as before.
+    available = vm.details(state, "available", catalogs.key)
+    assert available.note.startswith("build 20251010") and ("sha256", "aa" * 32) in available.fields
+
+
+def test_an_install_of_the_catalogs_build_is_unchanged(tmp_path) -> None:
+    build = make_build(version="3.12.8", build_date="20251010", sha256="aa" * 32)
+    state = a_state(tmp_path, build)
+    state.installations.append(an_installation(tmp_path / "root", build))
+    details = ViewModel().details(state, "installed", build.key)
+    assert details.note == "build 20251010 · install_only · in Available, Installed"
+    assert ("sha256", "aa" * 32) in details.fields
