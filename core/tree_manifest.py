@@ -216,6 +216,14 @@ def _columns(data: bytes) -> tuple[dict[str, object], str, list[list]]:
         raise TreeCorrupt("manifest entries are malformed")
     if len(set(paths)) != count:
         raise TreeCorrupt("manifest lists an entry twice")
+    # Every path and link target must be a file name: JSON may hold a lone surrogate
+    # ("\ud800") that no file name decodes to, and `os` would raise UnicodeEncodeError for it
+    # in the middle of an install (one pass each in C).
+    try:
+        "\n".join(paths).encode("utf-8", "surrogateescape")
+        "\n".join(targets).encode("utf-8", "surrogateescape")
+    except UnicodeError:
+        raise TreeCorrupt("manifest has a path or link target that is no file name") from None
     return header, kinds, [paths, modes, sizes, mtimes, inodes, targets]
 
 

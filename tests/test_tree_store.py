@@ -355,6 +355,10 @@ def manifest(entries: object, **header: object) -> bytes:
     [["f", "q", 0o644, 1, 1, 1, ""]],
     [["f", "f", 0o644, 1, 1, 1]],
     [["f", "f", 0o644, 1, 1, 1, ""], ["f", "f", 0o644, 1, 1, 1, ""]],
+    # No file name decodes to a lone surrogate outside surrogateescape's range (an install
+    # linking it raised UnicodeEncodeError).
+    [["\ud800x", "f", 0o644, 1, 1, 1, ""]],
+    [["x", "l", 0, 0, 0, 0, "\ud800"]],
     "nope",
 ])
 def test_hostile_manifests_are_refused(entries: object) -> None:
