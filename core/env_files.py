@@ -23,6 +23,17 @@ PIN_TEXT_MAX = 200
 FileIdent = tuple[int, int, int, int]
 
 
+def is_file_text(text: str) -> bool:
+    """Whether `text` is what a file name or file's text decodes to (UTF-8, undecodable bytes
+    as surrogate escapes). A state file's JSON can hold a lone surrogate no file gives
+    ("\\ud800"), which `os` and the terminal refuse with UnicodeEncodeError wherever it is used."""
+    try:
+        text.encode("utf-8", "surrogateescape")
+    except UnicodeError:
+        return False
+    return True
+
+
 def read_regular(path: str | os.PathLike[str], limit: int, *, dir_fd: int | None = None) -> bytes | None:
     """Up to `limit` bytes of a regular file (`path` relative to `dir_fd` when given); None for
     anything else or any error."""

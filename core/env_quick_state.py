@@ -16,7 +16,7 @@ flipped in a kept pyvenv.cfg reading would otherwise make a broken venv read as 
 field must have exactly its type and range; every path
 below a root must be relative, made of single components (no `.`, `..`, empty part, NUL or
 skipped name), no deeper than the walk's depth; each venv or pin must sit in a watched
-directory. Anything else and the file is refused with one line saying why: the scan then checks
+directory; no path, name or reading may hold a lone surrogate (JSON can, no file name does). Anything else and the file is refused with one line saying why: the scan then checks
 the whole tree and writes a good one.
 """
 
@@ -32,7 +32,7 @@ from pathlib import Path
 
 from pytui.core.atomic import write_atomic
 from pytui.core.bounded_read import read_at_most
-from pytui.core.env_files import CFG_KEYS, CFG_VALUE_MAX, PIN_TEXT_MAX, FileIdent
+from pytui.core.env_files import CFG_KEYS, CFG_VALUE_MAX, PIN_TEXT_MAX, FileIdent, is_file_text
 from pytui.core.env_places import MAX_SCAN_PATHS
 from pytui.core.envtree import ALL_FLAGS, MAX_DEPTH_LIMIT, SKIP_NAMES
 from pytui.core.record import Record
@@ -173,13 +173,13 @@ def _is_int(value: object, low: int = 0, high: int = _MAX_INT) -> bool:
 
 def _abs_path(value: object) -> bool:
     return (isinstance(value, str) and os.path.isabs(value) and "\x00" not in value
-            and os.path.normpath(value) == value)
+            and os.path.normpath(value) == value and is_file_text(value))
 
 
 def _rel_ok(rel: object, depth: int) -> bool:
     """A path below a root as a walk records it: "" (the root) or single components joined by
     `/`, none empty, `.`, `..` or a skipped name, at most `depth` of them."""
-    if not isinstance(rel, str) or "\x00" in rel:
+    if not isinstance(rel, str) or "\x00" in rel or not is_file_text(rel):
         return False
     if rel == "":
         return True
@@ -190,7 +190,7 @@ def _rel_ok(rel: object, depth: int) -> bool:
 
 def _name_ok(name: object) -> bool:
     return (isinstance(name, str) and name not in ("", ".", "..") and "/" not in name
-            and "\x00" not in name and name not in SKIP_NAMES)
+            and "\x00" not in name and name not in SKIP_NAMES and is_file_text(name))
 
 
 def _ident(value: object) -> FileIdent:
@@ -204,7 +204,8 @@ def _cfg(value: object) -> dict[str, str] | None:
     if value is None:
         return None
     if not (isinstance(value, dict) and all(
-            k in CFG_KEYS and isinstance(v, str) and len(v) <= CFG_VALUE_MAX for k, v in value.items())):
+            k in CFG_KEYS and isinstance(v, str) and len(v) <= CFG_VALUE_MAX and is_file_text(v)
+            for k, v in value.items())):
         raise _refuse("a pyvenv.cfg reading of the wrong form")
     return value
 
@@ -281,8 +282,11 @@ def _parse_root(entry: object, depth: int) -> tuple[str, QuickRoot]:
             raise _refuse("a venv outside the watched directories (or a path leaving its root)")
         quick_root.venvs[item[0]] = (_ident(item[1]), _cfg(item[2]))
     for item in _list(entry["pins"], MAX_KNOWN, "pins"):
-        if not (isinstance(item, list) and len(item) == 3 and item[0] in quick_root.watched
-                and (item[2] is None or (isinstance(item[2], str) and len(item[2]) <= PIN_TEXT_MAX))):
+        # (A pin's directory is a string before it is looked up: a list is unhashable.)
+        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
+                and item[0] in quick_root.watched
+                and (item[2] is None or (isinstance(item[2], str) and len(item[2]) <= PIN_TEXT_MAX
+                                         and is_file_text(item[2])))):
             raise _refuse("a pin outside the watched directories, or of the wrong form")
         quick_root.pins[item[0]] = (_ident(item[1]), item[2])
     return root, quick_root

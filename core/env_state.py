@@ -44,6 +44,7 @@ from pytui.core.env_files import (
     PIN_TEXT_MAX,
     FileIdent,
     file_ident,
+    is_file_text,
     read_open,
 )
 from pytui.core.envtree import ALL_FLAGS, LEAF_FLAGS, MAX_DEPTH_LIMIT, SKIP_NAMES, STATE_FILE, Tree
@@ -180,6 +181,7 @@ def _walks(entries: object, body: memoryview) -> dict[str, StoredWalk] | None:
         root, depth, skip, nodes, paths_bytes = (entry[k] for k in ("root", "depth", "skip", "nodes",
                                                                     "paths_bytes"))
         if (not isinstance(root, str) or not os.path.isabs(root) or "\x00" in root or root in walks
+                or not is_file_text(root)
                 or not _is_int(depth, 0, MAX_DEPTH_LIMIT) or not isinstance(skip, str)
                 or not _is_int(nodes, 1, STATE_MAX_NODES) or not _is_int(paths_bytes, 0, STATE_MAX_BYTES)):
             return None
@@ -253,11 +255,12 @@ def _ident(value: object) -> bool:
 
 def _cfg_fields(value: object) -> bool:
     return isinstance(value, dict) and all(
-        k in CFG_KEYS and isinstance(v, str) and len(v) <= CFG_VALUE_MAX for k, v in value.items())
+        k in CFG_KEYS and isinstance(v, str) and len(v) <= CFG_VALUE_MAX and is_file_text(v)
+        for k, v in value.items())
 
 
 def _pin_text(value: object) -> bool:
-    return value is None or (isinstance(value, str) and len(value) <= PIN_TEXT_MAX)
+    return value is None or (isinstance(value, str) and len(value) <= PIN_TEXT_MAX and is_file_text(value))
 
 
 def _readings(entries: object, valid) -> dict | None:
@@ -266,7 +269,7 @@ def _readings(entries: object, valid) -> dict | None:
         return None
     out = {}
     for path, entry in entries.items():
-        if not (isinstance(path, str) and os.path.isabs(path) and "\x00" not in path
+        if not (isinstance(path, str) and os.path.isabs(path) and "\x00" not in path and is_file_text(path)
                 and isinstance(entry, list) and len(entry) == 2 and _ident(entry[0]) and valid(entry[1])):
             return None
         out[path] = (tuple(entry[0]), entry[1])

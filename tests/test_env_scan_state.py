@@ -91,6 +91,15 @@ DAMAGE: dict[str, Callable[[bytes], bytes]] = {
     "a cfg reading of the wrong type": lambda d: _with_header(d, lambda h: h["cfg"].update(
         {"/x": [[1, 2, 3, 4], {"home": 5}]})),
     "a pin text too long": lambda d: _with_header(d, lambda h: h["pins"].update({"/x": [[1, 2, 3, 4], "3" * 500]})),
+    # Lone surrogates: valid JSON, but no file name or file's text decodes to one (`os` and the
+    # terminal raise UnicodeEncodeError for it).
+    "a root with a lone surrogate": lambda d: _with_header(d, lambda h: h["walks"][0].update(root="/\ud800")),
+    "a cfg reading with a lone surrogate": lambda d: _with_header(d, lambda h: h["cfg"].update(
+        {"/x": [[1, 2, 3, 4], {"home": "/\ud800"}]})),
+    "a cfg path with a lone surrogate": lambda d: _with_header(d, lambda h: h["cfg"].update(
+        {"/\ud800": [[1, 2, 3, 4], {"home": "/x"}]})),
+    "a pin text with a lone surrogate": lambda d: _with_header(d, lambda h: h["pins"].update(
+        {"/x": [[1, 2, 3, 4], "3.12\ud800"]})),
     "a path with ..": lambda d: _forged(d, _add_path("a3/../../etc")),
     "an absolute path": lambda d: _forged(d, _set("paths", 1, "/etc")),
     "paths out of order": lambda d: _forged(d, _swap),
