@@ -144,6 +144,15 @@ def _own_archive(state: AppState, installation: Installation) -> CachedArchive |
                  if _installed_from(state, archive) is installation), None)
 
 
+def _build_words(build: Build | None, installation: Installation | None) -> list[str]:
+    """The title line's first words: the catalog build's, else the install's own build."""
+    if build is not None:
+        return [f"build {build.build}" if build.build else "", build.flavor]
+    if installation is not None and installation.build:
+        return [f"build {installation.build}"]
+    return []
+
+
 def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details:
     build, archive, installation = _row_things(state, pane, key)
     home = state.home
@@ -155,12 +164,7 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
     if installation is not None:
         panes.append("Installed")
     title = build.key if build is not None else (installation.key if installation else one_line(key))
-    note_parts = []
-    if build is not None:
-        note_parts.append(f"build {build.build}" if build.build else "")
-        note_parts.append(build.flavor)
-    elif installation is not None and installation.build:
-        note_parts.append(f"build {installation.build}")
+    note_parts = _build_words(build, installation)
     if archive is not None:
         note_parts.append(human_size(_archive_size(state, archive, title)))
     note_parts.append("in " + ", ".join(panes) if panes else "")
