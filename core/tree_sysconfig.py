@@ -97,6 +97,13 @@ def read_sysconfig(path: Path, tree: Path) -> tuple[str, dict[str, object]] | No
         return None
     if set(map(type, values.values())) - {str, int}:
         return None  # bools are not int here: `type`, not isinstance
+    try:
+        # The fix-up writes them into a UTF-8 file: JSON can hold a lone surrogate, which the
+        # install's write refused with a UnicodeEncodeError traceback (one pass in C each).
+        "".join(values).encode("utf-8")
+        "".join(value for value in values.values() if type(value) is str).encode("utf-8")
+    except UnicodeError:
+        return None
     if not _made_from(doc, name, tree):
         return None
     return name, values

@@ -63,17 +63,25 @@ class _Extracted:
         return result.stderr
 
 
-@pytest.mark.parametrize("kept", ["as made", "hostile", "missing"])
+@pytest.mark.parametrize("kept", ["as made", "hostile", "a lone surrogate in a value",
+                                  "a lone surrogate in a name", "missing"])
 def test_an_install_from_a_tree_patches_sysconfig_as_an_extraction_does(pytui: Pytui, kept: str) -> None:
     scene = _Extracted(pytui)
     parsed = scene.parsed
     assert json.loads(unseal(parsed.read_bytes()) or b"")["name"] == scene.installed.name
-    if kept == "hostile":  # read back as hostile input: a value of the wrong type is refused
-        doc = json.loads(unseal(parsed.read_bytes()) or b"")
+    doc = json.loads(unseal(parsed.read_bytes()) or b"")
+    # Read back as hostile input: a value of the wrong type is refused, and so is text no
+    # UTF-8 file holds (valid JSON; writing it was a UnicodeEncodeError traceback).
+    if kept == "hostile":
         doc["vars"]["CC"] = ["rm", "-rf", "/"]
-        parsed.write_bytes(seal(json.dumps(doc).encode()))
-    elif kept == "missing":
+    elif kept == "a lone surrogate in a value":
+        doc["vars"]["CC"] = "clang\ud800"
+    elif kept == "a lone surrogate in a name":
+        doc["vars"]["CC\ud800"] = "clang"
+    if kept == "missing":
         parsed.unlink()
+    elif kept != "as made":
+        parsed.write_bytes(seal(json.dumps(doc).encode()))
     scene.reinstalled_from_the_tree(pytui)
     assert scene.installed.read_bytes() == scene.extracted
 
