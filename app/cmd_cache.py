@@ -9,12 +9,15 @@ something failed (a corrupt archive found, an unknown file refused, nothing matc
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
 from pytui.app.style import stderr_style
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pytui.core.cache import ArchiveCache
     from pytui.core.cache_purge import Leftovers
     from pytui.core.catalog import Catalog
@@ -173,8 +176,10 @@ def _describe(archive: CachedArchive) -> str:
 
 # -- actions ----------------------------------------------------------------------------------
 def _run_dir(args: argparse.Namespace) -> int:
-    print(args.settings.cache_dir)
-    return 0
+    from pytui.app.cmd_dir import run
+
+    args.which = "cache"
+    return run(args)
 
 
 def _archive_json(archive: CachedArchive, tree: TreeInfo | None) -> dict[str, Any]:
@@ -208,15 +213,20 @@ def _run_list(args: argparse.Namespace) -> int:
     from pytui.core.cache_names import partial_percent
 
     cache = _cache(args)
+    dangling = _dangling_link_problem(cache.root)
     archives = cache.list(_catalog(args))
     trees = cache.trees_by_archive()
+    if dangling is not None:
+        # Listed as empty (uv takes it for no cache), but the archives are elsewhere, or lost.
+        print(stderr_style().warning(dangling), file=sys.stderr)
     if args.json:
         from pytui.app.safe_text import json_text
 
         print(json_text([_archive_json(a, trees.get(a.name)) for a in archives]))
         return 0
     if not archives:
-        print(f"no archives in {_shown(cache.root)}")
+        if dangling is None:
+            print(f"no archives in {_shown(cache.root)}")
         return 0
     rows = []
     for archive in archives:
@@ -236,6 +246,16 @@ def _run_list(args: argparse.Namespace) -> int:
                       if count or kind == "archive")
     print(f"{kinds}{kept}, {_size(total)} in {_shown(cache.root)}")
     return 0
+
+
+def _dangling_link_problem(path: Path) -> str | None:
+    """The line for a cache dir that is a symbolic link to nothing, else None."""
+    from pytui.core.cache import CACHE_DIR_ALTERNATIVE
+    from pytui.core.installed import dir_shape_problem
+
+    if not os.path.islink(path) or os.path.exists(path):
+        return None
+    return dir_shape_problem(path, "the cache dir", CACHE_DIR_ALTERNATIVE)
 
 
 def _run_verify(args: argparse.Namespace) -> int:

@@ -27,9 +27,36 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(run=run, which="root")
 
 
+# What each directory is called in a warning, and the other way out of it.
+_NAMED = {
+    "root": ("the install root", "pass another with --install-dir or UV_PYTHON_INSTALL_DIR"),
+    "bin": ("the bin dir", "pass another with UV_PYTHON_BIN_DIR"),
+    "cache": ("the cache dir", "pass another directory with --cache-dir or UV_PYTHON_CACHE_DIR"),
+    "state": ("the state dir", "pass another with PYTUI_STATE_DIR"),
+}
+
+
 def run(args: argparse.Namespace) -> int:
     settings = args.settings
     paths = {"root": settings.install_root, "bin": settings.bin_dir,
              "cache": settings.cache_dir, "state": settings.state_dir}
     print(paths[args.which])
+    warn_if_no_directory(paths[args.which], *_NAMED[args.which])
     return 0
+
+
+def warn_if_no_directory(path: object, what: str, alternative: str) -> None:
+    """A `warning:` line on stderr when something other than a directory is at `path` (a file, a
+    symlink to nothing): the path is printed all the same and the exit code stays 0, as
+    `uv python dir` does, but a `cd "$(pytui dir)"` would fail with no word of why."""
+    from pathlib import Path
+
+    from pytui.core.installed import dir_shape_problem
+
+    problem = dir_shape_problem(Path(str(path)), what, alternative)
+    if problem is not None:
+        import sys
+
+        from pytui.app.style import stderr_style
+
+        print(stderr_style().warning(problem), file=sys.stderr)

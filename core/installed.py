@@ -62,14 +62,20 @@ def root_shape_problem(root: Path) -> str | None:
     name (a file, a symlink to one, a symlink to nothing), in words; None for a directory or
     nothing at all. uv fails on a file (`Not a directory`) and takes a symlink to nothing for
     no root when listing but cannot install into it: one line here, for every command."""
+    return dir_shape_problem(root, "the install root", ROOT_ALTERNATIVE)
+
+
+def dir_shape_problem(path: Path, what: str, alternative: str) -> str | None:
+    """`root_shape_problem` for any directory pytui uses (`what`: `the cache dir`...), with the
+    other way out (`alternative`: `pass another with ...`)."""
     try:
-        st = os.stat(root)
+        st = os.stat(path)
     except FileNotFoundError:
-        target = _link_target(root)
-        if target is None:  # nothing there (or the link went meanwhile): no root yet
+        target = _link_target(path)
+        if target is None:  # nothing there (or the link went meanwhile): none yet
             return None
-        return (f"the install root {root} is a symbolic link to {target}, which does not exist; "
-                f"remove the link or create that directory, or {ROOT_ALTERNATIVE}")
+        return (f"{what} {path} is a symbolic link to {target}, which does not exist; "
+                f"remove the link or create that directory, or {alternative}")
     except OSError:
         return None  # said by the listing itself, with its cause
     if stat.S_ISDIR(st.st_mode):
@@ -77,10 +83,9 @@ def root_shape_problem(root: Path) -> str | None:
     from pytui.core.fs_errors import file_kind
 
     kind = file_kind(st.st_mode)
-    target = _link_target(root)
-    what = kind if target is None else f"a symbolic link to {target}, {kind}"
-    return (f"the install root {root} is not a directory ({what}); remove it or "
-            f"{ROOT_ALTERNATIVE}")
+    target = _link_target(path)
+    shape = kind if target is None else f"a symbolic link to {target}, {kind}"
+    return f"{what} {path} is not a directory ({shape}); remove it or {alternative}"
 
 
 def _link_target(path: Path) -> str | None:

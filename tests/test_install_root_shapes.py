@@ -93,3 +93,38 @@ def test_uv_also_refuses_to_list_a_root_that_is_a_file(tmp_path: Path) -> None:
     done = subprocess.run([uv, "python", "list", "--only-installed"], env=env, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode != 0 and "Not a directory" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_pytui_dir_prints_a_root_that_is_no_directory_with_a_warning(pytui: Pytui, shape: str) -> None:
+    # uv prints the path and exits 0 (kept, as `cd "$(pytui dir)"` scripts read it); pytui
+    # printed nothing more, so the cd failed with no word of why.
+    root = odd_root(pytui.tmp, shape)
+    result = pytui.run("dir", UV_PYTHON_INSTALL_DIR=str(root))
+    assert result.returncode == 0 and result.stdout == f"{root}\n", str(result)
+    assert result.stderr.startswith(f"warning: the install root {root} "), str(result)
+    assert len(result.stderr.splitlines()) == 1, str(result)
+    assert "--install-dir or UV_PYTHON_INSTALL_DIR" in result.stderr, str(result)
+    for command in (("cache", "dir"), ("dir", "--cache")):
+        result = pytui.run(*command, UV_PYTHON_CACHE_DIR=str(root))
+        assert result.returncode == 0 and result.stdout == f"{root}\n", str(result)
+        assert result.stderr.startswith(f"warning: the cache dir {root} "), str(result)
+        assert result.stderr.rstrip().endswith("--cache-dir or UV_PYTHON_CACHE_DIR"), str(result)
+    # A directory says nothing more.
+    assert pytui.run("dir", UV_PYTHON_INSTALL_DIR=str(pytui.tmp)).stderr == ""
+
+
+def test_cache_list_names_a_cache_dir_that_links_to_nothing(pytui: Pytui) -> None:
+    # It listed as empty (`no archives in …`), as if the archives were gone.
+    pytui.add("3.12.8")
+    link = pytui.tmp / "cache-link"
+    link.symlink_to(pytui.tmp / "nowhere")
+    for args in (("cache", "list"), ("cache", "list", "--json")):
+        result = pytui.run(*args, UV_PYTHON_CACHE_DIR=str(link))
+        assert result.returncode == 0, str(result)
+        assert result.stderr == (f"warning: the cache dir {link} is a symbolic link to "
+                                 f"{pytui.tmp / 'nowhere'}, which does not exist; remove the link or "
+                                 "create that directory, or pass another directory with "
+                                 "--cache-dir or UV_PYTHON_CACHE_DIR\n"), str(result)
+        assert result.stdout == ("[]\n" if "--json" in args else ""), str(result)
+    assert not os.path.lexists(pytui.tmp / "nowhere") and link.is_symlink()
