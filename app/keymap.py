@@ -175,11 +175,14 @@ def table_keys() -> list[Key]:
     return [k for k in KEYMAP if k.table]
 
 
-def footer_label(action: str, *, offline: bool) -> str | None:
+def footer_label(action: str, *, offline: bool, focused_job_ended: bool = False) -> str | None:
     """The footer's label for `action` when it is not its key's: `o` reads `Online` while
-    offline (where it goes, as `Offline` does while online), never the mode it is in."""
+    offline (where it goes, as `Offline` does while online), never the mode it is in; `c`
+    reads `Dismiss` on a job row whose job has ended, as that is what it does there."""
     if action == "toggle_offline" and offline:
         return "Online"
+    if action == "cancel_job" and focused_job_ended:
+        return "Dismiss"
     return None
 
 

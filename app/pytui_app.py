@@ -161,7 +161,8 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
         yield KeyBar(labels=self._footer_label, plan=self._footer_plan, id="footer")
 
     def _footer_label(self, action: str) -> str | None:
-        return footer_label(action, offline=self.state.offline)
+        return footer_label(action, offline=self.state.offline,
+                            focused_job_ended=self.renderer.focused_job_ended())
 
     def _footer_plan(self) -> FooterPlan:
         return footer_plan(self.renderer.footer_pane(), jobs_listed=bool(self.state.jobs))

@@ -75,6 +75,14 @@ class Renderer:
             self._app.refresh_bindings()
         return listed
 
+    def focused_job_ended(self) -> bool:
+        """Whether the focused job row's job has ended (`c` dismisses its row)."""
+        focused = self._app.focused
+        if not isinstance(focused, JobRow):
+            return False
+        job = self._state.jobs.get(focused.job_id)
+        return job is not None and job.ended
+
     def available_subtitle(self) -> None:
         """The Available subtitle again for the rows shown (the filter was kept)."""
         app = self._app
@@ -106,6 +114,8 @@ class Renderer:
         with contextlib.suppress(*GONE):
             app.query_one("#jobs", JobList).upsert(job_view(job))
             self.jobs_listed()
+            if job.ended and self.focused_job_ended():
+                app.refresh_bindings()  # the footer's `c Cancel` becomes `c Dismiss`
             if job.build is not None:
                 app.query_one("#available", AvailableTable).show_one(
                     vm.available_row(state, job.build))

@@ -122,6 +122,8 @@ async def test_tab_through_the_panes_and_the_footer_follows(ui_world: UiWorld) -
         await wait_for(pilot, lambda: app.query(JobRow), what="the verify job's row")
         await wait_for(pilot, lambda: all(item.enabled for item in bar.items),
                        what="c no longer dimmed")
+        await wait_for(pilot, lambda: all(job.ended for job in app.state.jobs.values()),
+                       what="the verify job's end")
         seen: dict[str, list[str]] = {}
         for _ in range(6):
             pane = _pane(app)
@@ -136,9 +138,10 @@ async def test_tab_through_the_panes_and_the_footer_follows(ui_world: UiWorld) -
         assert seen["available"][:2] == ["Install", "Filter"]
         assert seen["cached"][:2] == ["Purge", "Verify"]
         assert seen["installed"][:4] == ["Uninstall", "Upgrade", "Envs", "Install"]
-        assert seen["jobs"][:1] == ["Cancel"]
+        assert seen["jobs"][:1] == ["Dismiss"]  # c on the ended verify job's row removes it
         # Every key still shown on every other pane: only the order changed.
-        assert all(sorted(labels) == sorted(seen["available"])
+        assert all(sorted("Cancel" if label == "Dismiss" else label for label in labels)
+                   == sorted(seen["available"])
                    for pane, labels in seen.items() if pane not in ("installed", "details"))
 
 

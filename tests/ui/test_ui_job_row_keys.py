@@ -34,3 +34,32 @@ async def test_keys_on_a_job_row_act_on_its_build(ui_world: UiWorld) -> None:
                        what="the cancelled build's install again")
         assert not any(j.key == other.key for j in app.state.jobs.values())
         await quit_answering_yes(pilot)
+
+
+async def test_c_reads_dismiss_on_an_ended_job_row(ui_world: UiWorld) -> None:
+    """`c` on an ended job's row dismisses it; the footer said `c Cancel` there."""
+    from pytui.widgets.key_bar import KeyBar
+
+    slow = ui_world.build("3.12.8")
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        bar = app.query_one("#footer", KeyBar)
+
+        def label() -> str:
+            return next(item.label for item in bar.shown() if item.action == "cancel_job")
+
+        await press_install(pilot, slow.key)
+        [job] = app.state.jobs.values()
+        await wait_for(pilot, lambda: job.phase == "download", what="the download")
+        await pilot.press("4")
+        await wait_for(pilot, lambda: isinstance(app.focused, JobRow), what="the job row focused")
+        assert label() == "Cancel"
+        await pilot.press("c")  # the job ends while its row has the focus
+        await wait_for(pilot, lambda: label() == "Dismiss", what="c Dismiss")
+        await pilot.press("3")
+        await wait_for(pilot, lambda: label() == "Cancel", what="c Cancel off the Jobs panel")
+        await pilot.press("4")
+        await wait_for(pilot, lambda: label() == "Dismiss", what="c Dismiss on the row again")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: not app.state.jobs, what="the row dismissed")
