@@ -28,7 +28,7 @@ from pathlib import Path
 
 from pytui.core.errors import InstallError
 from pytui.core.fixups import apply_fixups
-from pytui.core.installed import installation_from_dir, list_installed
+from pytui.core.installed import installation_from_dir, list_installed, root_shape_problem
 from pytui.core.keys import parse_key
 from pytui.core.link_repair import LINKING, MAX_LINKING_RECORDS, linked, record_linking, still_waits
 from pytui.core.models import Build, Installation
@@ -105,6 +105,9 @@ class InstallRoot(RootLocking, RootLinking):
             with os.fdopen(fd, "wb") as f:
                 f.write(b"*")
         except OSError as err:
+            problem = root_shape_problem(self.path)  # a file or a link to nothing put there
+            if problem is not None:
+                raise InstallError(problem) from None
             # A root that is there but refuses writes (a read-only mount) is not "cannot create".
             raise self._unwritable(err, "write to" if self.path.is_dir() else "create") from None
         return self

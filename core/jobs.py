@@ -22,6 +22,7 @@ from pytui.core.errors import (
     PytuiError,
 )
 from pytui.core.install_root import InstallRoot, restored_line
+from pytui.core.installed import root_shape_problem
 from pytui.core.keys import TYPE_CHECKING, _fields
 from pytui.core.models import Build, Installation
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, no_progress
@@ -155,6 +156,11 @@ class InstallJob:
         enter the cache only verified, and the install directory is swapped in only at commit.
         """
         self.progress(Progress("resolve", 0, None))
+        problem = root_shape_problem(self.root.path)
+        if problem is not None:
+            # A file or a link to nothing at the root's name: the CLI's line (its listing says
+            # it first), not "cannot create the install root" wrapped in what was kept.
+            raise InstallFailed(problem)
         if not self.reinstall and self.root.get(self.key) is not None:
             return InstallResult(self.build, "already", self.root.get(self.key))
         try:
