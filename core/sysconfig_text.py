@@ -136,7 +136,7 @@ def parse_sysconfigdata(text: str, source: str = "_sysconfigdata") -> dict[str, 
     equals = text.find("=", marker)
     fast = parse_sysconfig_literal(text[equals + 1:].strip())
     if fast is not None:
-        return fast
+        return _written_back(fast, source)
     import ast  # only here: the common shape is parsed above, and a tree keeps its parse
 
     try:
@@ -148,6 +148,19 @@ def parse_sysconfigdata(text: str, source: str = "_sysconfigdata") -> dict[str, 
     for key, value in values.items():
         if not isinstance(key, str) or isinstance(value, bool) or not isinstance(value, (str, int)):
             raise InstallError(f"cannot parse {source}: {key!r} is not a string or integer variable")
+    return _written_back(values, source)
+
+
+def _written_back(values: dict[str, object], source: str) -> dict[str, object]:
+    """`values`, once each name and text can be written back as UTF-8: an escape such as
+    `"\\ud800"` reads as a lone surrogate, which the write refused with a traceback."""
+    try:
+        "".join(values).encode("utf-8")
+        "".join(value for value in values.values() if type(value) is str).encode("utf-8")
+    except UnicodeEncodeError as err:
+        refused = repr(err.object[err.start:err.end])[1:-1]
+        raise InstallError(f"cannot parse {source}: it holds {refused} (a lone surrogate, not UTF-8 "
+                           "text); the archive's sysconfig data is damaged") from None
     return values
 
 

@@ -91,3 +91,27 @@ def test_empty_archive_says_it_is_empty(pytui: Pytui) -> None:
 
     assert "no files" in line and "writable" not in line, line
     assert not (pytui.root / build.key).exists() and pytui.temp_left() == []
+
+
+# `_sysconfigdata_*.py` text that parses (as JSON, as a Python literal) into a lone surrogate:
+# writing the fixed-up file back as UTF-8 was a UnicodeEncodeError traceback.
+SURROGATE_SYSCONFIG = {
+    "json value": 'build_time_vars = {"CC": "clang\\ud800", "prefix": "/install"}\n',
+    "python value": "build_time_vars = {'CC': 'clang\\ud800', 'prefix': '/install'}\n",
+    "python name": "build_time_vars = {'CC\\udcff': 'clang', 'prefix': '/install'}\n",
+}
+
+
+@pytest.mark.parametrize("text", SURROGATE_SYSCONFIG.values(), ids=SURROGATE_SYSCONFIG.keys())
+def test_sysconfig_data_escaping_a_lone_surrogate_is_one_line(pytui: Pytui, text: str) -> None:
+    from fixtures_archives import file
+
+    pytui.add("3.12.8")
+    pytui.call("install", "3.12")  # an earlier install that must stay as it is
+    before = snapshot(pytui.root, pytui.bin)
+    made = pytui.add("3.11.9", extra=[file("lib/python3.11/_sysconfigdata__linux_x86_64-linux-gnu.py", text)])
+
+    line = assert_clean_failure(pytui.run("install", "3.11"))
+
+    assert made.build.key in line and "lone surrogate" in line and "sysconfig data is damaged" in line, line
+    assert snapshot(pytui.root, pytui.bin) == before and pytui.temp_left() == []
