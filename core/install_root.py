@@ -306,7 +306,7 @@ class InstallRoot(RootLocking, RootLinking):
                          sysconfig=sysconfig)
             if bin_dir is not None:
                 # Killed from the swap to the links, the record says a bin link is missing.
-                record_linking(self.path, key)
+                record_linking(self.path, key, prefix)
             else:
                 # One an earlier run left (killed before its swap, its clean-up skipped while
                 # another held the lock) would mark this install, made without one, as missing it.

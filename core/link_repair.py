@@ -7,13 +7,15 @@ run meant to make and restores it on `i`.
 Which installs should have a bin link is not on disk: `pytui install --no-bin` and uv's own
 downloads (`uv run`, `uv venv`) make none, and are fine. So a commit that will link the bin dir
 records it first (`.temp/<key>.linking`, gone once the links are made): only such a record, left
-by a killed run, makes a bin link "missing". The minor-version link is made by every install.
+by a killed run and naming the install now at the key's name, makes a bin link "missing". The
+minor-version link is made by every install.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,13 +41,60 @@ def linking_record(root: Path, key: str) -> Path:
     return root / ".temp" / f"{key}{LINKING}"
 
 
-def record_linking(root: Path, key: str) -> None:
+def record_linking(root: Path, key: str, install: Path | None = None) -> None:
     """Made under the root's lock before the commit's swap; best-effort (without it a killed
     run's bin link is only not marked, and `pytui install` still makes it). O_NONBLOCK: a FIFO
-    put at the name would hold the open, and the root's lock, until something read it."""
+    put at the name would hold the open, and the root's lock, until something read it.
+
+    It names the install it is for: `install`, the staged directory the swap moves to
+    `<root>/<key>` (a rename keeps its device and inode). A run killed before its swap, or an
+    install another tool put there since (uv's `install --no-bin`, which leaves no record and
+    no bin link), is not the one named: the record then says nothing (`record_applies`)."""
+    identity = b""
+    if install is not None:
+        with contextlib.suppress(OSError):
+            st = os.lstat(install)
+            identity = f"{st.st_dev}:{st.st_ino}\n".encode()
     with contextlib.suppress(OSError):
-        os.close(os.open(linking_record(root, key), os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW
-                         | os.O_NONBLOCK | os.O_CLOEXEC, 0o644))
+        fd = os.open(linking_record(root, key), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+                     | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+        try:
+            os.write(fd, identity)
+        finally:
+            os.close(fd)
+
+
+# A record holds `<st_dev>:<st_ino>\n`; anything longer is not one of ours.
+_MAX_RECORD_BYTES = 64
+
+
+def record_applies(root: Path, key: str) -> bool:
+    """Whether a record of `key`'s links is there and is about the install at `<root>/<key>`
+    now: the one it names, or any for a record naming none (an older pytui's, empty). A record
+    that cannot be read as ours (not a regular file, too long, not `dev:ino`) says nothing."""
+    try:
+        fd = os.open(linking_record(root, key), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+                     | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        text = os.read(fd, _MAX_RECORD_BYTES + 1)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    if not text:
+        return True
+    dev, colon, ino = text.decode("ascii", "replace").strip().partition(":")
+    if len(text) > _MAX_RECORD_BYTES or not colon or not (dev.isdigit() and ino.isdigit()):
+        return False
+    try:
+        st = os.lstat(root / key)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) == (int(dev), int(ino))
 
 
 def linked(root: Path, key: str) -> None:
@@ -55,11 +104,12 @@ def linked(root: Path, key: str) -> None:
 
 
 def still_waits(root: Path, key: str, bin_dir: Path | None) -> bool:
-    """A record of `key`'s links still says something: `key` is installed and its bin link
-    (where the bin dir is known) leads nowhere. Else it is settled: the link is there (made by
-    `i`, uv, another pytui or the user), or the install is gone."""
+    """A record of `key`'s links still says something: `key` is installed, as the install the
+    record names, and its bin link (where the bin dir is known) leads nowhere. Else it is
+    settled: the link is there (made by `i`, uv, another pytui or the user), or the install is
+    gone or another (uv's `--no-bin`, a run killed before its swap)."""
     parts = parse_key(key)
-    if parts is None or not os.path.isdir(root / key):
+    if parts is None or not os.path.isdir(root / key) or not record_applies(root, key):
         return False
     return bin_dir is None or leads_nowhere(bin_dir / parts.bin_names[0])
 
@@ -92,7 +142,7 @@ def missing_links(root: Path, settings: Settings, key: str) -> list[str]:
     (its record is left). Not an install made without bin links (`--no-bin`, uv's downloads)."""
     absent = absent_links(root, settings, key)
     parts = parse_key(key)
-    if parts is None or not absent or os.path.lexists(linking_record(root, key)):
+    if parts is None or not absent or record_applies(root, key):
         return absent
     return [name for name in absent if name != parts.bin_names[0]]
 
