@@ -101,10 +101,24 @@ class ScrollingDialog(ToastFreeDialog[None]):
 
     def _fit(self, height: int) -> None:
         """The body gets the screen's height less the dialog's other rows, so the whole
-        dialog is on screen and the rest is reached by scrolling."""
+        dialog is on screen and the rest is reached by scrolling. Fitted again once laid
+        out: a line that wraps at this width takes more rows than CHROME counts."""
         body = self.query_one(f"#{self.BODY}", VerticalScroll)
-        body.styles.max_height = max(3, height - self.CHROME)
+        body.styles.max_height = max(1, height - self.CHROME - self._wrapped_rows())
+        self.call_after_refresh(self._refit, height)
+
+    def _refit(self, height: int) -> None:
+        # (Styles set to the value they hold change nothing: no layout again.)
+        self.query_one(f"#{self.BODY}", VerticalScroll).styles.max_height = \
+            max(1, height - self.CHROME - self._wrapped_rows())
         self.call_after_refresh(self._show_scroll_hint)
+
+    def _wrapped_rows(self) -> int:
+        """The rows the lines around the body take beyond the one each CHROME counts: a title
+        or the history's log path wraps on a narrow screen (0 before the first layout)."""
+        dialog = self.query_one(".dialog")
+        return sum(max(0, child.outer_size.height - 1) for child in dialog.children
+                   if child.id not in (self.BODY, self.HINT) and child.display)
 
     def _show_scroll_hint(self) -> None:
         body = self.query_one(f"#{self.BODY}", VerticalScroll)

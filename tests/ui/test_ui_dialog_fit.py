@@ -65,3 +65,51 @@ async def test_a_question_on_a_tiny_screen_shows_its_title_and_buttons(
             assert region.height > 0 and region.bottom <= size[1] - 1, (button_id, region)
             hit, _ = screen.get_widget_at(region.x + 1, region.y)
             assert hit is button or button in hit.ancestors_with_self, (button_id, hit)
+
+
+async def _hint_shown(pilot, app, hint_id: str) -> None:
+    """The dialog's `more below` line is on screen, inside the dialog, above the key bar."""
+    screen = app.screen
+    hint = screen.query_one(f"#{hint_id}")
+    await wait_for(pilot, lambda: hint.display and "more below" in str(hint.render()),
+                   what="the scroll hint")
+    await pilot.pause()
+    dialog = screen.query_one(".dialog")
+    region = hint.region
+    assert region.height == 1 and region.bottom <= dialog.region.bottom - 1, (region, dialog.region)
+    hit, _ = screen.get_widget_at(region.x, region.y)
+    assert hit is hint, hit
+
+
+@pytest.mark.parametrize("size", [(40, 12), (20, 6)])
+async def test_the_help_keeps_its_scroll_hint_on_a_small_screen(
+        ui_world: UiWorld, size: tuple[int, int]) -> None:
+    """At 40x12 the help's title wrapped to two rows the body's height did not allow for,
+    pushing `more below: ↓ PgDn End` off the dialog; at 20x6 the title was all it showed."""
+    from pytui.app.screens import HelpScreen
+
+    app = ui_world.make_app()
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="the help")
+        await _hint_shown(pilot, app, "help-scroll-hint")
+        assert app.screen.query_one("#help-body").region.height >= 1
+
+
+async def test_the_history_keeps_its_scroll_hint_when_its_log_path_wraps(
+        ui_world: UiWorld) -> None:
+    from pytui.app.screens import HistoryScreen
+
+    app = ui_world.make_app()
+    async with app.run_test(size=(40, 16)) as pilot:
+        await ready(pilot)
+        for number in range(30):
+            app.history.add("note", f"note {number}", "info", "something happened")
+        await pilot.press("H")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="the history")
+        screen = app.screen
+        # The log path's line wraps at this width (the case the fixed chrome missed).
+        assert max(w.region.height for w in screen.query(".dialog-hint")) > 1
+        await pilot.press("home")
+        await _hint_shown(pilot, app, "history-scroll-hint")
