@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from pytui.app.envs_view import users_fields
 from pytui.app.job_view import job_details, may_download
-from pytui.app.state import AppState
+from pytui.app.state import AppState, Job
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import upgrade_installed_note
 from pytui.core.keys import is_digits
@@ -50,14 +50,24 @@ def cache_total(state: AppState) -> int | None:
     download in flight counted at the bytes it has now (its job's progress, as its Cached
     row and Details say) instead of its `.part` as measured; None until measured. It follows
     the download as often as the job's progress is reported (core/progress.Throttle)."""
+    settled = settled_cache_usage(state)
+    if settled is None:
+        return None
+    return settled + sum(job.done for job in _downloading(state))
+
+
+def settled_cache_usage(state: AppState) -> int | None:
+    """The measured bytes less the `.part` of each download in flight, as measured: what the
+    archives, trees and other files take (the Cached subtitle splits it)."""
     if not state.disk_listed or state.cache_usage is None:
         return None
-    total = state.cache_usage
-    for job in state.running_jobs():
-        if job.build is not None and job.phase == "download":
-            name = job.build.cache_filename
-            total += job.done - state.cache_parts.get(name, 0)
-    return max(0, total)
+    parts = sum(state.cache_parts.get(job.build.cache_filename, 0)
+                for job in _downloading(state) if job.build is not None)
+    return max(0, state.cache_usage - parts)
+
+
+def _downloading(state: AppState) -> list[Job]:
+    return [job for job in state.running_jobs() if job.build is not None and job.phase == "download"]
 
 
 def catalog_label(state: AppState, catalog: Catalog) -> str:

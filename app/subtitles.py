@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pytui.app.details_view import cache_total, settled_cache_usage
 from pytui.app.sorting import describe
 from pytui.app.state import AppState
 from pytui.core.cache_kinds import counted, kind_counts, kind_of
@@ -101,15 +102,18 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
     trees = sum(1 for archive in listed if archive.tree)
     archives = counted(kinds["archive"], "archive")
     more = _unfinished(len(downloading), kinds["partial"], kinds["unknown"])
-    usage = state.cache_usage if state.disk_listed else None
+    usage = settled_cache_usage(state)
     if trees and usage is not None and usage > total:
         kept = _count(trees, "tree")
+        # The header's total leads (a download's bytes so far in it); the trees are what the
+        # measure found besides the archives, not the download's `.part`.
+        lead = human_size(cache_total(state) or usage)
         return _forms(state, "cached", *dict.fromkeys((
-            f"{human_size(usage)}: {archives} {human_size(total)} + {kept} "
+            f"{lead}: {archives} {human_size(total)} + {kept} "
             f"{human_size(usage - total)}{more}",
-            f"{human_size(usage)}: {archives} + {kept}{more}",
-            f"{human_size(usage)}: {archives} + {kept}",
-            f"{human_size(usage)} incl. {kept}")))
+            f"{lead}: {archives} + {kept}{more}",
+            f"{lead}: {archives} + {kept}",
+            f"{lead} incl. {kept}")))
     if not trees and not downloading and usage is not None and \
             human_size(usage) != human_size(total):
         # Resume notes, a stranger's file, a killed run's leftovers: the header counts them,

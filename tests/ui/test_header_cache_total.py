@@ -49,3 +49,22 @@ def test_part_sizes_are_the_regular_part_files(tmp_path) -> None:
     assert ArchiveCache(tmp_path / "missing").part_sizes() == {}
     (tmp_path / "file").write_text("x")
     assert ArchiveCache(tmp_path / "file").part_sizes() == {}
+
+
+def test_the_cached_subtitle_leads_with_the_headers_total_and_splits_the_rest(tmp_path, builds) -> None:
+    # With a tree kept: `<total>: 1 archive <A> + 1 tree <T> · 1 downloading`. T was the
+    # measured total less the archives, the download's `.part` as measured in it.
+    from pytui.widgets.format import human_size
+
+    state = a_state(tmp_path, *builds.values())
+    kept = a_cached_archive(state, builds[OLD], 1000)
+    kept.tree = True
+    build = builds[NEW]
+    tree = 3 * 1024 * 1024
+    state.cache_usage = 1000 + tree + 2 * 1024 * 1024  # the `.part` at 2 MiB when measured
+    state.cache_parts = {build.cache_filename: 2 * 1024 * 1024}
+    a_download(state, build, done=5 * 1024 * 1024, total=9 * 1024 * 1024)
+    total = header_info(state).cache_size
+    assert total == 1000 + tree + 5 * 1024 * 1024
+    assert ViewModel().cached_subtitles(state)[0] == (
+        f"{human_size(total)}: 1 archive 1000 B + 1 tree 3.0 MiB · 1 downloading")
