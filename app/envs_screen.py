@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from pytui.app.envs_view import env_details, env_rows, envs_status, no_row_note
 from pytui.app.filter_box import FilterBox
+from pytui.app.screens import CRAMPED_BELOW
 from pytui.app.state import AppState
 from pytui.app.subtitles import envs_subtitle
 from pytui.widgets.cut_rules import line_forms
@@ -48,7 +49,12 @@ class EnvironmentsScreen(Screen[None]):
                scrollbar-size-horizontal: 0; }
     #envs-detail { height: auto; min-height: 6; max-height: 12;
                    border: round $panel-lighten-2; padding: 0 1; }
+    /* At 40x12 the detail (or the no-environment note) took every row but the pane's border:
+       on a short screen it has half the height at most (its end cut, as past 12 rows). */
+    EnvironmentsScreen.-cramped #envs-detail { min-height: 3; max-height: 50%; }
     """
+
+    VERTICAL_BREAKPOINTS = [(0, "-cramped"), (CRAMPED_BELOW, "-roomy")]
 
     BINDINGS = [
         Binding("escape,e", "close", "Close", key_display="Esc"),

@@ -185,3 +185,21 @@ def test_a_cut_path_keeps_the_start_of_its_project() -> None:
     assert elide_path("~/.virtualenvs/old-notebooks", 20) == "…/old-notebooks"
     for width in range(0, 50):
         assert len(elide_path(path, width)) <= max(width, 0)
+
+
+async def test_a_short_screen_keeps_rows_of_the_table_beside_the_detail() -> None:
+    """At 40x12 the detail (here a broken env's: a long path and why) took every row but
+    the pane's border: no row of the table was shown."""
+    app = _Host()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EnvironmentsScreen)
+        await pilot.pause()
+        table = screen.table
+        # Its header and at least two rows are drawn.
+        assert table.region.height >= 3, table.region
+        hit, _ = screen.get_widget_at(table.region.x + 1, table.region.y + 2)
+        assert hit is table, hit
+        detail = screen.query_one("#envs-detail")
+        assert 3 <= detail.region.height <= 6, detail.region
