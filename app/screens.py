@@ -50,6 +50,8 @@ DIALOGS_CSS = "dialogs.tcss"
 # A dialog on a screen fewer rows high than this is drawn without its blank rows (an
 # 80x24 screen keeps them).
 CRAMPED_BELOW = 16
+# Fewer rows than this (80x24): the main screen's `-short` too (app/pytui_app.py).
+SHORT_BELOW = 30
 # Said in a question whose `y` was typed before its changed text was drawn.
 CHANGED_UNDER_YES = "The question just changed: read it, then answer."
 
@@ -66,7 +68,8 @@ class ToastFreeDialog(ModalScreen[Answer]):
     # Below CRAMPED_BELOW rows the dialog drops its padding and blank lines and its buttons
     # are one row high (dialogs.tcss `.-cramped`): at 20x6 it was an empty box, its padding
     # and 3-row buttons taking every row the question had.
-    VERTICAL_BREAKPOINTS = [(0, "-cramped"), (CRAMPED_BELOW, "-roomy")]
+    # Below SHORT_BELOW (80x24) the purge dialog is drawn tighter, so its buttons fit.
+    VERTICAL_BREAKPOINTS = [(0, "-cramped"), (CRAMPED_BELOW, "-short"), (SHORT_BELOW, "-roomy")]
 
     def on_mount(self) -> None:
         opened = getattr(self.app, "dialog_opened", None)

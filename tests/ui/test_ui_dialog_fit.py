@@ -113,3 +113,28 @@ async def test_the_history_keeps_its_scroll_hint_when_its_log_path_wraps(
         assert max(w.region.height for w in screen.query(".dialog-hint")) > 1
         await pilot.press("home")
         await _hint_shown(pilot, app, "history-scroll-hint")
+
+
+async def test_the_purge_dialog_keeps_its_buttons_on_screen_at_80x24(ui_world: UiWorld) -> None:
+    """At 80x24 the purge-by-rule dialog previewing two archives was taller than the screen:
+    `Purge (y)` was cut off below its top edge, under the total a user reads before it."""
+    from pytui.app.purge_screen import PurgeRulesModal
+
+    ui_world.seed_cache("3.13.1")
+    ui_world.seed_cache("3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("2", "P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="the dialog")
+        modal = app.screen
+        await pilot.press("right", "right", "enter")  # the `all` rule
+        await wait_for(pilot, lambda: len(modal.plan) == 2, what="the preview of both archives")
+        await pilot.pause()
+        total = modal.query_one("#purge-total")
+        for widget in (total, modal.query_one("#purge-yes", Button),
+                       modal.query_one("#purge-no", Button)):
+            region = widget.region
+            assert region.height > 0 and region.bottom <= 23, (widget, region)
+            hit, _ = modal.get_widget_at(region.x + 1, region.bottom - 1)
+            assert hit is widget or widget in hit.ancestors_with_self, (widget, hit)
