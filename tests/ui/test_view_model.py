@@ -205,13 +205,18 @@ def test_available_filter_fast_path_is_the_simple_rule(tmp_path, uv_catalog_path
     state.failed_keys.add(everything[1].key)
     typed = "3.12 musl"
     texts = [typed[:n] for n in range(1, len(typed) + 1)] + ["3.13t >=3.13", "pypy", "3.1", ""]
+    # The plain rule's answer for each text, derived once by a fresh view model: nothing the
+    # selection reads changes in the loop below, and `offline` changes the rows, not the builds.
+    unfiltered = ViewModel().visible_builds(with_view(state, filter_text=""))
+    kept_by_rule: dict[str, list[Build]] = {}
+    for text in texts:
+        terms = parse_filter(text.strip())
+        kept_by_rule[text] = [b for b in unfiltered if matches(terms, b.key, b)]
     for offline in (False, True):
         state.offline = offline
         for text in texts:
-            unfiltered = ViewModel().visible_builds(with_view(state, filter_text=""))
             state.view = view.replace(filter_text=text.strip())
-            terms = parse_filter(text.strip())
-            expected = [b for b in unfiltered if matches(terms, b.key, b)]
+            expected = kept_by_rule[text]
             assert vm.visible_builds(state) == expected, text
             rows = vm.available_rows(state)
             assert rows == [vm.available_row(state, b) for b in expected], text
