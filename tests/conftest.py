@@ -15,6 +15,7 @@ import pytest
 
 if TYPE_CHECKING:  # imported by the fixtures below: the plugins must be loaded (and rewritten) first
     from cli_harness import Pytui
+    from envs_helpers import PackedPrefixes
     from fixtures_archives import MadeArchive
     from fixtures_http import FaultyHTTPServer
 
@@ -57,6 +58,14 @@ def uv_catalog_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("uv-catalog") / "download-metadata.json"
     out.write_bytes(lzma.decompress(UV_CATALOG_XZ.read_bytes()))
     return out
+
+
+@pytest.fixture(scope="session")
+def packed_prefixes(tmp_path_factory: pytest.TempPathFactory) -> PackedPrefixes:
+    """Real interpreter prefixes packed as PBS archives once a session, copied per test."""
+    from envs_helpers import PackedPrefixes
+
+    return PackedPrefixes(tmp_path_factory.mktemp("packed-prefixes"))
 
 
 @pytest.fixture

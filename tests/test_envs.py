@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, assert_clean_failure, minor_of
-from envs_helpers import UV, InstalledPython, settle, uv_venv, venv
+from envs_helpers import UV, InstalledPython, PackedPrefixes, settle, uv_venv, venv
 
 needs_uv = pytest.mark.skipif(not UV.exists(), reason=f"uv is not installed beside {sys.executable}")
 
@@ -34,9 +34,9 @@ def envs_json(pytui: Pytui, *args: str, **env: str) -> dict[str, dict]:
 
 @pytest.mark.slow
 @needs_uv
-def test_envs_finds_each_kind_with_key_link_and_status(pytui: Pytui) -> None:
+def test_envs_finds_each_kind_with_key_link_and_status(pytui: Pytui, packed_prefixes: PackedPrefixes) -> None:
     home = Path(os.environ["HOME"])
-    python = InstalledPython(pytui)
+    python = InstalledPython(pytui, packed_prefixes)
     made, key, mm = python.made, python.key, python.mm
     patch_python, minor_python = python.patch_python, python.minor_python
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, assert_clean_failure
-from envs_helpers import UV, InstalledPython, uv_venv, venv
+from envs_helpers import UV, InstalledPython, PackedPrefixes, uv_venv, venv
 
 needs_uv = pytest.mark.skipif(not UV.exists(), reason=f"uv is not installed beside {sys.executable}")
 
@@ -29,9 +29,10 @@ def envs(pytui: Pytui, *args: str) -> tuple[dict[str, dict], str]:
 
 @pytest.mark.slow
 @needs_uv
-def test_a_deep_venv_is_missed_by_the_quick_scan_and_found_by_uninstall_at_once(pytui: Pytui) -> None:
+def test_a_deep_venv_is_missed_by_the_quick_scan_and_found_by_uninstall_at_once(
+        pytui: Pytui, packed_prefixes: PackedPrefixes) -> None:
     home = Path(os.environ["HOME"])
-    installed = InstalledPython(pytui)
+    installed = InstalledPython(pytui, packed_prefixes)
     key, mm, python = installed.key, installed.mm, installed.patch_python
     code = home / "code"
     venv(python, code / "proj" / ".venv")

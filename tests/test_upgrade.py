@@ -15,14 +15,15 @@ from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, assert_clean_failure, minor_of
-from envs_helpers import UV, older_patch, prefix_archive, run_python, running_prefix, uv_venv, venv
+from envs_helpers import UV, PackedPrefixes, older_patch, run_python, running_prefix, uv_venv, venv
 from pytui.app.progress_board import human_bytes
 from pytui.core.root_tree import footprint
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not UV.exists(), reason=f"uv is not installed beside {sys.executable}")
-def test_upgrade_moves_followers_to_the_new_patch_and_keeps_pinned_ones(pytui: Pytui) -> None:
+def test_upgrade_moves_followers_to_the_new_patch_and_keeps_pinned_ones(
+        pytui: Pytui, packed_prefixes: PackedPrefixes) -> None:
     older = older_patch()
     if older is None:
         pytest.skip("no second real interpreter of the running minor with a lower patch on this host")
@@ -30,7 +31,7 @@ def test_upgrade_moves_followers_to_the_new_patch_and_keeps_pinned_ones(pytui: P
     old_prefix, old_version = older
     new_prefix, new_version = running_prefix()
     mm = ".".join(new_version.split(".")[:2])
-    old = pytui.serve(prefix_archive(pytui.archives / "old", old_prefix, old_version))
+    old = pytui.serve(packed_prefixes.archive(pytui.archives / "old", old_prefix, old_version))
     pytui.call("install", mm)
     follower, pinned = home / "app" / ".venv", home / "legacy" / ".venv"
     made = uv_venv(pytui.env(), pytui.tmp, follower, mm)
@@ -38,7 +39,7 @@ def test_upgrade_moves_followers_to_the_new_patch_and_keeps_pinned_ones(pytui: P
     venv(pytui.root / old.build.key / "bin" / f"python{mm}", pinned)
     assert run_python(follower / "bin" / "python") == old_version
 
-    new = pytui.serve(prefix_archive(pytui.archives / "new", new_prefix, new_version))
+    new = pytui.serve(packed_prefixes.archive(pytui.archives / "new", new_prefix, new_version))
     before = pytui.state()
     dry = pytui.run("upgrade", "--dry-run")
     assert dry.returncode == 0, str(dry)
