@@ -44,6 +44,18 @@ hypothesis.settings.register_profile("pytui", deadline=None)
 hypothesis.settings.load_profile("pytui")
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile pytui's modules before the first test (under xdist the controller does it first;
+    a worker finds them up to date). Every pytui the tests start imports them, and where
+    PYTHONDONTWRITEBYTECODE is set no process writes bytecode: each child compiled its imports
+    from source again, about half the CPU of the CLI tests on a fresh clone. compileall writes
+    regardless of that variable, into the __pycache__ dirs a plain run would write."""
+    import compileall
+
+    for part in ("pytui_pkg", "app", "core", "widgets"):
+        compileall.compile_dir(REPO / part, quiet=2)
 # uv's real catalog (5530 builds): `crates/uv-python/download-metadata.json` from uv 0.12.5
 # (astral-sh/uv at 26a9dd4b), xz-compressed. tests/data/README.md says where it comes from.
 UV_CATALOG_XZ = REPO / "tests" / "data" / "download-metadata.json.xz"
