@@ -14,7 +14,7 @@ from pytui.core.catalog import Catalog
 from pytui.core.install_policy import upgrade_installed_note
 from pytui.core.keys import is_digits
 from pytui.core.models import Build, CachedArchive, Installation
-from pytui.widgets.format import human_age, human_size, one_line, short_path
+from pytui.widgets.format import home_shortened, human_age, human_size, one_line, short_path
 from pytui.widgets.rows import NOTHING_HIGHLIGHTED, Details, HeaderInfo, cached_row_key
 
 if TYPE_CHECKING:
@@ -262,7 +262,7 @@ def _job_line(state: AppState, key: str, fields: list[tuple[str, str]]) -> str:
         fields.append(("job", f"{job.phase} — press c to cancel"))
     elif job is not None and job.phase == "failed":
         fields.append(("last job", "failed (why: below)"))
-        return job.error
+        return home_shortened(job.error, state.home)  # as the job's own details say it
     return ""
 
 

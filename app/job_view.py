@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from pytui.app.state import INSTALL, UNINSTALL, VERIFY, AppState, Job
-from pytui.widgets.format import short_path
+from pytui.widgets.format import home_shortened, short_path
 from pytui.widgets.rows import Details, JobView
 
 
@@ -57,9 +57,10 @@ def job_view(job: Job) -> JobView:
 
 def job_details(state: AppState, job: Job) -> Details:
     """A job's whole outcome: what it worked on, where it is, the full error."""
+    # Paths in its words from `~`, as the panes, toasts and History write them.
     fields: list[tuple[str, str]] = [("state", job.phase)]
     if job.note:
-        fields.append(("now", job.note))
+        fields.append(("now", home_shortened(job.note, state.home)))
     if job.build is not None:
         from pytui.app.download_source import first_download_url
 
@@ -67,9 +68,9 @@ def job_details(state: AppState, job: Job) -> Details:
     if job.installation is not None:
         fields.append(("install", short_path(job.installation.path, state.home)))
     if job.summary:
-        fields.append(("result", job.summary))
+        fields.append(("result", home_shortened(job.summary, state.home)))
     return Details(title=f"job {job.job_id}: {job.kind} {job.title}", fields=tuple(fields),
-                   message=job.error)
+                   message=home_shortened(job.error, state.home))
 
 
 # Phases in which a launched install may still read from the network (later ones work on

@@ -1,0 +1,29 @@
+"""A job's details (Jobs panel focused, or a failed build's row) write paths under the home
+from `~`, as the panes, toasts and History do: a cancelled install's outcome named its
+`.part` as `/home/…/.cache/uv/python/…` in Details alone (no Pilot)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pytui.app.job_view import job_details
+from pytui.app.state import AppState, Job
+from pytui.core.settings import Settings
+from ui_helpers import HOST
+
+
+def test_a_jobs_outcome_names_paths_from_the_home() -> None:
+    home = Path(os.environ["HOME"])
+    part = home / "cache" / "31c6ad93c-cpython-3.12.8-20250115-x86_64-unknown-linux-gnu.tar.gz.part"
+    state = AppState(Settings.resolve(), HOST, home)
+    job = Job(2, "install", "cpython-3.12.8-linux-x86_64-gnu", phase="cancelled",
+              note=f"waiting for the lock on {home / 'root'}",
+              error=f"download cancelled; 1.3 MiB kept in {part} for the next attempt",
+              summary=f"nothing was installed in {home / 'root'}")
+    details = job_details(state, job)
+    said = [details.message, *(value for _, value in details.fields)]
+    assert not any(str(home) in text for text in said), said
+    assert f"kept in ~/cache/{part.name} for" in details.message
+    assert ("now", "waiting for the lock on ~/root") in details.fields
+    assert ("result", "nothing was installed in ~/root") in details.fields
