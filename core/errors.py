@@ -66,11 +66,22 @@ def unresolved_host(err: BaseException, url: str) -> str | None:
             return None
         if isinstance(cause, socket.gaierror):
             try:
-                return urlsplit(url).hostname or None
+                return urlsplit(_failed_url(err) or url).hostname or None
             except ValueError:
                 return None
         cause = cause.__cause__ or cause.__context__
     return None
+
+
+def _failed_url(err: BaseException) -> str | None:
+    """The URL of the request that failed when `err` is httpx's: a redirect's own, whose host
+    it is that did not resolve (the first URL's host was named, which had answered)."""
+    try:
+        request = err.request  # type: ignore[attr-defined]  # httpx: RuntimeError when unset
+    except (AttributeError, RuntimeError):
+        return None
+    url = getattr(request, "url", None)
+    return None if url is None else str(url)
 
 
 class UsageError(PytuiError):

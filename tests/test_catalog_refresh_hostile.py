@@ -187,3 +187,28 @@ def test_no_network_says_which_host_did_not_resolve(tmp_path: Path, monkeypatch)
         load_catalog(settings_for(tmp_path, downloads_json="https://custom.example/c.json"))
     assert "(cannot look up custom.example (no network, or no DNS)); check the URL" in \
         str(err.value), str(err.value)
+
+
+def test_a_catalog_redirected_to_a_name_that_does_not_resolve_names_that_host(
+        http_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a redirect, the line named the first host (`cannot look up 127.0.0.1`), which had
+    answered, not the one that did not resolve. The redirect's lookup fails here without a
+    resolver (a small double: no query leaves the machine)."""
+    import socket
+
+    from pytui.core.errors import CatalogError
+
+    real = socket.getaddrinfo
+
+    def lookup(host, *args, **kwargs):
+        if host == "unresolvable.test":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    url = http_server.add("/c.json", b"", mode="redirect", mode_args={"location": "http://unresolvable.test/c.json"})
+    with pytest.raises(CatalogError) as err:
+        load_catalog(settings_for(tmp_path, downloads_json=url))
+    assert "(cannot look up unresolvable.test (no network, or no DNS))" in str(err.value), str(err.value)
+    result = refresh_catalog(settings_for(tmp_path, catalog_url=url))
+    assert "(cannot look up unresolvable.test (no network, or no DNS))" in result.message, result.message
