@@ -22,6 +22,8 @@ from pytui.core.models import Build, build_from_row
 
 # The length of a sha256 as its JSON string holds it.
 _DIGEST_LENGTH = 64
+# How far past a URL the rest of its entry is read to find `"sha256": null`.
+_ENTRY_REST_BYTES = 64 * 1024
 
 
 class ColumnBuilds(LazyBuilds):
@@ -150,6 +152,36 @@ def source_values(source: bytes, url_at: list[int], url_len: list[int],
         return None
     urls, digests = values[:count], values[count:]
     if len(digests) != count:  # null sha256s: None in their places
+        # An entry is no proof that a build has none: -1 put in place of an offset would
+        # install an archive unchecked. Its own object in the source must say so.
+        if not all(map(_says_no_sha256, repeat(source), compress(ends, map(operator.not_, present)))):
+            return None
         by_build = dict(zip(compress(range(count), present), digests, strict=True))
         return urls, list(map(by_build.get, range(count)))
     return urls, digests  # type: ignore[return-value]  # a list of str is a list of str | None
+
+
+def _says_no_sha256(source: bytes, url_end: int) -> bool:
+    """Whether the members that follow a URL string (whose closing quote is at `url_end`) in
+    its entry's object include `"sha256": null`: read with the JSON scanner up to the object's
+    `}`. A file that puts the sha256 before the URL says False, and is parsed again (uv's
+    catalog and pytui's writers put it after)."""
+    import json
+
+    text = source[url_end + 1:url_end + 1 + _ENTRY_REST_BYTES].decode("utf-8", "replace")
+    decoder = json.JSONDecoder()
+    at = 0
+    while True:
+        at = len(text) - len(text[at:].lstrip())
+        if text[at:at + 1] != ",":
+            return False  # the object's end (or no JSON) before a null sha256
+        try:
+            key, at = decoder.raw_decode(text, len(text) - len(text[at + 1:].lstrip()))
+            at = len(text) - len(text[at:].lstrip())
+            if text[at:at + 1] != ":":
+                return False
+            value, at = decoder.raw_decode(text, len(text) - len(text[at + 1:].lstrip()))
+        except (ValueError, RecursionError):
+            return False
+        if key == "sha256":
+            return value is None

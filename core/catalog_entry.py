@@ -228,8 +228,11 @@ def valid_key_columns(columns: list) -> bool:
         return False
     if not columns[0]:
         return True
-    (implementations, majors, minors, patches, prereleases, variants, oses, arches, libcs,
-     releases, flavors) = map(set, columns)
+    try:
+        (implementations, majors, minors, patches, prereleases, variants, oses, arches, libcs,
+         releases, flavors) = map(set, columns)
+    except TypeError:  # a list or an object among the values (a forged parsed-catalog entry)
+        return False
     text_columns = (implementations, prereleases, variants, oses, arches, libcs, releases, flavors)
     if any({type(value) for value in column} != {str} for column in text_columns):
         return False

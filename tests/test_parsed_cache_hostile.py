@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pytui.core import parsed_cache
-from pytui.core.sealed import SEAL_LENGTH
+from pytui.core.sealed import SEAL_LENGTH, seal
 from pytui.core.sources import load_catalog
 from test_catalog import entry, settings_for, uv_json
 
@@ -68,3 +68,68 @@ def test_any_single_bit_flipped_is_a_miss(cached, position: int, bit: int) -> No
     path.write_bytes(bytes(flipped))
     assert _described(load_catalog(config)) == truth
     path.write_bytes(good)
+
+
+@pytest.mark.parametrize("value", [[], {}, ["x"]], ids=["list", "object", "list of text"])
+def test_a_forged_entry_with_a_list_among_version_numbers_is_a_miss(cached, value: object) -> None:
+    """The seal made again (core/sealed.py is no defence against a rewrite on purpose): a
+    version number that is a list or an object made the check's `set` raise TypeError, a
+    traceback for `pytui list` and `pytui install`."""
+    config, path, good = cached
+    truth = _described(load_catalog(config))
+    doc = json.loads(good[:-SEAL_LENGTH])
+    doc["columns"][1][0] = value  # the first build's major
+    path.write_bytes(seal(json.dumps(doc).encode()))
+    assert _described(load_catalog(config)) == truth
+    assert _entry_path(config.state_dir).read_bytes() == good  # rebuilt as it was
+
+
+def _counted(source: Path, parses: list[int]):
+    from pytui.core.catalog import parse_catalog
+
+    def parse(data: bytes):
+        parses.append(1)
+        return parse_catalog(data, str(source))
+    return parse
+
+
+def test_a_forged_entry_cannot_drop_a_builds_sha256(tmp_path: Path) -> None:
+    """-1 is where a build with a null sha256 has no offset; put in place of a real one, the
+    build was made without a sha256, and `pytui install` took any archive the URL served.
+    Its own entry in the source must say `"sha256": null`: else the source is parsed again."""
+    source = tmp_path / "mine.json"
+    source.write_bytes(uv_json(entry(), entry(minor=13)))
+    parses: list[int] = []
+    parse = _counted(source, parses)
+    truth = parsed_cache.cached_parse(source, "uv-json", tmp_path / "state", parse).builds
+    path = _entry_path(tmp_path / "state")
+    doc = json.loads(path.read_bytes()[:-SEAL_LENGTH])
+    doc["sha_at"] = [-1, -1]
+    path.write_bytes(seal(json.dumps(doc).encode()))
+    builds = parsed_cache.cached_parse(source, "uv-json", tmp_path / "state", parse).builds
+    assert builds == truth and all(build.sha256 for build in builds)
+    assert len(parses) == 2  # the source parsed again
+
+
+def test_builds_with_a_null_sha256_are_served_from_the_entry(uv_catalog_path: Path, tmp_path: Path) -> None:
+    """uv's catalog has a few (its key order puts `sha256` after `url`): the check finds their
+    null in their own objects, so the entry stays a hit. A file with the sha256 before the URL
+    is parsed again each time, with the same builds."""
+    doc = json.loads(uv_catalog_path.read_bytes())
+    nulls = {key: value for key, value in doc.items() if value.get("sha256") is None}
+    assert nulls  # (5 of 5530)
+    source = tmp_path / "uv.json"
+    source.write_text(json.dumps({**dict(list(doc.items())[:20]), **nulls}, indent=2))
+    parses: list[int] = []
+    parse = _counted(source, parses)
+    one = parsed_cache.cached_parse(source, "uv-json", tmp_path / "state", parse)
+    two = parsed_cache.cached_parse(source, "uv-json", tmp_path / "state", parse)
+    assert one.builds == two.builds and len(parses) == 1
+    assert sum(build.sha256 is None for build in two.builds) == len(nulls)
+    reordered = tmp_path / "reordered.json"
+    reordered.write_text(json.dumps({key: {"sha256": None, **value} for key, value in nulls.items()}))
+    parses.clear()
+    parse = _counted(reordered, parses)
+    first = parsed_cache.cached_parse(reordered, "uv-json", tmp_path / "state", parse).builds
+    again = parsed_cache.cached_parse(reordered, "uv-json", tmp_path / "state", parse).builds
+    assert first == again and all(build.sha256 is None for build in again) and len(parses) == 2
