@@ -95,10 +95,18 @@ def details(vm: ViewModel, state: AppState, pane: str, key: str | None) -> Detai
 
 def nothing_note(state: AppState, pane: str) -> str:
     """What the details say when the pane has no row highlighted: why, when a filter left
-    it empty (a newcomer read `Nothing highlighted.` as nothing being there)."""
+    it empty (a newcomer read `Nothing highlighted.` as nothing being there), or that the
+    install root or the cache holds nothing yet and how that changes."""
     text = state.view.filter_text
     if text and pane in ("available", "cached", "installed"):
         return f"No row here matches the filter “{text}” (Esc clears it)."
+    if state.disk_listed and pane == "installed" and not state.installations \
+            and not state.root_problem:
+        return (f"Nothing is installed in {short_path(state.settings.install_root, state.home)}"
+                " yet: highlight a build on Available (1) and press i.")
+    if state.disk_listed and pane == "cached" and not state.archives and not state.cache_problem:
+        return (f"No archive in the cache ({short_path(state.settings.cache_dir, state.home)})"
+                " yet: an install downloads its archive there.")
     return NOTHING_HIGHLIGHTED
 
 

@@ -344,7 +344,7 @@ def test_the_details_say_why_nothing_is_highlighted_under_a_filter(tmp_path) -> 
     from view_state import a_state
 
     state = a_state(tmp_path)
-    assert nothing_note(state, "installed") == NOTHING_HIGHLIGHTED == "Nothing highlighted."
+    assert nothing_note(state, "jobs") == NOTHING_HIGHLIGHTED == "Nothing highlighted."
     state.view = ViewOptions(filter_text="3.13")
     for pane in ("available", "cached", "installed"):
         assert nothing_note(state, pane) == \
@@ -366,3 +366,23 @@ async def test_an_emptied_pane_says_its_filter_in_the_details(ui_world: UiWorld)
         await wait_for(pilot, lambda: not app.state.view.filter_text, what="filter cleared")
         await pilot.press("1")
         await wait_for(pilot, lambda: panel.details is not None, what="a row's details again")
+
+
+def test_the_details_of_an_empty_root_or_cache_say_so(tmp_path) -> None:
+    # Installed or Cached focused with nothing in them read `Nothing highlighted.`, as if a
+    # row were missing a highlight; now what is empty and how it fills.
+    from pytui.app.details_view import nothing_note
+    from pytui.widgets.rows import NOTHING_HIGHLIGHTED
+    from view_state import a_state
+
+    state = a_state(tmp_path)
+    assert nothing_note(state, "installed") == (
+        "Nothing is installed in ~/root yet: highlight a build on Available (1) and press i.")
+    assert nothing_note(state, "cached") == (
+        "No archive in the cache (~/cache) yet: an install downloads its archive there.")
+    state.root_problem = "the install root ~/root is a file"
+    state.cache_problem = "cannot read the cache dir"
+    assert nothing_note(state, "installed") == nothing_note(state, "cached") == NOTHING_HIGHLIGHTED
+    state.disk_listed = False  # not listed yet: nothing is known to be empty
+    state.root_problem = state.cache_problem = None
+    assert nothing_note(state, "installed") == nothing_note(state, "cached") == NOTHING_HIGHLIGHTED
