@@ -119,3 +119,21 @@ def test_header_shows_paths_whole_when_they_fit() -> None:
 def test_a_catalog_of_one_build_says_build() -> None:
     assert " · 1 build · " in render_header(_info(builds=1), 118).plain
     assert " · 2 builds · " in render_header(_info(builds=2), 118).plain
+
+
+def test_at_40_columns_the_count_and_trees_give_way_before_a_name_or_size_is_cut() -> None:
+    # At 40 columns the header read `catalog ~/c…log.jso…` (elided, then cut at the edge) and
+    # `cache ~/cache (261.5 …`: the build count and `incl. trees` now give way first.
+    info = _info(catalog_source="~/catalog.json", install_root="~/root", cache_dir="~/cache",
+                 cache_size=267_000, builds=8, catalog_note="", cache_trees=True)
+    lines = render_header(info, 38).plain.split("\n")
+    assert lines == ["pytui  ONLINE   catalog ~/catalog.json",
+                     "root ~/root  cache ~/cache (260.7 KiB)"], lines
+    # Where they fit, both stay.
+    wide = render_header(info, 78).plain.split("\n")
+    assert wide == ["pytui  ONLINE   catalog ~/catalog.json · 8 builds",
+                    "root ~/root   cache ~/cache (260.7 KiB incl. trees)"], wide
+    # The catalog's note (its age or a failed refresh) stays: only the count went.
+    noted = render_header(_info(catalog_source="~/catalog.json", builds=8,
+                                catalog_note="refresh failed"), 48).plain.split("\n")[0]
+    assert "builds" not in noted and " · refresh" in noted and len(noted) <= 48, noted

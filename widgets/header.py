@@ -59,23 +59,43 @@ def _catalog_line(info: HeaderInfo, width: int, problem_style: Style | str) -> T
     else:
         text.append(" ONLINE ", style="bold black on green")
     text.append("  catalog ", style="dim")
-    after = Text()
-    if info.builds:
-        after.append(f" · {info.builds} build{'s' if info.builds != 1 else ''}", style="dim")
-    if info.catalog_note:
-        after.append(" · ")
-        after.append(info.catalog_note, style=problem_style if info.catalog_problem else "dim")
+    after = _after_catalog(info, problem_style, count=True)
     room = width - len(text) - len(after)
+    if room < _shortest_label(info.catalog_source):
+        # Narrower than about 50 columns: the build count gives way before the catalog's
+        # name is cut at the line's end (`~/c…log.jso…` at 40 columns).
+        after = _after_catalog(info, problem_style, count=False)
+        room = width - len(text) - len(after)
     text.append(_catalog_label(info.catalog_source, room))
     text.append_text(after)
     text.truncate(width, overflow="ellipsis")
     return text
 
 
+def _after_catalog(info: HeaderInfo, problem_style: Style | str, *, count: bool) -> Text:
+    """What follows the catalog's label: its build count (when `count`) and its note."""
+    after = Text()
+    if info.builds and count:
+        after.append(f" · {info.builds} build{'s' if info.builds != 1 else ''}", style="dim")
+    if info.catalog_note:
+        after.append(" · ")
+        after.append(info.catalog_note, style=problem_style if info.catalog_problem else "dim")
+    return after
+
+
+def _is_path(label: str) -> bool:
+    return label.startswith(("~", "/", ".")) or "://" in label
+
+
+def _shortest_label(label: str) -> int:
+    """The fewest cells the catalog's label is drawn in (`_catalog_label`)."""
+    return min(len(label), MIN_PATH) if _is_path(label) else len(label_forms(label)[-1])
+
+
 def _catalog_label(label: str, room: int) -> str:
     """A path or URL keeps its start and its file name (its middle elided); any other label
     gives way to a shorter whole form (`embedded 2026.10.25`), never its middle."""
-    if label.startswith(("~", "/", ".")) or "://" in label:
+    if _is_path(label):
         return elide_middle(label, max(MIN_PATH, room))
     forms = label_forms(label)
     return next((form for form in forms if len(form) <= room), forms[-1])
@@ -84,8 +104,16 @@ def _catalog_label(label: str, room: int) -> str:
 def _paths_line(info: HeaderInfo, width: int) -> Text:
     trees = " incl. trees" if info.cache_trees else ""
     size = f" ({human_size(info.cache_size)}{trees})" if info.cache_size is not None else ""
-    fixed = len("root ") + len("   cache ") + len(size)
+    gap = "   cache "
+    fixed = len("root ") + len(gap) + len(size)
     root, cache = info.install_root, info.cache_dir
+    if trees and len(root) + len(cache) > width - fixed:
+        # `incl. trees` gives way before a path is elided (the Cached pane's subtitle says it).
+        size = size.replace(trees, "")
+        fixed -= len(trees)
+    if len(root) + len(cache) > width - fixed:
+        gap = "  cache "  # then a space of the gap (40 columns: the size stays whole)
+        fixed -= 1
     room = width - fixed
     if len(root) + len(cache) > room:
         # Share the room: a short path keeps its whole length, the other gets the rest.
@@ -100,7 +128,7 @@ def _paths_line(info: HeaderInfo, width: int) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append("root ", style="dim")
     text.append(root)
-    text.append("   cache ", style="dim")
+    text.append(gap, style="dim")
     text.append(cache)
     if size:
         text.append(size, style="bold")
