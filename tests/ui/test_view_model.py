@@ -110,6 +110,17 @@ def test_an_archive_with_a_kept_tree_is_marked(tmp_path, builds) -> None:
                                           "46.0 MiB: 2 archives + 1 tree",
                                           "46.0 MiB incl. 1 tree")
     assert vm.cached_subtitle(state) == vm.cached_subtitles(state)[0]
+    # A stopped download beside them: at 80 columns its count stays before the trees' (the
+    # pane read `… + 1 tree`, the `.part` row counted nowhere).
+    state.archives.append(CachedArchive(state.settings.cache_dir / (
+        builds[OTHER].cache_filename + ".part"), 1000, builds[OTHER], state="partial"))
+    forms = vm.cached_subtitles(state)
+    assert forms[1:3] == ("46.0 MiB: 2 archives + 1 tree · 1 partial",
+                          "46.0 MiB: 2 archives · 1 partial"), forms
+    from pytui.widgets.format import first_fitting
+
+    assert first_fitting(forms, 36) == "46.0 MiB: 2 archives · 1 partial"
+    state.archives.pop()
     from pytui.app.details_view import header_info
     from pytui.widgets.format import human_size
     assert human_size(header_info(state).cache_size) == "46.0 MiB"
