@@ -46,7 +46,9 @@ class JobBodies:
             self._app.post_message(JobProgress(job_id, progress.phase, progress.done,
                                                progress.total, progress.speed, unit))
 
-        return Throttle(post, rate=PROGRESS_RATE)
+        # Trailing: the last bytes before a stall reach the row (the core's late report may come
+        # within this throttle's interval of its previous one).
+        return Throttle(post, rate=PROGRESS_RATE, trailing=True)
 
     def _waiting(self, job_id: int, line: str) -> None:
         # Another process (uv, another pytui) holds the install root's lock.

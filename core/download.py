@@ -302,8 +302,17 @@ class Downloader(UrlReaders):
     def _transfer(self, urls: list[str], body: Body, *, cancel: CancelToken,
                   progress: ProgressCallback, what: str, kept: str) -> Iterator[bytes]:
         """Yield the body's bytes from `body.have` on, retrying and resuming as needed."""
-        throttled = Throttle(progress)
+        # Trailing: a stall right after a burst of chunks still shows the bytes that came.
+        throttled = Throttle(progress, trailing=True)
         speed = SpeedMeter()
+        try:
+            yield from self._attempts(urls, body, cancel=cancel, what=what, kept=kept,
+                                      throttled=throttled, speed=speed)
+        finally:
+            throttled.close()
+
+    def _attempts(self, urls: list[str], body: Body, *, cancel: CancelToken, what: str, kept: str,
+                  throttled: Throttle, speed: SpeedMeter) -> Iterator[bytes]:
 
         def report() -> None:
             throttled(Progress("download", body.have, body.total, speed.update(body.have)))

@@ -109,31 +109,69 @@ class Throttle:
     """Wraps a callback so it fires at most `rate` times a second.
 
     A change of phase and the final report (done == total) always pass, so the
-    receiver always sees where a phase ended.
+    receiver always sees where a phase ended. With `trailing`, a report dropped because it came
+    too soon is sent once the interval has passed, if no newer one came by then: a download
+    that stalls right after a burst shows the bytes it has, not those of the last report that
+    got through (which may be 0). The late report comes from a timer thread; the callback is
+    never called by two threads at once. `close()` drops what is pending: nothing is sent after.
     """
 
-    def __init__(self, callback: ProgressCallback, rate: float = 10.0) -> None:
+    def __init__(self, callback: ProgressCallback, rate: float = 10.0, *,
+                 trailing: bool = False) -> None:
         self._callback = callback
         self._interval = 1.0 / rate
         self._last_time = 0.0
         self._last_phase: str | None = None
+        self._trailing = trailing
+        self._lock = threading.Lock()
+        self._pending: Progress | None = None
+        self._timer: threading.Timer | None = None
+        self._closed = False
 
     def __call__(self, progress: Progress) -> None:
-        if progress.waiting:
-            # Not counted: the first report of bytes after it is still a change of phase.
-            self._callback(progress)
-            return
-        now = time.monotonic()
-        final = progress.total is not None and progress.done >= progress.total
-        if (
-            progress.phase != self._last_phase
-            or final
-            or progress.note
-            or now - self._last_time >= self._interval
-        ):
-            self._last_time = now
-            self._last_phase = progress.phase
-            self._callback(progress)
+        with self._lock:
+            if self._closed:
+                return
+            if progress.waiting:
+                # Not counted: the first report of bytes after it is still a change of phase.
+                self._callback(progress)
+                return
+            now = time.monotonic()
+            final = progress.total is not None and progress.done >= progress.total
+            if (
+                progress.phase != self._last_phase
+                or final
+                or progress.note
+                or now - self._last_time >= self._interval
+            ):
+                self._send(progress, now)
+            elif self._trailing:
+                self._pending = progress
+                if self._timer is None:
+                    self._timer = threading.Timer(self._interval - (now - self._last_time), self._flush)
+                    self._timer.daemon = True
+                    self._timer.start()
+
+    def _send(self, progress: Progress, now: float) -> None:
+        self._pending = None  # (a timer finding nothing pending sends nothing)
+        self._last_time = now
+        self._last_phase = progress.phase
+        self._callback(progress)
+
+    def _flush(self) -> None:
+        with self._lock:
+            self._timer = None
+            if self._pending is not None and not self._closed:
+                self._send(self._pending, time.monotonic())
+
+    def close(self) -> None:
+        """Drop a pending report and its timer (the work ended: a late report would be stale)."""
+        with self._lock:
+            self._closed = True
+            self._pending = None
+            timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
 
 
 class ByteCounter:

@@ -1,0 +1,32 @@
+"""A download that stalls right after a burst shows the bytes it has: the server sends 300,000
+bytes at once and then nothing (read timeout of an hour, no speed floor). Before, the report of
+the burst's last chunk was dropped by the throttles (it came within 0.1 s of the first) and no
+later one came, so the job's row, its Cached row and the header said the first chunk's bytes
+(often 0) until the stall ended. Waits on the app's state, never on time."""
+
+from __future__ import annotations
+
+from ui_helpers import SIZE, UiWorld, press_install, ready, wait_for
+
+STALL_AT = 300_000
+
+
+async def test_a_stalled_download_shows_the_bytes_that_came_before_the_stall(stuck_world: UiWorld) -> None:
+    world = stuck_world
+    build = world.build("3.12.8")
+    path = build.url.split(world.server.base_url, 1)[1]
+    world.server.set_faults(path, rate=None, stall_at=STALL_AT, stall_seconds=3600)
+    app = world.make_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await press_install(pilot, build.key)
+
+            def job():
+                return next((j for j in app.state.jobs.values() if j.key == build.key), None)
+
+            await wait_for(pilot, lambda: job() is not None and job().done == STALL_AT,
+                           what=f"the bytes before the stall: {job() and (job().phase, job().done)}")
+            assert job().running and job().phase == "download"
+    finally:
+        world.server.stop()  # wakes the stalled handler
