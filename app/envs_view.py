@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from pytui.app.state import AppState
-from pytui.widgets.format import elide_middle, home_shortened, short_path
+from pytui.core.elide import elide_middle
+from pytui.widgets.format import home_shortened, short_path
 from pytui.widgets.rows import EnvRow
 
 if TYPE_CHECKING:

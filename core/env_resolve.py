@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from pytui.core.elide import path_for_line
 from pytui.core.environment import Environment
 from pytui.core.keys import parse_key
 from pytui.core.models import Installation
@@ -136,7 +137,7 @@ class Resolver:
             if runs:
                 return Environment(path, kind, None, "external", "ok", interpreter=exe, version=version)
             return Environment(path, kind, None, "external", "broken", interpreter=exe, wanted=exe,
-                               version=version, error=f"wanted {exe}, which does not exist")
+                               version=version, error=f"wanted {path_for_line(exe)}, which does not exist")
         link, key, minor = found
         if key is not None and runs:
             return Environment(path, kind, key, link, "ok", interpreter=exe, minor=minor,
@@ -144,7 +145,7 @@ class Resolver:
         wanted = minor if link == "minor" else _inside(current, self.root) or current
         return Environment(path, kind, None, link, "broken", interpreter=exe, wanted=wanted,
                            minor=minor, version=version,
-                           error=f"wanted {wanted} ({exe}), which is not installed")
+                           error=f"wanted {path_for_line(str(wanted))} ({path_for_line(exe)}), which is not installed")
 
 
 def pin_choice(request_text: str, installed: Sequence[Installation], host) -> tuple[str | None, str | None]:

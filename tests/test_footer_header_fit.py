@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 from pytui.app.keymap import FOOTER_PRIORITY, KEYMAP, footer_ranks
-from pytui.widgets.format import elide_middle
+from pytui.core.elide import elide_middle
 from pytui.widgets.header import render_header
 from pytui.widgets.key_bar import FooterItem, fit_items, line_width
 from pytui.widgets.rows import HeaderInfo

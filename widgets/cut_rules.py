@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from pytui.widgets.format import ELLIPSIS
+from pytui.core.elide import ELLIPSIS
 
 # `cpython-3.14.0rc1`, `pypy-3.10.14`, `cpython-3.13.7+freethreaded`: the implementation and the
 # version (with a pre-release or dev suffix), the part of a key that says which build it is.

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pytui.core.elide import ELLIPSIS
 from pytui.widgets.cut_rules import key_floor, line_forms, pick_form
-from pytui.widgets.format import ELLIPSIS
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import EnvRow
 from rich.text import Text

@@ -104,34 +104,6 @@ def build_date(build: str | None) -> str:
     return build or "—"
 
 
-ELLIPSIS = "…"
-
-
-def elide_middle(text: str, width: int) -> str:
-    """`text` in at most `width` cells, its middle replaced by `…`. A path keeps its start
-    and its end from a `/` on (at least the file name when that leaves 3 cells of start)."""
-    if len(text) <= width:
-        return text
-    if width <= 1:
-        return ELLIPSIS[:max(width, 0)]
-    room = width - 1
-    tail = ""
-    # The longest end from a separator that takes at most two thirds of the room...
-    for at in range(len(text) - 1, 0, -1):
-        if text[at] == "/":
-            if len(text) - at > room * 2 // 3:
-                break
-            tail = text[at:]
-    # ... else the file name alone, if it leaves a little of the start.
-    if not tail and "/" in text[1:]:
-        name = text[text.rindex("/"):]
-        if len(name) <= room - 3:
-            tail = name
-    if not tail:
-        tail = text[len(text) - (room - room // 3):]
-    return text[:room - len(tail)] + ELLIPSIS + tail
-
-
 def first_fitting(forms: tuple[str, ...] | list[str], room: int) -> str:
     """The first of `forms` (fullest first) that fits in `room` cells, else the last (which
     the border then cuts); the first when the room is not known yet (0 or less)."""

@@ -5,8 +5,9 @@ recomputed at every redraw, so a resize re-fits it."""
 
 from __future__ import annotations
 
+from pytui.core.elide import elide_middle
 from pytui.widgets.cut_rules import label_forms
-from pytui.widgets.format import elide_middle, human_size
+from pytui.widgets.format import human_size
 from pytui.widgets.rows import HeaderInfo
 from rich.style import Style
 from rich.text import Text
