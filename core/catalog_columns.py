@@ -22,8 +22,10 @@ from pytui.core.models import Build, build_from_row
 
 # The length of a sha256 as its JSON string holds it.
 _DIGEST_LENGTH = 64
-# How far past a URL the rest of its entry is read to find `"sha256": null`.
-_ENTRY_REST_BYTES = 64 * 1024
+# How far before and after a URL its entry's object is looked for (an entry is ~0.5 KB), and
+# how many `{` before the URL are tried (uv's entries hold a nested `arch` object before it).
+_ENTRY_REACH_BYTES = 4096
+_ENTRY_BRACES_TRIED = 8
 
 
 class ColumnBuilds(LazyBuilds):
@@ -154,34 +156,38 @@ def source_values(source: bytes, url_at: list[int], url_len: list[int],
     if len(digests) != count:  # null sha256s: None in their places
         # An entry is no proof that a build has none: -1 put in place of an offset would
         # install an archive unchecked. Its own object in the source must say so.
-        if not all(map(_says_no_sha256, repeat(source), compress(ends, map(operator.not_, present)))):
+        absent = list(map(operator.not_, present))
+        if not all(map(_says_no_sha256, repeat(source), compress(url_at, absent), compress(urls, absent))):
             return None
         by_build = dict(zip(compress(range(count), present), digests, strict=True))
         return urls, list(map(by_build.get, range(count)))
     return urls, digests  # type: ignore[return-value]  # a list of str is a list of str | None
 
 
-def _says_no_sha256(source: bytes, url_end: int) -> bool:
-    """Whether the members that follow a URL string (whose closing quote is at `url_end`) in
-    its entry's object include `"sha256": null`: read with the JSON scanner up to the object's
-    `}`. A file that puts the sha256 before the URL says False, and is parsed again (uv's
-    catalog and pytui's writers put it after)."""
+def _says_no_sha256(source: bytes, url_at: int, url: str) -> bool:
+    """Whether the object holding the URL string that opens at `url_at` says `"sha256": null`
+    (before the URL, as pbs-installer's sorted keys put it, or after it, as uv's catalog does).
+    The object is the innermost one from a `{` before the URL that reaches past it, read with
+    the JSON scanner; it must hold this URL as its `url`. Anything else says False, and the
+    source is parsed again."""
     import json
 
-    text = source[url_end + 1:url_end + 1 + _ENTRY_REST_BYTES].decode("utf-8", "replace")
     decoder = json.JSONDecoder()
-    at = 0
-    while True:
-        at = len(text) - len(text[at:].lstrip())
-        if text[at:at + 1] != ",":
-            return False  # the object's end (or no JSON) before a null sha256
-        try:
-            key, at = decoder.raw_decode(text, len(text) - len(text[at + 1:].lstrip()))
-            at = len(text) - len(text[at:].lstrip())
-            if text[at:at + 1] != ":":
-                return False
-            value, at = decoder.raw_decode(text, len(text) - len(text[at + 1:].lstrip()))
-        except (ValueError, RecursionError):
+    low = max(0, url_at - _ENTRY_REACH_BYTES)
+    brace = url_at
+    for _ in range(_ENTRY_BRACES_TRIED):
+        brace = source.rfind(b"{", low, brace)
+        if brace < 0:
             return False
-        if key == "sha256":
-            return value is None
+        # Both cuts fall on ASCII bytes (`{` and the URL's quote): the prefix decodes whole.
+        url_char = len(source[brace:url_at].decode("utf-8", "replace"))
+        text = source[brace:url_at + _ENTRY_REACH_BYTES].decode("utf-8", "replace")
+        try:
+            entry, end = decoder.raw_decode(text)
+        except (ValueError, RecursionError):
+            continue  # a `{` inside a string, or an object past the reach
+        if end <= url_char:
+            continue  # an object before the URL (uv's `arch`)
+        return isinstance(entry, dict) and entry.get("url") == url and \
+            "sha256" in entry and entry["sha256"] is None
+    return False

@@ -113,8 +113,8 @@ def test_a_forged_entry_cannot_drop_a_builds_sha256(tmp_path: Path) -> None:
 
 def test_builds_with_a_null_sha256_are_served_from_the_entry(uv_catalog_path: Path, tmp_path: Path) -> None:
     """uv's catalog has a few (its key order puts `sha256` after `url`): the check finds their
-    null in their own objects, so the entry stays a hit. A file with the sha256 before the URL
-    is parsed again each time, with the same builds."""
+    null in their own objects, so the entry stays a hit. So does a file with the sha256 before
+    the URL (pbs-installer's sorted keys): the check reads the URL's whole object."""
     doc = json.loads(uv_catalog_path.read_bytes())
     nulls = {key: value for key, value in doc.items() if value.get("sha256") is None}
     assert nulls  # (5 of 5530)
@@ -132,4 +132,47 @@ def test_builds_with_a_null_sha256_are_served_from_the_entry(uv_catalog_path: Pa
     parse = _counted(reordered, parses)
     first = parsed_cache.cached_parse(reordered, "uv-json", tmp_path / "state", parse).builds
     again = parsed_cache.cached_parse(reordered, "uv-json", tmp_path / "state", parse).builds
-    assert first == again and all(build.sha256 is None for build in again) and len(parses) == 2
+    assert first == again and all(build.sha256 is None for build in again) and len(parses) == 1
+
+
+def test_the_embedded_catalogs_null_sha256s_keep_its_entry_a_hit(tmp_path: Path) -> None:
+    """pbs-installer's versions.json lists ~130 files with `"sha256": null`, before their URL.
+    36a5ea8's check read only what follows a URL, so every run that made one of them parsed
+    the whole file again: `pytui list --all-platforms --all-versions` took twice its time."""
+    from pytui.core.embedded import _parse_versions, versions_json_path
+
+    shipped = versions_json_path()
+    assert shipped is not None
+    source = tmp_path / "versions.json"
+    source.write_bytes(shipped.read_bytes())
+    parses: list[int] = []
+
+    def parse(data: bytes):
+        parses.append(1)
+        return _parse_versions(data)
+
+    first = parsed_cache.cached_parse(source, "pbs-installer", tmp_path / "state", parse).builds
+    again = parsed_cache.cached_parse(source, "pbs-installer", tmp_path / "state", parse).builds
+    assert first == again and len(parses) == 1
+    assert any(build.sha256 is None for build in again)
+
+
+def test_a_url_whose_own_object_has_a_sha256_is_not_taken_as_null(tmp_path: Path) -> None:
+    """The object read is the URL's own: a null in a neighbour's object (before or after) is
+    not this build's, and a forged -1 for it still parses the source again."""
+    source = tmp_path / "mine.json"
+    doc = json.loads(uv_json(entry(), entry(minor=13)))
+    first, second = doc
+    doc[second]["sha256"] = None  # the neighbour after has a null
+    source.write_text(json.dumps({first: doc[first], second: doc[second]}))
+    parses: list[int] = []
+    parse = _counted(source, parses)
+    truth = parsed_cache.cached_parse(source, "uv-json", tmp_path / "state", parse).builds
+    path = _entry_path(tmp_path / "state")
+    entry_doc = json.loads(path.read_bytes()[:-SEAL_LENGTH])
+    assert entry_doc["sha_at"].count(-1) == 1
+    entry_doc["sha_at"] = [-1, -1]
+    path.write_bytes(seal(json.dumps(entry_doc).encode()))
+    builds = parsed_cache.cached_parse(source, "uv-json", tmp_path / "state", parse).builds
+    assert builds == truth and sum(build.sha256 is None for build in builds) == 1
+    assert len(parses) == 2
