@@ -143,6 +143,7 @@ def _row_things(state: AppState, pane: str, key: str) -> tuple[
         installation = installation or state.installation(build.key)
     return build, archive, installation
 
+
 def _installed_from(state: AppState, archive: CachedArchive) -> Installation | None:
     """The install of the build an archive's file name says (its key and its build), if any."""
     from pytui.core.cache_names import parse_cache_name

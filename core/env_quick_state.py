@@ -16,8 +16,9 @@ flipped in a kept pyvenv.cfg reading would otherwise make a broken venv read as 
 field must have exactly its type and range; every path
 below a root must be relative, made of single components (no `.`, `..`, empty part, NUL or
 skipped name), no deeper than the walk's depth; each venv or pin must sit in a watched
-directory; no path, name or reading may hold a lone surrogate (JSON can, no file name does). Anything else and the file is refused with one line saying why: the scan then checks
-the whole tree and writes a good one.
+directory; no path, name or reading may hold a lone surrogate (JSON can, no file name does).
+Anything else and the file is refused with one line saying why: the scan then checks the whole
+tree and writes a good one.
 """
 
 from __future__ import annotations

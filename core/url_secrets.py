@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 # First, though, a password holding `/`, `?` or `#` (`https://user:pa/ss@host/x`): no parser
 # sees one there (the request goes to the host `user`), but it is the user's secret all the
 # same, so `user:` then text up to the first `@`, with no white space or `@`, is masked as a
-# password (up to 256 characters past its first `/`, `?` or `#`). (A URL with a port and an `@` in its path, `http://host:8080/a@b`, loses its port
-# and path to `****` too.)
+# password (up to 256 characters past its first `/`, `?` or `#`). (A URL with a port and an
+# `@` in its path, `http://host:8080/a@b`, loses its port and path to `****` too.)
 # The scheme is bounded so that a long run of `a.a.a…` (a hostile value) is not scanned from
 # each of its starts; the password's rest is taken whole or not at all (a lookahead and its
 # backreference: an atomic group, which Python 3.10 lacks), not retried at each shorter length.
