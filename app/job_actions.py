@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from pytui.app.app_base import AppBase
 from pytui.app.job_view import short_error
 from pytui.app.messages import JobEnded, JobNote, JobProgress, Purged
+from pytui.app.stalls import say_stalls
 from pytui.app.startup import lazy_module
 from pytui.widgets.format import human_size, one_line
 from pytui.widgets.job_list import JobList, JobRow
@@ -306,6 +307,11 @@ class JobActions(AppBase):
         self.run_worker(self._quit(128 + number), group="quit", exclusive=True)
 
     # -- what jobs report -------------------------------------------------------------------
+
+    def tick_stalls(self) -> None:
+        """Every STALL_TICK: a download with no new bytes for a while says so (app/stalls.py)."""
+        for job in say_stalls(self.state):
+            self.renderer.job(job)
 
     def on_job_progress(self, message: JobProgress) -> None:
         before = self.state.jobs.get(message.job_id)

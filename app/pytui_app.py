@@ -34,6 +34,7 @@ from pytui.app.keymap import (
 from pytui.app.listing_messages import WARM_UP_DELAY, ListingMessages, freeze_long_lived
 from pytui.app.render import Renderer
 from pytui.app.runner import JobRunner
+from pytui.app.stalls import STALL_TICK
 from pytui.app.startup import MainScreen, breakpoint_classes, load_deferred
 from pytui.app.state import AppState
 from pytui.app.toast_shelf import ToastShelf
@@ -204,6 +205,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
         self.set_timer(WARM_UP_DELAY, self._settle)
         self.set_timer(WARM_UP_DELAY, load_deferred)
         self.set_interval(DISK_WATCH_INTERVAL, self.runner.watch_disk)
+        self.set_interval(STALL_TICK, self.tick_stalls)
 
     def _settle(self) -> None:
         """After the first frame: make the builds the first screen did not need (make_app

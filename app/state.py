@@ -33,7 +33,7 @@ class Job(Record):
 
     __slots__ = ("job_id", "kind", "title", "build", "installation", "reinstall", "upgrade",
                  "prune", "listed", "phase", "done", "total", "speed", "unit", "note", "error", "summary",
-                 "warning", "launched", "queued_at", "ended_at")
+                 "warning", "launched", "queued_at", "ended_at", "moved_at")
     job_id: int
     kind: str  # INSTALL, UNINSTALL or VERIFY
     title: str
@@ -65,6 +65,9 @@ class Job(Record):
     launched: bool
     queued_at: float
     ended_at: float | None
+    # When its progress last moved (new bytes or a new phase), by the state's clock: a
+    # download that stays put says so (app/stalls.py).
+    moved_at: float | None
 
     def __init__(self, job_id: int, kind: str, title: str, build: Build | None = None,
                  installation: Installation | None = None, reinstall: bool = False,
@@ -73,7 +76,7 @@ class Job(Record):
                  done: int = 0, total: int | None = None, speed: float | None = None,
                  unit: str = "bytes", note: str = "", error: str = "", summary: str = "",
                  warning: bool = False, launched: bool = False, queued_at: float = 0.0,
-                 ended_at: float | None = None) -> None:
+                 ended_at: float | None = None, moved_at: float | None = None) -> None:
         self.job_id = job_id
         self.kind = kind
         self.title = title
@@ -95,6 +98,7 @@ class Job(Record):
         self.launched = launched
         self.queued_at = queued_at
         self.ended_at = ended_at
+        self.moved_at = moved_at
 
     @property
     def key(self) -> str | None:
@@ -323,9 +327,11 @@ class AppState(Record):
         job = self.jobs.get(job_id)
         if job is None or job.ended:
             return None
+        if done != job.done or phase != job.phase:
+            job.moved_at = self.clock()
         if job.phase != "cancelling":
             job.phase = phase
-        # Moving again: a wait or retry announced by `note` is over.
+        # Moving again: a wait or retry announced by `note` is over (a stall too).
         job.note = ""
         job.done, job.total, job.unit = done, total, unit
         if phase == "download" and total and job.kind == INSTALL and job.key:

@@ -30,3 +30,36 @@ async def test_a_stalled_download_shows_the_bytes_that_came_before_the_stall(stu
             assert job().running and job().phase == "download"
     finally:
         world.server.stop()  # wakes the stalled handler
+
+
+async def test_a_stalled_download_says_it_has_no_data_and_shows_no_speed(stuck_world: UiWorld) -> None:
+    """The app's clock is the test's: moved on past STALL_SAID_AFTER once the bytes are in, the
+    row says `no data for …` at the next tick (app/stalls.py), its frozen speed gone."""
+    from pytui.app.stalls import STALL_NOTE, STALL_SAID_AFTER
+    from pytui.widgets.job_list import JobRow
+
+    world = stuck_world
+    build = world.build("3.12.8")
+    path = build.url.split(world.server.base_url, 1)[1]
+    world.server.set_faults(path, rate=None, stall_at=STALL_AT, stall_seconds=3600)
+    now = [1_755_600_000.0]
+    app = world.make_app(clock=lambda: now[0])
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await press_install(pilot, build.key)
+
+            def job():
+                return next((j for j in app.state.jobs.values() if j.key == build.key), None)
+
+            await wait_for(pilot, lambda: job() is not None and job().done == STALL_AT,
+                           what="the bytes before the stall")
+            now[0] += STALL_SAID_AFTER + 7
+            await wait_for(pilot, lambda: job().note.startswith(STALL_NOTE),
+                           what=f"the stall said: {job().note!r}")
+            assert job().speed is None and job().running
+            row = app.query_one(f"#job-{job().job_id}", JobRow)
+            await wait_for(pilot, lambda: row.view.note.startswith(f"{STALL_NOTE}12 s"),
+                           what=f"the row's note: {row.view.note!r}")
+    finally:
+        world.server.stop()  # wakes the stalled handler
