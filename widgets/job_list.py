@@ -69,10 +69,11 @@ class JobRow(Widget, can_focus=True):
     JobRow { height: auto; layout: vertical; }
     JobRow > Horizontal { height: 1; }
     /* At most a long key and the phase wide: at 200 columns the numbers stay beside it. */
-    JobRow .job-label { width: 1fr; min-width: 24; max-width: 64; }
-    /* A short bar: at 120 columns the label keeps a 44-character key and its phase. */
-    JobRow ProgressBar { width: 18; }
-    JobRow ProgressBar Bar { width: 11; }
+    JobRow .job-label { width: 4fr; min-width: 24; max-width: 64; }
+    /* A short bar at 120 columns (its minimum: the label keeps a 44-character key and its
+       phase); wider, the room the label does not take, up to 60 cells (it was 18 at 200). */
+    JobRow ProgressBar { width: 1fr; min-width: 18; max-width: 60; }
+    JobRow ProgressBar Bar { width: 1fr; }
     JobRow Bar > .bar--bar { color: $status-busy; }
     JobRow Bar > .bar--complete { color: $status-ok; }
     JobRow .job-numbers { width: 41; }

@@ -243,9 +243,12 @@ def _pytui_command(work: Path, home: Path, catalog: Path, root: Path, cache: Pat
         "env -u COLUMNS -u LINES -u UV_OFFLINE -u UV_PYTHON_INSTALL_DIR "
         + " ".join(f"{k}={v}" for k, v in env.items())
         + f" {pytui} --downloads-json {catalog} --install-dir {root} --cache-dir {cache}"
-        # Textual draws on stderr, so only the exit status is recorded; then the pane
-        # stays open a moment so a traceback (if any) can be captured.
-        + f"; echo pytui-exit=$? > {work / 'exit.txt'}; sleep 1"
+        # Textual draws on stderr, so only the exit status is recorded (written aside and
+        # renamed: a test waits for the file, and `>` makes it empty before echo writes it;
+        # read in that gap once, beside a CPU hog on each core); then the pane stays open a
+        # moment so a traceback (if any) can be captured.
+        + f"; echo pytui-exit=$? > {work / 'exit.txt.tmp'}; mv {work / 'exit.txt.tmp'} {work / 'exit.txt'}"
+        + "; sleep 1"
     )
 
 
