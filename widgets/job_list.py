@@ -71,8 +71,9 @@ class JobRow(Widget, can_focus=True):
     /* At most a long key and the phase wide: at 200 columns the numbers stay beside it. */
     JobRow .job-label { width: 4fr; min-width: 24; max-width: 64; }
     /* A short bar at 120 columns (its minimum: the label keeps a 44-character key and its
-       phase); wider, the room the label does not take, up to 60 cells (it was 18 at 200). */
-    JobRow ProgressBar { width: 1fr; min-width: 18; max-width: 60; }
+       phase); wider, the room the label does not take, up to 60 cells (it was 18 at 200).
+       Two blank cells after the percentage: a 21-character byte count fills its column. */
+    JobRow ProgressBar { width: 1fr; min-width: 18; max-width: 60; padding-right: 2; }
     JobRow ProgressBar Bar { width: 1fr; }
     JobRow Bar > .bar--bar { color: $status-busy; }
     JobRow Bar > .bar--complete { color: $status-ok; }
