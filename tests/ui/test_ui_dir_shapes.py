@@ -26,12 +26,7 @@ def _look_often(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("shape", ["file", "dangling link"])
 async def test_a_root_that_is_no_directory_is_said_once_and_the_cache_still_listed(
         ui_world: UiWorld, shape: str) -> None:
-    root = ui_world.home / "odd-root"
-    if shape == "file":
-        root.write_bytes(b"precious")
-    else:
-        root.symlink_to(ui_world.home / "nowhere")
-    ui_world.settings = ui_world.settings.replace(install_root=root)
+    root = ui_world.odd_root(shape)
     archive = ui_world.seed_cache("3.11.11")
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -13,12 +13,7 @@ from ui_helpers import SIZE, UiWorld, press_install, ready, wait_for
 @pytest.mark.parametrize("shape", ["file", "dangling link"])
 async def test_an_install_into_a_root_that_is_no_directory_says_the_clis_line(
         ui_world: UiWorld, shape: str) -> None:
-    root = ui_world.home / "odd-root"
-    if shape == "file":
-        root.write_bytes(b"precious")
-    else:
-        root.symlink_to(ui_world.home / "nowhere")
-    ui_world.settings = ui_world.settings.replace(install_root=root)
+    root = ui_world.odd_root(shape)
     ui_world.seed_cache("3.11.11")
     cache_before = snapshot(ui_world.settings.cache_dir)
     app = ui_world.make_app()

@@ -59,6 +59,16 @@ class UiWorld:
         temp = self.settings.install_root / ".temp"
         return sorted(p.name for p in temp.iterdir()) if temp.is_dir() else []
 
+    def odd_root(self, shape: str) -> Path:
+        """An install root that is no directory (`file`, or a `dangling link`), in the settings."""
+        root = self.home / "odd-root"
+        if shape == "file":
+            root.write_bytes(b"precious")
+        else:
+            root.symlink_to(self.home / "nowhere")
+        self.settings = self.settings.replace(install_root=root)
+        return root
+
     def make_app(self, **kwargs: object):
         from pytui.app.tui import make_app
 
