@@ -1,5 +1,6 @@
 """Pane subtitles (no Textual): a key named in one reads `key: what it does`, in every pane,
-so `e` never reads as a count beside `0 interpreters`."""
+so `e` never reads as a count beside `0 interpreters`; the forms each pane offers, fullest first,
+with the filter and the counts; the fullest form that fits is shown."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 from pytui.app.subtitles import envs_subtitle, key_hint
 from pytui.app.view_model import ViewModel
 from pytui.core.models import CachedArchive
-from view_state import OLD, OTHER, a_cached_archive, a_download, a_state
+from view_state import NEW, OLD, OTHER, a_cached_archive, a_download, a_state, an_installation
 
 # A lone key followed by a word and no colon: `e environments`, `r rescan`.
 _BARE_KEY = re.compile(r"(?:^|· )(?:[a-zA-Z/]|Esc) [a-z]")
@@ -155,3 +156,62 @@ def test_files_whose_name_says_no_build_are_unknown_not_archives(tmp_path, build
     rows = vm.cache_rows(state)
     assert [row.state for row in rows] == ["unknown"]
     assert vm.cached_subtitles(state, 1, 0, 0, 1)[0] == "“mystery-a”: 0 of 1 archive · 1 unknown"
+
+
+def test_cached_and_installed_subtitles_name_the_filter_and_count_what_it_keeps(
+        tmp_path, builds) -> None:
+    state = a_state(tmp_path, *builds.values())
+    vm = ViewModel()
+    state.disk_listed = False
+    # Before the disk is listed: no "0 archives" / "0 interpreters" (false statements).
+    assert vm.cached_subtitle(state, 0) == "listing…"
+    assert vm.installed_subtitle(state, 0) == "listing…"
+    state.disk_listed = True
+    a_cached_archive(state, builds[OLD])
+    a_cached_archive(state, builds[OTHER])
+    for version in (OLD, NEW):
+        state.installations.append(an_installation(tmp_path / "root", builds[version]))
+    state.view = state.view.replace(filter_text="3.13")
+    cached, installed = vm.cache_rows(state), vm.installed_rows(state)
+    assert len(cached) == 1 and installed == []
+    # The filter and the count, then (a narrower pane) the count alone.
+    assert vm.installed_subtitles(state, len(installed)) == ("“3.13”: 0 of 2 interpreters",
+                                                             "0 of 2 interpreters")
+    assert vm.cached_subtitles(state, len(cached)) == ("“3.13”: 1 of 2 archives",
+                                                       "1 of 2 archives")
+    state.view = state.view.replace(filter_text="")
+    assert vm.installed_subtitles(state, 2) == ("2 interpreters · e: environments",
+                                                "2 interpreters")
+    assert vm.cached_subtitle(state, 2).startswith("2 archives · ")
+
+
+def test_available_subtitle_forms_keep_the_filter_and_the_count(tmp_path, builds) -> None:
+    state = a_state(tmp_path, *builds.values())
+    vm = ViewModel()
+    platform = state.host.platform
+    shown = len(vm.available_rows(state))
+    total = len(state.catalog)
+    assert vm.available_subtitles(state, shown) == (
+        f"{platform} · newest patches · standard builds · {shown} of {total}",
+        f"newest patches · standard builds · {shown} of {total}",
+        f"{shown} of {total}")
+    state.view = state.view.replace(filter_text="3.12")
+    shown = len(vm.available_rows(state))
+    assert vm.available_subtitles(state, shown) == (
+        f"“3.12”: {shown} of {total} · {platform} · newest patches · standard builds",
+        f"“3.12”: {shown} of {total} · newest patches · standard builds",
+        f"“3.12”: {shown} of {total}")
+
+
+def test_a_subtitle_shows_its_fullest_form_that_fits() -> None:
+    from pytui.widgets.format import first_fitting
+
+    forms = ("5.2 MiB: 3 archives 2.9 MiB + 2 trees 2.3 MiB", "5.2 MiB: 3 archives + 2 trees",
+             "5.2 MiB incl. 2 trees")
+    assert first_fitting(forms, 120) == forms[0]
+    assert first_fitting(forms, len(forms[0])) == forms[0]
+    assert first_fitting(forms, 34) == forms[1]  # a half-width pane at 80 columns
+    assert first_fitting(forms, 25) == forms[2]
+    assert first_fitting(forms, 10) == forms[2]  # the border cuts the shortest
+    assert first_fitting(forms, 0) == forms[0]  # not laid out yet
+    assert first_fitting((), 10) == ""

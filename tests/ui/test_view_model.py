@@ -410,65 +410,6 @@ def test_a_filter_matching_nothing_anywhere_has_no_hint(tmp_path, builds) -> Non
     assert "more in" not in vm.available_subtitle(state, len(vm.available_rows(state)))
 
 
-def test_cached_and_installed_subtitles_name_the_filter_and_count_what_it_keeps(
-        tmp_path, builds) -> None:
-    state = a_state(tmp_path, *builds.values())
-    vm = ViewModel()
-    state.disk_listed = False
-    # Before the disk is listed: no "0 archives" / "0 interpreters" (false statements).
-    assert vm.cached_subtitle(state, 0) == "listing…"
-    assert vm.installed_subtitle(state, 0) == "listing…"
-    state.disk_listed = True
-    a_cached_archive(state, builds[OLD])
-    a_cached_archive(state, builds[OTHER])
-    for version in (OLD, NEW):
-        state.installations.append(an_installation(tmp_path / "root", builds[version]))
-    state.view = state.view.replace(filter_text="3.13")
-    cached, installed = vm.cache_rows(state), vm.installed_rows(state)
-    assert len(cached) == 1 and installed == []
-    # The filter and the count, then (a narrower pane) the count alone.
-    assert vm.installed_subtitles(state, len(installed)) == ("“3.13”: 0 of 2 interpreters",
-                                                             "0 of 2 interpreters")
-    assert vm.cached_subtitles(state, len(cached)) == ("“3.13”: 1 of 2 archives",
-                                                       "1 of 2 archives")
-    state.view = state.view.replace(filter_text="")
-    assert vm.installed_subtitles(state, 2) == ("2 interpreters · e: environments",
-                                                "2 interpreters")
-    assert vm.cached_subtitle(state, 2).startswith("2 archives · ")
-
-
-def test_available_subtitle_forms_keep_the_filter_and_the_count(tmp_path, builds) -> None:
-    state = a_state(tmp_path, *builds.values())
-    vm = ViewModel()
-    platform = state.host.platform
-    shown = len(vm.available_rows(state))
-    total = len(state.catalog)
-    assert vm.available_subtitles(state, shown) == (
-        f"{platform} · newest patches · standard builds · {shown} of {total}",
-        f"newest patches · standard builds · {shown} of {total}",
-        f"{shown} of {total}")
-    state.view = state.view.replace(filter_text="3.12")
-    shown = len(vm.available_rows(state))
-    assert vm.available_subtitles(state, shown) == (
-        f"“3.12”: {shown} of {total} · {platform} · newest patches · standard builds",
-        f"“3.12”: {shown} of {total} · newest patches · standard builds",
-        f"“3.12”: {shown} of {total}")
-
-
-def test_a_subtitle_shows_its_fullest_form_that_fits() -> None:
-    from pytui.widgets.format import first_fitting
-
-    forms = ("5.2 MiB: 3 archives 2.9 MiB + 2 trees 2.3 MiB", "5.2 MiB: 3 archives + 2 trees",
-             "5.2 MiB incl. 2 trees")
-    assert first_fitting(forms, 120) == forms[0]
-    assert first_fitting(forms, len(forms[0])) == forms[0]
-    assert first_fitting(forms, 34) == forms[1]  # a half-width pane at 80 columns
-    assert first_fitting(forms, 25) == forms[2]
-    assert first_fitting(forms, 10) == forms[2]  # the border cuts the shortest
-    assert first_fitting(forms, 0) == forms[0]  # not laid out yet
-    assert first_fitting((), 10) == ""
-
-
 def test_a_purge_preview_line_keeps_the_build_and_says_the_tree_goes() -> None:
     from pytui.app.purge_plan import preview_label
 
