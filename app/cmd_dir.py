@@ -27,13 +27,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(run=run, which="root")
 
 
-# What each directory is called in a warning, and the other way out of it.
-_NAMED = {
-    "root": ("the install root", "pass another with --install-dir or UV_PYTHON_INSTALL_DIR"),
-    "bin": ("the bin dir", "pass another with UV_PYTHON_BIN_DIR"),
-    "cache": ("the cache dir", "pass another directory with --cache-dir or UV_PYTHON_CACHE_DIR"),
-    "state": ("the state dir", "pass another with PYTUI_STATE_DIR"),
-}
+def _named(which: str) -> tuple[str, str]:
+    """What a directory is called in a warning, and the other way out of it (the install
+    root's and the cache dir's as their own errors say it)."""
+    from pytui.core.cache import CACHE_DIR_ALTERNATIVE
+    from pytui.core.installed import ROOT_ALTERNATIVE
+
+    return {
+        "root": ("the install root", ROOT_ALTERNATIVE),
+        "bin": ("the bin dir", "pass another with UV_PYTHON_BIN_DIR"),
+        "cache": ("the cache dir", CACHE_DIR_ALTERNATIVE),
+        "state": ("the state dir", "pass another with PYTUI_STATE_DIR"),
+    }[which]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     paths = {"root": settings.install_root, "bin": settings.bin_dir,
              "cache": settings.cache_dir, "state": settings.state_dir}
     print(paths[args.which])
-    warn_if_no_directory(paths[args.which], *_NAMED[args.which])
+    warn_if_no_directory(paths[args.which], *_named(args.which))
     return 0
 
 
