@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
@@ -66,7 +66,9 @@ class PurgeRulesModal(ToastFreeDialog[PurgePlan | None]):
         self._planned_rule: str | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog purge-dialog"):
+        # It scrolls when taller than the screen (40x12 with an archive previewed); its
+        # buttons, docked at its foot, stay in view (as a question's, app/screens.py).
+        with VerticalScroll(classes="dialog purge-dialog"):
             yield Label(f"Purge by rule ({PURGE_RULE_KEYS})", classes="dialog-title")
             if self._news:
                 yield Static(self._news, id="purge-news", markup=False)

@@ -43,23 +43,32 @@ async def test_a_tall_question_keeps_its_buttons_in_view(ui_world: UiWorld, size
         assert screen.focused is screen.query_one("#no", Button)
 
 
-@pytest.mark.parametrize(("size", "buttons"), [((20, 6), ("#yes",)), ((40, 12), ("#yes", "#no"))])
+def screen_text(app) -> str:
+    """What the terminal shows, as text (dialogs and what is behind them)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+@pytest.mark.parametrize("size", [(20, 6), (20, 24), (40, 12), (40, 24)])
 async def test_a_question_on_a_tiny_screen_shows_its_title_and_buttons(
-        ui_world: UiWorld, size: tuple[int, int], buttons: tuple[str, ...]) -> None:
+        ui_world: UiWorld, size: tuple[int, int]) -> None:
     """At 20x6 the question was an empty box: its padding, blank rows and three-row buttons
-    took the four rows it had. Cramped (dialogs.tcss), its title and its Yes show."""
+    took the four rows it had. Cramped (dialogs.tcss), its title and its Yes show. At 20
+    columns the buttons side by side showed only the first (`Cancel (n)` was cut off, at 40x24
+    half of it): under 50 columns they are stacked, each label whole."""
     app = ui_world.make_app()
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
         app.push_screen(ConfirmModal("Quit?", ["1 job is running: quitting cancels it."],
-                                     confirm="Quit"))
+                                     confirm="Uninstall"))
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
         await pilot.pause()
         screen = app.screen
         title = screen.query_one(".dialog-title")
         hit, _ = screen.get_widget_at(title.region.x, title.region.y)
         assert title.region.height > 0 and hit is title, (title.region, hit)
-        for button_id in buttons:
+        shown = screen_text(app)
+        assert "Uninstall (y)" in shown and "Cancel (n)" in shown, shown
+        for button_id in ("#yes", "#no"):
             button = screen.query_one(button_id, Button)
             region = button.region
             assert region.height > 0 and region.bottom <= size[1] - 1, (button_id, region)
@@ -138,3 +147,29 @@ async def test_the_purge_dialog_keeps_its_buttons_on_screen_at_80x24(ui_world: U
             assert region.height > 0 and region.bottom <= 23, (widget, region)
             hit, _ = modal.get_widget_at(region.x + 1, region.bottom - 1)
             assert hit is widget or widget in hit.ancestors_with_self, (widget, hit)
+
+
+@pytest.mark.parametrize("size", [(40, 12), (20, 8)])
+async def test_the_purge_dialog_shows_its_rules_and_buttons_on_a_narrow_screen(
+        ui_world: UiWorld, size: tuple[int, int]) -> None:
+    """At 40x12 the purge dialog's four rules stayed on one row, each cut (`Sup…`, `Ins…`),
+    and with an archive previewed `Cancel (n)` was below its edge; at 20x8 neither button
+    showed. Under 50 columns the rules are two to a row, whole at 40 columns; the dialog
+    scrolls with its buttons docked at its foot."""
+    from pytui.app.purge_screen import PURGE_RULES, PurgeRulesModal
+
+    ui_world.seed_cache("3.13.1")
+    app = ui_world.make_app()
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("2", "P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="the dialog")
+        modal = app.screen
+        await pilot.press("right", "right", "enter")  # the `all` rule
+        await wait_for(pilot, lambda: len(modal.plan) == 1, what="the preview of the archive")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Purge (y)" in shown and "Cancel (n)" in shown, shown
+        if size[0] >= 40:
+            for _, label, _ in PURGE_RULES:
+                assert label in shown, (label, shown)
