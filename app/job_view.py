@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pytui.app.state import INSTALL, UNINSTALL, VERIFY, AppState, Job
+from pytui.app.state import INSTALL, UNINSTALL, VERIFY, AppState, Job, job_name
 from pytui.widgets.format import home_shortened, short_path
 from pytui.widgets.rows import Details, JobView
 
@@ -69,7 +69,7 @@ def job_details(state: AppState, job: Job) -> Details:
         fields.append(("install", short_path(job.installation.path, state.home)))
     if job.summary:
         fields.append(("result", home_shortened(job.summary, state.home)))
-    return Details(title=f"job {job.job_id}: {job.kind} {job.title}", fields=tuple(fields),
+    return Details(title=f"job {job.job_id}: {job_name(job.kind, job.title)}", fields=tuple(fields),
                    message=home_shortened(job.error, state.home))
 
 

@@ -32,6 +32,7 @@ from pytui.app.state import (
     AppState,
     Job,
     abandoned_line,
+    job_name,
 )
 from pytui.core.catalog import Catalog
 from pytui.core.models import Build, Installation
@@ -129,7 +130,7 @@ class JobRunner(BackgroundWork, JobBodies):
         skipped = JobEnded(job.job_id, CANCELLED, error=f"{job.title} cancelled before it started")
         self._workers[job.job_id] = self._spawn(
             partial(self._run_job, body, started, stopped, token, partial(self._app.post_message, skipped)),
-            group=f"job-{job.job_id}", name=job.key or job.kind, description=f"{job.kind} {job.title}")
+            group=f"job-{job.job_id}", name=job.key or job.kind, description=job_name(job.kind, job.title))
 
     @staticmethod
     def _run_job(body: Callable[[], None], started: threading.Event, stopped: threading.Event,

@@ -11,6 +11,7 @@ from pytui.app.decisions import Line
 from pytui.app.history import History, format_time, log_note, shown_entries
 from pytui.app.keymap import help_rows
 from pytui.app.scroll_hint import scroll_hint
+from pytui.app.state import job_name
 from pytui.widgets.folded import Folded
 from pytui.widgets.key_bar import KeyBar
 from rich.table import Table
@@ -338,9 +339,7 @@ _OUTCOME_STYLE = {"done": "green", "failed": "bold red", "cancelled": "yellow",
 def _entry_text(at: float, kind: str, title: str, outcome: str, message: str) -> Text:
     text = Text()
     text.append(format_time(at), style="dim")
-    # A title that starts with its kind ("verify cache") is not said twice ("verify verify").
-    named = title if title.split(" ", 1)[0] == kind else f"{kind} {title}"
-    text.append(f"  {named}  ")
+    text.append(f"  {job_name(kind, title)}  ")
     text.append(outcome, style=_OUTCOME_STYLE.get(outcome, ""))
     if message:
         text.append("\n  " + message)

@@ -28,6 +28,12 @@ DONE, FAILED, CANCELLED = "done", "failed", "cancelled"
 ENDED = (DONE, FAILED, CANCELLED)
 
 
+def job_name(kind: str, title: str) -> str:
+    """How a job is named: its kind, then its title, unless the title starts with its kind
+    ("verify cache", never "verify verify cache")."""
+    return title if title.split(" ", 1)[0] == kind else f"{kind} {title}"
+
+
 class Job(Record):
     """One job of the session: what it works on, where it is and how it ended."""
 

@@ -27,3 +27,12 @@ def test_a_jobs_outcome_names_paths_from_the_home() -> None:
     assert f"kept in ~/cache/{part.name} for" in details.message
     assert ("now", "waiting for the lock on ~/root") in details.fields
     assert ("result", "nothing was installed in ~/root") in details.fields
+
+
+def test_a_verify_jobs_details_name_it_once() -> None:
+    # Details titled the cache verification "job 1: verify verify cache" (History said it once).
+    state = AppState(Settings.resolve(), HOST, Path(os.environ["HOME"]))
+    verify = job_details(state, Job(1, "verify", "verify cache", phase="verified"))
+    install = job_details(state, Job(2, "install", "cpython-3.12.8-linux-x86_64-gnu", phase="done"))
+    assert verify.title == "job 1: verify cache"
+    assert install.title == "job 2: install cpython-3.12.8-linux-x86_64-gnu"
