@@ -295,7 +295,7 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
         with board:
             outcomes = run_install_jobs(
                 builds, settings=settings, catalog=catalog, concurrency=args.jobs,
-                progress_for=board.callback, cancel=cancel, reinstall=args.reinstall,
+                progress_for=board.callback, on_ended=board.ended, cancel=cancel, reinstall=args.reinstall,
                 no_cache=args.no_cache, force=args.force, on_warning=warnings.append, on_wait=on_wait,
                 downloader=downloader)
     except KeyboardInterrupt as err:

@@ -175,7 +175,7 @@ def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, tar
                 if builds:
                     outcomes += run_install_jobs(
                         builds, settings=with_no_bin(settings, no_bin),
-                        catalog=catalog, concurrency=args.jobs, progress_for=board.callback,
+                        catalog=catalog, concurrency=args.jobs, progress_for=board.callback, on_ended=board.ended,
                         cancel=cancel, reinstall=args.reinstall, on_warning=warnings.append)
     except KeyboardInterrupt as err:
         cancel.cancel()

@@ -2,7 +2,8 @@
 
 Core jobs call the per-build callbacks from worker threads; the board keeps the latest report
 per build and a render thread redraws at about 10 per second, so the jobs never wait on the
-terminal.
+terminal. A download whose bytes have not moved for a while says so (core/stalls.py, the TUI's
+rule too): under its bar, its speed gone, or once as a plain line.
 """
 
 from __future__ import annotations
@@ -14,11 +15,15 @@ import time
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build
 from pytui.core.progress import Progress, ProgressCallback
+from pytui.core.stalls import STALL_TICK, stall_note
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import TextIO
 
 _BAR_WIDTH = 24
+# How to stop a stalled download from the CLI.
+STOP_HINT = "Ctrl-C stops"
 
 
 def human_bytes(n: float | None) -> str:
@@ -30,11 +35,20 @@ def human_bytes(n: float | None) -> str:
 class ProgressBoard:
     """One line per build; `callback(build)` gives the progress callback for its job."""
 
-    def __init__(self, stream: TextIO | None = None, *, live: bool | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, *, live: bool | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.stream = stream or sys.stderr
         self.live = self.stream.isatty() if live is None else live
+        self.clock = clock
         self._lock = threading.Lock()
         self._state: dict[str, Progress] = {}
+        # When each build's bytes (or phase) last moved; the builds whose row says something
+        # else since (a retry's note, a request with no answer yet: the stall rule waits for
+        # bytes again, as the TUI's); the stalls said as a plain line, once each.
+        self._moved_at: dict[str, float] = {}
+        self._held: set[str] = set()
+        self._stall_said: set[str] = set()
+        self._ended: set[str] = set()
         self._order: list[str] = []
         self._announced: set[tuple[str, str]] = set()
         self._lines_drawn = 0
@@ -51,11 +65,20 @@ class ProgressBoard:
 
         def report(progress: Progress) -> None:
             if progress.waiting:  # the TUI's row says it; the bars start with the answer
+                with self._lock:
+                    self._held.add(key)
                 return
             if progress.note:  # a retry: said once, above the bars (or as a plain line)
+                with self._lock:
+                    self._held.add(key)
                 self.note(f"{key}: {progress.note}")
                 return
             with self._lock:
+                last = self._state.get(key)
+                if last is None or progress.done != last.done or progress.phase != last.phase:
+                    self._moved_at[key] = self.clock()
+                    self._stall_said.discard(key)
+                self._held.discard(key)
                 self._state[key] = progress
             if not self.live:
                 self._plain(key, progress)
@@ -88,22 +111,63 @@ class ProgressBoard:
             self.stream.write(message + "\n")
             self.stream.flush()
 
+    def ended(self, build: Build) -> None:
+        """The build's job ended (core/jobs.run_install_jobs's on_ended): its reports stopped,
+        so a failed download's last bar says no stall."""
+        with self._lock:
+            self._ended.add(build.key)
+
+    def stall(self, key: str, now: float) -> str | None:
+        """What the build's download says when its bytes have not moved for a while (under
+        self._lock)."""
+        progress = self._state.get(key)
+        if progress is None or key in self._held or key in self._ended:
+            return None
+        return stall_note(progress.phase, self._moved_at.get(key), now, STOP_HINT)
+
+    def say_stalls(self) -> None:
+        """Plain lines: a download that stalled says so once, until its bytes move again."""
+        now = self.clock()
+        with self._lock:
+            said = [(key, note) for key in self._order if key not in self._stall_said
+                    and (note := self.stall(key, now)) is not None]
+            self._stall_said.update(key for key, _ in said)
+        for key, note in said:
+            self.note(f"{key}: {note}")
+
     # -- live bars --------------------------------------------------------------------------------
     def __enter__(self) -> ProgressBoard:
-        if self.live:
-            self._thread = threading.Thread(target=self._run, name="pytui-progress", daemon=True)
-            self._thread.start()
+        # Live: redraws (each stalled bar says so); plain: a line once a download stalls.
+        target = self._run if self.live else self._watch_stalls
+        self._thread = threading.Thread(target=target, name="pytui-progress", daemon=True)
+        self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
-            self._draw(final=True)
+            if self.live:
+                self._draw(final=True)
 
     def _run(self) -> None:
         while not self._stop.wait(0.1):
             self._draw()
+
+    def _watch_stalls(self) -> None:
+        while not self._stop.wait(STALL_TICK):
+            self.say_stalls()
+
+    def _lines(self, key: str, now: float, width: int) -> list[str]:
+        """The build's bar; a stalled download's note on a line of its own under it (beside the
+        bar it would be cut at a hundred columns), its frozen speed gone."""
+        progress = self._state.get(key)
+        stalled = self.stall(key, now)
+        if stalled is None:
+            return [self._line(key, progress, width)]
+        assert progress is not None
+        without_speed = Progress(progress.phase, progress.done, progress.total)
+        return [self._line(key, without_speed, width), f"  {stalled}"[: width - 1]]
 
     def _line(self, key: str, progress: Progress | None, width: int) -> str:
         if progress is None:
@@ -128,18 +192,19 @@ class ProgressBoard:
         import shutil  # only on a terminal: plain output (and a tree install's) never needs it
 
         width = shutil.get_terminal_size((100, 24)).columns
+        now = self.clock()
         with self._lock:
-            lines = [self._line(key, self._state.get(key), width) for key in self._order]
+            lines = [line for key in self._order for line in self._lines(key, now, width)]
         out = []
         if self._lines_drawn:
             out.append(f"\x1b[{self._lines_drawn}F")  # back to the first line we drew
         for line in lines:
             out.append("\x1b[2K" + line + "\n")
+        # A stall's line gone (bytes again) leaves one line fewer: clear what was under it.
+        out.append("\x1b[J")
         if final:
-            # Leave the screen clean for the summary: clear the bars we drew.
-            out = [f"\x1b[{self._lines_drawn}F" if self._lines_drawn else ""]
-            out += ["\x1b[2K\n"] * len(lines)
-            out.append(f"\x1b[{len(lines)}F" if lines else "")
+            # Leave the screen clean for the summary: clear the bars we drew (and a stall's line).
+            out = [f"\x1b[{self._lines_drawn}F" if self._lines_drawn else "", "\x1b[J"]
             self._lines_drawn = 0
         else:
             self._lines_drawn = len(lines)

@@ -34,7 +34,6 @@ from pytui.app.keymap import (
 from pytui.app.listing_messages import WARM_UP_DELAY, ListingMessages, freeze_long_lived
 from pytui.app.render import Renderer
 from pytui.app.runner import JobRunner
-from pytui.app.stalls import STALL_TICK
 from pytui.app.startup import MainScreen, breakpoint_classes, load_deferred
 from pytui.app.state import AppState
 from pytui.app.toast_shelf import ToastShelf
@@ -46,6 +45,7 @@ from pytui.core.gc_pause import gc_paused
 from pytui.core.models import CachedArchive, Installation
 from pytui.core.platform_detect import HostPlatform
 from pytui.core.settings import Settings
+from pytui.core.stalls import STALL_TICK
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.details import DetailsPanel

@@ -333,13 +333,15 @@ def run_install_jobs(
     on_warning: Callable[[str], None] | None = None,
     on_wait: Callable[[str], None] | None = None,
     downloader: Downloader | None = None,
+    on_ended: Callable[[Build], None] | None = None,
 ) -> list[JobOutcome]:
     """Run one `InstallJob` per distinct build, `concurrency` at a time (default settings.jobs).
 
     Returns outcomes in the order of `builds`; a failure in one job does not stop the others.
     Leftovers of killed runs in `<root>/.temp` are cleaned first. A `downloader` given by the
     caller (e.g. one whose client it is preparing on another thread) is shared by the jobs and
-    left open; otherwise one is made when a job first needs it, and closed here.
+    left open; otherwise one is made when a job first needs it, and closed here. `on_ended`
+    hears of each job's end, whatever it was (its progress reports stop: no stall to say).
     """
     builds = dedupe(builds)
     cancel = cancel or CancelToken()
@@ -373,6 +375,9 @@ def run_install_jobs(
             return JobOutcome(build, result=job.run())
         except PytuiError as err:
             return JobOutcome(build, error=err)
+        finally:
+            if on_ended is not None:
+                on_ended(build)
 
     try:
         workers = max(1, min(concurrency or settings.jobs, len(builds) or 1))

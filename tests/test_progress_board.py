@@ -1,12 +1,22 @@
-"""The CLI's progress board: a retry's note is printed once, with the build's key."""
+"""The CLI's progress board: a retry's note is printed once, with the build's key; a download
+that stalls says so (core/stalls.py, as the TUI's rows), against the tests' stalling server."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import re
+import threading
 
+from cli_harness import FOREVER
 from fixtures_archives import make_build
 from pytui.app.progress_board import ProgressBoard
-from pytui.core.progress import Progress
+from pytui.core.download import Downloader
+from pytui.core.errors import Cancelled
+from pytui.core.http import TransferLimits
+from pytui.core.progress import CancelToken, Progress
+from pytui.core.stalls import STALL_NOTE, STALL_SAID_AFTER
 
 
 def test_a_retry_note_is_a_line_of_its_own() -> None:
@@ -20,3 +30,88 @@ def test_a_retry_note_is_a_line_of_its_own() -> None:
     lines = out.getvalue().splitlines()
     assert lines == [f"download {build.key} (100 B)",
                      f"{build.key}: retrying in 2 s (attempt 2 of 4): HTTP 503"]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _frame(board: ProgressBoard, out: io.StringIO) -> list[str]:
+    """The lines of one redraw of the live bars (escape sequences left out)."""
+    out.seek(0)
+    out.truncate()
+    board._draw()
+    shown = (re.sub(r"\x1b\[[0-9]*[A-Za-z]", "", line) for line in out.getvalue().splitlines())
+    return [line for line in shown if line]
+
+
+def test_a_stalled_download_says_so_in_its_bar_and_once_as_a_plain_line(http_server, tmp_path,
+                                                                         monkeypatch) -> None:
+    # The bars kept the speed of the last bytes (and said nothing on a pipe) while the transfer
+    # stalled, until the read timed out (30 s by default); the TUI's rows said it already.
+    monkeypatch.setenv("COLUMNS", "200")  # the bars' width (a worker's own may be 80)
+    data = os.urandom(700_000)
+    stall_at = 300_000
+    # Sent at 1 MB/s (the reports carry a speed), then nothing.
+    url = http_server.add("/a", data, rate=1_000_000, stall_at=stall_at, stall_seconds=FOREVER)
+    build = make_build(version="3.12.8")
+    clock = Clock()
+    live_out, plain_out = io.StringIO(), io.StringIO()
+    live = ProgressBoard(live_out, live=True, clock=clock)
+    plain = ProgressBoard(plain_out, live=False, clock=clock)
+    reports = [live.callback(build), plain.callback(build)]
+    arrived = threading.Event()
+
+    def callback(progress: Progress) -> None:
+        for report in reports:
+            report(progress)
+        if progress.done >= stall_at:
+            arrived.set()
+
+    token = CancelToken()
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        limits = TransferLimits(read_timeout=FOREVER, speed_limit=0)
+        try:
+            with Downloader(limits=limits) as dl:
+                dl.download([url], tmp_path / "a.part", expected_sha256=hashlib.sha256(data).hexdigest(),
+                            progress=callback, cancel=token)
+        except BaseException as err:  # noqa: BLE001 - handed to the test's thread
+            outcome.append(err)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    try:
+        assert arrived.wait(60.0)
+        [bar] = _frame(live, live_out)
+        assert bar.startswith(f"{build.key}  download ") and "/s" in bar, bar
+        plain.say_stalls()
+        assert STALL_NOTE not in plain_out.getvalue()
+        clock.now += STALL_SAID_AFTER + 7
+        said = f"{STALL_NOTE}12 s: retried when the read times out (Ctrl-C stops)"
+        bar, note = _frame(live, live_out)
+        assert "/s" not in bar and "293.0 KiB/683.6 KiB" in bar and note == f"  {said}", (bar, note)
+        plain.say_stalls()
+        clock.now += 1
+        plain.say_stalls()  # said once per stall, not every second
+        assert plain_out.getvalue().splitlines()[-1:] == [f"{build.key}: {said}"], plain_out.getvalue()
+        assert plain_out.getvalue().count(STALL_NOTE) == 1
+        # A retry's note (or a request with no answer yet) says more: no stall under it.
+        callback(Progress("download", stall_at, len(data), note="retrying in 4 s (attempt 2 of 4)"))
+        clock.now += 60
+        assert len(_frame(live, live_out)) == 1
+        # Nor once the job ended (failed in its download): its reports stopped.
+        callback(Progress("download", stall_at + 1, len(data), speed=1e5))
+        live.ended(build)
+        clock.now += 60
+        assert len(_frame(live, live_out)) == 1
+    finally:
+        token.cancel()
+        worker.join(60.0)
+    assert not worker.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)

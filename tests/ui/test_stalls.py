@@ -1,12 +1,13 @@
-"""The stall rule (app/stalls.py) without Textual: a running download whose bytes have not
+"""The stall rule (core/stalls.py, app/stalls.py) without Textual: a running download whose bytes have not
 moved for STALL_SAID_AFTER seconds says so and loses its stale speed; a retry's or a wait's
 note is not replaced; bytes moving again clear it (AppState.progress)."""
 
 from __future__ import annotations
 
-from pytui.app.stalls import STALL_NOTE, STALL_SAID_AFTER, say_stalls, stall_note
+from pytui.app.stalls import job_stall_note, say_stalls
 from pytui.app.state import INSTALL, AppState, Job
 from pytui.core.settings import Settings
+from pytui.core.stalls import STALL_NOTE, STALL_SAID_AFTER
 from ui_helpers import HOST
 
 
@@ -38,7 +39,7 @@ def test_a_download_whose_bytes_stay_put_says_so_and_drops_its_speed(tmp_path) -
     clock.now += 1
     assert say_stalls(state) == [job] and job.note.startswith(f"{STALL_NOTE}18 s")
     state.progress(1, "download", 2000, 10_000, speed=1e5)  # bytes again
-    assert job.note == "" and job.speed == 1e5 and stall_note(job, clock.now) is None
+    assert job.note == "" and job.speed == 1e5 and job_stall_note(job, clock.now) is None
 
 
 def test_a_retry_or_a_wait_keeps_its_own_note(tmp_path) -> None:
@@ -54,4 +55,4 @@ def test_only_a_running_download_is_looked_at(tmp_path) -> None:
     clock.now += 60
     assert say_stalls(state) == []
     state.end_job(1, "failed", error="boom")
-    assert stall_note(job, clock.now + 60) is None
+    assert job_stall_note(job, clock.now + 60) is None

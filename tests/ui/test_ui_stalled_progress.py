@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from pytui.app.stalls import STALL_NOTE, STALL_SAID_AFTER
 from pytui.app.state import Job
+from pytui.core.stalls import STALL_NOTE, STALL_SAID_AFTER
 from pytui.widgets.job_list import JobRow
 from ui_helpers import SIZE, UiWorld, press_install, ready, wait_for
 
