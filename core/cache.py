@@ -93,6 +93,10 @@ def fix_dir(err: OSError) -> str:
     return "check the cache dir"
 
 
+# What to do when an offline run needs an archive the cache lacks.
+OFFLINE_NEXT_STEP = "go online, or import the archive with `pytui cache import FILE`"
+
+
 def offline_missing(build: Build, urls: Sequence[str], cache_dir: object) -> str | None:
     """uv's line for an archive an offline run needs and the cache lacks, when no `file://`
     URL can serve it (docs/uv-compat.md#offline); None when one can."""
@@ -319,8 +323,7 @@ class ArchiveCache:
         try:
             missing = offline_missing(build, urls, self.root) if downloader.offline else None
             if missing is not None:
-                raise OfflineError(f"{missing}; go online, or import the archive with "
-                                   "`pytui cache import FILE`")
+                raise OfflineError(missing, OFFLINE_NEXT_STEP)
             self._ensure_root(alternative)
             from pytui.core.cache_locks import exclusive
 

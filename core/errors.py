@@ -102,15 +102,11 @@ class CacheError(PytuiError):
     """An archive-cache operation was refused or failed (unknown archive, unusable directory)."""
 
 
-class OfflineError(PytuiError):
-    """Network access was needed while offline."""
+class NextStepError(PytuiError):
+    """A failure whose line ends with what to do about it.
 
-
-class DownloadError(PytuiError):
-    """A download failed after its retries.
-
-    `next_step` (what to do about it) ends the line; a job that adds what it kept puts that
-    before it (see `cause`), so the line still ends with what to do.
+    `next_step` ends the line; a job that adds what it kept puts that before it (see `cause`),
+    so the line still ends with what to do.
     """
 
     def __init__(self, message: str, next_step: str = "") -> None:
@@ -124,6 +120,14 @@ class DownloadError(PytuiError):
 
     def __str__(self) -> str:
         return f"{self.cause}; {self.next_step}" if self.next_step else self.cause
+
+
+class OfflineError(NextStepError):
+    """Network access was needed while offline."""
+
+
+class DownloadError(NextStepError):
+    """A download failed after its retries."""
 
 
 class HashMismatch(DownloadError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pytui.core.cache import offline_missing
+from pytui.core.cache import OFFLINE_NEXT_STEP, offline_missing
 from pytui.core.errors import CacheError, ExtractError, HashMismatch, OfflineError
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import Progress
@@ -25,10 +25,10 @@ def fetch(job: InstallJob) -> tuple[Path, bool]:
     from pytui.core.urls import download_urls
 
     urls = download_urls(job.build, job.settings)
-    # Said by the job without the cache's hint (`cache import`): uv's line as uv says it.
+    # uv's line, then (after what the job kept) what to do about it.
     missing = offline_missing(job.build, urls, job.settings.cache_dir) if job.settings.offline else None
     if missing is not None:
-        raise OfflineError(missing)
+        raise OfflineError(missing, OFFLINE_NEXT_STEP)
     path = job.cache.fetch(job.build, urls, downloader=job.downloader(), progress=job.progress,
                             cancel=job.cancel, on_wait=job.on_wait)
     return path, True

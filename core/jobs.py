@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pytui.core.errors import (
     Cancelled,
-    DownloadError,
     ExtractError,
+    NextStepError,
     PytuiError,
 )
 from pytui.core.install_root import InstallRoot, restored_line
@@ -167,7 +167,7 @@ class InstallJob:
             installation, archive, downloaded, committed = self._install()
         except Cancelled as err:
             raise Cancelled(f"install of {self.key} cancelled; {self._kept()} ({err})") from None
-        except DownloadError as err:
+        except NextStepError as err:
             # What was kept goes before the next step, so the line ends with what to do.
             next_step = f"; {err.next_step}" if err.next_step else ""
             raise InstallFailed(f"failed to install {self.key}: {err.cause}; {self._kept()}{next_step}") from None

@@ -56,6 +56,9 @@ def test_offline_and_not_cached_fails_with_uvs_wording(pytui: Pytui, how: str) -
     line = assert_clean_failure(result)
     assert (f"An offline Python installation was requested, but {made.build.key} (from {made.build.url}) "
             f"is missing in {pytui.cache}") in line
+    # uv's words, then what to do (the line ended with "nothing was installed" before).
+    assert line.endswith("; nothing was installed; go online, or import the archive with "
+                         "`pytui cache import FILE`"), line
     assert "socket use" not in result.stderr
     assert pytui.server.count() == 0 and not (pytui.root / made.build.key).exists()
 
