@@ -46,7 +46,9 @@ def decide_install(state: AppState, vm: ViewModel, pane: str, key: str | None, *
     build = _build_for_row(state, pane, key)
     if build is None:
         if pane == "cached":
-            return Refuse(f"{key} matches no build in the catalog; it cannot be installed.")
+            return Refuse(f"{key} matches no build in the catalog, so it cannot be installed: "
+                          "start pytui with the catalog it came from (--downloads-json), or p "
+                          "purges it.")
         return Refuse(f"{key} is not in the catalog.")
     installation = state.installation(build.key)
     if installation is not None:

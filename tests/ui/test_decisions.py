@@ -250,3 +250,16 @@ def test_an_archive_purged_since_the_listing_is_not_offered_as_cached(tmp_path, 
     state.offline = True
     refused = di.decide_install(state, vm, "available", new.key)
     assert isinstance(refused, d.Refuse) and "is not in the cache" in refused.message
+
+
+def test_an_archive_no_catalog_build_matches_says_what_to_do(tmp_path, builds) -> None:
+    # `i` on it said only "… matches no build in the catalog; it cannot be installed."
+    state = a_state(tmp_path, *builds.values())
+    stray = CachedArchive(state.settings.cache_dir / "a3b60e81f-cpython-3.12.9-20250301-x86_64-"
+                          "unknown-linux-gnu-install_only.tar.gz", 1000, None)
+    state.archives.append(stray)
+    refused = di.decide_install(state, ViewModel(), "cached", stray.name)
+    assert isinstance(refused, d.Refuse)
+    assert refused.message.startswith(f"{stray.name} matches no build in the catalog"), refused.message
+    assert refused.message.endswith("start pytui with the catalog it came from (--downloads-json), "
+                                    "or p purges it."), refused.message
