@@ -448,6 +448,12 @@ def _run_export(args: argparse.Namespace) -> int:
                         " (uv's catalog and the built-in list do): export with one of those "
                         "(unset --downloads-json / UV_PYTHON_DOWNLOADS_JSON_URL, or point it at uv's "
                         "download-metadata.json)")
+        elif report.unlisted:  # cached under another catalog (a mirror's, a --downloads-json)
+            count = f"{report.unlisted} archive{'s' if report.unlisted != 1 else ''}"
+            nothing += (f"; the catalog ({catalog.source}) lists none of its {count}: pass "
+                        "--downloads-json with the catalog they came from")
+        else:
+            nothing += "; install builds first (`pytui install 3.12`), or `pytui cache import FILE`"
         _err(stderr_style().error(nothing))
         return 1
     if report.metadata_replaced is not None:

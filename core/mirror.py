@@ -68,6 +68,8 @@ class ExportReport:
     bytes_written: int = 0
     # Why DEST's download-metadata.json was replaced instead of merged (None: merged, or none).
     metadata_replaced: str | None = None
+    # Archives in the cache that the catalog lists no build of (downloaded under another one).
+    unlisted: int = 0
 
 
 # -- uv's JSON format, written back -----------------------------------------------------------
@@ -281,6 +283,8 @@ def _plan(cache: ArchiveCache, catalog: Catalog, dest: Path,
     planned: list[tuple[CachedArchive, Build, Path]] = []
     for archive in cache.list(catalog):
         build = archive.build
+        if archive.state == "ok" and build is None:
+            report.unlisted += 1
         if archive.state != "ok" or build is None:
             continue
         if not build.url.startswith(CPYTHON_DOWNLOADS_URL_PREFIX):

@@ -181,6 +181,19 @@ def test_export_mirror_of_an_empty_cache_fails(tmp_path, capsys):
     code, _, err = run_main(capsys, "cache", "export-mirror", str(tmp_path / "m"),
                        "--cache-dir", str(tmp_path / "empty"))
     assert code == 1 and "no archive exported" in err
+    assert err.rstrip().endswith("install builds first (`pytui install 3.12`), or `pytui cache import FILE`"), err
+
+
+def test_export_mirror_of_archives_another_catalog_lists_names_the_way_out(env, capsys, tmp_path, monkeypatch):
+    # It said only that the cache "holds no verified … archive of the current catalog", beside
+    # a `cache list` of three ok archives (downloaded under another --downloads-json).
+    other = write_uv_catalog(tmp_path / "other.json", [env["downloading"].build])
+    monkeypatch.setenv("UV_PYTHON_DOWNLOADS_JSON_URL", str(other))
+    code, _, err = run_main(capsys, "cache", "export-mirror", str(tmp_path / "m"))
+    assert code == 1 and err.count("\n") == 1, err
+    assert f"; the catalog ({other}) lists none of its 3 archives: pass --downloads-json with the " \
+           "catalog they came from" in err, err
+    assert not (tmp_path / "m").exists()
 
 
 @pytest.mark.uv
