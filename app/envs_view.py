@@ -27,8 +27,28 @@ QUICK_SEP = " · "
 
 
 def env_row(state: AppState, env: Environment) -> EnvRow:
-    return EnvRow(id=str(env.path), path=short_path(env.path, state.home), kind=env.kind,
-                  key=env.key or "missing", how=short_how(env), status=row_status(env))
+    path = short_path(env.path, state.home)
+    roots = [short_path(root, state.home) for root in state.envs_roots]
+    return EnvRow(id=str(env.path), path=path, kind=env.kind, key=env.key or "missing",
+                  how=short_how(env), status=row_status(env), head=project_start(path, roots))
+
+
+def project_start(path: str, roots: Iterable[str] = ()) -> int:
+    """How much of a shown environment path a narrow table keeps at its start: through its
+    project dir, the part a person tells deep venvs apart by (`~/code/shop` of
+    `~/code/shop/backend/sub/.venv`; cut from the start it read `…/sub/.venv`). That is the
+    scan root it lies under and one dir more; under the home directory (a root or none) two,
+    as projects sit in a folder there (`~/code`, `~/src`). 0 when that reaches its last part."""
+    under = [root.rstrip("/") for root in roots if root.rstrip("/") not in ("", "~")
+             and path.startswith(root.rstrip("/") + "/")]
+    if under:
+        start, more = max(under, key=len), 1
+    else:
+        start, more = ("~", 2) if path.startswith("~/") else ("", 2)
+    parts = path[len(start):].strip("/").split("/")
+    if len(parts) <= more:
+        return 0
+    return len(start) + len("/" + "/".join(parts[:more]))
 
 
 def row_status(env: Environment) -> str:

@@ -36,6 +36,25 @@ def elide_middle(text: str, width: int) -> str:
     return text[:room - len(tail)] + ELLIPSIS + tail
 
 
+def elide_after(text: str, keep: int, width: int) -> str | None:
+    """`text` in at most `width` cells with its first `keep` characters whole, then `/…`, then
+    the longest end of it from a `/` that fits (`~/code/shop/…/dir/.venv`): None when not
+    even its last part fits beside the kept start, or when nothing lies between the two."""
+    if len(text) <= width:
+        return text
+    head, rest = text[:keep], text[keep:]
+    if not head or not rest.startswith("/"):
+        return None
+    room = width - len(head) - len("/" + ELLIPSIS)
+    tail = ""
+    for at in range(len(rest) - 1, 0, -1):
+        if rest[at] == "/":
+            if len(rest) - at > room:
+                break
+            tail = rest[at:]
+    return f"{head}/{ELLIPSIS}{tail}" if tail else None
+
+
 def path_for_line(path: str) -> str:
     """`path` as an error line shows it: whole up to ERROR_PATH_CHARS, else its middle cut."""
     return elide_middle(path, ERROR_PATH_CHARS)

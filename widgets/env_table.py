@@ -1,8 +1,8 @@
 """The Environments view's table: one row per environment, broken ones marked.
 
 Columns fit their content and, when the table is narrower than that, give way in this order:
-the path (its start given up, its project dir and last part kept: `…/api/.venv`, or the
-project dir's start: `…/legacy-project…/.venv`), then the key
+the path (its middle given up, its project dir kept: `~/code/shop/…/dir/.venv`; or its start:
+`…/api/.venv`, `…/legacy-project…/.venv`), then the key
 down to its version (`cpython-3.14.0rc1…`, never inside it), then how it is used (after a whole
 word: `pinned…`), then the kind (to its short form: `virtualenvwrapper` -> `wrapper`, never
 cut), then the path down to its end; Status is never cut. They are re-fitted whenever the rows
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pytui.core.elide import ELLIPSIS
+from pytui.core.elide import ELLIPSIS, elide_after
 from pytui.widgets.cut_rules import key_floor, line_forms, pick_form
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import EnvRow
@@ -23,7 +23,8 @@ from textual.binding import Binding
 __all__ = ["EnvRow", "EnvTable", "elide_path", "fit_widths"]
 
 # Column indexes in COLUMNS, and the fewest cells each gives way to, in the order they give way.
-# The path gives way first down to its project (`…/api/.python-version`, at most PROJECT_CELLS:
+# The path gives way first down to its project (`~/code/shop/…/.venv`, `…/api/.python-version`;
+# at most PROJECT_CELLS:
 # every pin ends in `.python-version`, so a path cut inside its last part tells no project
 # apart), the key down to its version (`cpython-3.14.0rc1…`), how it is used to its short form,
 # the kind to its short form, and only after the others the path further.
@@ -65,7 +66,8 @@ class EnvTable(KeyedTable):
         self._rows = list(rows)
         texts = [_texts(row) for row in rows]
         labels = [label for label, _key, _width in self.COLUMNS]
-        widths = fit_widths(texts, labels, self.size.width - SCROLLBAR)
+        widths = fit_widths(texts, labels, self.size.width - SCROLLBAR,
+                            [row.head for row in rows])
         cells = [_cells(row, text, widths) for row, text in zip(rows, texts, strict=True)]
         self.sync(cells)
         # Rows that came back after a filter, or a new width: every column is measured again
@@ -77,10 +79,11 @@ class EnvTable(KeyedTable):
         self.show(self._rows)
 
 
-def fit_widths(texts: Sequence[Sequence[str]], labels: Sequence[str], width: int) -> list[int]:
+def fit_widths(texts: Sequence[Sequence[str]], labels: Sequence[str], width: int,
+               heads: Sequence[int] = ()) -> list[int]:
     """Each column's width in cells (without padding): its widest text or label, then, while
     the sum is more than `width` (0 or less: unknown, nothing given up), the GIVE_WAY columns
-    narrowed in turn."""
+    narrowed in turn. `heads`: each row's kept path start (EnvRow.head), 0 when not given."""
     widths = [max([len(label), *(len(row[index]) for row in texts)])
               for index, label in enumerate(labels)]
     if width <= 0:
@@ -89,17 +92,34 @@ def fit_widths(texts: Sequence[Sequence[str]], labels: Sequence[str], width: int
     for index, fewest in GIVE_WAY:
         if excess <= 0:
             break
-        fewest = _fewest(texts, fewest)
+        fewest = _fewest(texts, fewest, heads)
         cut = min(excess, max(0, widths[index] - max(fewest, len(labels[index]))))
         widths[index] -= cut
         excess -= cut
+    # How and Kind show whole forms (`external`, not `external (/ro`): the cells past the
+    # widest form that fits are free, and the path, cut first, gets them back (at 80 columns
+    # every path read `…/app/.venv` beside 30 blank cells of How).
+    for index, shown in ((HOW, lambda text, width: pick_form(how_forms(text), width)),
+                         (KIND, _kind_shown)):
+        used = max([len(labels[index]), *(len(shown(row[index], widths[index])) for row in texts)])
+        excess -= widths[index] - used
+        widths[index] = used
+    if excess < 0:
+        whole = max([len(labels[PATH]), *(len(row[PATH]) for row in texts)])
+        widths[PATH] += min(-excess, whole - widths[PATH])
     return widths
 
 
-def _fewest(texts: Sequence[Sequence[str]], fewest: int) -> int:
+def _kind_shown(kind: str, width: int) -> str:
+    return kind if len(kind) <= width else KIND_SHORT.get(kind, kind)
+
+
+def _fewest(texts: Sequence[Sequence[str]], fewest: int, heads: Sequence[int] = ()) -> int:
     """The cells a GIVE_WAY step leaves its column (its stand-ins made concrete)."""
     if fewest == PROJECT:
-        return min(PROJECT_CELLS, max((len(project_form(row[PATH])) for row in texts),
+        heads = list(heads) + [0] * (len(texts) - len(heads))
+        return min(PROJECT_CELLS, max((len(_project_kept(row[PATH], head))
+                                       for row, head in zip(texts, heads, strict=True)),
                                       default=0))
     if fewest == VERSION:
         return key_floor(row[KEY] for row in texts)
@@ -169,12 +189,33 @@ def _with_project_start(path: str, tail: str, width: int) -> str:
     return f"{ELLIPSIS}/{start}{ELLIPSIS}{tail}"
 
 
+def _project_kept(path: str, head: int) -> str:
+    """The shortest form of a path that still names its project: its kept start and its last
+    part (`~/code/shop/…/.venv`), or without a kept start its last two parts (`project_form`)."""
+    if head:
+        last = path.rstrip("/").rsplit("/", 1)[-1]
+        return elide_after(path, head, head + len(f"/{ELLIPSIS}/{last}")) or project_form(path)
+    return project_form(path)
+
+
 def project_form(path: str) -> str:
     """A path's last two parts after `…/` (`…/api/.python-version`), or the path if shorter."""
     parts = path.rstrip("/").rsplit("/", 2)
     if len(parts) < 3:
         return path
     return f"{ELLIPSIS}/{parts[1]}/{parts[2]}"
+
+
+def _fitted_path(path: str, head: int, width: int) -> str:
+    """The path in `width` cells: its project dir kept at its start when that fits beside its
+    last part (`~/code/shop/…/sub/.venv`, else `…/shop/…/.venv`), else its start given up
+    (`elide_path`)."""
+    kept = elide_after(path, head, width)
+    project = path.rfind("/", 0, head) + 1  # where the project dir's name starts
+    if kept is None and project > 0:
+        shorter = f"{ELLIPSIS}/{path[project:]}"
+        kept = elide_after(shorter, head - project + len(ELLIPSIS) + 1, width)
+    return kept or elide_path(path, width)
 
 
 def _cut_end(text: str, width: int) -> str:
@@ -185,8 +226,8 @@ def _cells(row: EnvRow, texts: Sequence[str], widths: Sequence[int]) -> Row:
     broken = row.status == "broken"
     path, kind, key, how, status = texts
     return row.id, (
-        Text(elide_path(path, widths[PATH]), style="bold red" if broken else ""),
-        Text(kind if len(kind) <= widths[KIND] else KIND_SHORT.get(kind, kind)),
+        Text(_fitted_path(path, row.head, widths[PATH]), style="bold red" if broken else ""),
+        Text(_kind_shown(kind, widths[KIND])),
         Text(_cut_end(key, widths[KEY]), style="dim" if row.key == "missing" else ""),
         Text(pick_form(how_forms(how), widths[HOW]), style="red" if broken else (
             "dim" if row.how.startswith("external") else "")),

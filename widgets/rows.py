@@ -160,7 +160,7 @@ class InstalledRow(FrozenRecord):
 class EnvRow(FrozenRecord):
     """One environment in the Environments view."""
 
-    __slots__ = ("id", "path", "kind", "key", "how", "status")
+    __slots__ = ("id", "path", "kind", "key", "how", "status", "head")
     # The row key: the environment's absolute path.
     id: str
     # As shown (`~/code/app/.venv`).
@@ -173,9 +173,12 @@ class EnvRow(FrozenRecord):
     how: str
     # "ok", "broken", or "unmet" (a pin no install satisfies).
     status: str
+    # How many characters of `path` a cut keeps at its start: through the project dir
+    # (`~/code/shop` of `~/code/shop/backend/sub/.venv`; app/envs_view.project_start), 0 for none.
+    head: int
 
     def __init__(self, id: str, path: str, kind: str, key: str, how: str,  # noqa: A002
-                 status: str) -> None:
+                 status: str, head: int = 0) -> None:
         _set = object.__setattr__
         _set(self, "id", id)
         _set(self, "path", path)
@@ -183,6 +186,7 @@ class EnvRow(FrozenRecord):
         _set(self, "key", key)
         _set(self, "how", how)
         _set(self, "status", status)
+        _set(self, "head", head)
 
 
 class JobView(FrozenRecord):
