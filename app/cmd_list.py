@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import argparse
     from typing import TextIO
 
+    from pytui.core.catalog import Catalog
     from pytui.core.listing import ListRow
     from pytui.core.settings import Settings
 
@@ -116,6 +117,8 @@ def _run(args: argparse.Namespace) -> int:
     rows = list_rows(catalog, settings, request, kind=args.kind,
                      all_platforms=args.all_platforms, all_arches=args.all_arches,
                      all_versions=args.all_versions)
+    if args.kind == "cached" and not rows:
+        _note_unlisted_archives(settings, catalog)
 
     out = sys.stdout
     if args.output_format == "json":
@@ -134,6 +137,21 @@ def _run(args: argparse.Namespace) -> int:
     if lines:
         out.write("\n".join(lines) + "\n")
     return 0
+
+
+def _note_unlisted_archives(settings: Settings, catalog: Catalog) -> None:
+    """`--only-cached` lists catalog builds: archives cached under another catalog (a mirror's
+    --downloads-json) are in `pytui cache list` but not here, which an empty answer says."""
+    from pytui.core.cache import ArchiveCache
+
+    unlisted = sum(1 for archive in ArchiveCache(settings.cache_dir).list(catalog)
+                   if archive.state == "ok" and archive.build is None)
+    if unlisted:
+        count, them, they = ((f"{unlisted} archives", "them", "they") if unlisted != 1
+                             else ("1 archive", "it", "it"))
+        print(f"note: the cache holds {count} the catalog ({catalog.source}) does not list "
+              f"(`pytui cache list` shows {them}; --downloads-json with the catalog {they} came "
+              f"from lists {them} here)", file=sys.stderr)
 
 
 def _text_lines(args: argparse.Namespace, settings: Settings, rows: list[ListRow],

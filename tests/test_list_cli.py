@@ -294,3 +294,24 @@ def test_the_hook_catches_sockets(env, monkeypatch, http_server) -> None:
                           capture_output=True, text=True, env=subprocess_env(), timeout=120)
     assert "socket use while offline" in done.stderr or "could not refresh" in done.stderr
     assert http_server.count("/meta.json") == 0
+
+
+def test_only_cached_says_when_the_cache_holds_builds_the_catalog_lists_not(env, capsys) -> None:
+    # An archive downloaded under another catalog (a mirror's) is in `pytui cache list`;
+    # `--only-cached` answered with nothing at all.
+    from pytui.core.catalog import build_from_entry
+
+    listed = build_from_entry(ENTRIES[5])
+    elsewhere = build_from_entry(host_entry("3.12.8", "20250301"))
+    assert listed is not None and elsewhere is not None
+    env["cache"].mkdir()
+    (env["cache"] / listed.cache_filename).write_bytes(b"listed")
+    code, out, err = run_main(capsys, "list", "--only-cached", "3.14")
+    assert (code, out, err) == (0, "", "")  # nothing unlisted: nothing to say
+    (env["cache"] / elsewhere.cache_filename).write_bytes(b"cached under another catalog")
+    code, out, err = run_main(capsys, "list", "--only-cached", "3.14")
+    assert (code, out) == (0, "")
+    assert err == (f"note: the cache holds 1 archive the catalog ({env['catalog']}) does not list "
+                   "(`pytui cache list` shows it; --downloads-json with the catalog it came "
+                   "from lists it here)\n"), err
+    assert run_main(capsys, "list", "--only-cached", "-q")[2] == ""
