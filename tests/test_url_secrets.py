@@ -6,10 +6,11 @@ tests/ui/test_download_source.py."""
 from __future__ import annotations
 
 import json
+import re
 
 from cli_harness import Pytui, assert_clean_failure
 from fixtures_archives import write_uv_catalog
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from pytui.core.url_secrets import without_secrets
 
@@ -40,6 +41,9 @@ def test_no_password_survives(user: str, rest: str) -> None:
 # %-escapes, non-ASCII. Not `/`, `?` or `#`: those end the netloc, so no parser reads a password
 # holding one (the request goes to another host and its error names it).
 _PASSWORD_CHARS = st.characters(blacklist_characters="/?#", blacklist_categories=("Cs",))
+# A password of one to five digits then `/`, `?`, `#` or white space reads as a port, as every
+# URL parser reads it (`http://host:8080/a@b`, `https://host:8080 see me@x`).
+_PORT_SHAPED = re.compile(r"[0-9]{1,5}[.,:;)\]]?[\s/?#]")
 
 
 @given(password=st.text(_PASSWORD_CHARS, min_size=1, max_size=12),
@@ -51,6 +55,7 @@ def test_what_is_shown_does_not_depend_on_the_password(password: str, user: str,
     def shown(secret: str) -> str:
         return without_secrets(f"error (https://{user}:{secret}@mirror.example{rest}) more")
 
+    assume(not _PORT_SHAPED.match(password))
     assert shown(password) == shown("x"), (password, shown(password))
 
 
@@ -76,6 +81,53 @@ def test_text_after_a_url_is_no_user_name() -> None:
         assert without_secrets(text) == text
 
 
+def test_a_port_is_no_password() -> None:
+    # `host:8080` then a path with an `@`, or text after the URL up to a later `@`, looked
+    # like user info: `http://host:****@b`, `https://host:****@x`.
+    for text in ("http://host:8080/a@b", "https://host:8080 see me@x", "http://[::1]:8080/a@b",
+                 "http://127.0.0.1:8080: refused; mail me@example.org", "(see http://h:80) me@x",
+                 "http://h:8080?u@v", "https://h:443#me@x"):
+        assert without_secrets(text) == text
+    assert without_secrets("http://u:p@[::1]:8080/x@y") == "http://u:****@[::1]:8080/x@y"
+    assert without_secrets("http://u:1234@host:8080/") == "http://u:****@host:8080/"
+
+
+def test_a_password_holding_white_space_or_an_at_sign_and_a_slash_is_shown_as_stars() -> None:
+    # Only what came before its first `/`, `?` or `#` was hidden: `pa ss/x` was shown whole,
+    # `pa/s s` as `pa/s s@host` (no `@` in reach), `pa/s@s` as `****@s@host`.
+    for password in ("pa ss/x", "pa/s s", "pa/s@s", "p a/s @s#x y"):
+        assert without_secrets(f"https://user:{password}@host/x: HTTP 404") == \
+            "https://user:****@host/x: HTTP 404", password
+    # An `@` before the first `/` is the URL it reads as (host `ss`, path `/x@host`), as uv shows it.
+    assert without_secrets("https://user:p@ss/x@host") == "https://user:****@ss/x@host"
+
+
+_ANY_CHARS = st.characters(blacklist_categories=("Cs",))
+
+
+@given(left=st.text(_ANY_CHARS, max_size=8), cut=st.sampled_from("/?#"),
+       right=st.text(_ANY_CHARS, max_size=8),
+       user=st.text(alphabet="abc.-_~% ", max_size=6),
+       rest=st.text(alphabet="ab/?#:@. \n", max_size=12))
+def test_a_password_with_anything_after_its_slash_is_not_shown(left: str, cut: str, right: str,
+                                                               user: str, rest: str) -> None:
+    # White space, `@`, anything at all in a password, but no `@` before its first `/?#`.
+    password = f"{left}{cut}{SECRET}{right}"
+    assume("@" not in left and "/" not in left and "?" not in left and "#" not in left)
+    assume(not _PORT_SHAPED.match(password))
+    shown = without_secrets(f"error (https://{user}:{password}@mirror.example{rest}) more")
+    assert SECRET not in shown, shown
+
+
+def test_hostile_text_is_read_whole() -> None:
+    # 200 KB of URLs, passwords or schemes (`a.a.a…`): one pass over the line, each `://`
+    # costing the text to its next `/` and 256 characters more (core/url_secrets.py).
+    assert without_secrets("a://a:pw@" * 22_000) == "a://a:****@" * 22_000
+    for text in ("a.a." * 50_000 + "@", "x:/" * 60_000 + "@", "http://h:8080/" * 14_000 + "@"):
+        assert without_secrets(text) == text
+    assert without_secrets("http://u:" + "a/" * 100_000 + "@") == "http://u:" + "a/" * 100_000 + "@"
+
+
 _SLASHED_CHARS = st.characters(blacklist_characters="@", blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc"))
 
 
@@ -86,6 +138,7 @@ _SLASHED_CHARS = st.characters(blacklist_characters="@", blacklist_categories=("
 def test_a_password_cut_by_a_slash_is_not_shown(left: str, cut: str, right: str, user: str,
                                                 rest: str) -> None:
     password = f"{left}{cut}{SECRET}{right}"
+    assume(not _PORT_SHAPED.match(password))
     shown = without_secrets(f"error (https://{user}:{password}@mirror.example{rest}) more")
     assert SECRET not in shown and f"{cut}{SECRET}" not in shown, shown
 
