@@ -102,6 +102,12 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
     trees = sum(1 for archive in listed if archive.tree)
     archives = counted(kinds["archive"], "archive")
     more = _unfinished(len(downloading), kinds["partial"], kinds["unknown"])
+    # Narrower, the counts stay and the size goes (the header says the cache's total), then
+    # `downloading` becomes the rows' `↓`: at 80 columns a download beside two stopped ones
+    # read `2 archives · 5.9 MiB`, the stopped ones not said.
+    counts = (*([f"{archives}{more}"] if more else []),
+              *([f"{archives}{_unfinished(len(downloading), kinds['partial'], kinds['unknown'], short=True)}"]
+                if downloading else []))
     usage = settled_cache_usage(state)
     if trees and usage is not None and usage > total:
         kept = _count(trees, "tree")
@@ -115,6 +121,7 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
             # Narrower (80 columns), the rows' downloads and stopped ones stay counted and the
             # trees go: the rows show `↓ 40%` and `◐ 46%`, not which archive has a tree.
             *([f"{lead}: {archives}{more}"] if more else []),
+            *counts,
             f"{lead}: {archives} + {kept}",
             f"{lead} incl. {kept}")))
     if not trees and not downloading and usage is not None and \
@@ -125,17 +132,19 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
         plain = f"{archives} · {human_size(usage)}"
         return _forms(state, "cached", *dict.fromkeys((
             f"{plain}{more} (incl. {human_size(usage - total)} other files)",
-            f"{plain}{more}", plain)))
+            f"{plain}{more}", *counts, plain)))
     plain = f"{archives} · {human_size(total)}"
     if trees:
         return _forms(state, "cached", *dict.fromkeys((
-            f"{plain} · {trees} with a tree{more}", f"{plain}{more}", plain)))
-    return _forms(state, "cached", *dict.fromkeys((f"{plain}{more}", plain)))
+            f"{plain} · {trees} with a tree{more}", f"{plain}{more}", *counts, plain)))
+    return _forms(state, "cached", *dict.fromkeys((f"{plain}{more}", *counts, plain)))
 
 
-def _unfinished(downloading: int, partial: int, unknown: int = 0) -> str:
-    """` · 1 downloading · 2 unknown · 1 partial`: the rows that are no archive (yet)."""
-    return (f" · {downloading} downloading" if downloading else "") + \
+def _unfinished(downloading: int, partial: int, unknown: int = 0, *, short: bool = False) -> str:
+    """` · 1 downloading · 2 unknown · 1 partial`: the rows that are no archive (yet); `short`:
+    ` · 1 ↓ · …` (the glyph a downloading row shows)."""
+    said = "↓" if short else "downloading"
+    return (f" · {downloading} {said}" if downloading else "") + \
         "".join(f" · {counted(count, kind)}" for count, kind in ((unknown, "unknown"), (partial, "partial"))
                 if count)
 

@@ -77,7 +77,8 @@ def test_a_stopped_download_is_counted_as_partial_not_as_an_archive(tmp_path, bu
     state.archives.append(CachedArchive(state.settings.cache_dir / (builds[OTHER].cache_filename + ".part"),
                                         470, builds[OTHER], state="partial", expected_size=1000))
     assert [row.state for row in vm.cache_rows(state)] == ["ok", "partial"]
-    assert vm.cached_subtitles(state) == ("1 archive · 1.4 KiB · 1 partial", "1 archive · 1.4 KiB")
+    assert vm.cached_subtitles(state) == ("1 archive · 1.4 KiB · 1 partial", "1 archive · 1 partial",
+                                          "1 archive · 1.4 KiB")
     # Under a filter that keeps only the `.part`: none of the one archive, one partial.
     state.view = state.view.replace(filter_text="3.13")
     rows = vm.cache_rows(state)
@@ -150,7 +151,8 @@ def test_files_whose_name_says_no_build_are_unknown_not_archives(tmp_path, build
     a_cached_archive(state, builds[OLD], size=1024)
     for name in ("mystery-a.tar.gz", "mystery-b.tar.gz"):
         state.archives.append(CachedArchive(state.settings.cache_dir / name, 512, None, state="unknown"))
-    assert vm.cached_subtitles(state) == ("1 archive · 2.0 KiB · 2 unknown", "1 archive · 2.0 KiB")
+    assert vm.cached_subtitles(state) == ("1 archive · 2.0 KiB · 2 unknown", "1 archive · 2 unknown",
+                                          "1 archive · 2.0 KiB")
     # Under a filter that keeps one of them: none of the one archive, one unknown.
     state.view = state.view.replace(filter_text="mystery-a")
     rows = vm.cache_rows(state)
@@ -215,3 +217,24 @@ def test_a_subtitle_shows_its_fullest_form_that_fits() -> None:
     assert first_fitting(forms, 10) == forms[2]  # the border cuts the shortest
     assert first_fitting(forms, 0) == forms[0]  # not laid out yet
     assert first_fitting((), 10) == ""
+
+
+def test_at_80_columns_a_download_beside_stopped_ones_keeps_every_count(tmp_path, builds) -> None:
+    """A download running and two stopped ones: the half-width Cached pane (34 cells at 80
+    columns) read `1 archive · 3.4 KiB`, the download and the stopped ones not said. The
+    size gives way first (the header has the total), then `downloading` to the rows' `↓`."""
+    from pytui.widgets.format import first_fitting
+
+    state = a_state(tmp_path, *builds.values())
+    vm = ViewModel()
+    a_cached_archive(state, builds[OLD])
+    a_download(state, builds[OTHER])
+    for build in (builds[NEW], builds[OTHER]):
+        state.archives.append(CachedArchive(
+            state.settings.cache_dir / (build.cache_filename.replace(".tar", "-x.tar") + ".part"),
+            470, build, state="partial", expected_size=1000))
+    forms = vm.cached_subtitles(state)
+    assert forms[0].endswith(" · 1 downloading · 2 partial"), forms
+    shown = first_fitting(forms, 34)
+    assert "1 archive" in shown and "2 partial" in shown and "1 ↓" in shown, forms
+    assert first_fitting(forms, 120) == forms[0]
