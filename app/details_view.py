@@ -172,6 +172,11 @@ def _build_words(build: Build | None, installation: Installation | None) -> list
     return []
 
 
+# Details of a Cached archive the catalog lists no build of (`i` refuses it, saying the same).
+UNLISTED_ARCHIVE_NOTE = ("lists no build of this archive: i installs it once pytui runs with the "
+                         "catalog it came from (--downloads-json)")
+
+
 def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details:
     build, archive, installation = _row_things(state, pane, key)
     home = state.home
@@ -194,6 +199,8 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         fields.append(("support", status.sentence()))
     if archive is not None:
         fields += _archive_fields(state, archive, title)
+        if archive.build is None and archive.state == "ok":  # cached under another catalog
+            fields.append(("catalog", UNLISTED_ARCHIVE_NOTE))
     if installation is not None:
         size = state.sizes.get(installation.key)
         extra = f"  ({human_size(size)})" if size is not None else ""

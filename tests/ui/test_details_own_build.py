@@ -5,6 +5,7 @@ cached archive, not the catalog's build; its archive's row in Cached says it is 
 from __future__ import annotations
 
 from fixtures_archives import make_build
+from pytui.app.details_view import UNLISTED_ARCHIVE_NOTE
 from pytui.app.view_model import ViewModel
 from pytui.core.models import CachedArchive
 from view_state import a_state, an_installation
@@ -34,6 +35,8 @@ def test_an_install_of_another_build_is_described_by_its_own(tmp_path) -> None:
     cached = vm.details(state, "cached", own.cache_filename)
     assert cached.note == "build 20240107 · 10 B · in Cached, Installed"
     assert "update" not in dict(cached.fields)
+    # It says why `i` refuses it (the row said nothing of it before).
+    assert dict(cached.fields)["catalog"] == UNLISTED_ARCHIVE_NOTE
     # Available's row is the catalog's build, as before.
     available = vm.details(state, "available", catalogs.key)
     assert available.note.startswith("build 20251010") and ("sha256", "aa" * 32) in available.fields
@@ -46,3 +49,13 @@ def test_an_install_of_the_catalogs_build_is_unchanged(tmp_path) -> None:
     details = ViewModel().details(state, "installed", build.key)
     assert details.note == "build 20251010 · install_only · in Available, Installed"
     assert ("sha256", "aa" * 32) in details.fields
+
+
+def test_an_archive_of_the_catalogs_build_has_no_catalog_note(tmp_path) -> None:
+    build = make_build(version="3.12.8", build_date="20251010", sha256="aa" * 32)
+    state = a_state(tmp_path, build)
+    path = state.settings.cache_dir / build.cache_filename
+    path.parent.mkdir(parents=True)
+    path.write_bytes(bytes(10))
+    state.archives.append(CachedArchive(path, 10, build))
+    assert "catalog" not in dict(ViewModel().details(state, "cached", build.cache_filename).fields)
