@@ -131,7 +131,22 @@ def make_client(*, offline: bool, what: str = "network access",
         headers={"User-Agent": USER_AGENT},
         trust_env=True,
         transport=_lazy_tls_transport(),
+        event_hooks={"response": [_check_redirect]},
     )
+
+
+def _check_redirect(response) -> None:  # (an httpx.Response)
+    """Each response of a redirect chain, before httpx follows it: its Location checked by the
+    plain client's rule (core/plain_http.redirect_target), so a blank or malformed one says the
+    same line whichever client met it (a blank one was 20 redirects to the same URL here)."""
+    if response.has_redirect_location:
+        import httpx
+        from pytui.core.plain_http import InvalidURL, redirect_target
+
+        try:
+            redirect_target(str(response.request.url), response.headers["Location"])
+        except InvalidURL as err:  # httpx's own type, which every caller of httpx catches
+            raise httpx.InvalidURL(str(err)) from None
 
 
 # Bytes httpcore asks the socket for at a time (its default is 64 KiB). Every piece costs a trip

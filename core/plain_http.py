@@ -257,6 +257,20 @@ def _basic_auth(first: SplitResult, url: str) -> dict[str, str]:
     return {"Authorization": "Basic " + b64encode(pair.encode("utf-8")).decode("ascii")}
 
 
+def redirect_target(url: str, location: str) -> str:
+    """Where a redirect from `url` leads: the one check of a server's `Location`, for this
+    client and httpx's (core/http.py's response hook), so both say the same line. A blank one
+    read as no redirect here (`HTTP 302 Found`) and as the same URL again to httpx (`Exceeded
+    maximum allowed redirects`); a malformed one (`http://[::1/x`) is no URL either. Either is
+    InvalidURL (not retried), naming the Location; the caller names the URL and what to do."""
+    if not location.strip():
+        raise InvalidURL(f"redirected to no URL (Location: {location[:200]!r})")
+    try:
+        return urljoin(url, location)
+    except ValueError:
+        raise InvalidURL(f"redirected to a malformed URL {location[:200]!r}") from None
+
+
 class PlainClient:
     """`stream("GET", url, headers=..., timeout=(connect, read))` as httpx's, for http:// only."""
 
@@ -288,13 +302,10 @@ class PlainClient:
             if led_nowhere is not None:
                 raise led_nowhere
             location = response.headers.get("location")
-            if response.status_code not in REDIRECTS or not location:
+            if response.status_code not in REDIRECTS or location is None:
                 return response
             response.close()
-            try:
-                url = urljoin(url, location)
-            except ValueError:
-                raise InvalidURL(f"redirected to a malformed URL {location[:200]!r}") from None
+            url = redirect_target(url, location)
             if url[:7].lower() != "http://":
                 raise NeedsFullClient(url)
         raise TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")

@@ -122,3 +122,32 @@ def test_a_redirect_to_a_name_that_does_not_resolve_names_that_host(http_server,
     line = str(err.value)
     assert "(redirected to http://unresolvable.test/x)" in line, line
     assert "cannot look up 127.0.0.1" not in line, line
+
+
+@pytest.mark.parametrize("location", [" ", ""], ids=["space", "empty"])
+def test_a_redirect_to_a_blank_location_says_the_same_line_from_either_client(
+        pytui: Pytui, http_server, tmp_path: Path, location: str) -> None:
+    """`Location: " "`: the plain client took it for no redirect ("HTTP 302 Found") and httpx
+    for the same URL again ("TooManyRedirects: Exceeded maximum allowed redirects."); one
+    check (core/plain_http.redirect_target) and one line now, naming the Location."""
+    from pytui.core.http import make_client
+
+    said = "InvalidURL: redirected to no URL (Location: '')"
+    made = pytui.add("3.12.8", faults={"mode": "redirect", "mode_args": {"location": location}})
+    line = assert_clean_failure(pytui.run("install", "3.12"))
+    assert f"{made.build.url}: {said}" in line and line.endswith(f"; {OTHER_NEXT_STEP}"), line
+    assert pytui.server.count(made.url_path) == 1  # not retried
+    # The archive through httpx (as for an https mirror or a proxy): the same cause.
+    url = http_server.add("/r", b"", mode="redirect", mode_args={"location": location})
+    with Downloader(backoff=FAST, retries=0, client_factory=lambda: make_client(offline=False)) as dl, \
+            pytest.raises(DownloadError) as err:
+        dl.download([url], tmp_path / "a.part", expected_sha256=SHA)
+    assert f"{url}: {said}" in str(err.value), str(err.value)
+    assert http_server.count("/r") == 1
+    # The catalog, refreshed or named by --downloads-json, through httpx.
+    catalog = pytui.server.add("/catalog.json", b"", mode="redirect", mode_args={"location": location})
+    refreshed = pytui.run("list", "--refresh", "--only-downloads", PYTUI_CATALOG_URL=catalog,
+                          UV_PYTHON_DOWNLOADS_JSON_URL="")
+    assert f"could not refresh the catalog from {catalog} ({said})" in refreshed.stderr, str(refreshed)
+    named = assert_clean_failure(pytui.run("list", "--only-downloads", "--downloads-json", catalog))
+    assert f"{catalog} could not be fetched ({said})" in named, named
