@@ -6,7 +6,6 @@ from __future__ import annotations
 import lzma
 import os
 import signal
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,12 +18,6 @@ if TYPE_CHECKING:  # imported by the fixtures below: the plugins must be loaded 
     from envs_helpers import PackedPrefixes
     from fixtures_archives import MadeArchive
     from fixtures_http import FaultyHTTPServer
-
-# Where PYTHONDONTWRITEBYTECODE is set (as on the machine this suite grew on), pytest kept no
-# bytecode of the test modules it rewrites: every worker of every run rewrote them all, about
-# 15 s of CPU each. With its bytecode kept in tests/**/__pycache__, a later run collects in a
-# few seconds (a fresh clone's first run still rewrites them once per worker).
-sys.dont_write_bytecode = False
 
 # Fixture modules owned by separate parts of the suite (tests/ is on sys.path via pyproject).
 pytest_plugins = ["fixtures_http", "fixtures_archives", "fixtures_root", "fixtures_fs",
