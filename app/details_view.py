@@ -163,6 +163,19 @@ def _own_archive(state: AppState, installation: Installation) -> CachedArchive |
                  if _installed_from(state, archive) is installation), None)
 
 
+def _catalogs_other_build(state: AppState, build: Build | None,
+                          installation: Installation | None) -> str:
+    """`catalog has build 20251010` for an install of another build than the catalog's (the
+    row is the install's, and Available's row of its key is that build: "in Available" would
+    claim this one is listed, and leaving it out said nothing of the row that is there)."""
+    if build is not None or installation is None or state.catalog is None:
+        return ""
+    listed = state.catalog.get(installation.key)
+    if listed is None or not listed.build or listed.build == installation.build:
+        return ""
+    return f"catalog has build {listed.build}"
+
+
 def _build_words(build: Build | None, installation: Installation | None) -> list[str]:
     """The title line's first words: the catalog build's, else the install's own build."""
     if build is not None:
@@ -192,6 +205,7 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
     if archive is not None:
         note_parts.append(human_size(_archive_size(state, archive, title)))
     note_parts.append("in " + ", ".join(panes) if panes else "")
+    note_parts.append(_catalogs_other_build(state, build, installation))
     fields: list[tuple[str, str]] = []
     item = build or installation
     status = vm.support_status(state, item) if item is not None else None

@@ -25,21 +25,33 @@ def test_an_install_of_another_build_is_described_by_its_own(tmp_path) -> None:
     installed = vm.details(state, "installed", own.key)
     assert installed.title == own.key
     # Its own build, its archive, and the panes it is in (not the catalog's build, which is
-    # the update; Cached was left out).
-    assert installed.note == "build 20240107 · 10 B · in Cached, Installed"
+    # the update; Cached was left out); Available's row of the key is the catalog's build,
+    # which it names (nothing said of it before).
+    assert installed.note == "build 20240107 · 10 B · in Cached, Installed · catalog has build 20251010"
     fields = dict(installed.fields)
     assert fields["archive"] == "~/cache/" + own.cache_filename
     assert "build 20251010" in fields["update"]
     assert "url" not in fields and "sha256" not in fields  # those are the catalog build's
     # Its archive's row says the install is of it (and offers no `i`, which Cached refuses).
     cached = vm.details(state, "cached", own.cache_filename)
-    assert cached.note == "build 20240107 · 10 B · in Cached, Installed"
+    assert cached.note == "build 20240107 · 10 B · in Cached, Installed · catalog has build 20251010"
     assert "update" not in dict(cached.fields)
     # It says why `i` refuses it (the row said nothing of it before).
     assert dict(cached.fields)["catalog"] == UNLISTED_ARCHIVE_NOTE
     # Available's row is the catalog's build, as before.
     available = vm.details(state, "available", catalogs.key)
     assert available.note.startswith("build 20251010") and ("sha256", "aa" * 32) in available.fields
+
+
+def test_an_install_newer_than_the_catalogs_build_names_it_too(tmp_path) -> None:
+    # No `update` field names an older catalog build: the note is all that says it is there.
+    catalogs = make_build(version="3.12.8", build_date="20240107", sha256="aa" * 32)
+    own = make_build(version="3.12.8", build_date="20251010", sha256="bb" * 32)
+    state = a_state(tmp_path, catalogs)
+    state.installations.append(an_installation(tmp_path / "root", own))
+    details = ViewModel().details(state, "installed", own.key)
+    assert details.note == "build 20251010 · in Installed · catalog has build 20240107"
+    assert "update" not in dict(details.fields)
 
 
 def test_an_install_of_the_catalogs_build_is_unchanged(tmp_path) -> None:
