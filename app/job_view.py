@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from pytui.app.state import INSTALL, UNINSTALL, VERIFY, AppState, Job, job_name
+from pytui.core.progress import whole_percent
 from pytui.widgets.format import home_shortened, short_path
 from pytui.widgets.rows import Details, JobView
 
@@ -16,7 +17,7 @@ def percent(job: Job) -> int | None:
         return None
     if not job.total:
         return 0
-    return max(0, min(100, int(100 * job.done / job.total)))
+    return whole_percent(job.done, job.total)
 
 
 _URL_LEAD = re.compile(r"\b(?:https?|file)://\S+?: ")

@@ -47,6 +47,13 @@ _fields(Progress, Progress._fields)
 ProgressCallback = Callable[[Progress], None]
 
 
+def whole_percent(done: int, total: int) -> int:
+    """`done` of `total` as every view of a job writes it: a whole percent, rounded down
+    (Available's and Cached's rows, the Jobs row's bar label and its narrow line; a bar that
+    rounded read 44% beside rows reading 43%), from 0 to 100."""
+    return max(0, min(100, 100 * done // max(total, 1)))
+
+
 def no_progress(_: Progress) -> None:
     """A progress callback that drops everything."""
 

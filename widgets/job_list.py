@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from pytui.core.progress import whole_percent
 from pytui.widgets.fitted_line import WordCutLine
 from pytui.widgets.format import human_duration, human_size, human_speed, short_size
 from pytui.widgets.list_bindings import LIST_MOVES
@@ -115,28 +116,27 @@ class JobRow(Widget, can_focus=True):
             yield Static(self._label(view, False), classes="job-label")
             # A total from the start: an indeterminate bar animates (and costs CPU, Textual
             # issue #4835) until the first byte count arrives.
-            total, progress = _bar_values(view, 1)
+            total, progress = _bar_values(view)
             yield ProgressBar(total=total, show_eta=False, show_percentage=True)
             yield Static(numbers_text(view, self._show_eta), classes="job-numbers")
         yield WordCutLine(_second_line(view), classes="job-error", markup=False)
 
     def on_mount(self) -> None:
-        self._apply(self.view, self.view)
+        self._apply(self.view)
 
     def show(self, view: JobView) -> None:
         """Keep `view` and redraw from it (absolute values, so a dropped update costs nothing).
 
         Before the children exist this only stores the view: `compose` draws from it."""
-        previous = self.view
         self.view = view
-        self._apply(view, previous)
+        self._apply(view)
 
-    def _apply(self, view: JobView, previous: JobView) -> None:
+    def _apply(self, view: JobView) -> None:
         bars = self.query("ProgressBar")
         if not bars:
             return  # not composed yet; compose() draws self.view
         bar = cast("ProgressBar", bars.first())
-        total, progress = _bar_values(view, previous.total or 1)
+        total, progress = _bar_values(view)
         bar.update(total=total, progress=progress)
         self.query_one(".job-label", Static).update(self._label(view, self.has_focus))
         self.query_one(".job-numbers", Static).update(numbers_text(view, self._show_eta))
@@ -184,15 +184,14 @@ class JobRow(Widget, can_focus=True):
         self.query_one(".job-label", Static).update(self._label(self.view, False))
 
 
-def _bar_values(view: JobView, previous_total: int) -> tuple[float, float]:
-    """(total, progress) for the bar: full when done, the phase's own total while running."""
+def _bar_values(view: JobView) -> tuple[float, float]:
+    """(total, progress) for the bar, in whole percents (core/progress.whole_percent): the
+    bar's own label rounds its fraction, so given bytes it read 44% where the rows said 43%.
+    Full when done, the phase's own share while running, 0 until its total is known (as
+    app/job_view.percent)."""
     if view.phase == "done":
-        full = max(view.total or previous_total or 1, 1)
-        return full, full
-    if view.total is not None and not view.ended:
-        total = max(view.total, 1)
-        return total, min(view.done, total)
-    return max(view.total or 1, 1), min(view.done, max(view.total or 1, 1))
+        return 100, 100
+    return 100, whole_percent(view.done, view.total) if view.total else 0
 
 
 def _second_line(view: JobView) -> str:
@@ -235,7 +234,7 @@ def compact_line(view: JobView, width: int, focused: bool = False,
     phase = view.phase_label or view.phase
     percent = ""
     if not view.ended and view.total:
-        percent = f"{max(0, min(100, 100 * view.done // max(view.total, 1)))}%"
+        percent = f"{whole_percent(view.done, view.total)}%"
     speed = human_speed(view.speed) if not view.ended and view.speed else ""
     eta = human_duration(view.eta) if show_eta and view.eta is not None else ""
     amount = amount_text(view)
