@@ -37,8 +37,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="every patch version, not only the newest of each minor")
     p.add_argument("--all-platforms", action="store_true",
                    help="downloads for every os, arch and libc, not only this machine's")
-    p.add_argument("--all-arches", "--all_architectures", dest="all_arches", action="store_true",
+    p.add_argument("--all-arches", dest="all_arches", action="store_true",
                    help="downloads for every arch of this os and libc")
+    # uv's hidden alias: taken, but not shown beside --all-arches as a second spelling to pick.
+    p.add_argument("--all_architectures", dest="all_arches", action="store_true",
+                   help=argparse.SUPPRESS)
     only = p.add_mutually_exclusive_group()
     only.add_argument("--only-installed", action="store_const", dest="kind", const="installed",
                       help="only installed interpreters")
