@@ -33,6 +33,7 @@ MAX_HEADER_BYTES = 64 * 1024
 MAX_HEADERS = 100
 MAX_CHUNK_LINE = 1024
 MAX_REDIRECTS = 20
+TOO_MANY_REDIRECTS = "Exceeded maximum allowed redirects."
 # 1xx responses skipped before the real one.
 MAX_INFORMATIONAL = 10
 RECV_BYTES = 1 << 20
@@ -308,7 +309,8 @@ class PlainClient:
             url = redirect_target(url, location)
             if url[:7].lower() != "http://":
                 raise NeedsFullClient(url)
-        raise TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
+        # httpx's words (the catalog's client, and an https archive's): one line for a loop.
+        raise TooManyRedirects(TOO_MANY_REDIRECTS)
 
     def _send(self, method: str, url: str, headers: Mapping[str, str],
               timeout: tuple[float, float],

@@ -50,6 +50,16 @@ def test_redirects_are_followed_and_bounded(http_server, tmp_path: Path) -> None
         dl.download([loop], tmp_path / "b.part", expected_sha256=SHA)
     assert "TooManyRedirects" in str(err.value) and "after" not in str(err.value)  # not retried
     assert http_server.count("/loop") == plain_http.MAX_REDIRECTS + 1
+    # The same words as httpx's, which fetches catalogs and https archives ("more than 20
+    # redirects" here, "Exceeded maximum allowed redirects." there).
+    from pytui.core.http import make_client
+
+    said = f"{loop}: TooManyRedirects: {plain_http.TOO_MANY_REDIRECTS}"
+    assert said in str(err.value), str(err.value)
+    with Downloader(backoff=FAST, retries=0, client_factory=lambda: make_client(offline=False)) as dl, \
+            pytest.raises(DownloadError) as err:
+        dl.download([loop], tmp_path / "c.part", expected_sha256=SHA)
+    assert said in str(err.value), str(err.value)
 
 
 def test_a_redirect_to_https_is_handed_to_httpx(http_server, tmp_path: Path,
