@@ -213,7 +213,8 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         fields.append(("support", status.sentence()))
     if archive is not None:
         fields += _archive_fields(state, archive, title)
-        if archive.build is None and archive.state == "ok":  # cached under another catalog
+        # Cached under another catalog: on its own row, where `i` means this archive.
+        if pane == "cached" and archive.build is None and archive.state == "ok":
             fields.append(("catalog", UNLISTED_ARCHIVE_NOTE))
     if installation is not None:
         size = state.sizes.get(installation.key)

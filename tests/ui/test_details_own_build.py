@@ -32,6 +32,7 @@ def test_an_install_of_another_build_is_described_by_its_own(tmp_path) -> None:
     assert fields["archive"] == "~/cache/" + own.cache_filename
     assert "build 20251010" in fields["update"]
     assert "url" not in fields and "sha256" not in fields  # those are the catalog build's
+    assert "catalog" not in fields  # on Installed, `i` is the update, not this archive
     # Its archive's row says the install is of it (and offers no `i`, which Cached refuses).
     cached = vm.details(state, "cached", own.cache_filename)
     assert cached.note == "build 20240107 · 10 B · in Cached, Installed · catalog has build 20251010"
