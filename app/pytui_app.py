@@ -20,6 +20,7 @@ from pytui.app.config import UiConfig
 from pytui.app.contrast import derived_colors
 from pytui.app.conventions import ConventionKeys
 from pytui.app.disk_watch import DISK_WATCH_INTERVAL, DiskStamp, DiskWatch
+from pytui.app.folding import FOLDED_BELOW
 from pytui.app.gateway import CoreGateway, refresh_is_useful
 from pytui.app.history import History
 from pytui.app.job_actions import JobActions
@@ -81,7 +82,10 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
     ENABLE_COMMAND_PALETTE = True
     # Focus the Available pane from the first frame (a later focus() would redraw the footer).
     AUTO_FOCUS = "#available"
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    # Under FOLDED_BELOW rows the panes' least heights do not fit (the screen scrolled as a
+    # whole, Details and Jobs below its edge, and nothing said so): `-folded`, the pane
+    # with the focus takes the rows and the others fold to their title row (app.tcss).
+    VERTICAL_BREAKPOINTS = [(0, "-folded"), (FOLDED_BELOW, "-short"), (30, "-tall")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = _bindings()
 
@@ -150,7 +154,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
         yield HeaderBar(id="header")
         # The `/` filter box is mounted above the table on the first `/` (view_keys): the
         # first screen composes only what it shows.
-        with Pane(id="available-pane", classes="pane"):
+        with Pane(id="available-pane", classes="pane -open"):
             yield AvailableTable(id="available")
         with Horizontal(id="lower"):
             with Pane(id="cached-pane", classes="pane"):

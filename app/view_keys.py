@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from pytui.app.app_base import AppBase
 from pytui.app.filter_box import FilterBox
+from pytui.app.folding import open_area
 from pytui.app.startup import lazy_module
 from pytui.widgets.available_table import AvailableTable
 from textual import on
@@ -53,6 +54,7 @@ class ViewKeys(AppBase):
     @on(DescendantFocus)
     def _focus_moved(self, event: DescendantFocus) -> None:
         self.renderer.focus_moved(event.widget)
+        open_area(self.screen, event.widget)
 
     # -- the filter -------------------------------------------------------------------------
 

@@ -1,0 +1,28 @@
+"""The main screen on a terminal too short for its panes (40x12): the pane with the focus is
+drawn whole and the others fold to their title row, as lazygit's side panels do, instead of
+the whole screen scrolling with Details and Jobs below its edge and nothing saying so. The
+keys that move the focus (1-5, Tab) open the pane they move to (app.tcss `-folded`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+    from textual.widget import Widget
+
+# The panes need this many rows at least (header 2, Available 6, Cached and Installed 5,
+# Details 4, Jobs 4, footer 1); under it they fold (the `-folded` breakpoint).
+FOLDED_BELOW = 22
+# The areas that fold; the one holding the focus is `-open`.
+FOLDING_AREAS = ("available-pane", "lower", "details", "jobs")
+
+
+def open_area(screen: Screen, focused: Widget) -> None:
+    """Mark the folding area that holds `focused` open; a widget in none of them (a dialog's)
+    leaves the marks as they are."""
+    area = next((node for node in focused.ancestors_with_self if node.id in FOLDING_AREAS), None)
+    if area is None:
+        return
+    for node in screen.query(",".join(f"#{area_id}" for area_id in FOLDING_AREAS)):
+        node.set_class(node is area, "-open")

@@ -1,0 +1,50 @@
+"""A terminal too short for the panes (under 22 rows: 40x12, 60x14): the whole screen scrolled,
+a scrollbar at its edge, Details and Jobs below it and nothing said so. Now the pane with the
+focus is drawn whole and the others fold to their title row; 1-5 and Tab open the pane they
+move to. From 22 rows on (80x24) nothing folds."""
+
+from __future__ import annotations
+
+import pytest
+from pytui.app.folding import FOLDING_AREAS
+from ui_helpers import UiWorld, ready, wait_for
+
+
+def _rows(app, area_id: str) -> int:
+    return app.query_one(f"#{area_id}").region.height
+
+
+@pytest.mark.parametrize("size", [(40, 12), (60, 14), (30, 10)])
+async def test_a_short_screen_folds_all_but_the_focused_pane(ui_world: UiWorld,
+                                                              size: tuple[int, int]) -> None:
+    ui_world.seed_cache("3.13.1")
+    app = ui_world.make_app()
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        assert screen.max_scroll_y == 0  # nothing below the edge
+        shown = "\n".join(strip.text for strip in screen._compositor.render_strips())
+        for title in ("Available", "Cached", "Details", "Jobs"):
+            assert title in shown or size[0] < 40, (title, shown)
+        for key, area_id in (("2", "lower"), ("5", "details"), ("1", "available-pane")):
+            await pilot.press(key)
+            await wait_for(pilot, lambda area_id=area_id: _rows(app, area_id) > 2,
+                           what=f"{area_id} open")
+            others = [other for other in FOLDING_AREAS if other != area_id]
+            assert [_rows(app, other) for other in others] == [1, 1, 1], others
+            assert screen.max_scroll_y == 0
+        # Tab moves into a folded pane and opens it.
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: _rows(app, "lower") > 2, what="Cached open after Tab")
+
+
+async def test_nothing_folds_at_80x24(ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert all(_rows(app, area_id) > 2 for area_id in FOLDING_AREAS)
+        await pilot.resize_terminal(40, 12)
+        await wait_for(pilot, lambda: _rows(app, "details") == 1, what="folded at 40x12")
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: all(_rows(app, a) > 2 for a in FOLDING_AREAS),
+                       what="unfolded again")
