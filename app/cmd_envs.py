@@ -84,34 +84,41 @@ def ago(seconds: float) -> str:
     return f"{seconds // 86400:.0f} days"
 
 
-def freshness(result, count: int, now: float, broken: int = 0) -> str:
-    """What a scan checked, in one line: `500 environments, 2 broken (quick check of known
-    environments and 111 watched directories; the whole tree, 100,000 directories then, was
-    checked 3 min ago; --rescan checks it all now)`, or `(the whole tree checked: 100,000
-    directories)`. The broken ones are counted as the TUI's Environments view counts them."""
-    noun = f"{count:,} environment{'s' if count != 1 else ''}" + (f", {broken:,} broken" if broken else "")
+def scope(result, now: float) -> str:
+    """What a scan checked, as the parenthesis of its count line: `quick check: the known
+    environments and 611 directories watched for new ones; the whole tree, 100,000 directories,
+    was checked 3 min ago; --rescan checks it all now`, or `the whole tree checked: 100,000
+    directories`."""
     if not result.quick:
-        return f"{noun} (the whole tree checked: {result.tree_dirs:,} directories)"
+        return f"the whole tree checked: {result.tree_dirs:,} directories"
     when = ago(now - result.tree_checked_at) if result.tree_checked_at is not None else "some time"
     # The tree's size is the last full check's: the watched directories may be more by now.
-    return (f"{noun} (quick check of known environments and {result.watched:,} watched "
-            f"directories; the whole tree, {result.tree_dirs:,} directories then, was checked "
-            f"{when} ago; --rescan checks it all now)")
+    return (f"quick check: the known environments and {result.watched:,} directories watched "
+            f"for new ones; the whole tree, {result.tree_dirs:,} directories, was checked "
+            f"{when} ago; --rescan checks it all now")
 
 
-def nothing_found(result, request: str | None) -> str:
-    """The line for an empty answer: what was looked at, as it is (a quick check looked only
-    at the known environments and the watched directories, not the whole tree)."""
+def freshness(result, count: int, now: float, broken: int = 0) -> str:
+    """The count line: `500 environments, 2 broken (<scope>)`. The broken ones are counted as
+    the TUI's Environments view counts them."""
+    noun = f"{count:,} environment{'s' if count != 1 else ''}" + (f", {broken:,} broken" if broken else "")
+    return f"{noun} ({scope(result, now)})"
+
+
+def nothing_found(result, request: str | None, now: float) -> str:
+    """The one line of an empty answer, in place of the count line: what was looked at, as it
+    is (a quick check looked only at the known environments and the watched directories, not
+    the whole tree)."""
     from pytui.app.safe_text import shown
 
     if result.quick:
         who = f"No known environment uses {shown(request)}" if request else \
             "No known environments"
-        return f"{who} (quick check; --rescan checks the whole tree)"
+        return f"{who} ({scope(result, now)})"
     where = ", ".join(shown(r) for r in result.roots)
     what = f" using {shown(request)}" if request else ""
     return (f"No environments{what} found (looked in {where} and the uv tool, pipx and "
-            "virtualenvwrapper dirs)")
+            f"virtualenvwrapper dirs; {scope(result, now)})")
 
 
 def scan_max_age(args: argparse.Namespace) -> float:
@@ -161,7 +168,8 @@ def run(args: argparse.Namespace) -> int:
     widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
     for row in rows:
         print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}")
-    if not rows:
-        print(nothing_found(result, args.request), file=sys.stderr)
-    print(freshness(result, len(envs), time.time(), count_broken(envs)), file=sys.stderr)
+    if rows:
+        print(freshness(result, len(envs), time.time(), count_broken(envs)), file=sys.stderr)
+    else:  # one line, not a "0 environments" line after it saying the same
+        print(nothing_found(result, args.request, time.time()), file=sys.stderr)
     return 0

@@ -52,17 +52,22 @@ def test_a_deep_venv_is_missed_by_the_quick_scan_and_found_by_uninstall_at_once(
     assert set(quick) == {str(code / "proj" / ".venv"), str(code / "newproj" / ".venv")}
     assert quick[str(code / "newproj" / ".venv")]["link"] == "minor"
     assert {row["scan"] for row in quick.values()} == {"quick"}
-    assert "2 environments (quick check of known environments and " in said
-    assert " directories then, was checked " in said and "; --rescan checks it all now)" in said
+    assert "2 environments (quick check: the known environments and " in said
+    assert " directories watched for new ones; the whole tree, " in said
+    assert " directories, was checked " in said and "; --rescan checks it all now)" in said
     text = pytui.run("envs")
     assert str(deep) not in text.stdout and "quick check" in text.stderr
     # An empty answer on a quick check says what was checked, not "looked in ~".
     none = pytui.run("envs", "3.8")
     assert none.returncode == 0 and none.stdout == ""
-    assert none.stderr.splitlines()[0] == ("No known environment uses 3.8 (quick check; --rescan "
-                                           "checks the whole tree)")
+    # One line: no "0 environments" line after it saying the same again.
+    [line] = none.stderr.splitlines()
+    assert line.startswith("No known environment uses 3.8 (quick check: the known environments ")
+    assert line.endswith(" ago; --rescan checks it all now)")
     none = pytui.run("envs", "3.8", "--rescan")
-    assert none.stderr.startswith("No environments using 3.8 found (looked in ")
+    [line] = none.stderr.splitlines()
+    assert line.startswith("No environments using 3.8 found (looked in ")
+    assert "virtualenvwrapper dirs; the whole tree checked: " in line and line.endswith(" directories)")
 
     # Uninstall's check walks the whole tree: the deep venv is among those it would break.
     refused = pytui.run("uninstall", mm)
