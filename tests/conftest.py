@@ -56,6 +56,19 @@ def pytest_configure(config: pytest.Config) -> None:
 
     for part in ("pytui_pkg", "app", "core", "widgets"):
         compileall.compile_dir(REPO / part, quiet=2)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker whose tests are over ignores SIGINT. execnet sends its worker a SIGINT
+    when the worker's shutdown runs past 5 s (a busy machine: pytest's garbage collections at
+    unconfigure), and the KeyboardInterrupt landed in whatever Python code ran, Hypothesis's
+    garbage-collector callback, printed as a PytestUnraisableExceptionWarning at the end of
+    the run. A worker that really hangs is still ended: execnet exits it 10 s later."""
+    if hasattr(session.config, "workerinput"):
+        signal.signal(signal.SIGINT, lambda _number, _frame: None)
+
+
 # uv's real catalog (5530 builds): `crates/uv-python/download-metadata.json` from uv 0.12.5
 # (astral-sh/uv at 26a9dd4b), xz-compressed. tests/data/README.md says where it comes from.
 UV_CATALOG_XZ = REPO / "tests" / "data" / "download-metadata.json.xz"
