@@ -106,6 +106,51 @@ def offline_missing(build: Build, urls: Sequence[str], cache_dir: object) -> str
             f"is missing in {cache_dir}")
 
 
+# How many cache entries an offline refusal looks through for other builds of its interpreter.
+OTHER_BUILDS_SCAN_MAX = 10_000
+
+
+def offline_next_step(build: Build, cache_dir: Path) -> str:
+    """What to do when an offline run needs `build`'s archive and the cache lacks it. Another
+    build of the same interpreter in the cache (downloaded under another catalog: a mirror's
+    `--downloads-json`) is named, since the catalog's lookup cannot use it, as uv's cannot."""
+    others = other_cached_builds(build, cache_dir)
+    if not others:
+        return OFFLINE_NEXT_STEP
+    shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+    return (f"the cache holds build {shown} of it, which this catalog does not list (run with "
+            f"--downloads-json naming the catalog it came from to install that one); or "
+            f"{OFFLINE_NEXT_STEP}")
+
+
+def other_cached_builds(build: Build, cache_dir: Path) -> list[str]:
+    """The builds (`20250301`), newest first, of complete archives in `cache_dir` that differ
+    from `build` by their build only; [] when the dir cannot be read."""
+    from pytui.core.cache_names import parse_cache_name
+    from pytui.core.keys import is_digits
+
+    wanted = parse_cache_name(build.cache_filename)
+    if wanted is None or wanted.lineage is None:
+        return []
+    found: dict[str, tuple[tuple[int, int | str], ...]] = {}
+    try:
+        with os.scandir(cache_dir) as entries:
+            for count, entry in enumerate(entries):
+                if count >= OTHER_BUILDS_SCAN_MAX:
+                    break
+                parsed = parse_cache_name(entry.name)
+                if (parsed is None or entry.name.endswith(".part") or parsed.archive is None
+                        or parsed.lineage != wanted.lineage or parsed.build_rank == wanted.build_rank):
+                    continue
+                tag = parsed.archive.build
+                # (a name is anyone's text: only a build of digits and dots is repeated)
+                if all(is_digits(part) for part in tag.split(".")) and len(tag) <= 32:
+                    found[tag] = parsed.build_rank
+    except OSError:
+        return []
+    return sorted(found, key=found.__getitem__, reverse=True)
+
+
 def has_tree_of(name: str, build: Build | None, trees: set[str]) -> bool:
     """Whether a kept tree belongs to the archive `name`: its build's sha256, or, for an
     archive no catalog build names, the sha256 prefix uv puts at the start of the name."""
@@ -323,7 +368,7 @@ class ArchiveCache:
         try:
             missing = offline_missing(build, urls, self.root) if downloader.offline else None
             if missing is not None:
-                raise OfflineError(missing, OFFLINE_NEXT_STEP)
+                raise OfflineError(missing, offline_next_step(build, self.root))
             self._ensure_root(alternative)
             from pytui.core.cache_locks import exclusive
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pytui.core.cache import OFFLINE_NEXT_STEP, offline_missing
+from pytui.core.cache import offline_missing, offline_next_step
 from pytui.core.errors import CacheError, ExtractError, HashMismatch, OfflineError
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import Progress
@@ -28,7 +28,7 @@ def fetch(job: InstallJob) -> tuple[Path, bool]:
     # uv's line, then (after what the job kept) what to do about it.
     missing = offline_missing(job.build, urls, job.settings.cache_dir) if job.settings.offline else None
     if missing is not None:
-        raise OfflineError(missing, OFFLINE_NEXT_STEP)
+        raise OfflineError(missing, offline_next_step(job.build, job.cache.root))
     path = job.cache.fetch(job.build, urls, downloader=job.downloader(), progress=job.progress,
                             cancel=job.cancel, on_wait=job.on_wait)
     return path, True

@@ -63,6 +63,23 @@ def test_offline_and_not_cached_fails_with_uvs_wording(pytui: Pytui, how: str) -
     assert pytui.server.count() == 0 and not (pytui.root / made.build.key).exists()
 
 
+def test_offline_names_another_build_the_cache_holds(pytui: Pytui) -> None:
+    """An archive of the same interpreter downloaded under another catalog (an older build) is
+    no use to this catalog's lookup, as to uv's, but the refusal names it and what to do."""
+    pytui.add("3.12.8", "20250106")
+    pytui.call("install", "3.12")
+    pytui.call("uninstall", "3.12")
+    newer = pytui.add("3.12.8", "20250115")  # the catalog now lists another build of 3.12.8
+    before = pytui.state()
+    line = assert_clean_failure(run_without_sockets(pytui, "--offline", "install", "3.12.8"))
+    assert f"but {newer.build.key} (from {newer.build.url}) is missing in {pytui.cache}" in line
+    assert line.endswith("; nothing was installed; the cache holds build 20250106 of it, which "
+                         "this catalog does not list (run with --downloads-json naming the catalog "
+                         "it came from to install that one); or go online, or import the archive "
+                         "with `pytui cache import FILE`"), line
+    assert pytui.state() == before
+
+
 def test_offline_and_cached_installs_without_a_socket(pytui: Pytui) -> None:
     made = pytui.add("3.12.8")
     pytui.call("install", "3.12")
