@@ -3,19 +3,16 @@ that stalls says so (core/stalls.py, as the TUI's rows), against the tests' stal
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import re
 import threading
 
 from cli_harness import FOREVER
+from download_thread import download_in_thread
 from fixtures_archives import make_build
 from pytui.app.progress_board import ProgressBoard
-from pytui.core.download import Downloader
-from pytui.core.errors import Cancelled
-from pytui.core.http import TransferLimits
-from pytui.core.progress import CancelToken, Progress
+from pytui.core.progress import Progress
 from pytui.core.stalls import STALL_NOTE, STALL_SAID_AFTER
 
 
@@ -72,21 +69,7 @@ def test_a_stalled_download_says_so_in_its_bar_and_once_as_a_plain_line(http_ser
         if progress.done >= stall_at:
             arrived.set()
 
-    token = CancelToken()
-    outcome: list[BaseException] = []
-
-    def run() -> None:
-        limits = TransferLimits(read_timeout=FOREVER, speed_limit=0)
-        try:
-            with Downloader(limits=limits) as dl:
-                dl.download([url], tmp_path / "a.part", expected_sha256=hashlib.sha256(data).hexdigest(),
-                            progress=callback, cancel=token)
-        except BaseException as err:  # noqa: BLE001 - handed to the test's thread
-            outcome.append(err)
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    try:
+    with download_in_thread(url, data, tmp_path / "a.part", callback):
         assert arrived.wait(60.0)
         [bar] = _frame(live, live_out)
         assert bar.startswith(f"{build.key}  download ") and "/s" in bar, bar
@@ -110,8 +93,3 @@ def test_a_stalled_download_says_so_in_its_bar_and_once_as_a_plain_line(http_ser
         live.ended(build)
         clock.now += 60
         assert len(_frame(live, live_out)) == 1
-    finally:
-        token.cancel()
-        worker.join(60.0)
-    assert not worker.is_alive()
-    assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)

@@ -4,15 +4,12 @@ that got through. Unit tests of the throttle, then the downloader against a real
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 
 from cli_harness import FOREVER
-from pytui.core.download import Downloader
-from pytui.core.errors import Cancelled
-from pytui.core.http import TransferLimits
-from pytui.core.progress import CancelToken, Progress, Throttle
+from download_thread import download_in_thread
+from pytui.core.progress import Progress, Throttle
 
 WAIT = 60.0  # a bound for an event that comes within one throttle interval
 
@@ -76,27 +73,8 @@ def test_a_download_that_stalls_after_a_burst_reports_the_bytes_it_has(http_serv
     stall_at = 300_000
     url = http_server.add("/a", data, stall_at=stall_at, stall_seconds=FOREVER)
     seen, arrived, callback = _recorder(stall_at)
-    token = CancelToken()
-    outcome: list[BaseException] = []
-
-    def run() -> None:
-        limits = TransferLimits(read_timeout=FOREVER, speed_limit=0)
-        try:
-            with Downloader(limits=limits) as dl:
-                dl.download([url], tmp_path / "a.part", expected_sha256=hashlib.sha256(data).hexdigest(),
-                            progress=callback, cancel=token)  # type: ignore[arg-type]
-        except BaseException as err:  # noqa: BLE001 - handed to the test's thread
-            outcome.append(err)
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    try:
+    with download_in_thread(url, data, tmp_path / "a.part", callback):  # type: ignore[arg-type]
         # The server sends 300,000 bytes at once and then nothing: without the late report
         # the last one through said the first chunk's bytes until the stall ended.
         assert arrived.wait(WAIT), f"last report: {seen[-1] if seen else None}"
         assert max(p.done for p in seen) == stall_at
-    finally:
-        token.cancel()
-        worker.join(WAIT)
-    assert not worker.is_alive()
-    assert len(outcome) == 1 and isinstance(outcome[0], Cancelled)

@@ -124,22 +124,30 @@ async def test_the_history_keeps_its_scroll_hint_when_its_log_path_wraps(
         await _hint_shown(pilot, app, "history-scroll-hint")
 
 
+async def _all_rule_previewed(pilot, archives: int):
+    """The purge-by-rule dialog open on Cached with its `all` rule chosen and its preview of
+    `archives` archives drawn: the dialog."""
+    from pytui.app.purge_screen import PurgeRulesModal
+
+    app = pilot.app
+    await pilot.press("2", "P")
+    await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="the dialog")
+    modal = app.screen
+    await pilot.press("right", "right", "enter")  # the `all` rule
+    await wait_for(pilot, lambda: len(modal.plan) == archives, what=f"the preview of {archives} archives")
+    await pilot.pause()
+    return modal
+
+
 async def test_the_purge_dialog_keeps_its_buttons_on_screen_at_80x24(ui_world: UiWorld) -> None:
     """At 80x24 the purge-by-rule dialog previewing two archives was taller than the screen:
     `Purge (y)` was cut off below its top edge, under the total a user reads before it."""
-    from pytui.app.purge_screen import PurgeRulesModal
-
     ui_world.seed_cache("3.13.1")
     ui_world.seed_cache("3.11.11")
     app = ui_world.make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
-        await pilot.press("2", "P")
-        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="the dialog")
-        modal = app.screen
-        await pilot.press("right", "right", "enter")  # the `all` rule
-        await wait_for(pilot, lambda: len(modal.plan) == 2, what="the preview of both archives")
-        await pilot.pause()
+        modal = await _all_rule_previewed(pilot, 2)
         total = modal.query_one("#purge-total")
         for widget in (total, modal.query_one("#purge-yes", Button),
                        modal.query_one("#purge-no", Button)):
@@ -156,18 +164,13 @@ async def test_the_purge_dialog_shows_its_rules_and_buttons_on_a_narrow_screen(
     and with an archive previewed `Cancel (n)` was below its edge; at 20x8 neither button
     showed. Under 50 columns the rules are two to a row, whole at 40 columns; the dialog
     scrolls with its buttons docked at its foot."""
-    from pytui.app.purge_screen import PURGE_RULES, PurgeRulesModal
+    from pytui.app.purge_screen import PURGE_RULES
 
     ui_world.seed_cache("3.13.1")
     app = ui_world.make_app()
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
-        await pilot.press("2", "P")
-        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="the dialog")
-        modal = app.screen
-        await pilot.press("right", "right", "enter")  # the `all` rule
-        await wait_for(pilot, lambda: len(modal.plan) == 1, what="the preview of the archive")
-        await pilot.pause()
+        await _all_rule_previewed(pilot, 1)
         shown = screen_text(app)
         assert "Purge (y)" in shown and "Cancel (n)" in shown, shown
         if size[0] >= 40:

@@ -7,32 +7,18 @@ from __future__ import annotations
 import re
 
 from pytui.widgets.job_list import JobRow
-from ui_helpers import SIZE, UiWorld, press_install, ready, wait_for
+from ui_helpers import UiWorld, stalled_install, wait_for
 
 
 async def test_every_view_says_the_same_percent(stuck_world: UiWorld) -> None:
-    build = stuck_world.build("3.12.8")
     total = stuck_world.archives["3.12.8"].size
     stall_at = total * 437 // 1000  # 43.7%: rounded down 43, rounded 44
-    path = build.url.split(stuck_world.server.base_url, 1)[1]
-    stuck_world.server.set_faults(path, rate=None, stall_at=stall_at, stall_seconds=3600)
-    app = stuck_world.make_app()
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            await ready(pilot)
-            await press_install(pilot, build.key)
-
-            def job():
-                return next((j for j in app.state.jobs.values() if j.key == build.key), None)
-
-            await wait_for(pilot, lambda: job() is not None and job().done == stall_at,
-                           what=f"the bytes before the stall: {job() and (job().phase, job().done)}")
-            row = app.query_one(f"#job-{job().job_id}", JobRow)
-            await wait_for(pilot, lambda: row.view.done == stall_at, what="the row's bytes")
-            await pilot.pause()
-            shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-            # (Not the `8%2B` of the URL in Details.)
-            percents = set(re.findall(r"(\d+)%(?!\w)", shown))
-            assert percents == {"43"}, shown
-    finally:
-        stuck_world.server.stop()  # wakes the stalled handler
+    async with stalled_install(stuck_world, stall_at) as (pilot, job):
+        app = pilot.app
+        row = app.query_one(f"#job-{job().job_id}", JobRow)
+        await wait_for(pilot, lambda: row.view.done == stall_at, what="the row's bytes")
+        await pilot.pause()
+        shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        # (Not the `8%2B` of the URL in Details.)
+        percents = set(re.findall(r"(\d+)%(?!\w)", shown))
+        assert percents == {"43"}, shown

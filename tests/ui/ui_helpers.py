@@ -7,7 +7,7 @@ import dataclasses
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,3 +191,27 @@ def root_lock_held(root: Path) -> Iterator[Callable[[], None]]:
     finally:
         holder.kill()
         holder.wait()
+
+
+@contextlib.asynccontextmanager
+async def stalled_install(world: UiWorld, stall_at: int, **app_options: object) -> AsyncIterator[tuple]:
+    """The app with 3.12.8's install started and its download stalled after its first
+    `stall_at` bytes, all of them in the job's state (the server sends them, then nothing):
+    (pilot, a function giving the job)."""
+    build = world.build("3.12.8")
+    path = build.url.split(world.server.base_url, 1)[1]
+    world.server.set_faults(path, rate=None, stall_at=stall_at, stall_seconds=3600)
+    app = world.make_app(**app_options)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await press_install(pilot, build.key)
+
+            def job():
+                return next((j for j in app.state.jobs.values() if j.key == build.key), None)
+
+            await wait_for(pilot, lambda: job() is not None and job().done == stall_at,
+                           what=f"the bytes before the stall: {job() and (job().phase, job().done)}")
+            yield pilot, job
+    finally:
+        world.server.stop()  # wakes the stalled handler
