@@ -1,8 +1,9 @@
 """The stall rule: a download whose bytes have not moved for STALL_SAID_AFTER seconds says so,
 and its last speed goes. A frozen `4.2 MB/s` beside a transfer that stalled read as progress,
-and the core cannot say it: its read is blocked until the read timeout, when it retries. The
-TUI's job rows (app/stalls.py) and the CLI's bars (app/progress_board.py) both say it by this
-rule, each with its own way to stop the download.
+and the core cannot say it: its read is blocked until the read timeout, after which it is
+retried if a retry is left (a retry's note, or the failure, says which; the stall note promised
+a retry, which was wrong with none left). The TUI's job rows (app/stalls.py) and the CLI's bars
+(app/progress_board.py) both say it by this rule, each with its own way to stop the download.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ STALL_NOTE = "no data for "
 
 def stall_note(phase: str, moved_at: float | None, now: float, stop_hint: str) -> str | None:
     """What a download in `phase` whose bytes last moved at `moved_at` says at `now`: `no data
-    for 12 s: retried when the read times out (c cancels)`; None while its bytes move, or
+    for 12 s: waiting for the read timeout (c cancels)`; None while its bytes move, or
     outside the download phase."""
     if phase != "download" or moved_at is None:
         return None
     idle = now - moved_at
     if idle < STALL_SAID_AFTER:
         return None
-    return f"{STALL_NOTE}{int(idle)} s: retried when the read times out ({stop_hint})"
+    return f"{STALL_NOTE}{int(idle)} s: waiting for the read timeout ({stop_hint})"

@@ -76,7 +76,7 @@ def test_a_stalled_download_says_so_in_its_bar_and_once_as_a_plain_line(http_ser
         plain.say_stalls()
         assert STALL_NOTE not in plain_out.getvalue()
         clock.now += STALL_SAID_AFTER + 7
-        said = f"{STALL_NOTE}12 s: retried when the read times out (Ctrl-C stops)"
+        said = f"{STALL_NOTE}12 s: waiting for the read timeout (Ctrl-C stops)"
         bar, note = _frame(live, live_out)
         assert "/s" not in bar and "293.0 KiB/683.6 KiB" in bar and note == f"  {said}", (bar, note)
         plain.say_stalls()
