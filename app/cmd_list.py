@@ -147,8 +147,7 @@ def _note_unlisted_archives(settings: Settings, catalog: Catalog) -> None:
     --downloads-json) are in `pytui cache list` but not here, which an empty answer says."""
     from pytui.core.cache import ArchiveCache
 
-    unlisted = sum(1 for archive in ArchiveCache(settings.cache_dir).list(catalog)
-                   if archive.state == "ok" and archive.build is None)
+    unlisted = sum(1 for archive in ArchiveCache(settings.cache_dir).list(catalog) if archive.unlisted)
     if unlisted:
         count, them, they = ((f"{unlisted} archives", "them", "they") if unlisted != 1
                              else ("1 archive", "it", "it"))

@@ -214,7 +214,7 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
     if archive is not None:
         fields += _archive_fields(state, archive, title)
         # Cached under another catalog: on its own row, where `i` means this archive.
-        if pane == "cached" and archive.build is None and archive.state == "ok":
+        if pane == "cached" and archive.unlisted:
             fields.append(("catalog", UNLISTED_ARCHIVE_NOTE))
     if installation is not None:
         size = state.sizes.get(installation.key)

@@ -283,7 +283,7 @@ def _plan(cache: ArchiveCache, catalog: Catalog, dest: Path,
     planned: list[tuple[CachedArchive, Build, Path]] = []
     for archive in cache.list(catalog):
         build = archive.build
-        if archive.state == "ok" and build is None:
+        if archive.unlisted:
             report.unlisted += 1
         if archive.state != "ok" or build is None:
             continue

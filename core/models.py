@@ -160,5 +160,11 @@ class CachedArchive:
     def name(self) -> str:
         return self.path.name
 
+    @property
+    def unlisted(self) -> bool:
+        """A complete archive the catalog lists no build of: downloaded under another catalog
+        (a mirror's `--downloads-json`), so nothing here installs or exports it."""
+        return self.state == "ok" and self.build is None
+
 
 __all__ = ["Build", "CachedArchive", "Installation", "url_filename"]
