@@ -5,12 +5,15 @@ URL or a path broke in the middle of a name (`…/uv/main/crat` / `es/uv-python/
 names the thing briefly (a URL as its host and file name; History keeps the whole line), and a
 word still wider than the toast is cut after a `/` (else after `-`, `_`, `+` or `.`: the rule
 Details and dialogs wrap by, widgets/cut_rules.name_break) with a line break of its own, so
-Textual never has to fold it.
+Textual never has to fold it. A toast taller than the screen is cut to fit, its last line
+saying that History (H) has the rest: the rack scrolled to its end, so on a 40x12 terminal the
+catalog's refresh failure showed its last lines only, its title and cause above the edge.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 from urllib.parse import unquote, urlsplit
 
 from pytui.widgets.cut_rules import fold_ranges
@@ -21,6 +24,11 @@ from rich.cells import cell_len, get_character_cell_size
 TOAST_WIDTH = 60
 TOAST_FRAME = 3
 RACK_SCROLLBAR = 1
+# Rows a toast takes besides its text (its title, padding above and below, margin above) and
+# the rack's margin under it.
+TOAST_ROWS_BESIDE_TEXT = 5
+# The last line of a toast cut to the screen's height (History keeps every toast whole).
+MORE_IN_HISTORY = "… more: H"
 
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"<>]+", re.IGNORECASE)
 # Closing punctuation after a URL in a sentence is not part of it.
@@ -74,9 +82,31 @@ def break_long_words(text: str, width: int) -> str:
     return re.sub(r"\S+", one, text)
 
 
-def toast_message(text: str, screen_width: int) -> str:
-    """What a toast shows for `text` on a screen `screen_width` cells wide."""
-    return break_long_words(shorten_urls(text), toast_text_width(screen_width))
+def toast_text_lines(screen_height: int) -> int:
+    """The lines a toast's text gets on a screen this tall (0: not known, no bound)."""
+    return max(2, screen_height - TOAST_ROWS_BESIDE_TEXT) if screen_height > 0 else 0
+
+
+def fit_lines(text: str, width: int, lines: int) -> str:
+    """`text` as Textual wraps it in `width` cells (at white space; its words already fit),
+    cut to `lines` lines when longer, the last one MORE_IN_HISTORY; as given when it fits."""
+    if lines <= 0:
+        return text
+    wrapped = [line for paragraph in text.split("\n")
+               for line in (textwrap.wrap(paragraph, width, break_long_words=False,
+                                          break_on_hyphens=False) or [""])]
+    if len(wrapped) <= lines:
+        return text
+    return "\n".join([*wrapped[:lines - 1], MORE_IN_HISTORY])
+
+
+def toast_message(text: str, screen_width: int, screen_height: int = 0, *,
+                  markup: bool = False) -> str:
+    """What a toast shows for `text` on a screen `screen_width` by `screen_height` cells (a
+    markup text is not cut to the height: a cut could split a tag)."""
+    width = toast_text_width(screen_width)
+    worded = break_long_words(shorten_urls(text), width)
+    return worded if markup else fit_lines(worded, width, toast_text_lines(screen_height))
 
 
 def copied_message(text: str) -> str:
