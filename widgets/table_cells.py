@@ -78,7 +78,9 @@ def cell_segments(text: Text, width: int, padding: int, pre_style: Style, post_s
     content = [segment for segment in Segment.apply_style(text.render(console, end=""), base)
                if segment.text]
     length = sum(segment.cell_length for segment in content)
-    if length > inner:
+    if not inner:  # Rich shows no text in no cells, not even characters of no width (U+FFA0)
+        content, length = [], 0
+    elif length > inner:
         keep = inner - 1 if ellipsis and inner > 0 else inner
         if ellipsis and keep > 0:
             keep = _word_end(text.plain, keep)

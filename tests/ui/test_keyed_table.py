@@ -6,7 +6,7 @@ changes them; the public-API path that such a release falls back to is tested to
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pytui.widgets import datatable_internals
 from pytui.widgets.keyed_table import KeyedTable
@@ -183,6 +183,9 @@ def texts(draw: st.DrawFn) -> Text:
 @settings(max_examples=150, deadline=None)
 @given(text=texts(), inner=st.integers(0, 24), padding=st.integers(0, 2),
        pre=STYLES, post=STYLES)
+# A character of no width (U+FFA0) in a column of none: Rich shows nothing (found on 3.10).
+@example(text=Text("\uffa0"), inner=0, padding=0, pre="", post="")
+@example(text=Text("\uffa0"), inner=0, padding=1, pre="", post="")
 def test_cell_segments_are_richs(color_system: str, text: Text, inner: int, padding: int,
                                  pre: str, post: str) -> None:
     width = inner + 2 * padding  # a column's render width: its width and the padding
