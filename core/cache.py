@@ -126,7 +126,7 @@ def offline_next_step(build: Build, cache_dir: Path) -> str:
 def other_cached_builds(build: Build, cache_dir: Path) -> list[str]:
     """The builds (`20250301`), newest first, of complete archives in `cache_dir` that differ
     from `build` by their build only; [] when the dir cannot be read."""
-    from pytui.core.cache_names import parse_cache_name
+    from pytui.core.cache_names import PART_SUFFIX, parse_cache_name
     from pytui.core.keys import is_digits
 
     wanted = parse_cache_name(build.cache_filename)
@@ -139,7 +139,7 @@ def other_cached_builds(build: Build, cache_dir: Path) -> list[str]:
                 if count >= OTHER_BUILDS_SCAN_MAX:
                     break
                 parsed = parse_cache_name(entry.name)
-                if (parsed is None or entry.name.endswith(".part") or parsed.archive is None
+                if (parsed is None or entry.name.endswith(PART_SUFFIX) or parsed.archive is None
                         or parsed.lineage != wanted.lineage or parsed.build_rank == wanted.build_rank):
                     continue
                 tag = parsed.archive.build
