@@ -15,7 +15,7 @@ import time
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build
 from pytui.core.progress import Progress, ProgressCallback
-from pytui.core.stalls import STALL_TICK, stall_note
+from pytui.core.stalls import STALL_TICK, clock_restarts, stall_note
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -64,18 +64,19 @@ class ProgressBoard:
                 self._order.append(key)
 
         def report(progress: Progress) -> None:
-            if progress.waiting:  # the TUI's row says it; the bars start with the answer
+            if progress.waiting or progress.note:
+                # A new request (the TUI's row says it; the bars start with the answer) or a
+                # retry: the stall clock starts again with the answer (core/stalls.py).
                 with self._lock:
                     self._held.add(key)
-                return
-            if progress.note:  # a retry: said once, above the bars (or as a plain line)
-                with self._lock:
-                    self._held.add(key)
-                self.note(f"{key}: {progress.note}")
+                    self._moved_at.pop(key, None)
+                if progress.note:  # said once, above the bars (or as a plain line)
+                    self.note(f"{key}: {progress.note}")
                 return
             with self._lock:
                 last = self._state.get(key)
-                if last is None or progress.done != last.done or progress.phase != last.phase:
+                if clock_restarts(self._moved_at.get(key), None if last is None else last.phase,
+                                  None if last is None else last.done, progress.phase, progress.done):
                     self._moved_at[key] = self.clock()
                     self._stall_said.discard(key)
                 self._held.discard(key)

@@ -17,6 +17,7 @@ from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.platform_detect import HostPlatform
 from pytui.core.record import FrozenRecord, Record
 from pytui.core.settings import Settings
+from pytui.core.stalls import clock_restarts
 from pytui.core.url_secrets import without_secrets
 
 if TYPE_CHECKING:
@@ -333,7 +334,7 @@ class AppState(Record):
         job = self.jobs.get(job_id)
         if job is None or job.ended:
             return None
-        if done != job.done or phase != job.phase:
+        if clock_restarts(job.moved_at, job.phase, job.done, phase, done):
             job.moved_at = self.clock()
         if job.phase != "cancelling":
             job.phase = phase
@@ -350,6 +351,8 @@ class AppState(Record):
         if job is None or job.ended:
             return None
         job.note = without_secrets(text)
+        # A retry or a new request: the stall clock starts again with its answer (core/stalls.py).
+        job.moved_at = None
         if phase is not None and job.phase != "cancelling":
             job.phase = phase
         return job

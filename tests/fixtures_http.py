@@ -95,6 +95,10 @@ class FaultyHTTPServer:
 
     def stop(self) -> None:
         self._stopping.set()  # wakes trickling and stalled handlers
+        with self._lock:
+            for resource in self._resources.values():
+                if resource.faults.stall_release is not None:
+                    resource.faults.stall_release.set()
         if self._thread is not None:
             self._httpd.shutdown()
             self._thread.join(timeout=5)

@@ -4,6 +4,7 @@ handler (tests/http_handler.py) and hostile modes (tests/http_modes.py) share.""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ class Faults:
     stall_at: int | None = None
     stall_seconds: float = 5.0
     stall_times: int = 1
+    # Set by the test, ends a stall at once with the connection closed (FIN), as a server that
+    # gave up: the response fails when the test has seen what it waits for (its bytes reported).
+    stall_release: threading.Event | None = None
     # Serve wrong bytes of the right length (every byte XOR 0xFF).
     corrupt: bool = False
     # Always answer 200 with the full body, whatever Range says.

@@ -9,10 +9,11 @@ import contextlib
 import http.server
 import socket
 import struct
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from http_faults import CHUNK, RecordedRequest, Resource, parse_range, slices, times_left
+from http_faults import CHUNK, Faults, RecordedRequest, Resource, parse_range, slices, times_left
 
 if TYPE_CHECKING:
     from fixtures_http import _ThreadingServer
@@ -142,8 +143,7 @@ class FaultHandler(http.server.BaseHTTPRequestHandler):
                 record.fault = kind
                 if kind == "stall":
                     stall = None
-                    if stop.wait(faults.stall_seconds):
-                        self._drop(reset=True)
+                    if self._stalled(faults, stop):
                         return
                     continue
                 self._drop(reset=kind == "reset")
@@ -151,6 +151,20 @@ class FaultHandler(http.server.BaseHTTPRequestHandler):
             if rate and stop.wait(chunk / rate):
                 self._drop(reset=True)
                 return
+
+    def _stalled(self, faults: Faults, stop: threading.Event) -> bool:
+        """Send nothing for `stall_seconds`; True when the response ended meanwhile: the
+        server stopping (RST) or the test releasing the stall (FIN)."""
+        release = faults.stall_release
+        if release is None:
+            if stop.wait(faults.stall_seconds):
+                self._drop(reset=True)
+                return True
+            return False
+        if not release.wait(faults.stall_seconds):
+            return False
+        self._drop(reset=stop.is_set())
+        return True
 
     def _write(self, record: RecordedRequest, piece: bytes) -> bool:
         try:

@@ -93,3 +93,50 @@ def test_a_stalled_download_says_so_in_its_bar_and_once_as_a_plain_line(http_ser
         live.ended(build)
         clock.now += 60
         assert len(_frame(live, live_out)) == 1
+
+
+def test_a_retry_that_stalls_at_once_counts_its_stall_from_its_answer(http_server, tmp_path,
+                                                                       monkeypatch) -> None:
+    # Counted from the bytes before the retry, a server that stalled again at once read
+    # `no data for 34 s` at the first tick: the read timeout and the retry's wait included.
+    monkeypatch.setenv("COLUMNS", "200")
+    data = os.urandom(200_000)
+    # The first answer stalls after fewer bytes than a free retry needs (MIN_PROGRESS), and
+    # fails once they are reported: a retry with a note and a wait.
+    first_fails = threading.Event()
+    url = http_server.add("/a", data, stall_at=30_000, stall_seconds=FOREVER, stall_release=first_fails)
+    build = make_build(version="3.12.8")
+    clock = Clock()
+    live_out, plain_out = io.StringIO(), io.StringIO()
+    live = ProgressBoard(live_out, live=True, clock=clock)
+    plain = ProgressBoard(plain_out, live=False, clock=clock)
+    reports = [live.callback(build), plain.callback(build)]
+    retried: list[Progress] = []
+    answered = threading.Event()
+
+    def callback(progress: Progress) -> None:
+        if progress.note:  # 30 s of a read that timed out; the retry's answer stalls at once
+            http_server.set_faults("/a", stall_at=0, stall_times=-1, stall_release=None)
+            clock.now += 30
+            retried.append(progress)
+        elif progress.waiting and retried:  # the retry's wait
+            clock.now += 4
+        for report in reports:
+            report(progress)
+        if progress.done == 30_000 and not retried:
+            first_fails.set()
+        elif retried and not progress.note and not progress.waiting:
+            answered.set()
+
+    with download_in_thread(url, data, tmp_path / "a.part", callback):
+        assert answered.wait(60.0)
+        assert http_server.count("/a") == 2 and retried[0].done == 30_000
+        assert len(_frame(live, live_out)) == 1, live_out.getvalue()
+        plain.say_stalls()
+        clock.now += STALL_SAID_AFTER + 1
+        said = f"{STALL_NOTE}6 s: waiting for the read timeout (Ctrl-C stops)"
+        bar, note = _frame(live, live_out)
+        assert note == f"  {said}", (bar, note)
+        plain.say_stalls()
+        assert plain_out.getvalue().count(STALL_NOTE) == 1
+        assert plain_out.getvalue().splitlines()[-1] == f"{build.key}: {said}", plain_out.getvalue()
