@@ -61,6 +61,10 @@ def refresh_next_step(message: str) -> str:
 class ListingMessages(AppBase):
     # Set by PytuiApp.__init__: refresh the catalog once it is loaded.
     _refresh_on_start = False
+    # The refresh under way was asked for with `r`: its success is answered with a toast.
+    # The one at start that works says nothing (the header shows the catalog's age, History
+    # keeps the line): a toast on every launch was noise over the Jobs panel.
+    _refresh_asked = False
 
     # -- the catalog ------------------------------------------------------------------------
 
@@ -91,8 +95,10 @@ class ListingMessages(AppBase):
         said = outcome.message if outcome.ok else \
             outcome.message + refresh_next_step(outcome.message)
         self.history.add("refresh", "catalog", "done" if outcome.ok else "failed", said)
-        self.notify(said, title="Catalog", markup=False, in_history=True,
-                    severity="information" if outcome.ok else "warning")
+        asked, self._refresh_asked = self._refresh_asked, False
+        if asked or not outcome.ok:
+            self.notify(said, title="Catalog", markup=False, in_history=True,
+                        severity="information" if outcome.ok else "warning")
         if outcome.warning:
             self._catalog_warning(outcome.warning)
         if outcome.ok:  # the refresh may have kept newer release-cycle dates
@@ -152,6 +158,7 @@ class ListingMessages(AppBase):
             self.notify("Listing the cache and the install root again (offline: the catalog "
                         "is not refreshed).", title="Refresh", markup=False)
             return
+        self._refresh_asked = True
         self._refresh()
 
     def _refresh(self) -> None:
