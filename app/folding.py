@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 # The panes need this many rows at least (header 2, Available 6, Cached and Installed 5,
 # Details 4, Jobs 4, footer 1); under it they fold (the `-folded` breakpoint).
 FOLDED_BELOW = 22
+# Under this many rows even that does not fit (header 2, three title rows, the open pane's
+# title, column names, a row and bottom edge, footer 1): the `-tiny` breakpoint draws it tighter.
+TINY_BELOW = 10
 # The areas that fold; the one holding the focus is `-open`.
 FOLDING_AREAS = ("available-pane", "lower", "details", "jobs")
 

@@ -20,7 +20,7 @@ from pytui.app.config import UiConfig
 from pytui.app.contrast import derived_colors
 from pytui.app.conventions import ConventionKeys
 from pytui.app.disk_watch import DISK_WATCH_INTERVAL, DiskStamp, DiskWatch
-from pytui.app.folding import FOLDED_BELOW
+from pytui.app.folding import FOLDED_BELOW, TINY_BELOW
 from pytui.app.gateway import CoreGateway, refresh_is_useful
 from pytui.app.history import History
 from pytui.app.job_actions import JobActions
@@ -84,8 +84,10 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
     AUTO_FOCUS = "#available"
     # Under FOLDED_BELOW rows the panes' least heights do not fit (the screen scrolled as a
     # whole, Details and Jobs below its edge, and nothing said so): `-folded`, the pane
-    # with the focus takes the rows and the others fold to their title row (app.tcss).
-    VERTICAL_BREAKPOINTS = [(0, "-folded"), (FOLDED_BELOW, "-short"), (30, "-tall")]
+    # with the focus takes the rows and the others fold to their title row (app.tcss); under
+    # TINY_BELOW, `-tiny`, the same drawn tighter.
+    VERTICAL_BREAKPOINTS = [(0, "-tiny"), (TINY_BELOW, "-folded"), (FOLDED_BELOW, "-short"),
+                            (30, "-tall")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = _bindings()
 

@@ -48,3 +48,34 @@ async def test_nothing_folds_at_80x24(ui_world: UiWorld) -> None:
         await pilot.resize_terminal(80, 24)
         await wait_for(pilot, lambda: all(_rows(app, a) > 2 for a in FOLDING_AREAS),
                        what="unfolded again")
+
+
+@pytest.mark.parametrize("size", [(20, 8), (40, 9), (30, 6)])
+async def test_a_tiny_screen_keeps_a_row_of_the_open_pane_and_never_scrolls(
+        ui_world: UiWorld, size: tuple[int, int]) -> None:
+    """Under 10 rows (20x8) the folded panes did not fit either: the whole screen scrolled (a
+    scrollbar at its edge, Jobs below it) and the open Available showed its column names and
+    no row. Now the header keeps its first line and the open pane its rows; at 6 rows nothing
+    is below the edge, though the pane has no row left to show."""
+    ui_world.seed_cache("3.13.1")
+    app = ui_world.make_app()
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        for key, area_id, shown_id, beside in (("1", "available-pane", "available", 1),
+                                               ("2", "lower", "cached", 1),
+                                               ("5", "details", "details", 0)):
+            await pilot.press(key)
+            await wait_for(pilot, lambda area_id=area_id: "-open" in app.query_one(
+                f"#{area_id}").classes, what=f"{area_id} open")
+            await pilot.pause()
+            assert screen.max_scroll_y == 0, (key, screen.virtual_size)
+            header, footer = app.query_one("#header").region, app.query_one("#footer").region
+            assert (header.y, header.height) == (0, 1)
+            assert footer.y == size[1] - 1  # the footer on the last row
+            shown = app.query_one(f"#{shown_id}").region
+            if size[1] >= 8:  # a row of the table (under its column names) or of Details
+                assert shown.height >= beside + 1, (key, shown)
+            assert shown.bottom <= footer.y
+            others = [other for other in FOLDING_AREAS if other != area_id]
+            assert [_rows(app, other) for other in others] == [1, 1, 1], others
