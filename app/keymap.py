@@ -116,13 +116,13 @@ KEYMAP: tuple[Key, ...] = (
     Key("", "", "Tab", "", "move between panes, Details and jobs (Details follows the "
         "highlighted row or job; focused, ↑/↓ and PgUp/PgDn scroll it)", palette=False),
     # The Jobs panel binds these too, with ↓ / ↑ (widgets/job_list.py): they move between jobs.
-    Key("j", "cursor_down", "j / k", "Down", "next / previous row or job (as ↓ / ↑)", show=False,
-        palette=False, table=True),
+    Key("j", "cursor_down", "j / k", "Down", "next / previous row or job (as ↓ / ↑); in Details, "
+        "the help and History they scroll", show=False, palette=False, table=True),
     Key("k", "cursor_up", "", "Up", "", show=False, palette=False, table=True),
-    Key("g,home", "scroll_top", "g / Home", "First", "first row of the table or job", show=False,
-        palette=False, table=True),
-    Key("G,end", "scroll_bottom", "G / End", "Last", "last row of the table or job", show=False,
-        palette=False, table=True),
+    Key("g,home", "scroll_top", "g / Home", "First", "first row of the table or job (the top of a "
+        "text)", show=False, palette=False, table=True),
+    Key("G,end", "scroll_bottom", "G / End", "Last", "last row of the table or job (the end of a "
+        "text)", show=False, palette=False, table=True),
     Key("1", "focus_pane('available')", "1 / 2 / 3 / 4 / 5", "Available",
         "jump to the Available / Cached / Installed pane / the Jobs panel / Details (to scroll "
         "it)", show=False, palette=False),

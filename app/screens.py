@@ -14,6 +14,7 @@ from pytui.app.scroll_hint import scroll_hint
 from pytui.app.state import job_name
 from pytui.widgets.folded import Folded
 from pytui.widgets.key_bar import KeyBar
+from pytui.widgets.list_bindings import KeyScroll
 from rich.table import Table
 from rich.text import Text
 from textual import events, on
@@ -91,7 +92,7 @@ class ToastFreeDialog(ModalScreen[Answer]):
 
 class ScrollingDialog(ToastFreeDialog[None]):
     """A dialog whose body fills at most the screen's height and scrolls with the keyboard
-    (↑/↓, PgUp/PgDn, Home/End: the body has the focus from the start); a hint line says so
+    (↑/↓, PgUp/PgDn, Home/End, j/k/g/G: the body has the focus from the start); a hint line says so
     while there is more than fits."""
 
     CSS_PATH = DIALOGS_CSS
@@ -151,7 +152,7 @@ class HelpScreen(ScrollingDialog):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):
             yield Label("pytui — keys  (Esc, q or ? closes this)", classes="dialog-title")
-            with VerticalScroll(id="help-body"):
+            with KeyScroll(id="help-body"):
                 yield Static(_table(help_rows()), id="help-keys")
                 yield Label("States in the Available pane", classes="dialog-subtitle")
                 yield Static(_table(STATES), id="help-states")
@@ -310,7 +311,7 @@ class HistoryScreen(ScrollingDialog):
             where = log_note(self._history, self._home)
             # Folded: a long state dir breaks after a `/`, not inside `tui-history.log`.
             yield Static(Folded(where), classes="dialog-hint", markup=False)
-            with VerticalScroll(id="history-list"):
+            with KeyScroll(id="history-list"):
                 if not self._history.entries:
                     yield Static("Nothing yet: jobs, purges and refreshes are listed here.",
                                  classes="dialog-hint")

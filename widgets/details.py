@@ -6,19 +6,19 @@ from __future__ import annotations
 
 from pytui.widgets.cut_rules import cut_parts, cut_words
 from pytui.widgets.folded import Folded
+from pytui.widgets.list_bindings import KeyScroll
 from pytui.widgets.rows import NOTHING_HIGHLIGHTED, Details
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 __all__ = ["Details", "DetailsPanel", "render_details"]
 
-class DetailsPanel(VerticalScroll):
-    """Scrolls when a long error does not fit; `details` is what it shows now."""
+class DetailsPanel(KeyScroll):
+    """Scrolls when a long error does not fit (↑/↓ or j/k once focused); `details` is what it shows now."""
 
     DEFAULT_CSS = """
     DetailsPanel { padding: 0 1; scrollbar-size-vertical: 1; }
