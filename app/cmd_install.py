@@ -276,7 +276,7 @@ def _start_installs(args: argparse.Namespace, settings: Settings, catalog: Catal
 
 def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catalog, builds: list[Build],
                     missing: list[str], downloader: Downloader | None, started: float) -> int:
-    from pytui.app.progress_board import ProgressBoard
+    from pytui.app.progress_board import ProgressBoard, wait_line
     from pytui.core.jobs import run_install_jobs
     from pytui.core.progress import CancelToken
 
@@ -289,7 +289,7 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
         # Said once per run, however many jobs wait for the same lock.
         if message not in waited:
             waited.append(message)
-            board.note(message)
+            board.note(wait_line(message))
 
     try:
         with board:
@@ -445,8 +445,10 @@ def run_uninstall(args: argparse.Namespace) -> int:
 
     def on_wait(message: str) -> None:
         if not waited:  # once, however many installs wait for the same lock
+            from pytui.app.progress_board import wait_line
+
             waited.append(message)
-            print(message, file=sys.stderr)
+            print(wait_line(message), file=sys.stderr)
 
     results = [root.uninstall(installation.key, bin_dir=bin_dir, on_wait=on_wait)
                for installation in chosen]

@@ -51,8 +51,10 @@ class JobBodies:
         return Throttle(post, rate=PROGRESS_RATE, trailing=True)
 
     def _waiting(self, job_id: int, line: str) -> None:
-        # Another process (uv, another pytui) holds the install root's lock.
-        self._app.post_message(JobNote(job_id, line, phase="waiting"))
+        # Another process (uv, another pytui) holds the install root's lock or the archive's
+        # download lock: the row says who and how to stop waiting (no bound but the holder's
+        # life, or UV_LOCK_TIMEOUT).
+        self._app.post_message(JobNote(job_id, f"{line}; c cancels", phase="waiting"))
 
     def _install(self, job_id: int, cancel: CancelToken, build: Build, settings: Settings,
                  catalog: Catalog, reinstall: bool, downloader: Downloader | None,

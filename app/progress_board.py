@@ -26,6 +26,15 @@ _BAR_WIDTH = 24
 STOP_HINT = "Ctrl-C stops"
 
 
+def wait_line(message: str) -> str:
+    """A lock wait's line (core's `on_wait`: who holds it, for what), with how to stop it:
+    the wait has no bound but its holder's life (a download lock) or UV_LOCK_TIMEOUT (the
+    root's), so the line says the way out; other people's names in it (a root's path) escaped."""
+    from pytui.app.safe_text import shown
+
+    return f"{shown(message)}; {STOP_HINT}"
+
+
 def human_bytes(n: float | None) -> str:
     from pytui.core.units import format_bytes  # only live bars and plain byte counts show sizes
 

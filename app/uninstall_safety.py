@@ -184,8 +184,10 @@ def run_prune(args: argparse.Namespace) -> int:
 
     def on_wait(message: str) -> None:
         if not waited:
+            from pytui.app.progress_board import wait_line
+
             waited.append(message)
-            print(message, file=sys.stderr)
+            print(wait_line(message), file=sys.stderr)
 
     for installation in gone:
         try:

@@ -23,8 +23,10 @@ def exclusive(lock_path: Path, cancel: CancelToken, what: str,
 
     Two processes (or threads) fetching one archive thus take turns; the second finds the
     archive committed. The lock file is unlinked by its holder, so a waiter that wakes on a
-    file no longer at that path tries again. A wait is said once (`on_wait`) and has no
-    bound: the other download may rightly take long, and a cancel ends the wait.
+    file no longer at that path tries again. A wait is said once (`on_wait`, naming the
+    holder's pid and command where /proc tells them) and has no bound but the holder's life
+    (its lock goes with it): the other download may rightly take long, and a cancel ends the
+    wait within 0.05 s.
     """
     try:
         import fcntl
@@ -49,8 +51,12 @@ def exclusive(lock_path: Path, cancel: CancelToken, what: str,
                     break
                 except BlockingIOError:
                     if on_wait is not None:
+                        from pytui.core.lock_holders import lock_holder  # only to wait
+
+                        holder = lock_holder(fd)
+                        held = f"{holder}; {lock_path.name}" if holder else lock_path.name
                         on_wait(f"waiting for another pytui process that is downloading {what} "
-                                f"into the cache ({lock_path.name}); this install goes on with "
+                                f"into the cache ({held}); this install goes on with "
                                 "that download once it ends")
                         on_wait = None
                     if cancel.wait(0.05):

@@ -163,8 +163,12 @@ class RootLocking:
             try:
                 if not try_flock(fd):
                     if on_wait is not None:
-                        on_wait(f"waiting for the lock on {self.path} (another uv or pytui process is "
-                                f"changing the install root; up to {timeout:.0f}s, UV_LOCK_TIMEOUT)")
+                        from pytui.core.lock_holders import lock_holder  # only to wait
+
+                        holder = lock_holder(fd)
+                        who = f"held by {holder}, which" if holder else "another uv or pytui process"
+                        on_wait(f"waiting for the lock on {self.path} ({who} is changing the install "
+                                f"root; up to {timeout:.0f}s, UV_LOCK_TIMEOUT)")
                     delay = 0.01
                     while not try_flock(fd):
                         self._check_wait(cancel, deadline, timeout)

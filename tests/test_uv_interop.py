@@ -163,6 +163,9 @@ def test_pytui_install_waits_while_uv_holds_the_root_lock(pytui: Pytui) -> None:
     if "waiting for the lock on" not in err:
         pytest.skip("uv finished before pytui reached its commit (slow machine)")
     assert err.count("waiting for the lock on") == 1
+    # The line names uv's process (from /proc/locks) and how to stop waiting.
+    assert f"(held by pid {holder.pid}: uv python install 3.11.9, which is changing" in err, err
+    assert "UV_LOCK_TIMEOUT); Ctrl-C stops" in err, err
     assert_installed(pytui, fast)
     assert (pytui.root / slow.build.key / "BUILD").is_file()
     # pytui committed after uv released the lock: uv's install was complete by then.

@@ -6,6 +6,8 @@ import contextlib
 import dataclasses
 import os
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
@@ -174,20 +176,25 @@ def no_requests(server: FaultyHTTPServer) -> Iterator[None]:
 def root_lock_held(root: Path) -> Iterator[Callable[[], None]]:
     """Another process holds the install root's lock (as uv does while it installs); the
     yielded function releases it (the process ends and its lock goes with it)."""
-    import subprocess
-    import sys
-
     root.mkdir(parents=True, exist_ok=True)
+    with lock_held(root / ".lock") as holder:
+        assert holder.stdin is not None
+        yield holder.stdin.close
+
+
+@contextlib.contextmanager
+def lock_held(path: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holds an flock on `path` (created) until its stdin closes."""
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o666); "
          "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); sys.stdin.read()",
-         str(root / ".lock")],
+         str(path)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdin is not None
         assert holder.stdout.readline().strip() == "locked"
-        yield holder.stdin.close
+        yield holder
     finally:
         holder.kill()
         holder.wait()

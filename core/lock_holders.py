@@ -1,0 +1,79 @@
+"""Who holds an flock another process waits for: the line a wait says names it (`pid 4242:
+uv python install 3.12`), so a user who sees pytui waiting knows which process to finish or
+end. Read from Linux's /proc/locks (the pid that took each lock, by device and inode) and the
+holder's /proc/<pid>/cmdline, each bounded; elsewhere, or when /proc says nothing usable (a
+holder in another pid namespace shows as pid 0), None, and the line says what it said before.
+Looked at once, when a wait starts.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pytui.core.bounded_read import read_at_most
+
+PROC_LOCKS = "/proc/locks"
+# /proc/locks has a line per lock on the machine: a bound far above a busy host's.
+MAX_LOCKS_BYTES = 4 * 1024 * 1024
+MAX_CMDLINE_BYTES = 4096
+# What of the holder's command line is shown: its first words, each and all cut.
+SHOWN_WORDS = 4
+SHOWN_WORD_CHARS = 40
+SHOWN_CHARS = 80
+
+
+def lock_holder(fd: int, proc: str = "/proc") -> str | None:
+    """`pid 4242: uv python install 3.12` for the process holding an flock on the file open as
+    `fd` (`pid 4242` when its command line cannot be read); None when none can be named."""
+    try:
+        st = os.fstat(fd)
+        text = _read(os.path.join(proc, "locks"), MAX_LOCKS_BYTES).decode("ascii", "replace")
+    except OSError:
+        return None
+    wanted = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    for line in text.splitlines():
+        fields = line.split()
+        # `3: FLOCK  ADVISORY  WRITE 30522 fe:00:2147162 0 EOF`; a waiter's has `->` after `3:`.
+        if len(fields) < 6 or fields[1] != "FLOCK" or fields[5] != wanted:
+            continue
+        pid = fields[4]
+        if not pid.isascii() or not pid.isdigit() or int(pid) <= 0 or int(pid) == os.getpid():
+            continue
+        command = _command_line(os.path.join(proc, pid, "cmdline"))
+        return f"pid {int(pid)}: {command}" if command else f"pid {int(pid)}"
+    return None
+
+
+def _command_line(path: str) -> str:
+    """The process's command as people read it: `pytui install 3.12` for a console script
+    run by its interpreter (`/venv/bin/python3 /venv/bin/pytui install 3.12`); first words
+    only, cut, every character that is not printable ASCII shown as `?`."""
+    try:
+        raw = _read(path, MAX_CMDLINE_BYTES)
+    except OSError:
+        return ""
+    words = [w.decode("utf-8", "replace") for w in raw.split(b"\0") if w]
+    if not words:
+        return ""
+    words[0] = os.path.basename(words[0])
+    if len(words) > 1 and words[0].startswith("python") and words[1].startswith("/"):
+        words = [os.path.basename(words[1]), *words[2:]]
+    shown = " ".join(_cut(_printable(w), SHOWN_WORD_CHARS) for w in words[:SHOWN_WORDS])
+    return _cut(shown, SHOWN_CHARS) + (" …" if len(words) > SHOWN_WORDS else "")
+
+
+def _cut(text: str, chars: int) -> str:
+    return text if len(text) <= chars else text[:chars - 1] + "…"
+
+
+def _printable(word: str) -> str:
+    return "".join(c if " " <= c <= "~" else "?" for c in word)
+
+
+def _read(path: str, limit: int) -> bytes:
+    """Up to `limit` bytes of a /proc file (whose size says 0; a longer one is cut)."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+    try:
+        return read_at_most(fd, limit)
+    finally:
+        os.close(fd)
