@@ -220,6 +220,30 @@ def env_details(state: AppState, env: Environment) -> list[tuple[str, str]]:
     if env.status == "broken":
         reason = env.error or f"wanted {env.wanted}"
         fields.append(("broken", home_shortened(reason, state.home)))
+        fields.append(("mend", broken_remedy(env)))
     elif env.wanted:
         fields.append(("wanted", env.wanted))
     return [(label, value) for label, value in fields if value]
+
+
+def broken_remedy(env: Environment) -> str:
+    """What mends a broken environment, with the keys that do it: the details said what it
+    wanted and not what to do next. An install it wanted (a patch directory, or a minor
+    version's link) is installed again from the main screen; a Python that was never in the
+    root (or a pyvenv.cfg naming none) can only be replaced."""
+    recreate = "recreate the environment with an installed Python (uv venv -p 3.12)"
+    wanted = env.wanted or ""
+    if env.link not in ("patch", "minor") or not wanted:
+        return recreate
+    from pytui.core.keys import parse_key
+
+    parts = parse_key(wanted)
+    if parts is not None:  # a patch directory: that build again
+        typed = parts.version if (parts.implementation, parts.variant) == ("cpython", "default") \
+            else wanted
+        what = f"install {parts.version} again"
+    else:  # a minor version's link (cpython-3.12-linux-…): any patch of it makes the link
+        pieces = wanted.split("-")
+        typed = pieces[1] if len(pieces) > 1 and pieces[0] == "cpython" else wanted
+        what = f"install a {typed}"
+    return f"{what} (Esc, then / {typed} and i on its row), or {recreate}"

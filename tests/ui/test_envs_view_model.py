@@ -253,3 +253,31 @@ def test_no_environment_found_under_one_very_long_root_keeps_its_name_and_what_t
     assert "…/projects-final, ~/short." in note and note.endswith("r rescans."), note
     lines = Text(note).wrap(Console(width=76), 76)  # the box's room at 80 columns
     assert len(lines) <= 7, lines
+
+
+def test_a_broken_environments_details_say_what_mends_it(tmp_path: Path) -> None:
+    """The details said what a broken environment wanted, never what to do next."""
+    from pytui.app.envs_view import env_details
+
+    state = _state(tmp_path, [NEW], [OLD, NEW])
+    patch = Environment(tmp_path / "a" / ".venv", "venv", None, "patch", "broken",
+                        wanted="cpython-3.10.16-linux-x86_64-gnu",
+                        error="wanted cpython-3.10.16-linux-x86_64-gnu (…), which is not installed")
+    minor = Environment(tmp_path / "b" / ".venv", "venv", None, "minor", "broken",
+                        wanted="cpython-3.11-linux-x86_64-gnu", minor="cpython-3.11-linux-x86_64-gnu")
+    free = Environment(tmp_path / "c" / ".venv", "venv", None, "patch", "broken",
+                       wanted="cpython-3.13.1+freethreaded-linux-x86_64-gnu")
+    gone = Environment(tmp_path / "d" / ".venv", "venv", None, "external", "broken",
+                       wanted="/opt/py/bin/python3", error="wanted /opt/py/bin/python3, which "
+                       "does not exist")
+    mends = {env.path.parent.name: dict(env_details(state, env))["mend"]
+             for env in (patch, minor, free, gone)}
+    assert mends["a"] == ("install 3.10.16 again (Esc, then / 3.10.16 and i on its "
+                          "row), or recreate the environment with an installed Python "
+                          "(uv venv -p 3.12)")
+    assert mends["b"].startswith("install a 3.11 (Esc, then / 3.11 and i on its row)")
+    assert "/ cpython-3.13.1+freethreaded-linux-x86_64-gnu and i" in mends["c"]
+    assert mends["d"] == "recreate the environment with an installed Python (uv venv -p 3.12)"
+    # A working one has none.
+    ok = Environment(tmp_path / "e" / ".venv", "venv", NEW.key, "patch", "ok")
+    assert "mend" not in dict(env_details(state, ok))
