@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
+import struct
 import zlib
 from collections.abc import Callable
 
 from pytui.core.errors import ExtractError
-from pytui.core.member_policy import Refused, clean_name
+from pytui.core.member_policy import MAX_MEMBERS, Refused, clean_name
 from pytui.core.progress import CancelToken
 from pytui.core.stage_tree import StageTree
 from pytui.core.tar_headers import MAX_MEMBER_SIZE, MAX_NAME_BYTES
@@ -19,23 +20,34 @@ if TYPE_CHECKING:
     from typing import BinaryIO
 
 _PIECE = 1 << 20
+# zipfile reads the whole central directory and makes an object of every entry before the first
+# member is seen (~400 bytes each: 2 million entries in a 200 MB zip took 1 GB), so its size and
+# entry count are checked first. A PBS zip's is well under 1 MiB; this holds MAX_MEMBERS entries
+# of 80-byte names.
+MAX_CENTRAL_DIRECTORY_BYTES = 128 << 20
+# A central directory entry's fixed part: the name, extra and comment lengths at 28, 30, 32.
+_ENTRY = struct.Struct("<4s24xHHH12x")
+_ENTRY_SIGNATURE = b"PK\x01\x02"
+# The zip64 end record and its locator, between the central directory and the end record.
+_ZIP64_TAIL = 56 + 20
+# General-purpose flag bit 0: the member is encrypted (zipfile then raises RuntimeError).
+_ENCRYPTED = 0x1
 
 
-def extract_zip(source: str | BinaryIO, tree: StageTree, archive: str,
+def extract_zip(source: BinaryIO, tree: StageTree, archive: str,
                 report_bytes: Callable[[int], None], cancel: CancelToken | None) -> None:
     import zipfile
 
     member = "(the central directory)"
     try:
+        _check_central_directory(zipfile, source)
         with zipfile.ZipFile(source) as zf:
             done = 0
             for info in zf.infolist():
                 member = info.filename
                 name = clean_name(member.replace("\\", "/"))
                 mode = info.external_attr >> 16
-                if info.file_size > MAX_MEMBER_SIZE or info.file_size < 0:
-                    raise Refused(member, f"claims a size of {info.file_size} bytes, more than the "
-                                          f"{MAX_MEMBER_SIZE} allowed")
+                _check_member(info, member)
                 if name:
                     tree.count(name)
                 if info.is_dir():
@@ -67,6 +79,45 @@ def extract_zip(source: str | BinaryIO, tree: StageTree, archive: str,
                            "delete the archive and download it again") from None
     except OSError as err:
         raise ExtractError(f"cannot extract {archive}: writing {member!r} failed: {err.strerror or err}") from None
+
+
+def _check_member(info: object, member: str) -> None:
+    """Refuse what zipfile would fail on without a line of ours, or let through unbounded."""
+    if info.flag_bits & _ENCRYPTED:  # type: ignore[attr-defined]  # a zipfile.ZipInfo
+        raise Refused(member, "is encrypted; PBS archives never are")
+    size = info.file_size  # type: ignore[attr-defined]  # zipfile is imported lazily, so typed loosely
+    if size > MAX_MEMBER_SIZE or size < 0:
+        raise Refused(member, f"claims a size of {size} bytes, more than the {MAX_MEMBER_SIZE} allowed")
+
+
+def _check_central_directory(zipfile: object, fp: BinaryIO) -> None:
+    """Refuse a central directory larger than MAX_CENTRAL_DIRECTORY_BYTES or listing more than
+    MAX_MEMBERS entries, before zipfile reads it. The directory is found by zipfile's own
+    end-record search and walked with its arithmetic, so both see the same entries; anything
+    that is not an entry ends the walk (zipfile then says the zip is corrupt)."""
+    end = zipfile._EndRecData(fp)  # type: ignore[attr-defined]  # private, in every CPython since 2.x
+    if end is None:
+        return  # no end record: zipfile says so
+    size, location = end[5], end[9]
+    if size > MAX_CENTRAL_DIRECTORY_BYTES:
+        raise Refused("(the central directory)", f"is {size} bytes, more than the "
+                                                 f"{MAX_CENTRAL_DIRECTORY_BYTES} allowed")
+    start = location - size - (_ZIP64_TAIL if end[0] == b"PK\x06\x06" else 0)
+    if start < 0:
+        return
+    fp.seek(start)
+    data = fp.read(size)
+    at = entries = 0
+    while at + _ENTRY.size <= len(data):
+        signature, name, extra, comment = _ENTRY.unpack_from(data, at)
+        if signature != _ENTRY_SIGNATURE:
+            break
+        entries += 1
+        if entries > MAX_MEMBERS:
+            raise Refused("(the central directory)", f"lists more than the {MAX_MEMBERS} members "
+                                                     "an archive may hold")
+        at += _ENTRY.size + name + extra + comment
+    fp.seek(0)
 
 
 def _write_member(zf: object, info: object, fd: int) -> None:

@@ -1,0 +1,104 @@
+"""Hostile zip archives (the Windows builds' kind): an encrypted member, and a central directory
+too large or listing too many members, each refused in one line before any member is written,
+in bounded memory; through the CLI, an install of such a zip leaves what was there as it was."""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+from cli_harness import ARCH, LIBC, OS, Pytui, assert_clean_failure, snapshot
+from fixtures_archives import MadeArchive, make_build, sha256_of
+from pytui.core import zip_reader
+from pytui.core.errors import ExtractError
+from pytui.core.extract import extract_archive
+
+
+def _encrypted_zip(path: Path) -> Path:
+    """A zip whose members have the encrypted flag set (their bytes are plain, as zipfile never
+    gets to read them)."""
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("python/ok.txt", b"ok")
+        zf.writestr("python/bin/python3.12", b"#!/bin/sh\n")
+    data = bytearray(path.read_bytes())
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(signature)
+        while at >= 0:
+            data[at + flags_at] |= 0x1
+            at = data.find(signature, at + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _zip_of_empty_members(path: Path, count: int, *, extra: int = 0) -> Path:
+    """`count` stored empty members `python/<n>`, each central entry with `extra` bytes of an
+    extra field: written by hand, as zipfile takes minutes for a million."""
+    local, central = bytearray(), bytearray()
+    for index in range(count):
+        name = f"python/{index:x}".encode()
+        offset = len(local)
+        local += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0, 0, 0, 0, len(name), 0) + name
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0x031E, 20, 0, 0, 0, 0, 0, 0, 0,
+                               len(name), extra, 0, 0, 0, 0o100644 << 16, offset) + name + bytes(extra)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, min(count, 0xFFFF), min(count, 0xFFFF),
+                      len(central), len(local), 0)
+    path.write_bytes(bytes(local) + bytes(central) + end)
+    return path
+
+
+def test_an_encrypted_member_is_refused_in_one_line(tmp_path: Path) -> None:
+    archive = _encrypted_zip(tmp_path / "evil.zip")
+    with pytest.raises(ExtractError) as info:
+        extract_archive(archive, tmp_path / "stage" / "dest")
+    message = str(info.value)
+    assert "\n" not in message and "evil.zip" in message and "python/ok.txt" in message, message
+    assert "encrypted" in message, message
+
+
+def test_a_central_directory_past_the_member_cap_is_refused_before_any_member(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The cap made small, so the zip is small: the rule is the same at a million.
+    monkeypatch.setattr(zip_reader, "MAX_MEMBERS", 500)
+    archive = _zip_of_empty_members(tmp_path / "many.zip", 501)
+    dest = tmp_path / "stage" / "dest"
+    with pytest.raises(ExtractError) as info:
+        extract_archive(archive, dest)
+    message = str(info.value)
+    assert "\n" not in message and "many.zip" in message and "central directory" in message, message
+    assert "500 members" in message, message
+    assert not dest.exists() or list(dest.rglob("*")) == []  # refused before any member was written
+
+
+def test_a_zip_at_the_member_cap_extracts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(zip_reader, "MAX_MEMBERS", 500)
+    prefix = extract_archive(_zip_of_empty_members(tmp_path / "enough.zip", 500), tmp_path / "dest")
+    assert len(list(prefix.iterdir())) == 500
+
+
+def test_a_central_directory_past_its_byte_bound_is_refused(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(zip_reader, "MAX_CENTRAL_DIRECTORY_BYTES", 64 << 10)
+    # 4 members, each central entry carrying 20,000 bytes of extra field: 80 KB of directory.
+    archive = _zip_of_empty_members(tmp_path / "fat.zip", 4, extra=20_000)
+    with pytest.raises(ExtractError) as info:
+        extract_archive(archive, tmp_path / "dest")
+    assert "central directory" in str(info.value) and "65536" in str(info.value), str(info.value)
+
+
+def test_installing_an_encrypted_zip_is_one_error_line_and_changes_nothing(pytui: Pytui) -> None:
+    pytui.add("3.11.9")
+    pytui.call("install", "3.11")  # an earlier install that must stay as it is
+    build = make_build(version="3.12.8", os_name=OS, arch=ARCH, libc=LIBC, kind="zip")
+    path = _encrypted_zip(pytui.archives / build.release_filename)
+    digest = sha256_of(path)
+    pytui.serve(MadeArchive(path=path, sha256=digest, size=path.stat().st_size,
+                            build=build._replace(sha256=digest), kind="zip"))
+    before = snapshot(pytui.root, pytui.bin)
+
+    line = assert_clean_failure(pytui.run("install", "3.12"))
+
+    assert "encrypted" in line and build.key in line, line
+    assert snapshot(pytui.root, pytui.bin) == before
+    assert pytui.temp_left() == []
