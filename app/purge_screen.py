@@ -9,6 +9,7 @@ from functools import partial
 from pytui.app.purge_plan import OUTDATED, PurgePlan, leftovers_text, preview_label
 from pytui.app.screens import DIALOGS_CSS, ToastFreeDialog
 from pytui.core.models import CachedArchive, Installation
+from pytui.widgets.fitted_line import FittedLine
 from pytui.widgets.format import human_size
 from pytui.widgets.key_bar import KeyBar
 from rich.text import Text
@@ -16,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, DataTable, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
 PURGE_RULES: tuple[tuple[str, str, str], ...] = (
@@ -33,6 +34,15 @@ PURGE_RULES: tuple[tuple[str, str, str], ...] = (
 PurgePlanner = Callable[[str], PurgePlan]
 # How a rule is chosen (RadioSet's own keys), said in the dialog: arrows only move.
 PURGE_RULE_KEYS = "←/→ move, Enter or space chooses"
+# The dialog's title, fullest first: the fullest that fits is shown (at 40 columns the whole
+# one was cut to `Purge by rule (←/→ move, Enter or s…`, the keys half said).
+PURGE_TITLES = (
+    f"Purge by rule ({PURGE_RULE_KEYS})",
+    "Purge by rule (←/→ move, Enter chooses)",
+    "Purge by rule (←/→, Enter chooses)",
+    "Purge by rule (←/→, Enter)",
+    "Purge by rule",
+)
 
 
 class RuleButton(RadioButton):
@@ -41,6 +51,25 @@ class RuleButton(RadioButton):
     @property  # RadioButton's is a class attribute
     def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's name
         return "●" if self.value else "○"
+
+
+class RuleSet(RadioSet):
+    """The rules; the one ←/→ moves to is brought into view in the dialog too (RadioSet scrolls
+    only itself: at 20x8, one rule a row, `All` and `Outdated` were highlighted below the
+    dialog's edge)."""
+
+    def action_next_button(self) -> None:
+        super().action_next_button()
+        self._highlighted_into_view()
+
+    def action_previous_button(self) -> None:
+        super().action_previous_button()
+        self._highlighted_into_view()
+
+    def _highlighted_into_view(self) -> None:
+        highlighted = self.query(".-selected")  # RadioSet's mark of the highlighted button
+        if highlighted:
+            self.call_after_refresh(highlighted.first().scroll_visible, animate=False)
 
 
 class PurgeRulesModal(ToastFreeDialog[PurgePlan | None]):
@@ -69,10 +98,12 @@ class PurgeRulesModal(ToastFreeDialog[PurgePlan | None]):
         # It scrolls when taller than the screen (40x12 with an archive previewed); its
         # buttons, docked at its foot, stay in view (as a question's, app/screens.py).
         with VerticalScroll(classes="dialog purge-dialog"):
-            yield Label(f"Purge by rule ({PURGE_RULE_KEYS})", classes="dialog-title")
+            title = FittedLine(id="purge-title", classes="dialog-title")
+            title.show(PURGE_TITLES)
+            yield title
             if self._news:
                 yield Static(self._news, id="purge-news", markup=False)
-            with RadioSet(id="purge-rule"):
+            with RuleSet(id="purge-rule"):
                 for rule, label, _ in PURGE_RULES:
                     yield RuleButton(label, value=rule == self._rule, name=rule)
             yield Static("", id="purge-rule-help", markup=False)
@@ -89,7 +120,9 @@ class PurgeRulesModal(ToastFreeDialog[PurgePlan | None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one(RadioSet).focus()
+        # Not scrolled to: on a screen shorter than the rules (20x8) Textual centred them and
+        # the title, which says the keys, was above the edge; ←/→ bring each rule into view.
+        self.set_focus(self.query_one(RadioSet), scroll_visible=False)
         self._preview(self._rule)
 
     @property

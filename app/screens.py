@@ -57,6 +57,9 @@ SHORT_BELOW = 30
 # A dialog on a screen fewer columns wide than this stacks its buttons (one row each, the
 # dialog's whole width): side by side at 20 columns only the first one showed.
 SLIM_BELOW = 50
+# Fewer columns than this (20x8): the purge dialog's rules one to a row (two to a row, each
+# was cut to `A…`, `O…`); the rest as under SLIM_BELOW.
+THIN_BELOW = 36
 # Said in a question whose `y` was typed before its changed text was drawn.
 CHANGED_UNDER_YES = "The question just changed: read it, then answer."
 
@@ -76,8 +79,9 @@ class ToastFreeDialog(ModalScreen[Answer]):
     # Below SHORT_BELOW (80x24) the purge dialog is drawn tighter, so its buttons fit.
     VERTICAL_BREAKPOINTS = [(0, "-cramped"), (CRAMPED_BELOW, "-short"), (SHORT_BELOW, "-roomy")]
     # Not the app's (`-narrow` is the main screen's, under 110 columns): under SLIM_BELOW
-    # columns the buttons are stacked and the purge dialog's rules are two to a row.
-    HORIZONTAL_BREAKPOINTS = [(0, "-slim"), (SLIM_BELOW, "-broad")]
+    # columns the buttons are stacked and the purge dialog's rules are two to a row (under
+    # THIN_BELOW, one).
+    HORIZONTAL_BREAKPOINTS = [(0, "-thin"), (THIN_BELOW, "-slim"), (SLIM_BELOW, "-broad")]
 
     def on_mount(self) -> None:
         opened = getattr(self.app, "dialog_opened", None)

@@ -14,8 +14,8 @@ from textual.widgets import Static
 class FittedLine(Widget):
     DEFAULT_CSS = "FittedLine { height: 1; }"
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
         self._forms: tuple[str, ...] = ("",)
 
     @property

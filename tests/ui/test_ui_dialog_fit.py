@@ -176,3 +176,48 @@ async def test_the_purge_dialog_shows_its_rules_and_buttons_on_a_narrow_screen(
         if size[0] >= 40:
             for _, label, _ in PURGE_RULES:
                 assert label in shown, (label, shown)
+
+
+@pytest.mark.parametrize(("size", "keys"), [((40, 12), "(←/→, Enter chooses)"),
+                                             ((20, 8), ""), ((80, 24), "(←/→ move, Enter or")])
+async def test_the_purge_dialog_title_is_whole_with_the_keys_that_fit(
+        ui_world: UiWorld, size: tuple[int, int], keys: str) -> None:
+    """At 40x12 the title was cut at the dialog's edge: `Purge by rule (←/→ move, Enter or s…`,
+    the keys half said. It gives way to a shorter whole form (`←/→, Enter chooses`), and to
+    `Purge by rule` alone at 20 columns, where the rules, two to a row, were cut to `A…`,
+    `O…`: one a row there, each whole and chosen with the keys the title names."""
+    from pytui.app.purge_screen import PURGE_RULES, PurgeRulesModal
+
+    ui_world.seed_cache("3.13.1")
+    app = ui_world.make_app()
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("2", "P")
+        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="the dialog")
+        await pilot.pause()
+        modal = app.screen
+        row = [line for line in screen_text(app).splitlines() if "Purge by rule" in line]
+        assert len(row) == 1 and "…" not in row[0], row
+        assert f"Purge by rule {keys}".strip() in row[0], row
+        title = modal.query_one(".dialog-title")
+        assert title.region.right <= modal.query_one(".dialog").region.right - 1
+        rules = list(modal.query("#purge-rule RadioButton"))
+        for (_, label, _), button in zip(PURGE_RULES, rules, strict=True):
+            assert label in str(button.render()), (label, str(button.render()))
+        # ←/→ bring the rule they move to into view (at 20x8 `All` and `Outdated` were
+        # highlighted below the dialog's edge), Enter chooses it, as the title says.
+        for key, label in (("right", "Installed"), ("right", "All"), ("right", "Outdated"),
+                           ("left", "All")):
+            await pilot.press(key)
+            await wait_for(pilot, lambda label=label: label in _highlighted(modal)
+                           and _rule_shown(app, label), what=f"{label} highlighted and shown")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(modal.plan) == 1, what="the `all` rule previewed")
+
+
+def _highlighted(modal) -> str:
+    return "".join(str(button.render()) for button in modal.query("#purge-rule .-selected"))
+
+
+def _rule_shown(app, label: str) -> bool:
+    return any(f"▌ {label}" in line for line in screen_text(app).splitlines())

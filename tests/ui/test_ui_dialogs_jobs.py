@@ -155,7 +155,6 @@ async def test_dialog_footers_show_the_dialogs_keys(ui_world: UiWorld) -> None:
 async def test_the_chosen_purge_rule_reads_without_colour(ui_world: UiWorld) -> None:
     """● marks the chosen rule, ○ the others; the title says the keys; → moves, Enter chooses."""
     from pytui.app.purge_screen import PURGE_RULE_KEYS, RuleButton
-    from textual.widgets import Label
 
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -164,7 +163,7 @@ async def test_the_chosen_purge_rule_reads_without_colour(ui_world: UiWorld) -> 
         await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="purge")
         await pilot.pause()
         screen = app.screen
-        assert PURGE_RULE_KEYS in str(screen.query_one(".dialog-title", Label).render())
+        assert PURGE_RULE_KEYS in str(screen.query_one(".dialog-title").render())
 
         def marks() -> list[str]:
             return [button.render().plain[:3] for button in screen.query(RuleButton)]
