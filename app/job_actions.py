@@ -46,6 +46,8 @@ _TERMINATE_SIGNALS = ("SIGTERM", "SIGHUP")
 class JobActions(AppBase):
     # Set once quitting waits for the running jobs: their ends no longer list the disk.
     _quitting = False
+    # uv's "not on your PATH" line was said after an install (once a session).
+    _path_hint_said = False
     # The loop that holds the SIGTERM/SIGHUP handlers, while it does.
     _signal_loop: asyncio.AbstractEventLoop | None = None
     # Each open question (made on first use: one dict per app) and the decision it shows.
@@ -355,15 +357,34 @@ class JobActions(AppBase):
             self.notify(short_error(job) or "failed", title=f"{job.title} failed (H: history)",
                         severity="error", markup=False, timeout=10, in_history=True)
         elif message.outcome == "done" and message.summary:
-            self.notify(message.summary, markup=False, in_history=True,
-                        severity="warning" if message.warning else "information",
-                        timeout=10 if message.warning else 5)
+            # In the install's own toast (two toasts show at once: a third pushed out the
+            # end-of-life warning said just before).
+            hint = self._path_hint() if job.kind == "install" else None
+            said = message.summary if hint is None else f"{message.summary}. {hint}"
+            self.notify(said, markup=False, in_history=True, verbatim=hint is not None,
+                        severity="warning" if message.warning or hint else "information",
+                        timeout=10 if message.warning or hint else 5)
         self.renderer.job(job)
         self.renderer.all()
         # An open quit question counts the jobs still running.
         self.redecide_questions()
         if not self._quitting:
             self.runner.scan_disk()
+
+    def _path_hint(self) -> str | None:
+        """uv's `… is not on your PATH` line, as `pytui install` says it after installing, once
+        a session (kept in History): the bin dir's `python3.13` was not found by name in another
+        shell, and nothing said why. Said verbatim: a `~` in `export PATH="…"` would not expand."""
+        settings = self.state.settings
+        if self._path_hint_said or settings.no_bin:
+            return None
+        from pytui.app.path_hint import path_warning
+
+        line = path_warning(settings.bin_dir, settings.env)
+        if line is not None:
+            self._path_hint_said = True
+            self.history.add("install", "PATH", "warning", line)
+        return line
 
     def on_purged(self, message: Purged) -> None:
         def say(subject: str, outcome: str, line: str) -> None:

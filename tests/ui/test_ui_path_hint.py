@@ -1,0 +1,54 @@
+"""After an install, the TUI says once what `pytui install` and uv say after theirs when the bin
+dir is not on PATH: `~/.local/bin` holds `python3.13` now, and a first-time user's
+`python3.13` in another shell found nothing, with no word why. Once a session (every install
+would say it again), in the install's own toast, whole (a `~` inside the quoted `export PATH="…"` would not expand)."""
+
+from __future__ import annotations
+
+import os
+
+from ui_helpers import UiWorld, press_install, ready, wait_for
+
+PATH_LINE = "is not on your PATH"
+
+
+def _path_toasts(app) -> list[str]:
+    return [n.message.replace("\n", "") for n in app._notifications if PATH_LINE in n.message]
+
+
+async def _install(pilot, world: UiWorld, version: str) -> None:
+    app = pilot.app
+    key = world.build(version).key
+    await press_install(pilot, key)
+    await wait_for(pilot, lambda: any(job.key == key and job.phase == "done"
+                                      for job in app.state.jobs.values()), what=f"{version} installed")
+    await pilot.pause()
+
+
+async def test_an_install_says_once_that_the_bin_dir_is_not_on_path(ui_world: UiWorld) -> None:
+    env = {**ui_world.settings.env, "PATH": "/usr/bin:/bin", "SHELL": "/bin/bash"}
+    ui_world.settings = ui_world.settings.replace(env=env)
+    bin_dir = ui_world.settings.bin_dir
+    app = ui_world.make_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await ready(pilot)
+        await _install(pilot, ui_world, "3.13.1")
+        assert (bin_dir / "python3.13").is_symlink()
+        # In the install's own toast: two show at once, and a third pushed out the one before.
+        assert _path_toasts(app) == [f"Installed {ui_world.build('3.13.1').key}. `{bin_dir}` is not "
+                                     "on your PATH. To use installed Python executables, run "
+                                     f'`export PATH="{bin_dir}:$PATH"`.']
+        assert any(PATH_LINE in entry.message for entry in app.history.entries)
+        await _install(pilot, ui_world, "3.11.11")
+        assert len(_path_toasts(app)) == 1
+
+
+async def test_nothing_is_said_when_the_bin_dir_is_on_path(ui_world: UiWorld) -> None:
+    bin_dir = ui_world.settings.bin_dir
+    env = {**ui_world.settings.env, "PATH": f"{bin_dir}{os.pathsep}/usr/bin"}
+    ui_world.settings = ui_world.settings.replace(env=env)
+    app = ui_world.make_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await ready(pilot)
+        await _install(pilot, ui_world, "3.13.1")
+        assert (bin_dir / "python3.13").is_symlink() and _path_toasts(app) == []
