@@ -139,7 +139,40 @@ def _run(args: argparse.Namespace) -> int:
     lines = _text_lines(args, settings, rows, out)
     if lines:
         out.write("\n".join(lines) + "\n")
+    if args.kind == "installed":
+        out.flush()  # the notes follow the list they are about
+        _note_lacking_links(settings, [row.installation.key for row in rows if row.installation])
     return 0
+
+
+# Installs named in the notes about links; the rest are counted.
+MAX_LINK_NOTES = 3
+
+
+def _note_lacking_links(settings: Settings, keys: list[str]) -> None:
+    """`--only-installed`: an install that lacks a link says so on stderr, with the command that
+    makes it (as the TUI's Details): those a killed pytui run left out, and a bin link none made
+    (--no-bin, uv's own downloads, a killed uv run: core/link_repair.lacking_links). A stat or
+    two per install shown; the plain list on stdout stays uv's."""
+    from pytui.app.safe_text import shown
+    from pytui.core.link_repair import lacking_links
+
+    notes = []
+    for key in keys:
+        missing, unlinked = lacking_links(settings.install_root, settings, key)
+        if missing:
+            notes.append(f"note: {key} lacks {', '.join(missing)} (a run was killed before making "
+                         f"{'it' if len(missing) == 1 else 'them'}); `pytui install {key}` restores "
+                         f"{'it' if len(missing) == 1 else 'them'}")
+        if unlinked:
+            notes.append(f"note: {key} has no {', '.join(unlinked)} in {shown(settings.bin_dir)} (uv "
+                         "makes none for --no-bin or a Python `uv run` downloaded; a uv run killed "
+                         f"before its links leaves none); `pytui install {key}` makes it")
+    for line in notes[:MAX_LINK_NOTES]:
+        print(line, file=sys.stderr)
+    if len(notes) > MAX_LINK_NOTES:
+        print(f"note: and {len(notes) - MAX_LINK_NOTES} more like these "
+              "(the terminal UI's Details names each)", file=sys.stderr)
 
 
 def _note_unlisted_archives(settings: Settings, catalog: Catalog) -> None:

@@ -224,9 +224,8 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         # for one more at 80x24.
         fields.append(("install", short_path(installation.path, home) + extra + built
                        + f"  · {installation.bin_names[0]}"))
-        missing = _missing_note(installation)
-        if missing:  # a line of its own: the install line is cut when the window is narrow
-            fields.append(("links", missing))
+        # Lines of their own: the install line is cut when the window is narrow.
+        fields += _link_fields(state, installation)
         # (`i` on Cached installs the archive's own catalog build, which this one has not.)
         newer = vm.update_for(state, installation) if build or pane != "cached" else None
         if newer is not None and newer.key != installation.key \
@@ -305,3 +304,23 @@ def _missing_note(installation: Installation) -> str:
     if not missing:
         return ""
     return f"missing: {', '.join(missing)}; i restores {'it' if len(missing) == 1 else 'them'}"
+
+
+def _link_fields(state: AppState, installation: Installation) -> list[tuple[str, str]]:
+    """The links the install lacks: those a killed run left out, and a bin link none made."""
+    missing, unlinked = _missing_note(installation), _unlinked_note(state, installation)
+    return [(name, text) for name, text in (("links", missing), ("bin", unlinked)) if text]
+
+
+def _unlinked_note(state: AppState, installation: Installation) -> str:
+    """A bin link no run meant to make (core/link_repair.lacking_links): the fact, what makes
+    it, and why it may rightly be absent (uv's own downloads, --no-bin; a killed uv run too)."""
+    from pytui.app.install_decisions import unlinked
+
+    names = unlinked(installation)
+    if not names:
+        return ""
+    where = short_path(state.settings.bin_dir, state.home)
+    return (f"no {', '.join(names)} in {where}: i makes it, as `pytui install {installation.key}` "
+            "(uv makes none for --no-bin or a Python `uv run` downloaded; a uv run killed "
+            "before its links leaves none)")

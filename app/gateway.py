@@ -21,6 +21,8 @@ from pytui.core.settings import Settings
 
 # Installation.extra's entry for the links an install lacks (names, space-separated).
 MISSING_LINKS = "missing_links"
+# The bin link an install has not, which no record says a run meant to make.
+UNLINKED = "unlinked"
 
 if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for them
     from datetime import date
@@ -133,17 +135,20 @@ class CoreGateway:
         # What InstallRoot.installed() returns, without importing install_root (the fix-ups,
         # links and lock that installs need): make_app lists the root before the first frame.
         from pytui.core.installed import list_installed
-        from pytui.core.link_repair import missing_links
+        from pytui.core.link_repair import lacking_links
 
         root = Path(settings.install_root)
         installations = list_installed(root)
         for installation in installations:
             # A kill between an install's commit and its links leaves them out: said in
-            # Details, restored by `i` (an lstat or two each). Not an install made without
-            # bin links (--no-bin, uv's own downloads): core/link_repair.py.
-            missing = missing_links(root, settings, installation.key)
+            # Details, restored by `i` (an lstat or two each). A bin link no record says a
+            # run meant to make (--no-bin, uv's own downloads, a killed uv run) is said as a
+            # fact, and `i` makes it: core/link_repair.py.
+            missing, unlinked = lacking_links(root, settings, installation.key)
             if missing:
                 installation.extra[MISSING_LINKS] = " ".join(missing)
+            if unlinked:
+                installation.extra[UNLINKED] = " ".join(unlinked)
         return installations
 
     def restore_links(self, settings: Settings, key: str, *, cancel: CancelToken,

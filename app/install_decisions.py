@@ -21,7 +21,7 @@ from pytui.app.decisions import (
     StartUpgrade,
     archive_named,
 )
-from pytui.app.gateway import MISSING_LINKS
+from pytui.app.gateway import MISSING_LINKS, UNLINKED
 from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel, newer_build
 from pytui.core.install_policy import already_upgraded_message, describe_upgrade
@@ -53,7 +53,7 @@ def decide_install(state: AppState, vm: ViewModel, pane: str, key: str | None, *
     installation = state.installation(build.key)
     if installation is not None:
         if not newer_build(build, installation):
-            if missing_links(installation):
+            if missing_links(installation) or unlinked(installation):
                 return _restore_links(state, build)
             return Refuse(f"{build.key} is already installed (u uninstalls it).",
                           severity="information")
@@ -76,10 +76,11 @@ def _decide_update(state: AppState, vm: ViewModel, key: str) -> Decision:
     if installation is None:
         return Refuse(f"{key} is not installed.")
     newer = vm.update_for(state, installation)
-    if newer is None and missing_links(installation):
+    lacking = missing_links(installation) + unlinked(installation)
+    if newer is None and lacking:
         build = state.catalog.get(key) if state.catalog is not None else None
         if build is None:
-            return Refuse(f"{key} lacks its links ({', '.join(missing_links(installation))}); "
+            return Refuse(f"{key} lacks its links ({', '.join(lacking)}); "
                           f"it is not in the catalog: `pytui install {key}` restores them.")
         return _restore_links(state, build)
     if newer is None:
@@ -104,6 +105,12 @@ def _decide_update(state: AppState, vm: ViewModel, key: str) -> Decision:
 def missing_links(installation: Installation) -> list[str]:
     """The links the disk listing found missing for this install (app/gateway.py)."""
     return installation.extra.get(MISSING_LINKS, "").split()
+
+
+def unlinked(installation: Installation) -> list[str]:
+    """The bin link this install has not, which no run meant to make (--no-bin, uv's own
+    downloads, a killed uv run: app/gateway.py); `i` makes it, as `pytui install KEY`."""
+    return installation.extra.get(UNLINKED, "").split()
 
 
 def _restore_links(state: AppState, build: Build) -> Decision:

@@ -140,11 +140,22 @@ def missing_links(root: Path, settings: Settings, key: str) -> list[str]:
     """The links `key`'s install should have and lacks (the TUI marks them; `i` restores them):
     its minor-version link, and its bin link when a run meant to make it and was killed first
     (its record is left). Not an install made without bin links (`--no-bin`, uv's downloads)."""
+    return lacking_links(root, settings, key)[0]
+
+
+def lacking_links(root: Path, settings: Settings, key: str) -> tuple[list[str], list[str]]:
+    """What `key`'s install lacks: (missing, unlinked). `missing` as `missing_links`.
+    `unlinked`: its bin link, absent with no record of a run meaning to make it. uv makes none
+    for `--no-bin` nor for a Python `uv run` or `uv venv` downloaded, and a uv run killed
+    between its commit and its links leaves none (uv records nothing): nothing on disk tells
+    these apart, so it is said as a fact with the way to make it (`pytui install KEY`, as
+    `uv python install KEY`), never as damage. A stat or two, as `absent_links`."""
     absent = absent_links(root, settings, key)
     parts = parse_key(key)
     if parts is None or not absent or record_applies(root, key):
-        return absent
-    return [name for name in absent if name != parts.bin_names[0]]
+        return absent, []
+    name = parts.bin_names[0]
+    return [n for n in absent if n != name], [n for n in absent if n == name]
 
 
 def absent_links(root: Path, settings: Settings, key: str) -> list[str]:

@@ -130,12 +130,16 @@ def test_an_install_another_process_made_meanwhile_is_said_so() -> None:
         "through it run the new patch)")
 
 
-async def test_an_install_made_without_a_bin_link_is_not_said_to_lack_it(ui_world: UiWorld) -> None:
+async def test_an_install_made_without_a_bin_link_says_so_as_a_fact_and_i_makes_it(ui_world: UiWorld) -> None:
     """`pytui install --no-bin 3.11`, then the TUI with bin links on: Details said `missing:
-    python3.11; i restores it`, as if a killed run had left it out."""
+    python3.11; i restores it`, as if a killed run had left it out; then nothing at all, and `i`
+    said "installed and up to date" (a uv run killed between its commit and its bin link looks
+    the same: uv records nothing). Now it says there is no python3.11 in the bin dir, why that
+    may be right, and that i makes it; i does, as `pytui install KEY` (no download)."""
     build = ui_world.build(VERSION)
     InstallJob(build, settings=ui_world.settings.replace(no_bin=True)).run()
-    assert not os.path.lexists(ui_world.settings.bin_dir / "python3.11")
+    bin_dir = ui_world.settings.bin_dir
+    assert not os.path.lexists(bin_dir / "python3.11")
     app = ui_world.make_app()
     async with app.run_test(size=(160, 40)) as pilot:
         await ready(pilot)
@@ -143,5 +147,24 @@ async def test_an_install_made_without_a_bin_link_is_not_said_to_lack_it(ui_worl
 
         shown = details(app.vm, app.state, "installed", build.key)
         assert shown is not None
-        assert "links" not in dict(shown.fields), shown.fields
-        assert app.state.installation(build.key).extra == {}
+        fields = dict(shown.fields)
+        assert "links" not in fields, shown.fields
+        assert fields["bin"] == (
+            f"no python3.11 in {short_path(bin_dir, ui_world.home)}: i makes it, as `pytui install "
+            f"{build.key}` (uv makes none for --no-bin or a Python `uv run` downloaded; a uv run "
+            "killed before its links leaves none)"), fields
+        installed = app.query_one("#installed", InstalledTable)
+        installed.focus()
+        assert installed.select_key(build.key)
+        await pilot.pause()
+        with no_requests(ui_world.server):
+            await pilot.press("i")
+            await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
+                           what="the job's end")
+        job = next(iter(app.state.jobs.values()))
+        assert job.phase == "done" and job.summary.endswith("links were restored: python3.11"), job
+        root = ui_world.settings.install_root
+        assert os.path.realpath(bin_dir / "python3.11") == str(root / build.key / "bin" / "python3.11")
+        await wait_for(pilot, lambda: not app.state.installation(build.key).extra, what="listed again")
+        shown = details(app.vm, app.state, "installed", build.key)
+        assert shown is not None and "bin" not in dict(shown.fields), shown.fields

@@ -1,0 +1,62 @@
+"""An install with no bin link no run meant to make: uv's `--no-bin`, a Python `uv run` or
+`uv venv` downloaded, or a uv run killed between its commit and its bin link (uv records
+nothing, so the three look the same on disk). `pytui list --only-installed` listed it as any
+other and said nothing: now a note on stderr says there is no python3.12 in the bin dir, why
+that may be right, and the command that makes it; stdout stays uv's. Against the real uv."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+from cli_harness import Pytui, key_of
+from fixtures_root import UV
+
+pytestmark = pytest.mark.skipif(not UV.exists(), reason="uv is not installed beside the interpreter")
+
+
+def _uv(pytui: Pytui, *args: str) -> subprocess.CompletedProcess[str]:
+    env = pytui.env(UV_NO_CONFIG="1", UV_CACHE_DIR=str(pytui.tmp / "uv-cache"), HOME=str(pytui.tmp),
+                    UV_PYTHON_PREFERENCE="only-managed", UV_NO_PROGRESS="1")
+    done = subprocess.run([str(UV), *args], env=env, capture_output=True, text=True, timeout=120,
+                          cwd=pytui.tmp)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.mark.parametrize("maker", ["pytui", "uv"])
+def test_an_install_uv_made_without_its_bin_link_is_noted_with_the_command_that_makes_it(
+        pytui: Pytui, maker: str) -> None:
+    pytui.add("3.12.8")
+    key = key_of("3.12.8")
+    _uv(pytui, "python", "install", "--no-bin", "3.12")
+    link = pytui.bin / "python3.12"
+    assert (pytui.root / key).is_dir() and not os.path.lexists(link)
+    listed = pytui.run("list", "--only-installed")
+    assert listed.returncode == 0, str(listed)
+    [line] = listed.stdout.splitlines()
+    assert line.split()[0] == key, listed.stdout
+    assert listed.stderr.splitlines() == [
+        f"note: {key} has no python3.12 in {pytui.bin} (uv makes none for --no-bin or a Python "
+        f"`uv run` downloaded; a uv run killed before its links leaves none); `pytui install {key}` "
+        "makes it"], listed.stderr
+    # What the note says makes it does; so does uv's own install of a request already installed.
+    if maker == "pytui":
+        made = pytui.run("install", key)
+        assert made.returncode == 0 and f" + {key} (python3.12)" in made.stderr, str(made)
+    else:
+        _uv(pytui, "python", "install", "3.12")
+    assert os.path.realpath(link) == str(pytui.root / key / "bin" / "python3.12")
+    again = pytui.run("list", "--only-installed")
+    assert again.returncode == 0 and again.stdout == listed.stdout and again.stderr == "", str(again)
+
+
+def test_the_notes_are_bounded(pytui: Pytui) -> None:
+    for version in ("3.10.16", "3.11.11", "3.12.8", "3.13.1"):
+        pytui.add(version)
+    pytui.call("install", "--no-bin", "3.10", "3.11", "3.12", "3.13")
+    listed = pytui.run("list", "--only-installed")
+    lines = listed.stderr.splitlines()
+    assert len(lines) == 4 and lines[-1] == "note: and 1 more like these (the terminal UI's Details names each)", lines
+    assert all(" has no python3." in line for line in lines[:3]), lines
