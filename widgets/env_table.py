@@ -5,8 +5,10 @@ the path (its middle given up, its project dir kept: `~/code/shop/…/dir/.venv`
 `…/api/.venv`, `…/legacy-project…/.venv`), then the key
 down to its version (`cpython-3.14.0rc1…`, never inside it), then how it is used (after a whole
 word: `pinned…`), then the kind (to its short form: `virtualenvwrapper` -> `wrapper`, never
-cut), then the path down to its end; Status is never cut. They are re-fitted whenever the rows
-or the width change.
+cut), then the path down to its end; narrower still (40 columns), How and Kind give way whole
+(the detail under the table says both) and the key to its version alone (`3.12.8`), and the
+path takes back what they leave; Status is never cut. They are re-fitted whenever the rows or
+the width change.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pytui.core.elide import ELLIPSIS, elide_after
-from pytui.widgets.cut_rules import key_floor, line_forms, pick_form
+from pytui.widgets.cut_rules import key_floor, line_forms, pick_form, version_end
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import EnvRow
 from rich.text import Text
@@ -33,8 +35,15 @@ PROJECT = -1  # stands for "the path's project form" in GIVE_WAY
 VERSION = -2  # stands for "the keys through their version" (cut_rules.key_floor)
 SHORT_HOW = -3  # stands for "the shortest form of each How" (how_forms)
 SHORT_KIND = -4  # stands for "the kinds' short forms"
+WHOLE = -5  # stands for "gives way whole": no cells, no padding
+KEY_VERSION = -6  # stands for "the keys' version alone" (`3.12.8`, key_version)
 PROJECT_CELLS = 28
-GIVE_WAY = ((PATH, PROJECT), (KEY, VERSION), (HOW, SHORT_HOW), (KIND, SHORT_KIND), (PATH, 14))
+CPYTHON = "cpython-"
+# At 40 columns every step left the table 20 cells too wide: each path cut to `…/api/.venv`
+# (which project?), How cut and Status past the edge. Then How and Kind give way whole and the
+# key to its version, and the path takes back the cells they leave (up to its whole length).
+GIVE_WAY = ((PATH, PROJECT), (KEY, VERSION), (HOW, SHORT_HOW), (KIND, SHORT_KIND), (PATH, 14),
+            (HOW, WHOLE), (KIND, WHOLE), (KEY, KEY_VERSION))
 # A kind's short form, for a Kind column too narrow for the whole word (never cut).
 KIND_SHORT = {"virtualenvwrapper": "wrapper"}
 # Cells of padding around each cell (DataTable's cell_padding on both sides), and the
@@ -61,6 +70,7 @@ class EnvTable(KeyedTable):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes)
         self._rows: list[EnvRow] = []
+        self._gone: set[int] = set()  # the columns fit_widths gave no cells (WHOLE)
 
     def show(self, rows: list[EnvRow]) -> None:
         self._rows = list(rows)
@@ -68,6 +78,7 @@ class EnvTable(KeyedTable):
         labels = [label for label, _key, _width in self.COLUMNS]
         widths = fit_widths(texts, labels, self.size.width - SCROLLBAR,
                             [row.head for row in rows])
+        self._gone = {index for index, width in enumerate(widths) if not width}
         cells = [_cells(row, text, widths) for row, text in zip(rows, texts, strict=True)]
         self.sync(cells)
         # Rows that came back after a filter, or a new width: every column is measured again
@@ -77,6 +88,11 @@ class EnvTable(KeyedTable):
     def on_resize(self) -> None:
         # The cells themselves are elided to the width (KeyedTable's FLEX is not used here).
         self.show(self._rows)
+
+    def _give_way(self, widths: dict[int, int], fixed: dict[int, int]) -> set[int]:  # noqa: ARG002
+        # KeyedTable hides the columns this returns (no cells, no padding): those fit_widths
+        # gave way whole.
+        return set(self._gone)
 
 
 def fit_widths(texts: Sequence[Sequence[str]], labels: Sequence[str], width: int,
@@ -92,6 +108,10 @@ def fit_widths(texts: Sequence[Sequence[str]], labels: Sequence[str], width: int
     for index, fewest in GIVE_WAY:
         if excess <= 0:
             break
+        if fewest == WHOLE:
+            excess -= widths[index] + PADDING
+            widths[index] = 0
+            continue
         fewest = _fewest(texts, fewest, heads)
         cut = min(excess, max(0, widths[index] - max(fewest, len(labels[index]))))
         widths[index] -= cut
@@ -100,7 +120,9 @@ def fit_widths(texts: Sequence[Sequence[str]], labels: Sequence[str], width: int
     # widest form that fits are free, and the path, cut first, gets them back (at 80 columns
     # every path read `…/app/.venv` beside 30 blank cells of How).
     for index, shown in ((HOW, lambda text, width: pick_form(how_forms(text), width)),
-                         (KIND, _kind_shown)):
+                         (KIND, _kind_shown), (KEY, _key_shown)):
+        if not widths[index]:
+            continue
         used = max([len(labels[index]), *(len(shown(row[index], widths[index])) for row in texts)])
         excess -= widths[index] - used
         widths[index] = used
@@ -127,7 +149,29 @@ def _fewest(texts: Sequence[Sequence[str]], fewest: int, heads: Sequence[int] = 
         return max((len(how_forms(row[HOW])[-1]) for row in texts), default=0)
     if fewest == SHORT_KIND:
         return max((len(KIND_SHORT.get(row[KIND], row[KIND])) for row in texts), default=0)
+    if fewest == KEY_VERSION:
+        return max((len(key_version(row[KEY])) for row in texts), default=0)
     return fewest
+
+
+def key_version(key: str) -> str:
+    """A key's version alone, for a Key column too narrow for `cpython-3.12.8…`: `3.12.8`,
+    `3.13.1+freethreaded`, `pypy-3.10.14` (another implementation keeps its name), `missing`
+    as it is."""
+    end = version_end(key)
+    if end >= len(key):
+        return key
+    return key[len(CPYTHON):end] if key.startswith(CPYTHON) else key[:end]
+
+
+def _key_shown(key: str, width: int) -> str:
+    """The key in `width` cells: whole, cut after its version (`cpython-3.12.8…`), its
+    version alone, else that cut."""
+    if len(key) <= width:
+        return key
+    if width > version_end(key):
+        return _cut_end(key, width)
+    return _cut_end(key_version(key), width)
 
 
 def how_forms(how: str) -> tuple[str, ...]:
@@ -208,14 +252,36 @@ def project_form(path: str) -> str:
 
 def _fitted_path(path: str, head: int, width: int) -> str:
     """The path in `width` cells: its project dir kept at its start when that fits beside its
-    last part (`~/code/shop/…/sub/.venv`, else `…/shop/…/.venv`), else its start given up
-    (`elide_path`)."""
+    last part (`~/code/shop/…/sub/.venv`, else `…/shop/…/.venv`, else the start of the
+    project's name: `…/paymen…/…/.venv`), else its start given up (`elide_path`)."""
     kept = elide_after(path, head, width)
     project = path.rfind("/", 0, head) + 1  # where the project dir's name starts
     if kept is None and project > 0:
         shorter = f"{ELLIPSIS}/{path[project:]}"
         kept = elide_after(shorter, head - project + len(ELLIPSIS) + 1, width)
+        if kept is None:
+            kept = _project_name_start(path, project, head, width)
     return kept or elide_path(path, width)
+
+
+def _project_name_start(path: str, project: int, head: int, width: int) -> str | None:
+    """`…/paymen…/…/.venv`: the start of the project dir's name (`path[project:head]`), after a
+    whole word where one fits, and the path's last part; None when fewer than PROJECT_START
+    letters of it fit, or when nothing lies between it and the last part (`elide_path` keeps
+    the start of a parent dir its own way). At 40 columns a venv deep in a project with a long
+    name read `…/api/.venv`, which names no project."""
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if len(path.rstrip("/")) - len(last) - 1 <= head:
+        return None
+    name = path[project:head]
+    room = width - len(f"{ELLIPSIS}/{ELLIPSIS}/{ELLIPSIS}/{last}")
+    if room < PROJECT_START:
+        return None
+    start = name[:room]
+    word_end = max(start.rfind(sep) for sep in "-_. ")
+    if name[room:room + 1] not in "-_. " and word_end >= PROJECT_START:
+        start = start[:word_end]
+    return f"{ELLIPSIS}/{start}{ELLIPSIS}/{ELLIPSIS}/{last}"
 
 
 def _cut_end(text: str, width: int) -> str:
@@ -228,7 +294,7 @@ def _cells(row: EnvRow, texts: Sequence[str], widths: Sequence[int]) -> Row:
     return row.id, (
         Text(_fitted_path(path, row.head, widths[PATH]), style="bold red" if broken else ""),
         Text(_kind_shown(kind, widths[KIND])),
-        Text(_cut_end(key, widths[KEY]), style="dim" if row.key == "missing" else ""),
+        Text(_key_shown(key, widths[KEY]), style="dim" if row.key == "missing" else ""),
         Text(pick_form(how_forms(how), widths[HOW]), style="red" if broken else (
             "dim" if row.how.startswith("external") else "")),
         Text(status, style="bold red" if broken else "green" if status == "ok" else "yellow"),

@@ -73,3 +73,45 @@ def test_the_path_gives_way_only_down_to_its_project_form() -> None:
     widths = fit_widths(rows, LABELS, 70, heads)
     assert widths[0] >= len(f"~/code/webshop/{ELLIPSIS}/.venv")
     assert _fitted_path(rows[0][0], heads[0], widths[0]).startswith("~/code/webshop/")
+
+
+BUILD_KEY = "cpython-3.12.8-linux-x86_64-gnu"
+NARROW_ROWS = [("~/code/app/.venv", "venv", "missing", EXTERNAL, "ok"),
+               ("~/code/payments-gateway/services/api/.venv", "venv", BUILD_KEY, "follows 3.12", "ok"),
+               ("~/code/webshop/backend/.venv", "venv", BUILD_KEY, "pinned to 3.12.8", "✗ broken")]
+
+
+def test_at_40_columns_how_and_kind_give_way_whole_and_the_path_keeps_its_project() -> None:
+    """At 40 columns every step left the table 20 cells too wide: each path read `…/api/.venv`
+    (which project?), How was cut and Status past the edge. How and Kind give way whole (the
+    detail under the table says both), the key to its version, and the path takes the rest."""
+    from pytui.widgets.env_table import HOW, KEY, KIND, PATH, STATUS, _key_shown
+
+    heads = [project_start(row[0]) for row in NARROW_ROWS]
+    room = 40 - 2 - 1  # the pane's border and the scrollbar's cell
+    widths = fit_widths(NARROW_ROWS, LABELS, room, heads)
+    assert widths[HOW] == widths[KIND] == 0
+    shown = [width for width in widths if width]
+    assert sum(shown) + 2 * len(shown) <= room
+    assert widths[STATUS] == len("✗ broken")
+    assert [_key_shown(row[2], widths[KEY]) for row in NARROW_ROWS] == \
+        ["missing", "3.12.8", "3.12.8"]
+    paths = [_fitted_path(row[0], head, widths[PATH]) for row, head in zip(NARROW_ROWS, heads,
+                                                                            strict=True)]
+    assert paths[0] == "~/code/app/.venv"
+    assert paths[1].startswith(f"{ELLIPSIS}/paym") and paths[1].endswith("/.venv"), paths
+    assert paths[2].startswith((f"{ELLIPSIS}/websh", "~/code/websh")), paths
+    # Wide enough for every column, nothing gives way whole (80 columns as before).
+    assert all(fit_widths(NARROW_ROWS, LABELS, 200, heads))
+
+
+def test_a_long_project_name_keeps_its_start_when_its_whole_form_does_not_fit() -> None:
+    path = "~/code/payments-gateway/services/api/.venv"
+    head = project_start(path)
+    assert _fitted_path(path, head, 26) == f"{ELLIPSIS}/payments-gateway/{ELLIPSIS}/.venv"
+    assert _fitted_path(path, head, 20) == f"{ELLIPSIS}/payments{ELLIPSIS}/{ELLIPSIS}/.venv"
+    assert _fitted_path(path, head, 17) == f"{ELLIPSIS}/paymen{ELLIPSIS}/{ELLIPSIS}/.venv"
+    # Fewer than 5 of its letters: its end, as before.
+    assert _fitted_path(path, head, 14) == f"{ELLIPSIS}/api/.venv"
+    for width in range(1, 45):
+        assert len(_fitted_path(path, head, width)) <= width

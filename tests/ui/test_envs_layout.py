@@ -203,3 +203,26 @@ async def test_a_short_screen_keeps_rows_of_the_table_beside_the_detail() -> Non
         assert hit is table, hit
         detail = screen.query_one("#envs-detail")
         assert 3 <= detail.region.height <= 6, detail.region
+
+
+async def test_at_40_columns_every_row_keeps_its_status_and_its_project() -> None:
+    """At 40x12 the table ran past its edge: How cut (`exter`), Status not shown, and the
+    deep venv's path read `…/billing-backend/.venv`-like ends with no project. How and Kind
+    give way whole (the detail under the table says both), the key to its version."""
+    app = _Host()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EnvironmentsScreen)
+        table = screen.table
+        lines = [line.rstrip() for line in _text_of(table).splitlines() if line.strip()]
+        assert "Status" in lines[0] and "How" not in lines[0] and "Kind" not in lines[0], lines
+        assert len(lines) >= 3
+        for line in lines[1:]:  # each row drawn ends with its status, inside the table
+            assert line.endswith(("ok", "✗ broken", "unmet")), lines
+            assert len(line) <= table.size.width - SCROLLBAR
+        rows = _cell_texts(screen)
+        deep = next(cells for key, cells in zip(table.row_keys, rows, strict=True)
+                    if "billing-backend" in str(key))
+        assert "clien" in deep[0], rows  # ~/work/clients/…: its project, not its end alone
+        assert "3.12.8" in {cells[2] for cells in rows}
