@@ -145,7 +145,13 @@ KEYMAP: tuple[Key, ...] = (
     Key("exclamation_mark", "shell", "!", "Shell",
         "open $SHELL with the highlighted install's bin dir first on PATH; exit returns",
         show=False),
-    Key("", "", "Ctrl+P", "", "command palette", palette=False),
+    # `:` as well: k9s's command prompt key, the first a k9s user types. Textual adds its own
+    # Ctrl+P only when no binding runs the palette, so Ctrl+P is here too, a priority key as
+    # Textual's was (the filter box takes `:` as text).
+    Key("colon", "command_palette", ": / Ctrl+P", "Commands", "command palette", show=False,
+        palette=False),
+    Key("ctrl+p", "command_palette", "", "Commands", "", show=False, priority=True,
+        palette=False),
     Key("q", "quit", "q / Ctrl+Q", "Quit",
         "quit (asks first while jobs run; quitting cancels them and leaves no partial install, "
         "only resumable .part downloads)"),

@@ -235,16 +235,31 @@ async def test_background_refresh_at_start_unless_offline(http_server) -> None:
                        what="background refresh")
 
 
-async def test_command_palette_runs_actions(ui_world: UiWorld) -> None:
+@pytest.mark.parametrize("opener", ["ctrl+p", "colon"])
+async def test_command_palette_runs_actions(ui_world: UiWorld, opener: str) -> None:
+    # `:` too: k9s's command key, the first a k9s user tries (it did nothing).
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("ctrl+p")
+        await pilot.press(opener)
         await pilot.pause()
         await pilot.press(*"All versions")
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.state.view.all_versions, what="palette toggled all versions")
+
+
+async def test_a_colon_in_the_filter_box_is_text(ui_world: UiWorld) -> None:
+    from textual.command import CommandPalette
+    from textual.widgets import Input
+
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", "colon")
+        await pilot.pause()
+        assert not isinstance(app.screen, CommandPalette)
+        assert isinstance(app.focused, Input) and app.focused.value == ":"
 
 
 async def test_view_toggles_with_the_real_catalog(uv_catalog_path) -> None:
