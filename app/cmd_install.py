@@ -117,12 +117,17 @@ def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: boo
 
     from pytui.core.errors import PytuiError
     from pytui.core.install_root import InstallRoot
-    from pytui.core.link_repair import absent_links, linking_record, restore_links
+    from pytui.core.link_repair import absent_links, behind_links, linking_record, restore_links
 
     root = InstallRoot(settings.install_root, lock_timeout=0)
+    installed: list[str] = []
+    with contextlib.suppress(PytuiError, OSError):
+        installed = [i.key for i in root.installed()] if satisfied_keys else []
+    # Links into an older patch of the highest installed are re-pointed too, as uv does.
     repairs = [key for key in satisfied_keys
                if absent_links(root.path, settings, key) or (force and not settings.no_bin)
-               or (not settings.no_bin and os.path.lexists(linking_record(root.path, key)))]
+               or (not settings.no_bin and os.path.lexists(linking_record(root.path, key)))
+               or behind_links(root.path, settings, key, installed)]
     with contextlib.suppress(PytuiError, OSError):
         if clean_temp and root.temp_dir.is_dir() and os.listdir(root.temp_dir):
             root.clean_temp(bin_dir=settings.bin_dir, on_restored=_say_restored)

@@ -309,7 +309,21 @@ def _missing_note(installation: Installation) -> str:
 def _link_fields(state: AppState, installation: Installation) -> list[tuple[str, str]]:
     """The links the install lacks: those a killed run left out, and a bin link none made."""
     missing, unlinked = _missing_note(installation), _unlinked_note(state, installation)
-    return [(name, text) for name, text in (("links", missing), ("bin", unlinked)) if text]
+    return [(name, text) for name, text in (("links", missing), ("bin", unlinked),
+                                            ("behind", _behind_note(installation))) if text]
+
+
+def _behind_note(installation: Installation) -> str:
+    """Links that run an older patch while this is the highest (core/link_repair.behind_links)."""
+    from pytui.app.install_decisions import behind
+
+    pairs = behind(installation)
+    if not pairs:
+        return ""
+    said = ", ".join(f"{name} runs {runs}" for name, runs in pairs)
+    it = "it" if len(pairs) == 1 else "them"
+    return (f"{said}: i points {it} here, as `pytui install {installation.key}` and `uv python "
+            f"install {installation.key}` do")
 
 
 def _unlinked_note(state: AppState, installation: Installation) -> str:

@@ -23,6 +23,8 @@ from pytui.core.settings import Settings
 MISSING_LINKS = "missing_links"
 # The bin link an install has not, which no record says a run meant to make.
 UNLINKED = "unlinked"
+# The links that run an older patch while this is the highest installed (core/link_repair.py).
+BEHIND = "behind"
 
 if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for them
     from datetime import date
@@ -135,11 +137,15 @@ class CoreGateway:
         # What InstallRoot.installed() returns, without importing install_root (the fix-ups,
         # links and lock that installs need): make_app lists the root before the first frame.
         from pytui.core.installed import list_installed
-        from pytui.core.link_repair import lacking_links
+        from pytui.core.link_repair import behind_links, lacking_links
 
         root = Path(settings.install_root)
         installations = list_installed(root)
+        keys = [installation.key for installation in installations]
         for installation in installations:
+            behind = behind_links(root, settings, installation.key, keys)
+            if behind:  # "name key" pairs: the link, the older patch it runs
+                installation.extra[BEHIND] = " ".join(f"{name} {runs}" for name, runs in behind)
             # A kill between an install's commit and its links leaves them out: said in
             # Details, restored by `i` (an lstat or two each). A bin link no record says a
             # run meant to make (--no-bin, uv's own downloads, a killed uv run) is said as a
@@ -156,10 +162,11 @@ class CoreGateway:
         """Restore the links `key`'s install lacks, as `pytui install` does for a request already
         installed: (the names this run made, warnings about names something else holds)."""
         from pytui.core.install_root import InstallRoot
-        from pytui.core.link_repair import absent_links, restore_links
+        from pytui.core.link_repair import absent_links, behind_links, restore_links
 
         root = InstallRoot(settings.install_root)
-        if not absent_links(root.path, settings, key):
+        if not absent_links(root.path, settings, key) and not behind_links(
+                root.path, settings, key, [i.key for i in root.installed()]):
             return [], []
         try:
             restored = restore_links(root, settings, key, cancel=cancel, on_wait=on_wait)

@@ -21,7 +21,7 @@ from pytui.app.decisions import (
     StartUpgrade,
     archive_named,
 )
-from pytui.app.gateway import MISSING_LINKS, UNLINKED
+from pytui.app.gateway import BEHIND, MISSING_LINKS, UNLINKED
 from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel, newer_build
 from pytui.core.install_policy import already_upgraded_message, describe_upgrade
@@ -53,7 +53,7 @@ def decide_install(state: AppState, vm: ViewModel, pane: str, key: str | None, *
     installation = state.installation(build.key)
     if installation is not None:
         if not newer_build(build, installation):
-            if missing_links(installation) or unlinked(installation):
+            if missing_links(installation) or unlinked(installation) or behind(installation):
                 return _restore_links(state, build)
             return Refuse(f"{build.key} is already installed (u uninstalls it).",
                           severity="information")
@@ -76,7 +76,7 @@ def _decide_update(state: AppState, vm: ViewModel, key: str) -> Decision:
     if installation is None:
         return Refuse(f"{key} is not installed.")
     newer = vm.update_for(state, installation)
-    lacking = missing_links(installation) + unlinked(installation)
+    lacking = missing_links(installation) + unlinked(installation) + [name for name, _ in behind(installation)]
     if newer is None and lacking:
         build = state.catalog.get(key) if state.catalog is not None else None
         if build is None:
@@ -105,6 +105,13 @@ def _decide_update(state: AppState, vm: ViewModel, key: str) -> Decision:
 def missing_links(installation: Installation) -> list[str]:
     """The links the disk listing found missing for this install (app/gateway.py)."""
     return installation.extra.get(MISSING_LINKS, "").split()
+
+
+def behind(installation: Installation) -> list[tuple[str, str]]:
+    """The links that run an older patch while this is the highest installed: (name, the key it
+    runs) (app/gateway.py); `i` points them here, as `pytui install KEY` and uv do."""
+    words = installation.extra.get(BEHIND, "").split()
+    return list(zip(words[::2], words[1::2], strict=False))
 
 
 def unlinked(installation: Installation) -> list[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pytui.core.keys import TYPE_CHECKING, parse_key
@@ -158,6 +158,46 @@ def lacking_links(root: Path, settings: Settings, key: str) -> tuple[list[str], 
     return [n for n in absent if n != name], [n for n in absent if n == name]
 
 
+def behind_links(root: Path, settings: Settings, key: str,
+                 installed: Sequence[str]) -> list[tuple[str, str]]:
+    """The links that run an older patch of `key`'s minor version while `key` is the highest of
+    `installed` (the keys listed): (the link's name, the key it runs). The minor-version link
+    pointing at an older install (a uv run killed between its commit and its links leaves it
+    so), and the bin link resolving into one (uv links a patch request, `uv python install
+    3.12.7`, to that patch's own interpreter, and a later install with `--no-bin` leaves it).
+    `uv python install KEY` re-points both for a request already installed, and so does
+    `pytui install KEY`. A readlink and a realpath or two; nothing when `key` has no older
+    patch installed."""
+    from pytui.core.ordering import version_rank
+
+    parts = parse_key(key)
+    if parts is None:
+        return []
+    rank = version_rank(parts.major, parts.minor, parts.patch, parts.prerelease)
+    older: dict[str, str] = {}
+    for other_key in installed:
+        other = parse_key(other_key)
+        if other is None or other_key == key or not parts.same_minor(other):
+            continue
+        if version_rank(other.major, other.minor, other.patch, other.prerelease) > rank:
+            return []  # not the highest: a link to another patch is right
+        older[os.path.realpath(root / other_key)] = other_key
+    if not older:
+        return []
+    behind = []
+    for name, link in ((parts.minor_key, root / parts.minor_key),
+                       (parts.bin_names[0], None if settings.no_bin else settings.bin_dir / parts.bin_names[0])):
+        if link is None or not os.path.islink(link):
+            continue
+        if name == parts.minor_key and parts.implementation != "cpython":
+            continue
+        resolved = os.path.realpath(link)
+        runs = next((k for d, k in older.items() if resolved == d or resolved.startswith(d + os.sep)), None)
+        if runs is not None:
+            behind.append((name, runs))
+    return behind
+
+
 def absent_links(root: Path, settings: Settings, key: str) -> list[str]:
     """The names of the links `key`'s install does not have, which `pytui install KEY` makes as
     uv makes them: nothing at the name, or a link that leads nowhere (into an install or a root
@@ -202,19 +242,25 @@ def restore_links(root: InstallRoot, settings: Settings, key: str, *, force: boo
                   cancel: CancelToken | None = None,
                   on_wait: Callable[[str], None] | None = None) -> Restored:
     """Point the minor-version link at the highest installed patch and link `key`'s executables
-    (with `force`, over whatever holds their names), under the root's lock; the record of a
-    killed run's links goes."""
+    (with `force`, over whatever holds their names; a link into an older patch, as uv, without),
+    under the root's lock; the record of a killed run's links goes. `made`: the links absent or
+    behind (`behind_links`) before, and no longer."""
     parts = parse_key(key)
     if parts is None:
         return Restored([], None)
     with root.locked(cancel=cancel, on_wait=on_wait):
         # Looked at under the lock: uv or another pytui may have made them while this waited.
+        installed = [i.key for i in root.installed()]
         before = absent_links(root.path, settings, key)
+        behind = [name for name, _ in behind_links(root.path, settings, key, installed)]
         root.update_minor_link(parts)
         installation = root.get(key)
         links = None
         if installation is not None and not settings.no_bin:
+            # A bin link into an older patch is replaced: this install is an upgrade of it.
             links = root.link_executables(installation, settings.bin_dir, force=force)
             linked(root.path, key)
         after = set(absent_links(root.path, settings, key))
-        return Restored([name for name in before if name not in after], links)
+        still = {name for name, _ in behind_links(root.path, settings, key, installed)}
+        return Restored([name for name in before if name not in after]
+                        + [name for name in behind if name not in still], links)

@@ -10,7 +10,7 @@ import os
 import subprocess
 
 import pytest
-from cli_harness import Pytui, key_of
+from cli_harness import Pytui, key_of, minor_of
 from fixtures_root import UV
 
 pytestmark = pytest.mark.skipif(not UV.exists(), reason="uv is not installed beside the interpreter")
@@ -60,3 +60,42 @@ def test_the_notes_are_bounded(pytui: Pytui) -> None:
     lines = listed.stderr.splitlines()
     assert len(lines) == 4 and lines[-1] == "note: and 1 more like these (the terminal UI's Details names each)", lines
     assert all(" has no python3." in line for line in lines[:3]), lines
+
+
+@pytest.mark.parametrize("maker", ["pytui", "uv"])
+@pytest.mark.parametrize("left", ["bin link", "minor-version link"])
+def test_links_into_an_older_patch_of_the_newest_install_are_noted_and_repointed(
+        pytui: Pytui, maker: str, left: str) -> None:
+    """uv links a patch request to that patch (`python3.12 -> cpython-3.12.7/bin/python3.12`);
+    3.12.8 installed with --no-bin leaves it there, and a uv run killed between its commit and
+    its links leaves the minor-version link at 3.12.7 too. `uv python install 3.12.8` then
+    re-points both; `pytui install 3.12.8` said "already installed" and left them."""
+    pytui.add("3.12.7")
+    pytui.add("3.12.8")
+    old, new = key_of("3.12.7"), key_of("3.12.8")
+    _uv(pytui, "python", "install", "3.12.7")
+    _uv(pytui, "python", "install", "--no-bin", "3.12.8")
+    link, minor = pytui.bin / "python3.12", pytui.root / minor_of("3.12.8")
+    if left == "minor-version link":  # as a uv run killed before its links leaves it
+        minor.unlink()
+        minor.symlink_to(pytui.root / old)
+        link.unlink()
+        link.symlink_to(minor / "bin" / "python3.12")
+    assert os.path.realpath(link) == str(pytui.root / old / "bin" / "python3.12")
+    listed = pytui.run("list", "--only-installed")
+    said = ("python3.12 runs " + old if left == "bin link"
+            else f"{minor.name} runs {old}, python3.12 runs {old}")
+    them = "it" if left == "bin link" else "them"
+    assert listed.stderr.splitlines() == [
+        f"note: {new} is the newest patch installed, but {said}; `pytui install {new}` points "
+        f"{them} at it, as uv's does"], listed.stderr
+    if maker == "pytui":
+        made = pytui.run("install", new)
+        assert made.returncode == 0, str(made)
+        if left == "bin link":  # (through the minor-version link, python3.12 follows it)
+            assert f" + {new} (python3.12)" in made.stderr.splitlines(), made.stderr
+    else:
+        _uv(pytui, "python", "install", new)
+    assert os.path.realpath(link) == str(pytui.root / new / "bin" / "python3.12")
+    assert os.path.realpath(minor) == str(pytui.root / new)
+    assert pytui.run("list", "--only-installed").stderr == ""

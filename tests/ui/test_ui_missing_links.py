@@ -168,3 +168,43 @@ async def test_an_install_made_without_a_bin_link_says_so_as_a_fact_and_i_makes_
         await wait_for(pilot, lambda: not app.state.installation(build.key).extra, what="listed again")
         shown = details(app.vm, app.state, "installed", build.key)
         assert shown is not None and "bin" not in dict(shown.fields), shown.fields
+
+
+async def test_a_bin_link_into_an_older_patch_of_the_newest_install_is_said_and_i_repoints_it(
+        ui_world: UiWorld, tmp_path) -> None:
+    """`python3.12` left on 3.12.7's own interpreter (uv links a patch request so; a later
+    --no-bin install, or a uv run killed before its links, leaves it) while 3.12.8 is the newest
+    installed: Details said nothing and `i` said "installed and up to date", where `uv python
+    install 3.12.8` re-points it. Now Details says what it runs and `i` points it here."""
+    from fixtures_archives import make_pbs_archive
+
+    older = make_pbs_archive(tmp_path / "older", version="3.12.7").serve(ui_world.server)
+    settings = ui_world.settings
+    InstallJob(older.build, settings=settings).run()
+    InstallJob(ui_world.build("3.12.8"), settings=settings.replace(no_bin=True)).run()
+    root, link = settings.install_root, settings.bin_dir / "python3.12"
+    link.unlink()
+    link.symlink_to(root / older.build.key / "bin" / "python3.12")  # as uv links a patch request
+    key = ui_world.build("3.12.8").key
+    app = ui_world.make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(pilot)
+        from pytui.app.details_view import details
+
+        shown = details(app.vm, app.state, "installed", key)
+        assert shown is not None
+        assert dict(shown.fields)["behind"] == (
+            f"python3.12 runs {older.build.key}: i points it here, as `pytui install {key}` and "
+            f"`uv python install {key}` do"), shown.fields
+        installed = app.query_one("#installed", InstalledTable)
+        installed.focus()
+        assert installed.select_key(key)
+        await pilot.pause()
+        with no_requests(ui_world.server):
+            await pilot.press("i")
+            await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
+                           what="the job's end")
+        job = next(iter(app.state.jobs.values()))
+        assert job.phase == "done" and job.summary.endswith("restored: python3.12"), (job.error, job.summary)
+        assert os.path.realpath(link) == str(root / key / "bin" / "python3.12")
+        await wait_for(pilot, lambda: not app.state.installation(key).extra, what="listed again")
