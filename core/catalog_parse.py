@@ -174,7 +174,10 @@ def _parse_streamed(data: bytes | str) -> ParsedCatalog | None:
             try:
                 results[name] = build_from_entry(entry)  # type: ignore[arg-type]  # any JSON value: it checks
             except InvalidEntry as err:
-                results[name] = err
+                # Without its traceback: that holds this frame (so `results`, a cycle only the
+                # collector frees, and it is paused) and the checker's (the decoded entry): 200,000
+                # malformed entries held 790 MB where as many builds hold 260.
+                results[name] = err.with_traceback(None)
     except (_NotStreamable, ValueError, RecursionError):
         return None
     builds: list[Build] = []

@@ -156,3 +156,27 @@ def test_pbs_installers_file_streams_to_the_same_builds(monkeypatch) -> None:
     for broken in (data.rstrip()[:-1] + b",]", data.rstrip()[:-1]):
         with pytest.raises(ValueError):
             embedded._parse_versions(broken)
+
+
+def test_malformed_entries_hold_nothing_once_parsed(monkeypatch) -> None:
+    """Each malformed entry's error was kept with its traceback, whose frames held the decoded
+    entry and, in a cycle, the parse's own results: with the collector paused (as pytui runs),
+    200,000 such entries held 790 MB after the parse, 3 KB each, where as many builds hold 260."""
+    import gc
+    import tracemalloc
+
+    monkeypatch.setattr(catalog_module, "STREAM_FROM_BYTES", 0)
+    data = json.dumps({f"k{i}": entry(patch=256, build=str(20000000 + i)) for i in range(5000)}).encode()
+    gc.collect()
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        tracemalloc.start()
+        parsed = parse_catalog(data, "c.json")
+        held, _peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    finally:
+        if collecting:
+            gc.enable()
+    assert parsed.invalid == 5000 and not parsed.builds and "patch is 256" in parsed.problem
+    assert held < 1 << 20, f"{held} bytes held after the parse"
