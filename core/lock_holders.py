@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 from pytui.core.bounded_read import read_at_most
+from pytui.core.url_secrets import without_secrets
 
 PROC_LOCKS = "/proc/locks"
 # /proc/locks has a line per lock on the machine: a bound far above a busy host's.
@@ -47,12 +48,14 @@ def lock_holder(fd: int, proc: str = "/proc") -> str | None:
 def _command_line(path: str) -> str:
     """The process's command as people read it: `pytui install 3.12` for a console script
     run by its interpreter (`/venv/bin/python3 /venv/bin/pytui install 3.12`); first words
-    only, cut, every character that is not printable ASCII shown as `?`."""
+    only, URL passwords masked, cut, every character that is not printable ASCII shown as `?`."""
     try:
         raw = _read(path, MAX_CMDLINE_BYTES)
     except OSError:
         return ""
-    words = [w.decode("utf-8", "replace") for w in raw.split(b"\0") if w]
+    # A password in a URL on the holder's command line (`--mirror https://u:p@host/`) is masked
+    # as uv masks it, before any cut could take the `@` that shows where it ends.
+    words = [without_secrets(w.decode("utf-8", "replace")) for w in raw.split(b"\0") if w]
     if not words:
         return ""
     words[0] = os.path.basename(words[0])

@@ -63,6 +63,10 @@ def _fake_proc(tmp_path: Path, fd: int, pid: str, cmdline: bytes | None, extra: 
     ("4242", b"/usr/bin/uv\0python\0install\x003.12\x003.13\0--force\0", "pid 4242: uv python install 3.12 …"),
     ("4242", b"ev\x1b[2Jil\0\xe2\x80\xae\0", "pid 4242: ev?[2Jil ?"),
     ("4242", b"x" * 5000, "pid 4242: " + "x" * 39 + "…"),
+    # a password longer than a shown word: masked before the cut, which would take its `@`
+    ("4242", b"uv\0--mirror\0https://me:" + b"s3cret" * 8 + b"@m.example/\0",
+     "pid 4242: uv --mirror https://me:****@m.example/"),
+    ("4242", b"uv\0--mirror=https://me:s3cret@m.example/\0", "pid 4242: uv --mirror=https://me:****@m.example/"),
     ("4242", None, "pid 4242"),
     ("4242", b"", "pid 4242"),
     ("0", b"uv\0", None),  # a holder in another pid namespace
