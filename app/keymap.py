@@ -115,6 +115,10 @@ KEYMAP: tuple[Key, ...] = (
         show=False),
     Key("", "", "Tab", "", "move between panes, Details and jobs (Details follows the "
         "highlighted row or job; focused, ↑/↓ and PgUp/PgDn scroll it)", palette=False),
+    # lazygit's keys for the next and previous panel (they did nothing here).
+    Key("l", "focus_next", "h / l", "Next pane", "previous / next pane (as Shift+Tab / Tab)",
+        show=False, palette=False),
+    Key("h", "focus_previous", "", "Previous pane", "", show=False, palette=False),
     # The Jobs panel binds these too, with ↓ / ↑ (widgets/job_list.py): they move between jobs.
     Key("j", "cursor_down", "j / k", "Down", "next / previous row or job (as ↓ / ↑); in Details, "
         "the help and History they scroll", show=False, palette=False, table=True),

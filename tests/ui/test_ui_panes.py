@@ -401,3 +401,23 @@ def test_the_details_of_an_empty_root_or_cache_say_so(tmp_path) -> None:
     state.disk_listed = False  # not listed yet: nothing is known to be empty
     state.root_problem = state.cache_problem = None
     assert nothing_note(state, "installed") == nothing_note(state, "cached") == NOTHING_HIGHLIGHTED
+
+
+async def test_h_and_l_move_between_panes_as_shift_tab_and_tab(ui_world: UiWorld) -> None:
+    # lazygit's keys for the previous and next panel did nothing.
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.focused is not None and app.focused.id == "available"
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "cached",
+                       what="l to the next pane")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "installed",
+                       what="l again")
+        await pilot.press("h", "h")
+        await wait_for(pilot, lambda: app.focused is not None and app.focused.id == "available",
+                       what="h back twice")
+        await pilot.press("slash", "h", "l")  # in the filter box they are text
+        await pilot.pause()
+        assert app.focused is not None and getattr(app.focused, "value", None) == "hl"
