@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 from pytui.app.purge_plan import OUTDATED, PurgePlan, leftovers_text, preview_label
 from pytui.app.screens import DIALOGS_CSS, ToastFreeDialog
 from pytui.core.models import CachedArchive, Installation
 from pytui.widgets.fitted_line import FittedLine
-from pytui.widgets.format import human_size
+from pytui.widgets.format import human_size, short_path
 from pytui.widgets.key_bar import KeyBar
 from rich.text import Text
 from textual import on
@@ -138,7 +139,12 @@ class PurgeRulesModal(ToastFreeDialog[PurgePlan | None]):
     @property
     def kept_text(self) -> str:
         """What the preview says about installs kept (the `outdated` rule)."""
-        return _kept_text(self._plan) if self._plan is not None else ""
+        return _kept_text(self._plan, self._home()) if self._plan is not None else ""
+
+    def _home(self) -> Path | None:
+        """The home the panes write as `~` (the app's; a test's own home), else the user's."""
+        state = getattr(self.app, "state", None)
+        return getattr(state, "home", None)
 
     @property
     def previewed(self) -> PurgePlan | None:
@@ -188,7 +194,7 @@ class PurgeRulesModal(ToastFreeDialog[PurgePlan | None]):
         self._planned_rule = self._rule
         self._fill_preview(plan)
         kept = self.query_one("#purge-kept", Static)
-        kept.update(_kept_text(plan))
+        kept.update(_kept_text(plan, self._home()))
         kept.display = bool(plan.kept or plan.note)
         total = self.query_one("#purge-total", Static)
         if not plan.empty:
@@ -276,12 +282,13 @@ def _staying(plan: PurgePlan) -> str:
     return f"; {stays_text(plan.shared, plan.sharing)}"
 
 
-def _kept_text(plan: PurgePlan) -> str:
-    """Outdated installs kept because environments use them directly, and the plan's note."""
+def _kept_text(plan: PurgePlan, home: Path | None = None) -> str:
+    """Outdated installs kept because environments use them directly, and the plan's note.
+    The paths from `~`, as the panes and Environments write them (they were whole here)."""
     lines = []
     for key, users in plan.kept:
         noun = "environment" if len(users) == 1 else "environments"
-        shown = ", ".join(str(env.path) for env in users[:2])
+        shown = ", ".join(short_path(env.path, home) for env in users[:2])
         more = f" and {len(users) - 2} more" if len(users) > 2 else ""
         lines.append(f"kept {key}: used directly by {len(users)} {noun} ({shown}{more})")
     if plan.note:

@@ -176,7 +176,8 @@ async def test_upgrade_preview_runs_jobs_then_prune_keeps_direct_users(upgrade_w
                        what="outdated preview")
         assert modal.prune == []
         kept = modal.kept_text
-        assert f"kept {world.key}: used directly by 1 environment" in kept
+        # From `~`, as the panes write it (it was the whole /home/… path here).
+        assert f"kept {world.key}: used directly by 1 environment (~/code/pinned/.venv)" in kept
         assert "Nothing to purge" in str(modal.query_one("#purge-total").render())
         # The footer's `y Purge` is dimmed with the button (y does nothing here).
         await wait_for(pilot, lambda: _purge_key(modal) == [False], what="y Purge dimmed")
