@@ -38,6 +38,7 @@ from pytui.app.runner import JobRunner
 from pytui.app.startup import MainScreen, breakpoint_classes, load_deferred
 from pytui.app.state import AppState
 from pytui.app.toast_shelf import ToastShelf
+from pytui.app.toast_text import NARROW_TOAST_BELOW
 from pytui.app.view_keys import ViewKeys
 from pytui.app.view_model import ViewModel
 from pytui.core.catalog import Catalog
@@ -88,7 +89,8 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
     # TINY_BELOW, `-tiny`, the same drawn tighter.
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (TINY_BELOW, "-folded"), (FOLDED_BELOW, "-short"),
                             (30, "-tall")]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    # Under NARROW_TOAST_BELOW columns (40x12), `-slim`: a toast takes the width (app.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-slim"), (NARROW_TOAST_BELOW, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = _bindings()
 
     def get_driver_class(self) -> type[Driver]:

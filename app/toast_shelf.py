@@ -63,7 +63,8 @@ class ToastShelf(AppBase):
             self.history.add("note", history_title(title), NOTE_OUTCOME.get(severity, "info"),
                              _plain(message) if markup else message)
         notification = Notification(
-            toast_message(message, self.size.width, self.size.height, markup=markup), title, severity,
+            toast_message(message, self.size.width, self.size.height, markup=markup, title=title),
+            title, severity,
             self.NOTIFICATION_TIMEOUT if timeout is None else timeout, markup=markup)
         self._toasts = [(shown, said) for shown, said in self._toasts if not shown.has_expired]
         if not self._toast_gate.offer((notification, message)):
@@ -87,7 +88,8 @@ class ToastShelf(AppBase):
 
     def _more_toast_of(self, line: str) -> Notification:
         """The toast standing for those in History only (not itself in History: it points there)."""
-        return Notification(toast_message(line, self.size.width, self.size.height), "History", "information",
+        return Notification(toast_message(line, self.size.width, self.size.height, title="History"),
+                            "History", "information",
                             self.NOTIFICATION_TIMEOUT, markup=False)
 
     def _show_toasts_again(self) -> None:
@@ -126,7 +128,8 @@ class ToastShelf(AppBase):
         shown, left = self._toast_gate.dialog_closed()
         for notification, said in shown:
             notification.message = toast_message(said, self.size.width, self.size.height,
-                                                 markup=notification.markup)
+                                                 markup=notification.markup,
+                                                 title=notification.title)
             notification.raised_at = time.time()
             self._toasts.append((notification, said))
             self.post_message(Notify(notification))
@@ -145,7 +148,8 @@ class ToastShelf(AppBase):
             worded_now.append((self._more_toast[0], self._more_toast[2]))
         changed = False
         for shown, said in worded_now:
-            worded = toast_message(said, event.size.width, event.size.height, markup=shown.markup)
+            worded = toast_message(said, event.size.width, event.size.height, markup=shown.markup,
+                                   title=shown.title)
             if worded != shown.message:
                 shown.message = worded
                 changed = True

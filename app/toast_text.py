@@ -8,6 +8,11 @@ Details and dialogs wrap by, widgets/cut_rules.name_break) with a line break of 
 Textual never has to fold it. A toast taller than the screen is cut to fit, its last line
 saying that History (H) has the rest: the rack scrolled to its end, so on a 40x12 terminal the
 catalog's refresh failure showed its last lines only, its title and cause above the edge.
+
+On a screen under NARROW_TOAST_BELOW columns (40x12) a toast takes the screen's width, without
+its blank rows, and says at most NARROW_TOAST_LINES lines (History has the rest): at half the
+width, 16 cells, the refresh failure was 20 lines over the right half of the screen for 10 s,
+and a host name too long for the line was folded inside a name (`githubuserconten` / `t.com`).
 """
 
 from __future__ import annotations
@@ -27,6 +32,10 @@ RACK_SCROLLBAR = 1
 # Rows a toast takes besides its text (its title, padding above and below, margin above) and
 # the rack's margin under it.
 TOAST_ROWS_BESIDE_TEXT = 5
+# Under this many columns a toast is the screen's width (app.tcss `Screen.-slim Toast`, no
+# padding rows: TOAST_ROWS_BESIDE_TEXT less 2) and says at most NARROW_TOAST_LINES lines.
+NARROW_TOAST_BELOW = 60
+NARROW_TOAST_LINES = 3
 # The last line of a toast cut to the screen's height (History keeps every toast whole).
 MORE_IN_HISTORY = "… more: H"
 
@@ -37,6 +46,8 @@ _TRAILING = ".,;:)]}'\""
 
 def toast_text_width(screen_width: int) -> int:
     """The cells a toast's text gets on a screen this wide."""
+    if screen_width < NARROW_TOAST_BELOW:
+        return max(10, screen_width - RACK_SCROLLBAR - TOAST_FRAME)
     return max(10, min(TOAST_WIDTH, (screen_width - RACK_SCROLLBAR) // 2) - TOAST_FRAME)
 
 
@@ -82,9 +93,21 @@ def break_long_words(text: str, width: int) -> str:
     return re.sub(r"\S+", one, text)
 
 
-def toast_text_lines(screen_height: int) -> int:
-    """The lines a toast's text gets on a screen this tall (0: not known, no bound)."""
-    return max(2, screen_height - TOAST_ROWS_BESIDE_TEXT) if screen_height > 0 else 0
+def toast_text_lines(screen_height: int, screen_width: int = 0, title_lines: int = 1) -> int:
+    """The lines a toast's text gets on a screen this tall and wide (0: not known, no bound),
+    under a title of `title_lines` lines."""
+    if screen_height <= 0:
+        return 0
+    if 0 < screen_width < NARROW_TOAST_BELOW:
+        room = screen_height - (TOAST_ROWS_BESIDE_TEXT - 2) - (title_lines - 1)
+        return max(2, min(NARROW_TOAST_LINES, room))
+    return max(2, screen_height - TOAST_ROWS_BESIDE_TEXT - (title_lines - 1))
+
+
+def title_lines(title: str, width: int) -> int:
+    """The lines Textual wraps a toast's title to in `width` cells (at spaces; a word longer
+    than a line folded)."""
+    return len(textwrap.wrap(title, max(width, 1), break_on_hyphens=False)) or 1
 
 
 def fit_lines(text: str, width: int, lines: int) -> str:
@@ -101,12 +124,15 @@ def fit_lines(text: str, width: int, lines: int) -> str:
 
 
 def toast_message(text: str, screen_width: int, screen_height: int = 0, *,
-                  markup: bool = False) -> str:
-    """What a toast shows for `text` on a screen `screen_width` by `screen_height` cells (a
-    markup text is not cut to the height: a cut could split a tag)."""
+                  markup: bool = False, title: str = "") -> str:
+    """What a toast titled `title` shows for `text` on a screen `screen_width` by
+    `screen_height` cells (a markup text is not cut to the height: a cut could split a tag)."""
     width = toast_text_width(screen_width)
     worded = break_long_words(shorten_urls(text), width)
-    return worded if markup else fit_lines(worded, width, toast_text_lines(screen_height))
+    if markup:
+        return worded
+    lines = toast_text_lines(screen_height, screen_width, title_lines(title, width))
+    return fit_lines(worded, width, lines)
 
 
 def copied_message(text: str) -> str:

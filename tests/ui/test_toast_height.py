@@ -47,3 +47,67 @@ async def test_a_long_toast_fits_a_40x12_screen_with_its_title(ui_world: UiWorld
         assert toast._notification.message.split("\n")[-1] == MORE_IN_HISTORY
         shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         assert "Catalog" in shown and "The catalog" in shown and MORE_IN_HISTORY in shown, shown
+
+
+REFRESH_FAILED = (
+    "could not refresh the catalog from https://raw.githubusercontent.com/astral-sh/uv/main/"
+    "crates/uv-python/download-metadata.json (cannot look up raw.githubusercontent.com (no "
+    "network, or no DNS)); kept the embedded catalog. Next: r tries again, o works offline "
+    "(installs from the cache), or PYTUI_CATALOG_URL / --downloads-json names a reachable "
+    "catalog.")
+
+
+def test_a_narrow_screens_toast_is_its_width_and_three_lines_at_most() -> None:
+    """At 40 columns a toast was half the screen (16 cells): the refresh failure took 20 lines
+    and its host was folded inside a name (`githubuserconten` / `t.com`)."""
+    from pytui.app.toast_text import NARROW_TOAST_LINES, toast_text_width
+
+    assert toast_text_width(40) == 36 and toast_text_width(20) == 16
+    assert toast_text_width(80) == 36  # from 60 columns on, half the screen as before
+    lines = toast_message(REFRESH_FAILED, 40, 12, title="Catalog").split("\n")
+    assert len(lines) == NARROW_TOAST_LINES and lines[-1] == MORE_IN_HISTORY, lines
+    assert lines[:2] == ["could not refresh the catalog from", "raw.githubusercontent.com/…/"]
+    # From 60 columns on the bound is the height less the toast's own rows, as before.
+    assert MORE_IN_HISTORY not in toast_message(REFRESH_FAILED, 80, 24, title="Catalog")
+
+
+def test_a_title_that_wraps_takes_its_rows_from_the_text() -> None:
+    title = "cpython-3.15.1-linux-x86_64-gnu failed (H: history)"
+    assert toast_text_lines(10, 80, title_lines=2) == toast_text_lines(10, 80) - 1
+    lines = toast_message(REFRESH_FAILED, 80, 10, title=title).split("\n")
+    assert len(lines) == 10 - 5 - 1 and lines[-1] == MORE_IN_HISTORY, lines
+
+
+async def test_a_toast_at_40x12_is_the_screens_width_and_leaves_the_pane_above_it(
+        ui_world: UiWorld) -> None:
+    app = ui_world.make_app()
+    async with app.run_test(size=(40, 12), notifications=True) as pilot:
+        await ready(pilot)
+        app.notify(REFRESH_FAILED, title="Catalog", severity="error", markup=False, timeout=60)
+        await wait_for(pilot, lambda: any(t._notification.title == "Catalog"
+                                          for t in app.screen.query(Toast)), what="the toast")
+        await pilot.pause()
+        toast = next(t for t in app.screen.query(Toast) if t._notification.title == "Catalog")
+        region = toast.region
+        assert region.width >= 38 and region.height <= 4, region  # the title and 3 lines
+        assert region.y >= 6, region  # Available's first rows stay in view above it
+        shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "raw.githubusercontent.com/" in shown, shown
+
+
+async def test_a_toast_with_a_long_title_fits_a_short_screen(ui_world: UiWorld) -> None:
+    """A title wrapped to three lines was counted as one: at 80x9 the toast's top row (its
+    title's start) was above the screen's edge."""
+    title = "Uninstall cpython-3.14.0rc1+freethreaded-linux-aarch64-musl failed (H: history)"
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 9), notifications=True) as pilot:
+        await ready(pilot)
+        app.notify(REFRESH_FAILED, title=title, severity="error", markup=False, timeout=60)
+        await wait_for(pilot, lambda: any(t._notification.title == title
+                                          for t in app.screen.query(Toast)), what="the toast")
+        await pilot.pause()
+        toast = next(t for t in app.screen.query(Toast) if t._notification.title == title)
+        assert toast.region.y >= 0 and toast.region.bottom <= 9, toast.region
+        shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "Uninstall" in shown and "failed (H: history)" in shown, shown
+        assert MORE_IN_HISTORY in shown, shown
