@@ -15,7 +15,13 @@ from pytui.core import plain_http
 from pytui.core.download_body import Body
 from pytui.core.download_policy import SpeedFloor, TransferFailure
 from pytui.core.download_response import InFlight, accept_response, request_headers, shut
-from pytui.core.errors import Cancelled, describe_error, unresolved_host, unresolved_reason
+from pytui.core.errors import (
+    Cancelled,
+    describe_error,
+    redirect_note,
+    unresolved_host,
+    unresolved_reason,
+)
 from pytui.core.http import TransferLimits
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import CancelToken
@@ -183,13 +189,17 @@ class UrlReaders:
         except base as err:
             if cancel.cancelled:
                 raise Cancelled("download cancelled") from None
+            # Where a redirect led, when it failed there (httpx's errors name no URL).
+            led = redirect_note(err, url)
             if isinstance(err, timed_out):
-                raise TransferFailure(url, f"timed out ({type(err).__name__})", transient=True, spends=True) from None
+                raise TransferFailure(url, f"timed out ({type(err).__name__}){led}", transient=True,
+                                      spends=True) from None
             host = unresolved_host(err, url)
             if host is not None:
                 raise TransferFailure(url, unresolved_reason(host), transient=True,
                                       unresolved=host) from None
-            raise TransferFailure(url, describe_error(err), transient=isinstance(err, transient_errors)) from None
+            raise TransferFailure(url, describe_error(err) + led,
+                                  transient=isinstance(err, transient_errors)) from None
 
     def _body_chunks(self, url: str, body: Body, raw: Iterator[bytes], skip: int, limit: int,
                      total: int | None, cancel: CancelToken, report: Callable[[], None]) -> Iterator[bytes]:

@@ -29,7 +29,34 @@ def describe_network_error(err: BaseException, url: str) -> str:
     host = unresolved_host(err, url)
     if host is not None:
         return unresolved_reason(host)
-    return timeout_reason(err, url) or describe_error(err)
+    led = redirect_note(err, url)
+    failed = _failed_url(err) if led else None
+    return (timeout_reason(err, failed or url) or describe_error(err)) + led
+
+
+def redirect_note(err: BaseException, url: str) -> str:
+    """` (redirected to URL)` when `err` is httpx's for the request a redirect of `url` led to;
+    else "". httpx names no URL in its errors, so a failure at a redirect's target (refused, a
+    timeout) read as the first URL's, whose server had answered. (core/plain_http's errors say
+    it themselves.)"""
+    failed = _failed_url(err)
+    if failed is None or _same_place(failed, url):
+        return ""
+    return f" (redirected to {failed[:200]})"
+
+
+def _same_place(one: str, other: str) -> bool:
+    """The same URL, as httpx may write it back (a default port, percent-encoding, case)."""
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        a, b = urlsplit(one), urlsplit(other)
+        ports = (a.port or {"http": 80, "https": 443}.get(a.scheme.lower()),
+                 b.port or {"http": 80, "https": 443}.get(b.scheme.lower()))
+    except ValueError:
+        return one == other
+    return (a.scheme.lower(), (a.hostname or ""), ports[0], unquote(a.path or "/"), unquote(a.query)) == \
+        (b.scheme.lower(), (b.hostname or ""), ports[1], unquote(b.path or "/"), unquote(b.query))
 
 
 def timeout_reason(err: BaseException, url: str) -> str | None:
