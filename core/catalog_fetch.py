@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pytui.core.catalog import MAX_CATALOG_BYTES
 from pytui.core.errors import CatalogError
 from pytui.core.keys import is_digits
+from pytui.core.units import format_bytes
 
 # uv's 3 MB catalog takes ~30 s at 100 KB/s; a server slower than that over the whole
 # transfer is cut.
@@ -58,8 +59,8 @@ def fetch_catalog(client, url: str, *, headers: dict[str, str] | None = None,
             return Fetched(status, etag, b"")
         declared = response.headers.get("Content-Length", "")
         if is_digits(declared) and len(declared) < 30 and int(declared) > max_bytes:
-            raise CatalogError(f"{what} {url} is {int(declared)} bytes, more than pytui reads "
-                               f"({max_bytes}); check the URL")
+            raise CatalogError(f"{what} {url} is {format_bytes(int(declared))}, more than pytui "
+                               f"reads ({format_bytes(max_bytes)}); check the URL")
         decoder = _decoder(response.headers.get("Content-Encoding", ""), url, what)
         chunks: list[bytes] = []
         total = 0
@@ -68,8 +69,8 @@ def fetch_catalog(client, url: str, *, headers: dict[str, str] | None = None,
             for piece in pieces:
                 total += len(piece)
                 if total > max_bytes:
-                    raise CatalogError(f"{what} {url} is more than {max_bytes} bytes, the most "
-                                       "pytui reads; check the URL")
+                    raise CatalogError(f"{what} {url} is more than {format_bytes(max_bytes)}, the "
+                                       "most pytui reads; check the URL")
                 chunks.append(piece)
             if time.monotonic() - started > max_seconds:
                 hint = ", or use a local copy with --downloads-json" if what == "catalog" else ""

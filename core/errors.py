@@ -13,12 +13,18 @@ class PytuiError(Exception):
         return " ".join(str(self.args[0]).split()) if self.args else self.__class__.__name__
 
 
+# httpx's (h11's) words that name no thing, in the plain client's (core/plain_http.py): a
+# server's header block past httpcore's bound read `Receive buffer too long`.
+_PLAIN_WORDS = {"Receive buffer too long": "response headers longer than 102400 bytes"}
+
+
 def describe_error(err: BaseException) -> str:
     """One line for any failure: a PytuiError's own line; otherwise its type and its text
     (white space folded, cut at 200 characters), e.g. `ConnectError: [Errno 111] refused`."""
     if isinstance(err, PytuiError):
         return str(err)
     text = " ".join(str(err).split())[:200]
+    text = _PLAIN_WORDS.get(text, text)
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
