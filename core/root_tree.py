@@ -44,11 +44,22 @@ def exchange(a: Path, b: Path) -> bool:
 
 
 def remove_tree(path: Path) -> None:
-    """Delete a file, link or tree; read-only entries are made writable first."""
+    """Delete a file, link or tree; read-only and unreadable entries are made writable and
+    readable first."""
     def onerror(func: Callable[..., object], target: str, _exc: object) -> None:
         with contextlib.suppress(OSError):
             parent = os.path.dirname(target)
             os.chmod(parent, os.stat(parent).st_mode | stat.S_IWUSR | stat.S_IXUSR)
+            if func is os.open or func is os.scandir:
+                # A directory that could not be opened (`chmod 000`): shutil skips it, and the
+                # retry called os.open without flags, a TypeError out of every uninstall and of
+                # every later install, which cleans `.temp/`. Made readable, it is removed whole;
+                # only once (the mode then has u+rwx), so a directory still unreadable ends here.
+                info = os.lstat(target)
+                if stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_IRWXU != stat.S_IRWXU:
+                    os.chmod(target, info.st_mode | stat.S_IRWXU)
+                    shutil.rmtree(target, onerror=onerror)
+                return
             func(target)
 
     if os.path.islink(path) or not os.path.isdir(path):
