@@ -5,18 +5,25 @@ Each whitespace-separated term must match. A term that reads as a Python request
 key satisfies it, the way `pytui list` reads it: `3.12` never matches 3.13.12 and `3.14`
 never matches 3.13.14 (a version naming no variant matches all of its variants; `3.13t`
 only the free-threaded ones; a range naming no pre-release reads a pre-release by its release
-part, as uv reads an installed one: `>=3.14` matches 3.14.0rc2). Any other term (`musl`, `aarch64`, `free`, `gnu`) matches the start of
-one part of the key, parts being split at `-` and `+` (`free` matches `+freethreaded`); a
-term holding `-` or `+` matches that run of the key (`linux-x86`). Case is ignored.
+part, as uv reads an installed one: `>=3.14` matches 3.14.0rc2). A bare `3.1` naming a minor
+version no build has (no catalog lists Python 3.1) is the start of `3.12` being typed, and is
+read as text. Any other term (`musl`, `aarch64`, `free`, `gnu`) matches the start of one part
+of the key, parts being split at `-` and `+` (`free` matches `+freethreaded`); a term holding
+`-` or `+` matches that run of the key (`linux-x86`). Case is ignored.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Container
 
 from pytui.core.errors import RequestError
 from pytui.core.record import FrozenRecord
 from pytui.core.requests import KeyLike, PythonRequest
 
 _UNFINISHED = frozenset(".,<>=!~+@-")
+# A version of two numbers and nothing else (`3.1`, `3.12`).
+_BARE_MINOR = re.compile(r"[0-9]+\.[0-9]+")
 
 
 class FilterTerm(FrozenRecord):
@@ -31,7 +38,10 @@ class FilterTerm(FrozenRecord):
         _set(self, "request", request)
 
 
-def parse_filter(text: str) -> tuple[FilterTerm, ...]:
+def parse_filter(text: str,
+                 known_minors: Container[tuple[int, int]] | None = None) -> tuple[FilterTerm, ...]:
+    """The terms of `text`. `known_minors`: the (major, minor) versions the rows can have (the
+    catalog's and the installs'); a bare `3.1` naming none of them is read as text."""
     terms = []
     for word in text.split():
         request: PythonRequest | None = None
@@ -43,6 +53,13 @@ def parse_filter(text: str) -> tuple[FilterTerm, ...]:
             except RequestError:
                 request = None
         if request is not None and request.kind in {"any", "default"}:
+            request = None
+        if request is not None and known_minors is not None and _BARE_MINOR.fullmatch(word) \
+                and request.version is not None \
+                and (request.version.major, request.version.minor) not in known_minors:
+            # `3.1` on the way to `3.12`: no build is Python 3.1, so every pane emptied (and
+            # its columns shrank) at that keystroke, then filled again. As text it keeps the
+            # 3.10 … 3.15 rows meanwhile, as `3.` keeps them all.
             request = None
         terms.append(FilterTerm(word.lower(), request))
     return tuple(terms)

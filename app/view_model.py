@@ -62,7 +62,9 @@ class ViewModel:
 
     def __init__(self) -> None:
         self._visible_memo: tuple[tuple[object, ...], _Selection] | None = None
-        self._terms_memo: tuple[str, tuple[FilterTerm, ...]] = ("", ())
+        self._terms_memo: tuple[tuple[str, frozenset[tuple[int, int]]], tuple[FilterTerm, ...]] \
+            = (("", frozenset()), ())
+        self._minors_memo: tuple[Catalog | None, frozenset[tuple[int, int]]] | None = None
         self._filtered_memo: tuple[_Selection, tuple[FilterTerm, ...], list[int]] | None = None
         self._index_memo: tuple[Catalog, FilterIndex, dict[str, int]] | None = None
         self._upgrades_memo: tuple[int, Upgrades] | None = None
@@ -87,9 +89,23 @@ class ViewModel:
 
     def terms(self, state: AppState) -> tuple[FilterTerm, ...]:
         text = state.view.filter_text
-        if self._terms_memo[0] != text:
-            self._terms_memo = (text, parse_filter(text))
+        if not text:
+            return ()
+        minors = self._known_minors(state)
+        if self._terms_memo[0] != (text, minors):
+            self._terms_memo = ((text, minors), parse_filter(text, minors))
         return self._terms_memo[1]
+
+    def _known_minors(self, state: AppState) -> frozenset[tuple[int, int]]:
+        """The (major, minor) versions of the catalog's builds (read once per catalog) and of
+        the installs: the filter reads a bare `3.1` naming none of them as text."""
+        catalog = state.catalog
+        if self._minors_memo is None or self._minors_memo[0] is not catalog:
+            builds = catalog.builds if catalog is not None else []
+            self._minors_memo = (catalog, frozenset((b.major, b.minor) for b in builds))
+        minors = self._minors_memo[1]
+        installed = {(i.major, i.minor) for i in state.installations}
+        return minors if installed <= minors else minors | installed
 
     def filter_index(self, catalog: Catalog) -> tuple[FilterIndex, dict[str, int]]:
         """The filter's index of a catalog (built once per catalog) and each key's row in it.

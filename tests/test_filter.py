@@ -49,6 +49,32 @@ def test_filter_selects(text: str, expected: list[str]) -> None:
     assert selected(text) == expected
 
 
+# The minors the KEYS have (the view model passes the catalog's and the installs').
+MINORS = frozenset({(3, 10), (3, 12), (3, 13), (3, 14)})
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # On the way to `3.12`: no build is Python 3.1, so it is text (it emptied every pane, its
+    # columns shrinking, at that keystroke), and matches the versions that start with it.
+    ("3.1", KEYS),
+    ("3.12", ["cpython-3.12.8-linux-x86_64-gnu", "cpython-3.12.8+debug-linux-x86_64-gnu"]),
+    ("3.14", ["cpython-3.14.0-linux-aarch64-gnu"]),  # a minor some build has: still a request
+    ("3.9", []),
+    ("3.1 musl", ["cpython-3.13.14-linux-x86_64-musl"]),
+])
+def test_a_bare_minor_no_build_has_is_text(text: str, expected: list[str]) -> None:
+    terms = parse_filter(text, MINORS)
+    assert [key for key in KEYS if matches(terms, key, parse_key(key))] == expected
+
+
+def test_a_bare_minor_some_build_has_stays_a_request() -> None:
+    # Were there a Python 3.1 build, `3.1` would mean it, as uv reads it (never 3.13.1).
+    [term] = parse_filter("3.1", MINORS | {(3, 1)})
+    assert term.request is not None
+    [term] = parse_filter("3.1")  # no rows known: as before
+    assert term.request is not None
+
+
 @pytest.mark.parametrize(("text", "kept"), [
     (">=3.14", True), (">=3.13", True), (">=3.14,<3.15", True), ("<3.14", False),
     (">=3.14.0rc3", False), (">=3.14.0rc1", True), ("3.14", True), (">=3.14 +free", False),

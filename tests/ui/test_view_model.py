@@ -221,8 +221,10 @@ def test_available_filter_fast_path_is_the_simple_rule(tmp_path, uv_catalog_path
     # selection reads changes in the loop below, and `offline` changes the rows, not the builds.
     unfiltered = ViewModel().visible_builds(with_view(state, filter_text=""))
     kept_by_rule: dict[str, list[Build]] = {}
+    # The minors the rows can have: a bare `3.1` naming none of them is text.
+    minors = frozenset((b.major, b.minor) for b in builds)
     for text in texts:
-        terms = parse_filter(text.strip())
+        terms = parse_filter(text.strip(), minors)
         kept_by_rule[text] = [b for b in unfiltered if matches(terms, b.key, b)]
     for offline in (False, True):
         state.offline = offline
@@ -449,3 +451,22 @@ def test_a_key_listed_twice_in_the_catalog_is_one_row_and_counted_once(tmp_path)
     rows = vm.available_rows(state)
     assert [r.build.key for r in rows] == [first.key]
     assert "1 of 3" in vm.available_subtitle(state, len(rows))
+
+
+def test_the_view_model_reads_3_1_as_text_with_a_catalog_that_has_no_3_1(tmp_path) -> None:
+    from fixtures_archives import make_build
+    from pytui.app.state import AppState
+    from pytui.app.view_model import ViewModel
+    from pytui.core.catalog import Catalog
+    from pytui.core.settings import Settings
+    from ui_helpers import HOST
+
+    builds = [make_build(version=v, sha256="ab" * 32) for v in ("3.12.8", "3.13.1", "3.9.23")]
+    settings = Settings.resolve(install_dir=tmp_path / "root", cache_dir=tmp_path / "cache",
+                                env={"HOME": str(tmp_path)})
+    state = AppState(settings=settings, host=HOST, home=tmp_path, clock=lambda: 1000.0,
+                     catalog=Catalog(builds, source="test"), disk_listed=True)
+    vm = ViewModel()
+    for text, versions in (("3.1", ["3.13.1", "3.12.8"]), ("3.12", ["3.12.8"]), ("3.9", ["3.9.23"])):
+        state.view = state.view.replace(filter_text=text)
+        assert [row.build.version for row in vm.available_rows(state)] == versions, text
