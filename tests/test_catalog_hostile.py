@@ -366,7 +366,7 @@ def test_a_fetched_catalog_has_a_size_cap(http_server, mode, faults) -> None:
     with make_client(offline=False) as client, pytest.raises(CatalogError) as caught:
         fetch_catalog(client, url, max_bytes=1 << 20)
     assert "\n" not in str(caught.value) and url in str(caught.value)
-    assert "bytes" in str(caught.value)
+    assert "pytui reads" in str(caught.value) and "1.0 MiB" in str(caught.value)  # the bound, in MiB
 
 
 def test_the_default_cap_is_declared() -> None:
