@@ -355,11 +355,17 @@ class BackgroundWork:
             return
         from pytui.widgets.rows import cached_row_key
 
-        # An archive and its partial download are one row, one archive purged.
-        count = len({cached_row_key(a.name) for a in archives if a not in kept and a not in gone})
-        self._app.post_message(Purged(count, freed + removed.size,
+        # An archive and its partial download are one row, one archive purged; a row that was
+        # only a stopped download is said as one (it read `Purged 1 archive`).
+        rows: dict[str, bool] = {}
+        for a in archives:
+            if a not in kept and a not in gone:
+                name = cached_row_key(a.name)
+                rows[name] = rows.get(name, True) and a.state == "partial"
+        self._app.post_message(Purged(len(rows), freed + removed.size,
                                       downloading=tuple(a.name for a in kept), leftovers=removed,
-                                      gone=tuple(a.name for a in gone)))
+                                      gone=tuple(a.name for a in gone),
+                                      partials=sum(rows.values())))
 
     def planner(self) -> Callable[[str], PurgePlan]:
         """A function for the purge modal's thread: the plan for a rule, from a snapshot."""

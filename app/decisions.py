@@ -177,7 +177,16 @@ def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
                           "still holds it)."))
     if archive.build is not None and archive.build.key in state.installed_keys:
         lines.append(Line("The install stays; reinstalling it offline will no longer work."))
-    return Confirm("Delete this cached archive?", tuple(lines), confirm="Delete",
+    question = "Delete this cached archive?"
+    if all(a.state == "partial" for a in going or (archive,)):
+        # A stopped download, not an archive: it can be finished instead of deleted.
+        from pytui.core.cache_names import partial_percent
+
+        percent = partial_percent(archive)
+        question = "Delete this partial download?"
+        lines.append(Line(f"{'' if percent is None else f'{percent}% downloaded; '}i on it "
+                          "resumes the download from there instead."))
+    return Confirm(question, tuple(lines), confirm="Delete",
                    then=StartPurge(going or (archive,)), name="confirm-purge")
 
 

@@ -408,7 +408,7 @@ class JobActions(AppBase):
                 say("archives", "done", f"{one_line(name)} was already gone from the cache (removed by "
                     "another process since it was listed); nothing to purge.")
             if message.count or not (message.downloading or (left and left.count) or message.gone):
-                say("archives", "done", f"Purged {message.count} archive{'s' if message.count != 1 else ''}, "
+                say("archives", "done", f"Purged {purged_text(message.count, message.partials)}, "
                     f"freed {human_size(message.freed)}.")
             elif left and left.count:
                 say("leftovers", "done", f"Freed {human_size(message.freed)}.")
@@ -426,3 +426,13 @@ class JobActions(AppBase):
             # A listing or measuring thread hit something unexpected: say so, keep running.
             self.history.add("background", event.worker.name, "failed", result)
             self.notify(result, severity="error", markup=False, in_history=True)
+
+
+def purged_text(count: int, partials: int) -> str:
+    """`1 archive`, `1 partial download`, `2 archives and 1 partial download` (a stopped
+    download is no archive: the Cached pane counts it apart)."""
+    archives = count - partials
+    parts = [f"{archives} archive{'s' if archives != 1 else ''}"] if archives or not partials else []
+    if partials:
+        parts.append(f"{partials} partial download{'s' if partials != 1 else ''}")
+    return " and ".join(parts)

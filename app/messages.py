@@ -235,12 +235,15 @@ class Purged(Message):
     leftovers: Leftovers | None
     # Archives another process removed since the pane listed them (nothing to purge).
     gone: tuple[str, ...]
+    # Of `count`, the rows that were only a stopped download (a `.part`, no archive).
+    partials: int
 
     def __init__(self, count: int, freed: int, error: str = "",
                  downloading: tuple[str, ...] = (),
                  leftovers: Leftovers | None = None,
-                 gone: tuple[str, ...] = ()) -> None:
+                 gone: tuple[str, ...] = (), partials: int = 0) -> None:
         super().__init__()
+        self.partials = partials
         self.count = count
         self.freed = freed
         self.error = error

@@ -263,3 +263,25 @@ def test_an_archive_no_catalog_build_matches_says_what_to_do(tmp_path, builds) -
     assert refused.message.startswith(f"{stray.name} matches no build in the catalog"), refused.message
     assert refused.message.endswith("start pytui with the catalog it came from (--downloads-json), "
                                     "or p purges it."), refused.message
+
+
+def test_p_on_a_stopped_download_asks_about_a_partial_download(tmp_path, builds) -> None:
+    # `p` on a `.part` row asked "Delete this cached archive?" and the answer said "Purged 1
+    # archive": it is a stopped download (the pane counts it apart), which `i` can finish.
+    from pytui.app.job_actions import purged_text
+
+    state = a_state(tmp_path, *builds.values())
+    build = builds[OLD]
+    part = CachedArchive(state.settings.cache_dir / (build.cache_filename + ".part"), 300, build,
+                         "partial", expected_size=1000)
+    state.archives.append(part)
+    question = d.decide_purge(state, "cached", build.cache_filename)
+    assert isinstance(question, d.Confirm) and question.then == d.StartPurge((part,))
+    assert question.title == "Delete this partial download?"
+    assert "30% downloaded; i on it resumes the download from there instead." in \
+        [ln.text for ln in question.lines]
+    archive = a_cached_archive(state, builds[NEW])
+    assert d.decide_purge(state, "cached", archive.name).title == "Delete this cached archive?"
+    assert purged_text(1, 0) == "1 archive" and purged_text(0, 0) == "0 archives"
+    assert purged_text(1, 1) == "1 partial download"
+    assert purged_text(3, 1) == "2 archives and 1 partial download"
