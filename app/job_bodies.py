@@ -147,9 +147,13 @@ def tui_next_step(line: str, key: str) -> str:
     """A core line as the TUI says it: the CLI's next steps `use --force to replace it` (a bin
     link name something else holds), `or install with --no-cache` (an unusable cache dir) and
     `or pass --no-bin` (a bin dir that takes no link) name options the TUI has not; it names the
-    command, or the variable, that does it."""
+    command, or the variable, that does it. A step said for both (`(--offline, o in the TUI)`)
+    is said with the TUI's key alone: `(o)`."""
     from pytui.core.cache import NO_CACHE_NEXT_STEP
+    from pytui.core.download_policy import HOW_TO_GO_OFFLINE, HOW_TO_REFRESH
     from pytui.core.root_links import FORCE_NEXT_STEP, NO_BIN_NEXT_STEPS
+
+    line = line.replace(HOW_TO_GO_OFFLINE, "(o)").replace(HOW_TO_REFRESH, "(r)")
 
     if line.endswith(FORCE_NEXT_STEP):
         return f"{line[:-len(FORCE_NEXT_STEP)]}`pytui install --force {key}` replaces it"

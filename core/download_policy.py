@@ -20,12 +20,15 @@ BACKOFF_CAP = 30.0
 TRANSIENT_STATUS = frozenset({408, 429, *range(500, 600)})
 # A server that says the file is not there: the catalog names a file the mirror lacks.
 MISSING_STATUS = frozenset({404, 410})
+# How to refresh and to go offline, for both: the TUI says its key alone (app/job_bodies.py).
+HOW_TO_REFRESH = "(r in the TUI, or pytui list --refresh)"
+HOW_TO_GO_OFFLINE = "(--offline, o in the TUI)"
 # The next step after a MISSING_STATUS failure; the CLI and the TUI print the same line.
-MISSING_NEXT_STEP = ("the catalog may be stale: refresh it (r in the TUI, or pytui list --refresh), "
+MISSING_NEXT_STEP = (f"the catalog may be stale: refresh it {HOW_TO_REFRESH}, "
                      "or check the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR)")
 # Every URL failed without an HTTP answer (name not resolved, connection refused or cut, timeouts).
 UNREACHABLE_NEXT_STEP = ("check the network connection and the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR); "
-                         "builds already in the cache install offline (--offline, o in the TUI)")
+                         f"builds already in the cache install offline {HOW_TO_GO_OFFLINE}")
 # Any other failure: the server answered, but wrongly (a redirect to no URL, a 403 or a 5xx that
 # lasted, more bytes than declared), or a file:// mirror lacks the file.
 OTHER_NEXT_STEP = ("check the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR) and the catalog, "

@@ -53,3 +53,16 @@ def test_rows_line_up_on_the_longest_key() -> None:
 def test_an_ended_row_has_no_numbers() -> None:
     view = JobView(1, FREE_THREADED, "done", done=3_000_000, total=3_000_000)
     assert compact_line(view, 76).plain == f"{FREE_THREADED}  done"
+
+
+def test_a_download_failures_next_step_names_the_tuis_key_alone() -> None:
+    # In the TUI the failure said `builds already in the cache install offline (--offline, o in
+    # the TUI)` and `refresh it (r in the TUI, or pytui list --refresh)`: the TUI's key is enough.
+    from pytui.app.job_bodies import tui_next_step
+    from pytui.core.download_policy import MISSING_NEXT_STEP, UNREACHABLE_NEXT_STEP
+
+    key = "cpython-3.15.1-linux-x86_64-gnu"
+    unreachable = tui_next_step(f"could not download: no network; {UNREACHABLE_NEXT_STEP}", key)
+    assert unreachable.endswith("builds already in the cache install offline (o)")
+    missing = tui_next_step(f"HTTP 404; {MISSING_NEXT_STEP}", key)
+    assert "the catalog may be stale: refresh it (r), or check the mirror" in missing
