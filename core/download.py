@@ -246,9 +246,10 @@ class Downloader(UrlReaders):
                     body = self._file_body(part, expected_sha256, expected_size)
                     continue
                 body.discard()
+                why = f"; {body.sent_as}" if body.sent_as else ""
                 raise HashMismatch(
                     f"sha256 mismatch for {what} from {body.url or urls[0]}: expected "
-                    f"{body.expected_sha256}, computed {digest}; the download was discarded and "
+                    f"{body.expected_sha256}, computed {digest}{why}; the download was discarded and "
                     "nothing was cached (try again; if it persists the mirror or catalog is wrong)")
             body.forget_state()
             return DownloadResult(path=part, url=body.url or urls[0], size=body.have, sha256=digest,

@@ -138,6 +138,21 @@ def read_part_state(part: Path) -> dict[str, Any] | None:
     return _load_state(part.with_name(part.name + STATE_SUFFIX))[0]
 
 
+def sent_as(content_type: str | None, content_encoding: str | None) -> str:
+    """Why a body whose sha256 does not match may be no archive at all, from the response's
+    headers: `text/html` (a Wi-Fi login page, a proxy's or a mirror's error page sent with 200)
+    or an encoding pytui does not undo (a proxy that gzips what it passes on); "" otherwise.
+    Said beside a mismatch, whose line alone sent the user to check the catalog."""
+    encoding = (content_encoding or "").strip().lower()[:40]
+    if encoding not in ("", "identity"):
+        return (f"it came with Content-Encoding {encoding!r}, which pytui does not undo (a proxy "
+                "that compresses what it passes on?)")
+    kind = (content_type or "").partition(";")[0].strip().lower()[:60]
+    if kind.startswith("text/") or kind in ("application/json", "application/xhtml+xml"):
+        return f"it came as {kind}, not an archive (a login page, or a proxy's or mirror's error page?)"
+    return ""
+
+
 class Body:
     """What has been received so far: byte count, running sha256, validators."""
 
@@ -159,6 +174,8 @@ class Body:
         self.poisoned = False
         # Requests (or file reads) made, failed ones included.
         self.requests = 0
+        # What the last response said its body was, when that is no archive's (`sent_as`).
+        self.sent_as = ""
 
     def validator(self) -> str | None:
         """A strong validator for If-Range: a strong ETag, else Last-Modified."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pytui.core import plain_http
-from pytui.core.download_body import Body
+from pytui.core.download_body import Body, sent_as
 from pytui.core.download_policy import SpeedFloor, TransferFailure
 from pytui.core.download_response import InFlight, accept_response, request_headers, shut
 from pytui.core.errors import (
@@ -180,6 +180,8 @@ class UrlReaders:
                 limit = self._limit(url, body, total)
                 body.remember(url, response.headers.get("etag"), response.headers.get("last-modified"),
                               total)
+                body.sent_as = sent_as(response.headers.get("content-type"),
+                                       response.headers.get("content-encoding"))
                 report()
                 # iter_raw: the bytes as sent, never decoded (a gzip bomb stays its own size).
                 yield from self._body_chunks(url, body, response.iter_raw(), skip, limit, total,

@@ -96,8 +96,9 @@ class DownloadStream:
         digest = self._body.hexdigest()
         expected = self._body.expected_sha256
         if expected and digest != expected:
+            why = f"; {self._body.sent_as}" if self._body.sent_as else ""
             raise HashMismatch(
                 f"sha256 mismatch for {self._what} from {self.url}: expected {expected}, "
-                f"computed {digest}; nothing was installed (try again; if it persists the mirror "
-                "or catalog is wrong)")
+                f"computed {digest}{why}; nothing was kept (--no-cache): try again; if it persists "
+                "the mirror or catalog is wrong")
         return digest

@@ -49,6 +49,8 @@ class Faults:
     content_length: bool = True
     # Send this Content-Length instead of the true one (a server that lies about the size).
     declare_length: int | None = None
+    # The Content-Type sent (`text/html`: a Wi-Fi login page or a proxy's error page).
+    content_type: str = "application/octet-stream"
     # A hostile mode from `MODES` answers the request instead (see the module docstring).
     mode: str | None = None
     mode_args: dict = field(default_factory=dict)

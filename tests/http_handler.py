@@ -74,7 +74,7 @@ class FaultHandler(http.server.BaseHTTPRequestHandler):
         length = max(0, end - start + 1)
         record.status = status
         self.send_response(status)
-        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Type", resource.faults.content_type)
         self.send_header("Accept-Ranges", "none" if faults.ignore_range else "bytes")
         if faults.etag:
             self.send_header("ETag", resource.etag)

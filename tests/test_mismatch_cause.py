@@ -1,0 +1,45 @@
+"""A download whose sha256 does not match says why it may be no archive at all, when the response
+said so: a `text/html` body (a Wi-Fi login page, or a proxy's or mirror's error page sent with
+200) or a Content-Encoding pytui does not undo (a proxy that gzips what it passes on). The line
+said only `sha256 mismatch … (if it persists the mirror or catalog is wrong)`, which sent the
+user to the catalog. Against the tests' server; the cache and the installs stay as they were."""
+
+from __future__ import annotations
+
+import pytest
+from cli_harness import Pytui, assert_clean_failure, snapshot
+from fixtures_archives import MadeArchive
+
+PORTAL = b"<html><body>Please log in to the hotel Wi-Fi</body></html>\n" * 20
+
+
+@pytest.mark.parametrize("no_cache", [False, True])
+def test_a_login_page_in_place_of_the_archive_is_said(pytui: Pytui, baseline: MadeArchive,
+                                                      no_cache: bool) -> None:
+    served = pytui.add("3.12.8")
+    path = served.build.url.split(pytui.server.base_url, 1)[1]
+    pytui.server.add(path, PORTAL, content_type="text/html; charset=utf-8")
+    before = snapshot(pytui.root, pytui.bin, pytui.cache)
+    line = assert_clean_failure(pytui.run("install", *(["--no-cache"] if no_cache else []), "3.12"))
+    assert "sha256 mismatch" in line and ("; it came as text/html, not an archive (a login page, or a "
+                                          "proxy's or mirror's error page?); ") in line, line
+    assert snapshot(pytui.root, pytui.bin, pytui.cache) == before
+    # Said once (the stream's line said `nothing was installed` before the job's own).
+    assert line.count("nothing was installed") == 1, line
+
+
+def test_a_body_a_proxy_compressed_is_said(pytui: Pytui, baseline: MadeArchive) -> None:
+    served = pytui.add("3.12.8")
+    path = served.build.url.split(pytui.server.base_url, 1)[1]
+    pytui.server.set_faults(path, mode="gzip_bomb", mode_args={"inflated": 4096})
+    before = snapshot(pytui.root, pytui.bin, pytui.cache)
+    line = assert_clean_failure(pytui.run("install", "3.12"))
+    assert ("; it came with Content-Encoding 'gzip', which pytui does not undo (a proxy that "
+            "compresses what it passes on?); ") in line, line
+    assert snapshot(pytui.root, pytui.bin, pytui.cache) == before
+
+
+def test_an_archive_served_as_octets_says_nothing_more(pytui: Pytui, baseline: MadeArchive) -> None:
+    pytui.add("3.12.8", faults={"corrupt": True})
+    line = assert_clean_failure(pytui.run("install", "3.12"))
+    assert "sha256 mismatch" in line and "it came" not in line, line
