@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from pytui.app.envs_view import env_details, env_rows, envs_status, no_row_note
 from pytui.app.filter_box import FilterBox
+from pytui.app.folding import TINY_BELOW
 from pytui.app.screens import CRAMPED_BELOW
 from pytui.app.state import AppState
 from pytui.app.subtitles import envs_subtitle
@@ -52,9 +53,12 @@ class EnvironmentsScreen(Screen[None]):
     /* At 40x12 the detail (or the no-environment note) took every row but the pane's border:
        on a short screen it has half the height at most (its end cut, as past 12 rows). */
     EnvironmentsScreen.-cramped #envs-detail { min-height: 3; max-height: 50%; }
+    /* Under folding.TINY_BELOW rows (20x8) even that left the table its column names and no
+       row: the detail gives way, the rows stay. */
+    EnvironmentsScreen.-tiny #envs-detail { display: none; }
     """
 
-    VERTICAL_BREAKPOINTS = [(0, "-cramped"), (CRAMPED_BELOW, "-roomy")]
+    VERTICAL_BREAKPOINTS = [(0, "-tiny"), (TINY_BELOW, "-cramped"), (CRAMPED_BELOW, "-roomy")]
 
     BINDINGS = [
         Binding("escape,e", "close", "Close", key_display="Esc"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.screen import Screen
     from textual.widget import Widget
 
@@ -19,6 +20,8 @@ FOLDED_BELOW = 22
 TINY_BELOW = 10
 # The areas that fold; the one holding the focus is `-open`.
 FOLDING_AREAS = ("available-pane", "lower", "details", "jobs")
+# The panes' tables, whose column names give way under TINY_BELOW rows.
+PANE_TABLES = ("available", "cached", "installed")
 
 
 def open_area(screen: Screen, focused: Widget) -> None:
@@ -29,3 +32,15 @@ def open_area(screen: Screen, focused: Widget) -> None:
         return
     for node in screen.query(",".join(f"#{area_id}" for area_id in FOLDING_AREAS)):
         node.set_class(node is area, "-open")
+
+
+def show_column_names(app: App, height: int) -> None:
+    """The panes' column names under TINY_BELOW rows give way: at 20x8 with the `/` filter
+    open, Available's rows were its title, the filter and its column names, and no row."""
+    from textual.widgets import DataTable
+
+    shown = height >= TINY_BELOW
+    for table_id in PANE_TABLES:
+        for table in app.query(f"#{table_id}").results(DataTable):
+            if table.show_header != shown:
+                table.show_header = shown

@@ -20,7 +20,7 @@ from pytui.app.config import UiConfig
 from pytui.app.contrast import derived_colors
 from pytui.app.conventions import ConventionKeys
 from pytui.app.disk_watch import DISK_WATCH_INTERVAL, DiskStamp, DiskWatch
-from pytui.app.folding import FOLDED_BELOW, TINY_BELOW
+from pytui.app.folding import FOLDED_BELOW, TINY_BELOW, show_column_names
 from pytui.app.gateway import CoreGateway, refresh_is_useful
 from pytui.app.history import History
 from pytui.app.job_actions import JobActions
@@ -60,6 +60,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.driver import Driver
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -176,7 +177,12 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
     def _footer_plan(self) -> FooterPlan:
         return footer_plan(self.renderer.footer_pane(), jobs_listed=bool(self.state.jobs))
 
+    def on_resize(self, event: Resize) -> None:
+        # (ToastShelf.on_resize words the toasts again: Textual calls both.)
+        show_column_names(self, event.size.height)
+
     def on_mount(self) -> None:
+        show_column_names(self, self.size.height)
         self.query_one("#available-pane").border_title = "Available"
         self.query_one("#cached-pane").border_title = "Cached"
         self.query_one("#installed-pane").border_title = "Installed"

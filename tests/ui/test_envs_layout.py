@@ -226,3 +226,17 @@ async def test_at_40_columns_every_row_keeps_its_status_and_its_project() -> Non
                     if "billing-backend" in str(key))
         assert "clien" in deep[0], rows  # ~/work/clients/…: its project, not its end alone
         assert "3.12.8" in {cells[2] for cells in rows}
+
+
+async def test_a_tiny_screen_keeps_rows_of_the_table() -> None:
+    """At 20x8 the detail (its least height) left the table its column names and no row: under
+    10 rows the detail gives way."""
+    app = _Host()
+    async with app.run_test(size=(20, 8)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EnvironmentsScreen)
+        await pilot.pause()
+        table = screen.table
+        assert table.region.height >= 3, table.region  # its column names and two rows
+        assert not screen.query_one("#envs-detail").display

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from pytui.app.folding import FOLDING_AREAS
+from textual.widgets import DataTable
 from ui_helpers import UiWorld, ready, wait_for
 
 
@@ -79,3 +80,23 @@ async def test_a_tiny_screen_keeps_a_row_of_the_open_pane_and_never_scrolls(
             assert shown.bottom <= footer.y
             others = [other for other in FOLDING_AREAS if other != area_id]
             assert [_rows(app, other) for other in others] == [1, 1, 1], others
+
+
+async def test_a_tiny_screen_shows_a_row_under_the_filter(ui_world: UiWorld) -> None:
+    """At 20x8 with `/` open Available's rows were its title, the filter box and its column
+    names: no row. Under 10 rows the panes' column names give way (back from 10 on)."""
+    app = ui_world.make_app()
+    async with app.run_test(size=(20, 8)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", *"3.12")
+        await wait_for(pilot, lambda: app.query("#filter") and app.query_one("#filter").has_focus,
+                       what="the filter box")
+        table = app.query_one("#available", DataTable)
+        await wait_for(pilot, lambda: table.row_count >= 1, what="rows matching the filter")
+        await pilot.pause()
+        assert not table.show_header
+        assert table.region.height >= 1 and app.screen.max_scroll_y == 0, table.region
+        shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "cpython-3" in shown, shown
+        await pilot.resize_terminal(40, 12)
+        await wait_for(pilot, lambda: table.show_header, what="the column names back")
