@@ -75,13 +75,6 @@ def refuse_jobs(jobs: int | None) -> int | None:
     return _fail("--jobs must be at least 1", 2) if jobs is not None and jobs < 1 else None
 
 
-def _executables(installation: object) -> str:
-    """` (python3.12)`: the bin links this run made for an install, as uv lists them."""
-    extra = getattr(installation, "extra", None) or {}
-    names = sorted(Path(path).name for path in str(extra.get("executables", "")).split())
-    return f" ({', '.join(names)})" if names else ""
-
-
 def _needs_network(builds: list[Build], settings: Settings, no_cache: bool) -> bool:
     """True when some build will be fetched through httpx: not cached (or --no-cache), not
     offline, not from a file:// mirror, and not a plain http:// URL (core/plain_http.py)."""
@@ -331,7 +324,7 @@ def interrupted_line(*, no_cache: bool = False) -> str:
 def _report(args: argparse.Namespace, settings: Settings, outcomes: list[JobOutcome], warnings: list[str],
             started: float) -> None:
     """The warnings, and the builds installed (or found installed meanwhile), as uv says them."""
-    from pytui.app.path_hint import path_warning
+    from pytui.app.path_hint import executables_text, path_warning
     from pytui.app.progress_board import elapsed_text
 
     style = stderr_style()
@@ -350,7 +343,7 @@ def _report(args: argparse.Namespace, settings: Settings, outcomes: list[JobOutc
               file=sys.stderr)
         for outcome, result in done:
             sign = style.yellow("~") if result.status == "reinstalled" else style.green("+")
-            names = _executables(result.installation)
+            names = executables_text(result.installation)
             print(f" {sign} {style.bold(outcome.build.key)}{names}", file=sys.stderr)
             if getattr(args, "verbose", False) and result.unpacked_by:
                 print(style.dim(f"   unpacked by {result.unpacked_by}"), file=sys.stderr)

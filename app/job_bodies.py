@@ -94,8 +94,11 @@ class JobBodies:
                 line = self.gateway.eol_installed(build, settings, today(self._state.clock()))
                 if line:
                     warn(line)
+            from pytui.app.path_hint import executables_text
+
             summary = install_summary(build.key, result.status, restored,
-                                      build.minor_key if upgrade else None, listed=listed)
+                                      build.minor_key if upgrade else None, listed=listed,
+                                      executables=executables_text(result.installation))
             post(JobEnded(job_id, "done", summary=summary))
 
     def _uninstall(self, job_id: int, cancel: CancelToken, key: str, settings: Settings,
@@ -164,13 +167,15 @@ def tui_next_step(line: str, key: str) -> str:
 
 
 def install_summary(key: str, status: str, restored: list[str], minor_key: str | None,
-                    *, listed: bool = False) -> str:
-    """An install job's outcome line. `already` with no links restored means another uv or
+                    *, listed: bool = False, executables: str = "") -> str:
+    """An install job's outcome line (`executables`: ` (python3.13)`, the bin links it made).
+    `already` with no links restored means another uv or
     pytui process installed it while this job ran (`was already installed` read as if the job
     had been pointless from the start), or, for `i` on an install `listed` as lacking links,
     made those links while this job waited for the root's lock."""
     if status != "already":
-        summary = f"{status.capitalize()} {key}"
+        # The command names it made (` (python3.13)`), as `pytui install` and uv list them.
+        summary = f"{status.capitalize()} {key}{executables}"
     elif restored:
         summary = f"{key} was already installed; its missing links were restored: {', '.join(restored)}"
     elif listed:

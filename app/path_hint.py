@@ -1,4 +1,5 @@
-"""uv's warning after an install when the bin dir is not on `PATH`, in uv's words.
+"""uv's words after an install about its executables: the bin links it made (` (python3.12)`),
+and the warning when the bin dir is not on `PATH`.
 
 uv (`warn_if_not_on_path`) checks every `PATH` entry (a leading `~` expanded) for the same
 directory as the bin dir, and when none is, names the directory and the command that would add
@@ -16,6 +17,14 @@ from pytui.app.safe_text import shown
 from pytui.app.style import PLAIN, Style
 
 _TEXT = "`{dir}` is not on your PATH. To use installed Python executables, "
+
+
+def executables_text(installation: object) -> str:
+    """` (python3.12)`: the bin links this run made for an install, as uv lists them (the CLI's
+    `+ key (python3.12)` line and the TUI's `Installed key (python3.12)`)."""
+    extra = getattr(installation, "extra", None) or {}
+    names = sorted(Path(path).name for path in str(extra.get("executables", "")).split())
+    return f" ({', '.join(names)})" if names else ""
 
 
 def on_path(directory: Path, env: Mapping[str, str]) -> bool:

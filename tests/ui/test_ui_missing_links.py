@@ -125,6 +125,8 @@ def test_an_install_another_process_made_meanwhile_is_said_so() -> None:
     # for the root's lock: neither restored by this job nor installed meanwhile.
     assert install_summary(key, "already", [], None, listed=True) == (
         f"{key} was already installed; no link was missing by the time the job ran")
+    assert install_summary(key, "installed", [], None, executables=" (python3.12)") == (
+        f"Installed {key} (python3.12)")
     assert install_summary(key, "installed", [], "cpython-3.12-linux-x86_64-gnu") == (
         f"Installed {key}; cpython-3.12-linux-x86_64-gnu now points to it (environments made "
         "through it run the new patch)")

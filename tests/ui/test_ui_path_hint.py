@@ -35,7 +35,9 @@ async def test_an_install_says_once_that_the_bin_dir_is_not_on_path(ui_world: Ui
         await _install(pilot, ui_world, "3.13.1")
         assert (bin_dir / "python3.13").is_symlink()
         # In the install's own toast: two show at once, and a third pushed out the one before.
-        assert _path_toasts(app) == [f"Installed {ui_world.build('3.13.1').key}. `{bin_dir}` is not "
+        # The command it made is named, as `pytui install` names it: ` + key (python3.13)`.
+        assert _path_toasts(app) == [f"Installed {ui_world.build('3.13.1').key} (python3.13). "
+                                     f"`{bin_dir}` is not "
                                      "on your PATH. To use installed Python executables, run "
                                      f'`export PATH="{bin_dir}:$PATH"`.']
         assert any(PATH_LINE in entry.message for entry in app.history.entries)
