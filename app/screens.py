@@ -314,7 +314,7 @@ class HistoryScreen(ScrollingDialog):
                         classes="dialog-title")
             where = log_note(self._history, self._home)
             # Folded: a long state dir breaks after a `/`, not inside `tui-history.log`.
-            yield Static(Folded(where), classes="dialog-hint", markup=False)
+            yield Static(Folded(where), id="history-where", classes="dialog-hint", markup=False)
             with KeyScroll(id="history-list"):
                 if not self._history.entries:
                     yield Static("Nothing yet: jobs, purges and refreshes are listed here.",

@@ -124,6 +124,23 @@ async def test_the_history_keeps_its_scroll_hint_when_its_log_path_wraps(
         await _hint_shown(pilot, app, "history-scroll-hint")
 
 
+async def test_the_history_shows_its_entries_at_20x8(ui_world: UiWorld) -> None:
+    """At 20x8 the log path's line wrapped to four rows and took every row the entries had:
+    History showed its title and where it is written, no entry. Small in both directions, the
+    path's line gives way."""
+    from pytui.app.screens import HistoryScreen
+
+    app = ui_world.make_app()
+    async with app.run_test(size=(20, 8)) as pilot:
+        await ready(pilot)
+        app.history.add("note", "refresh", "info", "done")
+        await pilot.press("H")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="the history")
+        await pilot.pause()
+        assert "done" in screen_text(app), screen_text(app)  # the entry's outcome
+        assert not app.screen.query_one("#history-where").display
+
+
 async def _all_rule_previewed(pilot, archives: int):
     """The purge-by-rule dialog open on Cached with its `all` rule chosen and its preview of
     `archives` archives drawn: the dialog."""
