@@ -12,10 +12,11 @@ from pytui.app.history import History, format_time, log_note, shown_entries
 from pytui.app.keymap import help_rows
 from pytui.app.scroll_hint import scroll_hint
 from pytui.app.state import job_name
+from pytui.widgets.fitted_line import FittedLine
 from pytui.widgets.folded import Folded
 from pytui.widgets.key_bar import KeyBar
+from pytui.widgets.key_list import KeyList
 from pytui.widgets.list_bindings import KeyScroll
-from rich.table import Table
 from rich.text import Text
 from textual import events, on
 from textual._time import get_time as event_clock  # the clock Textual stamps events with
@@ -144,6 +145,21 @@ class ScrollingDialog(ToastFreeDialog[None]):
             hint.update(said)
 
 
+# The help's and the history's titles, fullest first: the fullest that fits is shown (at 40
+# columns the whole one was cut to `(Esc, q or ? closes…`).
+HELP_TITLES = ("pytui — keys  (Esc, q or ? closes this)", "pytui — keys  (Esc closes this)",
+               "pytui — keys  (Esc closes)", "pytui — keys")
+HISTORY_TITLES = ("History of this session  (Esc, q or H closes this)",
+                  "History of this session  (Esc closes this)", "History  (Esc closes this)",
+                  "History  (Esc closes)", "History")
+
+
+def _title(forms: Sequence[str]) -> FittedLine:
+    title = FittedLine(classes="dialog-title")
+    title.show(forms)
+    return title
+
+
 class HelpScreen(ScrollingDialog):
     """Keys, states and modes; the body scrolls with the keyboard when the terminal is short."""
 
@@ -155,27 +171,18 @@ class HelpScreen(ScrollingDialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):
-            yield Label("pytui — keys  (Esc, q or ? closes this)", classes="dialog-title")
+            yield _title(HELP_TITLES)
             with KeyScroll(id="help-body"):
-                yield Static(_table(help_rows()), id="help-keys")
+                yield Static(KeyList(help_rows()), id="help-keys")
                 yield Label("States in the Available pane", classes="dialog-subtitle")
-                yield Static(_table(STATES), id="help-states")
+                yield Static(KeyList(STATES), id="help-states")
                 yield Label("Modes", classes="dialog-subtitle")
-                yield Static(_table(MODES), id="help-modes")
+                yield Static(KeyList(MODES), id="help-modes")
             yield Label("", id="help-scroll-hint", classes="dialog-hint")
         yield KeyBar()
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)
-
-
-def _table(rows: Sequence[tuple[str, str]]) -> Table:
-    grid = Table.grid(padding=(0, 3))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
-    for key, what in rows:
-        grid.add_row(key, what)
-    return grid
 
 
 class ConfirmModal(ToastFreeDialog[bool]):
@@ -310,8 +317,7 @@ class HistoryScreen(ScrollingDialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history-dialog", classes="dialog"):
-            yield Label("History of this session  (Esc, q or H closes this)",
-                        classes="dialog-title")
+            yield _title(HISTORY_TITLES)
             where = log_note(self._history, self._home)
             # Folded: a long state dir breaks after a `/`, not inside `tui-history.log`.
             yield Static(Folded(where), id="history-where", classes="dialog-hint", markup=False)

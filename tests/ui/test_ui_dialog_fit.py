@@ -138,7 +138,32 @@ async def test_the_history_shows_its_entries_at_20x8(ui_world: UiWorld) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="the history")
         await pilot.pause()
         assert "done" in screen_text(app), screen_text(app)  # the entry's outcome
+        # Its title gives way to a whole form (`History of th…` before).
+        assert "History" in [line.strip("│ ") for line in screen_text(app).splitlines()]
         assert not app.screen.query_one("#history-where").display
+
+
+@pytest.mark.parametrize(("size", "title"), [((40, 12), "pytui — keys  (Esc closes this)"),
+                                              ((20, 8), "pytui — keys")])
+async def test_the_help_says_what_each_key_does_on_a_narrow_screen(
+        ui_world: UiWorld, size: tuple[int, int], title: str) -> None:
+    """At 40 columns the key column (17 cells: `1 / 2 / 3 / 4 / 5`) left 16 for what a key
+    does, one or two words a line, and the title was cut (`(Esc, q or ? closes…`); at 20 no
+    text showed at all. Narrow, what a key does goes under it, indented; the title gives way
+    to a shorter whole form."""
+    from pytui.app.screens import HelpScreen
+
+    app = ui_world.make_app()
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="the help")
+        await pilot.pause()
+        lines = [line.strip("│ ") for line in screen_text(app).splitlines()]
+        assert title in lines, lines
+        assert lines[lines.index("?") + 1] == "this help", lines
+        if size[0] >= 40:
+            assert "filter every pane: 3.12, 3.13t," in lines, lines
 
 
 async def _all_rule_previewed(pilot, archives: int):
