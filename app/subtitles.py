@@ -132,12 +132,14 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
         plain = f"{archives} · {human_size(usage)}"
         return _forms(state, "cached", *dict.fromkeys((
             f"{plain}{more} (incl. {human_size(usage - total)} other files)",
-            f"{plain}{more}", *counts, plain)))
+            f"{plain}{more}", *counts, plain, archives)))
     plain = f"{archives} · {human_size(total)}"
+    # The count alone last: in a half-width pane at 40 columns the border cut the size's form
+    # to `0 archives · …` (the header says the size).
     if trees:
         return _forms(state, "cached", *dict.fromkeys((
-            f"{plain} · {trees} with a tree{more}", f"{plain}{more}", *counts, plain)))
-    return _forms(state, "cached", *dict.fromkeys((f"{plain}{more}", *counts, plain)))
+            f"{plain} · {trees} with a tree{more}", f"{plain}{more}", *counts, plain, archives)))
+    return _forms(state, "cached", *dict.fromkeys((f"{plain}{more}", *counts, plain, archives)))
 
 
 def _unfinished(downloading: int, partial: int, unknown: int = 0, *, short: bool = False) -> str:

@@ -78,7 +78,7 @@ def test_a_stopped_download_is_counted_as_partial_not_as_an_archive(tmp_path, bu
                                         470, builds[OTHER], state="partial", expected_size=1000))
     assert [row.state for row in vm.cache_rows(state)] == ["ok", "partial"]
     assert vm.cached_subtitles(state) == ("1 archive · 1.4 KiB · 1 partial", "1 archive · 1 partial",
-                                          "1 archive · 1.4 KiB")
+                                          "1 archive · 1.4 KiB", "1 archive")
     # Under a filter that keeps only the `.part`: none of the one archive, one partial.
     state.view = state.view.replace(filter_text="3.13")
     rows = vm.cache_rows(state)
@@ -113,7 +113,7 @@ def test_the_cached_total_is_the_headers_when_the_cache_holds_more(tmp_path, bui
     assert vm.cached_subtitles(state)[0] == "1 archive · 293.0 KiB"
     state.cache_usage = 300_000 + 350  # a resume note beside a `.part`
     assert vm.cached_subtitles(state) == (
-        "1 archive · 293.3 KiB (incl. 350 B other files)", "1 archive · 293.3 KiB")
+        "1 archive · 293.3 KiB (incl. 350 B other files)", "1 archive · 293.3 KiB", "1 archive")
     state.cache_usage = 300_000 + 20  # too little to show: one total
     assert vm.cached_subtitles(state)[0] == "1 archive · 293.0 KiB"
     # A running download's `.part` is in the measure, not in the archives: not "other files".
@@ -152,7 +152,7 @@ def test_files_whose_name_says_no_build_are_unknown_not_archives(tmp_path, build
     for name in ("mystery-a.tar.gz", "mystery-b.tar.gz"):
         state.archives.append(CachedArchive(state.settings.cache_dir / name, 512, None, state="unknown"))
     assert vm.cached_subtitles(state) == ("1 archive · 2.0 KiB · 2 unknown", "1 archive · 2 unknown",
-                                          "1 archive · 2.0 KiB")
+                                          "1 archive · 2.0 KiB", "1 archive")
     # Under a filter that keeps one of them: none of the one archive, one unknown.
     state.view = state.view.replace(filter_text="mystery-a")
     rows = vm.cache_rows(state)
@@ -238,3 +238,17 @@ def test_at_80_columns_a_download_beside_stopped_ones_keeps_every_count(tmp_path
     shown = first_fitting(forms, 34)
     assert "1 archive" in shown and "2 partial" in shown and "1 ↓" in shown, forms
     assert first_fitting(forms, 120) == forms[0]
+
+
+
+def test_a_half_width_pane_at_40_columns_shows_the_count_whole(tmp_path, builds) -> None:
+    """At 40x12 Cached's subtitle was cut by its border to `0 archives · …`: its last form is
+    the count alone (the header says the size). 14 cells: the pane's 20 less its border's."""
+    from pytui.widgets.format import first_fitting
+
+    state = a_state(tmp_path, *builds.values())
+    vm = ViewModel()
+    assert first_fitting(vm.cached_subtitles(state), 14) == "0 archives"
+    a_cached_archive(state, builds[OLD])
+    assert first_fitting(vm.cached_subtitles(state), 14) == "1 archive"
+    assert vm.cached_subtitles(state)[0].startswith("1 archive · ")
