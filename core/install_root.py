@@ -28,7 +28,12 @@ from pathlib import Path
 
 from pytui.core.errors import InstallError
 from pytui.core.fixups import apply_fixups
-from pytui.core.installed import installation_from_dir, list_installed, root_shape_problem
+from pytui.core.installed import (
+    dir_shape_problem,
+    installation_from_dir,
+    list_installed,
+    root_shape_problem,
+)
 from pytui.core.keys import parse_key
 from pytui.core.link_repair import LINKING, MAX_LINKING_RECORDS, linked, record_linking, still_waits
 from pytui.core.models import Build, Installation
@@ -105,7 +110,11 @@ class InstallRoot(RootLocking, RootLinking):
             with os.fdopen(fd, "wb") as f:
                 f.write(b"*")
         except OSError as err:
-            problem = root_shape_problem(self.path)  # a file or a link to nothing put there
+            # A file or a link to nothing put at the root's name, or at `.temp`'s (which was
+            # "cannot write to the install root: already exists; pass another").
+            problem = root_shape_problem(self.path) or dir_shape_problem(
+                self.temp_dir, "the install root's staging dir",
+                "use another root (--install-dir or UV_PYTHON_INSTALL_DIR)")
             if problem is not None:
                 raise InstallError(problem) from None
             # A root that is there but refuses writes (a read-only mount) is not "cannot create".

@@ -85,6 +85,8 @@ def snapshot(*dirs: Path) -> dict[str, tuple]:
                     out[path] = ("link", os.readlink(path))
                 elif stat.S_ISDIR(st.st_mode):
                     out[path] = ("dir",)
+                elif not stat.S_ISREG(st.st_mode):  # a FIFO would block the read
+                    out[path] = ("special", st.st_ino, st.st_mode)
                 else:
                     with open(path, "rb") as f:
                         digest = hashlib.sha256(f.read()).hexdigest()

@@ -39,11 +39,18 @@ def test_init_layout(root: InstallRoot) -> None:
 
 def test_a_root_that_is_there_but_refuses_writes_is_not_said_uncreated(tmp_path: Path) -> None:
     # A read-only mount as --install-dir said "cannot create the install root /mnt/ro": it was
-    # there. (A file named .temp makes the same refusal without a mount.)
+    # there. (A directory without write permission makes the same refusal without a mount.)
+    from fixtures_fs import without_dac_override
+
     there = InstallRoot(tmp_path / "there")
     there.path.mkdir()
+    os.chmod(there.path, 0o555)
+    with without_dac_override(), pytest.raises(InstallError, match=r"^cannot write to the install root "):
+        there.init()
+    # A file named .temp is named as what is wrong (core/installed.dir_shape_problem).
+    os.chmod(there.path, 0o755)
     (there.path / ".temp").write_text("")
-    with pytest.raises(InstallError, match=r"^cannot write to the install root "):
+    with pytest.raises(InstallError, match=r"^the install root's staging dir .*/\.temp is not a directory "):
         there.init()
     (tmp_path / "file").write_text("")
     with pytest.raises(InstallError, match=r"^cannot create the install root "):

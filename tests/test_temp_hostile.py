@@ -8,6 +8,8 @@ import os
 import threading
 from pathlib import Path
 
+import pytest
+from cli_harness import Pytui, assert_clean_failure, snapshot
 from pytui.core.install_root import InstallRoot
 from pytui.core.root_tree import wait_for_removals
 
@@ -45,3 +47,25 @@ def test_wait_for_removals_does_not_block_on_a_fifo(root: InstallRoot) -> None:
     done = threading.Event()
     threading.Thread(target=lambda: (wait_for_removals(root.temp_dir), done.set()), daemon=True).start()
     assert done.wait(60), "wait_for_removals blocked opening a FIFO named *.lock"
+
+
+@pytest.mark.parametrize("shape", ["file", "fifo"])
+def test_a_temp_that_is_no_directory_is_named_as_such(pytui: Pytui, shape: str) -> None:
+    """`.temp` a file or a FIFO: install and uninstall said `cannot write to the install root
+    …: already exists; pass another with --install-dir`, naming neither `.temp` nor its cure."""
+    pytui.add("3.12.8")
+    pytui.add("3.11.9")
+    pytui.call("install", "3.11")
+    temp = pytui.root / ".temp"
+    os.rmdir(temp)
+    if shape == "file":
+        temp.write_text("")
+    else:
+        os.mkfifo(temp)
+    before = snapshot(pytui.root, pytui.bin)
+
+    for args in (("install", "3.12"), ("uninstall", "3.11")):
+        line = assert_clean_failure(pytui.run(*args))
+        assert f"{temp} is not a directory" in line and "remove it" in line, line
+        assert "already exists" not in line, line
+    assert snapshot(pytui.root, pytui.bin) == before
