@@ -170,9 +170,11 @@ FOOTER_PRIORITY: tuple[str, ...] = (
     "refresh",
 )
 
-# Actions of the main screen: blocked while a modal screen is on top.
+# Actions of the main screen: blocked while a modal screen is on top. Not the palette: Ctrl+P
+# opened it over Environments and dialogs as Textual's own binding, before it joined the keymap.
 MAIN_ACTIONS = frozenset(k.action_name for k in KEYMAP
-                         if k.action and k.action != "quit" and not k.table)
+                         if k.action and k.action not in ("quit", "command_palette")
+                         and not k.table)
 
 
 def bound_keys() -> list[Key]:

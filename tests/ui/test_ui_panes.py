@@ -249,6 +249,22 @@ async def test_command_palette_runs_actions(ui_world: UiWorld, opener: str) -> N
         await wait_for(pilot, lambda: app.state.view.all_versions, what="palette toggled all versions")
 
 
+@pytest.mark.parametrize("opener", ["ctrl+p", "colon"])
+async def test_the_palette_opens_over_environments(ui_world: UiWorld, opener: str) -> None:
+    # Ctrl+P opened it there as Textual's binding; once in the keymap it was a main-screen
+    # action, blocked while another screen is on top.
+    from pytui.app.envs_screen import EnvironmentsScreen
+    from textual.command import CommandPalette
+
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="envs")
+        await pilot.press(opener)
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+
+
 async def test_a_colon_in_the_filter_box_is_text(ui_world: UiWorld) -> None:
     from textual.command import CommandPalette
     from textual.widgets import Input
