@@ -2,8 +2,11 @@
 
 A catalog server is hostile until checked: its body is read as raw bytes up to
 `MAX_CATALOG_BYTES` (a larger declared Content-Length is refused before reading), a gzip or
-deflate body the server sends anyway is decoded in bounded pieces, and the whole transfer must
-end within `MAX_FETCH_SECONDS` (each wait for a byte is also bounded by the read timeout).
+deflate body the server sends anyway is decoded in bounded pieces, a body that moves slower than
+the archives' speed floor (`PYTUI_HTTP_SPEED_LIMIT` bytes/s over `PYTUI_HTTP_SPEED_TIME` s) is
+cut, and the whole transfer must end within `MAX_FETCH_SECONDS` (each wait for a byte is also
+bounded by the read timeout). Without the floor a server dripping 50 bytes/s held `pytui list
+--refresh` silent until the deadline.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ import time
 from dataclasses import dataclass
 
 from pytui.core.catalog import MAX_CATALOG_BYTES
-from pytui.core.errors import CatalogError
-from pytui.core.keys import is_digits
+from pytui.core.errors import CatalogError, CatalogFetchError
+from pytui.core.keys import TYPE_CHECKING, is_digits
 from pytui.core.units import format_bytes
 
+if TYPE_CHECKING:
+    from pytui.core.http import TransferLimits
+
 # uv's 3 MB catalog takes ~30 s at 100 KB/s; a server slower than that over the whole
-# transfer is cut.
+# transfer is cut (the speed floor, when on, cuts a slow one sooner).
 MAX_FETCH_SECONDS = 300.0
 _CHUNK = 64 * 1024
 
@@ -41,13 +47,17 @@ def valid_etag(value: object) -> str | None:
 
 def fetch_catalog(client, url: str, *, headers: dict[str, str] | None = None,
                   max_bytes: int | None = None, max_seconds: float | None = None,
-                  what: str = "catalog") -> Fetched:
+                  limits: TransferLimits | None = None, what: str = "catalog") -> Fetched:
     """GET `url` with `client` (an httpx.Client from core.http.make_client); `what` names the
     file in messages (the release-cycle dates are fetched the same way).
 
-    Raises `CatalogError` (one line) for a body over `max_bytes` (default `MAX_CATALOG_BYTES`),
-    a transfer over `max_seconds` (default `MAX_FETCH_SECONDS`) or a content encoding pytui does not read; httpx errors propagate.
+    Raises `CatalogFetchError` (one line) for a body over `max_bytes` (default
+    `MAX_CATALOG_BYTES`), one below the speed floor of `limits` (none without), a transfer over
+    `max_seconds` (default `MAX_FETCH_SECONDS`) or a content encoding pytui does not read;
+    httpx errors propagate.
     """
+    from pytui.core.download_policy import SpeedFloor
+
     max_bytes = MAX_CATALOG_BYTES if max_bytes is None else max_bytes
     max_seconds = MAX_FETCH_SECONDS if max_seconds is None else max_seconds
     started = time.monotonic()
@@ -59,26 +69,46 @@ def fetch_catalog(client, url: str, *, headers: dict[str, str] | None = None,
             return Fetched(status, etag, b"")
         declared = response.headers.get("Content-Length", "")
         if is_digits(declared) and len(declared) < 30 and int(declared) > max_bytes:
-            raise CatalogError(f"{what} {url} is {format_bytes(int(declared))}, more than pytui "
-                               f"reads ({format_bytes(max_bytes)}); check the URL")
+            raise refused(what, url, f"is {format_bytes(int(declared))}, more than pytui reads "
+                                     f"({format_bytes(max_bytes)})", "check the URL")
         decoder = _decoder(response.headers.get("Content-Encoding", ""), url, what)
+        floor = SpeedFloor(limits.speed_limit if limits else 0, limits.speed_time if limits else 1.0, 0)
         chunks: list[bytes] = []
-        total = 0
-        for raw in response.iter_raw(_CHUNK):
+        total = received = 0
+        # iter_raw() without a size: the pieces as they arrive (a size would hold each back
+        # until it filled, so a drip met no check for 64 KiB).
+        for raw in response.iter_raw():
+            received += len(raw)
+            if limits is not None and floor.too_slow(received):
+                raise refused(what, url, f"is slower than {limits.speed_limit} bytes/s for "
+                                         f"{limits.speed_time:g} s (PYTUI_HTTP_SPEED_LIMIT, "
+                                         "PYTUI_HTTP_SPEED_TIME)", _retry_hint(what))
             pieces = [raw] if decoder is None else decoder.feed(raw, max_bytes - total + 1)
             for piece in pieces:
                 total += len(piece)
                 if total > max_bytes:
-                    raise CatalogError(f"{what} {url} is more than {format_bytes(max_bytes)}, the "
-                                       "most pytui reads; check the URL")
+                    raise refused(what, url, f"is more than {format_bytes(max_bytes)}, the most "
+                                             "pytui reads", "check the URL")
                 chunks.append(piece)
             if time.monotonic() - started > max_seconds:
-                hint = ", or use a local copy with --downloads-json" if what == "catalog" else ""
-                raise CatalogError(f"{what} {url} took more than {max_seconds:.0f} s to "
-                                   f"download; try again{hint}")
+                raise refused(what, url, f"took more than {max_seconds:.0f} s to download",
+                              _retry_hint(what))
         if decoder is not None:
             decoder.finish()
     return Fetched(status, etag, b"".join(chunks))
+
+
+def refused(what: str, url: str, cause: str, next_step: str) -> CatalogFetchError:
+    """`catalog URL CAUSE; NEXT STEP`, its cause kept for a line that names the URL itself."""
+    cause_alone = cause.removeprefix("is ")
+    return CatalogFetchError(f"{what} {url} {cause}; {next_step}", cause_alone)
+
+
+def _retry_hint(what: str) -> str:
+    if what != "catalog":
+        return "try again"
+    return ("try again, or point --downloads-json / UV_PYTHON_DOWNLOADS_JSON_URL at a local copy "
+            "(without either, pytui lists its own catalog)")
 
 
 class _BoundedInflate:

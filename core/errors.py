@@ -32,6 +32,8 @@ def describe_network_error(err: BaseException, url: str) -> str:
     """`describe_error`, except when the URL's host name did not resolve (no network): then
     `cannot look up github.com (no network, or no DNS)`, not `ConnectError: [Errno -2] Name
     or service not known`."""
+    if isinstance(err, CatalogFetchError):
+        return err.cause
     host = unresolved_host(err, url)
     if host is not None:
         return unresolved_reason(host)
@@ -125,6 +127,16 @@ class UsageError(PytuiError):
 
 class CatalogError(PytuiError):
     """A catalog source could not be read or parsed."""
+
+
+class CatalogFetchError(CatalogError):
+    """A catalog fetch refused (too big, too slow, an encoding pytui does not read). Its line
+    names the URL and the next step; `cause` is the cause alone, for a line that names the URL
+    and its next step itself (a refresh's), which read them twice."""
+
+    def __init__(self, line: str, cause: str) -> None:
+        super().__init__(line)
+        self.cause = cause
 
 
 class RequestError(UsageError):

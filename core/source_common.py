@@ -11,12 +11,13 @@ from pytui.core.catalog import Catalog, ParsedCatalog
 
 
 def fetch(settings, url: str, what: str, headers: dict[str, str] | None = None):
-    """`catalog_fetch.fetch_catalog` through `core.http.make_client` (OfflineError offline)."""
+    """`catalog_fetch.fetch_catalog` through `core.http.make_client` (OfflineError offline),
+    under the archives' speed floor."""
     from pytui.core.catalog_fetch import fetch_catalog
-    from pytui.core.http import make_client
+    from pytui.core.http import TransferLimits, make_client
 
     with make_client(offline=settings.offline, what=what, env=settings.env) as client:
-        return fetch_catalog(client, url, headers=headers)
+        return fetch_catalog(client, url, headers=headers, limits=TransferLimits.from_env(settings.env))
 
 
 def catalog_from(parsed: ParsedCatalog, source: str, fetched_at: float | None = None) -> Catalog:

@@ -300,7 +300,7 @@ def refresh(settings) -> str | None:
     import httpx
     from pytui.core.catalog_fetch import fetch_catalog
     from pytui.core.errors import CatalogError, OfflineError, describe_network_error
-    from pytui.core.http import make_client
+    from pytui.core.http import TransferLimits, make_client
     from pytui.core.settings import DEFAULT_CATALOG_URL
 
     url = release_cycle_url(settings.env, settings.catalog_url == DEFAULT_CATALOG_URL)
@@ -313,7 +313,7 @@ def refresh(settings) -> str | None:
         with make_client(offline=settings.offline, what="refreshing the release cycle",
                          env=settings.env) as client:
             fetched = fetch_catalog(client, url, max_bytes=MAX_BYTES, max_seconds=MAX_FETCH_SECONDS,
-                                    what="release cycle")
+                                    limits=TransferLimits.from_env(settings.env), what="release cycle")
     except OfflineError:
         return None
     except CatalogError as err:  # too big, too slow, an encoding pytui does not read
