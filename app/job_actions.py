@@ -46,6 +46,8 @@ _TERMINATE_SIGNALS = ("SIGTERM", "SIGHUP")
 class JobActions(AppBase):
     # Set once quitting waits for the running jobs: their ends no longer list the disk.
     _quitting = False
+    # What quitting cancelled, for the terminal after the app ends ("" when no job ran).
+    quit_note = ""
     # uv's "not on your PATH" line was said after an install (once a session).
     _path_hint_said = False
     # The loop that holds the SIGTERM/SIGHUP handlers, while it does.
@@ -264,6 +266,10 @@ class JobActions(AppBase):
 
     async def _quit(self, return_code: int = 0) -> None:
         self._quitting = True
+        from pytui.app.job_view import quit_note
+
+        # Printed by run_tui once the terminal is the shell's again (app/tui.py).
+        self.quit_note = quit_note(self.state.running_jobs())
         await self.runner.shutdown()
         self.exit(return_code=return_code)
 

@@ -100,3 +100,25 @@ def offline_line(state: AppState) -> str:
         goes_on = (f"The downloads of {len(under_way)} builds already under way go on "
                    "(c cancels a job).")
     return f"Offline: no network for what starts from now on; only cached builds install. {goes_on}"
+
+
+def quit_note(running: list[Job]) -> str:
+    """The line left on the terminal after quitting while jobs ran (the question said it, but
+    the shell got no word): what was cancelled and what stays, or "" when nothing ran."""
+    if not running:
+        return ""
+    parts = []
+    installs = [job.title for job in running if job.kind == INSTALL]
+    if installs:
+        noun = "install" if len(installs) == 1 else "installs"
+        parts.append(f"cancelled {len(installs)} {noun} ({', '.join(installs)}); nothing half-"
+                     "installed was left, and a partial download stays in the cache: installing "
+                     "again resumes it")
+    removals = [job.title for job in running if job.kind == UNINSTALL]
+    if removals:
+        noun = "uninstall" if len(removals) == 1 else "uninstalls"
+        parts.append(f"cancelled {len(removals)} {noun} ({', '.join(removals)}); what was not "
+                     "removed yet stays installed")
+    if any(job.kind == VERIFY for job in running):
+        parts.append("stopped the cache verification")
+    return "pytui: quit with jobs running: " + "; ".join(parts)

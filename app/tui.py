@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -107,4 +108,6 @@ def run_tui(args: argparse.Namespace) -> int:
     """`pytui` with no subcommand: run the TUI until the user quits."""
     app = make_app(args.settings)
     result = app.run()
+    if app.quit_note:  # what quitting cancelled, said where the user is now
+        print(app.quit_note, file=sys.stderr)
     return int(result or 0) if app.return_code is None else int(app.return_code)

@@ -210,6 +210,26 @@ async def test_quit_with_running_job_leaves_no_partial_install(ui_world: UiWorld
     assert app.runner.stopped(job.job_id)
     assert not ui_world.installed_dir(SLOW).exists()
     assert ui_world.temp_leftovers() == []
+    # What `pytui` prints once the terminal is the shell's again (the shell got no word).
+    assert app.quit_note == (f"pytui: quit with jobs running: cancelled 1 install ({key}); "
+                             "nothing half-installed was left, and a partial download stays in "
+                             "the cache: installing again resumes it")
+
+
+def test_the_quit_note_names_what_was_cancelled(tmp_path) -> None:
+    from pytui.app.job_view import quit_note
+    from view_state import a_state
+
+    state = a_state(tmp_path)
+    assert quit_note(state.running_jobs()) == ""
+    state.add_job("install", "cpython-3.12.8-linux-x86_64-gnu")
+    state.add_job("uninstall", "cpython-3.11.9-linux-x86_64-gnu")
+    state.add_job("verify", "")
+    note = quit_note(state.running_jobs())
+    assert note.startswith("pytui: quit with jobs running: cancelled 1 install "
+                           "(cpython-3.12.8-linux-x86_64-gnu); ")
+    assert "cancelled 1 uninstall (cpython-3.11.9-linux-x86_64-gnu); what was not removed yet " \
+           "stays installed; stopped the cache verification" in note
 
 
 async def test_verify_removes_a_corrupt_archive(ui_world: UiWorld) -> None:
