@@ -81,7 +81,7 @@ def test_the_cached_subtitle_counts_a_download_as_downloading(tmp_path, builds) 
     assert len(vm.cache_rows(state)) == 2
     assert vm.cached_subtitles(state) == ("1 archive · 1000 B · 1 downloading",
                                           "1 archive · 1 downloading", "1 archive · 1 ↓",
-                                          "1 archive · 1000 B")
+                                          "1 archive · 1000 B", "1 archive")
     # The listing sees its `.part`: the same words.
     part = CachedArchive(state.settings.cache_dir / (builds[OTHER].cache_filename + ".part"),
                          10, builds[OTHER])
