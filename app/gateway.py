@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for th
     from pytui.core.environment import Environment, ScanResult
     from pytui.core.install_root import Uninstalled
     from pytui.core.jobs import InstallResult
+    from pytui.core.link_repair import LinkChanges
     from pytui.core.root_tree import Footprint
     from pytui.core.sources import CatalogRefresh
 
@@ -158,24 +159,24 @@ class CoreGateway:
         return installations
 
     def restore_links(self, settings: Settings, key: str, *, cancel: CancelToken,
-                      on_wait: Callable[[str], None]) -> tuple[list[str], list[str]]:
+                      on_wait: Callable[[str], None]) -> tuple[LinkChanges, list[str]]:
         """Restore the links `key`'s install lacks, as `pytui install` does for a request already
-        installed: (the names this run made, warnings about names something else holds)."""
+        installed: (the links this run changed, warnings about names something else holds)."""
         from pytui.core.install_root import InstallRoot
-        from pytui.core.link_repair import absent_links, behind_links, restore_links
+        from pytui.core.link_repair import LinkChanges, absent_links, behind_links, restore_links
 
         root = InstallRoot(settings.install_root)
         if not absent_links(root.path, settings, key) and not behind_links(
                 root.path, settings, key, [i.key for i in root.installed()]):
-            return [], []
+            return LinkChanges(), []
         try:
             restored = restore_links(root, settings, key, cancel=cancel, on_wait=on_wait)
         except OSError as err:
             from pytui.core.fs_errors import cause
 
             names = ", ".join(absent_links(root.path, settings, key)) or "its links"
-            return [], [f"cannot restore the links of {key} ({names}): {cause(err)}"]
-        return restored.made, restored.links.warnings if restored.links else []
+            return LinkChanges(), [f"cannot restore the links of {key} ({names}): {cause(err)}"]
+        return restored.changes, restored.links.warnings if restored.links else []
 
     def scan_envs(self, settings: Settings, *, cancelled: Callable[[], bool],
                   installed: list[Installation] | None = None) -> ScanResult:

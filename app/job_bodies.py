@@ -23,6 +23,7 @@ from textual.app import App
 if TYPE_CHECKING:
     from pytui.core.download import Downloader
     from pytui.core.environment import Environment
+    from pytui.core.link_repair import LinkChanges
 
 PROGRESS_RATE = 10.0
 
@@ -75,11 +76,11 @@ class JobBodies:
                 build, settings=settings, catalog=catalog, progress=self._reporter(job_id),
                 cancel=cancel, reinstall=reinstall, downloader=downloader,
                 on_warning=warn, on_wait=partial(self._waiting, job_id))
-            restored: list[str] = []
+            changed_links: LinkChanges | None = None
             if result.status == "already":
                 # As `pytui install` for a request already installed: the links a killed run
                 # left out (or a user removed) are made again.
-                restored, link_warnings = self.gateway.restore_links(
+                changed_links, link_warnings = self.gateway.restore_links(
                     settings, build.key, cancel=cancel, on_wait=partial(self._waiting, job_id))
                 for line in link_warnings:
                     warn(line)
@@ -96,7 +97,7 @@ class JobBodies:
                     warn(line)
             from pytui.app.path_hint import executables_text
 
-            summary = install_summary(build.key, result.status, restored,
+            summary = install_summary(build.key, result.status, changed_links,
                                       build.minor_key if upgrade else None, listed=listed,
                                       executables=executables_text(result.installation))
             post(JobEnded(job_id, "done", summary=summary))
@@ -166,18 +167,29 @@ def tui_next_step(line: str, key: str) -> str:
     return line
 
 
-def install_summary(key: str, status: str, restored: list[str], minor_key: str | None,
+def install_summary(key: str, status: str, links: LinkChanges | None, minor_key: str | None,
                     *, listed: bool = False, executables: str = "") -> str:
     """An install job's outcome line (`executables`: ` (python3.13)`, the bin links it made).
-    `already` with no links restored means another uv or
-    pytui process installed it while this job ran (`was already installed` read as if the job
-    had been pointless from the start), or, for `i` on an install `listed` as lacking links,
-    made those links while this job waited for the root's lock."""
+    For a request already installed, what its links went through, each said as it happened
+    (the one place for these words): `restored` for one a killed run left out or a user removed,
+    `made` for a bin link it never had (`--no-bin`, a Python uv run downloaded), `re-pointed`
+    for one that ran an older patch; all read "restored" before. `already` with no links changed
+    means another uv or pytui process installed it while this job ran (`was already installed`
+    read as if the job had been pointless from the start), or, for `i` on an install `listed`
+    as lacking links, made those links while this job waited for the root's lock."""
     if status != "already":
         # The command names it made (` (python3.13)`), as `pytui install` and uv list them.
         summary = f"{status.capitalize()} {key}{executables}"
-    elif restored:
-        summary = f"{key} was already installed; its missing links were restored: {', '.join(restored)}"
+    elif links:
+        done = []
+        if links.restored:
+            many = len(links.restored) > 1
+            done.append(f"its missing link{'s' if many else ''} {'were' if many else 'was'} "
+                        f"restored: {', '.join(links.restored)}")
+        if links.made:
+            done.append(f"its link {', '.join(links.made)} was made (it had none)")
+        done += [f"{name} was re-pointed to it (it ran {runs})" for name, runs in links.repointed]
+        summary = f"{key} was already installed; {'; '.join(done)}"
     elif listed:
         summary = f"{key} was already installed; no link was missing by the time the job ran"
     else:

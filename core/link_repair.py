@@ -229,12 +229,34 @@ def leads_nowhere(path: Path) -> bool:
     return False
 
 
-class Restored:
-    """What `restore_links` did: the names it made (not ones another process made meanwhile)
-    and the bin dir's report (None when bin links are off or `key` is not installed)."""
+class LinkChanges:
+    """What a repair changed, by what happened to each link: `restored`, links a killed run
+    left out or a user removed (the minor-version link, or a bin link its record names);
+    `made`, a bin link that never existed (`--no-bin`, a Python uv run downloaded); `repointed`,
+    (name, the older key it ran) pairs. Only the links this run changed, not ones another process
+    made meanwhile. False when it changed none."""
 
-    def __init__(self, made: list[str], links: BinLinks | None) -> None:
-        self.made = made
+    __slots__ = ("made", "repointed", "restored")
+
+    def __init__(self, restored: Sequence[str] = (), made: Sequence[str] = (),
+                 repointed: Sequence[tuple[str, str]] = ()) -> None:
+        self.restored = list(restored)
+        self.made = list(made)
+        self.repointed = list(repointed)
+
+    def __bool__(self) -> bool:
+        return bool(self.restored or self.made or self.repointed)
+
+    def __repr__(self) -> str:
+        return f"LinkChanges({self.restored!r}, {self.made!r}, {self.repointed!r})"
+
+
+class Restored:
+    """What `restore_links` did: the links it changed and the bin dir's report (None when bin
+    links are off or `key` is not installed)."""
+
+    def __init__(self, changes: LinkChanges, links: BinLinks | None) -> None:
+        self.changes = changes
         self.links = links
 
 
@@ -243,16 +265,16 @@ def restore_links(root: InstallRoot, settings: Settings, key: str, *, force: boo
                   on_wait: Callable[[str], None] | None = None) -> Restored:
     """Point the minor-version link at the highest installed patch and link `key`'s executables
     (with `force`, over whatever holds their names; a link into an older patch, as uv, without),
-    under the root's lock; the record of a killed run's links goes. `made`: the links absent or
-    behind (`behind_links`) before, and no longer."""
+    under the root's lock; the record of a killed run's links goes. `changes`: the links absent
+    or behind (`behind_links`) before, and no longer, by what happened to each."""
     parts = parse_key(key)
     if parts is None:
-        return Restored([], None)
+        return Restored(LinkChanges(), None)
     with root.locked(cancel=cancel, on_wait=on_wait):
         # Looked at under the lock: uv or another pytui may have made them while this waited.
         installed = [i.key for i in root.installed()]
-        before = absent_links(root.path, settings, key)
-        behind = [name for name, _ in behind_links(root.path, settings, key, installed)]
+        missing, unlinked = lacking_links(root.path, settings, key)
+        behind = behind_links(root.path, settings, key, installed)
         root.update_minor_link(parts)
         installation = root.get(key)
         links = None
@@ -262,5 +284,7 @@ def restore_links(root: InstallRoot, settings: Settings, key: str, *, force: boo
             linked(root.path, key)
         after = set(absent_links(root.path, settings, key))
         still = {name for name, _ in behind_links(root.path, settings, key, installed)}
-        return Restored([name for name in before if name not in after]
-                        + [name for name in behind if name not in still], links)
+        return Restored(LinkChanges([name for name in missing if name not in after],
+                                    [name for name in unlinked if name not in after],
+                                    [(name, runs) for name, runs in behind if name not in still]),
+                        links)

@@ -15,7 +15,7 @@ from fixtures_root import UV, archive, install, uv_env
 from pytui.app.gateway import MISSING_LINKS, CoreGateway
 from pytui.core.install_root import InstallRoot
 from pytui.core.keys import parse_key
-from pytui.core.link_repair import linking_record, record_linking, restore_links
+from pytui.core.link_repair import LinkChanges, linking_record, record_linking, restore_links
 from pytui.core.settings import Settings
 
 
@@ -52,7 +52,7 @@ def test_a_run_killed_before_its_bin_link_leaves_it_said_missing_until_made(tmp_
     root.clean_temp(bin_dir=settings.bin_dir)  # a killed run's record is no leftover
     assert _said_missing(settings) == {key: "python3.12"}
     restored = restore_links(root, settings, key)
-    assert restored.made == ["python3.12"]
+    assert (restored.changes.restored, restored.changes.made) == (["python3.12"], [])  # its record says so
     assert _said_missing(settings) == {}
     assert os.listdir(root.temp_dir) == []
 
@@ -112,7 +112,7 @@ def test_links_another_process_made_while_i_waited_are_not_said_restored(tmp_pat
     os.unlink(link)
     assert _said_missing(settings) == {key: "python3.12"}
     waiting = threading.Event()
-    answer: list[tuple[list[str], list[str]]] = []
+    answer: list[tuple[LinkChanges, list[str]]] = []
     fd = os.open(root.lock_path, os.O_RDWR)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # as another pytui holds it between its commit and links
@@ -124,7 +124,7 @@ def test_links_another_process_made_while_i_waited_are_not_said_restored(tmp_pat
     finally:
         os.close(fd)
     worker.join(60)
-    assert answer == [([], [])]
+    assert len(answer) == 1 and not answer[0][0] and answer[0][1] == [], answer
     assert os.readlink(link) == target
     assert os.listdir(root.temp_dir) == []
 

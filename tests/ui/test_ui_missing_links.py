@@ -13,7 +13,7 @@ import os
 
 from pytui.core.jobs import InstallJob
 from pytui.core.keys import parse_key
-from pytui.core.link_repair import record_linking
+from pytui.core.link_repair import LinkChanges, record_linking
 from pytui.widgets.format import short_path
 from pytui.widgets.installed_table import InstalledTable
 from ui_helpers import UiWorld, no_requests, press_install, ready, wait_for
@@ -117,17 +117,28 @@ def test_an_install_another_process_made_meanwhile_is_said_so() -> None:
     from pytui.app.job_bodies import install_summary
 
     key = "cpython-3.12.10-linux-x86_64-gnu"
-    assert install_summary(key, "already", [], None) == (
+    assert install_summary(key, "already", LinkChanges(), None) == (
         f"{key} was installed meanwhile by another uv or pytui process; nothing more to do")
-    assert install_summary(key, "already", ["python3.12"], None) == (
-        f"{key} was already installed; its missing links were restored: python3.12")
+    # Each link as it happened: restored, made for the first time, re-pointed (all read
+    # "its missing links were restored").
+    assert install_summary(key, "already", LinkChanges(["python3.12"]), None) == (
+        f"{key} was already installed; its missing link was restored: python3.12")
+    older = "cpython-3.12.7-linux-x86_64-gnu"
+    assert install_summary(key, "already", LinkChanges(
+            ["cpython-3.12-linux-x86_64-gnu"], ["python3.12"]), None) == (
+        f"{key} was already installed; its missing link was restored: "
+        "cpython-3.12-linux-x86_64-gnu; its link python3.12 was made (it had none)")
+    assert install_summary(key, "already", LinkChanges(repointed=[
+            ("cpython-3.12-linux-x86_64-gnu", older), ("python3.12", older)]), None) == (
+        f"{key} was already installed; cpython-3.12-linux-x86_64-gnu was re-pointed to it (it "
+        f"ran {older}); python3.12 was re-pointed to it (it ran {older})")
     # i on an install listed as lacking links that another process made while the job waited
     # for the root's lock: neither restored by this job nor installed meanwhile.
-    assert install_summary(key, "already", [], None, listed=True) == (
+    assert install_summary(key, "already", None, None, listed=True) == (
         f"{key} was already installed; no link was missing by the time the job ran")
-    assert install_summary(key, "installed", [], None, executables=" (python3.12)") == (
+    assert install_summary(key, "installed", None, None, executables=" (python3.12)") == (
         f"Installed {key} (python3.12)")
-    assert install_summary(key, "installed", [], "cpython-3.12-linux-x86_64-gnu") == (
+    assert install_summary(key, "installed", None, "cpython-3.12-linux-x86_64-gnu") == (
         f"Installed {key}; cpython-3.12-linux-x86_64-gnu now points to it (environments made "
         "through it run the new patch)")
 
@@ -164,7 +175,8 @@ async def test_an_install_made_without_a_bin_link_says_so_as_a_fact_and_i_makes_
             await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
                            what="the job's end")
         job = next(iter(app.state.jobs.values()))
-        assert job.phase == "done" and job.summary.endswith("links were restored: python3.11"), job
+        assert job.phase == "done" and job.summary == (
+            f"{build.key} was already installed; its link python3.11 was made (it had none)"), job
         root = ui_world.settings.install_root
         assert os.path.realpath(bin_dir / "python3.11") == str(root / build.key / "bin" / "python3.11")
         await wait_for(pilot, lambda: not app.state.installation(build.key).extra, what="listed again")
@@ -207,6 +219,8 @@ async def test_a_bin_link_into_an_older_patch_of_the_newest_install_is_said_and_
             await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
                            what="the job's end")
         job = next(iter(app.state.jobs.values()))
-        assert job.phase == "done" and job.summary.endswith("restored: python3.12"), (job.error, job.summary)
+        assert job.phase == "done" and job.summary == (
+            f"{key} was already installed; python3.12 was re-pointed to it (it ran "
+            f"{older.build.key})"), (job.error, job.summary)
         assert os.path.realpath(link) == str(root / key / "bin" / "python3.12")
         await wait_for(pilot, lambda: not app.state.installation(key).extra, what="listed again")
