@@ -10,7 +10,8 @@ saying that History (H) has the rest: the rack scrolled to its end, so on a 40x1
 catalog's refresh failure showed its last lines only, its title and cause above the edge.
 
 On a screen under NARROW_TOAST_BELOW columns (40x12) a toast takes the screen's width, without
-its blank rows, and says at most NARROW_TOAST_LINES lines (History has the rest): at half the
+its blank rows, and says at most NARROW_TOAST_LINES lines (a third of a taller screen's; History
+has the rest): at half the
 width, 16 cells, the refresh failure was 20 lines over the right half of the screen for 10 s,
 and a host name too long for the line was folded inside a name (`githubuserconten` / `t.com`).
 """
@@ -33,7 +34,8 @@ RACK_SCROLLBAR = 1
 # the rack's margin under it.
 TOAST_ROWS_BESIDE_TEXT = 5
 # Under this many columns a toast is the screen's width (app.tcss `Screen.-slim Toast`, no
-# padding rows: TOAST_ROWS_BESIDE_TEXT less 2) and says at most NARROW_TOAST_LINES lines.
+# padding rows: TOAST_ROWS_BESIDE_TEXT less 2) and says at most NARROW_TOAST_LINES lines, or a
+# third of a taller screen's rows (40x24: 7): the 3 of 40x12 hid a first install's PATH note.
 NARROW_TOAST_BELOW = 60
 NARROW_TOAST_LINES = 3
 # The last line of a toast cut to the screen's height (History keeps every toast whole).
@@ -100,7 +102,7 @@ def toast_text_lines(screen_height: int, screen_width: int = 0, title_lines: int
         return 0
     if 0 < screen_width < NARROW_TOAST_BELOW:
         room = screen_height - (TOAST_ROWS_BESIDE_TEXT - 2) - (title_lines - 1)
-        return max(2, min(NARROW_TOAST_LINES, room))
+        return max(2, min(max(NARROW_TOAST_LINES, (screen_height - 3) // 3), room))
     return max(2, screen_height - TOAST_ROWS_BESIDE_TEXT - (title_lines - 1))
 
 

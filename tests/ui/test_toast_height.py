@@ -67,6 +67,8 @@ def test_a_narrow_screens_toast_is_its_width_and_three_lines_at_most() -> None:
     lines = toast_message(REFRESH_FAILED, 40, 12, title="Catalog").split("\n")
     assert len(lines) == NARROW_TOAST_LINES and lines[-1] == MORE_IN_HISTORY, lines
     assert lines[:2] == ["could not refresh the catalog from", "raw.githubusercontent.com/…/"]
+    # A taller narrow screen gives a third of its rows (40x24: 7, the install's PATH note).
+    assert toast_text_lines(24, 40) == 7 and toast_text_lines(12, 40) == NARROW_TOAST_LINES
     # From 60 columns on the bound is the height less the toast's own rows, as before.
     assert MORE_IN_HISTORY not in toast_message(REFRESH_FAILED, 80, 24, title="Catalog")
 
