@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 import time
@@ -109,5 +110,9 @@ def run_tui(args: argparse.Namespace) -> int:
     app = make_app(args.settings)
     result = app.run()
     if app.quit_note:  # what quitting cancelled, said where the user is now
-        print(app.quit_note, file=sys.stderr)
+        from pytui.app.safe_text import shown
+
+        # Escaped: the keys come from a catalog. A terminal that hung up (SIGHUP) is gone.
+        with contextlib.suppress(OSError):
+            print(shown(app.quit_note), file=sys.stderr)
     return int(result or 0) if app.return_code is None else int(app.return_code)

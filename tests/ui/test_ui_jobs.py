@@ -341,3 +341,34 @@ async def test_installing_an_end_of_life_version_warns_once_installed(tmp_path, 
         [note] = [n for n in app._notifications if n.message == line]
         assert note.severity == "warning"
         assert any(e.outcome == "warning" and e.message == line for e in app.history.entries)
+
+
+def test_run_tui_prints_the_quit_note_escaped_and_survives_a_gone_terminal(
+        monkeypatch, capsys) -> None:
+    """The note names keys from a catalog (escaped as every error line is), and after SIGHUP
+    the terminal it would go to is gone: the exit code stays the app's, no traceback."""
+    import argparse
+
+    from pytui.app import tui
+
+    class Ran:
+        quit_note = "pytui: quit with jobs running: cancelled 1 install (cpython-3.12.8\x1b[2J)"
+        return_code = 129
+
+        def run(self) -> None:
+            return None
+
+    monkeypatch.setattr(tui, "make_app", lambda settings: Ran())
+    assert tui.run_tui(argparse.Namespace(settings=None)) == 129
+    said = capsys.readouterr().err
+    assert "\x1b" not in said and said.startswith("pytui: quit with jobs running: cancelled 1")
+
+    class Gone:
+        def write(self, text: str) -> int:
+            raise OSError(5, "Input/output error")
+
+        def flush(self) -> None:
+            raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr("sys.stderr", Gone())
+    assert tui.run_tui(argparse.Namespace(settings=None)) == 129
