@@ -80,9 +80,7 @@ def fetch_catalog(client, url: str, *, headers: dict[str, str] | None = None,
         for raw in response.iter_raw():
             received += len(raw)
             if limits is not None and floor.too_slow(received):
-                raise refused(what, url, f"is slower than {limits.speed_limit} bytes/s for "
-                                         f"{limits.speed_time:g} s (PYTUI_HTTP_SPEED_LIMIT, "
-                                         "PYTUI_HTTP_SPEED_TIME)", _retry_hint(what))
+                raise refused(what, url, f"is {floor.reason}", _retry_hint(what))
             pieces = [raw] if decoder is None else decoder.feed(raw, max_bytes - total + 1)
             for piece in pieces:
                 total += len(piece)

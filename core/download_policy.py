@@ -143,6 +143,13 @@ class SpeedFloor:
         self._start = time.monotonic()
         self._base = have
 
+    @property
+    def reason(self) -> str:
+        """The cause a transfer cut by this floor gives, in the same words for downloads and
+        catalogs (no parentheses: the lines that quote it put causes in them)."""
+        return (f"slower than {self.limit} bytes/s for {self.window:g} s, the floor "
+                "PYTUI_HTTP_SPEED_LIMIT and PYTUI_HTTP_SPEED_TIME set")
+
     def too_slow(self, have: int) -> bool:
         if not self.limit:
             return False

@@ -217,8 +217,7 @@ class UrlReaders:
                 raise Cancelled("download cancelled")
             received += len(piece)
             if floor.too_slow(received):
-                raise TransferFailure(url, f"slower than {limits.speed_limit} bytes/s for {limits.speed_time:g} s "
-                               "(PYTUI_HTTP_SPEED_LIMIT, PYTUI_HTTP_SPEED_TIME)", transient=True, spends=True)
+                raise TransferFailure(url, floor.reason, transient=True, spends=True)
             chunk = piece
             if skip:
                 if len(chunk) <= skip:

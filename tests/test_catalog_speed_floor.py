@@ -17,7 +17,8 @@ from test_catalog import entry, settings_for, uv_json
 # 50 bytes/s of a catalog of more than 100 KB: about 40 minutes, far past the 300 s deadline.
 DRIP = {"rate": 50}
 FLOOR = {"PYTUI_HTTP_SPEED_LIMIT": "1000", "PYTUI_HTTP_SPEED_TIME": "0.5"}
-SAID = "slower than 1000 bytes/s for 0.5 s (PYTUI_HTTP_SPEED_LIMIT, PYTUI_HTTP_SPEED_TIME)"
+# One cause, no parentheses of its own: the refresh line puts it in its own.
+SAID = "slower than 1000 bytes/s for 0.5 s, the floor PYTUI_HTTP_SPEED_LIMIT and PYTUI_HTTP_SPEED_TIME set"
 
 
 def dripped_catalog() -> bytes:
