@@ -35,15 +35,29 @@ def _installed_without_links(ui_world: UiWorld) -> tuple[str, str, str]:
     return build.key, minor, name
 
 
+async def _select_installed(pilot, key: str) -> None:
+    installed = pilot.app.query_one("#installed", InstalledTable)
+    installed.focus()
+    assert installed.select_key(key)
+    await pilot.pause()
+
+
+async def _press_i_without_requests(pilot, ui_world: UiWorld):
+    """`i` on the highlighted install, which must need no download: the job once it ended."""
+    app = pilot.app
+    with no_requests(ui_world.server):
+        await pilot.press("i")
+        await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
+                       what="the job's end")
+    return next(iter(app.state.jobs.values()))
+
+
 async def test_i_restores_the_links_a_killed_install_left_out(ui_world: UiWorld) -> None:
     key, minor, name = _installed_without_links(ui_world)
     app = ui_world.make_app()
     async with app.run_test(size=(160, 40)) as pilot:
         await ready(pilot)
-        installed = app.query_one("#installed", InstalledTable)
-        installed.focus()
-        assert installed.select_key(key)
-        await pilot.pause()
+        await _select_installed(pilot, key)
         from pytui.app.details_view import details
 
         shown = details(app.vm, app.state, "installed", key)
@@ -51,11 +65,7 @@ async def test_i_restores_the_links_a_killed_install_left_out(ui_world: UiWorld)
         fields = dict(shown.fields)
         assert fields["install"].endswith(f"· {name}"), fields
         assert fields["links"] == f"missing: {minor}, {name}; i restores them", fields
-        with no_requests(ui_world.server):
-            await pilot.press("i")
-            await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
-                           what="the job's end")
-        job = next(iter(app.state.jobs.values()))
+        job = await _press_i_without_requests(pilot, ui_world)
         assert job.phase == "done", job.error
         assert job.summary == (f"{key} was already installed; its missing links were restored: "
                                f"{minor}, {name}"), job.summary
@@ -166,15 +176,8 @@ async def test_an_install_made_without_a_bin_link_says_so_as_a_fact_and_i_makes_
             f"no python3.11 in {short_path(bin_dir, ui_world.home)}: i makes it, as `pytui install "
             f"{build.key}` (uv makes none for --no-bin or a Python `uv run` downloaded; a uv run "
             "killed before its links leaves none)"), fields
-        installed = app.query_one("#installed", InstalledTable)
-        installed.focus()
-        assert installed.select_key(build.key)
-        await pilot.pause()
-        with no_requests(ui_world.server):
-            await pilot.press("i")
-            await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
-                           what="the job's end")
-        job = next(iter(app.state.jobs.values()))
+        await _select_installed(pilot, build.key)
+        job = await _press_i_without_requests(pilot, ui_world)
         assert job.phase == "done" and job.summary == (
             f"{build.key} was already installed; its link python3.11 was made (it had none)"), job
         root = ui_world.settings.install_root
@@ -210,15 +213,8 @@ async def test_a_bin_link_into_an_older_patch_of_the_newest_install_is_said_and_
         assert dict(shown.fields)["behind"] == (
             f"python3.12 runs {older.build.key}: i points it here, as `pytui install {key}` and "
             f"`uv python install {key}` do"), shown.fields
-        installed = app.query_one("#installed", InstalledTable)
-        installed.focus()
-        assert installed.select_key(key)
-        await pilot.pause()
-        with no_requests(ui_world.server):
-            await pilot.press("i")
-            await wait_for(pilot, lambda: any(j.ended for j in app.state.jobs.values()),
-                           what="the job's end")
-        job = next(iter(app.state.jobs.values()))
+        await _select_installed(pilot, key)
+        job = await _press_i_without_requests(pilot, ui_world)
         assert job.phase == "done" and job.summary == (
             f"{key} was already installed; python3.12 was re-pointed to it (it ran "
             f"{older.build.key})"), (job.error, job.summary)

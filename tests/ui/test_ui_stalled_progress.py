@@ -11,7 +11,7 @@ import threading
 
 from pytui.core.stalls import STALL_NOTE, STALL_SAID_AFTER
 from pytui.widgets.job_list import JobRow
-from ui_helpers import SIZE, UiWorld, make_world, press_install, ready, stalled_install, wait_for
+from ui_helpers import UiWorld, make_world, stalled_install, wait_for
 
 STALL_AT = 300_000
 
@@ -44,39 +44,27 @@ async def test_a_retry_that_stalls_at_once_counts_its_stall_from_its_answer(
     monkeypatch.setenv("PYTUI_HTTP_SPEED_LIMIT", "0")
     monkeypatch.setenv("PYTUI_HTTP_BACKOFF", "0.001")
     world = make_world(tmp_path, http_server, world_archives)
-    build = world.build("3.12.8")
-    path = build.url.split(http_server.base_url, 1)[1]
+    path = world.build("3.12.8").url.split(http_server.base_url, 1)[1]
     # The first answer stalls after fewer bytes than a free retry needs (MIN_PROGRESS) and
     # fails when the test says: a retry with a note and a wait.
     first_fails = threading.Event()
-    http_server.set_faults(path, rate=None, stall_at=30_000, stall_seconds=3600, stall_release=first_fails)
     now = [1_755_600_000.0]
-    app = world.make_app(clock=lambda: now[0])
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            await ready(pilot)
-            await press_install(pilot, build.key)
+    async with stalled_install(world, 30_000, faults={"stall_release": first_fails},
+                               clock=lambda: now[0]) as (pilot, job):
+        app = pilot.app
+        now[0] += 30  # the read that timed out and the retry's wait
+        http_server.set_faults(path, stall_at=0, stall_times=-1, stall_release=None)
+        first_fails.set()
 
-            def job():
-                return next((j for j in app.state.jobs.values() if j.key == build.key), None)
+        def answered() -> bool:
+            retried = any("retrying in" in entry.message for entry in app.history.entries)
+            # After the retry's note, only a progress report (its answer) clears the note.
+            return retried and http_server.count(path) == 2 and job().note == ""
 
-            await wait_for(pilot, lambda: job() is not None and job().done == 30_000,
-                           what=f"the first answer's bytes: {job() and (job().phase, job().done)}")
-            now[0] += 30  # the read that timed out and the retry's wait
-            http_server.set_faults(path, stall_at=0, stall_times=-1, stall_release=None)
-            first_fails.set()
-
-            def answered() -> bool:
-                retried = any("retrying in" in entry.message for entry in app.history.entries)
-                # After the retry's note, only a progress report (its answer) clears the note.
-                return retried and http_server.count(path) == 2 and job().note == ""
-
-            await wait_for(pilot, answered, what=f"the retry's answer: {job().note!r}")
-            now[0] += STALL_SAID_AFTER + 1
-            row = pilot.app.query_one(f"#job-{job().job_id}", JobRow)
-            await wait_for(pilot, lambda: row.view.note.startswith(STALL_NOTE),
-                           what=f"the row's note: {row.view.note!r}")
-            assert row.view.note.startswith(f"{STALL_NOTE}6 s: "), row.view.note
-            assert job().running and job().done == 30_000
-    finally:
-        http_server.stop()  # wakes the stalled handler
+        await wait_for(pilot, answered, what=f"the retry's answer: {job().note!r}")
+        now[0] += STALL_SAID_AFTER + 1
+        row = app.query_one(f"#job-{job().job_id}", JobRow)
+        await wait_for(pilot, lambda: row.view.note.startswith(STALL_NOTE),
+                       what=f"the row's note: {row.view.note!r}")
+        assert row.view.note.startswith(f"{STALL_NOTE}6 s: "), row.view.note
+        assert job().running and job().done == 30_000
