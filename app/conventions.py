@@ -81,12 +81,14 @@ class ConventionKeys(AppBase):
         # screen.set_focus, not widget.focus(): that one is deferred, and a key typed right
         # after (`3x`) would act on the pane that had focus before.
         if pane == "jobs":
-            rows = list(self.query_one("#jobs", JobList).query(JobRow))
-            if not rows:
-                self.notify("No jobs yet: the Jobs panel lists them once one starts.")
-                return
+            jobs = self.query_one("#jobs", JobList)
+            rows = list(jobs.query(JobRow))
             focused = self.focused
-            self.screen.set_focus(focused if isinstance(focused, JobRow) else rows[0])
+            # With no job the panel itself, its hint saying how one starts: Tab stops there
+            # too, and `4` refused it with a toast (as k9s and lazygit, a number goes to its
+            # pane whether it lists anything or not).
+            self.screen.set_focus(focused if isinstance(focused, JobRow) else
+                                  rows[0] if rows else jobs)
             return
         if pane == "details":  # to scroll it (it keeps showing the row it showed)
             self.screen.set_focus(self.query_one("#details"))

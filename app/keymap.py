@@ -113,8 +113,9 @@ KEYMAP: tuple[Key, ...] = (
         "history: every job and operation of this session with its full outcome",
         # Not in the footer (it would push Quit out at 120 columns); failures point to it.
         show=False),
-    Key("", "", "Tab", "", "move between panes, Details and jobs (Details follows the "
-        "highlighted row or job; focused, ↑/↓ and PgUp/PgDn scroll it)", palette=False),
+    Key("", "", "Tab", "", "move between the panes shown, Details and the Jobs panel (an "
+        "empty one too; Details follows the highlighted row or job; focused, ↑/↓ and PgUp/PgDn "
+        "scroll it)", palette=False),
     # lazygit's keys for the next and previous panel (they did nothing here).
     Key("l", "focus_next", "h / l", "Next pane", "previous / next pane (as Shift+Tab / Tab)",
         show=False, palette=False),
@@ -128,8 +129,8 @@ KEYMAP: tuple[Key, ...] = (
     Key("G,end", "scroll_bottom", "G / End", "Last", "last row of the table or job (the end of a "
         "text)", show=False, palette=False, table=True),
     Key("1", "focus_pane('available')", "1 / 2 / 3 / 4 / 5", "Available",
-        "jump to the Available / Cached / Installed pane / the Jobs panel / Details (to scroll "
-        "it)", show=False, palette=False),
+        "jump to the Available / Cached / Installed pane / the Jobs panel (with no job too, as "
+        "Tab) / Details (to scroll it)", show=False, palette=False),
     Key("2", "focus_pane('cached')", "", "Cached", "", show=False, palette=False),
     Key("3", "focus_pane('installed')", "", "Installed", "", show=False, palette=False),
     Key("4", "focus_pane('jobs')", "", "Jobs", "", show=False, palette=False),

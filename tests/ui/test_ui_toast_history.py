@@ -1,6 +1,6 @@
 """Every notification is in History (`H`), and a dialog does not leave a pile of them behind.
 
-The echoes of a key (the offline toggle's Mode line, "No jobs yet", a refusal) had no History
+The echoes of a key (the offline toggle's Mode line, a refusal) had no History
 entry, so a dialog that dismissed them (app/toast_gate.py) lost them; and the toasts held while
 a dialog was open all showed when it closed, each for its whole time."""
 
@@ -18,7 +18,7 @@ async def test_the_echo_of_a_key_dismissed_by_a_dialog_is_in_history(ui_world: U
     app = ui_world.make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot)
-        await pilot.press("o", "4")  # offline; the Jobs pane with no job
+        await pilot.press("o", "o")  # offline, then online again
         await wait_for(pilot, lambda: len(app._notifications) == 2, what="two notifications")
         await pilot.press("H")
         await wait_for(pilot, lambda: app.screen.id == "history", what="History")
@@ -27,7 +27,7 @@ async def test_the_echo_of_a_key_dismissed_by_a_dialog_is_in_history(ui_world: U
                  if e.kind == "note"]
         assert notes == [
             ("note", "Mode", "info", "Offline: no network; only cached builds install."),
-            ("note", "pytui", "info", "No jobs yet: the Jobs panel lists them once one starts."),
+            ("note", "Mode", "info", "Online: downloads and catalog refresh allowed."),
         ], notes
         assert len(app.screen.query(".history-entry")) == 2
 
