@@ -130,6 +130,8 @@ class Confirm:
     # The same question decided again on a newer state (a scan ended while it was open, or
     # at yes): the app asks again when the answer changed (job_actions.redecide_questions).
     recheck: Callable[[AppState], Decision] | None = field(default=None, compare=False)
+    # Shorter whole forms of the title, for a dialog too narrow for it (widgets/fitted_line).
+    short_titles: tuple[str, ...] = ()
 
 
 Action = (StartInstall | StartUninstall | StartPurge | StartVerify | StartUpgrade | StartPrune

@@ -213,7 +213,8 @@ class JobActions(AppBase):
     def _ask(self, decision: decide.Confirm, *, again: bool = False) -> None:
         lines = ((decide.Line(ASKED_AGAIN, strong=True),) if again else ()) + decision.lines
         modal = screens.ConfirmModal(decision.title, lines, confirm=decision.confirm,
-                                     danger=decision.danger, id=decision.name)
+                                     danger=decision.danger, id=decision.name,
+                                     short_titles=decision.short_titles)
         self._open_questions()[modal] = decision
         self.push_screen(modal, callback=partial(self._confirmed, modal))
 
@@ -237,11 +238,12 @@ class JobActions(AppBase):
             if isinstance(now, decide.Confirm) and decide.same_answer(now, shown):
                 # Only a check's status line came or went: updated, not "changed".
                 self._open_questions()[modal] = now
-                modal.ask_again(now.title, now.lines, changed=False)
+                modal.ask_again(now.title, now.lines, changed=False, short_titles=now.short_titles)
                 continue
             if isinstance(now, decide.Confirm):
                 self._open_questions()[modal] = now
-                modal.ask_again(now.title, (decide.Line(CHANGED, strong=True), *now.lines))
+                modal.ask_again(now.title, (decide.Line(CHANGED, strong=True), *now.lines),
+                                short_titles=now.short_titles)
             elif self.screen is modal:  # nothing to ask any more: say why instead
                 del self._open_questions()[modal]
                 modal.dismiss(False)

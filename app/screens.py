@@ -202,9 +202,11 @@ class ConfirmModal(ToastFreeDialog[bool]):
     ]
 
     def __init__(self, title: str, lines: Sequence[str | Text | Line], *, confirm: str = "Yes",
-                 cancel: str = "Cancel", danger: bool = True, id: str | None = None) -> None:  # noqa: A002
+                 cancel: str = "Cancel", danger: bool = True, id: str | None = None,  # noqa: A002
+                 short_titles: Sequence[str] = ()) -> None:
         super().__init__(id=id)
         self._title = title
+        self._short_titles = tuple(short_titles)  # shorter whole forms, for a narrow dialog
         self._lines = [_line_text(line) for line in lines]
         self._confirm = confirm
         self._cancel = cancel
@@ -217,7 +219,7 @@ class ConfirmModal(ToastFreeDialog[bool]):
         # It scrolls when its lines are taller than the screen (a path thousands of characters
         # long, a small terminal); its buttons, docked at its foot, stay in view.
         with VerticalScroll(classes="dialog confirm-dialog"):
-            yield Label(self._title, classes="dialog-title")
+            yield _title((self._title, *self._short_titles))
             for line in self._lines:
                 yield Static(Folded(line), classes="dialog-line", markup=False)
             # Shown when the question changed under a `y` (`_changed_under_yes`).
@@ -242,11 +244,13 @@ class ConfirmModal(ToastFreeDialog[bool]):
         return self._title, [line.plain if isinstance(line, Text) else line
                              for line in self._lines]
 
-    def ask_again(self, title: str, lines: Sequence[str | Text | Line], *, changed: bool = True) -> None:
+    def ask_again(self, title: str, lines: Sequence[str | Text | Line], *, changed: bool = True,
+                  short_titles: Sequence[str] = ()) -> None:
         """Show a changed question in place. A yes typed before it is drawn (queued behind the
         news that changed it) is not taken as a yes to it; unless only a status line changed
         (`changed` False): the answer is the same."""
         self._title = title
+        self._short_titles = tuple(short_titles)
         self._lines = [_line_text(line) for line in lines]
         if not self.query(".confirm-dialog"):
             return  # not composed yet (news landing as it opens): compose draws these
@@ -257,7 +261,7 @@ class ConfirmModal(ToastFreeDialog[bool]):
                 before=self.query_one("#dialog-news"))  # the lines stay above the news
             return
         self._drawn_at = None
-        self.query_one(".dialog-title", Label).update(title)
+        self.query_one(".dialog-title", FittedLine).show((title, *self._short_titles))
         self.query(".dialog-line").remove()
         mounted = self.query_one(".confirm-dialog").mount(
             *[Static(Folded(line), classes="dialog-line", markup=False) for line in self._lines],

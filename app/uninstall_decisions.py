@@ -56,7 +56,17 @@ def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
     lines += _breaking_lines(state, installation)
     return Confirm(f"Uninstall {installation.key}?", tuple(lines), confirm="Uninstall",
                    then=StartUninstall(installation), name="confirm-uninstall",
-                   recheck=partial(_redecide_uninstall, installation.key))
+                   recheck=partial(_redecide_uninstall, installation.key),
+                   short_titles=uninstall_titles(installation))
+
+
+def uninstall_titles(installation: Installation) -> tuple[str, ...]:
+    """The uninstall question's shorter titles, each naming the version whole (`Uninstall
+    3.12.8?`, `Remove 3.13.1+freethreaded?`, `3.12.8?`): at 20x8 and 40x12 the whole key's
+    title was cut inside the key (`Uninstall cpyt…`), and the line naming it below was
+    scrolled out of view by the buttons."""
+    version = installation.key.removesuffix(f"-{installation.platform}").removeprefix("cpython-")
+    return (f"Uninstall {version}?", f"Remove {version}?", f"{version}?")
 
 
 def decide_delete(state: AppState, pane: str, key: str | None) -> Decision:

@@ -1,0 +1,50 @@
+"""The uninstall question on a small screen: at 20x8 its title was cut inside the key
+(`Uninstall cpyt…`) and the line naming it scrolled below the buttons; at 40x12 the title ended
+`…linux-x86…`. It gives way to a whole form naming the version (`Uninstall 3.11.11?`,
+`Remove 3.11.11?`), both choices below it; 80x24 keeps the whole key."""
+
+from __future__ import annotations
+
+import pytest
+from pytui.app.screens import ConfirmModal
+from pytui.app.uninstall_decisions import uninstall_titles
+from pytui.core.models import Installation
+from test_ui_conventions import _fake_install
+from test_ui_dialog_fit import screen_text
+from textual.widgets import Button
+from ui_helpers import UiWorld, ready, wait_for
+
+KEY = "cpython-3.11.11-linux-x86_64-gnu"
+
+
+def test_the_short_titles_name_the_version_and_its_variant(ui_world: UiWorld) -> None:
+    build = ui_world.build("3.11.11")
+    assert uninstall_titles(Installation(build, ui_world.installed_dir("3.11.11"))) == (
+        "Uninstall 3.11.11?", "Remove 3.11.11?", "3.11.11?")
+    threaded = build._replace(variant="freethreaded")
+    assert uninstall_titles(Installation(threaded, ui_world.installed_dir("3.11.11")))[0] == \
+        "Uninstall 3.11.11+freethreaded?"
+
+
+@pytest.mark.parametrize(("size", "title"), [((20, 8), "Remove 3.11.11?"),
+                                             ((40, 12), "Uninstall 3.11.11?"),
+                                             ((80, 24), f"Uninstall {KEY}?")])
+async def test_the_uninstall_question_names_what_goes_and_both_choices(
+        ui_world: UiWorld, size: tuple[int, int], title: str) -> None:
+    _fake_install(ui_world, "3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("3")
+        await wait_for(pilot, lambda: app.query_one("#installed").row_count > 0,
+                       what="the install listed")
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        await pilot.pause()
+        screen = app.screen
+        rows = [row.strip(" │") for row in screen_text(app).splitlines()]
+        assert title in rows, rows
+        assert "Uninstall (y)" in "\n".join(rows) and "Cancel (n)" in "\n".join(rows), rows
+        for button_id in ("#yes", "#no"):
+            region = screen.query_one(button_id, Button).region
+            assert region.height > 0 and region.bottom <= size[1] - 1, (button_id, region)
