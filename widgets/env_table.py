@@ -7,7 +7,7 @@ down to its version (`cpython-3.14.0rc1…`, never inside it), then how it is us
 word: `pinned…`), then the kind (to its short form: `virtualenvwrapper` -> `wrapper`, never
 cut), then the path down to its end; narrower still (40 columns), How and Kind give way whole
 (the detail under the table says both) and the key to its version alone (`3.12.8`), and the
-path takes back what they leave; Status is never cut. They are re-fitted whenever the rows or
+path takes back what they leave (a pin's: `…/pinned/.python…`); Status is never cut. They are re-fitted whenever the rows or
 the width change.
 """
 
@@ -224,13 +224,32 @@ def _with_project_start(path: str, tail: str, width: int) -> str:
     project = before[1]
     room = width - len(ELLIPSIS + "/") - len(ELLIPSIS) - len(tail)
     if room < PROJECT_START:
-        return ELLIPSIS + tail
+        return _with_last_word(project, tail[1:], width) or ELLIPSIS + tail
     start = project[:room]
     # After a whole word (`legacy-project`) when the cut leaves one of at least PROJECT_START.
     word_end = max(start.rfind(sep) for sep in "-_. ")
     if project[room:room + 1] not in "-_. " and word_end >= PROJECT_START:
         start = start[:word_end]
     return f"{ELLIPSIS}/{start}{ELLIPSIS}{tail}"
+
+
+def _with_last_word(project: str, last: str, width: int) -> str | None:
+    """`…/pinned/.python…`: the project dir (or its start: `…/paymen…/.python…`) and the last
+    part's first word, when the last part whole leaves the project no room. Every pin ends in
+    `.python-version`, so at 40 columns each read `…/.python-version`: which project's pin?
+    None for a last part of one word (`.venv`) or when fewer than PROJECT_START letters of the
+    project fit, or for a last part that names the environment itself (`old-notebooks` in
+    `~/.virtualenvs`; a dot file's name is the same in every project)."""
+    word_end = min((at for at in (last.find(sep, 1) for sep in "-_ ") if at > 0), default=-1)
+    if word_end < 0 or not last.startswith("."):
+        return None
+    end = f"/{last[:word_end]}{ELLIPSIS}"
+    if len(ELLIPSIS + "/" + project + end) <= width:
+        return f"{ELLIPSIS}/{project}{end}"
+    room = width - len(ELLIPSIS + "/") - len(ELLIPSIS) - len(end)
+    if room < PROJECT_START:
+        return None
+    return f"{ELLIPSIS}/{project[:room]}{ELLIPSIS}{end}"
 
 
 def _project_kept(path: str, head: int) -> str:

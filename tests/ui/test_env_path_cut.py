@@ -115,3 +115,20 @@ def test_a_long_project_name_keeps_its_start_when_its_whole_form_does_not_fit() 
     assert _fitted_path(path, head, 14) == f"{ELLIPSIS}/api/.venv"
     for width in range(1, 45):
         assert len(_fitted_path(path, head, width)) <= width
+
+
+def test_a_cut_pin_keeps_its_project_and_says_pin() -> None:
+    """At 40 columns the Path column has 17 cells: `~/code/pinned/.python-version` read
+    `…/.python-version` (whose pin?). The project stays, the last part gives way to its first
+    word; a longer project name to its start."""
+    pin = "~/code/pinned/.python-version"
+    assert _fitted_path(pin, project_start(pin), 17) == f"{ELLIPSIS}/pinned/.python{ELLIPSIS}"
+    shop = "~/code/payments-gateway/.python-version"
+    assert _fitted_path(shop, project_start(shop), 17) == \
+        f"{ELLIPSIS}/payme{ELLIPSIS}/.python{ELLIPSIS}"
+    # Room for the last part whole: as before; a one-word last part (`.venv`) as before.
+    assert _fitted_path(pin, project_start(pin), 24) == f"{ELLIPSIS}/pinned/.python-version"
+    assert _fitted_path("~/code/app/.venv", project_start("~/code/app/.venv"), 11) == \
+        f"{ELLIPSIS}/app/.venv"
+    for width in range(1, 30):
+        assert len(_fitted_path(shop, project_start(shop), width)) <= width

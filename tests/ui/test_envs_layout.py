@@ -225,6 +225,9 @@ async def test_at_40_columns_every_row_keeps_its_status_and_its_project() -> Non
         deep = next(cells for key, cells in zip(table.row_keys, rows, strict=True)
                     if "billing-backend" in str(key))
         assert "clien" in deep[0], rows  # ~/work/clients/…: its project, not its end alone
+        pin = next(cells for key, cells in zip(table.row_keys, rows, strict=True)
+                   if str(key).endswith(".python-version"))
+        assert pin[0] == "…/pinned/.python…", rows  # was `…/.python-version`: whose pin?
         assert "3.12.8" in {cells[2] for cells in rows}
 
 
