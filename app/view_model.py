@@ -15,6 +15,7 @@ from pytui.app import details_view, subtitles
 from pytui.app.envs_view import used_by_counts
 from pytui.app.filter import FilterIndex, FilterTerm, matches, parse_filter
 from pytui.app.filter_hint import NewestOfGroup, widen_hint
+from pytui.app.installed_labels import installed_labels
 from pytui.app.job_view import percent
 from pytui.app.sorting import sort_rows
 from pytui.app.state import INSTALL, UNINSTALL, AppState, Job
@@ -373,10 +374,11 @@ class ViewModel:
         terms = self.terms(state)
         used = used_by_counts(state)
         installed = state.installed_keys
-        rows = []
+        rows, shown = [], []
         for installation in state.installations:
             if terms and not matches(terms, installation.key, installation):
                 continue
+            shown.append(installation)
             update = ""
             newer = self.update_for(state, installation)
             update_installed = newer is not None and newer.key != installation.key \
@@ -395,6 +397,9 @@ class ViewModel:
                                      update_installed=update_installed, busy=busy,
                                      used_by=None if used is None else used.get(installation.key, 0),
                                      support=self.support(state, installation)))
+        # Where the whole key does not fit, its version (app/installed_labels.py).
+        labels = installed_labels(shown, state.host)
+        rows = [row.replace(label=label) for row, label in zip(rows, labels, strict=True)]
         return sort_rows("installed", rows, state.sort_of("installed"))
 
     # The Cached and Installed subtitles (app/subtitles.py), beside the rows they count.

@@ -11,6 +11,7 @@ from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import InstalledRow
 from pytui.widgets.support_cell import SUPPORT_STYLES, support_cell
 from pytui.widgets.table_cells import FormText
+from rich.cells import cell_len
 from rich.text import Text
 
 __all__ = ["InstalledRow", "InstalledTable"]
@@ -75,7 +76,7 @@ def _cells(row: InstalledRow) -> Row:
     else:
         update = Text("—", style="dim")
     return row.key, (
-        Text(row.key),
+        _key_cell(row),
         Text(human_size(row.size) if row.size is not None else "…", justify="right"),
         Text("…" if row.used_by is None else str(row.used_by) if row.used_by else "—",
              style="dim" if not row.used_by else "", justify="right"),
@@ -83,3 +84,12 @@ def _cells(row: InstalledRow) -> Row:
         support_cell(row.support),
         Text(row.build or "—"),
     )
+
+
+def _key_cell(row: InstalledRow) -> Text:
+    """The key; where it does not fit (120 columns and narrower), the row's label (`3.13.1`,
+    app/installed_labels.py): the version whole, not `cpython-3.13.1-li…`. Details shows the
+    whole key."""
+    if not row.label or cell_len(row.label) >= cell_len(row.key):
+        return Text(row.key)
+    return FormText(row.key, short=Text(row.label))

@@ -126,7 +126,7 @@ class CacheRow(FrozenRecord):
 
 class InstalledRow(FrozenRecord):
     __slots__ = ("key", "build", "size", "update", "update_installed", "busy", "used_by",
-                 "support")
+                 "support", "label")
     key: str
     build: str | None
     # Bytes on disk; None while still being measured.
@@ -142,10 +142,13 @@ class InstalledRow(FrozenRecord):
     used_by: int | None
     # Its minor version's support status (None: not CPython, or no dates for it).
     support: SupportView | None
+    # What the Key column says where the whole key does not fit (`3.13.1`, `3.13.1t`,
+    # app/installed_labels.py); "" for the key, cut.
+    label: str
 
     def __init__(self, key: str, build: str | None, size: int | None, update: str = "",
                  update_installed: bool = False, busy: str = "", used_by: int | None = None,
-                 support: SupportView | None = None) -> None:
+                 support: SupportView | None = None, label: str = "") -> None:
         _set = object.__setattr__
         _set(self, "key", key)
         _set(self, "build", build)
@@ -155,6 +158,7 @@ class InstalledRow(FrozenRecord):
         _set(self, "busy", busy)
         _set(self, "used_by", used_by)
         _set(self, "support", support)
+        _set(self, "label", label)
 
 
 class EnvRow(FrozenRecord):
