@@ -7,7 +7,8 @@ down to its version (`cpython-3.14.0rc1…`, never inside it), then how it is us
 word: `pinned…`), then the kind (to its short form: `virtualenvwrapper` -> `wrapper`, never
 cut), then the path down to its end; narrower still (40 columns), How and Kind give way whole
 (the detail under the table says both) and the key to its version alone (`3.12.8`), and the
-path takes back what they leave (a pin's: `…/pinned/.python…`); Status is never cut. They are re-fitted whenever the rows or
+path takes back what they leave (a pin's: `…/pinned/.python…`); under 40 columns the key
+gives way whole too and the path down to `…/.venv`. Status is never cut. They are re-fitted whenever the rows or
 the width change.
 """
 
@@ -42,8 +43,11 @@ CPYTHON = "cpython-"
 # At 40 columns every step left the table 20 cells too wide: each path cut to `…/api/.venv`
 # (which project?), How cut and Status past the edge. Then How and Kind give way whole and the
 # key to its version, and the path takes back the cells they leave (up to its whole length).
+# At 20 columns even that overflowed (Key cut to `3.1`, Status past the edge): the key gives
+# way whole too, and the path down to `…/.venv`, so each row's Status shows; the detail under
+# the table names the highlighted row whole.
 GIVE_WAY = ((PATH, PROJECT), (KEY, VERSION), (HOW, SHORT_HOW), (KIND, SHORT_KIND), (PATH, 14),
-            (HOW, WHOLE), (KIND, WHOLE), (KEY, KEY_VERSION))
+            (HOW, WHOLE), (KIND, WHOLE), (KEY, KEY_VERSION), (KEY, WHOLE), (PATH, 7))
 # A kind's short form, for a Kind column too narrow for the whole word (never cut).
 KIND_SHORT = {"virtualenvwrapper": "wrapper"}
 # Cells of padding around each cell (DataTable's cell_padding on both sides), and the

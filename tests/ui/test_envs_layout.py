@@ -231,6 +231,28 @@ async def test_at_40_columns_every_row_keeps_its_status_and_its_project() -> Non
         assert "3.12.8" in {cells[2] for cells in rows}
 
 
+@pytest.mark.parametrize("width", [20, 24, 30])
+async def test_under_40_columns_each_row_keeps_its_path_and_status(width: int) -> None:
+    """At 20 columns the table ran past its edge after every step (Key cut to `3.1`, Status not
+    shown): the key gives way whole too and the path down to `…/.venv`; the detail under the
+    table names the highlighted row whole."""
+    app = _Host()
+    async with app.run_test(size=(width, 12)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EnvironmentsScreen)
+        await pilot.pause()
+        table = screen.table
+        lines = [line.rstrip() for line in _text_of(table).splitlines() if line.strip()]
+        assert lines[0].split() == ["Path", "Status"], lines
+        assert len(lines) >= 3
+        for line in lines[1:]:
+            assert line.endswith(("ok", "✗ broken", "unmet")), lines
+            assert line.startswith((" ~/", " …")), lines
+        assert table.virtual_size.width <= table.size.width, (table.virtual_size, table.size)
+        assert screen.query_one("#envs-detail").display
+
+
 async def test_a_tiny_screen_keeps_rows_of_the_table() -> None:
     """At 20x8 the detail (its least height) left the table its column names and no row: under
     10 rows the detail gives way."""
