@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from pytui.app.state import INSTALL, VERIFY, AppState, Job
+from pytui.core.keys import KeyFields
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.widgets.format import human_size, short_path
 from pytui.widgets.rows import cached_row_key
@@ -132,6 +133,14 @@ class Confirm:
     recheck: Callable[[AppState], Decision] | None = field(default=None, compare=False)
     # Shorter whole forms of the title, for a dialog too narrow for it (widgets/fitted_line).
     short_titles: tuple[str, ...] = ()
+
+
+def key_titles(verbs: tuple[str, ...], key: KeyFields) -> tuple[str, ...]:
+    """A question's shorter titles about one key, each naming its version whole (`Uninstall
+    3.12.8?`, `Remove 3.13.1+freethreaded?`, `3.12.8?`): at 20x8 and 40x12 the whole key's
+    title was cut inside the key (`Uninstall cpyt…`)."""
+    version = key.key.removesuffix(f"-{key.platform}").removeprefix("cpython-")
+    return (*(f"{verb} {version}?" for verb in verbs), f"{version}?")
 
 
 Action = (StartInstall | StartUninstall | StartPurge | StartVerify | StartUpgrade | StartPrune

@@ -20,6 +20,7 @@ from pytui.app.decisions import (
     StartInstall,
     StartUpgrade,
     archive_named,
+    key_titles,
 )
 from pytui.app.gateway import BEHIND, MISSING_LINKS, UNLINKED
 from pytui.app.state import AppState
@@ -60,7 +61,7 @@ def decide_install(state: AppState, vm: ViewModel, pane: str, key: str | None, *
         return _confirm_install(
             state, StartInstall(build, reinstall=True), f"Reinstall {build.key}?",
             f"from build {installation.build} to build {build.build} (the catalog's newer "
-            "build of the same version); the install is replaced in place")
+            "build of the same version); the install is replaced in place", ("Reinstall",))
     refused = _refuse_start(state, build)
     if refused is not None:
         return refused
@@ -68,7 +69,8 @@ def decide_install(state: AppState, vm: ViewModel, pane: str, key: str | None, *
     if not ask and not _eol_question(state, build):
         return action  # an end-of-life version is asked about, also on `i`
     return _confirm_install(state, action, f"Install {build.key}?",
-                            f"into {short_path(state.settings.install_root, state.home)}")
+                            f"into {short_path(state.settings.install_root, state.home)}",
+                            ("Install",))
 
 
 def _decide_update(state: AppState, vm: ViewModel, key: str) -> Decision:
@@ -90,7 +92,7 @@ def _decide_update(state: AppState, vm: ViewModel, key: str) -> Decision:
         return _confirm_install(
             state, StartInstall(newer, reinstall=True), f"Reinstall {key}?",
             f"from build {installation.build} to build {newer.build}; "
-            "the install is replaced in place")
+            "the install is replaced in place", ("Reinstall",))
     if newer.key in state.installed_keys:
         return Refuse(already_upgraded_message(installation, newer), severity="information")
     refused = _refuse_start(state, newer)
@@ -148,7 +150,10 @@ def _cached_now(state: AppState, build: Build) -> CachedArchive | None:
     return archive if archive is not None and os.path.isfile(archive.path) else None
 
 
-def _confirm_install(state: AppState, action: StartInstall, title: str, what: str) -> Confirm:
+def _confirm_install(state: AppState, action: StartInstall, title: str, what: str,
+                     verbs: tuple[str, ...] = ()) -> Confirm:
+    """`verbs`: the title's verb for its shorter forms naming the version (`Install 3.12.8?`),
+    when the title names the build's key (the question's lines do not)."""
     build = action.build
     cached = _cached_now(state, build)
     if cached is not None:
@@ -160,7 +165,8 @@ def _confirm_install(state: AppState, action: StartInstall, title: str, what: st
     question = _eol_question(state, build)
     eol = (Line(question, strong=True),) if question else ()
     return Confirm(title, (Line(what), source, *eol), confirm="Install", then=action,
-                   danger=False, name="confirm-install")
+                   danger=False, name="confirm-install",
+                   short_titles=key_titles(verbs, build) if verbs else ())
 
 
 def _download_source(state: AppState, build: Build) -> Line:

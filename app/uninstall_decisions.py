@@ -17,6 +17,7 @@ from pytui.app.decisions import (
     archive_target,
     decide_purge,
     installation_target,
+    key_titles,
 )
 from pytui.app.purge_plan import PurgePlan
 from pytui.app.state import AppState
@@ -61,12 +62,9 @@ def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
 
 
 def uninstall_titles(installation: Installation) -> tuple[str, ...]:
-    """The uninstall question's shorter titles, each naming the version whole (`Uninstall
-    3.12.8?`, `Remove 3.13.1+freethreaded?`, `3.12.8?`): at 20x8 and 40x12 the whole key's
-    title was cut inside the key (`Uninstall cpyt…`), and the line naming it below was
-    scrolled out of view by the buttons."""
-    version = installation.key.removesuffix(f"-{installation.platform}").removeprefix("cpython-")
-    return (f"Uninstall {version}?", f"Remove {version}?", f"{version}?")
+    """The uninstall question's shorter titles (`Remove 3.12.8?` at 20 columns): the line
+    naming the key below the title was scrolled out of view by the buttons there."""
+    return key_titles(("Uninstall", "Remove"), installation)
 
 
 def decide_delete(state: AppState, pane: str, key: str | None) -> Decision:

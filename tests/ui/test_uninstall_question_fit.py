@@ -42,9 +42,27 @@ async def test_the_uninstall_question_names_what_goes_and_both_choices(
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
         await pilot.pause()
         screen = app.screen
-        rows = [row.strip(" │") for row in screen_text(app).splitlines()]
+        rows = [row.strip(" │┃") for row in screen_text(app).splitlines()]
         assert title in rows, rows
         assert "Uninstall (y)" in "\n".join(rows) and "Cancel (n)" in "\n".join(rows), rows
         for button_id in ("#yes", "#no"):
             region = screen.query_one(button_id, Button).region
             assert region.height > 0 and region.bottom <= size[1] - 1, (button_id, region)
+
+
+@pytest.mark.parametrize(("size", "title"), [((20, 8), "Install 3.13.1?"),
+                                             ((40, 12), "Install 3.13.1?"),
+                                             ((80, 24), "Install cpython-3.13.1-linux-x86_64-gnu?")])
+async def test_the_install_question_names_the_version(
+        ui_world: UiWorld, size: tuple[int, int], title: str) -> None:
+    """Enter's install question names the build in its title alone (its lines say where to
+    and from where): at 20x8 it read `Install cpytho…`."""
+    app = ui_world.make_app()
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        await pilot.press("1", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        await pilot.pause()
+        rows = [row.strip(" │┃") for row in screen_text(app).splitlines()]
+        assert title in rows, rows
+        assert "Install (y)" in "\n".join(rows) and "Cancel (n)" in "\n".join(rows), rows
