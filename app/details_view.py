@@ -177,9 +177,10 @@ def _catalogs_other_build(state: AppState, build: Build | None,
 
 
 def _build_words(build: Build | None, installation: Installation | None) -> list[str]:
-    """The title line's first words: the catalog build's, else the install's own build."""
+    """The title line's first words: the catalog build's, else the install's own build (its
+    flavor is the note's last part: see `_row_details`)."""
     if build is not None:
-        return [f"build {build.build}" if build.build else "", build.flavor]
+        return [f"build {build.build}" if build.build else ""]
     if installation is not None and installation.build:
         return [f"build {installation.build}"]
     return []
@@ -206,6 +207,9 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         note_parts.append(human_size(_archive_size(state, archive, title)))
     note_parts.append("in " + ", ".join(panes) if panes else "")
     note_parts.append(_catalogs_other_build(state, build, installation))
+    # Last, so it is the first part a narrow line leaves out: the url and archive lines say
+    # it again, and before it the panes part lost `Installed` at 120 columns.
+    note_parts.append(build.flavor if build is not None else "")
     fields: list[tuple[str, str]] = []
     item = build or installation
     status = vm.support_status(state, item) if item is not None else None

@@ -60,7 +60,7 @@ def test_an_install_of_the_catalogs_build_is_unchanged(tmp_path) -> None:
     state = a_state(tmp_path, build)
     state.installations.append(an_installation(tmp_path / "root", build))
     details = ViewModel().details(state, "installed", build.key)
-    assert details.note == "build 20251010 · install_only · in Available, Installed"
+    assert details.note == "build 20251010 · in Available, Installed · install_only"
     assert ("sha256", "aa" * 32) in details.fields
 
 
