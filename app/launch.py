@@ -122,7 +122,9 @@ def terminal_gone() -> bool:
 
 
 def run_interactive(launch: Launch) -> str:
-    """Run `launch` on this terminal until it exits; returns a line saying how it ended.
+    """Run `launch` on this terminal until it exits; returns a line saying how it ended
+    (`exited with status 3`: the toast it goes to has `launch.title` as its title, which
+    said `python3.15 REPL` above `python3.15 REPL exited`).
 
     (This is the one place a program takes over the terminal; tests replace it.)"""
     if launch.banner:
@@ -132,4 +134,4 @@ def run_interactive(launch: Launch) -> str:
             code = subprocess.call(list(launch.argv), env=dict(launch.env))
         except OSError as err:
             return f"could not run {launch.argv[0]}: {err.strerror or err}"
-    return f"{launch.title} exited" + (f" with status {code}" if code else "")
+    return "exited" + (f" with status {code}" if code else "")

@@ -86,7 +86,9 @@ def _drive(command: str, bin_dir: Path, key: str, served: Path) -> None:
         # The job's thread was not paused with the screen: the install lands meanwhile.
         _wait_path(served, "the install to finish while the REPL runs")
         tmux.keys("exit()", "Enter")
-        screen = wait_screen(tmux, lambda s: _tui(s) and "REPL exited" in s, "the TUI again")
+        # The toast: its title names the REPL, its line says how it ended.
+        screen = wait_screen(tmux, lambda s: _tui(s) and "REPL" in s and "exited" in s,
+                             "the TUI again")
         assert "pytui-exit" not in screen and "Traceback" not in screen
         wait_screen(tmux, lambda s: "cpython-3.99.1" in s.split("Installed", 1)[-1],
                     "the new install listed")
