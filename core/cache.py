@@ -371,13 +371,15 @@ class ArchiveCache:
                 raise OfflineError(missing, offline_next_step(build, self.root))
             self._ensure_root(alternative)
             from pytui.core.cache_locks import exclusive
+            from pytui.core.download_policy import mirror_of
 
             try:
                 with exclusive(self.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key, on_wait):
                     if os.path.isfile(final):
                         return final  # another process committed it while we waited
                     downloader.download(urls, self.part_path(build), expected_sha256=build.sha256,
-                                        progress=progress, cancel=cancel, what=build.key)
+                                        progress=progress, cancel=cancel, what=build.key,
+                                        mirror=mirror_of(build.implementation))
                     if os.path.isdir(final) and not os.path.islink(final):
                         # Not the cache dir's fault; the verified download waits as its .part.
                         raise CacheError(f"cannot keep the download of {build.key}: {final} is a "

@@ -54,18 +54,19 @@ from pytui.core.download_body import (
     read_part_state,
 )
 from pytui.core.download_policy import (
+    CPYTHON_MIRROR,
     FETCHED_SCHEMES,
     MAX_PROGRESS_RETRIES,
     MIN_PROGRESS,
-    MISSING_NEXT_STEP,
     MISSING_STATUS,
-    OTHER_NEXT_STEP,
     SCHEME_NEXT_STEP,
-    UNREACHABLE_NEXT_STEP,
     Backoff,
     SpeedMeter,
     TransferFailure,
+    missing_next_step,
+    other_next_step,
     retries_from_env,
+    unreachable_next_step,
     unresolved_hosts_reason,
 )
 from pytui.core.download_readers import UrlReaders, file_url_path, is_file_url
@@ -199,6 +200,7 @@ class Downloader(UrlReaders):
         progress: ProgressCallback = no_progress,
         cancel: CancelToken | None = None,
         what: str = "archive",
+        mirror: str | None = CPYTHON_MIRROR,
     ) -> DownloadResult:
         """Fetch into `part` (resuming what it holds) and check the sha256 (and size, if given).
 
@@ -219,7 +221,7 @@ class Downloader(UrlReaders):
                     body.open(cancel)
                     resumed_from = body.resumed_from
                     for _ in self._transfer(urls, body, cancel=cancel, progress=progress, what=what,
-                                            kept=f"; {part} keeps the bytes received and the next attempt resumes it"):
+                                            mirror=mirror, kept=f"; {part} keeps the bytes received and the next attempt resumes it"):
                         pass
                 finally:
                     requests += body.requests
@@ -267,6 +269,7 @@ class Downloader(UrlReaders):
         progress: ProgressCallback = no_progress,
         cancel: CancelToken | None = None,
         what: str = "archive",
+        mirror: str | None = CPYTHON_MIRROR,
     ) -> DownloadStream:
         """Start a download whose bytes go to a consumer (`--no-cache`), hashed as they pass.
 
@@ -276,7 +279,8 @@ class Downloader(UrlReaders):
         cancel = cancel or CancelToken()
         urls = self._usable_urls(urls, what)
         body = StreamBody(expected_sha256, expected_size)
-        chunks = self._transfer(urls, body, cancel=cancel, progress=progress, what=what, kept="")
+        chunks = self._transfer(urls, body, cancel=cancel, progress=progress, what=what, kept="",
+                                mirror=mirror)
         return DownloadStream(chunks, body, what=what, fallback_url=urls[0])
 
     # -- the engine ---------------------------------------------------------------------------
@@ -301,19 +305,21 @@ class Downloader(UrlReaders):
         return local
 
     def _transfer(self, urls: list[str], body: Body, *, cancel: CancelToken,
-                  progress: ProgressCallback, what: str, kept: str) -> Iterator[bytes]:
-        """Yield the body's bytes from `body.have` on, retrying and resuming as needed."""
+                  progress: ProgressCallback, what: str, kept: str,
+                  mirror: str | None) -> Iterator[bytes]:
+        """Yield the body's bytes from `body.have` on, retrying and resuming as needed
+        (`mirror`: the one a failure's next step names, core/download_policy.mirror_of)."""
         # Trailing: a stall right after a burst of chunks still shows the bytes that came.
         throttled = Throttle(progress, trailing=True)
         speed = SpeedMeter()
         try:
             yield from self._attempts(urls, body, cancel=cancel, what=what, kept=kept,
-                                      throttled=throttled, speed=speed)
+                                      throttled=throttled, speed=speed, mirror=mirror)
         finally:
             throttled.close()
 
     def _attempts(self, urls: list[str], body: Body, *, cancel: CancelToken, what: str, kept: str,
-                  throttled: Throttle, speed: SpeedMeter) -> Iterator[bytes]:
+                  throttled: Throttle, speed: SpeedMeter, mirror: str | None) -> Iterator[bytes]:
 
         def report() -> None:
             throttled(Progress("download", body.have, body.total, speed.update(body.have)))
@@ -367,8 +373,9 @@ class Downloader(UrlReaders):
                 why = f": {unresolved_hosts_reason(hosts)}" if len(hosts) == len(failures) \
                     else f" ({tried})"
                 raise DownloadError(f"could not download {what}{after}{why}{kept_text}",
-                                    next_step=MISSING_NEXT_STEP if missing
-                                    else UNREACHABLE_NEXT_STEP if unreachable else OTHER_NEXT_STEP)
+                                    next_step=missing_next_step(mirror) if missing
+                                    else unreachable_next_step(mirror) if unreachable
+                                    else other_next_step(mirror))
             retry += 1
             delay = self.backoff.delay(retry)
             throttled(Progress("download", body.have, body.total, None,

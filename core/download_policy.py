@@ -23,16 +23,41 @@ MISSING_STATUS = frozenset({404, 410})
 # How to refresh and to go offline, for both: the TUI says its key alone (app/job_bodies.py).
 HOW_TO_REFRESH = "(r in the TUI, or pytui list --refresh)"
 HOW_TO_GO_OFFLINE = "(--offline, o in the TUI)"
-# The next step after a MISSING_STATUS failure; the CLI and the TUI print the same line.
-MISSING_NEXT_STEP = (f"the catalog may be stale: refresh it {HOW_TO_REFRESH}, "
-                     "or check the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR)")
-# Every URL failed without an HTTP answer (name not resolved, connection refused or cut, timeouts).
-UNREACHABLE_NEXT_STEP = ("check the network connection and the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR); "
-                         f"builds already in the cache install offline {HOW_TO_GO_OFFLINE}")
-# Any other failure: the server answered, but wrongly (a redirect to no URL, a 403 or a 5xx that
-# lasted, more bytes than declared), or a file:// mirror lacks the file.
-OTHER_NEXT_STEP = ("check the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR) and the catalog, "
-                   "or try again later")
+# The mirror a build's downloads go through, as a next step names it (core/urls.py): uv's
+# for CPython, its PyPy mirror for PyPy; GraalPy's come from the catalog's URL, no mirror.
+CPYTHON_MIRROR = "the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR)"
+_MIRRORS = {"cpython": CPYTHON_MIRROR, "pypy": "the PyPy mirror (UV_PYPY_INSTALL_MIRROR)"}
+
+
+def mirror_of(implementation: str) -> str | None:
+    """The mirror that may serve `implementation`'s builds, in words; None when none can."""
+    return _MIRRORS.get(implementation)
+
+
+def missing_next_step(mirror: str | None = CPYTHON_MIRROR) -> str:
+    """After a MISSING_STATUS failure; the CLI and the TUI print the same line."""
+    return f"the catalog may be stale: refresh it {HOW_TO_REFRESH}" + (
+        f", or check {mirror}" if mirror else "")
+
+
+def unreachable_next_step(mirror: str | None = CPYTHON_MIRROR) -> str:
+    """Every URL failed without an HTTP answer (name not resolved, connection refused or cut,
+    timeouts)."""
+    check = f"the network connection and {mirror}" if mirror else "the network connection"
+    return f"check {check}; builds already in the cache install offline {HOW_TO_GO_OFFLINE}"
+
+
+def other_next_step(mirror: str | None = CPYTHON_MIRROR) -> str:
+    """Any other failure: the server answered, but wrongly (a redirect to no URL, a 403 or a
+    5xx that lasted, more bytes than declared), or a file:// mirror lacks the file."""
+    return f"check {mirror} and the catalog, or try again later" if mirror else \
+        "check the catalog, or try again later"
+
+
+# The CPython forms (the most downloads are CPython's; tests compare with them).
+MISSING_NEXT_STEP = missing_next_step()
+UNREACHABLE_NEXT_STEP = unreachable_next_step()
+OTHER_NEXT_STEP = other_next_step()
 # The URL schemes a download reads (as uv's: its client refuses any other). Lower case: a
 # scheme is compared so (`HTTPS://` is https).
 FETCHED_SCHEMES = ("http://", "https://", "file://")

@@ -111,13 +111,15 @@ def _extract_verified(job: InstallJob, target: Path, kind: str) -> Path:
 
 def extract_streamed(job: InstallJob, stage: Path) -> Path:
     """`--no-cache`: download straight into extraction; verify the hash before commit."""
+    from pytui.core.download_policy import mirror_of
     from pytui.core.extract import archive_kind, extract_archive
     from pytui.core.urls import download_urls
 
     kind = archive_kind(job.build.filename)
     urls = download_urls(job.build, job.settings)
     with job.downloader().stream(urls, expected_sha256=job.build.sha256, progress=job.progress,
-                           cancel=job.cancel, what=job.key) as stream:
+                                 cancel=job.cancel, what=job.key,
+                                 mirror=mirror_of(job.build.implementation)) as stream:
         try:
             prefix = extract_archive(stream, stage / "x",
                                      kind=kind, name=job.build.filename,
