@@ -137,7 +137,10 @@ def drive(work: Path, *, show: bool) -> list[tuple[str, str]]:
             screens.append(("downloading", screen))
             screen = wait_screen(tmux, lambda s: " done " in s or "done" in _jobs_part(s),
                                  "the job to finish")
-            screen = wait_screen(tmux, lambda s: named in _installed_part(s), "Installed row")
+            # Installed shows a key that does not fit as its version (`3.12.8`).
+            version = key.split("-")[1]
+            screen = wait_screen(tmux, lambda s: named in _installed_part(s)
+                                 or f" {version} " in _installed_part(s), "Installed row")
             screens.append(("installed", screen))
             assert "ok" in screen, "the Cached pane shows the archive as ok"
             assert "✓" in screen, "the Available row shows installed"
