@@ -189,16 +189,19 @@ def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
     if archive.build is not None and archive.build.key in state.installed_keys:
         lines.append(Line("The install stays; reinstalling it offline will no longer work."))
     question = "Delete this cached archive?"
+    # Shorter whole forms for a narrow dialog: at 20x8 the title read `Delete this c…`.
+    short_titles: tuple[str, ...] = ("Delete the archive?", "Delete archive?", "Delete?")
     if all(a.state == "partial" for a in going or (archive,)):
         # A stopped download, not an archive: it can be finished instead of deleted.
         from pytui.core.cache_names import partial_percent
 
         percent = partial_percent(archive)
         question = "Delete this partial download?"
+        short_titles = ("Delete the partial download?", "Delete partial?", "Delete?")
         lines.append(Line(f"{'' if percent is None else f'{percent}% downloaded; '}i on it "
                           "resumes the download from there instead."))
     return Confirm(question, tuple(lines), confirm="Delete",
-                   then=StartPurge(going or (archive,)), name="confirm-purge")
+                   then=StartPurge(going or (archive,)), name="confirm-purge", short_titles=short_titles)
 
 
 def archive_target(state: AppState, pane: str, key: str | None) -> CachedArchive | None:
