@@ -48,6 +48,18 @@ def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
+def dialog_rows(app) -> list[str]:
+    """The screen's rows as text, a dialog's borders and padding stripped."""
+    return [row.strip(" │┃") for row in screen_text(app).splitlines()]
+
+
+def assert_answers_in_view(screen, height: int) -> None:
+    """The question's Yes and No are drawn above the footer row of a `height`-row screen."""
+    for button_id in ("#yes", "#no"):
+        region = screen.query_one(button_id, Button).region
+        assert region.height > 0 and region.bottom <= height - 1, (button_id, region)
+
+
 @pytest.mark.parametrize("size", [(20, 6), (20, 24), (40, 12), (40, 24)])
 async def test_a_question_on_a_tiny_screen_shows_its_title_and_buttons(
         ui_world: UiWorld, size: tuple[int, int]) -> None:

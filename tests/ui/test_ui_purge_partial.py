@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 from pytui.app.screens import ConfirmModal
-from test_ui_dialog_fit import screen_text
-from textual.widgets import Button
+from test_ui_dialog_fit import assert_answers_in_view, dialog_rows
 from ui_helpers import UiWorld, ready, wait_for
 
 
@@ -47,7 +46,7 @@ async def test_the_purge_question_title_is_whole_on_a_small_screen(
         await pilot.press("2", "p")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
         await pilot.pause()
-        rows = [row.strip(" │┃") for row in screen_text(app).splitlines()]
+        rows = dialog_rows(app)
         full = "Delete this partial download?" if partial else "Delete this cached archive?"
         shown = [row for row in rows if row.startswith("Delete")]
         assert shown, rows
@@ -55,6 +54,4 @@ async def test_the_purge_question_title_is_whole_on_a_small_screen(
             assert shown[0] == full, rows
         else:
             assert shown[0].endswith("?") and "…" not in shown[0], rows
-        for button_id in ("#yes", "#no"):
-            region = app.screen.query_one(button_id, Button).region
-            assert region.height > 0 and region.bottom <= size[1] - 1, (button_id, region)
+        assert_answers_in_view(app.screen, size[1])

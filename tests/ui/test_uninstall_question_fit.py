@@ -10,8 +10,7 @@ from pytui.app.screens import ConfirmModal
 from pytui.app.uninstall_decisions import uninstall_titles
 from pytui.core.models import Installation
 from test_ui_conventions import _fake_install
-from test_ui_dialog_fit import screen_text
-from textual.widgets import Button
+from test_ui_dialog_fit import assert_answers_in_view, dialog_rows
 from ui_helpers import UiWorld, ready, wait_for
 
 KEY = "cpython-3.11.11-linux-x86_64-gnu"
@@ -42,12 +41,10 @@ async def test_the_uninstall_question_names_what_goes_and_both_choices(
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
         await pilot.pause()
         screen = app.screen
-        rows = [row.strip(" │┃") for row in screen_text(app).splitlines()]
+        rows = dialog_rows(app)
         assert title in rows, rows
         assert "Uninstall (y)" in "\n".join(rows) and "Cancel (n)" in "\n".join(rows), rows
-        for button_id in ("#yes", "#no"):
-            region = screen.query_one(button_id, Button).region
-            assert region.height > 0 and region.bottom <= size[1] - 1, (button_id, region)
+        assert_answers_in_view(screen, size[1])
 
 
 @pytest.mark.parametrize(("size", "title"), [((20, 8), "Install 3.13.1?"),
@@ -63,6 +60,6 @@ async def test_the_install_question_names_the_version(
         await pilot.press("1", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
         await pilot.pause()
-        rows = [row.strip(" │┃") for row in screen_text(app).splitlines()]
+        rows = dialog_rows(app)
         assert title in rows, rows
         assert "Install (y)" in "\n".join(rows) and "Cancel (n)" in "\n".join(rows), rows
