@@ -162,10 +162,11 @@ class SpeedFloor:
     """curl's --speed-limit/--speed-time: True once fewer than `limit` bytes/s arrived over a
     whole window of `window` seconds (windows restart when one passes)."""
 
-    def __init__(self, limit: int, window: float, have: int) -> None:
+    def __init__(self, limit: int, window: float, have: int, *, started: float | None = None) -> None:
         self.limit = limit
         self.window = window
-        self._start = time.monotonic()
+        # A catalog's floor counts from the request (its headers' wait included).
+        self._start = time.monotonic() if started is None else started
         self._base = have
 
     @property

@@ -16,6 +16,10 @@ answers the whole request itself; its options come from `Faults.mode_args`.
 - `huge_headers`: a 200 whose header block is `mode_args["bytes"]` (default 1 MiB) long.
 - `silent`: the request is read and never answered; the connection stays open until the client
   hangs up or the server stops.
+- `drip_headers`: a 200 whose header block arrives one byte every `mode_args["interval"]` s
+  (default 0.01), padded with `mode_args["bytes"]` (default 2000) bytes of one more header, then
+  the resource with an honest Content-Length: each wait is far below any read timeout, the
+  whole head slower than any speed floor.
 """
 
 from __future__ import annotations
@@ -54,6 +58,26 @@ def _silent(handler: FaultHandler, record: RecordedRequest, resource: Resource, 
     """No answer at all: a server that accepted the connection and hangs before its headers."""
     handler.close_connection = True
     handler.server.owner._stopping.wait()
+
+
+@hostile_mode("drip_headers")
+def _drip_headers(handler: FaultHandler, record: RecordedRequest, resource: Resource, head: bool) -> None:
+    """The status line and headers one byte at a time, then the body at once."""
+    args = resource.faults.mode_args
+    interval = float(args.get("interval", 0.01))
+    padding = b"x" * int(args.get("bytes", 2000))
+    block = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Drip: " + padding
+             + b"\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % resource.size)
+    record.status = 200
+    handler.close_connection = True
+    stop = handler.server.owner._stopping
+    for index in range(len(block)):
+        if not handler._write(record, block[index:index + 1]) or stop.wait(interval):
+            return
+    if not head:
+        for piece in slices(resource, 0, resource.size, CHUNK):
+            if not handler._write(record, piece):
+                return
 
 
 @functools.lru_cache(maxsize=4)
