@@ -361,6 +361,10 @@ class Downloader(UrlReaders):
                 body.url = url
                 report()
                 return
+            # No network: the host names, not each URL (two long ones with the same errno),
+            # in the last line and in each retry's note alike.
+            hosts = [f.unresolved for f in failures if f.unresolved is not None]
+            round_reason = unresolved_hosts_reason(hosts) if len(hosts) == len(failures) else None
             if not any(f.transient for f in failures) or retry >= self.retries:
                 tried = "; ".join(f"{f.url}: {f.reason}" for f in failures)
                 tries = "1 retry" if retry == 1 else f"{retry} retries"
@@ -368,10 +372,7 @@ class Downloader(UrlReaders):
                 kept_text = kept if body.have and not body.poisoned else ""
                 missing = all(f.status in MISSING_STATUS for f in failures)
                 unreachable = all(f.status is None and f.transient for f in failures)
-                hosts = [f.unresolved for f in failures if f.unresolved is not None]
-                # No network: the host names, not each URL (two long ones with the same errno).
-                why = f": {unresolved_hosts_reason(hosts)}" if len(hosts) == len(failures) \
-                    else f" ({tried})"
+                why = f": {round_reason}" if round_reason else f" ({tried})"
                 raise DownloadError(f"could not download {what}{after}{why}{kept_text}",
                                     next_step=missing_next_step(mirror) if missing
                                     else unreachable_next_step(mirror) if unreachable
@@ -380,6 +381,6 @@ class Downloader(UrlReaders):
             delay = self.backoff.delay(retry)
             throttled(Progress("download", body.have, body.total, None,
                                note=f"retrying in {_seconds(delay)} (attempt {retry + 1} of {self.retries + 1}): "
-                                    f"{failures[-1].reason}"))
+                                    f"{round_reason or failures[-1].reason}"))
             if cancel.wait(delay):
                 raise Cancelled(f"download of {what} cancelled")
