@@ -330,7 +330,8 @@ def _run_purge(args: argparse.Namespace) -> int:
         print(f"kept {_shown(archive.name)} ({_describe(archive)}): it is being downloaded by another "
               "pytui process now; purge again once that download ends")
     for target in unmatched:
-        _err(f"no cached archive matches {_shown(target)} in {_shown(cache.root)}")
+        _err(stderr_style().error(f"no cached archive matches {_shown(target)} in "
+                                  f"{_shown(cache.root)}; `pytui cache list` lists what it holds"))
     verb = "would remove" if args.dry_run else "removed"
     # One count for the dry run and the real run: each archive and its kept tree's files no
     # install shares (core/cache_purge.py purge_effect); the real run reports what it freed.
@@ -371,6 +372,12 @@ def _run_purge(args: argparse.Namespace) -> int:
     return 1 if unmatched else 0
 
 
+# What a cache file's name ends with (an archive, a stopped download and its resume note):
+# a purge target ending so names a file, never a request.
+_FILE_SUFFIXES = (".tar.gz", ".tar.zst", ".tar.xz", ".tar.bz2", ".tgz", ".tar", ".zip", ".part",
+                  ".part.json")
+
+
 def _targeted(everything: list[CachedArchive], targets: list[str]) -> tuple[set[str], list[str]]:
     """The archives (file names or keys) `targets` name, and the targets that named none."""
     from pytui.core.cache import archive_key
@@ -382,6 +389,11 @@ def _targeted(everything: list[CachedArchive], targets: list[str]) -> tuple[set[
         names = {a.name for a in everything if target in (a.name, a.path.name.removesuffix(".part"))}
         if names:
             keys.update(names)
+            continue
+        if target.endswith(_FILE_SUFFIXES):
+            # A file name (one `cache list` printed before a purge took it, or a typo): no
+            # archive of that name, rather than "not a Python request".
+            unmatched.append(target)
             continue
         request = PythonRequest.parse(target)  # RequestError (exit 2) when it is no request
         found = {key for a in everything if (key := archive_key(a)) and request.matches_key(key)}
