@@ -78,3 +78,29 @@ def test_readme_names_every_phase_a_job_row_shows() -> None:
     named = _readme_job_phases()
     assert len(named) == len(set(named)), named
     assert set(named) == set(shown) | set(DONE_LABELS.values())
+
+
+def test_readme_names_every_option_and_action_the_commands_take() -> None:
+    """Each option `--help` lists (the short forms too) and each `cache` action, command
+    alias included, is named in README: `list --no-support`, `ls`, `-V`, `upgrade
+    --reinstall` were in `--help` only."""
+    import argparse
+
+    from pytui.app.parser import build_parser
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    missing: list[str] = []
+    todo = [build_parser()]
+    while todo:
+        parser = todo.pop()
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                words = list(action.choices)
+                missing += [f"{parser.prog} {word}" for word in words
+                            if not re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)]
+                todo.extend(dict.fromkeys(action.choices.values()))
+            elif action.help != argparse.SUPPRESS:  # uv's hidden spellings stay hidden
+                missing += [f"{parser.prog} {option}" for option in action.option_strings
+                            if option not in ("-h", "--help")
+                            and not re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", text)]
+    assert not missing, missing

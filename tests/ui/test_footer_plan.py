@@ -158,3 +158,11 @@ def test_each_filter_box_runs_the_actions_its_footer_shows() -> None:
         assert (f"{owner}.keep_filter", f"{owner}.clear_filter") == (box.KEEP_ACTION, box.CLEAR_ACTION)
     table_esc = [b.action for b in KeyedTable.BINDINGS if not isinstance(b, tuple) and b.key == "escape"]
     assert table_esc == [FilterInput.CLEAR_ACTION]
+
+
+def test_installed_footer_is_whole_from_133_columns_as_readme_says() -> None:
+    """README: every key from 120 columns on, Installed's (its own U and e added) from 133."""
+    assert "Help" in [item.label for item in _footer("installed", 133)]
+    assert "All keys" in [item.label for item in _footer("installed", 132)]
+    for pane in ("available", "cached", "jobs", "details"):
+        assert "Help" in [item.label for item in _footer(pane, 120)], pane
