@@ -11,6 +11,7 @@ from pytui.core.keys import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Mapping
 
     from pytui.core.catalog import Catalog
     from pytui.core.download import Downloader
@@ -194,9 +195,8 @@ def run_install(args: argparse.Namespace) -> int:
     host = detect_host(settings.env)
     installed_keys = [i.key for i in list_installed(settings.install_root)]
     builds, missing, satisfied_keys = _resolve(args, texts, requests, catalog, host, installed_keys)
-    for text in missing:
-        _fail(f"no download found for request `{text}` on {host.platform} in catalog "
-              f"{catalog.source}; see `pytui list --all-versions`")
+    for line in missing:
+        _fail(line)
     if satisfied_keys or not builds:
         _tidy_root(settings, satisfied_keys, clean_temp=not builds, force=args.force)
     if not builds:
@@ -204,11 +204,21 @@ def run_install(args: argparse.Namespace) -> int:
     return _start_installs(args, settings, catalog, builds, missing, started)
 
 
+def build_pin(env: Mapping[str, str], implementation: str | None) -> tuple[str, str] | None:
+    """uv's pin of the release a download of `implementation` must come from
+    (`UV_PYTHON_CPYTHON_BUILD=20241016`; `_PYPY_`, `_GRAALPY_`, `_PYODIDE_`), as (variable,
+    value); an empty value is unset. uv takes any text and finds no download for a release
+    the catalog lacks, and so does pytui."""
+    name = f"UV_PYTHON_{(implementation or 'cpython').upper()}_BUILD"
+    value = env.get(name, "")
+    return (name, value) if value else None
+
+
 def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRequest],
              catalog: Catalog, host: HostPlatform,
              installed_keys: list[str]) -> tuple[list[Build], list[str], list[str]]:
-    """(builds to install, requests nothing matches, installed keys that satisfy a request),
-    saying which requests are already satisfied, as uv does."""
+    """(builds to install, the error line of each request nothing matches, installed keys
+    that satisfy a request), saying which requests are already satisfied, as uv does."""
     from pytui.core.build_choice import find_download
 
     builds: list[Build] = []
@@ -240,9 +250,14 @@ def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRe
             if found:
                 builds.extend(found)
                 continue
-        build = find_download(catalog, request, host)
+        pin = build_pin(args.settings.env, filled.implementation)
+        build = find_download(catalog, request, host, build=pin[1] if pin else None)
         if build is None:
-            missing.append(text)
+            # A pinned build names its variable: unsetting it is the other way out.
+            pinned, unpin = (f" with build {pin[1]} ({pin[0]})", f", or unset {pin[0]}") if pin \
+                else ("", "")
+            missing.append(f"no download found for request `{text}`{pinned} on {host.platform} in "
+                           f"catalog {catalog.source}; see `pytui list --all-versions`{unpin}")
         else:
             builds.append(build)
     return builds, missing, satisfied_keys
