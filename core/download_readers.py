@@ -14,8 +14,15 @@ from urllib.parse import urlsplit
 from pytui.core import plain_http
 from pytui.core.download_body import Body, sent_as
 from pytui.core.download_policy import SpeedFloor, TransferFailure
-from pytui.core.download_response import InFlight, accept_response, request_headers, shut
+from pytui.core.download_response import (
+    InFlight,
+    accept_response,
+    ended_without_tls_close,
+    request_headers,
+    shut,
+)
 from pytui.core.errors import (
+    TLS_CUT_SHORT,
     Cancelled,
     describe_error,
     redirect_note,
@@ -167,7 +174,8 @@ class UrlReaders:
         headers, resume_from = request_headers(body)
         # A cancel shuts the exchange's connections from the moment they are made, so it also
         # wakes a request still waiting for the response's head (a mirror that never answers).
-        in_flight = InFlight()
+        in_flight = InFlight(strict_tls_close=True)
+        delimited_by_close = False
         try:
             with cancel.while_blocking(in_flight.shut), \
                     client.stream("GET", url, headers=headers, timeout=timeout,
@@ -177,6 +185,8 @@ class UrlReaders:
                 if accepted is None:
                     return  # the .part was already complete
                 skip, total = accepted
+                delimited_by_close = "content-length" not in response.headers and \
+                    "transfer-encoding" not in response.headers
                 limit = self._limit(url, body, total)
                 body.remember(url, response.headers.get("etag"), response.headers.get("last-modified"),
                               total)
@@ -191,6 +201,10 @@ class UrlReaders:
         except base as err:
             if cancel.cancelled:
                 raise Cancelled("download cancelled") from None
+            if ended_without_tls_close(err):
+                if delimited_by_close and body.expected_sha256 == body.hexdigest():
+                    return  # a sloppy server's end (no TLS close after the whole file)
+                raise TransferFailure(url, TLS_CUT_SHORT, transient=True) from None
             # Where a redirect led, when it failed there (httpx's errors name no URL).
             led = redirect_note(err, url)
             if isinstance(err, timed_out):

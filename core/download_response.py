@@ -76,18 +76,26 @@ class InFlight:
     too. A connection taken from httpx's pool makes no such event, so archive requests ask
     for `Connection: close` (request_headers): none is kept for a later request to reuse.
     `tests/test_download_cancel.py` fails if httpcore stops reporting its streams this way.
+    With `strict_tls_close` (downloads), a TLS connection ending without TLS's close raises
+    `ssl.SSLEOFError` (`ended_without_tls_close`) rather than reading as the body's end.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, strict_tls_close: bool = False) -> None:
         self._lock = threading.Lock()
         self._sockets: list[socket.socket] = []
         self._shut = False
+        self._strict_tls_close = strict_tls_close
 
     def trace(self, event: str, info: dict[str, Any]) -> None:
         if event in STREAM_EVENTS:
             stream = info.get("return_value")
             sock = stream.get_extra_info("socket") if stream is not None else None
             if isinstance(sock, socket.socket):
+                if self._strict_tls_close and hasattr(sock, "suppress_ragged_eofs"):
+                    # A TLS connection that ends without TLS's close is a cut (RFC 9112 section
+                    # 8), which Python's ssl passes off as the end by default: a body of no
+                    # declared size cut short then read as whole (ssl.SSLEOFError instead).
+                    sock.suppress_ragged_eofs = False
                 self.add(sock)
 
     def add(self, sock: socket.socket) -> None:
@@ -105,6 +113,22 @@ class InFlight:
             sockets, self._sockets = self._sockets, []
         for sock in sockets:
             _shut_socket(sock)
+
+
+def ended_without_tls_close(err: BaseException) -> bool:
+    """True when `err` (a client's error) comes of a TLS connection that ended without TLS's
+    close (`InFlight(strict_tls_close=True)`): the body was cut short."""
+    import sys
+
+    ssl = sys.modules.get("ssl")  # never loaded by a plain http:// download
+    seen: BaseException | None = err
+    for _ in range(8):
+        if seen is None:
+            return False
+        if ssl is not None and isinstance(seen, ssl.SSLEOFError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def request_headers(body: Body) -> tuple[dict[str, str], int]:
@@ -133,6 +157,9 @@ def accept_response(url: str, body: Body, response: httpx.Response,
     status = response.status_code
     if status == 416 and resume_from:
         if unsatisfied_total(response.headers.get("content-range")) == resume_from:
+            # Whole already: its true size, not the larger one a first response may have
+            # declared before it came up short (the bar would stay at 75% to the end).
+            body.total = resume_from
             return None
         body.full_body_coming()
         raise TransferFailure(url, "server refused to resume (416); starting over", transient=True)

@@ -13,9 +13,28 @@ class PytuiError(Exception):
         return " ".join(str(self.args[0]).split()) if self.args else self.__class__.__name__
 
 
+# A download's TLS connection that ended without TLS's close (core/download_response).
+TLS_CUT_SHORT = ("the connection was cut short: TLS ended without its closing message, before the "
+                 "whole file arrived")
+# A chunked body's framing gone wrong, in the same words whichever client met it: the plain
+# client (core/plain_http.py) raises these, and h11's own texts are read as them below.
+BAD_CHUNK_SIZE = "chunked body: a bad chunk size"
+CHUNKED_CUT = "peer closed connection in the middle of a chunked body"
+
+
+def body_cut_short(received: int, declared: int) -> str:
+    """A Content-Length body that ended early, in h11's words (httpx's), for the plain client."""
+    return (f"peer closed connection without sending complete message body (received {received} "
+            f"bytes, expected {declared})")
+
 # httpx's (h11's) words that name no thing, in the plain client's (core/plain_http.py): a
 # server's header block past httpcore's bound read `Receive buffer too long`.
-_PLAIN_WORDS = {"Receive buffer too long": "response headers longer than 102400 bytes"}
+_PLAIN_WORDS = {"Receive buffer too long": "response headers longer than 102400 bytes",
+                "peer closed connection without sending complete message body (incomplete "
+                "chunked read)": CHUNKED_CUT}
+# h11's texts that quote the server's bytes after a fixed start (`illegal chunk header:
+# bytearray(b'zz\r\n')`): the start decides the words.
+_PLAIN_STARTS = (("illegal chunk header", BAD_CHUNK_SIZE),)
 
 
 def describe_error(err: BaseException) -> str:
@@ -25,6 +44,9 @@ def describe_error(err: BaseException) -> str:
         return str(err)
     text = " ".join(str(err).split())[:200]
     text = _PLAIN_WORDS.get(text, text)
+    for start, words in _PLAIN_STARTS:
+        if text.startswith(start):
+            text = words
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 

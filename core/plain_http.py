@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from urllib.parse import SplitResult, urljoin, urlsplit
 
+from pytui.core.errors import BAD_CHUNK_SIZE, CHUNKED_CUT, body_cut_short
 from pytui.core.keys import TYPE_CHECKING, is_digits
 
 if TYPE_CHECKING:
@@ -146,12 +147,11 @@ class PlainResponse:
             while data := self._recv():
                 yield data
             return
-        left = int(length)
+        declared = left = int(length)
         while left > 0:
             data = self._recv()
             if not data:
-                raise RemoteProtocolError("peer closed connection without sending complete message "
-                                          f"body: {left} bytes short")
+                raise RemoteProtocolError(body_cut_short(declared - left, declared))
             if len(data) > left:
                 data = data[:left]  # a server sending more than it declared: the extra is dropped
             left -= len(data)
@@ -168,7 +168,7 @@ class PlainResponse:
                 raise RemoteProtocolError("chunked body: a line past its bound")
             data = self._recv()
             if not data:
-                raise RemoteProtocolError("peer closed connection in a chunked body")
+                raise RemoteProtocolError(CHUNKED_CUT)
             buffer += data
 
     def _chunked(self) -> Iterator[bytes]:
@@ -177,7 +177,7 @@ class PlainResponse:
         while True:
             size_text = self._line(buffer, MAX_CHUNK_LINE).split(b";", 1)[0].strip()
             if not size_text or len(size_text) > 16 or not all(c in b"0123456789abcdefABCDEF" for c in size_text):
-                raise RemoteProtocolError("chunked body: a bad chunk size")
+                raise RemoteProtocolError(BAD_CHUNK_SIZE)
             left = int(size_text, 16)
             if left == 0:
                 while self._line(buffer, MAX_HEADER_BYTES):  # trailers, bounded together
@@ -189,7 +189,7 @@ class PlainResponse:
                 if not buffer:
                     data = self._recv()
                     if not data:
-                        raise RemoteProtocolError("peer closed connection in a chunk")
+                        raise RemoteProtocolError(CHUNKED_CUT)
                     buffer += data
                 take = min(left, len(buffer))
                 piece = bytes(buffer[:take])

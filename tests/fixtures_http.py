@@ -40,9 +40,11 @@ import hashlib
 import http.server
 import os
 import socketserver
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import http_modes  # noqa: F401 - the hostile modes register themselves in MODES
@@ -69,17 +71,36 @@ class _ThreadingServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
         # Cut and reset connections raise in the handler thread on purpose; stay quiet.
         pass
 
+    def shutdown_request(self, request) -> None:  # noqa: ANN001 - socketserver's signature
+        """Over TLS, end the connection as a well-behaved server does: TLS's close_notify, then
+        the TCP close (the base class's bare shutdown would leave out the close_notify, which
+        is the `tls_close_notify=False` fault). A cut (`_drop`) has already dropped TLS."""
+        if isinstance(request, ssl.SSLSocket) and not getattr(request, "ragged_close", False):
+            with contextlib.suppress(OSError, ValueError):
+                request.settimeout(5)
+                request.unwrap()
+        super().shutdown_request(request)
+
 
 class FaultyHTTPServer:
     """A threaded HTTP/1.1 server on 127.0.0.1 (ephemeral port) serving registered blobs."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *,
+                 tls: TlsIdentity | None = None) -> None:
         self._lock = threading.Lock()
         self._resources: dict[str, Resource] = {}
         self._stopping = threading.Event()
         self.requests: list[RecordedRequest] = []
         self._httpd = _ThreadingServer((host, port), FaultHandler)
         self._httpd.owner = self
+        self.scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(tls.cert, tls.key)
+            # The handshake in the handler's thread (its first read), not in the accept loop.
+            self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True,
+                                                     do_handshake_on_connect=False)
+            self.scheme = "https"
         self._thread: threading.Thread | None = None
 
     # -- life cycle ---------------------------------------------------------------------------
@@ -114,7 +135,7 @@ class FaultyHTTPServer:
     @property
     def base_url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
 
     def url(self, path: str) -> str:
         return self.base_url + _norm(path)
@@ -193,6 +214,26 @@ class FaultyHTTPServer:
             return resource
 
 
+@dataclass(frozen=True)
+class TlsIdentity:
+    """A self-signed certificate for 127.0.0.1 and its key; clients trust it through
+    SSL_CERT_FILE (httpx reads it)."""
+
+    cert: Path
+    key: Path
+
+
+def make_tls_identity(directory: Path) -> TlsIdentity:
+    """A P-256 certificate for IP 127.0.0.1 made by the openssl command (FileNotFoundError
+    without it)."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    return TlsIdentity(cert, key)
+
+
 def _norm(path: str) -> str:
     return path if path.startswith("/") else "/" + path
 
@@ -203,6 +244,22 @@ if pytest is not None:
     def http_server() -> Iterator[FaultyHTTPServer]:
         """A fresh loopback server per test; `http_server.add(path, data, **faults) -> url`."""
         with FaultyHTTPServer() as server:
+            yield server
+
+    @pytest.fixture(scope="session")
+    def tls_identity(tmp_path_factory: pytest.TempPathFactory) -> TlsIdentity:
+        try:
+            return make_tls_identity(tmp_path_factory.mktemp("tls"))
+        except (FileNotFoundError, subprocess.CalledProcessError) as err:
+            pytest.skip(f"cannot make a test certificate with openssl: {err}")
+
+    @pytest.fixture
+    def https_server(tls_identity: TlsIdentity,
+                     monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultyHTTPServer]:
+        """`http_server` over TLS (https://127.0.0.1:PORT), its certificate trusted through
+        SSL_CERT_FILE for this test (and the processes it starts)."""
+        monkeypatch.setenv("SSL_CERT_FILE", str(tls_identity.cert))
+        with FaultyHTTPServer(tls=tls_identity) as server:
             yield server
 
 

@@ -51,6 +51,9 @@ class Faults:
     declare_length: int | None = None
     # The Content-Type sent (`text/html`: a Wi-Fi login page or a proxy's error page).
     content_type: str = "application/octet-stream"
+    # Over TLS: end the connection with TLS's close_notify (False: a bare TCP close after the
+    # body, as a sloppy server does; a close-delimited body then ends without a proper close).
+    tls_close_notify: bool = True
     # A hostile mode from `MODES` answers the request instead (see the module docstring).
     mode: str | None = None
     mode_args: dict = field(default_factory=dict)

@@ -43,6 +43,8 @@ class FaultHandler(http.server.BaseHTTPRequestHandler):
             return
         faults = resource.faults
         served_before = resource.served - 1
+        if not faults.tls_close_notify:
+            self.connection.ragged_close = True  # read by the server's shutdown_request
         if faults.status is not None:
             self._plain(record, faults.status, f"status {faults.status}\n".encode())
             return

@@ -1,0 +1,48 @@
+"""A body gone wrong reads the same whichever HTTP client met it: the plain client (http://
+downloads) said `chunked body: a bad chunk size` where httpx (https, proxies) said `illegal
+chunk header: bytearray(b'zz\\r\\n')`; a cut inside a chunk, and a body shorter than its
+Content-Length (`… 299003 bytes short` / `… (received 1000 bytes, expected 300003)`), had two
+wordings each too. Both now say core/errors' words; against the tests' real server."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from download_doubles import RecordingBackoff
+from pytui.core.download import Downloader
+from pytui.core.errors import BAD_CHUNK_SIZE, CHUNKED_CUT, DownloadError, body_cut_short
+from pytui.core.http import TransferLimits, make_client
+
+DATA = os.urandom(200_000)
+SHA = hashlib.sha256(DATA).hexdigest()
+
+
+def failure(url: str, part: Path, *, httpx_client: bool) -> str:
+    factory = (lambda: make_client(offline=False)) if httpx_client else None
+    with Downloader(limits=TransferLimits(retries=0), backoff=RecordingBackoff(),
+                    client_factory=factory) as dl, pytest.raises(DownloadError) as caught:
+        dl.download([url], part, expected_sha256=SHA)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(("mode_args", "words"), [({"bad_size": True}, BAD_CHUNK_SIZE),
+                                                  ({"cut": True}, CHUNKED_CUT)],
+                         ids=["bad-chunk-size", "cut-in-a-chunk"])
+def test_both_clients_say_the_same_of_a_broken_chunked_body(http_server, tmp_path: Path,
+                                                             mode_args: dict, words: str) -> None:
+    url = http_server.add("/c", DATA, mode="chunked", mode_args={"chunk": 1000, **mode_args})
+    plain = failure(url, tmp_path / "plain.part", httpx_client=False)
+    through_httpx = failure(url, tmp_path / "httpx.part", httpx_client=True)
+    assert f"({url}: RemoteProtocolError: {words});" in plain, plain
+    assert through_httpx.replace("httpx.part", "plain.part") == plain
+
+
+def test_both_clients_say_the_same_of_a_body_short_of_its_length(http_server, tmp_path: Path) -> None:
+    url = http_server.add("/a", DATA, cut_at=1000, cut_times=-1)
+    plain = failure(url, tmp_path / "plain.part", httpx_client=False)
+    through_httpx = failure(url, tmp_path / "httpx.part", httpx_client=True)
+    assert (f"({url}: RemoteProtocolError: {body_cut_short(1000, len(DATA))});") in plain, plain
+    assert through_httpx.replace("httpx.part", "plain.part") == plain
