@@ -9,6 +9,10 @@ Textual never has to fold it. A toast taller than the screen is cut to fit, its 
 saying that History (H) has the rest: the rack scrolled to its end, so on a 40x12 terminal the
 catalog's refresh failure showed its last lines only, its title and cause above the edge.
 
+A toast's text reaches Textual already wrapped (each line fits, so Textual wraps nothing), with
+a size and its unit kept on one line: Textual breaks a line at any space, a no-break one too,
+and an uninstall's toast read `…; 97.9` / `KiB stay in the cache's kept tree` at 80 columns.
+
 On a screen under NARROW_TOAST_BELOW columns (40x12) a toast takes the screen's width, without
 its blank rows, and says at most NARROW_TOAST_LINES lines (a third of a taller screen's; History
 has the rest): at half the
@@ -25,11 +29,12 @@ from urllib.parse import unquote, urlsplit
 from pytui.widgets.cut_rules import fold_ranges
 from rich.cells import cell_len, get_character_cell_size
 
-# Textual's Toast: `width: 60; max-width: 50%` of its rack (the screen less the rack's one-cell
-# scrollbar), one cell of border and two of padding.
+# Textual's Toast: `width: 60; max-width: 50%` of its rack (the screen less the rack's
+# scrollbar, two cells: with one, a toast at 40 or 81 columns was worded a cell too wide and
+# Textual wrapped its lines again), one cell of border and two of padding.
 TOAST_WIDTH = 60
 TOAST_FRAME = 3
-RACK_SCROLLBAR = 1
+RACK_SCROLLBAR = 2
 # Rows a toast takes besides its text (its title, padding above and below, margin above) and
 # the rack's margin under it.
 TOAST_ROWS_BESIDE_TEXT = 5
@@ -41,6 +46,11 @@ NARROW_TOAST_LINES = 3
 # The last line of a toast cut to the screen's height (History keeps every toast whole).
 MORE_IN_HISTORY = "… more: H"
 
+# A byte count or a speed as core/units.format_bytes writes it (`97.9 KiB`, `512 B`, `1.2 MiB/s`):
+# one word when pytui wraps a toast.
+_SIZE = r"\d[\d.,]* (?:B|KiB|MiB|GiB|TiB)(?:/s)?(?![\w/])"
+# A word for wrapping: a run of non-space characters, a size's space included.
+_WORD = re.compile(rf"(?:{_SIZE}|\S)+")
 _URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s'\"<>]+", re.IGNORECASE)
 # Closing punctuation after a URL in a sentence is not part of it.
 _TRAILING = ".,;:)]}'\""
@@ -95,6 +105,30 @@ def break_long_words(text: str, width: int) -> str:
     return re.sub(r"\S+", one, text)
 
 
+def _wrapped(paragraph: str, width: int) -> list[str]:
+    """`paragraph` in lines of at most `width` cells, broken at spaces but never inside a size
+    (`_WORD`); as given when it fits. A word wider than the line (break_long_words cut every
+    other one) is one line, a size too wide for it broken at its space."""
+    if _cells(paragraph) <= width:
+        return [paragraph]
+    words: list[str] = []
+    for word in _WORD.findall(paragraph):
+        words.extend(word.split(" ") if _cells(word) > width else [word])
+    lines: list[str] = []
+    for word in words:
+        if lines and _cells(lines[-1]) + 1 + _cells(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def wrap_whole_sizes(text: str, width: int) -> str:
+    """`text` wrapped to `width` cells as Textual would (at spaces), each size whole on a line."""
+    return "\n".join(line for paragraph in text.split("\n")
+                     for line in _wrapped(paragraph, width))
+
+
 def toast_text_lines(screen_height: int, screen_width: int = 0, title_lines: int = 1) -> int:
     """The lines a toast's text gets on a screen this tall and wide (0: not known, no bound),
     under a title of `title_lines` lines."""
@@ -132,7 +166,10 @@ def toast_message(text: str, screen_width: int, screen_height: int = 0, *,
     width = toast_text_width(screen_width)
     worded = break_long_words(shorten_urls(text), width)
     if markup:
-        return worded
+        # A text with no tag reads the same as markup: wrapped as a plain one (a tag's
+        # characters are not drawn, so a tagged text is left to Textual).
+        return worded if "[" in worded else wrap_whole_sizes(worded, width)
+    worded = wrap_whole_sizes(worded, width)
     lines = toast_text_lines(screen_height, screen_width, title_lines(title, width))
     return fit_lines(worded, width, lines)
 

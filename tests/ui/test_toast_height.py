@@ -62,7 +62,7 @@ def test_a_narrow_screens_toast_is_its_width_and_three_lines_at_most() -> None:
     and its host was folded inside a name (`githubuserconten` / `t.com`)."""
     from pytui.app.toast_text import NARROW_TOAST_LINES, toast_text_width
 
-    assert toast_text_width(40) == 36 and toast_text_width(20) == 16
+    assert toast_text_width(40) == 35 and toast_text_width(20) == 15
     assert toast_text_width(80) == 36  # from 60 columns on, half the screen as before
     lines = toast_message(REFRESH_FAILED, 40, 12, title="Catalog").split("\n")
     assert len(lines) == NARROW_TOAST_LINES and lines[-1] == MORE_IN_HISTORY, lines

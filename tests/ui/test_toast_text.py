@@ -9,6 +9,7 @@ from pytui.app.toast_text import (
     shorten_urls,
     toast_message,
     toast_text_width,
+    wrap_whole_sizes,
 )
 
 URL = ("https://github.com/astral-sh/python-build-standalone/releases/download/20250115/"
@@ -20,6 +21,9 @@ def test_a_toast_gets_half_the_screen_up_to_textuals_width() -> None:
     assert toast_text_width(80) == 36
     assert toast_text_width(120) == 56
     assert toast_text_width(200) == 57
+    # The rack's scrollbar is two cells: Textual's toast text is 36 cells at 81 columns, 35 at 40.
+    assert toast_text_width(81) == 36
+    assert toast_text_width(40) == 35
 
 
 def test_a_url_is_its_host_and_its_unquoted_file_name() -> None:
@@ -73,3 +77,19 @@ def test_a_wide_word_is_cut_by_cells_after_a_slash() -> None:
     assert "".join(lines) == path
     assert all(cell_len(line) <= 20 for line in lines), lines
     assert all(line.endswith("/") for line in lines[:-1]), lines
+
+
+def test_a_toast_is_wrapped_at_spaces_never_inside_a_size() -> None:
+    said = ("cpython-3.10.16-linux-x86_64-gnu (python3.10), 55.6 KiB freed; 97.9 KiB stay in "
+            "the cache's kept tree, at 1.2 MiB/s (512 B)")
+    for width in (20, 36, 56):
+        lines = toast_message(said, width * 2 + 7).split("\n")
+        assert all(len(line) <= toast_text_width(width * 2 + 7) for line in lines), lines
+        assert " ".join(lines) == said
+        for whole in ("55.6 KiB", "97.9 KiB", "1.2 MiB/s", "(512 B)"):
+            assert any(whole in line for line in lines), (whole, lines)
+
+
+def test_a_size_wider_than_the_line_breaks_at_its_space() -> None:
+    assert wrap_whole_sizes("x 1023.9 KiB", 7) == "x\n1023.9\nKiB"
+    assert wrap_whole_sizes("5 Builds here", 8) == "5 Builds\nhere"

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 from fixtures_fs import without_dac_override
 from pytui.widgets.format import home_shortened, short_path
-from ui_helpers import SIZE, UiWorld, press_install, ready, wait_for
+from ui_helpers import SIZE, UiWorld, press_install, ready, toast_texts, wait_for
 
 
 @pytest.mark.parametrize("trouble", ["unreadable", "a file"])
@@ -35,9 +35,7 @@ async def test_tui_starts_and_shows_why_the_cache_dir_is_unusable(ui_world: UiWo
                 await ready(pilot)
                 problem = app.state.cache_problem
                 assert problem is not None and str(cache) in problem and cause in problem
-                # The toast cuts the long path after a `/` (app/toast_text.py): read it joined.
-                errors = [n.message.replace("\n", "") for n in app._notifications
-                          if n.severity == "error"]
+                errors = toast_texts(app, lambda n: n.severity == "error")
                 assert errors == [home_shortened(problem, ui_world.home)]  # `~/…`, as the panes say
                 assert app.state.archives == [] and app.state.catalog is not None
                 assert app.state.catalog.builds
@@ -93,8 +91,7 @@ async def test_a_history_log_that_cannot_be_written_is_notified_once(ui_world: U
         for index in range(3):
             app.history.add("install", f"cpython-3.12.{index}", "done", "installed")
         await pilot.pause()
-        said = [n.message.replace("\n", "") for n in app._notifications
-                if "history is not kept" in n.message]
+        said = [text for text in toast_texts(app) if "history is not kept" in text]
         assert len(said) == 1 and short_path(blocker / "pytui", ui_world.home) in said[0], said
         # The file in the way is named (the OS said "Not a directory", or "File exists" for
         # the directory it could not make).

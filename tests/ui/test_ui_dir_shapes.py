@@ -14,7 +14,7 @@ from pytui.app import pytui_app
 from pytui.app.background import CACHE_USAGE, DISK
 from pytui.widgets.format import home_shortened
 from pytui.widgets.header import HeaderBar
-from ui_helpers import SIZE, UiWorld, ready, wait_for
+from ui_helpers import SIZE, UiWorld, ready, toast_texts, wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +38,7 @@ async def test_a_root_that_is_no_directory_is_said_once_and_the_cache_still_list
         assert "cannot read the install root" in str(app.query_one("#installed-pane").border_subtitle)
 
         def said() -> list[str]:
-            return [n.message.replace("\n", "") for n in app._notifications if n.severity == "error"]
+            return toast_texts(app, lambda n: n.severity == "error")
 
         assert said() == [home_shortened(problem, ui_world.home)]
         # Looks and listings go on (a listing whose times are racy is taken once more): said once.

@@ -8,7 +8,7 @@ from pytui.app.screens import HistoryScreen
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.details import DetailsPanel
 from pytui.widgets.key_bar import KeyBar
-from ui_helpers import SIZE, UiWorld, ready, wait_for
+from ui_helpers import SIZE, UiWorld, ready, toast_texts, wait_for
 
 
 def _details_title(app) -> str | None:
@@ -108,8 +108,7 @@ async def test_ctrl_c_names_the_quit_key_the_footer_shows(ui_world: UiWorld) -> 
         await pilot.press("ctrl+c")
         await pilot.pause()
         assert app.is_running
-        said = [n for n in app._notifications if n.title == "Ctrl+C does not quit"]
-        assert [n.message for n in said] == [
+        assert toast_texts(app, lambda n: n.title == "Ctrl+C does not quit") == [
             "Press q (or Ctrl+Q) to quit; it asks first while jobs run."]
 
 

@@ -18,6 +18,7 @@ from ui_helpers import (
     quit_answering_yes,
     ready,
     root_lock_held,
+    toast_texts,
     wait_for,
 )
 
@@ -336,10 +337,8 @@ async def test_installing_an_end_of_life_version_warns_once_installed(tmp_path, 
                        what="job queued")
         job = _job(app, old.build.key)
         await wait_for(pilot, lambda: job.phase == "done", what="install done")
-        await wait_for(pilot, lambda: any(n.message == line for n in app._notifications),
-                       what="the end-of-life warning")
-        [note] = [n for n in app._notifications if n.message == line]
-        assert note.severity == "warning"
+        await wait_for(pilot, lambda: line in toast_texts(app), what="the end-of-life warning")
+        assert line in toast_texts(app, lambda shown: shown.severity == "warning")
         assert any(e.outcome == "warning" and e.message == line for e in app.history.entries)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from fixtures_archives import make_build, write_uv_catalog
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.header import HeaderBar
-from ui_helpers import SIZE, UiWorld, no_requests, ready, wait_for
+from ui_helpers import SIZE, UiWorld, no_requests, ready, toast_texts, wait_for
 
 
 async def test_r_reads_a_local_catalog_file_again(ui_world: UiWorld) -> None:
@@ -24,7 +24,7 @@ async def test_r_reads_a_local_catalog_file_again(ui_world: UiWorld) -> None:
             await pilot.press("r")
             await wait_for(pilot, lambda: added.key in available.row_keys,
                            what="the build the file now lists")
-        said = [n.message for n in app._notifications if n.title == "Refresh"]
+        said = toast_texts(app, lambda n: n.title == "Refresh")
         assert said == ["Reading the catalog file again and listing the cache and the install "
                         "root again."], said
 
@@ -35,5 +35,5 @@ async def test_r_reads_a_local_catalog_file_again(ui_world: UiWorld) -> None:
         await wait_for(pilot, lambda: "refresh failed" in str(header.render()),
                        what="the failed read in the header")
         assert shown_before | {added.key} == set(available.row_keys)
-        errors = [n.message for n in app._notifications if n.title == "Catalog"]
+        errors = toast_texts(app, lambda n: n.title == "Catalog")
         assert errors and errors[-1].endswith("the catalog read before stays shown"), errors

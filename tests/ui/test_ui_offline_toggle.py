@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from pytui.app.job_view import offline_line
 from pytui.app.state import INSTALL, AppState
-from ui_helpers import HOST, UiWorld, press_install, quit_answering_yes, ready, wait_for
+from ui_helpers import (
+    HOST,
+    UiWorld,
+    press_install,
+    quit_answering_yes,
+    ready,
+    toast_texts,
+    wait_for,
+)
 
 
 async def test_going_offline_names_the_download_that_goes_on(ui_world: UiWorld) -> None:
@@ -24,7 +32,7 @@ async def test_going_offline_names_the_download_that_goes_on(ui_world: UiWorld) 
         await pilot.press("o")
         await wait_for(pilot, lambda: any(n.title == "Mode" for n in app._notifications),
                        what="the Mode notification")
-        said = " ".join(n.message.replace("\n", "") for n in app._notifications if n.title == "Mode")
+        said = " ".join(toast_texts(app, lambda n: n.title == "Mode"))
         assert said == ("Offline: no network for what starts from now on; only cached builds "
                         f"install. The download of {build.key} already under way goes on (c "
                         "cancels it)."), said

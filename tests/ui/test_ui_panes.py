@@ -10,7 +10,7 @@ from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.details import DetailsPanel
 from pytui.widgets.format import short_path
 from pytui.widgets.header import HeaderBar
-from ui_helpers import SIZE, UiWorld, no_requests, ready, wait_for
+from ui_helpers import SIZE, UiWorld, no_requests, ready, toast_texts, wait_for
 
 
 def _available(app) -> AvailableTable:
@@ -111,7 +111,7 @@ async def test_offline_refuses_uncached_install_without_network(ui_world: UiWorl
             await pilot.press("i")
             await pilot.pause()
             assert not app.state.jobs
-            messages = [n.message for n in app._notifications]
+            messages = toast_texts(app)
             # The cache dir as the header says it (`~/…`): a notification wraps a long path.
             cache_dir = short_path(ui_world.settings.cache_dir, ui_world.home)
             assert cache_dir.startswith("~/"), cache_dir
@@ -324,7 +324,7 @@ async def test_a_failed_refresh_at_start_says_what_to_do_next(tmp_path) -> None:
 
     from pytui.app.keymap import KEYMAP
     from pytui.app.parser import build_parser
-    from pytui.app.toast_text import toast_message
+    from pytui.app.toast_text import shorten_urls
     from pytui.app.tui import make_app
     from pytui.core.settings import Settings
     from ui_helpers import HOST
@@ -336,15 +336,15 @@ async def test_a_failed_refresh_at_start_says_what_to_do_next(tmp_path) -> None:
     app = make_app(settings, host=HOST, refresh=True, show_eta=False)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await wait_for(pilot, lambda: any("could not refresh" in n.message
-                                          for n in app._notifications), what="the failure")
-        said = next(n.message for n in app._notifications if "could not refresh" in n.message)
+        await wait_for(pilot, lambda: any("could not refresh" in text for text in toast_texts(app)),
+                       what="the failure")
+        said = next(text for text in toast_texts(app) if "could not refresh" in text)
         assert "kept the embedded catalog" in said
         assert said.endswith("Next: r tries again, o works offline (installs from the cache), "
                              "or PYTUI_CATALOG_URL / --downloads-json names a reachable catalog.")
         # The same line in History, the whole URL in it (the toast names host and file).
         kept = app.history.entries[-1].message
-        assert said == toast_message(kept, SIZE[0]) and settings.catalog_url in kept
+        assert said == shorten_urls(kept) and settings.catalog_url in kept
     actions = {key.keys: key.action for key in KEYMAP}
     assert actions["r"] == "refresh" and actions["o"] == "toggle_offline"
     assert "--downloads-json" in build_parser().format_help()

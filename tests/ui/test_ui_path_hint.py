@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import os
 
-from ui_helpers import UiWorld, press_install, ready, wait_for
+from ui_helpers import UiWorld, press_install, ready, toast_texts, wait_for
 
 PATH_LINE = "is not on your PATH"
 
 
 def _path_toasts(app) -> list[str]:
-    return [n.message.replace("\n", "") for n in app._notifications if PATH_LINE in n.message]
+    return [said for said in toast_texts(app) if PATH_LINE in said]
 
 
 async def _install(pilot, world: UiWorld, version: str) -> None:

@@ -10,7 +10,7 @@ import os
 
 from pytui.app.screens import ConfirmModal
 from pytui.widgets.cache_table import CacheTable
-from ui_helpers import SIZE, UiWorld, ready, wait_for
+from ui_helpers import SIZE, UiWorld, ready, toast_texts, wait_for
 
 
 async def test_purging_a_part_another_process_downloads_keeps_it_and_says_so(ui_world: UiWorld) -> None:
@@ -36,7 +36,7 @@ async def test_purging_a_part_another_process_downloads_keeps_it_and_says_so(ui_
             await pilot.press("y")
             await wait_for(pilot, lambda: any("Kept" in n.message for n in app._notifications),
                            what="the purge's notification")
-            said = " ".join(n.message for n in app._notifications)
+            said = " ".join(toast_texts(app))
             assert part.exists(), "the purge removed another process's download"
             assert "another pytui process is downloading it" in said, said
             assert "Purged 1" not in said, said
@@ -64,7 +64,7 @@ async def test_purging_an_archive_another_process_removed_says_it_was_gone(ui_wo
         await pilot.press("y")
         await wait_for(pilot, lambda: any(n.title == "Cache" for n in app._notifications),
                        what="the purge's notification")
-        said = " ".join(n.message.replace("\n", "") for n in app._notifications)
+        said = " ".join(toast_texts(app))
         assert "Purged" not in said, said
         assert (f"{made.build.cache_filename} was already gone from the cache (removed by "
                 "another process since it was listed); nothing to purge") in said, said

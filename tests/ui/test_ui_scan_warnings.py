@@ -15,13 +15,13 @@ from pytui.app.state import AppState
 from pytui.core.platform_detect import HostPlatform
 from pytui.core.settings import Settings
 from pytui.widgets.format import short_path
-from ui_helpers import UiWorld, ready, wait_for
+from ui_helpers import UiWorld, ready, toast_texts, wait_for
 
 TITLE = "Environments"
 
 
 def _said(app) -> list[str]:
-    return [n.message.replace("\n", "") for n in app._notifications if n.title == TITLE]
+    return toast_texts(app, lambda n: n.title == TITLE)
 
 
 async def test_what_the_scan_ignored_is_said_once_at_start(ui_world: UiWorld, tmp_path: Path,

@@ -9,7 +9,7 @@ import os
 from pytui.core.kept_catalog import KEPT_CATALOG
 from pytui.core.settings import Settings
 from pytui.widgets.format import short_path
-from ui_helpers import HOST, ready, wait_for
+from ui_helpers import HOST, ready, toast_texts, wait_for
 
 
 async def test_a_discarded_kept_catalog_is_said_at_start() -> None:
@@ -24,7 +24,7 @@ async def test_a_discarded_kept_catalog_is_said_at_start() -> None:
         await ready(pilot)
 
         def said() -> list[str]:
-            return [n.message.replace("\n", "") for n in app._notifications if n.title == "Catalog"]
+            return toast_texts(app, lambda n: n.title == "Catalog")
 
         await wait_for(pilot, said, what="the catalog's warning")
         assert said() == [f"ignored the kept catalog {short_path(kept)}: a FIFO, not a regular file; "

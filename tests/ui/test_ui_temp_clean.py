@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from ui_helpers import SIZE, UiWorld, ready, wait_for
+from ui_helpers import SIZE, UiWorld, ready, toast_texts, wait_for
 
 
 async def test_the_app_removes_killed_runs_stages_and_finishes_their_uninstalls(ui_world: UiWorld) -> None:
@@ -53,5 +53,5 @@ async def test_the_app_puts_back_an_install_a_killed_reinstall_left_aside(ui_wor
         await ready(pilot)
         await wait_for(pilot, lambda: key in app.state.installed_keys, what="the install back")
         assert ui_world.installed_dir("3.11.11").is_dir() and not os.path.lexists(aside)
-        said = [n.message for n in app._notifications]
+        said = toast_texts(app)
         assert any(m.startswith(f"restored {key}: a reinstall killed half-way") for m in said), said

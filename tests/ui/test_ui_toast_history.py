@@ -11,7 +11,9 @@ from ui_helpers import UiWorld, ready, wait_for
 
 
 def _said(app) -> list[tuple[str, str]]:
-    return [(n.title, " ".join(n.message.replace("\n", "").split())) for n in app._notifications]
+    """Each toast's title and text, its lines joined (pytui wraps a toast at its spaces; these
+    have no word long enough to be cut)."""
+    return [(n.title, " ".join(n.message.split())) for n in app._notifications]
 
 
 async def test_the_echo_of_a_key_dismissed_by_a_dialog_is_in_history(ui_world: UiWorld) -> None:

@@ -8,7 +8,7 @@ import socket
 import sys
 
 import pytest
-from pytui.app.toast_text import short_url, toast_text_width
+from pytui.app.toast_text import short_url, shorten_urls, toast_text_width
 from textual.geometry import Region
 from textual.widgets._toast import Toast
 from ui_helpers import HOST, UiWorld, ready, wait_for
@@ -26,15 +26,31 @@ def _toast_lines(app, title: str) -> tuple[list[str], str]:
     return lines, toast._notification.message
 
 
-def _assert_no_word_cut(lines: list[str], title: str, message: str) -> None:
+def _said(app, title: str) -> str:
+    """The text the toast titled `title` was given (its paths from `~`), its URLs shortened."""
+    return shorten_urls(next(said for shown, said in app._toasts if shown.title == title))
+
+
+def _assert_no_word_cut(lines: list[str], title: str, message: str, said: str) -> None:
     """Each word on screen is a word of the title or the message as given (which breaks a
-    long path only after a `/` or a `-`): a word Textual folded would be neither."""
+    long path only after a `/` or a `-`): a word Textual folded would be neither. The message
+    is `said` with line breaks: at its spaces (pytui wraps a toast itself) or, inside a word,
+    after one of BREAKS."""
     words = set(title.split()) | set(message.split())
     shown = [word for line in lines for word in line.replace("▌", " ").split()]
     assert shown, lines
     assert set(shown) <= words, (set(shown) - words, lines)
-    for piece in message.split("\n")[:-1]:
-        assert piece[-1] in BREAKS, piece
+    at = 0
+    for index, char in enumerate(message):
+        if char == "\n" and said[at:at + 1].isspace():
+            while said[at:at + 1].isspace():
+                at += 1
+        elif char == "\n":
+            assert message[index - 1] in BREAKS, message[:index]
+        else:
+            assert said[at:at + 1] == char, (message[:index + 1], said)
+            at += 1
+    assert at == len(said), (message, said)
 
 
 async def _wait_toast(pilot, app, title: str) -> None:
@@ -53,7 +69,7 @@ async def test_y_on_an_available_row_names_host_and_file(ui_world: UiWorld, size
         title = "Copied the download URL (y)"
         await _wait_toast(pilot, app, title)
         lines, message = _toast_lines(app, title)
-        _assert_no_word_cut(lines, title, message)
+        _assert_no_word_cut(lines, title, message, _said(app, title))
         assert app.clipboard == url
         assert "".join(message.split()).startswith("".join(short_url(url).split()))
         # The whole URL in History.
@@ -72,7 +88,7 @@ async def test_y_on_an_install_shows_its_path_cut_after_a_slash(ui_world: UiWorl
         title = "Copied the install dir (y)"
         await _wait_toast(pilot, app, title)
         lines, message = _toast_lines(app, title)
-        _assert_no_word_cut(lines, title, message)
+        _assert_no_word_cut(lines, title, message, _said(app, title))
         assert "".join(message.split("\n")) == str(ui_world.installed_dir("3.11.11"))
 
 
@@ -91,7 +107,7 @@ async def test_a_failed_refresh_names_the_catalog_by_host_and_file(tmp_path) -> 
                                           for entry in app.history.entries), what="the failure")
         await _wait_toast(pilot, app, "Catalog")
         lines, message = _toast_lines(app, "Catalog")
-        _assert_no_word_cut(lines, "Catalog", message)
+        _assert_no_word_cut(lines, "Catalog", message, _said(app, "Catalog"))
         assert f"127.0.0.1:{port}/…/download-metadata.json" in message.replace("\n", "") and url not in message
         # History keeps the whole line, the whole URL in it.
         assert url in app.history.entries[-1].message
@@ -114,9 +130,9 @@ async def test_a_toast_is_worded_again_when_the_screen_narrows(ui_world: UiWorld
                        == toast_text_width(SMALL[0]), what="the toast at 80 columns")
         await pilot.pause()
         lines, message = _toast_lines(app, title)
-        _assert_no_word_cut(lines, title, message)
+        _assert_no_word_cut(lines, title, message, _said(app, title))
         assert len(lines) > len(wide)
-        assert "".join(message.split("\n")) == f"cannot write {path}: denied"
+        assert _said(app, title) == f"cannot write {path}: denied"
 
 
 def _toasts(app) -> list[Toast]:
@@ -212,3 +228,22 @@ async def test_no_toast_covers_the_history_or_the_help(ui_world: UiWorld) -> Non
             await pilot.press("escape")
             await wait_for(pilot, lambda t=screen_type: not isinstance(app.screen, t),
                            what="closed")
+
+
+FREED = ("cpython-3.10.16-linux-x86_64-gnu (python3.10), 55.6 KiB freed; 97.9 KiB stay in "
+         "the cache's kept tree")
+
+
+@pytest.mark.parametrize("size", [SMALL, (40, 24)])
+async def test_a_size_stays_whole_on_a_toasts_line(ui_world: UiWorld, size) -> None:
+    # Textual wraps at any space, a no-break one too: the uninstall toast read `…; 97.9` /
+    # `KiB stay in the cache's kept tree` at 80 and at 40 columns.
+    app = ui_world.make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        app.notify(FREED, title="Uninstalled", timeout=600, markup=False)
+        await _wait_toast(pilot, app, "Uninstalled")
+        lines, message = _toast_lines(app, "Uninstalled")
+        _assert_no_word_cut(lines, "Uninstalled", message, _said(app, "Uninstalled"))
+        for whole in ("55.6 KiB", "97.9 KiB"):
+            assert any(whole in line for line in lines), lines

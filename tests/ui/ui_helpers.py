@@ -223,3 +223,15 @@ async def stalled_install(world: UiWorld, stall_at: int, *, faults: dict[str, ob
             yield pilot, job
     finally:
         world.server.stop()  # wakes the stalled handler
+
+
+def toast_texts(app, keep: Callable[[object], bool] = lambda notification: True) -> list[str]:
+    """What each toast on screen says, as one line: the text it was given (paths from `~`, URLs
+    short), not its message, which pytui wraps itself (app/toast_text.py: line breaks at spaces
+    and after a `/` inside a long name). A toast with no such text (the line counting those
+    in History) is its message's words."""
+    from pytui.app.toast_text import shorten_urls
+
+    given = {id(shown): said for shown, said in app._toasts}
+    return [shorten_urls(given[id(shown)]) if id(shown) in given else " ".join(shown.message.split())
+            for shown in app._notifications if keep(shown)]
