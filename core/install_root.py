@@ -26,6 +26,7 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from pytui.core import link_temps
 from pytui.core.errors import InstallError
 from pytui.core.fixups import apply_fixups
 from pytui.core.installed import (
@@ -415,6 +416,8 @@ class InstallRoot(RootLocking, RootLinking):
             assert installation is not None
             size = footprint(target)
             links = self._bin_links_of(installation, parts, Path(bin_dir)) if bin_dir is not None else []
+            if bin_dir is not None:
+                link_temps.remove_stale(Path(bin_dir))
             aside = self.temp_dir / f"{key}{_UNINSTALLING}{os.urandom(4).hex()}"
             try:
                 os.rename(target, aside)

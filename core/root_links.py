@@ -12,6 +12,7 @@ import os
 import stat
 from pathlib import Path
 
+from pytui.core import link_temps
 from pytui.core.fixups import executable_path
 from pytui.core.keys import KeyParts, parse_key
 from pytui.core.link_repair import leads_nowhere
@@ -166,8 +167,9 @@ class RootLinking:
             return
         except FileExistsError:
             pass
-        temp_parent = self.temp_dir if link.parent == self.path else link.parent
-        temp = temp_parent / f".link-{os.urandom(6).hex()}"
+        # In the bin dir (no `.temp/` there) by a name that says whose it is (core/link_temps.py).
+        temp = self.temp_dir / f".link-{os.urandom(6).hex()}" if link.parent == self.path else \
+            link.parent / link_temps.temp_name()
         os.symlink(target, temp)
         try:
             if not over_anything and _exchanged(temp, link):
@@ -214,6 +216,7 @@ class RootLinking:
         parts = parse_key(installation.key)
         if parts is None:
             return result
+        link_temps.remove_stale(Path(bin_dir))
         exe = executable_path(installation.path, parts)
         name = executable_install_name(parts)
         link = Path(bin_dir) / name

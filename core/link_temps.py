@@ -1,0 +1,74 @@
+"""The links a bin link's replacement makes aside (`RootLinking._replace_symlink`): made as
+`<bin>/.link-<pid>-<hex>` and then renamed over (or exchanged with) the link. The bin dir is
+not the root's `.temp/`, which every run cleans: a run killed between making one and the
+rename left it in the user's bin dir for good (a hidden link, dangling once its install went).
+The next run that links or unlinks there (`remove_stale`) removes those whose writer is gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from pathlib import Path
+
+PREFIX = ".link-"
+# The random part's hex digits: with the pid, what tells pytui's own temp link from anyone's file.
+_RANDOM_DIGITS = 12
+# A temp link whose pid runs again is another process's pid by then (a temp lives microseconds);
+# so is one named before pids were in the name, past this age.
+STALE_NS = 3600 * 10**9
+_HEX = frozenset("0123456789abcdef")
+
+
+def temp_name() -> str:
+    return f"{PREFIX}{os.getpid()}-{os.urandom(_RANDOM_DIGITS // 2).hex()}"
+
+
+def _writer(name: str) -> int | None:
+    """The pid in a temp link's name; 0 for the older form without one (`.link-<hex>`);
+    None for a name pytui never makes."""
+    rest = name[len(PREFIX):]
+    pid, _, random_part = rest.rpartition("-")
+    if len(random_part) != _RANDOM_DIGITS or not _HEX.issuperset(random_part):
+        return None
+    if not pid:
+        return 0
+    return int(pid) if pid.isascii() and pid.isdigit() and len(pid) <= 10 else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except OSError:  # another user's process (EPERM)
+        return True
+    return True
+
+
+def remove_stale(directory: Path) -> list[str]:
+    """Remove the temp links killed runs left in `directory`: symlinks only, by pytui's names,
+    whose writer is gone (or that are older than STALE_NS); the names removed."""
+    removed: list[str] = []
+    try:
+        with os.scandir(directory) as scan:
+            found = [entry for entry in scan if entry.name.startswith(PREFIX)]
+    except OSError:
+        return removed
+    now = time.time_ns()
+    for entry in found:
+        pid = _writer(entry.name)
+        if pid is None or pid == os.getpid():
+            continue
+        try:
+            if not entry.is_symlink():
+                continue
+            old = now - entry.stat(follow_symlinks=False).st_mtime_ns > STALE_NS
+        except OSError:
+            continue
+        if old or (pid and not _alive(pid)):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(entry.name)
+    return removed
