@@ -127,17 +127,21 @@ def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: boo
             root.clean_temp(bin_dir=settings.bin_dir, on_restored=_say_restored)
     for key in repairs:
         try:
-            links = restore_links(root, settings, key, force=force).links
+            restored = restore_links(root, settings, key, force=force)
         except (PytuiError, OSError) as err:
             # Said, not skipped silently: the run ends "already installed" and the links
             # would stay missing with no word why.
             print(stderr_style().warning(_not_restored(root, settings, key, err)), file=sys.stderr)
             continue
-        if links is None:
-            continue
-        for link in links.linked:
+        links = restored.links
+        # uv's line for each command linked (uv says it whatever became of the link)...
+        for link in links.linked if links is not None else ():
             print(f" + {key} ({link.name})", file=sys.stderr)
-        for warning in links.warnings:
+        # ... and which: made, re-pointed or restored, as the TUI says it (the minor-version
+        # link's too, which no `+` line names).
+        if restored.changes:
+            print(f"{key}: {'; '.join(restored.changes.said())}", file=sys.stderr)
+        for warning in links.warnings if links is not None else ():
             print(stderr_style().warning(warning), file=sys.stderr)
 
 

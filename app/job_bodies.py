@@ -171,9 +171,9 @@ def install_summary(key: str, status: str, links: LinkChanges | None, minor_key:
                     *, listed: bool = False, executables: str = "") -> str:
     """An install job's outcome line (`executables`: ` (python3.13)`, the bin links it made).
     For a request already installed, what its links went through, each said as it happened
-    (the one place for these words): `restored` for one a killed run left out or a user removed,
-    `made` for a bin link it never had (`--no-bin`, a Python uv run downloaded), `re-pointed`
-    for one that ran an older patch; all read "restored" before. `already` with no links changed
+    (`LinkChanges.said`, as `pytui install` says it): `restored` for one a killed run left out
+    or a user removed, `made` for a bin link it never had (`--no-bin`, a Python uv run
+    downloaded), `re-pointed` for one that ran an older patch. `already` with no links changed
     means another uv or pytui process installed it while this job ran (`was already installed`
     read as if the job had been pointless from the start), or, for `i` on an install `listed`
     as lacking links, made those links while this job waited for the root's lock."""
@@ -181,15 +181,7 @@ def install_summary(key: str, status: str, links: LinkChanges | None, minor_key:
         # The command names it made (` (python3.13)`), as `pytui install` and uv list them.
         summary = f"{status.capitalize()} {key}{executables}"
     elif links:
-        done = []
-        if links.restored:
-            many = len(links.restored) > 1
-            done.append(f"its missing link{'s' if many else ''} {'were' if many else 'was'} "
-                        f"restored: {', '.join(links.restored)}")
-        if links.made:
-            done.append(f"its link {', '.join(links.made)} was made (it had none)")
-        done += [f"{name} was re-pointed to it (it ran {runs})" for name, runs in links.repointed]
-        summary = f"{key} was already installed; {'; '.join(done)}"
+        summary = f"{key} was already installed; {'; '.join(links.said())}"
     elif listed:
         summary = f"{key} was already installed; no link was missing by the time the job ran"
     else:

@@ -145,7 +145,8 @@ def missing_links(root: Path, settings: Settings, key: str) -> list[str]:
 
 def lacking_links(root: Path, settings: Settings, key: str) -> tuple[list[str], list[str]]:
     """What `key`'s install lacks: (missing, unlinked). `missing` as `missing_links`.
-    `unlinked`: its bin link, absent with no record of a run meaning to make it. uv makes none
+    `unlinked`: its bin link, absent (nothing at its name; a link there that leads nowhere is
+    `missing`) with no record of a run meaning to make it. uv makes none
     for `--no-bin` nor for a Python `uv run` or `uv venv` downloaded, and a uv run killed
     between its commit and its links leaves none (uv records nothing): nothing on disk tells
     these apart, so it is said as a fact with the way to make it (`pytui install KEY`, as
@@ -155,6 +156,11 @@ def lacking_links(root: Path, settings: Settings, key: str) -> tuple[list[str], 
     if parts is None or not absent or record_applies(root, key):
         return absent, []
     name = parts.bin_names[0]
+    # A link at the name that leads nowhere was made by someone (into the minor-version link
+    # since removed, or a root since moved): lost, not never made ("made (it had none)" was
+    # said of one that only needed its minor-version link back).
+    if os.path.islink(settings.bin_dir / name):
+        return absent, []
     return [n for n in absent if n != name], [n for n in absent if n == name]
 
 
@@ -249,6 +255,20 @@ class LinkChanges:
 
     def __repr__(self) -> str:
         return f"LinkChanges({self.restored!r}, {self.made!r}, {self.repointed!r})"
+
+    def said(self) -> list[str]:
+        """What happened to the links, one phrase per kind, each as it happened (the one place
+        for these words: the TUI's install summary and `pytui install`'s line): `restored`,
+        `made (it had none)`, `re-pointed to it (it ran KEY)`; all read "restored" before."""
+        done = []
+        if self.restored:
+            many = len(self.restored) > 1
+            done.append(f"its missing link{'s' if many else ''} {'were' if many else 'was'} "
+                        f"restored: {', '.join(self.restored)}")
+        if self.made:
+            done.append(f"its link {', '.join(self.made)} was made (it had none)")
+        done += [f"{name} was re-pointed to it (it ran {runs})" for name, runs in self.repointed]
+        return done
 
 
 class Restored:

@@ -12,7 +12,7 @@ from pathlib import Path
 from subprocess import Popen
 
 import pytest
-from cli_harness import Pytui, minor_of
+from cli_harness import Pytui, key_of, minor_of
 from fixtures_fs import mounted
 
 
@@ -242,3 +242,42 @@ def test_a_record_left_for_a_key_not_installed_never_marks_a_no_bin_install(pytu
                                 env={"UV_PYTHON_BIN_DIR": str(pytui.bin), "HOME": str(pytui.tmp)})
     assert not os.path.lexists(pytui.bin / "python3.12") and not record.exists()
     assert missing_links(pytui.root, settings, key_of("3.12.8")) == []
+
+
+def _changed(result, key: str) -> list[str]:
+    """The lines `pytui install` says of `key`'s links: uv's ` + ` lines and pytui's which."""
+    return [line for line in result.stderr.splitlines() if line.startswith((f" + {key}", f"{key}:"))]
+
+
+def test_install_says_which_link_was_made_re_pointed_or_restored(pytui: Pytui) -> None:
+    """`pytui install KEY` on an install already there printed ` + KEY (python3.12)` whether
+    the link was made, re-pointed or restored (and nothing for the minor-version link); the
+    TUI said which. uv's ` + ` line stays (uv prints it in all three cases, on stderr as
+    pytui does; stdout stays empty), and one line after it says which, in the TUI's words."""
+    pytui.add("3.12.7")
+    pytui.add("3.12.8")
+    old, new = key_of("3.12.7"), key_of("3.12.8")
+    link, minor = pytui.bin / "python3.12", pytui.root / minor_of("3.12.8")
+    pytui.call("install", "--no-bin", "3.12.8")
+    made = pytui.run("install", new)
+    assert made.returncode == 0 and made.stdout == "", str(made)
+    assert _changed(made, new) == [f" + {new} (python3.12)",
+                                   f"{new}: its link python3.12 was made (it had none)"], str(made)
+    pytui.call("install", "3.12.7")
+    link.unlink()  # as uv's `python install 3.12.7` links it: to that patch
+    link.symlink_to(pytui.root / old / "bin" / "python3.12")
+    repointed = pytui.run("install", new)
+    assert repointed.returncode == 0 and repointed.stdout == "", str(repointed)
+    assert _changed(repointed, new) == [f" + {new} (python3.12)",
+                                        f"{new}: python3.12 was re-pointed to it (it ran {old})"], \
+        str(repointed)
+    minor.unlink()  # as a user (or a run killed before its links) leaves it
+    restored = pytui.run("install", new)
+    assert restored.returncode == 0 and restored.stdout == "", str(restored)
+    # python3.12 led through the minor-version link: it was lost with it, not never made.
+    assert _changed(restored, new) == [f"{new}: its missing links were restored: {minor.name}, "
+                                       "python3.12"], str(restored)
+    assert os.path.realpath(link) == str(pytui.root / new / "bin" / "python3.12")
+    assert os.path.realpath(minor) == str(pytui.root / new)
+    again = pytui.run("install", new)
+    assert _changed(again, new) == [], str(again)
