@@ -164,7 +164,7 @@ def _note_lacking_links(settings: Settings, keys: list[str]) -> None:
             said = ", ".join(f"{name} runs {runs}" for name, runs in behind)
             notes.append(f"note: {key} is the newest patch installed, but {said}; `pytui install "
                          f"{key}` points {'it' if len(behind) == 1 else 'them'} at it, as uv's does")
-        missing, unlinked = lacking_links(settings.install_root, settings, key)
+        missing, unlinked = lacking_links(settings.install_root, settings, key, keys)
         if missing:
             notes.append(f"note: {key} lacks {', '.join(missing)} (a run was killed before making "
                          f"{'it' if len(missing) == 1 else 'them'}); `pytui install {key}` restores "

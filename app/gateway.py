@@ -151,7 +151,7 @@ class CoreGateway:
             # Details, restored by `i` (an lstat or two each). A bin link no record says a
             # run meant to make (--no-bin, uv's own downloads, a killed uv run) is said as a
             # fact, and `i` makes it: core/link_repair.py.
-            missing, unlinked = lacking_links(root, settings, installation.key)
+            missing, unlinked = lacking_links(root, settings, installation.key, keys)
             if missing:
                 installation.extra[MISSING_LINKS] = " ".join(missing)
             if unlinked:

@@ -23,6 +23,7 @@ from pytui.core.keys import TYPE_CHECKING, parse_key
 
 if TYPE_CHECKING:
     from pytui.core.install_root import InstallRoot
+    from pytui.core.keys import KeyParts
     from pytui.core.progress import CancelToken
     from pytui.core.root_links import BinLinks
     from pytui.core.settings import Settings
@@ -143,14 +144,18 @@ def missing_links(root: Path, settings: Settings, key: str) -> list[str]:
     return lacking_links(root, settings, key)[0]
 
 
-def lacking_links(root: Path, settings: Settings, key: str) -> tuple[list[str], list[str]]:
+def lacking_links(root: Path, settings: Settings, key: str,
+                  installed: Sequence[str] = ()) -> tuple[list[str], list[str]]:
     """What `key`'s install lacks: (missing, unlinked). `missing` as `missing_links`.
     `unlinked`: its bin link, absent (nothing at its name; a link there that leads nowhere is
     `missing`) with no record of a run meaning to make it. uv makes none
     for `--no-bin` nor for a Python `uv run` or `uv venv` downloaded, and a uv run killed
     between its commit and its links leaves none (uv records nothing): nothing on disk tells
     these apart, so it is said as a fact with the way to make it (`pytui install KEY`, as
-    `uv python install KEY`), never as damage. A stat or two, as `absent_links`."""
+    `uv python install KEY`), never as damage. Not for a patch older than one of `installed`
+    (the keys listed): the name is the newest patch's, and `pytui install OLDER-KEY` would
+    point it at the older one (as uv's does), which the newest's `behind` note then undoes.
+    A stat or two, as `absent_links`."""
     absent = absent_links(root, settings, key)
     parts = parse_key(key)
     if parts is None or not absent or record_applies(root, key):
@@ -161,7 +166,23 @@ def lacking_links(root: Path, settings: Settings, key: str) -> tuple[list[str], 
     # said of one that only needed its minor-version link back).
     if os.path.islink(settings.bin_dir / name):
         return absent, []
+    if _newer_patch_in(parts, installed):
+        return [n for n in absent if n != name], []
     return [n for n in absent if n != name], [n for n in absent if n == name]
+
+
+def _newer_patch_in(parts: KeyParts, installed: Sequence[str]) -> bool:
+    """Whether `installed` holds a newer patch of `parts`' minor version (same implementation,
+    variant and platform)."""
+    from pytui.core.ordering import version_rank
+
+    rank = version_rank(parts.major, parts.minor, parts.patch, parts.prerelease)
+    for other_key in installed:
+        other = parse_key(other_key)
+        if other is not None and parts.same_minor(other) and \
+                version_rank(other.major, other.minor, other.patch, other.prerelease) > rank:
+            return True
+    return False
 
 
 def behind_links(root: Path, settings: Settings, key: str,

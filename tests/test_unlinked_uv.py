@@ -99,3 +99,28 @@ def test_links_into_an_older_patch_of_the_newest_install_are_noted_and_repointed
     assert os.path.realpath(link) == str(pytui.root / new / "bin" / "python3.12")
     assert os.path.realpath(minor) == str(pytui.root / new)
     assert pytui.run("list", "--only-installed").stderr == ""
+
+
+def test_only_the_newest_patch_is_noted_for_a_bin_link_no_run_made(pytui: Pytui) -> None:
+    """3.12.7 and 3.12.8 installed with --no-bin (by uv): both were noted `has no python3.12 …;
+    pytui install KEY makes it`, and the older one's command points python3.12 at 3.12.7 (as
+    uv's does), which the newest's `python3.12 runs cpython-3.12.7…` note then undoes. The
+    name is the newest patch's: it alone is noted."""
+    pytui.add("3.12.7")
+    pytui.add("3.12.8")
+    new = key_of("3.12.8")
+    _uv(pytui, "python", "install", "--no-bin", "3.12.7", "3.12.8")
+    assert not os.path.lexists(pytui.bin / "python3.12")
+    listed = pytui.run("list", "--only-installed")
+    assert listed.returncode == 0, str(listed)
+    assert listed.stderr.splitlines() == [
+        f"note: {new} has no python3.12 in {pytui.bin} (uv makes none for --no-bin or a Python "
+        f"`uv run` downloaded; a uv run killed before its links leaves none); `pytui install {new}` "
+        "makes it"], listed.stderr
+    # The TUI's Details say the same: the older patch's install has no `bin` line.
+    from pytui.app.gateway import UNLINKED, CoreGateway
+    from pytui.core.settings import Settings
+
+    settings = Settings.resolve(env=pytui.env())
+    marked = {i.key: i.extra.get(UNLINKED) for i in CoreGateway().list_installed(settings)}
+    assert marked == {new: "python3.12", key_of("3.12.7"): None}, marked
