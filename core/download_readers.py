@@ -15,6 +15,7 @@ from pytui.core import plain_http
 from pytui.core.download_body import Body, sent_as
 from pytui.core.download_policy import SpeedFloor, TransferFailure
 from pytui.core.download_response import (
+    HeadDeadline,
     InFlight,
     accept_response,
     ended_without_tls_close,
@@ -164,23 +165,28 @@ class UrlReaders:
         # InvalidURL is no HTTPError: a redirect to `javascript:…` raised it through the install.
         errors = ((httpx.HTTPError, httpx.InvalidURL), httpx.TimeoutException,
                   (httpx.NetworkError, httpx.RemoteProtocolError))
-        yield from self._exchange(self._http_client(url), timeout, errors, url, body, cancel, report)
+        yield from self._exchange(self._http_client(url), timeout, errors, url, body, cancel, report,
+                                  head_seconds=read)
 
     def _exchange(self, client: Any, timeout: object, errors: tuple[Any, Any, Any], url: str, body: Body,
-                  cancel: CancelToken, report: Callable[[], None]) -> Iterator[bytes]:
+                  cancel: CancelToken, report: Callable[[], None], *,
+                  head_seconds: float | None = None) -> Iterator[bytes]:
         """One GET through `client` (httpx's or the plain one); `errors` are its (base, timeout,
-        transient) exception classes."""
+        transient) exception classes. `head_seconds`: the response's head must be in within
+        that (httpx bounds only each read; the plain client keeps its own such deadline)."""
         base, timed_out, transient_errors = errors
         headers, resume_from = request_headers(body)
         # A cancel shuts the exchange's connections from the moment they are made, so it also
         # wakes a request still waiting for the response's head (a mirror that never answers).
         in_flight = InFlight(strict_tls_close=True)
+        head = HeadDeadline(in_flight, head_seconds)
         delimited_by_close = False
         try:
-            with cancel.while_blocking(in_flight.shut), \
+            with cancel.while_blocking(in_flight.shut), head, \
                     client.stream("GET", url, headers=headers, timeout=timeout,
                                   extensions={"trace": in_flight.trace}) as response, \
                     cancel.while_blocking(shut(response)):
+                head.arrived()
                 accepted = accept_response(url, body, response, resume_from)
                 if accepted is None:
                     return  # the .part was already complete
@@ -201,6 +207,9 @@ class UrlReaders:
         except base as err:
             if cancel.cancelled:
                 raise Cancelled("download cancelled") from None
+            if head.passed:
+                # As the plain client says a head not in within the read timeout.
+                raise TransferFailure(url, "timed out (ReadTimeout)", transient=True, spends=True) from None
             if ended_without_tls_close(err):
                 if delimited_by_close and body.expected_sha256 == body.hexdigest():
                     return  # a sloppy server's end (no TLS close after the whole file)
