@@ -138,11 +138,13 @@ def read_part_state(part: Path) -> dict[str, Any] | None:
     return _load_state(part.with_name(part.name + STATE_SUFFIX))[0]
 
 
-def sent_as(content_type: str | None, content_encoding: str | None) -> str:
+def sent_as(content_type: str | None, content_encoding: str | None, *, unsized: bool = False) -> str:
     """Why a body whose sha256 does not match may be no archive at all, from the response's
     headers: `text/html` (a Wi-Fi login page, a proxy's or a mirror's error page sent with 200)
-    or an encoding pytui does not undo (a proxy that gzips what it passes on); "" otherwise.
-    Said beside a mismatch, whose line alone sent the user to check the catalog."""
+    or an encoding pytui does not undo (a proxy that gzips what it passes on); or why it may be
+    the archive cut short: `unsized`, a body that ends where its TCP connection does (no
+    Content-Length, not chunked), where a cut reads as the end; "" otherwise. Said beside a
+    mismatch, whose line alone sent the user to check the catalog."""
     encoding = (content_encoding or "").strip().lower()[:40]
     if encoding not in ("", "identity"):
         return (f"it came with Content-Encoding {encoding!r}, which pytui does not undo (a proxy "
@@ -150,6 +152,9 @@ def sent_as(content_type: str | None, content_encoding: str | None) -> str:
     kind = (content_type or "").partition(";")[0].strip().lower()[:60]
     if kind.startswith("text/") or kind in ("application/json", "application/xhtml+xml"):
         return f"it came as {kind}, not an archive (a login page, or a proxy's or mirror's error page?)"
+    if unsized:
+        return ("it came with no Content-Length, so a connection cut short would read as its end "
+                "(a cut, or a wrong file?)")
     return ""
 
 

@@ -196,8 +196,10 @@ class UrlReaders:
                 limit = self._limit(url, body, total)
                 body.remember(url, response.headers.get("etag"), response.headers.get("last-modified"),
                               total)
+                # Over TLS a cut is told from the end (ended_without_tls_close); over TCP not.
                 body.sent_as = sent_as(response.headers.get("content-type"),
-                                       response.headers.get("content-encoding"))
+                                       response.headers.get("content-encoding"),
+                                       unsized=delimited_by_close and url[:6].lower() != "https:")
                 report()
                 # iter_raw: the bytes as sent, never decoded (a gzip bomb stays its own size).
                 yield from self._body_chunks(url, body, response.iter_raw(), skip, limit, total,
