@@ -149,6 +149,12 @@ class InstallJob:
         """Where the cache keeps this build's verified archive (`ArchiveCache.path_for`)."""
         return Path(self.settings.cache_dir) / self.build.cache_filename
 
+    def _unnamed(self, cause: str) -> str:
+        """A cause without the key it may lead with (`KEY: its URL … is not a
+        python-build-standalone release URL`, as `list --show-urls` says it): the line names
+        the build once, after `failed to install`."""
+        return cause.removeprefix(f"{self.key}: ")
+
     def run(self) -> InstallResult:
         """Do the whole job; raise `InstallFailed` (or `Cancelled`) with one line on failure.
 
@@ -170,9 +176,11 @@ class InstallJob:
         except NextStepError as err:
             # What was kept goes before the next step, so the line ends with what to do.
             next_step = f"; {err.next_step}" if err.next_step else ""
-            raise InstallFailed(f"failed to install {self.key}: {err.cause}; {self._kept()}{next_step}") from None
+            raise InstallFailed(f"failed to install {self.key}: {self._unnamed(err.cause)}; "
+                                f"{self._kept()}{next_step}") from None
         except PytuiError as err:
-            raise InstallFailed(f"failed to install {self.key}: {err}; {self._kept()}") from None
+            raise InstallFailed(f"failed to install {self.key}: {self._unnamed(str(err))}; "
+                                f"{self._kept()}") from None
         finally:
             if self._own_downloader is not None:
                 self._own_downloader.close()

@@ -44,10 +44,11 @@ def download_urls(build: Build, settings: MirrorSettings) -> list[str]:
             if build.url.startswith(CPYTHON_DOWNLOADS_URL_PREFIX) else None
         if settings.mirror:
             if suffix is None:
+                # The next step apart: an install's line puts what it kept before it.
                 raise DownloadError(
                     f"{build.key}: its URL {build.url} is not a python-build-standalone release URL, "
-                    "so the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR) cannot serve it; "
-                    "unset the mirror or use a catalog with GitHub release URLs")
+                    "so the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR) cannot serve it",
+                    next_step="unset the mirror or use a catalog with GitHub release URLs")
             return [_join(settings.mirror, suffix)]
         if suffix is not None:
             astral = settings.astral_mirror or None
@@ -62,6 +63,6 @@ def download_urls(build: Build, settings: MirrorSettings) -> list[str]:
             if not build.url.startswith(PYPY_DOWNLOADS_URL_PREFIX):
                 raise DownloadError(
                     f"{build.key}: its URL {build.url} is not under {PYPY_DOWNLOADS_URL_PREFIX}, "
-                    "so UV_PYPY_INSTALL_MIRROR cannot serve it; unset that mirror")
+                    "so UV_PYPY_INSTALL_MIRROR cannot serve it", next_step="unset that mirror")
             return [_join(pypy_mirror, build.url[len(PYPY_DOWNLOADS_URL_PREFIX):])]
     return [build.url]

@@ -308,3 +308,19 @@ def test_a_mirror_nobody_answers_at_ends_with_what_to_do(pytui: Pytui, baseline:
     line = assert_clean_failure(result)
     assert line.endswith(f"nothing was installed; {UNREACHABLE_NEXT_STEP}"), line
     assert pytui.state() == before
+
+
+def test_a_mirror_that_cannot_serve_the_catalogs_urls_names_the_build_once(pytui: Pytui) -> None:
+    """`--mirror` with a catalog whose URLs are no GitHub release URLs: the line read `failed to
+    install KEY: KEY: its URL …`, and its next step came before `nothing was installed`."""
+    made = pytui.add("3.12.8")
+    result = pytui.run("--mirror", "http://127.0.0.1:9/mirror", "install", "3.12")
+    line = assert_clean_failure(result)
+    key = made.build.key
+    assert line.startswith(f"error: failed to install {key}: its URL {made.build.url} is not a "
+                           "python-build-standalone release URL, so the mirror"), line
+    assert line.count(key) == 1, line
+    # What to do ends the line, after what was kept, as every failed install's.
+    assert line.endswith("cannot serve it; nothing was installed; unset the mirror or use a "
+                         "catalog with GitHub release URLs"), line
+    assert not (pytui.root / key).exists() and pytui.cached() == []
