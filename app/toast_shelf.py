@@ -16,9 +16,10 @@ from pytui.app.toast_gate import (
     left_line,
     more_line,
 )
-from pytui.app.toast_text import toast_message
+from pytui.app.toast_text import RACK_MARGIN, toast_message
 from pytui.core.url_secrets import without_secrets
 from pytui.widgets.format import home_shortened
+from pytui.widgets.job_list import JobList
 from textual.content import Content
 from textual.events import Resize
 from textual.markup import MarkupError
@@ -39,6 +40,8 @@ class ToastShelf(AppBase):
         # again (once per burst, however many toasts it has).
         self._more_toast: tuple[Notification, int, str] | None = None
         self._toasts_to_redo = False
+        # Rows under the main screen's toasts: the Jobs panel's and below (lift_toasts).
+        self._rows_under_toasts = RACK_MARGIN
 
     def _history_not_kept(self, cause: str) -> None:
         """One notification, the first time the history log cannot be written (as the theme's)."""
@@ -63,7 +66,8 @@ class ToastShelf(AppBase):
             self.history.add("note", history_title(title), NOTE_OUTCOME.get(severity, "info"),
                              _plain(message) if markup else message)
         notification = Notification(
-            toast_message(message, self.size.width, self.size.height, markup=markup, title=title),
+            toast_message(message, self.size.width, self.size.height, markup=markup, title=title,
+                          lifted=self._toast_lift()),
             title, severity,
             self.NOTIFICATION_TIMEOUT if timeout is None else timeout, markup=markup)
         self._toasts = [(shown, said) for shown, said in self._toasts if not shown.has_expired]
@@ -88,7 +92,8 @@ class ToastShelf(AppBase):
 
     def _more_toast_of(self, line: str) -> Notification:
         """The toast standing for those in History only (not itself in History: it points there)."""
-        return Notification(toast_message(line, self.size.width, self.size.height, title="History"),
+        return Notification(toast_message(line, self.size.width, self.size.height, title="History",
+                                          lifted=self._toast_lift()),
                             "History", "information",
                             self.NOTIFICATION_TIMEOUT, markup=False)
 
@@ -129,7 +134,8 @@ class ToastShelf(AppBase):
         for notification, said in shown:
             notification.message = toast_message(said, self.size.width, self.size.height,
                                                  markup=notification.markup,
-                                                 title=notification.title)
+                                                 title=notification.title,
+                                                 lifted=self._toast_lift())
             notification.raised_at = time.time()
             self._toasts.append((notification, said))
             self.post_message(Notify(notification))
@@ -141,15 +147,46 @@ class ToastShelf(AppBase):
     def on_resize(self, event: Resize) -> None:
         # A toast worded for the old width would have a long name folded inside by Textual at
         # a narrower one: each one shown is worded again (a Toast renders its notification's
-        # message at each redraw) and laid out again.
+        # message at each redraw) and laid out again; the Jobs panel may have moved.
+        self._reword_toasts(event.size.width, event.size.height)
+        self.call_after_refresh(self.lift_toasts)
+
+    def on_job_list_moved(self, _message: JobList.Moved) -> None:
+        self.lift_toasts()
+
+    def lift_toasts(self) -> None:
+        """The main screen's toasts end above the Jobs panel: at 80x24 a toast covered the
+        running job's progress row for its 5-10 s (as lazygit's toasts never cover its
+        status line). Worded again for the rows left above it."""
+        if not self.screen_stack or not self.screen_stack[0].query("#jobs"):
+            return  # not composed yet
+        main = self.screen_stack[0]
+        jobs = main.query_one("#jobs")
+        region = jobs.region
+        # A folded panel (40x12: its title only) shows no row to keep in view.
+        shows_rows = region.height >= 3
+        under = max(RACK_MARGIN, self.size.height - region.y) if shows_rows else RACK_MARGIN
+        if under == self._rows_under_toasts:
+            return
+        self._rows_under_toasts = under
+        for rack in main.query_children("ToastRack"):
+            rack.styles.margin = (0, 0, under, 0)
+        self._reword_toasts(self.size.width, self.size.height)
+
+    def _toast_lift(self) -> int:
+        """The rows the main screen's toasts are lifted by (lift_toasts), when it is on top
+        (another screen's toasts sit on its footer)."""
+        return 0 if len(self.screen_stack) > 1 else self._rows_under_toasts - RACK_MARGIN
+
+    def _reword_toasts(self, width: int, height: int) -> None:
         self._toasts = [(shown, said) for shown, said in self._toasts if not shown.has_expired]
         worded_now = list(self._toasts)
         if self._more_toast is not None:
             worded_now.append((self._more_toast[0], self._more_toast[2]))
         changed = False
         for shown, said in worded_now:
-            worded = toast_message(said, event.size.width, event.size.height, markup=shown.markup,
-                                   title=shown.title)
+            worded = toast_message(said, width, height, markup=shown.markup, title=shown.title,
+                                   lifted=self._toast_lift())
             if worded != shown.message:
                 shown.message = worded
                 changed = True

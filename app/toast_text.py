@@ -36,8 +36,10 @@ TOAST_WIDTH = 60
 TOAST_FRAME = 3
 RACK_SCROLLBAR = 2
 # Rows a toast takes besides its text (its title, padding above and below, margin above) and
-# the rack's margin under it.
+# the rack's margin under it (RACK_MARGIN, the footer's row; the main screen's toasts sit
+# higher, above the Jobs panel: app/toast_shelf.lift_toasts).
 TOAST_ROWS_BESIDE_TEXT = 5
+RACK_MARGIN = 1
 # Under this many columns a toast is the screen's width (app.tcss `Screen.-slim Toast`, no
 # padding rows: TOAST_ROWS_BESIDE_TEXT less 2) and says at most NARROW_TOAST_LINES lines, or a
 # third of a taller screen's rows (40x24: 7): the 3 of 40x12 hid a first install's PATH note.
@@ -129,15 +131,17 @@ def wrap_whole_sizes(text: str, width: int) -> str:
                      for line in _wrapped(paragraph, width))
 
 
-def toast_text_lines(screen_height: int, screen_width: int = 0, title_lines: int = 1) -> int:
+def toast_text_lines(screen_height: int, screen_width: int = 0, title_lines: int = 1,
+                     lifted: int = 0) -> int:
     """The lines a toast's text gets on a screen this tall and wide (0: not known, no bound),
-    under a title of `title_lines` lines."""
+    under a title of `title_lines` lines, its rack `lifted` rows above the footer (above the
+    Jobs panel: a narrow screen's third is still of the whole screen's rows)."""
     if screen_height <= 0:
         return 0
     if 0 < screen_width < NARROW_TOAST_BELOW:
-        room = screen_height - (TOAST_ROWS_BESIDE_TEXT - 2) - (title_lines - 1)
+        room = screen_height - lifted - (TOAST_ROWS_BESIDE_TEXT - 2) - (title_lines - 1)
         return max(2, min(max(NARROW_TOAST_LINES, (screen_height - 3) // 3), room))
-    return max(2, screen_height - TOAST_ROWS_BESIDE_TEXT - (title_lines - 1))
+    return max(2, screen_height - lifted - TOAST_ROWS_BESIDE_TEXT - (title_lines - 1))
 
 
 def title_lines(title: str, width: int) -> int:
@@ -160,9 +164,10 @@ def fit_lines(text: str, width: int, lines: int) -> str:
 
 
 def toast_message(text: str, screen_width: int, screen_height: int = 0, *,
-                  markup: bool = False, title: str = "") -> str:
+                  markup: bool = False, title: str = "", lifted: int = 0) -> str:
     """What a toast titled `title` shows for `text` on a screen `screen_width` by
-    `screen_height` cells (a markup text is not cut to the height: a cut could split a tag)."""
+    `screen_height` cells, its rack `lifted` rows higher than Textual's (a markup text is not
+    cut to the height: a cut could split a tag)."""
     width = toast_text_width(screen_width)
     worded = break_long_words(shorten_urls(text), width)
     if markup:
@@ -170,7 +175,7 @@ def toast_message(text: str, screen_width: int, screen_height: int = 0, *,
         # characters are not drawn, so a tagged text is left to Textual).
         return worded if "[" in worded else wrap_whole_sizes(worded, width)
     worded = wrap_whole_sizes(worded, width)
-    lines = toast_text_lines(screen_height, screen_width, title_lines(title, width))
+    lines = toast_text_lines(screen_height, screen_width, title_lines(title, width), lifted)
     return fit_lines(worded, width, lines)
 
 

@@ -18,6 +18,7 @@ from rich.text import Text
 from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -320,6 +321,12 @@ class JobList(VerticalScroll):
         super().__init__(id=id)
         self._show_eta = show_eta
         self._rows: dict[int, JobRow] = {}
+
+    class Moved(Message):
+        """The panel's size changed (the app keeps the toasts above it)."""
+
+    def on_resize(self) -> None:
+        self.post_message(self.Moved())
 
     def render(self) -> RenderResult:
         if self._rows:

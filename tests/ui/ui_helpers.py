@@ -202,16 +202,18 @@ def lock_held(path: Path) -> Iterator[subprocess.Popen[str]]:
 
 @contextlib.asynccontextmanager
 async def stalled_install(world: UiWorld, stall_at: int, *, faults: dict[str, object] | None = None,
+                          notifications: bool = False,
                           **app_options: object) -> AsyncIterator[tuple]:
     """The app with 3.12.8's install started and its download stalled after its first
     `stall_at` bytes, all of them in the job's state (the server sends them, then nothing;
-    `faults` adds to the server's faults for it): (pilot, a function giving the job)."""
+    `faults` adds to the server's faults for it): (pilot, a function giving the job).
+    `notifications`: toasts are drawn (Pilot draws none by default)."""
     build = world.build("3.12.8")
     path = build.url.split(world.server.base_url, 1)[1]
     world.server.set_faults(path, rate=None, stall_at=stall_at, stall_seconds=3600, **(faults or {}))
     app = world.make_app(**app_options)
     try:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE, notifications=notifications) as pilot:
             await ready(pilot)
             await press_install(pilot, build.key)
 

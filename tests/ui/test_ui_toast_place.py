@@ -1,0 +1,51 @@
+"""Toasts sit above the Jobs panel: at 80x24 one covered the running job's progress row for
+its 5-10 s. A toast still fits the rows left above the panel, its last line pointing to
+History when cut (app/toast_text.py)."""
+
+from __future__ import annotations
+
+import pytest
+from pytui.app.toast_text import MORE_IN_HISTORY
+from textual.widgets._toast import Toast
+from ui_helpers import UiWorld, stalled_install, wait_for
+
+LONG = " ".join(f"line {n} of a long note about the install;" for n in range(40))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (40, 24)])
+async def test_a_toast_leaves_the_running_jobs_row_in_view(stuck_world: UiWorld, size) -> None:
+    async with stalled_install(stuck_world, 1000, notifications=True) as (pilot, job):
+        app = pilot.app
+        await pilot.resize_terminal(*size)
+        app.notify(LONG, title="A long note", timeout=600, markup=False)
+        row = app.query_one(f"#job-{job().job_id}")
+
+        def toast() -> Toast | None:
+            return next(iter(app.screen.query(Toast)), None)
+
+        def clear_of_the_job() -> bool:
+            shown = toast()
+            return (shown is not None and shown.region.height > 0
+                    and not shown.region.overlaps(row.region))
+
+        await wait_for(pilot, clear_of_the_job, what="the toast above the Jobs panel")
+        await pilot.pause()
+        shown = toast()
+        assert shown is not None
+        jobs = app.query_one("#jobs")
+        # The toast (and its rack's margin) ends above the panel, wholly on screen, cut to the
+        # rows there with the way to the rest.
+        assert shown.region.bottom <= jobs.region.y and shown.region.y >= 0, \
+            (shown.region, jobs.region)
+        assert shown._notification.message.split("\n")[-1] == MORE_IN_HISTORY
+        assert shown.region.bottom >= jobs.region.y - 2, (shown.region, jobs.region)
+
+
+def test_a_lifted_toast_gets_the_rows_left_and_a_narrow_one_its_third() -> None:
+    from pytui.app.toast_text import toast_text_lines
+
+    assert toast_text_lines(24, 80, lifted=3) == toast_text_lines(24, 80) - 3
+    # A narrow screen's toast keeps a third of the screen's rows (40x24: 7) while they fit,
+    # and 3 lines at 40x12.
+    assert toast_text_lines(24, 40, lifted=3) == toast_text_lines(24, 40) == 7
+    assert toast_text_lines(12, 40, lifted=3) == 3
