@@ -8,7 +8,9 @@ whichever catalog is loaded. Imported only to purge: neither a listing nor an in
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from pytui.core.cache import fix_dir, unlink_quiet
@@ -173,6 +175,7 @@ def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
 # Who left each kind of leftover, as both purges say it.
 _LEFT_BY_IMPORT = "an interrupted import"
 _LEFT_BY_TREE = "an interrupted pytui, a tree half kept or half removed"
+_LEFT_BY_DOWNLOAD = "an interrupted download, its resume state half written"
 # Leftovers of killed runs a purge names, one line (or History entry) each, at most; the rest
 # are counted in one (a cache dir holding thousands printed thousands of lines).
 MAX_LEFTOVERS_NAMED = 20
@@ -246,6 +249,8 @@ def find_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | None
 
         for name, freed in stale_imports(cache.root):
             tally.seen(name, freed, _LEFT_BY_IMPORT)
+        for name, freed in _killed_state_temps(cache.root, remove=False):
+            tally.seen(name, freed, _LEFT_BY_DOWNLOAD)
     for name in cache.trees.unheld_leftovers(_whose(archives)):
         tree = footprint(cache.trees.path / name, limit=limit)
         limit -= tree.walked
@@ -265,6 +270,30 @@ def remove_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | No
     if archives is None:
         for name, size in cache.remove_stale_imports():
             tally.seen(name, size, _LEFT_BY_IMPORT)
+        for name, size in _killed_state_temps(cache.root, remove=True):
+            tally.seen(name, size, _LEFT_BY_DOWNLOAD)
     for name, size in cache.trees.clean(_whose(archives)):
         tally.seen(f"trees/{name}", size, _LEFT_BY_TREE)
     return tally.leftovers()
+
+
+def _killed_state_temps(root: Path, *, remove: bool) -> Iterator[tuple[str, int]]:
+    """(name, size) of each resume-state temp a killed download left in the cache dir
+    (core/download_body.killed_state_temp), removed first when `remove`."""
+    from pytui.core.download_body import killed_state_temp
+
+    try:
+        with os.scandir(root) as scan:
+            found = [entry.name for entry in scan if killed_state_temp(entry.name)]
+    except OSError:
+        return
+    for name in found:
+        try:
+            info = os.lstat(root / name)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        if remove and unlink_quiet(root / name) is not None:
+            continue
+        yield name, info.st_size

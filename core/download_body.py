@@ -37,6 +37,25 @@ MAX_URL_CHARS = 8192
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 # Errors that mean the disk (or the user's quota) is full.
 _DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+# A resume state's temp (`FileBody._state_tmp`), `<part>.json.<pid>.tmp`; the part after
+# `<part>.json.` alone.
+_STATE_TEMP = re.compile(r".+\.part\.json\.([0-9]{1,10})\.tmp", re.DOTALL)
+_PID_TEMP = re.compile(r"[0-9]{1,10}\.tmp")
+
+
+def killed_state_temp(name: str) -> bool:
+    """A resume state's temp (`<part>.json.<pid>.tmp`) whose writer is not running: it was
+    killed between writing it and the rename (a live one's temp lives microseconds)."""
+    found = _STATE_TEMP.fullmatch(name)
+    if found is None:
+        return False
+    try:
+        os.kill(int(found.group(1)), 0)  # signal 0: only whether it exists
+    except (ProcessLookupError, OverflowError):
+        return True
+    except OSError:
+        return False  # another user's process, running
+    return False
 
 
 class DiskFull(Exception):
@@ -219,6 +238,7 @@ class FileBody(Body):
         self._flushed = 0.0
 
     def open(self, cancel: CancelToken) -> None:
+        self._remove_state_temps()
         state, bad = _load_state(self.state_path)
         if state is not None and self.expected_sha256 and state.get("sha256") not in (None, self.expected_sha256):
             bad = True  # a .part of some other content
@@ -314,6 +334,20 @@ class FileBody(Body):
             # saves a later process a re-download, so go on without it.
             with contextlib.suppress(OSError):
                 self.state_path.unlink()
+
+    def _remove_state_temps(self) -> None:
+        """The temps of this `.part`'s state that writers killed before their rename left: the
+        `.part.lock` held now means no other writer of it runs, so each is stale."""
+        prefix = self.state_path.name + "."
+        try:
+            with os.scandir(self.part.parent) as scan:
+                names = [entry.name for entry in scan if entry.name.startswith(prefix)
+                         and _PID_TEMP.fullmatch(entry.name, len(prefix))]
+        except OSError:
+            return
+        for name in names:
+            with contextlib.suppress(OSError):
+                os.unlink(self.part.parent / name)
 
     def _state_tmp(self) -> Path:
         return self.state_path.with_name(self.state_path.name + f".{os.getpid()}.tmp")
