@@ -106,9 +106,10 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     root = InstallRoot(settings.install_root)
     installed = root.installed()
-    if not installed:
+    if not installed and not requests:
         print("There are no installed versions to upgrade", file=sys.stderr)
         return 0
+    # (With nothing installed, each request is one that matches no install, said as such.)
     catalog = load_catalog(settings)
     steps, unmatched = plan(installed, catalog, requests, reinstall=args.reinstall)
     for text in unmatched:

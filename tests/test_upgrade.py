@@ -118,6 +118,11 @@ def test_upgrade_dry_run_then_upgrade_then_prune(pytui: Pytui) -> None:
 def test_upgrade_usage_and_nothing_to_do(pytui: Pytui) -> None:
     assert "There are no installed versions to upgrade" in pytui.run("upgrade").stderr
     pytui.add("3.12.8")
+    # A named minor version with nothing installed is one that matches no install, as it is
+    # beside other installs (it said "There are no installed versions to upgrade", exit 0).
+    alone = pytui.run("upgrade", "3.12")
+    assert assert_clean_failure(alone) == (f"error: no installed Python matches `3.12` in "
+                                           f"{pytui.root}; install it with `pytui install 3.12`")
     pytui.call("install", "3.12")
     patch = pytui.run("upgrade", "3.12.8")
     assert "`pytui upgrade` only accepts minor versions, got: 3.12.8" in assert_clean_failure(patch, 2)
