@@ -4,19 +4,71 @@ A temp file beside the target (same directory, so the rename is atomic), written
 optionally fsynced, given its mode, then renamed over the target. A symlink at the target
 is replaced, never written through. On any failure the temp file is removed and, when
 `make_parents` created directories for it, those are removed too, so a refused write leaves
-the tree as it was.
+the tree as it was. A writer killed before its rename (SIGKILL, the OOM killer: no clean-up
+runs) leaves its temp, `.<name>.<pid>-<hex>.tmp` (a whole kept catalog, 3 MB): the next write
+of that file removes those whose pid is gone (`remove_stale_temps`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
+import time
 from pathlib import Path
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | \
     getattr(os, "O_CLOEXEC", 0)
 # Temp-name attempts before giving up (a name is random; a clash means another writer).
 MAX_TEMP_ATTEMPTS = 16
+# A temp whose pid runs again belongs to another process by then (a write lasts moments), and
+# one named before the pid was in the name is a killed writer's past this age.
+STALE_TEMP_NS = 3600 * 10**9
+_HEX = frozenset("0123456789abcdef")
+
+
+def _writer(middle: str) -> int | None:
+    """The pid in a temp's name between `.<name>.` and `.tmp` (`<pid>-<8 hex>`); 0 for the
+    older `<8 hex>`; None for a name this module never makes."""
+    pid, _, random_part = middle.rpartition("-")
+    if len(random_part) != 8 or not _HEX.issuperset(random_part):
+        return None
+    if not pid:
+        return 0
+    return int(pid) if pid.isascii() and pid.isdigit() and len(pid) <= 10 else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only whether it exists
+    except (ProcessLookupError, OverflowError):
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def remove_stale_temps(target: Path) -> None:
+    """Remove the temps killed writers of `target` left beside it (regular files only)."""
+    prefix = f".{target.name}."
+    try:
+        with os.scandir(target.parent) as scan:
+            names = [entry.name for entry in scan if entry.name.startswith(prefix) and entry.name.endswith(".tmp")]
+    except OSError:
+        return
+    now = time.time_ns()
+    for name in names:
+        pid = _writer(name[len(prefix):-len(".tmp")])
+        if pid is None or pid == os.getpid():
+            continue
+        path = target.parent / name
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode) and ((pid and not _alive(pid)) or now - info.st_mtime_ns > STALE_TEMP_NS):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
 
 def _created_parents(directory: Path) -> list[Path]:
@@ -40,10 +92,12 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int | None 
     """
     target = Path(path)
     created = _created_parents(target.parent) if make_parents else []
+    if not created:
+        remove_stale_temps(target)
     temp = None
     try:
         for _ in range(MAX_TEMP_ATTEMPTS):
-            candidate = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
+            candidate = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
             try:
                 fd = os.open(candidate, _NEW_FILE, 0o600)
             except FileExistsError:
