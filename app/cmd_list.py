@@ -227,12 +227,21 @@ def _text_lines(args: argparse.Namespace, settings: Settings, rows: list[ListRow
             plain = "<download available>"
             shown = _styled(plain, "2", color)
         cells.append((row.key, shown, len(plain), support.for_item(row) if support is not None else None))
-    # The support column starts at one place on every line (padded as the key column is).
-    where = max((length for _, _, length, status in cells if status is not None), default=0)
+    # The support column starts at one place on every line (padded as the key column is), past
+    # the longest location that leaves it room on the terminal: a cached archive's path (some
+    # 110 characters) put it past 150 columns, and every line wrapped. A longer line has it
+    # right after its own location; a pipe (no width) has it at one place.
+    columns = 0
+    if support is not None:
+        import shutil  # (only here: a plain `pytui list` imports as little as it can)
+
+        columns = shutil.get_terminal_size((0, 0)).columns  # COLUMNS, else the terminal's
+    where = max((length for _, _, length, status in cells if status is not None and (
+        not columns or width + 4 + length + 4 + len(status.text()) <= columns)), default=0)
     lines = []
     for key, shown, length, status in cells:
         if status is not None:
-            shown += " " * (where - length) + "    " + _styled(
+            shown += " " * max(0, where - length) + "    " + _styled(
                 status.text(), "33" if status.phase == "end-of-life" else "2", color)
         lines.append(f"{key:<{width}}    {shown}")
     return lines

@@ -107,6 +107,8 @@ def hermetic_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name, raising=False)
     for name in ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE"):  # colour is decided per test
         monkeypatch.delenv(name, raising=False)
+    for name in ("COLUMNS", "LINES"):  # and so is the width `list --support` fits its column to
+        monkeypatch.delenv(name, raising=False)
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))

@@ -40,6 +40,30 @@ def test_list_support_column_starts_at_one_place(pytui: Pytui) -> None:
     assert any("<download available>" in line for line in lines)
 
 
+def test_list_support_column_stays_on_the_terminal_past_a_long_archive_path(pytui: Pytui) -> None:
+    """A cached archive's path (some 110 characters under ~/.cache) put the one place of the
+    support column past the terminal's edge, and every line wrapped: the column is aligned
+    among the lines it fits, a longer line has it right after its own path."""
+    pytui.add("3.12.8")
+    pytui.add("3.11.11")
+    cached = pytui.add("3.8.20")
+    pytui.call("install", "3.12.8", "3.8.20")
+    pytui.call("uninstall", "3.8")  # its archive stays in the cache
+    listed = pytui.run("list", "--support", COLUMNS="110")
+    assert listed.returncode == 0, str(listed)
+    lines = {line.split()[0]: line for line in listed.stdout.splitlines()}
+    long_line = lines[cached.build.key]
+    assert long_line.endswith(f"{cached.build.cache_filename}    EOL 2024-10"), long_line
+    assert len(long_line) > 110
+    fitting = [line for key, line in lines.items() if key != cached.build.key]
+    assert len(fitting) == 2 and all(len(line) <= 110 for line in fitting), fitting
+    starts = {re.search(r"(security|bugfix)", line).start() for line in fitting}
+    assert len(starts) == 1, fitting
+    # A pipe with no width keeps the one place on every line.
+    piped = pytui.run("list", "--support").stdout.splitlines()
+    assert len({re.search(r"(EOL|security|bugfix)", line).start() for line in piped}) == 1, piped
+
+
 def test_only_cached_with_a_cache_dir_that_is_a_file_says_so(pytui: Pytui, tmp_path: Path) -> None:
     pytui.add("3.12.8")
     not_a_dir = tmp_path / "a-file"
