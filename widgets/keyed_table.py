@@ -80,6 +80,11 @@ class KeyedTable(FastDataTable):
         # The fewest cells a FLEX column may keep before it gives way whole, by column index,
         # from its cells (`_floor_of`): the key through its version, a short form.
         self._floors: dict[int, int] = {}
+        # Identity columns with a cell that has no label (`FormText`), so could be cut: their
+        # FLEX minimum holds. A column whose every row has a label (Installed's `3.12.11`,
+        # drawn where the key does not fit) needs only its cells' floor: at 120 columns the
+        # minimum kept Installed's Key 16 cells wide for 7-cell labels and cut Support.
+        self._unlabelled: set[int] = set()
         for label, key, width in self.COLUMNS:
             self.add_column(label, key=key, width=width)
 
@@ -204,6 +209,7 @@ class KeyedTable(FastDataTable):
                     widths[index] = width
         self._natural = widths
         self._floors = {}
+        self._unlabelled = set()
         self._raise_floors(cells for _, cells in rows)
         self._fit_to_width()
 
@@ -258,7 +264,9 @@ class KeyedTable(FastDataTable):
                 flex = self._flex_index(key)
                 if excess <= 0 or flex is None or flex in hidden:
                     continue
-                floor = max(minimum, self._floors.get(flex, 0))
+                floor = self._floors.get(flex, 0)
+                if key != self.IDENTITY or flex in self._unlabelled or flex not in self._floors:
+                    floor = max(minimum, floor)
                 if key in self.SHORT_FORMS:
                     floor = max(floor, self.ordered_columns[flex].label.cell_len)
                 if flex in fixed or key in self.WHOLE:
@@ -387,6 +395,8 @@ class KeyedTable(FastDataTable):
         floors = self._floors
         for cells in rows:
             for index, identity in floored:
+                if identity and not isinstance(cells[index], FormText):
+                    self._unlabelled.add(index)
                 need = _floor_of(cells[index], identity)
                 if need > floors.get(index, 0):
                     floors[index] = need
@@ -434,12 +444,11 @@ class KeyedTable(FastDataTable):
 
 
 def _floor_of(cell: Cell, identity: bool) -> int:
-    """The fewest cells `cell` may be shown in: a key through its version and "…" (and its
-    short form whole: a Cached row's label); a cell with a short form, that form; any other
-    cell, all of it."""
-    if identity:
-        floor = key_floor((cell if isinstance(cell, str) else cell.plain,))
-        return max(floor, cell.short.cell_len) if isinstance(cell, FormText) else floor
+    """The fewest cells `cell` may be shown in: a key through its version and "…"; a cell with
+    a short form (a key's label, `3.12.11`, shown where the key does not fit: it is never
+    cut), that form; any other cell, all of it."""
+    if identity and not isinstance(cell, FormText):
+        return key_floor((cell if isinstance(cell, str) else cell.plain,))
     if isinstance(cell, FormText):
         return cell.short.cell_len
     return _width(cell)

@@ -50,3 +50,22 @@ async def test_installed_keys_read_as_versions_where_the_key_is_cut(ui_world: Ui
         whole = {ui_world.build(version).key for version in ("3.13.1", "3.11.11")}
         await wait_for(pilot, lambda: app.query_one("#details-body").render_line(0).text
                        .split()[0] in whole, what="the whole key in Details")
+
+
+async def test_short_labels_leave_the_support_column_whole_at_120_columns(
+        ui_world: UiWorld) -> None:
+    # The Key column kept its 16-cell minimum (the cut key's) for 7-cell labels, and Support
+    # read `security…` at 120 columns.
+    for version in ("3.13.1", "3.11.11"):
+        ui_world.seed_cache(version)
+        InstallJob(ui_world.build(version), settings=ui_world.settings).run()
+    app = ui_world.make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        installed = app.query_one("#installed")
+        await wait_for(pilot, lambda: installed.row_count == 2, what="both installs listed")
+        await pilot.pause()
+        rows = _drawn_cells(installed)
+        assert sorted(row["key"] for row in rows) == ["3.11.11", "3.13.1"], rows
+        supports = [row.get("support", "") for row in rows]
+        assert all(("→" in s or "EOL" in s) and "…" not in s for s in supports), rows
