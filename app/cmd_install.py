@@ -385,7 +385,8 @@ def _choose(texts: list[str], requests: list[PythonRequest], installed: list[Ins
     for text, request in zip(texts, requests, strict=True):
         matching = [i for i in installed if request.matches_key(i.key)]
         if not matching:
-            _fail(f"no Python installations found matching `{text}` in {root}")
+            _fail(f"no Python installations found matching `{text}` in {root}; "
+                  "`pytui list --only-installed` lists what is installed")
         chosen.extend(i for i in matching if i not in chosen)
     return chosen
 
