@@ -340,6 +340,7 @@ class JobList(VerticalScroll):
             self._rows[view.job_id] = row
             if len(self._rows) == 1:
                 self.refresh()  # the hint goes
+                self._focus_rows_only(row)
             self.mount(row, before=self._first_ended())
             if view.ended:
                 self._ended_moved(row)
@@ -377,12 +378,28 @@ class JobList(VerticalScroll):
             self.scroll_home(animate=False)
 
     def remove_job(self, job_id: int) -> None:
+        rows = self._job_rows()
         row = self._rows.pop(job_id, None)
-        if row is not None:
-            row.remove()
         if not self._rows:
+            self.can_focus = True
             self.refresh()  # the hint comes back
+        if row is not None:
+            if row.has_focus:
+                # The focus stays in the panel: the next row, else the one above, else the
+                # panel itself (its hint).
+                at = rows.index(row) if row in rows else 0
+                left = [r for r in rows if r is not row]
+                self.screen.set_focus(left[min(at, len(left) - 1)] if left else self)
+            row.remove()
         self._align()
+
+    def _focus_rows_only(self, first: JobRow) -> None:
+        """With rows, Tab stops on a row only, not on the panel and then its first row (two
+        stops for one pane); the empty panel is focusable so Tab and `4` reach its hint. The
+        focus on the empty panel goes to its first row."""
+        self.can_focus = False
+        if self.has_focus:
+            self.call_after_refresh(self.screen.set_focus, first)
 
     def _align(self) -> None:
         """Every row's narrow layout pads its key to the longest key shown."""
