@@ -26,6 +26,7 @@ from pytui.app.gateway import BEHIND, MISSING_LINKS, UNLINKED
 from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel, newer_build
 from pytui.core.install_policy import already_upgraded_message, describe_upgrade
+from pytui.core.keys import EXECUTABLE_SUFFIX
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.widgets.format import human_size, short_path
 
@@ -262,4 +263,18 @@ def decide_upgrade(state: AppState) -> Decision:
     noun = "1 version" if len(todo) == 1 else f"{len(todo)} versions"
     return Confirm(f"Upgrade {noun}?", tuple(lines), confirm="Upgrade",
                    then=StartUpgrade(tuple(targets)), danger=False, name="confirm-upgrade",
-                   recheck=decide_upgrade)
+                   recheck=decide_upgrade, short_titles=upgrade_titles(targets))
+
+
+def upgrade_titles(targets: list[Build]) -> tuple[str, ...]:
+    """The upgrade question's shorter titles for a narrow dialog (20x8: `Upgrade 1 version?`
+    was cut to `Upgrade 1 versi…`, the uninstall and install questions gave way to whole forms):
+    the minor version a single upgrade is for (`Upgrade 3.12?`, `3.13t`, `pypy-3.10`), else how
+    many (`2 upgrades?`); then `Upgrade?`."""
+    if len(targets) != 1:
+        return (f"{len(targets)} upgrades?", "Upgrade?")
+    target = targets[0]
+    minor = f"{target.major}.{target.minor}{EXECUTABLE_SUFFIX.get(target.variant, '')}"
+    if target.implementation != "cpython":
+        minor = f"{target.implementation}-{minor}"
+    return (f"Upgrade {minor}?", "Upgrade?")

@@ -211,7 +211,12 @@ def elide_path(path: str, width: int) -> str:
         return ELLIPSIS + tail
     if tail:  # the last part whole (`…/old-notebooks`), not the end of the one before it
         return _with_project_start(path, tail, width)
-    return ELLIPSIS + path[len(path) - (width - 1):]
+    # A last part wider than the column: a pin's `.python-version` read `…ersion` in each row.
+    before, _, last = path.rpartition("/")
+    project = before.rpartition("/")[2]
+    shared = (_with_last_word(project, last, width) or _project_only(project, f"/{last}", width)
+              if project else None)
+    return shared or ELLIPSIS + path[len(path) - (width - 1):]
 
 
 # The fewest characters of a project dir's start worth showing before its last part.
@@ -228,13 +233,28 @@ def _with_project_start(path: str, tail: str, width: int) -> str:
     project = before[1]
     room = width - len(ELLIPSIS + "/") - len(ELLIPSIS) - len(tail)
     if room < PROJECT_START:
-        return _with_last_word(project, tail[1:], width) or ELLIPSIS + tail
+        return (_with_last_word(project, tail[1:], width) or _project_only(project, tail, width)
+                or ELLIPSIS + tail)
     start = project[:room]
     # After a whole word (`legacy-project`) when the cut leaves one of at least PROJECT_START.
     word_end = max(start.rfind(sep) for sep in "-_. ")
     if project[room:room + 1] not in "-_. " and word_end >= PROJECT_START:
         start = start[:word_end]
     return f"{ELLIPSIS}/{start}{ELLIPSIS}{tail}"
+
+
+def _project_only(project: str, tail: str, width: int) -> str | None:
+    """`…/api/…`, `…/legac…`: the project dir (or its start) without the last part, when that
+    is a dot name every project has (`.venv`, `.python-version`) and no room is left beside
+    it: at 20 columns every venv read `…/.venv`. None for another last part, or when fewer than
+    2 letters of the project fit."""
+    if not tail.startswith("/."):
+        return None
+    whole = f"{ELLIPSIS}/{project}/{ELLIPSIS}"
+    if len(whole) <= width:
+        return whole
+    room = width - len(ELLIPSIS + "/") - len(ELLIPSIS)
+    return f"{ELLIPSIS}/{project[:room]}{ELLIPSIS}" if room >= 2 else None
 
 
 def _with_last_word(project: str, last: str, width: int) -> str | None:

@@ -168,7 +168,8 @@ def test_elide_path_keeps_the_end() -> None:
     assert elide_path("~/code/app/.venv", 40) == "~/code/app/.venv"
     assert elide_path("~/code/follow/.venv", 14) == "…/follow/.venv"
     assert elide_path("~/.local/share/uv/tools/ruff", 14) == "…/tools/ruff"
-    assert elide_path("~/code/pinned/.python-version", 14) == "…ython-version"
+    # A pin's last part is every pin's: its project tells it apart (it read `…ython-version`).
+    assert elide_path("~/code/pinned/.python-version", 14) == "…/pinned/…"
     assert elide_path("~/code/pinned/.python-version", 24) == "…/pinned/.python-version"
     for width in range(0, 30):
         assert len(elide_path("~/code/pinned/.python-version", width)) <= max(width, 0)
@@ -181,7 +182,9 @@ def test_a_cut_path_keeps_the_start_of_its_project() -> None:
     path = "~/code/legacy-project-with-a-long-name/.venv"
     assert elide_path(path, 28) == "…/legacy-project-with…/.venv"  # after a whole word
     assert elide_path(path, 14) == "…/legac…/.venv"  # no whole word fits: its start
-    assert elide_path(path, 12) == "…/.venv"  # too few letters to tell it apart
+    # Narrower, the project's start alone: `.venv` is every venv's (it read `…/.venv`).
+    assert elide_path(path, 12) == "…/legacy-pr…"
+    assert elide_path("~/code/api/.venv", 7) == "…/api/…"
     assert elide_path("~/.virtualenvs/old-notebooks", 20) == "…/old-notebooks"
     for width in range(0, 50):
         assert len(elide_path(path, width)) <= max(width, 0)
@@ -265,3 +268,8 @@ async def test_a_tiny_screen_keeps_rows_of_the_table() -> None:
         table = screen.table
         assert table.region.height >= 3, table.region  # its column names and two rows
         assert not screen.query_one("#envs-detail").display
+        # Each venv's path keeps its project (`…/app/…`, `…/follo…`): every one read `…/.venv`.
+        paths = [cells[0] for cells in _cell_texts(screen)]
+        venvs = [path for key, path in zip(table.row_keys, paths, strict=True)
+                 if str(key).endswith(".venv")]
+        assert len(venvs) >= 3 and len(set(venvs)) == len(venvs), paths
