@@ -100,6 +100,10 @@ class JobRow(Widget, can_focus=True):
         self._compact = False
         # The narrow line's key column (JobList sets it to its longest key: rows line up).
         self.key_column = COMPACT_KEY
+        # Whether the running job has shown a note (a stall, a lock wait): its line stays,
+        # blank once the note is over, until the job ends, so the panel and the panes above
+        # do not jump a row each time a stall comes and goes.
+        self._note_line = False
 
     @property
     def job_id(self) -> int:
@@ -143,7 +147,8 @@ class JobRow(Widget, can_focus=True):
         self.query_one(".job-numbers", Static).update(numbers_text(view, self._show_eta))
         self.query_one(".job-error", Static).update(_second_line(view))
         self.set_class(view.phase == "failed", "-failed")
-        self.set_class(bool(view.note) and not view.ended, "-note")
+        self._note_line = (self._note_line or bool(view.note)) and not view.ended
+        self.set_class(self._note_line, "-note")
         self.set_class(view.ended, "-ended")
         self.set_class(not view.bar_shown, "-no-bar")
 

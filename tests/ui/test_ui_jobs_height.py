@@ -46,3 +46,32 @@ async def test_the_jobs_panel_is_as_tall_as_its_jobs(ui_world: UiWorld, size: tu
             app.renderer.job(state.add_job("install", f"{build.key}-{queued}", build=None))
         # Many jobs: the old height at most, and the rest scrolls.
         await wait_for(pilot, lambda: _jobs_height(app) == most, what="the most rows")
+
+
+async def test_a_running_jobs_note_line_stays_until_it_ends(ui_world: UiWorld) -> None:
+    """A stall note is a second line; when the transfer moved again the line went and the
+    panel shrank, and grew again at the next stall: the panes above jumped each time."""
+    app = ui_world.make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        state = app.state
+        build = ui_world.build("3.12.8")
+        job = state.add_job("install", build.key, build=build)
+        state.progress(job.job_id, "download", 1_000_000, 9_000_000, 250_000.0)
+        app.renderer.job(job)
+        await wait_for(pilot, lambda: _jobs_height(app) == 3, what="one job: one row")
+        state.note(job.job_id, "no data for 30 s; still waiting (c cancels)")
+        app.renderer.job(job)
+        await wait_for(pilot, lambda: _jobs_height(app) == 4, what="the note's line")
+        available = app.query_one("#available-pane").outer_size.height
+        # Moving again: the note is over, its line stays (blank) while the job runs.
+        state.progress(job.job_id, "download", 2_000_000, 9_000_000, 250_000.0)
+        app.renderer.job(job)
+        await pilot.pause()
+        assert not job.note
+        assert _jobs_height(app) == 4
+        assert app.query_one("#available-pane").outer_size.height == available
+        # Ended: one line again.
+        state.end_job(job.job_id, "done")
+        app.renderer.job(job)
+        await wait_for(pilot, lambda: _jobs_height(app) == 3, what="the ended job's one line")
