@@ -362,7 +362,10 @@ class ViewModel:
             result = [r for r in result
                       if matches(terms, f"{r.build_key or ''} {r.name}",
                                  parse_key(r.build_key) if r.build_key else None)]
-        result.sort(key=lambda r: (r.build_key or "~", r.name))
+        if len(result) > 1:
+            from pytui.core.cache_names import sort_newest_first
+
+            sort_newest_first(result, name=lambda r: r.name, key=lambda r: r.build_key)
         if result:  # each row said apart from the others shown, where the key is cut
             from pytui.app.cached_labels import short_labels
 

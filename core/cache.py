@@ -278,7 +278,12 @@ class ArchiveCache:
         when known), `corrupt` (empty) or `unknown` (not a uv cache name). Files that are not
         archives, and hidden names (uv's `.tmp*` dirs), are ignored.
         """
-        from pytui.core.cache_names import PART_SUFFIX, archive_key, state_from_name
+        from pytui.core.cache_names import (
+            PART_SUFFIX,
+            archive_key,
+            sort_newest_first,
+            state_from_name,
+        )
 
         # The name index costs a pass over the whole catalog: made for the first archive
         # only, so an empty cache dir (every first start) does not pay for it.
@@ -312,7 +317,7 @@ class ArchiveCache:
                                        expected_size=expected,
                                        tree=state == "ok" and has_tree_of(name, build, trees),
                                        leftovers=has_tree_of(base, build, left)))
-        found.sort(key=lambda a: (archive_key(a) or "~", a.name))
+        sort_newest_first(found, name=lambda a: a.name, key=archive_key)
         return found
 
     def total_size(self) -> int:

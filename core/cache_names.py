@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import namedtuple
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from pytui.core.filenames import ArchiveName, parse_archive_name, split_extension
@@ -30,7 +30,7 @@ MAX_NAME = 1024
 
 # collections' namedtuple, not typing's: `typing` costs an install from a tree more than this module.
 if TYPE_CHECKING:
-    from typing import NamedTuple
+    from typing import Any, NamedTuple
 
     class _CacheNameFields(NamedTuple):
         # `{sha256[:9]}` of the bytes, or None for uv's `none-` (no hash known when it was cached).
@@ -115,6 +115,25 @@ def archive_key(archive: CachedArchive) -> str | None:
     if key is None and archive.build is not None:
         return archive.build.key
     return key
+
+
+def sort_newest_first(items: list, name: Callable[[Any], str],
+                      key: Callable[[Any], str | None]) -> None:
+    """Sort cache rows in place as uv lists keys, newest first (the Installed pane's and `pytui
+    list`'s order; as text, 3.11.11 came before 3.11.7 and 3.9 after 3.13): by key, a name that
+    says no build last; of one key, the newest build first; then by name. Stable sorts, last
+    criterion first."""
+    from pytui.core.ordering import host_arch_family, key_newest_first
+
+    family = host_arch_family()
+    items.sort(key=name)
+    items.sort(key=lambda item: _build_rank(name(item)), reverse=True)
+    items.sort(key=lambda item: key_newest_first(key(item), family))
+
+
+def _build_rank(name: str) -> tuple:
+    parsed = parse_cache_name(name)
+    return parsed.build_rank if parsed is not None else ()
 
 
 def archive_percent(archive: CachedArchive) -> float | None:

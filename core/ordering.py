@@ -86,3 +86,15 @@ def build_order(item, host_family: str | None = None) -> tuple:
     """`newest_first` for a key-like record (`Build`, `Installation`, `InstallationKey`...)."""
     return newest_first(item.implementation, item.major, item.minor, item.patch, item.prerelease,
                         item.variant, item.os, item.arch, item.libc, host_family)
+
+
+def key_newest_first(key: str | None, host_family: str | None = None) -> tuple:
+    """`newest_first` for a key string (a cached archive's, from its file name); a key that is
+    none or does not parse after every one that does. `cpython-3.9…` after `3.13`, `3.11.11`
+    before `3.11.7`, as `uv python list` orders them, not as text."""
+    from pytui.core.keys import parse_key
+
+    parts = parse_key(key) if key else None
+    if parts is None:
+        return (1,)
+    return (0, build_order(parts, host_family))

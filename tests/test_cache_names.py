@@ -189,3 +189,20 @@ def test_a_partial_download_reads_the_same_percent_everywhere(tmp_path) -> None:
     assert partial_percent(part(2000, 1000)) == 99
     assert partial_percent(part(10, None)) is None
     assert partial_percent(CachedArchive(tmp_path / "x.tar.gz", 10, None)) is None
+
+
+def test_the_cache_lists_newest_first_as_uv_lists_keys(tmp_path) -> None:
+    """`pytui cache list` and the Cached pane sorted by the key as text: 3.11.11 before
+    3.11.7, 3.9 after 3.13, the older build of a key first. Now uv's order, as Installed and
+    `pytui list`: newest first, the newest build of a key first, a name with no build last."""
+    tail = "x86_64-unknown-linux-gnu-install_only.tar.gz"
+    names = [f"{prefix}-cpython-{version}-{date}-{tail}" for prefix, version, date in (
+        ("000000001", "3.11.7", "20240101"), ("000000002", "3.9.20", "20240101"),
+        ("000000003", "3.11.11", "20240101"), ("000000004", "3.13.1", "20240101"),
+        ("000000005", "3.13.1", "20250115"))] + ["mystery.tar.gz"]
+    cache = ArchiveCache(tmp_path / "cache")
+    cache.root.mkdir()
+    for name in names:
+        (cache.root / name).write_bytes(b"x")
+    wanted = [names[4], names[3], names[2], names[0], names[1], "mystery.tar.gz"]
+    assert [a.name for a in cache.list()] == wanted  # (the Cached pane: tests/ui/test_subtitles.py)

@@ -76,7 +76,8 @@ def test_a_stopped_download_is_counted_as_partial_not_as_an_archive(tmp_path, bu
     a_cached_archive(state, builds[OLD])
     state.archives.append(CachedArchive(state.settings.cache_dir / (builds[OTHER].cache_filename + ".part"),
                                         470, builds[OTHER], state="partial", expected_size=1000))
-    assert [row.state for row in vm.cache_rows(state)] == ["ok", "partial"]
+    # uv's order, newest first: the 3.13.1 download above the 3.12.7 archive.
+    assert [row.state for row in vm.cache_rows(state)] == ["partial", "ok"]
     assert vm.cached_subtitles(state) == ("1 archive · 1.4 KiB · 1 partial", "1 archive · 1 partial",
                                           "1 archive · 1.4 KiB", "1 archive")
     # Under a filter that keeps only the `.part`: none of the one archive, one partial.
