@@ -142,12 +142,13 @@ def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
     Stops at the first file the disk does not let go (read-only, permissions): CacheError
     naming it and how many went before it.
     """
-    archives = list(archives)
-    freed = 0
+    archives = [archive for archive in archives if _inside(cache.root, archive.path)]
+    # Their trees first: a purge killed while it removes one (a whole unpacked build) leaves its
+    # archive, so the same purge run again matches it and removes what is left of the tree
+    # (`remove_leftovers`); killed after the archive, a rerun matched nothing and kept it.
+    freed = cache.remove_trees_of(archives)
     removed = 0
     for archive in archives:
-        if not _inside(cache.root, archive.path):
-            continue
         with (unless_downloading(archive.path) if archive.state == "partial"
               else contextlib.nullcontext(True)) as free:
             if not free:  # a download is writing it (it may have begun since the plan)
@@ -169,7 +170,7 @@ def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
             removed += 1
             if archive.state == "partial":
                 unlink_quiet(archive.path.with_name(archive.path.name + ".json"))
-    return freed + cache.remove_trees_of(archives)
+    return freed
 
 
 # Who left each kind of leftover, as both purges say it.
