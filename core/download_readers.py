@@ -23,7 +23,6 @@ from pytui.core.download_response import (
     shut,
 )
 from pytui.core.errors import (
-    TLS_CUT_SHORT,
     Cancelled,
     describe_error,
     redirect_note,
@@ -54,6 +53,17 @@ def file_url_path(url: str) -> Path:
     from urllib.request import url2pathname
 
     return Path(url2pathname(urlsplit(url).path))
+
+
+# Why a download's TLS connection ended early (core/download_response.ended_without_tls_close).
+TLS_ENDED = "TLS ended without its closing message"
+
+
+def _cut_short(body: Body, began: int | None, cause: str) -> str:
+    """A response cut short, said the same whichever client met it and however: `the connection
+    was cut short after 97.7 KiB: CAUSE` (the bytes of its body that came, kept to resume)."""
+    where = "before its body" if began is None else f"after {format_bytes(body.have - began)}"
+    return f"the connection was cut short {where}: {cause}"
 
 
 class _UseHttpx(Exception):
@@ -181,6 +191,7 @@ class UrlReaders:
         in_flight = InFlight(strict_tls_close=True)
         head = HeadDeadline(in_flight, head_seconds)
         delimited_by_close = False
+        began: int | None = None  # body.have when this response's body began
         try:
             with cancel.while_blocking(in_flight.shut), head, \
                     client.stream("GET", url, headers=headers, timeout=timeout,
@@ -201,6 +212,7 @@ class UrlReaders:
                                        response.headers.get("content-encoding"),
                                        unsized=delimited_by_close and url[:6].lower() != "https:")
                 report()
+                began = body.have
                 # iter_raw: the bytes as sent, never decoded (a gzip bomb stays its own size).
                 yield from self._body_chunks(url, body, response.iter_raw(), skip, limit, total,
                                              cancel, report)
@@ -215,9 +227,15 @@ class UrlReaders:
             if ended_without_tls_close(err):
                 if delimited_by_close and body.expected_sha256 == body.hexdigest():
                     return  # a sloppy server's end (no TLS close after the whole file)
-                raise TransferFailure(url, TLS_CUT_SHORT, transient=True) from None
+                raise TransferFailure(url, _cut_short(body, began, TLS_ENDED), transient=True) from None
             # Where a redirect led, when it failed there (httpx's errors name no URL).
             led = redirect_note(err, url)
+            network_error = transient_errors[0]
+            if began is not None and (isinstance(err, network_error)
+                                      or str(err).startswith("peer closed connection")):
+                # Reset, or closed before the declared end or a chunk's: the `.part` is resumed.
+                raise TransferFailure(url, _cut_short(body, began, describe_error(err) + led),
+                                      transient=True) from None
             if isinstance(err, timed_out):
                 raise TransferFailure(url, f"timed out ({type(err).__name__}){led}", transient=True,
                                       spends=True) from None

@@ -13,9 +13,6 @@ class PytuiError(Exception):
         return " ".join(str(self.args[0]).split()) if self.args else self.__class__.__name__
 
 
-# A download's TLS connection that ended without TLS's close (core/download_response).
-TLS_CUT_SHORT = ("the connection was cut short: TLS ended without its closing message, before the "
-                 "whole file arrived")
 # A chunked body's framing gone wrong, in the same words whichever client met it: the plain
 # client (core/plain_http.py) raises these, and h11's own texts are read as them below.
 BAD_CHUNK_SIZE = "chunked body: a bad chunk size"

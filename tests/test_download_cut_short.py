@@ -24,7 +24,7 @@ from pytui.core.progress import Progress
 
 DATA = os.urandom(300_000) + b"end"
 SHA = hashlib.sha256(DATA).hexdigest()
-CUT_SHORT = "the connection was cut short: TLS ended without its closing message"
+CUT_SHORT = "the connection was cut short after 1000 B: TLS ended without its closing message"
 
 
 def limits(**kw: object) -> TransferLimits:
@@ -96,3 +96,19 @@ def test_a_length_declared_larger_than_sent_ends_at_the_true_size(http_server, t
         assert dl.download([url], tmp_path / "a.part", expected_sha256=SHA, progress=seen.append).sha256 == SHA
     assert [r.status for r in http_server.requests_for("/a")] == [200, 416]
     assert (seen[-1].done, seen[-1].total) == (len(DATA), len(DATA))
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_reset_mid_body_says_cut_short_and_keeps_the_part(request: pytest.FixtureRequest,
+                                                           tmp_path: Path, scheme: str) -> None:
+    """A reset (RST) was resumed already, but its line read `ReadError: [Errno 104] Connection
+    reset by peer` alone; it now says the connection was cut short, and after how much."""
+    server = request.getfixturevalue(f"{scheme}_server")
+    url = server.add("/a", DATA, content_length=False, reset_at=1000)
+    part = tmp_path / "a.part"
+    with Downloader(limits=limits(), backoff=RecordingBackoff()) as dl, \
+            pytest.raises(DownloadError) as caught:
+        dl.download([url], part, expected_sha256=SHA)
+    line = str(caught.value)
+    assert f"({url}: the connection was cut short after 1000 B: " in line, line
+    assert part.read_bytes() == DATA[:1000]
