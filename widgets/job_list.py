@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from pytui.core.keys import EXECUTABLE_SUFFIX, parse_key
 from pytui.core.progress import whole_percent
 from pytui.widgets.fitted_line import WordCutLine
 from pytui.widgets.format import human_duration, human_size, human_speed, short_size
@@ -100,9 +101,10 @@ class JobRow(Widget, can_focus=True):
         self._compact = False
         # The narrow line's key column (JobList sets it to its longest key: rows line up).
         self.key_column = COMPACT_KEY
-        # Whether the running job has shown a note (a stall, a lock wait): its line stays,
-        # blank once the note is over, until the job ends, so the panel and the panes above
-        # do not jump a row each time a stall comes and goes.
+        # Whether the running job has shown a note once its bytes moved (a stall): its line
+        # stays, blank once the note is over, until the job ends, so the panel and the panes
+        # above do not jump a row each time a stall comes and goes. A note before the first
+        # byte (waiting for the mirror, for a lock) goes with its line: every download has one.
         self._note_line = False
 
     @property
@@ -147,8 +149,8 @@ class JobRow(Widget, can_focus=True):
         self.query_one(".job-numbers", Static).update(numbers_text(view, self._show_eta))
         self.query_one(".job-error", Static).update(_second_line(view))
         self.set_class(view.phase == "failed", "-failed")
-        self._note_line = (self._note_line or bool(view.note)) and not view.ended
-        self.set_class(self._note_line, "-note")
+        self._note_line = (self._note_line or bool(view.note and view.done)) and not view.ended
+        self.set_class(self._note_line or (bool(view.note) and not view.ended), "-note")
         self.set_class(view.ended, "-ended")
         self.set_class(not view.bar_shown, "-no-bar")
 
@@ -255,11 +257,20 @@ def compact_line(view: JobView, width: int, focused: bool = False,
         choices.append(choices[0][:keep])
     choices += [[phase_part, percent_part, (short, "", 2)], [phase_part, percent_part],
                 [phase_part], []]
-    column = max(cell_len(key), min(key_column, width))
     parts: list[tuple[str, Style | str, int]] = []
-    for choice in choices:
-        parts = [part for part in choice if part[0].strip()]
-        if column + sum(len(text) + gap for text, _, gap in parts) <= width:
+    # Where not even the phase fits beside the whole key (40 columns: a running download read
+    # `cpython-3.12.8-linux-x86_64-gnu` and nothing else), the key's version says which build
+    # (Details has the whole key) and the phase and percentage show.
+    whole = key
+    for shown in dict.fromkeys((key, version_label(key))):
+        key = shown
+        # (The version is not padded to the longest whole key.)
+        column = max(cell_len(key), min(key_column, width)) if key == whole else cell_len(key)
+        for choice in choices:
+            parts = [part for part in choice if part[0].strip()]
+            if column + sum(len(text) + gap for text, _, gap in parts) <= width:
+                break
+        if parts:
             break
     line = Text(no_wrap=True, overflow="ellipsis", end="")
     if cell_len(key) > width:
@@ -272,6 +283,16 @@ def compact_line(view: JobView, width: int, focused: bool = False,
         line.append(text, style=style)
     line.rstrip()
     return line
+
+
+def version_label(key: str) -> str:
+    """`3.12.8`, `3.13.1t`, `pypy-3.10.14`: a key's version, its variant as uv's suffix and its
+    implementation when not CPython (the key itself when it is no key)."""
+    fields = parse_key(key)
+    if fields is None:
+        return key
+    label = fields.version + EXECUTABLE_SUFFIX.get(fields.variant, "")
+    return label if fields.implementation == "cpython" else f"{fields.implementation}-{label}"
 
 
 def _short_amount(view: JobView) -> str:

@@ -32,16 +32,26 @@ def test_parts_give_way_in_order_before_the_key() -> None:
         line = compact_line(view, width, key_column=31).plain
         assert len(line) <= width, (width, line)
         parts = tuple(part for part in ("download", "%", "MiB", "KiB/s") if part in line)
-        if not seen or seen[-1] != parts:
-            seen.append(parts)
-        if width >= len(STANDARD):
-            assert line.startswith(STANDARD), (width, line)
-    # The speed goes first, then the bytes (to `976.6K/2.9M`, then whole), the percentage,
-    # the phase.
-    assert seen[:5] == [("download", "%", "MiB", "KiB/s"), ("download", "%", "MiB"),
-                        ("download", "%"), ("download",), ()], seen
-    # Only a row narrower than the key alone cuts it.
-    assert compact_line(view, 20).plain == STANDARD[:19] + "…"
+        if line.startswith(STANDARD):
+            if not seen or seen[-1] != parts:
+                seen.append(parts)
+        else:  # not even the phase beside the whole key: its version, and the phase
+            assert width < len(STANDARD) + len("  download"), (width, line)
+            assert line.startswith("3.12.8  download"), (width, line)
+    # The speed goes first, then the bytes (to `976.6K/2.9M`, then whole), the percentage;
+    # the phase stays beside the whole key.
+    assert seen == [("download", "%", "MiB", "KiB/s"), ("download", "%", "MiB"),
+                    ("download", "%"), ("download",)], seen
+
+
+def test_where_the_phase_does_not_fit_beside_the_key_its_version_stands_for_it() -> None:
+    # At 40 columns a running download's row read `cpython-3.12.8-linux-x86_64-gnu` alone: no
+    # phase, no percentage (Details has the whole key).
+    view = _running(STANDARD)
+    assert compact_line(view, 36, key_column=31).plain == "3.12.8  download  33%  976.6K/2.9M"
+    assert compact_line(view, 16).plain == "3.12.8  download"
+    threaded = compact_line(_running(FREE_THREADED), 36, key_column=44).plain
+    assert threaded.startswith("3.13.1t  download  33%"), threaded
 
 
 def test_rows_line_up_on_the_longest_key() -> None:

@@ -57,6 +57,10 @@ async def test_a_running_jobs_note_line_stays_until_it_ends(ui_world: UiWorld) -
         state = app.state
         build = ui_world.build("3.12.8")
         job = state.add_job("install", build.key, build=build)
+        # A note before the first byte (every download waits for its mirror) goes with its line.
+        state.note(job.job_id, "waiting for 127.0.0.1", phase="download")
+        app.renderer.job(job)
+        await wait_for(pilot, lambda: _jobs_height(app) == 4, what="the wait's line")
         state.progress(job.job_id, "download", 1_000_000, 9_000_000, 250_000.0)
         app.renderer.job(job)
         await wait_for(pilot, lambda: _jobs_height(app) == 3, what="one job: one row")
