@@ -118,7 +118,10 @@ def run(args: argparse.Namespace) -> int:
     todo = [(s, s.target) for s in steps if s.target is not None]
     if not todo:
         if steps:
-            print(nothing_to_do(requests), file=sys.stderr)
+            # Of the requests that matched an install: one refused above is not "already on
+            # the latest" ("All requested versions …" was said beside that refusal).
+            matched = [r for r in requests if r.text not in unmatched]
+            print(nothing_to_do(matched), file=sys.stderr)
         return 1 if unmatched else 0
 
     from pytui.app.cmd_envs import print_scan_notes

@@ -128,6 +128,11 @@ def test_upgrade_usage_and_nothing_to_do(pytui: Pytui) -> None:
     assert "`pytui upgrade` only accepts minor versions, got: 3.12.8" in assert_clean_failure(patch, 2)
     other = pytui.run("upgrade", "3.10")
     assert "no installed Python matches `3.10`" in assert_clean_failure(other)
+    # Beside that refusal, what the other request found is said of it alone (it read "All
+    # requested versions already on latest supported patch release").
+    both = pytui.run("upgrade", "3.12", "3.10")
+    assert both.returncode == 1 and both.stderr.splitlines()[-1] == \
+        "3.12 is already on the latest supported patch release", str(both)
     usage = pytui.run("uninstall", "--outdated", "3.12")
     assert_clean_failure(usage, 2)
 
