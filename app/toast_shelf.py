@@ -110,6 +110,13 @@ class ToastShelf(AppBase):
         if self._more_toast is not None:
             self.post_message(Notify(self._more_toast[0]))
 
+    def _unnotify(self, notification: Notification, refresh: bool = True) -> None:
+        # A toast that expired over a layout that changed under it (40x12: `4` unfolds the Jobs
+        # panel) left its text on the terminal, Textual repainting only part of where it was:
+        # the screen is drawn again once it has gone.
+        super()._unnotify(notification, refresh)
+        self.call_after_refresh(self.screen.refresh)
+
     def _clear_toasts(self) -> None:
         self.clear_notifications()
         # Textual clears the top screen's rack only: a screen below, seen around a dialog,

@@ -38,3 +38,9 @@ def test_pytui_in_tmux_cancels_and_quits_while_the_mirror_never_answers() -> Non
     """At 80x24, a read timeout of an hour: `c` settles the row, the build installs again
     once the mirror answers, and `q` ends the process while another install is stuck."""
     _drive("--scenario", "stuck")
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_pytui_in_tmux_leaves_no_trace_of_a_toast_after_a_layout_change() -> None:
+    """At 40x12, `4` under a toast: once it had gone its text stayed on four rows."""
+    _drive("--scenario", "toast")

@@ -12,6 +12,8 @@ waiting for the text each step expects (never a fixed sleep). Two scenarios:
   lines, the footer fits (every key from 120 columns on, `? All keys` when some are left out,
   the same line for the same width whatever came before), and whole build keys stay
   whole in the panes (from 120 columns on; at 80, through their version) and the job row; `c` cancels the job, `q` quits.
+- `toast` (at 40x12): `y` raises a toast, `4` unfolds the Jobs panel under it; once the
+  toast has gone no row keeps a trace of it (Textual repainted only part of where it was).
 - `stuck` (at 80x24 by default): the mirror accepts the connection and never answers, with a
   read timeout of an hour (UV_HTTP_TIMEOUT=3600). `i` starts the install; once its request
   reached the server, `c` cancels it and the row must say "cancelled"; the mirror answers
@@ -324,6 +326,57 @@ def drive_resize(work: Path, *, show: bool) -> list[tuple[str, str]]:
     return screens
 
 
+def drive_toast(work: Path, *, show: bool) -> list[tuple[str, str]]:
+    """At 40x12 a toast over panes whose layout changes under it (`4` unfolds the Jobs panel)
+    must leave nothing on the terminal once it has gone."""
+    home, root, cache = _home(work)
+    screens: list[tuple[str, str]] = []
+    with FaultyHTTPServer() as server:
+        made = _served(work / "made", server, VERSION)
+        # Four builds, more than the 40x12 Available pane shows: the trace showed with them,
+        # not with one or two.
+        others = [_served(work / f"made{v}", server, v) for v in ("3.13.1", "3.11.11", "3.10.16")]
+        catalog = write_uv_catalog(home / "catalog.json", [made.build, *(o.build for o in others)])
+        command = _pytui_command(work, home, catalog, root, cache)
+        # An install beforehand (`pytui install`): the panes as a user has them.
+        subprocess.run(command.split(";")[0] + " install 3.11.11", shell=True, check=True,
+                       capture_output=True)
+        tmux = Tmux(f"pytui-toast-{os.getpid()}")
+        tmux.start(command)
+        try:
+            wait_screen(tmux, lambda s: "ONLINE" in s and "✓●" in s, "the main screen, listed")
+            # Nothing else redraws the panes meanwhile (a listing, a scan's end would hide
+            # the trace): the screen the same for 3 s running.
+            _settled(tmux)
+            tmux.keys("y")
+            screens.append(("toast", wait_screen(tmux, lambda s: "Copied" in s, "the toast")))
+            tmux.keys("4")
+            screens.append(("jobs focused", wait_screen(
+                tmux, lambda s: "┏━ Jobs" in s, "the Jobs panel focused")))
+            # The toast goes after its time; every row it covered is drawn again.
+            screen = wait_screen(
+                tmux, lambda s: "Copied" not in s and "…/" not in s
+                and s.splitlines()[1].lstrip().startswith("root"), "the toast gone, no trace")
+            screens.append(("toast gone", screen))
+            _quit(tmux, work)
+        finally:
+            tmux.kill()
+    _show(screens, show)
+    return screens
+
+
+def _settled(tmux: Tmux, still: float = 3.0, timeout: float = 60.0) -> None:
+    """Until the screen has not changed for `still` seconds (bounded by `timeout`)."""
+    deadline = time.monotonic() + timeout
+    last, since = tmux.screen(), time.monotonic()
+    while time.monotonic() - since < still:
+        assert time.monotonic() < deadline, f"the screen never settled:\n{last}"
+        time.sleep(0.2)
+        now = tmux.screen()
+        if now != last:
+            last, since = now, time.monotonic()
+
+
 def _layout_problem(screen: str, width: int, height: int, keys: list[str],
                     job_key: str) -> str | None:
     """What is wrong with the screen at this size, or None when everything is in place.
@@ -401,16 +454,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--show", action="store_true", help="print the captured screens")
     parser.add_argument("--size", default=f"{WIDTH}x{HEIGHT}", help="terminal size, WxH")
-    parser.add_argument("--scenario", choices=("install", "resize", "stuck"), default="install")
+    parser.add_argument("--scenario", choices=("install", "resize", "stuck", "toast"),
+                        default="install")
     args = parser.parse_args(argv)
-    size = "80x24" if args.scenario == "stuck" and "--size" not in (argv or sys.argv) else args.size
+    sizes = {"stuck": "80x24", "toast": "40x12"}
+    size = (sizes.get(args.scenario, args.size) if "--size" not in (argv or sys.argv)
+            else args.size)
     SIZE[:] = [int(part) for part in size.lower().split("x")]
     if shutil.which("tmux") is None:
         print("tmux is not installed; skipping", file=sys.stderr)
         return SKIP
     work = Path(tempfile.mkdtemp(prefix="pytui-tmux-"))
     try:
-        {"resize": drive_resize, "stuck": drive_stuck}.get(args.scenario, drive)(work, show=args.show)
+        {"resize": drive_resize, "stuck": drive_stuck, "toast": drive_toast}.get(
+            args.scenario, drive)(work, show=args.show)
     except AssertionError as err:
         print(f"FAILED: {err}", file=sys.stderr)
         return 1
