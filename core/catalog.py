@@ -124,6 +124,9 @@ class Catalog:
         self.fetched_at = fetched_at
         # Why a kept copy this catalog stands in for was discarded (core/kept_catalog.py).
         self.discarded = ""
+        # Why a remote --downloads-json's kept copy stands in for it: its URL could not be
+        # fetched (core/custom_catalog.py); said as `discarded` is.
+        self.stale = ""
         self._by_key: dict[str, Build] | None = None
         self._by_sha: dict[str, Build] | None = None
         self._by_fields: dict[tuple, Build] | None = None
@@ -290,12 +293,13 @@ class Catalog:
         or a notification)."""
         if self.parsed and not len(self):
             return self._no_usable_builds()
+        said = [part for part in (self.discarded, self.stale) if part]
         if not self.invalid:
-            return self.discarded or None
+            return "; ".join(said) or None
         entries = "entry" if self.invalid == 1 else "entries"
         skipped = (f"catalog {self.source}: skipped {self.invalid} malformed {entries} "
                    f"(first: {self.problem}); the other builds are listed")
-        return f"{self.discarded}; {skipped}" if self.discarded else skipped
+        return "; ".join([*said, skipped])
 
     @property
     def empty_reason(self) -> str | None:

@@ -104,6 +104,8 @@ def load_custom_catalog(settings, *, refresh: bool) -> Catalog:
     try:
         fetched = fetch(settings, value, f"fetching {_shown(value)}")
         if fetched.status != 200:
+            if kept is not None:
+                return _stale(kept, value, kept_path, f"HTTP {fetched.status}")
             raise CatalogError(f"catalog {_shown(value)} could not be fetched "
                                f"(HTTP {fetched.status}); check the URL")
         parsed = parse_catalog(fetched.data, _shown(value))
@@ -111,11 +113,11 @@ def load_custom_catalog(settings, *, refresh: bool) -> Catalog:
         # A bad environment value is the user's to fix (exit 2), kept copy or not.
         if kept is None or isinstance(err, UsageError):
             raise
-        return _with_note(kept, f"refresh failed: {describe_error(err)}")
+        return _stale(kept, value, kept_path, describe_error(err))
     except Exception as err:  # noqa: BLE001 - httpx (imported lazily) or network failure: keep what we have
         why = describe_network_error(err, value)
         if kept is not None:
-            return _with_note(kept, f"refresh failed: {why}")
+            return _stale(kept, value, kept_path, why)
         raise CatalogError(f"catalog {_shown(value)} could not be fetched ({why}); "
                            "check the URL and the network, or use a local file") from None
     if parsed.builds:
@@ -126,9 +128,25 @@ def load_custom_catalog(settings, *, refresh: bool) -> Catalog:
     return catalog_from(parsed, value, time.time())
 
 
-def _with_note(catalog: Catalog, note: str) -> Catalog:
-    catalog.source = f"{catalog.source}; {note}"
-    return catalog
+def _stale(kept: Catalog, value: str, kept_path: Path, why: str) -> Catalog:
+    """The kept copy standing in for a URL that could not be fetched, saying so: `pytui list`
+    and `install` listed it without a word (a `--refresh` too), the TUI's header only its age."""
+    kept.source = f"{kept.source}; refresh failed: {why}"
+    try:
+        age = f" {_age(time.time() - kept_path.stat().st_mtime)} ago"
+    except OSError:
+        age = ""
+    kept.stale = (f"could not fetch the catalog {_shown(value)} ({why}); using the copy kept"
+                  f"{age}; check the URL and the network (offline, --offline or o in the TUI, "
+                  "it is used without asking)")
+    return kept
+
+
+def _age(seconds: float) -> str:
+    minutes = max(0, int(seconds // 60))
+    if minutes < 120:
+        return f"{minutes} min"
+    return f"{minutes // 60} h" if minutes < 48 * 60 else f"{minutes // (24 * 60)} days"
 
 
 # How far ahead of this clock a kept copy's time stamp may be and still count as just fetched

@@ -264,6 +264,15 @@ def test_downloads_json_url_is_kept_for_offline_use(tmp_path: Path, http_server)
     never = settings_for(tmp_path / "other", downloads_json=url, offline=True)
     with pytest.raises(OfflineError):
         load_catalog(never)
+    # Online, a URL that cannot be fetched now: the kept copy stands in, and says so (`list`,
+    # `install` and the TUI said nothing, a `--refresh` neither; the TUI's header its age).
+    assert catalog.warning is None and offline.warning is None
+    http_server.set_faults("/meta.json", fail=99, fail_status=500)
+    stale = load_catalog(settings_for(tmp_path, downloads_json=url), refresh=True)
+    assert list(stale.by_key) == ["cpython-3.12.8-linux-x86_64-gnu"]
+    assert stale.warning == (f"could not fetch the catalog {url} (HTTP 500); using the copy kept "
+                             "0 min ago; check the URL and the network (offline, --offline or o "
+                             "in the TUI, it is used without asking)"), stale.warning
 
 
 def write_kept(state: Path, data: bytes, **meta) -> None:
