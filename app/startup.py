@@ -14,12 +14,13 @@ from __future__ import annotations
 import importlib.util
 import sys
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.screen import Screen
 
 if TYPE_CHECKING:
+    from pytui.app.toast_shelf import ToastShelf
     from textual.app import App
 
 # The modules made lazy with `lazy_module` (loaded by `load_deferred`).
@@ -81,3 +82,8 @@ class MainScreen(Screen):
         if not self._shown_once:
             self._shown_once = True
             event.refresh_styles = False
+            return
+        # Back from Environments or History: a toast raised there was worded for their rack
+        # (on the footer); here the rack is above the Jobs panel, and a tall one lost its
+        # title above the top edge.
+        cast("ToastShelf", self.app).reword_toasts()

@@ -180,6 +180,10 @@ class ToastShelf(AppBase):
             rack.styles.margin = (0, 0, under, 0)
         self._reword_toasts(self.size.width, self.size.height)
 
+    def reword_toasts(self) -> None:
+        """The toasts shown worded again for the screen on top (MainScreen, back on top)."""
+        self._reword_toasts(self.size.width, self.size.height)
+
     def _toast_lift(self) -> int:
         """The rows the main screen's toasts are lifted by (lift_toasts), when it is on top
         (another screen's toasts sit on its footer)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from pytui.app.toast_text import MORE_IN_HISTORY
 from textual.widgets._toast import Toast
-from ui_helpers import UiWorld, stalled_install, wait_for
+from ui_helpers import UiWorld, ready, stalled_install, wait_for
 
 LONG = " ".join(f"line {n} of a long note about the install;" for n in range(40))
 
@@ -49,3 +49,28 @@ def test_a_lifted_toast_gets_the_rows_left_and_a_narrow_one_its_third() -> None:
     # and 3 lines at 40x12.
     assert toast_text_lines(24, 40, lifted=3) == toast_text_lines(24, 40) == 7
     assert toast_text_lines(12, 40, lifted=3) == 3
+
+
+async def test_a_toast_raised_on_environments_fits_above_the_jobs_panel_back_on_main(
+        ui_world: UiWorld) -> None:
+    """Worded for Environments' rack (on the footer), a tall toast lost its title above the
+    top edge once Esc brought back the main screen, whose rack sits above the Jobs panel."""
+    from pytui.app.envs_screen import EnvironmentsScreen
+
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="the view")
+        app.notify(LONG, title="A long note", timeout=600, markup=False)
+        await wait_for(pilot, lambda: app.screen.query(Toast), what="the toast on Environments")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, EnvironmentsScreen),
+                       what="the main screen")
+
+        def placed() -> bool:
+            shown = next(iter(app.screen.query(Toast)), None)
+            return shown is not None and shown.region.height > 0 and shown.region.y >= 0 \
+                and shown.region.bottom <= app.query_one("#jobs").region.y
+
+        await wait_for(pilot, placed, what="the toast whole above the Jobs panel")
