@@ -17,6 +17,8 @@ import stat
 import time
 from pathlib import Path
 
+from pytui.core.writer_pids import process_exists, writer_pid
+
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | \
     getattr(os, "O_CLOEXEC", 0)
 # Temp-name attempts before giving up (a name is random; a clash means another writer).
@@ -24,28 +26,8 @@ MAX_TEMP_ATTEMPTS = 16
 # A temp whose pid runs again belongs to another process by then (a write lasts moments), and
 # one named before the pid was in the name is a killed writer's past this age.
 STALE_TEMP_NS = 3600 * 10**9
-_HEX = frozenset("0123456789abcdef")
-
-
-def _writer(middle: str) -> int | None:
-    """The pid in a temp's name between `.<name>.` and `.tmp` (`<pid>-<8 hex>`); 0 for the
-    older `<8 hex>`; None for a name this module never makes."""
-    pid, _, random_part = middle.rpartition("-")
-    if len(random_part) != 8 or not _HEX.issuperset(random_part):
-        return None
-    if not pid:
-        return 0
-    return int(pid) if pid.isascii() and pid.isdigit() and len(pid) <= 10 else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)  # signal 0: only whether it exists
-    except (ProcessLookupError, OverflowError):
-        return False
-    except OSError:  # another user's process
-        return True
-    return True
+# The hex digits of a temp name's random part (`os.urandom(4).hex()`).
+_RANDOM_DIGITS = 8
 
 
 def remove_stale_temps(target: Path) -> None:
@@ -58,7 +40,7 @@ def remove_stale_temps(target: Path) -> None:
         return
     now = time.time_ns()
     for name in names:
-        pid = _writer(name[len(prefix):-len(".tmp")])
+        pid = writer_pid(name[len(prefix):-len(".tmp")], _RANDOM_DIGITS)
         if pid is None or pid == os.getpid():
             continue
         path = target.parent / name
@@ -66,7 +48,7 @@ def remove_stale_temps(target: Path) -> None:
             info = os.lstat(path)
         except OSError:
             continue
-        if stat.S_ISREG(info.st_mode) and ((pid and not _alive(pid)) or now - info.st_mtime_ns > STALE_TEMP_NS):
+        if stat.S_ISREG(info.st_mode) and ((pid and not process_exists(pid)) or now - info.st_mtime_ns > STALE_TEMP_NS):
             with contextlib.suppress(OSError):
                 os.unlink(path)
 

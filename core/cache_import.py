@@ -16,6 +16,7 @@ from pytui.core.http import MAX_ARCHIVE_BYTES
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import CachedArchive
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
+from pytui.core.writer_pids import process_exists
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -200,13 +201,7 @@ def _is_killed_import_temp(name: str) -> bool:
     pid = name[len(TEMP_PREFIX):].partition(".")[0]
     if not (pid.isascii() and pid.isdigit()) or int(pid) <= 0 or os.name == "nt":
         return True  # (Windows: os.kill would end the process; no lock is taken there anyway)
-    try:
-        os.kill(int(pid), 0)  # signal 0: only whether it exists
-    except (ProcessLookupError, OverflowError):
-        return True
-    except OSError:
-        return False  # PermissionError: another user's process, running
-    return False
+    return not process_exists(int(pid))
 
 
 def remove_stale_imports(root: Path, *, remove: bool = True,

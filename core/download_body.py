@@ -24,6 +24,7 @@ from pathlib import Path
 from pytui.core.errors import DownloadError
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import CancelToken
+from pytui.core.writer_pids import process_exists
 
 if TYPE_CHECKING:
     from typing import Any
@@ -49,13 +50,7 @@ def killed_state_temp(name: str) -> bool:
     found = _STATE_TEMP.fullmatch(name)
     if found is None:
         return False
-    try:
-        os.kill(int(found.group(1)), 0)  # signal 0: only whether it exists
-    except (ProcessLookupError, OverflowError):
-        return True
-    except OSError:
-        return False  # another user's process, running
-    return False
+    return not process_exists(int(found.group(1)))
 
 
 class DiskFull(Exception):

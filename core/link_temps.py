@@ -18,33 +18,10 @@ _RANDOM_DIGITS = 12
 # A temp link whose pid runs again is another process's pid by then (a temp lives microseconds);
 # so is one named before pids were in the name, past this age.
 STALE_NS = 3600 * 10**9
-_HEX = frozenset("0123456789abcdef")
 
 
 def temp_name() -> str:
     return f"{PREFIX}{os.getpid()}-{os.urandom(_RANDOM_DIGITS // 2).hex()}"
-
-
-def _writer(name: str) -> int | None:
-    """The pid in a temp link's name; 0 for the older form without one (`.link-<hex>`);
-    None for a name pytui never makes."""
-    rest = name[len(PREFIX):]
-    pid, _, random_part = rest.rpartition("-")
-    if len(random_part) != _RANDOM_DIGITS or not _HEX.issuperset(random_part):
-        return None
-    if not pid:
-        return 0
-    return int(pid) if pid.isascii() and pid.isdigit() and len(pid) <= 10 else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):
-        return False
-    except OSError:  # another user's process (EPERM)
-        return True
-    return True
 
 
 def remove_stale(directory: Path) -> list[str]:
@@ -56,9 +33,14 @@ def remove_stale(directory: Path) -> list[str]:
             found = [entry for entry in scan if entry.name.startswith(PREFIX)]
     except OSError:
         return removed
+    if not found:
+        return removed
+    # Imported only when there is a temp link to judge: every install links, and rarely finds one.
+    from pytui.core.writer_pids import process_exists, writer_pid
+
     now = time.time_ns()
     for entry in found:
-        pid = _writer(entry.name)
+        pid = writer_pid(entry.name[len(PREFIX):], _RANDOM_DIGITS)
         if pid is None or pid == os.getpid():
             continue
         try:
@@ -67,7 +49,7 @@ def remove_stale(directory: Path) -> list[str]:
             old = now - entry.stat(follow_symlinks=False).st_mtime_ns > STALE_NS
         except OSError:
             continue
-        if old or (pid and not _alive(pid)):
+        if old or (pid and not process_exists(pid)):
             with contextlib.suppress(OSError):
                 os.unlink(entry.path)
                 removed.append(entry.name)

@@ -370,12 +370,14 @@ def _remove_dead_temps(temps: list[os.DirEntry[str]]) -> None:
     """Remove store temps whose writer is gone (killed between its open and its rename)."""
     import time
 
+    from pytui.core.writer_pids import process_exists
+
     now = time.time_ns()
     for item in temps:
         pid = item.name[: -len(_TEMP_SUFFIX)].rpartition(".")[2]
         try:
             # ASCII digits: int() refuses the `²` isdigit() takes (a traceback on every list).
-            if is_digits(pid) and int(pid) != os.getpid() and _alive(int(pid)) \
+            if is_digits(pid) and int(pid) != os.getpid() and process_exists(int(pid)) \
                     and now - item.stat(follow_symlinks=False).st_mtime_ns < _STALE_TEMP_NS:
                 continue
         except OSError:
@@ -383,14 +385,6 @@ def _remove_dead_temps(temps: list[os.DirEntry[str]]) -> None:
         _discard(Path(item.path))
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):  # gone, or no pid at all
-        return False
-    except OSError:  # another user's process (EPERM), or a pid past the system's range
-        return True
-    return True
 
 
 def _discard(path: Path) -> None:

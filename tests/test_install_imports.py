@@ -30,6 +30,8 @@ NOT_IMPORTED = (
     "pytui.core.kept_catalog", "math", "pytui.core.install_policy", "pytui.core.fs_errors",
     # atomic writes (a fetched catalog only); the document parser (a hit in the parsed cache)
     "pytui.core.atomic", "pytui.core.catalog_parse",
+    # whether a killed writer's temp link runs on (only when the bin dir holds one)
+    "pytui.core.writer_pids",
     "textual", "rich",
 )
 

@@ -1,0 +1,34 @@
+"""Whether the process a temp file is named after still runs: the one test every clean-up of a
+killed writer's leftovers makes (core/atomic, core/link_temps, the download's resume state,
+the parsed catalog's store, a cache import), and the one way a temp's name gives its pid.
+"""
+
+from __future__ import annotations
+
+import os
+
+_HEX = frozenset("0123456789abcdef")
+# Linux's pid_max is at most 2**22; ten digits bound what int() is given from a hostile name.
+MAX_PID_DIGITS = 10
+
+
+def process_exists(pid: int) -> bool:
+    """True while a process `pid` exists (another user's too: its EPERM says it does)."""
+    try:
+        os.kill(pid, 0)  # signal 0: only whether it exists
+    except (ProcessLookupError, OverflowError):  # gone, or no pid at all
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def writer_pid(pid_and_random: str, random_digits: int) -> int | None:
+    """The pid of a temp's `<pid>-<hex>` name part (`random_digits` lowercase hex digits); 0
+    for the older `<hex>` form without a pid; None for a name pytui never makes."""
+    pid, _, random_part = pid_and_random.rpartition("-")
+    if len(random_part) != random_digits or not _HEX.issuperset(random_part):
+        return None
+    if not pid:
+        return 0
+    return int(pid) if pid.isascii() and pid.isdigit() and len(pid) <= MAX_PID_DIGITS else None
