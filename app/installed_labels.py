@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from pytui.core.keys import EXECUTABLE_SUFFIX, KeyFields
+from pytui.core.keys import KeyFields
 from pytui.core.platform_detect import HostPlatform
 
 
@@ -27,9 +27,7 @@ def installed_labels(keys: Sequence[KeyFields], host: HostPlatform) -> list[str]
 
 
 def _label(key: KeyFields, host: HostPlatform) -> str:
-    head = key.version + EXECUTABLE_SUFFIX.get(key.variant, "")
-    if key.implementation != "cpython":
-        head = f"{key.implementation}-{head}"
+    head = key.version_label
     # Another platform's install (under `A`, or copied in) says which, in the parts that differ.
     foreign = [mine for mine, hosts in ((key.os, host.os), (key.arch, host.arch),
                                         (key.libc, host.libc)) if mine != hosts]

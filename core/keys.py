@@ -162,6 +162,14 @@ class KeyFields(NamedFields):
         return f"{self[1]}.{self[2]}.{self[3]}{self[4]}"
 
     @property
+    def version_label(self) -> str:
+        """`3.12.8`, `3.13.1t`, `pypy-3.10.14`: the version as a short row label says it, the
+        variant as uv's suffix and the implementation when not CPython (Installed's labels,
+        a narrow job row)."""
+        head = self.version + EXECUTABLE_SUFFIX.get(self[5], "")
+        return head if self[0] == "cpython" else f"{self[0]}-{head}"
+
+    @property
     def platform(self) -> str:
         return f"{self[6]}-{self[7]}-{self[8]}"
 

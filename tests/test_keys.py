@@ -103,6 +103,18 @@ def test_minor_version_key_and_executables() -> None:
         assert parsed is not None and parsed.executable == executable, text
 
 
+def test_a_version_label_is_the_version_with_uvs_suffix_and_its_implementation() -> None:
+    labels = {
+        "cpython-3.12.8-linux-x86_64-gnu": "3.12.8",
+        "cpython-3.13.1+freethreaded-linux-aarch64-musl": "3.13.1t",
+        "cpython-3.14.0a4+freethreaded+debug-linux-x86_64-gnu": "3.14.0a4td",
+        "pypy-3.10.16-linux-x86_64-gnu": "pypy-3.10.16",
+    }
+    for text, label in labels.items():
+        parsed = InstallationKey.parse(text)
+        assert parsed is not None and parsed.version_label == label, text
+
+
 @given(keys, st.sampled_from(["x86_64", "aarch64"]))
 def test_sort_key_is_ordering_newest_first(key: InstallationKey, family: str) -> None:
     assert key.sort_key(family) == newest_first(*key, host_family=family) == build_order(key, family)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from pytui.core.keys import EXECUTABLE_SUFFIX, parse_key
+from pytui.core.keys import parse_key
 from pytui.core.progress import whole_percent
 from pytui.widgets.fitted_line import WordCutLine
 from pytui.widgets.format import human_duration, human_size, human_speed, short_size
@@ -286,13 +286,9 @@ def compact_line(view: JobView, width: int, focused: bool = False,
 
 
 def version_label(key: str) -> str:
-    """`3.12.8`, `3.13.1t`, `pypy-3.10.14`: a key's version, its variant as uv's suffix and its
-    implementation when not CPython (the key itself when it is no key)."""
+    """A key's `KeyFields.version_label` (the key itself when it is no key)."""
     fields = parse_key(key)
-    if fields is None:
-        return key
-    label = fields.version + EXECUTABLE_SUFFIX.get(fields.variant, "")
-    return label if fields.implementation == "cpython" else f"{fields.implementation}-{label}"
+    return key if fields is None else fields.version_label
 
 
 def _short_amount(view: JobView) -> str:
