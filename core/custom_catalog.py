@@ -132,21 +132,17 @@ def _stale(kept: Catalog, value: str, kept_path: Path, why: str) -> Catalog:
     """The kept copy standing in for a URL that could not be fetched, saying so: `pytui list`
     and `install` listed it without a word (a `--refresh` too), the TUI's header only its age."""
     kept.source = f"{kept.source}; refresh failed: {why}"
+    # Its age in the words the TUI's header gives a catalog's (`5 minutes ago`).
+    from pytui.core.kept_catalog import describe_age
+
     try:
-        age = f" {_age(time.time() - kept_path.stat().st_mtime)} ago"
+        age = f" {describe_age(kept_path.stat().st_mtime)}"
     except OSError:
         age = ""
     kept.stale = (f"could not fetch the catalog {_shown(value)} ({why}); using the copy kept"
                   f"{age}; check the URL and the network (offline, --offline or o in the TUI, "
                   "it is used without asking)")
     return kept
-
-
-def _age(seconds: float) -> str:
-    minutes = max(0, int(seconds // 60))
-    if minutes < 120:
-        return f"{minutes} min"
-    return f"{minutes // 60} h" if minutes < 48 * 60 else f"{minutes // (24 * 60)} days"
 
 
 # How far ahead of this clock a kept copy's time stamp may be and still count as just fetched

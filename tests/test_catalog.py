@@ -8,12 +8,14 @@ import json
 import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytui.core import catalog as catalog_module
 from pytui.core.catalog import Catalog, build_from_entry, parse_uv_json
+from pytui.core.custom_catalog import _custom_cache_path
 from pytui.core.embedded import builds_from_versions, load_embedded_catalog, versions_json_path
 from pytui.core.errors import CatalogError, OfflineError
 from pytui.core.kept_catalog import KEPT_CATALOG, KEPT_META, describe_age, load_kept_catalog
@@ -271,8 +273,14 @@ def test_downloads_json_url_is_kept_for_offline_use(tmp_path: Path, http_server)
     stale = load_catalog(settings_for(tmp_path, downloads_json=url), refresh=True)
     assert list(stale.by_key) == ["cpython-3.12.8-linux-x86_64-gnu"]
     assert stale.warning == (f"could not fetch the catalog {url} (HTTP 500); using the copy kept "
-                             "0 min ago; check the URL and the network (offline, --offline or o "
+                             "just now; check the URL and the network (offline, --offline or o "
                              "in the TUI, it is used without asking)"), stale.warning
+    # Its age in the header's words for a catalog's (it read `0 min ago`, `3 h ago`).
+    settings = settings_for(tmp_path, downloads_json=url)
+    three_hours_ago = time.time() - 3 * 3600 - 30
+    os.utime(_custom_cache_path(settings.state_dir, url), (three_hours_ago, three_hours_ago))
+    older = load_catalog(settings, refresh=True)
+    assert "; using the copy kept 3 hours ago; " in (older.warning or ""), older.warning
 
 
 def write_kept(state: Path, data: bytes, **meta) -> None:
