@@ -372,17 +372,15 @@ def _run_purge(args: argparse.Namespace) -> int:
     return 1 if unmatched else 0
 
 
-# What a cache file's name ends with (an archive, a stopped download and its resume note):
-# a purge target ending so names a file, never a request.
-_FILE_SUFFIXES = (".tar.gz", ".tar.zst", ".tar.xz", ".tar.bz2", ".tgz", ".tar", ".zip", ".part",
-                  ".part.json")
-
-
 def _targeted(everything: list[CachedArchive], targets: list[str]) -> tuple[set[str], list[str]]:
     """The archives (file names or keys) `targets` name, and the targets that named none."""
     from pytui.core.cache import archive_key
+    from pytui.core.filenames import ARCHIVE_EXTENSIONS
     from pytui.core.requests import PythonRequest
 
+    # What a cache file's name ends with (an archive, a stopped download and its resume note):
+    # a purge target ending so names a file, never a request.
+    file_suffixes = (*ARCHIVE_EXTENSIONS, ".part", ".part.json")
     keys: set[str] = set()
     unmatched: list[str] = []
     for target in targets:
@@ -390,7 +388,7 @@ def _targeted(everything: list[CachedArchive], targets: list[str]) -> tuple[set[
         if names:
             keys.update(names)
             continue
-        if target.endswith(_FILE_SUFFIXES):
+        if target.endswith(file_suffixes):
             # A file name (one `cache list` printed before a purge took it, or a typo): no
             # archive of that name, rather than "not a Python request".
             unmatched.append(target)

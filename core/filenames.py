@@ -21,7 +21,8 @@ from urllib.parse import unquote
 
 from pytui.core.keys import ARCH_DISPLAY, TYPE_CHECKING, X86_64_LEVELS, is_digits
 
-_EXTENSIONS = (".tar.gz", ".tar.zst", ".tar.xz", ".tar.bz2", ".tgz", ".tar", ".zip")
+# What a release archive's name ends with (a cache purge tells a file name from a request by it).
+ARCHIVE_EXTENSIONS = (".tar.gz", ".tar.zst", ".tar.xz", ".tar.bz2", ".tgz", ".tar", ".zip")
 
 # Terminal flavors of modern names; anything before them, `+`-joined, is a build option.
 _TERMINAL_FLAVORS = ("install_only_stripped", "install_only", "full")
@@ -148,7 +149,7 @@ class ArchiveName(_ArchiveNameFields):
 
 
 def split_extension(name: str) -> tuple[str, str]:
-    for ext in _EXTENSIONS:
+    for ext in ARCHIVE_EXTENSIONS:
         if name.endswith(ext):
             return name[: -len(ext)], ext
     return name, ""
