@@ -125,6 +125,10 @@ class HeadDeadline:
     def __init__(self, in_flight: InFlight, seconds: float | None) -> None:
         self.passed = False
         self._in_flight = in_flight
+        # A timer already running when the head arrives is not stopped by its cancel(): the
+        # head's arrival and the timer's pass each check the other under this lock.
+        self._lock = threading.Lock()
+        self._arrived = False
         self._timer = threading.Timer(seconds, self._pass) if seconds is not None else None
         if self._timer is not None:
             self._timer.daemon = True
@@ -138,11 +142,16 @@ class HeadDeadline:
         self.arrived()
 
     def arrived(self) -> None:
+        with self._lock:
+            self._arrived = True
         if self._timer is not None:
             self._timer.cancel()
 
     def _pass(self) -> None:
-        self.passed = True
+        with self._lock:
+            if self._arrived:
+                return  # in just in time: the body is being read, not to be cut
+            self.passed = True
         self._in_flight.shut()
 
 
