@@ -134,6 +134,9 @@ class _Watch:
         self.started = time.monotonic()
         self._head = threading.Event()
         self._ended = threading.Event()
+        # A head (or an end) that comes as a bound passes, and the cut, decide under this lock:
+        # a head in just in time is not cut as late.
+        self._lock = threading.Lock()
         self._head_seconds = None
         if limits is not None and limits.speed_limit and limits.speed_time < max_seconds:
             self._head_seconds = limits.speed_time
@@ -143,23 +146,30 @@ class _Watch:
         threading.Thread(target=self._keep, name="catalog-fetch-watch", daemon=True).start()
 
     def head_arrived(self) -> None:
-        self._head.set()
+        with self._lock:
+            self._head.set()
 
     def end(self) -> None:
-        self._head.set()
-        self._ended.set()
+        with self._lock:
+            self._head.set()
+            self._ended.set()
 
     def _keep(self) -> None:
-        if self._head_seconds is not None and not self._head.wait(self._head_seconds):
-            self._cut(self._slow_head)
+        if self._head_seconds is not None and not self._head.wait(self._head_seconds) \
+                and self._cut(self._slow_head, before_head=True):
             return
         if not self._ended.wait(max(0.0, self.started + self.max_seconds - time.monotonic())):
             self._cut(self.over_time)
 
-    def _cut(self, cause: str) -> None:
-        if not self._ended.is_set():
+    def _cut(self, cause: str, *, before_head: bool = False) -> bool:
+        """Shut the connection for `cause`, unless the fetch ended (or, `before_head`, its head
+        came) meanwhile; whether it did."""
+        with self._lock:
+            if self._ended.is_set() or (before_head and self._head.is_set()):
+                return False
             self.cause = cause
-            self.in_flight.shut()
+        self.in_flight.shut()
+        return True
 
 
 def refused(what: str, url: str, cause: str, next_step: str) -> CatalogFetchError:
