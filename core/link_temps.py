@@ -2,7 +2,8 @@
 `<bin>/.link-<pid>-<hex>` and then renamed over (or exchanged with) the link. The bin dir is
 not the root's `.temp/`, which every run cleans: a run killed between making one and the
 rename left it in the user's bin dir for good (a hidden link, dangling once its install went).
-The next run that links or unlinks there (`remove_stale`) removes those whose writer is gone.
+The next run that links or unlinks there (`remove_stale`) removes those whose writer is gone,
+looking once a run (the TUI: once a session).
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ _RANDOM_DIGITS = 12
 # A temp link whose pid runs again is another process's pid by then (a temp lives microseconds);
 # so is one named before pids were in the name, past this age.
 STALE_NS = 3600 * 10**9
+# The bin dirs this process has looked in: every build a run links looked again (a listing of
+# ~/.local/bin per build, on the install from a kept tree too). Two jobs adding the same dir at
+# once each look: harmless, so no lock.
+_LOOKED_IN: set[str] = set()
 
 
 def temp_name() -> str:
@@ -26,8 +31,13 @@ def temp_name() -> str:
 
 def remove_stale(directory: Path) -> list[str]:
     """Remove the temp links killed runs left in `directory`: symlinks only, by pytui's names,
-    whose writer is gone (or that are older than STALE_NS); the names removed."""
+    whose writer is gone (or that are older than STALE_NS); the names removed. Once a process
+    per directory: a temp link a run killed later waits for the next run."""
     removed: list[str] = []
+    where = os.path.abspath(directory)
+    if where in _LOOKED_IN:
+        return removed
+    _LOOKED_IN.add(where)
     try:
         with os.scandir(directory) as scan:
             found = [entry for entry in scan if entry.name.startswith(PREFIX)]

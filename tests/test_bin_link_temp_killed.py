@@ -11,7 +11,10 @@ The kill lands at the exchange through tests/step_hook.py.
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -65,3 +68,30 @@ def test_only_pytuis_temp_links_whose_writer_is_gone_are_removed(pytui: Pytui) -
     assert again.returncode == 0, str(again)
     assert sorted(os.listdir(pytui.bin)) == sorted(
         [".link-file", live, recent_old_form, *not_ours, "python3.12"])
+
+
+# Runs pytui's CLI with an audit hook: the directories it listed, as JSON on stdout's last line.
+LISTINGS = """
+import json, os, sys
+listed = []
+sys.addaudithook(lambda event, args: listed.append(os.fspath(args[0])) if event == "os.scandir"
+                 and args and isinstance(args[0], (str, os.PathLike)) else None)
+from pytui.app.cli import main
+code = main(sys.argv[1:])
+print(json.dumps(listed))
+sys.exit(code)
+"""
+
+
+def test_a_run_linking_two_builds_looks_in_the_bin_dir_once(pytui: Pytui) -> None:
+    """Each build linked listed the whole bin dir again (two builds, two listings of
+    ~/.local/bin, on the install from a kept tree too); a run now looks once."""
+    pytui.add("3.12.8")
+    pytui.add("3.13.1")
+    done = subprocess.run([sys.executable, "-c", LISTINGS, "install", "3.12", "3.13"],
+                          env=pytui.env(), capture_output=True, text=True, timeout=300,
+                          cwd=pytui.tmp)
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(done.stdout.splitlines()[-1])
+    assert sorted(os.listdir(pytui.bin)) == ["python3.12", "python3.13"]
+    assert listed.count(str(pytui.bin)) == 1, listed
