@@ -141,7 +141,7 @@ class _Watch:
         if limits is not None and limits.speed_limit and limits.speed_time < max_seconds:
             self._head_seconds = limits.speed_time
             self._slow_head = (f"did not send its response headers within {limits.speed_time:g} s, "
-                               f"below the floor of {limits.speed_limit} bytes/s "
+                               f"slower than the floor of {limits.speed_limit} bytes/s that "
                                "PYTUI_HTTP_SPEED_LIMIT and PYTUI_HTTP_SPEED_TIME set")
         threading.Thread(target=self._keep, name="catalog-fetch-watch", daemon=True).start()
 

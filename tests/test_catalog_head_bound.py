@@ -28,8 +28,8 @@ SILENT = {"mode": "silent"}
 FLOOR = {"PYTUI_HTTP_SPEED_LIMIT": "1000", "PYTUI_HTTP_SPEED_TIME": "0.5"}
 # A silent server would otherwise be waited for this long (and said as a read timeout).
 LONG_READ = {"UV_HTTP_TIMEOUT": "20"}
-SAID = ("did not send its response headers within 0.5 s, below the floor of 1000 bytes/s "
-        "PYTUI_HTTP_SPEED_LIMIT and PYTUI_HTTP_SPEED_TIME set")
+SAID = ("did not send its response headers within 0.5 s, slower than the floor of 1000 bytes/s "
+        "that PYTUI_HTTP_SPEED_LIMIT and PYTUI_HTTP_SPEED_TIME set")
 NEXT = ("try again, or point --downloads-json / UV_PYTHON_DOWNLOADS_JSON_URL at a local copy "
         "(without either, pytui lists its own catalog)")
 
