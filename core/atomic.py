@@ -17,15 +17,12 @@ import stat
 import time
 from pathlib import Path
 
-from pytui.core.writer_pids import process_exists, writer_pid
+from pytui.core.writer_pids import left_by_killed_writer, writer_pid
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | \
     getattr(os, "O_CLOEXEC", 0)
 # Temp-name attempts before giving up (a name is random; a clash means another writer).
 MAX_TEMP_ATTEMPTS = 16
-# A temp whose pid runs again belongs to another process by then (a write lasts moments), and
-# one named before the pid was in the name is a killed writer's past this age.
-STALE_TEMP_NS = 3600 * 10**9
 # The hex digits of a temp name's random part (`os.urandom(4).hex()`).
 _RANDOM_DIGITS = 8
 
@@ -48,7 +45,7 @@ def remove_stale_temps(target: Path) -> None:
             info = os.lstat(path)
         except OSError:
             continue
-        if stat.S_ISREG(info.st_mode) and ((pid and not process_exists(pid)) or now - info.st_mtime_ns > STALE_TEMP_NS):
+        if stat.S_ISREG(info.st_mode) and left_by_killed_writer(pid, info.st_mtime_ns, now):
             with contextlib.suppress(OSError):
                 os.unlink(path)
 

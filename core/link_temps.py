@@ -16,9 +16,6 @@ from pathlib import Path
 PREFIX = ".link-"
 # The random part's hex digits: with the pid, what tells pytui's own temp link from anyone's file.
 _RANDOM_DIGITS = 12
-# A temp link whose pid runs again is another process's pid by then (a temp lives microseconds);
-# so is one named before pids were in the name, past this age.
-STALE_NS = 3600 * 10**9
 # The bin dirs this process has looked in: every build a run links looked again (a listing of
 # ~/.local/bin per build, on the install from a kept tree too). Two jobs adding the same dir at
 # once each look: harmless, so no lock.
@@ -31,7 +28,7 @@ def temp_name() -> str:
 
 def remove_stale(directory: Path) -> list[str]:
     """Remove the temp links killed runs left in `directory`: symlinks only, by pytui's names,
-    whose writer is gone (or that are older than STALE_NS); the names removed. Once a process
+    whose writer is gone (or that are older than writer_pids.STALE_AFTER_NS); the names removed. Once a process
     per directory: a temp link a run killed later waits for the next run."""
     removed: list[str] = []
     where = os.path.abspath(directory)
@@ -46,7 +43,7 @@ def remove_stale(directory: Path) -> list[str]:
     if not found:
         return removed
     # Imported only when there is a temp link to judge: every install links, and rarely finds one.
-    from pytui.core.writer_pids import process_exists, writer_pid
+    from pytui.core.writer_pids import left_by_killed_writer, writer_pid
 
     now = time.time_ns()
     for entry in found:
@@ -56,10 +53,10 @@ def remove_stale(directory: Path) -> list[str]:
         try:
             if not entry.is_symlink():
                 continue
-            old = now - entry.stat(follow_symlinks=False).st_mtime_ns > STALE_NS
+            mtime_ns = entry.stat(follow_symlinks=False).st_mtime_ns
         except OSError:
             continue
-        if old or (pid and not process_exists(pid)):
+        if left_by_killed_writer(pid, mtime_ns, now):
             with contextlib.suppress(OSError):
                 os.unlink(entry.path)
                 removed.append(entry.name)

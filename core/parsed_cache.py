@@ -57,10 +57,10 @@ _SOURCE_COLUMNS = frozenset({10, 11})
 MAX_ENTRY_BYTES = 2 * MAX_CATALOG_BYTES
 MAX_ENTRIES = 16
 # A store's temp file, `.<entry>.<pid>.tmp`, outlives its writer only when that was killed
-# between open and rename; a later store removes it once the pid is gone (or it is this old:
-# a pid taken by another process), at most this many per store.
+# between open and rename; a later store removes it once the pid is gone (or it is old enough
+# that the pid may be another process's: writer_pids.left_by_killed_writer), at most this many
+# per store.
 _TEMP_SUFFIX = ".tmp"
-_STALE_TEMP_NS = 3600 * 10**9
 _MAX_TEMPS_REMOVED = 64
 
 
@@ -370,15 +370,15 @@ def _remove_dead_temps(temps: list[os.DirEntry[str]]) -> None:
     """Remove store temps whose writer is gone (killed between its open and its rename)."""
     import time
 
-    from pytui.core.writer_pids import process_exists
+    from pytui.core.writer_pids import left_by_killed_writer
 
     now = time.time_ns()
     for item in temps:
         pid = item.name[: -len(_TEMP_SUFFIX)].rpartition(".")[2]
         try:
             # ASCII digits: int() refuses the `²` isdigit() takes (a traceback on every list).
-            if is_digits(pid) and int(pid) != os.getpid() and process_exists(int(pid)) \
-                    and now - item.stat(follow_symlinks=False).st_mtime_ns < _STALE_TEMP_NS:
+            if is_digits(pid) and int(pid) != os.getpid() and not left_by_killed_writer(
+                    int(pid), item.stat(follow_symlinks=False).st_mtime_ns, now):
                 continue
         except OSError:
             continue

@@ -1,6 +1,7 @@
 """Whether the process a temp file is named after still runs: the one test every clean-up of a
 killed writer's leftovers makes (core/atomic, core/link_temps, the download's resume state,
-the parsed catalog's store, a cache import), and the one way a temp's name gives its pid.
+the parsed catalog's store, a cache import), the one age past which a temp is judged by age
+alone, and the one way a temp's name gives its pid.
 """
 
 from __future__ import annotations
@@ -21,6 +22,17 @@ def process_exists(pid: int) -> bool:
     except OSError:
         return True
     return True
+
+
+# A temp whose pid runs again may be another process's by then (a write lasts moments), and one
+# named before pids were in the name has only its age to tell: past this, a killed writer's.
+STALE_AFTER_NS = 3600 * 10**9
+
+
+def left_by_killed_writer(pid: int, mtime_ns: int, now_ns: int) -> bool:
+    """Whether a temp named after `pid` (0: a name without one), last changed at `mtime_ns`, is
+    a killed writer's: its process is gone, or it is older than STALE_AFTER_NS."""
+    return now_ns - mtime_ns > STALE_AFTER_NS or (pid > 0 and not process_exists(pid))
 
 
 def writer_pid(pid_and_random: str, random_digits: int) -> int | None:
