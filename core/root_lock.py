@@ -67,29 +67,44 @@ def root_lock(lock_path: Path) -> RootLock:
 
 
 def open_lock_file(path: Path) -> int:
-    """Open (or create with mode 0o666, as uv does) the lock file without racing another creator."""
+    """Open (or create with mode 0o666, as uv does) the lock file without racing another creator.
+
+    The file is made whole under no name (O_TMPFILE) and linked in, so a run killed meanwhile
+    (the first run on a root) leaves nothing behind; a filesystem without O_TMPFILE gets a
+    named temp, which such a kill leaves (an empty `.tmp<hex>` file)."""
     flags = os.O_RDWR | os.O_CLOEXEC
     try:
         return os.open(path, flags)
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    # A unique name made here rather than with tempfile (whose import costs every install).
-    temp = os.path.join(path.parent, f".tmp{os.urandom(6).hex()}")
-    fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    temp: str | None = None
+    parent = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        os.fchmod(fd, 0o666)  # after creation, to override the umask (uv's DESIRED_MODE)
-        os.close(fd)
         try:
-            os.link(temp, path)  # no-clobber: a concurrent creator's file wins
+            fd = os.open(path.parent, os.O_TMPFILE | os.O_RDWR | os.O_CLOEXEC, 0o600)
+            source = f"/proc/self/fd/{fd}"
+        except OSError:
+            # A unique name made here rather than with tempfile (whose import costs every install).
+            temp = source = f".tmp{os.urandom(6).hex()}"
+            fd = os.open(temp, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600, dir_fd=parent)
+        try:
+            os.fchmod(fd, 0o666)  # after creation, to override the umask (uv's DESIRED_MODE)
+            # No-clobber: a concurrent creator's file wins. Through the directory's fd, so that
+            # the link is linkat(AT_SYMLINK_FOLLOW): /proc/self/fd/N leads to the unnamed file.
+            os.link(source, path.name, src_dir_fd=parent, dst_dir_fd=parent)
         except FileExistsError:
             pass
         except OSError:
-            # Filesystems without hard links: plain create.
-            os.close(os.open(path, flags | os.O_CREAT, 0o666))
+            # Filesystems without hard links (or no /proc): plain create.
+            os.close(os.open(path.name, flags | os.O_CREAT, 0o666, dir_fd=parent))
+        finally:
+            os.close(fd)
+            if temp is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temp, dir_fd=parent)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+        os.close(parent)
     return os.open(path, flags)
 
 
