@@ -15,7 +15,7 @@ from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobRow
 from textual.events import Key
 from textual.widgets import DataTable
-from ui_helpers import SIZE, UiWorld, ready, wait_for
+from ui_helpers import SIZE, UiWorld, palette_pick, ready, wait_for
 
 K13, K12, K11 = (f"cpython-{v}-linux-x86_64-gnu" for v in ("3.13.1", "3.12.8", "3.11.11"))
 
@@ -177,32 +177,6 @@ async def test_x_and_shell_refuse_without_a_terminal(ui_world: UiWorld, monkeypa
         assert "· python3.11" in dict(details.fields)["install"]
 
 
-def _first_hit(app) -> str:
-    from textual.command import CommandPalette
-    from textual.widgets import OptionList
-
-    if not isinstance(app.screen, CommandPalette):
-        return ""
-    options = app.screen.query_one(OptionList)
-    if not options.option_count:
-        return ""
-    prompt = options.get_option_at_index(0).prompt
-    return getattr(prompt, "plain", str(prompt))
-
-
-async def _palette_pick(pilot, typed: str, expected: str, *, open_it: bool = True) -> None:
-    from textual.command import CommandPalette
-
-    app = pilot.app
-    if open_it:
-        await pilot.press("ctrl+p")
-    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
-    await pilot.press(*typed)
-    await wait_for(pilot, lambda: _first_hit(app).startswith(expected),
-                   what=f"{expected!r} first in the palette")
-    await pilot.press("enter")
-
-
 async def test_theme_is_kept_for_the_next_run(ui_world: UiWorld) -> None:
     path = config_path(ui_world.settings.env)
     app = ui_world.make_app()
@@ -210,9 +184,9 @@ async def test_theme_is_kept_for_the_next_run(ui_world: UiWorld) -> None:
         await ready(pilot)
         assert not path.exists()  # nothing written until the theme changes
         # As a person does it: Ctrl+P, "theme", then the theme's name.
-        await _palette_pick(pilot, "theme", "Theme")
+        await palette_pick(pilot, "theme", "Theme")
         # The theme command opens a palette of themes by itself.
-        await _palette_pick(pilot, "textual-light", "textual-light", open_it=False)
+        await palette_pick(pilot, "textual-light", "textual-light", opener=None)
         await wait_for(pilot, lambda: app.theme == "textual-light", what="the theme to change")
         await wait_for(pilot, path.exists, what="the config file")
     assert path.read_text().splitlines()[-1] == 'theme = "textual-light"'

@@ -10,7 +10,7 @@ from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.details import DetailsPanel
 from pytui.widgets.format import short_path
 from pytui.widgets.header import HeaderBar
-from ui_helpers import SIZE, UiWorld, no_requests, ready, toast_texts, wait_for
+from ui_helpers import SIZE, UiWorld, no_requests, palette_pick, ready, toast_texts, wait_for
 
 
 def _available(app) -> AvailableTable:
@@ -241,11 +241,7 @@ async def test_command_palette_runs_actions(ui_world: UiWorld, opener: str) -> N
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press(opener)
-        await pilot.pause()
-        await pilot.press(*"All versions")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await palette_pick(pilot, "All versions", "All versions", opener=opener)
         await wait_for(pilot, lambda: app.state.view.all_versions, what="palette toggled all versions")
 
 

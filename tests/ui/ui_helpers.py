@@ -142,6 +142,36 @@ async def ready(pilot) -> None:
     await pilot.pause()
 
 
+def _first_hit(app) -> str:
+    """The command palette's first hit as text ("" while it lists none)."""
+    from textual.command import CommandPalette
+    from textual.widgets import OptionList
+
+    if not isinstance(app.screen, CommandPalette):
+        return ""
+    options = app.screen.query_one(OptionList)
+    if not options.option_count:
+        return ""
+    prompt = options.get_option_at_index(0).prompt
+    return getattr(prompt, "plain", str(prompt))
+
+
+async def palette_pick(pilot, typed: str, expected: str, *, opener: str | None = "ctrl+p") -> None:
+    """Open the command palette with `opener` (None: it is open), type `typed`, and run the
+    first hit once it is `expected`: the palette searches asynchronously, so an enter pressed
+    after a fixed pause ran nothing when the machine was busy."""
+    from textual.command import CommandPalette
+
+    app = pilot.app
+    if opener is not None:
+        await pilot.press(opener)
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+    await pilot.press(*typed)
+    await wait_for(pilot, lambda: _first_hit(app).startswith(expected),
+                   what=f"{expected!r} first in the palette")
+    await pilot.press("enter")
+
+
 async def press_install(pilot, key: str) -> None:
     """`i` on `key`'s Available row."""
     from pytui.widgets.available_table import AvailableTable
