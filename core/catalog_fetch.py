@@ -5,25 +5,26 @@ A catalog server is hostile until checked: its body is read as raw bytes up to
 deflate body the server sends anyway is decoded in bounded pieces, a transfer that moves slower
 than the archives' speed floor (`PYTUI_HTTP_SPEED_LIMIT` bytes/s over `PYTUI_HTTP_SPEED_TIME` s)
 is cut, and the whole fetch must end within `MAX_FETCH_SECONDS`. Both bounds count from the
-request, the headers' wait included: a watch thread shuts the connection when the headers are
-not in by the end of the floor's first window, or the fetch outlives its total bound (httpx
-bounds only each read, so a server sending a header byte every 20 s held `pytui list
---refresh` for days, and a silent one for the whole read timeout). Without the floor a server
+request, the headers' wait included: the fetch's deadline (core/exchange_deadline) shuts the
+connection when the headers are not in by the end of the floor's first window, or the fetch
+outlives its total bound (httpx bounds only each read, so a server sending a header byte every
+20 s held `pytui list --refresh` for days, and a silent one for the whole read timeout). Without the floor a server
 dripping its body at 50 bytes/s held the refresh silent until the deadline.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 
 from pytui.core.catalog import MAX_CATALOG_BYTES
 from pytui.core.errors import CatalogError, CatalogFetchError
+from pytui.core.exchange_deadline import ExchangeDeadline
 from pytui.core.keys import TYPE_CHECKING, is_digits
 from pytui.core.units import format_bytes
 
 if TYPE_CHECKING:
+    from pytui.core.download_response import InFlight
     from pytui.core.http import TransferLimits
 
 # uv's 3 MB catalog takes ~30 s at 100 KB/s; a server slower than that over the whole
@@ -62,30 +63,51 @@ def fetch_catalog(client, url: str, *, headers: dict[str, str] | None = None,
     """
     max_bytes = MAX_CATALOG_BYTES if max_bytes is None else max_bytes
     max_seconds = MAX_FETCH_SECONDS if max_seconds is None else max_seconds
-    watch = _Watch(limits, max_seconds)
+    from pytui.core.download_response import InFlight
+
+    in_flight = InFlight()
+    deadline = _deadline(in_flight, limits, max_seconds)
     try:
-        return _fetch(client, url, headers, max_bytes, watch, limits, what)
+        with deadline:
+            return _fetch(client, url, headers, max_bytes, deadline, in_flight, limits, what)
     except CatalogError:
         raise
     except Exception:
-        # The watch shut the connection: what the client raised for it is the bound's doing.
-        if watch.cause is not None:
-            raise refused(what, url, watch.cause, _retry_hint(what)) from None
+        # The deadline shut the connection: what the client raised for it is the bound's doing.
+        if deadline.cause is not None:
+            raise refused(what, url, deadline.cause, _retry_hint(what)) from None
         raise
-    finally:
-        watch.end()
 
 
-def _fetch(client, url: str, headers: dict[str, str] | None, max_bytes: int, watch: _Watch,
-           limits: TransferLimits | None, what: str) -> Fetched:
+def _deadline(in_flight: InFlight, limits: TransferLimits | None,
+              max_seconds: float) -> ExchangeDeadline:
+    """The fetch's time bounds: the headers by the end of the speed floor's first window (when
+    there is a floor), everything by `max_seconds`."""
+    head_seconds = head_cause = None
+    if limits is not None and limits.speed_limit and limits.speed_time < max_seconds:
+        head_seconds = limits.speed_time
+        head_cause = (f"did not send its response headers within {limits.speed_time:g} s, "
+                      f"slower than the floor of {limits.speed_limit} bytes/s that "
+                      "PYTUI_HTTP_SPEED_LIMIT and PYTUI_HTTP_SPEED_TIME set")
+    return ExchangeDeadline(in_flight.shut, head_seconds=head_seconds, head_cause=head_cause or "",
+                            total_seconds=max_seconds, total_cause=_over_time(max_seconds))
+
+
+def _over_time(max_seconds: float) -> str:
+    return f"took more than {max_seconds:g} s to download"
+
+
+def _fetch(client, url: str, headers: dict[str, str] | None, max_bytes: int,
+           deadline: ExchangeDeadline, in_flight: InFlight, limits: TransferLimits | None,
+           what: str) -> Fetched:
     from pytui.core.download_policy import SpeedFloor
 
-    # One connection per fetch, never a pooled one: the watch can only shut a connection it
+    # One connection per fetch, never a pooled one: the deadline can only shut a connection it
     # saw being made.
     request_headers = {"Accept-Encoding": "identity", "Connection": "close", **(headers or {})}
     with client.stream("GET", url, headers=request_headers,
-                       extensions={"trace": watch.in_flight.trace}) as response:
-        watch.head_arrived()
+                       extensions={"trace": in_flight.trace}) as response:
+        deadline.head_arrived()
         status = response.status_code
         etag = valid_etag(response.headers.get("ETag"))
         if status != 200:
@@ -96,7 +118,7 @@ def _fetch(client, url: str, headers: dict[str, str] | None, max_bytes: int, wat
                                      f"({format_bytes(max_bytes)})", "check the URL")
         decoder = _decoder(response.headers.get("Content-Encoding", ""), url, what)
         floor = SpeedFloor(limits.speed_limit if limits else 0, limits.speed_time if limits else 1.0, 0,
-                           started=watch.started)
+                           started=deadline.started)
         chunks: list[bytes] = []
         total = received = 0
         # iter_raw() without a size: the pieces as they arrive (a size would hold each back
@@ -112,64 +134,12 @@ def _fetch(client, url: str, headers: dict[str, str] | None, max_bytes: int, wat
                     raise refused(what, url, f"is more than {format_bytes(max_bytes)}, the most "
                                              "pytui reads", "check the URL")
                 chunks.append(piece)
-            if time.monotonic() - watch.started > watch.max_seconds:
-                raise refused(what, url, watch.over_time, _retry_hint(what))
+            over = deadline.check(time.monotonic())
+            if over is not None:
+                raise refused(what, url, over, _retry_hint(what))
         if decoder is not None:
             decoder.finish()
     return Fetched(status, etag, b"".join(chunks))
-
-
-class _Watch:
-    """The fetch's time bounds, kept by a thread that shuts the connection (core/
-    download_response.InFlight) when one passes while the client waits: the headers by the end
-    of the speed floor's first window (when there is a floor), everything by `max_seconds`."""
-
-    def __init__(self, limits: TransferLimits | None, max_seconds: float) -> None:
-        from pytui.core.download_response import InFlight
-
-        self.in_flight = InFlight()
-        self.max_seconds = max_seconds
-        self.over_time = f"took more than {max_seconds:g} s to download"
-        self.cause: str | None = None
-        self.started = time.monotonic()
-        self._head = threading.Event()
-        self._ended = threading.Event()
-        # A head (or an end) that comes as a bound passes, and the cut, decide under this lock:
-        # a head in just in time is not cut as late.
-        self._lock = threading.Lock()
-        self._head_seconds = None
-        if limits is not None and limits.speed_limit and limits.speed_time < max_seconds:
-            self._head_seconds = limits.speed_time
-            self._slow_head = (f"did not send its response headers within {limits.speed_time:g} s, "
-                               f"slower than the floor of {limits.speed_limit} bytes/s that "
-                               "PYTUI_HTTP_SPEED_LIMIT and PYTUI_HTTP_SPEED_TIME set")
-        threading.Thread(target=self._keep, name="catalog-fetch-watch", daemon=True).start()
-
-    def head_arrived(self) -> None:
-        with self._lock:
-            self._head.set()
-
-    def end(self) -> None:
-        with self._lock:
-            self._head.set()
-            self._ended.set()
-
-    def _keep(self) -> None:
-        if self._head_seconds is not None and not self._head.wait(self._head_seconds) \
-                and self._cut(self._slow_head, before_head=True):
-            return
-        if not self._ended.wait(max(0.0, self.started + self.max_seconds - time.monotonic())):
-            self._cut(self.over_time)
-
-    def _cut(self, cause: str, *, before_head: bool = False) -> bool:
-        """Shut the connection for `cause`, unless the fetch ended (or, `before_head`, its head
-        came) meanwhile; whether it did."""
-        with self._lock:
-            if self._ended.is_set() or (before_head and self._head.is_set()):
-                return False
-            self.cause = cause
-        self.in_flight.shut()
-        return True
 
 
 def refused(what: str, url: str, cause: str, next_step: str) -> CatalogFetchError:

@@ -15,7 +15,6 @@ from pytui.core import plain_http
 from pytui.core.download_body import Body, sent_as
 from pytui.core.download_policy import SpeedFloor, TransferFailure
 from pytui.core.download_response import (
-    HeadDeadline,
     InFlight,
     accept_response,
     ended_without_tls_close,
@@ -29,6 +28,7 @@ from pytui.core.errors import (
     unresolved_host,
     unresolved_reason,
 )
+from pytui.core.exchange_deadline import ExchangeDeadline
 from pytui.core.http import TransferLimits
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import CancelToken
@@ -189,7 +189,9 @@ class UrlReaders:
         # A cancel shuts the exchange's connections from the moment they are made, so it also
         # wakes a request still waiting for the response's head (a mirror that never answers).
         in_flight = InFlight(strict_tls_close=True)
-        head = HeadDeadline(in_flight, head_seconds)
+        # As the plain client says a head not in within the read timeout.
+        head = ExchangeDeadline(in_flight.shut, head_seconds=head_seconds,
+                                head_cause="timed out (ReadTimeout)")
         delimited_by_close = False
         began: int | None = None  # body.have when this response's body began
         try:
@@ -197,7 +199,7 @@ class UrlReaders:
                     client.stream("GET", url, headers=headers, timeout=timeout,
                                   extensions={"trace": in_flight.trace}) as response, \
                     cancel.while_blocking(shut(response)):
-                head.arrived()
+                head.head_arrived()
                 accepted = accept_response(url, body, response, resume_from)
                 if accepted is None:
                     return  # the .part was already complete
@@ -221,9 +223,8 @@ class UrlReaders:
         except base as err:
             if cancel.cancelled:
                 raise Cancelled("download cancelled") from None
-            if head.passed:
-                # As the plain client says a head not in within the read timeout.
-                raise TransferFailure(url, "timed out (ReadTimeout)", transient=True, spends=True) from None
+            if head.cause is not None:
+                raise TransferFailure(url, head.cause, transient=True, spends=True) from None
             if ended_without_tls_close(err):
                 if delimited_by_close and body.expected_sha256 == body.hexdigest():
                     return  # a sloppy server's end (no TLS close after the whole file)

@@ -115,46 +115,6 @@ class InFlight:
             _shut_socket(sock)
 
 
-class HeadDeadline:
-    """A response head that must arrive within `seconds` (None: no bound), as the plain client's
-    (core/plain_http `_read_head`): httpx bounds only each read, so a server sending a header
-    byte just within each read timeout held an https download for days. A timer thread shuts
-    the exchange's connections (`InFlight`) when it passes; `passed` then says why the client
-    failed. Used as a context manager around the exchange (the timer ends with it)."""
-
-    def __init__(self, in_flight: InFlight, seconds: float | None) -> None:
-        self.passed = False
-        self._in_flight = in_flight
-        # A timer already running when the head arrives is not stopped by its cancel(): the
-        # head's arrival and the timer's pass each check the other under this lock.
-        self._lock = threading.Lock()
-        self._arrived = False
-        self._timer = threading.Timer(seconds, self._pass) if seconds is not None else None
-        if self._timer is not None:
-            self._timer.daemon = True
-
-    def __enter__(self) -> HeadDeadline:
-        if self._timer is not None:
-            self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.arrived()
-
-    def arrived(self) -> None:
-        with self._lock:
-            self._arrived = True
-        if self._timer is not None:
-            self._timer.cancel()
-
-    def _pass(self) -> None:
-        with self._lock:
-            if self._arrived:
-                return  # in just in time: the body is being read, not to be cut
-            self.passed = True
-        self._in_flight.shut()
-
-
 def ended_without_tls_close(err: BaseException) -> bool:
     """True when `err` (a client's error) comes of a TLS connection that ended without TLS's
     close (`InFlight(strict_tls_close=True)`): the body was cut short."""

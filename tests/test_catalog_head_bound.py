@@ -10,13 +10,12 @@ time."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, assert_clean_failure, snapshot
 from fixtures_archives import MadeArchive
-from pytui.core.catalog_fetch import _Watch, fetch_catalog
+from pytui.core.catalog_fetch import fetch_catalog
 from pytui.core.errors import CatalogFetchError
 from pytui.core.http import TransferLimits, make_client
 from pytui.core.sources import refresh_and_reload
@@ -80,34 +79,13 @@ def test_without_a_floor_the_total_bound_covers_the_headers(http_server, faults:
 
 
 def test_a_prompt_server_is_fetched_whole_under_the_bounds(http_server) -> None:
-    """The watch on the head and the total ends with the fetch: a good server is unaffected.
-    The floor's window is generous (a loaded machine can keep a prompt server's head past
-    0.5 s), and the watch thread is waited for: it must not outlive its fetch."""
+    """The bounds on the head and the total leave a good server alone. The floor's window is
+    generous (a loaded machine can keep a prompt server's head past 0.5 s). That no deadline
+    thread outlives its fetch, and that a head in as its bound passes is not cut, are
+    tests/test_exchange_deadline.py's."""
     body = catalog()
     url = http_server.add("/catalog.json", body)
     with make_client(offline=False) as client:
         fetched = fetch_catalog(client, url, limits=TransferLimits.from_env(
             {"PYTUI_HTTP_SPEED_LIMIT": "1000", "PYTUI_HTTP_SPEED_TIME": "120"}))
     assert (fetched.status, fetched.data) == (200, body)
-    watches = [thread for thread in threading.enumerate() if thread.name == "catalog-fetch-watch"]
-    for watch in watches:
-        watch.join(timeout=60)  # a bound far past the moment its fetch's end wakes it
-    assert not any(watch.is_alive() for watch in watches)
-
-
-def test_a_head_in_as_its_bound_passes_is_not_cut() -> None:
-    """The watch's head wait ending just as the head arrives: the cut, called after the arrival
-    (as the watch thread would be, late), leaves the fetch alone; the total bound still
-    watches. Called directly: the race, made certain, without waiting on time."""
-    watch = _Watch(TransferLimits.from_env({"PYTUI_HTTP_SPEED_LIMIT": "1000",
-                                            "PYTUI_HTTP_SPEED_TIME": "3600"}), 7200)
-    shut: list[bool] = []
-    watch.in_flight.shut = lambda: shut.append(True)  # type: ignore[method-assign]
-    try:
-        watch.head_arrived()
-        assert watch._cut("late", before_head=True) is False
-        assert (watch.cause, shut) == (None, [])
-        assert watch._cut(watch.over_time) is True  # past the total bound: cut
-        assert (watch.cause, shut) == (watch.over_time, [True])
-    finally:
-        watch.end()

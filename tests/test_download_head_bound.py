@@ -2,7 +2,8 @@
 reads it: the plain client (http://) bounded the whole head by it already, but httpx (https,
 proxies) bounds only each read, so a header byte every 20 s held an https download for days.
 Against the tests' real server, plain and over TLS; the read timeout is made small through the
-limits, and the test waits for the download to end, never on time."""
+limits, and the test waits for the download to end, never on time. The deadline's own rules (a
+head in as it passes is not cut) are tests/test_exchange_deadline.py's."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from pathlib import Path
 import pytest
 from download_doubles import RecordingBackoff
 from pytui.core.download import Downloader
-from pytui.core.download_response import HeadDeadline, InFlight
 from pytui.core.errors import DownloadError
 from pytui.core.http import TransferLimits
 
@@ -34,21 +34,3 @@ def test_a_dripped_head_is_cut_at_the_read_timeout(request: pytest.FixtureReques
         dl.download([url], work / "a.part", expected_sha256=SHA)
     assert f"({url}: timed out (ReadTimeout));" in str(caught.value), str(caught.value)
     assert not (work / "a.part").exists()
-
-
-def test_a_deadline_passing_as_the_head_arrives_cuts_nothing() -> None:
-    """The timer's function already running when the head arrives (its cancel() comes too
-    late to stop it) leaves the exchange alone: it shut the connection as the body began, and
-    a good download read as `timed out (ReadTimeout)`. The timer's firing is called directly:
-    the race, made certain, without waiting on time."""
-    in_flight = InFlight()
-    shut: list[bool] = []
-    in_flight.shut = lambda: shut.append(True)  # type: ignore[method-assign]
-    deadline = HeadDeadline(in_flight, 3600)
-    with deadline:
-        deadline.arrived()
-        deadline._pass()  # the timer, late
-    assert (deadline.passed, shut) == (False, [])
-    cut = HeadDeadline(in_flight, 3600)
-    cut._pass()  # before the head: the bound holds
-    assert (cut.passed, shut) == (True, [True])
