@@ -23,6 +23,7 @@ from pytui.app.disk_watch import DISK_WATCH_INTERVAL, DiskStamp, DiskWatch
 from pytui.app.folding import FOLDED_BELOW, TINY_BELOW, show_column_names
 from pytui.app.gateway import CoreGateway, refresh_is_useful
 from pytui.app.history import History
+from pytui.app.idle_signal import IdleSignal
 from pytui.app.job_actions import JobActions
 from pytui.app.keymap import (
     MAIN_ACTIONS,
@@ -60,7 +61,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.driver import Driver
-from textual.events import Resize
+from textual.events import Idle, Resize
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -137,6 +138,11 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
         self._catalog_error = catalog_error
         self._gc_paused = False  # True while compose paused the collector (see compose)
         self.init_toasts()
+        # The startup steps run WARM_UP_DELAY after the first frame (_after_first_frame); the
+        # app is not quiet before they all have (app/idle_signal.py).
+        self._startup_steps_left = 3
+        self._idle_signal = IdleSignal.from_environ()
+        self._idle_check_pending = False
 
     def get_css_variables(self) -> dict[str, str]:
         # pytui's own colours, derived from the theme's so they stay readable in every theme.
@@ -215,11 +221,35 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
 
     def _after_first_frame(self) -> None:
         self._resume_gc()
-        self.set_timer(WARM_UP_DELAY, self.runner.warm_up)
-        self.set_timer(WARM_UP_DELAY, self._settle)
-        self.set_timer(WARM_UP_DELAY, load_deferred)
+        for step in (self.runner.warm_up, self._settle, load_deferred):
+            self.set_timer(WARM_UP_DELAY, partial(self._startup_step, step))
         self.set_interval(DISK_WATCH_INTERVAL, self.runner.watch_disk)
         self.set_interval(STALL_TICK, self.tick_stalls)
+
+    def _startup_step(self, step: Callable[[], object]) -> None:
+        step()
+        self._startup_steps_left -= 1
+
+    def on_idle(self, _event: Idle) -> None:
+        signal = self._idle_signal
+        if signal is None:
+            return
+        if not self._quiet():
+            signal.busy()
+        elif signal.wanted() and not self._idle_check_pending:
+            # Said once the frame drawn after the last work is out, if still quiet then.
+            self._idle_check_pending = True
+            self.call_after_refresh(self._say_quiet)
+
+    def _say_quiet(self) -> None:
+        self._idle_check_pending = False
+        if self._idle_signal is not None and self._quiet():
+            self._idle_signal.say()
+
+    def _quiet(self) -> bool:
+        """The startup steps have run and no background thread runs (app/idle_signal.py)."""
+        return self._startup_steps_left <= 0 and all(
+            worker.is_finished for worker in self.workers)
 
     def _settle(self) -> None:
         """After the first frame: make the builds the first screen did not need (make_app

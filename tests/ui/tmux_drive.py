@@ -239,6 +239,7 @@ def _pytui_command(work: Path, home: Path, catalog: Path, root: Path, cache: Pat
     env = {
         "HOME": str(home), "XDG_STATE_HOME": str(home / "state"),
         "XDG_BIN_HOME": str(home / "bin"), "TEXTUAL_ANIMATIONS": "none",
+        "PYTUI_IDLE_FILE": str(_idle_file(work)),
         "TERM": os.environ.get("TERM", "xterm-256color") if os.environ.get("TERM") not in
         (None, "", "dumb") else "xterm-256color",
         **(extra_env or {}),
@@ -346,8 +347,8 @@ def drive_toast(work: Path, *, show: bool) -> list[tuple[str, str]]:
         try:
             wait_screen(tmux, lambda s: "ONLINE" in s and "✓●" in s, "the main screen, listed")
             # Nothing else redraws the panes meanwhile (a listing, a scan's end would hide
-            # the trace): the screen the same for 3 s running.
-            _settled(tmux)
+            # the trace): pytui says it is quiet.
+            _quiet(work)
             tmux.keys("y")
             screens.append(("toast", wait_screen(tmux, lambda s: "Copied" in s, "the toast")))
             tmux.keys("4")
@@ -365,16 +366,20 @@ def drive_toast(work: Path, *, show: bool) -> list[tuple[str, str]]:
     return screens
 
 
-def _settled(tmux: Tmux, still: float = 3.0, timeout: float = 60.0) -> None:
-    """Until the screen has not changed for `still` seconds (bounded by `timeout`)."""
+def _quiet(work: Path, timeout: float = 60.0) -> None:
+    """Until pytui says it fell quiet (PYTUI_IDLE_FILE, app/idle_signal.py): its startup steps
+    and every background thread are over and the frame after them is drawn, so nothing
+    redraws the panes until a key. An event of the app's, not a screen unchanged for a time
+    (which a scan slowed by a busy machine outlasted)."""
+    idle = _idle_file(work)
     deadline = time.monotonic() + timeout
-    last, since = tmux.screen(), time.monotonic()
-    while time.monotonic() - since < still:
-        assert time.monotonic() < deadline, f"the screen never settled:\n{last}"
-        time.sleep(0.2)
-        now = tmux.screen()
-        if now != last:
-            last, since = now, time.monotonic()
+    while not (idle.exists() and idle.read_text().strip()):
+        assert time.monotonic() < deadline, f"pytui never said it was quiet in {idle}"
+        time.sleep(0.05)
+
+
+def _idle_file(work: Path) -> Path:
+    return work / "idle.txt"
 
 
 def _layout_problem(screen: str, width: int, height: int, keys: list[str],
