@@ -17,12 +17,15 @@ from pytui.core.download_policy import SpeedFloor, TransferFailure
 from pytui.core.download_response import (
     InFlight,
     accept_response,
+    byte_count,
     ended_without_tls_close,
     request_headers,
     shut,
 )
 from pytui.core.errors import (
+    CHUNKED_CUT,
     Cancelled,
+    body_cut_short,
     describe_error,
     redirect_note,
     unresolved_host,
@@ -64,6 +67,25 @@ def _cut_short(body: Body, began: int | None, cause: str) -> str:
     was cut short after 97.7 KiB: CAUSE` (the bytes of its body that came, kept to resume)."""
     where = "before its body" if began is None else f"after {format_bytes(body.have - began)}"
     return f"the connection was cut short {where}: {cause}"
+
+
+def _cut_cause(err: BaseException, transient_errors: tuple[Any, Any], peer_closed: bool,
+               received: int, declared: int | None) -> str | None:
+    """Why a body that began was cut short, or None when `err` (a client's) is no cut: a
+    network error (a reset), or a protocol error once the connection's end was read before the
+    body's (`InFlight.peer_closed`; a Content-Length body short of it). Decided from the types
+    and the bytes, and worded by pytui, never by the client's text (h11's wording of a cut is
+    not an interface)."""
+    network_error, protocol_error = transient_errors
+    if isinstance(err, network_error):
+        return describe_error(err)
+    if not isinstance(err, protocol_error) or not peer_closed:
+        return None
+    if declared is None:
+        return f"{type(err).__name__}: {CHUNKED_CUT}"
+    if received < declared:
+        return f"{type(err).__name__}: {body_cut_short(received, declared)}"
+    return None
 
 
 class _UseHttpx(Exception):
@@ -194,6 +216,8 @@ class UrlReaders:
                                 head_cause="timed out (ReadTimeout)")
         delimited_by_close = False
         began: int | None = None  # body.have when this response's body began
+        received = [0]  # the bytes of this response's body that came (skipped ones too)
+        declared: int | None = None  # its Content-Length, unless chunked
         try:
             with cancel.while_blocking(in_flight.shut), head, \
                     client.stream("GET", url, headers=headers, timeout=timeout,
@@ -206,6 +230,8 @@ class UrlReaders:
                 skip, total = accepted
                 delimited_by_close = "content-length" not in response.headers and \
                     "transfer-encoding" not in response.headers
+                if "transfer-encoding" not in response.headers:
+                    declared = byte_count(response.headers.get("content-length", "").strip())
                 limit = self._limit(url, body, total)
                 body.remember(url, response.headers.get("etag"), response.headers.get("last-modified"),
                               total)
@@ -217,7 +243,7 @@ class UrlReaders:
                 began = body.have
                 # iter_raw: the bytes as sent, never decoded (a gzip bomb stays its own size).
                 yield from self._body_chunks(url, body, response.iter_raw(), skip, limit, total,
-                                             cancel, report)
+                                             cancel, report, received)
         except plain_http.NeedsFullClient:
             raise _UseHttpx from None
         except base as err:
@@ -231,12 +257,11 @@ class UrlReaders:
                 raise TransferFailure(url, _cut_short(body, began, TLS_ENDED), transient=True) from None
             # Where a redirect led, when it failed there (httpx's errors name no URL).
             led = redirect_note(err, url)
-            network_error = transient_errors[0]
-            if began is not None and (isinstance(err, network_error)
-                                      or str(err).startswith("peer closed connection")):
+            cut = _cut_cause(err, transient_errors, in_flight.peer_closed, received[0], declared) \
+                if began is not None else None
+            if cut is not None:
                 # Reset, or closed before the declared end or a chunk's: the `.part` is resumed.
-                raise TransferFailure(url, _cut_short(body, began, describe_error(err) + led),
-                                      transient=True) from None
+                raise TransferFailure(url, _cut_short(body, began, cut + led), transient=True) from None
             if isinstance(err, timed_out):
                 raise TransferFailure(url, f"timed out ({type(err).__name__}){led}", transient=True,
                                       spends=True) from None
@@ -248,19 +273,20 @@ class UrlReaders:
                                   transient=isinstance(err, transient_errors)) from None
 
     def _body_chunks(self, url: str, body: Body, raw: Iterator[bytes], skip: int, limit: int,
-                     total: int | None, cancel: CancelToken, report: Callable[[], None]) -> Iterator[bytes]:
+                     total: int | None, cancel: CancelToken, report: Callable[[], None],
+                     received: list[int]) -> Iterator[bytes]:
         """Accept a response body's pieces: skip what was already given, keep within `limit`
-        and above the speed floor. No re-chunking: httpx would hold back a partial chunk, and a
-        cut connection would lose it; network-sized pieces keep every byte for a resume."""
+        and above the speed floor; `received[0]` counts every byte that came. No re-chunking:
+        httpx would hold back a partial chunk, and a cut connection would lose it;
+        network-sized pieces keep every byte for a resume."""
         limits = self.limits
         # The floor counts every byte received, skipped ones too (a restart re-sends a prefix).
         floor = SpeedFloor(limits.speed_limit, limits.speed_time, 0)
-        received = 0
         for piece in raw:
             if cancel.cancelled:
                 raise Cancelled("download cancelled")
-            received += len(piece)
-            if floor.too_slow(received):
+            received[0] += len(piece)
+            if floor.too_slow(received[0]):
                 raise TransferFailure(url, floor.reason, transient=True, spends=True)
             chunk = piece
             if skip:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import httpx
 
 
-def _byte_count(text: str) -> int | None:
+def byte_count(text: str) -> int | None:
     """A byte position or size as the header's grammar writes it: ASCII digits, at most 19 (int()
     would also take `1_0`, `+1`, ` 1`, `１`)."""
     return int(text) if is_digits(text) and len(text) < 20 else None
@@ -31,9 +31,9 @@ def content_range(value: str | None) -> tuple[int, int, int | None] | None:
         return None
     span, _, total = value[6:].partition("/")
     first_text, _, last_text = span.partition("-")
-    first, last = _byte_count(first_text), _byte_count(last_text)
+    first, last = byte_count(first_text), byte_count(last_text)
     unknown = total in ("", "*")
-    size = None if unknown else _byte_count(total)
+    size = None if unknown else byte_count(total)
     if first is None or last is None or (size is None and not unknown):
         return None
     return first, last, size
@@ -41,7 +41,7 @@ def content_range(value: str | None) -> tuple[int, int, int | None] | None:
 
 def unsatisfied_total(value: str | None) -> int | None:
     """The total size in a 416's `Content-Range: bytes */N`."""
-    return _byte_count(value[8:]) if value and value.startswith("bytes */") else None
+    return byte_count(value[8:]) if value and value.startswith("bytes */") else None
 
 
 def _shut_socket(sock: socket.socket) -> None:
@@ -78,6 +78,10 @@ class InFlight:
     `tests/test_download_cancel.py` fails if httpcore stops reporting its streams this way.
     With `strict_tls_close` (downloads), a TLS connection ending without TLS's close raises
     `ssl.SSLEOFError` (`ended_without_tls_close`) rather than reading as the body's end.
+
+    `peer_closed` says whether a read of the exchange's connection met its end (a network
+    stream's `read` returning no bytes, its contract in both clients): a protocol error after
+    that is a body cut short, told without the client's wording of it.
     """
 
     def __init__(self, *, strict_tls_close: bool = False) -> None:
@@ -85,10 +89,28 @@ class InFlight:
         self._sockets: list[socket.socket] = []
         self._shut = False
         self._strict_tls_close = strict_tls_close
+        self.peer_closed = False
+
+    def _note_end(self, stream: Any) -> None:
+        """Read `stream` through a wrapper that notes the connection's end (`peer_closed`)."""
+        read = getattr(stream, "read", None)
+        if not callable(read):
+            return
+
+        def read_noting_end(max_bytes: int, timeout: float | None = None) -> bytes:
+            data = read(max_bytes, timeout)
+            if not data:
+                self.peer_closed = True
+            return data
+
+        with contextlib.suppress(AttributeError):  # a stream with __slots__: no note, no harm
+            stream.read = read_noting_end
 
     def trace(self, event: str, info: dict[str, Any]) -> None:
         if event in STREAM_EVENTS:
             stream = info.get("return_value")
+            if stream is not None:
+                self._note_end(stream)
             sock = stream.get_extra_info("socket") if stream is not None else None
             if isinstance(sock, socket.socket):
                 if self._strict_tls_close and hasattr(sock, "suppress_ragged_eofs"):
@@ -175,4 +197,4 @@ def accept_response(url: str, body: Body, response: httpx.Response,
         return 0, span[2]
     skip = body.full_body_coming() if resume_from else 0
     length = response.headers.get("content-length", "").strip()
-    return skip, _byte_count(length)
+    return skip, byte_count(length)

@@ -96,7 +96,9 @@ def usable_for(url: str, env: Mapping[str, str]) -> bool:
 
 
 class _Stream:
-    """What `core/download_response.shut` looks for: the socket, to shut it on cancel."""
+    """The connection as httpcore's network streams show it: `get_extra_info("socket")` (what
+    core/download_response.shut looks for, to shut it on cancel) and `read`, through which the
+    body is read (core/download_response.InFlight notes its end there, as for httpcore's)."""
 
     def __init__(self, sock: socket.socket) -> None:
         self._sock = sock
@@ -104,17 +106,22 @@ class _Stream:
     def get_extra_info(self, name: str) -> socket.socket | None:
         return self._sock if name == "socket" else None
 
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:  # noqa: ARG002
+        # httpcore's signature; the socket's own timeout (the read timeout, set once) applies.
+        return self._sock.recv(max_bytes)
+
 
 class PlainResponse:
     """The parts of an httpx.Response the downloader uses, over one socket."""
 
-    def __init__(self, sock: socket.socket, status: int, reason: str, headers: dict[str, str],
-                 rest: bytes) -> None:
+    def __init__(self, stream: _Stream, sock: socket.socket, status: int, reason: str,
+                 headers: dict[str, str], rest: bytes) -> None:
         self.sock = sock
         self.status_code = status
         self.reason_phrase = reason
         self.headers = headers  # lower-case names
-        self.extensions = {"network_stream": _Stream(sock)}
+        self.extensions = {"network_stream": stream}
+        self._stream = stream
         self._rest = rest
 
     def __enter__(self) -> PlainResponse:
@@ -131,7 +138,7 @@ class PlainResponse:
             data, self._rest = self._rest, b""
             return data
         try:
-            return self.sock.recv(RECV_BYTES)
+            return self._stream.read(RECV_BYTES)
         except TimeoutError:
             raise ReadTimeout("timed out") from None
         except OSError as err:
@@ -346,11 +353,12 @@ class PlainClient:
         except UnicodeError as err:  # the IDNA encoding of the host name failed
             raise InvalidURL(f"invalid host name {host[:200]!r} ({err})") from None
         try:
+            stream = _Stream(sock)
             if trace is not None:
-                trace("connection.connect_tcp.complete", {"return_value": _Stream(sock)})
+                trace("connection.connect_tcp.complete", {"return_value": stream})
             sock.settimeout(read)
             sock.sendall(request)
-            return self._read_head(sock, read)
+            return self._read_head(stream, sock, read)
         except TimeoutError:
             sock.close()
             raise ReadTimeout("timed out") from None
@@ -362,7 +370,7 @@ class PlainClient:
             raise
 
     @staticmethod
-    def _read_head(sock: socket.socket, read_timeout: float) -> PlainResponse:
+    def _read_head(stream: _Stream, sock: socket.socket, read_timeout: float) -> PlainResponse:
         """The status line and headers, which must all arrive within the read timeout (a peer
         sending a byte just within each read's timeout would otherwise hold the head open for
         hours); the body's reads then wait up to the read timeout each."""
@@ -386,5 +394,5 @@ class PlainClient:
             buffer = buffer[end + 4:]
             if status >= 200:
                 sock.settimeout(read_timeout)
-                return PlainResponse(sock, status, reason, headers, buffer)
+                return PlainResponse(stream, sock, status, reason, headers, buffer)
         raise RemoteProtocolError("too many informational responses")

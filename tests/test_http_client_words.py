@@ -54,3 +54,33 @@ def test_both_clients_say_the_same_of_a_body_short_of_its_length(http_server, tm
     assert (f"({url}: the connection was cut short after 1000 B: RemoteProtocolError: "
             f"{body_cut_short(1000, len(DATA))});") in plain, plain
     assert through_httpx.replace("httpx.part", "plain.part") == plain
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_a_cut_is_told_by_what_came_not_by_h11s_words(http_server, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     framing: str) -> None:
+    """h11 rewording its end-of-connection errors leaves the line as it was: a cut is decided
+    from the error's type, the connection's end and the bytes received against those declared,
+    and worded by pytui (it was told by `str(err).startswith("peer closed connection")`: a new
+    wording read as a plain protocol error, not a cut). Only h11's texts change here; the
+    server, the cut and httpx are real."""
+    import h11._readers as readers
+
+    def reworded(self: object) -> None:
+        raise h11.RemoteProtocolError("connection lost before the message ended")
+
+    import h11
+
+    monkeypatch.setattr(readers.ContentLengthReader, "read_eof", reworded)
+    monkeypatch.setattr(readers.ChunkedReader, "read_eof", reworded)
+    if framing == "chunked":
+        url = http_server.add("/c", DATA, mode="chunked", mode_args={"chunk": 1000, "cut": True})
+        said = f"{CUT_AFTER}RemoteProtocolError: {CHUNKED_CUT}"
+    else:
+        url = http_server.add("/a", DATA, cut_at=1000, cut_times=-1)
+        said = ("the connection was cut short after 1000 B: RemoteProtocolError: "
+                f"{body_cut_short(1000, len(DATA))}")
+    line = failure(url, tmp_path / "httpx.part", httpx_client=True)
+    assert f"({url}: {said});" in line, line
+    assert "keeps the bytes received and the next attempt resumes it" in line, line
