@@ -12,7 +12,7 @@ news is said inside it, not as a toast.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 Toast = TypeVar("Toast")
@@ -23,6 +23,7 @@ MAX_SHOWN_AFTER_DIALOG = 2
 # Toasts on screen at once, the line counting the rest included: Textual stacks every toast, so
 # 3000 notifications with no dialog open (a hostile root's warnings, a burst of job ends) took
 # some 17 s to mount; past it the oldest give way (History has them) and one line says how many.
+# Fewer on a screen too short for them (toasts_that_fit).
 MAX_TOASTS_ON_SCREEN = MAX_SHOWN_AFTER_DIALOG + 1
 # History's outcome word for a toast's severity, when History has no entry of its own for it.
 NOTE_OUTCOME = {"information": "info", "warning": "warning", "error": "error"}
@@ -78,14 +79,29 @@ def left_line(left: int) -> str:
     return f"{left} more message{'s' if left != 1 else ''} came while the dialog was open: {where}."
 
 
-def has_room(on_screen: int) -> bool:
-    """Whether a toast may show beside the `on_screen` ones (the line counting the rest apart):
-    one place is kept for that line."""
-    return on_screen < MAX_TOASTS_ON_SCREEN - 1
+def toasts_that_fit(rows_newest_first: Sequence[int], room: int,
+                    more_rows: int) -> tuple[int, bool]:
+    """How many of the newest toasts show at once in the `room` rows the toasts have (each
+    taking its `rows`, its margin included), and whether the line counting those that gave way
+    (`more_rows` tall) shows too. At most MAX_TOASTS_ON_SCREEN with that line, as many as fit
+    on a short screen (at 20x8 a second toast ran above the top edge) and the newest always
+    (one taller than the room is cut to it: app/toast_text.py); the line takes the place of
+    the oldest shown rather than run above the edge, unless only the newest would be left."""
+    shown = used = 0
+    for rows in rows_newest_first[:MAX_TOASTS_ON_SCREEN - 1]:
+        if shown and used + rows > room:
+            break
+        shown += 1
+        used += rows
+    if shown < len(rows_newest_first):  # some give way: the line counting them
+        while shown > 1 and used + more_rows > room:
+            shown -= 1
+            used -= rows_newest_first[shown]
+    return shown, used + more_rows <= room
 
 
 def more_line(more: int) -> str:
-    """The one toast that stands for those that gave way to newer ones (MAX_TOASTS_ON_SCREEN)."""
+    """The one toast that stands for those that gave way to newer ones (toasts_that_fit)."""
     from pytui.app.history import LOG_NAME, MAX_SHOWN
 
     where = "H" if more <= MAX_SHOWN else f"H lists the newest {MAX_SHOWN}, {LOG_NAME} the rest"

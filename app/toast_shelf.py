@@ -1,5 +1,5 @@
 """Toasts: every notification passes here (worded for the width, paths from `~`, passwords
-masked, kept in History), at most MAX_TOASTS_ON_SCREEN at once, none over a dialog's buttons
+masked, kept in History), as many at once as fit (MAX_TOASTS_ON_SCREEN at most), none over a dialog's buttons
 (app/toast_gate.py decides; this part shows). A part of PytuiApp (app/app_base.py)."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from pytui.app.toast_gate import (
     NOTE_OUTCOME,
     URGENCY,
     ToastGate,
-    has_room,
     history_title,
     left_line,
     more_line,
+    toasts_that_fit,
 )
-from pytui.app.toast_text import RACK_MARGIN, toast_message
+from pytui.app.toast_text import RACK_MARGIN, toast_message, toast_rows
 from pytui.core.url_secrets import without_secrets
 from pytui.widgets.format import home_shortened
 from pytui.widgets.job_list import JobList
@@ -74,21 +74,36 @@ class ToastShelf(AppBase):
         if not self._toast_gate.offer((notification, message)):
             return
         self._toasts.append((notification, message))
-        if has_room(len(self._toasts) - 1):
-            if not self._toasts_to_redo:
-                self.post_message(Notify(notification))
-            return
-        # The oldest gives way (History has it) and the line counts it; the toasts are shown
-        # again once the burst is over, so 3000 at once mount a few widgets, not 3000.
-        del self._toasts[0]
-        more = 1
-        if self._more_toast is not None and not self._more_toast[0].has_expired:
-            more += self._more_toast[1]
-        line = more_line(more)
-        self._more_toast = (self._more_toast_of(line), more, line)
+        if self._fit_toasts() and not self._toasts_to_redo:
+            self.post_message(Notify(notification))
+
+    def _fit_toasts(self) -> bool:
+        """True when the toasts kept fit the rows they have (toasts_that_fit); else the oldest
+        give way (History has them), the line counts them, and the toasts are shown again
+        once the burst is over, so 3000 at once mount a few widgets, not 3000."""
+        counted = self._more_count()
+        more_rows = self._rows_of(self._more_toast_of(more_line(counted + 1)))
+        shown, _line_fits = toasts_that_fit(self._rows_newest_first(), self._toast_room(),
+                                            more_rows)
+        if shown >= len(self._toasts):
+            return True
+        gave_way = len(self._toasts) - shown
+        del self._toasts[:gave_way]
+        line = more_line(counted + gave_way)
+        self._more_toast = (self._more_toast_of(line), counted + gave_way, line)
         if not self._toasts_to_redo:
             self._toasts_to_redo = True
             self.call_later(self._show_toasts_again)
+        return False
+
+    def _more_count(self) -> int:
+        """How many the line counting those that gave way counts (0 once it has expired)."""
+        more = self._more_toast
+        return more[1] if more is not None and not more[0].has_expired else 0
+
+    def _toast_room(self) -> int:
+        """The rows the toasts have: the screen's less those under them (lift_toasts)."""
+        return self.size.height - RACK_MARGIN - self._toast_lift()
 
     def _more_toast_of(self, line: str) -> Notification:
         """The toast standing for those in History only (not itself in History: it points there)."""
@@ -107,8 +122,22 @@ class ToastShelf(AppBase):
         self._toasts = [(_again(shown), said) for shown, said in self._toasts]
         for shown, _said in self._toasts:
             self.post_message(Notify(shown))
-        if self._more_toast is not None:
+        if self._more_toast is not None and self._more_line_fits():
             self.post_message(Notify(self._more_toast[0]))
+
+    def _more_line_fits(self) -> bool:
+        """Whether the line counting those that gave way fits under the toasts shown (at 20x8
+        the newest toast alone takes the rows: History has the others all the same)."""
+        if self._more_toast is None:
+            return False
+        room = self._toast_room() - sum(self._rows_newest_first())
+        return self._rows_of(self._more_toast[0]) <= room
+
+    def _rows_newest_first(self) -> list[int]:
+        return [self._rows_of(shown) for shown, _said in reversed(self._toasts)]
+
+    def _rows_of(self, notification: Notification) -> int:
+        return toast_rows(notification.message, notification.title, self.size.width)
 
     def _unnotify(self, notification: Notification, refresh: bool = True) -> None:
         # A toast that expired over a layout that changed under it (40x12: `4` unfolds the Jobs
@@ -204,6 +233,7 @@ class ToastShelf(AppBase):
         if changed:
             for toast in self.screen.query("Toast"):
                 toast.refresh(layout=True)
+            self._fit_toasts()  # taller now: fewer may fit
 
 
 def _again(shown: Notification) -> Notification:

@@ -144,6 +144,15 @@ def toast_text_lines(screen_height: int, screen_width: int = 0, title_lines: int
     return max(2, screen_height - lifted - TOAST_ROWS_BESIDE_TEXT - (title_lines - 1))
 
 
+def toast_rows(message: str, title: str, screen_width: int) -> int:
+    """The rows a toast worded by `toast_message` takes on a screen this wide, its margin
+    above included (a narrow screen's toast has no padding rows; one with no title no title
+    line)."""
+    width = toast_text_width(screen_width)
+    beside = TOAST_ROWS_BESIDE_TEXT - RACK_MARGIN - 1 - (2 if 0 < screen_width < NARROW_TOAST_BELOW else 0)
+    return beside + (title_lines(title, width) if title else 0) + message.count("\n") + 1
+
+
 def title_lines(title: str, width: int) -> int:
     """The lines Textual wraps a toast's title to in `width` cells (at spaces; a word longer
     than a line folded)."""

@@ -56,9 +56,37 @@ def test_the_line_for_the_held_toasts_not_shown_points_to_history() -> None:
 
 def test_toasts_past_the_cap_are_counted_in_one_line() -> None:
     from pytui.app.history import LOG_NAME, MAX_SHOWN
-    from pytui.app.toast_gate import MAX_TOASTS_ON_SCREEN, has_room, more_line
+    from pytui.app.toast_gate import more_line
 
-    assert has_room(MAX_TOASTS_ON_SCREEN - 2) and not has_room(MAX_TOASTS_ON_SCREEN - 1)
     assert more_line(1) == "1 more message in History (H)."
     assert more_line(7) == "7 more messages in History (H)."
     assert more_line(MAX_SHOWN + 1).endswith(f"(H lists the newest {MAX_SHOWN}, {LOG_NAME} the rest).")
+
+
+def test_as_many_toasts_show_as_fit_the_rows_they_have() -> None:
+    """At 20x8 a second toast ran above the top edge: how many show depends on the rows."""
+    from pytui.app.toast_gate import MAX_TOASTS_ON_SCREEN, toasts_that_fit
+
+    # Room for all: every one of the newest, up to the cap (the counting line its last place).
+    assert toasts_that_fit([5], 20, 5) == (1, True)
+    assert toasts_that_fit([5, 5], 20, 5) == (2, True)
+    assert toasts_that_fit([5] * 10, 20, 5) == (MAX_TOASTS_ON_SCREEN - 1, True)
+    # 20x8 (six rows above the folded Jobs row): the newest alone, no room for the line.
+    assert toasts_that_fit([5, 5], 6, 4) == (1, False)
+    # The newest shows even when taller than the room (its text is cut to it).
+    assert toasts_that_fit([9, 3], 6, 3) == (1, False)
+    # The counting line takes the oldest's place rather than run above the edge.
+    assert toasts_that_fit([3, 3, 3], 8, 3) == (1, True)
+    assert toasts_that_fit([3, 3], 9, 3) == (2, True)
+    assert toasts_that_fit([3, 3, 3], 9, 3) == (2, True)
+    assert toasts_that_fit([], 9, 3) == (0, True)
+
+
+def test_a_toasts_rows_follow_its_wording() -> None:
+    from pytui.app.toast_text import toast_rows
+
+    # 80 columns: margin and padding rows; under 60 (slim) the margin only.
+    assert toast_rows("one line", "Title", 80) == 5
+    assert toast_rows("one\ntwo", "", 80) == 5
+    assert toast_rows("one\ntwo\nthree", "Title", 20) == 5
+    assert toast_rows("one", "a title long enough to wrap twice", 20) == 1 + 3 + 1

@@ -74,3 +74,19 @@ async def test_a_toast_raised_on_environments_fits_above_the_jobs_panel_back_on_
                 and shown.region.bottom <= app.query_one("#jobs").region.y
 
         await wait_for(pilot, placed, what="the toast whole above the Jobs panel")
+
+
+async def test_at_20x8_only_the_toasts_that_fit_show(ui_world: UiWorld) -> None:
+    """Two toasts at once did not fit 20x8: the older ran above the top edge, its title
+    unseen. The newest shows whole; the older is in History (as those that gave way are)."""
+    app = ui_world.make_app()
+    async with app.run_test(size=(20, 8), notifications=True) as pilot:
+        await ready(pilot)
+        for n in range(2):
+            app.notify(f"message number {n} says something", title=f"Note {n}", timeout=600)
+        await wait_for(pilot, lambda: [t._notification.title for t in app.screen.query(Toast)]
+                       == ["Note 1"], what="the newest toast alone")
+        await pilot.pause()
+        for toast in app.screen.query(Toast):
+            assert toast.region.y >= 0 and toast.region.bottom <= 8, toast.region
+        assert [e.title for e in app.history.entries[-2:]] == ["Note 0", "Note 1"]
