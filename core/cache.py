@@ -185,7 +185,7 @@ class ArchiveCache:
         few hundred kB read instead of thousands of files stat'ed, after every job); one
         without a usable manifest is walked."""
         from pytui.core.root_tree import tree_size
-        from pytui.core.tree_store import is_sha256
+        from pytui.core.tree_store import is_tree_name
 
         # Through a symlink, as the listing and uv use the cache dir (not the link's own bytes);
         # a file there is no cache (the listing says so) and has no size to show.
@@ -197,8 +197,9 @@ class ArchiveCache:
         trees = os.fspath(self.trees.path) + os.sep
 
         def holder(path: str) -> bool:
-            # Inside `trees/<sha256>/` a directory is part of what the tree occupies.
-            return not (path.startswith(trees) and is_sha256(path[len(trees):].split(os.sep, 1)[0]))
+            # Inside `trees/<sha256>/` a directory is part of what the tree occupies, and so
+            # inside what a killed run left of one (`trees/.old-…`, `.tmp-…`), as `du` counts it.
+            return not (path.startswith(trees) and is_tree_name(path[len(trees):].split(os.sep, 1)[0]))
 
         return tree_size(self.root, self.trees.sizes(), holder, follow=True)
 

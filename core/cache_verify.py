@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from pytui.core.cache import ArchiveCache
+    from pytui.core.cache_purge import Leftovers
     from pytui.core.catalog import Catalog
 
 
@@ -45,6 +46,12 @@ class VerifyReport:
     # install shares; trees left by archives already gone are counted in the bytes too).
     trees_of_corrupt: int = 0
     tree_bytes_freed: int = 0
+    # Kept trees whose archive was gone (a run killed between removing the two), removed, and
+    # the bytes that freed; they are never used without their archive.
+    orphan_trees: int = 0
+    orphan_bytes: int = 0
+    # What killed runs left in the cache dir (core/cache_purge.remove_leftovers), removed first.
+    leftovers: Leftovers | None = None
 
     def with_trees(self) -> str:
         """` with 2 kept trees` after "N corrupt removed", when trees went with them."""
@@ -163,7 +170,15 @@ def verify_cache(cache: ArchiveCache, catalog: Catalog | None = None, progress: 
     """
     cancel = cancel or CancelToken()
     report = VerifyReport()
+    # What killed runs left (a tree half removed by a killed verify or purge, `trees/.old-…`,
+    # or half kept, `.tmp-…`): nothing lists or uses it, and it can be a whole unpacked build.
+    # Each live run holds a lock on its own, which this leaves alone. (Imported here: an
+    # install reads archives through this module.)
+    from pytui.core.cache_purge import MAX_LEFTOVERS_NAMED, remove_leftovers
+
+    report.leftovers = remove_leftovers(cache, named=MAX_LEFTOVERS_NAMED)
     archives = cache.list(catalog)
+    trees_by_archive: dict[str, TreeInfo] | None = None
     total = sum(a.size for a in archives if a.state != "partial")
     counter = ByteCounter(progress, "verify", total)
     counter.report(0)
@@ -193,20 +208,39 @@ def verify_cache(cache: ArchiveCache, catalog: Catalog | None = None, progress: 
         elif not still_there(archive.path, identity):
             report.unchecked.append(archive)  # replaced meanwhile: its new bytes were not hashed
         else:
-            why = unlink_quiet(archive.path)
-            if why is not None:
-                report.not_removed[archive.name] = f"{cause(why)}; {fix_dir(why)} and verify again"
-            report.corrupt.append((CachedArchive(archive.path, archive.size, archive.build, "corrupt"),
-                                   digest))
+            trees_by_archive = _remove_corrupt(cache, archive, digest, report, trees_by_archive)
     counter.report(total)
-    # A tree whose archive went corrupt goes with it; the others are checked file by file.
-    if report.corrupt:
-        names = {archive.name for archive, _ in report.corrupt}
-        report.trees_of_corrupt = sum(info.archive in names for info in cache.trees.list())
-    report.tree_bytes_freed = cache.remove_trees_of(archive for archive, _ in report.corrupt)
+    _remove_orphan_trees(cache, report)
     report.trees_ok, changed = cache.trees.verify()
     for info, changed_why, kept in changed:
         report.trees_removed.append((info, changed_why))
         if kept is not None:
             report.trees_not_removed[info.sha256] = f"{cause(kept)}; {fix_dir(kept)} and verify again"
     return report
+
+
+def _remove_corrupt(cache: ArchiveCache, archive: CachedArchive, digest: str, report: VerifyReport,
+                    trees_by_archive: dict[str, TreeInfo] | None) -> dict[str, TreeInfo]:
+    """Remove a corrupt archive, and its tree first: a verify killed between the two leaves the
+    corrupt archive, which the next verify finds again, never a tree whose archive is gone.
+    Returns the trees by archive (listed once, at the first corrupt archive)."""
+    if trees_by_archive is None:
+        trees_by_archive = cache.trees_by_archive()
+    if (tree := trees_by_archive.get(archive.name)) is not None:
+        report.trees_of_corrupt += 1
+        report.tree_bytes_freed += cache.trees.discard(tree.sha256)
+    why = unlink_quiet(archive.path)
+    if why is not None:
+        report.not_removed[archive.name] = f"{cause(why)}; {fix_dir(why)} and verify again"
+    report.corrupt.append((CachedArchive(archive.path, archive.size, archive.build, "corrupt"), digest))
+    return trees_by_archive
+
+
+def _remove_orphan_trees(cache: ArchiveCache, report: VerifyReport) -> None:
+    """Remove the trees whose archive is gone (a run killed between removing the two, or the
+    archive removed by other means): never used, as core/jobs.py installs from a tree only
+    beside its archive."""
+    for info in cache.trees.list():
+        if not info.archive or not (cache.root / info.archive).is_file():
+            report.orphan_trees += 1
+            report.orphan_bytes += cache.trees.discard(info.sha256)

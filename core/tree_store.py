@@ -19,7 +19,8 @@ filesystems; installs from a tree fall back to copying the same way.
 
 A tree is made under `trees/.tmp-<sha256>-…` and removed from `trees/.old-<sha256>-…`, each
 flocked while its run lives: what a killed run left there is removed by `clean` (the next `keep`,
-`cache purge --all`, or a purge of that archive: the sha256 in the name says whose it is).
+`cache verify`, `cache purge --all`, or a purge of that archive: the sha256 in the name says whose
+it is).
 """
 
 from __future__ import annotations
@@ -114,6 +115,12 @@ _DISCARDING = ".old-"
 
 def is_sha256(text: str) -> bool:
     return len(text) == 64 and set(text) <= _SHA256_CHARS
+
+
+def is_tree_name(name: str) -> bool:
+    """Whether `name` in `trees/` is a tree's: kept (its sha256), or being made or removed (or
+    left half made or half removed by a killed run): what it occupies, its directories too."""
+    return is_sha256(name) or name.startswith((_KEEPING, _DISCARDING))
 
 
 class TreeStore:
