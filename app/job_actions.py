@@ -13,7 +13,7 @@ from pytui.app.app_base import AppBase
 from pytui.app.job_view import short_error
 from pytui.app.messages import JobEnded, JobNote, JobProgress, Purged
 from pytui.app.stalls import say_stalls
-from pytui.app.startup import lazy_module
+from pytui.app.startup import lazy_module, screens_above_main
 from pytui.widgets.format import human_size, one_line
 from pytui.widgets.job_list import JobList, JobRow
 from pytui.widgets.keyed_table import KeyedTable
@@ -248,7 +248,7 @@ class JobActions(AppBase):
                 del self._open_questions()[modal]
                 modal.dismiss(False)
                 self.carry_out(now)
-        for screen in self.screen_stack:
+        for screen in screens_above_main(self):
             if isinstance(screen, purge_screen.PurgeRulesModal):
                 screen.replan(self.runner.planner(), disk_changed=disk_changed)
 

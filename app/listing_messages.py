@@ -23,7 +23,7 @@ from pytui.app.messages import (
     InstalledSizes,
     TempCleaned,
 )
-from pytui.app.startup import lazy_module
+from pytui.app.startup import lazy_module, screens_above_main
 from pytui.core.catalog import Catalog
 from pytui.core.models import CachedArchive, Installation
 
@@ -275,6 +275,6 @@ class ListingMessages(AppBase):
         self.redecide_questions()
 
     def _envs_screen_changed(self) -> None:
-        for screen in self.screen_stack:
+        for screen in screens_above_main(self):
             if isinstance(screen, envs_screen.EnvironmentsScreen):
                 screen.refresh_rows()

@@ -59,6 +59,14 @@ def lazy_module(name: str) -> ModuleType:
     return module
 
 
+def screens_above_main(app: App) -> list[Screen]:
+    """The screens open above the main one (dialogs, the environments screen). A look for
+    one of a lazy module's classes goes through this: the main screen is never one of
+    them, so while nothing is open (the first listing, a scan ending before the first
+    frame) no lazy module is executed by an `isinstance`."""
+    return app.screen_stack[1:]
+
+
 def load_deferred() -> None:
     """Execute the lazy modules now (on the app's thread, after the first frame): the first
     key that needs one is then as quick as before, and no worker thread ever runs a module's
