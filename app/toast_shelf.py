@@ -199,9 +199,9 @@ class ToastShelf(AppBase):
         main = self.screen_stack[0]
         jobs = main.query_one("#jobs")
         region = jobs.region
-        # A folded panel (40x12: its title only) shows no row to keep in view.
-        shows_rows = region.height >= 3
-        under = max(RACK_MARGIN, self.size.height - region.y) if shows_rows else RACK_MARGIN
+        # A folded panel (40x12, 20x8: its title row only) is kept in view too: its title says
+        # the jobs (a toast covered it whole). A panel not drawn keeps nothing.
+        under = max(RACK_MARGIN, self.size.height - region.y) if region.height else RACK_MARGIN
         if under == self._rows_under_toasts:
             return
         self._rows_under_toasts = under

@@ -90,3 +90,23 @@ async def test_at_20x8_only_the_toasts_that_fit_show(ui_world: UiWorld) -> None:
         for toast in app.screen.query(Toast):
             assert toast.region.y >= 0 and toast.region.bottom <= 8, toast.region
         assert [e.title for e in app.history.entries[-2:]] == ["Note 0", "Note 1"]
+
+
+@pytest.mark.parametrize("size", [(40, 12), (20, 8)])
+async def test_a_toast_leaves_a_folded_jobs_panel_in_view(ui_world: UiWorld, size) -> None:
+    """At 40x12 (and 20x8) the Jobs panel is folded to its title row; toasts covered it (they
+    stacked above the panel only when it showed rows)."""
+    app = ui_world.make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        jobs = app.query_one("#jobs")
+        assert jobs.region.height == 1, jobs.region  # folded
+        app.notify("a note about the install", title="Note", timeout=600)
+        await wait_for(pilot, lambda: any(t.region.height for t in app.screen.query(Toast)),
+                       what="the toast")
+        await pilot.pause()
+        for toast in app.screen.query(Toast):
+            assert toast.region.y >= 0 and toast.region.bottom <= jobs.region.y, \
+                (toast.region, jobs.region)
+        shown = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert "Jobs" in shown[jobs.region.y], shown
