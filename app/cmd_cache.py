@@ -227,6 +227,7 @@ def _run_list(args: argparse.Namespace) -> int:
     if not archives:
         if dangling is None:
             print(f"no archives in {_shown(cache.root)}")
+            _say_leftovers(cache)
         return 0
     rows = []
     for archive in archives:
@@ -245,7 +246,19 @@ def _run_list(args: argparse.Namespace) -> int:
     kinds = ", ".join(counted(count, kind) for kind, count in kind_counts(archives).items()
                       if count or kind == "archive")
     print(f"{kinds}{kept}, {_size(total)} in {_shown(cache.root)}")
+    _say_leftovers(cache)
     return 0
+
+
+def _say_leftovers(cache: ArchiveCache) -> None:
+    """One line for what killed runs left in the cache dir (in the total, in no row): a tree
+    half removed can be a whole unpacked build."""
+    from pytui.core.cache_purge import find_leftovers
+
+    found = find_leftovers(cache)
+    if found.count:
+        print(f"{found.count} leftover{'s' if found.count != 1 else ''} of killed runs ({_size(found.size)}), "
+              "removed by `pytui cache verify` or `pytui cache purge --all`")
 
 
 def _dangling_link_problem(path: Path) -> str | None:

@@ -10,8 +10,8 @@ showed and only a later install that kept a tree, or a purge of that archive or 
 
 Now a verify removes a tree before its corrupt archive (killed there, the next verify finds the
 archive corrupt again), removes what killed runs left first (those a live run holds stay) and
-says it, and says the trees whose archive was gone it removed. The cache total counts a
-leftover's directories, as `du -sb` does.
+says it, and says the trees whose archive was gone it removed. `cache list` says what killed
+runs left, and its total counts a leftover's directories, as `du -sb` does.
 
 The kills land in the tree's removal through tests/step_hook.py.
 """
@@ -50,11 +50,15 @@ def test_a_verify_killed_while_it_removed_a_changed_tree_is_finished_by_the_next
     (left,) = pytui.trees()
     assert left.startswith(".old-"), left
     assert ArchiveCache(pytui.cache).disk_usage() == _du_less_holders(pytui.cache)  # its directories too
+    listed = pytui.run("cache", "list")
+    assert listed.stdout.splitlines()[-1].startswith("1 leftover of killed runs ("), str(listed)
+    assert "removed by `pytui cache verify` or `pytui cache purge --all`" in listed.stdout, str(listed)
     again = pytui.run("cache", "verify")
     assert again.returncode == 0 and again.stderr == "", str(again)
     assert f"removed trees/{left} (left by an interrupted pytui" in again.stdout, str(again)
     assert ": 1 ok, 1 leftover of killed runs removed (" in again.stdout, str(again)
     assert pytui.trees() == [] and pytui.cached() == [cache_name(made)]
+    assert "leftover" not in pytui.run("cache", "list").stdout
     assert pytui.run("install", "--reinstall", "3.12").returncode == 0
     assert len(pytui.trees()) == 1  # kept again, from the archive
 
