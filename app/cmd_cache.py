@@ -446,14 +446,19 @@ def _run_import(args: argparse.Namespace) -> int:
     for name in args.files:
         line = _ProgressLine(f"importing {name}")
         try:
-            archive = cache.import_file(Path(name), catalog, progress=line, max_bytes=max_bytes)
+            imported = cache.import_file(Path(name), catalog, progress=line, max_bytes=max_bytes)
         except PytuiError as err:
             line.clear()
             _err(stderr_style().error(str(err)))
             failed += 1
             continue
         line.clear()
-        print(f"imported {_shown(name)} as {_shown(archive.name)} ({_describe(archive)}, {_size(archive.size)})")
+        archive = imported.archive
+        what = f"{_shown(archive.name)} ({_describe(archive)}, {_size(archive.size)})"
+        if imported.copied:
+            print(f"imported {_shown(name)} as {what}")
+        else:
+            print(f"{_shown(name)} is already cached as {what}; nothing was copied")
     return 1 if failed else 0
 
 

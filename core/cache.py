@@ -30,6 +30,7 @@ from pytui.core.tree_store import TreeInfo, TreeStore
 if TYPE_CHECKING:
     from typing import Any
 
+    from pytui.core.cache_import import Imported
     from pytui.core.cache_names import archive_key, archive_percent, key_from_cache_name
     from pytui.core.cache_verify import VerifyingReader, VerifyReport
     from pytui.core.catalog import Catalog
@@ -429,8 +430,9 @@ class ArchiveCache:
 
     # -- import -------------------------------------------------------------------------------
     def import_file(self, path: Path, catalog: Catalog, *, progress: ProgressCallback = no_progress,
-                    cancel: CancelToken | None = None, max_bytes: int | None = None) -> CachedArchive:
-        """Copy an archive into the cache under its uv name (core/cache_import.py)."""
+                    cancel: CancelToken | None = None, max_bytes: int | None = None) -> Imported:
+        """Copy an archive into the cache under its uv name, unless it is there already
+        (core/cache_import.py)."""
         from pytui.core.cache_import import MAX_ARCHIVE_BYTES, import_file
 
         return import_file(self, path, catalog, progress=progress, cancel=cancel,

@@ -16,6 +16,7 @@ from pytui.core.http import MAX_ARCHIVE_BYTES
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import CachedArchive
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
+from pytui.core.record import Record
 from pytui.core.writer_pids import process_exists
 
 if TYPE_CHECKING:
@@ -39,10 +40,21 @@ MAX_CLEANED_BY_IMPORT = 64
 LOCKS = os.name == "posix"
 
 
+class Imported(Record):
+    """What an import gave: the archive in the cache, and whether it was copied there (not
+    when the cache held it already, byte for byte)."""
+
+    __slots__ = ("archive", "copied")
+
+    def __init__(self, archive: CachedArchive, copied: bool) -> None:
+        self.archive = archive
+        self.copied = copied
+
+
 def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
                 progress: ProgressCallback = no_progress,
                 cancel: CancelToken | None = None,
-                max_bytes: int = MAX_ARCHIVE_BYTES) -> CachedArchive:
+                max_bytes: int = MAX_ARCHIVE_BYTES) -> Imported:
     """Copy an archive from anywhere into the cache under its uv name, matched by sha256.
 
     The copy is hashed as it is written (to a temporary name) and renamed only when a
@@ -52,6 +64,8 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
     a byte is copied. The temporary copy is locked while it is written: what a killed import
     left (no `finally` runs on SIGTERM or kill -9) is removed by the next import and by
     `cache purge --all` (`remove_stale_imports`), never the copy of an import running now.
+    An archive the cache holds already (its name, the same bytes) is not copied again, and
+    the cached file is left as it was (`Imported.copied` False).
     """
     cancel = cancel or CancelToken()
     source = Path(path)
@@ -68,6 +82,10 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
         size = os.fstat(src.fileno()).st_size
         if size > max_bytes:
             raise _too_large(source, size, max_bytes)
+        held = _held_already(cache, src, source, size, catalog, cancel, progress)
+        if held is not None:
+            return Imported(held, copied=False)
+        src.seek(0)
         cache._ensure_root()
         remove_stale_imports(cache.root, limit=MAX_CLEANED_BY_IMPORT)
         done = 0
@@ -97,9 +115,7 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
                 digest = hasher.hexdigest()
                 build = catalog.by_sha.get(digest)
                 if build is None:
-                    raise CacheError(
-                        f"cannot import {source}: its sha256 {digest} matches no build in the catalog "
-                        f"({catalog.source}); pass --downloads-json with a catalog that lists it")
+                    raise _no_build(source, digest, catalog)
                 final = cache.path_for(build)
                 try:
                     os.replace(tmp, final)
@@ -111,7 +127,71 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
                     raise cache._error("write to", err) from None
         finally:
             unlink_quiet(tmp)
-    return CachedArchive(path=final, size=done, build=build, state="ok")
+    return Imported(CachedArchive(path=final, size=done, build=build, state="ok"), copied=True)
+
+
+def _no_build(source: Path, digest: str, catalog: Catalog) -> CacheError:
+    return CacheError(f"cannot import {source}: its sha256 {digest} matches no build in the catalog "
+                      f"({catalog.source}); pass --downloads-json with a catalog that lists it")
+
+
+def _held_already(cache: ArchiveCache, src: BinaryIO, source: Path, size: int, catalog: Catalog,
+                  cancel: CancelToken, progress: ProgressCallback) -> CachedArchive | None:
+    """The cached archive `src` already is (its build's name in the cache, a regular file of
+    the same bytes), else None. Only when the cache holds a file of that size is the source
+    hashed first (then read again to copy it); a cached file of other bytes under the name is
+    no match, and the import replaces it."""
+    if not _sizes_held(cache.root, size):
+        return None
+    try:
+        digest = _sha256_of(src, size, cancel, Throttle(progress))
+    except OSError as err:
+        raise CacheError(f"cannot import {source}: {cause(err)} while reading it") from None
+    build = catalog.by_sha.get(digest)
+    if build is None:
+        raise _no_build(source, digest, catalog)
+    final = cache.path_for(build)
+    try:
+        with open_regular(final) as cached:
+            if os.fstat(cached.fileno()).st_size != size \
+                    or _sha256_of(cached, size, cancel, no_progress) != digest:
+                return None
+    except OSError:  # none there, no regular file, unreadable: the import puts the archive there
+        return None
+    return CachedArchive(path=final, size=size, build=build, state="ok")
+
+
+def _sizes_held(root: Path, size: int) -> bool:
+    """Whether the cache dir holds a regular file (not a dot-name: no temp) of `size` bytes."""
+    try:
+        with os.scandir(root) as listing:
+            for entry in listing:
+                if entry.name.startswith("."):
+                    continue
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if stat.S_ISREG(info.st_mode) and info.st_size == size:
+                    return True
+    except OSError:
+        return False
+    return False
+
+
+def _sha256_of(f: BinaryIO, size: int, cancel: CancelToken,
+               throttled: ProgressCallback) -> str:
+    """The sha256 of what `f` holds from where it stands (OSError as reading raises it)."""
+    hasher = hashlib.sha256()
+    done = 0
+    while True:
+        cancel.check("import")
+        chunk = f.read(READ_SIZE)
+        if not chunk:
+            return hasher.hexdigest()
+        hasher.update(chunk)
+        done += len(chunk)
+        throttled(Progress("verify", done, size))
 
 
 def _locked_copy(cache: ArchiveCache, source: Path) -> tuple[Path, BinaryIO]:

@@ -297,7 +297,7 @@ def test_import_known_and_unknown_files(cache, made, archive_factory, tmp_path):
     catalog = _catalog(made.build)
     renamed = tmp_path / "downloaded-by-hand.tgz"
     shutil.copy(made.path, renamed)
-    imported = cache.import_file(renamed, catalog)
+    imported = cache.import_file(renamed, catalog).archive
     assert imported.path == cache.path_for(made.build) and imported.build == made.build
     assert imported.path.read_bytes() == made.path.read_bytes() and renamed.exists()
     stranger = archive_factory.pbs(version="3.9.21")

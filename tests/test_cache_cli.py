@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from cli_harness import run_main
-from fixtures_archives import file, write_uv_catalog
+from fixtures_archives import file, sha256_of, write_uv_catalog
 from pytui.core.cache import ArchiveCache
 from pytui.core.cache_purge import remove_archives
 
@@ -174,6 +174,42 @@ def test_import_known_and_unknown(env, capsys, tmp_path, archive_factory):
     assert err.startswith("error: cannot import") and stranger.sha256 in err and err.count("\n") == 1
     assert names(cache) == [current.build.cache_filename]
     assert cache.path_for(current.build).read_bytes() == current.path.read_bytes()
+
+
+def _identity(path: Path) -> tuple[int, int, int, int]:
+    info = path.stat()
+    return info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_nlink
+
+
+def test_import_of_an_archive_cached_already_copies_nothing(env, capsys, tmp_path):
+    """It was copied again (a temp, a rename over the cached file) and said `imported`; now one
+    line says it is cached already, exit 0, and the cached file is the same inode, untouched.
+    A file of its name (and size) with other bytes stays the refusal it was, and a cached copy
+    whose bytes went bad is replaced by the import, as before."""
+    cache, current = env["cache"], env["current"]
+    cached = cache.path_for(current.build)
+    before, listed = _identity(cached), names(cache)
+    code, out, err = run_main(capsys, "cache", "import", str(current.path))
+    assert (code, err) == (0, ""), err
+    assert out.startswith(f"{current.path} is already cached as {current.build.cache_filename} "
+                          f"({current.build.key}") and out.endswith("; nothing was copied\n"), out
+    assert out.count("\n") == 1
+    assert (_identity(cached), names(cache)) == (before, listed)
+
+    forged = tmp_path / "elsewhere" / current.build.cache_filename
+    forged.parent.mkdir()
+    forged.write_bytes(current.path.read_bytes()[::-1])
+    code, out, err = run_main(capsys, "cache", "import", str(forged))
+    assert (code, out) == (1, "")
+    assert err == (f"error: cannot import {forged}: its sha256 {sha256_of(forged)} matches no "
+                   f"build in the catalog ({env['catalog']}); pass --downloads-json with a catalog "
+                   "that lists it\n"), err
+    assert (_identity(cached), names(cache)) == (before, listed)
+
+    cached.write_bytes(current.path.read_bytes()[::-1])  # gone bad in place, same size
+    code, out, _ = run_main(capsys, "cache", "import", str(current.path))
+    assert code == 0 and out.startswith(f"imported {current.path} as "), out
+    assert cached.read_bytes() == current.path.read_bytes() and names(cache) == listed
 
 
 def test_export_mirror_prints_how_to_use_it(env, capsys, tmp_path):

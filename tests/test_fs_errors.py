@@ -73,6 +73,7 @@ def cached(pytui: Pytui) -> MadeArchive:
 
 
 def test_read_only_cache_dir(pytui: Pytui, mounts: Mounts, cached: MadeArchive) -> None:
+    uncached = pytui.add("3.10.16")
     saved = pytui.tmp / "saved"
     shutil.copytree(pytui.cache, saved)
     shutil.rmtree(pytui.cache)
@@ -84,7 +85,10 @@ def test_read_only_cache_dir(pytui: Pytui, mounts: Mounts, cached: MadeArchive) 
     one_line(pytui.run("install", "3.11"), str(pytui.cache), cause, "--no-cache")
     assert everything(pytui) == before and pytui.temp_left() == []
     one_line(pytui.run("cache", "purge", "--all"), str(pytui.cache), cause)
-    one_line(pytui.run("cache", "import", str(cached.path)), str(pytui.cache), cause)
+    one_line(pytui.run("cache", "import", str(uncached.path)), str(pytui.cache), cause)
+    # One cached already needs no write: said so, nothing changed.
+    held = pytui.run("cache", "import", str(cached.path))
+    assert held.returncode == 0 and "is already cached as" in held.stdout, str(held)
     assert everything(pytui) == before
     # Reading still works: list, and installing what is cached.
     listed = pytui.run("cache", "list")

@@ -24,6 +24,12 @@ def test_an_import_into_a_full_cache_dir_says_the_cache_dir_is_full(pytui: Pytui
         mounts.fill(cache)
         before = snapshot(cache)
         for archive in (made, other):
+            if cached_before and archive is made:
+                # Held already: nothing to copy, so nothing to fail (it failed for want of room).
+                done = pytui.run("cache", "import", str(archive.path))
+                assert done.returncode == 0 and "is already cached as" in done.stdout, str(done)
+                assert snapshot(cache) == before
+                continue
             line = assert_clean_failure(pytui.run("cache", "import", str(archive.path)))
             assert str(cache) in line and "no space left" in line, line
             assert "check that path" not in line, line
