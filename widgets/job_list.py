@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from pytui.core.keys import parse_key
 from pytui.core.progress import whole_percent
@@ -99,8 +100,8 @@ class JobRow(Widget, can_focus=True):
         self.view = view
         self._show_eta = show_eta
         self._compact = False
-        # The narrow line's key column (JobList sets it to its longest key: rows line up).
-        self.key_column = COMPACT_KEY
+        # The narrow line's columns (JobList sets them from every row: rows line up).
+        self.columns = CompactColumns()
         # Whether the running job has shown a note once its bytes moved (a stall): its line
         # stays, blank once the note is over, until the job ends, so the panel and the panes
         # above do not jump a row each time a stall comes and goes. A note before the first
@@ -158,7 +159,7 @@ class JobRow(Widget, can_focus=True):
         phase_class = _PHASE_CLASS.get(view.phase)
         style = self.get_component_rich_style(phase_class) if phase_class else ""
         if self._compact:
-            return CompactLine(view, focused, style, self._show_eta, self.key_column)
+            return CompactLine(view, focused, style, self._show_eta, self.columns)
         return label_renderable(view, focused, style)
 
     def _set_compact(self, compact: bool) -> bool:
@@ -173,10 +174,10 @@ class JobRow(Widget, can_focus=True):
         if self._set_compact(self.size.width < COMPACT_BELOW):
             self._redraw_label()
 
-    def align(self, key_column: int) -> None:
-        """Line the narrow layout's phase up with the other rows' (their longest key)."""
-        if key_column != self.key_column:
-            self.key_column = key_column
+    def align(self, columns: CompactColumns) -> None:
+        """Line the narrow layout's columns up with the other rows' (compact_columns)."""
+        if columns != self.columns:
+            self.columns = columns
             if self._compact:
                 self._redraw_label()
 
@@ -229,15 +230,45 @@ ROW_MARGIN = 4
 COMPACT_KEY = 37
 
 
+# The narrow line's phase column when no other is given (`download`, `extract`).
+COMPACT_PHASE = 8
+
+
+class CompactColumns(NamedTuple):
+    """The narrow rows' columns, the same for every row of the panel (JobList._align): its
+    longest key, its longest version label (the key's stand-in where the whole key does not
+    fit) and its longest phase. With the phase column shared, every row puts its whole key or
+    its version at the same widths: a `cancelled` row (a cell longer than `download`) fell
+    to its version at a width where the others kept their whole keys, and versions of
+    different lengths (`3.12.8`, `3.13.1t`) left the phases a cell apart."""
+
+    key: int = COMPACT_KEY
+    version: int = 0
+    phase: int = COMPACT_PHASE
+
+
+def compact_columns(views: Iterable[JobView]) -> CompactColumns:
+    """The columns that line up the narrow rows of `views`."""
+    views = list(views)
+    if not views:
+        return CompactColumns()
+    return CompactColumns(
+        key=max(cell_len(view.title) for view in views),
+        version=max(cell_len(version_label(view.title)) for view in views),
+        phase=max(COMPACT_PHASE, *(cell_len(view.phase_label or view.phase) for view in views)))
+
+
 def compact_line(view: JobView, width: int, focused: bool = False,
                  phase_style: Style | str = "", show_eta: bool = True,
-                 key_column: int = COMPACT_KEY) -> Text:
+                 key_column: int = COMPACT_KEY, columns: CompactColumns | None = None) -> Text:
     """A narrow row in `width` cells. The key is what the row is about: the ETA, the speed,
     the bytes (first to a short form), the percentage and then the phase give way before it
     is cut (it is cut with
-    "…" only when it alone is wider than the row). The key is padded to `key_column` (the
-    panel's longest key) where that fits, so the rows' phases line up and lose the same
-    parts."""
+    "…" only when it alone is wider than the row). The key is padded to the panel's longest
+    key (`columns`, else `key_column`) where that fits, its version (where the whole key does
+    not fit) to the longest version, the phase to the longest phase, so the rows' columns line
+    up and the rows lose the same parts."""
+    columns = columns or CompactColumns(key=key_column)
     key = view.title
     phase = view.phase_label or view.phase
     percent = ""
@@ -248,7 +279,7 @@ def compact_line(view: JobView, width: int, focused: bool = False,
     amount = amount_text(view)
     # (text, style, separator before it), in the order they give way last to first; the
     # bytes give way in two steps (`622.6 KiB / 2.9 MiB`, then `622.6K/2.9M`).
-    phase_part = (f"{phase:<8}", phase_style, 2)
+    phase_part = (f"{phase:<{columns.phase}}", phase_style, 2)
     percent_part = (f"{percent:>4}" if percent else "", "", 1)
     choices = [[phase_part, percent_part, (f"{amount:>19}", "", 2),
                 (f"{speed:>10}" if speed else "", "", 2), (f"{eta:>5}" if eta else "", "", 2)]]
@@ -264,8 +295,9 @@ def compact_line(view: JobView, width: int, focused: bool = False,
     whole = key
     for shown in dict.fromkeys((key, version_label(key))):
         key = shown
-        # (The version is not padded to the longest whole key.)
-        column = max(cell_len(key), min(key_column, width)) if key == whole else cell_len(key)
+        # (The version is padded to the longest version, not to the longest whole key.)
+        column = (max(cell_len(key), min(columns.key, width)) if key == whole
+                  else max(cell_len(key), columns.version))
         for choice in choices:
             parts = [part for part in choice if part[0].strip()]
             if column + sum(len(text) + gap for text, _, gap in parts) <= width:
@@ -303,13 +335,13 @@ class CompactLine:
     """`compact_line` drawn at whatever width the label has (it follows resizes)."""
 
     def __init__(self, view: JobView, focused: bool, phase_style: Style | str,
-                 show_eta: bool, key_column: int) -> None:
+                 show_eta: bool, columns: CompactColumns) -> None:
         self.view, self.focused, self.phase_style = view, focused, phase_style
-        self.show_eta, self.key_column = show_eta, key_column
+        self.show_eta, self.columns = show_eta, columns
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RichRenderResult:
         yield compact_line(self.view, options.max_width, self.focused, self.phase_style,
-                           self.show_eta, self.key_column)
+                           self.show_eta, columns=self.columns)
 
 
 def numbers_text(view: JobView, show_eta: bool = True) -> Text:
@@ -369,8 +401,10 @@ class JobList(VerticalScroll):
             self._show_running()
             self._align()
             return
-        was_ended = row.view.ended
+        was_ended, phase = row.view.ended, row.view.phase_label or row.view.phase
         row.show(view)
+        if (view.phase_label or view.phase) != phase:
+            self._align()  # a longer phase (`cancelled`) widens every row's phase column
         if view.ended and not was_ended:
             self._ended_moved(row)
             self._show_running()
@@ -424,11 +458,10 @@ class JobList(VerticalScroll):
             self.call_after_refresh(self.screen.set_focus, first)
 
     def _align(self) -> None:
-        """Every row's narrow layout pads its key to the longest key shown."""
-        column = max((cell_len(row.view.title) for row in self._rows.values()),
-                     default=COMPACT_KEY)
+        """Every row's narrow layout pads its columns to the longest shown (compact_columns)."""
+        columns = compact_columns(row.view for row in self._rows.values())
         for row in self._rows.values():
-            row.align(column)
+            row.align(columns)
 
     def _job_rows(self) -> list[JobRow]:
         return [child for child in self.children

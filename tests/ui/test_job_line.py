@@ -76,3 +76,66 @@ def test_a_download_failures_next_step_names_the_tuis_key_alone() -> None:
     assert unreachable.endswith("builds already in the cache install offline (o)")
     missing = tui_next_step(f"HTTP 404; {MISSING_NEXT_STEP}", key)
     assert "the catalog may be stale: refresh it (r), or check the mirror" in missing
+
+
+def test_columns_follow_the_longest_key_version_and_phase() -> None:
+    from pytui.widgets.job_list import COMPACT_PHASE, CompactColumns, compact_columns
+
+    assert compact_columns([]) == CompactColumns()
+    ended = JobView(2, STANDARD, "cancelled", done=3, total=3)
+    assert compact_columns([_running(STANDARD), _running(FREE_THREADED), ended]) == \
+        CompactColumns(key=44, version=len("3.13.1t"), phase=len("cancelled"))
+    assert compact_columns([_running(STANDARD)]).phase == COMPACT_PHASE
+
+
+def test_rows_with_and_without_the_whole_key_line_up() -> None:
+    """At 54 cells a `cancelled` row (a cell longer than `download`) fell to its version while
+    the running rows kept their whole keys; versions of two lengths put the phases apart."""
+    from pytui.widgets.job_list import compact_columns
+
+    views = [_running(STANDARD), _running(FREE_THREADED),
+             JobView(2, STANDARD, "cancelled", done=3, total=3)]
+    columns = compact_columns(views)
+    for width in range(20, 110):
+        lines = [compact_line(view, width, columns=columns).plain for view in views]
+        words = ("download", "download", "cancelled")
+        starts = {line.index(word) for line, word in zip(lines, words, strict=True)}
+        assert len(starts) == 1, (width, lines)
+        assert all(len(line) <= width for line in lines), (width, lines)
+
+
+async def test_narrow_job_rows_line_up_in_the_panel() -> None:
+    """Pilot at 40 and 60 columns: a JobList with a running standard build, a running
+    free-threaded one and a cancelled one; each row's phase starts in the same column."""
+    from pytui.widgets.job_list import JobList
+    from textual.app import App, ComposeResult
+
+    views = [JobView(1, STANDARD, "download", done=1_000_000, total=3_000_000, speed=30_000.0),
+             JobView(2, FREE_THREADED, "download", done=1_000_000, total=3_000_000),
+             JobView(3, "cpython-3.10.16-linux-x86_64-gnu", "cancelled", done=3, total=3)]
+
+    class Jobs(App[None]):
+        def get_css_variables(self) -> dict[str, str]:
+            from pytui.app.contrast import derived_colors
+
+            variables = super().get_css_variables()
+            return {**variables, **derived_colors(variables)}
+
+        def compose(self) -> ComposeResult:
+            yield JobList(show_eta=False, id="jobs")
+
+    for width in (40, 60):
+        app = Jobs()
+        async with app.run_test(size=(width, 12)) as pilot:
+            jobs = app.query_one(JobList)
+            for view in views:
+                jobs.upsert(view)
+            await pilot.pause()
+            await pilot.pause()
+            screen = [strip.text for strip in app.screen._compositor.render_strips()]
+            starts = set()
+            for word in ("download", "cancelled"):
+                rows = [line for line in screen if word in line]
+                assert rows, (word, screen)
+                starts |= {line.index(word) for line in rows}
+            assert len(starts) == 1, (width, screen)
