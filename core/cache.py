@@ -418,13 +418,21 @@ class ArchiveCache:
         """Kept trees by the cache file name of the archive each was made from."""
         return {info.archive: info for info in self.trees.list() if info.archive}
 
+    def archive_gone(self, info: TreeInfo) -> bool:
+        """Whether the archive a kept tree was made from is no longer in the cache dir: such a
+        tree is never used (core/jobs.py installs from a tree only beside its archive). False
+        for a tree whose manifest does not read (it names no archive): the manifest is what is
+        wrong with it, which `TreeStore.verify` says."""
+        return bool(info.archive) and not (self.root / info.archive).is_file()
+
     def remove_trees_of(self, archives: Iterable[CachedArchive]) -> int:
-        """Discard the trees made from these archives, and trees whose archive is gone (they
-        are never used without it); return the bytes freed (files no install shares)."""
+        """Discard the trees made from these archives, trees whose archive is gone (they
+        are never used without it) and trees whose manifest does not read (never used either);
+        return the bytes freed (files no install shares)."""
         names = {archive.name for archive in archives}
         freed = 0
         for info in self.trees.list():
-            if info.archive in names or not (self.root / info.archive).is_file():
+            if not info.archive or info.archive in names or self.archive_gone(info):
                 freed += self.trees.discard(info.sha256)
         return freed
 

@@ -239,8 +239,9 @@ def _remove_corrupt(cache: ArchiveCache, archive: CachedArchive, digest: str, re
 def _remove_orphan_trees(cache: ArchiveCache, report: VerifyReport) -> None:
     """Remove the trees whose archive is gone (a run killed between removing the two, or the
     archive removed by other means): never used, as core/jobs.py installs from a tree only
-    beside its archive."""
+    beside its archive. A tree whose manifest does not read is left to `TreeStore.verify`,
+    which says why it goes (it read `whose archive was gone` beside the archive, `1 ok`)."""
     for info in cache.trees.list():
-        if not info.archive or not (cache.root / info.archive).is_file():
+        if cache.archive_gone(info):
             report.orphan_trees += 1
             report.orphan_bytes += cache.trees.discard(info.sha256)
