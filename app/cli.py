@@ -186,8 +186,10 @@ def _main(argv: Sequence[str]) -> int:
         print(style.error(str(err)), file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
-        print(style.error("interrupted"), file=sys.stderr)
-        return 130
+        from pytui.app import interrupted
+
+        print(style.error(interrupted.ANY_COMMAND), file=sys.stderr)
+        return interrupted.EXIT_CODE
     except RuntimeError as err:
         if "can't start new thread" not in str(err):
             raise

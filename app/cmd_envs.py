@@ -147,7 +147,13 @@ def run(args: argparse.Namespace) -> int:
         request = PythonRequest.parse(args.request)
     mode = FULL if args.rescan else QUICK
     max_age = scan_max_age(args)
-    result = scan_for_settings(args.settings, roots=args.scan, mode=mode, max_age=max_age)
+    try:
+        result = scan_for_settings(args.settings, roots=args.scan, mode=mode, max_age=max_age)
+    except KeyboardInterrupt:
+        from pytui.app import interrupted
+
+        print(stderr_style().error(interrupted.scan_line()), file=sys.stderr)
+        return interrupted.EXIT_CODE
     envs = result.environments
     if request is not None:
         envs = [env for env in envs if _matches(env, request)]

@@ -322,22 +322,16 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
         if isinstance(err, JobsInterrupted):
             # What was installed before the Ctrl-C is there: said, then "interrupted".
             _report(args, settings, err.outcomes, warnings, started)
-        print(stderr_style().error(interrupted_line(no_cache=args.no_cache)), file=sys.stderr)
-        return 130
+        from pytui.app import interrupted
+
+        print(stderr_style().error(interrupted.install_line(no_cache=args.no_cache)), file=sys.stderr)
+        return interrupted.EXIT_CODE
     _report(args, settings, outcomes, warnings, started)
     failed = [o for o in outcomes if o.error is not None]
     style = stderr_style()
     for outcome in failed:
         print(style.error(str(outcome.error)), file=sys.stderr)
     return 1 if failed or missing else 0
-
-
-def interrupted_line(*, no_cache: bool = False) -> str:
-    """Ctrl-C's line: whether running it again is safe, and redoes the download, is what one
-    asks next (it said only `interrupted`)."""
-    again = ("starts over (--no-cache kept no download)" if no_cache
-             else "finishes it (a partial download resumes where it stopped)")
-    return f"interrupted; nothing else was installed, and the same command again {again}"
 
 
 def _report(args: argparse.Namespace, settings: Settings, outcomes: list[JobOutcome], warnings: list[str],

@@ -14,6 +14,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from pytui.app import interrupted
 from pytui.app.style import stderr_style
 from pytui.app.upgrade_plan import (
     Step,
@@ -24,9 +25,6 @@ from pytui.app.upgrade_plan import (
     plan,
     with_no_bin,
 )
-
-# Ctrl-C's exit code, as the shell's for SIGINT.
-INTERRUPTED = 130
 
 if TYPE_CHECKING:
     from pytui.core.catalog import Catalog
@@ -126,13 +124,17 @@ def run(args: argparse.Namespace) -> int:
 
     from pytui.app.cmd_envs import print_scan_notes
 
-    before = scan_for_settings(settings, roots=args.scan or None, installed=installed)
+    try:
+        before = scan_for_settings(settings, roots=args.scan or None, installed=installed)
+    except KeyboardInterrupt:  # before anything was installed
+        print(stderr_style().error(interrupted.scan_line()), file=sys.stderr)
+        return interrupted.EXIT_CODE
     print_scan_notes(before)
     if args.dry_run:
         _preview(before, todo, sys.stderr)
         return 1 if unmatched else 0
     code = _install(args, settings, catalog, [target for _, target in todo], started)
-    if code == INTERRUPTED:
+    if code == interrupted.EXIT_CODE:
         return code
     after = scan_for_settings(settings, roots=args.scan or None)
     out = sys.stderr
@@ -188,10 +190,8 @@ def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, tar
         if isinstance(err, JobsInterrupted):
             # What was installed before the Ctrl-C is there: said, then "interrupted".
             _say_installed(outcomes + err.outcomes, started)
-        from pytui.app.cmd_install import interrupted_line
-
-        print(stderr_style().error(interrupted_line()), file=sys.stderr)
-        return INTERRUPTED
+        print(stderr_style().error(interrupted.install_line()), file=sys.stderr)
+        return interrupted.EXIT_CODE
     for warning in warnings:
         print(stderr_style().warning(str(warning)), file=sys.stderr)
     done = _say_installed(outcomes, started)

@@ -14,7 +14,7 @@ import signal
 import threading
 
 from cli_harness import Pytui, assert_installed, cache_name, finish, wait_for
-from pytui.app.cmd_install import interrupted_line
+from pytui.app.interrupted import install_line
 from step_hook import paused_at, resume
 
 DOWNLOADING = "pytui.core.download.Downloader/download"
@@ -72,7 +72,7 @@ def test_the_wait_names_the_holder_and_how_to_stop_and_ctrl_c_stops_it(pytui: Py
         second.stderr = None  # read here
         rest = stderr.read()
         assert second.wait(60) == 130, rest
-        assert "Traceback" not in rest and rest.splitlines() == [f"error: {interrupted_line()}"], rest
+        assert "Traceback" not in rest and rest.splitlines() == [f"error: {install_line()}"], rest
         assert first.poll() is None and cache_name(made) not in pytui.cached()
     finally:
         code, _, err = resume(first)
