@@ -244,12 +244,24 @@ def _with_project_start(path: str, tail: str, width: int) -> str:
 
 
 def _project_only(project: str, tail: str, width: int) -> str | None:
-    """`…/api/…`, `…/legac…`: the project dir (or its start) without the last part, when that
-    is a dot name every project has (`.venv`, `.python-version`) and no room is left beside
-    it: at 20 columns every venv read `…/.venv`. None for another last part, or when fewer than
-    2 letters of the project fit."""
+    """`…/api/.v…`, `…/legac…/.p…`, `…pi/.v…`: the project dir (its start where it does not
+    fit, else its end) and the first letter of the last part, when that is a dot name every
+    project has (`.venv`, `.python-version`) and no room is left for it whole: at 20 columns
+    every venv read `…/.venv`, and at 20x8 a venv and the pin beside it both read `…/api/…`.
+    Where not even that fits, the project alone (`…/api/…`, `…/legac…`). None for another last
+    part, or when fewer than 2 letters of the project fit."""
     if not tail.startswith("/."):
         return None
+    mark = tail[:3] + ELLIPSIS  # `/.v…`, `/.p…`: a venv's, a pin's
+    whole = f"{ELLIPSIS}/{project}{mark}"
+    if len(whole) <= width:
+        return whole
+    room = width - len(ELLIPSIS + "/") - len(ELLIPSIS) - len(mark)
+    if room >= 2:
+        return f"{ELLIPSIS}/{project[:room]}{ELLIPSIS}{mark}"
+    room = width - len(ELLIPSIS) - len(mark)
+    if room >= 2:  # the end of a short name (`…pi/.v…`: seven cells)
+        return f"{ELLIPSIS}{project[-room:]}{mark}"
     whole = f"{ELLIPSIS}/{project}/{ELLIPSIS}"
     if len(whole) <= width:
         return whole

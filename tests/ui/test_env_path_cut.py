@@ -132,3 +132,20 @@ def test_a_cut_pin_keeps_its_project_and_says_pin() -> None:
         f"{ELLIPSIS}/app/.venv"
     for width in range(1, 30):
         assert len(_fitted_path(shop, project_start(shop), width)) <= width
+
+
+def test_a_venv_and_the_pin_beside_it_read_apart_when_cut_to_their_project() -> None:
+    """At 20x8 a venv and the pin in the same project both read `…/api/…`: two things reading
+    the same. The short form keeps the project and the first letter of the dot name."""
+    from pytui.widgets.env_table import elide_path
+
+    venv, pin = "~/code/api/.venv", "~/code/api/.python-version"
+    for width in range(7, 12):
+        shown = {_fitted_path(path, project_start(path), width) for path in (venv, pin)}
+        assert len(shown) == 2, (width, shown)
+        assert all("pi" in each and len(each) <= width for each in shown), (width, shown)
+    assert elide_path(venv, 9) == f"{ELLIPSIS}/api/.v{ELLIPSIS}"
+    assert elide_path(pin, 9) == f"{ELLIPSIS}/api/.p{ELLIPSIS}"
+    # A long project name: its start, then the letter.
+    assert elide_path("~/code/payments-gateway/.venv", 11) == \
+        f"{ELLIPSIS}/paym{ELLIPSIS}/.v{ELLIPSIS}"

@@ -169,7 +169,7 @@ def test_elide_path_keeps_the_end() -> None:
     assert elide_path("~/code/follow/.venv", 14) == "…/follow/.venv"
     assert elide_path("~/.local/share/uv/tools/ruff", 14) == "…/tools/ruff"
     # A pin's last part is every pin's: its project tells it apart (it read `…ython-version`).
-    assert elide_path("~/code/pinned/.python-version", 14) == "…/pinned/…"
+    assert elide_path("~/code/pinned/.python-version", 14) == "…/pinned/.p…"  # a pin's
     assert elide_path("~/code/pinned/.python-version", 24) == "…/pinned/.python-version"
     for width in range(0, 30):
         assert len(elide_path("~/code/pinned/.python-version", width)) <= max(width, 0)
@@ -182,9 +182,13 @@ def test_a_cut_path_keeps_the_start_of_its_project() -> None:
     path = "~/code/legacy-project-with-a-long-name/.venv"
     assert elide_path(path, 28) == "…/legacy-project-with…/.venv"  # after a whole word
     assert elide_path(path, 14) == "…/legac…/.venv"  # no whole word fits: its start
-    # Narrower, the project's start alone: `.venv` is every venv's (it read `…/.venv`).
-    assert elide_path(path, 12) == "…/legacy-pr…"
-    assert elide_path("~/code/api/.venv", 7) == "…/api/…"
+    # Narrower, the project's start and the first letter of `.venv` (every venv's: it read
+    # `…/.venv`), which tells it from the project's pin (`.python-version`: both read `…/api/…`).
+    assert elide_path(path, 12) == "…/legac…/.v…"
+    assert elide_path("~/code/api/.venv", 9) == "…/api/.v…"
+    assert elide_path("~/code/api/.python-version", 9) == "…/api/.p…"
+    assert elide_path("~/code/api/.venv", 7) == "…pi/.v…"
+    assert elide_path("~/code/api/.venv", 6) == "…/api…"  # no room for the letter
     assert elide_path("~/.virtualenvs/old-notebooks", 20) == "…/old-notebooks"
     for width in range(0, 50):
         assert len(elide_path(path, width)) <= max(width, 0)
