@@ -212,9 +212,12 @@ def build_pin(env: Mapping[str, str], implementation: str | None) -> tuple[str, 
     """uv's pin of the release a download of `implementation` must come from
     (`UV_PYTHON_CPYTHON_BUILD=20241016`; `_PYPY_`, `_GRAALPY_`, `_PYODIDE_`), as (variable,
     value); an empty value is unset. uv takes any text and finds no download for a release
-    the catalog lacks, and so does pytui."""
+    the catalog lacks, and so does pytui. The value is trimmed of white space (Rust's), and
+    one of white space alone is unset, as uv reads it (`python_build_version_from_env`)."""
+    from pytui.core.keys import RUST_WHITESPACE
+
     name = f"UV_PYTHON_{(implementation or 'cpython').upper()}_BUILD"
-    value = env.get(name, "")
+    value = env.get(name, "").strip(RUST_WHITESPACE)
     return (name, value) if value else None
 
 

@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     from pytui.core.sources import load_catalog
 
     settings = args.settings
-    from pytui.app.cmd_install import refuse_jobs
+    from pytui.app.cmd_install import build_pin, refuse_jobs
 
     refused = refuse_jobs(args.jobs)
     if refused is not None:
@@ -109,13 +109,19 @@ def run(args: argparse.Namespace) -> int:
         return 0
     # (With nothing installed, each request is one that matches no install, said as such.)
     catalog = load_catalog(settings)
-    steps, unmatched = plan(installed, catalog, requests, reinstall=args.reinstall)
+    # uv's build pin (`uv python upgrade` reads it as `uv python install` does).
+    pin = build_pin(settings.env, "cpython")
+    steps, unmatched = plan(installed, catalog, requests, reinstall=args.reinstall,
+                            pin=pin[1] if pin else None)
     for text in unmatched:
         print(stderr_style().error(f"no installed Python matches `{text}` in {root.path}; install "
                                    f"it with `pytui install {text}`"), file=sys.stderr)
+    unpinned = _say_missing_pins(steps, pin, catalog)
     todo = [(s, s.target) for s in steps if s.target is not None]
+    if unpinned:
+        unmatched += unpinned
     if not todo:
-        if steps:
+        if steps and not unpinned:
             # Of the requests that matched an install: one refused above is not "already on
             # the latest" ("All requested versions …" was said beside that refusal).
             matched = [r for r in requests if r.text not in unmatched]
@@ -146,6 +152,19 @@ def run(args: argparse.Namespace) -> int:
                   f"{_paths(now)}", file=out)
         _report_pinned(after, step, out)
     return 1 if code or unmatched else 0
+
+
+def _say_missing_pins(steps: list[Step], pin: tuple[str, str] | None, catalog: Catalog) -> list[str]:
+    """One line for each minor version the build pin finds no download of, said as `pytui
+    install` says it (the others go on); their minor-version keys."""
+    if pin is None:
+        return []
+    missing = [step.minor_link for step in steps if step.pin_missing]
+    for minor in missing:
+        print(stderr_style().error(
+            f"no download found for {minor} with build {pin[1]} ({pin[0]}) in catalog "
+            f"{catalog.source}; see `pytui list --all-versions`, or unset {pin[0]}"), file=sys.stderr)
+    return missing
 
 
 def _preview(before: ScanResult, todo: list[tuple[Step, Build]], out: TextIO) -> None:

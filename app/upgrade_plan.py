@@ -32,6 +32,8 @@ class Step:
     current: Installation
     target: Build | None
     others: list[Installation]  # every installed patch of this minor
+    # A build pin (UV_PYTHON_CPYTHON_BUILD) that no catalog build of this minor has.
+    pin_missing: bool = False
 
 
 def _group(parts: KeyFields) -> tuple:
@@ -44,6 +46,20 @@ def _rank(parts: KeyFields, build: str | None) -> tuple:
 
     number = int(build) if build and is_digits(build) else 0
     return (*version_rank(parts.major, parts.minor, parts.patch, parts.prerelease), number)
+
+
+def _pinned_target(members: list[Installation], candidates: list[Build], reinstall: bool,
+                   build: str) -> Build | None:
+    """uv's upgrade under a build pin: the newest patch of that build (stable first), unless
+    that key is installed with that build; older than what is installed or not (uv 0.13.9
+    installs 3.12.8 of the pinned release beside 3.12.9)."""
+    pool = [b for b in candidates if b.build == build]
+    pool = [b for b in pool if not b.prerelease] or pool
+    best = max(pool, key=lambda b: _rank(b, b.build), default=None)
+    if best is None:
+        return None
+    same = next((i for i in members if i.key == best.key), None)
+    return best if reinstall or same is None or same.build != best.build else None
 
 
 def _target(members: list[Installation], candidates: list[Build], reinstall: bool) -> Build | None:
@@ -62,8 +78,10 @@ def _target(members: list[Installation], candidates: list[Build], reinstall: boo
 
 def plan(installed: Iterable[Installation], catalog: Iterable[Build],
          requests: Sequence[PythonRequest] = (), *,
-         reinstall: bool = False) -> tuple[list[Step], list[str]]:
-    """Steps for the selected minor versions, and the request texts that select none."""
+         reinstall: bool = False, pin: str | None = None) -> tuple[list[Step], list[str]]:
+    """Steps for the selected minor versions, and the request texts that select none. `pin`
+    pins the release the targets come from (`pytui upgrade` under UV_PYTHON_CPYTHON_BUILD, as
+    `uv python upgrade`; see docs/uv-compat.md#environments-and-upgrades)."""
     groups: dict[tuple, list[Installation]] = {}
     selected = [r.with_prereleases(True) for r in requests]
     for installation in installed:
@@ -80,8 +98,14 @@ def plan(installed: Iterable[Installation], catalog: Iterable[Build],
     steps = []
     for group, members in groups.items():
         members.sort(key=lambda i: _rank(i, i.build), reverse=True)
-        target = _target(members, by_group.get(group, []), reinstall)
-        steps.append(Step(group, members[0].minor_key, members[0], target, members))
+        candidates = by_group.get(group, [])
+        if pin is None:
+            target = _target(members, candidates, reinstall)
+            missing = False
+        else:
+            target = _pinned_target(members, candidates, reinstall, pin)
+            missing = not any(b.build == pin for b in candidates)
+        steps.append(Step(group, members[0].minor_key, members[0], target, members, missing))
     steps.sort(key=lambda s: _rank(s.current, None), reverse=True)
     return steps, unmatched
 
