@@ -191,7 +191,9 @@ def ensure_sysconfig_patched(install: Path, key: str | KeyParts, final_prefix: P
     parts = _parts(key)
     if sys.platform == "win32" or parts.os in ("windows", "emscripten") or parts.implementation != "cpython":
         return None
-    real_prefix = os.path.abspath(final_prefix or install)
+    # A path that is not UTF-8 (bytes the file system allows) is written as uv writes it, its
+    # bad bytes as U+FFFD (Rust's to_string_lossy): the data file is UTF-8 source.
+    real_prefix = os.fsencode(os.path.abspath(final_prefix or install)).decode("utf-8", "replace")
     lib = stdlib_dir(install, parts)
     what = f"patch sysconfig of {parts.key}"
     if not os.path.lexists(lib):

@@ -170,3 +170,24 @@ def test_pytui_install_waits_while_uv_holds_the_root_lock(pytui: Pytui) -> None:
     assert (pytui.root / slow.build.key / "BUILD").is_file()
     # pytui committed after uv released the lock: uv's install was complete by then.
     assert (pytui.root / fast.build.key).stat().st_mtime_ns >= (pytui.root / slow.build.key / "BUILD").stat().st_mtime_ns
+
+
+def test_a_root_whose_name_is_not_utf8_gets_uvs_sysconfig(pytui: Pytui) -> None:
+    """A root path with a byte that is not UTF-8 (Linux allows any but / and NUL): pytui's
+    fix-up stopped the install with a UnicodeEncodeError traceback writing the sysconfig data;
+    uv installs and writes the prefix with U+FFFD for the bad byte. Both roots' names are as long,
+    so the two files differ only in those names."""
+    made = pytui.add("3.12.8")
+    mine, uvs = (pytui.tmp / os.fsdecode(name) for name in (b"p\xff", b"u\xff"))
+    result = pytui.run("install", "3.12.8", UV_PYTHON_INSTALL_DIR=str(mine), UV_PYTHON_INSTALL_BIN="0")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, str(result)
+    done = uv(pytui, "python", "install", "3.12.8", offline=False, UV_PYTHON_INSTALL_DIR=str(uvs),
+              UV_PYTHON_INSTALL_BIN="0")
+    assert done.returncode == 0, done.stderr
+    lib = Path(made.build.key) / "lib" / "python3.12"
+    (written,) = (mine / lib).glob("_sysconfigdata_*.py")
+    # Each root as the file says it: the bad byte as U+FFFD.
+    said = {root: os.fsencode(root).decode("utf-8", "replace").encode() for root in (mine, uvs)}
+    expected = (uvs / lib / written.name).read_bytes().replace(said[uvs], said[mine])
+    assert written.read_bytes() == expected
+    assert "p\ufffd/cpython-3.12.8" in written.read_text(encoding="utf-8")
