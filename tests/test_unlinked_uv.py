@@ -124,3 +124,52 @@ def test_only_the_newest_patch_is_noted_for_a_bin_link_no_run_made(pytui: Pytui)
     settings = Settings.resolve(env=pytui.env())
     marked = {i.key: i.extra.get(UNLINKED) for i in CoreGateway().list_installed(settings)}
     assert marked == {new: "python3.12", key_of("3.12.7"): None}, marked
+
+
+@pytest.mark.parametrize("maker", ["pytui", "uv"])
+@pytest.mark.parametrize("request_text", ["3.12", ""], ids=["minor", "none"])
+@pytest.mark.parametrize("left", ["bin link", "minor-version link"])
+def test_a_minor_request_already_installed_repoints_links_behind_as_uv_does(
+        pytui: Pytui, maker: str, request_text: str, left: str) -> None:
+    """The last session's note said `uv python install 3.12` "seemed not to" re-point links
+    behind the newest patch (only the patch request above was checked). It does (uv 0.13.9):
+    with 3.12.8 installed by `--no-bin` and python3.12 (or the minor-version link too) still
+    on 3.12.7, `uv python install 3.12` (or no request) points both at 3.12.8 without
+    reinstalling it, and says `Installed Python 3.12.8 … + key (python3.12)`; `pytui install`
+    re-points the same links and says it found the request installed and what it re-pointed
+    (nothing was installed). Run again, both say it is installed and change nothing."""
+    pytui.add("3.12.7")
+    pytui.add("3.12.8")
+    old, new = key_of("3.12.7"), key_of("3.12.8")
+    _uv(pytui, "python", "install", "3.12.7")
+    _uv(pytui, "python", "install", "--no-bin", "3.12.8")
+    link, minor = pytui.bin / "python3.12", pytui.root / minor_of("3.12.8")
+    if left == "minor-version link":
+        minor.unlink()
+        minor.symlink_to(pytui.root / old)
+        link.unlink()
+        link.symlink_to(minor / "bin" / "python3.12")
+    tree = os.stat(pytui.root / new).st_ino
+    args = [request_text] if request_text else []
+    if maker == "pytui":
+        made = pytui.run("install", *args)
+        assert made.returncode == 0, str(made)
+        said = made.stderr.splitlines()
+        assert said[0].startswith(f"Python {request_text + ' ' if request_text else ''}is already "
+                                  f"installed ({new})"), said
+        assert said[-1].startswith(f"{new}: ") and "re-pointed to it (it ran " + old in said[-1], said
+    else:
+        said = _uv(pytui, "python", "install", *args).stderr.splitlines()
+        assert said[:2] == [said[0], f" + {new} (python3.12)"] and \
+            said[0].startswith("Installed Python 3.12.8 in "), said
+    assert os.readlink(link) == str(minor / "bin" / "python3.12")  # through the link, both
+    assert os.path.realpath(minor) == str(pytui.root / new)
+    assert os.stat(pytui.root / new).st_ino == tree  # re-pointed, not reinstalled
+    links = (os.readlink(link), os.readlink(minor))
+    if maker == "pytui":
+        again = pytui.run("install", *args)
+        assert again.returncode == 0 and len(again.stderr.splitlines()) == 1, str(again)
+    else:
+        again_said = _uv(pytui, "python", "install", *args).stderr
+        assert again_said.startswith("Python ") and "is already installed" in again_said, again_said
+    assert (os.readlink(link), os.readlink(minor)) == links
