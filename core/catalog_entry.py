@@ -112,7 +112,7 @@ def _flavor(url: str) -> str:
 def _required_fields(entry: object) -> tuple:
     """(name, os, libc, url, arch family, arch variant, major, minor, patch), type-checked."""
     if not isinstance(entry, dict):
-        raise InvalidEntry(f"the entry is a {type(entry).__name__}, not an object")
+        raise InvalidEntry(f"the entry is {json_kind(entry)}, not an object")
     try:
         major, minor, patch = entry["major"], entry["minor"], entry["patch"]
         for field, kind in _FIELD_TYPES:
@@ -160,13 +160,36 @@ def _optional_text(entry: dict, field: str, shape: Callable[[str], bool], expect
     return value
 
 
+def json_kind(value: object) -> str:
+    """A parsed JSON value's kind in JSON's words (`a number`, `an array`, `null`): the
+    catalog's author wrote JSON, and read `int`, `list` and `NoneType` in these lines."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object" if isinstance(value, dict) else type(value).__name__
+
+
 def _wrong(field: str, value: object, expected: str = "") -> str:
-    shown = repr(value)
+    import json
+
+    try:  # as it is written in the catalog (`"3"`, `null`, `true`), not as Python's repr
+        shown = json.dumps(value)
+    except (TypeError, ValueError):
+        shown = repr(value)
     if len(shown) > 40:
         shown = shown[:40] + "..."
-    kind = type(value).__name__
+    kind = json_kind(value)
+    # `null`, `true` say their kind themselves.
+    said = "" if value is None or isinstance(value, bool) else f" ({kind})"
     expected = expected or {"arch": "an object"}.get(field, "a string")
-    return f"{field} is {shown} ({kind}), expected {expected}"
+    return f"{field} is {shown}{said}, expected {expected}"
 
 
 _URL_SCHEMES = ("http://", "https://", "file://")

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 
 from pytui.core.catalog import ParsedCatalog
-from pytui.core.catalog_entry import MAX_PROBLEM_LENGTH, InvalidEntry, build_from_entry
+from pytui.core.catalog_entry import MAX_PROBLEM_LENGTH, InvalidEntry, build_from_entry, json_kind
 from pytui.core.errors import CatalogError
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build
@@ -225,7 +225,7 @@ def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
                            "point --downloads-json at a uv download-metadata.json") from None
     if not isinstance(doc, dict):
         raise CatalogError(f"catalog {source} is not a JSON object of builds "
-                           f"(top level is {type(doc).__name__}); expected uv's download-metadata.json format")
+                           f"(its top level is {json_kind(doc)}); expected uv's download-metadata.json format")
     if "version" in doc:
         raise CatalogError(f"catalog {source} declares a format version pytui does not know; "
                            "upgrade pytui or use an older catalog")

@@ -130,8 +130,10 @@ def test_only_x86_64_takes_a_level() -> None:
     [
         (b"{not json", "not valid JSON"),
         (b"\xff\xfe", "not valid JSON"),
-        (b"[1, 2, 3]", "list"),
-        (b'"a string"', "str"),
+        # JSON's words, not Python's type names (`list`, `str`, `NoneType`).
+        (b"[1, 2, 3]", "(its top level is an array)"),
+        (b'"a string"', "(its top level is a string)"),
+        (b"null", "(its top level is null)"),
         (json.dumps({"version": 2, "downloads": {}}).encode(), "format version"),
     ],
 )
@@ -393,7 +395,7 @@ def test_refresh_fetches_then_revalidates_with_etag(tmp_path: Path, catalog_serv
 @pytest.mark.parametrize(("status", "body", "words"), [
     (500, b"", "HTTP 500"),
     (200, b"<html>not json</html>", "not valid JSON"),
-    (200, b"[]", "list"),
+    (200, b"[]", "top level is an array"),
     (200, json.dumps({"version": 2}).encode(), "format version"),
 ])
 def test_failed_refresh_keeps_the_kept_copy(tmp_path: Path, catalog_server, status, body, words) -> None:

@@ -115,7 +115,16 @@ def test_list_a_local_catalog_with_a_wrong_type(env, capsys, field, value) -> No
     ([entry(prerelease=5)], "its 1 entry is malformed (first: entry 'entry-0': prerelease"),
     ([], "it holds no entries"),
     ([entry(os="plan9"), entry(libc="bionic")], "all 2 entries are for platforms or variants uv does not know"),
-    ([entry(major="3"), entry(os="plan9")], "1 entry malformed (first: entry 'entry-0': major is '3'"),
+    ([entry(major="3"), entry(os="plan9")],
+     "1 entry malformed (first: entry 'entry-0': major is \"3\" (a string), expected a whole number"),
+    # In JSON's words, as the catalog is written: it said `sha256 is 123 (int)`, `None (NoneType)`,
+    # `the entry is a int`.
+    ([entry(sha256=123)], "sha256 is 123 (a number), expected 64 hex digits"),
+    ([entry(url=None)], "url is null, expected a string"),
+    ([entry(build=True)], "build is true, expected"),
+    ([entry(arch=[1])], "arch is [1] (an array), expected an object"),
+    ([7], "the entry is a number, not an object"),
+    ([None], "the entry is null, not an object"),
 ])
 def test_a_catalog_with_no_usable_build_says_so_in_one_line(env, capsys, entries, cause) -> None:
     path = env["tmp"] / "c.json"
