@@ -42,6 +42,7 @@ from textual.worker import NoActiveWorker, Worker, get_current_worker
 if TYPE_CHECKING:
     from pytui.app.purge_plan import PurgePlan
     from pytui.core.environment import ScanResult
+    from textual.dom import DOMNode
 
 _T = TypeVar("_T")
 
@@ -128,6 +129,25 @@ class DaemonThreads(ThreadPoolExecutor):
         """Nothing to wait for: a thread still running is a daemon and ends with the process."""
 
 
+# The loop whose default executor `spawn` made DaemonThreads (a test process runs many apps,
+# each on its own loop).
+_daemon_loop: asyncio.AbstractEventLoop | None = None
+
+
+def spawn(owner: DOMNode, body: Callable[[], object], *, group: str, name: str, description: str,
+          exclusive: bool = False) -> Worker:
+    """Start `body` as a thread worker of `owner`, in `group`: every thread of the TUI starts
+    here, on DaemonThreads. `owner` is the app, or a dialog whose own work it is (the purge
+    dialog's preview: its end is reported to the dialog, and closing it cancels the worker)."""
+    global _daemon_loop
+    loop = asyncio.get_running_loop()
+    if loop is not _daemon_loop:  # once per loop
+        loop.set_default_executor(DaemonThreads())
+        _daemon_loop = loop
+    return owner.run_worker(body, thread=True, group=group, name=name, description=description,
+                            exclusive=exclusive, exit_on_error=False)
+
+
 class BackgroundWork:
     """Background workers and their generations (the newest result of each kind wins)."""
 
@@ -136,8 +156,6 @@ class BackgroundWork:
         self._state = state
         self.gateway = gateway
         self._generation: dict[str, int] = {}
-        # The loop whose executor is DaemonThreads (see _spawn).
-        self._daemon_loop: asyncio.AbstractEventLoop | None = None
         # A look for changes made elsewhere is under way (see watch_disk).
         self._watching = False
 
@@ -159,13 +177,8 @@ class BackgroundWork:
 
     def _spawn(self, body: Callable[[], object], *, group: str, name: str, description: str,
                exclusive: bool = False) -> Worker:
-        loop = asyncio.get_running_loop()
-        if loop is not self._daemon_loop:  # once per loop (a test process runs many apps)
-            loop.set_default_executor(DaemonThreads())
-            self._daemon_loop = loop
-        return self._app.run_worker(body, thread=True, group=group, name=name,
-                                    description=description, exclusive=exclusive,
-                                    exit_on_error=False)
+        return spawn(self._app, body, group=group, name=name, description=description,
+                     exclusive=exclusive)
 
     # -- background work --------------------------------------------------------------------
 

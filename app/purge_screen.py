@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from pytui.app.background import spawn
 from pytui.app.purge_plan import OUTDATED, PurgePlan, leftovers_text, preview_label
 from pytui.app.screens import DIALOGS_CSS, ToastFreeDialog
 from pytui.core.models import CachedArchive, Installation
@@ -173,9 +174,10 @@ class PurgeRulesModal(ToastFreeDialog[PurgePlan | None]):
         self.query_one("#purge-rule-help", Static).update(help_text)
         self.query_one("#purge-total", Static).update("Working out what would go…")
         self._allow_purge(False)
-        # Listing the cache is I/O: do it in a thread; the newest rule wins.
-        self.run_worker(partial(self._planner, rule), thread=True, group="purge-preview",
-                        exclusive=True, name=rule, exit_on_error=False)
+        # Listing the cache is I/O: do it in a thread (the runner's, owned by this dialog); the
+        # newest rule wins.
+        spawn(self, partial(self._planner, rule), group="purge-preview", name=rule,
+              description=f"previewing the purge of the {rule} rule", exclusive=True)
 
     @on(Worker.StateChanged)
     def _planned(self, event: Worker.StateChanged) -> None:
