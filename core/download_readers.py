@@ -259,6 +259,12 @@ class UrlReaders:
             led = redirect_note(err, url)
             cut = _cut_cause(err, transient_errors, in_flight.peer_closed, received[0], declared) \
                 if began is not None else None
+            if cut is not None and body.expected_sha256 and body.hexdigest() == body.expected_sha256:
+                # Cut short of what it declared, with every byte of the catalog's file in: the
+                # sha256 says it is whole (a server declaring more than it sends, which may
+                # ignore Range too: a resume from here got the same short body again).
+                body.total = body.have
+                return
             if cut is not None:
                 # Reset, or closed before the declared end or a chunk's: the `.part` is resumed.
                 raise TransferFailure(url, _cut_short(body, began, cut + led), transient=True) from None

@@ -87,14 +87,20 @@ def test_a_streamed_tls_body_cut_short_is_taken_again(https_server) -> None:
 
 
 def test_a_length_declared_larger_than_sent_ends_at_the_true_size(http_server, tmp_path: Path) -> None:
-    """The server declares 400000 bytes and sends 300003: the first response comes up short, the
-    resume's 416 says the file is whole at 300003, and the last progress says so (it said
-    300003 of 400000, a bar stopped at 75%, to the end)."""
+    """The server declares 400000 bytes and sends 300003: the first response comes up short, and
+    the last progress says the file is whole at 300003 (it said 300003 of 400000, a bar stopped
+    at 75%, to the end). Its sha256 being the catalog's, it is taken at once; without one to
+    check, the resume's 416 says the file is whole."""
     url = http_server.add("/a", DATA, declare_length=400_000)
     seen: list[Progress] = []
     with Downloader(limits=limits(), backoff=RecordingBackoff()) as dl:
         assert dl.download([url], tmp_path / "a.part", expected_sha256=SHA, progress=seen.append).sha256 == SHA
-    assert [r.status for r in http_server.requests_for("/a")] == [200, 416]
+    assert [r.status for r in http_server.requests_for("/a")] == [200]
+    assert (seen[-1].done, seen[-1].total) == (len(DATA), len(DATA))
+    seen.clear()
+    with Downloader(limits=limits(), backoff=RecordingBackoff()) as dl:
+        assert dl.download([url], tmp_path / "b.part", progress=seen.append).size == len(DATA)
+    assert [r.status for r in http_server.requests_for("/a")] == [200, 200, 416]
     assert (seen[-1].done, seen[-1].total) == (len(DATA), len(DATA))
 
 
@@ -112,3 +118,20 @@ def test_a_reset_mid_body_says_cut_short_and_keeps_the_part(request: pytest.Fixt
     line = str(caught.value)
     assert f"({url}: the connection was cut short after 1000 B: " in line, line
     assert part.read_bytes() == DATA[:1000]
+
+
+@pytest.mark.parametrize("ignore_range", [True, False], ids=["ignores-range", "honours-range"])
+def test_a_length_declared_larger_whose_body_hashes_right_is_taken_at_once(
+        http_server, tmp_path: Path, ignore_range: bool) -> None:
+    """The server declares 400000 bytes and sends the catalog's 300003, then closes. Cut short of
+    its length, but the sha256 of what came is the catalog's: the file is whole, taken from the
+    first response. A server that also ignores Range failed after all its retries (each resume
+    got the same short body, all of it skipped), and one that honours it took a second request
+    (a 416 saying the file was whole)."""
+    url = http_server.add("/a", DATA, declare_length=400_000, ignore_range=ignore_range)
+    seen: list[Progress] = []
+    with Downloader(limits=limits(retries=2), backoff=RecordingBackoff()) as dl:
+        result = dl.download([url], tmp_path / "a.part", expected_sha256=SHA, progress=seen.append)
+    assert (result.sha256, result.size) == (SHA, len(DATA))
+    assert [r.status for r in http_server.requests_for("/a")] == [200]
+    assert (seen[-1].done, seen[-1].total) == (len(DATA), len(DATA))
