@@ -216,6 +216,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
             self.call_after_refresh(self._start_refresh_if_wanted)
         self.renderer.header()
         self.quit_on_terminate_signals()
+        self.watch_toast_places()
         self.runner.clean_temp()
         self.call_after_refresh(self._after_first_frame)
 

@@ -5,6 +5,7 @@ masked, kept in History), as many at once as fit (MAX_TOASTS_ON_SCREEN at most),
 from __future__ import annotations
 
 import time
+from weakref import WeakSet
 
 from pytui.app.app_base import AppBase
 from pytui.app.toast_gate import (
@@ -22,8 +23,10 @@ from pytui.widgets.format import home_shortened
 from pytui.widgets.job_list import JobList
 from textual.content import Content
 from textual.events import Resize
+from textual.geometry import Region
 from textual.markup import MarkupError
 from textual.notifications import Notification, Notify, SeverityLevel
+from textual.screen import Screen
 
 
 class ToastShelf(AppBase):
@@ -139,12 +142,34 @@ class ToastShelf(AppBase):
     def _rows_of(self, notification: Notification) -> int:
         return toast_rows(notification.message, notification.title, self.size.width)
 
-    def _unnotify(self, notification: Notification, refresh: bool = True) -> None:
-        # A toast that expired over a layout that changed under it (40x12: `4` unfolds the Jobs
-        # panel) left its text on the terminal, Textual repainting only part of where it was:
-        # the screen is drawn again once it has gone.
-        super()._unnotify(notification, refresh)
-        self.call_after_refresh(self.screen.refresh)
+    def watch_toast_places(self) -> None:
+        """Follow where the toasts are on each screen (from the first frame: PytuiApp.on_mount)."""
+        self._toast_places: dict[str, Region] = {}
+        self._screens_watched: WeakSet[Screen] = WeakSet()
+        self._watch_screen(self.screen)
+        self.screen_change_signal.subscribe(self, self._watch_screen)
+
+    def _watch_screen(self, screen: Screen) -> None:
+        if screen not in self._screens_watched:
+            self._screens_watched.add(screen)
+            screen.screen_layout_refresh_signal.subscribe(self, self._toasts_laid_out,
+                                                          immediate=True)
+
+    def _toasts_laid_out(self, screen: Screen) -> None:
+        """After each layout of a screen: where a toast was that has gone (expired, clicked,
+        cleared) is drawn again, that area only. A toast that expired over a layout changed
+        under it (40x12: `4` unfolds the Jobs panel) left its text on the terminal, Textual
+        repainting only part of where it was. (Textual's own hook, `App._unnotify`, is private;
+        a screen's layout signal is public and fires once the toast's holder is removed.)"""
+        if screen is not self.screen:
+            return
+        places = {holder.id or "": toast.region
+                  for rack in screen.query_children("ToastRack")
+                  for holder in rack.children for toast in holder.children}
+        gone = [region for key, region in self._toast_places.items() if key not in places]
+        self._toast_places = places
+        if gone:
+            screen.refresh(*gone)
 
     def _clear_toasts(self) -> None:
         self.clear_notifications()
