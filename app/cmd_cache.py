@@ -208,6 +208,10 @@ def _archive_json(archive: CachedArchive, tree: TreeInfo | None) -> dict[str, An
     }
 
 
+# A partial download's state while a process writes it (the Cached pane's word).
+DOWNLOADING = "downloading"
+
+
 def _run_list(args: argparse.Namespace) -> int:
     from pytui.core.cache_kinds import counted, kind_counts
     from pytui.core.cache_names import partial_percent
@@ -229,12 +233,17 @@ def _run_list(args: argparse.Namespace) -> int:
             print(f"no archives in {_shown(cache.root)}")
             _say_leftovers(cache)
         return 0
+    from pytui.core.cache_locks import download_in_progress
+
+    # A `.part` a pytui process is writing now (it holds the `.part.lock`, as a purge asks):
+    # `downloading`, as the Cached pane says it; `partial` is a stopped one, which `i` resumes.
+    live = {a.name for a in archives if a.state == "partial" and download_in_progress(a.path)}
     rows = []
     for archive in archives:
-        state = archive.state
+        state = DOWNLOADING if archive.name in live else archive.state
         percent = partial_percent(archive)
         if percent is not None:
-            state = f"partial {percent}%"
+            state = f"{state} {percent}%"
         tree = "+ tree" if archive.name in trees else ""
         rows.append((_describe(archive), state, _size(archive.size), tree, _shown(archive.name)))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
@@ -243,8 +252,10 @@ def _run_list(args: argparse.Namespace) -> int:
     total = cache.disk_usage()  # archives, .part files and trees, a hard-linked file once
     kept = f", {len(trees)} unpacked tree{'s' if len(trees) != 1 else ''}" if trees else ""
     # Counted by the Cached pane's rule: `unknown` and `partial` files are no archives.
-    kinds = ", ".join(counted(count, kind) for kind, count in kind_counts(archives).items()
-                      if count or kind == "archive")
+    counts = kind_counts(a for a in archives if a.name not in live)
+    counts = {"archive": counts.pop("archive"), DOWNLOADING: len(live), **counts}
+    kinds = ", ".join(f"{count} {kind}" if kind == DOWNLOADING else counted(count, kind)
+                      for kind, count in counts.items() if count or kind == "archive")
     print(f"{kinds}{kept}, {_size(total)} in {_shown(cache.root)}")
     _say_leftovers(cache)
     return 0

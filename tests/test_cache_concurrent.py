@@ -214,3 +214,24 @@ def test_a_purge_names_a_bounded_number_of_leftovers_and_sums_up_the_rest(pytui:
         assert f"{verb} {rest} more leftovers of killed runs (" in purge.stdout, str(purge)
         assert len(lines) == MAX_LEFTOVERS_NAMED + 2, str(purge)  # and what it frees
     assert _hidden(pytui) == [] and [p for p in trees.iterdir()] == []
+
+
+def test_cache_list_tells_a_download_under_way_from_a_stopped_one(pytui: Pytui) -> None:
+    """`cache list` called the `.part` another pytui was writing `partial 4%` and counted it
+    `1 partial`, the word for a stopped download (`i` resumes it), where the Cached pane said
+    `↓ 4%` and `1 downloading` and `cache purge` said it was being downloaded."""
+    _made, proc, part = _stalled_download(pytui)
+    try:
+        listed = pytui.run("cache", "list")
+        assert listed.returncode == 0, str(listed)
+        (row,) = [line for line in listed.stdout.splitlines() if part in line]
+        assert "  downloading " in row and "partial" not in row, row
+        assert listed.stdout.splitlines()[-1].startswith("0 archives, 1 downloading, "), str(listed)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        done = finish(proc)
+    assert done.returncode == 130, str(done)
+    stopped = pytui.run("cache", "list")
+    (row,) = [line for line in stopped.stdout.splitlines() if part in line]
+    assert "  partial " in row, row
+    assert stopped.stdout.splitlines()[-1].startswith("0 archives, 1 partial, "), str(stopped)
