@@ -206,6 +206,11 @@ def _refuse_unknown_command(parser: argparse.ArgumentParser, argv: Sequence[str]
     at = _first_word(parser, argv)
     if at is None:
         return
+    if argv[at] == "help":
+        # uv's `uv help [COMMAND…]` (and git's): the help `pytui COMMAND… --help` prints, exit 0.
+        # It said `unknown command 'help'`.
+        asked = [*argv[:at], *argv[at + 1:], "--help"]
+        build_parser(asked).parse_args(asked)  # prints the help and exits
     from pytui.app.unknown_command import unknown_command_line
     from pytui.core.errors import UsageError
 

@@ -44,3 +44,16 @@ def test_the_cli_says_one_line_and_exits_2(pytui: Pytui) -> None:
     # Known commands and help are untouched.
     assert pytui.run("--help").returncode == 0
     assert pytui.run("dir").returncode == 0
+
+
+def test_help_is_a_command_as_in_uv(pytui: Pytui) -> None:
+    """`pytui help` (uv help, git help) said `unknown command 'help'`, exit 2: it prints what
+    `--help` prints, for the command it names too; a word after it that names no command is
+    refused as ever."""
+    for asked in (["help"], ["help", "install"], ["help", "cache", "purge"], ["-q", "help", "list"]):
+        result = pytui.run(*asked)
+        wanted = pytui.run(*[word for word in asked if word != "help"], "--help")
+        assert result.returncode == 0 and result.stdout == wanted.stdout and result.stderr == "", result
+        assert result.stdout.startswith(f"usage: pytui{''.join(' ' + w for w in asked[asked.index('help') + 1:])} ")
+    line = assert_clean_failure(pytui.run("help", "frobnicate"), 2)
+    assert "unknown command 'frobnicate'" in line, line
