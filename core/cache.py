@@ -186,7 +186,7 @@ class ArchiveCache:
         few hundred kB read instead of thousands of files stat'ed, after every job); one
         without a usable manifest is walked."""
         from pytui.core.root_tree import tree_size
-        from pytui.core.tree_store import is_tree_name
+        from pytui.core.tree_leftovers import is_tree_name
 
         # Through a symlink, as the listing and uv use the cache dir (not the link's own bytes);
         # a file there is no cache (the listing says so) and has no size to show.
@@ -286,12 +286,13 @@ class ArchiveCache:
             sort_newest_first,
             state_from_name,
         )
+        from pytui.core.tree_leftovers import leftover_shas
 
         # The name index costs a pass over the whole catalog: made for the first archive
         # only, so an empty cache dir (every first start) does not pay for it.
         by_name: dict[str, Build] | None = None
         trees = self.trees.shas()
-        left = self.trees.leftover_shas()
+        left = leftover_shas(self.trees.path)
         found: list[CachedArchive] = []
         for entry in self._scan():
             name = entry.name

@@ -19,6 +19,7 @@ from pytui.core.errors import CacheError
 from pytui.core.fs_errors import cause
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import CachedArchive
+from pytui.core.tree_leftovers import clean_leftovers, unheld_leftovers
 
 if TYPE_CHECKING:
     from pytui.core.cache import ArchiveCache
@@ -252,7 +253,7 @@ def find_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | None
             tally.seen(name, freed, _LEFT_BY_IMPORT)
         for name, freed in _killed_state_temps(cache.root, remove=False):
             tally.seen(name, freed, _LEFT_BY_DOWNLOAD)
-    for name in cache.trees.unheld_leftovers(_whose(archives)):
+    for name in unheld_leftovers(cache.trees.path, _whose(archives)):
         tree = footprint(cache.trees.path / name, limit=limit)
         limit -= tree.walked
         capped = capped or tree.capped
@@ -273,7 +274,7 @@ def remove_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | No
             tally.seen(name, size, _LEFT_BY_IMPORT)
         for name, size in _killed_state_temps(cache.root, remove=True):
             tally.seen(name, size, _LEFT_BY_DOWNLOAD)
-    for name, size in cache.trees.clean(_whose(archives)):
+    for name, size in clean_leftovers(cache.trees.path, _whose(archives)):
         tally.seen(f"trees/{name}", size, _LEFT_BY_TREE)
     return tally.leftovers()
 

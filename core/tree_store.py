@@ -18,9 +18,9 @@ extracted stage, or by copying it where the cache and the install root are on di
 filesystems; installs from a tree fall back to copying the same way.
 
 A tree is made under `trees/.tmp-<sha256>-…` and removed from `trees/.old-<sha256>-…`, each
-flocked while its run lives: what a killed run left there is removed by `clean` (the next `keep`,
-`cache verify`, `cache purge --all`, or a purge of that archive: the sha256 in the name says whose
-it is).
+flocked while its run lives: what a killed run left there is removed (core/tree_leftovers.py) by
+the next `keep`, `cache verify`, `cache purge --all`, or a purge of that archive (the sha256 in
+the name says whose it is).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ TREES_DIR = "trees"
 TREE_NAME = "tree"
 MANIFEST_NAME = "manifest.json"
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
 
 class TreeInfo(tuple):
@@ -108,19 +108,14 @@ KEEP_TRIES = 3
 _SIZES_READ: dict[str, tuple[tuple[int, ...], TreeSizes]] = {}
 
 _SHA256_CHARS = frozenset("0123456789abcdef")
-# Hidden names in `trees/`: a tree being made by `keep`, one being removed by `discard`.
-_KEEPING = ".tmp-"
-_DISCARDING = ".old-"
+# Hidden names in `trees/`: a tree being made by `keep`, one being removed by `discard`
+# (what killed runs left of them: core/tree_leftovers.py).
+KEEPING = ".tmp-"
+DISCARDING = ".old-"
 
 
 def is_sha256(text: str) -> bool:
     return len(text) == 64 and set(text) <= _SHA256_CHARS
-
-
-def is_tree_name(name: str) -> bool:
-    """Whether `name` in `trees/` is a tree's: kept (its sha256), or being made or removed (or
-    left half made or half removed by a killed run): what it occupies, its directories too."""
-    return is_sha256(name) or name.startswith((_KEEPING, _DISCARDING))
 
 
 class TreeStore:
@@ -279,14 +274,16 @@ class TreeStore:
             # A file, a link or a tree with no manifest at its name (pytui renames whole trees
             # in, manifest included): nothing uses it, and it made every later keep fail.
             self.discard(sha256)
-        builtins.list(self.clean(limit=MAX_CLEANED_BY_KEEP))  # (each goes as it is read)
+        from pytui.core.tree_leftovers import clean_leftovers
+
+        builtins.list(clean_leftovers(self.path, limit=MAX_CLEANED_BY_KEEP))  # (each goes as it is read)
         work: Path | None = None
         held = -1
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             for _try in range(KEEP_TRIES):
                 # The sha256 names whose tree it is: a purge of that one archive removes it too.
-                work = self.path / f"{_KEEPING}{sha256}-{os.getpid()}-{os.urandom(4).hex()}"
+                work = self.path / f"{KEEPING}{sha256}-{os.getpid()}-{os.urandom(4).hex()}"
                 work.mkdir()
                 held = hold_dir(work)
                 if held >= 0:
@@ -372,8 +369,8 @@ class TreeStore:
         src = self.path / sha256
         if not os.path.lexists(src):
             return 0
-        aside = self.path / f"{_DISCARDING}{sha256}-{os.urandom(4).hex()}"
-        # Locked before the rename (the lock goes with the directory): `clean` in another
+        aside = self.path / f"{DISCARDING}{sha256}-{os.urandom(4).hex()}"
+        # Locked before the rename (the lock goes with the directory): `clean_leftovers` in another
         # process leaves the tree this one is removing alone. A file or link is not locked.
         held = -1
         if os.path.isdir(src) and not os.path.islink(src):
@@ -394,73 +391,6 @@ class TreeStore:
                 os.close(held)
         return freed
 
-    def leftover_names(self, belongs: Callable[[str | None], bool] | None = None) -> builtins.list[str]:
-        """The `.tmp-…` and `.old-…` entries `clean(belongs)` would remove now: those no live
-        run holds (the same lock, tried without waiting and let go), of the trees `belongs`
-        picks by the sha256 in the name (None for a name that carries none)."""
-        return builtins.list(self.unheld_leftovers(belongs))
-
-    def unheld_leftovers(self, belongs: Callable[[str | None], bool] | None = None) -> Iterator[str]:
-        """`leftover_names`, one by one as the directory is listed: a preview counts a million
-        of them without holding their names."""
-        try:
-            with os.scandir(self.path) as scan:
-                for entry in scan:
-                    if not (entry.name.startswith((_KEEPING, _DISCARDING)) and _is_dir(entry)):
-                        continue
-                    if belongs is not None and not belongs(leftover_sha(entry.name)):
-                        continue
-                    held = hold_dir(self.path / entry.name)
-                    if held >= 0:
-                        os.close(held)
-                        yield entry.name
-        except OSError:
-            return
-
-    def leftover_shas(self) -> set[str]:
-        """The sha256 the `.tmp-…` and `.old-…` names carry, by name only (a live run's among
-        them): one listing, for the Cached pane's listing to say which archives have some."""
-        return {sha for name in self._leftovers() if (sha := leftover_sha(name)) is not None}
-
-    def _leftovers(self) -> builtins.list[str]:
-        try:
-            with os.scandir(self.path) as scan:
-                # Directories only (the listing's own file type, no stat): a file or link by
-                # such a name is no tree a run left.
-                return [entry.name for entry in scan if entry.name.startswith((_KEEPING, _DISCARDING))
-                        and _is_dir(entry)]
-        except OSError:
-            return []
-
-    def clean(self, belongs: Callable[[str | None], bool] | None = None,
-              limit: int | None = None) -> Iterator[tuple[str, int]]:
-        """Remove what `keep` and `discard` runs that were killed left (SIGTERM, SIGHUP and
-        kill -9 run no clean-up): a half-made `.tmp-…` tree, a half-removed `.old-…` one; only
-        those of the trees `belongs` picks (by the sha256 in the name), if given. Each holds a
-        lock while its run lives, so one still running is left alone; `limit` bounds how many
-        are looked at. Yields (name, bytes freed) for each removed, as it goes, holding one
-        batch of names at a time (core/batched_listing.py)."""
-        from itertools import islice
-
-        from pytui.core.batched_listing import names_in_batches
-
-        def wanted(entry: os.DirEntry[str]) -> bool:
-            return (entry.name.startswith((_KEEPING, _DISCARDING)) and _is_dir(entry)
-                    and (belongs is None or belongs(leftover_sha(entry.name))))
-
-        for name in islice(names_in_batches(self.path, wanted), limit):
-            path = self.path / name
-            held = hold_dir(path)
-            if held < 0:
-                continue  # a live run's, or no longer there
-            try:
-                freed = unshared_size(path)
-                remove_tree(path)
-            finally:
-                os.close(held)
-            if not os.path.lexists(path):
-                yield name, freed
-
     def verify(self) -> tuple[builtins.list[TreeInfo], builtins.list[tuple[TreeInfo, str, OSError | None]]]:
         """Check every tree; changed ones are removed. Returns (ok, [(changed, why, None or
         the error that kept it where the disk did not let it go)])."""
@@ -479,20 +409,6 @@ class TreeStore:
             else:
                 ok.append(info)
         return ok, bad
-
-
-def leftover_sha(name: str) -> str | None:
-    """The sha256 a `.tmp-…` or `.old-…` name carries (`keep` and `discard` put it first), or
-    None (a name made before `keep` named it)."""
-    sha = name[len(_KEEPING):].split("-", 1)[0]  # both prefixes are 5 characters
-    return sha if is_sha256(sha) else None
-
-
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir(follow_symlinks=False)
-    except OSError:
-        return False
 
 
 def unshared_size(top: Path) -> int:
