@@ -14,6 +14,8 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.coordinate import Coordinate
+from textual.geometry import Region, Size
+from textual.strip import Strip
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist, RowKey
 
 MAX_IN_PLACE_REMOVALS = 16
@@ -85,6 +87,8 @@ class KeyedTable(FastDataTable):
         # drawn where the key does not fit) needs only its cells' floor: at 120 columns the
         # minimum kept Installed's Key 16 cells wide for 7-cell labels and cut Support.
         self._unlabelled: set[int] = set()
+        # The size the columns were last fitted to (`_fit_to_width`; see `render_lines`).
+        self._fitted_to = Size(0, 0)
         for label, key, width in self.COLUMNS:
             self.add_column(label, key=key, width=width)
 
@@ -220,6 +224,7 @@ class KeyedTable(FastDataTable):
         columns (sizes, dates) stay whole. Called when the rows change and when the table is resized."""
         if not self.FAST:
             return  # DataTable's own widths (see datatable_internals)
+        self._fitted_to = self.size
         columns = self.ordered_columns
         widths = dict(self._natural)
         # A fixed-width column (a size) keeps its declared width, or, listed in FLEX, gives
@@ -359,6 +364,15 @@ class KeyedTable(FastDataTable):
     def on_resize(self) -> None:
         # Columns follow the terminal: a wider table shows more of an elided column.
         self._fit_to_width()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Textual draws the first frame after a resize (its layout sets the new size) before
+        # the Resize event reaches on_resize: that frame had the old size's columns (at 80
+        # columns, 200's Support whole and Variant cut at the edge, no Build). Fitted here,
+        # for the size drawn at; on_resize then finds them fitted.
+        if self.FAST and self.size != self._fitted_to and self.size.width:
+            self._fit_to_width()
+        return super().render_lines(crop)
 
     def rows_added(self, new_rows: Iterable[RowKey]) -> None:
         """Column widths and the virtual size after rows were added (add_row): every cell

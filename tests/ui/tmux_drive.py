@@ -8,7 +8,8 @@ waiting for the text each step expects (never a fixed sleep). Two scenarios:
 - `install` (default): `/` + version + Enter to filter, `i` to install; the job downloads,
   ends, and the build shows in Installed and Cached; `q` quits.
 - `resize`: starts a download that trickles for minutes, then resizes the window through
-  80x24, 120x36 and 200x50 (and back) while it runs; at each size the header keeps both
+  80x24, 120x36 and 200x50 (and back) while it runs; no frame written after the resize from
+  200 to 80 columns has 200's columns (the first one did); at each size the header keeps both
   lines, the footer fits (every key from 120 columns on, `? All keys` when some are left out,
   the same line for the same width whatever came before), and whole build keys stay
   whole in the panes (from 120 columns on; at 80, through their version) and the job row; `c` cancels the job, `q` quits.
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -304,7 +306,15 @@ def drive_resize(work: Path, *, show: bool) -> list[tuple[str, str]]:
                                  "the job downloading")
             screens.append(("downloading", screen))
             footers: dict[int, str] = {}
+            last_width = 0
             for width, height in RESIZES:
+                # From 200 to 80 columns, what pytui writes is recorded: its first frame drew
+                # Available with 200's columns (Support whole, Variant cut at the edge) before
+                # the widths followed; no frame may show Variant, a column 80 has no room for.
+                narrowed = work / f"narrowed-to-{width}.out"
+                if (last_width, width) == (200, 80):
+                    tmux.run("pipe-pane", "-O", "-t", tmux.session, f"cat > {narrowed}")
+                last_width = width
                 tmux.run("resize-window", "-t", tmux.session, "-x", str(width), "-y",
                          str(height))
                 screen = wait_screen(
@@ -314,6 +324,14 @@ def drive_resize(work: Path, *, show: bool) -> list[tuple[str, str]]:
                     explain=lambda s, w=width, h=height: _layout_problem(
                         s, w, h, every_key, key))
                 screens.append((f"{width}x{height}", screen))
+                if narrowed.exists():
+                    tmux.run("pipe-pane", "-t", tmux.session)  # (no command: stops it)
+                    written = _plain_text(narrowed.read_bytes())
+                    narrowed.unlink()
+                    # (A frame drawn at 200 columns just before the resize may be in it too:
+                    # there Variant is followed by Build, not cut by the pane's edge.)
+                    assert written and "Variant┃" not in written, \
+                        f"a frame at {width} columns drew the columns of 200:\n{written[-3000:]}"
                 footer = screen.splitlines()[-1].rstrip()
                 assert footers.setdefault(width, footer) == footer, \
                     f"the footer at {width} columns changed:\n{footers[width]}\n{footer}"
@@ -380,6 +398,12 @@ def _quiet(work: Path, timeout: float = 60.0) -> None:
 
 def _idle_file(work: Path) -> Path:
     return work / "idle.txt"
+
+
+def _plain_text(written: bytes) -> str:
+    """What a terminal was sent, without its control sequences (each cell's text in order)."""
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|[\r\n]", "",
+                  written.decode("utf-8", "replace"))
 
 
 def _layout_problem(screen: str, width: int, height: int, keys: list[str],
