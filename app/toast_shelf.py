@@ -204,6 +204,8 @@ class ToastShelf(AppBase):
             line = left_line(left)
             self._more_toast = (self._more_toast_of(line), left, line)
             self.post_message(Notify(self._more_toast[0]))
+        if shown:
+            self._fit_toasts()  # a short screen (20x8) has room for fewer
 
     def on_resize(self, event: Resize) -> None:
         # A toast worded for the old width would have a long name folded inside by Textual at

@@ -110,3 +110,24 @@ async def test_a_toast_leaves_a_folded_jobs_panel_in_view(ui_world: UiWorld, siz
                 (toast.region, jobs.region)
         shown = [strip.text for strip in app.screen._compositor.render_strips()]
         assert "Jobs" in shown[jobs.region.y], shown
+
+
+async def test_at_20x8_the_toasts_let_through_after_a_dialog_fit_too(ui_world: UiWorld) -> None:
+    """The two most urgent held toasts and the line counting the rest showed at once after a
+    dialog closed, whatever the height: at 20x8 they ran above the top edge."""
+    app = ui_world.make_app()
+    async with app.run_test(size=(20, 8), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("H")
+        await wait_for(pilot, lambda: app.screen.id == "history", what="History")
+        for n in range(3):
+            app.notify(f"message number {n} says something", title=f"Note {n}", timeout=600)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen.id == "_default", what="the main screen")
+        # The newest alone (no room for the line counting the others: History has them).
+        await wait_for(pilot, lambda: [(t._notification.title, bool(t.region.height))
+                                       for t in app.screen.query(Toast)] == [("Note 2", True)],
+                       what="the newest toast alone")
+        await pilot.pause()
+        for toast in app.screen.query(Toast):
+            assert toast.region.y >= 0 and toast.region.bottom <= 8, toast.region
