@@ -9,7 +9,8 @@ libraries' own tables of control characters (the one boundary every drawn string
 every other C0 control, DEL and the C1 controls are drawn as visible stand-ins instead: the
 control pictures (`␛`), `␡`, and U+FFFD. So are the bidirectional controls (U+202E and its
 kin), as U+FFFD: a terminal that applies bidi drew a name holding one right to left from there
-on (`evil\u202egp.exe` read `evilexe.pg`); the CLI escapes them too (app/safe_text.py).
+on (`evil\u202egp.exe` read `evilexe.pg`); the CLI escapes them too (app/safe_text.py). So is
+a byte of a path that is not UTF-8 (a surrogate escape), which was written as `\udcff`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from __future__ import annotations
 _KEPT = frozenset({9, 10})
 # The bidirectional marks, embeddings, overrides and isolates (Unicode's Bidi_Control).
 _BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+# Python's surrogateescape: the bytes 0x80-0xFF of a path that is not UTF-8.
+_NOT_UTF8_BYTES = range(0xDC80, 0xDD00)
 
 
 def _stand_ins() -> dict[int, str]:
@@ -25,6 +28,10 @@ def _stand_ins() -> dict[int, str]:
     table[127] = "\u2421"
     table.update({code: "\ufffd" for code in range(0x80, 0xA0)})
     table.update({code: "\ufffd" for code in _BIDI})  # visible, one cell each
+    # A byte of a name that is not UTF-8 (held as a surrogate escape, U+DC80-U+DCFF): measured
+    # as one cell, it was written as `\udcff`, six, so its line ran 5 cells past its layout.
+    # U+FFFD, as uv prints such a path.
+    table.update({code: "\ufffd" for code in _NOT_UTF8_BYTES})
     return table
 
 

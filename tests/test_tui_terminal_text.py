@@ -5,6 +5,7 @@ pseudo-terminal."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -71,3 +72,44 @@ def test_the_guard_covers_rich_text_and_textual_content() -> None:
     for plain in (Text(BIDI).plain, Content(BIDI).plain):
         assert plain == "\ufffd" * len(BIDI), repr(plain)
     assert Text("a\tb\nc").plain == "a\tb\nc"
+
+
+def test_a_path_that_is_not_utf8_is_drawn_as_wide_as_it_is_measured(tmp_path: Path) -> None:
+    """A root named with byte 0xff (`os.fsdecode` holds it as U+DCFF): Rich and Textual measure
+    that character as one cell, and the terminal got `\\udcff`, six: the header line and a table
+    row holding the name ran 5 cells past their layout. Drawn as U+FFFD, as uv prints it."""
+    from pytui.app.terminal_text import guard_terminal_text
+    from rich.cells import cell_len
+    from rich.text import Text
+    from textual.content import Content
+
+    guard_terminal_text()
+    name = "/tmp/r" + os.fsdecode(b"\xff") + "/x"
+    for plain in (Text(name).plain, Content(name).plain):
+        assert plain == "/tmp/r\ufffd/x" and cell_len(plain) == 9, repr(plain)
+    if shutil.which("script") is None:
+        pytest.skip("needs util-linux `script` for a pseudo-terminal")
+    app = tmp_path / "app.py"
+    app.write_text(f"""
+from rich.text import Text
+from textual.app import App
+from textual.widgets import Static
+from pytui.app.terminal_text import guard_terminal_text
+
+guard_terminal_text()
+
+class Shows(App):
+    def compose(self):
+        yield Static(Text({name!r} + "|"))
+
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+
+Shows().run()
+""")
+    out = tmp_path / "typescript"
+    subprocess.run(["script", "-qec", f"{sys.executable} {app}", str(out)], capture_output=True,
+                   timeout=60, env={"TERM": "xterm-256color", "PATH": "/usr/bin:/bin",
+                                    "PYTHONPATH": ":".join(sys.path)}, check=True)
+    written = out.read_bytes()
+    assert "/tmp/r\ufffd/x|".encode() in written and b"\\udcff" not in written
