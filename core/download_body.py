@@ -195,6 +195,9 @@ class Body:
         self.requests = 0
         # What the last response said its body was, when that is no archive's (`sent_as`).
         self.sent_as = ""
+        # The last response's body ended where its TCP connection did (no Content-Length, not
+        # chunked, not TLS): a cut reads as that end.
+        self.ended_by_close = False
 
     def validator(self) -> str | None:
         """A strong validator for If-Range: a strong ETag, else Last-Modified."""

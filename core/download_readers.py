@@ -236,14 +236,15 @@ class UrlReaders:
                 body.remember(url, response.headers.get("etag"), response.headers.get("last-modified"),
                               total)
                 # Over TLS a cut is told from the end (ended_without_tls_close); over TCP not.
+                unsized = delimited_by_close and url[:6].lower() != "https:"
                 body.sent_as = sent_as(response.headers.get("content-type"),
-                                       response.headers.get("content-encoding"),
-                                       unsized=delimited_by_close and url[:6].lower() != "https:")
+                                       response.headers.get("content-encoding"), unsized=unsized)
                 report()
                 began = body.have
                 # iter_raw: the bytes as sent, never decoded (a gzip bomb stays its own size).
                 yield from self._body_chunks(url, body, response.iter_raw(), skip, limit, total,
                                              cancel, report, received)
+                body.ended_by_close = unsized
         except plain_http.NeedsFullClient:
             raise _UseHttpx from None
         except base as err:

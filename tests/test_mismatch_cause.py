@@ -45,15 +45,31 @@ def test_an_archive_served_as_octets_says_nothing_more(pytui: Pytui, baseline: M
     assert "sha256 mismatch" in line and "it came" not in line, line
 
 
-def test_a_body_of_no_declared_size_cut_short_is_said_as_maybe_a_cut(pytui: Pytui,
-                                                                     baseline: MadeArchive) -> None:
+def test_a_body_of_no_declared_size_cut_short_is_resumed_at_once(pytui: Pytui,
+                                                                 baseline: MadeArchive) -> None:
     """Over plain http a body with no Content-Length ends where the connection does, so a cut
     (a FIN) reads as its end and fails the sha256 (over https TLS's close tells them apart:
-    tests/test_download_cut_short.py). The line says so, and the same command then installs."""
-    pytui.add("3.12.8", payload=True, faults={"content_length": False, "cut_at": 50_000})
+    tests/test_download_cut_short.py). It failed as a mismatch, the bytes thrown away, and the
+    same command then installed; now the bytes are kept and resumed once in the same run (the
+    sha256 still decides)."""
+    served = pytui.add("3.12.8", payload=True, faults={"content_length": False, "cut_at": 50_000})
+    path = served.build.url.split(pytui.server.base_url, 1)[1]
+    done = pytui.run("install", "3.12")
+    assert done.returncode == 0, str(done)
+    first, second = pytui.server.requests_for(path)
+    assert (first.status, first.fault, second.status, second.range[0]) == (200, "cut", 206, 50_000)
+
+
+def test_a_wrong_file_of_no_declared_size_is_said_as_maybe_a_cut(pytui: Pytui,
+                                                                 baseline: MadeArchive) -> None:
+    """A wrong whole file, no Content-Length, over plain http: the resume finds it whole (416),
+    and the mismatch is said with what the response was (a cut, or a wrong file?): nothing is
+    cached, no `.part` kept, and no clean retry follows (two requests)."""
+    served = pytui.add("3.12.8", payload=True, faults={"content_length": False, "corrupt": True})
+    path = served.build.url.split(pytui.server.base_url, 1)[1]
     before = snapshot(pytui.root, pytui.bin, pytui.cache)
     line = assert_clean_failure(pytui.run("install", "3.12"))
     assert ("sha256 mismatch" in line and "; it came with no Content-Length, so a connection cut "
             "short would read as its end (a cut, or a wrong file?); ") in line, line
     assert snapshot(pytui.root, pytui.bin, pytui.cache) == before
-    assert pytui.run("install", "3.12").returncode == 0  # the server healed: a cut, not the file
+    assert [r.status for r in pytui.server.requests_for(path)] == [200, 416]
