@@ -302,7 +302,6 @@ def _run_verify(args: argparse.Namespace) -> int:
         fate = "removed, the next install extracts the archive again" if kept_tree is None else \
             f"could not be removed: {_shown(kept_tree)}"
         _err(f"changed: the unpacked tree of {_shown(tree.archive or tree.sha256)} ({_shown(why)}); {fate}")
-    partial = sum(a.state == "partial" for a in report.unchecked)
     parts = [f"{len(report.ok)} ok"]
     if report.orphan_trees:
         parts.append(f"{report.orphan_trees} unpacked tree{'s' if report.orphan_trees != 1 else ''} whose archive "
@@ -324,10 +323,7 @@ def _run_verify(args: argparse.Namespace) -> int:
         parts.append(f"{removed} corrupt removed{report.with_trees()} ({_size(freed)} freed)")
     if report.not_removed:
         parts.append(f"{len(report.not_removed)} corrupt not removed")
-    if partial:
-        parts.append(f"{partial} partial download{'s' if partial != 1 else ''} not checked")
-    if len(report.unchecked) - partial:
-        parts.append(f"{len(report.unchecked) - partial} without a known sha256")
+    parts += report.not_checked()
     print(f"verified {_shown(cache.root)}: " + ", ".join(parts))
     return 1 if report.corrupt or report.trees_removed else 0
 

@@ -25,8 +25,8 @@ def verify_summary(report: VerifyReport) -> tuple[str, bool]:
         cleared.append(f"{_plural(report.leftovers.count, 'leftover')} of killed runs removed "
                        f"({human_size(report.leftovers.size)})")
     if not report.corrupt and not report.trees_removed:
-        return "; ".join([f"Cache verified: {archives_ok}", *cleared]), False
-    parts = [archives_ok, *cleared]
+        return "; ".join([f"Cache verified: {archives_ok}", *report.not_checked(), *cleared]), False
+    parts = [archives_ok, *report.not_checked(), *cleared]
     removed = [archive for archive, _ in report.corrupt if archive.name not in report.not_removed]
     kept = [archive for archive, _ in report.corrupt if archive.name in report.not_removed]
     if removed:

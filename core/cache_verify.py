@@ -53,6 +53,16 @@ class VerifyReport:
     # What killed runs left in the cache dir (core/cache_purge.remove_leftovers), removed first.
     leftovers: Leftovers | None = None
 
+    def not_checked(self) -> list[str]:
+        """`1 partial download not checked`, `2 without a known sha256`: what the verify did not
+        hash, as `pytui cache verify` and the TUI's `v` both say it (the TUI's line said
+        `Cache verified: 2 archives ok` beside a stopped download it never read)."""
+        partial = sum(a.state == "partial" for a in self.unchecked)
+        words = [f"{partial} partial download{'s' if partial != 1 else ''} not checked"] if partial else []
+        if len(self.unchecked) - partial:
+            words.append(f"{len(self.unchecked) - partial} without a known sha256")
+        return words
+
     def with_trees(self) -> str:
         """` with 2 kept trees` after "N corrupt removed", when trees went with them."""
         count = self.trees_of_corrupt
