@@ -197,15 +197,34 @@ def run_install(args: argparse.Namespace) -> int:
     if catalog.warning:  # malformed catalog entries were skipped (core/catalog.py)
         print(stderr_style().warning(str(catalog.warning)), file=sys.stderr)
     host = detect_host(settings.env)
-    installed_keys = [i.key for i in list_installed(settings.install_root)]
+    installed = list_installed(settings.install_root)
+    installed_keys = [i.key for i in installed]
     builds, missing, satisfied_keys = _resolve(args, texts, requests, catalog, host, installed_keys)
     for line in missing:
         _fail(line)
+    _say_half_there(installed, satisfied_keys)
     if satisfied_keys or not builds:
         _tidy_root(settings, satisfied_keys, clean_temp=not builds, force=args.force)
     if not builds:
         return 1 if missing else 0
     return _start_installs(args, settings, catalog, builds, missing, started)
+
+
+def _say_half_there(installed: list[Installation], satisfied_keys: list[str]) -> None:
+    """A warning for each install that satisfies a request but has no interpreter: a run killed
+    while it removed or replaced it (uv deletes an old tree in place before its new one is
+    renamed in) left the rest, which uv and pytui both take for installed."""
+    from pytui.core.installed import python_dir
+
+    for installation in installed:
+        if installation.key not in satisfied_keys:
+            continue
+        executable = python_dir(installation.path) / installation.executable
+        if not os.path.lexists(executable):
+            print(stderr_style().warning(
+                f"{installation.key} in {installation.path.parent} has no interpreter "
+                f"({installation.executable}): a run killed while it removed or replaced it left the "
+                f"rest; `pytui install --reinstall {installation.key}` installs it again"), file=sys.stderr)
 
 
 def build_pin(env: Mapping[str, str], implementation: str | None) -> tuple[str, str] | None:
