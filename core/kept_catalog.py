@@ -162,9 +162,10 @@ def load_kept_catalog(state_dir: Path, problems: list[str] | None = None) -> Cat
 _CANNOT_EXIST = frozenset({errno.ENOTDIR, errno.ENAMETOOLONG})
 
 
-def _parse_cause(message: str, path: Path) -> str:
+def _parse_cause(message: str, path: Path | str) -> str:
     """`catalog PATH is not valid JSON (…); point --downloads-json at …` -> `it is not valid
-    JSON (…)`: the parser's advice is for a file the user named, not for pytui's own copy."""
+    JSON (…)`: the parser's advice is for a file the user named, not for pytui's own copy nor
+    for the catalog URL a refresh fetches."""
     head = f"catalog {path} "
     if not message.startswith(head):
         return message
@@ -254,7 +255,8 @@ def refresh_catalog(settings) -> RefreshResult:
     try:
         parsed = parse_catalog(fetched.data, url)
     except CatalogError as err:
-        return RefreshResult(False, False, f"refused the catalog from {url}: {err}; {kept}", url)
+        return RefreshResult(False, False, f"refused the catalog from {url}: {_parse_cause(str(err), url)}; "
+                                           f"{kept}", url)
     if not parsed.builds:
         return RefreshResult(False, False, f"refused the catalog from {url}: it lists no builds "
                                            f"pytui understands; {kept}", url)

@@ -407,6 +407,9 @@ def test_failed_refresh_keeps_the_kept_copy(tmp_path: Path, catalog_server, stat
     assert not result.ok and not result.changed
     assert words in result.message and "kept the catalog fetched" in result.message
     assert "\n" not in result.message
+    # The parser's advice is for a file the user named: a refresh of the catalog URL said
+    # "point --downloads-json at a uv download-metadata.json", a flag nobody had used.
+    assert "--downloads-json" not in result.message, result.message
     assert (settings.state_dir / KEPT_CATALOG).read_bytes() == before
 
 
