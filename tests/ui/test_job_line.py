@@ -3,7 +3,7 @@ speed, the bytes, the percentage and the phase give way before it (no Pilot)."""
 
 from __future__ import annotations
 
-from pytui.widgets.job_list import compact_line
+from pytui.widgets.job_line import CompactColumns, compact_line
 from pytui.widgets.rows import JobView
 
 FREE_THREADED = "cpython-3.13.1+freethreaded-linux-x86_64-gnu"  # 44
@@ -16,7 +16,7 @@ def _running(key: str) -> JobView:
 
 def test_a_free_threaded_key_stays_whole_at_80_columns() -> None:
     # 76 cells: an 80-column terminal less the Jobs panel's border and padding.
-    line = compact_line(_running(FREE_THREADED), 76, key_column=44).plain
+    line = compact_line(_running(FREE_THREADED), 76, columns=CompactColumns(key=44)).plain
     assert line.startswith(FREE_THREADED + " ")
     # The bytes in their short form beside the phase and percentage.
     assert "download" in line and "33%" in line and "976.6K/2.9M" in line
@@ -25,11 +25,11 @@ def test_a_free_threaded_key_stays_whole_at_80_columns() -> None:
 
 def test_parts_give_way_in_order_before_the_key() -> None:
     view = _running(STANDARD)
-    wide = compact_line(view, 110, key_column=31).plain
+    wide = compact_line(view, 110, columns=CompactColumns(key=31)).plain
     assert all(part in wide for part in ("download", "33%", "976.6 KiB / 2.9 MiB", "KiB/s"))
     seen = []
     for width in range(110, 20, -1):
-        line = compact_line(view, width, key_column=31).plain
+        line = compact_line(view, width, columns=CompactColumns(key=31)).plain
         assert len(line) <= width, (width, line)
         parts = tuple(part for part in ("download", "%", "MiB", "KiB/s") if part in line)
         if line.startswith(STANDARD):
@@ -48,15 +48,15 @@ def test_where_the_phase_does_not_fit_beside_the_key_its_version_stands_for_it()
     # At 40 columns a running download's row read `cpython-3.12.8-linux-x86_64-gnu` alone: no
     # phase, no percentage (Details has the whole key).
     view = _running(STANDARD)
-    assert compact_line(view, 36, key_column=31).plain == "3.12.8  download  33%  976.6K/2.9M"
+    assert compact_line(view, 36, columns=CompactColumns(key=31)).plain == "3.12.8  download  33%  976.6K/2.9M"
     assert compact_line(view, 16).plain == "3.12.8  download"
-    threaded = compact_line(_running(FREE_THREADED), 36, key_column=44).plain
+    threaded = compact_line(_running(FREE_THREADED), 36, columns=CompactColumns(key=44)).plain
     assert threaded.startswith("3.13.1t  download  33%"), threaded
 
 
 def test_rows_line_up_on_the_longest_key() -> None:
-    a = compact_line(_running(STANDARD), 100, key_column=44).plain
-    b = compact_line(_running(FREE_THREADED), 100, key_column=44).plain
+    a = compact_line(_running(STANDARD), 100, columns=CompactColumns(key=44)).plain
+    b = compact_line(_running(FREE_THREADED), 100, columns=CompactColumns(key=44)).plain
     assert a.index("download") == b.index("download") == 46
 
 
@@ -79,7 +79,7 @@ def test_a_download_failures_next_step_names_the_tuis_key_alone() -> None:
 
 
 def test_columns_follow_the_longest_key_version_and_phase() -> None:
-    from pytui.widgets.job_list import COMPACT_PHASE, CompactColumns, compact_columns
+    from pytui.widgets.job_line import COMPACT_PHASE, compact_columns
 
     assert compact_columns([]) == CompactColumns()
     ended = JobView(2, STANDARD, "cancelled", done=3, total=3)
@@ -91,7 +91,7 @@ def test_columns_follow_the_longest_key_version_and_phase() -> None:
 def test_rows_with_and_without_the_whole_key_line_up() -> None:
     """At 54 cells a `cancelled` row (a cell longer than `download`) fell to its version while
     the running rows kept their whole keys; versions of two lengths put the phases apart."""
-    from pytui.widgets.job_list import compact_columns
+    from pytui.widgets.job_line import compact_columns
 
     views = [_running(STANDARD), _running(FREE_THREADED),
              JobView(2, STANDARD, "cancelled", done=3, total=3)]
