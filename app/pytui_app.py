@@ -138,9 +138,10 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
         self._catalog_error = catalog_error
         self._gc_paused = False  # True while compose paused the collector (see compose)
         self.init_toasts()
-        # The startup steps run WARM_UP_DELAY after the first frame (_after_first_frame); the
-        # app is not quiet before they all have (app/idle_signal.py).
-        self._startup_steps_left = 3
+        # The startup steps still to run WARM_UP_DELAY after the first frame (_after_first_frame
+        # sets how many; -1 until then); the app is not quiet before they all have
+        # (app/idle_signal.py).
+        self._startup_steps_left = -1
         self._idle_signal = IdleSignal.from_environ()
         self._idle_check_pending = False
 
@@ -222,14 +223,18 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
 
     def _after_first_frame(self) -> None:
         self._resume_gc()
-        for step in (self.runner.warm_up, self._settle, load_deferred):
+        steps = (self.runner.warm_up, self._settle, load_deferred)
+        self._startup_steps_left = len(steps)
+        for step in steps:
             self.set_timer(WARM_UP_DELAY, partial(self._startup_step, step))
         self.set_interval(DISK_WATCH_INTERVAL, self.runner.watch_disk)
         self.set_interval(STALL_TICK, self.tick_stalls)
 
     def _startup_step(self, step: Callable[[], object]) -> None:
-        step()
-        self._startup_steps_left -= 1
+        try:
+            step()
+        finally:  # a step that failed is over too: its error shows as itself, not as no quiet
+            self._startup_steps_left -= 1
 
     def on_idle(self, _event: Idle) -> None:
         signal = self._idle_signal
@@ -249,7 +254,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
 
     def _quiet(self) -> bool:
         """The startup steps have run and no background thread runs (app/idle_signal.py)."""
-        return self._startup_steps_left <= 0 and all(
+        return self._startup_steps_left == 0 and all(
             worker.is_finished for worker in self.workers)
 
     def _settle(self) -> None:
