@@ -125,6 +125,8 @@ def _tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: boo
     with contextlib.suppress(PytuiError, OSError):
         if clean_temp and root.temp_dir.is_dir() and os.listdir(root.temp_dir):
             root.clean_temp(bin_dir=settings.bin_dir, on_restored=_say_restored)
+    if clean_temp:
+        _clean_kept_tree_leftovers(settings.cache_dir)
     for key in repairs:
         try:
             restored = restore_links(root, settings, key, force=force)
@@ -208,6 +210,31 @@ def run_install(args: argparse.Namespace) -> int:
     if not builds:
         return 1 if missing else 0
     return _start_installs(args, settings, catalog, builds, missing, started)
+
+
+def _clean_kept_tree_leftovers(cache_dir: Path) -> None:
+    """Remove what killed runs left in the cache's `trees/` (a reinstall killed while it kept
+    the new tree leaves up to a whole unpacked build, and its rerun is satisfied by the old
+    install, which keeps no tree: the leftover waited for some later install's keep), as many
+    as a keep removes; silently, as `.temp/`'s clean-up."""
+    import contextlib
+
+    from pytui.core.tree_store import TREES_DIR
+
+    trees = Path(cache_dir) / TREES_DIR
+    try:
+        names = os.listdir(trees)
+    except OSError:
+        return
+    # Only hidden names can be leftovers (kept trees are named by their sha256): the module
+    # that tells them is imported only when there is one.
+    if any(name.startswith(".") for name in names):
+        from pytui.core.tree_leftovers import clean_leftovers
+        from pytui.core.tree_store import MAX_CLEANED_BY_KEEP
+
+        with contextlib.suppress(OSError):
+            for _removed in clean_leftovers(trees, limit=MAX_CLEANED_BY_KEEP):
+                pass
 
 
 def _say_half_there(installed: list[Installation], satisfied_keys: list[str]) -> None:
