@@ -29,3 +29,20 @@ def test_ctrl_c_in_the_scan_says_what_it_stopped(pytui: Pytui) -> None:
     assert proc.returncode == EXIT_CODE, err
     assert (out, err) == ("", f"error: {scan_line()}\n")
     assert snapshot(state_dir) == before
+
+
+def test_ctrl_c_in_upgrades_scan_says_the_same_and_installs_nothing(pytui: Pytui) -> None:
+    """`pytui upgrade` scans the environments before it installs (who follows, who stays
+    pinned): a Ctrl-C there is the same line, and nothing was installed."""
+    pytui.add("3.12.7")
+    pytui.call("install", "3.12.7")
+    pytui.add("3.12.8")
+    tree = pytui.tmp / "code"
+    make_venv(tree / "one" / ".venv")
+    before = snapshot(pytui.root, pytui.bin, pytui.cache)
+    proc = paused_at(pytui, "pytui.core.envwalk.walk", "upgrade", "--scan", str(tree))
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == EXIT_CODE, err
+    assert (out, err) == ("", f"error: {scan_line()}\n")
+    assert snapshot(pytui.root, pytui.bin, pytui.cache) == before
