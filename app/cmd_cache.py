@@ -290,7 +290,8 @@ def _run_verify(args: argparse.Namespace) -> int:
         report = cache.verify(catalog, progress=line)
     finally:
         line.clear()
-    leftovers = _said_leftovers(report.leftovers, "removed") if report.leftovers is not None else 0
+    if report.leftovers is not None:
+        _said_leftovers(report.leftovers, "removed")
     for archive, digest in report.corrupt:
         expected = archive.build.sha256 if archive.build and archive.build.sha256 else \
             f"{_shown(archive.name.split('-', 1)[0])}… (from its name)"
@@ -303,12 +304,7 @@ def _run_verify(args: argparse.Namespace) -> int:
             f"could not be removed: {_shown(kept_tree)}"
         _err(f"changed: the unpacked tree of {_shown(tree.archive or tree.sha256)} ({_shown(why)}); {fate}")
     parts = [f"{len(report.ok)} ok"]
-    if report.orphan_trees:
-        parts.append(f"{report.orphan_trees} unpacked tree{'s' if report.orphan_trees != 1 else ''} whose archive "
-                     f"was gone removed ({_size(report.orphan_bytes)} freed)")
-    if leftovers:
-        parts.append(f"{leftovers} leftover{'s' if leftovers != 1 else ''} of killed runs removed "
-                     f"({_size(report.leftovers.size if report.leftovers else 0)} freed)")
+    parts += report.cleared(lambda size: f"{_size(size)} freed")
     if report.trees_ok:
         parts.append(f"{len(report.trees_ok)} unpacked tree{'s' if len(report.trees_ok) != 1 else ''} ok")
     trees_removed = len(report.trees_removed) - len(report.trees_not_removed)

@@ -17,13 +17,7 @@ def _plural(count: int, word: str) -> str:
 def verify_summary(report: VerifyReport) -> tuple[str, bool]:
     """(the line, whether it is a warning)."""
     archives_ok = f"{_plural(len(report.ok), 'archive')} ok"
-    cleared = []  # what killed runs left, removed: said, but no warning
-    if report.orphan_trees:
-        cleared.append(f"{_plural(report.orphan_trees, 'unpacked tree')} whose archive was gone removed "
-                       f"({human_size(report.orphan_bytes)})")
-    if report.leftovers is not None and report.leftovers.count:
-        cleared.append(f"{_plural(report.leftovers.count, 'leftover')} of killed runs removed "
-                       f"({human_size(report.leftovers.size)})")
+    cleared = report.cleared(human_size)  # what killed runs left, removed: said, but no warning
     if not report.corrupt and not report.trees_removed:
         return "; ".join([f"Cache verified: {archives_ok}", *report.not_checked(), *cleared]), False
     parts = [archives_ok, *report.not_checked(), *cleared]

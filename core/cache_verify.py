@@ -18,7 +18,7 @@ from pytui.core.progress import ByteCounter, CancelToken, ProgressCallback, no_p
 from pytui.core.tree_store import TreeInfo
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from typing import Any
 
     from pytui.core.cache import ArchiveCache
@@ -61,6 +61,20 @@ class VerifyReport:
         words = [f"{partial} partial download{'s' if partial != 1 else ''} not checked"] if partial else []
         if len(self.unchecked) - partial:
             words.append(f"{len(self.unchecked) - partial} without a known sha256")
+        return words
+
+    def cleared(self, size: Callable[[int], str]) -> list[str]:
+        """`1 unpacked tree whose archive was gone removed (60.4 KiB freed)`, `2 leftovers of
+        killed runs removed (…)`: what the verify removed of what killed runs left, as `pytui
+        cache verify` and the TUI's `v` both say it (`size` writes the bytes, as each view does)."""
+        words = []
+        if self.orphan_trees:
+            words.append(f"{self.orphan_trees} unpacked tree{'s' if self.orphan_trees != 1 else ''} whose "
+                         f"archive was gone removed ({size(self.orphan_bytes)})")
+        if self.leftovers is not None and self.leftovers.count:
+            count = self.leftovers.count
+            words.append(f"{count} leftover{'s' if count != 1 else ''} of killed runs removed "
+                         f"({size(self.leftovers.size)})")
         return words
 
     def with_trees(self) -> str:
