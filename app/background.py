@@ -29,6 +29,7 @@ from pytui.app.messages import (
     InstalledSizes,
     Purged,
     TempCleaned,
+    TreeFreed,
 )
 from pytui.app.state import AppState
 from pytui.core.catalog import Catalog
@@ -48,6 +49,7 @@ _T = TypeVar("_T")
 
 # Kinds of background work whose newest result wins.
 CATALOG, DISK, SIZES, ENVS, CACHE_USAGE = "catalog", "disk", "sizes", "envs", "cache-usage"
+TREE_FREED = "tree-freed"
 # The periodic look for changes made by other processes (not a result kind: nothing supersedes it).
 DISK_WATCH = "disk-watch"
 
@@ -319,6 +321,22 @@ class BackgroundWork:
                 continue  # gone meanwhile; the next listing drops it
             sizes[installation.key], freeable[installation.key] = size.total, size.freed
         self._post_if_current(SIZES, generation, InstalledSizes(generation, sizes, freeable))
+
+    def measure_tree_freed(self, archive: CachedArchive) -> None:
+        """What removing `archive`'s kept tree frees, for the purge question (counting the
+        tree's unshared files walks thousands of them: not on the UI thread)."""
+        generation = self._next(TREE_FREED)
+        self._spawn(partial(self._measure_tree_freed, generation, self._state.job_settings(), archive),
+                    group=TREE_FREED, name="tree-freed", description="measuring a kept tree",
+                    exclusive=True)
+
+    def _measure_tree_freed(self, generation: int, settings: Settings, archive: CachedArchive) -> None:
+        try:
+            effect = self.gateway.purge_effect(settings, [archive])
+        except (OSError, PytuiError):
+            return  # the question keeps saying the tree goes too, without its bytes
+        size = sum(tree for _, tree in effect.archives)
+        self._post_if_current(TREE_FREED, generation, TreeFreed(generation, archive.name, size))
 
     def measure_cache(self) -> None:
         """The cache dir's bytes on disk (the header's size), as `pytui cache list` counts them."""

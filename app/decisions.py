@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Literal
 
 from pytui.app.state import INSTALL, VERIFY, AppState, Job
@@ -175,9 +176,16 @@ def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
     size = sum(a.size for a in going)
     lines = [Line(short_path(archive.path, state.home))]
     if archive.tree:
-        # Counting the tree's unshared files walks thousands of them: not on the UI thread.
-        lines.append(Line(f"Frees {human_size(size)}, and its kept tree goes with it "
-                          "(its files no install shares are freed too).", strong=True))
+        # Counting the tree's unshared files walks thousands of them: measured in a thread
+        # (job_actions.action_purge), the question says the bytes in place once they are in
+        # (a status line: its change is not a new answer).
+        tree = state.tree_freed.get(archive.name)
+        if tree is None:
+            lines.append(Line(f"Frees {human_size(size)} and its kept tree's files that no install "
+                              "shares (counting them…).", strong=True, status=True))
+        else:
+            lines.append(Line(f"Frees {human_size(size + tree)}: the archive and its kept tree's "
+                              "files that no install shares.", strong=True, status=True))
     else:
         lines.append(Line(f"Frees {human_size(size)}.", strong=True))
     if len(going) > 1:
@@ -201,7 +209,8 @@ def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
         lines.append(Line(f"{'' if percent is None else f'{percent}% downloaded; '}i on it "
                           "resumes the download from there instead."))
     return Confirm(question, tuple(lines), confirm="Delete",
-                   then=StartPurge(going or (archive,)), name="confirm-purge", short_titles=short_titles)
+                   then=StartPurge(going or (archive,)), name="confirm-purge", short_titles=short_titles,
+                   recheck=partial(decide_purge, pane=pane, key=key))
 
 
 def archive_target(state: AppState, pane: str, key: str | None) -> CachedArchive | None:

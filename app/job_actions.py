@@ -87,7 +87,13 @@ class JobActions(AppBase):
             partial(uninstall_decisions.decide_uninstall, self.state, *self._target())))
 
     def action_purge(self) -> None:
-        self.carry_out(decide.decide_purge(self.state, *self._target()))
+        pane, key = self._target()
+        decision = decide.decide_purge(self.state, pane, key)
+        self.carry_out(decision)
+        archive = decide.archive_target(self.state, pane, key)
+        if (isinstance(decision, decide.Confirm) and archive is not None and archive.tree
+                and archive.name not in self.state.tree_freed):
+            self.runner.measure_tree_freed(archive)  # the question then says what it frees
 
     def action_delete(self) -> None:
         self.carry_out(self._checking_environments(

@@ -9,7 +9,7 @@ import gc
 from typing import TYPE_CHECKING
 
 from pytui.app.app_base import AppBase
-from pytui.app.background import CACHE_USAGE, CATALOG, DISK, ENVS, SIZES
+from pytui.app.background import CACHE_USAGE, CATALOG, DISK, ENVS, SIZES, TREE_FREED
 from pytui.app.gateway import refresh_is_useful
 from pytui.app.messages import (
     CacheUsage,
@@ -22,6 +22,7 @@ from pytui.app.messages import (
     EnvsScanned,
     InstalledSizes,
     TempCleaned,
+    TreeFreed,
 )
 from pytui.app.startup import lazy_module, screens_above_main
 from pytui.core.catalog import Catalog
@@ -247,6 +248,11 @@ class ListingMessages(AppBase):
         if self.runner.is_current(SIZES, message.generation):
             self.state.set_sizes(message.sizes, message.freeable)
             self.renderer.all()
+
+    def on_tree_freed(self, message: TreeFreed) -> None:
+        if self.runner.is_current(TREE_FREED, message.generation):
+            self.state.tree_freed[message.name] = message.size
+            self.redecide_questions()  # the purge question says the bytes in place
 
     # -- environments -----------------------------------------------------------------------
 

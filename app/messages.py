@@ -136,6 +136,21 @@ class CacheUsage(Message):
         self.parts = parts if parts is not None else {}
 
 
+class TreeFreed(Message):
+    """What removing a cached archive's kept tree frees (its files no install shares),
+    measured in a thread for the purge question."""
+
+    generation: int
+    name: str
+    size: int
+
+    def __init__(self, generation: int, name: str, size: int) -> None:
+        super().__init__()
+        self.generation = generation
+        self.name = name
+        self.size = size
+
+
 class InstalledSizes(Message):
     """Bytes on disk per installation key, measured in a thread."""
 

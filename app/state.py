@@ -155,7 +155,7 @@ class ViewOptions(FrozenRecord):
 class AppState(Record):
     __slots__ = ("settings", "host", "home", "clock", "offline", "view", "catalog",
                  "catalog_note", "catalog_problem", "archives", "installations", "sizes",
-                 "freeable", "disk_listed", "cache_usage", "cache_parts", "download_sizes", "cache_problem",
+                 "freeable", "tree_freed", "disk_listed", "cache_usage", "cache_parts", "download_sizes", "cache_problem",
                  "root_problem", "jobs", "next_job_id", "failed_keys", "sort", "environments", "envs_partial",
                  "envs_scanning", "envs_note", "envs_failed", "envs_quick", "envs_max_age",
                  "envs_warnings_said", "envs_roots", "filter_kept")
@@ -177,6 +177,10 @@ class AppState(Record):
     sizes: dict[str, int]
     # What uninstalling each would free: files hard-linked with a tree kept in the cache stay.
     freeable: dict[str, int]
+    # What removing each cached archive's kept tree frees (its files no install shares), by
+    # archive name: measured in a thread for the purge question (`p`), dropped by a listing
+    # that changed the archives or installs (an install can come to share the tree's files).
+    tree_freed: dict[str, int]
     disk_listed: bool
     # Bytes the cache dir occupies (archives, .part files, trees; `pytui cache list`'s
     # total), None until measured after a listing.
@@ -225,7 +229,7 @@ class AppState(Record):
                  archives: list[CachedArchive] | None = None,
                  installations: list[Installation] | None = None,
                  sizes: dict[str, int] | None = None, freeable: dict[str, int] | None = None,
-                 disk_listed: bool = False, cache_usage: int | None = None,
+                 tree_freed: dict[str, int] | None = None, disk_listed: bool = False, cache_usage: int | None = None,
                  cache_parts: dict[str, int] | None = None,
                  download_sizes: dict[str, int] | None = None, cache_problem: str | None = None,
                  root_problem: str | None = None, jobs: dict[int, Job] | None = None, next_job_id: int = 1,
@@ -248,6 +252,7 @@ class AppState(Record):
         self.installations = installations if installations is not None else []
         self.sizes = sizes if sizes is not None else {}
         self.freeable = freeable if freeable is not None else {}
+        self.tree_freed = tree_freed if tree_freed is not None else {}
         self.disk_listed = disk_listed
         self.cache_usage = cache_usage
         self.cache_parts = cache_parts if cache_parts is not None else {}
@@ -386,6 +391,8 @@ class AppState(Record):
         self.disk_listed = True
         self.cache_problem = cache_problem
         self.root_problem = root_problem
+        if archives != self.archives or installations != self.installations:
+            self.tree_freed = {}
         self.archives = archives
         self.installations = installations
         present = self.installed_keys

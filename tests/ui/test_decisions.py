@@ -285,3 +285,34 @@ def test_p_on_a_stopped_download_asks_about_a_partial_download(tmp_path, builds)
     assert purged_text(1, 0) == "1 archive" and purged_text(0, 0) == "0 archives"
     assert purged_text(1, 1) == "1 partial download"
     assert purged_text(3, 1) == "2 archives and 1 partial download"
+
+
+def test_purge_question_says_what_the_kept_tree_frees_once_measured(tmp_path, builds) -> None:
+    """`p` on an archive with a kept tree: the tree's unshared bytes are measured in a thread;
+    until then the question says they are being counted, then the whole sum, in place (a
+    status line: the same answer, not a changed one). A user read the archive's 24.9 MiB as
+    all of it while the purge then said `freed 98.8 MiB`."""
+    state = a_state(tmp_path, *builds.values())
+    archive = a_cached_archive(state, builds[OLD])
+    archive.tree = True
+    counting = d.decide_purge(state, "cached", archive.name)
+    assert isinstance(counting, d.Confirm) and counting.recheck is not None
+    frees = [line for line in counting.lines if line.text.startswith("Frees")]
+    assert len(frees) == 1 and frees[0].status and "counting them" in frees[0].text, frees
+    state.tree_freed[archive.name] = 3 * 1024 * 1024
+    measured = counting.recheck(state)
+    assert isinstance(measured, d.Confirm)
+    texts = [line.text for line in measured.lines]
+    total = d.human_size(archive.size + 3 * 1024 * 1024)
+    assert f"Frees {total}: the archive and its kept tree's files that no install shares." in texts, texts
+    assert d.same_answer(measured, counting)  # updated in place, not "changed"
+
+
+def test_a_listing_that_changed_drops_the_measured_trees(tmp_path, builds) -> None:
+    state = a_state(tmp_path, *builds.values())
+    archive = a_cached_archive(state, builds[OLD])
+    state.tree_freed[archive.name] = 1
+    state.set_disk(list(state.archives), list(state.installations))  # the same listing
+    assert state.tree_freed == {archive.name: 1}
+    state.set_disk(list(state.archives), [an_installation(tmp_path, builds[OLD])])  # an install came
+    assert state.tree_freed == {}
