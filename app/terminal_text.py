@@ -10,7 +10,7 @@ every other C0 control, DEL and the C1 controls are drawn as visible stand-ins i
 control pictures (`␛`), `␡`, and U+FFFD. So are the bidirectional controls (U+202E and its
 kin), as U+FFFD: a terminal that applies bidi drew a name holding one right to left from there
 on (`evil\u202egp.exe` read `evilexe.pg`); the CLI escapes them too (app/safe_text.py). So is
-a byte of a path that is not UTF-8 (a surrogate escape), which was written as `\udcff`.
+a byte of a path that is not UTF-8 (a surrogate escape), which was written as `\\udcff`.
 """
 
 from __future__ import annotations
