@@ -87,13 +87,19 @@ class JobActions(AppBase):
             partial(uninstall_decisions.decide_uninstall, self.state, *self._target())))
 
     def action_purge(self) -> None:
-        pane, key = self._target()
-        decision = decide.decide_purge(self.state, pane, key)
-        self.carry_out(decision)
-        archive = decide.archive_target(self.state, pane, key)
-        if (isinstance(decision, decide.Confirm) and archive is not None and archive.tree
-                and archive.name not in self.state.tree_freed):
-            self.runner.measure_tree_freed(archive)  # the question then says what it frees
+        self.carry_out(decide.decide_purge(self.state, *self._target()))
+        self.measure_purged_trees()
+
+    def measure_purged_trees(self) -> None:
+        """The kept tree of each open purge question's archive whose bytes are not measured
+        (just asked, or a listing that changed dropped them): measured in a thread, and the
+        question says them in place (`on_tree_freed`). A newer measure drops an older one still
+        running (a stale number never lands)."""
+        for shown in self._open_questions().values():
+            if isinstance(shown.then, decide.StartPurge):
+                for archive in shown.then.archives:
+                    if archive.tree and archive.name not in self.state.tree_freed:
+                        self.runner.measure_tree_freed(archive)
 
     def action_delete(self) -> None:
         self.carry_out(self._checking_environments(

@@ -202,6 +202,7 @@ class ListingMessages(AppBase):
             self.history.add("scan", "install root", "failed", root_problem)
             self.notify(root_problem, title="Install root", severity="error", markup=False,
                         timeout=15, in_history=True)
+        changed = self.state.listing_changes(archives, installations)
         unmeasured = self.state.set_disk(archives, installations, cache_problem, root_problem)
         # The threads start once the listing is on screen (at start: after the first frame),
         # so they do not compete with drawing it.
@@ -214,6 +215,8 @@ class ListingMessages(AppBase):
         self.renderer.all()
         # An open question about what another process just removed or added is asked again.
         self.redecide_questions(disk_changed=True)
+        if changed:
+            self.measure_purged_trees()
 
     def on_temp_cleaned(self, message: TempCleaned) -> None:
         for line in message.said:

@@ -384,6 +384,11 @@ class AppState(Record):
             return None
         return job
 
+    def listing_changes(self, archives: list[CachedArchive], installations: list[Installation]) -> bool:
+        """Whether a new listing differs from the one shown (what was measured of the
+        cache's kept trees is then stale: `tree_freed`)."""
+        return archives != self.archives or installations != self.installations
+
     def set_disk(self, archives: list[CachedArchive], installations: list[Installation],
                  cache_problem: str | None = None,
                  root_problem: str | None = None) -> list[Installation]:
@@ -391,7 +396,7 @@ class AppState(Record):
         self.disk_listed = True
         self.cache_problem = cache_problem
         self.root_problem = root_problem
-        if archives != self.archives or installations != self.installations:
+        if self.listing_changes(archives, installations):
             self.tree_freed = {}
         self.archives = archives
         self.installations = installations

@@ -1,10 +1,18 @@
 """`p` on an archive whose tree is kept in the cache: the question says what the purge frees,
 the archive and the tree's files no install shares, measured in a thread and said in place
 once in (it said only the archive's size; a user read 24.9 MiB and the purge then said it
-freed 98.8 MiB). The number is core/cache_purge.purge_effect's, what the purge frees."""
+freed 98.8 MiB). The number is core/cache_purge.purge_effect's, what the purge frees; when
+another process changes the disk while the question is open (uv uninstalls the install that
+shared the tree's files), it is measured again and the question follows."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from pytui.app.screens import ConfirmModal
 from pytui.core.cache import ArchiveCache
 from pytui.core.cache_purge import purge_effect
@@ -15,13 +23,23 @@ from pytui.widgets.rows import cached_row_key
 from ui_helpers import SIZE, UiWorld, press_install, ready, wait_for
 
 VERSION = "3.13.1"
+UV = Path(sys.executable).parent / "uv"
 
 
 def _dialog_text(app) -> str:
+    if not isinstance(app.screen, ConfirmModal):
+        return ""
     return " ".join(str(line.content) for line in app.screen.query(".dialog-line"))
 
 
-async def test_purge_question_says_what_archive_and_tree_free(ui_world: UiWorld) -> None:
+async def test_purge_question_says_what_archive_and_tree_free(ui_world: UiWorld, tmp_path: Path) -> None:
+    if not UV.exists():
+        pytest.skip(f"uv is not installed beside {sys.executable}")
+    settings = ui_world.settings
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UV_")}
+    env.update({"UV_NO_CONFIG": "1", "UV_NO_PROGRESS": "1", "UV_CACHE_DIR": str(tmp_path / "uv-cache"),
+                "UV_PYTHON_INSTALL_DIR": str(settings.install_root),
+                "UV_PYTHON_BIN_DIR": str(tmp_path / "bin")})
     app = ui_world.make_app()
     key = ui_world.build(VERSION).key
     async with app.run_test(size=SIZE) as pilot:
@@ -29,27 +47,25 @@ async def test_purge_question_says_what_archive_and_tree_free(ui_world: UiWorld)
         await press_install(pilot, key)
         installed = app.query_one("#installed", InstalledTable)
         await wait_for(pilot, lambda: key in installed.row_keys, what="installed")
-        cache = ArchiveCache(ui_world.settings.cache_dir)
+        cache = ArchiveCache(settings.cache_dir)
         archive = next(a for a in cache.list() if a.tree)
+        # The install shares the tree's files: the archive and the tree's directories go.
+        shared = f"Frees {human_size(purge_effect(cache, [archive]).total)}: the archive and its kept tree's"
         table = app.query_one("#cached", CacheTable)
-        # The install shares the tree's files: what the purge frees is the archive and the
-        # tree's own directories; uninstalled, the whole tree.
-        for uninstall_first in (False, True):
-            if uninstall_first:
-                installed.focus()
-                assert installed.select_key(key)
-                await pilot.press("u")
-                await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="uninstall question")
-                await pilot.press("y")
-                await wait_for(pilot, lambda: not installed.row_keys, what="uninstalled")
-            effect = purge_effect(cache, [archive])
-            expected = f"Frees {human_size(effect.total)}: the archive and its kept tree's files"
-            table.focus()
-            await wait_for(pilot, lambda: table.select_key(cached_row_key(archive.name)), what="the archive's row")
-            await pilot.press("p")
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="purge question")
-            await wait_for(pilot, lambda expected=expected: expected in _dialog_text(app),
-                           what=f"the question saying {expected!r}")
-            await pilot.press("n")
-            await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmModal), what="question closed")
+        table.focus()
+        await wait_for(pilot, lambda: table.select_key(cached_row_key(archive.name)), what="the archive's row")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: shared in _dialog_text(app), what=f"the question saying {shared!r}")
+        # Another process uninstalls it while the question is open: the whole tree would go.
+        done = subprocess.run([str(UV), "python", "uninstall", key], env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        # Listed again as the disk watch lists a change (tests/ui/test_ui_disk_watch covers the watch).
+        app.runner.scan_disk()
+        await wait_for(pilot, lambda: app.state.installations == [], what="uv's uninstall listed")
+        alone = f"Frees {human_size(purge_effect(cache, [archive]).total)}: the archive and its kept tree's"
+        assert alone != shared
+        await wait_for(pilot, lambda: alone in _dialog_text(app), what=f"the question saying {alone!r}")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmModal), what="question closed")
         assert archive.path.exists()
