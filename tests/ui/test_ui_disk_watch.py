@@ -79,12 +79,7 @@ async def test_nothing_is_listed_again_while_nothing_changes(ui_world: UiWorld) 
 async def test_uv_installing_and_uninstalling_shows_in_installed(ui_world: UiWorld, tmp_path) -> None:
     if not UV.exists():
         pytest.skip(f"uv is not installed beside {sys.executable}")
-    settings = ui_world.settings
-    env = {k: v for k, v in os.environ.items() if not k.startswith("UV_")}
-    env.update({"UV_NO_CONFIG": "1", "UV_NO_PROGRESS": "1", "UV_CACHE_DIR": str(tmp_path / "uv-cache"),
-                "UV_PYTHON_INSTALL_DIR": str(settings.install_root),
-                "UV_PYTHON_BIN_DIR": str(tmp_path / "bin"),
-                "UV_PYTHON_DOWNLOADS_JSON_URL": str(ui_world.catalog_path)})
+    env = ui_world.uv_env(tmp_path)
     key = ui_world.build("3.13.1").key
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -7,7 +7,6 @@ shared the tree's files), it is measured again and the question follows."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -36,10 +35,7 @@ async def test_purge_question_says_what_archive_and_tree_free(ui_world: UiWorld,
     if not UV.exists():
         pytest.skip(f"uv is not installed beside {sys.executable}")
     settings = ui_world.settings
-    env = {k: v for k, v in os.environ.items() if not k.startswith("UV_")}
-    env.update({"UV_NO_CONFIG": "1", "UV_NO_PROGRESS": "1", "UV_CACHE_DIR": str(tmp_path / "uv-cache"),
-                "UV_PYTHON_INSTALL_DIR": str(settings.install_root),
-                "UV_PYTHON_BIN_DIR": str(tmp_path / "bin")})
+    env = ui_world.uv_env(tmp_path)
     app = ui_world.make_app()
     key = ui_world.build(VERSION).key
     async with app.run_test(size=SIZE) as pilot:

@@ -53,6 +53,16 @@ class UiWorld:
         shutil.copyfile(made.path, target)
         return target
 
+    def uv_env(self, work: Path) -> dict[str, str]:
+        """The environment for the real uv (beside this Python) on this world's install root
+        and catalog, with its own cache and bin dir under `work`."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("UV_")}
+        env.update({"UV_NO_CONFIG": "1", "UV_NO_PROGRESS": "1", "UV_CACHE_DIR": str(work / "uv-cache"),
+                    "UV_PYTHON_INSTALL_DIR": str(self.settings.install_root),
+                    "UV_PYTHON_BIN_DIR": str(work / "bin"),
+                    "UV_PYTHON_DOWNLOADS_JSON_URL": str(self.catalog_path)})
+        return env
+
     def installed_dir(self, version: str) -> Path:
         return self.settings.install_root / self.build(version).key
 
