@@ -177,7 +177,7 @@ def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
     lines = [Line(short_path(archive.path, state.home))]
     if archive.tree:
         # Counting the tree's unshared files walks thousands of them: measured in a thread
-        # (job_actions.action_purge), the question says the bytes in place once they are in
+        # (job_actions.measure_purged_trees), the question says the bytes in place once they are in
         # (a status line: its change is not a new answer).
         tree = state.tree_freed.get(archive.name)
         if tree is None:
