@@ -56,7 +56,8 @@ async def test_purge_question_says_what_archive_and_tree_free(ui_world: UiWorld,
         done = subprocess.run([str(UV), "python", "uninstall", key], env=env, capture_output=True,
                               text=True, timeout=120)
         assert done.returncode == 0, done.stderr
-        # Listed again as the disk watch lists a change (tests/ui/test_ui_disk_watch covers the watch).
+        # Listed again as the disk watch would list it (tests/ui/conftest.py sets the watch to
+        # an hour for UI tests; tests/ui/test_ui_disk_watch covers the watch itself).
         app.runner.scan_disk()
         await wait_for(pilot, lambda: app.state.installations == [], what="uv's uninstall listed")
         alone = f"Frees {human_size(purge_effect(cache, [archive]).total)}: the archive and its kept tree's"
