@@ -331,11 +331,12 @@ class BackgroundWork:
                     exclusive=True)
 
     def _measure_tree_freed(self, generation: int, settings: Settings, archive: CachedArchive) -> None:
+        size: int | None
         try:
             effect = self.gateway.purge_effect(settings, [archive])
+            size = sum(tree for _, tree in effect.archives)
         except (OSError, PytuiError):
-            return  # the question keeps saying the tree goes too, without its bytes
-        size = sum(tree for _, tree in effect.archives)
+            size = None  # the question then says the tree's bytes could not be counted
         self._post_if_current(TREE_FREED, generation, TreeFreed(generation, archive.name, size))
 
     def measure_cache(self) -> None:

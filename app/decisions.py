@@ -179,10 +179,12 @@ def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
         # Counting the tree's unshared files walks thousands of them: measured in a thread
         # (job_actions.measure_purged_trees), the question says the bytes in place once they are in
         # (a status line: its change is not a new answer).
-        tree = state.tree_freed.get(archive.name)
-        if tree is None:
+        if archive.name not in state.tree_freed:
             lines.append(Line(f"Frees {human_size(size)} and its kept tree's files that no install "
                               "shares (counting them…).", strong=True, status=True))
+        elif (tree := state.tree_freed[archive.name]) is None:
+            lines.append(Line(f"Frees {human_size(size)} and its kept tree's files that no install "
+                              "shares (they could not be counted).", strong=True, status=True))
         else:
             lines.append(Line(f"Frees {human_size(size + tree)}: the archive and its kept tree's "
                               "files that no install shares.", strong=True, status=True))

@@ -142,9 +142,9 @@ class TreeFreed(Message):
 
     generation: int
     name: str
-    size: int
+    size: int | None  # None: it could not be measured (the tree went, or could not be read)
 
-    def __init__(self, generation: int, name: str, size: int) -> None:
+    def __init__(self, generation: int, name: str, size: int | None) -> None:
         super().__init__()
         self.generation = generation
         self.name = name

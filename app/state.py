@@ -179,8 +179,9 @@ class AppState(Record):
     freeable: dict[str, int]
     # What removing each cached archive's kept tree frees (its files no install shares), by
     # archive name: measured in a thread for the purge question (`p`), dropped by a listing
-    # that changed the archives or installs (an install can come to share the tree's files).
-    tree_freed: dict[str, int]
+    # that changed the archives or installs (an install can come to share the tree's files);
+    # None: the tree could not be measured.
+    tree_freed: dict[str, int | None]
     disk_listed: bool
     # Bytes the cache dir occupies (archives, .part files, trees; `pytui cache list`'s
     # total), None until measured after a listing.
@@ -229,7 +230,7 @@ class AppState(Record):
                  archives: list[CachedArchive] | None = None,
                  installations: list[Installation] | None = None,
                  sizes: dict[str, int] | None = None, freeable: dict[str, int] | None = None,
-                 tree_freed: dict[str, int] | None = None, disk_listed: bool = False, cache_usage: int | None = None,
+                 tree_freed: dict[str, int | None] | None = None, disk_listed: bool = False, cache_usage: int | None = None,
                  cache_parts: dict[str, int] | None = None,
                  download_sizes: dict[str, int] | None = None, cache_problem: str | None = None,
                  root_problem: str | None = None, jobs: dict[int, Job] | None = None, next_job_id: int = 1,

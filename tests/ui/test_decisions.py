@@ -306,6 +306,11 @@ def test_purge_question_says_what_the_kept_tree_frees_once_measured(tmp_path, bu
     total = d.human_size(archive.size + 3 * 1024 * 1024)
     assert f"Frees {total}: the archive and its kept tree's files that no install shares." in texts, texts
     assert d.same_answer(measured, counting)  # updated in place, not "changed"
+    # The measure failed (the tree went, or could not be read): said, not "counting" for good.
+    state.tree_freed[archive.name] = None
+    failed = counting.recheck(state)
+    assert isinstance(failed, d.Confirm)
+    assert any(line.text.endswith("(they could not be counted).") for line in failed.lines), failed.lines
 
 
 def test_a_listing_that_changed_drops_the_measured_trees(tmp_path, builds) -> None:

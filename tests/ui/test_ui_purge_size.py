@@ -66,3 +66,29 @@ async def test_purge_question_says_what_archive_and_tree_free(ui_world: UiWorld,
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmModal), what="question closed")
         assert archive.path.exists()
+
+
+async def test_purge_question_says_when_the_tree_could_not_be_counted(ui_world: UiWorld) -> None:
+    """The measure fails (the tree went meanwhile, or cannot be read): the question says so
+    instead of `counting them…` for good."""
+    from pytui.app.gateway import CoreGateway
+
+    class Unreadable(CoreGateway):
+        def purge_effect(self, settings, archives):  # type: ignore[no-untyped-def]
+            raise PermissionError(13, "Permission denied")
+
+    app = ui_world.make_app(gateway=Unreadable())
+    key = ui_world.build(VERSION).key
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await press_install(pilot, key)
+        installed = app.query_one("#installed", InstalledTable)
+        await wait_for(pilot, lambda: key in installed.row_keys, what="installed")
+        archive = next(a for a in ArchiveCache(ui_world.settings.cache_dir).list() if a.tree)
+        table = app.query_one("#cached", CacheTable)
+        table.focus()
+        await wait_for(pilot, lambda: table.select_key(cached_row_key(archive.name)), what="the archive's row")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: "(they could not be counted)." in _dialog_text(app),
+                       what="the question saying the tree could not be counted")
+        await pilot.press("n")
