@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, key_of, minor_of
@@ -62,6 +63,24 @@ def test_the_notes_are_bounded(pytui: Pytui) -> None:
     assert all(" has no python3." in line for line in lines[:3]), lines
 
 
+def _links_left_on_older_patch(pytui: Pytui, left: str) -> tuple[str, str, Path, Path]:
+    """3.12.7 installed by uv with its links, 3.12.8 with --no-bin: python3.12 still runs
+    3.12.7, and with `left` "minor-version link" that link too (as a uv run killed before its
+    links leaves it). (old key, new key, the bin link, the minor-version link)."""
+    pytui.add("3.12.7")
+    pytui.add("3.12.8")
+    old, new = key_of("3.12.7"), key_of("3.12.8")
+    _uv(pytui, "python", "install", "3.12.7")
+    _uv(pytui, "python", "install", "--no-bin", "3.12.8")
+    link, minor = pytui.bin / "python3.12", pytui.root / minor_of("3.12.8")
+    if left == "minor-version link":
+        minor.unlink()
+        minor.symlink_to(pytui.root / old)
+        link.unlink()
+        link.symlink_to(minor / "bin" / "python3.12")
+    return old, new, link, minor
+
+
 @pytest.mark.parametrize("maker", ["pytui", "uv"])
 @pytest.mark.parametrize("left", ["bin link", "minor-version link"])
 def test_links_into_an_older_patch_of_the_newest_install_are_noted_and_repointed(
@@ -70,17 +89,7 @@ def test_links_into_an_older_patch_of_the_newest_install_are_noted_and_repointed
     3.12.8 installed with --no-bin leaves it there, and a uv run killed between its commit and
     its links leaves the minor-version link at 3.12.7 too. `uv python install 3.12.8` then
     re-points both; `pytui install 3.12.8` said "already installed" and left them."""
-    pytui.add("3.12.7")
-    pytui.add("3.12.8")
-    old, new = key_of("3.12.7"), key_of("3.12.8")
-    _uv(pytui, "python", "install", "3.12.7")
-    _uv(pytui, "python", "install", "--no-bin", "3.12.8")
-    link, minor = pytui.bin / "python3.12", pytui.root / minor_of("3.12.8")
-    if left == "minor-version link":  # as a uv run killed before its links leaves it
-        minor.unlink()
-        minor.symlink_to(pytui.root / old)
-        link.unlink()
-        link.symlink_to(minor / "bin" / "python3.12")
+    old, new, link, minor = _links_left_on_older_patch(pytui, left)
     assert os.path.realpath(link) == str(pytui.root / old / "bin" / "python3.12")
     listed = pytui.run("list", "--only-installed")
     said = ("python3.12 runs " + old if left == "bin link"
@@ -138,17 +147,7 @@ def test_a_minor_request_already_installed_repoints_links_behind_as_uv_does(
     reinstalling it, and says `Installed Python 3.12.8 … + key (python3.12)`; `pytui install`
     re-points the same links and says it found the request installed and what it re-pointed
     (nothing was installed). Run again, both say it is installed and change nothing."""
-    pytui.add("3.12.7")
-    pytui.add("3.12.8")
-    old, new = key_of("3.12.7"), key_of("3.12.8")
-    _uv(pytui, "python", "install", "3.12.7")
-    _uv(pytui, "python", "install", "--no-bin", "3.12.8")
-    link, minor = pytui.bin / "python3.12", pytui.root / minor_of("3.12.8")
-    if left == "minor-version link":
-        minor.unlink()
-        minor.symlink_to(pytui.root / old)
-        link.unlink()
-        link.symlink_to(minor / "bin" / "python3.12")
+    old, new, link, minor = _links_left_on_older_patch(pytui, left)
     tree = os.stat(pytui.root / new).st_ino
     args = [request_text] if request_text else []
     if maker == "pytui":

@@ -15,6 +15,7 @@ import pytest
 from pytui.app.screens import ConfirmModal
 from pytui.core.cache import ArchiveCache
 from pytui.core.cache_purge import purge_effect
+from pytui.core.models import CachedArchive
 from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.format import human_size
 from pytui.widgets.installed_table import InstalledTable
@@ -31,6 +32,22 @@ def _dialog_text(app) -> str:
     return " ".join(str(line.content) for line in app.screen.query(".dialog-line"))
 
 
+async def _purge_asked(pilot, ui_world: UiWorld, key: str) -> CachedArchive:
+    """`key` installed through the TUI (its archive's tree kept), then `p` on that archive's
+    Cached row; the archive."""
+    app = pilot.app
+    await ready(pilot)
+    await press_install(pilot, key)
+    installed = app.query_one("#installed", InstalledTable)
+    await wait_for(pilot, lambda: key in installed.row_keys, what="installed")
+    archive = next(a for a in ArchiveCache(ui_world.settings.cache_dir).list() if a.tree)
+    table = app.query_one("#cached", CacheTable)
+    table.focus()
+    await wait_for(pilot, lambda: table.select_key(cached_row_key(archive.name)), what="the archive's row")
+    await pilot.press("p")
+    return archive
+
+
 async def test_purge_question_says_what_archive_and_tree_free(ui_world: UiWorld, tmp_path: Path) -> None:
     if not UV.exists():
         pytest.skip(f"uv is not installed beside {sys.executable}")
@@ -39,18 +56,10 @@ async def test_purge_question_says_what_archive_and_tree_free(ui_world: UiWorld,
     app = ui_world.make_app()
     key = ui_world.build(VERSION).key
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await press_install(pilot, key)
-        installed = app.query_one("#installed", InstalledTable)
-        await wait_for(pilot, lambda: key in installed.row_keys, what="installed")
+        archive = await _purge_asked(pilot, ui_world, key)
         cache = ArchiveCache(settings.cache_dir)
-        archive = next(a for a in cache.list() if a.tree)
         # The install shares the tree's files: the archive and the tree's directories go.
         shared = f"Frees {human_size(purge_effect(cache, [archive]).total)}: the archive and its kept tree's"
-        table = app.query_one("#cached", CacheTable)
-        table.focus()
-        await wait_for(pilot, lambda: table.select_key(cached_row_key(archive.name)), what="the archive's row")
-        await pilot.press("p")
         await wait_for(pilot, lambda: shared in _dialog_text(app), what=f"the question saying {shared!r}")
         # Another process uninstalls it while the question is open: the whole tree would go.
         done = subprocess.run([str(UV), "python", "uninstall", key], env=env, capture_output=True,
@@ -80,15 +89,7 @@ async def test_purge_question_says_when_the_tree_could_not_be_counted(ui_world: 
     app = ui_world.make_app(gateway=Unreadable())
     key = ui_world.build(VERSION).key
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await press_install(pilot, key)
-        installed = app.query_one("#installed", InstalledTable)
-        await wait_for(pilot, lambda: key in installed.row_keys, what="installed")
-        archive = next(a for a in ArchiveCache(ui_world.settings.cache_dir).list() if a.tree)
-        table = app.query_one("#cached", CacheTable)
-        table.focus()
-        await wait_for(pilot, lambda: table.select_key(cached_row_key(archive.name)), what="the archive's row")
-        await pilot.press("p")
+        await _purge_asked(pilot, ui_world, key)
         await wait_for(pilot, lambda: "(they could not be counted)." in _dialog_text(app),
                        what="the question saying the tree could not be counted")
         await pilot.press("n")
