@@ -30,6 +30,7 @@ from pytui.core import link_temps
 from pytui.core.errors import InstallError
 from pytui.core.fixups import apply_fixups
 from pytui.core.installed import (
+    ROOT_ALTERNATIVE,
     dir_shape_problem,
     installation_from_dir,
     list_installed,
@@ -67,9 +68,6 @@ _SWAPPING = ".swapping-"
 def restored_line(key: str) -> str:
     """What `clean_temp`'s `on_restored(key)` says: one line, for every caller alike."""
     return f"restored {key}: a reinstall killed half-way had left it moved aside; it is as before that reinstall"
-
-
-_ROOT_ALTERNATIVE = "pass another with --install-dir or UV_PYTHON_INSTALL_DIR"
 
 
 # --------------------------------------------------------------------------------------------
@@ -127,7 +125,7 @@ class InstallRoot(RootLocking, RootLinking):
         from pytui.core.fs_errors import reason, remedy  # the words for failures, imported on one
 
         return InstallError(f"cannot {doing} the install root {self.path}: {reason(err, self.path)}; "
-                            f"{remedy(err, _ROOT_ALTERNATIVE)}")
+                            f"{remedy(err, ROOT_ALTERNATIVE)}")
 
     def installed(self) -> list[Installation]:
         """Installations under the root, newest first (uv's order)."""
@@ -327,7 +325,7 @@ class InstallRoot(RootLocking, RootLinking):
                 from pytui.core.fs_errors import reason, remedy
 
                 raise InstallError(f"cannot move {key} into {self.path}: {reason(err, self.path)}; "
-                                   f"{remedy(err, _ROOT_ALTERNATIVE)}") from None
+                                   f"{remedy(err, ROOT_ALTERNATIVE)}") from None
             installation = installation_from_dir(target, parts)
             assert installation is not None
             self.update_minor_link(parts)
