@@ -79,10 +79,11 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
     except OSError as err:
         raise CacheError(f"cannot import {source}: {reason(err, source)}") from None
     with src:
-        size = os.fstat(src.fileno()).st_size
+        began = os.fstat(src.fileno())
+        size = began.st_size
         if size > max_bytes:
             raise _too_large(source, size, max_bytes)
-        held = _held_already(cache, src, source, size, catalog, cancel, progress)
+        held = _held_already(cache, src, source, began, catalog, cancel, progress)
         if held is not None:
             return Imported(held, copied=False)
         src.seek(0)
@@ -94,16 +95,7 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
         tmp, out = _locked_copy(cache, source)
         try:
             with out:
-                while True:
-                    cancel.check("import")
-                    try:
-                        chunk = src.read(READ_SIZE)
-                    except OSError as err:
-                        raise CacheError(f"cannot import {source}: {cause(err)} while reading it") from None
-                    if not chunk:
-                        break
-                    if done + len(chunk) > max_bytes:  # it grew while being read
-                        raise _too_large(source, done + len(chunk), max_bytes)
+                for chunk in _bounded_chunks(src, source, size, cancel):
                     hasher.update(chunk)
                     try:
                         _write_all(out, chunk)
@@ -111,6 +103,7 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
                         raise cache._error("write to", err) from None
                     done += len(chunk)
                     throttled(Progress("verify", done, size))
+                _check_unchanged(src, source, began, done)
                 # Still locked while it is renamed: a purge never takes a copy that is done.
                 digest = hasher.hexdigest()
                 build = catalog.by_sha.get(digest)
@@ -130,23 +123,65 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
     return Imported(CachedArchive(path=final, size=done, build=build, state="ok"), copied=True)
 
 
+def _bounded_chunks(src: BinaryIO, source: Path, size: int,
+                    cancel: CancelToken) -> Iterator[bytes]:
+    """The first `size` bytes of `src` (the size stat'd when the import began), chunk by chunk,
+    and never a byte past them: a file that grows as it is read (another process appending, a
+    download still running) is not followed to its end. Fewer bytes than `size` (it shrank)
+    end early; `_check_unchanged` says so."""
+    left = size
+    while left > 0:
+        cancel.check("import")
+        try:
+            chunk = src.read(min(READ_SIZE, left))
+        except OSError as err:
+            raise CacheError(f"cannot import {source}: {cause(err)} while reading it") from None
+        if not chunk:
+            return
+        left -= len(chunk)
+        yield chunk
+
+
+def _check_unchanged(src: BinaryIO, source: Path, began: os.stat_result, done: int) -> None:
+    """Raise the import's line when the file read is not the file stat'd when the import
+    began: another size now, fewer bytes read than it had, or written meanwhile (mtime)."""
+    try:
+        now = os.fstat(src.fileno())
+    except OSError as err:
+        raise CacheError(f"cannot import {source}: {cause(err)} while reading it") from None
+    if done == began.st_size and now.st_size == began.st_size \
+            and now.st_mtime_ns == began.st_mtime_ns:
+        return
+    change = (f"{began.st_size} bytes when the import began, {now.st_size} now"
+              if now.st_size != began.st_size else "it was written to meanwhile")
+    raise CacheError(f"cannot import {source}: it changed while it was read ({change}); "
+                     "nothing was imported; import it again once nothing writes to it")
+
+
 def _no_build(source: Path, digest: str, catalog: Catalog) -> CacheError:
     return CacheError(f"cannot import {source}: its sha256 {digest} matches no build in the catalog "
                       f"({catalog.source}); pass --downloads-json with a catalog that lists it")
 
 
-def _held_already(cache: ArchiveCache, src: BinaryIO, source: Path, size: int, catalog: Catalog,
-                  cancel: CancelToken, progress: ProgressCallback) -> CachedArchive | None:
+def _held_already(cache: ArchiveCache, src: BinaryIO, source: Path, began: os.stat_result,
+                  catalog: Catalog, cancel: CancelToken,
+                  progress: ProgressCallback) -> CachedArchive | None:
     """The cached archive `src` already is (its build's name in the cache, a regular file of
     the same bytes), else None. Only when the cache holds a file of that size is the source
     hashed first (then read again to copy it); a cached file of other bytes under the name is
-    no match, and the import replaces it."""
+    no match, and the import replaces it. Both are read to the size stat'd, never past it."""
+    size = began.st_size
     if not _sizes_held(cache.root, size):
         return None
-    try:
-        digest = _sha256_of(src, size, cancel, Throttle(progress))
-    except OSError as err:
-        raise CacheError(f"cannot import {source}: {cause(err)} while reading it") from None
+    hasher = hashlib.sha256()
+    throttled = Throttle(progress)
+    done = 0
+    for chunk in _bounded_chunks(src, source, size, cancel):
+        hasher.update(chunk)
+        done += len(chunk)
+        throttled(Progress("verify", done, size))
+    _check_unchanged(src, source, began, done)
+    digest = hasher.hexdigest()
     build = catalog.by_sha.get(digest)
     if build is None:
         raise _no_build(source, digest, catalog)
@@ -154,7 +189,7 @@ def _held_already(cache: ArchiveCache, src: BinaryIO, source: Path, size: int, c
     try:
         with open_regular(final) as cached:
             if os.fstat(cached.fileno()).st_size != size \
-                    or _sha256_of(cached, size, cancel, no_progress) != digest:
+                    or _sha256_of(cached, size, cancel) != digest:
                 return None
     except OSError:  # none there, no regular file, unreadable: the import puts the archive there
         return None
@@ -179,19 +214,19 @@ def _sizes_held(root: Path, size: int) -> bool:
     return False
 
 
-def _sha256_of(f: BinaryIO, size: int, cancel: CancelToken,
-               throttled: ProgressCallback) -> str:
-    """The sha256 of what `f` holds from where it stands (OSError as reading raises it)."""
+def _sha256_of(f: BinaryIO, size: int, cancel: CancelToken) -> str:
+    """The sha256 of the first `size` bytes `f` holds from where it stands (OSError as reading
+    raises it); never reads past them."""
     hasher = hashlib.sha256()
-    done = 0
-    while True:
+    left = size
+    while left > 0:
         cancel.check("import")
-        chunk = f.read(READ_SIZE)
+        chunk = f.read(min(READ_SIZE, left))
         if not chunk:
-            return hasher.hexdigest()
+            break
         hasher.update(chunk)
-        done += len(chunk)
-        throttled(Progress("verify", done, size))
+        left -= len(chunk)
+    return hasher.hexdigest()
 
 
 def _locked_copy(cache: ArchiveCache, source: Path) -> tuple[Path, BinaryIO]:
