@@ -224,6 +224,7 @@ class BackgroundWork:
         try:
             archives, cache_problem = self.gateway.scan_cache(settings, catalog)
             installations, root_problem = listed_installations(self.gateway, settings)
+            live = self.gateway.live_downloads(archives)
         except PytuiError as err:
             self._post_if_current(DISK, generation, DiskFailed(generation, str(err), stamp))
             return
@@ -234,7 +235,7 @@ class BackgroundWork:
             return
         self._post_if_current(DISK, generation,
                               DiskListed(generation, archives, installations, cache_problem, stamp,
-                                         root_problem))
+                                         root_problem, live))
 
     def disk_listing_under_way(self) -> bool:
         """Whether the newest listing of the disk is still running (not ended, not superseded)."""
@@ -247,16 +248,20 @@ class BackgroundWork:
         if self._watching:
             return
         self._watching = True
-        self._spawn(partial(self._watch_disk, self._state.job_settings()), group=DISK_WATCH,
+        # The `.part` files listed: whether a download into one began or ended changes no
+        # directory (a killed downloader's lock goes with it), so the look asks their locks.
+        parts = [a for a in self._state.archives if a.state == "partial"]
+        self._spawn(partial(self._watch_disk, self._state.job_settings(), parts), group=DISK_WATCH,
                     name="watch", description="looking for changes to the cache and install root")
 
-    def _watch_disk(self, settings: Settings) -> None:
+    def _watch_disk(self, settings: Settings, parts: list[CachedArchive]) -> None:
         try:
             stamp = take_stamp(watched_dirs(settings))
+            live = self.gateway.live_downloads(parts)
         finally:
             self._watching = False
         if not worker_cancelled():
-            self._app.post_message(DiskStamped(stamp))
+            self._app.post_message(DiskStamped(stamp, frozenset(a.name for a in parts), live))
 
     def scan_envs(self) -> None:
         """Find the environments and the install each uses (never blocks a key; newest wins,

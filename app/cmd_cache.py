@@ -233,11 +233,11 @@ def _run_list(args: argparse.Namespace) -> int:
             print(f"no archives in {_shown(cache.root)}")
             _say_leftovers(cache)
         return 0
-    from pytui.core.cache_locks import download_in_progress
+    from pytui.core.cache_locks import live_downloads
 
     # A `.part` a pytui process is writing now (it holds the `.part.lock`, as a purge asks):
     # `downloading`, as the Cached pane says it; `partial` is a stopped one, which `i` resumes.
-    live = {a.name for a in archives if a.state == "partial" and download_in_progress(a.path)}
+    live = live_downloads(archives)
     rows = []
     for archive in archives:
         state = DOWNLOADING if archive.name in live else archive.state

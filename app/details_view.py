@@ -274,19 +274,29 @@ def _archive_fields(state: AppState, archive: CachedArchive, key: str) -> list[t
     if archive.tree:
         fields.append(("tree", "kept: installs link it instead of extracting the archive"))
     if archive.state == "partial" and state.job_for_key(key) is None:
-        fields.append(("download", partial_note(archive)))
+        live = archive.name in state.live_downloads
+        fields.append(("download", live_note(archive) if live else partial_note(archive)))
     return fields
+
+
+def live_note(archive: CachedArchive) -> str:
+    """A `.part` another process is writing (it holds the download's lock): not stopped, so
+    not `i resumes it` (an install here would wait for that download and use it)."""
+    return f"{_got(archive)}downloaded ({human_size(archive.size)}) when listed: another process is downloading it now"
 
 
 def partial_note(archive: CachedArchive) -> str:
     """What a resumable `.part` means to do: after a cancel, a newcomer saw `◐ 47%` and
     no word of what became of the download."""
+    return (f"{_got(archive)}downloaded ({human_size(archive.size)}), stopped: i resumes it from there, "
+            "p on Cached deletes it")
+
+
+def _got(archive: CachedArchive) -> str:
     from pytui.core.cache_names import partial_percent
 
     done = partial_percent(archive)
-    got = f"{done}% " if done is not None else ""
-    return (f"{got}downloaded ({human_size(archive.size)}), stopped: i resumes it from there, "
-            "p on Cached deletes it")
+    return f"{done}% " if done is not None else ""
 
 
 def _job_line(state: AppState, key: str, fields: list[tuple[str, str]]) -> str:

@@ -210,6 +210,15 @@ class CoreGateway:
 
         return ArchiveCache(settings.cache_dir).disk_usage()
 
+    def live_downloads(self, archives: list[CachedArchive]) -> frozenset[str]:
+        """The `partial` archives a process is writing now (core/cache_locks.live_downloads);
+        with none listed, the lock code is not imported."""
+        if not any(a.state == "partial" for a in archives):
+            return frozenset()
+        from pytui.core.cache_locks import live_downloads
+
+        return live_downloads(archives)
+
     def cache_parts(self, settings: Settings) -> dict[str, int]:
         """The cache's `.part` files' sizes by archive name (core/cache.part_sizes)."""
         from pytui.core.cache import ArchiveCache

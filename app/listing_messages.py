@@ -174,7 +174,8 @@ class ListingMessages(AppBase):
             self.disk_watch.listed(message.stamp)
             self.disk_watch.failed = None
             self._disk_listed(message.archives, message.installations, message.cache_problem,
-                              message.root_problem, watched=message.generation == self.disk_watch.generation)
+                              message.root_problem, watched=message.generation == self.disk_watch.generation,
+                              live_downloads=message.live_downloads)
 
     def on_disk_stamped(self, message: DiskStamped) -> None:
         # Another process (uv, a second pytui, a shell) changed the root or the cache. Not while
@@ -182,12 +183,13 @@ class ListingMessages(AppBase):
         # (a huge cache dir, a slow network filesystem) replaced by the next would never land.
         if self.runner.disk_listing_under_way():
             return
-        if self.disk_watch.wants_listing(message.stamp):
+        if self.disk_watch.wants_listing(message.stamp) or \
+                self.state.live_downloads_changed(message.parts, message.live_downloads):
             self.disk_watch.generation = self.runner.scan_disk()
 
     def _disk_listed(self, archives: list[CachedArchive], installations: list[Installation],
                      cache_problem: str | None = None, root_problem: str | None = None, *,
-                     watched: bool = False) -> None:
+                     watched: bool = False, live_downloads: frozenset[str] = frozenset()) -> None:
         """`watched`: a listing the watch asked for (another process changed the disk); the
         environments are scanned again only if the installs changed (a scan walks the home
         dir; a stream of cache changes must not start one every look)."""
@@ -203,7 +205,8 @@ class ListingMessages(AppBase):
             self.notify(root_problem, title="Install root", severity="error", markup=False,
                         timeout=15, in_history=True)
         changed = self.state.listing_changes(archives, installations)
-        unmeasured = self.state.set_disk(archives, installations, cache_problem, root_problem)
+        unmeasured = self.state.set_disk(archives, installations, cache_problem, root_problem,
+                                         live_downloads)
         # The threads start once the listing is on screen (at start: after the first frame),
         # so they do not compete with drawing it.
         if unmeasured:

@@ -71,13 +71,17 @@ class DiskListed(Message):
 
     # The watched directories just before the listing (app/disk_watch.py).
     stamp: DiskStamp | None
+    # The `partial` archives a process was writing (core/cache_locks.live_downloads).
+    live_downloads: frozenset[str]
 
     def __init__(self, generation: int, archives: list[CachedArchive],
                  installations: list[Installation], cache_problem: str | None = None,
-                 stamp: DiskStamp | None = None, root_problem: str | None = None) -> None:
+                 stamp: DiskStamp | None = None, root_problem: str | None = None,
+                 live_downloads: frozenset[str] = frozenset()) -> None:
         super().__init__()
         self.generation = generation
         self.archives = archives
+        self.live_downloads = live_downloads
         self.installations = installations
         self.cache_problem = cache_problem
         self.stamp = stamp
@@ -89,10 +93,17 @@ class DiskStamped(Message):
     them again if another process changed them."""
 
     stamp: DiskStamp
+    # The `partial` archives of the listing shown when the look began, and which of them a
+    # process was writing (core/cache_locks.live_downloads).
+    parts: frozenset[str]
+    live_downloads: frozenset[str]
 
-    def __init__(self, stamp: DiskStamp) -> None:
+    def __init__(self, stamp: DiskStamp, parts: frozenset[str] = frozenset(),
+                 live_downloads: frozenset[str] = frozenset()) -> None:
         super().__init__()
         self.stamp = stamp
+        self.parts = parts
+        self.live_downloads = live_downloads
 
 
 class DiskFailed(Message):

@@ -154,7 +154,7 @@ class ViewOptions(FrozenRecord):
 
 class AppState(Record):
     __slots__ = ("settings", "host", "home", "clock", "offline", "view", "catalog",
-                 "catalog_note", "catalog_problem", "archives", "installations", "sizes",
+                 "catalog_note", "catalog_problem", "archives", "live_downloads", "installations", "sizes",
                  "freeable", "tree_freed", "disk_listed", "cache_usage", "cache_parts", "download_sizes", "cache_problem",
                  "root_problem", "jobs", "next_job_id", "failed_keys", "sort", "environments", "envs_partial",
                  "envs_scanning", "envs_note", "envs_failed", "envs_quick", "envs_max_age",
@@ -172,6 +172,10 @@ class AppState(Record):
     catalog_note: str
     catalog_problem: bool
     archives: list[CachedArchive]
+    # The names of the `partial` archives a process (another pytui, or this one's job) was
+    # writing when they were listed: `downloading`, not `partial` (core/cache_locks.live_downloads,
+    # `pytui cache list`'s rule).
+    live_downloads: frozenset[str]
     installations: list[Installation]
     # Bytes on disk per installation key (measured in a thread).
     sizes: dict[str, int]
@@ -229,6 +233,7 @@ class AppState(Record):
                  catalog_note: str = "", catalog_problem: bool = False,
                  archives: list[CachedArchive] | None = None,
                  installations: list[Installation] | None = None,
+                 live_downloads: frozenset[str] = frozenset(),
                  sizes: dict[str, int] | None = None, freeable: dict[str, int] | None = None,
                  tree_freed: dict[str, int | None] | None = None, disk_listed: bool = False, cache_usage: int | None = None,
                  cache_parts: dict[str, int] | None = None,
@@ -250,6 +255,7 @@ class AppState(Record):
         self.catalog_note = catalog_note
         self.catalog_problem = catalog_problem
         self.archives = archives if archives is not None else []
+        self.live_downloads = live_downloads
         self.installations = installations if installations is not None else []
         self.sizes = sizes if sizes is not None else {}
         self.freeable = freeable if freeable is not None else {}
@@ -390,11 +396,20 @@ class AppState(Record):
         cache's kept trees is then stale: `tree_freed`)."""
         return archives != self.archives or installations != self.installations
 
+    def live_downloads_changed(self, parts: frozenset[str], live: frozenset[str]) -> bool:
+        """Whether a look at the locks of the listed `.part` files (`parts`, of which `live`
+        were being written) finds a download begun or ended since the listing: a killed
+        downloader's `.part` stays, only its lock goes, and no directory changes."""
+        listed = frozenset(a.name for a in self.archives if a.state == "partial")
+        return parts == listed and live != self.live_downloads
+
     def set_disk(self, archives: list[CachedArchive], installations: list[Installation],
                  cache_problem: str | None = None,
-                 root_problem: str | None = None) -> list[Installation]:
+                 root_problem: str | None = None,
+                 live_downloads: frozenset[str] = frozenset()) -> list[Installation]:
         """A new listing; returns the installations whose size is still unknown."""
         self.disk_listed = True
+        self.live_downloads = live_downloads
         self.cache_problem = cache_problem
         self.root_problem = root_problem
         if self.listing_changes(archives, installations):

@@ -152,9 +152,11 @@ def _unfinished(downloading: int, partial: int, unknown: int = 0, *, short: bool
 
 
 def _downloading(state: AppState) -> set[str]:
-    """The cache file names of the downloads running now."""
+    """The cache file names of the downloads running now: this app's jobs, and the `.part`
+    files another process was writing when listed."""
     return {job.build.cache_filename for job in state.running_jobs()
-            if job.build is not None and job.phase == "download"}
+            if job.build is not None and job.phase == "download"} | \
+        {cached_row_key(name) for name in state.live_downloads}
 
 
 def installed_subtitle(state: AppState, shown: int | None = None) -> str:

@@ -344,7 +344,9 @@ class ViewModel:
             name = cached_row_key(archive.name)
             key = archive_key(archive)
             if archive.state == "partial":
-                state_name, pct = "partial", partial_percent(archive)
+                # A `.part` a process writes now is a download (`pytui cache list`'s word).
+                state_name = "downloading" if archive.name in state.live_downloads else "partial"
+                pct = partial_percent(archive)
             else:  # from the file name: the same under any catalog
                 state_name, pct = archive.state, None
             rows[name] = CacheRow(name=name, size=archive.size, build_key=key,

@@ -1,7 +1,8 @@
 """The per-archive download locks of the cache dir: `<name>.part.lock`, flock'ed by whoever
 writes `<name>.part` (a download, in this or another process) and looked at by a purge, so a
-purge never removes a `.part` a download is writing. Imported only to download or purge: a
-listing (`pytui list`, the TUI's Cached pane) takes no lock.
+purge never removes a `.part` a download is writing. Imported only to download, purge or say
+which `.part` files are being written now (`live_downloads`, for `pytui cache list` and the TUI's
+Cached pane alike); a listing takes no lock.
 """
 
 from __future__ import annotations
@@ -9,11 +10,15 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pytui.core.errors import CacheError
 from pytui.core.progress import CancelToken
+
+if TYPE_CHECKING:
+    from pytui.core.models import CachedArchive
 
 
 @contextlib.contextmanager
@@ -100,6 +105,13 @@ def download_in_progress(part: Path) -> bool:
     finally:
         os.close(fd)  # closing drops a lock taken here
     return False
+
+
+def live_downloads(archives: Iterable[CachedArchive]) -> frozenset[str]:
+    """The names of the `partial` archives a process is downloading now (`download_in_progress`):
+    `downloading`, where a `.part` nobody writes is a stopped download (`partial`, which an
+    install resumes). The one rule for `pytui cache list` and the TUI."""
+    return frozenset(a.name for a in archives if a.state == "partial" and download_in_progress(a.path))
 
 
 @contextlib.contextmanager

@@ -59,3 +59,24 @@ def test_an_unknown_expected_size_says_no_percent(tmp_path, builds) -> None:
     _stopped_part(state, build, 470, 0)
     fields = dict(ViewModel().details(state, "available", build.key).fields)
     assert fields["download"].startswith("downloaded (470 B), stopped")
+
+
+def test_a_part_another_process_writes_is_downloading_not_stopped(tmp_path, builds) -> None:
+    """A `.part` whose lock another process held when listed (`state.live_downloads`,
+    core/cache_locks.live_downloads: `pytui cache list`'s `downloading 47%`): the Cached row
+    said `partial 47%` and Details `stopped: i resumes it`."""
+    state = a_state(tmp_path, *builds.values())
+    build = builds[OTHER]
+    part = _stopped_part(state, build, 470, 1000)
+    state.set_disk(state.archives, state.installations, live_downloads=frozenset({part.name}))
+    vm = ViewModel()
+    row = next(r for r in vm.cache_rows(state) if r.name == build.cache_filename)
+    assert (row.state, row.percent) == ("downloading", 47)
+    fields = dict(vm.details(state, "cached", build.cache_filename).fields)
+    assert fields["download"] == "47% downloaded (470 B) when listed: another process is downloading it now"
+    assert "1 downloading" in vm.cached_subtitles(state, 1, 1, 0, 0)[0]
+    # Its lock let go (the other process ended or was killed): a look at the locks lists again.
+    assert state.live_downloads_changed(frozenset({part.name}), frozenset())
+    assert not state.live_downloads_changed(frozenset({part.name}), frozenset({part.name}))
+    # A look that began before another listing is not judged against it.
+    assert not state.live_downloads_changed(frozenset(), frozenset())

@@ -243,8 +243,8 @@ async def test_a_listing_slower_than_a_look_is_not_replaced_by_the_next_look(ui_
         looks = [0]  # stamps taken (the app judges none while the listing runs)
         watch = app.runner._watch_disk
 
-        def counted_watch(settings) -> None:
-            watch(settings)
+        def counted_watch(settings, parts) -> None:
+            watch(settings, parts)
             looks[0] += 1
 
         app.runner._watch_disk = counted_watch
