@@ -325,8 +325,11 @@ def _store(directory: Path, where: str, entry: Path, stamp: str, parsed: ParsedC
     if data is None:
         return
     temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-    created = not directory.is_dir()
+    created = False
     try:
+        # Inside the try: Path.is_dir raises on ENAMETOOLONG or EACCES (Python < 3.14), and
+        # a state dir that cannot be used only costs the entry (the catalog is the source's).
+        created = not directory.is_dir()
         directory.mkdir(parents=True, exist_ok=True)
         with open(temp, "xb") as handle:
             handle.write(seal(data))
