@@ -9,6 +9,7 @@ from pytui.app.envs_view import env_details, env_rows, envs_status, no_row_note
 from pytui.app.filter_box import FilterBox
 from pytui.app.folding import TINY_BELOW
 from pytui.app.screens import CRAMPED_BELOW
+from pytui.app.startup import SizeClassesFirst
 from pytui.app.state import AppState
 from pytui.app.subtitles import envs_subtitle
 from pytui.widgets.cut_rules import line_forms
@@ -38,7 +39,7 @@ class EnvFilter(FilterBox):
 FOOTER_RANKS = {"close": 0, "filter": 1, "rescan": 2, "cancel_scan": 3}
 
 
-class EnvironmentsScreen(Screen[None]):
+class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
     DEFAULT_CSS = """
     #envs-pane { height: 1fr; }
     #envs-status {

@@ -19,6 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.events import Resize
 from textual.widgets import Button, DataTable, RadioButton, RadioSet, Static
 from textual.worker import Worker, WorkerState
 
@@ -241,7 +242,7 @@ class PurgeRulesModal(ToastFreeDialog[PurgePlan | None]):
             table.add_row(Text(human_size(size), justify="right"), Text(installation.key),
                           key=installation.key)
 
-    def on_resize(self) -> None:
+    def on_resize(self, _event: Resize) -> None:
         if self._plan is not None:
             self._fill_preview(self._plan)
 

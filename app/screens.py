@@ -11,6 +11,7 @@ from pytui.app.decisions import Line
 from pytui.app.history import History, format_time, log_note, shown_entries
 from pytui.app.keymap import help_rows
 from pytui.app.scroll_hint import scroll_hint
+from pytui.app.startup import SizeClassesFirst
 from pytui.app.state import job_name
 from pytui.widgets.fitted_line import FittedLine
 from pytui.widgets.folded import Folded
@@ -68,7 +69,7 @@ CHANGED_UNDER_YES = "The question just changed: read it, then answer."
 Answer = TypeVar("Answer")
 
 
-class ToastFreeDialog(ModalScreen[Answer]):
+class ToastFreeDialog(SizeClassesFirst, ModalScreen[Answer]):
     """A dialog no toast covers: at 80x24 one would sit on its Yes/No (or on the help's and the
     history's lines) until it faded. Those on screen go when it opens, those raised while it is
     open wait until it closes (app/toast_gate.py; History keeps every message); a question's

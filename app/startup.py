@@ -1,7 +1,8 @@
 """What keeps the first screen quick (bench/ui.py measures it beside a bare Textual app).
 
 - `breakpoint_classes`: the screen's size classes, set at compose so Textual's first resize
-  event finds them there instead of restyling and redrawing the whole screen once more.
+  event finds them there instead of restyling and redrawing the whole screen once more (and
+  on each resize before the layout: `SizeClassesFirst`).
 - `lazy_module`: modules that only a key needs (the decisions behind keys, the dialogs, the
   environments screen) are executed on first use, not before the first frame; the app loads
   them right after it (`load_deferred`), so the first key press does not pay for them either.
@@ -17,6 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, cast
 
 from textual import events
+from textual.geometry import Size
 from textual.screen import Screen
 
 if TYPE_CHECKING:
@@ -27,14 +29,20 @@ if TYPE_CHECKING:
 _DEFERRED: list[ModuleType] = []
 
 
-def breakpoint_classes(app: App) -> dict[str, bool]:
-    """The screen's breakpoint classes (`-wide`, `-short`, …) for the app's size, as
+def breakpoint_classes(app: App, screen: Screen | None = None,
+                       size: Size | None = None) -> dict[str, bool]:
+    """The screen's breakpoint classes (`-wide`, `-short`, …) for `size` (the app's), as
     `update_classes` takes them, chosen by the rule Textual's Screen applies on a resize: per
-    direction, the largest breakpoint not above the width or height."""
-    width, height = app.size
+    direction, the largest breakpoint not above the width or height; a screen's own
+    breakpoints replace the app's, as in Textual."""
+    width, height = size if size is not None else app.size
+    horizontal = app.HORIZONTAL_BREAKPOINTS
+    vertical = app.VERTICAL_BREAKPOINTS
+    if screen is not None:
+        horizontal = horizontal if screen.HORIZONTAL_BREAKPOINTS is None else screen.HORIZONTAL_BREAKPOINTS
+        vertical = vertical if screen.VERTICAL_BREAKPOINTS is None else screen.VERTICAL_BREAKPOINTS
     classes: dict[str, bool] = {}
-    for dimension, breakpoints in ((width, app.HORIZONTAL_BREAKPOINTS),
-                                   (height, app.VERTICAL_BREAKPOINTS)):
+    for dimension, breakpoints in ((width, horizontal), (height, vertical)):
         fitting = [(edge, name) for edge, name in breakpoints or () if dimension >= edge]
         chosen = max(fitting)[1] if fitting else None
         classes.update((name, name == chosen) for _, name in breakpoints or ())
@@ -76,7 +84,21 @@ def load_deferred() -> None:
     _DEFERRED.clear()
 
 
-class MainScreen(Screen):
+class SizeClassesFirst:
+    """A screen whose size classes (`-short`, `-tiny`, …) follow a resize before it is laid
+    out. Textual's Screen lays itself out at the new size and draws that frame first (its
+    `_on_resize`), and only then sets the classes for the size: the first frame after a resize
+    had the old size's rules (Details 7 rows high at 80x24, its `-short` height 4; 4 rows at
+    200x50), the next one correcting it. Textual calls this class's handler before Screen's
+    (each class's in the MRO), and `update_classes` restyles at once; Screen's then finds the
+    classes set. Put before Screen among the bases."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        screen = cast(Screen, self)
+        screen.update_classes(breakpoint_classes(screen.app, screen, event.size), animate=False)
+
+
+class MainScreen(SizeClassesFirst, Screen):
     """The app's default screen (the panes). Textual restyles a screen and every widget on it
     each time the screen is shown (`ScreenResume`), in case styles changed while it was
     hidden; the first time, nothing could have: each widget was styled as it was mounted,

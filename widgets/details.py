@@ -20,8 +20,12 @@ __all__ = ["Details", "DetailsPanel", "render_details"]
 class DetailsPanel(KeyScroll):
     """Scrolls when a long error does not fit (↑/↓ or j/k once focused); `details` is what it shows now."""
 
+    # The scrollbar's column is kept whether or not the text overflows (`scrollbar-gutter`):
+    # Textual decides a scrollbar after laying out the frame it draws, so the first frame after
+    # a resize that brought or took one away had the text fitted to the other width (at 80x24
+    # the support line cut one word later, the next frame correcting it).
     DEFAULT_CSS = """
-    DetailsPanel { padding: 0 1; scrollbar-size-vertical: 1; }
+    DetailsPanel { padding: 0 1; scrollbar-size-vertical: 1; scrollbar-gutter: stable; }
     DetailsPanel > Static { width: 100%; }
     """
 

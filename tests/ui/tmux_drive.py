@@ -332,6 +332,10 @@ def drive_resize(work: Path, *, show: bool) -> list[tuple[str, str]]:
                     # there Variant is followed by Build, not cut by the pane's edge.)
                     assert written and "Variant┃" not in written, \
                         f"a frame at {width} columns drew the columns of 200:\n{written[-3000:]}"
+                    # Nor Details at 200's height: at 80x24 (`-short`) it shows its title
+                    # and the support line, never the install path below them.
+                    assert "install  ~/root" not in written, \
+                        f"a frame at {width} columns drew Details as at 200x50:\n{written[-3000:]}"
                 footer = screen.splitlines()[-1].rstrip()
                 assert footers.setdefault(width, footer) == footer, \
                     f"the footer at {width} columns changed:\n{footers[width]}\n{footer}"
