@@ -17,7 +17,7 @@ from typing import Literal
 from pytui.app.state import INSTALL, VERIFY, AppState, Job
 from pytui.core.keys import KeyFields
 from pytui.core.models import Build, CachedArchive, Installation
-from pytui.widgets.format import human_size, short_path
+from pytui.widgets.format import human_size, one_line, short_path
 from pytui.widgets.rows import cached_row_key
 
 Severity = Literal["information", "warning", "error"]
@@ -164,6 +164,12 @@ def installation_target(state: AppState, pane: str, key: str | None) -> Installa
     return state.installation(key)
 
 
+def kept_downloading(name: str) -> str:
+    """Why a `.part` another process is writing is not purged (the purge's own line, and `p`'s
+    refusal on a `downloading` row)."""
+    return f"Kept {name}: another pytui process is downloading it now; purge it once that download ends."
+
+
 def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
     archive = archive_target(state, pane, key)
     if archive is None:
@@ -173,6 +179,10 @@ def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
         return Refuse(f"{archive.name} is in use by a running job.")
     # Its partial download (a `.part` beside the archive, as `cache purge NAME` removes it).
     going = tuple(a for a in state.archives if cached_row_key(a.name) == cached_row_key(archive.name))
+    if all(a.name in state.live_downloads for a in going or (archive,)):
+        # Only a `.part` another process writes (the row says `downloading`): the purge would
+        # keep it, so a yes asked to delete it and then did not.
+        return Refuse(kept_downloading(one_line(archive.name)), severity="information", title="Purge")
     size = sum(a.size for a in going)
     lines = [Line(short_path(archive.path, state.home))]
     if archive.tree:

@@ -183,6 +183,11 @@ def _download_source(state: AppState, build: Build) -> Line:
         return Line(f"Downloads {url}{fallback}", strong=True)
     done = partial_percent(part)
     kept = f"{done}%, {human_size(part.size)}" if done is not None else human_size(part.size)
+    if part.name in state.live_downloads:
+        # Not stopped: the job waits for that download (the `.part.lock`) and installs from it.
+        return Line(f"Another process is downloading it now ({kept} when listed): the install waits "
+                    "for that download and uses it, or resumes it if that process stops first",
+                    strong=True)
     return Line(f"Resumes its stopped download ({kept} kept) from {url}{fallback}", strong=True)
 
 

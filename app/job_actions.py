@@ -433,8 +433,7 @@ class JobActions(AppBase):
             elif left and left.count:
                 say("leftovers", "done", f"Freed {human_size(message.freed)}.")
             for name in message.downloading:
-                say("archives", "warning", f"Kept {name}: another pytui process is downloading it now; "
-                    "purge it once that download ends.")
+                say("archives", "warning", decide.kept_downloading(one_line(name)))
             self.state.forget_sizes()
         self.runner.scan_disk()
 

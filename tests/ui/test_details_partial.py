@@ -80,3 +80,34 @@ def test_a_part_another_process_writes_is_downloading_not_stopped(tmp_path, buil
     assert not state.live_downloads_changed(frozenset({part.name}), frozenset({part.name}))
     # A look that began before another listing is not judged against it.
     assert not state.live_downloads_changed(frozenset(), frozenset())
+
+
+def test_the_questions_on_a_part_another_process_writes_do_not_call_it_stopped(tmp_path, builds) -> None:
+    """Enter on its row asked `Resumes its stopped download (47% … kept)`, and `p` asked `Delete
+    this partial download? … i on it resumes the download` and then kept it (`Kept …: another
+    pytui process is downloading it now`): both read the row as stopped."""
+    from pytui.app import decisions as d
+    from pytui.app.install_decisions import decide_install
+
+    state = a_state(tmp_path, *builds.values())
+    build = builds[OTHER]
+    part = _stopped_part(state, build, 470, 1000)
+    part.path.parent.mkdir(parents=True, exist_ok=True)
+    part.path.write_bytes(bytes(470))  # the question names a `.part` only while it is there
+    state.set_disk(state.archives, state.installations, live_downloads=frozenset({part.name}))
+    for pane, key in (("cached", build.cache_filename), ("available", build.key)):
+        asked = decide_install(state, ViewModel(), pane, key, ask=True)
+        assert isinstance(asked, d.Confirm), asked
+        texts = [line.text for line in asked.lines]
+        assert ("Another process is downloading it now (47%, 470 B when listed): the install waits "
+                "for that download and uses it, or resumes it if that process stops first") in texts, texts
+        assert not any("stopped" in text for text in texts), texts
+    refused = d.decide_purge(state, "cached", build.cache_filename)
+    assert refused == d.Refuse(f"Kept {part.name}: another pytui process is downloading it now; "
+                               "purge it once that download ends.", severity="information",
+                               title="Purge"), refused
+    # Stopped (its lock let go): asked again as before.
+    state.set_disk(state.archives, state.installations, live_downloads=frozenset())
+    assert d.decide_purge(state, "cached", build.cache_filename).title == "Delete this partial download?"
+    asked = decide_install(state, ViewModel(), "cached", build.cache_filename, ask=True)
+    assert any(line.text.startswith("Resumes its stopped download (47%, 470 B kept)") for line in asked.lines)
