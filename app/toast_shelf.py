@@ -17,7 +17,7 @@ from pytui.app.toast_gate import (
     more_line,
     toasts_that_fit,
 )
-from pytui.app.toast_text import RACK_MARGIN, toast_message, toast_rows
+from pytui.app.toast_text import RACK_MARGIN, toast_message, toast_rows, toast_text_width
 from pytui.core.url_secrets import without_secrets
 from pytui.widgets.format import home_shortened
 from pytui.widgets.job_list import JobList
@@ -140,7 +140,9 @@ class ToastShelf(AppBase):
         return [self._rows_of(shown) for shown, _said in reversed(self._toasts)]
 
     def _rows_of(self, notification: Notification) -> int:
-        return toast_rows(notification.message, notification.title, self.size.width)
+        width = self.size.width
+        return toast_rows(notification.message, notification.title, width,
+                          drawn_lines(notification, toast_text_width(width)))
 
     def watch_toast_places(self) -> None:
         """Follow where the toasts are on each screen (from the first frame: PytuiApp.on_mount)."""
@@ -275,3 +277,17 @@ def _plain(markup: str) -> str:
         return Content.from_markup(markup).plain
     except MarkupError:
         return markup
+
+
+def drawn_lines(notification: Notification, width: int) -> int:
+    """The lines Textual's Toast draws for `notification`'s title and text in `width` cells:
+    its content as Toast.render makes it, wrapped by Textual's own Content.wrap. A markup text
+    with brackets is worded by Textual (its tags are not drawn, and text in brackets may be
+    taken for one), so pytui cannot count it from the text."""
+    try:
+        body = Content.from_markup(notification.message) if notification.markup \
+            else Content(notification.message)
+    except MarkupError:
+        body = Content(notification.message)
+    content = Content.assemble(notification.title, "\n", body) if notification.title else body
+    return len(content.wrap(max(width, 1)))

@@ -144,12 +144,16 @@ def toast_text_lines(screen_height: int, screen_width: int = 0, title_lines: int
     return max(2, screen_height - lifted - TOAST_ROWS_BESIDE_TEXT - (title_lines - 1))
 
 
-def toast_rows(message: str, title: str, screen_width: int) -> int:
+def toast_rows(message: str, title: str, screen_width: int, text_lines: int | None = None) -> int:
     """The rows a toast worded by `toast_message` takes on a screen this wide, its margin
     above included (a narrow screen's toast has no padding rows; one with no title no title
-    line)."""
-    width = toast_text_width(screen_width)
+    line). `text_lines`: its title and text as Textual wraps them (app/toast_shelf measures
+    with Textual's own wrapping; a markup text with brackets is wrapped by Textual, not here),
+    else counted from the text as worded."""
     beside = TOAST_ROWS_BESIDE_TEXT - RACK_MARGIN - 1 - (2 if 0 < screen_width < NARROW_TOAST_BELOW else 0)
+    if text_lines is not None:
+        return beside + text_lines
+    width = toast_text_width(screen_width)
     return beside + (title_lines(title, width) if title else 0) + message.count("\n") + 1
 
 

@@ -113,3 +113,30 @@ async def test_a_toast_with_a_long_title_fits_a_short_screen(ui_world: UiWorld) 
         shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         assert "Uninstall" in shown and "failed (H: history)" in shown, shown
         assert MORE_IN_HISTORY in shown, shown
+
+
+# A markup toast with brackets (Textual draws `[python3.12]` as it is and takes `[linux x86_64
+# gnu]` for a tag): pytui leaves its wrapping to Textual.
+BRACKETED = ("[b]Removed[/b] cpython-3.12.8 [linux x86_64 gnu] from [~/.local/share/uv/python]; "
+             "its links [python3.12] are gone too.")
+
+
+async def test_a_toast_with_brackets_is_counted_as_textual_draws_it(ui_world: UiWorld) -> None:
+    """pytui counted a markup toast's rows as the lines of its text as given (one), Textual
+    wrapped it to three: the toast was a row taller than counted, so at 40x12 the toasts could
+    run past the top edge. Now counted by Textual's own wrapping (Content.wrap)."""
+    app = ui_world.make_app()
+    async with app.run_test(size=(40, 12), notifications=True) as pilot:
+        await ready(pilot)
+        app.notify("first", title="One", markup=False, timeout=60)
+        app.notify(BRACKETED, title="Two", timeout=60)
+        await wait_for(pilot, lambda: any(t._notification.title == "Two"
+                                          for t in app.screen.query(Toast)), what="the toast")
+        await pilot.pause()
+        toasts = list(app.screen.query(Toast))
+        for toast in toasts:
+            assert toast.region.y >= 0, [(t._notification.title, t.region) for t in toasts]
+        toast = next(t for t in toasts if t._notification.title == "Two")
+        assert toast.region.height == app._rows_of(toast._notification) - 1, toast.region
+        shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "links [python3.12] are gone too." in shown and "One" in shown, shown
