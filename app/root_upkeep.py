@@ -110,20 +110,33 @@ def _clean_kept_tree_leftovers(cache_dir: Path) -> None:
 
 
 def say_half_there(installed: list[Installation], satisfied_keys: list[str]) -> None:
-    """A warning for each install that satisfies a request but has no interpreter: a run killed
-    while it removed or replaced it (uv deletes an old tree in place before its new one is
-    renamed in) left the rest, which uv and pytui both take for installed."""
+    """A warning for each install that satisfies a request but has no interpreter, or one that
+    does not start as uv's query of it needs: a run killed while it removed or replaced it (uv
+    deletes an old tree in place before its new one is renamed in) left the rest, which
+    `uv python install` and pytui take for installed while `uv python list` and `find` drop it
+    (core/interpreter_start.py)."""
     from pytui.core.installed import python_dir
 
     for installation in installed:
         if installation.key not in satisfied_keys:
             continue
         executable = python_dir(installation.path) / installation.executable
+        where = f"{installation.key} in {installation.path.parent}"
+        again = f"`pytui install --reinstall {installation.key}` installs it again"
         if not os.path.lexists(executable):
             print(stderr_style().warning(
-                f"{installation.key} in {installation.path.parent} has no interpreter "
-                f"({installation.executable}): a run killed while it removed or replaced it left the "
-                f"rest; `pytui install --reinstall {installation.key}` installs it again"), file=sys.stderr)
+                f"{where} has no interpreter ({installation.executable}): a run killed while it "
+                f"removed or replaced it left the rest; {again}"), file=sys.stderr)
+            continue
+        # Imported here: a run that installs (nothing satisfied) starts no subprocess.
+        from pytui.app.safe_text import shown
+        from pytui.core.interpreter_start import start_failure
+
+        if (failed := start_failure(executable)) is not None:
+            print(stderr_style().warning(
+                f"{where} does not start ({installation.executable}: {shown(failed)}), so uv does "
+                f"not list it: a run killed while it removed or replaced it left part of it; {again}"),
+                file=sys.stderr)
 
 
 def finish_killed_uninstalls(settings: Settings) -> None:

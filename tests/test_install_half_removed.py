@@ -13,9 +13,17 @@ killing uv: the same bytes on disk, with no uv or strace in the suite's time.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
+import pytest
 from cli_harness import Pytui, assert_installed
+from fixtures_archives import MadeArchive
 
 
 def test_an_install_without_its_interpreter_is_said_and_reinstall_repairs_it(pytui: Pytui) -> None:
@@ -34,3 +42,88 @@ def test_an_install_without_its_interpreter_is_said_and_reinstall_repairs_it(pyt
     assert_installed(pytui, made)
     again = pytui.run("install", "3.12")
     assert "no interpreter" not in again.stderr, str(again)
+
+
+# -- the interpreter still there, part of what it needs gone ---------------------------------
+UV = Path(sys.executable).parent / "uv"
+
+
+def _uv(pytui: Pytui, *args: str, root: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The real uv on pytui's root, offline, with a new query cache each time: uv keeps what it
+    learnt running an interpreter (keyed by the file's mtime), and lists a broken install it
+    queried before it broke."""
+    cache = tempfile.mkdtemp(dir=pytui.tmp, prefix="uv-cache-")
+    env = pytui.env(UV_NO_CONFIG="1", UV_CACHE_DIR=cache, UV_PYTHON_PREFERENCE="only-managed",
+                    UV_OFFLINE="1", UV_NO_PROGRESS="1")
+    if root is not None:
+        env["UV_PYTHON_INSTALL_DIR"] = str(root)
+    return subprocess.run([str(UV), *args], env=env, capture_output=True, text=True, timeout=120,
+                          cwd=pytui.tmp)
+
+
+def _uv_lists(pytui: Pytui, key: str) -> bool:
+    listed = _uv(pytui, "python", "list", "--only-installed", "--output-format", "json")
+    assert listed.returncode == 0, listed.stderr
+    return key in [row["key"] for row in json.loads(listed.stdout)]
+
+
+def _start_warnings(result: object, key: str) -> list[str]:
+    return [line for line in str(getattr(result, "stderr", "")).splitlines()
+            if line.startswith("warning:") and f"{key} in " in line and "does not start" in line]
+
+
+@pytest.mark.uv
+@pytest.mark.skipif(not UV.exists() or shutil.which("strace") is None,
+                    reason="needs uv beside the interpreter and strace")
+def test_uv_killed_uninstalling_leaves_an_interpreter_that_does_not_start(
+        pytui: Pytui, base_prefix_archive: MadeArchive) -> None:
+    """`uv python uninstall` SIGKILLed at the unlink after json/__init__.py's (strace's inject:
+    the point is found by counting the same uninstall on a copy of the root, so whatever order
+    this filesystem lists the files in): the interpreter is there, json/ is an empty namespace.
+    uv's list and find (querying it afresh) drop the install, while `uv python install` finds it
+    installed (its -v: "Found `KEY` for request");
+    `pytui install` said only 'already installed'. Now it warns once that it does not start,
+    with the way out, and that way repairs it (uv lists it again)."""
+    made = pytui.serve(base_prefix_archive)
+    key, mm = made.build.key, f"{made.build.major}.{made.build.minor}"
+    assert pytui.run("install", mm).returncode == 0
+    twin = pytui.tmp / "twin-root"
+    shutil.copytree(pytui.root, twin, symlinks=True)
+    trace = pytui.tmp / "trace"
+    counted = subprocess.run(["strace", "-f", "-qq", "-y", "-o", str(trace), "-e", "trace=unlinkat",
+                              str(UV), "python", "uninstall", key],
+                             env=_uv_env(pytui, twin), capture_output=True, text=True, timeout=300)
+    assert counted.returncode == 0, counted.stderr
+    calls = [line for line in trace.read_text().splitlines() if "resumed>" not in line]
+    json_init = next(i for i, line in enumerate(calls, 1)
+                     if f"/lib/python{mm}/json>" in line and '"__init__.py"' in line)
+    killed = subprocess.run(["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=unlinkat",
+                             "-e", f"inject=unlinkat:signal=SIGKILL:when={json_init + 1}",
+                             str(UV), "python", "uninstall", key],
+                            env=_uv_env(pytui, pytui.root), capture_output=True, text=True, timeout=300)
+    assert killed.returncode in (137, -9), killed.stderr
+    prefix = pytui.root / key
+    executable = prefix / "bin" / f"python{mm}"
+    assert executable.is_file() and not (prefix / f"lib/python{mm}/json/__init__.py").exists()
+    assert not _uv_lists(pytui, key)  # uv's list: not installed
+    found = _uv(pytui, "python", "find", mm)
+    assert found.returncode != 0 and "module 'json' has no attribute 'dumps'" in found.stderr, found.stderr
+
+    result = pytui.run("install", mm)
+    assert result.returncode == 0 and f"Python {mm} is already installed ({key})" in result.stderr, str(result)
+    warned = _start_warnings(result, key)
+    assert len(warned) == 1, str(result)
+    assert warned[0] == (f"warning: {key} in {pytui.root} does not start (bin/python{mm}: "
+                         "AttributeError: module 'json' has no attribute 'dumps' (exit status 1)), so uv "
+                         "does not list it: a run killed while it removed or replaced it left part of it; "
+                         f"`pytui install --reinstall {key}` installs it again"), warned[0]
+    repaired = pytui.run("install", "--reinstall", key)
+    assert repaired.returncode == 0, str(repaired)
+    assert _uv_lists(pytui, key)
+    again = pytui.run("install", mm)
+    assert again.returncode == 0 and _start_warnings(again, key) == [], str(again)
+
+
+def _uv_env(pytui: Pytui, root: Path) -> dict[str, str]:
+    return pytui.env(UV_NO_CONFIG="1", UV_CACHE_DIR=str(pytui.tmp / "uv-cache"), UV_OFFLINE="1",
+                     UV_PYTHON_PREFERENCE="only-managed", UV_PYTHON_INSTALL_DIR=str(root))

@@ -1,0 +1,50 @@
+"""Whether an installed interpreter starts as uv's query of it needs.
+
+`uv python list` and `uv python find` run each managed interpreter once (`python -I -B -c
+<script>`, the script importing the modules below and reading sysconfig) and drop one whose
+run fails, while `uv python install` takes its key's directory for installed. A uv killed while
+it deleted an install in place (`uv python uninstall`, `--reinstall`) leaves the interpreter
+with part of its stdlib or libpython gone: that run is what tells it (docs/uv-compat.md).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+# What uv's crates/uv-python/python/get_interpreter_info.py imports and uses (its modules, the
+# sysconfig it reads with its _sysconfigdata_ module, the JSON it prints), so that a module left
+# half there (a package dir whose __init__.py is gone imports as an empty namespace) fails here
+# as it fails uv's query.
+QUERY = ("import importlib.machinery, json, os, platform, site, struct, sys, sysconfig; "
+         "json.dumps([sysconfig.get_paths(), sysconfig.get_config_vars(), platform.uname(), "
+         "platform.python_implementation(), struct.calcsize('P'), site.getsitepackages(), "
+         "importlib.machinery.EXTENSION_SUFFIXES, os.name, sys.version_info], default=str)")
+# A start that takes longer is said as such (a loaded machine starts Python in well under 1 s).
+START_TIMEOUT = 30.0
+# Of what a failed start printed, its last line only, and at most this much of it.
+MAX_CAUSE_CHARS = 300
+MAX_STDERR_BYTES = 64 * 1024
+
+
+def start_failure(executable: Path, *, timeout: float = START_TIMEOUT) -> str | None:
+    """None when `executable` runs uv's query; else why not, in a few words (the last line the
+    interpreter printed, its exit status or signal, or the OS's refusal to run it)."""
+    try:
+        run = subprocess.run([os.fspath(executable), "-I", "-B", "-c", QUERY],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return f"it did not finish within {timeout:g} s"
+    except OSError as err:
+        from pytui.core.fs_errors import cause
+
+        return cause(err)
+    if run.returncode == 0:
+        return None
+    lines = run.stderr[-MAX_STDERR_BYTES:].decode("utf-8", "replace").strip().splitlines()
+    last = lines[-1].strip() if lines else ""
+    status = (f"killed by signal {-run.returncode}" if run.returncode < 0
+              else f"exit status {run.returncode}")
+    return f"{last[:MAX_CAUSE_CHARS]} ({status})" if last else status
