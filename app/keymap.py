@@ -178,6 +178,11 @@ MAIN_ACTIONS = frozenset(k.action_name for k in KEYMAP
                          and not k.table)
 
 
+def key_display(action: str) -> str:
+    """The key as the footer and the help show it for `action` (`history` -> `H`)."""
+    return next(k.display for k in KEYMAP if k.action == action)
+
+
 def bound_keys() -> list[Key]:
     """The keys that become app bindings."""
     return [k for k in KEYMAP if k.keys and k.action and not k.table]

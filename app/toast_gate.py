@@ -108,6 +108,28 @@ def more_line(more: int) -> str:
     return f"{more} more message{'s' if more != 1 else ''} in History ({where})."
 
 
+def folded_more_line(more: int, width: int) -> str:
+    """The count of the toasts that gave way as the newest toast's last line, where a toast of
+    its own does not fit (20x8: only the newest showed, and nothing said others were in
+    History): the longest form that fits `width` cells, `` when none does."""
+    from pytui.app.keymap import key_display
+
+    key = key_display("history")
+    forms = (f"{more} more in History: {key}", f"+{more} more: {key}")
+    return next((form for form in forms if len(form) <= width), "")
+
+
+def more_placement(used: int, room: int, more_rows: int, folded: str) -> str:
+    """Where the count of the toasts that gave way goes, the toasts shown taking `used` of the
+    `room` rows: `toast` (its own, `more_rows` tall), `folded` (the `folded` line under the
+    newest toast's text, one row more), or `` (no room: History has them all the same)."""
+    if used + more_rows <= room:
+        return "toast"
+    if folded and used + 1 <= room:
+        return "folded"
+    return ""
+
+
 def history_title(title: str) -> str:
     """The title of a toast's History entry (`note <title>`): an untitled toast's is `pytui`."""
     return title or "pytui"

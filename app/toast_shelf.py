@@ -12,9 +12,11 @@ from pytui.app.toast_gate import (
     NOTE_OUTCOME,
     URGENCY,
     ToastGate,
+    folded_more_line,
     history_title,
     left_line,
     more_line,
+    more_placement,
     toasts_that_fit,
 )
 from pytui.app.toast_text import RACK_MARGIN, toast_message, toast_rows, toast_text_width
@@ -123,18 +125,27 @@ class ToastShelf(AppBase):
         # New notifications: Textual keeps the place of one it took away, and would not show
         # it again there.
         self._toasts = [(_again(shown), said) for shown, said in self._toasts]
+        place = self._more_placement()
+        if place == "folded":
+            # At 20x8 the newest toast alone takes the rows: its last line counts the others.
+            newest, said = self._toasts[-1]
+            line = folded_more_line(self._more_count(), toast_text_width(self.size.width))
+            self._toasts[-1] = (Notification(f"{newest.message}\n{line}", newest.title,
+                                             newest.severity, newest.timeout,
+                                             markup=newest.markup), said)
         for shown, _said in self._toasts:
             self.post_message(Notify(shown))
-        if self._more_toast is not None and self._more_line_fits():
+        if self._more_toast is not None and place == "toast":
             self.post_message(Notify(self._more_toast[0]))
 
-    def _more_line_fits(self) -> bool:
-        """Whether the line counting those that gave way fits under the toasts shown (at 20x8
-        the newest toast alone takes the rows: History has the others all the same)."""
-        if self._more_toast is None:
-            return False
-        room = self._toast_room() - sum(self._rows_newest_first())
-        return self._rows_of(self._more_toast[0]) <= room
+    def _more_placement(self) -> str:
+        """Where the line counting those that gave way goes (toast_gate.more_placement): a
+        toast under those shown, the newest one's last line, or nowhere."""
+        if self._more_toast is None or not self._toasts or not self._more_count():
+            return ""
+        line = folded_more_line(self._more_count(), toast_text_width(self.size.width))
+        return more_placement(sum(self._rows_newest_first()), self._toast_room(),
+                              self._rows_of(self._more_toast[0]), line)
 
     def _rows_newest_first(self) -> list[int]:
         return [self._rows_of(shown) for shown, _said in reversed(self._toasts)]

@@ -90,3 +90,20 @@ def test_a_toasts_rows_follow_its_wording() -> None:
     assert toast_rows("one\ntwo", "", 80) == 5
     assert toast_rows("one\ntwo\nthree", "Title", 20) == 5
     assert toast_rows("one", "a title long enough to wrap twice", 20) == 1 + 3 + 1
+
+
+def test_the_count_of_those_that_gave_way_folds_into_the_newest_where_its_own_toast_does_not_fit() -> None:
+    """At 20x8 only the newest toast showed and nothing said others were in History."""
+    from pytui.app.keymap import key_display
+    from pytui.app.toast_gate import folded_more_line, more_placement
+
+    key = key_display("history")
+    assert key == "H"
+    assert folded_more_line(2, 35) == f"2 more in History: {key}"
+    assert folded_more_line(2, 15) == f"+2 more: {key}"  # 20x8's text width
+    assert folded_more_line(2000, 5) == ""
+    # Its own toast where it fits; else a line under the newest's text; else nothing.
+    assert more_placement(3, 9, 4, "+2 more: H") == "toast"
+    assert more_placement(3, 6, 4, "+2 more: H") == "folded"
+    assert more_placement(6, 6, 4, "+2 more: H") == ""
+    assert more_placement(3, 6, 4, "") == ""

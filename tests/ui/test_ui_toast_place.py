@@ -131,3 +131,21 @@ async def test_at_20x8_the_toasts_let_through_after_a_dialog_fit_too(ui_world: U
         await pilot.pause()
         for toast in app.screen.query(Toast):
             assert toast.region.y >= 0 and toast.region.bottom <= 8, toast.region
+
+
+async def test_at_20x8_the_newest_toast_says_how_many_more_history_has(ui_world: UiWorld) -> None:
+    """Only the newest toast fits 20x8 and nothing said the others were in History: its last
+    line counts them, with History's key (app/keymap.py)."""
+    app = ui_world.make_app()
+    async with app.run_test(size=(20, 8), notifications=True) as pilot:
+        await ready(pilot)
+        for n in range(3):
+            app.notify(f"note {n}", title=f"Note {n}", timeout=600)
+        await wait_for(pilot, lambda: [t._notification.title for t in app.screen.query(Toast)]
+                       == ["Note 2"], what="the newest toast alone")
+        await pilot.pause()
+        toast = app.screen.query_one(Toast)
+        assert toast._notification.message.split("\n")[-1] == "+2 more: H"
+        assert toast.region.y >= 0 and toast.region.bottom <= 8, toast.region
+        shown = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert any("+2 more: H" in line for line in shown), shown
