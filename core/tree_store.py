@@ -139,7 +139,10 @@ class TreeStore:
         return {name for name in names if is_sha256(name) and os.path.isfile(self.path / name / MANIFEST_NAME)}
 
     def has(self, sha256: str | None) -> bool:
-        return bool(sha256) and is_sha256(sha256 or "") and (self.path / str(sha256) / MANIFEST_NAME).is_file()
+        # os.path.isfile: Path.is_file raises on EACCES (a tree dir another user made: `sudo`),
+        # and a tree that cannot be read is no tree to install from.
+        return bool(sha256) and is_sha256(sha256 or "") and os.path.isfile(
+            os.path.join(self.path, str(sha256), MANIFEST_NAME))
 
     # -- reading --------------------------------------------------------------------------------
     def _read_manifest(self, sha256: str) -> bytes:
@@ -363,7 +366,8 @@ class TreeStore:
     def discard(self, sha256: str, *, strict: bool = False) -> int:
         """Remove a tree (moved aside first, so a half-removed tree is never used); return the
         bytes that freed: files no install shares, counted once. With `strict`, a tree the
-        disk does not let go (a read-only cache dir) raises that OSError; else 0."""
+        disk does not let go (a read-only cache dir, another user's tree) raises that OSError;
+        else 0."""
         if not is_sha256(sha256):
             return 0
         src = self.path / sha256
@@ -374,7 +378,7 @@ class TreeStore:
         # process leaves the tree this one is removing alone. A file or link is not locked.
         held = -1
         if os.path.isdir(src) and not os.path.islink(src):
-            held = hold_dir(src)
+            held = hold_dir(src, strict=strict)
             if held < 0:
                 return 0  # another run is removing it
         try:

@@ -10,6 +10,7 @@ that a failure left it as it was. Used by test_install_e2e.py and test_uv_intero
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import io
 import os
@@ -174,6 +175,19 @@ class Pytui:
         assert code == 0, str(result)
         return result
 
+    def run_as_a_user(self, *args: str, timeout: float = 60) -> Result:
+        """Run pytui so that file and directory permissions apply to it: as root, without
+        CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (skips the test where they cannot be dropped)."""
+        import pytest
+
+        try:
+            done = subprocess.run(self.argv(*args), env=self.env(), capture_output=True, text=True,
+                                  timeout=timeout, cwd=self.tmp,
+                                  preexec_fn=drop_dac_override if os.geteuid() == 0 else None)
+        except subprocess.SubprocessError as err:
+            pytest.skip(f"cannot drop CAP_DAC_OVERRIDE as root here: {err}")
+        return Result(list(args), done.returncode, done.stdout, done.stderr)
+
     def popen(self, *args: str, **extra_env: str) -> subprocess.Popen[str]:
         return subprocess.Popen(self.argv(*args), env=self.env(**extra_env), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, cwd=self.tmp)
@@ -210,6 +224,15 @@ class Pytui:
                 if Path(dirpath).relative_to(temp).parts[:1] and
                 Path(dirpath).relative_to(temp).parts[0].startswith("pytui-")
                 for name in files]
+
+
+def drop_dac_override() -> None:
+    """Runs in the child before exec: without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH in the
+    bounding set, root's next program obeys directory permissions like any user."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl")
 
 
 def run_main(capsys, *argv: str) -> tuple[int, str, str]:

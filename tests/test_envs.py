@@ -8,7 +8,6 @@ virtualenvwrapper layouts, a broken one, `.python-version` pins, and noise aroun
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import subprocess
@@ -16,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_harness import Pytui, assert_clean_failure, minor_of
+from cli_harness import Pytui, assert_clean_failure, drop_dac_override, minor_of
 from envs_helpers import UV, InstalledPython, PackedPrefixes, settle, uv_venv, venv
 
 needs_uv = pytest.mark.skipif(not UV.exists(), reason=f"uv is not installed beside {sys.executable}")
@@ -175,15 +174,6 @@ def test_partial_and_bad_scan_paths_are_said_in_one_line_each(pytui: Pytui) -> N
     assert f"warning: scan path {home / 'nope'} is not a directory; skipped" in missing.stderr
 
 
-def _drop_dac_override() -> None:
-    """Runs in the child before exec: without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH in the
-    bounding set, root's next program obeys directory permissions like any user."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    for cap in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
-        if libc.prctl(24, cap, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
-            raise OSError(ctypes.get_errno(), "prctl")
-
-
 def test_an_unreadable_directory_is_named_and_skipped(pytui: Pytui) -> None:
     home = Path(os.environ["HOME"])
     (home / "ok" / ".venv").mkdir(parents=True)
@@ -196,7 +186,7 @@ def test_an_unreadable_directory_is_named_and_skipped(pytui: Pytui) -> None:
         if os.geteuid() == 0:
             try:
                 done = subprocess.run(argv, env=pytui.env(), capture_output=True, text=True, timeout=60,
-                                      preexec_fn=_drop_dac_override)
+                                      preexec_fn=drop_dac_override)
             except subprocess.SubprocessError as err:
                 pytest.skip(f"cannot drop CAP_DAC_OVERRIDE as root here: {err}")
         else:
