@@ -242,7 +242,7 @@ class Downloader(UrlReaders):
                 raise
             digest = body.hexdigest()
             if body.expected_sha256 and digest != body.expected_sha256:
-                if body.ended_by_close and body.have and not close_resume_done:
+                if body.cut_by_close() and not close_resume_done:
                     # Over plain TCP a body of no declared size ends with its connection, so a
                     # cut reads as the end: resume once from the bytes kept. The sha256 still
                     # decides; a wrong file's resume finds it whole (416), and its mismatch is
@@ -290,9 +290,24 @@ class Downloader(UrlReaders):
         cancel = cancel or CancelToken()
         urls = self._usable_urls(urls, what)
         body = StreamBody(expected_sha256, expected_size)
-        chunks = self._transfer(urls, body, cancel=cancel, progress=progress, what=what, kept="",
-                                mirror=mirror)
+        chunks = self._stream_chunks(urls, body, cancel=cancel, progress=progress, what=what,
+                                     mirror=mirror)
         return DownloadStream(chunks, body, what=what, fallback_url=urls[0])
+
+    def _stream_chunks(self, urls: list[str], body: StreamBody, *, cancel: CancelToken,
+                       progress: ProgressCallback, what: str, mirror: str | None) -> Iterator[bytes]:
+        """The stream's bytes; a body of no declared size that ended with its connection and
+        fails the sha256 is resumed once from the bytes the consumer has, as `download` resumes
+        its `.part`: the extractor reading the stream reads on, never told of the cut. A 200
+        to the resume is skipped up to those bytes (StreamBody); a 416 (whole already) leaves
+        the mismatch to `DownloadStream.verify`, said with what the first response was."""
+        yield from self._transfer(urls, body, cancel=cancel, progress=progress, what=what, kept="",
+                                  mirror=mirror)
+        if body.cut_by_close():
+            doubted = body.sent_as
+            yield from self._transfer(urls, body, cancel=cancel, progress=progress, what=what,
+                                      kept="", mirror=mirror)
+            body.sent_as = body.sent_as or doubted
 
     # -- the engine ---------------------------------------------------------------------------
     def _usable_urls(self, urls: Sequence[str], what: str) -> list[str]:

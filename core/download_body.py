@@ -221,6 +221,13 @@ class Body:
     def hexdigest(self) -> str:
         return self.hasher.hexdigest()
 
+    def cut_by_close(self) -> bool:
+        """Whether the bytes so far fail the sha256 after a body that ended with its plain TCP
+        connection (no declared size): a cut reads as that end, so the download resumes once
+        from them (`Downloader.download` and `stream` alike); the sha256 still decides."""
+        return bool(self.expected_sha256 and self.ended_by_close and self.have
+                    and self.hexdigest() != self.expected_sha256)
+
 
 class FileBody(Body):
     """Bytes go to a `.part` file; validators to `<part>.json`, so another process can resume."""
