@@ -18,7 +18,9 @@ def python_dir(install: Path) -> Path:
     """Where the prefix is: `install/` for an unstripped full archive (a real dir), else the
     dir itself (uv's `python_dir`)."""
     inner = install / "install"
-    return inner if inner.is_dir() and not inner.is_symlink() else install
+    # os.path's tests, false on any error as Rust's `is_dir` (Path.is_dir raises EACCES:
+    # an install another user made, `sudo`, failed every listing).
+    return inner if os.path.isdir(inner) and not os.path.islink(inner) else install
 
 
 class InstallRootError(PytuiError):
