@@ -23,6 +23,7 @@ from pytui.app.upgrade_plan import (
     nothing_to_do,
     pinned_by_version,
     plan,
+    replaces_install,
     with_no_bin,
 )
 
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from pytui.core.catalog import Catalog
     from pytui.core.environment import Environment, ScanResult
     from pytui.core.jobs import JobOutcome
-    from pytui.core.models import Build
+    from pytui.core.models import Build, Installation
     from pytui.core.requests import PythonRequest
     from pytui.core.settings import Settings
 
@@ -139,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         _preview(before, todo, sys.stderr)
         return 1 if unmatched else 0
-    code = _install(args, settings, catalog, [target for _, target in todo], started)
+    code = _install(args, settings, catalog, [target for _, target in todo], started, installed)
     if code == interrupted.EXIT_CODE:
         return code
     after = scan_for_settings(settings, roots=args.scan or None)
@@ -180,28 +181,29 @@ def _preview(before: ScanResult, todo: list[tuple[Step, Build]], out: TextIO) ->
 
 
 def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, targets: list[Build],
-             started: float) -> int:
-    """Install the targets; a bin link is updated only where one already exists (as uv)."""
+             started: float, installed: list[Installation]) -> int:
+    """Install the targets; a bin link is updated only where one already exists (as uv), and a
+    target whose key is installed (another build of that patch) replaces it."""
     from pytui.app.progress_board import ProgressBoard
     from pytui.core.jobs import run_install_jobs
     from pytui.core.progress import CancelToken
 
-    linked: list[Build] = []
-    unlinked: list[Build] = []
+    groups: dict[tuple[bool, bool], list[Build]] = {}
     for target in targets:
-        (linked if keeps_bin_links(settings, target) else unlinked).append(target)
+        reinstall = args.reinstall or replaces_install(installed, target)
+        groups.setdefault((not keeps_bin_links(settings, target), reinstall), []).append(target)
+    unlinked = [t for (no_bin, _), builds in groups.items() if no_bin for t in builds]
     cancel = CancelToken()
     warnings: list[str] = []
     outcomes = []
     board = ProgressBoard()
     try:
         with board:
-            for builds, no_bin in ((linked, False), (unlinked, True)):
-                if builds:
-                    outcomes += run_install_jobs(
-                        builds, settings=with_no_bin(settings, no_bin),
-                        catalog=catalog, concurrency=args.jobs, progress_for=board.callback, on_ended=board.ended,
-                        cancel=cancel, reinstall=args.reinstall, on_warning=warnings.append)
+            for (no_bin, reinstall), builds in sorted(groups.items()):
+                outcomes += run_install_jobs(
+                    builds, settings=with_no_bin(settings, no_bin),
+                    catalog=catalog, concurrency=args.jobs, progress_for=board.callback, on_ended=board.ended,
+                    cancel=cancel, reinstall=reinstall, on_warning=warnings.append)
     except KeyboardInterrupt as err:
         cancel.cancel()
         from pytui.core.jobs import JobsInterrupted

@@ -203,9 +203,12 @@ class JobActions(AppBase):
     def _start_jobs(self, decision: decide.StartUpgrade | decide.StartPrune) -> None:
         """An upgrade's installs or a prune's uninstalls: one job each in the Jobs panel."""
         if isinstance(decision, decide.StartUpgrade):
+            from pytui.app.upgrade_plan import replaces_install
+
             for build in decision.builds:
                 self._dismiss_ended(build.key)
-                self.renderer.job(self.runner.start_install(build, upgrade=True))
+                reinstall = replaces_install(self.state.installations, build)
+                self.renderer.job(self.runner.start_install(build, upgrade=True, reinstall=reinstall))
         else:
             for installation in decision.installations:
                 if self.state.job_for_key(installation.key) is None:  # started meanwhile

@@ -143,6 +143,14 @@ def nothing_to_do(requests: Sequence[PythonRequest] = ()) -> str:
     return "All requested versions already on latest supported patch release"
 
 
+def replaces_install(installed: Iterable[Installation], target: Build) -> bool:
+    """Whether upgrading to `target` replaces an install of its key: the plan chose a newer build
+    of a patch that is installed, and its job reinstalls it, as `uv python upgrade` does
+    (` ~ KEY`). A plain install job finds the key installed and does nothing ('already'), which
+    `pytui upgrade` said as `Installed … + KEY` and the TUI's U as done, the old build kept."""
+    return any(i.key == target.key for i in installed)
+
+
 def keeps_bin_links(settings: Settings, target: Build) -> bool:
     """Whether installing `target` as an upgrade updates bin links: only where one already
     exists for its minor version (as uv's upgrade)."""

@@ -1,0 +1,56 @@
+"""`U` when the catalog's newest build of a minor is a newer build of the patch installed (the
+same key): the preview asks, and yes replaces the install with that build, as `uv python
+upgrade` and `pytui upgrade` do (tests/test_upgrade_same_patch_build.py). The job found the key
+installed and did nothing ('already'): the old build stayed, and a second U asked again."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fixtures_archives import make_pbs_archive, write_uv_catalog
+from fixtures_http import FaultyHTTPServer
+from pytui.app.gateway import CoreGateway
+from pytui.app.screens import ConfirmModal
+from pytui.core.catalog import Catalog
+from pytui.core.progress import CancelToken
+from pytui.core.settings import Settings
+from ui_helpers import HOST, SIZE, ready, wait_for
+
+
+async def test_u_replaces_an_install_with_a_newer_build_of_its_patch(
+        tmp_path: Path, http_server: FaultyHTTPServer) -> None:
+    home = Path(os.environ["HOME"])
+    old = make_pbs_archive(tmp_path / "old", version="3.12.3", build_date="20240415").serve(http_server)
+    new = make_pbs_archive(tmp_path / "new", version="3.12.3", build_date="20240814").serve(http_server)
+    assert old.build.key == new.build.key
+    catalog_path = write_uv_catalog(home / "catalog.json", [old.build])
+    settings = Settings.resolve(downloads_json=str(catalog_path))
+    CoreGateway().install(old.build, settings=settings, catalog=Catalog([old.build], source="test"),
+                          progress=lambda _p: None, cancel=CancelToken(), reinstall=False,
+                          downloader=None, on_warning=lambda _l: None, on_wait=lambda _l: None)
+    write_uv_catalog(catalog_path, [new.build])
+    build_file = settings.install_root / new.build.key / "BUILD"
+    assert build_file.read_text().strip() == "20240415"
+
+    from pytui.app.tui import make_app
+
+    app = make_app(settings, host=HOST, refresh=False, show_eta=False, home=home)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("U")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="preview")
+        lines = [str(w.content) for w in app.screen.query(".dialog-line")]
+        assert lines[0] == f"3.12.3 → 3.12.3  ({new.build.key})", lines
+        await pilot.press("y")
+        await wait_for(pilot, lambda: any(j.key == new.build.key and j.phase == "done"
+                                          for j in app.state.jobs.values()),
+                       timeout=60, what="upgrade job done")
+        assert build_file.read_text().strip() == "20240814"
+        await wait_for(pilot, lambda: any(i.build == "20240814" for i in app.state.installations),
+                       what="listing after the upgrade")
+        app.clear_notifications()
+        await pilot.press("U")  # nothing left to upgrade
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmModal)
+        assert any("already on latest" in n.message for n in app._notifications)
