@@ -154,7 +154,7 @@ class ViewOptions(FrozenRecord):
 
 class AppState(Record):
     __slots__ = ("settings", "host", "home", "clock", "offline", "view", "catalog",
-                 "catalog_note", "catalog_problem", "archives", "live_downloads", "installations", "sizes",
+                 "catalog_note", "catalog_problem", "archives", "installations", "live_downloads", "sizes",
                  "freeable", "tree_freed", "disk_listed", "cache_usage", "cache_parts", "download_sizes", "cache_problem",
                  "root_problem", "jobs", "next_job_id", "failed_keys", "sort", "environments", "envs_partial",
                  "envs_scanning", "envs_note", "envs_failed", "envs_quick", "envs_max_age",
@@ -172,11 +172,11 @@ class AppState(Record):
     catalog_note: str
     catalog_problem: bool
     archives: list[CachedArchive]
+    installations: list[Installation]
     # The names of the `partial` archives a process (another pytui, or this one's job) was
     # writing when they were listed: `downloading`, not `partial` (core/cache_locks.live_downloads,
     # `pytui cache list`'s rule).
     live_downloads: frozenset[str]
-    installations: list[Installation]
     # Bytes on disk per installation key (measured in a thread).
     sizes: dict[str, int]
     # What uninstalling each would free: files hard-linked with a tree kept in the cache stay.
