@@ -12,9 +12,9 @@ import errno
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pytui.core.errors import CacheError
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import CancelToken
 
 if TYPE_CHECKING:

@@ -78,6 +78,27 @@ def test_an_install_from_the_tree_imports_only_what_it_uses(pytui: Pytui, reinst
     pytui.temp_left()  # a reinstall's deleter is done before the tmp dir goes
 
 
+# What an install that downloads over plain http (core/plain_http.py, no HTTP client library)
+# does not need either: 2421363 put `typing` there through core/cache_locks.py's import of
+# TYPE_CHECKING (core's modules take it from core/keys.py for this reason).
+NOT_IMPORTED_DOWNLOADING = ("typing", "dataclasses", "inspect", "concurrent.futures", "logging",
+                            "httpx", "ssl", "argparse", "textual", "rich")
+
+
+def test_an_install_downloading_over_plain_http_imports_no_typing(pytui: Pytui) -> None:
+    made = pytui.add("3.12.8")
+    assert made.build.url.startswith("http://")
+    env = {name: value for name, value in pytui.env().items() if not name.startswith("PYTUI_")}
+    done = subprocess.run([sys.executable, "-c", CODE, "install", "3.12"], env=env,
+                          capture_output=True, text=True, timeout=120, cwd=pytui.tmp)
+    assert done.returncode == 0, done.stderr
+    imported = set(json.loads(done.stdout.splitlines()[-1])[0])
+    assert {"pytui.core.plain_http", "pytui.core.cache_locks", "pytui.core.extract"} <= imported
+    loaded = sorted(name for name in imported
+                    if any(name == lazy or name.startswith(lazy + ".") for lazy in NOT_IMPORTED_DOWNLOADING))
+    assert loaded == [], loaded
+
+
 def test_a_pytui_transfer_variable_is_still_checked_at_start(pytui: Pytui) -> None:
     # core/http.py is skipped at start only while no PYTUI_* variable is set.
     pytui.add("3.12.8")
