@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pytui.core.record import FrozenRecord
 from pytui.core.url_secrets import without_secrets
-from pytui.widgets.format import home_shortened, short_path
+from pytui.widgets.format import home_shortened, one_line, short_path
 
 LOG_NAME = "tui-history.log"
 # The log is rotated (one old copy kept, `.1`) once it passes this size.
@@ -65,7 +65,9 @@ class History:
     def add(self, kind: str, title: str, outcome: str, message: str, *, verbatim: bool = False) -> Entry:
         """`verbatim`: the message is kept as given, paths too (what `y` put on the clipboard)."""
         # A URL's password never reaches the screen or the log (core/url_secrets.py).
-        said = without_secrets(" ".join(message.split()))
+        # On one line: a newline or tab in a name on disk drawn as the panes draw it (`␤`),
+        # not taken for a space (`~/r-new line/…` named a path that is not there).
+        said = without_secrets(" ".join(one_line(message).split()))
         if not verbatim:
             said = home_shortened(said, self.home)
         entry = Entry(self._clock(), kind, title, outcome, said)

@@ -11,6 +11,12 @@ control pictures (`␛`), `␡`, and U+FFFD. So are the bidirectional controls (
 kin), as U+FFFD: a terminal that applies bidi drew a name holding one right to left from there
 on (`evil\u202egp.exe` read `evilexe.pg`); the CLI escapes them too (app/safe_text.py). So is
 a byte of a path that is not UTF-8 (a surrogate escape), which was written as `\\udcff`.
+
+Newline and tab are left out of these tables (they lay out every text drawn); in a name from
+disk they are drawn as `␤` and `␉` by the one rule for names, widgets/format.one_line: every
+path a pane, Details, a dialog or the Environments screen shows passes `short_path`, and every
+notification and History line (one line each) passes `one_line` too (app/toast_shelf.py,
+app/history.py).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from pytui.app.toast_gate import (
 )
 from pytui.app.toast_text import RACK_MARGIN, toast_message, toast_rows, toast_text_width
 from pytui.core.url_secrets import without_secrets
-from pytui.widgets.format import home_shortened
+from pytui.widgets.format import home_shortened, one_line
 from pytui.widgets.job_list import JobList
 from textual.content import Content
 from textual.events import Resize
@@ -67,6 +67,10 @@ class ToastShelf(AppBase):
         # is kept beside the notification, so a resize words it again (on_resize). This is
         # App.notify's body, with the notification kept.
         message = without_secrets(message)  # a URL's password is never shown (core/url_secrets.py)
+        # A notification is one line: a newline, tab or CR in it is a name's on disk (a path
+        # under UV_PYTHON_INSTALL_DIR, what `y` copied), drawn as the panes draw it (`␤`); the
+        # toast broke the path onto two lines there. (Other controls: app/terminal_text.py.)
+        message, title = one_line(message), one_line(title)
         if not in_history:
             self.history.add("note", history_title(title), NOTE_OUTCOME.get(severity, "info"),
                              _plain(message) if markup else message)

@@ -59,3 +59,42 @@ async def test_a_name_with_a_newline_stays_on_one_line(monkeypatch: pytest.Monke
         envs = app.screen.query_one(EnvTable)
         path_cell = (envs.cells_of(str(venv)) or ())[0].plain
         assert path_cell.endswith("good\u2424  evil-row"), path_cell
+
+
+def test_a_history_line_draws_a_newline_in_a_path_as_its_picture(tmp_path: Path) -> None:
+    """History joined a message's lines with a space: a path `~/r-new\\nline` read
+    `~/r-new line`, a directory that is not there."""
+    from pytui.app.history import History
+
+    entry = History(None, home=tmp_path).add("copy", "install dir", "done",
+                                             f"{tmp_path}/r-new\nline/python", verbatim=True)
+    assert entry.message == f"{tmp_path}/r-new\u2424line/python"
+
+
+async def test_a_toast_naming_a_path_with_a_newline_keeps_it_on_its_line(ui_world) -> None:
+    """`y` on an install under a root whose name holds a newline: its toast broke the path onto
+    two lines (`…/r-new` / `line/python/…`), as if they were two names."""
+    from pytui.app.toast_text import toast_message
+    from textual.widgets._toast import Toast
+    from ui_helpers import press_install
+
+    root = ui_world.home / "r-new\nline" / "python"
+    ui_world.settings = ui_world.settings.replace(install_root=root)
+    app = ui_world.make_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await ready(pilot)
+        build = ui_world.build("3.13.1")
+        await press_install(pilot, build.key)
+        await wait_for(pilot, lambda: (root / build.key).is_dir() and app.state.installed_keys,
+                       what="the install")
+        app.query_one("#installed").focus()
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_for(pilot, lambda: any("Copied" in t._notification.title
+                                          for t in app.screen.query(Toast)), what="the toast")
+        toast = next(t for t in app.screen.query(Toast) if "Copied" in t._notification.title)
+        said = one_line(str(root / build.key))
+        assert toast._notification.message == toast_message(said, 120, 36, title=toast._notification.title,
+                                                             lifted=app._toast_lift())
+        assert "r-new\u2424line" in toast._notification.message.replace("\n", "")
+        assert app.history.entries[-1].message == said
