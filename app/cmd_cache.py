@@ -325,6 +325,7 @@ def _run_verify(args: argparse.Namespace) -> int:
 
 
 def _run_purge(args: argparse.Namespace) -> int:
+    from pytui.core.cache import fix_dir
     from pytui.core.cache_purge import (
         MAX_LEFTOVERS_NAMED,
         find_leftovers,
@@ -334,6 +335,7 @@ def _run_purge(args: argparse.Namespace) -> int:
         remove_leftovers,
     )
     from pytui.core.errors import UsageError
+    from pytui.core.fs_errors import cause
 
     if not args.targets and args.rule is None:
         raise UsageError("pytui cache purge needs KEY/REQUEST arguments or one of --all, "
@@ -363,22 +365,29 @@ def _run_purge(args: argparse.Namespace) -> int:
     # archives (a half-kept tree); a dry run finds the same by the same rule.
     whose = None if args.rule == "all" else plan
     at_least = ""
+    trees_kept: list[tuple[TreeInfo, OSError]] = []
     if args.dry_run:
         would_go = find_leftovers(cache, whose, named=MAX_LEFTOVERS_NAMED)
         freed = effect.total + would_go.size
         leftovers = _said_leftovers(would_go, verb)
         at_least = "at least " if would_go.capped else ""  # sizing them stopped at its limit
     else:
-        freed = remove_archives(cache, plan)
+        freed = remove_archives(cache, plan, trees_not_removed=trees_kept)
         removed = remove_leftovers(cache, whose, named=MAX_LEFTOVERS_NAMED)
         freed += removed.size
         leftovers = _said_leftovers(removed, verb)
     for archive, tree in effect.archives:
         with_tree = f" + its kept tree {_size(tree)}" if tree else ""
         print(f"{verb} {_shown(archive.name)} ({_describe(archive)}, {_size(archive.size)}{with_tree})")
+    for kept, err in trees_kept:
+        # Another user's tree (a `sudo` run's): said, not counted as gone.
+        _err(stderr_style().error(
+            f"cannot remove the unpacked tree of {_shown(kept.archive or kept.sha256)} from "
+            f"{_shown(cache.trees.path)}: {cause(err)}; {fix_dir(err)} and purge again"))
+    trees = effect.trees - len(trees_kept)
     count = f"{len(plan)} file{'s' if len(plan) != 1 else ''}"
-    if effect.trees:
-        count += f", {effect.trees} kept tree{'s' if effect.trees != 1 else ''}"
+    if trees:
+        count += f", {trees} kept tree{'s' if trees != 1 else ''}"
     if leftovers:
         count += f", {leftovers} leftover{'s' if leftovers != 1 else ''} of killed runs"
     if not plan:
@@ -392,7 +401,7 @@ def _run_purge(args: argparse.Namespace) -> int:
         print(f"would free {at_least}{_size(freed)} ({count}); nothing was removed (--dry-run)")
     else:
         print(f"freed {_size(freed)} ({count})")
-    return 1 if unmatched else 0
+    return 1 if unmatched or trees_kept else 0
 
 
 def _targeted(everything: list[CachedArchive], targets: list[str]) -> tuple[set[str], list[str]]:

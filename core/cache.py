@@ -14,6 +14,7 @@ touched.
 
 from __future__ import annotations
 
+import builtins
 import errno
 import os
 import stat
@@ -426,15 +427,21 @@ class ArchiveCache:
         wrong with it, which `TreeStore.verify` says."""
         return bool(info.archive) and not (self.root / info.archive).is_file()
 
-    def remove_trees_of(self, archives: Iterable[CachedArchive]) -> int:
+    def remove_trees_of(self, archives: Iterable[CachedArchive],
+                        not_removed: builtins.list[tuple[TreeInfo, OSError]] | None = None) -> int:
         """Discard the trees made from these archives, trees whose archive is gone (they
         are never used without it) and trees whose manifest does not read (never used either);
-        return the bytes freed (files no install shares)."""
+        return the bytes freed (files no install shares). Given `not_removed`, each tree the
+        disk does not let go (another user's: a `sudo` run's) is appended to it with why."""
         names = {archive.name for archive in archives}
         freed = 0
         for info in self.trees.list():
             if not info.archive or info.archive in names or self.archive_gone(info):
-                freed += self.trees.discard(info.sha256)
+                try:
+                    freed += self.trees.discard(info.sha256, strict=not_removed is not None)
+                except OSError as err:
+                    if not_removed is not None:
+                        not_removed.append((info, err))
         return freed
 
     # -- import -------------------------------------------------------------------------------

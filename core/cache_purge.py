@@ -24,6 +24,7 @@ from pytui.core.tree_leftovers import clean_leftovers, unheld_leftovers
 if TYPE_CHECKING:
     from pytui.core.cache import ArchiveCache
     from pytui.core.catalog import Catalog
+    from pytui.core.tree_store import TreeInfo
 
 PURGE_RULES = ("all", "superseded", "installed")
 
@@ -135,10 +136,12 @@ def _inside(root: Path, path: Path) -> bool:
 
 def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
                     downloading: list[CachedArchive] | None = None,
-                    gone: list[CachedArchive] | None = None) -> int:
+                    gone: list[CachedArchive] | None = None,
+                    trees_not_removed: list[tuple[TreeInfo, OSError]] | None = None) -> int:
     """Delete these archives (a partial's state file, and the tree made from each); return
     the bytes freed. A `.part` a download is writing now stays (appended to `downloading`);
-    one another process removed since it was listed is appended to `gone`.
+    one another process removed since it was listed is appended to `gone`; a kept tree the
+    disk does not let go, to `trees_not_removed` (with why; unsaid when not given).
 
     Stops at the first file the disk does not let go (read-only, permissions): CacheError
     naming it and how many went before it.
@@ -147,7 +150,7 @@ def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
     # Their trees first: a purge killed while it removes one (a whole unpacked build) leaves its
     # archive, so the same purge run again matches it and removes what is left of the tree
     # (`remove_leftovers`); killed after the archive, a rerun matched nothing and kept it.
-    freed = cache.remove_trees_of(archives)
+    freed = cache.remove_trees_of(archives, trees_not_removed)
     removed = 0
     for archive in archives:
         with (unless_downloading(archive.path) if archive.state == "partial"

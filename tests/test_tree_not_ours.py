@@ -5,7 +5,7 @@ Before: `Path.is_file` on its manifest raised EACCES, and every `install` of tha
 with "…/manifest.json: permission denied; check that path" although the verified archive was
 in the cache; `cache verify` said "changed: … removed, the next install extracts the archive
 again" while the tree stayed (its lock could not be taken, which read as "another run is
-removing it").
+removing it"); `cache purge --all` said "freed … (2 files, 2 kept trees)" with the tree there.
 """
 
 from __future__ import annotations
@@ -47,4 +47,14 @@ def test_verify_says_the_tree_could_not_be_removed(pytui: Pytui, locked_tree) ->
     assert "Traceback" not in done.stderr
     assert "removed, the next install" not in done.stderr, str(done)
     assert "could not be removed: permission denied" in done.stderr, str(done)
+    assert locked_tree.is_dir()
+
+
+def test_purge_says_the_tree_it_could_not_remove_and_does_not_count_it(pytui: Pytui, locked_tree) -> None:
+    done = pytui.run_as_a_user("cache", "purge", "--all")
+    assert done.returncode == 1, str(done)
+    assert "Traceback" not in done.stderr
+    (error,) = done.errors
+    assert "cannot remove the unpacked tree" in error and "permission denied" in error, str(done)
+    assert "kept tree" not in done.stdout.splitlines()[-1], str(done)  # freed … (1 file)
     assert locked_tree.is_dir()
