@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import tmux_drive as drive  # noqa: E402
+import tmux_session as session  # noqa: E402
+from fixtures_archives import write_uv_catalog  # noqa: E402
 
 ODD = "r-red\x1b[31mred"
 
@@ -25,27 +26,27 @@ ODD = "r-red\x1b[31mred"
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_an_esc_in_the_install_root_does_not_colour_the_screen(tmp_path: Path) -> None:
     work = tmp_path / "run"
-    home, _root, cache = drive._home(work)
+    home, _root, cache = session.home_dirs(work)
     root = home / ODD / "python"
-    with drive.FaultyHTTPServer() as server:
-        made = drive._served(work / "made", server, "3.13.1")
-        catalog = drive.write_uv_catalog(home / "catalog.json", [made.build])
-        command = drive._pytui_command(work, home, catalog, root, cache)
+    with session.FaultyHTTPServer() as server:
+        made = session.served(work / "made", server, "3.13.1")
+        catalog = write_uv_catalog(home / "catalog.json", [made.build])
+        command = session.pytui_command(work, home, catalog, root, cache)
         # The command line names the root quoted (it holds `[` and an ESC).
         command = command.replace(f"--install-dir {root}", f"--install-dir {shlex.quote(str(root))}")
         subprocess.run(command.split(";")[0] + " install 3.13", shell=True, check=True,
                        capture_output=True)
         assert (root / made.build.key).is_dir()
-        tmux = drive.Tmux(f"pytui-esc-{os.getpid()}")
+        tmux = session.Tmux(f"pytui-esc-{os.getpid()}")
         tmux.start(command)
         try:
-            drive.wait_screen(tmux, lambda s: "ONLINE" in s and "✓●" in s, "the main screen")
-            drive._quiet(work)
+            session.wait_screen(tmux, lambda s: "ONLINE" in s and "✓●" in s, "the main screen")
+            session.wait_quiet(work)
             tmux.keys("3")  # Installed: Details names the install under the root
-            screen = drive.wait_screen(tmux, lambda s: s.count("r-red␛[31mred") >= 2,
+            screen = session.wait_screen(tmux, lambda s: s.count("r-red␛[31mred") >= 2,
                                        "the root named in the header and Details")
             tmux.keys("u")
-            screen = drive.wait_screen(tmux, lambda s: "Removes" in s, "the uninstall question")
+            screen = session.wait_screen(tmux, lambda s: "Removes" in s, "the uninstall question")
             assert "r-red␛[31mred" in screen.split("Removes", 1)[1], screen
             cells = tmux.run("capture-pane", "-e", "-p", "-t", tmux.session)
             # Every `r-red` on screen is followed by the ESC's picture and the rest of the name
@@ -53,6 +54,6 @@ def test_an_esc_in_the_install_root_does_not_colour_the_screen(tmp_path: Path) -
             assert cells.count("r-red") >= 3, cells
             assert cells.count("r-red") == cells.count("r-red␛[31mred/python"), cells
             tmux.keys("n")
-            drive._quit(tmux, work)
+            session.quit_pytui(tmux, work)
         finally:
             tmux.kill()

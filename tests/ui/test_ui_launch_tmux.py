@@ -18,7 +18,7 @@ from fixtures_http import FaultyHTTPServer
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from tmux_drive import Tmux, wait_screen  # noqa: E402
+from tmux_session import Tmux, wait_screen  # noqa: E402
 
 
 def _world(tmp_path: Path, server: FaultyHTTPServer) -> tuple[str, Path, str, Path]:

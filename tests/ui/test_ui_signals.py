@@ -20,7 +20,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tmux_drive import Tmux, _pytui_command, wait_screen  # noqa: E402
+from tmux_session import Tmux, pytui_command, wait_screen  # noqa: E402
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -53,7 +53,7 @@ def _stalled_download_scene(tmp_path: Path, http_server, archive_factory):
         version="3.12.8", extra=[file("lib/payload.bin", os.urandom(200_000))]).serve(
         http_server, stall_at=5_000, stall_seconds=3600.0)
     catalog = write_uv_catalog(home / "catalog.json", [made.build])
-    command = _pytui_command(tmp_path, home, catalog, root, cache,
+    command = pytui_command(tmp_path, home, catalog, root, cache,
                              {"UV_HTTP_TIMEOUT": "3600", "PYTUI_HTTP_SPEED_LIMIT": "0"})
     return command, root, cache / (cache_name(made) + ".part"), made
 

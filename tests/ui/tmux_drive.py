@@ -24,94 +24,58 @@ waiting for the text each step expects (never a fixed sleep). Two scenarios:
     python tests/ui/tmux_drive.py [--scenario resize|stuck] [--keep] [--show] [--size 80x24]
 
 Exit 0 when every check passed; prints the captured screens with --show. Skips (exit 77)
-when tmux is missing. `tests/ui/test_ui_tmux.py` runs it under pytest.
+when tmux is missing. `tests/ui/test_ui_tmux.py` runs it under pytest. The tmux session and
+the world pytui runs in are tests/ui/tmux_session.py's; what a screen must show,
+tests/ui/tmux_screens.py's.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Iterable
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))  # tests/: the fixture modules
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/: the fixture modules
 
-from archive_writers import Member  # noqa: E402
-from fixtures_archives import (  # noqa: E402
-    MadeArchive,
-    file,
-    host_platform,
-    make_pbs_archive,
-    write_uv_catalog,
+from fixtures_archives import file, write_uv_catalog  # noqa: E402
+from tmux_screens import details_key, installed_part, jobs_part, layout_problem  # noqa: E402
+from tmux_session import (  # noqa: E402
+    HEIGHT,
+    SIZE,
+    VERSION,
+    WIDTH,
+    FaultyHTTPServer,
+    Tmux,
+    await_request,
+    home_dirs,
+    plain_text,
+    pytui_command,
+    quit_pytui,
+    served,
+    show_screens,
+    wait_quiet,
+    wait_screen,
 )
-from fixtures_http import FaultyHTTPServer  # noqa: E402
 
 SKIP = 77
-WIDTH, HEIGHT = 120, 36
-SIZE = [WIDTH, HEIGHT]  # --size changes it
-VERSION = "3.12.8"
-
-
-class Tmux:
-    """One private tmux server (`-L`) with one session."""
-
-    def __init__(self, socket: str, session: str = "pytui") -> None:
-        self.base = ["tmux", "-L", socket]
-        self.session = session
-
-    def run(self, *args: str, check: bool = True) -> str:
-        done = subprocess.run([*self.base, *args], capture_output=True, text=True, check=check)
-        return done.stdout
-
-    def start(self, command: str) -> None:
-        self.run("new-session", "-d", "-s", self.session, "-x", str(SIZE[0]), "-y",
-                 str(SIZE[1]), command)
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", self.session, check=False)
-
-    def keys(self, *keys: str, literal: bool = False) -> None:
-        self.run("send-keys", "-t", self.session, *(["-l"] if literal else []), *keys)
-
-    def kill(self) -> None:
-        subprocess.run([*self.base, "kill-server"], capture_output=True)
-
-
-def wait_screen(tmux: Tmux, check: Callable[[str], bool], what: str,
-                timeout: float = 60.0,
-                explain: Callable[[str], str | None] | None = None) -> str:
-    """Poll the screen until `check` passes (a generous deadline: the machine may be busy);
-    on timeout say what was wrong with the last screen."""
-    deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = tmux.screen()
-        if check(screen):
-            return screen
-        time.sleep(0.2)
-    why = f" ({explain(screen)})" if explain is not None else ""
-    raise AssertionError(f"timed out waiting for {what}{why}; screen was:\n{screen}")
 
 
 def drive(work: Path, *, show: bool) -> list[tuple[str, str]]:
     """Run the whole scenario; return (step, screen text) pairs."""
-    home, root, cache = _home(work)
+    home, root, cache = home_dirs(work)
     screens: list[tuple[str, str]] = []
     with FaultyHTTPServer() as server:
         payload = [file("lib/payload.bin", os.urandom(3_000_000))]
         # About 4 s to download, so the progress bar is seen moving.
-        made = _served(work / "made", server, VERSION, extra=payload, rate=800_000)
-        other = _served(work / "made2", server, "3.13.1")
+        made = served(work / "made", server, VERSION, extra=payload, rate=800_000)
+        other = served(work / "made2", server, "3.13.1")
         catalog = write_uv_catalog(home / "catalog.json", [made.build, other.build])
         key = made.build.key
-        command = _pytui_command(work, home, catalog, root, cache)
+        command = pytui_command(work, home, catalog, root, cache)
         tmux = Tmux(f"pytui-drive-{os.getpid()}")
         tmux.start(command)
         try:
@@ -139,35 +103,35 @@ def drive(work: Path, *, show: bool) -> list[tuple[str, str]]:
             screen = wait_screen(tmux, lambda s: "download" in s and "%" in s,
                                  "the job downloading")
             screens.append(("downloading", screen))
-            screen = wait_screen(tmux, lambda s: " done " in s or "done" in _jobs_part(s),
+            screen = wait_screen(tmux, lambda s: " done " in s or "done" in jobs_part(s),
                                  "the job to finish")
             # Installed shows a key that does not fit as its version (`3.12.8`).
             version = key.split("-")[1]
-            screen = wait_screen(tmux, lambda s: named in _installed_part(s)
-                                 or f" {version} " in _installed_part(s), "Installed row")
+            screen = wait_screen(tmux, lambda s: named in installed_part(s)
+                                 or f" {version} " in installed_part(s), "Installed row")
             screens.append(("installed", screen))
             assert "ok" in screen, "the Cached pane shows the archive as ok"
             assert "✓" in screen, "the Available row shows installed"
             executable = root / key / "bin" / f"python{VERSION.rsplit('.', 1)[0]}"
             assert executable.exists(), executable
-            _quit(tmux, work)
+            quit_pytui(tmux, work)
         finally:
             tmux.kill()
-    _show(screens, show)
+    show_screens(screens, show)
     return screens
 
 
 def drive_stuck(work: Path, *, show: bool) -> list[tuple[str, str]]:
     """Cancel and quit while the mirror never answers (see the module's docstring)."""
-    home, root, cache = _home(work)
+    home, root, cache = home_dirs(work)
     screens: list[tuple[str, str]] = []
     with FaultyHTTPServer() as server:
-        made = _served(work / "made", server, VERSION)
-        other = _served(work / "made2", server, "3.13.1")
+        made = served(work / "made", server, VERSION)
+        other = served(work / "made2", server, "3.13.1")
         catalog = write_uv_catalog(home / "catalog.json", [made.build, other.build])
         for each in (made, other):
             server.set_faults(each.url_path, mode="silent")
-        command = _pytui_command(work, home, catalog, root, cache,
+        command = pytui_command(work, home, catalog, root, cache,
                                  {"UV_HTTP_TIMEOUT": "3600", "PYTUI_HTTP_SPEED_LIMIT": "0"})
         tmux = Tmux(f"pytui-drive-{os.getpid()}")
         tmux.start(command)
@@ -177,102 +141,31 @@ def drive_stuck(work: Path, *, show: bool) -> list[tuple[str, str]]:
                         "the main screen")
             tmux.keys("G")  # the last row: 3.12 (newest first)
             tmux.keys("i")
-            _await_request(server, made.url_path, tmux)
+            await_request(server, made.url_path, tmux)
             screens.append(("waiting for the mirror", tmux.screen()))
             tmux.keys("c")
-            screen = wait_screen(tmux, lambda s: "cancelled" in _jobs_part(s),
+            screen = wait_screen(tmux, lambda s: "cancelled" in jobs_part(s),
                                  "the row to say cancelled", timeout=20)
             screens.append(("cancelled", screen))
             # The mirror answers again: the same build installs.
             server.set_faults(made.url_path, mode=None)
             tmux.keys("i")
-            screen = wait_screen(tmux, lambda s: "done" in _jobs_part(s), "the second install")
+            screen = wait_screen(tmux, lambda s: "done" in jobs_part(s), "the second install")
             screens.append(("installed after the cancel", screen))
             assert (root / made.build.key / "bin" / f"python{minor}").exists()
             # Another build stuck the same way, then quit.
             tmux.keys("g")
             tmux.keys("i")
-            _await_request(server, other.url_path, tmux)
+            await_request(server, other.url_path, tmux)
             screens.append(("second build waiting", tmux.screen()))
-            _quit(tmux, work)
+            quit_pytui(tmux, work)
             assert not (root / other.build.key).exists()
             temp = root / ".temp"
             assert not temp.is_dir() or not any(temp.iterdir()), sorted(temp.iterdir())
         finally:
             tmux.kill()
-    _show(screens, show)
+    show_screens(screens, show)
     return screens
-
-
-def _home(work: Path) -> tuple[Path, Path, Path]:
-    """A fresh home for the run, and the install root and cache dir in it."""
-    home = work / "home"
-    home.mkdir(parents=True)
-    return home, home / "root", home / "cache"
-
-
-def _served(dest: Path, server: FaultyHTTPServer, version: str, *, extra: Iterable[Member] = (),
-            rate: int | None = None) -> MadeArchive:
-    """A PBS archive of `version` for this host, served (trickled at `rate` bytes/s if given)."""
-    os_name, arch, libc = host_platform()
-    made = make_pbs_archive(dest, version=version, os_name=os_name, arch=arch, libc=libc,
-                            extra=extra)
-    return made.serve(server, rate=rate) if rate is not None else made.serve(server)
-
-
-def _await_request(server: FaultyHTTPServer, url_path: str, tmux: Tmux) -> None:
-    """Wait until the install's request for `url_path` reached the server (a hang detector
-    bounds it)."""
-    deadline = time.monotonic() + 60
-    while server.count(url_path) < 1:
-        assert time.monotonic() < deadline, f"no request reached the server:\n{tmux.screen()}"
-        time.sleep(0.05)
-
-
-def _show(screens: list[tuple[str, str]], show: bool) -> None:
-    if show:
-        for step, screen in screens:
-            print(f"===== {step} =====")
-            print(screen)
-
-
-def _pytui_command(work: Path, home: Path, catalog: Path, root: Path, cache: Path,
-                   extra_env: dict[str, str] | None = None) -> str:
-    env = {
-        "HOME": str(home), "XDG_STATE_HOME": str(home / "state"),
-        "XDG_BIN_HOME": str(home / "bin"), "TEXTUAL_ANIMATIONS": "none",
-        "PYTUI_IDLE_FILE": str(_idle_file(work)),
-        "TERM": os.environ.get("TERM", "xterm-256color") if os.environ.get("TERM") not in
-        (None, "", "dumb") else "xterm-256color",
-        **(extra_env or {}),
-    }
-    pytui = shutil.which("pytui") or str(Path(sys.executable).with_name("pytui"))
-    return (
-        "env -u COLUMNS -u LINES -u UV_OFFLINE -u UV_PYTHON_INSTALL_DIR "
-        + " ".join(f"{k}={v}" for k, v in env.items())
-        + f" {pytui} --downloads-json {catalog} --install-dir {root} --cache-dir {cache}"
-        # Textual draws on stderr, so only the exit status is recorded (written aside and
-        # renamed: a test waits for the file, and `>` makes it empty before echo writes it;
-        # read in that gap once, beside a CPU hog on each core); then the pane stays open a
-        # moment so a traceback (if any) can be captured.
-        + f"; echo pytui-exit=$? > {work / 'exit.txt.tmp'}; mv {work / 'exit.txt.tmp'} {work / 'exit.txt'}"
-        + "; sleep 1"
-    )
-
-
-def _quit(tmux: Tmux, work: Path) -> None:
-    """`q` (answering `y` if it asks), then pytui must have exited 0 without a traceback."""
-    tmux.keys("q")
-    exit_file = work / "exit.txt"
-    deadline = time.monotonic() + 20
-    while not exit_file.exists() and time.monotonic() < deadline:
-        if "Quit" in tmux.screen() and "(y)" in tmux.screen():
-            tmux.keys("y")
-        time.sleep(0.1)
-    after = tmux.screen()
-    assert exit_file.exists(), f"pytui did not quit on q:\n{after}"
-    assert exit_file.read_text().strip() == "pytui-exit=0", (exit_file.read_text(), after)
-    assert "Traceback" not in after, after
 
 
 # The sizes the resize scenario goes through while a job runs (back and forth, so each
@@ -282,27 +175,27 @@ RESIZES = ((80, 24), (120, 36), (200, 50), (80, 24), (200, 50), (120, 36))
 
 def drive_resize(work: Path, *, show: bool) -> list[tuple[str, str]]:
     """Resize through 80x24, 120x36 and 200x50 while a download trickles."""
-    home, root, cache = _home(work)
+    home, root, cache = home_dirs(work)
     screens: list[tuple[str, str]] = []
     with FaultyHTTPServer() as server:
         payload = [file("lib/payload.bin", os.urandom(6_000_000))]
         # Minutes to download (above the downloader's speed floor): it runs through every
         # resize however loaded the machine is, and is cancelled at the end.
-        made = _served(work / "made", server, VERSION, extra=payload, rate=20_000)
-        others = [_served(work / f"made{v}", server, v) for v in ("3.13.1", "3.11.11")]
+        made = served(work / "made", server, VERSION, extra=payload, rate=20_000)
+        others = [served(work / f"made{v}", server, v) for v in ("3.13.1", "3.11.11")]
         catalog = write_uv_catalog(home / "catalog.json",
                                    [made.build, *(o.build for o in others)])
         key = made.build.key
         every_key = [made.build.key, *(o.build.key for o in others)]
         tmux = Tmux(f"pytui-resize-{os.getpid()}")
-        tmux.start(_pytui_command(work, home, catalog, root, cache))
+        tmux.start(pytui_command(work, home, catalog, root, cache))
         try:
             screen = wait_screen(tmux, lambda s: key in s and "ONLINE" in s, "the main screen")
             # Highlight the slow build (newest first: 3.13.1, 3.12.8, ...) and install it.
             tmux.keys("Down")
-            wait_screen(tmux, lambda s: _details_key(s) == key, "the slow build highlighted")
+            wait_screen(tmux, lambda s: details_key(s) == key, "the slow build highlighted")
             tmux.keys("i")
-            screen = wait_screen(tmux, lambda s: "download" in _jobs_part(s),
+            screen = wait_screen(tmux, lambda s: "download" in jobs_part(s),
                                  "the job downloading")
             screens.append(("downloading", screen))
             footers: dict[int, str] = {}
@@ -318,15 +211,15 @@ def drive_resize(work: Path, *, show: bool) -> list[tuple[str, str]]:
                 tmux.run("resize-window", "-t", tmux.session, "-x", str(width), "-y",
                          str(height))
                 screen = wait_screen(
-                    tmux, lambda s, w=width, h=height: _layout_problem(
+                    tmux, lambda s, w=width, h=height: layout_problem(
                         s, w, h, every_key, key) is None,
                     f"the screen re-fitted to {width}x{height}",
-                    explain=lambda s, w=width, h=height: _layout_problem(
+                    explain=lambda s, w=width, h=height: layout_problem(
                         s, w, h, every_key, key))
                 screens.append((f"{width}x{height}", screen))
                 if narrowed.exists():
                     tmux.run("pipe-pane", "-t", tmux.session)  # (no command: stops it)
-                    written = _plain_text(narrowed.read_bytes())
+                    written = plain_text(narrowed.read_bytes())
                     narrowed.unlink()
                     # (A frame drawn at 200 columns just before the resize may be in it too:
                     # there Variant is followed by Build, not cut by the pane's edge.)
@@ -340,27 +233,27 @@ def drive_resize(work: Path, *, show: bool) -> list[tuple[str, str]]:
                 assert footers.setdefault(width, footer) == footer, \
                     f"the footer at {width} columns changed:\n{footers[width]}\n{footer}"
             tmux.keys("c")
-            screen = wait_screen(tmux, lambda s: "cancelled" in _jobs_part(s), "the cancel")
+            screen = wait_screen(tmux, lambda s: "cancelled" in jobs_part(s), "the cancel")
             screens.append(("cancelled", screen))
-            _quit(tmux, work)
+            quit_pytui(tmux, work)
         finally:
             tmux.kill()
-    _show(screens, show)
+    show_screens(screens, show)
     return screens
 
 
 def drive_toast(work: Path, *, show: bool) -> list[tuple[str, str]]:
     """At 40x12 a toast over panes whose layout changes under it (`4` unfolds the Jobs panel)
     must leave nothing on the terminal once it has gone."""
-    home, root, cache = _home(work)
+    home, root, cache = home_dirs(work)
     screens: list[tuple[str, str]] = []
     with FaultyHTTPServer() as server:
-        made = _served(work / "made", server, VERSION)
+        made = served(work / "made", server, VERSION)
         # Four builds, more than the 40x12 Available pane shows: the trace showed with them,
         # not with one or two.
-        others = [_served(work / f"made{v}", server, v) for v in ("3.13.1", "3.11.11", "3.10.16")]
+        others = [served(work / f"made{v}", server, v) for v in ("3.13.1", "3.11.11", "3.10.16")]
         catalog = write_uv_catalog(home / "catalog.json", [made.build, *(o.build for o in others)])
-        command = _pytui_command(work, home, catalog, root, cache)
+        command = pytui_command(work, home, catalog, root, cache)
         # An install beforehand (`pytui install`): the panes as a user has them.
         subprocess.run(command.split(";")[0] + " install 3.11.11", shell=True, check=True,
                        capture_output=True)
@@ -370,7 +263,7 @@ def drive_toast(work: Path, *, show: bool) -> list[tuple[str, str]]:
             wait_screen(tmux, lambda s: "ONLINE" in s and "✓●" in s, "the main screen, listed")
             # Nothing else redraws the panes meanwhile (a listing, a scan's end would hide
             # the trace): pytui says it is quiet.
-            _quiet(work)
+            wait_quiet(work)
             tmux.keys("y")
             screens.append(("toast", wait_screen(tmux, lambda s: "Copied" in s, "the toast")))
             tmux.keys("4")
@@ -381,105 +274,11 @@ def drive_toast(work: Path, *, show: bool) -> list[tuple[str, str]]:
                 tmux, lambda s: "Copied" not in s and "…/" not in s
                 and s.splitlines()[1].lstrip().startswith("root"), "the toast gone, no trace")
             screens.append(("toast gone", screen))
-            _quit(tmux, work)
+            quit_pytui(tmux, work)
         finally:
             tmux.kill()
-    _show(screens, show)
+    show_screens(screens, show)
     return screens
-
-
-def _quiet(work: Path, timeout: float = 60.0) -> None:
-    """Until pytui says it fell quiet (PYTUI_IDLE_FILE, app/idle_signal.py): its startup steps
-    and every background thread are over and the frame after them is drawn, so nothing
-    redraws the panes until a key. An event of the app's, not a screen unchanged for a time
-    (which a scan slowed by a busy machine outlasted)."""
-    idle = _idle_file(work)
-    deadline = time.monotonic() + timeout
-    while not (idle.exists() and idle.read_text().strip()):
-        assert time.monotonic() < deadline, f"pytui never said it was quiet in {idle}"
-        time.sleep(0.05)
-
-
-def _idle_file(work: Path) -> Path:
-    return work / "idle.txt"
-
-
-def _plain_text(written: bytes) -> str:
-    """What a terminal was sent, without its control sequences (each cell's text in order)."""
-    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|[\r\n]", "",
-                  written.decode("utf-8", "replace"))
-
-
-def _layout_problem(screen: str, width: int, height: int, keys: list[str],
-                    job_key: str) -> str | None:
-    """What is wrong with the screen at this size, or None when everything is in place.
-    Polled until None: a frame drawn half-way through a resize is simply not the last."""
-    lines = screen.splitlines()
-    if len(lines) != height or any(len(line) > width for line in lines):
-        return "not redrawn at this size yet"
-    if not any(len(line.rstrip()) == width and line.rstrip()[-1:] in "╮┓" for line in lines):
-        return "no pane reaches the right edge"
-    for pane in ("Available", "Cached", "Installed", "Details", "Jobs"):
-        if pane not in screen:
-            return f"the {pane} pane is missing"
-    # The header keeps both lines, the paths whole when they fit.
-    if not (lines[0].lstrip().startswith("pytui") and "catalog" in lines[0]):
-        return "the header's first line"
-    if not (lines[1].lstrip().startswith("root ~/root") and "cache ~/cache" in lines[1]):
-        return "the header's second line (root and cache)"
-    # The footer: every key from 120 columns on, else the important ones and where the
-    # rest are.
-    footer = " ".join(lines[-1].split())
-    wanted = ["i Install", "c Cancel", "q Quit", "/ Filter"]
-    wanted += (["? Help", "p P Purge", "v Verify", "a A f View", "o Offline", "r Refresh"]
-               if width >= 120 else ["? All keys"])
-    missing = [part for part in wanted if part not in footer]
-    if missing:
-        return f"the footer lacks {missing}"
-    if "Purgev" in lines[-1] or "Viewo" in lines[-1]:
-        return "the footer glues labels to keys"
-    # The columns are re-fitted: the last one (Size) is on screen, not past the edge.
-    available = screen.split("Cached", 1)[0]
-    if "Size" not in available:
-        return "Available's columns are not re-fitted (Size is past the edge)"
-    # Whole keys stay whole from 120 columns on: every build key in Available, the job's key
-    # on its row. Narrower, the key gives way after the variant and the support status, down
-    # to its version (`cpython-3.12.8-linux-x…`).
-    if width >= 120:
-        cut = [key for key in keys if key not in available]
-    else:
-        cut = [key for key in keys if "-".join(key.split("-")[:2]) not in available]
-    if cut:
-        return f"Available cuts {cut}"
-    jobs = _jobs_part(screen)
-    if job_key not in jobs or "download" not in jobs:
-        return "the job row's key or phase is cut"
-    return None
-
-
-def _details_key(screen: str) -> str:
-    """The key the Details panel shows (its first line's first word)."""
-    lines = screen.splitlines()
-    at = next((i for i, line in enumerate(lines) if "Details" in line), None)
-    if at is None or at + 1 >= len(lines):
-        return ""
-    words = lines[at + 1].strip("│┃ ").split()
-    return words[0] if words else ""
-
-
-def _jobs_part(screen: str) -> str:
-    return screen.split("Jobs", 1)[1] if "Jobs" in screen else ""
-
-
-def _installed_part(screen: str) -> str:
-    """The right half of the lower panes (the Installed pane sits beside Cached)."""
-    lines = screen.splitlines()
-    start = next((i for i, line in enumerate(lines) if "Installed" in line and "Cached" in line),
-                 None)
-    if start is None:
-        return ""
-    end = next((i for i in range(start + 1, len(lines)) if "Details" in lines[i]), len(lines))
-    return "\n".join(line[SIZE[0] // 2:] for line in lines[start:end])
 
 
 def main(argv: list[str] | None = None) -> int:
