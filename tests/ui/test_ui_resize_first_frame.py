@@ -7,7 +7,7 @@ The tmux drive's `resize` scenario checks the same on a real terminal."""
 from __future__ import annotations
 
 import pytest
-from ui_helpers import UiWorld, ready, wait_for
+from ui_helpers import UiWorld, first_and_settled_frames
 
 
 def _column_headers(lines: list[str]) -> list[str]:
@@ -21,25 +21,6 @@ def _column_headers(lines: list[str]) -> list[str]:
                                                 ((120, 36), (80, 24))])
 async def test_the_first_frame_after_a_resize_has_the_new_columns(
         ui_world: UiWorld, before: tuple[int, int], after: tuple[int, int]) -> None:
-    ui_world.seed_cache("3.13.1")
-    app = ui_world.make_app()
-    async with app.run_test(size=before) as pilot:
-        await ready(pilot)
-        await pilot.pause()
-        frames: list[list[str]] = []
-        display = app._display
-
-        def spy(screen, update) -> None:  # each frame as the terminal gets it
-            frames.append([strip.text for strip in screen._compositor.render_strips()])
-            display(screen, update)
-
-        app._display = spy  # type: ignore[method-assign]
-        await pilot.resize_terminal(*after)
-        await wait_for(pilot, lambda: frames and len(frames[0]) == after[1],
-                       what="a frame at the new size")
-        await pilot.pause()
-        await pilot.pause()
-        first = next(frame for frame in frames if len(frame) == after[1])
-        settled = [strip.text for strip in app.screen._compositor.render_strips()]
-        assert _column_headers(first) == _column_headers(settled), (first, settled)
-        assert len(_column_headers(settled)) == 2, settled
+    first, settled = await first_and_settled_frames(ui_world, before, after)
+    assert _column_headers(first) == _column_headers(settled), (first, settled)
+    assert len(_column_headers(settled)) == 2, settled

@@ -144,6 +144,33 @@ async def wait_for(pilot, condition: Callable[[], object], *, timeout: float = 2
         await pilot.pause(0.05)
 
 
+async def first_and_settled_frames(world: UiWorld, before: tuple[int, int],
+                                   after: tuple[int, int]) -> tuple[list[str], list[str]]:
+    """The app (3.13.1 cached) at `before`, then the terminal resized to `after`: the first
+    frame the terminal gets at that size and the screen once it has settled, each as its lines
+    of text (the first frame after a resize is laid out and drawn before the Resize event
+    reaches a widget)."""
+    world.seed_cache("3.13.1")
+    app = world.make_app()
+    async with app.run_test(size=before) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        frames: list[list[str]] = []
+        display = app._display
+
+        def spy(screen, update) -> None:  # each frame as the terminal gets it
+            frames.append([strip.text for strip in screen._compositor.render_strips()])
+            display(screen, update)
+
+        app._display = spy
+        await pilot.resize_terminal(*after)
+        await wait_for(pilot, lambda: frames and len(frames[0]) == after[1], what="a frame at the new size")
+        await pilot.pause()
+        await pilot.pause()
+        first = next(frame for frame in frames if len(frame) == after[1])
+        return first, [strip.text for strip in app.screen._compositor.render_strips()]
+
+
 async def ready(pilot) -> None:
     """Wait until the catalog and the first disk listing are shown."""
     app = pilot.app
