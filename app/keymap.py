@@ -92,7 +92,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("e", "environments", "e", "Envs",
         "environments: every venv, uv tool, pipx env and .python-version pin found, the install "
         "each uses and how (follows 3.12 / pinned to 3.12.8 / external), broken ones first "
-        "(/ filters, r rescans, Esc closes)",
+        "(/ filters, r rescans, c stops a scan, Esc closes)",
         # In the footer only while Installed leads it (PANE_LEADS), as every key must fit at
         # 120 columns; the Installed pane's subtitle names it too.
         show=False),
