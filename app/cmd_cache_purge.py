@@ -1,0 +1,131 @@
+"""`pytui cache purge`: archives by name, key or request, or by a rule (--all, --superseded,
+--installed), with their kept trees and what killed runs left; --dry-run counts the same."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from pytui.app.cache_cli import (
+    cache_of,
+    catalog_of,
+    describe,
+    said_leftovers,
+    say_error,
+    shown,
+    size_text,
+)
+from pytui.app.style import stderr_style
+
+if TYPE_CHECKING:
+    from pytui.core.models import CachedArchive
+    from pytui.core.tree_store import TreeInfo
+
+
+def run_purge(args: argparse.Namespace) -> int:
+    from pytui.core.cache import fix_dir
+    from pytui.core.cache_purge import (
+        MAX_LEFTOVERS_NAMED,
+        find_leftovers,
+        purge_effect,
+        purge_plan,
+        remove_archives,
+        remove_leftovers,
+    )
+    from pytui.core.errors import UsageError
+    from pytui.core.fs_errors import cause
+
+    if not args.targets and args.rule is None:
+        raise UsageError("pytui cache purge needs KEY/REQUEST arguments or one of --all, "
+                         "--superseded, --installed")
+    cache = cache_of(args)
+    catalog = catalog_of(args)
+    installed: list[str] = []
+    if args.rule == "installed":
+        from pytui.core.installed import list_installed
+
+        installed = [i.key for i in list_installed(args.settings.install_root)]
+    keys, unmatched = _targeted(cache.list(catalog), args.targets)
+    downloading: list[CachedArchive] = []
+    plan = purge_plan(cache, catalog, rule=args.rule, keys=sorted(keys), installed_keys=installed,
+                      downloading=downloading)
+    for archive in downloading:
+        print(f"kept {shown(archive.name)} ({describe(archive)}): it is being downloaded by another "
+              "pytui process now; purge again once that download ends")
+    for target in unmatched:
+        say_error(stderr_style().error(f"no cached archive matches {shown(target)} in "
+                                  f"{shown(cache.root)}; `pytui cache list` lists what it holds"))
+    verb = "would remove" if args.dry_run else "removed"
+    # One count for the dry run and the real run: each archive and its kept tree's files no
+    # install shares (core/cache_purge.py purge_effect); the real run reports what it freed.
+    effect = purge_effect(cache, plan)
+    # What killed runs left goes too: all of it with --all, else what they left of these
+    # archives (a half-kept tree); a dry run finds the same by the same rule.
+    whose = None if args.rule == "all" else plan
+    at_least = ""
+    trees_kept: list[tuple[TreeInfo, OSError]] = []
+    if args.dry_run:
+        would_go = find_leftovers(cache, whose, named=MAX_LEFTOVERS_NAMED)
+        freed = effect.total + would_go.size
+        leftovers = said_leftovers(would_go, verb)
+        at_least = "at least " if would_go.capped else ""  # sizing them stopped at its limit
+    else:
+        freed = remove_archives(cache, plan, trees_not_removed=trees_kept)
+        removed = remove_leftovers(cache, whose, named=MAX_LEFTOVERS_NAMED)
+        freed += removed.size
+        leftovers = said_leftovers(removed, verb)
+    for archive, tree in effect.archives:
+        with_tree = f" + its kept tree {size_text(tree)}" if tree else ""
+        print(f"{verb} {shown(archive.name)} ({describe(archive)}, {size_text(archive.size)}{with_tree})")
+    for kept, err in trees_kept:
+        # Another user's tree (a `sudo` run's): said, not counted as gone.
+        say_error(stderr_style().error(
+            f"cannot remove the unpacked tree of {shown(kept.archive or kept.sha256)} from "
+            f"{shown(cache.trees.path)}: {cause(err)}; {fix_dir(err)} and purge again"))
+    trees = effect.trees - len(trees_kept)
+    count = f"{len(plan)} file{'s' if len(plan) != 1 else ''}"
+    if trees:
+        count += f", {trees} kept tree{'s' if trees != 1 else ''}"
+    if leftovers:
+        count += f", {leftovers} leftover{'s' if leftovers != 1 else ''} of killed runs"
+    if not plan:
+        if leftovers and args.dry_run:
+            print(f"would free {at_least}{size_text(freed)}; nothing was removed (--dry-run)")
+        elif leftovers:
+            print(f"freed {size_text(freed)}")
+        elif not downloading:
+            print(f"nothing to remove in {shown(cache.root)}")
+    elif args.dry_run:
+        print(f"would free {at_least}{size_text(freed)} ({count}); nothing was removed (--dry-run)")
+    else:
+        print(f"freed {size_text(freed)} ({count})")
+    return 1 if unmatched or trees_kept else 0
+
+
+def _targeted(everything: list[CachedArchive], targets: list[str]) -> tuple[set[str], list[str]]:
+    """The archives (file names or keys) `targets` name, and the targets that named none."""
+    from pytui.core.cache import archive_key
+    from pytui.core.filenames import ARCHIVE_EXTENSIONS
+    from pytui.core.requests import PythonRequest
+
+    # What a cache file's name ends with (an archive, a stopped download and its resume note):
+    # a purge target ending so names a file, never a request.
+    file_suffixes = (*ARCHIVE_EXTENSIONS, ".part", ".part.json")
+    keys: set[str] = set()
+    unmatched: list[str] = []
+    for target in targets:
+        names = {a.name for a in everything if target in (a.name, a.path.name.removesuffix(".part"))}
+        if names:
+            keys.update(names)
+            continue
+        if target.endswith(file_suffixes):
+            # A file name (one `cache list` printed before a purge took it, or a typo): no
+            # archive of that name, rather than "not a Python request".
+            unmatched.append(target)
+            continue
+        request = PythonRequest.parse(target)  # RequestError (exit 2) when it is no request
+        found = {key for a in everything if (key := archive_key(a)) and request.matches_key(key)}
+        if not found:
+            unmatched.append(target)
+        keys.update(found)
+    return keys, unmatched

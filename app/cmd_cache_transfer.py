@@ -1,0 +1,89 @@
+"""`pytui cache import FILE...` and `pytui cache export-mirror DIR`: archives into the cache
+from anywhere, and out of it as a mirror both pytui and uv install from."""
+
+from __future__ import annotations
+
+import argparse
+
+from pytui.app.cache_cli import (
+    ProgressLine,
+    cache_of,
+    catalog_of,
+    describe,
+    say_error,
+    shown,
+    size_text,
+)
+from pytui.app.style import stderr_style
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pytui.core.errors import PytuiError
+    from pytui.core.http import TransferLimits
+
+    cache = cache_of(args)
+    catalog = catalog_of(args)
+    max_bytes = TransferLimits.from_env(args.settings.env).max_archive_bytes
+    failed = 0
+    for name in args.files:
+        line = ProgressLine(f"importing {name}")
+        try:
+            imported = cache.import_file(Path(name), catalog, progress=line, max_bytes=max_bytes)
+        except PytuiError as err:
+            line.clear()
+            say_error(stderr_style().error(str(err)))
+            failed += 1
+            continue
+        line.clear()
+        archive = imported.archive
+        what = f"{shown(archive.name)} ({describe(archive)}, {size_text(archive.size)})"
+        if imported.copied:
+            print(f"imported {shown(name)} as {what}")
+        else:
+            print(f"{shown(name)} is already cached as {what}; nothing was copied")
+    return 1 if failed else 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    cache = cache_of(args)
+    catalog = catalog_of(args)
+    line = ProgressLine("exporting")
+    try:
+        report = cache.export_mirror(Path(args.dest), catalog, progress=line)
+    finally:
+        line.clear()
+    for archive, why in report.skipped:
+        say_error(f"skipped {shown(archive.name)} ({describe(archive)}): {shown(why)}")
+    if not report.exported:
+        from pytui.core.urls import CPYTHON_DOWNLOADS_URL_PREFIX
+
+        nothing = f"no archive exported: {cache.root} holds no verified python-build-standalone archive of the current catalog"
+        if report.skipped:  # each said above why; a mirror mirrors the release URLs only
+            nothing += (f"; a mirror lays out archives the catalog lists under {CPYTHON_DOWNLOADS_URL_PREFIX}…"
+                        " (uv's catalog and the built-in list do): export with one of those "
+                        "(unset --downloads-json / UV_PYTHON_DOWNLOADS_JSON_URL, or point it at uv's "
+                        "download-metadata.json)")
+        elif report.unlisted:  # cached under another catalog (a mirror's, a --downloads-json)
+            count = f"{report.unlisted} archive{'s' if report.unlisted != 1 else ''}"
+            nothing += (f"; the catalog ({catalog.source}) lists none of its {count}: pass "
+                        "--downloads-json with the catalog they came from")
+        else:
+            nothing += "; install builds first (`pytui install 3.12`), or `pytui cache import FILE`"
+        say_error(stderr_style().error(nothing))
+        return 1
+    if report.metadata_replaced is not None:
+        say_error(stderr_style().warning(
+            f"{report.metadata} could not be merged ({report.metadata_replaced}); it was replaced "
+            "by a catalog of the archives exported now"))
+    root = report.root
+    print(f"exported {len(report.exported)} archive{'s' if len(report.exported) != 1 else ''} "
+          f"({size_text(report.bytes_written)}) to {root}")
+    print("install from it with no network:")
+    print(f"  pytui --offline --mirror {root.as_uri()} --downloads-json {report.metadata} install 3.12")
+    print(f"  UV_OFFLINE=1 UV_PYTHON_INSTALL_MIRROR={root.as_uri()} "
+          f"UV_PYTHON_DOWNLOADS_JSON_URL={report.metadata} uv python install 3.12")
+    return 0
