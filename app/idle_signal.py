@@ -44,7 +44,13 @@ class IdleSignal:
         self._quiet = True
         self._said += 1
         try:
-            with open(self.path or os.devnull, "a", encoding="utf-8") as out:
-                out.write(f"quiet {self._said}\n")
+            # O_NONBLOCK: a FIFO no one reads at that name is ENXIO, not a UI thread blocked in
+            # open() for good (the TUI hung at its first quiet spell).
+            fd = os.open(self.path or os.devnull, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK
+                         | os.O_CLOEXEC, 0o644)
+            try:
+                os.write(fd, f"quiet {self._said}\n".encode())
+            finally:
+                os.close(fd)
         except OSError:
             pass
