@@ -188,7 +188,9 @@ class JobActions(AppBase):
             if archives or decision.leftovers:
                 self.runner.purge(archives, leftovers=decision.leftovers)
         elif isinstance(decision, decide.CancelJob):
-            self.runner.cancel(decision.job_id)
+            ended = self.runner.cancel(decision.job_id)
+            if ended is not None:  # still queued: it ends now, through the one handler
+                self.on_job_ended(ended)
             self.renderer.job(self.state.jobs[decision.job_id])
         elif isinstance(decision, decide.DismissJob):
             self.query_one("#jobs", JobList).remove_job(decision.job_id)

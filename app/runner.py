@@ -146,17 +146,16 @@ class JobRunner(BackgroundWork, JobBodies):
         finally:
             stopped.set()
 
-    def cancel(self, job_id: int) -> None:
+    def cancel(self, job_id: int) -> JobEnded | None:
+        """Ask the job to stop. A queued job (no thread yet) has nothing to wait for: its
+        ending is returned, for the app to apply at once as every job's ending is applied
+        (History keeps it, the slot-filling skips it from then on)."""
         job = self._state.jobs.get(job_id)
         if job is None or job.ended:
-            return
+            return None
         worker = self._workers.get(job_id)
         if worker is None:
-            # Still queued: nothing runs yet, so nothing to wait for.
-            self._state.end_job(job_id, CANCELLED, error=f"{job.title} cancelled before it "
-                                                         "started")
-            self._fill_slots()
-            return
+            return JobEnded(job_id, CANCELLED, error=f"{job.title} cancelled before it started")
         # The token stops the job at its next check and shuts a blocked read now (a request
         # still waiting for its response too); a job whose thread has not taken it yet ends at
         # once when it does (`_run_job`). Not Textual's `worker.cancel()`: on a worker whose
@@ -170,6 +169,7 @@ class JobRunner(BackgroundWork, JobBodies):
         # (ending one early could hide an uninstall that still completes).
         if job.kind == INSTALL:
             self._app.set_timer(self.grace(), partial(self._grace_over, job_id))
+        return None
 
     def grace(self) -> float:
         return cancel_grace_seconds() if self.cancel_grace is None else self.cancel_grace
@@ -223,7 +223,9 @@ class JobRunner(BackgroundWork, JobBodies):
         self._quitting = True
         running = self._state.running_jobs()
         for job in running:
-            self.cancel(job.job_id)
+            ended = self.cancel(job.job_id)
+            if ended is not None:  # a queued one: ended now, kept in History as any other
+                self._app.post_message(ended)
         deadline = time.monotonic() + (self.grace() if timeout is None else timeout)
         for job in running:
             stopped = self._stopped.get(job.job_id)
