@@ -78,6 +78,27 @@ def write_cause(err: OSError, path: Path) -> str:
     return cause(err)
 
 
+def owned_by_another(err: OSError, path: Path) -> str | None:
+    """`<path> belongs to <user>, not to you` when `err` is a permission error and `path` is
+    another user's (a `sudo pytui install` made it in your root or cache), else None: the
+    directory it sits in is fine, and fixing its permissions would not help."""
+    if err.errno not in (errno.EACCES, errno.EPERM):
+        return None
+    try:
+        owner = os.lstat(path).st_uid
+    except OSError:
+        return None
+    if owner == os.geteuid():
+        return None
+    try:
+        import pwd
+
+        name = pwd.getpwuid(owner).pw_name
+    except (ImportError, KeyError):
+        name = f"uid {owner}"
+    return f"{path} belongs to {name}, not to you"
+
+
 def remedy(err: OSError, alternative: str) -> str:
     """What to do: fix the directory (when the cause says how) or `alternative`."""
     if err.errno == errno.EROFS:

@@ -322,8 +322,14 @@ class InstallRoot(RootLocking, RootLinking):
             try:
                 self._swap_in(prefix, target, key)
             except OSError as err:
-                from pytui.core.fs_errors import reason, remedy
+                from pytui.core.fs_errors import owned_by_another, reason, remedy
 
+                if bin_dir is not None:
+                    linked(self.path, key)  # the record named this stage, which never went in
+                theirs = owned_by_another(err, target)
+                if theirs is not None:
+                    raise InstallError(f"cannot replace {key} in {self.path}: {theirs} (made by "
+                                       "`sudo`?); reinstall it as that user") from None
                 raise InstallError(f"cannot move {key} into {self.path}: {reason(err, self.path)}; "
                                    f"{remedy(err, ROOT_ALTERNATIVE)}") from None
             installation = installation_from_dir(target, parts)
@@ -420,6 +426,13 @@ class InstallRoot(RootLocking, RootLinking):
             try:
                 os.rename(target, aside)
             except OSError as err:
+                from pytui.core.fs_errors import owned_by_another
+
+                theirs = owned_by_another(err, target)
+                if theirs is not None:
+                    # Moving a directory needs write access to it (its `..`): the root is fine.
+                    raise InstallError(f"cannot uninstall {key}: {theirs} (made by `sudo`?); "
+                                       "uninstall it as that user; nothing was removed") from None
                 raise InstallError(f"cannot uninstall {key}: cannot write to the install root "
                                    f"{self.path}: {reason(err, self.path)}; "
                                    f"{remedy(err, 'uninstall it where it is writable')}; "

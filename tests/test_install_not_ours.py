@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, drop_dac_override, key_of
@@ -35,3 +36,35 @@ def test_list_shows_every_install_beside_one_it_cannot_open(pytui: Pytui) -> Non
     assert done.returncode == 0, str(done)
     assert "Traceback" not in done.stderr
     assert key_of("3.11.9") in done.stdout and key_of("3.12.8") in done.stdout
+
+
+def _chown_tree(top: Path, uid: int) -> None:
+    for dirpath, dirnames, filenames in os.walk(top):
+        for name in (*dirnames, *filenames):
+            os.lchown(os.path.join(dirpath, name), uid, uid)
+    os.lchown(top, uid, uid)
+
+
+def test_uninstall_and_reinstall_name_the_owner_of_an_install_made_by_sudo(pytui: Pytui) -> None:
+    """Before: "cannot write to the install root …: permission denied; fix its permissions" —
+    the root is the user's and writable; the install dir (moved aside, so written: its `..`)
+    is another user's."""
+    made = pytui.add("3.11.9")
+    pytui.call("install", "3.11")
+    theirs = pytui.root / key_of("3.11.9")
+    _chown_tree(theirs, 12345)
+    before = pytui.state()
+    try:
+        gone = pytui.run_as_a_user("uninstall", "3.11")
+        again = pytui.run_as_a_user("install", "--reinstall", "3.11")
+        assert pytui.state() == before
+    finally:
+        _chown_tree(theirs, 0)
+    for done, verb in ((gone, "uninstall"), (again, "reinstall")):
+        if done.returncode == 0:
+            pytest.skip("directory permissions are not enforced for this process")
+        assert done.returncode == 1 and "Traceback" not in done.stderr, str(done)
+        (line,) = done.errors
+        assert f"{theirs} belongs to uid 12345, not to you" in line, line
+        assert f"{verb} it as that user" in line and "install root" not in line.split(":")[1], line
+    assert pytui.requests(made) == 1
