@@ -244,7 +244,7 @@ class ViewModel:
         plain_inputs = (frozenset(installed), frozenset((key, a.size) for key, a in cached.items()),
                         frozenset((key, a.size, a.expected_size) for key, a in partials.items()),
                         frozenset(state.download_sizes.items()),
-                        frozenset(state.failed_keys), state.offline, day)
+                        frozenset(state.failed_keys), state.offline, day, state.live_downloads)
         if selection.plain_inputs != plain_inputs:
             selection.plain_rows = [self._row(state, build, key, None, installed, cached, partials,
                                               self.support(state, build, day))
@@ -293,6 +293,10 @@ class ViewModel:
             from pytui.core.cache_names import partial_percent as shown_percent
 
             partial_percent = shown_percent(partial)
+            if job is None and partial_percent is not None and partial.name in state.live_downloads:
+                # Another process downloads it now (Cached's `↓`): its percent as a download's,
+                # not `◐` (a stopped one).
+                progress, partial = partial_percent, None
         is_cached = archive is not None
         is_installed = key in installed
         return AvailableRow(

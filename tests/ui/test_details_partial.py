@@ -111,3 +111,16 @@ def test_the_questions_on_a_part_another_process_writes_do_not_call_it_stopped(t
     assert d.decide_purge(state, "cached", build.cache_filename).title == "Delete this partial download?"
     asked = decide_install(state, ViewModel(), "cached", build.cache_filename, ask=True)
     assert any(line.text.startswith("Resumes its stopped download (47%, 470 B kept)") for line in asked.lines)
+
+
+def test_available_shows_another_process_download_as_a_download(tmp_path, builds) -> None:
+    """Available drew `◐ 47%` (a stopped download) where Cached says `↓ 47%`."""
+    state = a_state(tmp_path, *builds.values())
+    build = builds[OTHER]
+    part = _stopped_part(state, build, 470, 1000)
+    vm = ViewModel()
+    row = next(r for r in vm.available_rows(state) if r.build.key == build.key)
+    assert (row.partial, row.progress) == (True, None)
+    state.set_disk(state.archives, state.installations, live_downloads=frozenset({part.name}))
+    row = next(r for r in vm.available_rows(state) if r.build.key == build.key)
+    assert (row.partial, row.progress) == (False, 47)

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 
+from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.details import DetailsPanel
 from ui_helpers import SIZE, UiWorld, ready, wait_for
@@ -58,6 +59,9 @@ async def test_another_process_downloading_is_downloading_until_it_is_killed(ui_
             details = app.query_one(DetailsPanel).details
             fields = dict(details.fields) if details is not None else {}
             assert "another process is downloading it now" in fields.get("download", ""), fields
+            key = ui_world.build("3.12.8").key
+            available = (app.query_one("#available", AvailableTable).cells_of(key) or ())[0].plain
+            assert available.strip().endswith("%") and "◐" not in available, available
             # Killed: its lock goes, its `.part` stays; the watch's look at the locks sees it
             # (no directory changed) and the row is a stopped download again.
             proc.send_signal(signal.SIGKILL)
