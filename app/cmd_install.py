@@ -275,6 +275,11 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
     return 1 if failed or missing else 0
 
 
+def already_installed_line(build: Build) -> str:
+    """What a job that found its build installed says (install and upgrade)."""
+    return f"Python {build.version} is already installed ({build.key})"
+
+
 def _report(args: argparse.Namespace, settings: Settings, outcomes: list[JobOutcome], warnings: list[str],
             started: float) -> None:
     """The warnings, and the builds installed (or found installed meanwhile), as uv says them."""
@@ -287,8 +292,7 @@ def _report(args: argparse.Namespace, settings: Settings, outcomes: list[JobOutc
     for outcome in outcomes:
         if outcome.result is not None and outcome.result.status == "already":
             # Installed by another uv or pytui process while this one was downloading.
-            print(f"Python {outcome.build.version} is already installed ({outcome.build.key})",
-                  file=sys.stderr)
+            print(already_installed_line(outcome.build), file=sys.stderr)
     done = [(o, o.result) for o in outcomes if o.result is not None and o.result.status != "already"]
     if done:
         noun = "1 version" if len(done) == 1 else f"{len(done)} versions"

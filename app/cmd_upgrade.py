@@ -233,9 +233,15 @@ def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, tar
 
 def _say_installed(outcomes: list[JobOutcome], started: float) -> list[tuple[Build, str]]:
     """`Installed …` and a line per build installed, as uv says them; returns (build, status)."""
+    from pytui.app.cmd_install import already_installed_line
     from pytui.app.progress_board import elapsed_text
 
-    done = [(o.build, o.result.status) for o in outcomes if o.result is not None]
+    for outcome in outcomes:
+        if outcome.result is not None and outcome.result.status == "already":
+            print(already_installed_line(outcome.build), file=sys.stderr)
+    # Not "Installed" for what a job found there (another process installed it meanwhile).
+    done = [(o.build, o.result.status) for o in outcomes
+            if o.result is not None and o.result.status != "already"]
     if done:
         what = f"Python {done[0][0].version}" if len(done) == 1 else f"{len(done)} versions"
         print(f"Installed {what} in {elapsed_text(started)}", file=sys.stderr)
