@@ -123,10 +123,21 @@ def say_half_there(installed: list[Installation], satisfied_keys: list[str]) -> 
         executable = python_dir(installation.path) / installation.executable
         where = f"{installation.key} in {installation.path.parent}"
         again = f"`pytui install --reinstall {installation.key}` installs it again"
-        if not os.path.lexists(executable):
+        try:
+            os.lstat(executable)
+        except FileNotFoundError:
             print(stderr_style().warning(
                 f"{where} has no interpreter ({installation.executable}): a run killed while it "
                 f"removed or replaced it left the rest; {again}"), file=sys.stderr)
+            continue
+        except OSError as err:
+            # Not a half-removed install: one this user may not read (another user's, private).
+            from pytui.core.fs_errors import cause, owned_by_another
+
+            why = owned_by_another(err, installation.path) or cause(err)
+            print(stderr_style().warning(
+                f"{where} cannot be read ({why}), so its interpreter runs for its owner only"),
+                file=sys.stderr)
             continue
         # Imported here: a run that installs (nothing satisfied) starts no subprocess.
         from pytui.app.safe_text import shown

@@ -68,3 +68,24 @@ def test_uninstall_and_reinstall_name_the_owner_of_an_install_made_by_sudo(pytui
         assert f"{theirs} belongs to uid 12345, not to you" in line, line
         assert f"{verb} it as that user" in line and "install root" not in line.split(":")[1], line
     assert pytui.requests(made) == 1
+
+
+def test_a_satisfied_install_it_cannot_read_is_not_called_half_removed(pytui: Pytui) -> None:
+    """Before: "… has no interpreter (bin/python3.11): a run killed while it removed or replaced
+    it left the rest; `pytui install --reinstall …`" for an install whose interpreter is there,
+    in a directory another user keeps private."""
+    pytui.add("3.11.9")
+    pytui.call("install", "3.11")
+    theirs = pytui.root / key_of("3.11.9")
+    _chown_tree(theirs, 12345)
+    os.chmod(theirs, 0o700)
+    try:
+        done = pytui.run_as_a_user("install", "3.11")
+    finally:
+        os.chmod(theirs, 0o755)
+        _chown_tree(theirs, 0)
+    assert done.returncode == 0, str(done)
+    if "cannot be read" not in done.stderr and "no interpreter" not in done.stderr:
+        pytest.skip("directory permissions are not enforced for this process")
+    assert "a run killed" not in done.stderr, str(done)
+    assert f"{theirs} belongs to uid 12345, not to you" in done.stderr, str(done)
