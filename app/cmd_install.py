@@ -31,7 +31,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         description="Install Python builds into uv's managed root. REQUEST uses uv's grammar: "
                     "3.12, 3.12.8, 3.13t, 3.12+debug, cpython@3.12, pypy, a full key.")
     install.add_argument("requests", nargs="*", metavar="REQUEST",
-                         help="what to install (default: the latest stable CPython)")
+                         help="what to install (default: what the nearest .python-versions or "
+                              ".python-version asks, as uv reads it, else the latest stable CPython)")
     install.add_argument("--reinstall", "-r", action="store_true",
                          help="install again even if installed (the old install keeps working until the new one is in)")
     install.add_argument("--force", "-f", action="store_true",
@@ -119,7 +120,9 @@ def run_install(args: argparse.Namespace) -> int:
     refused = refuse_jobs(args.jobs)
     if refused is not None:
         return refused
-    texts = args.requests or ["default"]
+    # With no request, what a version file asks for, as uv's install reads it (uv-compat.md).
+    from_file = [] if args.requests else _version_file_requests(settings)
+    texts = args.requests or from_file or ["default"]
     try:
         # As `pytui list` (and uv): a version uv does not support is refused with its reason.
         requests = [PythonRequest.parse(text).check_supported() for text in texts]
@@ -135,7 +138,8 @@ def run_install(args: argparse.Namespace) -> int:
     host = detect_host(settings.env)
     installed = list_installed(settings.install_root)
     installed_keys = [i.key for i in installed]
-    builds, missing, satisfied_keys = _resolve(args, texts, requests, catalog, host, installed_keys)
+    builds, missing, satisfied_keys = _resolve(args, texts, requests, catalog, host, installed_keys,
+                                               named=bool(args.requests or from_file))
     for line in missing:
         _fail(line)
     say_half_there(installed, satisfied_keys)
@@ -159,11 +163,43 @@ def build_pin(env: Mapping[str, str], implementation: str | None) -> tuple[str, 
     return (name, value) if value else None
 
 
+def _version_file_requests(settings: Settings) -> list[str]:
+    """What the version file `uv python install` reads with no request asks for (core/
+    version_file.py), as the requests of `pytui install` with none; a line that is no Python
+    request is skipped with a warning, as uv skips it. Empty: no file, or nothing in it."""
+    from pytui.app.safe_text import shown
+    from pytui.core.version_file import find_version_file, version_requests
+
+    path = find_version_file(settings.env)
+    if path is None:
+        return []
+    texts = version_requests(path)
+    if texts is None:
+        print(stderr_style().warning(f"ignored the version file {shown(path)}: it cannot be read"),
+              file=sys.stderr)
+        return []
+    from pytui.core.errors import RequestError
+    from pytui.core.requests import PythonRequest
+
+    usable = []
+    for text in texts:
+        try:
+            PythonRequest.parse(text)
+        except RequestError:
+            print(stderr_style().warning(f"ignoring unsupported Python request `{shown(text)}` in "
+                                         f"version file: {shown(path)}"), file=sys.stderr)
+            continue
+        usable.append(text)
+    return usable
+
+
 def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRequest],
-             catalog: Catalog, host: HostPlatform,
-             installed_keys: list[str]) -> tuple[list[Build], list[str], list[str]]:
+             catalog: Catalog, host: HostPlatform, installed_keys: list[str], *,
+             named: bool) -> tuple[list[Build], list[str], list[str]]:
     """(builds to install, the error line of each request nothing matches, installed keys
-    that satisfy a request), saying which requests are already satisfied, as uv does."""
+    that satisfy a request), saying which requests are already satisfied, as uv does.
+    `named`: the requests were given (on the command line or in a version file), not the
+    default."""
     from pytui.core.build_choice import find_download
 
     builds: list[Build] = []
@@ -173,14 +209,14 @@ def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRe
         filled = request.for_install(host)
         matching = [key for key in installed_keys if filled.matches_key(key)]
         if matching and not args.reinstall:
-            if args.requests:
+            if named:
                 print(f"Python {text} is already installed ({matching[0]})", file=sys.stderr)
             else:
                 print(f"Python is already installed ({matching[0]}). Use `pytui install "
                       "<request>` to install another version.", file=sys.stderr)
             satisfied_keys.append(matching[0])
             continue
-        if matching and not args.requests:
+        if matching and not named:
             # A bare `--reinstall` means every installed build, as uv's does.
             matching = installed_keys
         if matching:

@@ -1,0 +1,84 @@
+"""`pytui install` with no request reads the version file `uv python install` reads (uv 0.13.9,
+the real one beside, each on its own root from one catalog on the loopback server): the
+nearest `.python-versions` or `.python-version` from the working directory up, else the one in
+uv's config dir; none under UV_NO_CONFIG. pytui installed the latest stable CPython whatever a
+project pinned (found driving a `.python-version` of 3.12.3 against uv: uv installed 3.12.3,
+pytui 3.13.1)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from cli_harness import Pytui
+from test_uv_interop import UV
+
+pytestmark = [pytest.mark.uv, pytest.mark.skipif(not UV.exists(), reason="uv is not installed")]
+
+
+def _keys(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir() if not p.is_symlink() and p.name.startswith("cpython-3.")) \
+        if root.is_dir() else []
+
+
+def _both(pytui: Pytui, cwd: Path, *args: str, **extra: str) -> tuple[subprocess.CompletedProcess[str], ...]:
+    """`pytui install ARGS` on pytui's root and `uv python install ARGS` on uv's, from `cwd`,
+    neither with UV_NO_CONFIG unless `extra` sets it."""
+    env = pytui.env(**extra)
+    ours = subprocess.run(pytui.argv("install", *args), env=env, capture_output=True, text=True,
+                          timeout=120, cwd=cwd)
+    uv_env = pytui.env(UV_CACHE_DIR=str(pytui.tmp / "uv-cache"), UV_PYTHON_PREFERENCE="only-managed",
+                       UV_PYTHON_INSTALL_DIR=str(pytui.tmp / "uv-root"),
+                       UV_PYTHON_BIN_DIR=str(pytui.tmp / "uv-bin"), **extra)
+    uv_env.pop("UV_PYTHON_CACHE_DIR")
+    theirs = subprocess.run([str(UV), "python", "install", *args], env=uv_env, capture_output=True,
+                            text=True, timeout=120, cwd=cwd)
+    return ours, theirs
+
+
+@pytest.fixture
+def project(pytui: Pytui) -> Path:
+    pytui.add("3.12.3", "20240415")
+    pytui.add("3.13.1", "20241206")
+    (pytui.tmp / "project" / "src").mkdir(parents=True)
+    return pytui.tmp / "project"
+
+
+@pytest.mark.parametrize(("files", "installed"), [
+    ({".python-version": "3.12.3\n"}, ["3.12.3"]),
+    ({".python-version": "# pinned\n\n 3.12 \n"}, ["3.12.3"]),
+    ({".python-versions": "3.12.3\n3.13\n"}, ["3.12.3", "3.13.1"]),
+    ({".python-versions": "3.12.3\n", ".python-version": "3.13\n"}, ["3.12.3"]),  # plural first
+    ({".python-version": "not a python\n3.12.3\n"}, ["3.12.3"]),
+], ids=["patch", "comment-and-spaces", "versions", "versions-first", "unsupported-line"])
+def test_no_request_installs_what_the_nearest_version_file_asks_as_uv(
+        pytui: Pytui, project: Path, files: dict[str, str], installed: list[str]) -> None:
+    for name, text in files.items():
+        (project / name).write_text(text)
+    ours, theirs = _both(pytui, project / "src")  # found in a parent
+    assert ours.returncode == 0 and theirs.returncode == 0, (ours.stderr, theirs.stderr)
+    want = [f"cpython-{v}-linux-x86_64-gnu" for v in installed]
+    assert _keys(pytui.root) == _keys(pytui.tmp / "uv-root") == want, (ours.stderr, theirs.stderr)
+    if "not a python" in files.get(".python-version", ""):
+        assert "Ignoring unsupported Python request `not a python`" in theirs.stderr, theirs.stderr
+        assert (f"warning: ignoring unsupported Python request `not a python` in version file: "
+                f"{project / '.python-version'}") in ours.stderr, ours.stderr
+    # Installed now: said per request, as for one given on the command line.
+    again, _ = _both(pytui, project / "src")
+    assert again.returncode == 0 and "Use `pytui install <request>`" not in again.stderr, again.stderr
+    assert again.stderr.count(" is already installed (") == len(installed), again.stderr
+
+
+def test_the_config_dirs_file_and_uv_no_config(pytui: Pytui, project: Path) -> None:
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "uv"
+    config.mkdir(parents=True)
+    (config / ".python-version").write_text("3.12.3\n")
+    ours, theirs = _both(pytui, project, UV_NO_CONFIG="1")  # none read: the latest
+    assert ours.returncode == 0 and theirs.returncode == 0, (ours.stderr, theirs.stderr)
+    assert _keys(pytui.root) == _keys(pytui.tmp / "uv-root") == ["cpython-3.13.1-linux-x86_64-gnu"]
+    ours, theirs = _both(pytui, project)  # no local file: the config dir's
+    assert ours.returncode == 0 and theirs.returncode == 0, (ours.stderr, theirs.stderr)
+    assert _keys(pytui.root) == _keys(pytui.tmp / "uv-root") == [
+        "cpython-3.12.3-linux-x86_64-gnu", "cpython-3.13.1-linux-x86_64-gnu"]
