@@ -133,14 +133,18 @@ class ToastShelf(AppBase):
         if place == "folded":
             # At 20x8 the newest toast alone takes the rows: its last line counts the others.
             newest, said = self._toasts[-1]
-            line = folded_more_line(self._more_count(), toast_text_width(self.size.width))
-            self._toasts[-1] = (Notification(f"{newest.message}\n{line}", newest.title,
-                                             newest.severity, newest.timeout,
-                                             markup=newest.markup), said)
+            self._toasts[-1] = (Notification(newest.message, newest.title, newest.severity,
+                                             newest.timeout, markup=newest.markup), said)
+            self._fold_more_into_newest()
         for shown, _said in self._toasts:
             self.post_message(Notify(shown))
         if self._more_toast is not None and place == "toast":
             self.post_message(Notify(self._more_toast[0]))
+
+    def _fold_more_into_newest(self) -> None:
+        """The line counting those that gave way, under the newest toast's text."""
+        newest = self._toasts[-1][0]
+        newest.message += "\n" + folded_more_line(self._more_count(), toast_text_width(self.size.width))
 
     def _more_placement(self) -> str:
         """Where the line counting those that gave way goes (toast_gate.more_placement): a
@@ -274,6 +278,8 @@ class ToastShelf(AppBase):
             if worded != shown.message:
                 shown.message = worded
                 changed = True
+        if changed and self._toasts and self._more_placement() == "folded":
+            self._fold_more_into_newest()  # worded again from its text: the count kept
         if changed:
             for toast in self.screen.query("Toast"):
                 toast.refresh(layout=True)

@@ -95,6 +95,11 @@ async def test_at_20x8_only_the_toasts_that_fit_show(ui_world: UiWorld) -> None:
         assert toast._notification.message.split("\n")[-1] == "+1 more: H"
         shown = [strip.text for strip in app.screen._compositor.render_strips()]
         assert any("+1 more: H" in line for line in shown), shown
+        # Worded again for a new width, it keeps the line (it was worded from its text alone).
+        before = toast._notification.message
+        await pilot.resize_terminal(22, 8)
+        await wait_for(pilot, lambda: toast._notification.message != before, what="the rewording")
+        assert toast._notification.message.split("\n")[-1] == "+1 more: H", toast._notification.message
 
 
 @pytest.mark.parametrize("size", [(40, 12), (20, 8)])
