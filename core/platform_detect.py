@@ -202,7 +202,9 @@ def _linux_libc(arch: str, env: Mapping[str, str], root: Path, flags: set[str]) 
     override = env.get("UV_LIBC", "")
     if override:
         if override not in LIBC_NAMES:
-            raise UsageError(f"UV_LIBC={override!r} is not a libc uv knows "
+            from pytui.core.env import shown_value  # cut: a 100 KB value was a 100 KB line
+
+            raise UsageError(f"UV_LIBC={shown_value(override)!r} is not a libc uv knows "
                              f"({', '.join(LIBC_NAMES)}); unset it or use one of those")
         return override
     loader = _detect_loader(arch, root)
