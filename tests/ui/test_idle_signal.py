@@ -4,6 +4,9 @@ background thread are over."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,19 @@ def test_one_line_per_quiet_spell(tmp_path: Path) -> None:
     assert signal.wanted()
     signal.say()
     assert (tmp_path / "idle.txt").read_text() == "quiet 1\nquiet 2\n"
+
+
+def test_a_fifo_nobody_reads_is_not_waited_for(tmp_path: Path) -> None:
+    """`PYTUI_IDLE_FILE` is input like any environment value: a FIFO nobody reads at that name
+    must not block the TUI's thread. Before, `open(path, "a")` waited for a reader for good, at
+    the app's first quiet spell (the UI froze)."""
+    fifo = tmp_path / "idle"
+    os.mkfifo(fifo)
+    code = ("from pathlib import Path; from pytui.app.idle_signal import IdleSignal; "
+            f"IdleSignal(Path({str(fifo)!r})).say()")
+    # The timeout only ends a hang (the bug); the call returns at once when fixed.
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
 
 
 def test_unset_means_no_signal(monkeypatch: pytest.MonkeyPatch) -> None:
