@@ -104,3 +104,15 @@ def test_readme_names_every_option_and_action_the_commands_take() -> None:
                             if option not in ("-h", "--help")
                             and not re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", text)]
     assert not missing, missing
+
+
+def test_no_two_test_modules_share_a_name() -> None:
+    # tests/ and tests/ui/ have no __init__.py: pytest imports each test file by its basename,
+    # and two of one name fail the run's collection ("import file mismatch") — only when one
+    # xdist worker collects both, so a change can pass its own run and break the next.
+    seen: dict[str, Path] = {}
+    for path in sorted((REPO / "tests").rglob("*.py")):
+        if "__pycache__" in path.parts or path.name == "conftest.py":  # pytest keeps each apart
+            continue
+        other = seen.setdefault(path.name, path)
+        assert other == path, f"{path.relative_to(REPO)} and {other.relative_to(REPO)} share a name"
