@@ -23,7 +23,7 @@ def executables_text(installation: object) -> str:
     """` (python3.12)`: the bin links this run made for an install, as uv lists them (the CLI's
     `+ key (python3.12)` line and the TUI's `Installed key (python3.12)`)."""
     extra = getattr(installation, "extra", None) or {}
-    names = sorted(Path(path).name for path in str(extra.get("executables", "")).split())
+    names = sorted(str(extra.get("executables", "")).split())  # core/install_root: link names
     return f" ({', '.join(names)})" if names else ""
 
 

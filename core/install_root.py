@@ -344,9 +344,10 @@ class InstallRoot(RootLocking, RootLinking):
                     for warning in links.warnings:
                         on_warning(warning)
         # The names that run this install now: links made, and links that follow it through
-        # the minor-version link (uv prints them after the key: ` + key (python3.12)`).
+        # the minor-version link (uv prints them after the key: ` + key (python3.12)`). Names,
+        # not paths: a bin dir may hold a space, tab or newline, a link's name (python3.12) none.
         if links.linked or links.followed:
-            installation.extra["executables"] = " ".join(str(p) for p in links.linked + links.followed)
+            installation.extra["executables"] = " ".join(p.name for p in links.linked + links.followed)
         return installation
 
     def _swap_in(self, prefix: Path, target: Path, key: str) -> None:

@@ -191,6 +191,17 @@ def test_a_newer_patch_names_the_bin_link_that_now_runs_it(pytui: Pytui) -> None
     assert older.returncode == 0 and f" ~ {old.build.key}\n" in older.stderr, str(older)
 
 
+def test_the_change_line_names_the_links_under_a_bin_dir_with_spaces_tabs_newlines(pytui: Pytui) -> None:
+    """The links were kept as their paths joined by spaces and split again for the line: a bin
+    dir 'r sp<TAB>ab<LF>nl/bin' made ` + KEY (ab, python3.12, r, sp)`, three names never made."""
+    made = pytui.add("3.12.8")
+    bin_dir = pytui.bin.parent / "r sp\tab\nnl" / "bin"
+    result = pytui.run("install", "3.12", UV_PYTHON_BIN_DIR=str(bin_dir))
+    assert result.returncode == 0, str(result)
+    assert f" + {made.build.key} (python3.12)\n" in result.stderr, str(result)
+    assert sorted(p.name for p in bin_dir.iterdir()) == ["python3.12"]
+
+
 def test_reinstall_reinstalls_every_matching_installed_patch(pytui: Pytui) -> None:
     old, new = pytui.add("3.12.7", "20241016"), pytui.add("3.12.8")
     other = pytui.add("3.13.1")
