@@ -384,8 +384,10 @@ class BackgroundWork:
     def _purge(self, settings: Settings, archives: list[CachedArchive], leftovers: bool) -> None:
         kept: list[CachedArchive] = []
         gone: list[CachedArchive] = []
+        trees_kept: list[str] = []
         try:
-            freed = self.gateway.remove_archives(settings, archives, downloading=kept, gone=gone)
+            freed = self.gateway.remove_archives(settings, archives, downloading=kept, gone=gone,
+                                                 trees_kept=trees_kept)
             removed = self.gateway.remove_leftovers(settings, None if leftovers else archives)
         except (PytuiError, OSError) as err:
             self._app.post_message(Purged(0, 0, error=str(err)))
@@ -402,7 +404,7 @@ class BackgroundWork:
         self._app.post_message(Purged(len(rows), freed + removed.size,
                                       downloading=tuple(a.name for a in kept), leftovers=removed,
                                       gone=tuple(a.name for a in gone),
-                                      partials=sum(rows.values())))
+                                      partials=sum(rows.values()), trees_kept=tuple(trees_kept)))
 
     def planner(self) -> Callable[[str], PurgePlan]:
         """A function for the purge modal's thread: the plan for a rule, from a snapshot."""

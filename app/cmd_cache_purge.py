@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 
 def run_purge(args: argparse.Namespace) -> int:
-    from pytui.core.cache import fix_dir
     from pytui.core.cache_purge import (
         MAX_LEFTOVERS_NAMED,
         find_leftovers,
@@ -31,9 +30,9 @@ def run_purge(args: argparse.Namespace) -> int:
         purge_plan,
         remove_archives,
         remove_leftovers,
+        tree_not_removed_line,
     )
     from pytui.core.errors import UsageError
-    from pytui.core.fs_errors import cause
 
     if not args.targets and args.rule is None:
         raise UsageError("pytui cache purge needs KEY/REQUEST arguments or one of --all, "
@@ -79,9 +78,8 @@ def run_purge(args: argparse.Namespace) -> int:
         print(f"{verb} {shown(archive.name)} ({describe(archive)}, {size_text(archive.size)}{with_tree})")
     for kept, err in trees_kept:
         # Another user's tree (a `sudo` run's): said, not counted as gone.
-        say_error(stderr_style().error(
-            f"cannot remove the unpacked tree of {shown(kept.archive or kept.sha256)} from "
-            f"{shown(cache.trees.path)}: {cause(err)}; {fix_dir(err)} and purge again"))
+        say_error(stderr_style().error(tree_not_removed_line(
+            shown(kept.archive or kept.sha256), shown(cache.trees.path), err)))
     trees = effect.trees - len(trees_kept)
     count = f"{len(plan)} file{'s' if len(plan) != 1 else ''}"
     if trees:

@@ -294,12 +294,21 @@ class CoreGateway:
 
     def remove_archives(self, settings: Settings, archives: Iterable[CachedArchive], *,
                         downloading: list[CachedArchive] | None = None,
-                        gone: list[CachedArchive] | None = None) -> int:
+                        gone: list[CachedArchive] | None = None,
+                        trees_kept: list[str] | None = None) -> int:
+        """`cache_purge.remove_archives`; each kept tree the disk did not let go is appended to
+        `trees_kept` as its line."""
         from pytui.core.cache import ArchiveCache
-        from pytui.core.cache_purge import remove_archives
+        from pytui.core.cache_purge import remove_archives, tree_not_removed_line
 
-        return remove_archives(ArchiveCache(settings.cache_dir), list(archives), downloading=downloading,
-                               gone=gone)
+        cache = ArchiveCache(settings.cache_dir)
+        not_removed: list = []
+        freed = remove_archives(cache, list(archives), downloading=downloading, gone=gone,
+                                trees_not_removed=not_removed)
+        if trees_kept is not None:
+            trees_kept += [tree_not_removed_line(info.archive or info.sha256, cache.trees.path, err)
+                           for info, err in not_removed]
+        return freed
 
     def find_leftovers(self, settings: Settings, archives: Iterable[CachedArchive] | None = None) -> Leftovers:
         """What `remove_leftovers` would remove now, counted and sized (a purge preview's

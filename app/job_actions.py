@@ -439,6 +439,9 @@ class JobActions(AppBase):
                 say("leftovers", "done", f"Freed {human_size(message.freed)}.")
             for name in message.downloading:
                 say("archives", "warning", decide.kept_downloading(one_line(name)))
+            for line in message.trees_kept:
+                said = one_line(line)
+                say("archives", "warning", said[:1].upper() + said[1:])
             self.state.forget_sizes()
         self.runner.scan_disk()
 

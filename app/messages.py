@@ -263,12 +263,16 @@ class Purged(Message):
     gone: tuple[str, ...]
     # Of `count`, the rows that were only a stopped download (a `.part`, no archive).
     partials: int
+    # The line for each kept tree the disk did not let go (another user's), left in place.
+    trees_kept: tuple[str, ...]
 
     def __init__(self, count: int, freed: int, error: str = "",
                  downloading: tuple[str, ...] = (),
                  leftovers: Leftovers | None = None,
-                 gone: tuple[str, ...] = (), partials: int = 0) -> None:
+                 gone: tuple[str, ...] = (), partials: int = 0,
+                 trees_kept: tuple[str, ...] = ()) -> None:
         super().__init__()
+        self.trees_kept = trees_kept
         self.partials = partials
         self.count = count
         self.freed = freed

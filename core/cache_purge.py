@@ -134,6 +134,13 @@ def _inside(root: Path, path: Path) -> bool:
         return False
 
 
+def tree_not_removed_line(name: str, trees_dir: object, err: OSError) -> str:
+    """The one line for a kept tree a purge could not remove (another user's: a `sudo` run's),
+    the CLI's and the TUI's; `name` its archive (or sha256), as the caller shows names."""
+    return (f"cannot remove the unpacked tree of {name} from {trees_dir}: {cause(err)}; "
+            f"{fix_dir(err)} and purge again")
+
+
 def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
                     downloading: list[CachedArchive] | None = None,
                     gone: list[CachedArchive] | None = None,

@@ -58,3 +58,19 @@ def test_purge_says_the_tree_it_could_not_remove_and_does_not_count_it(pytui: Py
     assert "cannot remove the unpacked tree" in error and "permission denied" in error, str(done)
     assert "kept tree" not in done.stdout.splitlines()[-1], str(done)  # freed … (1 file)
     assert locked_tree.is_dir()
+
+
+def test_purge_says_a_tree_it_moved_aside_but_could_not_empty(pytui: Pytui) -> None:
+    """A tree pytui can open and rename but not empty (another user's files: a `sudo` run with
+    umask 022) went to `trees/.old-…` and was counted as removed."""
+    from immutable_dir import immutable
+
+    pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    (tree,) = pytui.trees()
+    with immutable(pytui.cache / "trees" / tree / "tree" / "bin", pytui.cache):
+        done = pytui.run("cache", "purge", "--all")
+    assert done.returncode == 1, str(done)
+    (error,) = done.errors
+    assert "cannot remove the unpacked tree" in error, str(done)
+    assert "kept tree" not in done.stdout.splitlines()[-1], str(done)
