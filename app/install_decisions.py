@@ -26,9 +26,12 @@ from pytui.app.gateway import BEHIND, MISSING_LINKS, UNLINKED
 from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel, newer_build
 from pytui.core.install_policy import already_upgraded_message, describe_upgrade
-from pytui.core.keys import EXECUTABLE_SUFFIX
+from pytui.core.keys import EXECUTABLE_SUFFIX, TYPE_CHECKING
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.widgets.format import human_size, short_path
+
+if TYPE_CHECKING:
+    from pytui.app.upgrade_plan import Step
 
 
 def _build_for_row(state: AppState, pane: str, key: str) -> Build | None:
@@ -239,8 +242,7 @@ def decide_upgrade(state: AppState) -> Decision:
     for step in todo:
         target = step.target
         assert target is not None
-        lines.append(Line(f"{step.current.version} → {target.version}  ({target.key})",
-                          strong=True))
+        lines.append(Line(f"{_upgrade_from_to(step.current, target)}  ({target.key})", strong=True))
         if envs is None:
             continue
         following = followers(envs, step)
@@ -262,13 +264,32 @@ def decide_upgrade(state: AppState) -> Decision:
     if busy:
         lines.append(Line(f"Already being installed: {', '.join(s.target.key for s in busy if s.target)}."))
     download = len(missing)
-    lines.append(Line("Old patches stay installed (P → outdated installs removes unused ones); "
+    lines.append(Line(_what_stays(todo)
                       + (f"downloads {download} archive{'s' if download != 1 else ''}."
                          if download else "all from the cache; no download.")))
     noun = "1 version" if len(todo) == 1 else f"{len(todo)} versions"
     return Confirm(f"Upgrade {noun}?", tuple(lines), confirm="Upgrade",
                    then=StartUpgrade(tuple(targets)), danger=False, name="confirm-upgrade",
                    recheck=decide_upgrade, short_titles=upgrade_titles(targets))
+
+
+def _upgrade_from_to(current: Installation, target: Build) -> str:
+    """`3.12.3 → 3.12.8`; a newer build of the installed patch (the same key) says its builds,
+    as `3.12.3 → 3.12.3` read as nothing to do."""
+    if current.key != target.key:
+        return f"{current.version} → {target.version}"
+    was = f"build {current.build}" if current.build else "an unrecorded build"
+    return f"{current.version} {was} → build {target.build}"
+
+
+def _what_stays(todo: list[Step]) -> str:
+    """Whether the installs upgraded from stay: an older patch does, an older build of the
+    same patch is replaced in place (its key's directory), as `uv python upgrade` does."""
+    replaced = sum(1 for step in todo if step.target is not None and step.target.key == step.current.key)
+    if replaced == len(todo):
+        return "The installed build is replaced; "
+    kept = "Old patches stay installed (P → outdated installs removes unused ones)"
+    return f"{kept}, an older build of the same patch is replaced; " if replaced else f"{kept}; "
 
 
 def upgrade_titles(targets: list[Build]) -> tuple[str, ...]:

@@ -41,7 +41,10 @@ async def test_u_replaces_an_install_with_a_newer_build_of_its_patch(
         await pilot.press("U")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="preview")
         lines = [str(w.content) for w in app.screen.query(".dialog-line")]
-        assert lines[0] == f"3.12.3 → 3.12.3  ({new.build.key})", lines
+        # Its builds, not `3.12.3 → 3.12.3` (read as nothing to do); the old build is replaced,
+        # not kept as an older patch is ('Old patches stay installed' was said).
+        assert lines[0] == f"3.12.3 build 20240415 → build 20240814  ({new.build.key})", lines
+        assert lines[-1].startswith("The installed build is replaced; "), lines
         await pilot.press("y")
         await wait_for(pilot, lambda: any(j.key == new.build.key and j.phase == "done"
                                           for j in app.state.jobs.values()),
