@@ -9,7 +9,9 @@ with part of its stdlib or libpython gone: that run is what tells it (docs/uv-co
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 from pathlib import Path
 
@@ -32,19 +34,51 @@ def start_failure(executable: Path, *, timeout: float = START_TIMEOUT) -> str | 
     """None when `executable` runs uv's query; else why not, in a few words (the last line the
     interpreter printed, its exit status or signal, or the OS's refusal to run it)."""
     try:
-        run = subprocess.run([os.fspath(executable), "-I", "-B", "-c", QUERY],
-                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        return f"it did not finish within {timeout:g} s"
+        run = subprocess.Popen([os.fspath(executable), "-I", "-B", "-c", QUERY],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, start_new_session=True)
     except OSError as err:
         from pytui.core.fs_errors import cause
 
         return cause(err)
+    with run:
+        stderr_tail = _stderr_tail(run, timeout)
+    if stderr_tail is None:
+        return f"it did not finish within {timeout:g} s"
     if run.returncode == 0:
         return None
-    lines = run.stderr[-MAX_STDERR_BYTES:].decode("utf-8", "replace").strip().splitlines()
+    lines = stderr_tail.decode("utf-8", "replace").strip().splitlines()
     last = lines[-1].strip() if lines else ""
     status = (f"killed by signal {-run.returncode}" if run.returncode < 0
               else f"exit status {run.returncode}")
     return f"{last[:MAX_CAUSE_CHARS]} ({status})" if last else status
+
+
+def _stderr_tail(run: subprocess.Popen[bytes], timeout: float) -> bytes | None:
+    """The last MAX_STDERR_BYTES the run wrote to stderr once it has ended, or None (the run
+    killed) when it or its stderr did not end within `timeout`. Read as it comes and cut as it
+    grows: `subprocess.run` keeps all of it, so an interpreter printing without end was bounded
+    by nothing but the time."""
+    import selectors
+    import time
+
+    assert run.stderr is not None
+    deadline = time.monotonic() + timeout
+    tail = bytearray()
+    with selectors.DefaultSelector() as selector:
+        selector.register(run.stderr, selectors.EVENT_READ)
+        while (left := deadline - time.monotonic()) > 0 and selector.select(left):
+            chunk = os.read(run.stderr.fileno(), 64 * 1024)
+            if not chunk:
+                try:
+                    run.wait(max(deadline - time.monotonic(), 0))
+                except subprocess.TimeoutExpired:
+                    break
+                return bytes(tail)
+            tail += chunk
+            del tail[:-MAX_STDERR_BYTES]
+    # Its own process group, so that what it started goes with it.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    return None
