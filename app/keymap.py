@@ -82,7 +82,7 @@ KEYMAP: tuple[Key, ...] = (
         # A file manager's key: no footer room; the help and the palette list it.
         show=False),
     Key("U", "upgrade", "U", "Upgrade",
-        "upgrade preview: each installed minor version with a newer patch in the catalog, from → "
+        "upgrade preview: each installed minor version with a newer patch or build in the catalog, from → "
         "to, the environments that follow and those staying pinned; yes installs them as jobs",
         # In the footer only while Installed leads it (PANE_LEADS): one key too many at 120
         # columns everywhere; the help lists it.
