@@ -142,7 +142,7 @@ def run_install(args: argparse.Namespace) -> int:
                                                named=bool(args.requests or from_file))
     for line in missing:
         _fail(line)
-    say_half_there(installed, satisfied_keys)
+    say_half_there(installed, satisfied_keys, host)
     if satisfied_keys or not builds:
         tidy_root(settings, satisfied_keys, clean_temp=not builds, force=args.force)
     if not builds:

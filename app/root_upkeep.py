@@ -15,6 +15,7 @@ from pytui.core.keys import TYPE_CHECKING
 if TYPE_CHECKING:
     from pytui.core.install_root import InstallRoot
     from pytui.core.models import Installation
+    from pytui.core.platform_detect import HostPlatform
     from pytui.core.settings import Settings
 
 
@@ -109,12 +110,15 @@ def _clean_kept_tree_leftovers(cache_dir: Path) -> None:
                 pass
 
 
-def say_half_there(installed: list[Installation], satisfied_keys: list[str]) -> None:
+def say_half_there(installed: list[Installation], satisfied_keys: list[str],
+                   host: HostPlatform) -> None:
     """A warning for each install that satisfies a request but has no interpreter, or one that
     does not start as uv's query of it needs: a run killed while it removed or replaced it (uv
     deletes an old tree in place before its new one is renamed in) left the rest, which
     `uv python install` and pytui take for installed while `uv python list` and `find` drop it
-    (core/interpreter_start.py)."""
+    (core/interpreter_start.py). An install for a platform `host` does not run (an aarch64
+    build on x86-64, installed by its key) is not started: uv never queries one, and its
+    `exec format error` is no sign of a killed run."""
     from pytui.core.installed import python_dir
 
     for installation in installed:
@@ -140,6 +144,10 @@ def say_half_there(installed: list[Installation], satisfied_keys: list[str]) -> 
                 file=sys.stderr)
             continue
         # Imported here: a run that installs (nothing satisfied) starts no subprocess.
+        from pytui.core.listing import host_runs
+
+        if not host_runs(host, installation):
+            continue
         from pytui.app.safe_text import shown
         from pytui.core.interpreter_start import start_failure
 

@@ -131,3 +131,25 @@ def test_uv_killed_uninstalling_leaves_an_interpreter_that_does_not_start(
 def _uv_env(pytui: Pytui, root: Path) -> dict[str, str]:
     return pytui.env(UV_NO_CONFIG="1", UV_CACHE_DIR=str(pytui.tmp / "uv-cache"), UV_OFFLINE="1",
                      UV_PYTHON_PREFERENCE="only-managed", UV_PYTHON_INSTALL_DIR=str(root))
+
+
+def test_an_install_for_another_platform_is_not_started(pytui: Pytui) -> None:
+    """An aarch64 build installed by its key on this x86-64 host (for an image of that arch, as
+    uv installs one when asked): its interpreter cannot start here (`exec format error`), and
+    uv never queries it. `pytui install` of it said it did not start because a killed run left
+    part of it, and that `--reinstall` would repair it (it could not: said again each time)."""
+    from fixtures_archives import make_pbs_archive
+
+    if os.uname().machine != "x86_64":
+        pytest.skip("the foreign build is aarch64: the host must be another arch")
+    made = pytui.serve(make_pbs_archive(pytui.archives / "aarch64", version="3.12.8",
+                                        build_date="20250115", os_name="linux", arch="aarch64",
+                                        libc="gnu"))
+    key = made.build.key
+    assert pytui.run("install", "--no-bin", key).returncode == 0
+    interpreter = pytui.root / key / "bin" / "python3.12"
+    # What an aarch64 executable is to this kernel: an ELF header for another machine.
+    interpreter.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x02\x00\xb7\x00" + bytes(44))
+    result = pytui.run("install", "--no-bin", key)
+    assert result.returncode == 0 and f"is already installed ({key})" in result.stderr, str(result)
+    assert "does not start" not in result.stderr and "warning:" not in result.stderr, str(result)
