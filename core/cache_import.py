@@ -14,7 +14,7 @@ from pytui.core.errors import CacheError
 from pytui.core.fs_errors import NotRegularFile, cause, open_regular, reason
 from pytui.core.http import MAX_ARCHIVE_BYTES
 from pytui.core.keys import TYPE_CHECKING
-from pytui.core.models import CachedArchive
+from pytui.core.models import CachedArchive, url_filename
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
 from pytui.core.record import Record
 from pytui.core.writer_pids import process_exists
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from pytui.core.cache import ArchiveCache
     from pytui.core.catalog import Catalog
+    from pytui.core.models import Build
 
 
 # The copy's temporary name in the cache dir: `.import.<pid>.<hex>.tmp`, hidden from listings.
@@ -159,8 +160,26 @@ def _check_unchanged(src: BinaryIO, source: Path, began: os.stat_result, done: i
 
 
 def _no_build(source: Path, digest: str, catalog: Catalog) -> CacheError:
+    named = _build_named(source.name, catalog)
+    if named is not None:
+        # The catalog lists an archive of this name: another catalog is not the way out; a
+        # copy not yet whole (cut short, still being written) or another file renamed is.
+        return CacheError(
+            f"cannot import {source}: its sha256 {digest} is not the {named.sha256} the catalog "
+            f"({catalog.source}) gives {named.key}'s archive of that name: the file is another, or "
+            "not whole (cut short, or still being written); import it again once it is whole")
     return CacheError(f"cannot import {source}: its sha256 {digest} matches no build in the catalog "
                       f"({catalog.source}); pass --downloads-json with a catalog that lists it")
+
+
+def _build_named(name: str, catalog: Catalog) -> Build | None:
+    """The catalog's build whose archive has the file name `name`: as released (`+`), as uv's
+    URLs and downloads name it (`%2B`, `-`), or as uv's cache names it (with its sha256 prefix)."""
+    for build in catalog.builds:
+        if build.sha256 and name in (build.release_filename, build.filename, build.cache_filename,
+                                     url_filename(build.url)):
+            return build
+    return None
 
 
 def _held_already(cache: ArchiveCache, src: BinaryIO, source: Path, began: os.stat_result,

@@ -133,3 +133,33 @@ def test_an_endless_source_is_refused_before_a_read(made, tmp_path, monkeypatch,
     assert err == (f"error: cannot import {source}: it is {what}, not a regular file; "
                    "pass an archive file\n"), err
     assert _snapshot(cache.root) == {}
+
+
+@pytest.mark.parametrize("name", ["release", "uv-cache"])
+def test_a_copy_not_yet_whole_under_its_catalog_name_is_said_as_such(made, tmp_path, name):
+    """A copy read between two writes (stat'd and read whole, but not the whole archive yet) was
+    said as 'matches no build in the catalog; pass --downloads-json with a catalog that lists it'
+    though the catalog lists an archive of that very name. Now the line says the file is another
+    or not whole, and to import it again once it is whole."""
+    cache = ArchiveCache(tmp_path / "cache")
+    filename = made.build.release_filename if name == "release" else made.build.cache_filename
+    source = tmp_path / filename
+    source.write_bytes(made.path.read_bytes()[: made.size // 2])
+    with pytest.raises(CacheError) as err:
+        cache.import_file(source, Catalog([made.build], source="test catalog"))
+    message = str(err.value)
+    assert message.startswith(f"cannot import {source}: its sha256 "), message
+    assert (f"is not the {made.build.sha256} the catalog (test catalog) gives {made.build.key}'s "
+            "archive of that name: the file is another, or not whole (cut short, or still being "
+            "written); import it again once it is whole") in message, message
+    assert "--downloads-json" not in message
+    assert _snapshot(cache.root) == {}
+
+
+def test_a_file_of_another_name_matching_no_build_still_points_at_another_catalog(made, tmp_path):
+    cache = ArchiveCache(tmp_path / "cache")
+    source = tmp_path / "something-else.tar.gz"
+    source.write_bytes(made.path.read_bytes()[: made.size // 2])
+    with pytest.raises(CacheError, match=r"matches no build in the catalog \(test catalog\); pass "
+                                         r"--downloads-json with a catalog that lists it$"):
+        cache.import_file(source, Catalog([made.build], source="test catalog"))
