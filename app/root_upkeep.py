@@ -131,8 +131,8 @@ def say_half_there(installed: list[Installation], satisfied_keys: list[str],
             os.lstat(executable)
         except FileNotFoundError:
             print(stderr_style().warning(
-                f"{where} has no interpreter ({installation.executable}): a run killed while it "
-                f"removed or replaced it left the rest; {again}"), file=sys.stderr)
+                f"{where} has no interpreter ({installation.executable}): part of it is gone, as "
+                f"a run killed while removing or replacing it leaves it; {again}"), file=sys.stderr)
             continue
         except OSError as err:
             # Not a half-removed install: one this user may not read (another user's, private).
@@ -154,7 +154,8 @@ def say_half_there(installed: list[Installation], satisfied_keys: list[str],
         if (failed := start_failure(executable)) is not None:
             print(stderr_style().warning(
                 f"{where} does not start ({installation.executable}: {shown(failed)}), so uv does "
-                f"not list it: a run killed while it removed or replaced it left part of it; {again}"),
+                f"not list it: part of it is gone or damaged, as a run killed while removing or "
+                f"replacing it leaves it; {again}"),
                 file=sys.stderr)
 
 

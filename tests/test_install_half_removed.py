@@ -118,8 +118,9 @@ def test_uv_killed_uninstalling_leaves_an_interpreter_that_does_not_start(
     # version (3.13's sysconfig is a package): json's __init__.py or a module before it.
     assert re.fullmatch(
         rf"warning: {re.escape(key)} in {re.escape(str(pytui.root))} does not start "
-        rf"\(bin/python{re.escape(mm)}: \w+Error: .+ \(exit status 1\)\), so uv does not list it: a "
-        rf"run killed while it removed or replaced it left part of it; `pytui install --reinstall "
+        rf"\(bin/python{re.escape(mm)}: \w+Error: .+ \(exit status 1\)\), so uv does not list it: part "
+        rf"of it is gone or damaged, as a run killed while removing or replacing it leaves it; "
+        rf"`pytui install --reinstall "
         rf"{re.escape(key)}` installs it again", warned[0]), warned[0]
     repaired = pytui.run("install", "--reinstall", key)
     assert repaired.returncode == 0, str(repaired)
