@@ -50,7 +50,9 @@ def find_version_file(env: Mapping[str, str], cwd: str | None = None) -> Path | 
     for place in _places(here, env):
         for name in VERSION_FILE_NAMES:
             path = place / name
-            if path.is_file():
+            # os.path.isfile, not Path.is_file (which raises on EACCES): a directory this user
+            # may not read (a `sudo uv` run's ~/.config/uv) holds no file for uv either.
+            if os.path.isfile(path):
                 return path
     return None
 

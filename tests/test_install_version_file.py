@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_harness import Pytui
+from cli_harness import Pytui, drop_dac_override
 from test_uv_interop import UV
 
 pytestmark = [pytest.mark.uv, pytest.mark.skipif(not UV.exists(), reason="uv is not installed")]
@@ -23,18 +25,19 @@ def _keys(root: Path) -> list[str]:
         if root.is_dir() else []
 
 
-def _both(pytui: Pytui, cwd: Path, *args: str, **extra: str) -> tuple[subprocess.CompletedProcess[str], ...]:
+def _both(pytui: Pytui, cwd: Path, *args: str, preexec_fn: Callable[[], None] | None = None,
+          **extra: str) -> tuple[subprocess.CompletedProcess[str], ...]:
     """`pytui install ARGS` on pytui's root and `uv python install ARGS` on uv's, from `cwd`,
-    neither with UV_NO_CONFIG unless `extra` sets it."""
+    neither with UV_NO_CONFIG unless `extra` sets it (`preexec_fn` run in both children)."""
     env = pytui.env(**extra)
     ours = subprocess.run(pytui.argv("install", *args), env=env, capture_output=True, text=True,
-                          timeout=120, cwd=cwd)
+                          timeout=120, cwd=cwd, preexec_fn=preexec_fn)
     uv_env = pytui.env(UV_CACHE_DIR=str(pytui.tmp / "uv-cache"), UV_PYTHON_PREFERENCE="only-managed",
                        UV_PYTHON_INSTALL_DIR=str(pytui.tmp / "uv-root"),
                        UV_PYTHON_BIN_DIR=str(pytui.tmp / "uv-bin"), **extra)
     uv_env.pop("UV_PYTHON_CACHE_DIR")
     theirs = subprocess.run([str(UV), "python", "install", *args], env=uv_env, capture_output=True,
-                            text=True, timeout=120, cwd=cwd)
+                            text=True, timeout=120, cwd=cwd, preexec_fn=preexec_fn)
     return ours, theirs
 
 
@@ -82,3 +85,25 @@ def test_the_config_dirs_file_and_uv_no_config(pytui: Pytui, project: Path) -> N
     assert ours.returncode == 0 and theirs.returncode == 0, (ours.stderr, theirs.stderr)
     assert _keys(pytui.root) == _keys(pytui.tmp / "uv-root") == [
         "cpython-3.12.3-linux-x86_64-gnu", "cpython-3.13.1-linux-x86_64-gnu"]
+
+
+def test_a_config_dir_this_user_may_not_read_holds_no_version_file(pytui: Pytui, project: Path) -> None:
+    """uv's config dir left unreadable (a `sudo uv …` makes ~/.config/uv root's, 0700): uv's
+    install goes on as if it held no version file; pytui's failed, `error: …/uv/.python-versions:
+    permission denied; check that path …` (Path.is_file raises on EACCES). Run as a user would
+    (root without CAP_DAC_OVERRIDE, so the mode applies)."""
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "uv"
+    config.mkdir(parents=True)
+    (config / ".python-version").write_text("3.12.3\n")
+    os.chmod(config, 0)
+    drop = drop_dac_override if os.geteuid() == 0 else None
+    try:
+        probe = subprocess.run([sys.executable, "-c", f"import os; os.listdir({str(config)!r})"],
+                               capture_output=True, preexec_fn=drop)
+        if probe.returncode == 0:
+            pytest.skip("directory permissions are not enforced for this process")
+        ours, theirs = _both(pytui, project, preexec_fn=drop)
+    finally:
+        os.chmod(config, 0o755)
+    assert ours.returncode == 0 and theirs.returncode == 0, (ours.stderr, theirs.stderr)
+    assert _keys(pytui.root) == _keys(pytui.tmp / "uv-root") == ["cpython-3.13.1-linux-x86_64-gnu"]
