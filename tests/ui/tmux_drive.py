@@ -42,7 +42,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/: the fixture modules
 
 from fixtures_archives import file, write_uv_catalog  # noqa: E402
-from tmux_screens import details_key, installed_part, jobs_part, layout_problem  # noqa: E402
+from tmux_screens import (  # noqa: E402
+    details_key,
+    install_line_at,
+    installed_part,
+    jobs_part,
+    layout_problem,
+)
 from tmux_session import (  # noqa: E402
     HEIGHT,
     SIZE,
@@ -219,7 +225,8 @@ def drive_resize(work: Path, *, show: bool) -> list[tuple[str, str]]:
                 screens.append((f"{width}x{height}", screen))
                 if narrowed.exists():
                     tmux.run("pipe-pane", "-t", tmux.session)  # (no command: stops it)
-                    written = plain_text(narrowed.read_bytes())
+                    raw = narrowed.read_bytes()
+                    written = plain_text(raw)
                     narrowed.unlink()
                     # (A frame drawn at 200 columns just before the resize may be in it too:
                     # there Variant is followed by Build, not cut by the pane's edge.)
@@ -227,8 +234,9 @@ def drive_resize(work: Path, *, show: bool) -> list[tuple[str, str]]:
                         f"a frame at {width} columns drew the columns of 200:\n{written[-3000:]}"
                     # Nor Details at 200's height: at 80x24 (`-short`) it shows its title
                     # and the support line, never the install path below them.
-                    assert "install  ~/root" not in written, \
-                        f"a frame at {width} columns drew Details as at 200x50:\n{written[-3000:]}"
+                    drawn = install_line_at(raw, height)
+                    assert drawn is None, \
+                        f"a frame at {width}x{height} drew Details as at 200x50: {drawn!r}"
                 footer = screen.splitlines()[-1].rstrip()
                 assert footers.setdefault(width, footer) == footer, \
                     f"the footer at {width} columns changed:\n{footers[width]}\n{footer}"

@@ -4,6 +4,8 @@ at a size (tests/ui/tmux_drive.py's `resize` scenario polls `layout_problem` unt
 
 from __future__ import annotations
 
+import re
+
 from tmux_session import SIZE
 
 
@@ -77,3 +79,22 @@ def installed_part(screen: str) -> str:
         return ""
     end = next((i for i in range(start + 1, len(lines)) if "Details" in lines[i]), len(lines))
     return "\n".join(line[SIZE[0] // 2:] for line in lines[start:end])
+
+
+def install_line_at(written: bytes, height: int) -> str | None:
+    """A Details `install` line that what pytui wrote (pipe-pane's bytes) drew as an 80-column
+    line (its border within 75 cells) on one of the first `height` rows, or None. Lines are
+    written after a cursor move to a row (`ESC[row;colH`), each next one after a newline: a
+    line drawn at 200 columns (its border some 130 cells on) or at an in-between taller size
+    (a row past `height`) is not one."""
+    text = written.decode("utf-8", "replace")
+    for chunk in re.split(r"(?=\x1b\[\d+;\d+H)", text):
+        move = re.match(r"\x1b\[(\d+);\d+H", chunk)
+        if move is None:
+            continue
+        for at, line in enumerate(chunk.split("\n")):
+            plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r", "", line)
+            if int(move.group(1)) + at <= height and \
+                    re.search(r"install  ~/root/[^│┃]{0,75}[│┃]", plain):
+                return plain
+    return None
