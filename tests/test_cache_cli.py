@@ -201,9 +201,11 @@ def test_import_of_an_archive_cached_already_copies_nothing(env, capsys, tmp_pat
     forged.write_bytes(current.path.read_bytes()[::-1])
     code, out, err = run_main(capsys, "cache", "import", str(forged))
     assert (code, out) == (1, "")
-    assert err == (f"error: cannot import {forged}: its sha256 {sha256_of(forged)} matches no "
-                   f"build in the catalog ({env['catalog']}); pass --downloads-json with a catalog "
-                   "that lists it\n"), err
+    # Named as the catalog's archive (42d974f): another file, or one not whole, not another catalog.
+    assert err == (f"error: cannot import {forged}: its sha256 {sha256_of(forged)} is not the "
+                   f"{current.build.sha256} the catalog ({env['catalog']}) gives "
+                   f"{current.build.key}'s archive of that name: the file is another, or not whole "
+                   "(cut short, or still being written); import it again once it is whole\n"), err
     assert (_identity(cached), names(cache)) == (before, listed)
 
     cached.write_bytes(current.path.read_bytes()[::-1])  # gone bad in place, same size
