@@ -59,7 +59,7 @@ class JobActions(AppBase):
 
     def _target(self) -> tuple[str, str | None]:
         """(pane, row key) the user points at: the focused table, the focused job's build (as
-        Available's row: Details shows that job), else the table used last."""
+        Available's row: Details shows that job), else what Details shows."""
         focused = self.focused
         if isinstance(focused, KeyedTable):
             return focused.id or "available", focused.highlighted_key
@@ -68,9 +68,10 @@ class JobActions(AppBase):
             # row, another build than the one Details showed.
             job = self.state.jobs.get(focused.job_id)
             return "available", job.key if job is not None else None
-        pane = self.renderer.details_pane
-        pane = pane if pane != "jobs" else "available"
-        return pane, self.query_one(f"#{pane}", KeyedTable).highlighted_key
+        # What Details shows: on the empty Jobs panel (a dismissed row's focus) that is nothing,
+        # not Available's highlighted row, which `p` asked to purge unseen.
+        pane, key = self.renderer.details_target()
+        return ("available", None) if pane == "jobs" else (pane, key)
 
     # -- the keys ---------------------------------------------------------------------------
 
