@@ -110,7 +110,8 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
         show_eta: bool = True,
         clock: Callable[[], float] = time.time,
         home: Path | None = None,
-        disk: tuple[list[CachedArchive], list[Installation], str | None, str | None] | None = None,
+        disk: tuple[list[CachedArchive], list[Installation], str | None, str | None,
+                    frozenset[str]] | None = None,
         disk_stamp: DiskStamp | None = None,
         catalog_error: str | None = None,
         gateway: CoreGateway | None = None,
@@ -208,7 +209,9 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
             disk, self._preloaded_disk = self._preloaded_disk, None
             try:
                 if disk is not None:
-                    self._disk_listed(*disk)  # derives the panes
+                    archives, installations, cache_problem, root_problem, live = disk
+                    self._disk_listed(archives, installations, cache_problem, root_problem,
+                                      live_downloads=live)  # derives the panes
                 else:
                     self.runner.scan_disk()
                     self.renderer.all()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pytui.app.sorting import UNSORTED, SortOrder
+from pytui.core.cache_names import PART_SUFFIX
 from pytui.core.catalog import Catalog
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.platform_detect import HostPlatform
@@ -402,6 +403,14 @@ class AppState(Record):
         downloader's `.part` stays, only its lock goes, and no directory changes."""
         listed = frozenset(a.name for a in self.archives if a.state == "partial")
         return parts == listed and live != self.live_downloads
+
+    def foreign_download_running(self, live: frozenset[str]) -> bool:
+        """Whether a look at the locks (`live`: the `.part` files being written) finds one that
+        no running job of this app writes: another process's download grows its `.part`
+        without a directory changing, so the app lists again at each look while one runs (its
+        row's size and percent stood where the first listing saw them)."""
+        ours = self.in_use_names()
+        return any(name.removesuffix(PART_SUFFIX) not in ours for name in live)
 
     def set_disk(self, archives: list[CachedArchive], installations: list[Installation],
                  cache_problem: str | None = None,

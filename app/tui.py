@@ -92,7 +92,9 @@ def make_app(
                     disk_stamp = take_stamp(watched_dirs(settings))
                     archives, cache_problem = gateway.scan_cache(settings, catalog)
                     installations, root_problem = listed_installations(gateway, settings)
-                    disk = (archives, installations, cache_problem, root_problem)
+                    # Another process's download is `downloading` from the first frame.
+                    live = gateway.live_downloads(archives)
+                    disk = (archives, installations, cache_problem, root_problem, live)
                 except (PytuiError, OSError):
                     disk = None
         # The catalog (thousands of builds) lives as long as the app: out of the garbage

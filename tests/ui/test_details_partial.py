@@ -82,6 +82,20 @@ def test_a_part_another_process_writes_is_downloading_not_stopped(tmp_path, buil
     assert not state.live_downloads_changed(frozenset(), frozenset())
 
 
+def test_a_look_finding_another_process_download_lists_again_and_not_for_our_own(
+        tmp_path, builds) -> None:
+    """Another process's `.part` grows without a directory changing: each look that finds one
+    running lists the disk again (its row's size and percent stood still); this app's own
+    download (a running job writes it) does not make every look a listing."""
+    state = a_state(tmp_path, *builds.values())
+    build = builds[OTHER]
+    part = _stopped_part(state, build, 470, 1000)
+    assert state.foreign_download_running(frozenset({part.name}))
+    assert not state.foreign_download_running(frozenset())
+    a_download(state, build)  # now this app's job writes it
+    assert not state.foreign_download_running(frozenset({part.name}))
+
+
 def test_the_questions_on_a_part_another_process_writes_do_not_call_it_stopped(tmp_path, builds) -> None:
     """Enter on its row asked `Resumes its stopped download (47% … kept)`, and `p` asked `Delete
     this partial download? … i on it resumes the download` and then kept it (`Kept …: another

@@ -1,0 +1,49 @@
+"""A download another process runs moves on screen: its `.part` grows without a directory
+changing, and the Cached row (its size, its percent when the download's size is known) stood where the first listing saw it (newuser30: `↓ 0%`
+for a whole two-minute download). The watch's look lists it again while one runs."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+
+from pytui.widgets.cache_table import CacheTable
+from ui_helpers import SIZE, UiWorld, ready, wait_for
+
+
+async def test_the_percent_of_another_process_download_moves_at_the_next_look(
+        ui_world: UiWorld) -> None:
+    made = ui_world.archives["3.11.11"]
+    cache_dir = ui_world.settings.cache_dir
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    part = cache_dir / (made.build.cache_filename + ".part")
+    data = made.path.read_bytes()
+    part.write_bytes(data[: len(data) // 10])
+    holder = os.open(f"{part}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # the other process downloading
+    # The cache dir last changed long ago, as a minute into a download: a directory changed
+    # within the watch's racy window is listed again anyway.
+    an_hour_ago = time.time() - 3600
+    os.utime(cache_dir, (an_hour_ago, an_hour_ago))
+    try:
+        app = ui_world.make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            cached = app.query_one("#cached", CacheTable)
+            name = made.build.cache_filename
+            await wait_for(pilot, lambda: cached.row_keys == [name], what="the .part's row")
+            first = _shown(cached, name)
+            assert first[0].startswith("↓"), first
+            with open(part, "ab") as out:  # its download goes on; no directory changes
+                out.write(data[len(data) // 10: len(data) // 2])
+            app.runner.watch_disk()
+            await wait_for(pilot, lambda: _shown(cached, name) != first,
+                           what=f"the row to move from {first}")
+            assert _shown(cached, name)[0].startswith("↓"), _shown(cached, name)
+    finally:
+        os.close(holder)
+
+
+def _shown(cached: CacheTable, name: str) -> list[str]:
+    return [str(cell) for cell in cached.get_row(name)]
