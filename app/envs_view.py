@@ -144,6 +144,13 @@ def no_row_note(state: AppState, filter_text: str = "") -> str:
         or "the home directory"
     if len(roots) > NAMED_ROOTS:
         where += f" and {len(roots) - NAMED_ROOTS} more directories"
+    if state.envs_quick:
+        # The quick look's nothing, its whole-tree walk still running or stopped: not yet a
+        # "none found" (a stopped scan said so, and its status line that it was stopped).
+        if state.envs_scanning:
+            return f"None found yet under {where}: the quick check found none; checking the whole tree…"
+        return (f"None found yet under {where}: the quick check found none, and the whole tree "
+                "was not checked to its end; r scans it.")
     return (f"No environment found under {where}. pytui finds venvs (uv venv, python -m venv, "
             "virtualenv), uv tools, pipx envs, virtualenvwrapper's WORKON_HOME and "
             ".python-version pins; PYTUI_SCAN_PATHS or ~/.config/pytui/scan-paths (one directory "

@@ -224,6 +224,22 @@ def test_an_empty_environments_table_says_why_and_what_to_do(tmp_path) -> None:
     assert no_row_note(state, "3.99") == "No environment matches “3.99”: Esc clears the filter."
 
 
+def test_an_empty_quick_check_is_not_said_as_none_found(tmp_path) -> None:
+    """A scan stopped after its quick look found nothing said `No environment found under ~…`
+    beside its status `the scan was stopped` (newuser30): the whole tree was never checked."""
+    state = _state(tmp_path, [], [])
+    state.envs_scanning = True
+    state.set_environments([], partial=False, note="", quick=True, final=False,
+                           roots=[tmp_path / "code"])
+    assert no_row_note(state) == ("None found yet under ~/code: the quick check found none; "
+                                  "checking the whole tree…")
+    state.envs_scanning = False  # c stopped it
+    assert no_row_note(state) == ("None found yet under ~/code: the quick check found none, and "
+                                  "the whole tree was not checked to its end; r scans it.")
+    state.set_environments([], partial=False, note="", roots=[tmp_path / "code"])
+    assert no_row_note(state).startswith("No environment found under ~/code.")
+
+
 def test_no_environment_found_under_many_roots_names_a_few_and_keeps_what_to_do(tmp_path) -> None:
     """PYTUI_SCAN_PATHS with 64 roots: the note named them all, and at 80x24 its box (12 lines
     at most) showed nine of them and never what pytui finds or that r rescans."""
