@@ -97,9 +97,14 @@ class JobBodies:
                     warn(line)
             from pytui.app.path_hint import executables_text
 
+            # An upgrade to a newer build of the installed patch replaces the install in place:
+            # its minor-version link already led there, the build is what changed.
+            same_key = upgrade and reinstall
             summary = install_summary(build.key, result.status, changed_links,
-                                      build.minor_key if upgrade else None, listed=listed,
-                                      executables=executables_text(result.installation))
+                                      build.minor_key if upgrade and not same_key else None,
+                                      listed=listed,
+                                      executables=executables_text(result.installation),
+                                      new_build=build.build if same_key else None)
             post(JobEnded(job_id, "done", summary=summary))
 
     def _uninstall(self, job_id: int, cancel: CancelToken, key: str, settings: Settings,
@@ -168,7 +173,8 @@ def tui_next_step(line: str, key: str) -> str:
 
 
 def install_summary(key: str, status: str, links: LinkChanges | None, minor_key: str | None,
-                    *, listed: bool = False, executables: str = "") -> str:
+                    *, listed: bool = False, executables: str = "",
+                    new_build: str | None = None) -> str:
     """An install job's outcome line (`executables`: ` (python3.13)`, the bin links it made).
     For a request already installed, what its links went through, each said as it happened
     (`LinkChanges.said`, as `pytui install` says it): `restored` for one a killed run left out
@@ -176,7 +182,8 @@ def install_summary(key: str, status: str, links: LinkChanges | None, minor_key:
     downloaded), `re-pointed` for one that ran an older patch. `already` with no links changed
     means another uv or pytui process installed it while this job ran (`was already installed`
     read as if the job had been pointless from the start), or, for `i` on an install `listed`
-    as lacking links, made those links while this job waited for the root's lock."""
+    as lacking links, made those links while this job waited for the root's lock. `new_build`:
+    an upgrade that replaced the install with a newer build of its patch (the same key)."""
     if status != "already":
         # The command names it made (` (python3.13)`), as `pytui install` and uv list them.
         summary = f"{status.capitalize()} {key}{executables}"
@@ -188,4 +195,6 @@ def install_summary(key: str, status: str, links: LinkChanges | None, minor_key:
         summary = f"{key} was installed meanwhile by another uv or pytui process; nothing more to do"
     if minor_key is not None:
         summary += f"; {minor_key} now points to it (environments made through it run the new patch)"
+    if new_build is not None and status != "already":
+        summary += f" with build {new_build} (environments using it run the new build)"
     return summary

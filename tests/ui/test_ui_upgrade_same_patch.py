@@ -50,6 +50,13 @@ async def test_u_replaces_an_install_with_a_newer_build_of_its_patch(
                                           for j in app.state.jobs.values()),
                        timeout=60, what="upgrade job done")
         assert build_file.read_text().strip() == "20240814"
+        # Said as a new build, not as its minor-version link now leading to a new patch (it
+        # already led there; 'environments made through it run the new patch' was said).
+        done = next(j for j in app.state.jobs.values() if j.key == new.build.key)
+        assert done.summary.startswith(f"Reinstalled {new.build.key}"), done.summary
+        assert done.summary.endswith(" with build 20240814 (environments using it run the new "
+                                     "build)"), done.summary
+        assert "new patch" not in done.summary
         await wait_for(pilot, lambda: any(i.build == "20240814" for i in app.state.installations),
                        what="listing after the upgrade")
         app.clear_notifications()
