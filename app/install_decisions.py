@@ -276,7 +276,9 @@ def decide_upgrade(state: AppState) -> Decision:
 def _upgrade_from_to(current: Installation, target: Build) -> str:
     """`3.12.3 → 3.12.8`; a newer build of the installed patch (the same key) says its builds,
     as `3.12.3 → 3.12.3` read as nothing to do."""
-    if current.key != target.key:
+    from pytui.app.upgrade_plan import replaces_install
+
+    if not replaces_install((current,), target):
         return f"{current.version} → {target.version}"
     was = f"build {current.build}" if current.build else "an unrecorded build"
     return f"{current.version} {was} → build {target.build}"
@@ -285,7 +287,10 @@ def _upgrade_from_to(current: Installation, target: Build) -> str:
 def _what_stays(todo: list[Step]) -> str:
     """Whether the installs upgraded from stay: an older patch does, an older build of the
     same patch is replaced in place (its key's directory), as `uv python upgrade` does."""
-    replaced = sum(1 for step in todo if step.target is not None and step.target.key == step.current.key)
+    from pytui.app.upgrade_plan import replaces_install
+
+    replaced = sum(1 for step in todo
+                   if step.target is not None and replaces_install((step.current,), step.target))
     if replaced == len(todo):
         return "The installed build is replaced; "
     kept = "Old patches stay installed (P → outdated installs removes unused ones)"
