@@ -389,8 +389,16 @@ class BackgroundWork:
             freed = self.gateway.remove_archives(settings, archives, downloading=kept, gone=gone,
                                                  trees_kept=trees_kept)
             removed = self.gateway.remove_leftovers(settings, None if leftovers else archives)
-        except (PytuiError, OSError) as err:
+        except PytuiError as err:
             self._app.post_message(Purged(0, 0, error=str(err)))
+            return
+        except OSError as err:
+            # What core did not word itself: one line as every other filesystem failure.
+            from pytui.core.fs_errors import cause
+
+            where = err.filename or settings.cache_dir
+            self._app.post_message(Purged(0, 0, error=f"cannot purge {where}: {cause(err)}; "
+                                                      "nothing more was removed"))
             return
         from pytui.widgets.rows import cached_row_key
 
