@@ -129,14 +129,20 @@ def _bounded_chunks(src: BinaryIO, source: Path, size: int,
     """The first `size` bytes of `src` (the size stat'd when the import began), chunk by chunk,
     and never a byte past them: a file that grows as it is read (another process appending, a
     download still running) is not followed to its end. Fewer bytes than `size` (it shrank)
-    end early; `_check_unchanged` says so."""
+    end early; `_check_unchanged` says so. A failed read is the import's one line."""
+    try:
+        yield from _chunks(src, size, cancel)
+    except OSError as err:
+        raise CacheError(f"cannot import {source}: {cause(err)} while reading it") from None
+
+
+def _chunks(f: BinaryIO, size: int, cancel: CancelToken) -> Iterator[bytes]:
+    """The first `size` bytes `f` holds from where it stands, never past them; fewer when it
+    ends before (OSError as reading raises it)."""
     left = size
     while left > 0:
         cancel.check("import")
-        try:
-            chunk = src.read(min(READ_SIZE, left))
-        except OSError as err:
-            raise CacheError(f"cannot import {source}: {cause(err)} while reading it") from None
+        chunk = f.read(min(READ_SIZE, left))
         if not chunk:
             return
         left -= len(chunk)
@@ -237,14 +243,8 @@ def _sha256_of(f: BinaryIO, size: int, cancel: CancelToken) -> str:
     """The sha256 of the first `size` bytes `f` holds from where it stands (OSError as reading
     raises it); never reads past them."""
     hasher = hashlib.sha256()
-    left = size
-    while left > 0:
-        cancel.check("import")
-        chunk = f.read(min(READ_SIZE, left))
-        if not chunk:
-            break
+    for chunk in _chunks(f, size, cancel):
         hasher.update(chunk)
-        left -= len(chunk)
     return hasher.hexdigest()
 
 
