@@ -90,26 +90,17 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
         src.seek(0)
         cache._ensure_root()
         remove_stale_imports(cache.root, limit=MAX_CLEANED_BY_IMPORT)
-        done = 0
-        throttled = Throttle(progress)
-        hasher = hashlib.sha256()
         tmp, out = _locked_copy(cache, source)
         try:
             with out:
-                for chunk in _bounded_chunks(src, source, size, cancel):
-                    hasher.update(chunk)
+                def write(chunk: bytes) -> None:
                     try:
                         _write_all(out, chunk)
                     except OSError as err:
                         raise cache._error("write to", err) from None
-                    done += len(chunk)
-                    throttled(Progress("verify", done, size))
-                _check_unchanged(src, source, began, done)
+
+                build, _ = _read_build(src, source, began, catalog, cancel, progress, write=write)
                 # Still locked while it is renamed: a purge never takes a copy that is done.
-                digest = hasher.hexdigest()
-                build = catalog.by_sha.get(digest)
-                if build is None:
-                    raise _no_build(source, digest, catalog)
                 final = cache.path_for(build)
                 try:
                     os.replace(tmp, final)
@@ -121,7 +112,7 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
                     raise cache._error("write to", err) from None
         finally:
             unlink_quiet(tmp)
-    return Imported(CachedArchive(path=final, size=done, build=build, state="ok"), copied=True)
+    return Imported(CachedArchive(path=final, size=size, build=build, state="ok"), copied=True)
 
 
 def _bounded_chunks(src: BinaryIO, source: Path, size: int,
@@ -188,6 +179,30 @@ def _build_named(name: str, catalog: Catalog) -> Build | None:
     return None
 
 
+def _read_build(src: BinaryIO, source: Path, began: os.stat_result, catalog: Catalog,
+                cancel: CancelToken, progress: ProgressCallback, *,
+                write: Callable[[bytes], None] | None = None) -> tuple[Build, str]:
+    """The catalog build `src` is and its sha256, `src` read to the size stat'd when the import
+    began (each chunk handed to `write` as well, when given): the import's one line when the
+    file changed meanwhile or no build has that sha256."""
+    size = began.st_size
+    hasher = hashlib.sha256()
+    throttled = Throttle(progress)
+    done = 0
+    for chunk in _bounded_chunks(src, source, size, cancel):
+        hasher.update(chunk)
+        if write is not None:
+            write(chunk)
+        done += len(chunk)
+        throttled(Progress("verify", done, size))
+    _check_unchanged(src, source, began, done)
+    digest = hasher.hexdigest()
+    build = catalog.by_sha.get(digest)
+    if build is None:
+        raise _no_build(source, digest, catalog)
+    return build, digest
+
+
 def _held_already(cache: ArchiveCache, src: BinaryIO, source: Path, began: os.stat_result,
                   catalog: Catalog, cancel: CancelToken,
                   progress: ProgressCallback) -> CachedArchive | None:
@@ -198,18 +213,7 @@ def _held_already(cache: ArchiveCache, src: BinaryIO, source: Path, began: os.st
     size = began.st_size
     if not _sizes_held(cache.root, size):
         return None
-    hasher = hashlib.sha256()
-    throttled = Throttle(progress)
-    done = 0
-    for chunk in _bounded_chunks(src, source, size, cancel):
-        hasher.update(chunk)
-        done += len(chunk)
-        throttled(Progress("verify", done, size))
-    _check_unchanged(src, source, began, done)
-    digest = hasher.hexdigest()
-    build = catalog.by_sha.get(digest)
-    if build is None:
-        raise _no_build(source, digest, catalog)
+    build, digest = _read_build(src, source, began, catalog, cancel, progress)
     final = cache.path_for(build)
     try:
         with open_regular(final) as cached:
