@@ -5,9 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pytui.app.envs_view import env_details, env_rows, envs_status, no_row_note
+from pytui.app.envs_view import (
+    NO_SCAN_NOTE,
+    env_details,
+    env_rows,
+    envs_footer_dimmed,
+    envs_status,
+    no_row_note,
+)
 from pytui.app.filter_box import FilterBox
 from pytui.app.folding import TINY_BELOW
+from pytui.app.keymap import FooterPlan
 from pytui.app.screens import CRAMPED_BELOW
 from pytui.app.startup import SizeClassesFirst
 from pytui.app.state import AppState
@@ -85,7 +93,10 @@ class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
                                         "(Enter keeps it, Esc clears it)", id="envs-filter")
             yield EnvTable(id="envs-table")
         yield Static("", id="envs-detail")
-        yield KeyBar(FOOTER_RANKS, id="footer")
+        yield KeyBar(FOOTER_RANKS, plan=self._footer_plan, id="footer")
+
+    def _footer_plan(self) -> FooterPlan:
+        return FooterPlan((), FOOTER_RANKS, envs_footer_dimmed(self._state))
 
     def on_mount(self) -> None:
         self.query_one("#envs-pane").border_title = "Environments"
@@ -145,10 +156,9 @@ class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
 
     def check_action(self, action: str,
                      parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 - Textual's signature
-        if action == "cancel_scan":
-            # Shown dimmed while no scan runs (the footer keeps its place), as the subtitle
-            # names `c: stop` only during one.
-            return True if self._state.envs_scanning else None
+        # `c` with no scan runs too and says so; its footer item is dimmed meanwhile
+        # (_footer_plan), as the main screen's keys that do not apply now. A disabled binding
+        # was silent.
         # `/` typed in the box is text.
         return not (action == "filter" and isinstance(self.focused, EnvFilter))
 
@@ -187,5 +197,5 @@ class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
         if self._cancel():
             self.notify("Scan stopped; the last result stays shown.", title="Environments")
         else:
-            self.notify("No scan is running.", severity="information")
+            self.notify(NO_SCAN_NOTE, severity="information", markup=False)
         self.refresh_rows()

@@ -157,6 +157,18 @@ def no_row_note(state: AppState, filter_text: str = "") -> str:
             "a line) name other directories to walk; r rescans.")
 
 
+# `c` with no scan running: it still runs and says so, as a main-screen key that does not apply
+# to the row does (its footer item dimmed meanwhile: envs_footer_dimmed).
+NO_SCAN_NOTE = "No scan is running: nothing to stop (r scans again)."
+
+
+def envs_footer_dimmed(state: AppState) -> frozenset[str]:
+    """The Environments footer's actions drawn dimmed now: `c Stop scan` while no scan runs
+    (its key still runs and says NO_SCAN_NOTE, as the main footer's dimmed `c Cancel` says
+    why when no job is listed)."""
+    return frozenset() if state.envs_scanning else frozenset({"cancel_scan"})
+
+
 def used_by_count(state: AppState, key: str) -> int | None:
     """How many environments run the install `key`; None until the first scan has ended."""
     if state.environments is None:

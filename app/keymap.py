@@ -244,7 +244,8 @@ class FooterPlan(FrozenRecord):
 def footer_plan(pane: str, *, jobs_listed: bool) -> FooterPlan:
     """The footer while `pane` has the focus: its keys lead and are kept longest after `?`
     and `q`; `c Cancel` is dimmed while the Jobs panel lists no job (it has none to cancel),
-    as the Environments view dims `c Stop scan` while no scan runs."""
+    as the Environments view dims `c Stop scan` while no scan runs (dimmed keys still run and
+    say why they do nothing now: one policy)."""
     lead = PANE_LEADS.get(pane, ())
     kept = ("help", "quit", *lead)
     order = [*kept, *(action for action in FOOTER_PRIORITY if action not in kept)]

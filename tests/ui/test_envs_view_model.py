@@ -11,7 +11,14 @@ from pytui.app import decisions as d
 from pytui.app import install_decisions as di
 from pytui.app import uninstall_decisions as du
 from pytui.app.background import scan_note
-from pytui.app.envs_view import env_rows, envs_status, no_row_note, used_by_count, users_fields
+from pytui.app.envs_view import (
+    env_rows,
+    envs_footer_dimmed,
+    envs_status,
+    no_row_note,
+    used_by_count,
+    users_fields,
+)
 from pytui.app.keymap import KEYMAP
 from pytui.app.purge_plan import outdated_plan
 from pytui.app.state import AppState
@@ -297,3 +304,11 @@ def test_a_broken_environments_details_say_what_mends_it(tmp_path: Path) -> None
     # A working one has none.
     ok = Environment(tmp_path / "e" / ".venv", "venv", NEW.key, "patch", "ok")
     assert "mend" not in dict(env_details(state, ok))
+
+
+def test_stop_scan_is_dimmed_only_while_no_scan_runs(tmp_path: Path) -> None:
+    # Dimmed, not disabled: the key still runs and says there is no scan (envs_screen).
+    state = _state(tmp_path, [], [])
+    assert envs_footer_dimmed(state) == {"cancel_scan"}
+    state.envs_scanning = True
+    assert envs_footer_dimmed(state) == frozenset()

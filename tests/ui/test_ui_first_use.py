@@ -4,6 +4,7 @@ the command palette's one Quit."""
 from __future__ import annotations
 
 from pytui.app.envs_screen import EnvironmentsScreen
+from pytui.app.envs_view import NO_SCAN_NOTE
 from pytui.app.screens import HistoryScreen
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.details import DetailsPanel
@@ -67,7 +68,9 @@ async def test_a_verify_reads_as_words_in_its_notification_and_history(ui_world:
 
 async def test_the_environments_footer_dims_stop_scan_while_no_scan_runs(
         ui_world: UiWorld) -> None:
-    # `c Stop scan` read as a key to press when nothing was scanning (c only said so).
+    # `c Stop scan` read as a key to press when nothing was scanning (c only said so). Then
+    # the dimmed key was a disabled binding: c did nothing at all and its note never showed;
+    # it now says why, as the main screen's dimmed `c Cancel` does with no job.
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -79,6 +82,10 @@ async def test_the_environments_footer_dims_stop_scan_while_no_scan_runs(
         stop = next(item for item in bar.items if item.action == "cancel_scan")
         assert not stop.enabled
         assert all(item.enabled for item in bar.items if item.action != "cancel_scan")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: any(n.message == NO_SCAN_NOTE for n in app._notifications),
+                       what="c's note")
+        assert isinstance(app.screen, EnvironmentsScreen) and not app.state.envs_scanning
 
 
 async def test_the_cached_subtitle_follows_a_download_as_it_starts(ui_world: UiWorld) -> None:
