@@ -79,11 +79,15 @@ def run_export(args: argparse.Namespace) -> int:
         say_error(stderr_style().warning(
             f"{report.metadata} could not be merged ({report.metadata_replaced}); it was replaced "
             "by a catalog of the archives exported now"))
+    from shlex import quote
+
     root = report.root
     print(f"exported {len(report.exported)} archive{'s' if len(report.exported) != 1 else ''} "
-          f"({size_text(report.bytes_written)}) to {root}")
+          f"({size_text(report.bytes_written)}) to {shown(root)}")
+    # Quoted for a shell: the lines are for pasting, and DIR may hold a space or a `$`.
+    mirror, metadata = quote(shown(root.as_uri())), quote(shown(report.metadata))
     print("install from it with no network:")
-    print(f"  pytui --offline --mirror {root.as_uri()} --downloads-json {report.metadata} install 3.12")
-    print(f"  UV_OFFLINE=1 UV_PYTHON_INSTALL_MIRROR={root.as_uri()} "
-          f"UV_PYTHON_DOWNLOADS_JSON_URL={report.metadata} uv python install 3.12")
+    print(f"  pytui --offline --mirror {mirror} --downloads-json {metadata} install 3.12")
+    print(f"  UV_OFFLINE=1 UV_PYTHON_INSTALL_MIRROR={mirror} "
+          f"UV_PYTHON_DOWNLOADS_JSON_URL={metadata} uv python install 3.12")
     return 0

@@ -223,6 +223,22 @@ def test_export_mirror_prints_how_to_use_it(env, capsys, tmp_path):
     assert (dest / "20250115" / env["current"].build.release_filename).is_file()
 
 
+def test_export_mirror_prints_commands_a_shell_reads_back_for_a_dir_with_a_space(env, capsys, tmp_path):
+    # The lines are for pasting: `--downloads-json /tmp/my mirror $x/…` was three words and a
+    # variable to a shell, and the install it printed failed.
+    import shlex
+
+    dest = tmp_path / "my mirror $HOME"
+    code, out, _ = run_main(capsys, "cache", "export-mirror", str(dest))
+    assert code == 0, out
+    pytui_line, uv_line = (line for line in out.splitlines() if line.startswith("  "))
+    metadata = str(dest / "download-metadata.json")
+    assert shlex.split(pytui_line) == ["pytui", "--offline", "--mirror", dest.as_uri(), "--downloads-json",
+                                       metadata, "install", "3.12"]
+    assert shlex.split(uv_line) == ["UV_OFFLINE=1", f"UV_PYTHON_INSTALL_MIRROR={dest.as_uri()}",
+                                    f"UV_PYTHON_DOWNLOADS_JSON_URL={metadata}", "uv", "python", "install", "3.12"]
+
+
 def test_export_mirror_of_an_empty_cache_fails(tmp_path, capsys):
     code, _, err = run_main(capsys, "cache", "export-mirror", str(tmp_path / "m"),
                        "--cache-dir", str(tmp_path / "empty"))
