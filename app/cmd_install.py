@@ -173,12 +173,22 @@ def _version_file_requests(settings: Settings) -> list[str]:
     path = find_version_file(settings.env)
     if path is None:
         return []
-    texts = version_requests(path)
-    if texts is None:
-        print(stderr_style().warning(f"ignored the version file {shown(path)}: it cannot be read"),
-              file=sys.stderr)
+    from pytui.core.bounded_read import FileTooLarge
+    from pytui.core.errors import PytuiError, RequestError
+
+    try:
+        texts = version_requests(path)
+    except FileTooLarge as err:
+        # Not the default instead: the file asks for something, and a cut of it would ask wrong.
+        raise PytuiError(f"the version file {shown(path)} is too large to read ({err.strerror}): "
+                         "it should list Python requests, one a line; shorten it, or name "
+                         "the request (`pytui install 3.12`)") from None
+    except OSError as err:
+        from pytui.core.fs_errors import cause
+
+        print(stderr_style().warning(f"ignored the version file {shown(path)}: it cannot be read "
+                                     f"({cause(err)})"), file=sys.stderr)
         return []
-    from pytui.core.errors import RequestError
     from pytui.core.requests import PythonRequest
 
     usable = []

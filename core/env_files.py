@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 
 from pytui.core.bounded_read import read_at_most
+from pytui.core.keys import RUST_WHITESPACE
 
 CFG_MAX_BYTES = 64 * 1024
 PIN_MAX_BYTES = 4 * 1024
@@ -81,13 +83,21 @@ def parse_pyvenv_cfg(data: bytes) -> dict[str, str]:
     return out
 
 
+def version_file_lines(data: bytes) -> Iterator[str]:
+    """The requests in a version file's bytes as uv reads them (crates/uv-python/src/
+    version_files.rs): lines end at `\n` alone (a `\r\n`'s `\r` goes with the trim), not at
+    the other ends `str.splitlines` knows (a form feed, NEL, U+2028: uv reads `3.13\x0c3.12` as
+    one request, which is none); each trimmed as Rust trims; blank lines and `#` comments
+    skipped."""
+    for line in data.decode("utf-8", "replace").split("\n"):
+        line = line.strip(RUST_WHITESPACE)
+        if line and not line.startswith("#"):
+            yield line[:PIN_TEXT_MAX]
+
+
 def parse_pin(data: bytes) -> str | None:
     """The first request in a `.python-version` file (comments and blank lines skipped)."""
-    for line in data[:PIN_MAX_BYTES].decode("utf-8", "replace").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            return line[:PIN_TEXT_MAX]
-    return None
+    return next(version_file_lines(data[:PIN_MAX_BYTES]), None)
 
 
 def read_pin(path: str) -> str | None:

@@ -11,10 +11,13 @@ import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from pytui.core.env_files import PIN_MAX_BYTES, PIN_TEXT_MAX, read_regular
+from pytui.core.bounded_read import read_regular_file
+from pytui.core.env_files import version_file_lines
 
 # In the order uv's `python install` prefers them.
 VERSION_FILE_NAMES = (".python-versions", ".python-version")
+# A version file lists a few requests; uv reads any size. One past this is refused, not cut.
+VERSION_FILE_MAX_BYTES = 64 * 1024
 # clap's falsey words: UV_NO_CONFIG set to one of them (or empty) is unset.
 FALSEY = frozenset({"", "0", "false", "no", "off", "n", "f"})
 
@@ -57,11 +60,9 @@ def find_version_file(env: Mapping[str, str], cwd: str | None = None) -> Path | 
     return None
 
 
-def version_requests(path: Path) -> list[str] | None:
+def version_requests(path: Path) -> list[str]:
     """The requests in the version file at `path` (each line that is not blank or a comment,
-    stripped); None when it cannot be read (a FIFO put there, unreadable)."""
-    data = read_regular(path, PIN_MAX_BYTES)
-    if data is None:
-        return None
-    lines = (line.strip() for line in data.decode("utf-8", "replace").splitlines())
-    return [line[:PIN_TEXT_MAX] for line in lines if line and not line.startswith("#")]
+    trimmed), all of it read as uv reads it: a read cut at a bound would ask for part of a line
+    (`3` of a `3.12` across the cut). Raises OSError: FileTooLarge past VERSION_FILE_MAX_BYTES,
+    NotRegularFile (replaced since it was found), or the error of reading it."""
+    return list(version_file_lines(read_regular_file(path, VERSION_FILE_MAX_BYTES)))

@@ -55,7 +55,13 @@ def project(pytui: Pytui) -> Path:
     ({".python-versions": "3.12.3\n3.13\n"}, ["3.12.3", "3.13.1"]),
     ({".python-versions": "3.12.3\n", ".python-version": "3.13\n"}, ["3.12.3"]),  # plural first
     ({".python-version": "not a python\n3.12.3\n"}, ["3.12.3"]),
-], ids=["patch", "comment-and-spaces", "versions", "versions-first", "unsupported-line"])
+    # Past 4 KiB, the request straddling byte 4096 (pytui read 4 KiB: "3" installed 3.13.1).
+    ({".python-versions": "#" + "x" * 4093 + "\n3.12.3\n"}, ["3.12.3"]),
+    ({".python-version": "\n" * 5000 + "3.12.3\r\n"}, ["3.12.3"]),
+    # Lines as uv splits them, at \n only: a form feed or NEL is no line end.
+    ({".python-versions": "3.12.3\n3.13\x0c3.12\n"}, ["3.12.3"]),
+], ids=["patch", "comment-and-spaces", "versions", "versions-first", "unsupported-line",
+        "past-4-kib", "after-5000-blank-lines", "form-feed-in-a-line"])
 def test_no_request_installs_what_the_nearest_version_file_asks_as_uv(
         pytui: Pytui, project: Path, files: dict[str, str], installed: list[str]) -> None:
     for name, text in files.items():
@@ -107,3 +113,17 @@ def test_a_config_dir_this_user_may_not_read_holds_no_version_file(pytui: Pytui,
         os.chmod(config, 0o755)
     assert ours.returncode == 0 and theirs.returncode == 0, (ours.stderr, theirs.stderr)
     assert _keys(pytui.root) == _keys(pytui.tmp / "uv-root") == ["cpython-3.13.1-linux-x86_64-gnu"]
+
+
+def test_a_version_file_past_its_bound_is_refused_not_cut(pytui: Pytui, project: Path) -> None:
+    """A version file past 64 KiB (uv reads any size): one line naming it, nothing installed,
+    where pytui read its first 4 KiB and installed what they asked (none here: the latest)."""
+    (project / ".python-version").write_text("#" + "x" * (64 * 1024) + "\n3.12.3\n")
+    result = subprocess.run(pytui.argv("install"), env=pytui.env(), capture_output=True, text=True,
+                            timeout=120, cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        f"error: the version file {project / '.python-version'} is too large to read "
+        f"({64 * 1024 + 9} bytes, more than the {64 * 1024} read): it should list Python requests, "
+        "one a line; shorten it, or name the request (`pytui install 3.12`)"], result.stderr
+    assert _keys(pytui.root) == []
