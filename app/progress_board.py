@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from typing import TextIO
 
 _BAR_WIDTH = 24
+# Narrower than this a bar says nothing the byte counts do not: it goes whole.
+_BAR_MIN = 8
 # How to stop a stalled download from the CLI.
 STOP_HINT = "Ctrl-C stops"
 
@@ -183,15 +185,22 @@ class ProgressBoard:
         if progress is None:
             return f"{key}  waiting"
         total = progress.total
-        if total:
-            filled = min(_BAR_WIDTH, int(_BAR_WIDTH * progress.done / total))
-            bar = "█" * filled + "░" * (_BAR_WIDTH - filled)
-        else:
-            bar = "·" * _BAR_WIDTH
+        head = f"{key}  {progress.phase:<8} "
         # No byte count until one is known (a step such as finish, or a wait for the lock).
         amounts = f"{human_bytes(progress.done)}/{human_bytes(total)}" if total else ""
         speed = f"  {human_bytes(progress.speed)}/s" if progress.speed else ""
-        line = f"{key}  {progress.phase:<8} {bar} {amounts}{speed}"
+        # The bar gives way to the numbers, then the speed to the bar: cut at the terminal's
+        # edge, an 80-column line read `2.3 MiB/18.4` (the total's unit and the speed gone).
+        room = width - 1 - len(head) - 1 - len(amounts)
+        if room - len(speed) < _BAR_MIN:
+            speed = ""
+        cells = min(_BAR_WIDTH, room - len(speed))
+        if cells < _BAR_MIN:
+            line = f"{head}{amounts}"
+        else:
+            filled = min(cells, int(cells * progress.done / total)) if total else 0
+            bar = "█" * filled + "░" * (cells - filled) if total else "·" * cells
+            line = f"{head}{bar} {amounts}{speed}"
         return line[: width - 1]
 
     def _draw(self, final: bool = False) -> None:

@@ -140,3 +140,25 @@ def test_a_retry_that_stalls_at_once_counts_its_stall_from_its_answer(http_serve
         plain.say_stalls()
         assert plain_out.getvalue().count(STALL_NOTE) == 1
         assert plain_out.getvalue().splitlines()[-1] == f"{build.key}: {said}", plain_out.getvalue()
+
+
+def test_a_bar_gives_way_before_the_byte_counts_on_a_narrow_terminal(monkeypatch) -> None:
+    # At 80 columns the line was cut at the edge: `… ██░░ 2.3 MiB/18.4` (the total's unit and
+    # the speed gone, a number cut in two). The bar narrows, then the speed goes, then the bar.
+    out = io.StringIO()
+    board = ProgressBoard(out, live=True, clock=Clock())
+    build = make_build(version="3.11.7", build_date="20250115")
+    board.callback(build)(Progress("download", 2_411_724, 19_296_287, speed=307_200.0))
+    for columns in (200, 100, 80, 60, 40):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        [bar] = _frame(board, out)
+        assert len(bar) < columns, (columns, bar)
+        if columns >= 50:
+            assert bar.startswith(f"{build.key}  download ") and "2.3 MiB/18.4 MiB" in bar, bar
+        if columns >= 100:
+            assert bar.endswith("2.3 MiB/18.4 MiB  300.0 KiB/s") and "██" + "░" * 22 in bar, bar
+        elif columns >= 80:
+            assert bar.endswith(" 2.3 MiB/18.4 MiB") and "█" in bar and "░" * 8 in bar, bar
+    monkeypatch.setenv("COLUMNS", "60")
+    [bar] = _frame(board, out)
+    assert bar == f"{build.key}  download 2.3 MiB/18.4 MiB", bar
