@@ -268,8 +268,9 @@ class TreeStore:
     def keep(self, sha256: str, prefix: Path, *, archive: str, key: str,
              cancel: CancelToken | None = None) -> bool:
         """Keep the freshly extracted, verified, not yet fixed-up `prefix` as the tree of
-        `sha256`. Best effort: False (nothing kept) when it cannot be made. Call before the
-        fix-ups run on `prefix`."""
+        `sha256`. Best effort: False (nothing kept) when it cannot be made; True once it is kept,
+        by this run or by another that kept it meanwhile. Call before the fix-ups run on
+        `prefix`."""
         self.not_kept = None
         if not is_sha256(sha256) or self.has(sha256):
             return False
@@ -303,7 +304,14 @@ class TreeStore:
             entries = scan_tree(os.fspath(work / TREE_NAME))
             (work / MANIFEST_NAME).write_text(manifest_text(sha256, archive, key, entries))
             write_sysconfig(work / TREE_NAME, key, work / SYSCONFIG_NAME)  # best effort
-            os.rename(work, self.path / sha256)
+            try:
+                os.rename(work, self.path / sha256)
+            except OSError as err:
+                # Another run (an install of the same build into another root) kept it since
+                # `has` was asked: the tree is kept, which is all this keep was for.
+                if err.errno in (errno.ENOTEMPTY, errno.EEXIST) and self.has(sha256):
+                    return True
+                raise
             return True
         except OSError as err:
             self.not_kept = err

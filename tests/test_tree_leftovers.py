@@ -212,3 +212,21 @@ def test_a_purge_that_removes_an_installs_fresh_work_dir_does_not_make_it_not_ke
     assert_installed(pytui, made)
     assert [name for name in pytui.trees() if not name.startswith(".")] == [made.sha256], pytui.trees()
     assert leftovers(pytui) == []
+
+
+def test_an_install_whose_tree_another_install_kept_meanwhile_does_not_say_it_could_not_keep_it(
+        pytui: Pytui) -> None:
+    """Two installs of one build (into two roots, one cache) both extract it and both keep its
+    tree; the second to rename its work dir into place found the first's there (ENOTEMPTY) and
+    `install -v` said `its tree could not be kept in the cache (directory not empty)` beside
+    the tree kept. The tree is kept: that is said of the cache, not of this run."""
+    made = build(pytui)
+    proc = paused_at(pytui, KEEPING, "install", "-v", "3.12")
+    other = pytui.run("--install-dir", str(pytui.tmp / "root2"), "install", "--no-bin", "-v", "3.12")
+    assert other.returncode == 0, str(other)
+    assert pytui.trees() and made.sha256 in pytui.trees(), pytui.trees()
+    code, _, err = resume(proc)
+    assert code == 0 and "Traceback" not in err, err
+    assert "could not be kept" not in err and "unpacked by" in err, err
+    assert_installed(pytui, made)
+    assert pytui.trees() == [made.sha256]  # the loser's work dir removed
