@@ -149,8 +149,15 @@ def say_half_there(installed: list[Installation], satisfied_keys: list[str],
         if not host_runs(host, installation):
             continue
         from pytui.app.safe_text import shown
-        from pytui.core.interpreter_start import start_failure
+        from pytui.core.interpreter_start import on_noexec_mount, start_failure
 
+        if on_noexec_mount(executable):
+            print(stderr_style().warning(
+                f"{where} cannot run ({installation.executable}): its filesystem is mounted "
+                f"noexec, so no program runs from it, for uv as for pytui; install to a root "
+                f"on another filesystem (UV_PYTHON_INSTALL_DIR), or remount it without noexec"),
+                file=sys.stderr)
+            continue
         if (failed := start_failure(executable)) is not None:
             print(stderr_style().warning(
                 f"{where} does not start ({installation.executable}: {shown(failed)}), so uv does "

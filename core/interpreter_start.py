@@ -43,6 +43,11 @@ def start_failure(executable: Path, *, timeout: float = START_TIMEOUT) -> str | 
         return cause(err)
     with run:
         stderr_tail = _stderr_tail(run, timeout)
+    if stderr_tail is not None:
+        # It ended; what it left running in its process group (a child that let go of stderr)
+        # goes too: a query starts nothing that should outlive it (a pid is not reused while it
+        # names a live group, so this reaches only what the run left).
+        _kill_group(run.pid)
     if stderr_tail is None:
         return f"it did not finish within {timeout:g} s"
     if run.returncode == 0:
@@ -78,7 +83,20 @@ def _stderr_tail(run: subprocess.Popen[bytes], timeout: float) -> bytes | None:
             tail += chunk
             del tail[:-MAX_STDERR_BYTES]
     # Its own process group, so that what it started goes with it.
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(run.pid, signal.SIGKILL)
+    _kill_group(run.pid)
     run.wait()
     return None
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def on_noexec_mount(executable: Path) -> bool:
+    """Whether `executable` is on a filesystem mounted noexec, where no program runs (uv's
+    query fails there as pytui's start does): no sign of a damaged install."""
+    try:
+        return bool(os.statvfs(executable).f_flag & getattr(os, "ST_NOEXEC", 0))
+    except OSError:
+        return False

@@ -56,6 +56,15 @@ def test_a_child_holding_stderr_open_does_not_hold_the_wait(tmp_path: Path) -> N
     assert _ends(int(child_pid.read_text()))
 
 
+def test_a_child_left_running_by_a_start_that_succeeded_is_ended(tmp_path: Path) -> None:
+    # The program succeeds and leaves a child that let go of stderr (the wait does not see it):
+    # it was left running after pytui's check (found by attacker31: `sleep 700` outlived pytui).
+    child_pid = tmp_path / "child.pid"
+    program = _program(tmp_path, f"sleep 600 </dev/null >/dev/null 2>&1 &\necho $! > '{child_pid}'\nexit 0\n")
+    assert start_failure(program) is None
+    assert _ends(int(child_pid.read_text()))
+
+
 def test_a_program_that_cannot_run_is_said(tmp_path: Path) -> None:
     missing = tmp_path / "python3.11"
     assert start_failure(missing)  # the OS's refusal, in words
