@@ -18,6 +18,7 @@ from pytui.app import interrupted
 from pytui.app.style import stderr_style
 from pytui.app.upgrade_plan import (
     Step,
+    builds_from_to,
     followers,
     keeps_bin_links,
     nothing_to_do,
@@ -172,7 +173,12 @@ def _preview(before: ScanResult, todo: list[tuple[Step, Build]], out: TextIO) ->
     noun = "1 version" if len(todo) == 1 else f"{len(todo)} versions"
     print(f"Would upgrade {noun}", file=out)
     for step, target in todo:
-        print(f" {step.current.key} -> {target.key}", file=out)
+        if replaces_install((step.current,), target):
+            # A newer build of the installed patch: `KEY -> KEY` read as nothing to do.
+            print(f" {step.current.key} {builds_from_to(step.current, target, '->')} "
+                  f"(the installed build is replaced)", file=out)
+        else:
+            print(f" {step.current.key} -> {target.key}", file=out)
         following = followers(before.environments, step)
         if following:
             noun = "environment follows" if len(following) == 1 else "environments follow"

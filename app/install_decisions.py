@@ -276,12 +276,11 @@ def decide_upgrade(state: AppState) -> Decision:
 def _upgrade_from_to(current: Installation, target: Build) -> str:
     """`3.12.3 → 3.12.8`; a newer build of the installed patch (the same key) says its builds,
     as `3.12.3 → 3.12.3` read as nothing to do."""
-    from pytui.app.upgrade_plan import replaces_install
+    from pytui.app.upgrade_plan import builds_from_to, replaces_install
 
     if not replaces_install((current,), target):
         return f"{current.version} → {target.version}"
-    was = f"build {current.build}" if current.build else "an unrecorded build"
-    return f"{current.version} {was} → build {target.build}"
+    return f"{current.version} {builds_from_to(current, target, '→')}"
 
 
 def _what_stays(todo: list[Step]) -> str:

@@ -151,6 +151,13 @@ def replaces_install(installed: Iterable[Installation], target: Build) -> bool:
     return any(i.key == target.key for i in installed)
 
 
+def builds_from_to(current: Installation, target: Build, arrow: str) -> str:
+    """`build 20240415 → build 20240814`: what upgrading an install to a newer build of its
+    own patch changes (the key, the version, stay the same: `KEY -> KEY` read as nothing to do)."""
+    was = f"build {current.build}" if current.build else "an unrecorded build"
+    return f"{was} {arrow} build {target.build}"
+
+
 def keeps_bin_links(settings: Settings, target: Build) -> bool:
     """Whether installing `target` as an upgrade updates bin links: only where one already
     exists for its minor version (as uv's upgrade)."""
