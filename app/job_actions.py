@@ -354,7 +354,8 @@ class JobActions(AppBase):
                 self.runner.measure_cache()
 
     def on_job_note(self, message: JobNote) -> None:
-        job = self.state.jobs.get(message.job_id)
+        # Not for an ended job: an abandoned job's thread warned after its row had settled.
+        job = self.state.reporting_job(message.job_id)
         if job is None:
             return
         if message.warning:

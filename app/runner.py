@@ -59,14 +59,17 @@ class JobRunner(BackgroundWork, JobBodies):
 
     def __init__(self, app: App, state: AppState, gateway: CoreGateway) -> None:
         super().__init__(app, state, gateway)
+        # Per job until it has ended (JobEnded applied: job_ended).
         self._workers: dict[int, Worker] = {}
-        # Set when a job's thread has really stopped (cancel only asks).
-        self._stopped: dict[int, threading.Event] = {}
-        self._started: dict[int, threading.Event] = {}
         # Each job's cancel token: `cancel()` also shuts a blocked network read at once.
         self._tokens: dict[int, CancelToken] = {}
+        # Per job until its thread has ended (its worker's last state: _thread_ended), which
+        # for an abandoned job is after the job ended. `_stopped` is set when the thread has
+        # really stopped (cancel only asks); no entry means it has (or it never had one).
+        self._stopped: dict[int, threading.Event] = {}
+        self._started: dict[int, threading.Event] = {}
         self._quitting = False
-        # Jobs settled after the grace while their thread still ran: whatever it reports later
+        # Jobs settled after the grace while their thread still runs: whatever it reports later
         # is dropped (the job has ended in the state; a new job for the key has its own id).
         self.abandoned: set[int] = set()
         # None: cancel_grace_seconds() (a test sets its own).
@@ -162,7 +165,9 @@ class JobRunner(BackgroundWork, JobBodies):
         # task has not run yet it cancels the task before its first line, so the worker never
         # reports CANCELLED, the body never runs and nothing ends the job (the row stayed
         # "cancelling" and quitting waited for a thread that never was).
-        self._tokens[job_id].cancel()
+        token = self._tokens.get(job_id)
+        if token is not None:
+            token.cancel()
         job.phase = "cancelling"
         # A read nothing can wake is not waited for: after the grace the row settles anyway.
         # Installs only: uninstalls and verify read no network and stop at their next check
@@ -186,8 +191,10 @@ class JobRunner(BackgroundWork, JobBodies):
         self._app.post_message(JobEnded(job_id, CANCELLED, error=abandoned_line(job, self.grace())))
 
     def job_ended(self, job_id: int) -> None:
-        """The app saw a job end: free its slot."""
+        """The app saw a job end: free its slot. Nothing asks for its worker or its token
+        from now on (cancel returns at an ended job); its thread's events go when it ends."""
         self._workers.pop(job_id, None)
+        self._tokens.pop(job_id, None)
         self._fill_slots()
 
     def worker_state_changed(self, worker: Worker, state: WorkerState) -> JobEnded | str | None:
@@ -200,13 +207,13 @@ class JobRunner(BackgroundWork, JobBodies):
             return None
         if group.startswith("job-"):
             job_id = int(group[4:])
-            started = self._started.get(job_id)
+            if state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+                return None
+            started = self._thread_ended(job_id)
             if state == WorkerState.CANCELLED and started is not None and not started.is_set():
                 # Cancelled before a thread picked it up: its body will never run.
-                self._stopped[job_id].set()
                 return JobEnded(job_id, CANCELLED, error="cancelled before it started")
             if state == WorkerState.ERROR:
-                self._stopped.get(job_id, threading.Event()).set()
                 error = worker.error
                 return JobEnded(job_id, FAILED, error=f"{type(error).__name__}: {error}")
             return None
@@ -233,6 +240,16 @@ class JobRunner(BackgroundWork, JobBodies):
                 await asyncio.sleep(0.05)
         if self.downloader is not None:
             self.downloader.close()
+
+    def _thread_ended(self, job_id: int) -> threading.Event | None:
+        """A job's worker reached its last state: its thread has ended (or never ran). Its
+        events are let go (set first, for whoever holds one: shutdown's wait); returns the
+        `started` one, which says whether the thread ran."""
+        stopped = self._stopped.pop(job_id, None)
+        if stopped is not None:
+            stopped.set()
+        self.abandoned.discard(job_id)
+        return self._started.pop(job_id, None)
 
     def stopped(self, job_id: int) -> bool:
         """The job's thread has ended (or it never had one)."""

@@ -344,8 +344,8 @@ class AppState(Record):
     def progress(self, job_id: int, phase: str, done: int, total: int | None,
                  speed: float | None = None, unit: str = "bytes") -> Job | None:
         """A progress report; None when the job is unknown or has ended (a late report)."""
-        job = self.jobs.get(job_id)
-        if job is None or job.ended:
+        job = self.reporting_job(job_id)
+        if job is None:
             return None
         if clock_restarts(job.moved_at, job.phase, job.done, phase, done):
             job.moved_at = self.clock()
@@ -359,9 +359,16 @@ class AppState(Record):
         job.speed = speed if phase == "download" else None
         return job
 
-    def note(self, job_id: int, text: str, *, phase: str | None = None) -> Job | None:
+    def reporting_job(self, job_id: int) -> Job | None:
+        """The job a thread's report (progress, a note, a warning) is about; None when it is
+        unknown or has ended: a late report, from the thread of a job abandoned after the
+        cancel grace, is dropped, as the job's outcome is already said."""
         job = self.jobs.get(job_id)
-        if job is None or job.ended:
+        return None if job is None or job.ended else job
+
+    def note(self, job_id: int, text: str, *, phase: str | None = None) -> Job | None:
+        job = self.reporting_job(job_id)
+        if job is None:
             return None
         job.note = without_secrets(text)
         # A retry or a new request: the stall clock starts again with its answer (core/stalls.py).

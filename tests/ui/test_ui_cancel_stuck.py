@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pytui.app.background import DaemonThreads
 from pytui.app.gateway import CoreGateway
+from pytui.app.messages import JobNote
 from pytui.app.state import abandoned_line
 from ui_helpers import SIZE, UiWorld, press_install, quit_answering_yes, ready, wait_for
 
@@ -210,6 +211,12 @@ async def test_a_job_that_cannot_be_woken_settles_after_the_grace(ui_world: UiWo
             assert not app.runner.stopped(job.job_id) and job.job_id in app.runner.abandoned
             settled = job.error
             assert settled == abandoned_line(job, 0.05) and "nothing was installed" in settled
+            # A warning its thread sends now (as an install's end-of-life one) is not said:
+            # it showed as a toast and went into History after the row had settled.
+            app.post_message(JobNote(job.job_id, "late warning of the abandoned job", warning=True))
+            await pilot.pause()
+            assert not any("late warning" in entry.message for entry in app.history.entries)
+            assert not any("late warning" in n.message for n in app._notifications)
             # The same build again: a new job with its own id, not held by the stuck one.
             await press_install(pilot, key)
             second = _job(app, key, after=job.job_id)
