@@ -44,7 +44,7 @@ def tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: bool
                or (not settings.no_bin and os.path.lexists(linking_record(root.path, key)))
                or behind_links(root.path, settings, key, installed)]
     with contextlib.suppress(PytuiError, OSError):
-        if clean_temp and root.temp_dir.is_dir() and os.listdir(root.temp_dir):
+        if clean_temp and os.path.isdir(root.temp_dir) and os.listdir(root.temp_dir):
             root.clean_temp(bin_dir=settings.bin_dir, on_restored=_say_restored)
     if clean_temp:
         _clean_kept_tree_leftovers(settings.cache_dir)
@@ -180,7 +180,7 @@ def finish_killed_uninstalls(settings: Settings) -> None:
 
     root = InstallRoot(settings.install_root, lock_timeout=0)
     with contextlib.suppress(PytuiError, OSError):
-        if root.temp_dir.is_dir():
+        if os.path.isdir(root.temp_dir):
             root.clean_temp(bin_dir=settings.bin_dir, on_finished=said, on_restored=_say_restored)
 
 

@@ -54,7 +54,7 @@ def _created_parents(directory: Path) -> list[Path]:
     """Make `directory` and its missing parents; return the ones this call created, deepest first."""
     missing = []
     current = directory
-    while not current.exists() and current.parent != current:
+    while not os.path.exists(current) and current.parent != current:
         missing.append(current)
         current = current.parent
     directory.mkdir(parents=True, exist_ok=True)

@@ -425,7 +425,7 @@ class ArchiveCache:
         tree is never used (core/jobs.py installs from a tree only beside its archive). False
         for a tree whose manifest does not read (it names no archive): the manifest is what is
         wrong with it, which `TreeStore.verify` says."""
-        return bool(info.archive) and not (self.root / info.archive).is_file()
+        return bool(info.archive) and not os.path.isfile(self.root / info.archive)
 
     def remove_trees_of(self, archives: Iterable[CachedArchive],
                         not_removed: builtins.list[tuple[TreeInfo, OSError]] | None = None) -> int:

@@ -121,7 +121,7 @@ def purge_effect(cache: ArchiveCache, archives: Iterable[CachedArchive]) -> Purg
     for info in cache.trees.list():
         if info.archive in names:
             trees[info.archive] = trees.get(info.archive, 0) + footprint(info.path).freed
-        elif not (cache.root / info.archive).is_file():
+        elif not os.path.isfile(cache.root / info.archive):
             orphans += footprint(info.path).freed
             orphan_trees += 1
     return PurgeEffect(tuple((a, trees.get(a.name, 0)) for a in archives), orphans, orphan_trees)

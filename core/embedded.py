@@ -44,7 +44,7 @@ def versions_json_path() -> Path | None:
         return None
     for location in spec.submodule_search_locations:
         path = Path(location) / "versions.json"
-        if path.is_file():
+        if os.path.isfile(path):
             return path
     return None
 

@@ -253,7 +253,7 @@ def ensure_python_link(install: Path, key: str | KeyParts) -> Path | None:
     if parts.os == "windows" or sys.platform == "win32":
         return None
     bin_dir = python_dir(install) / "bin"
-    if not os.path.lexists(bin_dir) or not (os.path.islink(bin_dir) or bin_dir.is_dir()):
+    if not os.path.lexists(bin_dir) or not (os.path.islink(bin_dir) or os.path.isdir(bin_dir)):
         return None
     link = bin_dir / "python"
     with _dir(install, bin_dir, f"add {link}") as fd:

@@ -117,7 +117,7 @@ class InstallRoot(RootLocking, RootLinking):
             if problem is not None:
                 raise InstallError(problem) from None
             # A root that is there but refuses writes (a read-only mount) is not "cannot create".
-            raise self._unwritable(err, "write to" if self.path.is_dir() else "create") from None
+            raise self._unwritable(err, "write to" if os.path.isdir(self.path) else "create") from None
         return self
 
     def _unwritable(self, err: OSError, doing: str = "write to") -> InstallError:
@@ -133,7 +133,7 @@ class InstallRoot(RootLocking, RootLinking):
 
     def get(self, key: str) -> Installation | None:
         directory = self.path / key
-        if directory.is_dir() and not directory.is_symlink():
+        if os.path.isdir(directory) and not os.path.islink(directory):
             return installation_from_dir(directory)
         return None
 
@@ -196,7 +196,7 @@ class InstallRoot(RootLocking, RootLinking):
         install a reinstall killed mid-swap left aside is renamed back (`on_restored(key)`);
         an uninstall killed before its links were updated is finished (`on_finished(key)`).
         """
-        if not self.temp_dir.is_dir():
+        if not os.path.isdir(self.temp_dir):
             return 0
         removed = 0
         with self._writing(cancel=cancel):
@@ -415,7 +415,7 @@ class InstallRoot(RootLocking, RootLinking):
             why_not = recheck() if recheck is not None else None
             if why_not is not None:
                 raise NotRemoved(f"{key} kept: {why_not}")
-            if not target.is_dir() or target.is_symlink():
+            if not os.path.isdir(target) or os.path.islink(target):
                 raise NotInstalled(f"{key} is not installed in {self.path}")
             installation = installation_from_dir(target, parts)
             assert installation is not None

@@ -242,7 +242,7 @@ def _list_rows(catalog: Catalog, settings, base: PythonRequest, host, kind: str,
         seen_patch.add(patch_group)
         shown.append(ListRow(
             installed, "managed", catalog.get(installed.key), installed, path,
-            os.readlink(path) if path.is_symlink() else None,
+            os.readlink(path) if os.path.islink(path) else None,
         ))
     builds = catalog.builds_at([entry for entry in shown if type(entry) is int])
     if builds is None:

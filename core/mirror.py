@@ -185,7 +185,7 @@ class _Writer:
             try:
                 directory.mkdir()
             except FileExistsError:
-                if not directory.is_dir():
+                if not os.path.isdir(directory):
                     raise NotADirectoryError(20, "Not a directory", str(directory)) from None
                 continue
             self.made_dirs.append(directory)
@@ -360,6 +360,6 @@ def _existing_mirror_entries(metadata: Path, dest: Path,
         if isinstance(key, str) and isinstance(url, str) and url.startswith(CPYTHON_DOWNLOADS_URL_PREFIX):
             relative = unquote(url[len(CPYTHON_DOWNLOADS_URL_PREFIX):])
             if ".." not in Path(relative).parts and not Path(relative).is_absolute() \
-                    and (dest / relative).is_file():
+                    and os.path.isfile(dest / relative):
                 kept[key] = entry
     return kept

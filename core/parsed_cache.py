@@ -327,9 +327,9 @@ def _store(directory: Path, where: str, entry: Path, stamp: str, parsed: ParsedC
     temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     created = False
     try:
-        # Inside the try: Path.is_dir raises on ENAMETOOLONG or EACCES (Python < 3.14), and
-        # a state dir that cannot be used only costs the entry (the catalog is the source's).
-        created = not directory.is_dir()
+        # Inside the try: a state dir that cannot be used only costs the entry (the catalog is
+        # the source's).
+        created = not os.path.isdir(directory)
         directory.mkdir(parents=True, exist_ok=True)
         with open(temp, "xb") as handle:
             handle.write(seal(data))

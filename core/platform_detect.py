@@ -167,7 +167,7 @@ def _detect_loader(arch: str, root: Path) -> str | None:
         if loader:
             return loader
     for candidate in _LD_CANDIDATES.get(arch, ()):
-        if (root / candidate.lstrip("/")).exists():
+        if os.path.exists(root / candidate.lstrip("/")):
             return candidate
     return None
 

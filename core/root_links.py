@@ -138,7 +138,7 @@ class RootLinking:
         if highest is None:
             if os.path.islink(link):
                 current = Path(os.readlink(link))
-                if removed is None or current == removed or not current.exists():
+                if removed is None or current == removed or not os.path.exists(link):
                     os.unlink(link)
             return None
         target = highest.path
@@ -358,7 +358,7 @@ class RootLinking:
         except OSError:
             return found
         for entry in sorted(entries, key=lambda e: e.name):
-            if entry.name not in names or entry.is_dir():
+            if entry.name not in names or os.path.isdir(entry.path):
                 continue
             try:
                 same = os.path.samefile(entry.path, exe)

@@ -319,7 +319,7 @@ class TreeStore:
         except TreeCorrupt:
             return False
         finally:
-            if work is not None and work.exists():
+            if work is not None and os.path.lexists(work):
                 remove_tree(work)
             if held >= 0:
                 os.close(held)
