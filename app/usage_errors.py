@@ -40,6 +40,7 @@ def usage_error_line(message: str, prog: str, argv: Sequence[str], commands: Seq
     `argv` (`commands`: pytui's command words, to name the command a top-level error is about;
     `actions`: a command's action words, `cache`'s `purge`…, to name the action too;
     `options`: each command's option strings by its prog, to name the one a typo meant)."""
+    at = None
     if prog == "pytui":
         # argparse reports arguments no parser took from the top-level parser.
         at = next((index for index, arg in enumerate(argv) if arg in commands), None)
@@ -55,6 +56,11 @@ def usage_error_line(message: str, prog: str, argv: Sequence[str], commands: Seq
         first = extra[0]
         name = first.split("=", 1)[0]
         what = f"option {shown(name)}" if name.startswith("-") else f"argument '{shown(first)}'"
+        if (at is not None and name in (options or {}).get(prog, ())
+                and any(arg.split("=", 1)[0] == name for arg in argv[:at])):
+            # The command's own option, put before the command word (`pytui -v install 3.12`):
+            # "has no option -v (only install takes -v)" contradicted itself.
+            return f"{what} is {prog}'s: put it after `{argv[at]}` (`{prog} {shown(name)} …`)"
         uv_hint = _UV_FLAGS.get(name)
         if uv_hint is None and name.startswith("--"):
             # An abbreviation or a typo (`--offlin`): no option is taken by a prefix, as in uv.

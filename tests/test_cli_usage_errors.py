@@ -80,6 +80,18 @@ def test_an_abbreviated_option_is_refused_and_named_as_uv_does(pytui: Pytui, arg
     assert line == f"error: {said}; `{command} --help` lists what it takes", line
 
 
+def test_a_commands_option_before_the_command_word_says_where_it_goes(pytui: Pytui) -> None:
+    # `pytui -v install 3.12` said "pytui install has no option -v (only install takes -v)", and
+    # `pytui --no-bin install 3.12` "has no option --no-bin (did you mean --no-bin?)".
+    for option in ("-v", "--no-bin"):
+        line = assert_clean_failure(pytui.run(option, "install", "3.12"), 2)
+        assert line == f"error: option {option} is pytui install's: put it after `install` " \
+                       f"(`pytui install {option} …`)", line
+    # Where no command takes it, the line stays what it was.
+    line = assert_clean_failure(pytui.run("list", "-v"), 2)
+    assert line.startswith("error: pytui list has no option -v (only install takes -v)"), line
+
+
 def test_every_argument_of_every_command_says_what_it_is() -> None:
     """`pytui uninstall --help` listed REQUEST with nothing beside it (install's said "what to
     install"), and so did `cache import`'s FILE and `cache export-mirror`'s DIR."""
