@@ -40,7 +40,6 @@ MAX_LINK_STEPS = 4_000_000
 MAX_NUMBER = 2**63 - 1
 # A mode is permission bits only (`stat.S_IMODE`): the file's type is its kind.
 MAX_MODE = 0o7777
-_KINDS = frozenset("dfl")
 
 
 # Entry: one entry of a pristine tree, as it was when the tree was made (a tuple: a manifest
@@ -127,13 +126,13 @@ def _unpack_numbers(text: object, count: int) -> list[int]:
         raise TreeCorrupt("manifest entries are malformed") from None
     if len(raw) != 8 * count:
         raise TreeCorrupt("manifest entries are malformed")
-    if _LITTLE_ENDIAN:
-        values: list[int] = memoryview(raw).cast("Q").tolist()
-    else:
-        values = [int.from_bytes(raw[at:at + 8], "little") for at in range(0, len(raw), 8)]
-    if values and max(values) > MAX_NUMBER:
+    # At most MAX_NUMBER: the top bit of each value's last (most significant) byte is clear,
+    # looked at on the bytes in C (`isascii`: every byte below 0x80), not on the ints.
+    if not raw[7::8].isascii():
         raise TreeCorrupt("manifest entries are malformed")
-    return values
+    if _LITTLE_ENDIAN:
+        return memoryview(raw).cast("Q").tolist()
+    return [int.from_bytes(raw[at:at + 8], "little") for at in range(0, len(raw), 8)]
 
 
 def _resolves_inside(link_path: str, target: str, kinds: dict[str, str],
@@ -180,10 +179,11 @@ def _resolves_inside(link_path: str, target: str, kinds: dict[str, str],
     return True
 
 
-def _columns(data: bytes) -> tuple[dict[str, object], str, list[list]]:
-    """The header, kinds and other columns of a manifest, each column type-checked and bounded
-    in one pass; `TreeCorrupt` for anything pytui would not write. Paths and links are not
-    looked at beyond their type and uniqueness (`parse_manifest` does that)."""
+def _columns(data: bytes) -> tuple[dict[str, object], str, str, list[list]]:
+    """The header, kinds, the paths joined by new lines, and the other columns of a manifest,
+    each column type-checked and bounded in one pass; `TreeCorrupt` for anything pytui would
+    not write. Paths and links are not looked at beyond their type and uniqueness
+    (`parse_manifest` does that)."""
     if len(data) > MAX_MANIFEST_BYTES:
         raise TreeCorrupt("manifest too large")
     try:
@@ -211,20 +211,26 @@ def _columns(data: bytes) -> tuple[dict[str, object], str, list[list]]:
     else:
         numbers = [_unpack_numbers(doc.get(name), count) for name in _NUMBER_COLUMNS]
     modes, sizes, mtimes, inodes = numbers
-    if (set(map(type, paths)) - {str} or set(map(type, targets)) - {str} or set(kinds) - _KINDS
+    # Every kind one of "dfl" (three counts in C, not a set of the characters).
+    if (kinds.count("f") + kinds.count("d") + kinds.count("l") != count
             or (modes and max(modes) > MAX_MODE)):
         raise TreeCorrupt("manifest entries are malformed")
-    if len(set(paths)) != count:
-        raise TreeCorrupt("manifest lists an entry twice")
-    # Every path and link target must be a file name: JSON may hold a lone surrogate
+    # Every path and link target a string (`join` raises TypeError at the first that is not:
+    # no separate pass over their types) and a file name: JSON may hold a lone surrogate
     # ("\ud800") that no file name decodes to, and `os` would raise UnicodeEncodeError for it
-    # in the middle of an install (one pass each in C).
+    # in the middle of an install (one pass each in C). The joined paths are kept for
+    # `parse_for_linking`'s checks.
     try:
-        "\n".join(paths).encode("utf-8", "surrogateescape")
+        joined = "\n".join(paths)
         "\n".join(targets).encode("utf-8", "surrogateescape")
+        joined.encode("utf-8", "surrogateescape")
+    except TypeError:
+        raise TreeCorrupt("manifest entries are malformed") from None
     except UnicodeError:
         raise TreeCorrupt("manifest has a path or link target that is no file name") from None
-    return header, kinds, [paths, modes, sizes, mtimes, inodes, targets]
+    if len(set(paths)) != count:
+        raise TreeCorrupt("manifest lists an entry twice")
+    return header, kinds, joined, [paths, modes, sizes, mtimes, inodes, targets]
 
 
 def parse_manifest(data: bytes) -> tuple[dict[str, object], list[Entry]]:
@@ -262,7 +268,7 @@ def parse_for_linking(data: bytes) -> tuple[dict[str, object], Columns, list[str
     Columns rather than one object per entry, so checking 100k entries stays cheap: each
     column is type-checked in one pass, the paths with a few substring searches.
     """
-    header, kinds, columns = _columns(data)
+    header, kinds, joined, columns = _columns(data)
     paths, modes, sizes, mtimes, inodes, targets = columns
     count = len(paths)
     # One line each, no NUL (one-character searches of the paths joined); then each path's
@@ -270,7 +276,6 @@ def parse_for_linking(data: bytes) -> tuple[dict[str, object], Columns, list[str
     # be a listed directory: by induction over the parents, no path is absolute and no
     # component of any path is empty, '.' or '..' (a path like 'a//b' has the parent 'a/',
     # which is either not listed or listed with an empty last component).
-    joined = "\n".join(paths)
     if count and (joined.count("\n") != count - 1 or "\x00" in joined
                   or max(map(len, paths)) > MAX_PATH_LENGTH):
         raise TreeCorrupt("manifest has a path that is not clean and relative")
@@ -306,7 +311,7 @@ def manifest_sizes(data: bytes) -> tuple[dict[str, object], TreeSizes]:
     """The header and sizes of a manifest, its columns checked as `parse_manifest` checks them
     (a fifth of its cost: paths and links are not resolved, as nothing is written or followed).
     A link's size is its target's length in bytes, as `lstat` reports it."""
-    header, kinds, columns = _columns(data)
+    header, kinds, _joined, columns = _columns(data)
     paths, _modes, sizes, _mtimes, inodes, targets = columns
     other = 0
     files: dict[int, int] = {}

@@ -69,7 +69,7 @@ def test_format_1_is_still_read_to_the_same_entries() -> None:
 @pytest.mark.parametrize("column", NUMBER_COLUMNS)
 @pytest.mark.parametrize("change", [
     "one value short", "one digit more", "a space between bytes", "a sign", "not hex",
-    "past 2**63 - 1", "a list in format 2", "a number", "format 1 with hex",
+    "past 2**63 - 1", "the last value past 2**63 - 1", "a list in format 2", "a number", "format 1 with hex",
 ])
 def test_a_malformed_number_column_is_refused(column: str, change: str) -> None:
     doc = written()
@@ -86,6 +86,8 @@ def test_a_malformed_number_column_is_refused(column: str, change: str) -> None:
         doc[column] = "zz" + text[2:]
     elif change == "past 2**63 - 1":
         doc[column] = text[:14] + "80" + text[16:]  # the top byte of the first value
+    elif change == "the last value past 2**63 - 1":
+        doc[column] = text[:-2] + "ff"
     elif change == "a list in format 2":
         doc[column] = as_format_1(written())[column]
     elif change == "a number":

@@ -354,6 +354,12 @@ def manifest(entries: object, **header: object) -> bytes:
     [["f", "f", 0o100644, 1, 1, 1, ""]],  # a mode is permission bits only
     [["f", "q", 0o644, 1, 1, 1, ""]],
     [["f", "f", 0o644, 1, 1, 1]],
+    # A path or link target that is no string: refused whether or not it could be hashed.
+    [[5, "f", 0o644, 1, 1, 1, ""]],
+    [[["f"], "f", 0o644, 1, 1, 1, ""]],
+    [["f", "f", 0o644, 1, 1, 1, ""], [None, "f", 0o644, 1, 1, 1, ""]],
+    [["x", "l", 0, 0, 0, 0, None]],
+    [["x", "l", 0, 0, 0, 0, ["d"]]],
     [["f", "f", 0o644, 1, 1, 1, ""], ["f", "f", 0o644, 1, 1, 1, ""]],
     # No file name decodes to a lone surrogate outside surrogateescape's range (an install
     # linking it raised UnicodeEncodeError).
