@@ -86,8 +86,12 @@ def run_export(args: argparse.Namespace) -> int:
           f"({size_text(report.bytes_written)}) to {shown(root)}")
     # Quoted for a shell: the lines are for pasting, and DIR may hold a space or a `$`.
     mirror, metadata = quote(shown(root.as_uri())), quote(shown(report.metadata))
+    # A version the mirror holds, the newest standard build first (it said `install 3.12` for
+    # a mirror of 3.11 alone).
+    request = min(report.exported,
+                  key=lambda build: (build.variant != "default", build.sort_key())).minor_request
     print("install from it with no network:")
-    print(f"  pytui --offline --mirror {mirror} --downloads-json {metadata} install 3.12")
+    print(f"  pytui --offline --mirror {mirror} --downloads-json {metadata} install {request}")
     print(f"  UV_OFFLINE=1 UV_PYTHON_INSTALL_MIRROR={mirror} "
-          f"UV_PYTHON_DOWNLOADS_JSON_URL={metadata} uv python install 3.12")
+          f"UV_PYTHON_DOWNLOADS_JSON_URL={metadata} uv python install {request}")
     return 0

@@ -229,7 +229,7 @@ def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, tar
             if target.key in upgraded:
                 name = target.bin_names[0]
                 print(f"note: {settings.bin_dir / name} does not exist, so the upgrade made none "
-                      f"(as uv); `pytui install {_minor_request(target)}` links it",
+                      f"(as uv); `pytui install {target.minor_request}` links it",
                       file=sys.stderr)
     failed = [o for o in outcomes if o.error is not None]
     for outcome in failed:
@@ -255,8 +255,3 @@ def _say_installed(outcomes: list[JobOutcome], started: float) -> list[tuple[Bui
             print(f" {'~' if status == 'reinstalled' else '+'} {build.key}", file=sys.stderr)
     return done
 
-
-def _minor_request(build: Build) -> str:
-    """`3.13t`, `3.12+debug`: the minor-version request that links `build`'s pythonX.Y."""
-    variant = ("t" if build.freethreaded else "") + ("+debug" if "debug" in build.variant else "")
-    return f"{build.major}.{build.minor}{variant}"

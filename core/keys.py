@@ -238,6 +238,13 @@ class KeyFields(NamedFields):
         return f"{name}.exe" if windows else f"bin/{name}"
 
     @property
+    def minor_request(self) -> str:
+        """`3.12`, `3.13t`, `3.12+debug`: the minor-version request that selects this key's
+        variant (and links its pythonX.Y)."""
+        variant = ("t" if self.freethreaded else "") + ("+debug" if self.debug else "")
+        return f"{self[1]}.{self[2]}{variant}"
+
+    @property
     def bin_names(self) -> tuple[str, str, str]:
         """The bin-dir link names uv considers for this key: pythonX.Y{t}, pythonX{t}, python{t}."""
         name = {"pypy": "pypy", "graalpy": "graalpy", "pyodide": "pyodide"}.get(self[0], "python")

@@ -239,6 +239,20 @@ def test_export_mirror_prints_commands_a_shell_reads_back_for_a_dir_with_a_space
                                     f"UV_PYTHON_DOWNLOADS_JSON_URL={metadata}", "uv", "python", "install", "3.12"]
 
 
+def test_export_mirror_names_a_version_the_mirror_holds(tmp_path, capsys, archive_factory, monkeypatch):
+    # The lines to paste said `install 3.12` for a mirror of one 3.11 archive (newuser31).
+    made = archive_factory.pbs(version="3.11.11")
+    cache = ArchiveCache(tmp_path / "cache")
+    cache.root.mkdir()
+    shutil.copy(made.path, cache.path_for(made.build))
+    monkeypatch.setenv("UV_PYTHON_CACHE_DIR", str(cache.root))
+    monkeypatch.setenv("UV_PYTHON_DOWNLOADS_JSON_URL", str(write_uv_catalog(tmp_path / "c.json", [made.build])))
+    code, out, _ = run_main(capsys, "cache", "export-mirror", str(tmp_path / "m"))
+    assert code == 0, out
+    pytui_line, uv_line = (line for line in out.splitlines() if line.startswith("  "))
+    assert pytui_line.endswith(" install 3.11") and uv_line.endswith(" uv python install 3.11"), out
+
+
 def test_export_mirror_of_an_empty_cache_fails(tmp_path, capsys):
     code, _, err = run_main(capsys, "cache", "export-mirror", str(tmp_path / "m"),
                        "--cache-dir", str(tmp_path / "empty"))
