@@ -15,7 +15,8 @@ from pytui.app.envs_view import (
 )
 from pytui.app.filter_box import FilterBox
 from pytui.app.folding import TINY_BELOW
-from pytui.app.keymap import FooterPlan
+from pytui.app.key_bindings import screen_bindings
+from pytui.app.keymap import ENVIRONMENTS, ENVIRONMENTS_FOOTER_RANKS, FooterPlan
 from pytui.app.screens import CRAMPED_BELOW
 from pytui.app.startup import SizeClassesFirst
 from pytui.app.state import AppState
@@ -29,7 +30,6 @@ from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
@@ -41,10 +41,6 @@ class EnvFilter(FilterBox):
     the Enter)."""
 
     ACTIONS_OF = "screen"
-
-
-# The footer keeps these first when it is too narrow (lower is kept longer).
-FOOTER_RANKS = {"close": 0, "filter": 1, "rescan": 2, "cancel_scan": 3}
 
 
 class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
@@ -69,13 +65,7 @@ class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
 
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (TINY_BELOW, "-cramped"), (CRAMPED_BELOW, "-roomy")]
 
-    BINDINGS = [
-        Binding("escape,e", "close", "Close", key_display="Esc"),
-        # Priority: run before the keys typed after it are handed to the table (action_filter).
-        Binding("slash", "filter", "Filter", key_display="/", priority=True),
-        Binding("r", "rescan", "Rescan"),
-        Binding("c", "cancel_scan", "Stop scan"),
-    ]
+    BINDINGS = screen_bindings(ENVIRONMENTS)
 
     def __init__(self, state: AppState, *, rescan: Callable[[], None],
                  cancel: Callable[[], bool], id: str | None = None) -> None:  # noqa: A002
@@ -93,10 +83,10 @@ class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
                                         "(Enter keeps it, Esc clears it)", id="envs-filter")
             yield EnvTable(id="envs-table")
         yield Static("", id="envs-detail")
-        yield KeyBar(FOOTER_RANKS, plan=self._footer_plan, id="footer")
+        yield KeyBar(ENVIRONMENTS_FOOTER_RANKS, plan=self._footer_plan, id="footer")
 
     def _footer_plan(self) -> FooterPlan:
-        return FooterPlan((), FOOTER_RANKS, envs_footer_dimmed(self._state))
+        return FooterPlan((), ENVIRONMENTS_FOOTER_RANKS, envs_footer_dimmed(self._state))
 
     def on_mount(self) -> None:
         self.query_one("#envs-pane").border_title = "Environments"

@@ -8,7 +8,7 @@ from pytui.core.record import FrozenRecord
 
 class Key(FrozenRecord):
     __slots__ = ("keys", "action", "display", "label", "help", "show", "group", "priority",
-                 "palette", "table")
+                 "palette", "table", "footer")
     # Textual key names, comma-separated ("q", "question_mark"); "" for keys handled by a
     # widget rather than an app binding (Tab, Enter on a table).
     keys: str
@@ -31,10 +31,13 @@ class Key(FrozenRecord):
     # A binding of every pane table (widgets/keyed_table.py's BINDINGS, which a test compares
     # with these), not of the app: the filter box still gets these letters while focused.
     table: bool
+    # How the footer writes the key when `display` names several ("Esc" of "Esc / q / ?");
+    # "" for Textual's name of the first key.
+    footer: str
 
     def __init__(self, keys: str, action: str, display: str, label: str, help: str,
                  show: bool = True, group: str = "", priority: bool = False, palette: bool = True,
-                 table: bool = False) -> None:
+                 table: bool = False, footer: str = "") -> None:
         _set = object.__setattr__
         _set(self, "keys", keys)
         _set(self, "action", action)
@@ -46,6 +49,7 @@ class Key(FrozenRecord):
         _set(self, "priority", priority)
         _set(self, "palette", palette)
         _set(self, "table", table)
+        _set(self, "footer", footer)
 
     @property
     def action_name(self) -> str:
@@ -92,7 +96,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("e", "environments", "e", "Envs",
         "environments: every venv, uv tool, pipx env and .python-version pin found, the install "
         "each uses and how (follows 3.12 / pinned to 3.12.8 / external), broken ones first "
-        "(/ filters, r rescans, c stops a scan, Esc closes)",
+        "(its keys below)",
         # In the footer only while Installed leads it (PANE_LEADS), as every key must fit at
         # 120 columns; the Installed pane's subtitle names it too.
         show=False),
@@ -162,6 +166,58 @@ KEYMAP: tuple[Key, ...] = (
         "only resumable .part downloads)"),
     Key("ctrl+q", "quit", "", "Quit", "", show=False, priority=True, palette=False),
 )
+
+# The screens shown over the main one, by name: their keys are here too (one keymap), each
+# screen's bindings made from them (app/key_bindings.py); the help and the README list them
+# under the screen's title.
+ENVIRONMENTS, PURGE_SCREEN, QUESTION, HELP, HISTORY = (
+    "environments", "purge_rules", "question", "help", "history")
+SCREEN_KEYS: dict[str, tuple[Key, ...]] = {
+    ENVIRONMENTS: (
+        Key("escape,e", "close", "Esc / e", "Close", "close the view", footer="Esc"),
+        # Priority: run before the keys typed after it are handed to the table (action_filter).
+        Key("slash", "filter", "/", "Filter",
+            "filter the rows: path, kind, key, 3.12, broken, pinned, pipx (Enter keeps it, "
+            "Esc clears it)", priority=True),
+        Key("r", "rescan", "r", "Rescan", "scan again, the whole tree"),
+        Key("c", "cancel_scan", "c", "Stop scan",
+            "stop the scan running (the last result stays shown)"),
+    ),
+    PURGE_SCREEN: (
+        Key("y", "confirm", "y", "Purge", "purge what the preview lists (dimmed while it lists "
+            "nothing)"),
+        Key("n,escape", "cancel", "n / Esc", "Cancel", "close it, nothing purged",
+            footer="n/Esc"),
+    ),
+    QUESTION: (
+        Key("y", "answer(True)", "y", "Yes", "yes: do what it asks (Enter on a button too)"),
+        Key("n,escape", "answer(False)", "n / Esc", "No", "no: nothing is done", footer="n/Esc"),
+        # A question taller than the screen scrolls; the focus stays on its No button.
+        Key("up", "scroll_question('up')", "↑ / ↓ / PgUp / PgDn", "",
+            "scroll a question taller than the screen", show=False),
+        Key("down", "scroll_question('down')", "", "", "", show=False),
+        Key("pageup", "scroll_question('page_up')", "", "", "", show=False),
+        Key("pagedown", "scroll_question('page_down')", "", "", "", show=False),
+    ),
+    HELP: (
+        Key("escape,q,question_mark", "dismiss_help", "Esc / q / ?", "Close", "close the help",
+            footer="Esc"),
+    ),
+    HISTORY: (
+        Key("escape,q,H", "close", "Esc / q / H", "Close", "close History", footer="Esc"),
+    ),
+}
+# How the help and the README title each screen's keys.
+SCREEN_TITLES: dict[str, str] = {
+    ENVIRONMENTS: "In the Environments view (e)",
+    PURGE_SCREEN: "In Purge by rule (P)",
+    QUESTION: "In a question (install, uninstall, purge, quit…)",
+    HELP: "In this help",
+    HISTORY: "In History (H)",
+}
+# The Environments footer keeps these first when it is too narrow (lower is kept longer).
+ENVIRONMENTS_FOOTER_RANKS: dict[str, int] = {"close": 0, "filter": 1, "rescan": 2,
+                                             "cancel_scan": 3}
 
 # The footer keeps these first when it is too narrow for every shown key (the rest are
 # left out from the end of this list, then unlisted ones; `?` lists them all).
@@ -253,9 +309,15 @@ def footer_plan(pane: str, *, jobs_listed: bool) -> FooterPlan:
     return FooterPlan(lead, {action: rank for rank, action in enumerate(order)}, dimmed)
 
 
-def help_rows() -> list[tuple[str, str]]:
-    """(key as written, what it does) for the help screen and the README."""
-    return [(k.display, k.help) for k in KEYMAP if k.display and k.help]
+def help_rows(keys: tuple[Key, ...] = KEYMAP) -> list[tuple[str, str]]:
+    """(key as written, what it does) for the help screen and the README: the main screen's
+    keys, or those of one screen over it (SCREEN_KEYS)."""
+    return [(k.display, k.help) for k in keys if k.display and k.help]
+
+
+def screen_help() -> list[tuple[str, list[tuple[str, str]]]]:
+    """(title, help rows) of each screen shown over the main one."""
+    return [(SCREEN_TITLES[name], help_rows(keys)) for name, keys in SCREEN_KEYS.items()]
 
 
 def palette_keys() -> list[Key]:
@@ -265,11 +327,15 @@ def palette_keys() -> list[Key]:
 def readme_table() -> str:
     """The README's key table, as Markdown."""
     lines = ["| Key | Action |", "|---|---|"]
-    for display, what in help_rows():
-        keys = " / ".join(f"`{part}`" if len(part) == 1 else part
-                          for part in display.split(" / "))
-        cell = what.replace("|", "\\|")
-        lines.append(f"| {keys} | {cell} |")
+    sections = [("", help_rows()), *screen_help()]
+    for title, rows in sections:
+        if title:
+            lines.append(f"| **{title}** | |")
+        for display, what in rows:
+            keys = " / ".join(f"`{part}`" if len(part) == 1 else part
+                              for part in display.split(" / "))
+            cell = what.replace("|", "\\|")
+            lines.append(f"| {keys} | {cell} |")
     return "\n".join(lines)
 
 

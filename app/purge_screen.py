@@ -8,6 +8,8 @@ from functools import partial
 from pathlib import Path
 
 from pytui.app.background import spawn
+from pytui.app.key_bindings import screen_bindings
+from pytui.app.keymap import PURGE_SCREEN
 from pytui.app.purge_plan import OUTDATED, PurgePlan, leftovers_text, preview_label
 from pytui.app.screens import DIALOGS_CSS, ToastFreeDialog
 from pytui.core.models import CachedArchive, Installation
@@ -17,7 +19,6 @@ from pytui.widgets.key_bar import KeyBar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.events import Resize
 from textual.widgets import Button, DataTable, RadioButton, RadioSet, Static
@@ -81,10 +82,7 @@ class PurgeRulesModal(ToastFreeDialog[PurgePlan | None]):
 
     CSS_PATH = DIALOGS_CSS
 
-    BINDINGS = [
-        Binding("y", "confirm", "Purge"),
-        Binding("n,escape", "cancel", "Cancel", key_display="n/Esc"),
-    ]
+    BINDINGS = screen_bindings(PURGE_SCREEN)
 
     def __init__(self, planner: PurgePlanner, *, rule: str = "superseded", news: str = "",
                  id: str | None = None) -> None:  # noqa: A002

@@ -25,10 +25,10 @@ from pytui.app.gateway import CoreGateway, refresh_is_useful
 from pytui.app.history import History
 from pytui.app.idle_signal import IdleSignal
 from pytui.app.job_actions import JobActions
+from pytui.app.key_bindings import app_bindings
 from pytui.app.keymap import (
     MAIN_ACTIONS,
     FooterPlan,
-    bound_keys,
     footer_label,
     footer_plan,
     palette_keys,
@@ -58,23 +58,12 @@ from pytui.widgets.job_list import JobList
 from pytui.widgets.key_bar import KeyBar
 from pytui.widgets.pane import Pane
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.driver import Driver
 from textual.events import Idle, Resize
 from textual.screen import Screen
 from textual.widgets import Input
-
-
-def _bindings() -> list[BindingType]:
-    groups: dict[str, Binding.Group] = {}
-    result: list[BindingType] = []
-    for key in bound_keys():
-        group = groups.setdefault(key.group, Binding.Group(key.group)) if key.group else None
-        display = key.display if key.display and " / " not in key.display else None
-        result.append(Binding(key.keys, key.action, key.label, show=key.show,
-                              key_display=display, priority=key.priority, group=group))
-    return result
 
 
 class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf):
@@ -93,7 +82,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
                             (30, "-tall")]
     # Under NARROW_TOAST_BELOW columns (40x12), `-slim`: a toast takes the width (app.tcss).
     HORIZONTAL_BREAKPOINTS = [(0, "-slim"), (NARROW_TOAST_BELOW, "-narrow"), (110, "-wide")]
-    BINDINGS: ClassVar[list[BindingType]] = _bindings()
+    BINDINGS: ClassVar[list[BindingType]] = app_bindings()
 
     def get_driver_class(self) -> type[Driver]:
         from pytui.app.terminal_driver import safe_driver

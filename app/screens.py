@@ -9,7 +9,8 @@ from typing import TypeVar
 
 from pytui.app.decisions import Line
 from pytui.app.history import History, format_time, log_note, shown_entries
-from pytui.app.keymap import help_rows
+from pytui.app.key_bindings import screen_bindings
+from pytui.app.keymap import HELP, HISTORY, QUESTION, help_rows, screen_help
 from pytui.app.scroll_hint import scroll_hint
 from pytui.app.startup import SizeClassesFirst
 from pytui.app.state import job_name
@@ -22,7 +23,6 @@ from rich.text import Text
 from textual import events, on
 from textual._time import get_time as event_clock  # the clock Textual stamps events with
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import ModalScreen
@@ -166,15 +166,17 @@ class HelpScreen(ScrollingDialog):
 
     AUTO_FOCUS = "#help-body"
     BODY, HINT = "help-body", "help-scroll-hint"
-    BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss_help", "Close", key_display="Esc"),
-    ]
+    BINDINGS = screen_bindings(HELP)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):
             yield _title(HELP_TITLES)
             with KeyScroll(id="help-body"):
                 yield Static(KeyList(help_rows()), id="help-keys")
+                # Each screen's own keys, under its title (keymap.SCREEN_KEYS).
+                for index, (title, rows) in enumerate(screen_help()):
+                    yield Label(title, classes="dialog-subtitle")
+                    yield Static(KeyList(rows), id=f"help-screen-keys-{index}")
                 yield Label("States in the Available pane", classes="dialog-subtitle")
                 yield Static(KeyList(STATES), id="help-states")
                 yield Label("Modes", classes="dialog-subtitle")
@@ -192,15 +194,7 @@ class ConfirmModal(ToastFreeDialog[bool]):
 
     CSS_PATH = DIALOGS_CSS
 
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No", key_display="n/Esc"),
-        # A question taller than the screen scrolls; the focus stays on its No button.
-        Binding("up", "scroll_question('up')", show=False),
-        Binding("down", "scroll_question('down')", show=False),
-        Binding("pageup", "scroll_question('page_up')", show=False),
-        Binding("pagedown", "scroll_question('page_down')", show=False),
-    ]
+    BINDINGS = screen_bindings(QUESTION)
 
     def __init__(self, title: str, lines: Sequence[str | Text | Line], *, confirm: str = "Yes",
                  cancel: str = "Cancel", danger: bool = True, id: str | None = None,  # noqa: A002
@@ -312,7 +306,7 @@ class HistoryScreen(ScrollingDialog):
 
     AUTO_FOCUS = "#history-list"
     BODY, HINT, CHROME = "history-list", "history-scroll-hint", HISTORY_CHROME
-    BINDINGS = [Binding("escape,q,H", "close", "Close", key_display="Esc")]
+    BINDINGS = screen_bindings(HISTORY)
 
     def __init__(self, history: History, *, home: Path,
                  id: str | None = None) -> None:  # noqa: A002

@@ -147,6 +147,34 @@ def test_readme_key_table_is_the_keymap() -> None:
     assert all(k.help or not k.show for k in KEYMAP)
 
 
+def test_every_screen_over_the_main_one_binds_the_keymaps_keys() -> None:
+    # Modal screens' keys lived in their own BINDINGS, outside app/keymap.py: the help and the
+    # README's table did not list them (c's "stops a scan" was a phrase in e's line).
+    from pytui.app import keymap
+    from pytui.app.envs_screen import EnvironmentsScreen
+    from pytui.app.key_bindings import screen_bindings
+    from pytui.app.purge_screen import PurgeRulesModal
+    from pytui.app.screens import ConfirmModal, HelpScreen, HistoryScreen
+
+    screens = {keymap.ENVIRONMENTS: EnvironmentsScreen, keymap.PURGE_SCREEN: PurgeRulesModal,
+               keymap.QUESTION: ConfirmModal, keymap.HELP: HelpScreen,
+               keymap.HISTORY: HistoryScreen}
+    assert set(screens) == set(keymap.SCREEN_KEYS) == set(keymap.SCREEN_TITLES)
+
+    def said(bindings) -> list[tuple[str, str, str, bool, str | None]]:  # type: ignore[no-untyped-def]
+        return [(b.key, b.action, b.description, b.show, b.key_display) for b in bindings]
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for name, screen in screens.items():
+        assert said(screen.BINDINGS) == said(screen_bindings(name)), name
+        keys = [key for k in keymap.SCREEN_KEYS[name] for key in k.keys.split(",")]
+        assert len(keys) == len(set(keys)), f"a key is bound twice in {name}"
+        assert all(k.help or not k.show for k in keymap.SCREEN_KEYS[name])
+        # Each screen's keys are in the help (screen_help) and the README's table under its title.
+        assert f"| **{keymap.SCREEN_TITLES[name]}** | |" in readme
+        assert keymap.help_rows(keymap.SCREEN_KEYS[name])
+
+
 def test_the_install_question_says_the_end_of_life_fact_then_asks(tmp_path) -> None:
     """Not the CLI's "installing … anyway" (said before the user answered): the fact, then
     the question, for the state's day."""
