@@ -4,6 +4,7 @@ to one line for the row, and its whole outcome for the details."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from pytui.app.state import INSTALL, UNINSTALL, VERIFY, AppState, Job, job_name
 from pytui.core.progress import whole_percent
@@ -49,11 +50,13 @@ def short_error(job: Job) -> str:
 DONE_LABELS = {UNINSTALL: "removed", VERIFY: "verified"}
 
 
-def job_view(job: Job) -> JobView:
+def job_view(job: Job, home: Path | None = None) -> JobView:
     label = DONE_LABELS.get(job.kind, "") if job.phase == "done" else ""
+    # The note's paths from `~`, as Details writes them: at 80 columns the root's whole path
+    # pushed the lock's holder and `c cancels` past the row's end.
     return JobView(job.job_id, job.title, job.phase, done=job.done, total=job.total,
-                   speed=job.speed, error=short_error(job), unit=job.unit, note=job.note,
-                   phase_label=label)
+                   speed=job.speed, error=short_error(job), unit=job.unit,
+                   note=home_shortened(job.note, home) if job.note else "", phase_label=label)
 
 
 def job_details(state: AppState, job: Job) -> Details:

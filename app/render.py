@@ -112,7 +112,7 @@ class Renderer:
         """A job moved: its row, the rows of its build, and the details if they show it."""
         app, state, vm = self._app, self._state, self._vm
         with contextlib.suppress(*GONE):
-            app.query_one("#jobs", JobList).upsert(job_view(job))
+            app.query_one("#jobs", JobList).upsert(job_view(job, state.home))
             self.jobs_listed()
             if job.ended and self.focused_job_ended():
                 app.refresh_bindings()  # the footer's `c Cancel` becomes `c Dismiss`

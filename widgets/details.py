@@ -85,6 +85,9 @@ class _WordCut:
 # Fields whose value starts with a path or a URL: shown whole (wrapped) even when it holds a
 # space, as `~/My Projects/…` does; a cut path cannot be read or typed again.
 PATH_FIELDS = frozenset({"archive", "install", "url", "path", "interpreter"})
+# A job's own lines (what it waits for and who holds it, how it ended): wrapped whole, as its
+# error; cut after a word, a wait at 80 columns lost its holder and `c cancels`.
+JOB_LINE_FIELDS = frozenset({"now", "result"})
 
 
 def render_details(details: Details | None, empty: str = NOTHING_HIGHLIGHTED) -> RenderableType:
@@ -99,7 +102,7 @@ def render_details(details: Details | None, empty: str = NOTHING_HIGHLIGHTED) ->
     for label, value in rows:
         # A value of one word (a URL, a path) is shown whole, wrapped after a `/` as the
         # dialogs and toasts wrap one: a cut URL or path cannot be read or typed again.
-        whole = " " not in value or label in PATH_FIELDS
+        whole = " " not in value or label in PATH_FIELDS or label in JOB_LINE_FIELDS
         grid.add_row(label, Folded(value) if whole else _WordCut(value))
     if rows:
         parts.append(grid)
