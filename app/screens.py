@@ -35,6 +35,7 @@ MODES: tuple[tuple[str, str], ...] = (
 
 STATES: tuple[tuple[str, str], ...] = (
     ("✓", "installed"),
+    ("✓↑", "installed, an older build of this patch: i or U installs this newer build"),
     ("●", "archive in the cache"),
     ("45%", "a job is working on it"),
     ("◐ 47%", "partly downloaded (a stopped download's .part): i resumes it"),

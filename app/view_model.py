@@ -241,7 +241,8 @@ class ViewModel:
         # Rows of builds without a job are derived once per selection and state of the disk
         # (a keystroke in the filter re-derives none of them); a job's rows are fresh.
         day = today(state.clock())
-        plain_inputs = (frozenset(installed), frozenset((key, a.size) for key, a in cached.items()),
+        # The installed builds too: a reinstall with a newer build keeps the key (`✓↑` -> `✓`).
+        plain_inputs = (frozenset((i.key, i.build) for i in state.installations), frozenset((key, a.size) for key, a in cached.items()),
                         frozenset((key, a.size, a.expected_size) for key, a in partials.items()),
                         frozenset(state.download_sizes.items()),
                         frozenset(state.failed_keys), state.offline, day, state.live_downloads)
@@ -299,11 +300,13 @@ class ViewModel:
                 progress, partial = partial_percent, None
         is_cached = archive is not None
         is_installed = key in installed
+        installation = state.installation(key) if is_installed else None
         return AvailableRow(
             build=build, installed=is_installed, cached=is_cached,
             progress=progress, failed=key in state.failed_keys, size=size,
             unavailable=state.offline and not is_cached and not is_installed,
             partial=partial is not None, partial_percent=partial_percent, support=support,
+            newer_build=installation is not None and newer_build(build, installation),
         )
 
     def available_subtitle(self, state: AppState, count: int) -> str:

@@ -6,7 +6,15 @@ from typing import ClassVar
 
 from pytui.widgets.format import human_size
 from pytui.widgets.keyed_table import KEPT_ROWS, KeyedTable, Row
-from pytui.widgets.rows import CACHED, FAILED, INSTALLED, NOTHING, PARTIAL, AvailableRow
+from pytui.widgets.rows import (
+    CACHED,
+    FAILED,
+    INSTALLED,
+    NEWER_BUILD,
+    NOTHING,
+    PARTIAL,
+    AvailableRow,
+)
 from pytui.widgets.support_cell import SUPPORT_STYLES, short_support, support_cell
 from pytui.widgets.table_cells import FormText
 from rich.text import Text
@@ -23,6 +31,8 @@ def state_text(row: AvailableRow) -> Text:
 # so the markup never enters a width measurement).
 _INSTALLED_AND_CACHED = f"[bold green]{INSTALLED}{CACHED}[/]"
 _INSTALLED = f"[bold green]{INSTALLED}[/]"
+# An older build of this row's patch is installed: the arrow says this build is newer.
+_OLDER_INSTALLED = f"[bold green]{INSTALLED}[/][bold yellow]{NEWER_BUILD}[/]"
 _CACHED = f"[bold cyan]{CACHED}[/]"
 _FAILED = f"[bold red]{FAILED}[/]"
 _NOTHING = f"[dim]{NOTHING}[/]"
@@ -31,6 +41,8 @@ _NOTHING = f"[dim]{NOTHING}[/]"
 def _state_markup(row: AvailableRow) -> str:
     if row.progress is not None:
         return f"[bold yellow]{row.progress:>3d}%[/]"
+    if row.installed and row.newer_build:
+        return _OLDER_INSTALLED + (f"[bold cyan]{CACHED}[/]" if row.cached else "")
     if row.installed and row.cached:
         return _INSTALLED_AND_CACHED
     if row.installed:

@@ -14,6 +14,9 @@ CACHED = "●"
 NOTHING = "—"
 FAILED = "✗"
 PARTIAL = "◐"
+# After INSTALLED: the install is an older build of this row's patch (the same key), so `i`
+# or `U` would replace it with this build (an upgrade, as uv's `is_upgrade_of` says).
+NEWER_BUILD = "↑"
 
 PART_SUFFIX = ".part"
 
@@ -61,9 +64,12 @@ class SupportView(FrozenRecord):
 
 class AvailableRow(FrozenRecord):
     __slots__ = ("build", "installed", "cached", "progress", "failed", "size", "unavailable",
-                 "partial", "partial_percent", "support")
+                 "partial", "partial_percent", "support", "newer_build")
     build: Build
     installed: bool
+    # Installed, and this row's build is newer than the installed one of its key
+    # (app/view_model.newer_build): shown `✓↑`, not `✓` (installed as it is).
+    newer_build: bool
     cached: bool
     # Percent done of a running job for this build (None: no job).
     progress: int | None
@@ -82,10 +88,12 @@ class AvailableRow(FrozenRecord):
     def __init__(self, build: Build, installed: bool = False, cached: bool = False,
                  progress: int | None = None, failed: bool = False, size: int | None = None,
                  unavailable: bool = False, partial: bool = False,
-                 partial_percent: int | None = None, support: SupportView | None = None) -> None:
+                 partial_percent: int | None = None, support: SupportView | None = None,
+                 newer_build: bool = False) -> None:
         _set = object.__setattr__
         _set(self, "build", build)
         _set(self, "installed", installed)
+        _set(self, "newer_build", newer_build)
         _set(self, "cached", cached)
         _set(self, "progress", progress)
         _set(self, "failed", failed)

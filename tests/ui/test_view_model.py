@@ -470,3 +470,27 @@ def test_the_view_model_reads_3_1_as_text_with_a_catalog_that_has_no_3_1(tmp_pat
     for text, versions in (("3.1", ["3.13.1", "3.12.8"]), ("3.12", ["3.12.8"]), ("3.9", ["3.9.23"])):
         state.view = state.view.replace(filter_text=text)
         assert [row.build.version for row in vm.available_rows(state)] == versions, text
+
+
+def test_an_older_build_of_the_patch_installed_is_marked_as_upgradable(tmp_path, builds) -> None:
+    # Available marked the catalog's newer build of the installed patch `✓` (the same key),
+    # as if that build were installed; `i` and `U` would replace the install with it.
+    from pytui.widgets.available_table import state_text
+
+    new = builds[NEW]
+    state = a_state(tmp_path, *builds.values())
+    vm = ViewModel()
+    state.installations.append(an_installation(tmp_path, new, build_date="20200101"))
+    row = next(r for r in vm.available_rows(state) if r.build.key == new.key)
+    assert row.installed and row.newer_build and state_text(row).plain == "✓↑"
+    a_cached_archive(state, new)
+    row = next(r for r in vm.available_rows(state) if r.build.key == new.key)
+    assert state_text(row).plain == "✓↑●"
+    # Reinstalled with the catalog's build (the same key): installed as it is.
+    state.installations[:] = [an_installation(tmp_path, new)]
+    row = next(r for r in vm.available_rows(state) if r.build.key == new.key)
+    assert not row.newer_build and state_text(row).plain == "✓●"
+    # A newer build installed than the catalog lists (an older catalog): no arrow either.
+    state.installations[:] = [an_installation(tmp_path, new, build_date="29990101")]
+    row = next(r for r in vm.available_rows(state) if r.build.key == new.key)
+    assert not row.newer_build and state_text(row).plain == "✓●"
