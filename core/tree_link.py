@@ -53,7 +53,7 @@ from itertools import compress
 from operator import ne
 
 from pytui.core.progress import CancelToken
-from pytui.core.tree_manifest import TreeCorrupt, file_changed, kind_indices
+from pytui.core.tree_manifest import TreeCorrupt, file_changed, kind_indices, split_paths
 
 # Threads that link a tree (the calling thread is one of them). Two: this is kernel work on a
 # machine of a few cores, and every entry also holds the GIL for a few microseconds.
@@ -114,12 +114,10 @@ def copy_file_at(name: str, src_dir: int, dst_dir: int, mode: int,
         os.close(src)
 
 
-def _runs(paths: Sequence[str], parents: Sequence[str] | None) -> list[tuple[str, int, int]]:
+def _runs(parents: Sequence[str]) -> list[tuple[str, int, int]]:
     """The runs of entries directly in one directory, in manifest order: (folder, start, end),
     none longer than CANCEL_EVERY (a thread looks at the cancel token once a run). `parents`:
-    each path's parent, if the caller has them (`tree_manifest.parse_for_linking`)."""
-    if parents is None:
-        parents = [path.rpartition("/")[0] for path in paths]
+    each entry's parent directory."""
     count = len(parents)
     runs: list[tuple[str, int, int]] = []
     if not count:
@@ -147,7 +145,7 @@ class _Linker:
     """
 
     def __init__(self, src_root: int, dst_root: int, columns: TreeColumns, cancel: CancelToken | None,
-                 what: str, check: bool, parents: Sequence[str] | None = None) -> None:
+                 what: str, check: bool, split: tuple[Sequence[str], Sequence[str]] | None = None) -> None:
         self.src_root = src_root
         self.dst_root = dst_root
         self.columns = columns
@@ -157,23 +155,25 @@ class _Linker:
         self.linked = True  # False once a link failed for a reason copying gets around
         paths, kinds = columns[0], columns[1]
         self.dirs = kind_indices(kinds if isinstance(kinds, str) else "".join(kinds), "d")
-        self.runs = _runs(paths, parents)
+        # Each entry's parent and last component: the files are linked by their names in their
+        # directory's descriptor.
+        parents, self.names = split if split is not None else split_paths(paths)
+        self.runs = _runs(parents)
         # For each run, how many directories must be made before it starts: its own, and its
         # own subdirectories too, since a `mkdir` holds its parent's lock through the inode
         # search (slow on a busy ext4 without a journal) and a link into that parent would wait
         # for it. A run whose directory is not listed is a manifest pytui did not write.
-        position = {paths[index]: n for n, index in enumerate(self.dirs)}
+        # (The n-th directory made is the last one a name waits for if it is that directory
+        # or its parent; n only grows, so the last assignment is the largest.)
         ready_at = {"": 0}
         for n, index in enumerate(self.dirs, 1):
             path = paths[index]
-            ready_at[path] = max(ready_at.get(path, 0), n)
-            parent = path.rpartition("/")[0]
-            ready_at[parent] = max(ready_at.get(parent, 0), n)
-        try:
-            self.needs = [max(position[folder] + 1, ready_at[folder]) if folder else ready_at[""]
-                          for folder, _start, _end in self.runs]
-        except KeyError:
-            raise TreeCorrupt("manifest has an entry that is not under a listed directory") from None
+            ready_at[path] = ready_at[path.rpartition("/")[0]] = n
+        listed = {paths[index] for index in self.dirs}
+        listed.add("")
+        if not listed.issuperset([folder for folder, _start, _end in self.runs]):
+            raise TreeCorrupt("manifest has an entry that is not under a listed directory")
+        self.needs = [ready_at[folder] for folder, _start, _end in self.runs]
         self.made = 0  # directories made: dirs[:made] (written by the directory thread only)
         self.wanted = 0  # how many the linking thread waits for (0: it is not waiting)
         self.wake = threading.Event()  # `wanted` reached, or a thread failed
@@ -271,10 +271,10 @@ class _Linker:
     def _run(self, folder: str, start: int, end: int) -> None:  # noqa: C901 - the per-entry hot loop
         """The files and links [start, end) of `folder`, every one directly in it (its
         directories are made by `make_dirs`)."""
-        paths, kinds, modes, sizes, mtimes, inodes, targets = self.columns
+        _paths, kinds, modes, sizes, mtimes, inodes, targets = self.columns
+        names = self.names
         cancel, what, check = self.cancel, self.what, self.check
         link, lstat_at, S_IFREG = os.link, os.lstat, stat.S_IFREG
-        cut = len(folder) + 1 if folder else 0
         linked = self.linked
         if folder:
             try:
@@ -293,16 +293,15 @@ class _Linker:
                 return  # another thread failed: the caller raises that
             if cancel is not None:
                 cancel.check(what)
-            for path, kind, mode, size, mtime_ns, ino, target in zip(
-                    paths[start:end], kinds[start:end], modes[start:end], sizes[start:end],
+            for name, kind, mode, size, mtime_ns, ino, target in zip(
+                    names[start:end], kinds[start:end], modes[start:end], sizes[start:end],
                     mtimes[start:end], inodes[start:end], targets[start:end], strict=True):
                 if kind == "f":
-                    name = path[cut:]
                     if linked:
                         try:
                             link(name, name, src_dir_fd=src_fd, dst_dir_fd=dst_fd, follow_symlinks=False)
                         except FileNotFoundError:
-                            raise TreeCorrupt(f"{path} is missing") from None
+                            raise TreeCorrupt(f"{_joined(folder, name)} is missing") from None
                         except OSError as err:
                             if err.errno not in LINK_FALLBACK_ERRNOS:
                                 raise
@@ -317,37 +316,44 @@ class _Linker:
                                 # (`lstat` with no keyword but `dir_fd`: a microsecond less a file
                                 # than `stat(..., follow_symlinks=False)`; the mode compared whole:
                                 # a regular file with exactly the recorded permission bits.)
+                                # (The fields by index where `stat_result` has one: st[1]
+                                # is st_ino, st[6] st_size, st[0] st_mode; an index into the
+                                # tuple is cheaper than an attribute's lookup.)
                                 st = lstat_at(name, dir_fd=dst_fd)
-                                if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
-                                        and st.st_mode == S_IFREG | mode):
-                                    raise file_changed(path, st, mode, size, mtime_ns)
+                                if not (st[1] == ino and st.st_mtime_ns == mtime_ns and st[6] == size
+                                        and st[0] == S_IFREG | mode):
+                                    raise file_changed(_joined(folder, name), st, mode, size, mtime_ns)
                             continue
                     if check:
                         try:
                             st = lstat_at(name, dir_fd=src_fd)
                         except OSError:
-                            raise TreeCorrupt(f"{path} is missing") from None
+                            raise TreeCorrupt(f"{_joined(folder, name)} is missing") from None
                         if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
                                 and st.st_mode == S_IFREG | mode):
-                            raise file_changed(path, st, mode, size, mtime_ns)
+                            raise file_changed(_joined(folder, name), st, mode, size, mtime_ns)
                     try:
                         copy_file_at(name, src_fd, dst_fd, mode, (ino, size, mtime_ns) if check else None)
                     except TreeCorrupt:
-                        raise TreeCorrupt(f"{path} was changed after the tree was made") from None
+                        raise TreeCorrupt(f"{_joined(folder, name)} was changed after the tree was made") from None
                 elif kind == "l":
-                    name = path[cut:]
                     if check:
                         try:
                             same = os.readlink(name, dir_fd=src_fd) == target
                         except OSError:
                             same = False
                         if not same:
-                            raise TreeCorrupt(f"{path} is no longer the same link")
+                            raise TreeCorrupt(f"{_joined(folder, name)} is no longer the same link")
                     os.symlink(target, name, dir_fd=dst_fd)
         finally:
             if folder:
                 os.close(src_fd)
                 os.close(dst_fd)
+
+
+def _joined(folder: str, name: str) -> str:
+    """The tree-relative path of `name` in `folder` ('' at the top), for messages."""
+    return f"{folder}/{name}" if folder else name
 
 
 def _lstat_mode(path: str, dir_fd: int) -> int:
@@ -360,19 +366,20 @@ def _lstat_mode(path: str, dir_fd: int) -> int:
 
 def link_tree(src_top: str, dst_top: str, columns: TreeColumns, cancel: CancelToken | None,
               what: str, *, check: bool, threads: int = LINK_THREADS,
-              parents: Sequence[str] | None = None) -> bool:
+              split: tuple[Sequence[str], Sequence[str]] | None = None) -> bool:
     """Recreate the entries `columns` of `src_top` in the empty directory `dst_top`; True if
     every file was hard-linked (False: some were copied).
 
     With `check`, each source entry is compared with what the manifest recorded and
     `TreeCorrupt` is raised at the first difference; the caller removes the half-made copy
-    (every thread has stopped when this returns or raises).
+    (every thread has stopped when this returns or raises). `split`: each path's parent and
+    last component (`tree_manifest.split_paths`), if the caller has them already.
     """
     src_root = os.open(src_top, _DIR_FLAGS)
     try:
         dst_root = os.open(dst_top, _DIR_FLAGS)
         try:
-            linker = _Linker(src_root, dst_root, columns, cancel, what, check, parents)
+            linker = _Linker(src_root, dst_root, columns, cancel, what, check, split)
             if threads > 1 and len(columns[0]) >= MIN_THREADED_ENTRIES:
                 _link_in_two(linker)
             else:

@@ -26,6 +26,9 @@ from operator import itemgetter, not_
 from pytui.core.keys import TYPE_CHECKING, _fields
 from pytui.core.nofollow import MAX_LINK_HOPS
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 MANIFEST_VERSION = 2
 # Versions read: 1 wrote the number columns as JSON lists.
 READ_VERSIONS = (1, 2)
@@ -246,7 +249,7 @@ Columns = tuple[list[str], str, list[int], list[int], list[int], list[int], list
 
 def parse_columns(data: bytes) -> tuple[dict[str, object], Columns]:
     """`parse_manifest` without making an `Entry` per entry (an install iterates the columns)."""
-    header, columns, _parents = parse_for_linking(data)
+    header, columns, _split = parse_for_linking(data)
     return header, columns
 
 
@@ -261,9 +264,17 @@ def kind_indices(kinds: str, kind: str) -> list[int]:
     return found
 
 
-def parse_for_linking(data: bytes) -> tuple[dict[str, object], Columns, list[str]]:
-    """`parse_columns`, and each entry's parent directory ('' at the top), which the linker
-    groups entries by (computed here once: the checks need every parent anyway).
+def split_paths(paths: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Each path's parent directory ('' at the top) and last component (split at the last '/'
+    by `map` in C, not a path at a time in Python)."""
+    splits = list(map(str.rpartition, paths, repeat("/")))
+    return list(map(itemgetter(0), splits)), list(map(itemgetter(2), splits))
+
+
+def parse_for_linking(data: bytes) -> tuple[dict[str, object], Columns, tuple[list[str], list[str]]]:
+    """`parse_columns`, and each entry's parent directory ('' at the top) and last component
+    (`split_paths`), which the linker groups entries by and links them by (computed here once:
+    the checks need every parent and name anyway).
 
     Columns rather than one object per entry, so checking 100k entries stays cheap: each
     column is type-checked in one pass, the paths with a few substring searches.
@@ -285,9 +296,8 @@ def parse_for_linking(data: bytes) -> tuple[dict[str, object], Columns, list[str
     # 2,619-entry tree, this is 5.3 M, cachegrind); substring searches of the joined paths for
     # '/\n', '\n/' and the like took ~3.7x as long (two-character needles whose first
     # character is in every line).
-    splits = list(map(str.rpartition, paths, repeat("/")))
-    parents = list(map(itemgetter(0), splits))
-    if count and (not _BAD_NAMES.isdisjoint(map(itemgetter(2), splits))
+    parents, names = split_paths(paths)
+    if count and (not _BAD_NAMES.isdisjoint(names)
                   or any(map(str.startswith, compress(paths, map(not_, parents)), repeat("/")))):
         raise TreeCorrupt("manifest has a path that is not clean and relative")
     directories = {paths[at] for at in kind_indices(kinds, "d")}
@@ -304,7 +314,7 @@ def parse_for_linking(data: bytes) -> tuple[dict[str, object], Columns, list[str
             if budget[0] < 0:
                 raise TreeCorrupt(f"manifest's links take more than {MAX_LINK_STEPS:,} steps to resolve")
             raise TreeCorrupt(f"link {path[:200]} -> {target[:200]} leaves the tree")
-    return header, (paths, kinds, modes, sizes, mtimes, inodes, targets), parents
+    return header, (paths, kinds, modes, sizes, mtimes, inodes, targets), (parents, names)
 
 
 def manifest_sizes(data: bytes) -> tuple[dict[str, object], TreeSizes]:

@@ -342,14 +342,14 @@ class TreeStore:
             return None
         columns: Columns | None = None
         try:
-            # The columns, not an `Entry` per entry: an install only iterates them; the
-            # parents were computed by the checks.
-            header, columns, parents = parse_for_linking(self._read_manifest(sha256))
+            # The columns, not an `Entry` per entry: an install only iterates them; each
+            # entry's parent and name were computed by the checks.
+            header, columns, split = parse_for_linking(self._read_manifest(sha256))
             if header["sha256"] != sha256:
                 raise TreeCorrupt("manifest belongs to another archive")
             os.mkdir(dest, 0o755)
             return link_tree(os.fspath(self.path / sha256 / TREE_NAME), os.fspath(dest), columns, cancel,
-                             what, check=True, parents=parents)
+                             what, check=True, split=split)
         except TreeCorrupt as err:
             kept = None
             try:

@@ -10,6 +10,7 @@ the install's half-made copy is removed and the tree is unchanged; a cancel midw
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import threading
 from pathlib import Path
@@ -22,7 +23,7 @@ from pytui.core import tree_link
 from pytui.core.errors import Cancelled
 from pytui.core.progress import CancelToken
 from pytui.core.tree_link import MIN_THREADED_ENTRIES, entry_columns, link_tree
-from pytui.core.tree_manifest import TreeCorrupt, manifest_text, scan_tree
+from pytui.core.tree_manifest import TreeCorrupt, manifest_text, scan_tree, split_paths
 from pytui.core.tree_store import MANIFEST_NAME, TREE_NAME, TreeNoSpace, TreeStore
 
 SHA = "ab" * 32
@@ -100,7 +101,7 @@ def test_the_linking_thread_failing_raises_once_the_other_stopped(tmp_path: Path
     paths[late] = paths[late].rpartition("/")[0] + "/gone.py"
     out = tmp_path / "out"
     out.mkdir()
-    with pytest.raises(TreeCorrupt, match="gone.py is missing"):
+    with pytest.raises(TreeCorrupt, match=f"^{re.escape(paths[late])} is missing$"):  # its whole path
         link_tree(os.fspath(tree), os.fspath(out), (paths, *columns[1:]), None, "test", check=True)
     assert link_threads() == []
     assert described(tree) == before
@@ -209,7 +210,7 @@ def test_runs_are_the_entries_of_one_directory_in_order_and_bounded(parents: lis
     kept = tree_link.CANCEL_EVERY
     tree_link.CANCEL_EVERY = bound
     try:
-        assert tree_link._runs(paths, parents) == expected
-        assert tree_link._runs(paths, None) == expected
+        assert tree_link._runs(parents) == expected
+        assert tree_link._runs(split_paths(paths)[0]) == expected
     finally:
         tree_link.CANCEL_EVERY = kept
