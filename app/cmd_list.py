@@ -117,9 +117,12 @@ def _run(args: argparse.Namespace) -> int:
         if problem is not None:
             print(stderr_style().error(problem), file=sys.stderr)
             return 1
+    damaged: list = []
     rows = list_rows(catalog, settings, request, kind=args.kind,
                      all_platforms=args.all_platforms, all_arches=args.all_arches,
-                     all_versions=args.all_versions)
+                     all_versions=args.all_versions, damaged=damaged)
+    if damaged:
+        _warn_damaged(damaged)
     if args.kind == "cached" and not rows:
         _note_unlisted_archives(settings, catalog)
 
@@ -145,8 +148,23 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-# Installs named in the notes about links; the rest are counted.
+# Installs named in the notes about links (and in the warnings about damaged installs); the
+# rest are counted.
 MAX_LINK_NOTES = 3
+
+
+def _warn_damaged(damaged: list) -> None:
+    """An install left out of the list for lacking a file uv's query needs, said on stderr
+    before the list (stdout stays uv's, which drops it too), with the command that repairs it."""
+    from pytui.app.safe_text import shown
+    from pytui.core.install_damage import damage_line
+
+    style = stderr_style()
+    for installation, missing in damaged[:MAX_LINK_NOTES]:
+        print(style.warning(shown(damage_line(installation, missing))), file=sys.stderr)
+    if len(damaged) > MAX_LINK_NOTES:
+        print(style.warning(f"and {len(damaged) - MAX_LINK_NOTES} more installs like these "
+                            "(`pytui list --only-installed KEY` names one)"), file=sys.stderr)
 
 
 def _note_lacking_links(settings: Settings, keys: list[str]) -> None:

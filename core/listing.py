@@ -4,7 +4,9 @@
   `all_platforms` (no platform) or `all_arches` (host os and libc, any arch); pre-releases
   are always included and debug variants hidden.
 - Installed rows are the managed installs under the install root that the host can run and
-  that match the request (pytui lists managed installs only, never PATH interpreters).
+  that match the request (pytui lists managed installs only, never PATH interpreters), less
+  those that lack a file uv's query of the interpreter needs (uv's query fails and its list
+  drops them; pytui stats those files instead of running each interpreter).
 - Rows run newest first in uv's key order (installed before download for one key). Download
   rows are dropped when that patch is installed, and when they are not the newest patch of
   their (os if all_platforms, minor, variant, implementation, arch if all_arches, libc)
@@ -20,6 +22,7 @@ import os
 from pathlib import Path
 
 from pytui.core.catalog import Catalog
+from pytui.core.install_damage import missing_part
 from pytui.core.installed import list_installed, python_dir
 from pytui.core.keys import KEY_FIELDS, TYPE_CHECKING, KeyFields, _fields
 from pytui.core.models import Build, CachedArchive, Installation
@@ -161,8 +164,12 @@ def downloads_enabled(settings) -> bool:
 
 def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, *,
               host=None, kind: str = "default", all_platforms: bool = False,
-              all_arches: bool = False, all_versions: bool = False) -> list[ListRow]:
+              all_arches: bool = False, all_versions: bool = False,
+              damaged: list[tuple[Installation, str]] | None = None) -> list[ListRow]:
     """The rows `pytui list` shows, in order (see the module docstring for the rules).
+
+    An install that lacks a file uv's query of it needs (core/install_damage.py) is not
+    listed, as uv's list drops it; it goes into `damaged` with that file, when given.
 
     Downloads are chosen by their key fields (`Catalog.key_rows`); only the shown ones are
     made into builds. A catalog found stale when they are made re-reads its source, and the
@@ -178,14 +185,15 @@ def list_rows(catalog: Catalog, settings, request: PythonRequest | None = None, 
     for _ in range(2):
         rows = _list_rows(catalog, settings, request or PythonRequest.parse("any"), host, kind,
                           all_platforms=all_platforms, all_arches=all_arches,
-                          all_versions=all_versions)
+                          all_versions=all_versions, damaged=damaged)
         if rows is not None:
             return rows
     raise AssertionError("a re-read catalog holds every build")  # pragma: no cover
 
 
 def _list_rows(catalog: Catalog, settings, base: PythonRequest, host, kind: str, *,
-               all_platforms: bool, all_arches: bool, all_versions: bool) -> list[ListRow] | None:
+               all_platforms: bool, all_arches: bool, all_versions: bool,
+               damaged: list[tuple[Installation, str]] | None) -> list[ListRow] | None:
     host_family = "x86_64" if host.arch.startswith("x86_64") else host.arch
     order = _OrderMemo(host_family)
 
@@ -204,6 +212,11 @@ def _list_rows(catalog: Catalog, settings, base: PythonRequest, host, kind: str,
     if kind in {"default", "installed"}:
         for installation in list_installed(Path(settings.install_root), host_family):
             if host_runs(host, installation) and installed_matches(base, installation):
+                missing = missing_part(installation)
+                if missing is not None:
+                    if damaged is not None and (installation, missing) not in damaged:
+                        damaged.append((installation, missing))
+                    continue
                 # uv's Kind order puts an installed row before the download of the same key.
                 candidates.append(((order(installation), -1), installation, -1))
 

@@ -1,0 +1,71 @@
+"""Whether an install lacks a file its interpreter needs to answer uv's query, by a few stats.
+
+`uv python list` runs each managed interpreter (core/interpreter_start.py) and drops one whose
+run fails; a uv or pytui killed while it deleted an install in place leaves it with part of
+its stdlib gone (json/__init__.py, as newuser30 found). `pytui list` and the TUI start no
+interpreter per install on every listing (list's aim is 1.5x uv's time), so they look for the
+interpreter and the pure-Python stdlib modules that query imports on every CPython 3.10-3.13
+and that none of them keeps frozen in the executable (3.11+ freezes os, site, codecs, io, ...:
+those files can go without the query failing, and uv lists such an install). An install
+missing none of them but broken elsewhere (libpython, an extension module) is still listed;
+`pytui install` runs the interpreter and says it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pytui.core.installed import python_dir
+from pytui.core.models import Installation
+
+# Module paths under lib/pythonX.Y, each a module file or a package's __init__.py, packages
+# first (asked first: one stat where the other form would take two).
+QUERY_MODULES = ("json/__init__", "json/decoder", "json/encoder", "json/scanner",
+                 "encodings/__init__", "encodings/aliases", "encodings/utf_8",
+                 "collections/__init__", "platform", "struct", "sysconfig", "re", "functools",
+                 "enum", "types", "operator", "keyword")
+# Either form of the modules that became packages (re in 3.11, sysconfig in 3.13).
+_EITHER_FORM = {"re", "sysconfig"}
+
+
+def missing_part(installation: Installation) -> str | None:
+    """The first file (relative to the install) its interpreter needs for uv's query that is
+    gone, or None. Only a file that is not there counts: one this user may not read (another
+    user's install) is no sign of damage."""
+    if installation.implementation != "cpython" or not installation.executable.startswith("bin/"):
+        return None
+    prefix = python_dir(installation.path)
+    relative = os.path.relpath(prefix, installation.path)
+    base = "" if relative == "." else relative + "/"
+    if _gone(os.path.join(prefix, installation.executable)):
+        return base + installation.executable
+    stdlib = (f"lib/python{installation.major}.{installation.minor}"
+              f"{'t' if 'freethreaded' in installation.variant else ''}")
+    if _gone(os.path.join(prefix, stdlib)):
+        # No stdlib dir at all is no install uv's deleter left half there (it removes files
+        # before their directories, and the interpreter is among the last): a stand-in, or a
+        # layout this check does not know; it is listed, as before.
+        return None
+    for module in QUERY_MODULES:
+        path = os.path.join(prefix, stdlib, module + ".py")
+        if _gone(path) and (module not in _EITHER_FORM
+                            or _gone(os.path.join(prefix, stdlib, module, "__init__.py"))):
+            return f"{base}{stdlib}/{module}.py"
+    return None
+
+
+def _gone(path: str) -> bool:
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def damage_line(installation: Installation, missing: str) -> str:
+    """What `pytui list` and the TUI say of an install `missing_part` found damaged."""
+    return (f"{installation.key} in {installation.path.parent} lacks {missing}, so uv does not "
+            "list it: part of it is gone, as a run killed while removing or replacing it leaves "
+            f"it; `pytui install --reinstall {installation.key}` installs it again")
