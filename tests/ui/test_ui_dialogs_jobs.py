@@ -12,7 +12,7 @@ from pytui.widgets.job_list import JobList, JobRow
 from pytui.widgets.key_bar import KeyBar
 from textual.containers import VerticalScroll
 from textual.widgets import Label, ProgressBar
-from ui_helpers import SIZE, UiWorld, ready, wait_for
+from ui_helpers import SIZE, UiWorld, open_purge_rules, ready, wait_for
 
 
 def test_job_list_bindings_are_the_keymaps_table_keys_and_arrows() -> None:
@@ -129,8 +129,7 @@ async def test_dialog_footers_show_the_dialogs_keys(ui_world: UiWorld) -> None:
         await ready(pilot)
         main_labels = _labels(app.screen)
         assert any(label.endswith("Quit") for label in main_labels)
-        await pilot.press("P")
-        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="purge")
+        await open_purge_rules(pilot)
         await pilot.pause()
         assert _labels(app.screen) == ["y Purge", "n/Esc Cancel"]
         await pilot.press("escape")
@@ -159,8 +158,7 @@ async def test_the_chosen_purge_rule_reads_without_colour(ui_world: UiWorld) -> 
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("P")
-        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="purge")
+        await open_purge_rules(pilot)
         await pilot.pause()
         screen = app.screen
         assert PURGE_RULE_KEYS in str(screen.query_one(".dialog-title").render())

@@ -15,7 +15,7 @@ import pytest
 from pytui.app import pytui_app
 from pytui.app.background import DISK, ENVS
 from pytui.app.disk_watch import DiskStamp, DiskWatch, take_stamp, watched_dirs
-from ui_helpers import UiWorld, ready, wait_for
+from ui_helpers import UiWorld, open_purge_rules, ready, wait_for
 
 UV = Path(sys.executable).parent / "uv"
 SIZE = (120, 36)
@@ -174,16 +174,12 @@ async def test_a_directory_dated_in_the_future_is_not_listed_at_every_look(ui_wo
 async def test_the_purge_preview_follows_an_archive_removed_by_another_process(ui_world: UiWorld) -> None:
     """P open on 'All' while another shell empties the cache (`pytui cache purge --all`): the
     preview is worked out again from the new listing, not left saying the archive would go."""
-    from pytui.app.purge_screen import PurgeRulesModal
 
     path = ui_world.seed_cache("3.13.1")
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("P")
-        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="purge modal")
-        modal = app.screen
-        assert isinstance(modal, PurgeRulesModal)
+        modal = await open_purge_rules(pilot)
         modal._preview("all")
         await wait_for(pilot, lambda: "1 archive would go" in str(modal.query_one("#purge-total").render()),
                        what="the archive in the preview")

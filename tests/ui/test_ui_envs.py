@@ -22,7 +22,7 @@ from pytui.app.screens import ConfirmModal
 from pytui.widgets.details import DetailsPanel
 from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.key_bar import KeyBar
-from ui_helpers import SIZE, ready, wait_for
+from ui_helpers import SIZE, open_purge_rules, ready, wait_for
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PBS linux builds")
 
@@ -167,10 +167,7 @@ async def test_upgrade_preview_runs_jobs_then_prune_keeps_direct_users(upgrade_w
         assert any("already on latest" in n.message for n in app._notifications)
 
         # Purge screen, rule "Outdated": the old patch is kept (a pinned venv uses it).
-        await pilot.press("P")
-        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="purge modal")
-        modal = app.screen
-        assert isinstance(modal, PurgeRulesModal)
+        modal = await open_purge_rules(pilot)
         await pilot.press("right", "right", "right", "enter")
         await wait_for(pilot, lambda: modal.previewed is not None and modal.previewed.rule == "outdated",
                        what="outdated preview")
@@ -191,10 +188,7 @@ async def test_upgrade_preview_runs_jobs_then_prune_keeps_direct_users(upgrade_w
         await scanned(pilot)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, EnvironmentsScreen), what="closed")
-        await pilot.press("P")
-        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="purge modal")
-        modal = app.screen
-        assert isinstance(modal, PurgeRulesModal)
+        modal = await open_purge_rules(pilot)
         await pilot.press("right", "right", "right", "enter")
         await wait_for(pilot, lambda: [i.key for i in modal.prune] == [world.key], what="prune preview")
         assert "1 install would be uninstalled" in str(modal.query_one("#purge-total").render())

@@ -15,6 +15,7 @@ from ui_helpers import (
     SIZE,
     UiWorld,
     no_requests,
+    open_purge_rules,
     quit_answering_yes,
     ready,
     root_lock_held,
@@ -147,17 +148,13 @@ async def test_uninstall_asks_then_removes(ui_world: UiWorld) -> None:
         assert not ui_world.installed_dir(FAST).exists()
         # The archive's kept tree is no longer shared: the purge preview counts it, as the
         # real purge frees it (core/cache_purge.py purge_effect).
-        from pytui.app.purge_screen import PurgeRulesModal
         from pytui.core.cache import ArchiveCache
         from pytui.core.cache_purge import purge_effect
 
         cache = ArchiveCache(ui_world.settings.cache_dir)
         effect = purge_effect(cache, cache.list())
         assert effect.trees == 1 and effect.total > sum(a.size for a, _ in effect.archives)
-        await pilot.press("P")
-        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="purge modal")
-        modal = app.screen
-        assert isinstance(modal, PurgeRulesModal)
+        modal = await open_purge_rules(pilot)
         modal._preview("all")
         await wait_for(pilot, lambda: modal.previewed is not None, what="the preview")
         total = str(modal.query_one("#purge-total").render())

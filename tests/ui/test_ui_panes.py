@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import pytest
-from pytui.app.purge_screen import PurgeRulesModal
 from pytui.app.screens import ConfirmModal, HelpScreen
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.details import DetailsPanel
 from pytui.widgets.format import short_path
 from pytui.widgets.header import HeaderBar
-from ui_helpers import SIZE, UiWorld, no_requests, palette_pick, ready, toast_texts, wait_for
+from ui_helpers import (
+    SIZE,
+    UiWorld,
+    no_requests,
+    open_purge_rules,
+    palette_pick,
+    ready,
+    toast_texts,
+    wait_for,
+)
 
 
 def _available(app) -> AvailableTable:
@@ -161,10 +169,7 @@ async def test_purge_rules_preview_then_all(ui_world: UiWorld) -> None:
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("P")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, PurgeRulesModal)
+        modal = await open_purge_rules(pilot)
         # Default rule: superseded = archives with a newer build of their version known.
         await wait_for(pilot, lambda: [a.name for a in modal.plan] == [stray.name],
                        what="superseded preview")
@@ -174,10 +179,7 @@ async def test_purge_rules_preview_then_all(ui_world: UiWorld) -> None:
         assert first.exists() and second.exists() and lone.exists()
         # Again with rule "all": the preview lists the three archives and their total.
         await wait_for(pilot, lambda: len(app.state.archives) == 3, what="rescan")
-        await pilot.press("P")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, PurgeRulesModal)
+        modal = await open_purge_rules(pilot)
         await pilot.press("right", "right", "enter")  # RadioSet: superseded -> installed -> all
         await wait_for(pilot, lambda: len(modal.plan) == 3, what="'all' preview")
         await pilot.press("y")

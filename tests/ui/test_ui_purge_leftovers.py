@@ -11,12 +11,11 @@ from __future__ import annotations
 import fcntl
 import os
 
-from pytui.app.purge_screen import PurgeRulesModal
 from pytui.app.screens import ConfirmModal
 from pytui.core.root_tree import footprint
 from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.format import human_size
-from ui_helpers import SIZE, UiWorld, ready, wait_for
+from ui_helpers import SIZE, UiWorld, open_purge_rules, ready, wait_for
 
 
 def _said(app) -> list[str]:
@@ -24,9 +23,7 @@ def _said(app) -> list[str]:
 
 
 async def _purge_all(pilot, app, preview: str) -> None:
-    await pilot.press("P")
-    await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="purge modal")
-    modal = app.screen
+    modal = await open_purge_rules(pilot)
     await pilot.press("right", "right", "enter")  # RadioSet: superseded -> installed -> all
     await wait_for(pilot, lambda: preview in str(modal.query_one("#purge-total").render()),
                    what=f"'all' preview saying {preview!r}")

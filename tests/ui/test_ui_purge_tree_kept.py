@@ -5,8 +5,7 @@ trees/ (app/gateway.remove_archives did not ask for them)."""
 from __future__ import annotations
 
 from immutable_dir import immutable
-from pytui.app.purge_screen import PurgeRulesModal
-from ui_helpers import SIZE, UiWorld, ready, wait_for
+from ui_helpers import SIZE, UiWorld, open_purge_rules, ready, wait_for
 
 
 async def test_purge_all_says_the_tree_it_could_not_remove(ui_world: UiWorld) -> None:
@@ -19,9 +18,7 @@ async def test_purge_all_says_the_tree_it_could_not_remove(ui_world: UiWorld) ->
         app = ui_world.make_app()
         async with app.run_test(size=SIZE) as pilot:
             await ready(pilot)
-            await pilot.press("P")
-            await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="purge modal")
-            modal = app.screen
+            modal = await open_purge_rules(pilot)
             await pilot.press("right", "right", "enter")  # RadioSet: superseded -> installed -> all
             await wait_for(pilot, lambda: "would go" in str(modal.query_one("#purge-total").render()),
                            what="the 'all' preview")

@@ -11,7 +11,7 @@ import pytest
 from pytui.app.toast_text import short_url, shorten_urls, toast_text_width
 from textual.geometry import Region
 from textual.widgets._toast import Toast
-from ui_helpers import HOST, UiWorld, ready, wait_for
+from ui_helpers import HOST, UiWorld, open_purge_rules, ready, wait_for
 
 SMALL = (80, 24)
 BREAKS = "/-_+."
@@ -153,8 +153,7 @@ async def test_no_toast_covers_a_dialogs_buttons_at_80x24(ui_world: UiWorld) -> 
         await pilot.press("2", "y")
         title = "Copied the archive path (y)"
         await _wait_toast(pilot, app, title)
-        await pilot.press("P")
-        await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="the dialog")
+        await open_purge_rules(pilot)
         await pilot.pause()
         assert not _toasts(app) and not list(app._notifications)
         # Nor does the screen below keep drawing it around the dialog.

@@ -220,6 +220,17 @@ async def press_install(pilot, key: str) -> None:
     await pilot.pause()
 
 
+async def open_purge_rules(pilot):  # -> PurgeRulesModal
+    """`P`, and the Purge by rule dialog once it is the screen (its preview may still be
+    under way: wait for `modal.plan` where it matters)."""
+    from pytui.app.purge_screen import PurgeRulesModal
+
+    app = pilot.app
+    await pilot.press("P")
+    await wait_for(pilot, lambda: isinstance(app.screen, PurgeRulesModal), what="Purge by rule")
+    return app.screen
+
+
 async def quit_answering_yes(pilot) -> None:
     """`q` while a job runs: the quit question is asked; `y`, and the app has exited."""
     from pytui.app.screens import ConfirmModal
