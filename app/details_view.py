@@ -229,6 +229,7 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         fields.append(("install", short_path(installation.path, home) + extra + built
                        + f"  · {installation.bin_names[0]}"))
         # Lines of their own: the install line is cut when the window is narrow.
+        fields += _damage_fields(installation)
         fields += _link_fields(state, installation)
         # (`i` on Cached installs the archive's own catalog build, which this one has not.)
         newer = vm.update_for(state, installation) if build or pane != "cached" else None
@@ -308,6 +309,17 @@ def _job_line(state: AppState, key: str, fields: list[tuple[str, str]]) -> str:
         fields.append(("last job", "failed (why: below)"))
         return home_shortened(job.error, state.home)  # as the job's own details say it
     return ""
+
+
+def _damage_fields(installation: Installation) -> list[tuple[str, str]]:
+    """A damaged install (core/install_damage.py): what it lacks, what uv makes of it, `i`."""
+    from pytui.app.install_decisions import damaged
+
+    missing = damaged(installation)
+    if not missing:
+        return []
+    return [("damaged", f"lacks {missing}, so uv does not list it (part of it is gone, as a run "
+                        "killed while removing or replacing it leaves it); i reinstalls it")]
 
 
 def _missing_note(installation: Installation) -> str:

@@ -25,6 +25,8 @@ MISSING_LINKS = "missing_links"
 UNLINKED = "unlinked"
 # The links that run an older patch while this is the highest installed (core/link_repair.py).
 BEHIND = "behind"
+# The file a damaged install lacks that uv's query of its interpreter needs (core/install_damage.py).
+DAMAGED = "damaged"
 
 if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for them
     from datetime import date
@@ -137,6 +139,7 @@ class CoreGateway:
     def list_installed(self, settings: Settings) -> list[Installation]:
         # What InstallRoot.installed() returns, without importing install_root (the fix-ups,
         # links and lock that installs need): make_app lists the root before the first frame.
+        from pytui.core.install_damage import missing_part
         from pytui.core.installed import list_installed
         from pytui.core.link_repair import behind_links, lacking_links
 
@@ -156,6 +159,10 @@ class CoreGateway:
                 installation.extra[MISSING_LINKS] = " ".join(missing)
             if unlinked:
                 installation.extra[UNLINKED] = " ".join(unlinked)
+            # `pytui list`'s rule: uv's list drops it, so the pane says it (a few stats each).
+            missing_file = missing_part(installation)
+            if missing_file is not None:
+                installation.extra[DAMAGED] = missing_file
         return installations
 
     def restore_links(self, settings: Settings, key: str, *, cancel: CancelToken,

@@ -22,7 +22,7 @@ from pytui.app.decisions import (
     archive_named,
     key_titles,
 )
-from pytui.app.gateway import BEHIND, MISSING_LINKS, UNLINKED
+from pytui.app.gateway import BEHIND, DAMAGED, MISSING_LINKS, UNLINKED
 from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel, newer_build
 from pytui.core.install_policy import already_upgraded_message, describe_upgrade
@@ -56,6 +56,8 @@ def decide_install(state: AppState, vm: ViewModel, pane: str, key: str | None, *
                           "purges it.")
         return Refuse(f"{key} is not in the catalog.")
     installation = state.installation(build.key)
+    if installation is not None and damaged(installation):
+        return _confirm_repair(state, build, installation)
     if installation is not None:
         if not newer_build(build, installation):
             if missing_links(installation) or unlinked(installation) or behind(installation):
@@ -81,6 +83,13 @@ def _decide_update(state: AppState, vm: ViewModel, key: str) -> Decision:
     installation = state.installation(key)
     if installation is None:
         return Refuse(f"{key} is not installed.")
+    if damaged(installation):
+        build = state.catalog.get(key) if state.catalog is not None else None
+        if build is None:
+            return Refuse(f"{key} lacks {damaged(installation)}; it is not in the catalog: "
+                          f"`pytui install --reinstall {key}` with the catalog it came from "
+                          "installs it again.")
+        return _confirm_repair(state, build, installation)
     newer = vm.update_for(state, installation)
     lacking = missing_links(installation) + unlinked(installation) + [name for name, _ in behind(installation)]
     if newer is None and lacking:
@@ -106,6 +115,22 @@ def _decide_update(state: AppState, vm: ViewModel, key: str) -> Decision:
         state, StartInstall(newer), f"Upgrade {describe_upgrade(installation, newer)}?",
         f"from {key} to {newer.key}; {installation.version} stays installed, as uv keeps it "
         "(u uninstalls it once nothing needs it)")
+
+
+def damaged(installation: Installation) -> str:
+    """The file uv's query needs that this install lacks (app/gateway.py), or ""."""
+    return installation.extra.get(DAMAGED, "")
+
+
+def _confirm_repair(state: AppState, build: Build, installation: Installation) -> Decision:
+    """`i` on a damaged install: its reinstall, as `pytui install --reinstall KEY`, asked."""
+    refused = _refuse_start(state, build)
+    if refused is not None:
+        return refused
+    return _confirm_install(
+        state, StartInstall(build, reinstall=True), f"Reinstall {build.key}?",
+        f"it lacks {damaged(installation)} (part of it is gone, so uv does not list it); the "
+        "install is replaced in place", ("Reinstall",))
 
 
 def missing_links(installation: Installation) -> list[str]:

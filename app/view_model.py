@@ -15,6 +15,7 @@ from pytui.app import details_view, subtitles
 from pytui.app.envs_view import used_by_counts
 from pytui.app.filter import FilterIndex, FilterTerm, matches, parse_filter
 from pytui.app.filter_hint import NewestOfGroup, widen_hint
+from pytui.app.gateway import DAMAGED
 from pytui.app.installed_labels import installed_labels
 from pytui.app.job_view import percent
 from pytui.app.sorting import sort_rows
@@ -404,6 +405,8 @@ class ViewModel:
             if job is not None:
                 busy = "removing…" if job.kind == UNINSTALL and job.phase == "remove" \
                     else f"{job.phase}…"
+            elif installation.extra.get(DAMAGED):
+                busy = "damaged"  # in the Update column, where `i`'s outcome is said
             rows.append(InstalledRow(key=installation.key, build=installation.build,
                                      size=state.sizes.get(installation.key), update=update,
                                      update_installed=update_installed, busy=busy,

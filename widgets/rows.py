@@ -144,7 +144,8 @@ class InstalledRow(FrozenRecord):
     # beside it already (`update_installed`: nothing to install, drawn without the arrow).
     update: str
     update_installed: bool
-    # A job is replacing or removing it.
+    # A job is replacing or removing it ("installing…"), or it is damaged ("damaged"): shown
+    # in the Update column instead of the update.
     busy: str
     # Environments that run it; None until the background environment scan has ended.
     used_by: int | None
