@@ -217,7 +217,7 @@ def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRe
     satisfied_keys: list[str] = []
     for text, request in zip(texts, requests, strict=True):
         filled = request.for_install(host)
-        matching = [key for key in installed_keys if filled.matches_key(key)]
+        matching = [key for key in installed_keys if filled.installed_key_satisfies(key)]
         if matching and not args.reinstall:
             if named:
                 print(f"Python {text} is already installed ({matching[0]})", file=sys.stderr)

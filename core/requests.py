@@ -299,6 +299,14 @@ class PythonRequest(NamedFields):
         parts = parse_key(key)
         return parts is not None and self.with_prereleases(True).matches(parts)
 
+    def installed_key_satisfies(self, key: str) -> bool:
+        """Whether an install of `key` satisfies `pytui install REQUEST`, as `uv python install`
+        decides (uv's `satisfied_by_key`): as `matches_key`, except that a pre-release satisfies
+        only a request that allows one. With 3.14.0rc1 installed, `3`, `>=3.10` and no request
+        install the newest final release, as uv does (pytui said "already installed")."""
+        parts = parse_key(key)
+        return parts is not None and self.matches(parts)
+
     def __str__(self) -> str:
         return self.canonical
 
