@@ -258,10 +258,12 @@ class BackgroundWork:
         try:
             stamp = take_stamp(watched_dirs(settings))
             live = self.gateway.live_downloads(parts)
+            moved = self.gateway.moved_since_listed([a for a in parts if a.name in live]) if live \
+                else frozenset()
         finally:
             self._watching = False
         if not worker_cancelled():
-            self._app.post_message(DiskStamped(stamp, frozenset(a.name for a in parts), live))
+            self._app.post_message(DiskStamped(stamp, frozenset(a.name for a in parts), live, moved))
 
     def scan_envs(self) -> None:
         """Find the environments and the install each uses (never blocks a key; newest wins,

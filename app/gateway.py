@@ -226,6 +226,12 @@ class CoreGateway:
 
         return live_downloads(archives)
 
+    def moved_since_listed(self, parts: list[CachedArchive]) -> frozenset[str]:
+        """Of these listed `.part` files, those a download wrote to since (core/cache_locks)."""
+        from pytui.core.cache_locks import moved_since_listed
+
+        return moved_since_listed(parts)
+
     def cache_parts(self, settings: Settings) -> dict[str, int]:
         """The cache's `.part` files' sizes by archive name (core/cache.part_sizes)."""
         from pytui.core.cache import ArchiveCache

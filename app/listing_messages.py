@@ -184,7 +184,7 @@ class ListingMessages(AppBase):
         if self.runner.disk_listing_under_way():
             return
         if self.disk_watch.wants_listing(message.stamp) or \
-                self.state.foreign_download_running(message.live_downloads) or \
+                self.state.foreign_download_moved(message.moved) or \
                 self.state.live_downloads_changed(message.parts, message.live_downloads):
             self.disk_watch.generation = self.runner.scan_disk()
 

@@ -97,13 +97,17 @@ class DiskStamped(Message):
     # process was writing (core/cache_locks.live_downloads).
     parts: frozenset[str]
     live_downloads: frozenset[str]
+    # Of those being written, the ones whose size is not the listed one now.
+    moved: frozenset[str]
 
     def __init__(self, stamp: DiskStamp, parts: frozenset[str] = frozenset(),
-                 live_downloads: frozenset[str] = frozenset()) -> None:
+                 live_downloads: frozenset[str] = frozenset(),
+                 moved: frozenset[str] = frozenset()) -> None:
         super().__init__()
         self.stamp = stamp
         self.parts = parts
         self.live_downloads = live_downloads
+        self.moved = moved
 
 
 class DiskFailed(Message):

@@ -114,6 +114,21 @@ def live_downloads(archives: Iterable[CachedArchive]) -> frozenset[str]:
     return frozenset(a.name for a in archives if a.state == "partial" and download_in_progress(a.path))
 
 
+def moved_since_listed(archives: Iterable[CachedArchive]) -> frozenset[str]:
+    """The names of `archives` whose file's size now is not the size they were listed with (an
+    lstat each): a download wrote to them since. A process that holds a `.part`'s lock and
+    writes nothing moves nothing (one that vanished is a directory change, seen as such)."""
+    moved = set()
+    for archive in archives:
+        try:
+            size = os.lstat(archive.path).st_size
+        except OSError:
+            continue
+        if size != archive.size:
+            moved.add(archive.name)
+    return frozenset(moved)
+
+
 @contextlib.contextmanager
 def unless_downloading(part: Path) -> Iterator[bool]:
     """Hold `<part>.lock` (as a downloader holds it, `exclusive`) while a purge removes the

@@ -90,10 +90,10 @@ def test_a_look_finding_another_process_download_lists_again_and_not_for_our_own
     state = a_state(tmp_path, *builds.values())
     build = builds[OTHER]
     part = _stopped_part(state, build, 470, 1000)
-    assert state.foreign_download_running(frozenset({part.name}))
-    assert not state.foreign_download_running(frozenset())
+    assert state.foreign_download_moved(frozenset({part.name}))
+    assert not state.foreign_download_moved(frozenset())  # held, not written: no listing
     a_download(state, build)  # now this app's job writes it
-    assert not state.foreign_download_running(frozenset({part.name}))
+    assert not state.foreign_download_moved(frozenset({part.name}))
 
 
 def test_the_questions_on_a_part_another_process_writes_do_not_call_it_stopped(tmp_path, builds) -> None:
