@@ -245,12 +245,25 @@ def env_details(state: AppState, env: Environment) -> list[tuple[str, str]]:
     return [(label, value) for label, value in fields if value]
 
 
+def _recreate(env: Environment) -> str:
+    """How to make `env` again on an installed Python, by the tool that made it: `uv venv` in
+    a uv tool's or pipx's directory makes an empty venv where the tool's packages were."""
+    name = env.path.name
+    if env.kind == "uv-tool":
+        return f"reinstall the tool with an installed Python (uv tool install --reinstall --python 3.12 {name})"
+    if env.kind == "pipx":
+        command = ("pipx reinstall-all --python python3.12" if name == "shared"
+                   else f"pipx reinstall --python python3.12 {name}")
+        return f"reinstall it with an installed Python ({command})"
+    return "recreate the environment with an installed Python (uv venv -p 3.12)"
+
+
 def broken_remedy(env: Environment) -> str:
     """What mends a broken environment, with the keys that do it: the details said what it
     wanted and not what to do next. An install it wanted (a patch directory, or a minor
     version's link) is installed again from the main screen; a Python that was never in the
     root (or a pyvenv.cfg naming none) can only be replaced."""
-    recreate = "recreate the environment with an installed Python (uv venv -p 3.12)"
+    recreate = _recreate(env)
     wanted = env.wanted or ""
     if env.link not in ("patch", "minor") or not wanted:
         return recreate

@@ -301,6 +301,17 @@ def test_a_broken_environments_details_say_what_mends_it(tmp_path: Path) -> None
     assert mends["b"].startswith("install a 3.11 (Esc, then / 3.11 and i on its row)")
     assert "/ cpython-3.13.1+freethreaded-linux-x86_64-gnu and i" in mends["c"]
     assert mends["d"] == "recreate the environment with an installed Python (uv venv -p 3.12)"
+    # A uv tool or a pipx venv is made again by its tool: `uv venv` there makes an empty venv
+    # where the tool's packages were (it said `uv venv -p 3.12` for a uv tool; newuser31).
+    tool = Environment(tmp_path / "tools" / "tabulate", "uv-tool", None, "minor", "broken",
+                       wanted="cpython-3.11-linux-x86_64-gnu", minor="cpython-3.11-linux-x86_64-gnu")
+    assert dict(env_details(state, tool))["mend"] == (
+        "install a 3.11 (Esc, then / 3.11 and i on its row), or reinstall the tool with an installed "
+        "Python (uv tool install --reinstall --python 3.12 tabulate)")
+    pipx = Environment(tmp_path / "venvs" / "black", "pipx", None, "external", "broken",
+                       wanted="/opt/py/bin/python3")
+    assert dict(env_details(state, pipx))["mend"] == (
+        "reinstall it with an installed Python (pipx reinstall --python python3.12 black)")
     # A working one has none.
     ok = Environment(tmp_path / "e" / ".venv", "venv", NEW.key, "patch", "ok")
     assert "mend" not in dict(env_details(state, ok))
