@@ -84,6 +84,12 @@ def import_file(cache: ArchiveCache, path: Path, catalog: Catalog, *,
         size = began.st_size
         if size > max_bytes:
             raise _too_large(source, size, max_bytes)
+        if size == 0:
+            # Said as that, not as the empty file's sha256 matching no build; a /proc file
+            # (size 0, text when read) is read no further than its size, as any file.
+            raise CacheError(f"cannot import {source}: its size is 0 bytes (an empty file, or a "
+                             "/proc or /sys file, which gives no size), so it is no archive; pass "
+                             "an archive file")
         held = _held_already(cache, src, source, began, catalog, cancel, progress)
         if held is not None:
             return Imported(held, copied=False)

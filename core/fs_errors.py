@@ -144,7 +144,19 @@ def open_regular(path: Path) -> BinaryIO:
     checked with fstat on the descriptor (not the name, which could be swapped meanwhile);
     then blocking reads are restored. Raises NotRegularFile or the OSError of `open`.
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
+    except OSError as err:
+        # A socket (or a device with no driver) cannot be opened at all: ENXIO, `no such device
+        # or address`, which names nothing the user knows; what it is does.
+        if err.errno == errno.ENXIO:
+            try:
+                mode = os.stat(path).st_mode
+            except OSError:
+                raise err from None
+            if not stat.S_ISREG(mode):
+                raise NotRegularFile(Path(path), file_kind(mode)) from None
+        raise
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
