@@ -25,7 +25,7 @@ from pytui.widgets.format import home_shortened, one_line
 from pytui.widgets.job_list import JobList
 from textual.content import Content
 from textual.events import Resize
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.markup import MarkupError
 from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
@@ -128,7 +128,10 @@ class ToastShelf(AppBase):
         self._clear_toasts()
         # New notifications: Textual keeps the place of one it took away, and would not show
         # it again there.
-        self._toasts = [(_again(shown), said) for shown, said in self._toasts]
+        # Each worded again from its text: a count folded into the one that was newest is not
+        # carried into the new toasts (it showed twice, a stale one above the new one).
+        self._toasts = [(_again(shown, self._worded(shown, said)), said)
+                        for shown, said in self._toasts]
         place = self._more_placement()
         if place == "folded":
             # At 20x8 the newest toast alone takes the rows: its last line counts the others.
@@ -141,10 +144,21 @@ class ToastShelf(AppBase):
         if self._more_toast is not None and place == "toast":
             self.post_message(Notify(self._more_toast[0]))
 
-    def _fold_more_into_newest(self) -> None:
-        """The line counting those that gave way, under the newest toast's text."""
-        newest = self._toasts[-1][0]
-        newest.message += "\n" + folded_more_line(self._more_count(), toast_text_width(self.size.width))
+    def _fold_more_into_newest(self, size: Size | None = None) -> None:
+        """The line counting those that gave way, under the newest toast's text (worded from
+        its text again first: folding twice never adds a second line). `size`: the screen's
+        when it is not `self.size` yet (a Resize being handled)."""
+        newest, said = self._toasts[-1]
+        width = (size or self.size).width
+        newest.message = self._worded(newest, said, size) + "\n" + folded_more_line(
+            self._more_count(), toast_text_width(width))
+
+    def _worded(self, shown: Notification, said: str, size: Size | None = None) -> str:
+        """`said` as `shown`'s toast words it for the screen (`size`, default now: the app's
+        size is the old one while its Resize is handled) (app/toast_text.py)."""
+        width, height = size or self.size
+        return toast_message(said, width, height, markup=shown.markup, title=shown.title,
+                             lifted=self._toast_lift())
 
     def _more_placement(self) -> str:
         """Where the line counting those that gave way goes (toast_gate.more_placement): a
@@ -214,10 +228,7 @@ class ToastShelf(AppBase):
         whole time, worded for the width now; one line says how many more History has."""
         shown, left = self._toast_gate.dialog_closed()
         for notification, said in shown:
-            notification.message = toast_message(said, self.size.width, self.size.height,
-                                                 markup=notification.markup,
-                                                 title=notification.title,
-                                                 lifted=self._toast_lift())
+            notification.message = self._worded(notification, said)
             notification.raised_at = time.time()
             self._toasts.append((notification, said))
             self.post_message(Notify(notification))
@@ -273,22 +284,25 @@ class ToastShelf(AppBase):
             worded_now.append((self._more_toast[0], self._more_toast[2]))
         changed = False
         for shown, said in worded_now:
-            worded = toast_message(said, width, height, markup=shown.markup, title=shown.title,
-                                   lifted=self._toast_lift())
+            worded = self._worded(shown, said, Size(width, height))
             if worded != shown.message:
                 shown.message = worded
                 changed = True
         if changed and self._toasts and self._more_placement() == "folded":
-            self._fold_more_into_newest()  # worded again from its text: the count kept
+            self._fold_more_into_newest(Size(width, height))  # the count kept
         if changed:
             for toast in self.screen.query("Toast"):
                 toast.refresh(layout=True)
-            self._fit_toasts()  # taller now: fewer may fit
+        # Taller now, or fewer rows (a shrink, a Jobs panel that moved): fewer may fit. Not
+        # only when a wording changed: after 80x24 -> 20x8 two short toasts kept their words
+        # and stayed, drawn above the top edge, beside the line counting the others.
+        if self._toasts:
+            self._fit_toasts()
 
 
-def _again(shown: Notification) -> Notification:
-    """`shown` as a new notification, for what is left of its time."""
-    return Notification(shown.message, shown.title, shown.severity, max(shown.time_left, 0.1),
+def _again(shown: Notification, message: str) -> Notification:
+    """`shown` as a new notification saying `message`, for what is left of its time."""
+    return Notification(message, shown.title, shown.severity, max(shown.time_left, 0.1),
                         markup=shown.markup)
 
 

@@ -141,3 +141,23 @@ async def test_at_20x8_the_toasts_let_through_after_a_dialog_fit_too(ui_world: U
         await pilot.pause()
         for toast in app.screen.query(Toast):
             assert toast.region.y >= 0 and toast.region.bottom <= 8, toast.region
+
+
+async def test_a_shrink_to_20x8_counts_those_that_gave_way_once(ui_world: UiWorld) -> None:
+    """Five toasts at 80x24, then 20x8: the reword after the shrink folded the count into the
+    newest toast, the toasts that no longer fit gave way, and showing them again folded the
+    count a second time (`+4 more: H` twice, the stale one above the new count)."""
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        for n in range(5):
+            app.notify(f"message number {n} says something", title=f"Note {n}", timeout=600)
+        await wait_for(pilot, lambda: len(app.screen.query(Toast)) >= 3, what="the toasts")
+        await pilot.resize_terminal(20, 8)
+        await wait_for(pilot, lambda: [t._notification.title for t in app.screen.query(Toast)]
+                       == ["Note 4"], what="the newest toast alone")
+        await pilot.pause()
+        toast = app.screen.query_one(Toast)
+        lines = toast._notification.message.split("\n")
+        counts = [line for line in lines if "more" in line]
+        assert counts == [lines[-1]] and lines[-1].endswith("more: H"), lines
