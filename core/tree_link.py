@@ -49,11 +49,9 @@ import os
 import stat
 import threading
 from collections.abc import Callable, Sequence
-from itertools import compress
-from operator import ne
 
 from pytui.core.progress import CancelToken
-from pytui.core.tree_manifest import TreeCorrupt, file_changed, kind_indices, split_paths
+from pytui.core.tree_manifest import Layout, TreeCorrupt, file_changed, tree_layout
 
 # Threads that link a tree (the calling thread is one of them). Two: this is kernel work on a
 # machine of a few cores, and every entry also holds the GIL for a few microseconds.
@@ -114,17 +112,14 @@ def copy_file_at(name: str, src_dir: int, dst_dir: int, mode: int,
         os.close(src)
 
 
-def _runs(parents: Sequence[str]) -> list[tuple[str, int, int]]:
+def _runs(parents: Sequence[str], starts: Sequence[int]) -> list[tuple[str, int, int]]:
     """The runs of entries directly in one directory, in manifest order: (folder, start, end),
     none longer than CANCEL_EVERY (a thread looks at the cancel token once a run). `parents`:
-    each entry's parent directory."""
-    count = len(parents)
+    each entry's parent directory; `starts`: where the parent changes (`tree_layout`)."""
     runs: list[tuple[str, int, int]] = []
-    if not count:
+    if not starts:
         return runs
-    # Where the parent changes, found by comparisons in C rather than a Python loop.
-    starts = [0, *compress(range(1, count), map(ne, parents[1:], parents[:-1]))]
-    for start, end in zip(starts, [*starts[1:], count], strict=True):
+    for start, end in zip(starts, [*starts[1:], len(parents)], strict=True):
         folder = parents[start]
         while end - start > CANCEL_EVERY:
             runs.append((folder, start, start + CANCEL_EVERY))
@@ -145,7 +140,7 @@ class _Linker:
     """
 
     def __init__(self, src_root: int, dst_root: int, columns: TreeColumns, cancel: CancelToken | None,
-                 what: str, check: bool, split: tuple[Sequence[str], Sequence[str]] | None = None) -> None:
+                 what: str, check: bool, layout: Layout | None = None) -> None:
         self.src_root = src_root
         self.dst_root = dst_root
         self.columns = columns
@@ -154,11 +149,11 @@ class _Linker:
         self.check = check
         self.linked = True  # False once a link failed for a reason copying gets around
         paths, kinds = columns[0], columns[1]
-        self.dirs = kind_indices(kinds if isinstance(kinds, str) else "".join(kinds), "d")
-        # Each entry's parent and last component: the files are linked by their names in their
-        # directory's descriptor.
-        parents, self.names = split if split is not None else split_paths(paths)
-        self.runs = _runs(parents)
+        if layout is None:
+            layout = tree_layout(paths, kinds if isinstance(kinds, str) else "".join(kinds))
+        # The files are linked by their names in their directory's descriptor.
+        parents, self.names, starts, self.dirs = layout
+        self.runs = _runs(parents, starts)
         # For each run, how many directories must be made before it starts: its own, and its
         # own subdirectories too, since a `mkdir` holds its parent's lock through the inode
         # search (slow on a busy ext4 without a journal) and a link into that parent would wait
@@ -366,20 +361,20 @@ def _lstat_mode(path: str, dir_fd: int) -> int:
 
 def link_tree(src_top: str, dst_top: str, columns: TreeColumns, cancel: CancelToken | None,
               what: str, *, check: bool, threads: int = LINK_THREADS,
-              split: tuple[Sequence[str], Sequence[str]] | None = None) -> bool:
+              layout: Layout | None = None) -> bool:
     """Recreate the entries `columns` of `src_top` in the empty directory `dst_top`; True if
     every file was hard-linked (False: some were copied).
 
     With `check`, each source entry is compared with what the manifest recorded and
     `TreeCorrupt` is raised at the first difference; the caller removes the half-made copy
-    (every thread has stopped when this returns or raises). `split`: each path's parent and
-    last component (`tree_manifest.split_paths`), if the caller has them already.
+    (every thread has stopped when this returns or raises). `layout`: the columns'
+    `tree_manifest.Layout`, if the caller has it already.
     """
     src_root = os.open(src_top, _DIR_FLAGS)
     try:
         dst_root = os.open(dst_top, _DIR_FLAGS)
         try:
-            linker = _Linker(src_root, dst_root, columns, cancel, what, check, split)
+            linker = _Linker(src_root, dst_root, columns, cancel, what, check, layout)
             if threads > 1 and len(columns[0]) >= MIN_THREADED_ENTRIES:
                 _link_in_two(linker)
             else:

@@ -21,7 +21,7 @@ import os
 import stat
 import sys
 from itertools import compress, repeat
-from operator import itemgetter, not_
+from operator import itemgetter, ne, not_
 
 from pytui.core.keys import TYPE_CHECKING, _fields
 from pytui.core.nofollow import MAX_LINK_HOPS
@@ -249,7 +249,7 @@ Columns = tuple[list[str], str, list[int], list[int], list[int], list[int], list
 
 def parse_columns(data: bytes) -> tuple[dict[str, object], Columns]:
     """`parse_manifest` without making an `Entry` per entry (an install iterates the columns)."""
-    header, columns, _split = parse_for_linking(data)
+    header, columns, _layout = parse_for_linking(data)
     return header, columns
 
 
@@ -264,17 +264,24 @@ def kind_indices(kinds: str, kind: str) -> list[int]:
     return found
 
 
-def split_paths(paths: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Each path's parent directory ('' at the top) and last component (split at the last '/'
-    by `map` in C, not a path at a time in Python)."""
+# A tree's layout, for the linker: each entry's parent directory ('' at the top) and last
+# component, where each run of entries with the same parent starts (ascending, 0 first when
+# there is an entry), and where the directories are.
+Layout = tuple[list[str], list[str], list[int], list[int]]
+
+
+def tree_layout(paths: Sequence[str], kinds: str) -> Layout:
+    """The `Layout` of `paths`: each split at its last '/' and the parents compared with the
+    ones before them, each a pass in C (`map`, `compress`), not a path at a time in Python."""
     splits = list(map(str.rpartition, paths, repeat("/")))
-    return list(map(itemgetter(0), splits)), list(map(itemgetter(2), splits))
+    parents = list(map(itemgetter(0), splits))
+    starts = [0, *compress(range(1, len(parents)), map(ne, parents[1:], parents[:-1]))] if parents else []
+    return parents, list(map(itemgetter(2), splits)), starts, kind_indices(kinds, "d")
 
 
-def parse_for_linking(data: bytes) -> tuple[dict[str, object], Columns, tuple[list[str], list[str]]]:
-    """`parse_columns`, and each entry's parent directory ('' at the top) and last component
-    (`split_paths`), which the linker groups entries by and links them by (computed here once:
-    the checks need every parent and name anyway).
+def parse_for_linking(data: bytes) -> tuple[dict[str, object], Columns, Layout]:
+    """`parse_columns`, and the tree's `Layout`, which the linker groups entries by and links
+    them by (computed here once: the checks need every parent, name and directory anyway).
 
     Columns rather than one object per entry, so checking 100k entries stays cheap: each
     column is type-checked in one pass, the paths with a few substring searches.
@@ -296,14 +303,16 @@ def parse_for_linking(data: bytes) -> tuple[dict[str, object], Columns, tuple[li
     # 2,619-entry tree, this is 5.3 M, cachegrind); substring searches of the joined paths for
     # '/\n', '\n/' and the like took ~3.7x as long (two-character needles whose first
     # character is in every line).
-    parents, names = split_paths(paths)
+    layout = tree_layout(paths, kinds)
+    parents, names, starts, dirs = layout
     if count and (not _BAD_NAMES.isdisjoint(names)
                   or any(map(str.startswith, compress(paths, map(not_, parents)), repeat("/")))):
         raise TreeCorrupt("manifest has a path that is not clean and relative")
-    directories = {paths[at] for at in kind_indices(kinds, "d")}
+    directories = {paths[at] for at in dirs}
     # Every entry's parent is a listed directory (made before it: `tree_link` fails on
-    # the first that is not), so nothing is ever written through a link.
-    if set(parents) - directories - {""}:
+    # the first that is not), so nothing is ever written through a link. (Each run's parent
+    # is every entry's of the run: a few hundred strings hashed, not thousands.)
+    if {parents[at] for at in starts} - directories - {""}:
         raise TreeCorrupt("manifest has an entry that is not under a listed directory")
     link_kinds = dict.fromkeys(directories, "d")
     links = {paths[at]: targets[at] for at in kind_indices(kinds, "l")}
@@ -314,7 +323,7 @@ def parse_for_linking(data: bytes) -> tuple[dict[str, object], Columns, tuple[li
             if budget[0] < 0:
                 raise TreeCorrupt(f"manifest's links take more than {MAX_LINK_STEPS:,} steps to resolve")
             raise TreeCorrupt(f"link {path[:200]} -> {target[:200]} leaves the tree")
-    return header, (paths, kinds, modes, sizes, mtimes, inodes, targets), (parents, names)
+    return header, (paths, kinds, modes, sizes, mtimes, inodes, targets), layout
 
 
 def manifest_sizes(data: bytes) -> tuple[dict[str, object], TreeSizes]:

@@ -343,13 +343,13 @@ class TreeStore:
         columns: Columns | None = None
         try:
             # The columns, not an `Entry` per entry: an install only iterates them; each
-            # entry's parent and name were computed by the checks.
-            header, columns, split = parse_for_linking(self._read_manifest(sha256))
+            # entry's parent, name and run were found by the checks.
+            header, columns, layout = parse_for_linking(self._read_manifest(sha256))
             if header["sha256"] != sha256:
                 raise TreeCorrupt("manifest belongs to another archive")
             os.mkdir(dest, 0o755)
             return link_tree(os.fspath(self.path / sha256 / TREE_NAME), os.fspath(dest), columns, cancel,
-                             what, check=True, split=split)
+                             what, check=True, layout=layout)
         except TreeCorrupt as err:
             kept = None
             try:

@@ -23,7 +23,7 @@ from pytui.core import tree_link
 from pytui.core.errors import Cancelled
 from pytui.core.progress import CancelToken
 from pytui.core.tree_link import MIN_THREADED_ENTRIES, entry_columns, link_tree
-from pytui.core.tree_manifest import TreeCorrupt, manifest_text, scan_tree, split_paths
+from pytui.core.tree_manifest import TreeCorrupt, manifest_text, scan_tree, tree_layout
 from pytui.core.tree_store import MANIFEST_NAME, TREE_NAME, TreeNoSpace, TreeStore
 
 SHA = "ab" * 32
@@ -210,7 +210,8 @@ def test_runs_are_the_entries_of_one_directory_in_order_and_bounded(parents: lis
     kept = tree_link.CANCEL_EVERY
     tree_link.CANCEL_EVERY = bound
     try:
-        assert tree_link._runs(parents) == expected
-        assert tree_link._runs(split_paths(paths)[0]) == expected
+        found, _names, starts, _dirs = tree_layout(paths, "f" * len(paths))
+        assert found == parents
+        assert tree_link._runs(parents, starts) == expected
     finally:
         tree_link.CANCEL_EVERY = kept
