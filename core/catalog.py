@@ -291,9 +291,18 @@ class Catalog:
         """One line about entries skipped for wrong types, or about a catalog read from a
         source that gave no usable build at all, or about a kept copy discarded (for stderr
         or a notification)."""
+        return self._warning(self.stale)
+
+    @property
+    def warning_besides_stale(self) -> str | None:
+        """`warning` without the line of a kept copy standing in for a URL that could not be
+        fetched (the TUI's refresh says that one as its failure)."""
+        return self._warning("")
+
+    def _warning(self, stale: str) -> str | None:
         if self.parsed and not len(self):
             return self._no_usable_builds()
-        said = [part for part in (self.discarded, self.stale) if part]
+        said = [part for part in (self.discarded, stale) if part]
         if not self.invalid:
             return "; ".join(said) or None
         entries = "entry" if self.invalid == 1 else "entries"

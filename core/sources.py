@@ -121,6 +121,11 @@ def refresh_and_reload(settings) -> CatalogRefresh:
     try:
         if settings.downloads_json:
             custom = load_catalog(settings, refresh=True)
+            if custom.stale:
+                # The URL could not be fetched and its kept copy stands in: a failed refresh,
+                # said once. It read `catalog reloaded from URL (kept copy); refresh failed: …`
+                # beside the same cause as a warning, and the header kept the copy's age.
+                return CatalogRefresh(custom, custom.stale, False, custom.warning_besides_stale)
             return CatalogRefresh(custom, f"catalog reloaded from {custom.source}", True,
                                   custom.warning)
         result = refresh_catalog(settings)

@@ -285,6 +285,23 @@ def test_downloads_json_url_is_kept_for_offline_use(tmp_path: Path, http_server)
     assert "; using the copy kept 3 hours ago; " in (older.warning or ""), older.warning
 
 
+def test_the_tuis_refresh_of_a_url_that_cannot_be_fetched_is_one_failed_refresh(tmp_path: Path,
+                                                                                  http_server) -> None:
+    # `r` with the URL down: "catalog reloaded from URL (kept copy); refresh failed: …" (ok) and
+    # the same cause again as a warning: two toasts, History's `refresh done`, the header the
+    # copy's age (newuser31). Now the kept copy is shown and the refresh failed, in one line.
+    from pytui.core.sources import refresh_and_reload
+
+    url = http_server.add("/meta.json", uv_json(entry()))
+    settings = settings_for(tmp_path, downloads_json=url)
+    assert refresh_and_reload(settings).ok
+    http_server.set_faults("/meta.json", fail=99, fail_status=500)
+    outcome = refresh_and_reload(settings)
+    assert not outcome.ok and outcome.warning is None, outcome
+    assert outcome.message.startswith(f"could not fetch the catalog {url} (HTTP 500); using the copy kept "), outcome
+    assert outcome.catalog is not None and list(outcome.catalog.by_key) == ["cpython-3.12.8-linux-x86_64-gnu"]
+
+
 def write_kept(state: Path, data: bytes, **meta) -> None:
     state.mkdir(parents=True, exist_ok=True)
     (state / KEPT_CATALOG).write_bytes(data)
