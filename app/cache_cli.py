@@ -51,7 +51,9 @@ class ProgressLine:
     """A one-line progress display on a terminal's stderr; silent otherwise."""
 
     def __init__(self, label: str) -> None:
-        self.label = label
+        # Escaped here, for every caller: a label names files others named (`cache import
+        # ~/Downloads/*`), and this line goes to a terminal.
+        self.label = shown(label)
         self.enabled = sys.stderr.isatty()
         self.shown = False
 

@@ -214,6 +214,38 @@ def test_import_of_an_archive_cached_already_copies_nothing(env, capsys, tmp_pat
     assert cached.read_bytes() == current.path.read_bytes() and names(cache) == listed
 
 
+def test_import_progress_line_on_a_terminal_escapes_the_files_name(env, tmp_path):
+    # `pytui cache import ~/Downloads/*` names files others named: the progress line on a
+    # terminal wrote the name raw, so an OSC sequence in it retitled (or steered) the terminal.
+    import pty
+
+    evil = tmp_path / "cpython\x1b]2;pwned\x07.tar.gz"
+    shutil.copy(env["current"].path, evil)
+    master, slave = pty.openpty()
+    try:
+        done = subprocess.run([str(Path(sys.executable).parent / "pytui"), "cache", "import", str(evil)],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, timeout=120)
+        os.close(slave)
+        slave = -1
+        said = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the only writer (the child) has closed it
+                break
+            if not chunk:
+                break
+            said += chunk
+    finally:
+        if slave >= 0:
+            os.close(slave)
+        os.close(master)
+    assert done.returncode == 0, (done.stdout, said)
+    assert b"importing " in said, said  # the line was drawn
+    assert b"\x1b]" not in said and b"\x07" not in said, said
+    assert b"\x1b]" not in done.stdout, done.stdout
+
+
 def test_export_mirror_prints_how_to_use_it(env, capsys, tmp_path):
     dest = tmp_path / "mirror"
     code, out, _ = run_main(capsys, "cache", "export-mirror", str(dest))
