@@ -46,11 +46,19 @@ def missing_part(installation: Installation) -> str | None:
         # before their directories, and the interpreter is among the last): a stand-in, or a
         # layout this check does not know; it is listed, as before.
         return None
+    first_gone = None
+    some_there = False
     for module in QUERY_MODULES:
         path = os.path.join(prefix, stdlib, module + ".py")
         if _gone(path) and (module not in _EITHER_FORM
                             or _gone(os.path.join(prefix, stdlib, module, "__init__.py"))):
-            return f"{base}{stdlib}/{module}.py"
+            first_gone = first_gone or f"{base}{stdlib}/{module}.py"
+        else:
+            some_there = True
+        if first_gone and some_there:
+            return first_gone
+    # None of them there is no stdlib a deleter left half there either (a real one has all of
+    # them): a stand-in whose interpreter needs none of them, which uv lists; listed, as before.
     return None
 
 

@@ -263,7 +263,9 @@ def pbs_prefix_members(version: str = "3.12.8", *, os_name: str = "linux", arch:
         file(f"{lib}/site.py", "# site module\n"),
         file(f"{lib}/{sysconfig_name}", sysconfigdata_text(version, os_name=os_name, arch=arch,
                                                            libc=libc, freethreaded=ft)),
-        file(f"{lib}/encodings/__init__.py", "# encodings\n"),
+        # A package, not one of those uv's query imports (core/install_damage.QUERY_MODULES):
+        # this interpreter needs none of them, and uv lists it.
+        file(f"{lib}/importlib/__init__.py", "# importlib\n"),
         file(f"{lib}/lib-dynload/_ssl.cpython-{major}{minor}{t}-x86_64-linux-gnu.{so}",
              b"\x7fELF fake ext", 0o755),
         file(f"{lib}/site-packages/README.txt",

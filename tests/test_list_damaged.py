@@ -6,6 +6,7 @@ from a few stats (core/install_damage.py), not a run of each interpreter."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -76,6 +77,14 @@ def test_what_the_stat_check_asks(tmp_path: Path) -> None:
     other = _install(tmp_path, "cpython-3.12.8-linux-x86_64-gnu")
     shutil.rmtree(other.path / "lib/python3.12/json")
     assert missing_part(other) == "lib/python3.12/json/__init__.py"
-    # A stand-in with no stdlib dir (as tests and tools make them) is not said to be damaged.
+    # A stand-in with a stdlib dir but none of the query's modules (as tests and tools make
+    # them: its interpreter needs none, and uv lists it) is not said to be damaged, nor one
+    # with no stdlib dir.
+    for module in QUERY_MODULES:
+        for name in (f"{module}.py", f"{module}/__init__.py"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(other.path / "lib/python3.12" / name)
+    (other.path / "lib/python3.12/os.py").write_text("")
+    assert missing_part(other) is None
     shutil.rmtree(other.path / "lib")
     assert missing_part(other) is None
