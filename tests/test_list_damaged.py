@@ -50,10 +50,12 @@ def test_an_install_lacking_a_stdlib_file_is_left_out_as_uv_leaves_it_out(
     assert _listed(pytui) == ([key], "") and _uv_lists(pytui, key)
 
 
-def _install(tmp_path: Path, key: str) -> Installation:
+def stand_in_install(root: Path, key: str) -> Installation:
+    """`root/key` with an empty interpreter and an empty file for each module uv's query needs
+    (what `missing_part` looks for, and no more); also tests/ui/test_damaged_install.py's."""
     parts = InstallationKey.parse(key)
     assert parts is not None
-    path = tmp_path / key
+    path = root / key
     stdlib = path / "lib" / f"python{parts.major}.{parts.minor}{'t' if 'freethreaded' in key else ''}"
     for module in QUERY_MODULES:
         (stdlib / f"{module}.py").parent.mkdir(parents=True, exist_ok=True)
@@ -64,7 +66,7 @@ def _install(tmp_path: Path, key: str) -> Installation:
 
 
 def test_what_the_stat_check_asks(tmp_path: Path) -> None:
-    whole = _install(tmp_path, "cpython-3.13.1+freethreaded-linux-x86_64-gnu")
+    whole = stand_in_install(tmp_path, "cpython-3.13.1+freethreaded-linux-x86_64-gnu")
     assert missing_part(whole) is None
     os.unlink(whole.path / "lib/python3.13t/sysconfig.py")  # 3.13's sysconfig is a package
     (whole.path / "lib/python3.13t/sysconfig").mkdir()
@@ -74,7 +76,7 @@ def test_what_the_stat_check_asks(tmp_path: Path) -> None:
     assert missing_part(whole) == "lib/python3.13t/struct.py"
     os.unlink(whole.path / "bin/python3.13t")
     assert missing_part(whole) == "bin/python3.13t"
-    other = _install(tmp_path, "cpython-3.12.8-linux-x86_64-gnu")
+    other = stand_in_install(tmp_path, "cpython-3.12.8-linux-x86_64-gnu")
     shutil.rmtree(other.path / "lib/python3.12/json")
     assert missing_part(other) == "lib/python3.12/json/__init__.py"
     # A stand-in with a stdlib dir but none of the query's modules (as tests and tools make

@@ -12,20 +12,15 @@ from pytui.app import decisions as d
 from pytui.app import install_decisions as di
 from pytui.app.gateway import DAMAGED, CoreGateway
 from pytui.app.view_model import ViewModel
-from pytui.core.install_damage import QUERY_MODULES
+from test_list_damaged import stand_in_install
 from view_state import NEW, a_state, an_installation
 
 
 def test_the_disk_listing_marks_an_install_that_lacks_a_query_file(tmp_path: Path, builds) -> None:
     state = a_state(tmp_path, *builds.values())
     build = builds[NEW]
-    install = Path(state.settings.install_root) / build.key
+    install = stand_in_install(Path(state.settings.install_root), build.key).path
     stdlib = install / "lib" / f"python{build.major}.{build.minor}"
-    for module in QUERY_MODULES:
-        (stdlib / f"{module}.py").parent.mkdir(parents=True, exist_ok=True)
-        (stdlib / f"{module}.py").write_text("")
-    (install / build.executable).parent.mkdir(parents=True)
-    (install / build.executable).write_text("")
     listed = CoreGateway().list_installed(state.settings)
     assert [i.extra.get(DAMAGED) for i in listed] == [None]
     (stdlib / "json" / "__init__.py").unlink()
