@@ -61,31 +61,72 @@ def start_failure(executable: Path, *, timeout: float = START_TIMEOUT) -> str | 
 
 def _stderr_tail(run: subprocess.Popen[bytes], timeout: float) -> bytes | None:
     """The last MAX_STDERR_BYTES the run wrote to stderr once it has ended, or None (the run
-    killed) when it or its stderr did not end within `timeout`. Read as it comes and cut as it
-    grows: `subprocess.run` keeps all of it, so an interpreter printing without end was bounded
-    by nothing but the time."""
+    killed) when it did not end within `timeout`. Read as it comes and cut as it grows:
+    `subprocess.run` keeps all of it, so an interpreter printing without end was bounded by
+    nothing but the time. Its end is watched too (a pidfd, where the OS has them): a child it
+    left holding stderr (a daemon; one in its own session, out of the group's reach) kept the
+    pipe open, and a run that had ended at once was waited for to the timeout and said as not
+    finishing."""
     import selectors
     import time
 
     assert run.stderr is not None
     deadline = time.monotonic() + timeout
     tail = bytearray()
-    with selectors.DefaultSelector() as selector:
-        selector.register(run.stderr, selectors.EVENT_READ)
-        while (left := deadline - time.monotonic()) > 0 and selector.select(left):
-            chunk = os.read(run.stderr.fileno(), 64 * 1024)
-            if not chunk:
-                try:
-                    run.wait(max(deadline - time.monotonic(), 0))
-                except subprocess.TimeoutExpired:
-                    break
-                return bytes(tail)
-            tail += chunk
-            del tail[:-MAX_STDERR_BYTES]
+    ended = _pidfd(run.pid)
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(run.stderr, selectors.EVENT_READ)
+            if ended is not None:
+                selector.register(ended, selectors.EVENT_READ)
+            while (left := deadline - time.monotonic()) > 0 and (events := selector.select(left)):
+                if any(key.fd == ended for key, _ in events):
+                    # It ended: what it wrote before is in the pipe now, read without waiting
+                    # for an end of the pipe that a child holding it may never give.
+                    _read_ready(run.stderr.fileno(), tail)
+                    run.wait()
+                    return bytes(tail)
+                chunk = os.read(run.stderr.fileno(), 64 * 1024)
+                if not chunk:
+                    try:
+                        run.wait(max(deadline - time.monotonic(), 0))
+                    except subprocess.TimeoutExpired:
+                        break
+                    return bytes(tail)
+                tail += chunk
+                del tail[:-MAX_STDERR_BYTES]
+    finally:
+        if ended is not None:
+            os.close(ended)
     # Its own process group, so that what it started goes with it.
     _kill_group(run.pid)
     run.wait()
     return None
+
+
+def _pidfd(pid: int) -> int | None:
+    """A descriptor readable once process `pid` (a child not yet waited for) ends, or None."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):  # before Linux 5.3, not Linux
+        return None
+
+
+def _read_ready(fd: int, tail: bytearray) -> None:
+    """What the pipe `fd` holds now, onto `tail` (kept to its last MAX_STDERR_BYTES); at most
+    a pipe's worth more than that: a child still writing to it is not followed."""
+    os.set_blocking(fd, False)
+    left = MAX_STDERR_BYTES + 1024 * 1024
+    while left > 0:
+        try:
+            chunk = os.read(fd, 64 * 1024)
+        except BlockingIOError:
+            return
+        if not chunk:
+            return
+        left -= len(chunk)
+        tail += chunk
+        del tail[:-MAX_STDERR_BYTES]
 
 
 def _kill_group(pgid: int) -> None:
