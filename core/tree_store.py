@@ -408,14 +408,17 @@ class TreeStore:
         return freed
 
     def verify(self) -> tuple[builtins.list[TreeInfo], builtins.list[tuple[TreeInfo, str, OSError | None]]]:
-        """Check every tree; changed ones are removed. Returns (ok, [(changed, why, None or
-        the error that kept it where the disk did not let it go)])."""
+        """Check every tree; changed ones are removed (one another process removed since the
+        listing is in neither list). Returns (ok, [(changed, why, None or the error that kept it
+        where the disk did not let it go)])."""
         ok: builtins.list[TreeInfo] = []  # `list` here is the method above
         bad: builtins.list[tuple[TreeInfo, str, OSError | None]] = []
         for info in self.list():
             try:
                 self.check(info.sha256)
             except TreeCorrupt as err:
+                if not os.path.lexists(self.path / info.sha256):
+                    continue  # removed since it was listed (a purge in another process): not changed
                 kept = None
                 try:
                     self.discard(info.sha256, strict=True)

@@ -51,3 +51,21 @@ def test_a_tree_whose_manifest_does_not_read_is_said_changed_not_archiveless(pyt
     assert result.stdout.rstrip().endswith(": 1 ok, 1 changed tree removed"), str(result)
     assert f"changed: the unpacked tree of {sha} (manifest is not JSON); removed" in result.stderr, str(result)
     assert pytui.trees() == []
+
+
+def test_a_tree_another_process_purges_while_verify_runs_is_not_said_changed(pytui: Pytui) -> None:
+    """`cache verify` lists the kept trees, then checks each; a `cache purge --all` in between
+    (another shell, the TUI's P) removed one, and verify said it `changed: … (manifest unreadable:
+    no such file or directory); removed` and exited 1, as if the cache were damaged. A tree that
+    is gone is no tree to check."""
+    from step_hook import paused_at, resume
+
+    pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    [sha] = pytui.trees()
+    proc = paused_at(pytui, "pytui.core.tree_store.TreeStore/check", "cache", "verify")
+    purged = pytui.run("cache", "purge", "--all")
+    assert purged.returncode == 0 and pytui.trees() == [], str(purged)
+    code, out, err = resume(proc)
+    assert "changed" not in out + err and sha not in err, (out, err)
+    assert code == 0, (code, out, err)
