@@ -31,7 +31,8 @@ from rich.cells import cell_len, get_character_cell_size
 
 # Textual's Toast: `width: 60; max-width: 50%` of its rack (the screen less the rack's
 # scrollbar, two cells: with one, a toast at 40 or 81 columns was worded a cell too wide and
-# Textual wrapped its lines again), one cell of border and two of padding.
+# Textual wrapped its lines again; none under NARROW_TOAST_BELOW, app.tcss), one cell of border
+# and two of padding.
 TOAST_WIDTH = 60
 TOAST_FRAME = 3
 RACK_SCROLLBAR = 2
@@ -61,7 +62,7 @@ _TRAILING = ".,;:)]}'\""
 def toast_text_width(screen_width: int) -> int:
     """The cells a toast's text gets on a screen this wide."""
     if screen_width < NARROW_TOAST_BELOW:
-        return max(10, screen_width - RACK_SCROLLBAR - TOAST_FRAME)
+        return max(10, screen_width - TOAST_FRAME)
     return max(10, min(TOAST_WIDTH, (screen_width - RACK_SCROLLBAR) // 2) - TOAST_FRAME)
 
 

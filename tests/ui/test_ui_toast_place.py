@@ -97,9 +97,11 @@ async def test_at_20x8_only_the_toasts_that_fit_show(ui_world: UiWorld) -> None:
         assert any("+1 more: H" in line for line in shown), shown
         # Worded again for a new width, it keeps the line (it was worded from its text alone).
         before = toast._notification.message
-        await pilot.resize_terminal(22, 8)
+        await pilot.resize_terminal(26, 8)  # (at 22 columns its lines break where they did)
         await wait_for(pilot, lambda: toast._notification.message != before, what="the rewording")
-        assert toast._notification.message.split("\n")[-1] == "+1 more: H", toast._notification.message
+        # (26 columns have room for the count's longer form.)
+        assert toast._notification.message.split("\n")[-1] == "1 more in History: H", \
+            toast._notification.message
 
 
 @pytest.mark.parametrize("size", [(40, 12), (20, 8)])
@@ -161,3 +163,19 @@ async def test_a_shrink_to_20x8_counts_those_that_gave_way_once(ui_world: UiWorl
         lines = toast._notification.message.split("\n")
         counts = [line for line in lines if "more" in line]
         assert counts == [lines[-1]] and lines[-1].endswith("more: H"), lines
+
+
+@pytest.mark.parametrize("size", [(22, 8), (40, 12)])
+async def test_a_narrow_screens_toast_takes_the_whole_width(ui_world: UiWorld, size) -> None:
+    """Under 60 columns a toast is the screen's width, and so is its rack: Textual's rack kept
+    a two-cell scrollbar gutter at its right, drawn as nothing, and the panes showed through
+    it beside each of the toast's rows (`2┃`, `─╮` at 22x8, in tmux)."""
+    app = ui_world.make_app()
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await ready(pilot)
+        app.notify("Offline: no network; only cached builds install.", title="Mode", timeout=600)
+        await wait_for(pilot, lambda: any(t.region.height for t in app.screen.query(Toast)),
+                       what="the toast")
+        await pilot.pause()
+        toast = app.screen.query_one(Toast)
+        assert (toast.region.x, toast.region.width) == (0, size[0]), toast.region
