@@ -386,7 +386,9 @@ class JobActions(AppBase):
         elif message.outcome == "done" and message.summary:
             # In the install's own toast (two toasts show at once: a third pushed out the
             # end-of-life warning said just before).
-            hint = self._path_hint() if job.kind == "install" else None
+            # Not after "installed meanwhile by another process; nothing more to do": this job
+            # linked nothing (uv says it after installing executables only).
+            hint = self._path_hint() if job.kind == "install" and message.linked else None
             said = message.summary if hint is None else f"{message.summary}. {hint}"
             self.notify(said, markup=False, in_history=True, verbatim=hint is not None,
                         severity="warning" if message.warning or hint else "information",

@@ -105,7 +105,8 @@ class JobBodies:
                                       listed=listed,
                                       executables=executables_text(result.installation),
                                       new_build=build.build if same_key else None)
-            post(JobEnded(job_id, "done", summary=summary))
+            post(JobEnded(job_id, "done", summary=summary,
+                          linked=result.status != "already" or bool(changed_links)))
 
     def _uninstall(self, job_id: int, cancel: CancelToken, key: str, settings: Settings,
                    outdated_among: list[Environment] | None = None) -> None:

@@ -242,15 +242,19 @@ class JobEnded(Message):
     summary: str
     # The summary is a warning (a verification that found corrupt archives).
     warning: bool
+    # The job made bin links (an install, or missing links restored): the bin dir's PATH hint
+    # follows those only, as uv's does.
+    linked: bool
 
     def __init__(self, job_id: int, outcome: str, error: str = "", summary: str = "",
-                 warning: bool = False) -> None:
+                 warning: bool = False, linked: bool = False) -> None:
         super().__init__()
         self.job_id = job_id
         self.outcome = outcome
         self.error = error
         self.summary = summary
         self.warning = warning
+        self.linked = linked
 
 
 class Purged(Message):

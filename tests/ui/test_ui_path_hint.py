@@ -54,3 +54,43 @@ async def test_nothing_is_said_when_the_bin_dir_is_on_path(ui_world: UiWorld) ->
         await ready(pilot)
         await _install(pilot, ui_world, "3.13.1")
         assert (bin_dir / "python3.13").is_symlink() and _path_toasts(app) == []
+
+
+async def test_no_path_hint_after_an_install_another_process_made_meanwhile(ui_world: UiWorld,
+                                                                            tmp_path) -> None:
+    # uv installed the build (and its python3.12) while the job downloaded it; the job said
+    # "installed meanwhile …; nothing more to do" and then "… is not on your PATH", though it
+    # linked nothing: uv says that after installing executables only (newuser31).
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pytest
+
+    uv = Path(sys.executable).parent / "uv"
+    if not uv.exists():
+        pytest.skip(f"uv is not installed beside {sys.executable}")
+    env = {**ui_world.settings.env, "PATH": "/usr/bin:/bin", "SHELL": "/bin/bash"}
+    ui_world.settings = ui_world.settings.replace(env=env)
+    bin_dir = ui_world.settings.bin_dir
+    uv_env = {**ui_world.uv_env(tmp_path), "UV_PYTHON_BIN_DIR": str(bin_dir)}
+    key = ui_world.build("3.12.8").key  # trickles for some 6 s
+    app = ui_world.make_app()
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await ready(pilot)
+        await press_install(pilot, key)
+        job = next(j for j in app.state.jobs.values() if j.key == key)
+        await wait_for(pilot, lambda: job.phase == "download" and job.done, what="the download under way")
+        other = subprocess.Popen([str(uv), "python", "install", key], env=uv_env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            await wait_for(pilot, lambda: other.poll() is not None, timeout=90, what="uv's install")
+        finally:
+            if other.poll() is None:
+                other.kill()
+        assert other.returncode == 0, other.stderr.read() if other.stderr else ""
+        await wait_for(pilot, lambda: job.phase == "done", timeout=60, what=f"the job: {job.phase}")
+        await pilot.pause()
+        assert "installed meanwhile" in job.summary, job.summary
+        assert (bin_dir / "python3.12").is_symlink()
+        assert _path_toasts(app) == [] and not any(PATH_LINE in e.message for e in app.history.entries)
