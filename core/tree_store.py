@@ -351,13 +351,16 @@ class TreeStore:
             return link_tree(os.fspath(self.path / sha256 / TREE_NAME), os.fspath(dest), columns, cancel,
                              what, check=True, layout=layout)
         except TreeCorrupt as err:
-            kept = None
-            try:
-                self.discard(sha256, strict=True)
-            except OSError as why:
-                kept = why
-            if on_discard is not None:
-                on_discard(str(err), kept)
+            # Gone from its name meanwhile (a purge in another process): not changed, and
+            # nothing of it to discard; extraction takes over as for a tree there never was.
+            if os.path.lexists(self.path / sha256):
+                kept = None
+                try:
+                    self.discard(sha256, strict=True)
+                except OSError as why:
+                    kept = why
+                if on_discard is not None:
+                    on_discard(str(err), kept)
         except OSError as err:
             if os.path.lexists(dest):
                 remove_tree(dest)

@@ -230,3 +230,21 @@ def test_an_install_whose_tree_another_install_kept_meanwhile_does_not_say_it_co
     assert "could not be kept" not in err and "unpacked by" in err, err
     assert_installed(pytui, made)
     assert pytui.trees() == [made.sha256]  # the loser's work dir removed
+
+
+def test_an_install_whose_tree_a_purge_removes_while_it_links_does_not_call_it_changed(
+        pytui: Pytui) -> None:
+    """`cache purge --all` in another shell while an install links the kept tree: the linker
+    finds a directory gone and the install warned `the unpacked tree kept for KEY changed (… is
+    no longer a directory); removed, extracting the archive again` — nobody changed it, it was
+    purged. The install goes on from the archive (downloaded again) and says nothing of it."""
+    made = build(pytui)
+    pytui.call("install", "3.12")
+    assert made.sha256 in pytui.trees()
+    proc = paused_at(pytui, "pytui.core.tree_link._Linker/_run", "install", "--reinstall", "3.12")
+    purged = pytui.run("cache", "purge", "--all")
+    assert purged.returncode == 0 and pytui.trees() == [], str(purged)
+    code, _, err = resume(proc)
+    assert code == 0 and "Traceback" not in err, err
+    assert "changed" not in err, err
+    assert_installed(pytui, made)
