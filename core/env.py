@@ -148,6 +148,20 @@ def uv_bool(env: Mapping[str, str], name: str) -> bool | None:
     raise _invalid(name, value, "expected a boolish value")
 
 
+def uv_no_config(env: Mapping[str, str]) -> bool:
+    """UV_NO_CONFIG, uv's global `--no-config` (clap's boolish parser, as `uv_bool` reads);
+    False if unset. Anything else, the empty string included, is refused as uv refuses it for
+    every command (`UV_NO_CONFIG=maybe` made pytui skip the version file where uv stops)."""
+    value = env.get("UV_NO_CONFIG")
+    if value is None:
+        return False
+    lowered = value.lower()
+    if lowered in _TRUE or lowered in _FALSE:
+        return lowered in _TRUE
+    raise UsageError(f"invalid value `{_shown(value)}` for UV_NO_CONFIG (--no-config): value was "
+                     "not a boolean")
+
+
 def python_downloads(env: Mapping[str, str]) -> str:
     """UV_PYTHON_DOWNLOADS: automatic (default), manual or never."""
     value = env.get("UV_PYTHON_DOWNLOADS")
@@ -202,6 +216,7 @@ class EnvValues(tuple):
         """In uv's order (clap's UV_PYTHON_PREFERENCE, then `EnvironmentOptions` in its field
         order), so the first bad value is the one uv names."""
         preference = python_preference(env)
+        uv_no_config(env)  # checked here, for every command as uv's clap does; read by version_file
         read = uv_read_timeout(env)
         install_bin = uv_bool(env, "UV_PYTHON_INSTALL_BIN")
         connect = uv_seconds(env, "UV_HTTP_CONNECT_TIMEOUT")

@@ -12,18 +12,13 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from pytui.core.bounded_read import read_regular_file
+from pytui.core.env import uv_no_config
 from pytui.core.env_files import version_file_lines
 
 # In the order uv's `python install` prefers them.
 VERSION_FILE_NAMES = (".python-versions", ".python-version")
 # A version file lists a few requests; uv reads any size. One past this is refused, not cut.
 VERSION_FILE_MAX_BYTES = 64 * 1024
-# clap's falsey words: UV_NO_CONFIG set to one of them (or empty) is unset.
-FALSEY = frozenset({"", "0", "false", "no", "off", "n", "f"})
-
-
-def _no_config(env: Mapping[str, str]) -> bool:
-    return env.get("UV_NO_CONFIG", "").strip().lower() not in FALSEY
 
 
 def _uv_config_dir(env: Mapping[str, str]) -> Path:
@@ -44,7 +39,7 @@ def _places(cwd: Path, env: Mapping[str, str]) -> Iterator[Path]:
 def find_version_file(env: Mapping[str, str], cwd: str | None = None) -> Path | None:
     """The version file uv's install would read now, or None (none there, UV_NO_CONFIG, or no
     working directory: it was removed)."""
-    if _no_config(env):
+    if uv_no_config(env):
         return None
     try:
         here = Path(cwd if cwd is not None else os.getcwd())

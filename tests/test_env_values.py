@@ -131,3 +131,23 @@ def test_any_text_is_a_number_or_one_usage_error(text: str) -> None:
             parse()
         except UsageError as err:
             assert "\n" not in str(err) and err.exit_code == 2
+
+
+@pytest.mark.uv
+@pytest.mark.parametrize(("value", "refused"), [
+    ("maybe", True), ("", True), ("2", True), (" 1", True), ("TRUE", False), ("Yes", False), ("off", False),
+])
+def test_uv_no_config_is_a_boolean_for_every_command(world, tmp_path: Path, value: str, refused: bool) -> None:
+    """uv's global `--no-config`: a value not boolish stops every uv command (exit 2); pytui
+    took any value but a falsey word (or empty) for set, so `UV_NO_CONFIG=maybe pytui install`
+    skipped the version file uv refused to go past (attacker31)."""
+    theirs, ours = both(world, "UV_NO_CONFIG", value, "3.12")
+    assert "Traceback" not in ours.stderr
+    if refused:
+        assert ours.returncode == theirs.returncode == 2, (ours.stderr, theirs.stderr)
+        assert ours.stderr == (f"error: invalid value `{value}` for UV_NO_CONFIG (--no-config): "
+                               "value was not a boolean\n")
+        assert f"invalid value '{value}' for '--no-config'" in theirs.stderr
+        assert not any((tmp_path / sub).exists() for sub in ("root", "cache", "state"))
+    else:
+        assert ours.returncode == theirs.returncode == 0, (ours.stderr, theirs.stderr)
