@@ -48,6 +48,7 @@ def tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: bool
             root.clean_temp(bin_dir=settings.bin_dir, on_restored=_say_restored)
     if clean_temp:
         _clean_kept_tree_leftovers(settings.cache_dir)
+        _clean_killed_imports(settings.cache_dir)
     for key in repairs:
         try:
             restored = restore_links(root, settings, key, force=force)
@@ -83,6 +84,26 @@ def _not_restored(root: InstallRoot, settings: Settings, key: str, err: Exceptio
     if isinstance(err, OSError):
         return f"{what}: {cause(err)}; run `pytui install {key}` again once that is fixed"
     return f"{what}: {err}"
+
+
+def _clean_killed_imports(cache_dir: Path) -> None:
+    """Remove the temporary copies killed `cache import` runs left in the cache dir (a whole
+    archive each), as many as an import removes: the rule for what a killed run leaves that no
+    later run takes up (the kept trees' leftovers above, `.temp/`), where a killed download's
+    `.part` stays for the next download of it to resume. Silently; a running import's stays."""
+    import contextlib
+
+    from pytui.core.writer_pids import IMPORT_TEMP_PREFIX
+
+    try:
+        names = os.listdir(cache_dir)
+    except OSError:
+        return
+    if any(name.startswith(IMPORT_TEMP_PREFIX) for name in names):
+        from pytui.core.cache_import import MAX_CLEANED_BY_IMPORT, remove_stale_imports
+
+        with contextlib.suppress(OSError):
+            remove_stale_imports(Path(cache_dir), limit=MAX_CLEANED_BY_IMPORT)
 
 
 def _clean_kept_tree_leftovers(cache_dir: Path) -> None:

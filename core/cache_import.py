@@ -17,7 +17,7 @@ from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import CachedArchive, url_filename
 from pytui.core.progress import CancelToken, Progress, ProgressCallback, Throttle, no_progress
 from pytui.core.record import Record
-from pytui.core.writer_pids import process_exists
+from pytui.core.writer_pids import IMPORT_TEMP_PREFIX, process_exists
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 # The copy's temporary name in the cache dir: `.import.<pid>.<hex>.tmp`, hidden from listings.
-TEMP_PREFIX = ".import."
+TEMP_PREFIX = IMPORT_TEMP_PREFIX
 TEMP_SUFFIX = ".tmp"
 # How many copies an import makes when a purge in another process keeps removing them.
 MAX_COPY_TRIES = 4

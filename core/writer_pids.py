@@ -9,6 +9,9 @@ from __future__ import annotations
 import os
 
 _HEX = frozenset("0123456789abcdef")
+# How a `cache import`'s temporary copy in the cache dir begins (core/cache_import.py): here, so
+# an install's clean-up tells one without importing the import's module.
+IMPORT_TEMP_PREFIX = ".import."
 # Linux's pid_max is at most 2**22; ten digits bound what int() is given from a hostile name.
 MAX_PID_DIGITS = 10
 
