@@ -3,6 +3,10 @@ crates/uv-python/src/version_files.rs): in the working directory or the nearest 
 one, `.python-versions` first, then `.python-version`; else the same names in uv's user config
 dir (`$XDG_CONFIG_HOME/uv`, else `~/.config/uv`). None is read under `UV_NO_CONFIG`. Each line
 that is not blank or a `#` comment is a request. See docs/uv-compat.md#install-layout.
+
+The search does not stop at a project or workspace root: `uv python install` gives uv's
+discovery no `stop_discovery_at` (uv's `run` and `sync` do), so a `.python-version` above a
+project's `pyproject.toml` is read by both (tests/test_version_file_stops.py).
 """
 
 from __future__ import annotations
