@@ -402,9 +402,13 @@ class TreeStore:
             freed = unshared_size(aside)
             remove_tree(aside)
             if strict and os.path.lexists(aside):
-                # remove_tree made what it could writable and removed that; what is left is
-                # another user's (a `sudo` run's): not freed, and not to be said removed.
-                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(aside))
+                # remove_tree made what it could writable and removed that; what is left is not
+                # freed, and not to be said removed: said with the error the disk gives now
+                # (another user's files, an immutable or busy directory, a read-only mount),
+                # not always "permission denied".
+                why = _why_not_emptied(aside)
+                if why is not None:
+                    raise why
         finally:
             if held >= 0:
                 os.close(held)
@@ -439,3 +443,17 @@ def unshared_size(top: Path) -> int:
     from pytui.core.root_tree import footprint
 
     return footprint(top).freed
+
+
+def _why_not_emptied(aside: Path) -> OSError | None:
+    """The error that keeps `aside` (a tree `remove_tree` could not empty) on disk: one more
+    strict removal's; None when that one removed it (what held it let go meanwhile)."""
+    import shutil
+
+    try:
+        shutil.rmtree(aside)
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        return err
+    return None

@@ -73,4 +73,22 @@ def test_purge_says_a_tree_it_moved_aside_but_could_not_empty(pytui: Pytui) -> N
     assert done.returncode == 1, str(done)
     (error,) = done.errors
     assert "cannot remove the unpacked tree" in error, str(done)
+    # The disk's own cause (an immutable directory: EPERM), not "permission denied" whatever it was.
+    assert "operation not permitted" in error and "permission denied" not in error, error
     assert "kept tree" not in done.stdout.splitlines()[-1], str(done)
+
+
+def test_verify_says_why_a_changed_tree_it_moved_aside_was_not_emptied(pytui: Pytui) -> None:
+    """attacker30: said as "permission denied" whatever kept it there."""
+    from immutable_dir import immutable
+
+    pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    (tree,) = pytui.trees()
+    with open(pytui.cache / "trees" / tree / "tree" / "lib" / "python3.12" / "site.py", "a") as f:
+        f.write("# edited in place\n")
+    with immutable(pytui.cache / "trees" / tree / "tree" / "bin", pytui.cache):
+        done = pytui.run("cache", "verify")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, str(done)
+    [line] = [line for line in done.stderr.splitlines() if line.startswith("changed:")]
+    assert "could not be removed: operation not permitted" in line, line
