@@ -131,6 +131,21 @@ class InstallRoot(RootLocking, RootLinking):
         """Installations under the root, newest first (uv's order)."""
         return list_installed(self.path)
 
+    def replace_refusal(self, key: str) -> str | None:
+        """Why a reinstall could not replace `key`'s install, asked before any work (a stage,
+        a download, a tree linked): another user's install directory (a `sudo` run's), which
+        the commit's exchange must write (its `..`), refuses this user. None when it is not
+        there or this user may write it; the commit still says whatever else fails."""
+        target = self.path / key
+        if not os.path.isdir(target) or os.path.islink(target) or os.access(target, os.W_OK):
+            return None
+        import errno
+
+        from pytui.core.fs_errors import owned_by_another
+
+        theirs = owned_by_another(PermissionError(errno.EACCES, "Permission denied"), target)
+        return _not_theirs_to_replace(key, self.path, theirs) if theirs is not None else None
+
     def get(self, key: str) -> Installation | None:
         directory = self.path / key
         if os.path.isdir(directory) and not os.path.islink(directory):
@@ -328,8 +343,7 @@ class InstallRoot(RootLocking, RootLinking):
                     linked(self.path, key)  # the record named this stage, which never went in
                 theirs = owned_by_another(err, target)
                 if theirs is not None:
-                    raise InstallError(f"cannot replace {key} in {self.path}: {theirs} (made by "
-                                       "`sudo`?); reinstall it as that user") from None
+                    raise InstallError(_not_theirs_to_replace(key, self.path, theirs)) from None
                 raise InstallError(f"cannot move {key} into {self.path}: {reason(err, self.path)}; "
                                    f"{remedy(err, ROOT_ALTERNATIVE)}") from None
             installation = installation_from_dir(target, parts)
@@ -489,3 +503,8 @@ class Uninstalled:
     def __repr__(self) -> str:
         return (f"Uninstalled({self.key!r}, freed={self.freed}, shared={self.shared}, "
                 f"removed_links={self.removed_links!r}, moved_links={self.moved_links!r})")
+
+
+def _not_theirs_to_replace(key: str, root: Path, theirs: str) -> str:
+    """A reinstall's line for an install another user owns (`theirs`: owned_by_another's)."""
+    return f"cannot replace {key} in {root}: {theirs} (made by `sudo`?); reinstall it as that user"

@@ -169,6 +169,9 @@ class InstallJob:
             raise InstallFailed(problem)
         if not self.reinstall and self.root.get(self.key) is not None:
             return InstallResult(self.build, "already", self.root.get(self.key))
+        refusal = self.root.replace_refusal(self.key) if self.reinstall else None
+        if refusal is not None:  # before the stage, the download or the tree's links
+            raise InstallFailed(f"failed to install {self.key}: {refusal}; {self._kept()}")
         try:
             installation, archive, downloaded, committed = self._install()
         except Cancelled as err:

@@ -89,3 +89,27 @@ def test_a_satisfied_install_it_cannot_read_is_not_called_half_removed(pytui: Py
         pytest.skip("directory permissions are not enforced for this process")
     assert "a run killed" not in done.stderr, str(done)
     assert f"{theirs} belongs to uid 12345, not to you" in done.stderr, str(done)
+
+
+def test_a_reinstall_of_another_users_install_is_refused_before_any_work(pytui: Pytui) -> None:
+    """Its commit refused it (its exchange writes the directory's `..`), after the download, the
+    extraction or the kept tree's links into a stage: refused before any of it now, with the
+    same line."""
+    made = pytui.add("3.11.9")
+    pytui.call("install", "3.11")
+    pytui.call("cache", "purge", "--all")  # a reinstall would download it again
+    theirs = pytui.root / key_of("3.11.9")
+    _chown_tree(theirs, 12345)
+    before = pytui.state()
+    try:
+        again = pytui.run_as_a_user("install", "--reinstall", "3.11")
+        assert pytui.state() == before
+    finally:
+        _chown_tree(theirs, 0)
+    if again.returncode == 0:
+        pytest.skip("directory permissions are not enforced for this process")
+    assert again.returncode == 1 and "Traceback" not in again.stderr, str(again)
+    (line,) = again.errors
+    assert f"{theirs} belongs to uid 12345, not to you" in line and "reinstall it as that user" in line, line
+    assert pytui.requests(made) == 1  # nothing downloaded
+    assert pytui.temp_left() == [] and pytui.cached() == []
