@@ -54,7 +54,9 @@ def print_scan_notes(result, stream=None) -> None:
     for warning in result.warnings:
         print(stderr_style().warning(safe(warning)), file=stream)
     if result.unreadable:
-        shown = ", ".join(map(safe, result.unreadable[:3]))
+        from pytui.core.elide import path_for_line
+
+        shown = ", ".join(safe(path_for_line(str(p))) for p in result.unreadable[:3])
         more = f" and {len(result.unreadable) - 3} more" if len(result.unreadable) > 3 else ""
         print(stderr_style().warning(f"could not read {len(result.unreadable)} director"
               f"{'y' if len(result.unreadable) == 1 else 'ies'} ({shown}{more}); "
@@ -115,7 +117,9 @@ def nothing_found(result, request: str | None, now: float) -> str:
         who = f"No known environment uses {shown(request)}" if request else \
             "No known environments"
         return f"{who} ({scope(result, now)})"
-    where = ", ".join(shown(r) for r in result.roots)
+    from pytui.core.elide import path_for_line
+
+    where = ", ".join(shown(path_for_line(str(r))) for r in result.roots)
     what = f" using {shown(request)}" if request else ""
     return (f"No environments{what} found (looked in {where} and the uv tool, pipx and "
             f"virtualenvwrapper dirs; {scope(result, now)})")

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from pytui.core import env_quick
+from pytui.core.elide import path_for_line
 from pytui.core.env_files import (
     CFG_MAX_BYTES,
     PIN_MAX_BYTES,
@@ -219,7 +220,8 @@ def _full_scan(plan: _Plan, warnings: list[str], use_state: bool,
     state_path = plan.state_dir / STATE_FILE
     stored, problem = read_state(state_path) if use_state else (StoredScan(), None)
     if problem:
-        warnings.append(f"ignored {state_path}: {problem}; the whole tree is walked again")
+        warnings.append(f"ignored {path_for_line(str(state_path))}: {problem}; the whole tree is "
+                        "walked again")
     result = ScanResult(environments=[], roots=list(plan.roots), warnings=warnings,
                         tree_checked_at=full_at)
     venv_kinds: dict[str, str] = {d: kind for d, kind in plan.tool_envs}
@@ -264,7 +266,8 @@ def _quick_scan(plan: _Plan, warnings: list[str], max_age: float,
     try:
         state = read_quick(quick_path)
     except QuickFileRefused as err:
-        warnings.append(f"ignored {quick_path}: {err}; the whole tree is checked instead")
+        warnings.append(f"ignored {path_for_line(str(quick_path))}: {err}; the whole tree is "
+                        "checked instead")
         return None
     if state is None:
         return None
@@ -286,7 +289,7 @@ def _quick_scan(plan: _Plan, warnings: list[str], max_age: float,
                         watched=found.watched)
     for root in plan.roots:
         if str(root) not in walked:
-            result.warnings.append(f"scan path {root} is not a directory; skipped")
+            result.warnings.append(f"scan path {path_for_line(str(root))} is not a directory; skipped")
     if found.partial:
         result.partial = True
         result.reason = (f"stopped after the {plan.budget:g} s time budget (PYTUI_SCAN_BUDGET); "
@@ -321,7 +324,7 @@ def _walk_roots(result: ScanResult, stored: StoredScan, plan: _Plan, *,
         if old and old.depth == plan.max_depth and set(filter(None, old.skip.split(","))) <= skip_set:
             old_tree = old.tree
         if not os.path.isdir(root):
-            result.warnings.append(f"scan path {root} is not a directory; skipped")
+            result.warnings.append(f"scan path {path_for_line(str(root))} is not a directory; skipped")
             continue
         walked = envwalk.walk(key, max_depth=plan.max_depth, deadline=plan.deadline,
                               old=old_tree, skip_ids=plan.skip_ids, cancelled=plan.cancelled)

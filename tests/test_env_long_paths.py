@@ -34,3 +34,15 @@ def test_envs_cuts_a_long_home_in_its_line_and_keeps_it_whole_in_json(pytui: Pyt
     rows = json.loads(pytui.run("envs", "--json").stdout)
     row = next(r for r in rows if r["path"] == str(env))
     assert row["wanted"].startswith(LONG_HOME[:1000]) and "…" not in row["wanted"]
+
+
+def test_envs_warnings_cut_a_long_state_dir_and_scan_path(pytui: Pytui) -> None:
+    """attacker30: a 6,000-character XDG_STATE_HOME or --scan path was printed whole in each
+    warning (`ignored …/envs-quick.json: …`, `scan path … is not a directory`) and in the
+    answer's `looked in …`."""
+    long_dir = str(pytui.tmp) + "/d" * 3000
+    result = pytui.run("envs", "--scan", long_dir, XDG_STATE_HOME=long_dir)
+    assert result.returncode == 0, str(result)
+    lines = result.stderr.splitlines()
+    assert any("ignored " in line for line in lines) and any("scan path " in line for line in lines), lines
+    assert all(len(line) < 200 + 2 * ERROR_PATH_CHARS for line in lines), [len(line) for line in lines]
