@@ -196,8 +196,12 @@ def _version_file_requests(settings: Settings) -> list[str]:
         try:
             PythonRequest.parse(text)
         except RequestError:
-            print(stderr_style().warning(f"ignoring unsupported Python request `{shown(text)}` in "
-                                         f"version file: {shown(path)}"), file=sys.stderr)
+            from pytui.core.elide import elide_middle
+
+            # Read whole (a cut line asks for something else), said in one line of bounded size.
+            print(stderr_style().warning(f"ignoring unsupported Python request "
+                                         f"`{shown(elide_middle(text, 200))}` in version file: "
+                                         f"{shown(path)}"), file=sys.stderr)
             continue
         usable.append(text)
     return usable

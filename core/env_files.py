@@ -88,16 +88,19 @@ def version_file_lines(data: bytes) -> Iterator[str]:
     version_files.rs): lines end at `\n` alone (a `\r\n`'s `\r` goes with the trim), not at
     the other ends `str.splitlines` knows (a form feed, NEL, U+2028: uv reads `3.13\x0c3.12` as
     one request, which is none); each trimmed as Rust trims; blank lines and `#` comments
-    skipped."""
+    skipped. Each line whole: a cut one asks for something else (`==3.12.10` cut to
+    `==3.12.1`); the caller bounds the bytes."""
     for line in data.decode("utf-8", "replace").split("\n"):
         line = line.strip(RUST_WHITESPACE)
         if line and not line.startswith("#"):
-            yield line[:PIN_TEXT_MAX]
+            yield line
 
 
 def parse_pin(data: bytes) -> str | None:
-    """The first request in a `.python-version` file (comments and blank lines skipped)."""
-    return next(version_file_lines(data[:PIN_MAX_BYTES]), None)
+    """The first request in a `.python-version` file (comments and blank lines skipped), at
+    most PIN_TEXT_MAX characters: what the environment scan keeps of it (its state files)."""
+    pin = next(version_file_lines(data[:PIN_MAX_BYTES]), None)
+    return None if pin is None else pin[:PIN_TEXT_MAX]
 
 
 def read_pin(path: str) -> str | None:

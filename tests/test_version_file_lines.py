@@ -21,7 +21,7 @@ _END = st.sampled_from(["\n", "\r\n"])
 def test_requests_come_back_whole_whatever_they_hold(lines: list[tuple[list[str], str, str]]) -> None:
     data = "".join("".join(f + "\n" for f in filler) + f"  {request} " + end
                    for filler, request, end in lines).encode()
-    assert list(version_file_lines(data)) == [request[:PIN_TEXT_MAX] for _, request, _ in lines]
+    assert list(version_file_lines(data)) == [request for _, request, _ in lines]
 
 
 def test_only_a_newline_ends_a_line() -> None:
@@ -29,3 +29,18 @@ def test_only_a_newline_ends_a_line() -> None:
         assert list(version_file_lines(f"3.12{end}3.11\n3.10\n".encode())) == [f"3.12{end}3.11", "3.10"]
     assert list(version_file_lines(b"# pin\r\n\r\n 3.12 \r\n")) == ["3.12"]
     assert parse_pin(b"#\x0c3.11\n3.12\n") == "3.12"  # a comment to uv, whole
+
+
+def test_a_long_line_is_one_request_whole_not_its_first_200_characters(tmp_path) -> None:
+    """Cut at PIN_TEXT_MAX, a 201-character line asked for something else: `>=3.0,` + spaces +
+    `==3.12.10` (PEP 440 allows the spaces) was read `>=3.0,==3.12.1` by `pytui install` (uv,
+    which cuts nothing, installs 3.12.10). The environment scan's pin keeps its bound."""
+    from pytui.core.requests import PythonRequest
+    from pytui.core.version_file import version_requests
+
+    line = ">=3.0," + " " * (PIN_TEXT_MAX - 6 - 8) + "==3.12.10"
+    (tmp_path / ".python-version").write_text(line + "\n")
+    [text] = version_requests(tmp_path / ".python-version")
+    assert text == line
+    assert str(PythonRequest.parse(text)).endswith("==3.12.10"), PythonRequest.parse(text)
+    assert parse_pin(line.encode()) == line[:PIN_TEXT_MAX]
