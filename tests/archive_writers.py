@@ -142,7 +142,11 @@ def write_archive(path: Path, members: Iterable[Member], *, kind: str | None = N
         elif kind == "tar.zst":
             import zstandard
 
-            out = zstandard.ZstdCompressor(level=3 if level is None else level).stream_writer(raw, closefd=False)  # type: ignore[assignment]
+            # With a content checksum, as the zstd CLI writes one by default: a frame without it
+            # decodes some corrupt blocks to other bytes and no error (test_extract's corrupt
+            # archive then depends on where its flipped bytes land).
+            out = zstandard.ZstdCompressor(level=3 if level is None else level,  # type: ignore[assignment]
+                                           write_checksum=True).stream_writer(raw, closefd=False)
         elif kind == "tar":
             out = raw  # type: ignore[assignment]
         else:
