@@ -28,6 +28,7 @@ from pytui.core.errors import (
     body_cut_short,
     describe_error,
     redirect_note,
+    refused_reason,
     unresolved_host,
     unresolved_reason,
 )
@@ -276,7 +277,7 @@ class UrlReaders:
             if host is not None:
                 raise TransferFailure(url, unresolved_reason(host), transient=True,
                                       unresolved=host) from None
-            raise TransferFailure(url, describe_error(err) + led,
+            raise TransferFailure(url, (refused_reason(err, url) or describe_error(err)) + led,
                                   transient=isinstance(err, transient_errors)) from None
 
     def _body_chunks(self, url: str, body: Body, raw: Iterator[bytes], skip: int, limit: int,

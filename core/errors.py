@@ -36,7 +36,7 @@ _PLAIN_STARTS = (("illegal chunk header", BAD_CHUNK_SIZE),)
 
 def describe_error(err: BaseException) -> str:
     """One line for any failure: a PytuiError's own line; otherwise its type and its text
-    (white space folded, cut at 200 characters), e.g. `ConnectError: [Errno 111] refused`."""
+    (white space folded, cut at 200 characters), e.g. `ReadError: [Errno 104] Connection reset by peer`."""
     if isinstance(err, PytuiError):
         return str(err)
     text = " ".join(str(err).split())[:200]
@@ -58,7 +58,38 @@ def describe_network_error(err: BaseException, url: str) -> str:
         return unresolved_reason(host)
     led = redirect_note(err, url)
     failed = _failed_url(err) if led else None
-    return (timeout_reason(err, failed or url) or describe_error(err)) + led
+    return (timeout_reason(err, failed or url) or refused_reason(err, failed or url)
+            or describe_error(err)) + led
+
+
+def refused_reason(err: BaseException, url: str) -> str | None:
+    """A refused connection said as what happened (`127.0.0.1:8767 refused the connection`)
+    when a `ConnectionRefusedError` is in the exception's chain (httpx and core/plain_http keep
+    it there); else None. The bare text read `ConnectError: [Errno 111] Connection refused`.
+    The place is the request's that failed (a redirect's target, for httpx's), else `url`'s."""
+    if not any(isinstance(cause, ConnectionRefusedError) for cause in _chain(err)):
+        return None
+    return f"{_where(_failed_url(err) or url)} refused the connection: no server listens there"
+
+
+def _chain(err: BaseException) -> list[BaseException]:
+    """`err` and what caused it, a few links at most (a cycle must not hang the caller)."""
+    links: list[BaseException] = []
+    cause: BaseException | None = err
+    while cause is not None and len(links) < 8:
+        links.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    return links
+
+
+def _where(url: str) -> str:
+    """The host and port a URL names, without its credentials ("the server" if none)."""
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(url).netloc.rpartition("@")[2] or "the server"
+    except ValueError:
+        return "the server"
 
 
 def redirect_note(err: BaseException, url: str) -> str:
@@ -89,15 +120,10 @@ def _same_place(one: str, other: str) -> bool:
 def timeout_reason(err: BaseException, url: str) -> str | None:
     """A timeout said as what happened and which variable sets the wait (httpx's and
     core/plain_http's `ReadTimeout: timed out` named a class, not the server); else None."""
-    from urllib.parse import urlsplit
-
     name = type(err).__name__
     if not name.endswith("Timeout") and not isinstance(err, TimeoutError):
         return None
-    try:
-        where = urlsplit(url).netloc.rpartition("@")[2] or "the server"
-    except ValueError:
-        where = "the server"
+    where = _where(url)
     if name == "ConnectTimeout":
         return f"could not connect to {where} in time: UV_HTTP_CONNECT_TIMEOUT sets how long to wait"
     return f"{where} did not answer in time: UV_HTTP_TIMEOUT sets how long to wait"
@@ -114,17 +140,12 @@ def unresolved_host(err: BaseException, url: str) -> str | None:
     import socket
     from urllib.parse import urlsplit
 
-    cause: BaseException | None = err
-    for _ in range(8):  # a chain is a few links; a cycle must not hang the caller
-        if cause is None:
-            return None
-        if isinstance(cause, socket.gaierror):
-            try:
-                return urlsplit(_failed_url(err) or url).hostname or None
-            except ValueError:
-                return None
-        cause = cause.__cause__ or cause.__context__
-    return None
+    if not any(isinstance(cause, socket.gaierror) for cause in _chain(err)):
+        return None
+    try:
+        return urlsplit(_failed_url(err) or url).hostname or None
+    except ValueError:
+        return None
 
 
 def _failed_url(err: BaseException) -> str | None:

@@ -3,6 +3,8 @@ out)`, the client's class name, where the other causes name the server and what 
 
 from __future__ import annotations
 
+import socket
+
 import httpx
 import pytest
 from pytui.core import plain_http
@@ -26,8 +28,30 @@ def test_a_connection_not_made_in_time_names_the_connect_timeout(err) -> None:
 
 
 def test_other_failures_keep_their_type_and_text() -> None:
-    err = httpx.ConnectError("[Errno 111] Connection refused")
+    err = httpx.ConnectError("[Errno 111] Connection refused")  # no cause kept: no errno known
     assert describe_network_error(err, URL) == "ConnectError: [Errno 111] Connection refused"
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (taken from the kernel, then let go)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("client", ["httpx", "plain"])
+def test_a_refused_connection_names_the_place_not_the_errno(client: str) -> None:
+    """A server that is not running read `ConnectError: [Errno 111] Connection refused` (httpx)
+    or `ConnectError: Connection refused`, after `could not download after 3 retries`."""
+    port = _closed_port()
+    url = f"http://user:secret@127.0.0.1:{port}/x.tar.gz"
+    with pytest.raises(Exception) as caught:
+        if client == "httpx":
+            httpx.get(url)
+        else:
+            plain_http.PlainClient("t").stream("GET", url, headers={}, timeout=(5.0, 5.0))
+    assert describe_network_error(caught.value, url) == \
+        f"127.0.0.1:{port} refused the connection: no server listens there"
 
 
 def test_the_release_cycle_says_no_network_as_the_catalog_beside_it_does(monkeypatch) -> None:

@@ -25,7 +25,7 @@ def test_an_archive_redirected_to_an_https_host_that_refuses_names_that_host(
     pytui.add("3.12.8", faults={"mode": "redirect", "mode_args": {"location": target}})
     before = snapshot(pytui.root, pytui.bin, pytui.cache)
     line = assert_clean_failure(pytui.run("install", "3.12"))
-    assert f"Connection refused (redirected to {target})" in line, line
+    assert f"refused the connection: no server listens there (redirected to {target})" in line, line
     assert snapshot(pytui.root, pytui.bin, pytui.cache) == before
 
 
@@ -36,7 +36,7 @@ def test_a_catalog_redirected_to_a_host_that_refuses_names_that_host(pytui: Pytu
     before = snapshot(pytui.root, pytui.bin, pytui.cache)
     line = assert_clean_failure(pytui.run("list", "--downloads-json", url))
     assert line.startswith(f"error: catalog {url} could not be fetched (") and \
-        f"Connection refused (redirected to {target}))" in line, line
+        f"refused the connection: no server listens there (redirected to {target}))" in line, line
     assert snapshot(pytui.root, pytui.bin, pytui.cache) == before
 
 
