@@ -15,6 +15,7 @@ touched.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import errno
 import os
 import stat
@@ -328,7 +329,11 @@ class ArchiveCache:
         return sum(archive.size for archive in self.list())
 
     # -- downloading --------------------------------------------------------------------------
-    def fetch(
+    def fetch(self, build: Build, urls: Sequence[str] | None = None, **how: Any) -> Path:
+        """The cached archive for `build`, downloaded first if needed (`obtain`'s path)."""
+        return self.obtain(build, urls, **how)[0]
+
+    def obtain(
         self,
         build: Build,
         urls: Sequence[str] | None = None,
@@ -340,8 +345,11 @@ class ArchiveCache:
         progress: ProgressCallback = no_progress,
         cancel: CancelToken | None = None,
         on_wait: Callable[[str], None] | None = None,
-    ) -> Path:
-        """Return the cached archive for `build`, downloading (verified) into the cache first if needed.
+    ) -> tuple[Path, bool]:
+        """The cached archive for `build`, downloading (verified) into the cache first if needed,
+        and whether this call downloaded it (hashed as it arrived): False for a file found there,
+        or committed by another process while this one waited or downloaded, which the caller
+        re-hashes as it reads it.
 
         `urls` default to uv's order for the settings (`core.urls.download_urls`). The download
         goes to `<name>.part` (resumed if one is there) and is renamed to its final name only
@@ -354,7 +362,7 @@ class ArchiveCache:
         cancel = cancel or CancelToken()
         final = self.path_for(build)
         if os.path.isfile(final):
-            return final
+            return final, False
         if urls is None:
             if settings is None:
                 raise ValueError("fetch needs urls or settings")
@@ -380,15 +388,13 @@ class ArchiveCache:
                 raise OfflineError(missing, offline_next_step(build, self.root))
             self._ensure_root(alternative)
             from pytui.core.cache_locks import exclusive
-            from pytui.core.download_policy import mirror_of
 
             try:
                 with exclusive(self.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key, on_wait):
                     if os.path.isfile(final):
-                        return final  # another process committed it while we waited
-                    downloader.download(urls, self.part_path(build), expected_sha256=build.sha256,
-                                        progress=progress, cancel=cancel, what=build.key,
-                                        mirror=mirror_of(build.implementation))
+                        return final, False  # another process committed it while we waited
+                    if not self._download(build, urls, downloader, progress, cancel):
+                        return final, False  # uv committed it while we downloaded
                     if os.path.isdir(final) and not os.path.islink(final):
                         # Not the cache dir's fault; the verified download waits as its .part.
                         raise CacheError(f"cannot keep the download of {build.key}: {final} is a "
@@ -400,7 +406,30 @@ class ArchiveCache:
         finally:
             if own:
                 downloader.close()
-        return final
+        return final, True
+
+    def _download(self, build: Build, urls: Sequence[str], downloader: Downloader,
+                  progress: ProgressCallback, cancel: CancelToken) -> bool:
+        """Download `build` to its `.part` (under its lock); False when another process (uv,
+        which takes no pytui lock) committed the archive meanwhile: the download stops there and
+        its `.part` goes, the committed file taking its place (core/foreign_commit.py)."""
+        from pytui.core.download_policy import mirror_of
+        from pytui.core.errors import Cancelled
+        from pytui.core.foreign_commit import stop_when_committed
+
+        part = self.part_path(build)
+        with stop_when_committed(str(self.path_for(build)), cancel) as watch:
+            try:
+                downloader.download(urls, part, expected_sha256=build.sha256, progress=progress,
+                                    cancel=watch.token, what=build.key,
+                                    mirror=mirror_of(build.implementation))
+                return True
+            except Cancelled:
+                if cancel.cancelled or not watch.committed:
+                    raise
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(part)
+        return False
 
     def open_verified(self, build: Build) -> VerifyingReader:
         """Open the cached archive for reading with its hash checked at `verify()`."""

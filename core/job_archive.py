@@ -29,9 +29,8 @@ def fetch(job: InstallJob) -> tuple[Path, bool]:
     missing = offline_missing(job.build, urls, job.settings.cache_dir) if job.settings.offline else None
     if missing is not None:
         raise OfflineError(missing, offline_next_step(job.build, job.cache.root))
-    path = job.cache.fetch(job.build, urls, downloader=job.downloader(), progress=job.progress,
+    return job.cache.obtain(job.build, urls, downloader=job.downloader(), progress=job.progress,
                             cancel=job.cancel, on_wait=job.on_wait)
-    return path, True
 
 
 def extract_from_archive(job: InstallJob, stage: Path) -> tuple[Path, Path, bool]:
