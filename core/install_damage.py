@@ -38,7 +38,7 @@ def missing_part(installation: Installation) -> str | None:
     relative = os.path.relpath(prefix, installation.path)
     base = "" if relative == "." else relative + "/"
     if _gone(os.path.join(prefix, installation.executable)):
-        return base + installation.executable
+        return None if _root_being_changed(installation.path.parent) else base + installation.executable
     stdlib = (f"lib/python{installation.major}.{installation.minor}"
               f"{'t' if 'freethreaded' in installation.variant else ''}")
     if _gone(os.path.join(prefix, stdlib)):
@@ -56,10 +56,28 @@ def missing_part(installation: Installation) -> str | None:
         else:
             some_there = True
         if first_gone and some_there:
-            return first_gone
+            return None if _root_being_changed(installation.path.parent) else first_gone
     # None of them there is no stdlib a deleter left half there either (a real one has all of
     # them): a stand-in whose interpreter needs none of them, which uv lists; listed, as before.
     return None
+
+
+def _root_being_changed(root: str | os.PathLike[str]) -> bool:
+    """Another process holds the root's lock now: `uv python install --reinstall` replaces an
+    install in place under it, so a listing made then sees half of it (the TUI's Installed row
+    read `damaged` for one look). Asked only once a file is found gone, from /proc/locks
+    (core/lock_holders.py), without taking the lock: a uv starting then must not wait."""
+    from pytui.core.lock_holders import lock_holder
+
+    try:
+        fd = os.open(os.path.join(root, ".lock"),
+                     os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        return lock_holder(fd) is not None
+    finally:
+        os.close(fd)
 
 
 def _gone(path: str) -> bool:

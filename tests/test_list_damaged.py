@@ -90,3 +90,28 @@ def test_what_the_stat_check_asks(tmp_path: Path) -> None:
     assert missing_part(other) is None
     shutil.rmtree(other.path / "lib")
     assert missing_part(other) is None
+
+
+def test_no_damage_is_said_while_another_process_holds_the_roots_lock(tmp_path: Path) -> None:
+    """`uv python install --reinstall` replaces an install in place under `<root>/.lock`: a
+    listing made then sees half of it, and the TUI's Installed row read `damaged` for one look
+    (newuser31). While another process holds the lock, nothing is said; after, it is."""
+    import subprocess
+    import sys
+
+    whole = stand_in_install(tmp_path, "cpython-3.12.8-linux-x86_64-gnu")
+    os.unlink(whole.path / "lib/python3.12/json/__init__.py")
+    assert missing_part(whole) == "lib/python3.12/json/__init__.py"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, sys\n"
+         f"f = open({str(tmp_path / '.lock')!r}, 'a')\nfcntl.flock(f, fcntl.LOCK_EX)\n"
+         "print('held', flush=True)\nsys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        assert missing_part(whole) is None
+        os.unlink(whole.path / "bin/python3.12")
+        assert missing_part(whole) is None
+    finally:
+        holder.communicate(input="", timeout=60)
+    assert missing_part(whole) == "bin/python3.12"
