@@ -11,19 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import test_install_version_file
 from cli_harness import Pytui
 from test_install_version_file import _both, _keys
 from test_uv_interop import UV
 
+# The scene of test_install_version_file: its two builds and a project dir with a src/ in it.
+project = test_install_version_file.project
+
 pytestmark = [pytest.mark.uv, pytest.mark.skipif(not UV.exists(), reason="uv is not installed")]
-
-
-@pytest.fixture
-def project(pytui: Pytui) -> Path:
-    pytui.add("3.12.3", "20240415")
-    pytui.add("3.13.1", "20241206")
-    (pytui.tmp / "project" / "src").mkdir(parents=True)
-    return pytui.tmp / "project"
 
 
 def test_a_version_file_above_the_project_root_is_read_as_uv_reads_it(pytui: Pytui, project: Path) -> None:
