@@ -15,7 +15,6 @@ touched.
 from __future__ import annotations
 
 import builtins
-import contextlib
 import errno
 import os
 import stat
@@ -412,7 +411,8 @@ class ArchiveCache:
                   progress: ProgressCallback, cancel: CancelToken) -> bool:
         """Download `build` to its `.part` (under its lock); False when another process (uv,
         which takes no pytui lock) committed the archive meanwhile: the download stops there and
-        its `.part` goes, the committed file taking its place (core/foreign_commit.py)."""
+        its `.part` and resume state go, the committed file taking its place
+        (core/foreign_commit.py)."""
         from pytui.core.download_policy import mirror_of
         from pytui.core.errors import Cancelled
         from pytui.core.foreign_commit import stop_when_committed
@@ -427,8 +427,9 @@ class ArchiveCache:
             except Cancelled:
                 if cancel.cancelled or not watch.committed:
                     raise
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(part)
+        from pytui.core.download_body import FileBody
+
+        FileBody(part, build.sha256).discard()  # the .part and its resume state
         return False
 
     def open_verified(self, build: Build) -> VerifyingReader:
