@@ -14,6 +14,7 @@ missing none of them but broken elsewhere (libpython, an extension module) is st
 from __future__ import annotations
 
 import os
+import stat
 
 from pytui.core.installed import python_dir
 from pytui.core.models import Installation
@@ -46,20 +47,32 @@ def missing_part(installation: Installation) -> str | None:
         # before their directories, and the interpreter is among the last): a stand-in, or a
         # layout this check does not know; it is listed, as before.
         return None
-    first_gone = None
-    some_there = False
     for module in QUERY_MODULES:
         path = os.path.join(prefix, stdlib, module + ".py")
         if _gone(path) and (module not in _EITHER_FORM
                             or _gone(os.path.join(prefix, stdlib, module, "__init__.py"))):
-            first_gone = first_gone or f"{base}{stdlib}/{module}.py"
-        else:
-            some_there = True
-        if first_gone and some_there:
-            return None if _root_being_changed(installation.path.parent) else first_gone
-    # None of them there is no stdlib a deleter left half there either (a real one has all of
-    # them): a stand-in whose interpreter needs none of them, which uv lists; listed, as before.
+            if _is_script(os.path.join(prefix, installation.executable)):
+                # A `#!` script as the interpreter (a wrapper, or a stand-in as tests make
+                # them) may need none of these files, and uv lists it when it answers the
+                # query: the check knows CPython's own executable only.
+                return None
+            return None if _root_being_changed(installation.path.parent) else f"{base}{stdlib}/{module}.py"
     return None
+
+
+def _is_script(path: str) -> bool:
+    """The file at `path` is a regular file starting with `#!` (read without blocking: a FIFO
+    planted there is no script)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        return stat.S_ISREG(os.fstat(fd).st_mode) and os.read(fd, 2) == b"#!"
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _root_being_changed(root: str | os.PathLike[str]) -> bool:

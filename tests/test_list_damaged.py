@@ -79,15 +79,23 @@ def test_what_the_stat_check_asks(tmp_path: Path) -> None:
     other = stand_in_install(tmp_path, "cpython-3.12.8-linux-x86_64-gnu")
     shutil.rmtree(other.path / "lib/python3.12/json")
     assert missing_part(other) == "lib/python3.12/json/__init__.py"
-    # A stand-in with a stdlib dir but none of the query's modules (as tests and tools make
-    # them: its interpreter needs none, and uv lists it) is not said to be damaged, nor one
-    # with no stdlib dir.
+    # A real interpreter's stdlib with every one of the query's modules gone (a deleter killed
+    # late) is damaged too; a `#!` script as the interpreter (a wrapper, a stand-in as tests
+    # make them, which uv lists when it answers the query) is not judged, nor an install with
+    # no stdlib dir.
     for module in QUERY_MODULES:
         for name in (f"{module}.py", f"{module}/__init__.py"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(other.path / "lib/python3.12" / name)
     (other.path / "lib/python3.12/os.py").write_text("")
+    assert missing_part(other) == "lib/python3.12/json/__init__.py"
+    (other.path / "bin/python3.12").write_text("#!/bin/sh\necho 'Python 3.12.8'\n")
     assert missing_part(other) is None
+    (other.path / "bin/python3.12").unlink()
+    os.mkfifo(other.path / "bin/python3.12")  # no script, and read without blocking
+    assert missing_part(other) == "lib/python3.12/json/__init__.py"
+    (other.path / "bin/python3.12").unlink()
+    (other.path / "bin/python3.12").write_text("")
     shutil.rmtree(other.path / "lib")
     assert missing_part(other) is None
 
