@@ -188,7 +188,7 @@ def say_half_there(installed: list[Installation], satisfied_keys: list[str],
 
 
 def finish_killed_uninstalls(settings: Settings) -> None:
-    """What an uninstall killed half-way left (core/install_root.clean_temp), finished and
+    """What an uninstall killed half-way left (core/root_temp.py, InstallRoot.clean_temp), finished and
     said; skipped while uv or another pytui holds the root's lock."""
     import contextlib
 
