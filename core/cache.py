@@ -332,19 +332,11 @@ class ArchiveCache:
         """The cached archive for `build`, downloaded first if needed (`obtain`'s path)."""
         return self.obtain(build, urls, **how)[0]
 
-    def obtain(
-        self,
-        build: Build,
-        urls: Sequence[str] | None = None,
-        *,
-        downloader: Downloader | None = None,
-        settings: Settings | None = None,
-        offline: bool | None = None,
-        client_factory: Callable[[], Any] | None = None,
-        progress: ProgressCallback = no_progress,
-        cancel: CancelToken | None = None,
-        on_wait: Callable[[str], None] | None = None,
-    ) -> tuple[Path, bool]:
+    def obtain(self, build: Build, urls: Sequence[str] | None = None, *,
+               downloader: Downloader | None = None, settings: Settings | None = None,
+               offline: bool | None = None, client_factory: Callable[[], Any] | None = None,
+               progress: ProgressCallback = no_progress, cancel: CancelToken | None = None,
+               on_wait: Callable[[str], None] | None = None) -> tuple[Path, bool]:
         """The cached archive for `build`, downloading (verified) into the cache first if needed,
         and whether this call downloaded it (hashed as it arrived): False for a file found there,
         or committed by another process while this one waited or downloaded, which the caller
