@@ -1,0 +1,77 @@
+"""The Installed table at narrow pane widths (a bare app showing only it): what gives way
+first, and what stays whole. The rest of the fitting at 80 / 120 / 200 columns is
+test_ui_fit.py's."""
+
+from __future__ import annotations
+
+import pytest
+from test_ui_fit import _drawn_cells
+
+
+def _installed_table_app(rows, css: str):
+    """An app showing only an InstalledTable of `rows`, styled by `css`."""
+    from pytui.widgets.installed_table import InstalledTable
+    from textual.app import App
+
+    class Host(App[None]):
+        CSS = f"InstalledTable {{ {css} }}"
+
+        def compose(self):
+            yield InstalledTable(id="installed")
+
+        def on_mount(self) -> None:
+            self.query_one(InstalledTable).show(rows)
+
+    return Host()
+
+
+@pytest.mark.parametrize("width", [30, 34, 38, 58, 98])
+async def test_an_installed_rows_update_mark_is_whole_or_its_arrow(width: int) -> None:
+    """An update to a pre-release (`↑ 3.14.0rc2`) in the Installed table at the pane widths of
+    80, 120 and 200 columns (and narrower): whole, or `↑` alone, never `↑ 3.14.…`; the key
+    keeps its version."""
+    from pytui.widgets.cut_rules import version_end
+    from pytui.widgets.installed_table import InstalledRow, InstalledTable
+    from pytui.widgets.rows import SupportView
+
+    support = SupportView("bugfix", "bugfix → 2027-10", "2027-10")
+    rows = [InstalledRow("cpython-3.14.0rc1-linux-x86_64-gnu", "20250818", 62_000_000,
+                         update="3.14.0rc2", used_by=3, support=support),
+            InstalledRow("cpython-3.12.11-linux-x86_64-gnu", "20250818", 61_000_000,
+                         update="build 20250901", used_by=0, support=support)]
+
+    app = _installed_table_app(rows, f"width: {width}; height: 5;")
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        drawn = _drawn_cells(app.query_one(InstalledTable))
+        for row, made in zip(drawn, rows, strict=True):
+            assert row["key"].startswith(made.key[:version_end(made.key)]), row
+
+            assert row["update"] in (f"↑ {made.update}", "↑"), (width, row)
+            assert row.get("support", "bugfix…") in ("bugfix → 2027-10", "bugfix…"), (width, row)
+
+
+@pytest.mark.parametrize("width", [38, 58])
+async def test_a_newer_patch_installed_note_gives_way_before_the_sizes(width: int) -> None:
+    """At 80 columns (a pane 38 wide, rows overflowing) one `3.12.11 installed` note, kept
+    whole to the last, left Key and Update only: no row showed its size. It gives way to `✓`
+    first; an upgrade's `↑ 3.13.7` still stays whole."""
+    from pytui.widgets.installed_table import InstalledRow, InstalledTable
+
+    rows = [InstalledRow(f"cpython-3.{minor}.{patch}-linux-x86_64-gnu", "20250818", 1_200_000,
+                         update=update, update_installed=update.endswith("installed"), used_by=1)
+            for minor, patch, update in ((13, 5, "3.13.7"), (12, 10, "3.12.11 installed"), (12, 11, ""),
+                                         (11, 13, ""), (10, 18, ""), (9, 23, ""))]
+
+    # The scrollbar as wide as pytui's (app.tcss).
+    app = _installed_table_app(rows, f"width: {width}; height: 4; scrollbar-size-vertical: 1;")
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        drawn = _drawn_cells(app.query_one(InstalledTable))  # the rows in view
+        assert len(drawn) == 3, drawn
+        for row, made in zip(drawn, rows[:3], strict=True):
+            assert row.get("size") == "1.1 MiB", (width, row)
+            if made.update_installed:
+                assert row["update"] in ("3.12.11 installed", "✓"), (width, row)
+            else:
+                assert row["update"] in (f"↑ {made.update}" if made.update else "—",), (width, row)
