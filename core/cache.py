@@ -21,7 +21,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from pytui.core.errors import CacheError, OfflineError
+from pytui.core.errors import CacheError, Cancelled, OfflineError
 from pytui.core.fs_errors import dir_problem
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build, CachedArchive
@@ -406,7 +406,6 @@ class ArchiveCache:
         its `.part` and resume state go, the committed file taking its place
         (core/foreign_commit.py)."""
         from pytui.core.download_policy import mirror_of
-        from pytui.core.errors import Cancelled
         from pytui.core.foreign_commit import stop_when_committed
 
         part = self.part_path(build)
