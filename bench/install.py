@@ -295,6 +295,10 @@ def main() -> int:
             table = bench.methods(kind)
             if args.methods:
                 wanted = [m.strip() for m in args.methods.split(",")]
+                unknown = [name for name in wanted if name not in table]
+                if unknown:
+                    raise SystemExit(f"--methods: no method {', '.join(map(repr, unknown))}; "
+                                     f"the methods are {', '.join(map(repr, table))}")
                 table = {name: table[name] for name in wanted}
             names = list(table)
             results: dict[str, list[float]] = {name: [] for name in names}
