@@ -121,7 +121,9 @@ def run_install(args: argparse.Namespace) -> int:
     if refused is not None:
         return refused
     # With no request, what a version file asks for, as uv's install reads it (uv-compat.md).
-    from_file = [] if args.requests else _version_file_requests(settings)
+    from_file = None if args.requests else _version_file_requests(settings)
+    if from_file == []:
+        return 0  # a version file asking for nothing usable: uv installs nothing, not the default
     texts = args.requests or from_file or ["default"]
     try:
         # As `pytui list` (and uv): a version uv does not support is refused with its reason.
@@ -163,16 +165,18 @@ def build_pin(env: Mapping[str, str], implementation: str | None) -> tuple[str, 
     return (name, value) if value else None
 
 
-def _version_file_requests(settings: Settings) -> list[str]:
+def _version_file_requests(settings: Settings) -> list[str] | None:
     """What the version file `uv python install` reads with no request asks for (core/
     version_file.py), as the requests of `pytui install` with none; a line that is no Python
-    request is skipped with a warning, as uv skips it. Empty: no file, or nothing in it."""
+    request is skipped with a warning, as uv skips it. None: no file (or one that cannot be
+    read), so the default; empty, said here: a file asking for nothing usable (blank, comments,
+    unsupported lines), with which uv 0.13.9 installs nothing, exit 0."""
     from pytui.app.safe_text import shown
     from pytui.core.version_file import find_version_file, version_requests
 
     path = find_version_file(settings.env)
     if path is None:
-        return []
+        return None
     from pytui.core.bounded_read import FileTooLarge
     from pytui.core.errors import PytuiError, RequestError
 
@@ -188,7 +192,7 @@ def _version_file_requests(settings: Settings) -> list[str]:
 
         print(stderr_style().warning(f"ignored the version file {shown(path)}: it cannot be read "
                                      f"({cause(err)})"), file=sys.stderr)
-        return []
+        return None
     from pytui.core.requests import PythonRequest
 
     usable = []
@@ -204,6 +208,9 @@ def _version_file_requests(settings: Settings) -> list[str]:
                                          f"{shown(path)}"), file=sys.stderr)
             continue
         usable.append(text)
+    if not usable:
+        print(f"the version file {shown(path)} lists no Python request pytui can install: "
+              "nothing installed; name one (`pytui install 3.12`)", file=sys.stderr)
     return usable
 
 

@@ -1,0 +1,40 @@
+"""A version file that asks for nothing `uv python install` can use (empty, comments only,
+every line unsupported: a UTF-8 byte-order mark makes `\\ufeff3.12` one) installs nothing with
+uv 0.13.9, exit 0; pytui went on as if there were no file and installed the latest stable
+CPython (a download nobody asked for). Found driving both on one catalog."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from cli_harness import Pytui
+from test_install_version_file import _both, _keys, project  # noqa: F401 - the fixture
+from test_uv_interop import UV
+
+pytestmark = [pytest.mark.uv, pytest.mark.skipif(not UV.exists(), reason="uv is not installed")]
+
+
+@pytest.mark.parametrize("text", [b"", b"# pinned later\n\n", b"not a python\n", b"\xef\xbb\xbf3.12.3\n"],
+                         ids=["empty", "comments-only", "unsupported-only", "utf8-bom"])
+def test_a_version_file_asking_nothing_usable_installs_nothing_as_uv(
+        pytui: Pytui, project: Path, text: bytes) -> None:  # noqa: F811 - the fixture
+    (project / ".python-version").write_bytes(text)
+    ours, theirs = _both(pytui, project)
+    assert ours.returncode == 0 and theirs.returncode == 0, (ours.stderr, theirs.stderr)
+    assert _keys(pytui.root) == _keys(pytui.tmp / "uv-root") == [], (ours.stderr, theirs.stderr)
+    assert pytui.cached() == []  # nothing downloaded either
+    assert ours.stderr.splitlines()[-1] == (
+        f"the version file {project / '.python-version'} lists no Python request pytui can "
+        "install: nothing installed; name one (`pytui install 3.12`)"), ours.stderr
+    assert "Traceback" not in ours.stderr
+
+
+def test_a_request_given_reads_no_version_file(pytui: Pytui, project: Path) -> None:  # noqa: F811
+    """The file is read only when no request is given, as uv's."""
+    (project / ".python-version").write_bytes(b"# nothing\n")
+    done = subprocess.run(pytui.argv("install", "3.12"), env=pytui.env(), capture_output=True,
+                          text=True, timeout=120, cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert _keys(pytui.root) == ["cpython-3.12.3-linux-x86_64-gnu"]
