@@ -154,16 +154,6 @@ def archive_named(state: AppState, key: str) -> CachedArchive | None:
     return next((a for a in state.archives if cached_row_key(a.name) == key), None)
 
 
-def installation_target(state: AppState, pane: str, key: str | None) -> Installation | None:
-    """The install a row of `pane` stands for (a Cached row: its build's), or None."""
-    if key is None:
-        return None
-    if pane == "cached":
-        archive = archive_named(state, key)
-        key = archive.build.key if archive is not None and archive.build else None
-    return state.installation(key)
-
-
 def kept_downloading(name: str) -> str:
     """Why a `.part` another process is writing is not purged (the purge's own line, and `p`'s
     refusal on a `downloading` row)."""

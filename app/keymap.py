@@ -297,15 +297,17 @@ class FooterPlan(FrozenRecord):
         _set(self, "dimmed", dimmed)
 
 
-def footer_plan(pane: str, *, jobs_listed: bool) -> FooterPlan:
+def footer_plan(pane: str, *, jobs_listed: bool, installed_target: bool = True) -> FooterPlan:
     """The footer while `pane` has the focus: its keys lead and are kept longest after `?`
     and `q`; `c Cancel` is dimmed while the Jobs panel lists no job (it has none to cancel),
-    as the Environments view dims `c Stop scan` while no scan runs (dimmed keys still run and
-    say why they do nothing now: one policy)."""
+    and `u Uninstall` while what the keys act on (the highlighted row, the focused job's build)
+    has no install (`installed_target` false), as the Environments view dims `c Stop scan`
+    while no scan runs (dimmed keys still run and say why they do nothing now: one policy)."""
     lead = PANE_LEADS.get(pane, ())
     kept = ("help", "quit", *lead)
     order = [*kept, *(action for action in FOOTER_PRIORITY if action not in kept)]
-    dimmed = frozenset() if jobs_listed else frozenset({"cancel_job"})
+    dimmed = frozenset(action for action, idle in (("cancel_job", not jobs_listed),
+                                                   ("uninstall", not installed_target)) if idle)
     return FooterPlan(lead, {action: rank for rank, action in enumerate(order)}, dimmed)
 
 

@@ -116,7 +116,8 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
         self.state.envs_max_age = config.scan_max_age if config is not None else None
         self.history = History(settings.state_dir, on_problem=self._history_not_kept,
                                home=self.state.home)
-        self.renderer = Renderer(self, self.state, self.vm)
+        self.renderer = Renderer(self, self.state, self.vm,
+                                 footer_dimmed=lambda: self._footer_plan().dimmed)
         self._refresh_on_start = refresh
         self._show_eta = show_eta
         # What the factory read before the first frame (so it shows the rows at once), and
@@ -172,7 +173,8 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
                             focused_job_ended=self.renderer.focused_job_ended())
 
     def _footer_plan(self) -> FooterPlan:
-        return footer_plan(self.renderer.footer_pane(), jobs_listed=bool(self.state.jobs))
+        return footer_plan(self.renderer.footer_pane(), jobs_listed=bool(self.state.jobs),
+                           installed_target=self.state.installation_at(*self._target()) is not None)
 
     def on_resize(self, event: Resize) -> None:
         # (ToastShelf.on_resize words the toasts again: Textual calls both.)

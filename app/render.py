@@ -4,6 +4,7 @@ a job's row and the rows of its build, and the details of whatever is highlighte
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 from pytui.app.details_view import nothing_note
 from pytui.app.job_view import job_view
@@ -30,15 +31,18 @@ DETAILS_TABLES = frozenset({"available", "cached", "installed"})
 
 
 class Renderer:
-    def __init__(self, app: App, state: AppState, vm: ViewModel) -> None:
+    def __init__(self, app: App, state: AppState, vm: ViewModel,
+                 footer_dimmed: Callable[[], frozenset[str]] = frozenset) -> None:
         self._app = app
         self._state = state
         self._vm = vm
         # The pane whose highlighted row the details show: a table id, or "jobs".
         self.details_pane = "available"
         self._header_shown: HeaderInfo | None = None
-        # Whether the Jobs panel listed a job when the footer was last told (it dims `c`).
-        self._jobs_listed = False
+        # The keys the footer dims now (app/keymap.footer_plan: `c` with no job, `u` where
+        # nothing is installed), and those it dimmed when last told: it is redrawn on a change.
+        self._footer_dimmed = footer_dimmed
+        self._dimmed_shown: frozenset[str] | None = None
 
     def all(self) -> None:
         """Re-derive every pane's rows from the state; tables change only what differs."""
@@ -55,7 +59,6 @@ class Renderer:
             _subtitle(app, "#installed-pane", vm.installed_subtitles(state, len(installed)))
         self.header()
         self.details()
-        self.jobs_listed()
 
     def footer_pane(self) -> str:
         """The pane whose keys lead the footer: the focused table or job, else (Details, the
@@ -67,13 +70,13 @@ class Renderer:
             return "jobs"
         return self.details_pane
 
-    def jobs_listed(self) -> bool:
-        """Whether the Jobs panel lists a job; the footer is redrawn when that changes."""
-        listed = bool(self._state.jobs)
-        if listed != self._jobs_listed:
-            self._jobs_listed = listed
+    def footer_dims(self) -> None:
+        """The footer is redrawn when the keys it dims change: a job listed or none, a row
+        highlighted whose build is installed or not (a focus change redraws it anyway)."""
+        dimmed = self._footer_dimmed()
+        if dimmed != self._dimmed_shown:
+            self._dimmed_shown = dimmed
             self._app.refresh_bindings()
-        return listed
 
     def focused_job_ended(self) -> bool:
         """Whether the focused job row's job has ended (`c` dismisses its row)."""
@@ -113,7 +116,7 @@ class Renderer:
         app, state, vm = self._app, self._state, self._vm
         with contextlib.suppress(*GONE):
             app.query_one("#jobs", JobList).upsert(job_view(job, state.home))
-            self.jobs_listed()
+            self.footer_dims()
             if job.ended and self.focused_job_ended():
                 app.refresh_bindings()  # the footer's `c Cancel` becomes `c Dismiss`
             if job.build is not None:
@@ -144,6 +147,7 @@ class Renderer:
             pane, key = self.details_target()
             self._app.query_one("#details", DetailsPanel).show(
                 self._vm.details(self._state, pane, key), nothing_note(self._state, pane))
+        self.footer_dims()
 
     def focus_moved(self, widget: Widget) -> None:
         """The details follow the table or job the user moved to."""

@@ -300,6 +300,18 @@ class AppState(Record):
     def installation(self, key: str | None) -> Installation | None:
         return next((i for i in self.installations if i.key == key), None)
 
+    def installation_at(self, pane: str, key: str | None) -> Installation | None:
+        """The install a row of `pane` stands for (a Cached row: its archive's build's), or
+        None: what `u` acts on, and whether the footer dims it."""
+        if key is None:
+            return None
+        if pane == "cached":
+            from pytui.widgets.rows import cached_row_key
+
+            archive = next((a for a in self.archives if cached_row_key(a.name) == key), None)
+            key = archive.build.key if archive is not None and archive.build else None
+        return self.installation(key)
+
     def cached_by_key(self) -> dict[str, CachedArchive]:
         """Complete archives of catalog builds, by build key."""
         return {a.build.key: a for a in self.archives if a.build is not None and a.state == "ok"}

@@ -16,7 +16,6 @@ from pytui.app.decisions import (
     StartUninstall,
     archive_target,
     decide_purge,
-    installation_target,
     key_titles,
 )
 from pytui.app.purge_plan import PurgePlan
@@ -29,7 +28,7 @@ def idle_installation(state: AppState, pane: str, key: str | None,
                       needs: str = "") -> Installation | Refuse:
     """The install a row stands for, when no job works on it; else the one-line refusal
     (`u`, `x` and `!` share it). `needs` ends the "not installed" line."""
-    installation = installation_target(state, pane, key)
+    installation = state.installation_at(pane, key)
     if key is None:
         return Refuse("Nothing is highlighted: highlight an install first (3 jumps to "
                       "Installed).")
@@ -42,7 +41,9 @@ def idle_installation(state: AppState, pane: str, key: str | None,
 
 
 def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
-    installation = idle_installation(state, pane, key)
+    # Said when `u` is pressed though the footer dims it (nothing of this row is installed).
+    installation = idle_installation(
+        state, pane, key, ": u removes an install, and this build has none (3 jumps to Installed)")
     if isinstance(installation, Refuse):
         return installation
     from pytui.app.uninstall_report import question_text

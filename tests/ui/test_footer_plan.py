@@ -120,7 +120,8 @@ async def test_tab_through_the_panes_and_the_footer_follows(ui_world: UiWorld) -
         assert not cancel.enabled  # no job yet: c has nothing to cancel
         await pilot.press("v")  # a verify job: the Jobs panel lists one
         await wait_for(pilot, lambda: app.query(JobRow), what="the verify job's row")
-        await wait_for(pilot, lambda: all(item.enabled for item in bar.items),
+        await wait_for(pilot, lambda: all(item.enabled for item in bar.items
+                                          if item.action == "cancel_job"),
                        what="c no longer dimmed")
         await wait_for(pilot, lambda: all(job.ended for job in app.state.jobs.values()),
                        what="the verify job's end")
