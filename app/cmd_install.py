@@ -187,6 +187,10 @@ def _version_file_requests(settings: Settings) -> list[str] | None:
         raise PytuiError(f"the version file {shown(path)} is too large to read ({err.strerror}): "
                          "it should list Python requests, one a line; shorten it, or name "
                          "the request (`pytui install 3.12`)") from None
+    except UnicodeDecodeError as err:
+        # uv stops too (exit 2): the file asks for something this reading cannot tell.
+        raise RequestError(f"the version file {shown(path)} is not UTF-8 text (byte {err.start} "
+                           "is not): save it as UTF-8, or name the request (`pytui install 3.12`)") from None
     except OSError as err:
         from pytui.core.fs_errors import cause
 

@@ -63,5 +63,10 @@ def version_requests(path: Path) -> list[str]:
     """The requests in the version file at `path` (each line that is not blank or a comment,
     trimmed), all of it read as uv reads it: a read cut at a bound would ask for part of a line
     (`3` of a `3.12` across the cut). Raises OSError: FileTooLarge past VERSION_FILE_MAX_BYTES,
-    NotRegularFile (replaced since it was found), or the error of reading it."""
-    return list(version_file_lines(read_regular_file(path, VERSION_FILE_MAX_BYTES)))
+    NotRegularFile (replaced since it was found), or the error of reading it; UnicodeDecodeError
+    for bytes that are not UTF-8, which uv refuses (`stream did not contain valid UTF-8`):
+    read with replacement characters, a UTF-16 file's request was skipped and the default
+    installed instead."""
+    data = read_regular_file(path, VERSION_FILE_MAX_BYTES)
+    data.decode("utf-8")
+    return list(version_file_lines(data))

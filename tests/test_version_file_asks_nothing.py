@@ -1,7 +1,9 @@
 """A version file that asks for nothing `uv python install` can use (empty, comments only,
 every line unsupported: a UTF-8 byte-order mark makes `\\ufeff3.12` one) installs nothing with
 uv 0.13.9, exit 0; pytui went on as if there were no file and installed the latest stable
-CPython (a download nobody asked for). Found driving both on one catalog."""
+CPython (a download nobody asked for). A file that is not UTF-8 (a UTF-16 one, as
+PowerShell's `>` writes it) stops uv, exit 2; pytui read it with replacement characters,
+ignored its request and installed the latest too. Found driving both on one catalog."""
 
 from __future__ import annotations
 
@@ -31,9 +33,26 @@ def test_a_version_file_asking_nothing_usable_installs_nothing_as_uv(
     assert "Traceback" not in ours.stderr
 
 
+@pytest.mark.parametrize("text", [b"3.12.3\xff\n", "3.12.3\n".encode("utf-16")],
+                         ids=["stray-byte", "utf-16"])
+def test_a_version_file_that_is_not_utf8_stops_the_install_as_uv(
+        pytui: Pytui, project: Path, text: bytes) -> None:  # noqa: F811 - the fixture
+    (project / ".python-version").write_bytes(text)
+    ours, theirs = _both(pytui, project)
+    assert theirs.returncode == 2 and "did not contain valid UTF-8" in theirs.stderr, theirs.stderr
+    assert ours.returncode == 2, ours.stderr
+    assert _keys(pytui.root) == _keys(pytui.tmp / "uv-root") == []
+    assert pytui.cached() == []
+    offset = text.index(b"\xff")
+    assert ours.stderr.splitlines() == [
+        f"error: the version file {project / '.python-version'} is not UTF-8 text (byte "
+        f"{offset} is not): save it as UTF-8, or name the request (`pytui install 3.12`)"], \
+        ours.stderr
+
+
 def test_a_request_given_reads_no_version_file(pytui: Pytui, project: Path) -> None:  # noqa: F811
     """The file is read only when no request is given, as uv's."""
-    (project / ".python-version").write_bytes(b"# nothing\n")
+    (project / ".python-version").write_bytes(b"\xff\xfe")
     done = subprocess.run(pytui.argv("install", "3.12"), env=pytui.env(), capture_output=True,
                           text=True, timeout=120, cwd=project)
     assert done.returncode == 0, done.stderr
