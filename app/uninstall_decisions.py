@@ -116,7 +116,9 @@ def _breaking_lines(state: AppState, installation: Installation) -> list[Line]:
                      "`pytui uninstall`, which checks it all.", status=True)]
         if not breaking:
             return note
-        return _breaking_list(state, installation, breaking, " among those checked") + note
+        # The same heading as after a whole check: the note says how far it went, and a
+        # rescan that finds the same environments is no change to announce.
+        return _breaking_list(state, installation, breaking, "") + note
     # A rescan under way (`u` starts one): what the last whole check found, and that it is
     # being checked again for environments made since.
     rechecking = ([Line("Environments: checking again for any made since the last check (this "

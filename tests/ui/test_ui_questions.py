@@ -149,6 +149,43 @@ async def test_before_any_scan_ended_the_question_says_so_then_changes(envs_worl
             user_env.path, user_env.kind, user_env.key, user_env.link, user_env.status)]
         await pilot.press("y")
         await wait_for(pilot, lambda: _question(app)[:1] == [ASKED_AGAIN], what="asked again")
-        assert "Breaks 1 environment among those checked:" in _question(app)  # a quick result
+        assert "Breaks 1 environment:" in _question(app)
+        assert any("only a quick check so far" in line for line in _question(app))
         assert envs_world.patch_python.exists() and not app.state.jobs
         await pilot.press("n")
+
+
+async def test_a_rescan_that_finds_the_same_breakage_does_not_say_changed(
+        envs_world: EnvsWorld) -> None:
+    """`u` on an install a venv uses: the rescan `u` starts comes back quick, then whole,
+    both finding that same venv. Nothing the answer rests on changed, so the question must not
+    tell the user it did (it said `Changed while this was open…` twice within a second of
+    opening, as its heading read `Breaks 1 environment among those checked:` in between)."""
+    envs_world.install_real()
+    venv(envs_world.patch_python, envs_world.projects / "api" / ".venv")
+    gateway = HeldScan()
+    gateway.release.set()
+    app = envs_world.make_app(gateway=gateway)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await scanned(pilot)
+        gateway.release.clear()
+        gateway.entered.clear()
+        modal = await _ask_uninstall(pilot, envs_world)
+        assert "Breaks 1 environment:" in _question(app)
+        await wait_for(pilot, gateway.entered.is_set, what="the rescan's whole-tree check started")
+        await wait_for(pilot, lambda: app.state.envs_quick, what="the quick result shown")
+        await pilot.pause()
+        assert CHANGED not in _question(app)
+        assert "Breaks 1 environment:" in _question(app)
+        assert any("only a quick check so far" in line for line in _question(app))
+        gateway.release.set()
+        await wait_for(pilot, lambda: not app.state.envs_scanning and not app.state.envs_quick,
+                       what="the whole tree checked again")
+        await pilot.pause()
+        assert app.screen is modal and CHANGED not in _question(app)
+        assert "Breaks 1 environment:" in _question(app) and "  ~/code/api/.venv" in _question(app)
+        assert not any("quick check" in line for line in _question(app))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmModal), what="closed")
+        assert envs_world.patch_python.exists() and not app.state.jobs
