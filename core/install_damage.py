@@ -6,9 +6,12 @@ its stdlib gone (json/__init__.py, as newuser30 found). `pytui list` and the TUI
 interpreter per install on every listing (list's aim is 1.5x uv's time), so they look for the
 interpreter and the pure-Python stdlib modules that query imports on every CPython 3.10-3.13
 and that none of them keeps frozen in the executable (3.11+ freezes os, site, codecs, io, ...:
-those files can go without the query failing, and uv lists such an install). An install
-missing none of them but broken elsewhere (libpython, an extension module) is still listed;
-`pytui install` runs the interpreter and says it.
+those files can go without the query failing, and uv lists such an install), and the
+libpython a shared build's interpreter links from its install's lib/ (core/elf_needs.py: a few
+reads of its ELF headers). An install missing none of them but broken elsewhere (an extension
+module the query loads from lib-dynload, on a build that keeps them as files: which ones a
+build keeps is not told by its files once they are gone) is still listed; `pytui install`
+runs the interpreter and says it.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ def missing_part(installation: Installation) -> str | None:
     base = "" if relative == "." else relative + "/"
     if _gone(os.path.join(prefix, installation.executable)):
         return None if _root_being_changed(installation.path.parent) else base + installation.executable
+    library = _lost_libpython(os.fspath(prefix), installation)
+    if library is not None:
+        return None if _root_being_changed(installation.path.parent) else base + library
     stdlib = (f"lib/python{installation.major}.{installation.minor}"
               f"{'t' if 'freethreaded' in installation.variant else ''}")
     if _gone(os.path.join(prefix, stdlib)):
@@ -57,6 +63,31 @@ def missing_part(installation: Installation) -> str | None:
                 # query: the check knows CPython's own executable only.
                 return None
             return None if _root_being_changed(installation.path.parent) else f"{base}{stdlib}/{module}.py"
+    return None
+
+
+def _lost_libpython(prefix: str, installation: Installation) -> str | None:
+    """`lib/libpythonX.Y.so.1.0` (relative to `prefix`) when the interpreter links it from its
+    install's lib/ (RUNPATH `$ORIGIN/../lib`, as PBS's shared Linux builds do) and it is gone:
+    the loader refuses to start it, so uv's query fails. An interpreter that links no
+    libpython (a static build, macOS's Mach-O, a script), or finds it by another path, is not
+    judged by this. One stat when the build's libpython is there (its ELF is read only when
+    not: ~0.03 ms more)."""
+    flags = ("t" if "freethreaded" in installation.variant else "") + (
+        "d" if "debug" in installation.variant else "")
+    if not _gone(os.path.join(prefix, "lib", f"libpython{installation.major}.{installation.minor}"
+                                              f"{flags}.so.1.0")):
+        return None
+    from pytui.core.elf_needs import dynamic_links
+
+    links = dynamic_links(os.path.join(prefix, installation.executable))
+    if links is None or not any(path.replace("${ORIGIN}", "$ORIGIN").rstrip("/") == "$ORIGIN/../lib"
+                                for path in links.search):
+        return None
+    for name in links.needed:
+        if (name.startswith("libpython") and "/" not in name
+                and _gone(os.path.join(prefix, "lib", name))):
+            return f"lib/{name}"
     return None
 
 
