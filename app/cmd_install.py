@@ -206,6 +206,14 @@ def _version_file_requests(settings: Settings) -> list[str] | None:
         except RequestError:
             from pytui.core.elide import elide_middle
 
+            if _names_a_path(text):
+                # uv reads it as a path request, and its install stops (exit 2), installing
+                # none of the file's other requests.
+                raise RequestError(f"the version file {shown(path)} asks for "
+                                   f"`{shown(elide_middle(text, 200))}`, a path, which is no Python "
+                                   "download request (uv's install stops there too); pin a version "
+                                   "in it (3.12), or name the request (`pytui install 3.12`)") from None
+
             # Read whole (a cut line asks for something else), said in one line of bounded size.
             print(stderr_style().warning(f"ignoring unsupported Python request "
                                          f"`{shown(elide_middle(text, 200))}` in version file: "
@@ -216,6 +224,13 @@ def _version_file_requests(settings: Settings) -> list[str] | None:
         print(f"the version file {shown(path)} lists no Python request pytui can install: "
               "nothing installed; name one (`pytui install 3.12`)", file=sys.stderr)
     return usable
+
+
+def _names_a_path(text: str) -> bool:
+    """uv reads a request that is no version, implementation or key as a path when it holds a
+    `/` or names a file or directory in the working directory (uv 0.13.9, checked), else as an
+    executable name, which its version-file reader skips."""
+    return "/" in text or os.path.isdir(text) or os.path.isfile(text)
 
 
 def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRequest],

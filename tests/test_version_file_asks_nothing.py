@@ -57,3 +57,40 @@ def test_a_request_given_reads_no_version_file(pytui: Pytui, project: Path) -> N
                           text=True, timeout=120, cwd=project)
     assert done.returncode == 0, done.stderr
     assert _keys(pytui.root) == ["cpython-3.12.3-linux-x86_64-gnu"]
+
+
+@pytest.mark.parametrize(("text", "make"), [
+    ("/usr/bin/python3\n3.12.3\n", None), ("3.12.3\n./.venv\n", None), ("3.12.3\nvenvdir\n", "dir"),
+    ("pyfile\n", "file")], ids=["absolute", "relative", "a-dir-here", "a-file-here"])
+def test_a_path_in_the_version_file_stops_the_install_as_uv(
+        pytui: Pytui, project: Path, text: str, make: str | None) -> None:  # noqa: F811 - the fixture
+    """uv reads a line that names a path (a `/` in it, or a file or directory of that name in
+    the working directory) as a path request, and its install stops there (exit 2: `X is not a
+    valid Python download request`), installing none of the file's other requests; pytui
+    skipped it as an unsupported line and installed the rest (3.12.3)."""
+    (project / ".python-version").write_text(text)
+    name = text.split("\n")[0 if make == "file" else -2].strip()
+    if make == "dir":
+        (project / name).mkdir()
+    elif make == "file":
+        (project / name).write_text("")
+    ours, theirs = _both(pytui, project)
+    path_line = next(line for line in text.splitlines() if "/" in line or line == name)
+    assert theirs.returncode == 2, theirs.stderr
+    assert f"`{path_line}` is not a valid Python download request" in theirs.stderr, theirs.stderr
+    assert ours.returncode == 2, ours.stderr
+    assert _keys(pytui.root) == _keys(pytui.tmp / "uv-root") == []
+    assert pytui.cached() == []
+    assert ours.stderr.splitlines() == [
+        f"error: the version file {project / '.python-version'} asks for `{path_line}`, a path, "
+        "which is no Python download request (uv's install stops there too); pin a version in it "
+        "(3.12), or name the request (`pytui install 3.12`)"], ours.stderr
+
+
+def test_a_name_that_is_no_path_here_is_skipped_as_uv(pytui: Pytui, project: Path) -> None:  # noqa: F811
+    """A line that is no request and names nothing in the working directory is an executable
+    name to uv: skipped with a warning, the rest installed."""
+    (project / ".python-version").write_text("venvdir\n3.12.3\n")
+    ours, theirs = _both(pytui, project)
+    assert ours.returncode == 0 and theirs.returncode == 0, (ours.stderr, theirs.stderr)
+    assert _keys(pytui.root) == _keys(pytui.tmp / "uv-root") == ["cpython-3.12.3-linux-x86_64-gnu"]
