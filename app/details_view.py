@@ -14,6 +14,7 @@ from pytui.core.catalog import Catalog
 from pytui.core.install_policy import upgrade_installed_note
 from pytui.core.keys import is_digits
 from pytui.core.models import Build, CachedArchive, Installation
+from pytui.core.url_secrets import without_secrets
 from pytui.widgets.format import home_shortened, human_age, human_size, one_line, short_path
 from pytui.widgets.rows import NOTHING_HIGHLIGHTED, Details, HeaderInfo, cached_row_key
 
@@ -73,7 +74,8 @@ def _downloading(state: AppState) -> list[Job]:
 def catalog_label(state: AppState, catalog: Catalog) -> str:
     settings = state.settings
     if settings.downloads_json:
-        return short_path(settings.downloads_json, state.home)
+        # A token in the URL is masked as in every other line (core/url_secrets.py).
+        return without_secrets(short_path(settings.downloads_json, state.home))
     source = catalog.source
     if catalog.fetched_at is not None:
         # "fetched from <url> (age) over embedded (…)": the URL's file name is enough here.

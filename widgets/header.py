@@ -94,12 +94,22 @@ def _shortest_label(label: str) -> int:
 
 
 def _catalog_label(label: str, room: int) -> str:
-    """A path or URL keeps its start and its file name (its middle elided); any other label
-    gives way to a shorter whole form (`embedded 2026.10.25`), never its middle."""
+    """A path or URL keeps its start and its file name (its middle elided), a URL that does
+    not fit its host first (`127.0.0.1:8732/…`, not `http:/…`); any other label gives way to a
+    shorter whole form (`embedded 2026.10.25`), never its middle."""
+    if "://" in label:
+        return elide_middle(label if len(label) <= room else _host_first(label), max(MIN_PATH, room))
     if _is_path(label):
         return elide_middle(label, max(MIN_PATH, room))
     forms = label_forms(label)
     return next((form for form in forms if len(form) <= room), forms[-1])
+
+
+def _host_first(url: str) -> str:
+    """`url` less its scheme and user info: what tells one catalog server from another."""
+    rest = url.split("://", 1)[1]
+    authority, slash, path = rest.partition("/")
+    return authority.rpartition("@")[2] + slash + path
 
 
 def _paths_line(info: HeaderInfo, width: int) -> Text:
