@@ -36,6 +36,7 @@ MODES: tuple[tuple[str, str], ...] = (
 STATES: tuple[tuple[str, str], ...] = (
     ("✓", "installed"),
     ("✓↑", "installed, an older build of this patch: i or U installs this newer build"),
+    ("✓!", "installed, damaged: part of it is gone, so uv does not list it; i reinstalls it"),
     ("●", "archive in the cache"),
     ("45%", "a job is working on it"),
     ("◐ 47%", "partly downloaded (a stopped download's .part): i resumes it"),

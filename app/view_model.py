@@ -243,7 +243,7 @@ class ViewModel:
         # (a keystroke in the filter re-derives none of them); a job's rows are fresh.
         day = today(state.clock())
         # The installed builds too: a reinstall with a newer build keeps the key (`✓↑` -> `✓`).
-        plain_inputs = (frozenset((i.key, i.build) for i in state.installations), frozenset((key, a.size) for key, a in cached.items()),
+        plain_inputs = (frozenset((i.key, i.build, i.extra.get(DAMAGED)) for i in state.installations), frozenset((key, a.size) for key, a in cached.items()),
                         frozenset((key, a.size, a.expected_size) for key, a in partials.items()),
                         frozenset(state.download_sizes.items()),
                         frozenset(state.failed_keys), state.offline, day, state.live_downloads)
@@ -308,6 +308,7 @@ class ViewModel:
             unavailable=state.offline and not is_cached and not is_installed,
             partial=partial is not None, partial_percent=partial_percent, support=support,
             newer_build=installation is not None and newer_build(build, installation),
+            damaged=installation is not None and bool(installation.extra.get(DAMAGED)),
         )
 
     def available_subtitle(self, state: AppState, count: int) -> str:

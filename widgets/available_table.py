@@ -8,6 +8,7 @@ from pytui.widgets.format import human_size
 from pytui.widgets.keyed_table import KEPT_ROWS, KeyedTable, Row
 from pytui.widgets.rows import (
     CACHED,
+    DAMAGED_MARK,
     FAILED,
     INSTALLED,
     NEWER_BUILD,
@@ -33,6 +34,8 @@ _INSTALLED_AND_CACHED = f"[bold green]{INSTALLED}{CACHED}[/]"
 _INSTALLED = f"[bold green]{INSTALLED}[/]"
 # An older build of this row's patch is installed: the arrow says this build is newer.
 _OLDER_INSTALLED = f"[bold green]{INSTALLED}[/][bold yellow]{NEWER_BUILD}[/]"
+# The install lacks a file uv's query needs (Installed says `damaged`).
+_DAMAGED = f"[bold green]{INSTALLED}[/][bold red]{DAMAGED_MARK}[/]"
 _CACHED = f"[bold cyan]{CACHED}[/]"
 _FAILED = f"[bold red]{FAILED}[/]"
 _NOTHING = f"[dim]{NOTHING}[/]"
@@ -41,6 +44,8 @@ _NOTHING = f"[dim]{NOTHING}[/]"
 def _state_markup(row: AvailableRow) -> str:
     if row.progress is not None:
         return f"[bold yellow]{row.progress:>3d}%[/]"
+    if row.installed and row.damaged:
+        return _DAMAGED + (_CACHED if row.cached else "")
     if row.installed and row.newer_build:
         return _OLDER_INSTALLED + (f"[bold cyan]{CACHED}[/]" if row.cached else "")
     if row.installed and row.cached:

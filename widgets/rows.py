@@ -17,6 +17,9 @@ PARTIAL = "◐"
 # After INSTALLED: the install is an older build of this row's patch (the same key), so `i`
 # or `U` would replace it with this build (an upgrade, as uv's `is_upgrade_of` says).
 NEWER_BUILD = "↑"
+# After INSTALLED: the install lacks a file its interpreter needs (app/gateway.DAMAGED), so uv
+# does not list it; the Installed row says `damaged`, `i` reinstalls it.
+DAMAGED_MARK = "!"
 
 PART_SUFFIX = ".part"
 
@@ -64,12 +67,15 @@ class SupportView(FrozenRecord):
 
 class AvailableRow(FrozenRecord):
     __slots__ = ("build", "installed", "cached", "progress", "failed", "size", "unavailable",
-                 "partial", "partial_percent", "support", "newer_build")
+                 "partial", "partial_percent", "support", "newer_build", "damaged")
     build: Build
     installed: bool
     # Installed, and this row's build is newer than the installed one of its key
     # (app/view_model.newer_build): shown `✓↑`, not `✓` (installed as it is).
     newer_build: bool
+    # Installed, and the install lacks a file uv's query of it needs (its Installed row's
+    # `damaged`): shown `✓!`, not `✓`.
+    damaged: bool
     cached: bool
     # Percent done of a running job for this build (None: no job).
     progress: int | None
@@ -89,11 +95,12 @@ class AvailableRow(FrozenRecord):
                  progress: int | None = None, failed: bool = False, size: int | None = None,
                  unavailable: bool = False, partial: bool = False,
                  partial_percent: int | None = None, support: SupportView | None = None,
-                 newer_build: bool = False) -> None:
+                 newer_build: bool = False, damaged: bool = False) -> None:
         _set = object.__setattr__
         _set(self, "build", build)
         _set(self, "installed", installed)
         _set(self, "newer_build", newer_build)
+        _set(self, "damaged", damaged)
         _set(self, "cached", cached)
         _set(self, "progress", progress)
         _set(self, "failed", failed)

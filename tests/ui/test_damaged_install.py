@@ -12,6 +12,7 @@ from pytui.app import decisions as d
 from pytui.app import install_decisions as di
 from pytui.app.gateway import DAMAGED, CoreGateway
 from pytui.app.view_model import ViewModel
+from pytui.widgets.available_table import state_text
 from test_list_damaged import stand_in_install
 from view_state import NEW, a_state, an_installation
 
@@ -37,8 +38,14 @@ def test_a_damaged_install_is_said_and_i_reinstalls_it(tmp_path: Path, builds) -
     assert [row.busy for row in vm.installed_rows(state)] == [""]
     assert isinstance(di.decide_install(state, vm, "installed", build.key), d.Refuse)
 
+    marks = {row.build.key: state_text(row).plain for row in vm.available_rows(state)}
+    assert marks[build.key] == "✓"
+
     installation.extra[DAMAGED] = "lib/python3.12/json/__init__.py"
     assert [row.busy for row in vm.installed_rows(state)] == ["damaged"]
+    # Available says it too (it said `✓`, installed as it is, beside Installed's `damaged`).
+    marks = {row.build.key: state_text(row).plain for row in vm.available_rows(state)}
+    assert marks[build.key] == "✓!"
     details = vm.details(state, "installed", build.key)
     assert details is not None
     assert ("damaged", "lacks lib/python3.12/json/__init__.py, so uv does not list it (part of it "
