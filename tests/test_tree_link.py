@@ -1,7 +1,8 @@
-"""The tree linker (core/tree_link.py): two threads recreate a pristine tree, and any failure on
-either leaves nothing half-made behind a success and the tree as it was.
+"""The tree linker (core/tree_link.py): one thread, or two when every core is busy, recreate a
+pristine tree, and any failure on either leaves nothing half-made behind a success and the
+tree as it was.
 
-On real directories: two threads make the same tree as one (same entries, modes, link targets,
+On real directories, each failure path with one thread and with two: two threads make the same tree as one (same entries, modes, link targets,
 the tree's own inodes); a file missing from the tree (the linking thread fails) and directories
 that cannot be made on a tmpfs out of inodes (the directory thread fails) stop both threads,
 the install's half-made copy is removed and the tree is unchanged; a cancel midway stops both.
@@ -56,6 +57,31 @@ def link_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("pytui-link")]
 
 
+@pytest.fixture(params=[1, 2], ids=["one-thread", "two-threads"])
+def linking_threads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """What `link_threads()` says (the machine's load decides it otherwise), so that a test of
+    a failure path runs with one thread and with two whatever the load."""
+    monkeypatch.setattr(tree_link, "link_threads", lambda: request.param)
+    return request.param
+
+
+@pytest.mark.parametrize(("cpus", "load", "threads"), [
+    (1, 0.0, 1), (1, 5.0, 1),  # one core: never a second thread
+    (2, 0.0, 1), (2, 1.9, 1),  # a core to spare: the GIL hand-offs would cost more than they save
+    (2, 2.0, 2), (2, 11.0, 2), (8, 8.5, 2), (8, 7.9, 1),  # every core busy: two threads
+])
+def test_a_second_thread_links_only_when_every_core_is_busy(cpus: int, load: float, threads: int) -> None:
+    assert tree_link.threads_for(cpus, load) == threads
+
+
+def test_the_machine_decides_how_many_threads_link(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert tree_link.link_threads() in (1, 2)
+    def unreadable() -> tuple[float, float, float]:
+        raise OSError("no load average")
+    monkeypatch.setattr(os, "getloadavg", unreadable)
+    assert tree_link.link_threads() == 1
+
+
 @pytest.mark.parametrize("threads", [1, 2])
 def test_one_or_two_threads_make_the_tree_whole(tmp_path: Path, threads: int) -> None:
     tree = tmp_path / "tree"
@@ -79,7 +105,7 @@ def kept_store(tmp_path: Path, cache: Path) -> tuple[TreeStore, Path]:
     return store, store.path / SHA / TREE_NAME
 
 
-def test_a_file_missing_midway_stops_both_threads_and_nothing_is_left(tmp_path: Path) -> None:
+def test_a_file_missing_midway_stops_both_threads_and_nothing_is_left(tmp_path: Path, linking_threads: int) -> None:
     store, tree = kept_store(tmp_path, tmp_path / "cache")
     victim = sorted(tree.rglob("f7.py"))[20]  # a file in a later directory: linking is under way
     victim.unlink()
@@ -90,7 +116,7 @@ def test_a_file_missing_midway_stops_both_threads_and_nothing_is_left(tmp_path: 
     assert not store.has(SHA)
 
 
-def test_the_linking_thread_failing_raises_once_the_other_stopped(tmp_path: Path) -> None:
+def test_the_linking_thread_failing_raises_once_the_other_stopped(tmp_path: Path, linking_threads: int) -> None:
     tree = tmp_path / "tree"
     make_tree(tree)
     columns = entry_columns(scan_tree(os.fspath(tree)))
@@ -108,7 +134,7 @@ def test_the_linking_thread_failing_raises_once_the_other_stopped(tmp_path: Path
 
 
 def test_directories_that_cannot_be_made_stop_both_threads_and_leave_the_tree(
-        tmp_path: Path, mounts: Mounts) -> None:
+        tmp_path: Path, mounts: Mounts, linking_threads: int) -> None:
     """A tmpfs out of inodes: the directory thread's mkdir fails midway (ENOSPC) while the
     other thread links; the install gets TreeNoSpace, its half-made copy is removed, the tree
     is intact and still used next time."""
@@ -152,7 +178,7 @@ class CancelAfter(CancelToken):
         super().check(what)
 
 
-def test_a_cancel_midway_stops_both_threads(tmp_path: Path) -> None:
+def test_a_cancel_midway_stops_both_threads(tmp_path: Path, linking_threads: int) -> None:
     tree = tmp_path / "tree"
     make_tree(tree)
     before = described(tree)
@@ -167,7 +193,7 @@ def test_a_cancel_midway_stops_both_threads(tmp_path: Path) -> None:
     assert len(described(out)) < len(before)  # stopped midway
 
 
-def test_a_manifest_listing_a_directory_after_its_entries_is_not_linked(tmp_path: Path) -> None:
+def test_a_manifest_listing_a_directory_after_its_entries_is_not_linked(tmp_path: Path, linking_threads: int) -> None:
     """Directories are made in manifest order: a child listed before its parent fails to be
     made, and the install falls back to extraction with nothing left behind."""
     source = tmp_path / "source"
@@ -184,7 +210,7 @@ def test_a_manifest_listing_a_directory_after_its_entries_is_not_linked(tmp_path
     assert not dest.exists() and link_threads() == []
 
 
-def test_copying_between_filesystems_uses_both_threads_too(tmp_path: Path, mounts: Mounts) -> None:
+def test_copying_between_filesystems_uses_both_threads_too(tmp_path: Path, mounts: Mounts, linking_threads: int) -> None:
     fs = mounts.tmpfs(tmp_path / "fs", "32m")
     store, tree = kept_store(tmp_path, tmp_path / "cache")
     before = described(tree)
