@@ -259,7 +259,20 @@ def _text_lines(args: argparse.Namespace, settings: Settings, rows: list[ListRow
     lines = []
     for key, shown, length, status in cells:
         if status is not None:
-            shown += " " * max(0, where - length) + "    " + _styled(
-                status.text(), "33" if status.phase == "end-of-life" else "2", color)
+            text = status.text()
+            gap = max(0, where - length) + 4
+            if columns:
+                gap += _past_the_wrap(width + 4 + length + gap, len(text), columns, width + 4)
+            shown += " " * gap + _styled(text, "33" if status.phase == "end-of-life" else "2", color)
         lines.append(f"{key:<{width}}    {shown}")
     return lines
+
+
+def _past_the_wrap(start: int, length: int, columns: int, indent: int) -> int:
+    """The spaces more that move a status starting at cell `start` of a line to the next row
+    of a `columns`-wide terminal, under the location column (`indent`), when the terminal's
+    wrap would cut it (`security → 2028-1` / `0` after a cached archive's path at 80 columns)."""
+    if length > columns or start // columns == (start + length - 1) // columns:
+        return 0
+    to_next_row = columns - start % columns
+    return to_next_row + (indent if indent + length <= columns else 0)

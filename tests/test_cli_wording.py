@@ -64,6 +64,28 @@ def test_list_support_column_stays_on_the_terminal_past_a_long_archive_path(pytu
     assert len({re.search(r"(EOL|security|bugfix)", line).start() for line in piped}) == 1, piped
 
 
+def test_list_support_status_is_never_split_by_the_terminals_wrap(pytui: Pytui) -> None:
+    """At 80 columns a cached archive's path wraps (as uv's long paths do), and the status
+    after it was cut by the wrap: `security → 2028-1` on one row, `0` on the next. A status
+    that would straddle the terminal's edge starts on the next row instead, under the
+    location column; one that fits where it is stays right after its path."""
+    pytui.add("3.12.8")
+    cached = pytui.add("3.8.20")
+    pytui.call("install", "3.8.20")
+    pytui.call("uninstall", "3.8")  # its archive stays in the cache: a ~110-character path
+    for columns in range(60, 121, 2):
+        listed = pytui.run("list", "--support", COLUMNS=str(columns))
+        assert listed.returncode == 0, str(listed)
+        line = next(line for line in listed.stdout.splitlines() if line.startswith(cached.build.key))
+        status = line.index("EOL 2024-10")
+        rows = [line[at:at + columns] for at in range(0, len(line), columns)]
+        assert any("EOL 2024-10" in row for row in rows), (columns, rows)
+        assert line.rstrip() == line, line
+        if status % columns != 0 and not line.endswith(f"{cached.build.cache_filename}    EOL 2024-10"):
+            # Moved to the next row: under the location column.
+            assert status % columns == len(cached.build.key) + 4, (columns, rows)
+
+
 def test_only_cached_with_a_cache_dir_that_is_a_file_says_so(pytui: Pytui, tmp_path: Path) -> None:
     pytui.add("3.12.8")
     not_a_dir = tmp_path / "a-file"
