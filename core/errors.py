@@ -66,10 +66,13 @@ def refused_reason(err: BaseException, url: str) -> str | None:
     """A refused connection said as what happened (`127.0.0.1:8767 refused the connection`)
     when a `ConnectionRefusedError` is in the exception's chain (httpx and core/plain_http keep
     it there); else None. The bare text read `ConnectError: [Errno 111] Connection refused`.
+    ECONNREFUSED comes from a closed port's RST and from a firewall's reject (an RST or an ICMP
+    port-unreachable) alike, so the words name both.
     The place is the request's that failed (a redirect's target, for httpx's), else `url`'s."""
     if not any(isinstance(cause, ConnectionRefusedError) for cause in _chain(err)):
         return None
-    return f"{_where(_failed_url(err) or url)} refused the connection: no server listens there"
+    return (f"{_where(_failed_url(err) or url)} refused the connection (no server listens there, "
+            "or a firewall rejects it)")
 
 
 def _chain(err: BaseException) -> list[BaseException]:

@@ -45,6 +45,9 @@ _PROXY_VARS = ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY")
 class PlainHTTPError(Exception):
     """Base of this client's errors."""
 
+    # The request a redirect led to, when it failed there (httpx's errors carry theirs).
+    request: FailedRequest | None = None
+
 
 class TimeoutException(PlainHTTPError):
     pass
@@ -68,6 +71,15 @@ class ConnectError(NetworkError):
 
 class ReadError(NetworkError):
     pass
+
+
+class FailedRequest:
+    """The request a redirect led to that failed, as httpx's errors carry theirs (`err.request.url`)."""
+
+    __slots__ = ("url",)
+
+    def __init__(self, url: str) -> None:
+        self.url = url
 
 
 class RemoteProtocolError(PlainHTTPError):
@@ -297,18 +309,24 @@ class PlainClient:
         first = urlsplit(url)
         for hop in range(MAX_REDIRECTS + 1):
             led_nowhere: PlainHTTPError | None = None
+            refused: ConnectError | None = None
             try:
                 response = self._send(method, url, {**headers, **_basic_auth(first, url)}, timeout, trace)
             except (ConnectError, ConnectTimeout) as err:
                 if not hop:
                     raise
-                # The caller names the URL it asked for; where a redirect led is said here, or
-                # "Name or service not known" would read as the first host's. Raised outside
-                # the handler, with no chain: a lookup failure in it would be read as the
-                # first URL's host not resolving (core/errors.unresolved_host).
-                led_nowhere = type(err)(f"{err} (redirected to {url[:200]})")
+                # The caller names the URL it asked for; where a redirect led is its request's,
+                # as httpx's errors carry it (core/errors.redirect_note says it), or "Name or
+                # service not known" would read as the first host's. Raised outside the
+                # handler, with no chain (a lookup failure in it would be read as the first
+                # URL's host not resolving: core/errors.unresolved_host), except a refusal's,
+                # which core/errors.refused_reason reads from it.
+                led_nowhere = type(err)(str(err))
+                led_nowhere.request = FailedRequest(url)
+                if isinstance(err, ConnectError) and isinstance(err.__context__, ConnectionRefusedError):
+                    refused = err
             if led_nowhere is not None:
-                raise led_nowhere
+                raise led_nowhere from refused
             location = response.headers.get("location")
             if response.status_code not in REDIRECTS or location is None:
                 return response

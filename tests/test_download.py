@@ -247,8 +247,8 @@ def test_refused_connection_is_transient(work):
     with Downloader(backoff=backoff, retries=2) as dl, pytest.raises(DownloadError) as err:
         dl.download([f"http://127.0.0.1:{port}/a"], work / "a.part", expected_sha256=SHA)
     assert backoff.calls == [1, 2]
-    assert f"(http://127.0.0.1:{port}/a: 127.0.0.1:{port} refused the connection: no server listens " \
-        "there)" in str(err.value), str(err.value)  # not `ConnectError: [Errno 111] Connection refused`
+    assert f"(http://127.0.0.1:{port}/a: 127.0.0.1:{port} refused the connection (no server listens " \
+        "there, or a firewall rejects it))" in str(err.value), str(err.value)  # not `ConnectError: [Errno 111] Connection refused`
 
 
 def test_cancel_during_backoff(http_server, work):

@@ -51,7 +51,7 @@ def test_a_refused_connection_names_the_place_not_the_errno(client: str) -> None
         else:
             plain_http.PlainClient("t").stream("GET", url, headers={}, timeout=(5.0, 5.0))
     assert describe_network_error(caught.value, url) == \
-        f"127.0.0.1:{port} refused the connection: no server listens there"
+        f"127.0.0.1:{port} refused the connection (no server listens there, or a firewall rejects it)"
 
 
 def test_the_release_cycle_says_no_network_as_the_catalog_beside_it_does(monkeypatch) -> None:

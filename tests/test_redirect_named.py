@@ -25,7 +25,21 @@ def test_an_archive_redirected_to_an_https_host_that_refuses_names_that_host(
     pytui.add("3.12.8", faults={"mode": "redirect", "mode_args": {"location": target}})
     before = snapshot(pytui.root, pytui.bin, pytui.cache)
     line = assert_clean_failure(pytui.run("install", "3.12"))
-    assert f"refused the connection: no server listens there (redirected to {target})" in line, line
+    assert f"refused the connection (no server listens there, or a firewall rejects it) (redirected to {target})" in line, line
+    assert snapshot(pytui.root, pytui.bin, pytui.cache) == before
+
+
+def test_an_archive_redirected_over_plain_http_to_a_host_that_refuses_says_the_same_line(
+        pytui: Pytui, baseline: MadeArchive) -> None:
+    """core/plain_http (an http archive's client) said `ConnectError: Connection refused
+    (redirected to …)` where httpx's said which host refused: the same line now."""
+    target = f"http://127.0.0.1:{_closed_port()}/elsewhere.tar.gz"
+    pytui.add("3.12.8", faults={"mode": "redirect", "mode_args": {"location": target}})
+    before = snapshot(pytui.root, pytui.bin, pytui.cache)
+    line = assert_clean_failure(pytui.run("install", "3.12"))
+    assert (f": {target.split('/')[2]} refused the connection (no server listens there, or a "
+            f"firewall rejects it) (redirected to {target}))") in line, line
+    assert "ConnectError" not in line, line
     assert snapshot(pytui.root, pytui.bin, pytui.cache) == before
 
 
@@ -36,7 +50,7 @@ def test_a_catalog_redirected_to_a_host_that_refuses_names_that_host(pytui: Pytu
     before = snapshot(pytui.root, pytui.bin, pytui.cache)
     line = assert_clean_failure(pytui.run("list", "--downloads-json", url))
     assert line.startswith(f"error: catalog {url} could not be fetched (") and \
-        f"refused the connection: no server listens there (redirected to {target}))" in line, line
+        f"refused the connection (no server listens there, or a firewall rejects it) (redirected to {target}))" in line, line
     assert snapshot(pytui.root, pytui.bin, pytui.cache) == before
 
 
