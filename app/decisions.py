@@ -268,12 +268,26 @@ def decide_cancel(state: AppState, focused_job: int | None, pane: str,
         if job is None and len(running) == 1:
             job = running[0]
     if job is None:
-        return Refuse("Highlight a job (Tab to the Jobs panel) or a build being installed.")
+        return _nothing_to_cancel(state)
     if job.ended:
         return DismissJob(job.job_id)
     if job.phase == "cancelling":
         return Refuse(f"{job.title} is already being cancelled.", severity="information")
     return CancelJob(job.job_id)
+
+
+def _nothing_to_cancel(state: AppState) -> Refuse:
+    """`c` with no job highlighted: why, by what runs (`Highlight a job (Tab to the Jobs
+    panel)…` was said on the Jobs panel itself, with no job in it to highlight)."""
+    running = state.running_jobs()
+    if len(running) > 1:
+        return Refuse(f"{len(running)} jobs are running: highlight the one to cancel in the Jobs "
+                      "panel (4), or its build's row.")
+    if any(job.ended for job in state.jobs.values()):
+        return Refuse("No job is running: nothing to cancel (c on an ended job's row in the Jobs "
+                      "panel, 4, dismisses it).", severity="information")
+    return Refuse("No job is running: nothing to cancel (i installs the highlighted build).",
+                  severity="information")
 
 
 def decide_quit(state: AppState) -> Decision:

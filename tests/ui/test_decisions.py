@@ -349,3 +349,26 @@ def test_a_listing_that_changed_drops_the_measured_trees(tmp_path, builds) -> No
     assert state.tree_freed == {archive.name: 1}
     state.set_disk(list(state.archives), [an_installation(tmp_path, builds[OLD])])  # an install came
     assert state.tree_freed == {}
+
+
+def test_c_with_nothing_to_cancel_says_so_rather_than_pointing_to_an_empty_panel(
+        tmp_path, builds) -> None:
+    """`4` then `c` on the empty Jobs panel answered `Highlight a job (Tab to the Jobs panel) or a
+    build being installed.`: the user was on that panel, and it listed no job to highlight."""
+    state = a_state(tmp_path, *builds.values())
+    for pane, key in (("jobs", None), ("available", builds[NEW].key), ("installed", None)):
+        said = d.decide_cancel(state, None, pane, key)
+        assert said == d.Refuse("No job is running: nothing to cancel (i installs the highlighted "
+                                "build).", severity="information"), said
+    # Only ended jobs, none highlighted: c on one's row dismisses it.
+    ended = state.add_job("install", builds[OLD].key, build=builds[OLD])
+    state.end_job(ended.job_id, "done")
+    said = d.decide_cancel(state, None, "available", builds[NEW].key)
+    assert said == d.Refuse("No job is running: nothing to cancel (c on an ended job's row in the "
+                            "Jobs panel, 4, dismisses it).", severity="information"), said
+    # Two running, neither highlighted: which one is for the user to say.
+    for build in builds.values():
+        state.add_job("install", build.key, build=build)
+    said = d.decide_cancel(state, None, "installed", None)
+    assert isinstance(said, d.Refuse) and said.message.startswith(
+        f"{len(builds)} jobs are running: highlight the one to cancel"), said
