@@ -393,7 +393,10 @@ class ArchiveCache:
                                          "and retry")
                     os.replace(self.part_path(build), final)
             except OSError as err:
-                raise self._error("write to", err, alternative) from None
+                from pytui.core.cache_locks import name_too_long
+
+                line = name_too_long(self.root, build.cache_filename, LOCK_SUFFIX) if err.errno == errno.ENAMETOOLONG else None
+                raise (CacheError(line) if line else self._error("write to", err, alternative)) from None
         finally:
             if own:
                 downloader.close()

@@ -21,6 +21,24 @@ if TYPE_CHECKING:
     from pytui.core.models import CachedArchive
 
 
+def name_too_long(root: Path, name: str, suffix: str) -> str | None:
+    """The line for a cache name whose download lock (`name` + `suffix`, the longest name a
+    download makes beside it) passes the filesystem's name limit, or None when the name is not
+    what is too long. Another cache dir would fail the same; uv, whose temporary names are
+    short, installs it."""
+    longest = name + suffix
+    try:
+        limit = os.pathconf(root, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    if len(os.fsencode(longest)) <= limit:
+        return None
+    return (f"cannot download it into the cache dir {root}: its cache file name and pytui's "
+            f"`{suffix}` beside it ({len(longest)} characters) are longer than this filesystem's "
+            f"names ({limit}); install it with --no-cache, or use a catalog whose URL names a "
+            "shorter file")
+
+
 @contextlib.contextmanager
 def exclusive(lock_path: Path, cancel: CancelToken, what: str,
               on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
