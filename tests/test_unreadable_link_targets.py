@@ -1,0 +1,66 @@
+"""A link whose target passes through a link this user may not read (another user's process's
+/proc/PID/root or cwd: `readlink` is refused, EACCES) in a place pytui resolves paths. Python
+3.10-3.12's os.path.realpath raises there (3.13's does not), and the whole command failed with
+the last-resort line (`error: /proc/1/root: permission denied; check that path …`): one venv in
+the home directory whose pyvenv.cfg said `home = /proc/1/root/usr/bin` stopped `pytui envs`
+(and the TUI's Environments view, and the safety check of `pytui uninstall`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from cli_harness import Pytui, key_of
+
+UNREADABLE = "/proc/1/root"
+
+
+def _unreadable() -> bool:
+    try:
+        os.readlink(UNREADABLE)
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+pytestmark = pytest.mark.skipif(not _unreadable(), reason=f"{UNREADABLE} is readable here")
+
+
+def _venv_through_it(home: Path) -> Path:
+    venv = home / "proj" / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text(f"home = {UNREADABLE}/usr/bin\nversion = 3.12.8\n")
+    (venv / "bin" / "python").symlink_to(f"{UNREADABLE}/usr/bin/python3")
+    return venv
+
+
+def test_envs_lists_a_venv_whose_home_passes_an_unreadable_link(pytui: Pytui) -> None:
+    home = Path(os.environ["HOME"])
+    venv = _venv_through_it(home)
+    done = pytui.run("envs", "--rescan")
+    assert done.returncode == 0, str(done)
+    assert "Traceback" not in done.stderr and "error:" not in done.stderr, str(done)
+    assert str(venv.parent) in done.stdout or "proj" in done.stdout, str(done)
+
+
+def test_uninstall_checks_environments_past_it(pytui: Pytui) -> None:
+    pytui.add("3.12.8")
+    assert pytui.run("install", "3.12").returncode == 0
+    _venv_through_it(Path(os.environ["HOME"]))
+    done = pytui.run("uninstall", "3.12")
+    assert done.returncode == 0, str(done)
+    assert not (pytui.root / key_of("3.12.8")).exists()
+
+
+def test_install_beside_a_bin_link_through_it(pytui: Pytui) -> None:
+    pytui.add("3.12.8")
+    pytui.bin.mkdir(parents=True, exist_ok=True)
+    (pytui.bin / "python3.11").symlink_to(f"{UNREADABLE}/usr/bin/python3")
+    done = pytui.run("install", "3.12")
+    assert done.returncode == 0, str(done)
+    assert "Traceback" not in done.stderr, str(done)
+    assert (pytui.bin / "python3.12").is_symlink()
+    assert pytui.run("list", "--only-installed").returncode == 0
