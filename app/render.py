@@ -147,7 +147,7 @@ class Renderer:
             pane, key = self.details_target()
             self._app.query_one("#details", DetailsPanel).show(
                 self._vm.details(self._state, pane, key), nothing_note(self._state, pane))
-        self.footer_dims()
+            self.footer_dims()  # it asks what has the focus: not once the screens are gone
 
     def focus_moved(self, widget: Widget) -> None:
         """The details follow the table or job the user moved to."""
