@@ -8,6 +8,7 @@ finish after a newer one).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pytui.app.disk_watch import take_stamp, watched_dirs
 from pytui.app.gateway import CoreGateway, listed_installations
+from pytui.app.job_view import purge_what
 from pytui.app.messages import (
     CacheUsage,
     CatalogFailed,
@@ -52,6 +54,7 @@ CATALOG, DISK, SIZES, ENVS, CACHE_USAGE = "catalog", "disk", "sizes", "envs", "c
 TREE_FREED = "tree-freed"
 # The periodic look for changes made by other processes (not a result kind: nothing supersedes it).
 DISK_WATCH = "disk-watch"
+PURGE = "purge"
 
 
 def quick_note(result: ScanResult, now: float) -> str:
@@ -379,9 +382,17 @@ class BackgroundWork:
 
     def purge(self, archives: list[CachedArchive], *, leftovers: bool = False) -> None:
         """Remove `archives` and what killed runs left of them; with `leftovers` (the `all`
-        rule) all that killed runs left."""
+        rule) all that killed runs left. Listed in state.purging until its thread ends
+        (purge_ended), under the worker name `purge-<id>`."""
+        purge_id = self._next(PURGE)
+        self._state.purging[purge_id] = purge_what(archives, leftovers=leftovers)
         self._spawn(partial(self._purge, self._state.job_settings(), archives, leftovers),
-                    group="purge", name="purge", description="purge")
+                    group=PURGE, name=f"{PURGE}-{purge_id}", description="purge")
+
+    def purge_ended(self, worker_name: str) -> None:
+        """A purge's thread ended (whatever its end): no longer running."""
+        with contextlib.suppress(ValueError):
+            self._state.purging.pop(int(worker_name.removeprefix(f"{PURGE}-")), None)
 
     def _purge(self, settings: Settings, archives: list[CachedArchive], leftovers: bool) -> None:
         kept: list[CachedArchive] = []

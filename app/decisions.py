@@ -291,22 +291,24 @@ def _nothing_to_cancel(state: AppState) -> Refuse:
 
 
 def decide_quit(state: AppState) -> Decision:
-    """`q`: quit at once when no job runs, else ask (asked again as jobs end meanwhile)."""
-    if not state.running_jobs():
+    """`q`: quit at once when no job or purge runs, else ask (asked again as they end
+    meanwhile)."""
+    if not state.running_jobs() and not state.purging:
         return Quit()
     return quit_question(state)
 
 
 def quit_question(state: AppState) -> Confirm:
-    """The quit question on the jobs that have not settled: a job that ended (done, failed,
-    cancelled) is not running, so a question left open while its last job ended says so."""
+    """The quit question on the jobs that have not settled and the purges running: a job that
+    ended (done, failed, cancelled) is not running, so a question left open while its last job
+    ended says so."""
     running = state.running_jobs()
     count = len(running)
-    lines: tuple[Line, ...]
-    if not count:
-        lines = (Line("No job is running now (the jobs ended while this was open)."),
+    lines: tuple[Line, ...] = ()
+    if not count and not state.purging:
+        lines = (Line("No job is running now, nor a purge (they ended while this was open)."),
                  Line("Quitting leaves nothing behind."))
-    else:
+    elif count:
         kinds = sorted({job.kind for job in running})
         them = "them" if count != 1 else "it"
         lines = (Line(f"{count} job{'s are' if count != 1 else ' is'} still running "
@@ -317,6 +319,14 @@ def quit_question(state: AppState) -> Confirm:
                            "files."),)
         else:
             lines += (Line(f"Quitting cancels {them}; nothing is left half-removed."),)
+    if state.purging:
+        from pytui.app.job_view import PURGE_STOPPED
+
+        purges = list(state.purging.values())
+        said = (f"A purge is still running ({purges[0]})." if len(purges) == 1 else
+                f"{len(purges)} purges are still running ({'; '.join(purges)}).")
+        lines += (Line(said), Line(f"Quitting lets it end for a few seconds; stopped then, "
+                                   f"{PURGE_STOPPED}."))
     return Confirm("Quit pytui?", lines, confirm="Quit", then=Quit(), name="confirm-quit",
                    recheck=quit_question)
 

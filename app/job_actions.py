@@ -198,7 +198,7 @@ class JobActions(AppBase):
             self.state.jobs.pop(decision.job_id, None)
             self.renderer.all()
         elif isinstance(decision, decide.Quit):
-            if self.state.running_jobs():
+            if self.state.running_jobs() or self.state.purging:
                 self.run_worker(self._quit(), group="quit", exclusive=True)
             else:
                 self.exit(0)
@@ -288,9 +288,11 @@ class JobActions(AppBase):
         self._quitting = True
         from pytui.app.job_view import quit_note
 
-        # Printed by run_tui once the terminal is the shell's again (app/tui.py).
-        self.quit_note = quit_note(self.state.running_jobs())
+        running = self.state.running_jobs()
         await self.runner.shutdown()
+        # Printed by run_tui once the terminal is the shell's again (app/tui.py); a purge that
+        # ended within the grace left nothing to say.
+        self.quit_note = quit_note(running, list(self.state.purging.values()))
         self.exit(return_code=return_code)
 
     def quit_on_terminate_signals(self) -> None:
@@ -450,7 +452,10 @@ class JobActions(AppBase):
         self.runner.scan_disk()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        purges = len(self.state.purging)
         result = self.runner.worker_state_changed(event.worker, event.state)
+        if len(self.state.purging) != purges:
+            self.redecide_questions()  # an open quit question named that purge
         if isinstance(result, JobEnded):
             self.on_job_ended(result)
         elif result:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from pytui.app.state import INSTALL, UNINSTALL, VERIFY, AppState, Job, job_name
+from pytui.core.models import CachedArchive
 from pytui.core.progress import whole_percent
 from pytui.widgets.format import home_shortened, short_path
 from pytui.widgets.rows import Details, JobView
@@ -105,10 +106,24 @@ def offline_line(state: AppState) -> str:
     return f"Offline: no network for what starts from now on; only cached builds install. {goes_on}"
 
 
-def quit_note(running: list[Job]) -> str:
-    """The line left on the terminal after quitting while jobs ran (the question said it, but
-    the shell got no word): what was cancelled and what stays, or "" when nothing ran."""
-    if not running:
+def purge_what(archives: list[CachedArchive], *, leftovers: bool) -> str:
+    """What a purge removes, as the quit question names a running one: `2 archives`, `1
+    archive and what killed runs left` (the `all` rule)."""
+    noun = "archive" if len(archives) == 1 else "archives"
+    counted = f"{len(archives)} {noun}" if archives or not leftovers else ""
+    return " and ".join(part for part in (counted, "what killed runs left" if leftovers else "") if part)
+
+
+# What a purge stopped before its end leaves (the quit question, the quit note): it has no
+# cancel point; its archives go one by one, each one's kept tree before it.
+PURGE_STOPPED = "what it has not removed yet stays in the cache, and purging again removes it"
+
+
+def quit_note(running: list[Job], purges_stopped: list[str] | None = None) -> str:
+    """The line left on the terminal after quitting while jobs or a purge ran (the question
+    said it, but the shell got no word): what was cancelled or stopped and what stays, or ""
+    when nothing ran."""
+    if not running and not purges_stopped:
         return ""
     parts = []
     installs = [job.title for job in running if job.kind == INSTALL]
@@ -124,4 +139,8 @@ def quit_note(running: list[Job]) -> str:
                      "removed yet stays installed")
     if any(job.kind == VERIFY for job in running):
         parts.append("stopped the cache verification")
-    return "pytui: quit with jobs running: " + "; ".join(parts)
+    if purges_stopped:
+        parts.append(f"stopped the purge of {', '.join(purges_stopped)} before its end: "
+                     f"{PURGE_STOPPED}")
+    what = "jobs" if running else "a purge"
+    return f"pytui: quit with {what} running: " + "; ".join(parts)

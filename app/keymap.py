@@ -162,8 +162,8 @@ KEYMAP: tuple[Key, ...] = (
     Key("ctrl+p", "command_palette", "", "Commands", "", show=False, priority=True,
         palette=False),
     Key("q", "quit", "q / Ctrl+Q", "Quit",
-        "quit (asks first while jobs run; quitting cancels them and leaves no partial install, "
-        "only resumable .part downloads)"),
+        "quit (asks first while jobs or a purge run; quitting cancels the jobs and leaves no "
+        "partial install, only resumable .part downloads)"),
     Key("ctrl+q", "quit", "", "Quit", "", show=False, priority=True, palette=False),
 )
 

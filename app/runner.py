@@ -19,7 +19,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from pytui.app.background import BackgroundWork
+from pytui.app.background import PURGE, BackgroundWork
 from pytui.app.gateway import CoreGateway
 from pytui.app.job_bodies import JobBodies
 from pytui.app.messages import JobEnded
@@ -217,6 +217,9 @@ class JobRunner(BackgroundWork, JobBodies):
                 error = worker.error
                 return JobEnded(job_id, FAILED, error=f"{type(error).__name__}: {error}")
             return None
+        if group == PURGE and state in (WorkerState.SUCCESS, WorkerState.ERROR,
+                                        WorkerState.CANCELLED):
+            self.purge_ended(worker.name)
         if state == WorkerState.ERROR:
             return f"{worker.description or worker.name}: {worker.error}"
         return None
@@ -238,6 +241,10 @@ class JobRunner(BackgroundWork, JobBodies):
             stopped = self._stopped.get(job.job_id)
             while stopped is not None and not stopped.is_set() and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
+        # A purge has no cancel point: it is let end within the same grace (its thread's end
+        # reaches state.purging through the worker's state, handled while this waits).
+        while self._state.purging and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
         if self.downloader is not None:
             self.downloader.close()
 

@@ -159,7 +159,7 @@ class AppState(Record):
                  "freeable", "tree_freed", "disk_listed", "cache_usage", "cache_parts", "download_sizes", "cache_problem",
                  "root_problem", "jobs", "next_job_id", "failed_keys", "sort", "environments", "envs_partial",
                  "envs_scanning", "envs_note", "envs_failed", "envs_quick", "envs_max_age",
-                 "envs_warnings_said", "envs_roots", "filter_kept")
+                 "envs_warnings_said", "envs_roots", "filter_kept", "purging")
     settings: Settings
     host: HostPlatform
     # The directory shown as `~`.
@@ -227,6 +227,9 @@ class AppState(Record):
     # Enter kept the filter and left the box (the filter hint's keys act at once, no Enter
     # first); False while the box is being typed in.
     filter_kept: bool
+    # The purges running (`p`, Purge by rule: threads, not jobs), by id: what each removes
+    # ("2 archives"); the quit question names them.
+    purging: dict[int, str]
 
     def __init__(self, settings: Settings, host: HostPlatform, home: Path,
                  clock: Callable[[], float] = time.time, offline: bool = False,
@@ -245,7 +248,7 @@ class AppState(Record):
                  envs_scanning: bool = False, envs_note: str = "", envs_failed: bool = False,
                  envs_quick: bool = False, envs_max_age: float | None = None,
                  envs_warnings_said: set[str] | None = None, envs_roots: tuple[Path, ...] = (),
-                 filter_kept: bool = False) -> None:
+                 filter_kept: bool = False, purging: dict[int, str] | None = None) -> None:
         self.settings = settings
         self.host = host
         self.home = home
@@ -281,6 +284,7 @@ class AppState(Record):
         self.envs_max_age = envs_max_age
         self.envs_roots = envs_roots
         self.envs_warnings_said = envs_warnings_said if envs_warnings_said is not None else set()
+        self.purging = purging if purging is not None else {}
 
     # -- derived lookups --------------------------------------------------------------------
 
