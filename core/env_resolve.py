@@ -22,6 +22,7 @@ from pytui.core.environment import Environment
 from pytui.core.keys import parse_key
 from pytui.core.models import Installation
 from pytui.core.nofollow import MAX_LINK_HOPS
+from pytui.core.paths import real_path
 
 _MINOR_NAME = re.compile(
     r"^(cpython|pypy|graalpy|pyodide)-([0-9]+)\.([0-9]+)(\+[a-z+]+)?-[a-z0-9]+-[a-z0-9_]+-[a-z0-9]+$")
@@ -57,16 +58,6 @@ def _inside(path: str, root: str) -> str | None:
     return None
 
 
-def _real_path(path: str) -> str:
-    """os.path.realpath, or `path` as it is written when a link on the way may not be read
-    (another user's /proc/PID/root: EACCES): Python 3.10-3.12 raise there, and one environment
-    whose `home` passed such a link stopped the whole scan (3.13 keeps the link unresolved)."""
-    try:
-        return os.path.realpath(path)
-    except OSError:
-        return os.path.normpath(path)
-
-
 class Resolver:
     """Maps interpreter paths to installs in one install root. What the root holds is read once
     per scan, and environments sharing a `home` and interpreter names (most of them) are
@@ -74,7 +65,7 @@ class Resolver:
 
     def __init__(self, install_root: Path) -> None:
         self.root = os.path.normpath(os.path.abspath(install_root))
-        real = _real_path(self.root)
+        real = real_path(self.root)
         self.roots = [self.root] if real == self.root else [self.root, real]
         self._minor_targets: dict[str, str | None] = {}
         self._interpreters: dict[tuple[str, tuple[str, ...]], tuple[str, str, Found | None, bool]] = {}
@@ -129,7 +120,7 @@ class Resolver:
             except OSError:
                 break
         if found is None:
-            found = self.classify(_real_path(exe))
+            found = self.classify(real_path(exe))
         memo = (exe, current, found, os.path.exists(exe))
         self._interpreters[(home, names)] = memo
         return memo

@@ -13,6 +13,17 @@ from pathlib import Path
 APP_NAME = "pytui"
 
 
+def real_path(path: str | os.PathLike[str]) -> str:
+    """os.path.realpath, or `path` as written (normalized) when a link on the way may not be
+    read (another user's /proc/PID/root: EACCES): Python 3.10-3.12 raise there (3.13 keeps the
+    link unresolved), and a whole command stopped with the last-resort line: `pytui envs` for
+    one venv whose `home` passed such a link, `pytui uninstall` for a root under one."""
+    try:
+        return os.path.realpath(path)
+    except OSError:
+        return os.path.normpath(os.fspath(path))
+
+
 def home_dir() -> Path:
     """The home directory as uv finds it: `$HOME`, unless it is unset or empty, then the
     user's entry in the password database (Path.home() took an empty HOME as the home: the

@@ -58,7 +58,9 @@ _ROOT_LOCKS_GUARD = threading.Lock()
 
 
 def root_lock(lock_path: Path) -> RootLock:
-    key = os.path.realpath(lock_path)
+    from pytui.core.paths import real_path
+
+    key = real_path(lock_path)
     with _ROOT_LOCKS_GUARD:
         lock = _ROOT_LOCKS.get(key)
         if lock is None:

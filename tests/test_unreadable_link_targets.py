@@ -64,3 +64,15 @@ def test_install_beside_a_bin_link_through_it(pytui: Pytui) -> None:
     assert "Traceback" not in done.stderr, str(done)
     assert (pytui.bin / "python3.12").is_symlink()
     assert pytui.run("list", "--only-installed").returncode == 0
+
+
+def test_uninstall_with_a_root_past_it_says_the_roots_line(pytui: Pytui) -> None:
+    """As `pytui list` says it (the root lock's name was resolved first, and failed)."""
+    root = f"{UNREADABLE}/uv/python"
+    pytui.add("3.12.8")
+    listed = pytui.run("list", "--only-installed", UV_PYTHON_INSTALL_DIR=root)
+    done = pytui.run("uninstall", "3.12", UV_PYTHON_INSTALL_DIR=root)
+    assert done.returncode == listed.returncode == 1, (str(done), str(listed))
+    assert done.stderr == listed.stderr == (
+        f"error: cannot list the install root {root}: permission denied; fix its permissions or "
+        "pass another with --install-dir or UV_PYTHON_INSTALL_DIR\n"), (str(done), str(listed))
