@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pytui.core.keys import TYPE_CHECKING, parse_key
+from pytui.core.paths import real_path
 
 if TYPE_CHECKING:
     from pytui.core.install_root import InstallRoot
@@ -208,7 +209,7 @@ def behind_links(root: Path, settings: Settings, key: str,
             continue
         if version_rank(other.major, other.minor, other.patch, other.prerelease) > rank:
             return []  # not the highest: a link to another patch is right
-        older[os.path.realpath(root / other_key)] = other_key
+        older[real_path(root / other_key)] = other_key
     if not older:
         return []
     behind = []
@@ -218,7 +219,7 @@ def behind_links(root: Path, settings: Settings, key: str,
             continue
         if name == parts.minor_key and parts.implementation != "cpython":
             continue
-        resolved = os.path.realpath(link)
+        resolved = real_path(link)
         runs = next((k for d, k in older.items() if resolved == d or resolved.startswith(d + os.sep)), None)
         if runs is not None:
             behind.append((name, runs))

@@ -193,10 +193,13 @@ class RootLinking:
         """The installation whose interpreter `link` resolves to (uv's `find_matching_bin_link`)."""
         if not os.path.islink(link):
             return None
-        resolved = os.path.realpath(link)
+        from pytui.core.paths import real_path
+
+        # real_path: a link through another user's /proc/PID/root is nobody's here, not an error.
+        resolved = real_path(link)
         for installation in installations:
             parts = parse_key(installation.key)
-            if parts is not None and os.path.realpath(executable_path(installation.path, parts)) == resolved:
+            if parts is not None and real_path(executable_path(installation.path, parts)) == resolved:
                 return installation
         return None
 

@@ -76,3 +76,25 @@ def test_uninstall_with_a_root_past_it_says_the_roots_line(pytui: Pytui) -> None
     assert done.stderr == listed.stderr == (
         f"error: cannot list the install root {root}: permission denied; fix its permissions or "
         "pass another with --install-dir or UV_PYTHON_INSTALL_DIR\n"), (str(done), str(listed))
+
+
+@pytest.mark.parametrize("name", ["python3.12", "python3"])  # the link pytui makes, one it does not
+def test_a_bin_link_of_the_installed_minor_through_it(pytui: Pytui, name: str) -> None:
+    pytui.add("3.12.8")
+    assert pytui.run("install", "3.12").returncode == 0
+    link = pytui.bin / name
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(f"{UNREADABLE}/usr/bin/python3")
+    """A link another program made where pytui's would go is not pytui's to replace (`use
+    --force`), as one to /usr/bin/python3 is; through the unreadable link, the reinstall ended
+    with the last-resort line after its swap, its `.linking` record left in .temp/."""
+    for args in (("install", "3.12"), ("list", "--only-installed"), ("install", "--reinstall", "3.12"),
+                 ("upgrade",), ("uninstall", "3.12")):
+        done = pytui.run(*args)
+        assert done.returncode == 0, str(done)
+        assert "check that path" not in done.stderr and "Traceback" not in done.stderr, str(done)
+        if args[0] == "install" and "--reinstall" in args and name == "python3.12":
+            assert f"Executable already exists at {link} but is not managed by uv or pytui" in done.stderr
+            assert pytui.temp_left() == []
+    assert os.readlink(link) == f"{UNREADABLE}/usr/bin/python3"
