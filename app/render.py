@@ -72,11 +72,13 @@ class Renderer:
 
     def footer_dims(self) -> None:
         """The footer is redrawn when the keys it dims change: a job listed or none, a row
-        highlighted whose build is installed or not (a focus change redraws it anyway)."""
-        dimmed = self._footer_dimmed()
-        if dimmed != self._dimmed_shown:
-            self._dimmed_shown = dimmed
-            self._app.refresh_bindings()
+        highlighted whose build is installed or not (a focus change redraws it anyway). News
+        landing as the app closes, with no screen left, redraws nothing (`focused` raises)."""
+        with contextlib.suppress(*GONE):
+            dimmed = self._footer_dimmed()
+            if dimmed != self._dimmed_shown:
+                self._dimmed_shown = dimmed
+                self._app.refresh_bindings()
 
     def focused_job_ended(self) -> bool:
         """Whether the focused job row's job has ended (`c` dismisses its row)."""

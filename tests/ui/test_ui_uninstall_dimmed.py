@@ -74,3 +74,14 @@ async def test_u_is_dimmed_on_a_build_not_installed_and_says_why(ui_world: UiWor
                                           for text in toast_texts(app)),
                        what=f"why u does nothing: {toast_texts(app)}")
         assert ui_world.installed_dir("3.13.1").is_dir()
+
+
+def test_news_landing_with_no_screen_left_redraws_nothing(ui_world: UiWorld) -> None:
+    """A disk listing that lands as the app closes re-derives the panes and the details; the
+    footer's dimmed keys asked the focused widget of a screen stack already empty
+    (`ScreenStackError: No screens on stack`, a traceback that failed
+    test_ui_errors.py::test_a_retry_says_when_which_attempt_and_why on a busy machine). An app
+    never run has no screen either."""
+    app = ui_world.make_app()
+    app.renderer.details()
+    app.renderer.footer_dims()
