@@ -26,6 +26,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import ModalScreen
+from textual.widget import AwaitMount
 from textual.widgets import Button, Label, Static
 
 MODES: tuple[tuple[str, str], ...] = (
@@ -252,23 +253,35 @@ class ConfirmModal(ToastFreeDialog[bool]):
         if not self.query(".confirm-dialog"):
             return  # not composed yet (news landing as it opens): compose draws these
         if not changed:
-            self.query(".dialog-line").remove()
-            self.query_one(".confirm-dialog").mount(
-                *[Static(Folded(line), classes="dialog-line", markup=False) for line in self._lines],
-                before=self.query_one("#dialog-news"))  # the lines stay above the news
+            self._show_lines()
             return
         self._drawn_at = None
         self.query_one(".dialog-title", FittedLine).show((title, *self._short_titles))
-        self.query(".dialog-line").remove()
-        mounted = self.query_one(".confirm-dialog").mount(
-            *[Static(Folded(line), classes="dialog-line", markup=False) for line in self._lines],
-            before=self.query_one("#dialog-news"))
+        mounted = self._show_lines()
 
         async def drawn_next() -> None:
-            await mounted
+            if mounted is not None:
+                await mounted
             self.call_after_refresh(self._now_drawn)
 
         self.call_later(drawn_next)
+
+    def _show_lines(self) -> AwaitMount | None:
+        """The question's lines, changed where they stand: each line shown takes its new text,
+        lines past them are mounted (above the news), lines no longer asked are removed.
+        Removing every line and mounting new ones let a frame be drawn between the two, a
+        question with no line at all (tmux caught one on a busy machine)."""
+        shown = list(self.query(".dialog-line").results(Static))
+        for widget, line in zip(shown, self._lines, strict=False):
+            widget.update(Folded(line))
+        for widget in shown[len(self._lines):]:
+            widget.remove()
+        if len(self._lines) <= len(shown):
+            return None
+        return self.query_one(".confirm-dialog").mount(
+            *[Static(Folded(line), classes="dialog-line", markup=False)
+              for line in self._lines[len(shown):]],
+            before=self.query_one("#dialog-news"))  # the lines stay above the news
 
     def _now_drawn(self) -> None:
         self._drawn_at = event_clock()
