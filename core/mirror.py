@@ -32,6 +32,7 @@ from pytui.core.errors import CacheError
 from pytui.core.fs_errors import NotRegularFile, cause, open_regular, reason, remedy
 from pytui.core.keys import TYPE_CHECKING, is_digits
 from pytui.core.models import Build, CachedArchive
+from pytui.core.paths import real_path
 from pytui.core.progress import ByteCounter, CancelToken, ProgressCallback, no_progress
 from pytui.core.urls import CPYTHON_DOWNLOADS_URL_PREFIX
 
@@ -223,9 +224,11 @@ def export_mirror(cache: ArchiveCache, dest_dir: Path, catalog: Catalog, *,
     """
     cancel = cancel or CancelToken()
     dest = Path(dest_dir).absolute()
-    # os.path.realpath, not Path.resolve: a symlink loop (DEST -> DEST) makes resolve raise
+    # A realpath, not Path.resolve: a symlink loop (DEST -> DEST) makes resolve raise
     # RuntimeError on Python 3.11, a traceback; realpath leaves the loop for mkdir to name.
-    if os.path.realpath(dest) == os.path.realpath(cache.root):
+    # real_path: a link on the way this user may not read (another's /proc/PID/root) is left
+    # for mkdir to name too (os.path.realpath raises there on Python 3.10-3.12).
+    if real_path(dest) == real_path(cache.root):
         raise MirrorError(f"cannot export the mirror into the cache itself ({dest}); "
                           "pick another directory")
     report = ExportReport(root=dest, metadata=dest / METADATA_NAME)

@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
-from cli_harness import Pytui, key_of
+from cli_harness import Pytui, key_of, run_main
+from test_cache_cli import env  # noqa: F401 - the fixture
 
 UNREADABLE = "/proc/1/root"
 
@@ -98,3 +99,13 @@ def test_a_bin_link_of_the_installed_minor_through_it(pytui: Pytui, name: str) -
             assert f"Executable already exists at {link} but is not managed by uv or pytui" in done.stderr
             assert pytui.temp_left() == []
     assert os.readlink(link) == f"{UNREADABLE}/usr/bin/python3"
+
+
+def test_export_mirror_into_a_destination_past_it_is_one_line(env, capsys) -> None:  # noqa: F811
+    """As a destination that is a symlink loop is (test_mirror_hostile): the export's check
+    that DEST is not the cache resolved it first, and ended with the last-resort line."""
+    dest = f"{UNREADABLE}/mirror"
+    code, out, err = run_main(capsys, "cache", "export-mirror", dest)
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert err.count("\n") == 1 and err.startswith(f"error: cannot export the mirror into {dest}: "), err
+    assert "nothing was exported" in err
