@@ -310,27 +310,19 @@ def _start_installs(args: argparse.Namespace, settings: Settings, catalog: Catal
 
 def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catalog, builds: list[Build],
                     missing: list[str], downloader: Downloader | None, started: float) -> int:
-    from pytui.app.progress_board import ProgressBoard, wait_line
+    from pytui.app.progress_board import ProgressBoard
     from pytui.core.jobs import run_install_jobs
     from pytui.core.progress import CancelToken
 
     cancel = CancelToken()
     warnings: list[str] = []
     board = ProgressBoard()
-    waited: list[str] = []
-
-    def on_wait(message: str) -> None:
-        # Said once per run, however many jobs wait for the same lock.
-        if message not in waited:
-            waited.append(message)
-            board.note(wait_line(message))
-
     try:
         with board:
             outcomes = run_install_jobs(
                 builds, settings=settings, catalog=catalog, concurrency=args.jobs,
                 progress_for=board.callback, on_ended=board.ended, cancel=cancel, reinstall=args.reinstall,
-                no_cache=args.no_cache, force=args.force, on_warning=warnings.append, on_wait=on_wait,
+                no_cache=args.no_cache, force=args.force, on_warning=warnings.append, wait_for=board.waiting,
                 downloader=downloader)
     except KeyboardInterrupt as err:
         cancel.cancel()

@@ -209,7 +209,8 @@ def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, tar
                 outcomes += run_install_jobs(
                     builds, settings=with_no_bin(settings, no_bin),
                     catalog=catalog, concurrency=args.jobs, progress_for=board.callback, on_ended=board.ended,
-                    cancel=cancel, reinstall=reinstall, on_warning=warnings.append)
+                    cancel=cancel, reinstall=reinstall, on_warning=warnings.append,
+                    wait_for=board.waiting)
     except KeyboardInterrupt as err:
         cancel.cancel()
         from pytui.core.jobs import JobsInterrupted

@@ -60,6 +60,11 @@ class ProgressBoard:
         self._held: set[str] = set()
         self._stall_said: set[str] = set()
         self._ended: set[str] = set()
+        # The lock each build waits for now (core's `on_wait` line: who holds it, for what);
+        # its bar says so until the job reports again (the lock taken).
+        self._waits: dict[str, str] = {}
+        # The wait lines said as plain lines (once each, however many jobs wait for one lock).
+        self._waits_said: set[str] = set()
         self._order: list[str] = []
         self._announced: set[tuple[str, str]] = set()
         self._lines_drawn = 0
@@ -75,6 +80,8 @@ class ProgressBoard:
                 self._order.append(key)
 
         def report(progress: Progress) -> None:
+            with self._lock:
+                self._waits.pop(key, None)  # a report after a lock wait: it was taken
             if progress.waiting or progress.note:
                 # A new request (the TUI's row says it; the bars start with the answer) or a
                 # retry: the stall clock starts again with the answer (core/stalls.py).
@@ -96,6 +103,22 @@ class ProgressBoard:
                 self._plain(key, progress)
 
         return report
+
+    def waiting(self, build: Build) -> Callable[[str], None]:
+        """The build's job's `on_wait` (core/jobs.run_install_jobs's `wait_for`): a live bar
+        says the wait, its holder and how to stop it in place of `finish ····` until the job
+        reports again; not on a terminal, the line is said once."""
+        key = build.key
+
+        def on_wait(message: str) -> None:
+            with self._lock:
+                self._waits[key] = message
+                said = message in self._waits_said
+                self._waits_said.add(message)
+            if not self.live and not said:
+                self.note(wait_line(message))
+
+        return on_wait
 
     # -- plain lines (not a terminal) -----------------------------------------------------------
     def _plain(self, key: str, progress: Progress) -> None:
@@ -174,6 +197,9 @@ class ProgressBoard:
         """The build's bar; a stalled download's note on a line of its own under it (beside the
         bar it would be cut at a hundred columns), its frozen speed gone."""
         progress = self._state.get(key)
+        wait = self._waits.get(key)
+        if wait is not None:
+            return [f"{key}  waiting", *_wrapped(wait_line(wait), width)]
         stalled = self.stall(key, now)
         if stalled is None:
             return [self._line(key, progress, width)]
@@ -229,6 +255,24 @@ class ProgressBoard:
             self._lines_drawn = len(lines)
         self.stream.write("".join(out))
         self.stream.flush()
+
+
+# A lock wait's line under its bar takes at most this many lines; a longer one (a root of
+# thousands of characters) is cut in its middle, keeping who holds the lock and the way out.
+_WAIT_LINES = 3
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """`text` under a bar, indented, in at most _WAIT_LINES lines of the terminal's width."""
+    import textwrap
+
+    room = max(20, width - 3)
+    lines = textwrap.wrap(text, room, break_on_hyphens=False)
+    if len(lines) > _WAIT_LINES:
+        keep = _WAIT_LINES * room - 2 * _WAIT_LINES - 1  # what breaks at spaces may waste
+        text = f"{text[: keep // 3]}…{text[len(text) - (keep - keep // 3):]}"
+        lines = textwrap.wrap(text, room, break_on_hyphens=False)[:_WAIT_LINES]
+    return [f"  {line}" for line in lines]
 
 
 def elapsed_text(started: float) -> str:

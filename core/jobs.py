@@ -120,7 +120,8 @@ class InstallJob:
         self._downloader_from = downloader
         self._own_downloader: Downloader | None = None
         self.on_warning = on_warning
-        # Called once with a one-line message when the root's lock is held by another process.
+        # Called once with a one-line message when the root's lock (or the archive's download
+        # lock) is held by another process; the progress reported next says the wait is over.
         self.on_wait = on_wait
         self.root = InstallRoot(settings.install_root)
         self._cache: ArchiveCache | None = None
@@ -251,9 +252,18 @@ class InstallJob:
         # Steps with no byte count report no total (a total of 1 read as "0 B / 1 B").
         self.progress(Progress("finish", 0, None))
         bin_dir = None if self.settings.no_bin else self.settings.bin_dir
+        waited: list[str] = []
+
+        def on_wait(line: str) -> None:
+            waited.append(line)
+            if self.on_wait is not None:
+                self.on_wait(line)
+
         # The root lock (re-entrant; commit takes it too) makes "still not installed?" and
         # the commit one step, against uv and other pytui processes.
-        with self.root.locked(cancel=self.cancel, on_wait=self.on_wait):
+        with self.root.locked(cancel=self.cancel, on_wait=on_wait):
+            if waited:  # the wait is over: the step again (the CLI's bar, the TUI's row)
+                self.progress(Progress("finish", 0, None))
             existing = self.root.get(self.key)
             if existing is not None and not self.reinstall:
                 return existing, archive, downloaded, False
@@ -342,7 +352,7 @@ def run_install_jobs(
     no_cache: bool = False,
     force: bool = False,
     on_warning: Callable[[str], None] | None = None,
-    on_wait: Callable[[str], None] | None = None,
+    wait_for: Callable[[Build], Callable[[str], None]] | None = None,
     downloader: Downloader | None = None,
     on_ended: Callable[[Build], None] | None = None,
 ) -> list[JobOutcome]:
@@ -353,6 +363,8 @@ def run_install_jobs(
     caller (e.g. one whose client it is preparing on another thread) is shared by the jobs and
     left open; otherwise one is made when a job first needs it, and closed here. `on_ended`
     hears of each job's end, whatever it was (its progress reports stop: no stall to say).
+    `wait_for(build)` gives the job's `on_wait`, as `progress_for` its progress: each job
+    waits for a lock of its own and says so on its own line.
     """
     builds = dedupe(builds)
     cancel = cancel or CancelToken()
@@ -381,7 +393,8 @@ def run_install_jobs(
         job = InstallJob(build, settings=settings, catalog=catalog,
                          progress=progress_for(build) if progress_for else no_progress,
                          cancel=cancel, reinstall=reinstall, no_cache=no_cache, force=force,
-                         downloader=shared, on_warning=on_warning, on_wait=on_wait)
+                         downloader=shared, on_warning=on_warning,
+                         on_wait=wait_for(build) if wait_for else None)
         try:
             return JobOutcome(build, result=job.run())
         except PytuiError as err:
