@@ -127,7 +127,10 @@ def run_install(args: argparse.Namespace) -> int:
     texts = args.requests or from_file or ["default"]
     try:
         # As `pytui list` (and uv): a version uv does not support is refused with its reason.
-        requests = [PythonRequest.parse(text).check_supported() for text in texts]
+        # Each text parsed once: a version file may repeat one ~13,000 times in its 64 KiB.
+        parsed: dict[str, PythonRequest] = {}
+        requests = [parsed.get(text) or parsed.setdefault(text, PythonRequest.parse(text).check_supported())
+                    for text in texts]
     except RequestError as err:
         return _fail(str(err), 2)
     started = time.monotonic()
@@ -200,9 +203,12 @@ def _version_file_requests(settings: Settings) -> list[str] | None:
     from pytui.core.requests import PythonRequest
 
     usable = []
+    parsed: set[str] = set()  # each text parsed once (a file may repeat one ~13,000 times)
     for text in texts:
         try:
-            PythonRequest.parse(text)
+            if text not in parsed:
+                PythonRequest.parse(text)
+                parsed.add(text)
         except RequestError:
             from pytui.core.elide import elide_middle
 
@@ -245,9 +251,17 @@ def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRe
     builds: list[Build] = []
     missing: list[str] = []
     satisfied_keys: list[str] = []
+    # What each request text resolves to, found once: a version file of 64 KiB may repeat one
+    # ~13,000 times, and each search walks the installs and the catalog.
+    satisfying: dict[str, tuple[PythonRequest, list[str]]] = {}
+    chosen: dict[str, Build | None] = {}
     for text, request in zip(texts, requests, strict=True):
-        filled = request.for_install(host)
-        matching = [key for key in installed_keys if filled.installed_key_satisfies(key)]
+        resolved = satisfying.get(text)
+        if resolved is None:
+            filled = request.for_install(host)
+            resolved = satisfying[text] = (filled, [key for key in installed_keys
+                                                    if filled.installed_key_satisfies(key)])
+        filled, matching = resolved
         if matching and not args.reinstall:
             if named:
                 print(f"Python {text} is already installed ({matching[0]})", file=sys.stderr)
@@ -272,15 +286,20 @@ def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRe
                 builds.extend(found)
                 continue
         pin = build_pin(args.settings.env, filled.implementation)
-        build = find_download(catalog, request, host, build=pin[1] if pin else None)
-        if build is None:
+        if text in chosen:
+            choice = chosen[text]
+            if choice is None:
+                continue  # said once
+        else:
+            choice = chosen[text] = find_download(catalog, request, host, build=pin[1] if pin else None)
+        if choice is None:
             # A pinned build names its variable: unsetting it is the other way out.
             pinned, unpin = (f" with build {pin[1]} ({pin[0]})", f", or unset {pin[0]}") if pin \
                 else ("", "")
             missing.append(f"no download found for request `{text}`{pinned} on {host.platform} in "
                            f"catalog {catalog.source}; see `pytui list --all-versions`{unpin}")
         else:
-            builds.append(build)
+            builds.append(choice)
     return builds, missing, satisfied_keys
 
 
