@@ -149,11 +149,6 @@ Action = (StartInstall | StartUninstall | StartPurge | StartVerify | StartUpgrad
 Decision = Refuse | Confirm | Action
 
 
-def archive_named(state: AppState, key: str) -> CachedArchive | None:
-    """The archive of a Cached row (its key is the archive's final file name)."""
-    return next((a for a in state.archives if cached_row_key(a.name) == key), None)
-
-
 def kept_downloading(name: str) -> str:
     """Why a `.part` another process is writing is not purged (the purge's own line, and `p`'s
     refusal on a `downloading` row)."""
@@ -219,7 +214,7 @@ def archive_target(state: AppState, pane: str, key: str | None) -> CachedArchive
     if key is None:
         return None
     if pane == "cached":
-        return archive_named(state, key)
+        return state.archive_at(key)
     return state.cached_by_key().get(key)
 
 
@@ -233,7 +228,7 @@ def decide_copy(state: AppState, pane: str, key: str | None) -> CopyText | Refus
         if installation is not None:
             return CopyText(str(installation.path), "install dir")
     elif pane == "cached":
-        archive = archive_named(state, key)
+        archive = state.archive_at(key)
         if archive is not None:
             return CopyText(str(archive.path), "archive path")
         return Refuse(f"{key} is still downloading: its archive path exists once it is done.")

@@ -19,7 +19,6 @@ from pytui.app.decisions import (
     Refuse,
     StartInstall,
     StartUpgrade,
-    archive_named,
     key_titles,
 )
 from pytui.app.gateway import BEHIND, DAMAGED, MISSING_LINKS, UNLINKED
@@ -36,7 +35,7 @@ if TYPE_CHECKING:
 
 def _build_for_row(state: AppState, pane: str, key: str) -> Build | None:
     if pane == "cached":
-        archive = archive_named(state, key)
+        archive = state.archive_at(key)
         return archive.build if archive is not None else None
     return state.catalog.get(key) if state.catalog is not None else None
 

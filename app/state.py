@@ -310,11 +310,15 @@ class AppState(Record):
         if key is None:
             return None
         if pane == "cached":
-            from pytui.widgets.rows import cached_row_key
-
-            archive = next((a for a in self.archives if cached_row_key(a.name) == key), None)
+            archive = self.archive_at(key)
             key = archive.build.key if archive is not None and archive.build else None
         return self.installation(key)
+
+    def archive_at(self, key: str) -> CachedArchive | None:
+        """The archive of a Cached row (its key is the archive's final file name)."""
+        from pytui.widgets.rows import cached_row_key
+
+        return next((a for a in self.archives if cached_row_key(a.name) == key), None)
 
     def cached_by_key(self) -> dict[str, CachedArchive]:
         """Complete archives of catalog builds, by build key."""
