@@ -65,35 +65,27 @@ def linking_threads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
     return request.param
 
 
-@pytest.mark.parametrize(("cpus", "load", "threads"), [
-    (1, 0.0, 1), (1, 5.0, 1),  # one core: never a second thread
-    (2, 0.0, 1), (2, 1.9, 1),  # a core to spare: the GIL hand-offs would cost more than they save
-    (2, 2.0, 2), (2, 11.0, 2), (8, 8.5, 2), (8, 7.9, 1),  # every core busy: two threads
+@pytest.mark.parametrize(("cpus", "load", "running", "threads"), [
+    (1, 0.0, None, 1), (1, 5.0, 9, 1),  # one core: never a second thread
+    (2, 0.0, 1, 1), (2, 1.9, 3, 1),  # a core to spare: the GIL hand-offs would cost more than they save
+    (2, 2.0, 3, 2), (2, 11.0, 14, 2), (8, 8.5, 9, 2), (8, 7.9, 12, 1),  # every core busy: two threads
+    (2, 9.0, 1, 1), (2, 9.0, 2, 1),  # the load average still high, the machine quiet now
+    (2, 2.0, None, 2), (2, 1.0, None, 1),  # no runnable count (not Linux): the load average alone
 ])
-def test_a_second_thread_links_only_when_every_core_is_busy(cpus: int, load: float, threads: int) -> None:
-    assert tree_link.threads_for(cpus, load) == threads
+def test_a_second_thread_links_only_when_every_core_is_busy(cpus: int, load: float, running: int | None,
+                                                            threads: int) -> None:
+    assert tree_link.threads_for(cpus, load, running) == threads
 
 
 def test_the_machine_decides_how_many_threads_link(monkeypatch: pytest.MonkeyPatch) -> None:
     assert tree_link.link_threads() in (1, 2)
+    if os.path.exists("/proc/loadavg"):
+        running = tree_link._running_now()
+        assert running is not None and running >= 1  # this test is running
     def unreadable() -> tuple[float, float, float]:
         raise OSError("no load average")
     monkeypatch.setattr(os, "getloadavg", unreadable)
     assert tree_link.link_threads() == 1
-
-
-@pytest.mark.parametrize("threads", [1, 2])
-def test_one_or_two_threads_make_the_tree_whole(tmp_path: Path, threads: int) -> None:
-    tree = tmp_path / "tree"
-    make_tree(tree)
-    before = described(tree)
-    out = tmp_path / "out"
-    out.mkdir()
-    assert link_tree(os.fspath(tree), os.fspath(out), entry_columns(scan_tree(os.fspath(tree))), None,
-                     "test", check=True, threads=threads) is True
-    assert described(out) == before  # the same entries, modes and targets, the tree's inodes
-    assert described(tree) == before
-    assert link_threads() == []
 
 
 def kept_store(tmp_path: Path, cache: Path) -> tuple[TreeStore, Path]:
