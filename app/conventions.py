@@ -17,6 +17,7 @@ from pytui.app.toast_text import copied_message
 from pytui.widgets.job_list import JobList, JobRow
 from pytui.widgets.keyed_table import KeyedTable
 from textual.app import SuspendNotSupported
+from textual.widget import Widget
 from textual.widgets import DataTable
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ class ConventionKeys(AppBase):
     def action_focus_pane(self, pane: str) -> None:
         # screen.set_focus, not widget.focus(): that one is deferred, and a key typed right
         # after (`3x`) would act on the pane that had focus before.
+        target: Widget
         if pane == "jobs":
             jobs = self.query_one("#jobs", JobList)
             rows = list(jobs.query(JobRow))
@@ -87,13 +89,13 @@ class ConventionKeys(AppBase):
             # With no job the panel itself, its hint saying how one starts: Tab stops there
             # too, and `4` refused it with a toast (as k9s and lazygit, a number goes to its
             # pane whether it lists anything or not).
-            self.screen.set_focus(focused if isinstance(focused, JobRow) else
-                                  rows[0] if rows else jobs)
-            return
-        if pane == "details":  # to scroll it (it keeps showing the row it showed)
-            self.screen.set_focus(self.query_one("#details"))
-            return
-        self.screen.set_focus(self.query_one(f"#{pane}", KeyedTable))
+            target = focused if isinstance(focused, JobRow) else rows[0] if rows else jobs
+        elif pane == "details":  # to scroll it (it keeps showing the row it showed)
+            target = self.query_one("#details")
+        else:
+            target = self.query_one(f"#{pane}", KeyedTable)
+        if not self.typed_before_slash(target):
+            self.screen.set_focus(target)
 
     def _sort_pane(self) -> str:
         focused = self.focused

@@ -27,12 +27,22 @@ FILTER_PLACEHOLDER = ("filter: 3.12  musl  freethreaded  >=3.11,<3.13  "
                       "(Enter keeps it, Esc clears it)")
 
 
+# The pane jumps (app/keymap.py's 1-5).
+PANE_KEYS = frozenset("12345")
+
+
 class FilterInput(FilterBox):
     """The `/` filter; Esc clears it, Enter keeps it, and both go back to where `/` was
     pressed (the footer says so while the box has the focus; app/filter_box.py takes the
     Enter)."""
 
     ACTIONS_OF = "app"
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        # The pane keys stay in the app's bindings while the box has the focus: one typed in
+        # the box is text before any binding sees it, so one that reaches them was typed
+        # before `/` (handed to the pane that had the focus, behind `/`, a priority key).
+        return key not in PANE_KEYS and super().check_consume_key(key, character)
 
 
 class ViewKeys(AppBase):
@@ -41,6 +51,15 @@ class ViewKeys(AppBase):
     # What had the focus when `/` opened the box: Enter and Esc give it back, as k9s and
     # lazygit do (`/` on Installed filters and stays on Installed), Available if it is gone.
     _filter_origin: Widget | None = None
+
+    def typed_before_slash(self, target: Widget) -> bool:
+        """A pane key (1-5) reaching the app while the `/` box has the focus was typed before
+        the `/` (FilterInput.check_consume_key): it names where Enter and Esc go back to, and
+        the focus stays in the box, whose keys are still coming."""
+        if not isinstance(self.screen.focused, FilterInput):
+            return False
+        self._filter_origin = target
+        return True
 
     # -- the details follow the user --------------------------------------------------------
 

@@ -80,3 +80,30 @@ async def test_the_focus_goes_to_available_when_where_slash_was_pressed_is_gone(
         await pilot.press("enter")
         await pilot.pause()
         assert app.focused is app.query_one("#available")
+
+
+async def test_a_pane_key_typed_right_before_slash_is_where_enter_goes_back_to(
+        ui_world: UiWorld) -> None:
+    """`5`, then `3/3.1` Enter typed fast: the `3` was handed to the focused Details as `/` (a
+    priority key) was handled, so it reached the app's bindings once the box had the focus, and
+    was dropped as a key the box types; Enter went back to Details, not to Installed where the
+    user had asked to be. Digits typed in the box stay text."""
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("5")
+        await pilot.pause()
+        assert app.focused is app.query_one("#details", DetailsPanel)
+        _burst(app, "3", "slash", *"3.1", "enter")
+        await wait_for(pilot, lambda: app.state.view.filter_text == "3.1"
+                       and not isinstance(app.focused, FilterInput), what="the filter kept")
+        await pilot.pause()
+        assert app.focused is app.query_one("#installed", InstalledTable)
+        # `2` typed before `/` while the box is already open from an earlier `/`: the same.
+        await pilot.press("5")
+        await pilot.pause()
+        _burst(app, "2", "slash", *"3.12", "escape")
+        await wait_for(pilot, lambda: app.state.view.filter_text == ""
+                       and not isinstance(app.focused, FilterInput), what="the filter cleared")
+        await pilot.pause()
+        assert app.focused is app.query_one("#cached", CacheTable)
