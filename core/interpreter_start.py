@@ -33,21 +33,27 @@ MAX_STDERR_BYTES = 64 * 1024
 def start_failure(executable: Path, *, timeout: float = START_TIMEOUT) -> str | None:
     """None when `executable` runs uv's query; else why not, in a few words (the last line the
     interpreter printed, its exit status or signal, or the OS's refusal to run it)."""
-    try:
-        run = subprocess.Popen([os.fspath(executable), "-I", "-B", "-c", QUERY],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, start_new_session=True)
-    except OSError as err:
-        from pytui.core.fs_errors import cause
+    from pytui.core.orphan_reaper import OrphanReaper
 
-        return cause(err)
-    with run:
-        stderr_tail = _stderr_tail(run, timeout)
-    if stderr_tail is not None:
-        # It ended; what it left running in its process group (a child that let go of stderr)
-        # goes too: a query starts nothing that should outlive it (a pid is not reused while it
-        # names a live group, so this reaches only what the run left).
-        _kill_group(run.pid)
+    with OrphanReaper() as reaper:
+        try:
+            run = subprocess.Popen([os.fspath(executable), "-I", "-B", "-c", QUERY],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, start_new_session=True)
+        except OSError as err:
+            from pytui.core.fs_errors import cause
+
+            return cause(err)
+        with run:
+            stderr_tail = _stderr_tail(run, timeout)
+        if stderr_tail is not None:
+            # It ended; what it left running in its process group (a child that let go of
+            # stderr) goes too: a query starts nothing that should outlive it (a pid is not
+            # reused while it names a live group, so this reaches only what the run left).
+            _kill_group(run.pid)
+        # And what it left in a session of its own (setsid), out of the group's reach: it came
+        # to this process when the run ended (core/orphan_reaper.py).
+        reaper.end_orphans(exclude={run.pid})
     if stderr_tail is None:
         return f"it did not finish within {timeout:g} s"
     if run.returncode == 0:
