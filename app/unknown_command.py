@@ -16,7 +16,7 @@ from pytui.app.safe_text import shown
 
 # uv python's commands pytui has no counterpart for, and what does their job here.
 _UV_ONLY = {
-    "find": "pytui list --only-installed {request} prints the path of each matching install",
+    "find": "pytui list --only-installed{request} prints the path of each {matching}install",
     "pin": "write the version into .python-version (echo {request} > .python-version), "
            "or run uv python pin {request}",
     "update-shell": "add the directory `pytui dir --bin` prints to PATH in your shell's profile",
@@ -38,6 +38,10 @@ def unknown_command_line(word: str, rest: Sequence[str], commands: Sequence[str]
                 f"`python` ({_listed(commands)})")
     request = next((arg for arg in rest if not arg.startswith("-")), None)
     if word in _UV_ONLY:
+        if word == "find":  # with no request, every install (no made-up one)
+            return f"pytui has no {named} command (uv python find): " + _UV_ONLY[word].format(
+                request=f" {shlex.quote(shown(request))}" if request else "",
+                matching="matching " if request else "")
         fix = _UV_ONLY[word].format(request=shlex.quote(shown(request)) if request else "3.12")
         return f"pytui has no {named} command (uv python {word}): {fix}"
     if _REQUEST_START.match(word):

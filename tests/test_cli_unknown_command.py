@@ -17,6 +17,9 @@ COMMANDS = ("list", "ls", "dir", "install", "uninstall", "cache", "envs", "upgra
     (["python", "install", "3.12"], "without the word `python`: pytui install 3.12"),
     (["find", "3.13"], "pytui has no 'find' command (uv python find): "
                        "pytui list --only-installed 3.13 prints the path"),
+    # With no request, no made-up one: `pytui find` named 3.12, which the user never typed.
+    (["find"], "pytui has no 'find' command (uv python find): pytui list --only-installed prints "
+               "the path of each install"),
     (["pin", "3.13"], "(echo 3.13 > .python-version), or run uv python pin 3.13"),
     (["update-shell"], "add the directory `pytui dir --bin` prints to PATH"),
     ([">=3.12"], "a request follows a command, as in pytui install '>=3.12' or pytui list"),
