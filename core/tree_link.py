@@ -5,9 +5,10 @@ The work is split by directory: the entries whose parent is the same directory, 
 in the manifest, are one run, and a run can start as soon as its directory has been made. On
 a machine whose every core is busy, runs go to two threads as their directories appear (the
 kernel's part of each entry, `linkat`, `fstatat`, `mkdirat`, runs without the GIL); with a
-core to spare, to the calling thread alone (`link_threads`). Nothing is written outside `dst_top`: every entry is
-made by name in a directory this module made (the manifest lists every entry's parent as a
-directory: `tree_manifest.parse_columns`), and a run whose directory was never made is never
+core to spare, to the calling thread alone (`link_threads`). Nothing is written outside
+`dst_top`: every entry is made by name in a directory this module made (the manifest lists
+every entry's parent as a directory: `tree_manifest.parse_columns`), and a run whose
+directory was never made is never
 started (the entries left over are `TreeCorrupt`). The first failure stops every thread at its
 next entry; the caller gets it once all of them have stopped, so it removes a directory no
 thread still writes into.
