@@ -158,7 +158,12 @@ class UrlReaders:
                     if cancel.cancelled:
                         raise Cancelled("download cancelled")
                     if body.have + len(chunk) > limit:
-                        raise self._overrun(url, body, limit, size)
+                        if limit != size:  # the catalog's size or the cap: said as for a server
+                            raise self._overrun(url, body, limit, size)
+                        body.poisoned = True
+                        raise TransferFailure(url, f"{path} holds more than the {size} bytes its size "
+                                              "says (a file being written, or a special file such as "
+                                              "/proc's); the bytes were dropped", transient=False)
                     body.accept(chunk)
                     yield chunk
                     report()
