@@ -177,6 +177,9 @@ class JobActions(AppBase):
             self.renderer.job(job)
             self.renderer.all()
         elif isinstance(decision, decide.StartUninstall):
+            # Its build's ended install row ("done") would stand beside "removed" (a prune's
+            # uninstalls replace theirs too: _start_jobs).
+            self._dismiss_ended(decision.installation.key)
             self.renderer.job(self.runner.start_uninstall(decision.installation))
         elif isinstance(decision, decide.StartUpgrade | decide.StartPrune):
             self._start_jobs(decision)

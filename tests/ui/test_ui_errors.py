@@ -296,3 +296,28 @@ async def test_uninstalling_what_another_process_removed_meanwhile_is_done_not_f
         said = " ".join(n.message for n in app._notifications) + " " + str(job.summary)
         assert "already" in said and "another" in said, said
     assert not ui_world.installed_dir(FAST).exists()
+
+
+async def test_an_uninstall_replaces_the_ended_install_row_of_its_build(ui_world: UiWorld) -> None:
+    # The install's `done` row stood beside the uninstall's `removed` one in the Jobs panel (a
+    # new install, and a prune's uninstalls, replaced their build's ended rows; `u` did not).
+    build = ui_world.build(FAST)
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await press_install(pilot, build.key)
+        first = next(j for j in app.state.jobs.values() if j.key == build.key)
+        await wait_for(pilot, lambda: first.ended and build.key in app.state.installed_keys,
+                       what="the install done and listed")
+        installed = app.query_one("#installed", InstalledTable)
+        installed.focus()
+        assert installed.select_key(build.key)
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: any(j.kind == "uninstall" and j.ended
+                                          for j in app.state.jobs.values()),
+                       what="the uninstall's end")
+        assert not app.query(f"#job-{first.job_id}") and first.job_id not in app.state.jobs
+        assert [j.kind for j in app.state.jobs.values() if j.key == build.key] == ["uninstall"]
+        assert [e.outcome for e in app.history.entries if e.title == build.key][:1] == ["done"]
