@@ -137,3 +137,18 @@ def test_at_40_columns_the_count_and_trees_give_way_before_a_name_or_size_is_cut
     noted = render_header(_info(catalog_source="~/catalog.json", builds=8,
                                 catalog_note="refresh failed"), 48).plain.split("\n")[0]
     assert "builds" not in noted and " · refresh" in noted and len(noted) <= 48, noted
+
+
+def test_at_40_columns_with_uvs_default_dirs_the_cache_size_stays_whole() -> None:
+    # uv's default dirs at 40 columns: both paths at their 12-cell floor left no room for the
+    # size, cut at the edge (`cache ~/.c…/python…`). The cache dir's path gives way first: the
+    # size is what only the header says (`pytui cache dir` prints the path).
+    info = _info(catalog_source="~/catalog.json", install_root="~/.local/share/uv/python",
+                 cache_dir="~/.cache/pytui/python", cache_size=208_300_000, builds=7,
+                 catalog_note="", cache_trees=True)
+    line = render_header(info, 38).plain.split("\n")[1]
+    assert line.endswith(" (198.7 MiB)") and len(line) <= 38, line
+    assert line.startswith("root ~/.l") and "cache " in line, line
+    # Where both fit at their floor, both stay (60 columns).
+    wide = render_header(info, 58).plain.split("\n")[1]
+    assert wide.endswith(" (198.7 MiB)") and "cache ~/.ca" in wide and len(wide) <= 58, wide

@@ -5,7 +5,7 @@ recomputed at every redraw, so a resize re-fits it."""
 
 from __future__ import annotations
 
-from pytui.core.elide import elide_middle
+from pytui.core.elide import ELLIPSIS, elide_middle
 from pytui.widgets.cut_rules import label_forms
 from pytui.widgets.format import human_size
 from pytui.widgets.rows import HeaderInfo
@@ -136,6 +136,13 @@ def _paths_line(info: HeaderInfo, width: int) -> Text:
         else:
             root = elide_middle(root, half)
             cache = elide_middle(cache, max(MIN_PATH, room - len(root)))
+        if size and len(root) + len(cache) > room:
+            # Both at their floor and still no room for the size (40 columns, uv's default
+            # dirs): the cache dir's path gives way to `…` (a few cells of it name nothing)
+            # before the size is cut at the edge; the size is what only the header says
+            # (`pytui cache dir` prints the path). The root takes the cells left.
+            cache = ELLIPSIS
+            root = elide_middle(info.install_root, max(MIN_PATH, room - len(cache)))
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append("root ", style="dim")
     text.append(root)
