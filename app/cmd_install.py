@@ -203,13 +203,19 @@ def _version_file_requests(settings: Settings) -> list[str] | None:
     from pytui.core.requests import PythonRequest
 
     usable = []
-    parsed: set[str] = set()  # each text parsed once (a file may repeat one ~13,000 times)
+    # Each text parsed once (a file may repeat one ~13,000 times), and an unsupported one said
+    # once, as uv 0.13.9 says it (checked: `foo` three times, one warning).
+    parsed: set[str] = set()
+    ignored: set[str] = set()
     for text in texts:
+        if text in ignored:
+            continue
         try:
             if text not in parsed:
                 PythonRequest.parse(text)
                 parsed.add(text)
         except RequestError:
+            ignored.add(text)
             from pytui.core.elide import elide_middle
 
             if _names_a_path(text):

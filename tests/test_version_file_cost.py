@@ -38,3 +38,20 @@ def test_a_version_file_repeating_one_request_resolves_it_once(
     assert (pytui.root / "cpython-3.12.8-linux-x86_64-gnu").is_dir()
     assert searches == ["3.12"], len(searches)
     assert parses == ["3.12", "3.12"], len(parses)  # the file's check, then the install's
+
+
+def test_an_unsupported_line_repeated_is_said_once_as_uv_says_it(pytui: Pytui, tmp_path: Path) -> None:
+    """`foo` 10,000 times gave 10,000 warnings; uv 0.13.9 gives one (checked by hand: `foo`
+    three times, one `Ignoring unsupported Python request`)."""
+    pytui.add("3.12.8")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".python-version").write_text("foo\n" * 10_000 + "3.12\n")
+    import subprocess
+
+    run = subprocess.run(pytui.argv("install"), env=pytui.env(), capture_output=True, text=True,
+                         timeout=120, cwd=project)
+    code, stderr = run.returncode, run.stderr
+    assert code == 0, stderr
+    assert [line for line in stderr.splitlines() if "ignoring unsupported" in line] == [
+        f"warning: ignoring unsupported Python request `foo` in version file: {project / '.python-version'}"]
