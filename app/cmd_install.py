@@ -203,19 +203,16 @@ def _version_file_requests(settings: Settings) -> list[str] | None:
     from pytui.core.requests import PythonRequest
 
     usable = []
-    # Each text parsed once (a file may repeat one ~13,000 times), and an unsupported one said
-    # once, as uv 0.13.9 says it (checked: `foo` three times, one warning).
-    parsed: set[str] = set()
-    ignored: set[str] = set()
+    # Each distinct line once, in the file's order: uv 0.13.9 warns once for an unsupported
+    # line however often it repeats, and a file may repeat one ~13,000 times in its 64 KiB.
+    seen: set[str] = set()
     for text in texts:
-        if text in ignored:
+        if text in seen:
             continue
+        seen.add(text)
         try:
-            if text not in parsed:
-                PythonRequest.parse(text)
-                parsed.add(text)
+            PythonRequest.parse(text)
         except RequestError:
-            ignored.add(text)
             from pytui.core.elide import elide_middle
 
             if _names_a_path(text):

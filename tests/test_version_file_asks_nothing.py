@@ -94,3 +94,19 @@ def test_a_name_that_is_no_path_here_is_skipped_as_uv(pytui: Pytui, project: Pat
     ours, theirs = _both(pytui, project)
     assert ours.returncode == 0 and theirs.returncode == 0, (ours.stderr, theirs.stderr)
     assert _keys(pytui.root) == _keys(pytui.tmp / "uv-root") == ["cpython-3.12.3-linux-x86_64-gnu"]
+
+
+def test_a_line_repeated_in_the_version_file_is_said_once_as_uv(
+        pytui: Pytui, project: Path) -> None:  # noqa: F811 - the fixture
+    """uv 0.13.9 warns once for an unsupported line however often the file repeats it; pytui
+    warned once a line (a 64 KiB file may repeat one ~13,000 times), and said `Python 3.12.3 is
+    already installed` once for each repeat of a satisfied one."""
+    (project / ".python-version").write_text("foo\n3.12.3\nfoo\n3.12.3\nfoo\n")
+    ours, theirs = _both(pytui, project)
+    assert ours.returncode == 0 and theirs.returncode == 0, (ours.stderr, theirs.stderr)
+    assert theirs.stderr.count("unsupported Python request `foo`") == 1, theirs.stderr
+    assert ours.stderr.count("unsupported Python request `foo`") == 1, ours.stderr
+    assert _keys(pytui.root) == _keys(pytui.tmp / "uv-root") == ["cpython-3.12.3-linux-x86_64-gnu"]
+    again, _ = _both(pytui, project)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.count("Python 3.12.3 is already installed") == 1, again.stderr
