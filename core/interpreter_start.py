@@ -32,7 +32,11 @@ MAX_STDERR_BYTES = 64 * 1024
 
 def start_failure(executable: Path, *, timeout: float = START_TIMEOUT) -> str | None:
     """None when `executable` runs uv's query; else why not, in a few words (the last line the
-    interpreter printed, its exit status or signal, or the OS's refusal to run it)."""
+    interpreter printed, its exit status or signal, or the OS's refusal to run it).
+
+    What the run left in a session of its own is ended (core/orphan_reaper.py) only when this
+    is called on the main thread with no other thread running, as the CLI calls it: a child
+    another thread started meanwhile would be taken for the run's."""
     from pytui.core.orphan_reaper import OrphanReaper
 
     with OrphanReaper() as reaper:

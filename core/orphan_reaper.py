@@ -9,8 +9,10 @@ children. Each is killed and reaped; its pid cannot be reused before it is reape
 other process is ever signalled. The children it then leaves come here in turn: up to
 MAX_ROUNDS generations are ended.
 
-Only the CLI's check uses it, in a process that runs no other child then: children this
-process had before the check are left alone. A descendant whose parent is still alive when
+It acts only on the main thread with no other thread running (the CLI's check, before any
+job starts); elsewhere it does nothing, as a child another thread starts meanwhile (a job's
+`zstd -d`, another check) would be taken for an orphan. Children this process had before are
+left alone. A descendant whose parent is still alive when
 the reaper looks (a chain inside the killed group dying one by one) may be re-parented after
 the last look and go to init, as before. Elsewhere (no prctl, no /proc) it does nothing.
 """
@@ -25,9 +27,10 @@ PR_SET_CHILD_SUBREAPER = 36
 PR_GET_CHILD_SUBREAPER = 37
 # Generations of an escaped tree ended (each round kills the children found, then looks again).
 MAX_ROUNDS = 16
-# Children looked at in one round, and the wait for one killed child to end.
+# Children looked at in one round, and the wait for all of them to end (a process in
+# uninterruptible sleep ends late: it is left to init past this).
 MAX_CHILDREN = 256
-KILLED_WAIT_SECONDS = 5.0
+END_DEADLINE_SECONDS = 5.0
 
 
 class OrphanReaper:
@@ -39,6 +42,10 @@ class OrphanReaper:
         self._before: set[int] = set()
 
     def __enter__(self) -> OrphanReaper:
+        import threading
+
+        if threading.current_thread() is not threading.main_thread() or threading.active_count() != 1:
+            return self
         prctl = _prctl()
         if prctl is None:
             return self
@@ -62,6 +69,9 @@ class OrphanReaper:
         (not `exclude`, the run's own pid, nor the children it had before); how many."""
         if self._prctl is None:
             return 0
+        import time
+
+        deadline = time.monotonic() + END_DEADLINE_SECONDS
         ended = 0
         for _ in range(MAX_ROUNDS):
             orphans = [pid for pid in _children() if pid not in self._before and pid not in exclude]
@@ -70,8 +80,10 @@ class OrphanReaper:
             for pid in orphans[:MAX_CHILDREN]:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, signal.SIGKILL)
-                if _reap(pid):
+                if _reap(pid, max(deadline - time.monotonic(), 0)):
                     ended += 1
+            if time.monotonic() >= deadline:
+                break
         return ended
 
 
@@ -104,8 +116,8 @@ def _children() -> list[int]:
     return pids
 
 
-def _reap(pid: int) -> bool:
-    """Wait (bounded) for the killed child `pid` to end, and reap it."""
+def _reap(pid: int, wait: float) -> bool:
+    """Wait up to `wait` seconds for the killed child `pid` to end, and reap it."""
     import select
 
     try:
@@ -114,8 +126,8 @@ def _reap(pid: int) -> bool:
         watch = None
     try:
         if watch is not None:
-            select.select([watch], [], [], KILLED_WAIT_SECONDS)
-        done, _ = os.waitpid(pid, os.WNOHANG if watch is not None else 0)
+            select.select([watch], [], [], wait)
+        done, _ = os.waitpid(pid, os.WNOHANG)
         return done == pid
     except ChildProcessError:
         return False
