@@ -50,6 +50,20 @@ def key_floor(keys: Iterable[str], minimum: int = 0) -> int:
     return floor
 
 
+# The way out a job's note ends with (app/job_bodies.py): kept when the note is cut.
+KEY_HINT = "; c cancels"
+
+
+def cut_keeping_hint(text: str, width: int) -> str:
+    """`text` cut after a word (`cut_words`), its ending `; c cancels` kept: at 80 columns a
+    waiting job's line lost it (`… (held by pid 8567: flock…`), the one thing it says to do."""
+    if len(text) <= width or not text.endswith(KEY_HINT):
+        return cut_words(text, width)
+    head = cut_words(text[:-len(KEY_HINT)], width - len(KEY_HINT))
+    # Not even a word beside the hint: cut as any line.
+    return head + KEY_HINT if head else cut_words(text, width)
+
+
 def cut_words(text: str, width: int) -> str:
     """`text` in at most `width` cells, cut after a whole word and ending in "…": a word is
     never cut, nor a version left half shown; a single word (a key, a path) is cut where it

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pytui.widgets.cut_rules import cut_words, pick_form
+from pytui.widgets.cut_rules import cut_keeping_hint, pick_form
 from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
@@ -44,5 +44,5 @@ class WordCutLine(Static):
     def render(self) -> Text:
         text = str(self.content)
         width = self.content_region.width
-        return Text(cut_words(text, width) if width and len(text) > width else text,
+        return Text(cut_keeping_hint(text, width) if width and len(text) > width else text,
                     no_wrap=True)

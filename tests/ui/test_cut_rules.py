@@ -280,3 +280,24 @@ def test_details_show_a_path_with_a_space_whole(columns: int) -> None:
     assert "…" not in text, lines
     for value in (archive, install):
         assert value.replace(" ", "") in text.replace(" ", ""), (value, lines)
+
+
+def test_a_job_note_cut_keeps_its_key_hint() -> None:
+    """At 80x24 a waiting job's second line was cut after a word before its way out:
+    `waiting for the lock on ~/.local/share/uv/python (held by pid 8567: flock…`, the
+    `; c cancels` that ends it gone. The hint stays; the words before it give way."""
+    from pytui.widgets.cut_rules import cut_keeping_hint
+
+    note = ("waiting for the lock on ~/.local/share/uv/python (held by pid 8567: flock "
+            "/tmp/r/.lock sleep 12, which is changing the install root; up to 300s, "
+            "UV_LOCK_TIMEOUT); c cancels")
+    for width in (76, 60, 40, 30):
+        shown = cut_keeping_hint(note, width)
+        assert len(shown) <= width and shown.endswith("…; c cancels"), (width, shown)
+        assert shown.startswith("waiting"), shown
+    assert cut_keeping_hint(note, 1000) == note
+    # Too narrow for the hint and a word: as any line, cut after a word.
+    assert cut_keeping_hint(note, 16) == cut_words(note, 16)
+    # A line with no hint is cut as ever.
+    assert cut_keeping_hint("could not download (HTTP 404 Not Found); nothing was installed", 30) \
+        == cut_words("could not download (HTTP 404 Not Found); nothing was installed", 30)
