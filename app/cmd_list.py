@@ -173,16 +173,17 @@ def _note_lacking_links(settings: Settings, keys: list[str]) -> None:
     (--no-bin, uv's own downloads, a killed uv run: core/link_repair.lacking_links). A stat or
     two per install shown; the plain list on stdout stays uv's."""
     from pytui.app.safe_text import shown
-    from pytui.core.link_repair import behind_links, lacking_links
+    from pytui.core.link_repair import behind_links, lacking_links, minor_groups
 
     notes = []
+    fellows = minor_groups(keys)
     for key in keys:
-        behind = behind_links(settings.install_root, settings, key, keys)
+        behind = behind_links(settings.install_root, settings, key, fellows.get(key, []))
         if behind:
             said = ", ".join(f"{name} runs {runs}" for name, runs in behind)
             notes.append(f"note: {key} is the newest patch installed, but {said}; `pytui install "
                          f"{key}` points {'it' if len(behind) == 1 else 'them'} at it, as uv's does")
-        missing, unlinked = lacking_links(settings.install_root, settings, key, keys)
+        missing, unlinked = lacking_links(settings.install_root, settings, key, fellows.get(key, []))
         if missing:
             notes.append(f"note: {key} lacks {', '.join(missing)} (a run was killed before making "
                          f"{'it' if len(missing) == 1 else 'them'}); `pytui install {key}` restores "

@@ -141,12 +141,13 @@ class CoreGateway:
         # links and lock that installs need): make_app lists the root before the first frame.
         from pytui.core.install_damage import missing_part
         from pytui.core.installed import list_installed
-        from pytui.core.link_repair import behind_links, lacking_links
+        from pytui.core.link_repair import behind_links, lacking_links, minor_groups
 
         root = Path(settings.install_root)
         installations = list_installed(root)
-        keys = [installation.key for installation in installations]
+        fellows = minor_groups([installation.key for installation in installations])
         for installation in installations:
+            keys = fellows.get(installation.key, [])
             behind = behind_links(root, settings, installation.key, keys)
             if behind:  # "name key" pairs: the link, the older patch it runs
                 installation.extra[BEHIND] = " ".join(f"{name} {runs}" for name, runs in behind)

@@ -13,6 +13,8 @@ dataclass's `__init__`.
 
 from __future__ import annotations
 
+import functools
+
 # typing costs an import on `pytui list`'s path; type checkers treat this name as True.
 TYPE_CHECKING = False
 
@@ -306,5 +308,11 @@ KeyParts = InstallationKey
 
 
 def parse_key(name: str) -> InstallationKey | None:
-    """`InstallationKey.parse`."""
-    return InstallationKey.parse(name)
+    """`InstallationKey.parse`, remembered for the last PARSED_KEYS names: a listing asks each
+    install's links about every other install's key (core/link_repair.py), n x n parses."""
+    return _parse_key(name)
+
+
+# Names remembered by parse_key (its result is immutable); an install root holds a few dozen.
+PARSED_KEYS = 4096
+_parse_key = functools.lru_cache(maxsize=PARSED_KEYS)(InstallationKey.parse)
