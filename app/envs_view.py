@@ -239,31 +239,39 @@ def env_details(state: AppState, env: Environment) -> list[tuple[str, str]]:
     if env.status == "broken":
         reason = env.error or f"wanted {env.wanted}"
         fields.append(("broken", home_shortened(reason, state.home)))
-        fields.append(("mend", broken_remedy(env)))
+        fields.append(("mend", broken_remedy(env, installed_minor(state))))
     elif env.wanted:
         fields.append(("wanted", env.wanted))
     return [(label, value) for label, value in fields if value]
 
 
-def _recreate(env: Environment) -> str:
+def installed_minor(state: AppState) -> str:
+    """The newest CPython minor version installed (standard build), which the mend line names
+    as "an installed Python" (it named 3.12 whatever was installed); 3.12 when none is."""
+    minors = {(i.major, i.minor) for i in state.installations
+              if i.implementation == "cpython" and i.variant == "default"}
+    return "{}.{}".format(*max(minors)) if minors else "3.12"
+
+
+def _recreate(env: Environment, minor: str) -> str:
     """How to make `env` again on an installed Python, by the tool that made it: `uv venv` in
     a uv tool's or pipx's directory makes an empty venv where the tool's packages were."""
     name = env.path.name
     if env.kind == "uv-tool":
-        return f"reinstall the tool with an installed Python (uv tool install --reinstall --python 3.12 {name})"
+        return f"reinstall the tool with an installed Python (uv tool install --reinstall --python {minor} {name})"
     if env.kind == "pipx":
-        command = ("pipx reinstall-all --python python3.12" if name == "shared"
-                   else f"pipx reinstall --python python3.12 {name}")
+        command = (f"pipx reinstall-all --python python{minor}" if name == "shared"
+                   else f"pipx reinstall --python python{minor} {name}")
         return f"reinstall it with an installed Python ({command})"
-    return "recreate the environment with an installed Python (uv venv -p 3.12)"
+    return f"recreate the environment with an installed Python (uv venv -p {minor})"
 
 
-def broken_remedy(env: Environment) -> str:
+def broken_remedy(env: Environment, minor: str = "3.12") -> str:
     """What mends a broken environment, with the keys that do it: the details said what it
     wanted and not what to do next. An install it wanted (a patch directory, or a minor
     version's link) is installed again from the main screen; a Python that was never in the
     root (or a pyvenv.cfg naming none) can only be replaced."""
-    recreate = _recreate(env)
+    recreate = _recreate(env, minor)
     wanted = env.wanted or ""
     if env.link not in ("patch", "minor") or not wanted:
         return recreate

@@ -323,3 +323,20 @@ def test_stop_scan_is_dimmed_only_while_no_scan_runs(tmp_path: Path) -> None:
     assert envs_footer_dimmed(state) == {"cancel_scan"}
     state.envs_scanning = True
     assert envs_footer_dimmed(state) == frozenset()
+
+
+def test_the_mend_line_names_a_python_that_is_installed(tmp_path) -> None:
+    """`uv venv -p 3.12` was named as "an installed Python" whatever was installed: with 3.11
+    and 3.13 alone it named one uv would download. It names the newest installed minor."""
+    from pytui.app.envs_view import env_details
+
+    installed = [make_build(version="3.11.9"), make_build(version="3.13.1")]
+    state = _state(tmp_path, installed, installed)
+    gone = Environment(tmp_path / "d" / ".venv", "venv", None, "external", "broken",
+                       wanted="/opt/py/bin/python3", error="wanted /opt/py/bin/python3, which "
+                       "does not exist")
+    assert dict(env_details(state, gone))["mend"] == (
+        "recreate the environment with an installed Python (uv venv -p 3.13)")
+    tool = Environment(tmp_path / "tools" / "tabulate", "uv-tool", None, "external", "broken",
+                       wanted="/opt/py/bin/python3")
+    assert "(uv tool install --reinstall --python 3.13 tabulate)" in dict(env_details(state, tool))["mend"]
