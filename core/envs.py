@@ -289,7 +289,7 @@ def _quick_scan(plan: _Plan, warnings: list[str], max_age: float,
                         watched=found.watched)
     for root in plan.roots:
         if str(root) not in walked:
-            result.warnings.append(f"scan path {path_for_line(str(root))} is not a directory; skipped")
+            result.warnings.append(_not_scanned(root))
     if found.partial:
         result.partial = True
         result.reason = (f"stopped after the {plan.budget:g} s time budget (PYTUI_SCAN_BUDGET); "
@@ -324,7 +324,7 @@ def _walk_roots(result: ScanResult, stored: StoredScan, plan: _Plan, *,
         if old and old.depth == plan.max_depth and set(filter(None, old.skip.split(","))) <= skip_set:
             old_tree = old.tree
         if not os.path.isdir(root):
-            result.warnings.append(f"scan path {path_for_line(str(root))} is not a directory; skipped")
+            result.warnings.append(_not_scanned(root))
             continue
         walked = envwalk.walk(key, max_depth=plan.max_depth, deadline=plan.deadline,
                               old=old_tree, skip_ids=plan.skip_ids, cancelled=plan.cancelled)
@@ -452,3 +452,19 @@ def _for_settings(settings, *, roots: Sequence[str] | None, cancelled: Callable[
     if result is not None:
         result.warnings[:0] = warnings
     return result
+
+
+def _not_scanned(root: object) -> str:
+    """Why a scan path was skipped: not a directory (none there, a file), or one that cannot
+    be reached (a symlink loop, another user's /proc/PID/root), said with its cause: a loop
+    as HOME was said `is not a directory`."""
+    import errno
+
+    from pytui.core.fs_errors import cause
+
+    try:
+        os.stat(str(root))
+    except OSError as err:
+        if err.errno not in (errno.ENOENT, errno.ENOTDIR):
+            return f"scan path {path_for_line(str(root))} cannot be read ({cause(err)}); skipped"
+    return f"scan path {path_for_line(str(root))} is not a directory; skipped"
