@@ -242,6 +242,12 @@ class ConfirmModal(ToastFreeDialog[bool]):
         return self._title, [line.plain if isinstance(line, Text) else line
                              for line in self._lines]
 
+    @property
+    def drawn(self) -> bool:
+        """Whether the question as asked now has been drawn: a `y` typed before it was is not
+        taken as a yes to it (`on_key`)."""
+        return self._drawn_at is not None
+
     def ask_again(self, title: str, lines: Sequence[str | Text | Line], *, changed: bool = True,
                   short_titles: Sequence[str] = ()) -> None:
         """Show a changed question in place. A yes typed before it is drawn (queued behind the
