@@ -219,7 +219,7 @@ class Bench:
         uv = [str(UV), "python", "install", self.key]
         pytui = [*PYTUI, "install", self.key]
         baseline = [*BASELINE, "install", self.key]
-        return {
+        methods = {
             "pytui warm": lambda: self._install(pytui, self.warm_cache, fresh_cache=False,
                                                 PYTUI_NO_TREES="1"),
             "uv warm": lambda: self._install(uv, self.warm_cache, fresh_cache=False),
@@ -236,6 +236,9 @@ class Bench:
             "tar (file)": lambda: floor(f"tar {' '.join(tar_x)} {self.made.path}"),
             "curl | tar": lambda: floor(f"curl -s {self.url} | tar {' '.join(tar_stream)}"),
         }
+        # With no --baseline those would run `install` from PATH (GNU install's usage error).
+        return methods if BASELINE else {name: run for name, run in methods.items()
+                                         if not name.startswith("baseline")}
 
 
 def _children_cpu() -> float:
