@@ -27,6 +27,13 @@ def _listed(pytui: Pytui, *args: str) -> tuple[list[str], str]:
     return [row["key"] for row in json.loads(done.stdout)], done.stderr
 
 
+def damage_warning(pytui: Pytui, key: str, lacking: str) -> str:
+    """The one stderr line `pytui list` says of an install it leaves out for `lacking`."""
+    return (f"warning: {key} in {pytui.root} lacks {lacking}, so uv does not list it: part of it "
+            "is gone, as a run killed while removing or replacing it leaves it; "
+            f"`pytui install --reinstall {key}` installs it again")
+
+
 @pytest.mark.uv
 @pytest.mark.skipif(not UV.exists(), reason="needs uv beside the interpreter")
 def test_an_install_lacking_a_stdlib_file_is_left_out_as_uv_leaves_it_out(
@@ -39,10 +46,7 @@ def test_an_install_lacking_a_stdlib_file_is_left_out_as_uv_leaves_it_out(
 
     keys, stderr = _listed(pytui)
     assert keys == [] and not _uv_lists(pytui, key)
-    assert stderr.splitlines() == [
-        f"warning: {key} in {pytui.root} lacks lib/python{mm}/json/__init__.py, so uv does not "
-        "list it: part of it is gone, as a run killed while removing or replacing it leaves it; "
-        f"`pytui install --reinstall {key}` installs it again"], stderr
+    assert stderr.splitlines() == [damage_warning(pytui, key, f"lib/python{mm}/json/__init__.py")], stderr
     text = pytui.run("list", "--only-installed")
     assert key not in text.stdout and "lacks" in text.stderr, str(text)
 

@@ -12,7 +12,6 @@ libpython, as a PBS build does.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -26,6 +25,7 @@ from pytui.core.elf_needs import dynamic_links
 from pytui.core.install_damage import missing_part
 from pytui.core.installed import list_installed
 from test_install_half_removed import UV, _uv_lists
+from test_list_damaged import _listed, damage_warning
 
 BASE_EXE = Path(sys.base_prefix) / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}"
 BASE_LINKS = dynamic_links(str(BASE_EXE))
@@ -46,12 +46,6 @@ def _origin_runpath(executable: Path) -> None:
     os.replace(fresh, executable)
 
 
-def _listed(pytui: Pytui) -> tuple[list[str], str]:
-    done = pytui.run("list", "--only-installed", "--output-format", "json")
-    assert done.returncode == 0, str(done)
-    return [row["key"] for row in json.loads(done.stdout)], done.stderr
-
-
 @pytest.mark.uv
 @pytest.mark.skipif(not UV.exists(), reason="needs uv beside the interpreter")
 @pytest.mark.skipif(not SHARED, reason="this interpreter links no libpython from its prefix")
@@ -67,10 +61,7 @@ def test_an_install_whose_libpython_is_gone_is_left_out_as_uv_leaves_it_out(
     os.unlink(pytui.root / key / library)
     keys, stderr = _listed(pytui)
     assert keys == [] and not _uv_lists(pytui, key)
-    assert stderr.splitlines() == [
-        f"warning: {key} in {pytui.root} lacks {library}, so uv does not "
-        "list it: part of it is gone, as a run killed while removing or replacing it leaves it; "
-        f"`pytui install --reinstall {key}` installs it again"], stderr
+    assert stderr.splitlines() == [damage_warning(pytui, key, library)], stderr
 
     assert pytui.run("install", "--reinstall", key).returncode == 0
     assert _listed(pytui) == ([key], "")
