@@ -137,7 +137,12 @@ class ProgressBoard:
             self.stream.flush()
 
     def note(self, message: str) -> None:
-        """One line printed above the bars (or as a plain line), e.g. waiting for the root's lock."""
+        """One line printed above the bars (or as a plain line), e.g. waiting for the root's lock.
+        Escaped (app/safe_text.py): a retry's note quotes the server's reason phrase, whose
+        control bytes would steer the terminal (an OSC 52 writes the clipboard)."""
+        from pytui.app.safe_text import shown
+
+        message = shown(message)
         with self._out_lock:
             if self.live and self._lines_drawn:
                 # Up to the first bar, clear to the end of the screen; the bars redraw below.

@@ -14,6 +14,8 @@ answers the whole request itself; its options come from `Faults.mode_args`.
   (default 64 KiB); `mode_args["bad_size"]` sends a chunk-size line that is not hex after the
   first chunk; `mode_args["cut"]` closes the connection inside the second chunk.
 - `huge_headers`: a 200 whose header block is `mode_args["bytes"]` (default 1 MiB) long.
+- `reason`: a `mode_args["status"]` (default 503) with the reason phrase `mode_args["reason"]`
+  (any latin-1 text: a server's words, control bytes included), no body.
 - `silent`: the request is read and never answered; the connection stays open until the client
   hangs up or the server stops.
 - `drip_headers`: a 200 whose header block arrives one byte every `mode_args["interval"]` s
@@ -150,6 +152,16 @@ def _redirect(handler: FaultHandler, record: RecordedRequest, resource: Resource
     record.status = status
     handler.send_response(status)
     handler.send_header("Location", str(resource.faults.mode_args["location"]))
+    handler.send_header("Content-Length", "0")
+    handler.end_headers()
+
+
+@hostile_mode("reason")
+def _reason(handler: FaultHandler, record: RecordedRequest, resource: Resource, head: bool) -> None:  # noqa: ARG001 - the mode signature
+    """`mode_args["status"]` (default 503) with the reason phrase `mode_args["reason"]`."""
+    status = int(resource.faults.mode_args.get("status", 503))
+    record.status = status
+    handler.send_response(status, str(resource.faults.mode_args["reason"]))
     handler.send_header("Content-Length", "0")
     handler.end_headers()
 

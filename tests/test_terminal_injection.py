@@ -59,3 +59,18 @@ def test_a_changed_tree_file_named_with_escapes_is_warned_about_escaped(pytui: P
     assert again.returncode == 0, str(again)
     assert "\x1b" not in again.stderr and "\x07" not in again.stderr, repr(again.stderr)
     assert "\\x1b]52;c;cHduZWQ=\\x07" in again.stderr
+
+
+def test_a_servers_reason_phrase_in_a_retry_note_is_shown_escaped(pytui: Pytui) -> None:
+    """A mirror answering 503 with an OSC 52 in its reason phrase: each retry's note (a plain
+    line above the bars, not an error line) names the reason, escaped as the error line does."""
+    pytui.add("3.12.8", faults={"mode": "reason", "mode_args": {"reason": f"Busy {OSC}"}})
+
+    result = pytui.run("install", "3.12")
+
+    line = assert_clean_failure(result)
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr, repr(result.stderr)
+    notes = [n for n in result.stderr.splitlines() if ": retrying in " in n]
+    assert len(notes) == 3, result.stderr
+    assert all(n.endswith("HTTP 503 Busy \\x1b]52;c;cHduZWQ=\\x07") for n in notes), notes
+    assert "HTTP 503 Busy \\x1b]52;c;cHduZWQ=\\x07" in line
