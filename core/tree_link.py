@@ -216,6 +216,9 @@ class _Linker:
         self.what = what
         self.check = check
         self.linked = True  # False once a link failed for a reason copying gets around
+        # Whose entries are linked: another user's file or directory in the tree is a change
+        # (its owner could have made it agree with the manifest; tree_store.TreeNotMine).
+        self.uid = os.geteuid()
         paths, kinds = columns[0], columns[1]
         if layout is None:
             layout = tree_layout(paths, kinds if isinstance(kinds, str) else "".join(kinds))
@@ -263,7 +266,7 @@ class _Linker:
         """Every directory, in manifest order, each announced as soon as it exists."""
         paths, modes = self.columns[0], self.columns[2]
         cancel, what, check = self.cancel, self.what, self.check
-        src_root, dst_root, mkdir, lstat_mode = self.src_root, self.dst_root, os.mkdir, _lstat_mode
+        src_root, dst_root, mkdir, uid = self.src_root, self.dst_root, os.mkdir, self.uid
         for count, index in enumerate(self.dirs, 1):
             if self.error is not None:
                 return
@@ -275,11 +278,13 @@ class _Linker:
                 # Not followed: a directory swapped for a link to one is a change too. The
                 # mode applied is the manifest's, so it must be the tree's: a flipped bit
                 # would make an install's directory world-writable (or chmod overflow).
-                src_mode = lstat_mode(path, src_root)
-                if not stat.S_ISDIR(src_mode):
+                src = _lstat(path, src_root)
+                if src is None or not stat.S_ISDIR(src.st_mode):
                     raise TreeCorrupt(f"{path} is no longer a directory")
-                if stat.S_IMODE(src_mode) != mode:
+                if stat.S_IMODE(src.st_mode) != mode:
                     raise TreeCorrupt(f"{path} has another mode than the manifest records")
+                if src.st_uid != uid:
+                    raise not_mine(path, src.st_uid)
             mkdir(path, 0o755, dir_fd=dst_root)
             if mode != 0o755:
                 os.chmod(path, mode | stat.S_IRWXU, dir_fd=dst_root)
@@ -338,7 +343,7 @@ class _Linker:
         names = self.names
         cancel, what, check = self.cancel, self.what, self.check
         link, lstat_at, S_IFREG = os.link, os.lstat, stat.S_IFREG
-        linked = self.linked
+        linked, uid = self.linked, self.uid
         if folder:
             try:
                 src_fd = os.open(folder, _DIR_FLAGS, dir_fd=self.src_root)
@@ -382,10 +387,11 @@ class _Linker:
                                 # (The fields by index where `stat_result` has one: st[1]
                                 # is st_ino, st[6] st_size, st[0] st_mode; an index into the
                                 # tuple is cheaper than an attribute's lookup.)
+                                # (st[4] is st_uid.)
                                 st = lstat_at(name, dir_fd=dst_fd)
                                 if not (st[1] == ino and st.st_mtime_ns == mtime_ns and st[6] == size
-                                        and st[0] == S_IFREG | mode):
-                                    raise file_changed(_joined(folder, name), st, mode, size, mtime_ns)
+                                        and st[0] == S_IFREG | mode and st[4] == uid):
+                                    raise _changed(_joined(folder, name), st, mode, size, mtime_ns, uid)
                             continue
                     if check:
                         try:
@@ -393,8 +399,8 @@ class _Linker:
                         except OSError:
                             raise TreeCorrupt(f"{_joined(folder, name)} is missing") from None
                         if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
-                                and st.st_mode == S_IFREG | mode):
-                            raise file_changed(_joined(folder, name), st, mode, size, mtime_ns)
+                                and st.st_mode == S_IFREG | mode and st.st_uid == uid):
+                            raise _changed(_joined(folder, name), st, mode, size, mtime_ns, uid)
                     try:
                         copy_file_at(name, src_fd, dst_fd, mode, (ino, size, mtime_ns) if check else None)
                     except TreeCorrupt:
@@ -419,12 +425,21 @@ def _joined(folder: str, name: str) -> str:
     return f"{folder}/{name}" if folder else name
 
 
-def _lstat_mode(path: str, dir_fd: int) -> int:
-    """The mode of `path` under `dir_fd`, links not followed; 0 when it cannot be stat'ed."""
+def _lstat(path: str, dir_fd: int) -> os.stat_result | None:
+    """`path` under `dir_fd`, links not followed; None when it cannot be stat'ed."""
     try:
-        return os.lstat(path, dir_fd=dir_fd).st_mode
+        return os.lstat(path, dir_fd=dir_fd)
     except OSError:
-        return 0
+        return None
+
+
+def not_mine(path: str, uid: int) -> TreeCorrupt:
+    return TreeCorrupt(f"{path} belongs to another user (uid {uid})")
+
+
+def _changed(path: str, st: os.stat_result, mode: int, size: int, mtime_ns: int, uid: int) -> TreeCorrupt:
+    """`file_changed`, or another user's file: said first, whatever else differs."""
+    return not_mine(path, st.st_uid) if st.st_uid != uid else file_changed(path, st, mode, size, mtime_ns)
 
 
 def link_tree(src_top: str, dst_top: str, columns: TreeColumns, cancel: CancelToken | None,

@@ -55,7 +55,7 @@ from pytui.core.tree_sysconfig import SYSCONFIG_NAME, read_sysconfig, write_sysc
 
 # Names callers import from here; the manifest itself is core/tree_manifest.py.
 __all__ = ["MANIFEST_NAME", "TREES_DIR", "TREE_NAME", "Entry", "TreeCorrupt", "TreeInfo", "TreeNoSpace",
-           "TreeStore", "parse_manifest", "remove_tree", "unshared_size"]
+           "TreeNotMine", "TreeStore", "parse_manifest", "remove_tree", "unshared_size"]
 
 TREES_DIR = "trees"
 TREE_NAME = "tree"
@@ -83,6 +83,12 @@ class TreeInfo(tuple):
 
 
 _fields(TreeInfo, TreeInfo._fields)
+
+
+class TreeNotMine(Exception):
+    """A kept tree (its directory or manifest) another user owns: its files are checked only
+    against its manifest, which its owner can make agree with any content, so it is no tree to
+    install from (the verified archive is extracted instead), nor this user's to remove."""
 
 
 class TreeNoSpace(Exception):
@@ -145,16 +151,20 @@ class TreeStore:
             os.path.join(self.path, str(sha256), MANIFEST_NAME))
 
     # -- reading --------------------------------------------------------------------------------
-    def _read_manifest(self, sha256: str) -> bytes:
-        """The manifest's bytes (at most one past the bound, which the parsers refuse)."""
+    def _read_manifest(self, sha256: str, *, mine: bool = False) -> bytes:
+        """The manifest's bytes (at most one past the bound, which the parsers refuse). With
+        `mine`, `TreeNotMine` unless this user owns it and the tree's directory."""
         manifest = self.path / sha256 / MANIFEST_NAME
         try:
             fd = os.open(manifest, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
         except OSError as err:
             raise TreeCorrupt(f"manifest unreadable: {err.strerror}") from None
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
                 raise TreeCorrupt("manifest is not a regular file")
+            if mine and (st.st_uid != os.geteuid() or os.lstat(self.path / sha256).st_uid != os.geteuid()):
+                raise TreeNotMine(sha256)
             with os.fdopen(fd, "rb", closefd=False) as f:
                 return f.read(MAX_MANIFEST_BYTES + 1)
         except OSError as err:
@@ -333,8 +343,10 @@ class TreeStore:
     def materialize(self, sha256: str, dest: Path, *, cancel: CancelToken | None = None,
                     what: str = "install", on_discard: Callable[[str, OSError | None], None] | None = None) -> bool | None:
         """Recreate the tree of `sha256` at `dest` (which must not exist): True when hard-linked,
-        False when copied, None when there is no usable tree. Every entry is checked against
-        the manifest on the way; a tree that changed is discarded (and `dest` removed), and
+        False when copied, None when there is no usable tree (another user's is none: left as it
+        is). Every entry is checked against the manifest on the way, its owner too (a file or
+        directory of another user is a change); a tree that changed is discarded (and `dest`
+        removed), and
         `on_discard` is told why, and the error that kept the tree if it could not be removed.
         The destination's filesystem filling up raises `TreeNoSpace` (with the tree's size),
         since extracting instead would need as much space or more."""
@@ -344,12 +356,14 @@ class TreeStore:
         try:
             # The columns, not an `Entry` per entry: an install only iterates them; each
             # entry's parent, name and run were found by the checks.
-            header, columns, layout = parse_for_linking(self._read_manifest(sha256))
+            header, columns, layout = parse_for_linking(self._read_manifest(sha256, mine=True))
             if header["sha256"] != sha256:
                 raise TreeCorrupt("manifest belongs to another archive")
             os.mkdir(dest, 0o755)
             return link_tree(os.fspath(self.path / sha256 / TREE_NAME), os.fspath(dest), columns, cancel,
                              what, check=True, layout=layout)
+        except TreeNotMine:
+            return None
         except TreeCorrupt as err:
             # Gone from its name meanwhile (a purge in another process): not changed, and
             # nothing of it to discard; extraction takes over as for a tree there never was.

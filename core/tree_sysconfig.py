@@ -72,7 +72,10 @@ def read_sysconfig(path: Path, tree: Path) -> tuple[str, dict[str, object]] | No
     except OSError:
         return None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        st = os.fstat(fd)
+        # Another user's (a group-writable tree dir lets them put one there) is not trusted:
+        # its owner could seal any values (core/tree_store.TreeNotMine).
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
             return None
         with os.fdopen(fd, "rb", closefd=False) as f:
             data = f.read(MAX_SYSCONFIG_BYTES + 1)
