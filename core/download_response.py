@@ -13,6 +13,10 @@ from pytui.core.download_body import Body
 from pytui.core.download_policy import TRANSIENT_STATUS, TransferFailure
 from pytui.core.keys import TYPE_CHECKING, is_digits
 
+# Characters of a server's reason phrase said in a failure (its own text, as long as its header
+# block allows: a 60,000-character one made each retry's note and the error line as long).
+MAX_REASON = 80
+
 if TYPE_CHECKING:
     from typing import Any
 
@@ -186,7 +190,10 @@ def accept_response(url: str, body: Body, response: httpx.Response,
         body.full_body_coming()
         raise TransferFailure(url, "server refused to resume (416); starting over", transient=True)
     if status not in (200, 206):
-        raise TransferFailure(url, f"HTTP {status} {response.reason_phrase}".strip(),
+        reason = response.reason_phrase
+        if len(reason) > MAX_REASON:
+            reason = reason[:MAX_REASON - 1] + "…"
+        raise TransferFailure(url, f"HTTP {status} {reason}".strip(),
                               transient=status in TRANSIENT_STATUS, status=status)
     if status == 206:
         span = content_range(response.headers.get("content-range"))

@@ -84,3 +84,18 @@ def test_a_cut_is_told_by_what_came_not_by_h11s_words(http_server, tmp_path: Pat
     line = failure(url, tmp_path / "httpx.part", httpx_client=True)
     assert f"({url}: {said});" in line, line
     assert "keeps the bytes received and the next attempt resumes it" in line, line
+
+
+@pytest.mark.parametrize("httpx_client", [False, True])
+def test_a_servers_long_reason_phrase_is_cut(http_server, tmp_path: Path, httpx_client: bool) -> None:
+    """A server's reason phrase is its own text, as long as its header block allows (64 KiB for
+    the plain client): each retry's note and the error line quoted it whole, a line of 60,000
+    characters. Only its first MAX_REASON characters are said."""
+    from pytui.core.download_response import MAX_REASON
+
+    url = http_server.add("/a.tar.gz", DATA, mode="reason", mode_args={"reason": "A" * 8000})
+
+    line = failure(url, tmp_path / "a.part", httpx_client=httpx_client)
+
+    assert f"HTTP 503 {'A' * (MAX_REASON - 1)}…" in line, line
+    assert len(line) < 1000, line
