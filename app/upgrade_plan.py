@@ -135,11 +135,13 @@ def pinned_by_version(environments: Iterable[Environment],
 
 
 def nothing_to_do(requests: Sequence[PythonRequest] = ()) -> str:
-    """uv's wording when every selected minor version is on its newest patch."""
+    """uv's wording when every selected minor version is on its newest patch (`Python 3.12 is
+    …` for one, as uv 0.13.9 says it and as `pytui install` says `Python 3.12 is already
+    installed`)."""
     if not requests:
         return "All versions already on latest supported patch release"
     if len(requests) == 1:
-        return f"{requests[0].text} is already on the latest supported patch release"
+        return f"Python {requests[0].text} is already on the latest supported patch release"
     return "All requested versions already on latest supported patch release"
 
 

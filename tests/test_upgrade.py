@@ -60,7 +60,8 @@ def test_upgrade_moves_followers_to_the_new_patch_and_keeps_pinned_ones(
     again = pytui.run("upgrade")
     assert again.returncode == 0 and "All versions already on latest supported patch release" in again.stderr
     one = pytui.run("upgrade", mm)
-    assert one.returncode == 0 and f"{mm} is already on the latest supported patch release" in one.stderr
+    assert one.returncode == 0 and one.stderr.splitlines()[-1] == \
+        f"Python {mm} is already on the latest supported patch release", str(one)
 
     # The old patch is outdated but used directly: prune keeps it and says why.
     kept = pytui.run("uninstall", "--outdated")
@@ -132,7 +133,7 @@ def test_upgrade_usage_and_nothing_to_do(pytui: Pytui) -> None:
     # requested versions already on latest supported patch release").
     both = pytui.run("upgrade", "3.12", "3.10")
     assert both.returncode == 1 and both.stderr.splitlines()[-1] == \
-        "3.12 is already on the latest supported patch release", str(both)
+        "Python 3.12 is already on the latest supported patch release", str(both)
     usage = pytui.run("uninstall", "--outdated", "3.12")
     assert_clean_failure(usage, 2)
 
