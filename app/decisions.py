@@ -134,6 +134,8 @@ class Confirm:
     recheck: Callable[[AppState], Decision] | None = field(default=None, compare=False)
     # Shorter whole forms of the title, for a dialog too narrow for it (widgets/fitted_line).
     short_titles: tuple[str, ...] = ()
+    # The no button's word.
+    deny: str = "Cancel"
 
 
 def key_titles(verbs: tuple[str, ...], key: KeyFields) -> tuple[str, ...]:
@@ -322,7 +324,8 @@ def quit_question(state: AppState) -> Confirm:
                 f"{len(purges)} purges are still running ({'; '.join(purges)}).")
         lines += (Line(said), Line(f"Quitting lets it end for a few seconds; stopped then, "
                                    f"{PURGE_STOPPED}."))
+    # Not `Cancel`: beside "Quitting cancels it" a newcomer read it as cancelling the job.
     return Confirm("Quit pytui?", lines, confirm="Quit", then=Quit(), name="confirm-quit",
-                   recheck=quit_question)
+                   recheck=quit_question, deny="Don't quit")
 
 

@@ -234,7 +234,7 @@ class JobActions(AppBase):
     def _ask(self, decision: decide.Confirm, *, again: bool = False) -> None:
         lines = ((decide.Line(ASKED_AGAIN, strong=True),) if again else ()) + decision.lines
         modal = screens.ConfirmModal(decision.title, lines, confirm=decision.confirm,
-                                     danger=decision.danger, id=decision.name,
+                                     cancel=decision.deny, danger=decision.danger, id=decision.name,
                                      short_titles=decision.short_titles)
         self._open_questions()[modal] = decision
         self.push_screen(modal, callback=partial(self._confirmed, modal))

@@ -20,7 +20,7 @@ from pytui.widgets.details import DetailsPanel
 from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobRow
 from rich.console import Console
-from textual.widgets import Static
+from textual.widgets import Button, Static
 from ui_helpers import SIZE, UiWorld, press_install, ready, root_lock_held, wait_for
 
 FAST, OTHER, SLOW = "3.13.1", "3.11.11", "3.12.8"
@@ -193,6 +193,7 @@ async def test_quit_asks_while_an_uninstall_runs(ui_world: UiWorld) -> None:
             modal = app.screen
             assert isinstance(modal, ConfirmModal) and modal.id == "confirm-quit"
             assert "uninstall" in " ".join(_text(s.content) for s in modal.query(".dialog-line"))
+            assert str(modal.query_one("#no", Button).label) == "Don't quit (n)"
             await pilot.press("y")
             await wait_for(pilot, lambda: not app.is_running, what="app exit")
         assert app.runner.stopped(job.job_id)
