@@ -128,7 +128,11 @@ def run_interactive(launch: Launch) -> str:
 
     (This is the one place a program takes over the terminal; tests replace it.)"""
     if launch.banner:
-        print(launch.banner, flush=True)
+        # Escaped (app/safe_text.py): printed to the terminal the TUI let go of, beyond its
+        # drawing guard (app/terminal_text.py), and it names the install root's path.
+        from pytui.app.safe_text import shown
+
+        print(shown(launch.banner), flush=True)
     with _terminal_signals_to_child():
         try:
             code = subprocess.call(list(launch.argv), env=dict(launch.env))

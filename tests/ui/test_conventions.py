@@ -210,6 +210,28 @@ def test_run_interactive_runs_the_program_and_says_how_it_ended(tmp_path, capfd)
     assert launch.run_interactive(missing).startswith(f"could not run {tmp_path / 'no-such'}")
 
 
+def test_a_shells_banner_naming_a_root_with_an_escape_is_printed_escaped(tmp_path, capfd) -> None:
+    """The banner is printed to the terminal the TUI let go of, so the TUI's drawing guard does
+    not cover it: a root whose name holds an OSC (set the title, write the clipboard) wrote it."""
+    import dataclasses
+
+    build = make_build(version="3.12.8")
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "SHELL": "/bin/sh"}
+    settings = Settings.resolve(install_dir=tmp_path / "r\x1b]0;pwned\x07", cache_dir=tmp_path / "cache",
+                                env=env)
+    state = AppState(settings=settings, host=HOST, home=tmp_path / "home", clock=lambda: 1000.0,
+                     catalog=Catalog([build], source="test"), disk_listed=True)
+    _install(state, build)
+    decision = launch.decide_launch(state, "installed", build.key, launch.SHELL, can_suspend=True)
+    assert isinstance(decision, launch.Launch) and "\x1b" in decision.banner
+
+    assert launch.run_interactive(dataclasses.replace(decision, argv=("/bin/true",))) == "exited"
+
+    out = capfd.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out, repr(out)
+    assert "r\\x1b]0;pwned\\x07" in out, repr(out)
+
+
 # -- the config file -----------------------------------------------------------------------------
 
 
