@@ -160,8 +160,11 @@ def kept_downloading(name: str) -> str:
 def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
     archive = archive_target(state, pane, key)
     if archive is None:
-        return Refuse(f"{key} has no archive in the cache." if key is not None else
-                      "Nothing is highlighted: highlight an archive first (2 jumps to Cached).")
+        if key is None:
+            return Refuse("Nothing is highlighted: highlight an archive first (2 jumps to Cached).")
+        # What p does and where, as u's refusal on a build with no install says it.
+        return Refuse(f"{key} has no archive in the cache: p purges a cached archive, and this "
+                      "build has none (2 jumps to Cached).", title="Not cached")
     if cached_row_key(archive.name) in state.in_use_names():
         return Refuse(f"{archive.name} is in use by a running job.")
     # Its partial download (a `.part` beside the archive, as `cache purge NAME` removes it).
@@ -224,7 +227,7 @@ def decide_copy(state: AppState, pane: str, key: str | None) -> CopyText | Refus
     """`y`: the highlighted row's path: the install dir (Installed), the archive (Cached),
     the download URL (Available)."""
     if key is None:
-        return Refuse("Nothing highlighted to copy.")
+        return Refuse("Nothing is highlighted: highlight a row first (1, 2 or 3 jumps to a pane).")
     if pane == "installed":
         installation = state.installation(key)
         if installation is not None:

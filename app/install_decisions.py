@@ -44,7 +44,9 @@ def decide_install(state: AppState, vm: ViewModel, pane: str, key: str | None, *
                    ask: bool = False) -> Decision:
     """`i` (ask=False) or Enter (ask=True) on the highlighted row of `pane`."""
     if key is None:
-        return Refuse("Nothing highlighted to install.")
+        # The way there, as u's and p's refusals say theirs (it read `Nothing highlighted to
+        # install.` on the empty Jobs panel, with no word of where the builds are).
+        return Refuse("Nothing is highlighted: highlight a build first (1 jumps to Available).")
     if pane == "installed":
         return _decide_update(state, vm, key)
     build = _build_for_row(state, pane, key)

@@ -374,3 +374,18 @@ def test_c_with_nothing_to_cancel_says_so_rather_than_pointing_to_an_empty_panel
     said = d.decide_cancel(state, None, "installed", None)
     assert isinstance(said, d.Refuse) and said.message.startswith(
         f"{len(builds)} jobs are running: highlight the one to cancel"), said
+
+
+def test_i_p_and_y_with_nothing_to_act_on_say_where_to_go(tmp_path, builds) -> None:
+    """i on the empty Jobs panel said `Nothing highlighted to install.` and p on a build with
+    no archive `KEY has no archive in the cache.`, neither where to go, where u's refusals say
+    `(3 jumps to Installed)` (newuser33, tmux)."""
+    state = a_state(tmp_path, *builds.values())
+    new = builds[NEW]
+    assert di.decide_install(state, ViewModel(), "jobs", None) == d.Refuse(
+        "Nothing is highlighted: highlight a build first (1 jumps to Available).")
+    assert d.decide_purge(state, "available", new.key) == d.Refuse(
+        f"{new.key} has no archive in the cache: p purges a cached archive, and this build has "
+        "none (2 jumps to Cached).", title="Not cached")
+    assert d.decide_copy(state, "jobs", None) == d.Refuse(
+        "Nothing is highlighted: highlight a row first (1, 2 or 3 jumps to a pane).")
