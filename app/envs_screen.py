@@ -144,6 +144,11 @@ class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
     def action_noop(self) -> None:
         pass
 
+    def action_help(self) -> None:
+        from pytui.app.screens import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
     def check_action(self, action: str,
                      parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 - Textual's signature
         # `c` with no scan runs too and says so; its footer item is dimmed meanwhile

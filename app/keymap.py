@@ -58,7 +58,8 @@ class Key(FrozenRecord):
 
 
 KEYMAP: tuple[Key, ...] = (
-    Key("question_mark", "help", "?", "Help", "this help"),
+    # Not "this help": the palette and the README say it too, where no help is open.
+    Key("question_mark", "help", "?", "Help", "every key and what it does"),
     Key("slash", "filter", "/", "Filter",
         "filter every pane: 3.12, 3.13t, >=3.11,<3.13, musl, freethreaded, any key part "
         "(Enter keeps it, Esc clears it)",
@@ -95,8 +96,7 @@ KEYMAP: tuple[Key, ...] = (
         "ones"),
     Key("e", "environments", "e", "Envs",
         "environments: every venv, uv tool, pipx env and .python-version pin found, the install "
-        "each uses and how (follows 3.12 / pinned to 3.12.8 / external), broken ones first "
-        "(its keys below)",
+        "each uses and how (follows 3.12 / pinned to 3.12.8 / external), broken ones first",
         # In the footer only while Installed leads it (PANE_LEADS), as every key must fit at
         # 120 columns; the Installed pane's subtitle names it too.
         show=False),
@@ -182,6 +182,8 @@ SCREEN_KEYS: dict[str, tuple[Key, ...]] = {
         Key("r", "rescan", "r", "Rescan", "scan again, the whole tree"),
         Key("c", "cancel_scan", "c", "Stop scan",
             "stop the scan running (the last result stays shown)"),
+        # The main screen's `?` is blocked under a screen over it: here it did nothing at all.
+        Key("question_mark", "help", "?", "Help", "every key (this view's under its title)"),
     ),
     PURGE_SCREEN: (
         Key("y", "confirm", "y", "Purge", "purge what the preview lists (dimmed while it lists "
@@ -216,8 +218,8 @@ SCREEN_TITLES: dict[str, str] = {
     HISTORY: "In History (H)",
 }
 # The Environments footer keeps these first when it is too narrow (lower is kept longer).
-ENVIRONMENTS_FOOTER_RANKS: dict[str, int] = {"close": 0, "filter": 1, "rescan": 2,
-                                             "cancel_scan": 3}
+ENVIRONMENTS_FOOTER_RANKS: dict[str, int] = {"close": 0, "help": 1, "filter": 2, "rescan": 3,
+                                             "cancel_scan": 4}
 
 # The footer keeps these first when it is too narrow for every shown key (the rest are
 # left out from the end of this list, then unlisted ones; `?` lists them all).

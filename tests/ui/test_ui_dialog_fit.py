@@ -173,7 +173,7 @@ async def test_the_help_says_what_each_key_does_on_a_narrow_screen(
         await pilot.pause()
         lines = [line.strip("│ ") for line in screen_text(app).splitlines()]
         assert title in lines, lines
-        assert lines[lines.index("?") + 1] == "this help", lines
+        assert lines[lines.index("?") + 1].startswith("every key"), lines  # wrapped at 20
         if size[0] >= 40:
             assert "filter every pane: 3.12, 3.13t," in lines, lines
 

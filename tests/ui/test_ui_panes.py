@@ -263,6 +263,23 @@ async def test_the_palette_opens_over_environments(ui_world: UiWorld, opener: st
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
 
 
+async def test_question_mark_opens_the_help_over_environments(ui_world: UiWorld) -> None:
+    """`?` in the Environments view did nothing: the main screen's help is blocked under a
+    screen over it (newuser33, tmux). It opens the help there; closing it returns to the view."""
+    from pytui.app.envs_screen import EnvironmentsScreen
+    from pytui.app.screens import HelpScreen
+
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="envs")
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="the help")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="envs again")
+
+
 async def test_a_colon_in_the_filter_box_is_text(ui_world: UiWorld) -> None:
     from textual.command import CommandPalette
     from textual.widgets import Input
