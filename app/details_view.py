@@ -206,7 +206,7 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
     title = build.key if build is not None else (installation.key if installation else one_line(key))
     note_parts = _build_words(build, installation)
     if archive is not None:
-        note_parts.append(human_size(_archive_size(state, archive, title)))
+        note_parts.append(_archive_size_words(state, archive, title))
     note_parts.append("in " + ", ".join(panes) if panes else "")
     note_parts.append(_catalogs_other_build(state, build, installation))
     # Last, so it is the first part a narrow line leaves out: the url and archive lines say
@@ -262,13 +262,18 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
                    note=" · ".join(p for p in note_parts if p), message=message)
 
 
-def _archive_size(state: AppState, archive: CachedArchive, key: str) -> int:
-    """A download under way: its bytes so far, as its Cached row and job row say them (the
-    listing saw the `.part` when the download had just started)."""
+def _archive_size_words(state: AppState, archive: CachedArchive, key: str) -> str:
+    """The archive's size; a download's bytes so far and of what (`820.3 KiB of 2.9 MiB`):
+    alone, `820.3 KiB` beside the build date read as the build's size. A download under way
+    says its job's bytes, as its Cached row and job row do (the listing saw the `.part` when
+    the download had just started)."""
+    if archive.state != "partial":
+        return human_size(archive.size)
+    got, total = archive.size, archive.expected_size
     job = state.job_for_key(key)
-    if job is not None and job.phase == "download" and archive.state == "partial":
-        return job.done
-    return archive.size
+    if job is not None and job.phase == "download":
+        got, total = job.done, job.total or total
+    return f"{human_size(got)} of {human_size(total)}" if total else human_size(got)
 
 
 def _archive_fields(state: AppState, archive: CachedArchive, key: str) -> list[tuple[str, str]]:

@@ -50,7 +50,22 @@ def test_a_running_download_says_its_bytes_so_far(tmp_path, builds) -> None:
     for pane, key in (("available", build.key), ("cached", build.cache_filename)):
         details = ViewModel().details(state, pane, key)
         assert details is not None
-        assert "293.0 KiB" in details.note and "470 B" not in details.note, (pane, details.note)
+        assert "293.0 KiB of 976.6 KiB" in details.note and "470 B" not in details.note, \
+            (pane, details.note)
+
+
+def test_a_partial_download_says_its_bytes_of_what(tmp_path, builds) -> None:
+    """`build 20250818 · 820.3 KiB · in Available, Cached` read as a build of 820.3 KiB
+    (newuser33, tmux: the download was 2.9 MiB); a stopped `.part` says of what too, and one
+    whose size is not known says its bytes alone."""
+    state = a_state(tmp_path, *builds.values())
+    build = builds[OTHER]
+    part = _stopped_part(state, build, 470, 1000)
+    note = ViewModel().details(state, "available", build.key).note
+    assert " · 470 B of 1000 B · " in note, note
+    part.expected_size = None
+    note = ViewModel().details(state, "available", build.key).note
+    assert " · 470 B · " in note, note
 
 
 def test_an_unknown_expected_size_says_no_percent(tmp_path, builds) -> None:
