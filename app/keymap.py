@@ -92,8 +92,8 @@ KEYMAP: tuple[Key, ...] = (
         # In the footer only while Installed leads it (PANE_LEADS): one key too many at 120
         # columns everywhere; the help lists it.
         show=False),
-    Key("v", "verify", "v", "Verify", "verify the cache: re-hash every archive, remove corrupt "
-        "ones"),
+    Key("v", "verify", "v", "Verify", "verify the cache: re-hash every archive and check every "
+        "kept tree (as `pytui cache verify`), remove corrupt ones"),
     Key("e", "environments", "e", "Envs",
         "environments: every venv, uv tool, pipx env and .python-version pin found, the install "
         "each uses and how (follows 3.12 / pinned to 3.12.8 / external), broken ones first",

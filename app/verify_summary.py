@@ -17,6 +17,8 @@ def _plural(count: int, word: str) -> str:
 def verify_summary(report: VerifyReport) -> tuple[str, bool]:
     """(the line, whether it is a warning)."""
     archives_ok = f"{_plural(len(report.ok), 'archive')} ok"
+    if report.trees_ok:  # checked too, as `pytui cache verify` says (`2 unpacked trees ok`)
+        archives_ok += f", {_plural(len(report.trees_ok), 'unpacked tree')} ok"
     cleared = report.cleared(human_size)  # what killed runs left, removed: said, but no warning
     if not report.corrupt and not report.trees_removed:
         return "; ".join([f"Cache verified: {archives_ok}", *report.not_checked(), *cleared]), False
