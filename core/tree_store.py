@@ -233,6 +233,10 @@ class TreeStore:
     def check(self, sha256: str) -> list[Entry]:
         """The tree's entries if every one is as the manifest recorded; else `TreeCorrupt`."""
         _header, entries = self._load(sha256)
+        try:
+            _dirs_not_links(self.path / sha256)
+        except OSError:
+            raise TreeCorrupt(f"{TREE_NAME} is missing") from None
         top = os.fspath(self.path / sha256 / TREE_NAME)
         for entry in entries:
             full = os.path.join(top, entry.path)
@@ -359,6 +363,7 @@ class TreeStore:
             header, columns, layout = parse_for_linking(self._read_manifest(sha256, mine=True))
             if header["sha256"] != sha256:
                 raise TreeCorrupt("manifest belongs to another archive")
+            _dirs_not_links(self.path / sha256)
             os.mkdir(dest, 0o755)
             return link_tree(os.fspath(self.path / sha256 / TREE_NAME), os.fspath(dest), columns, cancel,
                              what, check=True, layout=layout)
@@ -449,6 +454,16 @@ class TreeStore:
             else:
                 ok.append(info)
         return ok, bad
+
+
+def _dirs_not_links(top: Path) -> None:
+    """`TreeCorrupt` unless the tree's directory and its `tree/` are directories, not links to
+    them: pytui never makes either a link, and one is followed by every path below it (an
+    install linked from outside the cache; a `tree/` link, which the linker refuses to open,
+    made each install extract with no word why while `verify` passed it)."""
+    for path, name in ((top, "the tree's directory"), (top / TREE_NAME, TREE_NAME)):
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            raise TreeCorrupt(f"{name} is a symbolic link, not a directory")
 
 
 def unshared_size(top: Path) -> int:

@@ -199,3 +199,45 @@ def test_something_at_a_trees_name_is_replaced_by_the_next_kept_tree(stray: str,
     assert result.returncode == 0, str(result)
     assert (at / MANIFEST_NAME).is_file() and not at.is_symlink()
     assert pytui.run("cache", "verify").returncode == 0
+
+
+@pytest.mark.parametrize("swapped", ["the tree's directory", "its tree"])
+def test_a_tree_swapped_for_a_link_is_a_change_for_installs_and_verify_alike(swapped: str, pytui) -> None:
+    """`trees/<sha256>`, or its `tree/`, replaced by a link to a copy elsewhere (`cp -al`: the
+    same inodes). pytui never makes either a link. Before, the first was followed (installs
+    linked from outside the cache) and the second made every install extract with no word
+    why, while `cache verify` said both were `ok`. Now each is a change: said, removed (the
+    link only: the copy it led to is left as it was), kept again from the archive."""
+    import subprocess
+
+    from cli_harness import snapshot
+
+    made = pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    top = pytui.cache / "trees" / made.build.sha256
+    at = top if swapped == "the tree's directory" else top / TREE_NAME
+
+    def swap(elsewhere: Path) -> dict:
+        subprocess.run(["cp", "-al", str(at), str(elsewhere)], check=True)
+        shutil.rmtree(at)
+        at.symlink_to(elsewhere)
+        return snapshot(elsewhere)
+
+    first = swap(pytui.tmp / "elsewhere")
+    result = pytui.run("install", "--reinstall", "3.12")
+
+    assert result.returncode == 0, str(result)
+    assert "is a symbolic link, not a directory); removed, extracting the archive again" in result.stderr, str(result)
+    assert snapshot(pytui.tmp / "elsewhere") == first
+    assert not at.is_symlink() and (top / MANIFEST_NAME).is_file()
+    TreeStore(pytui.cache).check(made.build.sha256)
+    again = pytui.run("install", "--reinstall", "-v", "3.12")
+    assert "unpacked by the pristine tree kept in the cache" in again.stderr, str(again)
+
+    second = swap(pytui.tmp / "elsewhere-2")
+    verify = pytui.run("cache", "verify")
+
+    assert verify.returncode == 1, str(verify)
+    assert "is a symbolic link, not a directory" in verify.stderr + verify.stdout, str(verify)
+    assert snapshot(pytui.tmp / "elsewhere-2") == second
+    assert not os.path.lexists(top)
