@@ -355,7 +355,9 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
             _report(args, settings, err.outcomes, warnings, started)
         from pytui.app import interrupted
 
-        print(stderr_style().error(interrupted.install_line(no_cache=args.no_cache)), file=sys.stderr)
+        some = interrupted.installed_any(err.outcomes if isinstance(err, JobsInterrupted) else ())
+        print(stderr_style().error(interrupted.install_line(no_cache=args.no_cache, installed_some=some)),
+              file=sys.stderr)
         return interrupted.EXIT_CODE
     _report(args, settings, outcomes, warnings, started)
     failed = [o for o in outcomes if o.error is not None]

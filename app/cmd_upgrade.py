@@ -215,10 +215,12 @@ def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, tar
         cancel.cancel()
         from pytui.core.jobs import JobsInterrupted
 
+        ended = outcomes + (err.outcomes if isinstance(err, JobsInterrupted) else [])
         if isinstance(err, JobsInterrupted):
             # What was installed before the Ctrl-C is there: said, then "interrupted".
-            _say_installed(outcomes + err.outcomes, started)
-        print(stderr_style().error(interrupted.install_line()), file=sys.stderr)
+            _say_installed(ended, started)
+        print(stderr_style().error(interrupted.install_line(installed_some=interrupted.installed_any(ended))),
+              file=sys.stderr)
         return interrupted.EXIT_CODE
     for warning in warnings:
         print(stderr_style().warning(str(warning)), file=sys.stderr)

@@ -47,6 +47,18 @@ def test_the_installs_done_before_the_interrupt_are_said_and_the_others_not(pytu
         "(a partial download resumes where it stopped)"), err
 
 
+def test_an_install_interrupted_before_any_build_is_installed_says_nothing_was(pytui: Pytui) -> None:
+    """`nothing else was installed` after one request stopped in its download read as if
+    something had been (newuser33, Ctrl-C in tmux)."""
+    cut = pytui.add("3.11.9")
+    err = interrupted_at(pytui, "pytui.core.download.Downloader/download", "install", "3.11",
+                         setup="wait_for_cancel = True")
+    assert not (pytui.root / cut.build.key).exists()
+    assert err.strip().splitlines()[-1] == (
+        "error: interrupted; nothing was installed, and the same command again finishes it "
+        "(a partial download resumes where it stopped)"), err
+
+
 def test_an_upgrade_interrupted_in_its_commit_says_what_it_installed(pytui: Pytui) -> None:
     pytui.add("3.12.6")
     pytui.call("install", "3.12.6")
