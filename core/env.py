@@ -37,10 +37,18 @@ LOCK_TIMEOUT = 300
 MAX_HTTP_RETRIES = 1000
 
 
+# How much of a refused value the error line shows (uv shows it whole: a value of a megabyte
+# was a megabyte-long line). Longer ones are cut and say their length.
+SHOWN_LIMIT = 120
+
+
 def _shown(value: str) -> str:
-    """A value as the error line shows it: whole, as uv shows it, undecodable bytes replaced
-    (and line breaks escaped, so it stays one line)."""
+    """A value as the error line shows it: as uv shows it up to SHOWN_LIMIT characters, then
+    cut with its length said; undecodable bytes replaced and line breaks escaped, so it stays
+    one line (the style escapes the other control characters)."""
     text = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    if len(text) > SHOWN_LIMIT:
+        text = f"{text[:SHOWN_LIMIT]}… ({len(value):,} characters)"
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
@@ -185,6 +193,41 @@ def python_preference(env: Mapping[str, str]) -> str | None:
     return value
 
 
+# uv's variables pytui does not use, that uv 0.13.9 checks for every command (`uv python list`
+# included), in the order it checks them, between the ones pytui reads: a shell set up for
+# both tools stops both on the same line (`UV_CONCURRENT_DOWNLOADS=abc` listed in pytui). Each
+# is `bool` (boolish) or `count` (a non-zero u64, uv's NonZeroUsize on 64-bit).
+UNUSED_BEFORE_INSTALL_BIN = (("UV_SYSTEM_CERTS", "bool"), ("UV_NATIVE_TLS", "bool"))
+UNUSED_BEFORE_CONNECT = (("UV_PYTHON_INSTALL_REGISTRY", "bool"), ("UV_CONCURRENT_DOWNLOADS", "count"),
+                         ("UV_CONCURRENT_BUILDS", "count"), ("UV_CONCURRENT_INSTALLS", "count"))
+UNUSED_BEFORE_LOCK = (("UV_MANAGED_PYTHON", "bool"), ("UV_NO_MANAGED_PYTHON", "bool"),
+                      ("UV_PREVIEW", "bool"), ("UV_NO_PROGRESS", "bool"))
+UNUSED_CHECKED = tuple(name for group in (UNUSED_BEFORE_INSTALL_BIN, UNUSED_BEFORE_CONNECT,
+                                          UNUSED_BEFORE_LOCK) for name, _ in group)
+
+
+def _check_unused(env: Mapping[str, str], variables: tuple[tuple[str, str], ...]) -> None:
+    for name, kind in variables:
+        if kind == "bool":
+            uv_bool(env, name)
+        else:
+            uv_integer(env, name, nonzero=True)
+
+
+def pytui_flag(env: Mapping[str, str], name: str) -> bool:
+    """A yes/no `PYTUI_*` variable, read as uv reads a boolean (`y yes t true on 1` / `n no f
+    false off 0`, any case); unset or empty is no. Anything else is one usage line: `maybe`
+    was silently no."""
+    value = env.get(name, "")
+    if not value:
+        return False
+    lowered = value.lower()
+    if lowered in _TRUE or lowered in _FALSE:
+        return lowered in _TRUE
+    raise UsageError(f"invalid value for environment variable {name}: `{shown_value(value)}` "
+                     f"(expected one of y yes t true on 1 or n no f false off 0); fix or unset {name}")
+
+
 class EnvValues(tuple):
     """Every uv variable pytui reads that has a syntax, parsed once (`Settings.resolve`), so a
     bad value stops any command before it does anything. (A tuple with named fields as
@@ -218,10 +261,13 @@ class EnvValues(tuple):
         preference = python_preference(env)
         uv_no_config(env)  # checked here, for every command as uv's clap does; read by version_file
         read = uv_read_timeout(env)
+        _check_unused(env, UNUSED_BEFORE_INSTALL_BIN)
         install_bin = uv_bool(env, "UV_PYTHON_INSTALL_BIN")
+        _check_unused(env, UNUSED_BEFORE_CONNECT)
         connect = uv_seconds(env, "UV_HTTP_CONNECT_TIMEOUT")
         retries = uv_retries(env)
         offline = uv_bool(env, "UV_OFFLINE")
+        _check_unused(env, UNUSED_BEFORE_LOCK)
         # uv falls back to 5 minutes (with a warning) for a bad UV_LOCK_TIMEOUT; pytui refuses it
         # with the same words as the other timeouts.
         lock = uv_seconds(env, "UV_LOCK_TIMEOUT")

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pytui.core import paths
-from pytui.core.env import EnvValues
+from pytui.core.env import EnvValues, pytui_flag
 
 # uv's catalog on its main branch; `pytui list --refresh` and the TUI fetch it unless offline.
 DEFAULT_CATALOG_URL = (
@@ -95,12 +95,16 @@ class Settings:
         # pytui's own transfer limits too (PYTUI_*; uv's were just checked above), so a bad value
         # stops any command before it starts. Only when one is set: a command that downloads
         # nothing (an install from a kept tree) does not import core/http.py.
+        no_trees = False
         if any(name.startswith("PYTUI_") for name in env):
             from pytui.core.download_policy import Backoff
+            from pytui.core.env_places import time_budget
             from pytui.core.http import TransferLimits
 
             TransferLimits.from_env(env)
             Backoff.from_env(env)
+            time_budget(env)  # read by a scan, which may start long after (the TUI's)
+            no_trees = pytui_flag(env, "PYTUI_NO_TREES")
         return cls(
             install_root=paths.install_root(install_dir, env),
             cache_dir=paths.cache_dir(cache_dir, env),
@@ -113,7 +117,7 @@ class Settings:
             catalog_url=catalog_url or env.get("PYTUI_CATALOG_URL") or DEFAULT_CATALOG_URL,
             jobs=jobs or 4,
             no_bin=no_bin or values.install_bin is False,
-            no_trees=env.get("PYTUI_NO_TREES", "").lower() in {"1", "true", "yes"},
+            no_trees=no_trees,
             env=env,
             env_values=values,
         )
