@@ -151,6 +151,16 @@ Action = (StartInstall | StartUninstall | StartPurge | StartVerify | StartUpgrad
 Decision = Refuse | Confirm | Action
 
 
+def nothing_highlighted(state: AppState, pane: str, what: str, jump: str) -> Refuse:
+    """A key that acts on the highlighted row, with none: where to find one (`1 jumps to
+    Available`), or, when the filter left the pane empty, that the filter hides them (on an
+    emptied Available, `1 jumps to Available` pointed where the user already was)."""
+    text = state.view.filter_text
+    if text and pane in ("available", "cached", "installed"):
+        return Refuse(f"No row here matches the filter “{one_line(text)}” (Esc clears it).")
+    return Refuse(f"Nothing is highlighted: highlight {what} first ({jump}).")
+
+
 def kept_downloading(name: str) -> str:
     """Why a `.part` another process is writing is not purged (the purge's own line, and `p`'s
     refusal on a `downloading` row)."""
@@ -161,7 +171,7 @@ def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
     archive = archive_target(state, pane, key)
     if archive is None:
         if key is None:
-            return Refuse("Nothing is highlighted: highlight an archive first (2 jumps to Cached).")
+            return nothing_highlighted(state, pane, "an archive", "2 jumps to Cached")
         # What p does and where, as u's refusal on a build with no install says it.
         return Refuse(f"{key} has no archive in the cache: p purges a cached archive, and this "
                       "build has none (2 jumps to Cached).", title="Not cached")
@@ -227,7 +237,7 @@ def decide_copy(state: AppState, pane: str, key: str | None) -> CopyText | Refus
     """`y`: the highlighted row's path: the install dir (Installed), the archive (Cached),
     the download URL (Available)."""
     if key is None:
-        return Refuse("Nothing is highlighted: highlight a row first (1, 2 or 3 jumps to a pane).")
+        return nothing_highlighted(state, pane, "a row", "1, 2 or 3 jumps to a pane")
     if pane == "installed":
         installation = state.installation(key)
         if installation is not None:

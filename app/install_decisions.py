@@ -20,6 +20,7 @@ from pytui.app.decisions import (
     StartInstall,
     StartUpgrade,
     key_titles,
+    nothing_highlighted,
 )
 from pytui.app.gateway import BEHIND, DAMAGED, MISSING_LINKS, UNLINKED
 from pytui.app.state import AppState
@@ -46,7 +47,7 @@ def decide_install(state: AppState, vm: ViewModel, pane: str, key: str | None, *
     if key is None:
         # The way there, as u's and p's refusals say theirs (it read `Nothing highlighted to
         # install.` on the empty Jobs panel, with no word of where the builds are).
-        return Refuse("Nothing is highlighted: highlight a build first (1 jumps to Available).")
+        return nothing_highlighted(state, pane, "a build", "1 jumps to Available")
     if pane == "installed":
         return _decide_update(state, vm, key)
     build = _build_for_row(state, pane, key)

@@ -17,6 +17,7 @@ from pytui.app.decisions import (
     archive_target,
     decide_purge,
     key_titles,
+    nothing_highlighted,
 )
 from pytui.app.purge_plan import PurgePlan
 from pytui.app.state import AppState
@@ -30,8 +31,7 @@ def idle_installation(state: AppState, pane: str, key: str | None,
     (`u`, `x` and `!` share it). `needs` ends the "not installed" line."""
     installation = state.installation_at(pane, key)
     if key is None:
-        return Refuse("Nothing is highlighted: highlight an install first (3 jumps to "
-                      "Installed).")
+        return nothing_highlighted(state, pane, "an install", "3 jumps to Installed")
     if installation is None:
         return Refuse(f"{key} is not installed{needs}.",
                       title="Not installed" if needs else "")

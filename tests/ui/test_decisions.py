@@ -389,3 +389,12 @@ def test_i_p_and_y_with_nothing_to_act_on_say_where_to_go(tmp_path, builds) -> N
         "none (2 jumps to Cached).", title="Not cached")
     assert d.decide_copy(state, "jobs", None) == d.Refuse(
         "Nothing is highlighted: highlight a row first (1, 2 or 3 jumps to a pane).")
+    # A filter that left the pane empty is what hides the rows: `1 jumps to Available` was
+    # said on an emptied Available itself.
+    state.view = state.view.replace(filter_text="xyz")
+    hidden = d.Refuse("No row here matches the filter “xyz” (Esc clears it).")
+    assert di.decide_install(state, ViewModel(), "available", None) == hidden
+    assert du.decide_uninstall(state, "installed", None) == hidden
+    assert d.decide_purge(state, "cached", None) == hidden
+    assert di.decide_install(state, ViewModel(), "jobs", None) == d.Refuse(
+        "Nothing is highlighted: highlight a build first (1 jumps to Available).")
