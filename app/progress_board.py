@@ -204,7 +204,11 @@ class ProgressBoard:
         progress = self._state.get(key)
         wait = self._waits.get(key)
         if wait is not None:
-            return [f"{key}  waiting", *_wrapped(wait_line(wait), width)]
+            head = f"{key}  waiting"
+            if len(head) > width - 1:  # 40 columns: one space, then the key's middle gives way
+                kept = width - 1 - len(" waiting")
+                head = f"{key if len(key) <= kept else _middle_cut(key, max(1, kept - 1))} waiting"
+            return [head, *_wrapped(wait_line(wait), width)]
         stalled = self.stall(key, now)
         if stalled is None:
             return [self._line(key, progress, width)]
@@ -262,22 +266,72 @@ class ProgressBoard:
         self.stream.flush()
 
 
-# A lock wait's line under its bar takes at most this many lines; a longer one (a root of
-# thousands of characters) is cut in its middle, keeping who holds the lock and the way out.
+# A lock wait's line under its bar takes at most this many lines; a longer one (a narrow
+# terminal, a root of thousands of characters) is cut where it says least, keeping who holds
+# the lock and the way out.
 _WAIT_LINES = 3
+# Who holds the lock, as core/lock_holders.py names it inside the wait line (`held by pid 42:
+# uv python install 3.12, which …` for the root's lock, `(pid 42: pytui install 3.12; x.part.lock)`
+# for a download's): what a cut keeps whole, up to the `, which` / `; ` / `)` after it.
+_HOLDER = r"(?:held by )?pid \d+(?:: .*?)?(?=, which |; |\)|$)"
 
 
 def _wrapped(text: str, width: int) -> list[str]:
-    """`text` under a bar, indented, in at most _WAIT_LINES lines of the terminal's width."""
+    """`text` under a bar, indented, in at most _WAIT_LINES lines of the terminal's width. Too
+    long, what follows the holder goes first, then the middle of what precedes it (the start
+    says what waits, the end of a path which lock), then the end of the holder's command; its
+    pid and the ending `; Ctrl-C stops` stay (at 40 columns the middle cut took the pid)."""
+    import re  # only here: the bars of an install that never waits need neither
     import textwrap
 
     room = max(20, width - 3)
-    lines = textwrap.wrap(text, room, break_on_hyphens=False)
-    if len(lines) > _WAIT_LINES:
-        keep = _WAIT_LINES * room - 2 * _WAIT_LINES - 1  # what breaks at spaces may waste
-        text = f"{text[: keep // 3]}…{text[len(text) - (keep - keep // 3):]}"
-        lines = textwrap.wrap(text, room, break_on_hyphens=False)[:_WAIT_LINES]
+
+    def wrap(candidate: str) -> list[str] | None:
+        lines = textwrap.wrap(candidate, room, break_on_hyphens=False)
+        return lines if len(lines) <= _WAIT_LINES else None
+
+    lines = wrap(text)
+    if lines is None:
+        hint = f"; {STOP_HINT}"
+        body = text[: -len(hint)] if text.endswith(hint) else text
+        hint = hint if body is not text else ""
+        found = re.search(_HOLDER, body)
+        head, holder, tail = ((body[: found.start()], found.group(), body[found.end():]) if found
+                              else (body, "", ""))
+        after = "…" if tail else ""
+        lines = _widest(lambda kept: wrap(f"{_middle_cut(head, kept)}{holder}{after}{hint}"),
+                        len(head))
+        if lines is None:  # the holder alone is too long: its command's end goes
+            pid = re.match(r"(?:held by )?pid \d+", holder)
+            keep_pid = pid.end() if pid else 0
+            lines = _widest(lambda kept: wrap(f"…{holder[: keep_pid + kept]}…{hint}"),
+                            len(holder) - keep_pid)
+        if lines is None:  # a width no pid fits in: the end, as before
+            lines = textwrap.wrap(text[-(_WAIT_LINES * (room - 2)):], room)[-_WAIT_LINES:]
     return [f"  {line}" for line in lines]
+
+
+def _middle_cut(text: str, kept: int) -> str:
+    """`text` with `kept` of its characters: its start and its end, `…` between."""
+    if kept >= len(text):
+        return text
+    start = (kept + 1) // 2
+    return f"{text[:start]}…{text[len(text) - (kept - start):] if kept > start else ''}"
+
+
+def _widest(lines_of: Callable[[int], list[str] | None], most: int) -> list[str] | None:
+    """The lines of the largest `kept` in [0, most] whose `lines_of(kept)` fit (a search by
+    halves: fitting is monotonic but for word breaks, and a root may be thousands long)."""
+    if lines_of(0) is None:
+        return None
+    low, high = 0, most
+    while low < high:
+        middle = (low + high + 1) // 2
+        if lines_of(middle) is None:
+            high = middle - 1
+        else:
+            low = middle
+    return lines_of(low)
 
 
 def elapsed_text(started: float) -> str:

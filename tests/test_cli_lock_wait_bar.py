@@ -7,6 +7,7 @@ not once per run. The holder is a real process flock'ing the real lock file."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import shutil
@@ -15,6 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 from fixtures_archives import make_pbs_archive
 from pytui.app.progress_board import STOP_HINT, ProgressBoard, _wrapped
 from pytui.core.catalog import Catalog
@@ -100,3 +102,59 @@ def test_a_long_wait_line_keeps_its_holder_and_the_way_out() -> None:
     joined = "".join(shown.strip() for shown in lines)
     assert "…" in joined and "(held by pid 7: uv python install" in " ".join(lines)
     assert joined.endswith(STOP_HINT)
+
+
+def _real_waits(tmp_path: Path) -> tuple[list[str], list[int]]:
+    """The two wait lines core says with real holders: the root's lock (a raw flock, as uv
+    takes it) and a download's `.part.lock` (another process downloading), and their pids."""
+    from pytui.core.cache_locks import exclusive
+    from pytui.core.errors import Cancelled
+    from pytui.core.install_root import InstallRoot, LockTimeout
+    from pytui.core.progress import CancelToken
+
+    root = tmp_path / "root"
+    root.mkdir()
+    part_lock = tmp_path / "cache" / "cpython-3.12.8-x.tar.gz.part.lock"
+    part_lock.parent.mkdir()
+    holders = [_holder(root / ".lock"), _holder(part_lock)]
+    said: list[str] = []
+    try:
+        with contextlib.suppress(LockTimeout), InstallRoot(root, lock_timeout=0.1).locked(
+                on_wait=said.append):
+            pass
+        cancel = CancelToken()
+        with contextlib.suppress(Cancelled), exclusive(
+                part_lock, cancel, "cpython-3.12.8-linux-x86_64-gnu",
+                on_wait=lambda line: (said.append(line), cancel.cancel())):
+            pass
+    finally:
+        for holder in holders:
+            assert holder.stdin is not None
+            holder.stdin.close()
+            holder.wait()
+    assert len(said) == 2, said
+    return said, [holder.pid for holder in holders]
+
+
+@pytest.mark.parametrize("width", [40, 60, 80])
+def test_a_narrow_bar_keeps_the_key_the_holder_and_the_way_out(tmp_path: Path, monkeypatch,
+                                                               width: int) -> None:
+    """At 40 columns the middle cut took the holder's pid (`waiting for the lock on /home/some…`
+    then the root lock's tail); each line must fit, and say which key waits, the holder's pid
+    (and its command's start) and `Ctrl-C stops`."""
+    from archive_builds import make_build
+
+    said, pids = _real_waits(tmp_path)
+    monkeypatch.setenv("COLUMNS", str(width))
+    build = make_build()
+    for message, pid in zip(said, pids, strict=True):
+        board = ProgressBoard(io.StringIO(), live=True)
+        board.callback(build)
+        board.waiting(build)(message)
+        frame = _frame(board)
+        assert all(len(line) <= width - 1 for line in frame), frame
+        assert frame[0].endswith(" waiting") and len(frame) <= 4, frame
+        assert frame[0].startswith(build.key[:15]), frame
+        text = " ".join(line.strip() for line in frame[1:])
+        assert f"pid {pid}: python" in text, frame
+        assert text.endswith(f"; {STOP_HINT}"), frame
