@@ -72,7 +72,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 from pytui.core.progress import CancelToken
-from pytui.core.tree_manifest import Layout, TreeCorrupt, file_changed, tree_layout
+from pytui.core.tree_manifest import Layout, TreeCorrupt, file_changed, tree_layout, trusted_owners
 
 # Threads that link a tree when a second one helps (the calling thread is one of them); see
 # `link_threads` for when it does.
@@ -218,7 +218,7 @@ class _Linker:
         self.linked = True  # False once a link failed for a reason copying gets around
         # Whose entries are linked: another user's file or directory in the tree is a change
         # (its owner could have made it agree with the manifest; tree_store.TreeNotMine).
-        self.uid = os.geteuid()
+        self.owners = trusted_owners()
         paths, kinds = columns[0], columns[1]
         if layout is None:
             layout = tree_layout(paths, kinds if isinstance(kinds, str) else "".join(kinds))
@@ -266,7 +266,7 @@ class _Linker:
         """Every directory, in manifest order, each announced as soon as it exists."""
         paths, modes = self.columns[0], self.columns[2]
         cancel, what, check = self.cancel, self.what, self.check
-        src_root, dst_root, mkdir, uid = self.src_root, self.dst_root, os.mkdir, self.uid
+        src_root, dst_root, mkdir, owners = self.src_root, self.dst_root, os.mkdir, self.owners
         for count, index in enumerate(self.dirs, 1):
             if self.error is not None:
                 return
@@ -283,7 +283,7 @@ class _Linker:
                     raise TreeCorrupt(f"{path} is no longer a directory")
                 if stat.S_IMODE(src.st_mode) != mode:
                     raise TreeCorrupt(f"{path} has another mode than the manifest records")
-                if src.st_uid != uid:
+                if src.st_uid not in owners:
                     raise not_mine(path, src.st_uid)
             mkdir(path, 0o755, dir_fd=dst_root)
             if mode != 0o755:
@@ -343,7 +343,7 @@ class _Linker:
         names = self.names
         cancel, what, check = self.cancel, self.what, self.check
         link, lstat_at, S_IFREG = os.link, os.lstat, stat.S_IFREG
-        linked, uid = self.linked, self.uid
+        linked, owners = self.linked, self.owners
         if folder:
             try:
                 src_fd = os.open(folder, _DIR_FLAGS, dir_fd=self.src_root)
@@ -385,13 +385,12 @@ class _Linker:
                                 # than `stat(..., follow_symlinks=False)`; the mode compared whole:
                                 # a regular file with exactly the recorded permission bits.)
                                 # (The fields by index where `stat_result` has one: st[1]
-                                # is st_ino, st[6] st_size, st[0] st_mode; an index into the
-                                # tuple is cheaper than an attribute's lookup.)
-                                # (st[4] is st_uid.)
+                                # is st_ino, st[6] st_size, st[0] st_mode, st[4] st_uid; an index
+                                # into the tuple is cheaper than an attribute's lookup.)
                                 st = lstat_at(name, dir_fd=dst_fd)
                                 if not (st[1] == ino and st.st_mtime_ns == mtime_ns and st[6] == size
-                                        and st[0] == S_IFREG | mode and st[4] == uid):
-                                    raise _changed(_joined(folder, name), st, mode, size, mtime_ns, uid)
+                                        and st[0] == S_IFREG | mode and st[4] in owners):
+                                    raise _changed(_joined(folder, name), st, mode, size, mtime_ns, owners)
                             continue
                     if check:
                         try:
@@ -399,8 +398,8 @@ class _Linker:
                         except OSError:
                             raise TreeCorrupt(f"{_joined(folder, name)} is missing") from None
                         if not (st.st_ino == ino and st.st_mtime_ns == mtime_ns and st.st_size == size
-                                and st.st_mode == S_IFREG | mode and st.st_uid == uid):
-                            raise _changed(_joined(folder, name), st, mode, size, mtime_ns, uid)
+                                and st.st_mode == S_IFREG | mode and st.st_uid in owners):
+                            raise _changed(_joined(folder, name), st, mode, size, mtime_ns, owners)
                     try:
                         copy_file_at(name, src_fd, dst_fd, mode, (ino, size, mtime_ns) if check else None)
                     except TreeCorrupt:
@@ -437,9 +436,9 @@ def not_mine(path: str, uid: int) -> TreeCorrupt:
     return TreeCorrupt(f"{path} belongs to another user (uid {uid})")
 
 
-def _changed(path: str, st: os.stat_result, mode: int, size: int, mtime_ns: int, uid: int) -> TreeCorrupt:
+def _changed(path: str, st: os.stat_result, mode: int, size: int, mtime_ns: int, owners: frozenset[int]) -> TreeCorrupt:
     """`file_changed`, or another user's file: said first, whatever else differs."""
-    return not_mine(path, st.st_uid) if st.st_uid != uid else file_changed(path, st, mode, size, mtime_ns)
+    return not_mine(path, st.st_uid) if st.st_uid not in owners else file_changed(path, st, mode, size, mtime_ns)
 
 
 def link_tree(src_top: str, dst_top: str, columns: TreeColumns, cancel: CancelToken | None,

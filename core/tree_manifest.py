@@ -93,6 +93,13 @@ class TreeCorrupt(Exception):
     """The tree or its manifest is not what pytui made; the message says what differs."""
 
 
+def trusted_owners() -> frozenset[int]:
+    """Whose kept trees this process installs from: its own, and root's (root can change any
+    file anyway; a cache filled by root, as in a container image, stays usable to its users).
+    Another user's tree could hold any content its manifest agrees with (core/tree_store.py)."""
+    return frozenset((os.geteuid(), 0))
+
+
 def file_changed(path: str, st: os.stat_result, mode: int, size: int, mtime_ns: int) -> TreeCorrupt:
     """Why the tree file at `path` (now `st`) is not what the manifest recorded, in words a user
     can act on. Its size, time and mode kept under another inode is a copy: the cache dir was

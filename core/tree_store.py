@@ -50,6 +50,7 @@ from pytui.core.tree_manifest import (
     parse_for_linking,
     parse_manifest,
     scan_tree,
+    trusted_owners,
 )
 from pytui.core.tree_sysconfig import SYSCONFIG_NAME, read_sysconfig, write_sysconfig
 
@@ -153,7 +154,7 @@ class TreeStore:
     # -- reading --------------------------------------------------------------------------------
     def _read_manifest(self, sha256: str, *, mine: bool = False) -> bytes:
         """The manifest's bytes (at most one past the bound, which the parsers refuse). With
-        `mine`, `TreeNotMine` unless this user owns it and the tree's directory."""
+        `mine`, `TreeNotMine` unless this user (or root) owns it and the tree's directory."""
         manifest = self.path / sha256 / MANIFEST_NAME
         try:
             fd = os.open(manifest, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
@@ -163,7 +164,7 @@ class TreeStore:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 raise TreeCorrupt("manifest is not a regular file")
-            if mine and (st.st_uid != os.geteuid() or os.lstat(self.path / sha256).st_uid != os.geteuid()):
+            if mine and not {st.st_uid, os.lstat(self.path / sha256).st_uid} <= trusted_owners():
                 raise TreeNotMine(sha256)
             with os.fdopen(fd, "rb", closefd=False) as f:
                 return f.read(MAX_MANIFEST_BYTES + 1)

@@ -66,6 +66,7 @@ def read_sysconfig(path: Path, tree: Path) -> tuple[str, dict[str, object]] | No
     """(file name, variables) from a `sysconfig.json` made from `tree`'s sysconfig file as it is
     now, or None for anything pytui would not write."""
     from pytui.core.sealed import unseal
+    from pytui.core.tree_manifest import trusted_owners
 
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
@@ -75,7 +76,7 @@ def read_sysconfig(path: Path, tree: Path) -> tuple[str, dict[str, object]] | No
         st = os.fstat(fd)
         # Another user's (a group-writable tree dir lets them put one there) is not trusted:
         # its owner could seal any values (core/tree_store.TreeNotMine).
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+        if not stat.S_ISREG(st.st_mode) or st.st_uid not in trusted_owners():
             return None
         with os.fdopen(fd, "rb", closefd=False) as f:
             data = f.read(MAX_SYSCONFIG_BYTES + 1)

@@ -94,3 +94,44 @@ def test_a_file_of_another_user_in_a_tree_is_a_change(pytui: Pytui) -> None:
     top = pytui.cache / "trees" / made.build.sha256
     assert (top / TREE_NAME / rel).read_bytes() == original
     assert (top / TREE_NAME / rel).stat().st_uid == 0
+
+
+def test_roots_tree_is_installed_from_by_a_user(http_server) -> None:
+    """Root can change any file anyway: a cache root filled (a container image's, read-only to
+    its users) stays a cache of trees for every user, who links (or copies) from it."""
+    import subprocess
+    import tempfile
+
+    from cli_harness import key_of
+
+    world = Path(tempfile.mkdtemp())  # (pytest's tmp dirs are root's alone: 0700)
+    try:
+        os.chmod(world, 0o755)
+        if subprocess.run(["setpriv", "--reuid", str(OTHER_UID), "--regid", str(OTHER_UID), "--clear-groups",
+                           "test", "-x", str(world)], capture_output=True).returncode != 0:
+            pytest.skip(f"setpriv cannot switch to another user who reaches {world} here")
+        pytui = Pytui(tmp=world, server=http_server, archives=world / "archives")
+        made = pytui.add("3.12.8")
+        pytui.call("install", "3.12")  # as root: the tree and the archive are root's
+        pytui.call("uninstall", "3.12")
+        for top in (pytui.root, world / "state"):
+            top.mkdir(exist_ok=True)
+            for dirpath, dirs, files in os.walk(top):
+                for name in [*dirs, *files, "."]:
+                    os.lchown(os.path.join(dirpath, name), OTHER_UID, OTHER_UID)
+        pytui.bin.mkdir(exist_ok=True)
+        os.lchown(pytui.bin, OTHER_UID, OTHER_UID)
+
+        done = subprocess.run(["setpriv", "--reuid", str(OTHER_UID), "--regid", str(OTHER_UID),
+                               "--clear-groups", *pytui.argv("install", "-v", "3.12")],
+                              env=pytui.env(XDG_STATE_HOME=str(world / "state"), HOME=str(world)),
+                              capture_output=True, text=True, timeout=120, cwd=world)
+
+        assert done.returncode == 0, done.stderr
+        assert "unpacked by the pristine tree kept in the cache" in done.stderr, done.stderr
+        assert (pytui.root / key_of("3.12.8") / "bin").is_dir()
+        assert (pytui.cache / "trees" / made.build.sha256).stat().st_uid == 0
+    finally:
+        import shutil
+
+        shutil.rmtree(world, ignore_errors=True)
