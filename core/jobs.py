@@ -304,7 +304,7 @@ class InstallJob:
 
     def note_decoder(self, what: str) -> None:
         """Told by the extraction which decompressor it used (`install --verbose`)."""
-        self.unpacked_by = what
+        self.unpacked_by = what if self.trees.not_used is None else f"{what}; {self.trees.not_used}"
 
     def keep_tree(self, prefix: Path, archive: Path) -> None:
         """Keep the verified, not yet fixed-up tree for the next install of this build."""

@@ -132,6 +132,8 @@ class TreeStore:
         self.path = Path(cache_dir) / TREES_DIR
         # Why the last `keep` made no tree, when the filesystem refused it (read-only, full).
         self.not_kept: OSError | None = None
+        # Why the last `materialize` left a tree that is there alone (another user's), if so.
+        self.not_used: str | None = None
 
     def tree_dir(self, sha256: str) -> Path:
         return self.path / sha256
@@ -355,6 +357,7 @@ class TreeStore:
         `on_discard` is told why, and the error that kept the tree if it could not be removed.
         The destination's filesystem filling up raises `TreeNoSpace` (with the tree's size),
         since extracting instead would need as much space or more."""
+        self.not_used = None
         if not self.has(sha256):
             return None
         columns: Columns | None = None
@@ -369,6 +372,7 @@ class TreeStore:
             return link_tree(os.fspath(self.path / sha256 / TREE_NAME), os.fspath(dest), columns, cancel,
                              what, check=True, layout=layout)
         except TreeNotMine:
+            self.not_used = "the tree kept in the cache is another user's, so it is not used"
             return None
         except TreeCorrupt as err:
             # Gone from its name meanwhile (a purge in another process): not changed, and

@@ -65,9 +65,11 @@ def test_another_users_tree_is_not_installed_from(pytui: Pytui) -> None:
     rel = _poison(pytui, made.build.sha256, owner_of_all=True)
     original = (pytui.root / made.build.key / rel).read_bytes()
 
-    result = pytui.run("install", "--reinstall", "3.12")
+    result = pytui.run("install", "--reinstall", "-v", "3.12")
 
     assert result.returncode == 0, str(result)
+    # -v says why this install extracted (and is slower).
+    assert "; the tree kept in the cache is another user's, so it is not used" in result.stderr, str(result)
     installed = pytui.root / made.build.key / rel
     assert installed.read_bytes() == original, str(result)
     assert installed.stat().st_uid == 0
