@@ -158,6 +158,14 @@ def nothing_highlighted(state: AppState, pane: str, what: str, jump: str) -> Ref
     text = state.view.filter_text
     if text and pane in ("available", "cached", "installed"):
         return Refuse(f"No row here matches the filter “{one_line(text)}” (Esc clears it).")
+    # An empty pane of its own: `3 jumps to Installed` pointed where the user was.
+    if pane == "installed" and state.disk_listed and not state.installations \
+            and not state.root_problem:
+        return Refuse(f"Nothing is installed in {short_path(state.settings.install_root, state.home)}"
+                      " yet: highlight a build on Available (1) and press i.")
+    if pane == "cached" and state.disk_listed and not state.archives and not state.cache_problem:
+        return Refuse(f"No archive in the cache ({short_path(state.settings.cache_dir, state.home)})"
+                      " yet: an install downloads its archive there.")
     return Refuse(f"Nothing is highlighted: highlight {what} first ({jump}).")
 
 

@@ -384,6 +384,16 @@ def test_i_p_and_y_with_nothing_to_act_on_say_where_to_go(tmp_path, builds) -> N
     new = builds[NEW]
     assert di.decide_install(state, ViewModel(), "jobs", None) == d.Refuse(
         "Nothing is highlighted: highlight a build first (1 jumps to Available).")
+    # An empty Installed or Cached pane itself: what fills it, as Details says (u, d, x, ! on
+    # an empty Installed said `… (3 jumps to Installed)`).
+    state.view = state.view.replace(filter_text="")
+    state.set_disk([], [])
+    root, cache = (short_path(p, state.home) for p in (state.settings.install_root,
+                                                       state.settings.cache_dir))
+    assert du.decide_uninstall(state, "installed", None) == d.Refuse(
+        f"Nothing is installed in {root} yet: highlight a build on Available (1) and press i.")
+    assert d.decide_purge(state, "cached", None) == d.Refuse(
+        f"No archive in the cache ({cache}) yet: an install downloads its archive there.")
     assert d.decide_purge(state, "available", new.key) == d.Refuse(
         f"{new.key} has no archive in the cache: p purges a cached archive, and this build has "
         "none (2 jumps to Cached).", title="Not cached")
@@ -398,3 +408,13 @@ def test_i_p_and_y_with_nothing_to_act_on_say_where_to_go(tmp_path, builds) -> N
     assert d.decide_purge(state, "cached", None) == hidden
     assert di.decide_install(state, ViewModel(), "jobs", None) == d.Refuse(
         "Nothing is highlighted: highlight a build first (1 jumps to Available).")
+    # An empty Installed or Cached pane itself: what fills it, as Details says (u, d, x, ! on
+    # an empty Installed said `… (3 jumps to Installed)`).
+    state.view = state.view.replace(filter_text="")
+    state.set_disk([], [])
+    root, cache = (short_path(p, state.home) for p in (state.settings.install_root,
+                                                       state.settings.cache_dir))
+    assert du.decide_uninstall(state, "installed", None) == d.Refuse(
+        f"Nothing is installed in {root} yet: highlight a build on Available (1) and press i.")
+    assert d.decide_purge(state, "cached", None) == d.Refuse(
+        f"No archive in the cache ({cache}) yet: an install downloads its archive there.")
