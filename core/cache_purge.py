@@ -188,6 +188,9 @@ def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
 _LEFT_BY_IMPORT = "an interrupted import"
 _LEFT_BY_TREE = "an interrupted pytui, a tree half kept or half removed"
 _LEFT_BY_DOWNLOAD = "an interrupted download, its resume state half written"
+_LEFT_BY_LOCK = "a killed download, its lock: no process holds it and no .part is beside it"
+# A download's lock beside its `.part` (core/cache_locks.exclusive).
+_PART_LOCK = ".part.lock"
 # Leftovers of killed runs a purge names, one line (or History entry) each, at most; the rest
 # are counted in one (a cache dir holding thousands printed thousands of lines).
 MAX_LEFTOVERS_NAMED = 20
@@ -263,6 +266,8 @@ def find_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | None
             tally.seen(name, freed, _LEFT_BY_IMPORT)
         for name, freed in _killed_state_temps(cache.root, remove=False):
             tally.seen(name, freed, _LEFT_BY_DOWNLOAD)
+        for name, freed in _orphan_part_locks(cache.root, remove=False):
+            tally.seen(name, freed, _LEFT_BY_LOCK)
     for name in unheld_leftovers(cache.trees.path, _whose(archives)):
         tree = footprint(cache.trees.path / name, limit=limit)
         limit -= tree.walked
@@ -284,6 +289,8 @@ def remove_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | No
             tally.seen(name, size, _LEFT_BY_IMPORT)
         for name, size in _killed_state_temps(cache.root, remove=True):
             tally.seen(name, size, _LEFT_BY_DOWNLOAD)
+        for name, size in _orphan_part_locks(cache.root, remove=True):
+            tally.seen(name, size, _LEFT_BY_LOCK)
     for name, size in clean_leftovers(cache.trees.path, _whose(archives)):
         tally.seen(f"trees/{name}", size, _LEFT_BY_TREE)
     return tally.leftovers()
@@ -309,3 +316,40 @@ def _killed_state_temps(root: Path, *, remove: bool) -> Iterator[tuple[str, int]
         if remove and unlink_quiet(root / name) is not None:
             continue
         yield name, info.st_size
+
+
+def _orphan_part_locks(root: Path, *, remove: bool) -> Iterator[tuple[str, int]]:
+    """(name, size) of each `<archive>.part.lock` a killed download left with no `.part` beside
+    it (killed before its first byte, or between the archive's rename and the lock's removal),
+    which no process holds now; removed first when `remove`, under its own flock as a purge
+    removes a `.part` (core/cache_locks.unless_downloading), so a download that opens it
+    meanwhile takes a new one. Only names of uv's archive shape plus `.part.lock`: uv makes no
+    such file (it locks only `<root>/.lock`; its download temp is `.tmpXXXXXX/download`), so
+    nothing of uv's is ever taken. One beside a `.part` is that stopped download's: the purge
+    of the `.part` removes it."""
+    from pytui.core.cache_names import parse_cache_name
+
+    try:
+        with os.scandir(root) as scan:
+            found = [entry.name for entry in scan if entry.name.endswith(_PART_LOCK)
+                     and parse_cache_name(entry.name[: -len(".lock")]) is not None]
+    except OSError:
+        return
+    for name in found:
+        part = root / name[: -len(".lock")]
+        try:
+            info = os.lstat(root / name)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or os.path.lexists(part):
+            continue
+        if not remove:
+            if not download_in_progress(part):
+                yield name, info.st_size
+            continue
+        with unless_downloading(part) as unheld:
+            # Held (a download took it since the look): left to it. Unheld, it goes as the
+            # block ends; a `.part` begun meanwhile is a stopped download's, not said here.
+            alone = unheld and not os.path.lexists(part)
+        if alone and not os.path.lexists(root / name):
+            yield name, info.st_size
