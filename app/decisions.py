@@ -152,21 +152,13 @@ Decision = Refuse | Confirm | Action
 
 
 def nothing_highlighted(state: AppState, pane: str, what: str, jump: str) -> Refuse:
-    """A key that acts on the highlighted row, with none: where to find one (`1 jumps to
-    Available`), or, when the filter left the pane empty, that the filter hides them (on an
-    emptied Available, `1 jumps to Available` pointed where the user already was)."""
-    text = state.view.filter_text
-    if text and pane in ("available", "cached", "installed"):
-        return Refuse(f"No row here matches the filter “{one_line(text)}” (Esc clears it).")
-    # An empty pane of its own: `3 jumps to Installed` pointed where the user was.
-    if pane == "installed" and state.disk_listed and not state.installations \
-            and not state.root_problem:
-        return Refuse(f"Nothing is installed in {short_path(state.settings.install_root, state.home)}"
-                      " yet: highlight a build on Available (1) and press i.")
-    if pane == "cached" and state.disk_listed and not state.archives and not state.cache_problem:
-        return Refuse(f"No archive in the cache ({short_path(state.settings.cache_dir, state.home)})"
-                      " yet: an install downloads its archive there.")
-    return Refuse(f"Nothing is highlighted: highlight {what} first ({jump}).")
+    """A key that acts on the highlighted row, with none: why the pane is empty, as Details
+    says it (a filter, no catalog, nothing installed or cached yet: `3 jumps to Installed` on
+    an empty Installed pointed where the user was), else where to find one."""
+    from pytui.app.details_view import empty_pane_note
+
+    note = empty_pane_note(state, pane)
+    return Refuse(note or f"Nothing is highlighted: highlight {what} first ({jump}).")
 
 
 def kept_downloading(name: str) -> str:

@@ -96,12 +96,22 @@ def details(vm: ViewModel, state: AppState, pane: str, key: str | None) -> Detai
 
 
 def nothing_note(state: AppState, pane: str) -> str:
-    """What the details say when the pane has no row highlighted: why, when a filter left
-    it empty (a newcomer read `Nothing highlighted.` as nothing being there), or that the
-    install root or the cache holds nothing yet and how that changes."""
+    """What the details say when the pane has no row highlighted: why it is empty
+    (empty_pane_note), else NOTHING_HIGHLIGHTED."""
+    return empty_pane_note(state, pane) or NOTHING_HIGHLIGHTED
+
+
+def empty_pane_note(state: AppState, pane: str) -> str | None:
+    """Why a pane shows no row and how that changes: a filter left it empty (a newcomer read
+    `Nothing highlighted.` as nothing being there), no catalog was loaded, or the install root
+    or the cache holds nothing yet. Details says it, and so do the keys that act on a row
+    (decisions.nothing_highlighted), which pointed to the pane the user was on."""
     text = state.view.filter_text
     if text and pane in ("available", "cached", "installed"):
-        return f"No row here matches the filter “{text}” (Esc clears it)."
+        return f"No row here matches the filter “{one_line(text)}” (Esc clears it)."
+    if pane == "available" and state.catalog_problem and (
+            state.catalog is None or not len(state.catalog)):
+        return "No catalog is loaded, so no build is listed (H says why)."
     if state.disk_listed and pane == "installed" and not state.installations \
             and not state.root_problem:
         return (f"Nothing is installed in {short_path(state.settings.install_root, state.home)}"
@@ -109,7 +119,7 @@ def nothing_note(state: AppState, pane: str) -> str:
     if state.disk_listed and pane == "cached" and not state.archives and not state.cache_problem:
         return (f"No archive in the cache ({short_path(state.settings.cache_dir, state.home)})"
                 " yet: an install downloads its archive there.")
-    return NOTHING_HIGHLIGHTED
+    return None
 
 
 def _row_things(state: AppState, pane: str, key: str) -> tuple[

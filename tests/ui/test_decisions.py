@@ -394,6 +394,12 @@ def test_i_p_and_y_with_nothing_to_act_on_say_where_to_go(tmp_path, builds) -> N
         f"Nothing is installed in {root} yet: highlight a build on Available (1) and press i.")
     assert d.decide_purge(state, "cached", None) == d.Refuse(
         f"No archive in the cache ({cache}) yet: an install downloads its archive there.")
+    # No catalog loaded (a --downloads-json that cannot be read): Available is empty for that.
+    state.catalog, state.catalog_problem = None, True
+    unloaded = "No catalog is loaded, so no build is listed (H says why)."
+    assert di.decide_install(state, ViewModel(), "available", None) == d.Refuse(unloaded)
+    from pytui.app.details_view import nothing_note
+    assert nothing_note(state, "available") == unloaded
     assert d.decide_purge(state, "available", new.key) == d.Refuse(
         f"{new.key} has no archive in the cache: p purges a cached archive, and this build has "
         "none (2 jumps to Cached).", title="Not cached")
@@ -418,3 +424,9 @@ def test_i_p_and_y_with_nothing_to_act_on_say_where_to_go(tmp_path, builds) -> N
         f"Nothing is installed in {root} yet: highlight a build on Available (1) and press i.")
     assert d.decide_purge(state, "cached", None) == d.Refuse(
         f"No archive in the cache ({cache}) yet: an install downloads its archive there.")
+    # No catalog loaded (a --downloads-json that cannot be read): Available is empty for that.
+    state.catalog, state.catalog_problem = None, True
+    unloaded = "No catalog is loaded, so no build is listed (H says why)."
+    assert di.decide_install(state, ViewModel(), "available", None) == d.Refuse(unloaded)
+    from pytui.app.details_view import nothing_note
+    assert nothing_note(state, "available") == unloaded
