@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.job_list import JobRow
-from ui_helpers import SIZE, UiWorld, press_install, quit_answering_yes, ready, wait_for
+from ui_helpers import SIZE, UiWorld, crawl, press_install, quit_answering_yes, ready, wait_for
 
 
 async def test_keys_on_a_job_row_act_on_its_build(ui_world: UiWorld) -> None:
     slow, other = ui_world.build("3.12.8"), ui_world.build("3.11.11")
+    # The retry resumes the download: at the world's ~6 s it could end while the quit
+    # question was open, and the `y` to the changed question was refused (a loaded machine).
+    crawl(ui_world, "3.12.8")
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -41,6 +44,7 @@ async def test_c_reads_dismiss_on_an_ended_job_row(ui_world: UiWorld) -> None:
     from pytui.widgets.key_bar import KeyBar
 
     slow = ui_world.build("3.12.8")
+    crawl(ui_world, "3.12.8")  # still downloading when `c` lands, however busy the machine
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)

@@ -14,6 +14,7 @@ from textual.widgets import ProgressBar
 from ui_helpers import (
     SIZE,
     UiWorld,
+    crawl,
     no_requests,
     open_purge_rules,
     quit_answering_yes,
@@ -29,13 +30,6 @@ SLOW = "3.12.8"
 
 def _job(app, key: str):
     return next(job for job in app.state.jobs.values() if job.key == key)
-
-
-def _crawl(world: UiWorld, version: str) -> None:
-    """The build's download now takes minutes: a test that cancels or quits mid-download
-    does so however loaded the machine is (still above the downloader's speed floor)."""
-    build = world.build(version)
-    world.server.set_faults(build.url.split(world.server.base_url, 1)[1], rate=20_000)
 
 
 async def _download_under_way(pilot, key: str):  # -> Job
@@ -88,7 +82,7 @@ async def test_install_job_reaches_total_and_shows_in_installed_and_cached(
 
 
 async def test_cancel_during_slow_download_leaves_nothing_installed(ui_world: UiWorld) -> None:
-    _crawl(ui_world, SLOW)
+    crawl(ui_world, SLOW)
     app = ui_world.make_app()
     key = ui_world.build(SLOW).key
     async with app.run_test(size=SIZE) as pilot:
@@ -198,7 +192,7 @@ async def test_failed_job_shows_its_reason(ui_world: UiWorld) -> None:
 
 
 async def test_quit_with_running_job_leaves_no_partial_install(ui_world: UiWorld) -> None:
-    _crawl(ui_world, SLOW)
+    crawl(ui_world, SLOW)
     app = ui_world.make_app()
     key = ui_world.build(SLOW).key
     async with app.run_test(size=SIZE) as pilot:

@@ -231,16 +231,37 @@ async def open_purge_rules(pilot):  # -> PurgeRulesModal
     return app.screen
 
 
+def crawl(world: UiWorld, version: str) -> None:
+    """The build's download now takes minutes (still above the downloader's speed floor): a
+    test that cancels or quits mid-download finds it under way however loaded the machine
+    is. The world's slow build (~6 s) was not slow enough: a resumed download ended while the
+    quit question was open."""
+    build = world.build(version)
+    world.server.set_faults(build.url.split(world.server.base_url, 1)[1], rate=20_000)
+
+
 async def quit_answering_yes(pilot) -> None:
-    """`q` while a job runs: the quit question is asked; `y`, and the app has exited."""
+    """`q` while a job runs: the quit question is asked; `y`, and the app has exited. The job
+    must outlive the question (a crawling download, a held thread): one ending while it is
+    open changes the question, and a `y` typed before the change is drawn is refused by
+    design (ConfirmModal.on_key), which read as a timeout waiting for the exit."""
     from pytui.app.screens import ConfirmModal
 
     app = pilot.app
+    assert app.state.running_jobs(), "no job runs: q would quit without asking"
     await pilot.press("q")
-    await pilot.pause()
-    assert isinstance(app.screen, ConfirmModal)
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the quit question")
+    question = app.screen
     await pilot.press("y")
-    await wait_for(pilot, lambda: not app.is_running, what="the app's exit")
+    await wait_for(pilot, lambda: not app.is_running or _yes_refused(question),
+                   what="the app's exit")
+    assert not app.is_running, f"y was refused: the question changed under it ({question.question})"
+
+
+def _yes_refused(modal) -> bool:
+    """The question says it changed under a `y` (its news line shown)."""
+    news = modal.query("#dialog-news")
+    return bool(news) and news.first().display
 
 
 @contextlib.contextmanager
