@@ -226,6 +226,13 @@ class ExtractError(PytuiError):
     """An archive could not be unpacked, or was refused as unsafe."""
 
 
+# The next step of an archive whose data does not extract; a job whose archive's sha256 was
+# checked against the catalog says why a new download would not help instead
+# (core/job_archive.vouched_for).
+REDOWNLOAD = "delete the archive and download it again"
+MAYBE_CUT = " (truncated download?)"
+
+
 class InstallError(PytuiError):
     """An install, uninstall or fix-up step failed."""
 

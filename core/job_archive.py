@@ -10,7 +10,14 @@ import os
 from pathlib import Path
 
 from pytui.core.cache import offline_missing, offline_next_step
-from pytui.core.errors import CacheError, ExtractError, HashMismatch, OfflineError
+from pytui.core.errors import (
+    MAYBE_CUT,
+    REDOWNLOAD,
+    CacheError,
+    ExtractError,
+    HashMismatch,
+    OfflineError,
+)
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import Progress
 
@@ -60,14 +67,29 @@ def extract_from_archive(job: InstallJob, stage: Path) -> tuple[Path, Path, bool
             if attempt == 2:
                 raise
             _say_fetched_again(job, archive, corrupt_line(job.key, archive.name))
-        except (ExtractError, CacheError):
+        except (ExtractError, CacheError) as err:
             # Gone from the cache since this job found it (another pytui's `cache purge`, or
             # uv's): the purge did what it was asked; fetch it once more, as a corrupt one.
             if attempt == 2 or os.path.lexists(archive):
+                if isinstance(err, ExtractError):
+                    raise vouched_for(job, err) from None
                 raise
             _say_fetched_again(job, archive, vanished_line(job.key, archive.name))
         archive, downloaded = fetch(job)
     raise AssertionError("unreachable")
+
+
+def vouched_for(job: InstallJob, err: ExtractError) -> ExtractError:
+    """`err` for an archive whose sha256 was checked against the catalog (in the cache, on
+    arrival, or streamed; a mismatch is said as such before this): its next step, download it
+    again, would fetch the very same bytes; another build is what helps."""
+    text = str(err)
+    if not job.build.sha256 or REDOWNLOAD not in text:
+        return err
+    minor = f"{job.build.major}.{job.build.minor}"
+    return ExtractError(text.replace(MAYBE_CUT, "").replace(
+        REDOWNLOAD, "its sha256 is the catalog's, so downloading it again would fetch the same bytes; "
+                    f"install another build (pytui list --all-versions {minor})"))
 
 
 def _say_fetched_again(job: InstallJob, archive: Path, line: str) -> None:
@@ -124,11 +146,11 @@ def extract_streamed(job: InstallJob, stage: Path) -> Path:
                                      kind=kind, name=job.build.filename,
                                      total=stream.total, cancel=job.cancel,
                                      on_decoder=job.note_decoder)
-        except ExtractError:
+        except ExtractError as err:
             # Wrong bytes from the server usually fail to decompress first: read the rest
             # and report the hash mismatch (the real cause) when there is one.
             stream.verify()
-            raise
+            raise vouched_for(job, err) from None
         job.progress(Progress("verify", 0, None))
         stream.verify()
     return prefix

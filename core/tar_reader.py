@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 
 from pytui.core.decompress import Producer
-from pytui.core.errors import Cancelled, ExtractError
+from pytui.core.errors import MAYBE_CUT, REDOWNLOAD, Cancelled, ExtractError
 from pytui.core.file_writers import SMALL_FILE, WriteFailed
 from pytui.core.member_policy import Refused, clean_name, shorten
 from pytui.core.progress import CancelToken
@@ -121,8 +121,7 @@ def decode_failure(archive: str, error: Exception) -> ExtractError:
     if getattr(error, "child_fault", False):
         return ExtractError(f"cannot extract {archive}: {error}; check the program PYTUI_ZSTD or "
                             "PATH names, or set PYTUI_ZSTD=0 to decompress in-process")
-    return ExtractError(f"cannot extract {archive}: the compressed data is corrupt ({error}); "
-                        "delete the archive and download it again")
+    return ExtractError(f"cannot extract {archive}: the compressed data is corrupt ({error}); {REDOWNLOAD}")
 
 
 def extract_tar(producer: Producer | ProcessProducer, tree: StageTree, archive: str, report: Callable[[], None],  # noqa: C901 - the per-member hot loop: helper calls per member cost time (bench/extract.py)
@@ -228,8 +227,8 @@ def extract_tar(producer: Producer | ProcessProducer, tree: StageTree, archive: 
     except _Truncated:
         if producer.decode_error is not None:
             raise decode_failure(archive, producer.decode_error) from None
-        raise ExtractError(f"cannot extract {archive}: it ends in the middle of {member} (truncated "
-                           "download?); delete the archive and download it again") from None
+        raise ExtractError(f"cannot extract {archive}: it ends in the middle of {member}{MAYBE_CUT}; "
+                           f"{REDOWNLOAD}") from None
     except Refused as refused:
         raise ExtractError(refused_line(archive, refused)) from None
     except WriteFailed as failed:

@@ -8,7 +8,7 @@ import struct
 import zlib
 from collections.abc import Callable
 
-from pytui.core.errors import ExtractError
+from pytui.core.errors import REDOWNLOAD, ExtractError
 from pytui.core.member_policy import MAX_MEMBERS, Refused, clean_name
 from pytui.core.progress import CancelToken
 from pytui.core.stage_tree import StageTree
@@ -76,7 +76,7 @@ def extract_zip(source: BinaryIO, tree: StageTree, archive: str,
         raise ExtractError(refused_line(archive, refused)) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as err:
         raise ExtractError(f"cannot extract {archive}: the zip is corrupt or unsupported ({err}); "
-                           "delete the archive and download it again") from None
+                           f"{REDOWNLOAD}") from None
     except OSError as err:
         raise ExtractError(f"cannot extract {archive}: writing {member!r} failed: {err.strerror or err}") from None
 

@@ -1,0 +1,53 @@
+"""An archive whose sha256 is the catalog's but whose data does not extract (cut short before
+it was hashed into the catalog, or a zstd frame asking for a 2 GiB window): a hostile mirror
+and catalog pair, or a broken release. The line said `(truncated download?); delete the archive
+and download it again`, which would fetch the very same bytes: the hash was checked. It now
+says so, and what does help (another build). Through the CLI, with the cache and no cache."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import subprocess
+import tarfile
+from dataclasses import replace
+
+import pytest
+from cli_harness import Pytui, assert_clean_failure, key_of
+
+
+def _serve_broken(pytui: Pytui, how: str) -> None:
+    made = pytui.make("3.12.8", kind="tar.zst" if how == "window" else "tar.gz")
+    if how == "window":
+        raw = subprocess.run(["zstd", "-d", "-c", str(made.path)], capture_output=True, check=True).stdout
+        # Streamed, so the frame names no content size and asks for its whole 2 GiB window.
+        data = subprocess.run(["zstd", "--long=31", "-c", "-"], input=raw, capture_output=True,
+                              check=True).stdout
+    else:
+        whole = made.path.read_bytes()
+        tar = subprocess.run(["gzip", "-d", "-c"], input=whole, capture_output=True, check=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+            last = archive.getmembers()[-1]
+        import gzip
+
+        data = gzip.compress(tar[:last.offset_data + 1])  # a whole gzip of a tar cut in a member
+    made.path.write_bytes(data)
+    digest = hashlib.sha256(data).hexdigest()
+    pytui.serve(replace(made, sha256=digest, size=len(data), build=made.build._replace(sha256=digest)))
+
+
+@pytest.mark.parametrize("no_cache", [False, True])
+@pytest.mark.parametrize("how", ["cut", "window"])
+def test_an_archive_the_catalog_vouches_for_that_does_not_extract_says_so(pytui: Pytui, how: str,
+                                                                           no_cache: bool) -> None:
+    if how == "window" and subprocess.run(["zstd", "--version"], capture_output=True).returncode != 0:
+        pytest.skip("zstd is not installed")
+    _serve_broken(pytui, how)
+
+    result = pytui.run("install", *(["--no-cache"] if no_cache else []), "3.12")
+
+    line = assert_clean_failure(result)
+    assert "download it again" not in line and "truncated download" not in line, line
+    assert ("its sha256 is the catalog's, so downloading it again would fetch the same bytes; "
+            "install another build (pytui list --all-versions 3.12)") in line, line
+    assert not (pytui.root / key_of("3.12.8")).exists()
