@@ -121,7 +121,16 @@ def decode_failure(archive: str, error: Exception) -> ExtractError:
     if getattr(error, "child_fault", False):
         return ExtractError(f"cannot extract {archive}: {error}; check the program PYTUI_ZSTD or "
                             "PATH names, or set PYTUI_ZSTD=0 to decompress in-process")
-    return ExtractError(f"cannot extract {archive}: the compressed data is corrupt ({error}); {REDOWNLOAD}")
+    text = str(error)
+    if "too much memory" in text or "--memory=" in text:
+        # Not corrupt: a frame whose window is past the decoder's bound (zstd's `Use --long=31
+        # or --memory=2048MB`, zstandard's `Frame requires too much memory for decoding`).
+        from pytui.core.zstd_process import WINDOW_LIMIT_MB
+
+        return ExtractError(f"cannot extract {archive}: a zstd frame in it needs more memory to "
+                            f"decompress than the {WINDOW_LIMIT_MB} MB pytui allows (a window past "
+                            f"{WINDOW_LIMIT_MB} MiB; python-build-standalone's need far less); {REDOWNLOAD}")
+    return ExtractError(f"cannot extract {archive}: the compressed data is corrupt ({text}); {REDOWNLOAD}")
 
 
 def extract_tar(producer: Producer | ProcessProducer, tree: StageTree, archive: str, report: Callable[[], None],  # noqa: C901 - the per-member hot loop: helper calls per member cost time (bench/extract.py)
