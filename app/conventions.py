@@ -28,6 +28,8 @@ else:  # executed on first use: the first screen needs none of them (app/startup
     launch = lazy_module("pytui.app.launch")
 
 PANES = ("available", "cached", "installed")
+NO_SORT_HERE = ("s and S sort a table: 1, 2 or 3 focuses one (the Jobs panel keeps the order the "
+                "jobs were started in).")
 
 
 class ConventionKeys(AppBase):
@@ -98,10 +100,14 @@ class ConventionKeys(AppBase):
             self.screen.set_focus(target)
 
     def _sort_pane(self) -> str:
+        """The table `s` sorts: the focused one, or the one whose row Details shows; none
+        (`jobs`) on the Jobs panel, where the row keys' target (Available) was sorted unseen."""
         focused = self.focused
         if isinstance(focused, KeyedTable) and focused.id in PANES:
             return focused.id
-        return self._target()[0]
+        if isinstance(focused, (JobRow, JobList)):
+            return "jobs"
+        return self.renderer.details_target()[0]
 
     def _set_sort(self, pane: str, order: sorting.SortOrder) -> None:
         if order == sorting.UNSORTED:
@@ -112,11 +118,22 @@ class ConventionKeys(AppBase):
 
     def action_sort(self) -> None:
         pane = self._sort_pane()
+        if pane not in PANES:
+            self._no_sort_here()
+            return
         self._set_sort(pane, sorting.next_column(pane, self.state.sort_of(pane)))
 
     def action_sort_reverse(self) -> None:
         pane = self._sort_pane()
+        if pane not in PANES:
+            self._no_sort_here()
+            return
         self._set_sort(pane, sorting.reversed_order(self.state.sort_of(pane)))
+
+    def _no_sort_here(self) -> None:
+        # On the Jobs panel (or Details showing a job) s did nothing visible, and Details,
+        # redrawn, lost the job it showed.
+        self.carry_out(decide.Refuse(NO_SORT_HERE, severity="information", title="Sort"))
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         pane = event.data_table.id or ""

@@ -280,6 +280,34 @@ async def test_question_mark_opens_the_help_over_environments(ui_world: UiWorld)
         await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="envs again")
 
 
+async def test_s_on_the_jobs_panel_says_it_sorts_tables(ui_world: UiWorld) -> None:
+    """`s` on the Jobs panel (and on Details showing a job) did nothing visible, and Details,
+    redrawn, went from the job to `Nothing highlighted.` (newuser33, tmux)."""
+    from pytui.app.conventions import NO_SORT_HERE
+    from pytui.widgets.details import DetailsPanel
+    from ui_helpers import toast_texts
+
+    ui_world.seed_cache("3.11.11")
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: any(job.ended for job in app.state.jobs.values()),
+                       what="the verify job")
+        await pilot.press("4", "5")
+        details = app.query_one("#details", DetailsPanel)
+        await wait_for(pilot, lambda: details.details is not None
+                       and "verify" in details.details.title, what="the job in Details")
+        for key in ("s", "S"):
+            await pilot.press(key)
+            await wait_for(pilot, lambda: NO_SORT_HERE in toast_texts(app), what="the note")
+            assert "verify" in details.details.title and not app.state.sort, app.state.sort
+            app.clear_notifications()
+        await pilot.press("4", "s")  # on the job's row: it sorted Available, unseen
+        await wait_for(pilot, lambda: NO_SORT_HERE in toast_texts(app), what="the note on Jobs")
+        assert not app.state.sort, app.state.sort
+
+
 async def test_a_colon_in_the_filter_box_is_text(ui_world: UiWorld) -> None:
     from textual.command import CommandPalette
     from textual.widgets import Input
