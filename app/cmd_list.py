@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--show-urls", action="store_true",
                    help="show the download URL instead of <download available>")
     p.add_argument("--json", action="store_const", dest="output_format", const="json",
-                   help="one line of JSON: uv's fields, plus build and cached")
+                   help="one line of JSON: uv's fields, plus build, cached and support")
     p.add_argument("--output-format", choices=("text", "json"), default="text",
                    help="text (default) or json, as uv spells it")
     p.add_argument("--refresh", action="store_true",

@@ -4,6 +4,7 @@ support column at one place on every `list` line, an unreadable cache dir said b
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -25,6 +26,20 @@ def test_install_refuses_what_list_refuses(pytui: Pytui, request_text: str, reas
         line = assert_clean_failure(pytui.run(command, request_text), 2)
         assert line == f"error: Invalid version request: {reason}", line
     assert pytui.state() == before
+
+
+def test_list_json_help_names_every_field_it_adds(pytui: Pytui) -> None:
+    """`--json`'s help said `plus build and cached`; the JSON adds support too (af16ec1 fixed
+    the README's line, newuser33 found the help's)."""
+    pytui.add("3.12.8")
+    listed = pytui.run("list", "--json")
+    assert listed.returncode == 0, str(listed)
+    added = set(json.loads(listed.stdout)[0]) - {
+        "arch", "implementation", "key", "libc", "os", "path", "symlink", "url", "variant",
+        "version", "version_parts"}  # uv 0.13.9's fields
+    said = " ".join(pytui.run("list", "--help").stdout.split())
+    assert added == {"build", "cached", "support"}, added
+    assert "one line of JSON: uv's fields, plus build, cached and support" in said, said
 
 
 def test_list_support_column_starts_at_one_place(pytui: Pytui) -> None:
