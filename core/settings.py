@@ -98,12 +98,14 @@ class Settings:
         no_trees = False
         if any(name.startswith("PYTUI_") for name in env):
             from pytui.core.download_policy import Backoff
-            from pytui.core.env_places import time_budget
             from pytui.core.http import TransferLimits
 
             TransferLimits.from_env(env)
             Backoff.from_env(env)
-            time_budget(env)  # read by a scan, which may start long after (the TUI's)
+            if env.get("PYTUI_SCAN_BUDGET"):  # read by a scan, which may start long after (the TUI's)
+                from pytui.core.env_places import time_budget
+
+                time_budget(env)
             no_trees = pytui_flag(env, "PYTUI_NO_TREES")
         return cls(
             install_root=paths.install_root(install_dir, env),
