@@ -83,3 +83,26 @@ async def test_a_cached_file_name_that_looks_like_markup_shows_as_named_in_the_p
         await wait_for(pilot, lambda: any(odd.name in label for label in labels()),
                        what="the odd name whole in the preview")
         assert app.is_running
+
+
+async def test_a_huge_paste_into_the_filter_is_cut_to_the_boxs_bound(ui_world: UiWorld) -> None:
+    """A pasted line is text from anywhere (a log, minified JSON): 350 KB of words made one
+    filtering of the catalog cost 6.6 s of the UI thread's CPU (each word a term, each term
+    matched against every key part), again at each key typed after it. The box keeps its
+    first MAX_FILTER_CHARS characters, as a terminal's line editor keeps what fits."""
+    from pytui.app.filter_box import MAX_FILTER_CHARS
+    from textual import events
+
+    ui_world.seed_cache("3.11.11")
+    app = ui_world.make_app()
+    pasted = " ".join(f"w{n}" for n in range(60_000))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash", "3")
+        await wait_for(pilot, lambda: app.state.view.filter_text == "3", what="the filter")
+        box = app.query_one("#filter")
+        box.post_message(events.Paste(pasted + "\nsecond line"))
+        want = ("3" + pasted)[:MAX_FILTER_CHARS].strip()
+        await wait_for(pilot, lambda: app.state.view.filter_text == want, what="the pasted filter, cut")
+        assert len(box.value) == MAX_FILTER_CHARS
+        assert app.is_running
