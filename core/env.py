@@ -44,12 +44,13 @@ SHOWN_LIMIT = 120
 
 def _shown(value: str) -> str:
     """A value as the error line shows it: as uv shows it up to SHOWN_LIMIT characters, then
-    cut with its length said; undecodable bytes replaced and line breaks escaped, so it stays
-    one line (the style escapes the other control characters)."""
+    cut with its length said; undecodable bytes replaced, line breaks and tabs escaped, so it
+    stays one line (the style escapes the other control characters)."""
     text = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     if len(text) > SHOWN_LIMIT:
         text = f"{text[:SHOWN_LIMIT]}… ({len(value):,} characters)"
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+    # A tab too: the style shows it as a space, and `UV_OFFLINE=<tab>1` read as ` 1`.
+    return text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
 
 
 def shown_value(value: str, limit: int = 40) -> str:

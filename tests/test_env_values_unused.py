@@ -81,6 +81,12 @@ def test_a_long_value_is_shown_cut_with_its_length() -> None:
     assert f"`{'x' * SHOWN_LIMIT}… (1,000,000 characters)`" in line and len(line) < 300
 
 
+def test_a_tab_or_a_line_break_in_a_value_is_shown_escaped() -> None:
+    # The style showed a tab as a space: `UV_NATIVE_TLS=<tab>1` read as ` 1`.
+    with pytest.raises(UsageError, match=r"invalid value `\\t1\\n`: expected a boolish value"):
+        EnvValues.parse({"UV_NATIVE_TLS": "\t1\n"})
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     ("", False), ("1", True), ("YES", True), ("on", True), ("0", False), ("off", False),
 ])
