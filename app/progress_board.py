@@ -270,10 +270,6 @@ class ProgressBoard:
 # terminal, a root of thousands of characters) is cut where it says least, keeping who holds
 # the lock and the way out.
 _WAIT_LINES = 3
-# Who holds the lock, as core/lock_holders.py names it inside the wait line (`held by pid 42:
-# uv python install 3.12, which …` for the root's lock, `(pid 42: pytui install 3.12; x.part.lock)`
-# for a download's): what a cut keeps whole, up to the `, which` / `; ` / `)` after it.
-_HOLDER = r"(?:held by )?pid \d+(?:: .*?)?(?=, which |; |\)|$)"
 
 
 def _wrapped(text: str, width: int) -> list[str]:
@@ -283,6 +279,8 @@ def _wrapped(text: str, width: int) -> list[str]:
     pid and the ending `; Ctrl-C stops` stay (at 40 columns the middle cut took the pid)."""
     import re  # only here: the bars of an install that never waits need neither
     import textwrap
+
+    from pytui.core.lock_holders import HOLDER_PHRASE, HOLDER_PID
 
     room = max(20, width - 3)
 
@@ -295,14 +293,14 @@ def _wrapped(text: str, width: int) -> list[str]:
         hint = f"; {STOP_HINT}"
         body = text[: -len(hint)] if text.endswith(hint) else text
         hint = hint if body is not text else ""
-        found = re.search(_HOLDER, body)
+        found = re.search(HOLDER_PHRASE, body)
         head, holder, tail = ((body[: found.start()], found.group(), body[found.end():]) if found
                               else (body, "", ""))
         after = "…" if tail else ""
         lines = _widest(lambda kept: wrap(f"{_middle_cut(head, kept)}{holder}{after}{hint}"),
                         len(head))
         if lines is None:  # the holder alone is too long: its command's end goes
-            pid = re.match(r"(?:held by )?pid \d+", holder)
+            pid = re.match(HOLDER_PID, holder)
             keep_pid = pid.end() if pid else 0
             lines = _widest(lambda kept: wrap(f"…{holder[: keep_pid + kept]}…{hint}"),
                             len(holder) - keep_pid)

@@ -14,6 +14,12 @@ from pytui.core.bounded_read import read_at_most
 from pytui.core.url_secrets import without_secrets
 
 PROC_LOCKS = "/proc/locks"
+# The holder as a wait line names it (`held by pid 42: uv python install 3.12, which …` for the
+# root's lock, `(pid 42: pytui install 3.12; x.part.lock)` for a download's), up to the
+# `, which` / `; ` / `)` after it: what a narrow terminal's cut keeps (the CLI's bar and the
+# TUI's job row).
+HOLDER_PHRASE = r"(?:held by )?pid \d+(?:: .*?)?(?=, which |; |\)|$)"
+HOLDER_PID = r"(?:held by )?pid \d+"
 # /proc/locks has a line per lock on the machine: a bound far above a busy host's.
 MAX_LOCKS_BYTES = 4 * 1024 * 1024
 MAX_CMDLINE_BYTES = 4096

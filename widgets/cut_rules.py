@@ -59,9 +59,43 @@ def cut_keeping_hint(text: str, width: int) -> str:
     waiting job's line lost it (`… (held by pid 8567: flock…`), the one thing it says to do."""
     if len(text) <= width or not text.endswith(KEY_HINT):
         return cut_words(text, width)
-    head = cut_words(text[:-len(KEY_HINT)], width - len(KEY_HINT))
+    body = text[:-len(KEY_HINT)]
+    head = cut_words(body, width - len(KEY_HINT))
+    kept = _keeping_holder(body, head, width - len(KEY_HINT))
+    if kept:
+        return kept + KEY_HINT
     # Not even a word beside the hint: cut as any line.
     return head + KEY_HINT if head else cut_words(text, width)
+
+
+def _keeping_holder(body: str, head: str, room: int) -> str:
+    """A lock wait's note cut so the lock's holder stays (`… held by pid 8567: flock…`), when
+    the cut after a word (`head`) lost its pid: at 40 columns the row read `waiting for the
+    lock on…; c cancels`, naming no one. What follows the holder goes first, then the words
+    before it, then the end of the holder's command. Empty when there is no holder (or its pid
+    does not fit): the caller keeps `head`."""
+    import re  # (cut_rules' own; kept local with the import it goes with)
+
+    from pytui.core.lock_holders import HOLDER_PHRASE, HOLDER_PID
+
+    found = re.search(HOLDER_PHRASE, body)
+    if found is None:
+        return ""
+    pid = re.match(HOLDER_PID, found.group())
+    assert pid is not None  # the phrase starts with it
+    if head.startswith(body[: found.start() + pid.end()]):
+        return ""  # the plain cut kept the pid: nothing to mend
+    holder = found.group()
+    rest = body[found.end():]
+    shown = holder + ELLIPSIS if rest else holder
+    if len(shown) > room:
+        shown = cut_words(holder, room)
+        if not shown.startswith(pid.group()):
+            return ""
+    before = body[: found.start()].rstrip(" (")
+    left = room - len(shown) - 1
+    lead = cut_words(before, left) if left >= 8 and before else ""
+    return f"{lead} {shown}" if lead else shown
 
 
 def cut_words(text: str, width: int) -> str:

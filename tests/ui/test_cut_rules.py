@@ -294,7 +294,15 @@ def test_a_job_note_cut_keeps_its_key_hint() -> None:
     for width in (76, 60, 40, 30):
         shown = cut_keeping_hint(note, width)
         assert len(shown) <= width and shown.endswith("…; c cancels"), (width, shown)
-        assert shown.startswith("waiting"), shown
+        # Who holds the lock stays too (at 40 the row read `waiting for the lock on…; c
+        # cancels`): the words before it give way first, then its command's end.
+        assert "held by pid 8567" in shown, (width, shown)
+    assert cut_keeping_hint(note, 76) == "waiting… held by pid 8567: flock /tmp/r/.lock sleep 12…; c cancels"
+    assert cut_keeping_hint(note, 40) == "held by pid 8567: flock…; c cancels"
+    # With no holder named, cut after a word as before.
+    anonymous = ("waiting for the lock on ~/.local/share/uv/python (another uv or pytui process is "
+                 "changing the install root; up to 300s, UV_LOCK_TIMEOUT); c cancels")
+    assert cut_keeping_hint(anonymous, 40) == "waiting for the lock on…; c cancels"
     assert cut_keeping_hint(note, 1000) == note
     # Too narrow for the hint and a word: as any line, cut after a word.
     assert cut_keeping_hint(note, 16) == cut_words(note, 16)

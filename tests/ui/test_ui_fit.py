@@ -193,7 +193,8 @@ async def test_the_install_question_wraps_the_url_after_a_separator_at_80(
 
 async def test_a_job_rows_note_is_cut_after_a_whole_word_at_80(ui_world: UiWorld) -> None:
     """A waiting job's note (`waiting for the lock on <root> (another process…)`) at 80x24 is
-    cut after a whole word, never inside one (`(an…`)."""
+    cut after a whole word, never inside one (`(an…`); one naming the lock's holder keeps its
+    pid (and its command's start), cut after a word too."""
     from pytui.widgets.job_list import JobRow
     from ui_helpers import root_lock_held
 
@@ -224,6 +225,21 @@ async def test_a_job_rows_note_is_cut_after_a_whole_word_at_80(ui_world: UiWorld
             if note.endswith(KEY_HINT):
                 assert drawn.endswith("…" + KEY_HINT), drawn
                 drawn, note = drawn[:-len(KEY_HINT)], note[:-len(KEY_HINT)]
+            import re
+
+            from pytui.core.lock_holders import HOLDER_PHRASE, HOLDER_PID
+
+            holder = re.search(HOLDER_PHRASE, note)
+            if holder is not None:  # the holder kept, cut after a word (cut_rules._keeping_holder)
+                pid = re.match(HOLDER_PID, holder.group())
+                assert pid is not None and pid.group() in drawn, (drawn, note)
+                shown_holder = drawn[drawn.index(pid.group()):].removesuffix("…")
+                assert holder.group().startswith(shown_holder), (drawn, note)
+                rest = holder.group()[len(shown_holder):] + note[holder.end():]
+                assert not rest or rest[0] in " ,:;)", (drawn, note)
+                app.runner.cancel(job.job_id)
+                await wait_for(pilot, lambda: app.runner.stopped(job.job_id), what="the cancel")
+                return
             assert drawn.endswith("…"), drawn
             kept = drawn[:-1]
             # After a whole word (a separator it ended with, `pid 123:`, is dropped: cut_rules).
