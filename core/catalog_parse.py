@@ -204,6 +204,25 @@ def _json_problem(err: ValueError) -> str:
     return text
 
 
+# JSON bytes a catalog holds for each array or object in it, at least. An empty array is 3
+# bytes of JSON and ~64 as a Python list: a catalog of them took 20 times its size to decode
+# (a 42 MB one 1.2 GB, the size bound's 256 MiB ~7 GB), entry by entry or not. uv's format has
+# two objects an entry (the entry, its `arch`: one per ~225 bytes) and no arrays. (Brackets
+# inside strings count too: a bound, not a parse.)
+MIN_BYTES_PER_CONTAINER = 64
+# A small document is not held to that (a test's catalog of two entries has few bytes).
+FREE_CONTAINERS = 10_000
+
+
+def _too_many_containers(data: bytes | str) -> bool:
+    """Whether `data` holds more `[` and `{` than `MIN_BYTES_PER_CONTAINER` allows: two
+    counting passes in C, before anything is decoded."""
+    bound = max(FREE_CONTAINERS, len(data) // MIN_BYTES_PER_CONTAINER)
+    if isinstance(data, bytes):
+        return data.count(b"[") + data.count(b"{") > bound
+    return data.count("[") + data.count("{") > bound
+
+
 def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
     """Parse uv's format (docs/uv-compat.md#catalog-format), skipping and counting bad entries.
 
@@ -211,6 +230,11 @@ def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
     top level, and a top-level `"version"` key (uv's hook for a future format). A large
     catalog (`STREAM_FROM_BYTES`) is decoded entry by entry, with the same result.
     """
+    if _too_many_containers(data):
+        raise CatalogError(f"catalog {source} holds more JSON arrays and objects than a uv catalog of "
+                           f"its size could (one per {MIN_BYTES_PER_CONTAINER} bytes; decoding them "
+                           "would take many times its size in memory); point --downloads-json at a "
+                           "uv download-metadata.json")
     if len(data) >= STREAM_FROM_BYTES:
         streamed = _parse_streamed(data)
         if streamed is not None:

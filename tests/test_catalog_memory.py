@@ -1,0 +1,57 @@
+"""A catalog's memory is bounded by its size only if its JSON cannot blow up when decoded: an
+empty array `[]` is 3 bytes of JSON and ~64 bytes as a Python list, so a 42 MB catalog of them
+(one entry holding 15 million) took 1.2 GB to decode (256 MiB, the size bound, ~7 GB); the
+stream that decodes large catalogs entry by entry decodes one entry whole. A uv catalog holds
+two objects an entry (the entry and its `arch`) and no arrays: one holding more arrays and
+objects than one per 64 bytes is refused, in one line, before anything is decoded."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pytui.core.catalog import parse_catalog
+from pytui.core.errors import CatalogError
+from test_catalog import entry, uv_json
+
+_PEAK = """
+import resource, sys
+from pytui.core.catalog import parse_catalog
+from pytui.core.errors import CatalogError
+data = open(sys.argv[1], "rb").read()
+try:
+    parse_catalog(data, sys.argv[1])
+except CatalogError as err:
+    print(err)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+@pytest.mark.parametrize("flood", ["[]", "{}", "[[]]"])
+def test_a_catalog_of_containers_is_refused_without_decoding_it(tmp_path: Path, flood: str) -> None:
+    path = tmp_path / "flood.json"
+    count = 24_000_000 // (len(flood) + 1)  # ~24 MB: past the size from which entries are streamed
+    path.write_text('{"x": [' + ",".join([flood] * count) + "]}")
+
+    done = subprocess.run([sys.executable, "-c", _PEAK, str(path)], capture_output=True, text=True, timeout=600)
+
+    assert done.returncode == 0, done.stderr
+    line, peak_mb = done.stdout.splitlines()
+    assert "holds more JSON arrays and objects than a uv catalog of its size could" in line, line
+    assert str(path) in line
+    # Its bytes read whole (24 MB) and the interpreter: nowhere near the ~700 MB of decoding it.
+    assert int(peak_mb) < 200, peak_mb
+
+
+def test_real_catalogs_and_their_entries_pass(uv_catalog_path: Path) -> None:
+    parsed = parse_catalog(uv_catalog_path.read_bytes(), "uv")
+    assert len(parsed.builds) > 5000
+    small = uv_json(entry())
+    assert parse_catalog(small, "one").builds
+
+
+def test_a_small_document_of_containers_is_refused_too() -> None:
+    with pytest.raises(CatalogError, match="holds more JSON arrays and objects"):
+        parse_catalog(b'{"x": [' + b",".join([b"[]"] * 100_000) + b"]}", "small.json")
