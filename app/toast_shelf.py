@@ -19,7 +19,13 @@ from pytui.app.toast_gate import (
     more_placement,
     toasts_that_fit,
 )
-from pytui.app.toast_text import RACK_MARGIN, toast_message, toast_rows, toast_text_width
+from pytui.app.toast_text import (
+    RACK_MARGIN,
+    toast_message,
+    toast_rows,
+    toast_text_width,
+    toast_title,
+)
 from pytui.core.url_secrets import without_secrets
 from pytui.widgets.format import home_shortened, one_line
 from pytui.widgets.job_list import JobList
@@ -74,6 +80,7 @@ class ToastShelf(AppBase):
         if not in_history:
             self.history.add("note", history_title(title), NOTE_OUTCOME.get(severity, "info"),
                              _plain(message) if markup else message)
+        title = toast_title(title, self.size.width)
         notification = Notification(
             toast_message(message, self.size.width, self.size.height, markup=markup, title=title,
                           lifted=self._toast_lift()),

@@ -161,7 +161,8 @@ def toast_rows(message: str, title: str, screen_width: int, text_lines: int | No
 def title_lines(title: str, width: int) -> int:
     """The lines Textual wraps a toast's title to in `width` cells (at spaces; a word longer
     than a line folded)."""
-    return len(textwrap.wrap(title, max(width, 1), break_on_hyphens=False)) or 1
+    return sum(len(textwrap.wrap(line, max(width, 1), break_on_hyphens=False)) or 1
+               for line in title.split("\n"))  # toast_title's breaks
 
 
 def fit_lines(text: str, width: int, lines: int) -> str:
@@ -191,6 +192,19 @@ def toast_message(text: str, screen_width: int, screen_height: int = 0, *,
     worded = wrap_whole_sizes(worded, width)
     lines = toast_text_lines(screen_height, screen_width, title_lines(title, width), lifted)
     return fit_lines(worded, width, lines)
+
+
+def toast_title(title: str, screen_width: int) -> str:
+    """A title's word wider than the toast (a long key: `cpython-3.13.7+freethreaded-linux-
+    x86_64-gnu failed (H: history)`) cut where a name may end, as the text's words are: Textual
+    folded it at the edge, inside a name (`…-linux-x8` / `6_64-gnu`). Such a title is wrapped
+    here whole, at spaces and those cuts (as Details wraps), so it takes no more lines than
+    Textual's fold did; any other is left to Textual."""
+    width = toast_text_width(screen_width)
+    if all(_cells(word) <= width for word in title.split()):
+        return title
+    return "\n".join(title[first:last].strip()
+                     for first, last in fold_ranges(title, width, get_character_cell_size))
 
 
 def copied_message(text: str) -> str:

@@ -106,10 +106,14 @@ async def test_a_toast_with_a_long_title_fits_a_short_screen(ui_world: UiWorld) 
     async with app.run_test(size=(80, 9), notifications=True) as pilot:
         await ready(pilot)
         app.notify(REFRESH_FAILED, title=title, severity="error", markup=False, timeout=60)
-        await wait_for(pilot, lambda: any(t._notification.title == title
+        from pytui.app.toast_text import toast_title
+
+        worded = toast_title(title, 80)  # its key cut where a name may end, in 3 lines
+        assert worded.count("\n") == 2, worded
+        await wait_for(pilot, lambda: any(t._notification.title == worded
                                           for t in app.screen.query(Toast)), what="the toast")
         await pilot.pause()
-        toast = next(t for t in app.screen.query(Toast) if t._notification.title == title)
+        toast = next(t for t in app.screen.query(Toast) if t._notification.title == worded)
         assert toast.region.y >= 0 and toast.region.bottom <= 9, toast.region
         shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         assert "Uninstall" in shown and "failed (H: history)" in shown, shown
@@ -141,3 +145,27 @@ async def test_a_toast_with_brackets_is_counted_as_textual_draws_it(ui_world: Ui
         assert toast.region.height == app._rows_of(toast._notification) - 1, toast.region
         shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
         assert "[python3.12] are gone too." in shown and "One" in shown, shown
+
+
+async def test_a_long_key_in_a_title_breaks_where_a_name_may_end(ui_world: UiWorld) -> None:
+    """A failed install's title at 80 columns read `cpython-3.13.7+freethreaded-linux-x8` /
+    `6_64-gnu failed (H: history)`: Textual folded the key at the toast's edge (newuser33,
+    tmux). It is cut after a `-` now, as the toast's text is."""
+    from pytui.app.toast_text import toast_title
+
+    key = "cpython-3.13.7+freethreaded-linux-x86_64-gnu"
+    title = f"{key} failed (H: history)"
+    worded = toast_title(title, 80)
+    assert worded.replace("\n", "") == title and "x8\n" not in worded, worded
+    assert all(len(line) <= 36 for line in worded.split("\n")), worded
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        app.notify("could not download", title=title, severity="error", markup=False, timeout=60)
+        await wait_for(pilot, lambda: any(key in t._notification.title.replace("\n", "")
+                                          for t in app.screen.query(Toast)), what="the toast")
+        await pilot.pause()
+        shown = [strip.text for strip in app.screen._compositor.render_strips()]
+        at = next(i for i, line in enumerate(shown) if "freethreaded" in line)
+        assert "▌ cpython-3.13.7+freethreaded-linux- " in shown[at], shown[at]
+        assert "▌ x86_64-gnu failed (H: history)" in shown[at + 1], shown[at + 1]
