@@ -308,6 +308,23 @@ def decide_quit(state: AppState) -> Decision:
     return quit_question(state)
 
 
+# Up to this many running jobs are named in the quit question; more are counted by kind.
+QUIT_NAMES_JOBS = 3
+
+
+def running_named(running: list[Job]) -> str:
+    """`install cpython-3.13.7-linux-x86_64-gnu`: what quitting cancels, by kind, each build
+    named while there are few (`install` alone said nothing of which; the line pytui prints
+    once quit names them); more, their kinds only."""
+    if len(running) > QUIT_NAMES_JOBS:
+        return ", ".join(sorted({job.kind for job in running}))
+    by_kind: dict[str, list[str]] = {}
+    for job in running:
+        by_kind.setdefault(job.kind, []).append(job.key or job.title)
+    return "; ".join(kind if kind == VERIFY else f"{kind} {', '.join(keys)}"
+                     for kind, keys in sorted(by_kind.items()))
+
+
 def quit_question(state: AppState) -> Confirm:
     """The quit question on the jobs that have not settled and the purges running: a job that
     ended (done, failed, cancelled) is not running, so a question left open while its last job
@@ -319,10 +336,9 @@ def quit_question(state: AppState) -> Confirm:
         lines = (Line("No job is running now, nor a purge (they ended while this was open)."),
                  Line("Quitting leaves nothing behind."))
     elif count:
-        kinds = sorted({job.kind for job in running})
         them = "them" if count != 1 else "it"
         lines = (Line(f"{count} job{'s are' if count != 1 else ' is'} still running "
-                      f"({', '.join(kinds)})."),)
+                      f"({running_named(running)})."),)
         if any(job.kind == INSTALL for job in running):
             lines += (Line(f"Quitting cancels {them}: nothing half-installed or half-removed "
                            "is left behind, and partial downloads stay as resumable .part "

@@ -226,12 +226,14 @@ def test_the_quit_question_counts_only_jobs_that_have_not_settled(tmp_path, buil
     jobs = [state.add_job("install", b.key, build=b) for b in list(builds.values())[:2]]
     asked = d.decide_quit(state)
     assert isinstance(asked, d.Confirm) and asked.recheck is not None
-    assert asked.lines[0].text == "2 jobs are still running (install)."
+    # What quitting cancels is named (newuser33: `(install)` said nothing of which).
+    assert asked.lines[0].text == f"2 jobs are still running (install {jobs[0].key}, {jobs[1].key})."
     state.jobs[jobs[0].job_id].phase = "cancelling"  # cancelled, its thread not stopped yet
     assert asked.recheck(state) == asked
     state.end_job(jobs[0].job_id, "cancelled")
     one = asked.recheck(state)
-    assert isinstance(one, d.Confirm) and one.lines[0].text == "1 job is still running (install)."
+    assert isinstance(one, d.Confirm) and one.lines[0].text == \
+        f"1 job is still running (install {jobs[1].key})."
     for outcome in ("done", "failed"):
         state.end_job(jobs[1].job_id, outcome)
     none = one.recheck(state) if one.recheck else None
@@ -430,3 +432,16 @@ def test_i_p_and_y_with_nothing_to_act_on_say_where_to_go(tmp_path, builds) -> N
     assert di.decide_install(state, ViewModel(), "available", None) == d.Refuse(unloaded)
     from pytui.app.details_view import nothing_note
     assert nothing_note(state, "available") == unloaded
+
+
+def test_the_quit_question_counts_many_jobs_by_kind(tmp_path, builds) -> None:
+    """Past QUIT_NAMES_JOBS running jobs the line counts them by kind (a dialog of keys)."""
+    state = a_state(tmp_path, *builds.values())
+    for build in builds.values():
+        state.add_job("install", build.key, build=build)
+    state.add_job("verify", "verify cache")
+    count = len(builds) + 1
+    assert count > d.QUIT_NAMES_JOBS
+    asked = d.decide_quit(state)
+    assert isinstance(asked, d.Confirm)
+    assert asked.lines[0].text == f"{count} jobs are still running (install, verify).", asked.lines

@@ -141,7 +141,8 @@ async def test_dialog_footers_show_the_dialogs_keys(ui_world: UiWorld) -> None:
         decision = decide_quit(app.state)
         assert isinstance(decision, Confirm)
         said = " ".join(line.text for line in decision.lines)
-        assert "1 job is still running (install)." in said and "Quitting cancels it:" in said
+        assert f"1 job is still running (install {build.key})." in said and \
+            "Quitting cancels it:" in said
         await pilot.press("q")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="quit dialog")
         await pilot.pause()
@@ -192,7 +193,7 @@ async def test_the_quit_question_is_asked_again_when_the_job_ends_meanwhile(
         await pilot.press("q")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="quit dialog")
         modal = app.screen
-        assert modal.question[1][0] == "1 job is still running (install)."
+        assert modal.question[1][0] == f"1 job is still running (install {build.key})."
         app.post_message(JobEnded(job.job_id, "cancelled", error="cancelled"))
         await wait_for(pilot, lambda: not any("still running" in line
                                               for line in modal.question[1]),

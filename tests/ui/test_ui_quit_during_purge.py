@@ -42,7 +42,8 @@ def test_quit_asks_while_a_purge_runs(tmp_path, builds) -> None:
     a_cached_archive(state, builds[NEW])
     state.add_job("install", builds[NEW].key, build=builds[NEW])
     both = [line.text for line in d.decide_quit(state).lines]
-    assert both[0] == "1 job is still running (install)." and both[-2:] == [NAMED, LEAVES]
+    assert both[0] == f"1 job is still running (install {builds[NEW].key})." and \
+        both[-2:] == [NAMED, LEAVES]
     state.jobs.clear()
     # Ended while the question was open: asked again, saying nothing runs.
     del state.purging[1]
