@@ -120,7 +120,7 @@ def _streamed(data: bytes | str, opening: str, closing: str,
     for each item of the top-level array, one decoded at a time with the standard decoder's
     own scanner, so each reads exactly as `json.loads` reads it. Raises `_NotStreamable` for
     anything else, a `"version"` name included."""
-    scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__, untyped
+    scan_once = json.JSONDecoder(parse_float=_float_counter()).scan_once  # type: ignore[attr-defined]  # set in __init__, untyped
     text = _Text(data)
     _, pos = text.read(0, _expect(opening), value=False)
     if text.char(pos) != closing:
@@ -214,6 +214,28 @@ MIN_BYTES_PER_CONTAINER = 64
 FREE_CONTAINERS = 10_000
 
 
+# Numbers with a fraction or an exponent a catalog may hold: uv's has none, and each is 32
+# bytes as a Python float for 4 of JSON (`1e5,`): 256 MiB of them decoded to ~2 GB.
+MAX_FLOATS = 100_000
+
+
+class _TooManyFloats(Exception):
+    """Not a ValueError: the streamed decode must not fall back to decoding it whole."""
+
+
+def _float_counter() -> Callable[[str], float]:
+    """json's `parse_float`, refusing past MAX_FLOATS (called for floats only: free for uv's)."""
+    left = [MAX_FLOATS]
+
+    def parse(text: str) -> float:
+        left[0] -= 1
+        if left[0] < 0:
+            raise _TooManyFloats
+        return float(text)
+
+    return parse
+
+
 def _too_many_containers(data: bytes | str) -> bool:
     """Whether `data` holds more `[` and `{` than `MIN_BYTES_PER_CONTAINER` allows: two
     counting passes in C, before anything is decoded."""
@@ -235,12 +257,16 @@ def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
                            f"its size could (one per {MIN_BYTES_PER_CONTAINER} bytes; decoding them "
                            "would take many times its size in memory); point --downloads-json at a "
                            "uv download-metadata.json")
-    if len(data) >= STREAM_FROM_BYTES:
-        streamed = _parse_streamed(data)
-        if streamed is not None:
-            return streamed
     try:
-        doc = json.loads(data)
+        if len(data) >= STREAM_FROM_BYTES:
+            streamed = _parse_streamed(data)
+            if streamed is not None:
+                return streamed
+        doc = json.loads(data, parse_float=_float_counter())
+    except _TooManyFloats:
+        raise CatalogError(f"catalog {source} holds more than {MAX_FLOATS:,} numbers with a fraction or "
+                           "an exponent (uv's holds none; decoding them would take many times its size "
+                           "in memory); point --downloads-json at a uv download-metadata.json") from None
     except (ValueError, UnicodeDecodeError) as err:
         raise CatalogError(f"catalog {source} is not valid JSON ({_json_problem(err)}); "
                            "point --downloads-json at a uv download-metadata.json") from None

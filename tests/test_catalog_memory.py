@@ -55,3 +55,17 @@ def test_real_catalogs_and_their_entries_pass(uv_catalog_path: Path) -> None:
 def test_a_small_document_of_containers_is_refused_too() -> None:
     with pytest.raises(CatalogError, match="holds more JSON arrays and objects"):
         parse_catalog(b'{"x": [' + b",".join([b"[]"] * 100_000) + b"]}", "small.json")
+
+
+@pytest.mark.parametrize("size", [2_000_000, 24_000_000])  # decoded whole, and streamed
+def test_a_catalog_of_floats_is_refused_in_one_line(size: int) -> None:
+    """`1e5,` is 4 bytes of JSON and 32 as a Python float (a 256 MiB catalog of them ~2 GB);
+    uv's catalog holds no float at all."""
+    data = b'{"x": [' + b",".join([b"1e5"] * (size // 4)) + b"]}"
+    with pytest.raises(CatalogError, match="holds more than 100,000 numbers with a fraction or an exponent"):
+        parse_catalog(data, "floats.json")
+
+
+def test_a_few_floats_are_still_read_as_wrong_types() -> None:
+    parsed = parse_catalog(uv_json(entry(major=3.0)), "one")
+    assert parsed.invalid == 1 and "major" in parsed.problem
