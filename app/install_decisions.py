@@ -319,7 +319,8 @@ def _what_stays(todo: list[Step]) -> str:
                    if step.target is not None and replaces_install((step.current,), step.target))
     if replaced == len(todo):
         return "The installed build is replaced; "
-    kept = "Old patches stay installed (P → outdated installs removes unused ones)"
+    # `Outdated`, the rule's name in Purge by rule, as Details writes it (`P → Outdated`).
+    kept = "Old patches stay installed (P → Outdated removes unused ones)"
     return f"{kept}, an older build of the same patch is replaced; " if replaced else f"{kept}; "
 
 

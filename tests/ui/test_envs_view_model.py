@@ -142,6 +142,8 @@ def test_upgrade_key_in_each_state(tmp_path: Path) -> None:
     assert f"  2 environments follow {MINOR}: ~/f/.venv, ~/tools/ruff" in texts
     assert "  1 environment stays pinned to 3.12.7: ~/p/.venv" in texts
     assert texts[-1].endswith("downloads 1 archive.")
+    # The rule named as Purge by rule and Details name it (it read `P → outdated installs`).
+    assert texts[-1].startswith("Old patches stay installed (P → Outdated removes unused ones); ")
 
     # Offline and not cached: refused with what to do; a running job for the target: refused.
     state.offline = True
