@@ -247,9 +247,13 @@ def env_details(state: AppState, env: Environment) -> list[tuple[str, str]]:
 
 def installed_minor(state: AppState) -> str:
     """The newest CPython minor version installed (standard build), which the mend line names
-    as "an installed Python" (it named 3.12 whatever was installed); 3.12 when none is."""
-    minors = {(i.major, i.minor) for i in state.installations
-              if i.implementation == "cpython" and i.variant == "default"}
+    as "an installed Python" (it named 3.12 whatever was installed); 3.12 when none is. A
+    release before a pre-release: with 3.12.12 and 3.14.0rc2 it named 3.14, a release
+    candidate to rebuild a project's environment on."""
+    cpython = [i for i in state.installations
+               if i.implementation == "cpython" and i.variant == "default"]
+    released = [i for i in cpython if not i.prerelease] or cpython
+    minors = {(i.major, i.minor) for i in released}
     return "{}.{}".format(*max(minors)) if minors else "3.12"
 
 

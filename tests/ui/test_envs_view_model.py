@@ -342,3 +342,10 @@ def test_the_mend_line_names_a_python_that_is_installed(tmp_path) -> None:
     tool = Environment(tmp_path / "tools" / "tabulate", "uv-tool", None, "external", "broken",
                        wanted="/opt/py/bin/python3")
     assert "(uv tool install --reinstall --python 3.13 tabulate)" in dict(env_details(state, tool))["mend"]
+    # A pre-release is named only when no release is installed (it named 3.14 for a 3.14.0rc2
+    # beside 3.13.1; newuser33).
+    rc = [*installed, make_build(version="3.14.0rc2")]
+    assert dict(env_details(_state(tmp_path, rc, rc), gone))["mend"].endswith("(uv venv -p 3.13)")
+    only_rc = [make_build(version="3.14.0rc2")]
+    assert dict(env_details(_state(tmp_path, only_rc, only_rc), gone))["mend"].endswith(
+        "(uv venv -p 3.14)")
