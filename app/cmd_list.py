@@ -123,7 +123,7 @@ def _run(args: argparse.Namespace) -> int:
                      all_versions=args.all_versions, damaged=damaged)
     if damaged:
         _warn_damaged(damaged)
-    if args.kind == "cached" and not rows:
+    if args.kind == "cached":  # beside rows too: 4 listed of 5 cached was said nowhere
         _note_unlisted_archives(settings, catalog)
 
     out = sys.stdout
@@ -201,7 +201,8 @@ def _note_lacking_links(settings: Settings, keys: list[str]) -> None:
 
 def _note_unlisted_archives(settings: Settings, catalog: Catalog) -> None:
     """`--only-cached` lists catalog builds: archives cached under another catalog (a mirror's
-    --downloads-json) are in `pytui cache list` but not here, which an empty answer says."""
+    --downloads-json) are in `pytui cache list` but not here, which a note says (an empty
+    answer said it; a list of some said nothing of the others)."""
     from pytui.core.cache import ArchiveCache
 
     unlisted = sum(1 for archive in ArchiveCache(settings.cache_dir).list(catalog) if archive.unlisted)

@@ -315,3 +315,7 @@ def test_only_cached_says_when_the_cache_holds_builds_the_catalog_lists_not(env,
                    "(`pytui cache list` shows it; --downloads-json with the catalog it came "
                    "from lists it here)\n"), err
     assert run_main(capsys, "list", "--only-cached", "-q")[2] == ""
+    # Beside the builds it lists too (newuser33: 4 listed of 5 cached, the fifth said nowhere).
+    code, out, err = run_main(capsys, "list", "--only-cached")
+    assert code == 0 and listed.key in out, out
+    assert err.startswith("note: the cache holds 1 archive the catalog ("), err
