@@ -21,7 +21,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from pytui.core.errors import CacheError, Cancelled, OfflineError
+from pytui.core.errors import CacheError, Cancelled
 from pytui.core.fs_errors import dir_problem
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build, CachedArchive
@@ -93,64 +93,6 @@ def fix_dir(err: OSError) -> str:
     if err.errno in (errno.EACCES, errno.EPERM):
         return "fix the cache dir's permissions"
     return "check the cache dir"
-
-
-# What to do when an offline run needs an archive the cache lacks.
-OFFLINE_NEXT_STEP = "go online, or import the archive with `pytui cache import FILE`"
-
-
-def offline_missing(build: Build, urls: Sequence[str], cache_dir: object) -> str | None:
-    """uv's line for an archive an offline run needs and the cache lacks, when no `file://`
-    URL can serve it (docs/uv-compat.md#offline); None when one can."""
-    if any(url.startswith("file:") for url in urls):
-        return None
-    return (f"An offline Python installation was requested, but {build.key} (from {urls[0]}) "
-            f"is missing in {cache_dir}")
-
-
-# How many cache entries an offline refusal looks through for other builds of its interpreter.
-OTHER_BUILDS_SCAN_MAX = 10_000
-
-
-def offline_next_step(build: Build, cache_dir: Path) -> str:
-    """What to do when an offline run needs `build`'s archive and the cache lacks it. Another
-    build of the same interpreter in the cache (downloaded under another catalog: a mirror's
-    `--downloads-json`) is named, since the catalog's lookup cannot use it, as uv's cannot."""
-    others = other_cached_builds(build, cache_dir)
-    if not others:
-        return OFFLINE_NEXT_STEP
-    shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
-    return (f"the cache holds build {shown} of it, which this catalog does not list (run with "
-            f"--downloads-json naming the catalog it came from to install that one); or "
-            f"{OFFLINE_NEXT_STEP}")
-
-
-def other_cached_builds(build: Build, cache_dir: Path) -> list[str]:
-    """The builds (`20250301`), newest first, of complete archives in `cache_dir` that differ
-    from `build` by their build only; [] when the dir cannot be read."""
-    from pytui.core.cache_names import PART_SUFFIX, parse_cache_name
-    from pytui.core.keys import is_digits
-
-    wanted = parse_cache_name(build.cache_filename)
-    if wanted is None or wanted.lineage is None:
-        return []
-    found: dict[str, tuple[tuple[int, int | str], ...]] = {}
-    try:
-        with os.scandir(cache_dir) as entries:
-            for count, entry in enumerate(entries):
-                if count >= OTHER_BUILDS_SCAN_MAX:
-                    break
-                parsed = parse_cache_name(entry.name)
-                if (parsed is None or entry.name.endswith(PART_SUFFIX) or parsed.archive is None
-                        or parsed.lineage != wanted.lineage or parsed.build_rank == wanted.build_rank):
-                    continue
-                tag = parsed.archive.build
-                # (a name is anyone's text: only a build of digits and dots is repeated)
-                if all(is_digits(part) for part in tag.split(".")) and len(tag) <= 32:
-                    found[tag] = parsed.build_rank
-    except OSError:
-        return []
-    return sorted(found, key=found.__getitem__, reverse=True)
 
 
 def has_tree_of(name: str, build: Build | None, trees: set[str]) -> bool:
@@ -252,6 +194,16 @@ class ArchiveCache:
         except CacheError as err:
             return str(err)
         return None
+
+    def refuse_non_directory(self) -> None:
+        """The cache dir's own error when something other than a directory stands at its path."""
+        try:
+            if not stat.S_ISDIR(self.root.stat().st_mode):
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+        except FileNotFoundError:
+            return
+        except OSError as err:
+            raise self._error("use", err) from None
 
     def _ensure_root(self, alternative: str = CACHE_DIR_ALTERNATIVE) -> None:
         try:
@@ -374,9 +326,10 @@ class ArchiveCache:
             downloader.offline = True
         alternative = f"{CACHE_DIR_ALTERNATIVE}, {NO_CACHE_NEXT_STEP}"
         try:
-            missing = offline_missing(build, urls, self.root) if downloader.offline else None
-            if missing is not None:
-                raise OfflineError(missing, offline_next_step(build, self.root))
+            if downloader.offline:
+                from pytui.core.cache_offline import refuse_offline
+
+                refuse_offline(self, build, urls)
             self._ensure_root(alternative)
             from pytui.core.cache_locks import exclusive
 

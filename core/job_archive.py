@@ -9,14 +9,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pytui.core.cache import offline_missing, offline_next_step
 from pytui.core.errors import (
     MAYBE_CUT,
     REDOWNLOAD,
     CacheError,
     ExtractError,
     HashMismatch,
-    OfflineError,
 )
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import Progress
@@ -32,10 +30,11 @@ def fetch(job: InstallJob) -> tuple[Path, bool]:
     from pytui.core.urls import download_urls
 
     urls = download_urls(job.build, job.settings)
-    # uv's line, then (after what the job kept) what to do about it.
-    missing = offline_missing(job.build, urls, job.settings.cache_dir) if job.settings.offline else None
-    if missing is not None:
-        raise OfflineError(missing, offline_next_step(job.build, job.cache.root))
+    if job.settings.offline:
+        from pytui.core.cache_offline import refuse_offline
+
+        # uv's line, then (after what the job kept) what to do about it.
+        refuse_offline(job.cache, job.build, urls, job.settings.cache_dir)
     return job.cache.obtain(job.build, urls, downloader=job.downloader(), progress=job.progress,
                             cancel=job.cancel, on_wait=job.on_wait)
 

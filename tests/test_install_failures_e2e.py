@@ -63,6 +63,20 @@ def test_offline_and_not_cached_fails_with_uvs_wording(pytui: Pytui, how: str) -
     assert pytui.server.count() == 0 and not (pytui.root / made.build.key).exists()
 
 
+def test_offline_with_a_file_for_the_cache_dir_says_so(pytui: Pytui, tmp_path: Path) -> None:
+    """The archive is not "missing in" a cache dir that is a file: the file is the problem (and
+    `pytui cache import`, the next step the missing line gives, would fail on it)."""
+    made = pytui.add("3.12.8")
+    a_file = tmp_path / "cache-file"
+    a_file.write_bytes(b"not a dir")
+    line = assert_clean_failure(run_without_sockets(pytui, "--offline", "install", "3.12",
+                                                    UV_PYTHON_CACHE_DIR=str(a_file)))
+    assert line == (f"error: failed to install {made.build.key}: cannot use the cache dir {a_file}: "
+                    "it is not a directory; pass another directory with --cache-dir or "
+                    "UV_PYTHON_CACHE_DIR; nothing was installed"), line
+    assert a_file.read_bytes() == b"not a dir" and not (pytui.root / made.build.key).exists()
+
+
 def test_offline_names_another_build_the_cache_holds(pytui: Pytui) -> None:
     """An archive of the same interpreter downloaded under another catalog (an older build) is
     no use to this catalog's lookup, as to uv's, but the refusal names it and what to do."""

@@ -1,4 +1,4 @@
-"""core/cache.other_cached_builds: the other builds of one interpreter an offline refusal names
+"""core/cache_offline.other_cached_builds: the other builds of one interpreter an offline refusal names
 (unit tests on a real directory; the end-to-end line is in test_install_failures_e2e.py)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pytui.core.cache import OFFLINE_NEXT_STEP, offline_next_step, other_cached_builds
+from pytui.core.cache_offline import OFFLINE_NEXT_STEP, offline_next_step, other_cached_builds
 from pytui.core.models import Build
 
 TRIPLE = "x86_64-unknown-linux-gnu"
