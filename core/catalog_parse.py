@@ -11,6 +11,13 @@ from collections.abc import Callable, Iterator
 from pytui.core.catalog import ParsedCatalog
 from pytui.core.catalog_entry import MAX_PROBLEM_LENGTH, InvalidEntry, build_from_entry, json_kind
 from pytui.core.errors import CatalogError
+from pytui.core.json_bounds import (
+    MAX_FLOATS,
+    MIN_BYTES_PER_CONTAINER,
+    TooManyFloats,
+    float_counter,
+    too_many_containers,
+)
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build
 
@@ -120,7 +127,7 @@ def _streamed(data: bytes | str, opening: str, closing: str,
     for each item of the top-level array, one decoded at a time with the standard decoder's
     own scanner, so each reads exactly as `json.loads` reads it. Raises `_NotStreamable` for
     anything else, a `"version"` name included."""
-    scan_once = json.JSONDecoder(parse_float=_float_counter()).scan_once  # type: ignore[attr-defined]  # set in __init__, untyped
+    scan_once = json.JSONDecoder(parse_float=float_counter()).scan_once  # type: ignore[attr-defined]  # set in __init__, untyped
     text = _Text(data)
     _, pos = text.read(0, _expect(opening), value=False)
     if text.char(pos) != closing:
@@ -204,47 +211,6 @@ def _json_problem(err: ValueError) -> str:
     return text
 
 
-# JSON bytes a catalog holds for each array or object in it, at least. An empty array is 3
-# bytes of JSON and ~64 as a Python list: a catalog of them took 20 times its size to decode
-# (a 42 MB one 1.2 GB, the size bound's 256 MiB ~7 GB), entry by entry or not. uv's format has
-# two objects an entry (the entry, its `arch`: one per ~225 bytes) and no arrays. (Brackets
-# inside strings count too: a bound, not a parse.)
-MIN_BYTES_PER_CONTAINER = 64
-# A small document is not held to that (a test's catalog of two entries has few bytes).
-FREE_CONTAINERS = 10_000
-
-
-# Numbers with a fraction or an exponent a catalog may hold: uv's has none, and each is 32
-# bytes as a Python float for 4 of JSON (`1e5,`): 256 MiB of them decoded to ~2 GB.
-MAX_FLOATS = 100_000
-
-
-class _TooManyFloats(Exception):
-    """Not a ValueError: the streamed decode must not fall back to decoding it whole."""
-
-
-def _float_counter() -> Callable[[str], float]:
-    """json's `parse_float`, refusing past MAX_FLOATS (called for floats only: free for uv's)."""
-    left = [MAX_FLOATS]
-
-    def parse(text: str) -> float:
-        left[0] -= 1
-        if left[0] < 0:
-            raise _TooManyFloats
-        return float(text)
-
-    return parse
-
-
-def _too_many_containers(data: bytes | str) -> bool:
-    """Whether `data` holds more `[` and `{` than `MIN_BYTES_PER_CONTAINER` allows: two
-    counting passes in C, before anything is decoded."""
-    bound = max(FREE_CONTAINERS, len(data) // MIN_BYTES_PER_CONTAINER)
-    if isinstance(data, bytes):
-        return data.count(b"[") + data.count(b"{") > bound
-    return data.count("[") + data.count("{") > bound
-
-
 def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
     """Parse uv's format (docs/uv-compat.md#catalog-format), skipping and counting bad entries.
 
@@ -252,7 +218,7 @@ def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
     top level, and a top-level `"version"` key (uv's hook for a future format). A large
     catalog (`STREAM_FROM_BYTES`) is decoded entry by entry, with the same result.
     """
-    if _too_many_containers(data):
+    if too_many_containers(data):
         raise CatalogError(f"catalog {source} holds more JSON arrays and objects than a uv catalog of "
                            f"its size could (one per {MIN_BYTES_PER_CONTAINER} bytes; decoding them "
                            "would take many times its size in memory); point --downloads-json at a "
@@ -262,8 +228,8 @@ def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
             streamed = _parse_streamed(data)
             if streamed is not None:
                 return streamed
-        doc = json.loads(data, parse_float=_float_counter())
-    except _TooManyFloats:
+        doc = json.loads(data, parse_float=float_counter())
+    except TooManyFloats:
         raise CatalogError(f"catalog {source} holds more than {MAX_FLOATS:,} numbers with a fraction or "
                            "an exponent (uv's holds none; decoding them would take many times its size "
                            "in memory); point --downloads-json at a uv download-metadata.json") from None

@@ -346,8 +346,16 @@ def _existing_mirror_entries(metadata: Path, dest: Path,
     if len(data) > MAX_METADATA_BYTES:
         report.metadata_replaced = f"it is larger than {MAX_METADATA_BYTES >> 20} MiB"
         return {}
+    from pytui.core.json_bounds import TooManyFloats, float_counter, too_many_containers
+
+    if too_many_containers(data):
+        report.metadata_replaced = "it holds more JSON arrays and objects than a uv download-metadata.json could"
+        return {}
     try:
-        doc = json.loads(data)
+        doc = json.loads(data, parse_float=float_counter())
+    except TooManyFloats:
+        report.metadata_replaced = "it holds more numbers with a fraction or an exponent than pytui reads"
+        return {}
     except RecursionError:
         report.metadata_replaced = "its JSON is nested too deeply"
         return {}

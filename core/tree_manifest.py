@@ -196,8 +196,16 @@ def _columns(data: bytes) -> tuple[dict[str, object], str, str, list[list]]:
     (`parse_manifest` does that)."""
     if len(data) > MAX_MANIFEST_BYTES:
         raise TreeCorrupt("manifest too large")
+    from pytui.core.json_bounds import TooManyFloats, float_counter, too_many_containers
+
+    # A manifest holds a few arrays and no floats; decoding 64 MiB of `[]` took 1.4 GB (the TUI
+    # totals every tree's manifest, another user's in a shared cache too).
+    if too_many_containers(data):
+        raise TreeCorrupt("manifest holds more JSON arrays and objects than pytui writes")
     try:
-        doc = json.loads(data)
+        doc = json.loads(data, parse_float=float_counter())
+    except TooManyFloats:
+        raise TreeCorrupt("manifest holds numbers pytui never writes") from None
     except (ValueError, RecursionError):
         raise TreeCorrupt("manifest is not JSON") from None
     if type(doc) is not dict or doc.get("version") not in READ_VERSIONS:

@@ -16,8 +16,18 @@ from pytui.core.catalog import parse_catalog
 from pytui.core.errors import CatalogError
 from test_catalog import entry, uv_json
 
-_PEAK = """
-import resource, sys
+# The child's peak from its own address space (VmHWM begins again at exec; ru_maxrss keeps the
+# forked test process's, which builds the flood).
+_HWM = """
+def _peak_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return 0
+"""
+
+_PEAK = _HWM + """
+import sys
 from pytui.core.catalog import parse_catalog
 from pytui.core.errors import CatalogError
 data = open(sys.argv[1], "rb").read()
@@ -25,7 +35,7 @@ try:
     parse_catalog(data, sys.argv[1])
 except CatalogError as err:
     print(err)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+print(_peak_mb())
 """
 
 
@@ -52,9 +62,10 @@ def test_real_catalogs_and_their_entries_pass(uv_catalog_path: Path) -> None:
     assert parse_catalog(small, "one").builds
 
 
-def test_a_small_document_of_containers_is_refused_too() -> None:
+def test_a_document_past_a_mebibyte_of_containers_is_refused_and_a_smaller_one_decoded() -> None:
     with pytest.raises(CatalogError, match="holds more JSON arrays and objects"):
-        parse_catalog(b'{"x": [' + b",".join([b"[]"] * 100_000) + b"]}", "small.json")
+        parse_catalog(b'{"x": [' + b"[]," * 400_000 + b"[]]}", "flood.json")
+    assert parse_catalog(b'{"x": [' + b"[]," * 300_000 + b"[]]}", "small.json").invalid == 1
 
 
 @pytest.mark.parametrize("size", [2_000_000, 24_000_000])  # decoded whole, and streamed
@@ -69,3 +80,37 @@ def test_a_catalog_of_floats_is_refused_in_one_line(size: int) -> None:
 def test_a_few_floats_are_still_read_as_wrong_types() -> None:
     parsed = parse_catalog(uv_json(entry(major=3.0)), "one")
     assert parsed.invalid == 1 and "major" in parsed.problem
+
+
+_MANIFEST_PEAK = _HWM + """
+import sys
+from pathlib import Path
+from pytui.core.tree_store import TreeStore
+store = TreeStore(Path(sys.argv[1]))
+print([info.files for info in store.list()], store.sizes())
+print(_peak_mb())
+"""
+
+
+def test_a_manifest_of_containers_is_no_tree_and_costs_its_bytes_only(tmp_path: Path) -> None:
+    """A tree's manifest is read back from the cache (another user's too, in a shared one: the
+    cache total and `cache list` read every manifest): 40 MB of `[]` took ~1 GB to decode."""
+    from pytui.core.tree_manifest import parse_manifest
+    from pytui.core.tree_store import MANIFEST_NAME, TreeCorrupt
+
+    top = tmp_path / "cache" / "trees" / ("ab" * 32)
+    (top / "tree").mkdir(parents=True)
+    flood = b'{"version": 2, "x": [' + b"[]," * 13_000_000 + b"[]]}"
+    (top / MANIFEST_NAME).write_bytes(flood)
+
+    done = subprocess.run([sys.executable, "-c", _MANIFEST_PEAK, str(tmp_path / "cache")],
+                          capture_output=True, text=True, timeout=600)
+
+    assert done.returncode == 0, done.stderr
+    listed, peak_mb = done.stdout.splitlines()
+    assert listed == "[0] {}", listed  # listed as a tree whose manifest does not read; no sizes
+    assert int(peak_mb) < 200, peak_mb
+    with pytest.raises(TreeCorrupt, match="more JSON arrays and objects than pytui writes"):
+        parse_manifest(flood)
+    with pytest.raises(TreeCorrupt, match="numbers pytui never writes"):
+        parse_manifest(b'{"version": 2, "x": [' + b",".join([b"1e5"] * 200_000) + b"]}")
