@@ -9,7 +9,7 @@ from pytui.app.screens import HistoryScreen
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.details import DetailsPanel
 from pytui.widgets.key_bar import KeyBar
-from ui_helpers import SIZE, UiWorld, ready, toast_texts, wait_for
+from ui_helpers import SIZE, UiWorld, crawl, ready, toast_texts, wait_for
 
 
 def _details_title(app) -> str | None:
@@ -91,11 +91,12 @@ async def test_the_environments_footer_dims_stop_scan_while_no_scan_runs(
 async def test_the_cached_subtitle_follows_a_download_as_it_starts(ui_world: UiWorld) -> None:
     # The subtitle was set only with a listing: a download's row came with its first bytes
     # while the subtitle still said '0 archives · 0 B' (or counted one download of two).
+    crawl(ui_world, "3.12.8")  # still downloading when the subtitle is read, however busy
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         table = app.query_one("#available", AvailableTable)
-        table.select_key(ui_world.build("3.12.8").key)  # the slow one
+        table.select_key(ui_world.build("3.12.8").key)
         await pilot.press("i")
         job = next(iter(app.state.jobs.values()))
         await wait_for(pilot, lambda: job.phase == "download" and job.done > 0,

@@ -123,7 +123,9 @@ def make_world(tmp_path: Path, http_server: FaultyHTTPServer, made_once: Path | 
     for version in ("3.13.1", "3.11.11"):
         made[version] = _archive(archives_dir / version, version, made_once=made_once).serve(http_server)
     slow = _archive(archives_dir / "3.12.8", "3.12.8", big=True, made_once=made_once)
-    # ~6 s to download: long enough to cancel or quit in the middle, never waited for in full.
+    # ~6 s to download, never waited for in full; a test that needs it still under way after
+    # several steps (a cancel, a quit question) makes it crawl (`crawl`): on a loaded machine
+    # those steps took longer than the download.
     made["3.12.8"] = slow.serve(http_server, rate=250_000)
     mac = make_build(version="3.13.1", os_name="macos", arch="aarch64", libc="none",
                      sha256="ab" * 32)
