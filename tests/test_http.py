@@ -5,6 +5,7 @@ from __future__ import annotations
 import ssl
 
 import pytest
+from pytui.core.env import SHOWN_LIMIT
 from pytui.core.errors import OfflineError, UsageError
 from pytui.core.http import (
     MAX_ARCHIVE_BYTES,
@@ -39,7 +40,9 @@ def test_an_invalid_value_is_a_usage_error_naming_it(name: str, value: str) -> N
     with pytest.raises(UsageError) as err:
         TransferLimits.from_env({name: value})
     message = str(err.value)
-    assert name in message and f"`{value}`" in message and "\n" not in message
+    # a value past SHOWN_LIMIT is shown cut, with its length (core/env._shown)
+    shown = value if len(value) <= SHOWN_LIMIT else f"{value[:SHOWN_LIMIT]}… ({len(value):,} characters)"
+    assert name in message and f"`{shown}`" in message and "\n" not in message
     assert err.value.exit_code == 2
 
 
