@@ -354,7 +354,8 @@ def quit_question(state: AppState) -> Confirm:
         lines += (Line(said), Line(f"Quitting lets it end for a few seconds; stopped then, "
                                    f"{PURGE_STOPPED}."))
     # Not `Cancel`: beside "Quitting cancels it" a newcomer read it as cancelling the job.
+    # Short: at 20 columns a button shows 13 cells (`Don't quit (n)` lost its `(n)`).
     return Confirm("Quit pytui?", lines, confirm="Quit", then=Quit(), name="confirm-quit",
-                   recheck=quit_question, deny="Don't quit")
+                   recheck=quit_question, deny="Stay")
 
 

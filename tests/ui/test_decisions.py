@@ -95,7 +95,7 @@ def test_uninstall_purge_cancel_quit_decisions(tmp_path, builds) -> None:
     assert isinstance(quit_, d.Confirm) and quit_.then == d.Quit()
     assert "uninstall" in quit_.lines[0].text
     # Its no is not `Cancel`, which beside "Quitting cancels it" read as cancelling the job.
-    assert quit_.deny == "Don't quit"
+    assert quit_.deny == "Stay"
     # An install job reads the archive: purging it is refused while it runs.
     state.add_job("install", old.key, build=old)
     assert isinstance(d.decide_purge(state, "cached", archive.name), d.Refuse)

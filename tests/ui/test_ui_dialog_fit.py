@@ -60,6 +60,27 @@ def assert_answers_in_view(screen, height: int) -> None:
         assert region.height > 0 and region.bottom <= height - 1, (button_id, region)
 
 
+@pytest.mark.parametrize("size", [(20, 6), (20, 8), (80, 24)])
+async def test_the_quit_questions_buttons_are_whole_on_a_tiny_screen(
+        ui_world: UiWorld, size: tuple[int, int]) -> None:
+    """Its no button said `Don't quit (n)` for a while: at 20 columns it showed `Don't quit`,
+    its key cut off (newuser33, tmux 20x8). `Stay (n)` is whole at every size."""
+    from pytui.app.decisions import quit_question
+
+    app = ui_world.make_app()
+    async with app.run_test(size=size) as pilot:
+        await ready(pilot)
+        build = ui_world.build("3.12.8")
+        app.state.add_job("install", build.key, build=build)
+        asked = quit_question(app.state)
+        app.push_screen(ConfirmModal(asked.title, asked.lines, confirm=asked.confirm,
+                                     cancel=asked.deny))
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "Quit (y)" in shown and "Stay (n)" in shown, shown
+
+
 @pytest.mark.parametrize("size", [(20, 6), (20, 24), (40, 12), (40, 24)])
 async def test_a_question_on_a_tiny_screen_shows_its_title_and_buttons(
         ui_world: UiWorld, size: tuple[int, int]) -> None:

@@ -193,7 +193,7 @@ async def test_quit_asks_while_an_uninstall_runs(ui_world: UiWorld) -> None:
             modal = app.screen
             assert isinstance(modal, ConfirmModal) and modal.id == "confirm-quit"
             assert "uninstall" in " ".join(_text(s.content) for s in modal.query(".dialog-line"))
-            assert str(modal.query_one("#no", Button).label) == "Don't quit (n)"
+            assert str(modal.query_one("#no", Button).label) == "Stay (n)"
             await pilot.press("y")
             await wait_for(pilot, lambda: not app.is_running, what="app exit")
         assert app.runner.stopped(job.job_id)
