@@ -143,18 +143,23 @@ def uv_read_timeout(env: Mapping[str, str]) -> int | None:
     return next((value for value in values if value is not None), None)
 
 
+def _boolish(value: str) -> bool | None:
+    """uv's yes/no words (`y yes t true on 1` / `n no f false off 0`, any case); None for
+    anything else. Every boolean variable reads its value here."""
+    lowered = value.lower()
+    return True if lowered in _TRUE else False if lowered in _FALSE else None
+
+
 def uv_bool(env: Mapping[str, str], name: str) -> bool | None:
     """`env[name]` as uv's `parse_boolish_environment_variable`; None if unset."""
     value = env.get(name)
     if value is None:
         return None
     _utf8(name, value)
-    lowered = value.lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    raise _invalid(name, value, "expected a boolish value")
+    read = _boolish(value)
+    if read is None:
+        raise _invalid(name, value, "expected a boolish value")
+    return read
 
 
 def uv_no_config(env: Mapping[str, str]) -> bool:
@@ -164,9 +169,9 @@ def uv_no_config(env: Mapping[str, str]) -> bool:
     value = env.get("UV_NO_CONFIG")
     if value is None:
         return False
-    lowered = value.lower()
-    if lowered in _TRUE or lowered in _FALSE:
-        return lowered in _TRUE
+    read = _boolish(value)
+    if read is not None:
+        return read
     raise UsageError(f"invalid value `{_shown(value)}` for UV_NO_CONFIG (--no-config): value was "
                      "not a boolean")
 
@@ -222,9 +227,9 @@ def pytui_flag(env: Mapping[str, str], name: str) -> bool:
     value = env.get(name, "")
     if not value:
         return False
-    lowered = value.lower()
-    if lowered in _TRUE or lowered in _FALSE:
-        return lowered in _TRUE
+    read = _boolish(value)
+    if read is not None:
+        return read
     raise UsageError(f"invalid value for environment variable {name}: `{shown_value(value)}` "
                      f"(expected one of y yes t true on 1 or n no f false off 0); fix or unset {name}")
 

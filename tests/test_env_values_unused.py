@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import pty
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,16 @@ ACCEPTED = [
 
 
 @pytest.mark.uv
+def _isolated_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """This test's own state, root, bin and caches: a regression that gets past the check
+    never reads or writes the real ones."""
+    return dict(os.environ, HOME=str(tmp_path / "home"), XDG_STATE_HOME=str(tmp_path / "xdg-state"),
+                XDG_CACHE_HOME=str(tmp_path / "xdg-cache"), XDG_DATA_HOME=str(tmp_path / "xdg-data"),
+                PYTUI_STATE_DIR=str(tmp_path / "state"), UV_PYTHON_INSTALL_DIR=str(tmp_path / "root"),
+                UV_PYTHON_BIN_DIR=str(tmp_path / "bin"), UV_CACHE_DIR=str(tmp_path / "uv-cache"),
+                UV_PYTHON_CACHE_DIR=str(tmp_path / "cache"), **extra)
+
+
 @pytest.mark.parametrize(("name", "value"), REFUSED)
 def test_a_value_uv_refuses_for_every_command_is_refused(world, tmp_path: Path,  # noqa: F811
                                                         name: str, value: str) -> None:
@@ -101,8 +112,7 @@ def test_pytui_no_trees_is_read_as_uv_reads_a_boolean(value: str, expected: bool
 ])
 def test_a_bad_pytui_value_stops_a_command_that_does_not_read_it(tmp_path: Path, name: str,
                                                                  value: str) -> None:
-    env = dict(os.environ, PYTUI_STATE_DIR=str(tmp_path / "state"),
-               UV_PYTHON_INSTALL_DIR=str(tmp_path / "root"), **{name: value})
+    env = _isolated_env(tmp_path, **{name: value})
     done = subprocess.run([sys.executable, "-m", "pytui.app.cli", "list", "--offline"], env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
@@ -117,14 +127,15 @@ def test_the_tui_refuses_before_it_takes_the_terminal(tmp_path: Path, name: str,
     """`pytui` on a terminal: the same line, exit 2, and no screen of Textual's (no alternate
     screen, no mouse mode) drawn first."""
     primary, secondary = pty.openpty()
-    env = dict(os.environ, PYTUI_STATE_DIR=str(tmp_path / "state"), NO_COLOR="1",
-               UV_PYTHON_INSTALL_DIR=str(tmp_path / "root"), **{name: value})
+    env = _isolated_env(tmp_path, NO_COLOR="1", **{name: value})
     try:
         child = subprocess.Popen([sys.executable, "-m", "pytui.app.cli"], stdin=secondary,
                                  stdout=secondary, stderr=secondary, env=env)
         os.close(secondary)
         output = b""
-        while True:
+        # Read until the terminal closes; a TUI that started (a regression) draws an escape
+        # sequence and never exits by itself: it is stopped there, and the asserts below fail.
+        while b"\x1b" not in output and select.select([primary], [], [], 60)[0]:
             try:
                 chunk = os.read(primary, 65536)
             except OSError:  # EIO: every end of the terminal closed, the child is gone
@@ -132,6 +143,8 @@ def test_the_tui_refuses_before_it_takes_the_terminal(tmp_path: Path, name: str,
             if not chunk:
                 break
             output += chunk
+        if child.poll() is None and b"\x1b" in output:
+            child.kill()
         code = child.wait(timeout=60)
     finally:
         os.close(primary)
