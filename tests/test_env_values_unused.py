@@ -37,7 +37,6 @@ ACCEPTED = [
 ]
 
 
-@pytest.mark.uv
 def _isolated_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """This test's own state, root, bin and caches: a regression that gets past the check
     never reads or writes the real ones."""
@@ -48,6 +47,7 @@ def _isolated_env(tmp_path: Path, **extra: str) -> dict[str, str]:
                 UV_PYTHON_CACHE_DIR=str(tmp_path / "cache"), **extra)
 
 
+@pytest.mark.uv
 @pytest.mark.parametrize(("name", "value"), REFUSED)
 def test_a_value_uv_refuses_for_every_command_is_refused(world, tmp_path: Path,  # noqa: F811
                                                         name: str, value: str) -> None:
