@@ -264,17 +264,24 @@ class FileBody(Body):
             self._truncate()
             size = 0
         if size:
-            # Hash what is already there so the final digest covers the whole file.
-            with open(self.part, "rb") as f:
-                while chunk := f.read(1024 * 1024):
-                    cancel.check("download")
-                    self.hasher.update(chunk)
-            self.have = size
+            # Hash what is already there so the final digest covers the whole file: through the
+            # descriptor opened above (no link, a regular file) and `size` bytes at most. The
+            # path opened again could be a link swapped in meanwhile (to /dev/zero: no end).
+            fd, hashed = self._file.fileno(), 0
+            while hashed < size:
+                cancel.check("download")
+                chunk = os.pread(fd, min(1 << 20, size - hashed), hashed)
+                if not chunk:
+                    break  # cut meanwhile: the rest is downloaded from here
+                self.hasher.update(chunk)
+                hashed += len(chunk)
+            self.have = size = hashed
             self.resumed_from = size
 
     def _open_part(self) -> Any:
-        """Open the `.part` for appending: never through a link, never anything but a regular file."""
-        flags = (os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK
+        """Open the `.part` for appending (and for hashing what it holds): never through a link,
+        never anything but a regular file."""
+        flags = (os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK
                  | getattr(os, "O_CLOEXEC", 0))
         for attempt in (1, 2):
             try:
