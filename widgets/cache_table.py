@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pytui.widgets.format import human_size, one_line, short_size
+from pytui.widgets.format import one_line
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import PARTIAL, CacheRow
-from pytui.widgets.table_cells import FormText
+from pytui.widgets.table_cells import FormText, size_cell
 from rich.cells import cell_len
 from rich.text import Text
 
@@ -62,7 +62,7 @@ class CacheTable(KeyedTable):
 def _cells(row: CacheRow) -> Row:
     return row.name, (
         state_text(row),
-        _size_cell(row.size),
+        size_cell(row.size),
         _key_cell(row),
         # The whole name: as much of it as the pane has room for (at least the hash prefix
         # uv puts first); the details always show all of it.
@@ -82,9 +82,3 @@ def _key_cell(row: CacheRow) -> Text:
         # floor that would push State and Size out at 80 columns.
         return Text(row.build_key)
     return FormText(row.build_key, short=Text(row.label))
-
-
-def _size_cell(size: int) -> Text:
-    cell = FormText(human_size(size), short=Text(short_size(size), justify="right"))
-    cell.justify = "right"
-    return cell

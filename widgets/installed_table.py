@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pytui.widgets.format import human_size
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import InstalledRow
 from pytui.widgets.support_cell import SUPPORT_STYLES, support_cell
-from pytui.widgets.table_cells import FormText
+from pytui.widgets.table_cells import FormText, size_cell
 from rich.cells import cell_len
 from rich.text import Text
 
@@ -35,14 +34,16 @@ class InstalledTable(KeyedTable):
     # `security…`, then whole: Available and Details show it), the use count, and last the
     # size: the key through its patch and the update mark (`↑ 3.11.7`, the only sign an
     # upgrade exists) stay longest (a row must say which install it is).
-    FLEX = (("build", 0), ("key", 16), ("support", 9), ("support", 0), ("used", 0), ("size", 0),
-            ("update", 1))
+    # Before Used by gives way, the size takes its short form (`59.1M`, as a narrow Cached
+    # pane's): at 80 columns Used by was dropped for want of one cell.
+    FLEX = (("build", 0), ("key", 16), ("support", 9), ("support", 0), ("size", 1), ("used", 0),
+            ("size", 0), ("update", 1))
     CLASSED_STYLES = SUPPORT_STYLES
     COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES)
     IDENTITY = "key"
-    WHOLE = frozenset({"build", "used", "size"})
+    WHOLE = frozenset({"build", "used"})
     # The update mark gives way to `↑` alone (Details names the version), never `↑ 3.14.…`.
-    SHORT_FORMS = frozenset({"support", "update"})
+    SHORT_FORMS = frozenset({"support", "update", "size"})
 
     # The widest Update cell that is no `3.12.11 installed` note (at least the label's width).
     _marks = 0
@@ -77,7 +78,7 @@ def _cells(row: InstalledRow) -> Row:
         update = Text("—", style="dim")
     return row.key, (
         _key_cell(row),
-        Text(human_size(row.size) if row.size is not None else "…", justify="right"),
+        size_cell(row.size) if row.size is not None else Text("…", justify="right"),
         Text("…" if row.used_by is None else str(row.used_by) if row.used_by else "—",
              style="dim" if not row.used_by else "", justify="right"),
         update,

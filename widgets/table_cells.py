@@ -32,6 +32,16 @@ class FormText(Text):
         self.short = short
 
 
+def size_cell(size: int) -> FormText:
+    """A size, right-aligned, whose short form (`59.1M`) is drawn where `59.1 MiB` does not fit
+    (the Cached and Installed panes at 80 columns)."""
+    from pytui.widgets.format import human_size, short_size
+
+    cell = FormText(human_size(size), short=Text(short_size(size), justify="right"))
+    cell.justify = "right"
+    return cell
+
+
 def fitting_form(cell: object, inner: int) -> object:
     """`cell`, or its short form when the full one needs more than `inner` cells."""
     if isinstance(cell, FormText) and cell.cell_len > inner:

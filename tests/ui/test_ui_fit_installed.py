@@ -75,3 +75,23 @@ async def test_a_newer_patch_installed_note_gives_way_before_the_sizes(width: in
                 assert row["update"] in ("3.12.11 installed", "✓"), (width, row)
             else:
                 assert row["update"] in (f"↑ {made.update}" if made.update else "—",), (width, row)
+
+
+@pytest.mark.parametrize("width", [36, 38, 58])
+async def test_used_by_stays_at_80_with_the_size_in_its_short_form(width: int) -> None:
+    """At 80 columns (a pane 38 wide, rows overflowing) Used by gave way whole for want of one
+    cell, and the cells went back to a key that drew its label (`3.14.0rc2`) in 19 of them.
+    The size takes its short form (`59.1M`) before Used by gives way."""
+    from pytui.widgets.installed_table import InstalledRow, InstalledTable
+
+    versions = ("3.14.0rc2", "3.13.7", "3.12.11", "3.11.13", "3.10.18", "3.9.23")
+    rows = [InstalledRow(f"cpython-{version}-linux-x86_64-gnu", "20250818", 62_000_000, used_by=2,
+                         label=version) for version in versions]
+    app = _installed_table_app(rows, f"width: {width}; height: 4; scrollbar-size-vertical: 1;")
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        drawn = _drawn_cells(app.query_one(InstalledTable))
+        assert len(drawn) == 3, drawn
+        for row, version in zip(drawn, versions, strict=False):
+            assert row["key"] == version and row.get("used") == "2", (width, row)
+            assert row.get("size") == ("59.1 MiB" if width >= 58 else "59.1M"), (width, row)
