@@ -4,7 +4,10 @@ A file's size bounds its bytes, not its decoded objects: an empty array is 3 byt
 (`[],`) and ~64 as a Python list, a float 4 (`1e5,`) and 32, so 42 MB of arrays took 1.2 GB to
 decode. pytui's JSON inputs (uv's catalog, a tree's manifest, a mirror's download-metadata.json)
 hold few arrays and objects for their size and no floats; more than these bounds is refused.
-(Ints and short strings cost at most ~4x their JSON, the size bounds' business.)
+(Short strings and ints are not bounded here: `"ab",` decodes to ~13.5x its JSON and `1000,`
+to ~7x, measured, so a catalog near its 256 MiB size bound could take some GB. Counting
+values would refuse compact real catalogs long before it bounded that: ~16 bytes a value
+in uv's catalog written compact, less from a mirror with short URLs.)
 """
 
 from __future__ import annotations
