@@ -348,7 +348,8 @@ class TreeStore:
         return read_sysconfig(self.path / sha256 / SYSCONFIG_NAME, self.path / sha256 / TREE_NAME)
 
     def materialize(self, sha256: str, dest: Path, *, cancel: CancelToken | None = None,
-                    what: str = "install", on_discard: Callable[[str, OSError | None], None] | None = None) -> bool | None:
+                    what: str = "install", on_discard: Callable[[str, OSError | None], None] | None = None,
+                    on_link: Callable[[], None] | None = None) -> bool | None:
         """Recreate the tree of `sha256` at `dest` (which must not exist): True when hard-linked,
         False when copied, None when there is no usable tree (another user's is none: left as it
         is). Every entry is checked against the manifest on the way, its owner too (a file or
@@ -368,6 +369,8 @@ class TreeStore:
             if header["sha256"] != sha256:
                 raise TreeCorrupt("manifest belongs to another archive")
             _dirs_not_links(self.path / sha256)
+            if on_link is not None:  # (only now: another user's tree is not linked)
+                on_link()
             os.mkdir(dest, 0o755)
             return link_tree(os.fspath(self.path / sha256 / TREE_NAME), os.fspath(dest), columns, cancel,
                              what, check=True, layout=layout)

@@ -70,6 +70,8 @@ def test_another_users_tree_is_not_installed_from(pytui: Pytui) -> None:
     assert result.returncode == 0, str(result)
     # -v says why this install extracted (and is slower).
     assert "; the tree kept in the cache is another user's, so it is not used" in result.stderr, str(result)
+    # Nor was it announced as linked first (`link KEY from the tree …`, then `extract KEY`).
+    assert "from the tree kept in the cache" not in result.stderr, str(result)
     installed = pytui.root / made.build.key / rel
     assert installed.read_bytes() == original, str(result)
     assert installed.stat().st_uid == 0

@@ -386,22 +386,6 @@ def test_i_p_and_y_with_nothing_to_act_on_say_where_to_go(tmp_path, builds) -> N
     new = builds[NEW]
     assert di.decide_install(state, ViewModel(), "jobs", None) == d.Refuse(
         "Nothing is highlighted: highlight a build first (1 jumps to Available).")
-    # An empty Installed or Cached pane itself: what fills it, as Details says (u, d, x, ! on
-    # an empty Installed said `… (3 jumps to Installed)`).
-    state.view = state.view.replace(filter_text="")
-    state.set_disk([], [])
-    root, cache = (short_path(p, state.home) for p in (state.settings.install_root,
-                                                       state.settings.cache_dir))
-    assert du.decide_uninstall(state, "installed", None) == d.Refuse(
-        f"Nothing is installed in {root} yet: highlight a build on Available (1) and press i.")
-    assert d.decide_purge(state, "cached", None) == d.Refuse(
-        f"No archive in the cache ({cache}) yet: an install downloads its archive there.")
-    # No catalog loaded (a --downloads-json that cannot be read): Available is empty for that.
-    state.catalog, state.catalog_problem = None, True
-    unloaded = "No catalog is loaded, so no build is listed (H says why)."
-    assert di.decide_install(state, ViewModel(), "available", None) == d.Refuse(unloaded)
-    from pytui.app.details_view import nothing_note
-    assert nothing_note(state, "available") == unloaded
     assert d.decide_purge(state, "available", new.key) == d.Refuse(
         f"{new.key} has no archive in the cache: p purges a cached archive, and this build has "
         "none (2 jumps to Cached).", title="Not cached")
