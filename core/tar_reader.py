@@ -128,8 +128,8 @@ def decode_failure(archive: str, error: Exception) -> ExtractError:
         from pytui.core.zstd_process import WINDOW_LIMIT_MB
 
         return ExtractError(f"cannot extract {archive}: a zstd frame in it needs more memory to "
-                            f"decompress than the {WINDOW_LIMIT_MB} MB pytui allows (a window past "
-                            f"{WINDOW_LIMIT_MB} MiB; python-build-standalone's need far less); {REDOWNLOAD}")
+                            f"decompress than the {WINDOW_LIMIT_MB} MiB pytui allows (a window past "
+                            f"that; python-build-standalone's need far less); {REDOWNLOAD}")
     return ExtractError(f"cannot extract {archive}: the compressed data is corrupt ({text}); {REDOWNLOAD}")
 
 

@@ -34,7 +34,7 @@ from pytui.core.progress import CancelToken
 # The most decompressed bytes a tar stream may have (the largest PBS archives unpack to a few
 # GiB; one member may claim 64 GiB, core/tar_headers.MAX_MEMBER_SIZE).
 MAX_OUTPUT_BYTES = 1 << 37
-# zstd's -M: the largest window (MB) a frame may ask for; 128 MB is libzstd's default limit.
+# zstd's -M: the largest window (MiB: zstd's MB suffix is 2**20) a frame may ask for; libzstd's default limit.
 WINDOW_LIMIT_MB = 128
 # Pipe buffers (the kernel's default is 64 KiB: one read per 64 KiB of output).
 PIPE_BYTES = 1 << 20

@@ -52,5 +52,5 @@ def test_an_archive_the_catalog_vouches_for_that_does_not_extract_says_so(pytui:
             "install another build (pytui list --all-versions 3.12)") in line, line
     assert not (pytui.root / key_of("3.12.8")).exists()
     if how == "window":  # not "corrupt", and not zstd's own flags as advice
-        assert "needs more memory to decompress than the 128 MB pytui allows" in line, line
+        assert "needs more memory to decompress than the 128 MiB pytui allows" in line, line
         assert "corrupt" not in line and "--long" not in line, line
