@@ -145,9 +145,9 @@ class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
         pass
 
     def action_help(self) -> None:
-        from pytui.app.screens import HelpScreen
+        from pytui.app.screens import open_help
 
-        self.app.push_screen(HelpScreen())
+        open_help(self.app.push_screen)
 
     def check_action(self, action: str,
                      parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002 - Textual's signature

@@ -207,6 +207,7 @@ SCREEN_KEYS: dict[str, tuple[Key, ...]] = {
     ),
     HISTORY: (
         Key("escape,q,H", "close", "Esc / q / H", "Close", "close History", footer="Esc"),
+        Key("question_mark", "help", "?", "Help", "every key"),
     ),
 }
 # How the help and the README title each screen's keys.

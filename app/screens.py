@@ -3,7 +3,7 @@ history. The purge dialog is app/purge_screen.py's."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -191,6 +191,12 @@ class HelpScreen(ScrollingDialog):
         self.dismiss(None)
 
 
+def open_help(push_screen: Callable[[HelpScreen], object]) -> None:
+    """The help over what is shown, through its app's `push_screen`: from the main screen, the
+    Environments view or History (the main screen's `?` is blocked under a screen over it)."""
+    push_screen(HelpScreen())
+
+
 class ConfirmModal(ToastFreeDialog[bool]):
     """A yes/no question about something destructive; y/Enter on the button, n/Esc cancel.
     The app may ask it again in place (`ask_again`) when what it knows changed while open."""
@@ -361,6 +367,9 @@ class HistoryScreen(ScrollingDialog):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_help(self) -> None:
+        open_help(self.app.push_screen)
 
 
 _OUTCOME_STYLE = {"done": "green", "failed": "bold red", "cancelled": "yellow",

@@ -184,7 +184,7 @@ class ViewKeys(AppBase):
         self.push_screen(screens.HistoryScreen(self.history, home=self.state.home, id="history"))
 
     def action_help(self) -> None:
-        self.push_screen(screens.HelpScreen())
+        screens.open_help(self.push_screen)
 
     def action_environments(self) -> None:
         if not self.state.envs_scanning:

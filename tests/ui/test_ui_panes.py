@@ -280,6 +280,21 @@ async def test_question_mark_opens_the_help_over_environments(ui_world: UiWorld)
         await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="envs again")
 
 
+async def test_question_mark_opens_the_help_over_history(ui_world: UiWorld) -> None:
+    """`?` in History did nothing either (review33): the same help, over it."""
+    from pytui.app.screens import HelpScreen, HistoryScreen
+
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("H")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="History")
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="the help")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="History again")
+
+
 async def test_s_on_the_jobs_panel_says_it_sorts_tables(ui_world: UiWorld) -> None:
     """`s` on the Jobs panel (and on Details showing a job) did nothing visible, and Details,
     redrawn, went from the job to `Nothing highlighted.` (newuser33, tmux)."""
