@@ -263,36 +263,24 @@ async def test_the_palette_opens_over_environments(ui_world: UiWorld, opener: st
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
 
 
-async def test_question_mark_opens_the_help_over_environments(ui_world: UiWorld) -> None:
-    """`?` in the Environments view did nothing: the main screen's help is blocked under a
-    screen over it (newuser33, tmux). It opens the help there; closing it returns to the view."""
+@pytest.mark.parametrize("opener", ["e", "H"])
+async def test_question_mark_opens_the_help_over_a_view(ui_world: UiWorld, opener: str) -> None:
+    """`?` in the Environments view (e) and in History (H) did nothing: the main screen's help is
+    blocked under a screen over it (newuser33, tmux; review33). It opens the help there; closing
+    it returns to the view."""
     from pytui.app.envs_screen import EnvironmentsScreen
-    from pytui.app.screens import HelpScreen
-
-    app = ui_world.make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="envs")
-        await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="the help")
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="envs again")
-
-
-async def test_question_mark_opens_the_help_over_history(ui_world: UiWorld) -> None:
-    """`?` in History did nothing either (review33): the same help, over it."""
     from pytui.app.screens import HelpScreen, HistoryScreen
 
+    view = EnvironmentsScreen if opener == "e" else HistoryScreen
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("H")
-        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="History")
+        await pilot.press(opener)
+        await wait_for(pilot, lambda: isinstance(app.screen, view), what="the view")
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="the help")
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="History again")
+        await wait_for(pilot, lambda: isinstance(app.screen, view), what="the view again")
 
 
 async def test_s_on_the_jobs_panel_says_it_sorts_tables(ui_world: UiWorld) -> None:
