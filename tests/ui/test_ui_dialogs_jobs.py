@@ -118,7 +118,7 @@ async def test_history_scrolls_from_the_keyboard_at_80x24(ui_world: UiWorld) -> 
         await wait_for(pilot, lambda: body.scroll_y == body.max_scroll_y, what="the end")
         # Its footer shows what works here, not the main screen's keys.
         labels = _labels(screen)
-        assert labels == ["Esc Close"], labels
+        assert labels == ["Esc Close", "? Help"], labels  # ? opens the help here (7487fd7)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, HistoryScreen), what="closed")
 
