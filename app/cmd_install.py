@@ -339,6 +339,7 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
     cancel = CancelToken()
     warnings: list[str] = []
     board = ProgressBoard()
+    outcomes = None  # bound once every job ended: a Ctrl-C may still land as the board closes
     try:
         with board:
             outcomes = run_install_jobs(
@@ -350,12 +351,13 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
         cancel.cancel()
         from pytui.core.jobs import JobsInterrupted
 
-        if isinstance(err, JobsInterrupted):
+        done = err.outcomes if isinstance(err, JobsInterrupted) else outcomes
+        if done is not None:
             # What was installed before the Ctrl-C is there: said, then "interrupted".
-            _report(args, settings, err.outcomes, warnings, started)
+            _report(args, settings, done, warnings, started)
         from pytui.app import interrupted
 
-        some = interrupted.installed_any(err.outcomes if isinstance(err, JobsInterrupted) else ())
+        some = interrupted.installed_any(done or ())
         print(stderr_style().error(interrupted.install_line(no_cache=args.no_cache, installed_some=some)),
               file=sys.stderr)
         return interrupted.EXIT_CODE

@@ -216,7 +216,7 @@ def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, tar
         from pytui.core.jobs import JobsInterrupted
 
         ended = outcomes + (err.outcomes if isinstance(err, JobsInterrupted) else [])
-        if isinstance(err, JobsInterrupted):
+        if ended:  # (a Ctrl-C as the board closes comes after every job ended)
             # What was installed before the Ctrl-C is there: said, then "interrupted".
             _say_installed(ended, started)
         print(stderr_style().error(interrupted.install_line(installed_some=interrupted.installed_any(ended))),

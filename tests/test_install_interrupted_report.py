@@ -68,3 +68,22 @@ def test_an_upgrade_interrupted_in_its_commit_says_what_it_installed(pytui: Pytu
     assert f" + {new.build.key}" in err, err
     assert err.strip().splitlines()[-1].endswith("the same command again finishes it (a partial "
                                                  "download resumes where it stopped)"), err
+
+
+def test_a_ctrl_c_as_the_bars_close_after_every_install_says_them_installed(pytui: Pytui) -> None:
+    """A Ctrl-C that lands once every job has ended (while the progress board closes) said
+    `nothing was installed` after the build was installed (review33)."""
+    made = pytui.add("3.12.8")
+    err = interrupted_at(pytui, "pytui.app.progress_board.ProgressBoard/__exit__", "install", "3.12")
+    assert_installed(pytui, made)
+    assert f" + {made.build.key} (python3.12)" in err, err
+    assert err.strip().splitlines()[-1].startswith("error: interrupted; nothing else was installed"), err
+
+
+def test_an_upgrade_with_a_ctrl_c_as_the_bars_close_says_what_it_installed(pytui: Pytui) -> None:
+    pytui.add("3.12.6")
+    pytui.call("install", "3.12.6")
+    new = pytui.add("3.12.8")
+    err = interrupted_at(pytui, "pytui.app.progress_board.ProgressBoard/__exit__", "upgrade")
+    assert_installed(pytui, new)
+    assert f" + {new.build.key}" in err, err
