@@ -13,6 +13,7 @@ and the install extracts the verified archive, as with no tree at all.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,9 +112,14 @@ def test_roots_tree_is_installed_from_by_a_user(http_server) -> None:
     world = Path(tempfile.mkdtemp())  # (pytest's tmp dirs are root's alone: 0700)
     try:
         os.chmod(world, 0o755)
-        if subprocess.run(["setpriv", "--reuid", str(OTHER_UID), "--regid", str(OTHER_UID), "--clear-groups",
-                           "test", "-x", str(world)], capture_output=True).returncode != 0:
+        as_other = ["setpriv", "--reuid", str(OTHER_UID), "--regid", str(OTHER_UID), "--clear-groups"]
+        if subprocess.run([*as_other, "test", "-x", str(world)], capture_output=True).returncode != 0:
             pytest.skip(f"setpriv cannot switch to another user who reaches {world} here")
+        # This interpreter must run as that user too (a pyenv build under /root linked to its
+        # own libpython does not: the loader cannot read it).
+        probe = subprocess.run([*as_other, sys.executable, "-c", "pass"], capture_output=True, text=True)
+        if probe.returncode != 0:
+            pytest.skip(f"{sys.executable} does not run as uid {OTHER_UID} here: {probe.stderr.strip()[:200]}")
         pytui = Pytui(tmp=world, server=http_server, archives=world / "archives")
         made = pytui.add("3.12.8")
         pytui.call("install", "3.12")  # as root: the tree and the archive are root's
