@@ -9,6 +9,7 @@ The SIGINT is sent by pytui to itself at a named step (tests/step_hook.py): exac
 
 from __future__ import annotations
 
+import pytest
 from cli_harness import Pytui, assert_installed
 from step_hook import hooked
 
@@ -59,11 +60,14 @@ def test_an_install_interrupted_before_any_build_is_installed_says_nothing_was(p
         "(a partial download resumes where it stopped)"), err
 
 
-def test_an_upgrade_interrupted_in_its_commit_says_what_it_installed(pytui: Pytui) -> None:
+# In its commit; and as the progress bars close, after every job ended (review33).
+@pytest.mark.parametrize("step", ["pytui.core.install_root.InstallRoot/update_minor_link",
+                                  "pytui.app.progress_board.ProgressBoard/__exit__"])
+def test_an_upgrade_interrupted_in_its_commit_says_what_it_installed(pytui: Pytui, step: str) -> None:
     pytui.add("3.12.6")
     pytui.call("install", "3.12.6")
     new = pytui.add("3.12.8")
-    err = interrupted_at(pytui, "pytui.core.install_root.InstallRoot/update_minor_link", "upgrade")
+    err = interrupted_at(pytui, step, "upgrade")
     assert_installed(pytui, new)
     assert f" + {new.build.key}" in err, err
     assert err.strip().splitlines()[-1].endswith("the same command again finishes it (a partial "
@@ -79,11 +83,3 @@ def test_a_ctrl_c_as_the_bars_close_after_every_install_says_them_installed(pytu
     assert f" + {made.build.key} (python3.12)" in err, err
     assert err.strip().splitlines()[-1].startswith("error: interrupted; nothing else was installed"), err
 
-
-def test_an_upgrade_with_a_ctrl_c_as_the_bars_close_says_what_it_installed(pytui: Pytui) -> None:
-    pytui.add("3.12.6")
-    pytui.call("install", "3.12.6")
-    new = pytui.add("3.12.8")
-    err = interrupted_at(pytui, "pytui.app.progress_board.ProgressBoard/__exit__", "upgrade")
-    assert_installed(pytui, new)
-    assert f" + {new.build.key}" in err, err
