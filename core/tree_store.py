@@ -33,7 +33,7 @@ import stat
 from pathlib import Path
 
 from pytui.core.dir_hold import hold_dir
-from pytui.core.keys import TYPE_CHECKING, _fields
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import CancelToken
 from pytui.core.root_tree import remove_tree
 from pytui.core.tree_link import entry_columns, link_tree
@@ -53,6 +53,7 @@ from pytui.core.tree_manifest import (
     trusted_owners,
 )
 from pytui.core.tree_sysconfig import SYSCONFIG_NAME, read_sysconfig, write_sysconfig
+from pytui.core.tree_types import TreeInfo, TreeNoSpace, TreeNotMine
 
 # Names callers import from here; the manifest itself is core/tree_manifest.py.
 __all__ = ["MANIFEST_NAME", "TREES_DIR", "TREE_NAME", "Entry", "TreeCorrupt", "TreeInfo", "TreeNoSpace",
@@ -63,42 +64,6 @@ TREE_NAME = "tree"
 MANIFEST_NAME = "manifest.json"
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-
-class TreeInfo(tuple):
-    """A kept tree, for `cache list`, purge and the TUI; `archive` is the cache file name of the
-    archive it came from. (A tuple with named fields as core/keys.py makes them: `typing` costs
-    an install more than this, `collections.namedtuple` compiles its `__new__` at import.)"""
-
-    __slots__ = ()
-    _fields = ("sha256", "archive", "key", "path", "files")
-    if TYPE_CHECKING:
-        sha256: str
-        archive: str
-        key: str
-        path: Path
-        files: int
-
-    def __new__(cls, sha256: str, archive: str, key: str, path: Path, files: int) -> TreeInfo:
-        return tuple.__new__(cls, (sha256, archive, key, path, files))
-
-
-_fields(TreeInfo, TreeInfo._fields)
-
-
-class TreeNotMine(Exception):
-    """A kept tree (its directory or manifest) another user owns: its files are checked only
-    against its manifest, which its owner can make agree with any content, so it is no tree to
-    install from (the verified archive is extracted instead), nor this user's to remove."""
-
-
-class TreeNoSpace(Exception):
-    """The filesystem of an install filled up while a tree was linked or copied into it."""
-
-    def __init__(self, size: int, entries: int | None = None) -> None:
-        super().__init__(f"no space left for a tree of {size} bytes")
-        self.size = size  # the tree's file bytes: what a copy needs
-        self.entries = entries  # its files, links and directories: the inodes a copy needs
 
 
 # Manifests already read for their sizes, by path, with the stat they had then: a manifest is
