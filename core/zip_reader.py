@@ -14,6 +14,7 @@ from pytui.core.progress import CancelToken
 from pytui.core.stage_tree import StageTree
 from pytui.core.tar_headers import MAX_MEMBER_SIZE, MAX_NAME_BYTES
 from pytui.core.tar_reader import refused_line
+from pytui.core.zip_end import read_zip_end
 
 TYPE_CHECKING = False  # no `typing` import at run time
 if TYPE_CHECKING:
@@ -28,8 +29,6 @@ MAX_CENTRAL_DIRECTORY_BYTES = 128 << 20
 # A central directory entry's fixed part: the name, extra and comment lengths at 28, 30, 32.
 _ENTRY = struct.Struct("<4s24xHHH12x")
 _ENTRY_SIGNATURE = b"PK\x01\x02"
-# The zip64 end record and its locator, between the central directory and the end record.
-_ZIP64_TAIL = 56 + 20
 # General-purpose flag bit 0: the member is encrypted (zipfile then raises RuntimeError).
 _ENCRYPTED = 0x1
 
@@ -40,7 +39,7 @@ def extract_zip(source: BinaryIO, tree: StageTree, archive: str,
 
     member = "(the central directory)"
     try:
-        _check_central_directory(zipfile, source)
+        _check_central_directory(source)
         with zipfile.ZipFile(source) as zf:
             done = 0
             for info in zf.infolist():
@@ -90,22 +89,20 @@ def _check_member(info: object, member: str) -> None:
         raise Refused(member, f"claims a size of {size} bytes, more than the {MAX_MEMBER_SIZE} allowed")
 
 
-def _check_central_directory(zipfile: object, fp: BinaryIO) -> None:
+def _check_central_directory(fp: BinaryIO) -> None:
     """Refuse a central directory larger than MAX_CENTRAL_DIRECTORY_BYTES or listing more than
-    MAX_MEMBERS entries, before zipfile reads it. The directory is found by zipfile's own
-    end-record search and walked with its arithmetic, so both see the same entries; anything
-    that is not an entry ends the walk (zipfile then says the zip is corrupt)."""
-    end = zipfile._EndRecData(fp)  # type: ignore[attr-defined]  # private, in every CPython since 2.x
-    if end is None:
-        return  # no end record: zipfile says so
-    size, location = end[5], end[9]
+    MAX_MEMBERS entries, before zipfile reads it. The directory is found as zipfile finds it
+    (core/zip_end.py, which refuses an impossible end) and walked with its arithmetic, so both
+    see the same entries; anything that is not an entry ends the walk (zipfile then says the
+    zip is corrupt)."""
+    end = read_zip_end(fp)
+    size = end.size
     if size > MAX_CENTRAL_DIRECTORY_BYTES:
         raise Refused("(the central directory)", f"is {size} bytes, more than the "
                                                  f"{MAX_CENTRAL_DIRECTORY_BYTES} allowed")
-    start = location - size - (_ZIP64_TAIL if end[0] == b"PK\x06\x06" else 0)
-    if start < 0:
-        return
-    fp.seek(start)
+    if end.entries > MAX_MEMBERS:
+        raise _too_many()
+    fp.seek(end.start)
     data = fp.read(size)
     at = entries = 0
     while at + _ENTRY.size <= len(data):
@@ -114,10 +111,14 @@ def _check_central_directory(zipfile: object, fp: BinaryIO) -> None:
             break
         entries += 1
         if entries > MAX_MEMBERS:
-            raise Refused("(the central directory)", f"lists more than the {MAX_MEMBERS} members "
-                                                     "an archive may hold")
+            raise _too_many()
         at += _ENTRY.size + name + extra + comment
     fp.seek(0)
+
+
+def _too_many() -> Refused:
+    return Refused("(the central directory)", f"lists more than the {MAX_MEMBERS} members "
+                                              "an archive may hold")
 
 
 def _write_member(zf: object, info: object, fd: int) -> None:

@@ -102,3 +102,45 @@ def test_installing_an_encrypted_zip_is_one_error_line_and_changes_nothing(pytui
     assert "encrypted" in line and build.key in line, line
     assert snapshot(pytui.root, pytui.bin) == before
     assert pytui.temp_left() == []
+
+
+def _zip_end_made_hostile(data: bytes, how: str) -> bytes:
+    """A real PBS-layout zip's end made hostile: a second end record after it, a comment holding
+    an end record, or an end record counting more entries than its directory could hold."""
+    end = data[-22:]
+    size, offset = struct.unpack("<II", end[12:20])
+    if how == "two ends":
+        return data + end
+    if how == "comment holds an end":
+        return data[:-2] + struct.pack("<H", 22) + struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, 1, 1, 46, 0, 0)
+    assert how == "counts past the file"
+    return data[:-22] + struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, size, offset, 0)
+
+
+@pytest.mark.parametrize(("how", "cause"), [
+    ("two ends", "it has two end-of-central-directory records"),
+    ("comment holds an end", "it has two end-of-central-directory records"),
+    ("counts past the file", "its end record counts 65535 entries, more than its"),
+])
+def test_installing_a_zip_with_a_hostile_end_is_one_line_and_changes_nothing(pytui: Pytui, how: str,
+                                                                             cause: str) -> None:
+    pytui.add("3.11.9")
+    pytui.call("install", "3.11")  # an earlier install and its cached archive, which must stay as they are
+    made = pytui.make("3.12.8", kind="zip")
+    made.path.write_bytes(_zip_end_made_hostile(made.path.read_bytes(), how))
+    digest = sha256_of(made.path)
+    pytui.serve(MadeArchive(path=made.path, sha256=digest, size=made.path.stat().st_size,
+                            build=made.build._replace(sha256=digest), kind="zip"))
+    before = snapshot(pytui.root, pytui.bin, pytui.cache)
+
+    line = assert_clean_failure(pytui.run("install", "--no-cache", "3.12"))
+
+    assert made.build.key in line and f"the zip is corrupt or unsupported ({cause}" in line, line
+    assert snapshot(pytui.root, pytui.bin, pytui.cache) == before
+    assert pytui.temp_left() == []
+
+
+def test_the_same_zip_with_its_own_end_installs(pytui: Pytui) -> None:
+    made = pytui.add("3.12.8", kind="zip")
+    pytui.call("install", "3.12")
+    assert (pytui.root / made.build.key / "bin").is_dir()
