@@ -223,14 +223,30 @@ class HashMismatch(DownloadError):
 
 
 class ExtractError(PytuiError):
-    """An archive could not be unpacked, or was refused as unsafe."""
+    """An archive could not be unpacked, or was refused as unsafe.
 
+    `data_fault`: the archive's own bytes do not extract (corrupt, cut short: `maybe_cut`, a
+    frame past the decoder's bound), as `cause` says; the line then ends with the next step for
+    that, written here alone: download it again, or, once a job has checked the archive's sha256
+    against the catalog (`vouched_for`), another build, as a new download would fetch the same
+    bytes. Other extraction failures (a refused member, a write that failed) carry their own."""
 
-# The next step of an archive whose data does not extract; a job whose archive's sha256 was
-# checked against the catalog says why a new download would not help instead
-# (core/job_archive.vouched_for).
-REDOWNLOAD = "delete the archive and download it again"
-MAYBE_CUT = " (truncated download?)"
+    def __init__(self, cause: str, *, data_fault: bool = False, maybe_cut: bool = False) -> None:
+        self.cause = cause
+        self.data_fault = data_fault
+        self.maybe_cut = maybe_cut
+        super().__init__(f"{cause}{' (truncated download?)' if maybe_cut else ''}; delete the archive "
+                         "and download it again" if data_fault else cause)
+
+    def vouched_for(self, minor: str) -> ExtractError:
+        """This failure for an archive whose sha256 is the catalog's (checked in the cache, on
+        arrival or streamed): not cut short in transit, and downloading it again would fetch
+        the very same bytes; another build of `minor` is what helps."""
+        if not self.data_fault:
+            return self
+        return ExtractError(f"{self.cause}; its sha256 is the catalog's, so downloading it again "
+                            f"would fetch the same bytes; install another build "
+                            f"(pytui list --all-versions {minor})")
 
 
 class InstallError(PytuiError):

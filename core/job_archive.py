@@ -9,13 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pytui.core.errors import (
-    MAYBE_CUT,
-    REDOWNLOAD,
-    CacheError,
-    ExtractError,
-    HashMismatch,
-)
+from pytui.core.errors import CacheError, ExtractError, HashMismatch
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import Progress
 
@@ -80,15 +74,10 @@ def extract_from_archive(job: InstallJob, stage: Path) -> tuple[Path, Path, bool
 
 def vouched_for(job: InstallJob, err: ExtractError) -> ExtractError:
     """`err` for an archive whose sha256 was checked against the catalog (in the cache, on
-    arrival, or streamed; a mismatch is said as such before this): its next step, download it
-    again, would fetch the very same bytes; another build is what helps."""
-    text = str(err)
-    if not job.build.sha256 or REDOWNLOAD not in text:
+    arrival, or streamed; a mismatch is said as such before this); as it was with no sha256."""
+    if not job.build.sha256:
         return err
-    minor = f"{job.build.major}.{job.build.minor}"
-    return ExtractError(text.replace(MAYBE_CUT, "").replace(
-        REDOWNLOAD, "its sha256 is the catalog's, so downloading it again would fetch the same bytes; "
-                    f"install another build (pytui list --all-versions {minor})"))
+    return err.vouched_for(f"{job.build.major}.{job.build.minor}")
 
 
 def _say_fetched_again(job: InstallJob, archive: Path, line: str) -> None:

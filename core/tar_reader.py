@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 
 from pytui.core.decompress import Producer
-from pytui.core.errors import MAYBE_CUT, REDOWNLOAD, Cancelled, ExtractError
+from pytui.core.errors import Cancelled, ExtractError
 from pytui.core.file_writers import SMALL_FILE, WriteFailed
 from pytui.core.member_policy import Refused, clean_name, shorten
 from pytui.core.progress import CancelToken
@@ -129,8 +129,8 @@ def decode_failure(archive: str, error: Exception) -> ExtractError:
 
         return ExtractError(f"cannot extract {archive}: a zstd frame in it needs more memory to "
                             f"decompress than the {WINDOW_LIMIT_MB} MiB pytui allows (a window past "
-                            f"that; python-build-standalone's need far less); {REDOWNLOAD}")
-    return ExtractError(f"cannot extract {archive}: the compressed data is corrupt ({text}); {REDOWNLOAD}")
+                            "that; python-build-standalone's need far less)", data_fault=True)
+    return ExtractError(f"cannot extract {archive}: the compressed data is corrupt ({text})", data_fault=True)
 
 
 def extract_tar(producer: Producer | ProcessProducer, tree: StageTree, archive: str, report: Callable[[], None],  # noqa: C901 - the per-member hot loop: helper calls per member cost time (bench/extract.py)
@@ -236,8 +236,8 @@ def extract_tar(producer: Producer | ProcessProducer, tree: StageTree, archive: 
     except _Truncated:
         if producer.decode_error is not None:
             raise decode_failure(archive, producer.decode_error) from None
-        raise ExtractError(f"cannot extract {archive}: it ends in the middle of {member}{MAYBE_CUT}; "
-                           f"{REDOWNLOAD}") from None
+        raise ExtractError(f"cannot extract {archive}: it ends in the middle of {member}",
+                           data_fault=True, maybe_cut=True) from None
     except Refused as refused:
         raise ExtractError(refused_line(archive, refused)) from None
     except WriteFailed as failed:

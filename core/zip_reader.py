@@ -8,7 +8,7 @@ import struct
 import zlib
 from collections.abc import Callable
 
-from pytui.core.errors import REDOWNLOAD, ExtractError
+from pytui.core.errors import ExtractError
 from pytui.core.member_policy import MAX_MEMBERS, Refused, clean_name
 from pytui.core.progress import CancelToken
 from pytui.core.stage_tree import StageTree
@@ -74,8 +74,8 @@ def extract_zip(source: BinaryIO, tree: StageTree, archive: str,
     except Refused as refused:
         raise ExtractError(refused_line(archive, refused)) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as err:
-        raise ExtractError(f"cannot extract {archive}: the zip is corrupt or unsupported ({err}); "
-                           f"{REDOWNLOAD}") from None
+        raise ExtractError(f"cannot extract {archive}: the zip is corrupt or unsupported ({err})",
+                           data_fault=True) from None
     except OSError as err:
         raise ExtractError(f"cannot extract {archive}: writing {member!r} failed: {err.strerror or err}") from None
 

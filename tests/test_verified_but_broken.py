@@ -13,11 +13,12 @@ import tarfile
 from dataclasses import replace
 
 import pytest
+from archive_writers import file
 from cli_harness import Pytui, assert_clean_failure, key_of
 
 
-def _serve_broken(pytui: Pytui, how: str) -> None:
-    made = pytui.make("3.12.8", kind="tar.zst" if how == "window" else "tar.gz")
+def _serve_broken(pytui: Pytui, how: str, extra: tuple = ()) -> None:
+    made = pytui.make("3.12.8", kind="tar.zst" if how == "window" else "tar.gz", extra=extra)
     if how == "window":
         raw = subprocess.run(["zstd", "-d", "-c", str(made.path)], capture_output=True, check=True).stdout
         # Streamed, so the frame names no content size and asks for its whole 2 GiB window.
@@ -54,3 +55,14 @@ def test_an_archive_the_catalog_vouches_for_that_does_not_extract_says_so(pytui:
     if how == "window":  # not "corrupt", and not zstd's own flags as advice
         assert "needs more memory to decompress than the 128 MiB pytui allows" in line, line
         assert "corrupt" not in line and "--long" not in line, line
+
+
+def test_a_member_named_like_the_advice_is_named_whole(pytui: Pytui) -> None:
+    # The advice is the error's, not words found in its text: a member's name that holds them
+    # stays as it is in the line (they were cut out of it, as if they were the advice).
+    name = "x (truncated download?); delete the archive and download it again"
+    _serve_broken(pytui, "cut", extra=(file(name, b"x" * 4096),))  # python/ is put before it
+
+    line = assert_clean_failure(pytui.run("install", "3.12"))
+
+    assert f"it ends in the middle of python/{name}; its sha256 is the catalog's" in line, line
