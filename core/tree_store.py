@@ -250,7 +250,8 @@ class TreeStore:
     def keep(self, sha256: str, prefix: Path, *, archive: str, key: str,
              cancel: CancelToken | None = None) -> bool:
         """Keep the freshly extracted, verified, not yet fixed-up `prefix` as the tree of
-        `sha256`. Best effort: False (nothing kept) when it cannot be made; True once it is kept,
+        `sha256`. Best effort: False (nothing kept) when it cannot be made, or when `archive` (a
+name in the cache dir) is gone once it is made; True once it is kept,
         by this run or by another that kept it meanwhile. Call before the fix-ups run on
         `prefix`."""
         self.not_kept = None
@@ -294,6 +295,15 @@ class TreeStore:
                 if err.errno in (errno.ENOTEMPTY, errno.EEXIST) and self.has(sha256):
                     return True
                 raise
+            if not os.path.isfile(self.path.parent / archive):
+                # Purged while the tree was made (`cache purge` in another process found no
+                # tree yet): never used without its archive, it would only fill the cache.
+                # Looked at after the rename, so a purge past this look finds the tree. Its
+                # lock let go first: `discard` takes it anew (flock: this fd's would refuse it).
+                os.close(held)
+                held = -1
+                self.discard(sha256)
+                return False
             return True
         except OSError as err:
             self.not_kept = err

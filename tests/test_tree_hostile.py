@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from pytui.core.tree_store import MANIFEST_NAME, TREE_NAME, TreeStore
+from test_tree_link import archive_beside
 from test_tree_manifest_format import as_format_1
 
 SHA = "cd" * 32
@@ -28,7 +29,7 @@ def kept(tmp_path: Path) -> TreeStore:
         for f in range(4):
             (folder / f"m{f}.py").write_text(f"# {d} {f}\n")
     store = TreeStore(tmp_path / "cache")
-    assert store.keep(SHA, source, archive="a.tar.gz", key="cpython-3.12.8-linux-x86_64-gnu")
+    assert store.keep(SHA, source, archive=archive_beside(tmp_path / "cache"), key="cpython-3.12.8-linux-x86_64-gnu")
     return store
 
 
@@ -171,7 +172,7 @@ def test_an_install_from_a_tree_when_no_thread_can_start_links_on_one(tmp_path: 
     source = tmp_path / "source"
     make_tree(source)
     store = TreeStore(tmp_path / "cache")
-    assert store.keep(SHA, source, archive="a.tar.gz", key="k")
+    assert store.keep(SHA, source, archive=archive_beside(tmp_path / "cache"), key="k")
     done = subprocess.run([sys.executable, "-c", _NO_THREAD_CHILD, str(tmp_path / "cache"),
                            str(tmp_path / "dest"), str(one_task_cgroup), SHA],
                           capture_output=True, text=True, timeout=120)

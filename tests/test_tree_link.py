@@ -88,12 +88,20 @@ def test_the_machine_decides_how_many_threads_link(monkeypatch: pytest.MonkeyPat
     assert tree_link.link_threads() == 1
 
 
+def archive_beside(cache: Path) -> str:
+    """The name of an archive file made in `cache`: a tree is kept only beside its archive
+    (one purged meanwhile leaves none)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / "a.tar.gz").touch()
+    return "a.tar.gz"
+
+
 def kept_store(tmp_path: Path, cache: Path) -> tuple[TreeStore, Path]:
     """A TreeStore under `cache` keeping a tree of `make_tree`."""
     source = tmp_path / "source"
     make_tree(source)
     store = TreeStore(cache)
-    assert store.keep(SHA, source, archive="a.tar.gz", key="cpython-3.12.8-linux-x86_64-gnu")
+    assert store.keep(SHA, source, archive=archive_beside(cache), key="cpython-3.12.8-linux-x86_64-gnu")
     return store, store.path / SHA / TREE_NAME
 
 
@@ -191,7 +199,7 @@ def test_a_manifest_listing_a_directory_after_its_entries_is_not_linked(tmp_path
     source = tmp_path / "source"
     make_tree(source)
     store = TreeStore(tmp_path / "cache")
-    assert store.keep(SHA, source, archive="a.tar.gz", key="k")
+    assert store.keep(SHA, source, archive=archive_beside(tmp_path / "cache"), key="k")
     entries = scan_tree(os.fspath(store.path / SHA / TREE_NAME))
     first_sub = next(i for i, e in enumerate(entries) if e.kind == "d" and "/" in e.path)
     parent = next(i for i, e in enumerate(entries) if e.path == entries[first_sub].path.rpartition("/")[0])

@@ -31,6 +31,7 @@ from pytui.core.tree_store import (
     is_sha256,
     parse_manifest,
 )
+from test_tree_link import archive_beside
 from test_tree_manifest_format import as_format_1
 
 UV = Path(sys.executable).parent / "uv"
@@ -464,7 +465,7 @@ def test_a_tree_file_swapped_for_a_link_while_it_is_copied_is_not_followed(
     (prefix / "bin" / "python3").write_text("#!/bin/sh\n")
     store = TreeStore(tmp_path / "cache")
     sha = "ab" * 32
-    assert store.keep(sha, prefix, archive="a.tar.gz", key="cpython-3.12.8-linux-x86_64-gnu")
+    assert store.keep(sha, prefix, archive=archive_beside(tmp_path / "cache"), key="cpython-3.12.8-linux-x86_64-gnu")
     victim = store.tree_dir(sha) / TREE_NAME / "lib" / "victim.txt"
     real_lstat = os.lstat
 
