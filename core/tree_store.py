@@ -251,7 +251,7 @@ class TreeStore:
              cancel: CancelToken | None = None) -> bool:
         """Keep the freshly extracted, verified, not yet fixed-up `prefix` as the tree of
         `sha256`. Best effort: False (nothing kept) when it cannot be made, or when `archive` (a
-name in the cache dir) is gone once it is made; True once it is kept,
+        name in the cache dir) is gone once it is made; True once it is kept,
         by this run or by another that kept it meanwhile. Call before the fix-ups run on
         `prefix`."""
         self.not_kept = None
