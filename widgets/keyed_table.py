@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Sequence
-from typing import ClassVar
 
+from pytui.widgets.column_fit import KEPT_ROWS, FittedTable, cell_width
 from pytui.widgets.cut_rules import key_floor
-from pytui.widgets.datatable_internals import Cell, FastDataTable, KnownRow
+from pytui.widgets.datatable_internals import Cell, KnownRow
 from pytui.widgets.list_bindings import CLEAR_FILTER, LIST_MOVES
 from pytui.widgets.table_cells import FormText
-from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.coordinate import Coordinate
@@ -20,16 +19,10 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist, RowKey
 
 MAX_IN_PLACE_REMOVALS = 16
 MAX_IN_PLACE_ADDITIONS = 64
-# Rows remembered beyond those shown (row objects, cell widths): a whole catalog's worth, so
-# a filter that empties the table and is then erased finds every row measured.
-KEPT_ROWS = 20_000
 Row = tuple[str, Sequence[Cell]]
-# A cut column keeps at least this many cells (two characters and "…"); narrower, it gives
-# way whole: a bare "…" or one letter says nothing.
-MIN_CUT_WIDTH = 3
 
 
-class KeyedTable(FastDataTable):
+class KeyedTable(FittedTable):
     """Rows keyed by a stable id (a build key, an archive name).
 
     `sync(rows)` removes rows that went away, rewrites only the cells that changed and adds
@@ -47,22 +40,6 @@ class KeyedTable(FastDataTable):
                 Binding("escape", f"app.{CLEAR_FILTER}", "Clear filter", show=False),
                 *LIST_MOVES]
 
-    # (label, column key, width or None for auto)
-    COLUMNS: ClassVar[tuple[tuple[str, str, int | None], ...]] = ()
-    # (column key, minimum width): the auto-width columns that give up width, in this order,
-    # when the table is narrower than its columns; their cut cells end in "…". A column
-    # listed twice gives way in two steps (to its first minimum, later to its second).
-    FLEX: ClassVar[tuple[tuple[str, int], ...]] = ()
-    # A FLEX column that names the row (its key) and so is never cut below its minimum: the
-    # other FLEX columns give way whole first. "" for none.
-    IDENTITY: ClassVar[str] = ""
-    # FLEX columns that give way whole, never cut (sizes, dates, counts): a cut number reads
-    # as another number. A fixed-width FLEX column always does.
-    WHOLE: ClassVar[frozenset[str]] = frozenset()
-    # FLEX columns whose cells may have a shorter whole form (`FormText`: `ok +tree` / `ok`):
-    # such a column gives way to the widest of those forms (and its label), never further
-    # but whole. (In FLEX, a minimum of 0 means "gives way whole"; 1 "to its floor".)
-    SHORT_FORMS: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
@@ -207,7 +184,7 @@ class KeyedTable(FastDataTable):
         for key, cells in rows:
             entry = measured.get(key)
             if entry is None or entry[0] is not cells:
-                entry = measured[key] = (cells, [_width(cells[index]) for index in auto])
+                entry = measured[key] = (cells, [cell_width(cells[index]) for index in auto])
             for index, width in zip(auto, entry[1], strict=True):
                 if width > widths[index]:
                     widths[index] = width
@@ -216,150 +193,6 @@ class KeyedTable(FastDataTable):
         self._unlabelled = set()
         self._raise_floors(cells for _, cells in rows)
         self._fit_to_width()
-
-    def _fit_to_width(self) -> None:
-        """Give each auto-width column its natural width, then, when the table is narrower
-        than that, take the difference from the FLEX columns in their order (each down to
-        its minimum, then to nothing if need be; their cut cells end in "…"), so the other
-        columns (sizes, dates) stay whole. Called when the rows change and when the table is resized."""
-        if not self.FAST:
-            return  # DataTable's own widths (see datatable_internals)
-        self._fitted_to = self.size
-        columns = self.ordered_columns
-        widths = dict(self._natural)
-        # A fixed-width column (a size) keeps its declared width, or, listed in FLEX, gives
-        # it up whole: a number is never cut, it goes.
-        fixed = {index: spec[2] for index, spec in enumerate(self.COLUMNS)
-                 if spec[2] is not None and index < len(columns)
-                 and not columns[index].auto_width}
-        for index, column in enumerate(columns):
-            widths.setdefault(index, fixed.get(index, column.content_width))
-        hidden = self._give_way(widths, fixed)
-        self._narrow_to_forms(widths, fixed, hidden)
-        self._elided = {index for index, column in enumerate(columns)
-                        if column.auto_width and widths[index] < self._natural.get(index, 0)}
-        changed = self.hide_columns(hidden)
-        for index, column in enumerate(columns):
-            if index in hidden:
-                continue  # its width stays what it was: shown again, it is re-fitted
-            if column.auto_width and column.content_width != widths[index]:
-                column.content_width = widths[index]
-                changed = True
-            elif index in fixed and column.width != widths[index]:
-                column.width = widths[index]
-                changed = True
-        if changed:
-            self.columns_resized()
-        self._set_virtual_size()
-
-    def _give_way(self, widths: dict[int, int], fixed: dict[int, int]) -> set[int]:
-        """Take what the columns need beyond the table's width from the FLEX columns (in
-        `widths`, in place): first down to each one's minimum, then, if the table is narrower
-        still, further (to nothing): a number or date column is never the one cut. A column
-        left with too few cells to show anything but "…" gives way whole, and a column that
-        gave way whole gives back its padding too. Returns the columns that gave way whole."""
-        room = self._room()
-        hidden: set[int] = set()
-        if room is None or not self.FLEX:
-            return hidden
-        padding = 2 * self.cell_padding
-        excess = sum(width + padding for width in widths.values()) - room
-        for last_resort in (False, True):
-            for key, minimum in self.flex_steps(last_resort):
-                flex = self._flex_index(key)
-                if excess <= 0 or flex is None or flex in hidden:
-                    continue
-                floor = self._floors.get(flex, 0)
-                if key != self.IDENTITY or flex in self._unlabelled or flex not in self._floors:
-                    floor = max(minimum, floor)
-                if key in self.SHORT_FORMS:
-                    floor = max(floor, self.ordered_columns[flex].label.cell_len)
-                if flex in fixed or key in self.WHOLE:
-                    give = widths[flex]  # whole, never cut
-                elif key != self.IDENTITY and (last_resort or not minimum):
-                    # Below its floor a cut says nothing right (`securi…`, `ok…`): whole.
-                    give = widths[flex]
-                else:
-                    give = max(0, min(excess, widths[flex] - floor))
-                    if 0 < widths[flex] - give < MIN_CUT_WIDTH:
-                        give = widths[flex]
-                widths[flex] -= give
-                excess -= give
-                if not widths[flex]:
-                    hidden.add(flex)
-                    excess -= padding
-        # A column given up whole may leave cells over: they go back to a column shown in its
-        # short form (`ok` -> `ok +tree`), then to the key.
-        # (A short-form column takes them only when its whole width fits: a wider short form
-        # is no better.)
-        back = [(self._flex_index(key), True) for key in sorted(self.SHORT_FORMS)]
-        back.append((self._flex_index(self.IDENTITY) if self.IDENTITY else None, False))
-        for index, whole in back:
-            if excess < 0 and index is not None and index not in fixed and index not in hidden:
-                grow = max(0, min(-excess, self._natural.get(index, 0) - widths[index]))
-                if whole and widths[index] + grow < self._natural.get(index, 0):
-                    continue
-                widths[index] += grow
-                excess += grow
-        return hidden
-
-    def _narrow_to_forms(self, widths: dict[int, int], fixed: dict[int, int], hidden: set[int]) -> None:
-        """A short-form column left narrower than its full cells draws each cell in the form
-        that fits: no wider than the widest form drawn (at 80 columns Support kept 15 cells
-        for `bugfix…`, `security…`). The cells it gives up go to the key when that is cut."""
-        key_index = self._flex_index(self.IDENTITY) if self.IDENTITY else None
-        for key in sorted(self.SHORT_FORMS):
-            index = self._flex_index(key)
-            if index is None or index in hidden or index in fixed:
-                continue
-            width = widths[index]
-            if width >= self._natural.get(index, 0):
-                continue
-            drawn = self.ordered_columns[index].label.cell_len
-            for full, short in self._forms_measured(index):
-                drawn = max(drawn, short if full > width else full)
-            if drawn >= width:
-                continue
-            widths[index] = drawn
-            if key_index is not None and key_index in widths and key_index not in hidden:
-                widths[key_index] += max(0, min(width - drawn,
-                                                self._natural.get(key_index, 0) - widths[key_index]))
-
-    def _forms_measured(self, index: int) -> Iterable[tuple[int, int]]:
-        """Each row's (full, short form) width in column `index`, a row measured once."""
-        measured = self._form_widths
-        if len(measured) > 2 * len(self.SHORT_FORMS) * len(self._cells) + KEPT_ROWS:
-            measured.clear()
-        for key, cells in self._cells.items():
-            entry = measured.get((key, index))
-            if entry is None or entry[0] is not cells:
-                cell = cells[index] if index < len(cells) else ""
-                full = _width(cell)
-                short = _width(cell.short) if isinstance(cell, FormText) else full
-                entry = measured[(key, index)] = (cells, full, short)
-            yield entry[1], entry[2]
-
-    def flex_steps(self, last_resort: bool) -> tuple[tuple[str, int], ...]:
-        """The FLEX steps of one pass (the second, `last_resort`, cuts below the minimums); a
-        table may add steps its rows call for."""
-        del last_resort  # the same steps in both passes here
-        return self.FLEX
-
-    def _flex_index(self, key: str) -> int | None:
-        for index, (_, column_key, _) in enumerate(self.COLUMNS):
-            if column_key == key:
-                return index
-        return None
-
-    def _room(self) -> int | None:
-        """Cells across the table for its columns (less the vertical bar when rows overflow);
-        None before the table has a size."""
-        width, height = self.size
-        if not width:
-            return None
-        header = self.header_height if self.show_header else 0
-        overflows = len(self.rows) + header > height
-        return width - (self.styles.scrollbar_size_vertical if overflows else 0)
 
     def on_resize(self) -> None:
         # Columns follow the terminal: a wider table shows more of an elided column.
@@ -392,7 +225,7 @@ class KeyedTable(FastDataTable):
             added.append(cells)
             for index, cell in enumerate(cells):
                 if index in natural:
-                    natural[index] = max(natural[index], _width(cell))
+                    natural[index] = max(natural[index], cell_width(cell))
         self._raise_floors(added)
         self._fit_to_width()
 
@@ -435,7 +268,7 @@ class KeyedTable(FastDataTable):
         for column, (before, after) in enumerate(zip(old, cells, strict=True)):
             if not _same_cell(before, after):
                 self.update_cell(key, self.COLUMNS[column][1], after)
-                if column in natural and (width := _width(after)) > natural[column]:
+                if column in natural and (width := cell_width(after)) > natural[column]:
                     natural[column] = width
                     wider = True
         if wider:  # an auto-width column must grow (a size measured after "…", a new note)
@@ -465,13 +298,7 @@ def _floor_of(cell: Cell, identity: bool) -> int:
         return key_floor((cell if isinstance(cell, str) else cell.plain,))
     if isinstance(cell, FormText):
         return cell.short.cell_len
-    return _width(cell)
-
-
-def _width(cell: Cell) -> int:
-    # Every cell is one line: its width is its text's (markup strings only sit in fixed-width
-    # columns, whose content width is not used).
-    return cell_len(cell if isinstance(cell, str) else cell.plain)
+    return cell_width(cell)
 
 
 def _same_cell(a: Cell, b: Cell) -> bool:
