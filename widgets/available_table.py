@@ -78,9 +78,12 @@ class AvailableTable(KeyedTable):
     # `+debug` come right after the version), then the support status (down to its phase:
     # `security…`; Details has it whole), then the key, never below its version, so the
     # build and size stay whole; cut cells end in "…", and cells a column gave up whole go
-    # back to the key.
+    # back to the key. Narrower still (40 columns), Version gives way whole (the key says it)
+    # and the columns past the edge go; where the key cannot keep its version (20 columns),
+    # Version is shown instead, before Build (cut at the edge, `3.14.0r…`, if need be).
     FLEX = (("variant", 0), ("support", 9), ("key", 20))
     IDENTITY = "key"
+    STAND_IN = "version"
     WHOLE = frozenset({"variant"})
     SHORT_FORMS = frozenset({"support"})
     CLASSED_STYLES = SUPPORT_STYLES

@@ -46,6 +46,10 @@ class FittedTable(FastDataTable):
     # such a column gives way to the widest of those forms (and its label), never further
     # but whole. (In FLEX, a minimum of 0 means "gives way whole"; 1 "to its floor".)
     SHORT_FORMS: ClassVar[frozenset[str]] = frozenset()
+    # A column that repeats what the identity's cells keep through their floor (Available's
+    # Version: the key is never cut before its version): in the last pass it gives way whole
+    # while the key is shown, and comes back if the key gives way at the edge. "" for none.
+    STAND_IN: ClassVar[str] = ""
 
     def _fit_to_width(self) -> None:
         """Give each auto-width column its natural width, then, when the table is narrower
@@ -95,7 +99,10 @@ class FittedTable(FastDataTable):
         padding = 2 * self.cell_padding
         excess = sum(width + padding for width in widths.values()) - room
         for last_resort in (False, True):
-            for key, minimum in self.flex_steps(last_resort):
+            steps = self.flex_steps(last_resort)
+            if last_resort and self.STAND_IN:
+                steps = (*steps, (self.STAND_IN, 0))
+            for key, minimum in steps:
                 flex = self._flex_index(key)
                 if excess <= 0 or flex is None or flex in hidden:
                     continue
@@ -118,10 +125,16 @@ class FittedTable(FastDataTable):
                 if not widths[flex]:
                     hidden.add(flex)
                     excess -= padding
-        # A column given up whole may leave cells over: they go back to a column shown in its
-        # short form (`ok` -> `ok +tree`), then to the key.
-        # (A short-form column takes them only when its whole width fits: a wider short form
-        # is no better.)
+        if excess > 0:
+            excess = self._fit_to_edge(widths, fixed, hidden, room)
+        self._give_back(widths, fixed, hidden, excess)
+        return hidden
+
+    def _give_back(self, widths: dict[int, int], fixed: dict[int, int], hidden: set[int],
+                   excess: int) -> None:
+        """A column given up whole may leave cells over (`-excess`): they go back to a column
+        shown in its short form (`ok` -> `ok +tree`), then to the key. (A short-form column
+        takes them only when its whole width fits: a wider short form is no better.)"""
         back = [(self._flex_index(key), True) for key in sorted(self.SHORT_FORMS)]
         back.append((self._flex_index(self.IDENTITY) if self.IDENTITY else None, False))
         for index, whole in back:
@@ -131,7 +144,39 @@ class FittedTable(FastDataTable):
                     continue
                 widths[index] += grow
                 excess += grow
-        return hidden
+
+    def _fit_to_edge(self, widths: dict[int, int], fixed: dict[int, int], hidden: set[int],
+                     room: int) -> int:
+        """The columns still past the table's right edge once the FLEX columns gave what
+        they could (the screen cut Version to `3.14.0r` at 40 columns): left to right, the
+        column that crosses the edge is cut to it (its cells end in "…") when it is text that
+        keeps its floor there; else it gives way whole, as does each later column that does
+        not fit in what is left (a narrower one may). The stand-in comes back when the
+        identity gives way. Returns the excess left (<= 0: cells over, for the key)."""
+        padding = 2 * self.cell_padding
+        identity = self._flex_index(self.IDENTITY) if self.IDENTITY else None
+        stand_in = self._flex_index(self.STAND_IN) if self.STAND_IN else None
+        columns = self.ordered_columns
+        used = 0
+        for index in sorted(widths):
+            if index in hidden:
+                continue
+            if used + widths[index] + padding <= room:
+                used += widths[index] + padding
+                continue
+            left = room - used - padding
+            whole = (index in fixed or self.COLUMNS[index][1] in self.WHOLE
+                     or not columns[index].auto_width)
+            if not whole and left >= max(MIN_CUT_WIDTH, self._floors.get(index, 0)):
+                widths[index] = left
+                used = room
+                continue
+            widths[index] = 0
+            hidden.add(index)
+            if index == identity and stand_in is not None and stand_in in hidden:
+                hidden.discard(stand_in)
+                widths[stand_in] = self._natural.get(stand_in, 0)
+        return used - room
 
     def _narrow_to_forms(self, widths: dict[int, int], fixed: dict[int, int], hidden: set[int]) -> None:
         """A short-form column left narrower than its full cells draws each cell in the form

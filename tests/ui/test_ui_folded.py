@@ -97,6 +97,7 @@ async def test_a_tiny_screen_shows_a_row_under_the_filter(ui_world: UiWorld) -> 
         assert not table.show_header
         assert table.region.height >= 1 and app.screen.max_scroll_y == 0, table.region
         shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-        assert "cpython-3" in shown, shown
+        # The row (its version: at 20 columns the key cannot keep it, Version stands in).
+        assert "—      3.12.8" in shown, shown
         await pilot.resize_terminal(40, 12)
         await wait_for(pilot, lambda: table.show_header, what="the column names back")
