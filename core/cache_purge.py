@@ -181,6 +181,15 @@ def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
             removed += 1
             if archive.state == "partial":
                 unlink_quiet(archive.path.with_name(archive.path.name + ".json"))
+    if removed:
+        # A tree an install in another process kept from one of them since the look above (it
+        # looks for its archive once the tree is in place, and found it): whose archive is gone.
+        # One the disk kept from the look above is said once.
+        again: list[tuple[TreeInfo, OSError]] = []
+        freed += cache.remove_trees_of((), None if trees_not_removed is None else again)
+        if trees_not_removed is not None:
+            said = {info.sha256 for info, _ in trees_not_removed}
+            trees_not_removed.extend(kept for kept in again if kept[0].sha256 not in said)
     return freed
 
 

@@ -44,3 +44,23 @@ def test_a_purge_after_the_tree_is_kept_removes_it_with_its_archive(pytui: Pytui
     purged = pytui.run("cache", "purge", "3.12")
     assert purged.returncode == 0 and "+ its kept tree" in purged.stdout, str(purged)
     assert pytui.cached() == [] and pytui.trees() == []
+
+
+def test_a_tree_kept_between_the_purges_look_at_trees_and_its_archives_removal_goes_too(
+        pytui: Pytui) -> None:
+    """The other order: the purge has looked for trees of the archive (none yet) when the
+    install renames its tree in and finds the archive still there; the purge then removes the
+    archive, and looks at the trees once more, so the tree goes with it."""
+    made = pytui.add("3.12.8")
+    pytui.call("cache", "import", str(made.path))
+    install = paused_at(pytui, KEEPING, "--offline", "install", "3.12")
+    # Stopped after its trees were looked at, before the archive's removal (`nullcontext(True)`
+    # stands for the lock a partial download's removal takes).
+    purge = paused_at(pytui, "contextlib.nullcontext", "cache", "purge", "3.12", when="args == (True,)")
+    code, _, err = resume(install)
+    assert code == 0 and "Traceback" not in err, err
+    assert_installed(pytui, made)
+    assert pytui.trees() == [made.sha256]  # kept: its archive was there when it looked
+    code, out, err = resume(purge)
+    assert code == 0 and cache_name(made) in out, out + err
+    assert pytui.cached() == [] and pytui.trees() == [], pytui.trees()
