@@ -72,7 +72,7 @@ def _finish(tree: StageTree, dest: Path, archive: str) -> Path:
     """The tree is complete: refuse an empty archive or a link leaving the install dir."""
     if tree.members == 0:
         raise ExtractError(f"cannot extract {archive}: it holds no files or directories (an empty "
-                           "archive); delete it and download it again")
+                           "archive)", data_fault=True)
     prefix = _prefix(tree)
     try:
         tree.check_links(prefix)

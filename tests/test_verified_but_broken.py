@@ -24,6 +24,10 @@ def _serve_broken(pytui: Pytui, how: str, extra: tuple = ()) -> None:
         # Streamed, so the frame names no content size and asks for its whole 2 GiB window.
         data = subprocess.run(["zstd", "--long=31", "-c", "-"], input=raw, capture_output=True,
                               check=True).stdout
+    elif how == "empty":
+        import gzip
+
+        data = gzip.compress(b"\0" * 10240)  # a tar with no members: its end blocks alone
     else:
         whole = made.path.read_bytes()
         tar = subprocess.run(["gzip", "-d", "-c"], input=whole, capture_output=True, check=True).stdout
@@ -38,7 +42,7 @@ def _serve_broken(pytui: Pytui, how: str, extra: tuple = ()) -> None:
 
 
 @pytest.mark.parametrize("no_cache", [False, True])
-@pytest.mark.parametrize("how", ["cut", "window"])
+@pytest.mark.parametrize("how", ["cut", "window", "empty"])
 def test_an_archive_the_catalog_vouches_for_that_does_not_extract_says_so(pytui: Pytui, how: str,
                                                                            no_cache: bool) -> None:
     if how == "window" and subprocess.run(["zstd", "--version"], capture_output=True).returncode != 0:
