@@ -95,6 +95,23 @@ def details(vm: ViewModel, state: AppState, pane: str, key: str | None) -> Detai
     return _row_details(vm, state, pane, key)
 
 
+# Available is empty for want of a catalog (a --downloads-json that cannot be read): said in
+# Details, by the keys that act on a row, and by the empty Jobs panel.
+NO_CATALOG = "No catalog is loaded, so no build is listed (H says why)."
+# The empty Jobs panel, while there is something to install.
+NO_JOBS = "No jobs. Highlight a build and press i to install it."
+
+
+def empty_jobs_note(state: AppState) -> str:
+    """What the empty Jobs panel says: how a job starts, or, with no catalog loaded, why no
+    build is there to install (it said `press i`, which then refused)."""
+    return f"No jobs. {NO_CATALOG}" if _no_catalog(state) else NO_JOBS
+
+
+def _no_catalog(state: AppState) -> bool:
+    return state.catalog_problem and (state.catalog is None or not len(state.catalog))
+
+
 def nothing_note(state: AppState, pane: str) -> str:
     """What the details say when the pane has no row highlighted: why it is empty
     (empty_pane_note), else NOTHING_HIGHLIGHTED."""
@@ -109,9 +126,8 @@ def empty_pane_note(state: AppState, pane: str) -> str | None:
     text = state.view.filter_text
     if text and pane in ("available", "cached", "installed"):
         return f"No row here matches the filter “{one_line(text)}” (Esc clears it)."
-    if pane == "available" and state.catalog_problem and (
-            state.catalog is None or not len(state.catalog)):
-        return "No catalog is loaded, so no build is listed (H says why)."
+    if pane == "available" and _no_catalog(state):
+        return NO_CATALOG
     if state.disk_listed and pane == "installed" and not state.installations \
             and not state.root_problem:
         return (f"Nothing is installed in {short_path(state.settings.install_root, state.home)}"

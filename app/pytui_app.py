@@ -19,6 +19,7 @@ from typing import ClassVar
 from pytui.app.config import UiConfig
 from pytui.app.contrast import derived_colors
 from pytui.app.conventions import ConventionKeys
+from pytui.app.details_view import empty_jobs_note
 from pytui.app.disk_watch import DISK_WATCH_INTERVAL, DiskStamp, DiskWatch
 from pytui.app.folding import FOLDED_BELOW, TINY_BELOW, show_column_names
 from pytui.app.gateway import CoreGateway, refresh_is_useful
@@ -165,7 +166,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
             with Pane(id="installed-pane", classes="pane"):
                 yield InstalledTable(id="installed")
         yield DetailsPanel(id="details")
-        yield JobList(id="jobs", show_eta=self._show_eta)
+        yield JobList(id="jobs", show_eta=self._show_eta, empty_note=empty_jobs_note(self.state))
         yield KeyBar(labels=self._footer_label, plan=self._footer_plan, id="footer")
 
     def _footer_label(self, action: str) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 
-from pytui.app.details_view import nothing_note
+from pytui.app.details_view import empty_jobs_note, nothing_note
 from pytui.app.job_view import job_view
 from pytui.app.state import AppState, Job
 from pytui.app.view_model import ViewModel
@@ -57,6 +57,7 @@ class Renderer:
             installed = vm.installed_rows(state)
             app.query_one("#installed", InstalledTable).show(installed)
             _subtitle(app, "#installed-pane", vm.installed_subtitles(state, len(installed)))
+            app.query_one("#jobs", JobList).show_empty_note(empty_jobs_note(state))
         self.header()
         self.details()
 

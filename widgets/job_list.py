@@ -236,12 +236,20 @@ class JobList(VerticalScroll):
     JobList { height: auto; max-height: 8; scrollbar-size-vertical: 1; }
     JobList > .jobs--empty { color: $text-muted; }
     """
-    EMPTY_HINT = "No jobs. Highlight a build and press i to install it."
 
-    def __init__(self, *, show_eta: bool = True, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, empty_note: str, show_eta: bool = True,
+                 id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._show_eta = show_eta
         self._rows: dict[int, JobRow] = {}
+        # What the panel says with no job (the app's words: app/details_view.empty_jobs_note).
+        self._empty_note = empty_note
+
+    def show_empty_note(self, note: str) -> None:
+        if note != self._empty_note:
+            self._empty_note = note
+            if not self._rows:
+                self.refresh()
 
     class Moved(Message):
         """The panel's size changed (the app keeps the toasts above it)."""
@@ -252,7 +260,7 @@ class JobList(VerticalScroll):
     def render(self) -> RenderResult:
         if self._rows:
             return super().render()
-        return Text(self.EMPTY_HINT, style=self.get_component_rich_style("jobs--empty"))
+        return Text(self._empty_note, style=self.get_component_rich_style("jobs--empty"))
 
     def upsert(self, view: JobView) -> None:
         row = self._rows.get(view.job_id)

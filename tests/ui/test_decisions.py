@@ -416,6 +416,12 @@ def test_i_p_and_y_with_nothing_to_act_on_say_where_to_go(tmp_path, builds) -> N
     assert di.decide_install(state, ViewModel(), "available", None) == d.Refuse(unloaded)
     from pytui.app.details_view import nothing_note
     assert nothing_note(state, "available") == unloaded
+    # The empty Jobs panel says the same, not `press i` (which refuses with it).
+    from pytui.app.details_view import NO_JOBS, empty_jobs_note
+    from pytui.core.catalog import Catalog
+    assert empty_jobs_note(state) == f"No jobs. {unloaded}"
+    state.catalog, state.catalog_problem = Catalog([], source="none"), False
+    assert empty_jobs_note(state) == NO_JOBS
 
 
 def test_the_quit_question_counts_many_jobs_by_kind(tmp_path, builds) -> None:

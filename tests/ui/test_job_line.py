@@ -122,7 +122,7 @@ async def test_narrow_job_rows_line_up_in_the_panel() -> None:
             return {**variables, **derived_colors(variables)}
 
         def compose(self) -> ComposeResult:
-            yield JobList(show_eta=False, id="jobs")
+            yield JobList(show_eta=False, id="jobs", empty_note="No jobs.")
 
     for width in (40, 60):
         app = Jobs()

@@ -362,3 +362,25 @@ def test_run_tui_prints_the_quit_note_escaped_and_survives_a_gone_terminal(
 
     monkeypatch.setattr("sys.stderr", Gone())
     assert tui.run_tui(argparse.Namespace(settings=None)) == 129
+
+
+async def test_the_empty_jobs_panel_says_no_catalog_is_loaded_when_none_is(
+        ui_world: UiWorld) -> None:
+    """With a --downloads-json that cannot be read, Available is empty and the Jobs panel said
+    `Highlight a build and press i`, which then refused: it says what Details says, and
+    with a catalog again, how a job starts."""
+    from pytui.app.details_view import NO_CATALOG, NO_JOBS
+
+    catalog = ui_world.catalog_path
+    ui_world.settings = ui_world.settings.replace(downloads_json=str(catalog) + ".gone")
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        jobs = app.query_one("#jobs", JobList)
+        await wait_for(pilot, lambda: app.state.catalog_problem, what="the catalog's failure")
+        await pilot.pause()
+        assert str(jobs.render()) == f"No jobs. {NO_CATALOG}"
+        # The catalog is there again: `r` reads it and the panel says how a job starts.
+        catalog.rename(str(catalog) + ".gone")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: str(jobs.render()) == NO_JOBS, what="the usual note")
