@@ -26,6 +26,11 @@ What = Literal["repl", "shell"]
 REPL: Final = "repl"
 SHELL: Final = "shell"
 FALLBACK_SHELL = "/bin/sh"
+# The handover as lazygit makes it: the screen cleared first (the program's output landed over
+# the last TUI frame where the terminal keeps no alternate screen, and below what an earlier
+# handover printed where it does), then the banner in blue and a blank line, then the program.
+CLEAR_SCREEN = "\x1b[H\x1b[2J"
+BANNER_COLOUR, PLAIN = "\x1b[34m", "\x1b[0m"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +132,15 @@ def run_interactive(launch: Launch) -> str:
     said `python3.15 REPL` above `python3.15 REPL exited`).
 
     (This is the one place a program takes over the terminal; tests replace it.)"""
+    sys.stdout.write(CLEAR_SCREEN)
     if launch.banner:
         # Escaped (app/safe_text.py): printed to the terminal the TUI let go of, beyond its
         # drawing guard (app/terminal_text.py), and it names the install root's path.
         from pytui.app.safe_text import shown
 
-        print(shown(launch.banner), flush=True)
+        colour, plain = ("", "") if os.environ.get("NO_COLOR") else (BANNER_COLOUR, PLAIN)
+        sys.stdout.write(f"{colour}{shown(launch.banner)}{plain}\n\n")
+    sys.stdout.flush()
     with _terminal_signals_to_child():
         try:
             code = subprocess.call(list(launch.argv), env=dict(launch.env))

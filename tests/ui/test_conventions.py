@@ -198,12 +198,17 @@ def test_x_and_shell_refuse_in_one_line(tmp_path) -> None:
     assert "busy" in refusal("installed", build.key)
 
 
-def test_run_interactive_runs_the_program_and_says_how_it_ended(tmp_path, capfd) -> None:
+def test_run_interactive_runs_the_program_and_says_how_it_ended(tmp_path, capfd,
+                                                                monkeypatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
     ok = launch.Launch("t", (sys.executable, "-c", "print(6*7)"), dict(os.environ), "banner")
     # The toast's title names the program (`python3.15 REPL`): the line does not again.
     assert launch.run_interactive(ok) == "exited"
     out = capfd.readouterr().out
-    assert "banner" in out and "42" in out
+    # As lazygit hands over: the screen cleared first (the program's output landed over the
+    # last TUI frame), the banner in blue and a blank line, then the program's output.
+    assert out.startswith(launch.CLEAR_SCREEN), repr(out)
+    assert out.endswith(f"{launch.BANNER_COLOUR}banner{launch.PLAIN}\n\n42\n"), repr(out)
     failing = launch.Launch("t", (sys.executable, "-c", "raise SystemExit(3)"), {})
     assert launch.run_interactive(failing) == "exited with status 3"
     missing = launch.Launch("t", (str(tmp_path / "no-such"),), {})
@@ -228,6 +233,9 @@ def test_a_shells_banner_naming_a_root_with_an_escape_is_printed_escaped(tmp_pat
     assert launch.run_interactive(dataclasses.replace(decision, argv=("/bin/true",))) == "exited"
 
     out = capfd.readouterr().out
+    # No escape but pytui's own: the screen cleared, the banner's colour on and off.
+    for own in (launch.CLEAR_SCREEN, launch.BANNER_COLOUR, launch.PLAIN):
+        out = out.replace(own, "", 1)
     assert "\x1b" not in out and "\x07" not in out, repr(out)
     assert "r\\x1b]0;pwned\\x07" in out, repr(out)
 
