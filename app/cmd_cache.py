@@ -195,7 +195,9 @@ def _run_list(args: argparse.Namespace) -> int:
     for key, state, size, tree, name in rows:
         print(f"{key:<{widths[0]}}  {state:<{widths[1]}}  {size:>{widths[2]}}  {tree:<{widths[3]}}  {name}")
     total = cache.disk_usage()  # archives, .part files and trees, a hard-linked file once
-    kept = f", {len(trees)} unpacked tree{'s' if len(trees) != 1 else ''}" if trees else ""
+    # Trees beside their archive; one whose archive is gone is said by `_say_leftovers`.
+    beside = sum(1 for archive in archives if archive.name in trees)
+    kept = f", {beside} unpacked tree{'s' if beside != 1 else ''}" if beside else ""
     # Counted by the Cached pane's rule: `unknown` and `partial` files are no archives.
     counts = kind_counts(a for a in archives if a.name not in live)
     counts = {"archive": counts.pop("archive"), DOWNLOADING: len(live), **counts}
@@ -207,10 +209,17 @@ def _run_list(args: argparse.Namespace) -> int:
 
 
 def _say_leftovers(cache: ArchiveCache) -> None:
-    """One line for what killed runs left in the cache dir (in the total, in no row): a tree
-    half removed can be a whole unpacked build."""
+    """One line for what killed runs left in the cache dir, and one for the trees whose archive
+    is gone (in the total, in no row): a tree half removed can be a whole unpacked build."""
     from pytui.core.cache_purge import find_leftovers
+    from pytui.core.root_tree import footprint
 
+    gone = [info for info in cache.trees.list() if cache.archive_gone(info)]
+    if gone:
+        size = sum(footprint(info.path).freed for info in gone)
+        print(f"{len(gone)} unpacked tree{'s' if len(gone) != 1 else ''} whose archive is gone "
+              f"({size_text(size)}), never used; removed by `pytui cache verify` or any "
+              "`pytui cache purge`")
     found = find_leftovers(cache)
     if found.count:
         print(f"{found.count} leftover{'s' if found.count != 1 else ''} of killed runs ({size_text(found.size)}), "

@@ -76,6 +76,12 @@ def run_purge(args: argparse.Namespace) -> int:
     for archive, tree in effect.archives:
         with_tree = f" + its kept tree {size_text(tree)}" if tree else ""
         print(f"{verb} {shown(archive.name)} ({describe(archive)}, {size_text(archive.size)}{with_tree})")
+    if effect.orphan_trees:
+        # Never used, and gone with every purge (core/cache.remove_trees_of): named, so that a
+        # purge that matched nothing does not say "nothing to remove" as it frees them.
+        gone = effect.orphan_trees
+        print(f"{verb} {gone} unpacked tree{'s' if gone != 1 else ''} whose archive was gone "
+              f"({size_text(effect.orphans)})")
     for kept, err in trees_kept:
         # Another user's tree (a `sudo` run's): said, not counted as gone.
         say_error(stderr_style().error(tree_not_removed_line(
@@ -86,17 +92,13 @@ def run_purge(args: argparse.Namespace) -> int:
         count += f", {trees} kept tree{'s' if trees != 1 else ''}"
     if leftovers:
         count += f", {leftovers} leftover{'s' if leftovers != 1 else ''} of killed runs"
-    if not plan:
-        if leftovers and args.dry_run:
-            print(f"would free {at_least}{size_text(freed)}; nothing was removed (--dry-run)")
-        elif leftovers:
-            print(f"freed {size_text(freed)}")
-        elif not downloading:
-            print(f"nothing to remove in {shown(cache.root)}")
-    elif args.dry_run:
-        print(f"would free {at_least}{size_text(freed)} ({count}); nothing was removed (--dry-run)")
-    else:
-        print(f"freed {size_text(freed)} ({count})")
+    if plan or leftovers or effect.orphan_trees:
+        # Its count only beside archives: with none, leftovers and trees are named above.
+        freed_text = f"{at_least}{size_text(freed)}" + (f" ({count})" if plan else "")
+        print(f"would free {freed_text}; nothing was removed (--dry-run)" if args.dry_run
+              else f"freed {freed_text}")
+    elif not downloading:
+        print(f"nothing to remove in {shown(cache.root)}")
     return 1 if unmatched or trees_kept else 0
 
 

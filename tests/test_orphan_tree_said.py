@@ -1,0 +1,61 @@
+"""A kept tree whose archive is gone from the cache dir (deleted by hand, by uv's `cache clean`
+on a shared cache, or left by a killed run) is never used, and every purge removes it. It was
+said nowhere but in `cache verify`: `cache list` counted it in `1 archive, 1 unpacked tree,
+65.5 KiB` beside an archive with no `+ tree` (no row names it), and `cache purge 3.12.8` said
+`nothing to remove` (with `--dry-run` too) while it removed it. Now `cache list` says it in a
+line of its own, and a purge names it among what it removes, with its size.
+"""
+
+from __future__ import annotations
+
+import os
+
+from cli_harness import Pytui, cache_name
+
+GONE_LINE = "1 unpacked tree whose archive is gone ("
+
+
+def _orphan(pytui: Pytui) -> str:
+    """An install's tree whose archive was then deleted; the other archive stays."""
+    made = pytui.add("3.12.8")
+    other = pytui.add("3.13.1")
+    for archive in (made, other):
+        pytui.call("cache", "import", str(archive.path))
+    pytui.call("--offline", "install", "3.12.8")
+    os.unlink(pytui.cache / cache_name(made))
+    assert pytui.trees() == [made.sha256]
+    return cache_name(other)
+
+
+def test_cache_list_says_a_tree_whose_archive_is_gone(pytui: Pytui) -> None:
+    _orphan(pytui)
+    listed = pytui.run("cache", "list")
+    assert listed.returncode == 0, str(listed)
+    assert "1 archive, " in listed.stdout and "unpacked tree," not in listed.stdout, str(listed)
+    assert GONE_LINE in listed.stdout and "removed by `pytui cache verify` or any `pytui cache purge`" \
+        in listed.stdout, str(listed)
+
+
+def test_a_purge_that_matches_nothing_says_the_tree_it_removes(pytui: Pytui) -> None:
+    other = _orphan(pytui)
+    preview = pytui.run("cache", "purge", "--dry-run", "3.12.8")
+    assert preview.returncode == 1 and "no cached archive matches 3.12.8" in preview.stderr, str(preview)
+    assert "nothing to remove" not in preview.stdout, str(preview)
+    assert "would remove 1 unpacked tree whose archive was gone (" in preview.stdout, str(preview)
+    assert "nothing was removed (--dry-run)" in preview.stdout and len(pytui.trees()) == 1
+    purged = pytui.run("cache", "purge", "3.12.8")
+    assert purged.returncode == 1, str(purged)
+    assert "nothing to remove" not in purged.stdout, str(purged)
+    assert "removed 1 unpacked tree whose archive was gone (" in purged.stdout, str(purged)
+    assert "freed " in purged.stdout, str(purged)
+    assert pytui.trees() == [] and pytui.cached() == [other]
+
+
+def test_a_purge_of_an_archive_names_the_tree_whose_archive_is_gone_beside_it(pytui: Pytui) -> None:
+    other = _orphan(pytui)
+    purged = pytui.run("cache", "purge", "3.13.1")
+    assert purged.returncode == 0, str(purged)
+    assert f"removed {other} (" in purged.stdout, str(purged)
+    assert "removed 1 unpacked tree whose archive was gone (" in purged.stdout, str(purged)
+    assert "(1 file, 1 kept tree)" in purged.stdout, str(purged)
+    assert pytui.trees() == [] and pytui.cached() == []
