@@ -5,6 +5,7 @@ See docs/uv-compat.md#finding-installs.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -78,8 +79,13 @@ def dir_shape_problem(path: Path, what: str, alternative: str) -> str | None:
             return None
         return (f"{what} {path} is a symbolic link to {target}, which does not exist; "
                 f"remove the link or create that directory, or {alternative}")
-    except OSError:
-        return None  # said by the listing itself, with its cause
+    except OSError as err:
+        target = _link_target(path)
+        if err.errno != errno.ELOOP or target is None:
+            return None  # said by the listing itself, with its cause
+        # (A `.temp -> .temp` was `cannot write to the install root: already exists`.)
+        return (f"{what} {path} is a symbolic link loop (it points to {target}, which leads back to "
+                f"it); remove it or {alternative}")
     if stat.S_ISDIR(st.st_mode):
         return None
     from pytui.core.fs_errors import file_kind

@@ -49,10 +49,11 @@ def test_wait_for_removals_does_not_block_on_a_fifo(root: InstallRoot) -> None:
     assert done.wait(60), "wait_for_removals blocked opening a FIFO named *.lock"
 
 
-@pytest.mark.parametrize("shape", ["file", "fifo"])
+@pytest.mark.parametrize("shape", ["file", "fifo", "loop"])
 def test_a_temp_that_is_no_directory_is_named_as_such(pytui: Pytui, shape: str) -> None:
-    """`.temp` a file or a FIFO: install and uninstall said `cannot write to the install root
-    …: already exists; pass another with --install-dir`, naming neither `.temp` nor its cure."""
+    """`.temp` a file, a FIFO or a symbolic link loop (`.temp -> .temp`): install and uninstall
+    said `cannot write to the install root …: already exists; pass another with
+    --install-dir`, naming neither `.temp` nor its cure."""
     pytui.add("3.12.8")
     pytui.add("3.11.9")
     pytui.call("install", "3.11")
@@ -60,12 +61,15 @@ def test_a_temp_that_is_no_directory_is_named_as_such(pytui: Pytui, shape: str) 
     os.rmdir(temp)
     if shape == "file":
         temp.write_text("")
-    else:
+    elif shape == "fifo":
         os.mkfifo(temp)
+    else:
+        temp.symlink_to(".temp")
     before = snapshot(pytui.root, pytui.bin)
 
+    said = f"{temp} is a symbolic link loop" if shape == "loop" else f"{temp} is not a directory"
     for args in (("install", "3.12"), ("uninstall", "3.11")):
         line = assert_clean_failure(pytui.run(*args))
-        assert f"{temp} is not a directory" in line and "remove it" in line, line
+        assert said in line and "remove it" in line, line
         assert "already exists" not in line, line
     assert snapshot(pytui.root, pytui.bin) == before
