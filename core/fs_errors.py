@@ -75,7 +75,30 @@ def write_cause(err: OSError, path: Path) -> str:
         blocker = first_non_directory(path.parent)
         if blocker is not None:
             return f"{blocker} is not a directory"
+    if err.errno in (0, errno.ELOOP, errno.ENXIO, errno.EISDIR):
+        # What is at the name, rather than the errno an O_NOFOLLOW, O_NONBLOCK write-open gives
+        # for it (`too many levels of symbolic links` for one plain link, `no such device or
+        # address` for a FIFO).
+        shape = _shape_at(path)
+        if shape is not None:
+            return shape
     return cause(err)
+
+
+def _shape_at(path: Path) -> str | None:
+    """`it is a FIFO, not a regular file; remove it`, `it is a symbolic link (to X), which pytui
+    does not write through; …` (one that leads somewhere: a loop is said by its errno), or None."""
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            os.stat(path)
+            return (f"it is a symbolic link (to {os.readlink(path)}), which pytui does not write "
+                    "through; remove it")
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    return f"it is {file_kind(mode)}, not a regular file; remove it"
 
 
 def owned_by_another(err: OSError, path: Path) -> str | None:

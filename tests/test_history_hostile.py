@@ -27,7 +27,27 @@ def test_a_fifo_at_the_log_name_does_not_block_and_is_said(tmp_path: Path) -> No
     history = History(tmp_path)
     assert _add_in_thread(history, "x"), "the history log write blocked on a FIFO"
     assert history.log_problem and str(tmp_path / LOG_NAME) in history.log_problem
+    # Said as what is there (it read `no such device or address`, the FIFO's ENXIO).
+    assert "it is a FIFO, not a regular file" in history.log_problem, history.log_problem
     assert len(history.entries) == 1
+
+
+def test_a_link_at_the_log_name_is_said_as_a_link_not_a_loop(tmp_path: Path) -> None:
+    """A symbolic link there (to /dev/zero, to another user's file) is not written through
+    (O_NOFOLLOW), whose ELOOP read `too many levels of symbolic links` for one plain link."""
+    os.symlink("/dev/zero", tmp_path / LOG_NAME)
+    history = History(tmp_path)
+    assert _add_in_thread(history, "x")
+    assert "it is a symbolic link (to /dev/zero), which pytui does not write through" \
+        in history.log_problem, history.log_problem
+    assert "too many levels" not in history.log_problem
+
+
+def test_a_directory_at_the_log_name_is_said_as_one(tmp_path: Path) -> None:
+    (tmp_path / LOG_NAME).mkdir()
+    history = History(tmp_path)
+    assert _add_in_thread(history, "x")
+    assert "it is a directory, not a regular file" in history.log_problem, history.log_problem
 
 
 def test_a_message_that_is_not_utf8_is_logged_escaped(tmp_path: Path) -> None:
