@@ -274,38 +274,28 @@ _WAIT_LINES = 3
 
 def _wrapped(text: str, width: int) -> list[str]:
     """`text` under a bar, indented, in at most _WAIT_LINES lines of the terminal's width. Too
-    long, what follows the holder goes first, then the middle of what precedes it (the start
-    says what waits, the end of a path which lock), then the end of the holder's command; its
-    pid and the ending `; Ctrl-C stops` stay (at 40 columns the middle cut took the pid)."""
-    import re  # only here: the bars of an install that never waits need neither
-    import textwrap
+    long, it is cut in core/wait_cut's order (the TUI's job row follows it), the middle of a
+    part giving way: what follows the holder first, then the middle of what precedes it (the
+    start says what waits, the end of a path which lock), then the end of the holder's
+    command; its pid and the ending `; Ctrl-C stops` stay (at 40 columns the middle cut took
+    the pid)."""
+    import textwrap  # only here: the bars of an install that never waits need it not
 
-    from pytui.core.lock_holders import HOLDER_PHRASE, HOLDER_PID
+    from pytui.core.wait_cut import WaitShape, cut_wait_note, widest_by_halves
 
     room = max(20, width - 3)
 
-    def wrap(candidate: str) -> list[str] | None:
-        lines = textwrap.wrap(candidate, room, break_on_hyphens=False)
-        return lines if len(lines) <= _WAIT_LINES else None
+    def fits(candidate: str) -> bool:
+        return len(textwrap.wrap(candidate, room, break_on_hyphens=False)) <= _WAIT_LINES
 
-    lines = wrap(text)
-    if lines is None:
-        hint = f"; {STOP_HINT}"
-        body = text[: -len(hint)] if text.endswith(hint) else text
-        hint = hint if body is not text else ""
-        found = re.search(HOLDER_PHRASE, body)
-        head, holder, tail = ((body[: found.start()], found.group(), body[found.end():]) if found
-                              else (body, "", ""))
-        after = "…" if tail else ""
-        lines = _widest(lambda kept: wrap(f"{_middle_cut(head, kept)}{holder}{after}{hint}"),
-                        len(head))
-        if lines is None:  # the holder alone is too long: its command's end goes
-            pid = re.match(HOLDER_PID, holder)
-            keep_pid = pid.end() if pid else 0
-            lines = _widest(lambda kept: wrap(f"…{holder[: keep_pid + kept]}…{hint}"),
-                            len(holder) - keep_pid)
-        if lines is None:  # a width no pid fits in: the end, as before
-            lines = textwrap.wrap(text[-(_WAIT_LINES * (room - 2)):], room)[-_WAIT_LINES:]
+    shape = WaitShape(fits, lambda form_of, most, _fixed: widest_by_halves(form_of, most, fits),
+                      lambda head, kept, _joined: _middle_cut(head, kept),
+                      lambda holder, pid_end, kept: f"{holder[:pid_end + kept]}…", refill=False)
+    shown = cut_wait_note(text, f"; {STOP_HINT}", shape)
+    if shown is not None:
+        lines = textwrap.wrap(shown, room, break_on_hyphens=False)
+    else:  # a width no pid fits in: the end, as before
+        lines = textwrap.wrap(text[-(_WAIT_LINES * (room - 2)):], room)[-_WAIT_LINES:]
     return [f"  {line}" for line in lines]
 
 
@@ -315,21 +305,6 @@ def _middle_cut(text: str, kept: int) -> str:
         return text
     start = (kept + 1) // 2
     return f"{text[:start]}…{text[len(text) - (kept - start):] if kept > start else ''}"
-
-
-def _widest(lines_of: Callable[[int], list[str] | None], most: int) -> list[str] | None:
-    """The lines of the largest `kept` in [0, most] whose `lines_of(kept)` fit (a search by
-    halves: fitting is monotonic but for word breaks, and a root may be thousands long)."""
-    if lines_of(0) is None:
-        return None
-    low, high = 0, most
-    while low < high:
-        middle = (low + high + 1) // 2
-        if lines_of(middle) is None:
-            high = middle - 1
-        else:
-            low = middle
-    return lines_of(low)
 
 
 def elapsed_text(started: float) -> str:

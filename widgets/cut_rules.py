@@ -56,46 +56,38 @@ KEY_HINT = "; c cancels"
 
 def cut_keeping_hint(text: str, width: int) -> str:
     """`text` cut after a word (`cut_words`), its ending `; c cancels` kept: at 80 columns a
-    waiting job's line lost it (`… (held by pid 8567: flock…`), the one thing it says to do."""
+    waiting job's line lost it (`… (held by pid 8567: flock…`), the one thing it says to do.
+    A lock wait's note keeps its holder too, in core/wait_cut's order (the CLI's bar follows
+    it): `waiting… held by pid 8567: flock…; c cancels`."""
     if len(text) <= width or not text.endswith(KEY_HINT):
         return cut_words(text, width)
-    body = text[:-len(KEY_HINT)]
-    head = cut_words(body, width - len(KEY_HINT))
-    kept = _keeping_holder(body, head, width - len(KEY_HINT))
-    if kept:
-        return kept + KEY_HINT
-    # Not even a word beside the hint: cut as any line.
+    from pytui.core.wait_cut import WaitShape, cut_wait_note, widest_in_cells
+
+    room = width - len(KEY_HINT)
+
+    def fits(form: str) -> bool:
+        return len(form) <= width
+
+    def before(words: str, kept: int, joined: bool) -> str:
+        # Beside the holder, the words before it, when a few fit (else they say nothing).
+        if not joined:
+            return cut_words(words, kept)
+        words = words.rstrip(" (")
+        lead = cut_words(words, kept - 1) if kept - 1 >= 8 and words else ""
+        return f"{lead} " if lead else ""
+
+    def command(holder: str, pid_end: int, kept: int) -> str | None:
+        shown = cut_words(holder, pid_end + kept)
+        return shown if shown.startswith(holder[:pid_end]) else None
+
+    shape = WaitShape(fits, lambda form_of, _most, fixed: widest_in_cells(form_of, fixed, width),
+                      before, command, plain=lambda body: cut_words(body, room))
+    shown = cut_wait_note(text, KEY_HINT, shape)
+    if shown is not None:
+        return shown
+    # Not even the holder's pid beside the hint: cut as any line, the hint kept if a word fits.
+    head = cut_words(text[:-len(KEY_HINT)], room)
     return head + KEY_HINT if head else cut_words(text, width)
-
-
-def _keeping_holder(body: str, head: str, room: int) -> str:
-    """A lock wait's note cut so the lock's holder stays (`… held by pid 8567: flock…`), when
-    the cut after a word (`head`) lost its pid: at 40 columns the row read `waiting for the
-    lock on…; c cancels`, naming no one. What follows the holder goes first, then the words
-    before it, then the end of the holder's command. Empty when there is no holder (or its pid
-    does not fit): the caller keeps `head`."""
-    import re  # (cut_rules' own; kept local with the import it goes with)
-
-    from pytui.core.lock_holders import HOLDER_PHRASE, HOLDER_PID
-
-    found = re.search(HOLDER_PHRASE, body)
-    if found is None:
-        return ""
-    pid = re.match(HOLDER_PID, found.group())
-    assert pid is not None  # the phrase starts with it
-    if head.startswith(body[: found.start() + pid.end()]):
-        return ""  # the plain cut kept the pid: nothing to mend
-    holder = found.group()
-    rest = body[found.end():]
-    shown = holder + ELLIPSIS if rest else holder
-    if len(shown) > room:
-        shown = cut_words(holder, room)
-        if not shown.startswith(pid.group()):
-            return ""
-    before = body[: found.start()].rstrip(" (")
-    left = room - len(shown) - 1
-    lead = cut_words(before, left) if left >= 8 and before else ""
-    return f"{lead} {shown}" if lead else shown
 
 
 def cut_words(text: str, width: int) -> str:
