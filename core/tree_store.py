@@ -42,9 +42,7 @@ from pytui.core.tree_manifest import (
     Columns,
     Entry,
     TreeCorrupt,
-    TreeSizes,
     file_changed,
-    manifest_sizes,
     manifest_text,
     parse_columns,
     parse_for_linking,
@@ -66,9 +64,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 
-# Manifests already read for their sizes, by path, with the stat they had then: a manifest is
-# never rewritten in place (a tree is replaced whole), so the same stat means the same sizes.
-MAX_SIZES_READ = 256
 # What killed runs left, removed by each `keep` at most (each costs a lock and a walk): a cache
 # dir holding thousands takes several installs, or one `cache purge --all`, to empty.
 MAX_CLEANED_BY_KEEP = 64
@@ -77,7 +72,6 @@ MAX_CLEANED_BY_KEEP = 64
 # it (nobody holds it yet: a killed run's, by its look); a new name is tried, no lock waited for
 # (whoever holds one may hold it for as long as it likes).
 KEEP_TRIES = 3
-_SIZES_READ: dict[str, tuple[tuple[int, ...], TreeSizes]] = {}
 
 _SHA256_CHARS = frozenset("0123456789abcdef")
 # Hidden names in `trees/`: a tree being made by `keep`, one being removed by `discard`
@@ -150,53 +144,12 @@ class TreeStore:
             raise TreeCorrupt("manifest belongs to another archive")
         return header, columns
 
-    def _manifest_sizes(self, sha256: str) -> TreeSizes | None:
-        """`manifest_sizes` of the tree's manifest if it is this tree's, read once per version
-        of the file in this process (the TUI totals the cache after every job)."""
-        manifest = os.path.join(self.path, sha256, MANIFEST_NAME)
-        st = os.lstat(manifest)
-        version = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-        known = _SIZES_READ.get(manifest)
-        if known is not None and known[0] == version:
-            return known[1]
-        header, sizes = manifest_sizes(self._read_manifest(sha256))
-        if header["sha256"] != sha256:
-            return None
-        if len(_SIZES_READ) >= MAX_SIZES_READ:
-            _SIZES_READ.clear()
-        _SIZES_READ[manifest] = (version, sizes)
-        return sizes
-
     def sizes(self) -> dict[str, tuple[int, dict[int, int]]]:
         """What each kept tree occupies, from its manifest, by the path of its `tree/` directory
-        (`root_tree.tree_size`'s `summaries`): the bytes of its directories and links, and each
-        file's size by inode. A tree whose manifest is missing, unreadable or not pytui's, or
-        one of whose directories recorded without a size cannot be stat'ed, is left out (and
-        walked). Trusts the manifest as `list` does: files are checked before each use and by
-        `verify`, not here."""
-        found: dict[str, tuple[int, dict[int, int]]] = {}
-        try:
-            names = os.listdir(self.path)
-        except OSError:
-            return found
-        for name in names:
-            if not is_sha256(name):
-                continue
-            top = os.path.join(self.path, name, TREE_NAME)
-            try:
-                sizes = self._manifest_sizes(name)
-                if sizes is None:
-                    continue
-                other = sizes.other
-                for path in sizes.unsized:
-                    st = os.lstat(os.path.join(top, path))
-                    if not stat.S_ISDIR(st.st_mode):
-                        raise TreeCorrupt(f"{path} is no longer a directory")
-                    other += st.st_size
-            except (TreeCorrupt, OSError):
-                continue
-            found[top] = (other, sizes.files)
-        return found
+        (core/tree_sizes.py: `root_tree.tree_size`'s `summaries`)."""
+        from pytui.core.tree_sizes import kept_tree_sizes  # the cache's total, not an install's
+
+        return kept_tree_sizes(self)
 
     def check(self, sha256: str) -> list[Entry]:
         """The tree's entries if every one is as the manifest recorded; else `TreeCorrupt`."""
