@@ -172,10 +172,11 @@ class Bench:
         self.aside(root, bin_dir, *([cache] if fresh_cache and cache is not None else []))
         return elapsed
 
-    def _reinstall(self, argv: list[str], name: str = "reinstall") -> float:
+    def _reinstall(self, argv: list[str], name: str = "reinstall", **extra_env: str) -> float:
         """`install --reinstall` over a root that already holds the key (made once, kept)."""
         root, bin_dir = self.work / f"{name}-root-{self.kind}", self.work / f"{name}-bin-{self.kind}"
         env = self.env(root, bin_dir, self.warm_cache)
+        env.update(extra_env)
         if not (root / self.key).is_dir():
             subprocess.run(argv[:-1], env=env, check=True, capture_output=True)
         t0 = time.perf_counter()
@@ -219,6 +220,10 @@ class Bench:
         uv = [str(UV), "python", "install", self.key]
         pytui = [*PYTUI, "install", self.key]
         baseline = [*BASELINE, "install", self.key]
+        # The baseline keeps its own state dir, as a user has one pytui: the two checkouts'
+        # parsed-catalog entries have different code stamps (their modules' mtimes), and in one
+        # state dir each run pruned the other's, so both parsed and wrote the catalog every run.
+        baseline_state = str(self.work / "baseline-state")
         methods = {
             "pytui warm": lambda: self._install(pytui, self.warm_cache, fresh_cache=False,
                                                 PYTUI_NO_TREES="1"),
@@ -227,8 +232,10 @@ class Bench:
             "cp -al (tree)": self._copy_tree,
             "pytui reinstall (tree)": lambda: self._reinstall([*pytui, "--reinstall"]),
             "uv reinstall": lambda: self._reinstall([*uv, "--reinstall"]),
-            "baseline tree": lambda: self._install(baseline, self.warm_cache, fresh_cache=False),
-            "baseline reinstall (tree)": lambda: self._reinstall([*baseline, "--reinstall"], "baseline"),
+            "baseline tree": lambda: self._install(baseline, self.warm_cache, fresh_cache=False,
+                                                   XDG_STATE_HOME=baseline_state),
+            "baseline reinstall (tree)": lambda: self._reinstall([*baseline, "--reinstall"], "baseline",
+                                                                 XDG_STATE_HOME=baseline_state),
             "pytui cold --no-cache": lambda: self._install([*pytui, "--no-cache"], None, fresh_cache=False),
             "uv cold": lambda: self._install(uv, None, fresh_cache=False),
             "pytui cold (cache)": lambda: self._install(pytui, None, fresh_cache=True),
