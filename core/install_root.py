@@ -186,7 +186,7 @@ class InstallRoot(RootTempCleaning):
             os.close(fd)
         directory = self.temp_dir / name
         try:
-            directory.mkdir()
+            directory.mkdir(0o755)  # (the mode of an install linked straight into it)
             yield directory
         finally:
             _remove_tree(directory)

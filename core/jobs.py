@@ -281,10 +281,11 @@ class InstallJob:
         sha256 = self.build.sha256
         if not sha256 or not self.trees.has(sha256) or not os.path.isfile(self._archive_path()):
             return None
-        prefix = stage / "tree"
+        prefix = stage  # the stage itself becomes the install: none left to remove (materialize)
         if self.trees.materialize(sha256, prefix, cancel=self.cancel, what=f"install of {self.key}",
                                   on_discard=self._tree_discarded,
-                                  on_link=lambda: self.progress(Progress("link", 0, None))) is None:
+                                  on_link=lambda: self.progress(Progress("link", 0, None)),
+                                  into=True) is None:
             return None
         self._sysconfig = self.trees.sysconfig(sha256)
         self.unpacked_by = "the pristine tree kept in the cache (linked or copied)"
