@@ -74,6 +74,26 @@ def test_the_guard_covers_rich_text_and_textual_content() -> None:
     assert Text("a\tb\nc").plain == "a\tb\nc"
 
 
+def test_invisible_format_characters_are_drawn_visible() -> None:
+    """A zero-width space, joiner or word joiner, a byte order mark, a soft hyphen or a tag
+    character (U+E0041, invisible `A`) drew nothing: `~/ali\u200bce/.venv` read as `~/alice/.venv`,
+    a row looking like another's, where the CLI escapes them (`\u200b`, app/safe_text.py). Every
+    format character (Unicode's Cf, as the Python running this test knows them) is drawn as
+    U+FFFD, one cell, as the bidirectional controls are."""
+    import unicodedata
+
+    from pytui.app.terminal_text import guard_terminal_text
+    from rich.text import Text
+    from textual.content import Content
+
+    guard_terminal_text()
+    hidden = "".join(chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf")
+    assert "\u200b" in hidden and "\U000e0041" in hidden
+    for plain in (Text(hidden).plain, Content(hidden).plain):
+        assert plain == "\ufffd" * len(hidden), [hex(ord(ch)) for ch in plain if ch != "\ufffd"]
+    assert Text("~/ali\u200bce/.venv").plain == "~/ali\ufffdce/.venv"
+
+
 def test_a_path_that_is_not_utf8_is_drawn_as_wide_as_it_is_measured(tmp_path: Path) -> None:
     """A root named with byte 0xff (`os.fsdecode` holds it as U+DCFF): Rich and Textual measure
     that character as one cell, and the terminal got `\\udcff`, six: the header line and a table
