@@ -16,7 +16,7 @@ from pytui.app.envs_view import (
 from pytui.app.filter_box import FilterBox
 from pytui.app.folding import TINY_BELOW
 from pytui.app.key_bindings import screen_bindings
-from pytui.app.keymap import ENVIRONMENTS, ENVIRONMENTS_FOOTER_RANKS, FooterPlan
+from pytui.app.keymap import ENVIRONMENTS, FooterPlan
 from pytui.app.screens import CRAMPED_BELOW
 from pytui.app.startup import SizeClassesFirst
 from pytui.app.state import AppState
@@ -83,10 +83,12 @@ class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
                                         "(Enter keeps it, Esc clears it)", id="envs-filter")
             yield EnvTable(id="envs-table")
         yield Static("", id="envs-detail")
-        yield KeyBar(ENVIRONMENTS_FOOTER_RANKS, plan=self._footer_plan, id="footer")
+        yield KeyBar(plan=self._footer_plan, id="footer")
 
     def _footer_plan(self) -> FooterPlan:
-        return FooterPlan((), ENVIRONMENTS_FOOTER_RANKS, envs_footer_dimmed(self._state))
+        # No ranks: as every screen over the main one, its keys are kept in the keymap's order
+        # (Esc, /, r, c, ?), `? All keys` saying where the rest are (widgets/key_bar.fit_items).
+        return FooterPlan((), {}, envs_footer_dimmed(self._state))
 
     def on_mount(self) -> None:
         self.query_one("#envs-pane").border_title = "Environments"

@@ -218,9 +218,6 @@ SCREEN_TITLES: dict[str, str] = {
     HELP: "In this help",
     HISTORY: "In History (H)",
 }
-# The Environments footer keeps these first when it is too narrow (lower is kept longer).
-ENVIRONMENTS_FOOTER_RANKS: dict[str, int] = {"close": 0, "help": 1, "filter": 2, "rescan": 3,
-                                             "cancel_scan": 4}
 
 # The footer keeps these first when it is too narrow for every shown key (the rest are
 # left out from the end of this list, then unlisted ones; `?` lists them all).

@@ -66,12 +66,53 @@ def test_footer_fits_any_width(width: int) -> None:
     items = _footer_items()
     shown = fit_items(items, width)
     assert not shown or line_width(shown) <= width
-    # Kept in keymap order, and never something more important dropped for a less one.
-    order = [i.keys for i in items]
-    assert [order.index(i.keys) for i in shown] == sorted(order.index(i.keys) for i in shown)
-    if shown:
-        kept_worst = max(i.rank for i in shown)
-        assert all(i.rank > kept_worst for i in items if i.keys not in [s.keys for s in shown])
+    # Kept in keymap order; a key left out does not fit in the room over, and one left out for
+    # a less important one did not fit instead of it either.
+    order = [i.action for i in items]
+    at = [order.index(i.action) for i in shown]
+    assert at == sorted(at)
+    for index, item in enumerate(items):
+        if index in at:
+            continue
+        if item.action == "help":  # shown as `? All keys` once a key is left out
+            item = FooterItem(item.keys, "All keys", rank=item.rank, action=item.action)
+        assert line_width([*shown, item]) > width, (width, item)
+        for worse in (s for s in shown if s.rank > item.rank and s.action != "help"):
+            swapped = [s if s is not worse else item for s in shown]
+            assert line_width(swapped) > width, (width, item, worse)
+
+
+def _screen_items(*parts: tuple[str, str, str]) -> list[FooterItem]:
+    """A screen's footer items, unranked (keymap order), as (key, label, action)."""
+    return [FooterItem((key,), label, action=action) for key, label, action in parts]
+
+
+ENVIRONMENTS = (("Esc", "Close", "close"), ("/", "Filter", "filter"), ("r", "Rescan", "rescan"),
+                ("c", "Stop scan", "cancel_scan"), ("?", "Help", "help"), ("q", "Quit", "quit"))
+
+
+def test_a_narrow_footer_fills_the_room_a_left_out_key_leaves() -> None:
+    """At 20 columns Environments showed `Esc Close` alone (`? All keys` beside it does not
+    fit, and was left out after `/ Filter`, which did fit): the room is filled."""
+    assert _text(fit_items(_screen_items(*ENVIRONMENTS), 20)) == " Esc Close  / Filter"
+    # Wider, `?` says where the rest are, and what fits after it comes back.
+    assert _text(fit_items(_screen_items(*ENVIRONMENTS), 40)) == \
+        " Esc Close  / Filter  ? All keys  q Quit"
+
+
+def test_a_key_written_two_ways_is_written_one_way_before_a_key_goes() -> None:
+    """Purge by rule at 20 columns showed `y Purge` alone: `n/Esc Cancel` did not fit."""
+    purge = [FooterItem(("y",), "Purge", action="confirm"),
+             FooterItem(("n/Esc",), "Cancel", action="cancel")]
+    assert _text(fit_items(purge, 20)) == " y Purge  n Cancel"
+    assert _text(fit_items(purge, 40)) == " y Purge  n/Esc Cancel"
+    # `/` alone is a key, not two.
+    assert _text(fit_items([FooterItem(("/",), "Filter"), FooterItem(("q",), "Quit")], 10)) == \
+        " / Filter"
+
+
+def test_the_main_footer_at_20_columns_keeps_help_and_quit() -> None:
+    assert _text(fit_items(_footer_items(), 20)) == " ? All keys  q Quit"
 
 
 @given(st.text(alphabet="abc/._-", min_size=0, max_size=200), st.integers(0, 120))

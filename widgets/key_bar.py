@@ -63,16 +63,40 @@ def line_width(items: Sequence[FooterItem]) -> int:
 
 def fit_items(items: Sequence[FooterItem], width: int, more_action: str = "help",
               more_label: str = "All keys") -> list[FooterItem]:
-    """The items that fit in `width`, in their order; the highest-ranked are left out first
-    (the later one on a tie). When any is left out, the `more_action` item (help) is
-    relabelled `more_label`, so the user knows where the rest is."""
-    kept = list(items)
-    dropped = False
-    while kept and line_width(_relabel(kept, dropped, more_action, more_label)) > width:
-        worst = max(range(len(kept)), key=lambda i: (kept[i].rank, i))
-        del kept[worst]
-        dropped = True
-    return _relabel(kept, dropped, more_action, more_label)
+    """The items that fit in `width`, in their order. Too narrow for all: a key written
+    several ways (`n/Esc`) is written its first way (`n`); then the highest-ranked items are
+    left out first (the later one on a tie), but the `more_action` item (help), relabelled
+    `more_label`, says where the rest are for as long as the first-ranked item fits beside
+    it; last, an item left out that fits in the room over comes back, best-ranked first (at
+    20 columns Environments showed `Esc Close` alone where `/ Filter` fitted too)."""
+    if line_width(items) <= width:
+        return list(items)
+    short = [_first_key(item) for item in items]
+
+    def line(indexes: list[int], dropped: bool) -> list[FooterItem]:
+        return _relabel([short[i] for i in indexes], dropped, more_action, more_label)
+
+    kept = list(range(len(short)))
+    left_out: list[int] = []
+    while kept and line_width(line(kept, bool(left_out))) > width:
+        pointer_stays = len(kept) > 2 or all(short[i].action != more_action for i in kept)
+        worst = max((i for i in kept if not (pointer_stays and short[i].action == more_action)),
+                    key=lambda i: (short[i].rank, i))
+        kept.remove(worst)
+        left_out.append(worst)
+    for index in sorted(left_out, key=lambda i: (short[i].rank, i)):
+        tried = sorted([*kept, index])
+        if line_width(line(tried, True)) <= width:
+            kept = tried
+    return line(kept, len(kept) < len(short))
+
+
+def _first_key(item: FooterItem) -> FooterItem:
+    """`n/Esc Cancel` as `n Cancel` (the help lists every key)."""
+    keys = tuple(key.split("/", 1)[0] if "/" in key[1:] else key for key in item.keys)
+    if keys == item.keys:
+        return item
+    return FooterItem(keys, item.label, item.enabled, item.rank, item.press, item.action)
 
 
 def _relabel(items: list[FooterItem], dropped: bool, more_action: str,
