@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from pytui.app.envs_view import users_fields
 from pytui.app.job_view import job_details, may_download
+from pytui.app.purge_plan import PRUNE_OUTDATED
 from pytui.app.state import AppState, Job
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import upgrade_installed_note
@@ -264,7 +265,7 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         if newer is not None and newer.key != installation.key \
                 and newer.key in state.installed_keys:
             fields.append(("update", f"{upgrade_installed_note(newer)} "
-                                     "(P → Outdated prunes this one)"))
+                                     f"({PRUNE_OUTDATED} prunes this one)"))
         elif newer is not None:
             fields.append(("update", f"{newer.key} build {newer.build} — press i to install"))
         fields += users_fields(state, installation.key)

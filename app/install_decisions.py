@@ -23,6 +23,7 @@ from pytui.app.decisions import (
     nothing_highlighted,
 )
 from pytui.app.gateway import BEHIND, DAMAGED, MISSING_LINKS, UNLINKED
+from pytui.app.purge_plan import PRUNE_OUTDATED
 from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel, newer_build
 from pytui.core.install_policy import already_upgraded_message, describe_upgrade
@@ -109,7 +110,8 @@ def _decide_update(state: AppState, vm: ViewModel, key: str) -> Decision:
             f"from build {installation.build} to build {newer.build}; "
             "the install is replaced in place", ("Reinstall",))
     if newer.key in state.installed_keys:
-        return Refuse(already_upgraded_message(installation, newer), severity="information")
+        return Refuse(already_upgraded_message(installation, newer, PRUNE_OUTDATED),
+                      severity="information")
     refused = _refuse_start(state, newer)
     if refused is not None:
         return refused
@@ -319,8 +321,7 @@ def _what_stays(todo: list[Step]) -> str:
                    if step.target is not None and replaces_install((step.current,), step.target))
     if replaced == len(todo):
         return "The installed build is replaced; "
-    # `Outdated`, the rule's name in Purge by rule, as Details writes it (`P → Outdated`).
-    kept = "Old patches stay installed (P → Outdated removes unused ones)"
+    kept = f"Old patches stay installed ({PRUNE_OUTDATED} removes unused ones)"
     return f"{kept}, an older build of the same patch is replaced; " if replaced else f"{kept}; "
 
 

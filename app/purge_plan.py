@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pytui.app.keymap import key_display
 from pytui.core.models import CachedArchive, Installation
 from pytui.widgets.format import one_line
 
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
 # killed runs left in the cache dir (as `pytui cache purge --all`).
 OUTDATED = "outdated"
 ALL = "all"
+# The outdated rule's name in Purge by rule, and the way there from the main screen as the
+# messages that point to it write it (`P → Outdated`): written here once.
+OUTDATED_LABEL = "Outdated"
+PRUNE_OUTDATED = f"{key_display('purge_rules')} → {OUTDATED_LABEL}"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,13 @@ from pathlib import Path
 from pytui.app.background import spawn
 from pytui.app.key_bindings import screen_bindings
 from pytui.app.keymap import PURGE_SCREEN
-from pytui.app.purge_plan import OUTDATED, PurgePlan, leftovers_text, preview_label
+from pytui.app.purge_plan import (
+    OUTDATED,
+    OUTDATED_LABEL,
+    PurgePlan,
+    leftovers_text,
+    preview_label,
+)
 from pytui.app.screens import DIALOGS_CSS, ToastFreeDialog
 from pytui.core.models import CachedArchive, Installation
 from pytui.widgets.fitted_line import FittedLine
@@ -29,7 +35,7 @@ PURGE_RULES: tuple[tuple[str, str, str], ...] = (
      "older builds: a newer build of the same version and platform is known"),
     ("installed", "Installed", "archives of builds that are installed (the install stays)"),
     ("all", "All", "every archive and partial download in the cache, and what killed runs left there"),
-    (OUTDATED, "Outdated",
+    (OUTDATED, OUTDATED_LABEL,
      "installs with a newer installed patch of the same minor version that no environment "
      "uses directly (as `pytui uninstall --outdated`); environments following the "
      "minor-version link move to the newest patch"),

@@ -107,10 +107,11 @@ def upgrade_installed_note(upgrade: Build) -> str:
     return f"{upgrade.version} installed"
 
 
-def already_upgraded_message(installation: Installation, upgrade: Build) -> str:
-    """One line: the newer patch is installed beside this one; nothing to install."""
+def already_upgraded_message(installation: Installation, upgrade: Build, prune: str) -> str:
+    """One line: the newer patch is installed beside this one; nothing to install; `prune`
+    says how the old one goes (in the TUI, the key and the purge rule that prune it)."""
     return (f"{installation.key}: the newer patch {upgrade.version} is already installed "
-            f"({upgrade.key}); nothing to install (P → Outdated prunes {installation.version})")
+            f"({upgrade.key}); nothing to install ({prune} prunes {installation.version})")
 
 
 def satisfying(request: PythonRequest, host: HostLike,
@@ -145,7 +146,8 @@ def install_on_installed(installation: Installation, upgrades: Upgrades | None,
         return InstalledRowAction(None, f"{installation.key} is already installed and is the "
                                         "newest in the catalog; nothing to do")
     if upgrade.key != installation.key and upgrade.key in set(installed_keys):
-        return InstalledRowAction(None, already_upgraded_message(installation, upgrade))
+        return InstalledRowAction(None, already_upgraded_message(
+            installation, upgrade, "pytui uninstall --outdated"))
     change = describe_upgrade(installation, upgrade)
     return InstalledRowAction(upgrade, f"upgrade {installation.key}: {change}"
                                        + (" (needs its archive in the cache: offline)"

@@ -435,3 +435,25 @@ def test_the_quit_question_counts_many_jobs_by_kind(tmp_path, builds) -> None:
     asked = d.decide_quit(state)
     assert isinstance(asked, d.Confirm)
     assert asked.lines[0].text == f"{count} jobs are still running (install, verify).", asked.lines
+
+
+def test_the_way_to_the_outdated_rule_is_written_once() -> None:
+    """`P → Outdated` (the key and the rule's label in Purge by rule) was written out in three
+    messages: `i` on an install whose newer patch is installed, its Details, the upgrade
+    question. It is made once, from the keymap's key and the dialog's label."""
+    import ast
+    from pathlib import Path
+
+    from pytui.app.keymap import key_display
+    from pytui.app.purge_plan import OUTDATED, PRUNE_OUTDATED
+    from pytui.app.purge_screen import PURGE_RULES
+
+    label = next(label for rule, label, _ in PURGE_RULES if rule == OUTDATED)
+    assert f"{key_display('purge_rules')} → {label}" == PRUNE_OUTDATED
+    repo = Path(__file__).resolve().parents[2]
+    written = [f"{path.relative_to(repo)}:{node.lineno}"
+               for folder in ("app", "core", "widgets") for path in (repo / folder).glob("*.py")
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.Constant) and isinstance(node.value, str)
+               and "→ Outdated" in node.value and path.name != "purge_plan.py"]
+    assert written == [], written
