@@ -11,9 +11,10 @@ TUI share (docs/uv-compat.md#installation-keys for the key rules it builds on).
   a pre-release, a newer pre-release, or the same patch from a newer PBS build. The upgrade
   offered for an install is the newest such build; an install of a final release is only
   offered final releases.
-- **Install on an installed row** (the TUI's `i`): install the upgrade if there is one,
-  saying from what to what; otherwise do nothing and say the install is the newest. When
-  the upgrade is itself installed already (3.11.7 beside 3.11.9), nothing is installed
+- **Install on an installed row** (the TUI's `i`, decided in app/install_decisions.py with
+  `describe_upgrade` and `already_upgraded_message` from here): install the upgrade if there
+  is one, saying from what to what; otherwise do nothing and say the install is the newest.
+  When the upgrade is itself installed already (3.11.7 beside 3.11.9), nothing is installed
   either: the line says the newer patch is installed and how to prune the old one.
 """
 
@@ -120,35 +121,3 @@ def satisfying(request: PythonRequest, host: HostLike,
     filled = request.for_install(host)
     return [installation for installation in installed
             if filled.with_prereleases(True).matches(installation)]
-
-
-class InstalledRowAction:
-    """What installing on an installed row does: `build` to install (an upgrade), or None with
-    `message` saying why nothing happens."""
-
-    __slots__ = ("build", "message")
-
-    def __init__(self, build: Build | None, message: str) -> None:
-        self.build = build
-        self.message = message
-
-    def __repr__(self) -> str:
-        return f"InstalledRowAction(build={self.build!r}, message={self.message!r})"
-
-
-def install_on_installed(installation: Installation, upgrades: Upgrades | None,
-                         offline: bool = False,
-                         installed_keys: Iterable[str] = ()) -> InstalledRowAction:
-    """The TUI's `i` on an Installed row: upgrade when the catalog has an upgrade that is not
-    installed yet, else nothing."""
-    upgrade = upgrades.upgrade_for(installation) if upgrades is not None else None
-    if upgrade is None:
-        return InstalledRowAction(None, f"{installation.key} is already installed and is the "
-                                        "newest in the catalog; nothing to do")
-    if upgrade.key != installation.key and upgrade.key in set(installed_keys):
-        return InstalledRowAction(None, already_upgraded_message(
-            installation, upgrade, "pytui uninstall --outdated"))
-    change = describe_upgrade(installation, upgrade)
-    return InstalledRowAction(upgrade, f"upgrade {installation.key}: {change}"
-                                       + (" (needs its archive in the cache: offline)"
-                                          if offline else ""))
