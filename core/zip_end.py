@@ -92,7 +92,7 @@ def parse_zip_end(read_at: Callable[[int, int], bytes], file_size: int) -> ZipEn
                                                                                  locator)
             zip64 = True
     if disk or directory_disk or on_disk != entries:
-        raise ZipEndError("it spans several disks (pytui reads single-file zips)")
+        raise ZipEndError("it spans several disks, and pytui reads single-file zips")
     start = location - size - (ZIP64_TAIL if zip64 else 0)
     if start < 0:
         raise ZipEndError(f"its end record's {size}-byte central directory would start before "
@@ -115,10 +115,10 @@ def _record_at(tail: bytes) -> int:
     at = tail.rfind(END_SIGNATURE)
     if at < 0:
         raise ZipEndError(f"it has no end-of-central-directory record in its last {len(tail)} "
-                          "bytes (cut short, or not a zip)")
+                          "bytes: it was cut short, or it is no zip")
     if at > last:
-        raise ZipEndError("its last end-of-central-directory signature has no whole record after it "
-                          "(cut short, or a comment holding the signature)")
+        raise ZipEndError("its last end-of-central-directory signature starts no whole record: it "
+                          "was cut short, or its comment holds the signature")
     return at
 
 
@@ -133,7 +133,7 @@ def _refuse_another_record(tail: bytes, at: int, base: int) -> None:
         fits = not disk and not directory_disk and on_disk == entries and offset + size <= base + other
         if other + _END.size + comment == len(tail) or fits:
             raise ZipEndError(f"it has two end-of-central-directory records, at bytes {base + other} "
-                              f"and {base + at} (a zip has one)")
+                              f"and {base + at}, where a zip has one")
         other = tail.rfind(END_SIGNATURE, 0, other)
 
 
@@ -143,7 +143,7 @@ def _zip64_values(read_at: Callable[[int, int], bytes], location: int,
     zipfile reads it, and where the locator says (the directory's offset plus its size)."""
     _, record_disk, record_offset, disks = _LOCATOR.unpack(locator)
     if record_disk or disks > 1:
-        raise ZipEndError("it spans several disks (pytui reads single-file zips)")
+        raise ZipEndError("it spans several disks, and pytui reads single-file zips")
     if location < ZIP64_TAIL:
         raise ZipEndError("its zip64 locator points to no zip64 end record")
     record = read_at(location - ZIP64_TAIL, _ZIP64.size)
@@ -153,6 +153,6 @@ def _zip64_values(read_at: Callable[[int, int], bytes], location: int,
      offset) = _ZIP64.unpack(record)
     if rest != _ZIP64_REST or offset + size != record_offset:
         raise ZipEndError(f"its zip64 locator says the zip64 end record is at byte {record_offset}, "
-                          f"not where the record is (after the {size}-byte central directory at "
-                          f"byte {offset})")
+                          f"not where the record is, after the {size}-byte central directory at "
+                          f"byte {offset}")
     return disk, directory_disk, on_disk, entries, size, offset
