@@ -16,6 +16,7 @@ from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build, CachedArchive
 from pytui.core.progress import ByteCounter, CancelToken, ProgressCallback, no_progress
 from pytui.core.tree_store import TreeInfo
+from pytui.core.units import format_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -35,6 +36,8 @@ class VerifyReport:
     corrupt: list[tuple[CachedArchive, str]] = field(default_factory=list)
     # Partial downloads, and archives with no known hash (`none-...` and non-uv names).
     unchecked: list[CachedArchive] = field(default_factory=list)
+    # Files larger than any archive pytui downloads (`archive_cap`): not read, kept.
+    too_large: list[CachedArchive] = field(default_factory=list)
     # Corrupt archives that could not be deleted: file name -> why (read-only disk...).
     not_removed: dict[str, str] = field(default_factory=dict)
     # Pristine trees as their manifests recorded them, and those that changed (removed, with
@@ -61,6 +64,9 @@ class VerifyReport:
         words = [f"{partial} partial download{'s' if partial != 1 else ''} not checked"] if partial else []
         if len(self.unchecked) - partial:
             words.append(f"{len(self.unchecked) - partial} without a known sha256")
+        if self.too_large:
+            words.append(f"{len(self.too_large)} larger than any archive pytui downloads "
+                         "(PYTUI_MAX_ARCHIVE_BYTES) not checked")
         return words
 
     def cleared(self, size: Callable[[int], str]) -> list[str]:
@@ -85,6 +91,19 @@ class VerifyReport:
     @property
     def bytes_removed(self) -> int:
         return sum(archive.size for archive, _ in self.corrupt if archive.name not in self.not_removed)
+
+
+def archive_cap() -> int:
+    """The most bytes an archive pytui downloads may have (PYTUI_MAX_ARCHIVE_BYTES): a cached
+    file larger than that is not read, hashed or extracted. A sparse file of 1 TiB takes no
+    disk and was read to its end (minutes; ext4 allows 16 TiB) to say it was corrupt."""
+    from pytui.core.http import MAX_ARCHIVE_BYTES, env_count
+
+    return env_count(os.environ, "PYTUI_MAX_ARCHIVE_BYTES", MAX_ARCHIVE_BYTES, minimum=1)
+
+
+def too_large_words(cap: int) -> str:
+    return f"more than any archive pytui downloads ({format_bytes(cap)}, PYTUI_MAX_ARCHIVE_BYTES)"
 
 
 def hash_file(path: Path, cancel: CancelToken, on_bytes: Any = None) -> tuple[str, tuple[int, int]]:
@@ -141,6 +160,12 @@ class VerifyingReader:
             raise CacheError(f"cannot read {path} in the cache: {reason(err, path)}; "
                              f"{remedy(err, CACHE_DIR_ALTERNATIVE)}") from None
         self.size = os.fstat(self._file.fileno()).st_size
+        cap = archive_cap()
+        if self.size > cap:
+            self._file.close()
+            raise CacheError(f"cached archive {path.name} for {build.key} is {format_bytes(self.size)}, "
+                             f"{too_large_words(cap)}, so it is not read; remove it (pytui cache purge "
+                             f"{path.name}), or raise PYTUI_MAX_ARCHIVE_BYTES if it is that large")
         self._hasher = hashlib.sha256()
         self.done = 0
 
@@ -203,7 +228,8 @@ def verify_cache(cache: ArchiveCache, catalog: Catalog | None = None, progress: 
     report.leftovers = remove_leftovers(cache, named=MAX_LEFTOVERS_NAMED)
     archives = cache.list(catalog)
     trees_by_archive: dict[str, TreeInfo] | None = None
-    total = sum(a.size for a in archives if a.state != "partial")
+    cap = archive_cap()
+    total = sum(a.size for a in archives if a.state != "partial" and a.size <= cap)
     counter = ByteCounter(progress, "verify", total)
     counter.report(0)
     for archive in archives:
@@ -216,6 +242,9 @@ def verify_cache(cache: ArchiveCache, catalog: Catalog | None = None, progress: 
         if expected is None and prefix is None:
             # `none-...` (no sha256 in the catalog) or not a uv name at all: nothing to compare.
             report.unchecked.append(archive)
+            continue
+        if archive.size > cap:
+            report.too_large.append(archive)  # kept: pytui's bound, not proof it is corrupt
             continue
         try:
             digest, identity = hash_file(archive.path, cancel, counter.advance)
