@@ -14,9 +14,13 @@ from __future__ import annotations
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 
+# Cursor home and erase the screen: written to the alternate screen before pytui leaves it.
+CLEAR_SCREEN = "\x1b[H\x1b[2J"
+
 
 class TerminalGoneSafeDriver(LinuxDriver):
-    """`LinuxDriver` whose writes are dropped once its writer thread has ended."""
+    """`LinuxDriver` whose writes are dropped once its writer thread has ended, and which
+    clears the alternate screen before leaving it (on quit, and before `x` / `!` hand over)."""
 
     def write(self, data: str) -> None:
         # Textual's own attribute, looked up softly: under another name the guard is skipped.
@@ -24,6 +28,13 @@ class TerminalGoneSafeDriver(LinuxDriver):
         if writer is not None and not writer.is_alive():
             return
         super().write(data)
+
+    def stop_application_mode(self) -> None:
+        # As lazygit's tcell does: tmux carried the last frame's top rows into the shell's
+        # screen when the window had grown while pytui ran (plain Textual too), and a
+        # terminal without an alternate screen kept the whole frame.
+        self.write(CLEAR_SCREEN)
+        super().stop_application_mode()
 
 
 def safe_driver(driver_class: type[Driver]) -> type[Driver]:
