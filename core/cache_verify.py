@@ -97,9 +97,9 @@ def archive_cap() -> int:
     """The most bytes an archive pytui downloads may have (PYTUI_MAX_ARCHIVE_BYTES): a cached
     file larger than that is not read, hashed or extracted. A sparse file of 1 TiB takes no
     disk and was read to its end (minutes; ext4 allows 16 TiB) to say it was corrupt."""
-    from pytui.core.http import MAX_ARCHIVE_BYTES, env_count
+    from pytui.core.http import TransferLimits  # the variable's one reader
 
-    return env_count(os.environ, "PYTUI_MAX_ARCHIVE_BYTES", MAX_ARCHIVE_BYTES, minimum=1)
+    return TransferLimits.from_env().max_archive_bytes
 
 
 def too_large_words(cap: int) -> str:
