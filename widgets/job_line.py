@@ -101,6 +101,11 @@ def compact_line(view: JobView, width: int, focused: bool = False,
         # (The version is padded to the longest version, not to the longest whole key.)
         column = (max(cell_len(key), min(columns.key, width)) if key == whole
                   else max(cell_len(key), columns.version))
+        if key != whole:
+            # Beside the version, the phase alone needs no padding (at 20 columns `done`
+            # was left out for want of a column as wide as `download`); the whole keys'
+            # rows never use it, or they would keep the key where the others fall to theirs.
+            choices.insert(-1, [(phase, phase_style, 2)])
         for choice in choices:
             parts = [part for part in choice if part[0].strip()]
             if column + sum(len(text) + gap for text, _, gap in parts) <= width:

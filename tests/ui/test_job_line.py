@@ -139,3 +139,16 @@ async def test_narrow_job_rows_line_up_in_the_panel() -> None:
                 assert rows, (word, screen)
                 starts |= {line.index(word) for line in rows}
             assert len(starts) == 1, (width, screen)
+
+
+def test_an_ended_jobs_phase_shows_where_the_phase_column_does_not_fit() -> None:
+    """At 20x8 the Jobs panel (18 cells) showed `3.13.7` alone for a finished job: its phase
+    column is as wide as `download` (the rows line up), and `done` was left out with it. The
+    last part of a row needs no padding: `done` shows in its own cells."""
+    columns = CompactColumns(key=34, version=9, phase=8)
+    ended = JobView(1, "cpython-3.13.7-linux-x86_64-gnu", "done")
+    assert compact_line(ended, 18, columns=columns).plain == "3.13.7     done"
+    failed = JobView(2, "cpython-3.14.0rc2-linux-x86_64-gnu", "failed")
+    assert compact_line(failed, 18, columns=columns).plain == "3.14.0rc2  failed"
+    # Wider, the column stays padded: the rows line up.
+    assert compact_line(ended, 40, columns=columns).plain == "3.13.7     done"
