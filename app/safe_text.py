@@ -13,7 +13,6 @@ then os.fsencode) as the original bytes.
 
 from __future__ import annotations
 
-import json
 import re
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -53,6 +52,8 @@ def _json_escape(match: re.Match[str]) -> str:
 
 def json_text(value: object) -> str:
     """`json.dumps(value, ensure_ascii=False)` with non-printable characters as `\\u` escapes."""
+    import json  # (only for JSON output: off the install path, which imports this module)
+
     return _NOT_ASCII_PRINTABLE.sub(_json_escape, json.dumps(value, ensure_ascii=False))
 
 

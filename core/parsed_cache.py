@@ -28,12 +28,12 @@ The cache is a state file, so it is hostile until checked:
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import stat as stat_module
 from collections.abc import Callable
 from pathlib import Path
 
+from pytui.core import json_codec
 from pytui.core.bounded_read import read_regular_file
 from pytui.core.catalog import (
     MAX_CATALOG_BYTES,
@@ -157,7 +157,7 @@ def _decode(data: bytes, stamp: str, source: bytes,
     """The entry as a catalog whose builds are made on demand (core/catalog_columns.py): the
     key columns are checked here, each URL and sha256 when its build is made."""
     try:
-        doc = json.loads(data)
+        doc = json_codec.loads(data)
     except (ValueError, RecursionError):
         return None
     if type(doc) is not dict or doc.get("format") != _FORMAT or doc.get("stamp") != stamp:
@@ -313,7 +313,7 @@ def _encode(stamp: str, parsed: ParsedCatalog, source: bytes) -> bytes | None:
            "invalid": parsed.invalid, "problem": parsed.problem, "columns": columns,
            "url_at": offsets[0], "url_len": [len(build.url) for build in builds],
            "sha_at": offsets[1]}
-    return json.dumps(doc, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    return json_codec.dumps(doc, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def _store(directory: Path, where: str, entry: Path, stamp: str, parsed: ParsedCatalog,

@@ -14,11 +14,11 @@ before), as the devguide's schedule states.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
+from pytui.core import json_codec
 from pytui.core.keys import TYPE_CHECKING, _fields, is_digits
 
 if TYPE_CHECKING:
@@ -182,7 +182,7 @@ def _cycle_doc(data: bytes) -> dict:
     if len(data) > MAX_BYTES:
         raise ValueError(f"larger than {MAX_BYTES // 1024} KiB")
     try:
-        doc = json.loads(data)
+        doc = json_codec.loads(data)
     except (ValueError, RecursionError) as err:
         raise ValueError("not JSON") from err
     if not isinstance(doc, dict) or len(doc) > MAX_ENTRIES:
@@ -338,6 +338,8 @@ def refresh(settings) -> str | None:
     from pytui.core.atomic import write_atomic
 
     try:
+        import json  # (an indent: json's own encoder)
+
         write_atomic(target, json.dumps(doc, indent=1).encode(), make_parents=True)
     except OSError as err:
         from pytui.core.fs_errors import reason

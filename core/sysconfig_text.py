@@ -5,8 +5,7 @@ lines pointed at the install. Text in, text out: core/fixups.py reads and writes
 
 from __future__ import annotations
 
-import json
-
+from pytui.core import json_codec
 from pytui.core.errors import InstallError
 
 SYSCONFIG_HEADER = "# system configuration generated and used by the sysconfig module\n"
@@ -172,9 +171,11 @@ def format_sysconfigdata(values: dict[str, object]) -> str:
     separated by `,` + a new line and the indent, then the braces put on lines of their own
     (property-tested against `json.dumps(..., indent=4)`). Anything else goes through that."""
     if values and set(map(type, values)) == {str} and set(map(type, values.values())) <= {str, int}:
-        flat = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",\n    ", ": "))
+        flat = json_codec.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",\n    ", ": "))
         body = "{\n    " + flat[1:-1] + "\n}"
     else:
+        import json  # (an indent: json's own encoder)
+
         body = json.dumps(dict(sorted(values.items())), indent=4, ensure_ascii=False)
     return f"{SYSCONFIG_HEADER}build_time_vars = {body}\n"
 

@@ -16,13 +16,13 @@ directory on disk.
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import sys
 from itertools import compress, repeat
 from operator import itemgetter, ne, not_
 
+from pytui.core import json_codec
 from pytui.core.keys import TYPE_CHECKING, _fields
 from pytui.core.nofollow import MAX_LINK_HOPS
 
@@ -203,7 +203,7 @@ def _columns(data: bytes) -> tuple[dict[str, object], str, str, list[list]]:
     if too_many_containers(data):
         raise TreeCorrupt("manifest holds more JSON arrays and objects than pytui writes")
     try:
-        doc = json.loads(data, parse_float=float_counter())
+        doc = json_codec.loads(data, parse_float=float_counter())
     except TooManyFloats:
         raise TreeCorrupt("manifest holds numbers pytui never writes") from None
     except (ValueError, RecursionError):
@@ -372,7 +372,7 @@ def manifest_text(sha256: str, archive: str, key: str, entries: list[Entry]) -> 
         column = [getattr(entry, name) for entry in entries]
         doc[name] = pack_numbers(column) if name in _NUMBER_COLUMNS else column
     doc["kind"] = "".join(entry.kind for entry in entries)  # one string, not a list
-    return json.dumps(doc, separators=(",", ":"))
+    return json_codec.dumps(doc, separators=(",", ":"))
 
 
 def scan_tree(top: str) -> list[Entry]:

@@ -14,10 +14,11 @@ itself.
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from pathlib import Path
+
+from pytui.core import json_codec
 
 SYSCONFIG_NAME = "sysconfig.json"
 # 2: sealed, with the identity of the file parsed (1 had neither: parsed again, not trusted).
@@ -52,7 +53,7 @@ def write_sysconfig(tree: Path, key: str, dest: Path) -> bool:
             return False
         text = raw.decode("utf-8")
         values = parse_sysconfigdata(text, found.name)
-        body = json.dumps({"version": SYSCONFIG_VERSION, "name": found.name, "vars": values,
+        body = json_codec.dumps({"version": SYSCONFIG_VERSION, "name": found.name, "vars": values,
                            "file": found.relative_to(tree).as_posix(),
                            "ino": st.st_ino, "size": st.st_size, "mtime_ns": st.st_mtime_ns},
                           ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -90,7 +91,7 @@ def read_sysconfig(path: Path, tree: Path) -> tuple[str, dict[str, object]] | No
     if body is None:
         return None
     try:
-        doc = json.loads(body)
+        doc = json_codec.loads(body)
     except (ValueError, RecursionError):
         return None
     if type(doc) is not dict or doc.get("version") != SYSCONFIG_VERSION:

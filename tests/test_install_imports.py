@@ -6,7 +6,7 @@ the download and extraction engines, the archive cache's own module and the job'
 (core/job_archive.py) only when a job needs them (core/jobs.py), the kept catalog's module only for that catalog (core/sources.py), the catalog
 document parser only when the parsed cache misses (core/catalog.py), and the
 upgrade policy and the words for filesystem failures only when they are used
-(core/install_root.py). A module below
+(core/install_root.py), and the json package not at all (core/json_codec.py). A module below
 turning up again is a regression of the install's start-up, which bench/install.py measures."""
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ NOT_IMPORTED = (
     "pytui.core.atomic", "pytui.core.catalog_parse",
     # whether a killed writer's temp link runs on (only when the bin dir holds one)
     "pytui.core.writer_pids",
+    # the json package (its import compiles six regular expressions): core/json_codec.py reads
+    # and writes the install's documents with the C scanner and encoder it would use
+    "json",
     "textual", "rich",
 )
 
@@ -40,11 +43,12 @@ NOT_IMPORTED = (
 # collections.namedtuple (which compiles each one's `__new__` at import: core/keys.NamedFields
 # is what they use); printed as JSON on stdout after main() returns.
 CODE = """
-import json, sys
+import sys
 before = set(sys.modules)
 from pytui.app.cli import main
 code = main(sys.argv[1:])
 imported = sorted(set(sys.modules) - before)
+import json
 named_tuples = sorted(f"{name}.{attr}" for name in imported if name.startswith("pytui.")
                       for attr, value in vars(sys.modules[name]).items()
                       if isinstance(value, type) and value.__module__ == name
