@@ -66,7 +66,11 @@ def loads(data: str | bytes, *, parse_float: Callable[[str], object] | None = No
         return _json_loads(data, parse_float)
     start = len(text) - len(text.lstrip(_SPACE))
     try:
-        value, end = _json.make_scanner(_Decoding(parse_float))(text, start)  # type: ignore[arg-type]  # why: the stub wants a JSONDecoder; it reads these attributes
+        scan = _json.make_scanner(_Decoding(parse_float))  # type: ignore[arg-type]  # why: the stub wants a JSONDecoder; it reads these attributes
+    except (TypeError, AttributeError):  # a `_json` that wants more than json 3.10-3.13 gives it
+        return _json_loads(data, parse_float)
+    try:
+        value, end = scan(text, start)
     except (StopIteration, SystemError):
         # Malformed: json says where, in its words. (Python 3.11's scanner raises its
         # JSONDecodeError only when json.decoder is imported, a SystemError otherwise.)
@@ -84,12 +88,17 @@ def dumps(value: object, *, separators: tuple[str, str] = (", ", ": "), sort_key
           ensure_ascii: bool = True) -> str:
     """`json.dumps(value, separators=separators, sort_keys=sort_keys, ensure_ascii=ensure_ascii)`
     (no indent: with one json runs its pure-Python encoder; call json for that)."""
-    if _json is None or isinstance(value, str):
+    encode = None
+    if _json is not None and not isinstance(value, str):
+        item_separator, key_separator = separators
+        try:
+            encode = _json.make_encoder({}, _not_serializable,
+                                        _json.encode_basestring_ascii if ensure_ascii else _json.encode_basestring,
+                                        None, key_separator, item_separator, sort_keys, False, True)
+        except (TypeError, AttributeError):  # a `_json` that wants other arguments than 3.10-3.13's
+            encode = None
+    if encode is None:
         import json
 
         return json.dumps(value, separators=separators, sort_keys=sort_keys, ensure_ascii=ensure_ascii)
-    item_separator, key_separator = separators
-    encode = _json.make_encoder({}, _not_serializable,
-                                _json.encode_basestring_ascii if ensure_ascii else _json.encode_basestring,
-                                None, key_separator, item_separator, sort_keys, False, True)
     return "".join(encode(value, 0))

@@ -96,3 +96,15 @@ def test_a_process_without_json_reads_documents_and_errors_without_importing_it_
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "JSONDecodeError Expecting ':' delimiter: line 1 column 6 (char 5)"
+
+
+def test_a_json_module_of_another_shape_leaves_the_work_to_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A later Python whose `_json` wants other arguments: json reads and writes, no error."""
+    import types
+
+    def other(*_args: object) -> object:
+        raise TypeError("make_* takes other arguments")
+
+    monkeypatch.setattr(json_codec, "_json", types.SimpleNamespace(make_scanner=other, make_encoder=other))
+    assert json_codec.loads('{"a": [1, 2.5]}') == {"a": [1, 2.5]}
+    assert json_codec.dumps({"b": 1, "a": "x"}, sort_keys=True) == '{"a": "x", "b": 1}'
