@@ -63,6 +63,8 @@ class StartPurge:
     # The `all` rule: all that killed runs left in the cache dir goes too (else only what
     # they left of these archives: core/cache_purge.remove_leftovers).
     leftovers: bool = False
+    # Kept trees whose archive is gone go (with any purge): one runs for them alone too.
+    trees: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,11 +125,12 @@ class JobActions(AppBase):
     def _purge_rules_chosen(self, plan: PurgePlan | None) -> None:
         if plan is None:
             return
-        if plan.archives or plan.leftovers:
+        if plan.archives or plan.leftovers or plan.orphan_trees:
             from pytui.app.purge_plan import ALL
 
             # Every leftover with the `all` rule; else those of the plan's archives.
-            self.carry_out(decide.StartPurge(plan.archives, leftovers=plan.rule == ALL))
+            self.carry_out(decide.StartPurge(plan.archives, leftovers=plan.rule == ALL,
+                                             trees=bool(plan.orphan_trees)))
         if plan.installs:
             used = uninstall_decisions.prune_now_used(self.state, plan)
             if used:
@@ -189,7 +190,7 @@ class JobActions(AppBase):
             # A job may have started on one of them since the question.
             in_use = self.state.in_use_names()
             archives = [a for a in decision.archives if cached_row_key(a.name) not in in_use]
-            if archives or decision.leftovers:
+            if archives or decision.leftovers or decision.trees:
                 self.runner.purge(archives, leftovers=decision.leftovers)
         elif isinstance(decision, decide.CancelJob):
             ended = self.runner.cancel(decision.job_id)
@@ -441,11 +442,13 @@ class JobActions(AppBase):
             for name in message.gone:
                 say("archives", "done", f"{one_line(name)} was already gone from the cache (removed by "
                     "another process since it was listed); nothing to purge.")
-            if message.count or not (message.downloading or (left and left.count) or message.gone):
+            if message.count or not (message.downloading or (left and left.count) or message.gone
+                                     or message.freed):
                 say("archives", "done", f"Purged {purged_text(message.count, message.partials)}, "
                     f"freed {human_size(message.freed)}.")
-            elif left and left.count:
-                say("leftovers", "done", f"Freed {human_size(message.freed)}.")
+            elif (left and left.count) or message.freed:
+                # (No archive: leftovers, or kept trees whose archive was gone.)
+                say("leftovers" if left and left.count else "trees", "done", f"Freed {human_size(message.freed)}.")
             for name in message.downloading:
                 say("archives", "warning", decide.kept_downloading(one_line(name)))
             for line in message.trees_kept:

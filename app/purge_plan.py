@@ -42,6 +42,7 @@ class PurgePlan:
     # archive is already gone, which a purge removes too (core/cache_purge.py PurgeEffect).
     tree_freed: tuple[tuple[str, int], ...] = ()
     orphans: int = 0
+    orphan_trees: int = 0
     # Entries killed runs left in the cache dir that go too (all of them with the `all` rule,
     # else those of the plan's archives: core/cache_purge.find_leftovers), what they free, and
     # whether sizing them stopped at its limit (the bytes are then a lower bound).
@@ -60,7 +61,9 @@ class PurgePlan:
 
     @property
     def empty(self) -> bool:
-        return not self.archives and not self.installs and not self.leftovers
+        # Trees whose archive is gone go with any archive purge: a rule that matches no
+        # archive still removes them (the preview said `Nothing to purge` beside them).
+        return not self.archives and not self.installs and not self.leftovers and not self.orphan_trees
 
 
 def archive_plan(rule: str, effect: PurgeEffect, leftovers: Leftovers | None = None) -> PurgePlan:
@@ -68,9 +71,14 @@ def archive_plan(rule: str, effect: PurgeEffect, leftovers: Leftovers | None = N
     and the leftovers of killed runs that go too."""
     return PurgePlan(rule, archives=tuple(a for a, _ in effect.archives),
                      tree_freed=tuple((a.name, tree) for a, tree in effect.archives if tree),
-                     orphans=effect.orphans, leftovers=leftovers.count if leftovers is not None else 0,
+                     orphans=effect.orphans, orphan_trees=effect.orphan_trees, leftovers=leftovers.count if leftovers is not None else 0,
                      leftover_bytes=leftovers.size if leftovers is not None else 0,
                      leftovers_capped=leftovers is not None and leftovers.capped)
+
+
+def orphans_text(count: int) -> str:
+    """What a plan's trees whose archive is gone are called in the preview (as `cache purge`)."""
+    return f"{count} unpacked tree{'s' if count != 1 else ''} whose archive is gone"
 
 
 def leftovers_text(count: int) -> str:

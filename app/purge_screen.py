@@ -15,6 +15,7 @@ from pytui.app.purge_plan import (
     OUTDATED_LABEL,
     PurgePlan,
     leftovers_text,
+    orphans_text,
     preview_label,
 )
 from pytui.app.screens import DIALOGS_CSS, ToastFreeDialog
@@ -242,6 +243,9 @@ class PurgeRulesModal(ToastFreeDialog[PurgePlan | None]):
             # cache dir may hold `[b]` or `[@click=…]`.
             table.add_row(Text(human_size(plan.frees(archive)), justify="right"), Text(label),
                           key=archive.name)
+        if plan.orphan_trees:
+            table.add_row(Text(human_size(plan.orphans), justify="right"),
+                          Text(orphans_text(plan.orphan_trees)), key="orphan-trees")
         for installation, size in plan.installs:
             table.add_row(Text(human_size(size), justify="right"), Text(installation.key),
                           key=installation.key)
@@ -272,11 +276,13 @@ def _what_goes(plan: PurgePlan) -> str:
     if plan.installs:
         count = len(plan.installs)
         return f"{count} install{'s' if count != 1 else ''} would be uninstalled (as jobs); "
-    also = f" and {leftovers_text(plan.leftovers)}" if plan.leftovers else ""
     count = len(plan.archives)
-    if count:
-        return f"{count} archive{'s' if count != 1 else ''}{also} would go; "
-    return f"{leftovers_text(plan.leftovers)} would go; "
+    parts = [f"{count} archive{'s' if count != 1 else ''}"] if count else []
+    if plan.orphan_trees:
+        parts.append(orphans_text(plan.orphan_trees))
+    if plan.leftovers:
+        parts.append(leftovers_text(plan.leftovers))
+    return f"{' and '.join(parts)} would go; "
 
 
 def _staying(plan: PurgePlan) -> str:

@@ -1,0 +1,33 @@
+"""Purge by rule (P) beside a kept tree whose archive is gone (or whose manifest does not read):
+never used, and removed by any purge, as `pytui cache purge` now says. The preview said
+`Nothing to purge with this rule.` with its Purge button dimmed, so the TUI could not remove
+it but through the `all` rule, where it was counted in the bytes and named in no row. It now
+has its row, the rule's total names it, and y removes it."""
+
+from __future__ import annotations
+
+from ui_helpers import SIZE, UiWorld, open_purge_rules, ready, wait_for
+
+
+async def test_the_preview_lists_a_tree_whose_archive_is_gone_and_removes_it(ui_world: UiWorld) -> None:
+    ui_world.seed_cache("3.11.11")
+    cache = ui_world.settings.cache_dir
+    tree = cache / "trees" / ("ab" * 32)
+    (tree / "tree" / "bin").mkdir(parents=True)
+    (tree / "tree" / "bin" / "python3.11").write_bytes(b"z" * 100)  # no manifest: never used
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        modal = await open_purge_rules(pilot)  # superseded: no archive matches
+        total = modal.query_one("#purge-total")
+        await wait_for(pilot, lambda: "would go" in str(total.render()) or "Nothing" in str(total.render()),
+                       what="the superseded preview")
+        said = str(total.render())
+        assert "1 unpacked tree whose archive is gone would go" in said, said
+        assert "Nothing to purge" not in said
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not tree.exists(), what="the tree removed")
+        await wait_for(pilot, lambda: any(e.message.startswith("Freed ") for e in app.history.entries),
+                       what="the purge said")
+        assert not any("Purged 0 archives" in e.message for e in app.history.entries)
+        assert (cache / next(p.name for p in cache.iterdir() if p.name != "trees")).exists()
