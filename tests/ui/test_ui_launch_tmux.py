@@ -18,7 +18,7 @@ from fixtures_http import FaultyHTTPServer
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from tmux_session import Tmux, wait_screen  # noqa: E402
+from tmux_session import Tmux, pytui_in_shell, wait_screen  # noqa: E402
 
 
 def _world(tmp_path: Path, server: FaultyHTTPServer) -> tuple[str, Path, str, Path]:
@@ -39,15 +39,8 @@ def _world(tmp_path: Path, server: FaultyHTTPServer) -> tuple[str, Path, str, Pa
         os.path.realpath(sys.executable))
     (root / build.key / "BUILD").write_text(build.build or "")
     catalog = write_uv_catalog(home / "catalog.json", [served.build, build])
-    env = {"HOME": str(home), "XDG_STATE_HOME": str(home / "state"),
-           "XDG_CONFIG_HOME": str(home / "config"), "XDG_BIN_HOME": str(home / "bin"),
-           "TEXTUAL_ANIMATIONS": "none", "SHELL": "/bin/sh", "PS1": "shell$ ",
-           "PYTHONSTARTUP": "", "TERM": "xterm-256color"}
-    pytui = shutil.which("pytui") or str(Path(sys.executable).with_name("pytui"))
-    command = ("env -u COLUMNS -u LINES -u UV_OFFLINE -u UV_PYTHON_INSTALL_DIR "
-               + " ".join(f"{k}={v}" for k, v in env.items())
-               + f" {pytui} --downloads-json {catalog} --install-dir {root} "
-               f"--cache-dir {cache}; echo pytui-exit=$?; sleep 30")
+    command = pytui_in_shell(home, f"--downloads-json {catalog} --install-dir {root} --cache-dir {cache}",
+                             SHELL="/bin/sh", PS1="shell$ ", PYTHONSTARTUP="")
     return command, bin_dir, build.key, root / served.build.key / "bin" / "python3.99"
 
 

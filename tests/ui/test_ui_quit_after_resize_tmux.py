@@ -16,20 +16,14 @@ from fixtures_archives import make_build, write_uv_catalog
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from tmux_session import Tmux, wait_screen  # noqa: E402
+from tmux_session import Tmux, pytui_in_shell, wait_screen  # noqa: E402
 
 
 def test_quitting_after_the_window_grew_leaves_no_frame_behind(tmp_path: Path) -> None:
     home = tmp_path / "home"
     catalog = write_uv_catalog(home / "catalog.json", [make_build(version="3.12.8")])
-    env = {"HOME": str(home), "XDG_STATE_HOME": str(home / "state"),
-           "XDG_CONFIG_HOME": str(home / "config"), "XDG_BIN_HOME": str(home / "bin"),
-           "TEXTUAL_ANIMATIONS": "none", "TERM": "xterm-256color"}
-    pytui = shutil.which("pytui") or str(Path(sys.executable).with_name("pytui"))
-    command = ("env -u COLUMNS -u LINES -u UV_OFFLINE -u UV_PYTHON_INSTALL_DIR "
-               + " ".join(f"{k}={v}" for k, v in env.items())
-               + f" {pytui} --offline --downloads-json {catalog} --install-dir {home / 'root'}"
-               f" --cache-dir {home / 'cache'}; echo pytui-exit=$?; sleep 30")
+    command = pytui_in_shell(home, f"--offline --downloads-json {catalog} --install-dir {home / 'root'} "
+                                   f"--cache-dir {home / 'cache'}")
     tmux = Tmux(f"pytui-regrow-{os.getpid()}")
     tmux.run("new-session", "-d", "-s", tmux.session, "-x", "80", "-y", "24", command)
     try:

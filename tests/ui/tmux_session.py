@@ -100,6 +100,20 @@ def show_screens(screens: list[tuple[str, str]], show: bool) -> None:
             print(screen)
 
 
+def pytui_in_shell(home: Path, args: str, **extra_env: str) -> str:
+    """The shell command that runs `pytui ARGS` in a home of its own (state, config and bin dirs
+    under `home`; no COLUMNS, LINES or uv install variables of the developer), prints
+    `pytui-exit=N` on the screen once it ends and keeps the pane open a while after, for a test
+    that reads what pytui left on the terminal."""
+    env = {"HOME": str(home), "XDG_STATE_HOME": str(home / "state"),
+           "XDG_CONFIG_HOME": str(home / "config"), "XDG_BIN_HOME": str(home / "bin"),
+           "TEXTUAL_ANIMATIONS": "none", "TERM": "xterm-256color", **extra_env}
+    pytui = shutil.which("pytui") or str(Path(sys.executable).with_name("pytui"))
+    return ("env -u COLUMNS -u LINES -u UV_OFFLINE -u UV_PYTHON_INSTALL_DIR "
+            + " ".join(f"{k}={v}" for k, v in env.items())
+            + f" {pytui} {args}; echo pytui-exit=$?; sleep 30")
+
+
 def pytui_command(work: Path, home: Path, catalog: Path, root: Path, cache: Path,
                    extra_env: dict[str, str] | None = None) -> str:
     env = {
