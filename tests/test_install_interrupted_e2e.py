@@ -23,11 +23,13 @@ from fixtures_archives import file
 # -- kill -9, two processes --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("no_cache", [True, False], ids=["no-cache", "cache"])
-def test_kill_9_mid_extraction_leaves_no_visible_install(pytui: Pytui, no_cache: bool) -> None:
+@pytest.mark.parametrize("how", ["no-cache", "cache", "tree"])
+def test_kill_9_mid_extraction_leaves_no_visible_install(pytui: Pytui, how: str) -> None:
     # --no-cache streams a trickling download into extraction: the small members before the
     # payload are on disk while its bytes still arrive. With the cache, a cached archive of
-    # 1,500 small files is extracted. The kill lands once the stage holds extracted files.
+    # 1,500 small files is extracted (PYTUI_NO_TREES: the first install kept its tree), or,
+    # `tree`, that tree is linked. The kill lands once the stage holds files.
+    no_cache = how == "no-cache"
     many = [] if no_cache else [file(f"lib/python3.12/many/m{i}.py", f"x = {i}\n") for i in range(1500)]
     made = pytui.add("3.12.8", payload=True, faults={"rate": 100_000} if no_cache else {}, extra=many)
     if not no_cache:
@@ -35,7 +37,8 @@ def test_kill_9_mid_extraction_leaves_no_visible_install(pytui: Pytui, no_cache:
         pytui.call("uninstall", "3.12")
         pytui.server.clear_requests()
     before = pytui.state()
-    proc = pytui.popen("install", *(["--no-cache"] if no_cache else []), "3.12")
+    proc = pytui.popen("install", *(["--no-cache"] if no_cache else []), "3.12",
+                       **({"PYTUI_NO_TREES": "1"} if how == "cache" else {}))
     try:
         wait_for(lambda: pytui.staged_files() or proc.poll() is not None, "extraction")
         os.kill(proc.pid, signal.SIGKILL)
