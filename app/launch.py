@@ -6,6 +6,7 @@ suspends itself, calls `run_interactive` and comes back when the program exits.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -137,9 +138,14 @@ def run_interactive(launch: Launch) -> str:
         # Escaped (app/safe_text.py): printed to the terminal the TUI let go of, beyond its
         # drawing guard (app/terminal_text.py), and it names the install root's path.
         from pytui.app.safe_text import shown
+        from pytui.app.toast_text import break_long_words, wrap_whole_sizes
 
+        # Wrapped at spaces (a path wider than the terminal cut at a `/`): the terminal folded
+        # it anywhere, `…-gnu/b` over `in first on PATH` at 80 columns.
+        width = max(shutil.get_terminal_size().columns, 1)
+        text = wrap_whole_sizes(break_long_words(shown(launch.banner), width), width)
         colour, plain = ("", "") if os.environ.get("NO_COLOR") else (BANNER_COLOUR, PLAIN)
-        sys.stdout.write(f"{colour}{shown(launch.banner)}{plain}\n\n")
+        sys.stdout.write(f"{colour}{text}{plain}\n\n")
     sys.stdout.flush()
     with _terminal_signals_to_child():
         try:

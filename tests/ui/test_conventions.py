@@ -215,6 +215,22 @@ def test_run_interactive_runs_the_program_and_says_how_it_ended(tmp_path, capfd,
     assert launch.run_interactive(missing).startswith(f"could not run {tmp_path / 'no-such'}")
 
 
+def test_the_banner_is_wrapped_at_spaces_to_the_terminal_width(capfd, monkeypatch) -> None:
+    """At 80 columns the shell's banner ran past the edge and the terminal folded it inside the
+    bin dir's path (`…-gnu/b` over `in first on PATH`): it is wrapped at spaces, a path wider
+    than the terminal cut at a `/`, as notifications are."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    bin_dir = "~/.local/share/uv/python/cpython-3.12.8-linux-x86_64-gnu/bin"
+    banner = f"pytui: /bin/bash with {bin_dir} first on PATH (python, python3.12) — exit returns to pytui"
+    for columns, whole in ((80, bin_dir), (40, "cpython-3.12.8-linux-x86_64-gnu/bin")):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        launch.run_interactive(launch.Launch("t", ("/bin/true",), {}, banner))
+        lines = capfd.readouterr().out.removeprefix(launch.CLEAR_SCREEN).split("\n")
+        assert all(len(line) <= columns for line in lines), (columns, lines)
+        assert any(whole in line for line in lines), (columns, lines)
+        assert " ".join(" ".join(lines).split()).replace("/ ", "/") == banner, (columns, lines)
+
+
 def test_a_shells_banner_naming_a_root_with_an_escape_is_printed_escaped(tmp_path, capfd) -> None:
     """The banner is printed to the terminal the TUI let go of, so the TUI's drawing guard does
     not cover it: a root whose name holds an OSC (set the title, write the clipboard) wrote it."""
