@@ -53,7 +53,7 @@ def available_subtitles(state: AppState, count: int,
         # An empty pane says why once the catalog's notification has faded.
         reason = state.catalog.empty_reason
         if reason is None and state.catalog_problem:
-            reason = "no catalog loaded (H shows why)"
+            reason = f"no catalog loaded {WHY_IN_HISTORY}"
         if reason is not None:
             return (reason,)
     shown = f"{count} of {total}"
@@ -78,7 +78,7 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
     whose name says no build: counted apart, as without a filter. What counts as an archive
     is `pytui cache list`'s rule (core/cache_names.kind_counts), so both say `3 unknown`."""
     if state.cache_problem:
-        return ("cannot read the cache dir (H: why)", "cannot read the cache dir")
+        return (f"cannot read the cache dir {WHY_IN_HISTORY}", "cannot read the cache dir")
     if not state.disk_listed:
         return (LISTING,)
     # A download's row is in the pane from its first byte: counted as downloading, not as an
@@ -170,7 +170,7 @@ def installed_subtitles(state: AppState, shown: int | None = None) -> tuple[str,
     if not state.disk_listed:
         return (LISTING,)
     if state.root_problem:
-        return ("cannot read the install root (H: why)", "cannot read the install root")
+        return (f"cannot read the install root {WHY_IN_HISTORY}", "cannot read the install root")
     count = len(state.installations)
     if state.view.filter_text and shown is not None:
         return _filtered_forms(state, "installed", shown, count, "interpreter")
@@ -181,6 +181,8 @@ def installed_subtitles(state: AppState, shown: int | None = None) -> tuple[str,
 
 # The Cached and Installed subtitles until the disk has been listed (never "0 archives").
 LISTING = "listing…"
+# How a subtitle saying a pane could not be filled points to the History, in every pane.
+WHY_IN_HISTORY = "(H: why)"
 
 
 def _with_sort(state: AppState, pane: str, subtitle: str) -> str:
