@@ -211,15 +211,15 @@ def _run_list(args: argparse.Namespace) -> int:
 def _say_leftovers(cache: ArchiveCache) -> None:
     """One line for what killed runs left in the cache dir, and one for the trees whose archive
     is gone (in the total, in no row): a tree half removed can be a whole unpacked build."""
+    from pytui.core.cache_kinds import orphan_trees_counted
     from pytui.core.cache_purge import find_leftovers
     from pytui.core.root_tree import footprint
 
     gone = [info for info in cache.trees.list() if cache.archive_gone(info)]
     if gone:
         size = sum(footprint(info.path).freed for info in gone)
-        print(f"{len(gone)} unpacked tree{'s' if len(gone) != 1 else ''} whose archive is gone "
-              f"({size_text(size)}), never used; removed by `pytui cache verify` or any "
-              "`pytui cache purge`")
+        print(f"{orphan_trees_counted(len(gone))} ({size_text(size)}), never used; removed by "
+              "`pytui cache verify` or any `pytui cache purge`")
     found = find_leftovers(cache)
     if found.count:
         print(f"{found.count} leftover{'s' if found.count != 1 else ''} of killed runs ({size_text(found.size)}), "

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 
 def run_purge(args: argparse.Namespace) -> int:
+    from pytui.core.cache_kinds import orphan_trees_counted
     from pytui.core.cache_purge import (
         MAX_LEFTOVERS_NAMED,
         find_leftovers,
@@ -80,8 +81,7 @@ def run_purge(args: argparse.Namespace) -> int:
         # Never used, and gone with every purge (core/cache.remove_trees_of): named, so that a
         # purge that matched nothing does not say "nothing to remove" as it frees them.
         gone = effect.orphan_trees
-        print(f"{verb} {gone} unpacked tree{'s' if gone != 1 else ''} whose archive was gone "
-              f"({size_text(effect.orphans)})")
+        print(f"{verb} {orphan_trees_counted(gone, removed=True)} ({size_text(effect.orphans)})")
     for kept, err in trees_kept:
         # Another user's tree (a `sudo` run's): said, not counted as gone.
         say_error(stderr_style().error(tree_not_removed_line(

@@ -77,8 +77,10 @@ def archive_plan(rule: str, effect: PurgeEffect, leftovers: Leftovers | None = N
 
 
 def orphans_text(count: int) -> str:
-    """What a plan's trees whose archive is gone are called in the preview (as `cache purge`)."""
-    return f"{count} unpacked tree{'s' if count != 1 else ''} whose archive is gone"
+    """What a plan's trees whose archive is gone are called in the preview (as `cache list`)."""
+    from pytui.core.cache_kinds import orphan_trees_counted
+
+    return orphan_trees_counted(count)
 
 
 def leftovers_text(count: int) -> str:

@@ -23,6 +23,13 @@ def kind_of(state: str) -> str:
     return state if state in ("unknown", "partial") else "archive"
 
 
+def orphan_trees_counted(count: int, *, removed: bool = False) -> str:
+    """`2 unpacked trees whose archive is gone` (`was gone`, said of trees a run removes): the
+    kept trees never used again, as `cache list`, `cache purge`, `cache verify` and the TUI's
+    Purge by rule and `v` all count them."""
+    return f"{count} unpacked tree{'s' if count != 1 else ''} whose archive {'was' if removed else 'is'} gone"
+
+
 def counted(count: int, kind: str) -> str:
     """`2 archives`, `3 unknown`, `1 partial`: a count of one kind, as every view writes it."""
     return f"{count} {kind}{'s' if kind == 'archive' and count != 1 else ''}"

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pytui.core.cache import CACHE_DIR_ALTERNATIVE, READ_SIZE, fix_dir, unlink_quiet
+from pytui.core.cache_kinds import orphan_trees_counted
 from pytui.core.cache_names import parse_cache_name
 from pytui.core.errors import CacheError, HashMismatch
 from pytui.core.fs_errors import NotRegularFile, cause, open_regular, reason, remedy
@@ -75,8 +76,8 @@ class VerifyReport:
         cache verify` and the TUI's `v` both say it (`size` writes the bytes, as each view does)."""
         words = []
         if self.orphan_trees:
-            words.append(f"{self.orphan_trees} unpacked tree{'s' if self.orphan_trees != 1 else ''} whose "
-                         f"archive was gone removed ({size(self.orphan_bytes)})")
+            words.append(f"{orphan_trees_counted(self.orphan_trees, removed=True)} removed "
+                         f"({size(self.orphan_bytes)})")
         if self.leftovers is not None and self.leftovers.count:
             count = self.leftovers.count
             words.append(f"{count} leftover{'s' if count != 1 else ''} of killed runs removed "
