@@ -158,12 +158,18 @@ def tui_next_step(line: str, key: str) -> str:
     link name something else holds), `or install with --no-cache` (an unusable cache dir) and
     `or pass --no-bin` (a bin dir that takes no link) name options the TUI has not; it names the
     command, or the variable, that does it. A step said for both (`(--offline, o in the TUI)`)
-    is said with the TUI's key alone: `(o)`."""
+    is said with the TUI's key alone: `(o)`; `install another build (pytui list --all-versions
+    3.12)` as `(a lists every version)`."""
     from pytui.core.cache import NO_CACHE_NEXT_STEP
     from pytui.core.download_policy import HOW_TO_GO_OFFLINE, HOW_TO_REFRESH
+    from pytui.core.errors import ALL_VERSIONS_STEP
     from pytui.core.root_links import FORCE_NEXT_STEP, NO_BIN_NEXT_STEPS
 
     line = line.replace(HOW_TO_GO_OFFLINE, "(o)").replace(HOW_TO_REFRESH, "(r)")
+    start = line.rfind(ALL_VERSIONS_STEP)  # ExtractError.vouched_for's step: `… 3.12)`
+    end = line.find(")", start) if start >= 0 else -1
+    if end >= 0:
+        line = f"{line[:start]}(a lists every version){line[end + 1:]}"
 
     if line.endswith(FORCE_NEXT_STEP):
         return f"{line[:-len(FORCE_NEXT_STEP)]}`pytui install --force {key}` replaces it"

@@ -222,6 +222,11 @@ class HashMismatch(DownloadError):
     """The bytes received do not match the catalog's sha256."""
 
 
+# How the CLI says where the other builds of a minor version are listed (`… 3.12)`): the TUI
+# says its key instead (app/job_bodies.tui_next_step).
+ALL_VERSIONS_STEP = "(pytui list --all-versions "
+
+
 class ExtractError(PytuiError):
     """An archive could not be unpacked, or was refused as unsafe.
 
@@ -246,7 +251,7 @@ class ExtractError(PytuiError):
             return self
         return ExtractError(f"{self.cause}; its sha256 is the catalog's, so downloading it again "
                             f"would fetch the same bytes; install another build "
-                            f"(pytui list --all-versions {minor})")
+                            f"{ALL_VERSIONS_STEP}{minor})")
 
 
 class InstallError(PytuiError):
