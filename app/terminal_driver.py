@@ -11,11 +11,9 @@ writer thread has ended is dropped: there is no terminal left to draw on.
 
 from __future__ import annotations
 
+from pytui.app.launch import CLEAR_SCREEN
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
-
-# Cursor home and erase the screen: written to the alternate screen before pytui leaves it.
-CLEAR_SCREEN = "\x1b[H\x1b[2J"
 
 
 class TerminalGoneSafeDriver(LinuxDriver):
