@@ -19,6 +19,7 @@ from typing import Final, Literal
 
 from pytui.app.decisions import Refuse
 from pytui.app.state import AppState
+from pytui.app.terminal_codes import CLEAR_SCREEN
 from pytui.app.uninstall_decisions import idle_installation
 from pytui.core.keys import parse_key
 from pytui.widgets.format import short_path
@@ -30,7 +31,6 @@ FALLBACK_SHELL = "/bin/sh"
 # The handover as lazygit makes it: the screen cleared first (the program's output landed over
 # the last TUI frame where the terminal keeps no alternate screen, and below what an earlier
 # handover printed where it does), then the banner in blue and a blank line, then the program.
-CLEAR_SCREEN = "\x1b[H\x1b[2J"
 BANNER_COLOUR, PLAIN = "\x1b[34m", "\x1b[0m"
 
 

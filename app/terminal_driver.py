@@ -11,7 +11,7 @@ writer thread has ended is dropped: there is no terminal left to draw on.
 
 from __future__ import annotations
 
-from pytui.app.launch import CLEAR_SCREEN
+from pytui.app.terminal_codes import CLEAR_SCREEN
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 
