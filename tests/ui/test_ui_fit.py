@@ -102,6 +102,22 @@ async def test_filtered_subtitles_keep_the_filter_and_the_count_at_80(ui_world: 
             "in all platforms: press A"), what="the hint without Enter")
 
 
+def table_app(table_class, rows, css: str):
+    """An app showing only a `table_class` table of `rows`, styled by `css`."""
+    from textual.app import App
+
+    class Host(App[None]):
+        CSS = f"{table_class.__name__} {{ {css} }}"
+
+        def compose(self):
+            yield table_class(id="table")
+
+        def on_mount(self) -> None:
+            self.query_one(table_class).show(rows)
+
+    return Host()
+
+
 def _drawn_cells(table) -> list[dict[str, str]]:
     """Each row's cells as drawn, by column key (a hidden column is absent)."""
     rows = []

@@ -6,23 +6,8 @@ with every column after it. At 40x12 Available's Version read `3.14.0r`, cut by 
 from __future__ import annotations
 
 import pytest
-from test_ui_fit import _drawn_cells
+from test_ui_fit import _drawn_cells, table_app
 from ui_helpers import UiWorld, ready
-
-
-def _table_app(table_class, rows, width: int):
-    from textual.app import App
-
-    class Host(App[None]):
-        CSS = f"{table_class.__name__} {{ width: {width}; height: 6; }}"
-
-        def compose(self):
-            yield table_class(id="table")
-
-        def on_mount(self) -> None:
-            self.query_one(table_class).show(rows)
-
-    return Host()
 
 
 def _columns_inside(table) -> list[tuple[str, int, int]]:
@@ -52,7 +37,7 @@ async def test_available_columns_end_inside_the_table(width: int) -> None:
     from pytui.widgets.available_table import AvailableTable
 
     rows = _available_rows()
-    app = _table_app(AvailableTable, rows, width)
+    app = table_app(AvailableTable, rows, f"width: {width}; height: 6;")
     async with app.run_test(size=(120, 10)) as pilot:
         await pilot.pause()
         table = app.query_one(AvailableTable)

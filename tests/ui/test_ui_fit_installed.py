@@ -5,24 +5,7 @@ test_ui_fit.py's."""
 from __future__ import annotations
 
 import pytest
-from test_ui_fit import _drawn_cells
-
-
-def _installed_table_app(rows, css: str):
-    """An app showing only an InstalledTable of `rows`, styled by `css`."""
-    from pytui.widgets.installed_table import InstalledTable
-    from textual.app import App
-
-    class Host(App[None]):
-        CSS = f"InstalledTable {{ {css} }}"
-
-        def compose(self):
-            yield InstalledTable(id="installed")
-
-        def on_mount(self) -> None:
-            self.query_one(InstalledTable).show(rows)
-
-    return Host()
+from test_ui_fit import _drawn_cells, table_app
 
 
 @pytest.mark.parametrize("width", [30, 34, 38, 58, 98])
@@ -40,7 +23,7 @@ async def test_an_installed_rows_update_mark_is_whole_or_its_arrow(width: int) -
             InstalledRow("cpython-3.12.11-linux-x86_64-gnu", "20250818", 61_000_000,
                          update="build 20250901", used_by=0, support=support)]
 
-    app = _installed_table_app(rows, f"width: {width}; height: 5;")
+    app = table_app(InstalledTable, rows, f"width: {width}; height: 5;")
     async with app.run_test(size=(120, 10)) as pilot:
         await pilot.pause()
         drawn = _drawn_cells(app.query_one(InstalledTable))
@@ -64,7 +47,7 @@ async def test_a_newer_patch_installed_note_gives_way_before_the_sizes(width: in
                                          (11, 13, ""), (10, 18, ""), (9, 23, ""))]
 
     # The scrollbar as wide as pytui's (app.tcss).
-    app = _installed_table_app(rows, f"width: {width}; height: 4; scrollbar-size-vertical: 1;")
+    app = table_app(InstalledTable, rows, f"width: {width}; height: 4; scrollbar-size-vertical: 1;")
     async with app.run_test(size=(120, 10)) as pilot:
         await pilot.pause()
         drawn = _drawn_cells(app.query_one(InstalledTable))  # the rows in view
@@ -87,7 +70,7 @@ async def test_used_by_stays_at_80_with_the_size_in_its_short_form(width: int) -
     versions = ("3.14.0rc2", "3.13.7", "3.12.11", "3.11.13", "3.10.18", "3.9.23")
     rows = [InstalledRow(f"cpython-{version}-linux-x86_64-gnu", "20250818", 62_000_000, used_by=2,
                          label=version) for version in versions]
-    app = _installed_table_app(rows, f"width: {width}; height: 4; scrollbar-size-vertical: 1;")
+    app = table_app(InstalledTable, rows, f"width: {width}; height: 4; scrollbar-size-vertical: 1;")
     async with app.run_test(size=(120, 10)) as pilot:
         await pilot.pause()
         drawn = _drawn_cells(app.query_one(InstalledTable))
