@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Literal
 
-from pytui.app.state import INSTALL, VERIFY, AppState, Job
+from pytui.app.job_record import INSTALL, VERIFY, Job
+from pytui.app.state import AppState
 from pytui.core.keys import KeyFields
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.widgets.format import human_size, one_line, short_path

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pytui.app.envs_view import users_fields
+from pytui.app.job_record import Job
 from pytui.app.job_view import job_details, may_download
 from pytui.app.purge_plan import PRUNE_OUTDATED
-from pytui.app.state import AppState, Job
+from pytui.app.state import AppState
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import upgrade_installed_note
 from pytui.core.keys import is_digits

@@ -9,8 +9,9 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pytui.app.gateway import CoreGateway
+from pytui.app.job_record import CANCELLED, FAILED
 from pytui.app.messages import JobEnded, JobNote, JobProgress
-from pytui.app.state import CANCELLED, FAILED, AppState
+from pytui.app.state import AppState
 from pytui.app.support_view import today
 from pytui.app.verify_summary import verify_summary
 from pytui.core.catalog import Catalog

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pytui.app.state import INSTALL, UNINSTALL, VERIFY, AppState, Job, job_name
+from pytui.app.job_record import INSTALL, UNINSTALL, VERIFY, Job, job_name
+from pytui.app.state import AppState
 from pytui.core.models import CachedArchive
 from pytui.core.progress import whole_percent
 from pytui.widgets.format import home_shortened, short_path

@@ -7,8 +7,9 @@ import contextlib
 from collections.abc import Callable
 
 from pytui.app.details_view import empty_jobs_note, nothing_note
+from pytui.app.job_record import Job
 from pytui.app.job_view import job_view
-from pytui.app.state import AppState, Job
+from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.cache_table import CacheTable

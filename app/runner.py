@@ -22,18 +22,18 @@ from typing import TYPE_CHECKING
 from pytui.app.background import PURGE, BackgroundWork
 from pytui.app.gateway import CoreGateway
 from pytui.app.job_bodies import JobBodies
-from pytui.app.messages import JobEnded
-from pytui.app.state import (
+from pytui.app.job_record import (
     CANCELLED,
     FAILED,
     INSTALL,
     UNINSTALL,
     VERIFY,
-    AppState,
     Job,
     abandoned_line,
     job_name,
 )
+from pytui.app.messages import JobEnded
+from pytui.app.state import AppState
 from pytui.core.catalog import Catalog
 from pytui.core.models import Build, Installation
 from pytui.core.progress import CancelToken

@@ -9,11 +9,11 @@ from typing import TypeVar
 
 from pytui.app.decisions import Line
 from pytui.app.history import History, format_time, log_note, shown_entries
+from pytui.app.job_record import job_name
 from pytui.app.key_bindings import screen_bindings
 from pytui.app.keymap import HELP, HISTORY, QUESTION, help_rows, screen_help
 from pytui.app.scroll_hint import scroll_hint
 from pytui.app.startup import SizeClassesFirst
-from pytui.app.state import job_name
 from pytui.widgets.fitted_line import FittedLine
 from pytui.widgets.folded import Folded
 from pytui.widgets.key_bar import KeyBar

@@ -5,7 +5,8 @@ Textual.
 
 from __future__ import annotations
 
-from pytui.app.state import AppState, Job
+from pytui.app.job_record import Job
+from pytui.app.state import AppState
 from pytui.core.stalls import STALL_NOTE, stall_note
 
 

@@ -17,9 +17,10 @@ from pytui.app.filter import FilterIndex, FilterTerm, matches, parse_filter
 from pytui.app.filter_hint import NewestOfGroup, widen_hint
 from pytui.app.gateway import DAMAGED
 from pytui.app.installed_labels import installed_labels
+from pytui.app.job_record import INSTALL, UNINSTALL, Job
 from pytui.app.job_view import percent
 from pytui.app.sorting import sort_rows
-from pytui.app.state import INSTALL, UNINSTALL, AppState, Job
+from pytui.app.state import AppState
 from pytui.app.support_view import SupportMemo, today
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import Upgrades, is_upgrade_of, upgrade_installed_note

@@ -40,7 +40,8 @@ def test_fields_are_the_init_parameters_in_order(cls: type[Record]) -> None:
 
 
 def test_value_semantics() -> None:
-    from pytui.app.state import Job, ViewOptions
+    from pytui.app.job_record import Job
+    from pytui.app.state import ViewOptions
 
     view = ViewOptions(all_versions=True)
     assert view == ViewOptions(all_versions=True) and view != ViewOptions()

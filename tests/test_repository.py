@@ -65,8 +65,8 @@ def _readme_job_phases() -> list[str]:
 def test_readme_names_every_phase_a_job_row_shows() -> None:
     """widgets/rows.py lists what a job row can show; each core phase is among them, and the
     README names exactly those (a phase added or renamed in the code fails here)."""
+    from pytui.app.job_record import ENDED
     from pytui.app.job_view import DONE_LABELS
-    from pytui.app.state import ENDED
     from pytui.core.progress import PHASES
     from pytui.widgets.job_list import _PHASE_CLASS
     from pytui.widgets.rows import ENDED_PHASES, RUNNING_PHASES

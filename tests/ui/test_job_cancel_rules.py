@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from pytui.app.job_record import CANCELLED, INSTALL, abandoned_line
 from pytui.app.runner import JobRunner
-from pytui.app.state import CANCELLED, INSTALL, abandoned_line
 from textual.worker import WorkerState
 from view_state import a_state, three_builds
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from pytui.app.job_record import Job
 from pytui.app.job_view import job_details
-from pytui.app.state import AppState, Job
+from pytui.app.state import AppState
 from pytui.core.settings import Settings
 from ui_helpers import HOST
 

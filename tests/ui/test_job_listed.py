@@ -8,8 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from pytui.app.job_bodies import JobBodies
+from pytui.app.job_record import INSTALL
 from pytui.app.messages import JobEnded
-from pytui.app.state import INSTALL, AppState
+from pytui.app.state import AppState
 from pytui.core.catalog import Catalog
 from pytui.core.jobs import InstallResult
 from pytui.core.progress import CancelToken

@@ -4,8 +4,9 @@ note is not replaced; bytes moving again clear it (AppState.progress)."""
 
 from __future__ import annotations
 
+from pytui.app.job_record import INSTALL, Job
 from pytui.app.stalls import job_stall_note, say_stalls
-from pytui.app.state import INSTALL, AppState, Job
+from pytui.app.state import AppState
 from pytui.core.settings import Settings
 from pytui.core.stalls import STALL_NOTE, STALL_SAID_AFTER
 from ui_helpers import HOST

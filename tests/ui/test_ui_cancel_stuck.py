@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pytui.app.background import DaemonThreads
 from pytui.app.gateway import CoreGateway
+from pytui.app.job_record import abandoned_line
 from pytui.app.messages import JobNote
-from pytui.app.state import abandoned_line
 from ui_helpers import SIZE, UiWorld, press_install, quit_answering_yes, ready, wait_for
 
 FAST = "3.13.1"

@@ -5,8 +5,9 @@ kept downloading, so the header's OFFLINE read as a lie; it now names the downlo
 
 from __future__ import annotations
 
+from pytui.app.job_record import INSTALL
 from pytui.app.job_view import offline_line
-from pytui.app.state import INSTALL, AppState
+from pytui.app.state import AppState
 from ui_helpers import (
     HOST,
     UiWorld,

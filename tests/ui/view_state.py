@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from fixtures_archives import make_build
-from pytui.app.state import AppState, Job
+from pytui.app.job_record import Job
+from pytui.app.state import AppState
 from pytui.core.catalog import Catalog
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.settings import Settings
