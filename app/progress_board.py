@@ -18,6 +18,7 @@ from pytui.core.progress import Progress, ProgressCallback
 from pytui.core.stalls import STALL_TICK, clock_restarts, stall_note
 
 if TYPE_CHECKING:
+    import textwrap
     from collections.abc import Callable
     from typing import TextIO
 
@@ -274,37 +275,62 @@ _WAIT_LINES = 3
 
 def _wrapped(text: str, width: int) -> list[str]:
     """`text` under a bar, indented, in at most _WAIT_LINES lines of the terminal's width. Too
-    long, it is cut in core/wait_cut's order (the TUI's job row follows it), the middle of a
-    part giving way: what follows the holder first, then the middle of what precedes it (the
-    start says what waits, the end of a path which lock), then the end of the holder's
+    long, it is cut in core/wait_cut's order (the TUI's job row follows it), only where a word
+    or a path component ends: what follows the holder first, then the middle of what precedes
+    it (the start says what waits, the end of a path which lock), then the end of the holder's
     command; its pid and the ending `; Ctrl-C stops` stay (at 40 columns the middle cut took
-    the pid)."""
+    the pid, and later cut inside `for` and a path's names). A path wraps after a `/`."""
     import textwrap  # only here: the bars of an install that never waits need it not
 
-    from pytui.core.wait_cut import WaitShape, cut_wait_note, widest_by_halves
+    from pytui.core.wait_cut import (
+        WaitShape,
+        boundary_head,
+        cut_wait_note,
+        middle_cut,
+        widest_by_halves,
+    )
 
     room = max(20, width - 3)
+    wrapper = _path_wrapper()(room, break_on_hyphens=False)
 
     def fits(candidate: str) -> bool:
-        return len(textwrap.wrap(candidate, room, break_on_hyphens=False)) <= _WAIT_LINES
+        return len(wrapper.wrap(candidate)) <= _WAIT_LINES
+
+    def command(holder: str, pid_end: int, kept: int) -> str:
+        # Cut where a word or a path component ends; the pid stays whole.
+        return f"{max(boundary_head(holder, pid_end + kept), holder[:pid_end], key=len)}…"
 
     shape = WaitShape(fits, lambda form_of, most, _fixed: widest_by_halves(form_of, most, fits),
-                      lambda head, kept, _joined: _middle_cut(head, kept),
-                      lambda holder, pid_end, kept: f"{holder[:pid_end + kept]}…", refill=False)
+                      lambda head, kept, _joined: middle_cut(head, kept), command, refill=False)
     shown = cut_wait_note(text, f"; {STOP_HINT}", shape)
     if shown is not None:
-        lines = textwrap.wrap(shown, room, break_on_hyphens=False)
+        lines = wrapper.wrap(shown)
     else:  # a width no pid fits in: the end, as before
         lines = textwrap.wrap(text[-(_WAIT_LINES * (room - 2)):], room)[-_WAIT_LINES:]
     return [f"  {line}" for line in lines]
 
 
 def _middle_cut(text: str, kept: int) -> str:
-    """`text` with `kept` of its characters: its start and its end, `…` between."""
+    """`text` with `kept` of its characters: its start and its end, `…` between (a build's
+    key, which has no word to cut after)."""
     if kept >= len(text):
         return text
     start = (kept + 1) // 2
     return f"{text[:start]}…{text[len(text) - (kept - start):] if kept > start else ''}"
+
+
+def _path_wrapper() -> type[textwrap.TextWrapper]:
+    import re
+    import textwrap
+
+    class PathWrapper(textwrap.TextWrapper):
+        """Wraps at spaces, and after a path's `/` when a path is wider than what is left of
+        the line (`flock /root/.local/` then `share/uv/python/.lock`), not inside a name."""
+
+        def _split(self, text: str) -> list[str]:
+            return [piece for chunk in super()._split(text) for piece in re.split(r"(?<=/)(?=[^/])", chunk)]
+
+    return PathWrapper
 
 
 def elapsed_text(started: float) -> str:

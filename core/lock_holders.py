@@ -72,7 +72,13 @@ def _command_line(path: str) -> str:
 
 
 def _cut(text: str, chars: int) -> str:
-    return text if len(text) <= chars else text[:chars - 1] + "…"
+    """`text` in `chars` characters, cut where a word or a path's name ends (`flock
+    ~/.local/share/uv/…`, never `uv/p…`); inside a word only when it has no such end."""
+    if len(text) <= chars:
+        return text
+    from pytui.core.wait_cut import boundary_head  # only for a command too long to show
+
+    return (boundary_head(text, chars - 1) or text[:chars - 1]) + "…"
 
 
 def _printable(word: str) -> str:

@@ -7,7 +7,8 @@ follows the holder first, then what precedes it, then the end of the holder's co
 precedes it then takes any room left); the holder's pid and the way out stay. The views differ
 only in shape, which they pass as a `WaitShape`: the TUI's row is one line of cells, cut after
 a word (widgets/cut_rules); the CLI's note is up to three wrapped lines, a part's middle
-giving way (app/progress_board).
+giving way (app/progress_board). Both cut only where a word or a path component ends
+(`middle_cut`, `boundary_head`), `…` where text went.
 """
 
 from __future__ import annotations
@@ -87,6 +88,36 @@ def cut_wait_note(text: str, hint: str, shape: WaitShape) -> str | None:
     command = best[len(start):len(best) - len(hint)]
     return shape.widest(lambda kept: f"{shape.before(before, kept, True)}{command}{hint}", len(before),
                         len(command) + len(hint)) or best
+
+
+def boundary_head(text: str, most: int) -> str:
+    """The longest start of `text` in at most `most` characters that ends where a word does or
+    after a path's `/` (`flock /root/.local/`), never inside one: "" when none does."""
+    if len(text) <= most:
+        return text
+    cut = max(text.rfind(" ", 0, most + 1), text.rfind("/", 0, most) + 1)
+    return text[:cut].rstrip() if cut > 0 else ""
+
+
+def boundary_tail(text: str, most: int) -> str:
+    """The longest end of `text` in at most `most` characters that starts where a word does or
+    at a path's `/` (`/uv/python (`; ` (held` keeps the space that says a word starts): "" when
+    none does."""
+    if len(text) <= most:
+        return text
+    first = len(text) - most
+    starts = [at for at in (text.find(" ", first), text.find("/", first)) if at >= first]
+    return text[min(starts):] if starts else ""
+
+
+def middle_cut(text: str, kept: int) -> str:
+    """`text` in at most `kept` characters and a `…`: its start and its end, each cut where a
+    word or a path component ends (`waiting for the…/uv/python (`, never `waiting f…thon (`)."""
+    if kept >= len(text):
+        return text
+    start = boundary_head(text, (kept + 1) // 2)
+    end = boundary_tail(text[len(start):], kept - len(start))
+    return f"{start}…{end}"
 
 
 def widest_by_halves(form_of: Callable[[int], str | None], most: int,

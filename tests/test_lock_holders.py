@@ -63,6 +63,11 @@ def _fake_proc(tmp_path: Path, fd: int, pid: str, cmdline: bytes | None, extra: 
     ("4242", b"/usr/bin/uv\0python\0install\x003.12\x003.13\0--force\0", "pid 4242: uv python install 3.12 …"),
     ("4242", b"ev\x1b[2Jil\0\xe2\x80\xae\0", "pid 4242: ev?[2Jil ?"),
     ("4242", b"x" * 5000, "pid 4242: " + "x" * 39 + "…"),
+    # a path too long is cut after a `/` (the TUI's row read `flock ~/.local/share/uv/p…`)
+    ("4242", b"flock\x00/home/someone/.local/share/uv/python/.lock\x00sleep\x00600\x00",
+     "pid 4242: flock /home/someone/.local/share/uv/python/… sleep 600"),
+    ("4242", b"python3\0-c\0import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR)\0",
+     "pid 4242: python3 -c import fcntl, os, sys; fd =…"),
     # a password longer than a shown word: masked before the cut, which would take its `@`
     ("4242", b"uv\0--mirror\0https://me:" + b"s3cret" * 8 + b"@m.example/\0",
      "pid 4242: uv --mirror https://me:****@m.example/"),

@@ -5,6 +5,9 @@ the way out stay. Both views, over generated notes and widths (Hypothesis)."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytui.app.progress_board import STOP_HINT, _wrapped
@@ -78,3 +81,60 @@ def test_the_order_on_one_line_of_cells() -> None:
         12: None,  # not even the pid, "…" and the way out: the view cuts it as any line
     }, shown
     assert cut_wait_note("no way out named", "; stop", _cells(5)) is None
+
+
+def _cut_at_boundaries(shown: str, note: str) -> bool:
+    """Whether every piece of `shown` between the "…" it adds is a run of `note` that starts
+    and ends at a word or a path component (never `waiting f…`, `/r…t/.local`, `/.lo`)."""
+    for piece in (part.strip(" (") for part in shown.split("…")):
+        if not piece:
+            continue
+        found, at = False, note.find(piece)
+        while at >= 0 and not found:
+            end = at + len(piece)
+            starts = at == 0 or note[at - 1] in " (" or piece[0] in "/;,)"
+            ends = end == len(note) or note[end] in " ,;:)" or piece[-1] in "/("
+            found, at = starts and ends, note.find(piece, at + 1)
+        if not found:
+            return False
+    return True
+
+
+def _rejoined(lines: list[str]) -> str:
+    """The CLI's wrapped lines as one text: a line that ends in `/` broke inside a path."""
+    text = ""
+    for line in (line.strip() for line in lines):
+        text += line if not text or text.endswith("/") else f" {line}"
+    return text
+
+
+LOCK_NOTE = ("waiting for the lock on /root/.local/share/uv/python (held by pid 8567: flock "
+             "/root/.local/share/uv/python/.lock sleep 300, which is changing the install root; "
+             "up to 300s, UV_LOCK_TIMEOUT)")
+
+
+@pytest.mark.parametrize("width", [40, 44, 50, 60, 80])
+def test_a_wait_note_is_cut_at_words_and_path_components(width: int) -> None:
+    """A newcomer's 40-column terminal read `waiting for the loc…h35-988eljeh/root` under the
+    bar (the middle cut took part of `lock` and of a path component) and the holder's command
+    cut inside its lock file's path: both views cut only where a word or a path component
+    ends, `…` where text went."""
+    cli = _rejoined(_wrapped(f"{LOCK_NOTE}; {STOP_HINT}", width))
+    assert _cut_at_boundaries(cli, f"{LOCK_NOTE}; {STOP_HINT}"), cli
+    assert "pid 8567" in cli and cli.endswith(STOP_HINT), cli
+    tui = cut_keeping_hint(LOCK_NOTE + KEY_HINT, width - 4)
+    assert _cut_at_boundaries(tui, LOCK_NOTE + KEY_HINT), tui
+    assert "pid 8567" in tui and tui.endswith(KEY_HINT), tui
+
+
+@PROPS
+@given(notes, st.integers(30, 220))
+def test_both_views_cut_a_wait_note_at_words_and_path_components(parts: tuple[str, str, str],
+                                                                width: int) -> None:
+    note = "".join(parts)
+    if max(len(name) for name in re.split(r"[ /]", note)) <= width - 3:  # else a name breaks where it must
+        cli = _rejoined(_wrapped(f"{note}; {STOP_HINT}", width))
+        assert _cut_at_boundaries(cli, f"{note}; {STOP_HINT}"), (width, cli)
+    if width >= 40:
+        tui = cut_keeping_hint(note + KEY_HINT, width)
+        assert _cut_at_boundaries(tui, note + KEY_HINT), (width, tui)
