@@ -31,6 +31,13 @@ _ENTRY = struct.Struct("<4s24xHHH12x")
 _ENTRY_SIGNATURE = b"PK\x01\x02"
 # General-purpose flag bit 0: the member is encrypted (zipfile then raises RuntimeError).
 _ENCRYPTED = 0x1
+# The compression methods read: stored (0) and deflate (8), which zipfile decompresses at most
+# a read's worth at a time. bzip2 (12) and lzma (14) it decompresses each read's input whole:
+# 1 GiB of zeros is 785 bytes of bzip2, and extracting it took 2.1 GB. PBS and PyPy zips are
+# deflated.
+_READ_METHODS = (0, 8)
+_METHOD_NAMES = {1: "shrink", 6: "implode", 9: "deflate64", 12: "bzip2", 14: "lzma", 93: "zstd", 95: "xz",
+                 98: "ppmd"}
 
 
 def extract_zip(source: BinaryIO, tree: StageTree, archive: str,
@@ -84,6 +91,11 @@ def _check_member(info: object, member: str) -> None:
     """Refuse what zipfile would fail on without a line of ours, or let through unbounded."""
     if info.flag_bits & _ENCRYPTED:  # type: ignore[attr-defined]  # a zipfile.ZipInfo
         raise Refused(member, "is encrypted; PBS archives never are")
+    method = info.compress_type  # type: ignore[attr-defined]  # a zipfile.ZipInfo
+    if method not in _READ_METHODS:
+        name = _METHOD_NAMES.get(method, f"method {method}")
+        raise Refused(member, f"is compressed with {name}; pytui reads stored and deflated zip "
+                              "members, as PBS and PyPy zips are")
     size = info.file_size  # type: ignore[attr-defined]  # zipfile is imported lazily, so typed loosely
     if size > MAX_MEMBER_SIZE or size < 0:
         raise Refused(member, f"claims a size of {size} bytes, more than the {MAX_MEMBER_SIZE} allowed")

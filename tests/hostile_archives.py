@@ -311,3 +311,45 @@ def write_zero_bomb(path: Path, size: int = 1 << 30, *, kind: str = "tar.zst") -
         out.write(bytes(-size % BLOCK) + END)
         out.close()
     return path
+
+
+# zip compression methods by name: zipfile decompresses a whole read of bzip2 or lzma at once
+# (deflate in bounded steps).
+ZIP_METHODS = {"deflate": 8, "bzip2": 12, "lzma": 14}
+
+
+def write_zip_zero_bomb(path: Path, size: int, method: str) -> Path:
+    """A zip holding `python/zeros` of `size` zero bytes compressed with `method` (deflate,
+    bzip2 or lzma), written in 16 MiB pieces: 1 GiB of zeros is 785 bytes of bzip2."""
+    import stat
+    import zipfile
+
+    method_id = ZIP_METHODS[method]
+    with zipfile.ZipFile(path, "w") as zf:
+        folder = zipfile.ZipInfo("python/")
+        folder.external_attr = (stat.S_IFDIR | 0o755) << 16 | 0x10
+        zf.writestr(folder, b"")
+        info = zipfile.ZipInfo("python/zeros")
+        info.external_attr = (stat.S_IFREG | 0o644) << 16
+        info.compress_type = method_id
+        piece = bytes(min(size, 1 << 24))
+        with zf.open(info, "w", force_zip64=True) as out:
+            left = size
+            while left:
+                take = min(left, len(piece))
+                out.write(piece[:take])
+                left -= take
+    return path
+
+
+def recompress_zip(path: Path, method: str) -> None:
+    """Rewrite the zip at `path` with every file member compressed with `method`."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        members = [(info, zf.read(info)) for info in zf.infolist()]
+    with zipfile.ZipFile(path, "w") as zf:
+        for info, data in members:
+            if not info.is_dir():
+                info.compress_type = ZIP_METHODS[method]
+            zf.writestr(info, data)

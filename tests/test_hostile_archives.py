@@ -25,6 +25,7 @@ from hostile_archives import (
     link_attack_members,
     to_victim,
     write_zero_bomb,
+    write_zip_zero_bomb,
 )
 from pytui.core.errors import ExtractError, InstallError
 from pytui.core.extract import extract_archive
@@ -347,3 +348,13 @@ def test_long_header_bombs_in_small_memory(tmp_path: Path, attack: str) -> None:
     outcome, peak = _peak(archive, tmp_path / "stage")
     assert outcome.startswith("error:") and archive.name in outcome, outcome
     assert peak < PEAK_LIMIT_KB
+
+
+@pytest.mark.parametrize(("method", "outcome"), [("deflate", "ok"), ("bzip2", "error")])
+def test_a_zip_bomb_extracts_or_is_refused_in_small_memory(tmp_path: Path, method: str, outcome: str) -> None:
+    # A deflated member is decompressed in bounded steps; a bzip2 one (zipfile decompresses each
+    # read whole: this one took 300 MB) is refused before it is read (tests/test_zip_hostile.py).
+    bomb = write_zip_zero_bomb(tmp_path / "zeros.zip", 128 << 20, method)
+    assert bomb.stat().st_size < 200_000
+    said, peak = _peak(bomb, tmp_path / "stage")
+    assert said.split(":")[0] == outcome and peak < PEAK_LIMIT_KB, (said, peak)

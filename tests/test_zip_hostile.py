@@ -1,5 +1,5 @@
-"""Hostile zip archives (the Windows builds' kind): an encrypted member, and a central directory
-too large or listing too many members, each refused in one line before any member is written,
+"""Hostile zip archives (the Windows builds' kind): an encrypted member, a member compressed
+other than deflate (a bzip2 bomb), and a central directory too large or listing too many members, each refused in one line before any member is written,
 in bounded memory; through the CLI, an install of such a zip leaves what was there as it was."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from cli_harness import ARCH, LIBC, OS, Pytui, assert_clean_failure, snapshot
 from fixtures_archives import MadeArchive, make_build, sha256_of
+from hostile_archives import recompress_zip, write_zip_zero_bomb
 from pytui.core import zip_reader
 from pytui.core.errors import ExtractError
 from pytui.core.extract import extract_archive
@@ -55,6 +56,19 @@ def test_an_encrypted_member_is_refused_in_one_line(tmp_path: Path) -> None:
     message = str(info.value)
     assert "\n" not in message and "evil.zip" in message and "python/ok.txt" in message, message
     assert "encrypted" in message, message
+
+
+@pytest.mark.parametrize("method", ["bzip2", "lzma"])
+def test_a_zip_member_compressed_other_than_deflate_is_refused_by_name(tmp_path: Path, method: str) -> None:
+    # zipfile decompresses each read of a bzip2 or lzma member whole: 1 GiB of zeros is 785
+    # bytes of bzip2, and it took 2.1 GB to extract. PBS and PyPy zips are deflated.
+    bomb = write_zip_zero_bomb(tmp_path / "zeros.zip", 1 << 20, method)
+    with pytest.raises(ExtractError) as caught:
+        extract_archive(bomb, tmp_path / "stage")
+    line = str(caught.value)
+    assert line.startswith("refusing to extract zeros.zip: member 'python/zeros' is compressed with "
+                           f"{method}") and "\n" not in line, line
+    assert not (tmp_path / "stage" / "python" / "zeros").exists()
 
 
 def test_a_central_directory_past_the_member_cap_is_refused_before_any_member(
@@ -144,3 +158,20 @@ def test_the_same_zip_with_its_own_end_installs(pytui: Pytui) -> None:
     made = pytui.add("3.12.8", kind="zip")
     pytui.call("install", "3.12")
     assert (pytui.root / made.build.key / "bin").is_dir()
+
+
+def test_installing_a_bzip2_zip_is_one_error_line_and_changes_nothing(pytui: Pytui) -> None:
+    pytui.add("3.11.9")
+    pytui.call("install", "3.11")  # an earlier install and its cached archive, which must stay as they are
+    made = pytui.make("3.12.8", kind="zip")
+    recompress_zip(made.path, "bzip2")
+    digest = sha256_of(made.path)
+    pytui.serve(MadeArchive(path=made.path, sha256=digest, size=made.path.stat().st_size,
+                            build=made.build._replace(sha256=digest), kind="zip"))
+    before = snapshot(pytui.root, pytui.bin, pytui.cache)
+
+    line = assert_clean_failure(pytui.run("install", "--no-cache", "3.12"))
+
+    assert made.build.key in line and "is compressed with bzip2; pytui reads stored and deflated" in line, line
+    assert snapshot(pytui.root, pytui.bin, pytui.cache) == before
+    assert pytui.temp_left() == []
