@@ -7,8 +7,8 @@ See docs/uv-compat.md#request-grammar.
 
 from __future__ import annotations
 
+from pytui.core.build_index import RowIndex
 from pytui.core.keys import TYPE_CHECKING
-from pytui.core.ordering import build_order
 from pytui.core.requests import arch_family
 
 if TYPE_CHECKING:
@@ -27,9 +27,10 @@ def find_download(catalog: Iterable, request: PythonRequest, platform: HostLike 
     the catalog among equals); a pre-release only when the request names one or nothing
     stable matches. `build` pins a PBS release (`UV_PYTHON_CPYTHON_BUILD`).
 
-    A `Catalog` is searched by its key fields (`Catalog.key_rows`, only the host's os and
-    libc): only the chosen build is made (with a pin, the few that match the key), and only
-    the matching keys are ordered, never the whole catalog.
+    A `Catalog` is searched by its key fields (`Catalog.row_index`: the host's os and libc
+    rows, grouped by version once per run, core/build_index.py): only the chosen build is made
+    (with a pin, the few that match the key), and a request naming a minor version checks
+    only that minor's rows.
     """
     if platform is None:
         from pytui.core.platform_detect import detect_host
@@ -41,20 +42,19 @@ def find_download(catalog: Iterable, request: PythonRequest, platform: HostLike 
     relaxed = filled._replace(build=None, prereleases=True)
     family = arch_family(platform.arch)
     for _ in range(2):
-        if hasattr(catalog, "key_rows"):
+        if hasattr(catalog, "row_index"):
             # The request's os and libc are always filled (`for_install`): equality tests on
             # them drop most of the catalog before uv's match runs (an emscripten request
-            # matches on arch alone, see `_matches`).
+            # matches on arch alone, see `_matches`). The index of those rows is the
+            # catalog's, made once for every request of the run.
             want_os = filled.os if filled.os != "emscripten" else None
-            places, items = catalog.key_rows(want_os, filled.libc)
+            index = catalog.row_index(want_os, filled.libc, family)
         else:
             items = catalog if isinstance(catalog, list) else list(catalog)
-            places = range(len(items))
-        matches = relaxed.matcher()
+            index = RowIndex(range(len(items)), items, family)
         # (uv's order, place in the catalog): sorting these is the catalog's stable sort
         # restricted to the builds that match.
-        found = [(build_order(item, family), place, item)
-                 for place, item in zip(places, items, strict=True) if matches(item)]
+        found = index.matching(relaxed)
         if filled.build:
             pinned = _with_build(catalog, found, filled.build)
             if pinned is None:

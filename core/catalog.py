@@ -22,6 +22,10 @@ from pytui.core.catalog_entry import (  # noqa: F401  # re-exported
 from pytui.core.keys import InstallationKey, KeyFields
 from pytui.core.models import Build
 
+TYPE_CHECKING = False  # no `typing` import at run time
+if TYPE_CHECKING:
+    from pytui.core.build_index import RowIndex
+
 
 def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
     """core/catalog_parse.py's, imported when a document is parsed: a hit in the parsed-catalog
@@ -140,6 +144,8 @@ class Catalog:
         # libc) (the TUI's first screen asks for the host's rows, then `get`s a few).
         self._rows_memo: dict[tuple, tuple[list[int], list[InstallationKey]]] = {}
         self._places_memo: dict[tuple, dict[tuple, int]] = {}
+        # `row_index` per (os, libc, arch family): made once, for every request of a run.
+        self._index_memo: dict[tuple, RowIndex] = {}
 
     @property
     def builds(self) -> list[Build]:
@@ -151,7 +157,7 @@ class Catalog:
                     assert self._lazy is not None
                     self._builds = self._lazy.all()
                     self._lazy = None
-                    self._rows_memo, self._places_memo = {}, {}
+                    self._rows_memo, self._places_memo, self._index_memo = {}, {}, {}
                     self._key_count = None  # (a stale store re-read its source)
                 builds = self._builds
         return builds
@@ -161,7 +167,7 @@ class Catalog:
         self._builds, self._lazy = builds, None
         self._by_key = self._by_sha = self._by_fields = self._by_cache_filename = None
         self._key_count = None
-        self._rows_memo, self._places_memo = {}, {}
+        self._rows_memo, self._places_memo, self._index_memo = {}, {}, {}
 
     def key_rows(self, os: str | None = None, libc: str | None = None, arch: str | None = None,
                  variant: str | None = None) -> tuple[list[int], list[KeyFields]]:
@@ -180,6 +186,17 @@ class Catalog:
         places = [place for place, build in enumerate(builds)
                   if all(build[at] == value for at, value in wanted)]
         return places, [builds[place] for place in places]
+
+    def row_index(self, os: str | None, libc: str | None, family: str) -> RowIndex:
+        """The rows of `key_rows(os, libc)` grouped for `find_download` (core/build_index.py),
+        made once: a version file's thousands of requests each searched every row."""
+        with self._lock:
+            index = self._index_memo.get((os, libc, family))
+            if index is None:
+                from pytui.core.build_index import RowIndex
+
+                index = self._index_memo[(os, libc, family)] = RowIndex(*self.key_rows(os, libc), family)
+            return index
 
     def _lazy_rows(self, *fields: str | None) -> tuple[list[int], list[InstallationKey]]:
         """`key_rows` of the store for (os, libc, arch, variant), remembered (the caller holds

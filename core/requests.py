@@ -229,11 +229,7 @@ class PythonRequest(NamedFields):
         of the second (`pytui list`, `find_download`). A pinned build is checked per item."""
         versions: dict[tuple, bool] = {}
         platforms: dict[tuple, bool] = {}
-        by_version = self._replace(os=None, arch=None, libc=None, arch_from_host=False,
-                                   build=None)._matches
-        by_platform = PythonRequest(self.text, self.kind, os=self.os, arch=self.arch,
-                                    libc=self.libc, arch_from_host=self.arch_from_host,
-                                    prereleases=True)._matches
+        by_version, by_platform = self.halves()
         pin = self.build
 
         def matches(item: KeyLike) -> bool:
@@ -250,6 +246,17 @@ class PythonRequest(NamedFields):
             return found and (not pin or getattr(item, "build", None) == pin)
 
         return matches
+
+    def halves(self) -> tuple[Callable[..., bool], Callable[..., bool]]:
+        """`matches` as its two independent halves, each called `(item, installed=False)`:
+        what the implementation and version fields (`item[:6]`) decide, and what the platform
+        (`item[6:9]`) decides; neither checks a pinned build."""
+        by_version = self._replace(os=None, arch=None, libc=None, arch_from_host=False,
+                                   build=None)._matches
+        by_platform = PythonRequest(self.text, self.kind, os=self.os, arch=self.arch,
+                                    libc=self.libc, arch_from_host=self.arch_from_host,
+                                    prereleases=True)._matches
+        return by_version, by_platform
 
     def matches_installed(self, item: KeyLike) -> bool:
         """Whether an installed interpreter satisfies this request, by uv's interpreter rules
