@@ -174,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
         print(freshness(result, len(envs), time.time(), count_broken(envs)), file=sys.stderr)
         return 0
     # Paths and pyvenv.cfg values are other people's text: escaped, never sent raw to a terminal.
-    rows = [(shown(env.path), env.kind, env.key or "missing", shown(env.how())) for env in envs]
+    rows = [(shown(env.path), env.kind, env.key_shown(), shown(env.how())) for env in envs]
     widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
     for row in rows:
         print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}")

@@ -29,7 +29,7 @@ QUICK_SEP = " · "
 def env_row(state: AppState, env: Environment) -> EnvRow:
     path = short_path(env.path, state.home)
     roots = [short_path(root, state.home) for root in state.envs_roots]
-    return EnvRow(id=str(env.path), path=path, kind=env.kind, key=env.key or "missing",
+    return EnvRow(id=str(env.path), path=path, kind=env.kind, key=env.key_shown(),
                   how=short_how(env), status=row_status(env), head=project_start(path, roots))
 
 
@@ -53,7 +53,7 @@ def project_start(path: str, roots: Iterable[str] = ()) -> int:
 
 def row_status(env: Environment) -> str:
     """`broken`, `ok`, or `unmet` for a pin no install satisfies: not broken (uv would
-    download one), but `ok` read wrong beside a Key of `missing`."""
+    download one), but `ok` read wrong beside a Key that names no install."""
     return "unmet" if env.status == "ok" and env.kind == "pin" and not env.key else env.status
 
 

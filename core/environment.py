@@ -36,6 +36,17 @@ else:  # collections' namedtuple: dataclasses (and the inspect it imports) cost 
         defaults=(None,) * 6)
 
 
+# What the Key column says of an environment that uses no install in the root, the same in
+# `pytui envs` and the TUI's Environments view (every other Key is an install's key): `missing`
+# only for a managed Python that is gone; one outside the root (a system or pyenv Python) said
+# `missing` too, beside `ok`.
+KEY_OUTSIDE = "outside"
+KEY_MISSING = "missing"
+KEY_NONE = "none"  # a pin no install satisfies (uv would install one)
+KEY_UNKNOWN = "unknown"  # a pyvenv.cfg that names no interpreter
+NO_KEY_WORDS = frozenset({KEY_OUTSIDE, KEY_MISSING, KEY_NONE, KEY_UNKNOWN})
+
+
 class Environment(_EnvironmentFields):
     """One environment and the install it uses (immutable). `key` is None when it uses no
     install in the root (external, broken, or a pin nothing satisfies).
@@ -59,6 +70,17 @@ class Environment(_EnvironmentFields):
         if self.link == "patch" and parts is not None:
             return f"pinned to {parts.version}"
         return f"external ({self.interpreter})" if self.interpreter else "external"
+
+    def key_shown(self) -> str:
+        """The Key column's word: the install's key, else what it uses (`outside`, `missing`,
+        `none`, `unknown`: KEY_*)."""
+        if self.key:
+            return self.key
+        if self.link == "external":
+            return KEY_OUTSIDE
+        if self.kind == "pin":
+            return KEY_NONE
+        return KEY_MISSING if self.link in ("minor", "patch") else KEY_UNKNOWN
 
     def to_json(self) -> dict:
         out: dict = {"path": str(self.path), "kind": self.kind, "key": self.key,

@@ -97,6 +97,12 @@ def test_envs_finds_each_kind_with_key_link_and_status(pytui: Pytui, packed_pref
     assert f"pinned to {made.build.version}" in line[str(code / "pinned" / ".venv")]
     assert "missing" in line[str(code / "broken" / ".venv")] and gone.name in line[str(code / "broken" / ".venv")]
     assert "external" in line[str(code / "outside" / "env")]
+    # The Key column says what each keyless one is, as the TUI's does: `missing` only for a
+    # managed Python that is gone (an outside one said `missing` too, beside `ok` rows).
+    keys = {path: line[str(path)].split()[2] for path in (code / "outside" / "env", code / "broken" / ".venv",
+                                                         code / "unsatisfied" / ".python-version")}
+    assert keys == {code / "outside" / "env": "outside", code / "broken" / ".venv": "missing",
+                    code / "unsatisfied" / ".python-version": "none"}, keys
     # The last line counts the broken ones, as the TUI's Environments view does (it said only
     # `N environments`, under rows whose Key column said `missing`).
     broken = sum(1 for v in expect.values() if v[3] == "broken")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pytui.core.elide import ELLIPSIS, elide_after
+from pytui.core.environment import NO_KEY_WORDS
 from pytui.widgets.cut_rules import key_floor, line_forms, pick_form, version_end
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import EnvRow
@@ -349,7 +350,7 @@ def _cells(row: EnvRow, texts: Sequence[str], widths: Sequence[int]) -> Row:
     return row.id, (
         Text(_fitted_path(path, row.head, widths[PATH]), style="bold red" if broken else ""),
         Text(_kind_shown(kind, widths[KIND])),
-        Text(_key_shown(key, widths[KEY]), style="dim" if row.key == "missing" else ""),
+        Text(_key_shown(key, widths[KEY]), style="dim" if row.key in NO_KEY_WORDS else ""),
         Text(pick_form(how_forms(how), widths[HOW]), style="red" if broken else (
             "dim" if row.how.startswith("external") else "")),
         Text(status, style="bold red" if broken else "green" if status == "ok" else "yellow"),

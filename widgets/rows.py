@@ -186,7 +186,8 @@ class EnvRow(FrozenRecord):
     # As shown (`~/code/app/.venv`).
     path: str
     kind: str
-    # The install it runs, or "missing" (external, broken, or a pin nothing satisfies).
+    # The install it runs, or what it uses (core/environment.Environment.key_shown: `outside`
+    # the root, `missing` a managed one that is gone, `none` for a pin nothing satisfies).
     key: str
     # "follows 3.12", "pinned to 3.12.8", "external (/usr/bin/python3)", "pin 3.12", or why
     # it is broken.

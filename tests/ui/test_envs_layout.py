@@ -119,14 +119,15 @@ async def test_columns_fit_the_screen_and_the_details_wrap(size: tuple[int, int]
             assert row[0][:1] in "~…" and row[0][-5:] == key[-5:]  # the end is kept
         how = [row[3] for row in rows]
         # How gives way to whole forms, never a version cut: its parenthesis first (the Key
-        # column says `missing`), then `pinned to 3.12.8` to `pinned` (the key says 3.12.8).
+        # column says `none`), then `pinned to 3.12.8` to `pinned` (the key says 3.12.8).
         assert "pin 3.12" in how or "pin 3.12 (no install satisfies it)" in how
         assert "pinned to 3.12.8" in how or "pinned" in how
         assert "follows 3.12" in how and "wants 3.11.5" in how
         assert not any(text.endswith("…") for text in how), how
         # A key keeps its patch (the path gives way to its project dir first).
-        assert {row[2][:14] for row in rows} == {"missing", KEY[:14]}
-        assert all(row[2] in ("missing", KEY) or row[2].startswith(KEY[:14] + "…") for row in rows)
+        # A keyless row says what it uses: a managed Python gone, or none for a pin.
+        assert {row[2][:14] for row in rows} == {"missing", "none", KEY[:14]}
+        assert all(row[2] in ("missing", "none", KEY) or row[2].startswith(KEY[:14] + "…") for row in rows)
         # Different projects stay told apart: the path's end is what is kept, a pin's with
         # its project dir (every pin file is `.python-version`).
         assert len({row[0] for row in rows}) == len(rows)

@@ -72,7 +72,8 @@ def test_rows_for_a_scan_result_broken_first_and_filterable(tmp_path: Path) -> N
     by_path = {row.path: row for row in rows}
     assert by_path["~/p/.venv"].how == "pinned to 3.12.7"
     assert by_path["~/f/.venv"].how == "follows 3.12"
-    assert by_path["~/x/env"].how.startswith("external") and by_path["~/x/env"].key == "missing"
+    # A Python outside the root is not a missing one: `missing` is only a managed one gone.
+    assert by_path["~/x/env"].how.startswith("external") and by_path["~/x/env"].key == "outside"
     assert by_path["~/tools/ruff"].kind == "uv-tool"
     assert by_path["~/proj/.python-version"].how == "pin 3.12"
     # Each word must match: kind, key part, status, how.
