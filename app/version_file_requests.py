@@ -46,7 +46,13 @@ def version_file_requests(settings: Settings) -> list[str] | None:
                                      f"({cause(err)})"), file=sys.stderr)
         return None
     from pytui.core.requests import PythonRequest
+    from pytui.core.version_file import VERSION_FILE_MAX_REQUESTS
 
+    distinct = len(set(texts))
+    if distinct > VERSION_FILE_MAX_REQUESTS:
+        raise PytuiError(f"the version file {shown(path)} lists {distinct:,} distinct requests, more "
+                         f"than the {VERSION_FILE_MAX_REQUESTS:,} pytui reads: it should list Python "
+                         "requests, one a line; shorten it, or name the request (`pytui install 3.12`)")
     usable = []
     # Each distinct line once, in the file's order: uv 0.13.9 warns once for an unsupported
     # line however often it repeats, and a file may repeat one ~13,000 times in its 64 KiB.

@@ -24,6 +24,10 @@ from pytui.core.env_files import version_file_lines
 VERSION_FILE_NAMES = (".python-versions", ".python-version")
 # A version file lists a few requests; uv reads any size. One past this is refused, not cut.
 VERSION_FILE_MAX_BYTES = 64 * 1024
+# A version file lists a few requests; each distinct one is searched for in the catalog (a
+# range request checks every version the host's catalog has), and uv reads any number. A
+# file listing more is refused whole (`pytui install` names the request instead).
+VERSION_FILE_MAX_REQUESTS = 1_000
 
 
 def _uv_config_dir(env: Mapping[str, str]) -> Path:

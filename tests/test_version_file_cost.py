@@ -55,3 +55,34 @@ def test_an_unsupported_line_repeated_is_said_once_as_uv_says_it(pytui: Pytui, t
     assert code == 0, stderr
     assert [line for line in stderr.splitlines() if "ignoring unsupported" in line] == [
         f"warning: ignoring unsupported Python request `foo` in version file: {project / '.python-version'}"]
+
+
+def test_a_version_file_of_more_distinct_requests_than_pytui_reads_is_refused(
+        pytui: Pytui, tmp_path: Path) -> None:
+    """Each distinct request is searched for in the catalog: a file's count of them is bounded
+    (VERSION_FILE_MAX_REQUESTS). At the bound it installs; one more is one line naming the file,
+    its count and the bound, and nothing is installed (pytui searched them all, uv reads any)."""
+    import subprocess
+
+    from pytui.core.version_file import VERSION_FILE_MAX_REQUESTS
+
+    pytui.add("3.12.8")
+    project = tmp_path / "project"
+    project.mkdir()
+    # Distinct requests that 3.12.8 satisfies, each a range (the costliest search).
+    texts = [f">=3.12.8,<3.12.{9 + n}" for n in range(VERSION_FILE_MAX_REQUESTS + 1)]
+    version_file = project / ".python-versions"
+    version_file.write_text("\n".join(texts) + "\n")
+    run = subprocess.run(pytui.argv("install"), env=pytui.env(), capture_output=True, text=True,
+                         timeout=120, cwd=project)
+    assert run.returncode == 1, run.stderr
+    assert run.stderr.splitlines() == [
+        f"error: the version file {version_file} lists 1,001 distinct requests, more than the 1,000 "
+        "pytui reads: it should list Python requests, one a line; shorten it, or name the request "
+        "(`pytui install 3.12`)"], run.stderr
+    assert not (pytui.root / "cpython-3.12.8-linux-x86_64-gnu").exists()
+    version_file.write_text("\n".join(texts[:-1]) + "\n" + texts[0] + "\n")  # at the bound
+    run = subprocess.run(pytui.argv("install"), env=pytui.env(), capture_output=True, text=True,
+                         timeout=120, cwd=project)
+    assert run.returncode == 0, run.stderr
+    assert (pytui.root / "cpython-3.12.8-linux-x86_64-gnu").is_dir()
