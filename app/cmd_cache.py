@@ -158,7 +158,7 @@ DOWNLOADING = "downloading"
 
 
 def _run_list(args: argparse.Namespace) -> int:
-    from pytui.core.cache_kinds import counted, kind_counts
+    from pytui.core.cache_kinds import counted, kind_counts, loose_trees_counted
     from pytui.core.cache_names import partial_percent
 
     cache = cache_of(args)
@@ -173,10 +173,13 @@ def _run_list(args: argparse.Namespace) -> int:
 
         print(json_text([_archive_json(a, trees.get(a.name)) for a in archives]))
         return 0
+    from pytui.core.loose_trees import loose_trees, usage_apart
+
+    loose = loose_trees(cache)
     if not archives:
         if dangling is None:
             print(f"no archives in {shown(cache.root)}")
-            _say_leftovers(cache)
+            _say_leftovers(cache, loose, usage_apart(cache, loose)[1] if loose else {})
         return 0
     from pytui.core.cache_locks import live_downloads
 
@@ -194,8 +197,10 @@ def _run_list(args: argparse.Namespace) -> int:
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for key, state, size, tree, name in rows:
         print(f"{key:<{widths[0]}}  {state:<{widths[1]}}  {size:>{widths[2]}}  {tree:<{widths[3]}}  {name}")
-    total = cache.disk_usage()  # archives, .part files and trees, a hard-linked file once
-    # Trees beside their archive; one whose archive is gone is said by `_say_leftovers`.
+    # Archives, .part files and trees, a hard-linked file once; the trees no archive uses
+    # apart (core/loose_trees.py), so their bytes are not said to be the archives'.
+    total, shares = usage_apart(cache, loose)
+    # Trees beside their archive; the loose ones are said apart, by why.
     beside = sum(1 for archive in archives if archive.name in trees)
     kept = f", {beside} unpacked tree{'s' if beside != 1 else ''}" if beside else ""
     # Counted by the Cached pane's rule: `unknown` and `partial` files are no archives.
@@ -203,22 +208,31 @@ def _run_list(args: argparse.Namespace) -> int:
     counts = {"archive": counts.pop("archive"), DOWNLOADING: len(live), **counts}
     kinds = ", ".join(f"{count} {kind}" if kind == DOWNLOADING else counted(count, kind)
                       for kind, count in counts.items() if count or kind == "archive")
-    print(f"{kinds}{kept}, {size_text(total)} in {shown(cache.root)}")
-    _say_leftovers(cache)
+    if shares:
+        # `1 archive, 2.0 KiB; 1 unpacked tree whose archive is gone, 63.4 KiB; 65.4 KiB in …`
+        apart = "".join(f"; {loose_trees_counted(_count(loose, why), why)}, {size_text(size)}"
+                        for why, size in shares.items())
+        print(f"{kinds}{kept}, {size_text(total - sum(shares.values()))}{apart}; "
+              f"{size_text(total)} in {shown(cache.root)}")
+    else:
+        print(f"{kinds}{kept}, {size_text(total)} in {shown(cache.root)}")
+    _say_leftovers(cache, loose, shares)
     return 0
 
 
-def _say_leftovers(cache: ArchiveCache) -> None:
-    """One line for what killed runs left in the cache dir, and one for the trees whose archive
-    is gone (in the total, in no row): a tree half removed can be a whole unpacked build."""
-    from pytui.core.cache_kinds import orphan_trees_counted
-    from pytui.core.cache_purge import find_leftovers
-    from pytui.core.root_tree import footprint
+def _count(loose: list[tuple[TreeInfo, str]], why: str) -> int:
+    return sum(1 for _, reason in loose if reason == why)
 
-    gone = [info for info in cache.trees.list() if cache.archive_gone(info)]
-    if gone:
-        size = sum(footprint(info.path).freed for info in gone)
-        print(f"{orphan_trees_counted(len(gone))} ({size_text(size)}), never used; removed by "
+
+def _say_leftovers(cache: ArchiveCache, loose: list[tuple[TreeInfo, str]], shares: dict[str, int]) -> None:
+    """One line for what killed runs left in the cache dir, and one for each kind of kept tree
+    no archive uses (in the total, in no row; `shares`: the bytes of the total each kind
+    holds): a tree half removed can be a whole unpacked build."""
+    from pytui.core.cache_kinds import loose_trees_counted
+    from pytui.core.cache_purge import find_leftovers
+
+    for why, size in shares.items():
+        print(f"{loose_trees_counted(_count(loose, why), why)} ({size_text(size)}), never used; removed by "
               "`pytui cache verify` or any `pytui cache purge`")
     found = find_leftovers(cache)
     if found.count:
@@ -256,14 +270,18 @@ def _run_verify(args: argparse.Namespace) -> int:
         kept_tree = report.trees_not_removed.get(tree.sha256)
         fate = "removed, the next install extracts the archive again" if kept_tree is None else \
             f"could not be removed: {shown(kept_tree)}"
-        say_error(f"changed: the unpacked tree of {shown(tree.archive or tree.sha256)} ({shown(why)}); {fate}")
+        # A tree whose manifest does not read names no archive: said as `cache list` says it.
+        what = "changed" if tree.archive else "unreadable manifest"
+        say_error(f"{what}: the unpacked tree of {shown(tree.archive or tree.sha256)} ({shown(why)}); {fate}")
     parts = [f"{len(report.ok)} ok"]
     parts += report.cleared(lambda size: f"{size_text(size)} freed")
     if report.trees_ok:
         parts.append(f"{len(report.trees_ok)} unpacked tree{'s' if len(report.trees_ok) != 1 else ''} ok")
-    trees_removed = len(report.trees_removed) - len(report.trees_not_removed)
+    trees_removed = report.changed_removed()
     if trees_removed:
         parts.append(f"{trees_removed} changed tree{'s' if trees_removed != 1 else ''} removed")
+    if unreadable := report.unreadable_removed():
+        parts.append(unreadable)
     if report.trees_not_removed:
         parts.append(f"{len(report.trees_not_removed)} changed tree{'s' if len(report.trees_not_removed) != 1 else ''} "
                      "not removed")

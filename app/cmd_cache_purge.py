@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def run_purge(args: argparse.Namespace) -> int:
-    from pytui.core.cache_kinds import orphan_trees_counted
+    from pytui.core.cache_kinds import loose_trees_counted
     from pytui.core.cache_purge import (
         MAX_LEFTOVERS_NAMED,
         find_leftovers,
@@ -77,11 +77,10 @@ def run_purge(args: argparse.Namespace) -> int:
     for archive, tree in effect.archives:
         with_tree = f" + its kept tree {size_text(tree)}" if tree else ""
         print(f"{verb} {shown(archive.name)} ({describe(archive)}, {size_text(archive.size)}{with_tree})")
-    if effect.orphan_trees:
+    for why, trees_of_kind, size in effect.loose():
         # Never used, and gone with every purge (core/cache.remove_trees_of): named, so that a
         # purge that matched nothing does not say "nothing to remove" as it frees them.
-        gone = effect.orphan_trees
-        print(f"{verb} {orphan_trees_counted(gone, removed=True)} ({size_text(effect.orphans)})")
+        print(f"{verb} {loose_trees_counted(trees_of_kind, why, removed=True)} ({size_text(size)})")
     for kept, err in trees_kept:
         # Another user's tree (a `sudo` run's): said, not counted as gone.
         say_error(stderr_style().error(tree_not_removed_line(
@@ -92,7 +91,7 @@ def run_purge(args: argparse.Namespace) -> int:
         count += f", {trees} kept tree{'s' if trees != 1 else ''}"
     if leftovers:
         count += f", {leftovers} leftover{'s' if leftovers != 1 else ''} of killed runs"
-    if plan or leftovers or effect.orphan_trees:
+    if plan or leftovers or effect.loose():
         # Its count only beside archives: with none, leftovers and trees are named above.
         freed_text = f"{at_least}{size_text(freed)}" + (f" ({count})" if plan else "")
         print(f"would free {freed_text}; nothing was removed (--dry-run)" if args.dry_run

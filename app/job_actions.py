@@ -125,12 +125,12 @@ class JobActions(AppBase):
     def _purge_rules_chosen(self, plan: PurgePlan | None) -> None:
         if plan is None:
             return
-        if plan.archives or plan.leftovers or plan.orphan_trees:
+        if plan.archives or plan.leftovers or plan.loose:
             from pytui.app.purge_plan import ALL
 
             # Every leftover with the `all` rule; else those of the plan's archives.
             self.carry_out(decide.StartPurge(plan.archives, leftovers=plan.rule == ALL,
-                                             trees=bool(plan.orphan_trees)))
+                                             trees=bool(plan.loose)))
         if plan.installs:
             used = uninstall_decisions.prune_now_used(self.state, plan)
             if used:

@@ -38,11 +38,11 @@ class PurgePlan:
     kept: tuple[tuple[str, tuple[Environment, ...]], ...] = ()
     # Something the preview must say (the environment scan was partial, ...).
     note: str = ""
-    # What the kept tree of each archive frees with it (by archive name), and the trees whose
-    # archive is already gone, which a purge removes too (core/cache_purge.py PurgeEffect).
+    # What the kept tree of each archive frees with it (by archive name), and the trees no
+    # archive uses (whose archive is gone, whose manifest is unreadable), which a purge removes
+    # too: (why, how many, bytes) of each kind (core/cache_purge.py PurgeEffect.loose).
     tree_freed: tuple[tuple[str, int], ...] = ()
-    orphans: int = 0
-    orphan_trees: int = 0
+    loose: tuple[tuple[str, int, int], ...] = ()
     # Entries killed runs left in the cache dir that go too (all of them with the `all` rule,
     # else those of the plan's archives: core/cache_purge.find_leftovers), what they free, and
     # whether sizing them stopped at its limit (the bytes are then a lower bound).
@@ -56,14 +56,15 @@ class PurgePlan:
 
     @property
     def freed(self) -> int:
-        return (sum(self.frees(a) for a in self.archives) + self.orphans + self.leftover_bytes
+        return (sum(self.frees(a) for a in self.archives) + sum(size for _, _, size in self.loose)
+                + self.leftover_bytes
                 + sum(size for _, size in self.installs))
 
     @property
     def empty(self) -> bool:
-        # Trees whose archive is gone go with any archive purge: a rule that matches no
-        # archive still removes them (the preview said `Nothing to purge` beside them).
-        return not self.archives and not self.installs and not self.leftovers and not self.orphan_trees
+        # Trees no archive uses go with any archive purge: a rule that matches no archive
+        # still removes them (the preview said `Nothing to purge` beside them).
+        return not self.archives and not self.installs and not self.leftovers and not self.loose
 
 
 def archive_plan(rule: str, effect: PurgeEffect, leftovers: Leftovers | None = None) -> PurgePlan:
@@ -71,16 +72,17 @@ def archive_plan(rule: str, effect: PurgeEffect, leftovers: Leftovers | None = N
     and the leftovers of killed runs that go too."""
     return PurgePlan(rule, archives=tuple(a for a, _ in effect.archives),
                      tree_freed=tuple((a.name, tree) for a, tree in effect.archives if tree),
-                     orphans=effect.orphans, orphan_trees=effect.orphan_trees, leftovers=leftovers.count if leftovers is not None else 0,
+                     loose=tuple(effect.loose()), leftovers=leftovers.count if leftovers is not None else 0,
                      leftover_bytes=leftovers.size if leftovers is not None else 0,
                      leftovers_capped=leftovers is not None and leftovers.capped)
 
 
-def orphans_text(count: int) -> str:
-    """What a plan's trees whose archive is gone are called in the preview (as `cache list`)."""
-    from pytui.core.cache_kinds import orphan_trees_counted
+def loose_text(count: int, why: str) -> str:
+    """What a plan's trees of one kind no archive uses are called in the preview (as `cache
+    list`): `1 unpacked tree whose archive is gone`, `… whose manifest is unreadable`."""
+    from pytui.core.cache_kinds import loose_trees_counted
 
-    return orphan_trees_counted(count)
+    return loose_trees_counted(count, why)
 
 
 def leftovers_text(count: int) -> str:

@@ -15,7 +15,7 @@ from pytui.app.purge_plan import (
     OUTDATED_LABEL,
     PurgePlan,
     leftovers_text,
-    orphans_text,
+    loose_text,
     preview_label,
 )
 from pytui.app.screens import DIALOGS_CSS, ToastFreeDialog
@@ -243,9 +243,9 @@ class PurgeRulesModal(ToastFreeDialog[PurgePlan | None]):
             # cache dir may hold `[b]` or `[@click=…]`.
             table.add_row(Text(human_size(plan.frees(archive)), justify="right"), Text(label),
                           key=archive.name)
-        if plan.orphan_trees:
-            table.add_row(Text(human_size(plan.orphans), justify="right"),
-                          Text(orphans_text(plan.orphan_trees)), key="orphan-trees")
+        for why, count, size in plan.loose:
+            table.add_row(Text(human_size(size), justify="right"), Text(loose_text(count, why)),
+                          key=f"loose-trees-{why}")
         for installation, size in plan.installs:
             table.add_row(Text(human_size(size), justify="right"), Text(installation.key),
                           key=installation.key)
@@ -278,8 +278,7 @@ def _what_goes(plan: PurgePlan) -> str:
         return f"{count} install{'s' if count != 1 else ''} would be uninstalled (as jobs); "
     count = len(plan.archives)
     parts = [f"{count} archive{'s' if count != 1 else ''}"] if count else []
-    if plan.orphan_trees:
-        parts.append(orphans_text(plan.orphan_trees))
+    parts += [loose_text(loose, why) for why, loose, _ in plan.loose]
     if plan.leftovers:
         parts.append(leftovers_text(plan.leftovers))
     return f"{' and '.join(parts)} would go; "

@@ -36,10 +36,12 @@ def verify_summary(report: VerifyReport) -> tuple[str, bool]:
         more = f" and {len(kept) - SHOWN_NAMES} more" if len(kept) > SHOWN_NAMES else ""
         parts.append(f"{len(kept)} corrupt not removed ({report.not_removed[kept[0].name]}): {names}{more}")
     trees_kept = [tree for tree, _ in report.trees_removed if tree.sha256 in report.trees_not_removed]
-    trees_removed = len(report.trees_removed) - len(trees_kept)
+    trees_removed = report.changed_removed()
     if trees_removed:
         parts.append(f"{_plural(trees_removed, 'changed unpacked tree')} removed (the next install "
                      "extracts its archive again)")
+    if unreadable := report.unreadable_removed():
+        parts.append(f"{unreadable} (the next install extracts its archive again)")
     if trees_kept:
         parts.append(f"{_plural(len(trees_kept), 'changed unpacked tree')} not removed "
                      f"({report.trees_not_removed[trees_kept[0].sha256]})")

@@ -118,7 +118,7 @@ class ArchiveCache:
         # Unpacked trees of verified archives (`<root>/trees/`), used and removed with them.
         self.trees = TreeStore(self.root)
 
-    def disk_usage(self) -> int:
+    def disk_usage(self, without: Iterable[Path] = ()) -> int:
         """Bytes the cache dir holds, as `du -sb` counts them less the bytes of the directories
         outside its kept trees (the cache dir, `trees/`, an empty directory someone made):
         archives, `.part` files (and their resume notes), any other file and the unpacked
@@ -127,7 +127,9 @@ class ArchiveCache:
 
         A kept tree (`trees/<sha256>/`, its directories too) counts as its manifest says (a
         few hundred kB read instead of thousands of files stat'ed, after every job); one
-        without a usable manifest is walked."""
+        without a usable manifest is walked. The kept trees' directories `without` names
+        (`trees/<sha256>`) are left out: what the rest holds (core/loose_trees.py splits the
+        total so)."""
         from pytui.core.root_tree import tree_size
         from pytui.core.tree_leftovers import is_tree_name
 
@@ -139,13 +141,18 @@ class ArchiveCache:
         except FileNotFoundError:
             return 0
         trees = os.fspath(self.trees.path) + os.sep
+        summaries = self.trees.sizes()
+        left_out = {os.fspath(path) for path in without}
+        # A tree left out is summarized as nothing, and its directory counted as a holder's.
+        summaries.update(dict.fromkeys(left_out, (0, {})))
 
         def holder(path: str) -> bool:
             # Inside `trees/<sha256>/` a directory is part of what the tree occupies, and so
             # inside what a killed run left of one (`trees/.old-…`, `.tmp-…`), as `du` counts it.
-            return not (path.startswith(trees) and is_tree_name(path[len(trees):].split(os.sep, 1)[0]))
+            return path in left_out or not (
+                path.startswith(trees) and is_tree_name(path[len(trees):].split(os.sep, 1)[0]))
 
-        return tree_size(self.root, self.trees.sizes(), holder, follow=True)
+        return tree_size(self.root, summaries, holder, follow=True)
 
     def part_sizes(self) -> dict[str, int]:
         """The `.part` files' sizes by the archive's name (what `disk_usage` counted for each

@@ -30,6 +30,21 @@ def orphan_trees_counted(count: int, *, removed: bool = False) -> str:
     return f"{count} unpacked tree{'s' if count != 1 else ''} whose archive {'was' if removed else 'is'} gone"
 
 
+# Why a kept tree is loose, no archive using it (core/loose_trees.py): the Cached pane's State
+# for its row, and the tail of its count (`loose_trees_counted`).
+ARCHIVE_GONE = "archive gone"
+MANIFEST_UNREADABLE = "manifest unreadable"
+
+
+def loose_trees_counted(count: int, why: str, *, removed: bool = False) -> str:
+    """`orphan_trees_counted` for ARCHIVE_GONE; `1 unpacked tree whose manifest is unreadable`
+    (`was`, said of trees a run removes) for MANIFEST_UNREADABLE: a tree `cache verify` finds
+    it cannot read, which names no archive and is not one whose archive is gone."""
+    if why == ARCHIVE_GONE:
+        return orphan_trees_counted(count, removed=removed)
+    return f"{count} unpacked tree{'s' if count != 1 else ''} whose manifest {'was' if removed else 'is'} unreadable"
+
+
 def counted(count: int, kind: str) -> str:
     """`2 archives`, `3 unknown`, `1 partial`: a count of one kind, as every view writes it."""
     return f"{count} {kind}{'s' if kind == 'archive' and count != 1 else ''}"

@@ -34,27 +34,39 @@ class PurgeEffect:
     run and the TUI's previews all say these numbers. (A plain class: `typing` stays off an
     install's imports.)"""
 
-    __slots__ = ("archives", "orphan_trees", "orphans")
+    __slots__ = ("archives", "orphan_trees", "orphans", "unreadable", "unreadable_trees")
 
     def __init__(self, archives: tuple[tuple[CachedArchive, int], ...], orphans: int = 0,
-                 orphan_trees: int = 0) -> None:
+                 orphan_trees: int = 0, unreadable: int = 0, unreadable_trees: int = 0) -> None:
         # (archive, bytes its kept tree frees: the tree's files no install still shares; 0 if none)
         self.archives = archives
         # Bytes of kept trees whose archive is already gone (a purge removes them too), and how many.
         self.orphans = orphans
         self.orphan_trees = orphan_trees
+        # The same of kept trees whose manifest is unreadable (they name no archive).
+        self.unreadable = unreadable
+        self.unreadable_trees = unreadable_trees
 
     def __repr__(self) -> str:
-        return f"PurgeEffect({self.archives!r}, orphans={self.orphans}, orphan_trees={self.orphan_trees})"
+        return (f"PurgeEffect({self.archives!r}, orphans={self.orphans}, orphan_trees={self.orphan_trees}, "
+                f"unreadable={self.unreadable}, unreadable_trees={self.unreadable_trees})")
+
+    def loose(self) -> list[tuple[str, int, int]]:
+        """(why, how many, bytes) of each kind of loose tree that goes (core/loose_trees.py)."""
+        from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE
+
+        return [(why, count, size) for why, count, size in (
+            (ARCHIVE_GONE, self.orphan_trees, self.orphans),
+            (MANIFEST_UNREADABLE, self.unreadable_trees, self.unreadable)) if count]
 
     @property
     def trees(self) -> int:
         """How many kept trees go (a tree always holds some bytes of its own)."""
-        return sum(1 for _, tree in self.archives if tree) + self.orphan_trees
+        return sum(1 for _, tree in self.archives if tree) + self.orphan_trees + self.unreadable_trees
 
     @property
     def total(self) -> int:
-        return sum(archive.size + tree for archive, tree in self.archives) + self.orphans
+        return sum(archive.size + tree for archive, tree in self.archives) + self.orphans + self.unreadable
 
 
 
@@ -112,19 +124,28 @@ def purge_effect(cache: ArchiveCache, archives: Iterable[CachedArchive]) -> Purg
     """What `remove_archives(cache, archives)` would free, counted as it counts: each archive, the tree made
     from it (files no install shares: an install linked from it keeps those), and the
     trees whose archive is already gone. Removes nothing."""
+    from pytui.core.cache_kinds import ARCHIVE_GONE
+    from pytui.core.loose_trees import loose_trees
     from pytui.core.root_tree import footprint
 
     archives = list(archives)
     names = {archive.name for archive in archives}
     trees: dict[str, int] = {}
-    orphans = orphan_trees = 0
-    for info in cache.trees.list():
-        if info.archive in names:
+    listed = cache.trees.list()
+    for info in listed:
+        if info.archive and info.archive in names:
             trees[info.archive] = trees.get(info.archive, 0) + footprint(info.path).freed
-        elif not os.path.isfile(cache.root / info.archive):
-            orphans += footprint(info.path).freed
-            orphan_trees += 1
-    return PurgeEffect(tuple((a, trees.get(a.name, 0)) for a in archives), orphans, orphan_trees)
+    # By why: a tree whose manifest is unreadable names no archive, and was counted as one
+    # whose archive is gone (its name, "", is no file).
+    loose = {ARCHIVE_GONE: [0, 0]}
+    for info, why in loose_trees(cache, listed):
+        counts = loose.setdefault(why, [0, 0])
+        counts[0] += 1
+        counts[1] += footprint(info.path).freed
+    orphan_trees, orphans = loose.pop(ARCHIVE_GONE)
+    unreadable_trees, unreadable = next(iter(loose.values()), [0, 0])
+    return PurgeEffect(tuple((a, trees.get(a.name, 0)) for a in archives), orphans, orphan_trees,
+                       unreadable, unreadable_trees)
 
 def _inside(root: Path, path: Path) -> bool:
     """True for a file directly in the cache dir (the only place a purge deletes)."""

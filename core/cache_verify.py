@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pytui.core.cache import CACHE_DIR_ALTERNATIVE, READ_SIZE, fix_dir, unlink_quiet
-from pytui.core.cache_kinds import orphan_trees_counted
+from pytui.core.cache_kinds import MANIFEST_UNREADABLE, loose_trees_counted, orphan_trees_counted
 from pytui.core.cache_names import parse_cache_name
 from pytui.core.errors import CacheError, HashMismatch
 from pytui.core.fs_errors import NotRegularFile, cause, open_regular, reason, remedy
@@ -83,6 +83,19 @@ class VerifyReport:
             words.append(f"{count} leftover{'s' if count != 1 else ''} of killed runs removed "
                          f"({size(self.leftovers.size)})")
         return words
+
+    def unreadable_removed(self) -> str:
+        """`1 unpacked tree whose manifest was unreadable removed`, or "": of `trees_removed`,
+        those whose manifest did not read (it names no archive), said as `cache list` and the
+        purges say them rather than as changed trees (`pytui cache verify` and the TUI's `v`)."""
+        count = sum(1 for tree, _ in self.trees_removed
+                    if not tree.archive and tree.sha256 not in self.trees_not_removed)
+        return f"{loose_trees_counted(count, MANIFEST_UNREADABLE, removed=True)} removed" if count else ""
+
+    def changed_removed(self) -> int:
+        """How many of `trees_removed` changed (their manifest read) and went."""
+        return sum(1 for tree, _ in self.trees_removed
+                   if tree.archive and tree.sha256 not in self.trees_not_removed)
 
     def with_trees(self) -> str:
         """` with 2 kept trees` after "N corrupt removed", when trees went with them."""

@@ -9,6 +9,7 @@ line of its own, and a purge names it among what it removes, with its size.
 from __future__ import annotations
 
 import os
+import re
 
 from cli_harness import Pytui, cache_name
 
@@ -27,11 +28,23 @@ def _orphan(pytui: Pytui) -> str:
     return cache_name(other)
 
 
+def _first_line_sizes(line: str) -> tuple[int, ...]:
+    """The sizes a `cache list` total line says, in bytes as pytui rounds them (KiB here)."""
+    return tuple(round(float(size) * 1024) for size in re.findall(r"([0-9.]+) KiB", line))
+
+
 def test_cache_list_says_a_tree_whose_archive_is_gone(pytui: Pytui) -> None:
-    _orphan(pytui)
+    """Its first line said `1 archive, 65.4 KiB`: the tree's bytes as if the archive's. The
+    archives and the tree are said apart, and the parts add up to the total."""
+    other = _orphan(pytui)
     listed = pytui.run("cache", "list")
     assert listed.returncode == 0, str(listed)
-    assert "1 archive, " in listed.stdout and "unpacked tree," not in listed.stdout, str(listed)
+    total_line = listed.stdout.splitlines()[1]
+    assert re.fullmatch(r"1 archive, [0-9.]+ KiB; 1 unpacked tree whose archive is gone, [0-9.]+ KiB; "
+                        r"[0-9.]+ KiB in .*", total_line), str(listed)
+    archive, tree, total = _first_line_sizes(total_line)
+    assert abs(archive - os.path.getsize(pytui.cache / other)) < 60, total_line  # (a 0.1 KiB rounding)
+    assert abs(archive + tree - total) <= 103 and tree > archive, total_line
     assert GONE_LINE in listed.stdout and "removed by `pytui cache verify` or any `pytui cache purge`" \
         in listed.stdout, str(listed)
 

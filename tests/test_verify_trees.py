@@ -37,10 +37,11 @@ def test_the_tui_line_says_the_kept_tree_too(pytui: Pytui) -> None:
     assert not summary.startswith("0 archives ok; 1 corrupt removed with 1 kept tree (8 B)"), summary
 
 
-def test_a_tree_whose_manifest_does_not_read_is_said_changed_not_archiveless(pytui: Pytui) -> None:
+def test_a_tree_whose_manifest_does_not_read_is_said_unreadable_not_archiveless(pytui: Pytui) -> None:
     """`cache verify` said `1 ok, 1 unpacked tree whose archive was gone removed` of a tree whose
     manifest was broken, beside its archive (the `1 ok`): the manifest names no archive when it
-    does not read. It is a changed tree, said with why."""
+    does not read. It is said with why, as a tree whose manifest is unreadable (as `cache list`
+    and `cache purge` say it: tests/test_unreadable_tree_said.py)."""
     pytui.add("3.12.8")
     pytui.call("install", "3.12")
     [sha] = pytui.trees()
@@ -48,8 +49,10 @@ def test_a_tree_whose_manifest_does_not_read_is_said_changed_not_archiveless(pyt
     result = pytui.run("cache", "verify")
     assert result.returncode == 1, str(result)
     assert "whose archive was gone" not in result.stdout, str(result)
-    assert result.stdout.rstrip().endswith(": 1 ok, 1 changed tree removed"), str(result)
-    assert f"changed: the unpacked tree of {sha} (manifest is not JSON); removed" in result.stderr, str(result)
+    assert result.stdout.rstrip().endswith(": 1 ok, 1 unpacked tree whose manifest was unreadable removed"), \
+        str(result)
+    assert f"unreadable manifest: the unpacked tree of {sha} (manifest is not JSON); removed" in result.stderr, \
+        str(result)
     assert pytui.trees() == []
 
 

@@ -2,19 +2,40 @@
 never used, and removed by any purge, as `pytui cache purge` now says. The preview said
 `Nothing to purge with this rule.` with its Purge button dimmed, so the TUI could not remove
 it but through the `all` rule, where it was counted in the bytes and named in no row. It now
-has its row, the rule's total names it, and y removes it."""
+has its row, the rule's total names it, and y removes it. A tree whose manifest does not read
+is named as that (it was called one whose archive is gone, as `cache list` and `cache verify`
+did not)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from ui_helpers import SIZE, UiWorld, open_purge_rules, ready, wait_for
 
 
-async def test_the_preview_lists_a_tree_whose_archive_is_gone_and_removes_it(ui_world: UiWorld) -> None:
-    ui_world.seed_cache("3.11.11")
-    cache = ui_world.settings.cache_dir
+def _orphan_tree(cache: Path, manifest: bool) -> Path:
+    """A kept tree with a manifest naming an archive that is not in the cache, or none."""
     tree = cache / "trees" / ("ab" * 32)
     (tree / "tree" / "bin").mkdir(parents=True)
-    (tree / "tree" / "bin" / "python3.11").write_bytes(b"z" * 100)  # no manifest: never used
+    (tree / "tree" / "bin" / "python3.11").write_bytes(b"z" * 100)
+    if manifest:
+        from pytui.core.tree_manifest import manifest_text, scan_tree
+
+        name = "0123456ab-cpython-3.10.16-20250115-x86_64-unknown-linux-gnu-install_only.tar.gz"
+        entries = scan_tree(str(tree / "tree"))
+        (tree / "manifest.json").write_text(manifest_text("ab" * 32, name, "cpython-3.10.16-linux-x86_64-gnu",
+                                                          entries))
+    return tree
+
+
+@pytest.mark.parametrize(("manifest", "named"), [(True, "1 unpacked tree whose archive is gone"),
+                                                 (False, "1 unpacked tree whose manifest is unreadable")])
+async def test_the_preview_lists_a_tree_no_archive_uses_and_removes_it(ui_world: UiWorld, manifest: bool,
+                                                                        named: str) -> None:
+    ui_world.seed_cache("3.11.11")
+    cache = ui_world.settings.cache_dir
+    tree = _orphan_tree(cache, manifest)
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -23,8 +44,8 @@ async def test_the_preview_lists_a_tree_whose_archive_is_gone_and_removes_it(ui_
         await wait_for(pilot, lambda: "would go" in str(total.render()) or "Nothing" in str(total.render()),
                        what="the superseded preview")
         said = str(total.render())
-        assert "1 unpacked tree whose archive is gone would go" in said, said
-        assert "Nothing to purge" not in said
+        assert f"{named} would go" in said, said
+        assert "Nothing to purge" not in said and ("archive is gone" in said) == manifest, said
         await pilot.press("y")
         await wait_for(pilot, lambda: not tree.exists(), what="the tree removed")
         await wait_for(pilot, lambda: any(e.message.startswith("Freed ") for e in app.history.entries),

@@ -1,0 +1,47 @@
+"""Kept trees that no archive in the cache dir uses, "loose" trees: one whose archive is gone
+(deleted by hand, by uv's `cache clean` on a shared cache, left by a killed run) and one whose
+manifest does not read (it names no archive, and no install trusts it). Neither is ever
+installed from; every purge and `cache verify` remove them. Found and sized here once, for
+`cache list`, `cache purge`, `cache verify`, the Cached pane and Purge by rule; each kind is
+worded by core/cache_kinds.loose_trees_counted.
+"""
+
+from __future__ import annotations
+
+from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE
+from pytui.core.keys import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytui.core.cache import ArchiveCache
+    from pytui.core.tree_types import TreeInfo
+
+
+def loose_trees(cache: ArchiveCache, trees: list[TreeInfo] | None = None) -> list[tuple[TreeInfo, str]]:
+    """Each kept tree no archive uses, with why: ARCHIVE_GONE or MANIFEST_UNREADABLE (of
+    `trees`, as `cache.trees.list()` gave them, or listed now)."""
+    found = []
+    for info in cache.trees.list() if trees is None else trees:
+        if not info.archive:
+            found.append((info, MANIFEST_UNREADABLE))
+        elif cache.archive_gone(info):
+            found.append((info, ARCHIVE_GONE))
+    return found
+
+
+def usage_apart(cache: ArchiveCache, loose: list[tuple[TreeInfo, str]]) -> tuple[int, dict[str, int]]:
+    """The cache's total (`disk_usage`: a hard-linked file once) and, by why, what the loose
+    trees of each kind hold of it: the total less a walk without them, so the parts add up to
+    the total (a file linked from an archive's tree and a loose one is the archive's)."""
+    total = cache.disk_usage()
+    shares: dict[str, int] = {}
+    left_out: list[TreeInfo] = []
+    before = total
+    for why in (ARCHIVE_GONE, MANIFEST_UNREADABLE):
+        these = [info for info, reason in loose if reason == why]
+        if not these:
+            continue
+        left_out += these
+        after = cache.disk_usage(without=[info.path for info in left_out])
+        shares[why] = max(0, before - after)
+        before = after
+    return total, shares

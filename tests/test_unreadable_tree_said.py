@@ -1,0 +1,54 @@
+"""A kept tree whose manifest does not read (not JSON, cut short, another archive's) names no
+archive: it is never used, and every purge and `cache verify` remove it. `cache purge` and the
+TUI's Purge by rule called it `1 unpacked tree whose archive was gone` beside its archive,
+`cache list` said it nowhere but in its total, and `cache verify` called it a changed tree.
+All three now call it what it is: `1 unpacked tree whose manifest is unreadable`."""
+
+from __future__ import annotations
+
+from cli_harness import Pytui, cache_name
+
+
+def _unreadable(pytui: Pytui) -> tuple[str, str]:
+    """An install's kept tree, its manifest then broken; its archive stays."""
+    made = pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    [sha] = pytui.trees()
+    (pytui.cache / "trees" / sha / "manifest.json").write_text("{not json")
+    return sha, cache_name(made)
+
+
+def test_cache_list_says_a_tree_whose_manifest_is_unreadable(pytui: Pytui) -> None:
+    _sha, archive = _unreadable(pytui)
+    listed = pytui.run("cache", "list")
+    assert listed.returncode == 0, str(listed)
+    lines = listed.stdout.splitlines()
+    assert lines[0].endswith(archive) and "+ tree" not in lines[0], str(listed)  # it is not the archive's
+    assert lines[1].startswith("1 archive, ") and "; 1 unpacked tree whose manifest is unreadable, " in lines[1], \
+        str(listed)
+    assert lines[2].startswith("1 unpacked tree whose manifest is unreadable (") and \
+        lines[2].endswith("never used; removed by `pytui cache verify` or any `pytui cache purge`"), str(listed)
+    assert "whose archive is gone" not in listed.stdout, str(listed)
+
+
+def test_a_purge_says_a_tree_whose_manifest_is_unreadable(pytui: Pytui) -> None:
+    _sha, archive = _unreadable(pytui)
+    preview = pytui.run("cache", "purge", "--dry-run", "--superseded")
+    assert preview.returncode == 0, str(preview)
+    assert preview.stdout.startswith("would remove 1 unpacked tree whose manifest was unreadable ("), str(preview)
+    assert "archive was gone" not in preview.stdout, str(preview)
+    purged = pytui.run("cache", "purge", "--superseded")
+    assert purged.returncode == 0 and purged.stdout.startswith(
+        "removed 1 unpacked tree whose manifest was unreadable ("), str(purged)
+    assert pytui.trees() == [] and pytui.cached() == [archive]
+
+
+def test_verify_says_a_tree_whose_manifest_is_unreadable(pytui: Pytui) -> None:
+    sha, _archive = _unreadable(pytui)
+    result = pytui.run("cache", "verify")
+    assert result.returncode == 1, str(result)
+    assert f"unreadable manifest: the unpacked tree of {sha} (manifest is not JSON); removed" in result.stderr, \
+        str(result)
+    assert result.stdout.rstrip().endswith(": 1 ok, 1 unpacked tree whose manifest was unreadable removed"), \
+        str(result)
+    assert "changed" not in result.stdout + result.stderr and pytui.trees() == []
