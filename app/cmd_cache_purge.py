@@ -18,6 +18,7 @@ from pytui.app.cache_cli import (
 from pytui.app.style import stderr_style
 
 if TYPE_CHECKING:
+    from pytui.core.cache import ArchiveCache
     from pytui.core.models import CachedArchive
     from pytui.core.tree_store import TreeInfo
 
@@ -46,6 +47,17 @@ def run_purge(args: argparse.Namespace) -> int:
 
         installed = [i.key for i in list_installed(args.settings.install_root)]
     keys, unmatched = _targeted(cache.list(catalog), args.targets)
+    # A target naming a build whose archive is gone but whose kept tree is still there names
+    # that tree, which the purge removes: what is left of the build goes, exit 0 (it said `no
+    # cached archive matches` as it removed it).
+    unmatched = [target for target in unmatched if not _names_loose_tree(cache, target)]
+    if unmatched and len(unmatched) == len(args.targets) and args.rule is None:
+        # Nothing named is in the cache: the error alone, and nothing removed (a purge that
+        # matched nothing once removed the trees whose archive is gone beside its error).
+        for target in unmatched:
+            say_error(stderr_style().error(f"no cached archive matches {shown(target)} in "
+                                           f"{shown(cache.root)}; `pytui cache list` lists what it holds"))
+        return 1
     downloading: list[CachedArchive] = []
     plan = purge_plan(cache, catalog, rule=args.rule, keys=sorted(keys), installed_keys=installed,
                       downloading=downloading)
@@ -79,7 +91,7 @@ def run_purge(args: argparse.Namespace) -> int:
         print(f"{verb} {shown(archive.name)} ({describe(archive)}, {size_text(archive.size)}{with_tree})")
     for why, trees_of_kind, size in effect.loose():
         # Never used, and gone with every purge (core/cache.remove_trees_of): named, so that a
-        # purge that matched nothing does not say "nothing to remove" as it frees them.
+        # purge of a rule that matches nothing does not say "nothing to remove" as it frees them.
         print(f"{verb} {loose_trees_counted(trees_of_kind, why, removed=True)} ({size_text(size)})")
     for kept, err in trees_kept:
         # Another user's tree (a `sudo` run's): said, not counted as gone.
@@ -99,6 +111,24 @@ def run_purge(args: argparse.Namespace) -> int:
     elif not downloading:
         print(f"nothing to remove in {shown(cache.root)}")
     return 1 if unmatched or trees_kept else 0
+
+
+def _names_loose_tree(cache: ArchiveCache, target: str) -> bool:
+    """Whether `target` (a cache file name, a key or a request) names the build of a kept tree
+    whose archive is gone: its archive's file name, or a request its key matches."""
+    from pytui.core.cache_kinds import ARCHIVE_GONE
+    from pytui.core.errors import RequestError
+    from pytui.core.loose_trees import loose_trees
+    from pytui.core.requests import PythonRequest
+
+    gone = [info for info, why in loose_trees(cache) if why == ARCHIVE_GONE]
+    if not gone or any(target == info.archive for info in gone):
+        return bool(gone)
+    try:
+        request = PythonRequest.parse(target)
+    except RequestError:
+        return False  # a file name that is no request
+    return any(info.key and request.matches_key(info.key) for info in gone)
 
 
 def _targeted(everything: list[CachedArchive], targets: list[str]) -> tuple[set[str], list[str]]:

@@ -49,19 +49,33 @@ def test_cache_list_says_a_tree_whose_archive_is_gone(pytui: Pytui) -> None:
         in listed.stdout, str(listed)
 
 
-def test_a_purge_that_matches_nothing_says_the_tree_it_removes(pytui: Pytui) -> None:
+def test_a_purge_of_the_build_whose_tree_is_left_removes_that_tree(pytui: Pytui) -> None:
+    """`cache purge --dry-run 3.12.8` with only 3.12.8's tree left said the tree would go AND
+    `error: no cached archive matches 3.12.8`, exit 1. What is left of 3.12.8 is its tree: the
+    request names it, both runs say it goes, exit 0."""
     other = _orphan(pytui)
     preview = pytui.run("cache", "purge", "--dry-run", "3.12.8")
-    assert preview.returncode == 1 and "no cached archive matches 3.12.8" in preview.stderr, str(preview)
-    assert "nothing to remove" not in preview.stdout, str(preview)
-    assert "would remove 1 unpacked tree whose archive was gone (" in preview.stdout, str(preview)
+    assert preview.returncode == 0 and preview.stderr == "", str(preview)
+    assert preview.stdout.splitlines()[0].startswith("would remove 1 unpacked tree whose archive was gone ("), \
+        str(preview)
     assert "nothing was removed (--dry-run)" in preview.stdout and len(pytui.trees()) == 1
     purged = pytui.run("cache", "purge", "3.12.8")
-    assert purged.returncode == 1, str(purged)
+    assert purged.returncode == 0 and purged.stderr == "", str(purged)
     assert "nothing to remove" not in purged.stdout, str(purged)
     assert "removed 1 unpacked tree whose archive was gone (" in purged.stdout, str(purged)
     assert "freed " in purged.stdout, str(purged)
     assert pytui.trees() == [] and pytui.cached() == [other]
+
+
+def test_a_purge_that_matches_nothing_is_the_error_alone(pytui: Pytui) -> None:
+    """A request the cache holds nothing of removes nothing, dry run or not: the one error line,
+    not the tree of another build said gone beside it."""
+    other = _orphan(pytui)
+    for dry_run in (("--dry-run",), ()):
+        result = pytui.run("cache", "purge", *dry_run, "3.11")
+        assert result.returncode == 1 and result.stdout == "", str(result)
+        assert result.stderr.count("\n") == 1 and "no cached archive matches 3.11 in " in result.stderr, str(result)
+        assert len(pytui.trees()) == 1 and pytui.cached() == [other]
 
 
 def test_a_purge_of_an_archive_names_the_tree_whose_archive_is_gone_beside_it(pytui: Pytui) -> None:
