@@ -264,7 +264,7 @@ def _start_installs(args: argparse.Namespace, settings: Settings, catalog: Catal
 def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catalog, builds: list[Build],
                     missing: list[str], downloader: Downloader | None, started: float) -> int:
     from pytui.app.progress_board import ProgressBoard
-    from pytui.core.jobs import run_install_jobs
+    from pytui.core.job_runs import run_install_jobs
     from pytui.core.progress import CancelToken
 
     cancel = CancelToken()
@@ -280,7 +280,7 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
                 downloader=downloader)
     except KeyboardInterrupt as err:
         cancel.cancel()
-        from pytui.core.jobs import JobsInterrupted
+        from pytui.core.job_runs import JobsInterrupted
 
         done = err.outcomes if isinstance(err, JobsInterrupted) else outcomes
         if done is not None:

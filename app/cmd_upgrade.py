@@ -191,7 +191,7 @@ def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, tar
     """Install the targets; a bin link is updated only where one already exists (as uv), and a
     target whose key is installed (another build of that patch) replaces it."""
     from pytui.app.progress_board import ProgressBoard
-    from pytui.core.jobs import run_install_jobs
+    from pytui.core.job_runs import run_install_jobs
     from pytui.core.progress import CancelToken
 
     groups: dict[tuple[bool, bool], list[Build]] = {}
@@ -213,7 +213,7 @@ def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, tar
                     wait_for=board.waiting)
     except KeyboardInterrupt as err:
         cancel.cancel()
-        from pytui.core.jobs import JobsInterrupted
+        from pytui.core.job_runs import JobsInterrupted
 
         ended = outcomes + (err.outcomes if isinstance(err, JobsInterrupted) else [])
         if ended:  # (a Ctrl-C as the board closes comes after every job ended)

@@ -106,7 +106,7 @@ class ProgressBoard:
         return report
 
     def waiting(self, build: Build) -> Callable[[str], None]:
-        """The build's job's `on_wait` (core/jobs.run_install_jobs's `wait_for`): a live bar
+        """The build's job's `on_wait` (core/job_runs.run_install_jobs's `wait_for`): a live bar
         says the wait, its holder and how to stop it in place of `finish ····` until the job
         reports again; not on a terminal, the line is said once."""
         key = build.key
@@ -153,7 +153,7 @@ class ProgressBoard:
             self.stream.flush()
 
     def ended(self, build: Build) -> None:
-        """The build's job ended (core/jobs.run_install_jobs's on_ended): its reports stopped,
+        """The build's job ended (core/job_runs.run_install_jobs's on_ended): its reports stopped,
         so a failed download's last bar says no stall."""
         with self._lock:
             self._ended.add(build.key)

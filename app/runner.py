@@ -46,9 +46,9 @@ if TYPE_CHECKING:
 
 def cancel_grace_seconds() -> float:
     """How long a cancelled job's thread may take to stop before the job is settled without
-    it, and how long quitting waits: the CLI's Ctrl-C grace, core/jobs.py's
+    it, and how long quitting waits: the CLI's Ctrl-C grace, core/job_runs.py's
     CANCEL_GRACE_SECONDS (imported on first use: the first screen needs no install engine)."""
-    from pytui.core.jobs import CANCEL_GRACE_SECONDS
+    from pytui.core.job_runs import CANCEL_GRACE_SECONDS
 
     return CANCEL_GRACE_SECONDS
 

@@ -20,7 +20,7 @@ import pytest
 from fixtures_archives import make_pbs_archive
 from pytui.app.progress_board import STOP_HINT, ProgressBoard, _wrapped
 from pytui.core.catalog import Catalog
-from pytui.core.jobs import run_install_jobs
+from pytui.core.job_runs import run_install_jobs
 from pytui.core.settings import Settings
 
 BOUND = 60.0  # seconds a step may take on a busy machine before the test gives up
