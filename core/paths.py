@@ -101,7 +101,36 @@ def bin_dir(env: Mapping[str, str] | None = None) -> Path:
         return Path(xdg_bin).absolute()
     xdg_data = env.get("XDG_DATA_HOME", "")
     if xdg_data and Path(xdg_data).is_absolute():
-        # As written, as uv uses it (`uv python dir --bin` prints `<XDG data>/../bin`): the
-        # kernel resolves the `..` where links are made, and a symlink loop there is met then.
-        return Path(xdg_data) / ".." / "bin"
+        # uv's `<XDG data>/../bin`, the directory the kernel takes it for, shown normalised
+        # (`~/.local/bin`, not `~/.local/share/../bin`).
+        return _parent_in_tree(xdg_data) / "bin"
     return home_dir() / ".local" / "bin"
+
+
+# The parts of an XDG_DATA_HOME walked to normalise `<it>/..`: a longer one is used as written.
+MAX_WALKED_PARTS = 256
+
+
+def _parent_in_tree(path: str) -> Path:
+    """`path/..` as the kernel takes it: walked part by part against the real tree, a `..`
+    after a symlink being the parent of its target (the text's parent would name another
+    directory); a part not there yet cannot be a symlink, so from there the text is the tree.
+    As written (`path/..`) when a symlink on the way cannot be resolved (a loop, a dangling
+    one, one this user may not read): the kernel fails there too, and says why when a link
+    is made."""
+    parts = Path(path).parts
+    if len(parts) > MAX_WALKED_PARTS:
+        return Path(path) / ".."
+    walked = Path(parts[0])
+    for part in (*parts[1:], ".."):
+        if part == "..":
+            walked = walked.parent
+            continue
+        step = walked / part
+        if os.path.islink(step):
+            try:
+                step = Path(os.path.realpath(step, strict=True))
+            except (OSError, RuntimeError):  # RuntimeError: a loop on Python 3.10
+                return Path(path) / ".."
+        walked = step
+    return walked
