@@ -51,6 +51,8 @@ def extract_zip(source: BinaryIO, tree: StageTree, archive: str,
             done = 0
             for info in zf.infolist():
                 member = info.filename
+                if not member:  # zipfile cuts a name at a NUL; its `is_dir` fails on ''
+                    raise Refused("(a member)", "has an empty name")
                 name = clean_name(member.replace("\\", "/"))
                 mode = info.external_attr >> 16
                 _check_member(info, member)

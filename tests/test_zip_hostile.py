@@ -1,10 +1,15 @@
 """Hostile zip archives (the Windows builds' kind): an encrypted member, a member compressed
-other than deflate (a bzip2 bomb), and a central directory too large or listing too many members, each refused in one line before any member is written,
-in bounded memory; through the CLI, an install of such a zip leaves what was there as it was."""
+other than deflate (a bzip2 bomb), a member with no name, any bytes of the headers changed
+(Hypothesis), and a central directory too large or listing too many members, each refused in
+one line before any member is written, in bounded memory; through the CLI, an install of such
+a zip leaves what was there as it was."""
 
 from __future__ import annotations
 
+import shutil
+import stat
 import struct
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -12,6 +17,8 @@ import pytest
 from cli_harness import ARCH, LIBC, OS, Pytui, assert_clean_failure, snapshot
 from fixtures_archives import MadeArchive, make_build, sha256_of
 from hostile_archives import recompress_zip, write_zip_zero_bomb
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytui.core import zip_reader
 from pytui.core.errors import ExtractError
 from pytui.core.extract import extract_archive
@@ -30,6 +37,16 @@ def _encrypted_zip(path: Path) -> Path:
             data[at + flags_at] |= 0x1
             at = data.find(signature, at + 4)
     path.write_bytes(bytes(data))
+    return path
+
+
+def _zip_with_a_nameless_member(path: Path) -> Path:
+    """A zip whose second member's name starts with a NUL, which zipfile cuts there: a member
+    named '' (zipfile's `is_dir` then raised IndexError out of the install)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("python/ok.txt", b"ok")
+        zf.writestr("QQQQ", b"x")
+    path.write_bytes(path.read_bytes().replace(b"QQQQ", b"\0QQQ"))
     return path
 
 
@@ -69,6 +86,13 @@ def test_a_zip_member_compressed_other_than_deflate_is_refused_by_name(tmp_path:
     assert line.startswith("refusing to extract zeros.zip: member 'python/zeros' is compressed with "
                            f"{method}") and "\n" not in line, line
     assert not (tmp_path / "stage" / "python" / "zeros").exists()
+
+
+def test_a_member_with_an_empty_name_is_refused_in_one_line(tmp_path: Path) -> None:
+    archive = _zip_with_a_nameless_member(tmp_path / "evil.zip")
+    with pytest.raises(ExtractError) as info:
+        extract_archive(archive, tmp_path / "stage")
+    assert str(info.value) == "refusing to extract evil.zip: a member has an empty name", str(info.value)
 
 
 def test_a_central_directory_past_the_member_cap_is_refused_before_any_member(
@@ -175,3 +199,78 @@ def test_installing_a_bzip2_zip_is_one_error_line_and_changes_nothing(pytui: Pyt
     assert made.build.key in line and "is compressed with bzip2; pytui reads stored and deflated" in line, line
     assert snapshot(pytui.root, pytui.bin, pytui.cache) == before
     assert pytui.temp_left() == []
+
+
+def test_installing_a_zip_with_a_nameless_member_is_one_error_line_and_changes_nothing(pytui: Pytui) -> None:
+    pytui.add("3.11.9")
+    pytui.call("install", "3.11")  # an earlier install and its cached archive, which must stay as they are
+    build = make_build(version="3.12.8", os_name=OS, arch=ARCH, libc=LIBC, kind="zip")
+    path = _zip_with_a_nameless_member(pytui.archives / build.release_filename)
+    digest = sha256_of(path)
+    pytui.serve(MadeArchive(path=path, sha256=digest, size=path.stat().st_size,
+                            build=build._replace(sha256=digest), kind="zip"))
+    before = snapshot(pytui.root, pytui.bin, pytui.cache)
+
+    line = assert_clean_failure(pytui.run("install", "--no-cache", "3.12"))
+
+    assert build.key in line and "a member has an empty name" in line, line
+    assert snapshot(pytui.root, pytui.bin, pytui.cache) == before
+    assert pytui.temp_left() == []
+
+
+def _small_pbs_zip() -> bytes:
+    """A deflated zip with a directory, files and a symlink, as a PBS zip holds them."""
+    path = Path(tempfile.mkdtemp(prefix="pytui-zip-")) / "a.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, mode, data in (("python/", stat.S_IFDIR | 0o755, b""),
+                                 ("python/bin/python3.12", stat.S_IFREG | 0o755, b"#!x" * 50),
+                                 ("python/lib/os.py", stat.S_IFREG | 0o644, bytes(range(256))),
+                                 ("python/link", stat.S_IFLNK | 0o777, b"bin/python3.12")):
+            info = zipfile.ZipInfo(name)
+            info.external_attr = mode << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    data = path.read_bytes()
+    shutil.rmtree(path.parent)
+    return data
+
+
+def _field_offsets(data: bytes, *, names: bool = False) -> list[int]:
+    """Where the fields of every header are: each local and central entry's flags, method,
+    sizes, name and extra lengths, mode and offset; the end record's. With `names`, where each
+    central entry's name starts."""
+    out = []
+    central = (46,) if names else (8, 10, 20, 24, 28, 30, 32, 34, 40, 41, 42, 45)
+    for signature, fields in ((b"PK\x03\x04", () if names else (6, 8, 18, 22, 26, 28, 30)),
+                              (b"PK\x01\x02", central),
+                              (b"PK\x05\x06", () if names else (4, 8, 10, 12, 16, 20))):
+        at = data.find(signature)
+        while at >= 0:
+            out += [at + field for field in fields if at + field < len(data)]
+            at = data.find(signature, at + 4)
+    return out
+
+
+_ZIP = _small_pbs_zip()
+# Values a hostile field holds most often: zero (a NUL in a name too), all ones, a sign bit.
+_BYTES = st.one_of(st.sampled_from([0, 0xFF, 0x80, 0x7F, 0x2F, 0x2E]), st.integers(0, 255))
+_PLACES = st.one_of(st.sampled_from(_field_offsets(_ZIP, names=True)), st.sampled_from(_field_offsets(_ZIP)),
+                    st.integers(0, len(_ZIP) - 1))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.tuples(_PLACES, _BYTES), min_size=1, max_size=4))
+def test_any_changed_bytes_give_a_tree_or_one_clean_line(changes: list) -> None:
+    data = bytearray(_ZIP)
+    for at, value in changes:
+        data[at] = value
+    work = Path(tempfile.mkdtemp(prefix="pytui-zip-"))
+    try:
+        (work / "a.zip").write_bytes(bytes(data))
+        try:
+            extract_archive(work / "a.zip", work / "stage")
+        except ExtractError as err:
+            assert "\n" not in str(err) and "a.zip" in str(err), str(err)
+        assert sorted(p.name for p in work.iterdir()) == ["a.zip", "stage"]
+    finally:
+        shutil.rmtree(work)
