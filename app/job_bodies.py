@@ -15,7 +15,7 @@ from pytui.app.state import AppState
 from pytui.app.support_view import today
 from pytui.app.verify_summary import verify_summary
 from pytui.core.catalog import Catalog
-from pytui.core.errors import Cancelled, PytuiError
+from pytui.core.errors import AllVersions, Cancelled, PytuiError
 from pytui.core.models import Build
 from pytui.core.progress import CancelToken, Progress, Throttle
 from pytui.core.settings import Settings
@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from pytui.core.link_repair import LinkChanges
 
 PROGRESS_RATE = 10.0
+# The steps a core line carries as data (PytuiError.said), in the TUI's words: `a` lists every
+# version in the pane above, where the CLI names `pytui list --all-versions 3.12`.
+TUI_STEPS: dict[type, str] = {AllVersions: "(a lists every version)"}
 
 
 class JobBodies:
@@ -88,7 +91,7 @@ class JobBodies:
         except Cancelled as err:
             post(JobEnded(job_id, CANCELLED, error=str(err)))
         except PytuiError as err:
-            post(JobEnded(job_id, FAILED, error=tui_next_step(str(err), build.key)))
+            post(JobEnded(job_id, FAILED, error=tui_next_step(err.said(TUI_STEPS), build.key)))
         else:
             if result.status != "already":
                 # An end-of-life version: the fact, as the question said it before (a
@@ -159,18 +162,12 @@ def tui_next_step(line: str, key: str) -> str:
     link name something else holds), `or install with --no-cache` (an unusable cache dir) and
     `or pass --no-bin` (a bin dir that takes no link) name options the TUI has not; it names the
     command, or the variable, that does it. A step said for both (`(--offline, o in the TUI)`)
-    is said with the TUI's key alone: `(o)`; `install another build (pytui list --all-versions
-    3.12)` as `(a lists every version)`."""
+    is said with the TUI's key alone: `(o)`."""
     from pytui.core.cache import NO_CACHE_NEXT_STEP
     from pytui.core.download_policy import HOW_TO_GO_OFFLINE, HOW_TO_REFRESH
-    from pytui.core.errors import ALL_VERSIONS_STEP
     from pytui.core.root_links import FORCE_NEXT_STEP, NO_BIN_NEXT_STEPS
 
     line = line.replace(HOW_TO_GO_OFFLINE, "(o)").replace(HOW_TO_REFRESH, "(r)")
-    start = line.rfind(ALL_VERSIONS_STEP)  # ExtractError.vouched_for's step: `… 3.12)`
-    end = line.find(")", start) if start >= 0 else -1
-    if end >= 0:
-        line = f"{line[:start]}(a lists every version){line[end + 1:]}"
 
     if line.endswith(FORCE_NEXT_STEP):
         return f"{line[:-len(FORCE_NEXT_STEP)]}`pytui install --force {key}` replaces it"

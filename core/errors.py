@@ -2,15 +2,56 @@
 
 from __future__ import annotations
 
+TYPE_CHECKING = False  # no `typing` import at run time
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
 
 class PytuiError(Exception):
-    """An expected failure; the CLI prints `str(err)` alone, never a traceback."""
+    """An expected failure; the CLI prints `str(err)` alone, never a traceback.
+
+    A line may carry a next step as data (`parts`: text and `AllVersions` steps) where the
+    views say it in their own words: `str()` is the CLI's, `said(words)` another view's."""
 
     exit_code = 1
+    parts: tuple[str | AllVersions, ...] = ()
 
     def __str__(self) -> str:
         # Keep messages on one line whatever the cause text carried.
         return " ".join(str(self.args[0]).split()) if self.args else self.__class__.__name__
+
+    @classmethod
+    def of_parts(cls, *parts: str | AllVersions) -> PytuiError:
+        """This error for a line of text and steps (`parts`), its message the CLI's words."""
+        err = cls("".join(part if isinstance(part, str) else part.said(None) for part in parts))
+        err.parts = parts
+        return err
+
+    def parts_or_line(self) -> tuple[str | AllVersions, ...]:
+        """The line as parts: its own, else its text alone (for a line that wraps it)."""
+        return self.parts or (str(self),)
+
+    def said(self, words: Mapping[type, str] | None) -> str:
+        """The line with each step in `words` (by the step's type; a step not in it is said in
+        the CLI's words)."""
+        if not self.parts:
+            return str(self)
+        line = "".join(part if isinstance(part, str) else part.said(words) for part in self.parts)
+        return " ".join(line.split())
+
+
+class AllVersions:
+    """The next step's where-to-look for another build of `minor`: the CLI names its command,
+    `(pytui list --all-versions 3.12)`; the TUI passes its key's words (app/job_bodies)."""
+
+    __slots__ = ("minor",)
+
+    def __init__(self, minor: str) -> None:
+        self.minor = minor
+
+    def said(self, words: Mapping[type, str] | None) -> str:
+        own = words.get(AllVersions) if words else None
+        return own if own is not None else f"(pytui list --all-versions {self.minor})"
 
 
 # A chunked body's framing gone wrong, in the same words whichever client met it: the plain
@@ -222,11 +263,6 @@ class HashMismatch(DownloadError):
     """The bytes received do not match the catalog's sha256."""
 
 
-# How the CLI says where the other builds of a minor version are listed (`… 3.12)`): the TUI
-# says its key instead (app/job_bodies.tui_next_step).
-ALL_VERSIONS_STEP = "(pytui list --all-versions "
-
-
 class ExtractError(PytuiError):
     """An archive could not be unpacked, or was refused as unsafe.
 
@@ -249,9 +285,11 @@ class ExtractError(PytuiError):
         the very same bytes; another build of `minor` is what helps."""
         if not self.data_fault:
             return self
-        return ExtractError(f"{self.cause}; its sha256 is the catalog's, so downloading it again "
-                            f"would fetch the same bytes; install another build "
-                            f"{ALL_VERSIONS_STEP}{minor})")
+        vouched = ExtractError.of_parts(
+            f"{self.cause}; its sha256 is the catalog's, so downloading it again would fetch the "
+            "same bytes; install another build ", AllVersions(minor))
+        assert isinstance(vouched, ExtractError)
+        return vouched
 
 
 class InstallError(PytuiError):

@@ -180,8 +180,11 @@ class InstallJob:
             raise InstallFailed(f"failed to install {self.key}: {self._unnamed(err.cause)}; "
                                 f"{self._kept()}{next_step}") from None
         except PytuiError as err:
-            raise InstallFailed(f"failed to install {self.key}: {self._unnamed(str(err))}; "
-                                f"{self._kept()}") from None
+            # Its parts kept: a step it carries as data is said by each view in its words.
+            first, *rest = err.parts_or_line()
+            raise InstallFailed.of_parts(f"failed to install {self.key}: ",
+                                         self._unnamed(first) if isinstance(first, str) else first,
+                                         *rest, f"; {self._kept()}") from None
         finally:
             if self._own_downloader is not None:
                 self._own_downloader.close()

@@ -13,11 +13,12 @@ import tarfile
 from dataclasses import replace
 
 import pytest
+from archive_builds import MadeArchive
 from archive_writers import file
 from cli_harness import Pytui, assert_clean_failure, key_of
 
 
-def _serve_broken(pytui: Pytui, how: str, extra: tuple = ()) -> None:
+def _serve_broken(pytui: Pytui, how: str, extra: tuple = ()) -> MadeArchive:
     made = pytui.make("3.12.8", kind="tar.zst" if how == "window" else "tar.gz", extra=extra)
     if how == "window":
         raw = subprocess.run(["zstd", "-d", "-c", str(made.path)], capture_output=True, check=True).stdout
@@ -38,7 +39,7 @@ def _serve_broken(pytui: Pytui, how: str, extra: tuple = ()) -> None:
         data = gzip.compress(tar[:last.offset_data + 1])  # a whole gzip of a tar cut in a member
     made.path.write_bytes(data)
     digest = hashlib.sha256(data).hexdigest()
-    pytui.serve(replace(made, sha256=digest, size=len(data), build=made.build._replace(sha256=digest)))
+    return pytui.serve(replace(made, sha256=digest, size=len(data), build=made.build._replace(sha256=digest)))
 
 
 @pytest.mark.parametrize("no_cache", [False, True])
@@ -70,3 +71,25 @@ def test_a_member_named_like_the_advice_is_named_whole(pytui: Pytui) -> None:
     line = assert_clean_failure(pytui.run("install", "3.12"))
 
     assert f"it ends in the middle of python/{name}; its sha256 is the catalog's" in line, line
+
+
+def test_the_tui_says_the_jobs_next_step_in_its_own_words(pytui: Pytui) -> None:
+    """`install another build` is data on the job's error (PytuiError.parts), not words: the
+    CLI's line names its command and the TUI's job line the key `a`, the rest alike. The TUI
+    found the CLI's words in the line and replaced them (7bf14f7), so any line holding them,
+    a path's or a member's, had them replaced too."""
+    from pytui.app.job_bodies import TUI_STEPS, tui_next_step
+    from pytui.core.jobs import InstallFailed, InstallJob
+    from pytui.core.settings import Settings
+
+    made = _serve_broken(pytui, "cut")
+    with pytest.raises(InstallFailed) as failed:
+        InstallJob(made.build, settings=Settings.resolve(env=pytui.env())).run()
+    cli = str(failed.value)
+    assert cli.endswith("install another build (pytui list --all-versions 3.12); nothing was "
+                        "installed"), cli
+    tui = tui_next_step(failed.value.said(TUI_STEPS), made.build.key)
+    assert tui == cli.replace("(pytui list --all-versions 3.12)", "(a lists every version)"), tui
+    # Words that only look like the step are no step: they stay as they are.
+    line = "cannot extract /srv/(pytui list --all-versions 3.12)/a.tar.gz: refused"
+    assert tui_next_step(line, made.build.key) == line

@@ -80,14 +80,16 @@ def test_a_download_failures_next_step_names_the_tuis_key_alone() -> None:
 
 def test_an_archive_the_catalog_vouches_for_names_the_tuis_key_for_another_build() -> None:
     # The job's line in the TUI said `install another build (pytui list --all-versions 3.11)`,
-    # a command, where `a` lists every version in the pane above it.
-    from pytui.app.job_bodies import tui_next_step
+    # a command, where `a` lists every version in the pane above it. The step is the error's
+    # data (PytuiError.said), not words found in its line.
+    from pytui.app.job_bodies import TUI_STEPS
     from pytui.core.errors import ExtractError
 
-    line = f"{ExtractError('the zip is corrupt', data_fault=True).vouched_for('3.11')}; nothing was installed"
-    said = tui_next_step(line, "cpython-3.11.5-linux-x86_64-gnu")
-    assert said.endswith("install another build (a lists every version); nothing was installed"), said
+    err = ExtractError("the zip is corrupt", data_fault=True).vouched_for("3.11")
+    said = err.said(TUI_STEPS)
+    assert said.endswith("install another build (a lists every version)"), said
     assert "pytui list" not in said and said.startswith("the zip is corrupt; its sha256"), said
+    assert str(err).endswith("install another build (pytui list --all-versions 3.11)"), str(err)
 
 
 def test_columns_follow_the_longest_key_version_and_phase() -> None:
