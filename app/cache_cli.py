@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def cache_of(args: argparse.Namespace) -> ArchiveCache:
     from pytui.core.cache import ArchiveCache
 
-    return ArchiveCache(args.settings.cache_dir)
+    return ArchiveCache(args.settings.cache_dir, args.settings.env)
 
 
 def catalog_of(args: argparse.Namespace) -> Catalog:

@@ -98,7 +98,7 @@ class CoreGateway:
             pass  # the listing says why
         from pytui.core.cache import ArchiveCache
 
-        return ArchiveCache(settings.cache_dir).list(catalog)
+        return ArchiveCache(settings.cache_dir, settings.env).list(catalog)
 
     def scan_cache(self, settings: Settings,
                    catalog: Catalog | None) -> tuple[list[CachedArchive], str | None]:
@@ -216,7 +216,7 @@ class CoreGateway:
         """Bytes the cache dir occupies (what `pytui cache list` totals)."""
         from pytui.core.cache import ArchiveCache
 
-        return ArchiveCache(settings.cache_dir).disk_usage()
+        return ArchiveCache(settings.cache_dir, settings.env).disk_usage()
 
     def live_downloads(self, archives: list[CachedArchive]) -> frozenset[str]:
         """The `partial` archives a process is writing now (core/cache_locks.live_downloads);
@@ -237,7 +237,7 @@ class CoreGateway:
         """The cache's `.part` files' sizes by archive name (core/cache.part_sizes)."""
         from pytui.core.cache import ArchiveCache
 
-        return ArchiveCache(settings.cache_dir).part_sizes()
+        return ArchiveCache(settings.cache_dir, settings.env).part_sizes()
 
     def footprint(self, path: Path) -> Footprint:
         """Bytes an installation occupies, and what uninstalling it frees (files shared with
@@ -295,7 +295,7 @@ class CoreGateway:
         from pytui.core.cache import ArchiveCache
         from pytui.core.cache_purge import purge_plan
 
-        return purge_plan(ArchiveCache(settings.cache_dir), catalog, rule=rule, keys=[],
+        return purge_plan(ArchiveCache(settings.cache_dir, settings.env), catalog, rule=rule, keys=[],
                           installed_keys=list(installed_keys))
 
     def purge_effect(self, settings: Settings, archives: Iterable[CachedArchive]) -> PurgeEffect:
@@ -304,7 +304,7 @@ class CoreGateway:
         from pytui.core.cache import ArchiveCache
         from pytui.core.cache_purge import purge_effect
 
-        return purge_effect(ArchiveCache(settings.cache_dir), archives)
+        return purge_effect(ArchiveCache(settings.cache_dir, settings.env), archives)
 
     def remove_archives(self, settings: Settings, archives: Iterable[CachedArchive], *,
                         downloading: list[CachedArchive] | None = None,
@@ -315,7 +315,7 @@ class CoreGateway:
         from pytui.core.cache import ArchiveCache
         from pytui.core.cache_purge import remove_archives, tree_not_removed_line
 
-        cache = ArchiveCache(settings.cache_dir)
+        cache = ArchiveCache(settings.cache_dir, settings.env)
         not_removed: list = []
         freed = remove_archives(cache, list(archives), downloading=downloading, gone=gone,
                                 trees_not_removed=not_removed)
@@ -330,7 +330,7 @@ class CoreGateway:
         from pytui.core.cache import ArchiveCache
         from pytui.core.cache_purge import find_leftovers
 
-        return find_leftovers(ArchiveCache(settings.cache_dir), None if archives is None else list(archives),
+        return find_leftovers(ArchiveCache(settings.cache_dir, settings.env), None if archives is None else list(archives),
                               named=0)
 
     def remove_leftovers(self, settings: Settings,
@@ -340,12 +340,12 @@ class CoreGateway:
         from pytui.core.cache import ArchiveCache
         from pytui.core.cache_purge import MAX_LEFTOVERS_NAMED, remove_leftovers
 
-        return remove_leftovers(ArchiveCache(settings.cache_dir), None if archives is None else list(archives),
+        return remove_leftovers(ArchiveCache(settings.cache_dir, settings.env), None if archives is None else list(archives),
                                 named=MAX_LEFTOVERS_NAMED)
 
     def verify_cache(self, settings: Settings, catalog: Catalog | None, *,
                      progress: ProgressCallback, cancel: CancelToken) -> VerifyReport:
         from pytui.core.cache import ArchiveCache
 
-        return ArchiveCache(settings.cache_dir).verify(catalog, progress=progress,
+        return ArchiveCache(settings.cache_dir, settings.env).verify(catalog, progress=progress,
                                                        cancel=cancel)

@@ -18,7 +18,7 @@ import builtins
 import errno
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from pytui.core.errors import CacheError, Cancelled
@@ -113,8 +113,11 @@ class ArchiveCache:
     needed, full) raises CacheError with one line naming it; a missing one is an empty cache.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, env: Mapping[str, str] | None = None) -> None:
+        """`env`: the run's variables (`Settings.env`), read for the largest archive it reads
+        (`archive_cap`); None: none set."""
         self.root = Path(root)
+        self.env: Mapping[str, str] = {} if env is None else env
         # Unpacked trees of verified archives (`<root>/trees/`), used and removed with them.
         self.trees = TreeStore(self.root)
 
@@ -388,9 +391,9 @@ class ArchiveCache:
 
     def open_verified(self, build: Build) -> VerifyingReader:
         """Open the cached archive for reading with its hash checked at `verify()`."""
-        from pytui.core.cache_verify import VerifyingReader
+        from pytui.core.cache_verify import VerifyingReader, archive_cap
 
-        return VerifyingReader(self.path_for(build), build)
+        return VerifyingReader(self.path_for(build), build, archive_cap(self.env))
 
     def verify(self, catalog: Catalog | None = None, progress: ProgressCallback = no_progress,
                cancel: CancelToken | None = None) -> VerifyReport:

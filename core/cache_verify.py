@@ -20,7 +20,7 @@ from pytui.core.tree_store import TreeInfo
 from pytui.core.units import format_bytes
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from typing import Any
 
     from pytui.core.cache import ArchiveCache
@@ -107,13 +107,14 @@ class VerifyReport:
         return sum(archive.size for archive, _ in self.corrupt if archive.name not in self.not_removed)
 
 
-def archive_cap() -> int:
-    """The most bytes an archive pytui downloads may have (PYTUI_MAX_ARCHIVE_BYTES): a cached
-    file larger than that is not read, hashed or extracted. A sparse file of 1 TiB takes no
-    disk and was read to its end (minutes; ext4 allows 16 TiB) to say it was corrupt."""
+def archive_cap(env: Mapping[str, str]) -> int:
+    """The most bytes an archive pytui downloads may have (PYTUI_MAX_ARCHIVE_BYTES in `env`,
+    the run's `Settings.env`): a cached file larger than that is not read, hashed or extracted.
+    A sparse file of 1 TiB takes no disk and was read to its end (minutes; ext4 allows 16 TiB)
+    to say it was corrupt."""
     from pytui.core.http import TransferLimits  # the variable's one reader
 
-    return TransferLimits.from_env().max_archive_bytes
+    return TransferLimits.from_env(env).max_archive_bytes
 
 
 def too_large_words(cap: int) -> str:
@@ -165,7 +166,8 @@ class VerifyingReader:
     mismatch the archive is deleted, so the next install downloads it again.
     """
 
-    def __init__(self, path: Path, build: Build) -> None:
+    def __init__(self, path: Path, build: Build, cap: int) -> None:
+        """`cap`: `archive_cap`, past which the file is not read."""
         self.path = path
         self.build = build
         try:
@@ -174,7 +176,6 @@ class VerifyingReader:
             raise CacheError(f"cannot read {path} in the cache: {reason(err, path)}; "
                              f"{remedy(err, CACHE_DIR_ALTERNATIVE)}") from None
         self.size = os.fstat(self._file.fileno()).st_size
-        cap = archive_cap()
         if self.size > cap:
             self._file.close()
             raise CacheError(f"cached archive {path.name} for {build.key} is {format_bytes(self.size)}, "
@@ -242,7 +243,7 @@ def verify_cache(cache: ArchiveCache, catalog: Catalog | None = None, progress: 
     report.leftovers = remove_leftovers(cache, named=MAX_LEFTOVERS_NAMED)
     archives = cache.list(catalog)
     trees_by_archive: dict[str, TreeInfo] | None = None
-    cap = archive_cap()
+    cap = archive_cap(cache.env)
     total = sum(a.size for a in archives if a.state != "partial" and a.size <= cap)
     counter = ByteCounter(progress, "verify", total)
     counter.report(0)

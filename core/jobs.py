@@ -140,7 +140,7 @@ class InstallJob:
         if self._cache is None:
             from pytui.core.cache import ArchiveCache
 
-            self._cache = ArchiveCache(self.settings.cache_dir)
+            self._cache = ArchiveCache(self.settings.cache_dir, self.settings.env)
         return self._cache
 
     def _archive_path(self) -> Path:

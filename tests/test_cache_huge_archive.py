@@ -48,3 +48,31 @@ def test_verify_leaves_an_archive_larger_than_any_download_unread_and_says_so(py
     assert "1 larger than any archive pytui downloads (PYTUI_MAX_ARCHIVE_BYTES) not checked" \
         in done.stdout, str(done)
     assert os.path.getsize(pytui.cache / name) == 1 << 40
+
+
+def test_the_bound_is_the_runs_settings_not_the_process_environment(
+        pytui: Pytui, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PYTUI_MAX_ARCHIVE_BYTES is read from the run's `Settings.env`, as a download's bound is
+    (TransferLimits.from_env(settings.env)): the cached-archive bound read `os.environ`, so a
+    run whose settings set it (the TUI's gateway, an embedding, a test) checked cached
+    archives against another bound than its downloads."""
+    from pytui.core.cache import ArchiveCache
+    from pytui.core.jobs import InstallFailed, InstallJob
+    from pytui.core.settings import Settings
+
+    made = pytui.add("3.12.8")
+    pytui.call("cache", "import", str(made.path))
+    name = cache_name(made)
+    monkeypatch.setenv("PYTUI_MAX_ARCHIVE_BYTES", str(1 << 40))  # the process's: not the run's
+    small = Settings.resolve(env=pytui.env(PYTUI_MAX_ARCHIVE_BYTES="1000"), offline=True)
+    report = ArchiveCache(small.cache_dir, small.env).verify()
+    assert [archive.name for archive in report.too_large] == [name], report
+    with pytest.raises(InstallFailed) as failed:
+        InstallJob(made.build, settings=small).run()
+    assert f"cached archive {name}" in str(failed.value), str(failed.value)
+    assert "more than any archive pytui downloads (1000 B, PYTUI_MAX_ARCHIVE_BYTES)" in str(failed.value)
+    monkeypatch.setenv("PYTUI_MAX_ARCHIVE_BYTES", "1000")  # and the other way round
+    whole = Settings.resolve(env={key: value for key, value in pytui.env().items()
+                                  if key != "PYTUI_MAX_ARCHIVE_BYTES"}, offline=True)
+    assert [archive.name for archive in ArchiveCache(whole.cache_dir, whole.env).verify().ok] == [name]
+    assert InstallJob(made.build, settings=whole).run().status == "installed"

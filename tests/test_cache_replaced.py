@@ -16,6 +16,7 @@ from pytui.core.cache import ArchiveCache
 from pytui.core.cache_verify import VerifyingReader
 from pytui.core.catalog import Catalog
 from pytui.core.errors import HashMismatch
+from pytui.core.http import MAX_ARCHIVE_BYTES
 from pytui.core.progress import Progress
 
 
@@ -60,7 +61,7 @@ def test_verify_still_removes_the_corrupt_file_nobody_replaced(scene):
 
 def test_the_install_reader_keeps_a_good_archive_put_in_place_after_its_read(scene):
     made, _cache, path = scene
-    reader = VerifyingReader(path, made.build)
+    reader = VerifyingReader(path, made.build, MAX_ARCHIVE_BYTES)
     with reader:
         while reader.read(1 << 16):
             pass
@@ -73,6 +74,6 @@ def test_the_install_reader_keeps_a_good_archive_put_in_place_after_its_read(sce
 
 def test_the_install_reader_removes_the_corrupt_file_it_read(scene):
     made, _cache, path = scene
-    with VerifyingReader(path, made.build) as reader, pytest.raises(HashMismatch):
+    with VerifyingReader(path, made.build, MAX_ARCHIVE_BYTES) as reader, pytest.raises(HashMismatch):
         reader.verify()
     assert not path.exists()
