@@ -181,8 +181,7 @@ def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
     freed = cache.remove_trees_of(archives, trees_not_removed)
     removed = 0
     for archive in archives:
-        with (unless_downloading(archive.path) if archive.state == "partial"
-              else contextlib.nullcontext(True)) as free:
+        with removal_hold(archive) as free:
             if not free:  # a download is writing it (it may have begun since the plan)
                 if downloading is not None:
                     downloading.append(archive)
@@ -212,6 +211,15 @@ def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
             said = {info.sha256 for info, _ in trees_not_removed}
             trees_not_removed.extend(kept for kept in again if kept[0].sha256 not in said)
     return freed
+
+
+def removal_hold(archive: CachedArchive) -> contextlib.AbstractContextManager[bool]:
+    """What removing `archive` holds meanwhile, entered as whether it may go: a `.part`'s
+    download lock (False while a download writes it, core/cache_locks); nothing for an
+    archive, which no download writes (True)."""
+    if archive.state == "partial":
+        return unless_downloading(archive.path)
+    return contextlib.nullcontext(True)
 
 
 # Who left each kind of leftover, as both purges say it.

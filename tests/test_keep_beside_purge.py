@@ -54,9 +54,8 @@ def test_a_tree_kept_between_the_purges_look_at_trees_and_its_archives_removal_g
     made = pytui.add("3.12.8")
     pytui.call("cache", "import", str(made.path))
     install = paused_at(pytui, KEEPING, "--offline", "install", "3.12")
-    # Stopped after its trees were looked at, before the archive's removal (`nullcontext(True)`
-    # stands for the lock a partial download's removal takes).
-    purge = paused_at(pytui, "contextlib.nullcontext", "cache", "purge", "3.12", when="args == (True,)")
+    # Stopped after its trees were looked at, before the archive's removal.
+    purge = paused_at(pytui, "pytui.core.cache_purge.removal_hold", "cache", "purge", "3.12")
     code, _, err = resume(install)
     assert code == 0 and "Traceback" not in err, err
     assert_installed(pytui, made)
