@@ -22,7 +22,14 @@ def version_file_requests(settings: Settings) -> list[str] | None:
     from pytui.app.safe_text import shown
     from pytui.core.version_file import find_version_file, version_requests
 
-    path = find_version_file(settings.env)
+    passed: list = []
+    path = find_version_file(settings.env, passed=passed)
+    for there, what in passed:
+        # uv passes over it without a word, and a pin made a directory by mistake read as none.
+        print(stderr_style().warning(f"passed over {shown(there)}: it is {what}, not a file, so uv "
+                                     "does not read it either; remove it, or put the request in a "
+                                     "file there (`uv python pin 3.12`) or name it (`pytui install "
+                                     "3.12`)"), file=sys.stderr)
     if path is None:
         return None
     from pytui.core.bounded_read import FileTooLarge

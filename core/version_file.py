@@ -44,13 +44,34 @@ def _uv_config_dir(env: Mapping[str, str]) -> Path:
 PATH_MAX_BYTES = 4095
 
 
-def _is_file(path: Path | str) -> bool:
-    # os.path.isfile, not Path.is_file (which raises on EACCES): a directory this user may not
-    # read (a `sudo uv` run's ~/.config/uv) holds no file for uv either.
-    return os.path.isfile(path)
+def _is_file(path: Path | str, passed: list[tuple[Path, str]] | None = None) -> bool:
+    # os.stat, not Path.is_file (which raises on EACCES): a directory this user may not read (a
+    # `sudo uv` run's ~/.config/uv) holds no file for uv either. Never opened: a FIFO blocks.
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    if not stat.S_ISREG(mode) and passed is not None:
+        _note_passed(passed, Path(path), mode)
+    return stat.S_ISREG(mode)
 
 
-def _nearest_in_parents(cwd: Path) -> Path | None:
+# What a version file's name may name that is no file: uv passes over it (its `is_file()`)
+# and looks on; pytui says so. At most this many are said (the nearest), the search being
+# as deep as the tree.
+MAX_PASSED_SAID = 3
+_NOT_FILES = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+              (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+              (stat.S_ISBLK, "a block device"))
+
+
+def _note_passed(passed: list[tuple[Path, str]], path: Path, mode: int) -> None:
+    what = next((name for test, name in _NOT_FILES if test(mode)), "not a regular file")
+    if len(passed) < MAX_PASSED_SAID:
+        passed.append((path, what))
+
+
+def _nearest_in_parents(cwd: Path, passed: list[tuple[Path, str]] | None = None) -> Path | None:
     """The version file in `cwd` or its nearest parent that has one, as a stat of each
     `parent/name` finds it (uv's search), in time proportional to the depth: the directories
     are walked down from `/` one open at a time and each name stat'ed in its directory's
@@ -64,6 +85,9 @@ def _nearest_in_parents(cwd: Path) -> Path | None:
     flags = getattr(os, "O_PATH", os.O_RDONLY) | os.O_DIRECTORY | os.O_CLOEXEC
     components = [os.fsencode(part) for part in parts[1:]]
     found: tuple[int, str] | None = None  # (depth, name): the deepest wins
+    # (depth, name's place in VERSION_FILE_NAMES, mode) of each name that is no file: said
+    # when uv's search (deepest first) meets it before the file it reads.
+    others: list[tuple[int, int, int]] = []
     length = 1  # of the place's path in bytes: "/", then "/a", "/a/b"
     try:
         fd = os.open("/", flags)
@@ -80,23 +104,42 @@ def _nearest_in_parents(cwd: Path) -> Path | None:
                 except OSError:
                     # Not a directory to open (gone, not searchable, O_PATH-less systems): the
                     # rest is looked for by whole paths, as before.
-                    deeper = _nearest_by_paths(cwd, below=depth)
-                    return deeper if deeper is not None else _place(parts, found)
+                    deeper = _nearest_by_paths(cwd, below=depth, passed=passed)
+                    if deeper is not None:
+                        return deeper
+                    _said_passed(parts, others, found, passed)
+                    return _place(parts, found)
                 os.close(fd)
                 fd = inner
-            for name, raw in zip(VERSION_FILE_NAMES, names, strict=True):
+            for at, (name, raw) in enumerate(zip(VERSION_FILE_NAMES, names, strict=True)):
                 if length + (1 if depth else 0) + len(raw) > PATH_MAX_BYTES:
                     continue
                 try:
-                    is_file = stat.S_ISREG(os.stat(raw, dir_fd=fd).st_mode)
+                    mode = os.stat(raw, dir_fd=fd).st_mode
                 except (OSError, ValueError):
-                    is_file = False
-                if is_file:
+                    continue
+                if stat.S_ISREG(mode):
                     found = (depth, name)
                     break
+                if passed is not None:
+                    others.append((depth, at, mode))
+                    del others[:-2 * MAX_PASSED_SAID]  # the deepest are the nearest
     finally:
         os.close(fd)
+    _said_passed(parts, others, found, passed)
     return _place(parts, found)
+
+
+def _said_passed(parts: tuple[str, ...], others: list[tuple[int, int, int]],
+                 found: tuple[int, str] | None, passed: list[tuple[Path, str]] | None) -> None:
+    """Into `passed`, nearest first, the names that are no file which uv's search meets before
+    the file it reads (all of them when it reads none)."""
+    if passed is None:
+        return
+    until = (found[0], VERSION_FILE_NAMES.index(found[1])) if found is not None else (-1, 0)
+    for depth, at, mode in sorted(others, key=lambda other: (-other[0], other[1])):
+        if (depth, -at) > (until[0], -until[1]):
+            _note_passed(passed, Path(*parts[:depth + 1], VERSION_FILE_NAMES[at]), mode)
 
 
 def _place(parts: tuple[str, ...], found: tuple[int, str] | None) -> Path | None:
@@ -106,31 +149,35 @@ def _place(parts: tuple[str, ...], found: tuple[int, str] | None) -> Path | None
     return Path(*parts[:depth + 1], name)
 
 
-def _nearest_by_paths(cwd: Path, below: int = 0) -> Path | None:
+def _nearest_by_paths(cwd: Path, below: int = 0,
+                      passed: list[tuple[Path, str]] | None = None) -> Path | None:
     """The nearest version file by a stat of each whole path, deepest first, down to the
     place `below` components under the root (0: all the way)."""
     places = [cwd, *cwd.parents]
     for place in places[:len(places) - below] if below else places:
         for name in VERSION_FILE_NAMES:
-            if _is_file(place / name):
+            if _is_file(place / name, passed):
                 return place / name
     return None
 
 
-def find_version_file(env: Mapping[str, str], cwd: str | None = None) -> Path | None:
+def find_version_file(env: Mapping[str, str], cwd: str | None = None,
+                      passed: list[tuple[Path, str]] | None = None) -> Path | None:
     """The version file uv's install would read now, or None (none there, UV_NO_CONFIG, or no
-    working directory: it was removed)."""
+    working directory: it was removed). Into `passed` (when given): each name met before it
+    that is no file (a FIFO, a directory), with what it is, as uv passes over it: at most
+    MAX_PASSED_SAID, the nearest first."""
     if uv_no_config(env):
         return None
     try:
         here = Path(cwd if cwd is not None else os.getcwd())
     except OSError:
         return None
-    found = _nearest_in_parents(here)
+    found = _nearest_in_parents(here, passed)
     if found is not None:
         return found
     config = _uv_config_dir(env)
-    return next((config / name for name in VERSION_FILE_NAMES if _is_file(config / name)), None)
+    return next((config / name for name in VERSION_FILE_NAMES if _is_file(config / name, passed)), None)
 
 
 def version_requests(path: Path) -> list[str]:
