@@ -282,13 +282,7 @@ def _wrapped(text: str, width: int) -> list[str]:
     the pid, and later cut inside `for` and a path's names). A path wraps after a `/`."""
     import textwrap  # only here: the bars of an install that never waits need it not
 
-    from pytui.core.wait_cut import (
-        WaitShape,
-        boundary_head,
-        cut_wait_note,
-        middle_cut,
-        widest_by_halves,
-    )
+    from pytui.core.wait_cut import WaitShape, boundary_head, cut_wait_note, middle_cut
 
     room = max(20, width - 3)
     wrapper = _path_wrapper()(room, break_on_hyphens=False)
@@ -300,8 +294,7 @@ def _wrapped(text: str, width: int) -> list[str]:
         # Cut where a word or a path component ends; the pid stays whole.
         return f"{max(boundary_head(holder, pid_end + kept), holder[:pid_end], key=len)}…"
 
-    shape = WaitShape(fits, lambda form_of, most, _fixed: widest_by_halves(form_of, most, fits),
-                      lambda head, kept, _joined: middle_cut(head, kept), command, refill=False)
+    shape = WaitShape.wrapped(fits, lambda head, kept, _joined: middle_cut(head, kept), command)
     shown = cut_wait_note(text, f"; {STOP_HINT}", shape)
     if shown is not None:
         lines = wrapper.wrap(shown)

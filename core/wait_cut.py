@@ -5,7 +5,7 @@ ends with the way out (`; Ctrl-C stops` under the CLI's bar, `; c cancels` on th
 row). Too long for where it is shown, it gives way in this order, whatever the view: what
 follows the holder first, then what precedes it, then the end of the holder's command (what
 precedes it then takes any room left); the holder's pid and the way out stay. The views differ
-only in shape, which they pass as a `WaitShape`: the TUI's row is one line of cells, cut after
+only in shape, which they pass as a `WaitShape` (`one_line`, `wrapped`): the TUI's row is one line of cells, cut after
 a word (widgets/cut_rules); the CLI's note is up to three wrapped lines, a part's middle
 giving way (app/progress_board). Both cut only where a word or a path component ends
 (`middle_cut`, `boundary_head`), `…` where text went.
@@ -21,26 +21,49 @@ if TYPE_CHECKING:
 
 
 class WaitShape:
-    """How one view shows a note. `fits(text)`: whether it shows whole. `widest(form_of,
-    most, fixed)`: the form of the largest `kept` in [0, most] that fits, or None (`fixed`:
-    the cells of the form that do not depend on `kept`, for a view that counts cells). `before(text,
-    kept, joined)`: what precedes the holder in `kept` cells, with what joins it to the
-    holder when `joined`. `command(holder, pid_end, kept)`: the holder with `kept` cells of
-    its command after the pid (its pid alone at 0), or None. `plain(body)`: the view's cut
-    of any line (tried first; kept when it keeps the holder's pid), or None when it has none.
-    `refill`: whether what precedes the holder takes the room its command's cut left."""
+    """How one view shows a note, made for one of the two views: `one_line` (the TUI's job
+    row) or `wrapped` (the CLI's bar). Each view gives its cuts of the parts: `before(text,
+    kept, joined)`, what precedes the holder in `kept` cells, with what joins it to the holder
+    when `joined`; `command(holder, pid_end, kept)`, the holder with `kept` cells of its
+    command after the pid (its pid alone at 0), or None. How the widest form that fits is
+    found, and whether what precedes the holder takes the room its command's cut left, follow
+    from the kind of view."""
+
+    __slots__ = ("before", "command", "fits", "plain", "refill", "widest")
 
     def __init__(self, fits: Callable[[str], bool],
                  widest: Callable[[Callable[[int], str | None], int, int], str | None],
                  before: Callable[[str, int, bool], str],
                  command: Callable[[str, int, int], str | None],
-                 plain: Callable[[str], str] | None = None, refill: bool = True) -> None:
+                 plain: Callable[[str], str] | None, refill: bool) -> None:
         self.fits = fits
+        # The form of the largest `kept` in [0, most] that fits, or None (`fixed`: the cells
+        # of the form that do not depend on `kept`).
         self.widest = widest
         self.before = before
         self.command = command
         self.plain = plain
         self.refill = refill
+
+    @classmethod
+    def one_line(cls, width: int, before: Callable[[str, int, bool], str],
+                 command: Callable[[str, int, int], str | None],
+                 plain: Callable[[str], str] | None = None) -> WaitShape:
+        """One line of `width` cells, where a part given `kept` cells takes at most that many:
+        each form is made once, with the cells the rest leaves; what precedes the holder takes
+        the room its command's cut left. `plain(body)`: the view's cut of any line, tried
+        first and kept when it keeps the holder's pid."""
+        return cls(lambda form: len(form) <= width,
+                   lambda form_of, _most, fixed: _widest_in_cells(form_of, fixed, width),
+                   before, command, plain, True)
+
+    @classmethod
+    def wrapped(cls, fits: Callable[[str], bool], before: Callable[[str, int, bool], str],
+                command: Callable[[str, int, int], str | None]) -> WaitShape:
+        """Lines whose fit only `fits(text)` tells (wrapped at words): each form searched by
+        halves of what it keeps."""
+        return cls(fits, lambda form_of, most, _fixed: _widest_by_halves(form_of, most, fits),
+                   before, command, None, False)
 
 
 def cut_wait_note(text: str, hint: str, shape: WaitShape) -> str | None:
@@ -120,7 +143,7 @@ def middle_cut(text: str, kept: int) -> str:
     return f"{start}…{end}"
 
 
-def widest_by_halves(form_of: Callable[[int], str | None], most: int,
+def _widest_by_halves(form_of: Callable[[int], str | None], most: int,
                      fits: Callable[[str], bool]) -> str | None:
     """The form of the largest `kept` in [0, most] that fits (None: no form), searched by
     halves: fitting is monotonic but for word breaks, and a root may be thousands long."""
@@ -140,7 +163,7 @@ def widest_by_halves(form_of: Callable[[int], str | None], most: int,
     return fitting(low)
 
 
-def widest_in_cells(form_of: Callable[[int], str | None], fixed: int, width: int) -> str | None:
+def _widest_in_cells(form_of: Callable[[int], str | None], fixed: int, width: int) -> str | None:
     """For one line of `width` cells, where a part given `kept` cells takes at most that many:
     the form with the cells its `fixed` part leaves (None when that is too wide)."""
     if fixed > width:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytui.app.progress_board import STOP_HINT, _wrapped
-from pytui.core.wait_cut import WaitShape, cut_wait_note, widest_in_cells
+from pytui.core.wait_cut import WaitShape, cut_wait_note
 from pytui.widgets.cut_rules import KEY_HINT, cut_keeping_hint
 
 PROPS = settings(max_examples=300, deadline=None, derandomize=True, database=None)
@@ -60,11 +60,9 @@ def test_the_cli_bar_cuts_a_wait_note_in_the_one_order(parts: tuple[str, str, st
 
 def _cells(width: int) -> WaitShape:
     """One line of `width` cells: a part's end gives way, then "…"."""
-    return WaitShape(lambda form: len(form) <= width,
-                     lambda form_of, _most, fixed: widest_in_cells(form_of, fixed, width),
-                     lambda text, kept, _joined: text if len(text) <= kept else
-                     (text[:kept - 1] + "…" if kept > 1 else ""),
-                     lambda holder, pid_end, kept: holder[:pid_end + kept - 1] + "…" if kept else None)
+    return WaitShape.one_line(width, lambda text, kept, _joined: text if len(text) <= kept else
+                              (text[:kept - 1] + "…" if kept > 1 else ""),
+                              lambda holder, pid_end, kept: holder[:pid_end + kept - 1] + "…" if kept else None)
 
 
 def test_the_order_on_one_line_of_cells() -> None:

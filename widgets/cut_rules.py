@@ -61,12 +61,9 @@ def cut_keeping_hint(text: str, width: int) -> str:
     it): `waiting… held by pid 8567: flock…; c cancels`."""
     if len(text) <= width or not text.endswith(KEY_HINT):
         return cut_words(text, width)
-    from pytui.core.wait_cut import WaitShape, cut_wait_note, widest_in_cells
+    from pytui.core.wait_cut import WaitShape, cut_wait_note
 
     room = width - len(KEY_HINT)
-
-    def fits(form: str) -> bool:
-        return len(form) <= width
 
     def before(words: str, kept: int, joined: bool) -> str:
         # Beside the holder, the words before it, when a few fit (else they say nothing).
@@ -80,8 +77,7 @@ def cut_keeping_hint(text: str, width: int) -> str:
         shown = cut_words(holder, pid_end + kept)
         return shown if shown.startswith(holder[:pid_end]) else None
 
-    shape = WaitShape(fits, lambda form_of, _most, fixed: widest_in_cells(form_of, fixed, width),
-                      before, command, plain=lambda body: cut_words(body, room))
+    shape = WaitShape.one_line(width, before, command, plain=lambda body: cut_words(body, room))
     shown = cut_wait_note(text, KEY_HINT, shape)
     if shown is not None:
         return shown
