@@ -407,8 +407,10 @@ def _resolve_pins(result: ScanResult, pin_texts: Sequence[tuple[str, str | None]
     choices: dict[str, tuple[str | None, str | None]] = {}
     for pin, text in pin_texts:
         if text is None:
+            from pytui.core.env_files import pin_trouble
+
             result.environments.append(Environment(Path(pin), "pin", None, None, "broken",
-                                                   error="empty or unreadable .python-version"))
+                                                   error=pin_trouble(pin)))
             continue
         if text not in choices:
             choices[text] = pin_choice(text, installed, host)

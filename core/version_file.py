@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pytui.core.bounded_read import read_regular_file
 from pytui.core.env import uv_no_config
-from pytui.core.env_files import version_file_lines
+from pytui.core.env_files import not_a_file, version_file_lines
 
 # In the order uv's `python install` prefers them.
 VERSION_FILE_NAMES = (".python-versions", ".python-version")
@@ -60,15 +60,11 @@ def _is_file(path: Path | str, passed: list[tuple[Path, str]] | None = None) -> 
 # and looks on; pytui says so. At most this many are said (the nearest), the search being
 # as deep as the tree.
 MAX_PASSED_SAID = 3
-_NOT_FILES = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-              (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-              (stat.S_ISBLK, "a block device"))
 
 
 def _note_passed(passed: list[tuple[Path, str]], path: Path, mode: int) -> None:
-    what = next((name for test, name in _NOT_FILES if test(mode)), "not a regular file")
     if len(passed) < MAX_PASSED_SAID:
-        passed.append((path, what))
+        passed.append((path, not_a_file(mode)))
 
 
 def _nearest_in_parents(cwd: Path, passed: list[tuple[Path, str]] | None = None) -> Path | None:
