@@ -361,9 +361,10 @@ class BackgroundWork:
             size = self.gateway.cache_usage(settings)
             # Right after the walk, so a download's growing `.part` is the size it counted.
             parts = self.gateway.cache_parts(settings)
+            loose = self.gateway.loose_trees(settings)
         except OSError:
             return  # the listing says what is wrong with the cache dir
-        self._post_if_current(CACHE_USAGE, generation, CacheUsage(generation, size, parts))
+        self._post_if_current(CACHE_USAGE, generation, CacheUsage(generation, size, parts, loose))
 
     def clean_temp(self) -> None:
         """Clean the install root's `.temp/` of killed runs once (app start); the disk is listed

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pytui.app.job_record import INSTALL, VERIFY, Job
 from pytui.app.state import AppState
@@ -20,6 +20,9 @@ from pytui.core.keys import KeyFields
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.widgets.format import human_size, one_line, short_path
 from pytui.widgets.rows import cached_row_key
+
+if TYPE_CHECKING:
+    from pytui.core.loose_trees import LooseTree
 
 Severity = Literal["information", "warning", "error"]
 
@@ -171,6 +174,8 @@ def kept_downloading(name: str) -> str:
 
 
 def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
+    if pane == "cached" and key is not None and (loose := state.loose_tree_at(key)) is not None:
+        return _decide_purge_loose(state, loose, key)
     archive = archive_target(state, pane, key)
     if archive is None:
         if key is None:
@@ -228,6 +233,25 @@ def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
                    recheck=partial(decide_purge, pane=pane, key=key))
 
 
+def _decide_purge_loose(state: AppState, tree: LooseTree, key: str) -> Decision:
+    """`p` on a kept tree no archive uses: the purge of no archive, which removes every such
+    tree (as `pytui cache purge` and Purge by rule do; core/cache.remove_trees_of)."""
+    from pytui.core.cache_kinds import loose_trees_counted
+
+    lines = [Line(short_path(tree.path, state.home)),
+             Line(f"Frees {human_size(sum(t.freed for t in state.loose_trees))}.", strong=True)]
+    others = [t for t in state.loose_trees if t.sha256 != tree.sha256]
+    if others:
+        kinds = dict.fromkeys(t.why for t in state.loose_trees)
+        named = " and ".join(loose_trees_counted(sum(t.why == why for t in state.loose_trees), why)
+                             for why in kinds)
+        lines.append(Line(f"Every kept tree no archive uses goes, as with any purge: {named}."))
+    question = "Delete this unpacked tree?" if not others else "Delete the unpacked trees no archive uses?"
+    return Confirm(question, tuple(lines), confirm="Delete", then=StartPurge((), trees=True),
+                   name="confirm-purge", short_titles=("Delete the tree?", "Delete tree?", "Delete?"),
+                   recheck=partial(decide_purge, pane="cached", key=key))
+
+
 def archive_target(state: AppState, pane: str, key: str | None) -> CachedArchive | None:
     if key is None:
         return None
@@ -249,6 +273,8 @@ def decide_copy(state: AppState, pane: str, key: str | None) -> CopyText | Refus
         archive = state.archive_at(key)
         if archive is not None:
             return CopyText(str(archive.path), "archive path")
+        if (tree := state.loose_tree_at(key)) is not None:
+            return CopyText(str(tree.path), "tree path")
         return Refuse(f"{key} is still downloading: its archive path exists once it is done.")
     elif state.catalog is not None and (build := state.catalog.get(key)) is not None:
         from pytui.app.download_source import first_download_url

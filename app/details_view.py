@@ -12,6 +12,7 @@ from pytui.app.job_record import Job
 from pytui.app.job_view import job_details, may_download
 from pytui.app.purge_plan import PRUNE_OUTDATED
 from pytui.app.state import AppState
+from pytui.core.cache_kinds import ARCHIVE_GONE
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import upgrade_installed_note
 from pytui.core.keys import is_digits
@@ -22,6 +23,7 @@ from pytui.widgets.rows import NOTHING_HIGHLIGHTED, Details, HeaderInfo, cached_
 
 if TYPE_CHECKING:
     from pytui.app.view_model import ViewModel
+    from pytui.core.loose_trees import LooseTree
 
 
 def header_info(state: AppState) -> HeaderInfo:
@@ -221,7 +223,33 @@ UNLISTED_ARCHIVE_NOTE = ("lists no build of this archive: i installs it once pyt
                          "catalog it came from (--downloads-json)")
 
 
+def loose_tree_note(tree: LooseTree) -> str:
+    """That a kept tree no archive uses is never installed from, and what removes it: its
+    Details' first field (whole at 80 columns), and `i`'s refusal on its Cached row."""
+    why = "its archive is gone" if tree.why == ARCHIVE_GONE else "manifest unreadable"
+    return f"Never used ({why}); p or any purge removes it."
+
+
+def _loose_because(tree: LooseTree) -> str:
+    if tree.why == ARCHIVE_GONE:
+        return "an install links a kept tree only beside its archive"
+    return "a kept tree is used only as its manifest recorded it"
+
+
+def _loose_details(state: AppState, tree: LooseTree) -> Details:
+    """Details of a Cached row that stands for a kept tree no archive uses."""
+    # Why first: at 80x24 Details shows one field.
+    fields = [("why", loose_tree_note(tree)), ("because", _loose_because(tree)),
+              ("size", f"{human_size(tree.size)}; removing it frees {human_size(tree.freed)}"),
+              ("tree", short_path(tree.path, state.home))]
+    if tree.archive:
+        fields.append(("archive", f"{one_line(tree.archive)} (gone)"))
+    return Details(one_line(tree.key or tree.sha256), fields, note=f"{tree.why} · in Cached")
+
+
 def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details:
+    if pane == "cached" and (tree := state.loose_tree_at(key)) is not None:
+        return _loose_details(state, tree)
     build, archive, installation = _row_things(state, pane, key)
     home = state.home
     panes = []

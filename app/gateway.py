@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for th
     from pytui.core.install_root import Uninstalled
     from pytui.core.jobs import InstallResult
     from pytui.core.link_repair import LinkChanges
+    from pytui.core.loose_trees import LooseTree
     from pytui.core.root_tree import Footprint
     from pytui.core.sources import CatalogRefresh
 
@@ -217,6 +218,14 @@ class CoreGateway:
         from pytui.core.cache import ArchiveCache
 
         return ArchiveCache(settings.cache_dir, settings.env).disk_usage()
+
+    def loose_trees(self, settings: Settings) -> tuple[LooseTree, ...]:
+        """The kept trees no archive uses, with their sizes (core/loose_trees.py): the Cached
+        pane's rows for them."""
+        from pytui.core.cache import ArchiveCache
+        from pytui.core.loose_trees import measured_loose_trees
+
+        return measured_loose_trees(ArchiveCache(settings.cache_dir))
 
     def live_downloads(self, archives: list[CachedArchive]) -> frozenset[str]:
         """The `partial` archives a process is writing now (core/cache_locks.live_downloads);

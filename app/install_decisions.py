@@ -53,6 +53,10 @@ def decide_install(state: AppState, vm: ViewModel, pane: str, key: str | None, *
         return _decide_update(state, vm, key)
     build = _build_for_row(state, pane, key)
     if build is None:
+        if pane == "cached" and (tree := state.loose_tree_at(key)) is not None:
+            from pytui.app.details_view import loose_tree_note
+
+            return Refuse(loose_tree_note(tree), title="Not installed from")
         if pane == "cached":
             return Refuse(f"{key} matches no build in the catalog, so it cannot be installed: "
                           "start pytui with the catalog it came from (--downloads-json), or p "

@@ -249,7 +249,12 @@ class ListingMessages(AppBase):
         if self.runner.is_current(CACHE_USAGE, message.generation):
             self.state.cache_usage = message.size
             self.state.cache_parts = message.parts
-            self.renderer.cache_measured()
+            if message.loose != self.state.loose_trees:
+                # Their rows come and go with the measure (core/loose_trees.py).
+                self.state.loose_trees = message.loose
+                self.renderer.all()
+            else:
+                self.renderer.cache_measured()
 
     def on_installed_sizes(self, message: InstalledSizes) -> None:
         if self.runner.is_current(SIZES, message.generation):

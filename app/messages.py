@@ -20,6 +20,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from pytui.app.disk_watch import DiskStamp
     from pytui.core.cache_purge import Leftovers
+    from pytui.core.loose_trees import LooseTree
 
 
 class CatalogLoaded(Message):
@@ -143,12 +144,16 @@ class CacheUsage(Message):
     size: int
     # The `.part` files' sizes by archive name, measured right after (in `size` too).
     parts: dict[str, int]
+    # The kept trees no archive uses, with their sizes (core/loose_trees.py; in `size` too).
+    loose: tuple[LooseTree, ...]
 
-    def __init__(self, generation: int, size: int, parts: dict[str, int] | None = None) -> None:
+    def __init__(self, generation: int, size: int, parts: dict[str, int] | None = None,
+                 loose: tuple[LooseTree, ...] = ()) -> None:
         super().__init__()
         self.generation = generation
         self.size = size
         self.parts = parts if parts is not None else {}
+        self.loose = loose
 
 
 class TreeFreed(Message):

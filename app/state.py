@@ -25,6 +25,7 @@ from pytui.core.url_secrets import without_secrets
 
 if TYPE_CHECKING:
     from pytui.core.environment import Environment
+    from pytui.core.loose_trees import LooseTree
 
 
 class ViewOptions(FrozenRecord):
@@ -48,7 +49,8 @@ class ViewOptions(FrozenRecord):
 class AppState(Record):
     __slots__ = ("settings", "host", "home", "clock", "offline", "view", "catalog",
                  "catalog_note", "catalog_problem", "archives", "installations", "live_downloads", "sizes",
-                 "freeable", "tree_freed", "disk_listed", "cache_usage", "cache_parts", "download_sizes", "cache_problem",
+                 "freeable", "tree_freed", "disk_listed", "cache_usage", "cache_parts", "loose_trees",
+                 "download_sizes", "cache_problem",
                  "root_problem", "jobs", "next_job_id", "failed_keys", "sort", "environments", "envs_partial",
                  "envs_scanning", "envs_note", "envs_failed", "envs_quick", "envs_max_age",
                  "envs_warnings_said", "envs_roots", "filter_kept", "purging")
@@ -86,6 +88,9 @@ class AppState(Record):
     # The `.part` files' sizes by archive name, measured with `cache_usage`: the header puts
     # a running download's bytes in place of its `.part`'s (details_view.cache_total).
     cache_parts: dict[str, int]
+    # The kept trees no archive uses (archive gone, manifest unreadable), measured with
+    # `cache_usage`: each has its Cached row, which `p` and any purge remove.
+    loose_trees: tuple[LooseTree, ...]
     # The download size of each build a job has started downloading this session (a
     # cancelled download's row keeps showing it).
     download_sizes: dict[str, int]
@@ -132,7 +137,7 @@ class AppState(Record):
                  live_downloads: frozenset[str] = frozenset(),
                  sizes: dict[str, int] | None = None, freeable: dict[str, int] | None = None,
                  tree_freed: dict[str, int | None] | None = None, disk_listed: bool = False, cache_usage: int | None = None,
-                 cache_parts: dict[str, int] | None = None,
+                 cache_parts: dict[str, int] | None = None, loose_trees: tuple[LooseTree, ...] = (),
                  download_sizes: dict[str, int] | None = None, cache_problem: str | None = None,
                  root_problem: str | None = None, jobs: dict[int, Job] | None = None, next_job_id: int = 1,
                  failed_keys: set[str] | None = None, sort: dict[str, SortOrder] | None = None,
@@ -159,6 +164,7 @@ class AppState(Record):
         self.disk_listed = disk_listed
         self.cache_usage = cache_usage
         self.cache_parts = cache_parts if cache_parts is not None else {}
+        self.loose_trees = loose_trees
         self.download_sizes = download_sizes if download_sizes is not None else {}
         self.cache_problem = cache_problem
         self.root_problem = root_problem
@@ -211,6 +217,13 @@ class AppState(Record):
         from pytui.widgets.rows import cached_row_key
 
         return next((a for a in self.archives if cached_row_key(a.name) == key), None)
+
+    def loose_tree_at(self, key: str) -> LooseTree | None:
+        """The kept tree of a Cached row that stands for one no archive uses (its key is
+        `trees/<sha256>`)."""
+        from pytui.widgets.rows import loose_row_key
+
+        return next((tree for tree in self.loose_trees if loose_row_key(tree.sha256) == key), None)
 
     def cached_by_key(self) -> dict[str, CachedArchive]:
         """Complete archives of catalog builds, by build key."""

@@ -98,16 +98,19 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
     # A `.part` beside its complete archive is in that archive's row: counted once, as the rows.
     stale = stale_parts(archive.name for archive in listed)
     kinds = kind_counts(archive for archive in listed if archive.name not in stale)
-    total = sum(archive.size for archive in listed)
+    # The kept trees no archive uses have rows of their own: their bytes are the rows', not
+    # `other files` (core/loose_trees.py).
+    archive_bytes = sum(archive.size for archive in listed)
+    total = archive_bytes + sum(tree.size for tree in state.loose_trees)
     trees = sum(1 for archive in listed if archive.tree)
     archives = counted(kinds["archive"], "archive")
-    more = _unfinished(len(downloading), kinds["partial"], kinds["unknown"])
+    more = _unfinished(len(downloading), kinds["partial"], kinds["unknown"]) + _loose(state)
     # Narrower, the counts stay and the size goes (the header says the cache's total), then
     # `downloading` becomes the rows' `↓`: at 80 columns a download beside two stopped ones
     # read `2 archives · 5.9 MiB`, the stopped ones not said.
     counts = (*([f"{archives}{more}"] if more else []),
-              *([f"{archives}{_unfinished(len(downloading), kinds['partial'], kinds['unknown'], short=True)}"]
-                if downloading else []))
+              *([f"{archives}{_unfinished(len(downloading), kinds['partial'], kinds['unknown'], short=True)}"
+                 f"{_loose(state, short=True)}"] if downloading or state.loose_trees else []))
     usage = settled_cache_usage(state)
     if trees and usage is not None and usage > total:
         kept = _count(trees, "tree")
@@ -115,7 +118,7 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
         # measure found besides the archives, not the download's `.part`.
         lead = human_size(cache_total(state) or usage)
         return _forms(state, "cached", *dict.fromkeys((
-            f"{lead}: {archives} {human_size(total)} + {kept} "
+            f"{lead}: {archives} {human_size(archive_bytes)} + {kept} "
             f"{human_size(usage - total)}{more}",
             f"{lead}: {archives} + {kept}{more}",
             # Narrower (80 columns), the rows' downloads and stopped ones stay counted and the
@@ -149,6 +152,19 @@ def _unfinished(downloading: int, partial: int, unknown: int = 0, *, short: bool
     return (f" · {downloading} {said}" if downloading else "") + \
         "".join(f" · {counted(count, kind)}" for count, kind in ((unknown, "unknown"), (partial, "partial"))
                 if count)
+
+
+def _loose(state: AppState, *, short: bool = False) -> str:
+    """` · 1 unpacked tree whose archive is gone`: the kept trees no archive uses, by why (as
+    `pytui cache list` counts them); `short`: ` · 1 archive gone`, their rows' State."""
+    whys = dict.fromkeys(tree.why for tree in state.loose_trees)
+    if not whys:
+        return ""
+    from pytui.core.cache_kinds import loose_trees_counted
+
+    counts = {why: sum(1 for tree in state.loose_trees if tree.why == why) for why in whys}
+    return "".join(f" · {count} {why}" if short else f" · {loose_trees_counted(count, why)}"
+                   for why, count in counts.items())
 
 
 def _downloading(state: AppState) -> set[str]:

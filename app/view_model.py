@@ -37,6 +37,7 @@ from pytui.widgets.rows import (
     InstalledRow,
     SupportView,
     cached_row_key,
+    loose_row_key,
     stale_parts,
 )
 
@@ -360,7 +361,11 @@ class ViewModel:
             else:  # from the file name: the same under any catalog
                 state_name, pct = archive.state, None
             rows[name] = CacheRow(name=name, size=archive.size, build_key=key,
-                                  state=state_name, percent=pct, tree=archive.tree)
+                                  state=state_name, percent=pct,
+                                  tree=archive.tree and not _tree_unreadable(state, archive))
+        for tree in state.loose_trees:  # a kept tree no archive uses: its state says why
+            name = loose_row_key(tree.sha256)
+            rows[name] = CacheRow(name=name, size=tree.size, build_key=tree.key or None, state=tree.why)
         # Downloads in flight show up before the listing sees their `.part`.
         for job in state.running_jobs():
             if job.build is None or job.phase != "download":
@@ -382,7 +387,8 @@ class ViewModel:
             from pytui.app.cached_labels import short_labels
 
             labels = short_labels([row.name for row in result])
-            result = [row.replace(label=label) for row, label in zip(result, labels, strict=True)]
+            result = [row.replace(label=_loose_label(state, row) or label)
+                      for row, label in zip(result, labels, strict=True)]
         return sort_rows("cached", result, state.sort_of("cached"))
 
     def installed_rows(self, state: AppState) -> list[InstalledRow]:
@@ -455,3 +461,24 @@ def newer_build(build: Build, installation: Installation) -> bool:
         build, build.build or None, installation, installation.build)
 
 
+def _loose_label(state: AppState, row: CacheRow) -> str:
+    """`3.12.8 tree`: the Key column's short form for a kept tree no archive uses whose manifest
+    names its build (its name, `trees/<sha256>`, says nothing a reader knows); "" otherwise."""
+    if not row.build_key or not state.loose_trees or state.loose_tree_at(row.name) is None:
+        return ""
+    key = parse_key(row.build_key)
+    return f"{key.version_label} tree" if key is not None else ""
+
+
+def _tree_unreadable(state: AppState, archive: CachedArchive) -> bool:
+    """Whether the tree the listing saw beside `archive` is one whose manifest is unreadable:
+    it has a row of its own, and the archive's is no `ok +tree` (`pytui cache list` gives it
+    no `+ tree`)."""
+    from pytui.core.cache_kinds import MANIFEST_UNREADABLE
+
+    unreadable = {tree.sha256 for tree in state.loose_trees if tree.why == MANIFEST_UNREADABLE}
+    if not unreadable:
+        return False
+    from pytui.core.cache import has_tree_of
+
+    return has_tree_of(archive.name, archive.build, unreadable)

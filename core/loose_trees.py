@@ -8,8 +8,11 @@ worded by core/cache_kinds.loose_trees_counted.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE
 from pytui.core.keys import TYPE_CHECKING
+from pytui.core.record import FrozenRecord
 
 if TYPE_CHECKING:
     from pytui.core.cache import ArchiveCache
@@ -45,3 +48,49 @@ def usage_apart(cache: ArchiveCache, loose: list[tuple[TreeInfo, str]]) -> tuple
         shares[why] = max(0, before - after)
         before = after
     return total, shares
+
+
+# Entries walked at most to size all the loose trees for the Cached pane, shared between them
+# (as core/cache_purge.MAX_SIZED_ENTRIES bounds a preview): a hostile `trees/` never makes the
+# measure endless; past it the sizes count only what was walked.
+MAX_MEASURED_ENTRIES = 1_000_000
+
+
+class LooseTree(FrozenRecord):
+    """A kept tree no archive uses, as the Cached pane shows it: its sha256, the build key and
+    archive its manifest names ("" when it does not read), why it is loose (ARCHIVE_GONE or
+    MANIFEST_UNREADABLE), its path, what it occupies (`size`, as `du`) and what removing it
+    frees (`freed`: files an install shares with it stay)."""
+
+    __slots__ = ("sha256", "key", "archive", "why", "path", "size", "freed")
+    sha256: str
+    key: str
+    archive: str
+    why: str
+    path: Path
+    size: int
+    freed: int
+
+    def __init__(self, sha256: str, key: str, archive: str, why: str, path: Path, size: int,
+                 freed: int) -> None:
+        _set = object.__setattr__
+        _set(self, "sha256", sha256)
+        _set(self, "key", key)
+        _set(self, "archive", archive)
+        _set(self, "why", why)
+        _set(self, "path", path)
+        _set(self, "size", size)
+        _set(self, "freed", freed)
+
+
+def measured_loose_trees(cache: ArchiveCache, limit: int = MAX_MEASURED_ENTRIES) -> tuple[LooseTree, ...]:
+    """The loose trees with their sizes (walking at most `limit` entries in all)."""
+    from pytui.core.root_tree import footprint
+
+    found = []
+    for info, why in loose_trees(cache):
+        measured = footprint(info.path, limit=max(limit, 1))
+        limit -= measured.walked
+        found.append(LooseTree(info.sha256, info.key, info.archive, why, info.path, measured.total,
+                               measured.freed))
+    return tuple(found)

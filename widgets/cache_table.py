@@ -1,7 +1,9 @@
-"""The Cached pane: archives in the cache dir, with their build, size and state."""
+"""The Cached pane: archives in the cache dir, with their build, size and state, and the kept
+trees no archive uses (`archive gone`, `manifest unreadable`)."""
 
 from __future__ import annotations
 
+from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE
 from pytui.widgets.format import one_line
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import PARTIAL, CacheRow
@@ -27,6 +29,11 @@ def state_text(row: CacheRow) -> Text:
                         short=Text(f"{PARTIAL}{percent}", style="yellow"))
     if row.state == "orphan":
         return Text("orphan", style="magenta")
+    if row.state == ARCHIVE_GONE:
+        # A kept tree whose archive is gone: never used (`gone` where the column is narrow).
+        return FormText(ARCHIVE_GONE, style="magenta", short=Text("gone", style="magenta"))
+    if row.state == MANIFEST_UNREADABLE:
+        return FormText(MANIFEST_UNREADABLE, style="red", short=Text("unreadable", style="red"))
     return Text(row.state, style="red")
 
 

@@ -40,6 +40,12 @@ def cached_row_key(file_name: str) -> str:
     return file_name[: -len(PART_SUFFIX)] if file_name.endswith(PART_SUFFIX) else file_name
 
 
+def loose_row_key(sha256: str) -> str:
+    """The Cached pane's row key for a kept tree no archive uses: its directory in the cache
+    dir, `trees/<sha256>` (no archive's file name has a `/`)."""
+    return f"trees/{sha256}"
+
+
 def stale_parts(file_names: Iterable[str]) -> set[str]:
     """The `.part` files whose complete archive is there too (a download stopped, then uv or
     an import cached the archive): their row is the archive's, which the `.part` hid."""
@@ -118,7 +124,8 @@ class CacheRow(FrozenRecord):
     size: int
     # Build key it belongs to, or None when no catalog build matches.
     build_key: str | None
-    # "ok", "partial", "orphan" (no longer in the catalog), "unknown", "downloading"
+    # "ok", "partial", "orphan" (no longer in the catalog), "unknown", "downloading"; a kept
+    # tree no archive uses: core/cache_kinds.ARCHIVE_GONE or MANIFEST_UNREADABLE
     state: str
     percent: int | None
     # Its pristine tree is kept: the next install of it links the tree instead of extracting.

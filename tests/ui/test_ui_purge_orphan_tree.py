@@ -8,25 +8,8 @@ did not)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from ui_helpers import SIZE, UiWorld, open_purge_rules, ready, wait_for
-
-
-def _orphan_tree(cache: Path, manifest: bool) -> Path:
-    """A kept tree with a manifest naming an archive that is not in the cache, or none."""
-    tree = cache / "trees" / ("ab" * 32)
-    (tree / "tree" / "bin").mkdir(parents=True)
-    (tree / "tree" / "bin" / "python3.11").write_bytes(b"z" * 100)
-    if manifest:
-        from pytui.core.tree_manifest import manifest_text, scan_tree
-
-        name = "0123456ab-cpython-3.10.16-20250115-x86_64-unknown-linux-gnu-install_only.tar.gz"
-        entries = scan_tree(str(tree / "tree"))
-        (tree / "manifest.json").write_text(manifest_text("ab" * 32, name, "cpython-3.10.16-linux-x86_64-gnu",
-                                                          entries))
-    return tree
 
 
 @pytest.mark.parametrize(("manifest", "named"), [(True, "1 unpacked tree whose archive is gone"),
@@ -35,7 +18,7 @@ async def test_the_preview_lists_a_tree_no_archive_uses_and_removes_it(ui_world:
                                                                         named: str) -> None:
     ui_world.seed_cache("3.11.11")
     cache = ui_world.settings.cache_dir
-    tree = _orphan_tree(cache, manifest)
+    tree = ui_world.seed_loose_tree(manifest=manifest)
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)

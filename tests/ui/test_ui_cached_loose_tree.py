@@ -1,0 +1,71 @@
+"""A kept tree no archive uses (its archive gone, or its manifest unreadable) on the Cached
+pane. The pane's subtitle called its bytes `other files` and no row named it, where `pytui
+cache list` and Purge by rule (P) name it: it now has its row (its key, its size, its state
+`archive gone` or `manifest unreadable`), Details says why it is never used, `p` on it removes
+it as any purge does, and the subtitle counts it as `cache list` does."""
+
+from __future__ import annotations
+
+import pytest
+from pytui.app.screens import ConfirmModal
+from pytui.widgets.cache_table import CacheTable
+from pytui.widgets.details import DetailsPanel
+from test_ui_fit import _drawn_cells
+from ui_helpers import UiWorld, ready, wait_for
+
+TREE_ROW = "trees/" + "ab" * 32
+
+
+@pytest.mark.parametrize(("manifest", "state", "counted"), [
+    (True, "archive gone", "1 unpacked tree whose archive is gone"),
+    (False, "manifest unreadable", "1 unpacked tree whose manifest is unreadable")])
+async def test_a_tree_no_archive_uses_has_its_row_and_p_removes_it(
+        ui_world: UiWorld, manifest: bool, state: str, counted: str) -> None:
+    ui_world.seed_cache("3.11.11")
+    tree = ui_world.seed_loose_tree(manifest=manifest)
+    app = ui_world.make_app()
+    async with app.run_test(size=(200, 50), notifications=True) as pilot:
+        await ready(pilot)
+        cached = app.query_one("#cached", CacheTable)
+        await wait_for(pilot, lambda: TREE_ROW in cached.row_keys, what="the tree's row")
+        subtitle = str(app.query_one("#cached-pane").border_subtitle)
+        assert "1 archive · " in subtitle and counted in subtitle and "other files" not in subtitle, subtitle
+        row = next(cells for cells in _drawn_cells(cached) if cells["archive"].startswith("trees/"))
+        assert row["state"] == state, row
+        # The key its manifest names; with none, its name stands in the Key column, dim, as a
+        # file whose name says no build.
+        assert row["build"] == "cpython-3.10.16-linux-x86_64-gnu" if manifest else row["build"].startswith("trees/"), row
+        await pilot.press("2")
+        cached.move_cursor(row=cached.row_keys.index(TREE_ROW))
+        details = app.query_one("#details", DetailsPanel)
+        await wait_for(pilot, lambda: details.details is not None and details.details.note.startswith(state),
+                       what="Details of the tree")
+        assert any("Never used (" in value for _, value in details.details.fields), details.details
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        assert app.screen.question[0] == "Delete this unpacked tree?"
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not tree.exists(), what="the tree removed")
+        await wait_for(pilot, lambda: TREE_ROW not in cached.row_keys, what="its row gone")
+        assert len(cached.row_keys) == 1  # the archive stays
+
+
+def test_an_archive_whose_tree_is_unreadable_is_no_ok_tree(tmp_path) -> None:
+    """The listing marks an archive `ok +tree` when a tree of its sha256 has a manifest file;
+    one whose manifest is unreadable has its own row, and the archive's said `ok +tree` beside
+    it (`pytui cache list` gives it no `+ tree`)."""
+    from pytui.app.view_model import ViewModel
+    from pytui.core.cache_kinds import MANIFEST_UNREADABLE
+    from pytui.core.loose_trees import LooseTree
+    from view_state import a_cached_archive, a_state, three_builds
+
+    build = three_builds()["3.12.8"]
+    state = a_state(tmp_path, build)
+    archive = a_cached_archive(state, build)
+    archive.tree = True  # (as the listing sets it)
+    assert [row.tree for row in ViewModel().cache_rows(state)] == [True]
+    path = tmp_path / "cache" / "trees" / build.sha256
+    state.loose_trees = (LooseTree(build.sha256, "", "", MANIFEST_UNREADABLE, path, 4096, 4096),)
+    rows = {row.name: row for row in ViewModel().cache_rows(state)}
+    assert rows[archive.name].state == "ok" and not rows[archive.name].tree, rows
+    assert rows[f"trees/{build.sha256}"].state == MANIFEST_UNREADABLE, rows
