@@ -322,3 +322,37 @@ async def test_an_uninstall_replaces_the_ended_install_row_of_its_build(ui_world
         assert not app.query(f"#job-{first.job_id}") and first.job_id not in app.state.jobs
         assert [j.kind for j in app.state.jobs.values() if j.key == build.key] == ["uninstall"]
         assert [e.outcome for e in app.history.entries if e.title == build.key][:1] == ["done"]
+
+
+async def test_a_vouched_for_archive_that_does_not_extract_names_the_tuis_key(ui_world: UiWorld) -> None:
+    """The job's line for a cached archive whose sha256 is the catalog's but whose data does
+    not extract: `install another build (a lists every version)`, the step the job's error
+    carries as data said in the TUI's words (the CLI's names `pytui list --all-versions
+    3.13`), in the job's error that its row, Details and History show."""
+    import gzip
+    import hashlib
+    import tarfile
+
+    from fixtures_archives import write_uv_catalog
+
+    tar = gzip.decompress(ui_world.archives[FAST].path.read_bytes())
+    with tarfile.open(fileobj=io.BytesIO(tar)) as archive:
+        last = archive.getmembers()[-1]
+    broken = gzip.compress(tar[:last.offset_data + 1])  # a whole gzip of a tar cut in a member
+    digest = hashlib.sha256(broken).hexdigest()
+    builds = [made.build._replace(sha256=digest) if version == FAST else made.build
+              for version, made in ui_world.archives.items()]
+    write_uv_catalog(ui_world.catalog_path, builds)
+    build = next(b for b in builds if b.sha256 == digest)
+    ui_world.settings.cache_dir.mkdir(parents=True, exist_ok=True)
+    (ui_world.settings.cache_dir / build.cache_filename).write_bytes(broken)
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await press_install(pilot, build.key)
+        job = next(j for j in app.state.jobs.values() if j.key == build.key)
+        await wait_for(pilot, lambda: job.ended, what="the job ends")
+        assert job.phase == "failed", job.error
+        assert job.error.endswith("install another build (a lists every version); nothing was "
+                                  "installed"), job.error
+        assert "pytui list" not in job.error and "its sha256 is the catalog's" in job.error, job.error
