@@ -116,3 +116,22 @@ def test_no_two_test_modules_share_a_name() -> None:
             continue
         other = seen.setdefault(path.name, path)
         assert other == path, f"{path.relative_to(REPO)} and {other.relative_to(REPO)} share a name"
+
+
+def test_the_readme_first_screen_says_what_a_newcomer_needs() -> None:
+    """The README's first screenful (its first 40 lines) says what pytui is, the two
+    fresh-machine commands (set up and run; set up and test), the three panes and five keys;
+    a newcomer read a dense paragraph there. The keys it names are the keymap's (README's keys
+    table, made from app/keymap.py), so the short table cannot drift from the bindings."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    first = "\n".join(readme.splitlines()[:40])
+    assert "standalone CPython builds" in first and "`uv`" in first
+    assert "python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/pytui" in first
+    assert re.search(r"^python3 -m venv \.venv && .*pytest.*$", first, re.MULTILINE)
+    for pane in ("**Available**", "**Cached**", "**Installed**"):
+        assert pane in first, pane
+    keys = re.findall(r"^\| (.+?) \| .+ \|$", first, re.MULTILINE)[1:]
+    assert keys == ["↑ / ↓ (or `j` / `k`)", "Tab", "`i`", "`?`", "`q`"], keys
+    table = readme[readme.index("<!-- keys:start -->"):readme.index("<!-- keys:end -->")]
+    for key in ("`j` / `k`", "Tab", "`i`", "`?`", "`q` / Ctrl+Q"):
+        assert f"| {key} |" in table, key
