@@ -7,13 +7,34 @@ one waits for room forever, on the event loop's thread. pytui then never finishe
 the SIGHUP that came with the close (its goodbye writes, mouse off and cursor back, waited), and
 a process with nothing left to draw on stayed asleep, deaf to SIGTERM. Here a write once the
 writer thread has ended is dropped: there is no terminal left to draw on.
+
+Its input is read by `PasteSafeParser`: Textual's parser, given each bracketed paste with the
+ESCs of its text as `␛` (app/paste_guard.py: a pasted ESC was read as keys, and a paste
+uninstalled a build).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from pytui.app.paste_guard import PasteGuard
 from pytui.app.terminal_codes import CLEAR_SCREEN
+from textual._xterm_parser import XTermParser
 from textual.driver import Driver
+from textual.drivers import linux_driver
 from textual.drivers.linux_driver import LinuxDriver
+from textual.message import Message
+
+
+class PasteSafeParser(XTermParser):
+    """Textual's terminal input parser, fed through a `PasteGuard`."""
+
+    def __init__(self, debug: bool = False) -> None:
+        super().__init__(debug)
+        self._paste_guard = PasteGuard()
+
+    def feed(self, data: str) -> Iterable[Message]:
+        return super().feed(self._paste_guard.feed(data))
 
 
 class TerminalGoneSafeDriver(LinuxDriver):
@@ -37,6 +58,12 @@ class TerminalGoneSafeDriver(LinuxDriver):
 
 def safe_driver(driver_class: type[Driver]) -> type[Driver]:
     """The driver pytui runs on for Textual's choice `driver_class`: Textual's Linux driver
-    (on Linux and macOS) as `TerminalGoneSafeDriver`; any other (Windows, a driver named by
-    TEXTUAL_DRIVER) as it is."""
-    return TerminalGoneSafeDriver if driver_class is LinuxDriver else driver_class
+    (on Linux and macOS) as `TerminalGoneSafeDriver`, reading with `PasteSafeParser`; any
+    other (Windows, a driver named by TEXTUAL_DRIVER) as it is."""
+    if driver_class is not LinuxDriver:
+        return driver_class
+    # The driver's input thread makes its parser from this name of its module (Textual's own
+    # attribute, replaced only while it is Textual's parser).
+    if getattr(linux_driver, "XTermParser", None) is XTermParser:
+        linux_driver.XTermParser = PasteSafeParser  # type: ignore[misc]  # why: the input thread's one parser
+    return TerminalGoneSafeDriver

@@ -1,0 +1,67 @@
+"""app/paste_guard.py and the parser pytui's driver reads the terminal with: a bracketed paste
+is one Paste event of its text, an ESC in it as `␛`, however the terminal's bytes are cut into
+reads; outside a paste every byte passes as it came (the tmux test: test_ui_paste_escape_tmux)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pytui.app.paste_guard import ESC_PICTURE, PASTE_END, PASTE_START, PasteGuard
+from pytui.app.terminal_driver import PasteSafeParser, safe_driver
+from textual import events
+from textual.drivers import linux_driver
+from textual.drivers.linux_driver import LinuxDriver
+
+PASTED = "3.13\x1b\x1buy"
+
+
+def _events(parser: object, *chunks: str) -> list:
+    out = []
+    for chunk in chunks:
+        out += list(parser.feed(chunk))  # type: ignore[attr-defined]
+    return out
+
+
+def test_a_paste_holding_escs_is_one_paste_event_and_no_key() -> None:
+    # Textual's own parser sent Escape, then `^`, `u`, `y` as keys, and a Paste of `3.13`.
+    got = _events(PasteSafeParser(), PASTE_START + PASTED + PASTE_END, "x")
+    assert [type(event) for event in got] == [events.Paste, events.Key]
+    assert got[0].text == "3.13" + ESC_PICTURE * 2 + "uy" and got[1].key == "x"
+
+
+def test_the_driver_reads_with_the_paste_safe_parser() -> None:
+    assert safe_driver(LinuxDriver) is not LinuxDriver
+    assert linux_driver.XTermParser is PasteSafeParser
+
+
+def test_escape_and_keys_outside_a_paste_pass_at_once() -> None:
+    guard = PasteGuard()
+    assert guard.feed("\x1b") == "\x1b"  # a lone Escape key is not held back
+    assert guard.feed("[A") == "[A"
+    assert guard.feed("\x1b[200") == "\x1b[200"  # the start of a paste's marker, passed
+    assert guard.feed("~a\x1bb\x1b[20") == "~a" + ESC_PICTURE + "b"  # inside: a possible end held
+    assert guard.feed("1~\x1b") == PASTE_END + "\x1b"
+
+
+_PIECES = st.lists(st.sampled_from(["a", "3", "\x1b", "[", "2", "0", "1", "~", PASTE_START, PASTE_END, "\x1b[201",
+                                    "\n"]), max_size=30)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(_PIECES, st.lists(st.integers(0, 200), max_size=8))
+def test_any_input_cut_anywhere_gives_the_same_text(pieces: list[str], cuts: list[int]) -> None:
+    data = "".join(pieces) + PASTE_END  # (a paste left open keeps a possible end back)
+    whole = PasteGuard().feed(data)
+    guard = PasteGuard()
+    at, parts = 0, []
+    for cut in sorted(c % (len(data) + 1) for c in cuts):
+        parts.append(guard.feed(data[at:cut]))
+        at = cut
+    parts.append(guard.feed(data[at:]))
+    assert "".join(parts) == whole
+    # Only ESCs changed, and none is left inside a paste but its end marker's.
+    assert whole.replace(ESC_PICTURE, "\x1b") == data
+    rest = whole
+    while PASTE_START in rest:
+        body, _, rest = rest.split(PASTE_START, 1)[1].partition(PASTE_END)
+        assert "\x1b" not in body, whole
