@@ -105,12 +105,12 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
     trees = sum(1 for archive in listed if archive.tree)
     archives = counted(kinds["archive"], "archive")
     more = _unfinished(len(downloading), kinds["partial"], kinds["unknown"]) + _loose(state)
+    unfinished = _unfinished(len(downloading), kinds["partial"], kinds["unknown"], short=True)
     # Narrower, the counts stay and the size goes (the header says the cache's total), then
     # `downloading` becomes the rows' `↓`: at 80 columns a download beside two stopped ones
     # read `2 archives · 5.9 MiB`, the stopped ones not said.
     counts = (*([f"{archives}{more}"] if more else []),
-              *([f"{archives}{_unfinished(len(downloading), kinds['partial'], kinds['unknown'], short=True)}"
-                 f"{_loose(state, short=True)}"] if downloading or state.loose_trees else []))
+              *([f"{archives}{unfinished}{_loose(state, short=True)}"] if downloading or state.loose_trees else []))
     usage = settled_cache_usage(state)
     if trees and usage is not None and usage > total:
         kept = _count(trees, "tree")
@@ -135,14 +135,16 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
         plain = f"{archives} · {human_size(usage)}"
         return _forms(state, "cached", *dict.fromkeys((
             f"{plain}{more} (incl. {human_size(usage - total)} other files)",
-            f"{plain}{more}", *counts, plain, archives)))
+            f"{plain}{more}", *_with_loose(state, plain, unfinished), *counts, plain, archives)))
     plain = f"{archives} · {human_size(total)}"
     # The count alone last: in a half-width pane at 40 columns the border cut the size's form
     # to `0 archives · …` (the header says the size).
     if trees:
         return _forms(state, "cached", *dict.fromkeys((
-            f"{plain} · {trees} with a tree{more}", f"{plain}{more}", *counts, plain, archives)))
-    return _forms(state, "cached", *dict.fromkeys((f"{plain}{more}", *counts, plain, archives)))
+            f"{plain} · {trees} with a tree{more}", f"{plain}{more}", *_with_loose(state, plain, unfinished), *counts,
+            plain, archives)))
+    return _forms(state, "cached", *dict.fromkeys((f"{plain}{more}", *_with_loose(state, plain, unfinished), *counts,
+                                                   plain, archives)))
 
 
 def _unfinished(downloading: int, partial: int, unknown: int = 0, *, short: bool = False) -> str:
@@ -152,6 +154,13 @@ def _unfinished(downloading: int, partial: int, unknown: int = 0, *, short: bool
     return (f" · {downloading} {said}" if downloading else "") + \
         "".join(f" · {counted(count, kind)}" for count, kind in ((unknown, "unknown"), (partial, "partial"))
                 if count)
+
+
+def _with_loose(state: AppState, plain: str, unfinished: str) -> tuple[str, ...]:
+    """`2 archives · 128.0 KiB · 1 archive gone`: the size kept beside the loose trees' short
+    count (after `unfinished`, the downloads' and others' short count), before the counts
+    alone (at 200 columns the size went for want of room for the long words); () with none."""
+    return (f"{plain}{unfinished}{_loose(state, short=True)}",) if state.loose_trees else ()
 
 
 def _loose(state: AppState, *, short: bool = False) -> str:

@@ -69,3 +69,21 @@ def test_an_archive_whose_tree_is_unreadable_is_no_ok_tree(tmp_path) -> None:
     rows = {row.name: row for row in ViewModel().cache_rows(state)}
     assert rows[archive.name].state == "ok" and not rows[archive.name].tree, rows
     assert rows[f"trees/{build.sha256}"].state == MANIFEST_UNREADABLE, rows
+
+
+def test_the_subtitle_keeps_the_size_beside_the_short_count(tmp_path) -> None:
+    """Where the long words do not fit (`1 unpacked tree whose archive is gone`), the size
+    stays beside the rows' word (at 200 columns, with two kinds, it read `2 archives · 1
+    manifest unreadable · 1 archive gone`, the size gone though it fitted)."""
+    from pytui.app.subtitles import cached_subtitles
+    from pytui.core.cache_kinds import ARCHIVE_GONE
+    from pytui.core.loose_trees import LooseTree
+    from view_state import a_cached_archive, a_state, three_builds
+
+    build = three_builds()["3.12.8"]
+    state = a_state(tmp_path, build)
+    a_cached_archive(state, build, size=1024)
+    state.loose_trees = (LooseTree("cd" * 32, build.key, "gone.tar.gz", ARCHIVE_GONE, tmp_path, 1024, 1024),)
+    forms = cached_subtitles(state)
+    assert forms[:3] == ("1 archive · 2.0 KiB · 1 unpacked tree whose archive is gone",
+                         "1 archive · 2.0 KiB · 1 archive gone", "1 archive · 1 unpacked tree whose archive is gone"), forms
