@@ -178,3 +178,29 @@ def test_a_run_of_requests_searches_only_the_minor_each_names(catalogs, monkeypa
         counts.append(len(checks))
         assert len(asked) == 1, asked  # once for every request
     assert counts[0] == counts[1], counts
+
+
+def test_one_request_orders_only_the_rows_it_matches(catalogs, monkeypatch) -> None:
+    """The index made for a run's requests worked out uv's order of every host row (2,690 of
+    uv's catalog) when made: a single `pytui install 3.13.1t` took 8 ms for its choice, 3 ms
+    before the index. A row's order is worked out once, when a request first matches it."""
+    from pytui.core import build_index
+
+    whole, _ = catalogs
+    host = HostPlatform("linux", "x86_64", "gnu")
+    ordered: list[object] = []
+    real_order = build_index.build_order
+
+    def counted(item, family=None):
+        ordered.append(item)
+        return real_order(item, family)
+
+    monkeypatch.setattr(build_index, "build_order", counted)
+    request = PythonRequest.parse("3.13.1t")
+    catalog = Catalog(list(whole.builds))
+    chosen = find_download(catalog, request, host)
+    assert chosen is not None and chosen.key == "cpython-3.13.1+freethreaded-linux-x86_64-gnu"
+    relaxed = request.for_install(host)._replace(prereleases=True)
+    assert len(ordered) == sum(1 for build in whole.builds if relaxed.matches(build)) < 50, len(ordered)
+    find_download(catalog, request, host)  # the same rows again: ordered once
+    assert len(ordered) == len(set(map(id, ordered))), len(ordered)
