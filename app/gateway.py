@@ -225,7 +225,7 @@ class CoreGateway:
         from pytui.core.cache import ArchiveCache
         from pytui.core.loose_trees import measured_loose_trees
 
-        return measured_loose_trees(ArchiveCache(settings.cache_dir))
+        return measured_loose_trees(ArchiveCache(settings.cache_dir, settings.env))
 
     def live_downloads(self, archives: list[CachedArchive]) -> frozenset[str]:
         """The `partial` archives a process is writing now (core/cache_locks.live_downloads);

@@ -14,32 +14,46 @@ from pytui.core.keys import TYPE_CHECKING
 from pytui.core.tree_manifest import TreeCorrupt, TreeSizes, manifest_sizes
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
     from pytui.core.tree_store import TreeStore
 
-# Manifests already read for their sizes, by path, with the stat they had then: a manifest is
-# never rewritten in place (a tree is replaced whole), so the same stat means the same sizes.
+    T = TypeVar("T")
+
+# Manifests already read, by path, with the stat they had then and what was read of them: a
+# manifest is never rewritten in place (a tree is replaced whole), so the same stat means the
+# same contents. At most MAX_SIZES_READ in each memo.
 MAX_SIZES_READ = 256
-_SIZES_READ: dict[str, tuple[tuple[int, ...], TreeSizes]] = {}
+_SIZES_READ: dict[str, tuple[tuple[int, ...], TreeSizes | None]] = {}
+
+
+def read_once(memo: dict[str, tuple[tuple[int, ...], T]], manifest: str, read: Callable[[], T]) -> T:
+    """`read()` of the `manifest` at that path, done once per version of the file in this
+    process (the TUI totals the cache, and looks for trees no archive uses, after every
+    listing); OSError when the manifest cannot be stat'ed."""
+    st = os.lstat(manifest)
+    version = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    known = memo.get(manifest)
+    if known is not None and known[0] == version:
+        return known[1]
+    value = read()
+    if len(memo) >= MAX_SIZES_READ:
+        memo.clear()
+    memo[manifest] = (version, value)
+    return value
 
 
 def _manifest_sizes(store: TreeStore, sha256: str) -> TreeSizes | None:
     """`manifest_sizes` of the tree's manifest if it is this tree's, read once per version
-    of the file in this process (the TUI totals the cache after every job)."""
+    of the file in this process."""
     from pytui.core.tree_store import MANIFEST_NAME
 
-    manifest = os.path.join(store.path, sha256, MANIFEST_NAME)
-    st = os.lstat(manifest)
-    version = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-    known = _SIZES_READ.get(manifest)
-    if known is not None and known[0] == version:
-        return known[1]
-    header, sizes = manifest_sizes(store._read_manifest(sha256))
-    if header["sha256"] != sha256:
-        return None
-    if len(_SIZES_READ) >= MAX_SIZES_READ:
-        _SIZES_READ.clear()
-    _SIZES_READ[manifest] = (version, sizes)
-    return sizes
+    def read() -> TreeSizes | None:
+        header, sizes = manifest_sizes(store._read_manifest(sha256))
+        return sizes if header["sha256"] == sha256 else None
+
+    return read_once(_SIZES_READ, os.path.join(store.path, sha256, MANIFEST_NAME), read)
 
 
 def kept_tree_sizes(store: TreeStore) -> dict[str, tuple[int, dict[int, int]]]:

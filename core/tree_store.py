@@ -180,24 +180,25 @@ class TreeStore:
         return entries
 
     def list(self) -> list[TreeInfo]:  # noqa: A003 - API name
-        """Every kept tree whose manifest reads (not re-checked file by file: see `verify`)."""
-        found: list[TreeInfo] = []
+        """Every kept tree (not re-checked file by file: see `verify`)."""
+        return [self.info(name) for name in self.names()]
+
+    def names(self) -> builtins.list[str]:
+        """The sha256 of every kept tree, sorted."""
         try:
-            names = sorted(os.listdir(self.path))
+            return sorted(name for name in os.listdir(self.path) if is_sha256(name))
         except OSError:
-            return found
-        for name in names:
-            if not is_sha256(name):
-                continue
-            try:
-                header, entries = self._load(name)
-            except TreeCorrupt:
-                found.append(TreeInfo(name, "", "", self.path / name, 0))
-                continue
-            files = sum(1 for e in entries if e.kind == "f")
-            found.append(TreeInfo(name, str(header["archive"]), str(header["key"]),
-                                  self.path / name, files))
-        return found
+            return []
+
+    def info(self, sha256: str) -> TreeInfo:
+        """The kept tree `sha256` as its manifest says (one that does not read names no archive
+        and no build)."""
+        try:
+            header, columns = self._load_columns(sha256)
+        except TreeCorrupt:
+            return TreeInfo(sha256, "", "", self.path / sha256, 0)
+        return TreeInfo(sha256, str(header["archive"]), str(header["key"]), self.path / sha256,
+                        columns[1].count("f"))  # the kinds, one letter an entry
 
     # -- writing --------------------------------------------------------------------------------
     def keep(self, sha256: str, prefix: Path, *, archive: str, key: str,
