@@ -52,3 +52,14 @@ def test_verify_says_a_tree_whose_manifest_is_unreadable(pytui: Pytui) -> None:
     assert result.stdout.rstrip().endswith(": 1 ok, 1 unpacked tree whose manifest was unreadable removed"), \
         str(result)
     assert "changed" not in result.stdout + result.stderr and pytui.trees() == []
+
+
+def test_the_tui_verify_line_says_a_tree_whose_manifest_is_unreadable(pytui: Pytui) -> None:
+    """`v`'s line, as `cache verify`'s (it said `1 changed unpacked tree removed`)."""
+    from pytui.app.verify_summary import verify_summary
+    from pytui.core.cache import ArchiveCache
+
+    _unreadable(pytui)
+    summary, warning = verify_summary(ArchiveCache(pytui.cache).verify())
+    assert warning and summary == ("1 archive ok; 1 unpacked tree whose manifest was unreadable removed "
+                                   "(the next install extracts its archive again)"), summary
