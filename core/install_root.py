@@ -40,7 +40,13 @@ from pytui.core.keys import parse_key
 from pytui.core.link_repair import linked, record_linking
 from pytui.core.models import Build, Installation
 from pytui.core.progress import CancelToken
-from pytui.core.root_links import BinLinks, executable_install_name, minor_key
+from pytui.core.root_links import (
+    BinLinks,
+    PutMeanwhile,
+    executable_install_name,
+    link_identity,
+    minor_key,
+)
 from pytui.core.root_lock import (
     DEFAULT_LOCK_TIMEOUT,
     LockTimeout,
@@ -326,6 +332,8 @@ class InstallRoot(RootTempCleaning):
             assert installation is not None
             size = footprint(target)
             links = self._bin_links_of(installation, parts, Path(bin_dir)) if bin_dir is not None else []
+            # As each link is now: one another process replaces before it is removed is theirs.
+            seen = {link: link_identity(link) for link in links}
             if bin_dir is not None:
                 link_temps.remove_stale(Path(bin_dir))
             aside = self.temp_dir / f"{key}{UNINSTALLING}{os.urandom(4).hex()}"
@@ -355,24 +363,37 @@ class InstallRoot(RootTempCleaning):
                 links += [link for link in self.dangling_through_minor_link(parts, Path(bin_dir))
                           if link not in links]
             for link in links:
-                try:
-                    if heir is not None and self.repoint_executable(link, heir):
-                        moved.append((link, heir.key))
-                        continue
-                    os.unlink(link)
-                    removed.append(link)
-                except FileNotFoundError:
-                    pass
-                except OSError as err:
-                    problems.append(f"uninstalled {key}, but its link {link} could not be "
-                                    f"{'re-pointed' if heir is not None else 'removed'} "
-                                    f"({cause(err)}); remove it by hand")
+                problem = self._settle_bin_link(key, link, seen.get(link) or link_identity(link), heir,
+                                                removed, moved)
+                if problem:
+                    problems.append(problem)
             _remove_tree(aside)
         for problem in problems:
             if on_warning is None:
                 raise InstallError(problem)
             on_warning(problem)
         return Uninstalled(key, size.freed, size.shared, tuple(removed), tuple(moved))
+
+    def _settle_bin_link(self, key: str, link: Path, seen: tuple[int, int, str] | None,
+                         heir: Installation | None, removed: list[Path],
+                         moved: list[tuple[Path, str]]) -> str | None:
+        """An uninstalled install's bin link re-pointed to `heir` (into `moved`) or removed
+        (into `removed`), if it is still the link `seen`; the warning when it cannot be."""
+        from pytui.core.fs_errors import cause
+
+        try:
+            if heir is not None and self.repoint_executable(link, heir, seen=seen):
+                moved.append((link, heir.key))
+            elif self.remove_bin_link(link, seen):
+                removed.append(link)
+        except PutMeanwhile:
+            pass  # another process's since it was looked at: left as it is
+        except FileNotFoundError:
+            pass
+        except OSError as err:
+            return (f"uninstalled {key}, but its link {link} could not be "
+                    f"{'re-pointed' if heir is not None else 'removed'} ({cause(err)}); remove it by hand")
+        return None
 
 
 class Uninstalled:

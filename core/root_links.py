@@ -326,10 +326,13 @@ class RootLinking:
         result.replaced.append(link)
         return result
 
-    def repoint_executable(self, link: Path, installation: Installation) -> bool:
+    def repoint_executable(self, link: Path, installation: Installation, *,
+                           seen: tuple[int, int, str] | None = None) -> bool:
         """Point the bin link `link` at `installation`'s interpreter of the same name (through
         the minor-version link when that points to it, as `link_executables` does); False when
-        the install has no such interpreter."""
+        the install has no such interpreter. `seen`: the link as it was looked at
+        (`link_identity`), when that was before now; raises PutMeanwhile (and leaves it) when
+        something else is at the name."""
         parts = parse_key(installation.key)
         if parts is None:
             return False
@@ -343,11 +346,24 @@ class RootLinking:
         if (self._minor_link_supported(parts) and os.path.islink(minor_link)
                 and Path(os.readlink(minor_link)) == installation.path):
             target = minor_link / exe.relative_to(installation.path)
-        seen = _identity(link)
+        if seen is None:
+            seen = _identity(link)
+        elif _identity(link) != seen:
+            raise PutMeanwhile(link, what_is_at(link))
         with contextlib.suppress(OSError):
             if Path(os.readlink(link)) == target:
                 return True  # through the minor-version link: it follows already
         self._replace_symlink(target, link, seen=seen)
+        return True
+
+    @staticmethod
+    def remove_bin_link(link: Path, seen: tuple[int, int, str] | None) -> bool:
+        """Remove the bin link `link` if it is still the one looked at (`seen`, its
+        `link_identity` then); False, and it is left as it is, when another process put
+        something else at the name since (a user's script, a link elsewhere, a directory)."""
+        if seen is None or _identity(link) != seen:
+            return False
+        os.unlink(link)
         return True
 
     def _bin_links_of(self, installation: Installation, parts: KeyParts, bin_dir: Path) -> list[Path]:
@@ -419,6 +435,12 @@ def what_is_at(path: Path) -> str:
     from pytui.core.fs_errors import file_kind  # (not at import: an install never needs it)
 
     return file_kind(info.st_mode)
+
+
+def link_identity(path: Path) -> tuple[int, int, str] | None:
+    """What is at `path` as `_identity` says it: a caller records it when it looks at a link
+    it acts on later (`remove_bin_link`, `repoint_executable`)."""
+    return _identity(path)
 
 
 def _identity(path: Path) -> tuple[int, int, str] | None:
