@@ -75,7 +75,8 @@ KEYMAP: tuple[Key, ...] = (
     Key("u", "uninstall", "u", "Uninstall",
         "uninstall the highlighted install (asks first, shows the space freed; c cancels it "
         "while it waits for the lock)"),
-    Key("p", "purge", "p", "Purge archive", "purge the highlighted cached archive",
+    Key("p", "purge", "p", "Purge archive",
+        "purge the highlighted cached archive (or kept tree no archive uses: every such tree goes)",
         group="Purge"),
     Key("P", "purge_rules", "P", "Purge by rule",
         "purge by rule (superseded / installed / all archives, or outdated installs as "

@@ -87,3 +87,11 @@ def test_the_subtitle_keeps_the_size_beside_the_short_count(tmp_path) -> None:
     forms = cached_subtitles(state)
     assert forms[:3] == ("1 archive · 2.0 KiB · 1 unpacked tree whose archive is gone",
                          "1 archive · 2.0 KiB · 1 archive gone", "1 archive · 1 unpacked tree whose archive is gone"), forms
+
+
+def test_the_help_says_p_purges_a_tree_no_archive_uses() -> None:
+    """`?`, the palette and the README's keys said `p` purges the highlighted archive alone."""
+    from pytui.app.keymap import KEYMAP
+
+    [purge] = [key for key in KEYMAP if key.action == "purge"]
+    assert "kept tree no archive uses" in purge.help and "every such tree goes" in purge.help, purge.help
