@@ -15,7 +15,7 @@ from pytui.app.state import AppState
 from pytui.app.support_view import today
 from pytui.app.verify_summary import verify_summary
 from pytui.core.catalog import Catalog
-from pytui.core.errors import AllVersions, Cancelled, PytuiError
+from pytui.core.errors import ALL_VERSIONS, GO_OFFLINE, REFRESH, Cancelled, PytuiError
 from pytui.core.models import Build
 from pytui.core.progress import CancelToken, Progress, Throttle
 from pytui.core.settings import Settings
@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 
 PROGRESS_RATE = 10.0
 # The steps a core line carries as data (PytuiError.said), in the TUI's words: `a` lists every
-# version in the pane above, where the CLI names `pytui list --all-versions 3.12`.
-TUI_STEPS: dict[type, str] = {AllVersions: "(a lists every version)"}
+# version in the pane above, where the CLI names `pytui list --all-versions 3.12`; `r` and `o`
+# alone, where the CLI's words name the TUI's key and its own way.
+TUI_STEPS = {ALL_VERSIONS: "(a lists every version)", REFRESH: "(r)", GO_OFFLINE: "(o)"}
 
 
 class JobBodies:
@@ -161,13 +162,10 @@ def tui_next_step(line: str, key: str) -> str:
     """A core line as the TUI says it: the CLI's next steps `use --force to replace it` (a bin
     link name something else holds), `or install with --no-cache` (an unusable cache dir) and
     `or pass --no-bin` (a bin dir that takes no link) name options the TUI has not; it names the
-    command, or the variable, that does it. A step said for both (`(--offline, o in the TUI)`)
-    is said with the TUI's key alone: `(o)`."""
+    command, or the variable, that does it. (The steps an error carries as data, `Step`, are
+    said in the TUI's words before: TUI_STEPS.)"""
     from pytui.core.cache import NO_CACHE_NEXT_STEP
-    from pytui.core.download_policy import HOW_TO_GO_OFFLINE, HOW_TO_REFRESH
     from pytui.core.root_links import FORCE_NEXT_STEP, NO_BIN_NEXT_STEPS
-
-    line = line.replace(HOW_TO_GO_OFFLINE, "(o)").replace(HOW_TO_REFRESH, "(r)")
 
     if line.endswith(FORCE_NEXT_STEP):
         return f"{line[:-len(FORCE_NEXT_STEP)]}`pytui install --force {key}` replaces it"

@@ -11,7 +11,7 @@ import time
 from collections import deque
 from collections.abc import Mapping
 
-from pytui.core.errors import unresolved_reason
+from pytui.core.errors import GO_OFFLINE, REFRESH, Step, cli_words, unresolved_reason
 from pytui.core.http import TransferLimits
 
 # uv's backoff between retry rounds: 2 s doubling up to 30 s (PYTUI_HTTP_BACKOFF sets the base).
@@ -20,9 +20,10 @@ BACKOFF_CAP = 30.0
 TRANSIENT_STATUS = frozenset({408, 429, *range(500, 600)})
 # A server that says the file is not there: the catalog names a file the mirror lacks.
 MISSING_STATUS = frozenset({404, 410})
-# How to refresh and to go offline, for both: the TUI says its key alone (app/job_bodies.py).
-HOW_TO_REFRESH = "(r in the TUI, or pytui list --refresh)"
-HOW_TO_GO_OFFLINE = "(--offline, o in the TUI)"
+# How to refresh and to go offline, in the CLI's words (which name the TUI's key too): steps
+# the TUI words itself, its key alone (app/job_bodies.TUI_STEPS).
+HOW_TO_REFRESH = Step(REFRESH, "(r in the TUI, or pytui list --refresh)")
+HOW_TO_GO_OFFLINE = Step(GO_OFFLINE, "(--offline, o in the TUI)")
 # The mirror a build's downloads go through, as a next step names it (core/urls.py): uv's
 # for CPython, its PyPy mirror for PyPy; GraalPy's come from the catalog's URL, no mirror.
 CPYTHON_MIRROR = "the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR)"
@@ -34,17 +35,17 @@ def mirror_of(implementation: str) -> str | None:
     return _MIRRORS.get(implementation)
 
 
-def missing_next_step(mirror: str | None = CPYTHON_MIRROR) -> str:
-    """After a MISSING_STATUS failure; the CLI and the TUI print the same line."""
-    return f"the catalog may be stale: refresh it {HOW_TO_REFRESH}" + (
-        f", or check {mirror}" if mirror else "")
+def missing_next_step(mirror: str | None = CPYTHON_MIRROR) -> tuple[str | Step, ...]:
+    """After a MISSING_STATUS failure, as text and a step (how to refresh) each view words."""
+    return ("the catalog may be stale: refresh it ", HOW_TO_REFRESH,
+            f", or check {mirror}" if mirror else "")
 
 
-def unreachable_next_step(mirror: str | None = CPYTHON_MIRROR) -> str:
+def unreachable_next_step(mirror: str | None = CPYTHON_MIRROR) -> tuple[str | Step, ...]:
     """Every URL failed without an HTTP answer (name not resolved, connection refused or cut,
-    timeouts)."""
+    timeouts): text and a step (how to go offline) each view words."""
     check = f"the network connection and {mirror}" if mirror else "the network connection"
-    return f"check {check}; builds already in the cache install offline {HOW_TO_GO_OFFLINE}"
+    return f"check {check}; builds already in the cache install offline ", HOW_TO_GO_OFFLINE
 
 
 def other_next_step(mirror: str | None = CPYTHON_MIRROR) -> str:
@@ -54,9 +55,10 @@ def other_next_step(mirror: str | None = CPYTHON_MIRROR) -> str:
         "check the catalog, or try again later"
 
 
-# The CPython forms (the most downloads are CPython's; tests compare with them).
-MISSING_NEXT_STEP = missing_next_step()
-UNREACHABLE_NEXT_STEP = unreachable_next_step()
+# The CPython forms in the CLI's words (the most downloads are CPython's; tests compare with
+# them).
+MISSING_NEXT_STEP = cli_words(missing_next_step())
+UNREACHABLE_NEXT_STEP = cli_words(unreachable_next_step())
 OTHER_NEXT_STEP = other_next_step()
 # The URL schemes a download reads (as uv's: its client refuses any other). Lower case: a
 # scheme is compared so (`HTTPS://` is https).

@@ -10,29 +10,29 @@ if TYPE_CHECKING:
 class PytuiError(Exception):
     """An expected failure; the CLI prints `str(err)` alone, never a traceback.
 
-    A line may carry a next step as data (`parts`: text and `AllVersions` steps) where the
-    views say it in their own words: `str()` is the CLI's, `said(words)` another view's."""
+    A line may carry a next step as data (`parts`: text and `Step`s) where the views say it
+    in their own words: `str()` is the CLI's, `said(words)` another view's."""
 
     exit_code = 1
-    parts: tuple[str | AllVersions, ...] = ()
+    parts: tuple[str | Step, ...] = ()
 
     def __str__(self) -> str:
         # Keep messages on one line whatever the cause text carried.
         return " ".join(str(self.args[0]).split()) if self.args else self.__class__.__name__
 
     @classmethod
-    def of_parts(cls, *parts: str | AllVersions) -> PytuiError:
+    def of_parts(cls, *parts: str | Step) -> PytuiError:
         """This error for a line of text and steps (`parts`), its message the CLI's words."""
-        err = cls("".join(part if isinstance(part, str) else part.said(None) for part in parts))
+        err = cls(cli_words(parts))
         err.parts = parts
         return err
 
-    def parts_or_line(self) -> tuple[str | AllVersions, ...]:
+    def parts_or_line(self) -> tuple[str | Step, ...]:
         """The line as parts: its own, else its text alone (for a line that wraps it)."""
         return self.parts or (str(self),)
 
-    def said(self, words: Mapping[type, str] | None) -> str:
-        """The line with each step in `words` (by the step's type; a step not in it is said in
+    def said(self, words: Mapping[str, str] | None) -> str:
+        """The line with each step in `words` (by the step's kind; a step not in it is said in
         the CLI's words)."""
         if not self.parts:
             return str(self)
@@ -40,18 +40,38 @@ class PytuiError(Exception):
         return " ".join(line.split())
 
 
-class AllVersions:
-    """The next step's where-to-look for another build of `minor`: the CLI names its command,
-    `(pytui list --all-versions 3.12)`; the TUI passes its key's words (app/job_bodies)."""
+class Step:
+    """A next step (or the part of one) that each view words itself: `cli`, the CLI's words
+    (`str()` of the error); a view passes its own for the step's `kind` (PytuiError.said), as
+    the TUI names its keys (app/job_bodies.TUI_STEPS)."""
 
-    __slots__ = ("minor",)
+    __slots__ = ("cli", "kind")
 
-    def __init__(self, minor: str) -> None:
-        self.minor = minor
+    def __init__(self, kind: str, cli: str) -> None:
+        self.kind = kind
+        self.cli = cli
 
-    def said(self, words: Mapping[type, str] | None) -> str:
-        own = words.get(AllVersions) if words else None
-        return own if own is not None else f"(pytui list --all-versions {self.minor})"
+    def said(self, words: Mapping[str, str] | None) -> str:
+        own = words.get(self.kind) if words else None
+        return own if own is not None else self.cli
+
+
+def cli_words(parts: tuple[str | Step, ...]) -> str:
+    """A line of text and steps as the CLI says it."""
+    return "".join(part if isinstance(part, str) else part.cli for part in parts)
+
+
+# The kinds of step the views word apart: where every version is listed (the CLI's command,
+# the TUI's `a`), how to refresh the catalog and how to go offline (the CLI's words name the
+# TUI's key too; the TUI says the key alone).
+ALL_VERSIONS = "all versions"
+REFRESH = "refresh"
+GO_OFFLINE = "go offline"
+
+
+def all_versions(minor: str) -> Step:
+    """Where every build of `minor` is listed: `(pytui list --all-versions 3.12)`."""
+    return Step(ALL_VERSIONS, f"(pytui list --all-versions {minor})")
 
 
 # A chunked body's framing gone wrong, in the same words whichever client met it: the plain
@@ -238,9 +258,13 @@ class NextStepError(PytuiError):
     so the line still ends with what to do.
     """
 
-    def __init__(self, message: str, next_step: str = "") -> None:
+    def __init__(self, message: str, next_step: str | tuple[str | Step, ...] = "") -> None:
         super().__init__(message)
-        self.next_step = next_step
+        # Text, or text and steps each view words itself (`Step`); `next_step` is the CLI's.
+        self.next_step_parts: tuple[str | Step, ...] = (next_step,) if isinstance(next_step, str) else next_step
+        self.next_step = cli_words(self.next_step_parts)
+        if any(not isinstance(part, str) for part in self.next_step_parts):
+            self.parts = (self.cause, "; ", *self.next_step_parts)
 
     @property
     def cause(self) -> str:
@@ -287,7 +311,7 @@ class ExtractError(PytuiError):
             return self
         vouched = ExtractError.of_parts(
             f"{self.cause}; its sha256 is the catalog's, so downloading it again would fetch the "
-            "same bytes; install another build ", AllVersions(minor))
+            "same bytes; install another build ", all_versions(minor))
         assert isinstance(vouched, ExtractError)
         return vouched
 

@@ -175,10 +175,11 @@ class InstallJob:
         except Cancelled as err:
             raise Cancelled(f"install of {self.key} cancelled; {self._kept()} ({err})") from None
         except NextStepError as err:
-            # What was kept goes before the next step, so the line ends with what to do.
-            next_step = f"; {err.next_step}" if err.next_step else ""
-            raise InstallFailed(f"failed to install {self.key}: {self._unnamed(err.cause)}; "
-                                f"{self._kept()}{next_step}") from None
+            # What was kept goes before the next step, so the line ends with what to do (its
+            # steps kept as data: each view words them).
+            next_step = ("; ", *err.next_step_parts) if err.next_step else ()
+            raise InstallFailed.of_parts(f"failed to install {self.key}: {self._unnamed(err.cause)}; "
+                                         f"{self._kept()}", *next_step) from None
         except PytuiError as err:
             # Its parts kept: a step it carries as data is said by each view in its words.
             first, *rest = err.parts_or_line()

@@ -59,6 +59,9 @@ async def test_three_jobs_show_key_and_phase_from_queued_and_the_404_its_cause(
         failed = jobs[failing.key]
         await wait_for(pilot, lambda: failed.ended, what="the 404 job ends")
         assert failed.phase == "failed" and "404" in failed.error
+        # The step the error carries as data, in the TUI's words (the CLI's name `pytui list
+        # --refresh` beside the key).
+        assert "the catalog may be stale: refresh it (r), or check" in failed.error, failed.error
         # The row leads with the cause, not the key again.
         await wait_for(pilot, lambda: "404" in _row_text(app, failed.job_id),
                        what="the cause on the row")
