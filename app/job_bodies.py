@@ -164,8 +164,8 @@ def tui_next_step(line: str, key: str) -> str:
     `or pass --no-bin` (a bin dir that takes no link) name options the TUI has not; it names the
     command, or the variable, that does it. (The steps an error carries as data, `Step`, are
     said in the TUI's words before: TUI_STEPS.)"""
+    from pytui.core.bin_link_words import FORCE_NEXT_STEP, NO_BIN_NEXT_STEPS
     from pytui.core.cache import NO_CACHE_NEXT_STEP
-    from pytui.core.root_links import FORCE_NEXT_STEP, NO_BIN_NEXT_STEPS
 
     if line.endswith(FORCE_NEXT_STEP):
         return f"{line[:-len(FORCE_NEXT_STEP)]}`pytui install --force {key}` replaces it"

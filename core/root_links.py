@@ -13,6 +13,12 @@ import stat
 from pathlib import Path
 
 from pytui.core import link_temps
+from pytui.core.bin_link_words import (
+    FORCE_NEXT_STEP,
+    cannot_link,
+    unlinkable_remedy,
+    unreplaceable_remedy,
+)
 from pytui.core.fixups import executable_path
 from pytui.core.keys import KeyParts, parse_key
 from pytui.core.link_repair import leads_nowhere
@@ -43,13 +49,6 @@ class BinLinks:
     @property
     def linked(self) -> list[Path]:
         return self.created + self.replaced
-
-
-# uv's next step for a bin link name something else holds (the end of its warning line); the TUI,
-# which has no --force, names the command that has instead (app/job_bodies.py).
-FORCE_NEXT_STEP = "use --force to replace it"
-# The CLI's way round a bin dir that takes no link (the TUI names UV_PYTHON_INSTALL_BIN=0).
-NO_BIN_NEXT_STEPS = ("or pass --no-bin", "or install with --no-bin")
 
 
 def executable_install_name(parts: KeyParts) -> str:
@@ -223,7 +222,7 @@ class RootLinking:
         exe = executable_path(installation.path, parts)
         name = executable_install_name(parts)
         link = Path(bin_dir) / name
-        cannot = _cannot_link(installation.key, exe, Path(bin_dir), name)
+        cannot = cannot_link(installation.key, exe, Path(bin_dir), name)
         if cannot is not None:
             result.warnings.append(cannot[0])
             result.skipped.append((link, cannot[1]))
@@ -243,7 +242,7 @@ class RootLinking:
             seen = _identity(link)  # before it is judged: what the exchange must take out
         except OSError as err:
             result.warnings.append(f"cannot link {link} for {installation.key}: {err.strerror}; "
-                                   f"{_unlinkable_remedy(err, link)}")
+                                   f"{unlinkable_remedy(err, link)}")
             result.skipped.append((link, err.strerror or "error"))
             return result
         existing = self._link_owner(link, self.installed())
@@ -320,7 +319,7 @@ class RootLinking:
             return result
         except OSError as err:
             result.warnings.append(f"Executable already exists at {link} but could not be "
-                                   f"replaced: {err.strerror}; {_unreplaceable_remedy(err, link)}")
+                                   f"replaced: {err.strerror}; {unreplaceable_remedy(err, link)}")
             result.skipped.append((link, err.strerror or "error"))
             return result
         result.replaced.append(link)
@@ -460,37 +459,3 @@ def _exchanged(temp: Path, link: Path) -> bool:
         return exchange(temp, link)
     except FileNotFoundError:
         return False
-
-
-def _cannot_link(key: str, exe: Path, bin_dir: Path, name: str) -> tuple[str, str] | None:
-    """Why no link can be made at all, as (warning, skip reason), or None once the bin dir
-    exists. mkdir's FileExistsError is the bin dir (or a parent) being a file: not to be read
-    as the link existing ("use --force to replace it" would not help)."""
-    if not os.path.exists(exe):
-        return f"no executable link for {key}: {exe} does not exist", "missing executable"
-    try:
-        bin_dir.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        why = "is not a directory"
-    except OSError as err:
-        why = f"cannot be made ({err.strerror})"
-    else:
-        return None
-    return (f"no {name} link for {key}: the bin dir {bin_dir} {why}; set UV_PYTHON_BIN_DIR to a "
-            f"directory, {NO_BIN_NEXT_STEPS[0]}"), f"bin dir {why}"
-
-
-def _unlinkable_remedy(err: OSError, link: Path) -> str:
-    """What to do about a bin dir where no link can be made (`err`, from symlink)."""
-    if err.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"free some space on the filesystem of {link.parent}, {NO_BIN_NEXT_STEPS[1]}"
-    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"check that {link.parent} is writable, {NO_BIN_NEXT_STEPS[1]}"
-    return f"set UV_PYTHON_BIN_DIR to another directory, {NO_BIN_NEXT_STEPS[1]}"
-
-
-def _unreplaceable_remedy(err: OSError, link: Path) -> str:
-    """What to do about a bin entry that could not be replaced by a link (`err`)."""
-    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"check that {link.parent} is writable, {NO_BIN_NEXT_STEPS[1]}"
-    return f"remove it and install again, {NO_BIN_NEXT_STEPS[1]}"
