@@ -5,7 +5,7 @@ from the running Python's prefix) installed from a tree runs; the fix-ups replac
 than writing into shared inodes (the tree is byte-identical and keeps its inode numbers); a file
 edited in place through an install is caught before the next use; the copy fallback across
 filesystems (a tmpfs); `cache verify` / `cache purge` cover trees; sizes agree with `du`; the real
-uv lists, runs and removes such an install and the tree survives. Manifest parsing is unit-tested
+uv finds, lists, runs and removes such an install and the tree survives. Manifest parsing is unit-tested
 against hostile manifests.
 """
 
@@ -311,6 +311,9 @@ def test_uv_lists_runs_and_removes_a_hard_linked_install(pytui: Pytui,
     listed = uv("python", "list", "--only-installed", "--output-format", "json")
     assert [row["key"] for row in json.loads(listed.stdout)] == [key], listed.stderr
     mm = f"{made.build.major}.{made.build.minor}"
+    found = uv("python", "find", mm)
+    assert found.returncode == 0, found.stderr
+    assert Path(found.stdout.strip()).resolve().is_relative_to((pytui.root / key).resolve()), found.stdout
     ran = uv("run", "-p", mm, "python", "-c", "import sys; print(sys.prefix)")
     assert ran.returncode == 0, ran.stderr
     assert Path(ran.stdout.strip()).resolve() == (pytui.root / key).resolve()
