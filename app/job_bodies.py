@@ -15,7 +15,17 @@ from pytui.app.state import AppState
 from pytui.app.support_view import today
 from pytui.app.verify_summary import verify_summary
 from pytui.core.catalog import Catalog
-from pytui.core.errors import ALL_VERSIONS, GO_OFFLINE, REFRESH, Cancelled, PytuiError
+from pytui.core.errors import (
+    ALL_VERSIONS,
+    FORCE,
+    GO_OFFLINE,
+    NO_BIN,
+    NO_CACHE,
+    REFRESH,
+    Cancelled,
+    PytuiError,
+    said,
+)
 from pytui.core.models import Build
 from pytui.core.progress import CancelToken, Progress, Throttle
 from pytui.core.settings import Settings
@@ -30,7 +40,15 @@ PROGRESS_RATE = 10.0
 # The steps a core line carries as data (PytuiError.said), in the TUI's words: `a` lists every
 # version in the pane above, where the CLI names `pytui list --all-versions 3.12`; `r` and `o`
 # alone, where the CLI's words name the TUI's key and its own way.
-TUI_STEPS = {ALL_VERSIONS: "(a lists every version)", REFRESH: "(r)", GO_OFFLINE: "(o)"}
+# The CLI's options the TUI has not: the command, or the variable, that does it.
+TUI_STEPS = {ALL_VERSIONS: "(a lists every version)", REFRESH: "(r)", GO_OFFLINE: "(o)",
+             NO_BIN: "or start pytui with UV_PYTHON_INSTALL_BIN=0"}
+
+
+def tui_steps(key: str) -> dict[str, str]:
+    """TUI_STEPS with the steps that name the job's build: `--force`, `--no-cache`."""
+    return {**TUI_STEPS, FORCE: f"`pytui install --force {key}` replaces it",
+            NO_CACHE: f"or `pytui install --no-cache {key}`"}
 
 
 class JobBodies:
@@ -73,8 +91,10 @@ class JobBodies:
 
             settings = upgrade_settings(settings, build)
 
+        words = tui_steps(build.key)
+
         def warn(line: str) -> None:
-            post(JobNote(job_id, tui_next_step(line, build.key), warning=True))
+            post(JobNote(job_id, said(line, words), warning=True))
 
         try:
             result = self.gateway.install(
@@ -92,7 +112,7 @@ class JobBodies:
         except Cancelled as err:
             post(JobEnded(job_id, CANCELLED, error=str(err)))
         except PytuiError as err:
-            post(JobEnded(job_id, FAILED, error=tui_next_step(err.said(TUI_STEPS), build.key)))
+            post(JobEnded(job_id, FAILED, error=err.said(words)))
         else:
             if result.status != "already":
                 # An end-of-life version: the fact, as the question said it before (a
@@ -156,23 +176,6 @@ class JobBodies:
         # The check itself worked; what it found is said as a warning.
         summary, warning = verify_summary(report)
         post(JobEnded(job_id, "done", summary=summary, warning=warning))
-
-
-def tui_next_step(line: str, key: str) -> str:
-    """A core line as the TUI says it: the CLI's next steps `use --force to replace it` (a bin
-    link name something else holds), `or install with --no-cache` (an unusable cache dir) and
-    `or pass --no-bin` (a bin dir that takes no link) name options the TUI has not; it names the
-    command, or the variable, that does it. (The steps an error carries as data, `Step`, are
-    said in the TUI's words before: TUI_STEPS.)"""
-    from pytui.core.bin_link_words import FORCE_NEXT_STEP, NO_BIN_NEXT_STEPS
-    from pytui.core.cache import NO_CACHE_NEXT_STEP
-
-    if line.endswith(FORCE_NEXT_STEP):
-        return f"{line[:-len(FORCE_NEXT_STEP)]}`pytui install --force {key}` replaces it"
-    line = line.replace(NO_CACHE_NEXT_STEP, f"or `pytui install --no-cache {key}`")
-    for no_bin in NO_BIN_NEXT_STEPS:
-        line = line.replace(no_bin, "or start pytui with UV_PYTHON_INSTALL_BIN=0")
-    return line
 
 
 def install_summary(key: str, status: str, links: LinkChanges | None, minor_key: str | None,

@@ -21,7 +21,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from pytui.core.errors import CacheError, Cancelled
+from pytui.core.errors import NO_CACHE, CacheError, Cancelled, Step
 from pytui.core.fs_errors import dir_problem
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build, CachedArchive
@@ -65,7 +65,7 @@ READ_SIZE = 1024 * 1024
 CACHE_DIR_ALTERNATIVE = "pass another directory with --cache-dir or UV_PYTHON_CACHE_DIR"
 # An install's other way round an unusable cache dir (the TUI, which has no --no-cache, names
 # the command that has: app/job_bodies.py).
-NO_CACHE_NEXT_STEP = "or install with --no-cache"
+NO_CACHE_NEXT_STEP = Step(NO_CACHE, "or install with --no-cache")
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -194,8 +194,16 @@ class ArchiveCache:
         return os.path.isfile(self.path_for(build))
 
     # -- errors -------------------------------------------------------------------------------
-    def _error(self, doing: str, err: OSError, alternative: str = CACHE_DIR_ALTERNATIVE) -> CacheError:
-        return CacheError(dir_problem(doing, "the cache dir", self.root, err, alternative))
+    def _error(self, doing: str, err: OSError, alternative: str = CACHE_DIR_ALTERNATIVE,
+               then: Step | None = None) -> CacheError:
+        """The cache dir's line: what failed, why, what to do (`alternative`, which the step
+        `then` ends, when given: each view words it)."""
+        line = dir_problem(doing, "the cache dir", self.root, err, alternative)
+        if then is None:
+            return CacheError(line)
+        made = CacheError.of_parts(line, then)
+        assert isinstance(made, CacheError)
+        return made
 
     def problem(self) -> str | None:
         """Why the cache dir cannot be read (one line), or None: for showing, not raising."""
@@ -215,13 +223,13 @@ class ArchiveCache:
         except OSError as err:
             raise self._error("use", err) from None
 
-    def _ensure_root(self, alternative: str = CACHE_DIR_ALTERNATIVE) -> None:
+    def _ensure_root(self, alternative: str = CACHE_DIR_ALTERNATIVE, then: Step | None = None) -> None:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             if err.errno == errno.EEXIST or (err.errno == errno.ENOTDIR):
-                raise self._error("use", err, alternative) from None
-            raise self._error("create", err, alternative) from None
+                raise self._error("use", err, alternative, then) from None
+            raise self._error("create", err, alternative, then) from None
 
     def _scan(self) -> list[os.DirEntry[str]]:
         try:
@@ -334,13 +342,14 @@ class ArchiveCache:
                 downloader = Downloader(offline=bool(offline), client_factory=client_factory)
         elif offline:
             downloader.offline = True
-        alternative = f"{CACHE_DIR_ALTERNATIVE}, {NO_CACHE_NEXT_STEP}"
+        # An install's other way round: a step each view words (the CLI's option).
+        alternative = f"{CACHE_DIR_ALTERNATIVE}, "
         try:
             if downloader.offline:
                 from pytui.core.cache_offline import refuse_offline
 
                 refuse_offline(self, build, urls)
-            self._ensure_root(alternative)
+            self._ensure_root(alternative, NO_CACHE_NEXT_STEP)
             from pytui.core.cache_locks import exclusive
 
             try:
@@ -360,7 +369,8 @@ class ArchiveCache:
                 from pytui.core.cache_locks import name_too_long
 
                 line = name_too_long(self.root, build.cache_filename, LOCK_SUFFIX) if err.errno == errno.ENAMETOOLONG else None
-                raise (CacheError(line) if line else self._error("write to", err, alternative)) from None
+                raise (CacheError(line) if line else
+                       self._error("write to", err, alternative, NO_CACHE_NEXT_STEP)) from None
         finally:
             if own:
                 downloader.close()

@@ -61,12 +61,38 @@ def cli_words(parts: tuple[str | Step, ...]) -> str:
     return "".join(part if isinstance(part, str) else part.cli for part in parts)
 
 
+class StepLine(str):
+    """A line that is no error (a warning) carrying steps as data, as `PytuiError.parts`: the
+    text is the CLI's words; `said(line, words)` another view's. Handed on as it is (an
+    `on_warning(line)`); text made from it is plain text."""
+
+    parts: tuple[str | Step, ...]
+
+    def __new__(cls, *parts: str | Step) -> StepLine:
+        line = super().__new__(cls, cli_words(parts))
+        line.parts = parts
+        return line
+
+
+def said(line: str, words: Mapping[str, str] | None) -> str:
+    """`line` with the steps it carries (a `StepLine`'s) in `words`; any other line as it is."""
+    if not isinstance(line, StepLine):
+        return line
+    return "".join(part if isinstance(part, str) else part.said(words) for part in line.parts)
+
+
 # The kinds of step the views word apart: where every version is listed (the CLI's command,
 # the TUI's `a`), how to refresh the catalog and how to go offline (the CLI's words name the
 # TUI's key too; the TUI says the key alone).
 ALL_VERSIONS = "all versions"
 REFRESH = "refresh"
 GO_OFFLINE = "go offline"
+# The CLI's options the TUI has not (it names the command or the variable that does it): a bin
+# link name something else holds (`--force`), a bin dir that takes no link (`--no-bin`), an
+# unusable cache dir (`--no-cache`).
+FORCE = "force"
+NO_BIN = "no bin"
+NO_CACHE = "no cache"
 
 
 def all_versions(minor: str) -> Step:

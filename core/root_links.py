@@ -19,6 +19,7 @@ from pytui.core.bin_link_words import (
     unlinkable_remedy,
     unreplaceable_remedy,
 )
+from pytui.core.errors import StepLine
 from pytui.core.fixups import executable_path
 from pytui.core.keys import KeyParts, parse_key
 from pytui.core.link_repair import leads_nowhere
@@ -241,8 +242,8 @@ class RootLinking:
         except FileExistsError:
             seen = _identity(link)  # before it is judged: what the exchange must take out
         except OSError as err:
-            result.warnings.append(f"cannot link {link} for {installation.key}: {err.strerror}; "
-                                   f"{unlinkable_remedy(err, link)}")
+            result.warnings.append(StepLine(f"cannot link {link} for {installation.key}: {err.strerror}; ",
+                                            *unlinkable_remedy(err, link)))
             result.skipped.append((link, err.strerror or "error"))
             return result
         existing = self._link_owner(link, self.installed())
@@ -261,12 +262,12 @@ class RootLinking:
                                            f"they are: remove {blocked[0]} and install again")
                 elif other_root is not None:
                     reason = f"links into another install root ({other_root})"
-                    result.warnings.append(f"Executable already exists at {link} and is managed by "
-                                           f"another install root ({other_root}); {FORCE_NEXT_STEP}")
+                    result.warnings.append(StepLine(f"Executable already exists at {link} and is managed "
+                                                    f"by another install root ({other_root}); ", FORCE_NEXT_STEP))
                 else:
                     reason = "exists and is not managed by uv or pytui"
-                    result.warnings.append(f"Executable already exists at {link} but is not managed "
-                                           f"by uv or pytui; {FORCE_NEXT_STEP}")
+                    result.warnings.append(StepLine(f"Executable already exists at {link} but is not "
+                                                    "managed by uv or pytui; ", FORCE_NEXT_STEP))
                 result.skipped.append((link, reason))
                 return result
         elif existing.key == installation.key:
@@ -306,20 +307,20 @@ class RootLinking:
             self._replace_symlink(target, link, seen=seen, over_anything=force)
         except PutMeanwhile as err:
             # Something put at the name since it was looked at: someone's, left as it is.
-            result.warnings.append(f"Executable at {link} became {err.what} while pytui linked it "
-                                   f"(another process put it there); it was left as it is; "
-                                   f"{FORCE_NEXT_STEP}")
+            result.warnings.append(StepLine(f"Executable at {link} became {err.what} while pytui linked it "
+                                            "(another process put it there); it was left as it is; ",
+                                            FORCE_NEXT_STEP))
             result.skipped.append((link, f"became {err.what} meanwhile"))
             return result
         except FileExistsError:
             # A file put at the name since it was looked at: someone's, left as it is.
-            result.warnings.append(f"Executable already exists at {link} but is not managed "
-                                   f"by uv or pytui; {FORCE_NEXT_STEP}")
+            result.warnings.append(StepLine(f"Executable already exists at {link} but is not managed "
+                                            "by uv or pytui; ", FORCE_NEXT_STEP))
             result.skipped.append((link, "exists and is not managed by uv or pytui"))
             return result
         except OSError as err:
-            result.warnings.append(f"Executable already exists at {link} but could not be "
-                                   f"replaced: {err.strerror}; {unreplaceable_remedy(err, link)}")
+            result.warnings.append(StepLine(f"Executable already exists at {link} but could not be "
+                                            f"replaced: {err.strerror}; ", *unreplaceable_remedy(err, link)))
             result.skipped.append((link, err.strerror or "error"))
             return result
         result.replaced.append(link)

@@ -78,7 +78,8 @@ def test_the_tui_says_the_jobs_next_step_in_its_own_words(pytui: Pytui) -> None:
     CLI's line names its command and the TUI's job line the key `a`, the rest alike. The TUI
     found the CLI's words in the line and replaced them (7bf14f7), so any line holding them,
     a path's or a member's, had them replaced too."""
-    from pytui.app.job_bodies import TUI_STEPS, tui_next_step
+    from pytui.app.job_bodies import tui_steps
+    from pytui.core.errors import said
     from pytui.core.jobs import InstallFailed, InstallJob
     from pytui.core.settings import Settings
 
@@ -88,8 +89,8 @@ def test_the_tui_says_the_jobs_next_step_in_its_own_words(pytui: Pytui) -> None:
     cli = str(failed.value)
     assert cli.endswith("install another build (pytui list --all-versions 3.12); nothing was "
                         "installed"), cli
-    tui = tui_next_step(failed.value.said(TUI_STEPS), made.build.key)
+    tui = failed.value.said(tui_steps(made.build.key))
     assert tui == cli.replace("(pytui list --all-versions 3.12)", "(a lists every version)"), tui
     # Words that only look like the step are no step: they stay as they are.
     line = "cannot extract /srv/(pytui list --all-versions 3.12)/a.tar.gz: refused"
-    assert tui_next_step(line, made.build.key) == line
+    assert said(line, tui_steps(made.build.key)) == line

@@ -69,14 +69,14 @@ def test_a_download_failures_next_step_names_the_tuis_key_alone() -> None:
     # In the TUI the failure said `builds already in the cache install offline (--offline, o in
     # the TUI)` and `refresh it (r in the TUI, or pytui list --refresh)`: the TUI's key is enough.
     # The steps are the error's data (PytuiError.said), not words found in its line.
-    from pytui.app.job_bodies import TUI_STEPS, tui_next_step
+    from pytui.app.job_bodies import TUI_STEPS, tui_steps
     from pytui.core.download_policy import (
         MISSING_NEXT_STEP,
         UNREACHABLE_NEXT_STEP,
         missing_next_step,
         unreachable_next_step,
     )
-    from pytui.core.errors import DownloadError
+    from pytui.core.errors import DownloadError, said
 
     unreachable = DownloadError("could not download: no network", unreachable_next_step())
     assert unreachable.said(TUI_STEPS).endswith("builds already in the cache install offline (o)")
@@ -85,8 +85,10 @@ def test_a_download_failures_next_step_names_the_tuis_key_alone() -> None:
     assert "the catalog may be stale: refresh it (r), or check the mirror" in missing.said(TUI_STEPS)
     assert str(missing) == f"HTTP 404; {MISSING_NEXT_STEP}"
     # Words that only look like a step (a path's) are no step: they stay as they are.
-    line = f"cannot read /srv/{MISSING_NEXT_STEP}/x: refused"
-    assert tui_next_step(line, "cpython-3.15.1-linux-x86_64-gnu") == line
+    for words in (MISSING_NEXT_STEP, "use --force to replace it", "or pass --no-bin",
+                  "or install with --no-cache"):
+        line = f"cannot read /srv/{words}/x: refused; use --force to replace it"
+        assert said(line, tui_steps("cpython-3.15.1-linux-x86_64-gnu")) == line
 
 
 def test_an_archive_the_catalog_vouches_for_names_the_tuis_key_for_another_build() -> None:
