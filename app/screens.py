@@ -119,18 +119,28 @@ class ScrollingDialog(ToastFreeDialog[None]):
     def on_resize(self, event: Resize) -> None:
         self._fit(event.size.height)
 
+    def _body(self) -> VerticalScroll | None:
+        """The scrolling body; None once the dialog is closing: its fitting and its hint run
+        after a refresh, which came after the dialog's widgets had gone when it was closed as
+        it opened or while the terminal was resized (`NoMatches`, and pytui exited 1)."""
+        return next(iter(self.query(f"#{self.BODY}").results(VerticalScroll)), None)
+
     def _fit(self, height: int) -> None:
         """The body gets the screen's height less the dialog's other rows, so the whole
         dialog is on screen and the rest is reached by scrolling. Fitted again once laid
         out: a line that wraps at this width takes more rows than CHROME counts."""
-        body = self.query_one(f"#{self.BODY}", VerticalScroll)
+        body = self._body()
+        if body is None:
+            return
         body.styles.max_height = max(1, height - self.CHROME - self._wrapped_rows())
         self.call_after_refresh(self._refit, height)
 
     def _refit(self, height: int) -> None:
+        body = self._body()
+        if body is None:
+            return
         # (Styles set to the value they hold change nothing: no layout again.)
-        self.query_one(f"#{self.BODY}", VerticalScroll).styles.max_height = \
-            max(1, height - self.CHROME - self._wrapped_rows())
+        body.styles.max_height = max(1, height - self.CHROME - self._wrapped_rows())
         self.call_after_refresh(self._show_scroll_hint)
 
     def _wrapped_rows(self) -> int:
@@ -141,9 +151,11 @@ class ScrollingDialog(ToastFreeDialog[None]):
                    if child.id not in (self.BODY, self.HINT) and child.display)
 
     def _show_scroll_hint(self) -> None:
-        body = self.query_one(f"#{self.BODY}", VerticalScroll)
+        body = self._body()
+        hint = next(iter(self.query(f"#{self.HINT}").results(Label)), None)
+        if body is None or hint is None:
+            return
         said = scroll_hint(body.scroll_y, body.max_scroll_y)
-        hint = self.query_one(f"#{self.HINT}", Label)
         hint.display = bool(said)
         if said:
             hint.update(said)

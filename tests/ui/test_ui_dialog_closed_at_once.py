@@ -1,0 +1,33 @@
+"""A scrolling dialog (the `?` help, the History) closed as it opened, or while the terminal is
+resized, leaves nothing behind that runs against it: its fitting and its scroll hint are
+scheduled after the next refresh, and ran once it had gone, on a screen with no body
+(`NoMatches: No nodes match '#help-body'`, and pytui exited 1: found by resizing a tmux window
+while typing `?`, `H`, Esc and scroll keys). The keys and sizes come in bursts, as the terminal
+driver delivers them when the app is busy; the same ones every run (a seeded generator)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from test_ui_typeahead import _burst
+from textual import events
+from ui_helpers import SIZE, UiWorld, ready
+
+KEYS = ["H", "escape", "question_mark", "H", "j", "k", "e", "1", "2", "3", "G", "g", "pagedown"]
+SIZES = [(120, 36), (200, 50), (130, 40), (80, 24), (40, 12)]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+async def test_dialogs_opened_and_closed_in_bursts_of_keys_and_resizes(ui_world: UiWorld, seed: int) -> None:
+    app = ui_world.make_app()
+    pick = random.Random(seed)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for burst in range(30):
+            for _ in range(8):
+                if pick.random() < 0.4:
+                    app.post_message(events.Resize.from_dimensions(pick.choice(SIZES), None))
+                _burst(app, pick.choice(KEYS))
+            await pilot.pause()
+            assert app.is_running and app.return_code is None, f"pytui ended in burst {burst}"
