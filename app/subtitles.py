@@ -12,6 +12,7 @@ from pytui.app.details_view import cache_total, settled_cache_usage
 from pytui.app.sorting import describe
 from pytui.app.state import AppState
 from pytui.core.cache_kinds import counted, kind_counts, kind_of
+from pytui.core.loose_trees import tree_unreadable
 from pytui.widgets.format import human_size
 from pytui.widgets.rows import cached_row_key, stale_parts
 
@@ -102,7 +103,8 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
     # `other files` (core/loose_trees.py).
     archive_bytes = sum(archive.size for archive in listed)
     total = archive_bytes + sum(tree.size for tree in state.loose_trees)
-    trees = sum(1 for archive in listed if archive.tree)
+    # An archive whose tree's manifest is unreadable has no `+tree`: that tree is a row of its own.
+    trees = sum(1 for archive in listed if archive.tree and not tree_unreadable(archive, state.loose_trees))
     archives = counted(kinds["archive"], "archive")
     more = _unfinished(len(downloading), kinds["partial"], kinds["unknown"]) + _loose(state)
     unfinished = _unfinished(len(downloading), kinds["partial"], kinds["unknown"], short=True)
@@ -124,6 +126,11 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
             # Narrower (80 columns), the rows' downloads and stopped ones stay counted and the
             # trees go: the rows show `↓ 40%` and `◐ 46%`, not which archive has a tree.
             *([f"{lead}: {archives}{more}"] if more else []),
+            # The total kept beside the rows' short words where the long ones do not fit (at
+            # 120 and 200 columns the counts alone were shown, the total gone though it fitted).
+            *([f"{lead}: {archives} {human_size(archive_bytes)} + {kept} {human_size(usage - total)}"
+               f"{unfinished}{_loose(state, short=True)}",
+               f"{lead}: {archives} + {kept}{unfinished}{_loose(state, short=True)}"] if state.loose_trees else []),
             *counts,
             f"{lead}: {archives} + {kept}",
             f"{lead} incl. {kept}")))

@@ -25,6 +25,7 @@ from pytui.app.support_view import SupportMemo, today
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import Upgrades, is_upgrade_of, upgrade_installed_note
 from pytui.core.keys import parse_key
+from pytui.core.loose_trees import tree_unreadable
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.ordering import build_order
 from pytui.core.requests import PythonRequest
@@ -362,7 +363,7 @@ class ViewModel:
                 state_name, pct = archive.state, None
             rows[name] = CacheRow(name=name, size=archive.size, build_key=key,
                                   state=state_name, percent=pct,
-                                  tree=archive.tree and not _tree_unreadable(state, archive))
+                                  tree=archive.tree and not tree_unreadable(archive, state.loose_trees))
         for tree in state.loose_trees:  # a kept tree no archive uses: its state says why
             name = loose_row_key(tree.sha256)
             rows[name] = CacheRow(name=name, size=tree.size, build_key=tree.key or None, state=tree.why)
@@ -468,17 +469,3 @@ def _loose_label(state: AppState, row: CacheRow) -> str:
         return ""
     key = parse_key(row.build_key)
     return f"{key.version_label} tree" if key is not None else ""
-
-
-def _tree_unreadable(state: AppState, archive: CachedArchive) -> bool:
-    """Whether the tree the listing saw beside `archive` is one whose manifest is unreadable:
-    it has a row of its own, and the archive's is no `ok +tree` (`pytui cache list` gives it
-    no `+ tree`)."""
-    from pytui.core.cache_kinds import MANIFEST_UNREADABLE
-
-    unreadable = {tree.sha256 for tree in state.loose_trees if tree.why == MANIFEST_UNREADABLE}
-    if not unreadable:
-        return False
-    from pytui.core.cache import has_tree_of
-
-    return has_tree_of(archive.name, archive.build, unreadable)

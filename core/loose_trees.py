@@ -16,7 +16,10 @@ from pytui.core.keys import TYPE_CHECKING
 from pytui.core.record import FrozenRecord
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from pytui.core.cache import ArchiveCache
+    from pytui.core.models import CachedArchive
     from pytui.core.tree_types import TreeInfo
 
 
@@ -82,6 +85,18 @@ class LooseTree(FrozenRecord):
         _set(self, "path", path)
         _set(self, "size", size)
         _set(self, "freed", freed)
+
+
+def tree_unreadable(archive: CachedArchive, loose: Iterable[LooseTree]) -> bool:
+    """Whether the tree the listing saw beside `archive` is one whose manifest is unreadable:
+    it has a row of its own, so the archive's is no `ok +tree` and the Cached subtitle counts
+    it as no kept tree (`pytui cache list` gives it no `+ tree`)."""
+    unreadable = {tree.sha256 for tree in loose if tree.why == MANIFEST_UNREADABLE}
+    if not unreadable:
+        return False
+    from pytui.core.cache import has_tree_of
+
+    return has_tree_of(archive.name, archive.build, unreadable)
 
 
 # Each kept tree as its manifest said it, by the manifest's path (core/tree_sizes.read_once):

@@ -95,3 +95,28 @@ def test_the_help_says_p_purges_a_tree_no_archive_uses() -> None:
 
     [purge] = [key for key in KEYMAP if key.action == "purge"]
     assert "kept tree no archive uses" in purge.help and "every such tree goes" in purge.help, purge.help
+
+
+def test_the_subtitle_counts_no_unreadable_tree_as_kept_and_keeps_the_size(tmp_path) -> None:
+    """With an archive's tree kept, an archive whose tree's manifest is unreadable (its row
+    `ok`, the tree a row of its own) and a tree whose archive is gone, the subtitle read
+    `191.6 KiB: 2 archives + 2 trees` at 80 columns (the unreadable tree counted twice, as
+    kept and as a row) and `2 archives · 1 manifest unreadable · 1 archive gone` at 120 and
+    200, the total gone though it fitted."""
+    from pytui.app.subtitles import cached_subtitles
+    from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE
+    from pytui.core.loose_trees import LooseTree
+    from view_state import a_cached_archive, a_state, three_builds
+
+    builds = three_builds()
+    state = a_state(tmp_path, builds["3.12.8"], builds["3.13.1"])
+    kept, unreadable = (a_cached_archive(state, builds[version], size=1024) for version in ("3.12.8", "3.13.1"))
+    kept.tree = unreadable.tree = True  # (as the listing sets them: a manifest file is there)
+    state.loose_trees = (
+        LooseTree(builds["3.13.1"].sha256, "", "", MANIFEST_UNREADABLE, tmp_path, 4096, 4096),
+        LooseTree("cd" * 32, builds["3.12.8"].key, "gone.tar.gz", ARCHIVE_GONE, tmp_path, 4096, 4096))
+    state.cache_usage = 2 * 1024 + 2 * 4096 + 8192  # the archives, the loose trees, the kept one
+    forms = cached_subtitles(state)
+    assert not any("2 trees" in form for form in forms), forms
+    assert "18.0 KiB: 2 archives 2.0 KiB + 1 tree 8.0 KiB · 1 manifest unreadable · 1 archive gone" in forms, forms
+    assert "18.0 KiB: 2 archives + 1 tree · 1 manifest unreadable · 1 archive gone" in forms, forms
