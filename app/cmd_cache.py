@@ -150,6 +150,25 @@ def _archive_json(archive: CachedArchive, tree: TreeInfo | None) -> dict[str, An
         "percent": None if (p := archive_percent(archive)) is None else round(p, 1),
         # The archive's unpacked pristine tree, when one is kept (installs hard-link from it).
         "tree": str(tree.path) if tree is not None else None,
+        "kind": "file",  # a file in the cache dir; "tree": a kept tree no archive uses
+    }
+
+
+def _loose_tree_json(info: TreeInfo, why: str, size: int) -> dict[str, Any]:
+    """A kept tree no archive uses, with the keys of `_archive_json`: `state` says why (the
+    Cached pane's word), `size` what it holds of `cache list`'s total, `key`, `version` and
+    `build` what its manifest names (null when it does not read); never installed from."""
+    from pytui.core.cache_names import parse_cache_name
+
+    named = parse_cache_name(info.archive) if info.archive else None
+    from_name = named.archive if named is not None else None
+    return {
+        "file": f"{info.path.parent.name}/{info.sha256}", "path": str(info.path), "size": size,
+        "state": why, "key": info.key or None,
+        "version": from_name.version if from_name else None,
+        "build": from_name.build if from_name else None,
+        "in_catalog": False, "sha256": info.sha256, "url": None, "expected_size": None,
+        "percent": None, "tree": str(info.path), "kind": "tree",
     }
 
 
@@ -168,14 +187,18 @@ def _run_list(args: argparse.Namespace) -> int:
     if dangling is not None:
         # Listed as empty (uv takes it for no cache), but the archives are elsewhere, or lost.
         print(stderr_style().warning(dangling), file=sys.stderr)
+    from pytui.core.loose_trees import loose_trees, tree_shares, usage_apart
+
+    loose = loose_trees(cache)
     if args.json:
         from pytui.app.safe_text import json_text
 
-        print(json_text([_archive_json(a, trees.get(a.name)) for a in archives]))
+        # The trees no archive uses after the files, each with its share of the total (the
+        # text's line for them): they listed nothing though `cache list` counted them.
+        each = tree_shares(cache, loose)[2] if loose else []
+        print(json_text([_archive_json(a, trees.get(a.name)) for a in archives]
+                        + [_loose_tree_json(info, why, size) for info, why, size in each]))
         return 0
-    from pytui.core.loose_trees import loose_trees, usage_apart
-
-    loose = loose_trees(cache)
     if not archives:
         if dangling is None:
             print(f"no archives in {shown(cache.root)}")

@@ -35,22 +35,49 @@ def loose_trees(cache: ArchiveCache, trees: list[TreeInfo] | None = None) -> lis
     return found
 
 
-def usage_apart(cache: ArchiveCache, loose: list[tuple[TreeInfo, str]]) -> tuple[int, dict[str, int]]:
-    """The cache's total (`disk_usage`: a hard-linked file once) and, by why, what the loose
-    trees of each kind hold of it: the total less a walk without them, so the parts add up to
-    the total (a file linked from an archive's tree and a loose one is the archive's)."""
-    total = cache.disk_usage()
+# Loose trees sized one by one, a walk of the cache dir each (its kept trees counted from
+# their manifests, a tree without one walked): `cache list` gives each its share of the total.
+# Past it, the rest of a kind are sized together (one walk), and each of them by itself
+# (`footprint`: its own `du`), so a hostile `trees/` of thousands never makes it quadratic.
+MAX_TREES_SIZED_APART = 64
+
+
+def tree_shares(cache: ArchiveCache, loose: list[tuple[TreeInfo, str]],
+                apart: int = MAX_TREES_SIZED_APART) -> tuple[int, dict[str, int], list[tuple[TreeInfo, str, int]]]:
+    """The cache's total (`disk_usage`: a hard-linked file once), what the loose trees of each
+    kind hold of it, and each loose tree (archive gone first, then manifest unreadable) with
+    why and what it holds: the total less a walk without it and the trees before it, so the
+    shares and the rest add up to the total (a file a loose tree shares with an archive's tree
+    is the archive's; one two loose trees share, the later one's). `cache list` says the kinds'
+    shares, and `--json` each tree's. With `apart` 0, by kind alone: `each` is empty."""
+    from pytui.core.root_tree import footprint
+
+    total = before = cache.disk_usage()
     shares: dict[str, int] = {}
+    each: list[tuple[TreeInfo, str, int]] = []
     left_out: list[TreeInfo] = []
-    before = total
     for why in (ARCHIVE_GONE, MANIFEST_UNREADABLE):
         these = [info for info, reason in loose if reason == why]
-        if not these:
-            continue
-        left_out += these
-        after = cache.disk_usage(without=[info.path for info in left_out])
-        shares[why] = max(0, before - after)
-        before = after
+        one_by_one, together = these[:max(0, apart - len(left_out))], these[max(0, apart - len(left_out)):]
+        for info in one_by_one:
+            left_out.append(info)
+            after = cache.disk_usage(without=[tree.path for tree in left_out])
+            each.append((info, why, max(0, before - after)))
+            shares[why] = shares.get(why, 0) + max(0, before - after)
+            before = after
+        if together:
+            left_out += together
+            after = cache.disk_usage(without=[tree.path for tree in left_out])
+            shares[why] = shares.get(why, 0) + max(0, before - after)
+            before = after
+            if apart:
+                each += [(info, why, footprint(info.path).total) for info in together]
+    return total, shares, each
+
+
+def usage_apart(cache: ArchiveCache, loose: list[tuple[TreeInfo, str]]) -> tuple[int, dict[str, int]]:
+    """`tree_shares`' total and the shares of each kind (`cache list`'s text: a walk a kind)."""
+    total, shares, _each = tree_shares(cache, loose, apart=0)
     return total, shares
 
 
