@@ -356,7 +356,7 @@ class ArchiveCache:
                 with exclusive(self.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key, on_wait):
                     if os.path.isfile(final):
                         return final, False  # another process committed it while we waited
-                    self._refuse_directories_in_the_way(build)
+                    self._refuse_entries_in_the_way(build)
                     if not self._download(build, urls, downloader, progress, cancel):
                         return final, False  # uv committed it while we downloaded
                     if os.path.isdir(final) and not os.path.islink(final):
@@ -376,17 +376,25 @@ class ArchiveCache:
                 downloader.close()
         return final, True
 
-    def _refuse_directories_in_the_way(self, build: Build) -> None:
-        """CacheError, before a byte is fetched, when a directory holds the name of the `.part`
-        the download writes, or of its resume state (made by hand or by another tool): the
-        `.part` was refused as `Is a directory` blaming the cache dir, and the state's went
-        unsaid, every later `.part` discarded for want of it and the directory left. Nothing
-        else reads those names as directories (list, verify, purge pass them by), so they stay."""
+    def _refuse_entries_in_the_way(self, build: Build) -> None:
+        """CacheError, before a byte is fetched, when something other than a file or a link
+        (a directory, a FIFO, made by hand or by another tool) holds the name of the `.part`
+        the download writes, or of its resume state: a directory `.part` was refused as `Is a
+        directory` blaming the cache dir, and the state's went unsaid, every later `.part`
+        discarded for want of it and the directory left (a FIFO there was removed). Nothing
+        else reads those names as such (list, verify, purge pass them by), so they stay. A
+        link there is the download's to replace (never written through)."""
+        from pytui.core.fs_errors import file_kind
+
         for path, holds in ((self.part_path(build), "partial download"),
                             (self.root / (build.cache_filename + STATE_SUFFIX), "download's resume state")):
-            if os.path.isdir(path) and not os.path.islink(path):
-                raise CacheError(f"cannot download {build.key}: {path} is a directory, where its "
-                                 f"{holds} goes in the cache; remove it and retry")
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:
+                continue
+            if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+                raise CacheError(f"cannot download {build.key}: {path} is {file_kind(mode)}, where "
+                                 f"its {holds} goes in the cache; remove it and retry")
 
     def _download(self, build: Build, urls: Sequence[str], downloader: Downloader,
                   progress: ProgressCallback, cancel: CancelToken) -> bool:

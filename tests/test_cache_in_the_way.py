@@ -49,26 +49,41 @@ def test_a_download_names_the_directory_in_the_way_and_keeps_its_bytes(pytui: Py
     assert sum(r.body_sent for r in pytui.server.requests_for(made.url_path)[served:]) == 0
 
 
+@pytest.mark.parametrize("kind", ["directory", "FIFO"])
 @pytest.mark.parametrize("suffix", [".part", ".part.json"])
 def test_a_directory_holding_the_name_of_a_downloads_part_or_its_state_is_named(
-        pytui: Pytui, suffix: str) -> None:
+        pytui: Pytui, suffix: str, kind: str) -> None:
     """A directory under the name of the `.part` a download writes, or of its resume state:
     the `.part`'s stopped the install as `Is a directory; remove it or check that the cache dir
     is writable`; the state's was passed by (each later `.part` discarded for want of it) and
     stayed after the install. Now the download says either in one line before a byte is
-    fetched, as for the archive's own name; list, verify and purge pass it by and leave it."""
+    fetched, as for the archive's own name; list, verify and purge pass it by and leave it.
+    A FIFO there is said the same way (a FIFO state was removed, a FIFO .part refused as `not
+    a regular file`)."""
+    import os
+    import stat
+
     made = pytui.add("3.12.8")
-    in_the_way = _directory_in_the_way(pytui, cache_name(made) + suffix)
+    if kind == "directory":
+        in_the_way = _directory_in_the_way(pytui, cache_name(made) + suffix)
+    else:
+        pytui.cache.mkdir(parents=True, exist_ok=True)
+        in_the_way = pytui.cache / (cache_name(made) + suffix)
+        os.mkfifo(in_the_way)
     line = assert_clean_failure(pytui.run("install", "3.12"))
-    assert f"{in_the_way} is a directory" in line and line.endswith("remove it and retry; nothing "
-                                                                    "was installed"), line
+    assert f"{in_the_way} is a {kind}, where" in line and line.endswith("remove it and retry; "
+                                                                        "nothing was installed"), line
     assert "--cache-dir" not in line and "writable" not in line, line
     assert pytui.requests(made) == 0
     for args in (("cache", "list"), ("cache", "verify"), ("cache", "purge", "--all")):
         done = pytui.run(*args)
         assert done.returncode == 0 and "Traceback" not in done.stderr, str(done)
-    assert (in_the_way / "keep").read_text() == "keep me\n"
-    (in_the_way / "keep").unlink()
-    in_the_way.rmdir()
+    if kind == "directory":
+        assert (in_the_way / "keep").read_text() == "keep me\n"
+        (in_the_way / "keep").unlink()
+        in_the_way.rmdir()
+    else:
+        assert stat.S_ISFIFO(os.lstat(in_the_way).st_mode)
+        in_the_way.unlink()
     assert pytui.run("install", "3.12").returncode == 0
     assert sorted(path.name for path in pytui.cache.iterdir() if path.name != "trees") == [cache_name(made)]
