@@ -109,24 +109,14 @@ def read_pin(path: str) -> str | None:
     return None if data is None else parse_pin(data)
 
 
-# What a name may name that is no regular file, as said when it is passed over (a version
-# file's name: `pytui install`'s search, the scan's pins).
-_NOT_FILES = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-              (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-              (stat.S_ISBLK, "a block device"))
 PIN_HOW = "`uv python pin 3.12`"
-
-
-def not_a_file(mode: int) -> str:
-    """What a stat's `mode` that is no regular file names: `a directory`, `a named pipe (FIFO)`…"""
-    return next((name for test, name in _NOT_FILES if test(mode)), "not a regular file")
 
 
 def pin_trouble(path: str) -> str:
     """Why the `.python-version` at `path` gave the scan no request, and what to do: what is
     there (a stat, never an open of what is no regular file: a FIFO would block), past what the
     scan reads, empty, or unreadable."""
-    from pytui.core.fs_errors import cause
+    from pytui.core.fs_errors import cause, file_kind
 
     try:
         st = os.stat(path)
@@ -135,7 +125,7 @@ def pin_trouble(path: str) -> str:
     except OSError as err:
         return f"cannot be read ({cause(err)})"
     if not stat.S_ISREG(st.st_mode):
-        return f"{not_a_file(st.st_mode)}, not a file: uv passes over it; remove it, or pin a version in it ({PIN_HOW})"
+        return f"{file_kind(st.st_mode)}, not a file: uv passes over it; remove it, or pin a version in it ({PIN_HOW})"
     if st.st_size > PIN_MAX_BYTES:
         return (f"no request in its first {PIN_MAX_BYTES // 1024} KiB, all pytui reads of it "
                 f"({st.st_size:,} bytes); put the request first ({PIN_HOW})")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pytui.core.bounded_read import read_regular_file
 from pytui.core.env import uv_no_config
-from pytui.core.env_files import not_a_file, version_file_lines
+from pytui.core.env_files import version_file_lines
 
 # In the order uv's `python install` prefers them.
 VERSION_FILE_NAMES = (".python-versions", ".python-version")
@@ -64,7 +64,9 @@ MAX_PASSED_SAID = 3
 
 def _note_passed(passed: list[tuple[Path, str]], path: Path, mode: int) -> None:
     if len(passed) < MAX_PASSED_SAID:
-        passed.append((path, not_a_file(mode)))
+        from pytui.core.fs_errors import file_kind  # (said as every other line says it)
+
+        passed.append((path, file_kind(mode)))
 
 
 def _nearest_in_parents(cwd: Path, passed: list[tuple[Path, str]] | None = None) -> Path | None:

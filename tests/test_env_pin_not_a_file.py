@@ -27,7 +27,7 @@ def test_a_pin_that_gives_no_request_says_what_is_there(tmp_path: Path) -> None:
     said = {env.path.parent.name: env.how() for env in result.environments}
     pin = "remove it, or pin a version in it (`uv python pin 3.12`)"
     assert said == {
-        "fifo": f"broken: a named pipe (FIFO), not a file: uv passes over it; {pin}",
+        "fifo": f"broken: a FIFO, not a file: uv passes over it; {pin}",
         "dir": f"broken: a directory, not a file: uv passes over it; {pin}",
         "huge": f"broken: no request in its first 4 KiB, all pytui reads of it ({PIN_MAX_BYTES + 6:,} "
                 f"bytes); put the request first (`uv python pin 3.12`)",

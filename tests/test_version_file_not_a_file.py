@@ -29,7 +29,7 @@ def _make(path: Path, kind: str) -> None:
             sock.bind(str(path))
 
 
-WHAT = {"fifo": "a named pipe (FIFO)", "directory": "a directory", "socket": "a socket"}
+WHAT = {"fifo": "a FIFO", "directory": "a directory", "socket": "a socket"}
 
 
 @pytest.mark.parametrize("kind", ["fifo", "directory", "socket"])
