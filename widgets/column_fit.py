@@ -167,7 +167,10 @@ class FittedTable(FastDataTable):
             left = room - used - padding
             whole = (index in fixed or self.COLUMNS[index][1] in self.WHOLE
                      or not columns[index].auto_width)
-            if not whole and left >= max(MIN_CUT_WIDTH, self._floors.get(index, 0)):
+            # The identity with no stand-in is cut below its floor rather than go: it is
+            # the row's one name (at 40x12 a 16-cell name in Cached hid every column).
+            floor = 0 if index == identity and stand_in is None else self._floors.get(index, 0)
+            if not whole and left >= max(MIN_CUT_WIDTH, floor):
                 widths[index] = left
                 used = room
                 continue

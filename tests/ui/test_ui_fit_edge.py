@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from test_ui_fit import _drawn_cells, table_app
-from ui_helpers import UiWorld, ready
+from ui_helpers import UiWorld, ready, wait_for
 
 
 def _columns_inside(table) -> list[tuple[str, int, int]]:
@@ -78,3 +78,28 @@ async def test_available_at_40x12_cuts_no_cell_at_the_screens_edge(ui_world: UiW
         cells = _drawn_cells(table)
         assert any(row.get("version") == "3.14.0rc2" or row["key"].startswith("cpython-3.14.0rc2")
                    for row in cells), cells
+
+
+async def test_cached_at_40x12_with_a_scrollbar_keeps_the_key(ui_world: UiWorld) -> None:
+    """The whole app at 40x12, four Cached rows (so a scrollbar) of which one's label is 16
+    cells (`trees/ababababa…`, a kept tree whose manifest is unreadable; `3.11.11 20250115`
+    alike): the pane, focused, had 15 cells for the key, below that label, so the key gave way at the
+    edge after every other column and the pane drew no column at all, not even its header.
+    The key, the row's one name, is cut to the edge instead."""
+    from pytui.widgets.cache_table import CacheTable
+
+    for version in ("3.13.1", "3.12.8", "3.11.11"):
+        ui_world.seed_cache(version)
+    ui_world.seed_loose_tree(manifest=False)
+    app = ui_world.make_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await ready(pilot)
+        cached = app.query_one("#cached", CacheTable)
+        await wait_for(pilot, lambda: len(cached.row_keys) == 4, what="the four rows")
+        await pilot.press("2")  # (at 40x12 Cached is folded to its title until focused)
+        await wait_for(pilot, lambda: cached.size.height > 3, what="Cached unfolded")
+        room = cached.size.width - cached.scrollbar_size_vertical
+        drawn = _columns_inside(cached)
+        assert [column for column, _, _ in drawn] == ["build"] and drawn[-1][2] <= room, (room, drawn)
+        keys = [row["build"] for row in _drawn_cells(cached)]
+        assert keys[0] == "3.13.1 20250115" and all(key.startswith("3.1") for key in keys), keys
