@@ -133,7 +133,9 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
                f"{lead}: {archives} + {kept}{unfinished}{_loose(state, short=True)}"] if state.loose_trees else []),
             *counts,
             f"{lead}: {archives} + {kept}",
-            f"{lead} incl. {kept}")))
+            # The count alone last, as in the other forms (at 40 columns the border cut the
+            # one before to `191.6 KiB inc…`).
+            f"{lead} incl. {kept}", archives)))
     if not trees and not downloading and usage is not None and \
             human_size(usage) != human_size(total):
         # Resume notes, a stranger's file, a killed run's leftovers: the header counts them,

@@ -253,3 +253,8 @@ def test_a_half_width_pane_at_40_columns_shows_the_count_whole(tmp_path, builds)
     a_cached_archive(state, builds[OLD])
     assert first_fitting(vm.cached_subtitles(state), 14) == "1 archive"
     assert vm.cached_subtitles(state)[0].startswith("1 archive · ")
+    # With a tree kept it read `191.6 KiB inc…`, its last form `191.6 KiB incl. 1 tree`.
+    state.archives[0].tree = True
+    state.cache_usage = 191 * 1024
+    assert vm.cached_subtitles(state)[0].startswith("191.0 KiB: 1 archive ")
+    assert first_fitting(vm.cached_subtitles(state), 14) == "1 archive"

@@ -109,7 +109,7 @@ def test_an_archive_with_a_kept_tree_is_marked(tmp_path, builds) -> None:
     state.cache_usage = 2000 + 46 * 1024 * 1024
     assert vm.cached_subtitles(state) == ("46.0 MiB: 2 archives 2.0 KiB + 1 tree 46.0 MiB",
                                           "46.0 MiB: 2 archives + 1 tree",
-                                          "46.0 MiB incl. 1 tree")
+                                          "46.0 MiB incl. 1 tree", "2 archives")
     assert vm.cached_subtitle(state) == vm.cached_subtitles(state)[0]
     # A stopped download beside them: at 80 columns its count stays before the trees' (the
     # pane read `… + 1 tree`, the `.part` row counted nowhere).
