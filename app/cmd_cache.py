@@ -255,8 +255,10 @@ def _say_leftovers(cache: ArchiveCache, loose: list[tuple[TreeInfo, str]], share
     from pytui.core.cache_purge import find_leftovers
 
     for why, size in shares.items():
+        # Not "any purge": one whose requests name nothing in the cache removes nothing.
         print(f"{loose_trees_counted(_count(loose, why), why)} ({size_text(size)}), never used; removed by "
-              "`pytui cache verify` or any `pytui cache purge`")
+              "`pytui cache verify`, `pytui cache purge --all` (or --superseded, --installed) or a purge "
+              "that names something in the cache")
     found = find_leftovers(cache)
     if found.count:
         print(f"{found.count} leftover{'s' if found.count != 1 else ''} of killed runs ({size_text(found.size)}), "

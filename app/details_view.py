@@ -227,7 +227,13 @@ def loose_tree_note(tree: LooseTree) -> str:
     """That a kept tree no archive uses is never installed from, and what removes it: its
     Details' first field (whole at 80 columns), and `i`'s refusal on its Cached row."""
     why = "its archive is gone" if tree.why == ARCHIVE_GONE else "manifest unreadable"
-    return f"Never used ({why}); p or any purge removes it."
+    # Not "any purge": `pytui cache purge` naming nothing in the cache removes nothing.
+    return f"Never used ({why}); p, P or v removes it."
+
+
+# Every purge the TUI runs removes the kept trees no archive uses (core/cache.remove_trees_of),
+# and so does its verify: a loose tree's Details say which.
+LOOSE_TREE_REMOVED_BY = "p on it or on any archive, P under any rule, v"
 
 
 def _loose_because(tree: LooseTree) -> str:
@@ -244,6 +250,7 @@ def _loose_details(state: AppState, tree: LooseTree) -> Details:
               ("tree", short_path(tree.path, state.home))]
     if tree.archive:
         fields.append(("archive", f"{one_line(tree.archive)} (gone)"))
+    fields.append(("removed by", LOOSE_TREE_REMOVED_BY))
     return Details(one_line(tree.key or tree.sha256), fields, note=f"{tree.why} · in Cached")
 
 

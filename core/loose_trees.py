@@ -1,7 +1,8 @@
 """Kept trees that no archive in the cache dir uses, "loose" trees: one whose archive is gone
 (deleted by hand, by uv's `cache clean` on a shared cache, left by a killed run) and one whose
 manifest does not read (it names no archive, and no install trusts it). Neither is ever
-installed from; every purge and `cache verify` remove them. Found and sized here once, for
+installed from; `cache verify` and every purge remove them (but a `cache purge` whose requests
+name nothing in the cache: it removes nothing). Found and sized here once, for
 `cache list`, `cache purge`, `cache verify`, the Cached pane and Purge by rule; each kind is
 worded by core/cache_kinds.loose_trees_counted.
 """

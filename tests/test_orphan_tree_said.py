@@ -14,6 +14,9 @@ import re
 from cli_harness import Pytui, cache_name
 
 GONE_LINE = "1 unpacked tree whose archive is gone ("
+# The purges that remove such a tree, as `cache list` names them.
+REMOVED_BY = ("never used; removed by `pytui cache verify`, `pytui cache purge --all` (or --superseded, "
+              "--installed) or a purge that names something in the cache")
 
 
 def _orphan(pytui: Pytui) -> str:
@@ -45,8 +48,28 @@ def test_cache_list_says_a_tree_whose_archive_is_gone(pytui: Pytui) -> None:
     archive, tree, total = _first_line_sizes(total_line)
     assert abs(archive - os.path.getsize(pytui.cache / other)) < 60, total_line  # (a 0.1 KiB rounding)
     assert abs(archive + tree - total) <= 103 and tree > archive, total_line
-    assert GONE_LINE in listed.stdout and "removed by `pytui cache verify` or any `pytui cache purge`" \
-        in listed.stdout, str(listed)
+    assert GONE_LINE in listed.stdout and REMOVED_BY in listed.stdout, str(listed)
+
+
+def test_the_purges_its_line_names_remove_it_and_no_other(pytui: Pytui) -> None:
+    """The line said `removed by … or any pytui cache purge`, but a purge whose request
+    names nothing in the cache removes nothing (584cbec): it names the purges that do, and each
+    does (a rule that matches no archive, a request naming an archive that stays after)."""
+    made, other = pytui.add("3.12.8"), pytui.add("3.13.1")
+    for purge in (None, ("--superseded",), ("--installed",), ("--all",), (cache_name(other),)):
+        for archive in (made, other):
+            pytui.call("cache", "import", str(archive.path))
+        pytui.call("--offline", "install", "--reinstall", "3.12.8")
+        os.unlink(pytui.cache / cache_name(made))
+        assert len(pytui.trees()) == 1
+        if purge is None:
+            assert REMOVED_BY in pytui.run("cache", "list").stdout
+            assert pytui.run("cache", "purge", "3.11").returncode == 1 and len(pytui.trees()) == 1  # names nothing
+            continue
+        result = pytui.run("cache", "purge", *purge)
+        assert result.returncode == 0 and "removed 1 unpacked tree whose archive was gone (" in result.stdout, \
+            (purge, str(result))
+        assert pytui.trees() == [], purge
 
 
 def test_a_purge_of_the_build_whose_tree_is_left_removes_that_tree(pytui: Pytui) -> None:

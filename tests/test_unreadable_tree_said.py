@@ -27,7 +27,8 @@ def test_cache_list_says_a_tree_whose_manifest_is_unreadable(pytui: Pytui) -> No
     assert lines[1].startswith("1 archive, ") and "; 1 unpacked tree whose manifest is unreadable, " in lines[1], \
         str(listed)
     assert lines[2].startswith("1 unpacked tree whose manifest is unreadable (") and \
-        lines[2].endswith("never used; removed by `pytui cache verify` or any `pytui cache purge`"), str(listed)
+        lines[2].endswith("never used; removed by `pytui cache verify`, `pytui cache purge --all` (or "
+                          "--superseded, --installed) or a purge that names something in the cache"), str(listed)
     assert "whose archive is gone" not in listed.stdout, str(listed)
 
 
