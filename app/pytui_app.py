@@ -300,6 +300,14 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
 
     # -- command palette --------------------------------------------------------------------
 
+    def action_command_palette(self) -> None:
+        # Textual's, as Textual opens it, closed once (app/command_palette.py).
+        from pytui.app.command_palette import OnceCommandPalette
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):  # (is_open)
+            self.push_screen(OnceCommandPalette(id="--command-palette"))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's own Quit ("as soon as possible") is left out: pytui's, below, is the
         # same action under the keys and words the help uses; two Quits read as two ways.
