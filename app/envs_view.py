@@ -242,6 +242,9 @@ def env_details(state: AppState, env: Environment) -> list[tuple[str, str]]:
         fields.append(("mend", broken_remedy(env, installed_minor(state))))
     elif env.wanted:
         fields.append(("wanted", env.wanted))
+    if row_status(env) == "unmet" and env.request:
+        # Not broken, but a reader of `unmet` asks what to do, as a broken one's `mend` says.
+        fields.append(("next", f"install a {env.request} (Esc, then / {env.request} and i on its row)"))
     return [(label, value) for label, value in fields if value]
 
 

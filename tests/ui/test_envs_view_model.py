@@ -350,3 +350,18 @@ def test_the_mend_line_names_a_python_that_is_installed(tmp_path) -> None:
     only_rc = [make_build(version="3.14.0rc2")]
     assert dict(env_details(_state(tmp_path, only_rc, only_rc), gone))["mend"].endswith(
         "(uv venv -p 3.14)")
+
+
+def test_an_unmet_pins_details_say_what_to_do(tmp_path: Path) -> None:
+    """A `.python-version` no install satisfies (Status `unmet`, Key `none`): its details said
+    `pin 3.9 (no install satisfies it)` and nothing to do next, as a broken one's `mend` does."""
+    from pytui.app.envs_view import env_details
+
+    state = _state(tmp_path, [NEW], [OLD, NEW])
+    pin = Environment(tmp_path / "p" / ".python-version", "pin", None, None, "ok", request="3.9")
+    fields = dict(env_details(state, pin))
+    assert fields["how"] == "pin 3.9 (no install satisfies it)", fields
+    assert fields["next"] == "install a 3.9 (Esc, then / 3.9 and i on its row)", fields
+    # A pin an install satisfies has none.
+    met = Environment(tmp_path / "q" / ".python-version", "pin", NEW.key, None, "ok", request="3.12")
+    assert "next" not in dict(env_details(state, met))
