@@ -62,10 +62,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                            description="Re-compute each archive's sha256 and compare it with the "
                                        "catalog's (or, for archives no build names, with the hash "
                                        "prefix in uv's file name), and each kept unpacked tree "
-                                       "with its manifest. Corrupt archives and changed trees are "
-                                       "removed, so the next install downloads or extracts them "
-                                       "again. Exit 1 if any archive was corrupt or any tree had "
-                                       "changed.")
+                                       "with its manifest. Corrupt archives, changed trees and "
+                                       "trees whose manifest does not read are removed, so the next "
+                                       "install downloads or extracts them again. Exit 1 if any "
+                                       "archive was corrupt, any tree had changed or any tree's "
+                                       "manifest did not read; trees whose archive is gone and what "
+                                       "killed runs left are removed with exit 0 (never used, no "
+                                       "damage).")
     a.set_defaults(cache_run=_run_verify)
 
     a = actions.add_parser(
