@@ -310,9 +310,11 @@ def _run_verify(args: argparse.Namespace) -> int:
         parts.append(f"{trees_removed} changed tree{'s' if trees_removed != 1 else ''} removed")
     if unreadable := report.unreadable_removed():
         parts.append(unreadable)
-    if report.trees_not_removed:
-        parts.append(f"{len(report.trees_not_removed)} changed tree{'s' if len(report.trees_not_removed) != 1 else ''} "
-                     "not removed")
+    changed_kept = len(report.kept_trees()[0])
+    if changed_kept:
+        parts.append(f"{changed_kept} changed tree{'s' if changed_kept != 1 else ''} not removed")
+    if unreadable_kept := report.unreadable_kept():
+        parts.append(unreadable_kept)
     removed = len(report.corrupt) - len(report.not_removed)
     if removed:
         freed = report.bytes_removed + report.tree_bytes_freed

@@ -35,7 +35,7 @@ def verify_summary(report: VerifyReport) -> tuple[str, bool]:
         names = ", ".join(archive.name for archive in kept[:SHOWN_NAMES])
         more = f" and {len(kept) - SHOWN_NAMES} more" if len(kept) > SHOWN_NAMES else ""
         parts.append(f"{len(kept)} corrupt not removed ({report.not_removed[kept[0].name]}): {names}{more}")
-    trees_kept = [tree for tree, _ in report.trees_removed if tree.sha256 in report.trees_not_removed]
+    trees_kept, unreadable_kept = report.kept_trees()
     trees_removed = report.changed_removed()
     if trees_removed:
         parts.append(f"{_plural(trees_removed, 'changed unpacked tree')} removed (the next install "
@@ -45,4 +45,6 @@ def verify_summary(report: VerifyReport) -> tuple[str, bool]:
     if trees_kept:
         parts.append(f"{_plural(len(trees_kept), 'changed unpacked tree')} not removed "
                      f"({report.trees_not_removed[trees_kept[0].sha256]})")
+    if unreadable_kept:
+        parts.append(f"{report.unreadable_kept()} ({report.trees_not_removed[unreadable_kept[0].sha256]})")
     return "; ".join(parts), True

@@ -97,6 +97,18 @@ class VerifyReport:
         return sum(1 for tree, _ in self.trees_removed
                    if tree.archive and tree.sha256 not in self.trees_not_removed)
 
+    def kept_trees(self) -> tuple[list[TreeInfo], list[TreeInfo]]:
+        """Of `trees_removed`, those the disk kept: (changed ones, ones whose manifest did not
+        read), said apart as those that went are (`1 changed tree not removed`, `1 unpacked
+        tree whose manifest is unreadable not removed`: it was called a changed tree)."""
+        kept = [tree for tree, _ in self.trees_removed if tree.sha256 in self.trees_not_removed]
+        return [tree for tree in kept if tree.archive], [tree for tree in kept if not tree.archive]
+
+    def unreadable_kept(self) -> str:
+        """`1 unpacked tree whose manifest is unreadable not removed`, or "" (both views)."""
+        count = len(self.kept_trees()[1])
+        return f"{loose_trees_counted(count, MANIFEST_UNREADABLE)} not removed" if count else ""
+
     def with_trees(self) -> str:
         """` with 2 kept trees` after "N corrupt removed", when trees went with them."""
         count = self.trees_of_corrupt

@@ -6,7 +6,10 @@ All three now call it what it is: `1 unpacked tree whose manifest is unreadable`
 
 from __future__ import annotations
 
-from cli_harness import Pytui, cache_name
+import shutil
+
+from cli_harness import Pytui, cache_name, snapshot
+from fixtures_fs import Mounts
 
 
 def _unreadable(pytui: Pytui) -> tuple[str, str]:
@@ -64,3 +67,26 @@ def test_the_tui_verify_line_says_a_tree_whose_manifest_is_unreadable(pytui: Pyt
     summary, warning = verify_summary(ArchiveCache(pytui.cache).verify())
     assert warning and summary == ("1 archive ok; 1 unpacked tree whose manifest was unreadable removed "
                                    "(the next install extracts its archive again)"), summary
+
+
+def test_one_the_disk_keeps_is_not_called_changed(pytui: Pytui, mounts: Mounts) -> None:
+    """On a read-only cache dir the tree stays: `cache verify`'s count and the TUI's `v` said
+    `1 changed tree not removed` (`changed unpacked tree`) beside its `unreadable manifest: …`
+    line. Both say it as the tree it is; exit 1, the cache as it was."""
+    from pytui.app.verify_summary import verify_summary
+    from pytui.core.cache import ArchiveCache
+
+    saved = pytui.tmp / "saved"
+    mounts.tmpfs(saved)
+    _unreadable(pytui)
+    shutil.copytree(pytui.cache, saved, symlinks=True, dirs_exist_ok=True)
+    mounts.remount(saved, "ro")
+    before = snapshot(saved)
+    result = pytui.run("cache", "verify", UV_PYTHON_CACHE_DIR=str(saved))
+    assert result.returncode == 1 and "could not be removed: read-only file system" in result.stderr, str(result)
+    assert result.stdout.rstrip().endswith(": 1 ok, 1 unpacked tree whose manifest is unreadable not removed"), \
+        str(result)
+    summary, warning = verify_summary(ArchiveCache(saved).verify())
+    assert warning and summary.startswith("1 archive ok; 1 unpacked tree whose manifest is unreadable not removed "
+                                          "(read-only file system; "), summary
+    assert "changed" not in result.stdout + summary and snapshot(saved) == before
