@@ -53,8 +53,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                                        "build they hold (read from uv's file name, so the same "
                                        "under any catalog) and their state: ok, partial (a "
                                        "resumable download, with its percent), corrupt (empty) or "
-                                       "unknown (not named as uv names archives).")
-    a.add_argument("--json", action="store_true", help="print one JSON array instead of a table")
+                                       "unknown (not named as uv names archives). Kept unpacked "
+                                       "trees no archive uses (archive gone, manifest unreadable) "
+                                       "are never used: said after the total, and after the files "
+                                       "in --json.")
+    a.add_argument("--json", action="store_true",
+                   help="print one JSON array instead of a table: the files, then the kept trees "
+                        "no archive uses (\"kind\": \"file\" or \"tree\")")
     a.set_defaults(cache_run=_run_list)
 
     a = actions.add_parser("verify", parents=[common],

@@ -103,3 +103,14 @@ def test_past_the_bound_the_kinds_shares_stay_the_texts(pytui: Pytui) -> None:
     total, shares, each = tree_shares(cache, loose, apart=1)
     assert (total, shares) == usage_apart(cache, loose) == tree_shares(cache, loose)[:2]
     assert [size for _, _, size in each] == [_du_bytes(pytui.cache / "trees" / name) for name in (sha, "cd" * 32)]
+
+
+def test_the_help_says_the_trees_are_listed(capsys) -> None:
+    """`cache list --help` spoke of archives and partial downloads alone."""
+    from cli_harness import run_main
+
+    code, out, _err = run_main(capsys, "cache", "list", "--help")
+    words = " ".join(out.split())
+    assert code == 0 and "Kept unpacked trees no archive uses (archive gone, manifest unreadable) are never used: " \
+        "said after the total, and after the files in --json." in words, words
+    assert 'the files, then the kept trees no archive uses ("kind": "file" or "tree")' in words, words
