@@ -1,5 +1,6 @@
 """A kept tree whose archive is gone from the cache dir (deleted by hand, by uv's `cache clean`
-on a shared cache, or left by a killed run) is never used, and every purge removes it. It was
+on a shared cache, or left by a killed run) is never used, and every purge removes it (but one
+whose requests name nothing in the cache, which removes nothing). It was
 said nowhere but in `cache verify`: `cache list` counted it in `1 archive, 1 unpacked tree,
 65.5 KiB` beside an archive with no `+ tree` (no row names it), and `cache purge 3.12.8` said
 `nothing to remove` (with `--dry-run` too) while it removed it. Now `cache list` says it in a

@@ -1,5 +1,6 @@
 """A kept tree whose manifest does not read (not JSON, cut short, another archive's) names no
-archive: it is never used, and every purge and `cache verify` remove it. `cache purge` and the
+archive: it is never used, and `cache verify` and every purge remove it (but a `cache purge`
+whose requests name nothing in the cache). `cache purge` and the
 TUI's Purge by rule called it `1 unpacked tree whose archive was gone` beside its archive,
 `cache list` said it nowhere but in its total, and `cache verify` called it a changed tree.
 All three now call it what it is: `1 unpacked tree whose manifest is unreadable`."""
