@@ -271,7 +271,11 @@ class KeyedTable(FittedTable):
                 if column in natural and (width := cell_width(after)) > natural[column]:
                     natural[column] = width
                     wider = True
-        if wider:  # an auto-width column must grow (a size measured after "…", a new note)
+        # A new cell may need more than its column's floor too (a job's `waiting…` in
+        # Installed's Update, where `—` was: at 40x12 it was cut to `waiti…`).
+        floors = dict(self._floors)
+        self._raise_floors((cells,))
+        if wider or self._floors != floors:  # an auto-width column must grow (a size measured after "…", a new note)
             self._fit_to_width()
 
     def _move_to(self, key: str) -> None:

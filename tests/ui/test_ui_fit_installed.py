@@ -78,3 +78,26 @@ async def test_used_by_stays_at_80_with_the_size_in_its_short_form(width: int) -
         for row, version in zip(drawn, versions, strict=False):
             assert row["key"] == version and row.get("used") == "2", (width, row)
             assert row.get("size") == ("59.1 MiB" if width >= 58 else "59.1M"), (width, row)
+
+
+@pytest.mark.parametrize("width", [14, 15, 16, 17, 18, 20, 24, 30, 38])
+async def test_a_jobs_word_in_update_is_never_cut_inside(width: int) -> None:
+    """At 40x12 an uninstall waiting for the lock read `waiti…` in Update: a cell rewritten in
+    place (the job's word where `—` was) raised its column's natural width but not its floor,
+    so Update was cut to its label's 6 cells. It is whole, or the column gives way (a table
+    filled with the word from the start had it whole)."""
+    from pytui.widgets.installed_table import InstalledRow, InstalledTable
+    from pytui.widgets.rows import SupportView
+
+    support = SupportView("security", "security → 2029-10", "2029-10")
+    rows = [InstalledRow(f"cpython-3.{minor}.{patch}-linux-x86_64-gnu", "20250818", 57_000,
+                         busy=busy, used_by=used, label=f"3.{minor}.{patch}", support=support)
+            for minor, patch, busy, used in ((13, 1, "waiting…", 0), (12, 8, "", 1), (11, 9, "", 1))]
+    idle = [row.replace(busy="") for row in rows]
+    app = table_app(InstalledTable, idle, f"width: {width}; height: 5;")
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        app.query_one(InstalledTable).show(rows)  # the job starts: its word replaces `—`
+        await pilot.pause()
+        for row, made in zip(_drawn_cells(app.query_one(InstalledTable)), rows, strict=True):
+            assert row.get("update", made.busy or "—") == (made.busy or "—"), (width, row)
