@@ -27,9 +27,9 @@ def version_file_requests(settings: Settings) -> list[str] | None:
     for there, what in passed:
         # uv passes over it without a word, and a pin made a directory by mistake read as none.
         print(stderr_style().warning(f"passed over {shown(there)}: it is {what}, not a file, so uv "
-                                     "does not read it either; remove it, or put the request in a "
-                                     "file there (`uv python pin 3.12`) or name it (`pytui install "
-                                     "3.12`)"), file=sys.stderr)
+                                     "does not read it either; remove it, then put the request in a "
+                                     "file there (`uv python pin 3.12`, which cannot replace it), or "
+                                     "name it (`pytui install 3.12`)"), file=sys.stderr)
     if path is None:
         return None
     from pytui.core.bounded_read import FileTooLarge

@@ -125,7 +125,8 @@ def pin_trouble(path: str) -> str:
     except OSError as err:
         return f"cannot be read ({cause(err)})"
     if not stat.S_ISREG(st.st_mode):
-        return f"{file_kind(st.st_mode)}, not a file: uv passes over it; remove it, or pin a version in it ({PIN_HOW})"
+        # `uv python pin` cannot replace what is no file ("not a regular file"): remove it first.
+        return f"{file_kind(st.st_mode)}, not a file: uv passes over it; remove it, then pin a version there ({PIN_HOW})"
     if st.st_size > PIN_MAX_BYTES:
         return (f"no request in its first {PIN_MAX_BYTES // 1024} KiB, all pytui reads of it "
                 f"({st.st_size:,} bytes); put the request first ({PIN_HOW})")

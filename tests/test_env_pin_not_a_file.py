@@ -25,7 +25,7 @@ def test_a_pin_that_gives_no_request_says_what_is_there(tmp_path: Path) -> None:
     (places["ok"] / ".python-version").write_text("3.12\n")
     result = scan(tmp_path / "root", tmp_path / "state", os.environ, roots=[home / "code"])
     said = {env.path.parent.name: env.how() for env in result.environments}
-    pin = "remove it, or pin a version in it (`uv python pin 3.12`)"
+    pin = "remove it, then pin a version there (`uv python pin 3.12`)"
     assert said == {
         "fifo": f"broken: a FIFO, not a file: uv passes over it; {pin}",
         "dir": f"broken: a directory, not a file: uv passes over it; {pin}",

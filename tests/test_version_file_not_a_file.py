@@ -47,7 +47,32 @@ def test_what_is_not_a_file_is_said_and_passed_over_as_uv(pytui: Pytui, project:
     assert [key.split("-")[1] for key in _keys(pytui.root)] == (["3.12.3"] if above else ["3.13.1"])
     said = [line for line in ours.stderr.splitlines() if str(there) in line]
     assert said == [f"warning: passed over {there}: it is {WHAT[kind]}, not a file, so uv does not "
-                    "read it either; remove it, or put the request in a file there "
-                    "(`uv python pin 3.12`) or name it (`pytui install 3.12`)"], ours.stderr
+                    "read it either; remove it, then put the request in a file there "
+                    "(`uv python pin 3.12`, which cannot replace it), or name it (`pytui install "
+                    "3.12`)"], ours.stderr
     assert "Traceback" not in ours.stderr
     assert stat.S_IFMT(os.lstat(there).st_mode) != stat.S_IFREG  # left as it was
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory"])
+def test_uv_python_pin_cannot_replace_it_so_the_advice_is_to_remove_it_first(
+        pytui: Pytui, project: Path, kind: str) -> None:  # noqa: F811
+    """The line said `remove it, or put the request in a file there (uv python pin 3.12)`, and
+    `pytui envs` `remove it, or pin a version in it`: the real uv's pin fails while a FIFO or
+    a directory is at the name (`Cannot atomically replace … not a regular file`), so both say
+    remove it, then pin."""
+    import subprocess
+
+    there = project / "src" / ".python-version"
+    _make(there, kind)
+    env = pytui.env(UV_CACHE_DIR=str(pytui.tmp / "uv-cache"), UV_OFFLINE="1")
+    pinned = subprocess.run([str(UV), "python", "pin", "--no-project", "3.12"], env=env, cwd=there.parent,
+                            capture_output=True, text=True, timeout=60)
+    assert pinned.returncode != 0 and "not a regular file" in pinned.stderr, pinned
+    from pytui.core.env_files import pin_trouble
+
+    assert pin_trouble(str(there)).endswith("remove it, then pin a version there (`uv python pin 3.12`)")
+    there.rmdir() if kind == "directory" else there.unlink()
+    pinned = subprocess.run([str(UV), "python", "pin", "--no-project", "3.12"], env=env, cwd=there.parent,
+                            capture_output=True, text=True, timeout=60)
+    assert pinned.returncode == 0 and there.read_text().strip() == "3.12", pinned
