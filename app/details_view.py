@@ -16,6 +16,7 @@ from pytui.core.cache_kinds import ARCHIVE_GONE
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import upgrade_installed_note
 from pytui.core.keys import is_digits
+from pytui.core.loose_trees import tree_unreadable
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.url_secrets import without_secrets
 from pytui.widgets.format import home_shortened, human_age, human_size, one_line, short_path
@@ -342,7 +343,11 @@ def _archive_size_words(state: AppState, archive: CachedArchive, key: str) -> st
 def _archive_fields(state: AppState, archive: CachedArchive, key: str) -> list[tuple[str, str]]:
     """Where the archive is, its kept tree, and what a stopped download's `.part` is for."""
     fields = [("archive", short_path(archive.path, state.home))]
-    if archive.tree:
+    if archive.tree and tree_unreadable(archive, state.loose_trees):
+        # Not used as kept: the next install removes it and extracts (its row says `ok`).
+        fields.append(("tree", "manifest unreadable (its own row): the next install extracts the archive "
+                               "and keeps a new tree"))
+    elif archive.tree:
         fields.append(("tree", "kept: installs link it instead of extracting the archive"))
     if archive.state == "partial" and state.job_for_key(key) is None:
         live = archive.name in state.live_downloads

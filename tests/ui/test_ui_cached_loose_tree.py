@@ -124,3 +124,24 @@ def test_the_subtitle_counts_no_unreadable_tree_as_kept_and_keeps_the_size(tmp_p
     assert not any("2 trees" in form for form in forms), forms
     assert "18.0 KiB: 2 archives 2.0 KiB + 1 tree 8.0 KiB · 1 manifest unreadable · 1 archive gone" in forms, forms
     assert "18.0 KiB: 2 archives + 1 tree · 1 manifest unreadable · 1 archive gone" in forms, forms
+
+
+def test_an_archive_whose_tree_is_unreadable_says_so_in_details(tmp_path) -> None:
+    """Its row said `ok` (no `+tree`) and its Details `tree  kept: installs link it instead of
+    extracting the archive`, where the next install finds the manifest unreadable, removes
+    the tree and extracts (checked: `pytui install --reinstall` warns so, then keeps a new
+    tree)."""
+    from pytui.app.view_model import ViewModel
+    from pytui.core.cache_kinds import MANIFEST_UNREADABLE
+    from pytui.core.loose_trees import LooseTree
+    from view_state import a_cached_archive, a_state, three_builds
+
+    build = three_builds()["3.12.8"]
+    state = a_state(tmp_path, build)
+    archive = a_cached_archive(state, build)
+    archive.tree = True  # (as the listing sets it)
+    assert dict(ViewModel().details(state, "cached", archive.name).fields)["tree"].startswith("kept: ")
+    state.loose_trees = (LooseTree(build.sha256, "", "", MANIFEST_UNREADABLE, tmp_path, 4096, 4096),)
+    tree = dict(ViewModel().details(state, "cached", archive.name).fields)["tree"]
+    assert tree == ("manifest unreadable (its own row): the next install extracts the archive and "
+                    "keeps a new tree"), tree
