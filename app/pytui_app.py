@@ -107,7 +107,10 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
         gateway: CoreGateway | None = None,
         config: UiConfig | None = None,
     ) -> None:
-        super().__init__()
+        from pytui.app.terminal_driver import without_size_variables
+
+        with without_size_variables():  # the terminal's size, not COLUMNS / LINES
+            super().__init__()
         self.start_theme(config)  # the kept theme, before the first frame
         self.state = AppState(settings=settings, host=host, home=home or Path.home(),
                               clock=clock, offline=settings.offline, catalog=catalog,

@@ -11,11 +11,21 @@ writer thread has ended is dropped: there is no terminal left to draw on.
 Its input is read by `PasteSafeParser`: Textual's parser, given each bracketed paste with the
 ESCs of its text as `␛` (app/paste_guard.py: a pasted ESC was read as keys, and a paste
 uninstalled a build).
+
+Its size is the terminal's own, asked of the terminal at the start and at each resize, at
+most MAX_COLUMNS x MAX_LINES. Textual takes `shutil.get_terminal_size()`, which reads COLUMNS
+and LINES from the environment first, and so does the app's rich console, whose size Textual
+takes before the driver has one: an exported `COLUMNS=200` drew 200 columns into an
+80-column terminal and kept them through every resize, and `COLUMNS=99999 LINES=99999` took
+4 GB and a core, no key answered (`without_size_variables`, for the console).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import os
+import sys
+from collections.abc import Iterable, Iterator
 
 from pytui.app.paste_guard import PasteGuard
 from pytui.app.terminal_codes import CLEAR_SCREEN
@@ -24,6 +34,50 @@ from textual.driver import Driver
 from textual.drivers import linux_driver
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
+
+# The largest screen drawn, in cells (a 4K display in a 6-pixel font is about 640 columns):
+# a terminal reporting more is drawn in this much of it.
+MAX_COLUMNS = 1000
+MAX_LINES = 500
+# Textual's size when nothing answers (its own default).
+DEFAULT_SIZE = (80, 25)
+
+
+def terminal_size(fds: Iterable[int]) -> tuple[int, int]:
+    """The size of the first of `fds` that is a terminal reporting one, within MAX_COLUMNS x
+    MAX_LINES; DEFAULT_SIZE when none does. Never COLUMNS / LINES from the environment."""
+    for fd in fds:
+        try:
+            columns, lines = os.get_terminal_size(fd)
+        except (OSError, ValueError):
+            continue
+        if columns > 0 and lines > 0:
+            return min(columns, MAX_COLUMNS), min(lines, MAX_LINES)
+    return DEFAULT_SIZE
+
+
+SIZE_VARIABLES = ("COLUMNS", "LINES")
+
+
+@contextlib.contextmanager
+def without_size_variables() -> Iterator[None]:
+    """COLUMNS and LINES out of os.environ meanwhile: Textual's App copies the environment for
+    its rich console, which fixes its size from them when it is made."""
+    saved = {name: os.environ.pop(name) for name in SIZE_VARIABLES if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+def _fds(*files: object) -> list[int]:
+    found = []
+    for file in files:
+        try:
+            found.append(file.fileno())  # type: ignore[attr-defined]  # a file, or None when detached
+        except (AttributeError, OSError, ValueError):
+            continue
+    return found
 
 
 class PasteSafeParser(XTermParser):
@@ -47,6 +101,11 @@ class TerminalGoneSafeDriver(LinuxDriver):
         if writer is not None and not writer.is_alive():
             return
         super().write(data)
+
+    def _get_terminal_size(self) -> tuple[int, int]:
+        # Textual's own method (asked at the start and on SIGWINCH): the screen it draws on
+        # (stderr), else the keyboard's terminal, else stdout.
+        return terminal_size(_fds(getattr(self, "_file", None), sys.__stdin__, sys.__stdout__))
 
     def stop_application_mode(self) -> None:
         # As lazygit's tcell does: tmux carried the last frame's top rows into the shell's
