@@ -17,7 +17,8 @@ most MAX_COLUMNS x MAX_LINES. Textual takes `shutil.get_terminal_size()`, which 
 and LINES from the environment first, and so does the app's rich console, whose size Textual
 takes before the driver has one: an exported `COLUMNS=200` drew 200 columns into an
 80-column terminal and kept them through every resize, and `COLUMNS=99999 LINES=99999` took
-4 GB and a core, no key answered (`without_size_variables`, for the console).
+4 GB and a core, no key answered (`without_size_variables`, for the console). A size report
+in the input that the terminal was not asked for is dropped (`process_message`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from collections.abc import Iterable, Iterator
 
 from pytui.app.paste_guard import PasteGuard
 from pytui.app.terminal_codes import CLEAR_SCREEN
+from textual import events
 from textual._xterm_parser import XTermParser
 from textual.driver import Driver
 from textual.drivers import linux_driver
@@ -106,6 +108,22 @@ class TerminalGoneSafeDriver(LinuxDriver):
         # Textual's own method (asked at the start and on SIGWINCH): the screen it draws on
         # (stderr), else the keyboard's terminal, else stdout.
         return terminal_size(_fds(getattr(self, "_file", None), sys.__stdin__, sys.__stdout__))
+
+    def process_message(self, message: Message) -> None:
+        # The input thread's events. A Resize here is the terminal's in-band size report (a
+        # SIGWINCH's goes to the app directly): one the terminal was not put in that mode for
+        # is bytes typed or pasted without brackets (`ESC[48;9999;9999;0;0t` resized the
+        # screen to 9999x9999: GBs, no key answered), and any is held to MAX_COLUMNS x MAX_LINES.
+        if isinstance(message, events.Resize):
+            if not getattr(self, "_in_band_window_resize", False):  # Textual's own attribute
+                return
+            width, height = message.size
+            if width > MAX_COLUMNS or height > MAX_LINES:
+                pixels = message.pixel_size
+                message = events.Resize.from_dimensions(
+                    (min(width, MAX_COLUMNS), min(height, MAX_LINES)),
+                    None if pixels is None else (pixels.width, pixels.height))
+        super().process_message(message)
 
     def stop_application_mode(self) -> None:
         # As lazygit's tcell does: tmux carried the last frame's top rows into the shell's

@@ -54,3 +54,49 @@ def test_the_apps_console_is_not_sized_by_the_environment(ui_world, monkeypatch:
     app = ui_world.make_app()
     assert app.console.size.width < 99999 and app.console.size.height < 99999
     assert os.environ["COLUMNS"] == "99999"  # left for the shell and the REPL pytui hands over to
+
+
+class _Recorder:
+    """What the driver hands on to the app (Driver.process_message's end)."""
+
+    def __init__(self) -> None:
+        self.sent: list = []
+
+
+def _driver_fed(*chunks: str, in_band_mode: bool) -> list:
+    """The events a real parser makes of `chunks`, through pytui's driver's process_message,
+    as its input thread hands them on; what reached the app."""
+    from pytui.app.terminal_driver import PasteSafeParser, TerminalGoneSafeDriver
+    from textual.driver import Driver
+
+    driver = TerminalGoneSafeDriver.__new__(TerminalGoneSafeDriver)
+    driver._in_band_window_resize = in_band_mode
+    recorder = _Recorder()
+    parser = PasteSafeParser()
+    original = Driver.process_message
+    Driver.process_message = lambda self, message: recorder.sent.append(message)  # type: ignore[method-assign]
+    try:
+        for chunk in chunks:
+            for message in parser.feed(chunk):
+                driver.process_message(message)
+    finally:
+        Driver.process_message = original  # type: ignore[method-assign]
+    return recorder.sent
+
+
+def test_a_size_report_the_terminal_was_not_asked_for_is_dropped() -> None:
+    # `ESC[48;rows;cols;…t` typed or pasted without brackets: Textual resized to 9999x9999 and
+    # took GBs, no key answered.
+    from textual import events
+
+    sent = _driver_fed("\x1b[48;9999;9999;0;0t", "q", in_band_mode=False)
+    assert not any(isinstance(message, events.Resize) for message in sent), sent
+    assert any(isinstance(message, events.Key) and message.key == "q" for message in sent), sent
+
+
+def test_an_in_band_size_report_is_held_to_the_bound() -> None:
+    from textual import events
+
+    sent = _driver_fed("\x1b[48;9999;9999;0;0t", "\x1b[48;36;120;0;0t", in_band_mode=True)
+    sizes = [tuple(message.size) for message in sent if isinstance(message, events.Resize)]
+    assert sizes == [(MAX_COLUMNS, MAX_LINES), (120, 36)], sizes
