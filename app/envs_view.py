@@ -17,7 +17,9 @@ from pytui.widgets.format import home_shortened, short_path
 from pytui.widgets.rows import EnvRow
 
 if TYPE_CHECKING:
+    from pytui.core.catalog import Catalog
     from pytui.core.environment import Environment
+    from pytui.core.keys import KeyFields
 
 # How many users the details list by path before "and N more (e: Environments)".
 DETAILS_USERS = 6
@@ -239,7 +241,8 @@ def env_details(state: AppState, env: Environment) -> list[tuple[str, str]]:
     if env.status == "broken":
         reason = env.error or f"wanted {env.wanted}"
         fields.append(("broken", home_shortened(reason, state.home)))
-        fields.append(("mend", broken_remedy(env, installed_minor(state))))
+        fields.append(("mend", broken_remedy(env, installed_minor(state), state.catalog,
+                                             all_versions=state.view.all_versions)))
     elif env.wanted:
         fields.append(("wanted", env.wanted))
     if row_status(env) == "unmet" and env.request:
@@ -260,24 +263,26 @@ def installed_minor(state: AppState) -> str:
     return "{}.{}".format(*max(minors)) if minors else "3.12"
 
 
-def _recreate(env: Environment, minor: str) -> str:
+def _recreate(env: Environment, minor: str, python: str = "an installed Python") -> str:
     """How to make `env` again on an installed Python, by the tool that made it: `uv venv` in
     a uv tool's or pipx's directory makes an empty venv where the tool's packages were."""
     name = env.path.name
     if env.kind == "uv-tool":
-        return f"reinstall the tool with an installed Python (uv tool install --reinstall --python {minor} {name})"
+        return f"reinstall the tool with {python} (uv tool install --reinstall --python {minor} {name})"
     if env.kind == "pipx":
         command = (f"pipx reinstall-all --python python{minor}" if name == "shared"
                    else f"pipx reinstall --python python{minor} {name}")
-        return f"reinstall it with an installed Python ({command})"
-    return f"recreate the environment with an installed Python (uv venv -p {minor})"
+        return f"reinstall it with {python} ({command})"
+    return f"recreate the environment with {python} (uv venv -p {minor})"
 
 
-def broken_remedy(env: Environment, minor: str = "3.12") -> str:
+def broken_remedy(env: Environment, minor: str = "3.12", catalog: Catalog | None = None, *,
+                  all_versions: bool = False) -> str:
     """What mends a broken environment, with the keys that do it: the details said what it
     wanted and not what to do next. An install it wanted (a patch directory, or a minor
-    version's link) is installed again from the main screen; a Python that was never in the
-    root (or a pyvenv.cfg naming none) can only be replaced."""
+    version's link) is installed again from the main screen when the catalog lists it (it
+    said `install 3.10.5 again` of a build the catalog did not have); a Python that was never
+    in the root (or a pyvenv.cfg naming none) can only be replaced."""
     recreate = _recreate(env, minor)
     wanted = env.wanted or ""
     if env.link not in ("patch", "minor") or not wanted:
@@ -286,11 +291,40 @@ def broken_remedy(env: Environment, minor: str = "3.12") -> str:
 
     parts = parse_key(wanted)
     if parts is not None:  # a patch directory: that build again
-        typed = parts.version if (parts.implementation, parts.variant) == ("cpython", "default") \
-            else wanted
+        if catalog is not None and catalog.get(wanted) is None:
+            return _not_in_catalog(env, parts, catalog, recreate, all_versions)
+        typed = _typed(parts)
         what = f"install {parts.version} again"
     else:  # a minor version's link (cpython-3.12-linux-…): any patch of it makes the link
         pieces = wanted.split("-")
         typed = pieces[1] if len(pieces) > 1 and pieces[0] == "cpython" else wanted
         what = f"install a {typed}"
     return f"{what} (Esc, then / {typed} and i on its row), or {recreate}"
+
+
+def _typed(build: KeyFields) -> str:
+    """What to type after `/` to find `build` on Available: its version when that names it."""
+    standard = (build.implementation, build.variant) == ("cpython", "default")
+    return build.version if standard else build.key
+
+
+def _not_in_catalog(env: Environment, parts: KeyFields, catalog: Catalog, recreate: str,
+                    all_versions: bool) -> str:
+    """The mend of an environment whose patch the catalog has no build of: the nearest patch
+    of that minor version it lists (the newer of two as near), the environment made again on
+    it; else that the catalog lists none, and how to look further."""
+    _, rows = catalog.key_rows(parts.os, parts.libc, parts.arch, parts.variant)
+    same = [row for row in rows if (row.implementation, row.major, row.minor)
+            == (parts.implementation, parts.major, parts.minor)]
+    gone = f"the catalog has no {parts.version} to install again"
+    if not same:
+        name = f"{parts.major}.{parts.minor}"
+        return f"{gone}, nor any {name} for this platform (r refreshes the catalog): {recreate}"
+    nearest = min(same, key=lambda row: (abs(row.patch - parts.patch), -row.patch,
+                                         row.prerelease == ""))
+    # The default view lists only the newest patch of a minor: an older one needs `a`.
+    newest = nearest.patch >= max(row.patch for row in same)
+    shown = "" if newest or all_versions else ", a"
+    remake = _recreate(env, f"{parts.major}.{parts.minor}", "it")
+    return (f"{gone}: install {nearest.version}, the nearest it lists (Esc{shown}, then "
+            f"/ {_typed(nearest)} and i on its row), then {remake}; or {recreate}")

@@ -21,7 +21,7 @@ from pytui.app.envs_view import (
 )
 from pytui.app.keymap import KEYMAP
 from pytui.app.purge_plan import outdated_plan
-from pytui.app.state import AppState
+from pytui.app.state import AppState, ViewOptions
 from pytui.app.view_model import ViewModel
 from pytui.core.catalog import Catalog
 from pytui.core.environment import Environment, ScanResult
@@ -285,7 +285,8 @@ def test_a_broken_environments_details_say_what_mends_it(tmp_path: Path) -> None
     """The details said what a broken environment wanted, never what to do next."""
     from pytui.app.envs_view import env_details
 
-    state = _state(tmp_path, [NEW], [OLD, NEW])
+    wanted = [make_build(version="3.10.16"), make_build(version="3.13.1", variant="freethreaded")]
+    state = _state(tmp_path, [NEW], [OLD, NEW, *wanted])
     patch = Environment(tmp_path / "a" / ".venv", "venv", None, "patch", "broken",
                         wanted="cpython-3.10.16-linux-x86_64-gnu",
                         error="wanted cpython-3.10.16-linux-x86_64-gnu (…), which is not installed")
@@ -318,6 +319,33 @@ def test_a_broken_environments_details_say_what_mends_it(tmp_path: Path) -> None
     # A working one has none.
     ok = Environment(tmp_path / "e" / ".venv", "venv", NEW.key, "patch", "ok")
     assert "mend" not in dict(env_details(state, ok))
+
+
+def test_a_broken_environments_mend_names_only_a_build_the_catalog_lists(tmp_path: Path) -> None:
+    """It said `install 3.10.5 again (Esc, then / 3.10.5 …)` of a build the loaded catalog did
+    not have (papercut35): the nearest patch of that minor it lists, else that it lists none."""
+    from pytui.app.envs_view import env_details
+
+    older, newest = make_build(version="3.10.4"), make_build(version="3.10.16")
+    state = _state(tmp_path, [NEW], [OLD, NEW, older, newest])
+
+    def mend(version: str) -> str:
+        env = Environment(tmp_path / "a" / ".venv", "venv", None, "patch", "broken",
+                          wanted=f"cpython-{version}-linux-x86_64-gnu")
+        return dict(env_details(state, env))["mend"]
+
+    # 3.10.4 is nearer than 3.10.16, and listed only with every version (a).
+    assert mend("3.10.5") == (
+        "the catalog has no 3.10.5 to install again: install 3.10.4, the nearest it lists "
+        "(Esc, a, then / 3.10.4 and i on its row), then recreate the environment with it "
+        "(uv venv -p 3.10); or recreate the environment with an installed Python (uv venv -p 3.12)")
+    assert "install 3.10.16, the nearest it lists (Esc, then / 3.10.16 and" in mend("3.10.17")
+    state.view = ViewOptions(all_versions=True)
+    assert "(Esc, then / 3.10.4 and" in mend("3.10.5")
+    assert mend("3.9.5") == (
+        "the catalog has no 3.9.5 to install again, nor any 3.9 for this platform (r refreshes "
+        "the catalog): recreate the environment with an installed Python (uv venv -p 3.12)")
+    assert mend("3.10.16").startswith("install 3.10.16 again (Esc, then / 3.10.16 and i")
 
 
 def test_stop_scan_is_dimmed_only_while_no_scan_runs(tmp_path: Path) -> None:
