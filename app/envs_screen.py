@@ -108,7 +108,8 @@ class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
         """Show the state's newest scan (called when one ends, and as the filter changes)."""
         rows = env_rows(self._state, self._filter)
         self.table.show(rows)
-        status = envs_status(self._state, len(rows))
+        status = envs_status(self._state, len(rows),
+                             sum(1 for row in rows if row.status == "broken"))
         # The filter stays at the end of every form: the scan's details give way first.
         filtered = f" · filter “{self._filter}”" if self._filter else ""
         self._status = status + filtered

@@ -87,9 +87,11 @@ def _haystack(row: EnvRow) -> str:
     return f"{row.id} {row.path} {row.kind} {row.key} {row.how} {row.status}".lower()
 
 
-def envs_status(state: AppState, shown: int | None = None) -> str:
+def envs_status(state: AppState, shown: int | None = None, shown_broken: int = 0) -> str:
     """The view's status line: scanning, how the last scan went, partial or failed, honestly.
-    How far to trust the rows comes first, so a narrow screen cuts only details."""
+    How far to trust the rows comes first, so a narrow screen cuts only details. Under a
+    filter (`shown` rows of all), the broken are counted among the rows shown, as the panes'
+    subtitles count theirs (`0 of 8 environments, 3 broken` counted all eight's)."""
     parts = []
     note = state.envs_note
     if state.environments is None:
@@ -115,6 +117,7 @@ def envs_status(state: AppState, shown: int | None = None) -> str:
     count = f"{total:,} environment{'s' if total != 1 else ''}"
     if shown is not None and shown != total:
         count = f"{shown:,} of {count}"
+        broken = shown_broken
     parts.append(count + (f", {broken:,} broken" if broken else ""))
     if state.envs_partial:
         parts.append("(partial: budget reached)")

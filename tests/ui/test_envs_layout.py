@@ -95,6 +95,9 @@ async def test_columns_refit_when_the_filter_is_cleared_and_the_footer_says_the_
         await pilot.press("slash", *"version", "enter")
         await pilot.pause()
         assert len(screen.table.row_keys) == 1 and _columns(screen) != wide
+        # The broken are counted among the rows shown (it read `1 of 6 environments, 1 broken`
+        # of the one working pin shown).
+        assert screen.status_text().startswith("1 of 6 environments · filter"), screen.status_text()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])

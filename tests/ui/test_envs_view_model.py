@@ -81,7 +81,11 @@ def test_rows_for_a_scan_result_broken_first_and_filterable(tmp_path: Path) -> N
     assert {r.path for r in env_rows(state, "follows 3.12")} == {"~/f/.venv", "~/tools/ruff"}
     assert [r.path for r in env_rows(state, "uv-tool")] == ["~/tools/ruff"]
     assert env_rows(state, "nothing-like-this") == []
-    assert envs_status(state, 1).startswith("1 of 6 environments, 1 broken")
+    assert envs_status(state, 1, 1).startswith("1 of 6 environments, 1 broken")
+    # The broken are those the filter shows (it read `0 of 6 environments, 1 broken`).
+    assert envs_status(state, 0).startswith("0 of 6 environments ·")
+    assert envs_status(state, 2).startswith("2 of 6 environments ·")
+    assert envs_status(state).startswith("6 environments, 1 broken ·")
     # A partial scan says so; a rescan keeps the last result shown and says it is the last.
     state.envs_partial, state.envs_scanning = True, True
     status = envs_status(state)
