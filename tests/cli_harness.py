@@ -205,6 +205,18 @@ class Pytui:
         store = self.cache / "trees"
         return sorted(os.listdir(store)) if store.is_dir() else []
 
+    def tree_whose_archive_is_gone(self) -> tuple[MadeArchive, MadeArchive]:
+        """3.12.8 installed from its imported archive, which is then deleted (its kept tree
+        stays, as a killed run or uv's `cache clean` leaves it), and 3.13.1's archive imported
+        beside it: (3.12.8, 3.13.1)."""
+        made, other = self.add("3.12.8"), self.add("3.13.1")
+        for archive in (made, other):
+            self.call("cache", "import", str(archive.path))
+        self.call("--offline", "install", "3.12.8")
+        os.unlink(self.cache / cache_name(made))
+        assert self.trees() == [made.sha256]
+        return made, other
+
     def temp_left(self) -> list[str]:
         """`.temp/`'s entries once the deleters of replaced installs (a reinstall's old tree is
         deleted by a detached process, core/root_tree.remove_later) have finished."""

@@ -27,13 +27,7 @@ def _du_bytes(path: Path) -> int:
 def _archive_gone(pytui: Pytui) -> tuple[str, str]:
     """An install's tree whose archive was then deleted, another archive kept: (the tree's
     sha256, the other archive's file name)."""
-    made = pytui.add("3.12.8")
-    other = pytui.add("3.13.1")
-    for archive in (made, other):
-        pytui.call("cache", "import", str(archive.path))
-    pytui.call("--offline", "install", "3.12.8")
-    os.unlink(pytui.cache / cache_name(made))
-    assert pytui.trees() == [made.sha256]
+    made, other = pytui.tree_whose_archive_is_gone()
     return made.sha256, cache_name(other)
 
 
