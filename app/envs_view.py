@@ -315,19 +315,20 @@ def _not_in_catalog(env: Environment, parts: KeyFields, catalog: Catalog, recrea
                     all_versions: bool) -> str:
     """The mend of an environment whose patch the catalog has no build of: the nearest patch
     of that minor version it lists (the newer of two as near), the environment made again on
-    it; else that the catalog lists none, and how to look further."""
+    it; else that the catalog lists none, and how to look further. Three lines at most in
+    the 80x24 view's detail box (a fourth was cut off by it)."""
     _, rows = catalog.key_rows(parts.os, parts.libc, parts.arch, parts.variant)
     same = [row for row in rows if (row.implementation, row.major, row.minor)
             == (parts.implementation, parts.major, parts.minor)]
-    gone = f"the catalog has no {parts.version} to install again"
+    minor = f"{parts.major}.{parts.minor}"
     if not same:
-        name = f"{parts.major}.{parts.minor}"
-        return f"{gone}, nor any {name} for this platform (r refreshes the catalog): {recreate}"
+        # `r` here rescans: the catalog is refreshed from the main screen.
+        return f"the catalog has no {minor} build (Esc, then r refreshes it): {recreate}"
     nearest = min(same, key=lambda row: (abs(row.patch - parts.patch), -row.patch,
                                          row.prerelease == ""))
     # The default view lists only the newest patch of a minor: an older one needs `a`.
     newest = nearest.patch >= max(row.patch for row in same)
     shown = "" if newest or all_versions else ", a"
-    remake = _recreate(env, f"{parts.major}.{parts.minor}", "it")
-    return (f"{gone}: install {nearest.version}, the nearest it lists (Esc{shown}, then "
-            f"/ {_typed(nearest)} and i on its row), then {remake}; or {recreate}")
+    return (f"the catalog has no {parts.version}; its nearest is {nearest.version} (Esc{shown}, "
+            f"then / {_typed(nearest)} and i on its row): install it, then "
+            f"{_recreate(env, minor, nearest.version)}")

@@ -340,15 +340,24 @@ def test_a_broken_environments_mend_names_only_a_build_the_catalog_lists(tmp_pat
 
     # 3.10.4 is nearer than 3.10.16, and listed only with every version (a).
     assert mend("3.10.5") == (
-        "the catalog has no 3.10.5 to install again: install 3.10.4, the nearest it lists "
-        "(Esc, a, then / 3.10.4 and i on its row), then recreate the environment with it "
-        "(uv venv -p 3.10); or recreate the environment with an installed Python (uv venv -p 3.12)")
-    assert "install 3.10.16, the nearest it lists (Esc, then / 3.10.16 and" in mend("3.10.17")
+        "the catalog has no 3.10.5; its nearest is 3.10.4 (Esc, a, then / 3.10.4 and i on its "
+        "row): install it, then recreate the environment with 3.10.4 (uv venv -p 3.10)")
+    # Three lines in the 80x24 detail box's 63 cells, as `install 3.10.16 again …` (a fourth
+    # was cut off by the box).
+    from rich.console import Console
+    from rich.text import Text
+    assert len(Text(mend("3.10.5")).wrap(Console(width=63), 63)) <= 3
+    assert "nearest is 3.10.16 (Esc, then / 3.10.16 and" in mend("3.10.17")
     state.view = ViewOptions(all_versions=True)
     assert "(Esc, then / 3.10.4 and" in mend("3.10.5")
+    # `r` in the view rescans: the catalog is refreshed on the main screen.
     assert mend("3.9.5") == (
-        "the catalog has no 3.9.5 to install again, nor any 3.9 for this platform (r refreshes "
-        "the catalog): recreate the environment with an installed Python (uv venv -p 3.12)")
+        "the catalog has no 3.9 build (Esc, then r refreshes it): recreate the environment with "
+        "an installed Python (uv venv -p 3.12)")
+    tool = Environment(tmp_path / "tools" / "ruff", "uv-tool", None, "patch", "broken",
+                       wanted="cpython-3.10.5-linux-x86_64-gnu")
+    assert dict(env_details(state, tool))["mend"].endswith(
+        "then reinstall the tool with 3.10.4 (uv tool install --reinstall --python 3.10 ruff)")
     assert mend("3.10.16").startswith("install 3.10.16 again (Esc, then / 3.10.16 and i")
 
 
