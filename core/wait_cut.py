@@ -52,7 +52,7 @@ class WaitShape:
         """One line of `width` cells, where a part given `kept` cells takes at most that many:
         each form is made once, with the cells the rest leaves; what precedes the holder takes
         the room its command's cut left. `plain(body)`: the view's cut of any line, tried
-        first and kept when it keeps the holder's pid."""
+        first and kept when it keeps the holder whole."""
         return cls(lambda form: len(form) <= width,
                    lambda form_of, _most, fixed: _widest_in_cells(form_of, fixed, width),
                    before, command, plain, True)
@@ -85,11 +85,13 @@ def cut_wait_note(text: str, hint: str, shape: WaitShape) -> str | None:
         assert pid is not None  # the phrase starts with it
         pid_end = pid.end()
     if shape.plain is not None:
-        # The view's own cut stands when it keeps the holder's pid (or the note names none).
+        # The view's own cut stands when it keeps the holder whole (or the note names none):
+        # kept when it kept only the pid, it cut the command before the words preceding it
+        # (`… (held by pid 8567: flock…` at 120 columns, the whole command at 76).
         plain = shape.plain(body)
         if found is None:
             return plain + hint if plain else None
-        if plain.startswith(body[:found.start() + pid_end]):
+        if plain.startswith(body[:found.end()]):
             return plain + hint
     # What follows the holder goes: "…" says something did.
     mark = "…" if after else ""

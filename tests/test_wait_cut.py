@@ -136,3 +136,28 @@ def test_both_views_cut_a_wait_note_at_words_and_path_components(parts: tuple[st
     if width >= 40:
         tui = cut_keeping_hint(note + KEY_HINT, width)
         assert _cut_at_boundaries(tui, note + KEY_HINT), (width, tui)
+
+
+def test_the_tui_row_keeps_the_holders_command_whole_where_it_fits() -> None:
+    """At 120x36 the row read `waiting for the lock on ~/.local/share/uv/python (held by pid
+    8567: flock…; c cancels`, the command cut before the words preceding the holder, though it
+    was whole at 76 cells (papercut35): the words before the holder give way first."""
+    note = LOCK_NOTE.replace("/root/.local/share/uv/python (", "~/.local/share/uv/python (") + KEY_HINT
+    holder = "held by pid 8567: flock /root/.local/share/uv/python/.lock sleep 300"
+    for width in (80, 100, 116, 120):
+        shown = cut_keeping_hint(note, width)
+        assert f"{holder}…{KEY_HINT}" in shown and len(shown) <= width, (width, shown)
+    assert cut_keeping_hint(note, 120) == f"waiting for the lock on… {holder}…{KEY_HINT}"
+    # The words before it whole keep the `(` that opens the holder; a cut one says so by `…`.
+    short = f"waiting for the lock on /r (held by pid 1: python python{AFTER}{KEY_HINT}"
+    assert cut_keeping_hint(short, 68) == f"waiting for the lock on /r (held by pid 1: python python…{KEY_HINT}"
+    assert cut_keeping_hint(short, 67) == f"waiting for the lock on… held by pid 1: python python…{KEY_HINT}"
+
+
+@PROPS
+@given(notes, st.integers(40, 219))
+def test_a_wider_tui_row_never_shows_less_of_the_holder(parts: tuple[str, str, str], width: int) -> None:
+    text = "".join(parts) + KEY_HINT
+    narrow, wide = cut_keeping_hint(text, width), cut_keeping_hint(text, width + 1)
+    if parts[1] in narrow:
+        assert parts[1] in wide, (width, narrow, wide)

@@ -69,8 +69,11 @@ def cut_keeping_hint(text: str, width: int) -> str:
         # Beside the holder, the words before it, when a few fit (else they say nothing).
         if not joined:
             return cut_words(words, kept)
+        if len(words) <= kept:  # whole, with the `(` that opens the holder
+            return words
         words = words.rstrip(" (")
-        lead = cut_words(words, kept - 1) if kept - 1 >= 8 and words else ""
+        # Cut, and so marked `…`, even where only its `(` would not fit.
+        lead = cut_words(words, min(kept - 1, len(words) - 1)) if kept - 1 >= 8 and words else ""
         return f"{lead} " if lead else ""
 
     def command(holder: str, pid_end: int, kept: int) -> str | None:
