@@ -104,7 +104,9 @@ def cut_wait_note(text: str, hint: str, shape: WaitShape) -> str | None:
     start = shape.before(before, 0, True)
 
     def holder_form(kept: int) -> str | None:
-        form = shape.command(holder, pid_end, kept)
+        # Whole only with the `…` that says what followed it went; else its end goes too.
+        most = len(holder) - pid_end - 1 if mark else len(holder) - pid_end
+        form = shape.command(holder, pid_end, min(kept, most))
         return None if form is None else f"{start}{form}{hint}"
 
     best = shape.widest(holder_form, len(holder) - pid_end, len(start) + pid_end + len(hint))

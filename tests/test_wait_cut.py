@@ -152,6 +152,13 @@ def test_the_tui_row_keeps_the_holders_command_whole_where_it_fits() -> None:
     short = f"waiting for the lock on /r (held by pid 1: python python{AFTER}{KEY_HINT}"
     assert cut_keeping_hint(short, 68) == f"waiting for the lock on /r (held by pid 1: python python…{KEY_HINT}"
     assert cut_keeping_hint(short, 67) == f"waiting for the lock on… held by pid 1: python python…{KEY_HINT}"
+    # Where the holder fits whole but not with the `…` after it, its end goes, marked (it
+    # read `held by pid 10000: flock /tmp/r/.lock xx…x; c cancels`, as if nothing followed);
+    # the words before it take the room that left.
+    holder = "held by pid 10000: flock /tmp/r/.lock " + "x" * 30
+    long_one = f"waiting for the lock on /r ({holder}{AFTER}{KEY_HINT}"
+    assert cut_keeping_hint(long_one, len(holder) + len(KEY_HINT)) == \
+        f"waiting for the lock on /r (held by pid 10000: flock /tmp/r/.lock…{KEY_HINT}"
 
 
 @PROPS
