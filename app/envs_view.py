@@ -250,8 +250,31 @@ def env_details(state: AppState, env: Environment) -> list[tuple[str, str]]:
         fields.append(("wanted", env.wanted))
     if row_status(env) == "unmet" and env.request:
         # Not broken, but a reader of `unmet` asks what to do, as a broken one's `mend` says.
-        fields.append(("next", f"install a {env.request} (Esc, then / {env.request} and i on its row)"))
+        fields.append(("next", unmet_pin_next(env.request, state)))
     return [(label, value) for label, value in fields if value]
+
+
+def unmet_pin_next(request: str, state: AppState) -> str:
+    """What to do about a pin no install satisfies: install a build it names from Available,
+    when the loaded catalog lists one for this host (it said `install a 3.9` of a catalog with
+    no 3.9); else that the catalog has none, and another pin."""
+    if state.catalog is not None and not _catalog_has(state, request):
+        return _catalog_lacks(request, "pin an installed Python instead "
+                                       f"(uv python pin {installed_minor(state)})")
+    return f"install a {request} (Esc, then / {request} and i on its row)"
+
+
+def _catalog_has(state: AppState, request: str) -> bool:
+    """Whether the loaded catalog has a build `uv python install REQUEST` would pick on this
+    host; True of a request it cannot read (the pin's own line says what is wrong with it)."""
+    from pytui.core.build_choice import find_download
+    from pytui.core.errors import RequestError
+    from pytui.core.requests import PythonRequest
+
+    try:
+        return find_download(state.catalog or (), PythonRequest.parse(request), state.host) is not None
+    except RequestError:
+        return True
 
 
 def installed_minor(state: AppState) -> str:
@@ -301,8 +324,36 @@ def broken_remedy(env: Environment, minor: str = "3.12", catalog: Catalog | None
     else:  # a minor version's link (cpython-3.12-linux-…): any patch of it makes the link
         pieces = wanted.split("-")
         typed = pieces[1] if len(pieces) > 1 and pieces[0] == "cpython" else wanted
+        link = _minor_link_fields(wanted)
+        if catalog is not None and link is not None and not _same_minor(catalog, link):
+            return _catalog_lacks(typed, recreate)
         what = f"install a {typed}"
     return f"{what} (Esc, then / {typed} and i on its row), or {recreate}"
+
+
+def _minor_link_fields(name: str) -> KeyFields | None:
+    """The key fields of the minor-version link `name` (`cpython-3.13+freethreaded-linux-…`),
+    as the key of its patch 0 (no key parser reads a version without its patch)."""
+    from pytui.core.keys import parse_key
+
+    implementation, _, rest = name.partition("-")
+    version, _, platform = rest.partition("-")
+    numbers, plus, variant = version.partition("+")
+    return parse_key(f"{implementation}-{numbers}.0{plus}{variant}-{platform}")
+
+
+def _same_minor(catalog: Catalog, parts: KeyFields) -> list[KeyFields]:
+    """The catalog's builds of `parts`' minor version on its platform and variant."""
+    _, rows = catalog.key_rows(parts.os, parts.libc, parts.arch, parts.variant)
+    return [row for row in rows if (row.implementation, row.major, row.minor)
+            == (parts.implementation, parts.major, parts.minor)]
+
+
+def _catalog_lacks(name: str, then: str) -> str:
+    """What the details say of a version the loaded catalog has no build of for this platform,
+    and what to do `then`. `r` in the view rescans: the catalog is refreshed on the main
+    screen."""
+    return f"the catalog has no {name} build (Esc, then r refreshes it): {then}"
 
 
 def _typed(build: KeyFields) -> str:
@@ -317,13 +368,10 @@ def _not_in_catalog(env: Environment, parts: KeyFields, catalog: Catalog, recrea
     of that minor version it lists (the newer of two as near), the environment made again on
     it; else that the catalog lists none, and how to look further. Three lines at most in
     the 80x24 view's detail box (a fourth was cut off by it)."""
-    _, rows = catalog.key_rows(parts.os, parts.libc, parts.arch, parts.variant)
-    same = [row for row in rows if (row.implementation, row.major, row.minor)
-            == (parts.implementation, parts.major, parts.minor)]
+    same = _same_minor(catalog, parts)
     minor = f"{parts.major}.{parts.minor}"
     if not same:
-        # `r` here rescans: the catalog is refreshed from the main screen.
-        return f"the catalog has no {minor} build (Esc, then r refreshes it): {recreate}"
+        return _catalog_lacks(minor, recreate)
     nearest = min(same, key=lambda row: (abs(row.patch - parts.patch), -row.patch,
                                          row.prerelease == ""))
     # The default view lists only the newest patch of a minor: an older one needs `a`.

@@ -289,7 +289,8 @@ def test_a_broken_environments_details_say_what_mends_it(tmp_path: Path) -> None
     """The details said what a broken environment wanted, never what to do next."""
     from pytui.app.envs_view import env_details
 
-    wanted = [make_build(version="3.10.16"), make_build(version="3.13.1", variant="freethreaded")]
+    wanted = [make_build(version="3.10.16"), make_build(version="3.13.1", variant="freethreaded"),
+              make_build(version="3.11.9")]
     state = _state(tmp_path, [NEW], [OLD, NEW, *wanted])
     patch = Environment(tmp_path / "a" / ".venv", "venv", None, "patch", "broken",
                         wanted="cpython-3.10.16-linux-x86_64-gnu",
@@ -398,7 +399,7 @@ def test_an_unmet_pins_details_say_what_to_do(tmp_path: Path) -> None:
     `pin 3.9 (no install satisfies it)` and nothing to do next, as a broken one's `mend` does."""
     from pytui.app.envs_view import env_details
 
-    state = _state(tmp_path, [NEW], [OLD, NEW])
+    state = _state(tmp_path, [NEW], [OLD, NEW, make_build(version="3.9.21")])
     pin = Environment(tmp_path / "p" / ".python-version", "pin", None, None, "ok", request="3.9")
     fields = dict(env_details(state, pin))
     assert fields["how"] == "pin 3.9 (no install satisfies it)", fields
@@ -406,3 +407,41 @@ def test_an_unmet_pins_details_say_what_to_do(tmp_path: Path) -> None:
     # A pin an install satisfies has none.
     met = Environment(tmp_path / "q" / ".python-version", "pin", NEW.key, None, "ok", request="3.12")
     assert "next" not in dict(env_details(state, met))
+
+
+def test_a_minor_mend_and_an_unmet_pins_next_name_only_a_minor_the_catalog_lists(
+        tmp_path: Path) -> None:
+    """`install a 3.11 (Esc, then / 3.11 …)` was said of a broken venv that followed 3.11's
+    link, and `install a 3.9 …` of an unmet pin, when the loaded catalog had no 3.11 or 3.9
+    for this platform: they say so in the words a missing patch's mend says it (29c831b)."""
+    from pytui.app.envs_view import env_details
+
+    other_os = make_build(version="3.11.9", os_name="macos", arch="aarch64", libc="none")
+    state = _state(tmp_path, [NEW], [OLD, NEW, other_os])
+    minor = Environment(tmp_path / "b" / ".venv", "venv", None, "minor", "broken",
+                        wanted="cpython-3.11-linux-x86_64-gnu", minor="cpython-3.11-linux-x86_64-gnu")
+    assert dict(env_details(state, minor))["mend"] == (
+        "the catalog has no 3.11 build (Esc, then r refreshes it): recreate the environment with "
+        "an installed Python (uv venv -p 3.12)")
+    tool = Environment(tmp_path / "tools" / "tabulate", "uv-tool", None, "minor", "broken",
+                       wanted="cpython-3.13+freethreaded-linux-x86_64-gnu")
+    assert dict(env_details(state, tool))["mend"] == (
+        "the catalog has no 3.13+freethreaded build (Esc, then r refreshes it): reinstall the "
+        "tool with an installed Python (uv tool install --reinstall --python 3.12 tabulate)")
+    pin = Environment(tmp_path / "p" / ".python-version", "pin", None, None, "ok", request="3.9")
+    assert dict(env_details(state, pin))["next"] == (
+        "the catalog has no 3.9 build (Esc, then r refreshes it): pin an installed Python "
+        "instead (uv python pin 3.12)")
+    # Listed for this platform: installed from Available, as before.
+    listed = [OLD, NEW, make_build(version="3.11.9"), make_build(version="3.9.21"),
+              make_build(version="3.13.1", variant="freethreaded")]
+    state = _state(tmp_path, [NEW], listed)
+    assert dict(env_details(state, minor))["mend"].startswith(
+        "install a 3.11 (Esc, then / 3.11 and i on its row), or recreate")
+    assert dict(env_details(state, tool))["mend"].startswith(
+        "install a 3.13+freethreaded (Esc, then / 3.13+freethreaded and i")
+    assert dict(env_details(state, pin))["next"] == (
+        "install a 3.9 (Esc, then / 3.9 and i on its row)")
+    # A catalog not loaded yet names what was wanted, as a patch's mend does.
+    state.catalog = None
+    assert dict(env_details(state, pin))["next"].startswith("install a 3.9 (")
