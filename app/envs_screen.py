@@ -20,7 +20,7 @@ from pytui.app.keymap import ENVIRONMENTS, FooterPlan
 from pytui.app.screens import CRAMPED_BELOW
 from pytui.app.startup import SizeClassesFirst
 from pytui.app.state import AppState
-from pytui.app.subtitles import envs_subtitle
+from pytui.app.subtitles import envs_subtitle, filter_lead
 from pytui.widgets.cut_rules import line_forms
 from pytui.widgets.env_table import EnvTable
 from pytui.widgets.fitted_line import FittedLine
@@ -108,12 +108,11 @@ class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
         """Show the state's newest scan (called when one ends, and as the filter changes)."""
         rows = env_rows(self._state, self._filter)
         self.table.show(rows)
-        status = envs_status(self._state, len(rows),
-                             sum(1 for row in rows if row.status == "broken"))
-        # The filter stays at the end of every form: the scan's details give way first.
-        filtered = f" · filter “{self._filter}”" if self._filter else ""
-        self._status = status + filtered
-        self.query_one("#envs-status", FittedLine).show(line_forms(status, keep_end=filtered))
+        self._status = envs_status(self._state, len(rows),
+                                   sum(1 for row in rows if row.status == "broken"), self._filter)
+        # The filter stays whole in every form: the scan's details give way first.
+        lead = filter_lead(self._filter) if self._filter else ""
+        self.query_one("#envs-status", FittedLine).show(line_forms(self._status, keep=lead))
         self.query_one("#envs-pane").border_subtitle = envs_subtitle(
             scanning=self._state.envs_scanning)
         self.refresh_bindings()  # `c Stop scan` follows the scan

@@ -87,11 +87,14 @@ def _haystack(row: EnvRow) -> str:
     return f"{row.id} {row.path} {row.kind} {row.key} {row.how} {row.status}".lower()
 
 
-def envs_status(state: AppState, shown: int | None = None, shown_broken: int = 0) -> str:
+def envs_status(state: AppState, shown: int | None = None, shown_broken: int = 0,
+                filter_text: str = "") -> str:
     """The view's status line: scanning, how the last scan went, partial or failed, honestly.
     How far to trust the rows comes first, so a narrow screen cuts only details. Under a
     filter (`shown` rows of all), the broken are counted among the rows shown, as the panes'
-    subtitles count theirs (`0 of 8 environments, 3 broken` counted all eight's)."""
+    subtitles count theirs (`0 of 8 environments, 3 broken` counted all eight's), and the
+    filter leads the count as it does there (`“3.10”: 2 of 8 environments`; the line had
+    `· filter “3.10”` at its end)."""
     parts = []
     note = state.envs_note
     if state.environments is None:
@@ -118,6 +121,10 @@ def envs_status(state: AppState, shown: int | None = None, shown_broken: int = 0
     if shown is not None and shown != total:
         count = f"{shown:,} of {count}"
         broken = shown_broken
+    if filter_text:
+        from pytui.app.subtitles import filter_lead  # (it imports this module)
+
+        count = filter_lead(filter_text) + count
     parts.append(count + (f", {broken:,} broken" if broken else ""))
     if state.envs_partial:
         parts.append("(partial: budget reached)")

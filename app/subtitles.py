@@ -46,8 +46,8 @@ def available_subtitles(state: AppState, count: int,
         if hint is not None:
             # The hint first: a narrow pane cuts the subtitle's end.
             return (_with_sort(state, "available",
-                               f"“{view.filter_text}”: 0 of {total} · {hint}"),)
-        kept = _filter_kept(state, f"{count} of {total}")
+                               filter_lead(view.filter_text) + f"0 of {total} · {hint}"),)
+        kept = filter_lead(state.view.filter_text) + f"{count} of {total}"
         return _forms(state, "available", " · ".join([kept, platform, *toggles]),
                       " · ".join([kept, *toggles]), kept)
     if total == 0 and state.catalog is not None:
@@ -237,15 +237,16 @@ def _filtered_forms(state: AppState, pane: str, shown: int, total: int,
     say it (at 80 columns a download's note took its place, and Cached alone read `0 of 7
     archives · 1 downloading` beside `“3.12.10”: 0 of 5 interpreters`)."""
     kept = f"{shown} of {_count(total, noun)}"
-    forms = (_filter_kept(state, kept), kept)
+    forms = (filter_lead(state.view.filter_text) + kept, kept)
     return _forms(state, pane, *dict.fromkeys(form + tail for form in forms for tail in (more, "")))
 
 
-def _filter_kept(state: AppState, kept: str) -> str:
-    """`“3.12”: 1 of 2 archives`: how every pane's subtitle leads under a filter, at every
-    width, so the three panes read alike side by side (Cached once kept `filter “3.12” ·`
-    at 80 columns, where the others had dropped it for want of room)."""
-    return f"“{state.view.filter_text}”: {kept}"
+def filter_lead(filter_text: str) -> str:
+    """`“3.12”: `, before the count (`“3.12”: 1 of 2 archives`): how every pane's subtitle
+    leads under a filter, at every width, so the three panes read alike side by side (Cached
+    once kept `filter “3.12” ·` at 80 columns, where the others had dropped it for want of
+    room), and the Environments view's status line with them (app/envs_view.envs_status)."""
+    return f"“{filter_text}”: "
 
 
 def _count(count: int, noun: str) -> str:

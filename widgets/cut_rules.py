@@ -174,17 +174,25 @@ def cut_parts(parts: Sequence[str], width: int, sep: str = " · ") -> str:
 _PARENS = re.compile(r" \([^()]*\)")
 
 
-def line_forms(line: str, sep: str = " · ", keep_end: str = "") -> tuple[str, ...]:
+def line_forms(line: str, sep: str = " · ", keep: str = "") -> tuple[str, ...]:
     """A status line's forms, fullest first, each whole: its parenthesised details dropped
-    (the last first), then its parts after `sep` (the last first); `keep_end` (a filter's
-    note) stays at the end of every form."""
-    forms = [line]
+    (the last first), then its parts after `sep` (the last first); `keep` (a filter's lead,
+    someone's text) stays whole where it is, whatever it holds (`“a (b) · c”: `), as long
+    as what precedes it does."""
+    mark = next((chr(code) for code in range(*_MARKS) if chr(code) not in line), "") if keep else ""
+    masked = line.replace(keep, mark, 1) if mark else line
+    forms = [masked]
     while (groups := list(_PARENS.finditer(forms[-1]))):
         last = groups[-1]
         forms.append(forms[-1][:last.start()] + forms[-1][last.end():])
     while sep in forms[-1]:
         forms.append(forms[-1].rsplit(sep, 1)[0])
-    return tuple(dict.fromkeys(form + keep_end for form in forms))
+    return tuple(dict.fromkeys(form.replace(mark, keep, 1) if mark else form for form in forms))
+
+
+# Where line_forms looks for a character the line lacks, to stand for its kept piece: the
+# Private Use Area, which no status line's words use (a line holding all 6400 keeps nothing).
+_MARKS = (0xE000, 0xF900)
 
 
 # Where a word too long for a line (a URL, a path) may be broken: after a `/` where there is

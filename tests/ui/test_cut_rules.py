@@ -95,11 +95,16 @@ def test_the_header_never_cuts_the_catalog_label_in_its_middle(columns: int) -> 
 
 
 def test_line_forms_drop_details_then_parts_and_keep_the_filter() -> None:
-    line = "5 environments, 1 broken · scanned in 0.02 s (12 directories, none changed since the last scan)"
-    forms = line_forms(line, keep_end=" · filter “venv”")
-    assert forms == (line + " · filter “venv”",
-                     "5 environments, 1 broken · scanned in 0.02 s · filter “venv”",
-                     "5 environments, 1 broken · filter “venv”")
+    line = "“venv”: 5 environments, 1 broken · scanned in 0.02 s (12 directories, none changed since the last scan)"
+    forms = line_forms(line, keep="“venv”: ")
+    assert forms == (line, "“venv”: 5 environments, 1 broken · scanned in 0.02 s",
+                     "“venv”: 5 environments, 1 broken")
+    # What the line gives way at, inside the kept piece, stays.
+    hostile = "“a (b) · c”: "
+    line = f"quick check (fresh; r checks it): {hostile}0 of 5 environments · scanned (3 dirs)"
+    assert line_forms(line, keep=hostile) == (
+        line, f"quick check (fresh; r checks it): {hostile}0 of 5 environments · scanned",
+        f"quick check: {hostile}0 of 5 environments · scanned", f"quick check: {hostile}0 of 5 environments")
 
 
 @pytest.mark.parametrize(("text", "short"), [

@@ -97,7 +97,7 @@ async def test_columns_refit_when_the_filter_is_cleared_and_the_footer_says_the_
         assert len(screen.table.row_keys) == 1 and _columns(screen) != wide
         # The broken are counted among the rows shown (it read `1 of 6 environments, 1 broken`
         # of the one working pin shown).
-        assert screen.status_text().startswith("1 of 6 environments · filter"), screen.status_text()
+        assert screen.status_text() == "“version”: 1 of 6 environments", screen.status_text()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
@@ -158,12 +158,19 @@ async def test_a_long_status_line_gives_way_to_a_whole_form_at_80x24() -> None:
         line = _text_of(screen.query_one("#envs-status")).strip()
         # Its parenthesis gives way whole (never `(0 directories …`).
         assert line == "6 environments, 1 broken · scanned in 0.00 s", line
-        # A filter's note stays at the end of the line.
+        # The filter leads the count, as it does in the panes' subtitles (`“3.12”: 1 of 2
+        # archives`); the status line had it at its end (`… · filter “venv”`). A filter holding
+        # what the line gives way at (a parenthesis, ` · `) stays whole.
         screen._filter = "venv"
         screen.refresh_rows()
         await pilot.pause()
         line = _text_of(screen.query_one("#envs-status")).strip()
-        assert line.endswith("filter “venv”") and "…" not in line, line
+        assert line == "“venv”: 4 of 6 environments, 1 broken · scanned in 0.00 s", line
+        screen._filter = "a (b) · c"
+        screen.refresh_rows()
+        await pilot.pause()
+        line = _text_of(screen.query_one("#envs-status")).strip()
+        assert line == "“a (b) · c”: 0 of 6 environments · scanned in 0.00 s", line
 
 
 def test_elide_path_keeps_the_end() -> None:

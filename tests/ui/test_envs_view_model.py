@@ -82,6 +82,8 @@ def test_rows_for_a_scan_result_broken_first_and_filterable(tmp_path: Path) -> N
     assert [r.path for r in env_rows(state, "uv-tool")] == ["~/tools/ruff"]
     assert env_rows(state, "nothing-like-this") == []
     assert envs_status(state, 1, 1).startswith("1 of 6 environments, 1 broken")
+    # The filter leads the count, as in the panes' subtitles (it was `· filter “…”` at the end).
+    assert envs_status(state, 1, 1, "3.10").startswith("“3.10”: 1 of 6 environments, 1 broken ·")
     # The broken are those the filter shows (it read `0 of 6 environments, 1 broken`).
     assert envs_status(state, 0).startswith("0 of 6 environments ·")
     assert envs_status(state, 2).startswith("2 of 6 environments ·")
