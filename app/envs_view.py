@@ -68,7 +68,11 @@ def short_how(env: Environment) -> str:
     from pytui.core.keys import parse_key
 
     wanted = parse_key(env.wanted) if env.wanted else None
-    return f"wants {wanted.version}" if wanted is not None else "broken"
+    if wanted is not None:
+        return f"wants {wanted.version}"
+    # A minor version's link (`cpython-3.11-linux-…`): no key parser reads it as a key.
+    link = _minor_link_fields(env.wanted) if env.wanted and env.link == "minor" else None
+    return f"wants {link.major}.{link.minor}" if link is not None else "broken"
 
 
 def env_rows(state: AppState, filter_text: str = "") -> list[EnvRow]:
