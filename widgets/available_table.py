@@ -16,8 +16,7 @@ from pytui.widgets.rows import (
     PARTIAL,
     AvailableRow,
 )
-from pytui.widgets.support_cell import SUPPORT_STYLES, short_support, support_cell
-from pytui.widgets.table_cells import FormText
+from pytui.widgets.support_cell import SUPPORT_STYLES, support_cell
 from rich.text import Text
 
 __all__ = ["AvailableRow", "AvailableTable", "state_text"]
@@ -75,12 +74,13 @@ class AvailableTable(KeyedTable):
         ("Size", "size", 10),
     )
     # Narrow: the variant gives way first, whole (the key says it too: `+freethreaded`,
-    # `+debug` come right after the version), then the support status (down to its phase:
-    # `security…`; Details has it whole), then the key, never below its version, so the
-    # build and size stay whole; cut cells end in "…", and cells a column gave up whole go
-    # back to the key. Narrower still (40 columns), Version gives way whole (the key says it)
-    # and the columns past the edge go; where the key cannot keep its version (20 columns),
-    # Version is shown instead, before Build (cut at the edge, `3.14.0r…`, if need be).
+    # `+debug` come right after the version), then the support status (down to its year,
+    # `security → 2028`, then its phase, `security…`; Details has it whole), then the key,
+    # never below its version, so the build and size stay whole; cut cells end in "…", and
+    # cells a column gave up whole go back to the key. Narrower still (40 columns), Version
+    # gives way whole (the key says it) and the columns past the edge go; where the key
+    # cannot keep its version (20 columns), Version is shown instead, before Build (cut at
+    # the edge, `3.14.0r…`, if need be).
     FLEX = (("variant", 0), ("support", 9), ("key", 20))
     IDENTITY = "key"
     STAND_IN = "version"
@@ -137,9 +137,7 @@ def _cells(row: AvailableRow) -> Row:
             _state_markup(row),
             Text(build.key, style="dim"),
             Text(build.version, style="dim"),
-            (FormText(row.support.text, style="dim",
-                      short=Text(short_support(row.support.text), style="dim"))
-             if row.support else Text("")),
+            support_cell(row.support, style="dim"),
             Text(build.variant, style="dim"),
             Text(build.build or "—", style="dim"),
             Text(size, style="dim", justify="right"),

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from pytui.widgets.datatable_internals import Cell, FastDataTable
-from pytui.widgets.table_cells import FormText
+from pytui.widgets.table_cells import MAX_FORMS, FormText, cell_forms
 from rich.cells import cell_len
 from textual.geometry import Size
 
@@ -29,7 +29,7 @@ class FittedTable(FastDataTable):
     _natural: dict[int, int]
     _floors: dict[int, int]
     _unlabelled: set[int]
-    _form_widths: dict[tuple[str, int], tuple[Sequence[Cell], int, int]]
+    _form_widths: dict[tuple[str, int], tuple[Sequence[Cell], tuple[int, ...]]]
     _fitted_to: Size
 
     # (column key, minimum width): the auto-width columns that give up width, in this order,
@@ -134,14 +134,17 @@ class FittedTable(FastDataTable):
                    excess: int) -> None:
         """A column given up whole may leave cells over (`-excess`): they go back to a column
         shown in its short form (`ok` -> `ok +tree`), then to the key. (A short-form column
-        takes them only when its whole width fits: a wider short form is no better.)"""
+        takes them only up to a width where every row draws a wider form: `bugfix…` ->
+        `bugfix → 2027`, not a wider `bugfix…`.)"""
         back = [(self._flex_index(key), True) for key in sorted(self.SHORT_FORMS)]
         back.append((self._flex_index(self.IDENTITY) if self.IDENTITY else None, False))
         for index, whole in back:
             if excess < 0 and index is not None and index not in fixed and index not in hidden:
                 grow = max(0, min(-excess, self._natural.get(index, 0) - widths[index]))
-                if whole and widths[index] + grow < self._natural.get(index, 0):
-                    continue
+                if whole:  # to the widest form every row has that now fits (`bugfix → 2027`)
+                    grow = max((level - widths[index] for level in self._form_levels(index)
+                                if widths[index] < level <= widths[index] + grow),
+                               default=0)
                 widths[index] += grow
                 excess += grow
 
@@ -194,8 +197,8 @@ class FittedTable(FastDataTable):
             if width >= self._natural.get(index, 0):
                 continue
             drawn = self.ordered_columns[index].label.cell_len
-            for full, short in self._forms_measured(index):
-                drawn = max(drawn, short if full > width else full)
+            for forms in self._forms_measured(index):
+                drawn = max(drawn, next((form for form in forms if form <= width), forms[-1]))
             if drawn >= width:
                 continue
             widths[index] = drawn
@@ -203,8 +206,9 @@ class FittedTable(FastDataTable):
                 widths[key_index] += max(0, min(width - drawn,
                                                 self._natural.get(key_index, 0) - widths[key_index]))
 
-    def _forms_measured(self, index: int) -> Iterable[tuple[int, int]]:
-        """Each row's (full, short form) width in column `index`, a row measured once."""
+    def _forms_measured(self, index: int) -> Iterable[tuple[int, ...]]:
+        """Each row's form widths in column `index` (full first, `cell_forms`), a row
+        measured once."""
         measured = self._form_widths
         if len(measured) > 2 * len(self.SHORT_FORMS) * len(self._cells) + KEPT_ROWS:
             measured.clear()
@@ -212,10 +216,21 @@ class FittedTable(FastDataTable):
             entry = measured.get((key, index))
             if entry is None or entry[0] is not cells:
                 cell = cells[index] if index < len(cells) else ""
-                full = cell_width(cell)
-                short = cell_width(cell.short) if isinstance(cell, FormText) else full
-                entry = measured[(key, index)] = (cells, full, short)
-            yield entry[1], entry[2]
+                forms = (tuple(cell_width(form) for form in cell_forms(cell))
+                         if isinstance(cell, FormText) else (cell_width(cell),))
+                entry = measured[(key, index)] = (cells, forms)
+            yield entry[1]
+
+    def _form_levels(self, index: int) -> set[int]:
+        """The widths at which every row of column `index` draws its n-th form or a wider
+        one: the widest n-th form (a row with fewer forms counts its last)."""
+        levels: dict[int, int] = {}
+        for forms in self._forms_measured(index):
+            for level in range(MAX_FORMS):
+                width = forms[min(level, len(forms) - 1)]
+                if width > levels.get(level, 0):
+                    levels[level] = width
+        return set(levels.values())
 
     def flex_steps(self, last_resort: bool) -> tuple[tuple[str, int], ...]:
         """The FLEX steps of one pass (the second, `last_resort`, cuts below the minimums); a

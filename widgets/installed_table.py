@@ -29,11 +29,12 @@ class InstalledTable(KeyedTable):
         ("Support", "support", None),
         ("Build", "build", None),
     )
-    # Narrow: the build date gives way first (Details shows it), then the key (ending in "…",
-    # down to its version: `cpython-3.12.11…`), then the support status (down to its phase,
-    # `security…`, then whole: Available and Details show it), the use count, and last the
-    # size: the key through its patch and the update mark (`↑ 3.11.7`, the only sign an
-    # upgrade exists) stay longest (a row must say which install it is).
+    # Narrow: the build date gives way first (Details shows it), then the key (ending in
+    # "…", down to its version: `cpython-3.12.11…`), then the support status (down to its
+    # year, `security → 2028`, its phase, `security…`, then whole: Available and Details
+    # show it), the use count, and last the size: the key through its patch and the update
+    # mark (`↑ 3.11.7`, the only sign an upgrade exists) stay longest (a row must say which
+    # install it is).
     # Before Used by gives way, the size takes its short form (`59.1M`, as a narrow Cached
     # pane's): at 80 columns Used by was dropped for want of one cell.
     FLEX = (("build", 0), ("key", 16), ("support", 9), ("support", 0), ("size", 1), ("used", 0),

@@ -9,7 +9,7 @@ from pytui.widgets.column_fit import KEPT_ROWS, FittedTable, cell_width
 from pytui.widgets.cut_rules import key_floor
 from pytui.widgets.datatable_internals import Cell, KnownRow
 from pytui.widgets.list_bindings import CLEAR_FILTER, LIST_MOVES
-from pytui.widgets.table_cells import FormText
+from pytui.widgets.table_cells import FormText, cell_forms
 from rich.text import Text
 from textual.binding import Binding
 from textual.coordinate import Coordinate
@@ -50,9 +50,9 @@ class KeyedTable(FittedTable):
         self._row_objects: dict[str, KnownRow] = {}
         self._widths: dict[str, tuple[Sequence[Cell], list[int]]] = {}
         # A short-form column's cells: (row key, column index) -> (the cells measured, the
-        # full form's width, the short one's), so a refit (each filter keystroke) measures
-        # only rows it has not seen.
-        self._form_widths: dict[tuple[str, int], tuple[Sequence[Cell], int, int]] = {}
+        # width of each of its forms, full first), so a refit (each filter keystroke)
+        # measures only rows it has not seen.
+        self._form_widths: dict[tuple[str, int], tuple[Sequence[Cell], tuple[int, ...]]] = {}
         # Natural (content) width of each auto-width column, by column index, and the columns
         # now narrower than that (`_elided`, see `_fit_to_width`).
         self._natural: dict[int, int] = {}
@@ -301,7 +301,7 @@ def _floor_of(cell: Cell, identity: bool) -> int:
     if identity and not isinstance(cell, FormText):
         return key_floor((cell if isinstance(cell, str) else cell.plain,))
     if isinstance(cell, FormText):
-        return cell.short.cell_len
+        return cell_forms(cell)[-1].cell_len
     return cell_width(cell)
 
 

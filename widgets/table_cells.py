@@ -23,7 +23,8 @@ MAX_MARKUP_KEPT = 4096
 
 class FormText(Text):
     """A cell with a shorter whole form (`ok +tree` / `ok`): drawn instead of cutting the
-    full one when its column is narrower than the full text (KeyedTable.SHORT_FORMS)."""
+    full one when its column is narrower than the full text (KeyedTable.SHORT_FORMS). The
+    short form may have one of its own (`bugfix → 2027-10` / `bugfix → 2027` / `bugfix…`)."""
 
     short: Text
 
@@ -42,10 +43,26 @@ def size_cell(size: int) -> FormText:
     return cell
 
 
+# The most forms a cell is looked through for one that fits (a FormText's short may be one).
+MAX_FORMS = 4
+
+
+def cell_forms(cell: Text) -> tuple[Text, ...]:
+    """`cell` and each shorter form of it, widest first (at most MAX_FORMS)."""
+    forms = [cell]
+    while isinstance(cell, FormText) and len(forms) < MAX_FORMS:
+        cell = cell.short
+        forms.append(cell)
+    return tuple(forms)
+
+
 def fitting_form(cell: object, inner: int) -> object:
-    """`cell`, or its short form when the full one needs more than `inner` cells."""
-    if isinstance(cell, FormText) and cell.cell_len > inner:
-        return cell.short
+    """`cell`, or, when it needs more than `inner` cells, the first of its shorter forms that
+    fits (the shortest when none does)."""
+    for _ in range(MAX_FORMS - 1):  # (drawn for each cell: no tuple of forms built)
+        if not isinstance(cell, FormText) or cell.cell_len <= inner:
+            return cell
+        cell = cell.short
     return cell
 
 

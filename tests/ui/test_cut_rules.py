@@ -19,8 +19,9 @@ from pytui.widgets.cut_rules import (
 )
 from pytui.widgets.env_table import GIVE_WAY, KIND, KIND_SHORT, PADDING, fit_widths, how_forms
 from pytui.widgets.header import render_header
-from pytui.widgets.rows import HeaderInfo
-from pytui.widgets.support_cell import short_support
+from pytui.widgets.rows import HeaderInfo, SupportView
+from pytui.widgets.support_cell import short_support, support_cell, year_support
+from pytui.widgets.table_cells import fitting_form
 
 TERMINALS = (80, 120, 200)
 EMBEDDED = "embedded (pbs-installer 2026.10.25)"
@@ -113,6 +114,29 @@ def test_line_forms_drop_details_then_parts_and_keep_the_filter() -> None:
 ])
 def test_a_support_status_gives_way_to_its_phase(text: str, short: str) -> None:
     assert short_support(text) == short
+
+
+@pytest.mark.parametrize(("text", "year"), [
+    ("security → 2028-10", "security → 2028"), ("bugfix → 2027-10", "bugfix → 2027"),
+    ("pre-release → 2026-10", "pre-release → 2026"), ("EOL 2024-10", None),
+])
+def test_a_support_status_gives_way_to_its_year_first(text: str, year: str | None) -> None:
+    assert year_support(text) == year
+
+
+@given(st.text(max_size=40))
+def test_a_year_form_is_the_status_less_its_month_or_none(text: str) -> None:
+    year = year_support(text)
+    assert year is None or (text.startswith(year) and len(text) == len(year) + 3)
+
+
+@pytest.mark.parametrize(("inner", "drawn"), [
+    (18, "security → 2028-10"), (17, "security → 2028"), (15, "security → 2028"),
+    (14, "security…"), (9, "security…"), (3, "security…"),
+])
+def test_a_cell_draws_the_first_of_its_forms_that_fits(inner: int, drawn: str) -> None:
+    cell = support_cell(SupportView("security", "security → 2028-10", "2028-10"))
+    assert str(fitting_form(cell, inner)) == drawn
 
 
 ENV_TEXTS = [

@@ -329,3 +329,38 @@ async def test_a_column_in_its_short_form_is_as_wide_as_what_it_draws() -> None:
                      if any(form in _text(table, y) for y in (1, 2))]
             assert inner == max(len(form) for form in drawn), (width, inner, drawn)
             assert "20250818" in _text(table, 1)
+
+
+async def test_a_column_with_three_forms_draws_the_widest_that_fits_each_row() -> None:
+    """Support has a middle form (`security → 2029`, its year kept): narrowed, each row draws
+    the first of its forms that fits, and the column is as wide as the widest drawn; only
+    where the middle form does not fit does a row read `security…`."""
+    from pytui.widgets.rows import SupportView
+    from pytui.widgets.support_cell import support_cell
+
+    statuses = {"a": SupportView("security", "security → 2029-10", "2029-10"),
+                "b": SupportView("bugfix", "bugfix → 2030-10", "2030-10")}
+    forms = {"a": ("security → 2029-10", "security → 2029", "security…"),
+             "b": ("bugfix → 2030-10", "bugfix → 2030", "bugfix…")}
+    app = OneShort()
+    async with app.run_test(size=(80, 10)) as pilot:
+        table = app.query_one("#keyed", ShortFormTable)
+        table.sync([(key, (f"cpython-3.1{y}.1-linux-x86_64-gnu", support_cell(status, style=""),  # unthemed: plain
+                           Text("20250818")))
+                    for y, (key, status) in enumerate(statuses.items())])
+        await pilot.pause()
+        seen = set()
+        for width in range(66, 50, -1):
+            await pilot.resize_terminal(width, 10)
+            await pilot.pause()
+            column = next(c for c in table.ordered_columns if c.key.value == "support")
+            inner = column.get_render_width(table) - 2 * table.cell_padding
+            drawn = []
+            for y, key in enumerate(statuses, start=1):
+                line = _text(table, y)
+                fits = next((form for form in forms[key] if len(form) <= inner), forms[key][-1])
+                assert f" {fits} " in line or line.rstrip().endswith(fits), (width, inner, line)
+                drawn.append(fits)
+                seen.add(fits)
+            assert inner == max(len(form) for form in drawn), (width, inner, drawn)
+        assert {"security → 2029", "bugfix → 2030", "security…"} <= seen, seen

@@ -72,9 +72,9 @@ async def test_support_column_colours_details_line_and_scrolling(tmp_path: Path)
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert details.size.height == 2
-        # At 80 columns the status gives way before the key, down to its phase word.
+        # At 80 columns the status gives way before the key, down to its year.
         assert any(cell.startswith("EOL 202") for cell in _column(table, "support"))
-        assert any(cell in ("security…", "security → 2029-10") for cell in _column(table, "support"))
+        assert "security → 2029" in _column(table, "support")
         await pilot.press("5")
         await pilot.pause()
         assert app.focused is details and details.max_scroll_y > 0
@@ -82,3 +82,27 @@ async def test_support_column_colours_details_line_and_scrolling(tmp_path: Path)
         await wait_for(pilot, lambda: details.scroll_y > 0, what="details scrolled")
         # It still shows the row it showed (focusing it is not a move to another pane).
         assert details.details.title == old.key
+
+
+async def test_support_keeps_its_year_at_80_columns(tmp_path: Path) -> None:
+    """At 80 columns Support had ~15 cells, and `bugfix → 2027-10` (16) and `security →
+    2029-10` (18) gave way to `bugfix…` and `security…`, the date lost: where the full form
+    does not fit, they now drop the month only (`bugfix → 2027`, `security → 2029`). At 40 columns, too narrow for those, a
+    cell is its phase or the column gives way, as before."""
+    home = Path(os.environ["HOME"])
+    builds = [make_build(version=version) for version in ("3.14.2", "3.13.9", "3.8.20")]
+    settings = Settings.resolve(install_dir=tmp_path / "root", cache_dir=tmp_path / "cache")
+    app = make_app(settings, catalog=Catalog(builds, source="test"), host=HOST,
+                   refresh=False, show_eta=False, clock=lambda: NOV_2026, home=home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one("#available", KeyedTable)
+        await wait_for(pilot, lambda: table.row_count == 3, what="the three builds")
+        await pilot.pause()
+        # Each row draws the widest of its forms that fits (`bugfix → 2027-10` may).
+        bugfix, security, eol = _column(table, "support")
+        assert bugfix in ("bugfix → 2027-10", "bugfix → 2027"), bugfix
+        assert (security, eol) == ("security → 2029", "EOL 2024-10")
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        shown = {cell for cell in _column(table, "support") if cell}
+        assert shown <= {"bugfix…", "security…", "EOL 2024…", "EOL 2024-10"}, shown
