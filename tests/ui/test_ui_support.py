@@ -106,3 +106,26 @@ async def test_support_keeps_its_year_at_80_columns(tmp_path: Path) -> None:
         await pilot.pause()
         shown = {cell for cell in _column(table, "support") if cell}
         assert shown <= {"bugfix…", "security…", "EOL 2024…", "EOL 2024-10"}, shown
+
+
+async def test_support_keeps_its_year_at_80_columns_beside_a_size(tmp_path: Path) -> None:
+    """With something cached the Size column takes its ten cells, and Support gave way to its
+    phase (`security…`) while the key kept `cpython-3.13.9-linux-x…`: the key now gives way
+    after its version first (its platform is the subtitle's, the same on every row)."""
+    home = Path(os.environ["HOME"])
+    builds = [make_build(version=version) for version in ("3.14.2", "3.13.9", "3.8.20")]
+    settings = Settings.resolve(install_dir=tmp_path / "root", cache_dir=tmp_path / "cache")
+    settings.cache_dir.mkdir(parents=True)
+    (settings.cache_dir / builds[1].cache_filename).write_bytes(b"\0" * 1_000_000)
+    app = make_app(settings, catalog=Catalog(builds, source="test"), host=HOST,
+                   refresh=False, show_eta=False, clock=lambda: NOV_2026, home=home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one("#available", KeyedTable)
+        await wait_for(pilot, lambda: table.row_count == 3 and "976.6 KiB" in _column(table, "size"),
+                       what="the three builds, one sized")
+        await pilot.pause()
+        bugfix, security, eol = _column(table, "support")
+        assert (bugfix, security, eol) == ("bugfix → 2027", "security → 2029", "EOL 2024-10")
+        # The key keeps its version whole.
+        assert all(cell.startswith(f"cpython-{build.version}") for cell, build
+                   in zip(_column(table, "key"), builds, strict=True)), _column(table, "key")
