@@ -113,7 +113,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.kind == "cached":
         from pytui.core.cache import ArchiveCache
 
-        problem = ArchiveCache(settings.cache_dir).problem()
+        problem = ArchiveCache(settings.cache_dir, settings.env).problem()
         if problem is not None:
             print(stderr_style().error(problem), file=sys.stderr)
             return 1
@@ -205,7 +205,7 @@ def _note_unlisted_archives(settings: Settings, catalog: Catalog) -> None:
     answer said it; a list of some said nothing of the others)."""
     from pytui.core.cache import ArchiveCache
 
-    unlisted = sum(1 for archive in ArchiveCache(settings.cache_dir).list(catalog) if archive.unlisted)
+    unlisted = sum(1 for archive in ArchiveCache(settings.cache_dir, settings.env).list(catalog) if archive.unlisted)
     if unlisted:
         count, them, they = ((f"{unlisted} archives", "them", "they") if unlisted != 1
                              else ("1 archive", "it", "it"))

@@ -140,7 +140,7 @@ def _cached_archives(settings, catalog: Catalog) -> dict[str, CachedArchive]:
         from pytui.core.cache import ArchiveCache
     except ImportError:
         return _match_cache_files(cache_dir, catalog)
-    return {archive.build.key: archive for archive in ArchiveCache(cache_dir).list(catalog)
+    return {archive.build.key: archive for archive in ArchiveCache(cache_dir, settings.env).list(catalog)
             if archive.build is not None and archive.state == "ok"}
 
 
