@@ -4,11 +4,13 @@ environments), and the details following the highlighted row or focused job."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from pytui.app.app_base import AppBase
 from pytui.app.filter_box import FilterBox
 from pytui.app.folding import open_area
+from pytui.app.render import GONE
 from pytui.app.startup import lazy_module
 from pytui.widgets.available_table import AvailableTable
 from textual import on
@@ -73,7 +75,10 @@ class ViewKeys(AppBase):
     @on(DescendantFocus)
     def _focus_moved(self, event: DescendantFocus) -> None:
         self.renderer.focus_moved(event.widget)
-        open_area(self.screen, event.widget)
+        # A focus message queued as the app exits is read once its screens are gone (a burst
+        # of `?`, Esc and resizes ended a run with ScreenStackError on Python 3.10 under load).
+        with contextlib.suppress(*GONE):
+            open_area(self.screen, event.widget)
 
     # -- the filter -------------------------------------------------------------------------
 

@@ -31,3 +31,14 @@ async def test_dialogs_opened_and_closed_in_bursts_of_keys_and_resizes(ui_world:
                 _burst(app, pick.choice(KEYS))
             await pilot.pause()
             assert app.is_running and app.return_code is None, f"pytui ended in burst {burst}"
+
+
+async def test_a_focus_message_read_after_the_screens_are_gone_is_passed_over(ui_world: UiWorld) -> None:
+    """At exit the app empties its screen stack before its queue: a focus move read then (a
+    burst of keys and resizes under load, on Python 3.10) ended the run with ScreenStackError."""
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        table = app.query_one("#available")
+    assert not app.screen_stack
+    app._focus_moved(events.DescendantFocus(table))  # raised ScreenStackError before
