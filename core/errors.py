@@ -5,6 +5,9 @@ from __future__ import annotations
 TYPE_CHECKING = False  # no `typing` import at run time
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import TypeVar
+
+    _Error = TypeVar("_Error", bound="PytuiError")
 
 
 class PytuiError(Exception):
@@ -21,7 +24,7 @@ class PytuiError(Exception):
         return " ".join(str(self.args[0]).split()) if self.args else self.__class__.__name__
 
     @classmethod
-    def of_parts(cls, *parts: str | Step) -> PytuiError:
+    def of_parts(cls: type[_Error], *parts: str | Step) -> _Error:
         """This error for a line of text and steps (`parts`), its message the CLI's words."""
         err = cls(cli_words(parts))
         err.parts = parts
@@ -335,11 +338,9 @@ class ExtractError(PytuiError):
         the very same bytes; another build of `minor` is what helps."""
         if not self.data_fault:
             return self
-        vouched = ExtractError.of_parts(
+        return ExtractError.of_parts(
             f"{self.cause}; its sha256 is the catalog's, so downloading it again would fetch the "
             "same bytes; install another build ", all_versions(minor))
-        assert isinstance(vouched, ExtractError)
-        return vouched
 
 
 class InstallError(PytuiError):
