@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pytui.core import link_temps
-from pytui.core.errors import InstallError
+from pytui.core.errors import InstallError, WarningLine
 from pytui.core.fixups import apply_fixups
 from pytui.core.installed import (
     ROOT_ALTERNATIVE,
@@ -205,7 +205,7 @@ class InstallRoot(RootTempCleaning):
     def commit(self, build: Build, prefix: Path, *, bin_dir: Path | None, upgradeable: bool = True,
                reinstall: bool = False, force: bool = False, cancel: CancelToken | None = None,
                on_wait: Callable[[str], None] | None = None,
-               on_warning: Callable[[str], None] | None = None,
+               on_warning: Callable[[WarningLine], None] | None = None,
                sysconfig: tuple[str, dict[str, object]] | None = None) -> Installation:
         """Fix up the staged `prefix` and rename it to `<root>/<key>`; then links.
 
@@ -295,7 +295,7 @@ class InstallRoot(RootTempCleaning):
 
     def uninstall(self, key: str, *, bin_dir: Path | None, cancel: CancelToken | None = None,
                   on_wait: Callable[[str], None] | None = None,
-                  on_warning: Callable[[str], None] | None = None,
+                  on_warning: Callable[[WarningLine], None] | None = None,
                   recheck: Callable[[], str | None] | None = None) -> Uninstalled:
         """Remove `<root>/<key>`; say what that freed and what became of its bin links.
 
