@@ -7,7 +7,8 @@ puts the parts together:
 - where to look (`env_places`): uv's tool dir, pipx's venvs, WORKON_HOME (direct children), and
   the project roots (`--scan`, PYTUI_SCAN_PATHS, `<config>/pytui/scan-paths`, else the home
   directory), walked with a depth limit and a time budget (`envwalk`);
-- what each one runs (`env_resolve`), from the files read by `env_files`;
+- what each one runs (`env_resolve`), from the files read by `env_files` (a scan's reading of
+  them, and its pins resolved: `env_readings`);
 - what was found last time (`env_state`): the walks are checked by mtime instead of listed
   again, and a pyvenv.cfg or .python-version is read again only when its identity changed.
 
@@ -26,11 +27,6 @@ from pathlib import Path
 from pytui.core import env_quick
 from pytui.core.elide import path_for_line
 from pytui.core.env_files import (
-    CFG_MAX_BYTES,
-    PIN_MAX_BYTES,
-    FileIdent,
-    file_ident,
-    parse_pin,
     parse_pyvenv_cfg,
     read_pin,
     read_regular,
@@ -55,6 +51,7 @@ from pytui.core.env_quick_state import (
     save_quick,
     within_bounds,
 )
+from pytui.core.env_readings import Reading, read_cfgs, read_pins, resolve_pins
 from pytui.core.env_resolve import Resolver, pin_choice
 from pytui.core.environment import KINDS, Environment, ScanResult, would_break
 from pytui.core.envtree import STATE_FILE
@@ -78,8 +75,6 @@ QUICK_MAX_AGE = 600.0
 MAX_QUICK_AGE = 7 * 24 * 3600.0
 # A last full walk dated this far in the future (a clock set back) is not trusted.
 CLOCK_SLACK = 60.0
-# A file's reading: its identity and what it says (None: not a readable regular file).
-Reading = tuple[FileIdent, "dict[str, str] | None"]
 
 # The names callers import from here (each defined in the module that owns it).
 __all__ = ["FULL", "KINDS", "MAX_BUDGET", "MAX_DEPTH", "MAX_QUICK_AGE", "MAX_SCAN_PATHS", "QUICK",
@@ -221,7 +216,7 @@ class _Plan:
                     error="pyvenv.cfg is not a readable regular file"))
             else:
                 result.environments.append(resolver.resolve_venv(env_dir, kind, fields))
-        _resolve_pins(result, pin_texts, self.install_root, self.installed, self.host, self.env)
+        resolve_pins(result, pin_texts, self.install_root, self.installed, self.host, self.env)
         result.environments.sort(key=lambda e: (str(e.path), e.kind))
 
 
@@ -241,8 +236,8 @@ def _full_scan(plan: _Plan, warnings: list[str], use_state: bool,
     pin_files: list[str] = []
     walks = _walk_roots(result, stored, plan, venv_kinds=venv_kinds, pin_files=pin_files)
     result.tree_dirs = sum(len(walk.tree) for walk in walks.values())
-    readings = _read_cfgs(venv_kinds, stored.cfg)
-    pin_texts, pins = _read_pins(pin_files, stored.pins)
+    readings = read_cfgs(venv_kinds, stored.cfg)
+    pin_texts, pins = read_pins(pin_files, stored.pins)
     plan.resolve(result, readings, venv_kinds, pin_texts)
     cfg = {d: (ident, fields) for d, (ident, fields) in readings.items() if fields is not None}
     now = StoredScan(walks, cfg, pins)
@@ -308,7 +303,7 @@ def _quick_scan(plan: _Plan, warnings: list[str], max_age: float,
         result.reason = (f"stopped after the {plan.budget:g} s time budget (PYTUI_SCAN_BUDGET); "
                          "the next scan continues where this one stopped")
     venv_kinds = {d: kind for d, kind in plan.tool_envs}
-    tools = _read_cfgs(venv_kinds, state.tools)
+    tools = read_cfgs(venv_kinds, state.tools)
     readings: dict[str, Reading] = {**found.venvs, **tools}
     plan.resolve(result, readings, venv_kinds, [(p, text) for p, (_i, text) in found.pins.items()])
     kept = found.state
@@ -359,78 +354,6 @@ def _walk_roots(result: ScanResult, stored: StoredScan, plan: _Plan, *,
         if key not in walks and Path(key) in plan.roots:
             walks[key] = walk
     return walks
-
-
-def _read_cfgs(venv_dirs: Iterable[str], stored_cfg: Mapping[str, Reading]) -> dict[str, Reading]:
-    """Each pyvenv.cfg's reading (reused while its identity is the stored one; fields None when
-    it is not a readable regular file); a venv whose pyvenv.cfg is gone is left out."""
-    readings: dict[str, Reading] = {}
-    for env_dir in venv_dirs:
-        cfg_path = os.path.join(env_dir, "pyvenv.cfg")
-        ident = file_ident(cfg_path)
-        if ident is None:
-            continue
-        stored = stored_cfg.get(env_dir)
-        if stored is not None and stored[0] == ident:
-            readings[env_dir] = stored
-            continue
-        data = read_regular(cfg_path, CFG_MAX_BYTES)
-        readings[env_dir] = (ident, None if data is None else parse_pyvenv_cfg(data))
-    return readings
-
-
-def _read_pins(pin_files: Sequence[str], stored_pins: Mapping) -> tuple[list[tuple[str, str | None]], dict]:
-    """Each .python-version's request (reused while its identity is the stored one), and the
-    readings to keep."""
-    texts: list[tuple[str, str | None]] = []
-    pin_cache: dict = {}
-    for pin in pin_files:
-        ident = file_ident(pin)
-        stored = stored_pins.get(pin)
-        if ident is not None and stored is not None and stored[0] == ident:
-            text = stored[1]
-            pin_cache[pin] = stored
-        else:
-            data = read_regular(pin, PIN_MAX_BYTES) if ident is not None else None
-            text = None if data is None else parse_pin(data)
-            if ident is not None and data is not None:
-                pin_cache[pin] = (ident, text)
-        texts.append((pin, text))
-    return texts, pin_cache
-
-
-def _resolve_pins(result: ScanResult, pin_texts: Sequence[tuple[str, str | None]],
-                  install_root: Path, installed: Sequence[Installation] | None, host,
-                  env: Mapping[str, str]) -> None:
-    """Find the install uv would choose for each .python-version's request."""
-    if not pin_texts:
-        return
-    if installed is None:
-        from pytui.core.installed import InstallRootError, list_installed
-
-        try:
-            installed = list_installed(Path(install_root))
-        except InstallRootError as err:  # the environments are still listed; no pin resolves
-            result.warnings.append(f"{err}; pins are shown without an install")
-            installed = []
-    if host is None:
-        from pytui.core.platform_detect import detect_host
-
-        host = detect_host(env)
-    choices: dict[str, tuple[str | None, str | None]] = {}
-    for pin, text in pin_texts:
-        if text is None:
-            from pytui.core.env_files import pin_trouble
-
-            result.environments.append(Environment(Path(pin), "pin", None, None, "broken",
-                                                   error=pin_trouble(pin)))
-            continue
-        if text not in choices:
-            choices[text] = pin_choice(text, installed, host)
-        key, error = choices[text]
-        status = "broken" if error else "ok"
-        result.environments.append(Environment(Path(pin), "pin", key, None, status, request=text,
-                                               error=error))
 
 
 def scan_for_settings(settings, *, roots: Sequence[str] | None = None,
