@@ -381,13 +381,13 @@ class BackgroundWork:
         self._spawn(partial(self.gateway.warm_up, self._state.job_settings()), group="warm-up",
                     name="warm-up", description="preparing downloads")
 
-    def purge(self, archives: list[CachedArchive], *, leftovers: bool = False) -> None:
+    def purge(self, archives: list[CachedArchive], *, leftovers: bool = False, named: tuple[str, ...] = ()) -> None:
         """Remove `archives` and what killed runs left of them; with `leftovers` (the `all`
         rule) all that killed runs left. Listed in state.purging until its thread ends
         (purge_ended), under the worker name `purge-<id>`."""
         purge_id = self._next(PURGE)
         self._state.purging[purge_id] = purge_what(archives, leftovers=leftovers)
-        self._spawn(partial(self._purge, self._state.job_settings(), archives, leftovers),
+        self._spawn(partial(self._purge, self._state.job_settings(), archives, leftovers, named),
                     group=PURGE, name=f"{PURGE}-{purge_id}", description="purge")
 
     def purge_ended(self, worker_name: str) -> None:
@@ -395,13 +395,15 @@ class BackgroundWork:
         with contextlib.suppress(ValueError):
             self._state.purging.pop(int(worker_name.removeprefix(f"{PURGE}-")), None)
 
-    def _purge(self, settings: Settings, archives: list[CachedArchive], leftovers: bool) -> None:
+    def _purge(self, settings: Settings, archives: list[CachedArchive], leftovers: bool,
+               named: tuple[str, ...] = ()) -> None:
         kept: list[CachedArchive] = []
         gone: list[CachedArchive] = []
         trees_kept: list[str] = []
         try:
+            # `leftovers`: the `all` rule, which takes a newer pytui's trees too.
             freed = self.gateway.remove_archives(settings, archives, downloading=kept, gone=gone,
-                                                 trees_kept=trees_kept)
+                                                 trees_kept=trees_kept, everything=leftovers, named=named)
             removed = self.gateway.remove_leftovers(settings, None if leftovers else archives)
         except PytuiError as err:
             self._app.post_message(Purged(0, 0, error=str(err)))
@@ -465,6 +467,6 @@ class BackgroundWork:
             archives = [a for a in gateway.purge_plan(settings, catalog, rule=rule, installed_keys=installed)
                         if cached_row_key(a.name) not in in_use]
             leftovers = gateway.find_leftovers(settings, None if rule == ALL else archives)
-            return archive_plan(rule, gateway.purge_effect(settings, archives), leftovers)
+            return archive_plan(rule, gateway.purge_effect(settings, archives, everything=rule == ALL), leftovers)
 
         return plan

@@ -259,10 +259,18 @@ def _say_leftovers(cache: ArchiveCache, loose: list[tuple[TreeInfo, str]], share
     """One line for what killed runs left in the cache dir, and one for each kind of kept tree
     no archive uses (in the total, in no row; `shares`: the bytes of the total each kind
     holds): a tree half removed can be a whole unpacked build."""
-    from pytui.core.cache_kinds import loose_trees_counted
+    from pytui.core.cache_kinds import NEWER_PYTUI, loose_trees_counted
     from pytui.core.cache_purge import find_leftovers
 
     for why, size in shares.items():
+        if why == NEWER_PYTUI:
+            # Shared with a newer pytui (two checkouts, an upgrade then a downgrade): its trees
+            # are that pytui's to check and use, so this one leaves them, as uv leaves a cache
+            # bucket of a newer version.
+            print(f"{loose_trees_counted(_count(loose, why), why)} ({size_text(size)}), not used by this one "
+                  "and left for it; removed with its archive, by `pytui cache purge --all` or by "
+                  "`pytui cache purge <its sha256>`")
+            continue
         # Not "any purge": one whose requests name nothing in the cache removes nothing.
         print(f"{loose_trees_counted(_count(loose, why), why)} ({size_text(size)}), never used; removed by "
               "`pytui cache verify`, `pytui cache purge --all` (or --superseded, --installed) or a purge "

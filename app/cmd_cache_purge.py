@@ -46,12 +46,17 @@ def run_purge(args: argparse.Namespace) -> int:
         from pytui.core.installed import list_installed
 
         installed = [i.key for i in list_installed(args.settings.install_root)]
-    keys, unmatched = _targeted(cache.list(catalog), args.targets)
+    # A newer pytui's kept tree goes only when named by its sha256 (or with its archive, or
+    # with --all: core/cache.remove_trees_of).
+    newer = {info.sha256 for info in cache.trees.list() if info.newer} if args.targets else set()
+    named = [target for target in args.targets if target in newer]
+    everything = args.rule == "all"
+    keys, unmatched = _targeted(cache.list(catalog), [target for target in args.targets if target not in newer])
     # A target naming a build whose archive is gone but whose kept tree is still there names
     # that tree, which the purge removes: what is left of the build goes, exit 0 (it said `no
     # cached archive matches` as it removed it).
     unmatched = [target for target in unmatched if not _names_loose_tree(cache, target)]
-    if unmatched and len(unmatched) == len(args.targets) and args.rule is None:
+    if unmatched and len(unmatched) == len(args.targets) and args.rule is None and not named:
         # Nothing named is in the cache: the error alone, and nothing removed (a purge that
         # matched nothing once removed the trees whose archive is gone beside its error).
         for target in unmatched:
@@ -70,7 +75,7 @@ def run_purge(args: argparse.Namespace) -> int:
     verb = "would remove" if args.dry_run else "removed"
     # One count for the dry run and the real run: each archive and its kept tree's files no
     # install shares (core/cache_purge.py purge_effect); the real run reports what it freed.
-    effect = purge_effect(cache, plan)
+    effect = purge_effect(cache, plan, everything=everything, named=named)
     # What killed runs left goes too: all of it with --all, else what they left of these
     # archives (a half-kept tree); a dry run finds the same by the same rule.
     whose = None if args.rule == "all" else plan
@@ -82,7 +87,7 @@ def run_purge(args: argparse.Namespace) -> int:
         leftovers = said_leftovers(would_go, verb)
         at_least = "at least " if would_go.capped else ""  # sizing them stopped at its limit
     else:
-        freed = remove_archives(cache, plan, trees_not_removed=trees_kept)
+        freed = remove_archives(cache, plan, trees_not_removed=trees_kept, everything=everything, named=named)
         removed = remove_leftovers(cache, whose, named=MAX_LEFTOVERS_NAMED)
         freed += removed.size
         leftovers = said_leftovers(removed, verb)

@@ -69,6 +69,9 @@ class StartPurge:
     leftovers: bool = False
     # Kept trees whose archive is gone go (with any purge): one runs for them alone too.
     trees: bool = False
+    # The sha256 of a newer pytui's kept tree `p` named on its row: it goes only so (or with
+    # its archive, or under the `all` rule; core/cache.remove_trees_of).
+    named: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,19 +238,24 @@ def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
 
 def _decide_purge_loose(state: AppState, tree: LooseTree, key: str) -> Decision:
     """`p` on a kept tree no archive uses: the purge of no archive, which removes every such
-    tree (as `pytui cache purge` and Purge by rule do; core/cache.remove_trees_of)."""
-    from pytui.core.cache_kinds import loose_trees_counted
+    tree (as `pytui cache purge` and Purge by rule do; core/cache.remove_trees_of) but a newer
+    pytui's, which goes only when named: `p` on its own row names it."""
+    from pytui.core.cache_kinds import NEWER_PYTUI, loose_trees_counted
 
+    going = [t for t in state.loose_trees if t.why != NEWER_PYTUI or t.sha256 == tree.sha256]
     lines = [Line(short_path(tree.path, state.home)),
-             Line(f"Frees {human_size(sum(t.freed for t in state.loose_trees))}.", strong=True)]
-    others = [t for t in state.loose_trees if t.sha256 != tree.sha256]
+             Line(f"Frees {human_size(sum(t.freed for t in going))}.", strong=True)]
+    if tree.why == NEWER_PYTUI:
+        lines.append(Line("A newer pytui sharing this cache dir kept it: its next install of the build extracts the archive."))
+    others = [t for t in going if t.sha256 != tree.sha256]
     if others:
-        kinds = dict.fromkeys(t.why for t in state.loose_trees)
-        named = " and ".join(loose_trees_counted(sum(t.why == why for t in state.loose_trees), why)
+        kinds = dict.fromkeys(t.why for t in going)
+        named = " and ".join(loose_trees_counted(sum(t.why == why for t in going), why)
                              for why in kinds)
         lines.append(Line(f"Every kept tree no archive uses goes, as with any purge: {named}."))
     question = "Delete this unpacked tree?" if not others else "Delete the unpacked trees no archive uses?"
-    return Confirm(question, tuple(lines), confirm="Delete", then=StartPurge((), trees=True),
+    return Confirm(question, tuple(lines), confirm="Delete",
+                   then=StartPurge((), trees=True, named=(tree.sha256,) if tree.why == NEWER_PYTUI else ()),
                    name="confirm-purge", short_titles=("Delete the tree?", "Delete tree?", "Delete?"),
                    recheck=partial(decide_purge, pane="cached", key=key))
 

@@ -12,11 +12,11 @@ from pytui.app.job_record import Job
 from pytui.app.job_view import job_details, may_download
 from pytui.app.purge_plan import PRUNE_OUTDATED
 from pytui.app.state import AppState
-from pytui.core.cache_kinds import ARCHIVE_GONE
+from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE, NEWER_PYTUI
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import upgrade_installed_note
 from pytui.core.keys import is_digits
-from pytui.core.loose_trees import tree_unreadable
+from pytui.core.loose_trees import unusable_tree_why
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.url_secrets import without_secrets
 from pytui.widgets.format import home_shortened, human_age, human_size, one_line, short_path
@@ -227,6 +227,9 @@ UNLISTED_ARCHIVE_NOTE = ("lists no build of this archive: i installs it once pyt
 def loose_tree_note(tree: LooseTree) -> str:
     """That a kept tree no archive uses is never installed from, and what removes it: its
     Details' first field (whole at 80 columns), and `i`'s refusal on its Cached row."""
+    if tree.why == NEWER_PYTUI:
+        # Left for the pytui that kept it (core/loose_trees.py): only naming it removes it.
+        return "A newer pytui's tree, not used here; p on it removes it."
     why = "its archive is gone" if tree.why == ARCHIVE_GONE else "manifest unreadable"
     # Not "any purge": `pytui cache purge` naming nothing in the cache removes nothing.
     return f"Never used ({why}); p, P or v removes it."
@@ -237,7 +240,14 @@ def loose_tree_note(tree: LooseTree) -> str:
 LOOSE_TREE_REMOVED_BY = "p on it or on any archive, P under any rule, v"
 
 
+# What removes a newer pytui's tree (core/cache.remove_trees_of): not `v`, nor a purge of
+# other archives.
+NEWER_TREE_REMOVED_BY = "p on it or on its archive, P under the all rule"
+
+
 def _loose_because(tree: LooseTree) -> str:
+    if tree.why == NEWER_PYTUI:
+        return "its manifest has a format this pytui cannot check, so installs extract the archive"
     if tree.why == ARCHIVE_GONE:
         return "an install links a kept tree only beside its archive"
     return "a kept tree is used only as its manifest recorded it"
@@ -251,7 +261,7 @@ def _loose_details(state: AppState, tree: LooseTree) -> Details:
               ("tree", short_path(tree.path, state.home))]
     if tree.archive:
         fields.append(("archive", f"{one_line(tree.archive)} (gone)"))
-    fields.append(("removed by", LOOSE_TREE_REMOVED_BY))
+    fields.append(("removed by", NEWER_TREE_REMOVED_BY if tree.why == NEWER_PYTUI else LOOSE_TREE_REMOVED_BY))
     return Details(one_line(tree.key or tree.sha256), fields, note=f"{tree.why} · in Cached")
 
 
@@ -343,10 +353,15 @@ def _archive_size_words(state: AppState, archive: CachedArchive, key: str) -> st
 def _archive_fields(state: AppState, archive: CachedArchive, key: str) -> list[tuple[str, str]]:
     """Where the archive is, its kept tree, and what a stopped download's `.part` is for."""
     fields = [("archive", short_path(archive.path, state.home))]
-    if archive.tree and tree_unreadable(archive, state.loose_trees):
+    unusable = unusable_tree_why(archive, state.loose_trees) if archive.tree else ""
+    if unusable == MANIFEST_UNREADABLE:
         # Not used as kept: the next install removes it and extracts (its row says `ok`).
         fields.append(("tree", "manifest unreadable (its own row): the next install extracts the archive "
                                "and keeps a new tree"))
+    elif unusable:
+        # A newer pytui's: left as it is, and not used by this one.
+        fields.append(("tree", "kept by a newer pytui (its own row): installs here extract the archive "
+                               "and leave that tree"))
     elif archive.tree:
         fields.append(("tree", "kept: installs link it instead of extracting the archive"))
     if archive.state == "partial" and state.job_for_key(key) is None:

@@ -35,7 +35,6 @@ if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for th
     from pytui.core.cache_purge import Leftovers, PurgeEffect
     from pytui.core.download import Downloader
     from pytui.core.environment import Environment, ScanResult
-    from pytui.core.errors import WarningLine
     from pytui.core.install_root import Uninstalled
     from pytui.core.jobs import InstallResult
     from pytui.core.link_repair import LinkChanges
@@ -169,7 +168,7 @@ class CoreGateway:
         return installations
 
     def restore_links(self, settings: Settings, key: str, *, cancel: CancelToken,
-                      on_wait: Callable[[str], None]) -> tuple[LinkChanges, list[WarningLine]]:
+                      on_wait: Callable[[str], None]) -> tuple[LinkChanges, list[str]]:
         """Restore the links `key`'s install lacks, as `pytui install` does for a request already
         installed: (the links this run changed, warnings about names something else holds)."""
         from pytui.core.install_root import InstallRoot
@@ -274,7 +273,7 @@ class CoreGateway:
 
     def install(self, build: Build, *, settings: Settings, catalog: Catalog,
                 progress: ProgressCallback, cancel: CancelToken, reinstall: bool,
-                downloader: Downloader | None, on_warning: Callable[[WarningLine], None],
+                downloader: Downloader | None, on_warning: Callable[[str], None],
                 on_wait: Callable[[str], None]) -> InstallResult:
         """Run one install job to the end (raises PytuiError with one line, Cancelled on
         cancel). `downloader` (from `warm_up`) is shared by the jobs of one session, as the
@@ -308,18 +307,20 @@ class CoreGateway:
         return purge_plan(ArchiveCache(settings.cache_dir, settings.env), catalog, rule=rule, keys=[],
                           installed_keys=list(installed_keys))
 
-    def purge_effect(self, settings: Settings, archives: Iterable[CachedArchive]) -> PurgeEffect:
+    def purge_effect(self, settings: Settings, archives: Iterable[CachedArchive], *,
+                     everything: bool = False) -> PurgeEffect:
         """What removing `archives` frees, their kept trees included (what `remove_archives`
-        then frees)."""
+        then frees; `everything`: under the `all` rule)."""
         from pytui.core.cache import ArchiveCache
         from pytui.core.cache_purge import purge_effect
 
-        return purge_effect(ArchiveCache(settings.cache_dir, settings.env), archives)
+        return purge_effect(ArchiveCache(settings.cache_dir, settings.env), archives, everything=everything)
 
     def remove_archives(self, settings: Settings, archives: Iterable[CachedArchive], *,
                         downloading: list[CachedArchive] | None = None,
                         gone: list[CachedArchive] | None = None,
-                        trees_kept: list[str] | None = None) -> int:
+                        trees_kept: list[str] | None = None, everything: bool = False,
+                        named: Iterable[str] = ()) -> int:
         """`cache_purge.remove_archives`; each kept tree the disk did not let go is appended to
         `trees_kept` as its line."""
         from pytui.core.cache import ArchiveCache
@@ -328,7 +329,7 @@ class CoreGateway:
         cache = ArchiveCache(settings.cache_dir, settings.env)
         not_removed: list = []
         freed = remove_archives(cache, list(archives), downloading=downloading, gone=gone,
-                                trees_not_removed=not_removed)
+                                trees_not_removed=not_removed, everything=everything, named=named)
         if trees_kept is not None:
             trees_kept += [tree_not_removed_line(info.archive or info.sha256, cache.trees.path, err)
                            for info, err in not_removed]

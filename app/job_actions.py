@@ -191,7 +191,7 @@ class JobActions(AppBase):
             in_use = self.state.in_use_names()
             archives = [a for a in decision.archives if cached_row_key(a.name) not in in_use]
             if archives or decision.leftovers or decision.trees:
-                self.runner.purge(archives, leftovers=decision.leftovers)
+                self.runner.purge(archives, leftovers=decision.leftovers, named=decision.named)
         elif isinstance(decision, decide.CancelJob):
             ended = self.runner.cancel(decision.job_id)
             if ended is not None:  # still queued: it ends now, through the one handler

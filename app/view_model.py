@@ -25,7 +25,7 @@ from pytui.app.support_view import SupportMemo, today
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import Upgrades, is_upgrade_of, upgrade_installed_note
 from pytui.core.keys import parse_key
-from pytui.core.loose_trees import tree_unreadable
+from pytui.core.loose_trees import unusable_tree_why
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.ordering import build_order
 from pytui.core.requests import PythonRequest
@@ -363,7 +363,7 @@ class ViewModel:
                 state_name, pct = archive.state, None
             rows[name] = CacheRow(name=name, size=archive.size, build_key=key,
                                   state=state_name, percent=pct,
-                                  tree=archive.tree and not tree_unreadable(archive, state.loose_trees))
+                                  tree=archive.tree and not unusable_tree_why(archive, state.loose_trees))
         for tree in state.loose_trees:  # a kept tree no archive uses: its state says why
             name = loose_row_key(tree.sha256)
             rows[name] = CacheRow(name=name, size=tree.size, build_key=tree.key or None, state=tree.why)

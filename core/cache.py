@@ -201,7 +201,9 @@ class ArchiveCache:
         line = dir_problem(doing, "the cache dir", self.root, err, alternative)
         if then is None:
             return CacheError(line)
-        return CacheError.of_parts(line, then)
+        made = CacheError.of_parts(line, then)
+        assert isinstance(made, CacheError)
+        return made
 
     def problem(self) -> str | None:
         """Why the cache dir cannot be read (one line), or None: for showing, not raising."""
@@ -444,15 +446,25 @@ class ArchiveCache:
         return bool(info.archive) and not os.path.isfile(self.root / info.archive)
 
     def remove_trees_of(self, archives: Iterable[CachedArchive],
-                        not_removed: builtins.list[tuple[TreeInfo, OSError]] | None = None) -> int:
+                        not_removed: builtins.list[tuple[TreeInfo, OSError]] | None = None, *,
+                        everything: bool = False, named: Iterable[str] = ()) -> int:
         """Discard the trees made from these archives, trees whose archive is gone (they
         are never used without it) and trees whose manifest does not read (never used either);
-        return the bytes freed (files no install shares). Given `not_removed`, each tree the
-        disk does not let go (another user's: a `sudo` run's) is appended to it with why."""
+        return the bytes freed (files no install shares). A newer pytui's tree goes only with
+        its archive (the archive's sha256 names it), with `everything` (`--all`) or when its
+        sha256 is `named`. Given `not_removed`, each tree the disk does not let go (another
+        user's: a `sudo` run's) is appended to it with why."""
+        archives = builtins.list(archives)
         names = {archive.name for archive in archives}
+        wanted = set(named)
         freed = 0
         for info in self.trees.list():
-            if not info.archive or info.archive in names or self.archive_gone(info):
+            if info.newer:
+                going = everything or info.sha256 in wanted or any(
+                    has_tree_of(archive.name, archive.build, {info.sha256}) for archive in archives)
+            else:
+                going = not info.archive or info.archive in names or self.archive_gone(info)
+            if going:
                 try:
                     freed += self.trees.discard(info.sha256, strict=not_removed is not None)
                 except OSError as err:

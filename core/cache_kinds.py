@@ -34,14 +34,20 @@ def orphan_trees_counted(count: int, *, removed: bool = False) -> str:
 # for its row, and the tail of its count (`loose_trees_counted`).
 ARCHIVE_GONE = "archive gone"
 MANIFEST_UNREADABLE = "manifest unreadable"
+# A tree a newer pytui kept (its manifest's format is newer than this pytui reads): not used
+# here, and left for that pytui (only its archive's purge, `--all` or naming it removes it).
+NEWER_PYTUI = "newer pytui's"
 
 
 def loose_trees_counted(count: int, why: str, *, removed: bool = False) -> str:
     """`orphan_trees_counted` for ARCHIVE_GONE; `1 unpacked tree whose manifest is unreadable`
     (`was`, said of trees a run removes) for MANIFEST_UNREADABLE: a tree `cache verify` finds
-    it cannot read, which names no archive and is not one whose archive is gone."""
+    it cannot read, which names no archive and is not one whose archive is gone; `1 unpacked
+    tree kept by a newer pytui` for NEWER_PYTUI."""
     if why == ARCHIVE_GONE:
         return orphan_trees_counted(count, removed=removed)
+    if why == NEWER_PYTUI:
+        return f"{count} unpacked tree{'s' if count != 1 else ''} kept by a newer pytui"
     return f"{count} unpacked tree{'s' if count != 1 else ''} whose manifest {'was' if removed else 'is'} unreadable"
 
 

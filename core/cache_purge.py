@@ -34,10 +34,11 @@ class PurgeEffect:
     run and the TUI's previews all say these numbers. (A plain class: `typing` stays off an
     install's imports.)"""
 
-    __slots__ = ("archives", "orphan_trees", "orphans", "unreadable", "unreadable_trees")
+    __slots__ = ("archives", "newer", "newer_trees", "orphan_trees", "orphans", "unreadable", "unreadable_trees")
 
     def __init__(self, archives: tuple[tuple[CachedArchive, int], ...], orphans: int = 0,
-                 orphan_trees: int = 0, unreadable: int = 0, unreadable_trees: int = 0) -> None:
+                 orphan_trees: int = 0, unreadable: int = 0, unreadable_trees: int = 0,
+                 newer: int = 0, newer_trees: int = 0) -> None:
         # (archive, bytes its kept tree frees: the tree's files no install still shares; 0 if none)
         self.archives = archives
         # Bytes of kept trees whose archive is already gone (a purge removes them too), and how many.
@@ -46,27 +47,35 @@ class PurgeEffect:
         # The same of kept trees whose manifest is unreadable (they name no archive).
         self.unreadable = unreadable
         self.unreadable_trees = unreadable_trees
+        # The same of newer pytuis' trees that go by themselves (`--all`, or named: one beside a
+        # purged archive is counted with it, in `archives`).
+        self.newer = newer
+        self.newer_trees = newer_trees
 
     def __repr__(self) -> str:
         return (f"PurgeEffect({self.archives!r}, orphans={self.orphans}, orphan_trees={self.orphan_trees}, "
-                f"unreadable={self.unreadable}, unreadable_trees={self.unreadable_trees})")
+                f"unreadable={self.unreadable}, unreadable_trees={self.unreadable_trees}, "
+                f"newer={self.newer}, newer_trees={self.newer_trees})")
 
     def loose(self) -> list[tuple[str, int, int]]:
         """(why, how many, bytes) of each kind of loose tree that goes (core/loose_trees.py)."""
-        from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE
+        from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE, NEWER_PYTUI
 
         return [(why, count, size) for why, count, size in (
             (ARCHIVE_GONE, self.orphan_trees, self.orphans),
-            (MANIFEST_UNREADABLE, self.unreadable_trees, self.unreadable)) if count]
+            (MANIFEST_UNREADABLE, self.unreadable_trees, self.unreadable),
+            (NEWER_PYTUI, self.newer_trees, self.newer)) if count]
 
     @property
     def trees(self) -> int:
         """How many kept trees go (a tree always holds some bytes of its own)."""
-        return sum(1 for _, tree in self.archives if tree) + self.orphan_trees + self.unreadable_trees
+        return (sum(1 for _, tree in self.archives if tree) + self.orphan_trees + self.unreadable_trees
+                + self.newer_trees)
 
     @property
     def total(self) -> int:
-        return sum(archive.size + tree for archive, tree in self.archives) + self.orphans + self.unreadable
+        return (sum(archive.size + tree for archive, tree in self.archives) + self.orphans + self.unreadable
+                + self.newer)
 
 
 
@@ -120,32 +129,40 @@ def purge_plan(
             plan.append(archive)
     return plan
 
-def purge_effect(cache: ArchiveCache, archives: Iterable[CachedArchive]) -> PurgeEffect:
-    """What `remove_archives(cache, archives)` would free, counted as it counts: each archive, the tree made
-    from it (files no install shares: an install linked from it keeps those), and the
-    trees whose archive is already gone. Removes nothing."""
-    from pytui.core.cache_kinds import ARCHIVE_GONE
+def purge_effect(cache: ArchiveCache, archives: Iterable[CachedArchive], *, everything: bool = False,
+                 named: Iterable[str] = ()) -> PurgeEffect:
+    """What `remove_archives(cache, archives, everything=…, named=…)` would free, counted as it
+    counts: each archive, the tree made from it (files no install shares: an install linked
+    from it keeps those), the trees whose archive is already gone or whose manifest does not
+    read, and a newer pytui's tree where it goes (core/cache.remove_trees_of). Removes nothing."""
+    from pytui.core.cache import has_tree_of
+    from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE, NEWER_PYTUI
     from pytui.core.loose_trees import loose_trees
     from pytui.core.root_tree import footprint
 
     archives = list(archives)
     names = {archive.name for archive in archives}
+    wanted = set(named)
     trees: dict[str, int] = {}
     listed = cache.trees.list()
     for info in listed:
-        if info.archive and info.archive in names:
-            trees[info.archive] = trees.get(info.archive, 0) + footprint(info.path).freed
+        if info.newer:
+            # Named by its archive's sha256: it goes with that archive, counted with it.
+            mine = next((a.name for a in archives if has_tree_of(a.name, a.build, {info.sha256})), None)
+        else:
+            mine = info.archive if info.archive in names else None
+        if mine is not None:
+            trees[mine] = trees.get(mine, 0) + footprint(info.path).freed
     # By why: a tree whose manifest is unreadable names no archive, and was counted as one
     # whose archive is gone (its name, "", is no file).
-    loose = {ARCHIVE_GONE: [0, 0]}
+    loose = {why: [0, 0] for why in (ARCHIVE_GONE, MANIFEST_UNREADABLE, NEWER_PYTUI)}
     for info, why in loose_trees(cache, listed):
-        counts = loose.setdefault(why, [0, 0])
-        counts[0] += 1
-        counts[1] += footprint(info.path).freed
-    orphan_trees, orphans = loose.pop(ARCHIVE_GONE)
-    unreadable_trees, unreadable = next(iter(loose.values()), [0, 0])
-    return PurgeEffect(tuple((a, trees.get(a.name, 0)) for a in archives), orphans, orphan_trees,
-                       unreadable, unreadable_trees)
+        if why == NEWER_PYTUI and not (everything or info.sha256 in wanted):
+            continue  # left for the pytui that kept it (or counted with its archive above)
+        loose[why][0] += 1
+        loose[why][1] += footprint(info.path).freed
+    return PurgeEffect(tuple((a, trees.get(a.name, 0)) for a in archives), *reversed(loose[ARCHIVE_GONE]),
+                       *reversed(loose[MANIFEST_UNREADABLE]), *reversed(loose[NEWER_PYTUI]))
 
 def _inside(root: Path, path: Path) -> bool:
     """True for a file directly in the cache dir (the only place a purge deletes)."""
@@ -165,9 +182,11 @@ def tree_not_removed_line(name: str, trees_dir: object, err: OSError) -> str:
 def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
                     downloading: list[CachedArchive] | None = None,
                     gone: list[CachedArchive] | None = None,
-                    trees_not_removed: list[tuple[TreeInfo, OSError]] | None = None) -> int:
+                    trees_not_removed: list[tuple[TreeInfo, OSError]] | None = None,
+                    everything: bool = False, named: Iterable[str] = ()) -> int:
     """Delete these archives (a partial's state file, and the tree made from each); return
-    the bytes freed. A `.part` a download is writing now stays (appended to `downloading`);
+    the bytes freed. The kept trees that go are `cache.remove_trees_of`'s (`everything` and
+    `named` say which of a newer pytui's trees go too). A `.part` a download is writing now stays (appended to `downloading`);
     one another process removed since it was listed is appended to `gone`; a kept tree the
     disk does not let go, to `trees_not_removed` (with why; unsaid when not given).
 
@@ -178,7 +197,8 @@ def remove_archives(cache: ArchiveCache, archives: Iterable[CachedArchive], *,
     # Their trees first: a purge killed while it removes one (a whole unpacked build) leaves its
     # archive, so the same purge run again matches it and removes what is left of the tree
     # (`remove_leftovers`); killed after the archive, a rerun matched nothing and kept it.
-    freed = cache.remove_trees_of(archives, trees_not_removed)
+    named = list(named)
+    freed = cache.remove_trees_of(archives, trees_not_removed, everything=everything, named=named)
     removed = 0
     for archive in archives:
         with removal_hold(archive) as free:

@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pytui.core.cache import CACHE_DIR_ALTERNATIVE, READ_SIZE, fix_dir, unlink_quiet
-from pytui.core.cache_kinds import MANIFEST_UNREADABLE, loose_trees_counted, orphan_trees_counted
+from pytui.core.cache_kinds import (
+    MANIFEST_UNREADABLE,
+    NEWER_PYTUI,
+    loose_trees_counted,
+    orphan_trees_counted,
+)
 from pytui.core.cache_names import parse_cache_name
 from pytui.core.errors import CacheError, HashMismatch
 from pytui.core.fs_errors import NotRegularFile, cause, open_regular, reason, remedy
@@ -46,6 +51,9 @@ class VerifyReport:
     trees_ok: list[TreeInfo] = field(default_factory=list)
     trees_removed: list[tuple[TreeInfo, str]] = field(default_factory=list)
     trees_not_removed: dict[str, str] = field(default_factory=dict)
+    # Kept trees a newer pytui made (a manifest format this one does not read): not checked,
+    # left as they are for it (core/tree_manifest.TreeNewer).
+    trees_newer: list[TreeInfo] = field(default_factory=list)
     # The kept trees that went with the corrupt archives, and the bytes that freed (files no
     # install shares; trees left by archives already gone are counted in the bytes too).
     trees_of_corrupt: int = 0
@@ -58,8 +66,9 @@ class VerifyReport:
     leftovers: Leftovers | None = None
 
     def not_checked(self) -> list[str]:
-        """`1 partial download not checked`, `2 without a known sha256`: what the verify did not
-        hash, as `pytui cache verify` and the TUI's `v` both say it (the TUI's line said
+        """`1 partial download not checked`, `2 without a known sha256`, `1 unpacked tree kept
+        by a newer pytui not checked (left for it)`: what the verify did not hash or check, as
+        `pytui cache verify` and the TUI's `v` both say it (the TUI's line said
         `Cache verified: 2 archives ok` beside a stopped download it never read)."""
         partial = sum(a.state == "partial" for a in self.unchecked)
         words = [f"{partial} partial download{'s' if partial != 1 else ''} not checked"] if partial else []
@@ -68,6 +77,8 @@ class VerifyReport:
         if self.too_large:
             words.append(f"{len(self.too_large)} larger than any archive pytui downloads "
                          "(PYTUI_MAX_ARCHIVE_BYTES) not checked")
+        if self.trees_newer:
+            words.append(f"{loose_trees_counted(len(self.trees_newer), NEWER_PYTUI)} not checked (left for it)")
         return words
 
     def cleared(self, size: Callable[[int], str]) -> list[str]:
@@ -291,7 +302,9 @@ def verify_cache(cache: ArchiveCache, catalog: Catalog | None = None, progress: 
             trees_by_archive = _remove_corrupt(cache, archive, digest, report, trees_by_archive)
     counter.report(total)
     _remove_orphan_trees(cache, report)
-    report.trees_ok, changed = cache.trees.verify()
+    listed = cache.trees.list()
+    report.trees_newer = [info for info in listed if info.newer]
+    report.trees_ok, changed = cache.trees.verify(listed)
     for info, changed_why, kept in changed:
         report.trees_removed.append((info, changed_why))
         if kept is not None:

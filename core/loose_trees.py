@@ -1,8 +1,10 @@
 """Kept trees that no archive in the cache dir uses, "loose" trees: one whose archive is gone
-(deleted by hand, by uv's `cache clean` on a shared cache, left by a killed run) and one whose
-manifest does not read (it names no archive, and no install trusts it). Neither is ever
-installed from; `cache verify` and every purge remove them (but a `cache purge` whose requests
-name nothing in the cache: it removes nothing). Found and sized here once, for
+(deleted by hand, by uv's `cache clean` on a shared cache, left by a killed run), one whose
+manifest does not read (it names no archive, and no install trusts it) and one a newer pytui
+kept (its manifest's format is newer than this pytui reads). None is ever installed from;
+`cache verify` and every purge remove the first two (but a `cache purge` whose requests name
+nothing in the cache: it removes nothing); a newer pytui's goes only with its archive, with
+everything (`cache purge --all`, Purge by rule's `all`) or when named (`p` on its row). Found and sized here once, for
 `cache list`, `cache purge`, `cache verify`, the Cached pane and Purge by rule; each kind is
 worded by core/cache_kinds.loose_trees_counted.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE
+from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE, NEWER_PYTUI
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.record import FrozenRecord
 
@@ -25,11 +27,13 @@ if TYPE_CHECKING:
 
 
 def loose_trees(cache: ArchiveCache, trees: list[TreeInfo] | None = None) -> list[tuple[TreeInfo, str]]:
-    """Each kept tree no archive uses, with why: ARCHIVE_GONE or MANIFEST_UNREADABLE (of
-    `trees`, as `cache.trees.list()` gave them, or listed now)."""
+    """Each kept tree no archive uses, with why: ARCHIVE_GONE, MANIFEST_UNREADABLE or
+    NEWER_PYTUI (of `trees`, as `cache.trees.list()` gave them, or listed now)."""
     found = []
     for info in cache.trees.list() if trees is None else trees:
-        if not info.archive:
+        if info.newer:
+            found.append((info, NEWER_PYTUI))
+        elif not info.archive:
             found.append((info, MANIFEST_UNREADABLE))
         elif cache.archive_gone(info):
             found.append((info, ARCHIVE_GONE))
@@ -46,7 +50,7 @@ MAX_TREES_SIZED_APART = 64
 def tree_shares(cache: ArchiveCache, loose: list[tuple[TreeInfo, str]],
                 apart: int = MAX_TREES_SIZED_APART) -> tuple[int, dict[str, int], list[tuple[TreeInfo, str, int]]]:
     """The cache's total (`disk_usage`: a hard-linked file once), what the loose trees of each
-    kind hold of it, and each loose tree (archive gone first, then manifest unreadable) with
+    kind hold of it, and each loose tree (archive gone first, then manifest unreadable, newer pytui's) with
     why and what it holds: the total less a walk without it and the trees before it, so the
     shares and the rest add up to the total (a file a loose tree shares with an archive's tree
     is the archive's; one two loose trees share, the later one's). `cache list` says the kinds'
@@ -57,7 +61,7 @@ def tree_shares(cache: ArchiveCache, loose: list[tuple[TreeInfo, str]],
     shares: dict[str, int] = {}
     each: list[tuple[TreeInfo, str, int]] = []
     left_out: list[TreeInfo] = []
-    for why in (ARCHIVE_GONE, MANIFEST_UNREADABLE):
+    for why in (ARCHIVE_GONE, MANIFEST_UNREADABLE, NEWER_PYTUI):
         these = [info for info, reason in loose if reason == why]
         one_by_one, together = these[:max(0, apart - len(left_out))], these[max(0, apart - len(left_out)):]
         for info in one_by_one:
@@ -115,16 +119,18 @@ class LooseTree(FrozenRecord):
         _set(self, "freed", freed)
 
 
-def tree_unreadable(archive: CachedArchive, loose: Iterable[LooseTree]) -> bool:
-    """Whether the tree the listing saw beside `archive` is one whose manifest is unreadable:
-    it has a row of its own, so the archive's is no `ok +tree` and the Cached subtitle counts
-    it as no kept tree (`pytui cache list` gives it no `+ tree`)."""
-    unreadable = {tree.sha256 for tree in loose if tree.why == MANIFEST_UNREADABLE}
+def unusable_tree_why(archive: CachedArchive, loose: Iterable[LooseTree]) -> str:
+    """Why the tree the listing saw beside `archive` is not this pytui's to use, its manifest
+    unreadable or a newer pytui's (MANIFEST_UNREADABLE, NEWER_PYTUI), else "": it has a row of
+    its own, so the archive's is no `ok +tree` and the Cached subtitle counts it as no kept
+    tree (`pytui cache list` gives it no `+ tree`)."""
+    unreadable = {tree.sha256: tree.why for tree in loose if tree.why != ARCHIVE_GONE}
     if not unreadable:
-        return False
+        return ""
     from pytui.core.cache import has_tree_of
 
-    return has_tree_of(archive.name, archive.build, unreadable)
+    return next((why for sha256, why in unreadable.items()
+                 if has_tree_of(archive.name, archive.build, {sha256})), "")
 
 
 # Each kept tree as its manifest said it, by the manifest's path (core/tree_sizes.read_once):

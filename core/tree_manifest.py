@@ -93,6 +93,23 @@ class TreeCorrupt(Exception):
     """The tree or its manifest is not what pytui made; the message says what differs."""
 
 
+# Characters of a newer manifest's `key` kept for display (it is read as nothing else).
+MAX_NEWER_KEY = 200
+
+
+class TreeNewer(TreeCorrupt):
+    """A tree whose manifest has a format number above MANIFEST_VERSION: a newer pytui sharing
+    the cache dir kept it. This pytui cannot check it, so it never installs from it, and it is
+    no corrupt tree either: never removed by `verify` or by a purge rule for trees no archive
+    uses, only with its archive, by `cache purge --all` or when named (docs/architecture.md).
+    `key` is what its manifest names, if a short string (for display only)."""
+
+    def __init__(self, version: int, key: str = "") -> None:
+        super().__init__(f"manifest format {version} is a newer pytui's (this one reads up to {MANIFEST_VERSION})")
+        self.version = version
+        self.key = key
+
+
 def trusted_owners() -> frozenset[int]:
     """Whose kept trees this process installs from: its own, and root's (root can change any
     file anyway; a cache filled by root, as in a container image, stays usable to its users).
@@ -189,6 +206,20 @@ def _resolves_inside(link_path: str, target: str, kinds: dict[str, str],
     return True
 
 
+def _checked_version(doc: object) -> dict[str, object]:
+    """`doc` if it is a manifest of a format this pytui reads; `TreeNewer` for one a newer
+    pytui wrote, else `TreeCorrupt`."""
+    if type(doc) is not dict:
+        raise TreeCorrupt("manifest has an unknown format")
+    version = doc.get("version")
+    if type(version) is int and MANIFEST_VERSION < version <= MAX_NUMBER:
+        key = doc.get("key")
+        raise TreeNewer(version, key if type(key) is str and len(key) <= MAX_NEWER_KEY else "")
+    if type(version) is not int or version not in READ_VERSIONS:  # (`true` == 1)
+        raise TreeCorrupt("manifest has an unknown format")
+    return doc
+
+
 def _columns(data: bytes) -> tuple[dict[str, object], str, str, list[list]]:
     """The header, kinds, the paths joined by new lines, and the other columns of a manifest,
     each column type-checked and bounded in one pass; `TreeCorrupt` for anything pytui would
@@ -208,8 +239,7 @@ def _columns(data: bytes) -> tuple[dict[str, object], str, str, list[list]]:
         raise TreeCorrupt("manifest holds numbers pytui never writes") from None
     except (ValueError, RecursionError):
         raise TreeCorrupt("manifest is not JSON") from None
-    if type(doc) is not dict or doc.get("version") not in READ_VERSIONS:
-        raise TreeCorrupt("manifest has an unknown format")
+    doc = _checked_version(doc)
     header = {name: doc.get(name) for name in ("sha256", "archive", "key")}
     if not all(type(value) is str for value in header.values()):
         raise TreeCorrupt("manifest header is malformed")

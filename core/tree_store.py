@@ -42,6 +42,7 @@ from pytui.core.tree_manifest import (
     Columns,
     Entry,
     TreeCorrupt,
+    TreeNewer,
     file_changed,
     manifest_text,
     parse_columns,
@@ -54,8 +55,8 @@ from pytui.core.tree_sysconfig import SYSCONFIG_NAME, read_sysconfig, write_sysc
 from pytui.core.tree_types import TreeInfo, TreeNoSpace, TreeNotMine
 
 # Names callers import from here; the manifest itself is core/tree_manifest.py.
-__all__ = ["MANIFEST_NAME", "TREES_DIR", "TREE_NAME", "Entry", "TreeCorrupt", "TreeInfo", "TreeNoSpace",
-           "TreeNotMine", "TreeStore", "parse_manifest", "remove_tree", "unshared_size"]
+__all__ = ["MANIFEST_NAME", "TREES_DIR", "TREE_NAME", "Entry", "TreeCorrupt", "TreeInfo", "TreeNewer",
+           "TreeNoSpace", "TreeNotMine", "TreeStore", "parse_manifest", "remove_tree", "unshared_size"]
 
 TREES_DIR = "trees"
 TREE_NAME = "tree"
@@ -195,6 +196,8 @@ class TreeStore:
         and no build)."""
         try:
             header, columns = self._load_columns(sha256)
+        except TreeNewer as newer:
+            return TreeInfo(sha256, "", newer.key, self.path / sha256, 0, newer.version)
         except TreeCorrupt:
             return TreeInfo(sha256, "", "", self.path / sha256, 0)
         return TreeInfo(sha256, str(header["archive"]), str(header["key"]), self.path / sha256,
@@ -312,6 +315,12 @@ class TreeStore:
         except TreeNotMine:
             self.not_used = "the tree kept in the cache is another user's, so it is not used"
             return None
+        except TreeNewer as newer:
+            # A newer pytui's, sharing the cache dir: left for it, as uv leaves a cache bucket
+            # of a newer version; the install extracts as if there were none.
+            self.not_used = (f"the tree kept in the cache is a newer pytui's (manifest format {newer.version}), "
+                             "so it is not used")
+            return None
         except TreeCorrupt as err:
             # Gone from its name meanwhile (a purge in another process): not changed, and
             # nothing of it to discard; extraction takes over as for a tree there never was.
@@ -374,13 +383,17 @@ class TreeStore:
                 os.close(held)
         return freed
 
-    def verify(self) -> tuple[builtins.list[TreeInfo], builtins.list[tuple[TreeInfo, str, OSError | None]]]:
-        """Check every tree; changed ones are removed (one another process removed since the
-        listing is in neither list). Returns (ok, [(changed, why, None or the error that kept it
+    def verify(self, listed: builtins.list[TreeInfo] | None = None,
+               ) -> tuple[builtins.list[TreeInfo], builtins.list[tuple[TreeInfo, str, OSError | None]]]:
+        """Check every tree of `listed` (as `list` gave them; every tree when None); changed
+        ones are removed (one another process removed since the listing, and one a newer pytui
+        kept, is in neither list). Returns (ok, [(changed, why, None or the error that kept it
         where the disk did not let it go)])."""
         ok: builtins.list[TreeInfo] = []  # `list` here is the method above
         bad: builtins.list[tuple[TreeInfo, str, OSError | None]] = []
-        for info in self.list():
+        for info in self.list() if listed is None else listed:
+            if info.newer:
+                continue  # a newer pytui's: not this one's to check, nor to remove
             try:
                 self.check(info.sha256)
             except TreeCorrupt as err:

@@ -12,20 +12,22 @@ from pytui.core.keys import TYPE_CHECKING, _fields
 
 class TreeInfo(tuple):
     """A kept tree, for `cache list`, purge and the TUI; `archive` is the cache file name of the
-    archive it came from. (A tuple with named fields as core/keys.py makes them: `typing` costs
+    archive it came from ("" when its manifest does not read); `newer` the format number of a
+    manifest a newer pytui wrote (0 for one this pytui reads), whose archive is not named. (A tuple with named fields as core/keys.py makes them: `typing` costs
     an install more than this, `collections.namedtuple` compiles its `__new__` at import.)"""
 
     __slots__ = ()
-    _fields = ("sha256", "archive", "key", "path", "files")
+    _fields = ("sha256", "archive", "key", "path", "files", "newer")
     if TYPE_CHECKING:
         sha256: str
         archive: str
         key: str
         path: Path
         files: int
+        newer: int
 
-    def __new__(cls, sha256: str, archive: str, key: str, path: Path, files: int) -> TreeInfo:
-        return tuple.__new__(cls, (sha256, archive, key, path, files))
+    def __new__(cls, sha256: str, archive: str, key: str, path: Path, files: int, newer: int = 0) -> TreeInfo:
+        return tuple.__new__(cls, (sha256, archive, key, path, files, newer))
 
 
 _fields(TreeInfo, TreeInfo._fields)

@@ -1,9 +1,9 @@
 """The Cached pane: archives in the cache dir, with their build, size and state, and the kept
-trees no archive uses (`archive gone`, `manifest unreadable`)."""
+trees no archive uses (`archive gone`, `manifest unreadable`, `newer pytui's`)."""
 
 from __future__ import annotations
 
-from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE
+from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE, NEWER_PYTUI
 from pytui.widgets.format import one_line
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import PARTIAL, CacheRow
@@ -34,6 +34,9 @@ def state_text(row: CacheRow) -> Text:
         return FormText(ARCHIVE_GONE, style="magenta", short=Text("gone", style="magenta"))
     if row.state == MANIFEST_UNREADABLE:
         return FormText(MANIFEST_UNREADABLE, style="red", short=Text("unreadable", style="red"))
+    if row.state == NEWER_PYTUI:
+        # A newer pytui's tree: not this one's to use, nothing wrong with it (no red).
+        return FormText(NEWER_PYTUI, style="cyan", short=Text("newer", style="cyan"))
     return Text(row.state, style="red")
 
 
