@@ -292,6 +292,8 @@ def _dangling_link_problem(path: Path) -> str | None:
 
 
 def _run_verify(args: argparse.Namespace) -> int:
+    from pytui.core.cache_kinds import MANIFEST_UNREADABLE
+
     cache = cache_of(args)
     catalog = catalog_of(args)
     line = ProgressLine("verifying")
@@ -311,8 +313,9 @@ def _run_verify(args: argparse.Namespace) -> int:
         kept_tree = report.trees_not_removed.get(tree.sha256)
         fate = "removed, the next install extracts the archive again" if kept_tree is None else \
             f"could not be removed: {shown(kept_tree)}"
-        # A tree whose manifest does not read names no archive: said as `cache list` says it.
-        what = "changed" if tree.archive else "unreadable manifest"
+        # A tree whose manifest does not read names no archive: said by its state's one name
+        # (core/cache_kinds.py), as `cache list`, an install and the Cached pane say it.
+        what = "changed" if tree.archive else MANIFEST_UNREADABLE
         say_error(f"{what}: the unpacked tree of {shown(tree.archive or tree.sha256)} ({shown(why)}); {fate}")
     parts = [f"{len(report.ok)} ok"]
     parts += report.cleared(lambda size: f"{size_text(size)} freed")

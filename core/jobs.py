@@ -292,7 +292,7 @@ class InstallJob:
         self.unpacked_by = "the pristine tree kept in the cache (linked or copied)"
         return prefix
 
-    def _tree_discarded(self, why: str, kept: OSError | None) -> None:
+    def _tree_discarded(self, why: str, kept: OSError | None, manifest_read: bool) -> None:
         if self.on_warning is None:
             return
         fate = "removed, extracting the archive again"
@@ -302,7 +302,14 @@ class InstallJob:
 
             fate = (f"it could not be removed ({cause(kept)}), so each install extracts the archive "
                     f"until you {fix_dir(kept)}")
-        self.on_warning(f"the unpacked tree kept for {self.key} changed ({why}); {fate}")
+        if manifest_read:
+            self.on_warning(f"the unpacked tree kept for {self.key} changed ({why}); {fate}")
+            return
+        # Its state's one name (core/cache_kinds.py), as `cache verify`, `cache list` and the
+        # Cached pane say it: it said `changed (manifest is not JSON)`.
+        from pytui.core.cache_kinds import MANIFEST_UNREADABLE
+
+        self.on_warning(f"the unpacked tree kept for {self.key}: {MANIFEST_UNREADABLE} ({why}); {fate}")
 
     def note_decoder(self, what: str) -> None:
         """Told by the extraction which decompressor it used (`install --verbose`)."""

@@ -280,7 +280,7 @@ class TreeStore:
         return read_sysconfig(self.path / sha256 / SYSCONFIG_NAME, self.path / sha256 / TREE_NAME)
 
     def materialize(self, sha256: str, dest: Path, *, cancel: CancelToken | None = None,
-                    what: str = "install", on_discard: Callable[[str, OSError | None], None] | None = None,
+                    what: str = "install", on_discard: Callable[[str, OSError | None, bool], None] | None = None,
                     on_link: Callable[[], None] | None = None, into: bool = False) -> bool | None:
         """Recreate the tree of `sha256` at `dest`: True when hard-linked, False when copied, None
         when there is no usable tree (another user's is none: left as it is). `dest` must not
@@ -289,13 +289,15 @@ class TreeStore:
         checked against the manifest on the way, its owner too (a file or directory of another
         user is a change); a tree that changed is discarded (and what was made at `dest`
         removed), and
-        `on_discard` is told why, and the error that kept the tree if it could not be removed.
+        `on_discard` is told why, the error that kept the tree if it could not be removed, and
+        whether it was the manifest that did not read (else a file changed).
         The destination's filesystem filling up raises `TreeNoSpace` (with the tree's size),
         since extracting instead would need as much space or more."""
         self.not_used = None
         if not self.has(sha256):
             return None
         columns: Columns | None = None
+        manifest_read = False
         # `into`: the stage itself becomes the install, so no directory is made in it and none
         # is left to remove after the commit (an `rmdir` frees the directory's block: on a
         # disk mounted with `discard`, as this VM's, a synchronous discard of 0.1-4 ms).
@@ -305,6 +307,7 @@ class TreeStore:
             header, columns, layout = parse_for_linking(self._read_manifest(sha256, mine=True))
             if header["sha256"] != sha256:
                 raise TreeCorrupt("manifest belongs to another archive")
+            manifest_read = True
             _dirs_not_links(self.path / sha256)
             if on_link is not None:  # (only now: another user's tree is not linked)
                 on_link()
@@ -331,7 +334,7 @@ class TreeStore:
                 except OSError as why:
                     kept = why
                 if on_discard is not None:
-                    on_discard(str(err), kept)
+                    on_discard(str(err), kept, manifest_read)
         except OSError as err:
             _undo(dest, into)
             if err.errno in (errno.ENOSPC, errno.EDQUOT):

@@ -52,7 +52,7 @@ def test_verify_says_a_tree_whose_manifest_is_unreadable(pytui: Pytui) -> None:
     sha, _archive = _unreadable(pytui)
     result = pytui.run("cache", "verify")
     assert result.returncode == 1, str(result)
-    assert f"unreadable manifest: the unpacked tree of {sha} (manifest is not JSON); removed" in result.stderr, \
+    assert f"manifest unreadable: the unpacked tree of {sha} (manifest is not JSON); removed" in result.stderr, \
         str(result)
     assert result.stdout.rstrip().endswith(": 1 ok, 1 unpacked tree whose manifest was unreadable removed"), \
         str(result)
@@ -72,7 +72,7 @@ def test_the_tui_verify_line_says_a_tree_whose_manifest_is_unreadable(pytui: Pyt
 
 def test_one_the_disk_keeps_is_not_called_changed(pytui: Pytui, mounts: Mounts) -> None:
     """On a read-only cache dir the tree stays: `cache verify`'s count and the TUI's `v` said
-    `1 changed tree not removed` (`changed unpacked tree`) beside its `unreadable manifest: …`
+    `1 changed tree not removed` (`changed unpacked tree`) beside its `manifest unreadable: …`
     line. Both say it as the tree it is; exit 1, the cache as it was."""
     from pytui.app.verify_summary import verify_summary
     from pytui.core.cache import ArchiveCache
@@ -91,3 +91,19 @@ def test_one_the_disk_keeps_is_not_called_changed(pytui: Pytui, mounts: Mounts) 
     assert warning and summary.startswith("1 archive ok; 1 unpacked tree whose manifest is unreadable not removed "
                                           "(read-only file system; "), summary
     assert "changed" not in result.stdout + summary and snapshot(saved) == before
+
+
+def test_an_install_says_it_in_the_same_words(pytui: Pytui) -> None:
+    """An install that finds the tree's manifest unreadable warned `the unpacked tree kept for
+    KEY changed (manifest is not JSON)`, where `cache verify` said `unreadable manifest` and
+    the Cached pane `manifest unreadable`: all three say `manifest unreadable` now."""
+    from pytui.core.cache_kinds import MANIFEST_UNREADABLE
+
+    _sha, _archive = _unreadable(pytui)
+    result = pytui.run("install", "--reinstall", "3.12.8")
+    assert result.returncode == 0, str(result)
+    key = pytui.builds[-1].key
+    assert (f"the unpacked tree kept for {key}: {MANIFEST_UNREADABLE} (manifest is not JSON); removed, "
+            "extracting the archive again") in result.stderr, str(result)
+    assert "changed" not in result.stderr, str(result)
+    assert len(pytui.trees()) == 1  # a new tree kept

@@ -53,7 +53,7 @@ def _left_by_a_killed_run(pytui: Pytui) -> None:
 @pytest.mark.parametrize(("damage", "code", "said"), [
     (_corrupt_archive, 1, "corrupt: "),
     (_changed_tree, 1, "changed: the unpacked tree of "),
-    (_unreadable_manifest, 1, "unreadable manifest: the unpacked tree of "),
+    (_unreadable_manifest, 1, "manifest unreadable: the unpacked tree of "),
     (_archive_gone, 0, "1 unpacked tree whose archive was gone removed ("),
     (_left_by_a_killed_run, 0, "1 leftover of killed runs removed ("),
 ])
