@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from pytui.core.catalog import Catalog
     from pytui.core.download import Downloader
+    from pytui.core.errors import WarningLine
     from pytui.core.jobs import JobOutcome
     from pytui.core.models import Build, Installation
     from pytui.core.platform_detect import HostPlatform
@@ -268,7 +269,7 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
     from pytui.core.progress import CancelToken
 
     cancel = CancelToken()
-    warnings: list[str] = []
+    warnings: list[WarningLine] = []
     board = ProgressBoard()
     outcomes = None  # bound once every job ended: a Ctrl-C may still land as the board closes
     try:
@@ -305,7 +306,7 @@ def already_installed_line(build: Build) -> str:
     return f"Python {build.version} is already installed ({build.key})"
 
 
-def _report(args: argparse.Namespace, settings: Settings, outcomes: list[JobOutcome], warnings: list[str],
+def _report(args: argparse.Namespace, settings: Settings, outcomes: list[JobOutcome], warnings: list[WarningLine],
             started: float) -> None:
     """The warnings, and the builds installed (or found installed meanwhile), as uv says them."""
     from pytui.app.path_hint import executables_text, path_warning
@@ -313,7 +314,7 @@ def _report(args: argparse.Namespace, settings: Settings, outcomes: list[JobOutc
 
     style = stderr_style()
     for warning in warnings:
-        print(style.warning(warning), file=sys.stderr)
+        print(style.warning(str(warning)), file=sys.stderr)  # (the CLI's words)
     for outcome in outcomes:
         if outcome.result is not None and outcome.result.status == "already":
             # Installed by another uv or pytui process while this one was downloading.

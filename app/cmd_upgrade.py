@@ -31,6 +31,7 @@ from pytui.app.upgrade_plan import (
 if TYPE_CHECKING:
     from pytui.core.catalog import Catalog
     from pytui.core.environment import Environment, ScanResult
+    from pytui.core.errors import WarningLine
     from pytui.core.jobs import JobOutcome
     from pytui.core.models import Build, Installation
     from pytui.core.requests import PythonRequest
@@ -200,7 +201,7 @@ def _install(args: argparse.Namespace, settings: Settings, catalog: Catalog, tar
         groups.setdefault((not keeps_bin_links(settings, target), reinstall), []).append(target)
     unlinked = [t for (no_bin, _), builds in groups.items() if no_bin for t in builds]
     cancel = CancelToken()
-    warnings: list[str] = []
+    warnings: list[WarningLine] = []
     outcomes = []
     board = ProgressBoard()
     try:

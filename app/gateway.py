@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for th
     from pytui.core.cache_purge import Leftovers, PurgeEffect
     from pytui.core.download import Downloader
     from pytui.core.environment import Environment, ScanResult
+    from pytui.core.errors import WarningLine
     from pytui.core.install_root import Uninstalled
     from pytui.core.jobs import InstallResult
     from pytui.core.link_repair import LinkChanges
@@ -168,7 +169,7 @@ class CoreGateway:
         return installations
 
     def restore_links(self, settings: Settings, key: str, *, cancel: CancelToken,
-                      on_wait: Callable[[str], None]) -> tuple[LinkChanges, list[str]]:
+                      on_wait: Callable[[str], None]) -> tuple[LinkChanges, list[WarningLine]]:
         """Restore the links `key`'s install lacks, as `pytui install` does for a request already
         installed: (the links this run changed, warnings about names something else holds)."""
         from pytui.core.install_root import InstallRoot
@@ -273,7 +274,7 @@ class CoreGateway:
 
     def install(self, build: Build, *, settings: Settings, catalog: Catalog,
                 progress: ProgressCallback, cancel: CancelToken, reinstall: bool,
-                downloader: Downloader | None, on_warning: Callable[[str], None],
+                downloader: Downloader | None, on_warning: Callable[[WarningLine], None],
                 on_wait: Callable[[str], None]) -> InstallResult:
         """Run one install job to the end (raises PytuiError with one line, Cancelled on
         cancel). `downloader` (from `warm_up`) is shared by the jobs of one session, as the

@@ -272,9 +272,7 @@ def decide_upgrade(state: AppState) -> Decision:
                       + ". Go online (o) to upgrade.", severity="error", title="Not cached")
     lines: list[Line] = []
     envs = state.environments
-    for step in todo:
-        target = step.target
-        assert target is not None
+    for step, target in zip(todo, targets, strict=True):  # (every step in todo has its target)
         lines.append(Line(f"{_upgrade_from_to(step.current, target)}  ({target.key})", strong=True))
         if envs is None:
             continue

@@ -34,6 +34,7 @@ from textual.app import App
 if TYPE_CHECKING:
     from pytui.core.download import Downloader
     from pytui.core.environment import Environment
+    from pytui.core.errors import WarningLine
     from pytui.core.link_repair import LinkChanges
 
 PROGRESS_RATE = 10.0
@@ -93,7 +94,7 @@ class JobBodies:
 
         words = tui_steps(build.key)
 
-        def warn(line: str) -> None:
+        def warn(line: WarningLine) -> None:
             post(JobNote(job_id, said(line, words), warning=True))
 
         try:

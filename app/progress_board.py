@@ -211,9 +211,8 @@ class ProgressBoard:
                 head = f"{key if len(key) <= kept else _middle_cut(key, max(1, kept - 1))} waiting"
             return [head, *_wrapped(wait_line(wait), width)]
         stalled = self.stall(key, now)
-        if stalled is None:
+        if stalled is None or progress is None:  # (a stall is said only of a known progress)
             return [self._line(key, progress, width)]
-        assert progress is not None
         without_speed = Progress(progress.phase, progress.done, progress.total)
         return [self._line(key, without_speed, width), f"  {stalled}"[: width - 1]]
 

@@ -66,7 +66,7 @@ def tidy_root(settings: Settings, satisfied_keys: list[str], *, clean_temp: bool
         if restored.changes:
             print(f"{key}: {'; '.join(restored.changes.said())}", file=sys.stderr)
         for warning in links.warnings if links is not None else ():
-            print(stderr_style().warning(warning), file=sys.stderr)
+            print(stderr_style().warning(str(warning)), file=sys.stderr)  # (the CLI's words)
 
 
 def _not_restored(root: InstallRoot, settings: Settings, key: str, err: Exception) -> str:

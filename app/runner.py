@@ -118,13 +118,15 @@ class JobRunner(BackgroundWork, JobBodies):
         token = self._tokens[job.job_id] = CancelToken()
         body: Callable[[], None]
         if job.kind == INSTALL:
-            assert job.build is not None
+            if job.build is None:  # job_record's invariant, checked: `python -O` drops asserts
+                raise TypeError(f"install job {job.job_id} has no build")
             downloader = None if settings.offline else self.downloader
             body = partial(self._install, job.job_id, token, job.build, settings,
                            self._state.catalog or Catalog([]), job.reinstall, downloader,
                            job.upgrade, job.listed)
         elif job.kind == UNINSTALL:
-            assert job.installation is not None
+            if job.installation is None:
+                raise TypeError(f"uninstall job {job.job_id} has no installation")
             outdated_among = list(self._state.environments or []) if job.prune else None
             body = partial(self._uninstall, job.job_id, token, job.installation.key, settings,
                            outdated_among)

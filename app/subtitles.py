@@ -113,6 +113,11 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
     # read `2 archives · 5.9 MiB`, the stopped ones not said.
     counts = (*([f"{archives}{more}"] if more else []),
               *([f"{archives}{unfinished}{_loose(state, short=True)}"] if downloading or state.loose_trees else []))
+
+    def unused(plain: str) -> tuple[str, ...]:
+        # Narrower still (80 columns with both kinds), the trees no archive uses are counted.
+        return (f"{plain}{unfinished}{_unused(state)}", f"{archives}{unfinished}{_unused(state)}") \
+            if state.loose_trees else ()
     usage = settled_cache_usage(state)
     if trees and usage is not None and usage > total:
         kept = _count(trees, "tree")
@@ -132,6 +137,10 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
                f"{unfinished}{_loose(state, short=True)}",
                f"{lead}: {archives} + {kept}{unfinished}{_loose(state, short=True)}"] if state.loose_trees else []),
             *counts,
+            # Narrower (80 and 100 columns with both kinds), counted: they have rows, the kept
+            # trees only a `+tree` (the subtitle fell to `… + 2 trees`, them unsaid).
+            *([f"{lead}: {archives} + {kept}{unfinished}{_unused(state)}"] if state.loose_trees else []),
+            *unused(f"{lead}: {archives}"),
             f"{lead}: {archives} + {kept}",
             # The count alone last, as in the other forms (at 40 columns the border cut the
             # one before to `191.6 KiB inc…`).
@@ -144,16 +153,16 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
         plain = f"{archives} · {human_size(usage)}"
         return _forms(state, "cached", *dict.fromkeys((
             f"{plain}{more} (incl. {human_size(usage - total)} other files)",
-            f"{plain}{more}", *_with_loose(state, plain, unfinished), *counts, plain, archives)))
+            f"{plain}{more}", *_with_loose(state, plain, unfinished), *counts, *unused(plain), plain, archives)))
     plain = f"{archives} · {human_size(total)}"
     # The count alone last: in a half-width pane at 40 columns the border cut the size's form
     # to `0 archives · …` (the header says the size).
     if trees:
         return _forms(state, "cached", *dict.fromkeys((
             f"{plain} · {trees} with a tree{more}", f"{plain}{more}", *_with_loose(state, plain, unfinished), *counts,
-            plain, archives)))
+            *unused(plain), plain, archives)))
     return _forms(state, "cached", *dict.fromkeys((f"{plain}{more}", *_with_loose(state, plain, unfinished), *counts,
-                                                   plain, archives)))
+                                                   *unused(plain), plain, archives)))
 
 
 def _unfinished(downloading: int, partial: int, unknown: int = 0, *, short: bool = False) -> str:
@@ -169,7 +178,9 @@ def _with_loose(state: AppState, plain: str, unfinished: str) -> tuple[str, ...]
     """`2 archives · 128.0 KiB · 1 archive gone`: the size kept beside the loose trees' short
     count (after `unfinished`, the downloads' and others' short count), before the counts
     alone (at 200 columns the size went for want of room for the long words); () with none."""
-    return (f"{plain}{unfinished}{_loose(state, short=True)}",) if state.loose_trees else ()
+    if not state.loose_trees:
+        return ()
+    return (f"{plain}{unfinished}{_loose(state, short=True)}",)
 
 
 def _loose(state: AppState, *, short: bool = False) -> str:
@@ -183,6 +194,13 @@ def _loose(state: AppState, *, short: bool = False) -> str:
     counts = {why: sum(1 for tree in state.loose_trees if tree.why == why) for why in whys}
     return "".join(f" · {count} {why}" if short else f" · {loose_trees_counted(count, why)}"
                    for why, count in counts.items())
+
+
+def _unused(state: AppState) -> str:
+    """` · 2 unused trees`: the kept trees no archive uses counted, whatever their why, where
+    their rows' words do not fit (at 80 columns a tree whose archive is gone beside one whose
+    manifest is unreadable, 50 cells with `1 archive`, were not said at all)."""
+    return f" · {_count(len(state.loose_trees), 'unused tree')}"
 
 
 def _downloading(state: AppState) -> set[str]:

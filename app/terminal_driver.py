@@ -10,7 +10,9 @@ writer thread has ended is dropped: there is no terminal left to draw on.
 
 Its input is read by `PasteSafeParser`: Textual's parser, given each bracketed paste with the
 ESCs of its text as `␛` (app/paste_guard.py: a pasted ESC was read as keys, and a paste
-uninstalled a build).
+uninstalled a build). It is decoded from UTF-8 with each byte that is not UTF-8 as U+FFFD
+(`lenient_decoder`): Textual's strict decoder ended pytui with a traceback at the first one
+(`é` typed in a Latin-1 terminal, an X10 mouse report past column 95).
 
 Its size is the terminal's own, asked of the terminal at the start and at each resize, at
 most MAX_COLUMNS x MAX_LINES. Textual takes `shutil.get_terminal_size()`, which reads COLUMNS
@@ -24,9 +26,11 @@ in the input that the terminal was not asked for is dropped (`process_message`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from codecs import IncrementalDecoder, getincrementaldecoder
+from collections.abc import Callable, Iterable, Iterator
 
 from pytui.app.paste_guard import PasteGuard
 from pytui.app.terminal_codes import CLEAR_SCREEN
@@ -80,6 +84,12 @@ def _fds(*files: object) -> list[int]:
         except (AttributeError, OSError, ValueError):
             continue
     return found
+
+
+def lenient_decoder(encoding: str) -> Callable[[], IncrementalDecoder]:
+    """Textual's input thread's `getincrementaldecoder`: what it calls for a decoder (with no
+    argument), one that reads a byte the encoding does not allow as U+FFFD rather than raise."""
+    return functools.partial(getincrementaldecoder(encoding), errors="replace")
 
 
 class PasteSafeParser(XTermParser):
@@ -143,4 +153,7 @@ def safe_driver(driver_class: type[Driver]) -> type[Driver]:
     # attribute, replaced only while it is Textual's parser).
     if getattr(linux_driver, "XTermParser", None) is XTermParser:
         linux_driver.XTermParser = PasteSafeParser  # type: ignore[misc]  # why: the input thread's one parser
+    # Its decoder the same way (Textual's name in that module, asked for once per input thread).
+    if getattr(linux_driver, "getincrementaldecoder", None) is getincrementaldecoder:
+        linux_driver.getincrementaldecoder = lenient_decoder  # type: ignore[assignment]  # why: the input thread's one decoder
     return TerminalGoneSafeDriver

@@ -201,9 +201,7 @@ class ArchiveCache:
         line = dir_problem(doing, "the cache dir", self.root, err, alternative)
         if then is None:
             return CacheError(line)
-        made = CacheError.of_parts(line, then)
-        assert isinstance(made, CacheError)
-        return made
+        return CacheError.of_parts(line, then)
 
     def problem(self) -> str | None:
         """Why the cache dir cannot be read (one line), or None: for showing, not raising."""

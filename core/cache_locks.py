@@ -63,6 +63,14 @@ def exclusive(lock_path: Path, cancel: CancelToken, what: str,
             # Something else holds the lock's name (O_NOFOLLOW: a link gives ELOOP): the cache
             # dir is fine, that one entry is not.
             kind = {errno.EISDIR: "is a directory", errno.ELOOP: "is a symbolic link"}.get(err.errno or 0)
+            if kind is None and err.errno == errno.ENXIO:
+                # A socket (or a device with no driver) at the name: an open gives ENXIO.
+                from pytui.core.bounded_read import file_kind
+
+                try:
+                    kind = f"is {file_kind(os.lstat(lock_path).st_mode)}"
+                except OSError:
+                    kind = None
             if kind is None:
                 raise
             raise CacheError(f"cannot lock the download of {what}: {lock_path} {kind}, not a lock "

@@ -154,7 +154,7 @@ class Catalog:
         if builds is None:
             with self._lock:
                 if self._builds is None:
-                    assert self._lazy is not None
+                    assert self._lazy is not None  # narrows: columns until builds are made
                     self._builds = self._lazy.all()
                     self._lazy = None
                     self._rows_memo, self._places_memo, self._index_memo = {}, {}, {}
@@ -203,7 +203,7 @@ class Catalog:
         the lock)."""
         found = self._rows_memo.get(fields)
         if found is None:
-            assert self._lazy is not None
+            assert self._lazy is not None  # narrows: the caller asks only while builds are columns
             found = self._rows_memo[fields] = self._lazy.key_rows(*fields)
         return found
 

@@ -46,18 +46,20 @@ class ColumnBuilds(LazyBuilds):
         self._count = len(url_at)
         self._source = source
         self._url_at, self._url_len, self._sha_at = url_at, url_len, sha_at
-        self._reread: Callable[[], list[Build]] | None = reread
+        self._reread = reread
         self._all: list[Build] | None = None
 
     def __len__(self) -> int:
         return self._count if self._all is None else len(self._all)
 
     def all(self) -> list[Build]:
-        if self._all is None:
+        builds = self._all
+        if builds is None:
             builds = self._make(self._columns, self._url_at, self._url_len, self._sha_at)
-            self._keep(builds if builds is not None else self._read_again())
-        assert self._all is not None
-        return self._all
+            if builds is None:
+                builds = self._reread()
+            self._keep(builds)
+        return builds
 
     def key_rows(self, os: str | None, libc: str | None, arch: str | None = None,
                  variant: str | None = None) -> tuple[list[int], list[InstallationKey]]:
@@ -98,12 +100,8 @@ class ColumnBuilds(LazyBuilds):
                                     for offsets in (self._url_at, self._url_len, self._sha_at)))
         if builds is not None:
             return builds
-        self._keep(self._read_again())
+        self._keep(self._reread())
         return None
-
-    def _read_again(self) -> list[Build]:
-        assert self._reread is not None
-        return self._reread()
 
     def _keep(self, builds: list[Build]) -> None:
         """Every build is made: the columns and the source are no longer needed."""
@@ -111,7 +109,7 @@ class ColumnBuilds(LazyBuilds):
         self._columns = []
         self._source = b""
         self._url_at = self._url_len = self._sha_at = []
-        self._reread = None
+        self._reread = _made_already  # (and what the source's reader held is let go)
 
     def _make(self, columns: list[list], url_at: list[int], url_len: list[int],
               sha_at: list[int]) -> list[Build] | None:
@@ -191,3 +189,8 @@ def _says_no_sha256(source: bytes, url_at: int, url: str) -> bool:
         return isinstance(entry, dict) and entry.get("url") == url and \
             "sha256" in entry and entry["sha256"] is None
     return False
+
+
+def _made_already() -> list[Build]:
+    """The source's reader once every build is made: nothing asks for it then."""
+    raise RuntimeError("the catalog's builds are made: its source is not read again")

@@ -113,11 +113,24 @@ def scan(install_root: Path, state_dir: Path, env: Mapping[str, str], *,
     than `max_age` seconds (by `clock`), and the whole tree otherwise. Anything that could
     break an environment asks for FULL.
     """
-    result = _run(Path(install_root), Path(state_dir), env, roots=roots, extra_skip=extra_skip,
-                  max_depth=max_depth, budget=budget, installed=installed, host=host,
-                  cancelled=cancelled, use_state=use_state, mode=mode, max_age=max_age,
-                  clock=clock)
-    assert result is not None  # only QUICK_ONLY gives none
+    return _always(_run(Path(install_root), Path(state_dir), env, roots=roots,
+                        extra_skip=extra_skip, max_depth=max_depth, budget=budget,
+                        installed=installed, host=host, cancelled=cancelled,
+                        use_state=use_state, mode=_not_quick_only(mode), max_age=max_age,
+                        clock=clock))
+
+
+def _not_quick_only(mode: str) -> str:
+    """`mode` for a scan that always answers: QUICK_ONLY may give none (`quick_scan` is that)."""
+    if mode == QUICK_ONLY:
+        raise ValueError("a scan in mode QUICK_ONLY may find nothing to answer: call quick_scan")
+    return mode
+
+
+def _always(result: ScanResult | None) -> ScanResult:
+    """The result of a scan whose mode is not QUICK_ONLY, which always answers."""
+    if result is None:
+        raise RuntimeError("a full or quick scan gave no result")
     return result
 
 
@@ -348,10 +361,8 @@ def scan_for_settings(settings, *, roots: Sequence[str] | None = None,
                       installed: Sequence[Installation] | None = None, mode: str = FULL,
                       max_age: float = QUICK_MAX_AGE) -> ScanResult:
     """`scan` with the paths of a `Settings` (install root, archive cache, state dir, env)."""
-    result = _for_settings(settings, roots=roots, cancelled=cancelled, installed=installed,
-                           mode=mode, max_age=max_age)
-    assert result is not None
-    return result
+    return _always(_for_settings(settings, roots=roots, cancelled=cancelled, installed=installed,
+                                 mode=_not_quick_only(mode), max_age=max_age))
 
 
 def quick_for_settings(settings, *, cancelled: Callable[[], bool] | None = None,

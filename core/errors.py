@@ -5,6 +5,9 @@ from __future__ import annotations
 TYPE_CHECKING = False  # no `typing` import at run time
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import TypeVar
+
+    _Error = TypeVar("_Error", bound="PytuiError")
 
 
 class PytuiError(Exception):
@@ -21,7 +24,7 @@ class PytuiError(Exception):
         return " ".join(str(self.args[0]).split()) if self.args else self.__class__.__name__
 
     @classmethod
-    def of_parts(cls, *parts: str | Step) -> PytuiError:
+    def of_parts(cls: type[_Error], *parts: str | Step) -> _Error:
         """This error for a line of text and steps (`parts`), its message the CLI's words."""
         err = cls(cli_words(parts))
         err.parts = parts
@@ -51,6 +54,12 @@ class Step:
         self.kind = kind
         self.cli = cli
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Step) and (other.kind, other.cli) == (self.kind, self.cli)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.cli))
+
     def said(self, words: Mapping[str, str] | None) -> str:
         own = words.get(self.kind) if words else None
         return own if own is not None else self.cli
@@ -61,20 +70,46 @@ def cli_words(parts: tuple[str | Step, ...]) -> str:
     return "".join(part if isinstance(part, str) else part.cli for part in parts)
 
 
-class StepLine(str):
-    """A line that is no error (a warning) carrying steps as data, as `PytuiError.parts`: the
-    text is the CLI's words; `said(line, words)` another view's. Handed on as it is (an
-    `on_warning(line)`); text made from it is plain text."""
+class StepLine:
+    """A line that is no error (a warning) carrying steps as data, as `PytuiError.parts`:
+    `str()` is the CLI's words; `said(line, words)` another view's. Handed on as it is (an
+    `on_warning(line)`). Not a `str`: a str method, a slice, `+` or an f-string made plain
+    text of it and dropped its steps unseen, where the type checker now names each such use
+    (`str(line)` says the CLI's words on purpose)."""
 
+    __slots__ = ("parts", "text")
     parts: tuple[str | Step, ...]
+    text: str
 
-    def __new__(cls, *parts: str | Step) -> StepLine:
-        line = super().__new__(cls, cli_words(parts))
-        line.parts = parts
-        return line
+    def __init__(self, *parts: str | Step) -> None:
+        object.__setattr__(self, "parts", parts)
+        object.__setattr__(self, "text", cli_words(parts))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a StepLine is not changed ({name})")
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"StepLine({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StepLine) and other.parts == self.parts
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __format__(self, spec: str) -> str:
+        # An f-string of it is the CLI's words, its steps dropped: say so rather than do it.
+        raise TypeError("a StepLine in an f-string drops its steps: str(line) or said(line, words)")
 
 
-def said(line: str, words: Mapping[str, str] | None) -> str:
+# A warning as it is handed on: plain text, or a line carrying steps.
+WarningLine = str | StepLine
+
+
+def said(line: WarningLine, words: Mapping[str, str] | None) -> str:
     """`line` with the steps it carries (a `StepLine`'s) in `words`; any other line as it is."""
     if not isinstance(line, StepLine):
         return line
@@ -335,11 +370,9 @@ class ExtractError(PytuiError):
         the very same bytes; another build of `minor` is what helps."""
         if not self.data_fault:
             return self
-        vouched = ExtractError.of_parts(
+        return ExtractError.of_parts(
             f"{self.cause}; its sha256 is the catalog's, so downloading it again would fetch the "
             "same bytes; install another build ", all_versions(minor))
-        assert isinstance(vouched, ExtractError)
-        return vouched
 
 
 class InstallError(PytuiError):

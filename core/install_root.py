@@ -27,11 +27,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pytui.core import link_temps
-from pytui.core.errors import InstallError
+from pytui.core.errors import InstallError, WarningLine
 from pytui.core.fixups import apply_fixups
 from pytui.core.installed import (
     ROOT_ALTERNATIVE,
     dir_shape_problem,
+    installation_at,
     installation_from_dir,
     list_installed,
     root_shape_problem,
@@ -204,7 +205,7 @@ class InstallRoot(RootTempCleaning):
     def commit(self, build: Build, prefix: Path, *, bin_dir: Path | None, upgradeable: bool = True,
                reinstall: bool = False, force: bool = False, cancel: CancelToken | None = None,
                on_wait: Callable[[str], None] | None = None,
-               on_warning: Callable[[str], None] | None = None,
+               on_warning: Callable[[WarningLine], None] | None = None,
                sysconfig: tuple[str, dict[str, object]] | None = None) -> Installation:
         """Fix up the staged `prefix` and rename it to `<root>/<key>`; then links.
 
@@ -243,8 +244,7 @@ class InstallRoot(RootTempCleaning):
                     raise InstallError(_not_theirs_to_replace(key, self.path, theirs)) from None
                 raise InstallError(f"cannot move {key} into {self.path}: {reason(err, self.path)}; "
                                    f"{remedy(err, ROOT_ALTERNATIVE)}") from None
-            installation = installation_from_dir(target, parts)
-            assert installation is not None
+            installation = installation_at(target, parts)
             self.update_minor_link(parts)
             links = BinLinks()
             if bin_dir is not None:
@@ -295,7 +295,7 @@ class InstallRoot(RootTempCleaning):
 
     def uninstall(self, key: str, *, bin_dir: Path | None, cancel: CancelToken | None = None,
                   on_wait: Callable[[str], None] | None = None,
-                  on_warning: Callable[[str], None] | None = None,
+                  on_warning: Callable[[WarningLine], None] | None = None,
                   recheck: Callable[[], str | None] | None = None) -> Uninstalled:
         """Remove `<root>/<key>`; say what that freed and what became of its bin links.
 
@@ -328,8 +328,7 @@ class InstallRoot(RootTempCleaning):
                 raise NotRemoved(f"{key} kept: {why_not}")
             if not os.path.isdir(target) or os.path.islink(target):
                 raise NotInstalled(f"{key} is not installed in {self.path}")
-            installation = installation_from_dir(target, parts)
-            assert installation is not None
+            installation = installation_at(target, parts)
             size = footprint(target)
             links = self._bin_links_of(installation, parts, Path(bin_dir)) if bin_dir is not None else []
             # As each link is now: one another process replaces before it is removed is theirs.

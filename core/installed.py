@@ -51,8 +51,11 @@ def _read_build(directory: Path) -> str | None:
 def installation_from_dir(directory: Path, key: InstallationKey | None = None) -> Installation | None:
     """The installation at `directory` if its name parses as a key, else None."""
     key = key or InstallationKey.parse(directory.name)
-    if key is None:
-        return None
+    return None if key is None else installation_at(directory, key)
+
+
+def installation_at(directory: Path, key: InstallationKey) -> Installation:
+    """The installation of `key` at `directory` (its key known: the root's own paths)."""
     return Installation(key, directory, _read_build(directory))
 
 

@@ -80,7 +80,7 @@ def _stderr_tail(run: subprocess.Popen[bytes], timeout: float) -> bytes | None:
     import selectors
     import time
 
-    assert run.stderr is not None
+    assert run.stderr is not None  # narrows for the type checker: the one caller passes PIPE
     deadline = time.monotonic() + timeout
     tail = bytearray()
     ended = _pidfd(run.pid)

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 
-from pytui.core.errors import PytuiError
+from pytui.core.errors import PytuiError, WarningLine
 from pytui.core.install_root import InstallRoot, restored_line
 from pytui.core.jobs import InstallJob, JobOutcome
 from pytui.core.keys import TYPE_CHECKING
@@ -42,7 +42,7 @@ def run_install_jobs(
     reinstall: bool = False,
     no_cache: bool = False,
     force: bool = False,
-    on_warning: Callable[[str], None] | None = None,
+    on_warning: Callable[[WarningLine], None] | None = None,
     wait_for: Callable[[Build], Callable[[str], None]] | None = None,
     downloader: Downloader | None = None,
     on_ended: Callable[[Build], None] | None = None,

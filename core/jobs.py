@@ -17,6 +17,7 @@ from pytui.core.errors import (
     ExtractError,
     NextStepError,
     PytuiError,
+    WarningLine,
 )
 from pytui.core.install_root import InstallRoot
 from pytui.core.installed import root_shape_problem
@@ -100,7 +101,7 @@ class InstallJob:
         no_cache: bool = False,
         force: bool = False,
         downloader: Downloader | Callable[[], Downloader] | None = None,
-        on_warning: Callable[[str], None] | None = None,
+        on_warning: Callable[[WarningLine], None] | None = None,
         on_wait: Callable[[str], None] | None = None,
     ) -> None:
         """`downloader`: one to use, a function that returns the (shared) one when a download

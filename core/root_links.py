@@ -19,7 +19,7 @@ from pytui.core.bin_link_words import (
     unlinkable_remedy,
     unreplaceable_remedy,
 )
-from pytui.core.errors import StepLine
+from pytui.core.errors import StepLine, WarningLine
 from pytui.core.fixups import executable_path
 from pytui.core.keys import KeyParts, parse_key
 from pytui.core.link_repair import leads_nowhere
@@ -41,7 +41,7 @@ class BinLinks:
         self.followed: list[Path] = []
         # (link, one-line reason) for links left alone.
         self.skipped: list[tuple[Path, str]] = []
-        self.warnings: list[str] = []
+        self.warnings: list[WarningLine] = []
 
     def __repr__(self) -> str:
         return (f"BinLinks(created={self.created!r}, replaced={self.replaced!r}, "

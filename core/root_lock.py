@@ -9,6 +9,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -110,6 +111,35 @@ def open_lock_file(path: Path) -> int:
     return os.open(path, flags)
 
 
+def _what_blocks_the_lock(lock_path: Path, err: OSError) -> str | None:
+    """`is a directory, not a file`, `is a symbolic link to X, which cannot be opened for writing
+    (permission denied)`, ...: what at the lock file's name made `err`, or None when the name is
+    not to blame (the root's own trouble)."""
+    from pytui.core.bounded_read import file_kind
+    from pytui.core.fs_errors import cause
+
+    try:
+        mode = os.lstat(lock_path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISLNK(mode):
+        if err.errno == errno.ELOOP:
+            return "is a symbolic link loop, not a file"
+        if err.errno == errno.ENOENT:
+            return "is a symbolic link to nothing, not a file"
+        try:
+            target = os.readlink(lock_path)
+        except OSError:
+            return None
+        # Where it leads is no place of the root's: the link is what to remove (a socket or a
+        # directory there too).
+        return f"is a symbolic link to {target}, which cannot be opened for writing ({cause(err)})"
+    if not stat.S_ISREG(mode) and not stat.S_ISFIFO(mode):
+        # A directory (EISDIR), a socket (ENXIO), a device: nothing a lock is taken on.
+        return f"is {file_kind(mode)}, not a file"
+    return None
+
+
 def try_flock(fd: int) -> bool:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -203,17 +233,17 @@ class RootLocking:
             lock.acquiring.release()
 
     def _bad_lock_file(self, err: OSError) -> InstallError | None:
-        """The lock file itself is what is wrong (a directory, a dangling link or a link loop
-        at its name, while the root is there): say so, and that removing it is the fix (uv and
-        pytui make it again), rather than blame the root."""
-        what = {errno.EISDIR: "is a directory", errno.ELOOP: "is a symbolic link loop",
-                errno.ENOENT: "is a symbolic link to nothing"}.get(err.errno or 0)
-        if what is None or not os.path.isdir(self.path) or \
-                (err.errno == errno.ENOENT and not os.path.islink(self.lock_path)):
+        """The lock file itself is what is wrong (a directory, a socket, a dangling link or a link
+        loop at its name, or a link to a file elsewhere this user may not open for writing, while
+        the root is there): say so, and that removing it is the fix (uv and pytui make it again),
+        rather than blame the root."""
+        if not os.path.isdir(self.path):
+            return None
+        what = _what_blocks_the_lock(self.lock_path, err)
+        if what is None:
             return None
         return InstallError(f"cannot lock the install root {self.path}: its lock file "
-                            f"{self.lock_path} {what}, not a file; remove it (uv and pytui make "
-                            "it again) and retry")
+                            f"{self.lock_path} {what}; remove it (uv and pytui make it again) and retry")
 
     def _check_wait(self, cancel: CancelToken | None, deadline: float, timeout: float) -> None:
         if cancel is not None:

@@ -166,7 +166,7 @@ def _entry(minor: str, value: object) -> Cycle | None:
 def _as_published(text: object) -> str:
     """A date that passed `iso_day`, as `YYYY-MM` or `YYYY-MM-DD` in ASCII digits."""
     fields = date_fields(text)
-    assert fields is not None  # checked by the caller
+    assert fields is not None  # narrows for the type checker: the caller checked it (iso_day)
     year, month, day = fields
     return f"{int(year):04d}-{int(month):02d}" + ("" if day is None else f"-{int(day):02d}")
 
@@ -247,7 +247,8 @@ def phase_of(cycle: Cycle, today: _dt.date | str) -> Support:
     """The phase on `today` (a date, or an ISO day `YYYY-MM-DD`)."""
     first, bugfix, eol = (iso_day(cycle.first_release), iso_day(cycle.end_of_bugfix),
                           iso_day(cycle.end_of_life))
-    assert first is not None and bugfix is not None and eol is not None  # validated on load
+    if first is None or bugfix is None or eol is None:  # a Cycle made elsewhere than on load
+        raise ValueError(f"{cycle.minor}: its dates are not ISO days: {tuple(cycle)[1:]}")
     if not isinstance(today, str):
         today = today.isoformat()
     if today < first:

@@ -5,7 +5,7 @@ The work is split by directory: the entries whose parent is the same directory, 
 in the manifest, are one run, and a run can start as soon as its directory has been made. On
 a machine whose every core is busy, runs go to two threads as their directories appear (the
 kernel's part of each entry, `linkat`, `fstatat`, `mkdirat`, runs without the GIL); with a
-core to spare, to the calling thread alone (`link_threads`). Nothing is written outside
+core to spare, to the calling thread alone (`core/link_threads.py` says why). Nothing is written outside
 `dst_top`: every entry is made by name in a directory this module made (the manifest lists
 every entry's parent as a directory: `tree_manifest.parse_columns`), and a run whose
 directory was never made is never
@@ -27,26 +27,6 @@ a serial tail); the directories shared by the two threads, one subtree each (two
 measured 0.97-1.10x at load 3.5: kept out). A profile of two threads on that busy machine (30 Nov)
 showed no time in the GIL (`take_gil` 0.2%) nor in kernel locks; with a core to spare the
 GIL's hand-offs are the cost (below).
-
-One thread or two (2 Dec 2026, 20:48-20:58 UTC, a fresh 2-vCPU VM of the same kind, ext4,
-the bench's tree; `link_tree` timed in process, the two alternated, 15-31 rounds a run, or
-`bench/install.py --baseline` with one thread): with both cores free for the linker (the
-runs at real-time priority, `chrt -f`, so the other work on the machine waits) two threads
-took 1.5-1.8x one thread's wall time and 3x its CPU (42 against 24 ms, 71 against 23 ms of
-CPU); a whole install 0.099 s (CPU 0.121) against 0.080 s (CPU 0.079), uv warm 0.359 s; the
-coordinator's quiet run (load 0.2-0.7) 0.106 s (CPU 0.127) against 0.085 s (CPU 0.085).
-`strace -f -c` counts why: with both cores free an install made 3,252 `futex` calls (7,269
-in the coordinator's quiet run) against 46 with one thread, the GIL handed between the two
-running threads after most system calls, each hand-off waking the other vCPU; at load 11
-the same install made 76. With every core busy the threads mostly take turns and two
-runnable threads get the cores more often: at load 3.2-3.6 the two were equal (paired
-0.97-1.03x), at load 10-11 (other test suites) and beside a CPU hog on each core two threads
-took 0.70-0.90x one thread's wall time for 1-12% more CPU. Hence one thread unless the
-1-minute load average is at least the number of usable cores and as many other tasks are
-runnable now (/proc/loadavg: at load 10-13 it read 5-15 runnable; the average alone would
-keep a second thread for a minute or more after the machine went quiet); a whole directory
-per thread would not help, since the hand-offs come from both threads running Python between
-system calls, whatever each links.
 
 Overlapping the link with the rest of the install (measured 30 Nov 23:40-00:00, dropped): the
 link starting as soon as the build is resolved, while the job machinery is imported and set
@@ -71,12 +51,10 @@ import stat
 import threading
 from collections.abc import Callable, Sequence
 
+from pytui.core.link_threads import link_threads
 from pytui.core.progress import CancelToken
 from pytui.core.tree_manifest import Layout, TreeCorrupt, file_changed, tree_layout, trusted_owners
 
-# Threads that link a tree when a second one helps (the calling thread is one of them); see
-# `link_threads` for when it does.
-LINK_THREADS = 2
 # Fewer entries than this are linked by the calling thread alone: a thread costs more than
 # it saves on a small tree.
 MIN_THREADED_ENTRIES = 400
@@ -103,53 +81,6 @@ def entry_columns(entries: Sequence[tuple[str, str, int, int, int, int, str]]) -
         return ([], "", [], [], [], [], [])
     paths, kinds, modes, sizes, mtimes, inodes, targets = zip(*entries, strict=True)
     return paths, kinds, modes, sizes, mtimes, inodes, targets
-
-
-def threads_for(cpus: int, load: float, running: int | None = None) -> int:
-    """How many threads link a tree on a machine of `cpus` usable cores whose 1-minute load
-    average is `load` and on which `running` tasks are runnable now, this one included (None
-    where that cannot be read): two only when every core is busy (`load` >= `cpus`, and as
-    many others runnable now), one otherwise.
-
-    With a core to spare the two threads run at once, and each hands the GIL to the other
-    after nearly every system call: each hand-off wakes the other core, which on a VM costs
-    more than the overlap saves (measured: see the module's docstring). On a busy machine
-    the two threads mostly take turns, and two runnable threads get the cores more often.
-    The load average lags by up to a minute (a machine just gone quiet still shows its
-    load); the runnable count does not, but it is one moment's."""
-    busy = cpus >= 2 and load >= cpus and (running is None or running - 1 >= cpus)
-    return LINK_THREADS if busy else 1
-
-
-def link_threads() -> int:
-    """`threads_for` this machine now (one where the cores or the load cannot be read). A
-    wrong guess costs speed, never correctness."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return 1
-    return threads_for(cpus, load, _running_now())
-
-
-def _running_now() -> int | None:
-    """The runnable tasks now, from Linux's /proc/loadavg (`0.50 0.40 0.30 2/150 1234`: the
-    fourth field's first number); None elsewhere or when it does not read as that."""
-    try:
-        fd = os.open("/proc/loadavg", os.O_RDONLY | os.O_CLOEXEC)
-    except OSError:
-        return None
-    try:
-        fields = os.read(fd, 128).split()
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    running = fields[3].partition(b"/")[0] if len(fields) >= 4 else b""
-    return int(running) if running.isdigit() and len(running) < 10 else None
 
 
 def copy_file_at(name: str, src_dir: int, dst_dir: int, mode: int,

@@ -82,7 +82,7 @@ def cut_wait_note(text: str, hint: str, shape: WaitShape) -> str | None:
     pid_end = 0
     if found is not None:
         pid = re.match(HOLDER_PID, holder)
-        assert pid is not None  # the phrase starts with it
+        assert pid is not None  # narrows for the type checker: HOLDER_PHRASE starts with it
         pid_end = pid.end()
     if shape.plain is not None:
         # The view's own cut stands when it keeps the holder whole (or the note names none):

@@ -142,7 +142,7 @@ def test_bin_link_conflicts(tmp_path: Path, root: InstallRoot, bin_dir: Path) ->
     bin_dir.mkdir()
     (bin_dir / "python3.12").write_text("#!/bin/sh\necho mine\n")
     warnings: list[str] = []
-    install(root, archive(tmp_path, "3.12.8"), bin_dir, on_warning=warnings.append)
+    install(root, archive(tmp_path, "3.12.8"), bin_dir, on_warning=lambda line: warnings.append(str(line)))
     assert (bin_dir / "python3.12").read_text() == "#!/bin/sh\necho mine\n"  # not managed: untouched
     assert len(warnings) == 1 and "--force" in warnings[0] and "\n" not in warnings[0]
     install(root, archive(tmp_path, "3.12.8"), bin_dir, force=True)

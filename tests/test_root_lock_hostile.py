@@ -1,14 +1,20 @@
 """`<root>/.lock` (and an archive's `.part.lock` in the cache) that is not a lock file pytui can open (a directory, a dangling symlink, a
-symlink loop; left by a tool or a hand): install and uninstall end in one line naming the lock
-file and what to do, not "cannot write to the install root …: is a directory; pass another
-root" (the root is fine), and nothing in the root changes."""
+symlink loop, a socket, a symlink to a file this user may not write; left by a tool or a hand):
+install and uninstall end in one line naming the lock file and what to do, not "cannot write to
+the install root …: is a directory; pass another root" (the root is fine), and nothing in the
+root changes."""
 
 from __future__ import annotations
 
 import os
+import socket
+import tempfile
+from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, assert_clean_failure
+
+KINDS = ["directory", "dangling symlink", "symlink loop", "socket"]
 
 
 def _plant(lock: os.PathLike, kind: str) -> None:
@@ -16,11 +22,17 @@ def _plant(lock: os.PathLike, kind: str) -> None:
         os.mkdir(lock)
     elif kind == "dangling symlink":
         os.symlink("/nonexistent/pytui-lock", lock)
+    elif kind == "socket":
+        # Bound under a short name (a socket's path has at most 107 bytes), then moved there.
+        with tempfile.TemporaryDirectory(prefix="pytui-sock-") as short, \
+                socket.socket(socket.AF_UNIX) as sock:
+            sock.bind(os.path.join(short, "s"))
+            os.rename(os.path.join(short, "s"), lock)
     else:
         os.symlink(os.path.basename(lock), lock)  # a loop: the link names itself
 
 
-@pytest.mark.parametrize("kind", ["directory", "dangling symlink", "symlink loop"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_a_lock_that_cannot_be_opened_is_named_with_what_to_do(pytui: Pytui, kind: str) -> None:
     pytui.add("3.12.8")
     pytui.root.mkdir(parents=True)
@@ -42,7 +54,7 @@ def test_a_lock_that_cannot_be_opened_is_named_with_what_to_do(pytui: Pytui, kin
     assert os.path.lexists(lock)
 
 
-@pytest.mark.parametrize("kind", ["directory", "dangling symlink", "symlink loop"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_a_download_lock_that_cannot_be_opened_is_named_with_what_to_do(pytui: Pytui, kind: str) -> None:
     """The same for an archive's `<name>.part.lock` in the cache: it said "cannot write to the
     cache dir …: is a directory; pass another directory with --cache-dir", though the cache
@@ -59,3 +71,23 @@ def test_a_download_lock_that_cannot_be_opened_is_named_with_what_to_do(pytui: P
     assert "remove it" in line and "pass another" not in line, line
     assert not (pytui.root / made.build.key).exists()
     assert os.path.lexists(lock)
+
+
+def test_a_lock_linked_to_a_file_this_user_may_not_write_is_named(pytui: Pytui, tmp_path: Path) -> None:
+    """`<root>/.lock` a symlink to a file elsewhere that this user cannot open for writing: the
+    link is what is wrong (the root is writable), so the line names it and where it points; it
+    said `cannot write to the install root …: permission denied; fix its permissions`."""
+    pytui.add("3.12.8")
+    pytui.root.mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.write_text("not pytui's\n")
+    elsewhere.chmod(0o444)
+    lock = pytui.root / ".lock"
+    os.symlink(elsewhere, lock)
+    result = pytui.run_as_a_user("install", "3.12")
+    line = assert_clean_failure(result)
+    assert f"{lock} is a symbolic link to {elsewhere}" in line, line
+    assert "permission denied" in line and "remove it" in line, line
+    assert "cannot write to the install root" not in line, line
+    assert not (pytui.root / pytui.builds[0].key).exists()
+    assert elsewhere.read_text() == "not pytui's\n" and os.path.islink(lock)

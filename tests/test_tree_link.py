@@ -20,6 +20,7 @@ import pytest
 from fixtures_fs import Mounts
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pytui.core import link_threads as link_threads_module
 from pytui.core import tree_link
 from pytui.core.errors import Cancelled
 from pytui.core.progress import CancelToken
@@ -74,18 +75,18 @@ def linking_threads(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
 ])
 def test_a_second_thread_links_only_when_every_core_is_busy(cpus: int, load: float, running: int | None,
                                                             threads: int) -> None:
-    assert tree_link.threads_for(cpus, load, running) == threads
+    assert link_threads_module.threads_for(cpus, load, running) == threads
 
 
 def test_the_machine_decides_how_many_threads_link(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert tree_link.link_threads() in (1, 2)
+    assert link_threads_module.link_threads() in (1, 2)
     if os.path.exists("/proc/loadavg"):
-        running = tree_link._running_now()
+        running = link_threads_module._running_now()
         assert running is not None and running >= 1  # this test is running
     def unreadable() -> tuple[float, float, float]:
         raise OSError("no load average")
     monkeypatch.setattr(os, "getloadavg", unreadable)
-    assert tree_link.link_threads() == 1
+    assert link_threads_module.link_threads() == 1
 
 
 def archive_beside(cache: Path) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from pytui.widgets.keyed_table import KeyedTable, Row
-from pytui.widgets.rows import InstalledRow
+from pytui.widgets.rows import BUSY_MARK, DAMAGED_MARK, InstalledRow
 from pytui.widgets.support_cell import SUPPORT_STYLES, support_cell
 from pytui.widgets.table_cells import FormText, size_cell
 from rich.cells import cell_len
@@ -66,8 +66,12 @@ class InstalledTable(KeyedTable):
 
 
 def _cells(row: InstalledRow) -> Row:
+    update: Text
     if row.busy:
-        update = Text(row.busy, style="yellow")
+        # Where the word does not fit, its mark (a damaged install's `!`, as Available's): at
+        # 40x12 the column gave way whole for it, and the other rows' `↑` with it.
+        mark = Text(DAMAGED_MARK, style="bold red") if row.busy == "damaged" else Text(BUSY_MARK, style="bold yellow")
+        update = FormText(row.busy, style="yellow", short=mark)
     elif row.update_installed:
         # `3.12.11 installed` gives way to `✓` (Details says it whole): at 80 columns its 17
         # cells, claimed whole, pushed Size and Used by out of every row.

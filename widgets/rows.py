@@ -20,6 +20,9 @@ NEWER_BUILD = "↑"
 # After INSTALLED: the install lacks a file its interpreter needs (app/gateway.DAMAGED), so uv
 # does not list it; the Installed row says `damaged`, `i` reinstalls it.
 DAMAGED_MARK = "!"
+# Installed's Update column where a job's word (`waiting…`, `removing…`) does not fit: a job
+# is on this install (Jobs and Details say which and why).
+BUSY_MARK = "↻"
 
 PART_SUFFIX = ".part"
 

@@ -145,3 +145,46 @@ def test_an_archive_whose_tree_is_unreadable_says_so_in_details(tmp_path) -> Non
     tree = dict(ViewModel().details(state, "cached", archive.name).fields)["tree"]
     assert tree == ("manifest unreadable (its own row): the next install extracts the archive and "
                     "keeps a new tree"), tree
+
+
+async def test_at_80_columns_the_subtitle_counts_both_kinds_of_tree_no_archive_uses(ui_world: UiWorld) -> None:
+    """At 80x24 (the Cached pane 40 wide) with a tree whose archive is gone beside one whose
+    manifest is unreadable, the subtitle read `1 archive · 1.0 KiB`: their rows' words, both
+    kinds (50 cells), did not fit, and no shorter form named them. It counts them."""
+    ui_world.seed_cache("3.11.11")
+    ui_world.seed_loose_tree(manifest=True)
+    ui_world.seed_loose_tree(manifest=False, sha256="cd" * 32)
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        pane = app.query_one("#cached-pane")
+        await wait_for(pilot, lambda: len(app.state.loose_trees) == 2, what="both trees listed")
+        await pilot.pause()
+        subtitle = str(pane.border_subtitle)
+        assert subtitle == "1 archive · 2 unused trees", subtitle
+
+
+def test_the_narrow_subtitle_with_kept_trees_counts_both_kinds(tmp_path) -> None:
+    """With kept trees too, at 80 and 100 columns the subtitle fell to `26.0 KiB: 2 archives
+    + 2 trees`, the trees no archive uses (rows of their own) not said; where their rows'
+    words do not fit they are counted (`· 2 unused trees`), before the kept trees and the
+    total."""
+    from pytui.app.subtitles import cached_subtitles
+    from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE
+    from pytui.core.loose_trees import LooseTree
+    from pytui.widgets.format import first_fitting
+    from pytui.widgets.pane import SUBTITLE_CHROME
+    from view_state import a_cached_archive, a_state, three_builds
+
+    builds = three_builds()
+    state = a_state(tmp_path, builds["3.12.8"], builds["3.13.1"])
+    for version in ("3.12.8", "3.13.1"):
+        a_cached_archive(state, builds[version], size=1024).tree = True
+    state.loose_trees = (
+        LooseTree("ef" * 32, "", "", MANIFEST_UNREADABLE, tmp_path, 4096, 4096),
+        LooseTree("cd" * 32, builds["3.12.8"].key, "gone.tar.gz", ARCHIVE_GONE, tmp_path, 4096, 4096))
+    state.cache_usage = 2 * 1024 + 2 * 4096 + 2 * 8192
+    forms = cached_subtitles(state)
+    fitted = {columns: first_fitting(forms, columns // 2 - SUBTITLE_CHROME) for columns in (80, 100, 120)}
+    assert fitted == {80: "2 archives · 2 unused trees", 100: "26.0 KiB: 2 archives · 2 unused trees",
+                      120: "2 archives · 1 manifest unreadable · 1 archive gone"}, fitted

@@ -5,6 +5,7 @@ test_ui_fit.py's."""
 from __future__ import annotations
 
 import pytest
+from pytui.widgets.rows import BUSY_MARK
 from test_ui_fit import _drawn_cells, table_app
 
 
@@ -100,4 +101,28 @@ async def test_a_jobs_word_in_update_is_never_cut_inside(width: int) -> None:
         app.query_one(InstalledTable).show(rows)  # the job starts: its word replaces `—`
         await pilot.pause()
         for row, made in zip(_drawn_cells(app.query_one(InstalledTable)), rows, strict=True):
-            assert row.get("update", made.busy or "—") == (made.busy or "—"), (width, row)
+            assert row.get("update", made.busy or "—") in ((made.busy, BUSY_MARK) if made.busy else ("—",)), (width, row)
+
+
+@pytest.mark.parametrize("busy", ["waiting…", "queued…", "removing…", "damaged"])
+@pytest.mark.parametrize("width", [17, 18, 20, 24])
+async def test_a_rows_job_stays_said_in_update_at_40_columns(width: int, busy: str) -> None:
+    """At 40x12 (the Installed table 18 cells wide) the Update column gave way whole while an
+    uninstall waited for the lock (`removing…`) or a job was queued: the row's state, and the
+    other rows' `↑`, were gone. The word gives way to its mark (`↻`, a damaged install's `!`
+    as in Available), so the column stays wherever an upgrade's `↑` does."""
+    from pytui.widgets.installed_table import InstalledRow, InstalledTable
+    from pytui.widgets.rows import DAMAGED_MARK
+
+    rows = [InstalledRow(f"cpython-3.{minor}.{patch}-linux-x86_64-gnu", "20250818", 57_000, busy=state,
+                         update=update, used_by=0, label=f"3.{minor}.{patch}")
+            for minor, patch, state, update in ((12, 10, "", "3.12.11"), (11, 13, busy, ""), (9, 23, "", ""))]
+    app = table_app(InstalledTable, [row.replace(busy="") for row in rows], f"width: {width}; height: 5;")
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        app.query_one(InstalledTable).show(rows)
+        await pilot.pause()
+        drawn = _drawn_cells(app.query_one(InstalledTable))
+        mark = DAMAGED_MARK if busy == "damaged" else BUSY_MARK
+        assert [row.get("update") for row in drawn] in (
+            ["↑ 3.12.11", busy, "—"], ["↑", busy, "—"], ["↑", mark, "—"]), (width, drawn)

@@ -53,10 +53,10 @@ class UiWorld:
         shutil.copyfile(made.path, target)
         return target
 
-    def seed_loose_tree(self, *, manifest: bool = True) -> Path:
+    def seed_loose_tree(self, *, manifest: bool = True, sha256: str = "ab" * 32) -> Path:
         """A kept tree no archive uses: its manifest names an archive that is not in the cache
         (cpython-3.10.16's), or (`manifest` False) it has none, so it reads as unreadable."""
-        tree = self.settings.cache_dir / "trees" / ("ab" * 32)
+        tree = self.settings.cache_dir / "trees" / sha256
         (tree / "tree" / "bin").mkdir(parents=True)
         (tree / "tree" / "bin" / "python3.11").write_bytes(b"z" * 100)
         if manifest:
@@ -64,7 +64,7 @@ class UiWorld:
 
             name = "0123456ab-cpython-3.10.16-20250115-x86_64-unknown-linux-gnu-install_only.tar.gz"
             entries = scan_tree(str(tree / "tree"))
-            (tree / "manifest.json").write_text(manifest_text("ab" * 32, name, "cpython-3.10.16-linux-x86_64-gnu",
+            (tree / "manifest.json").write_text(manifest_text(sha256, name, "cpython-3.10.16-linux-x86_64-gnu",
                                                               entries))
         return tree
 
