@@ -21,7 +21,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from pytui.core.errors import NO_CACHE, CacheError, Cancelled, Step
+from pytui.core.errors import NO_CACHE, CacheError, Step
 from pytui.core.fs_errors import dir_problem
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build, CachedArchive
@@ -306,117 +306,12 @@ class ArchiveCache:
                progress: ProgressCallback = no_progress, cancel: CancelToken | None = None,
                on_wait: Callable[[str], None] | None = None) -> tuple[Path, bool]:
         """The cached archive for `build`, downloading (verified) into the cache first if needed,
-        and whether this call downloaded it (hashed as it arrived): False for a file found there,
-        or committed by another process while this one waited or downloaded, which the caller
-        re-hashes as it reads it.
+        and whether this call downloaded it (core/cache_download.py `obtain`)."""
+        from pytui.core.cache_download import obtain
 
-        `urls` default to uv's order for the settings (`core.urls.download_urls`). The download
-        goes to `<name>.part` (resumed if one is there) and is renamed to its final name only
-        when the sha256 matched. Offline with no `file://` URL it fails with uv's wording.
-        Pass one shared `downloader` when fetching several builds (it keeps one HTTP client);
-        otherwise one is made from `settings` (or `offline` / `client_factory`) and closed.
-        A cache dir that cannot be written is one line (CacheError) before any download.
-        `on_wait` is told once if another process is downloading the same archive now.
-        """
-        cancel = cancel or CancelToken()
-        final = self.path_for(build)
-        if os.path.isfile(final):
-            return final, False
-        if urls is None:
-            if settings is None:
-                raise ValueError("fetch needs urls or settings")
-            from pytui.core.urls import download_urls
-
-            urls = download_urls(build, settings)
-        own = downloader is None
-        if downloader is None:
-            from pytui.core.download import Downloader
-
-            if settings is not None:
-                downloader = Downloader.from_settings(settings, client_factory=client_factory)
-                if offline:
-                    downloader.offline = True
-            else:
-                downloader = Downloader(offline=bool(offline), client_factory=client_factory)
-        elif offline:
-            downloader.offline = True
-        # An install's other way round: a step each view words (the CLI's option).
-        alternative = f"{CACHE_DIR_ALTERNATIVE}, "
-        try:
-            if downloader.offline:
-                from pytui.core.cache_offline import refuse_offline
-
-                refuse_offline(self, build, urls)
-            self._ensure_root(alternative, NO_CACHE_NEXT_STEP)
-            from pytui.core.cache_locks import exclusive
-
-            try:
-                with exclusive(self.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key, on_wait):
-                    if os.path.isfile(final):
-                        return final, False  # another process committed it while we waited
-                    self._refuse_entries_in_the_way(build)
-                    if not self._download(build, urls, downloader, progress, cancel):
-                        return final, False  # uv committed it while we downloaded
-                    if os.path.isdir(final) and not os.path.islink(final):
-                        # Not the cache dir's fault; the verified download waits as its .part.
-                        raise CacheError(f"cannot keep the download of {build.key}: {final} is a "
-                                         "directory, where its archive goes in the cache; remove it "
-                                         "and retry")
-                    os.replace(self.part_path(build), final)
-            except OSError as err:
-                from pytui.core.cache_locks import name_too_long
-
-                line = name_too_long(self.root, build.cache_filename, LOCK_SUFFIX) if err.errno == errno.ENAMETOOLONG else None
-                raise (CacheError(line) if line else
-                       self._error("write to", err, alternative, NO_CACHE_NEXT_STEP)) from None
-        finally:
-            if own:
-                downloader.close()
-        return final, True
-
-    def _refuse_entries_in_the_way(self, build: Build) -> None:
-        """CacheError, before a byte is fetched, when something other than a file or a link
-        (a directory, a FIFO, made by hand or by another tool) holds the name of the `.part`
-        the download writes, or of its resume state: a directory `.part` was refused as `Is a
-        directory` blaming the cache dir, and the state's went unsaid, every later `.part`
-        discarded for want of it and the directory left (a FIFO there was removed). Nothing
-        else reads those names as such (list, verify, purge pass them by), so they stay. A
-        link there is the download's to replace (never written through)."""
-        from pytui.core.fs_errors import file_kind
-
-        for path, holds in ((self.part_path(build), "partial download"),
-                            (self.root / (build.cache_filename + STATE_SUFFIX), "download's resume state")):
-            try:
-                mode = os.lstat(path).st_mode
-            except OSError:
-                continue
-            if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
-                raise CacheError(f"cannot download {build.key}: {path} is {file_kind(mode)}, where "
-                                 f"its {holds} goes in the cache; remove it and retry")
-
-    def _download(self, build: Build, urls: Sequence[str], downloader: Downloader,
-                  progress: ProgressCallback, cancel: CancelToken) -> bool:
-        """Download `build` to its `.part` (under its lock); False when another process (uv,
-        which takes no pytui lock) committed the archive meanwhile: the download stops there and
-        its `.part` and resume state go, the committed file taking its place
-        (core/foreign_commit.py)."""
-        from pytui.core.download_policy import mirror_of
-        from pytui.core.foreign_commit import stop_when_committed
-
-        part = self.part_path(build)
-        with stop_when_committed(str(self.path_for(build)), cancel) as watch:
-            try:
-                downloader.download(urls, part, expected_sha256=build.sha256, progress=progress,
-                                    cancel=watch.token, what=build.key,
-                                    mirror=mirror_of(build.implementation))
-                return True
-            except Cancelled:
-                if cancel.cancelled or not watch.committed:
-                    raise
-        from pytui.core.download_body import FileBody
-
-        FileBody(part, build.sha256).discard()  # the .part and its resume state
-        return False
+        return obtain(self, build, urls, downloader=downloader, settings=settings, offline=offline,
+                      client_factory=client_factory, progress=progress, cancel=cancel,
+                      on_wait=on_wait)
 
     def open_verified(self, build: Build) -> VerifyingReader:
         """Open the cached archive for reading with its hash checked at `verify()`."""
