@@ -324,7 +324,7 @@ def _run_verify(args: argparse.Namespace) -> int:
     trees_removed = report.changed_removed()
     if trees_removed:
         parts.append(f"{trees_removed} changed tree{'s' if trees_removed != 1 else ''} removed")
-    if unreadable := report.unreadable_removed():
+    if unreadable := report.unreadable_removed(size_text):
         parts.append(unreadable)
     changed_kept = len(report.kept_trees()[0])
     if changed_kept:

@@ -40,7 +40,7 @@ def verify_summary(report: VerifyReport) -> tuple[str, bool]:
     if trees_removed:
         parts.append(f"{_plural(trees_removed, 'changed unpacked tree')} removed (the next install "
                      "extracts its archive again)")
-    if unreadable := report.unreadable_removed():
+    if unreadable := report.unreadable_removed(human_size):
         parts.append(f"{unreadable} (the next install extracts its archive again)")
     if trees_kept:
         parts.append(f"{_plural(len(trees_kept), 'changed unpacked tree')} not removed "

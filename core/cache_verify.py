@@ -51,6 +51,9 @@ class VerifyReport:
     trees_ok: list[TreeInfo] = field(default_factory=list)
     trees_removed: list[tuple[TreeInfo, str]] = field(default_factory=list)
     trees_not_removed: dict[str, str] = field(default_factory=dict)
+    # The bytes removing the trees whose manifest did not read freed (`unshared_size`, as an
+    # uninstall counts them: `du -sb` of what went, a file an install shares with it kept).
+    unreadable_bytes: int = 0
     # Kept trees a newer pytui made (a manifest format this one does not read): not checked,
     # left as they are for it (core/tree_manifest.TreeNewer).
     trees_newer: list[TreeInfo] = field(default_factory=list)
@@ -95,13 +98,18 @@ class VerifyReport:
                          f"({size(self.leftovers.size)})")
         return words
 
-    def unreadable_removed(self) -> str:
-        """`1 unpacked tree whose manifest was unreadable removed`, or "": of `trees_removed`,
-        those whose manifest did not read (it names no archive), said as `cache list` and the
-        purges say them rather than as changed trees (`pytui cache verify` and the TUI's `v`)."""
+    def unreadable_removed(self, size: Callable[[int], str]) -> str:
+        """`1 unpacked tree whose manifest was unreadable removed (63.4 KiB freed)`, or "": of
+        `trees_removed`, those whose manifest did not read (it names no archive), said as `cache
+        list` and the purges say them rather than as changed trees, with what removing them
+        freed as for the other removals (`pytui cache verify` and the TUI's `v`; `size` writes
+        the bytes, as each view does)."""
         count = sum(1 for tree, _ in self.trees_removed
                     if not tree.archive and tree.sha256 not in self.trees_not_removed)
-        return f"{loose_trees_counted(count, MANIFEST_UNREADABLE, removed=True)} removed" if count else ""
+        if not count:
+            return ""
+        return (f"{loose_trees_counted(count, MANIFEST_UNREADABLE, removed=True)} removed "
+                f"({size(self.unreadable_bytes)} freed)")
 
     def changed_removed(self) -> int:
         """How many of `trees_removed` changed (their manifest read) and went."""
@@ -305,8 +313,10 @@ def verify_cache(cache: ArchiveCache, catalog: Catalog | None = None, progress: 
     listed = cache.trees.list()
     report.trees_newer = [info for info in listed if info.newer]
     report.trees_ok, changed = cache.trees.verify(listed)
-    for info, changed_why, kept in changed:
+    for info, changed_why, kept, freed in changed:
         report.trees_removed.append((info, changed_why))
+        if not info.archive:
+            report.unreadable_bytes += freed
         if kept is not None:
             report.trees_not_removed[info.sha256] = f"{cause(kept)}; {fix_dir(kept)} and verify again"
     return report

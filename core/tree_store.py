@@ -387,13 +387,13 @@ class TreeStore:
         return freed
 
     def verify(self, listed: builtins.list[TreeInfo] | None = None,
-               ) -> tuple[builtins.list[TreeInfo], builtins.list[tuple[TreeInfo, str, OSError | None]]]:
+               ) -> tuple[builtins.list[TreeInfo], builtins.list[tuple[TreeInfo, str, OSError | None, int]]]:
         """Check every tree of `listed` (as `list` gave them; every tree when None); changed
         ones are removed (one another process removed since the listing, and one a newer pytui
         kept, is in neither list). Returns (ok, [(changed, why, None or the error that kept it
-        where the disk did not let it go)])."""
+        where the disk did not let it go, the bytes removing it freed)])."""
         ok: builtins.list[TreeInfo] = []  # `list` here is the method above
-        bad: builtins.list[tuple[TreeInfo, str, OSError | None]] = []
+        bad: builtins.list[tuple[TreeInfo, str, OSError | None, int]] = []
         for info in self.list() if listed is None else listed:
             if info.newer:
                 continue  # a newer pytui's: not this one's to check, nor to remove
@@ -403,11 +403,12 @@ class TreeStore:
                 if not os.path.lexists(self.path / info.sha256):
                     continue  # removed since it was listed (a purge in another process): not changed
                 kept = None
+                freed = 0
                 try:
-                    self.discard(info.sha256, strict=True)
+                    freed = self.discard(info.sha256, strict=True)
                 except OSError as why:
                     kept = why
-                bad.append((info, str(err), kept))
+                bad.append((info, str(err), kept, freed))
             else:
                 ok.append(info)
         return ok, bad

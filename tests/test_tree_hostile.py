@@ -63,7 +63,7 @@ def test_verify_removes_a_tree_whose_directory_mode_changed(tmp_path: Path) -> N
     store = kept(tmp_path)
     (store.path / SHA / TREE_NAME / "lib2").chmod(0o777)
     ok, bad = store.verify()
-    assert ok == [] and [(why, kept) for _info, why, kept in bad] == [("lib2 has another mode than the manifest records", None)]
+    assert ok == [] and [(why, kept) for _info, why, kept, _freed in bad] == [("lib2 has another mode than the manifest records", None)]
     assert not store.has(SHA)
 
 

@@ -54,8 +54,7 @@ def test_verify_says_a_tree_whose_manifest_is_unreadable(pytui: Pytui) -> None:
     assert result.returncode == 1, str(result)
     assert f"manifest unreadable: the unpacked tree of {sha} (manifest is not JSON); removed" in result.stderr, \
         str(result)
-    assert result.stdout.rstrip().endswith(": 1 ok, 1 unpacked tree whose manifest was unreadable removed"), \
-        str(result)
+    assert ": 1 ok, 1 unpacked tree whose manifest was unreadable removed (" in result.stdout, str(result)
     assert "changed" not in result.stdout + result.stderr and pytui.trees() == []
 
 
@@ -63,11 +62,42 @@ def test_the_tui_verify_line_says_a_tree_whose_manifest_is_unreadable(pytui: Pyt
     """`v`'s line, as `cache verify`'s (it said `1 changed unpacked tree removed`)."""
     from pytui.app.verify_summary import verify_summary
     from pytui.core.cache import ArchiveCache
+    from pytui.widgets.format import human_size
 
-    _unreadable(pytui)
+    sha, _archive = _unreadable(pytui)
+    pytui.call("uninstall", "3.12.8")  # nothing shares its files: all of it is freed
+    freed = du_bytes(pytui.cache / "trees" / sha)
     summary, warning = verify_summary(ArchiveCache(pytui.cache).verify())
-    assert warning and summary == ("1 archive ok; 1 unpacked tree whose manifest was unreadable removed "
-                                   "(the next install extracts its archive again)"), summary
+    assert warning and summary == (f"1 archive ok; 1 unpacked tree whose manifest was unreadable removed "
+                                   f"({human_size(freed)} freed) (the next install extracts its archive again)"), summary
+
+
+def test_verify_says_what_removing_it_freed_as_du_counts_it(pytui: Pytui) -> None:
+    """`cache verify` said what removing a tree whose archive was gone freed, not what removing
+    one whose manifest does not read freed: `du -sb` of it, less what an install shares."""
+    from pytui.app.cache_cli import size_text
+
+    sha, _archive = _unreadable(pytui)
+    pytui.call("uninstall", "3.12.8")
+    freed = du_bytes(pytui.cache / "trees" / sha)
+    result = pytui.run("cache", "verify")
+    assert result.returncode == 1, str(result)
+    assert result.stdout.rstrip().endswith(
+        f": 1 ok, 1 unpacked tree whose manifest was unreadable removed ({size_text(freed)} freed)"), str(result)
+    # With 3.12.8 installed from it, its files stay (the install's): the manifest, directories
+    # and links go, less than the tree's whole size.
+    sha, _archive = _unreadable(pytui)
+    whole = du_bytes(pytui.cache / "trees" / sha)
+    result = pytui.run("cache", "verify")
+    said = result.stdout.rsplit("removed (", 1)[1].split(" freed)")[0]
+    assert said != size_text(whole) and said.endswith("KiB"), str(result)
+
+
+def du_bytes(path) -> int:
+    """`du -sb` of `path`: apparent sizes, a hard-linked file once."""
+    import subprocess
+
+    return int(subprocess.run(["du", "-sb", str(path)], capture_output=True, text=True, check=True).stdout.split()[0])
 
 
 def test_one_the_disk_keeps_is_not_called_changed(pytui: Pytui, mounts: Mounts) -> None:

@@ -49,8 +49,7 @@ def test_a_tree_whose_manifest_does_not_read_is_said_unreadable_not_archiveless(
     result = pytui.run("cache", "verify")
     assert result.returncode == 1, str(result)
     assert "whose archive was gone" not in result.stdout, str(result)
-    assert result.stdout.rstrip().endswith(": 1 ok, 1 unpacked tree whose manifest was unreadable removed"), \
-        str(result)
+    assert ": 1 ok, 1 unpacked tree whose manifest was unreadable removed (" in result.stdout, str(result)
     assert f"manifest unreadable: the unpacked tree of {sha} (manifest is not JSON); removed" in result.stderr, \
         str(result)
     assert pytui.trees() == []
