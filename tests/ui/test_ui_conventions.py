@@ -10,18 +10,13 @@ import sys
 from pytui.app.config import config_path
 from pytui.app.sorting import SortOrder
 from pytui.app.toast_text import short_url
-from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobRow
 from textual.events import Key
 from textual.widgets import DataTable
-from ui_helpers import SIZE, UiWorld, palette_pick, ready, wait_for
+from ui_helpers import SIZE, UiWorld, available_table, palette_pick, ready, wait_for
 
 K13, K12, K11 = (f"cpython-{v}-linux-x86_64-gnu" for v in ("3.13.1", "3.12.8", "3.11.11"))
-
-
-def _available(app) -> AvailableTable:
-    return app.query_one("#available", AvailableTable)
 
 
 def _said(app) -> list[str]:
@@ -49,7 +44,7 @@ async def test_vi_keys_and_home_end_move_in_every_table(ui_world: UiWorld) -> No
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        table = _available(app)
+        table = available_table(app)
         assert table.highlighted_key == K13
         await pilot.press("j")
         assert table.highlighted_key == K12
@@ -82,7 +77,7 @@ async def test_number_keys_jump_to_the_panes(ui_world: UiWorld) -> None:
         assert app.focused is app.query_one("#jobs") and not _said(app)
         await pilot.press("1", "shift+tab")
         assert app.focused is app.query_one("#jobs")
-        _available(app).select_key(K13)
+        available_table(app).select_key(K13)
         await pilot.press("1", "i")
         await wait_for(pilot, lambda: len(app.query(JobRow)) > 0, what="a job row")
         await pilot.press("4")
@@ -93,7 +88,7 @@ async def test_s_sorts_the_focused_pane_and_a_header_click_too(ui_world: UiWorld
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        table = _available(app)
+        table = available_table(app)
         await pilot.press("s")  # the Available pane's first column: Version, ascending
         await pilot.pause()
         assert table.row_keys == [K11, K12, K13]
@@ -124,7 +119,7 @@ async def test_header_selected_message_sorts_by_that_column(ui_world: UiWorld) -
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        table = _available(app)
+        table = available_table(app)
         column = table.columns[next(k for k in table.columns if k.value == "version")]
         table.post_message(DataTable.HeaderSelected(table, column.key, 2, column.label))
         await pilot.pause()

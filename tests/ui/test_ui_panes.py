@@ -1,17 +1,18 @@
-"""Pilot tests of the panes, filter, view toggles, offline refusal and cache purges."""
+"""Pilot tests of the panes, filter, view toggles, offline refusal and cache purges (the
+catalog's refresh, `r`: test_ui_refresh)."""
 
 from __future__ import annotations
 
 import pytest
 from pytui.app.screens import ConfirmModal, HelpScreen
-from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.details import DetailsPanel
 from pytui.widgets.format import short_path
-from pytui.widgets.header import HeaderBar
 from ui_helpers import (
     SIZE,
     UiWorld,
+    available_table,
+    header_text,
     no_requests,
     open_purge_rules,
     palette_pick,
@@ -21,14 +22,6 @@ from ui_helpers import (
 )
 
 
-def _available(app) -> AvailableTable:
-    return app.query_one("#available", AvailableTable)
-
-
-def _header_text(app) -> str:
-    return str(app.query_one("#header", HeaderBar).render())
-
-
 async def test_three_panes_with_stable_ids(ui_world: UiWorld) -> None:
     app = ui_world.make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -36,12 +29,12 @@ async def test_three_panes_with_stable_ids(ui_world: UiWorld) -> None:
         for pane in ("#available", "#cached", "#installed", "#details", "#jobs"):
             assert app.query_one(pane).region.area > 0, pane
         # Host builds only, newest first: the macOS build is not listed.
-        assert _available(app).row_keys == [
+        assert available_table(app).row_keys == [
             "cpython-3.13.1-linux-x86_64-gnu",
             "cpython-3.12.8-linux-x86_64-gnu",
             "cpython-3.11.11-linux-x86_64-gnu",
         ]
-        header = _header_text(app)
+        header = header_text(app)
         assert "ONLINE" in header and "~/catalog.json" in header
         assert "~/.local/share/uv/python" in header and "~/.cache/pytui/python" in header
 
@@ -52,18 +45,18 @@ async def test_filter_narrows_available_rows(ui_world: UiWorld) -> None:
         await ready(pilot)
         await pilot.press("slash", *"3.12")
         await pilot.pause()
-        assert _available(app).row_keys == ["cpython-3.12.8-linux-x86_64-gnu"]
+        assert available_table(app).row_keys == ["cpython-3.12.8-linux-x86_64-gnu"]
         # A request form works too.
         await pilot.press(*["backspace"] * 4, *">=3.12")
         await pilot.pause()
-        assert _available(app).row_keys == ["cpython-3.13.1-linux-x86_64-gnu",
+        assert available_table(app).row_keys == ["cpython-3.13.1-linux-x86_64-gnu",
                                             "cpython-3.12.8-linux-x86_64-gnu"]
         # Letters typed into the filter are not shortcuts.
         assert app.state.view.all_versions is False
         await pilot.press("escape")
         await pilot.pause()
-        assert len(_available(app).row_keys) == 3
-        assert app.focused is _available(app)
+        assert len(available_table(app).row_keys) == 3
+        assert app.focused is available_table(app)
 
 
 async def test_all_platforms_and_details(ui_world: UiWorld) -> None:
@@ -72,11 +65,11 @@ async def test_all_platforms_and_details(ui_world: UiWorld) -> None:
         await ready(pilot)
         await pilot.press("A")
         await pilot.pause()
-        assert "cpython-3.13.1-macos-aarch64-none" in _available(app).row_keys
+        assert "cpython-3.13.1-macos-aarch64-none" in available_table(app).row_keys
         await pilot.press("A")
         await pilot.pause()
-        assert "cpython-3.13.1-macos-aarch64-none" not in _available(app).row_keys
-        _available(app).select_key("cpython-3.11.11-linux-x86_64-gnu")
+        assert "cpython-3.13.1-macos-aarch64-none" not in available_table(app).row_keys
+        available_table(app).select_key("cpython-3.11.11-linux-x86_64-gnu")
         await pilot.pause()
         details = app.query_one("#details", DetailsPanel).details
         assert details is not None and details.title == "cpython-3.11.11-linux-x86_64-gnu"
@@ -107,15 +100,15 @@ async def test_offline_refuses_uncached_install_without_network(ui_world: UiWorl
         with no_requests(ui_world.server):
             await pilot.press("o")
             await pilot.pause()
-            assert app.state.offline and "OFFLINE" in _header_text(app)
+            assert app.state.offline and "OFFLINE" in header_text(app)
             # Refresh still lists the disk again, without the network.
             assert app.check_action("refresh", ()) is True
             await pilot.press("r")
             await pilot.pause()
             # Uncached builds are dimmed.
-            cells = _available(app).cells_of("cpython-3.13.1-linux-x86_64-gnu")
+            cells = available_table(app).cells_of("cpython-3.13.1-linux-x86_64-gnu")
             assert cells is not None and "dim" in str(cells[1].style)
-            _available(app).select_key("cpython-3.13.1-linux-x86_64-gnu")
+            available_table(app).select_key("cpython-3.13.1-linux-x86_64-gnu")
             await pilot.press("i")
             await pilot.pause()
             assert not app.state.jobs
@@ -187,54 +180,6 @@ async def test_purge_rules_preview_then_all(ui_world: UiWorld) -> None:
                        what="all archives purged")
         await wait_for(pilot, lambda: not app.query_one("#cached", CacheTable).row_keys,
                        what="Cached pane empty")
-
-
-def _served_catalog(http_server, version: str = "3.15.9") -> tuple[str, str]:
-    """A uv catalog on the loopback server holding one build the embedded catalog lacks."""
-    import json
-
-    from fixtures_archives import make_build, uv_catalog_entry
-
-    build = make_build(version=version, sha256="cd" * 32)
-    key, entry = uv_catalog_entry(build)
-    url = http_server.add("/download-metadata.json", json.dumps({key: entry}).encode())
-    return url, build.key
-
-
-async def test_refresh_key_fetches_the_catalog(http_server) -> None:
-    from pytui.app.tui import make_app
-    from pytui.core.settings import Settings
-    from ui_helpers import HOST
-
-    url, key = _served_catalog(http_server)
-    settings = Settings.resolve(catalog_url=url)
-    app = make_app(settings, host=HOST, refresh=False, show_eta=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        assert app.state.catalog.get(key) is None and http_server.count() == 0
-        await pilot.press("r")
-        await wait_for(pilot, lambda: key in _available(app).row_keys, what="refreshed catalog")
-        assert (settings.state_dir / "catalog.json").is_file()
-        assert any("refreshed" in n.message for n in app._notifications)
-        assert "refresh failed" not in _header_text(app)
-
-
-async def test_background_refresh_at_start_unless_offline(http_server) -> None:
-    from pytui.app.tui import make_app
-    from pytui.core.settings import Settings
-    from ui_helpers import HOST
-
-    url, key = _served_catalog(http_server)
-    offline = make_app(Settings.resolve(catalog_url=url, offline=True), host=HOST)
-    async with offline.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await pilot.pause(0.3)
-        assert http_server.count() == 0
-        assert "OFFLINE" in _header_text(offline)
-    online = make_app(Settings.resolve(catalog_url=url), host=HOST)
-    async with online.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: key in _available(online).row_keys,
-                       what="background refresh")
 
 
 @pytest.mark.parametrize("opener", ["ctrl+p", "colon"])
@@ -335,7 +280,7 @@ async def test_view_toggles_with_the_real_catalog(uv_catalog_path) -> None:
                    refresh=False, show_eta=False)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        table = _available(app)
+        table = available_table(app)
         counts = []
         for key in ("A", "a", "A", "a"):
             await pilot.press(key)
@@ -345,72 +290,6 @@ async def test_view_toggles_with_the_real_catalog(uv_catalog_path) -> None:
             assert [row.key.value for row in table.ordered_rows] == expected
             counts.append(len(expected))
         assert counts[1] > counts[0] > counts[2] > counts[3] > 0
-
-
-async def test_refresh_lists_the_cache_again(ui_world: UiWorld) -> None:
-    """An archive removed from another shell (`pytui cache verify`, rm) leaves the Cached
-    pane when `r` is pressed, without `v`."""
-    archive = ui_world.seed_cache("3.11.11")
-    app = ui_world.make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        cached = app.query_one("#cached", CacheTable)
-        assert archive.name in cached.row_keys
-        archive.unlink()
-        await pilot.press("r")
-        await wait_for(pilot, lambda: archive.name not in cached.row_keys,
-                       what="the removed archive's row to go")
-        assert not app.state.archives
-
-
-async def test_a_failed_refresh_at_start_says_what_to_do_next(tmp_path) -> None:
-    """The catalog URL refuses connections: the notification keeps the cause and the kept
-    catalog, then names the next step with keys and options that exist."""
-    import socket
-
-    from pytui.app.keymap import KEYMAP
-    from pytui.app.parser import build_parser
-    from pytui.app.toast_text import shorten_urls
-    from pytui.app.tui import make_app
-    from pytui.core.settings import Settings
-    from ui_helpers import HOST
-
-    with socket.socket() as probe:  # a port nothing listens on once closed
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings = Settings.resolve(catalog_url=f"http://127.0.0.1:{port}/download-metadata.json")
-    app = make_app(settings, host=HOST, refresh=True, show_eta=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await wait_for(pilot, lambda: any("could not refresh" in text for text in toast_texts(app)),
-                       what="the failure")
-        said = next(text for text in toast_texts(app) if "could not refresh" in text)
-        assert "kept the embedded catalog" in said
-        assert said.endswith("Next: r tries again, o works offline (installs from the cache), "
-                             "or PYTUI_CATALOG_URL / --downloads-json names a reachable catalog.")
-        # The same line in History, the whole URL in it (the toast names host and file).
-        kept = app.history.entries[-1].message
-        assert said == shorten_urls(kept) and settings.catalog_url in kept
-    actions = {key.keys: key.action for key in KEYMAP}
-    assert actions["r"] == "refresh" and actions["o"] == "toggle_offline"
-    assert "--downloads-json" in build_parser().format_help()
-
-
-def test_only_a_refresh_that_fetched_nothing_usable_gets_the_next_step() -> None:
-    """Lines with their own next step (state dir, a --downloads-json URL) get no second one."""
-    from pytui.app.listing_messages import refresh_next_step
-
-    for fetched_nothing in ("could not refresh the catalog from https://x/c.json (HTTP 503); "
-                            "kept the embedded catalog",
-                            "refused the catalog from https://x/c.json: it lists no builds "
-                            "pytui understands; kept the catalog fetched 2 days ago"):
-        assert refresh_next_step(fetched_nothing).startswith(". Next: r tries again")
-    for has_its_own in ("fetched the catalog from https://x/c.json but could not keep it in the "
-                        "state dir /s: read-only; set PYTUI_STATE_DIR to another directory; "
-                        "kept the embedded catalog",
-                        "catalog https://x/c.json could not be fetched (ConnectError); check the "
-                        "URL and the network, or use a local file"):
-        assert refresh_next_step(has_its_own) == ""
 
 
 def test_the_details_say_why_nothing_is_highlighted_under_a_filter(tmp_path) -> None:

@@ -353,3 +353,17 @@ def toast_texts(app, keep: Callable[[object], bool] = lambda notification: True)
     given = {id(shown): said for shown, said in app._toasts}
     return [shorten_urls(given[id(shown)]) if id(shown) in given else " ".join(shown.message.split())
             for shown in app._notifications if keep(shown)]
+
+
+def available_table(app):  # -> AvailableTable
+    """The app's Available pane."""
+    from pytui.widgets.available_table import AvailableTable
+
+    return app.query_one("#available", AvailableTable)
+
+
+def header_text(app) -> str:
+    """The header as drawn now."""
+    from pytui.widgets.header import HeaderBar
+
+    return str(app.query_one("#header", HeaderBar).render())
