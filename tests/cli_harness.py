@@ -95,6 +95,33 @@ def snapshot(*dirs: Path) -> dict[str, tuple]:
     return out
 
 
+def tree_contents(top: Path, *, whole_mode: bool = False, root: Path | None = None) -> dict[str, tuple]:
+    """Every entry under `top` by its path relative to it, to compare two trees: ("link",
+    target), ("dir",) or ("file", content, mode), the mode the whole of it in octal with
+    `whole_mode`, else only whether its owner may run it (an extraction's modes follow the
+    umask); with `root`, its path in contents and link targets is written ROOT, so two roots
+    compare alike."""
+    def rooted(text: str) -> str:
+        return text if root is None else text.replace(str(root), "ROOT")
+
+    out: dict[str, tuple] = {}
+    for base, dirs, files in os.walk(top):
+        for name in dirs + files:
+            full = os.path.join(base, name)
+            rel = os.path.relpath(full, top)
+            if os.path.islink(full):
+                out[rel] = ("link", rooted(os.readlink(full)))
+            elif os.path.isdir(full):
+                out[rel] = ("dir",)
+            else:
+                data = Path(full).read_bytes()
+                if root is not None:
+                    data = data.replace(str(root).encode(), b"ROOT")
+                mode = os.stat(full).st_mode
+                out[rel] = ("file", data, oct(mode) if whole_mode else bool(mode & stat.S_IXUSR))
+    return out
+
+
 @dataclass
 class Pytui:
     """An isolated pytui: root, cache and bin dirs, a catalog file and the loopback server."""

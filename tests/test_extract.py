@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import os
-import stat
 import subprocess
 import threading
 from pathlib import Path
 
 import pytest
+from cli_harness import tree_contents
 from fixtures_archives import (
     ATTACKS,
     Member,
@@ -27,23 +27,6 @@ from pytui.core.extract import archive_kind, extract_archive
 from pytui.core.progress import CancelToken, Progress
 
 TAR_KINDS = ("tar.gz", "tar.zst", "tar")
-
-
-def snapshot(root: Path) -> dict[str, tuple]:
-    """Every entry under `root`: kind, link target or (content, executable bit)."""
-    out: dict[str, tuple] = {}
-    for base, dirs, files in os.walk(root):
-        for name in dirs + files:
-            full = os.path.join(base, name)
-            rel = os.path.relpath(full, root)
-            if os.path.islink(full):
-                out[rel] = ("link", os.readlink(full))
-            elif os.path.isdir(full):
-                out[rel] = ("dir",)
-            else:
-                mode = os.stat(full).st_mode
-                out[rel] = ("file", Path(full).read_bytes(), bool(mode & stat.S_IXUSR))
-    return out
 
 
 class OnlyRead(io.RawIOBase):
@@ -78,7 +61,7 @@ def test_tar_formats_match_gnu_tar(tmp_path: Path, archive_factory, kind: str, t
     reference = tmp_path / "ref"
     reference.mkdir()
     subprocess.run(["tar", "-xf", str(made.path), "-C", str(reference)], check=True)
-    assert snapshot(tmp_path / "out") == snapshot(reference)
+    assert tree_contents(tmp_path / "out") == tree_contents(reference)
     assert os.access(prefix / "bin/python3.12", os.X_OK)
     assert not os.access(prefix / "lib/python3.12/os.py", os.X_OK)
     assert os.readlink(prefix / "bin/python3") == "python3.12"

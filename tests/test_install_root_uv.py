@@ -10,27 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_harness import tree_contents
 from fixtures_archives import MadeArchive, write_uv_catalog
 from fixtures_root import UV, archive, install, uv_env
 from pytui.core.install_root import InstallRoot
 from pytui.core.keys import parse_key
-
-
-def tree(path: Path, root: Path) -> dict[str, tuple]:
-    """Entries under `path` with `root` written as ROOT: kind, link target or (content, mode)."""
-    out: dict[str, tuple] = {}
-    for base, dirs, files in os.walk(path):
-        for name in dirs + files:
-            full = os.path.join(base, name)
-            rel = os.path.relpath(full, path)
-            if os.path.islink(full):
-                out[rel] = ("link", os.readlink(full).replace(str(root), "ROOT"))
-            elif os.path.isdir(full):
-                out[rel] = ("dir",)
-            else:
-                data = Path(full).read_bytes().replace(str(root).encode(), b"ROOT")
-                out[rel] = ("file", data, oct(os.stat(full).st_mode))
-    return out
 
 
 @pytest.mark.skipif(not UV.exists(), reason="uv is not installed beside the interpreter")
@@ -48,7 +32,8 @@ def test_same_tree_as_uv(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     ours = InstallRoot(tmp_path / "pytui-root")
     install(ours, made, tmp_path / "pytui-bin")
-    assert tree(ours.path, ours.path) == tree(uv_root.path, uv_root.path)
+    assert (tree_contents(ours.path, whole_mode=True, root=ours.path)
+            == tree_contents(uv_root.path, whole_mode=True, root=uv_root.path))
     assert os.readlink(tmp_path / "pytui-bin" / "python3.12").replace(str(ours.path), "ROOT") == \
         os.readlink(tmp_path / "uv-bin" / "python3.12").replace(str(uv_root.path), "ROOT")
 
