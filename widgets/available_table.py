@@ -87,6 +87,8 @@ class AvailableTable(KeyedTable):
     STAND_IN = "version"
     WHOLE = frozenset({"variant"})
     SHORT_FORMS = frozenset({"support"})
+    # Cut alike in every row: the year or every phase (`bugfix…` beside `security…`).
+    UNIFORM = frozenset({"support"})
     CLASSED_STYLES = SUPPORT_STYLES
     COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES)
     # Whether any row shown has a size: uv's catalog gives none, so until something is cached

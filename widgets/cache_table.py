@@ -64,6 +64,9 @@ class CacheTable(KeyedTable):
     # `ok +tree` gives way to `ok` (Details says the tree is kept), `partial 55%` to `◐ 55%`
     # (Available's mark for a partial download): whole words, never `ok…`.
     SHORT_FORMS = frozenset({"state", "size"})
+    # Cut alike in every row: the whole key or every label, sizes in one form. (State keeps
+    # each row's widest whole word: `ok +tree` says what `ok` does not.)
+    UNIFORM = frozenset({"build", "size"})
 
     def show(self, rows: list[CacheRow]) -> None:
         self.sync([_cells(row) for row in rows])

@@ -50,6 +50,12 @@ class FittedTable(FastDataTable):
     # Version: the key is never cut before its version): in the last pass it gives way whole
     # while the key is shown, and comes back if the key gives way at the edge. "" for none.
     STAND_IN: ClassVar[str] = ""
+    # Short-form columns (and the identity, whole key or label) drawn at one form for every
+    # row, as k9s and lazygit cut a column: the widest level at which every row's form fits
+    # (`_levels`). Without it each cell drew the widest of its own forms that fit, and one
+    # column read `bugfix → 2027` above `security…`, a whole key above a label.
+    UNIFORM: ClassVar[frozenset[str]] = frozenset()
+    _levels: dict[int, int]
 
     def _fit_to_width(self) -> None:
         """Give each auto-width column its natural width, then, when the table is narrower
@@ -72,7 +78,10 @@ class FittedTable(FastDataTable):
         self._narrow_to_forms(widths, fixed, hidden)
         self._elided = {index for index, column in enumerate(columns)
                         if column.auto_width and widths[index] < self._natural.get(index, 0)}
-        changed = self.hide_columns(hidden)
+        levels = {index: self._uniform_level(index, widths[index]) for index in self._elided
+                  if self.COLUMNS[index][1] in self.UNIFORM}
+        changed = self.hide_columns(hidden) or levels != self._levels
+        self._levels = levels
         for index, column in enumerate(columns):
             if index in hidden:
                 continue  # its width stays what it was: shown again, it is re-fitted
@@ -197,7 +206,10 @@ class FittedTable(FastDataTable):
             if width >= self._natural.get(index, 0):
                 continue
             drawn = self.ordered_columns[index].label.cell_len
-            for forms in self._forms_measured(index):
+            if key in self.UNIFORM:
+                level = self._uniform_level(index, width)
+                drawn = max(drawn, *(forms[min(level, len(forms) - 1)] for forms in self._forms_measured(index)))
+            for forms in () if key in self.UNIFORM else self._forms_measured(index):
                 drawn = max(drawn, next((form for form in forms if form <= width), forms[-1]))
             if drawn >= width:
                 continue
@@ -220,6 +232,14 @@ class FittedTable(FastDataTable):
                          if isinstance(cell, FormText) else (cell_width(cell),))
                 entry = measured[(key, index)] = (cells, forms)
             yield entry[1]
+
+    def _uniform_level(self, index: int, width: int) -> int:
+        """The first form level (0: the cells whole) at which every row of column `index`
+        fits in `width` cells; the last when none does (its cells are then cut with "…")."""
+        for level in range(MAX_FORMS - 1):
+            if all(forms[min(level, len(forms) - 1)] <= width for forms in self._forms_measured(index)):
+                return level
+        return MAX_FORMS - 1
 
     def _form_levels(self, index: int) -> set[int]:
         """The widths at which every row of column `index` draws its n-th form or a wider

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar, cast
 
-from pytui.widgets.table_cells import cell_segments, fitting_form, one_line_text
+from pytui.widgets.table_cells import cell_segments, fitting_form, form_at, one_line_text
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -111,6 +111,8 @@ class FastDataTable(DataTable):
         self._pass_styles: dict[str, Style] | None = None
         # Columns narrower than their cells, whose cut cells end in "…" (the subclass sets it).
         self._elided: set[int] = set()
+        # The form level every row of an elided UNIFORM column is drawn at (column_fit).
+        self._levels: dict[int, int] = {}
 
     # -- filling ----------------------------------------------------------------------------
 
@@ -331,7 +333,8 @@ class FastDataTable(DataTable):
             height = self.rows[row_key].height
             cell = self._data[row_key][column_key]
             if column_index in self._elided:
-                cell = fitting_form(cell, width - 2 * self.cell_padding)
+                level = self._levels.get(column_index)
+                cell = fitting_form(cell, width - 2 * self.cell_padding) if level is None else form_at(cell, level)
         text = one_line_text(cell) if height == 1 else None
         if text is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)

@@ -45,6 +45,8 @@ class InstalledTable(KeyedTable):
     WHOLE = frozenset({"build", "used"})
     # The update mark gives way to `↑` alone (Details names the version), never `↑ 3.14.…`.
     SHORT_FORMS = frozenset({"support", "update", "size"})
+    # Cut alike in every row: the whole key or every label, the year or every phase.
+    UNIFORM = frozenset({"key", "support", "size"})
 
     # The widest Update cell that is no `3.12.11 installed` note (at least the label's width).
     _marks = 0

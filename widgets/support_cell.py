@@ -31,9 +31,9 @@ def support_cell(support: SupportView | None, style: str | None = None) -> Text:
     if style is None:
         style = _CLASS_OF.get(support.phase, "")
     short = Text(short_support(support.text), style=style)
-    year = year_support(support.text)
-    if year is not None:
-        short = FormText(year, style=style, short=short)
+    # A status with no year form (`EOL 2024-10`) is its own: every cell's forms line up (whole,
+    # year, phase), so a column drawn at one level for all rows says the same of each.
+    short = FormText(year_support(support.text) or support.text, style=style, short=short)
     return FormText(support.text, style=style, short=short)
 
 

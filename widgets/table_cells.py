@@ -66,6 +66,16 @@ def fitting_form(cell: object, inner: int) -> object:
     return cell
 
 
+def form_at(cell: object, level: int) -> object:
+    """`cell`'s `level`-th shorter form (0: itself), its shortest when it has fewer: every row
+    of a column drawn at one level reads alike (`bugfix…` beside `security…`)."""
+    for _ in range(min(level, MAX_FORMS - 1)):
+        if not isinstance(cell, FormText):
+            break
+        cell = cell.short
+    return cell
+
+
 def one_line_text(cell: object) -> Text | None:
     """The cell as DataTable reads it (a string is markup), when it is one plain line that
     `cell_segments` renders as Rich would; None otherwise."""

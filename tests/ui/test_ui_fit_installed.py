@@ -126,3 +126,34 @@ async def test_a_rows_job_stays_said_in_update_at_40_columns(width: int, busy: s
         mark = DAMAGED_MARK if busy == "damaged" else BUSY_MARK
         assert [row.get("update") for row in drawn] in (
             ["↑ 3.12.11", busy, "—"], ["↑", busy, "—"], ["↑", mark, "—"]), (width, drawn)
+
+
+@pytest.mark.parametrize("width", [30, 32, 34, 36, 40, 44, 48, 52, 60, 66, 80, 84, 86, 88, 90, 92])
+async def test_a_column_draws_one_form_for_every_row(width: int) -> None:
+    """A column is cut consistently, as k9s and lazygit cut theirs: at 164 columns Installed
+    read `cpython-3.13.1-linux-x86_64-gnu` above `3.11.11` (the one key a cell longer), and
+    narrower `bugfix → 2027` above `security…`, `1.1 MiB` above `59.1M`. Every row of a
+    column draws the same form (the whole key or the label, the year or the phase)."""
+    from pytui.widgets.installed_table import InstalledRow, InstalledTable
+    from pytui.widgets.rows import SupportView
+
+    bugfix = SupportView("bugfix", "bugfix → 2027-10", "2027-10")
+    security = SupportView("security", "security → 2029-10", "2029-10")
+    eol = SupportView("end-of-life", "EOL 2025-10", "2025-10")
+    rows = [InstalledRow(f"cpython-{version}-linux-x86_64-gnu", "20250818", size, used_by=1, label=version,
+                         support=support)
+            for version, size, support in (("3.14.1", 1_200_000, bugfix), ("3.11.13", 62_000_000, security),
+                                           ("3.9.23", 900_000, eol))]
+    app = table_app(InstalledTable, rows, f"width: {width}; height: 5;")
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        drawn = _drawn_cells(app.query_one(InstalledTable))
+        keys = [row["key"] for row in drawn]
+        assert all(key.startswith("cpython-") for key in keys) or keys == ["3.14.1", "3.11.13", "3.9.23"], (width, drawn)
+        sizes = [row.get("size", "") for row in drawn]
+        assert all(size.endswith(" MiB") or size.endswith(" KiB") for size in sizes) \
+            or all(size[-1:] in "MK" for size in sizes), (width, drawn)
+        support = [row.get("support", "") for row in drawn]
+        assert support in (["", "", ""], ["bugfix…", "security…", "EOL 2025…"],
+                           ["bugfix → 2027", "security → 2029", "EOL 2025-10"],
+                           ["bugfix → 2027-10", "security → 2029-10", "EOL 2025-10"]), (width, drawn)
