@@ -100,7 +100,12 @@ class PasteSafeParser(XTermParser):
         self._paste_guard = PasteGuard()
 
     def feed(self, data: str) -> Iterable[Message]:
-        return super().feed(self._paste_guard.feed(data))
+        kept = self._paste_guard.feed(data)
+        if data and not kept:
+            # A read all held back: "" is the end of the input to Textual's parser,
+            # which then refuses every later read.
+            return ()
+        return super().feed(kept)
 
 
 class TerminalGoneSafeDriver(LinuxDriver):

@@ -65,3 +65,12 @@ def test_any_input_cut_anywhere_gives_the_same_text(pieces: list[str], cuts: lis
     while PASTE_START in rest:
         body, _, rest = rest.split(PASTE_START, 1)[1].partition(PASTE_END)
         assert "\x1b" not in body, whole
+
+
+def test_a_read_the_guard_holds_back_whole_does_not_end_the_input() -> None:
+    # A read that is only the start of the paste's end marker is held back whole: given as "",
+    # Textual's parser took it for the end of the input and refused every later read
+    # (ParseError in the input thread: no key answered again).
+    got = _events(PasteSafeParser(), PASTE_START + "3.13", "\x1b[20", "1~", "x")
+    assert [type(event) for event in got] == [events.Paste, events.Key]
+    assert got[0].text == "3.13" and got[1].key == "x"
