@@ -10,7 +10,8 @@ writer thread has ended is dropped: there is no terminal left to draw on.
 
 Its input is read by `PasteSafeParser`: Textual's parser, given each bracketed paste with the
 ESCs of its text as `␛` (app/paste_guard.py: a pasted ESC was read as keys, and a paste
-uninstalled a build). It is decoded from UTF-8 with each byte that is not UTF-8 as U+FFFD
+uninstalled a build), and without the control strings in it (OSC, DCS, …: app/terminal_strings.py;
+Textual read a 10 MB one as ten million keys). It is decoded from UTF-8 with each byte that is not UTF-8 as U+FFFD
 (`lenient_decoder`): Textual's strict decoder ended pytui with a traceback at the first one
 (`é` typed in a Latin-1 terminal, an X10 mouse report past column 95).
 
@@ -34,6 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from pytui.app.paste_guard import PasteGuard
 from pytui.app.terminal_codes import CLEAR_SCREEN
+from pytui.app.terminal_strings import StringGuard
 from textual import events
 from textual._xterm_parser import XTermParser
 from textual.driver import Driver
@@ -93,16 +95,18 @@ def lenient_decoder(encoding: str) -> Callable[[], IncrementalDecoder]:
 
 
 class PasteSafeParser(XTermParser):
-    """Textual's terminal input parser, fed through a `PasteGuard`."""
+    """Textual's terminal input parser, fed through a `PasteGuard`, then a `StringGuard`."""
 
     def __init__(self, debug: bool = False) -> None:
         super().__init__(debug)
         self._paste_guard = PasteGuard()
+        self._string_guard = StringGuard()
 
     def feed(self, data: str) -> Iterable[Message]:
-        kept = self._paste_guard.feed(data)
+        # A paste's ESCs are pictures once the paste guard is done: nothing in it opens a string.
+        kept = self._string_guard.feed(self._paste_guard.feed(data))
         if data and not kept:
-            # A read all held back: "" is the end of the input to Textual's parser,
+            # A read all held back or dropped: "" is the end of the input to Textual's parser,
             # which then refuses every later read.
             return ()
         return super().feed(kept)

@@ -1,0 +1,96 @@
+"""A control string in the terminal's input is dropped, not read as keys.
+
+OSC (`ESC ]`), DCS (`ESC P`), SOS (`ESC X`), PM (`ESC ^`) and APC (`ESC _`) open a string that
+runs to its terminator (ST, `ESC \\`, or BEL for an OSC). Textual's parser knows none of them:
+it gives up on a sequence after 32 characters and sends every character as a key, so a
+terminal's (or a paste's, where the terminal does not bracket pastes) 10 MB OSC string was ten
+million key presses: `A` toggled every platform's builds in and out, the app grew past 750 MB
+and no key was answered for minutes. pytui asks the terminal for none of them, so here each is
+dropped whole, however long, with nothing kept but where it is (VT500 parsers do the same with
+one they are sent). Any ESC ends one (ST's, or the next sequence's, which then passes).
+
+`ESC ]` as the last two characters of a read is `Alt+]` typed, not a string, and passes; a
+string's first character comes with its introducer (a terminal writes one at once).
+"""
+
+from __future__ import annotations
+
+ESC = "\x1b"
+BEL = "\x07"
+# The second character of each string's introducer: OSC, DCS, SOS, PM, APC.
+INTRODUCERS = frozenset("]PX^_")
+ST_END = "\\"
+
+
+class StringGuard:
+    """`feed(chunk)` gives the chunk without the control strings in it (or the part of one that
+    began in an earlier chunk)."""
+
+    __slots__ = ("_in_string", "_esc_held", "_ended_on_esc")
+
+    def __init__(self) -> None:
+        self._in_string = False
+        # Inside a string, the chunk ended on an ESC: ST's first half, or the next sequence's.
+        self._esc_held = False
+        # Outside one, the chunk passed ended on an ESC: the next may go on with an introducer
+        # (that ESC is the parser's already: it reads as Escape once the string is dropped).
+        self._ended_on_esc = False
+
+    def feed(self, data: str) -> str:
+        out: list[str] = []
+        if self._esc_held and data:
+            self._esc_held = False
+            self._in_string = False
+            if data[0] == ST_END:
+                data = data[1:]
+            else:
+                out.append(ESC)
+        at = 0
+        if self._ended_on_esc and not self._in_string and len(data) >= 2 and data[0] in INTRODUCERS:
+            self._in_string = True
+            at = 1
+        while at < len(data):
+            if self._in_string:
+                end = _string_end(data, at)
+                if end < 0:
+                    self._ended_on_esc = False
+                    return "".join(out)
+                if data[end] == BEL:
+                    at = end + 1
+                elif end + 1 == len(data):
+                    self._esc_held = True
+                    self._ended_on_esc = False
+                    return "".join(out)
+                else:
+                    # ST is dropped with the string; another ESC starts the next sequence.
+                    at = end + 2 if data[end + 1] == ST_END else end
+                self._in_string = False
+                continue
+            start = _string_start(data, at)
+            if start < 0:
+                out.append(data[at:])
+                self._ended_on_esc = data.endswith(ESC)
+                break
+            out.append(data[at:start])
+            self._in_string = True
+            at = start + 2
+        return "".join(out)
+
+
+def _string_start(data: str, at: int) -> int:
+    """Where in `data` from `at` an introducer starts that has more after it, or -1."""
+    while True:
+        found = data.find(ESC, at)
+        if found < 0 or found + 2 >= len(data):
+            return -1
+        if data[found + 1] in INTRODUCERS:
+            return found
+        at = found + 1
+
+
+def _string_end(data: str, at: int) -> int:
+    """Where the string's end (BEL or the ESC of ST, or of the next sequence) is, or -1."""
+    bel = data.find(BEL, at)
+    esc = data.find(ESC, at)
+    ends = [found for found in (bel, esc) if found >= 0]
+    return min(ends) if ends else -1

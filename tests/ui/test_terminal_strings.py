@@ -1,0 +1,73 @@
+"""app/terminal_strings.py through the parser pytui's driver reads with: an OSC, DCS, SOS, PM or
+APC string in the input is dropped whole, however long and however the reads cut it, and the
+keys around it pass (Textual sent a string's every character as a key: a 10 MB OSC was ten
+million key presses; the tmux test: test_ui_terminal_string_tmux)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pytui.app.terminal_driver import PasteSafeParser
+from pytui.app.terminal_strings import StringGuard
+from textual import events
+
+
+def _keys(*chunks: str) -> list[str]:
+    parser = PasteSafeParser()
+    got = []
+    for chunk in chunks:
+        got += [event.key for event in parser.feed(chunk) if isinstance(event, events.Key)]
+    return got
+
+
+def test_a_long_osc_string_is_no_key() -> None:
+    body = "A" * 1_000_000
+    assert _keys("x\x1b]0;" + body[:4000], body[4000:] + "\x07", "y") == ["x", "y"]
+
+
+def test_every_kind_of_string_ends_at_its_terminator() -> None:
+    for introducer in "]PX^_":
+        assert _keys(f"a\x1b{introducer}1;2;payload\x1b\\b") == ["a", "b"], introducer
+    assert _keys("a\x1bPq#0;2;0;0;0\x1b\\", "b") == ["a", "b"]  # a sixel DCS
+
+
+def test_an_st_cut_between_reads_is_dropped_and_another_esc_passes() -> None:
+    assert _keys("\x1b]11;rgb:0/0/0\x1b", "\\x") == ["x"]
+    assert _keys("\x1b]11;rgb:0/0/0\x1b", "[A") == ["up"]  # the next sequence after the string
+
+
+def test_alt_bracket_typed_is_not_a_string() -> None:
+    guard = StringGuard()
+    assert guard.feed("\x1b]") == "\x1b]"  # Alt+] alone in a read passes as typed
+    assert guard.feed("q") == "q"
+
+
+_PIECES = st.lists(st.sampled_from(["a", "q", ";", "\\", "\x07", "\x1b", "\x1b]0;", "\x1bPx", "\x1b_y",
+                                    "\x1b\\", "\x1b[A", "AAAA"]), max_size=30)
+
+
+def _inside_introducer(data: str, cut: int) -> bool:
+    return any(at >= 0 and data[at] == "\x1b" and data[at + 1:at + 2] in set("]PX^_") - {""}
+               for at in (cut - 1, cut - 2))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(_PIECES, st.lists(st.integers(0, 200), max_size=8))
+def test_any_input_cut_anywhere_gives_the_same_text(pieces: list[str], cuts: list[int]) -> None:
+    """Cut anywhere but inside an introducer (right after it is where `Alt+]` typed ends a read;
+    between its ESC and its second character, the ESC has gone to the parser already, where it
+    reads as Escape), the same text passes, and no string's introducer is in it with anything
+    after it."""
+    data = "".join(pieces)
+    whole = StringGuard().feed(data)
+    guard = StringGuard()
+    at, parts = 0, []
+    for cut in sorted(c % (len(data) + 1) for c in cuts):
+        if _inside_introducer(data, cut):
+            continue
+        parts.append(guard.feed(data[at:cut]))
+        at = cut
+    parts.append(guard.feed(data[at:]))
+    assert "".join(parts) == whole, (data, parts)
+    for at, char in enumerate(whole[:-2]):
+        assert not (char == "\x1b" and whole[at + 1] in "]PX^_"), (data, whole)
