@@ -263,22 +263,38 @@ def _say_leftovers(cache: ArchiveCache, loose: list[tuple[TreeInfo, str]], share
     from pytui.core.cache_purge import find_leftovers
 
     for why, size in shares.items():
+        sized = _sized(loose, why, size)
         if why == NEWER_PYTUI:
             # Shared with a newer pytui (two checkouts, an upgrade then a downgrade): its trees
             # are that pytui's to check and use, so this one leaves them, as uv leaves a cache
             # bucket of a newer version.
-            print(f"{loose_trees_counted(_count(loose, why), why)} ({size_text(size)}), not used by this one "
+            print(f"{loose_trees_counted(_count(loose, why), why)} ({sized}), not used by this one "
                   "and left for it; removed with its archive, by `pytui cache purge --all` or by "
                   "`pytui cache purge <its sha256>`")
             continue
         # Not "any purge": one whose requests name nothing in the cache removes nothing.
-        print(f"{loose_trees_counted(_count(loose, why), why)} ({size_text(size)}), never used; removed by "
+        print(f"{loose_trees_counted(_count(loose, why), why)} ({sized}), never used; removed by "
               "`pytui cache verify`, `pytui cache purge --all` (or --superseded, --installed) or a purge "
               "that names something in the cache")
     found = find_leftovers(cache)
     if found.count:
         print(f"{found.count} leftover{'s' if found.count != 1 else ''} of killed runs ({size_text(found.size)}), "
               "removed by `pytui cache verify` or `pytui cache purge --all`")
+
+
+def _sized(loose: list[tuple[TreeInfo, str]], why: str, size: int) -> str:
+    """`63.7 KiB`, what the loose trees of a kind hold of the cache's total (`du -sb`, a file
+    hard-linked twice once), and, when removing them frees less, what it frees and why:
+    `63.7 KiB; removing it frees 63.4 KiB, the files an install shares with it stay` (a purge
+    says the freed bytes alone: they read as two sizes of one tree)."""
+    from pytui.core.root_tree import footprint
+
+    trees = [info for info, reason in loose if reason == why]
+    freed = sum(footprint(info.path).freed for info in trees)
+    if freed >= size or size_text(freed) == size_text(size):
+        return size_text(size)
+    it = "it" if len(trees) == 1 else "them"
+    return f"{size_text(size)}; removing {it} frees {size_text(freed)}, the files an install shares with {it} stay"
 
 
 def _dangling_link_problem(path: Path) -> str | None:
