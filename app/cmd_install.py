@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from pytui.core.requests import PythonRequest
     from pytui.core.settings import Settings
 
+# A request the catalog has no download for ends the run with uv's exit code for it (uv 0.13.9:
+# `No download found for request`, exit 2, alone, among others or from a version file); the
+# requests that have one are still installed (docs/uv-compat.md).
+NO_DOWNLOAD_EXIT = 2
+
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     # A plain `pytui install` is read without argparse (app/plain_args.py): an option added to
@@ -157,7 +162,7 @@ def run_install(args: argparse.Namespace) -> int:
     if satisfied_keys or not builds:
         tidy_root(settings, satisfied_keys, clean_temp=not builds, force=args.force)
     if not builds:
-        return 1 if missing else 0
+        return NO_DOWNLOAD_EXIT if missing else 0
     return _start_installs(args, settings, catalog, builds, missing, started)
 
 
@@ -298,7 +303,9 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
     style = stderr_style()
     for outcome in failed:
         print(style.error(str(outcome.error)), file=sys.stderr)
-    return 1 if failed or missing else 0
+    if missing:
+        return NO_DOWNLOAD_EXIT
+    return 1 if failed else 0
 
 
 def already_installed_line(build: Build) -> str:

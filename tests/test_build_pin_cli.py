@@ -21,7 +21,7 @@ def test_a_pin_no_build_has_is_one_line_naming_the_variable(pytui: Pytui) -> Non
     pytui.add("3.12.8", "20250115")
     before = snapshot(pytui.root, pytui.cache, pytui.bin)
     result = pytui.run("install", "3.12", UV_PYTHON_CPYTHON_BUILD="20230101")
-    line = assert_clean_failure(result)
+    line = assert_clean_failure(result, 2)  # as uv's `No download found for request`
     assert line.startswith("error: no download found for request `3.12` with build 20230101 "
                            "(UV_PYTHON_CPYTHON_BUILD) on "), line
     assert line.endswith("; see `pytui list --all-versions`, or unset UV_PYTHON_CPYTHON_BUILD"), line
