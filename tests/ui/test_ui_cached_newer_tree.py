@@ -94,3 +94,25 @@ def test_an_archive_whose_tree_is_a_newer_pytuis_says_so_in_details(tmp_path) ->
     assert rows[f"trees/{build.sha256}"].state == NEWER_PYTUI, rows
     tree = dict(ViewModel().details(state, "cached", archive.name).fields)["tree"]
     assert tree == "kept by a newer pytui (its own row): installs here extract the archive and leave that tree", tree
+
+
+async def test_purge_by_rule_takes_it_only_under_the_all_rule(ui_world: UiWorld) -> None:
+    """P's superseded preview said it would go (as a tree whose manifest is unreadable); it
+    now leaves it, and the all rule names it and removes it."""
+    from ui_helpers import SIZE, open_purge_rules
+
+    ui_world.seed_cache("3.11.11")
+    tree = _newer_tree(ui_world)
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        modal = await open_purge_rules(pilot)  # superseded: no archive matches
+        total = modal.query_one("#purge-total")
+        await wait_for(pilot, lambda: modal.previewed is not None and "Nothing to purge" in str(total.render()),
+                       what="the superseded preview")
+        assert "Nothing to purge" in str(total.render()) and "newer" not in str(total.render()), str(total.render())
+        await pilot.press("right", "right", "enter")  # RadioSet: superseded -> installed -> all
+        await wait_for(pilot, lambda: "1 unpacked tree kept by a newer pytui" in str(total.render()),
+                       what="the all preview naming it")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not tree.exists(), what="the tree removed")
