@@ -77,8 +77,13 @@ class ViewKeys(AppBase):
         self.renderer.focus_moved(event.widget)
         # A focus message queued as the app exits is read once its screens are gone (a burst
         # of `?`, Esc and resizes ended a run with ScreenStackError on Python 3.10 under load).
-        with contextlib.suppress(*GONE):
-            open_area(self.screen, event.widget)
+        # The widget's own screen: a move read once a dialog is on top (`3 k u` typed at
+        # once) opened nothing there and left the focused pane folded under it. (A widget
+        # removed meanwhile, the filter box's, has none.)
+        from textual.dom import NoScreen
+
+        with contextlib.suppress(*GONE, NoScreen):
+            open_area(event.widget.screen, event.widget)
 
     # -- the filter -------------------------------------------------------------------------
 

@@ -101,3 +101,31 @@ async def test_a_tiny_screen_shows_a_row_under_the_filter(ui_world: UiWorld) -> 
         assert "—      3.12.8" in shown, shown
         await pilot.resize_terminal(40, 12)
         await wait_for(pilot, lambda: table.show_header, what="the column names back")
+
+
+async def test_a_focus_move_read_under_a_dialog_opens_its_pane(ui_world: UiWorld) -> None:
+    """At 40x16, `4` (Jobs open), then `3`, `k`, `u` typed at once: the focus moved to
+    Installed, but its move was read once the uninstall question was the screen, and the
+    area was opened on that screen, not the main one. Answered, the question left Installed
+    focused and folded to its title, the Jobs panel open below it."""
+    from pytui.app.screens import ConfirmModal
+    from pytui.core.jobs import InstallJob
+
+    ui_world.seed_cache("3.13.1")
+    InstallJob(ui_world.build("3.13.1"), settings=ui_world.settings).run()
+    app = ui_world.make_app()
+    async with app.run_test(size=(40, 16)) as pilot:
+        await ready(pilot)
+        await pilot.press("4")
+        await wait_for(pilot, lambda: _rows(app, "jobs") > 2, what="Jobs open")
+        main = app.screen
+        installed = app.query_one("#installed", DataTable)
+        installed.focus()
+        # The question opens before the focus move is read, as when the keys come at once.
+        app.push_screen(ConfirmModal("Uninstall?", ["It goes."], confirm="Uninstall"))
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.screen is main, what="the question closed")
+        await pilot.pause()
+        assert main.focused is installed
+        assert _rows(app, "lower") > 2 and _rows(app, "jobs") == 1, (_rows(app, "lower"), _rows(app, "jobs"))
