@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
             # the latest" ("All requested versions …" was said beside that refusal).
             matched = [r for r in requests if r.text not in unmatched]
             print(nothing_to_do(matched), file=sys.stderr)
-        return 1 if unmatched else 0
+        return _exit_code(0, unmatched, unpinned)
 
     from pytui.app.cmd_envs import print_scan_notes
 
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     print_scan_notes(before)
     if args.dry_run:
         _preview(before, todo, sys.stderr)
-        return 1 if unmatched else 0
+        return _exit_code(0, unmatched, unpinned)
     code = _install(args, settings, catalog, [target for _, target in todo], started, installed)
     if code == interrupted.EXIT_CODE:
         return code
@@ -154,7 +154,18 @@ def run(args: argparse.Namespace) -> int:
             print(f" {len(now)} {noun} {target.key} (through {step.minor_link}): "
                   f"{_paths(now)}", file=out)
         _report_pinned(after, step, out)
-    return 1 if code or unmatched else 0
+    return _exit_code(code, unmatched, unpinned)
+
+
+def _exit_code(install_code: int, unmatched: list[str], unpinned: list[str]) -> int:
+    """The run's exit code: uv's for a minor the build pin has no download of (as `pytui
+    install`'s for a request with none), else 1 when an install failed or a request matched
+    no install."""
+    from pytui.app.cmd_install import NO_DOWNLOAD_EXIT
+
+    if unpinned:
+        return NO_DOWNLOAD_EXIT
+    return 1 if install_code or unmatched else 0
 
 
 def _say_missing_pins(steps: list[Step], pin: tuple[str, str] | None, catalog: Catalog) -> list[str]:
