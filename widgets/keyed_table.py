@@ -263,6 +263,9 @@ class KeyedTable(FittedTable):
         # update_cell writes into the row's cell dict, which `_fill` may share with its
         # remembered row: that one is dropped so a later fill cannot reuse changed cells.
         self._row_objects.pop(key, None)
+        # The new cells are the row's before the refit below: it measured the old ones' forms
+        # (a size still `…`), and at 80 columns every Installed size drew `56.…`.
+        self._cells[key] = tuple(cells)
         natural = self._natural
         wider = False
         for column, (before, after) in enumerate(zip(old, cells, strict=True)):

@@ -157,3 +157,26 @@ async def test_a_column_draws_one_form_for_every_row(width: int) -> None:
         assert support in (["", "", ""], ["bugfix…", "security…", "EOL 2025…"],
                            ["bugfix → 2027", "security → 2029", "EOL 2025-10"],
                            ["bugfix → 2027-10", "security → 2029-10", "EOL 2025-10"]), (width, drawn)
+
+
+@pytest.mark.parametrize("width", [30, 34, 38])
+async def test_a_size_measured_after_the_rows_is_never_cut(width: int) -> None:
+    """At 80x24 every Installed size read `56.…`: the rows came first with their sizes still
+    `…` (measured in the background), and the refit after each row's size arrived measured
+    that row's old cells. A size is whole or in its short form (`56.1K`), never cut."""
+    from pytui.widgets.installed_table import InstalledRow, InstalledTable
+    from pytui.widgets.rows import SupportView
+
+    security = SupportView("security", "security → 2029-10", "2029-10")
+    rows = [InstalledRow(f"cpython-{version}-linux-x86_64-gnu", "20250115", 57_446, update=update,
+                         update_installed=bool(update), used_by=0, support=security, label=version)
+            for version, update in (("3.13.1", ""), ("3.12.8", ""), ("3.12.7", "3.12.8 installed"),
+                                    ("3.11.11", ""), ("3.10.16", ""))]
+    measuring = [row.replace(size=None, used_by=None) for row in rows]
+    app = table_app(InstalledTable, measuring, f"width: {width}; height: 4; scrollbar-size-vertical: 1;")
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        app.query_one(InstalledTable).show(rows)  # the sizes measured
+        await pilot.pause()
+        drawn = _drawn_cells(app.query_one(InstalledTable))
+        assert [row.get("size") for row in drawn] in (["56.1 KiB"] * 3, ["56.1K"] * 3), (width, drawn)
