@@ -12,6 +12,7 @@ against the install root.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -138,7 +139,7 @@ class Resolver:
             if runs:
                 return Environment(path, kind, None, "external", "ok", interpreter=exe, version=version)
             return Environment(path, kind, None, "external", "broken", interpreter=exe, wanted=exe,
-                               version=version, error=f"wanted {path_for_line(exe)}, which does not exist")
+                               version=version, error=_missing_interpreter(exe))
         link, key, minor = found
         if key is not None and runs:
             return Environment(path, kind, key, link, "ok", interpreter=exe, minor=minor,
@@ -147,6 +148,24 @@ class Resolver:
         return Environment(path, kind, None, link, "broken", interpreter=exe, wanted=wanted,
                            minor=minor, version=version,
                            error=f"wanted {path_for_line(str(wanted))} ({path_for_line(exe)}), which is not installed")
+
+
+def _missing_interpreter(exe: str) -> str:
+    """Why the interpreter `exe` (outside the root) does not run: it is not there, or it is a
+    symbolic link that leads nowhere (to a file that is gone, or round in a loop, two venvs'
+    `bin/python` naming each other), which `ls` shows is there."""
+    shown = path_for_line(exe)
+    try:
+        target = os.readlink(exe)
+    except OSError:
+        return f"wanted {shown}, which does not exist"  # no link (a loop above it: no such file)
+    try:
+        os.stat(exe)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return f"wanted {shown}, a symbolic link loop (through {path_for_line(target)})"
+        return f"wanted {shown}, a symbolic link to {path_for_line(target)}, which does not exist"
+    return f"wanted {shown}, which does not exist"
 
 
 def pin_choice(request_text: str, installed: Sequence[Installation], host) -> tuple[str | None, str | None]:
