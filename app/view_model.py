@@ -31,6 +31,7 @@ from pytui.core.ordering import build_order
 from pytui.core.requests import PythonRequest
 from pytui.core.support import Support
 from pytui.widgets.rows import (
+    NO_PERCENT,
     AvailableRow,
     CacheRow,
     Details,
@@ -290,7 +291,8 @@ class ViewModel:
         if size is None and partial is not None:
             size = partial.expected_size
         if job is not None and job.kind == INSTALL:
-            progress = percent(job)
+            # Waiting for the root's lock has no total: `0%` read as if nothing had come.
+            progress = NO_PERCENT if job.phase == "waiting" else percent(job)
             if job.phase == "download" and job.total:
                 size = job.total
         partial_percent = None

@@ -7,11 +7,13 @@ from typing import ClassVar
 from pytui.widgets.format import human_size
 from pytui.widgets.keyed_table import KEPT_ROWS, KeyedTable, Row
 from pytui.widgets.rows import (
+    BUSY_MARK,
     CACHED,
     DAMAGED_MARK,
     FAILED,
     INSTALLED,
     NEWER_BUILD,
+    NO_PERCENT,
     NOTHING,
     PARTIAL,
     AvailableRow,
@@ -38,9 +40,13 @@ _DAMAGED = f"[bold green]{INSTALLED}[/][bold red]{DAMAGED_MARK}[/]"
 _CACHED = f"[bold cyan]{CACHED}[/]"
 _FAILED = f"[bold red]{FAILED}[/]"
 _NOTHING = f"[dim]{NOTHING}[/]"
+# A job on it that waits (for the install root's lock): Installed's mark, not `0%`.
+_WAITING = f"[bold yellow]{BUSY_MARK}[/]"
 
 
 def _state_markup(row: AvailableRow) -> str:
+    if row.progress == NO_PERCENT:
+        return _WAITING
     if row.progress is not None:
         return f"[bold yellow]{row.progress:>3d}%[/]"
     if row.installed and row.damaged:

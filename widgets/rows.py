@@ -23,6 +23,9 @@ DAMAGED_MARK = "!"
 # Installed's Update column where a job's word (`waiting…`, `removing…`) does not fit: a job
 # is on this install (Jobs and Details say which and why).
 BUSY_MARK = "↻"
+# AvailableRow.progress of a job that has no percent to say (waiting for the root's lock,
+# its download over): drawn as BUSY_MARK, not `0%`.
+NO_PERCENT = -1
 
 PART_SUFFIX = ".part"
 
@@ -86,7 +89,7 @@ class AvailableRow(FrozenRecord):
     # `damaged`): shown `✓!`, not `✓`.
     damaged: bool
     cached: bool
-    # Percent done of a running job for this build (None: no job).
+    # Percent done of a running job for this build (None: no job; NO_PERCENT: it waits).
     progress: int | None
     failed: bool
     # Download size where known (the cached archive's size, or a job's total).

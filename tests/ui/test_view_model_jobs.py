@@ -121,3 +121,19 @@ def test_a_finished_uninstall_or_verify_says_what_it_did(tmp_path, builds) -> No
     failed = state.add_job("uninstall", build.key, build=build)
     state.end_job(failed.job_id, "failed", error="failed to uninstall x: busy")
     assert job_view(failed).phase_label == "" and not job_view(failed).bar_shown
+
+
+def test_a_job_waiting_for_the_lock_is_its_mark_in_available_not_0_percent(tmp_path, builds) -> None:
+    """An install whose download had ended, waiting for the install root's lock (uv holding
+    it), read `  0%` in Available's State, as if nothing had come yet: the waiting phase has
+    no total. It reads `↻`, Installed's mark for a job on a row (its download shows its %)."""
+    from pytui.widgets.available_table import state_text
+    from pytui.widgets.rows import BUSY_MARK
+
+    state = a_state(tmp_path, *builds.values())
+    build = builds[NEW]
+    job = state.add_job("install", build.key, build=build)
+    state.progress(job.job_id, "download", 40, 40)
+    assert state_text(ViewModel().available_row(state, build)).plain == "100%"
+    state.progress(job.job_id, "waiting", 0, 0)
+    assert state_text(ViewModel().available_row(state, build)).plain == BUSY_MARK
