@@ -19,6 +19,12 @@ if TYPE_CHECKING:  # imported by the fixtures below: the plugins must be loaded 
     from fixtures_archives import MadeArchive
     from fixtures_http import FaultyHTTPServer
 
+from pytui.core import errors
+
+# An f-string of a StepLine drops its steps: an error in the tests (a user's run says the CLI's
+# words, core/errors.StepLine.__format__).
+errors.STRICT_FORMAT = True
+
 # Fixture modules owned by separate parts of the suite (tests/ is on sys.path via pyproject).
 pytest_plugins = ["fixtures_http", "fixtures_archives", "fixtures_root", "fixtures_fs",
                   "download_doubles"]

@@ -6,6 +6,7 @@ names itself. Its words (`str()`) stay the CLI's, byte for byte."""
 from __future__ import annotations
 
 import pytest
+from pytui.core import errors
 from pytui.core.errors import FORCE, Step, StepLine, said
 
 LINE = StepLine("Executable already exists at /b/python3.12 but is not managed by uv; ",
@@ -32,6 +33,11 @@ def test_no_str_operation_drops_its_steps_unseen():
         LINE.replace("uv", "pytui")  # type: ignore[attr-defined]  # the misuse this refuses
     with pytest.raises(TypeError):
         assert "--force" in LINE  # type: ignore[operator]  # the misuse this refuses
+
+
+def test_an_f_string_outside_the_tests_says_the_cli_s_words_not_a_traceback(monkeypatch):
+    monkeypatch.setattr(errors, "STRICT_FORMAT", False)
+    assert f"warning: {LINE}" == f"warning: {CLI}"
 
 
 def test_it_is_not_changed_and_compares_by_its_parts():
