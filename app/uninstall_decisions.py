@@ -51,9 +51,10 @@ def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
     size = state.sizes.get(installation.key)
     freed = state.freeable.get(installation.key)
     shared = size - freed if size is not None and freed is not None else None
+    archived = installation.key in state.cached_by_key()
     lines = [Line(f"Removes {short_path(installation.path, state.home)} and its links."),
-             Line(question_text(freed, shared), strong=True)]
-    if installation.key in state.cached_by_key():
+             Line(question_text(freed, shared, archived=archived), strong=True)]
+    if archived:
         lines.append(Line("The cached archive stays, so it can be reinstalled offline."))
     lines += _breaking_lines(state, installation)
     return Confirm(f"Uninstall {installation.key}?", tuple(lines), confirm="Uninstall",

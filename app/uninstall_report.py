@@ -32,13 +32,15 @@ def freed_text(freed: int, shared: int, *, would: bool = False, trees: int = 1) 
     return f"{text}; {stays_text(shared, trees)}" if shared else text
 
 
-def question_text(freed: int | None, shared: int | None) -> str:
-    """The TUI's line in the uninstall question."""
+def question_text(freed: int | None, shared: int | None, *, archived: bool = True) -> str:
+    """The TUI's line in the uninstall question. With no archive of it cached (`archived`
+    False) the tree is a row of its own in Cached: the words sent the user to purge an
+    archive that was gone."""
     if freed is None:
         return "Frees its size on disk."
     if shared:
-        return (f"Frees {format_bytes(freed)}; {stays_text(shared)} "
-                "(purging its archive frees them).")
+        how = "purging its archive" if archived else "purging that tree, its own row in Cached,"
+        return f"Frees {format_bytes(freed)}; {stays_text(shared)} ({how} frees them)."
     return f"Frees {format_bytes(freed)}."
 
 

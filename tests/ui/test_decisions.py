@@ -74,13 +74,18 @@ def test_uninstall_purge_cancel_quit_decisions(tmp_path, builds) -> None:
     assert isinstance(asked, d.Confirm) and asked.then == d.StartUninstall(installation)
     assert any(line.strong and line.text == "Frees 2.0 MiB." for line in asked.lines)
     # Linked from the cache's kept tree: only its own files are freed, and the rest is said.
+    # With its archive gone the tree is a row of its own: no archive to purge is named.
     state.freeable[old.key] = 512 * 1024
     linked = du.decide_uninstall(state, "installed", old.key)
     assert isinstance(linked, d.Confirm)
     assert any(line.strong and line.text == "Frees 512.0 KiB; 1.5 MiB stay in the cache's kept tree "
-               "(purging its archive frees them)." for line in linked.lines)
+               "(purging that tree, its own row in Cached, frees them)." for line in linked.lines)
     assert isinstance(du.decide_uninstall(state, "available", builds[NEW].key), d.Refuse)
     archive = a_cached_archive(state, old)
+    linked = du.decide_uninstall(state, "installed", old.key)
+    assert isinstance(linked, d.Confirm)
+    assert any(line.strong and line.text == "Frees 512.0 KiB; 1.5 MiB stay in the cache's kept tree "
+               "(purging its archive frees them)." for line in linked.lines)
     purge = d.decide_purge(state, "cached", archive.name)
     assert isinstance(purge, d.Confirm) and purge.then == d.StartPurge((archive,))
     # Nothing runs: c has nothing to cancel, q quits at once.
