@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pytui.app.paste_guard import ESC_PICTURE, PASTE_END, PASTE_START, PasteGuard
+from pytui.app.paste_guard import ESC_PICTURE, MAX_PASTE_CHARS, PASTE_END, PASTE_START, PasteGuard
 from pytui.app.terminal_driver import PasteSafeParser, safe_driver
 from textual import events
 from textual.drivers import linux_driver
@@ -74,3 +74,16 @@ def test_a_read_the_guard_holds_back_whole_does_not_end_the_input() -> None:
     got = _events(PasteSafeParser(), PASTE_START + "3.13", "\x1b[20", "1~", "x")
     assert [type(event) for event in got] == [events.Paste, events.Key]
     assert got[0].text == "3.13" and got[1].key == "x"
+
+
+def test_a_huge_paste_is_handed_on_to_its_bound_and_the_keys_after_it_pass() -> None:
+    # A 1 MB paste read as a terminal writes it (4 KiB reads): Textual's parser took each of its
+    # characters (a 10 MB one kept the input thread busy 27 s) to hand on a text no box holds.
+    data = PASTE_START + "3.12 " * 200_000 + PASTE_END + "x"
+    parser = PasteSafeParser()
+    got = _events(parser, *(data[at:at + 4096] for at in range(0, len(data), 4096)))
+    assert [type(event) for event in got] == [events.Paste, events.Key]
+    assert got[0].text == ("3.12 " * 200_000)[:MAX_PASTE_CHARS] and got[1].key == "x"
+    # The next paste has its own bound.
+    again = _events(parser, PASTE_START + "3.13" + PASTE_END)
+    assert [event.text for event in again] == ["3.13"]
