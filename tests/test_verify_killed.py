@@ -98,3 +98,15 @@ def test_the_tui_line_says_what_verify_removed_of_killed_runs(pytui: Pytui) -> N
     line, warning = verify_summary(ArchiveCache(pytui.cache).verify())
     assert line.startswith("Cache verified: 1 archive ok; 1 leftover of killed runs removed ("), line
     assert not warning
+
+
+def test_the_tui_line_says_what_removing_a_tree_whose_archive_was_gone_freed(pytui: Pytui) -> None:
+    """The TUI's `v` said `1 unpacked tree whose archive was gone removed (63.7 KiB)` beside
+    `… manifest was unreadable removed (60.4 KiB freed)` in one line; `pytui cache verify`
+    says `(… freed)` for both. Now the TUI does too."""
+    made = pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    os.unlink(pytui.cache / cache_name(made))
+    line, warning = verify_summary(ArchiveCache(pytui.cache).verify())
+    assert line.startswith("Cache verified: 0 archives ok; 1 unpacked tree whose archive was gone removed ("), line
+    assert line.endswith(" freed)") and not warning, line
