@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from pytui.app.paste_guard import PasteGuard
 from pytui.app.terminal_codes import CLEAR_SCREEN
-from pytui.app.terminal_strings import StringGuard
+from pytui.app.terminal_strings import LongCsiGuard, StringGuard
 from textual import events
 from textual._xterm_parser import XTermParser
 from textual.driver import Driver
@@ -95,16 +95,18 @@ def lenient_decoder(encoding: str) -> Callable[[], IncrementalDecoder]:
 
 
 class PasteSafeParser(XTermParser):
-    """Textual's terminal input parser, fed through a `PasteGuard`, then a `StringGuard`."""
+    """Textual's terminal input parser, fed through a `PasteGuard`, a `StringGuard`, then a
+    `LongCsiGuard`."""
 
     def __init__(self, debug: bool = False) -> None:
         super().__init__(debug)
         self._paste_guard = PasteGuard()
         self._string_guard = StringGuard()
+        self._csi_guard = LongCsiGuard()
 
     def feed(self, data: str) -> Iterable[Message]:
         # A paste's ESCs are pictures once the paste guard is done: nothing in it opens a string.
-        kept = self._string_guard.feed(self._paste_guard.feed(data))
+        kept = self._csi_guard.feed(self._string_guard.feed(self._paste_guard.feed(data)))
         if data and not kept:
             # A read all held back or dropped: "" is the end of the input to Textual's parser,
             # which then refuses every later read.

@@ -11,15 +11,27 @@ one they are sent). Any ESC ends one (ST's, or the next sequence's, which then p
 
 `ESC ]` as the last two characters of a read is `Alt+]` typed, not a string, and passes; a
 string's first character comes with its introducer (a terminal writes one at once).
+
+A CSI (`ESC [`) whose parameters run to LONGEST_CSI_PARAMS characters or more is dropped the
+same way, through its final character (`LongCsiGuard`): Textual parses none that long (it gives
+up at 32 characters in all) and typed `ESC [1;1;1;…m` of 1 MB as a million keys (`1` moving the
+focus each time), 34 s of its input thread. Every sequence a terminal sends it (keys, SGR mouse
+reports at any coordinates, mode and size reports) is shorter.
 """
 
 from __future__ import annotations
+
+import re
 
 ESC = "\x1b"
 BEL = "\x07"
 # The second character of each string's introducer: OSC, DCS, SOS, PM, APC.
 INTRODUCERS = frozenset("]PX^_")
 ST_END = "\\"
+CSI = ESC + "["
+# Textual's parser gives up on a sequence past 32 characters (ESC, `[`, parameters, final).
+LONGEST_CSI_PARAMS = 30
+_PARAMS = re.compile("[\x20-\x3f]*")
 
 
 class StringGuard:
@@ -94,3 +106,64 @@ def _string_end(data: str, at: int) -> int:
     esc = data.find(ESC, at)
     ends = [found for found in (bel, esc) if found >= 0]
     return min(ends) if ends else -1
+
+
+class LongCsiGuard:
+    """`feed(chunk)` gives the chunk without the CSI sequences in it whose parameters run to
+    LONGEST_CSI_PARAMS characters or more. One begun in an earlier read is counted on; one
+    that grows past the bound there has its start passed already (at most that many keys)."""
+
+    __slots__ = ("_dropping", "_run")
+
+    def __init__(self) -> None:
+        self._dropping = False
+        # The parameters passed of a CSI the last read ended in (-1: it ended on an ESC), else None.
+        self._run: int | None = None
+
+    def feed(self, data: str) -> str:
+        out: list[str] = []
+        at, size = 0, len(data)
+        if self._run == -1:
+            self._run = 0 if data.startswith("[") else None
+            at = 1 if self._run == 0 else 0
+            out.append(data[:at])
+        while at < size:
+            if self._dropping:
+                at = _params_end(data, at)
+                if at == size:
+                    return "".join(out)
+                self._dropping = False
+                if "@" <= data[at] <= "~":
+                    at += 1  # its final character
+                continue
+            if self._run is not None:
+                end = _params_end(data, at)
+                if self._run + end - at >= LONGEST_CSI_PARAMS:
+                    self._run = None
+                    self._dropping = True
+                    continue
+                out.append(data[at:end])
+                self._run = self._run + end - at if end == size else None
+                at = end
+                continue
+            start = data.find(CSI, at)
+            if start < 0:
+                out.append(data[at:])
+                self._run = -1 if data.endswith(ESC) else None
+                break
+            out.append(data[at:start])
+            end = _params_end(data, start + 2)
+            if end - start - 2 >= LONGEST_CSI_PARAMS:
+                self._dropping = True
+                at = start + 2
+                continue
+            out.append(data[start:end])
+            self._run = end - start - 2 if end == size else None
+            at = end
+        return "".join(out)
+
+
+def _params_end(data: str, at: int) -> int:
+    """Where the run of CSI parameter and intermediate characters from `at` ends."""
+    found = _PARAMS.match(data, at)
+    return found.end() if found is not None else at

@@ -71,3 +71,29 @@ def test_any_input_cut_anywhere_gives_the_same_text(pieces: list[str], cuts: lis
     assert "".join(parts) == whole, (data, parts)
     for at, char in enumerate(whole[:-2]):
         assert not (char == "\x1b" and whole[at + 1] in "]PX^_"), (data, whole)
+
+
+def test_a_huge_csi_is_no_key() -> None:
+    # `ESC[1;1;…m` of 1 MB in 4 KiB reads: Textual typed a million keys (`1` moved the focus).
+    data = "x\x1b[" + "1;" * 500_000 + "my"
+    assert _keys(*(data[at:at + 4096] for at in range(0, len(data), 4096))) == ["x", "y"]
+    # Cut between its ESC and `[`: the ESC is the parser's already, and takes what follows the
+    # dropped CSI as one key (here `ESC [ b`, shift+down), not five thousand.
+    got = _keys("a\x1b", "[" + "9" * 5000 + "Hb", "c")
+    assert got[0] == "a" and got[-1] == "c" and len(got) <= 3, got
+
+
+def test_a_csi_begun_in_one_read_and_grown_in_the_next_gives_at_most_its_start() -> None:
+    # The parser holds `ESC[1;2;3`, then `b` after the drop, and types what it holds once it
+    # gives up on it (past 32 characters, or its Escape delay): tens of keys, not ten thousand.
+    got = _keys("a\x1b[1;2;3", ";4" * 5000 + "mb", "c" * 40)
+    assert got[0] == "a" and got[-1] == "c" and len(got) < 80, got
+
+
+def test_the_sequences_a_terminal_sends_pass() -> None:
+    parser = PasteSafeParser()
+    far = list(parser.feed("\x1b[<0;99999999;99999999M"))  # a click far off the screen
+    assert [type(event) for event in far] == [events.MouseDown], far
+    cut = list(parser.feed("\x1b[<0;1")) + list(parser.feed("0;5M"))  # cut inside, short
+    assert [type(event) for event in cut] == [events.MouseDown], cut
+    assert _keys("\x1b[A", "\x1b[1;5C", "\x1b[97;5u") == ["up", "ctrl+right", "ctrl+a"]
