@@ -145,13 +145,19 @@ class FittedTable(FastDataTable):
         shown in its short form (`ok` -> `ok +tree`), then to the key. (A short-form column
         takes them only up to a width where every row draws a wider form: `bugfix…` ->
         `bugfix → 2027`, not a wider `bugfix…`.)"""
-        back = [(self._flex_index(key), True) for key in sorted(self.SHORT_FORMS)]
-        back.append((self._flex_index(self.IDENTITY) if self.IDENTITY else None, False))
-        for index, whole in back:
+        back: list[tuple[int | None, bool | None]] = [
+            (self._flex_index(key), key in self.UNIFORM) for key in sorted(self.SHORT_FORMS)]
+        back.append((self._flex_index(self.IDENTITY) if self.IDENTITY else None, None))
+        for index, uniform in back:
             if excess < 0 and index is not None and index not in fixed and index not in hidden:
                 grow = max(0, min(-excess, self._natural.get(index, 0) - widths[index]))
-                if whole:  # to the widest form every row has that now fits (`bugfix → 2027`)
-                    grow = max((level - widths[index] for level in self._form_levels(index)
+                if uniform is not None:  # to the widest form every row has that now fits (`bugfix → 2027`)
+                    # A column whose rows each draw their own widest form that fits grows to
+                    # any row's wider form: at 80 columns Cached's State read `ok` for `ok
+                    # +tree` beside `newer`, the key taking cells its label did not use.
+                    levels = self._form_levels(index) if uniform else \
+                        {width for forms in self._forms_measured(index) for width in forms}
+                    grow = max((level - widths[index] for level in levels
                                 if widths[index] < level <= widths[index] + grow),
                                default=0)
                 widths[index] += grow
