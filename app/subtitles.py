@@ -192,8 +192,16 @@ def _loose(state: AppState, *, short: bool = False) -> str:
     from pytui.core.cache_kinds import loose_trees_counted
 
     counts = {why: sum(1 for tree in state.loose_trees if tree.why == why) for why in whys}
-    return "".join(f" · {count} {why}" if short else f" · {loose_trees_counted(count, why)}"
+    return "".join(f" · {count} {_short_why(why, count)}" if short else f" · {loose_trees_counted(count, why)}"
                    for why, count in counts.items())
+
+
+def _short_why(why: str, count: int) -> str:
+    """The rows' State word, with its noun where the word is a possessive: `1 newer pytui's
+    tree` (the subtitle read `2 archives · 67.4 KiB · 1 newer pytui's`)."""
+    from pytui.core.cache_kinds import NEWER_PYTUI
+
+    return f"{why} {'tree' if count == 1 else 'trees'}" if why == NEWER_PYTUI else why
 
 
 def _unused(state: AppState) -> str:

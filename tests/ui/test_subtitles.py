@@ -258,3 +258,23 @@ def test_a_half_width_pane_at_40_columns_shows_the_count_whole(tmp_path, builds)
     state.cache_usage = 191 * 1024
     assert vm.cached_subtitles(state)[0].startswith("191.0 KiB: 1 archive ")
     assert first_fitting(vm.cached_subtitles(state), 14) == "1 archive"
+
+
+def test_a_newer_pytuis_tree_is_counted_as_a_tree_in_every_form(tmp_path, builds) -> None:
+    """Where the long words did not fit, the Cached subtitle read `2 archives · 67.4 KiB · 1
+    newer pytui's` (and at 200 columns with other loose trees, `… · 1 newer pytui's · 1
+    archive gone`): the row's State word, left without its noun. Now `1 newer pytui's tree`."""
+    from pytui.app.subtitles import cached_subtitles
+    from pytui.core.cache_kinds import ARCHIVE_GONE, NEWER_PYTUI
+    from pytui.core.loose_trees import LooseTree
+
+    state = a_state(tmp_path, *builds.values())
+    a_cached_archive(state, builds[OLD])
+    newer = LooseTree("ab" * 32, builds[OLD].key, "", NEWER_PYTUI, tmp_path / "newer", 1024, 1024)
+    gone = LooseTree("cd" * 32, builds[NEW].key, "gone.tar.gz", ARCHIVE_GONE, tmp_path / "gone", 1024, 1024)
+    for trees, said in (((newer,), "1 newer pytui's tree"), ((newer, newer), "2 newer pytui's trees"),
+                        ((newer, gone), "1 newer pytui's tree · 1 archive gone")):
+        state.loose_trees = trees
+        forms = cached_subtitles(state)
+        assert any(said in form for form in forms), forms
+        assert not any(re.search(r"newer pytui's(?! tree)", form) for form in forms), forms
