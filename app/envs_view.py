@@ -256,7 +256,8 @@ def env_details(state: AppState, env: Environment) -> list[tuple[str, str]]:
         reason = env.error or f"wanted {env.wanted}"
         fields.append(("broken", home_shortened(reason, state.home)))
         fields.append(("mend", broken_remedy(env, installed_minor(state), state.catalog,
-                                             all_versions=state.view.all_versions)))
+                                             all_versions=state.view.all_versions,
+                                             none_installed=not _any_cpython(state))))
     elif env.wanted:
         fields.append(("wanted", env.wanted))
     if row_status(env) == "unmet" and env.request:
@@ -288,6 +289,10 @@ def _catalog_has(state: AppState, request: str) -> bool:
         return True
 
 
+def _any_cpython(state: AppState) -> bool:
+    return any(i.implementation == "cpython" for i in state.installations)
+
+
 def installed_minor(state: AppState) -> str:
     """The newest CPython minor version installed (standard build), which the mend line names
     as "an installed Python" (it named 3.12 whatever was installed); 3.12 when none is. A
@@ -314,13 +319,15 @@ def _recreate(env: Environment, minor: str, python: str = "an installed Python")
 
 
 def broken_remedy(env: Environment, minor: str = "3.12", catalog: Catalog | None = None, *,
-                  all_versions: bool = False) -> str:
+                  all_versions: bool = False, none_installed: bool = False) -> str:
     """What mends a broken environment, with the keys that do it: the details said what it
     wanted and not what to do next. An install it wanted (a patch directory, or a minor
     version's link) is installed again from the main screen when the catalog lists it (it
     said `install 3.10.5 again` of a build the catalog did not have); a Python that was never
     in the root (or a pyvenv.cfg naming none) can only be replaced."""
-    recreate = _recreate(env, minor)
+    # With nothing installed, "an installed Python" names none: that one is installed first.
+    recreate = (f"install {minor} (Esc, then / {minor} and i on its row), then "
+                + _recreate(env, minor, "it")) if none_installed else _recreate(env, minor)
     wanted = env.wanted or ""
     if env.link not in ("patch", "minor") or not wanted:
         return recreate

@@ -12,6 +12,7 @@ from pytui.app import install_decisions as di
 from pytui.app import uninstall_decisions as du
 from pytui.app.background import scan_note
 from pytui.app.envs_view import (
+    env_details,
     env_rows,
     envs_footer_dimmed,
     envs_status,
@@ -447,3 +448,19 @@ def test_a_minor_mend_and_an_unmet_pins_next_name_only_a_minor_the_catalog_lists
     # A catalog not loaded yet names what was wanted, as a patch's mend does.
     state.catalog = None
     assert dict(env_details(state, pin))["next"].startswith("install a 3.9 (")
+
+
+def test_with_nothing_installed_the_mend_installs_a_python_before_recreating(tmp_path):
+    """With no install in the root, the mend said "recreate the environment with an installed
+    Python (uv venv -p 3.12)": there was none (attacker36)."""
+    state = _state(tmp_path, [], [NEW])
+    gone = Environment(tmp_path / "d" / ".venv", "venv", None, "external", "broken",
+                       wanted="/opt/py/bin/python3", error="wanted /opt/py/bin/python3, which "
+                       "does not exist")
+    assert dict(env_details(state, gone))["mend"] == (
+        "install 3.12 (Esc, then / 3.12 and i on its row), then recreate the environment with "
+        "it (uv venv -p 3.12)")
+    tool = Environment(tmp_path / "tools" / "tabulate", "uv-tool", None, "external", "broken",
+                       wanted="/opt/py/bin/python3")
+    assert dict(env_details(state, tool))["mend"].startswith(
+        "install 3.12 (Esc, then / 3.12 and i on its row), then reinstall the tool with it (")
