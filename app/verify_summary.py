@@ -43,7 +43,8 @@ def verify_summary(report: VerifyReport) -> tuple[str, bool]:
         parts.append(f"{_plural(trees_removed, 'changed unpacked tree')} removed (the next install "
                      "extracts its archive again)")
     if unreadable := report.unreadable_removed(human_size):
-        parts.append(f"{unreadable} (the next install extracts its archive again)")
+        # One parenthesis, not `(60.4 KiB freed) (the next install …)`.
+        parts.append(f"{unreadable.removesuffix(')')}; the next install extracts its archive again)")
     if trees_kept:
         parts.append(f"{_plural(len(trees_kept), 'changed unpacked tree')} not removed "
                      f"({report.trees_not_removed[trees_kept[0].sha256]})")

@@ -59,7 +59,8 @@ def test_verify_says_a_tree_whose_manifest_is_unreadable(pytui: Pytui) -> None:
 
 
 def test_the_tui_verify_line_says_a_tree_whose_manifest_is_unreadable(pytui: Pytui) -> None:
-    """`v`'s line, as `cache verify`'s (it said `1 changed unpacked tree removed`)."""
+    """`v`'s line, as `cache verify`'s (it said `1 changed unpacked tree removed`), in one
+    parenthesis (it read `(60.4 KiB freed) (the next install extracts its archive again)`)."""
     from pytui.app.verify_summary import verify_summary
     from pytui.core.cache import ArchiveCache
     from pytui.widgets.format import human_size
@@ -69,7 +70,7 @@ def test_the_tui_verify_line_says_a_tree_whose_manifest_is_unreadable(pytui: Pyt
     freed = du_bytes(pytui.cache / "trees" / sha)
     summary, warning = verify_summary(ArchiveCache(pytui.cache).verify())
     assert warning and summary == (f"1 archive ok; 1 unpacked tree whose manifest was unreadable removed "
-                                   f"({human_size(freed)} freed) (the next install extracts its archive again)"), summary
+                                   f"({human_size(freed)} freed; the next install extracts its archive again)"), summary
 
 
 def test_verify_says_what_removing_it_freed_as_du_counts_it(pytui: Pytui) -> None:
