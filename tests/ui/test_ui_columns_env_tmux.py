@@ -16,18 +16,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tmux_session as session  # noqa: E402
-from fixtures_archives import write_uv_catalog  # noqa: E402
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_columns_and_lines_in_the_environment_do_not_size_the_screen(tmp_path: Path) -> None:
     work = tmp_path / "run"
-    home, root, cache = session.home_dirs(work)
     with session.FaultyHTTPServer() as server:
-        made = session.served(work / "made", server, "3.13.1")
-        catalog = write_uv_catalog(home / "catalog.json", [made.build])
-        command = session.pytui_command(work, home, catalog, root, cache,
-                                        extra_env={"COLUMNS": "200", "LINES": "50"})
+        _made, _root, command = session.one_build_world(work, server,
+                                                        extra_env={"COLUMNS": "200", "LINES": "50"})
         tmux = session.Tmux(f"pytui-columns-{os.getpid()}")
         session.SIZE[:] = [80, 24]
         try:

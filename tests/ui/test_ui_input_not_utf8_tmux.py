@@ -16,7 +16,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tmux_session as session  # noqa: E402
-from fixtures_archives import write_uv_catalog  # noqa: E402
 
 # `3.1` then Latin-1 `é` (0xe9, no UTF-8 byte after it), as the filter box is given it.
 TYPED = "3.1\udce9x"
@@ -27,11 +26,8 @@ X10_MOUSE = "\x1b[M\udcff\udcff\udcff"
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_a_byte_that_is_not_utf8_is_a_character_not_a_crash(tmp_path: Path) -> None:
     work = tmp_path / "run"
-    home, root, cache = session.home_dirs(work)
     with session.FaultyHTTPServer() as server:
-        made = session.served(work / "made", server, "3.13.1")
-        catalog = write_uv_catalog(home / "catalog.json", [made.build])
-        command = session.pytui_command(work, home, catalog, root, cache)
+        _made, _root, command = session.one_build_world(work, server)
         tmux = session.Tmux(f"pytui-notutf8-{os.getpid()}")
         tmux.start(command)
         try:

@@ -17,7 +17,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tmux_session as session  # noqa: E402
-from fixtures_archives import write_uv_catalog  # noqa: E402
 
 PASTED = "3.13\x1b\x1buy"
 
@@ -25,11 +24,8 @@ PASTED = "3.13\x1b\x1buy"
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_a_pasted_esc_is_text_in_the_filter_not_keys(tmp_path: Path) -> None:
     work = tmp_path / "run"
-    home, root, cache = session.home_dirs(work)
     with session.FaultyHTTPServer() as server:
-        made = session.served(work / "made", server, "3.13.1")
-        catalog = write_uv_catalog(home / "catalog.json", [made.build])
-        command = session.pytui_command(work, home, catalog, root, cache)
+        made, root, command = session.one_build_world(work, server)
         subprocess.run(command.split(";")[0] + " install 3.13", shell=True, check=True,
                        capture_output=True)
         installed = root / made.build.key

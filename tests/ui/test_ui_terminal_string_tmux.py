@@ -16,7 +16,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tmux_session as session  # noqa: E402
-from fixtures_archives import write_uv_catalog  # noqa: E402
 
 OSC = b"\x1b]52;c;" + b"A" * 4_000_000 + b"\x07"
 DCS = b"\x1bP1$r" + b"a" * 100_000 + b"\x1b\\"
@@ -25,11 +24,8 @@ DCS = b"\x1bP1$r" + b"a" * 100_000 + b"\x1b\\"
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_a_huge_control_string_is_not_typed(tmp_path: Path) -> None:
     work = tmp_path / "run"
-    home, root, cache = session.home_dirs(work)
     with session.FaultyHTTPServer() as server:
-        made = session.served(work / "made", server, "3.13.1")
-        catalog = write_uv_catalog(home / "catalog.json", [made.build])
-        command = session.pytui_command(work, home, catalog, root, cache)
+        _made, _root, command = session.one_build_world(work, server)
         strings = work / "strings.bin"
         strings.write_bytes(OSC + DCS)
         tmux = session.Tmux(f"pytui-strings-{os.getpid()}")

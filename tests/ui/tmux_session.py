@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/: the fixture modules
 
 from archive_writers import Member  # noqa: E402
-from fixtures_archives import MadeArchive, host_platform, make_pbs_archive  # noqa: E402
+from fixtures_archives import MadeArchive, host_platform, make_pbs_archive, write_uv_catalog  # noqa: E402
 from fixtures_http import FaultyHTTPServer  # noqa: E402
 
 WIDTH, HEIGHT = 120, 36
@@ -82,6 +82,16 @@ def served(dest: Path, server: FaultyHTTPServer, version: str, *, extra: Iterabl
     made = make_pbs_archive(dest, version=version, os_name=os_name, arch=arch, libc=libc,
                             extra=extra)
     return made.serve(server, rate=rate) if rate is not None else made.serve(server)
+
+
+def one_build_world(work: Path, server: FaultyHTTPServer, version: str = "3.13.1",
+                    extra_env: dict[str, str] | None = None) -> tuple[MadeArchive, Path, str]:
+    """A fresh home under `work` whose catalog lists one build of `version` for this host,
+    served by `server`: that build, the install root and the command that starts pytui there."""
+    home, root, cache = home_dirs(work)
+    made = served(work / "made", server, version)
+    catalog = write_uv_catalog(home / "catalog.json", [made.build])
+    return made, root, pytui_command(work, home, catalog, root, cache, extra_env=extra_env)
 
 
 def await_request(server: FaultyHTTPServer, url_path: str, tmux: Tmux) -> None:
