@@ -144,6 +144,7 @@ def purge_effect(cache: ArchiveCache, archives: Iterable[CachedArchive], *, ever
     names = {archive.name for archive in archives}
     wanted = set(named)
     trees: dict[str, int] = {}
+    with_archive: set[str] = set()  # the sha256s of the trees counted with their archive
     listed = cache.trees.list()
     for info in listed:
         if info.newer:
@@ -153,12 +154,17 @@ def purge_effect(cache: ArchiveCache, archives: Iterable[CachedArchive], *, ever
             mine = info.archive if info.archive in names else None
         if mine is not None:
             trees[mine] = trees.get(mine, 0) + footprint(info.path).freed
+            with_archive.add(info.sha256)
     # By why: a tree whose manifest is unreadable names no archive, and was counted as one
     # whose archive is gone (its name, "", is no file).
     loose = {why: [0, 0] for why in (ARCHIVE_GONE, MANIFEST_UNREADABLE, NEWER_PYTUI)}
     for info, why in loose_trees(cache, listed):
+        if info.sha256 in with_archive:
+            # A newer pytui's tree beside its archive, counted with it above: `--all` listed
+            # it twice and its dry run added its bytes twice.
+            continue
         if why == NEWER_PYTUI and not (everything or info.sha256 in wanted):
-            continue  # left for the pytui that kept it (or counted with its archive above)
+            continue  # left for the pytui that kept it
         loose[why][0] += 1
         loose[why][1] += footprint(info.path).freed
     return PurgeEffect(tuple((a, trees.get(a.name, 0)) for a in archives), *reversed(loose[ARCHIVE_GONE]),

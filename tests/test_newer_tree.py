@@ -117,3 +117,20 @@ def test_only_a_higher_format_number_is_a_newer_pytuis(version: object, newer: b
         assert caught.value.version == version and caught.value.key == "", caught.value  # too long a key: not kept
     else:
         assert str(caught.value) in ("manifest has an unknown format", "manifest holds numbers pytui never writes")
+
+
+def test_purge_all_counts_a_newer_pytuis_tree_once_beside_its_archive(pytui: Pytui) -> None:
+    """`cache purge --all` beside the archive the tree came from listed the tree twice, `+ its
+    kept tree` on the archive's line and `removed 1 unpacked tree kept by a newer pytui` below,
+    counted `2 kept trees`; `--dry-run` added its bytes twice (`would free 130.6 KiB` for a
+    purge that freed 67.4 KiB). It is counted once, with its archive."""
+    _sha, archive = _newer(pytui)
+    preview = pytui.run("cache", "purge", "--all", "--dry-run")
+    assert preview.returncode == 0 and "+ its kept tree" in preview.stdout, str(preview)
+    assert NEWER not in preview.stdout and "1 kept tree)" in preview.stdout, str(preview)
+    would = preview.stdout.rsplit("would free ", 1)[1].split(" (", 1)[0]
+    purged = pytui.run("cache", "purge", "--all")
+    assert purged.returncode == 0 and f"removed {archive} (" in purged.stdout, str(purged)
+    assert NEWER not in purged.stdout and "1 kept tree)" in purged.stdout, str(purged)
+    assert purged.stdout.rsplit("freed ", 1)[1].split(" (", 1)[0] == would, (str(preview), str(purged))
+    assert pytui.trees() == [] and pytui.cached() == []
