@@ -205,10 +205,17 @@ def _short_why(why: str, count: int) -> str:
 
 
 def _unused(state: AppState) -> str:
-    """` · 2 unused trees`: the kept trees no archive uses counted, whatever their why, where
+    """` · 2 unused trees`: the kept trees no archive uses counted, whatever their why (a newer
+    pytui's apart: its archive may be there), where
     their rows' words do not fit (at 80 columns a tree whose archive is gone beside one whose
     manifest is unreadable, 50 cells with `1 archive`, were not said at all)."""
-    return f" · {_count(len(state.loose_trees), 'unused tree')}"
+    from pytui.core.cache_kinds import NEWER_PYTUI
+
+    # A newer pytui's tree is its archive's, not unused: counted apart (it read `1 unused tree`).
+    newer = sum(1 for tree in state.loose_trees if tree.why == NEWER_PYTUI)
+    unused = len(state.loose_trees) - newer
+    return "".join([f" · {_count(unused, 'unused tree')}" if unused else "",
+                    f" · {newer} {_short_why(NEWER_PYTUI, newer)}" if newer else ""])
 
 
 def _downloading(state: AppState) -> set[str]:

@@ -278,3 +278,20 @@ def test_a_newer_pytuis_tree_is_counted_as_a_tree_in_every_form(tmp_path, builds
         forms = cached_subtitles(state)
         assert any(said in form for form in forms), forms
         assert not any(re.search(r"newer pytui's(?! tree)", form) for form in forms), forms
+
+
+def test_a_newer_pytuis_tree_is_not_counted_as_unused(tmp_path, builds) -> None:
+    """At 80 columns the subtitle read `2 archives · 1 unused tree` for a newer pytui's tree
+    whose archive is cached: it is that archive's tree, kept for the newer pytui (newuser36)."""
+    from pytui.app.subtitles import cached_subtitles
+    from pytui.core.cache_kinds import ARCHIVE_GONE, NEWER_PYTUI
+    from pytui.core.loose_trees import LooseTree
+
+    state = a_state(tmp_path, *builds.values())
+    a_cached_archive(state, builds[OLD])
+    newer = LooseTree("ab" * 32, builds[OLD].key, "", NEWER_PYTUI, tmp_path / "newer", 1024, 1024)
+    gone = LooseTree("cd" * 32, builds[NEW].key, "gone.tar.gz", ARCHIVE_GONE, tmp_path / "gone", 1024, 1024)
+    state.loose_trees = (newer,)
+    assert not any("unused" in form for form in cached_subtitles(state))
+    state.loose_trees = (newer, gone)
+    assert any("1 unused tree · 1 newer pytui's tree" in form for form in cached_subtitles(state))
