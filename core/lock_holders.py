@@ -3,7 +3,9 @@ uv python install 3.12`), so a user who sees pytui waiting knows which process t
 end. Read from Linux's /proc/locks (the pid that took each lock, by device and inode) and the
 holder's /proc/<pid>/cmdline, each bounded; elsewhere, or when /proc says nothing usable (a
 holder in another pid namespace shows as pid 0), None, and the line says what it said before.
-Looked at once, when a wait starts.
+A holder /proc/locks names that has exited (it keeps the pid that took the lock) gives way to
+a live process whose descriptor holds the lock (its fdinfo says so). Looked at once, when a
+wait starts.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ HOLDER_PID = r"(?:held by )?pid \d+"
 # /proc/locks has a line per lock on the machine: a bound far above a busy host's.
 MAX_LOCKS_BYTES = 4 * 1024 * 1024
 MAX_CMDLINE_BYTES = 4096
+# Looking for a live holder when the one /proc/locks names is gone: every process's open
+# descriptors, bounded (a busy host has some 10^4), and each fdinfo read is a few lines.
+MAX_SCANNED_FDS = 200_000
+MAX_FDINFO_BYTES = 64 * 1024
 # What of the holder's command line is shown: its first words, each and all cut.
 SHOWN_WORDS = 4
 SHOWN_WORD_CHARS = 40
@@ -46,8 +52,45 @@ def lock_holder(fd: int, proc: str = "/proc") -> str | None:
         pid = fields[4]
         if not pid.isascii() or not pid.isdigit() or int(pid) <= 0 or int(pid) == os.getpid():
             continue
+        if not os.path.exists(os.path.join(proc, pid)):
+            # /proc/locks keeps the pid that took the lock: gone, a child it started holds it
+            # (`flock FILE cmd` killed, its cmd running), which is the process to name.
+            pid = _live_holder(proc, st, wanted) or pid
         command = _command_line(os.path.join(proc, pid, "cmdline"))
         return f"pid {int(pid)}: {command}" if command else f"pid {int(pid)}"
+    return None
+
+
+def _live_holder(proc: str, st: os.stat_result, wanted: str) -> str | None:
+    """The pid of a live process holding the flock on the file `st` (by `wanted`, its
+    /proc/locks identity): one with a descriptor of the file whose fdinfo lists the lock (a
+    waiter's lists none). At most MAX_SCANNED_FDS descriptors looked at."""
+    budget = MAX_SCANNED_FDS
+    try:
+        pids = [name for name in os.listdir(proc) if name.isdigit()]
+    except OSError:
+        return None
+    for pid in pids:
+        if int(pid) == os.getpid():
+            continue
+        try:
+            fds = os.listdir(os.path.join(proc, pid, "fd"))
+        except OSError:
+            continue  # gone meanwhile, or another user's
+        for fd in fds[:budget]:
+            try:
+                target = os.stat(os.path.join(proc, pid, "fd", fd))
+                if (target.st_dev, target.st_ino) != (st.st_dev, st.st_ino):
+                    continue
+                info = _read(os.path.join(proc, pid, "fdinfo", fd), MAX_FDINFO_BYTES)
+            except OSError:
+                continue
+            if any(line.split()[2:3] == ["FLOCK"] and wanted in line.split()
+                   for line in info.decode("ascii", "replace").splitlines() if line.startswith("lock:")):
+                return pid
+        budget -= len(fds)
+        if budget <= 0:
+            return None
     return None
 
 

@@ -94,3 +94,36 @@ def test_no_proc_is_none(tmp_path: Path) -> None:
         assert lock_holder(fd, proc=str(tmp_path / "none")) is None
     finally:
         os.close(fd)
+
+
+def test_a_holder_that_exited_gives_way_to_the_child_that_holds_the_lock(tmp_path: Path) -> None:
+    """`flock FILE cmd` killed leaves `cmd` holding the lock, and /proc/locks still names the
+    flock's pid (the pid that took it): the wait line said `held by pid 10442`, a process long
+    gone (newuser36). The live child is named, not a waiter that has the file open too."""
+    path = tmp_path / "x.lock"
+    # The parent takes the lock, starts a child holding the same descriptor, says its pid, exits.
+    parent = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, subprocess, sys; fd = os.open(sys.argv[1], "
+         "os.O_RDWR | os.O_CREAT); fcntl.flock(fd, fcntl.LOCK_EX); child = subprocess.Popen("
+         "[sys.executable, '-c', 'import sys; sys.stdin.read()'], pass_fds=(fd,)); "
+         "print(child.pid, flush=True)", str(path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child_pid = int(parent.stdout.readline())
+    parent.wait()
+    waiter = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); "
+         "print('open', flush=True); fcntl.flock(fd, fcntl.LOCK_EX)", str(path)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert waiter.stdout is not None and waiter.stdout.readline().strip() == "open"
+        fd = os.open(path, os.O_RDWR)
+        try:
+            said = lock_holder(fd)
+        finally:
+            os.close(fd)
+    finally:
+        assert parent.stdin is not None
+        parent.stdin.close()  # the child's stdin: it ends, the lock goes, the waiter takes it
+        waiter.wait()
+    assert said is not None and said.startswith(f"pid {child_pid}: python -c import sys"), (said, child_pid)
