@@ -16,7 +16,7 @@ from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE, NEWER_PYTU
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import upgrade_installed_note
 from pytui.core.keys import is_digits
-from pytui.core.loose_trees import unusable_tree_why
+from pytui.core.loose_trees import archive_of_tree, unusable_tree_why
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.url_secrets import without_secrets
 from pytui.widgets.format import home_shortened, human_age, human_size, one_line, short_path
@@ -259,10 +259,16 @@ def _loose_details(state: AppState, tree: LooseTree) -> Details:
     fields = [("why", loose_tree_note(tree)), ("because", _loose_because(tree)),
               ("size", f"{human_size(tree.size)}; removing it frees {human_size(tree.freed)}"),
               ("tree", short_path(tree.path, state.home))]
+    archive = None if tree.archive else archive_of_tree(tree, state.archives)
     if tree.archive:
         fields.append(("archive", f"{one_line(tree.archive)} (gone)"))
+    elif archive is not None:
+        fields.append(("archive", f"{one_line(archive.name)} (cached; installs extract it)"))
     fields.append(("removed by", NEWER_TREE_REMOVED_BY if tree.why == NEWER_PYTUI else LOOSE_TREE_REMOVED_BY))
-    return Details(one_line(tree.key or tree.sha256), fields, note=f"{tree.why} · in Cached")
+    from pytui.core.cache_names import archive_key
+
+    key = tree.key or (archive_key(archive) or "" if archive is not None else "")
+    return Details(one_line(key or tree.sha256), fields, note=f"{tree.why} · in Cached")
 
 
 def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details:

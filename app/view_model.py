@@ -25,7 +25,7 @@ from pytui.app.support_view import SupportMemo, today
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import Upgrades, is_upgrade_of, upgrade_installed_note
 from pytui.core.keys import parse_key
-from pytui.core.loose_trees import unusable_tree_why
+from pytui.core.loose_trees import archive_of_tree, unusable_tree_why
 from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.ordering import build_order
 from pytui.core.requests import PythonRequest
@@ -368,7 +368,10 @@ class ViewModel:
                                   tree=archive.tree and not unusable_tree_why(archive, state.loose_trees))
         for tree in state.loose_trees:  # a kept tree no archive uses: its state says why
             name = loose_row_key(tree.sha256)
-            rows[name] = CacheRow(name=name, size=tree.size, build_key=tree.key or None, state=tree.why)
+            # A manifest that does not read names no key: its archive's, when it is cached.
+            of_tree = None if tree.key else archive_of_tree(tree, state.archives)
+            rows[name] = CacheRow(name=name, size=tree.size, state=tree.why,
+                                  build_key=tree.key or (archive_key(of_tree) if of_tree else None))
         # Downloads in flight show up before the listing sees their `.part`.
         for job in state.running_jobs():
             if job.build is None or job.phase != "download":

@@ -133,6 +133,18 @@ def unusable_tree_why(archive: CachedArchive, loose: Iterable[LooseTree]) -> str
                  if has_tree_of(archive.name, archive.build, {sha256})), "")
 
 
+def archive_of_tree(tree: LooseTree, archives: Iterable[CachedArchive]) -> CachedArchive | None:
+    """The complete cached archive `tree` was unpacked from, if it is there (a tree whose
+    manifest is unreadable, or a newer pytui's, beside its archive): what ties the tree's row
+    to the archive's, whose key the manifest cannot say."""
+    if tree.why == ARCHIVE_GONE:
+        return None
+    from pytui.core.cache import has_tree_of
+
+    return next((archive for archive in archives if archive.state != "partial"
+                 and has_tree_of(archive.name, archive.build, {tree.sha256})), None)
+
+
 # Each kept tree as its manifest said it, by the manifest's path (core/tree_sizes.read_once):
 # the TUI looks for loose trees at every measure of the cache, and reading every manifest whole
 # each time took 7-14 ms a tree of 2,600 files, where the measure itself takes ~1 ms.

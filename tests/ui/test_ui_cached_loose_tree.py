@@ -188,3 +188,28 @@ def test_the_narrow_subtitle_with_kept_trees_counts_both_kinds(tmp_path) -> None
     fitted = {columns: first_fitting(forms, columns // 2 - SUBTITLE_CHROME) for columns in (80, 100, 120)}
     assert fitted == {80: "2 archives · 2 unused trees", 100: "26.0 KiB: 2 archives · 2 unused trees",
                       120: "2 archives · 1 manifest unreadable · 1 archive gone"}, fitted
+
+
+def test_an_unreadable_tree_beside_its_archive_is_tied_to_it_by_key(tmp_path) -> None:
+    """A tree whose manifest does not read names no key: its row read `trees/78be86231…`,
+    nothing tying it to the 3.12.8 archive above it (newuser36). Its archive's key is its row's
+    (`3.12.8 tree`, sorted beside it, found by `/ 3.12.8`) and Details names the archive."""
+    from pytui.app.view_model import ViewModel
+    from pytui.core.cache_kinds import MANIFEST_UNREADABLE
+    from pytui.core.loose_trees import LooseTree
+    from view_state import a_cached_archive, a_state, three_builds
+
+    builds = three_builds()
+    state = a_state(tmp_path, *builds.values())
+    archive = a_cached_archive(state, builds["3.12.8"])
+    a_cached_archive(state, builds["3.13.1"])
+    path = tmp_path / "cache" / "trees" / builds["3.12.8"].sha256
+    state.loose_trees = (LooseTree(builds["3.12.8"].sha256, "", "", MANIFEST_UNREADABLE, path, 4096, 4096),)
+    rows = ViewModel().cache_rows(state)
+    names = [row.name for row in rows]
+    row = rows[names.index(f"trees/{builds['3.12.8'].sha256}")]
+    assert row.build_key == builds["3.12.8"].key, row
+    assert abs(names.index(archive.name) - names.index(row.name)) == 1, names
+    details = ViewModel().details(state, "cached", row.name)
+    assert details is not None and details.title == builds["3.12.8"].key, details
+    assert dict(details.fields)["archive"] == f"{archive.name} (cached; installs extract it)"
