@@ -136,7 +136,8 @@ def test_a_catalog_with_no_usable_build_says_so_in_one_line(env, capsys, entries
         assert line.startswith(f"warning: catalog {path} has no usable builds: ") and cause in line
         assert line.endswith("at a uv download-metadata.json, or unset it to use the built-in list")
     code, _, err = run(capsys, "install", "3.12", "--downloads-json", str(path))
-    assert code == 1 and err.splitlines()[0] == line
+    # No download for the request: uv's code for it (exit 2), the catalog's line first.
+    assert code == 2 and err.splitlines()[0] == line
 
 
 @pytest.mark.parametrize(("field", "value"), [("sha256", 123), ("url", 123), ("prerelease", 5),
@@ -187,7 +188,7 @@ def test_install_skips_the_bad_entry_and_installs(tmp_path: Path, http_server: F
     assert_installed(pytui, made)
     # A request only the bad entry could satisfy: one line, nothing written.
     before = pytui.state()
-    line = assert_clean_failure(pytui.run("install", "3.11"), 1)
+    line = assert_clean_failure(pytui.run("install", "3.11"), 2)  # no download for it: uv's exit 2
     assert "3.11" in line and pytui.state() == before
 
 

@@ -39,5 +39,5 @@ def test_export_and_file_mirror_install_say_one_line(pytui: Pytui, tmp_path) -> 
                  ("--offline", "--mirror", (tmp_path / "m").as_uri(), "install", "3.12")):
         result = pytui.run(*args)
         assert "Traceback" not in result.stderr, str(result)
-        assert result.returncode in (0, 1), str(result)
+        assert result.returncode in (0, 1, 2), str(result)  # (2: no download for the request, as uv)
         assert not (tmp_path / "m").exists()

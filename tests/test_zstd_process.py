@@ -11,11 +11,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from cli_harness import tree_contents
 from pytui.core import zstd_process
 from pytui.core.errors import Cancelled, ExtractError
 from pytui.core.extract import extract_archive
 from pytui.core.progress import CancelToken
-from test_extract import snapshot
 
 needs_zstd = pytest.mark.skipif(shutil.which("zstd") is None, reason="no zstd binary on PATH")
 
@@ -55,7 +55,7 @@ def test_child_and_in_process_make_the_same_tree(tmp_path: Path, archive_factory
     used = _decoder_of(made.path, tmp_path / "child")
     assert "separate process" in used and used.startswith(zstd_process.zstd_binary() or "?")
     assert _decoder_of(made.path, tmp_path / "inproc", zstd_process=False) == "zstandard (in-process)"
-    assert snapshot(tmp_path / "child") == snapshot(tmp_path / "inproc")
+    assert tree_contents(tmp_path / "child") == tree_contents(tmp_path / "inproc")
     assert _children() <= before  # the child was reaped
 
 
