@@ -14,6 +14,15 @@ import pytest
 from pytui.core.lock_holders import lock_holder
 
 
+def _holder_of(path: Path) -> str | None:
+    """What a waiter on `path`'s lock is told of its holder."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        return lock_holder(fd)
+    finally:
+        os.close(fd)
+
+
 def test_a_real_holder_is_named_by_pid_and_command(tmp_path: Path) -> None:
     path = tmp_path / "x.lock"
     holder = subprocess.Popen(
@@ -22,11 +31,7 @@ def test_a_real_holder_is_named_by_pid_and_command(tmp_path: Path) -> None:
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        fd = os.open(path, os.O_RDWR)
-        try:
-            said = lock_holder(fd)
-        finally:
-            os.close(fd)
+        said = _holder_of(path)
     finally:
         holder.kill()
         holder.wait()
@@ -117,11 +122,7 @@ def test_a_holder_that_exited_gives_way_to_the_child_that_holds_the_lock(tmp_pat
         stdout=subprocess.PIPE, text=True)
     try:
         assert waiter.stdout is not None and waiter.stdout.readline().strip() == "open"
-        fd = os.open(path, os.O_RDWR)
-        try:
-            said = lock_holder(fd)
-        finally:
-            os.close(fd)
+        said = _holder_of(path)
     finally:
         assert parent.stdin is not None
         parent.stdin.close()  # the child's stdin: it ends, the lock goes, the waiter takes it
