@@ -291,8 +291,9 @@ class ViewModel:
         if size is None and partial is not None:
             size = partial.expected_size
         if job is not None and job.kind == INSTALL:
-            # Waiting for the root's lock has no total: `0%` read as if nothing had come.
-            progress = NO_PERCENT if job.phase == "waiting" else percent(job)
+            # Waiting for the root's lock, or queued behind another job, has no total: `0%`
+            # read as if nothing had come.
+            progress = NO_PERCENT if job.phase in ("waiting", "queued") else percent(job)
             if job.phase == "download" and job.total:
                 size = job.total
         partial_percent = None

@@ -265,8 +265,9 @@ class JobView(FrozenRecord):
 
     @property
     def bar_shown(self) -> bool:
-        """A failed or cancelled job shows no bar: a full one would read as success."""
-        return self.phase not in ("failed", "cancelled")
+        """A failed or cancelled job shows no bar: a full one would read as success; nor does
+        one queued or waiting for a lock, whose empty bar read as a download stuck at 0%."""
+        return self.phase not in ("failed", "cancelled", "queued", "waiting")
 
     @property
     def eta(self) -> float | None:

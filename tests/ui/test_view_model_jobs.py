@@ -8,7 +8,7 @@ from pytui.app.job_view import job_view
 from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel
 from pytui.core.models import Build, CachedArchive
-from view_state import NEW, a_state
+from view_state import NEW, OLD, a_state
 
 
 def test_details_of_a_failed_job_carry_the_whole_error(tmp_path, builds) -> None:
@@ -137,3 +137,17 @@ def test_a_job_waiting_for_the_lock_is_its_mark_in_available_not_0_percent(tmp_p
     assert state_text(ViewModel().available_row(state, build)).plain == "100%"
     state.progress(job.job_id, "waiting", 0, 0)
     assert state_text(ViewModel().available_row(state, build)).plain == BUSY_MARK
+    # One queued behind it read `  0%` too (the jobs panel's snapshot: 3.9.23).
+    queued = builds[OLD]
+    state.add_job("install", queued.key, build=queued)
+    assert state_text(ViewModel().available_row(state, queued)).plain == BUSY_MARK
+
+
+def test_a_job_queued_or_waiting_for_a_lock_draws_no_bar() -> None:
+    """A job waiting for the install root's lock, its download over, drew an empty bar and
+    `0%` beside its `waiting` (newuser36); so did one queued behind it."""
+    from pytui.widgets.rows import JobView
+
+    for phase in ("queued", "waiting"):
+        assert not JobView(1, "cpython-3.12.8-linux-x86_64-gnu", phase, 0, None).bar_shown
+    assert JobView(1, "cpython-3.12.8-linux-x86_64-gnu", "download", 0, None).bar_shown
