@@ -16,6 +16,17 @@ from ui_helpers import UiWorld, ready, wait_for
 TREE_ROW = "trees/" + "ab" * 32
 
 
+async def removed_by_p(pilot, tree, cached: CacheTable) -> None:
+    """`p` on the highlighted tree's row, the question answered yes: the tree and its row go."""
+    app = pilot.app
+    await pilot.press("p")
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
+    assert app.screen.question[0] == "Delete this unpacked tree?"
+    await pilot.press("y")
+    await wait_for(pilot, lambda: not tree.exists(), what="the tree removed")
+    await wait_for(pilot, lambda: TREE_ROW not in cached.row_keys, what="its row gone")
+
+
 @pytest.mark.parametrize(("manifest", "state", "counted"), [
     (True, "archive gone", "1 unpacked tree whose archive is gone"),
     (False, "manifest unreadable", "1 unpacked tree whose manifest is unreadable")])
@@ -45,12 +56,7 @@ async def test_a_tree_no_archive_uses_has_its_row_and_p_removes_it(
         # `pytui cache purge` naming nothing in the cache.
         assert fields["why"].startswith("Never used (") and fields["why"].endswith("; p, P or v removes it."), fields
         assert fields["removed by"] == "p on it or on any archive, P under any rule, v", fields
-        await pilot.press("p")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
-        assert app.screen.question[0] == "Delete this unpacked tree?"
-        await pilot.press("y")
-        await wait_for(pilot, lambda: not tree.exists(), what="the tree removed")
-        await wait_for(pilot, lambda: TREE_ROW not in cached.row_keys, what="its row gone")
+        await removed_by_p(pilot, tree, cached)
         assert len(cached.row_keys) == 1  # the archive stays
 
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import json
 
-from pytui.app.screens import ConfirmModal
 from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.details import DetailsPanel
+from test_ui_cached_loose_tree import TREE_ROW, removed_by_p
 from test_ui_fit import _drawn_cells
 from ui_helpers import UiWorld, ready, wait_for
-
-TREE_ROW = "trees/" + "ab" * 32
 
 
 def _newer_tree(ui_world: UiWorld):
@@ -48,12 +46,7 @@ async def test_a_newer_pytuis_tree_has_its_row_and_p_on_it_removes_it(ui_world: 
         fields = dict(details.details.fields)
         assert fields["why"] == "A newer pytui's tree, not used here; p on it removes it.", fields
         assert fields["removed by"] == "p on it or on its archive, P under the all rule", fields
-        await pilot.press("p")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="the question")
-        assert app.screen.question[0] == "Delete this unpacked tree?"
-        await pilot.press("y")
-        await wait_for(pilot, lambda: not tree.exists(), what="the tree removed")
-        await wait_for(pilot, lambda: TREE_ROW not in cached.row_keys, what="its row gone")
+        await removed_by_p(pilot, tree, cached)
 
 
 def test_p_on_another_loose_tree_leaves_a_newer_pytuis(tmp_path) -> None:
