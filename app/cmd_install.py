@@ -24,8 +24,9 @@ if TYPE_CHECKING:
     from pytui.core.settings import Settings
 
 # A request the catalog has no download for ends the run with uv's exit code for it (uv 0.13.9:
-# `No download found for request`, exit 2, alone, among others or from a version file); the
-# requests that have one are still installed (docs/uv-compat.md).
+# `No download found for request`, exit 2, alone, among others or from a version file), and,
+# as uv resolves every request before it installs any, nothing is installed or downloaded for
+# the others either (docs/uv-compat.md#install-flow).
 NO_DOWNLOAD_EXIT = 2
 
 
@@ -154,16 +155,23 @@ def run_install(args: argparse.Namespace) -> int:
     host = detect_host(settings.env)
     installed = list_installed(settings.install_root)
     installed_keys = [i.key for i in installed]
+    notes: list[str] = []
     builds, missing, satisfied_keys = _resolve(args, texts, requests, catalog, host, installed_keys,
-                                               named=bool(args.requests or from_file))
-    for line in missing:
-        _fail(line)
+                                               named=bool(args.requests or from_file), notes=notes)
+    if missing:
+        # uv resolves every request first: one with no download installs none of them (and
+        # says only that, not which others are installed).
+        for line in missing:
+            _fail(line)
+        return NO_DOWNLOAD_EXIT
+    for note in notes:
+        print(note, file=sys.stderr)
     say_half_there(installed, satisfied_keys, host)
     if satisfied_keys or not builds:
         tidy_root(settings, satisfied_keys, clean_temp=not builds, force=args.force)
     if not builds:
-        return NO_DOWNLOAD_EXIT if missing else 0
-    return _start_installs(args, settings, catalog, builds, missing, started)
+        return 0
+    return _start_installs(args, settings, catalog, builds, started)
 
 
 def build_pin(env: Mapping[str, str], implementation: str | None) -> tuple[str, str] | None:
@@ -181,11 +189,11 @@ def build_pin(env: Mapping[str, str], implementation: str | None) -> tuple[str, 
 
 def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRequest],
              catalog: Catalog, host: HostPlatform, installed_keys: list[str], *,
-             named: bool) -> tuple[list[Build], list[str], list[str]]:
+             named: bool, notes: list[str]) -> tuple[list[Build], list[str], list[str]]:
     """(builds to install, the error line of each request nothing matches, installed keys
-    that satisfy a request), saying which requests are already satisfied, as uv does.
-    `named`: the requests were given (on the command line or in a version file), not the
-    default."""
+    that satisfy a request); what to say of the requests already satisfied (as uv does) goes
+    into `notes`, said only when every request resolved. `named`: the requests were given (on
+    the command line or in a version file), not the default."""
     from pytui.core.build_choice import find_download
 
     builds: list[Build] = []
@@ -204,10 +212,10 @@ def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRe
         filled, matching = resolved
         if matching and not args.reinstall:
             if named:
-                print(f"Python {text} is already installed ({matching[0]})", file=sys.stderr)
+                notes.append(f"Python {text} is already installed ({matching[0]})")
             else:
-                print(f"Python is already installed ({matching[0]}). Use `pytui install "
-                      "<request>` to install another version.", file=sys.stderr)
+                notes.append(f"Python is already installed ({matching[0]}). Use `pytui install "
+                             "<request>` to install another version.")
             satisfied_keys.append(matching[0])
             continue
         if matching and not named:
@@ -219,8 +227,8 @@ def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRe
             known = [catalog.get(key) for key in matching]
             for key, build in zip(matching, known, strict=True):
                 if build is None:
-                    print(stderr_style().warning(f"cannot reinstall {key}: catalog {catalog.source} "
-                                                 "no longer lists it"), file=sys.stderr)
+                    notes.append(stderr_style().warning(f"cannot reinstall {key}: catalog {catalog.source} "
+                                                        "no longer lists it"))
             found = [build for build in known if build is not None]
             if found:
                 builds.extend(found)
@@ -244,7 +252,7 @@ def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRe
 
 
 def _start_installs(args: argparse.Namespace, settings: Settings, catalog: Catalog,
-                    builds: list[Build], missing: list[str], started: float) -> int:
+                    builds: list[Build], started: float) -> int:
     """Prepare the HTTP client if needed, run the jobs."""
     import threading
 
@@ -252,7 +260,7 @@ def _start_installs(args: argparse.Namespace, settings: Settings, catalog: Catal
         # Everything is cached (or comes from a file:// mirror): the jobs make a downloader only
         # if one turns out to be needed, so an install from a pristine tree never imports the
         # download engine.
-        return _install_builds(args, settings, catalog, builds, missing, None, started)
+        return _install_builds(args, settings, catalog, builds, None, started)
     from pytui.core.download import Downloader
 
     downloader = Downloader.from_settings(settings)
@@ -261,14 +269,14 @@ def _start_installs(args: argparse.Namespace, settings: Settings, catalog: Catal
     preparing = threading.Thread(target=downloader.prepare, name="pytui-http-prepare", daemon=True)
     preparing.start()
     try:
-        return _install_builds(args, settings, catalog, builds, missing, downloader, started)
+        return _install_builds(args, settings, catalog, builds, downloader, started)
     finally:
         preparing.join()
         downloader.close()
 
 
 def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catalog, builds: list[Build],
-                    missing: list[str], downloader: Downloader | None, started: float) -> int:
+                    downloader: Downloader | None, started: float) -> int:
     from pytui.app.progress_board import ProgressBoard
     from pytui.core.job_runs import run_install_jobs
     from pytui.core.progress import CancelToken
@@ -303,8 +311,6 @@ def _install_builds(args: argparse.Namespace, settings: Settings, catalog: Catal
     style = stderr_style()
     for outcome in failed:
         print(style.error(str(outcome.error)), file=sys.stderr)
-    if missing:
-        return NO_DOWNLOAD_EXIT
     return 1 if failed else 0
 
 
