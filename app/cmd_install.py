@@ -241,14 +241,18 @@ def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRe
         else:
             choice = chosen[text] = find_download(catalog, request, host, build=pin[1] if pin else None)
         if choice is None:
-            # A pinned build names its variable: unsetting it is the other way out.
-            pinned, unpin = (f" with build {pin[1]} ({pin[0]})", f", or unset {pin[0]}") if pin \
-                else ("", "")
-            missing.append(f"no download found for request `{text}`{pinned} on {host.platform} in "
-                           f"catalog {catalog.source}; see `pytui list --all-versions`{unpin}")
+            missing.append(no_download_line(text, pin, host, catalog))
         else:
             builds.append(choice)
     return builds, missing, satisfied_keys
+
+
+def no_download_line(text: str, pin: tuple[str, str] | None, host: HostPlatform, catalog: Catalog) -> str:
+    """The line for a request the catalog has no download for (install's and upgrade's)."""
+    # A pinned build names its variable: unsetting it is the other way out.
+    pinned, unpin = (f" with build {pin[1]} ({pin[0]})", f", or unset {pin[0]}") if pin else ("", "")
+    return (f"no download found for request `{text}`{pinned} on {host.platform} in "
+            f"catalog {catalog.source}; see `pytui list --all-versions`{unpin}")
 
 
 def _start_installs(args: argparse.Namespace, settings: Settings, catalog: Catalog,

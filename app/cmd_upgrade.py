@@ -3,7 +3,9 @@
 
 For each installed CPython minor version (all, or those the requests select) the newest build
 of the same implementation, variant and platform in the catalog is installed and the
-minor-version link moves to it; old patches stay. Bin links are updated only where they already
+minor-version link moves to it; old patches stay. A requested minor version that is not
+installed is installed (its newest patch), and a request with no download installs nothing at
+all, as uv's upgrade does. Bin links are updated only where they already
 exist (as uv). Environments made through the minor-version link (`uv venv -p 3.12`) run the new
 patch from then on; those made from a patch directory stay pinned to it, and are named.
 """
@@ -116,20 +118,22 @@ def run(args: argparse.Namespace) -> int:
     pin = build_pin(settings.env, "cpython")
     steps, unmatched = plan(installed, catalog, requests, reinstall=args.reinstall,
                             pin=pin[1] if pin else None)
-    for text in unmatched:
-        print(stderr_style().error(f"no installed Python matches `{text}` in {root.path}; install "
-                                   f"it with `pytui install {text}`"), file=sys.stderr)
-    unpinned = _say_missing_pins(steps, pin, catalog)
+    # A request no install matches is installed (its newest patch, no bin link), as uv 0.13.9's
+    # upgrade does; as its install, uv resolves every request first, and one with no download
+    # (or a minor the build pin has none of) installs nothing at all.
+    fresh, missing = _fresh_targets(settings, catalog, requests, unmatched, pin)
+    missing += _say_missing_pins(steps, pin, catalog)
+    if missing:
+        for line in missing:
+            print(stderr_style().error(line), file=sys.stderr)
+        from pytui.app.cmd_install import NO_DOWNLOAD_EXIT
+
+        return NO_DOWNLOAD_EXIT
     todo = [(s, s.target) for s in steps if s.target is not None]
-    if unpinned:
-        unmatched += unpinned
-    if not todo:
-        if steps and not unpinned:
-            # Of the requests that matched an install: one refused above is not "already on
-            # the latest" ("All requested versions …" was said beside that refusal).
-            matched = [r for r in requests if r.text not in unmatched]
-            print(nothing_to_do(matched), file=sys.stderr)
-        return _exit_code(0, unmatched, unpinned)
+    if not todo and not fresh:
+        if steps:
+            print(nothing_to_do(requests), file=sys.stderr)
+        return 0
 
     from pytui.app.cmd_envs import print_scan_notes
 
@@ -140,9 +144,10 @@ def run(args: argparse.Namespace) -> int:
         return interrupted.EXIT_CODE
     print_scan_notes(before)
     if args.dry_run:
-        _preview(before, todo, sys.stderr)
-        return _exit_code(0, unmatched, unpinned)
-    code = _install(args, settings, catalog, [target for _, target in todo], started, installed)
+        _preview(before, todo, fresh, sys.stderr)
+        return 0
+    code = _install(args, settings, catalog, [target for _, target in todo] + [b for _, b in fresh],
+                    started, installed)
     if code == interrupted.EXIT_CODE:
         return code
     after = scan_for_settings(settings, roots=args.scan or None)
@@ -154,36 +159,50 @@ def run(args: argparse.Namespace) -> int:
             print(f" {len(now)} {noun} {target.key} (through {step.minor_link}): "
                   f"{_paths(now)}", file=out)
         _report_pinned(after, step, out)
-    return _exit_code(code, unmatched, unpinned)
+    return code
 
 
-def _exit_code(install_code: int, unmatched: list[str], unpinned: list[str]) -> int:
-    """The run's exit code: uv's for a minor the build pin has no download of (as `pytui
-    install`'s for a request with none), else 1 when an install failed or a request matched
-    no install."""
-    from pytui.app.cmd_install import NO_DOWNLOAD_EXIT
+def _fresh_targets(settings: Settings, catalog: Catalog, requests: list[PythonRequest], unmatched: list[str],
+                   pin: tuple[str, str] | None) -> tuple[list[tuple[str, Build]], list[str]]:
+    """For each request no install matches, the build `pytui install` would pick for it, as
+    uv's upgrade installs it ((request text, build)); the line of each that has no download."""
+    if not unmatched:
+        return [], []
+    from pytui.app.cmd_install import no_download_line
+    from pytui.core.build_choice import find_download
+    from pytui.core.platform_detect import detect_host
 
-    if unpinned:
-        return NO_DOWNLOAD_EXIT
-    return 1 if install_code or unmatched else 0
+    host = detect_host(settings.env)
+    fresh: list[tuple[str, Build]] = []
+    missing: list[str] = []
+    for request in requests:
+        if request.text not in unmatched or any(text == request.text for text, _ in fresh):
+            continue
+        choice = find_download(catalog, request, host, build=pin[1] if pin else None)
+        if choice is None:
+            missing.append(no_download_line(request.text, pin, host, catalog))
+        elif all(b.key != choice.key for _, b in fresh):
+            fresh.append((request.text, choice))
+    return fresh, missing
 
 
 def _say_missing_pins(steps: list[Step], pin: tuple[str, str] | None, catalog: Catalog) -> list[str]:
-    """One line for each minor version the build pin finds no download of, said as `pytui
-    install` says it (the others go on); their minor-version keys."""
+    """The line for each minor version the build pin finds no download of (uv's upgrade then
+    installs nothing at all)."""
     if pin is None:
         return []
-    missing = [step.minor_link for step in steps if step.pin_missing]
-    for minor in missing:
-        print(stderr_style().error(
-            f"no download found for {minor} with build {pin[1]} ({pin[0]}) in catalog "
-            f"{catalog.source}; see `pytui list --all-versions`, or unset {pin[0]}"), file=sys.stderr)
-    return missing
+    return [f"no download found for {step.minor_link} with build {pin[1]} ({pin[0]}) in catalog "
+            f"{catalog.source}; see `pytui list --all-versions`, or unset {pin[0]}"
+            for step in steps if step.pin_missing]
 
 
-def _preview(before: ScanResult, todo: list[tuple[Step, Build]], out: TextIO) -> None:
-    noun = "1 version" if len(todo) == 1 else f"{len(todo)} versions"
+def _preview(before: ScanResult, todo: list[tuple[Step, Build]], fresh: list[tuple[str, Build]],
+             out: TextIO) -> None:
+    count = len(todo) + len(fresh)
+    noun = "1 version" if count == 1 else f"{count} versions"
     print(f"Would upgrade {noun}", file=out)
+    for text, target in fresh:
+        print(f" + {target.key} (no {text} is installed: installed, as uv's upgrade does)", file=out)
     for step, target in todo:
         if replaces_install((step.current,), target):
             # A newer build of the installed patch: `KEY -> KEY` read as nothing to do.

@@ -3,7 +3,7 @@
 target is the newest patch of the pinned release, installed unless that key is installed with
 that build, also when it is older than the installed patch (installed beside it; the
 minor-version link stays on the highest). A pin no build of the minor has installs nothing for
-it (uv: `No download found for request`, exit 2; pytui: its install's line, exit 1). The value
+it (uv: `No download found for request`, exit 2; pytui: its install's line, exit 2). The value
 is trimmed, and white space alone is unset, as uv reads it. Each case runs pytui and uv on two
 roots from one catalog on the loopback server, and compares what each root then holds."""
 
