@@ -29,6 +29,11 @@ if TYPE_CHECKING:
     from typing import TypeVar
 
     T = TypeVar("T")
+# What one top-level value of a streamed document may span, from the space before it through the
+# character after it: uv's entries are under 1 KiB. A longer one (a 200 MB string in a field,
+# an object of a million names) is refused before it is decoded, not decoded to be checked:
+# decoding one held its text, its window and its value at once (a 200 MB string: 740 MB).
+MAX_ENTRY_CHARS = 64 * 1024
 # JSON's white space, compiled when a large catalog is first streamed (not on every install).
 _JSON_SPACE: re.Pattern[str] | None = None
 
@@ -38,6 +43,11 @@ def _skip_space(data: str, pos: int) -> int:
     if _JSON_SPACE is None:
         _JSON_SPACE = re.compile(r"[ \t\n\r]*")
     return _JSON_SPACE.match(data, pos).end()  # type: ignore[union-attr]  # `*` always matches
+
+
+class EntryTooLong(ValueError):
+    """A top-level value of a streamed document spans more than MAX_ENTRY_CHARS; `args[0]`
+    is where it starts. Never the whole-document fallback: that would decode it."""
 
 
 class _NotStreamable(Exception):
@@ -97,8 +107,14 @@ class _Text:
                     raise _NotStreamable from None
             else:
                 after = _skip_space(self.text, stop)
+                if after - (pos - self.base) > MAX_ENTRY_CHARS:
+                    raise EntryTooLong(pos)
                 if at_end or (after < len(self.text) and (not value or self.text[after] in ",:]}")):
                     return found, self.base + after
+            if size > MAX_ENTRY_CHARS:
+                # The window from `pos` holds more than the bound and no whole value: its text
+                # is not decoded again in a window twice as large.
+                raise EntryTooLong(pos)
             size = max(WINDOW_CHARS, 2 * size)
 
     def char(self, pos: int) -> str:
@@ -167,6 +183,8 @@ def parse_streamed_array(data: bytes | str, parse: Callable[[Iterator[object]], 
     the text is not a plain JSON array: decode it whole then, for the same result or error."""
     try:
         return parse(_streamed_items(data))
+    except EntryTooLong:
+        raise
     except (_NotStreamable, ValueError, RecursionError):
         return None
 
@@ -185,6 +203,8 @@ def _parse_streamed(data: bytes | str) -> ParsedCatalog | None:
                 # collector frees, and it is paused) and the checker's (the decoded entry): 200,000
                 # malformed entries held 790 MB where as many builds hold 260.
                 results[name] = err.with_traceback(None)
+    except EntryTooLong:
+        raise
     except (_NotStreamable, ValueError, RecursionError):
         return None
     builds: list[Build] = []
@@ -216,7 +236,8 @@ def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
 
     Refuses (one line naming the source) invalid JSON, nesting too deep to read, a non-object
     top level, and a top-level `"version"` key (uv's hook for a future format). A large
-    catalog (`STREAM_FROM_BYTES`) is decoded entry by entry, with the same result.
+    catalog (`STREAM_FROM_BYTES`) is decoded entry by entry, with the same result, and
+    refused at an entry longer than MAX_ENTRY_CHARS.
     """
     if too_many_containers(data):
         raise CatalogError(f"catalog {source} holds more JSON arrays and objects than a uv catalog of "
@@ -229,6 +250,11 @@ def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
             if streamed is not None:
                 return streamed
         doc = json.loads(data, parse_float=float_counter())
+    except EntryTooLong as err:
+        raise CatalogError(f"catalog {source} holds an entry longer than {MAX_ENTRY_CHARS // 1024} KiB "
+                           f"(at character {err.args[0]:,}; uv's are under 1 KiB, and decoding one that long "
+                           "takes many times its size in memory); point --downloads-json at a uv "
+                           "download-metadata.json") from None
     except TooManyFloats:
         raise CatalogError(f"catalog {source} holds more than {MAX_FLOATS:,} numbers with a fraction or "
                            "an exponent (uv's holds none; decoding them would take many times its size "

@@ -7,7 +7,8 @@ hold few arrays and objects for their size and no floats; more than these bounds
 (Short strings and ints are not bounded here: `"ab",` decodes to ~13.5x its JSON and `1000,`
 to ~7x, measured, so a catalog near its 256 MiB size bound could take some GB. Counting
 values would refuse compact real catalogs long before it bounded that: ~16 bytes a value
-in uv's catalog written compact, less from a mirror with short URLs.)
+in uv's catalog written compact, less from a mirror with short URLs. A catalog large enough to
+be decoded entry by entry bounds each entry instead: core/catalog_parse.MAX_ENTRY_CHARS.)
 """
 
 from __future__ import annotations

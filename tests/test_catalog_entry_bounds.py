@@ -1,0 +1,73 @@
+"""What one entry of a large catalog may cost (core/catalog_parse.py): a catalog of 16 MiB or
+more is decoded entry by entry, and an entry spanning more than MAX_ENTRY_CHARS (64 KiB; uv's
+are under 1 KiB) is refused in one line before it is decoded. A 200 MB catalog whose one entry
+held a 200 MB string in a field pytui ignores listed its other builds after holding 740 MB
+(the string's text, its window, its value), and one whose entry held 3 million names 636 MB."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pytui.app.cli import main
+from pytui.core import catalog_parse as catalog_module
+from pytui.core.catalog import parse_catalog
+from pytui.core.catalog_parse import MAX_ENTRY_CHARS
+from pytui.core.errors import CatalogError
+from test_catalog import entry
+
+LONG = MAX_ENTRY_CHARS + 1
+
+
+def _catalog(**fields: object) -> str:
+    return json.dumps({"ok": entry(minor=13), "long": entry(**fields), "after": entry(minor=11)})
+
+
+@pytest.mark.parametrize("fields", [
+    {"extra": "a" * LONG},  # a field pytui reads not at all
+    {"url": "https://x/" + "a" * LONG + ".tar.gz"},
+    {"arch": {"family": "x86_64", "variant": None, **{f"k{i}": 0 for i in range(LONG // 8)}}},
+    {"extra": "\\u00e9" * (LONG // 6 + 1)},  # escapes: the span is counted in JSON, not decoded
+])
+@pytest.mark.parametrize("window", [catalog_module.WINDOW_CHARS, 4096, 1])
+def test_a_streamed_entry_longer_than_the_bound_is_refused(monkeypatch, fields, window) -> None:
+    monkeypatch.setattr(catalog_module, "STREAM_FROM_BYTES", 0)
+    monkeypatch.setattr(catalog_module, "WINDOW_CHARS", window)
+    with pytest.raises(CatalogError) as caught:
+        parse_catalog(_catalog(**fields).encode(), "c.json")
+    line = str(caught.value)
+    assert line.startswith("catalog c.json holds an entry longer than 64 KiB (at character "), line
+    assert line.endswith("point --downloads-json at a uv download-metadata.json") and "\n" not in line
+
+
+def test_a_long_name_is_refused_too_and_non_ascii_text_the_same(monkeypatch) -> None:
+    monkeypatch.setattr(catalog_module, "STREAM_FROM_BYTES", 0)
+    named = json.dumps({"n" * LONG: entry()}).encode()
+    with pytest.raises(CatalogError, match="holds an entry longer than 64 KiB"):
+        parse_catalog(named, "c.json")
+    # Not ASCII: the text is decoded whole (no windows), and the span is checked all the same.
+    with pytest.raises(CatalogError, match="holds an entry longer than 64 KiB"):
+        parse_catalog(_catalog(extra="é" * LONG).encode(), "c.json")
+
+
+def test_entries_within_the_bound_stream_as_before(monkeypatch) -> None:
+    text = _catalog(extra="a" * (MAX_ENTRY_CHARS - 1024)).encode()
+    whole = parse_catalog(text, "c.json")
+    monkeypatch.setattr(catalog_module, "STREAM_FROM_BYTES", 0)
+    assert parse_catalog(text, "c.json") == whole and len(whole.builds) == 3
+
+
+def test_list_refuses_a_large_catalog_with_a_long_entry_in_one_line(tmp_path: Path, monkeypatch,
+                                                                    capsys) -> None:
+    for name, sub in (("UV_PYTHON_INSTALL_DIR", "root"), ("UV_PYTHON_CACHE_DIR", "cache"),
+                      ("PYTUI_STATE_DIR", "state")):
+        monkeypatch.setenv(name, str(tmp_path / sub))
+    path = tmp_path / "c.json"
+    # Past STREAM_FROM_BYTES (16 MiB), as it is: one 17 MB string in a field no one reads.
+    path.write_text(_catalog(extra="a" * (17 << 20)))
+    code = main(["list", "--downloads-json", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == "", (code, out[:200])
+    (line,) = err.splitlines()
+    assert line.startswith(f"error: catalog {path} holds an entry longer than 64 KiB"), line[:300]
