@@ -28,6 +28,10 @@ _REQUEST_START = re.compile(r"^(?:[0-9]|[<>=!~]|cpython|pypy|graalpy|python3)", 
 
 def unknown_command_line(word: str, rest: Sequence[str], commands: Sequence[str]) -> str:
     """The error line for `pytui WORD REST…` where WORD is none of `commands` (help order)."""
+    if word == "python" and rest and rest[0] in _UV_ONLY:
+        # `pytui python find 3.12`: what does uv's command's job, not "drop `python`", which
+        # only led to the next error (`pytui find 3.12`).
+        word, rest = rest[0], rest[1:]
     named = f"'{shown(word)}'"
     if word == "python":
         # uv's `uv python install 3.12`: pytui's commands are its subcommands.

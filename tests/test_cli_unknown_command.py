@@ -15,6 +15,12 @@ COMMANDS = ("list", "ls", "dir", "install", "uninstall", "cache", "envs", "upgra
     (["instal", "3.12"], "unknown command 'instal': did you mean 'install'?"),
     (["uninstal", "--all"], "unknown command 'uninstal': did you mean 'uninstall'?"),
     (["python", "install", "3.12"], "without the word `python`: pytui install 3.12"),
+    # uv's commands pytui has none of, typed with uv's `python`: what does their job, at once
+    # (it said to drop `python`, and `pytui find 3.11` was then a second error).
+    (["python", "find", "3.11"], "pytui has no 'find' command (uv python find): "
+                                 "pytui list --only-installed 3.11 prints the path"),
+    (["python", "pin", "3.13"], "(echo 3.13 > .python-version), or run uv python pin 3.13"),
+    (["python", "update-shell"], "add the directory `pytui dir --bin` prints to PATH"),
     (["find", "3.13"], "pytui has no 'find' command (uv python find): "
                        "pytui list --only-installed 3.13 prints the path"),
     # With no request, no made-up one: `pytui find` named 3.12, which the user never typed.
