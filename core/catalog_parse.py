@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 # an object of a million names) is refused before it is decoded, not decoded to be checked:
 # decoding one held its text, its window and its value at once (a 200 MB string: 740 MB).
 MAX_ENTRY_CHARS = 64 * 1024
+# Malformed entries a catalog may hold before it is refused whole: each is kept (its name and
+# error) until the catalog is read, and 3 million of 7 bytes each (`"k":0,`, 32 MB) took 47 s
+# and 1 GB (at the 256 MiB size bound, some 10 GB). uv's catalog holds 5530 entries.
+MAX_MALFORMED_ENTRIES = 10_000
 # JSON's white space, compiled when a large catalog is first streamed (not on every install).
 _JSON_SPACE: re.Pattern[str] | None = None
 
@@ -48,6 +52,15 @@ def _skip_space(data: str, pos: int) -> int:
 class EntryTooLong(ValueError):
     """A top-level value of a streamed document spans more than MAX_ENTRY_CHARS; `args[0]`
     is where it starts. Never the whole-document fallback: that would decode it."""
+
+
+class TooManyMalformed(Exception):
+    """More than MAX_MALFORMED_ENTRIES malformed entries; `args[0]` is the first one's problem.
+    Not a ValueError: the whole-document fallback would read them all again."""
+
+
+def _problem(name: str, err: InvalidEntry) -> str:
+    return f"entry {name[:80]!r}: {err}"[:MAX_PROBLEM_LENGTH]
 
 
 class _NotStreamable(Exception):
@@ -194,8 +207,11 @@ def _parse_streamed(data: bytes | str) -> ParsedCatalog | None:
     not a plain object of entries (the caller then decodes it whole)."""
     # A name given twice keeps its first place and its last entry, as a dict does.
     results: dict[str, object] = {}
+    malformed = 0  # the InvalidEntry values in `results` now
     try:
         for name, entry in _streamed_entries(data):
+            if type(results.get(name)) is InvalidEntry:
+                malformed -= 1
             try:
                 results[name] = build_from_entry(entry)  # type: ignore[arg-type]  # any JSON value: it checks
             except InvalidEntry as err:
@@ -203,7 +219,12 @@ def _parse_streamed(data: bytes | str) -> ParsedCatalog | None:
                 # collector frees, and it is paused) and the checker's (the decoded entry): 200,000
                 # malformed entries held 790 MB where as many builds hold 260.
                 results[name] = err.with_traceback(None)
-    except EntryTooLong:
+                malformed += 1
+                if malformed > MAX_MALFORMED_ENTRIES:
+                    first = next((key, value) for key, value in results.items()
+                                 if type(value) is InvalidEntry)
+                    raise TooManyMalformed(_problem(*first)) from None
+    except (EntryTooLong, TooManyMalformed):
         raise
     except (_NotStreamable, ValueError, RecursionError):
         return None
@@ -216,7 +237,7 @@ def _parse_streamed(data: bytes | str) -> ParsedCatalog | None:
         elif type(result) is InvalidEntry:
             invalid += 1
             if not problem:
-                problem = f"entry {name[:80]!r}: {result}"[:MAX_PROBLEM_LENGTH]
+                problem = _problem(name, result)
         else:
             builds.append(result)  # type: ignore[arg-type]  # a Build: the other two are ruled out
     return ParsedCatalog(builds, skipped, invalid, problem)
@@ -237,7 +258,8 @@ def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
     Refuses (one line naming the source) invalid JSON, nesting too deep to read, a non-object
     top level, and a top-level `"version"` key (uv's hook for a future format). A large
     catalog (`STREAM_FROM_BYTES`) is decoded entry by entry, with the same result, and
-    refused at an entry longer than MAX_ENTRY_CHARS.
+    refused at an entry longer than MAX_ENTRY_CHARS. Either is refused past
+    MAX_MALFORMED_ENTRIES malformed entries.
     """
     if too_many_containers(data):
         raise CatalogError(f"catalog {source} holds more JSON arrays and objects than a uv catalog of "
@@ -255,6 +277,8 @@ def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
                            f"(at character {err.args[0]:,}; uv's are under 1 KiB, and decoding one that long "
                            "takes many times its size in memory); point --downloads-json at a uv "
                            "download-metadata.json") from None
+    except TooManyMalformed as err:
+        raise _too_many_malformed(source, err.args[0]) from None
     except TooManyFloats:
         raise CatalogError(f"catalog {source} holds more than {MAX_FLOATS:,} numbers with a fraction or "
                            "an exponent (uv's holds none; decoding them would take many times its size "
@@ -271,6 +295,11 @@ def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
     if "version" in doc:
         raise CatalogError(f"catalog {source} declares a format version pytui does not know; "
                            "upgrade pytui or use an older catalog")
+    return _parsed_entries(doc, source)
+
+
+def _parsed_entries(doc: dict, source: str) -> ParsedCatalog:
+    """A decoded document's entries checked into builds, counted or refused (CatalogError)."""
     builds: list[Build] = []
     skipped = invalid = 0
     problem = ""
@@ -280,13 +309,20 @@ def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
         except InvalidEntry as err:
             invalid += 1
             if not problem:
-                problem = f"entry {name[:80]!r}: {err}"[:MAX_PROBLEM_LENGTH]
+                problem = _problem(name, err)
+            if invalid > MAX_MALFORMED_ENTRIES:
+                raise _too_many_malformed(source, problem) from None
             continue
         if build is None:
             skipped += 1
         else:
             builds.append(build)
     return ParsedCatalog(builds, skipped, invalid, problem)
+
+
+def _too_many_malformed(source: str, problem: str) -> CatalogError:
+    return CatalogError(f"catalog {source} holds more than {MAX_MALFORMED_ENTRIES:,} malformed entries "
+                        f"(first: {problem}); point --downloads-json at a uv download-metadata.json")
 
 
 def parse_uv_json(data: bytes | str, source: str) -> tuple[list[Build], int]:

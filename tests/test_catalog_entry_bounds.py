@@ -1,8 +1,10 @@
-"""What one entry of a large catalog may cost (core/catalog_parse.py): a catalog of 16 MiB or
-more is decoded entry by entry, and an entry spanning more than MAX_ENTRY_CHARS (64 KiB; uv's
-are under 1 KiB) is refused in one line before it is decoded. A 200 MB catalog whose one entry
-held a 200 MB string in a field pytui ignores listed its other builds after holding 740 MB
-(the string's text, its window, its value), and one whose entry held 3 million names 636 MB."""
+"""What a catalog's entries may cost (core/catalog_parse.py). A catalog of 16 MiB or more is
+decoded entry by entry, and an entry spanning more than MAX_ENTRY_CHARS (64 KiB; uv's are under
+1 KiB) is refused in one line before it is decoded: a 200 MB catalog whose one entry held a
+200 MB string in a field pytui ignores listed its other builds after holding 740 MB (the
+string's text, its window, its value), and one whose entry held 3 million names 636 MB. Any
+catalog is refused past MAX_MALFORMED_ENTRIES malformed entries: each is kept until the end,
+and 3 million of 7 bytes each (`"k":0,`, 32 MB) took 47 s and 1 GB."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pytest
 from pytui.app.cli import main
 from pytui.core import catalog_parse as catalog_module
 from pytui.core.catalog import parse_catalog
-from pytui.core.catalog_parse import MAX_ENTRY_CHARS
+from pytui.core.catalog_parse import MAX_ENTRY_CHARS, MAX_MALFORMED_ENTRIES
 from pytui.core.errors import CatalogError
 from test_catalog import entry
 
@@ -71,3 +73,29 @@ def test_list_refuses_a_large_catalog_with_a_long_entry_in_one_line(tmp_path: Pa
     assert code == 1 and out == "", (code, out[:200])
     (line,) = err.splitlines()
     assert line.startswith(f"error: catalog {path} holds an entry longer than 64 KiB"), line[:300]
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_catalog_past_the_malformed_bound_is_refused_in_one_line(monkeypatch, streamed) -> None:
+    if streamed:
+        monkeypatch.setattr(catalog_module, "STREAM_FROM_BYTES", 0)
+    names = [f"{i:x}" for i in range(MAX_MALFORMED_ENTRIES + 1)]
+    flood = ("{" + ",".join(f'"{name}":0' for name in names) + ', "ok": ' + json.dumps(entry()) + "}")
+    with pytest.raises(CatalogError) as caught:
+        parse_catalog(flood.encode(), "c.json")
+    assert str(caught.value) == (
+        "catalog c.json holds more than 10,000 malformed entries (first: entry '0': the entry is "
+        "a number, not an object); point --downloads-json at a uv download-metadata.json")
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_up_to_the_bound_malformed_entries_are_skipped_and_counted(monkeypatch, streamed) -> None:
+    if streamed:
+        monkeypatch.setattr(catalog_module, "STREAM_FROM_BYTES", 0)
+    doc = {f"{i:x}": 0 for i in range(MAX_MALFORMED_ENTRIES)} | {"ok": entry()}
+    parsed = parse_catalog(json.dumps(doc).encode(), "c.json")
+    assert parsed.invalid == MAX_MALFORMED_ENTRIES and len(parsed.builds) == 1
+    # A name given again with a good entry is no longer malformed: the bound counts what stays.
+    text = json.dumps(doc)[:-1] + ', "0": ' + json.dumps(entry(minor=13)) + ', "x": 1}'
+    again = parse_catalog(text.encode(), "c.json")
+    assert again.invalid == MAX_MALFORMED_ENTRIES and len(again.builds) == 2
