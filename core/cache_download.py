@@ -29,7 +29,8 @@ def obtain(cache: ArchiveCache, build: Build, urls: Sequence[str] | None = None,
            downloader: Downloader | None = None, settings: Settings | None = None,
            offline: bool | None = None, client_factory: Callable[[], Any] | None = None,
            progress: ProgressCallback = no_progress, cancel: CancelToken | None = None,
-           on_wait: Callable[[str], None] | None = None) -> tuple[Path, bool]:
+           on_wait: Callable[[str], None] | None = None,
+           installed_now: Callable[[], object] | None = None) -> tuple[Path, bool]:
     """The cached archive for `build`, downloading (verified) into the cache first if needed,
     and whether this call downloaded it (hashed as it arrived): False for a file found there,
     or committed by another process while this one waited or downloaded, which the caller
@@ -42,6 +43,9 @@ def obtain(cache: ArchiveCache, build: Build, urls: Sequence[str] | None = None,
     otherwise one is made from `settings` (or `offline` / `client_factory`) and closed.
     A cache dir that cannot be written is one line (CacheError) before any download.
     `on_wait` is told once if another process is downloading the same archive now.
+    `installed_now`, asked after such a wait when no archive was committed (the other process
+    streamed it, `--no-cache`): the install it made, if any; then nothing is downloaded
+    (`InstalledMeanwhile`).
     """
     cancel = cancel or CancelToken()
     final = cache.path_for(build)
@@ -54,17 +58,7 @@ def obtain(cache: ArchiveCache, build: Build, urls: Sequence[str] | None = None,
 
         urls = download_urls(build, settings)
     own = downloader is None
-    if downloader is None:
-        from pytui.core.download import Downloader
-
-        if settings is not None:
-            downloader = Downloader.from_settings(settings, client_factory=client_factory)
-            if offline:
-                downloader.offline = True
-        else:
-            downloader = Downloader(offline=bool(offline), client_factory=client_factory)
-    elif offline:
-        downloader.offline = True
+    downloader = _downloader_for(downloader, settings, offline, client_factory)
     # An install's other way round: a step each view words (the CLI's option).
     alternative = f"{CACHE_DIR_ALTERNATIVE}, "
     try:
@@ -75,19 +69,21 @@ def obtain(cache: ArchiveCache, build: Build, urls: Sequence[str] | None = None,
         cache._ensure_root(alternative, NO_CACHE_NEXT_STEP)
         from pytui.core.cache_locks import exclusive
 
+        waited: list[str] = []
+
+        def said(line: str) -> None:
+            waited.append(line)
+            if on_wait is not None:
+                on_wait(line)
+
         try:
-            with exclusive(cache.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key, on_wait):
+            with exclusive(cache.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key, said):
                 if os.path.isfile(final):
                     return final, False  # another process committed it while we waited
-                _refuse_entries_in_the_way(cache, build)
-                if not _download(cache, build, urls, downloader, progress, cancel):
+                if waited and installed_now is not None:
+                    _unless_installed(installed_now)
+                if not _download_and_commit(cache, build, urls, downloader, progress, cancel):
                     return final, False  # uv committed it while we downloaded
-                if os.path.isdir(final) and not os.path.islink(final):
-                    # Not the cache dir's fault; the verified download waits as its .part.
-                    raise CacheError(f"cannot keep the download of {build.key}: {final} is a "
-                                     "directory, where its archive goes in the cache; remove it "
-                                     "and retry")
-                os.replace(cache.part_path(build), final)
         except OSError as err:
             from pytui.core.cache_locks import name_too_long
 
@@ -98,6 +94,51 @@ def obtain(cache: ArchiveCache, build: Build, urls: Sequence[str] | None = None,
         if own:
             downloader.close()
     return final, True
+
+def _downloader_for(downloader: Downloader | None, settings: Settings | None, offline: bool | None,
+                    client_factory: Callable[[], Any] | None) -> Downloader:
+    """The downloader given (offline if asked), else one made from `settings` (or `offline` /
+    `client_factory`), which the caller closes."""
+    if downloader is None:
+        from pytui.core.download import Downloader
+
+        if settings is not None:
+            downloader = Downloader.from_settings(settings, client_factory=client_factory)
+            if offline:
+                downloader.offline = True
+            return downloader
+        return Downloader(offline=bool(offline), client_factory=client_factory)
+    if offline:
+        downloader.offline = True
+    return downloader
+
+
+def _unless_installed(installed_now: Callable[[], object]) -> None:
+    """`InstalledMeanwhile` when the process this one waited for streamed the archive
+    (`--no-cache`, nothing committed to the cache) and installed the build meanwhile."""
+    installation = installed_now()
+    if installation is not None:
+        from pytui.core.errors import InstalledMeanwhile
+
+        raise InstalledMeanwhile(installation)
+
+
+def _download_and_commit(cache: ArchiveCache, build: Build, urls: Sequence[str], downloader: Downloader,
+                         progress: ProgressCallback, cancel: CancelToken) -> bool:
+    """Under the archive's lock: download it and rename it into the cache; False when uv
+    committed it meanwhile (`_download`)."""
+    _refuse_entries_in_the_way(cache, build)
+    if not _download(cache, build, urls, downloader, progress, cancel):
+        return False
+    final = cache.path_for(build)
+    if os.path.isdir(final) and not os.path.islink(final):
+        # Not the cache dir's fault; the verified download waits as its .part.
+        raise CacheError(f"cannot keep the download of {build.key}: {final} is a "
+                         "directory, where its archive goes in the cache; remove it "
+                         "and retry")
+    os.replace(cache.part_path(build), final)
+    return True
+
 
 def _refuse_entries_in_the_way(cache: ArchiveCache, build: Build) -> None:
     """CacheError, before a byte is fetched, when something other than a file or a link

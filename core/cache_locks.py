@@ -87,8 +87,8 @@ def exclusive(lock_path: Path, cancel: CancelToken, what: str,
                         holder = lock_holder(fd)
                         held = f"{holder}; {lock_path.name}" if holder else lock_path.name
                         on_wait(f"waiting for another pytui process that is downloading {what} "
-                                f"into the cache ({held}); this install goes on with "
-                                "that download once it ends")
+                                f"({held}); this install goes on with that download, or the "
+                                "install it made, once it ends")
                         on_wait = None
                     if cancel.wait(0.05):
                         cancel.check(what)

@@ -389,3 +389,12 @@ class InstallError(PytuiError):
 
 class Cancelled(PytuiError):
     """The user cancelled the job."""
+
+
+class InstalledMeanwhile(Exception):  # noqa: N818 - a signal, not an error: the job ends "already"
+    """Another process installed the build while this job waited for that process's download
+    of its archive: nothing to download. Carries the install found."""
+
+    def __init__(self, installation: object) -> None:
+        super().__init__("installed meanwhile")
+        self.installation = installation

@@ -6,10 +6,12 @@ never executes it (tests/test_install_imports.py).
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
-from pytui.core.errors import CacheError, ExtractError, HashMismatch
+from pytui.core.errors import CacheError, ExtractError, HashMismatch, InstalledMeanwhile
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import Progress
 
@@ -30,7 +32,7 @@ def fetch(job: InstallJob) -> tuple[Path, bool]:
         # uv's line, then (after what the job kept) what to do about it.
         refuse_offline(job.cache, job.build, urls, job.settings.cache_dir)
     return job.cache.obtain(job.build, urls, downloader=job.downloader(), progress=job.progress,
-                            cancel=job.cancel, on_wait=job.on_wait)
+                            cancel=job.cancel, on_wait=job.on_wait, installed_now=job.installed_now)
 
 
 def extract_from_archive(job: InstallJob, stage: Path) -> tuple[Path, Path, bool]:
@@ -116,6 +118,42 @@ def _extract_verified(job: InstallJob, target: Path, kind: str) -> Path:
         job.progress(Progress("verify", 0, None))
         reader.verify()
     return prefix
+
+
+@contextlib.contextmanager
+def streaming_turn(job: InstallJob) -> Iterator[bool]:
+    """`--no-cache`: hold the archive's download lock in the cache dir (the `.part.lock` a
+    cached download holds, core/cache_locks.py) from before the stream until the job's commit
+    has ended, so a second pytui installing the same build waits, then finds it installed and
+    downloads nothing (`InstalledMeanwhile`). Yields True when, after such a wait, the archive
+    is in the cache (another pytui downloaded it there): the job reads it rather than fetching
+    it again. Lock order: this lock, then the root's (in the commit); nothing takes them the
+    other way round, and uv takes only the root's. A cache dir that cannot hold the lock (not
+    makeable, read-only, a name too long) is passed over: `--no-cache` needs no cache dir."""
+    from pytui.core.cache import LOCK_SUFFIX
+    from pytui.core.cache_locks import exclusive
+
+    root = Path(job.settings.cache_dir)
+    waited: list[str] = []
+
+    def said(line: str) -> None:
+        waited.append(line)
+        if job.on_wait is not None:
+            job.on_wait(line)
+
+    with contextlib.ExitStack() as held:
+        try:
+            os.makedirs(root, exist_ok=True)
+            held.enter_context(exclusive(root / (job.build.cache_filename + LOCK_SUFFIX), job.cancel,
+                                         job.key, said))
+        except (OSError, CacheError):
+            pass  # no lock to share: this install streams alone, as before
+        else:
+            if waited:
+                installation = job.installed_now()
+                if installation is not None:
+                    raise InstalledMeanwhile(installation)
+        yield bool(waited) and job.cache.has(job.build)
 
 
 def extract_streamed(job: InstallJob, stage: Path) -> Path:

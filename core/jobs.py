@@ -15,6 +15,7 @@ from pathlib import Path
 from pytui.core.errors import (
     Cancelled,
     ExtractError,
+    InstalledMeanwhile,
     NextStepError,
     PytuiError,
     WarningLine,
@@ -213,9 +214,29 @@ class InstallJob:
             return f"the existing {self.key} install was left as it was"
         return "nothing was installed"
 
+    def installed_now(self) -> Installation | None:
+        """The install of this key another process made while this job waited for that
+        process's download (none for a reinstall, which installs again whatever is there)."""
+        return None if self.reinstall else self.root.get(self.key)
+
     def _install(self) -> tuple[Installation, Path | None, bool, bool]:
         """Stage, extract, verify, commit; the last item is False when the key turned up installed
-        meanwhile (another process committed it first) and this job's tree was dropped.
+        meanwhile (another process committed it first, or installed it from the download this
+        job waited for) and this job's tree was dropped (or none was made)."""
+        try:
+            if not self.no_cache:
+                return self._staged(streamed=False)
+            from pytui.core.job_archive import streaming_turn
+
+            with streaming_turn(self) as cached_meanwhile:
+                return self._staged(streamed=not cached_meanwhile)
+        except InstalledMeanwhile as done:
+            installation = done.installation
+            assert isinstance(installation, Installation)
+            return installation, None, False, False
+
+    def _staged(self, *, streamed: bool) -> tuple[Installation, Path | None, bool, bool]:
+        """`_install` in a stage: the files streamed (`--no-cache`) or from the cache.
 
         A root that fills up on the way is one line saying how much to free (core/install_space.py).
         """
@@ -223,7 +244,7 @@ class InstallJob:
         full: tuple[int | None, int, int | None, bool] | None = None
         with self.root.stage() as stage:
             try:
-                if self.no_cache:
+                if streamed:
                     from pytui.core.job_archive import extract_streamed
 
                     prefix = extract_streamed(self, stage)
@@ -238,7 +259,7 @@ class InstallJob:
 
                 if not is_disk_full(err):
                     raise
-                archive_path = None if self.no_cache else self.cache.path_for(self.build)
+                archive_path = None if streamed else self.cache.path_for(self.build)
                 full = (gzip_unpacked_size(archive_path) if archive_path else None, tree_size(stage), None,
                         out_of_inodes(stage))
             if full is None:
@@ -319,8 +340,8 @@ class InstallJob:
     def keep_tree(self, prefix: Path, archive: Path) -> None:
         """Keep the verified, not yet fixed-up tree for the next install of this build."""
         sha256 = self.build.sha256
-        if not sha256 or self.settings.no_trees:
-            return
+        if not sha256 or self.settings.no_trees or self.no_cache:
+            return  # (`--no-cache` reading an archive another pytui cached meanwhile keeps nothing)
         if self.trees.keep(sha256, prefix, archive=archive.name, key=self.key, cancel=self.cancel):
             # The tree's sysconfig data was just parsed and kept: the fix-ups use that rather
             # than parsing the file a second time.

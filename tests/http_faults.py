@@ -35,6 +35,9 @@ class Faults:
     # Set by the test, ends a stall at once with the connection closed (FIN), as a server that
     # gave up: the response fails when the test has seen what it waits for (its bytes reported).
     stall_release: threading.Event | None = None
+    # Set by the test, ends a stall by sending the rest of the same response (a held server that
+    # goes on): the stall lasts until then (or until the server stops), whatever stall_seconds.
+    stall_resume: threading.Event | None = None
     # Serve wrong bytes of the right length (every byte XOR 0xFF).
     corrupt: bool = False
     # Always answer 200 with the full body, whatever Range says.

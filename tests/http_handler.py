@@ -156,7 +156,15 @@ class FaultHandler(http.server.BaseHTTPRequestHandler):
 
     def _stalled(self, faults: Faults, stop: threading.Event) -> bool:
         """Send nothing for `stall_seconds`; True when the response ended meanwhile: the
-        server stopping (RST) or the test releasing the stall (FIN)."""
+        server stopping (RST) or the test releasing the stall (FIN). A stall the test resumes
+        (`stall_resume`) goes on with the same response once it is set."""
+        resume = faults.stall_resume
+        if resume is not None:
+            while not resume.wait(0.05):  # (the server stopping meanwhile ends it)
+                if stop.is_set():
+                    self._drop(reset=True)
+                    return True
+            return False
         release = faults.stall_release
         if release is None:
             if stop.wait(faults.stall_seconds):
