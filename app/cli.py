@@ -57,8 +57,9 @@ if TYPE_CHECKING:
 
 
 def settings_from_args(args) -> Settings:  # args: an argparse.Namespace or its like
-    """The one `Settings` for this run, from the shared flags and the environment."""
-    return Settings.resolve(
+    """The one `Settings` for this run, from the shared flags, the environment and uv's
+    configuration files (a file uv passes over is said here, once, unless --quiet)."""
+    settings = Settings.resolve(
         install_dir=args.install_dir,
         cache_dir=args.cache_dir,
         offline=args.offline,
@@ -66,7 +67,14 @@ def settings_from_args(args) -> Settings:  # args: an argparse.Namespace or its 
         mirror=args.mirror,
         jobs=getattr(args, "jobs", None),
         no_bin=getattr(args, "no_bin", False),
+        config_file=getattr(args, "config_file", None),
+        no_config=getattr(args, "no_config", False),
     )
+    if settings.uv_config.warnings and not getattr(args, "quiet", 0):
+        style = stderr_style()
+        for line in settings.uv_config.warnings:
+            print(style.warning(line), file=sys.stderr)
+    return settings
 
 
 # Exit code of `pytui` (no command) without a terminal: a usage error, as argparse's.

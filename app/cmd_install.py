@@ -124,6 +124,11 @@ def run_install(args: argparse.Namespace) -> int:
     from pytui.core.sources import load_catalog
 
     settings = args.settings
+    if getattr(args, "verbose", False) and settings.uv_config.used:
+        from pytui.core.uv_config import said_sources
+
+        for line in said_sources(settings.uv_config):  # where uv's settings came from
+            print(stderr_style().dim(line), file=sys.stderr)
     refused = refuse_jobs(args.jobs)
     if refused is not None:
         return refused

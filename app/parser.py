@@ -108,6 +108,10 @@ def common_options(*, suppress: bool = False) -> argparse.ArgumentParser:
                         help="a uv download-metadata.json that replaces the catalog (UV_PYTHON_DOWNLOADS_JSON_URL)")
     common.add_argument("--mirror", metavar="URL", default=default(None),
                         help="download PBS archives from this mirror only (UV_PYTHON_INSTALL_MIRROR)")
+    common.add_argument("--config-file", metavar="PATH", default=default(None),
+                        help="read uv's settings from this uv.toml only (UV_CONFIG_FILE)")
+    common.add_argument("--no-config", action="store_true", default=default(False),
+                        help="read no uv configuration file (uv.toml, pyproject.toml) (UV_NO_CONFIG)")
     common.add_argument("--quiet", "-q", action="count", default=default(0),
                         help="only errors on stderr (no progress, status or warnings); -qq: "
                              "nothing on stdout either")

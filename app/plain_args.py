@@ -22,11 +22,14 @@ from types import SimpleNamespace
 from pytui.app.style import COLOR_CHOICES
 
 # The shared options (parser.common_options): flags, and options that take a value.
-_COMMON_FLAGS: dict[str, tuple[str, object]] = {"--offline": ("offline", True)}
+_COMMON_FLAGS: dict[str, tuple[str, object]] = {"--offline": ("offline", True),
+                                                "--no-config": ("no_config", True)}
 _COMMON_VALUES = {"--install-dir": "install_dir", "-i": "install_dir", "--cache-dir": "cache_dir",
-                  "--downloads-json": "downloads_json", "--mirror": "mirror", "--color": "color"}
+                  "--downloads-json": "downloads_json", "--mirror": "mirror", "--color": "color",
+                  "--config-file": "config_file"}
 _COMMON_DEFAULTS = {"offline": False, "install_dir": None, "cache_dir": None,
-                    "downloads_json": None, "mirror": None, "quiet": 0, "color": None}
+                    "downloads_json": None, "mirror": None, "quiet": 0, "color": None,
+                    "config_file": None, "no_config": False}
 # Options that count their occurrences (`-q -q`; `-qq` is left to argparse).
 _COMMON_COUNTS = {"--quiet": "quiet", "-q": "quiet"}
 # Values argparse accepts for the options that have choices, and the types it converts to.
