@@ -259,6 +259,12 @@ def _pyproject(path: Path) -> tuple[dict[str, object] | None, str | None]:
         return None, f"{path}: larger than the {MAX_CONFIG_BYTES // 1024} KiB pytui reads"
     if data is None:
         return None, None
+    if not _may_name_uv(data):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise _refused(path, f"not UTF-8 (byte {err.start + 1})", PROJECT) from None
+        return None, None  # no [tool.uv] without the letters (or an escape in a quoted key)
     try:
         table = _tool_uv(path, data)
         return (None if table is None else _checked(table)), None
@@ -266,6 +272,15 @@ def _pyproject(path: Path) -> tuple[dict[str, object] | None, str | None]:
         from pytui.core.env import shown_value
 
         return None, f"{shown_value(str(path), 300)}: {err}"
+
+
+def _may_name_uv(data: bytes) -> bool:
+    """Whether a pyproject.toml's bytes may hold a `[tool.uv]` table: a key `uv` is spelt with
+    those letters, or with an escape in a quoted key. Most projects' files are passed without
+    importing or running a TOML parser (`pytui list` runs in project directories); uv parses
+    them all, so a broken one without these letters gets uv's warning and not pytui's (the
+    search goes on alike)."""
+    return b"uv" in data or b"\\u" in data or b"\\U" in data
 
 
 def _has_bytes(path: Path) -> bool:
@@ -279,10 +294,14 @@ def _search_start(cwd: Path) -> Path:
     """Where uv's search for the project's file starts: the nearest directory with a
     pyproject.toml when that file names a project uv manages (its `[project]` with a name) or
     a workspace (`[tool.uv.workspace]`), else the working directory."""
+    below = False  # a uv.toml between the working directory and the nearest pyproject.toml
     for directory in (cwd, *cwd.parents):
         candidate = directory / "pyproject.toml"
         if not _has_bytes(candidate):
+            below = below or os.path.lexists(directory / "uv.toml")
             continue
+        if not below:
+            return cwd  # the walk from here meets the same files as the walk from `directory`
         try:
             data = _read(candidate, PROJECT)
             document = _decode(candidate, data or b"", PROJECT, pyproject=True)

@@ -162,7 +162,7 @@ def test_what_uv_takes_for_absent(world: dict[str, Path]) -> None:
     assert load(_env(world), world["cwd"]).values == {}
 
 
-@pytest.mark.parametrize("text", ['[tool.uv]\noffline = "yes"\n', "[tool.uv\n", "tool = 5\n",
+@pytest.mark.parametrize("text", ['[tool.uv]\noffline = "yes"\n', "[tool.uv\n", "tool = 5  # and uv\n",
                                   "[tool]\nuv = 5\n", "[tool.uv]\nbogus = 1\n"])
 def test_a_pyproject_uv_cannot_parse_is_passed_over_with_a_warning(world: dict[str, Path],
                                                                     text: str) -> None:
@@ -203,3 +203,16 @@ def test_settings_take_flag_then_variable_then_file(world: dict[str, Path]) -> N
     settings = Settings.resolve(env=env, cwd=world["cwd"], mirror="http://flag", offline=True)
     assert (settings.mirror, settings.offline) == ("http://flag", True)
     assert sorted(settings.uv_config.used) == ["pypy-install-mirror", "python-downloads-json-url"]
+
+
+def test_a_tool_uv_spelt_with_an_escape_is_read(world: dict[str, Path]) -> None:
+    """A pyproject.toml is parsed only when its bytes may name `uv`: the letters, or an escape
+    in a quoted key (`"\\u0075v"` is `uv` to TOML, and to uv)."""
+    path = _write(world["project"] / "pyproject.toml",
+                  '[tool."\\u0075\\u0076"]\npython-install-mirror = "http://escaped"\n')
+    config = load(_env(world), world["cwd"])
+    assert config.get("python-install-mirror") == "http://escaped" and config.source(
+        "python-install-mirror") == path
+    _write(world["project"] / "pyproject.toml", b"[project]\nname = '\xff'\n")  # no `uv` in it
+    with pytest.raises(ConfigFileError, match="not UTF-8"):
+        load(_env(world), world["cwd"])
