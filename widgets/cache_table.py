@@ -52,14 +52,15 @@ class CacheTable(KeyedTable):
         ("File", "archive", None),
     )
     # Narrow: the file name gives way first (down to uv's hash prefix, then whole), then the
-    # key down to its version (`cpython-3.12.8-…`), then the state; the key is never cut
-    # below that (a row must say which build it is) and the size always stays. A key cut
-    # shows the row's label instead (`3.13.1 20241219`: what tells it from the other
-    # archives of its version, as the file name did; `_key_cell`). The state's
-    # minimum is its longest text (`partial 99%`): it is cut only once the file name is gone.
-    # The size gives way to its short form (`683.6K`, as a narrow job row's bytes) rather
-    # than the state giving way whole (at 80 columns once the rows need a scrollbar).
-    FLEX = (("archive", 10), ("build", 16), ("state", 1), ("size", 1))
+    # key down to its version (`cpython-3.12.8-…`), then the size to its short form
+    # (`683.6K`, as a narrow job row's bytes: it says the same), then the state to its short
+    # words (`ok` for `ok +tree`, `◐ 40%` for `partial 40%`: they say less); the key is never
+    # cut below that (a row must say which build it is). A key cut shows the row's label
+    # instead (`3.13.1 20241219`: what tells it from the other archives of its version, as the
+    # file name did; `_key_cell`). Narrower still (`flex_steps`), the state gives way whole
+    # before the size does. (The state went short first: at 80 columns `◐ 40%` beside
+    # `11.4 MiB`, which the README said the other way round.)
+    FLEX = (("archive", 10), ("build", 16), ("size", 1), ("state", 1))
     IDENTITY = "build"
     # `ok +tree` gives way to `ok` (Details says the tree is kept), `partial 55%` to `◐ 55%`
     # (Available's mark for a partial download): whole words, never `ok…`.
@@ -70,6 +71,12 @@ class CacheTable(KeyedTable):
 
     def show(self, rows: list[CacheRow]) -> None:
         self.sync([_cells(row) for row in rows])
+
+    def flex_steps(self, last_resort: bool) -> tuple[tuple[str, int], ...]:
+        """In the last pass the state gives way whole before the size: every row has a size."""
+        if not last_resort:
+            return self.FLEX
+        return (("archive", 10), ("build", 16), ("state", 1), ("size", 1))
 
 
 def _cells(row: CacheRow) -> Row:

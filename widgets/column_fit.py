@@ -76,6 +76,7 @@ class FittedTable(FastDataTable):
             widths.setdefault(index, fixed.get(index, column.content_width))
         hidden = self._give_way(widths, fixed)
         self._narrow_to_forms(widths, fixed, hidden)
+        self._use_spare(widths, fixed, hidden)
         self._elided = {index for index, column in enumerate(columns)
                         if column.auto_width and widths[index] < self._natural.get(index, 0)}
         levels = {index: self._uniform_level(index, widths[index]) for index in self._elided
@@ -146,8 +147,20 @@ class FittedTable(FastDataTable):
         takes them only up to a width where every row draws a wider form: `bugfix…` ->
         `bugfix → 2027`, not a wider `bugfix…`.)"""
         back: list[tuple[int | None, bool | None]] = [
-            (self._flex_index(key), key in self.UNIFORM) for key in sorted(self.SHORT_FORMS)]
+            (self._flex_index(key), key in self.UNIFORM) for key in self._short_forms_back()]
         back.append((self._flex_index(self.IDENTITY) if self.IDENTITY else None, None))
+        self._grow(back, widths, fixed, hidden, excess)
+
+    def _short_forms_back(self) -> list[str]:
+        """The short-form columns in the order they take cells back: the last to give way to
+        its short form first (Cached: State, then Size, which went short before it)."""
+        order = [key for key, _ in reversed(self.flex_steps(False)) if key in self.SHORT_FORMS]
+        return [*dict.fromkeys(order), *sorted(self.SHORT_FORMS - set(order))]
+
+    def _grow(self, back: list[tuple[int | None, bool | None]], widths: dict[int, int],
+              fixed: dict[int, int], hidden: set[int], excess: int) -> int:
+        """Cells over (`-excess`) to the columns in `back`, in order (`_give_back`); returns
+        the excess left."""
         for index, uniform in back:
             if excess < 0 and index is not None and index not in fixed and index not in hidden:
                 grow = max(0, min(-excess, self._natural.get(index, 0) - widths[index]))
@@ -162,6 +175,73 @@ class FittedTable(FastDataTable):
                                default=0)
                 widths[index] += grow
                 excess += grow
+        return excess
+
+    def _use_spare(self, widths: dict[int, int], fixed: dict[int, int], hidden: set[int]) -> None:
+        """A uniform column narrower than its whole cells draws every row at one form, as
+        wide as that form's widest cell: the cells it was given beyond that drew nothing
+        (Cached's key, drawing its labels, kept 5 to 10 blank cells at 104 to 130 columns while
+        State read `◐ 40%` and the file name `820000ce5…`; Installed's at 166 columns, 23 cells
+        for 7-cell versions, the Build column gone). They go to a short-form column drawn
+        short (its wider form), then bring back the columns that gave way whole while they fit
+        (the last to go first, none past one that does not), then to a text column cut with `…` (the file name); what is left
+        stays where it was."""
+        spare: dict[int, int] = {}
+        for key in sorted(self.UNIFORM):
+            index = self._flex_index(key)
+            if index is None or index in hidden or index in fixed or index not in widths:
+                continue
+            width = widths[index]
+            if width >= self._natural.get(index, 0):
+                continue
+            level = self._uniform_level(index, width)
+            drawn = max(self.ordered_columns[index].label.cell_len,
+                        *(forms[min(level, len(forms) - 1)] for forms in self._forms_measured(index)))
+            if drawn < width:
+                spare[index] = width - drawn
+                widths[index] = drawn
+        if not spare:
+            return
+        excess = -sum(spare.values())
+        excess = self._grow([(self._flex_index(key), key in self.UNIFORM) for key in self._short_forms_back()],
+                            widths, fixed, hidden, excess)
+        padding = 2 * self.cell_padding
+        for key, _ in reversed(self.flex_steps(True)):
+            index = self._flex_index(key)
+            if index is None or index not in hidden:
+                continue
+            need = self._shown_width(index, key, fixed)
+            if not need or need + padding > -excess:
+                break  # never a column that went before one left out (Build before Support)
+            hidden.discard(index)
+            widths[index] = need
+            excess += need + padding
+        for index, column in enumerate(self.ordered_columns):
+            if excess >= 0:
+                break
+            key = self.COLUMNS[index][1]
+            if (index in hidden or index in fixed or index in spare or not column.auto_width
+                    or key in self.WHOLE or key in self.UNIFORM or key in self.SHORT_FORMS):
+                continue
+            grow = max(0, min(-excess, self._natural.get(index, 0) - widths[index]))
+            widths[index] += grow
+            excess += grow
+        for index, cells in spare.items():  # the rest where it was: nothing drawn changes
+            back = min(cells, -excess)
+            widths[index] += back
+            excess += back
+
+    def _shown_width(self, index: int, key: str, fixed: dict[int, int]) -> int:
+        """The fewest cells a column that gave way whole is shown in again: a number or date
+        whole, a short-form column at its shortest form, text at its floor; 0 for none."""
+        natural = fixed.get(index, self._natural.get(index, 0))
+        if index in fixed or key in self.WHOLE:
+            return natural
+        if key in self.SHORT_FORMS:
+            forms = list(self._forms_measured(index))
+            return max(self.ordered_columns[index].label.cell_len, *(f[-1] for f in forms)) if forms else 0
+        minimum = max((m for k, m in self.FLEX if k == key), default=0)
+        return min(natural, max(MIN_CUT_WIDTH, minimum, self._floors.get(index, 0)))
 
     def _fit_to_edge(self, widths: dict[int, int], fixed: dict[int, int], hidden: set[int],
                      room: int) -> int:

@@ -58,7 +58,9 @@ async def test_columns_refit_on_resize() -> None:
             else:
                 # Cut, the key is its version (app/installed_labels.py), not `cpython-3.12.11-li…`.
                 assert _cell(installed, 0, "key") == "3.12.11", size
-            assert _cell(cached, 0, "size").endswith("MiB"), size
+            # The size takes its short form (`11.4M`) before the state its short words.
+            assert _cell(cached, 0, "size") in ("11.4 MiB", "11.4M"), size
+            assert _cell(cached, 0, "state") == "partial 40%", size
             # A cached archive's key is never cut below its version either (at 80 columns
             # its file name and then its state give way instead); a key that does not fit
             # gives way to the row's label, whole (`3.12.11 20250818`).
