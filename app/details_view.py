@@ -337,9 +337,18 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
 
         # One word, so it is shown whole (the install question names the fallback host).
         fields.append(("url", first_download_url(build, state.settings)))
+        fields += _mirror_field(state, build)
         fields.append(("sha256", build.sha256 or "not in the catalog"))
     return Details(title=title, fields=tuple(fields),
                    note=" · ".join(p for p in note_parts if p), message=message)
+
+
+def _mirror_field(state: AppState, build: Build) -> list[tuple[str, str]]:
+    """Under the URL, the configuration file that set the mirror it goes through, if one did."""
+    from pytui.app.download_source import mirror_from_file
+
+    said = mirror_from_file(build, state.settings)
+    return [] if said is None else [("mirror", f"{said[0]} in {short_path(said[1], state.home)}")]
 
 
 def _archive_size_words(state: AppState, archive: CachedArchive, key: str) -> str:

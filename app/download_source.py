@@ -7,6 +7,8 @@ the catalog's GitHub URL while the install question said the download came from 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pytui.core.errors import PytuiError
 from pytui.core.models import Build
 from pytui.core.settings import Settings
@@ -40,3 +42,26 @@ def download_source(build: Build, settings: Settings) -> tuple[str, str]:
     if len(shown) > MAX_SHOWN_URL:
         shown = f"{shown[:MAX_SHOWN_URL]}… ({len(shown)} characters)"
     return shown, fallback
+
+
+# The configuration key of the mirror each implementation downloads through (core/urls.py).
+_MIRROR_KEYS = {"cpython": ("python-install-mirror", "mirror"),
+                "pypy": ("pypy-install-mirror", "pypy_mirror")}
+
+
+def mirror_from_file(build: Build, settings: Settings) -> tuple[str, Path] | None:
+    """The configuration key and uv's file that set the mirror `build` downloads through
+    (Details says it under the URL); None when no file's mirror is in its URL (none set, a flag
+    or variable set it, or the build is not one a mirror serves)."""
+    key, field = _MIRROR_KEYS.get(build.implementation, (None, None))
+    if key is None or field is None:
+        return None
+    path = settings.source_of(key)
+    mirror = getattr(settings, field)
+    if path is None or not mirror:
+        return None
+    try:
+        first = download_urls(build, settings)[0]
+    except PytuiError:
+        return None
+    return (key, path) if first.startswith(mirror.rstrip("/")) else None

@@ -83,8 +83,9 @@ class _WordCut:
 
 
 # Fields whose value starts with a path or a URL: shown whole (wrapped) even when it holds a
-# space, as `~/My Projects/…` does; a cut path cannot be read or typed again.
-PATH_FIELDS = frozenset({"archive", "install", "url", "path", "interpreter"})
+# space, as `~/My Projects/…` does; a cut path cannot be read or typed again (`mirror`: the key
+# and the configuration file that set it, `python-install-mirror in ~/proj/uv.toml`).
+PATH_FIELDS = frozenset({"archive", "install", "url", "path", "interpreter", "mirror"})
 # A job's own lines (what it waits for and who holds it, how it ended): wrapped whole, as its
 # error; cut after a word, a wait at 80 columns lost its holder and `c cancels`.
 JOB_LINE_FIELDS = frozenset({"now", "result"})

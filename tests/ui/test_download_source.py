@@ -99,3 +99,24 @@ def test_a_huge_mirror_value_is_shown_cut(tmp_path) -> None:
     assert url.endswith(" characters)"), url[-40:]
     question = str(decide_install(state, ViewModel(), "available", build.key, ask=True))
     assert f"Downloads {url}" in question and len(question) < 2 * MAX_SHOWN_URL, len(question)
+
+
+def test_details_say_which_config_file_set_the_mirror(tmp_path) -> None:
+    """A mirror from uv's configuration file (core/uv_config.py): Details shows its URL and,
+    under it, the file that set it; a --mirror over the file's is not said to come from it."""
+    build = make_build(version="3.12.8")
+    state = a_state(tmp_path, build)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "uv.toml").write_text(f'python-install-mirror = "{MIRROR}"\n')
+    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    state.settings = Settings.resolve(install_dir=tmp_path / "root", cache_dir=tmp_path / "cache",
+                                      env=env, cwd=project)
+    suffix = build.url.split("/releases/download/", 1)[1]
+    fields = dict(ViewModel().details(state, "available", build.key).fields)
+    assert fields["url"] == f"{MIRROR}/{suffix}"
+    assert fields["mirror"] == "python-install-mirror in ~/project/uv.toml", fields
+    state.settings = Settings.resolve(install_dir=tmp_path / "root", cache_dir=tmp_path / "cache",
+                                      env=env, cwd=project, mirror="http://127.0.0.1:9/flag")
+    fields = dict(ViewModel().details(state, "available", build.key).fields)
+    assert fields["url"].startswith("http://127.0.0.1:9/flag/") and "mirror" not in fields, fields
