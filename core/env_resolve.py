@@ -29,6 +29,10 @@ _MINOR_NAME = re.compile(
     r"^(cpython|pypy|graalpy|pyodide)-([0-9]+)\.([0-9]+)(\+[a-z+]+)?-[a-z0-9]+-[a-z0-9_]+-[a-z0-9]+$")
 _MAJOR_MINOR = re.compile(r"^([0-9]+)\.([0-9]+)")
 
+# What a NUL byte in pyvenv.cfg's `home` is to the interpreter (it said "names no absolute `home`"
+# of `/usr/bin\x00x`, which Python reads as /usr/bin).
+_NUL_HOME = "pyvenv.cfg's `home` holds a NUL byte, and Python reads it only up to there"
+
 # (link, key, minor-link name) for a path inside the root.
 Found = tuple[str, str | None, str | None]
 
@@ -127,12 +131,27 @@ class Resolver:
         return memo
 
     def resolve_venv(self, env_dir: str, kind: str, cfg: Mapping[str, str]) -> Environment:
+        env = self._resolve_venv(env_dir, kind, cfg)
+        written = cfg.get("home", "")
+        if "\x00" in written and env.status == "broken" and env.error and _NUL_HOME not in env.error:
+            # Said beside what the part before the NUL names, which is what Python looked in.
+            return env._replace(error=f"{env.error} ({_NUL_HOME})")
+        return env
+
+    def _resolve_venv(self, env_dir: str, kind: str, cfg: Mapping[str, str]) -> Environment:
         path = Path(env_dir)
         version = cfg.get("version_info") or cfg.get("version") or None
-        home = cfg.get("home", "")
-        if not home or not os.path.isabs(home) or "\x00" in home:
-            return Environment(path, kind, None, None, "broken", version=version,
-                               error="pyvenv.cfg names no absolute `home`")
+        # CPython's getpath (3.11-3.13, checked) reads `home` up to a NUL byte: what comes
+        # after is not part of the directory it looks in (docs/uv-compat.md#environments-and-upgrades).
+        home, nul, _ = cfg.get("home", "").partition("\x00")
+        if not home or not os.path.isabs(home):
+            error = "pyvenv.cfg names no absolute `home`"
+            if nul:
+                shown = f"`{home}`, which is no absolute directory" if home else "nothing"
+                error = f"{_NUL_HOME}: {shown}"
+            return Environment(path, kind, None, None, "broken", version=version, error=error)
+        # Normalised as text, as CPython's getpath joins it with the interpreter's name
+        # (`link/..` is the directory holding `link`, not its target's parent; checked with 3.11-3.13).
         exe, current, found, runs = self._interpreter(os.path.normpath(home),
                                                       _exe_candidates(env_dir, cfg))
         if found is None or found[0] == "external":

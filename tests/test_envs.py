@@ -272,7 +272,7 @@ def test_fifos_and_devices_where_files_belong_do_not_block_the_scan(tmp_path: Pa
     (home / "c" / ".venv").mkdir(parents=True)
     (home / "c" / ".venv" / "pyvenv.cfg").symlink_to("/dev/zero")
     (home / "d" / ".venv").mkdir(parents=True)
-    (home / "d" / ".venv" / "pyvenv.cfg").write_bytes(b"home = /usr/bin\x00/x\nexecutable = /usr/bin/py\x00\n")
+    (home / "d" / ".venv" / "pyvenv.cfg").write_bytes(b"home = /nowhere-pytui\x00/x\nexecutable = /usr/bin/py\x00\n")
     state = tmp_path / "state"
     state.mkdir()
     os.mkfifo(state / STATE_FILE)
