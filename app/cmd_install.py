@@ -341,7 +341,11 @@ def _report(args: argparse.Namespace, settings: Settings, outcomes: list[JobOutc
         if outcome.result is not None and outcome.result.status == "already":
             # Installed by another uv or pytui process while this one was downloading.
             print(already_installed_line(outcome.build), file=sys.stderr)
-    done = [(o, o.result) for o in outcomes if o.result is not None and o.result.status != "already"]
+    from pytui.core.ordering import in_change_order
+
+    # In uv's order, not the requests' (`pytui install 3.13 3.12` said 3.13 first).
+    done = in_change_order([(o, o.result) for o in outcomes if o.result is not None and o.result.status != "already"],
+                           key=lambda pair: pair[0].build)
     if done:
         noun = "1 version" if len(done) == 1 else f"{len(done)} versions"
         what = f"Python {done[0][0].build.version}" if len(done) == 1 else noun
@@ -405,7 +409,12 @@ def run_uninstall(args: argparse.Namespace) -> int:
     finish_killed_uninstalls(settings)
     installed = root.installed()
     started = time.monotonic()
-    chosen = installed if args.all else _choose(args.requests, requests, installed, root.path)
+    from pytui.core.ordering import in_change_order
+
+    # Removed and said in uv's order (lowest key first), not the requests' nor the listing's:
+    # a minor's older patch goes before its newest, so no line says `python3.12 now runs` a
+    # patch the next line removes, as uv says it.
+    chosen = in_change_order(installed if args.all else _choose(args.requests, requests, installed, root.path))
     if not chosen:
         if args.all:
             print(f"No Python installations found in {root.path}", file=sys.stderr)

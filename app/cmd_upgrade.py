@@ -280,8 +280,10 @@ def _say_installed(outcomes: list[JobOutcome], started: float) -> list[tuple[Bui
         if outcome.result is not None and outcome.result.status == "already":
             print(already_installed_line(outcome.build), file=sys.stderr)
     # Not "Installed" for what a job found there (another process installed it meanwhile).
-    done = [(o.build, o.result.status) for o in outcomes
-            if o.result is not None and o.result.status != "already"]
+    from pytui.core.ordering import in_change_order
+
+    done = in_change_order([(o.build, o.result.status) for o in outcomes
+                            if o.result is not None and o.result.status != "already"], key=lambda pair: pair[0])
     if done:
         what = f"Python {done[0][0].version}" if len(done) == 1 else f"{len(done)} versions"
         print(f"Installed {what} in {elapsed_text(started)}", file=sys.stderr)

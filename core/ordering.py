@@ -88,6 +88,15 @@ def build_order(item, host_family: str | None = None) -> tuple:
                         item.variant, item.os, item.arch, item.libc, host_family)
 
 
+def in_change_order(items: list, key=lambda item: item) -> list:
+    """`items` (builds or installs, or what `key` gives one of) in the order uv prints its
+    change lines (` + KEY`, ` - KEY`): `PythonInstallationKey`'s ascending order, the reverse
+    of `newest_first` (3.12.8, 3.12.9, 3.13.1+freethreaded, 3.13.1), whatever order the requests
+    came in. Stable, so equal keys keep their order."""
+    family = host_arch_family()
+    return sorted(items, key=lambda item: build_order(key(item), family), reverse=True)
+
+
 def key_newest_first(key: str | None, host_family: str | None = None) -> tuple:
     """`newest_first` for a key string (a cached archive's, from its file name); a key that is
     none or does not parse after every one that does. `cpython-3.9…` after `3.13`, `3.11.11`
