@@ -10,7 +10,8 @@ writer thread has ended is dropped: there is no terminal left to draw on.
 
 Its input is read by `PasteSafeParser`: Textual's parser, given each bracketed paste with the
 ESCs of its text as `␛` (app/paste_guard.py: a pasted ESC was read as keys, and a paste
-uninstalled a build), and without the control strings in it (OSC, DCS, …: app/terminal_strings.py;
+uninstalled a build; so was the text after an end marker forged inside a paste, held now until
+the input thread's tick finds the terminal quiet), and without the control strings in it (OSC, DCS, …: app/terminal_strings.py;
 Textual read a 10 MB one as ten million keys). It is decoded from UTF-8 with each byte that is not UTF-8 as U+FFFD
 (`lenient_decoder`): Textual's strict decoder ended pytui with a traceback at the first one
 (`é` typed in a Latin-1 terminal, an X10 mouse report past column 95).
@@ -103,15 +104,31 @@ class PasteSafeParser(XTermParser):
         self._paste_guard = PasteGuard()
         self._string_guard = StringGuard()
         self._csi_guard = LongCsiGuard()
+        self._fed = False  # a read came since the last tick
 
     def feed(self, data: str) -> Iterable[Message]:
+        self._fed = True
+        return self._guarded(data, self._paste_guard.feed(data))
+
+    def _guarded(self, data: str, pasted: str) -> Iterable[Message]:
         # A paste's ESCs are pictures once the paste guard is done: nothing in it opens a string.
-        kept = self._csi_guard.feed(self._string_guard.feed(self._paste_guard.feed(data)))
+        kept = self._csi_guard.feed(self._string_guard.feed(pasted))
         if data and not kept:
             # A read all held back or dropped: "" is the end of the input to Textual's parser,
             # which then refuses every later read.
             return ()
         return super().feed(kept)
+
+    def tick(self) -> Iterable[Message]:
+        # Textual's input thread ticks after each wait for a read (at most 0.1 s): one with no
+        # read since the last tick is the terminal fallen quiet, the end of a paste's burst.
+        released: list[Message] = []
+        if not self._fed:
+            after = self._paste_guard.idle()
+            if after:
+                released = list(self._guarded(after, after))
+        self._fed = False
+        return [*released, *super().tick()]
 
 
 class TerminalGoneSafeDriver(LinuxDriver):

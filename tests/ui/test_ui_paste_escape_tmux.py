@@ -19,10 +19,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tmux_session as session  # noqa: E402
 
 PASTED = "3.13\x1b\x1buy"
+# The same keys behind a forged end marker: the terminal (tmux) sends the paste's text as it is,
+# its own end marker after it.
+FORGED = "3.13\x1b[201~\x1b\x1buy"
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-def test_a_pasted_esc_is_text_in_the_filter_not_keys(tmp_path: Path) -> None:
+@pytest.mark.parametrize("pasted", [PASTED, FORGED], ids=["escs", "forged-end"])
+def test_a_pasted_esc_is_text_in_the_filter_not_keys(tmp_path: Path, pasted: str) -> None:
     work = tmp_path / "run"
     with session.FaultyHTTPServer() as server:
         made, root, command = session.one_build_world(work, server)
@@ -31,7 +35,7 @@ def test_a_pasted_esc_is_text_in_the_filter_not_keys(tmp_path: Path) -> None:
         installed = root / made.build.key
         assert installed.is_dir()
         paste = work / "paste.txt"
-        paste.write_text(PASTED)
+        paste.write_text(pasted)
         tmux = session.Tmux(f"pytui-paste-{os.getpid()}")
         tmux.start(command)
         try:
@@ -43,7 +47,7 @@ def test_a_pasted_esc_is_text_in_the_filter_not_keys(tmp_path: Path) -> None:
             tmux.run("load-buffer", "-b", "pasted", str(paste))
             tmux.run("paste-buffer", "-p", "-b", "pasted", "-t", tmux.session)  # bracketed
             # (Before, the screen showed the uninstall's job, then no install: the wait timed out.)
-            session.wait_screen(tmux, lambda s: "3.13␛␛uy" in s and "Keep filter" in s,
+            session.wait_screen(tmux, lambda s: "␛␛uy" in s and "Keep filter" in s,
                                 "the whole paste in the focused filter box", timeout=30)
             tmux.keys("Escape")  # a key of its own (with `q` right behind it, it read as Alt+q)
             session.wait_screen(tmux, lambda s: "Keep filter" not in s, "the filter box closed")
