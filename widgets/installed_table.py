@@ -45,26 +45,40 @@ class InstalledTable(KeyedTable):
     WHOLE = frozenset({"build", "used"})
     # The update mark gives way to `↑` alone (Details names the version), never `↑ 3.14.…`.
     SHORT_FORMS = frozenset({"support", "update", "size"})
-    # Cut alike in every row: the whole key or every label, the year or every phase.
-    UNIFORM = frozenset({"key", "support", "size"})
+    # Cut alike in every row: the whole key or every label, the year or every phase, every
+    # Update cell in words (`3.12.11 installed`), with its mark and version (`✓ 3.12.11` beside
+    # `↑ 3.11.13`; a job's word whole) or as its mark alone (`✓`, `↑`, `↻`): at 80 columns
+    # `↑ 3.11.13` read beside `✓`, at 40 `↑` beside `waiting…`.
+    UNIFORM = frozenset({"key", "support", "size", "update"})
 
-    # The widest Update cell that is no `3.12.11 installed` note (at least the label's width).
+    # The widest Update cell in its middle form (`↑ 3.11.7`, `✓ 3.12.11`, `waiting…`).
     _marks = 0
 
     def show(self, rows: list[InstalledRow]) -> None:
-        self._marks = max((len(f"↑ {row.update}") for row in rows
-                           if row.update and not row.update_installed and not row.busy), default=0)
-        self.sync([_cells(row) for row in rows])
+        cells = [_cells(row) for row in rows]
+        updates = [cell[1][UPDATE] for cell in cells]
+        self._marks = max((update.short.cell_len for update in updates if isinstance(update, FormText)),
+                          default=0)
+        self.sync(cells)
 
     def flex_steps(self, last_resort: bool) -> tuple[tuple[str, int], ...]:
-        """A `3.12.11 installed` note (nothing to do) gives way to its `✓` before Used by and
-        Size go: at 80 columns its 17 cells, kept whole to the last, took every row's size.
-        An upgrade's `↑ 3.11.7` still stays longest."""
+        """A `3.12.11 installed` note (nothing to do) gives way to `✓ 3.12.11` before Used by
+        and Size go: at 80 columns its 17 cells, kept whole to the last, took every row's size.
+        An upgrade's `↑ 3.11.7` (and every row beside it in that form) still stays longest."""
         if last_resort:
             return self.FLEX
         at = self.FLEX.index(("used", 0))
         note_first = (("update", max(self._marks, len("Update"))),)
         return self.FLEX[:at] + note_first + self.FLEX[at:]
+
+
+# The Update column's index in COLUMNS.
+UPDATE = 3
+
+
+def _update_forms(text: str, middle: str, mark: Text, style: str) -> FormText:
+    """An Update cell's three forms, one per uniform level: words, mark and version, mark."""
+    return FormText(text, style=style, short=FormText(middle, style=style, short=mark))
 
 
 def _cells(row: InstalledRow) -> Row:
@@ -73,14 +87,15 @@ def _cells(row: InstalledRow) -> Row:
         # Where the word does not fit, its mark (a damaged install's `!`, as Available's): at
         # 40x12 the column gave way whole for it, and the other rows' `↑` with it.
         mark = Text(DAMAGED_MARK, style="bold red") if row.busy == "damaged" else Text(BUSY_MARK, style="bold yellow")
-        update = FormText(row.busy, style="yellow", short=mark)
+        update = _update_forms(row.busy, row.busy, mark, "yellow")
     elif row.update_installed:
-        # `3.12.11 installed` gives way to `✓` (Details says it whole): at 80 columns its 17
-        # cells, claimed whole, pushed Size and Used by out of every row.
-        update = FormText(row.update, style="dim", short=Text("✓", style="dim"))
+        # `3.12.11 installed` gives way to `✓ 3.12.11`, then `✓` (Details says it whole): at
+        # 80 columns its 17 cells, claimed whole, pushed Size and Used by out of every row.
+        version = row.update.removesuffix(" installed")
+        update = _update_forms(row.update, f"✓ {version}", Text("✓", style="dim"), "dim")
     elif row.update:
-        update = FormText(f"↑ {row.update}", style="bold cyan",
-                          short=Text("↑", style="bold cyan"))
+        update = _update_forms(f"↑ {row.update}", f"↑ {row.update}", Text("↑", style="bold cyan"),
+                               "bold cyan")
     else:
         update = Text("—", style="dim")
     return row.key, (

@@ -38,8 +38,8 @@ async def test_an_installed_rows_update_mark_is_whole_or_its_arrow(width: int) -
 @pytest.mark.parametrize("width", [38, 58])
 async def test_a_newer_patch_installed_note_gives_way_before_the_sizes(width: int) -> None:
     """At 80 columns (a pane 38 wide, rows overflowing) one `3.12.11 installed` note, kept
-    whole to the last, left Key and Update only: no row showed its size. It gives way to `✓`
-    first; an upgrade's `↑ 3.13.7` still stays whole."""
+    whole to the last, left Key and Update only: no row showed its size. It gives way to
+    `✓ 3.12.11` first; an upgrade's `↑ 3.13.7` still stays whole."""
     from pytui.widgets.installed_table import InstalledRow, InstalledTable
 
     rows = [InstalledRow(f"cpython-3.{minor}.{patch}-linux-x86_64-gnu", "20250818", 1_200_000,
@@ -54,9 +54,10 @@ async def test_a_newer_patch_installed_note_gives_way_before_the_sizes(width: in
         drawn = _drawn_cells(app.query_one(InstalledTable))  # the rows in view
         assert len(drawn) == 3, drawn
         for row, made in zip(drawn, rows[:3], strict=True):
-            assert row.get("size") == "1.1 MiB", (width, row)
+            # (Its `✓ 3.12.11`, a cell wider than `↑ 3.13.7`, leaves the sizes their short form.)
+            assert row.get("size") in ("1.1 MiB", "1.1M"), (width, row)
             if made.update_installed:
-                assert row["update"] in ("3.12.11 installed", "✓"), (width, row)
+                assert row["update"] in ("3.12.11 installed", "✓ 3.12.11", "✓"), (width, row)
             else:
                 assert row["update"] in (f"↑ {made.update}" if made.update else "—",), (width, row)
 
@@ -125,7 +126,7 @@ async def test_a_rows_job_stays_said_in_update_at_40_columns(width: int, busy: s
         drawn = _drawn_cells(app.query_one(InstalledTable))
         mark = DAMAGED_MARK if busy == "damaged" else BUSY_MARK
         assert [row.get("update") for row in drawn] in (
-            ["↑ 3.12.11", busy, "—"], ["↑", busy, "—"], ["↑", mark, "—"]), (width, drawn)
+            ["↑ 3.12.11", busy, "—"], ["↑", mark, "—"]), (width, drawn)
 
 
 @pytest.mark.parametrize("width", [30, 32, 34, 36, 40, 44, 48, 52, 60, 66, 80, 84, 86, 88, 90, 92])
@@ -180,3 +181,24 @@ async def test_a_size_measured_after_the_rows_is_never_cut(width: int) -> None:
         await pilot.pause()
         drawn = _drawn_cells(app.query_one(InstalledTable))
         assert [row.get("size") for row in drawn] in (["56.1 KiB"] * 3, ["56.1K"] * 3), (width, drawn)
+
+
+@pytest.mark.parametrize("width", range(14, 100, 3))
+async def test_the_update_column_draws_one_form_for_every_row(width: int) -> None:
+    """Update is cut alike in every row, as the other columns are: at 80 columns `↑ 3.13.7`
+    read beside `✓` (a `3.12.11 installed` note's mark), at 40 `↑` beside `waiting…`. Every
+    row draws its words, or its mark and version (`✓ 3.12.11`; a job's word stays whole), or
+    its mark alone."""
+    from pytui.widgets.installed_table import InstalledRow, InstalledTable
+
+    rows = [InstalledRow(f"cpython-{version}-linux-x86_64-gnu", "20250818", 1_200_000, update=update,
+                         update_installed=update.endswith("installed"), busy=busy, used_by=1, label=version)
+            for version, update, busy in (("3.13.5", "3.13.7", ""), ("3.12.10", "3.12.11 installed", ""),
+                                          ("3.11.11", "", "waiting…"), ("3.9.23", "", ""))]
+    app = table_app(InstalledTable, rows, f"width: {width}; height: 6;")
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        drawn = _drawn_cells(app.query_one(InstalledTable))
+        assert [row.get("update") for row in drawn] in (
+            ["↑ 3.13.7", "3.12.11 installed", "waiting…", "—"], ["↑ 3.13.7", "✓ 3.12.11", "waiting…", "—"],
+            ["↑", "✓", BUSY_MARK, "—"], [None] * 4), (width, drawn)
