@@ -49,12 +49,15 @@ def test_a_minor_not_installed_is_installed_as_uv(pytui: Pytui, installed: tuple
     if installed:
         assert pytui.run("install", *installed).returncode == 0
         assert uv(pytui, "python", "install", *installed, offline=False, **roots(pytui)).returncode == 0
+    preview = pytui.run("upgrade", "--dry-run", "3.12")
+    assert preview.returncode == 0 and keys(pytui.root) == [key_of("3.11.9") for _ in installed], str(preview)
     ours, theirs = both(pytui, "upgrade", "3.12")
     assert theirs.returncode == 0 and f" + {new.build.key}" in theirs.stderr, theirs.stderr
     assert ours.returncode == 0, str(ours)
     assert "Installed Python 3.12.8 in " in ours.stderr and f" + {new.build.key}" in ours.stderr
     assert keys(pytui.root) == keys(pytui.tmp / "uv-root") == sorted(
         [new.build.key, *(key_of("3.11.9") for _ in installed)])
+    assert f" + {new.build.key} (no 3.12 is installed: installed, as uv's upgrade does)" in preview.stderr
     # No bin link for it, as uv: the note says what makes one.
     assert "python3.12" not in links(pytui.bin) and "python3.12" not in links(pytui.tmp / "uv-bin")
     assert "`pytui install 3.12` links it" in ours.stderr
