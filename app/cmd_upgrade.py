@@ -285,9 +285,16 @@ def _say_installed(outcomes: list[JobOutcome], started: float) -> list[tuple[Bui
     done = in_change_order([(o.build, o.result.status) for o in outcomes
                             if o.result is not None and o.result.status != "already"], key=lambda pair: pair[0])
     if done:
+        from pytui.app.path_hint import executables_text
+
+        # A new patch's line names the bin link that now runs it, as uv's upgrade does
+        # (` + KEY (python3.12)`); a newer build of the installed patch's (` ~ KEY`) names none.
+        names = {o.build.key: executables_text(o.result.installation) for o in outcomes
+                 if o.result is not None and o.result.status == "installed"}
         what = f"Python {done[0][0].version}" if len(done) == 1 else f"{len(done)} versions"
         print(f"Installed {what} in {elapsed_text(started)}", file=sys.stderr)
         for build, status in done:
-            print(f" {'~' if status == 'reinstalled' else '+'} {build.key}", file=sys.stderr)
+            print(f" {'~' if status == 'reinstalled' else '+'} {build.key}{names.get(build.key, '')}",
+                  file=sys.stderr)
     return done
 

@@ -64,3 +64,25 @@ def test_upgrade_lines_come_in_uvs_order(pytui: Pytui) -> None:
         said[tool] = [line.split()[1] for line in _changes(up.stderr)]
     assert said["uv"] == ["cpython-3.11.10-linux-x86_64-gnu", "cpython-3.12.9-linux-x86_64-gnu"], said
     assert said["pytui"] == said["uv"], said
+
+
+def test_upgrade_lines_name_the_links_as_uvs(pytui: Pytui) -> None:
+    """`uv python upgrade` names the bin link that now runs a new patch (` + KEY (python3.12)`),
+    and none on a newer build of the installed patch (` ~ KEY`); pytui's upgrade named none:
+    twin roots and bin dirs, one catalog."""
+    uv_root, uv_bin = pytui.tmp / "uv-root", pytui.tmp / "uv-bin"
+    twin = {"UV_PYTHON_INSTALL_DIR": str(uv_root), "UV_PYTHON_BIN_DIR": str(uv_bin)}
+    pytui.add("3.11.9", "20250115")
+    pytui.add("3.12.8", "20250115")
+    assert pytui.run("install", "3.11", "3.12").returncode == 0
+    assert uv(pytui, "python", "install", "3.11", "3.12", offline=False, **twin).returncode == 0
+    pytui.add("3.11.9", "20250301")  # a newer build of the installed patch
+    pytui.add("3.12.9", "20250301")  # a newer patch
+    theirs = uv(pytui, "python", "upgrade", offline=False, **twin)
+    ours = pytui.run("upgrade")
+    assert theirs.returncode == 0 and ours.returncode == 0, (theirs.stderr, str(ours))
+    said = [[line.strip() for line in text.splitlines() if line[:3] in (" + ", " ~ ")]
+            for text in (theirs.stderr, ours.stderr)]
+    assert said[0] == ["~ cpython-3.11.9-linux-x86_64-gnu",
+                       "+ cpython-3.12.9-linux-x86_64-gnu (python3.12)"], said
+    assert said[1] == said[0], said
