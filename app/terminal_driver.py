@@ -11,9 +11,10 @@ writer thread has ended is dropped: there is no terminal left to draw on.
 Its input is read by `PasteSafeParser`: Textual's parser, given each bracketed paste with the
 ESCs of its text as `␛` (app/paste_guard.py: a pasted ESC was read as keys, and a paste
 uninstalled a build; so was the text after an end marker forged inside a paste, held now until
-the input thread's tick finds the terminal quiet), and without the control strings in it (OSC, DCS, …: app/terminal_strings.py;
-Textual read a 10 MB one as ten million keys). It is decoded from UTF-8 with each byte that is not UTF-8 as U+FFFD
-(`lenient_decoder`): Textual's strict decoder ended pytui with a traceback at the first one
+the input thread's tick finds the terminal quiet), and without the control strings in it
+(OSC, DCS, …: app/terminal_strings.py; Textual read a 10 MB one as ten million keys; a short
+one still open at that tick was keys typed). It is decoded from UTF-8 with each byte that is
+not UTF-8 as U+FFFD (`lenient_decoder`): Textual's strict decoder ended pytui with a traceback at the first one
 (`é` typed in a Latin-1 terminal, an X10 mouse report past column 95).
 
 Its size is the terminal's own, asked of the terminal at the start and at each resize, at
@@ -108,11 +109,11 @@ class PasteSafeParser(XTermParser):
 
     def feed(self, data: str) -> Iterable[Message]:
         self._fed = True
-        return self._guarded(data, self._paste_guard.feed(data))
-
-    def _guarded(self, data: str, pasted: str) -> Iterable[Message]:
         # A paste's ESCs are pictures once the paste guard is done: nothing in it opens a string.
-        kept = self._csi_guard.feed(self._string_guard.feed(pasted))
+        return self._parsed(data, self._string_guard.feed(self._paste_guard.feed(data)))
+
+    def _parsed(self, data: str, text: str) -> Iterable[Message]:
+        kept = self._csi_guard.feed(text)
         if data and not kept:
             # A read all held back or dropped: "" is the end of the input to Textual's parser,
             # which then refuses every later read.
@@ -121,12 +122,14 @@ class PasteSafeParser(XTermParser):
 
     def tick(self) -> Iterable[Message]:
         # Textual's input thread ticks after each wait for a read (at most 0.1 s): one with no
-        # read since the last tick is the terminal fallen quiet, the end of a paste's burst.
+        # read since the last tick is the terminal fallen quiet, the end of a paste's burst and
+        # of any string a terminal sends.
         released: list[Message] = []
         if not self._fed:
             after = self._paste_guard.idle()
-            if after:
-                released = list(self._guarded(after, after))
+            text = (self._string_guard.feed(after) if after else "") + self._string_guard.idle()
+            if text:
+                released = list(self._parsed(text, text))
         self._fed = False
         return [*released, *super().tick()]
 

@@ -11,6 +11,13 @@ one they are sent). Any ESC ends one (ST's, or the next sequence's, which then p
 
 `ESC ]` as the last two characters of a read is `Alt+]` typed, not a string, and passes; a
 string's first character comes with its introducer (a terminal writes one at once).
+A string still open when the terminal falls quiet (`idle()`: a wait for a read passed with nothing
+read) that is at most MAX_TYPED_STRING characters long was keys: Alt+Shift+P (`ESC P`), X, ^ or _,
+or Alt+], typed with more keys in the same read (a busy app, `tmux send-keys`). They pass then,
+as typed; before, they and every key after them were dropped until the next ESC or BEL (an arrow
+key, Escape). A terminal writes its string and its terminator at once, so a string it sends is
+never open at a quiet moment but when a slow link cuts it; one longer than the bound, such a
+string or a flood, is dropped to its end as before.
 
 A CSI (`ESC [`) whose parameters run to LONGEST_CSI_PARAMS characters or more is dropped the
 same way, through its final character (`LongCsiGuard`): Textual parses none that long (it gives
@@ -31,6 +38,9 @@ ST_END = "\\"
 CSI = ESC + "["
 # Textual's parser gives up on a sequence past 32 characters (ESC, `[`, parameters, final).
 LONGEST_CSI_PARAMS = 30
+# The longest open string `idle()` gives back as keys typed (Textual's parser sends a sequence
+# it gives up on, at 32 characters, as keys all the same).
+MAX_TYPED_STRING = 32
 _PARAMS = re.compile("[\x20-\x3f]*")
 
 
@@ -38,10 +48,13 @@ class StringGuard:
     """`feed(chunk)` gives the chunk without the control strings in it (or the part of one that
     began in an earlier chunk)."""
 
-    __slots__ = ("_in_string", "_esc_held", "_ended_on_esc")
+    __slots__ = ("_in_string", "_esc_held", "_ended_on_esc", "_typed")
 
     def __init__(self) -> None:
         self._in_string = False
+        # The open string's text read so far (introducer included) while it is at most
+        # MAX_TYPED_STRING long, None past that or when no string is open.
+        self._typed: str | None = None
         # Inside a string, the chunk ended on an ESC: ST's first half, or the next sequence's.
         self._esc_held = False
         # Outside one, the chunk passed ended on an ESC: the next may go on with an introducer
@@ -60,13 +73,19 @@ class StringGuard:
         at = 0
         if self._ended_on_esc and not self._in_string and len(data) >= 2 and data[0] in INTRODUCERS:
             self._in_string = True
+            self._typed = ""  # its ESC has gone to the parser already
             at = 1
         while at < len(data):
             if self._in_string:
                 end = _string_end(data, at)
                 if end < 0:
                     self._ended_on_esc = False
+                    typed = self._typed
+                    if typed is not None:
+                        fits = len(typed) + len(data) - at <= MAX_TYPED_STRING
+                        self._typed = typed + data[at:] if fits else None
                     return "".join(out)
+                self._typed = None
                 if data[end] == BEL:
                     at = end + 1
                 elif end + 1 == len(data):
@@ -85,8 +104,20 @@ class StringGuard:
                 break
             out.append(data[at:start])
             self._in_string = True
+            self._typed = data[start:start + 2]
             at = start + 2
         return "".join(out)
+
+    def idle(self) -> str:
+        """The terminal fell quiet: an open string short enough to be keys typed passes (the
+        module's docstring), and the next read is read afresh."""
+        typed = self._typed if self._in_string and not self._esc_held else None
+        if typed is None:
+            return ""
+        self._in_string = False
+        self._typed = None
+        self._ended_on_esc = False
+        return typed
 
 
 def _string_start(data: str, at: int) -> int:

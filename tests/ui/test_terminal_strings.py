@@ -5,10 +5,13 @@ million key presses; the tmux test: test_ui_terminal_string_tmux)."""
 
 from __future__ import annotations
 
+from unittest import mock
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytui.app.terminal_driver import PasteSafeParser
 from pytui.app.terminal_strings import StringGuard
+from textual import _parser as textual_parser
 from textual import events
 
 
@@ -97,3 +100,49 @@ def test_the_sequences_a_terminal_sends_pass() -> None:
     cut = list(parser.feed("\x1b[<0;1")) + list(parser.feed("0;5M"))  # cut inside, short
     assert [type(event) for event in cut] == [events.MouseDown], cut
     assert _keys("\x1b[A", "\x1b[1;5C", "\x1b[97;5u") == ["up", "ctrl+right", "ctrl+a"]
+
+
+# --- a string still open when the terminal falls quiet --------------------------------------
+
+
+def _ticked_keys(*chunks: str | None) -> list[str]:
+    """The keys for `chunks` read as Textual's input thread reads them: each read fed, then the
+    tick after every wait; None is a wait with nothing read (the terminal quiet), past which
+    Textual's parser takes an ESC it holds for a key (its clock moved on, not waited for)."""
+    clock = [0.0]
+    parser = PasteSafeParser()
+    got = []
+    with mock.patch.object(textual_parser, "get_time", lambda: clock[0]):
+        for chunk in chunks:
+            if chunk is None:
+                clock[0] += 1.0
+            found = list(parser.feed(chunk)) if chunk is not None else []
+            got += [event.key for event in [*found, *parser.tick()] if isinstance(event, events.Key)]
+    return got
+
+
+def test_alt_shift_p_with_keys_in_the_same_read_is_keys_once_the_terminal_is_quiet() -> None:
+    # `ESC P j k` in one read (Alt+Shift+P, j, k typed while the app was busy) opened a DCS
+    # string: j, k and every key after them were dropped until the next ESC or BEL.
+    # (The first key is what Textual makes of ESC and the introducer: `alt+shift+p`, `underscore`.)
+    for introducer in "PX^_]":
+        got = _ticked_keys(f"\x1b{introducer}jk", None, "l", None)
+        assert got[1:] == ["j", "k", "l"], (introducer, got)
+    # Cut between reads of one burst: the same.
+    assert _ticked_keys("\x1bPj", "k", None, "l", None)[1:] == ["j", "k", "l"]
+
+
+def test_a_string_longer_than_typed_keys_is_dropped_to_its_end_as_before() -> None:
+    body = "A" * 100
+    assert _ticked_keys("x\x1bP" + body, None, "B" * 50, None, "\x1b\\y") == ["x", "y"]
+    # A whole string in one burst is dropped, quiet or not.
+    assert _ticked_keys("x\x1b]0;title\x07", None, "y") == ["x", "y"]
+
+
+def test_a_short_open_string_is_held_to_the_bound() -> None:
+    guard = StringGuard()
+    assert guard.feed("a\x1bPj") == "a" and guard.idle() == "\x1bPj"
+    assert guard.feed("k") == "k" and guard.idle() == ""
+    typed = "\x1bP" + "j" * 30
+    assert guard.feed(typed) == "" and guard.idle() == typed  # 32: the bound, still keys
+    assert guard.feed(typed + "j") == "" and guard.idle() == ""  # 33: a string, dropped
