@@ -118,6 +118,16 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
         # Narrower still (80 columns with both kinds), the trees no archive uses are counted.
         return (f"{plain}{unfinished}{_unused(state)}", f"{archives}{unfinished}{_unused(state)}") \
             if state.loose_trees else ()
+    # Narrower, the rows that are no archive counted together before a form that leaves them
+    # out (at 80 and 100 columns `6.0 MiB: 7 archives + 5 trees` stood over 11 rows, a stopped
+    # download, an unknown file and two loose trees among them, as if 4 rows were trees).
+    others = len(downloading) + kinds["partial"] + kinds["unknown"] + len(state.loose_trees)
+    rest = f" · {others} other {'row' if others == 1 else 'rows'}" if others else ""
+    if len(rest) >= len(f"{unfinished}{_loose(state, short=True)}"):
+        rest = ""  # their words are as short (`1 archive · 2 unknown`)
+
+    def other_rows(plain: str) -> tuple[str, ...]:
+        return (f"{plain}{rest}", f"{archives}{rest}") if rest else ()
     usage = settled_cache_usage(state)
     if trees and usage is not None and usage > total:
         kept = _count(trees, "tree")
@@ -141,6 +151,8 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
             # trees only a `+tree` (the subtitle fell to `… + 2 trees`, them unsaid).
             *([f"{lead}: {archives} + {kept}{unfinished}{_unused(state)}"] if state.loose_trees else []),
             *unused(f"{lead}: {archives}"),
+            *([f"{lead}: {archives} + {kept}{rest}"] if rest else []),
+            *other_rows(f"{lead}: {archives}"),
             f"{lead}: {archives} + {kept}",
             # The count alone last, as in the other forms (at 40 columns the border cut the
             # one before to `191.6 KiB inc…`).
@@ -153,16 +165,17 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
         plain = f"{archives} · {human_size(usage)}"
         return _forms(state, "cached", *dict.fromkeys((
             f"{plain}{more} (incl. {human_size(usage - total)} other files)",
-            f"{plain}{more}", *_with_loose(state, plain, unfinished), *counts, *unused(plain), plain, archives)))
+            f"{plain}{more}", *_with_loose(state, plain, unfinished), *counts, *unused(plain),
+            *other_rows(plain), plain, archives)))
     plain = f"{archives} · {human_size(total)}"
     # The count alone last: in a half-width pane at 40 columns the border cut the size's form
     # to `0 archives · …` (the header says the size).
     if trees:
         return _forms(state, "cached", *dict.fromkeys((
             f"{plain} · {trees} with a tree{more}", f"{plain}{more}", *_with_loose(state, plain, unfinished), *counts,
-            *unused(plain), plain, archives)))
+            *unused(plain), *other_rows(plain), plain, archives)))
     return _forms(state, "cached", *dict.fromkeys((f"{plain}{more}", *_with_loose(state, plain, unfinished), *counts,
-                                                   *unused(plain), plain, archives)))
+                                                   *unused(plain), *other_rows(plain), plain, archives)))
 
 
 def _unfinished(downloading: int, partial: int, unknown: int = 0, *, short: bool = False) -> str:

@@ -295,3 +295,34 @@ def test_a_newer_pytuis_tree_is_not_counted_as_unused(tmp_path, builds) -> None:
     assert not any("unused" in form for form in cached_subtitles(state))
     state.loose_trees = (newer, gone)
     assert any("1 unused tree · 1 newer pytui's tree" in form for form in cached_subtitles(state))
+
+
+def test_a_narrow_cached_subtitle_counts_the_rows_that_are_no_archive(tmp_path, builds) -> None:
+    """At 80x24 (34 cells) and 100x30 the subtitle read `6.0 MiB: 7 archives + 5 trees` over
+    rows among which were a stopped download, an unknown file and two kept trees no archive
+    uses, none of them said (the kept trees of archives were, which have no rows). Where their
+    words do not fit, they are counted together: `7 archives · 4 other rows`."""
+    from pytui.app.subtitles import cached_subtitles
+    from pytui.core.cache_kinds import ARCHIVE_GONE, NEWER_PYTUI
+    from pytui.core.loose_trees import LooseTree
+    from pytui.widgets.format import first_fitting
+
+    state = a_state(tmp_path, *builds.values())
+    for build in (builds[OLD], builds[NEW]):
+        a_cached_archive(state, build)
+        state.archives[-1].tree = True
+    state.archives.append(CachedArchive(
+        state.settings.cache_dir / (builds[OTHER].cache_filename + ".part"), 470, builds[OTHER],
+        state="partial", expected_size=1000))
+    state.archives.append(CachedArchive(state.settings.cache_dir / "mystery-a.tar.gz", 3000, None,
+                                        state="unknown"))
+    state.loose_trees = (LooseTree("ab" * 32, builds[OLD].key, "", NEWER_PYTUI, tmp_path / "newer", 1024, 1024),
+                         LooseTree("cd" * 32, builds[NEW].key, "gone.tar.gz", ARCHIVE_GONE, tmp_path / "gone",
+                                   1024, 1024))
+    state.cache_usage = 9 * 1024 * 1024
+    forms = cached_subtitles(state)
+    for room in (34, 44, 54):
+        shown = first_fitting(forms, room)
+        assert ("4 other rows" in shown or
+                all(word in shown for word in ("1 unknown", "1 partial", "newer pytui's tree"))), (room, forms)
+    assert first_fitting(forms, 34) == "9.0 MiB: 2 archives · 4 other rows", forms
