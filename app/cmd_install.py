@@ -331,7 +331,7 @@ def already_installed_line(build: Build) -> str:
 def _report(args: argparse.Namespace, settings: Settings, outcomes: list[JobOutcome], warnings: list[WarningLine],
             started: float) -> None:
     """The warnings, and the builds installed (or found installed meanwhile), as uv says them."""
-    from pytui.app.path_hint import executables_text, path_warning
+    from pytui.app.path_hint import executables_named, path_warning
     from pytui.app.progress_board import elapsed_text
 
     style = stderr_style()
@@ -351,9 +351,8 @@ def _report(args: argparse.Namespace, settings: Settings, outcomes: list[JobOutc
         what = f"Python {done[0][0].build.version}" if len(done) == 1 else noun
         print(f"{style.dim('Installed ')}{style.bold(what)}{style.dim(f' in {elapsed_text(started)}')}",
               file=sys.stderr)
-        for outcome, result in done:
+        for (outcome, result), names in zip(done, executables_named([r.installation for _, r in done]), strict=True):
             sign = style.yellow("~") if result.status == "reinstalled" else style.green("+")
-            names = executables_text(result.installation)
             print(f" {sign} {style.bold(outcome.build.key)}{names}", file=sys.stderr)
             if getattr(args, "verbose", False) and result.unpacked_by:
                 print(style.dim(f"   unpacked by {result.unpacked_by}"), file=sys.stderr)

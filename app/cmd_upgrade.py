@@ -285,12 +285,14 @@ def _say_installed(outcomes: list[JobOutcome], started: float) -> list[tuple[Bui
     done = in_change_order([(o.build, o.result.status) for o in outcomes
                             if o.result is not None and o.result.status != "already"], key=lambda pair: pair[0])
     if done:
-        from pytui.app.path_hint import executables_text
+        from pytui.app.path_hint import executables_named
 
         # A new patch's line names the bin link that now runs it, as uv's upgrade does
         # (` + KEY (python3.12)`); a newer build of the installed patch's (` ~ KEY`) names none.
-        names = {o.build.key: executables_text(o.result.installation) for o in outcomes
-                 if o.result is not None and o.result.status == "installed"}
+        by_key = {o.build.key: o.result.installation for o in outcomes
+                  if o.result is not None and o.result.status == "installed"}
+        linked = [build.key for build, _ in done if build.key in by_key]  # in change order
+        names = dict(zip(linked, executables_named([by_key[key] for key in linked]), strict=True))
         what = f"Python {done[0][0].version}" if len(done) == 1 else f"{len(done)} versions"
         print(f"Installed {what} in {elapsed_text(started)}", file=sys.stderr)
         for build, status in done:

@@ -10,7 +10,7 @@ it for the user's shell: the shell's own variable first (`FISH_VERSION`, `BASH_V
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from pytui.app.safe_text import shown
@@ -19,12 +19,31 @@ from pytui.app.style import PLAIN, Style
 _TEXT = "`{dir}` is not on your PATH. To use installed Python executables, "
 
 
-def executables_text(installation: object) -> str:
+def executables_text(installation: object, *, leaving_out: Collection[str] = ()) -> str:
     """` (python3.12)`: the bin links this run made for an install, as uv lists them (the CLI's
-    `+ key (python3.12)` line and the TUI's `Installed key (python3.12)`)."""
-    extra = getattr(installation, "extra", None) or {}
-    names = sorted(str(extra.get("executables", "")).split())  # core/install_root: link names
+    `+ key (python3.12)` line and the TUI's `Installed key (python3.12)`); `leaving_out` the
+    names a later line of the same run says (`executables_named`)."""
+    names = [name for name in executables_of(installation) if name not in leaving_out]
     return f" ({', '.join(names)})" if names else ""
+
+
+def executables_of(installation: object) -> list[str]:
+    """The names of the bin links this run made for an install (core/install_root)."""
+    extra = getattr(installation, "extra", None) or {}
+    return sorted(str(extra.get("executables", "")).split())
+
+
+def executables_named(installations: Sequence[object]) -> list[str]:
+    """Each change line's ` (python3.12)`, for installs in uv's change order (lowest key
+    first): a name is said on the last line that made it, the install it runs once the run
+    is over (two patches of a minor: the newest, where the minor-version link leads), as uv
+    says it; pytui said ` + cpython-3.12.8-… (python3.12)` too when 3.12.8 was linked first."""
+    said: list[str] = []
+    later: set[str] = set()
+    for installation in reversed(installations):
+        said.append(executables_text(installation, leaving_out=later))
+        later.update(executables_of(installation))
+    return said[::-1]
 
 
 def on_path(directory: Path, env: Mapping[str, str]) -> bool:

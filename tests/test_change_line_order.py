@@ -7,6 +7,8 @@ ascending order, the reverse of `uv python list`'s (3.12.8, 3.12.9, 3.13.1+freet
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from cli_harness import Pytui
 from test_uv_interop import UV, uv
@@ -86,3 +88,21 @@ def test_upgrade_lines_name_the_links_as_uvs(pytui: Pytui) -> None:
     assert said[0] == ["~ cpython-3.11.9-linux-x86_64-gnu",
                        "+ cpython-3.12.9-linux-x86_64-gnu (python3.12)"], said
     assert said[1] == said[0], said
+
+
+def test_a_link_is_named_on_the_line_of_the_install_it_runs(pytui: Pytui) -> None:
+    """Two patches of a minor in one run: `python3.12` runs the newest once the run is over,
+    and uv names it on that line alone; pytui, installing 3.12.8 first (`-j 1`), named it on
+    both lines, ` + cpython-3.12.8-… (python3.12)` for a link that then ran 3.12.9."""
+    uv_root, uv_bin = pytui.tmp / "uv-root", pytui.tmp / "uv-bin"
+    for version in ("3.12.8", "3.12.9"):
+        pytui.add(version)
+    theirs = uv(pytui, "python", "install", "3.12.8", "3.12.9", offline=False,
+                UV_PYTHON_INSTALL_DIR=str(uv_root), UV_PYTHON_BIN_DIR=str(uv_bin))
+    ours = pytui.run("install", "-j", "1", "3.12.8", "3.12.9")
+    assert theirs.returncode == 0 and ours.returncode == 0, (theirs.stderr, str(ours))
+    said = [[line.strip() for line in text.splitlines() if line[:3] == " + "]
+            for text in (theirs.stderr, ours.stderr)]
+    assert said[0] == ["+ cpython-3.12.8-linux-x86_64-gnu", "+ cpython-3.12.9-linux-x86_64-gnu (python3.12)"], said
+    assert said[1] == said[0], said
+    assert os.path.realpath(pytui.bin / "python3.12").startswith(os.path.realpath(pytui.root / "cpython-3.12.9-linux-x86_64-gnu"))
