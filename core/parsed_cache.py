@@ -56,6 +56,18 @@ _SOURCE_COLUMNS = frozenset({10, 11})
 # Bounds: an entry is read only if at most this big; the directory keeps this many entries.
 MAX_ENTRY_BYTES = 2 * MAX_CATALOG_BYTES
 MAX_ENTRIES = 16
+# ... and only if at most this many bytes per byte of its source, plus ENTRY_FREE_BYTES: an
+# entry holds a few numbers and code characters per build, 0.06 of uv's catalog's size and
+# 0.2-0.3 of the densest catalogs (a build per 130 bytes). Decoded, an entry costs up to ~6x its
+# size (a list of numbers), so a 512 MiB one planted beside uv's 3 MB catalog took ~3 GB
+# before its stamp was looked at; now it is discarded unread past 7 MB.
+ENTRY_BYTES_PER_SOURCE_BYTE = 2
+ENTRY_FREE_BYTES = 1 << 20
+
+
+def max_entry_bytes(source_bytes: int) -> int:
+    """The largest entry read (or written) for a source of `source_bytes`."""
+    return min(MAX_ENTRY_BYTES, ENTRY_BYTES_PER_SOURCE_BYTE * source_bytes + ENTRY_FREE_BYTES)
 # A store's temp file, `.<entry>.<pid>.tmp`, outlives its writer only when that was killed
 # between open and rename; a later store removes it once the pid is gone (or it is old enough
 # that the pid may be another process's: writer_pids.left_by_killed_writer), at most this many
@@ -136,7 +148,7 @@ def _load(entry: Path, stamp: str, source: bytes,
           reread: Callable[[], list[Build]]) -> ParsedCatalog | None:
     """The entry's catalog, or None on a miss. An entry that exists but is bad is removed."""
     try:
-        data = read_regular_file(entry, MAX_ENTRY_BYTES)
+        data = read_regular_file(entry, max_entry_bytes(len(source)))
     except FileNotFoundError:
         return None
     except OSError:
@@ -322,7 +334,7 @@ def _store(directory: Path, where: str, entry: Path, stamp: str, parsed: ParsedC
         data = _encode(stamp, parsed, source)
     except UnicodeEncodeError:  # a non-ASCII URL (the embedded file is not checked by _url_ok)
         return
-    if data is None:
+    if data is None or len(data) > max_entry_bytes(len(source)):
         return
     temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     created = False

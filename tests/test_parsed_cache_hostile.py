@@ -176,3 +176,26 @@ def test_a_url_whose_own_object_has_a_sha256_is_not_taken_as_null(tmp_path: Path
     builds = parsed_cache.cached_parse(source, "uv-json", tmp_path / "state", parse).builds
     assert builds == truth and sum(build.sha256 is None for build in builds) == 1
     assert len(parses) == 2
+
+
+def test_an_entry_far_larger_than_its_source_is_discarded_unread(cached, monkeypatch) -> None:
+    """An entry holds a few numbers and code characters per build (0.06 of uv's catalog's size):
+    one many times its source's size is not pytui's, and decoding it cost ~6x its size (a list
+    of numbers) before its stamp was looked at: 512 MiB (the cap) beside a 3 MB catalog, ~3 GB.
+    It is read only up to 2 bytes per source byte plus 1 MiB; past that it is discarded."""
+    config, path, good = cached
+    truth = _described(load_catalog(config))
+    source_bytes = len(Path(config.downloads_json).read_bytes())
+    body = good[:-SEAL_LENGTH]
+    padding = b" " * (parsed_cache.max_entry_bytes(source_bytes) - len(good) + 1)
+    padded = seal(body[:1] + padding + body[1:])  # the same JSON, only larger
+    path.write_bytes(padded)
+    decoded: list[int] = []
+    real_decode = parsed_cache._decode
+    monkeypatch.setattr(parsed_cache, "_decode", lambda data, *rest: decoded.append(len(data))
+                        or real_decode(data, *rest))
+    assert _described(load_catalog(config)) == truth
+    assert decoded == [] and _entry_path(config.state_dir).read_bytes() == good  # rebuilt
+    # An entry within the bound is read as before.
+    path.write_bytes(seal(body[:1] + padding[:-SEAL_LENGTH - 2] + body[1:]))
+    assert _described(load_catalog(config)) == truth and len(decoded) == 1
