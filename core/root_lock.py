@@ -52,6 +52,9 @@ class RootLock:
         self.count = 0
         self.acquiring = threading.Lock()
         self.writing = threading.RLock()
+        # Whom the thread holding `acquiring` waits for (`held by pid 4242: uv …, which`), said
+        # while it waits: another job of this process queued behind it names the same holder.
+        self.waiting_for = ""
 
 
 _ROOT_LOCKS: dict[str, RootLock] = {}
@@ -197,8 +200,17 @@ class RootLocking:
         timeout = self.lock_timeout
         deadline = time.monotonic() + timeout
         # Serialise acquisition within the process; waiters here honour cancel and timeout too.
+        # One still waiting after a first try is behind another job of this process waiting
+        # for the flock: it says so once, naming that job's holder (the second of two installs
+        # behind uv's lock showed `finish` and an empty bar, no note).
+        told = False
         while not lock.acquiring.acquire(timeout=0.05):
             self._check_wait(cancel, deadline, timeout)
+            if on_wait is not None and not told:
+                told = True
+                who = f"{lock.waiting_for} is changing the install root; " if lock.waiting_for else ""
+                on_wait(f"waiting for the lock on {self.path} behind another job of this pytui "
+                        f"({who}up to {timeout:.0f}s, UV_LOCK_TIMEOUT)")
         try:
             if lock.count > 0:
                 lock.count += 1
@@ -214,6 +226,7 @@ class RootLocking:
 
                         holder = lock_holder(fd)
                         who = f"held by {holder}, which" if holder else "another uv or pytui process"
+                        lock.waiting_for = who
                         on_wait(f"waiting for the lock on {self.path} ({who} is changing the install "
                                 f"root; up to {timeout:.0f}s, UV_LOCK_TIMEOUT)")
                     delay = 0.01
@@ -230,6 +243,7 @@ class RootLocking:
             lock.fd = fd
             lock.count = 1
         finally:
+            lock.waiting_for = ""
             lock.acquiring.release()
 
     def _bad_lock_file(self, err: OSError) -> InstallError | None:

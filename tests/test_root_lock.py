@@ -133,3 +133,40 @@ def test_real_uv_waits_for_pytui_lock(tmp_path: Path, root: InstallRoot, bin_dir
     assert proc.returncode == 0, err
     # uv re-ran its fix-ups on pytui's install: the result is byte-identical.
     assert sysconfig_file.read_bytes() == before
+
+
+def test_a_job_behind_another_waiting_for_the_lock_says_so(root: InstallRoot) -> None:
+    """Two installs of one process behind uv's lock: the first said whom it waited for, the
+    second nothing (the TUI showed it in `finish` with an empty bar). It says it waits behind
+    another job, naming the same holder."""
+    proc = holder(root.path, 60, "raw-flock")
+    notes: dict[str, list[str]] = {"first": [], "second": []}
+    said = {name: threading.Event() for name in notes}
+    tokens = {name: CancelToken() for name in notes}
+
+    def waiter(name: str) -> None:
+        def on_wait(line: str) -> None:
+            notes[name].append(line)
+            said[name].set()
+        with pytest.raises(Cancelled), InstallRoot(root.path, lock_timeout=60).locked(
+                cancel=tokens[name], on_wait=on_wait):
+            pass
+
+    threads = {name: threading.Thread(target=waiter, args=(name,)) for name in notes}
+    try:
+        threads["first"].start()
+        assert said["first"].wait(30), "the first waiter said nothing"
+        threads["second"].start()
+        assert said["second"].wait(30), "the second waiter said nothing"
+    finally:
+        for name in notes:
+            tokens[name].cancel()
+        for thread in threads.values():
+            thread.join(30)
+        proc.kill()
+        proc.wait()
+    assert notes["first"][0].startswith(f"waiting for the lock on {root.path} (held by pid {proc.pid}"), notes
+    second = notes["second"]  # (then its own wait's, if it took the first's place before its cancel)
+    assert second[0].startswith(f"waiting for the lock on {root.path} behind another job of this pytui "
+                                f"(held by pid {proc.pid}: "), second
+    assert "\n" not in second[0] and second[0].endswith("UV_LOCK_TIMEOUT)"), second
