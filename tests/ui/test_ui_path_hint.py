@@ -42,7 +42,11 @@ async def test_an_install_says_once_that_the_bin_dir_is_not_on_path(ui_world: Ui
                                      f'`export PATH="{bin_dir}:$PATH"`.']
         assert any(PATH_LINE in entry.message for entry in app.history.entries)
         await _install(pilot, ui_world, "3.11.11")
-        assert len(_path_toasts(app)) == 1
+        # Once a session: History, which keeps every notification, has it once. (Counting the
+        # toasts on screen waited on time: the first fades after its seconds, and at load 13-16
+        # the second install took longer, so none was left; newuser37.)
+        assert sum(PATH_LINE in entry.message for entry in app.history.entries) == 1, app.history.entries
+        assert len(_path_toasts(app)) <= 1
 
 
 async def test_nothing_is_said_when_the_bin_dir_is_on_path(ui_world: UiWorld) -> None:
