@@ -192,6 +192,11 @@ class ToastShelf(AppBase):
         self.screen_change_signal.subscribe(self, self._watch_screen)
 
     def _watch_screen(self, screen: Screen) -> None:
+        if not self.is_running:
+            # A screen change read at exit, once the app stopped (its screens going): Textual
+            # refuses a subscription then (SignalError, the run's exception), and no toast is
+            # drawn again anyway.
+            return
         if screen not in self._screens_watched:
             self._screens_watched.add(screen)
             screen.screen_layout_refresh_signal.subscribe(self, self._toasts_laid_out,

@@ -42,3 +42,17 @@ async def test_a_focus_message_read_after_the_screens_are_gone_is_passed_over(ui
         table = app.query_one("#available")
     assert not app.screen_stack
     app._focus_moved(events.DescendantFocus(table))  # raised ScreenStackError before
+
+
+async def test_a_screen_change_read_after_the_app_stopped_is_passed_over(ui_world: UiWorld) -> None:
+    """At exit the screens go and each change is read after the app stopped running: the toast
+    shelf then followed the new screen's layout, which Textual refuses for a node that is not
+    running (`SignalError: Node must be running to subscribe to a signal`, the run's exception:
+    in a fresh clone's suite at load 13-16, both of the bursts above, newuser37)."""
+    from textual.screen import Screen
+
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+    assert not app.is_running
+    app._watch_screen(Screen())  # raised SignalError before
