@@ -7,6 +7,7 @@ objects than one per 64 bytes is refused, in one line, before anything is decode
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +115,23 @@ def test_a_manifest_of_containers_is_no_tree_and_costs_its_bytes_only(tmp_path: 
         parse_manifest(flood)
     with pytest.raises(TreeCorrupt, match="numbers pytui never writes"):
         parse_manifest(b'{"version": 2, "x": [' + b",".join([b"1e5"] * 200_000) + b"]}")
+
+
+def test_a_large_catalog_cut_short_at_its_end_costs_about_its_bytes(tmp_path: Path) -> None:
+    """A catalog of 16 MiB or more that does not stream (here: bytes after its object) was
+    decoded whole for `json.loads`'s error line, every object of it built: a 60 MB one held
+    400 MB, 256 MiB ~1.8 GB, on every run. Its objects are now dropped as they are decoded."""
+    one = json.dumps(entry(os="plan9", url="https://x/" + "a" * 40 + ".tar.gz"), separators=(",", ":"))
+    count = 24_000_000 // (len(one) + 8)
+    path = tmp_path / "cut.json"
+    path.write_text("{" + ",".join(f'"{i:x}":{one}' for i in range(count)) + "} x")
+
+    done = subprocess.run([sys.executable, "-c", _PEAK, str(path)], capture_output=True, text=True, timeout=600)
+
+    assert done.returncode == 0, done.stderr
+    line, peak_mb = done.stdout.splitlines()
+    assert line == (f"catalog {path} is not valid JSON (Extra data: line 1 column {path.stat().st_size} "
+                    f"(char {path.stat().st_size - 1})); point --downloads-json at a uv download-metadata.json")
+    # Its bytes (24 MB), a window of their text, the names decoded and the interpreter: the
+    # whole document's objects were ~160 MB more.
+    assert int(peak_mb) < 120, peak_mb
