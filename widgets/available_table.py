@@ -81,14 +81,15 @@ class AvailableTable(KeyedTable):
     )
     # Narrow: the variant gives way first, whole (the key says it too: `+freethreaded`,
     # `+debug` come right after the version), then the support status down to its year
-    # (`security → 2028`; Details has it whole), then the key, never below its version (its
-    # platform part is the subtitle's, the same on every row: the year says more), then the
+    # (`security → 2028`, `pre-release → 2025`; Details has it whole), then the key down to
+    # its version, never below (its platform part is the subtitle's, the same on every row:
+    # the year says more; a minimum of 20 cells kept `cpython-3.14.0rc2-linux…`), then the
     # support status down to its phase (`security…`), so the build and size stay whole; cut cells end in "…", and
     # cells a column gave up whole go back to the key. Narrower still (40 columns), Version
     # gives way whole (the key says it) and the columns past the edge go; where the key
     # cannot keep its version (20 columns), Version is shown instead, before Build (cut at
     # the edge, `3.14.0r…`, if need be).
-    FLEX = (("variant", 0), ("support", 15), ("key", 20), ("support", 9))
+    FLEX = (("variant", 0), ("support", 15), ("key", 1), ("support", 9))
     IDENTITY = "key"
     STAND_IN = "version"
     WHOLE = frozenset({"variant"})

@@ -121,6 +121,12 @@ class FittedTable(FastDataTable):
                     floor = max(minimum, floor)
                 if key in self.SHORT_FORMS:
                     floor = max(floor, self.ordered_columns[flex].label.cell_len)
+                    if key in self.UNIFORM and minimum > 1:
+                        # Down to a form, drawn alike in every row: to that form's widest cell
+                        # (`pre-release → 2025`, 18), not to the minimum a shorter row's needs
+                        # (15): below it every row went to its phase and the key took the cells.
+                        floor = max(floor, min((level for level in self._form_levels(flex) if level >= minimum),
+                                               default=floor))
                 if flex in fixed or key in self.WHOLE:
                     give = widths[flex]  # whole, never cut
                 elif key != self.IDENTITY and (last_resort or not minimum):
