@@ -39,7 +39,9 @@ def uv_tool_dir(env: Mapping[str, str]) -> Path:
     """uv's `InstalledTools::from_settings`: UV_TOOL_DIR, else `<XDG data>/uv/tools`."""
     value = env.get("UV_TOOL_DIR", "")
     if value:
-        return Path(os.path.abspath(os.path.expanduser(value)))
+        # A path as written, as uv reads it (no `~` expanded: `'~/tools'` is `./~/tools`, the
+        # directory `uv tool install` fills; it was looked for in `$HOME/tools`).
+        return Path(os.path.abspath(value))
     return _data_home(env) / "uv" / "tools"
 
 
