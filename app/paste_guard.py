@@ -16,7 +16,8 @@ A paste's text may hold the end marker itself (tmux, like many terminals, sends 
 then what follows it came in as keys: `3.13` ESC`[201~` ESC ESC `uy` pasted into the filter
 closed it and uninstalled the highlighted build. The terminal writes a paste at once, its own end
 marker last, so input that comes after an end marker in the same burst (before the terminal falls
-quiet: `idle()`, called when a read's wait passes with nothing read) is held back: once
+quiet: `idle()`, called when a read's wait passes with nothing read, or once it has been held
+MAX_HOLD_SECONDS, as under a mouse moved without a pause) is held back: once
 another end marker comes, it was the paste's text and is handed on as a paste of its own (the two
 read as two pastes, their text in order); once the burst ends without one, it is keys typed after
 the paste and passes then. At most MAX_PASTE_CHARS are held: past that it is a paste's text.
@@ -49,6 +50,11 @@ class PasteGuard:
         self._seen = ""   # outside: the last characters passed, maybe the start of PASTE_START
         # Since a paste's end in this burst: what came after it, held back (None: no such end).
         self._after: str | None = None
+
+    @property
+    def holding(self) -> bool:
+        """Whether input that came after a paste's end is held back now."""
+        return bool(self._after)
 
     def idle(self) -> str:
         """The input fell quiet: what came after a paste's end in the burst was typed, and

@@ -32,6 +32,7 @@ import contextlib
 import functools
 import os
 import sys
+import time
 from codecs import IncrementalDecoder, getincrementaldecoder
 from collections.abc import Callable, Iterable, Iterator
 
@@ -51,6 +52,9 @@ MAX_COLUMNS = 1000
 MAX_LINES = 500
 # Textual's size when nothing answers (its own default).
 DEFAULT_SIZE = (80, 25)
+# The longest input after a paste's end is held back when the terminal does not fall quiet
+# (mouse reports as the mouse moves): a terminal writes a paste at once, far faster.
+MAX_HOLD_SECONDS = 0.5
 
 
 def terminal_size(fds: Iterable[int]) -> tuple[int, int]:
@@ -106,6 +110,7 @@ class PasteSafeParser(XTermParser):
         self._string_guard = StringGuard()
         self._csi_guard = LongCsiGuard()
         self._fed = False  # a read came since the last tick
+        self._held_since: float | None = None  # when the paste guard was first seen holding
 
     def feed(self, data: str) -> Iterable[Message]:
         self._fed = True
@@ -123,11 +128,20 @@ class PasteSafeParser(XTermParser):
     def tick(self) -> Iterable[Message]:
         # Textual's input thread ticks after each wait for a read (at most 0.1 s): one with no
         # read since the last tick is the terminal fallen quiet, the end of a paste's burst and
-        # of any string a terminal sends.
+        # of any string a terminal sends. What follows a paste is held MAX_HOLD_SECONDS at most.
         released: list[Message] = []
-        if not self._fed:
+        now = time.monotonic()
+        if not self._paste_guard.holding:
+            self._held_since = None
+        elif self._held_since is None:
+            self._held_since = now
+        quiet = not self._fed
+        if quiet or (self._held_since is not None and now - self._held_since >= MAX_HOLD_SECONDS):
+            self._held_since = None
             after = self._paste_guard.idle()
-            text = (self._string_guard.feed(after) if after else "") + self._string_guard.idle()
+            text = self._string_guard.feed(after) if after else ""
+            if quiet:
+                text += self._string_guard.idle()
             if text:
                 released = list(self._parsed(text, text))
         self._fed = False

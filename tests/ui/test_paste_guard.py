@@ -157,3 +157,25 @@ def test_what_is_held_after_a_paste_is_bounded_and_read_as_its_text() -> None:
     got = _events(PasteSafeParser(), *(data[at:at + 4096] for at in range(0, len(data), 4096)), IDLE)
     assert _kinds(got) == ["Paste", "Paste"]
     assert got[0].text == "a" and got[1].text == "u" * MAX_PASTE_CHARS
+
+
+def test_input_after_a_paste_is_held_half_a_second_at_most(monkeypatch) -> None:
+    # Mouse reports as the mouse moves keep the terminal from falling quiet: what follows the
+    # paste (the reports, a key) is held MAX_HOLD_SECONDS at most, then read as it came (the
+    # parser's clock moved on by hand, not waited for).
+    from pytui.app import terminal_driver
+
+    clock = [100.0]
+    monkeypatch.setattr(terminal_driver.time, "monotonic", lambda: clock[0])
+    parser = PasteSafeParser()
+    got = _events(parser, PASTE_START + "a" + PASTE_END)
+    move = "\x1b[<35;10;5M"
+    start = clock[0]
+    while clock[0] < start + terminal_driver.MAX_HOLD_SECONDS:
+        got += _events(parser, move)
+        assert _kinds(got) == ["Paste"]  # held, while the mouse moves on
+        clock[0] += 0.1
+    got += _events(parser, "j")
+    kinds = _kinds(got)
+    assert kinds[0] == "Paste" and kinds.count("Paste") == 1 and "Key" in kinds, kinds
+    assert [event.key for event in got if isinstance(event, events.Key)] == ["j"]
