@@ -200,9 +200,14 @@ def test_settings_take_flag_then_variable_then_file(world: dict[str, Path]) -> N
     assert settings.env_values.python_downloads == "automatic"
     assert settings.source_of("python-install-mirror") is None
     assert settings.source_of("python-downloads-json-url") == world["project"] / "uv.toml"
+    _write(_user(world), 'python-preference = "only-system"\n')  # a preference, from the user's
+    assert Settings.resolve(env=_env(world), cwd=world["cwd"]).env_values.python_preference == "only-system"
+    assert Settings.resolve(env=_env(world, UV_PYTHON_PREFERENCE="managed"),
+                            cwd=world["cwd"]).env_values.python_preference == "managed"
     settings = Settings.resolve(env=env, cwd=world["cwd"], mirror="http://flag", offline=True)
     assert (settings.mirror, settings.offline) == ("http://flag", True)
-    assert sorted(settings.uv_config.used) == ["pypy-install-mirror", "python-downloads-json-url"]
+    assert sorted(settings.uv_config.used) == ["pypy-install-mirror", "python-downloads-json-url",
+                                               "python-preference"]
 
 
 def test_a_tool_uv_spelt_with_an_escape_is_read(world: dict[str, Path]) -> None:

@@ -213,3 +213,16 @@ def baseline_installed(pytui: Pytui) -> Path:
     assert done.returncode == 0, done
     write_uv_catalog(pytui.catalog, [b for b in pytui.builds if b.key != made.build.key])
     return pytui.root / made.build.key
+
+
+@pytest.mark.parametrize("setting", ['python-downloads = "never"', 'python-downloads = "manual"'])
+def test_a_file_that_turns_downloads_off_hides_them_from_list_as_uv(
+        pytui: Pytui, mirrored: tuple[MadeArchive, str], setting: str) -> None:
+    cwd, _ = _place(pytui, "project uv.toml", _settings(pytui))
+    for run in (_pytui, _uv):
+        done = run(pytui, cwd, "list", "3.12")
+        assert done.returncode == 0 and "3.12.8" in done.stdout, (done.stdout, done.stderr)
+    (cwd.parent / "uv.toml").write_text(_settings(pytui) + setting + "\n")
+    for run in (_pytui, _uv):
+        done = run(pytui, cwd, "list", "3.12")
+        assert done.returncode == 0 and done.stdout == "", (done.stdout, done.stderr)
