@@ -7,7 +7,8 @@ Which files, as uv finds them:
   under `UV_NO_CONFIG`, as uv);
 - else none under `--no-config` / `UV_NO_CONFIG`;
 - else the project's: from the working directory (from the project's root when the nearest
-  `pyproject.toml` has a `[project]`, as uv's workspace discovery starts there) up, the first
+  `pyproject.toml` has a `[project]`, or from its workspace's root when it is a member of one,
+  as uv's workspace discovery starts there) up, the first
   directory with a `uv.toml`, or a `pyproject.toml` with a `[tool.uv]` table; then the user's
   (`$XDG_CONFIG_HOME/uv/uv.toml`, else `~/.config/uv/uv.toml`); then the system's (the first
   `DIR/uv/uv.toml` of `$XDG_CONFIG_DIRS`, default `/etc/xdg`, else `/etc/uv/uv.toml`; none
@@ -290,37 +291,106 @@ def _has_bytes(path: Path) -> bool:
         return False
 
 
+def _parsed(path: Path) -> dict | None:
+    """A pyproject.toml as a document, for where uv's discovery starts; None when it does not
+    read or parse (uv's workspace discovery fails then, and the search starts at the cwd)."""
+    try:
+        data = _read(path, PROJECT)
+        return _decode(path, data or b"", PROJECT, pyproject=True)
+    except (ConfigFileError, _Skip):
+        return None
+
+
+def _tool_uv_of(document: dict) -> dict:
+    tool = document.get("tool")
+    uv = tool.get("uv") if isinstance(tool, dict) else None
+    return uv if isinstance(uv, dict) else {}
+
+
 def _search_start(cwd: Path) -> Path:
-    """Where uv's search for the project's file starts: the nearest directory with a
-    pyproject.toml when that file names a project uv manages (its `[project]` with a name) or
-    a workspace (`[tool.uv.workspace]`), else the working directory."""
-    below = False  # a uv.toml between the working directory and the nearest pyproject.toml
+    """Where uv's search for the project's file starts (uv's workspace discovery): the
+    workspace's root when the nearest pyproject.toml is a member of one above it (`members`
+    globs, not `exclude`d), else that file's directory when it declares a project (a
+    `[project]` with a name, not `managed = false`) or a workspace; else the working directory."""
     for directory in (cwd, *cwd.parents):
         candidate = directory / "pyproject.toml"
         if not _has_bytes(candidate):
-            below = below or os.path.lexists(directory / "uv.toml")
             continue
-        if not below:
-            return cwd  # the walk from here meets the same files as the walk from `directory`
-        try:
-            data = _read(candidate, PROJECT)
-            document = _decode(candidate, data or b"", PROJECT, pyproject=True)
-        except (ConfigFileError, _Skip):
+        document = _parsed(candidate)
+        if document is None:
             return cwd
-        tool = document.get("tool")
-        uv = tool.get("uv") if isinstance(tool, dict) else None
-        uv = uv if isinstance(uv, dict) else {}
+        uv = _tool_uv_of(document)
         if uv.get("managed") is False:
             return cwd
-        project = document.get("project")
-        if "workspace" in uv or (isinstance(project, dict) and isinstance(project.get("name"), str)):
+        if "workspace" in uv:
             return directory
-        return cwd
+        project = document.get("project")
+        if not (isinstance(project, dict) and isinstance(project.get("name"), str)):
+            return cwd
+        root = _workspace_root(directory)
+        if root is False:
+            return cwd
+        return root if isinstance(root, Path) else directory
     return cwd
 
 
+def _workspace_root(project: Path) -> Path | None | bool:
+    """The root of the workspace `project` is a member of: the next pyproject.toml above it,
+    when its `[tool.uv.workspace]` includes the project; None when there is no such workspace;
+    False when that file does not parse (uv's discovery fails)."""
+    for directory in project.parents:
+        candidate = directory / "pyproject.toml"
+        if not _has_bytes(candidate):
+            continue
+        document = _parsed(candidate)
+        if document is None:
+            return False
+        workspace = _tool_uv_of(document).get("workspace")
+        if not isinstance(workspace, dict):
+            return None
+        if _globbed(workspace.get("members"), directory, project) and not _globbed(
+                workspace.get("exclude"), directory, project):
+            return directory
+        return None
+    return None
+
+
+def _globbed(patterns: object, root: Path, path: Path) -> bool:
+    """Whether one of the workspace's globs, taken from its root, matches `path` (uv's glob
+    patterns: `*` also spans a `/`, as fnmatch's)."""
+    from fnmatch import fnmatchcase
+
+    if not isinstance(patterns, list):
+        return False
+    escaped = "".join(f"[{char}]" if char in "*?[" else char for char in str(root))
+    return any(isinstance(pattern, str) and fnmatchcase(
+        str(path), f"{escaped}/{os.path.normpath(pattern)}") for pattern in patterns)
+
+
 def _project(cwd: Path, warnings: list[str]) -> tuple[dict[str, object], Path] | None:
-    for directory in (start := _search_start(cwd), *start.parents):
+    """The project's file and its settings. The walk goes up from the working directory; the
+    start uv's discovery would take (which parses pyproject.toml files) is looked for only when
+    the walk met a file (read, refused or passed over), and the walk is made again from that
+    start when it lies above the working directory: what is below it uv never looks at."""
+    said: list[str] = []
+    try:
+        found = _walk(cwd, said)
+    except ConfigFileError:
+        start = _search_start(cwd)
+        if start == cwd:
+            raise
+    else:
+        if found is None and not said:
+            return None
+        start = _search_start(cwd)
+        if start == cwd or (found is not None and start not in found[1].parents[1:]):
+            warnings += said
+            return found
+    return _walk(start, warnings)
+
+
+def _walk(start: Path, warnings: list[str]) -> tuple[dict[str, object], Path] | None:
+    for directory in (start, *start.parents):
         uv_toml = directory / "uv.toml"
         values = _uv_toml(uv_toml, PROJECT)
         if values is not None:

@@ -221,3 +221,44 @@ def test_a_tool_uv_spelt_with_an_escape_is_read(world: dict[str, Path]) -> None:
     _write(world["project"] / "pyproject.toml", b"[project]\nname = '\xff'\n")  # no `uv` in it
     with pytest.raises(ConfigFileError, match="not UTF-8"):
         load(_env(world), world["cwd"])
+
+
+def _workspace(world: dict[str, Path], members: str, exclude: str = "[]") -> Path:
+    """A workspace at `w` whose root's [tool.uv] names one mirror, and a member project `w/p`
+    (the working directory below it) whose own [tool.uv] names another."""
+    root = world["project"].parent
+    _write(root / "pyproject.toml", f'[project]\nname = "root"\nversion = "1"\n'
+                                    f'[tool.uv.workspace]\nmembers = {members}\nexclude = {exclude}\n'
+                                    '[tool.uv]\npython-install-mirror = "http://root"\n')
+    _write(world["project"] / "pyproject.toml", '[project]\nname = "member"\nversion = "1"\n'
+                                                '[tool.uv]\npython-install-mirror = "http://member"\n')
+    return root
+
+
+@pytest.mark.parametrize(("members", "exclude", "mirror"), [
+    ('["p"]', "[]", "http://root"),
+    ('["./*"]', "[]", "http://root"),  # uv's glob: `./` dropped, `*` matches the member
+    ('["*"]', '["p"]', "http://member"),  # excluded: a project of its own
+    ('["other"]', "[]", "http://member"),  # not a member
+], ids=["member", "glob", "excluded", "not-a-member"])
+def test_a_workspace_members_search_starts_at_the_workspace_root(
+        world: dict[str, Path], members: str, exclude: str, mirror: str) -> None:
+    """uv 0.13.9 reads a workspace member's settings from the workspace's root: the member's
+    own [tool.uv], and a uv.toml below the root, are not read (not even refused)."""
+    _workspace(world, members, exclude)
+    assert load(_env(world), world["cwd"]).get("python-install-mirror") == mirror
+    _write(world["project"] / "uv.toml", "bogus = 1\n")
+    if mirror == "http://root":
+        assert load(_env(world), world["cwd"]).get("python-install-mirror") == mirror
+    else:
+        with pytest.raises(ConfigFileError, match="unknown field `bogus`"):
+            load(_env(world), world["cwd"])
+
+
+def test_a_workspace_root_that_does_not_parse_starts_the_search_at_the_cwd(world: dict[str, Path]) -> None:
+    root = _workspace(world, '["p"]')
+    _write(world["cwd"] / "uv.toml", 'python-install-mirror = "http://cwd"\n')
+    assert load(_env(world), world["cwd"]).get("python-install-mirror") == "http://root"
+    _write(root / "pyproject.toml", "[tool.uv\n")  # uv's discovery fails: from where we are
+    config = load(_env(world), world["cwd"])
+    assert config.get("python-install-mirror") == "http://cwd" and config.warnings == ()

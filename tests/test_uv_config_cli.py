@@ -226,3 +226,24 @@ def test_a_file_that_turns_downloads_off_hides_them_from_list_as_uv(
     for run in (_pytui, _uv):
         done = run(pytui, cwd, "list", "3.12")
         assert done.returncode == 0 and done.stdout == "", (done.stdout, done.stderr)
+
+
+@pytest.mark.parametrize(("members", "mirror"), [('["src"]', "/mirror"), ('["other"]', "/member")])
+def test_a_workspace_member_takes_the_roots_settings_as_uv(
+        pytui: Pytui, mirrored: tuple[MadeArchive, str], members: str, mirror: str) -> None:
+    """A member's own [tool.uv] is not read when the workspace above includes it (uv 0.13.9
+    starts its search at the workspace's root); it is when the workspace does not."""
+    _, path = mirrored
+    cwd, _ = _place(pytui, "project pyproject.toml", _settings(pytui))
+    text = (cwd.parent / "pyproject.toml").read_text()
+    (cwd.parent / "pyproject.toml").write_text(text.replace(
+        "[tool.uv]\n", f"[tool.uv.workspace]\nmembers = {members}\n\n[tool.uv]\n"))
+    (cwd / "pyproject.toml").write_text('[project]\nname = "member"\nversion = "1"\n\n[tool.uv]\n'
+                                        + _settings(pytui, "/member"))
+    urls = []
+    for run in (_pytui, _uv):
+        done = run(pytui, cwd, "list", "--only-downloads", "--show-urls", "--all-versions",
+                   "cpython-3.12.8")
+        assert done.returncode == 0, done.stderr
+        urls.append(done.stdout.split()[-1])
+    assert urls[0] == urls[1] == f"{pytui.server.base_url}{mirror}/{path[len('/mirror/'):]}", urls
