@@ -23,62 +23,25 @@ parse is passed over with a warning and the search goes on upward, as uv does.
 
 from __future__ import annotations
 
-import errno
 import os
-import stat
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 from pytui.core.errors import UsageError
-
-# A uv.toml is a few lines and a pyproject.toml a few KiB; uv reads any size. One past this
-# is refused (a uv.toml) or passed over (a pyproject.toml), never cut.
-MAX_CONFIG_BYTES = 1024 * 1024
-
-# The settings pytui reads, and what uv takes for each.
-PYTHON_DOWNLOADS_WORDS = {"auto": "automatic", "automatic": "automatic", "manual": "manual",
-                          "never": "never"}
-PYTHON_PREFERENCES = ("only-managed", "managed", "system", "only-system")
-SHARED = ("python-install-mirror", "pypy-install-mirror", "python-downloads-json-url", "offline",
-          "python-downloads", "python-preference")
-_STRINGS = frozenset({"python-install-mirror", "pypy-install-mirror", "python-downloads-json-url",
-                      "graalpy-install-mirror", "pyodide-install-mirror", "cache-dir",
-                      "required-version", "publish-url", "check-url", "index-url", "keyring-provider",
-                      "link-mode", "resolution", "prerelease", "fork-strategy", "index-strategy"})
-_BOOLS = frozenset({"offline", "system-certs", "native-tls", "no-cache", "preview", "no-index",
-                    "no-build-isolation", "require-build-hashes", "compile-bytecode", "no-sources",
-                    "no-build", "no-binary", "managed", "package"})
-_COUNTS = frozenset({"concurrent-downloads", "concurrent-builds", "concurrent-installs"})
-# Every top-level key uv 0.13.9 takes in a uv.toml or a [tool.uv] table (its own error lists
-# them); any other is refused, as uv refuses it.
-_UV_KEY_WORDS = """
-required-version system-certs native-tls offline no-cache cache-dir preview preview-features
-python-preference python-downloads concurrent-downloads concurrent-builds concurrent-installs
-index index-url extra-index-url no-index find-links index-strategy keyring-provider http-proxy
-https-proxy no-proxy allow-insecure-host resolution prerelease prerelease-package fork-strategy
-dependency-metadata config-settings config-settings-package no-build-isolation
-require-build-hashes no-build-isolation-package extra-build-dependencies extra-build-variables
-exclude-newer exclude-newer-package link-mode compile-bytecode no-sources no-sources-package
-upgrade upgrade-package reinstall reinstall-package no-build no-build-package no-binary
-no-binary-package torch-backend python-install-mirror pypy-install-mirror graalpy-install-mirror
-pyodide-install-mirror python-downloads-json-url publish-url trusted-publishing check-url
-add-bounds audit pip cache-keys override-dependencies exclude-dependencies
-constraint-dependencies build-constraint-dependencies environments required-environments
-minimum-libc-version conflicts workspace sources managed package default-groups
-dependency-groups dev-dependencies build-backend
-"""
-UV_KEYS = frozenset(_UV_KEY_WORDS.split())
-# Keys a pyproject.toml's [tool.uv] may hold and a uv.toml may not (uv refuses the file).
-PYPROJECT_ONLY = ("conflicts", "workspace", "sources", "dev-dependencies", "default-groups",
-                  "dependency-groups", "managed", "package", "build-backend", "environments",
-                  "required-environments")
-
-PROJECT, USER, SYSTEM, GIVEN = "project", "user", "system", "given"
-
-
-class ConfigFileError(UsageError):
-    """A configuration file uv refuses: one line naming it, the cause and what to do; exit 2."""
+from pytui.core.uv_config_file import (
+    GIVEN,
+    MAX_CONFIG_BYTES,
+    PROJECT,
+    SHARED,
+    SYSTEM,
+    USER,
+    ConfigFileError,
+    has_bytes,
+    parsed,
+    read_pyproject,
+    read_uv_toml,
+    tool_uv_of,
+)
 
 
 class UvConfig:
@@ -108,205 +71,6 @@ class UvConfig:
         return f"UvConfig(values={self.values!r}, files={self.files!r}, warnings={self.warnings!r})"
 
 
-class _Skip(Exception):
-    """A pyproject.toml uv passes over with a warning (the message)."""
-
-
-def _way_out(role: str) -> str:
-    if role == GIVEN:
-        return "fix it, or name another file (--config-file / UV_CONFIG_FILE)"
-    return "fix it, or run with --no-config (UV_NO_CONFIG=1) to read no configuration file"
-
-
-def _refused(path: Path, cause: str, role: str) -> ConfigFileError:
-    from pytui.core.env import shown_value
-
-    return ConfigFileError(f"uv's configuration file {shown_value(str(path), 300)}: {cause}; "
-                           f"{_way_out(role)}")
-
-
-def _read(path: Path, role: str) -> bytes | None:
-    """The bytes of `path`; None when uv takes it for absent (the project's and the given one:
-    not there; the user's: not there, under a file, or not readable). Anything else is refused."""
-    from pytui.core.bounded_read import FileTooLarge, NotRegularFile, read_regular_file
-
-    try:
-        return read_regular_file(path, MAX_CONFIG_BYTES)
-    except FileTooLarge:
-        raise _refused(path, f"larger than the {MAX_CONFIG_BYTES // 1024} KiB pytui reads of a "
-                             "configuration file", role) from None
-    except NotRegularFile as err:
-        # uv reads a FIFO until a writer comes (pytui does not wait) and fails on a directory.
-        raise _refused(path, f"{err.strerror}", role) from None
-    except OSError as err:
-        absent = {errno.ENOENT} if role != USER else {errno.ENOENT, errno.ENOTDIR, errno.EACCES,
-                                                     errno.EPERM}
-        if err.errno in absent and role != GIVEN:
-            return None
-        from pytui.core.fs_errors import cause
-
-        raise _refused(path, cause(err), role) from None
-
-
-def _decode(path: Path, data: bytes, role: str, *, pyproject: bool = False) -> dict:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise _refused(path, f"not UTF-8 (byte {err.start + 1})", role) from None
-    if sys.version_info >= (3, 11):
-        import tomllib as toml
-    else:  # Python 3.10: the same parser, as a package (a dependency there)
-        import tomli as toml
-    try:
-        return toml.loads(text)
-    except toml.TOMLDecodeError as err:
-        cause = f"not valid TOML: {' '.join(str(err).split())}"
-        if pyproject:
-            raise _Skip(cause) from None
-        raise _refused(path, cause, role) from None
-    except RecursionError:  # nesting deep enough to exhaust the parser's stack
-        if pyproject:
-            raise _Skip("nested too deeply") from None
-        raise _refused(path, "not valid TOML: nested too deeply", role) from None
-
-
-def _kind_of(value: object) -> str:
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, str):
-        from pytui.core.env import shown_value
-
-        return f'the string "{shown_value(value)}"'
-    if isinstance(value, int):
-        return f"the integer {value}" if abs(value) < 10**20 else "an integer"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    return f"a {type(value).__name__}"
-
-
-def _checked(table: dict) -> dict[str, object]:
-    """The settings of a uv.toml or [tool.uv] table, checked as uv checks them; raises
-    ValueError with the cause (the first bad key in the file's order, as uv names it)."""
-    values: dict[str, object] = {}
-    for key, value in table.items():
-        if key not in UV_KEYS:
-            from pytui.core.env import shown_value
-
-            raise ValueError(f"unknown field `{shown_value(key)}` (uv refuses it)")
-        if key in _BOOLS and not isinstance(value, bool):
-            raise ValueError(f"`{key}` is {_kind_of(value)}, expected a boolean (true or false)")
-        if key in _STRINGS and not isinstance(value, str):
-            raise ValueError(f"`{key}` is {_kind_of(value)}, expected a string")
-        if key in _COUNTS and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise ValueError(f"`{key}` is {_kind_of(value)}, expected a positive integer")
-        if key == "python-downloads":
-            if not isinstance(value, str) or value not in PYTHON_DOWNLOADS_WORDS:
-                raise ValueError(f"`{key}` is {_kind_of(value)}, expected one of `auto`, "
-                                 "`automatic`, `manual`, `never`")
-            value = PYTHON_DOWNLOADS_WORDS[value]
-        if key == "python-preference" and (not isinstance(value, str)
-                                           or value not in PYTHON_PREFERENCES):
-            raise ValueError(f"`{key}` is {_kind_of(value)}, expected one of "
-                             + ", ".join(f"`{word}`" for word in PYTHON_PREFERENCES))
-        if key in SHARED:
-            values[key] = value
-    return values
-
-
-def _uv_toml(path: Path, role: str) -> dict[str, object] | None:
-    data = _read(path, role)
-    if data is None:
-        return None
-    table = _decode(path, data, role)
-    try:
-        values = _checked(table)
-    except ValueError as err:
-        raise _refused(path, str(err), role) from None
-    for key in PYPROJECT_ONLY:
-        if key in table:
-            raise _refused(path, f"`{key}` belongs in a pyproject.toml's [tool.uv], not in a "
-                                 "uv.toml (uv refuses it)", role)
-    return values
-
-
-def _tool_uv(path: Path, data: bytes) -> dict | None:
-    """A pyproject.toml's [tool.uv] table, None when it has none; `_Skip` when uv passes
-    over the file."""
-    document = _decode(path, data, PROJECT, pyproject=True)
-    tool = document.get("tool")
-    if tool is None:
-        return None
-    if not isinstance(tool, dict):
-        raise _Skip(f"`tool` is {_kind_of(tool)}, expected a table")
-    uv = tool.get("uv")
-    if uv is None:
-        return None
-    if not isinstance(uv, dict):
-        raise _Skip(f"`tool.uv` is {_kind_of(uv)}, expected a table")
-    return uv
-
-
-def _pyproject(path: Path) -> tuple[dict[str, object] | None, str | None]:
-    """The settings of a pyproject.toml's [tool.uv] (None: no file, or no such table), and the
-    warning when uv passes over the file (its bytes are read as uv reads them: a file it cannot
-    read stops it)."""
-    try:
-        data = _read(path, PROJECT)
-    except ConfigFileError as err:
-        if "larger than" not in str(err):
-            raise
-        return None, f"{path}: larger than the {MAX_CONFIG_BYTES // 1024} KiB pytui reads"
-    if data is None:
-        return None, None
-    if not _may_name_uv(data):
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise _refused(path, f"not UTF-8 (byte {err.start + 1})", PROJECT) from None
-        return None, None  # no [tool.uv] without the letters (or an escape in a quoted key)
-    try:
-        table = _tool_uv(path, data)
-        return (None if table is None else _checked(table)), None
-    except (_Skip, ValueError) as err:
-        from pytui.core.env import shown_value
-
-        return None, f"{shown_value(str(path), 300)}: {err}"
-
-
-def _may_name_uv(data: bytes) -> bool:
-    """Whether a pyproject.toml's bytes may hold a `[tool.uv]` table: a key `uv` is spelt with
-    those letters, or with an escape in a quoted key. Most projects' files are passed without
-    importing or running a TOML parser (`pytui list` runs in project directories); uv parses
-    them all, so a broken one without these letters gets uv's warning and not pytui's (the
-    search goes on alike)."""
-    return b"uv" in data or b"\\u" in data or b"\\U" in data
-
-
-def _has_bytes(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except (OSError, ValueError):
-        return False
-
-
-def _parsed(path: Path) -> dict | None:
-    """A pyproject.toml as a document, for where uv's discovery starts; None when it does not
-    read or parse (uv's workspace discovery fails then, and the search starts at the cwd)."""
-    try:
-        data = _read(path, PROJECT)
-        return _decode(path, data or b"", PROJECT, pyproject=True)
-    except (ConfigFileError, _Skip):
-        return None
-
-
-def _tool_uv_of(document: dict) -> dict:
-    tool = document.get("tool")
-    uv = tool.get("uv") if isinstance(tool, dict) else None
-    return uv if isinstance(uv, dict) else {}
-
-
 def _search_start(cwd: Path) -> Path:
     """Where uv's search for the project's file starts (uv's workspace discovery): the
     workspace's root when the nearest pyproject.toml is a member of one above it (`members`
@@ -314,12 +78,12 @@ def _search_start(cwd: Path) -> Path:
     `[project]` with a name, not `managed = false`) or a workspace; else the working directory."""
     for directory in (cwd, *cwd.parents):
         candidate = directory / "pyproject.toml"
-        if not _has_bytes(candidate):
+        if not has_bytes(candidate):
             continue
-        document = _parsed(candidate)
+        document = parsed(candidate)
         if document is None:
             return cwd
-        uv = _tool_uv_of(document)
+        uv = tool_uv_of(document)
         if uv.get("managed") is False:
             return cwd
         if "workspace" in uv:
@@ -340,12 +104,12 @@ def _workspace_root(project: Path) -> Path | None | bool:
     False when that file does not parse (uv's discovery fails)."""
     for directory in project.parents:
         candidate = directory / "pyproject.toml"
-        if not _has_bytes(candidate):
+        if not has_bytes(candidate):
             continue
-        document = _parsed(candidate)
+        document = parsed(candidate)
         if document is None:
             return False
-        workspace = _tool_uv_of(document).get("workspace")
+        workspace = tool_uv_of(document).get("workspace")
         if not isinstance(workspace, dict):
             return None
         if _globbed(workspace.get("members"), directory, project) and not _globbed(
@@ -392,11 +156,11 @@ def _project(cwd: Path, warnings: list[str]) -> tuple[dict[str, object], Path] |
 def _walk(start: Path, warnings: list[str]) -> tuple[dict[str, object], Path] | None:
     for directory in (start, *start.parents):
         uv_toml = directory / "uv.toml"
-        values = _uv_toml(uv_toml, PROJECT)
+        values = read_uv_toml(uv_toml, PROJECT)
         if values is not None:
             return values, uv_toml
         pyproject = directory / "pyproject.toml"
-        found, warning = _pyproject(pyproject)
+        found, warning = read_pyproject(pyproject)
         if warning is not None:
             warnings.append(f"ignoring the [tool.uv] settings of {warning} (uv passes over the "
                             "file too); fix it for both to read them")
@@ -438,7 +202,7 @@ def system_file(env: Mapping[str, str]) -> Path | None:
         if not directory:
             break
         candidate = Path(directory) / "uv" / "uv.toml"
-        if _has_bytes(candidate):
+        if has_bytes(candidate):
             return candidate
     fallback = Path("/etc/uv/uv.toml")
     return fallback if os.path.exists(fallback) else None
@@ -464,7 +228,7 @@ def load(env: Mapping[str, str], cwd: Path | None = None, *, config_file: str | 
     given = config_file_from(env, config_file)
     if given is not None:
         path = Path(given)
-        read = _uv_toml(path, GIVEN) or {}
+        read = read_uv_toml(path, GIVEN) or {}
         return UvConfig(read, dict.fromkeys(read, path), ((path, GIVEN),))
     if no_config or uv_no_config(env):
         return UvConfig()
@@ -474,9 +238,9 @@ def load(env: Mapping[str, str], cwd: Path | None = None, *, config_file: str | 
     if project is not None:
         found.append((*project, PROJECT))
     system = None if uv_bool(env, "UV_NO_SYSTEM_CONFIG") else system_file(env)
-    system_values = _uv_toml(system, SYSTEM) if system is not None else None
+    system_values = read_uv_toml(system, SYSTEM) if system is not None else None
     user = user_file(env)
-    user_values = _uv_toml(user, USER)
+    user_values = read_uv_toml(user, USER)
     if user_values is not None:
         found.append((user_values, user, USER))
     if system_values is not None and system is not None:
