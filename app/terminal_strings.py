@@ -73,7 +73,7 @@ class StringGuard:
         at = 0
         if self._ended_on_esc and not self._in_string and len(data) >= 2 and data[0] in INTRODUCERS:
             self._in_string = True
-            self._typed = ""  # its ESC has gone to the parser already
+            self._typed = data[:1]  # the introducer: its ESC has gone to the parser already
             at = 1
         while at < len(data):
             if self._in_string:

@@ -145,4 +145,7 @@ def test_a_short_open_string_is_held_to_the_bound() -> None:
     assert guard.feed("k") == "k" and guard.idle() == ""
     typed = "\x1bP" + "j" * 30
     assert guard.feed(typed) == "" and guard.idle() == typed  # 32: the bound, still keys
-    assert guard.feed(typed + "j") == "" and guard.idle() == ""  # 33: a string, dropped
+    assert guard.feed(typed + "j") == "" and guard.idle() == ""  # 33: a string, dropped to its end
+    # Its ESC the last character of a read: passed already; the introducer is kept with the rest.
+    guard = StringGuard()
+    assert guard.feed("\x1b") == "\x1b" and guard.feed("Pjk") == "" and guard.idle() == "Pjk"
