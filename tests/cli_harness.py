@@ -17,6 +17,7 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -308,6 +309,17 @@ def wait_for(predicate: Callable[[], object], what: str, proc: subprocess.Popen 
         if time.monotonic() > deadline:
             raise AssertionError(f"never saw {what}")
         time.sleep(0.01)
+
+
+def reading_stderr(proc: subprocess.Popen[str]) -> tuple[list[str], threading.Thread]:
+    """The lines `proc` writes to stderr, gathered as they come by a thread (to wait on one with
+    `wait_for`); before `finish(proc)`, set `proc.stderr = None`, then join the thread."""
+    said: list[str] = []
+    assert proc.stderr is not None
+    stderr = proc.stderr
+    reader = threading.Thread(target=lambda: said.extend(iter(stderr.readline, "")), daemon=True)
+    reader.start()
+    return said, reader
 
 
 def assert_installed(pytui: Pytui, made: MadeArchive) -> Path:

@@ -11,9 +11,8 @@ test waits for the second one's line, then lets the first go on: events, not tim
 from __future__ import annotations
 
 import signal
-import threading
 
-from cli_harness import Pytui, assert_installed, cache_name, finish, wait_for
+from cli_harness import Pytui, assert_installed, cache_name, finish, reading_stderr, wait_for
 from pytui.app.interrupted import install_line
 from step_hook import paused_at, resume
 
@@ -27,15 +26,7 @@ def test_a_second_install_says_it_waits_for_the_first_ones_download(pytui: Pytui
     made = pytui.add("3.12.8")
     first = paused_at(pytui, DOWNLOADING, "install", "3.12")
     second = pytui.popen("install", "3.12")
-    said: list[str] = []
-    assert second.stderr is not None
-    stderr = second.stderr
-
-    def read() -> None:
-        said.extend(iter(stderr.readline, ""))
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
+    said, reader = reading_stderr(second)
     try:
         wait_for(lambda: any(WAITS_FOR_DOWNLOAD in line for line in said), "the second pytui's waiting line", second)
     finally:

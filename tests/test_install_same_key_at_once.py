@@ -17,7 +17,7 @@ import subprocess
 import threading
 
 import pytest
-from cli_harness import PATIENT, Pytui, assert_installed, finish, wait_for
+from cli_harness import PATIENT, Pytui, assert_installed, finish, reading_stderr, wait_for
 from test_uv_interop import UV
 
 WAITS = "waiting for another pytui process that is downloading"
@@ -36,11 +36,7 @@ def test_the_second_install_uses_the_first_ones_download(pytui: Pytui, first: tu
     try:
         wait_for(lambda: pytui.requests(made) == 1, "the first pytui's request for the archive", one)
         two = pytui.popen("install", *second, "3.12")
-        said: list[str] = []
-        assert two.stderr is not None
-        stderr = two.stderr
-        reader = threading.Thread(target=lambda: said.extend(iter(stderr.readline, "")), daemon=True)
-        reader.start()
+        said, reader = reading_stderr(two)
         wait_for(lambda: any(WAITS in line for line in said), "the second pytui's waiting line", two)
     finally:
         go_on.set()
@@ -66,15 +62,6 @@ def test_the_second_install_uses_the_first_ones_download(pytui: Pytui, first: tu
     assert pytui.requests(made) == 1
 
 
-def _reading(proc: subprocess.Popen[str]) -> tuple[list[str], threading.Thread]:
-    said: list[str] = []
-    assert proc.stderr is not None
-    stderr = proc.stderr
-    reader = threading.Thread(target=lambda: said.extend(iter(stderr.readline, "")), daemon=True)
-    reader.start()
-    return said, reader
-
-
 @pytest.mark.uv
 @pytest.mark.skipif(not UV.exists(), reason="uv is not installed")
 def test_no_deadlock_with_the_root_lock_uv_holds(pytui: Pytui) -> None:
@@ -93,12 +80,12 @@ def test_no_deadlock_with_the_root_lock_uv_holds(pytui: Pytui) -> None:
         wait_for(lambda: pytui.requests(held) == 1, "uv's request for 3.11", theirs)
         one = pytui.popen("install", "--no-cache", "3.12", **PATIENT)
         procs.append(one)
-        said_one, reader_one = _reading(one)
+        said_one, reader_one = reading_stderr(one)
         wait_for(lambda: any("waiting for the lock on" in line for line in said_one),
                  "the first pytui waiting for uv's root lock", one)
         two = pytui.popen("install", "--no-cache", "3.12", **PATIENT)
         procs.append(two)
-        said_two, reader_two = _reading(two)
+        said_two, reader_two = reading_stderr(two)
         wait_for(lambda: any(WAITS in line for line in said_two), "the second pytui's waiting line", two)
     finally:
         go_on.set()
@@ -125,7 +112,7 @@ def test_the_second_downloads_itself_when_the_first_is_killed(pytui: Pytui) -> N
     try:
         wait_for(lambda: pytui.requests(made) == 1, "the first pytui's request for the archive", one)
         two = pytui.popen("install", "--no-cache", "3.12")
-        said, reader = _reading(two)
+        said, reader = reading_stderr(two)
         wait_for(lambda: any(WAITS in line for line in said), "the second pytui's waiting line", two)
         one.kill()
         finish(one)
