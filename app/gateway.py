@@ -270,7 +270,11 @@ class CoreGateway:
         from pytui.core.http import make_client
 
         client = make_client(offline=False, what="downloads", env=settings.env)
-        return Downloader(offline=False, env=settings.env, client_factory=lambda: client)
+        downloader = Downloader(offline=False, env=settings.env, client_factory=lambda: client)
+        from pytui.core.download_policy import mirror_names
+
+        downloader.mirror_names = mirror_names(settings)  # a mirror from uv's file named so
+        return downloader
 
     def install(self, build: Build, *, settings: Settings, catalog: Catalog,
                 progress: ProgressCallback, cancel: CancelToken, reinstall: bool,

@@ -174,7 +174,7 @@ def _download(cache: ArchiveCache, build: Build, urls: Sequence[str], downloader
         try:
             downloader.download(urls, part, expected_sha256=build.sha256, progress=progress,
                                 cancel=watch.token, what=build.key,
-                                mirror=mirror_of(build.implementation))
+                                mirror=mirror_of(build.implementation, downloader.mirror_names))
             return True
         except Cancelled:
             if cancel.cancelled or not watch.committed:

@@ -59,13 +59,14 @@ from pytui.core.download_policy import (
     MAX_PROGRESS_RETRIES,
     MIN_PROGRESS,
     MISSING_STATUS,
-    SCHEME_NEXT_STEP,
     Backoff,
     SpeedMeter,
     TransferFailure,
+    mirror_names,
     missing_next_step,
     other_next_step,
     retries_from_env,
+    scheme_next_step,
     unreachable_next_step,
     unresolved_hosts_reason,
 )
@@ -146,10 +147,15 @@ class Downloader(UrlReaders):
         self._client_factory = client_factory
         self._client: httpx.Client | None = None
         self._lock = threading.Lock()
+        # The mirrors in words for a failure's next step (download_policy.mirror_names): where
+        # a configuration file set one, that file.
+        self.mirror_names: dict[str, str] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> Downloader:
-        return cls(offline=settings.offline, env=settings.env, **kwargs)
+        downloader = cls(offline=settings.offline, env=settings.env, **kwargs)
+        downloader.mirror_names = mirror_names(settings)
+        return downloader
 
     def __enter__(self) -> Downloader:
         return self
@@ -210,7 +216,7 @@ class Downloader(UrlReaders):
         attempt to resume.
         """
         cancel = cancel or CancelToken()
-        urls = self._usable_urls(urls, what)
+        urls = self._usable_urls(urls, what, mirror)
         body = self._file_body(part, expected_sha256, expected_size)
         requests = 0
         fresh_retry_done = close_resume_done = False
@@ -288,7 +294,7 @@ class Downloader(UrlReaders):
         `total` is known. Call `verify()` after the last byte, before committing anything.
         """
         cancel = cancel or CancelToken()
-        urls = self._usable_urls(urls, what)
+        urls = self._usable_urls(urls, what, mirror)
         body = StreamBody(expected_sha256, expected_size)
         chunks = self._stream_chunks(urls, body, cancel=cancel, progress=progress, what=what,
                                      mirror=mirror)
@@ -310,7 +316,7 @@ class Downloader(UrlReaders):
             body.sent_as = body.sent_as or doubted
 
     # -- the engine ---------------------------------------------------------------------------
-    def _usable_urls(self, urls: Sequence[str], what: str) -> list[str]:
+    def _usable_urls(self, urls: Sequence[str], what: str, mirror: str | None) -> list[str]:
         if not urls:
             raise DownloadError(f"{what} has no download URL")
         # A mirror (--mirror / UV_PYTHON_INSTALL_MIRROR, not checked when read, as uv reads it)
@@ -321,7 +327,7 @@ class Downloader(UrlReaders):
             scheme = urls[0].partition(":")[0][:32]
             raise DownloadError(f"{what} cannot be downloaded from {urls[0]}: pytui downloads over "
                                 f"http, https and file URLs, not {scheme!r}",
-                                next_step=SCHEME_NEXT_STEP)
+                                next_step=scheme_next_step(mirror))
         if not self.offline:
             return fetchable
         local = [u for u in fetchable if is_file_url(u)]

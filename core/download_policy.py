@@ -30,9 +30,33 @@ CPYTHON_MIRROR = "the mirror (--mirror / UV_PYTHON_INSTALL_MIRROR)"
 _MIRRORS = {"cpython": CPYTHON_MIRROR, "pypy": "the PyPy mirror (UV_PYPY_INSTALL_MIRROR)"}
 
 
-def mirror_of(implementation: str) -> str | None:
-    """The mirror that may serve `implementation`'s builds, in words; None when none can."""
-    return _MIRRORS.get(implementation)
+def mirror_of(implementation: str, names: Mapping[str, str] | None = None) -> str | None:
+    """The mirror that may serve `implementation`'s builds, in words (`names`: a run's own,
+    `mirror_names`); None when none can."""
+    return (_MIRRORS if names is None else names).get(implementation)
+
+
+def mirror_names(settings: object) -> dict[str, str]:
+    """The mirrors in words for a run whose settings may take one from uv's configuration
+    file: that key and file (`the mirror (python-install-mirror in /p/uv.toml)`), where the
+    flag's and the variable's names would send the reader to the wrong place."""
+    names = dict(_MIRRORS)
+    source_of = getattr(settings, "source_of", None)
+    if source_of is not None:
+        for implementation, key in (("cpython", "python-install-mirror"),
+                                    ("pypy", "pypy-install-mirror")):
+            path = source_of(key)
+            if path is not None:
+                names[implementation] = f"the mirror ({key} in {path})"
+    return names
+
+
+def scheme_next_step(mirror: str | None) -> str:
+    """What to do about a mirror of a scheme no reader has: SCHEME_NEXT_STEP, unless the mirror
+    came from a configuration file (then that key and file)."""
+    if mirror is None or mirror in _MIRRORS.values():
+        return SCHEME_NEXT_STEP
+    return f"set {mirror} to an http(s):// or file:// URL"
 
 
 def missing_next_step(mirror: str | None = CPYTHON_MIRROR) -> tuple[str | Step, ...]:

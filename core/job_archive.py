@@ -158,7 +158,7 @@ def streaming_turn(job: InstallJob) -> Iterator[bool]:
 
 def extract_streamed(job: InstallJob, stage: Path) -> Path:
     """`--no-cache`: download straight into extraction; verify the hash before commit."""
-    from pytui.core.download_policy import mirror_of
+    from pytui.core.download_policy import mirror_names, mirror_of
     from pytui.core.extract import archive_kind, extract_archive
     from pytui.core.urls import download_urls
 
@@ -166,7 +166,8 @@ def extract_streamed(job: InstallJob, stage: Path) -> Path:
     urls = download_urls(job.build, job.settings)
     with job.downloader().stream(urls, expected_sha256=job.build.sha256, progress=job.progress,
                                  cancel=job.cancel, what=job.key,
-                                 mirror=mirror_of(job.build.implementation)) as stream:
+                                 mirror=mirror_of(job.build.implementation,
+                                                  mirror_names(job.settings))) as stream:
         try:
             prefix = extract_archive(stream, stage / "x",
                                      kind=kind, name=job.build.filename,

@@ -262,3 +262,21 @@ def test_a_workspace_root_that_does_not_parse_starts_the_search_at_the_cwd(world
     _write(root / "pyproject.toml", "[tool.uv\n")  # uv's discovery fails: from where we are
     config = load(_env(world), world["cwd"])
     assert config.get("python-install-mirror") == "http://cwd" and config.warnings == ()
+
+
+def test_the_mirror_in_words_names_the_file_that_set_it(world: dict[str, Path]) -> None:
+    from pytui.core.download_policy import (
+        CPYTHON_MIRROR,
+        SCHEME_NEXT_STEP,
+        mirror_names,
+        scheme_next_step,
+    )
+
+    toml = _write(world["project"] / "uv.toml", 'pypy-install-mirror = "http://pypy"\n')
+    names = mirror_names(Settings.resolve(env=_env(world), cwd=world["cwd"]))
+    assert names == {"cpython": CPYTHON_MIRROR, "pypy": f"the mirror (pypy-install-mirror in {toml})"}
+    assert scheme_next_step(names["pypy"]) == f"set the mirror (pypy-install-mirror in {toml}) to an " \
+        "http(s):// or file:// URL"
+    assert scheme_next_step(CPYTHON_MIRROR) == scheme_next_step(None) == SCHEME_NEXT_STEP
+    over = Settings.resolve(env=_env(world, UV_PYPY_INSTALL_MIRROR="http://var"), cwd=world["cwd"])
+    assert mirror_names(over)["pypy"] == "the PyPy mirror (UV_PYPY_INSTALL_MIRROR)"

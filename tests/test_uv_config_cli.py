@@ -247,3 +247,21 @@ def test_a_workspace_member_takes_the_roots_settings_as_uv(
         assert done.returncode == 0, done.stderr
         urls.append(done.stdout.split()[-1])
     assert urls[0] == urls[1] == f"{pytui.server.base_url}{mirror}/{path[len('/mirror/'):]}", urls
+
+
+@pytest.mark.parametrize(("mirror", "says"), [
+    ("ftp://127.0.0.1:9/m", "set the mirror (python-install-mirror in {toml}) to an http(s):// or file:// URL"),
+    ("{base}/absent", "or check the mirror (python-install-mirror in {toml})"),
+])
+def test_a_failed_download_names_the_file_that_set_the_mirror(
+        pytui: Pytui, mirrored: tuple[MadeArchive, str], mirror: str, says: str) -> None:
+    """It named `--mirror / UV_PYTHON_INSTALL_MIRROR`, which were not set: the reader looked for
+    a flag or a variable while the mirror came from a uv.toml."""
+    cwd, _ = _place(pytui, "project uv.toml", _settings(pytui).replace(
+        f"{pytui.server.base_url}/mirror", mirror.format(base=pytui.server.base_url)))
+    toml = cwd.parent / "uv.toml"
+    for extra in ((), ("--no-cache",)):
+        ours = _pytui(pytui, cwd, "install", *extra, "3.12.8", UV_HTTP_RETRIES="0")
+        lines = ours.stderr.splitlines()
+        assert ours.returncode == 1 and len(lines) == 1, ours.stderr
+        assert says.format(toml=toml) in lines[0] and "UV_PYTHON_INSTALL_MIRROR" not in lines[0], lines
