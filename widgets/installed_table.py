@@ -62,12 +62,14 @@ class InstalledTable(KeyedTable):
         self.sync(cells)
 
     def flex_steps(self, last_resort: bool) -> tuple[tuple[str, int], ...]:
-        """A `3.12.11 installed` note (nothing to do) gives way to `✓ 3.12.11` before Used by
-        and Size go: at 80 columns its 17 cells, kept whole to the last, took every row's size.
+        """A `3.12.11 installed` note (nothing to do) gives way to `✓ 3.12.11` before Support,
+        Used by and Size go: at 80 columns its 17 cells, kept whole to the last, took every row's size.
         An upgrade's `↑ 3.11.7` (and every row beside it in that form) still stays longest."""
         if last_resort:
             return self.FLEX
-        at = self.FLEX.index(("used", 0))
+        # Before Support goes whole: at 110 columns `3.12.11 installed` stayed whole, the
+        # column gone for want of 3 cells `✓ 3.12.11` (the same words) would have left.
+        at = self.FLEX.index(("support", 0))
         note_first = (("update", max(self._marks, len("Update"))),)
         return self.FLEX[:at] + note_first + self.FLEX[at:]
 

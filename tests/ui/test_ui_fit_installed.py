@@ -202,3 +202,23 @@ async def test_the_update_column_draws_one_form_for_every_row(width: int) -> Non
         assert [row.get("update") for row in drawn] in (
             ["↑ 3.13.7", "3.12.11 installed", "waiting…", "—"], ["↑ 3.13.7", "✓ 3.12.11", "waiting…", "—"],
             ["↑", "✓", BUSY_MARK, "—"], [None] * 4), (width, drawn)
+
+
+async def test_a_newer_patch_installed_note_takes_its_mark_before_support_goes() -> None:
+    """At 110 columns (a pane 53 wide) Installed showed `3.12.11 installed` whole and no Support
+    column, 3 cells short of `security…`: the note gave way after Support. `✓ 3.12.11` says the
+    same in 9 cells, so it gives way first and the column stays."""
+    from pytui.widgets.installed_table import InstalledRow, InstalledTable
+    from pytui.widgets.rows import SupportView
+
+    support = SupportView("security", "security → 2029-10", "2029-10")
+    rows = [InstalledRow(f"cpython-{version}-linux-x86_64-gnu", "20250818", 600_000, update=update,
+                         update_installed=update.endswith("installed"), used_by=0, label=version, support=support)
+            for version, update in (("3.11.11", "3.11.13"), ("3.12.10", "3.12.11 installed"), ("3.12.11", ""),
+                                    ("3.13.7", ""), ("3.9.23", ""))]
+    app = table_app(InstalledTable, rows, "width: 53; height: 5; scrollbar-size-vertical: 1;")
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        drawn = _drawn_cells(app.query_one(InstalledTable))
+        assert drawn[1]["update"] == "✓ 3.12.11", drawn
+        assert drawn[0]["support"] == "security…", drawn
