@@ -115,11 +115,15 @@ def test_roots_tree_is_installed_from_by_a_user(http_server) -> None:
         as_other = ["setpriv", "--reuid", str(OTHER_UID), "--regid", str(OTHER_UID), "--clear-groups"]
         if subprocess.run([*as_other, "test", "-x", str(world)], capture_output=True).returncode != 0:
             pytest.skip(f"setpriv cannot switch to another user who reaches {world} here")
-        # This interpreter must run as that user too (a pyenv build under /root linked to its
-        # own libpython does not: the loader cannot read it).
-        probe = subprocess.run([*as_other, sys.executable, "-c", "pass"], capture_output=True, text=True)
+        # This interpreter must run pytui as that user too (a pyenv build under /root linked to
+        # its own libpython does not: the loader cannot read it; nor does a checkout below a
+        # directory only root may enter, `mktemp -d`'s 0700: the interpreter starts, pytui is
+        # not found).
+        probe = subprocess.run([*as_other, sys.executable, "-c", "import pytui.app.cli"], capture_output=True,
+                               text=True, cwd=world)
         if probe.returncode != 0:
-            pytest.skip(f"{sys.executable} does not run as uid {OTHER_UID} here: {probe.stderr.strip()[:200]}")
+            pytest.skip(f"{sys.executable} does not run pytui as uid {OTHER_UID} here: "
+                        f"{probe.stderr.strip()[-200:]}")
         pytui = Pytui(tmp=world, server=http_server, archives=world / "archives")
         made = pytui.add("3.12.8")
         pytui.call("install", "3.12")  # as root: the tree and the archive are root's
