@@ -62,6 +62,12 @@ class ConventionKeys(AppBase):
             self.history.add("config", "theme", "warning", problem)
             self.notify(problem, title="Config", severity="warning", markup=False, timeout=10,
                         in_history=True)
+        # A pyproject.toml of uv's that uv passes over (core/uv_config.py): the CLI prints it to
+        # stderr before the TUI's screen covers it, so the app says it again where it is seen.
+        for warning in self.state.settings.uv_config.warnings:
+            self.history.add("config", "uv", "warning", warning)
+            self.notify(warning, title="uv's configuration", severity="warning", markup=False,
+                        timeout=10, in_history=True)
 
     def watch_theme(self, theme: str) -> None:
         config = self._config

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from pytui.app.config import config_path
 from pytui.app.sorting import SortOrder
 from pytui.app.toast_text import short_url
+from pytui.core.settings import Settings
 from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobRow
 from textual.events import Key
@@ -204,3 +206,21 @@ async def test_a_bad_config_is_one_warning_and_the_app_starts(ui_world: UiWorld)
         assert len(warnings) == 1 and "no such theme" in warnings[0].message
         assert app.theme == default
         assert path.read_text() == 'theme = "no-such-theme"\n'  # left as the user wrote it
+
+
+async def test_a_pyproject_uv_passes_over_is_said_in_the_app(ui_world: UiWorld, tmp_path: Path) -> None:
+    """The CLI prints uv's passed-over pyproject.toml to stderr, which the TUI's screen covers
+    at once: the app says it too, as a warning kept in History."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[tool.uv]\nbogus = 1\n")
+    ui_world.settings = Settings.resolve(downloads_json=str(ui_world.catalog_path), cwd=project)
+    assert ui_world.settings.uv_config.warnings
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        # (a toast's long path is broken across lines; History keeps it whole)
+        assert len(warnings) == 1 and "pyproject.toml" in warnings[0].message, warnings
+        assert "".join(warnings[0].message.split()).count(str(project / "pyproject.toml")) == 1
+        assert any(str(project / "pyproject.toml") in entry.message for entry in app.history.entries)
