@@ -52,21 +52,41 @@ def short_error(job: Job) -> str:
 DONE_LABELS = {UNINSTALL: "removed", VERIFY: "verified"}
 
 
-def job_view(job: Job, home: Path | None = None) -> JobView:
+def queued_note(job: Job, slots: int) -> str:
+    """Why an install is `queued`: `slots` installs run at once and it waits for one to end
+    (its row said `queued` and nothing more, behind four waiting for a lock). "" otherwise."""
+    if job.kind != INSTALL or job.phase != "queued" or job.launched or job.note or slots < 1:
+        return ""
+    running = "1 install runs" if slots == 1 else f"{slots} installs run"
+    return f"{running} at once: it starts when one ends; c cancels"
+
+
+def full_slots(state: AppState) -> int:
+    """How many installs run at once when that many run now (their slots full), else 0: a
+    queued install's note is said only then."""
+    slots = state.settings.jobs
+    launched = sum(1 for job in state.running_jobs() if job.kind == INSTALL and job.launched)
+    return slots if launched >= slots else 0
+
+
+def job_view(job: Job, home: Path | None = None, slots: int = 0) -> JobView:
+    """`slots`: how many installs run at once (a queued one's note says so)."""
     label = DONE_LABELS.get(job.kind, "") if job.phase == "done" else ""
     # The note's paths from `~`, as Details writes them: at 80 columns the root's whole path
     # pushed the lock's holder and `c cancels` past the row's end.
+    note = home_shortened(job.note, home) if job.note else queued_note(job, slots)
     return JobView(job.job_id, job.title, job.phase, done=job.done, total=job.total,
                    speed=job.speed, error=short_error(job), unit=job.unit,
-                   note=home_shortened(job.note, home) if job.note else "", phase_label=label)
+                   note=note, phase_label=label)
 
 
 def job_details(state: AppState, job: Job) -> Details:
     """A job's whole outcome: what it worked on, where it is, the full error."""
     # Paths in its words from `~`, as the panes, toasts and History write them.
     fields: list[tuple[str, str]] = [("state", job.phase)]
-    if job.note:
-        fields.append(("now", home_shortened(job.note, state.home)))
+    now = home_shortened(job.note, state.home) if job.note else queued_note(job, full_slots(state))
+    if now:
+        fields.append(("now", now))
     if job.build is not None:
         from pytui.app.download_source import first_download_url
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from pytui.app.details_view import empty_jobs_note, nothing_note
 from pytui.app.job_record import Job
-from pytui.app.job_view import job_view
+from pytui.app.job_view import full_slots, job_view
 from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel
 from pytui.widgets.available_table import AvailableTable
@@ -119,7 +119,7 @@ class Renderer:
         """A job moved: its row, the rows of its build, and the details if they show it."""
         app, state, vm = self._app, self._state, self._vm
         with contextlib.suppress(*GONE):
-            app.query_one("#jobs", JobList).upsert(job_view(job, state.home))
+            app.query_one("#jobs", JobList).upsert(job_view(job, state.home, full_slots(state)))
             self.footer_dims()
             if job.ended and self.focused_job_ended():
                 app.refresh_bindings()  # the footer's `c Cancel` becomes `c Dismiss`

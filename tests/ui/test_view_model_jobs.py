@@ -151,3 +151,27 @@ def test_a_job_queued_or_waiting_for_a_lock_draws_no_bar() -> None:
     for phase in ("queued", "waiting"):
         assert not JobView(1, "cpython-3.12.8-linux-x86_64-gnu", phase, 0, None).bar_shown
     assert JobView(1, "cpython-3.12.8-linux-x86_64-gnu", "download", 0, None).bar_shown
+
+
+
+def test_an_install_queued_for_a_slot_says_why(tmp_path, builds) -> None:
+    """A fifth install behind four running (or waiting for a lock) read `queued` and nothing
+    more, in its row and in Details. It says that four run at once and it starts when one
+    ends; a launched job, an uninstall and a job with its own note say nothing of it."""
+    from pytui.app.job_view import full_slots, job_details
+
+    state = a_state(tmp_path, *builds.values())
+    build = builds[NEW]
+    jobs = [state.add_job("install", build.key, build=build) for _ in range(5)]
+    for job in jobs[:3]:
+        job.launched = True
+    assert full_slots(state) == 0  # a slot is free: it is about to start, nothing to say
+    assert all(field[0] != "now" for field in job_details(state, jobs[4]).fields)
+    jobs[3].launched = True
+    said = "4 installs run at once: it starts when one ends; c cancels"
+    assert job_view(jobs[4], slots=full_slots(state)).note == said
+    assert ("now", said) in job_details(state, jobs[4]).fields
+    assert job_view(jobs[0], slots=4).note == ""
+    assert job_view(jobs[4], slots=1).note == "1 install runs at once: it starts when one ends; c cancels"
+    jobs[4].note = "waiting for the lock on ~/root (…); c cancels"
+    assert job_view(jobs[4], slots=4).note == jobs[4].note
