@@ -33,6 +33,25 @@ def test_a_broken_metadata_file_in_the_destination_is_one_warning(env, capsys, t
     assert len(json.loads(metadata.read_text())) == 2
 
 
+def test_a_metadata_flood_past_the_bound_is_replaced_undecoded(env, capsys, tmp_path):  # noqa: F811
+    """Tiny members decode to ~13x their bytes: a file of them just past MAX_METADATA_BYTES
+    (17 MiB: ~2.5 million members, which uv's catalog of 5530 builds is far from) is said
+    and replaced, never decoded."""
+    from pytui.core.mirror import MAX_METADATA_BYTES
+
+    dest = tmp_path / "mirror"
+    dest.mkdir()
+    metadata = dest / "download-metadata.json"
+    members = (17 << 20) // 7
+    metadata.write_bytes(b"{" + b",".join(b'"%x":0' % (i % 4096) for i in range(members)) + b"}")
+    assert metadata.stat().st_size > MAX_METADATA_BYTES  # the bound is 16 MiB
+    code, out, err = run_main(capsys, "cache", "export-mirror", str(dest))
+    assert code == 0, err
+    assert f"larger than {MAX_METADATA_BYTES >> 20} MiB" in err and str(metadata) in err, err
+    assert out.startswith("exported 2 archives")
+    assert len(json.loads(metadata.read_text())) == 2
+
+
 def test_a_metadata_file_that_is_a_fifo_is_not_opened(env, capsys, tmp_path):  # noqa: F811
     import os
 
