@@ -15,7 +15,7 @@ from pytui.core.cache import CACHE_DIR_ALTERNATIVE, LOCK_SUFFIX, NO_CACHE_NEXT_S
 from pytui.core.errors import CacheError, Cancelled
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build
-from pytui.core.progress import CancelToken, ProgressCallback, no_progress
+from pytui.core.progress import CancelToken, ProgressCallback, WaitNotes, no_progress
 
 if TYPE_CHECKING:
     from typing import Any
@@ -69,15 +69,9 @@ def obtain(cache: ArchiveCache, build: Build, urls: Sequence[str] | None = None,
         cache._ensure_root(alternative, NO_CACHE_NEXT_STEP)
         from pytui.core.cache_locks import exclusive
 
-        waited: list[str] = []
-
-        def said(line: str) -> None:
-            waited.append(line)
-            if on_wait is not None:
-                on_wait(line)
-
+        waited = WaitNotes(on_wait)
         try:
-            with exclusive(cache.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key, said):
+            with exclusive(cache.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key, waited):
                 if os.path.isfile(final):
                     return final, False  # another process committed it while we waited
                 if waited and installed_now is not None:

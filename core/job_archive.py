@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pytui.core.errors import CacheError, ExtractError, HashMismatch, InstalledMeanwhile
 from pytui.core.keys import TYPE_CHECKING
-from pytui.core.progress import Progress
+from pytui.core.progress import Progress, WaitNotes
 
 if TYPE_CHECKING:
     from pytui.core.jobs import InstallJob
@@ -134,18 +134,12 @@ def streaming_turn(job: InstallJob) -> Iterator[bool]:
     from pytui.core.cache_locks import exclusive
 
     root = Path(job.settings.cache_dir)
-    waited: list[str] = []
-
-    def said(line: str) -> None:
-        waited.append(line)
-        if job.on_wait is not None:
-            job.on_wait(line)
-
+    waited = WaitNotes(job.on_wait)
     with contextlib.ExitStack() as held:
         try:
             os.makedirs(root, exist_ok=True)
             held.enter_context(exclusive(root / (job.build.cache_filename + LOCK_SUFFIX), job.cancel,
-                                         job.key, said))
+                                         job.key, waited))
         except (OSError, CacheError):
             pass  # no lock to share: this install streams alone, as before
         else:

@@ -24,7 +24,7 @@ from pytui.core.install_root import InstallRoot
 from pytui.core.installed import root_shape_problem
 from pytui.core.keys import TYPE_CHECKING, _fields
 from pytui.core.models import Build, Installation
-from pytui.core.progress import CancelToken, Progress, ProgressCallback, no_progress
+from pytui.core.progress import CancelToken, Progress, ProgressCallback, WaitNotes, no_progress
 from pytui.core.settings import Settings
 from pytui.core.tree_store import TreeNoSpace, TreeStore
 
@@ -275,16 +275,10 @@ class InstallJob:
         # Steps with no byte count report no total (a total of 1 read as "0 B / 1 B").
         self.progress(Progress("finish", 0, None))
         bin_dir = None if self.settings.no_bin else self.settings.bin_dir
-        waited: list[str] = []
-
-        def on_wait(line: str) -> None:
-            waited.append(line)
-            if self.on_wait is not None:
-                self.on_wait(line)
-
+        waited = WaitNotes(self.on_wait)
         # The root lock (re-entrant; commit takes it too) makes "still not installed?" and
         # the commit one step, against uv and other pytui processes.
-        with self.root.locked(cancel=self.cancel, on_wait=on_wait):
+        with self.root.locked(cancel=self.cancel, on_wait=waited):
             if waited:  # the wait is over: the step again (the CLI's bar, the TUI's row)
                 self.progress(Progress("finish", 0, None))
             existing = self.root.get(self.key)

@@ -58,6 +58,26 @@ def no_progress(_: Progress) -> None:
     """A progress callback that drops everything."""
 
 
+class WaitNotes:
+    """An `on_wait` callback for a lock's wait: each line passed on to `then` (if any), and
+    true once one was said, for what a waiter does after its wait (a download lock's: was the
+    build installed meanwhile; the root lock's: say the step again)."""
+
+    __slots__ = ("_then", "lines")
+
+    def __init__(self, then: Callable[[str], None] | None) -> None:
+        self._then = then
+        self.lines: list[str] = []
+
+    def __call__(self, line: str) -> None:
+        self.lines.append(line)
+        if self._then is not None:
+            self._then(line)
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+
 class CancelToken:
     """A thread-safe cancel flag; core code calls `check()` at every chunk or member.
 
