@@ -18,6 +18,7 @@ from pytui.widgets.rows import (
     PARTIAL,
     AvailableRow,
 )
+from pytui.widgets.state_styles import BAD, NOTE, OK, STATE_STYLES, WAIT
 from pytui.widgets.support_cell import SUPPORT_STYLES, support_cell
 from rich.text import Text
 
@@ -31,28 +32,28 @@ def state_text(row: AvailableRow) -> Text:
 # Markup strings, not Text: with all 5530 builds shown, building and measuring a Text per
 # cell was most of a filter keystroke's time (the State and Size columns have fixed widths,
 # so the markup never enters a width measurement).
-_INSTALLED_AND_CACHED = f"[bold green]{INSTALLED}{CACHED}[/]"
-_INSTALLED = f"[bold green]{INSTALLED}[/]"
+_INSTALLED_AND_CACHED = f"[bold {OK}]{INSTALLED}{CACHED}[/]"
+_INSTALLED = f"[bold {OK}]{INSTALLED}[/]"
 # An older build of this row's patch is installed: the arrow says this build is newer.
-_OLDER_INSTALLED = f"[bold green]{INSTALLED}[/][bold yellow]{NEWER_BUILD}[/]"
+_OLDER_INSTALLED = f"[bold {OK}]{INSTALLED}[/][bold {WAIT}]{NEWER_BUILD}[/]"
 # The install lacks a file uv's query needs (Installed says `damaged`).
-_DAMAGED = f"[bold green]{INSTALLED}[/][bold red]{DAMAGED_MARK}[/]"
-_CACHED = f"[bold cyan]{CACHED}[/]"
-_FAILED = f"[bold red]{FAILED}[/]"
+_DAMAGED = f"[bold {OK}]{INSTALLED}[/][bold {BAD}]{DAMAGED_MARK}[/]"
+_CACHED = f"[bold {NOTE}]{CACHED}[/]"
+_FAILED = f"[bold {BAD}]{FAILED}[/]"
 _NOTHING = f"[dim]{NOTHING}[/]"
 # A job on it that waits (for the install root's lock): Installed's mark, not `0%`.
-_WAITING = f"[bold yellow]{BUSY_MARK}[/]"
+_WAITING = f"[bold {WAIT}]{BUSY_MARK}[/]"
 
 
 def _state_markup(row: AvailableRow) -> str:
     if row.progress == NO_PERCENT:
         return _WAITING
     if row.progress is not None:
-        return f"[bold yellow]{row.progress:>3d}%[/]"
+        return f"[bold {WAIT}]{row.progress:>3d}%[/]"
     if row.installed and row.damaged:
         return _DAMAGED + (_CACHED if row.cached else "")
     if row.installed and row.newer_build:
-        return _OLDER_INSTALLED + (f"[bold cyan]{CACHED}[/]" if row.cached else "")
+        return _OLDER_INSTALLED + (f"[bold {NOTE}]{CACHED}[/]" if row.cached else "")
     if row.installed and row.cached:
         return _INSTALLED_AND_CACHED
     if row.installed:
@@ -63,7 +64,7 @@ def _state_markup(row: AvailableRow) -> str:
         return _FAILED
     if row.partial:
         done = f"{row.partial_percent:>2d}%" if row.partial_percent is not None else ""
-        return f"[yellow]{PARTIAL}{' ' + done if done else ''}[/]"
+        return f"[{WAIT}]{PARTIAL}{' ' + done if done else ''}[/]"
     return _NOTHING
 
 
@@ -96,8 +97,8 @@ class AvailableTable(KeyedTable):
     SHORT_FORMS = frozenset({"support"})
     # Cut alike in every row: the year or every phase (`bugfix…` beside `security…`).
     UNIFORM = frozenset({"support"})
-    CLASSED_STYLES = SUPPORT_STYLES
-    COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES)
+    CLASSED_STYLES = SUPPORT_STYLES | STATE_STYLES
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES | STATE_STYLES)
     # Whether any row shown has a size: uv's catalog gives none, so until something is cached
     # or downloading every Size cell is blank, and a blank column gives way first (at 80
     # columns its ten cells cut every key, `cpython-3.15.1-linux-x86_…`).

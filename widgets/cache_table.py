@@ -3,10 +3,13 @@ trees no archive uses (`archive gone`, `manifest unreadable`, `newer pytui's`)."
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE, NEWER_PYTUI
 from pytui.widgets.format import one_line
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import PARTIAL, CacheRow
+from pytui.widgets.state_styles import BAD, NOTE, ODD, OK, STATE_STYLES, WAIT
 from pytui.widgets.table_cells import FormText, size_cell
 from rich.cells import cell_len
 from rich.text import Text
@@ -18,30 +21,33 @@ def state_text(row: CacheRow) -> Text:
     if row.state == "ok":
         # "+tree": the archive's unpacked tree is kept, so installing it links that tree.
         if row.tree:
-            text = FormText(short=Text("ok", style="green"))
-            return text.append("ok", style="green").append(" +tree", style="cyan")
-        return Text("ok", style="green")
+            text = FormText(short=Text("ok", style=OK))
+            return text.append("ok", style=OK).append(" +tree", style=NOTE)
+        return Text("ok", style=OK)
     if row.state in {"partial", "downloading"}:
         percent = f" {row.percent}%" if row.percent is not None else ""
         if row.state == "downloading":
-            return Text(f"↓{percent}", style="yellow")
-        return FormText(f"partial{percent}", style="yellow",
-                        short=Text(f"{PARTIAL}{percent}", style="yellow"))
+            return Text(f"↓{percent}", style=WAIT)
+        return FormText(f"partial{percent}", style=WAIT,
+                        short=Text(f"{PARTIAL}{percent}", style=WAIT))
     if row.state == "orphan":
-        return Text("orphan", style="magenta")
+        return Text("orphan", style=ODD)
     if row.state == ARCHIVE_GONE:
         # A kept tree whose archive is gone: never used (`gone` where the column is narrow).
-        return FormText(ARCHIVE_GONE, style="magenta", short=Text("gone", style="magenta"))
+        return FormText(ARCHIVE_GONE, style=ODD, short=Text("gone", style=ODD))
     if row.state == MANIFEST_UNREADABLE:
-        return FormText(MANIFEST_UNREADABLE, style="red", short=Text("unreadable", style="red"))
+        return FormText(MANIFEST_UNREADABLE, style=BAD, short=Text("unreadable", style=BAD))
     if row.state == NEWER_PYTUI:
         # A newer pytui's tree: not this one's to use, nothing wrong with it (no red).
-        return FormText(NEWER_PYTUI, style="cyan", short=Text("newer", style="cyan"))
-    return Text(row.state, style="red")
+        return FormText(NEWER_PYTUI, style=NOTE, short=Text("newer", style=NOTE))
+    return Text(row.state, style=BAD)
 
 
 class CacheTable(KeyedTable):
     """Keyed by archive file name."""
+
+    CLASSED_STYLES = STATE_STYLES
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(STATE_STYLES)
 
     # Size is as wide as its widest cell (at most 10: `1023.9 MiB`), not a fixed width: the
     # key gets the cells a column of short sizes does not use.

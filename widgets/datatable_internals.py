@@ -28,7 +28,7 @@ from typing import Any, ClassVar, cast
 from pytui.widgets.table_cells import cell_segments, fitting_form, form_at, one_line_text
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
 from textual.color import Color
 from textual.coordinate import Coordinate
 from textual.geometry import Region, Size
@@ -233,6 +233,15 @@ class FastDataTable(DataTable):
             style = memo["class:" + name] = self.get_component_rich_style(name, partial=True)
         return style
 
+    def _span_style(self, style: str | Style, classed: frozenset[str]) -> str | Style:
+        """A span's style with its class (`bold state--ok`: the last word) in the class's
+        colour; other spans as they are."""
+        name = _class_name(style, classed)
+        if name is None or isinstance(style, Style):
+            return style
+        head = style[:-len(name)].strip()
+        return Style.parse(head) + self._class_style(name) if head else self._class_style(name)
+
     def _get_row_style(self, row_index: int, base_style: Style) -> Style:
         if not self.FAST:
             return super()._get_row_style(row_index, base_style)
@@ -339,9 +348,14 @@ class FastDataTable(DataTable):
         if text is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         name = text.style
-        if isinstance(name, str) and name in self.CLASSED_STYLES:
+        classed = self.CLASSED_STYLES
+        if _class_name(name, classed):
             text = text.copy()
-            text.style = self._class_style(name)
+            text.style = self._span_style(name, classed)
+        if text.spans and any(_class_name(span.style, classed) for span in text.spans):
+            text = text.copy()
+            text.spans = [Span(span.start, span.end, self._span_style(span.style, classed))
+                          for span in text.spans]
         component_style, post_style = self._get_styles_to_render_cell(
             is_header, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
             self.cursor_foreground_priority == "css", self.cursor_background_priority == "css")
@@ -351,3 +365,11 @@ class FastDataTable(DataTable):
                                self.app.console, ellipsis=column_index in self._elided)]
         cache[cache_key] = lines
         return lines
+
+
+def _class_name(style: str | Style, classed: frozenset[str]) -> str | None:
+    """The CLASSED_STYLES name a span's style string ends in (`bold state--ok`), if any."""
+    if not classed or not isinstance(style, str):
+        return None
+    last = style.rpartition(" ")[2]
+    return last if last in classed else None

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import BUSY_MARK, DAMAGED_MARK, InstalledRow
+from pytui.widgets.state_styles import BAD, NOTE, STATE_STYLES, WAIT
 from pytui.widgets.support_cell import SUPPORT_STYLES, support_cell
 from pytui.widgets.table_cells import FormText, size_cell
 from rich.cells import cell_len
@@ -39,8 +40,8 @@ class InstalledTable(KeyedTable):
     # pane's): at 80 columns Used by was dropped for want of one cell.
     FLEX = (("build", 0), ("key", 16), ("support", 9), ("support", 0), ("size", 1), ("used", 0),
             ("size", 0), ("update", 1))
-    CLASSED_STYLES = SUPPORT_STYLES
-    COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES)
+    CLASSED_STYLES = SUPPORT_STYLES | STATE_STYLES
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES | STATE_STYLES)
     IDENTITY = "key"
     WHOLE = frozenset({"build", "used"})
     # The update mark gives way to `↑` alone (Details names the version), never `↑ 3.14.…`.
@@ -88,16 +89,16 @@ def _cells(row: InstalledRow) -> Row:
     if row.busy:
         # Where the word does not fit, its mark (a damaged install's `!`, as Available's): at
         # 40x12 the column gave way whole for it, and the other rows' `↑` with it.
-        mark = Text(DAMAGED_MARK, style="bold red") if row.busy == "damaged" else Text(BUSY_MARK, style="bold yellow")
-        update = _update_forms(row.busy, row.busy, mark, "yellow")
+        mark = Text(DAMAGED_MARK, style=f"bold {BAD}") if row.busy == "damaged" else Text(BUSY_MARK, style=f"bold {WAIT}")
+        update = _update_forms(row.busy, row.busy, mark, WAIT)
     elif row.update_installed:
         # `3.12.11 installed` gives way to `✓ 3.12.11`, then `✓` (Details says it whole): at
         # 80 columns its 17 cells, claimed whole, pushed Size and Used by out of every row.
         version = row.update.removesuffix(" installed")
         update = _update_forms(row.update, f"✓ {version}", Text("✓", style="dim"), "dim")
     elif row.update:
-        update = _update_forms(f"↑ {row.update}", f"↑ {row.update}", Text("↑", style="bold cyan"),
-                               "bold cyan")
+        update = _update_forms(f"↑ {row.update}", f"↑ {row.update}", Text("↑", style=f"bold {NOTE}"),
+                               f"bold {NOTE}")
     else:
         update = Text("—", style="dim")
     return row.key, (
