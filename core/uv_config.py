@@ -120,15 +120,28 @@ def _workspace_root(project: Path) -> Path | None | bool:
 
 
 def _globbed(patterns: object, root: Path, path: Path) -> bool:
-    """Whether one of the workspace's globs, taken from its root, matches `path` (uv's glob
-    patterns: `*` also spans a `/`, as fnmatch's)."""
-    from fnmatch import fnmatchcase
-
+    """Whether one of the workspace's globs, taken from its root, matches `path`. As uv's
+    glob matching: `*`, `?` and `[…]` stay inside one path component (`packages/*` does not
+    take `packages/a/b`, checked with uv 0.13.9), `**` spans any number of them."""
     if not isinstance(patterns, list):
         return False
-    escaped = "".join(f"[{char}]" if char in "*?[" else char for char in str(root))
-    return any(isinstance(pattern, str) and fnmatchcase(
-        str(path), f"{escaped}/{os.path.normpath(pattern)}") for pattern in patterns)
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return False
+    return any(isinstance(pattern, str) and _parts_match(Path(os.path.normpath(pattern)).parts, parts)
+               for pattern in patterns)
+
+
+def _parts_match(pattern: tuple[str, ...], parts: tuple[str, ...]) -> bool:
+    """Component-wise glob match (bounded: a workspace's patterns are a few components)."""
+    from fnmatch import fnmatchcase
+
+    if not pattern:
+        return not parts
+    if pattern[0] == "**":
+        return any(_parts_match(pattern[1:], parts[skip:]) for skip in range(len(parts) + 1))
+    return bool(parts) and fnmatchcase(parts[0], pattern[0]) and _parts_match(pattern[1:], parts[1:])
 
 
 def _project(cwd: Path, warnings: list[str]) -> tuple[dict[str, object], Path] | None:

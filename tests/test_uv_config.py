@@ -255,6 +255,25 @@ def test_a_workspace_members_search_starts_at_the_workspace_root(
             load(_env(world), world["cwd"])
 
 
+@pytest.mark.parametrize(("members", "mirror"), [
+    ('["packages/*"]', "http://member"),  # `*` stays in one component: not a member
+    ('["packages/*/*"]', "http://root"),
+    ('["packages/**"]', "http://root"),  # `**` spans components
+], ids=["star", "two-stars", "double-star"])
+def test_a_workspace_glob_star_stays_in_one_path_component(world: dict[str, Path], members: str,
+                                                           mirror: str) -> None:
+    """As uv 0.13.9 (review37 checked it with the binary): `packages/*` does not take
+    `packages/a/b`, whose own [tool.uv] is read; fnmatch's `*` spans `/` and took it."""
+    root = world["project"].parent
+    _write(root / "pyproject.toml", f'[project]\nname = "root"\nversion = "1"\n'
+                                    f'[tool.uv.workspace]\nmembers = {members}\n'
+                                    '[tool.uv]\npython-install-mirror = "http://root"\n')
+    deep = root / "packages" / "a" / "b"
+    _write(deep / "pyproject.toml", '[project]\nname = "b"\nversion = "1"\n'
+                                    '[tool.uv]\npython-install-mirror = "http://member"\n')
+    assert load(_env(world), deep).get("python-install-mirror") == mirror
+
+
 def test_a_workspace_root_that_does_not_parse_starts_the_search_at_the_cwd(world: dict[str, Path]) -> None:
     root = _workspace(world, '["p"]')
     _write(world["cwd"] / "uv.toml", 'python-install-mirror = "http://cwd"\n')
