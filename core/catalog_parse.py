@@ -84,6 +84,23 @@ def _decoded(data: bytes | str) -> str:
 WINDOW_CHARS = 1 << 20
 
 
+# Characters before a window's end where a cut value may be said to fail: a keyword or number
+# cut there (`nu` of `null`, `-Infin` of `-Infinity`) is worded from its start.
+_EDGE_CHARS = 16
+
+
+def _cut_at_edge(err: Exception, window: int) -> bool:
+    """Whether a scan failed where the window ends (so a larger window may read it), not at a
+    syntax error inside it: the scanner stops at the window's end, except in a string, which
+    it words from the string's start, and in a keyword or number, from theirs."""
+    edge = window - _EDGE_CHARS
+    if isinstance(err, StopIteration):
+        return not isinstance(err.value, int) or err.value >= edge
+    if isinstance(err, json.JSONDecodeError):
+        return err.msg.startswith("Unterminated string") or err.pos >= edge
+    return True
+
+
 class _Text:
     """A document's text for the scanner, read through `read`: all of it, or for ASCII
     bytes a window that moves forward. Positions are the document's."""
@@ -115,8 +132,10 @@ class _Text:
             local = _skip_space(self.text, pos - self.base)
             try:
                 found, stop = scan(self.text, local)
-            except (StopIteration, ValueError):
-                if at_end:
+            except (StopIteration, ValueError) as err:
+                if at_end or not _cut_at_edge(err, len(self.text)):
+                    # At the end, or wrong before the window's edge (a syntax error, not a
+                    # value longer than the window): the whole-document decode words it.
                     raise _NotStreamable from None
             else:
                 after = _skip_space(self.text, stop)

@@ -99,3 +99,31 @@ def test_up_to_the_bound_malformed_entries_are_skipped_and_counted(monkeypatch, 
     text = json.dumps(doc)[:-1] + ', "0": ' + json.dumps(entry(minor=13)) + ', "x": 1}'
     again = parse_catalog(text.encode(), "c.json")
     assert again.invalid == MAX_MALFORMED_ENTRIES and len(again.builds) == 2
+
+
+@pytest.mark.parametrize("window", [catalog_module.WINDOW_CHARS, 4096, 1])
+def test_a_syntax_error_in_a_streamed_catalog_is_said_as_json_says_it(monkeypatch, window) -> None:
+    """A large catalog's syntax error is json's own line, as for a small one: with more than
+    a window of text after it, it was said as an entry longer than 64 KiB (review37)."""
+    text = ('{"bad": {"a": 1 2}, ' + json.dumps({"pad": "a" * 2_000_000})[1:]).encode()
+    with pytest.raises(CatalogError) as whole:
+        parse_catalog(text, "c.json")
+    monkeypatch.setattr(catalog_module, "STREAM_FROM_BYTES", 0)
+    monkeypatch.setattr(catalog_module, "WINDOW_CHARS", window)
+    with pytest.raises(CatalogError) as streamed:
+        parse_catalog(text, "c.json")
+    assert "Expecting ',' delimiter" in str(streamed.value), streamed.value
+    assert str(streamed.value) == str(whole.value)
+
+
+def test_every_window_edge_streams_as_the_whole_document(monkeypatch) -> None:
+    """A window may end inside a keyword or number (`nu` of `null`, `-1` of `-12`), which the
+    scanner words from its start, before the edge: read again in a larger window, never taken
+    for a syntax error."""
+    text = json.dumps({f"e{i}": entry(minor=10 + i % 4, extra=[None, -12, True, "x"])
+                       for i in range(6)}).encode()
+    whole = parse_catalog(text, "c.json")
+    monkeypatch.setattr(catalog_module, "STREAM_FROM_BYTES", 0)
+    for window in range(1, 400):
+        monkeypatch.setattr(catalog_module, "WINDOW_CHARS", window)
+        assert parse_catalog(text, "c.json") == whole, window
