@@ -55,6 +55,9 @@ class RootLock:
         # Whom the thread holding `acquiring` waits for (`held by pid 4242: uv …, which`), said
         # while it waits: another job of this process queued behind it names the same holder.
         self.waiting_for = ""
+        # Whether that thread waits for the flock (not only takes a while to take it): only
+        # then does a job queued behind it say it waits.
+        self.flock_blocked = False
 
 
 _ROOT_LOCKS: dict[str, RootLock] = {}
@@ -206,7 +209,7 @@ class RootLocking:
         told = False
         while not lock.acquiring.acquire(timeout=0.05):
             self._check_wait(cancel, deadline, timeout)
-            if on_wait is not None and not told:
+            if on_wait is not None and not told and lock.flock_blocked:
                 told = True
                 who = f"{lock.waiting_for} is changing the install root; " if lock.waiting_for else ""
                 on_wait(f"waiting for the lock on {self.path} behind another job of this pytui "
@@ -221,6 +224,7 @@ class RootLocking:
                 raise self._bad_lock_file(err) or self._unwritable(err) from None
             try:
                 if not try_flock(fd):
+                    lock.flock_blocked = True
                     if on_wait is not None:
                         from pytui.core.lock_holders import lock_holder  # only to wait
 
@@ -244,6 +248,7 @@ class RootLocking:
             lock.count = 1
         finally:
             lock.waiting_for = ""
+            lock.flock_blocked = False
             lock.acquiring.release()
 
     def _bad_lock_file(self, err: OSError) -> InstallError | None:
