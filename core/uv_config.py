@@ -24,7 +24,7 @@ parse is passed over with a warning and the search goes on upward, as uv does.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pytui.core.errors import UsageError
@@ -76,46 +76,52 @@ def _search_start(cwd: Path) -> Path:
     workspace's root when the nearest pyproject.toml is a member of one above it (`members`
     globs, not `exclude`d), else that file's directory when it declares a project (a
     `[project]` with a name, not `managed = false`) or a workspace; else the working directory."""
-    for directory in (cwd, *cwd.parents):
-        candidate = directory / "pyproject.toml"
-        if not has_bytes(candidate):
-            continue
-        document = parsed(candidate)
-        if document is None:
-            return cwd
-        uv = tool_uv_of(document)
-        if uv.get("managed") is False:
-            return cwd
-        if "workspace" in uv:
-            return directory
-        project = document.get("project")
-        if not (isinstance(project, dict) and isinstance(project.get("name"), str)):
-            return cwd
-        root = _workspace_root(directory)
-        if root is False:
-            return cwd
-        return root if isinstance(root, Path) else directory
-    return cwd
+    found = _next_pyproject((cwd, *cwd.parents))
+    if found is None:
+        return cwd
+    directory, document = found
+    if document is None:
+        return cwd
+    uv = tool_uv_of(document)
+    if uv.get("managed") is False:
+        return cwd
+    if "workspace" in uv:
+        return directory
+    project = document.get("project")
+    if not (isinstance(project, dict) and isinstance(project.get("name"), str)):
+        return cwd
+    root = _workspace_root(directory)
+    if root is False:
+        return cwd
+    return root if isinstance(root, Path) else directory
 
 
 def _workspace_root(project: Path) -> Path | None | bool:
     """The root of the workspace `project` is a member of: the next pyproject.toml above it,
     when its `[tool.uv.workspace]` includes the project; None when there is no such workspace;
     False when that file does not parse (uv's discovery fails)."""
-    for directory in project.parents:
-        candidate = directory / "pyproject.toml"
-        if not has_bytes(candidate):
-            continue
-        document = parsed(candidate)
-        if document is None:
-            return False
-        workspace = tool_uv_of(document).get("workspace")
-        if not isinstance(workspace, dict):
-            return None
-        if _globbed(workspace.get("members"), directory, project) and not _globbed(
-                workspace.get("exclude"), directory, project):
-            return directory
+    found = _next_pyproject(project.parents)
+    if found is None:
         return None
+    directory, document = found
+    if document is None:
+        return False
+    workspace = tool_uv_of(document).get("workspace")
+    if not isinstance(workspace, dict):
+        return None
+    if _globbed(workspace.get("members"), directory, project) and not _globbed(
+            workspace.get("exclude"), directory, project):
+        return directory
+    return None
+
+
+def _next_pyproject(directories: Iterable[Path]) -> tuple[Path, dict | None] | None:
+    """The first of `directories` holding a pyproject.toml with bytes in it, and that file
+    parsed (None: it does not parse); None when none does."""
+    for directory in directories:
+        candidate = directory / "pyproject.toml"
+        if has_bytes(candidate):
+            return directory, parsed(candidate)
     return None
 
 
