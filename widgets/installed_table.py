@@ -38,7 +38,9 @@ class InstalledTable(KeyedTable):
     # install it is).
     # Before Used by gives way, the size takes its short form (`59.1M`, as a narrow Cached
     # pane's): at 80 columns Used by was dropped for want of one cell.
-    FLEX = (("build", 0), ("key", 16), ("support", 9), ("support", 0), ("size", 1), ("used", 0),
+    # Support keeps its phase (`security…`) by the size's short form: at 100 to 120 columns the
+    # table kept 10 cells over where Support needed 11 (its 9 and padding), the size whole.
+    FLEX = (("build", 0), ("key", 16), ("support", 9), ("size", 1), ("support", 0), ("used", 0),
             ("size", 0), ("update", 1))
     CLASSED_STYLES = SUPPORT_STYLES | STATE_STYLES
     COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES | STATE_STYLES)
@@ -68,9 +70,11 @@ class InstalledTable(KeyedTable):
         An upgrade's `↑ 3.11.7` (and every row beside it in that form) still stays longest."""
         if last_resort:
             return self.FLEX
-        # Before Support goes whole: at 110 columns `3.12.11 installed` stayed whole, the
-        # column gone for want of 3 cells `✓ 3.12.11` (the same words) would have left.
-        at = self.FLEX.index(("support", 0))
+        # First of all but the build and the whole key (the same words, shorter): at 110 columns
+        # `3.12.11 installed` stayed whole, Support gone for want of the 3 cells `✓ 3.12.11`
+        # would have left; at 116 Support read `security → 2029` beside `✓ 3.12.11` and at 120
+        # `security…` beside the words: a column drew less as the terminal widened.
+        at = self.FLEX.index(("support", 9))
         note_first = (("update", max(self._marks, len("Update"))),)
         return self.FLEX[:at] + note_first + self.FLEX[at:]
 

@@ -222,3 +222,40 @@ async def test_a_newer_patch_installed_note_takes_its_mark_before_support_goes()
         drawn = _drawn_cells(app.query_one(InstalledTable))
         assert drawn[1]["update"] == "✓ 3.12.11", drawn
         assert drawn[0]["support"] == "security…", drawn
+
+
+async def test_support_is_shown_from_100_columns_and_never_draws_less_wider() -> None:
+    """At 100 to 120 columns (the pane's table 47 to 58 cells, rows overflowing) Installed kept
+    ~10 cells over where Support needed 11 (`security…` and padding), the size whole; and at
+    120 Support read `security…` beside `3.12.11 installed` where 116 had `security → 2029`
+    beside `✓ 3.12.11`. The note gives way first, the size goes short before Support goes
+    whole, and Support's form never narrows as the table widens."""
+    from pytui.widgets.installed_table import InstalledRow, InstalledTable
+    from pytui.widgets.rows import SupportView
+
+    def security(year: int) -> SupportView:
+        return SupportView("security", f"security → {year}-10", f"{year}-10")
+
+    def eol(year: int) -> SupportView:
+        return SupportView("end-of-life", f"EOL {year}-10", f"{year}-10")
+
+    spec = (("3.13.7", 1, "", security(2029)), ("3.12.11", 2, "", security(2028)),
+            ("3.12.10", 0, "3.12.11 installed", security(2028)), ("3.11.9", 1, "3.11.13", security(2027)),
+            ("3.10.18", 0, "", eol(2026)), ("3.9.23", 0, "", eol(2025)))
+    rows = [InstalledRow(f"cpython-{version}-linux-x86_64-gnu", "20250818", 1_250_000, update=update,
+                         update_installed=update.endswith("installed"), used_by=used, support=support,
+                         label=version)
+            for version, used, update, support in spec]
+    forms = ("", "security…", "security → 2028", "security → 2028-10")  # the 3.12.10 row's
+    drawn_at: dict[int, str] = {}
+    for width in range(44, 70):
+        app = table_app(InstalledTable, rows, f"width: {width}; height: 5; scrollbar-size-vertical: 1;")
+        async with app.run_test(size=(120, 10)) as pilot:
+            await pilot.pause()
+            drawn = _drawn_cells(app.query_one(InstalledTable))
+            drawn_at[width] = drawn[2].get("support", "")
+            assert drawn_at[width] in forms, (width, drawn)
+            if width >= 47:
+                assert drawn_at[width], (width, drawn)
+    levels = [forms.index(drawn_at[width]) for width in sorted(drawn_at)]
+    assert levels == sorted(levels), drawn_at
