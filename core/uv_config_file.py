@@ -1,6 +1,6 @@
 """One of uv's configuration files read and checked as uv 0.13.9 reads it (core/uv_config.py
 finds them): a regular file of at most MAX_CONFIG_BYTES, UTF-8, TOML, every top-level key one
-uv knows and the keys pytui reads (and uv's plain booleans and counts) of the type uv takes.
+uv knows and each of the type uv takes (core/uv_config_schema.py).
 A `uv.toml` uv refuses is `ConfigFileError` (one line naming it, the cause and the way out, exit
 2); a `pyproject.toml` whose `[tool.uv]` uv cannot parse is a warning (uv passes over it)."""
 
@@ -18,43 +18,16 @@ from pytui.core.errors import UsageError
 # is refused (a uv.toml) or passed over (a pyproject.toml), never cut.
 MAX_CONFIG_BYTES = 1024 * 1024
 
-# The settings pytui reads, and what uv takes for each.
+# The settings pytui reads, and what uv takes for each (the type of every key of uv's:
+# core/uv_config_schema.py).
 PYTHON_DOWNLOADS_WORDS = {"auto": "automatic", "automatic": "automatic", "manual": "manual",
                           "never": "never"}
-PYTHON_PREFERENCES = ("only-managed", "managed", "system", "only-system")
 SHARED = ("python-install-mirror", "pypy-install-mirror", "python-downloads-json-url", "offline",
           "python-downloads", "python-preference")
-_STRINGS = frozenset({"python-install-mirror", "pypy-install-mirror", "python-downloads-json-url",
-                      "graalpy-install-mirror", "pyodide-install-mirror", "cache-dir",
-                      "required-version", "publish-url", "check-url", "index-url", "keyring-provider",
-                      "link-mode", "resolution", "prerelease", "fork-strategy", "index-strategy"})
-_BOOLS = frozenset({"offline", "system-certs", "native-tls", "no-cache", "preview", "no-index",
-                    "no-build-isolation", "require-build-hashes", "compile-bytecode", "no-sources",
-                    "no-build", "no-binary", "managed", "package"})
-_COUNTS = frozenset({"concurrent-downloads", "concurrent-builds", "concurrent-installs"})
-# Every top-level key uv 0.13.9 takes in a uv.toml or a [tool.uv] table (its own error lists
-# them); any other is refused, as uv refuses it.
-_UV_KEY_WORDS = """
-required-version system-certs native-tls offline no-cache cache-dir preview preview-features
-python-preference python-downloads concurrent-downloads concurrent-builds concurrent-installs
-index index-url extra-index-url no-index find-links index-strategy keyring-provider http-proxy
-https-proxy no-proxy allow-insecure-host resolution prerelease prerelease-package fork-strategy
-dependency-metadata config-settings config-settings-package no-build-isolation
-require-build-hashes no-build-isolation-package extra-build-dependencies extra-build-variables
-exclude-newer exclude-newer-package link-mode compile-bytecode no-sources no-sources-package
-upgrade upgrade-package reinstall reinstall-package no-build no-build-package no-binary
-no-binary-package torch-backend python-install-mirror pypy-install-mirror graalpy-install-mirror
-pyodide-install-mirror python-downloads-json-url publish-url trusted-publishing check-url
-add-bounds audit pip cache-keys override-dependencies exclude-dependencies
-constraint-dependencies build-constraint-dependencies environments required-environments
-minimum-libc-version conflicts workspace sources managed package default-groups
-dependency-groups dev-dependencies build-backend
-"""
-UV_KEYS = frozenset(_UV_KEY_WORDS.split())
 # Keys a pyproject.toml's [tool.uv] may hold and a uv.toml may not (uv refuses the file).
 PYPROJECT_ONLY = ("conflicts", "workspace", "sources", "dev-dependencies", "default-groups",
                   "dependency-groups", "managed", "package", "build-backend", "environments",
-                  "required-environments")
+                  "required-environments", "minimum-libc-version")
 
 PROJECT, USER, SYSTEM, GIVEN = "project", "user", "system", "given"
 
@@ -142,29 +115,22 @@ def _kind_of(value: object) -> str:
 
 
 def _checked(table: dict) -> dict[str, object]:
-    """The settings of a uv.toml or [tool.uv] table, checked as uv checks them; raises
-    ValueError with the cause (the first bad key in the file's order, as uv names it)."""
+    """The settings of a uv.toml or [tool.uv] table, checked as uv checks them (each top-level
+    key's type, core/uv_config_schema.py); raises ValueError with the cause (the first bad key in
+    the file's order, as uv names it)."""
+    from pytui.core.uv_config_schema import UV_KEYS, expected
+
     values: dict[str, object] = {}
     for key, value in table.items():
         if key not in UV_KEYS:
             from pytui.core.env import shown_value
 
             raise ValueError(f"unknown field `{shown_value(key)}` (uv refuses it)")
-        if key in _BOOLS and not isinstance(value, bool):
-            raise ValueError(f"`{key}` is {_kind_of(value)}, expected a boolean (true or false)")
-        if key in _STRINGS and not isinstance(value, str):
-            raise ValueError(f"`{key}` is {_kind_of(value)}, expected a string")
-        if key in _COUNTS and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise ValueError(f"`{key}` is {_kind_of(value)}, expected a positive integer")
+        wanted = expected(key, value)
+        if wanted is not None:
+            raise ValueError(f"`{key}` is {_kind_of(value)}, expected {wanted}")
         if key == "python-downloads":
-            if not isinstance(value, str) or value not in PYTHON_DOWNLOADS_WORDS:
-                raise ValueError(f"`{key}` is {_kind_of(value)}, expected one of `auto`, "
-                                 "`automatic`, `manual`, `never`")
-            value = PYTHON_DOWNLOADS_WORDS[value]
-        if key == "python-preference" and (not isinstance(value, str)
-                                           or value not in PYTHON_PREFERENCES):
-            raise ValueError(f"`{key}` is {_kind_of(value)}, expected one of "
-                             + ", ".join(f"`{word}`" for word in PYTHON_PREFERENCES))
+            value = PYTHON_DOWNLOADS_WORDS[str(value)]
         if key in SHARED:
             values[key] = value
     return values

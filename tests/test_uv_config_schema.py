@@ -1,0 +1,98 @@
+"""The values of uv's settings pytui does not read (core/uv_config_schema.py): a `uv.toml` whose
+setting has a type uv does not take (or a word outside uv's short list) stops both tools, exit 2,
+pytui in one line naming the file and the key; one uv takes runs both. Before, pytui checked the
+types of its own keys and a few booleans and counts only: `extra-index-url = "http://x"` or
+`link-mode = "bogus"` ran pytui where uv stopped. The real uv 0.13.9 runs beside."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_harness import Pytui
+from pytui.core.uv_config import ConfigFileError, load
+from test_uv_config_cli import _pytui, _uv
+from test_uv_interop import UV
+
+pytestmark = [pytest.mark.uv, pytest.mark.skipif(not UV.exists(), reason="uv is not installed")]
+
+KEY = "cpython-3.12.8-linux-x86_64-gnu"
+REFUSED = [
+    ("extra-index-url = \"http://x\"\n", "`extra-index-url` is the string \"http://x\", expected an array"),
+    ("link-mode = \"bogus\"\n", "`link-mode` is the string \"bogus\", expected one of `clone`"),
+    ("pip = 5\n", "`pip` is the integer 5, expected a table"),
+    ("exclude-newer = true\n", "`exclude-newer` is the boolean true, expected a string or false"),
+    ("preview-features = \"x\"\n", "expected a boolean or an array"),
+    ("cache-dir = 5\n", "`cache-dir` is the integer 5, expected a string"),
+    ("required-version = 5\n", "`required-version` is the integer 5, expected a string"),
+    ("config-settings = []\n", "`config-settings` is an array, expected a table"),
+    ("no-proxy = \"localhost\"\n", "`no-proxy` is the string \"localhost\", expected an array"),
+    ("index-url = 5\n", "`index-url` is the integer 5, expected a string"),
+    ("python-preference = \"bogus\"\n", "expected one of `only-managed`"),
+    ("unknown-key = 1\n", "unknown field `unknown-key`"),
+    ("minimum-libc-version = { glibc = \"2.17\" }\n", "`minimum-libc-version` belongs in a pyproject.toml"),
+]
+TAKEN = ["index-url = \"not a url\"\n", "exclude-newer = false\n", "preview-features = true\n",
+         "link-mode = \"copy\"\n", "pip = {}\n", "torch-backend = \"cpu\"\n",
+         "extra-index-url = [\"http://x\"]\n", "config-settings = 1979-05-27T07:32:00Z\n",
+         "exclude-newer = \"2024-01-01T00:00:00Z\"\n", "concurrent-downloads = 4\n"]
+# Values inside a string, an array or a table are uv's to check (docs/uv-compat.md): uv stops,
+# pytui runs. Kept here so that a change on either side is seen.
+UV_ONLY = ["publish-url = \"x\"\n", "torch-backend = \"bogus\"\n", "pip = { bogus = 1 }\n",
+           "required-version = \"bogus\"\n", "index = [5]\n"]
+
+
+def _both(pytui: Pytui, text: str) -> tuple[Path, object, object]:
+    cwd = pytui.tmp / "project"
+    cwd.mkdir(exist_ok=True)
+    (cwd / "uv.toml").write_text(text)
+    pytui.catalog.write_text(json.dumps({KEY: {  # one entry, never downloaded
+        "name": "cpython", "arch": {"family": "x86_64", "variant": None}, "os": "linux",
+        "libc": "gnu", "major": 3, "minor": 12, "patch": 8, "prerelease": "", "variant": None,
+        "url": f"http://127.0.0.1:9/{KEY}.tar.gz", "sha256": None, "build": "20250115"}}))
+    catalog = {"UV_PYTHON_DOWNLOADS_JSON_URL": str(pytui.catalog)}
+    ours = _pytui(pytui, cwd, "list", "--only-downloads", **catalog)
+    theirs = _uv(pytui, cwd, "list", "--only-downloads", **catalog)
+    return cwd / "uv.toml", ours, theirs
+
+
+@pytest.mark.parametrize(("text", "says"), REFUSED, ids=[t.split()[0] for t, _ in REFUSED])
+def test_a_value_uv_refuses_stops_pytui_too_in_one_line(pytui: Pytui, text: str, says: str) -> None:
+    path, ours, theirs = _both(pytui, text)
+    assert theirs.returncode == 2 and "Failed to parse" in theirs.stderr, theirs.stderr
+    lines = ours.stderr.splitlines()
+    assert ours.returncode == 2 and len(lines) == 1, ours.stderr
+    assert lines[0].startswith(f"error: uv's configuration file {path}: ") and says in lines[0], lines
+    assert "--no-config" in lines[0] and "Traceback" not in ours.stderr
+
+
+@pytest.mark.parametrize("text", TAKEN + UV_ONLY, ids=[t.split()[0] + ("-uv-only" if t in UV_ONLY else "")
+                                                       for t in TAKEN + UV_ONLY])
+def test_a_value_uv_takes_runs_both(pytui: Pytui, text: str) -> None:
+    _, ours, theirs = _both(pytui, text)
+    assert ours.returncode == 0 and ours.stderr == "" and KEY in ours.stdout, ours.stderr
+    assert theirs.returncode == (2 if text in UV_ONLY else 0), theirs.stderr
+
+
+@pytest.mark.parametrize(("text", "warned"), [
+    ("managed = 1\n", False), ("workspace = 5\n", False), ("sources = 5\n", False),
+    ("index = {}\n", True), ("environments = 5\n", True),
+], ids=["managed", "workspace", "sources", "index", "environments"])
+def test_a_pyprojects_project_keys_are_not_settings(tmp_path: Path, text: str, warned: bool) -> None:
+    """uv's settings discovery does not look inside a [tool.uv]'s project keys (`managed = 1`
+    passes: uv 0.13.9 says nothing); a setting of the wrong type passes the file over, warned."""
+    home = tmp_path / "home"
+    cwd = tmp_path / "p"
+    cwd.mkdir()
+    (cwd / "pyproject.toml").write_text(f'[project]\nname = "p"\nversion = "1"\n[tool.uv]\n{text}')
+    env = {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
+           "XDG_CONFIG_DIRS": str(tmp_path / "xdg")}
+    assert bool(load(env, cwd).warnings) is warned
+
+
+def test_a_date_is_not_a_string(tmp_path: Path) -> None:
+    (tmp_path / "uv.toml").write_text("cache-dir = 1979-05-27\n")
+    env = {"HOME": str(tmp_path), "XDG_CONFIG_DIRS": str(tmp_path / "xdg")}
+    with pytest.raises(ConfigFileError, match="`cache-dir` is a date, expected a string"):
+        load(env, tmp_path)
