@@ -40,6 +40,7 @@ from pytui.core.uv_config_file import (
     parsed,
     read_pyproject,
     read_uv_toml,
+    settings_beside,
     tool_uv_of,
 )
 
@@ -190,6 +191,14 @@ def _walk(start: Path, warnings: list[str]) -> tuple[dict[str, object], Path] | 
         uv_toml = directory / "uv.toml"
         values = read_uv_toml(uv_toml, PROJECT)
         if values is not None:
+            beside = settings_beside(directory / "pyproject.toml")
+            if beside:  # uv 0.13.9 warns too, listing them
+                from pytui.core.env import shown_value
+
+                shown = shown_value(str(directory / "pyproject.toml"), 300)
+                warnings.append(f"ignoring the [tool.uv] settings of {shown} "
+                                f"({', '.join(beside)}): the uv.toml beside it goes first, as in "
+                                "uv; move them into that uv.toml, or keep one of the two files")
             return values, uv_toml
         pyproject = directory / "pyproject.toml"
         found, warning = read_pyproject(pyproject)

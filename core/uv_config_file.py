@@ -196,6 +196,23 @@ def read_pyproject(path: Path) -> tuple[dict[str, object] | None, str | None]:
         return None, f"{shown_value(str(path), 300)}: {err}"
 
 
+def settings_beside(path: Path) -> list[str]:
+    """The settings (not the project keys) a pyproject.toml's [tool.uv] sets, sorted as uv
+    lists them, when a uv.toml beside it goes first; none when there is no such table or it
+    does not read or parse (uv 0.13.9 says nothing then either)."""
+    try:
+        data = _read(path, PROJECT)
+        if data is None or not _may_name_uv(data):
+            return []
+        table = _tool_uv(path, data)
+        if table is None:
+            return []
+        _checked(table)
+    except (ConfigFileError, _Skip, ValueError):
+        return []
+    return sorted(key for key in table if key not in PYPROJECT_ONLY)
+
+
 def _may_name_uv(data: bytes) -> bool:
     """Whether a pyproject.toml's bytes may hold a `[tool.uv]` table: a key `uv` is spelt with
     those letters, or with an escape in a quoted key. Most projects' files are passed without
@@ -229,4 +246,4 @@ def tool_uv_of(document: dict) -> dict:
 
 
 __all__ = ["GIVEN", "MAX_CONFIG_BYTES", "PROJECT", "SHARED", "SYSTEM", "USER", "ConfigFileError",
-           "has_bytes", "parsed", "read_pyproject", "read_uv_toml", "tool_uv_of"]
+           "has_bytes", "parsed", "read_pyproject", "read_uv_toml", "settings_beside", "tool_uv_of"]

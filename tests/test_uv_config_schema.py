@@ -96,3 +96,34 @@ def test_a_date_is_not_a_string(tmp_path: Path) -> None:
     env = {"HOME": str(tmp_path), "XDG_CONFIG_DIRS": str(tmp_path / "xdg")}
     with pytest.raises(ConfigFileError, match="`cache-dir` is a date, expected a string"):
         load(env, tmp_path)
+
+
+@pytest.mark.parametrize(("tool_uv", "said"), [
+    ('offline = true\nindex-url = "http://x"\nmanaged = true\n', "(index-url, offline)"),
+    ("managed = true\n[tool.uv.sources]\nx = { path = \"y\" }\n", None),  # project keys only
+    ("", None), ("bogus = 1\n", None),  # empty, or not parsed: uv says nothing either
+], ids=["settings", "project-keys", "empty", "unparsed"])
+def test_a_tool_uv_beside_a_uv_toml_is_ignored_with_a_warning_as_uv(
+        pytui: Pytui, tool_uv: str, said: str | None) -> None:
+    """uv 0.13.9 reads the uv.toml and warns that the adjacent [tool.uv]'s fields are ignored
+    (listing them); pytui read the uv.toml and said nothing. One line on stderr, in the
+    directory and below it."""
+    path, ours, theirs = _both(pytui, "concurrent-downloads = 4\n")
+    pyproject = path.parent / "pyproject.toml"
+    pyproject.write_text(f'[project]\nname = "p"\nversion = "1"\n\n[tool.uv]\n{tool_uv}')
+    below = path.parent / "src"
+    below.mkdir()
+    for cwd in (path.parent, below):
+        ours = _pytui(pytui, cwd, "list", "--only-downloads", UV_PYTHON_DOWNLOADS_JSON_URL=str(pytui.catalog))
+        theirs = _uv(pytui, cwd, "list", "--only-downloads", UV_PYTHON_DOWNLOADS_JSON_URL=str(pytui.catalog))
+        assert ours.returncode == theirs.returncode == 0 and KEY in ours.stdout, (ours.stderr, theirs.stderr)
+        assert ("will be ignored in favor of the `uv.toml` file" in theirs.stderr) is (said is not None)
+        if said is None:
+            assert ours.stderr == "", ours.stderr
+            continue
+        assert ours.stderr.splitlines() == [
+            f"warning: ignoring the [tool.uv] settings of {pyproject} {said}: the uv.toml beside it "
+            "goes first, as in uv; move them into that uv.toml, or keep one of the two files"]
+        quiet = _pytui(pytui, cwd, "list", "-q", "--only-downloads",
+                       UV_PYTHON_DOWNLOADS_JSON_URL=str(pytui.catalog))
+        assert quiet.returncode == 0 and quiet.stderr == ""

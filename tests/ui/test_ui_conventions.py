@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from pytui.app.config import config_path
 from pytui.app.sorting import SortOrder
 from pytui.app.toast_text import short_url
@@ -208,12 +209,18 @@ async def test_a_bad_config_is_one_warning_and_the_app_starts(ui_world: UiWorld)
         assert path.read_text() == 'theme = "no-such-theme"\n'  # left as the user wrote it
 
 
-async def test_a_pyproject_uv_passes_over_is_said_in_the_app(ui_world: UiWorld, tmp_path: Path) -> None:
+@pytest.mark.parametrize("uv_toml", [None, "offline = false\n"], ids=["unparsed", "beside-a-uv-toml"])
+async def test_a_pyproject_uv_passes_over_is_said_in_the_app(ui_world: UiWorld, tmp_path: Path,
+                                                             uv_toml: str | None) -> None:
     """The CLI prints uv's passed-over pyproject.toml to stderr, which the TUI's screen covers
-    at once: the app says it too, as a warning kept in History."""
+    at once: the app says it too, as a warning kept in History. So is a [tool.uv] ignored for
+    the uv.toml beside it (uv warns of both)."""
     project = tmp_path / "project"
     project.mkdir()
-    (project / "pyproject.toml").write_text("[tool.uv]\nbogus = 1\n")
+    (project / "pyproject.toml").write_text("[tool.uv]\nbogus = 1\n" if uv_toml is None
+                                            else "[tool.uv]\noffline = true\n")
+    if uv_toml is not None:
+        (project / "uv.toml").write_text(uv_toml)
     ui_world.settings = Settings.resolve(downloads_json=str(ui_world.catalog_path), cwd=project)
     assert ui_world.settings.uv_config.warnings
     app = ui_world.make_app()
