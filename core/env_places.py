@@ -56,10 +56,31 @@ def pipx_homes(env: Mapping[str, str]) -> list[Path]:
     return homes
 
 
+def _expandvars(value: str, env: Mapping[str, str]) -> str:
+    """os.path.expandvars against `env` (an unset variable stays as written)."""
+    import re
+
+    def one(match: re.Match[str]) -> str:
+        return env.get(match.group(1).strip("{}"), match.group(0))
+
+    return re.sub(r"\$(\w+|\{[^}]*\})", one, value, flags=re.ASCII)
+
+
 def workon_home(env: Mapping[str, str]) -> Path:
-    """virtualenvwrapper's WORKON_HOME (default `~/.virtualenvs`)."""
+    """virtualenvwrapper's WORKON_HOME as its `virtualenvwrapper_derive_workon_home` takes it
+    (virtualenvwrapper.sh, 6.1): default `$HOME/.virtualenvs`; a value that starts with neither
+    `/` nor `~` is put under `$HOME/` (not the working directory: `envs` is `~/envs`); one
+    holding `$`, `~` or `//` is expanded (variables, then `~`) and normalised. The lazy loader
+    leaves WORKON_HOME as written until a shell's first `workon`, so pytui sees it so."""
     value = env.get("WORKON_HOME", "")
-    return Path(os.path.abspath(os.path.expanduser(value))) if value else home_dir() / ".virtualenvs"
+    home = env.get("HOME") or str(home_dir())
+    if not value:
+        return Path(home) / ".virtualenvs"
+    if not value.startswith(("/", "~")):
+        value = f"{home}/{value}"
+    if "$" in value or "~" in value or "//" in value:
+        value = os.path.expanduser(_expandvars(value, env))
+    return Path(os.path.abspath(value))
 
 
 def config_scan_file(env: Mapping[str, str]) -> Path:
