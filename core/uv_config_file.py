@@ -81,6 +81,14 @@ def _decode(path: Path, data: bytes, role: str, *, pyproject: bool = False) -> d
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise _refused(path, f"not UTF-8 (byte {err.start + 1})", role) from None
+    from pytui.core.toml_keys import KeysTooCostly, check
+
+    try:
+        check(text)  # before the parser, whose time grows with each key's parts squared
+    except KeysTooCostly as err:
+        if pyproject:
+            raise _Skip(str(err)) from None
+        raise _refused(path, str(err), role) from None
     if sys.version_info >= (3, 11):
         import tomllib as toml
     else:  # Python 3.10: the same parser, as a package (a dependency there)

@@ -160,7 +160,9 @@ def test_offline_in_a_file_and_a_variable_that_turns_it_off(pytui: Pytui,
     ("[tool.uv\n", "not valid TOML"),
     ("workspace = {}\n", "`workspace` belongs in a pyproject.toml's [tool.uv]"),
     (b"offline = true # \xff\n", "not UTF-8"),
-], ids=["wrong-type", "string-for-bool", "unknown-key", "not-toml", "pyproject-only", "not-utf8"])
+    ("a" + ".a" * 80 + " = true\n", "not valid TOML: a key of more than 80 parts"),  # uv: "recursion limit"
+], ids=["wrong-type", "string-for-bool", "unknown-key", "not-toml", "pyproject-only", "not-utf8",
+        "key-of-81-parts"])
 def test_a_uv_toml_uv_refuses_stops_both_and_nothing_installed_changes(
         pytui: Pytui, mirrored: tuple[MadeArchive, str], baseline_installed: Path,
         text: str | bytes, says: str) -> None:

@@ -7,7 +7,7 @@ import fnmatch
 from pathlib import Path
 
 import pytest
-from pytui.core.uv_config import load
+from pytui.core.uv_config import ConfigFileError, load
 
 
 def _write(path: Path, text: str) -> Path:
@@ -49,3 +49,58 @@ def test_a_member_glob_of_many_double_stars_is_matched_in_bounded_steps(
                                     '[tool.uv]\npython-install-mirror = "http://root"\n')
     calls = 0
     assert load(_env(tmp_path), member).get("python-install-mirror") == "http://root"
+
+
+def _dotted(parts: int, name: str = "a") -> str:
+    return ".".join([name] + ["a"] * (parts - 1))
+
+
+def test_a_key_of_more_parts_than_uv_parses_is_refused_before_the_parser(tmp_path: Path) -> None:
+    """uv 0.13.9 stops past 80 parts ('recursion limit'); tomllib takes a key of n parts in
+    ~n² steps or more (40,000 parts: 103 s; 500,000 in 1 MiB: no end). 80 parts are parsed
+    (and the key is then uv's unknown field); 81 are refused in one line, as a uv.toml, and a
+    project's pyproject.toml holding one is passed over with a warning, as uv does."""
+    given = _write(tmp_path / "given.toml", f"{_dotted(80)} = true\n")
+    env = {**_env(tmp_path), "UV_CONFIG_FILE": str(given)}
+    with pytest.raises(ConfigFileError, match="unknown field `a`"):
+        load(env, tmp_path)
+    given.write_text(f"{_dotted(81)} = true\n")
+    with pytest.raises(ConfigFileError) as err:
+        load(env, tmp_path)
+    assert str(err.value) == (f"uv's configuration file {given}: not valid TOML: a key of more "
+                              "than 80 parts (uv's TOML parser stops there too); fix it, or name "
+                              "another file (--config-file / UV_CONFIG_FILE)")
+    project = tmp_path / "project"
+    _write(project / "uv.toml", 'python-install-mirror = "http://above"\n')
+    _write(project / "src" / "pyproject.toml", f"[{_dotted(81, 'tool')}]\nuv = 1\n")
+    config = load(_env(tmp_path), project / "src")
+    assert config.get("python-install-mirror") == "http://above"
+    assert config.warnings == (f"ignoring the [tool.uv] settings of {project / 'src' / 'pyproject.toml'}: "
+                               "not valid TOML: a key of more than 80 parts (uv's TOML parser stops "
+                               "there too) (uv passes over the file too); fix it for both to read them",)
+
+
+def test_keys_whose_parts_add_up_past_the_bound_are_not_parsed(tmp_path: Path) -> None:
+    """Within uv's depth, keys still add up: 6,000 of 80 parts (1 MiB) took tomllib 9 s. Their
+    dots squared past MAX_KEY_COST are refused unparsed (400 such keys: 2,491,600)."""
+    given = _write(tmp_path / "given.toml",
+                   "".join(f"{_dotted(80, f'k{i}')} = 1\n" for i in range(400)))
+    with pytest.raises(ConfigFileError, match=r"not read: keys of more parts than pytui parses "
+                                              r"\(their dots squared add up past 2,000,000"):
+        load({**_env(tmp_path), "UV_CONFIG_FILE": str(given)}, tmp_path)
+
+
+@pytest.mark.parametrize("text", [
+    'python-install-mirror = "http://' + "a." * 300 + 'example"\n',
+    "python-install-mirror = 'http://" + "a." * 300 + "example'\n",
+    'python-install-mirror = """http://\\"""' + "a." * 300 + '"""\n',
+    "python-install-mirror = '''http://\n" + "a." * 300 + "'''\n",
+    "# " + "a." * 300 + '\npython-install-mirror = "http://x"\n',
+    '"' + "a." * 300 + '" = 1\n',
+    "".join(f"{_dotted(79, f'k{i}')} = 1.5\n" for i in range(300)),
+], ids=["basic", "literal", "multiline-escaped-quote", "multiline-literal", "comment", "quoted-key",
+        "many-keys-within-the-bound"])
+def test_dots_in_strings_and_comments_are_no_key_parts(text: str) -> None:
+    from pytui.core.toml_keys import check
+
+    check(text)
