@@ -7,6 +7,8 @@ With the lazy loader (`virtualenvwrapper_lazy.sh`) a shell keeps WORKON_HOME as 
 the first `workon` in that shell, so pytui sees `WORKON_HOME=envs` as written: it looked in
 `./envs`, found none of the venvs in `~/envs`, and `pytui uninstall` removed the Python they
 ran without a word.
+
+PIPX_HOME is read as pipx reads it, `~` expanded (its test is at the end).
 """
 
 from __future__ import annotations
@@ -60,3 +62,23 @@ def test_pytui_envs_finds_the_venvs_of_a_relative_workon_home(pytui: Pytui) -> N
     rows = {row["path"]: row for row in json.loads(result.stdout)}
     assert str(home / "envs" / "work") in rows, rows
     assert rows[str(home / "envs" / "work")]["kind"] == "virtualenvwrapper"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("~/px", "HOME/px"),
+    ("px", "CWD/px"),
+    ("~", "HOME"),
+    ("/abs/px", "/abs/px"),
+])
+def test_pipx_home_is_pipxs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, expected: str) -> None:
+    # pipx 1.18.4 (paths.get_expanded_environ): Path(PIPX_HOME).expanduser().absolute(): `~`
+    # expanded, unlike uv's UV_TOOL_DIR (tests/test_tool_dir_as_uv.py); a relative one is from
+    # the working directory. Checked with the real pipx: PIPX_HOME='~/pxh' pipx install . made
+    # $HOME/pxh/venvs/pytui-pbs, which `pytui envs` lists.
+    from pytui.core.env_places import pipx_homes
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    want = expected.replace("HOME", str(home)).replace("CWD", str(tmp_path))
+    assert pipx_homes({"PIPX_HOME": value}) == [Path(want)]
