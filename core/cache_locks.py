@@ -1,6 +1,7 @@
 """The per-archive download locks of the cache dir: `<name>.part.lock`, flock'ed by whoever
-writes `<name>.part` (a download, in this or another process) and looked at by a purge, so a
-purge never removes a `.part` a download is writing. Imported only to download, purge or say
+writes `<name>.part` (a download, in this or another process), or installs from the archive
+until its commit (an install's turn), and looked at by a purge, so a purge never removes a
+`.part` a download is writing. Imported only to download, purge or say
 which `.part` files are being written now (`live_downloads`, for `pytui cache list` and the TUI's
 Cached pane alike); a listing takes no lock.
 """
@@ -42,10 +43,11 @@ def name_too_long(root: Path, name: str, suffix: str) -> str | None:
 @contextlib.contextmanager
 def exclusive(lock_path: Path, cancel: CancelToken, what: str,
               on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold an flock on `lock_path` (created, and removed on release) while a `.part` is written.
+    """Hold an flock on `lock_path` (created, and removed on release) while a `.part` is written,
+    or while an install unpacks and commits the archive (core/job_archive.take_turn).
 
-    Two processes (or threads) fetching one archive thus take turns; the second finds the
-    archive committed. The lock file is unlinked by its holder, so a waiter that wakes on a
+    Two processes (or threads) fetching or unpacking one archive thus take turns; the second
+    finds the archive committed, or the build installed. The lock file is unlinked by its holder, so a waiter that wakes on a
     file no longer at that path tries again. A wait is said once (`on_wait`, naming the
     holder's pid and command where /proc tells them) and has no bound but the holder's life
     (its lock goes with it): the other download may rightly take long, and a cancel ends the
@@ -86,9 +88,7 @@ def exclusive(lock_path: Path, cancel: CancelToken, what: str,
 
                         holder = lock_holder(fd)
                         held = f"{holder}; {lock_path.name}" if holder else lock_path.name
-                        on_wait(f"waiting for another pytui process that is downloading {what} "
-                                f"({held}); this install goes on with that download, or the "
-                                "install it made, once it ends")
+                        on_wait(wait_line(lock_path, what, held))
                         on_wait = None
                     if cancel.wait(0.05):
                         cancel.check(what)
@@ -108,6 +108,18 @@ def exclusive(lock_path: Path, cancel: CancelToken, what: str,
         with contextlib.suppress(OSError):
             os.unlink(lock_path)
         os.close(fd)
+
+
+def wait_line(lock_path: Path, what: str, held: str) -> str:
+    """What a wait for an archive's lock says: the holder downloads the archive, or, when the
+    archive is in the cache already, installs from it (unpacks it, keeps its tree, commits)."""
+    archive = os.fspath(lock_path).removesuffix(".part.lock")
+    if archive != os.fspath(lock_path) and os.path.isfile(archive):
+        return (f"waiting for another pytui process that is installing {what} from its cached archive "
+                f"({held}); this install goes on with the tree it keeps, or the install it made, once "
+                "it ends")
+    return (f"waiting for another pytui process that is downloading {what} ({held}); this install "
+            "goes on with that download, or the install it made, once it ends")
 
 
 def download_in_progress(part: Path) -> bool:

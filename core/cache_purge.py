@@ -252,7 +252,7 @@ def removal_hold(archive: CachedArchive) -> contextlib.AbstractContextManager[bo
 _LEFT_BY_IMPORT = "an interrupted import"
 _LEFT_BY_TREE = "an interrupted pytui, a tree half kept or half removed"
 _LEFT_BY_DOWNLOAD = "an interrupted download, its resume state half written"
-_LEFT_BY_LOCK = "a killed download, its lock: no process holds it and no .part is beside it"
+_LEFT_BY_LOCK = "a killed download or install, its lock: no process holds it and no .part is beside it"
 # A download's lock beside its `.part` (core/cache_locks.exclusive).
 _PART_LOCK = ".part.lock"
 # Leftovers of killed runs a purge names, one line (or History entry) each, at most; the rest
@@ -385,6 +385,7 @@ def _killed_state_temps(root: Path, *, remove: bool) -> Iterator[tuple[str, int]
 def _orphan_part_locks(root: Path, *, remove: bool) -> Iterator[tuple[str, int]]:
     """(name, size) of each `<archive>.part.lock` a killed download left with no `.part` beside
     it (killed before its first byte, or between the archive's rename and the lock's removal),
+    or a killed install left while it unpacked the archive (core/job_archive.take_turn),
     which no process holds now; removed first when `remove`, under its own flock as a purge
     removes a `.part` (core/cache_locks.unless_downloading), so a download that opens it
     meanwhile takes a new one. Only names of uv's archive shape plus `.part.lock`: uv makes no

@@ -6,9 +6,7 @@ never executes it (tests/test_install_imports.py).
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 from pytui.core.errors import CacheError, ExtractError, HashMismatch, InstalledMeanwhile
@@ -32,7 +30,8 @@ def fetch(job: InstallJob) -> tuple[Path, bool]:
         # uv's line, then (after what the job kept) what to do about it.
         refuse_offline(job.cache, job.build, urls, job.settings.cache_dir)
     return job.cache.obtain(job.build, urls, downloader=job.downloader(), progress=job.progress,
-                            cancel=job.cancel, on_wait=job.on_wait, installed_now=job.installed_now)
+                            cancel=job.cancel, on_wait=job.on_wait, installed_now=job.installed_now,
+                            held=job.turn_held)
 
 
 def extract_from_archive(job: InstallJob, stage: Path) -> tuple[Path, Path, bool]:
@@ -120,34 +119,41 @@ def _extract_verified(job: InstallJob, target: Path, kind: str) -> Path:
     return prefix
 
 
-@contextlib.contextmanager
-def streaming_turn(job: InstallJob) -> Iterator[bool]:
-    """`--no-cache`: hold the archive's download lock in the cache dir (the `.part.lock` a
-    cached download holds, core/cache_locks.py) from before the stream until the job's commit
-    has ended, so a second pytui installing the same build waits, then finds it installed and
-    downloads nothing (`InstalledMeanwhile`). Yields True when, after such a wait, the archive
-    is in the cache (another pytui downloaded it there): the job reads it rather than fetching
-    it again. Lock order: this lock, then the root's (in the commit); nothing takes them the
-    other way round, and uv takes only the root's. A cache dir that cannot hold the lock (not
-    makeable, read-only, a name too long) is passed over: `--no-cache` needs no cache dir."""
+def take_turn(job: InstallJob) -> bool:
+    """Take the archive's lock in the cache dir (the `.part.lock` a download into the cache
+    holds, core/cache_locks.py) unless the job holds it already, and hold it until the job's
+    commit has ended (`job.turn`): a second pytui installing the same build, `--no-cache` or
+    from the cache, waits for this one's download or unpacking, then finds the build installed
+    by it (`InstalledMeanwhile`) or, a reinstall, links the tree it kept: the archive is
+    downloaded once and unpacked once. Returns True when this call waited for another holder.
+
+    Lock order: this lock, then the root's (in the commit); nothing takes them the other way
+    round, and uv takes only the root's. A cache dir that cannot hold the lock (not makeable,
+    read-only, a name too long, something else at the lock's name) is passed over: the job
+    goes on without it (a download into the cache takes the lock itself and says what is
+    wrong; `--no-cache` needs no cache dir). Offline, a cache dir that is not there is not
+    made: nothing is cached to share (and uv's refusal comes next)."""
+    if job.turn_held or job.turn is None:
+        return False
     from pytui.core.cache import LOCK_SUFFIX
     from pytui.core.cache_locks import exclusive
 
     root = Path(job.settings.cache_dir)
     waited = WaitNotes(job.on_wait)
-    with contextlib.ExitStack() as held:
-        try:
-            os.makedirs(root, exist_ok=True)
-            held.enter_context(exclusive(root / (job.build.cache_filename + LOCK_SUFFIX), job.cancel,
+    try:
+        if job.settings.offline and not os.path.isdir(root):
+            return False
+        os.makedirs(root, exist_ok=True)
+        job.turn.enter_context(exclusive(root / (job.build.cache_filename + LOCK_SUFFIX), job.cancel,
                                          job.key, waited))
-        except (OSError, CacheError):
-            pass  # no lock to share: this install streams alone, as before
-        else:
-            if waited:
-                installation = job.installed_now()
-                if installation is not None:
-                    raise InstalledMeanwhile(installation)
-        yield bool(waited) and job.cache.has(job.build)
+    except (OSError, CacheError):
+        return False  # no lock to share: this install goes on alone, as before
+    job.turn_held = True
+    if waited:
+        installation = job.installed_now()
+        if installation is not None:
+            raise InstalledMeanwhile(installation)
+    return bool(waited)
 
 
 def extract_streamed(job: InstallJob, stage: Path) -> Path:

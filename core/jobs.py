@@ -8,6 +8,7 @@ one, else from the archive (core/job_archive.py, imported only then).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -130,6 +131,10 @@ class InstallJob:
         self.unpacked_by: str | None = None
         # Whether the commit replaced an install (a reinstall of one still there by then).
         self.replaced = False
+        # The archive's lock in the cache dir, held from when the job first needs the archive
+        # until its commit has ended (core/job_archive.take_turn): what `turn` lets go of.
+        self.turn: contextlib.ExitStack | None = None
+        self.turn_held = False
 
     @property
     def key(self) -> str:
@@ -221,19 +226,24 @@ class InstallJob:
 
     def _install(self) -> tuple[Installation, Path | None, bool, bool]:
         """Stage, extract, verify, commit; the last item is False when the key turned up installed
-        meanwhile (another process committed it first, or installed it from the download this
-        job waited for) and this job's tree was dropped (or none was made)."""
+        meanwhile (another process committed it first, or installed it from the archive this
+        job waited for) and this job's tree was dropped (or none was made). The archive's lock,
+        once taken (`take_turn`), is let go of after the commit has ended."""
         try:
-            if not self.no_cache:
-                return self._staged(streamed=False)
-            from pytui.core.job_archive import streaming_turn
+            with contextlib.ExitStack() as self.turn:
+                if not self.no_cache:
+                    return self._staged(streamed=False)
+                from pytui.core.job_archive import take_turn
 
-            with streaming_turn(self) as cached_meanwhile:
+                # After a wait, another pytui may have cached the archive: read it, not streamed.
+                cached_meanwhile = take_turn(self) and self.cache.has(self.build)
                 return self._staged(streamed=not cached_meanwhile)
         except InstalledMeanwhile as done:
             installation = done.installation
             assert isinstance(installation, Installation)
             return installation, None, False, False
+        finally:
+            self.turn, self.turn_held = None, False
 
     def _staged(self, *, streamed: bool) -> tuple[Installation, Path | None, bool, bool]:
         """`_install` in a stage: the files streamed (`--no-cache`) or from the cache.
@@ -347,11 +357,17 @@ class InstallJob:
             self.unpacked_by += f"; its tree could not be kept in the cache ({cause(self.trees.not_kept)})"
 
     def _extract_cached(self, stage: Path) -> tuple[Path, Path, bool]:
-        """The kept pristine tree when there is one, else the archive (core/job_archive.py)."""
+        """The kept pristine tree when there is one, else the archive (core/job_archive.py),
+        under the archive's lock: another pytui unpacking the same archive now is waited for,
+        and its tree (or its install) used rather than unpacking the archive a second time."""
         if not self.settings.no_trees:
             linked = self._from_tree(stage)
             if linked is not None:
                 return linked, self._archive_path(), False
-        from pytui.core.job_archive import extract_from_archive
+        from pytui.core.job_archive import extract_from_archive, take_turn
 
+        if take_turn(self) and not self.settings.no_trees:
+            linked = self._from_tree(stage)  # the tree the process waited for kept
+            if linked is not None:
+                return linked, self._archive_path(), False
         return extract_from_archive(self, stage)

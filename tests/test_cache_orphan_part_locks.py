@@ -61,7 +61,7 @@ def test_an_orphan_lock_is_listed_and_purged_and_a_held_one_is_kept(pytui: Pytui
         assert "1 leftover of killed runs (0 B), removed by `pytui cache verify` or `pytui cache " \
                "purge --all`" in listed.stdout, str(listed)
         preview = pytui.run("cache", "purge", "--all", "--dry-run")
-        said = f"{orphan.name} (left by a killed download, its lock: no process holds it"
+        said = f"{orphan.name} (left by a killed download or install, its lock: no process holds it"
         assert f"would remove {said}" in preview.stdout, str(preview)
         assert held.name not in preview.stdout and f"{stopped_of}.part.lock" not in preview.stdout
         assert orphan.is_file()
