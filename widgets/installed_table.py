@@ -30,8 +30,9 @@ class InstalledTable(KeyedTable):
         ("Support", "support", None),
         ("Build", "build", None),
     )
-    # Narrow: the build date gives way first (Details shows it), then the key (ending in
-    # "…", down to its version: `cpython-3.12.11…`), then the support status (down to its
+    # Narrow: the key gives way first, to its version (`3.12.11`), then the build date (Details
+    # shows it): the date gave way first, so from 166 to 190 columns the whole key took its
+    # cells and the column shown at 136 was gone wider. Then the support status (down to its
     # year, `security → 2028`, its phase, `security…`, then whole: Available and Details
     # show it), the use count, and last the size: the key through its patch and the update
     # mark (`↑ 3.11.7`, the only sign an upgrade exists) stay longest (a row must say which
@@ -40,7 +41,7 @@ class InstalledTable(KeyedTable):
     # pane's): at 80 columns Used by was dropped for want of one cell.
     # Support keeps its phase (`security…`) by the size's short form: at 100 to 120 columns the
     # table kept 10 cells over where Support needed 11 (its 9 and padding), the size whole.
-    FLEX = (("build", 0), ("key", 16), ("support", 9), ("size", 1), ("support", 0), ("used", 0),
+    FLEX = (("key", 16), ("build", 0), ("support", 9), ("size", 1), ("support", 0), ("used", 0),
             ("size", 0), ("update", 1))
     CLASSED_STYLES = SUPPORT_STYLES | STATE_STYLES
     COMPONENT_CLASSES: ClassVar[set[str]] = set(SUPPORT_STYLES | STATE_STYLES)

@@ -1,5 +1,5 @@
 """The README says from which width the Installed pane shows Support (the phase, then the
-year, then whole): it said 120 columns while the column came at about 100 since the key
+year, then whole), the build date and the whole key: it said 120 columns while the column came at about 100 since the key
 reads as its version (`3.12.11`) where it does not fit. Measured on the real app."""
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ def readme_widths() -> dict[str, int]:
     from about M, whole from about W`."""
     text = " ".join(README.read_text(encoding="utf-8").split())
     found = re.search(r"Installed, at half the width, shows it from about (\d+) columns \(the phase[^)]*\), "
-                      r"its year from about (\d+) and whole from about (\d+) \([^)]*\), its whole key from about (\d+)",
+                      r"its year from about (\d+) and whole from about (\d+) \([^)]*\), its build date from about (\d+) "
+                      r"and its whole key from about (\d+)",
                       text)
     assert found, "the README's sentence on Installed's Support column"
-    return dict(zip(("phase", "year", "whole", "key"), map(int, found.groups()), strict=True))
+    return dict(zip(("phase", "year", "whole", "build", "key"), map(int, found.groups()), strict=True))
 
 
 async def test_the_readme_says_where_installed_shows_support(ui_world: UiWorld) -> None:
@@ -54,5 +55,9 @@ async def test_the_readme_says_where_installed_shows_support(ui_world: UiWorld) 
         assert all(re.fullmatch(r"\w+ → \d{4}", cell) for cell in support(await cells_at(widths["year"])))
         assert all(re.fullmatch(r"\w+ → \d{4}", cell) for cell in support(await cells_at(widths["whole"] - 6)))
         assert all(re.fullmatch(r"\w+ → \d{4}-\d\d", cell) for cell in support(await cells_at(widths["whole"])))
+        assert not any("build" in row for row in await cells_at(widths["build"] - 6))
+        assert all(row.get("build") == "20250115" for row in await cells_at(widths["build"]))
         assert [row["key"] for row in await cells_at(widths["key"] - 6)] == ["3.13.1", "3.11.11"]
-        assert all(row["key"].startswith("cpython-") for row in await cells_at(widths["key"]))
+        # The build date stays beside the whole key (it gave way to it from 166 to 190).
+        assert all(row["key"].startswith("cpython-") and row.get("build") == "20250115"
+                   for row in await cells_at(widths["key"]))

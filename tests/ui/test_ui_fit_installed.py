@@ -259,3 +259,29 @@ async def test_support_is_shown_from_100_columns_and_never_draws_less_wider() ->
                 assert drawn_at[width], (width, drawn)
     levels = [forms.index(drawn_at[width]) for width in sorted(drawn_at)]
     assert levels == sorted(levels), drawn_at
+
+
+async def test_a_column_once_shown_stays_shown_as_the_table_widens() -> None:
+    """The build date showed beside the versions at 136 to 164 columns and gave way to the
+    whole key from 166 until about 190: a column came and went as the terminal widened. The
+    key reads as its version before the build date gives way, so every column, once shown,
+    stays (the whole key comes after the build date)."""
+    from pytui.widgets.installed_table import InstalledRow, InstalledTable
+    from pytui.widgets.rows import SupportView
+
+    support = SupportView("security", "security → 2029-10", "2029-10")
+    rows = [InstalledRow(f"cpython-{version}-linux-x86_64-gnu", "20250115", 57_446, used_by=0,
+                         support=support, label=version) for version in ("3.13.1", "3.11.11")]
+    shown_before: set[str] = set()
+    whole_key_from = None
+    for width in range(40, 100, 2):
+        app = table_app(InstalledTable, rows, f"width: {width}; height: 5;")
+        async with app.run_test(size=(120, 10)) as pilot:
+            await pilot.pause()
+            drawn = _drawn_cells(app.query_one(InstalledTable))
+        shown = set(drawn[0])
+        assert shown >= shown_before, (width, drawn)
+        shown_before = shown
+        if drawn[0]["key"].startswith("cpython-") and whole_key_from is None:
+            whole_key_from = width
+    assert whole_key_from is not None and "build" in shown_before, (whole_key_from, shown_before)
