@@ -193,7 +193,12 @@ def _confirm_install(state: AppState, action: StartInstall, title: str, what: st
     when the title names the build's key (the question's lines do not)."""
     build = action.build
     cached = _cached_now(state, build)
-    if cached is not None:
+    if cached is not None and cached.tree:
+        # The job links the tree (checked against its manifest first; a changed one is
+        # extracted again from the archive), as the CLI's `link KEY from the tree kept …`.
+        source = Line(f"From the unpacked tree kept in the cache (beside its "
+                      f"{human_size(cached.size)} archive): linked, no download, no extraction.")
+    elif cached is not None:
         source = Line(f"From the cached archive ({human_size(cached.size)}); no download.")
     elif state.offline:
         source = Line("Offline, and its archive is not cached.")
