@@ -103,7 +103,11 @@ def minor_link_executable(installation: Installation, executable: Path) -> Path:
 
 def user_display(path: Path, cwd: Path | None = None) -> str:
     """uv's `user_display`: relative to the working directory when under it."""
-    cwd = cwd or Path.cwd()
+    if cwd is None:
+        try:
+            cwd = Path.cwd()
+        except FileNotFoundError:  # removed since: no path is under it
+            return str(path)
     if cwd.parent == cwd:
         return str(path)
     try:

@@ -24,6 +24,19 @@ def real_path(path: str | os.PathLike[str]) -> str:
         return os.path.normpath(os.fspath(path))
 
 
+def working_dir() -> Path:
+    """The working directory; a PytuiError in one line when it was removed after the shell
+    entered it (uv stops every command there: "Current directory does not exist")."""
+    try:
+        return Path.cwd()
+    except FileNotFoundError:
+        from pytui.core.errors import PytuiError
+
+        raise PytuiError("the working directory no longer exists (removed after this shell "
+                         "entered it); cd to a directory that exists and run the command "
+                         "again") from None
+
+
 def home_dir() -> Path:
     """The home directory as uv finds it: `$HOME`, unless it is unset or empty, then the
     user's entry in the password database (Path.home() took an empty HOME as the home: the
@@ -46,8 +59,10 @@ def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
 def _as_written(value: str | os.PathLike[str]) -> Path:
     """A directory named by a flag or a variable, as uv takes it: `~` is not expanded (a shell
     expands an unquoted one before either tool sees it; a quoted `'~/x'` is `./~/x` for uv, and
-    pytui's `$HOME/x` was a root uv never looked in); a relative path is from the current one."""
-    return Path(value).absolute()
+    pytui's `$HOME/x` was a root uv never looked in); a relative path is from the current one
+    (which must exist: `working_dir`)."""
+    path = Path(value)
+    return path if path.is_absolute() else working_dir() / path
 
 
 def _xdg_data_home(env: Mapping[str, str]) -> Path:

@@ -275,7 +275,9 @@ def load(env: Mapping[str, str], cwd: Path | None = None, *, config_file: str | 
         return UvConfig()
     warnings: list[str] = []
     found: list[tuple[dict[str, object], Path, str]] = []
-    project = _project(Path.cwd() if cwd is None else cwd, warnings)
+    from pytui.core.paths import working_dir
+
+    project = _project(working_dir() if cwd is None else cwd, warnings)
     if project is not None:
         found.append((*project, PROJECT))
     system = None if uv_bool(env, "UV_NO_SYSTEM_CONFIG") else system_file(env)
