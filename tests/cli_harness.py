@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from fixtures_archives import MadeArchive, file, host_platform, make_pbs_archive, write_uv_catalog
 from fixtures_http import FaultyHTTPServer
@@ -314,10 +315,19 @@ def wait_for(predicate: Callable[[], object], what: str, proc: subprocess.Popen 
 def reading_stderr(proc: subprocess.Popen[str]) -> tuple[list[str], threading.Thread]:
     """The lines `proc` writes to stderr, gathered as they come by a thread (to wait on one with
     `wait_for`); before `finish(proc)`, set `proc.stderr = None`, then join the thread."""
-    said: list[str] = []
     assert proc.stderr is not None
-    stderr = proc.stderr
-    reader = threading.Thread(target=lambda: said.extend(iter(stderr.readline, "")), daemon=True)
+    return _reading(proc.stderr)
+
+
+def reading_stdout(proc: subprocess.Popen[str]) -> tuple[list[str], threading.Thread]:
+    """`reading_stderr` for stdout (set `proc.stdout = None` before `finish(proc)`)."""
+    assert proc.stdout is not None
+    return _reading(proc.stdout)
+
+
+def _reading(stream: IO[str]) -> tuple[list[str], threading.Thread]:
+    said: list[str] = []
+    reader = threading.Thread(target=lambda: said.extend(iter(stream.readline, "")), daemon=True)
     reader.start()
     return said, reader
 

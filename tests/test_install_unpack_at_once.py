@@ -16,24 +16,12 @@ not time.
 
 from __future__ import annotations
 
-import subprocess
-import threading
-
 import pytest
-from cli_harness import Pytui, assert_installed, finish, reading_stderr, wait_for
+from cli_harness import Pytui, assert_installed, finish, reading_stderr, reading_stdout, wait_for
 from step_hook import hooked, paused_at, resume
 
 UNPACKING = "pytui.core.extract.extract_archive"
 WAITS = "waiting for another pytui process that is installing"
-
-
-def _reading_stdout(proc: subprocess.Popen[str]) -> tuple[list[str], threading.Thread]:
-    said: list[str] = []
-    assert proc.stdout is not None
-    stdout = proc.stdout
-    reader = threading.Thread(target=lambda: said.extend(iter(stdout.readline, "")), daemon=True)
-    reader.start()
-    return said, reader
 
 
 @pytest.mark.parametrize("cached", [True, False], ids=["imported", "downloaded-by-the-first"])
@@ -47,7 +35,7 @@ def test_the_second_install_waits_for_the_first_ones_unpacking(pytui: Pytui, cac
         assert pytui.trees() == []  # an import keeps no tree: the first install unpacks it
     first = paused_at(pytui, UNPACKING, "install", "3.12")  # holding the archive's lock
     two = hooked(pytui, UNPACKING, "wait", "install", *second, "3.12")
-    unpacked, out_reader = _reading_stdout(two)
+    unpacked, out_reader = reading_stdout(two)
     said, err_reader = reading_stderr(two)
     try:
         wait_for(lambda: any(WAITS in line for line in said) or unpacked,
