@@ -9,7 +9,13 @@ import sys
 from collections.abc import Callable, Iterator
 
 from pytui.core.catalog import ParsedCatalog
-from pytui.core.catalog_entry import MAX_PROBLEM_LENGTH, InvalidEntry, build_from_entry, json_kind
+from pytui.core.catalog_entry import (
+    MAX_CATALOG_ENTRIES,
+    MAX_PROBLEM_LENGTH,
+    InvalidEntry,
+    build_from_entry,
+    json_kind,
+)
 from pytui.core.errors import CatalogError
 from pytui.core.json_bounds import (
     MAX_FLOATS,
@@ -61,6 +67,18 @@ class TooManyMalformed(Exception):
 
 def _problem(name: str, err: InvalidEntry) -> str:
     return f"entry {name[:80]!r}: {err}"[:MAX_PROBLEM_LENGTH]
+
+
+class TooManyEntries(Exception):
+    """More than MAX_CATALOG_ENTRIES entries. Not a ValueError: the whole-document fallback
+    would read them all again."""
+
+
+def _url_keys(data: bytes | str) -> int:
+    """How many times `"url"` is spelt in the text: every entry that is not malformed has one
+    (an upper bound on the builds, counted at C speed before anything is decoded; a key spelt
+    with escapes is counted while the entries are read)."""
+    return data.count(b'"url"') if isinstance(data, bytes) else data.count('"url"')
 
 
 class _NotStreamable(Exception):
@@ -227,8 +245,12 @@ def _parse_streamed(data: bytes | str) -> ParsedCatalog | None:
     # A name given twice keeps its first place and its last entry, as a dict does.
     results: dict[str, object] = {}
     malformed = 0  # the InvalidEntry values in `results` now
+    read = 0
     try:
         for name, entry in _streamed_entries(data):
+            read += 1
+            if read > MAX_CATALOG_ENTRIES:
+                raise TooManyEntries
             if type(results.get(name)) is InvalidEntry:
                 malformed -= 1
             try:
@@ -243,7 +265,7 @@ def _parse_streamed(data: bytes | str) -> ParsedCatalog | None:
                     first = next((key, value) for key, value in results.items()
                                  if type(value) is InvalidEntry)
                     raise TooManyMalformed(_problem(*first)) from None
-    except (EntryTooLong, TooManyMalformed):
+    except (EntryTooLong, TooManyMalformed, TooManyEntries):
         raise
     except (_NotStreamable, ValueError, RecursionError):
         return None
@@ -301,7 +323,8 @@ def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
     top level, and a top-level `"version"` key (uv's hook for a future format). A large
     catalog (`STREAM_FROM_BYTES`) is decoded entry by entry, with the same result, and
     refused at an entry longer than MAX_ENTRY_CHARS. Either is refused past
-    MAX_MALFORMED_ENTRIES malformed entries.
+    MAX_MALFORMED_ENTRIES malformed entries, or past MAX_CATALOG_ENTRIES entries (those
+    holding `"url"` counted before anything is decoded).
     """
     if too_many_containers(data):
         raise CatalogError(f"catalog {source} holds more JSON arrays and objects than a uv catalog of "
@@ -309,6 +332,8 @@ def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
                            "would take many times its size in memory); point --downloads-json at a "
                            "uv download-metadata.json")
     try:
+        if _url_keys(data) > MAX_CATALOG_ENTRIES:
+            raise TooManyEntries
         doc: object = _PLAIN_OBJECT
         if len(data) >= STREAM_FROM_BYTES:
             streamed = _parse_streamed(data)
@@ -324,6 +349,8 @@ def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
                            "download-metadata.json") from None
     except TooManyMalformed as err:
         raise _too_many_malformed(source, err.args[0]) from None
+    except TooManyEntries:
+        raise _too_many_entries(source) from None
     except TooManyFloats:
         raise CatalogError(f"catalog {source} holds more than {MAX_FLOATS:,} numbers with a fraction or "
                            "an exponent (uv's holds none; decoding them would take many times its size "
@@ -340,6 +367,8 @@ def parse_catalog(data: bytes | str, source: str) -> ParsedCatalog:
     if "version" in doc:
         raise CatalogError(f"catalog {source} declares a format version pytui does not know; "
                            "upgrade pytui or use an older catalog")
+    if len(doc) > MAX_CATALOG_ENTRIES:
+        raise _too_many_entries(source)
     return _parsed_entries(doc, source)
 
 
@@ -363,6 +392,12 @@ def _parsed_entries(doc: dict, source: str) -> ParsedCatalog:
         else:
             builds.append(build)
     return ParsedCatalog(builds, skipped, invalid, problem)
+
+
+def _too_many_entries(source: str) -> CatalogError:
+    return CatalogError(f"catalog {source} holds more than {MAX_CATALOG_ENTRIES:,} entries (uv's holds "
+                        "about 5,500; pytui reads up to the scale it is measured at, 200,000 builds, "
+                        "with room to spare); point --downloads-json at a uv download-metadata.json")
 
 
 def _too_many_malformed(source: str, problem: str) -> CatalogError:
