@@ -257,7 +257,8 @@ def env_details(state: AppState, env: Environment) -> list[tuple[str, str]]:
         fields.append(("broken", home_shortened(reason, state.home)))
         fields.append(("mend", broken_remedy(env, installed_minor(state), state.catalog,
                                              all_versions=state.view.all_versions,
-                                             none_installed=not _any_cpython(state))))
+                                             none_installed=not _any_cpython(state),
+                                             bin_dir=bin_dir_word(state))))
     elif env.wanted:
         fields.append(("wanted", env.wanted))
     if row_status(env) == "unmet" and env.request:
@@ -305,21 +306,38 @@ def installed_minor(state: AppState) -> str:
     return "{}.{}".format(*max(minors)) if minors else "3.12"
 
 
-def _recreate(env: Environment, minor: str, python: str = "an installed Python") -> str:
+def bin_dir_word(state: AppState) -> str:
+    """The bin dir as one shell word: `~/.local/bin` (the home shortened, as shown everywhere),
+    or its absolute path quoted when it holds a space or another character a shell reads."""
+    import re
+    import shlex
+
+    short = short_path(state.settings.bin_dir, state.home)
+    if re.fullmatch(r"~?[\w@%+=:,./-]+", short):
+        return short
+    return shlex.quote(str(state.settings.bin_dir))
+
+
+def _recreate(env: Environment, minor: str, python: str = "an installed Python",
+              bin_dir: str = "") -> str:
     """How to make `env` again on an installed Python, by the tool that made it: `uv venv` in
-    a uv tool's or pipx's directory makes an empty venv where the tool's packages were."""
+    a uv tool's or pipx's directory makes an empty venv where the tool's packages were. pipx
+    is given the bin dir's `pythonX.Y` link (`bin_dir`, as a shell word): it takes a bare
+    `python3.12` from PATH (shutil.which), where a pyenv shim or /usr/bin comes first for many,
+    and rebuilt the venv on that Python, not the installed one (uv prefers its own)."""
     name = env.path.name
     if env.kind == "uv-tool":
         return f"reinstall the tool with {python} (uv tool install --reinstall --python {minor} {name})"
     if env.kind == "pipx":
-        command = (f"pipx reinstall-all --python python{minor}" if name == "shared"
-                   else f"pipx reinstall --python python{minor} {name}")
+        exe = f"{bin_dir}/python{minor}" if bin_dir else f"python{minor}"
+        command = (f"pipx reinstall-all --python {exe}" if name == "shared"
+                   else f"pipx reinstall --python {exe} {name}")
         return f"reinstall it with {python} ({command})"
     return f"recreate the environment with {python} (uv venv -p {minor})"
 
 
 def broken_remedy(env: Environment, minor: str = "3.12", catalog: Catalog | None = None, *,
-                  all_versions: bool = False, none_installed: bool = False) -> str:
+                  all_versions: bool = False, none_installed: bool = False, bin_dir: str = "") -> str:
     """What mends a broken environment, with the keys that do it: the details said what it
     wanted and not what to do next. An install it wanted (a patch directory, or a minor
     version's link) is installed again from the main screen when the catalog lists it (it
@@ -327,7 +345,8 @@ def broken_remedy(env: Environment, minor: str = "3.12", catalog: Catalog | None
     in the root (or a pyvenv.cfg naming none) can only be replaced."""
     # With nothing installed, "an installed Python" names none: that one is installed first.
     recreate = (f"install {minor} (Esc, then / {minor} and i on its row), then "
-                + _recreate(env, minor, "it")) if none_installed else _recreate(env, minor)
+                + _recreate(env, minor, "it", bin_dir)) if none_installed else _recreate(
+                    env, minor, bin_dir=bin_dir)
     wanted = env.wanted or ""
     if env.link not in ("patch", "minor") or not wanted:
         return recreate
@@ -336,7 +355,7 @@ def broken_remedy(env: Environment, minor: str = "3.12", catalog: Catalog | None
     parts = parse_key(wanted)
     if parts is not None:  # a patch directory: that build again
         if catalog is not None and catalog.get(wanted) is None:
-            return _not_in_catalog(env, parts, catalog, recreate, all_versions)
+            return _not_in_catalog(env, parts, catalog, recreate, all_versions, bin_dir)
         typed = _typed(parts)
         what = f"install {parts.version} again"
     else:  # a minor version's link (cpython-3.12-linux-…): any patch of it makes the link
@@ -381,7 +400,7 @@ def _typed(build: KeyFields) -> str:
 
 
 def _not_in_catalog(env: Environment, parts: KeyFields, catalog: Catalog, recreate: str,
-                    all_versions: bool) -> str:
+                    all_versions: bool, bin_dir: str = "") -> str:
     """The mend of an environment whose patch the catalog has no build of: the nearest patch
     of that minor version it lists (the newer of two as near), the environment made again on
     it; else that the catalog lists none, and how to look further. Three lines at most in
@@ -397,4 +416,4 @@ def _not_in_catalog(env: Environment, parts: KeyFields, catalog: Catalog, recrea
     shown = "" if newest or all_versions else ", a"
     return (f"the catalog has no {parts.version}; its nearest is {nearest.version} (Esc{shown}, "
             f"then / {_typed(nearest)} and i on its row): install it, then "
-            f"{_recreate(env, minor, nearest.version)}")
+            f"{_recreate(env, minor, nearest.version, bin_dir)}")

@@ -323,7 +323,8 @@ def test_a_broken_environments_details_say_what_mends_it(tmp_path: Path) -> None
     pipx = Environment(tmp_path / "venvs" / "black", "pipx", None, "external", "broken",
                        wanted="/opt/py/bin/python3")
     assert dict(env_details(state, pipx))["mend"] == (
-        "reinstall it with an installed Python (pipx reinstall --python python3.12 black)")
+        "reinstall it with an installed Python (pipx reinstall --python "
+        f"~/{state.settings.bin_dir.relative_to(tmp_path)}/python3.12 black)")
     # A working one has none.
     ok = Environment(tmp_path / "e" / ".venv", "venv", NEW.key, "patch", "ok")
     assert "mend" not in dict(env_details(state, ok))

@@ -1,0 +1,39 @@
+"""A broken pipx venv's mend names the bin dir's `pythonX.Y` link, not a bare `python3.12`:
+pipx 1.18.4 (interpreter.find_python_interpreter) takes `--python python3.12` from PATH
+(shutil.which), where a pyenv shim or /usr/bin/python3.12 comes first for many, and rebuilt the
+venv on that Python instead of the installed one the mend meant (newuser38, with the real pipx).
+The bin dir is one shell word: `~/…` as shown elsewhere, else its absolute path quoted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytui.app.envs_view import env_details
+from pytui.app.state import AppState
+from pytui.core.catalog import Catalog
+from pytui.core.environment import Environment
+from pytui.core.settings import Settings
+from ui_helpers import HOST
+
+
+def _mend(tmp: Path, bin_dir: Path, name: str = "black") -> str:
+    settings = Settings.resolve(install_dir=tmp / "root", cache_dir=tmp / "cache",
+                                env={"HOME": str(tmp), "UV_PYTHON_BIN_DIR": str(bin_dir)})
+    state = AppState(settings=settings, host=HOST, home=tmp, clock=lambda: 1000.0,
+                     catalog=Catalog([], source="test"), disk_listed=True)
+    env = Environment(tmp / "pipx" / "venvs" / name, "pipx", None, "external", "broken",
+                      wanted="/opt/py/bin/python3")
+    return dict(env_details(state, env))["mend"]
+
+
+def test_a_pipx_mend_names_the_bin_dirs_link(tmp_path: Path) -> None:
+    assert _mend(tmp_path, tmp_path / ".local" / "bin").endswith(
+        "(pipx reinstall --python ~/.local/bin/python3.12 black)")
+    assert _mend(tmp_path, tmp_path / ".local" / "bin", "shared").endswith(
+        "(pipx reinstall-all --python ~/.local/bin/python3.12)")
+    assert _mend(tmp_path, Path("/opt/bin")).endswith("(pipx reinstall --python /opt/bin/python3.12 black)")
+
+
+def test_a_bin_dir_a_shell_would_split_is_quoted(tmp_path: Path) -> None:
+    spaced = tmp_path / "my bin"
+    assert _mend(tmp_path, spaced).endswith(f"(pipx reinstall --python '{spaced}'/python3.12 black)")
