@@ -35,6 +35,13 @@ READ_VERSIONS = (1, 2)
 # Bounds on what a manifest may describe: it is read back from disk and treated as hostile.
 MAX_ENTRIES = 200_000
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+# Values a manifest's JSON may hold, counted by its commas before it is decoded: a column per
+# field of at most MAX_ENTRIES values (six in format 1: path, target and the four number
+# columns as lists; two in format 2), and the header's few. A decoded value is an object of ~50
+# bytes where its JSON may be 3 (`"ab",`): 64 MiB of them took 1.1 GB and 5.7 s to decode and
+# refuse (the TUI totals every kept tree's manifest, another user's in a shared cache too); now
+# at most ~1.2 million values are decoded, the rest of the bytes being in long strings.
+MAX_MANIFEST_VALUES = 6 * MAX_ENTRIES + 64
 MAX_PATH_LENGTH = 4096
 # Component steps all of a manifest's links may take to resolve (a PBS tree's few dozen links
 # take a few hundred; 200,000 entries that are all links of 20 components fit).
@@ -233,6 +240,8 @@ def _columns(data: bytes) -> tuple[dict[str, object], str, str, list[list]]:
     # totals every tree's manifest, another user's in a shared cache too).
     if too_many_containers(data):
         raise TreeCorrupt("manifest holds more JSON arrays and objects than pytui writes")
+    if data.count(b",") > MAX_MANIFEST_VALUES:  # (one in a path or a link target counts too)
+        raise TreeCorrupt("manifest holds more values than pytui writes")
     try:
         doc = json_codec.loads(data, parse_float=float_counter())
     except TooManyFloats:
