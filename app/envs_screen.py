@@ -4,6 +4,7 @@ uses and how, filterable; `r` rescans (through the app's job runner), `c` stops 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from pytui.app.envs_view import (
     NO_SCAN_NOTE,
@@ -62,6 +63,9 @@ class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
        row: the detail gives way, the rows stay. */
     EnvironmentsScreen.-tiny #envs-detail { display: none; }
     """
+    # A broken environment's reason under the table, in the theme's status colour (as its
+    # row's; app.tcss), not Rich's fixed `red`.
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"envs--bad"}
 
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (TINY_BELOW, "-cramped"), (CRAMPED_BELOW, "-roomy")]
 
@@ -95,6 +99,7 @@ class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
         self.query_one("#envs-filter", EnvFilter).display = False
         self.query_one("#envs-table", EnvTable).focus()
         self.refresh_rows()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._show_detail())
 
     @property
     def table(self) -> EnvTable:
@@ -134,8 +139,9 @@ class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
         # Wrapped, never cut: a broken environment's reason ends with what to do; a path
         # longer than a line breaks after a `/` (Folded), not inside a name.
         grid.add_column(ratio=1)
+        bad = self.get_component_rich_style("envs--bad", partial=True)
         for label, value in env_details(self._state, env):
-            grid.add_row(label, Folded(Text(value, style="red" if label == "broken" else "")))
+            grid.add_row(label, Folded(Text(value, style=bad if label == "broken" else "")))
         detail.update(grid)
 
     # -- keys -------------------------------------------------------------------------------

@@ -4,18 +4,24 @@ wrapped whole; a value of several words is cut after a word."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pytui.widgets.cut_rules import cut_parts, cut_words
 from pytui.widgets.folded import Folded
 from pytui.widgets.list_bindings import KeyScroll
 from pytui.widgets.rows import NOTHING_HIGHLIGHTED, Details
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
 __all__ = ["Details", "DetailsPanel", "render_details"]
+
+# The component class a job's error line is drawn with ($status-bad).
+BAD_CLASS = "details--bad"
 
 class DetailsPanel(KeyScroll):
     """Scrolls when a long error does not fit (↑/↓ or j/k once focused); `details` is what it shows now."""
@@ -28,6 +34,9 @@ class DetailsPanel(KeyScroll):
     DetailsPanel { padding: 0 1; scrollbar-size-vertical: 1; scrollbar-gutter: stable; }
     DetailsPanel > Static { width: 100%; }
     """
+    # A job's error line, in the theme's status colour (as the tables' state cells; app.tcss), not Rich's
+    # fixed `red`, which the light theme does not choose its grounds against.
+    COMPONENT_CLASSES: ClassVar[set[str]] = {BAD_CLASS}
 
     details: Details | None = None
     # What it says when `details` is None (why nothing is highlighted).
@@ -36,13 +45,23 @@ class DetailsPanel(KeyScroll):
     def compose(self) -> ComposeResult:
         yield Static(render_details(self.details, self.empty), id="details-body")
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._render_body())
+
+    def _bad_style(self) -> Style:
+        return self.get_component_rich_style(BAD_CLASS, partial=True)
+
+    def _render_body(self) -> None:
+        """Draws `details` again (in the theme's colours, after the theme changed)."""
+        for body in self.query("#details-body").results(Static):
+            body.update(render_details(self.details, self.empty, self._bad_style()))
+
     def show(self, details: Details | None, empty: str = NOTHING_HIGHLIGHTED) -> None:
         if details == self.details and (details is not None or empty == self.empty) \
                 and self.is_attached:
             return
         self.details, self.empty = details, empty
-        for body in self.query("#details-body").results(Static):
-            body.update(render_details(details, empty))
+        self._render_body()
 
     def render_text(self) -> str:
         """The plain text shown (for tests)."""
@@ -91,7 +110,9 @@ PATH_FIELDS = frozenset({"archive", "install", "url", "path", "interpreter", "mi
 JOB_LINE_FIELDS = frozenset({"now", "result"})
 
 
-def render_details(details: Details | None, empty: str = NOTHING_HIGHLIGHTED) -> RenderableType:
+def render_details(details: Details | None, empty: str = NOTHING_HIGHLIGHTED,
+                   bad: Style | str = "") -> RenderableType:
+    """`details` as drawn; its message (a job's error) in `bad`, the panel's status colour."""
     if details is None:
         return Text(empty, style="dim")
     grid = Table.grid(padding=(0, 2), expand=True)
@@ -108,5 +129,5 @@ def render_details(details: Details | None, empty: str = NOTHING_HIGHLIGHTED) ->
     if rows:
         parts.append(grid)
     if details.message:
-        parts.append(Text(details.message, style="red"))
+        parts.append(Text(details.message, style=bad))
     return Group(*parts) if len(parts) > 1 else title

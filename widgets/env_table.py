@@ -15,12 +15,14 @@ the width change.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from pytui.core.elide import ELLIPSIS, elide_after
 from pytui.core.environment import NO_KEY_WORDS
 from pytui.widgets.cut_rules import key_floor, line_forms, pick_form, version_end
 from pytui.widgets.keyed_table import KeyedTable, Row
 from pytui.widgets.rows import EnvRow
+from pytui.widgets.state_styles import BAD, OK, STATE_STYLES, WAIT
 from rich.text import Text
 from textual.binding import Binding
 
@@ -63,6 +65,12 @@ class EnvTable(KeyedTable):
     # Enter does nothing here (nothing to install); Esc closes the view.
     BINDINGS = [Binding("enter", "screen.noop", show=False),
                 Binding("escape", "screen.close", "Close", show=False)]
+
+    # A broken environment's path, how and status, and an `ok`, in the theme's status colours
+    # (app.tcss), as the main panes' state cells: in Rich's fixed `green` and `yellow` the
+    # light theme's `ok` read at 2.9-3.2:1.
+    CLASSED_STYLES = STATE_STYLES
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(STATE_STYLES)
 
     COLUMNS = (
         ("Path", "path", None),
@@ -348,10 +356,10 @@ def _cells(row: EnvRow, texts: Sequence[str], widths: Sequence[int]) -> Row:
     broken = row.status == "broken"
     path, kind, key, how, status = texts
     return row.id, (
-        Text(_fitted_path(path, row.head, widths[PATH]), style="bold red" if broken else ""),
+        Text(_fitted_path(path, row.head, widths[PATH]), style=f"bold {BAD}" if broken else ""),
         Text(_kind_shown(kind, widths[KIND])),
         Text(_key_shown(key, widths[KEY]), style="dim" if row.key in NO_KEY_WORDS else ""),
-        Text(pick_form(how_forms(how), widths[HOW]), style="red" if broken else (
+        Text(pick_form(how_forms(how), widths[HOW]), style=BAD if broken else (
             "dim" if row.how.startswith("external") else "")),
-        Text(status, style="bold red" if broken else "green" if status == "ok" else "yellow"),
+        Text(status, style=f"bold {BAD}" if broken else OK if status == "ok" else WAIT),
     )

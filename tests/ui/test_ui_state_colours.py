@@ -53,3 +53,90 @@ async def test_state_cells_are_drawn_in_the_themes_status_colours(ui_world: UiWo
         await drawn(cached, 0, "manifest unreadable", "status-bad")
         # Available's mark of a cached build, bold as before.
         assert (await drawn(available, 1, CACHED, "status-busy")).bold
+
+
+def _static_style_of(static, text: str) -> Style:
+    """The style of the first drawn segment of a Static (or the detail under a table) that
+    holds `text`."""
+    for y in range(static.size.height):
+        for segment in static.render_line(y):
+            if text in segment.text:
+                return segment.style or Style()
+    raise AssertionError(f"{text!r} is not drawn in #{static.id}")
+
+
+def _check(app, style: Style, variable: str, what: str) -> None:
+    colours = app.get_css_variables()
+    background = Color.parse(colours["surface"]).rich_color.triplet
+    assert background is not None
+    assert style.color == Color.parse(colours[variable]).rich_color, (what, style)
+    assert style.color is not None
+    assert contrast(style.color.get_truecolor(), background) >= TEXT_MIN, (what, style)
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
+async def test_a_failed_jobs_error_in_details_is_in_the_themes_status_colour(ui_world: UiWorld, theme: str) -> None:
+    """Details drew a failed job's error in Rich's fixed `red`, not the theme's status colour
+    that the job row and the tables use; a theme changed while it is shown redraws it."""
+    from pytui.widgets.details import DetailsPanel
+    from pytui.widgets.job_list import JobRow
+    from textual.widgets import Static
+    from ui_helpers import press_install
+
+    failing = ui_world.build("3.13.1")
+    ui_world.server.set_faults(failing.url.split(ui_world.server.base_url, 1)[1], status=404)
+    app = ui_world.make_app()
+    app.theme = "textual-dark" if theme == "textual-light" else "textual-light"
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await press_install(pilot, failing.key)
+        job = next(iter(app.state.jobs.values()))
+        await wait_for(pilot, lambda: job.ended, what="the 404 job ends")
+        app.query_one(f"#job-{job.job_id}", JobRow).focus()
+        await pilot.pause()
+        app.theme = theme  # changed while the error is shown
+        await pilot.pause()
+        await pilot.pause()
+        body = app.query_one("#details", DetailsPanel).query_one("#details-body", Static)
+        _check(app, _static_style_of(body, "404"), "status-bad", "the job's error")
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
+async def test_the_environments_view_draws_states_in_the_themes_status_colours(
+        envs_world, theme: str) -> None:
+    """The Environments view drew `ok` in Rich's `green`, a broken environment's path, how and
+    status and its reason below in `red`, on either theme: the theme's status colours now."""
+    from envs_helpers import venv
+    from envs_scene import scanned
+    from pytui.app.envs_screen import EnvironmentsScreen
+    from textual.widgets import Static
+
+    envs_world.install_real()
+    code = envs_world.projects
+    venv(envs_world.patch_python, code / "fine" / ".venv")
+    venv(envs_world.patch_python, code / "broken" / ".venv")
+    cfg = code / "broken" / ".venv" / "pyvenv.cfg"
+    gone = envs_world.key.replace(envs_world.real.build.version, f"{envs_world.mm}.99")
+    cfg.write_text(cfg.read_text().replace(envs_world.key, gone))
+    app = envs_world.make_app()
+    app.theme = theme
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(pilot)
+        await scanned(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="the view")
+        screen = app.screen
+        assert isinstance(screen, EnvironmentsScreen)
+        await scanned(pilot)
+        await wait_for(pilot, lambda: screen.table.row_count == 2, what="two environments")
+        await pilot.pause()
+        table = screen.table
+        assert table.row_keys[0] == str(code / "broken" / ".venv")  # broken first, highlighted
+        _check(app, _style_of(table, "ok"), "status-ok", "an ok environment")
+        detail = screen.query_one("#envs-detail", Static)
+        _check(app, _static_style_of(detail, "which is not installed"), "status-bad", "why it is broken")
+        table.move_cursor(row=1)  # off the broken row (the cursor has its own colours)
+        await pilot.pause()
+        broken = _style_of(table, "✗ broken")
+        _check(app, broken, "status-bad", "a broken one's status")
+        assert broken.bold
