@@ -22,6 +22,7 @@ from pytui.app.state import AppState
 from pytui.app.terminal_codes import CLEAR_SCREEN
 from pytui.app.uninstall_decisions import idle_installation
 from pytui.core.keys import parse_key
+from pytui.core.models import Installation
 from pytui.widgets.format import short_path
 
 What = Literal["repl", "shell"]
@@ -62,8 +63,7 @@ def decide_launch(state: AppState, pane: str, key: str | None, what: What, *,
                       "removed it since it was listed (r lists the install root again).",
                       severity="warning")
     if not _is_executable(executable):
-        return Refuse(f"{short_path(executable, state.home)} is missing or not executable: "
-                      f"the install is incomplete (u, then i reinstalls it).", severity="error")
+        return Refuse(_not_runnable(state, installation, executable), severity="error")
     if not can_suspend:
         return Refuse(f"This terminal cannot hand over to {verb} (no terminal to suspend); "
                       f"run {executable} yourself.", title="Cannot suspend")
@@ -80,6 +80,23 @@ def decide_launch(state: AppState, pane: str, key: str | None, what: What, *,
     return Launch(f"shell with {name}", (shell,), env,
                   f"pytui: {shell} with {short_path(bin_dir, state.home)} first on PATH "
                   f"(python, {name}) — {back}")
+
+
+def _not_runnable(state: AppState, installation: Installation, executable: Path) -> str:
+    """What mends an install whose interpreter is gone or not executable, without `u` (which
+    asks to break every environment that runs it): a gone file is damage `i` reinstalls in
+    place once the pane lists it (the 2 s watch sees the root, not a file inside an install:
+    `r`); one that is there but not executable is no damage a listing sees, so the CLI's
+    reinstall is named."""
+    from pytui.app.install_decisions import damaged
+
+    shown = short_path(executable, state.home)
+    if os.path.lexists(executable):
+        return (f"{shown} is not executable: `pytui install --reinstall {installation.key}` "
+                "reinstalls it in place.")
+    then = "i reinstalls it in place" if damaged(installation) else \
+        "r lists it again, then i reinstalls it in place"
+    return f"{shown} is missing: part of the install is gone ({then})."
 
 
 def login_shell(env: Mapping[str, str]) -> str:

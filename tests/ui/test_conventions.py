@@ -187,7 +187,7 @@ def test_x_and_shell_refuse_in_one_line(tmp_path) -> None:
 
     assert "not installed" in refusal("available", other.key)
     assert refusal("installed", None).startswith("Nothing is highlighted: highlight an install")
-    assert "missing or not executable" in refusal("installed", broken.key)
+    assert " is missing: part of the install is gone" in refusal("installed", broken.key)
     # Its dir gone since the listing: said as such, not as an incomplete install (`x` said
     # "… is missing or not executable: the install is incomplete (u, then i reinstalls it)").
     assert refusal("installed", gone.key) == (
