@@ -256,7 +256,6 @@ def env_details(state: AppState, env: Environment) -> list[tuple[str, str]]:
         reason = env.error or f"wanted {env.wanted}"
         fields.append(("broken", home_shortened(reason, state.home)))
         fields.append(("mend", broken_remedy(env, installed_minor(state), state.catalog,
-                                             all_versions=state.view.all_versions,
                                              none_installed=not _any_cpython(state),
                                              bin_dir=bin_dir_word(state))))
     elif env.wanted:
@@ -294,16 +293,34 @@ def _any_cpython(state: AppState) -> bool:
     return any(i.implementation == "cpython" for i in state.installations)
 
 
+# The minor the mend names with nothing installed and no catalog to choose from (`installed_minor`).
+NO_CATALOG_MINOR = "3.12"
+
+
 def installed_minor(state: AppState) -> str:
     """The newest CPython minor version installed (standard build), which the mend line names
-    as "an installed Python" (it named 3.12 whatever was installed); 3.12 when none is. A
-    release before a pre-release: with 3.12.12 and 3.14.0rc2 it named 3.14, a release
-    candidate to rebuild a project's environment on."""
+    as "an installed Python" (it named 3.12 whatever was installed): what `uv venv` and `uv
+    python find` with no request take (uv 0.13.9, several installed: the newest). A release
+    before a pre-release: with 3.12.12 and 3.14.0rc2 it named 3.14, a release candidate to
+    rebuild a project's environment on. With none installed, the minor `uv python install`
+    with no request installs from the loaded catalog (the newest stable CPython for this
+    host, as `uv venv` downloads it; it named 3.12 whatever the catalog's newest was); 3.12
+    still when no catalog is loaded yet or it has no CPython for this host, where uv could
+    install nothing either (a minor, not uv's `3`: a pipx mend names the bin dir's `python3.12`
+    link, and pytui makes no `python3`)."""
     cpython = [i for i in state.installations
                if i.implementation == "cpython" and i.variant == "default"]
     released = [i for i in cpython if not i.prerelease] or cpython
     minors = {(i.major, i.minor) for i in released}
-    return "{}.{}".format(*max(minors)) if minors else "3.12"
+    if minors:
+        return "{}.{}".format(*max(minors))
+    if state.catalog is None:
+        return NO_CATALOG_MINOR
+    from pytui.core.build_choice import find_download
+    from pytui.core.requests import PythonRequest
+
+    chosen = find_download(state.catalog, PythonRequest.parse("default"), state.host)
+    return NO_CATALOG_MINOR if chosen is None else f"{chosen.major}.{chosen.minor}"
 
 
 def bin_dir_word(state: AppState) -> str:
@@ -336,8 +353,8 @@ def _recreate(env: Environment, minor: str, python: str = "an installed Python",
     return f"recreate the environment with {python} (uv venv -p {minor})"
 
 
-def broken_remedy(env: Environment, minor: str = "3.12", catalog: Catalog | None = None, *,
-                  all_versions: bool = False, none_installed: bool = False, bin_dir: str = "") -> str:
+def broken_remedy(env: Environment, minor: str = NO_CATALOG_MINOR, catalog: Catalog | None = None, *,
+                  none_installed: bool = False, bin_dir: str = "") -> str:
     """What mends a broken environment, with the keys that do it: the details said what it
     wanted and not what to do next. An install it wanted (a patch directory, or a minor
     version's link) is installed again from the main screen when the catalog lists it (it
@@ -355,7 +372,7 @@ def broken_remedy(env: Environment, minor: str = "3.12", catalog: Catalog | None
     parts = parse_key(wanted)
     if parts is not None:  # a patch directory: that build again
         if catalog is not None and catalog.get(wanted) is None:
-            return _not_in_catalog(env, parts, catalog, recreate, all_versions, bin_dir)
+            return _not_in_catalog(env, parts, catalog, recreate, bin_dir)
         typed = _typed(parts)
         what = f"install {parts.version} again"
     else:  # a minor version's link (cpython-3.12-linux-…): any patch of it makes the link
@@ -400,20 +417,22 @@ def _typed(build: KeyFields) -> str:
 
 
 def _not_in_catalog(env: Environment, parts: KeyFields, catalog: Catalog, recreate: str,
-                    all_versions: bool, bin_dir: str = "") -> str:
-    """The mend of an environment whose patch the catalog has no build of: the nearest patch
-    of that minor version it lists (the newer of two as near), the environment made again on
-    it; else that the catalog lists none, and how to look further. Three lines at most in
-    the 80x24 view's detail box (a fourth was cut off by it)."""
+                    bin_dir: str = "") -> str:
+    """The mend of an environment whose patch the catalog has no build of: the build of that
+    minor version `uv python install M.m` would take (the newest patch, a release before a
+    pre-release), which the `M.m` the environment is made again with then finds installed,
+    and which Available lists without `a`; else that the catalog lists none, and how to look
+    further. It named the nearest patch (3.10.4 for a 3.10.5, beside 3.10.16), which `uv venv
+    -p 3.10` takes only while no newer 3.10 is installed, and uv downloads the newest.
+    Three lines at most in the 80x24 view's detail box (a fourth was cut off by it)."""
+    from pytui.core.ordering import version_rank
+
     same = _same_minor(catalog, parts)
     minor = f"{parts.major}.{parts.minor}"
     if not same:
         return _catalog_lacks(minor, recreate)
-    nearest = min(same, key=lambda row: (abs(row.patch - parts.patch), -row.patch,
-                                         row.prerelease == ""))
-    # The default view lists only the newest patch of a minor: an older one needs `a`.
-    newest = nearest.patch >= max(row.patch for row in same)
-    shown = "" if newest or all_versions else ", a"
-    return (f"the catalog has no {parts.version}; its nearest is {nearest.version} (Esc{shown}, "
-            f"then / {_typed(nearest)} and i on its row): install it, then "
-            f"{_recreate(env, minor, nearest.version, bin_dir)}")
+    released = [row for row in same if not row.prerelease] or same
+    newest = max(released, key=lambda row: version_rank(row.major, row.minor, row.patch, row.prerelease))
+    return (f"the catalog has no {parts.version}; its newest {minor} is {newest.version} (Esc, then "
+            f"/ {_typed(newest)} and i on its row): install it, then "
+            f"{_recreate(env, minor, newest.version, bin_dir)}")

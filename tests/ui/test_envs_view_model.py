@@ -22,7 +22,7 @@ from pytui.app.envs_view import (
 )
 from pytui.app.keymap import KEYMAP
 from pytui.app.purge_plan import outdated_plan
-from pytui.app.state import AppState, ViewOptions
+from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel
 from pytui.core.catalog import Catalog
 from pytui.core.environment import Environment, ScanResult
@@ -332,29 +332,36 @@ def test_a_broken_environments_details_say_what_mends_it(tmp_path: Path) -> None
 
 def test_a_broken_environments_mend_names_only_a_build_the_catalog_lists(tmp_path: Path) -> None:
     """It said `install 3.10.5 again (Esc, then / 3.10.5 …)` of a build the loaded catalog did
-    not have (papercut35): the nearest patch of that minor it lists, else that it lists none."""
+    not have (papercut35): the build of that minor `uv python install 3.10` takes, else that it
+    lists none. That is the newest patch, not the nearest: the environment is made again with
+    `uv venv -p 3.10`, which takes the newest 3.10 installed and downloads the newest (uv 0.13.9:
+    `uv python install 3.10.5` is `No download found for request`, `uv python install 3.10` on
+    a catalog of 3.10.4 and 3.10.16 installs 3.10.16); it named 3.10.4 for a 3.10.5, listed only
+    under `a`, which `uv venv -p 3.10` passes over once a newer 3.10 is installed."""
     from pytui.app.envs_view import env_details
 
     older, newest = make_build(version="3.10.4"), make_build(version="3.10.16")
-    state = _state(tmp_path, [NEW], [OLD, NEW, older, newest])
+    state = _state(tmp_path, [NEW], [OLD, NEW, older, newest, make_build(version="3.10.17rc1")])
 
     def mend(version: str) -> str:
         env = Environment(tmp_path / "a" / ".venv", "venv", None, "patch", "broken",
                           wanted=f"cpython-{version}-linux-x86_64-gnu")
         return dict(env_details(state, env))["mend"]
 
-    # 3.10.4 is nearer than 3.10.16, and listed only with every version (a).
+    # 3.10.16, not the nearer 3.10.4 (nor the pre-release): what `uv python install 3.10` takes.
     assert mend("3.10.5") == (
-        "the catalog has no 3.10.5; its nearest is 3.10.4 (Esc, a, then / 3.10.4 and i on its "
-        "row): install it, then recreate the environment with 3.10.4 (uv venv -p 3.10)")
+        "the catalog has no 3.10.5; its newest 3.10 is 3.10.16 (Esc, then / 3.10.16 and i on its "
+        "row): install it, then recreate the environment with 3.10.16 (uv venv -p 3.10)")
     # Three lines in the 80x24 detail box's 63 cells, as `install 3.10.16 again …` (a fourth
     # was cut off by the box).
     from rich.console import Console
     from rich.text import Text
     assert len(Text(mend("3.10.5")).wrap(Console(width=63), 63)) <= 3
-    assert "nearest is 3.10.16 (Esc, then / 3.10.16 and" in mend("3.10.17")
-    state.view = ViewOptions(all_versions=True)
-    assert "(Esc, then / 3.10.4 and" in mend("3.10.5")
+    assert "newest 3.10 is 3.10.16 (Esc, then / 3.10.16 and" in mend("3.10.18")
+    # A minor with pre-releases alone: the newest of them, as uv takes it.
+    state = _state(tmp_path, [NEW], [OLD, NEW, make_build(version="3.15.0a2"), make_build(version="3.15.0b1")])
+    assert "newest 3.15 is 3.15.0b1 (Esc, then / 3.15.0b1 and" in mend("3.15.0a1")
+    state = _state(tmp_path, [NEW], [OLD, NEW, older, newest])
     # `r` in the view rescans: the catalog is refreshed on the main screen.
     assert mend("3.9.5") == (
         "the catalog has no 3.9 build (Esc, then r refreshes it): recreate the environment with "
@@ -362,7 +369,7 @@ def test_a_broken_environments_mend_names_only_a_build_the_catalog_lists(tmp_pat
     tool = Environment(tmp_path / "tools" / "ruff", "uv-tool", None, "patch", "broken",
                        wanted="cpython-3.10.5-linux-x86_64-gnu")
     assert dict(env_details(state, tool))["mend"].endswith(
-        "then reinstall the tool with 3.10.4 (uv tool install --reinstall --python 3.10 ruff)")
+        "then reinstall the tool with 3.10.16 (uv tool install --reinstall --python 3.10 ruff)")
     assert mend("3.10.16").startswith("install 3.10.16 again (Esc, then / 3.10.16 and i")
 
 
@@ -465,3 +472,24 @@ def test_with_nothing_installed_the_mend_installs_a_python_before_recreating(tmp
                        wanted="/opt/py/bin/python3")
     assert dict(env_details(state, tool))["mend"].startswith(
         "install 3.12 (Esc, then / 3.12 and i on its row), then reinstall the tool with it (")
+
+
+def test_with_nothing_installed_the_mend_names_what_uv_would_install(tmp_path: Path) -> None:
+    """With nothing installed the mend named 3.12 whatever the catalog held. uv 0.13.9 with no
+    request and nothing installed (`uv python install`, `uv venv`) takes the newest stable
+    CPython the catalog has for this host (3.13.1 beside 3.12.8 and 3.14.0rc2): the mend names
+    that minor (3.12 still with no catalog loaded, or none for this host)."""
+    from pytui.app.envs_view import env_details, installed_minor
+
+    catalog = [OLD, NEW, make_build(version="3.13.1"), make_build(version="3.14.0rc2"),
+               make_build(version="3.15.1", os_name="macos", arch="aarch64", libc="none")]
+    state = _state(tmp_path, [], catalog)
+    gone = Environment(tmp_path / "d" / ".venv", "venv", None, "external", "broken",
+                       wanted="/opt/py/bin/python3")
+    assert dict(env_details(state, gone))["mend"] == (
+        "install 3.13 (Esc, then / 3.13 and i on its row), then recreate the environment with "
+        "it (uv venv -p 3.13)")
+    pin = Environment(tmp_path / "p" / ".python-version", "pin", None, None, "ok", request="3.9")
+    assert dict(env_details(state, pin))["next"].endswith("(uv python pin 3.13)")
+    state.catalog = None
+    assert installed_minor(state) == "3.12"
