@@ -92,12 +92,18 @@ def scope(result, now: float) -> str:
     was checked 3 min ago; --rescan checks it all now`, or `the whole tree checked: 100,000
     directories`."""
     if not result.quick:
-        return f"the whole tree checked: {result.tree_dirs:,} directories"
+        return f"the whole tree checked: {_directories(result.tree_dirs)}"
     when = ago(now - result.tree_checked_at) if result.tree_checked_at is not None else "some time"
     # The tree's size is the last full check's: the watched directories may be more by now.
-    return (f"quick check: the known environments and {result.watched:,} directories watched "
-            f"for new ones; the whole tree, {result.tree_dirs:,} directories, was checked "
+    return (f"quick check: the known environments and {_directories(result.watched)} watched "
+            f"for new ones; the whole tree, {_directories(result.tree_dirs)}, was checked "
             f"{when} ago; --rescan checks it all now")
+
+
+def _directories(count: int) -> str:
+    """`1 directory`, `2 directories` (it said `1 directories` of a scan root with no
+    subdirectory, `pytui envs --scan DIR`), as the TUI's status line words it."""
+    return f"{count:,} director{'y' if count == 1 else 'ies'}"
 
 
 def freshness(result, count: int, now: float, broken: int = 0) -> str:
