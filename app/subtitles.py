@@ -128,6 +128,11 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
 
     def other_rows(plain: str) -> tuple[str, ...]:
         return (f"{plain}{rest}", f"{archives}{rest}") if rest else ()
+    if not kinds["archive"] and not state.loose_trees and more:
+        # Nothing whole yet (the very first download): its count alone, `1 downloading`; it
+        # read `0 archives · 0 B · 1 downloading` (the header says the cache's size).
+        return _forms(state, "cached", *dict.fromkeys((more.removeprefix(" · "),
+                                                       unfinished.removeprefix(" · "))))
     usage = settled_cache_usage(state)
     if trees and usage is not None and usage > total:
         kept = _count(trees, "tree")

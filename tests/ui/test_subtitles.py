@@ -326,3 +326,24 @@ def test_a_narrow_cached_subtitle_counts_the_rows_that_are_no_archive(tmp_path, 
         assert ("4 other rows" in shown or
                 all(word in shown for word in ("1 unknown", "1 partial", "newer pytui's tree"))), (room, forms)
     assert first_fitting(forms, 34) == "9.0 MiB: 2 archives · 4 other rows", forms
+
+
+def test_the_very_first_download_is_said_alone(tmp_path, builds) -> None:
+    """During the first download into an empty cache Cached read `0 archives · 0 B · 1
+    downloading`: nothing is cached yet, the row says `↓`, the header the bytes. It reads
+    `1 downloading` (narrower, `1 ↓`), a stopped one `1 partial`; once an archive is whole the
+    counts come back."""
+    state = a_state(tmp_path, *builds.values())
+    vm = ViewModel()
+    state.disk_listed = True
+    state.cache_usage = 0
+    a_download(state, builds[OTHER])
+    assert vm.cached_subtitles(state) == ("1 downloading", "1 ↓")
+    a_download(state, builds[NEW])
+    assert vm.cached_subtitles(state)[0] == "2 downloading"
+    stopped = a_state(tmp_path / "stopped", *builds.values())
+    stopped.archives.append(CachedArchive(stopped.settings.cache_dir / (builds[OTHER].cache_filename + ".part"),
+                                          470, builds[OTHER], state="partial", expected_size=1000))
+    assert vm.cached_subtitles(stopped)[0] == "1 partial"
+    a_cached_archive(state, builds[OLD], size=300_000)
+    assert vm.cached_subtitles(state)[0] == "1 archive · 293.0 KiB · 2 downloading"
