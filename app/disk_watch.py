@@ -1,4 +1,4 @@
-"""Noticing that another process changed the install root or the cache (uv installing or
+"""Noticing that another process changed the install root, the cache or the bin dir (uv installing or
 uninstalling, a second pytui, a shell's `rm`), so the panes follow without `r`.
 
 Each listing of the disk carries a stamp of the watched directories taken just before it;
@@ -26,7 +26,7 @@ from pytui.core.settings import Settings
 from pytui.core.tree_store import TREES_DIR
 
 # Seconds between two looks at the watched directories: a change made elsewhere shows within
-# this long; each look is three `stat` and three `lstat` calls.
+# this long; each look is four `stat` and four `lstat` calls.
 DISK_WATCH_INTERVAL = 2.0
 # A directory time this close to when its stamp was taken may share a clock tick with a change
 # the listing did not see (kernel timestamps are as coarse as the tick, 1-10 ms).
@@ -54,7 +54,12 @@ class DiskStamp:
 
 
 def watched_dirs(settings: Settings) -> tuple[Path, ...]:
-    return (settings.install_root, settings.cache_dir, settings.cache_dir / TREES_DIR)
+    """The install root, the cache and its trees, and the bin dir: a `python3.12` link removed
+    there by hand (`rm ~/.local/bin/python3.12`) showed in Details only after `r`. The bin dir
+    costs one more `stat` and `lstat` a look; a listing it asks for scans no environments (the
+    installs did not change)."""
+    return (settings.install_root, settings.cache_dir, settings.cache_dir / TREES_DIR,
+            settings.bin_dir)
 
 
 def take_stamp(dirs: tuple[Path, ...]) -> DiskStamp:

@@ -280,3 +280,35 @@ def test_a_cache_dir_swapped_for_a_symlink_to_it_and_back_changes_the_stamp(tmp_
     cache.unlink()
     (tmp_path / "cache.bak").rename(cache)
     assert watch.wants_listing(take_stamp(dirs))
+
+
+async def test_a_bin_link_removed_by_hand_shows_without_r(ui_world: UiWorld) -> None:
+    """`rm ~/.local/bin/python3.13` while pytui runs: the install's Details said nothing of it
+    until `r` (the bin dir was not watched). It is: Details names the missing link within a
+    look, and the listing it took scans no environments (the installs did not change)."""
+    from pytui.app.gateway import UNLINKED
+    from pytui.core.jobs import InstallJob
+
+    build = ui_world.build("3.13.1")
+    ui_world.seed_cache("3.13.1")
+    InstallJob(build, settings=ui_world.settings).run()
+    link = Path(ui_world.settings.bin_dir) / "python3.13"
+    assert link.is_symlink()
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: [i.key for i in app.state.installations] == [build.key],
+                       what="the install listed")
+        await wait_for(pilot, lambda: app.state.environments is not None and not app.state.envs_scanning,
+                       what="the first environment scan")
+        assert not app.state.installations[0].extra.get(UNLINKED)
+        scans = app.runner._generation.get(ENVS, 0)
+        link.unlink()
+        await wait_for(pilot, lambda: app.state.installations[0].extra.get(UNLINKED) == "python3.13",
+                       what="the removed link seen")
+        await pilot.press("tab", "tab")  # Available -> Cached -> Installed
+        await pilot.pause()
+        details = app.query_one("#details").details
+        assert details is not None and any(label == "bin" and value.startswith("no python3.13 in ")
+                                           for label, value in details.fields), details
+        assert app.runner._generation.get(ENVS, 0) == scans
