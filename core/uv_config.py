@@ -76,7 +76,8 @@ def _search_start(cwd: Path) -> Path:
     """Where uv's search for the project's file starts (uv's workspace discovery): the
     workspace's root when the nearest pyproject.toml is a member of one above it (`members`
     globs, not `exclude`d), else that file's directory when it declares a project (a
-    `[project]` with a name, not `managed = false`) or a workspace; else the working directory."""
+    `[project]` with a name, not `managed = false`) or a workspace; else, or when the
+    workspace's members are not all there as uv wants them, the working directory."""
     found = _next_pyproject((cwd, *cwd.parents))
     if found is None:
         return cwd
@@ -87,6 +88,9 @@ def _search_start(cwd: Path) -> Path:
     if uv.get("managed") is False:
         return cwd
     if "workspace" in uv:
+        workspace = uv["workspace"]
+        if isinstance(workspace, dict) and not _members_there(directory, workspace, document):
+            return cwd
         return directory
     project = document.get("project")
     if not (isinstance(project, dict) and isinstance(project.get("name"), str)):
@@ -100,7 +104,7 @@ def _search_start(cwd: Path) -> Path:
 def _workspace_root(project: Path) -> Path | None | bool:
     """The root of the workspace `project` is a member of: the next pyproject.toml above it,
     when its `[tool.uv.workspace]` includes the project; None when there is no such workspace;
-    False when that file does not parse (uv's discovery fails)."""
+    False when that file does not parse or a member is missing (uv's discovery fails)."""
     found = _next_pyproject(project.parents)
     if found is None:
         return None
@@ -112,8 +116,16 @@ def _workspace_root(project: Path) -> Path | None | bool:
         return None
     if _globbed(workspace.get("members"), directory, project) and not _globbed(
             workspace.get("exclude"), directory, project):
-        return directory
+        return directory if _members_there(directory, workspace, document) else False
     return None
+
+
+def _members_there(root: Path, workspace: dict, document: dict) -> bool:
+    """Whether uv collects the workspace's members (core/uv_workspace.py); when it does not,
+    its discovery fails and the search starts at the working directory, without a word."""
+    from pytui.core.uv_workspace import members_all_there
+
+    return members_all_there(root, workspace, document.get("project"))
 
 
 def _next_pyproject(directories: Iterable[Path]) -> tuple[Path, dict | None] | None:

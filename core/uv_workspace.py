@@ -1,0 +1,143 @@
+"""Whether uv's workspace discovery would take a workspace's members, as uv 0.13.9 collects
+them before it reads the workspace root's configuration (checked with the binary: see
+docs/uv-compat.md#configuration-files). When it would not, uv's discovery fails and uv reads
+its configuration from the working directory up, without a word; core/uv_config.py does the same.
+
+Each path the `members` globs name (from the root, `exclude` globs left out) must be: a
+directory whose pyproject.toml parses and has a `[project]` with a `name` and a `version` (or a
+dynamic one), not a workspace of its own, its name not another member's. uv passes over a path
+that is not a directory, a directory whose name starts with a dot, one marked
+`managed = false`, and one without a pyproject.toml that holds no file (or, in a git
+repository, only files git ignores: `git ls-files` says so; `.ignore` files are not read)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+# A member directory without a pyproject.toml is looked into this far for a file.
+_MAX_ENTRIES = 10_000
+
+
+class _Broken(Exception):
+    """uv's discovery fails on this workspace."""
+
+
+def members_all_there(root: Path, workspace: dict, root_project: object) -> bool:
+    """Whether uv would collect the members of the workspace rooted at `root` (its
+    `[tool.uv.workspace]` table, its `[project]`)."""
+    from pytui.core.uv_config import _globbed
+
+    names: set[str] = set()
+    if isinstance(root_project, dict) and isinstance(root_project.get("name"), str):
+        names.add(_normal(root_project["name"]))
+    members = workspace.get("members")
+    if not isinstance(members, list):
+        return True
+    seen: set[Path] = set()
+    try:
+        for pattern in members:
+            if not isinstance(pattern, str):
+                return False  # uv's reader refuses the table
+            for path in _expand(root, Path(os.path.normpath(pattern)).parts):
+                if path in seen or _globbed(workspace.get("exclude"), root, path):
+                    continue
+                seen.add(path)
+                _check_member(root, path, names)
+    except _Broken:
+        return False
+    return True
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _check_member(root: Path, path: Path, names: set[str]) -> None:
+    from pytui.core.uv_config_file import parsed, tool_uv_of
+
+    if path == root:
+        return
+    if not path.is_dir():
+        return  # uv passes over it (a warning at -v)
+    pyproject = path / "pyproject.toml"
+    if not os.path.lexists(pyproject):
+        if path.name.startswith(".") or _only_ignored(path):
+            return
+        raise _Broken
+    document = parsed(pyproject)
+    if document is None:
+        raise _Broken
+    uv = tool_uv_of(document)
+    if uv.get("managed") is False:
+        return
+    project = document.get("project")
+    if not isinstance(project, dict) or not isinstance(project.get("name"), str):
+        raise _Broken
+    dynamic = project.get("dynamic")
+    if "version" not in project and not (isinstance(dynamic, list) and "version" in dynamic):
+        raise _Broken
+    if "workspace" in uv:
+        raise _Broken  # a workspace inside a workspace
+    name = _normal(project["name"])
+    if name in names:
+        raise _Broken
+    names.add(name)
+
+
+def _expand(root: Path, parts: tuple[str, ...]) -> list[Path]:
+    """The existing paths a member glob names, component by component (uv's glob: `*`, `?`
+    and `[…]` inside one component, `**` any number of directories; a trailing `**` takes
+    every directory below, not the one it is in, as uv 0.13.9's trace shows)."""
+    paths = [root]
+    for index, part in enumerate(parts):
+        found: list[Path] = []
+        for base in paths:
+            if part == "**":  # the directories below (and, inside a pattern, `base` itself)
+                if index < len(parts) - 1:
+                    found.append(base)
+                for directory, dirs, _ in os.walk(base):
+                    dirs.sort()
+                    found.extend(Path(directory, name) for name in dirs)
+            elif any(char in part for char in "*?["):
+                if part.count("[") > part.count("]"):
+                    raise _Broken  # uv's glob refuses the pattern
+                try:
+                    entries = sorted(os.listdir(base))
+                except OSError:
+                    continue
+                found.extend(base / name for name in entries if fnmatchcase(name, part))
+            elif os.path.lexists(base / part):
+                found.append(base / part)
+        # Once each: `**/**/…` names a directory by many routes (24 of them took minutes).
+        paths = list(dict.fromkeys(found))
+    return paths
+
+
+def _only_ignored(directory: Path) -> bool:
+    """Whether a member directory holds no file, or in a git repository only files git
+    ignores (uv's `has_only_gitignored_files`)."""
+    seen = 0
+    has_file = False
+    for _, dirs, files in os.walk(directory):
+        seen += len(dirs) + len(files)
+        if files or seen > _MAX_ENTRIES:
+            has_file = True
+            break
+    if not has_file:
+        return True
+    if not any((parent / ".git").exists() for parent in (directory, *directory.parents)):
+        return False
+    try:
+        listed = subprocess.run(["git", "-C", str(directory), "ls-files", "--cached", "--others",
+                                 "--exclude-standard", "-z", "--", "."],
+                                capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return listed.returncode == 0 and not listed.stdout
+
+
+__all__ = ["members_all_there"]

@@ -1,0 +1,122 @@
+"""A workspace whose members are not all there (core/uv_workspace.py): uv 0.13.9's discovery
+fails without a word and uv reads its configuration from the working directory up, so a
+member's own [tool.uv] (or a uv.toml below the root) is read, not the root's. pytui did not
+look at the members and read the root's. Each layout runs the real uv beside pytui; the mirror
+each shows in a build's URL says which file was read."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from cli_harness import Pytui
+from test_uv_config_cli import PBS, _pytui, _uv
+from test_uv_interop import UV
+
+pytestmark = [pytest.mark.uv, pytest.mark.skipif(not UV.exists(), reason="uv is not installed")]
+
+KEY = "cpython-3.12.8-linux-x86_64-gnu"
+ASSET = "20250115/cpython-3.12.8+20250115-x86_64-unknown-linux-gnu-install_only.tar.gz"
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def _project(name: str, extra: str = "") -> str:
+    return f'[project]\nname = "{name}"\nversion = "1"\n{extra}'
+
+
+def _git_ignoring_pycache(ws: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(ws)], check=True)
+    _write(ws / ".gitignore", "__pycache__/\n")
+    _write(ws / "packages" / "b" / "__pycache__" / "m.pyc", "x")
+
+
+def _excluded(ws: Path) -> None:
+    _write(ws / "packages" / "b" / "README", "x")
+    text = (ws / "pyproject.toml").read_text()
+    _write(ws / "pyproject.toml", text.replace('["packages/*"]\n', '["packages/*"]\nexclude = ["packages/b"]\n'))
+
+
+LAYOUTS: dict[str, tuple[Callable[[Path], object], str]] = {
+    "all-there": (lambda ws: None, "root"),
+    "a-literal-member-not-there": (lambda ws: _write(ws / "pyproject.toml", (ws / "pyproject.toml")
+                                                     .read_text().replace('"packages/*"]', '"packages/*", "gone"]')), "root"),
+    "no-pyproject-a-file": (lambda ws: _write(ws / "packages" / "b" / "README", "x"), "member"),
+    "no-pyproject-empty": (lambda ws: (ws / "packages" / "b" / "sub").mkdir(parents=True), "root"),
+    "no-pyproject-hidden": (lambda ws: _write(ws / "packages" / ".b" / "README", "x"), "root"),
+    "only-pycache-outside-git": (lambda ws: _write(ws / "packages" / "b" / "__pycache__" / "m.pyc", "x"),
+                                 "member"),
+    "only-git-ignored-files": (_git_ignoring_pycache, "root"),
+    "no-project-table": (lambda ws: _write(ws / "packages" / "b" / "pyproject.toml", "x = 1\n"), "member"),
+    "not-toml": (lambda ws: _write(ws / "packages" / "b" / "pyproject.toml", "[project\n"), "member"),
+    "no-version": (lambda ws: _write(ws / "packages" / "b" / "pyproject.toml", '[project]\nname = "b"\n'),
+                   "member"),
+    "dynamic-version": (lambda ws: _write(ws / "packages" / "b" / "pyproject.toml",
+                                          '[project]\nname = "b"\ndynamic = ["version"]\n'), "root"),
+    "same-name": (lambda ws: _write(ws / "packages" / "b" / "pyproject.toml", _project("A")), "member"),
+    "nested-workspace": (lambda ws: _write(ws / "packages" / "b" / "pyproject.toml",
+                                           _project("b", "[tool.uv.workspace]\nmembers = []\n")), "member"),
+    "unmanaged": (lambda ws: _write(ws / "packages" / "b" / "pyproject.toml", "[tool.uv]\nmanaged = false\n"),
+                  "root"),
+    "a-file-not-a-directory": (lambda ws: _write(ws / "packages" / "b", "x"), "root"),
+    "excluded": (_excluded, "root"),
+}
+
+
+def _workspace(pytui: Pytui) -> Path:
+    ws = pytui.tmp / "ws"
+    base = pytui.server.base_url
+    _write(ws / "pyproject.toml", _project("root", '[tool.uv.workspace]\nmembers = ["packages/*"]\n\n'
+                                           f'[tool.uv]\npython-install-mirror = "{base}/root"\n'))
+    _write(ws / "packages" / "a" / "pyproject.toml",
+           _project("a", f'[tool.uv]\npython-install-mirror = "{base}/member"\n'))
+    _write(ws / "src" / "uv.toml", f'python-install-mirror = "{base}/cwd"\n')
+    pytui.catalog.write_text(json.dumps({KEY: {
+        "name": "cpython", "arch": {"family": "x86_64", "variant": None}, "os": "linux",
+        "libc": "gnu", "major": 3, "minor": 12, "patch": 8, "prerelease": "", "variant": None,
+        "url": PBS + ASSET, "sha256": None, "build": "20250115"}}))
+    return ws
+
+
+def _mirrors(pytui: Pytui, cwd: Path) -> list[str]:
+    shown = []
+    for run in (_pytui, _uv):
+        done = run(pytui, cwd, "list", "--only-downloads", "--show-urls", "--all-versions", KEY,
+                    UV_PYTHON_DOWNLOADS_JSON_URL=str(pytui.catalog))
+        assert done.returncode == 0 and done.stdout.strip(), (run.__name__, done.stderr)
+        shown.append(done.stdout.split()[-1][len(pytui.server.base_url) + 1:].split("/")[0])
+    return shown
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_a_members_settings_come_from_where_uv_reads_them(pytui: Pytui, layout: str) -> None:
+    make, expected = LAYOUTS[layout]
+    if layout == "only-git-ignored-files" and shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    ws = _workspace(pytui)
+    make(ws)
+    ours, theirs = _mirrors(pytui, ws / "packages" / "a")
+    assert theirs == expected, f"uv 0.13.9 read the {theirs}'s settings"
+    assert ours == theirs
+
+
+@pytest.mark.parametrize(("make", "expected"), [
+    (lambda ws: None, "root"),
+    (lambda ws: _write(ws / "packages" / "b" / "README", "x"), "cwd"),
+    (lambda ws: _write(ws / "pyproject.toml", (ws / "pyproject.toml").read_text().replace(
+        '"packages/*"]', '"packages/[a"]')), "cwd"),  # a glob uv cannot read
+], ids=["all-there", "member-not-there", "bad-glob"])
+def test_below_a_workspace_root_a_missing_member_starts_the_search_here(
+        pytui: Pytui, make: Callable[[Path], object], expected: str) -> None:
+    """From `ws/src` (no pyproject.toml of its own) uv starts at the workspace root, and its
+    `src/uv.toml` is not read, unless a member is missing: then it is."""
+    ws = _workspace(pytui)
+    make(ws)
+    assert _mirrors(pytui, ws / "src") == [expected, expected]
