@@ -71,11 +71,12 @@ class InstalledTable(KeyedTable):
         An upgrade's `↑ 3.11.7` (and every row beside it in that form) still stays longest."""
         if last_resort:
             return self.FLEX
-        # First of all but the build and the whole key (the same words, shorter): at 110 columns
+        # First of all (the same words, shorter): at 200 columns the key read as its version, 2
+        # cells short of whole (23 blank) beside the note's words; at 110 columns
         # `3.12.11 installed` stayed whole, Support gone for want of the 3 cells `✓ 3.12.11`
         # would have left; at 116 Support read `security → 2029` beside `✓ 3.12.11` and at 120
         # `security…` beside the words: a column drew less as the terminal widened.
-        at = self.FLEX.index(("support", 9))
+        at = self.FLEX.index(("key", 16))
         note_first = (("update", max(self._marks, len("Update"))),)
         return self.FLEX[:at] + note_first + self.FLEX[at:]
 

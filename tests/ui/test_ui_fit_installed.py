@@ -285,3 +285,24 @@ async def test_a_column_once_shown_stays_shown_as_the_table_widens() -> None:
         if drawn[0]["key"].startswith("cpython-") and whole_key_from is None:
             whole_key_from = width
     assert whole_key_from is not None and "build" in shown_before, (whole_key_from, shown_before)
+
+
+@pytest.mark.parametrize("width", [94, 97, 101])
+async def test_the_whole_key_comes_before_a_notes_words(width: int) -> None:
+    """At 200x50 (the table 98 cells, rows overflowing) Installed drew every key as its version
+    in a 30-cell column, 2 cells short of `cpython-3.12.11-linux-x86_64-gnu`, beside `3.12.11
+    installed`: 23 cells blank. The note (`✓ 3.12.11` says the same) gives way before the key
+    reads as its version."""
+    from pytui.widgets.installed_table import InstalledRow, InstalledTable
+    from pytui.widgets.rows import SupportView
+
+    support = SupportView("security", "security → 2028-10", "2028-10")
+    rows = [InstalledRow(f"cpython-{version}-linux-x86_64-gnu", "20250818", 1_250_000, update=update,
+                         update_installed=bool(update), used_by=1, label=version, support=support)
+            for version, update in (("3.12.10", "3.12.11 installed"), ("3.13.7", ""), ("3.12.11", ""),
+                                    ("3.11.9", ""), ("3.10.18", ""), ("3.9.23", ""))]
+    app = table_app(InstalledTable, rows, f"width: {width}; height: 5; scrollbar-size-vertical: 1;")
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        drawn = _drawn_cells(app.query_one(InstalledTable))
+    assert all(row["key"].startswith("cpython-") and row["build"] == "20250818" for row in drawn), (width, drawn)
