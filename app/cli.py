@@ -59,7 +59,13 @@ if TYPE_CHECKING:
 def settings_from_args(args) -> Settings:  # args: an argparse.Namespace or its like
     """The one `Settings` for this run, from the shared flags, the environment and uv's
     configuration files (a file uv passes over is said here, once, unless --quiet)."""
+    import os
+
+    from pytui.app.work_dirs import enter_directory, project_dir
+
+    args.left_directory = enter_directory(getattr(args, "directory", None), os.environ)
     settings = Settings.resolve(
+        cwd=project_dir(getattr(args, "project", None), os.environ),
         install_dir=args.install_dir,
         cache_dir=args.cache_dir,
         offline=args.offline,
@@ -221,6 +227,13 @@ def _main(argv: Sequence[str]) -> int:
             from pytui.app.quiet import restore
 
             restore(quiet)
+        left = getattr(args, "left_directory", None)
+        if left is not None:  # --directory: back where an in-process caller was
+            import contextlib
+            import os
+
+            with contextlib.suppress(OSError):
+                os.chdir(left)
 
 
 def _silence_stdout() -> None:

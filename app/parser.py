@@ -112,6 +112,11 @@ def common_options(*, suppress: bool = False) -> argparse.ArgumentParser:
                         help="read uv's settings from this uv.toml only (UV_CONFIG_FILE)")
     common.add_argument("--no-config", action="store_true", default=default(False),
                         help="read no uv configuration file (uv.toml, pyproject.toml) (UV_NO_CONFIG)")
+    common.add_argument("--directory", metavar="DIR", default=default(None),
+                        help="change to DIR before running the command (UV_WORKING_DIR)")
+    common.add_argument("--project", metavar="DIR", default=default(None),
+                        help="look for uv's configuration files and the version file from DIR "
+                             "(UV_PROJECT)")
     common.add_argument("--quiet", "-q", action="count", default=default(0),
                         help="only errors on stderr (no progress, status or warnings); -qq: "
                              "nothing on stdout either")

@@ -26,10 +26,10 @@ _COMMON_FLAGS: dict[str, tuple[str, object]] = {"--offline": ("offline", True),
                                                 "--no-config": ("no_config", True)}
 _COMMON_VALUES = {"--install-dir": "install_dir", "-i": "install_dir", "--cache-dir": "cache_dir",
                   "--downloads-json": "downloads_json", "--mirror": "mirror", "--color": "color",
-                  "--config-file": "config_file"}
+                  "--config-file": "config_file", "--directory": "directory", "--project": "project"}
 _COMMON_DEFAULTS = {"offline": False, "install_dir": None, "cache_dir": None,
                     "downloads_json": None, "mirror": None, "quiet": 0, "color": None,
-                    "config_file": None, "no_config": False}
+                    "config_file": None, "no_config": False, "directory": None, "project": None}
 # Options that count their occurrences (`-q -q`; `-qq` is left to argparse).
 _COMMON_COUNTS = {"--quiet": "quiet", "-q": "quiet"}
 # Values argparse accepts for the options that have choices, and the types it converts to.

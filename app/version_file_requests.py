@@ -23,7 +23,8 @@ def version_file_requests(settings: Settings) -> list[str] | None:
     from pytui.core.version_file import find_version_file, version_requests
 
     passed: list = []
-    path = find_version_file(settings.env, passed=passed)
+    start = settings.uv_config.start  # --project / UV_PROJECT
+    path = find_version_file(settings.env, None if start is None else str(start), passed=passed)
     for there, what in passed:
         # uv passes over it without a word, and a pin made a directory by mistake read as none.
         print(stderr_style().warning(f"passed over {shown(there)}: it is {what}, not a file, so uv "

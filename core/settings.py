@@ -124,6 +124,7 @@ class Settings:
             no_trees = pytui_flag(env, "PYTUI_NO_TREES")
         # uv's files, under the flags and variables (uv's order: flag, variable, file).
         config = uv_config.load(env, cwd, config_file=config_file, no_config=no_config)
+        config.start = cwd
         values = _with_files(values, env, config)
         offline_set = env.get("UV_OFFLINE") is not None
         config.used = _taken_from_files(config, env, offline or values.offline or offline_set,

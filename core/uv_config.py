@@ -49,7 +49,7 @@ class UvConfig:
     """The settings read, each from the first file (in uv's order) that sets it; `files` are
     the files read, first first, with their role; `warnings` one line each."""
 
-    __slots__ = ("values", "sources", "files", "warnings", "used")
+    __slots__ = ("values", "sources", "files", "warnings", "used", "start")
 
     def __init__(self, values: dict[str, object] | None = None,
                  sources: dict[str, Path] | None = None,
@@ -60,6 +60,9 @@ class UvConfig:
         self.warnings = warnings
         # The keys a run took from the files (not set by a flag or variable): Settings.resolve.
         self.used: frozenset[str] = frozenset()
+        # Where the project's searches start when not the working directory (--project): the
+        # version file's too (app/version_file_requests.py).
+        self.start: Path | None = None
 
     def get(self, key: str) -> object:
         return self.values.get(key)

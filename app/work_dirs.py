@@ -1,0 +1,66 @@
+"""uv's global `--directory` (UV_WORKING_DIR) and `--project` (UV_PROJECT), with uv 0.13.9's
+meaning for `uv python install / list` (checked with the binary): `--directory DIR` changes to
+DIR before the command runs, so every relative path (a request's file, `--install-dir`, a
+relative catalog) and the search for uv's configuration files and the version file start
+there; `--project DIR` (relative to that directory) starts only those two searches in DIR.
+A directory that is not there stops the command in one line, exit 2, as it stops uv."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pytui.core.errors import UsageError
+
+
+def _given(flag: str | None, env: Mapping[str, str], variable: str, option: str) -> str | None:
+    if flag is not None:
+        if not flag:
+            raise UsageError(f"{option} needs a directory")
+        return flag
+    value = env.get(variable)
+    if value is not None and not value:
+        raise UsageError(f"{variable} is set but empty, where uv expects a directory (uv stops "
+                         f"too); unset it or name one")
+    return value
+
+
+def enter_directory(flag: str | None, env: Mapping[str, str]) -> str | None:
+    """Change to `--directory` / UV_WORKING_DIR when given; the directory left (None: none
+    given), for an in-process caller to go back to."""
+    from pytui.core.env import shown_value
+
+    directory = _given(flag, env, "UV_WORKING_DIR", "--directory")
+    if directory is None:
+        return None
+    before = os.getcwd()
+    try:
+        os.chdir(directory)
+    except OSError as err:
+        from pytui.core.fs_errors import cause
+
+        raise UsageError(f"--directory {shown_value(directory, 300)}: {cause(err)}; name an "
+                         "existing directory (uv stops too)") from None
+    return before
+
+
+def project_dir(flag: str | None, env: Mapping[str, str]) -> Path | None:
+    """`--project` / UV_PROJECT as an absolute directory (None: none given); one line when it
+    is not a directory, as uv's `Project directory … does not exist`."""
+    from pytui.core.env import shown_value
+
+    project = _given(flag, env, "UV_PROJECT", "--project")
+    if project is None:
+        return None
+    path = Path(os.path.abspath(project))
+    if not os.path.exists(path):
+        raise UsageError(f"project directory {shown_value(project, 300)} does not exist; name an "
+                         "existing directory (--project / UV_PROJECT; uv stops too)")
+    if not os.path.isdir(path):
+        raise UsageError(f"project path {shown_value(project, 300)} is not a directory; name a "
+                         "directory (--project / UV_PROJECT; uv stops too)")
+    return path
+
+
+__all__ = ["enter_directory", "project_dir"]
