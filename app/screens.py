@@ -3,12 +3,12 @@ history. The purge dialog is app/purge_screen.py's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from pytui.app.decisions import Line
-from pytui.app.history import History, format_time, log_note, shown_entries
+from pytui.app.history import Entry, History, format_time, log_note, shown_entries
 from pytui.app.job_record import job_name
 from pytui.app.key_bindings import screen_bindings
 from pytui.app.keymap import HELP, HISTORY, QUESTION, help_rows, screen_help
@@ -19,6 +19,7 @@ from pytui.widgets.folded import Folded
 from pytui.widgets.key_bar import KeyBar
 from pytui.widgets.key_list import KeyList
 from pytui.widgets.list_bindings import KeyScroll
+from rich.style import Style
 from rich.text import Text
 from textual import events, on
 from textual._time import get_time as event_clock  # the clock Textual stamps events with
@@ -339,6 +340,11 @@ def _line_text(line: str | Text | Line) -> str | Text:
     return Text(line.text, style="bold" if line.strong else "") if isinstance(line, Line) else line
 
 
+# The component class each outcome word is drawn with (dialogs.tcss).
+_OUTCOME_CLASS = {"done": "history--ok", "failed": "history--bad", "cancelled": "history--wait",
+                  "warning": "history--wait", "error": "history--bad"}
+
+
 class HistoryScreen(ScrollingDialog):
     """Every job and operation of the session with its whole outcome, newest last; the list
     scrolls with the keyboard from the start (it opens at its end, on the newest)."""
@@ -346,12 +352,16 @@ class HistoryScreen(ScrollingDialog):
     AUTO_FOCUS = "#history-list"
     BODY, HINT, CHROME = "history-list", "history-scroll-hint", HISTORY_CHROME
     BINDINGS = screen_bindings(HISTORY)
+    # Each outcome word in the theme's status colours (dialogs.tcss), as the job rows say it,
+    # not Rich's fixed green, yellow and red.
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(_OUTCOME_CLASS.values())
 
     def __init__(self, history: History, *, home: Path,
                  id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self._history = history
         self._home = home
+        self._entries: Sequence[Entry] = ()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history-dialog", classes="dialog"):
@@ -366,6 +376,7 @@ class HistoryScreen(ScrollingDialog):
                 entries, left_out = shown_entries(self._history)
                 if left_out:
                     yield Static(left_out, classes="dialog-hint", markup=False)
+                self._entries = entries
                 for entry in entries:
                     yield Static(Folded(_entry_text(entry.at, entry.kind, entry.title,
                                                     entry.outcome, entry.message)),
@@ -375,7 +386,17 @@ class HistoryScreen(ScrollingDialog):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.call_after_refresh(self._paint)  # (its styles are applied by then)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._paint())
         self.query_one("#history-list", VerticalScroll).scroll_end(animate=False)
+
+    def _paint(self) -> None:
+        """The entries again, their outcomes in the theme's colours (known once mounted)."""
+        styles = {outcome: self.get_component_rich_style(name, partial=True)
+                  for outcome, name in _OUTCOME_CLASS.items()}
+        for static, entry in zip(self.query(".history-entry").results(Static), self._entries, strict=False):
+            static.update(Folded(_entry_text(entry.at, entry.kind, entry.title, entry.outcome,
+                                             entry.message, styles)))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -384,15 +405,12 @@ class HistoryScreen(ScrollingDialog):
         open_help(self.app.push_screen)
 
 
-_OUTCOME_STYLE = {"done": "green", "failed": "bold red", "cancelled": "yellow",
-                  "warning": "yellow", "error": "bold red"}
-
-
-def _entry_text(at: float, kind: str, title: str, outcome: str, message: str) -> Text:
+def _entry_text(at: float, kind: str, title: str, outcome: str, message: str,
+                styles: Mapping[str, Style] | None = None) -> Text:
     text = Text()
     text.append(format_time(at), style="dim")
     text.append(f"  {job_name(kind, title)}  ")
-    text.append(outcome, style=_OUTCOME_STYLE.get(outcome, ""))
+    text.append(outcome, style=(styles or {}).get(outcome, ""))
     if message:
         text.append("\n  " + message)
     return text

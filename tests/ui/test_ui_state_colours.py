@@ -140,3 +140,28 @@ async def test_the_environments_view_draws_states_in_the_themes_status_colours(
         broken = _style_of(table, "✗ broken")
         _check(app, broken, "status-bad", "a broken one's status")
         assert broken.bold
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
+async def test_history_says_outcomes_in_the_themes_status_colours(ui_world: UiWorld, theme: str) -> None:
+    """History drew `done` in Rich's `green`, `cancelled` in `yellow` and `failed` in `red`."""
+    from pytui.app.screens import HistoryScreen
+    from textual.widgets import Static
+
+    app = ui_world.make_app()
+    app.theme = theme
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        app.history.add("install", "cpython-3.13.1-linux-x86_64-gnu", "done", "")
+        app.history.add("install", "cpython-3.12.8-linux-x86_64-gnu", "cancelled", "")
+        app.history.add("scan", "cache dir", "failed", "cannot read it")
+        await pilot.press("H")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="History")
+        await pilot.pause()
+        entries = list(app.screen.query(".history-entry").results(Static))
+        for static, word, variable in zip(entries[-3:], ("done", "cancelled", "failed"),
+                                          ("status-ok", "status-wait", "status-bad"), strict=True):
+            style = next(segment.style for y in range(static.size.height)
+                         for segment in static.render_line(y) if segment.text.strip() == word)
+            assert style is not None
+            _check(app, style, variable, word)
