@@ -127,6 +127,13 @@ def parse_sysconfig_literal(body: str) -> dict[str, object] | None:
     return values if not body[pos:end].strip(" \n") else None
 
 
+# The most of a dict literal handed to `ast.literal_eval` (what `parse_sysconfig_literal` does
+# not take): five times a real `_sysconfigdata` (~50 KB; CPython's and uv's take the fast path).
+# Python's parser builds a node per token: 800 KB of `(1,1,…)` took 20 s at load 16, and the
+# 16 MiB a fix-up reads (MAX_FIXUP_READ) some 1.5 GB and minutes, where a hostile archive put it.
+MAX_LITERAL_EVAL_CHARS = 256 * 1024
+
+
 def parse_sysconfigdata(text: str, source: str = "_sysconfigdata") -> dict[str, object]:
     """The `build_time_vars` dict of a `_sysconfigdata_*.py` (pprint'd by CPython or JSON by uv)."""
     marker = text.find("build_time_vars")
@@ -136,6 +143,11 @@ def parse_sysconfigdata(text: str, source: str = "_sysconfigdata") -> dict[str, 
     fast = parse_sysconfig_literal(text[equals + 1:].strip())
     if fast is not None:
         return _written_back(fast, source)
+    if len(text) - equals > MAX_LITERAL_EVAL_CHARS:
+        raise InstallError(f"cannot parse {source}: its build_time_vars is {len(text) - equals:,} "
+                           "characters not in the shape CPython writes, past the "
+                           f"{MAX_LITERAL_EVAL_CHARS // 1024} KiB pytui evaluates (a real one is "
+                           "~50 KB); the archive's sysconfig data is damaged")
     import ast  # only here: the common shape is parsed above, and a tree keeps its parse
 
     try:

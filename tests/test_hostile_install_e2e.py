@@ -115,3 +115,25 @@ def test_sysconfig_data_escaping_a_lone_surrogate_is_one_line(pytui: Pytui, text
 
     assert made.build.key in line and "lone surrogate" in line and "sysconfig data is damaged" in line, line
     assert snapshot(pytui.root, pytui.bin) == before and pytui.temp_left() == []
+
+
+def test_sysconfig_data_in_no_shape_cpython_writes_is_refused_unevaluated(pytui: Pytui) -> None:
+    """A `_sysconfigdata` the fast reader does not take goes to `ast.literal_eval`, whose parse
+    makes a node per token: a hostile one of 16 MiB (the most a fix-up reads) took minutes and
+    ~1.5 GB. Past MAX_LITERAL_EVAL_CHARS it is refused unevaluated; the earlier install stays."""
+    from fixtures_archives import file, pbs_prefix_members
+    from pytui.core.sysconfig_text import MAX_LITERAL_EVAL_CHARS
+
+    hostile = "build_time_vars = {'A': (" + "1," * (MAX_LITERAL_EVAL_CHARS // 2) + ")}\n"
+    members = [replace(m, name=f"python/{m.name}") if "_sysconfigdata_" not in m.name
+               else file(f"python/{m.name}", hostile)
+               for m in pbs_prefix_members("3.11.9", os_name=OS, arch=ARCH, libc=LIBC)]
+    pytui.add("3.12.8")
+    pytui.call("install", "3.12")
+    _hostile(pytui, members)
+    before = snapshot(pytui.root, pytui.bin)
+
+    line = assert_clean_failure(pytui.run("install", "3.11"))
+
+    assert "cannot parse _sysconfigdata_" in line and "past the 256 KiB pytui evaluates" in line, line
+    assert snapshot(pytui.root, pytui.bin) == before and pytui.temp_left() == []
