@@ -323,6 +323,7 @@ def find_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | None
 
     tally = _Tally(named)
     capped = False
+    archives = None if archives is None else list(archives)
     if archives is None:
         from pytui.core.cache_import import stale_imports
 
@@ -330,8 +331,8 @@ def find_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | None
             tally.seen(name, freed, _LEFT_BY_IMPORT)
         for name, freed in _killed_state_temps(cache.root, remove=False):
             tally.seen(name, freed, _LEFT_BY_DOWNLOAD)
-        for name, freed in _orphan_part_locks(cache.root, remove=False):
-            tally.seen(name, freed, _LEFT_BY_LOCK)
+    for name, freed in _orphan_part_locks(cache.root, remove=False, only=_locks_of(archives)):
+        tally.seen(name, freed, _LEFT_BY_LOCK)
     for name in unheld_leftovers(cache.trees.path, _whose(archives)):
         tree = footprint(cache.trees.path / name, limit=limit)
         limit -= tree.walked
@@ -348,13 +349,14 @@ def remove_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | No
     `find_leftovers` says them: the first `named` by name (None: all), all counted and sized
     (a purge of 100 000 of them held every name)."""
     tally = _Tally(named)
+    archives = None if archives is None else list(archives)
     if archives is None:
         for name, size in cache.remove_stale_imports():
             tally.seen(name, size, _LEFT_BY_IMPORT)
         for name, size in _killed_state_temps(cache.root, remove=True):
             tally.seen(name, size, _LEFT_BY_DOWNLOAD)
-        for name, size in _orphan_part_locks(cache.root, remove=True):
-            tally.seen(name, size, _LEFT_BY_LOCK)
+    for name, size in _orphan_part_locks(cache.root, remove=True, only=_locks_of(archives)):
+        tally.seen(name, size, _LEFT_BY_LOCK)
     for name, size in clean_leftovers(cache.trees.path, _whose(archives)):
         tally.seen(f"trees/{name}", size, _LEFT_BY_TREE)
     return tally.leftovers()
@@ -382,7 +384,16 @@ def _killed_state_temps(root: Path, *, remove: bool) -> Iterator[tuple[str, int]
         yield name, info.st_size
 
 
-def _orphan_part_locks(root: Path, *, remove: bool) -> Iterator[tuple[str, int]]:
+def _locks_of(archives: list[CachedArchive] | None) -> frozenset[str] | None:
+    """The `.part.lock` names of `archives` (None: every one): a purge of one archive removes
+    the lock an install or download of it killed left, as it removes its tree's leftovers."""
+    if archives is None:
+        return None
+    return frozenset(archive.name.removesuffix(".part") + _PART_LOCK for archive in archives)
+
+
+def _orphan_part_locks(root: Path, *, remove: bool,
+                       only: frozenset[str] | None = None) -> Iterator[tuple[str, int]]:
     """(name, size) of each `<archive>.part.lock` a killed download left with no `.part` beside
     it (killed before its first byte, or between the archive's rename and the lock's removal),
     or a killed install left while it unpacked the archive (core/job_archive.take_turn),
@@ -391,12 +402,13 @@ def _orphan_part_locks(root: Path, *, remove: bool) -> Iterator[tuple[str, int]]
     meanwhile takes a new one. Only names of uv's archive shape plus `.part.lock`: uv makes no
     such file (it locks only `<root>/.lock`; its download temp is `.tmpXXXXXX/download`), so
     nothing of uv's is ever taken. One beside a `.part` is that stopped download's: the purge
-    of the `.part` removes it."""
+    of the `.part` removes it. `only`: these names alone (a purge of some archives)."""
     from pytui.core.cache_names import parse_cache_name
 
     try:
         with os.scandir(root) as scan:
             found = [entry.name for entry in scan if entry.name.endswith(_PART_LOCK)
+                     and (only is None or entry.name in only)
                      and parse_cache_name(entry.name[: -len(".lock")]) is not None]
     except OSError:
         return

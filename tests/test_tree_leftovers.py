@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from cli_harness import Pytui, assert_installed, cache_name
+from cli_harness import Pytui, assert_installed, cache_name, finish, reading_stderr, wait_for
 from fixtures_archives import MadeArchive, file
 from step_hook import killed_at, paused_at, resume
 
@@ -99,10 +99,15 @@ def test_purging_one_archive_removes_what_killed_runs_left_of_its_tree_and_no_ot
     dry = pytui.run("cache", "purge", "--dry-run", cache_name(made))
     assert dry.returncode == 0, str(dry)
     assert f"would remove trees/{left} (left by an interrupted pytui" in dry.stdout, str(dry)
-    assert "1 leftover of killed runs" in dry.stdout and leftovers(pytui) == [left], str(dry)
+    # The killed install held the archive's lock (core/job_archive.take_turn): its lock file
+    # is that archive's leftover too, and goes with it (the other archive's purge left it).
+    lock = f"{cache_name(made)}.part.lock (left by a killed download or install"
+    assert f"would remove {lock}" in dry.stdout, str(dry)
+    assert "2 leftovers of killed runs" in dry.stdout and leftovers(pytui) == [left], str(dry)
     purged = pytui.run("cache", "purge", cache_name(made))
     assert purged.returncode == 0, str(purged)
     assert f"removed trees/{left} (left by an interrupted pytui" in purged.stdout, str(purged)
+    assert f"removed {lock}" in purged.stdout, str(purged)
     assert leftovers(pytui) == [] and pytui.cached() == []
 
 
@@ -219,20 +224,30 @@ def test_a_purge_that_removes_an_installs_fresh_work_dir_does_not_make_it_not_ke
 
 def test_an_install_whose_tree_another_install_kept_meanwhile_does_not_say_it_could_not_keep_it(
         pytui: Pytui) -> None:
-    """Two installs of one build (into two roots, one cache) both extract it and both keep its
+    """Two installs of one build (into two roots, one cache) both extracted it and both kept its
     tree; the second to rename its work dir into place found the first's there (ENOTEMPTY) and
     `install -v` said `its tree could not be kept in the cache (directory not empty)` beside
-    the tree kept. The tree is kept: that is said of the cache, not of this run."""
+    the tree kept. Now the second waits on the archive's lock for the first (core/job_archive
+    .take_turn) and links the tree it kept: nothing is said of a tree not kept, one tree."""
     made = build(pytui)
     proc = paused_at(pytui, KEEPING, "install", "-v", "3.12")
-    other = pytui.run("--install-dir", str(pytui.tmp / "root2"), "install", "--no-bin", "-v", "3.12")
-    assert other.returncode == 0, str(other)
-    assert pytui.trees() and made.sha256 in pytui.trees(), pytui.trees()
-    code, _, err = resume(proc)
+    other = pytui.popen("--install-dir", str(pytui.tmp / "root2"), "install", "--no-bin", "-v", "3.12")
+    said, reader = reading_stderr(other)
+    try:
+        wait_for(lambda: any("waiting for another pytui process" in line for line in said),
+                 "the second install waiting for the first one's", other)
+    finally:
+        code, _, err = resume(proc)
+    other.stderr = None  # read by the thread above
+    ended = finish(other)
+    reader.join(60)
+    text = "".join(said)
+    assert ended.returncode == 0 and "could not be kept" not in text, text
+    assert "unpacked by the pristine tree kept in the cache" in text, text
     assert code == 0 and "Traceback" not in err, err
     assert "could not be kept" not in err and "unpacked by" in err, err
     assert_installed(pytui, made)
-    assert pytui.trees() == [made.sha256]  # the loser's work dir removed
+    assert pytui.trees() == [made.sha256]
 
 
 def test_an_install_whose_tree_a_purge_removes_while_it_links_does_not_call_it_changed(
