@@ -7,18 +7,20 @@ Which files, as uv finds them:
   under `UV_NO_CONFIG`, as uv);
 - else none under `--no-config` / `UV_NO_CONFIG`;
 - else the project's: from the working directory (from the project's root when the nearest
-  `pyproject.toml` has a `[project]`, or from its workspace's root when it is a member of one,
-  as uv's workspace discovery starts there) up, the first
+  `pyproject.toml` has a `[project]`, or from its workspace's root when it is a member of one
+  whose members are all there, core/uv_workspace.py, as uv's workspace discovery starts there;
+  `--project` moves the working directory's part) up, the first
   directory with a `uv.toml`, or a `pyproject.toml` with a `[tool.uv]` table; then the user's
   (`$XDG_CONFIG_HOME/uv/uv.toml`, else `~/.config/uv/uv.toml`); then the system's (the first
   `DIR/uv/uv.toml` of `$XDG_CONFIG_DIRS`, default `/etc/xdg`, else `/etc/uv/uv.toml`; none
   under `UV_NO_SYSTEM_CONFIG`). A setting comes from the first of these that sets it.
 
 A file is input like any other: a regular file of at most MAX_CONFIG_BYTES, UTF-8, TOML, every
-top-level key one uv knows and the keys pytui reads of the type uv takes. Where uv refuses a
+top-level key one uv knows and of the type uv takes (core/uv_config_schema.py). Where uv refuses a
 file (a `uv.toml`, or a file it cannot read), pytui refuses it too, in one line naming the file,
 the cause and the way out (`ConfigFileError`, exit 2, as uv's); a `pyproject.toml` uv cannot
-parse is passed over with a warning and the search goes on upward, as uv does.
+parse is passed over with a warning and the search goes on upward, as uv does; one whose
+`[tool.uv]` sets settings beside a `uv.toml` is ignored with a warning, as uv warns.
 """
 
 from __future__ import annotations
