@@ -120,3 +120,27 @@ def test_below_a_workspace_root_a_missing_member_starts_the_search_here(
     ws = _workspace(pytui)
     make(ws)
     assert _mirrors(pytui, ws / "src") == [expected, expected]
+
+
+@pytest.mark.parametrize(("own", "looked"), [(False, False), (True, True)], ids=["root-file", "own-file"])
+def test_the_members_are_looked_at_only_when_the_answer_depends_on_them(
+        pytui: Pytui, monkeypatch: pytest.MonkeyPatch, own: bool, looked: bool) -> None:
+    """From a member with no [tool.uv] of its own, the walk finds the root's file, which a
+    failed discovery would find too: the members (a TOML parse each, ~20 ms for 50) are not
+    read. They were, on every `pytui list` in a workspace member."""
+    from pytui.core import uv_config, uv_workspace
+
+    ws = _workspace(pytui)
+    if not own:
+        _write(ws / "packages" / "a" / "pyproject.toml", _project("a"))
+    calls: list[Path] = []
+
+    def counted(root: Path, workspace: dict, project: object) -> bool:
+        calls.append(root)
+        return True
+
+    monkeypatch.setattr(uv_workspace, "members_all_there", counted)
+    env = {"HOME": str(pytui.tmp / "home"), "XDG_CONFIG_DIRS": str(pytui.tmp / "xdg")}
+    config = uv_config.load(env, ws / "packages" / "a")
+    assert config.source("python-install-mirror") == ws / "pyproject.toml"
+    assert bool(calls) is looked, calls
