@@ -61,7 +61,7 @@ def _check_member(root: Path, path: Path, names: set[str]) -> None:
 
     if path == root:
         return
-    if not path.is_dir():
+    if not os.path.isdir(path):
         return  # uv passes over it (a warning at -v)
     pyproject = path / "pyproject.toml"
     if not os.path.lexists(pyproject):
@@ -129,7 +129,7 @@ def _only_ignored(directory: Path) -> bool:
             break
     if not has_file:
         return True
-    if not any((parent / ".git").exists() for parent in (directory, *directory.parents)):
+    if not any(os.path.exists(parent / ".git") for parent in (directory, *directory.parents)):
         return False
     try:
         listed = subprocess.run(["git", "-C", str(directory), "ls-files", "--cached", "--others",
