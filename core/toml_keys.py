@@ -34,7 +34,7 @@ def _after_string(text: str, quote: str, start: int) -> int:
     if text.startswith(quote * 3, start):
         if quote == "'":
             found = text.find("'''", start + 3)
-            return end if found < 0 else found + 3
+            return end if found < 0 else _past_closing(text, quote, found)
         position = start + 3
         while True:
             found = text.find('"""', position)
@@ -42,12 +42,14 @@ def _after_string(text: str, quote: str, start: int) -> int:
                 return end
             backslashes = found - len(text[position:found].rstrip("\\")) - position
             if backslashes % 2 == 0:
-                return found + 3
+                return _past_closing(text, quote, found)
             position = found + 1
     if quote == "'":
         found = text.find("'", start + 1)
         line = text.find("\n", start + 1)
-        return end if found < 0 or (0 <= line < found) else found + 1
+        if 0 <= line and (found < 0 or line < found):
+            return line  # not closed on its line (the parser refuses it): the keys after still count
+        return end if found < 0 else found + 1
     position = start + 1
     while True:
         match = _IN_BASIC.search(text, position)
@@ -56,6 +58,19 @@ def _after_string(text: str, quote: str, start: int) -> int:
         if match.group() == '"':
             return match.end()
         position = match.end() + 1  # a backslash and the character it escapes
+
+
+def _past_closing(text: str, quote: str, found: int) -> int:
+    """Just past a multi-line string whose first closing three quotes are at `found`: TOML
+    takes one or two more quotes right after them as the string's own (`'''y''''` is `y'`), so
+    it ends after those; taken at the first three, the last quote read as an opening one and the
+    scan passed over the rest of the text."""
+    end = found + 3
+    for _ in range(2):
+        if not text.startswith(quote, end):
+            break
+        end += 1
+    return end
 
 
 def check(text: str) -> None:

@@ -104,3 +104,24 @@ def test_dots_in_strings_and_comments_are_no_key_parts(text: str) -> None:
     from pytui.core.toml_keys import check
 
     check(text)
+
+
+@pytest.mark.parametrize("before", [
+    "x = '''y''''\n",  # one quote of the string's own before the closing three
+    "x = '''y'''''\n",  # two
+    'x = """y""""\n',
+    'x = """y"""""\n',
+    "x = 'never closed\n",  # the parser refuses it; the scan still reads on from the next line
+], ids=["literal-4", "literal-5", "basic-4", "basic-5", "unclosed-literal"])
+def test_a_string_the_scan_cannot_be_fooled_by_hides_no_key_after_it(tmp_path: Path, before: str) -> None:
+    """A multi-line string may end in four or five quotes (the first one or two are its own):
+    the scan took the last one for a string that never closed and checked nothing after it, so
+    a key of 12,000 parts went to tomllib (2.3 s; 40,000 parts took it 103 s)."""
+    from pytui.core.toml_keys import KeysTooCostly, check
+
+    text = before + f"{_dotted(12_000)} = true\n"
+    with pytest.raises(KeysTooCostly, match="a key of more than 80 parts"):
+        check(text)
+    given = _write(tmp_path / "given.toml", text)
+    with pytest.raises(ConfigFileError, match="a key of more than 80 parts"):
+        load({**_env(tmp_path), "UV_CONFIG_FILE": str(given)}, tmp_path)
