@@ -193,9 +193,10 @@ def _confirm_install(state: AppState, action: StartInstall, title: str, what: st
     when the title names the build's key (the question's lines do not)."""
     build = action.build
     cached = _cached_now(state, build)
-    if cached is not None and cached.tree:
+    if cached is not None and cached.tree and not state.settings.no_trees:
         # The job links the tree (checked against its manifest first; a changed one is
-        # extracted again from the archive), as the CLI's `link KEY from the tree kept …`.
+        # extracted again from the archive), as the CLI's `link KEY from the tree kept …`;
+        # with PYTUI_NO_TREES it extracts the archive and the tree stays unused.
         source = Line(f"From the unpacked tree kept in the cache (beside its "
                       f"{human_size(cached.size)} archive): linked, no download, no extraction.")
     elif cached is not None:
