@@ -47,7 +47,7 @@ def _after_string(text: str, quote: str, start: int) -> int:
     if quote == "'":
         found = text.find("'", start + 1)
         line = text.find("\n", start + 1)
-        if 0 <= line and (found < 0 or line < found):
+        if line >= 0 and (found < 0 or line < found):
             return line  # not closed on its line (the parser refuses it): the keys after still count
         return end if found < 0 else found + 1
     position = start + 1
