@@ -62,7 +62,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.driver import Driver
-from textual.events import Idle, Resize
+from textual.events import Event, Idle, InputEvent, Paste, Resize
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -84,6 +84,15 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
     # Under NARROW_TOAST_BELOW columns (40x12), `-slim`: a toast takes the width (app.tcss).
     HORIZONTAL_BREAKPOINTS = [(0, "-slim"), (NARROW_TOAST_BELOW, "-narrow"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = app_bindings()
+
+    async def on_event(self, event: Event) -> None:
+        # At exit the app empties its screen stack before its queue: a key read then (typed
+        # ahead of `q`, or a burst of keys and resizes under load) went to Textual's bindings,
+        # which ask for the screen, and ended the run with ScreenStackError. Nothing is there
+        # to act on it.
+        if isinstance(event, (InputEvent, Paste)) and not self.screen_stack:
+            return
+        await super().on_event(event)
 
     def get_driver_class(self) -> type[Driver]:
         from pytui.app.terminal_driver import safe_driver

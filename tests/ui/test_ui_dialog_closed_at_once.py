@@ -56,3 +56,17 @@ async def test_a_screen_change_read_after_the_app_stopped_is_passed_over(ui_worl
         await ready(pilot)
     assert not app.is_running
     app._watch_screen(Screen())  # raised SignalError before
+
+
+async def test_a_key_read_after_the_screens_are_gone_is_passed_over(ui_world: UiWorld) -> None:
+    """At exit the screens go before the queue: a key of a burst read then (bubbled back to the
+    app from the screen it was sent to) asked Textual's bindings for the screen and ended the run
+    with ScreenStackError (`[1]` above, in a fresh clone's suite at load 15-19, review38)."""
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+    assert not app.screen_stack
+    key = events.Key("j", "j")
+    key._forwarded = True  # as one bubbled back to the app from a screen
+    await app.on_event(key)  # raised ScreenStackError before
+    await app.on_event(events.Key("q", "q"))
