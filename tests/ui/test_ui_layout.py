@@ -172,7 +172,10 @@ async def test_the_header_never_wraps_a_long_catalog_path(ui_world: UiWorld) -> 
         header = app.query_one("#header", HeaderBar)
         for width, height in [(80, 24), (120, 36), (60, 20), (80, 24)]:
             await pilot.resize_terminal(width, height)
-            await pilot.pause()
+            # Laid out at the new width, not one pause later: under load (15-19) the header
+            # was read still at 60 columns after the resize to 80 (review38).
+            await wait_for(pilot, lambda w=width: header.region.width == w,
+                           what=f"the header laid out at {width} columns")
             lines = header.render().plain.split("\n")
             assert header.region.height == 2 and len(lines) == 2, lines
             room = header.content_region.width
