@@ -24,6 +24,7 @@ import subprocess
 import threading
 
 import pytest
+from archive_builds import MadeArchive
 from cli_harness import PATIENT, Pytui, assert_installed, finish, reading_stderr, wait_for
 from step_hook import paused_at
 from test_uv_interop import UV
@@ -68,6 +69,31 @@ def _ended(procs: list[tuple[subprocess.Popen[str], threading.Thread | None]]) -
     return texts
 
 
+def _second_waits_for_the_archive(pytui: Pytui, started: list[tuple[subprocess.Popen[str],
+                                                                    threading.Thread | None]]) -> list[str]:
+    """A second `pytui install 3.12`, started and added to `started`, seen waiting for the first
+    one's archive lock; its stderr lines as they come."""
+    two = pytui.popen("install", "3.12", **PATIENT)
+    said_two, reader_two = reading_stderr(two)
+    started.append((two, reader_two))
+    wait_for(lambda: any(WAITS_FOR_ARCHIVE in line for line in said_two),
+             "the second pytui waiting for the first one's archive lock", two)
+    return said_two
+
+
+def _first_installed_after_uv_second_found_it(made: MadeArchive, theirs: subprocess.Popen[str],
+                                              one: subprocess.Popen[str], said_one: list[str],
+                                              said_two: list[str], uv_said: str) -> None:
+    """uv installed 3.11 holding the root's lock; the first pytui waited for it, then installed
+    3.12; the second waited for the first's archive lock, then found 3.12 installed."""
+    key = made.build.key
+    assert f"held by pid {theirs.pid}: " in _line(said_one, WAITS_FOR_ROOT)
+    assert f"from its cached archive (pid {one.pid}: " in _line(said_two, WAITS_FOR_ARCHIVE)
+    assert f" + {key}" in "".join(said_one)
+    assert f"Python 3.12.8 is already installed ({key})" in "".join(said_two)
+    assert "Installed Python 3.11.9" in uv_said, uv_said
+
+
 def test_uv_holds_the_root_while_a_cached_pytui_holds_the_archive(pytui: Pytui) -> None:
     go_on = threading.Event()
     held = pytui.add("3.11.9", payload=True, faults={"stall_at": 64 * 1024, "stall_resume": go_on})
@@ -83,19 +109,11 @@ def test_uv_holds_the_root_while_a_cached_pytui_holds_the_archive(pytui: Pytui) 
         started.append((one, reader_one))
         wait_for(lambda: any(WAITS_FOR_ROOT in line for line in said_one),
                  "the first pytui waiting for uv's root lock (3.12's archive lock held)", one)
-        two = pytui.popen("install", "3.12", **PATIENT)
-        said_two, reader_two = reading_stderr(two)
-        started.append((two, reader_two))
-        wait_for(lambda: any(WAITS_FOR_ARCHIVE in line for line in said_two),
-                 "the second pytui waiting for the first one's archive lock", two)
+        said_two = _second_waits_for_the_archive(pytui, started)
     finally:
         go_on.set()
     uv_said, _, _ = _ended(started)
-    assert f"held by pid {theirs.pid}: " in _line(said_one, WAITS_FOR_ROOT)
-    assert f"from its cached archive (pid {one.pid}: " in _line(said_two, WAITS_FOR_ARCHIVE)
-    assert f" + {made.build.key}" in "".join(said_one)
-    assert f"Python 3.12.8 is already installed ({made.build.key})" in "".join(said_two)
-    assert "Installed Python 3.11.9" in uv_said, uv_said
+    _first_installed_after_uv_second_found_it(made, theirs, one, said_one, said_two, uv_said)
     assert_installed(pytui, made)
     assert pytui.requests(made) == 0 and pytui.requests(held) == 1
 
@@ -113,11 +131,7 @@ def test_a_pytui_holds_the_archive_while_uv_installs_another_build(pytui: Pytui)
         started.append((theirs, None))
         # uv is not held by pytui's archive lock: it takes the root's lock and downloads.
         wait_for(lambda: pytui.requests(held) == 1, "uv's request for 3.11 (the root's lock held)", theirs)
-        two = pytui.popen("install", "3.12", **PATIENT)
-        said_two, reader_two = reading_stderr(two)
-        started.append((two, reader_two))
-        wait_for(lambda: any(WAITS_FOR_ARCHIVE in line for line in said_two),
-                 "the second pytui waiting for the first one's archive lock", two)
+        said_two = _second_waits_for_the_archive(pytui, started)
         _go_on(one)  # the first unpacks, then waits for uv's root lock at its commit
         wait_for(lambda: any(WAITS_FOR_ROOT in line for line in said_one),
                  "the first pytui waiting for uv's root lock", one)
@@ -125,11 +139,7 @@ def test_a_pytui_holds_the_archive_while_uv_installs_another_build(pytui: Pytui)
         go_on.set()
         _go_on(one)
     _, uv_said, _ = _ended(started)
-    assert f"held by pid {theirs.pid}: " in _line(said_one, WAITS_FOR_ROOT)
-    assert f"from its cached archive (pid {one.pid}: " in _line(said_two, WAITS_FOR_ARCHIVE)
-    assert f" + {made.build.key}" in "".join(said_one)
-    assert f"Python 3.12.8 is already installed ({made.build.key})" in "".join(said_two)
-    assert "Installed Python 3.11.9" in uv_said, uv_said
+    _first_installed_after_uv_second_found_it(made, theirs, one, said_one, said_two, uv_said)
     assert_installed(pytui, made)
 
 
@@ -140,11 +150,7 @@ def test_uv_installs_the_same_build_while_a_pytui_holds_its_archive(pytui: Pytui
     said_one, reader_one = reading_stderr(one)
     started: list[tuple[subprocess.Popen[str], threading.Thread | None]] = [(one, reader_one)]
     try:
-        two = pytui.popen("install", "3.12", **PATIENT)
-        said_two, reader_two = reading_stderr(two)
-        started.append((two, reader_two))
-        wait_for(lambda: any(WAITS_FOR_ARCHIVE in line for line in said_two),
-                 "the second pytui waiting for the first one's archive lock", two)
+        said_two = _second_waits_for_the_archive(pytui, started)
         # uv takes no archive lock: it installs 3.12 from the shared cache and ends meanwhile.
         theirs = _uv(pytui, "3.12")
         [uv_said] = _ended([(theirs, None)])
