@@ -127,6 +127,7 @@ def _checked(table: dict) -> dict[str, object]:
     key's type, core/uv_config_schema.py); raises ValueError with the cause (the first bad key in
     the file's order, as uv names it)."""
     from pytui.core.uv_config_schema import UV_KEYS, expected
+    from pytui.core.uv_config_values import fault
 
     values: dict[str, object] = {}
     for key, value in table.items():
@@ -137,6 +138,9 @@ def _checked(table: dict) -> dict[str, object]:
         wanted = expected(key, value)
         if wanted is not None:
             raise ValueError(f"`{key}` is {_kind_of(value)}, expected {wanted}")
+        inside = fault(key, value)
+        if inside is not None:
+            raise ValueError(inside)
         if key == "python-downloads":
             value = PYTHON_DOWNLOADS_WORDS[str(value)]
         if key in SHARED:

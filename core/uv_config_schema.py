@@ -2,9 +2,9 @@
 each (observed: `uv python list` run on a `uv.toml` holding each key with a string, an integer, a
 boolean, an array, a table, a float and a date; docs/uv-compat.md#configuration-files). uv
 refuses a `uv.toml` (and passes over a `pyproject.toml`) whose value has another type; pytui
-checks the same types, and the words of uv's short lists of words. Deliberately not uv's whole
-schema: what is inside an array or a table, a URL, a version specifier, a date, a marker and the
-CUDA/ROCm word of `torch-backend` are uv's to check (uv refuses a bad one, pytui does not)."""
+checks the same types, and the words of uv's short lists of words. What is inside a value is
+core/uv_config_values.py's; a date, a marker and the CUDA/ROCm word of `torch-backend` are uv's
+to check (uv refuses a bad one, pytui does not)."""
 
 from __future__ import annotations
 

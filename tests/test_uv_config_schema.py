@@ -37,10 +37,12 @@ TAKEN = ["index-url = \"not a url\"\n", "exclude-newer = false\n", "preview-feat
          "link-mode = \"copy\"\n", "pip = {}\n", "torch-backend = \"cpu\"\n",
          "extra-index-url = [\"http://x\"]\n", "config-settings = 1979-05-27T07:32:00Z\n",
          "exclude-newer = \"2024-01-01T00:00:00Z\"\n", "concurrent-downloads = 4\n"]
-# Values inside a string, an array or a table are uv's to check (docs/uv-compat.md): uv stops,
-# pytui runs. Kept here so that a change on either side is seen.
-UV_ONLY = ["publish-url = \"x\"\n", "torch-backend = \"bogus\"\n", "pip = { bogus = 1 }\n",
-           "required-version = \"bogus\"\n", "index = [5]\n"]
+# What pytui leaves to uv inside a string, an array or a table (docs/uv-compat.md; what it
+# checks is test_uv_config_values.py's): uv stops, pytui runs. Kept here so that a change on
+# either side is seen.
+UV_ONLY = ["torch-backend = \"bogus\"\n", "pip = { bogus = 1 }\n", "publish-url = \"http://a:99999\"\n",
+           "constraint-dependencies = [\"a!!\"]\n", "exclude-newer = \"bogus\"\n",
+           "cache-keys = [{}]\n"]
 
 
 def _both(pytui: Pytui, text: str) -> tuple[Path, object, object]:

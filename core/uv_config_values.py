@@ -1,0 +1,146 @@
+"""What is inside the values of uv's settings, checked where uv 0.13.9 checks it and the check is
+cheap and declared (docs/uv-compat.md#configuration-files; each case observed with `uv python
+list` on a `uv.toml`): the elements of an array (strings; a string or a table; a table with its
+required key), a URL's scheme and host, a package name, a requirement's first character, and
+`required-version`'s PEP 440 syntax. Not uv's whole parser: the rest of a URL (a port past
+65535), of a PEP 508 requirement (`a!!`), of a marker, a date, and the keys inside a table are
+uv's to check (uv refuses, pytui runs). The top-level types are core/uv_config_schema.py's."""
+
+from __future__ import annotations
+
+import re
+
+# Each element a string: uv says "invalid type: integer `5`, expected a string".
+_STRINGS = """extra-index-url find-links no-proxy environments required-environments preview-features
+    no-build-isolation-package no-sources-package reinstall-package no-build-package
+    no-binary-package exclude-dependencies upgrade-package constraint-dependencies
+    build-constraint-dependencies override-dependencies"""
+# Each element a string or a table (a table with `host` for allow-insecure-host).
+_STRING_OR_TABLE = "allow-insecure-host cache-keys override-dependencies exclude-dependencies"
+# Each element a table, with this key a string (uv: "missing field `url`").
+_TABLE_WITH = {"index": "url", "dependency-metadata": "name"}
+# A package name (uv: "Not a valid package or extra name"), or a PEP 508 requirement, whose
+# name uv reads first ("Expected package name starting with an alphanumeric character").
+_NAMES = """no-build-isolation-package no-sources-package reinstall-package no-build-package
+    no-binary-package exclude-dependencies"""
+_REQUIREMENTS = "upgrade-package constraint-dependencies build-constraint-dependencies override-dependencies"
+# Strings uv reads as a URL: with no scheme (`x`, `/x`) uv refuses `publish-url` ("relative URL
+# without a base"); an http(s) URL with no host (`http://`) any of them ("empty host").
+_ABSOLUTE_URL = ("publish-url",)
+_URLS = ("publish-url", "check-url", "index-url")
+_URL_ARRAYS = ("extra-index-url",)  # find-links takes `HTTPS://` (a path to uv)
+
+_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\Z")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# An index URL in upper case (`HTTP://`) is a path to uv; `publish-url` is a URL whatever the case.
+_NO_HOST = re.compile(r"https?://(?:[?#].*)?\Z", re.DOTALL)
+_NO_HOST_ANY_CASE = re.compile(_NO_HOST.pattern, re.DOTALL | re.IGNORECASE)
+# PEP 440, as uv's version parser takes it (post, dev and local parts included); a specifier's
+# clause is an operator and a version, `.*` only after `==` / `!=` and never after a local part.
+_VERSION = (r"v?[0-9]+(?:\.[0-9]+)*"
+            r"(?:[-_.]?(?:alpha|beta|preview|pre|rc|a|b|c)[-_.]?[0-9]*)?"
+            r"(?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?"
+            r"(?:[-_.]?dev[-_.]?[0-9]*)?")
+_LOCAL = r"(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?"
+_BARE = re.compile(rf"{_VERSION}{_LOCAL}\Z", re.IGNORECASE)
+# A local part (`+x`) only after `==`, `!=` or `===` (uv refuses `>=1+x`).
+_CLAUSE = re.compile(rf"(?:(~=|<=|>=|<|>)\s*{_VERSION}|(===|==|!=)\s*{_VERSION}{_LOCAL}"
+                     rf"|(==|!=)\s*{_VERSION}\.\*)\Z", re.IGNORECASE)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_STRINGS_SET, _STRING_OR_TABLE_SET = _words(_STRINGS), _words(_STRING_OR_TABLE)
+_NAMES_SET, _REQUIREMENTS_SET = _words(_NAMES), _words(_REQUIREMENTS)
+
+
+def _said(value: object) -> str:
+    from pytui.core.uv_config_file import _kind_of
+
+    return _kind_of(value)
+
+
+def _specifiers_fault(text: str) -> str | None:
+    """Why uv refuses `text` as `required-version` (None: uv parses it)."""
+    if not text:  # uv takes an empty one (and refuses one of spaces only)
+        return None
+    text = text.strip()
+    if _BARE.match(text):  # a bare version, as `==`
+        return None
+    for clause in text.split(","):
+        clause = clause.strip()
+        match = _CLAUSE.match(clause)
+        if match is None:
+            from pytui.core.env import shown_value
+
+            return f"`{shown_value(clause)}` is not an operator and a version" if clause else "an empty clause"
+        if match[1] == "~=" and "." not in clause.split("+")[0]:
+            return "~= needs at least two parts of a version"
+    return None
+
+
+def _url_fault(key: str, text: str) -> str | None:
+    if key in _ABSOLUTE_URL and not _SCHEME.match(text):
+        return "not an absolute URL (no scheme such as https://)"
+    if (_NO_HOST_ANY_CASE if key in _ABSOLUTE_URL else _NO_HOST).match(text):
+        return "a URL with no host"
+    return None
+
+
+def _element_fault(key: str, index: int, item: object) -> str | None:
+    where = f"`{key}` item {index}"
+    if isinstance(item, str):
+        if key in _STRINGS_SET or key in _STRING_OR_TABLE_SET:
+            if key in _NAMES_SET and not _NAME.match(item):
+                return f"{where}, {_said(item)}, is not a package name (letters, digits, -, _ and ., " \
+                       "starting and ending with a letter or digit)"
+            if key in _REQUIREMENTS_SET and not re.match(r"\s*[A-Za-z0-9]", item):
+                return f"{where}, {_said(item)}, is not a requirement (it starts with a package name)"
+            if key in _URL_ARRAYS and _NO_HOST.match(item):
+                return f"{where}, {_said(item)}, is a URL with no host"
+            return None
+        return f"{where} is {_said(item)}, expected a table"
+    if isinstance(item, dict):
+        if key in _STRING_OR_TABLE_SET:
+            if key == "allow-insecure-host" and not isinstance(item.get("host"), str):
+                return f"{where} is a table without a string `host`"
+            return None
+        wanted = _TABLE_WITH.get(key)
+        if wanted is not None:
+            if not isinstance(item.get(wanted), str):
+                return f"{where} is a table without a string `{wanted}`"
+            if key == "index" and _NO_HOST.match(item[wanted]):
+                return f"{where}'s `url` is a URL with no host"
+            return None
+    if key in _STRING_OR_TABLE_SET:
+        return f"{where} is {_said(item)}, expected a string or a table"
+    if key in _TABLE_WITH:
+        return f"{where} is {_said(item)}, expected a table with `{_TABLE_WITH[key]}`"
+    return f"{where} is {_said(item)}, expected a string"
+
+
+def fault(key: str, value: object) -> str | None:
+    """Why uv refuses what is inside `value` (already of a type uv takes for `key`); None when
+    pytui finds nothing uv refuses."""
+    if isinstance(value, list):
+        if key in _STRINGS_SET or key in _STRING_OR_TABLE_SET or key in _TABLE_WITH:
+            for index, item in enumerate(value, 1):
+                found = _element_fault(key, index, item)
+                if found is not None:
+                    return found
+        return None
+    if not isinstance(value, str):
+        return None
+    if key == "required-version":
+        found = _specifiers_fault(value)
+        return None if found is None else f"`required-version` is {_said(value)}, not a PEP 440 " \
+                                          f"version specifier ({found})"
+    if key in _URLS:
+        found = _url_fault(key, value)
+        return None if found is None else f"`{key}` is {_said(value)}, {found}"
+    return None
+
+
+__all__ = ["fault"]

@@ -1,0 +1,85 @@
+"""What is inside the values of uv's settings (core/uv_config_values.py): an array's elements, a
+URL's scheme and host, a package name, a requirement's first character and `required-version`'s
+PEP 440 syntax, checked where uv 0.13.9 checks them. Before, pytui checked the top-level types
+only: `publish-url = "x"`, `index = [5]`, `required-version = "bogus"`, an `[[index]]` without
+`url` and `constraint-dependencies = ["!!"]` stopped uv and ran pytui. The real uv runs beside
+each; what pytui leaves to uv is test_uv_config_schema.py's UV_ONLY."""
+
+from __future__ import annotations
+
+import pytest
+from cli_harness import Pytui
+from pytui.core.uv_config_values import fault
+from test_uv_config_schema import KEY, _both
+from test_uv_interop import UV
+
+REFUSED = [
+    ('publish-url = "x"\n', '`publish-url` is the string "x", not an absolute URL'),
+    ('publish-url = "/x"\n', "not an absolute URL"),
+    ('publish-url = "HTTP://?q"\n', "a URL with no host"),
+    ('check-url = "http://"\n', '`check-url` is the string "http://", a URL with no host'),
+    ('index-url = "https://"\n', "a URL with no host"),
+    ('extra-index-url = ["http://x", "http://"]\n', '`extra-index-url` item 2, the string "http://", is a URL'),
+    ("index = [5]\n", "`index` item 1 is the integer 5, expected a table with `url`"),
+    ('index = [{ name = "a" }]\n', "`index` item 1 is a table without a string `url`"),
+    ("[[index]]\nurl = 5\n", "`index` item 1 is a table without a string `url`"),
+    ('index = [{ url = "http://" }]\n', "`index` item 1's `url` is a URL with no host"),
+    ("dependency-metadata = [{}]\n", "`dependency-metadata` item 1 is a table without a string `name`"),
+    ("allow-insecure-host = [{}]\n", "`allow-insecure-host` item 1 is a table without a string `host`"),
+    ("cache-keys = [5]\n", "`cache-keys` item 1 is the integer 5, expected a string or a table"),
+    ("find-links = [true]\n", "`find-links` item 1 is the boolean true, expected a string"),
+    ('upgrade-package = ["a", 5]\n', "`upgrade-package` item 2 is the integer 5, expected a string"),
+    ('constraint-dependencies = ["!!"]\n', '`constraint-dependencies` item 1, the string "!!", is not a requirement'),
+    ('override-dependencies = [""]\n', "is not a requirement"),
+    ('reinstall-package = ["a-"]\n', '`reinstall-package` item 1, the string "a-", is not a package name'),
+    ('exclude-dependencies = [" a"]\n', "is not a package name"),
+    ('required-version = "bogus"\n', '`required-version` is the string "bogus", not a PEP 440 version specifier'),
+    ('required-version = ">0.1,"\n', "not a PEP 440 version specifier (an empty clause)"),
+    ('required-version = "~=1"\n', "~= needs at least two parts"),
+    ('required-version = ">=0.13.*"\n', "`>=0.13.*` is not an operator and a version"),
+    ('required-version = ">=0.1+local"\n', "not a PEP 440 version specifier"),
+    ('required-version = "  "\n', "not a PEP 440 version specifier"),
+]
+TAKEN = ['publish-url = "http:x"\n', 'check-url = "x"\n', 'index-url = "HTTP://"\n',
+         'extra-index-url = ["x"]\n', 'find-links = ["HTTPS://"]\n', 'index = [{ url = "x", bogus = 1 }]\n',
+         'dependency-metadata = [{ name = "a" }]\n', 'allow-insecure-host = ["x", { host = "y" }]\n',
+         'cache-keys = [{ file = "x" }]\n', 'constraint-dependencies = [" a>=1"]\n',
+         'reinstall-package = ["a.b_c-D"]\n', 'preview-features = ["bogus"]\n',
+         'required-version = ""\n', 'required-version = "==0.13.*, !=1.*, ===0.13.9"\n',
+         'required-version = " >= 0.1.dev0 , <1 "\n', 'required-version = "v0.13.9"\n',
+         'required-version = "~=0.13"\n']
+
+
+@pytest.mark.parametrize(("text", "says"), REFUSED, ids=[t.split("\n")[0] for t, _ in REFUSED])
+def test_a_value_inside_that_uv_refuses_is_refused(text: str, says: str) -> None:
+    import tomllib
+
+    (key, value), = tomllib.loads(text).items()
+    found = fault(key, value)
+    assert found is not None and says in found, found
+
+
+@pytest.mark.parametrize("text", TAKEN, ids=[t.split("\n")[0] for t in TAKEN])
+def test_a_value_inside_that_uv_takes_is_taken(text: str) -> None:
+    import tomllib
+
+    (key, value), = tomllib.loads(text).items()
+    assert fault(key, value) is None
+
+
+@pytest.mark.uv
+@pytest.mark.skipif(not UV.exists(), reason="uv is not installed")
+@pytest.mark.parametrize("text", [t for t, _ in REFUSED] + TAKEN,
+                         ids=[t.split("\n")[0] for t, _ in REFUSED] + [t.split("\n")[0] for t in TAKEN])
+def test_both_tools_agree(pytui: Pytui, text: str) -> None:
+    """Each case above run through both tools on a uv.toml: uv stops where pytui stops (exit 2,
+    pytui in one line naming the file and the cause), and both run where uv runs."""
+    path, ours, theirs = _both(pytui, text)
+    if any(text == refused for refused, _ in REFUSED):
+        assert theirs.returncode == 2 and "Failed to parse" in theirs.stderr, theirs.stderr
+        lines = ours.stderr.splitlines()
+        assert ours.returncode == 2 and len(lines) == 1, ours.stderr
+        assert lines[0].startswith(f"error: uv's configuration file {path}: ") and "--no-config" in lines[0]
+        return
+    assert theirs.returncode == 0, theirs.stderr
+    assert ours.returncode == 0 and ours.stderr == "" and KEY in ours.stdout, ours.stderr
