@@ -8,7 +8,8 @@ directory whose pyproject.toml parses and has a `[project]` with a `name` and a 
 dynamic one), not a workspace of its own, its name not another member's. uv passes over a path
 that is not a directory, a directory whose name starts with a dot, one marked
 `managed = false`, and one without a pyproject.toml that holds no file (or, in a git
-repository, only files git ignores: `git ls-files` says so; `.ignore` files are not read)."""
+repository, only files git ignores: `git ls-files` says so). uv also honours `.ignore` files
+above the directory; pytui does not read them (docs/uv-compat.md says why)."""
 
 from __future__ import annotations
 

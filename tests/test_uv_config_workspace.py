@@ -67,6 +67,13 @@ LAYOUTS: dict[str, tuple[Callable[[Path], object], str]] = {
                   "root"),
     "a-file-not-a-directory": (lambda ws: _write(ws / "packages" / "b", "x"), "root"),
     "excluded": (_excluded, "root"),
+    # uv walks the directory with the `ignore` crate, hidden files and `.ignore` files included:
+    # a member's own `.ignore` is a file, a `.gitignore` outside git is not read.
+    "dot-ignore-inside": (lambda ws: [_write(ws / "packages" / "b" / "x", "x"),
+                                      _write(ws / "packages" / "b" / ".ignore", "x\n")], "member"),
+    "gitignore-outside-git": (lambda ws: [_write(ws / "packages" / "b" / "x", "x"),
+                                          _write(ws / ".gitignore", "x\n")], "member"),
+    "only-a-hidden-file": (lambda ws: _write(ws / "packages" / "b" / ".hidden", "x"), "member"),
 }
 
 
@@ -144,3 +151,16 @@ def test_the_members_are_looked_at_only_when_the_answer_depends_on_them(
     config = uv_config.load(env, ws / "packages" / "a")
     assert config.source("python-install-mirror") == ws / "pyproject.toml"
     assert bool(calls) is looked, calls
+
+
+@pytest.mark.parametrize("where", ["packages/.ignore", ".ignore"])
+def test_a_dot_ignore_above_a_member_is_uvs_only(pytui: Pytui, where: str) -> None:
+    """uv 0.13.9 also passes over a member directory (no pyproject.toml) whose files all match
+    a `.ignore` file in a directory above it (in git or not, gitignore syntax, up to `/`), and
+    reads the root's settings; pytui does not read `.ignore` files (docs/uv-compat.md: a
+    gitignore matcher for a layout this rare), so it reads the member's. Kept here so that a
+    change on either side is seen."""
+    ws = _workspace(pytui)
+    _write(ws / "packages" / "b" / "x", "x")
+    _write(ws / where, "x\n")
+    assert _mirrors(pytui, ws / "packages" / "a") == ["member", "root"]
