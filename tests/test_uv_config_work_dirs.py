@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from cli_harness import Pytui
+from fixtures_archives import write_uv_catalog
 from test_uv_config_cli import PBS, _pytui, _uv
 from test_uv_interop import UV
 
@@ -100,3 +101,54 @@ def test_a_directory_that_is_not_there_stops_both(pytui: Pytui, options: tuple[s
     lines = ours.stderr.splitlines()
     assert ours.returncode == 2 and len(lines) == 1 and says in lines[0], ours.stderr
     assert "Traceback" not in ours.stderr
+
+
+@pytest.mark.parametrize(("options", "under"), [
+    (("--directory", "../proj"), "proj"), (("--project", "../proj"), "elsewhere"),
+], ids=["directory", "project"])
+def test_a_relative_install_dir_is_from_the_directory(
+        pytui: Pytui, options: tuple[str, ...], under: str) -> None:
+    """`--install-dir rel` beside `--directory DIR` installs into DIR/rel with both tools (uv
+    changes to DIR first); beside `--project DIR`, into the working directory's rel."""
+    elsewhere, _ = _scene(pytui)
+    made = pytui.make("3.12.8", "20250115")  # served under the loopback /mirror/
+    pytui.server.add_file("/mirror/" + made.build.url[len(PBS):], made.path)
+    write_uv_catalog(pytui.catalog, [made.build])
+    env = {"UV_PYTHON_DOWNLOADS_JSON_URL": str(pytui.catalog),
+           "UV_PYTHON_INSTALL_MIRROR": f"{pytui.server.base_url}/mirror"}
+    for run, rel in ((_pytui, "rel-pytui"), (_uv, "rel-uv")):
+        done = run(pytui, elsewhere, "install", *options, "--install-dir", rel, "3.12.8", **env)
+        assert done.returncode == 0, (run.__name__, done.stderr)
+        assert (pytui.tmp / under / rel / made.build.key).is_dir(), (run.__name__, done.stderr)
+    assert sorted(path.name for path in (pytui.tmp / under).glob("rel-*")) == ["rel-pytui", "rel-uv"]
+
+
+@pytest.mark.parametrize(("argv", "read", "root"), [
+    (["--project", "../proj"], "proj", None),
+    (["--directory", "../proj", "--install-dir", "rel"], "proj", "proj"),
+    (["--project", "../proj", "--install-dir", "rel"], "proj", "elsewhere"),
+    ([], "elsewhere", None),
+], ids=["project", "directory-relative-root", "project-relative-root", "neither"])
+def test_the_terminal_ui_starts_with_the_named_directories(
+        pytui: Pytui, monkeypatch: pytest.MonkeyPatch, argv: list[str], read: str, root: str | None) -> None:
+    """`pytui --project DIR` (no command: the terminal UI) starts with DIR's settings, as
+    `pytui list --project DIR` does, and a relative `--install-dir` is from `--directory`.
+    The UI itself is not started: the settings it is given are looked at."""
+    import os
+
+    from pytui.app import cli, tui
+
+    elsewhere, project = _scene(pytui)
+    given: list = []
+    monkeypatch.setattr(cli, "not_a_terminal", lambda: None)
+    monkeypatch.setattr(tui, "run_tui", lambda args: given.append(args.settings) or 0)
+    for name, value in pytui.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("UV_PYTHON_INSTALL_DIR", raising=False)
+    monkeypatch.chdir(elsewhere)
+    assert cli._main(argv) == 0 and os.getcwd() == str(elsewhere)
+    settings, = given
+    assert settings.uv_config.source("python-install-mirror") == pytui.tmp / read / "uv.toml"
+    assert settings.mirror == f"{pytui.server.base_url}/{read}"
+    if root is not None:  # --install-dir rel
+        assert settings.install_root == pytui.tmp / root / "rel"
