@@ -99,7 +99,9 @@ def derived_colors(variables: Mapping[str, str]) -> dict[str, str]:
     - `pane-focus`: the focused pane's border and title background (accent, else primary,
       whichever reaches 3:1; moved until one does), `pane-focus-text` the title on it;
     - `status-ok`, `status-busy`, `status-wait`, `status-bad`: job phases, notes and errors,
-      each at least 4.5:1 on the surface and the panel.
+      each at least 4.5:1 on the surface and the panel; `status-ok-text` and `status-wait-text`
+      black or white, whichever reads better on them (at least 4.5:1: the header's ONLINE
+      and OFFLINE badges).
 
     A theme whose colours are not plain hex (the ANSI themes) gets Textual's own colours.
     """
@@ -132,6 +134,10 @@ def derived_colors(variables: Mapping[str, str]) -> dict[str, str]:
                          ("status-wait", "warning"), ("status-bad", "error")):
         color = _color(variables, f"text-{source}") or _color(variables, source) or foreground
         out[name] = to_hex(reach(color, text_grounds, TEXT_MIN))
+        if name in ("status-ok", "status-wait"):
+            # Any colour reads at 4.58:1 or more with black or white on it.
+            shade = reach(color, text_grounds, TEXT_MIN)
+            out[f"{name}-text"] = to_hex(black if contrast(shade, black) >= contrast(shade, white) else white)
     key = _color(variables, "footer-key-foreground") or foreground
     footer = _color(variables, "footer-background") or panel
     out["footer-key"] = to_hex(reach(key, [footer], TEXT_MIN))
@@ -148,4 +154,5 @@ def _fallback(variables: Mapping[str, str]) -> dict[str, str]:
             "pane-focus-text": raw("background", "ansi_default"),
             "status-ok": raw("success", "ansi_green"), "status-busy": raw("primary", "ansi_blue"),
             "status-wait": raw("warning", "ansi_yellow"), "status-bad": raw("error", "ansi_red"),
+            "status-ok-text": "ansi_black", "status-wait-text": "ansi_black",
             "footer-key": raw("footer-key-foreground", "ansi_yellow")}

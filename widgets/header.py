@@ -22,9 +22,12 @@ MIN_PATH = 12
 class HeaderBar(Widget):
     """Every path arrives already shortened (`~`) by the app; this fits them to the width."""
 
-    COMPONENT_CLASSES = {"header--problem"}
+    # The mode's badges: the app's CSS gives them the theme's status colours (app.tcss).
+    COMPONENT_CLASSES = {"header--problem", "header--online", "header--offline"}
     DEFAULT_CSS = """
     HeaderBar > .header--problem { color: $text-error; text-style: bold; }
+    HeaderBar > .header--online { color: black; background: green; text-style: bold; }
+    HeaderBar > .header--offline { color: black; background: yellow; text-style: bold; }
     HeaderBar {
         height: 2; padding: 0 1; background: $panel;
         text-wrap: nowrap; text-overflow: ellipsis;
@@ -42,23 +45,26 @@ class HeaderBar(Widget):
         if self.info is None:
             return Text("pytui", style="bold")
         problem = self.get_component_rich_style("header--problem")
-        return render_header(self.info, self.content_region.width or 1_000, problem)
+        badge = self.get_component_rich_style("header--offline" if self.info.offline else "header--online")
+        return render_header(self.info, self.content_region.width or 1_000, problem, badge)
 
 
 def render_header(info: HeaderInfo, width: int = 1_000,
-                  problem_style: Style | str = "bold red") -> Text:
-    """Both lines in `width` cells (long paths elided in the middle)."""
-    return Text("\n").join([_catalog_line(info, width, problem_style),
+                  problem_style: Style | str = "bold red", badge_style: Style | str = "") -> Text:
+    """Both lines in `width` cells (long paths elided in the middle). `badge_style` is the
+    ONLINE / OFFLINE badge's (HeaderBar passes the theme's: app.tcss)."""
+    return Text("\n").join([_catalog_line(info, width, problem_style, badge_style),
                             _paths_line(info, width)])
 
 
-def _catalog_line(info: HeaderInfo, width: int, problem_style: Style | str) -> Text:
+def _catalog_line(info: HeaderInfo, width: int, problem_style: Style | str,
+                  badge_style: Style | str = "") -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append("pytui ", style="bold")
     if info.offline:
-        text.append(" OFFLINE ", style="bold black on yellow")
+        text.append(" OFFLINE ", style=badge_style or "bold black on yellow")
     else:
-        text.append(" ONLINE ", style="bold black on green")
+        text.append(" ONLINE ", style=badge_style or "bold black on green")
     text.append("  catalog ", style="dim")
     after = _after_catalog(info, problem_style, count=True)
     room = width - len(text) - len(after)

@@ -165,3 +165,32 @@ async def test_history_says_outcomes_in_the_themes_status_colours(ui_world: UiWo
                          for segment in static.render_line(y) if segment.text.strip() == word)
             assert style is not None
             _check(app, style, variable, word)
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
+async def test_the_headers_online_and_offline_badges_are_in_the_themes_colours(ui_world: UiWorld,
+                                                                                theme: str) -> None:
+    """The header drew ` ONLINE ` in black on Rich's `green` and ` OFFLINE ` on `yellow` in every
+    theme. Each badge is the theme's status colour (ok, wait) behind text that reads on it at
+    4.5:1 or more, and itself stands out from the header's panel (4.5:1: it is the text colour
+    the tables use on that panel)."""
+    from pytui.widgets.header import HeaderBar
+
+    app = ui_world.make_app()
+    app.theme = theme
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        header = app.query_one("#header", HeaderBar)
+        colours = app.get_css_variables()
+        panel = Color.parse(colours["panel"]).rich_color.get_truecolor()
+        for badge, variable in (("ONLINE", "status-ok"), ("OFFLINE", "status-wait")):
+            if badge == "OFFLINE":
+                await pilot.press("o")
+                await wait_for(pilot, lambda: app.state.offline, what="offline")
+            await wait_for(pilot, lambda b=badge: b in str(header.render()), what=badge)
+            style = _static_style_of(header, f" {badge} ")
+            assert style.bgcolor == Color.parse(colours[variable]).rich_color, (badge, style)
+            assert style.color is not None and style.bgcolor is not None
+            assert contrast(style.color.get_truecolor(), style.bgcolor.get_truecolor()) >= TEXT_MIN, (badge, style)
+            assert contrast(style.bgcolor.get_truecolor(), panel) >= TEXT_MIN, (badge, style)
+            assert style.bold
