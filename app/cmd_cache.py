@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from pytui.core.cache import ArchiveCache
+    from pytui.core.cache_purge import Leftovers
     from pytui.core.models import CachedArchive
     from pytui.core.tree_store import TreeInfo
 
@@ -278,8 +279,28 @@ def _say_leftovers(cache: ArchiveCache, loose: list[tuple[TreeInfo, str]], share
               "that names something in the cache")
     found = find_leftovers(cache)
     if found.count:
-        print(f"{found.count} leftover{'s' if found.count != 1 else ''} of killed runs ({size_text(found.size)}), "
-              "removed by `pytui cache verify` or `pytui cache purge --all`")
+        print(_leftovers_line(found))
+
+
+def _leftovers_line(found: Leftovers) -> str:
+    """`cache list`'s line for what killed runs left: counted and sized, and what removes them.
+    The empty lock file a killed install or download left (core/job_archive.take_turn) goes
+    with the next install that downloads or unpacks its archive, too (core/cache_locks.exclusive
+    takes it and removes it on release); an install from a kept tree takes no lock."""
+    from pytui.core.cache_purge import LEFT_BY_LOCK
+
+    counted = f"{found.count} leftover{'s' if found.count != 1 else ''} of killed runs ({size_text(found.size)})"
+    locks = sum(1 for _, _, left_by in found.found if left_by == LEFT_BY_LOCK)
+    removers = "`pytui cache verify` or `pytui cache purge --all`"
+    if not locks:
+        return f"{counted}, removed by {removers}"
+    what = "an empty lock file" if locks == 1 else "empty lock files"
+    if locks == found.count:
+        each = "" if locks == 1 else "each "
+        return (f"{counted}, {what}: {each}removed by the next install that downloads or unpacks its "
+                f"archive, by a purge of that archive, {removers}")
+    return (f"{counted}, removed by {removers}; {locks} of them {what}, which the next install that "
+            f"downloads or unpacks {'its' if locks == 1 else 'their'} archive also removes")
 
 
 def _sized(loose: list[tuple[TreeInfo, str]], why: str, size: int) -> str:

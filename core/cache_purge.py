@@ -252,7 +252,8 @@ def removal_hold(archive: CachedArchive) -> contextlib.AbstractContextManager[bo
 _LEFT_BY_IMPORT = "an interrupted import"
 _LEFT_BY_TREE = "an interrupted pytui, a tree half kept or half removed"
 _LEFT_BY_DOWNLOAD = "an interrupted download, its resume state half written"
-_LEFT_BY_LOCK = "a killed download or install, its lock: no process holds it and no .part is beside it"
+# (Public: `cache list` says these apart, as the next install of their archive removes them.)
+LEFT_BY_LOCK = "a killed download or install, its lock: no process holds it and no .part is beside it"
 # A download's lock beside its `.part` (core/cache_locks.exclusive).
 _PART_LOCK = ".part.lock"
 # Leftovers of killed runs a purge names, one line (or History entry) each, at most; the rest
@@ -332,7 +333,7 @@ def find_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | None
         for name, freed in _killed_state_temps(cache.root, remove=False):
             tally.seen(name, freed, _LEFT_BY_DOWNLOAD)
     for name, freed in _orphan_part_locks(cache.root, remove=False, only=_locks_of(archives)):
-        tally.seen(name, freed, _LEFT_BY_LOCK)
+        tally.seen(name, freed, LEFT_BY_LOCK)
     for name in unheld_leftovers(cache.trees.path, _whose(archives)):
         tree = footprint(cache.trees.path / name, limit=limit)
         limit -= tree.walked
@@ -356,7 +357,7 @@ def remove_leftovers(cache: ArchiveCache, archives: Iterable[CachedArchive] | No
         for name, size in _killed_state_temps(cache.root, remove=True):
             tally.seen(name, size, _LEFT_BY_DOWNLOAD)
     for name, size in _orphan_part_locks(cache.root, remove=True, only=_locks_of(archives)):
-        tally.seen(name, size, _LEFT_BY_LOCK)
+        tally.seen(name, size, LEFT_BY_LOCK)
     for name, size in clean_leftovers(cache.trees.path, _whose(archives)):
         tally.seen(f"trees/{name}", size, _LEFT_BY_TREE)
     return tally.leftovers()

@@ -58,8 +58,9 @@ def test_an_orphan_lock_is_listed_and_purged_and_a_held_one_is_kept(pytui: Pytui
     try:
         listed = pytui.run("cache", "list")
         assert listed.returncode == 0, str(listed)
-        assert "1 leftover of killed runs (0 B), removed by `pytui cache verify` or `pytui cache " \
-               "purge --all`" in listed.stdout, str(listed)
+        assert "1 leftover of killed runs (0 B), an empty lock file: removed by the next install that " \
+               "downloads or unpacks its archive, by a purge of that archive, `pytui cache verify` or " \
+               "`pytui cache purge --all`" in listed.stdout, str(listed)
         preview = pytui.run("cache", "purge", "--all", "--dry-run")
         said = f"{orphan.name} (left by a killed download or install, its lock: no process holds it"
         assert f"would remove {said}" in preview.stdout, str(preview)
