@@ -15,8 +15,9 @@ Which files, as uv finds them:
   `DIR/uv/uv.toml` of `$XDG_CONFIG_DIRS`, default `/etc/xdg`, else `/etc/uv/uv.toml`; none
   under `UV_NO_SYSTEM_CONFIG`). A setting comes from the first of these that sets it.
 
-A file is input like any other: a regular file of at most MAX_CONFIG_BYTES, UTF-8, TOML, every
-top-level key one uv knows and of the type uv takes (core/uv_config_schema.py). Where uv refuses a
+A file is input like any other: a regular file of at most MAX_CONFIG_BYTES (a pyproject.toml:
+MAX_PYPROJECT_BYTES), UTF-8, TOML, every top-level key one uv knows and of the type uv takes
+(core/uv_config_schema.py). Where uv refuses a
 file (a `uv.toml`, or a file it cannot read), pytui refuses it too, in one line naming the file,
 the cause and the way out (`ConfigFileError`, exit 2, as uv's); a `pyproject.toml` uv cannot
 parse is passed over with a warning and the search goes on upward, as uv does; one whose

@@ -1,6 +1,7 @@
 """One of uv's configuration files read and checked as uv 0.13.9 reads it (core/uv_config.py
-finds them): a regular file of at most MAX_CONFIG_BYTES, UTF-8, TOML, every top-level key one
-uv knows and each of the type uv takes (core/uv_config_schema.py).
+finds them): a regular file of at most MAX_CONFIG_BYTES (MAX_PYPROJECT_BYTES for a
+pyproject.toml), UTF-8, TOML, every top-level key one uv knows and each of the type uv takes
+(core/uv_config_schema.py), what is inside a value where core/uv_config_values.py checks it.
 A `uv.toml` uv refuses is `ConfigFileError` (one line naming it, the cause and the way out, exit
 2); a `pyproject.toml` whose `[tool.uv]` uv cannot parse is a warning (uv passes over it)."""
 
@@ -14,9 +15,13 @@ from pathlib import Path
 
 from pytui.core.errors import UsageError
 
-# A uv.toml is a few lines and a pyproject.toml a few KiB; uv reads any size. One past this
-# is refused (a uv.toml) or passed over (a pyproject.toml), never cut.
-MAX_CONFIG_BYTES = 1024 * 1024
+# A uv.toml is a few lines and a pyproject.toml a few KiB (tens in large projects); uv reads
+# any size. The bounds keep the TOML parse short: tomllib took 0.1-0.2 s on 64 KiB and 1-2.5 s
+# on 1 MiB of the costliest shapes (table headers, arrays of arrays) at load 2.3, and 3-15 s
+# under load (docs/uv-compat.md). A uv.toml past MAX_CONFIG_BYTES is refused; a pyproject.toml
+# past MAX_PYPROJECT_BYTES is passed over with a warning; neither is cut.
+MAX_CONFIG_BYTES = 64 * 1024
+MAX_PYPROJECT_BYTES = 256 * 1024
 
 # The settings pytui reads, and what uv takes for each (the type of every key of uv's:
 # core/uv_config_schema.py).
@@ -53,16 +58,16 @@ def _refused(path: Path, cause: str, role: str) -> ConfigFileError:
                            f"{_way_out(role)}")
 
 
-def _read(path: Path, role: str) -> bytes | None:
+def _read(path: Path, role: str, limit: int = MAX_CONFIG_BYTES) -> bytes | None:
     """The bytes of `path`; None when uv takes it for absent (the project's and the given one:
     not there; the user's: not there, under a file, or not readable). Anything else is refused."""
     from pytui.core.bounded_read import FileTooLarge, NotRegularFile, read_regular_file
 
     try:
-        return read_regular_file(path, MAX_CONFIG_BYTES)
+        return read_regular_file(path, limit)
     except FileTooLarge:
-        raise _refused(path, f"larger than the {MAX_CONFIG_BYTES // 1024} KiB pytui reads of a "
-                             "configuration file", role) from None
+        raise _refused(path, f"larger than the {limit // 1024} KiB pytui reads of a "
+                             "configuration file (a real one is a few KiB)", role) from None
     except NotRegularFile as err:
         # uv reads a FIFO until a writer comes (pytui does not wait) and fails on a directory.
         raise _refused(path, f"{err.strerror}", role) from None
@@ -186,11 +191,11 @@ def read_pyproject(path: Path) -> tuple[dict[str, object] | None, str | None]:
     warning when uv passes over the file (its bytes are read as uv reads them: a file it cannot
     read stops it)."""
     try:
-        data = _read(path, PROJECT)
+        data = _read(path, PROJECT, MAX_PYPROJECT_BYTES)
     except ConfigFileError as err:
         if "larger than" not in str(err):
             raise
-        return None, f"{path}: larger than the {MAX_CONFIG_BYTES // 1024} KiB pytui reads"
+        return None, f"{path}: larger than the {MAX_PYPROJECT_BYTES // 1024} KiB pytui reads"
     if data is None:
         return None, None
     if not _may_name_uv(data):
@@ -213,7 +218,7 @@ def settings_beside(path: Path) -> list[str]:
     lists them, when a uv.toml beside it goes first; none when there is no such table or it
     does not read or parse (uv 0.13.9 says nothing then either)."""
     try:
-        data = _read(path, PROJECT)
+        data = _read(path, PROJECT, MAX_PYPROJECT_BYTES)
         if data is None or not _may_name_uv(data):
             return []
         table = _tool_uv(path, data)
@@ -245,7 +250,7 @@ def parsed(path: Path) -> dict | None:
     """A pyproject.toml as a document, for where uv's discovery starts; None when it does not
     read or parse (uv's workspace discovery fails then, and the search starts at the cwd)."""
     try:
-        data = _read(path, PROJECT)
+        data = _read(path, PROJECT, MAX_PYPROJECT_BYTES)
         return _decode(path, data or b"", PROJECT, pyproject=True)
     except (ConfigFileError, _Skip):
         return None
@@ -257,5 +262,5 @@ def tool_uv_of(document: dict) -> dict:
     return uv if isinstance(uv, dict) else {}
 
 
-__all__ = ["GIVEN", "MAX_CONFIG_BYTES", "PROJECT", "SHARED", "SYSTEM", "USER", "ConfigFileError",
+__all__ = ["GIVEN", "MAX_CONFIG_BYTES", "MAX_PYPROJECT_BYTES", "PROJECT", "SHARED", "SYSTEM", "USER", "ConfigFileError",
            "has_bytes", "parsed", "read_pyproject", "read_uv_toml", "settings_beside", "tool_uv_of"]

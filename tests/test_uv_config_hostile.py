@@ -82,9 +82,10 @@ def test_a_key_of_more_parts_than_uv_parses_is_refused_before_the_parser(tmp_pat
 
 def test_keys_whose_parts_add_up_past_the_bound_are_not_parsed(tmp_path: Path) -> None:
     """Within uv's depth, keys still add up: 6,000 of 80 parts (1 MiB) took tomllib 9 s. Their
-    dots squared past MAX_KEY_COST are refused unparsed (400 such keys: 2,491,600)."""
+    dots squared past MAX_KEY_COST are refused unparsed (340 such keys, 57 KB, within the
+    64 KiB a uv.toml may have: 2,121,940)."""
     given = _write(tmp_path / "given.toml",
-                   "".join(f"{_dotted(80, f'k{i}')} = 1\n" for i in range(400)))
+                   "".join(f"{_dotted(80, f'k{i}')} = 1\n" for i in range(340)))
     with pytest.raises(ConfigFileError, match=r"not read: keys of more parts than pytui parses "
                                               r"\(their dots squared add up past 2,000,000"):
         load({**_env(tmp_path), "UV_CONFIG_FILE": str(given)}, tmp_path)
@@ -125,3 +126,37 @@ def test_a_string_the_scan_cannot_be_fooled_by_hides_no_key_after_it(tmp_path: P
     given = _write(tmp_path / "given.toml", text)
     with pytest.raises(ConfigFileError, match="a key of more than 80 parts"):
         load({**_env(tmp_path), "UV_CONFIG_FILE": str(given)}, tmp_path)
+
+
+def _padded(head: str, size: int) -> str:
+    return head + "#" * (size - len(head) - 1) + "\n"
+
+
+def test_a_uv_toml_past_its_bound_is_refused_before_the_parser(tmp_path: Path) -> None:
+    """A uv.toml is a few lines; tomllib took 1-2.5 s on 1 MiB of table headers at load 2.3
+    (3-15 s under load), the bound before. 64 KiB is read, a byte more refused in one line."""
+    from pytui.core.uv_config_file import MAX_CONFIG_BYTES
+
+    path = _write(tmp_path / "p" / "uv.toml", _padded("offline = true\n", MAX_CONFIG_BYTES))
+    assert path.stat().st_size == MAX_CONFIG_BYTES == 64 * 1024
+    assert load(_env(tmp_path), path.parent).get("offline") is True
+    _write(path, _padded("offline = true\n", MAX_CONFIG_BYTES + 1))
+    with pytest.raises(ConfigFileError, match="larger than the 64 KiB pytui reads") as caught:
+        load(_env(tmp_path), path.parent)
+    assert "\n" not in str(caught.value) and "--no-config" in str(caught.value)
+
+
+def test_a_pyproject_past_its_bound_is_passed_over_with_a_warning(tmp_path: Path) -> None:
+    """A project's pyproject.toml is a few KiB (tens in large projects): 256 KiB is read, a
+    byte more passed over with a warning (the walk goes on upward), never parsed."""
+    from pytui.core.uv_config_file import MAX_PYPROJECT_BYTES
+
+    head = '[project]\nname = "p"\nversion = "1"\n[tool.uv]\noffline = true\n'
+    path = _write(tmp_path / "p" / "pyproject.toml", _padded(head, MAX_PYPROJECT_BYTES))
+    assert MAX_PYPROJECT_BYTES == 256 * 1024
+    config = load(_env(tmp_path), path.parent)
+    assert config.get("offline") is True and not config.warnings
+    _write(path, _padded(head, MAX_PYPROJECT_BYTES + 1))
+    config = load(_env(tmp_path), path.parent)
+    assert config.get("offline") is None
+    assert config.warnings and "larger than the 256 KiB pytui reads" in config.warnings[0], config.warnings
