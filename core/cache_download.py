@@ -31,7 +31,8 @@ def obtain(cache: ArchiveCache, build: Build, urls: Sequence[str] | None = None,
            offline: bool | None = None, client_factory: Callable[[], Any] | None = None,
            progress: ProgressCallback = no_progress, cancel: CancelToken | None = None,
            on_wait: Callable[[str], None] | None = None,
-           installed_now: Callable[[], object] | None = None, held: bool = False) -> tuple[Path, bool]:
+           installed_now: Callable[[], object] | None = None, held: bool = False,
+           trees: bool = True) -> tuple[Path, bool]:
     """The cached archive for `build`, downloading (verified) into the cache first if needed,
     and whether this call downloaded it (hashed as it arrived): False for a file found there,
     or committed by another process while this one waited or downloaded, which the caller
@@ -47,7 +48,8 @@ def obtain(cache: ArchiveCache, build: Build, urls: Sequence[str] | None = None,
     `installed_now`, asked after such a wait when no archive was committed (the other process
     streamed it, `--no-cache`): the install it made, if any; then nothing is downloaded
     (`InstalledMeanwhile`). `held`: the caller holds the archive's lock already (an install's
-    turn, core/job_archive.take_turn), which is then not taken again.
+    turn, core/job_archive.take_turn), which is then not taken again. `trees`: whether this run
+    keeps and links pristine trees, which a wait's line says (core/cache_locks.wait_line).
     """
     cancel = cancel or CancelToken()
     final = cache.path_for(build)
@@ -74,7 +76,8 @@ def obtain(cache: ArchiveCache, build: Build, urls: Sequence[str] | None = None,
         waited = WaitNotes(on_wait)
         try:
             with (contextlib.nullcontext() if held else
-                  exclusive(cache.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key, waited)):
+                  exclusive(cache.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key, waited,
+                            trees=trees)):
                 if os.path.isfile(final):
                     return final, False  # another process committed it while we waited
                 if waited and installed_now is not None:

@@ -31,7 +31,7 @@ def fetch(job: InstallJob) -> tuple[Path, bool]:
         refuse_offline(job.cache, job.build, urls, job.settings.cache_dir)
     return job.cache.obtain(job.build, urls, downloader=job.downloader(), progress=job.progress,
                             cancel=job.cancel, on_wait=job.on_wait, installed_now=job.installed_now,
-                            held=job.turn_held)
+                            held=job.turn_held, trees=not job.settings.no_trees)
 
 
 def extract_from_archive(job: InstallJob, stage: Path) -> tuple[Path, Path, bool]:
@@ -145,7 +145,7 @@ def take_turn(job: InstallJob) -> bool:
             return False
         os.makedirs(root, exist_ok=True)
         job.turn.enter_context(exclusive(root / (job.build.cache_filename + LOCK_SUFFIX), job.cancel,
-                                         job.key, waited))
+                                         job.key, waited, trees=not job.settings.no_trees))
     except (OSError, CacheError):
         return False  # no lock to share: this install goes on alone, as before
     job.turn_held = True

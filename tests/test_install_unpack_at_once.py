@@ -65,3 +65,46 @@ def test_the_second_install_waits_for_the_first_ones_unpacking(pytui: Pytui, cac
     assert_installed(pytui, made)
     assert pytui.trees() == [made.sha256]
     assert pytui.requests(made) == (0 if cached else 1)
+
+
+@pytest.mark.parametrize("no_trees", [False, True], ids=["trees", "no-trees"])
+def test_the_waiting_line_says_what_the_second_goes_on_with(pytui: Pytui, monkeypatch: pytest.MonkeyPatch,
+                                                            no_trees: bool) -> None:
+    """The line says what this install does once the wait is over, in both modes: with trees
+    it links the tree the first kept (a reinstall); with PYTUI_NO_TREES=1 no tree is kept or
+    linked, and a reinstall unpacks the archive itself (the line said `the tree it keeps`)."""
+    if no_trees:
+        monkeypatch.setenv("PYTUI_NO_TREES", "1")
+    made = pytui.add("3.12.8")
+    pytui.call("cache", "import", str(made.path))
+    first = paused_at(pytui, UNPACKING, "install", "3.12")
+    two = hooked(pytui, UNPACKING, "wait", "install", "--reinstall", "--verbose", "3.12")
+    unpacked, out_reader = reading_stdout(two)
+    said, err_reader = reading_stderr(two)
+    try:
+        wait_for(lambda: any(WAITS in line for line in said) or unpacked,
+                 "the second pytui's waiting line", two)
+    finally:
+        code, _, err = resume(first)
+    assert code == 0, err
+    [line] = [line for line in said if WAITS in line]
+    then = "the install it made, or unpacks the archive itself," if no_trees else \
+        "the tree it keeps, or the install it made,"
+    assert line.rstrip("\n").endswith(f"); this install goes on with {then} once it ends; Ctrl-C stops"), line
+    if no_trees:
+        # As the line says: it unpacks the archive itself (paused there: let it go on).
+        wait_for(lambda: unpacked, "the second pytui's own unpacking", two)
+        assert two.stdin is not None
+        two.stdin.write("go\n")
+        two.stdin.flush()
+    two.stdout = two.stderr = None  # read by the threads above
+    ended = finish(two)
+    out_reader.join(60)
+    err_reader.join(60)
+    text = "".join(said)
+    assert ended.returncode == 0 and "Traceback" not in text, text
+    assert f" ~ {made.build.key}" in text, text
+    assert len(unpacked) == (1 if no_trees else 0), text
+    assert ("unpacked by the pristine tree kept in the cache" in text) != no_trees, text
+    assert pytui.trees() == ([] if no_trees else [made.sha256])
+    assert_installed(pytui, made)
