@@ -386,7 +386,12 @@ class HistoryScreen(ScrollingDialog):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.call_after_refresh(self._paint)  # (its styles are applied by then)
+        # Painted before the first frame (painted after the first refresh, that frame drew
+        # every outcome plain). The component classes' styles are computed when the screen is
+        # registered, which on the first push comes before dialogs.tcss is read: applied again
+        # here (what Textual's own update does later), they are the theme's already.
+        self.app.stylesheet.apply(self)
+        self._paint()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._paint())
         self.query_one("#history-list", VerticalScroll).scroll_end(animate=False)
 

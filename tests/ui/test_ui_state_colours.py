@@ -194,3 +194,33 @@ async def test_the_headers_online_and_offline_badges_are_in_the_themes_colours(u
             assert contrast(style.color.get_truecolor(), style.bgcolor.get_truecolor()) >= TEXT_MIN, (badge, style)
             assert contrast(style.bgcolor.get_truecolor(), panel) >= TEXT_MIN, (badge, style)
             assert style.bold
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "textual-dark"])
+async def test_historys_first_frame_has_its_outcomes_coloured(ui_world: UiWorld, theme: str) -> None:
+    """History's entries were composed plain and painted after the first refresh, so the first
+    frame drawn showed `done` and `failed` uncoloured (and the next one changed them). The frame
+    the app first sends with History on top already has them in the theme's status colours."""
+    from pytui.app.screens import HistoryScreen
+    from textual.widgets import Static
+
+    app = ui_world.make_app()
+    app.theme = theme
+    first: list[Style] = []
+    display = app._display
+
+    def record(screen, renderable) -> None:  # the frame the app sends to the terminal
+        if isinstance(screen, HistoryScreen) and not first and screen.query(".history-entry"):
+            static = list(screen.query(".history-entry").results(Static))[-1]
+            first.extend(segment.style or Style() for y in range(static.size.height)
+                         for segment in static.render_line(y) if segment.text.strip().endswith("failed"))
+        display(screen, renderable)
+
+    app._display = record  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        app.history.add("scan", "cache dir", "failed", "cannot read it")
+        await pilot.press("H")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen) and first, what="History drawn")
+        assert len(first) == 1, first
+        _check(app, first[0], "status-bad", "failed")
