@@ -28,13 +28,16 @@ _REQUIREMENTS = "upgrade-package constraint-dependencies build-constraint-depend
 # without a base"); an http(s) URL with no host (`http://`) any of them ("empty host").
 _ABSOLUTE_URL = ("publish-url",)
 _URLS = ("publish-url", "check-url", "index-url")
-_URL_ARRAYS = ("extra-index-url",)  # find-links takes `HTTPS://` (a path to uv)
+_URL_ARRAYS = ("extra-index-url", "find-links")
 
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\Z")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-# An index URL in upper case (`HTTP://`) is a path to uv; `publish-url` is a URL whatever the case.
-_NO_HOST = re.compile(r"https?://(?:[?#].*)?\Z", re.DOTALL)
-_NO_HOST_ANY_CASE = re.compile(_NO_HOST.pattern, re.DOTALL | re.IGNORECASE)
+# uv reads an index URL (index-url, check-url, extra-index-url, find-links, an index's url) as a
+# URL when its scheme is `http` or `https` in lower case (`HTTP://`, `ftp://` are paths to uv);
+# `publish-url` is a URL whatever its scheme, and these schemes need a host (`file:` does not).
+_INDEX_SCHEMES = ("http", "https")
+_HOST_SCHEMES = ("http", "https", "ws", "wss", "ftp")
+_ENDS = "".join(map(chr, range(33)))  # what the URL parser trims from both ends
 # PEP 440, as uv's version parser takes it (post, dev and local parts included); a specifier's
 # clause is an operator and a version, `.*` only after `==` / `!=` and never after a local part.
 _VERSION = (r"v?[0-9]+(?:\.[0-9]+)*"
@@ -81,10 +84,24 @@ def _specifiers_fault(text: str) -> str | None:
     return None
 
 
+def _no_host(text: str, index: bool = True) -> bool:
+    """Whether uv's URL parser (WHATWG's, the `url` crate) finds an empty host in `text`: after
+    the scheme any number of `/` and `\\`, then up to the next `/`, `\\`, `?` or `#` the
+    authority, whose host follows the last `@` and ends at a `:` (`http://`, `http:`, `http:///`,
+    `http://user@`, `http://:80`). `index`: read as uv reads an index URL (see _INDEX_SCHEMES)."""
+    text = text.strip(_ENDS)
+    scheme, colon, rest = text.partition(":")
+    if not colon or (scheme not in _INDEX_SCHEMES if index else scheme.lower() not in _HOST_SCHEMES):
+        return False
+    rest = re.sub("[\t\n\r]", "", rest)  # the parser drops them anywhere
+    host = re.split(r"[/\\?#]", rest.lstrip("/\\"), maxsplit=1)[0].rpartition("@")[2]
+    return not host.startswith("[") and not host.split(":")[0]
+
+
 def _url_fault(key: str, text: str) -> str | None:
     if key in _ABSOLUTE_URL and not _SCHEME.match(text):
         return "not an absolute URL (no scheme such as https://)"
-    if (_NO_HOST_ANY_CASE if key in _ABSOLUTE_URL else _NO_HOST).match(text):
+    if _no_host(text, index=key not in _ABSOLUTE_URL):
         return "a URL with no host"
     return None
 
@@ -98,7 +115,7 @@ def _element_fault(key: str, index: int, item: object) -> str | None:
                        "starting and ending with a letter or digit)"
             if key in _REQUIREMENTS_SET and not re.match(r"\s*[A-Za-z0-9]", item):
                 return f"{where}, {_said(item)}, is not a requirement (it starts with a package name)"
-            if key in _URL_ARRAYS and _NO_HOST.match(item):
+            if key in _URL_ARRAYS and _no_host(item):
                 return f"{where}, {_said(item)}, is a URL with no host"
             return None
         return f"{where} is {_said(item)}, expected a table"
@@ -111,7 +128,7 @@ def _element_fault(key: str, index: int, item: object) -> str | None:
         if wanted is not None:
             if not isinstance(item.get(wanted), str):
                 return f"{where} is a table without a string `{wanted}`"
-            if key == "index" and _NO_HOST.match(item[wanted]):
+            if key == "index" and _no_host(item[wanted]):
                 return f"{where}'s `url` is a URL with no host"
             return None
     if key in _STRING_OR_TABLE_SET:

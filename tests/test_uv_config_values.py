@@ -24,6 +24,16 @@ REFUSED = [
     ('index = [{ name = "a" }]\n', "`index` item 1 is a table without a string `url`"),
     ("[[index]]\nurl = 5\n", "`index` item 1 is a table without a string `url`"),
     ('index = [{ url = "http://" }]\n', "`index` item 1's `url` is a URL with no host"),
+    # The URL parser's empty host beyond `http://` (review39): an authority of user or port only,
+    # slashes past two or none, a scheme that needs a host, a lower-case `https://` in find-links.
+    ('publish-url = "http://user@"\n', "a URL with no host"),
+    ('index-url = "http://:80/simple"\n', "a URL with no host"),
+    ('check-url = "https:///"\n', "a URL with no host"),
+    ('index-url = "https:?x"\n', "a URL with no host"),
+    ('publish-url = "ftp://"\n', "a URL with no host"),
+    ('find-links = ["https://"]\n', '`find-links` item 1, the string "https://", is a URL with no host'),
+    ('extra-index-url = [" http:"]\n', "is a URL with no host"),
+    ('index = [{ url = "http://a@b@" }]\n', "`index` item 1's `url` is a URL with no host"),
     ("dependency-metadata = [{}]\n", "`dependency-metadata` item 1 is a table without a string `name`"),
     ("allow-insecure-host = [{}]\n", "`allow-insecure-host` item 1 is a table without a string `host`"),
     ("cache-keys = [5]\n", "`cache-keys` item 1 is the integer 5, expected a string or a table"),
@@ -47,7 +57,9 @@ TAKEN = ['publish-url = "http:x"\n', 'check-url = "x"\n', 'index-url = "HTTP://"
          'reinstall-package = ["a.b_c-D"]\n', 'preview-features = ["bogus"]\n',
          'required-version = ""\n', 'required-version = "==0.13.*, !=1.*, ===0.13.9"\n',
          'required-version = " >= 0.1.dev0 , <1 "\n', 'required-version = "v0.13.9"\n',
-         'required-version = "~=0.13"\n']
+         'required-version = "~=0.13"\n', 'index-url = "http:x"\n', 'index-url = "http://@x:80"\n',
+         'find-links = ["ftp://", "Https://"]\n', 'publish-url = "http://[::1]"\n',
+         'publish-url = "file://"\n', 'index = [{ url = "git+https://" }]\n']
 
 
 @pytest.mark.parametrize(("text", "says"), REFUSED, ids=[t.split("\n")[0] for t, _ in REFUSED])
