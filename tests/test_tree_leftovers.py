@@ -266,3 +266,38 @@ def test_an_install_whose_tree_a_purge_removes_while_it_links_does_not_call_it_c
     assert code == 0 and "Traceback" not in err, err
     assert "changed" not in err, err
     assert_installed(pytui, made)
+
+
+def test_two_installs_that_cannot_take_the_archive_lock_keep_one_tree_and_leave_no_stage(
+        pytui: Pytui) -> None:
+    """The race of two keeps of one tree, reachable now only when the archive's lock cannot be
+    taken: core/job_archive.take_turn passes over a cache dir that cannot hold it (here a
+    directory stands at the lock's name, which core/cache_locks.exclusive refuses), so both
+    installs of the cached archive unpack it and keep its tree. The first is held with its tree
+    made but not yet renamed into place; the second, not waiting, keeps its own and installs;
+    the first's rename then finds that tree there (ENOTEMPTY) and takes it as kept. One tree, no
+    `.tmp-` work dir, no stage in either root, nothing said of a tree not kept."""
+    made = build(pytui)
+    pytui.call("cache", "import", str(made.path))
+    (pytui.cache / f"{cache_name(made)}.part.lock").mkdir()
+    proc = paused_at(pytui, KEEPING, "install", "-v", "3.12")  # its tree made, not yet in place
+    try:
+        [work] = leftovers(pytui)
+        assert work.startswith(f".tmp-{made.sha256}-")
+        root2 = pytui.tmp / "root2"
+        other = pytui.run("--install-dir", str(root2), "install", "--no-bin", "-v", "3.12")
+        assert other.returncode == 0 and "waiting" not in other.stderr, str(other)
+        assert "could not be kept" not in other.stderr and "unpacked by" in other.stderr \
+            and "pristine tree" not in other.stderr, str(other)  # it unpacked the archive itself
+        assert pytui.trees() == sorted([made.sha256, work])  # the first's work dir, held, kept
+    finally:
+        code, _, err = resume(proc)
+    assert code == 0 and "Traceback" not in err, err
+    assert "could not be kept" not in err and "unpacked by" in err, err
+    assert pytui.trees() == [made.sha256]  # the first's work dir removed, its tree not kept twice
+    assert_installed(pytui, made)
+    assert pytui.temp_left() == []
+    assert sorted(os.listdir(root2 / ".temp")) == []  # no stage left in the second root either
+    assert (root2 / made.build.key / "bin").is_dir()
+    check = pytui.run("cache", "verify")
+    assert check.returncode == 0 and "1 unpacked tree ok" in check.stdout, str(check)
