@@ -16,12 +16,60 @@ not time.
 
 from __future__ import annotations
 
+from subprocess import Popen
+from threading import Thread
+from typing import NamedTuple
+
 import pytest
 from cli_harness import Pytui, assert_installed, finish, reading_stderr, reading_stdout, wait_for
 from step_hook import hooked, paused_at, resume
 
 UNPACKING = "pytui.core.extract.extract_archive"
 WAITS = "waiting for another pytui process that is installing"
+
+
+class _Pair(NamedTuple):
+    first: Popen[str]
+    code: int  # the first's exit code and stderr
+    err: str
+    two: Popen[str]
+    unpacked: list[str]  # the second's unpacks (its `paused` lines) and stderr lines
+    said: list[str]
+    readers: list[Thread]
+
+
+def _second_beside_the_first(pytui: Pytui, *second: str) -> _Pair:
+    """The first `pytui install 3.12` paused inside its unpacking (holding the archive's lock),
+    a second (`second`, hooked the same way) run until it says it waits for the first (or unpacks
+    itself), then the first resumed and ended."""
+    first = paused_at(pytui, UNPACKING, "install", "3.12")  # holding the archive's lock
+    two = hooked(pytui, UNPACKING, "wait", *second, "3.12")
+    unpacked, out_reader = reading_stdout(two)
+    said, err_reader = reading_stderr(two)
+    try:
+        wait_for(lambda: any(WAITS in line for line in said) or unpacked,
+                 "the second pytui's waiting line (or its own unpacking)", two)
+    finally:
+        code, _, err = resume(first)
+    return _Pair(first, code, err, two, unpacked, said, [out_reader, err_reader])
+
+
+def _second_ended(two: Popen[str], said: list[str], readers: list[Thread]) -> str:
+    """The second run to its end, which is a success: all it wrote to stderr."""
+    two.stdout = two.stderr = None  # read by the threads
+    ended = finish(two)
+    for reader in readers:
+        reader.join(60)
+    text = "".join(said)
+    assert ended.returncode == 0 and "Traceback" not in text, text
+    return text
+
+
+def _go_on(two: Popen[str]) -> None:
+    """Let the second, paused inside its own unpacking, go on."""
+    assert two.stdin is not None
+    two.stdin.write("go\n")
+    two.stdin.flush()
 
 
 @pytest.mark.parametrize("cached", [True, False], ids=["imported", "downloaded-by-the-first"])
@@ -33,27 +81,13 @@ def test_the_second_install_waits_for_the_first_ones_unpacking(pytui: Pytui, cac
     if cached:
         pytui.call("cache", "import", str(made.path))
         assert pytui.trees() == []  # an import keeps no tree: the first install unpacks it
-    first = paused_at(pytui, UNPACKING, "install", "3.12")  # holding the archive's lock
-    two = hooked(pytui, UNPACKING, "wait", "install", *second, "3.12")
-    unpacked, out_reader = reading_stdout(two)
-    said, err_reader = reading_stderr(two)
-    try:
-        wait_for(lambda: any(WAITS in line for line in said) or unpacked,
-                 "the second pytui's waiting line (or its own unpacking)", two)
-    finally:
-        code, _, err = resume(first)
-        if unpacked:  # (before: the second unpacked the archive too) let it end
-            assert two.stdin is not None
-            two.stdin.write("go\n")
-            two.stdin.flush()
-    assert code == 0, err
-    two.stdout = two.stderr = None  # read by the threads above
-    ended = finish(two)
-    out_reader.join(60)
-    err_reader.join(60)
-    text = "".join(said)
-    assert ended.returncode == 0 and "Traceback" not in text, text
-    assert unpacked == [], f"the second pytui unpacked the archive too: {text}"
+    pair = _second_beside_the_first(pytui, "install", *second)
+    first, err, said = pair.first, pair.err, pair.said
+    if pair.unpacked:  # (before: the second unpacked the archive too) let it end
+        _go_on(pair.two)
+    assert pair.code == 0, err
+    text = _second_ended(pair.two, said, pair.readers)
+    assert pair.unpacked == [], f"the second pytui unpacked the archive too: {text}"
     [line] = [line for line in said if WAITS in line]
     assert f"{made.build.key} from its cached archive (pid {first.pid}: " in line, line
     assert f" + {made.build.key}" in err
@@ -77,16 +111,9 @@ def test_the_waiting_line_says_what_the_second_goes_on_with(pytui: Pytui, monkey
         monkeypatch.setenv("PYTUI_NO_TREES", "1")
     made = pytui.add("3.12.8")
     pytui.call("cache", "import", str(made.path))
-    first = paused_at(pytui, UNPACKING, "install", "3.12")
-    two = hooked(pytui, UNPACKING, "wait", "install", "--reinstall", "--verbose", "3.12")
-    unpacked, out_reader = reading_stdout(two)
-    said, err_reader = reading_stderr(two)
-    try:
-        wait_for(lambda: any(WAITS in line for line in said) or unpacked,
-                 "the second pytui's waiting line", two)
-    finally:
-        code, _, err = resume(first)
-    assert code == 0, err
+    pair = _second_beside_the_first(pytui, "install", "--reinstall", "--verbose")
+    two, unpacked, said = pair.two, pair.unpacked, pair.said
+    assert pair.code == 0, pair.err
     [line] = [line for line in said if WAITS in line]
     then = "the install it made, or unpacks the archive itself," if no_trees else \
         "the tree it keeps, or the install it made,"
@@ -94,15 +121,8 @@ def test_the_waiting_line_says_what_the_second_goes_on_with(pytui: Pytui, monkey
     if no_trees:
         # As the line says: it unpacks the archive itself (paused there: let it go on).
         wait_for(lambda: unpacked, "the second pytui's own unpacking", two)
-        assert two.stdin is not None
-        two.stdin.write("go\n")
-        two.stdin.flush()
-    two.stdout = two.stderr = None  # read by the threads above
-    ended = finish(two)
-    out_reader.join(60)
-    err_reader.join(60)
-    text = "".join(said)
-    assert ended.returncode == 0 and "Traceback" not in text, text
+        _go_on(two)
+    text = _second_ended(two, said, pair.readers)
     assert f" ~ {made.build.key}" in text, text
     assert len(unpacked) == (1 if no_trees else 0), text
     assert ("unpacked by the pristine tree kept in the cache" in text) != no_trees, text
