@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
-from pytui.app.disk_watch import take_stamp, watched_dirs
+from pytui.app.disk_watch import disk_stamp
 from pytui.app.gateway import CoreGateway, listed_installations
 from pytui.app.job_view import purge_what
 from pytui.app.messages import (
@@ -223,7 +223,7 @@ class BackgroundWork:
 
     def _scan_disk(self, generation: int, settings: Settings, catalog: Catalog | None) -> None:
         # Taken before the listing: a change made while it runs shows as a change next time.
-        stamp = take_stamp(watched_dirs(settings))
+        stamp = disk_stamp(settings)
         try:
             archives, cache_problem = self.gateway.scan_cache(settings, catalog)
             installations, root_problem = listed_installations(self.gateway, settings)
@@ -259,7 +259,7 @@ class BackgroundWork:
 
     def _watch_disk(self, settings: Settings, parts: list[CachedArchive]) -> None:
         try:
-            stamp = take_stamp(watched_dirs(settings))
+            stamp = disk_stamp(settings)
             live = self.gateway.live_downloads(parts)
             moved = self.gateway.moved_since_listed([a for a in parts if a.name in live]) if live \
                 else frozenset()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pytui.app.disk_watch import take_stamp, watched_dirs
+from pytui.app import disk_watch
 from pytui.core.catalog import Catalog
 from pytui.core.gc_pause import gc_paused
 from pytui.core.platform_detect import HostPlatform
@@ -89,7 +89,7 @@ def make_app(
                 # unusable cache dir is shown (scan_cache says why); if the install root cannot be
                 # listed, the app starts anyway and its own scan says what is wrong.
                 try:
-                    disk_stamp = take_stamp(watched_dirs(settings))
+                    disk_stamp = disk_watch.disk_stamp(settings)
                     archives, cache_problem = gateway.scan_cache(settings, catalog)
                     installations, root_problem = listed_installations(gateway, settings)
                     # Another process's download is `downloading` from the first frame.

@@ -312,3 +312,41 @@ async def test_a_bin_link_removed_by_hand_shows_without_r(ui_world: UiWorld) -> 
         assert details is not None and any(label == "bin" and value.startswith("no python3.13 in ")
                                            for label, value in details.fields), details
         assert app.runner._generation.get(ENVS, 0) == scans
+
+
+async def test_an_installs_interpreter_removed_shows_damaged_without_r(ui_world: UiWorld) -> None:
+    # `rm .../bin/python3.13` inside an install changes neither the root nor the bin dir: the
+    # Installed pane said nothing until `r`. Each look stats each install's interpreter too.
+    from pytui.app.gateway import DAMAGED
+    from test_list_damaged import stand_in_install
+
+    key = ui_world.build("3.13.1").key
+    install = stand_in_install(ui_world.settings.install_root, key)
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: [(i.key, i.extra.get(DAMAGED)) for i in app.state.installations]
+                       == [(key, None)], what="the install listed whole")
+        (install.path / "bin" / "python3.13").unlink()
+        await wait_for(pilot, lambda: [i.extra.get(DAMAGED) for i in app.state.installations]
+                       == ["bin/python3.13"], what="the install listed damaged")
+        (install.path / "bin" / "python3.13").write_text("")
+        await wait_for(pilot, lambda: [i.extra.get(DAMAGED) for i in app.state.installations]
+                       == [None], what="the install listed whole again")
+
+
+def test_a_stamp_changes_with_an_installs_interpreter(tmp_path) -> None:
+    from test_list_damaged import stand_in_install
+
+    root = tmp_path / "root"
+    install = stand_in_install(root, "cpython-3.13.1+freethreaded-linux-x86_64-gnu")
+    stand_in_install(root, "cpython-3.12.8-linux-x86_64-gnu")
+    (root / "cpython-3.12-linux-x86_64-gnu").symlink_to("cpython-3.12.8-linux-x86_64-gnu")
+    first = take_stamp((root,), installs_in=root)
+    assert take_stamp((root,), installs_in=root).dirs == first.dirs
+    (install.path / "bin" / "python3.13t").unlink()
+    gone = take_stamp((root,), installs_in=root)
+    assert gone.dirs != first.dirs
+    assert gone.dirs[0] == first.dirs[0]  # the root itself did not change: only the interpreter
+    (install.path / "bin" / "python3.13t").symlink_to("nowhere")  # a link to nothing: gone too
+    assert take_stamp((root,), installs_in=root).dirs not in (first.dirs,)
