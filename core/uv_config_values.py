@@ -38,9 +38,11 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _INDEX_SCHEMES = ("http", "https")
 _HOST_SCHEMES = ("http", "https", "ws", "wss", "ftp")
 _ENDS = "".join(map(chr, range(33)))  # what the URL parser trims from both ends
-# PEP 440, as uv's version parser takes it (post, dev and local parts included); a specifier's
-# clause is an operator and a version, `.*` only after `==` / `!=` and never after a local part.
-_VERSION = (r"v?[0-9]+(?:\.[0-9]+)*"
+# PEP 440, as uv's version parser takes it (epoch, post, dev and local parts included); a
+# specifier's clause is an operator and a version, `.*` only after `==` / `!=` and only after the
+# release numbers (uv refuses `==1.0a1.*`, `==1.0.dev1.*`, `==1.0+x.*`).
+_RELEASE = r"v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*"
+_VERSION = (rf"{_RELEASE}"
             r"(?:[-_.]?(?:alpha|beta|preview|pre|rc|a|b|c)[-_.]?[0-9]*)?"
             r"(?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?"
             r"(?:[-_.]?dev[-_.]?[0-9]*)?")
@@ -48,7 +50,7 @@ _LOCAL = r"(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?"
 _BARE = re.compile(rf"{_VERSION}{_LOCAL}\Z", re.IGNORECASE)
 # A local part (`+x`) only after `==`, `!=` or `===` (uv refuses `>=1+x`).
 _CLAUSE = re.compile(rf"(?:(~=|<=|>=|<|>)\s*{_VERSION}|(===|==|!=)\s*{_VERSION}{_LOCAL}"
-                     rf"|(==|!=)\s*{_VERSION}\.\*)\Z", re.IGNORECASE)
+                     rf"|(==|!=)\s*{_RELEASE}\.\*)\Z", re.IGNORECASE)
 
 
 def _words(text: str) -> frozenset[str]:

@@ -48,6 +48,9 @@ REFUSED = [
     ('required-version = "~=1"\n', "~= needs at least two parts"),
     ('required-version = ">=0.13.*"\n', "`>=0.13.*` is not an operator and a version"),
     ('required-version = ">=0.1+local"\n', "not a PEP 440 version specifier"),
+    # `.*` after a pre-, post- or dev-release part (review39: taken before).
+    ('required-version = "==0.13.9a1.*"\n', "`==0.13.9a1.*` is not an operator and a version"),
+    ('required-version = "!=0.1.dev1.*"\n', "not a PEP 440 version specifier"),
     ('required-version = "  "\n', "not a PEP 440 version specifier"),
 ]
 TAKEN = ['publish-url = "http:x"\n', 'check-url = "x"\n', 'index-url = "HTTP://"\n',
@@ -57,7 +60,8 @@ TAKEN = ['publish-url = "http:x"\n', 'check-url = "x"\n', 'index-url = "HTTP://"
          'reinstall-package = ["a.b_c-D"]\n', 'preview-features = ["bogus"]\n',
          'required-version = ""\n', 'required-version = "==0.13.*, !=1.*, ===0.13.9"\n',
          'required-version = " >= 0.1.dev0 , <1 "\n', 'required-version = "v0.13.9"\n',
-         'required-version = "~=0.13"\n', 'index-url = "http:x"\n', 'index-url = "http://@x:80"\n',
+         'required-version = "~=0.13"\n', 'required-version = ">=0!0.1, !=1!0.13.*"\n',
+         'required-version = "v0!0.13.9"\n', 'index-url = "http:x"\n', 'index-url = "http://@x:80"\n',
          'find-links = ["ftp://", "Https://"]\n', 'publish-url = "http://[::1]"\n',
          'publish-url = "file://"\n', 'index = [{ url = "git+https://" }]\n']
 
