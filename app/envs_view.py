@@ -271,8 +271,22 @@ def unmet_pin_next(request: str, state: AppState) -> str:
     when the loaded catalog lists one for this host (it said `install a 3.9` of a catalog with
     no 3.9); else that the catalog has none, and another pin."""
     if state.catalog is not None and not _catalog_has(state, request):
-        return _catalog_lacks(request, "pin an installed Python instead "
-                                       f"(uv python pin {installed_minor(state)})")
+        minor = installed_minor(state)
+        if _newest_installed_minor(state) is not None:
+            return _catalog_lacks(request, f"pin an installed Python instead (uv python pin {minor})")
+        if _catalog_has(state, minor):
+            # Nothing installed to pin (it said "pin an installed Python", with none installed).
+            # uv 0.13.9 pins a version not installed: it downloads and installs it first, in
+            # silence, where its downloads are on (UV_PYTHON_DOWNLOADS automatic, not offline);
+            # else it pins with a warning that it found no interpreter: install it here first.
+            from pytui.core.listing import downloads_enabled
+
+            if downloads_enabled(state.settings) and not state.settings.offline:
+                return _catalog_lacks(request, f"pin {minor} instead (uv python pin {minor}, which "
+                                               "installs it too)")
+            return _catalog_lacks(request, f"install {minor} (Esc, then / {minor} and i on its row) "
+                                           f"and pin it instead (uv python pin {minor})")
+        return _catalog_lacks(request, "it has no CPython for this platform to pin instead either")
     return f"install a {request} (Esc, then / {request} and i on its row)"
 
 
@@ -308,12 +322,9 @@ def installed_minor(state: AppState) -> str:
     still when no catalog is loaded yet or it has no CPython for this host, where uv could
     install nothing either (a minor, not uv's `3`: a pipx mend names the bin dir's `python3.12`
     link, and pytui makes no `python3`)."""
-    cpython = [i for i in state.installations
-               if i.implementation == "cpython" and i.variant == "default"]
-    released = [i for i in cpython if not i.prerelease] or cpython
-    minors = {(i.major, i.minor) for i in released}
-    if minors:
-        return "{}.{}".format(*max(minors))
+    newest = _newest_installed_minor(state)
+    if newest is not None:
+        return newest
     if state.catalog is None:
         return NO_CATALOG_MINOR
     from pytui.core.build_choice import find_download
@@ -321,6 +332,16 @@ def installed_minor(state: AppState) -> str:
 
     chosen = find_download(state.catalog, PythonRequest.parse("default"), state.host)
     return NO_CATALOG_MINOR if chosen is None else f"{chosen.major}.{chosen.minor}"
+
+
+def _newest_installed_minor(state: AppState) -> str | None:
+    """`installed_minor`'s pick among the installs (a release before a pre-release), or None
+    when no standard CPython build is installed."""
+    cpython = [i for i in state.installations
+               if i.implementation == "cpython" and i.variant == "default"]
+    released = [i for i in cpython if not i.prerelease] or cpython
+    minors = {(i.major, i.minor) for i in released}
+    return "{}.{}".format(*max(minors)) if minors else None
 
 
 def bin_dir_word(state: AppState) -> str:

@@ -490,6 +490,7 @@ def test_with_nothing_installed_the_mend_names_what_uv_would_install(tmp_path: P
         "install 3.13 (Esc, then / 3.13 and i on its row), then recreate the environment with "
         "it (uv venv -p 3.13)")
     pin = Environment(tmp_path / "p" / ".python-version", "pin", None, None, "ok", request="3.9")
-    assert dict(env_details(state, pin))["next"].endswith("(uv python pin 3.13)")
+    assert dict(env_details(state, pin))["next"].endswith(
+        ": pin 3.13 instead (uv python pin 3.13, which installs it too)")
     state.catalog = None
     assert installed_minor(state) == "3.12"
