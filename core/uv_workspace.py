@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Iterator
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -100,7 +101,7 @@ def _expand(root: Path, parts: tuple[str, ...]) -> list[Path]:
             if part == "**":  # the directories below (and, inside a pattern, `base` itself)
                 if index < len(parts) - 1:
                     found.append(base)
-                for directory, dirs, _ in os.walk(base):
+                for directory, dirs, _ in _walk(base):
                     dirs.sort()
                     found.extend(Path(directory, name) for name in dirs)
             elif any(char in part for char in "*?["):
@@ -118,12 +119,37 @@ def _expand(root: Path, parts: tuple[str, ...]) -> list[Path]:
     return paths
 
 
+def _walk(top: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """`os.walk(top)` (top down, links to directories listed but not walked into, what cannot be
+    read passed over) by a loop: os.walk recursed a level a call before Python 3.12, so a
+    directory 1,000 levels deep below a member glob ended `pytui list` in a RecursionError
+    (uv walks it). The caller may sort `dirs` in place, as with os.walk, to walk them in order."""
+    stack = [os.fspath(top)]
+    while stack:
+        here = stack.pop()
+        dirs: list[str] = []
+        files: list[str] = []
+        try:
+            with os.scandir(here) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (dirs if is_dir else files).append(entry.name)
+        except OSError:
+            continue
+        yield here, dirs, files
+        stack.extend(path for path in map(os.path.join, [here] * len(dirs), reversed(dirs))
+                     if not os.path.islink(path))
+
+
 def _only_ignored(directory: Path) -> bool:
     """Whether a member directory holds no file, or in a git repository only files git
     ignores (uv's `has_only_gitignored_files`)."""
     seen = 0
     has_file = False
-    for _, dirs, files in os.walk(directory):
+    for _, dirs, files in _walk(directory):
         seen += len(dirs) + len(files)
         if files or seen > _MAX_ENTRIES:
             has_file = True

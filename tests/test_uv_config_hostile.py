@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import fnmatch
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,34 @@ def test_a_member_glob_of_many_double_stars_is_matched_in_bounded_steps(
                                     '[tool.uv]\npython-install-mirror = "http://root"\n')
     calls = 0
     assert load(_env(tmp_path), member).get("python-install-mirror") == "http://root"
+
+
+def test_a_member_glob_over_a_directory_deeper_than_the_recursion_limit(tmp_path: Path) -> None:
+    """`packages/**` over a directory 1,100 levels deep: os.walk (recursive before Python 3.12)
+    ended `pytui list` from a member in a RecursionError traceback. The deep directories are
+    members without a pyproject.toml (one holds a file), so the workspace is broken and the
+    member's own [tool.uv] is read, as uv 0.13.9 reads it (checked by hand: `uv python list
+    --show-urls` there shows the member's mirror)."""
+    root = tmp_path / "ws"
+    _write(root / "pyproject.toml", '[project]\nname = "root"\nversion = "1"\n'
+                                    '[tool.uv.workspace]\nmembers = ["packages/**"]\n'
+                                    '[tool.uv]\npython-install-mirror = "http://root"\n')
+    member = root / "packages" / "p"
+    _write(member / "pyproject.toml", '[project]\nname = "p"\nversion = "1"\n'
+                                      '[tool.uv]\npython-install-mirror = "http://member"\n')
+    assert load(_env(tmp_path), member).get("python-install-mirror") == "http://root"
+    fd = os.open(member, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for _level in range(sys.getrecursionlimit() + 100):
+            os.mkdir("a", dir_fd=fd)
+            child = os.open("a", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = child
+        os.close(os.open("f", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd))
+    finally:
+        os.close(fd)
+
+    assert load(_env(tmp_path), member).get("python-install-mirror") == "http://member"
 
 
 def _dotted(parts: int, name: str = "a") -> str:

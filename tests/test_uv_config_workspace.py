@@ -7,6 +7,7 @@ each shows in a build's URL says which file was read."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -44,11 +45,28 @@ def _excluded(ws: Path) -> None:
     _write(ws / "pyproject.toml", text.replace('["packages/*"]\n', '["packages/*"]\nexclude = ["packages/b"]\n'))
 
 
+def _deep_file(top: Path, levels: int = 1_100) -> None:
+    """`top/d/d/…/README`, `levels` directories down: more than the recursion limit, which
+    os.walk recursed by before Python 3.12 (pytui's walk ended in a RecursionError)."""
+    top.mkdir(parents=True)
+    fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for _level in range(levels):
+            os.mkdir("d", dir_fd=fd)
+            child = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = child
+        os.close(os.open("README", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd))
+    finally:
+        os.close(fd)
+
+
 LAYOUTS: dict[str, tuple[Callable[[Path], object], str]] = {
     "all-there": (lambda ws: None, "root"),
     "a-literal-member-not-there": (lambda ws: _write(ws / "pyproject.toml", (ws / "pyproject.toml")
                                                      .read_text().replace('"packages/*"]', '"packages/*", "gone"]')), "root"),
     "no-pyproject-a-file": (lambda ws: _write(ws / "packages" / "b" / "README", "x"), "member"),
+    "no-pyproject-a-file-1100-levels-down": (lambda ws: _deep_file(ws / "packages" / "b"), "member"),
     "no-pyproject-empty": (lambda ws: (ws / "packages" / "b" / "sub").mkdir(parents=True), "root"),
     "no-pyproject-hidden": (lambda ws: _write(ws / "packages" / ".b" / "README", "x"), "root"),
     "only-pycache-outside-git": (lambda ws: _write(ws / "packages" / "b" / "__pycache__" / "m.pyc", "x"),
