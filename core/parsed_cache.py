@@ -60,7 +60,8 @@ MAX_ENTRIES = 16
 # entry holds a few numbers and code characters per build, 0.06 of uv's catalog's size and
 # 0.2-0.3 of the densest catalogs (a build per 130 bytes). Decoded, an entry costs up to ~6x its
 # size (a list of numbers), so a 512 MiB one planted beside uv's 3 MB catalog took ~3 GB
-# before its stamp was looked at; now it is discarded unread past 7 MB.
+# before its stamp was looked at; now it is discarded unread past 7 MB. Within the bound, an
+# entry's first bytes must be its format and stamp (`_head`) before it is decoded.
 ENTRY_BYTES_PER_SOURCE_BYTE = 2
 ENTRY_FREE_BYTES = 1 << 20
 
@@ -168,6 +169,10 @@ def _decode(data: bytes, stamp: str, source: bytes,
             reread: Callable[[], list[Build]]) -> ParsedCatalog | None:
     """The entry as a catalog whose builds are made on demand (core/catalog_columns.py): the
     key columns are checked here, each URL and sha256 when its build is made."""
+    if not data.startswith(_head(stamp)):
+        # Another stamp (a stale or planted entry under this name): a miss found in the first
+        # bytes, not by decoding the whole entry at ~8x its size to read its second key.
+        return None
     try:
         doc = json_codec.loads(data)
     except (ValueError, RecursionError):
@@ -206,6 +211,12 @@ def _decode(data: bytes, stamp: str, source: bytes,
         return None
     return ParsedCatalog(ColumnBuilds(columns, source, *offsets, reread), skipped, invalid,
                          problem)
+
+
+def _head(stamp: str) -> bytes:
+    """The bytes every entry `_encode` writes for `stamp` starts with: its format and stamp,
+    the first two keys, as compact ASCII JSON."""
+    return b'{"format":%d,"stamp":%s,' % (_FORMAT, json_codec.dumps(stamp, ensure_ascii=True).encode("ascii"))
 
 
 def _offsets(count: int, url_at: object, url_len: object,

@@ -199,3 +199,30 @@ def test_an_entry_far_larger_than_its_source_is_discarded_unread(cached, monkeyp
     # An entry within the bound is read as before.
     path.write_bytes(seal(body[:1] + padding[:-SEAL_LENGTH - 2] + body[1:]))
     assert _described(load_catalog(config)) == truth and len(decoded) == 1
+
+
+def test_an_entry_of_another_stamp_is_a_miss_before_it_is_decoded(cached, monkeypatch) -> None:
+    """An entry under the right name whose stamp is another (stale: a source or parser that
+    changed; or planted) was decoded whole, at ~8x its size, before its stamp was compared: a
+    list of numbers up to the size bound (2 bytes a source byte plus 1 MiB). Its first bytes,
+    the format and the stamp, now decide a miss; the entry is rebuilt from the source."""
+    config, path, good = cached
+    truth = _described(load_catalog(config))
+    doc = json.loads(good[:-SEAL_LENGTH])
+    source_bytes = len(Path(config.downloads_json).read_bytes())
+    room = parsed_cache.max_entry_bytes(source_bytes) - len(good) - 64
+    doc["stamp"] = doc["stamp"].replace("|", "|0", 1)  # another size of the source
+    doc["padding"] = [1] * (room // 2)
+    planted = seal(json.dumps(doc, separators=(",", ":")).encode())
+    assert len(planted) <= parsed_cache.max_entry_bytes(source_bytes)
+    path.write_bytes(planted)
+    decoded: list[int] = []
+    real_loads = parsed_cache.json_codec.loads
+    monkeypatch.setattr(parsed_cache.json_codec, "loads", lambda data, **kw: decoded.append(len(data))
+                        or real_loads(data, **kw))
+
+    assert _described(load_catalog(config)) == truth
+
+    assert [size for size in decoded if size >= len(good)] == []
+    assert _entry_path(config.state_dir).read_bytes() == good  # rebuilt
+    assert _described(load_catalog(config)) == truth and decoded[-1:] == [len(good) - SEAL_LENGTH]
