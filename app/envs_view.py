@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pytui.app.state import AppState
 from pytui.core.elide import elide_middle
+from pytui.core.example_minor import FALLBACK_MINOR, example_minor, newest_installed_minor
 from pytui.widgets.format import home_shortened, short_path
 from pytui.widgets.rows import EnvRow
 
@@ -308,7 +309,7 @@ def _any_cpython(state: AppState) -> bool:
 
 
 # The minor the mend names with nothing installed and no catalog to choose from (`installed_minor`).
-NO_CATALOG_MINOR = "3.12"
+NO_CATALOG_MINOR = FALLBACK_MINOR
 
 
 def installed_minor(state: AppState) -> str:
@@ -320,28 +321,15 @@ def installed_minor(state: AppState) -> str:
     with no request installs from the loaded catalog (the newest stable CPython for this
     host, as `uv venv` downloads it; it named 3.12 whatever the catalog's newest was); 3.12
     still when no catalog is loaded yet or it has no CPython for this host, where uv could
-    install nothing either (a minor, not uv's `3`: a pipx mend names the bin dir's `python3.12`
-    link, and pytui makes no `python3`)."""
-    newest = _newest_installed_minor(state)
-    if newest is not None:
-        return newest
-    if state.catalog is None:
-        return NO_CATALOG_MINOR
-    from pytui.core.build_choice import find_download
-    from pytui.core.requests import PythonRequest
-
-    chosen = find_download(state.catalog, PythonRequest.parse("default"), state.host)
-    return NO_CATALOG_MINOR if chosen is None else f"{chosen.major}.{chosen.minor}"
+    install nothing either. The rule is core/example_minor.py's, which `pytui install`'s
+    version-file lines share."""
+    return example_minor(state.installations, state.catalog, state.host)
 
 
 def _newest_installed_minor(state: AppState) -> str | None:
-    """`installed_minor`'s pick among the installs (a release before a pre-release), or None
-    when no standard CPython build is installed."""
-    cpython = [i for i in state.installations
-               if i.implementation == "cpython" and i.variant == "default"]
-    released = [i for i in cpython if not i.prerelease] or cpython
-    minors = {(i.major, i.minor) for i in released}
-    return "{}.{}".format(*max(minors)) if minors else None
+    """`installed_minor`'s pick among the installs, or None when no standard CPython build is
+    installed."""
+    return newest_installed_minor(state.installations)
 
 
 def bin_dir_word(state: AppState) -> str:

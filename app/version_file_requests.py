@@ -25,12 +25,13 @@ def version_file_requests(settings: Settings) -> list[str] | None:
     passed: list = []
     start = settings.uv_config.start  # --project / UV_PROJECT
     path = find_version_file(settings.env, None if start is None else str(start), passed=passed)
+    example = _Example(settings)
     for there, what in passed:
         # uv passes over it without a word, and a pin made a directory by mistake read as none.
         print(stderr_style().warning(f"passed over {shown(there)}: it is {what}, not a file, so uv "
                                      "does not read it either; remove it, then put the request in a "
-                                     "file there (`uv python pin 3.12`, which cannot replace it), or "
-                                     "name it (`pytui install 3.12`)"), file=sys.stderr)
+                                     f"file there (`uv python pin {example}`, which cannot replace it), "
+                                     f"or name it (`pytui install {example}`)"), file=sys.stderr)
     if path is None:
         return None
     from pytui.core.bounded_read import FileTooLarge
@@ -42,11 +43,11 @@ def version_file_requests(settings: Settings) -> list[str] | None:
         # Not the default instead: the file asks for something, and a cut of it would ask wrong.
         raise PytuiError(f"the version file {shown(path)} is too large to read ({err.strerror}): "
                          "it should list Python requests, one a line; shorten it, or name "
-                         "the request (`pytui install 3.12`)") from None
+                         f"the request (`pytui install {example}`)") from None
     except UnicodeDecodeError as err:
         # uv stops too (exit 2): the file asks for something this reading cannot tell.
         raise RequestError(f"the version file {shown(path)} is not UTF-8 text (byte {err.start} "
-                           "is not): save it as UTF-8, or name the request (`pytui install 3.12`)") from None
+                           f"is not): save it as UTF-8, or name the request (`pytui install {example}`)") from None
     except OSError as err:
         from pytui.core.fs_errors import cause
 
@@ -60,7 +61,7 @@ def version_file_requests(settings: Settings) -> list[str] | None:
     if distinct > VERSION_FILE_MAX_REQUESTS:
         raise PytuiError(f"the version file {shown(path)} lists {distinct:,} distinct requests, more "
                          f"than the {VERSION_FILE_MAX_REQUESTS:,} pytui reads: it should list Python "
-                         "requests, one a line; shorten it, or name the request (`pytui install 3.12`)")
+                         f"requests, one a line; shorten it, or name the request (`pytui install {example}`)")
     usable = []
     # Each distinct line once, in the file's order: uv 0.13.9 warns once for an unsupported
     # line however often it repeats, and a file may repeat one ~13,000 times in its 64 KiB.
@@ -80,7 +81,7 @@ def version_file_requests(settings: Settings) -> list[str] | None:
                 raise RequestError(f"the version file {shown(path)} asks for "
                                    f"`{shown(elide_middle(text, 200))}`, a path, which is no Python "
                                    "download request (uv's install stops there too); pin a version "
-                                   "in it (3.12), or name the request (`pytui install 3.12`)") from None
+                                   f"in it ({example}), or name the request (`pytui install {example}`)") from None
 
             # Read whole (a cut line asks for something else), said in one line of bounded size.
             print(stderr_style().warning(f"ignoring unsupported Python request "
@@ -90,7 +91,7 @@ def version_file_requests(settings: Settings) -> list[str] | None:
         usable.append(text)
     if not usable:
         print(f"the version file {shown(path)} lists no Python request pytui can install: "
-              "nothing installed; name one (`pytui install 3.12`)", file=sys.stderr)
+              f"nothing installed; name one (`pytui install {example}`)", file=sys.stderr)
     return usable
 
 
@@ -99,3 +100,38 @@ def _names_a_path(text: str) -> bool:
     `/` or names a file or directory in the working directory (uv 0.13.9, checked), else as an
     executable name, which its version-file reader skips."""
     return "/" in text or os.path.isdir(text) or os.path.isfile(text)
+
+
+class _Example:
+    """The version the lines above name as an example (core/example_minor.py, the rule the
+    Environments view's mends use: the newest CPython minor installed, else the one `uv python
+    install` with no request installs from the catalog, else 3.12; they named 3.12 whatever
+    was installed). Found once, when a line is first said: the install root listed and the
+    catalog loaded (its parsed entry) only then."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.minor: str | None = None
+
+    def __str__(self) -> str:
+        if self.minor is None:
+            self.minor = _example_minor(self.settings)
+        return self.minor
+
+
+def _example_minor(settings: Settings) -> str:
+    from pytui.core.errors import PytuiError
+    from pytui.core.example_minor import example_minor
+    from pytui.core.installed import list_installed
+    from pytui.core.platform_detect import detect_host
+    from pytui.core.sources import load_catalog
+
+    try:
+        installed = list_installed(settings.install_root)
+    except (PytuiError, OSError):
+        installed = []  # the install itself says what is wrong with the root
+    try:
+        catalog = load_catalog(settings, lazy=True)
+    except (PytuiError, OSError):
+        catalog = None  # so does the catalog's line
+    return example_minor(installed, catalog, detect_host(settings.env))

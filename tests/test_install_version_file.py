@@ -125,5 +125,5 @@ def test_a_version_file_past_its_bound_is_refused_not_cut(pytui: Pytui, project:
     assert result.stderr.splitlines() == [
         f"error: the version file {project / '.python-version'} is too large to read "
         f"({64 * 1024 + 9} bytes, more than the {64 * 1024} read): it should list Python requests, "
-        "one a line; shorten it, or name the request (`pytui install 3.12`)"], result.stderr
+        "one a line; shorten it, or name the request (`pytui install 3.13`)"], result.stderr
     assert _keys(pytui.root) == []

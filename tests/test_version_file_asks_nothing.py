@@ -29,7 +29,7 @@ def test_a_version_file_asking_nothing_usable_installs_nothing_as_uv(
     assert pytui.cached() == []  # nothing downloaded either
     assert ours.stderr.splitlines()[-1] == (
         f"the version file {project / '.python-version'} lists no Python request pytui can "
-        "install: nothing installed; name one (`pytui install 3.12`)"), ours.stderr
+        "install: nothing installed; name one (`pytui install 3.13`)"), ours.stderr
     assert "Traceback" not in ours.stderr
 
 
@@ -46,7 +46,7 @@ def test_a_version_file_that_is_not_utf8_stops_the_install_as_uv(
     offset = text.index(b"\xff")
     assert ours.stderr.splitlines() == [
         f"error: the version file {project / '.python-version'} is not UTF-8 text (byte "
-        f"{offset} is not): save it as UTF-8, or name the request (`pytui install 3.12`)"], \
+        f"{offset} is not): save it as UTF-8, or name the request (`pytui install 3.13`)"], \
         ours.stderr
 
 
@@ -84,7 +84,7 @@ def test_a_path_in_the_version_file_stops_the_install_as_uv(
     assert ours.stderr.splitlines() == [
         f"error: the version file {project / '.python-version'} asks for `{path_line}`, a path, "
         "which is no Python download request (uv's install stops there too); pin a version in it "
-        "(3.12), or name the request (`pytui install 3.12`)"], ours.stderr
+        "(3.13), or name the request (`pytui install 3.13`)"], ours.stderr
 
 
 def test_a_name_that_is_no_path_here_is_skipped_as_uv(pytui: Pytui, project: Path) -> None:  # noqa: F811

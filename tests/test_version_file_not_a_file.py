@@ -48,8 +48,8 @@ def test_what_is_not_a_file_is_said_and_passed_over_as_uv(pytui: Pytui, project:
     said = [line for line in ours.stderr.splitlines() if str(there) in line]
     assert said == [f"warning: passed over {there}: it is {WHAT[kind]}, not a file, so uv does not "
                     "read it either; remove it, then put the request in a file there "
-                    "(`uv python pin 3.12`, which cannot replace it), or name it (`pytui install "
-                    "3.12`)"], ours.stderr
+                    "(`uv python pin 3.13`, which cannot replace it), or name it (`pytui install "
+                    "3.13`)"], ours.stderr
     assert "Traceback" not in ours.stderr
     assert stat.S_IFMT(os.lstat(there).st_mode) != stat.S_IFREG  # left as it was
 
