@@ -5,7 +5,9 @@ or fills it to the last block, and unmounts everything at teardown. `without_dac
 drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the calling thread's effective set (threads
 it starts inherit that), so `chmod 000` binds root too; `unprivileged_argv()` does the same for
 a subprocess through util-linux's `setpriv`. Each skips the test, saying why, where the machine
-does not allow it.
+does not allow it. `make_nested()` makes a tree deeper than PATH_MAX and the recursion limit;
+`removed_at_end` removes such trees when the test ends (pytest's removal of old temp dirs is
+shutil.rmtree's, which recursed a level a call before Python 3.13 and left them behind).
 """
 
 from __future__ import annotations
@@ -142,3 +144,39 @@ def unprivileged_argv(argv: list[str]) -> list[str]:
     if probe.returncode != 0:
         pytest.skip(f"setpriv cannot drop capabilities here: {probe.stderr.strip()}")
     return [setpriv, *DROP_DAC, *argv]
+
+
+def make_nested(top: Path, levels: int, *, name: str = "a", file: str = "f", each_level: bool = False,
+                locked_every: int = 0) -> None:
+    """`top/name/name/…`, `levels` directories below `top` (made, with its parents, if missing),
+    through descriptors (the deepest path is past PATH_MAX). A file `file` (holding `x`) in the
+    deepest directory, or in each (`each_level`); every `locked_every`-th directory made
+    unreadable and unwritable once all are made."""
+    top.mkdir(parents=True, exist_ok=True)
+    fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY)
+    locked: list[int] = []
+    try:
+        for level in range(levels):
+            os.mkdir(name, dir_fd=fd)
+            child = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = child
+            if each_level or level == levels - 1:
+                with open(os.open(file, os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "w") as out:
+                    out.write("x")
+            if locked_every and level % locked_every == locked_every - 1:
+                locked.append(os.dup(fd))
+        for each in locked:
+            os.chmod(each, 0)
+            os.close(each)
+    finally:
+        os.close(fd)
+
+
+@pytest.fixture
+def removed_at_end() -> Iterator[list[Path]]:
+    """Paths the test appends (trees `make_nested` made), removed by `rm -rf` when it ends."""
+    paths: list[Path] = []
+    yield paths
+    if paths:
+        subprocess.run(["rm", "-rf", "--", *map(str, paths)], check=False)

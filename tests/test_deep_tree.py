@@ -15,40 +15,17 @@ from pathlib import Path
 
 from cli_harness import Pytui, key_of
 from fixtures_archives import file
-from fixtures_fs import without_dac_override
+from fixtures_fs import make_nested, without_dac_override
 from pytui.core.root_tree import remove_tree
 
 # More levels than the recursion limit (1,000 by default), in fewer than 4,096 bytes of name.
 DEPTH = 2_000
 
 
-def _make_deep(top: Path, depth: int, *, locked_every: int = 0) -> None:
-    """`top/a/a/…/f.txt`, `depth` directories below `top`, made by fds (the path is past
-    PATH_MAX); every `locked_every`-th directory is made unreadable and unwritable."""
-    top.mkdir()
-    fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY)
-    made: list[int] = []
-    try:
-        for level in range(depth):
-            os.mkdir("a", dir_fd=fd)
-            child = os.open("a", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
-            with open(os.open("f.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=child), "w") as out:
-                out.write("x")
-            os.close(fd)
-            fd = child
-            if locked_every and level % locked_every == locked_every - 1:
-                made.append(os.dup(fd))
-        for locked in made:
-            os.chmod(locked, 0)
-            os.close(locked)
-    finally:
-        os.close(fd)
-
-
 def test_remove_tree_removes_a_tree_deeper_than_the_recursion_limit(tmp_path: Path) -> None:
     assert sys.getrecursionlimit() < DEPTH
     tree = tmp_path / "tree"
-    _make_deep(tree, DEPTH)
+    make_nested(tree, DEPTH, file="f.txt", each_level=True)
     (tmp_path / "beside").write_text("kept")
 
     remove_tree(tree)
@@ -59,7 +36,7 @@ def test_remove_tree_removes_a_tree_deeper_than_the_recursion_limit(tmp_path: Pa
 
 def test_remove_tree_makes_a_deep_trees_locked_directories_removable(tmp_path: Path) -> None:
     tree = tmp_path / "tree"
-    _make_deep(tree, DEPTH, locked_every=300)
+    make_nested(tree, DEPTH, file="f.txt", each_level=True, locked_every=300)
 
     with without_dac_override():
         remove_tree(tree)

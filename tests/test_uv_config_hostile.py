@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import fnmatch
-import os
 import sys
 from pathlib import Path
 
 import pytest
+from fixtures_fs import make_nested
 from pytui.core.uv_config import ConfigFileError, load
 
 
@@ -53,7 +53,8 @@ def test_a_member_glob_of_many_double_stars_is_matched_in_bounded_steps(
     assert load(_env(tmp_path), member).get("python-install-mirror") == "http://root"
 
 
-def test_a_member_glob_over_a_directory_deeper_than_the_recursion_limit(tmp_path: Path) -> None:
+def test_a_member_glob_over_a_directory_deeper_than_the_recursion_limit(tmp_path: Path,
+                                                                        removed_at_end: list[Path]) -> None:
     """`packages/**` over a directory 1,100 levels deep: os.walk (recursive before Python 3.12)
     ended `pytui list` from a member in a RecursionError traceback. The deep directories are
     members without a pyproject.toml (one holds a file), so the workspace is broken and the
@@ -67,16 +68,8 @@ def test_a_member_glob_over_a_directory_deeper_than_the_recursion_limit(tmp_path
     _write(member / "pyproject.toml", '[project]\nname = "p"\nversion = "1"\n'
                                       '[tool.uv]\npython-install-mirror = "http://member"\n')
     assert load(_env(tmp_path), member).get("python-install-mirror") == "http://root"
-    fd = os.open(member, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        for _level in range(sys.getrecursionlimit() + 100):
-            os.mkdir("a", dir_fd=fd)
-            child = os.open("a", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
-            os.close(fd)
-            fd = child
-        os.close(os.open("f", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd))
-    finally:
-        os.close(fd)
+    removed_at_end.append(member)
+    make_nested(member, sys.getrecursionlimit() + 100)
 
     assert load(_env(tmp_path), member).get("python-install-mirror") == "http://member"
 

@@ -7,7 +7,6 @@ each shows in a build's URL says which file was read."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from cli_harness import Pytui
+from fixtures_fs import make_nested
 from test_uv_config_cli import PBS, _pytui, _uv
 from test_uv_interop import UV
 
@@ -45,28 +45,12 @@ def _excluded(ws: Path) -> None:
     _write(ws / "pyproject.toml", text.replace('["packages/*"]\n', '["packages/*"]\nexclude = ["packages/b"]\n'))
 
 
-def _deep_file(top: Path, levels: int = 1_100) -> None:
-    """`top/d/d/…/README`, `levels` directories down: more than the recursion limit, which
-    os.walk recursed by before Python 3.12 (pytui's walk ended in a RecursionError)."""
-    top.mkdir(parents=True)
-    fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        for _level in range(levels):
-            os.mkdir("d", dir_fd=fd)
-            child = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
-            os.close(fd)
-            fd = child
-        os.close(os.open("README", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd))
-    finally:
-        os.close(fd)
-
-
 LAYOUTS: dict[str, tuple[Callable[[Path], object], str]] = {
     "all-there": (lambda ws: None, "root"),
     "a-literal-member-not-there": (lambda ws: _write(ws / "pyproject.toml", (ws / "pyproject.toml")
                                                      .read_text().replace('"packages/*"]', '"packages/*", "gone"]')), "root"),
     "no-pyproject-a-file": (lambda ws: _write(ws / "packages" / "b" / "README", "x"), "member"),
-    "no-pyproject-a-file-1100-levels-down": (lambda ws: _deep_file(ws / "packages" / "b"), "member"),
+    "no-pyproject-a-file-1100-levels-down": (lambda ws: make_nested(ws / "packages" / "b", 1_100, name="d", file="README"), "member"),
     "no-pyproject-empty": (lambda ws: (ws / "packages" / "b" / "sub").mkdir(parents=True), "root"),
     "no-pyproject-hidden": (lambda ws: _write(ws / "packages" / ".b" / "README", "x"), "root"),
     "only-pycache-outside-git": (lambda ws: _write(ws / "packages" / "b" / "__pycache__" / "m.pyc", "x"),
@@ -121,11 +105,13 @@ def _mirrors(pytui: Pytui, cwd: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("layout", list(LAYOUTS))
-def test_a_members_settings_come_from_where_uv_reads_them(pytui: Pytui, layout: str) -> None:
+def test_a_members_settings_come_from_where_uv_reads_them(pytui: Pytui, layout: str,
+                                                         removed_at_end: list[Path]) -> None:
     make, expected = LAYOUTS[layout]
     if layout == "only-git-ignored-files" and shutil.which("git") is None:
         pytest.skip("git is not installed")
     ws = _workspace(pytui)
+    removed_at_end.append(ws)  # (one layout is 1,100 levels deep)
     make(ws)
     ours, theirs = _mirrors(pytui, ws / "packages" / "a")
     assert theirs == expected, f"uv 0.13.9 read the {theirs}'s settings"
