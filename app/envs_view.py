@@ -354,11 +354,14 @@ def _recreate(env: Environment, minor: str, python: str = "an installed Python",
     name = env.path.name
     if env.kind == "uv-tool":
         return f"reinstall the tool with {python} (uv tool install --reinstall --python {minor} {name})"
+    exe = f"{bin_dir}/python{minor}" if bin_dir else f"python{minor}"
     if env.kind == "pipx":
-        exe = f"{bin_dir}/python{minor}" if bin_dir else f"python{minor}"
-        command = (f"pipx reinstall-all --python {exe}" if name == "shared"
-                   else f"pipx reinstall --python {exe} {name}")
-        return f"reinstall it with {python} ({command})"
+        return f"reinstall it with {python} (pipx reinstall --python {exe} {name})"
+    if env.kind == "pipx-shared":
+        # pipx's own venv: `pipx reinstall-all --python X` rebuilt it on pipx's default Python,
+        # not X; `upgrade-shared` rebuilds it on PIPX_DEFAULT_PYTHON and leaves the apps.
+        return (f"rebuild it with {python} (PIPX_DEFAULT_PYTHON={exe} pipx upgrade-shared; pipx rebuilds "
+                "it by itself, on its default Python, at its next install or upgrade)")
     return f"recreate the environment with {python} (uv venv -p {minor})"
 
 

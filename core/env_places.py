@@ -56,6 +56,14 @@ def pipx_homes(env: Mapping[str, str]) -> list[Path]:
     return homes
 
 
+def pipx_shared_libs(env: Mapping[str, str]) -> Path | None:
+    """PIPX_SHARED_LIBS as pipx 1.18.4 takes it (paths.py: `Path(value).expanduser().absolute()`,
+    then resolved), the venv pipx keeps its own pip in, used instead of each home's `shared`;
+    None when it is unset."""
+    value = env.get("PIPX_SHARED_LIBS", "")
+    return Path(os.path.realpath(os.path.expanduser(value))) if value else None
+
+
 def _expandvars(value: str, env: Mapping[str, str]) -> str:
     """os.path.expandvars against `env` (an unset variable stays as written)."""
     import re
@@ -182,18 +190,24 @@ def _children_with_cfg(container: Path) -> list[str]:
 
 
 def tool_environments(env: Mapping[str, str]) -> tuple[list[tuple[str, str]], list[Path]]:
-    """(env dir, kind) for uv tools, pipx venvs (and pipx's shared libs) and virtualenvwrapper,
+    """(env dir, kind) for uv tools, pipx venvs (and pipx's shared libs, kind `pipx-shared`:
+    PIPX_SHARED_LIBS, else each pipx home's `shared`) and virtualenvwrapper,
     and the container dirs themselves (left out of the project walk)."""
     found: list[tuple[str, str]] = []
     containers: list[Path] = []
     tools = uv_tool_dir(env)
     containers.append(tools)
     found += [(d, "uv-tool") for d in _children_with_cfg(tools)]
+    shared = pipx_shared_libs(env)
     for home in pipx_homes(env):
         containers.append(home)
         found += [(d, "pipx") for d in _children_with_cfg(home / "venvs")]
-        if os.path.isfile(home / "shared" / "pyvenv.cfg"):
-            found.append((str(home / "shared"), "pipx"))
+        if shared is None and os.path.isfile(home / "shared" / "pyvenv.cfg"):
+            found.append((str(home / "shared"), "pipx-shared"))
+    if shared is not None:
+        containers.append(shared)
+        if os.path.isfile(shared / "pyvenv.cfg"):
+            found.append((str(shared), "pipx-shared"))
     workon = workon_home(env)
     containers.append(workon)
     found += [(d, "virtualenvwrapper") for d in _children_with_cfg(workon)]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pytui.core.keys import TYPE_CHECKING, parse_key
 
-KINDS = ("venv", "uv-tool", "pipx", "virtualenvwrapper", "pin")
+KINDS = ("venv", "uv-tool", "pipx", "pipx-shared", "virtualenvwrapper", "pin")
 
 if TYPE_CHECKING:
     from typing import NamedTuple

@@ -52,7 +52,7 @@ CPYTHON = "cpython-"
 GIVE_WAY = ((PATH, PROJECT), (KEY, VERSION), (HOW, SHORT_HOW), (KIND, SHORT_KIND), (PATH, 14),
             (HOW, WHOLE), (KIND, WHOLE), (KEY, KEY_VERSION), (KEY, WHOLE), (PATH, 7))
 # A kind's short form, for a Kind column too narrow for the whole word (never cut).
-KIND_SHORT = {"virtualenvwrapper": "wrapper"}
+KIND_SHORT = {"virtualenvwrapper": "wrapper", "pipx-shared": "pipx"}
 # Cells of padding around each cell (DataTable's cell_padding on both sides), and the
 # vertical scrollbar's width (kept free even when there are few rows).
 PADDING = 2

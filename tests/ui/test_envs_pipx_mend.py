@@ -16,12 +16,13 @@ from pytui.core.settings import Settings
 from ui_helpers import HOST
 
 
-def _mend(tmp: Path, bin_dir: Path, name: str = "black") -> str:
+def _mend(tmp: Path, bin_dir: Path, name: str = "black", kind: str = "pipx") -> str:
     settings = Settings.resolve(install_dir=tmp / "root", cache_dir=tmp / "cache",
                                 env={"HOME": str(tmp), "UV_PYTHON_BIN_DIR": str(bin_dir)})
     state = AppState(settings=settings, host=HOST, home=tmp, clock=lambda: 1000.0,
                      catalog=Catalog([], source="test"), disk_listed=True)
-    env = Environment(tmp / "pipx" / "venvs" / name, "pipx", None, "external", "broken",
+    path = tmp / "pipx" / ("shared" if kind == "pipx-shared" else f"venvs/{name}")
+    env = Environment(path, kind, None, "external", "broken",
                       wanted="/opt/py/bin/python3")
     return dict(env_details(state, env))["mend"]
 
@@ -29,8 +30,13 @@ def _mend(tmp: Path, bin_dir: Path, name: str = "black") -> str:
 def test_a_pipx_mend_names_the_bin_dirs_link(tmp_path: Path) -> None:
     assert _mend(tmp_path, tmp_path / ".local" / "bin").endswith(
         "(pipx reinstall --python ~/.local/bin/python3.12 black)")
+    # pipx's shared libraries (tests/test_pipx_shared.py): `pipx reinstall-all --python X`
+    # rebuilt them on pipx's default Python, not X (pipx 1.18.4); an app named `shared` is an app.
+    assert _mend(tmp_path, tmp_path / ".local" / "bin", kind="pipx-shared").endswith(
+        "(PIPX_DEFAULT_PYTHON=~/.local/bin/python3.12 pipx upgrade-shared; pipx rebuilds it by "
+        "itself, on its default Python, at its next install or upgrade)")
     assert _mend(tmp_path, tmp_path / ".local" / "bin", "shared").endswith(
-        "(pipx reinstall-all --python ~/.local/bin/python3.12)")
+        "(pipx reinstall --python ~/.local/bin/python3.12 shared)")
     assert _mend(tmp_path, Path("/opt/bin")).endswith("(pipx reinstall --python /opt/bin/python3.12 black)")
 
 
