@@ -55,7 +55,12 @@ __all__ = ["STATE_FILE", "StoredScan", "StoredWalk", "encode_state", "forget", "
 OLD_STATE_FILES = ("envs-scan.json",)
 MAGIC = b"pytui-envs-3\n"
 STATE_MAX_BYTES = 64 * 1024 * 1024
-HEADER_MAX_BYTES = 16 * 1024 * 1024
+# The header is JSON, decoded whole before any of it is checked, at up to ~20x its size (short
+# strings: a 16 MiB header of `"ab",` took a scan to 303 MB; 4 MiB, 86 MB). A reading (a
+# pyvenv.cfg's or a pin's, with its file's identity) is 100-400 bytes, so 4 MiB holds over
+# 10,000 of them, tens of times a heavy home's; a scan that finds more keeps its walks and
+# leaves its readings out of the state (they are read again, a file each, next time).
+HEADER_MAX_BYTES = 4 * 1024 * 1024
 STATE_MAX_NODES = 2_000_000
 STATE_MAX_WALKS = 256
 _WORD = 8
@@ -289,12 +294,18 @@ def encode_state(scan: StoredScan) -> bytes:
         walks.append({"root": root, "depth": walk.depth, "skip": walk.skip, "nodes": len(tree),
                       "paths_bytes": len(paths)})
     body = b"".join(parts)
-    header = json.dumps({
-        "byteorder": sys.byteorder, "digest": _digest(body), "walks": walks,
-        "cfg": {path: [list(ident), fields] for path, (ident, fields) in scan.cfg.items()},
-        "pins": {path: [list(ident), text] for path, (ident, text) in scan.pins.items()},
-    }, separators=(",", ":")).encode("utf-8")
+    header = _header_bytes(body, walks, scan.cfg, scan.pins)
+    if len(header) > HEADER_MAX_BYTES:  # more readings than the header holds: none are kept
+        header = _header_bytes(body, walks, {}, {})
     return MAGIC + len(header).to_bytes(_WORD, "little") + header + body
+
+
+def _header_bytes(body: bytes, walks: list[dict], cfg: dict, pins: dict) -> bytes:
+    return json.dumps({
+        "byteorder": sys.byteorder, "digest": _digest(body), "walks": walks,
+        "cfg": {path: [list(ident), fields] for path, (ident, fields) in cfg.items()},
+        "pins": {path: [list(ident), text] for path, (ident, text) in pins.items()},
+    }, separators=(",", ":")).encode("utf-8")
 
 
 def save_state(path: Path, scan: StoredScan) -> None:

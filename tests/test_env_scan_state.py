@@ -223,3 +223,46 @@ def test_odd_names_keep_their_order_and_keys_through_the_state_file(tmp_path: Pa
     warm = run(tmp_path, root)
     assert (warm.listed, found(warm)) == (0, found(cold))
     assert_as_cold(tmp_path, root, warm)
+
+
+def test_a_header_past_its_bound_is_not_decoded(tmp_path: Path, projects: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The header is JSON decoded whole before it is checked: 16 MiB of `"ab",` (then its
+    bound) took a scan to 303 MB. Its bound is now 4 MiB (86 MB at worst), what 10,000
+    readings and more take; a header past it is not decoded."""
+    good = run(tmp_path, projects)
+    state = tmp_path / "state" / STATE_FILE
+    strings = (5 * 1024 * 1024) // 5
+    header = b"[" + b",".join([b'"ab"'] * strings) + b"]"
+    state.write_bytes(env_state.MAGIC + len(header).to_bytes(8, "little") + header)
+    decoded: list[int] = []
+    real_loads = json.loads
+    monkeypatch.setattr(env_state.json, "loads", lambda data, **kw: decoded.append(len(data))
+                        or real_loads(data, **kw))
+    env_state.forget()
+
+    again = run(tmp_path, projects)
+
+    assert [size for size in decoded if size >= len(header)] == []
+    assert found(again) == found(good) and again.reused == 0
+    assert again.warnings == [f"ignored {state}: not what pytui writes (truncated, damaged or "
+                              "another version); the whole tree is walked again"]
+
+
+def test_a_scan_with_more_readings_than_the_header_holds_keeps_its_walks(
+        tmp_path: Path, projects: Path) -> None:
+    """Past the header's bound, the readings are left out of the state, not the walks: the
+    state written is one the next scan reads."""
+    run(tmp_path, projects)
+    state = env_state.load_state(tmp_path / "state" / STATE_FILE)
+    ident = (12345678, 1_700_000_000_123_456_789, 1_700_000_000_123_456_789, 2049)
+    pins = {f"/home/someone/projects/p{n:06d}/.python-version": (ident, "3.12") for n in range(60_000)}
+    data = env_state.encode_state(StoredScan(state.walks, state.cfg, pins))
+
+    loaded = env_state._parse(data)
+
+    assert loaded is not None and loaded.pins == {} and loaded.cfg == {}
+    assert {root: walk.tree.paths for root, walk in loaded.walks.items()} == \
+        {root: walk.tree.paths for root, walk in state.walks.items()}
+    few = dict(list(pins.items())[:1000])  # within the bound: kept as they were
+    assert env_state._parse(env_state.encode_state(StoredScan(state.walks, state.cfg, few))).pins == few
