@@ -66,7 +66,11 @@ class CacheTable(KeyedTable):
     # file name did; `_key_cell`). Narrower still (`flex_steps`), the state gives way whole
     # before the size does. (The state went short first: at 80 columns `◐ 40%` beside
     # `11.4 MiB`, which the README said the other way round.)
-    FLEX = (("archive", 10), ("build", 16), ("size", 1), ("state", 1))
+    # The file name gives way whole before the state takes its short words: the cells come
+    # back in the reverse order (column_fit `_in_turn`), so the state's words come back before
+    # the file name's hash prefix; the other way round the state read `◐ 40%` beside 5 blank
+    # cells at 80 columns, where `partial 40%` fitted but had to wait for the file name.
+    FLEX = (("archive", 10), ("build", 16), ("archive", 0), ("size", 1), ("state", 1))
     IDENTITY = "build"
     # `ok +tree` gives way to `ok` (Details says the tree is kept), `partial 55%` to `◐ 55%`
     # (Available's mark for a partial download): whole words, never `ok…`.

@@ -56,6 +56,7 @@ class FittedTable(FastDataTable):
     # column read `bugfix → 2027` above `security…`, a whole key above a label.
     UNIFORM: ClassVar[frozenset[str]] = frozenset()
     _levels: dict[int, int]
+    _steps: list[tuple[int | None, int, int]] | None = None
 
     def _fit_to_width(self) -> None:
         """Give each auto-width column its natural width, then, when the table is narrower
@@ -65,6 +66,7 @@ class FittedTable(FastDataTable):
         if not self.FAST:
             return  # DataTable's own widths (see datatable_internals)
         self._fitted_to = self.size
+        self._steps = None  # (`_step_widths`, once per fitting: it measures every row)
         columns = self.ordered_columns
         widths = dict(self._natural)
         # A fixed-width column (a size) keeps its declared width, or, listed in FLEX, gives
@@ -177,7 +179,8 @@ class FittedTable(FastDataTable):
                     levels = self._form_levels(index) if uniform else \
                         {width for forms in self._forms_measured(index) for width in forms}
                     grow = max((level - widths[index] for level in levels
-                                if widths[index] < level <= widths[index] + grow),
+                                if widths[index] < level <= widths[index] + grow
+                                and self._in_turn(index, level, widths, hidden)),
                                default=0)
                 widths[index] += grow
                 excess += grow
@@ -209,8 +212,9 @@ class FittedTable(FastDataTable):
         if not spare:
             return
         excess = -sum(spare.values())
-        excess = self._grow([(self._flex_index(key), key in self.UNIFORM) for key in self._short_forms_back()],
-                            widths, fixed, hidden, excess)
+        forms_back: list[tuple[int | None, bool | None]] = [
+            (self._flex_index(key), key in self.UNIFORM) for key in self._short_forms_back()]
+        excess = self._grow(forms_back, widths, fixed, hidden, excess)
         padding = 2 * self.cell_padding
         for key, _ in reversed(self.flex_steps(True)):
             index = self._flex_index(key)
@@ -222,6 +226,8 @@ class FittedTable(FastDataTable):
             hidden.discard(index)
             widths[index] = need
             excess += need + padding
+        # A column shown again may be what a short form waited for (`_in_turn`).
+        excess = self._grow(forms_back, widths, fixed, hidden, excess)
         for index, column in enumerate(self.ordered_columns):
             if excess >= 0:
                 break
@@ -230,12 +236,64 @@ class FittedTable(FastDataTable):
                     or key in self.WHOLE or key in self.UNIFORM or key in self.SHORT_FORMS):
                 continue
             grow = max(0, min(-excess, self._natural.get(index, 0) - widths[index]))
+            while grow and not self._in_turn(index, widths[index] + grow, widths, hidden):
+                grow -= 1
             widths[index] += grow
             excess += grow
         for index, cells in spare.items():  # the rest where it was: nothing drawn changes
             back = min(cells, -excess)
             widths[index] += back
             excess += back
+
+    def _in_turn(self, index: int, width: int, widths: dict[int, int], hidden: set[int]) -> bool:
+        """Whether column `index` may be drawn in `width` cells (wider than a FLEX step of its
+        left it) while the other columns are as `widths` and `hidden` say: cells come back in
+        the reverse of the order they were given up (`flex_steps`), so a step is undone only
+        once every later step of the other columns is. Otherwise a column drew a wider form at
+        a width where a column that gave way after it was still short, and gave it back where
+        that one came back: Installed's Update read `3.12.11 installed` at 71 columns and `✓
+        3.12.11` at 73 (Used by back), at 92 and at 93 (the whole key), Cached's file name
+        `219b5ca88-cpython-3.12.1…` at 137 and `219b5ca88…` at 138."""
+        if self._steps is None:
+            self._steps = self._step_widths()
+        steps = self._steps
+        first = next((position for position, (column, _, after) in enumerate(steps)
+                      if column == index and width > after), None)
+        if first is None:
+            return True
+        return all(column is None or column == index
+                   or (column not in hidden and widths.get(column, 0) >= before)
+                   for column, before, _ in steps[first + 1:])
+
+    def _step_widths(self) -> list[tuple[int | None, int, int]]:
+        """Each step of the first pass (`flex_steps`), then of the last: its column, the column's
+        width before the step (undone: its natural width, or what its previous step left) and
+        after it (its minimum drawn: the narrowest form at least that wide; 0 for a step that
+        hides it)."""
+        steps: list[tuple[int | None, int, int]] = []
+        left: dict[int, int] = {}
+        for key, minimum in self.flex_steps(False):
+            index = self._flex_index(key)
+            if index is None:
+                steps.append((None, 0, 0))
+                continue
+            before = left.get(index, self._natural.get(index, 0))
+            after = 0
+            if minimum:
+                after = max(minimum, self.ordered_columns[index].label.cell_len) if index < len(self.ordered_columns) else minimum
+                if key in self.SHORT_FORMS and key in self.UNIFORM:
+                    after = min((level for level in self._form_levels(index) if level >= after), default=after)
+                after = min(after, before)
+            steps.append((index, before, after))
+            left[index] = after
+        # The last pass comes after: each column it hides that the first pass left shown (the
+        # identity is cut there, never hidden: its cells come back continuously).
+        for key, _ in self.flex_steps(True):
+            index = self._flex_index(key)
+            if index is not None and key != self.IDENTITY and left.get(index, 1):
+                steps.append((index, left.get(index, self._natural.get(index, 0)), 0))
+                left[index] = 0
+        return steps
 
     def _shown_width(self, index: int, key: str, fixed: dict[int, int]) -> int:
         """The fewest cells a column that gave way whole is shown in again: a number or date
