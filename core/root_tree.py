@@ -90,11 +90,24 @@ def remove_tree(path: Path) -> None:
         _remove_deep(os.fspath(path))
 
 
-def _remove_deep(path: str) -> None:
+def removal_error(path: Path) -> OSError | None:
+    """Remove what is left of the tree at `path` and say why it stays: the first error a
+    removal met (an immutable directory's EPERM, a read-only mount's EROFS), or None when it is
+    gone; at any depth (`shutil.rmtree`'s own error needs no deeper tree than the recursion
+    limit)."""
+    errors: list[OSError] = []
+    _remove_deep(os.fspath(path), errors)
+    if not os.path.lexists(path):
+        return None
+    return errors[0] if errors else OSError(errno.ENOTEMPTY, os.strerror(errno.ENOTEMPTY), os.fspath(path))
+
+
+def _remove_deep(path: str, errors: list[OSError] | None = None) -> None:
     """Delete the tree at `path` as `remove_tree` does (best effort, made writable first), by
     a loop rather than recursion, with one directory open at a time whatever the depth (a fd
     a level would pass RLIMIT_NOFILE first). A directory is left for the next by `..`, checked
-    to be the one entered from (device and inode), so nothing moved meanwhile is walked."""
+    to be the one entered from (device and inode), so nothing moved meanwhile is walked.
+    `errors` gets each removal's error."""
     flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
     parent, name = os.path.split(os.path.abspath(path))
     try:
@@ -109,14 +122,7 @@ def _remove_deep(path: str) -> None:
     try:
         while True:
             if todo is None:  # a directory just entered: its files go, its directories wait
-                todo = []
-                with contextlib.suppress(OSError):
-                    for entry in os.scandir(fd):
-                        if entry.is_dir(follow_symlinks=False):
-                            todo.append(entry.name)
-                        else:
-                            with contextlib.suppress(OSError):
-                                os.unlink(entry.name, dir_fd=fd)
+                todo = _emptied_of_files(fd, errors)
             if todo:
                 child = todo.pop()
                 entered = _enter(fd, child, flags)
@@ -134,12 +140,35 @@ def _remove_deep(path: str) -> None:
             fd, ident = up, _ident(os.fstat(up))
             if ident != above:
                 return  # moved while it was removed: nothing more is walked
-            with contextlib.suppress(OSError):
-                os.rmdir(here, dir_fd=fd)
-    except OSError:
+            _removed(os.rmdir, here, fd, errors)
+    except OSError as err:
+        if errors is not None:
+            errors.append(err)
         return
     finally:
         os.close(fd)
+
+
+def _emptied_of_files(fd: int, errors: list[OSError] | None) -> list[str]:
+    """Remove every entry of the directory `fd` that is no directory; the directories' names."""
+    dirs: list[str] = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(fd):
+            if entry.is_dir(follow_symlinks=False):
+                dirs.append(entry.name)
+            else:
+                _removed(os.unlink, entry.name, fd, errors)
+    return dirs
+
+
+def _removed(remove: Callable[..., object], name: str, fd: int, errors: list[OSError] | None) -> None:
+    try:
+        remove(name, dir_fd=fd)
+    except FileNotFoundError:
+        pass
+    except OSError as err:
+        if errors is not None:
+            errors.append(err)
 
 
 def _ident(info: os.stat_result) -> tuple[int, int]:

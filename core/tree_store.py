@@ -456,4 +456,8 @@ def _why_not_emptied(aside: Path) -> OSError | None:
         return None
     except OSError as err:
         return err
+    except RecursionError:  # deeper than shutil (before Python 3.13) can walk
+        from pytui.core.root_tree import removal_error
+
+        return removal_error(aside)
     return None

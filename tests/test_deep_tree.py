@@ -8,11 +8,15 @@ shutil could not by a loop, one directory open at a time."""
 
 from __future__ import annotations
 
+import array
+import contextlib
+import fcntl
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from cli_harness import Pytui, key_of
 from fixtures_archives import file
 from fixtures_fs import make_nested, without_dac_override
@@ -62,4 +66,47 @@ def test_purge_of_a_kept_tree_deeper_than_the_recursion_limit(pytui: Pytui) -> N
         assert pytui.temp_left() == []
     finally:
         # Not left for pytest's removal of old temp dirs, which is shutil.rmtree's too.
+        subprocess.run(["rm", "-rf", "--", str(pytui.root), str(pytui.cache)], check=False)
+
+
+def _set_immutable(fd: int, on: bool) -> None:
+    """`chattr +i` / `-i` of the open directory `fd` (FS_IOC_GETFLAGS / FS_IOC_SETFLAGS)."""
+    flags = array.array("l", [0])
+    fcntl.ioctl(fd, 0x80086601, flags, True)
+    flags[0] = flags[0] | 0x10 if on else flags[0] & ~0x10
+    fcntl.ioctl(fd, 0x40086602, flags, True)
+
+
+def test_purge_of_a_deep_kept_tree_it_cannot_empty_says_why(pytui: Pytui) -> None:
+    """What a purge could not remove of a kept tree is said with the disk's own cause, found by
+    one more strict removal: shutil.rmtree's, a RecursionError traceback for a directory left
+    deeper than the recursion limit."""
+    levels = sys.getrecursionlimit() + 50
+    pytui.add("3.12.8", extra=[file("lib/" + "a/" * levels + "imm/" + "a/" * 50 + "f.txt", "x")])
+    assert pytui.run("install", "3.12", timeout=300).returncode == 0
+    (tree,) = pytui.trees()
+    top = pytui.cache / "trees" / tree / "tree" / "lib"
+    fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for _level in range(levels):
+            child = os.open("a", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = child
+        locked = os.open("imm", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+    finally:
+        os.close(fd)
+    try:
+        try:
+            _set_immutable(locked, True)  # chattr +i: its path is past PATH_MAX
+        except OSError as err:
+            pytest.skip(f"cannot make a directory immutable here: {err.strerror}")
+        purged = pytui.run("cache", "purge", "--all", timeout=300)
+
+        assert purged.returncode == 1 and "Traceback" not in purged.stderr, str(purged)
+        (error,) = purged.errors
+        assert "cannot remove the unpacked tree" in error and "operation not permitted" in error, error
+    finally:
+        with contextlib.suppress(OSError):
+            _set_immutable(locked, False)
+        os.close(locked)
         subprocess.run(["rm", "-rf", "--", str(pytui.root), str(pytui.cache)], check=False)
