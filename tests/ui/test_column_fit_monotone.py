@@ -9,6 +9,7 @@ back) and its State `ok +tree` at 93, `ok` at 94 (the file name's prefix back)."
 from __future__ import annotations
 
 from test_ui_fit import _drawn_cells, table_app
+from ui_helpers import wait_for
 
 
 def _installed_rows():
@@ -50,8 +51,10 @@ async def _sweep(table_class, rows) -> None:
         before: list[dict[str, str]] = []
         for width in range(16, 111):
             table.styles.width = width
-            await pilot.pause()
-            assert table.size.width == width
+            # Laid out at the new width and fitted to it (one pause was not always enough under
+            # load: 47355ae's header test read the old width after one).
+            await wait_for(pilot, lambda w=width: table.size.width == w and table._fitted_to == table.size,
+                           what=f"the table laid out and fitted at {width} cells")
             drawn = _drawn_cells(table)
             for old, new in zip(before or drawn, drawn, strict=True):
                 for column, text in old.items():
