@@ -91,8 +91,10 @@ def run_purge(args: argparse.Namespace) -> int:
         removed = remove_leftovers(cache, whose, named=MAX_LEFTOVERS_NAMED)
         freed += removed.size
         leftovers = said_leftovers(removed, verb)
+    # A tree that stayed is said below with why, not beside its archive as removed.
+    stayed = {kept.archive for kept, _err in trees_kept}
     for archive, tree in effect.archives:
-        with_tree = f" + its kept tree {size_text(tree)}" if tree else ""
+        with_tree = f" + its kept tree {size_text(tree)}" if tree and archive.name not in stayed else ""
         print(f"{verb} {shown(archive.name)} ({describe(archive)}, {size_text(archive.size)}{with_tree})")
     for why, trees_of_kind, size in effect.loose():
         # Never used, and gone with every purge (core/cache.remove_trees_of): named, so that a
