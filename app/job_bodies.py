@@ -13,7 +13,6 @@ from pytui.app.job_record import CANCELLED, FAILED
 from pytui.app.messages import JobEnded, JobNote, JobProgress
 from pytui.app.state import AppState
 from pytui.app.support_view import today
-from pytui.app.verify_summary import verify_summary
 from pytui.core.catalog import Catalog
 from pytui.core.errors import (
     ALL_VERSIONS,
@@ -174,7 +173,10 @@ class JobBodies:
         except PytuiError as err:
             post(JobEnded(job_id, FAILED, error=str(err)))
             return
-        # The check itself worked; what it found is said as a warning.
+        # The check itself worked; what it found is said as a warning. (Imported here: its
+        # module brings core.cache_verify and hashlib, which the first screen never uses.)
+        from pytui.app.verify_summary import verify_summary
+
         summary, warning = verify_summary(report)
         post(JobEnded(job_id, "done", summary=summary, warning=warning))
 

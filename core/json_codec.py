@@ -89,7 +89,11 @@ def dumps(value: object, *, separators: tuple[str, str] = (", ", ": "), sort_key
     """`json.dumps(value, separators=separators, sort_keys=sort_keys, ensure_ascii=ensure_ascii)`
     (no indent: with one json runs its pure-Python encoder; call json for that)."""
     encode = None
-    if _json is not None and not isinstance(value, str):
+    if _json is not None and isinstance(value, str):
+        # What json.JSONEncoder.encode does with a string (the parsed-catalog cache's stamp,
+        # read on the way to the first screen: `json`'s import compiles six expressions).
+        return (_json.encode_basestring_ascii if ensure_ascii else _json.encode_basestring)(value)
+    if _json is not None:
         item_separator, key_separator = separators
         try:
             encode = _json.make_encoder({}, _not_serializable,

@@ -108,3 +108,20 @@ def test_a_json_module_of_another_shape_leaves_the_work_to_json(monkeypatch: pyt
     monkeypatch.setattr(json_codec, "_json", types.SimpleNamespace(make_scanner=other, make_encoder=other))
     assert json_codec.loads('{"a": [1, 2.5]}') == {"a": [1, 2.5]}
     assert json_codec.dumps({"b": 1, "a": "x"}, sort_keys=True) == '{"a": "x", "b": 1}'
+
+
+def test_a_string_is_written_as_json_writes_it_without_importing_json() -> None:
+    """A lone string (the parsed-catalog cache's stamp, written and read on the way to the
+    first screen) went to json.dumps, and importing json compiles six regular expressions."""
+    import subprocess
+    import sys
+
+    texts = ["stamp", "ü \n\t\"\\ \x00 \u2028 😀", ""]
+    code = ("import sys\nfrom pytui.core import json_codec\n"
+            f"for text in {texts!r}:\n"
+            "    print(ascii(json_codec.dumps(text)), ascii(json_codec.dumps(text, ensure_ascii=False)))\n"
+            "print('json' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    expected = [f"{ascii(json.dumps(text))} {ascii(json.dumps(text, ensure_ascii=False))}" for text in texts]
+    assert done.stdout.splitlines() == [*expected, "False"]
