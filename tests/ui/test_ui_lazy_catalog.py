@@ -111,7 +111,9 @@ def _forge_offsets(settings: Settings) -> None:
     assert body is not None
     doc = json.loads(body)
     doc["url_at"] = [at + 1 for at in doc["url_at"]]
-    entry.write_bytes(seal(json.dumps(doc).encode()))
+    # Written as pytui writes it (compact, ASCII): the entry's head is checked byte for byte
+    # before it is decoded, and a forger keeps it.
+    entry.write_bytes(seal(json.dumps(doc, separators=(",", ":")).encode()))
 
 
 @pytest.mark.parametrize("forged", [False, True])
