@@ -216,7 +216,10 @@ def _decode(data: bytes, stamp: str, source: bytes,
 def _head(stamp: str) -> bytes:
     """The bytes every entry `_encode` writes for `stamp` starts with: its format and stamp,
     the first two keys, as compact ASCII JSON."""
-    return b'{"format":%d,"stamp":%s,' % (_FORMAT, json_codec.dumps(stamp, ensure_ascii=True).encode("ascii"))
+    # A dict, not the string alone: json_codec encodes containers without importing json.
+    head = json_codec.dumps({"format": _FORMAT, "stamp": stamp}, ensure_ascii=True, separators=(",", ":"))
+    return head[:-1].encode("ascii") + b","
+
 
 
 def _offsets(count: int, url_at: object, url_len: object,
