@@ -11,30 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-CHILD = r"""
-import asyncio, sys
-from pathlib import Path
-from pytui.app import pytui_app
-from pytui.app.tui import make_app
-from pytui.core.settings import Settings
+from test_ui_first_frame_lazy import child
 
-pytui_app.load_deferred = lambda: None  # the app's loading after the first frame: off
-home = Path(sys.argv[1])
-settings = Settings.resolve(install_dir=home / "root", cache_dir=home / "cache", downloads_json=sys.argv[2],
-                            env={"HOME": str(home), "XDG_STATE_HOME": str(home / "state")})
-
-async def main():
-    app = make_app(settings, refresh=False, show_eta=False)
-    async with app.run_test(size=(120, 36)) as pilot:
-        table = app.query_one("#available")
-        while not (table.row_count and app.state.disk_listed):
-            await pilot.pause()
-        await pilot.pause()  # a frame drawn after the listing
-        print("IMPORTED", *[m for m in ("pytui.core.cache_verify",) if m in sys.modules],
-              flush=True)
-
-asyncio.run(main())
-"""
+CHILD = child('print("IMPORTED", *[m for m in ("pytui.core.cache_verify",) if m in sys.modules], flush=True)',
+              " downloads_json=sys.argv[2],")
 
 
 def test_the_first_screen_does_not_import_the_cache_check(tmp_path: Path, uv_catalog_path: Path) -> None:

@@ -14,7 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-CHILD = r"""
+# A child that starts the app headless (its loading after the first frame off), waits for the
+# first listing and a frame drawn after it, then says what REPORT says (argv: the home, then
+# the catalog file when SETTINGS names it). test_ui_first_frame_imports.py uses it too.
+TEMPLATE = r"""
 import asyncio, sys
 from pathlib import Path
 from pytui.app import pytui_app, startup
@@ -23,7 +26,7 @@ from pytui.core.settings import Settings
 
 pytui_app.load_deferred = lambda: None  # the app's loading after the first frame: off
 home = Path(sys.argv[1])
-settings = Settings.resolve(install_dir=home / "root", cache_dir=home / "cache",
+settings = Settings.resolve(install_dir=home / "root", cache_dir=home / "cache",SETTINGS
                             env={"HOME": str(home), "XDG_STATE_HOME": str(home / "state")})
 
 async def main():
@@ -33,11 +36,18 @@ async def main():
         while not (table.row_count and app.state.disk_listed):
             await pilot.pause()
         await pilot.pause()  # a frame drawn after the listing
-        executed = [m.__spec__.name for m in startup._DEFERRED if type(m).__name__ != "_LazyModule"]
-        print("DEFERRED", len(startup._DEFERRED), "EXECUTED", *executed, flush=True)
+        REPORT
 
 asyncio.run(main())
 """
+
+
+def child(report: str, settings: str = "") -> str:
+    return TEMPLATE.replace("SETTINGS", settings).replace("REPORT", report)
+
+
+CHILD = child('executed = [m.__spec__.name for m in startup._DEFERRED if type(m).__name__ != "_LazyModule"]\n'
+              '        print("DEFERRED", len(startup._DEFERRED), "EXECUTED", *executed, flush=True)')
 
 
 def test_first_listing_executes_no_lazy_module(tmp_path: Path) -> None:
