@@ -221,7 +221,6 @@ def _head(stamp: str) -> bytes:
     return head[:-1].encode("ascii") + b","
 
 
-
 def _offsets(count: int, url_at: object, url_len: object,
              sha_at: object) -> tuple[list[int], list[int], list[int]] | None:
     """Where each URL and sha256 stands in the source (offsets of the opening quotes, -1 for
