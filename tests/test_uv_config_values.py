@@ -7,11 +7,18 @@ each; what pytui leaves to uv is test_uv_config_schema.py's UV_ONLY."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from cli_harness import Pytui
 from pytui.core.uv_config_values import fault
 from test_uv_config_schema import KEY, _both
 from test_uv_interop import UV
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser as a package, as core/uv_config_file.py reads it
+    import tomli as tomllib
 
 REFUSED = [
     ('publish-url = "x"\n', '`publish-url` is the string "x", not an absolute URL'),
@@ -68,8 +75,6 @@ TAKEN = ['publish-url = "http:x"\n', 'check-url = "x"\n', 'index-url = "HTTP://"
 
 @pytest.mark.parametrize(("text", "says"), REFUSED, ids=[t.split("\n")[0] for t, _ in REFUSED])
 def test_a_value_inside_that_uv_refuses_is_refused(text: str, says: str) -> None:
-    import tomllib
-
     (key, value), = tomllib.loads(text).items()
     found = fault(key, value)
     assert found is not None and says in found, found
@@ -77,8 +82,6 @@ def test_a_value_inside_that_uv_refuses_is_refused(text: str, says: str) -> None
 
 @pytest.mark.parametrize("text", TAKEN, ids=[t.split("\n")[0] for t in TAKEN])
 def test_a_value_inside_that_uv_takes_is_taken(text: str) -> None:
-    import tomllib
-
     (key, value), = tomllib.loads(text).items()
     assert fault(key, value) is None
 
