@@ -256,9 +256,12 @@ def env_details(state: AppState, env: Environment) -> list[tuple[str, str]]:
     if env.status == "broken":
         reason = env.error or f"wanted {env.wanted}"
         fields.append(("broken", home_shortened(reason, state.home)))
-        fields.append(("mend", broken_remedy(env, installed_minor(state), state.catalog,
-                                             none_installed=not _any_cpython(state),
-                                             bin_dir=bin_dir_word(state))))
+        if env.kind == "pin":
+            fields.append(("mend", pin_remedy(env, installed_minor(state), short_path(env.path.parent, state.home))))
+        else:
+            fields.append(("mend", broken_remedy(env, installed_minor(state), state.catalog,
+                                                 none_installed=not _any_cpython(state),
+                                                 bin_dir=bin_dir_word(state))))
     elif env.wanted:
         fields.append(("wanted", env.wanted))
     if row_status(env) == "unmet" and env.request:
@@ -363,6 +366,18 @@ def _recreate(env: Environment, minor: str, python: str = "an installed Python",
         return (f"rebuild it with {python} (PIPX_DEFAULT_PYTHON={exe} pipx upgrade-shared; pipx rebuilds "
                 "it by itself, on its default Python, at its next install or upgrade)")
     return f"recreate the environment with {python} (uv venv -p {minor})"
+
+
+def pin_remedy(env: Environment, minor: str, where: str) -> str:
+    """What mends a broken `.python-version` (`env`, in the directory shown as `where`): a
+    version pinned in it, which `uv python pin` writes over an empty or unreadable file; what is
+    no file it cannot replace, so that is removed first. It said "recreate the environment (uv
+    venv -p 3.12)", which leaves the pin file as it was."""
+    from pytui.core.env_files import pin_is_no_file
+
+    if pin_is_no_file(env.error):
+        return f"remove it, then pin a version in its place (uv python pin {minor}, run in {where})"
+    return f"pin a version in it (uv python pin {minor}, run in {where}, replaces it)"
 
 
 def broken_remedy(env: Environment, minor: str = NO_CATALOG_MINOR, catalog: Catalog | None = None, *,

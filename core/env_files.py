@@ -109,15 +109,29 @@ def read_pin(path: str) -> str | None:
     return None if data is None else parse_pin(data)
 
 
-PIN_HOW = "`uv python pin 3.12`"
+# What a broken pin's line says is wrong with what is at its name, when it is no file: the view
+# tells its mend by it (uv's pin cannot replace it, so it is removed first).
+NOT_A_FILE = ", not a file: "
 
 
-def pin_trouble(path: str) -> str:
-    """Why the `.python-version` at `path` gave the scan no request, and what to do: what is
-    there (a stat, never an open of what is no regular file: a FIFO would block), past what the
-    scan reads, empty, or unreadable."""
+def pin_how(minor: str | None) -> str:
+    """The command that pins a version, naming `minor` (core/example_minor.py's rule as far as
+    the caller has it); with none, no made-up version (it named 3.12 whatever was installed)."""
+    return f"`uv python pin {minor}`" if minor else "`uv python pin` and the version the project needs"
+
+
+def pin_is_no_file(error: str | None) -> bool:
+    """Whether `error` (a broken pin's, `pin_trouble`'s) says something other than a file is there."""
+    return error is not None and NOT_A_FILE in error
+
+
+def pin_trouble(path: str, minor: str | None = None) -> str:
+    """Why the `.python-version` at `path` gave the scan no request, and what to do (`pin_how`
+    of `minor`): what is there (a stat, never an open of what is no regular file: a FIFO would
+    block), past what the scan reads, empty, or unreadable."""
     from pytui.core.fs_errors import cause, file_kind
 
+    how = pin_how(minor)
     try:
         st = os.stat(path)
         if stat.S_ISREG(st.st_mode):
@@ -126,8 +140,9 @@ def pin_trouble(path: str) -> str:
         return f"cannot be read ({cause(err)})"
     if not stat.S_ISREG(st.st_mode):
         # `uv python pin` cannot replace what is no file ("not a regular file"): remove it first.
-        return f"{file_kind(st.st_mode)}, not a file: uv passes over it; remove it, then pin a version there ({PIN_HOW})"
+        return f"{file_kind(st.st_mode)}{NOT_A_FILE}uv passes over it; remove it, then pin a version there ({how})"
     if st.st_size > PIN_MAX_BYTES:
+        # uv reads it whole, and its pin replaces it.
         return (f"no request in its first {PIN_MAX_BYTES // 1024} KiB, all pytui reads of it "
-                f"({st.st_size:,} bytes); put the request first ({PIN_HOW})")
-    return f"no request in it (empty, or comments only); pin a version in it ({PIN_HOW})"
+                f"({st.st_size:,} bytes); put the request first ({how})")
+    return f"no request in it (empty, or comments only); pin a version in it ({how})"

@@ -82,12 +82,19 @@ def resolve_pins(result: ScanResult, pin_texts: Sequence[tuple[str, str | None]]
 
         host = detect_host(env)
     choices: dict[str, tuple[str | None, str | None]] = {}
+    example: list[str | None] = []  # the minor a broken pin's line names, found once
     for pin, text in pin_texts:
         if text is None:
             from pytui.core.env_files import pin_trouble
 
+            if not example:
+                # The newest installed minor (core/example_minor.py's rule); the scan has no
+                # catalog for the rule's next step, so with none installed the line names none.
+                from pytui.core.example_minor import newest_installed_minor
+
+                example.append(newest_installed_minor(installed))
             result.environments.append(Environment(Path(pin), "pin", None, None, "broken",
-                                                   error=pin_trouble(pin)))
+                                                   error=pin_trouble(pin, example[0])))
             continue
         if text not in choices:
             choices[text] = pin_choice(text, installed, host)

@@ -25,13 +25,13 @@ def test_a_pin_that_gives_no_request_says_what_is_there(tmp_path: Path) -> None:
     (places["ok"] / ".python-version").write_text("3.12\n")
     result = scan(tmp_path / "root", tmp_path / "state", os.environ, roots=[home / "code"])
     said = {env.path.parent.name: env.how() for env in result.environments}
-    pin = "remove it, then pin a version there (`uv python pin 3.12`)"
+    how = "`uv python pin` and the version the project needs"  # nothing installed
+    pin = f"remove it, then pin a version there ({how})"
     assert said == {
         "fifo": f"broken: a FIFO, not a file: uv passes over it; {pin}",
         "dir": f"broken: a directory, not a file: uv passes over it; {pin}",
         "huge": f"broken: no request in its first 4 KiB, all pytui reads of it ({PIN_MAX_BYTES + 6:,} "
-                f"bytes); put the request first (`uv python pin 3.12`)",
-        "empty": "broken: no request in it (empty, or comments only); pin a version in it "
-                 "(`uv python pin 3.12`)",
+                f"bytes); put the request first ({how})",
+        "empty": f"broken: no request in it (empty, or comments only); pin a version in it ({how})",
         "ok": "pin 3.12 (no install satisfies it)",
     }, said

@@ -71,7 +71,7 @@ def test_uv_python_pin_cannot_replace_it_so_the_advice_is_to_remove_it_first(
     assert pinned.returncode != 0 and "not a regular file" in pinned.stderr, pinned
     from pytui.core.env_files import pin_trouble
 
-    assert pin_trouble(str(there)).endswith("remove it, then pin a version there (`uv python pin 3.12`)")
+    assert pin_trouble(str(there), "3.12").endswith("remove it, then pin a version there (`uv python pin 3.12`)")
     there.rmdir() if kind == "directory" else there.unlink()
     pinned = subprocess.run([str(UV), "python", "pin", "--no-project", "3.12"], env=env, cwd=there.parent,
                             capture_output=True, text=True, timeout=60)
