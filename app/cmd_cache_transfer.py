@@ -15,6 +15,10 @@ from pytui.app.cache_cli import (
     size_text,
 )
 from pytui.app.style import stderr_style
+from pytui.core.keys import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pytui.core.catalog import Catalog
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -72,7 +76,7 @@ def run_export(args: argparse.Namespace) -> int:
             nothing += (f"; the catalog ({catalog.source}) lists none of its {count}: pass "
                         "--downloads-json with the catalog they came from")
         else:
-            nothing += "; install builds first (`pytui install 3.12`), or `pytui cache import FILE`"
+            nothing += f"; install builds first (`{_install_example(args, catalog)}`), or `pytui cache import FILE`"
         say_error(stderr_style().error(nothing))
         return 1
     if report.metadata_replaced is not None:
@@ -95,3 +99,21 @@ def run_export(args: argparse.Namespace) -> int:
     print(f"  UV_OFFLINE=1 UV_PYTHON_INSTALL_MIRROR={mirror} "
           f"UV_PYTHON_DOWNLOADS_JSON_URL={metadata} uv python install {request}")
     return 0
+
+
+def _install_example(args: argparse.Namespace, catalog: Catalog) -> str:
+    """The install that puts an archive in the cache, naming core/example_minor.py's minor (the
+    rule of the Environments view's mends and `install`'s version-file lines: the newest CPython
+    minor installed, else the catalog's newest stable for this host); it named 3.12 whatever
+    either held. An installed minor is reinstalled: `pytui install` of it downloads nothing."""
+    from pytui.core.errors import PytuiError
+    from pytui.core.example_minor import example_minor, newest_installed_minor
+    from pytui.core.installed import list_installed
+    from pytui.core.platform_detect import detect_host
+
+    try:
+        installed = list_installed(args.settings.install_root)
+    except (PytuiError, OSError):
+        installed = []  # a root that cannot be listed has no minor to name
+    minor = example_minor(installed, catalog, detect_host(args.settings.env))
+    return f"pytui install --reinstall {minor}" if newest_installed_minor(installed) else f"pytui install {minor}"

@@ -289,7 +289,14 @@ def test_export_mirror_of_an_empty_cache_fails(tmp_path, capsys):
     code, _, err = run_main(capsys, "cache", "export-mirror", str(tmp_path / "m"),
                        "--cache-dir", str(tmp_path / "empty"))
     assert code == 1 and "no archive exported" in err
-    assert err.rstrip().endswith("install builds first (`pytui install 3.12`), or `pytui cache import FILE`"), err
+    # Nothing installed: the catalog's newest stable minor (core/example_minor.py), not 3.12.
+    from pytui.core.example_minor import catalog_minor
+    from pytui.core.platform_detect import detect_host
+    from pytui.core.settings import Settings
+    from pytui.core.sources import load_catalog
+
+    minor = catalog_minor(load_catalog(Settings.resolve()), detect_host())
+    assert err.rstrip().endswith(f"install builds first (`pytui install {minor}`), or `pytui cache import FILE`"), err
 
 
 def test_export_mirror_of_archives_another_catalog_lists_names_the_way_out(env, capsys, tmp_path, monkeypatch):
