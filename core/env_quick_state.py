@@ -36,6 +36,8 @@ from pytui.core.bounded_read import read_at_most
 from pytui.core.env_files import CFG_KEYS, CFG_VALUE_MAX, PIN_TEXT_MAX, FileIdent, is_file_text
 from pytui.core.env_places import MAX_SCAN_PATHS
 from pytui.core.envtree import ALL_FLAGS, MAX_DEPTH_LIMIT, SKIP_NAMES
+from pytui.core.json_bounds import COST_PER_STRING, COST_PER_VALUE
+from pytui.core.json_bounds import too_costly as _too_costly
 from pytui.core.record import Record
 from pytui.core.sealed import seal, unseal
 
@@ -54,6 +56,16 @@ MAX_WATCHED = MAX_HOT_DIRS + MAX_KNOWN
 MAX_WATCHED_NAMES = 200_000
 MAX_UNREADABLE_KEPT = 1000
 _MAX_INT = (1 << 64) - 1
+# What decoding a file may cost, estimated before it is decoded (json_bounds.decode_cost): at
+# most this many times its size, plus its names' share (MAX_WATCHED_NAMES short strings), for
+# a file past json_bounds.FREE_BYTES. The file of a 75,841-directory scan (466 environments,
+# 215 KB) estimates 3.4x, its watched directories 3.9x (5.0x the densest: `["opt",719,…,0,[]]`),
+# venvs 2.6x, pins 2.5x (30,000 venvs with short readings 5.1x; 4,096 watched directories
+# named by a letter or two with small inodes 5.4x); a planted 8 MiB of `"ab",` 12.8x, which
+# decoded took `pytui envs` to 157 MB (31 MB refused unread; 14 MB without the file). What
+# passes (with at most one object per 64 bytes) takes it to at most ~112 MB at QUICK_MAX_BYTES.
+QUICK_MAX_COST_RATIO = 6
+_NAMES_COST = MAX_WATCHED_NAMES * (COST_PER_VALUE + COST_PER_STRING)
 
 
 class Watched(Record):
@@ -157,11 +169,19 @@ def read_quick(path: Path) -> QuickState | None:
     if body is None:
         raise QuickFileRefused("its checksum does not match (truncated, damaged or written "
                                "by another version)")
+    if too_costly(body):
+        raise QuickFileRefused("it holds more values for its size than pytui writes (damaged "
+                               "or planted)")
     try:
         raw = json.loads(body)
     except (ValueError, RecursionError):
         raise QuickFileRefused("not the JSON pytui writes (truncated or damaged)") from None
     return parse_quick(raw)
+
+
+def too_costly(body: bytes) -> bool:
+    """Whether decoding `body` would cost more than QUICK_MAX_COST_RATIO allows."""
+    return _too_costly(body, QUICK_MAX_COST_RATIO, _NAMES_COST)
 
 
 def _refuse(what: str) -> QuickFileRefused:

@@ -48,6 +48,7 @@ from pytui.core.env_files import (
     read_open,
 )
 from pytui.core.envtree import ALL_FLAGS, LEAF_FLAGS, MAX_DEPTH_LIMIT, SKIP_NAMES, STATE_FILE, Tree
+from pytui.core.json_bounds import too_costly
 
 __all__ = ["STATE_FILE", "StoredScan", "StoredWalk", "encode_state", "forget", "load_state",
            "save_state"]
@@ -61,6 +62,12 @@ STATE_MAX_BYTES = 64 * 1024 * 1024
 # 10,000 of them, tens of times a heavy home's; a scan that finds more keeps its walks and
 # leaves its readings out of the state (they are read again, a file each, next time).
 HEADER_MAX_BYTES = 4 * 1024 * 1024
+# ... and past json_bounds.FREE_BYTES it is decoded only if that costs at most this many times
+# its size (json_bounds.decode_cost, estimated before decoding): a 75,841-directory scan's
+# header (466 readings, 79 KB) estimates 2.3x, a pin's reading 2.9x; `"ab",` 12.8x (a 4 MiB
+# header of them took `pytui envs --rescan` to 91 MB; refused unread, 27 MB). What passes
+# (with at most one object per 64 bytes) takes it to at most ~63 MB at HEADER_MAX_BYTES.
+HEADER_MAX_COST_RATIO = 6
 STATE_MAX_NODES = 2_000_000
 STATE_MAX_WALKS = 256
 _WORD = 8
@@ -154,7 +161,10 @@ def _parse(data: bytes) -> StoredScan | None:
     at += _WORD
     if size > HEADER_MAX_BYTES or at + size > len(data):
         return None
-    header = json.loads(data[at:at + size])
+    raw = data[at:at + size]
+    if too_costly(raw, HEADER_MAX_COST_RATIO):
+        return None
+    header = json.loads(raw)
     body = memoryview(data)[at + size:]
     if (not isinstance(header, dict) or set(header) != {"byteorder", "digest", "walks", "cfg", "pins"}
             or header["byteorder"] != sys.byteorder or header["digest"] != _digest(body)):
