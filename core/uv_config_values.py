@@ -1,10 +1,12 @@
 """What is inside the values of uv's settings, checked where uv 0.13.9 checks it and the check is
 cheap and declared (docs/uv-compat.md#configuration-files; each case observed with `uv python
 list` on a `uv.toml`): the elements of an array (strings; a string or a table; a table with its
-required key), a URL's scheme and host, a package name, a requirement's first character, and
-`required-version`'s PEP 440 syntax. Not uv's whole parser: the rest of a URL (a port past
-65535), of a PEP 508 requirement (`a!!`), of a marker, a date, and the keys inside a table are
-uv's to check (uv refuses, pytui runs). The top-level types are core/uv_config_schema.py's."""
+required key), a URL's scheme and host (none, or one holding a character no host may hold), an
+empty index URL, a package name, an index's name, a requirement's first character, the table
+form of `exclude-dependencies`, and `required-version`'s PEP 440 syntax. Not uv's whole parser:
+the rest of a URL (a port past 65535, an IPv4 or IPv6 address, a non-ASCII host), of a PEP 508
+requirement (`a!!`), of a marker, a date, and the keys inside the other tables are uv's to check
+(uv refuses, pytui runs). The top-level types are core/uv_config_schema.py's."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ _URLS = ("publish-url", "check-url", "index-url")
 _URL_ARRAYS = ("extra-index-url", "find-links")
 
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\Z")
+_INDEX_NAME = re.compile(r"[A-Za-z0-9._-]*\Z")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 # uv reads an index URL (index-url, check-url, extra-index-url, find-links, an index's url) as a
 # URL when its scheme is `http` or `https` in lower case (`HTTP://`, `ftp://` are paths to uv);
@@ -38,6 +41,13 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _INDEX_SCHEMES = ("http", "https")
 _HOST_SCHEMES = ("http", "https", "ws", "wss", "ftp")
 _ENDS = "".join(map(chr, range(33)))  # what the URL parser trims from both ends
+# What the URL parser refuses in such a host once it is percent-decoded (WHATWG's forbidden domain
+# code points that are ASCII; `/ \ ? # @ :` in a URL as written end the host before): uv says
+# "invalid international domain name" (`https://a b/`, `https://a%20b/`, `https://a%zz/`).
+_NOT_IN_HOST = frozenset(map(chr, range(0x21))) | frozenset("#%/:<>?@[\\]^|\x7f")
+_ESCAPE = re.compile(rb"%([0-9A-Fa-f]{2})")
+# An empty index URL: uv reads it as a path ("path could not be converted to an absolute path").
+_EMPTY = "an empty path to uv, which cannot make it absolute"
 # PEP 440, as uv's version parser takes it (epoch, post, dev and local parts included); a
 # specifier's clause is an operator and a version, `.*` only after `==` / `!=` and only after the
 # release numbers (uv refuses `==1.0a1.*`, `==1.0.dev1.*`, `==1.0+x.*`).
@@ -86,25 +96,108 @@ def _specifiers_fault(text: str) -> str | None:
     return None
 
 
-def _no_host(text: str, index: bool = True) -> bool:
-    """Whether uv's URL parser (WHATWG's, the `url` crate) finds an empty host in `text`: after
-    the scheme any number of `/` and `\\`, then up to the next `/`, `\\`, `?` or `#` the
-    authority, whose host follows the last `@` and ends at a `:` (`http://`, `http:`, `http:///`,
-    `http://user@`, `http://:80`). `index`: read as uv reads an index URL (see _INDEX_SCHEMES)."""
+def _host(text: str, index: bool = True) -> str | None:
+    """The host uv's URL parser (WHATWG's, the `url` crate) reads in `text`, as written (None: a
+    URL without one, or not a URL to uv): after the scheme any number of `/` and `\\`, then up to
+    the next `/`, `\\`, `?` or `#` the authority, whose host follows the last `@` and ends at a
+    `:` (`http://`, `http:`, `http:///`, `http://user@`, `http://:80` have an empty one). `index`:
+    read as uv reads an index URL (see _INDEX_SCHEMES); an IPv6 address (`[…]`) is uv's."""
     text = text.strip(_ENDS)
     scheme, colon, rest = text.partition(":")
     if not colon or (scheme not in _INDEX_SCHEMES if index else scheme.lower() not in _HOST_SCHEMES):
-        return False
+        return None
     rest = re.sub("[\t\n\r]", "", rest)  # the parser drops them anywhere
     host = re.split(r"[/\\?#]", rest.lstrip("/\\"), maxsplit=1)[0].rpartition("@")[2]
-    return not host.startswith("[") and not host.split(":")[0]
+    return None if host.startswith("[") else host.split(":")[0]
+
+
+def _no_host(text: str, index: bool = True) -> bool:
+    """Whether uv's URL parser finds an empty host in `text` (see _host)."""
+    return _host(text, index) == ""
+
+
+def _host_fault(text: str, index: bool = True) -> str | None:
+    """Why uv's URL parser refuses the host of `text`: none, or one that holds (percent-decoded:
+    `%20` is a space, `%zz` stays `%`; bytes that are not UTF-8 are refused too) a character no
+    host may hold. A non-ASCII host goes through IDNA, which is uv's to check."""
+    host = _host(text, index)
+    if host is None:
+        return None
+    if not host:
+        return "a URL with no host"
+    decoded = _ESCAPE.sub(lambda match: bytes.fromhex(match[1].decode()), host.encode())
+    try:
+        host = decoded.decode()
+    except UnicodeDecodeError:
+        return "a URL whose host is not UTF-8 once its %-escapes are decoded"
+    bad = next((char for char in host if char in _NOT_IN_HOST), None)
+    if bad is None:
+        return None
+    said = "a space" if bad == " " else f"`{bad}`" if bad.isprintable() else f"U+{ord(bad):04X}"
+    return f"a URL whose host holds {said}, which no host may hold"
 
 
 def _url_fault(key: str, text: str) -> str | None:
     if key in _ABSOLUTE_URL and not _SCHEME.match(text):
         return "not an absolute URL (no scheme such as https://)"
-    if _no_host(text, index=key not in _ABSOLUTE_URL):
-        return "a URL with no host"
+    if not text:  # uv reads it as a path, and cannot make an empty one absolute
+        return _EMPTY
+    return _host_fault(text, index=key not in _ABSOLUTE_URL)
+
+
+def _exclusion_fault(where: str, item: dict) -> str | None:
+    """Why uv refuses an `exclude-dependencies` table (uv's PackageExclusion: `package`, a table
+    with a package `name` and an optional PEP 440 `version`, and `dependencies`, package names;
+    no other key in either table)."""
+    found = _keys_fault(where, item, ("package", "dependencies"), ("package", "dependencies"))
+    if found is not None:
+        return found
+    package, names = item["package"], item["dependencies"]
+    if not isinstance(package, dict):
+        return f"{where}'s `package` is {_said(package)}, expected a table with `name`"
+    found = _keys_fault(f"{where}'s `package`", package, ("name", "version"), ("name",))
+    if found is not None:
+        return found
+    if not isinstance(package["name"], str) or not _NAME.match(package["name"]):
+        return f"{where}'s package `name` is {_said(package['name'])}, not a package name"
+    version = package.get("version", "")
+    if not isinstance(version, str) or ("version" in package and not _BARE.match(version.strip())):
+        return f"{where}'s package `version` is {_said(version)}, not a PEP 440 version"
+    if not isinstance(names, list):
+        return f"{where}'s `dependencies` is {_said(names)}, expected an array"
+    bad = next((name for name in names if not isinstance(name, str) or not _NAME.match(name)), None)
+    return None if bad is None else f"{where}'s `dependencies` holds {_said(bad)}, not a package name"
+
+
+def _keys_fault(what: str, table: dict, keys: tuple[str, str], needed: tuple[str, ...]) -> str | None:
+    other = next((key for key in table if key not in keys), None)
+    if other is not None:
+        return f"{what} has `{_shown(other)}`, expected `{keys[0]}` or `{keys[1]}`"
+    missing = next((key for key in needed if key not in table), None)
+    return None if missing is None else f"{what} is a table without `{missing}`"
+
+
+def _shown(text: str) -> str:
+    from pytui.core.env import shown_value
+
+    return shown_value(text)
+
+
+def _index_fault(where: str, item: dict) -> str | None:
+    """Why uv refuses an `[[index]]` table: its `url` (as `index-url`), or its `name`, which
+    holds ASCII letters, digits, `-`, `_` and `.` only (uv's IndexName; an empty one is taken)."""
+    url = item["url"]
+    found = _EMPTY if not url \
+        else _host_fault(url)
+    if found is not None:
+        return f"{where}'s `url` is {found}"
+    if "name" in item:
+        name = item["name"]
+        if not isinstance(name, str):
+            return f"{where}'s `name` is {_said(name)}, expected a string"
+        if not _INDEX_NAME.match(name):
+            return f"{where}'s `name` is {_said(name)}, not an index name (ASCII letters, digits, " \
+                   "-, _ and . only)"
     return None
 
 
@@ -117,21 +210,24 @@ def _element_fault(key: str, index: int, item: object) -> str | None:
                        "starting and ending with a letter or digit)"
             if key in _REQUIREMENTS_SET and not re.match(r"\s*[A-Za-z0-9]", item):
                 return f"{where}, {_said(item)}, is not a requirement (it starts with a package name)"
-            if key in _URL_ARRAYS and _no_host(item):
-                return f"{where}, {_said(item)}, is a URL with no host"
+            if key in _URL_ARRAYS:
+                found = _host_fault(item) if item else _EMPTY
+                return None if found is None else f"{where}, {_said(item)}, is {found}"
             return None
         return f"{where} is {_said(item)}, expected a table"
     if isinstance(item, dict):
         if key in _STRING_OR_TABLE_SET:
             if key == "allow-insecure-host" and not isinstance(item.get("host"), str):
                 return f"{where} is a table without a string `host`"
+            if key == "exclude-dependencies":
+                return _exclusion_fault(where, item)
             return None
         wanted = _TABLE_WITH.get(key)
         if wanted is not None:
             if not isinstance(item.get(wanted), str):
                 return f"{where} is a table without a string `{wanted}`"
-            if key == "index" and _no_host(item[wanted]):
-                return f"{where}'s `url` is a URL with no host"
+            if key == "index":
+                return _index_fault(where, item)
             return None
     if key in _STRING_OR_TABLE_SET:
         return f"{where} is {_said(item)}, expected a string or a table"

@@ -42,7 +42,8 @@ TAKEN = ["index-url = \"not a url\"\n", "exclude-newer = false\n", "preview-feat
 # either side is seen.
 UV_ONLY = ["torch-backend = \"bogus\"\n", "pip = { bogus = 1 }\n", "publish-url = \"http://a:99999\"\n",
            "constraint-dependencies = [\"a!!\"]\n", "exclude-newer = \"bogus\"\n",
-           "cache-keys = [{}]\n"]
+           "cache-keys = [{}]\n", "index-url = \"https://1.2.3.256/\"\n",
+           "publish-url = \"foo://a b/\"\n", "override-dependencies = [{}]\n"]
 
 
 def _both(pytui: Pytui, text: str) -> tuple[Path, object, object]:

@@ -59,6 +59,45 @@ REFUSED = [
     ('required-version = "==0.13.9a1.*"\n', "`==0.13.9a1.*` is not an operator and a version"),
     ('required-version = "!=0.1.dev1.*"\n', "not a PEP 440 version specifier"),
     ('required-version = "  "\n', "not a PEP 440 version specifier"),
+    # config40: an empty index URL (a path uv cannot make absolute), a host holding a character
+    # no host may hold (uv: "invalid international domain name"), and the names inside tables
+    # (an exclude-dependencies table, an index's name): uv stopped, pytui ran.
+    ('index-url = ""\n', '`index-url` is the string "", an empty path to uv'),
+    ('check-url = ""\n', "an empty path to uv, which cannot make it absolute"),
+    ('extra-index-url = [""]\n', '`extra-index-url` item 1, the string "", is an empty path to uv'),
+    ('find-links = ["x", ""]\n', '`find-links` item 2, the string "", is an empty path to uv'),
+    ('index = [{ url = "" }]\n', "`index` item 1's `url` is an empty path to uv"),
+    ('index-url = "https://a b/"\n', '`index-url` is the string "https://a b/", a URL whose host holds a space'),
+    ('extra-index-url = ["http://x y"]\n', "item 1, the string \"http://x y\", is a URL whose host holds a space"),
+    ('find-links = ["https://a%20b/"]\n', "a URL whose host holds a space"),
+    ('check-url = "https://a%zz/"\n', "a URL whose host holds `%`"),
+    ('index-url = "https://a%3Ab:80/"\n', "a URL whose host holds `:`"),
+    ('index-url = "https://a%ffb/"\n', "a URL whose host is not UTF-8"),
+    ('index-url = "https://u@a<b/"\n', "a URL whose host holds `<`"),
+    ('publish-url = "ws://a|b/"\n', "a URL whose host holds `|`"),
+    ('index = [{ url = "http://a^b:80/" }]\n', "`index` item 1's `url` is a URL whose host holds `^`"),
+    ("exclude-dependencies = [{}]\n", "`exclude-dependencies` item 1 is a table without `package`"),
+    ('exclude-dependencies = [{ package = { name = "a" } }]\n', "is a table without `dependencies`"),
+    ('exclude-dependencies = [{ package = "a", dependencies = [] }]\n',
+     "item 1's `package` is the string \"a\", expected a table with `name`"),
+    ("exclude-dependencies = [{ package = {}, dependencies = [] }]\n", "`package` is a table without `name`"),
+    ('exclude-dependencies = [{ package = { name = "a", x = 1 }, dependencies = [] }]\n',
+     "item 1's `package` has `x`, expected `name` or `version`"),
+    ('exclude-dependencies = [{ package = { name = "a" }, dependencies = [], x = 1 }]\n',
+     "item 1 has `x`, expected `package` or `dependencies`"),
+    ('exclude-dependencies = [{ package = { name = "a b" }, dependencies = [] }]\n',
+     "package `name` is the string \"a b\", not a package name"),
+    ('exclude-dependencies = [{ package = { name = "a", version = "1.*" }, dependencies = [] }]\n',
+     "package `version` is the string \"1.*\", not a PEP 440 version"),
+    ('exclude-dependencies = [{ package = { name = "a", version = 1 }, dependencies = [] }]\n',
+     "package `version` is the integer 1, not a PEP 440 version"),
+    ('exclude-dependencies = [{ package = { name = "a" }, dependencies = "b" }]\n',
+     "`dependencies` is the string \"b\", expected an array"),
+    ('exclude-dependencies = [{ package = { name = "a" }, dependencies = ["b", "a b"] }]\n',
+     "`dependencies` holds the string \"a b\", not a package name"),
+    ('[[index]]\nurl = "https://x/"\nname = 5\n', "`index` item 1's `name` is the integer 5, expected a string"),
+    ('[[index]]\nurl = "https://x/"\nname = "a b"\n', "`name` is the string \"a b\", not an index name"),
+    ('index = [{ url = "https://x/", name = "\u00e9" }]\n', "not an index name (ASCII letters"),
 ]
 TAKEN = ['publish-url = "http:x"\n', 'check-url = "x"\n', 'index-url = "HTTP://"\n',
          'extra-index-url = ["x"]\n', 'find-links = ["HTTPS://"]\n', 'index = [{ url = "x", bogus = 1 }]\n',
@@ -70,7 +109,17 @@ TAKEN = ['publish-url = "http:x"\n', 'check-url = "x"\n', 'index-url = "HTTP://"
          'required-version = "~=0.13"\n', 'required-version = ">=0!0.1, !=1!0.13.*"\n',
          'required-version = "v0!0.13.9"\n', 'index-url = "http:x"\n', 'index-url = "http://@x:80"\n',
          'find-links = ["ftp://", "Https://"]\n', 'publish-url = "http://[::1]"\n',
-         'publish-url = "file://"\n', 'index = [{ url = "git+https://" }]\n']
+         'publish-url = "file://"\n', 'index = [{ url = "git+https://" }]\n',
+         # config40: a path of spaces only, an escape that decodes to a letter or to UTF-8, what
+         # a host may hold, an upper-case scheme (a path to uv), a space past the host, the
+         # tables' names as uv takes them (an empty index name too).
+         'index-url = " "\n', 'find-links = ["\\t"]\n', 'index-url = "https://a%41b/"\n',
+         'check-url = "https://a%C3%A9/"\n', 'index-url = "https://a_b{c`d*e/"\n',
+         'extra-index-url = ["HTTP://x y"]\n', 'index-url = "https://x/a b/?c d"\n',
+         'exclude-dependencies = [{ package = { name = "A.b", version = " v1.0.post1+Loc_al" }, '
+         'dependencies = ["b"] }]\n',
+         'exclude-dependencies = ["a", { package = { name = "a" }, dependencies = [] }]\n',
+         '[[index]]\nurl = "https://x/"\nname = ""\n', 'index = [{ url = "https://x/", name = "-A.b_9" }]\n']
 
 
 @pytest.mark.parametrize(("text", "says"), REFUSED, ids=[t.split("\n")[0] for t, _ in REFUSED])
