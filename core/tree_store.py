@@ -32,7 +32,6 @@ import os
 import stat
 from pathlib import Path
 
-from pytui.core.dir_hold import hold_dir
 from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import CancelToken
 from pytui.core.root_tree import remove_tree
@@ -229,6 +228,9 @@ class TreeStore:
                 # The sha256 names whose tree it is: a purge of that one archive removes it too.
                 work = self.path / f"{KEEPING}{sha256}-{os.getpid()}-{os.urandom(4).hex()}"
                 work.mkdir()
+                # Keeping a tree only: an install from a kept tree does not import it.
+                from pytui.core.dir_hold import hold_dir
+
                 held = hold_dir(work)
                 if held >= 0:
                     break
@@ -361,6 +363,8 @@ class TreeStore:
         # process leaves the tree this one is removing alone. A file or link is not locked.
         held = -1
         if os.path.isdir(src) and not os.path.islink(src):
+            from pytui.core.dir_hold import hold_dir  # removing a tree only
+
             held = hold_dir(src, strict=strict)
             if held < 0:
                 return 0  # another run is removing it

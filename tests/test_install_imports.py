@@ -32,6 +32,8 @@ NOT_IMPORTED = (
     "pytui.core.atomic", "pytui.core.catalog_parse",
     # whether a killed writer's temp link runs on (only when the bin dir holds one)
     "pytui.core.writer_pids",
+    # the flock on a tree store's work dir (only when a tree is kept or removed)
+    "pytui.core.dir_hold",
     # the json package (its import compiles six regular expressions): core/json_codec.py reads
     # and writes the install's documents with the C scanner and encoder it would use
     "json",

@@ -177,7 +177,7 @@ def test_a_purges_preview_that_tries_the_work_dirs_lock_does_not_make_an_install
     import fcntl
 
     made = build(pytui)
-    proc = paused_at(pytui, "pytui.core.tree_store.hold_dir", "install", "3.12",
+    proc = paused_at(pytui, "pytui.core.dir_hold.hold_dir", "install", "3.12",
                      when="args[0].name.startswith('.tmp-')")
     assert proc.stdin is not None and proc.stdout is not None
     [work] = leftovers(pytui)
@@ -208,7 +208,7 @@ def test_a_purge_that_removes_an_installs_fresh_work_dir_does_not_make_it_not_ke
     purge takes the archive too; it is imported again before the install goes on, since a tree
     is kept only beside its archive: tests/test_keep_beside_purge.py.)"""
     made = build(pytui)
-    proc = paused_at(pytui, "pytui.core.tree_store.hold_dir", "install", "3.12",
+    proc = paused_at(pytui, "pytui.core.dir_hold.hold_dir", "install", "3.12",
                      when="args[0].name.startswith('.tmp-')")
     [work] = leftovers(pytui)
     purged = pytui.run("cache", "purge", "--all")
