@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pytui.app.history import History
     from pytui.app.render import Renderer
     from pytui.app.runner import JobRunner
+    from pytui.app.size_watch import SizeWatch
     from pytui.app.state import AppState
     from pytui.app.view_model import ViewModel
     from textual.notifications import SeverityLevel
@@ -45,6 +46,7 @@ class AppBase(App[int]):
         history: History
         renderer: Renderer
         disk_watch: DiskWatch
+        size_watch: SizeWatch
 
         # Defined in JobActions, used by every part.
         def _target(self) -> tuple[str, str | None]: ...

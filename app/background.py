@@ -314,23 +314,25 @@ class BackgroundWork:
             generation, result.environments, result.partial, note=scan_note(result),
             warnings=tuple(result.warnings), roots=tuple(result.roots)))
 
-    def measure(self, installations: list[Installation]) -> None:
-        generation = self._next(SIZES)
-        self._spawn(partial(self._measure, generation, list(installations)), group=SIZES,
-                    name="measure", description="measuring installs", exclusive=True)
+    def measure(self, asks: list[tuple[Installation, int]]) -> None:
+        """Measure installs (app/size_watch.py decides which, one measurement per install at a
+        time): one thread for them all, whose result says every install it was given."""
+        self._spawn(partial(self._measure, list(asks)), group=SIZES, name="measure",
+                    description="measuring installs")
 
-    def _measure(self, generation: int, installations: list[Installation]) -> None:
+    def _measure(self, asks: list[tuple[Installation, int]]) -> None:
         sizes: dict[str, int] = {}
         freeable: dict[str, int] = {}
-        for installation in installations:
+        for installation, _ in asks:
             if worker_cancelled():
-                return
+                break
             try:
                 size = self.gateway.footprint(installation.path)
             except OSError:
                 continue  # gone meanwhile; the next listing drops it
             sizes[installation.key], freeable[installation.key] = size.total, size.freed
-        self._post_if_current(SIZES, generation, InstalledSizes(generation, sizes, freeable))
+        self._app.post_message(InstalledSizes(sizes, freeable,
+                                              tuple((i.key, number) for i, number in asks)))
 
     def measure_tree_freed(self, archive: CachedArchive) -> None:
         """What removing `archive`'s kept tree frees, for the purge question (counting the

@@ -18,7 +18,10 @@ the Installed pane first check for damage, core/install_damage.py: a shared buil
 does not start without its libpython): one `scandir` of the root and a few stats per install,
 for at most MAX_WATCHED_INSTALLS installs; a module deleted from an install's stdlib is still
 seen only at the next listing (`r`, or any change to the root): the query's 17 modules would be
-17 more stats an install, where libpython is one. No Textual here: app/background.py runs the stat on a
+17 more stats an install, where libpython is one. Each install's stamp also holds its
+directory's inode and time and those of its `bin/` and `lib/pythonX.Y/site-packages` (a `pip
+install` into it, or a file added or removed there, changes one): the listing it leads to
+measures that install's size again (app/size_watch.py). No Textual here: app/background.py runs the stat on a
 thread (a hung network filesystem must not freeze the screen) and app/listing_messages.py
 decides.
 """
@@ -41,10 +44,11 @@ DISK_WATCH_INTERVAL = 2.0
 # the listing did not see (kernel timestamps are as coarse as the tick, 1-10 ms).
 RACY_NS = 100_000_000
 # The installs whose interpreter each look stats (in the root's name order); past that, a
-# removed interpreter shows at the next listing. Four stats each, and one for its libpython
-# (two when it is gone): a look at 100 installs took 7.3 ms (0.01 ms without them) on 2 cores
-# at load 7.5, on a thread, every 2 s; libpython's stat took the fastest of 200 looks at 100
-# stand-in installs from 1.2 to 1.7 ms (load 7.4).
+# removed interpreter shows at the next listing. Four stats each, one for its libpython
+# (two when it is gone), and three for the directories whose times say a package came or went:
+# a look at 100 installs took 7.3 ms (0.01 ms without them) on 2 cores at load 7.5, on a thread,
+# every 2 s; libpython's stat took the fastest of 200 looks at 100 stand-in installs from 1.2 to
+# 1.7 ms (load 7.4); the three directories, the best of 50 looks from 1.9 to 2.6 ms (load 9).
 MAX_WATCHED_INSTALLS = 256
 
 # Per watched directory: (inode, link count, mtime in ns, mode, uid, gid) of what the path
@@ -52,17 +56,23 @@ MAX_WATCHED_INSTALLS = 256
 # only that); for a name that leads nowhere (a symlink to nothing) only that inode; None when
 # nothing is there or it cannot be read.
 DirStamp = tuple[int, int, int, int, int, int, int] | None
+# Per install: its interpreter's and its libpython's DirStamp, then (inode, mtime in ns) of its
+# directory, of its `bin/` and of its `site-packages` ((0, 0) for one that is not there).
+InstallStamp = tuple[DirStamp, DirStamp, int, int, int, int, int, int]
 
 
 class DiskStamp:
     """What the watched directories looked like at one moment."""
 
-    __slots__ = ("dirs", "racy")
+    __slots__ = ("dirs", "installs", "racy")
 
-    def __init__(self, dirs: tuple[DirStamp, ...], racy: bool) -> None:
+    def __init__(self, dirs: tuple[DirStamp | InstallStamp, ...], racy: bool,
+                 installs: dict[str, InstallStamp] | None = None) -> None:
         self.dirs = dirs
         # A time within RACY_NS of the moment the stamp was taken: see the module's docstring.
         self.racy = racy
+        # Each watched install's stamp by its directory's name (also at the end of `dirs`).
+        self.installs = installs if installs is not None else {}
 
     def __repr__(self) -> str:
         return f"DiskStamp({self.dirs!r}, racy={self.racy})"
@@ -87,7 +97,7 @@ def take_stamp(dirs: tuple[Path, ...], installs_in: Path | None = None) -> DiskS
     """The stamps of `dirs`, then (`installs_in`: the install root) of each install's
     interpreter and libpython, found by the name of its directory there."""
     now = time.time_ns()
-    stamps: list[DirStamp] = []
+    stamps: list[DirStamp | InstallStamp] = []
     racy = False
     for path in dirs:
         try:
@@ -99,18 +109,33 @@ def take_stamp(dirs: tuple[Path, ...], installs_in: Path | None = None) -> DiskS
         stamps.append((st.st_ino, st.st_nlink, st.st_mtime_ns, st.st_mode, st.st_uid, st.st_gid,
                        own))
         racy = racy or st.st_mtime_ns > now - RACY_NS
+    installs: dict[str, InstallStamp] = {}
     if installs_in is not None:
-        for interpreter, library in _interpreters(installs_in):
-            stamps.append(_file_stamp(interpreter))
-            stamps.append(_library_stamp(library))
-    return DiskStamp(tuple(stamps), racy)
+        for name, prefix, executable, library, site in _interpreters(installs_in):
+            one = (_file_stamp(os.path.join(prefix, executable)), _library_stamp(library),
+                   *_dir_time(prefix), *_dir_time(os.path.join(prefix, "bin")),
+                   *_dir_time(os.path.join(prefix, site)))
+            racy = racy or max(one[3], one[5], one[7]) > now - RACY_NS
+            installs[name] = one
+            stamps.append(one)
+    return DiskStamp(tuple(stamps), racy, installs)
 
 
-def _interpreters(root: Path) -> list[tuple[str, str]]:
-    """Each install's interpreter (`bin/python3.12`, under `install/` in a full archive's
-    layout: core/installed.python_dir's rule by one `lstat`) and the libpython a shared build
-    loads from its prefix (`lib/libpython3.12.so.1.0`, `3.13t`'s `libpython3.13t.so.1.0`: the
-    name core/install_damage.py stats), as core/installed.py finds installs: real directories
+def _dir_time(path: str) -> tuple[int, int]:
+    """A directory's (inode, mtime in ns); (0, 0) when it is not there or cannot be read."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return 0, 0
+    return st.st_ino, st.st_mtime_ns
+
+
+def _interpreters(root: Path) -> list[tuple[str, str, str, str, str]]:
+    """Each install's name, prefix (under `install/` in a full archive's layout:
+    core/installed.python_dir's rule by one `lstat`), interpreter (`bin/python3.12`), the
+    libpython a shared build loads from its prefix (`lib/libpython3.12.so.1.0`, `3.13t`'s
+    `libpython3.13t.so.1.0`: the name core/install_damage.py stats) and `site-packages`
+    (`lib/python3.12/site-packages`), as core/installed.py finds installs: real directories
     named by a key. Plain strings: pathlib took most of the time."""
     try:
         with os.scandir(root) as entries:
@@ -118,7 +143,7 @@ def _interpreters(root: Path) -> list[tuple[str, str]]:
                           and e.is_dir(follow_symlinks=False))
     except (OSError, ValueError):
         return []
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str, str, str, str]] = []
     for name, path in dirs:
         parts = parse_key(name)
         if parts is None or parts.implementation != "cpython" or not parts.executable.startswith("bin/"):
@@ -129,7 +154,9 @@ def _interpreters(root: Path) -> list[tuple[str, str]]:
         except (OSError, ValueError):
             prefix = path
         library = f"libpython{parts.major}.{parts.minor}{parts.executable_suffix}.so.1.0"
-        found.append((os.path.join(prefix, parts.executable), os.path.join(prefix, "lib", library)))
+        site = (f"lib/python{parts.major}.{parts.minor}{'t' if parts.freethreaded else ''}"
+                "/site-packages")
+        found.append((name, prefix, parts.executable, os.path.join(prefix, "lib", library), site))
         if len(found) == MAX_WATCHED_INSTALLS:
             break
     return found

@@ -455,6 +455,7 @@ class JobActions(AppBase):
                 said = one_line(line)
                 say("archives", "warning", said[:1].upper() + said[1:])
             self.state.forget_sizes()
+            self.size_watch.forget()
         self.runner.scan_disk()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -111,7 +111,7 @@ KEYMAP: tuple[Key, ...] = (
         "toggle offline mode: no network, install only from the cache"),
     Key("r", "refresh", "r", "Refresh",
         "refresh the catalog (online only; a local --downloads-json file is read again); "
-        "list the cache and root again"),
+        "list the cache and root again, measure every install again"),
     Key("c", "cancel_job", "c", "Cancel",
         "cancel the highlighted job (or dismiss its row once it ended)"),
     Key("H", "history", "H", "History",

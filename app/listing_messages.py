@@ -9,7 +9,7 @@ import gc
 from typing import TYPE_CHECKING
 
 from pytui.app.app_base import AppBase
-from pytui.app.background import CACHE_USAGE, CATALOG, DISK, ENVS, SIZES, TREE_FREED
+from pytui.app.background import CACHE_USAGE, CATALOG, DISK, ENVS, TREE_FREED
 from pytui.app.gateway import refresh_is_useful
 from pytui.app.messages import (
     CacheUsage,
@@ -30,6 +30,7 @@ from pytui.core.models import CachedArchive, Installation
 
 if TYPE_CHECKING:
     from pytui.app import envs_screen
+    from pytui.app.disk_watch import DiskStamp
 else:  # executed on first use: the first screen does not need it (app/startup.py)
     envs_screen = lazy_module("pytui.app.envs_screen")
 
@@ -145,7 +146,9 @@ class ListingMessages(AppBase):
 
     def action_refresh(self) -> None:
         # The cache and the install root may have changed from another shell (`pytui cache
-        # verify`, uv): `r` lists them again, online or not.
+        # verify`, uv): `r` lists them again, online or not, and measures every install again
+        # (a file grown in place changes no directory the disk watch stamps; app/size_watch.py).
+        self.size_watch.forget()
         if not refresh_is_useful(self.state.settings):
             # A local --downloads-json file (a mirror exported again, an edited catalog) is
             # read again, as uv reads it on every run; the disk is listed once it is read.
@@ -154,6 +157,7 @@ class ListingMessages(AppBase):
             self.notify("Reading the catalog file again and listing the cache and the install "
                         "root again.", title="Refresh", markup=False)
             return
+        self.size_watch.forget()  # and measures every install again
         self.runner.scan_disk()
         if self.state.offline:
             self.notify("Listing the cache and the install root again (offline: the catalog "
@@ -175,7 +179,7 @@ class ListingMessages(AppBase):
             self.disk_watch.failed = None
             self._disk_listed(message.archives, message.installations, message.cache_problem,
                               message.root_problem, watched=message.generation == self.disk_watch.generation,
-                              live_downloads=message.live_downloads)
+                              live_downloads=message.live_downloads, stamp=message.stamp)
 
     def on_disk_stamped(self, message: DiskStamped) -> None:
         # Another process (uv, a second pytui, a shell) changed the root or the cache. Not while
@@ -190,10 +194,13 @@ class ListingMessages(AppBase):
 
     def _disk_listed(self, archives: list[CachedArchive], installations: list[Installation],
                      cache_problem: str | None = None, root_problem: str | None = None, *,
-                     watched: bool = False, live_downloads: frozenset[str] = frozenset()) -> None:
+                     watched: bool = False, live_downloads: frozenset[str] = frozenset(),
+                     stamp: DiskStamp | None = None) -> None:
         """`watched`: a listing the watch asked for (another process changed the disk); the
         environments are scanned again only if the installs changed (a scan walks the home
-        dir; a stream of cache changes must not start one every look)."""
+        dir; a stream of cache changes must not start one every look). `stamp`: the watched
+        directories' stamp taken before the listing; an install whose own stamp moved since
+        its size was measured is measured again (app/size_watch.py)."""
         before = self.state.installed_keys if self.state.disk_listed else None
         if cache_problem and cache_problem != self.state.cache_problem:
             # Said once when it appears; the Cached pane keeps showing it meanwhile.
@@ -206,12 +213,13 @@ class ListingMessages(AppBase):
             self.notify(root_problem, title="Install root", severity="error", markup=False,
                         timeout=15, in_history=True)
         changed = self.state.listing_changes(archives, installations)
-        unmeasured = self.state.set_disk(archives, installations, cache_problem, root_problem,
-                                         live_downloads)
+        self.state.set_disk(archives, installations, cache_problem, root_problem, live_downloads)
+        self.size_watch.gone(self.state.installed_keys)
+        to_measure = self.size_watch.listed(installations, stamp, self.state.sizes)
         # The threads start once the listing is on screen (at start: after the first frame),
         # so they do not compete with drawing it.
-        if unmeasured:
-            self.call_after_refresh(self.runner.measure, unmeasured)
+        if to_measure:
+            self.call_after_refresh(self.runner.measure, to_measure)
         self.call_after_refresh(self.runner.measure_cache)
         # Which environments use which install, for uninstall's question.
         if not watched or before != self.state.installed_keys:
@@ -257,8 +265,13 @@ class ListingMessages(AppBase):
                 self.renderer.cache_measured()
 
     def on_installed_sizes(self, message: InstalledSizes) -> None:
-        if self.runner.is_current(SIZES, message.generation):
-            self.state.set_sizes(message.sizes, message.freeable)
+        newest, waited = self.size_watch.ended(list(message.asks))
+        keys = {key for key, number in message.asks if number in newest}
+        if waited:
+            self.runner.measure(waited)
+        if any(key in message.sizes for key in keys):
+            self.state.set_sizes({k: v for k, v in message.sizes.items() if k in keys},
+                                 {k: v for k, v in message.freeable.items() if k in keys})
             self.renderer.all()
 
     def on_tree_freed(self, message: TreeFreed) -> None:

@@ -172,19 +172,21 @@ class TreeFreed(Message):
 
 
 class InstalledSizes(Message):
-    """Bytes on disk per installation key, measured in a thread."""
+    """Bytes on disk per installation key, measured in a thread. Not a generation's result:
+    each install has its own ask (app/size_watch.py), and `asks` names every install the
+    thread was given (key, number of the ask), measured or not."""
 
-    generation: int
     sizes: dict[str, int]
     # What uninstalling each would free (files shared with a kept tree stay).
     freeable: dict[str, int]
+    asks: tuple[tuple[str, int], ...]
 
-    def __init__(self, generation: int, sizes: dict[str, int] | None = None,
-                 freeable: dict[str, int] | None = None) -> None:
+    def __init__(self, sizes: dict[str, int], freeable: dict[str, int],
+                 asks: tuple[tuple[str, int], ...]) -> None:
         super().__init__()
-        self.generation = generation
-        self.sizes = sizes if sizes is not None else {}
-        self.freeable = freeable if freeable is not None else {}
+        self.sizes = sizes
+        self.freeable = freeable
+        self.asks = asks
 
 
 class JobProgress(Message):

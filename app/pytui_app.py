@@ -37,6 +37,7 @@ from pytui.app.keymap import (
 from pytui.app.listing_messages import WARM_UP_DELAY, ListingMessages, freeze_long_lived
 from pytui.app.render import Renderer
 from pytui.app.runner import JobRunner
+from pytui.app.size_watch import SizeWatch
 from pytui.app.startup import MainScreen, breakpoint_classes, load_deferred
 from pytui.app.state import AppState
 from pytui.app.toast_shelf import ToastShelf
@@ -137,6 +138,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
         # the watched directories' stamp taken before it (app/disk_watch.py).
         self._preloaded_disk = disk
         self.disk_watch = DiskWatch()
+        self.size_watch = SizeWatch()
         if disk_stamp is not None:
             self.disk_watch.listed(disk_stamp)
         self._catalog_error = catalog_error
@@ -215,7 +217,8 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
                 if disk is not None:
                     archives, installations, cache_problem, root_problem, live = disk
                     self._disk_listed(archives, installations, cache_problem, root_problem,
-                                      live_downloads=live)  # derives the panes
+                                      live_downloads=live,
+                                      stamp=self.disk_watch.shown)  # derives the panes
                 else:
                     self.runner.scan_disk()
                     self.renderer.all()
