@@ -13,6 +13,13 @@ from pytui.core.tar_headers import MAX_NAME_BYTES
 MAX_COMPONENT_BYTES = 255
 # Most members one archive may hold (PBS archives hold 3,000-12,000).
 MAX_MEMBERS = 1_000_000
+# Most components a member's name or a symlink's target may have. A PBS build's deepest member
+# is 10 (`python/lib/python3.11/test/test_import/data/circular_imports/subpkg2/parent/
+# __init__.py`, in the test archive built from CPython 3.11.7; a full install with site-packages
+# reached 12 here); a 4 KiB name holds 2,000, which took an install 10-13 s for a 45 KB archive
+# (every member's directories are opened one component at a time from the stage, so a chain of
+# n costs ~n^2/2 opens) and made a tree deeper than the recursion limit. uv accepts any depth.
+MAX_DEPTH = 128
 
 
 class Refused(Exception):
@@ -48,7 +55,14 @@ def clean_name(raw: str) -> str:
         for part in parts:
             if _byte_length(part) > MAX_COMPONENT_BYTES:
                 raise Refused(raw, f"has a path component longer than {MAX_COMPONENT_BYTES} bytes")
+    if len(parts) > MAX_DEPTH:
+        raise Refused(shorten(raw), _too_deep(len(parts)))
     return "/".join(parts)
+
+
+def _too_deep(count: int) -> str:
+    return (f"has {count:,} path components (pytui unpacks at most {MAX_DEPTH}; a "
+            "python-build-standalone build's deepest member has 10)")
 
 
 def check_link_target(name: str, target: str) -> None:
@@ -61,3 +75,7 @@ def check_link_target(name: str, target: str) -> None:
         raise Refused(name, f"is a symlink to the absolute path {shorten(target)}")
     if len(target) > MAX_NAME_BYTES // 4 and _byte_length(target) > MAX_NAME_BYTES:
         raise Refused(name, f"is a symlink with a target longer than {MAX_NAME_BYTES} bytes")
+    if target.count("/") >= MAX_DEPTH:
+        count = sum(1 for part in target.split("/") if part and part != ".")
+        if count > MAX_DEPTH:
+            raise Refused(shorten(name), f"is a symlink whose target {_too_deep(count)}")

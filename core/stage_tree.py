@@ -236,7 +236,7 @@ class StageTree:
         try:
             target = clean_name(target_raw)
         except Refused as refused:
-            raise Refused(name, f"is a hard link to {target_raw!r} ({refused.reason})") from None
+            raise Refused(name, f"is a hard link to {shorten(target_raw)!r} ({refused.reason})") from None
         if not target:
             raise Refused(name, "is a hard link to the archive root")
         self._settle(name, target)

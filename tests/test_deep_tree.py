@@ -4,7 +4,9 @@ a tree (a kept tree's work dir when keeping it failed, a stage, what a killed ru
 `.temp/`) ended `pytui install` with a RecursionError traceback, and left the stage in `.temp/`,
 so every later install failed the same way while cleaning it; `cache purge` of such a kept tree
 ended in the same traceback. `remove_tree` now removes what
-shutil could not by a loop, one directory open at a time."""
+shutil could not by a loop, one directory open at a time. (An archive is refused past 128
+levels now, core/member_policy.MAX_DEPTH; such a tree can still be put in the cache or `.temp/`
+by anything else, and these tests plant it there.)"""
 
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, key_of
-from fixtures_archives import file
 from fixtures_fs import make_nested, without_dac_override
 from pytui.core.root_tree import remove_tree
 
@@ -48,12 +49,18 @@ def test_remove_tree_makes_a_deep_trees_locked_directories_removable(tmp_path: P
     assert not os.path.lexists(tree)
 
 
-def test_purge_of_a_kept_tree_deeper_than_the_recursion_limit(pytui: Pytui) -> None:
-    # 1,100 levels: within PATH_MAX under the cache, so the tree is kept (4 KiB of name is not).
-    levels = sys.getrecursionlimit() + 100
-    pytui.add("3.12.8", extra=[file("lib/" + "a/" * levels + "f.txt", "x")])
+def _kept_tree_lib(pytui: Pytui) -> Path:
+    """A kept tree's `lib` after an install of 3.12.8 (an archive cannot hold a tree this deep
+    any more, core/member_policy.MAX_DEPTH: the test plants it in the kept tree)."""
+    pytui.add("3.12.8")
     assert pytui.run("install", "3.12", timeout=300).returncode == 0
-    assert len(pytui.trees()) == 1
+    (tree,) = pytui.trees()
+    return pytui.cache / "trees" / tree / "tree" / "lib"
+
+
+def test_purge_of_a_kept_tree_deeper_than_the_recursion_limit(pytui: Pytui) -> None:
+    levels = sys.getrecursionlimit() + 100
+    make_nested(_kept_tree_lib(pytui), levels, file="f.txt")
 
     try:
         purged = pytui.run("cache", "purge", "--all", timeout=300)
@@ -82,19 +89,20 @@ def test_purge_of_a_deep_kept_tree_it_cannot_empty_says_why(pytui: Pytui) -> Non
     one more strict removal: shutil.rmtree's, a RecursionError traceback for a directory left
     deeper than the recursion limit."""
     levels = sys.getrecursionlimit() + 50
-    pytui.add("3.12.8", extra=[file("lib/" + "a/" * levels + "imm/" + "a/" * 50 + "f.txt", "x")])
-    assert pytui.run("install", "3.12", timeout=300).returncode == 0
-    (tree,) = pytui.trees()
-    top = pytui.cache / "trees" / tree / "tree" / "lib"
+    top = _kept_tree_lib(pytui)
+    make_nested(top, levels, file="f.txt")
     fd = os.open(top, os.O_RDONLY | os.O_DIRECTORY)
     try:
         for _level in range(levels):
             child = os.open("a", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
             os.close(fd)
             fd = child
+        os.mkdir("imm", dir_fd=fd)
         locked = os.open("imm", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
     finally:
         os.close(fd)
+    with open(os.open("f.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=locked), "w") as out:
+        out.write("x")
     try:
         try:
             _set_immutable(locked, True)  # chattr +i: its path is past PATH_MAX
