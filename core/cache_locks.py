@@ -42,7 +42,8 @@ def name_too_long(root: Path, name: str, suffix: str) -> str | None:
 
 @contextlib.contextmanager
 def exclusive(lock_path: Path, cancel: CancelToken, what: str,
-              on_wait: Callable[[str], None] | None = None, *, trees: bool = True) -> Iterator[None]:
+              on_wait: Callable[[str], None] | None = None, *, trees: bool = True,
+              no_cache: bool = False) -> Iterator[None]:
     """Hold an flock on `lock_path` (created, and removed on release) while a `.part` is written,
     or while an install unpacks and commits the archive (core/job_archive.take_turn).
 
@@ -52,8 +53,12 @@ def exclusive(lock_path: Path, cancel: CancelToken, what: str,
     holder's pid and command where /proc tells them) and has no bound but the holder's life
     (its lock goes with it): the other download may rightly take long, and a cancel ends the
     wait within 0.05 s. `trees`: whether this run keeps and links pristine trees (not with
-    PYTUI_NO_TREES=1), which the wait's line says (`wait_line`).
+    PYTUI_NO_TREES=1), `no_cache`: whether it streams (`--no-cache`); the holder records its
+    mode in the lock file, and a waiter's line says what follows the wait by both modes
+    (core/turn_record.py).
     """
+    from pytui.core.turn_record import holder_mode, read_record, wait_line, write_record
+
     try:
         import fcntl
     except ImportError:  # Windows: no flock; unique temp names and os.replace still hold
@@ -89,7 +94,7 @@ def exclusive(lock_path: Path, cancel: CancelToken, what: str,
 
                         holder = lock_holder(fd)
                         held = f"{holder}; {lock_path.name}" if holder else lock_path.name
-                        on_wait(wait_line(lock_path, what, held, trees=trees))
+                        on_wait(wait_line(lock_path, what, held, trees=trees, holder=read_record(fd)))
                         on_wait = None
                     if cancel.wait(0.05):
                         cancel.check(what)
@@ -101,6 +106,7 @@ def exclusive(lock_path: Path, cancel: CancelToken, what: str,
             os.close(fd)
             raise
         if same:
+            write_record(fd, holder_mode(trees=trees, no_cache=no_cache))
             break
         os.close(fd)
     try:
@@ -109,22 +115,6 @@ def exclusive(lock_path: Path, cancel: CancelToken, what: str,
         with contextlib.suppress(OSError):
             os.unlink(lock_path)
         os.close(fd)
-
-
-def wait_line(lock_path: Path, what: str, held: str, *, trees: bool = True) -> str:
-    """What a wait for an archive's lock says: the holder downloads the archive, or, when the
-    archive is in the cache already, installs from it (unpacks it, keeps its tree, commits).
-    Without trees (`trees` False: PYTUI_NO_TREES=1) this install links none once the wait is
-    over: it finds the install the holder made, or (a reinstall, or the holder failed) unpacks
-    the archive itself (core/jobs.py `_extract_cached`)."""
-    archive = os.fspath(lock_path).removesuffix(".part.lock")
-    if archive != os.fspath(lock_path) and os.path.isfile(archive):
-        then = "the tree it keeps, or the install it made," if trees else \
-            "the install it made, or unpacks the archive itself,"
-        return (f"waiting for another pytui process that is installing {what} from its cached archive "
-                f"({held}); this install goes on with {then} once it ends")
-    return (f"waiting for another pytui process that is downloading {what} ({held}); this install "
-            "goes on with that download, or the install it made, once it ends")
 
 
 def download_in_progress(part: Path) -> bool:

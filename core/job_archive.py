@@ -145,7 +145,8 @@ def take_turn(job: InstallJob) -> bool:
             return False
         os.makedirs(root, exist_ok=True)
         job.turn.enter_context(exclusive(root / (job.build.cache_filename + LOCK_SUFFIX), job.cancel,
-                                         job.key, waited, trees=not job.settings.no_trees))
+                                         job.key, waited, trees=not job.settings.no_trees,
+                                         no_cache=job.no_cache))
     except (OSError, CacheError):
         return False  # no lock to share: this install goes on alone, as before
     job.turn_held = True

@@ -75,9 +75,9 @@ def killed_at(pytui: Pytui, step: str, *args: str, when: str = "", setup: str = 
     assert proc.returncode == -signal.SIGKILL, err
 
 
-def paused_at(pytui: Pytui, step: str, *args: str, when: str = "") -> subprocess.Popen[str]:
+def paused_at(pytui: Pytui, step: str, *args: str, when: str = "", setup: str = "") -> subprocess.Popen[str]:
     """`pytui ARGS` stopped at `step` (at the first call where `when` holds); `resume` it."""
-    proc = hooked(pytui, step, "wait", *args, when=when)
+    proc = hooked(pytui, step, "wait", *args, when=when, setup=setup)
     assert proc.stdout is not None
     line = proc.stdout.readline().strip()
     if line != "paused":

@@ -1,0 +1,90 @@
+"""What the holder of an archive's lock (`<name>.part.lock`, core/cache_locks.exclusive) does
+with the archive, recorded in the lock file for a second pytui that waits for it, and the line
+that second one says while it waits (`wait_line`).
+
+The line said what follows the wait from the waiting process's own mode alone: beside a first
+install run with `--no-cache` or `PYTUI_NO_TREES=1`, a second with trees said it goes on with
+"the tree it keeps", which the first keeps none of (the second unpacks the archive itself), or
+with "that download", which a `--no-cache` first streams into its install and caches not. The
+holder now records its mode on the lock file once it holds it (an extended attribute,
+`ATTRIBUTE`); the waiter reads it as another process's input (only a value that is exactly one
+of `RECORDS` counts) and, with none (an older pytui's lock, a filesystem with no user
+attributes, or the waiter came between the holder's lock and its record), says what is true in
+every mode.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+
+from pytui.core.keys import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+TREES, NO_TREES, NO_CACHE = "trees", "no-trees", "no-cache"
+# An extended attribute of the lock file, not its bytes: the file stays empty, so a lock a killed
+# run left is 0 B wherever the cache is sized, as before. Where the filesystem keeps no user
+# attributes, none is written and a waiter says what is true in every mode.
+ATTRIBUTE = "user.pytui.turn"
+RECORDS = {mode.encode(): mode for mode in (TREES, NO_TREES, NO_CACHE)}
+
+
+def holder_mode(*, trees: bool, no_cache: bool) -> str:
+    """The holder's mode: it streams and caches nothing (`--no-cache`), or it caches the archive
+    and keeps its unpacked tree (or not: PYTUI_NO_TREES=1)."""
+    return NO_CACHE if no_cache else TREES if trees else NO_TREES
+
+
+def write_record(fd: int, mode: str) -> None:
+    """Record `mode` on the lock file open as `fd` (held by this process); nothing is said when
+    it cannot be (no such attributes here, or not on this system)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setxattr(fd, ATTRIBUTE, mode.encode())
+
+
+def read_record(fd: int) -> str | None:
+    """The holder's mode recorded on the lock file open as `fd`, or None: none recorded, not a
+    regular file, or anything other than one of `RECORDS` (another process's attribute: its
+    size is bounded by the kernel, 64 KiB at most, and only an exact match counts)."""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = os.getxattr(fd, ATTRIBUTE)
+    except (OSError, AttributeError):
+        return None
+    return RECORDS.get(data)
+
+
+def wait_line(lock_path: Path, what: str, held: str, *, trees: bool = True, holder: str | None = None) -> str:
+    """What a wait for an archive's lock says: what the holder does (downloads the archive,
+    or installs from it when it is in the cache already; `holder`: its recorded mode, None when
+    not known), and what this install goes on with once it ends (`trees`: whether this run
+    keeps and links pristine trees). Before a reinstall (or when the holder fails) it links the
+    tree the holder kept only when the holder keeps trees and this run links them; else it
+    unpacks the archive itself, or downloads it when the holder cached nothing."""
+    archive = os.fspath(lock_path).removesuffix(".part.lock")
+    cached = archive != os.fspath(lock_path) and os.path.isfile(archive)
+    if holder == NO_CACHE:
+        doing = (f"installing {what} with --no-cache, which caches nothing" if cached else
+                 f"downloading {what} with --no-cache, into its install and not the cache")
+        then = ("the install it made, or unpacks the cached archive itself," if cached else
+                "the install it made, or downloads the archive itself,")
+    elif cached:
+        doing = f"installing {what} from its cached archive" if holder else f"installing {what}"
+        if holder == TREES and trees:
+            then = "the tree it keeps, or the install it made,"
+        elif holder is None and trees:
+            then = "the install it made, or the tree it keeps if it keeps one, or unpacks the archive itself,"
+        else:
+            then = "the install it made, or unpacks the archive itself,"
+    elif holder:
+        doing = f"downloading {what}"
+        then = "that download, or the install it made,"
+    else:
+        doing = f"downloading {what}"
+        then = "the install it made, or that download if it caches it, else downloads it itself,"
+    return (f"waiting for another pytui process that is {doing} ({held}); this install goes on "
+            f"with {then} once it ends")
