@@ -119,7 +119,8 @@ def _no_host(text: str, index: bool = True) -> bool:
 def _host_fault(text: str, index: bool = True) -> str | None:
     """Why uv's URL parser refuses the host of `text`: none, or one that holds (percent-decoded:
     `%20` is a space, `%zz` stays `%`; bytes that are not UTF-8 are refused too) a character no
-    host may hold. A non-ASCII host goes through IDNA, which is uv's to check."""
+    host may hold. A non-ASCII host, or an ASCII label in punycode (`xn--`), goes through IDNA,
+    and one whose last label is a number through the IPv4 parser: those are uv's to check."""
     host = _host(text, index)
     if host is None:
         return None

@@ -43,7 +43,11 @@ TAKEN = ["index-url = \"not a url\"\n", "exclude-newer = false\n", "preview-feat
 UV_ONLY = ["torch-backend = \"bogus\"\n", "pip = { bogus = 1 }\n", "publish-url = \"http://a:99999\"\n",
            "constraint-dependencies = [\"a!!\"]\n", "exclude-newer = \"bogus\"\n",
            "cache-keys = [{}]\n", "index-url = \"https://1.2.3.256/\"\n",
-           "publish-url = \"foo://a b/\"\n", "override-dependencies = [{}]\n"]
+           "publish-url = \"foo://a b/\"\n", "override-dependencies = [{}]\n",
+           # review40: what uv's IDNA and IPv4 parsers refuse in a host of allowed characters (an
+           # ASCII label in punycode, a last label that is a number, a non-ASCII space)
+           "index-url = \"https://xn--/\"\n", "index-url = \"https://1.2.3.4.5/\"\n",
+           "index-url = \"https://a\u3000b/\"\n"]
 
 
 def _both(pytui: Pytui, text: str) -> tuple[Path, object, object]:
