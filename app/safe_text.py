@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_NOT_ASCII_PRINTABLE = re.compile(r"[^\x20-\x7e]")
+# Compiled (by re's cache) the first time a text needs escaping, not at import: an install
+# imports this module to print its paths, which are nearly always printable.
+_NOT_ASCII_PRINTABLE = r"[^\x20-\x7e]"
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -36,7 +38,7 @@ def _escape(match: re.Match[str]) -> str:
 def shown(text: object) -> str:
     """`text` with every non-printable character escaped (printable text is returned as is)."""
     value = str(text)
-    return value if value.isprintable() else _NOT_ASCII_PRINTABLE.sub(_escape, value)
+    return value if value.isprintable() else re.sub(_NOT_ASCII_PRINTABLE, _escape, value)
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -54,7 +56,7 @@ def json_text(value: object) -> str:
     """`json.dumps(value, ensure_ascii=False)` with non-printable characters as `\\u` escapes."""
     import json  # (only for JSON output: off the install path, which imports this module)
 
-    return _NOT_ASCII_PRINTABLE.sub(_json_escape, json.dumps(value, ensure_ascii=False))
+    return re.sub(_NOT_ASCII_PRINTABLE, _json_escape, json.dumps(value, ensure_ascii=False))
 
 
 __all__ = ["json_text", "shown"]

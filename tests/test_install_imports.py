@@ -84,6 +84,47 @@ def test_an_install_from_the_tree_imports_only_what_it_uses(pytui: Pytui, reinst
     pytui.temp_left()  # a reinstall's deleter is done before the tmp dir goes
 
 
+# The regular expressions compiled while the command runs (pytui's imports included): each
+# pattern not yet in re's cache, printed as JSON on stdout after main() returns.
+COMPILES_CODE = """
+import re, sys
+compiled = []
+compile_uncached = re._compile
+
+def recording(pattern, flags):
+    if (type(pattern), pattern, flags) not in re._cache:
+        compiled.append(str(pattern))
+    return compile_uncached(pattern, flags)
+
+re._compile = recording
+from pytui.app.cli import main
+code = main(sys.argv[1:])
+re._compile = compile_uncached  # (json's own patterns, compiled as it is imported here, are not the install's)
+import json
+print(json.dumps(compiled))
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("reinstall", [False, True], ids=["install", "reinstall"])
+def test_an_install_from_the_tree_compiles_no_regular_expression(pytui: Pytui, reinstall: bool) -> None:
+    # A pattern compiled at import costs its parse and compile on every install (app/safe_text's
+    # for a path to print, ~0.36 M instructions, where a printable path never uses it).
+    pytui.add("3.12.8")
+    pytui.call("install", "3.12")  # extracts the archive and keeps its tree
+    if not reinstall:
+        shutil.rmtree(pytui.root)
+        shutil.rmtree(pytui.bin)
+    argv = ["install", *(["--reinstall"] if reinstall else []), "3.12"]
+    env = {name: value for name, value in pytui.env().items() if not name.startswith("PYTUI_")}
+    done = subprocess.run([sys.executable, "-c", COMPILES_CODE, *argv], env=env, capture_output=True,
+                          text=True, timeout=120, cwd=pytui.tmp)
+    assert done.returncode == 0, done.stderr
+    compiled = json.loads(done.stdout.splitlines()[-1])
+    assert compiled == [], compiled
+    pytui.temp_left()  # a reinstall's deleter is done before the tmp dir goes
+
+
 # What an install that downloads over plain http (core/plain_http.py, no HTTP client library)
 # does not need either: 2421363 put `typing` there through core/cache_locks.py's import of
 # TYPE_CHECKING (core's modules take it from core/keys.py for this reason).
