@@ -3,11 +3,15 @@ meaning for `uv python install / list` (checked with the binary): `--directory D
 DIR before the command runs, so every relative path (a request's file, `--install-dir`, a
 relative catalog) and the search for uv's configuration files and the version file start
 there; `--project DIR` (relative to that directory) starts only those two searches in DIR.
-A directory that is not there stops the command in one line, exit 2, as it stops uv."""
+A directory that is not there stops the command in one line, exit 2, as it stops uv; one that
+cannot be entered (a path through a file, a directory on the way or itself unsearchable) is
+said with the same cause for both flags (uv says `Project directory … does not exist` for
+each)."""
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -54,12 +58,23 @@ def project_dir(flag: str | None, env: Mapping[str, str]) -> Path | None:
     if project is None:
         return None
     path = Path(os.path.abspath(project))
-    if not os.path.exists(path):
-        raise UsageError(f"project directory {shown_value(project, 300)} does not exist; name an "
-                         "existing directory (--project / UV_PROJECT; uv stops too)")
-    if not os.path.isdir(path):
-        raise UsageError(f"project path {shown_value(project, 300)} is not a directory; name a "
-                         "directory (--project / UV_PROJECT; uv stops too)")
+    shown = shown_value(project, 300)
+    # `DIR/.`: what `--directory`'s chdir asks of DIR too (each directory on the way, and DIR
+    # itself, searchable), so both say the same cause for the same path.
+    for asked in (str(path), os.path.join(path, ".")):
+        try:
+            st = os.stat(asked)
+        except OSError as err:
+            from pytui.core.fs_errors import cause
+
+            if isinstance(err, FileNotFoundError):
+                raise UsageError(f"project directory {shown} does not exist; name an existing "
+                                 "directory (--project / UV_PROJECT; uv stops too)") from None
+            raise UsageError(f"project directory {shown}: {cause(err)}; name an existing "
+                             "directory (--project / UV_PROJECT; uv stops too)") from None
+        if not stat.S_ISDIR(st.st_mode):
+            raise UsageError(f"project path {shown} is not a directory; name a directory "
+                             "(--project / UV_PROJECT; uv stops too)")
     return path
 
 
