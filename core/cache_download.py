@@ -49,7 +49,7 @@ def obtain(cache: ArchiveCache, build: Build, urls: Sequence[str] | None = None,
     streamed it, `--no-cache`): the install it made, if any; then nothing is downloaded
     (`InstalledMeanwhile`). `held`: the caller holds the archive's lock already (an install's
     turn, core/job_archive.take_turn), which is then not taken again. `trees`: whether this run
-    keeps and links pristine trees, which a wait's line says (core/cache_locks.wait_line).
+    keeps and links pristine trees, which a wait's line says (core/turn_record.wait_line).
     """
     cancel = cancel or CancelToken()
     final = cache.path_for(build)
