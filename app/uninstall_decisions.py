@@ -95,7 +95,7 @@ def _redecide_uninstall(key: str, state: AppState) -> Decision:
 
 def _breaking_lines(state: AppState, installation: Installation) -> list[Line]:
     """What uninstalling would break (core/environment.py `would_break`), as the CLI refuses it."""
-    from pytui.core.environment import would_break
+    from pytui.core.environment import rebuilt_by_pipx, would_break
 
     # Said whatever the answer while no whole-tree check has ended: the question is asked
     # again when one does (job_actions.redecide_questions).
@@ -107,7 +107,12 @@ def _breaking_lines(state: AppState, installation: Installation) -> list[Line]:
         else:
             why = "not checked yet (e, then r scans them)"
         return [Line(f"Environments: {why}; `pytui uninstall` checks them all.", strong=True)]
-    breaking = would_break(state.environments, {installation.key}, state.installed_keys)
+    pipx_key = _pipx_default_key(state)
+    breaking = would_break(state.environments, {installation.key}, state.installed_keys, pipx_key)
+    rebuilt = [Line(f"pipx's shared libraries venv {short_path(env.path, state.home)} uses it: pipx "
+                    "rebuilds it on its default Python at its next install or upgrade.")
+               for env in rebuilt_by_pipx(state.environments, {installation.key},
+                                          state.installed_keys, pipx_key)]
     scope = " (the scan was partial)" if state.envs_partial else ""
     if state.envs_quick:
         # Only the known environments were checked so far: said, whatever they show.
@@ -116,17 +121,27 @@ def _breaking_lines(state: AppState, installation: Installation) -> list[Line]:
         note = [Line(f"Environments: only a quick check so far; {still}; or use "
                      "`pytui uninstall`, which checks it all.", status=True)]
         if not breaking:
-            return note
+            return rebuilt + note
         # The same heading as after a whole check: the note says how far it went, and a
         # rescan that finds the same environments is no change to announce.
-        return _breaking_list(state, installation, breaking, "") + note
+        return _breaking_list(state, installation, breaking, "") + rebuilt + note
     # A rescan under way (`u` starts one): what the last whole check found, and that it is
     # being checked again for environments made since.
     rechecking = ([Line("Environments: checking again for any made since the last check (this "
                         "question changes when it ends).", status=True)] if state.envs_scanning else [])
     if not breaking:
-        return rechecking
-    return _breaking_list(state, installation, breaking, scope) + rechecking
+        return rebuilt + rechecking
+    return _breaking_list(state, installation, breaking, scope) + rebuilt + rechecking
+
+
+def _pipx_default_key(state: AppState) -> str | None:
+    """The install pipx's default Python lies in (core/env_places.pipx_default_python), if any."""
+    import os
+
+    from pytui.core.env_places import pipx_default_python
+    from pytui.core.environment import key_under
+
+    return key_under(pipx_default_python(os.environ), state.settings.install_root)
 
 
 def _breaking_list(state: AppState, installation: Installation, breaking: list,

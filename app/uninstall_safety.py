@@ -58,11 +58,18 @@ def refuses(args: argparse.Namespace, chosen: Sequence[Installation],
             installed: Sequence[Installation]) -> bool:
     """Scan, and print one `error:` line and return True when removing `chosen` would break an
     environment (unless --force, which prints the same list as a warning)."""
-    from pytui.core.environment import would_break
+    import os
+
+    from pytui.core.env_places import pipx_default_python
+    from pytui.core.environment import key_under, rebuilt_by_pipx, would_break
 
     result = _scan(args, installed)
     removing = {i.key for i in chosen}
-    breaking = would_break(result.environments, removing, [i.key for i in installed])
+    keys_installed = [i.key for i in installed]
+    pipx_key = key_under(pipx_default_python(os.environ), args.settings.install_root)
+    breaking = would_break(result.environments, removing, keys_installed, pipx_key)
+    for env in rebuilt_by_pipx(result.environments, removing, keys_installed, pipx_key):
+        print(stderr_style().warning(pipx_rebuilds_line(env)), file=sys.stderr)
     pins = pins_needing_download(result, removing, installed)
     if pins:
         noun = "project pin" if len(pins) == 1 else "project pins"
@@ -88,6 +95,16 @@ def refuses(args: argparse.Namespace, chosen: Sequence[Installation],
           f"{first_paths(breaking)}; nothing was removed (see {see_envs(keys)}, or pass --force)"),
           file=sys.stderr)
     return True
+
+
+def pipx_rebuilds_line(env: Environment) -> str:
+    """What uninstalling the Python of pipx's shared libraries venv does to it (no refusal:
+    core/environment.rebuilt_by_pipx)."""
+    from pytui.app.safe_text import shown as safe
+
+    return (f"pipx's shared libraries venv {safe(env.path)} uses {env.key}: pipx rebuilds it on "
+            "its default Python at its next install or upgrade (offline, that first one fails "
+            "to upgrade pip and the next works); its apps keep running")
 
 
 def see_envs(keys: Sequence[str]) -> str:

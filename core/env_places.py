@@ -64,6 +64,36 @@ def pipx_shared_libs(env: Mapping[str, str]) -> Path | None:
     return Path(os.path.realpath(os.path.expanduser(value))) if value else None
 
 
+def pipx_default_python(env: Mapping[str, str]) -> str | None:
+    """The Python pipx 1.18.4 builds its shared libraries venv on (interpreter.py's
+    DEFAULT_PYTHON): PIPX_DEFAULT_PYTHON (a bare name found on PATH), else the interpreter pipx
+    itself runs on, the `#!` line of the `pipx` on PATH; resolved, or None when neither is
+    there. One PATH search and one read of at most 512 bytes."""
+    import shutil
+
+    path_var = env.get("PATH", os.defpath)
+    value = env.get("PIPX_DEFAULT_PYTHON", "")
+    if not value:
+        script = shutil.which("pipx", path=path_var)
+        if script is None:
+            return None
+        try:
+            with open(script, "rb") as f:
+                head = f.read(512)
+        except OSError:
+            return None
+        if not head.startswith(b"#!"):
+            return None
+        words = head[2:].split(b"\n", 1)[0].split()
+        if not words:
+            return None
+        value = os.fsdecode(words[0])
+    if "\x00" in value:
+        return None
+    found = value if os.sep in value else shutil.which(value, path=path_var)
+    return os.path.realpath(os.path.expanduser(found)) if found else None
+
+
 def _expandvars(value: str, env: Mapping[str, str]) -> str:
     """os.path.expandvars against `env` (an unset variable stays as written)."""
     import re

@@ -138,15 +138,40 @@ def _minor_group(key: str) -> tuple | None:
 
 
 def would_break(environments: Iterable[Environment], removing: Iterable[str],
-                remaining: Iterable[str]) -> list[Environment]:
+                remaining: Iterable[str], pipx_default_key: str | None = None) -> list[Environment]:
     """Environments that stop working when the installs `removing` go and `remaining` stay.
 
     One pinned to a removed patch breaks. One following a minor-version link breaks only if no
     other patch of that minor (same implementation, variant and platform) remains, since the
     link then moves to the highest remaining one. External, already broken environments and
-    pins (uv would install what a pin asks for) never count.
+    pins (uv would install what a pin asks for) never count, nor pipx's shared libraries venv
+    that pipx rebuilds by itself (`rebuilt_by_pipx`).
     """
     gone = set(removing)
+    return [env for env in _stop_working(environments, gone, remaining)
+            if not _pipx_rebuilds(env, gone, pipx_default_key)]
+
+
+def rebuilt_by_pipx(environments: Iterable[Environment], removing: Iterable[str],
+                    remaining: Iterable[str], pipx_default_key: str | None = None) -> list[Environment]:
+    """pipx's shared libraries venvs that lose their Python with `removing`, which pipx 1.18.4
+    rebuilds by itself on its default Python at its next install, upgrade or reinstall (its
+    apps keep running meanwhile: they only read the venv's site-packages). Checked with pipx
+    from PyPI in throwaway dirs: offline, that first command rebuilt the venv but failed to
+    upgrade its pip to the version pipx wants (exit 1), and the next one worked. Not when pipx's
+    default Python (`pipx_default_key`: the install it lies in, core/env_places.
+    pipx_default_python) is removed too: pipx has nothing to rebuild it on, so it breaks."""
+    gone = set(removing)
+    return [env for env in _stop_working(environments, gone, remaining)
+            if _pipx_rebuilds(env, gone, pipx_default_key)]
+
+
+def _pipx_rebuilds(env: Environment, gone: set[str], pipx_default_key: str | None) -> bool:
+    return env.kind == "pipx-shared" and pipx_default_key not in gone
+
+
+def _stop_working(environments: Iterable[Environment], gone: set[str],
+                  remaining: Iterable[str]) -> list[Environment]:
     groups_left = {_minor_group(k) for k in remaining if k not in gone}
     out = []
     for env in environments:
@@ -156,3 +181,17 @@ def would_break(environments: Iterable[Environment], removing: Iterable[str],
             continue
         out.append(env)
     return out
+
+
+def key_under(path: str | None, root: Path) -> str | None:
+    """The key of the install under `root` that `path` (resolved) lies in, or None."""
+    if path is None:
+        return None
+    import os
+
+    base = os.path.realpath(root)
+    relative = os.path.relpath(os.path.realpath(path), base)
+    name = relative.split(os.sep, 1)[0]
+    if name in ("", os.curdir, os.pardir) or parse_key(name) is None:
+        return None
+    return name
