@@ -1,12 +1,14 @@
 """What tests/test_env_scan.py and tests/test_env_scan_state.py share: the tree they scan, a
-scan of it with the state under the test's tmp dir, and the check that a warm scan found and
-recorded what a cold one does."""
+scan of it with the state under the test's tmp dir, the check that a warm scan found and
+recorded what a cold one does, and the check that a planted state header is refused unread
+(tests/test_env_state_cost.py too)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+import pytest
 from envs_helpers import make_venv, settle
 from pytui.core import env_state, envwalk
 from pytui.core.envs import MAX_DEPTH, STATE_FILE, scan
@@ -49,3 +51,25 @@ def assert_as_cold(tmp_path: Path, root: Path, warm) -> None:
 
 def paths(result) -> set[str]:
     return {str(e.path) for e in result.environments}
+
+
+def assert_header_refused_unread(tmp_path: Path, root: Path, header: bytes,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A state whose JSON header is `header`, planted after a scan of `root`, is never decoded
+    whole (json.loads is given nothing as long): the next scan walks the whole tree again, finds
+    what the first found and says so in one line."""
+    good = run(tmp_path, root)
+    state = tmp_path / "state" / STATE_FILE
+    state.write_bytes(env_state.MAGIC + len(header).to_bytes(8, "little") + header)
+    decoded: list[int] = []
+    real_loads = env_state.json.loads
+    monkeypatch.setattr(env_state.json, "loads", lambda data, **kw: decoded.append(len(data))
+                        or real_loads(data, **kw))
+    env_state.forget()
+
+    again = run(tmp_path, root)
+
+    assert [size for size in decoded if size >= len(header)] == []
+    assert found(again) == found(good) and again.reused == 0
+    assert again.warnings == [f"ignored {state}: not what pytui writes (truncated, damaged or "
+                              "another version); the whole tree is walked again"]

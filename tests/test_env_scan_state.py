@@ -12,7 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from env_scan_helpers import assert_as_cold, found, make_projects, paths, run, stored
+from env_scan_helpers import (
+    assert_as_cold,
+    assert_header_refused_unread,
+    found,
+    make_projects,
+    paths,
+    run,
+    stored,
+)
 from envs_helpers import make_venv, settle
 from pytui.core import env_state, envwalk
 from pytui.core.env_state import StoredScan, StoredWalk
@@ -230,23 +238,9 @@ def test_a_header_past_its_bound_is_not_decoded(tmp_path: Path, projects: Path,
     """The header is JSON decoded whole before it is checked: 16 MiB of `"ab",` (then its
     bound) took a scan to 303 MB. Its bound is now 4 MiB (86 MB at worst), what 10,000
     readings and more take; a header past it is not decoded."""
-    good = run(tmp_path, projects)
-    state = tmp_path / "state" / STATE_FILE
     strings = (5 * 1024 * 1024) // 5
-    header = b"[" + b",".join([b'"ab"'] * strings) + b"]"
-    state.write_bytes(env_state.MAGIC + len(header).to_bytes(8, "little") + header)
-    decoded: list[int] = []
-    real_loads = json.loads
-    monkeypatch.setattr(env_state.json, "loads", lambda data, **kw: decoded.append(len(data))
-                        or real_loads(data, **kw))
-    env_state.forget()
-
-    again = run(tmp_path, projects)
-
-    assert [size for size in decoded if size >= len(header)] == []
-    assert found(again) == found(good) and again.reused == 0
-    assert again.warnings == [f"ignored {state}: not what pytui writes (truncated, damaged or "
-                              "another version); the whole tree is walked again"]
+    assert_header_refused_unread(tmp_path, projects, b"[" + b",".join([b'"ab"'] * strings) + b"]",
+                                 monkeypatch)
 
 
 def test_a_scan_with_more_readings_than_the_header_holds_keeps_its_walks(

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from env_scan_helpers import found, make_projects, run
+from env_scan_helpers import assert_header_refused_unread, make_projects, run
 from pytui.core import env_quick_state, env_state
 from pytui.core.env_quick_state import (
     MAX_HOT_DIRS,
@@ -87,21 +87,9 @@ def test_a_quick_file_at_its_bounds_is_read(tmp_path: Path) -> None:
 
 def test_an_envs_scan_header_of_short_strings_at_its_bound_is_not_decoded(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    projects = make_projects(tmp_path)
-    good = run(tmp_path, projects)
-    state = tmp_path / "state" / STATE_FILE
     header = _short_strings(env_state.HEADER_MAX_BYTES)
     assert len(header) <= env_state.HEADER_MAX_BYTES
-    state.write_bytes(env_state.MAGIC + len(header).to_bytes(8, "little") + header)
-    sizes = _decoded_sizes(monkeypatch, env_state)
-    env_state.forget()
-
-    again = run(tmp_path, projects)
-
-    assert [size for size in sizes if size >= len(header)] == []
-    assert found(again) == found(good) and again.reused == 0
-    assert again.warnings == [f"ignored {state}: not what pytui writes (truncated, damaged or "
-                              "another version); the whole tree is walked again"]
+    assert_header_refused_unread(tmp_path, make_projects(tmp_path), header, monkeypatch)
 
 
 def test_an_envs_scan_header_near_its_bound_of_real_readings_is_read(
