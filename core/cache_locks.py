@@ -81,7 +81,7 @@ def exclusive(lock_path: Path, cancel: CancelToken, what: str,
                     kind = None
             if kind is None:
                 raise
-            raise CacheError(f"cannot lock the download of {what}: {lock_path} {kind}, not a lock "
+            raise CacheError(f"cannot lock the archive of {what}: {lock_path} {kind}, not a lock "
                              "file; remove it and retry") from None
         try:
             while True:

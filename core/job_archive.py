@@ -129,10 +129,13 @@ def take_turn(job: InstallJob) -> bool:
 
     Lock order: this lock, then the root's (in the commit); nothing takes them the other way
     round, and uv takes only the root's. A cache dir that cannot hold the lock (not makeable,
-    read-only, a name too long, something else at the lock's name) is passed over: the job
-    goes on without it (a download into the cache takes the lock itself and says what is
-    wrong; `--no-cache` needs no cache dir). Offline, a cache dir that is not there is not
-    made: nothing is cached to share (and uv's refusal comes next)."""
+    read-only, a name too long) is passed over: the job goes on without it (a download into
+    the cache takes the lock itself and says what is wrong; `--no-cache` needs no cache dir).
+    Something else at the lock's name (a directory, a symbolic link, a socket) ends the job in
+    one line naming it, as a download's lock does and as uv does beside a directory or a
+    dangling link at its own `<root>/.lock`: the job went on without the lock, unsaid. Offline,
+    a cache dir that is not there is not made: nothing is cached to share (and uv's refusal
+    comes next)."""
     if job.turn_held or job.turn is None:
         return False
     from pytui.core.cache import LOCK_SUFFIX
@@ -147,7 +150,7 @@ def take_turn(job: InstallJob) -> bool:
         job.turn.enter_context(exclusive(root / (job.build.cache_filename + LOCK_SUFFIX), job.cancel,
                                          job.key, waited, trees=not job.settings.no_trees,
                                          no_cache=job.no_cache))
-    except (OSError, CacheError):
+    except OSError:
         return False  # no lock to share: this install goes on alone, as before
     job.turn_held = True
     if waited:

@@ -13,7 +13,12 @@ from cli_harness import Pytui, assert_clean_failure, key_of, snapshot
 
 
 def _long_named(pytui: Pytui, length: int) -> str:
-    made = pytui.add("3.12.8")
+    return renamed_long(pytui, pytui.add("3.12.8"), length)
+
+
+def renamed_long(pytui: Pytui, made, length: int) -> str:
+    """The catalog's one entry (`made`, 3.12.8) served from a file named `length` characters
+    long; its cache name."""
     doc = json.loads(pytui.catalog.read_text())
     (key, entry), = doc.items()
     stem = "cpython-3.12.8+20250115-x86_64-unknown-linux-gnu-install_only"

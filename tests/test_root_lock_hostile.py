@@ -91,3 +91,55 @@ def test_a_lock_linked_to_a_file_this_user_may_not_write_is_named(pytui: Pytui, 
     assert "cannot write to the install root" not in line, line
     assert not (pytui.root / pytui.builds[0].key).exists()
     assert elsewhere.read_text() == "not pytui's\n" and os.path.islink(lock)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("how", ["cached", "no-cache", "reinstall"])
+def test_an_archive_lock_that_cannot_be_opened_ends_every_install_of_it(pytui: Pytui, kind: str, how: str) -> None:
+    """With the archive in the cache (an install unpacking it takes its lock too) or with
+    `--no-cache` (which takes it to share one download), such a lock was passed over in silence:
+    the install went on without it. It now ends in the same line as a download's, as uv ends
+    beside a directory or a dangling link at its own lock (`test_uv_refuses_beside_the_same_plant`);
+    what was cached and installed stays as it was."""
+    from cli_harness import cache_name
+
+    made = pytui.add("3.12.8")
+    pytui.call("cache", "import", str(made.path))
+    if how == "reinstall":
+        assert pytui.run("install", "--no-cache", "3.12").returncode == 0
+    lock = pytui.cache / (cache_name(made) + ".part.lock")
+    _plant(lock, kind)
+    before = pytui.state()
+    args = {"cached": ["install"], "no-cache": ["install", "--no-cache"], "reinstall": ["install", "--reinstall"]}[how]
+    line = assert_clean_failure(pytui.run(*args, "3.12"))
+    assert f"cannot lock the archive of {made.build.key}: {lock} is " in line, line
+    assert "not a lock file; remove it and retry" in line, line
+    # The archive, the install (a reinstall's) and the plant as they were; the root itself, its
+    # `.gitignore` and `.temp/` aside (made before the lock, as uv makes them).
+    def visible(state: dict[str, tuple]) -> dict[str, tuple]:
+        return {k: v for k, v in state.items() if k != str(pytui.root)
+                and not k.startswith((str(pytui.root / ".gitignore"), str(pytui.root / ".temp")))}
+
+    assert visible(pytui.state()) == visible(before)
+    assert os.path.lexists(lock) and pytui.trees() == []
+
+
+@pytest.mark.uv
+@pytest.mark.parametrize("kind", ["directory", "dangling symlink"])
+def test_uv_refuses_beside_the_same_plant(pytui: Pytui, kind: str) -> None:
+    """What pytui follows: uv 0.13.9 with a directory or a dangling link at its `<root>/.lock`
+    ends (`failed to open file …`) and installs nothing."""
+    import subprocess
+    import sys
+
+    uv = Path(sys.executable).parent / "uv"
+    if not uv.exists():
+        pytest.skip(f"uv is not installed beside {sys.executable}")
+    pytui.add("3.12.8")
+    pytui.root.mkdir(parents=True)
+    _plant(pytui.root / ".lock", kind)
+    env = pytui.env(UV_CACHE_DIR=str(pytui.tmp / "uv-cache"), UV_NO_CONFIG="1")
+    theirs = subprocess.run([str(uv), "python", "install", "3.12"], env=env, capture_output=True, text=True,
+                            timeout=120, cwd=pytui.tmp)
+    assert theirs.returncode != 0 and f"failed to open file `{pytui.root / '.lock'}`" in theirs.stderr, theirs
+    assert [entry for entry in os.listdir(pytui.root) if entry.startswith("cpython")] == []

@@ -271,15 +271,21 @@ def test_an_install_whose_tree_a_purge_removes_while_it_links_does_not_call_it_c
 def test_two_installs_that_cannot_take_the_archive_lock_keep_one_tree_and_leave_no_stage(
         pytui: Pytui) -> None:
     """The race of two keeps of one tree, reachable now only when the archive's lock cannot be
-    taken: core/job_archive.take_turn passes over a cache dir that cannot hold it (here a
-    directory stands at the lock's name, which core/cache_locks.exclusive refuses), so both
-    installs of the cached archive unpack it and keep its tree. The first is held with its tree
+    taken: core/job_archive.take_turn passes over a cache dir that cannot hold it (here the
+    lock's name passes the filesystem's limit, the archive's cache name fitting it: a catalog
+    whose URL names a 244-character file, tests/test_cache_name_too_long.py; a directory at the
+    lock's name, as this test had it, now ends the install), so both installs of the cached
+    archive unpack it and keep its tree. The first is held with its tree
     made but not yet renamed into place; the second, not waiting, keeps its own and installs;
     the first's rename then finds that tree there (ENOTEMPTY) and takes it as kept. One tree, no
     `.tmp-` work dir, no stage in either root, nothing said of a tree not kept."""
+    from test_cache_name_too_long import renamed_long
+
     made = build(pytui)
-    pytui.call("cache", "import", str(made.path))
-    (pytui.cache / f"{cache_name(made)}.part.lock").mkdir()
+    renamed_long(pytui, made, 244)
+    assert pytui.call("cache", "import", str(made.path)).returncode == 0
+    [name] = pytui.cached()
+    assert len(name) <= 255 < len(name + ".part.lock")
     proc = paused_at(pytui, KEEPING, "install", "-v", "3.12")  # its tree made, not yet in place
     try:
         [work] = leftovers(pytui)
