@@ -226,3 +226,29 @@ def test_an_entry_of_another_stamp_is_a_miss_before_it_is_decoded(cached, monkey
     assert [size for size in decoded if size >= len(good)] == []
     assert _entry_path(config.state_dir).read_bytes() == good  # rebuilt
     assert _described(load_catalog(config)) == truth and decoded[-1:] == [len(good) - SEAL_LENGTH]
+
+
+def test_an_entry_of_short_strings_under_its_right_stamp_is_a_miss_before_it_is_decoded(
+        cached, monkeypatch) -> None:
+    """The stamp is computable by anyone who reads the source: an entry planted with the right
+    one, up to the size bound, of `"ab",` (~13x its size decoded: 141 MB for `pytui list`
+    beside uv's catalog) is a miss on its counted strings and brackets, before it is decoded."""
+    config, path, good = cached
+    truth = _described(load_catalog(config))
+    doc = json.loads(good[:-SEAL_LENGTH])
+    source_bytes = len(Path(config.downloads_json).read_bytes())
+    room = parsed_cache.max_entry_bytes(source_bytes) - len(good) - 64
+    doc["padding"] = ["ab"] * (room // 5)
+    body = json.dumps(doc, separators=(",", ":")).encode()
+    assert body.startswith(parsed_cache._head(doc["stamp"]))
+    assert parsed_cache.ENTRY_FREE_BYTES < len(body) <= parsed_cache.max_entry_bytes(source_bytes)
+    path.write_bytes(seal(body))
+    decoded: list[int] = []
+    real_loads = parsed_cache.json_codec.loads
+    monkeypatch.setattr(parsed_cache.json_codec, "loads", lambda data, **kw: decoded.append(len(data))
+                        or real_loads(data, **kw))
+
+    assert _described(load_catalog(config)) == truth
+
+    assert [size for size in decoded if size >= len(good)] == []
+    assert _entry_path(config.state_dir).read_bytes() == good  # rebuilt
