@@ -76,6 +76,15 @@ LAYOUTS: dict[str, tuple[Callable[[Path], object], str]] = {
     "gitignore-outside-git": (lambda ws: [_write(ws / "packages" / "b" / "x", "x"),
                                           _write(ws / ".gitignore", "x\n")], "member"),
     "only-a-hidden-file": (lambda ws: _write(ws / "packages" / "b" / ".hidden", "x"), "member"),
+    # A `.ignore` line that names the member directory itself (`b/`, `/b`) does not pass it over:
+    # uv's walk starts inside it, and its start is never matched (config40). A leading space is
+    # part of the name. A `.rgignore` is ripgrep's, not read by uv's walk.
+    "dot-ignore-naming-the-directory": (lambda ws: [_write(ws / "packages" / "b" / "x", "x"),
+                                                    _write(ws / "packages" / ".ignore", "b/\n/b\n")], "member"),
+    "dot-ignore-leading-space": (lambda ws: [_write(ws / "packages" / "b" / "x", "x"),
+                                             _write(ws / ".ignore", " x\n")], "member"),
+    "rgignore": (lambda ws: [_write(ws / "packages" / "b" / "x", "x"), _write(ws / ".rgignore", "x\n")],
+                 "member"),
 }
 
 
@@ -157,14 +166,34 @@ def test_the_members_are_looked_at_only_when_the_answer_depends_on_them(
     assert bool(calls) is looked, calls
 
 
-@pytest.mark.parametrize("where", ["packages/.ignore", ".ignore"])
-def test_a_dot_ignore_above_a_member_is_uvs_only(pytui: Pytui, where: str) -> None:
+@pytest.mark.parametrize(("where", "text", "file"), [
+    ("packages/.ignore", "x\n", "x"), (".ignore", "x\n", "x"),
+    ("../.ignore", "x\n", "x"),  # above the workspace's root: outside the project, as ~/.ignore is
+    (".ignore", "packages/b/x \n", "x"),  # a path, anchored at the .ignore's directory; trailing space
+    (".ignore", "*\n", "x"),  # a glob
+    (".ignore", "x\n", "sub/x"),  # a plain name at any depth
+], ids=["packages", "root", "above-the-root", "anchored-path", "glob", "nested"])
+def test_a_dot_ignore_above_a_member_is_uvs_only(pytui: Pytui, where: str, text: str, file: str) -> None:
     """uv 0.13.9 also passes over a member directory (no pyproject.toml) whose files all match
-    a `.ignore` file in a directory above it (in git or not, gitignore syntax, up to `/`), and
-    reads the root's settings; pytui does not read `.ignore` files (docs/uv-compat.md: a
-    gitignore matcher for a layout this rare), so it reads the member's. Kept here so that a
-    change on either side is seen."""
+    a `.ignore` file in a directory above it (in git or not, gitignore syntax, up to `/`, the
+    project's own directories or not), and reads the root's settings; pytui does not read
+    `.ignore` files (docs/uv-compat.md: not even a subset of plain names, config40), so it reads
+    the member's. Kept here so that a change on either side is seen."""
     ws = _workspace(pytui)
-    _write(ws / "packages" / "b" / "x", "x")
-    _write(ws / where, "x\n")
+    _write(ws / "packages" / "b" / file, "x")
+    _write(ws / where, text)
     assert _mirrors(pytui, ws / "packages" / "a") == ["member", "root"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_dot_ignore_negation_over_a_gitignore_is_uvs_only(pytui: Pytui) -> None:
+    """The other way round (config40): in a git repository whose `.gitignore` names a member
+    directory's only file, a `.ignore` line `!x` takes it back for uv (a `.ignore` goes before a
+    `.gitignore`), so uv finds a file there, gives up on the workspace and reads the member's
+    settings; pytui asks git, which says the file is ignored, and reads the root's."""
+    ws = _workspace(pytui)
+    subprocess.run(["git", "init", "-q", str(ws)], check=True)
+    _write(ws / "packages" / "b" / "x", "x")
+    _write(ws / ".gitignore", "x\n")
+    _write(ws / ".ignore", "!x\n")
+    assert _mirrors(pytui, ws / "packages" / "a") == ["root", "member"]
