@@ -82,16 +82,46 @@ def pipx_default_python(env: Mapping[str, str]) -> str | None:
                 head = f.read(512)
         except OSError:
             return None
-        if not head.startswith(b"#!"):
+        found = _script_interpreter(head)
+        if found is None:
             return None
-        words = head[2:].split(b"\n", 1)[0].split()
-        if not words:
-            return None
-        value = os.fsdecode(words[0])
+        value = found
     if "\x00" in value:
         return None
     found = value if os.sep in value else shutil.which(value, path=path_var)
     return os.path.realpath(os.path.expanduser(found)) if found else None
+
+
+# The second line of the /bin/sh trampoline pip (distlib) and uv write in place of a `#!` line too
+# long for the kernel: `'''exec' /path/python "$0" "$@"`.
+TRAMPOLINE = b"'''exec' "
+
+
+def _script_interpreter(head: bytes) -> str | None:
+    """The interpreter a script whose first bytes are `head` runs on: its `#!` line's; the name
+    `env` looks for on PATH (`#!/usr/bin/env python3.12`, `env -S python3 -E`); or the path
+    that the `/bin/sh` trampoline pip and uv write, when that path is too long for a `#!` line,
+    execs (its second line, `'''exec' /path/python "$0" "$@"`, the path quoted when it holds a
+    space)."""
+    if not head.startswith(b"#!"):
+        return None
+    lines = head[2:].split(b"\n", 2)
+    words = lines[0].split()
+    if not words:
+        return None
+    program = os.path.basename(words[0])
+    if program == b"env":
+        names = [word for word in words[1:] if not word.startswith(b"-") and b"=" not in word]
+        return os.fsdecode(names[0]) if names else None
+    if program == b"sh" and len(lines) > 1 and lines[1].startswith(TRAMPOLINE):
+        import shlex
+
+        try:
+            execs = shlex.split(os.fsdecode(lines[1][len(TRAMPOLINE):]))
+        except ValueError:
+            return None
+        return execs[0] if execs else None
+    return os.fsdecode(words[0])
 
 
 def _expandvars(value: str, env: Mapping[str, str]) -> str:

@@ -90,3 +90,33 @@ def test_pipxs_default_python_and_the_install_it_lies_in(tmp_path: Path) -> None
     assert key_under("/usr/bin/python3", root) is None
     assert key_under(str(root), root) is None
     assert key_under(str(tmp_path / "root-other" / "x"), root) is None
+
+
+def test_pipxs_interpreter_behind_env_or_pips_long_path_trampoline(tmp_path: Path) -> None:
+    """The `pipx` script's `#!` line may name `env`, which runs the name after it from PATH
+    (`#!/usr/bin/env python3.12`, `env -S python3.12 -E`), or, where the interpreter's path is
+    too long for a `#!` line, be the `/bin/sh` trampoline pip and uv write (`'''exec' /path/python
+    "$0" "$@"`): the Python is that name or path, not env or sh (it read /usr/bin/env and
+    /bin/sh, so uninstalling the install pipx runs on was a warning, not a refusal)."""
+    root = tmp_path / "root"
+    key = "cpython-3.12.8-linux-x86_64-gnu"
+    exe = root / key / "bin" / "python3.12"
+    exe.parent.mkdir(parents=True)
+    exe.write_text("")
+    exe.chmod(0o755)
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "python3.12").symlink_to(exe)
+    spaced = tmp_path / "a dir"
+    spaced.mkdir()
+    (spaced / "python3.12").symlink_to(exe)
+    heads = [b"#!/usr/bin/env python3.12\n", b"#!/usr/bin/env -S PYTHONSAFEPATH=1 python3.12 -E\n",
+             b"#!/bin/sh\n'''exec' " + bytes(exe) + b' "$0" "$@"\n\' \'\'\'\nimport pipx\n',
+             b"#!/bin/sh\n'''exec' '" + bytes(spaced / "python3.12") + b"' \"$0\" \"$@\"\n' '''\n"]
+    for head in heads:
+        (tools / "pipx").write_bytes(head)
+        (tools / "pipx").chmod(0o755)
+        found = pipx_default_python({"PATH": str(tools)})
+        assert found == str(exe) and key_under(found, root) == key, (head, found)
+    (tools / "pipx").write_bytes(b"#!/usr/bin/env\n")  # names nothing to run
+    assert pipx_default_python({"PATH": str(tools)}) is None
