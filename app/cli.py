@@ -10,6 +10,30 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from types import ModuleType
+
+# What pathlib 3.10 and 3.11 import at their top and use only inside methods a tree install
+# and `pytui list` do not call: ntpath (PureWindowsPath's flavour), fnmatch (glob and match
+# patterns), warnings (deprecated methods: `link_to`, 3.11's `with path:`). ~3.4 M instructions together,
+# ~3% of an install from a kept tree's main thread (callgrind, 3.11). pathlib 3.12 calls
+# fnmatch at import and compares flavours with `is ntpath`, so there they are imported as usual.
+_USED_LATER = ("ntpath", "fnmatch", "warnings")
+
+
+class _OnFirstUse(ModuleType):
+    """A stand-in for a module pathlib names at import but uses only inside its methods: the
+    real module is imported the first time one of its attributes is read, and the read is
+    answered from it (every later read too: pathlib keeps the stand-in as its global). The
+    import system's own questions (dunder names, while pathlib is imported) are not forwarded."""
+
+    def __getattr__(self, attr: str) -> object:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        name = self.__name__
+        if sys.modules.get(name) is self:  # read while pathlib is still being imported
+            del sys.modules[name]
+        __import__(name)
+        return getattr(sys.modules[name], attr)
 
 
 def _import_pathlib_without_urllib() -> None:
@@ -17,32 +41,36 @@ def _import_pathlib_without_urllib() -> None:
     for `Path.as_uri` alone: `urllib.parse` and the `ipaddress` it imports are ~11.6 M
     instructions, ~6% of an install from a pristine tree (measured with cachegrind on 3.11),
     and nothing a `pytui list` or a tree install runs needs them (`urllib.parse` is imported
-    where URLs are handled: core/urls.py, core/plain_http.py, httpx).
+    where URLs are handled: core/urls.py, core/plain_http.py, httpx). On 3.10 and 3.11 the
+    same goes for `_USED_LATER`, through `_OnFirstUse` stand-ins.
 
     While pathlib is imported, `urllib.parse` in `sys.modules` is a stand-in whose one
     function, `quote_from_bytes`, imports the real module when it is first called; the
-    stand-in is removed right after, so any later `import urllib.parse` loads the real one.
-    Done once, before anything else imports pathlib, while the process has one thread; a
-    process that has either module already (tests, `python -m`, an editable install's import
-    hook) is left alone, as is Python 3.13+, whose pathlib imports `urllib.parse` lazily.
+    stand-ins are removed right after, so any later `import urllib.parse` (or `import
+    warnings`, …) loads the real one. Done once, before anything else imports pathlib, while
+    the process has one thread; a process that has either module already (tests, `python -m`,
+    an editable install's import hook) is left alone, as is Python 3.13+, whose pathlib imports
+    `urllib.parse` lazily; a module of `_USED_LATER` already imported is not stood in for.
     """
     if sys.version_info >= (3, 13) or "pathlib" in sys.modules or "urllib.parse" in sys.modules:
         return
-    from types import ModuleType
 
     def quote_from_bytes(bs: bytes, safe: str = "/") -> str:
         from urllib.parse import quote_from_bytes as quote
 
         return quote(bs, safe)
 
-    stand_in = ModuleType("urllib.parse")
-    setattr(stand_in, "quote_from_bytes", quote_from_bytes)  # noqa: B010 - a module's attribute
-    sys.modules["urllib.parse"] = stand_in
+    stand_ins = {"urllib.parse": ModuleType("urllib.parse")}
+    setattr(stand_ins["urllib.parse"], "quote_from_bytes", quote_from_bytes)  # noqa: B010 - a module's attribute
+    if sys.version_info < (3, 12):
+        stand_ins.update((name, _OnFirstUse(name)) for name in _USED_LATER if name not in sys.modules)
+    sys.modules.update(stand_ins)
     try:
         import pathlib  # noqa: F401
     finally:
-        if sys.modules.get("urllib.parse") is stand_in:
-            del sys.modules["urllib.parse"]
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
 
 
 _import_pathlib_without_urllib()

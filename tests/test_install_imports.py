@@ -183,6 +183,44 @@ def test_pathlib_is_imported_without_urllib_until_a_uri_is_made(tmp_path) -> Non
     assert done.stdout.splitlines() == ["False", "file:///a%20b/c", "True x%20y"]
 
 
+# As PATHLIB_CODE: what pathlib imports at its top and uses only in its methods is imported
+# when a method first uses it, and is the real module from then on.
+USED_LATER_CODE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import pytui.app.cli
+print(sorted(name for name in ("ntpath", "fnmatch", "warnings") if name in sys.modules))
+from pathlib import Path, PurePosixPath, PureWindowsPath
+print(PureWindowsPath("c:/a/b.py").as_posix(), PureWindowsPath("c:/a") / "b", PurePosixPath("/a/b.py").match("*.py"))
+print(sorted(path.name for path in Path(sys.argv[2]).glob("*.txt")))
+import warnings
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    (Path(sys.argv[2]) / "a.txt").link_to(Path(sys.argv[2]) / "c.txt")  # deprecated on 3.10 and 3.11
+print([type(w.message).__name__ for w in caught])
+import fnmatch, ntpath
+print(ntpath.join("a", "b"), fnmatch.fnmatch("x.py", "*.py"), type(sys.modules["warnings"]).__name__)
+"""
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="pathlib 3.12 uses fnmatch at import and ntpath by identity")
+def test_pathlib_imports_ntpath_fnmatch_and_warnings_when_first_used(tmp_path) -> None:
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    package = tmp_path / "pkg" / "pytui"
+    package.mkdir(parents=True)
+    for part, source in (("__init__.py", "pytui_pkg/__init__.py"), ("core", "core"), ("app", "app")):
+        (package / part).symlink_to(repo / source)
+    (tmp_path / "a.txt").write_text("")
+    (tmp_path / "b.log").write_text("")
+    done = subprocess.run([sys.executable, "-I", "-S", "-B", "-c", USED_LATER_CODE, str(tmp_path / "pkg"), str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[]", "c:/a/b.py c:\\a\\b True", "['a.txt']", "['DeprecationWarning']",
+                                        "a\\b True module"]
+
+
 # An install with the default catalog (the embedded one, and a kept copy if any) as
 # `pytui install` loads it: what it imported, beside the interpreter's own, and whether a
 # build was found.
