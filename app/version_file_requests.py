@@ -120,7 +120,7 @@ class _Example:
 
 
 def _example_minor(settings: Settings) -> str:
-    from pytui.core.errors import PytuiError
+    from pytui.core.errors import CatalogError, PytuiError
     from pytui.core.example_minor import example_minor
     from pytui.core.installed import list_installed
     from pytui.core.platform_detect import detect_host
@@ -134,4 +134,11 @@ def _example_minor(settings: Settings) -> str:
         catalog = load_catalog(settings, lazy=True)
     except (PytuiError, OSError):
         catalog = None  # so does the catalog's line
-    return example_minor(installed, catalog, detect_host(settings.env))
+    host = detect_host(settings.env)
+    try:
+        return example_minor(installed, catalog, host)
+    except CatalogError:
+        # Lazy: a parsed-cache entry that disagrees with its source has the source parsed
+        # again when a build is made, which fails for a source that is no catalog. Raised
+        # here it took the version file's line's place; the install says it in its own line.
+        return example_minor(installed, None, host)
