@@ -62,6 +62,7 @@ from pytui.core.download_policy import (
     Backoff,
     SpeedMeter,
     TransferFailure,
+    host_next_step,
     mirror_names,
     missing_next_step,
     other_next_step,
@@ -328,6 +329,15 @@ class Downloader(UrlReaders):
             raise DownloadError(f"{what} cannot be downloaded from {urls[0]}: pytui downloads over "
                                 f"http, https and file URLs, not {scheme!r}",
                                 next_step=scheme_next_step(mirror))
+        # A host the URL parser refuses (`https://a b/`, from a mirror): said as such at once, as
+        # uv says "Invalid download URL", not looked up (and retried) as a name with no network.
+        from pytui.core.url_host import host_fault
+
+        named = [u for u in fetchable if host_fault(u) is None]
+        if not named:
+            raise DownloadError(f"{what} cannot be downloaded from {fetchable[0]}: it is "
+                                f"{host_fault(fetchable[0])}", next_step=host_next_step(mirror))
+        fetchable = named
         if not self.offline:
             return fetchable
         local = [u for u in fetchable if is_file_url(u)]

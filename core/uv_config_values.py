@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from pytui.core.url_host import host_fault as _host_fault
+
 # Each element a string: uv says "invalid type: integer `5`, expected a string".
 _STRINGS = """extra-index-url find-links no-proxy environments required-environments preview-features
     no-build-isolation-package no-sources-package reinstall-package no-build-package
@@ -35,17 +37,6 @@ _URL_ARRAYS = ("extra-index-url", "find-links")
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\Z")
 _INDEX_NAME = re.compile(r"[A-Za-z0-9._-]*\Z")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-# uv reads an index URL (index-url, check-url, extra-index-url, find-links, an index's url) as a
-# URL when its scheme is `http` or `https` in lower case (`HTTP://`, `ftp://` are paths to uv);
-# `publish-url` is a URL whatever its scheme, and these schemes need a host (`file:` does not).
-_INDEX_SCHEMES = ("http", "https")
-_HOST_SCHEMES = ("http", "https", "ws", "wss", "ftp")
-_ENDS = "".join(map(chr, range(33)))  # what the URL parser trims from both ends
-# What the URL parser refuses in such a host once it is percent-decoded (WHATWG's forbidden domain
-# code points that are ASCII; `/ \ ? # @ :` in a URL as written end the host before): uv says
-# "invalid international domain name" (`https://a b/`, `https://a%20b/`, `https://a%zz/`).
-_NOT_IN_HOST = frozenset(map(chr, range(0x21))) | frozenset("#%/:<>?@[\\]^|\x7f")
-_ESCAPE = re.compile(rb"%([0-9A-Fa-f]{2})")
 # An empty index URL: uv reads it as a path ("path could not be converted to an absolute path").
 _EMPTY = "an empty path to uv, which cannot make it absolute"
 # PEP 440, as uv's version parser takes it (epoch, post, dev and local parts included); a
@@ -94,48 +85,6 @@ def _specifiers_fault(text: str) -> str | None:
         if match[1] == "~=" and "." not in clause.split("+")[0]:
             return "~= needs at least two parts of a version"
     return None
-
-
-def _host(text: str, index: bool = True) -> str | None:
-    """The host uv's URL parser (WHATWG's, the `url` crate) reads in `text`, as written (None: a
-    URL without one, or not a URL to uv): after the scheme any number of `/` and `\\`, then up to
-    the next `/`, `\\`, `?` or `#` the authority, whose host follows the last `@` and ends at a
-    `:` (`http://`, `http:`, `http:///`, `http://user@`, `http://:80` have an empty one). `index`:
-    read as uv reads an index URL (see _INDEX_SCHEMES); an IPv6 address (`[…]`) is uv's."""
-    text = text.strip(_ENDS)
-    scheme, colon, rest = text.partition(":")
-    if not colon or (scheme not in _INDEX_SCHEMES if index else scheme.lower() not in _HOST_SCHEMES):
-        return None
-    rest = re.sub("[\t\n\r]", "", rest)  # the parser drops them anywhere
-    host = re.split(r"[/\\?#]", rest.lstrip("/\\"), maxsplit=1)[0].rpartition("@")[2]
-    return None if host.startswith("[") else host.split(":")[0]
-
-
-def _no_host(text: str, index: bool = True) -> bool:
-    """Whether uv's URL parser finds an empty host in `text` (see _host)."""
-    return _host(text, index) == ""
-
-
-def _host_fault(text: str, index: bool = True) -> str | None:
-    """Why uv's URL parser refuses the host of `text`: none, or one that holds (percent-decoded:
-    `%20` is a space, `%zz` stays `%`; bytes that are not UTF-8 are refused too) a character no
-    host may hold. A non-ASCII host, or an ASCII label in punycode (`xn--`), goes through IDNA,
-    and one whose last label is a number through the IPv4 parser: those are uv's to check."""
-    host = _host(text, index)
-    if host is None:
-        return None
-    if not host:
-        return "a URL with no host"
-    decoded = _ESCAPE.sub(lambda match: bytes.fromhex(match[1].decode()), host.encode())
-    try:
-        host = decoded.decode()
-    except UnicodeDecodeError:
-        return "a URL whose host is not UTF-8 once its %-escapes are decoded"
-    bad = next((char for char in host if char in _NOT_IN_HOST), None)
-    if bad is None:
-        return None
-    said = "a space" if bad == " " else f"`{bad}`" if bad.isprintable() else f"U+{ord(bad):04X}"
-    return f"a URL whose host holds {said}, which no host may hold"
 
 
 def _url_fault(key: str, text: str) -> str | None:

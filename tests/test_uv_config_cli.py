@@ -254,6 +254,10 @@ def test_a_workspace_member_takes_the_roots_settings_as_uv(
 @pytest.mark.parametrize(("mirror", "says"), [
     ("ftp://127.0.0.1:9/m", "set the mirror (python-install-mirror in {toml}) to an http(s):// or file:// URL"),
     ("{base}/absent", "or check the mirror (python-install-mirror in {toml})"),
+    # config40: a host the URL parser refuses, said at once (uv: "Invalid download URL", "invalid
+    # international domain name"), not looked up and retried as a name ("cannot look up a%20b").
+    ("https://a b/m", "it is a URL whose host holds a space, which no host may hold; nothing was "
+                      "installed; fix the host in the mirror (python-install-mirror in {toml})"),
 ])
 def test_a_failed_download_names_the_file_that_set_the_mirror(
         pytui: Pytui, mirrored: tuple[MadeArchive, str], mirror: str, says: str) -> None:

@@ -1,0 +1,71 @@
+"""The host of a URL as uv's URL parser (WHATWG's, the `url` crate) reads it, and whether it
+refuses that host: none (`http://`), or one holding, once its %-escapes are decoded, a character
+no host may hold (`https://a b/`: "invalid international domain name"). Read by the checks of
+uv's configuration files (core/uv_config_values.py) and before a download (core/download.py: a
+mirror joined to a build's path). String operations only: a download imports it."""
+
+from __future__ import annotations
+
+# uv reads an index URL (index-url, check-url, extra-index-url, find-links, an index's url) as a
+# URL when its scheme is `http` or `https` in lower case (`HTTP://`, `ftp://` are paths to uv);
+# any other URL is one whatever its case, and these schemes need a host (`file:` does not).
+INDEX_SCHEMES = ("http", "https")
+HOST_SCHEMES = ("http", "https", "ws", "wss", "ftp")
+_ENDS = "".join(map(chr, range(33)))  # what the URL parser trims from both ends
+# What the URL parser refuses in such a host once it is percent-decoded (WHATWG's forbidden domain
+# code points that are ASCII; `/ \ ? # @ :` in a URL as written end the host before): uv says
+# "invalid international domain name" (`https://a b/`, `https://a%20b/`, `https://a%zz/`).
+_NOT_IN_HOST = frozenset(map(chr, range(0x21))) | frozenset("#%/:<>?@[\\]^|\x7f")
+_HEX = frozenset(b"0123456789abcdefABCDEF")
+
+
+def host(text: str, index: bool = True) -> str | None:
+    """The host uv's URL parser reads in `text`, as written (None: a URL without one, or not a
+    URL to uv): after the scheme any number of `/` and `\\`, then up to the next `/`, `\\`, `?`
+    or `#` the authority, whose host follows the last `@` and ends at a `:` (`http://`, `http:`,
+    `http:///`, `http://user@`, `http://:80` have an empty one). `index`: read as uv reads an
+    index URL (see INDEX_SCHEMES); an IPv6 address (`[…]`) is uv's to check."""
+    text = text.strip(_ENDS)
+    scheme, colon, rest = text.partition(":")
+    if not colon or (scheme not in INDEX_SCHEMES if index else scheme.lower() not in HOST_SCHEMES):
+        return None
+    rest = rest.replace("\t", "").replace("\n", "").replace("\r", "").lstrip("/\\")  # dropped anywhere
+    ends = [at for at in map(rest.find, "/\\?#") if at >= 0]
+    found = rest[:min(ends, default=len(rest))].rpartition("@")[2]
+    return None if found.startswith("[") else found.split(":")[0]
+
+
+def _decoded(text: str) -> bytes:
+    """`text` with its %-escapes decoded, as the URL parser decodes a host (`%zz` stays)."""
+    raw, out, at = text.encode(), bytearray(), 0
+    while at < len(raw):
+        if raw[at] == 0x25 and at + 2 < len(raw) and raw[at + 1] in _HEX and raw[at + 2] in _HEX:
+            out.append(int(raw[at + 1:at + 3], 16))
+            at += 3
+        else:
+            out.append(raw[at])
+            at += 1
+    return bytes(out)
+
+
+def host_fault(text: str, index: bool = True) -> str | None:
+    """Why uv's URL parser refuses the host of `text`: none, or one that holds (percent-decoded:
+    `%20` is a space, `%zz` stays `%`; bytes that are not UTF-8 are refused too) a character no
+    host may hold. A non-ASCII host goes through IDNA, which is uv's to check."""
+    found = host(text, index)
+    if found is None:
+        return None
+    if not found:
+        return "a URL with no host"
+    try:
+        found = _decoded(found).decode()
+    except UnicodeDecodeError:
+        return "a URL whose host is not UTF-8 once its %-escapes are decoded"
+    bad = next((char for char in found if char in _NOT_IN_HOST), None)
+    if bad is None:
+        return None
+    said = "a space" if bad == " " else f"`{bad}`" if bad.isprintable() else f"U+{ord(bad):04X}"
+    return f"a URL whose host holds {said}, which no host may hold"
+
+
+__all__ = ["HOST_SCHEMES", "INDEX_SCHEMES", "host", "host_fault"]
