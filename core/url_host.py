@@ -51,7 +51,9 @@ def _decoded(text: str) -> bytes:
 def host_fault(text: str, index: bool = True) -> str | None:
     """Why uv's URL parser refuses the host of `text`: none, or one that holds (percent-decoded:
     `%20` is a space, `%zz` stays `%`; bytes that are not UTF-8 are refused too) a character no
-    host may hold. A non-ASCII host goes through IDNA, which is uv's to check."""
+    host may hold. A non-ASCII host, or an ASCII label in punycode (`xn--`), goes through IDNA,
+    and one whose last label is a number through the IPv4 parser: those are uv's to check
+    (`https://xn--/`, `https://1.2.3.4.5/`: tests/test_uv_config_schema.py's UV_ONLY)."""
     found = host(text, index)
     if found is None:
         return None
