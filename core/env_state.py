@@ -69,6 +69,13 @@ HEADER_MAX_BYTES = 4 * 1024 * 1024
 # (with at most one object per 64 bytes) takes it to at most ~63 MB at HEADER_MAX_BYTES.
 HEADER_MAX_COST_RATIO = 6
 STATE_MAX_NODES = 2_000_000
+# Directories all walks together may record. A walk's nodes are checked (paths split, sorted
+# keys made) at ~300 bytes of peak memory each: a planted file of 2,000,000 nodes, within
+# STATE_MAX_BYTES, took `pytui envs` to 684 MB and 7 s before the walk was found to be another
+# root's (refused now: 148 MB, the read; 188 MB at this bound; load 10). The largest scan measured here (/usr, /work, /opt, /root, /home, /var, /etc, /tmp:
+# 75,841 directories, a 7.3 MB state) is 1/6 of this; a scan that records more leaves the
+# walks past it out of the state (those roots are walked again next time, no warning).
+STATE_MAX_TOTAL_NODES = 500_000
 STATE_MAX_WALKS = 256
 _WORD = 8
 
@@ -189,7 +196,7 @@ def _walks(entries: object, body: memoryview) -> dict[str, StoredWalk] | None:
     if not isinstance(entries, list) or len(entries) > STATE_MAX_WALKS:
         return None
     walks: dict[str, StoredWalk] = {}
-    at = 0
+    at = total = 0
     for entry in entries:
         if not isinstance(entry, dict) or set(entry) != {"root", "depth", "skip", "nodes", "paths_bytes"}:
             return None
@@ -201,7 +208,8 @@ def _walks(entries: object, body: memoryview) -> dict[str, StoredWalk] | None:
                 or not _is_int(nodes, 1, STATE_MAX_NODES) or not _is_int(paths_bytes, 0, STATE_MAX_BYTES)):
             return None
         end = at + nodes * (3 * _WORD + 1) + paths_bytes
-        if end > len(body):
+        total += nodes
+        if end > len(body) or total > STATE_MAX_TOTAL_NODES:
             return None
         tree = _tree(body[at:end], nodes, depth)
         if tree is None:
@@ -296,8 +304,13 @@ def _readings(entries: object, valid) -> dict | None:
 
 def encode_state(scan: StoredScan) -> bytes:
     walks, parts = [], []
+    total = 0
     for root, walk in scan.walks.items():
         tree = walk.tree
+        total += len(tree)
+        if total > STATE_MAX_TOTAL_NODES:  # more than a reader takes: left out, walked again
+            total -= len(tree)
+            continue
         paths = "\x00".join(islice(tree.paths, 1, None)).encode("utf-8", "surrogateescape")
         parts += [tree.inos.tobytes(), tree.mtimes.tobytes(), tree.ctimes.tobytes(),
                   bytes(tree.flags), paths]

@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 
 import pytest
-from env_scan_helpers import assert_header_refused_unread, make_projects, run
-from pytui.core import env_quick_state, env_state
+from env_scan_helpers import assert_header_refused_unread, found, make_projects, run
+from pytui.core import env_quick_state, env_state, envwalk
 from pytui.core.env_quick_state import (
     MAX_HOT_DIRS,
     MAX_WATCHED_NAMES,
@@ -106,3 +106,47 @@ def test_an_envs_scan_header_near_its_bound_of_real_readings_is_read(
     loaded = env_state._parse(data)
 
     assert loaded is not None and loaded.pins == pins
+
+
+def _flat_tree(n: int) -> envwalk.Tree:
+    """A walk of a root and `n - 1` directories below it, as a walk records them."""
+    from array import array
+
+    paths = ["", *(f"{i:07d}" for i in range(1, n))]
+    ones = array("Q", [1]) * n
+    return envwalk.Tree(paths, array("Q", range(n)), ones, ones, bytearray(n))
+
+
+def test_walks_past_their_total_bound_are_not_checked(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every node is checked at ~300 bytes of peak memory: a planted file of 2,000,000 (within
+    its 64 MB) took `pytui envs` to 684 MB and 7 s. All walks together are bounded now
+    (STATE_MAX_TOTAL_NODES, lowered here to keep the test small); a file past it is refused
+    with one line and the tree walked again."""
+    monkeypatch.setattr(env_state, "STATE_MAX_TOTAL_NODES", 1_000, raising=False)
+    projects = make_projects(tmp_path)
+    good = run(tmp_path, projects)
+    state = tmp_path / "state" / STATE_FILE
+    walks = {f"/elsewhere/{n}": env_state.StoredWalk(6, "", _flat_tree(600)) for n in range(2)}
+    planted = env_state.StoredScan(walks)
+    monkeypatch.setattr(env_state, "STATE_MAX_TOTAL_NODES", 2_000, raising=False)  # as another writer would
+    state.write_bytes(env_state.encode_state(planted))
+    monkeypatch.setattr(env_state, "STATE_MAX_TOTAL_NODES", 1_000, raising=False)
+    env_state.forget()
+
+    again = run(tmp_path, projects)
+
+    assert found(again) == found(good) and again.reused == 0
+    assert again.warnings == [f"ignored {state}: not what pytui writes (truncated, damaged or "
+                              "another version); the whole tree is walked again"]
+
+
+def test_a_scan_with_more_nodes_than_the_bound_keeps_the_walks_within_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(env_state, "STATE_MAX_TOTAL_NODES", 1_000, raising=False)
+    walks = {f"/r/{n}": env_state.StoredWalk(6, "", _flat_tree(400)) for n in range(3)}
+
+    loaded = env_state._parse(env_state.encode_state(env_state.StoredScan(walks)))
+
+    assert loaded is not None and sorted(loaded.walks) == ["/r/0", "/r/1"]
+    assert loaded.walks["/r/1"].tree.paths == walks["/r/1"].tree.paths
