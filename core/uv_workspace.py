@@ -159,8 +159,12 @@ def _only_ignored(directory: Path) -> bool:
     if not any(os.path.exists(parent / ".git") for parent in (directory, *directory.parents)):
         return False
     try:
-        listed = subprocess.run(["git", "-C", str(directory), "ls-files", "--cached", "--others",
-                                 "--exclude-standard", "-z", "--", "."],
+        # The repository's config is the project tree's, so input: its `core.fsmonitor` names a
+        # command git runs when it reads the index (a `.git/config` in an unpacked archive ran
+        # one on `pytui list`). Nothing else ls-files reads runs a program.
+        listed = subprocess.run(["git", "-c", "core.fsmonitor=false", "-C", str(directory),
+                                 "ls-files", "--cached", "--others", "--exclude-standard", "-z",
+                                 "--", "."],
                                 capture_output=True, timeout=30, check=False)
     except (OSError, subprocess.SubprocessError):
         return False
