@@ -5,8 +5,9 @@ relative catalog) and the search for uv's configuration files and the version fi
 there; `--project DIR` (relative to that directory) starts only those two searches in DIR.
 A directory that is not there stops the command in one line, exit 2, as it stops uv; one that
 cannot be entered (a path through a file, a directory on the way or itself unsearchable) is
-said with the same cause for both flags (uv says `Project directory … does not exist` for
-each)."""
+said with the same cause for both flags (uv 0.13.9 says `Project directory … does not exist`
+for a path through a file or a directory on the way, `failed to open file DIR/uv.toml` for DIR
+itself)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 (app/work_dirs.py). `--project` said "does not exist" for a directory on the way that nobody may
 search, and for a path through a file, where `--directory` said "permission denied" and "not a
 directory"; for a project directory that is itself unsearchable it went on to a line about its
-uv.toml. (uv 0.13.9 says `Project directory … does not exist` for each, and stops: exit 2.)
+uv.toml. (uv 0.13.9 says `Project directory … does not exist` for the first two and fails on
+DIR/uv.toml for the last, and stops: exit 2.)
 
 "Unreadable" needs permission bits that bind: as root, the run drops CAP_DAC_OVERRIDE and
 CAP_DAC_READ_SEARCH (`run_as_a_user`, skipped where they cannot be dropped); a path through a
