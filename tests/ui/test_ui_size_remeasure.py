@@ -5,7 +5,9 @@ no install is measured twice at once, and only the newest measurement of an inst
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import AsyncIterator
 
 import pytest
 from pytui.app import pytui_app
@@ -28,14 +30,21 @@ def _install(world: UiWorld, version: str = "3.13.1"):
     return stand_in_install(world.settings.install_root, world.build(version).key)
 
 
-async def test_a_pip_install_into_an_install_is_measured_again_without_r(ui_world: UiWorld) -> None:
-    install = _install(ui_world)
-    key = install.key
-    app = ui_world.make_app()
+@contextlib.asynccontextmanager
+async def _measured(world: UiWorld) -> AsyncIterator[tuple]:
+    """The app running with one install listed and its size measured once: the app, its pilot,
+    the install and that first size."""
+    install = _install(world)
+    app = world.make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await wait_for(pilot, lambda: key in app.state.sizes, what="the first measurement")
-        first = app.state.sizes[key]
+        await wait_for(pilot, lambda: install.key in app.state.sizes, what="the first measurement")
+        yield app, pilot, install, app.state.sizes[install.key]
+
+
+async def test_a_pip_install_into_an_install_is_measured_again_without_r(ui_world: UiWorld) -> None:
+    async with _measured(ui_world) as (app, pilot, install, first):
+        key = install.key
         # What `pip install` does: a package and its dist-info in site-packages, a script in bin/.
         site = install.path / "lib" / "python3.13" / "site-packages"
         (site / "big").mkdir(parents=True)
@@ -51,13 +60,8 @@ async def test_a_pip_install_into_an_install_is_measured_again_without_r(ui_worl
 
 
 async def test_r_measures_every_install_again(ui_world: UiWorld) -> None:
-    install = _install(ui_world)
-    key = install.key
-    app = ui_world.make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await wait_for(pilot, lambda: key in app.state.sizes, what="the first measurement")
-        first = app.state.sizes[key]
+    async with _measured(ui_world) as (app, pilot, install, first):
+        key = install.key
         # A file grown in place changes no directory the watch stamps.
         with open(install.path / "bin" / "python3.13", "ab") as grown:
             grown.write(b"\0" * GROWN)
