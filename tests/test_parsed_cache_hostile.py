@@ -10,6 +10,7 @@ catalog is then the source's, and the entry is rebuilt.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -201,47 +202,18 @@ def test_an_entry_far_larger_than_its_source_is_discarded_unread(cached, monkeyp
     assert _described(load_catalog(config)) == truth and len(decoded) == 1
 
 
-def test_an_entry_of_another_stamp_is_a_miss_before_it_is_decoded(cached, monkeypatch) -> None:
-    """An entry under the right name whose stamp is another (stale: a source or parser that
-    changed; or planted) was decoded whole, at ~8x its size, before its stamp was compared: a
-    list of numbers up to the size bound (2 bytes a source byte plus 1 MiB). Its first bytes,
-    the format and the stamp, now decide a miss; the entry is rebuilt from the source."""
+def _planted_is_a_miss(cached, monkeypatch, fill: Callable[[dict, int], None]) -> bytes:
+    """The cached entry's document changed by `fill` (given the room left below the entry's
+    size bound) and planted, sealed, at its name: the catalog then loads as its source says,
+    `json_codec.loads` was given nothing as long as the good entry, and the entry is rebuilt.
+    Returns the planted entry's body."""
     config, path, good = cached
     truth = _described(load_catalog(config))
     doc = json.loads(good[:-SEAL_LENGTH])
     source_bytes = len(Path(config.downloads_json).read_bytes())
-    room = parsed_cache.max_entry_bytes(source_bytes) - len(good) - 64
-    doc["stamp"] = doc["stamp"].replace("|", "|0", 1)  # another size of the source
-    doc["padding"] = [1] * (room // 2)
-    planted = seal(json.dumps(doc, separators=(",", ":")).encode())
-    assert len(planted) <= parsed_cache.max_entry_bytes(source_bytes)
-    path.write_bytes(planted)
-    decoded: list[int] = []
-    real_loads = parsed_cache.json_codec.loads
-    monkeypatch.setattr(parsed_cache.json_codec, "loads", lambda data, **kw: decoded.append(len(data))
-                        or real_loads(data, **kw))
-
-    assert _described(load_catalog(config)) == truth
-
-    assert [size for size in decoded if size >= len(good)] == []
-    assert _entry_path(config.state_dir).read_bytes() == good  # rebuilt
-    assert _described(load_catalog(config)) == truth and decoded[-1:] == [len(good) - SEAL_LENGTH]
-
-
-def test_an_entry_of_short_strings_under_its_right_stamp_is_a_miss_before_it_is_decoded(
-        cached, monkeypatch) -> None:
-    """The stamp is computable by anyone who reads the source: an entry planted with the right
-    one, up to the size bound, of `"ab",` (~13x its size decoded: 141 MB for `pytui list`
-    beside uv's catalog) is a miss on its counted strings and brackets, before it is decoded."""
-    config, path, good = cached
-    truth = _described(load_catalog(config))
-    doc = json.loads(good[:-SEAL_LENGTH])
-    source_bytes = len(Path(config.downloads_json).read_bytes())
-    room = parsed_cache.max_entry_bytes(source_bytes) - len(good) - 64
-    doc["padding"] = ["ab"] * (room // 5)
+    fill(doc, parsed_cache.max_entry_bytes(source_bytes) - len(good) - 64)
     body = json.dumps(doc, separators=(",", ":")).encode()
-    assert body.startswith(parsed_cache._head(doc["stamp"]))
-    assert parsed_cache.ENTRY_FREE_BYTES < len(body) <= parsed_cache.max_entry_bytes(source_bytes)
+    assert len(seal(body)) <= parsed_cache.max_entry_bytes(source_bytes)
     path.write_bytes(seal(body))
     decoded: list[int] = []
     real_loads = parsed_cache.json_codec.loads
@@ -252,3 +224,30 @@ def test_an_entry_of_short_strings_under_its_right_stamp_is_a_miss_before_it_is_
 
     assert [size for size in decoded if size >= len(good)] == []
     assert _entry_path(config.state_dir).read_bytes() == good  # rebuilt
+    assert _described(load_catalog(config)) == truth and decoded[-1:] == [len(good) - SEAL_LENGTH]
+    return body
+
+
+def test_an_entry_of_another_stamp_is_a_miss_before_it_is_decoded(cached, monkeypatch) -> None:
+    """An entry under the right name whose stamp is another (stale: a source or parser that
+    changed; or planted) was decoded whole, at ~8x its size, before its stamp was compared: a
+    list of numbers up to the size bound (2 bytes a source byte plus 1 MiB). Its first bytes,
+    the format and the stamp, now decide a miss; the entry is rebuilt from the source."""
+    def fill(doc: dict, room: int) -> None:
+        doc["stamp"] = doc["stamp"].replace("|", "|0", 1)  # another size of the source
+        doc["padding"] = [1] * (room // 2)
+
+    _planted_is_a_miss(cached, monkeypatch, fill)
+
+
+def test_an_entry_of_short_strings_under_its_right_stamp_is_a_miss_before_it_is_decoded(
+        cached, monkeypatch) -> None:
+    """The stamp is computable by anyone who reads the source: an entry planted with the right
+    one, up to the size bound, of `"ab",` (~13x its size decoded: 141 MB for `pytui list`
+    beside uv's catalog) is a miss on its counted strings and brackets, before it is decoded."""
+    def fill(doc: dict, room: int) -> None:
+        doc["padding"] = ["ab"] * (room // 5)
+
+    body = _planted_is_a_miss(cached, monkeypatch, fill)
+    assert body.startswith(parsed_cache._head(json.loads(body)["stamp"]))
+    assert len(body) > parsed_cache.ENTRY_FREE_BYTES
