@@ -280,6 +280,12 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
                     catalog.builds  # noqa: B018 - made now, on the app's thread
             except PytuiError as err:
                 self._lazy_catalog_failed(err)
+            else:
+                if any(archive.build is None for archive in self.state.archives):
+                    # Matched while the builds were columns (Catalog.build_of_cached: by the
+                    # key each name carries): once more by every build's name. A watched
+                    # listing: no environment scan unless the installs changed.
+                    self.disk_watch.generation = self.runner.scan_disk()
         freeze_long_lived()
 
     def _lazy_catalog_failed(self, err: PytuiError) -> None:

@@ -257,9 +257,6 @@ class ArchiveCache:
         )
         from pytui.core.tree_leftovers import leftover_shas
 
-        # The name index costs a pass over the whole catalog: made for the first archive
-        # only, so an empty cache dir (every first start) does not pay for it.
-        by_name: dict[str, Build] | None = None
         trees = self.trees.shas()
         left = leftover_shas(self.trees.path)
         found: list[CachedArchive] = []
@@ -282,9 +279,10 @@ class ArchiveCache:
 
                 total = (read_part_state(path) or {}).get("total")
                 expected = total if isinstance(total, int) and not isinstance(total, bool) and total > 0 else None
-            if by_name is None:
-                by_name = catalog.by_cache_filename() if catalog is not None else {}
-            build = by_name.get(base)
+            # (A catalog whose builds are made matches through its name index, made for the
+            # first archive: an empty cache dir does not pay for it; one still in columns makes
+            # only the builds of the name's key.)
+            build = catalog.build_of_cached(base) if catalog is not None else None
             found.append(CachedArchive(path=path, size=size, build=build, state=state,
                                        expected_size=expected,
                                        tree=state == "ok" and has_tree_of(name, build, trees),
