@@ -100,7 +100,9 @@ class CoreGateway:
             pass  # the listing says why
         from pytui.core.cache import ArchiveCache
 
-        return ArchiveCache(settings.cache_dir, settings.env).list(catalog)
+        # quick: while the builds are columns, each name is matched by its key's builds alone;
+        # the app lists the disk again once every build is made (PytuiApp._settle).
+        return ArchiveCache(settings.cache_dir, settings.env).list(catalog, quick=True)
 
     def scan_cache(self, settings: Settings,
                    catalog: Catalog | None) -> tuple[list[CachedArchive], str | None]:

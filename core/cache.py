@@ -241,8 +241,10 @@ class ArchiveCache:
             raise self._error("read", err) from None
 
     # -- listing ------------------------------------------------------------------------------
-    def list(self, catalog: Catalog | None = None) -> list[CachedArchive]:  # noqa: A003 - API name
-        """Archives and partial downloads in the cache; `build` is the `catalog` build of that name.
+    def list(self, catalog: Catalog | None = None, *, quick: bool = False) -> list[CachedArchive]:  # noqa: A003 - API name
+        """Archives and partial downloads in the cache; `build` is the `catalog` build of that name
+        (`quick`: matched by the builds of the key each name carries alone while the catalog's
+        builds are columns, Catalog.build_of_cached, for the TUI's first screen).
 
         The state comes from the file name and size alone, so it is the same under any catalog
         (core/cache_names.state_from_name): `ok`, `partial` (a `.part`, with `expected_size`
@@ -282,7 +284,7 @@ class ArchiveCache:
             # (A catalog whose builds are made matches through its name index, made for the
             # first archive: an empty cache dir does not pay for it; one still in columns makes
             # only the builds of the name's key.)
-            build = catalog.build_of_cached(base) if catalog is not None else None
+            build = catalog.build_of_cached(base, quick=quick) if catalog is not None else None
             found.append(CachedArchive(path=path, size=size, build=build, state=state,
                                        expected_size=expected,
                                        tree=state == "ok" and has_tree_of(name, build, trees),

@@ -352,14 +352,16 @@ class Catalog:
             cause = "it holds no entries"
         return cause
 
-    def build_of_cached(self, name: str) -> Build | None:
+    def build_of_cached(self, name: str, *, quick: bool = False) -> Build | None:
         """The build whose uv cache file name is `name` (`by_cache_filename`'s). While the
-        builds are columns (the TUI's first screen, make_app), only the builds of the key the
-        name carries are made and compared (a name that carries none, or a store that turned
-        out stale: every build): making all of uv's 5,530 took 112-132 ms before the first
-        frame whenever the cache held an archive. A build whose URL names another build than
-        its own is found once every build is made (the TUI makes them after the first frame
-        and lists the disk again then, `PytuiApp._settle`)."""
+        builds are columns, only the builds of the key the name carries are made and compared
+        first (a name that carries none, or a store that turned out stale: every build): making
+        all of uv's 5,530 took 112-132 ms before the TUI's first frame whenever the cache held
+        an archive. When none of them is named so (an older build date, or a build whose URL
+        names another build's file), every build is made and compared, unless `quick` (the
+        TUI's first screen, make_app: it makes every build after the first frame and lists the
+        disk again then, `PytuiApp._settle`); `pytui list` with no `quick` showed such a build
+        as not cached."""
         if self._lazy is not None and self._by_cache_filename is None:
             from pytui.core.cache_names import key_from_cache_name
 
@@ -375,8 +377,10 @@ class Catalog:
                         made = self.builds_at(wanted) if wanted else []
                         if made is not None:  # (None: re-read, every build made: below)
                             # The last of a name wins, as in by_cache_filename's dict.
-                            return next((b for b in reversed(made) if b.cache_filename == name),
-                                        None)
+                            found = next((b for b in reversed(made) if b.cache_filename == name),
+                                         None)
+                            if found is not None or quick:
+                                return found
         return self.by_cache_filename().get(name)
 
     def by_cache_filename(self) -> dict[str, Build]:
