@@ -273,6 +273,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
         move what lives as long as the app out of the collector's view."""
         catalog = self.state.catalog
         if catalog is not None:
+            matched_in_columns = catalog.in_columns
             try:
                 # Builds make no cycles: the collector's passes over them were ~1 µs a build
                 # at 50,000 builds and more (bench/catalog.py's steps).
@@ -281,7 +282,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
             except PytuiError as err:
                 self._lazy_catalog_failed(err)
             else:
-                if any(archive.build is None for archive in self.state.archives):
+                if matched_in_columns and any(a.build is None for a in self.state.archives):
                     # Matched while the builds were columns (Catalog.build_of_cached: by the
                     # key each name carries): once more by every build's name. A watched
                     # listing: no environment scan unless the installs changed.

@@ -352,6 +352,11 @@ class Catalog:
             cause = "it holds no entries"
         return cause
 
+    @property
+    def in_columns(self) -> bool:
+        """Whether the builds are still kept as columns (not made yet)."""
+        return self._lazy is not None
+
     def build_of_cached(self, name: str, *, quick: bool = False) -> Build | None:
         """The build whose uv cache file name is `name` (`by_cache_filename`'s). While the
         builds are columns, only the builds of the key the name carries are made and compared
