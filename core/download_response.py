@@ -33,7 +33,9 @@ def content_range(value: str | None) -> tuple[int, int, int | None] | None:
     """`bytes a-b/total` -> (a, b, total or None)."""
     if not value or not value.startswith("bytes "):
         return None
-    span, _, total = value[6:].partition("/")
+    span, slash, total = value[6:].partition("/")
+    if not slash:  # the grammar's `/` is not optional: `bytes 0-0` names no complete-length
+        return None
     first_text, _, last_text = span.partition("-")
     first, last = byte_count(first_text), byte_count(last_text)
     unknown = total in ("", "*")

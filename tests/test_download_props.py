@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from pytui.core.download_body import _load_state, clean_validator, validate_part_state
 from pytui.core.download_response import content_range as _content_range
@@ -60,6 +60,7 @@ _RANGE_PIECES = ["bytes ", "bytes */", "0", "9", "12", "-", "/", "*", " ", "_", 
 
 
 @given(st.lists(st.sampled_from(_RANGE_PIECES), max_size=7).map("".join))
+@example("bytes 0-0")  # no `/`: once read as (0, 0, None)
 def test_a_range_is_read_from_ascii_digits_only(text: str) -> None:
     match = _RANGE.fullmatch(text)
     expected = (int(match[1]), int(match[2]), int(match[3]) if match[3] not in ("", "*") else None) \
