@@ -273,7 +273,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
         move what lives as long as the app out of the collector's view."""
         catalog = self.state.catalog
         if catalog is not None:
-            matched_in_columns = catalog.in_columns
+            matched_in_columns, generation = catalog.in_columns, catalog.generation
             try:
                 # Builds make no cycles: the collector's passes over them were ~1 µs a build
                 # at 50,000 builds and more (bench/catalog.py's steps).
@@ -282,11 +282,18 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
             except PytuiError as err:
                 self._lazy_catalog_failed(err)
             else:
-                if matched_in_columns and any(a.build is None for a in self.state.archives):
+                reread = catalog.generation != generation
+                if reread or (matched_in_columns and
+                              any(a.build is None for a in self.state.archives)):
                     # Matched while the builds were columns (Catalog.build_of_cached: by the
                     # key each name carries): once more by every build's name. A watched
                     # listing: no environment scan unless the installs changed.
                     self.disk_watch.generation = self.runner.scan_disk()
+                if reread:
+                    # The parsed-catalog entry was not pytui's (an offset naming no URL of the
+                    # source): the source was read again, and the first screen's rows, chosen
+                    # from the entry's columns, are chosen again from it.
+                    self.renderer.all()
         freeze_long_lived()
 
     def _lazy_catalog_failed(self, err: PytuiError) -> None:

@@ -132,7 +132,10 @@ class ViewModel:
         # The filter is applied last, to a selection kept between keystrokes: typing in
         # the filter never re-derives the selection from the whole catalog.
         unfiltered = state.view.replace(filter_text="")
-        inputs = (id(state.catalog), unfiltered, frozenset(installed), frozenset(cached))
+        # The catalog's generation: a parsed-catalog entry found stale once every build is
+        # made (after the first frame) was re-read from its source, in the same object.
+        inputs = (id(state.catalog), state.catalog.generation, unfiltered, frozenset(installed),
+                  frozenset(cached))
         memo = self._visible_memo
         # A job on a build that is already listed changes nothing: starting one must not
         # re-derive the selection from the whole catalog.

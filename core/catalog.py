@@ -73,6 +73,12 @@ class LazyBuilds:
         """How many distinct keys the builds have (two entries may share one)."""
         return len(set(self.key_rows(None, None)[1]))
 
+    @property
+    def reparsed(self) -> ParsedCatalog | None:
+        """What the source's own parse gave, once the store was found stale and re-read it
+        (its builds are then `all()`); None while the store's own columns stand."""
+        return None
+
 
 class ParsedCatalog(tuple):
     """What parsing a catalog gave: `builds`; `skipped`, entries uv also skips (unknown os,
@@ -131,6 +137,9 @@ class Catalog:
         # Why a remote --downloads-json's kept copy stands in for it: its URL could not be
         # fetched (core/custom_catalog.py); said as `discarded` is.
         self.stale = ""
+        # Counts the times the builds were replaced in this object (a stale parsed-catalog
+        # entry re-read from its source): what was derived from the older ones is stale too.
+        self.generation = 0
         self._by_key: dict[str, Build] | None = None
         self._by_sha: dict[str, Build] | None = None
         self._by_fields: dict[tuple, Build] | None = None
@@ -156,15 +165,22 @@ class Catalog:
                 if self._builds is None:
                     assert self._lazy is not None  # narrows: columns until builds are made
                     self._builds = self._lazy.all()
+                    reparsed = self._lazy.reparsed
                     self._lazy = None
                     self._rows_memo, self._places_memo, self._index_memo = {}, {}, {}
                     self._key_count = None  # (a stale store re-read its source)
+                    if reparsed is not None:
+                        # A forged or stale entry: its counts go with its columns, and whatever
+                        # was chosen from them (the TUI's first screen) is chosen again.
+                        self.skipped, self.invalid, self.problem = reparsed[1:]
+                        self.generation += 1
                 builds = self._builds
         return builds
 
     @builds.setter
     def builds(self, builds: list[Build]) -> None:
         self._builds, self._lazy = builds, None
+        self.generation += 1
         self._by_key = self._by_sha = self._by_fields = self._by_cache_filename = None
         self._key_count = None
         self._rows_memo, self._places_memo, self._index_memo = {}, {}, {}

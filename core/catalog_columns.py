@@ -16,7 +16,7 @@ import operator
 from collections.abc import Callable
 from itertools import compress, repeat
 
-from pytui.core.catalog import LazyBuilds, valid_locations
+from pytui.core.catalog import LazyBuilds, ParsedCatalog, valid_locations
 from pytui.core.keys import InstallationKey
 from pytui.core.models import Build, build_from_row
 
@@ -37,17 +37,18 @@ class ColumnBuilds(LazyBuilds):
     sign by the caller; `reread()` parses the source again and rewrites the entry.
     """
 
-    __slots__ = ("_all", "_columns", "_count", "_reread", "_sha_at", "_source", "_url_at",
-                 "_url_len")
+    __slots__ = ("_all", "_columns", "_count", "_reparsed", "_reread", "_sha_at", "_source",
+                 "_url_at", "_url_len")
 
     def __init__(self, columns: list[list], source: bytes, url_at: list[int], url_len: list[int],
-                 sha_at: list[int], reread: Callable[[], list[Build]]) -> None:
+                 sha_at: list[int], reread: Callable[[], ParsedCatalog]) -> None:
         self._columns = columns
         self._count = len(url_at)
         self._source = source
         self._url_at, self._url_len, self._sha_at = url_at, url_len, sha_at
         self._reread = reread
         self._all: list[Build] | None = None
+        self._reparsed: ParsedCatalog | None = None
 
     def __len__(self) -> int:
         return self._count if self._all is None else len(self._all)
@@ -57,9 +58,17 @@ class ColumnBuilds(LazyBuilds):
         if builds is None:
             builds = self._make(self._columns, self._url_at, self._url_len, self._sha_at)
             if builds is None:
-                builds = self._reread()
+                builds = self._read_again()
             self._keep(builds)
         return builds
+
+    @property
+    def reparsed(self) -> ParsedCatalog | None:
+        return self._reparsed
+
+    def _read_again(self) -> list[Build]:
+        self._reparsed = self._reread()
+        return self._reparsed.builds
 
     def key_rows(self, os: str | None, libc: str | None, arch: str | None = None,
                  variant: str | None = None) -> tuple[list[int], list[InstallationKey]]:
@@ -100,7 +109,7 @@ class ColumnBuilds(LazyBuilds):
                                     for offsets in (self._url_at, self._url_len, self._sha_at)))
         if builds is not None:
             return builds
-        self._keep(self._reread())
+        self._keep(self._read_again())
         return None
 
     def _keep(self, builds: list[Build]) -> None:
@@ -191,6 +200,6 @@ def _says_no_sha256(source: bytes, url_at: int, url: str) -> bool:
     return False
 
 
-def _made_already() -> list[Build]:
+def _made_already() -> ParsedCatalog:
     """The source's reader once every build is made: nothing asks for it then."""
     raise RuntimeError("the catalog's builds are made: its source is not read again")

@@ -130,12 +130,12 @@ def cached_parse(source: Path, kind: str, state_dir: Path | None,
     directory = Path(state_dir) / CACHE_DIR
     entry = directory / f"{where}-{what}.json"
 
-    def reread() -> list[Build]:
+    def reread() -> ParsedCatalog:
         # The entry held an offset that names no URL or sha256 of the source: not pytui's.
         _discard(entry)
         parsed = parse(data)
         _store(directory, where, entry, stamp, parsed, data)
-        return parsed.builds
+        return parsed
 
     loaded = _load(entry, stamp, data, reread)
     if loaded is not None:
@@ -146,7 +146,7 @@ def cached_parse(source: Path, kind: str, state_dir: Path | None,
 
 
 def _load(entry: Path, stamp: str, source: bytes,
-          reread: Callable[[], list[Build]]) -> ParsedCatalog | None:
+          reread: Callable[[], ParsedCatalog]) -> ParsedCatalog | None:
     """The entry's catalog, or None on a miss. An entry that exists but is bad is removed."""
     try:
         data = read_regular_file(entry, max_entry_bytes(len(source)))
@@ -166,7 +166,7 @@ def _load(entry: Path, stamp: str, source: bytes,
 
 
 def _decode(data: bytes, stamp: str, source: bytes,
-            reread: Callable[[], list[Build]]) -> ParsedCatalog | None:
+            reread: Callable[[], ParsedCatalog]) -> ParsedCatalog | None:
     """The entry as a catalog whose builds are made on demand (core/catalog_columns.py): the
     key columns are checked here, each URL and sha256 when its build is made."""
     if not data.startswith(_head(stamp)) or _too_dense(data):

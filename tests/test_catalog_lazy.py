@@ -36,7 +36,9 @@ def _forge(settings, edit) -> None:
     assert body is not None
     doc = json.loads(body)
     edit(doc)
-    path.write_bytes(seal(json.dumps(doc).encode()))
+    # Compact, as pytui writes it: the entry's head is compared byte for byte before it is
+    # decoded (a forger keeps it; written otherwise the entry was a plain miss).
+    path.write_bytes(seal(json.dumps(doc, separators=(",", ":")).encode()))
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +148,25 @@ def test_find_download_searches_again_after_a_forged_entry(two_builds, forgery, 
                           build=builds[0].build if pin else None)
     assert found == builds[0] and found.minor == 12
     assert lazy._lazy is None  # re-read whole from the source
+
+
+def test_a_forged_entrys_counts_go_with_its_columns_when_the_source_is_read_again(
+        two_builds) -> None:
+    """The skipped and malformed counts and the first problem come from the entry too: once
+    it is found forged (a bad offset) and the source read again, the catalog's warning is the
+    source's, and its generation says that what was chosen from the columns is stale."""
+    settings, builds = two_builds
+
+    def edit(doc: dict) -> None:
+        doc["invalid"], doc["skipped"], doc["problem"] = 7, 3, "forged problem"
+        doc["url_len"] = [length - 1 for length in doc["url_len"]]
+
+    _forge(settings, edit)
+    lazy = load_catalog(settings, lazy=True)
+    assert (lazy.invalid, lazy.problem, lazy.generation) == (7, "forged problem", 0)
+    assert lazy.builds == builds
+    assert (lazy.skipped, lazy.invalid, lazy.problem, lazy.warning) == (0, 0, "", None)
+    assert lazy.generation == 1
 
 
 def test_a_catalog_with_no_builds_made_yet_reports_its_size(two_builds) -> None:
