@@ -109,10 +109,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "export-mirror", parents=[common], help="lay the cache out as an offline mirror",
         description="Copy the cached python-build-standalone archives to DIR/<release>/<file> "
                     "and write DIR/download-metadata.json (uv's format) for them. On another "
-                    "machine, with no network: `pytui --mirror file://DIR --downloads-json "
-                    "DIR/download-metadata.json install 3.12`, or `UV_PYTHON_INSTALL_MIRROR="
-                    "file://DIR UV_PYTHON_DOWNLOADS_JSON_URL=DIR/download-metadata.json uv python "
-                    "install 3.12`.")
+                    "machine, with no network: `pytui --offline --mirror file://DIR --downloads-json "
+                    "DIR/download-metadata.json install VERSION`, or `UV_OFFLINE=1 "
+                    "UV_PYTHON_INSTALL_MIRROR=file://DIR UV_PYTHON_DOWNLOADS_JSON_URL="
+                    "DIR/download-metadata.json uv python install VERSION`, VERSION one the "
+                    "mirror holds: an export prints both lines with one.")
     a.add_argument("dest", metavar="DIR", help="the mirror's directory")
     a.set_defaults(cache_run=_run_export)
 

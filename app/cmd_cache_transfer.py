@@ -115,5 +115,5 @@ def _install_example(args: argparse.Namespace, catalog: Catalog) -> str:
         installed = list_installed(args.settings.install_root)
     except (PytuiError, OSError):
         installed = []  # a root that cannot be listed has no minor to name
-    minor = example_minor(installed, catalog, detect_host(args.settings.env))
+    minor = example_minor(installed, catalog, detect_host(args.settings.env), args.settings.state_dir)
     return f"pytui install --reinstall {minor}" if newest_installed_minor(installed) else f"pytui install {minor}"

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     which = p.add_mutually_exclusive_group()
     which.add_argument("--bin", dest="which", action="store_const", const="bin",
-                       help="the directory executable links (python3.12, ...) go to, as "
+                       help="the directory executable links (pythonX.Y, ...) go to, as "
                             "`uv python dir --bin`")
     which.add_argument("--cache", dest="which", action="store_const", const="cache",
                        help="the archive cache (same as `pytui cache dir`)")

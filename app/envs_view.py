@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from pytui.app.state import AppState
 from pytui.core.elide import elide_middle
-from pytui.core.example_minor import FALLBACK_MINOR, example_minor, newest_installed_minor
+from pytui.core.example_minor import example_minor, newest_installed_minor
 from pytui.widgets.format import home_shortened, short_path
 from pytui.widgets.rows import EnvRow
 
@@ -311,10 +311,6 @@ def _any_cpython(state: AppState) -> bool:
     return any(i.implementation == "cpython" for i in state.installations)
 
 
-# The minor the mend names with nothing installed and no catalog to choose from (`installed_minor`).
-NO_CATALOG_MINOR = FALLBACK_MINOR
-
-
 def installed_minor(state: AppState) -> str:
     """The newest CPython minor version installed (standard build), which the mend line names
     as "an installed Python" (it named 3.12 whatever was installed): what `uv venv` and `uv
@@ -322,11 +318,11 @@ def installed_minor(state: AppState) -> str:
     before a pre-release: with 3.12.12 and 3.14.0rc2 it named 3.14, a release candidate to
     rebuild a project's environment on. With none installed, the minor `uv python install`
     with no request installs from the loaded catalog (the newest stable CPython for this
-    host, as `uv venv` downloads it; it named 3.12 whatever the catalog's newest was); 3.12
-    still when no catalog is loaded yet or it has no CPython for this host, where uv could
-    install nothing either. The rule is core/example_minor.py's, which `pytui install`'s
-    version-file lines share."""
-    return example_minor(state.installations, state.catalog, state.host)
+    host, as `uv venv` downloads it; it named 3.12 whatever the catalog's newest was); when no
+    catalog is loaded yet or it has no CPython for this host, the newest minor released by
+    today in the release-cycle table (it named a hard-coded 3.12). The rule is
+    core/example_minor.py's, which `pytui install`'s version-file lines share."""
+    return example_minor(state.installations, state.catalog, state.host, state.settings.state_dir)
 
 
 def _newest_installed_minor(state: AppState) -> str | None:
@@ -380,7 +376,7 @@ def pin_remedy(env: Environment, minor: str, where: str) -> str:
     return f"pin a version in it (uv python pin {minor}, run in {where}, replaces it)"
 
 
-def broken_remedy(env: Environment, minor: str = NO_CATALOG_MINOR, catalog: Catalog | None = None, *,
+def broken_remedy(env: Environment, minor: str, catalog: Catalog | None = None, *,
                   none_installed: bool = False, bin_dir: str = "") -> str:
     """What mends a broken environment, with the keys that do it: the details said what it
     wanted and not what to do next. An install it wanted (a patch directory, or a minor

@@ -46,7 +46,9 @@ def unknown_command_line(word: str, rest: Sequence[str], commands: Sequence[str]
             return f"pytui has no {named} command (uv python find): " + _UV_ONLY[word].format(
                 request=f" {shlex.quote(shown(request))}" if request else "",
                 matching="matching " if request else "")
-        fix = _UV_ONLY[word].format(request=shlex.quote(shown(request)) if request else "3.12")
+        # With no request, a placeholder: a version named here (it said 3.12) would age, and
+        # this line is said before any settings, install root or catalog is read.
+        fix = _UV_ONLY[word].format(request=shlex.quote(shown(request)) if request else "VERSION")
         return f"pytui has no {named} command (uv python {word}): {fix}"
     if _REQUEST_START.match(word):
         quoted = shlex.quote(shown(word))

@@ -105,8 +105,8 @@ def _names_a_path(text: str) -> bool:
 class _Example:
     """The version the lines above name as an example (core/example_minor.py, the rule the
     Environments view's mends use: the newest CPython minor installed, else the one `uv python
-    install` with no request installs from the catalog, else 3.12; they named 3.12 whatever
-    was installed). Found once, when a line is first said: the install root listed and the
+    install` with no request installs from the catalog, else the newest minor released by today
+    in the release-cycle table; they named 3.12 whatever was installed). Found once, when a line is first said: the install root listed and the
     catalog loaded (its parsed entry) only then."""
 
     def __init__(self, settings: Settings) -> None:
@@ -136,9 +136,9 @@ def _example_minor(settings: Settings) -> str:
         catalog = None  # so does the catalog's line
     host = detect_host(settings.env)
     try:
-        return example_minor(installed, catalog, host)
+        return example_minor(installed, catalog, host, settings.state_dir)
     except CatalogError:
         # Lazy: a parsed-cache entry that disagrees with its source has the source parsed
         # again when a build is made, which fails for a source that is no catalog. Raised
         # here it took the version file's line's place; the install says it in its own line.
-        return example_minor(installed, None, host)
+        return example_minor(installed, None, host, settings.state_dir)

@@ -1,12 +1,16 @@
 """The Python minor version a line names as its example or next step (`pytui install 3.13`,
 `uv python pin 3.13`, `uv venv -p 3.13`): the newest CPython minor installed, else the one `uv
-python install` with no request would install from the catalog, else 3.12. One rule for the
-Environments view's mends (app/envs_view.installed_minor) and the version-file lines of
-`pytui install` (app/version_file_requests.py), which named 3.12 whatever was installed."""
+python install` with no request would install from the catalog, else the newest minor released
+by today's date in the release-cycle table (core/support.py). One rule for the Environments
+view's mends (app/envs_view.installed_minor), the version-file lines of `pytui install`
+(app/version_file_requests.py) and `cache export-mirror`'s empty-cache line, which named 3.12
+whatever was installed (and, as the last step, a hard-coded 3.12 that would rot)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
+from pathlib import Path
 
 from pytui.core.keys import TYPE_CHECKING
 
@@ -15,8 +19,9 @@ if TYPE_CHECKING:
     from pytui.core.models import Installation
     from pytui.core.platform_detect import HostPlatform
 
-# The minor named with nothing installed and no catalog build for this host to choose from.
-FALLBACK_MINOR = "3.12"
+# What the last step names when even the embedded release-cycle table reads as empty (a broken
+# pytui install): uv's own default request, no minor that will age.
+NO_TABLE = "3"
 
 
 def newest_installed_minor(installations: Iterable[Installation]) -> str | None:
@@ -42,8 +47,25 @@ def catalog_minor(catalog: Catalog | None, host: HostPlatform) -> str | None:
     return None if chosen is None else f"{chosen.major}.{chosen.minor}"
 
 
+def released_minor(state_dir: Path | None, today: str | None = None) -> str:
+    """The newest CPython minor whose first release is on or before `today` (an ISO day; the
+    local date by default) in the release-cycle table: the state dir's refreshed copy laid over
+    the one pytui ships (core/support.load_cycles), so the name moves with the calendar and a
+    refresh, not with pytui's source. Named only with nothing installed and no catalog build for
+    this host (no catalog loaded yet, or one that failed): the Python most likely to be there
+    once a catalog is. NO_TABLE when the table has no line at all."""
+    from pytui.core.support import load_cycles, phase_of
+
+    day = today or time.strftime("%Y-%m-%d")
+    released = [(tuple(int(part) for part in minor.split(".")), minor)
+                for minor, cycle in load_cycles(state_dir).items()
+                if phase_of(cycle, day).phase != "pre-release"]
+    return max(released)[1] if released else NO_TABLE
+
+
 def example_minor(installations: Iterable[Installation], catalog: Catalog | None,
-                  host: HostPlatform) -> str:
-    """`newest_installed_minor`, else `catalog_minor`, else FALLBACK_MINOR (a minor, not uv's
-    `3`: a pipx mend names the bin dir's `python3.12` link, and pytui makes no `python3`)."""
-    return newest_installed_minor(installations) or catalog_minor(catalog, host) or FALLBACK_MINOR
+                  host: HostPlatform, state_dir: Path | None = None, today: str | None = None) -> str:
+    """`newest_installed_minor`, else `catalog_minor`, else `released_minor` (a minor, not uv's
+    `3`: a pipx mend names the bin dir's `python3.14` link, and pytui makes no `python3`)."""
+    return (newest_installed_minor(installations) or catalog_minor(catalog, host)
+            or released_minor(state_dir, today))

@@ -27,6 +27,8 @@ COMMANDS = ("list", "ls", "dir", "install", "uninstall", "cache", "envs", "upgra
     (["find"], "pytui has no 'find' command (uv python find): pytui list --only-installed prints "
                "the path of each install"),
     (["pin", "3.13"], "(echo 3.13 > .python-version), or run uv python pin 3.13"),
+    # With no request, a placeholder: it said 3.12, a version that ages with the source.
+    (["pin"], "(echo VERSION > .python-version), or run uv python pin VERSION"),
     (["update-shell"], "add the directory `pytui dir --bin` prints to PATH"),
     ([">=3.12"], "a request follows a command, as in pytui install '>=3.12' or pytui list"),
     (["frobnicate"], "unknown command 'frobnicate': the commands are list, ls, dir, install"),

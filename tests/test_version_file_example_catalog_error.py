@@ -51,11 +51,16 @@ def test_a_catalog_that_fails_when_its_builds_are_made_leaves_the_line(pytui: Py
     assert "Traceback" not in ran.stderr, ran.stderr
     lines = ran.stderr.splitlines()
     assert ran.returncode == 2 and len(lines) == 1, ran.stderr
-    # The version file's line, its example the rule's last step (no install, no usable catalog).
+    # The version file's line, its example the rule's last step (no install, no usable catalog):
+    # the newest minor released by today in the release-cycle table.
+    from pytui.core.example_minor import released_minor
+    from pytui.core.settings import Settings
+
+    minor = released_minor(Settings.resolve(env=pytui.env()).state_dir)
     assert lines[0] == (f"error: the version file {project / '.python-version'} asks for "
                         "`/usr/bin/python3`, a path, which is no Python download request (uv's "
-                        "install stops there too); pin a version in it (3.12), or name the request "
-                        "(`pytui install 3.12`)"), lines
+                        f"install stops there too); pin a version in it ({minor}), or name the request "
+                        f"(`pytui install {minor}`)"), lines
     # Named, the install says the catalog's own line, in one line.
     named = pytui.run("install", "3.13")
     assert named.returncode != 0 and "Traceback" not in named.stderr, named.stderr

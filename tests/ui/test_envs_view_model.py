@@ -478,7 +478,8 @@ def test_with_nothing_installed_the_mend_names_what_uv_would_install(tmp_path: P
     """With nothing installed the mend named 3.12 whatever the catalog held. uv 0.13.9 with no
     request and nothing installed (`uv python install`, `uv venv`) takes the newest stable
     CPython the catalog has for this host (3.13.1 beside 3.12.8 and 3.14.0rc2): the mend names
-    that minor (3.12 still with no catalog loaded, or none for this host)."""
+    that minor (with no catalog loaded, or none for this host, the newest minor released by
+    today: tests/test_example_minor_released.py)."""
     from pytui.app.envs_view import env_details, installed_minor
 
     catalog = [OLD, NEW, make_build(version="3.13.1"), make_build(version="3.14.0rc2"),
@@ -493,4 +494,6 @@ def test_with_nothing_installed_the_mend_names_what_uv_would_install(tmp_path: P
     assert dict(env_details(state, pin))["next"].endswith(
         ": pin 3.13 instead (uv python pin 3.13, which installs it too)")
     state.catalog = None
-    assert installed_minor(state) == "3.12"
+    from pytui.core.example_minor import released_minor
+
+    assert installed_minor(state) == released_minor(state.settings.state_dir)
