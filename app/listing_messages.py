@@ -157,7 +157,6 @@ class ListingMessages(AppBase):
             self.notify("Reading the catalog file again and listing the cache and the install "
                         "root again.", title="Refresh", markup=False)
             return
-        self.size_watch.forget()  # and measures every install again
         self.runner.scan_disk()
         if self.state.offline:
             self.notify("Listing the cache and the install root again (offline: the catalog "
@@ -265,7 +264,8 @@ class ListingMessages(AppBase):
                 self.renderer.cache_measured()
 
     def on_installed_sizes(self, message: InstalledSizes) -> None:
-        newest, waited = self.size_watch.ended(list(message.asks))
+        newest, waited = self.size_watch.ended(
+            list(message.asks), {key for key, _ in message.asks if key not in message.sizes})
         keys = {key for key, number in message.asks if number in newest}
         if waited:
             self.runner.measure(waited)

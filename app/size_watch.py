@@ -74,10 +74,13 @@ class SizeWatch:
         files no longer shared with a kept tree)."""
         self._stale.update(self._newest)
 
-    def ended(self, asks: list[tuple[str, int]]) -> tuple[set[int], list[Ask]]:
-        """Measurements ended (`asks`: key and number each, measured or not): the numbers whose
-        results are the newest for their install (the others are dropped), and what waited
-        for them, to measure now."""
+    def ended(self, asks: list[tuple[str, int]],
+              unmeasured: frozenset[str] | set[str] = frozenset()) -> tuple[set[int], list[Ask]]:
+        """Measurements ended (`asks`: key and number each, measured or not; `unmeasured`: the
+        keys whose measurement was cancelled or failed): the numbers whose results are the
+        newest for their install (the others are dropped), and what waited for them, to
+        measure now. An install not measured keeps the stamp of its last measured size and is
+        measured again at the next listing, moved or not."""
         newest: set[int] = set()
         start: list[Ask] = []
         for key, number in asks:
@@ -86,7 +89,10 @@ class SizeWatch:
                 del self._running[key]
             if self._newest.get(key) == number:
                 newest.add(number)
-                self._stamp_of_ask[key] = stamp
+                if key in unmeasured:
+                    self._stale.add(key)
+                else:
+                    self._stamp_of_ask[key] = stamp
             waiting = self._waiting.pop(key, None)
             if waiting is not None:
                 self._running[key] = waiting[1]

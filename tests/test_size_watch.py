@@ -99,3 +99,41 @@ def test_an_installs_stamp_moves_with_a_package_added_or_removed(tmp_path: Path)
     assert installs()[install.path.name] != made[install.path.name]
     (other.path / "bin" / "tool").write_text("")  # a script in bin/
     assert installs()[KEY] != first[KEY]
+
+
+def test_a_cancelled_or_failed_measurement_is_asked_again_at_the_next_listing() -> None:
+    watch = SizeWatch()
+    a, b = _install(KEY), _install(OTHER)
+    watch.ended(_numbers(watch.listed([a, b], _stamp(**{KEY: 1, OTHER: 1}), {})))
+    sizes = {KEY: 10, OTHER: 20}
+    # Both moved; the thread measuring them is cancelled after the first (or the second's
+    # walk failed): the second keeps its old size, and its new stamp is not taken as measured.
+    moved = watch.listed([a, b], _stamp(**{KEY: 2, OTHER: 2}), sizes)
+    assert _numbers(moved) == [(KEY, 3), (OTHER, 4)]
+    newest, start = watch.ended(_numbers(moved), unmeasured={OTHER})
+    assert newest == {3, 4} and start == []
+    again = watch.listed([a, b], _stamp(**{KEY: 2, OTHER: 2}), sizes)
+    assert _numbers(again) == [(OTHER, 5)]
+    watch.ended(_numbers(again))
+    assert watch.listed([a, b], _stamp(**{KEY: 2, OTHER: 2}), sizes) == []
+    # `r` (forget), then a cancelled measurement at an unchanged stamp: asked once more too.
+    watch.forget()
+    forgotten = watch.listed([a, b], _stamp(**{KEY: 2, OTHER: 2}), sizes)
+    watch.ended(_numbers(forgotten), unmeasured={KEY, OTHER})
+    assert _numbers(watch.listed([a, b], _stamp(**{KEY: 2, OTHER: 2}), sizes)) == [(KEY, 8), (OTHER, 9)]
+
+
+def test_refresh_forgets_the_sizes_once() -> None:
+    """`r` offline (the catalog is not fetched): every install measured again, asked once."""
+    from types import SimpleNamespace
+
+    from pytui.app.listing_messages import ListingMessages
+
+    calls: list[str] = []
+    app = SimpleNamespace(
+        size_watch=SimpleNamespace(forget=lambda: calls.append("forget")),
+        state=SimpleNamespace(settings=SimpleNamespace(downloads_json=None), offline=True),
+        runner=SimpleNamespace(scan_disk=lambda: calls.append("scan")),
+        notify=lambda *a, **k: calls.append("notify"))
+    ListingMessages.action_refresh(app)  # type: ignore[arg-type]
+    assert calls == ["forget", "scan", "notify"]
