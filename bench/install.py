@@ -25,6 +25,15 @@ pytui runs as a regular install would (see `installed_layout`). Every table give
 average before and after it, and beside each median wall time the median CPU time (user +
 system) of the run's processes.
 
+Nothing is deleted before or between the timed runs (a reused work dir's previous archives and
+warm cache are renamed into the trash, deleted after the suite), and a run started within
+`DELETION_QUIET` seconds of the last one's deletions waits out the rest: this disk's ext4 has no
+journal, and there the kernel's inode allocator skips, one inode-table lookup each, every inode
+freed in the last 60 s (360 s while its inode-table block is unwritten), so deletions just before
+a run tax every file uv's extraction creates and none that a hard link makes (pytui's tree and
+`cp -al` make only directories). `sys s` beside `cpu s` shows that tax (docs/performance.md,
+4 Dec).
+
 Floors: `tar -xzf` / `tar --zstd -xf` of the file, and `curl -s URL | tar -x...` from the server.
 Each round runs every method once, in alternating order; the reinstall methods run in a second
 phase after all the others (see `main`). Finished trees are renamed aside and deleted after the
@@ -41,6 +50,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -248,9 +258,47 @@ class Bench:
                                          if not name.startswith("baseline")}
 
 
+# How long after the bench's last deletions a timed run waits: the inode allocator's 60 s plus
+# the ~30 s the kernel's flusher takes to write the inode-table blocks (until then it is 360 s).
+DELETION_QUIET = 90.0
+# Written after the suite's deletions, beside every work dir (installs made in sibling dirs of
+# /tmp take their inodes from the same block groups).
+DELETED_STAMP = Path(tempfile.gettempdir()) / "pytui-bench-install.deleted"
+
+
+def set_aside(trash: Path, *paths: Path) -> None:
+    """Move what a previous run left (archives, warm cache with its tree) into the trash,
+    which is deleted after the suite: deleted now it would slow every file uv creates in
+    the next minute."""
+    trash.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        if os.path.lexists(path):
+            path.rename(trash / f"{path.name}-{time.time_ns()}")
+
+
+def quiet_wait(stamp: Path, now: float) -> float:
+    """Seconds to wait until `DELETION_QUIET` has passed since the stamp's mtime (0 when
+    there is no stamp or it is older)."""
+    try:
+        deleted = stamp.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+    return max(0.0, min(DELETION_QUIET, deleted + DELETION_QUIET - now))
+
+
+def delete_trash(trash: Path, stamp: Path) -> None:
+    shutil.rmtree(trash, ignore_errors=True)
+    stamp.touch()
+    os.utime(stamp)
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def _children_sys() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_stime
 
 
 def _load() -> str:
@@ -288,15 +336,12 @@ def main() -> int:
     with FaultyHTTPServer() as server:
         for kind in args.kinds.split(","):
             archives = work / f"archives-{kind}"
-            existing = sorted(archives.glob(f"*.{kind}")) if archives.is_dir() else []
-            for old in existing:
-                old.unlink()
+            warm_cache = work / f"warm-cache-{kind}"
+            set_aside(work / "trash", archives, warm_cache)
             made = make_prefix_archive(archives, kind=kind, with_tests=args.with_tests,
                                        level=6 if kind == "tar.gz" else 3)
             made = made.serve(server)
             catalog = write_uv_catalog(work / f"catalog-{kind}.json", [made.build])
-            warm_cache = work / f"warm-cache-{kind}"
-            shutil.rmtree(warm_cache, ignore_errors=True)
             warm_cache.mkdir()
             shutil.copy(made.path, warm_cache / made.build.cache_filename)
             bench = Bench(work, made, made.build.url, catalog, warm_cache)
@@ -315,6 +360,12 @@ def main() -> int:
             # CPU seconds (user + system) of the child processes of each run: on a loaded
             # machine a run waits for a core, so wall time says as much about the neighbours.
             cpu: dict[str, list[float]] = {name: [] for name in names}
+            system: dict[str, list[float]] = {name: [] for name in names}
+            wait = quiet_wait(DELETED_STAMP, time.time())
+            if wait:
+                print(f"  waiting {wait:.0f} s: the last run's deletions end {DELETION_QUIET - wait:.0f} s ago "
+                      f"(new inodes skip recently freed ones, which taxes uv's extraction)", flush=True)
+                time.sleep(wait)
             # Two phases: every method that makes a fresh install, then the reinstalls. A
             # reinstall deletes the replaced install (uv within its run, pytui's detached
             # deleter after it), some 2,600 inodes a round; on an ext4 without a journal
@@ -330,17 +381,18 @@ def main() -> int:
                 for round_no in range(args.rounds):
                     order = phase if round_no % 2 == 0 else list(reversed(phase))
                     for name in order:
-                        before = _children_cpu()
+                        before, before_sys = _children_cpu(), _children_sys()
                         results[name].append(table[name]())
                         cpu[name].append(_children_cpu() - before)
+                        system[name].append(_children_sys() - before_sys)
             all_results[kind] = results
             medians = {name: statistics.median(times) for name, times in results.items()}
             cpu_medians = {name: statistics.median(times) for name, times in cpu.items()}
-            print(f"  {'method':<24} {'median s':>9} {'min s':>7} {'max s':>7} {'cpu s':>7}")
+            print(f"  {'method':<24} {'median s':>9} {'min s':>7} {'max s':>7} {'cpu s':>7} {'sys s':>7}")
             for name in names:
                 times = results[name]
                 print(f"  {name:<24} {medians[name]:9.3f} {min(times):7.3f} {max(times):7.3f} "
-                      f"{cpu_medians[name]:7.3f}")
+                      f"{cpu_medians[name]:7.3f} {statistics.median(system[name]):7.3f}")
             for ours, theirs in PAIRS:
                 if ours in medians and theirs in medians:
                     ratio = medians[ours] / medians[theirs]
@@ -354,7 +406,7 @@ def main() -> int:
                 print(f"  {tool} reinstall, until the replaced tree is deleted: median "
                       f"{statistics.median(times):.3f} s (the detached deleter's CPU is not in `cpu s`)")
             print(f"  load average after: {_load()}", flush=True)
-    shutil.rmtree(work / "trash", ignore_errors=True)
+    delete_trash(work / "trash", DELETED_STAMP)
     return 0
 
 
