@@ -326,7 +326,11 @@ def within_bounds(state: QuickState) -> bool:
 
 
 def encode_quick(state: QuickState) -> bytes:
-    return seal(json.dumps({
+    return seal(_body(state))
+
+
+def _body(state: QuickState) -> bytes:
+    return (json.dumps({
         "format": FORMAT, "full_at": state.full_at, "dirs": state.dirs,
         "install_root": state.install_root, "depth": state.depth, "skip": state.skip,
         "roots": [{"root": root, "ino": q.ino,
@@ -341,9 +345,18 @@ def encode_quick(state: QuickState) -> bytes:
 
 
 def save_quick(path: Path, state: QuickState) -> None:
-    """Write the quick state (a cache: a scan whose results cannot be kept is still a scan)."""
+    """Write the quick state (a cache: a scan whose results cannot be kept is still a scan).
+    A file its reader would refuse (past QUICK_MAX_BYTES, or costlier to decode than it takes:
+    ~420 venvs whose pyvenv.cfg give the five keys kept 4 KiB each pass 8 MiB) is not
+    written, and an older one is removed: every later scan said `ignored …: larger than
+    8 MiB` and walked the whole tree; now they walk it without a line."""
     with contextlib.suppress(OSError, ValueError):
-        write_atomic(path, encode_quick(state), fsync=False, make_parents=True)
+        body = _body(state)
+        data = seal(body)
+        if len(data) > QUICK_MAX_BYTES or too_costly(body):
+            drop_quick(path)
+            return
+        write_atomic(path, data, fsync=False, make_parents=True)
 
 
 def drop_quick(path: Path) -> None:
