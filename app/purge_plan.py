@@ -97,12 +97,17 @@ def outdated_plan(installed: list[Installation], environments: list[Environment]
     environment uses directly (app/uninstall_safety.outdated, as the CLI); `sizes` must hold
     what uninstalling each frees and `shared` what of it stays (core/root_tree.footprint);
     installs a job works on are left out."""
-    from pytui.app.uninstall_safety import outdated
+    from pytui.app.uninstall_safety import outdated, pipx_rebuilt
 
     gone, kept = outdated(installed, environments)
     installs = tuple((i, sizes.get(i.key, 0)) for i in gone if i.key not in busy)
-    note = ("The environment scan was partial: an environment it did not reach may use one "
-            "of these." if partial else "")
+    notes = [f"pipx's shared libraries venv {env.path} uses {env.key}: pipx rebuilds it on its "
+             "default Python at its next install or upgrade."
+             for env in pipx_rebuilt(installed, environments, [i for i, _ in installs])]
+    if partial:
+        notes.append("The environment scan was partial: an environment it did not reach may use "
+                     "one of these.")
+    note = " ".join(notes)
     staying = [(shared or {}).get(i.key, 0) for i, _ in installs]
     return PurgePlan(OUTDATED, installs=installs, shared=sum(staying),
                      sharing=sum(1 for size in staying if size),

@@ -115,10 +115,28 @@ def see_envs(keys: Sequence[str]) -> str:
     return shown + (f" and {len(keys) - FIRST_FEW} more keys" if len(keys) > FIRST_FEW else "")
 
 
+def pipx_default_key(installed: Sequence[Installation]) -> str | None:
+    """The install (of `installed`, under their root) pipx's default Python lies in, or None
+    (core/env_places.pipx_default_python: PIPX_DEFAULT_PYTHON, else the `pipx` on PATH's
+    interpreter)."""
+    import os
+
+    from pytui.core.env_places import pipx_default_python
+    from pytui.core.environment import key_under
+
+    if not installed:
+        return None
+    return key_under(pipx_default_python(os.environ), installed[0].path.parent)
+
+
 def outdated(installed: Sequence[Installation],
              environments: Iterable[Environment]) -> tuple[list[Installation], dict]:
     """Installs with a newer installed patch of the same minor, implementation, variant and
-    platform; and, for those kept because environments use them directly, who uses them."""
+    platform; and, for those kept because environments use them directly, who uses them.
+    pipx's shared libraries venv keeps none, as it stops no plain uninstall (core/environment.
+    rebuilt_by_pipx: pipx rebuilds it by itself; `pipx_rebuilt` says which), unless pipx's
+    default Python is in that install or in another that goes: pipx then has nothing to
+    rebuild it on. It kept the install, and with it the disk it takes, for good."""
     from pytui.core.keys import parse_key
     from pytui.core.ordering import version_rank
 
@@ -137,19 +155,39 @@ def outdated(installed: Sequence[Installation],
         if group not in newest or rank > newest[group]:
             newest[group] = rank
     environments = list(environments)
+
+    def users_of(key: str) -> list[Environment]:
+        return [env for env in environments if env.key == key and env.status == "ok"
+                and (env.link == "patch" or env.kind == "pin")]
+
+    pipx_key = pipx_default_key(installed)
+    # Whether pipx's default Python goes with this prune (outdated, and no user keeps it: its
+    # own shared venv keeps it, below), so pipx could rebuild no shared venv.
+    pipx_goes = pipx_key is not None and any(
+        i.key == pipx_key and rank < newest[group] and not users_of(pipx_key)
+        for i, group, rank in ranked)
     gone: list[Installation] = []
     kept: dict[str, list] = {}
     for installation, group, rank in ranked:
         if rank >= newest[group]:
             continue
-        users = [env for env in environments
-                 if env.key == installation.key and env.status == "ok"
-                 and (env.link == "patch" or env.kind == "pin")]
+        users = [env for env in users_of(installation.key)
+                 if env.kind != "pipx-shared" or pipx_goes or installation.key == pipx_key]
         if users:
             kept[installation.key] = users
         else:
             gone.append(installation)
     return gone, kept
+
+
+def pipx_rebuilt(installed: Sequence[Installation], environments: Iterable[Environment],
+                 gone: Iterable[Installation]) -> list[Environment]:
+    """pipx's shared libraries venvs that lose their Python when `gone` (an `outdated` result)
+    goes, which pipx rebuilds by itself: the warning `pytui uninstall` says of them."""
+    from pytui.core.environment import rebuilt_by_pipx
+
+    return rebuilt_by_pipx(environments, {i.key for i in gone}, [i.key for i in installed],
+                           pipx_default_key(installed))
 
 
 def still_outdated(root: InstallRoot, key: str,
@@ -181,6 +219,8 @@ def run_prune(args: argparse.Namespace) -> int:
     started = time.monotonic()
     result = _scan(args, installed)
     gone, kept = outdated(installed, result.environments)
+    for env in pipx_rebuilt(installed, result.environments, gone):
+        print(stderr_style().warning(pipx_rebuilds_line(env)), file=sys.stderr)
     for key, users in sorted(kept.items()):
         noun = "environment" if len(users) == 1 else "environments"
         print(f" = {key} kept: used directly by {len(users)} {noun} ({first_paths(users)})",
