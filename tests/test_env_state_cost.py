@@ -150,3 +150,22 @@ def test_a_scan_with_more_nodes_than_the_bound_keeps_the_walks_within_it(
 
     assert loaded is not None and sorted(loaded.walks) == ["/r/0", "/r/1"]
     assert loaded.walks["/r/1"].tree.paths == walks["/r/1"].tree.paths
+
+
+def test_a_scan_with_more_bytes_than_a_reader_takes_keeps_the_walks_within_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within the node bound, long paths can pass STATE_MAX_BYTES (300,000 directories of
+    231-byte paths wrote 77 MB), and every later scan refused the file with a warning and wrote
+    it again; the walks past it are left out as past the node bound are (bounds lowered here)."""
+    monkeypatch.setattr(env_state, "STATE_MAX_BYTES", 180_000)
+    monkeypatch.setattr(env_state, "HEADER_MAX_BYTES", 20_000)
+    walks = {f"/r/{n}": env_state.StoredWalk(6, "", _flat_tree(2_000)) for n in range(3)}  # 66 KB each
+    state = tmp_path / STATE_FILE
+    env_state.save_state(state, env_state.StoredScan(walks))
+    env_state.forget()
+
+    loaded, refused = env_state.read_state(state)
+
+    assert refused is None and state.stat().st_size <= 180_000
+    assert sorted(loaded.walks) == ["/r/0", "/r/1"]
+    assert loaded.walks["/r/1"].tree.paths == walks["/r/1"].tree.paths
