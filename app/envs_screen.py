@@ -70,6 +70,7 @@ class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-tiny"), (TINY_BELOW, "-cramped"), (CRAMPED_BELOW, "-roomy")]
 
     BINDINGS = screen_bindings(ENVIRONMENTS)
+    CLOSES_ON_ESCAPE = True  # Esc then a key typed quickly: app/alt_keys.py
 
     def __init__(self, state: AppState, *, rescan: Callable[[], None],
                  cancel: Callable[[], bool], id: str | None = None) -> None:  # noqa: A002

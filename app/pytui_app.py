@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
+from pytui.app.alt_keys import typed_after_escape
 from pytui.app.config import UiConfig
 from pytui.app.contrast import derived_colors
 from pytui.app.conventions import ConventionKeys
@@ -63,7 +64,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.driver import Driver
-from textual.events import Event, Idle, InputEvent, Paste, Resize
+from textual.events import Event, Idle, InputEvent, Key, Paste, Resize
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -93,7 +94,21 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
         # to act on it.
         if isinstance(event, (InputEvent, Paste)) and not self.screen_stack:
             return
+        if isinstance(event, Key) and getattr(self.screen, "CLOSES_ON_ESCAPE", False) and \
+                await self._escape_then_key(event):
+            return
         await super().on_event(event)
+
+    async def _escape_then_key(self, event: Key) -> bool:
+        """Esc then a key typed quickly came as one `alt+<key>` (app/alt_keys.py): the screen's
+        Esc action now, then the key, on the screen then on top. False: not such a key."""
+        plain = typed_after_escape(event.key, event.character)
+        escape = self.active_bindings.get("escape")
+        if plain is None or escape is None:
+            return False
+        await self.run_action(escape.binding.action, escape.node)
+        await super().on_event(Key(plain, event.character))
+        return True
 
     def get_driver_class(self) -> type[Driver]:
         from pytui.app.terminal_driver import safe_driver

@@ -79,6 +79,10 @@ class ToastFreeDialog(SizeClassesFirst, ModalScreen[Answer]):
     open wait until it closes (app/toast_gate.py; History keeps every message); a question's
     own news is said in it."""
 
+    # Esc then a key typed quickly (one `alt+<key>` from the parser) is Esc, then the key
+    # (app/alt_keys.py).
+    CLOSES_ON_ESCAPE = True
+
     # Below CRAMPED_BELOW rows the dialog drops its padding and blank lines and its buttons
     # are one row high (dialogs.tcss `.-cramped`): at 20x6 it was an empty box, its padding
     # and 3-row buttons taking every row the question had.
