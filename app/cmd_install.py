@@ -257,7 +257,18 @@ def no_download_line(text: str, pin: tuple[str, str] | None, host: HostPlatform,
     # A pinned build names its variable: unsetting it is the other way out.
     pinned, unpin = (f" with build {pin[1]} ({pin[0]})", f", or unset {pin[0]}") if pin else ("", "")
     return (f"no download found for request `{text}`{pinned} on {host.platform} in "
-            f"catalog {catalog.source}; see `pytui list --all-versions`{unpin}")
+            f"catalog {catalog.source}{_reused(catalog)}; see `pytui list --all-versions`{unpin}")
+
+
+def _reused(catalog: Catalog) -> str:
+    """A remote catalog's kept copy reused unasked: a build added since is not in it, and
+    nothing said so (the way out, `pytui list --refresh`, was the user's to guess)."""
+    if not catalog.reused:
+        return ""
+    from pytui.core.kept_catalog import describe_age
+
+    return (f", fetched {describe_age(catalog.fetched_at)} and reused for ten minutes: "
+            "`pytui list --refresh` fetches it again now")
 
 
 def _start_installs(args: argparse.Namespace, settings: Settings, catalog: Catalog,

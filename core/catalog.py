@@ -140,6 +140,10 @@ class Catalog:
         # Counts the times the builds were replaced in this object (a stale parsed-catalog
         # entry re-read from its source): what was derived from the older ones is stale too.
         self.generation = 0
+        # A remote --downloads-json's kept copy reused without a request (fetched in the last
+        # ten minutes, online): a build added to the URL since is not in it, and a request
+        # with no download says how to fetch it now (app/cmd_install.no_download_line).
+        self.reused = False
         self._by_key: dict[str, Build] | None = None
         self._by_sha: dict[str, Build] | None = None
         self._by_fields: dict[tuple, Build] | None = None

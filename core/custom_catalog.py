@@ -97,6 +97,7 @@ def load_custom_catalog(settings, *, refresh: bool) -> Catalog:
     kept = _load_kept_custom(settings, value, kept_path)
     if kept is not None and (settings.offline or not refresh and _fresh(kept_path)):
         # Offline, uv also uses its stale cached copy of a remote downloads JSON.
+        kept.reused = not settings.offline
         return kept
     if settings.offline:
         raise OfflineError(f"catalog {_shown(value)} has never been fetched and pytui is "
