@@ -78,7 +78,7 @@ class UvConfig:
         return f"UvConfig(values={self.values!r}, files={self.files!r}, warnings={self.warnings!r})"
 
 
-def _search_start(cwd: Path, *, members: bool = True) -> Path:
+def _search_start(cwd: Path, *, members: bool = True, warnings: list[str] | None = None) -> Path:
     """Where uv's search for the project's file starts (uv's workspace discovery): the
     workspace's root when the nearest pyproject.toml is a member of one above it (`members`
     globs, not `exclude`d), else that file's directory when it declares a project (a
@@ -97,19 +97,20 @@ def _search_start(cwd: Path, *, members: bool = True) -> Path:
     if "workspace" in uv:
         workspace = uv["workspace"]
         if members and isinstance(workspace, dict) and not _members_there(directory, workspace,
-                                                                          document):
+                                                                          document, warnings):
             return cwd
         return directory
     project = document.get("project")
     if not (isinstance(project, dict) and isinstance(project.get("name"), str)):
         return cwd
-    root = _workspace_root(directory, members=members)
+    root = _workspace_root(directory, members=members, warnings=warnings)
     if root is False:
         return cwd
     return root if isinstance(root, Path) else directory
 
 
-def _workspace_root(project: Path, *, members: bool = True) -> Path | None | bool:
+def _workspace_root(project: Path, *, members: bool = True,
+                    warnings: list[str] | None = None) -> Path | None | bool:
     """The root of the workspace `project` is a member of: the next pyproject.toml above it,
     when its `[tool.uv.workspace]` includes the project; None when there is no such workspace;
     False when that file does not parse or a member is missing (uv's discovery fails)."""
@@ -124,16 +125,18 @@ def _workspace_root(project: Path, *, members: bool = True) -> Path | None | boo
         return None
     if _globbed(workspace.get("members"), directory, project) and not _globbed(
             workspace.get("exclude"), directory, project):
-        return directory if not members or _members_there(directory, workspace, document) else False
+        return directory if not members or _members_there(directory, workspace, document,
+                                                          warnings) else False
     return None
 
 
-def _members_there(root: Path, workspace: dict, document: dict) -> bool:
+def _members_there(root: Path, workspace: dict, document: dict,
+                   warnings: list[str] | None = None) -> bool:
     """Whether uv collects the workspace's members (core/uv_workspace.py); when it does not,
     its discovery fails and the search starts at the working directory, without a word."""
     from pytui.core.uv_workspace import members_all_there
 
-    return members_all_there(root, workspace, document.get("project"))
+    return members_all_there(root, workspace, document.get("project"), warnings)
 
 
 def _next_pyproject(directories: Iterable[Path]) -> tuple[Path, dict | None] | None:
@@ -193,7 +196,7 @@ def _project(cwd: Path, warnings: list[str]) -> tuple[dict[str, object], Path] |
     try:
         found = _walk(cwd, said)
     except ConfigFileError:
-        start = _search_start(cwd)
+        start = _search_start(cwd, warnings=warnings)
         if start == cwd:
             raise
     else:
@@ -205,7 +208,7 @@ def _project(cwd: Path, warnings: list[str]) -> tuple[dict[str, object], Path] |
         if start == cwd or (found is not None and start not in found[1].parents[1:]):
             warnings += said
             return found
-        start = _search_start(cwd)
+        start = _search_start(cwd, warnings=warnings)
         if start == cwd:
             warnings += said
             return found

@@ -28,9 +28,11 @@ class _Broken(Exception):
     """uv's discovery fails on this workspace."""
 
 
-def members_all_there(root: Path, workspace: dict, root_project: object) -> bool:
+def members_all_there(root: Path, workspace: dict, root_project: object,
+                      warnings: list[str] | None = None) -> bool:
     """Whether uv would collect the members of the workspace rooted at `root` (its
-    `[tool.uv.workspace]` table, its `[project]`)."""
+    `[tool.uv.workspace]` table, its `[project]`); `warnings` gets a line for each member git
+    was not asked about (`_only_ignored`)."""
     from pytui.core.uv_config import _globbed
 
     names: set[str] = set()
@@ -48,7 +50,7 @@ def members_all_there(root: Path, workspace: dict, root_project: object) -> bool
                 if path in seen or _globbed(workspace.get("exclude"), root, path):
                     continue
                 seen.add(path)
-                _check_member(root, path, names)
+                _check_member(root, path, names, warnings)
     except _Broken:
         return False
     return True
@@ -58,7 +60,7 @@ def _normal(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _check_member(root: Path, path: Path, names: set[str]) -> None:
+def _check_member(root: Path, path: Path, names: set[str], warnings: list[str] | None = None) -> None:
     from pytui.core.uv_config_file import parsed, tool_uv_of
 
     if path == root:
@@ -67,7 +69,7 @@ def _check_member(root: Path, path: Path, names: set[str]) -> None:
         return  # uv passes over it (a warning at -v)
     pyproject = path / "pyproject.toml"
     if not os.path.lexists(pyproject):
-        if path.name.startswith(".") or _only_ignored(path):
+        if path.name.startswith(".") or _only_ignored(path, warnings):
             return
         raise _Broken
     document = parsed(pyproject)
@@ -144,9 +146,12 @@ def _walk(top: Path) -> Iterator[tuple[str, list[str], list[str]]]:
                      if not os.path.islink(path))
 
 
-def _only_ignored(directory: Path) -> bool:
+def _only_ignored(directory: Path, warnings: list[str] | None = None) -> bool:
     """Whether a member directory holds no file, or in a git repository only files git
-    ignores (uv's `has_only_gitignored_files`)."""
+    ignores (uv's `has_only_gitignored_files`). git is not asked when an ignore file it would
+    open is no regular file (`_blocking_ignore_file`: a FIFO there blocked `git ls-files`, so
+    the run, 30 s, in silence; uv 0.13.9 blocks on it for good): the directory is read as
+    holding files, as after that wait, and `warnings` gets one line saying so."""
     seen = 0
     has_file = False
     for _, dirs, files in _walk(directory):
@@ -156,7 +161,19 @@ def _only_ignored(directory: Path) -> bool:
             break
     if not has_file:
         return True
-    if not any(os.path.exists(parent / ".git") for parent in (directory, *directory.parents)):
+    repository = next((parent for parent in (directory, *directory.parents)
+                       if os.path.exists(parent / ".git")), None)
+    if repository is None:
+        return False
+    blocking = _blocking_ignore_file(repository, directory)
+    if blocking is not None:
+        if warnings is not None:
+            from pytui.core.elide import path_for_line
+
+            warnings.append(f"did not ask git whether it ignores the files of workspace member "
+                            f"{path_for_line(str(directory))}: {blocking}; read as holding files "
+                            "(uv 0.13.9 waits on a FIFO there for good); make it a regular file or "
+                            "remove it")
         return False
     try:
         # The repository's config is the project tree's, so input: its `core.fsmonitor` names a
@@ -169,6 +186,58 @@ def _only_ignored(directory: Path) -> bool:
     except (OSError, subprocess.SubprocessError):
         return False
     return listed.returncode == 0 and not listed.stdout
+
+
+# The ignore files git reads for `ls-files --exclude-standard` below a repository (in-tree
+# `.gitignore`s, and `info/exclude` in the repository's `.git`); the user's own core.excludesFile
+# is no project input and is not looked at.
+_IGNORE_FILE = ".gitignore"
+
+
+def _blocking_ignore_file(repository: Path, directory: Path) -> str | None:
+    """What makes `git ls-files` in `directory` (inside `repository`) open an ignore file that
+    is no regular file, in words (`PATH is a FIFO, not a file`), or None. Only stats, never an
+    open: git opens a FIFO's name and waits for a writer (a `.gitignore` made with mkfifo held
+    the run 30 s); a socket or a device is named too (what reading it does is the device's).
+    An in-tree `.gitignore` is looked at itself (`lstat`): git refuses to follow one that is a
+    symbolic link; `.git/info/exclude` through its link (git follows it). A directory is left to
+    git, which reads it as an empty file without waiting. The member's own tree is looked at up
+    to _MAX_ENTRIES entries, top down (a larger one is still asked of git, whose 30 s timeout
+    is then the guard: reading it as holding files would part from uv, which passes over a
+    large tree git ignores whole)."""
+    from pytui.core.elide import path_for_line
+
+    def odd(path: str, follow: bool = False) -> str | None:
+        import stat
+
+        try:
+            mode = (os.stat if follow else os.lstat)(path).st_mode
+        except OSError:
+            return None  # missing or unreadable: git passes over it without waiting
+        if stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode):
+            return None
+        if stat.S_ISFIFO(mode):
+            return f"{path_for_line(path)} is a FIFO, not a file, and git would wait on it for a writer"
+        kind = "a socket" if stat.S_ISSOCK(mode) else "a device"
+        return f"{path_for_line(path)} is {kind}, not a file, and git would read it"
+
+    relative = directory.relative_to(repository).parts
+    above = [repository.joinpath(*relative[:depth]) for depth in range(len(relative))]
+    found = odd(str(repository / ".git" / "info" / "exclude"), follow=True)
+    for path in above:
+        found = found or odd(os.path.join(path, _IGNORE_FILE))
+    if found is not None:
+        return found
+    seen = 0
+    for here, dirs, files in _walk(directory):
+        seen += len(dirs) + len(files)
+        if seen > _MAX_ENTRIES:
+            return None  # git is asked, its timeout the guard: uv's answer for a large ignored tree
+        if _IGNORE_FILE in files:
+            found = odd(os.path.join(here, _IGNORE_FILE))
+            if found is not None:
+                return found
+    return None
 
 
 __all__ = ["members_all_there"]

@@ -155,7 +155,7 @@ def test_the_members_are_looked_at_only_when_the_answer_depends_on_them(
         _write(ws / "packages" / "a" / "pyproject.toml", _project("a"))
     calls: list[Path] = []
 
-    def counted(root: Path, workspace: dict, project: object) -> bool:
+    def counted(root: Path, workspace: dict, project: object, warnings: object = None) -> bool:
         calls.append(root)
         return True
 
