@@ -46,6 +46,9 @@ def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
         state, pane, key, ": u removes an install, and this build has none (3 jumps to Installed)")
     if isinstance(installation, Refuse):
         return installation
+    own = _own_python(state, installation)
+    if own is not None:
+        return own
     from pytui.app.uninstall_report import question_text
 
     size = state.sizes.get(installation.key)
@@ -132,6 +135,23 @@ def _breaking_lines(state: AppState, installation: Installation) -> list[Line]:
     if not breaking:
         return rebuilt + rechecking
     return _breaking_list(state, installation, breaking, scope) + rebuilt + rechecking
+
+
+def _own_python(state: AppState, installation: Installation) -> Refuse | None:
+    """The refusal when the install is the Python this pytui runs on, as `pytui uninstall`
+    refuses it (app/own_python.py): a yes left the next `pytui` unable to start."""
+    if state.environments is None:
+        return None
+    from pytui.app.own_python import own_environment, own_python_line
+    from pytui.core.environment import would_break
+
+    own = own_environment(would_break(state.environments, {installation.key}, state.installed_keys,
+                                      _pipx_default_key(state)))
+    if own is None:
+        return None
+    remaining = [i for i in state.installations if i.key != installation.key]
+    return Refuse(own_python_line(own, remaining, state.settings.bin_dir, "nothing is removed"),
+                  title="pytui runs on it")
 
 
 def _pipx_default_key(state: AppState) -> str | None:

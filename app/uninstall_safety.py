@@ -77,6 +77,8 @@ def refuses(args: argparse.Namespace, chosen: Sequence[Installation],
               f"{first_paths(pins)}", file=sys.stderr)
     if not breaking:
         return False
+    if _refuses_own(args, breaking, [i for i in installed if i.key not in removing]):
+        return True
     keys = sorted({env.key for env in breaking if env.key})
     what = keys[0] if len(keys) == 1 else f"{len(keys)} installs"
     noun = "environment" if len(breaking) == 1 else "environments"
@@ -94,6 +96,23 @@ def refuses(args: argparse.Namespace, chosen: Sequence[Installation],
     print(stderr_style().error(f"uninstalling {what} would break {len(breaking)} {noun}: "
           f"{first_paths(breaking)}; nothing was removed (see {see_envs(keys)}, or pass --force)"),
           file=sys.stderr)
+    return True
+
+
+def _refuses_own(args: argparse.Namespace, breaking: Sequence[Environment],
+                 remaining: Sequence[Installation]) -> bool:
+    """Refuse, --force or not, to remove the Python this pytui runs on (app/own_python.py)."""
+    from pytui.app.own_python import own_environment, own_python_line
+
+    own = own_environment(breaking)
+    if own is None:
+        return False
+    if getattr(args, "dry_run", False):
+        print(stderr_style().warning(own_python_line(
+            own, remaining, args.settings.bin_dir, "without --dry-run this refuses, --force or not")),
+            file=sys.stderr)
+        return False
+    print(stderr_style().error(own_python_line(own, remaining, args.settings.bin_dir)), file=sys.stderr)
     return True
 
 

@@ -40,3 +40,24 @@ def test_the_question_says_pipx_rebuilds_its_shared_venv(tmp_path, builds,
     state.environments.append(Environment(tmp_path / "pipx" / "venvs" / "black", "pipx", old.key, "patch", "ok"))
     lines = _lines(state, old.key)
     assert "Breaks 1 environment:" in lines and any(t.startswith("pipx's shared") for t in lines), lines
+
+
+def test_u_on_the_python_pytui_runs_on_is_refused(tmp_path, builds, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytui as a uv tool on that install: `u` said `Breaks 1 environment` and a yes removed
+    the Python pytui runs on (its next start: `cannot execute: required file not found`); now it
+    refuses as `pytui uninstall` does, --force or not (tests/test_uninstall_own_python.py)."""
+    import sys
+
+    state = a_state(tmp_path, *builds.values())
+    old = builds[OLD]
+    state.installations.append(an_installation(tmp_path, old))
+    tool = tmp_path / "uv-tools" / "pytui-pbs"
+    tool.mkdir(parents=True)
+    state.environments = [Environment(tool, "uv-tool", old.key, "patch", "ok")]
+    assert "Breaks 1 environment:" in _lines(state, old.key)  # another pytui's tool: asked
+    monkeypatch.setattr(sys, "prefix", str(tool))
+    refused = du.decide_uninstall(state, "installed", old.key)
+    assert isinstance(refused, d.Refuse), refused
+    assert refused.message.startswith(f"uninstalling {old.key} would remove the Python this pytui runs on "
+                                      f"(uv tool pytui-pbs, {tool}), and `pytui` would not start again; "
+                                      "nothing is removed"), refused.message
