@@ -211,7 +211,7 @@ def _forge(settings, edit) -> None:
     what is checked is every value, not the CRC (tests/test_parsed_cache_hostile.py)."""
     doc = _entry_doc(settings)
     edit(doc)
-    _cache_entry(settings).write_bytes(seal(json.dumps(doc).encode()))
+    _cache_entry(settings).write_bytes(seal(json.dumps(doc, separators=(",", ":")).encode()))
 
 
 @pytest.fixture

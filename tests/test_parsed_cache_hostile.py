@@ -80,7 +80,7 @@ def test_a_forged_entry_with_a_list_among_version_numbers_is_a_miss(cached, valu
     truth = _described(load_catalog(config))
     doc = json.loads(good[:-SEAL_LENGTH])
     doc["columns"][1][0] = value  # the first build's major
-    path.write_bytes(seal(json.dumps(doc).encode()))
+    path.write_bytes(seal(json.dumps(doc, separators=(",", ":")).encode()))
     assert _described(load_catalog(config)) == truth
     assert _entry_path(config.state_dir).read_bytes() == good  # rebuilt as it was
 
@@ -106,7 +106,7 @@ def test_a_forged_entry_cannot_drop_a_builds_sha256(tmp_path: Path) -> None:
     path = _entry_path(tmp_path / "state")
     doc = json.loads(path.read_bytes()[:-SEAL_LENGTH])
     doc["sha_at"] = [-1, -1]
-    path.write_bytes(seal(json.dumps(doc).encode()))
+    path.write_bytes(seal(json.dumps(doc, separators=(",", ":")).encode()))
     builds = parsed_cache.cached_parse(source, "uv-json", tmp_path / "state", parse).builds
     assert builds == truth and all(build.sha256 for build in builds)
     assert len(parses) == 2  # the source parsed again
