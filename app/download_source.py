@@ -44,6 +44,16 @@ def download_source(build: Build, settings: Settings) -> tuple[str, str]:
     return shown, fallback
 
 
+def read_from_disk(build: Build, settings: Settings) -> bool:
+    """True when the job reads `build` from a `file://` URL (a local mirror, an export-mirror
+    directory): that works offline, as `pytui --offline --mirror file://DIR install` does."""
+    try:
+        urls = download_urls(build, settings)
+    except PytuiError:
+        return False
+    return any(url.startswith("file:") for url in urls)
+
+
 # The configuration key of the mirror each implementation downloads through (core/urls.py).
 _MIRROR_KEYS = {"cpython": ("python-install-mirror", "mirror"),
                 "pypy": ("pypy-install-mirror", "pypy_mirror")}

@@ -170,13 +170,21 @@ def _restore_links(state: AppState, build: Build) -> Decision:
 def _refuse_start(state: AppState, build: Build) -> Refuse | None:
     if state.job_for_key(build.key) is not None:
         return Refuse(f"{build.key} is already being installed.", severity="information")
-    if state.offline and _cached_now(state, build) is None:
+    if state.offline and _cached_now(state, build) is None and not _from_disk(state, build):
         return Refuse(
             f"Offline: {build.key} is not in the cache "
             f"({short_path(state.settings.cache_dir, state.home)}). "
             "Go online (o) or import its archive with `pytui cache import FILE`.",
             severity="error", title="Not cached")
     return None
+
+
+def _from_disk(state: AppState, build: Build) -> bool:
+    """Offline, a build a `file://` mirror holds installs (app/download_source.read_from_disk):
+    `i` refused it though the README's offline command takes the TUI's flags too."""
+    from pytui.app.download_source import read_from_disk
+
+    return read_from_disk(build, state.settings)
 
 
 def _cached_now(state: AppState, build: Build) -> CachedArchive | None:
@@ -201,7 +209,7 @@ def _confirm_install(state: AppState, action: StartInstall, title: str, what: st
                       f"{human_size(cached.size)} archive): linked, no download, no extraction.")
     elif cached is not None:
         source = Line(f"From the cached archive ({human_size(cached.size)}); no download.")
-    elif state.offline:
+    elif state.offline and not _from_disk(state, build):
         source = Line("Offline, and its archive is not cached.")
     else:
         source = _download_source(state, build)
@@ -271,7 +279,7 @@ def decide_upgrade(state: AppState) -> Decision:
         return Refuse("Those upgrades are already being installed.", severity="information")
     cached = state.cached_by_key()
     targets = [step.target for step in todo if step.target is not None]
-    missing = [b.key for b in targets if b.key not in cached]
+    missing = [b.key for b in targets if b.key not in cached and not _from_disk(state, b)]
     if state.offline and missing:
         return Refuse(f"Offline: {missing[0]} is not in the cache"
                       + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
