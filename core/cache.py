@@ -306,14 +306,15 @@ class ArchiveCache:
                progress: ProgressCallback = no_progress, cancel: CancelToken | None = None,
                on_wait: Callable[[str], None] | None = None,
                installed_now: Callable[[], object] | None = None, held: bool = False,
-               trees: bool = True) -> tuple[Path, bool]:
+               trees: bool = True, on_warning: Callable[[str], None] | None = None) -> tuple[Path, bool]:
         """The cached archive for `build`, downloading (verified) into the cache first if needed,
         and whether this call downloaded it (core/cache_download.py `obtain`)."""
         from pytui.core.cache_download import obtain
 
         return obtain(self, build, urls, downloader=downloader, settings=settings, offline=offline,
                       client_factory=client_factory, progress=progress, cancel=cancel,
-                      on_wait=on_wait, installed_now=installed_now, held=held, trees=trees)
+                      on_wait=on_wait, installed_now=installed_now, held=held, trees=trees,
+                      on_warning=on_warning)
 
     def open_verified(self, build: Build) -> VerifyingReader:
         """Open the cached archive for reading with its hash checked at `verify()`."""

@@ -32,7 +32,7 @@ def obtain(cache: ArchiveCache, build: Build, urls: Sequence[str] | None = None,
            progress: ProgressCallback = no_progress, cancel: CancelToken | None = None,
            on_wait: Callable[[str], None] | None = None,
            installed_now: Callable[[], object] | None = None, held: bool = False,
-           trees: bool = True) -> tuple[Path, bool]:
+           trees: bool = True, on_warning: Callable[[str], None] | None = None) -> tuple[Path, bool]:
     """The cached archive for `build`, downloading (verified) into the cache first if needed,
     and whether this call downloaded it (hashed as it arrived): False for a file found there,
     or committed by another process while this one waited or downloaded, which the caller
@@ -77,7 +77,7 @@ def obtain(cache: ArchiveCache, build: Build, urls: Sequence[str] | None = None,
         try:
             with (contextlib.nullcontext() if held else
                   exclusive(cache.root / (build.cache_filename + LOCK_SUFFIX), cancel, build.key, waited,
-                            trees=trees)):
+                            trees=trees, on_warning=on_warning)):
                 if os.path.isfile(final):
                     return final, False  # another process committed it while we waited
                 if waited and installed_now is not None:

@@ -43,7 +43,7 @@ def name_too_long(root: Path, name: str, suffix: str) -> str | None:
 @contextlib.contextmanager
 def exclusive(lock_path: Path, cancel: CancelToken, what: str,
               on_wait: Callable[[str], None] | None = None, *, trees: bool = True,
-              no_cache: bool = False) -> Iterator[None]:
+              no_cache: bool = False, on_warning: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold an flock on `lock_path` (created, and removed on release) while a `.part` is written,
     or while an install unpacks and commits the archive (core/job_archive.take_turn).
 
@@ -56,6 +56,14 @@ def exclusive(lock_path: Path, cancel: CancelToken, what: str,
     PYTUI_NO_TREES=1), `no_cache`: whether it streams (`--no-cache`); the holder records its
     mode in the lock file, and a waiter's line says what follows the wait by both modes
     (core/turn_record.py).
+
+    A symbolic link at the lock's name (to a file, to nothing, to itself) is removed, the link
+    alone, and the lock taken in a file of pytui's own there, said once through `on_warning`
+    (`_drop_link`): the name is pytui's (uv makes and reads no such file, and installs beside a
+    link there), and the lock is never taken through a link, which could point it at any file
+    (`<root>/.lock`: this process would wait on its own root lock for good), write the holder's
+    record on that file, or create one where a dangling link points. A directory or a socket
+    there still ends it in one line: what it holds is not pytui's to remove.
     """
     from pytui.core.turn_record import holder_mode, read_record, wait_line, write_record
 
@@ -65,24 +73,7 @@ def exclusive(lock_path: Path, cancel: CancelToken, what: str,
         yield
         return
     while True:
-        try:
-            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
-        except OSError as err:
-            # Something else holds the lock's name (O_NOFOLLOW: a link gives ELOOP): the cache
-            # dir is fine, that one entry is not.
-            kind = {errno.EISDIR: "is a directory", errno.ELOOP: "is a symbolic link"}.get(err.errno or 0)
-            if kind is None and err.errno == errno.ENXIO:
-                # A socket (or a device with no driver) at the name: an open gives ENXIO.
-                from pytui.core.bounded_read import file_kind
-
-                try:
-                    kind = f"is {file_kind(os.lstat(lock_path).st_mode)}"
-                except OSError:
-                    kind = None
-            if kind is None:
-                raise
-            raise CacheError(f"cannot lock the archive of {what}: {lock_path} {kind}, not a lock "
-                             "file; remove it and retry") from None
+        fd = _open_lock(lock_path, what, on_warning)
         try:
             while True:
                 try:
@@ -115,6 +106,69 @@ def exclusive(lock_path: Path, cancel: CancelToken, what: str,
         with contextlib.suppress(OSError):
             os.unlink(lock_path)
         os.close(fd)
+
+
+def _open_lock(lock_path: Path, what: str, on_warning: Callable[[str], None] | None) -> int:
+    """The lock file at `lock_path` opened (made when missing), never through a link: a link
+    there is removed first (`_drop_link`, said through `on_warning`); a directory or a socket
+    there is a CacheError naming it."""
+    links_seen = 0
+    while True:
+        try:
+            return os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+        except OSError as err:
+            if err.errno == errno.ELOOP and links_seen < 3:
+                links_seen += 1
+                dropped = _drop_link(lock_path)
+                if dropped is not None and on_warning is not None:
+                    on_warning(f"removed the symbolic link at {lock_path} (to {dropped}), where pytui "
+                               f"keeps the lock of {what}'s archive: the lock is taken in a file of "
+                               "its own there, never through a link; what the link named was not "
+                               "touched")
+                continue
+            # Something else holds the lock's name (O_NOFOLLOW: a link gives ELOOP): the cache
+            # dir is fine, that one entry is not.
+            kind = {errno.EISDIR: "is a directory", errno.ELOOP: "is a symbolic link"}.get(err.errno or 0)
+            if kind is None and err.errno == errno.ENXIO:
+                # A socket (or a device with no driver) at the name: an open gives ENXIO.
+                from pytui.core.bounded_read import file_kind
+
+                try:
+                    kind = f"is {file_kind(os.lstat(lock_path).st_mode)}"
+                except OSError:
+                    kind = None
+            if kind is None:
+                raise
+            raise CacheError(f"cannot lock the archive of {what}: {lock_path} {kind}, not a lock "
+                             "file; remove it and retry") from None
+
+
+def _drop_link(lock_path: Path) -> str | None:
+    """Remove the symbolic link at `lock_path` (never what it names) and return what it named,
+    or None when no link is there now (or it cannot be removed: the open that follows says
+    what is wrong). Decided and done under an flock of the cache dir itself, which only this
+    step takes: two processes meeting one link could otherwise both see it, and the second
+    remove the lock file the first had made in its place and locked, both then holding "the
+    lock". While the link is there no lock file can be made at the name (the open refuses to
+    follow it), so every process that would make one comes through here."""
+    import fcntl
+    import stat
+
+    try:
+        directory = os.open(lock_path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(directory, fcntl.LOCK_EX)  # held for an lstat and an unlink
+        if not stat.S_ISLNK(os.lstat(lock_path.name, dir_fd=directory).st_mode):
+            return None
+        target = os.readlink(lock_path.name, dir_fd=directory)
+        os.unlink(lock_path.name, dir_fd=directory)
+        return target
+    except OSError:
+        return None
+    finally:
+        os.close(directory)  # and its flock
 
 
 def download_in_progress(part: Path) -> bool:

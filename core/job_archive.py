@@ -31,7 +31,8 @@ def fetch(job: InstallJob) -> tuple[Path, bool]:
         refuse_offline(job.cache, job.build, urls, job.settings.cache_dir)
     return job.cache.obtain(job.build, urls, downloader=job.downloader(), progress=job.progress,
                             cancel=job.cancel, on_wait=job.on_wait, installed_now=job.installed_now,
-                            held=job.turn_held, trees=not job.settings.no_trees)
+                            held=job.turn_held, trees=not job.settings.no_trees,
+                            on_warning=job.on_warning)
 
 
 def extract_from_archive(job: InstallJob, stage: Path) -> tuple[Path, Path, bool]:
@@ -131,8 +132,8 @@ def take_turn(job: InstallJob) -> bool:
     round, and uv takes only the root's. A cache dir that cannot hold the lock (not makeable,
     read-only, a name too long) is passed over: the job goes on without it (a download into
     the cache takes the lock itself and says what is wrong; `--no-cache` needs no cache dir).
-    Something else at the lock's name (a directory, a symbolic link, a socket) ends the job in
-    one line naming it, as a download's lock does and as uv does beside a directory or a
+    A directory or a socket at the lock's name ends the job in one line naming it (a symbolic
+    link there is removed, said through `job.on_warning`, core/cache_locks.exclusive), as a download's lock does and as uv does beside a directory or a
     dangling link at its own `<root>/.lock`: the job went on without the lock, unsaid. Offline,
     a cache dir that is not there is not made: nothing is cached to share (and uv's refusal
     comes next)."""
@@ -149,7 +150,7 @@ def take_turn(job: InstallJob) -> bool:
         os.makedirs(root, exist_ok=True)
         job.turn.enter_context(exclusive(root / (job.build.cache_filename + LOCK_SUFFIX), job.cancel,
                                          job.key, waited, trees=not job.settings.no_trees,
-                                         no_cache=job.no_cache))
+                                         no_cache=job.no_cache, on_warning=job.on_warning))
     except OSError:
         return False  # no lock to share: this install goes on alone, as before
     job.turn_held = True
