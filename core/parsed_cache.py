@@ -181,9 +181,8 @@ def _decode(data: bytes, stamp: str, source: bytes,
         return None
     count, skipped, invalid = doc.get("count"), doc.get("skipped"), doc.get("invalid")
     problem, stored = doc.get("problem"), doc.get("columns")
-    if not (isinstance(count, int) and isinstance(skipped, int) and isinstance(invalid, int)) \
-            or min(count, skipped, invalid) < 0 or bool in {type(count), type(skipped), type(invalid)} \
-            or type(problem) is not str or len(problem) > MAX_PROBLEM_LENGTH \
+    if not (isinstance(count, int) and isinstance(skipped, int) and isinstance(invalid, int)
+            and isinstance(problem, str)) or not _counts_ok(count, skipped, invalid, problem, len(source)) \
             or type(stored) is not list or len(stored) != len(BUILD_FIELDS):
         return None
     if count == 0:
@@ -211,6 +210,18 @@ def _decode(data: bytes, stamp: str, source: bytes,
         return None
     return ParsedCatalog(ColumnBuilds(columns, source, *offsets, reread), skipped, invalid,
                          problem)
+
+
+def _counts_ok(count: int, skipped: int, invalid: int, problem: str, source_bytes: int) -> bool:
+    """Whether the entry's counts and first problem are what a parse of the source can give:
+    numbers of entries (not bools), together no more than the source has bytes (a forged
+    4,001-digit count made the catalog's warning line), and a problem of bounded length there
+    exactly when some entry was malformed."""
+    if bool in {type(count), type(skipped), type(invalid)} or type(problem) is not str:
+        return False
+    if min(count, skipped, invalid) < 0 or count + skipped + invalid > source_bytes:
+        return False
+    return len(problem) <= MAX_PROBLEM_LENGTH and (problem != "") == (invalid > 0)
 
 
 def _too_dense(data: bytes) -> bool:

@@ -229,7 +229,8 @@ def _columns(doc: dict) -> list:
 
 @pytest.mark.parametrize("name", ["url", "sha256", "offset", "major", "arch", "types", "count",
                                   "shape", "sha256-none", "url-len", "sha-at-url", "negative",
-                                  "index", "hole", "unhashable", "joined"])
+                                  "index", "hole", "unhashable", "joined", "skipped",
+                                  "invalid"])
 def test_a_forged_parsed_cache_never_outranks_its_source(cached_source, name) -> None:
     source, settings = cached_source
     sep = "\x1f"
@@ -266,12 +267,16 @@ def test_a_forged_parsed_cache_never_outranks_its_source(cached_source, name) ->
             doc["sha_at"] = list(doc["url_at"])
         elif name == "negative":
             doc["sha_at"] = [-5, -5]
+        elif name in ("skipped", "invalid"):
+            # More entries than the source has bytes: a 4,001-digit count in the warning line.
+            doc[name], doc["problem"] = 10 ** 4000, "forged"
         else:
             doc["columns"] = {"not": "a list"}
 
     _forge(settings, edit)
     catalog = load_catalog(settings)
     assert sorted(catalog.by_key) == [GOOD, OTHER]
+    assert (catalog.skipped, catalog.invalid, catalog.warning) == (0, 0, None)
     assert {b.url for b in catalog} == {entry()["url"]}
     assert {b.sha256 for b in catalog} == {entry()["sha256"]}
     # A forged entry is discarded and rebuilt from the source (a forged URL or sha256 value
