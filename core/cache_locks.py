@@ -220,7 +220,8 @@ def moved_since_listed(archives: Iterable[CachedArchive]) -> frozenset[str]:
 def unless_downloading(part: Path) -> Iterator[bool]:
     """Hold `<part>.lock` (as a downloader holds it, `exclusive`) while a purge removes the
     `.part`, so no download starts writing it meanwhile; yields False, holding nothing, when
-    a download holds it now."""
+    a download holds it now. Held, it records the purge on the lock (core/turn_record.PURGE),
+    so an install waiting behind it says it waits for a purge."""
     try:
         import fcntl
     except ImportError:
@@ -241,6 +242,10 @@ def unless_downloading(part: Path) -> Iterator[bool]:
         if not same:
             yield False
             return
+        from pytui.core.turn_record import PURGE, write_record
+
+        # For the line of an install that waits behind this purge (core/turn_record.wait_line).
+        write_record(fd, PURGE)
         try:
             yield True
         finally:

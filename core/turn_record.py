@@ -7,7 +7,7 @@ install run with `--no-cache` or `PYTUI_NO_TREES=1`, a second with trees said it
 "the tree it keeps", which the first keeps none of (the second unpacks the archive itself), or
 with "that download", which a `--no-cache` first streams into its install and caches not. The
 holder now records its mode on the lock file once it holds it (an extended attribute,
-`ATTRIBUTE`); the waiter reads it as another process's input (only a value that is exactly one
+`ATTRIBUTE`; a purge records `PURGE`); the waiter reads it as another process's input (only a value that is exactly one
 of `RECORDS` counts) and, with none (an older pytui's lock, a filesystem with no user
 attributes, or the waiter came between the holder's lock and its record), says what is true in
 every mode.
@@ -25,11 +25,15 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 TREES, NO_TREES, NO_CACHE = "trees", "no-trees", "no-cache"
+# A `pytui cache purge` removing a stopped download's `.part` (or a lock a killed run left)
+# under the lock (core/cache_locks.unless_downloading): a waiter behind it said the holder was
+# downloading the archive.
+PURGE = "purge"
 # An extended attribute of the lock file, not its bytes: the file stays empty, so a lock a killed
 # run left is 0 B wherever the cache is sized, as before. Where the filesystem keeps no user
 # attributes, none is written and a waiter says what is true in every mode.
 ATTRIBUTE = "user.pytui.turn"
-RECORDS = {mode.encode(): mode for mode in (TREES, NO_TREES, NO_CACHE)}
+RECORDS = {mode.encode(): mode for mode in (TREES, NO_TREES, NO_CACHE, PURGE)}
 
 
 def holder_mode(*, trees: bool, no_cache: bool) -> str:
@@ -67,7 +71,10 @@ def wait_line(lock_path: Path, what: str, held: str, *, trees: bool = True, hold
     unpacks the archive itself, or downloads it when the holder cached nothing."""
     archive = os.fspath(lock_path).removesuffix(".part.lock")
     cached = archive != os.fspath(lock_path) and os.path.isfile(archive)
-    if holder == NO_CACHE:
+    if holder == PURGE:
+        doing = f"purging what a stopped download or a killed install of {what} left in the cache"
+        then = "the cached archive if it is still there, else downloads it itself,"
+    elif holder == NO_CACHE:
         doing = (f"installing {what} with --no-cache, which caches nothing" if cached else
                  f"downloading {what} with --no-cache, into its install and not the cache")
         then = ("the install it made, or unpacks the cached archive itself," if cached else

@@ -1,0 +1,85 @@
+"""An install waiting behind a `pytui cache purge` that holds an archive's lock (removing a
+stopped download's `.part`, core/cache_locks.unless_downloading) said the holder was
+downloading the archive: a purge recorded no mode on the lock, as an install does since
+70dc721 (the `user.pytui.turn` extended attribute, core/turn_record.py). The purge now records
+`purge`, and the waiter says it waits for a purge. On a filesystem with no user attributes
+(ramfs: tmpfs keeps them since Linux 6.6, and this kernel's does) nothing is recorded and the
+line keeps the general wording. Real pytui processes (tests/step_hook.py: the purge paused
+while it holds the lock) on the loopback server; waits on events. The purge test fails before."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from cli_harness import Pytui, assert_installed, cache_name, finish, reading_stderr, wait_for
+from step_hook import paused_at, resume
+
+WAITS = "waiting for another pytui process that is "
+# Inside the purge's hold of a `.part`'s lock: the removal of its resume state, after the `.part`.
+HELD = "pytui.core.cache_purge.unlink_quiet"
+
+
+def _waits_behind_a_purge(pytui: Pytui, *install: str) -> tuple[str, int]:
+    """A stopped download's `.part` in the cache, a `cache purge --all` paused while it holds
+    the `.part`'s lock, and an install of that build (`install`: its options) run until it says
+    it waits: its line, and the purge's pid. Both are then run to their end; the install
+    downloads the build."""
+    made = pytui.add("3.12.8")
+    pytui.cache.mkdir(parents=True, exist_ok=True)
+    (pytui.cache / (cache_name(made) + ".part")).write_bytes(made.path.read_bytes()[:1000])
+    purge = paused_at(pytui, HELD, "cache", "purge", "--all", when="str(args[0]).endswith('.part.json')")
+    two = pytui.popen("install", *install, "3.12")
+    said, reader = reading_stderr(two)
+    try:
+        wait_for(lambda: any(WAITS in line for line in said), "the install's waiting line", two)
+    finally:
+        code, _, err = resume(purge)
+    assert code == 0, err
+    two.stderr = None
+    ended = finish(two)
+    reader.join(60)
+    assert ended.returncode == 0, "".join(said)
+    assert_installed(pytui, made)
+    [line] = [line.rstrip("\n") for line in said if WAITS in line]
+    return line, purge.pid
+
+
+def test_an_install_behind_a_purge_says_it_waits_for_a_purge(pytui: Pytui) -> None:
+    line, pid = _waits_behind_a_purge(pytui)
+    key = pytui.builds[0].key
+    assert line.startswith(f"{WAITS}purging what a stopped download or a killed install of {key} left "
+                           f"in the cache (pid {pid}: "), line
+    assert line.endswith("; this install goes on with the cached archive if it is still there, else "
+                         "downloads it itself, once it ends; Ctrl-C stops"), line
+
+
+@pytest.fixture
+def cache_on_ramfs(pytui: Pytui):
+    """The cache dir a ramfs mount (no user extended attributes), unmounted after the test."""
+    pytui.cache.mkdir(parents=True)
+    mounted = subprocess.run(["mount", "-t", "ramfs", "none", str(pytui.cache)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a ramfs here (needs root or CAP_SYS_ADMIN): {mounted.stderr.strip()}")
+    try:
+        yield pytui.cache
+    finally:
+        subprocess.run(["umount", "-l", str(pytui.cache)], check=False)
+
+
+def test_with_no_user_attributes_the_line_keeps_the_general_wording(pytui: Pytui, cache_on_ramfs: Path) -> None:
+    probe = cache_on_ramfs / "probe"
+    probe.touch()
+    with pytest.raises(OSError) as refused:
+        os.setxattr(probe, "user.pytui.turn", b"purge")
+    assert refused.value.errno in (errno.ENOTSUP, errno.EOPNOTSUPP)
+    probe.unlink()
+    # --no-cache: a ramfs says 0 B free, and a download into it is refused for want of space.
+    line, pid = _waits_behind_a_purge(pytui, "--no-cache")
+    key = pytui.builds[0].key
+    assert line.startswith(f"{WAITS}downloading {key} (pid {pid}: "), line
+    assert line.endswith("; this install goes on with the install it made, or that download if it caches "
+                         "it, else downloads it itself, once it ends; Ctrl-C stops"), line
