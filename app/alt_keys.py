@@ -5,7 +5,7 @@ moment after an ESC for what follows (ESCAPE_DELAY), so Esc then `q` typed withi
 in one write (`tmux send-keys Escape q`), reaches the app as one key, `alt+q` (seen in tmux
 with the real driver). No dialog binds an alt key: an uninstall question stayed open after
 Esc `q`, and the next `y` answered it. pytui binds no alt key anywhere, so on a screen that
-closes with Esc (a question, the purge rules, the help, History, Environments) `alt+<key>` is
+closes with Esc (a question, the purge rules, the help, History, Environments, the palette) `alt+<key>` is
 taken as what was typed: Esc (the screen's own Esc action, run at once), then `<key>`, handed
 to the screen now on top (app/pytui_app.py `on_event`).
 

@@ -18,6 +18,10 @@ def _nothing() -> None:
 
 
 class OnceCommandPalette(CommandPalette):
+    # Esc then a key typed quickly (one `alt+<key>`) closes it, then the key acts
+    # (app/alt_keys.py): its search box took the key as text and the palette stayed open.
+    CLOSES_ON_ESCAPE = True
+
     def dismiss(self, result: None = None) -> AwaitComplete:
         if not self.is_active:
             # Closed already: a key queued behind the one that closed it. Textual runs the

@@ -78,3 +78,18 @@ async def test_escape_then_a_key_closes_the_help_and_the_key_acts_on_the_main_sc
         app.post_message(events.Key("alt+3", "3"))  # Esc, then 3: the Installed pane
         await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), what="help closed")
         await wait_for(pilot, lambda: isinstance(app.focused, InstalledTable), what="3 acted")
+
+
+async def test_escape_then_a_key_closes_the_palette_instead_of_typing_the_key_into_it(
+        ui_world: UiWorld) -> None:
+    from textual.command import CommandPalette
+
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("colon")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+        app.post_message(events.Key("alt+3", "3"))
+        await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette),
+                       what="the palette closed")
+        await wait_for(pilot, lambda: isinstance(app.focused, InstalledTable), what="3 acted")
