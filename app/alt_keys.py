@@ -1,33 +1,49 @@
-"""Esc then a key, typed quickly, is Esc then that key in a dialog.
+"""Esc then a key, typed quickly, is Esc then that key on a screen that closes with Esc.
 
 A terminal sends Esc as the lone byte ESC, and Alt+q as ESC `q`. Textual's parser waits a
-moment after an ESC for what follows (ESCAPE_DELAY), so Esc then `q` typed within it, or sent
-in one write (`tmux send-keys Escape q`), reaches the app as one key, `alt+q` (seen in tmux
-with the real driver). No dialog binds an alt key: an uninstall question stayed open after
-Esc `q`, and the next `y` answered it. pytui binds no alt key anywhere, so on a screen that
-closes with Esc (a question, the purge rules, the help, History, Environments, the palette) `alt+<key>` is
-taken as what was typed: Esc (the screen's own Esc action, run at once), then `<key>`, handed
-to the screen now on top (app/pytui_app.py `on_event`).
+moment after an ESC for what follows (ESCAPE_DELAY), so Esc then a key typed within it, or sent
+in one write (`tmux send-keys Escape q`), reaches the app as one key made of both (seen in tmux
+with the real driver): `alt+q` for a letter; for other bytes the key a macOS Option key makes
+(ESC `3` is `£`, ESC `1` is `¡`), `shift+tab` (ESC Tab), `ctrl+left` / `ctrl+right` (ESC `b` /
+`f`), `ctrl+w` (ESC Backspace), or the key alone, the Esc lost (`?`, `/`, Space, Enter). No
+dialog binds any of them: an uninstall question stayed open after Esc `q`, and the next `y`
+answered it; after Esc Tab the focus was on its Yes button.
 
-Textual keeps the `alt+` only for a letter or digit: after Esc, `?`, `/`, Space or Enter come
-as themselves, the Esc lost before the app sees anything (app/terminal_driver.py's parser
-would have to split them; not done). No Textual here: the rule is unit-tested alone.
+pytui's parser (app/terminal_driver.py) hands on each such key as an `EscapeThen`: the key
+Textual made, carrying the key the byte after the ESC is alone. On a screen that closes with
+Esc (a question, Purge by rule, the help, History, Environments, the palette) it is taken as
+what was typed: the screen's own Esc action, run at once, then the key, handed to the screen
+then on top (app/pytui_app.py `on_event`). Elsewhere it is the key Textual made, as before
+(Option+Left in the filter box still moves a word).
 """
 
 from __future__ import annotations
 
-ALT = "alt+"
-SHIFT = "shift+"
+from textual import events
+
+ESC = "\x1b"
 
 
-def typed_after_escape(key: str, character: str | None) -> str | None:
-    """The key typed after an Esc that the parser joined with it into `key` (`alt+q` -> `q`,
-    `alt+shift+h` -> `H`, `alt+1` -> `1`), as Textual names that key typed alone; None when
-    `key` is not ESC and one printable character (a real modified key such as `alt+up`)."""
-    if not key.startswith(ALT) or character is None or len(character) != 1 or \
-            not character.isprintable():
-        return None
-    rest = key[len(ALT):]
-    if rest.startswith(SHIFT) and len(rest) == len(SHIFT) + 1 and character.isupper():
-        return character
-    return rest if rest == character else None
+def byte_after_escape(sequence: str, alt: bool) -> str | None:
+    """The character typed after an ESC when Textual's parser makes one key of `sequence`
+    (`alt`: its ESC was read already, as for ESC `q`); None for any other sequence (an ESC
+    alone, ESC ESC, an escape sequence such as `ESC [ A`)."""
+    if alt and len(sequence) == 1:
+        return sequence
+    if len(sequence) == 2 and sequence[0] == ESC and sequence[1] != ESC:
+        return sequence[1]
+    return None
+
+
+class EscapeThen(events.Key):
+    """The key Textual's parser made of an ESC and the byte after it (`joined`), and the key
+    that byte is alone (`typed`)."""
+
+    def __init__(self, joined: events.Key, typed: events.Key) -> None:
+        super().__init__(joined.key, joined.character)
+        self.typed = typed
+
+
+# Textual finds a message's handlers by a name made of its class's (`on_escape_then`): this one
+# is a key to every widget (`on_key`, `_on_key`, the bindings).
+EscapeThen.handler_name = events.Key.handler_name

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
-from pytui.app.alt_keys import typed_after_escape
+from pytui.app.alt_keys import EscapeThen
 from pytui.app.config import UiConfig
 from pytui.app.contrast import derived_colors
 from pytui.app.conventions import ConventionKeys
@@ -100,14 +100,14 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
         await super().on_event(event)
 
     async def _escape_then_key(self, event: Key) -> bool:
-        """Esc then a key typed quickly came as one `alt+<key>` (app/alt_keys.py): the screen's
-        Esc action now, then the key, on the screen then on top. False: not such a key."""
-        plain = typed_after_escape(event.key, event.character)
+        """Esc then a key typed quickly came as one key (app/alt_keys.py): the screen's Esc
+        action now, then the key, on the screen then on top. False: not such a key."""
         escape = self.active_bindings.get("escape")
-        if plain is None or escape is None:
+        if not isinstance(event, EscapeThen) or escape is None:
             return False
         await self.run_action(escape.binding.action, escape.node)
-        await super().on_event(Key(plain, event.character))
+        typed = event.typed
+        await super().on_event(Key(typed.key, typed.character))
         return True
 
     def get_driver_class(self) -> type[Driver]:

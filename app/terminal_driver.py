@@ -36,6 +36,7 @@ import time
 from codecs import IncrementalDecoder, getincrementaldecoder
 from collections.abc import Callable, Iterable, Iterator
 
+from pytui.app.alt_keys import EscapeThen, byte_after_escape
 from pytui.app.paste_guard import PasteGuard
 from pytui.app.terminal_codes import CLEAR_SCREEN
 from pytui.app.terminal_strings import LongCsiGuard, StringGuard
@@ -124,6 +125,17 @@ class PasteSafeParser(XTermParser):
             # which then refuses every later read.
             return ()
         return super().feed(kept)
+
+    def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+        # Textual's own method (private), asked for the keys of each sequence it read: Esc then
+        # a key typed quickly is one key here; it is handed on as an EscapeThen, which says both.
+        joined = list(super()._sequence_to_key_events(sequence, alt))
+        after = byte_after_escape(sequence, alt)
+        typed = [] if after is None or len(joined) != 1 else \
+            list(super()._sequence_to_key_events(after))
+        if len(typed) == 1:
+            return [EscapeThen(joined[0], typed[0])]
+        return joined
 
     def tick(self) -> Iterable[Message]:
         # Textual's input thread ticks after each wait for a read (at most 0.1 s): one with no

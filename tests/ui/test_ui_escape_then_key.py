@@ -1,26 +1,50 @@
-"""Esc then a key typed quickly reaches the app as one `alt+<key>` (Textual's parser joins an
-ESC with the byte after it; seen in tmux with `send-keys Escape q`): an uninstall question
-stayed open after Esc `q`, and the next `y` uninstalled. A screen that closes with Esc takes
-`alt+<key>` as Esc, then `<key>` (app/alt_keys.py). The keys are sent as Textual produces them
-(`alt+q`, character `q`)."""
+"""Esc then a key typed quickly reaches the app as one key (Textual's parser joins an ESC with
+the byte after it: `alt+q`, `£` for ESC 3, `shift+tab` for ESC Tab; seen in tmux with
+`send-keys Escape q`): an uninstall question stayed open after Esc `q`, and the next `y`
+uninstalled. A screen that closes with Esc takes it as Esc, then the key (app/alt_keys.py).
+The key events are the ones pytui's own parser (app/terminal_driver.py) makes of the bytes a
+terminal sends."""
 
 from __future__ import annotations
 
-from pytui.app.alt_keys import typed_after_escape
+from pytui.app.alt_keys import EscapeThen
 from pytui.app.screens import ConfirmModal, HelpScreen
+from pytui.app.terminal_driver import PasteSafeParser
 from pytui.widgets.installed_table import InstalledTable
 from textual import events
+from textual.command import CommandPalette
+from textual.widgets import Input
 from ui_helpers import SIZE, UiWorld, press_install, ready, wait_for
 
 
-def test_the_key_typed_after_an_escape_is_read_back_from_the_joined_key() -> None:
-    assert typed_after_escape("alt+q", "q") == "q"
-    assert typed_after_escape("alt+y", "y") == "y"
-    assert typed_after_escape("alt+shift+h", "H") == "H"
-    assert typed_after_escape("alt+1", "1") == "1"
-    assert typed_after_escape("q", "q") is None  # no Esc before it
-    assert typed_after_escape("alt+up", None) is None  # a real modified key
-    assert typed_after_escape("escape", "\x1b") is None
+def parsed(data: str) -> list[events.Key]:
+    """The keys the app's parser makes of `data` read at once (then the input's end, which
+    ends the wait after a lone ESC as its timeout would)."""
+    parser = PasteSafeParser()
+    keys = list(parser.feed(data)) + list(parser.feed(""))
+    assert all(isinstance(key, events.Key) for key in keys), keys
+    return keys  # type: ignore[return-value]
+
+
+def typed_quickly(app, data: str) -> None:
+    for key in parsed(data):
+        app.post_message(key)
+
+
+def test_the_parser_says_the_key_typed_after_an_escape() -> None:
+    for data, joined, typed in (("\x1bq", "alt+q", "q"), ("\x1by", "alt+y", "y"),
+                                ("\x1bH", "alt+shift+h", "H"), ("\x1b3", "pound_sign", "3"),
+                                ("\x1b\t", "shift+tab", "tab"), ("\x1bf", "ctrl+right", "f"),
+                                ("\x1b?", "question_mark", "question_mark"),
+                                ("\x1b\r", "enter", "enter")):
+        (key,) = parsed(data)
+        assert isinstance(key, EscapeThen) and key.key == joined, (data, key)
+        assert key.typed.key == typed, (data, key.typed)
+    # Not an Esc and a key: left as Textual reads them.
+    for data, keys in (("\x1b[A", ["up"]), ("\x1b[Z", ["shift+tab"]), ("q", ["q"]),
+                       ("\x1b", ["escape"]), ("\x1b\x1b", ["escape", "escape"])):
+        got = parsed(data)
+        assert [k.key for k in got] == keys and not any(isinstance(k, EscapeThen) for k in got)
 
 
 async def _installed_and_asked(pilot, ui_world: UiWorld, key: str) -> ConfirmModal:
@@ -39,7 +63,7 @@ async def _installed_and_asked(pilot, ui_world: UiWorld, key: str) -> ConfirmMod
     return app.screen
 
 
-async def test_escape_then_y_typed_quickly_closes_the_question_and_uninstalls_nothing(
+async def test_escape_then_y_or_tab_typed_quickly_closes_the_question_and_uninstalls_nothing(
         ui_world: UiWorld) -> None:
     ui_world.seed_cache("3.11.11")
     key = ui_world.build("3.11.11").key
@@ -47,11 +71,20 @@ async def test_escape_then_y_typed_quickly_closes_the_question_and_uninstalls_no
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         question = await _installed_and_asked(pilot, ui_world, key)
         jobs = len(app.state.jobs)
-        app.post_message(events.Key("alt+y", "y"))  # Esc then y, as the parser delivers them
+        typed_quickly(app, "\x1by")
         await wait_for(pilot, lambda: app.screen is not question, what="the question closed")
         await pilot.press("y")  # a y after it answers nothing either
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmModal), app.screen
+        # Esc Tab (read as Shift+Tab) moved the focus to Yes, the question still open.
+        app.query_one("#installed", InstalledTable).focus()
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="asked again")
+        typed_quickly(app, "\x1b\t")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmModal),
+                       what="closed by Esc Tab")
+        await pilot.press("enter")
+        await pilot.pause()
         assert len(app.state.jobs) == jobs, app.state.jobs
         assert ui_world.installed_dir("3.11.11").is_dir()
 
@@ -63,33 +96,34 @@ async def test_escape_then_q_typed_quickly_closes_the_question_then_quits(
     app = ui_world.make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await _installed_and_asked(pilot, ui_world, key)
-        app.post_message(events.Key("alt+q", "q"))
+        typed_quickly(app, "\x1bq")
         await wait_for(pilot, lambda: app._exit, what="the app quitting")
     assert ui_world.installed_dir("3.11.11").is_dir()
 
 
-async def test_escape_then_a_key_closes_the_help_and_the_key_acts_on_the_main_screen(
+async def test_escape_then_a_digit_closes_the_help_and_the_palette_and_the_digit_acts(
         ui_world: UiWorld) -> None:
     app = ui_world.make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot)
-        await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="the help")
-        app.post_message(events.Key("alt+3", "3"))  # Esc, then 3: the Installed pane
-        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), what="help closed")
-        await wait_for(pilot, lambda: isinstance(app.focused, InstalledTable), what="3 acted")
+        for opener, screen in (("question_mark", HelpScreen), ("colon", CommandPalette)):
+            await pilot.press("1", opener)
+            await wait_for(pilot, lambda s=screen: isinstance(app.screen, s), what=opener)
+            typed_quickly(app, "\x1b3")  # read as `£`: Esc, then 3 (the Installed pane)
+            await wait_for(pilot, lambda s=screen: not isinstance(app.screen, s),
+                           what=f"{opener} closed")
+            await wait_for(pilot, lambda: isinstance(app.focused, InstalledTable),
+                           what="3 acted")
 
 
-async def test_escape_then_a_key_closes_the_palette_instead_of_typing_the_key_into_it(
-        ui_world: UiWorld) -> None:
-    from textual.command import CommandPalette
-
+async def test_outside_a_dialog_the_joined_key_is_textuals_as_before(ui_world: UiWorld) -> None:
+    # Option+Left (ESC b in macOS terminals) moves a word back in the filter box.
     app = ui_world.make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await ready(pilot)
-        await pilot.press("colon")
-        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
-        app.post_message(events.Key("alt+3", "3"))
-        await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette),
-                       what="the palette closed")
-        await wait_for(pilot, lambda: isinstance(app.focused, InstalledTable), what="3 acted")
+        await pilot.press("slash", *"3.12 abc")
+        box = app.focused
+        assert isinstance(box, Input) and box.cursor_position == 8
+        typed_quickly(app, "\x1bb")
+        await wait_for(pilot, lambda: box.cursor_position == 5, what="a word back")
+        assert app.focused is box and box.value == "3.12 abc"
