@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pytui.app.style import stderr_style
@@ -76,7 +77,7 @@ def refuses(args: argparse.Namespace, chosen: Sequence[Installation],
         print(f"note: {len(pins)} {noun} will need another install (uv would download one): "
               f"{first_paths(pins)}", file=sys.stderr)
     if not breaking:
-        return False
+        return _refuses_pipx(args, removing, keys_installed)
     if _refuses_own(args, breaking, [i for i in installed if i.key not in removing]):
         return True
     keys = sorted({env.key for env in breaking if env.key})
@@ -86,17 +87,66 @@ def refuses(args: argparse.Namespace, chosen: Sequence[Installation],
         verb = "would break" if getattr(args, "dry_run", False) else "breaks"
         print(stderr_style().warning(f"uninstalling {what} {verb} {len(breaking)} {noun} "
               f"(--force): {first_paths(breaking)}"), file=sys.stderr)
-        return False
+        return _refuses_pipx(args, removing, keys_installed)  # (its warning)
     if getattr(args, "dry_run", False):
         # A dry run answers "what would happen": the plan follows, this says what would break.
         print(stderr_style().warning(f"uninstalling {what} would break {len(breaking)} {noun}: "
               f"{first_paths(breaking)}; without --dry-run this refuses (see {see_envs(keys)}, "
               "or pass --force)"), file=sys.stderr)
-        return False
+        return _refuses_pipx(args, removing, keys_installed)  # (its warning)
     print(stderr_style().error(f"uninstalling {what} would break {len(breaking)} {noun}: "
           f"{first_paths(breaking)}; nothing was removed (see {see_envs(keys)}, or pass --force)"),
           file=sys.stderr)
     return True
+
+
+def _refuses_pipx(args: argparse.Namespace, removing: set[str], installed: list[str]) -> bool:
+    """Refuse (unless --force) to remove the install the `pipx` on PATH runs on: pipx is no
+    environment the scan finds where it lies outside the scanned dirs (a venv under /opt, a
+    `uv venv` in /tmp), and every pipx command then fails; nothing said so. With --force or
+    --dry-run, a warning (and False). Asked when no environment breaks, whose refusal comes
+    first, and after its warning."""
+    import os
+
+    from pytui.app.safe_text import shown as safe
+    from pytui.core.env_places import pipx_itself
+
+    itself = pipx_itself(os.environ)
+    if itself is None:
+        return False
+    key = _pipx_breaks(itself[1], removing, installed, args.settings.install_root)
+    if key is None:
+        return False
+    what = (f"the `pipx` on PATH ({safe(itself[0])}) runs on it ({safe(itself[1])}), and every "
+            "pipx command would fail")
+    if getattr(args, "force", False):
+        print(stderr_style().warning(f"uninstalling {key} breaks pipx (--force): {what}"), file=sys.stderr)
+        return False
+    refuses_now = not getattr(args, "dry_run", False)
+    verdict = "nothing was removed" if refuses_now else "without --dry-run this refuses"
+    line = (f"uninstalling {key} would break pipx: {what}; {verdict} (reinstall pipx on another "
+            "Python first, or pass --force)")
+    print(stderr_style().error(line) if refuses_now else stderr_style().warning(line), file=sys.stderr)
+    return refuses_now
+
+
+def _pipx_breaks(python: str, removing: set[str], installed: list[str], root: Path) -> str | None:
+    """The key of the install being removed whose going stops `python`, pipx's: its venv's
+    interpreter, resolved as the scan resolves a venv (one following a minor-version link that
+    moves to another installed patch keeps working), else the interpreter itself."""
+    import os
+
+    from pytui.core.env_readings import read_cfgs
+    from pytui.core.env_resolve import Resolver
+    from pytui.core.environment import key_under, would_break
+
+    venv = os.path.dirname(os.path.dirname(python))
+    cfg = read_cfgs([venv], {}).get(venv)
+    if cfg is None or cfg[1] is None:
+        key = key_under(python, root)
+        return key if key in removing else None
+    env = Resolver(root).resolve_venv(venv, "venv", cfg[1])
+    return env.key if would_break([env], removing, installed) else None
 
 
 def _refuses_own(args: argparse.Namespace, breaking: Sequence[Environment],

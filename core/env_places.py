@@ -69,27 +69,44 @@ def pipx_default_python(env: Mapping[str, str]) -> str | None:
     DEFAULT_PYTHON): PIPX_DEFAULT_PYTHON (a bare name found on PATH), else the interpreter pipx
     itself runs on, the `#!` line of the `pipx` on PATH; resolved, or None when neither is
     there. One PATH search and one read of at most 512 bytes."""
-    import shutil
-
-    path_var = env.get("PATH", os.defpath)
     value = env.get("PIPX_DEFAULT_PYTHON", "")
     if not value:
-        script = shutil.which("pipx", path=path_var)
-        if script is None:
-            return None
-        try:
-            with open(script, "rb") as f:
-                head = f.read(512)
-        except OSError:
-            return None
-        found = _script_interpreter(head)
-        if found is None:
-            return None
-        value = found
+        itself = pipx_itself(env)
+        return None if itself is None else os.path.realpath(itself[1])
+    return _interpreter_path(value, env, resolve=True)
+
+
+def pipx_itself(env: Mapping[str, str]) -> tuple[str, str] | None:
+    """The `pipx` on PATH and the interpreter it runs on (its `#!` line's, a bare name looked
+    up on PATH, not resolved: a venv's `bin/python`), or None when there is none or its
+    interpreter cannot be told. One PATH search and one read of at
+    most 512 bytes."""
+    import shutil
+
+    script = shutil.which("pipx", path=env.get("PATH", os.defpath))
+    if script is None:
+        return None
+    try:
+        with open(script, "rb") as f:
+            head = f.read(512)
+    except OSError:
+        return None
+    found = _script_interpreter(head)
+    python = None if found is None else _interpreter_path(found, env, resolve=False)
+    return None if python is None else (script, python)
+
+
+def _interpreter_path(value: str, env: Mapping[str, str], *, resolve: bool) -> str | None:
+    """An interpreter named by a path or a bare name (looked up on PATH), resolved if asked."""
+    import shutil
+
     if "\x00" in value:
         return None
-    found = value if os.sep in value else shutil.which(value, path=path_var)
-    return os.path.realpath(os.path.expanduser(found)) if found else None
+    found = value if os.sep in value else shutil.which(value, path=env.get("PATH", os.defpath))
+    if not found:
+        return None
+    found = os.path.abspath(os.path.expanduser(found))
+    return os.path.realpath(found) if resolve else found
 
 
 # The second line of the /bin/sh trampoline pip (distlib) and uv write in place of a `#!` line too
