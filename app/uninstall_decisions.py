@@ -7,6 +7,7 @@ on Installed and `p` on Cached.
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 
 from pytui.app.decisions import (
     Confirm,
@@ -60,6 +61,7 @@ def decide_uninstall(state: AppState, pane: str, key: str | None) -> Decision:
     if archived:
         lines.append(Line("The cached archive stays, so it can be reinstalled offline."))
     lines += _breaking_lines(state, installation)
+    lines += _pipx_lines(state, installation)
     return Confirm(f"Uninstall {installation.key}?", tuple(lines), confirm="Uninstall",
                    then=StartUninstall(installation), name="confirm-uninstall",
                    recheck=partial(_redecide_uninstall, installation.key),
@@ -135,6 +137,19 @@ def _breaking_lines(state: AppState, installation: Installation) -> list[Line]:
     if not breaking:
         return rebuilt + rechecking
     return _breaking_list(state, installation, breaking, scope) + rebuilt + rechecking
+
+
+def _pipx_lines(state: AppState, installation: Installation) -> list[Line]:
+    """The `pipx` on PATH runs on the install (app/uninstall_safety.pipx_broken): said, as
+    `pytui uninstall` refuses it; a yes removed it without a word."""
+    from pytui.app.uninstall_safety import pipx_broken
+
+    broken = pipx_broken({installation.key}, state.installed_keys, state.settings.install_root)
+    if broken is None:
+        return []
+    _, script, _ = broken
+    return [Line(f"Breaks pipx: the pipx on PATH ({short_path(Path(script), state.home)}) runs on it, "
+                 "and every pipx command would fail.", strong=True)]
 
 
 def _own_python(state: AppState, installation: Installation) -> Refuse | None:

@@ -106,18 +106,14 @@ def _refuses_pipx(args: argparse.Namespace, removing: set[str], installed: list[
     `uv venv` in /tmp), and every pipx command then fails; nothing said so. With --force or
     --dry-run, a warning (and False). Asked when no environment breaks, whose refusal comes
     first, and after its warning."""
-    import os
 
     from pytui.app.safe_text import shown as safe
-    from pytui.core.env_places import pipx_itself
 
-    itself = pipx_itself(os.environ)
-    if itself is None:
+    broken = pipx_broken(removing, installed, args.settings.install_root)
+    if broken is None:
         return False
-    key = _pipx_breaks(itself[1], removing, installed, args.settings.install_root)
-    if key is None:
-        return False
-    what = (f"the `pipx` on PATH ({safe(itself[0])}) runs on it ({safe(itself[1])}), and every "
+    key, script, python = broken
+    what = (f"the `pipx` on PATH ({safe(script)}) runs on it ({safe(python)}), and every "
             "pipx command would fail")
     if getattr(args, "force", False):
         print(stderr_style().warning(f"uninstalling {key} breaks pipx (--force): {what}"), file=sys.stderr)
@@ -130,7 +126,21 @@ def _refuses_pipx(args: argparse.Namespace, removing: set[str], installed: list[
     return refuses_now
 
 
-def _pipx_breaks(python: str, removing: set[str], installed: list[str], root: Path) -> str | None:
+def pipx_broken(removing: set[str], installed: Iterable[str], root: Path) -> tuple[str, str, str] | None:
+    """(the key, the `pipx` on PATH, its interpreter) when removing `removing` stops the pipx
+    on PATH, else None (the TUI's uninstall question says it too)."""
+    import os
+
+    from pytui.core.env_places import pipx_itself
+
+    itself = pipx_itself(os.environ)
+    if itself is None:
+        return None
+    key = _pipx_breaks(itself[1], removing, installed, root)
+    return None if key is None else (key, itself[0], itself[1])
+
+
+def _pipx_breaks(python: str, removing: set[str], installed: Iterable[str], root: Path) -> str | None:
     """The key of the install being removed whose going stops `python`, pipx's: its venv's
     interpreter, resolved as the scan resolves a venv (one following a minor-version link that
     moves to another installed patch keeps working), else the interpreter itself."""

@@ -61,3 +61,28 @@ def test_u_on_the_python_pytui_runs_on_is_refused(tmp_path, builds, monkeypatch:
     assert refused.message.startswith(f"uninstalling {old.key} would remove the Python this pytui runs on "
                                       f"(uv tool pytui-pbs, {tool}), and `pytui` would not start again; "
                                       "nothing is removed"), refused.message
+
+
+def test_the_question_says_the_pipx_on_path_runs_on_it(tmp_path, builds, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pipx in a venv outside the scanned dirs on that install (tests/test_uninstall_pipx_itself.py
+    has the CLI's refusal): the question said nothing of it, and a yes left pipx failing."""
+    import os
+
+    state = a_state(tmp_path, *builds.values())
+    old = builds[OLD]
+    state.installations.append(an_installation(tmp_path, old))
+    state.environments = []
+    home = state.settings.install_root / old.key / "bin"  # what the venv's home names
+    home.mkdir(parents=True)
+    (home / "python3.12").write_text("")
+    venv = tmp_path / "opt" / "pipx"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text(f"home = {home}\nversion_info = 3.12.7\n")
+    (venv / "bin" / "pipx").write_text(f"#!{venv / 'bin' / 'python'}\nimport pipx\n")
+    (venv / "bin" / "pipx").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.delenv("PIPX_DEFAULT_PYTHON", raising=False)
+    assert "Breaks pipx: the pipx on PATH (~/opt/pipx/bin/pipx) runs on it, and every pipx command would fail." \
+        in _lines(state, old.key)
+    monkeypatch.setenv("PATH", os.defpath)
+    assert not any(text.startswith("Breaks pipx") for text in _lines(state, old.key))
