@@ -12,8 +12,13 @@ from pytui.app.envs_view import env_details
 from pytui.app.state import AppState
 from pytui.core.catalog import Catalog
 from pytui.core.environment import Environment
+from pytui.core.example_minor import released_minor
 from pytui.core.settings import Settings
 from ui_helpers import HOST
+
+# With nothing installed and no catalog build the mend names the newest minor released by today
+# (core/example_minor.py, a3c6715), no longer a fixed 3.12.
+M = released_minor(None)
 
 
 def _mend(tmp: Path, bin_dir: Path, name: str = "black", kind: str = "pipx") -> str:
@@ -29,17 +34,17 @@ def _mend(tmp: Path, bin_dir: Path, name: str = "black", kind: str = "pipx") -> 
 
 def test_a_pipx_mend_names_the_bin_dirs_link(tmp_path: Path) -> None:
     assert _mend(tmp_path, tmp_path / ".local" / "bin").endswith(
-        "(pipx reinstall --python ~/.local/bin/python3.12 black)")
+        f"(pipx reinstall --python ~/.local/bin/python{M} black)")
     # pipx's shared libraries (tests/test_pipx_shared.py): `pipx reinstall-all --python X`
     # rebuilt them on pipx's default Python, not X (pipx 1.18.4); an app named `shared` is an app.
     assert _mend(tmp_path, tmp_path / ".local" / "bin", kind="pipx-shared").endswith(
-        "(PIPX_DEFAULT_PYTHON=~/.local/bin/python3.12 pipx upgrade-shared; pipx rebuilds it by "
+        f"(PIPX_DEFAULT_PYTHON=~/.local/bin/python{M} pipx upgrade-shared; pipx rebuilds it by "
         "itself, on its default Python, at its next install or upgrade)")
     assert _mend(tmp_path, tmp_path / ".local" / "bin", "shared").endswith(
-        "(pipx reinstall --python ~/.local/bin/python3.12 shared)")
-    assert _mend(tmp_path, Path("/opt/bin")).endswith("(pipx reinstall --python /opt/bin/python3.12 black)")
+        f"(pipx reinstall --python ~/.local/bin/python{M} shared)")
+    assert _mend(tmp_path, Path("/opt/bin")).endswith(f"(pipx reinstall --python /opt/bin/python{M} black)")
 
 
 def test_a_bin_dir_a_shell_would_split_is_quoted(tmp_path: Path) -> None:
     spaced = tmp_path / "my bin"
-    assert _mend(tmp_path, spaced).endswith(f"(pipx reinstall --python '{spaced}'/python3.12 black)")
+    assert _mend(tmp_path, spaced).endswith(f"(pipx reinstall --python '{spaced}'/python{M} black)")
