@@ -13,8 +13,9 @@ pytui's parser (app/terminal_driver.py) hands on each such key as an `EscapeThen
 Textual made, carrying the key the byte after the ESC is alone. On a screen that closes with
 Esc (a question, Purge by rule, the help, History, Environments, the palette) it is taken as
 what was typed: the screen's own Esc action, run at once, then the key, handed to the screen
-then on top (app/pytui_app.py `on_event`). Elsewhere it is the key Textual made, as before
-(Option+Left in the filter box still moves a word).
+then on top (app/pytui_app.py `on_event`); but in a text box the word keys (WORD_KEYS) stay
+words. Elsewhere it is the key Textual made, as before (Option+Left in the filter box still
+moves a word).
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ def byte_after_escape(sequence: str, alt: bool) -> str | None:
     if len(sequence) == 2 and sequence[0] == ESC and sequence[1] != ESC:
         return sequence[1]
     return None
+
+
+# What a macOS terminal sends for Option+Left / Right / Backspace (ESC `b` / `f` / DEL): in a
+# text box (the filter's, the palette's search) they move or delete a word, as before.
+WORD_KEYS = frozenset({"ctrl+left", "ctrl+right", "ctrl+w"})
 
 
 class EscapeThen(events.Key):

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
-from pytui.app.alt_keys import EscapeThen
+from pytui.app.alt_keys import WORD_KEYS, EscapeThen
 from pytui.app.config import UiConfig
 from pytui.app.contrast import derived_colors
 from pytui.app.conventions import ConventionKeys
@@ -103,7 +103,8 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
         """Esc then a key typed quickly came as one key (app/alt_keys.py): the screen's Esc
         action now, then the key, on the screen then on top. False: not such a key."""
         escape = self.active_bindings.get("escape")
-        if not isinstance(event, EscapeThen) or escape is None:
+        if not isinstance(event, EscapeThen) or escape is None or \
+                (isinstance(self.focused, Input) and event.key in WORD_KEYS):
             return False
         await self.run_action(escape.binding.action, escape.node)
         typed = event.typed

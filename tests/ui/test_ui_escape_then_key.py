@@ -127,3 +127,19 @@ async def test_outside_a_dialog_the_joined_key_is_textuals_as_before(ui_world: U
         typed_quickly(app, "\x1bb")
         await wait_for(pilot, lambda: box.cursor_position == 5, what="a word back")
         assert app.focused is box and box.value == "3.12 abc"
+
+
+async def test_in_a_dialogs_text_box_option_left_still_moves_a_word(ui_world: UiWorld) -> None:
+    # The palette's search box: ESC b is Option+Left there, not Esc then b.
+    app = ui_world.make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("colon", *"all ver")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette)
+                       and isinstance(app.focused, Input) and app.focused.value == "all ver",
+                       what="the palette's search typed")
+        box = app.focused
+        assert isinstance(box, Input)
+        typed_quickly(app, "\x1bb")
+        await wait_for(pilot, lambda: box.cursor_position == 4, what="a word back")
+        assert isinstance(app.screen, CommandPalette)
