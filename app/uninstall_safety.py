@@ -215,7 +215,9 @@ def outdated(installed: Sequence[Installation],
     pipx's shared libraries venv keeps none, as it stops no plain uninstall (core/environment.
     rebuilt_by_pipx: pipx rebuilds it by itself; `pipx_rebuilt` says which), unless pipx's
     default Python is in that install or in another that goes: pipx then has nothing to
-    rebuild it on. It kept the install, and with it the disk it takes, for good."""
+    rebuild it on. It kept the install, and with it the disk it takes, for good. The install the
+    `pipx` on PATH runs on (`pipx_broken`, which a plain uninstall refuses) is kept too, the
+    pipx script named as its user: it was removed when pipx's venv lay outside the scan."""
     from pytui.core.keys import parse_key
     from pytui.core.ordering import version_rank
 
@@ -256,6 +258,16 @@ def outdated(installed: Sequence[Installation],
             kept[installation.key] = users
         else:
             gone.append(installation)
+    if gone:
+        broken = pipx_broken({i.key for i in gone}, [i.key for i in installed], installed[0].path.parent)
+        if broken is not None:
+            from pathlib import Path
+
+            from pytui.core.environment import Environment
+
+            key, script, _python = broken
+            gone = [i for i in gone if i.key != key]
+            kept[key] = [*kept.get(key, []), Environment(Path(script), "venv", key, "patch", "ok")]
     return gone, kept
 
 

@@ -121,3 +121,19 @@ def test_pipxs_default_python_in_another_outdated_install_keeps_it(tmp_path: Pat
     monkeypatch.setenv("PIPX_DEFAULT_PYTHON", str(root / oldest / "bin" / "python3.12"))
     gone, kept = outdated(installs, [shared])
     assert [i.key for i in gone] == [oldest] and kept == {old: [shared]}
+
+
+def test_outdated_keeps_the_install_the_pipx_on_path_runs_on(pytui: Pytui) -> None:
+    """The plain uninstall refuses the install the `pipx` on PATH runs on (0eac45f: pipx in a
+    venv outside the scanned dirs); --outdated removed it. Now kept, the pipx script named."""
+    from test_uninstall_pipx_itself import _pipx_venv
+
+    pytui.add("3.12.7")
+    pytui.add("3.12.8")
+    assert pytui.call("install", "3.12.7", "3.12.8").returncode == 0
+    env = _pipx_venv(pytui, pytui.root / key_of("3.12.7") / "bin")
+    ran = pytui.run("uninstall", "--outdated", **env)
+    assert ran.returncode == 0 and "Traceback" not in ran.stderr, str(ran)
+    script = pytui.tmp / "opt" / "pipx" / "bin" / "pipx"
+    assert f" = {key_of('3.12.7')} kept: used directly by 1 environment ({script})" in ran.stderr, str(ran)
+    assert (pytui.root / key_of("3.12.7")).is_dir()
