@@ -1,6 +1,6 @@
 """Real filesystem conditions for tests: tmpfs mounts (full, read-only) and unreadable directories.
 
-`Mounts` mounts a small tmpfs (`mount -t tmpfs -o size=..`, root only), remounts it read-only
+`Mounts` mounts a small tmpfs (`mount -t tmpfs -o size=..`, root only) or a ramfs, remounts it read-only
 or fills it to the last block, and unmounts everything at teardown. `without_dac_override()`
 drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the calling thread's effective set (threads
 it starts inherit that), so `chmod 000` binds root too; `unprivileged_argv()` does the same for
@@ -36,15 +36,22 @@ class Mounts:
         self.points: list[Path] = []
 
     def tmpfs(self, path: Path, size: str = "8m", inodes: int | None = None) -> Path:
+        options = f"size={size},mode=0755" + (f",nr_inodes={inodes}" if inodes else "")
+        return self._mount(path, "tmpfs", ["-o", options])
+
+    def ramfs(self, path: Path) -> Path:
+        """A ramfs at `path`: no user extended attributes, and 0 B free to statvfs."""
+        return self._mount(path, "ramfs", [])
+
+    def _mount(self, path: Path, kind: str, options: list[str]) -> Path:
         if os.geteuid() != 0:
-            pytest.skip("mounting a tmpfs needs root (run the suite as root to test full and "
+            pytest.skip(f"mounting a {kind} needs root (run the suite as root to test full and "
                         "read-only filesystems)")
         path.mkdir(parents=True, exist_ok=True)
-        options = f"size={size},mode=0755" + (f",nr_inodes={inodes}" if inodes else "")
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)],
+        done = subprocess.run(["mount", "-t", kind, *options, kind, str(path)],
                               capture_output=True, text=True)
         if done.returncode != 0:
-            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")
+            pytest.skip(f"cannot mount a {kind} here: {done.stderr.strip() or done.returncode}")
         self.points.append(path)
         return path
 

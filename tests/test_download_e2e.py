@@ -12,7 +12,6 @@ import ctypes
 import os
 import signal
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,6 +27,7 @@ from cli_harness import (
     wait_for,
 )
 from fixtures_archives import MadeArchive, file
+from fixtures_fs import Mounts
 
 
 def sent(pytui: Pytui, made: MadeArchive) -> int:
@@ -217,17 +217,9 @@ def test_an_invalid_environment_value_is_a_usage_error(pytui: Pytui, baseline: M
 
 
 @pytest.fixture
-def small_cache(pytui: Pytui) -> Iterator[Path]:
+def small_cache(pytui: Pytui, mounts: Mounts) -> Path:
     """The cache dir on an 8 MiB tmpfs (root only; skipped with the reason otherwise)."""
-    pytui.cache.mkdir(exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(pytui.cache)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs for the full-disk case: {done.stderr.strip() or done.returncode}")
-    try:
-        yield pytui.cache
-    finally:
-        subprocess.run(["umount", "-l", str(pytui.cache)], check=False)
+    return mounts.tmpfs(pytui.cache, "8m")
 
 
 @pytest.mark.parametrize("declared", [True, False], ids=["size-declared", "size-undeclared"])

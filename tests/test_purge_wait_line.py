@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import errno
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, assert_installed, cache_name, finish, reading_stderr, wait_for
+from fixtures_fs import Mounts
 from step_hook import paused_at, resume
 
 WAITS = "waiting for another pytui process that is "
@@ -58,16 +58,9 @@ def test_an_install_behind_a_purge_says_it_waits_for_a_purge(pytui: Pytui) -> No
 
 
 @pytest.fixture
-def cache_on_ramfs(pytui: Pytui):
+def cache_on_ramfs(pytui: Pytui, mounts: Mounts) -> Path:
     """The cache dir a ramfs mount (no user extended attributes), unmounted after the test."""
-    pytui.cache.mkdir(parents=True)
-    mounted = subprocess.run(["mount", "-t", "ramfs", "none", str(pytui.cache)], capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a ramfs here (needs root or CAP_SYS_ADMIN): {mounted.stderr.strip()}")
-    try:
-        yield pytui.cache
-    finally:
-        subprocess.run(["umount", "-l", str(pytui.cache)], check=False)
+    return mounts.ramfs(pytui.cache)
 
 
 def test_with_no_user_attributes_the_line_keeps_the_general_wording(pytui: Pytui, cache_on_ramfs: Path) -> None:
