@@ -95,9 +95,18 @@ async def test_a_failed_jobs_error_in_details_is_in_the_themes_status_colour(ui_
         app.query_one(f"#job-{job.job_id}", JobRow).focus()
         await pilot.pause()
         app.theme = theme  # changed while the error is shown
-        await pilot.pause()
-        await pilot.pause()
         body = app.query_one("#details", DetailsPanel).query_one("#details-body", Static)
+
+        def redrawn() -> bool:
+            # Two pauses were not always enough for the redraw on a loaded machine (seen on
+            # 3.10 beside a CPU hog per core): wait for the new theme's colour, then check it.
+            wanted = Color.parse(app.get_css_variables()["status-bad"]).rich_color
+            try:
+                return _static_style_of(body, "404").color == wanted
+            except AssertionError:
+                return False
+
+        await wait_for(pilot, redrawn, what="Details redrawn in the new theme")
         _check(app, _static_style_of(body, "404"), "status-bad", "the job's error")
 
 
