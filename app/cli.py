@@ -15,9 +15,11 @@ from types import ModuleType
 # What pathlib 3.10 and 3.11 import at their top and use only inside methods a tree install
 # and `pytui list` do not call: ntpath (PureWindowsPath's flavour), fnmatch (glob and match
 # patterns), warnings (deprecated methods: `link_to`, 3.11's `with path:`). ~3.4 M instructions together,
-# ~3% of an install from a kept tree's main thread (callgrind, 3.11). pathlib 3.12 calls
-# fnmatch at import and compares flavours with `is ntpath`, so there they are imported as usual.
-_USED_LATER = ("ntpath", "fnmatch", "warnings")
+# ~3% of an install from a kept tree's main thread (callgrind, 3.11). And re (glob and match
+# patterns again), with the enum it imports: ~11.6 M of a tree install's 177 M where nothing
+# else imports it (a launcher without `import re`, as uv's; pip's imports it first). pathlib 3.12
+# calls fnmatch at import and compares flavours with `is ntpath`, so there they are imported as usual.
+_USED_LATER = ("ntpath", "fnmatch", "warnings", "re")
 
 
 class _OnFirstUse(ModuleType):

@@ -13,11 +13,15 @@ then os.fsencode) as the original bytes.
 
 from __future__ import annotations
 
-import re
+from pytui.core.keys import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import re
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# Compiled (by re's cache) the first time a text needs escaping, not at import: an install
-# imports this module to print its paths, which are nearly always printable.
+# Compiled (by re's cache) the first time a text needs escaping, and `re` imported only then:
+# an install imports this module to print its paths, which are nearly always printable, and
+# `re` with the `enum` it imports is ~3 ms of a process's start (tests/test_install_imports.py).
 _NOT_ASCII_PRINTABLE = r"[^\x20-\x7e]"
 
 
@@ -38,7 +42,11 @@ def _escape(match: re.Match[str]) -> str:
 def shown(text: object) -> str:
     """`text` with every non-printable character escaped (printable text is returned as is)."""
     value = str(text)
-    return value if value.isprintable() else re.sub(_NOT_ASCII_PRINTABLE, _escape, value)
+    if value.isprintable():
+        return value
+    import re
+
+    return re.sub(_NOT_ASCII_PRINTABLE, _escape, value)
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -55,6 +63,7 @@ def _json_escape(match: re.Match[str]) -> str:
 def json_text(value: object) -> str:
     """`json.dumps(value, ensure_ascii=False)` with non-printable characters as `\\u` escapes."""
     import json  # (only for JSON output: off the install path, which imports this module)
+    import re
 
     return re.sub(_NOT_ASCII_PRINTABLE, _json_escape, json.dumps(value, ensure_ascii=False))
 

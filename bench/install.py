@@ -13,8 +13,10 @@ through UV_PYTHON_DOWNLOADS_JSON_URL. Every run installs into a fresh root (and 
 - warm: the archive is already in the cache dir (the same file serves both: uv's names).
   `pytui warm` extracts it (`PYTUI_NO_TREES=1`); `pytui tree` hard-links the pristine tree kept
   beside it in the cache (made by the untimed first run), the floor for which is `cp -al` of
-  that tree. `pytui reinstall (tree)` / `uv reinstall` run `install --reinstall` over an
-  existing install of the key. pytui deletes the replaced tree in a detached process after
+  that tree. `pytui tree (uv's launcher)` is the same install started through the console
+  script uv writes (`uv tool install`), which, unlike pip's, does not import `re` first.
+  `pytui reinstall (tree)` / `uv reinstall` run `install --reinstall` over an existing
+  install of the key. pytui deletes the replaced tree in a detached process after
   it exits; the bench waits for that deleter before the next run and prints the wall time
   until the old tree is gone as well (its CPU is not counted in `cpu s`).
 - `--baseline CHECKOUT` adds `baseline tree` and `baseline reinstall (tree)`: the same two runs
@@ -106,6 +108,15 @@ def installed_layout(work: Path, repo: Path = REPO, name: str = "installed-venv"
                       "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
                       "    sys.exit(main())\n")
     script.chmod(0o755)
+    # The one uv writes (`uv tool install pytui`, uv 0.13): no `import re`, which pip's imports
+    # first (re and the enum it imports: ~11.6 M instructions, which pytui itself avoids).
+    uv_script = venv / "bin" / "pytui-uv-launcher"
+    uv_script.write_text(f"#!{python}\n# -*- coding: utf-8 -*-\nimport sys\n"
+                         "from pytui.app.cli import main\nif __name__ == \"__main__\":\n"
+                         "    if sys.argv[0].endswith(\"-script.pyw\"):\n        sys.argv[0] = sys.argv[0][:-11]\n"
+                         "    elif sys.argv[0].endswith(\".exe\"):\n        sys.argv[0] = sys.argv[0][:-4]\n"
+                         "    sys.exit(main())\n")
+    uv_script.chmod(0o755)
     return [str(script)]
 
 
@@ -118,6 +129,8 @@ BASELINE: list[str] = []
 PAIRS = [
     ("pytui warm", "uv warm"),
     ("pytui tree", "uv warm"),
+    ("pytui tree (uv's launcher)", "uv warm"),
+    ("pytui tree (uv's launcher)", "pytui tree"),
     ("pytui reinstall (tree)", "uv reinstall"),
     ("pytui tree", "cp -al (tree)"),
     ("pytui tree", "baseline tree"),
@@ -239,6 +252,8 @@ class Bench:
                                                 PYTUI_NO_TREES="1"),
             "uv warm": lambda: self._install(uv, self.warm_cache, fresh_cache=False),
             "pytui tree": lambda: self._install(pytui, self.warm_cache, fresh_cache=False),
+            "pytui tree (uv's launcher)": lambda: self._install(
+                [f"{PYTUI[0]}-uv-launcher", *pytui[1:]], self.warm_cache, fresh_cache=False),
             "cp -al (tree)": self._copy_tree,
             "pytui reinstall (tree)": lambda: self._reinstall([*pytui, "--reinstall"]),
             "uv reinstall": lambda: self._reinstall([*uv, "--reinstall"]),
@@ -388,10 +403,10 @@ def main() -> int:
             all_results[kind] = results
             medians = {name: statistics.median(times) for name, times in results.items()}
             cpu_medians = {name: statistics.median(times) for name, times in cpu.items()}
-            print(f"  {'method':<24} {'median s':>9} {'min s':>7} {'max s':>7} {'cpu s':>7} {'sys s':>7}")
+            print(f"  {'method':<28} {'median s':>9} {'min s':>7} {'max s':>7} {'cpu s':>7} {'sys s':>7}")
             for name in names:
                 times = results[name]
-                print(f"  {name:<24} {medians[name]:9.3f} {min(times):7.3f} {max(times):7.3f} "
+                print(f"  {name:<28} {medians[name]:9.3f} {min(times):7.3f} {max(times):7.3f} "
                       f"{cpu_medians[name]:7.3f} {statistics.median(system[name]):7.3f}")
             for ours, theirs in PAIRS:
                 if ours in medians and theirs in medians:

@@ -6,8 +6,6 @@ uv refuses them in a Python request); `Specifier` is one clause of `>=3.11,<3.13
 
 from __future__ import annotations
 
-import re
-
 from pytui.core.keys import RUST_WHITESPACE, TYPE_CHECKING, _fields, is_digits
 
 _PRE_SPELLINGS = {"a": "a", "alpha": "a", "b": "b", "beta": "b", "c": "rc", "rc": "rc",
@@ -73,6 +71,8 @@ class Version(tuple):
 
     @classmethod
     def _parse_with_pattern(cls, text: str) -> Version | None:
+        import re  # here: the fast paths above, which a key's version takes, need no pattern
+
         text = text.strip(_ASCII_SPACE)
         match = re.match(_PEP440, text.lower()) if text.isascii() else None
         if not match or match["post"] or match["dev"] or match["local"]:
@@ -128,6 +128,8 @@ class Specifier(tuple):
 
     @classmethod
     def _parse_with_pattern(cls, text: str) -> Specifier | None:
+        import re
+
         match = re.match(_SPECIFIER, text)
         if not match:
             return None

@@ -15,6 +15,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from cli_harness import Pytui
@@ -38,6 +39,10 @@ NOT_IMPORTED = (
     # and writes the install's documents with the C scanner and encoder it would use
     "json",
     "textual", "rich",
+    # re and the enum it imports (~11.6 M instructions): pathlib 3.10/3.11 is imported with a
+    # stand-in for it (app/cli.py), and nothing else on the path needs a pattern; 3.12's
+    # pathlib imports it as it is imported
+    *(("re", "enum") if sys.version_info < (3, 12) else ()),
 )
 
 # What the install imported, beside what the interpreter had before pytui (an editable
@@ -60,6 +65,23 @@ sys.exit(code)
 """
 
 
+# CODE's prefix where the package dir is its first argument (`installed_package`).
+INSTALLED = """
+import sys
+sys.path.insert(0, sys.argv.pop(1))
+"""
+
+
+def installed_package(tmp: Path) -> Path:
+    """A dir holding `pytui` as an install lays it out (this checkout's parts linked in)."""
+    repo = Path(__file__).resolve().parent.parent
+    package = tmp / "pkg" / "pytui"
+    package.mkdir(parents=True)
+    for part, source in (("__init__.py", "pytui_pkg/__init__.py"), ("core", "core"), ("app", "app")):
+        (package / part).symlink_to(repo / source)
+    return package.parent
+
+
 @pytest.mark.parametrize("reinstall", [False, True], ids=["install", "reinstall"])
 def test_an_install_from_the_tree_imports_only_what_it_uses(pytui: Pytui, reinstall: bool) -> None:
     made = pytui.add("3.12.8")
@@ -71,7 +93,10 @@ def test_an_install_from_the_tree_imports_only_what_it_uses(pytui: Pytui, reinst
     argv = ["install", "-v", *(["--reinstall"] if reinstall else []), "3.12"]
     # As a user's environment: no PYTUI_* variable (the harness sets a short retry backoff).
     env = {name: value for name, value in pytui.env().items() if not name.startswith("PYTUI_")}
-    done = subprocess.run([sys.executable, "-c", CODE, *argv], env=env, capture_output=True, text=True, timeout=120, cwd=pytui.tmp)
+    # As an installed pytui starts (only the package on sys.path, no site, whose editable-install
+    # hook imports re and pathlib itself), so that `before` is the interpreter's own.
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", INSTALLED + CODE, str(installed_package(pytui.tmp)), *argv],
+                          env=env, capture_output=True, text=True, timeout=120, cwd=pytui.tmp)
     assert done.returncode == 0, done.stderr
     assert "unpacked by the pristine tree kept in the cache" in done.stderr, done.stderr
     imported_list, named_tuples = json.loads(done.stdout.splitlines()[-1])
@@ -169,14 +194,7 @@ print('urllib.parse' in sys.modules, sys.modules['urllib.parse'].quote_from_byte
 
 
 def test_pathlib_is_imported_without_urllib_until_a_uri_is_made(tmp_path) -> None:
-    from pathlib import Path
-
-    repo = Path(__file__).resolve().parent.parent
-    package = tmp_path / "pytui"
-    package.mkdir()
-    for part, source in (("__init__.py", "pytui_pkg/__init__.py"), ("core", "core"), ("app", "app")):
-        (package / part).symlink_to(repo / source)
-    done = subprocess.run([sys.executable, "-I", "-S", "-B", "-c", PATHLIB_CODE, str(tmp_path)],
+    done = subprocess.run([sys.executable, "-I", "-S", "-B", "-c", PATHLIB_CODE, str(installed_package(tmp_path))],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     # The real urllib.parse, once a file: URI is made.
@@ -189,7 +207,7 @@ USED_LATER_CODE = """
 import sys
 sys.path.insert(0, sys.argv[1])
 import pytui.app.cli
-print(sorted(name for name in ("ntpath", "fnmatch", "warnings") if name in sys.modules))
+print(sorted(name for name in ("ntpath", "fnmatch", "warnings", "re", "enum") if name in sys.modules))
 from pathlib import Path, PurePosixPath, PureWindowsPath
 print(PureWindowsPath("c:/a/b.py").as_posix(), PureWindowsPath("c:/a") / "b", PurePosixPath("/a/b.py").match("*.py"))
 print(sorted(path.name for path in Path(sys.argv[2]).glob("*.txt")))
@@ -199,26 +217,21 @@ with warnings.catch_warnings(record=True) as caught:
     (Path(sys.argv[2]) / "a.txt").link_to(Path(sys.argv[2]) / "c.txt")  # deprecated on 3.10 and 3.11
 print([type(w.message).__name__ for w in caught])
 import fnmatch, ntpath
-print(ntpath.join("a", "b"), fnmatch.fnmatch("x.py", "*.py"), type(sys.modules["warnings"]).__name__)
+print(ntpath.join("a", "b"), fnmatch.fnmatch("x.py", "*.py"), type(sys.modules["warnings"]).__name__,
+      type(sys.modules["re"]).__name__)
 """
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="pathlib 3.12 uses fnmatch at import and ntpath by identity")
-def test_pathlib_imports_ntpath_fnmatch_and_warnings_when_first_used(tmp_path) -> None:
-    from pathlib import Path
-
-    repo = Path(__file__).resolve().parent.parent
-    package = tmp_path / "pkg" / "pytui"
-    package.mkdir(parents=True)
-    for part, source in (("__init__.py", "pytui_pkg/__init__.py"), ("core", "core"), ("app", "app")):
-        (package / part).symlink_to(repo / source)
+def test_pathlib_imports_ntpath_fnmatch_warnings_and_re_when_first_used(tmp_path) -> None:
+    installed_package(tmp_path)
     (tmp_path / "a.txt").write_text("")
     (tmp_path / "b.log").write_text("")
     done = subprocess.run([sys.executable, "-I", "-S", "-B", "-c", USED_LATER_CODE, str(tmp_path / "pkg"), str(tmp_path)],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["[]", "c:/a/b.py c:\\a\\b True", "['a.txt']", "['DeprecationWarning']",
-                                        "a\\b True module"]
+                                        "a\\b True module module"]
 
 
 # An install with the default catalog (the embedded one, and a kept copy if any) as
