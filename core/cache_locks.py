@@ -81,11 +81,13 @@ def exclusive(lock_path: Path, cancel: CancelToken, what: str,
                     break
                 except BlockingIOError:
                     if on_wait is not None:
-                        from pytui.core.lock_holders import lock_holder  # only to wait
+                        from pytui.core.lock_holders import find_holder  # only to wait
 
-                        holder = lock_holder(fd)
-                        held = f"{holder}; {lock_path.name}" if holder else lock_path.name
-                        on_wait(wait_line(lock_path, what, held, trees=trees, holder=read_record(fd)))
+                        holder = find_holder(fd)
+                        held = f"{holder.words}; {lock_path.name}" if holder else lock_path.name
+                        # The record counts only when the process holding the lock now made it.
+                        record = read_record(fd, holder.pid if holder else None)
+                        on_wait(wait_line(lock_path, what, held, trees=trees, holder=record))
                         on_wait = None
                     if cancel.wait(0.05):
                         cancel.check(what)

@@ -35,9 +35,26 @@ SHOWN_WORD_CHARS = 40
 SHOWN_CHARS = 80
 
 
+class Holder:
+    """A process holding an flock: its pid (a live one: `_live_holder`) and the words a wait
+    line names it by, `pid 4242: uv python install 3.12`."""
+
+    __slots__ = ("pid", "words")
+
+    def __init__(self, pid: int, words: str) -> None:
+        self.pid = pid
+        self.words = words
+
+
 def lock_holder(fd: int, proc: str = "/proc") -> str | None:
     """`pid 4242: uv python install 3.12` for the process holding an flock on the file open as
     `fd` (`pid 4242` when its command line cannot be read); None when none can be named."""
+    found = find_holder(fd, proc)
+    return found.words if found is not None else None
+
+
+def find_holder(fd: int, proc: str = "/proc") -> Holder | None:
+    """The process holding an flock on the file open as `fd` (`lock_holder`), or None."""
     try:
         st = os.fstat(fd)
         text = _read(os.path.join(proc, "locks"), MAX_LOCKS_BYTES).decode("ascii", "replace")
@@ -57,7 +74,7 @@ def lock_holder(fd: int, proc: str = "/proc") -> str | None:
             # (`flock FILE cmd` killed, its cmd running), which is the process to name.
             pid = _live_holder(proc, st, wanted) or pid
         command = _command_line(os.path.join(proc, pid, "cmdline"))
-        return f"pid {int(pid)}: {command}" if command else f"pid {int(pid)}"
+        return Holder(int(pid), f"pid {int(pid)}: {command}" if command else f"pid {int(pid)}")
     return None
 
 

@@ -6,11 +6,16 @@ The line said what follows the wait from the waiting process's own mode alone: b
 install run with `--no-cache` or `PYTUI_NO_TREES=1`, a second with trees said it goes on with
 "the tree it keeps", which the first keeps none of (the second unpacks the archive itself), or
 with "that download", which a `--no-cache` first streams into its install and caches not. The
-holder now records its mode on the lock file once it holds it (an extended attribute,
-`ATTRIBUTE`; a purge records `PURGE`); the waiter reads it as another process's input (only a value that is exactly one
-of `RECORDS` counts) and, with none (an older pytui's lock, a filesystem with no user
-attributes, or the waiter came between the holder's lock and its record), says what is true in
-every mode.
+holder now records its mode and its pid on the lock file once it holds it (an extended
+attribute, `ATTRIBUTE`: `trees 4242`; a purge records `PURGE`); the waiter reads it as another
+process's input (only a mode that is exactly one of `RECORDS`, with the pid of the process
+that holds the lock now, counts: a record a killed holder left on its lock file is no longer
+its holder's, and the lock's next holder may be a process that records nothing, such as a
+listing's probe, another program or an older pytui). With none (a filesystem with no user
+attributes, an older pytui's lock, the waiter came between the holder's lock and its record,
+or /proc does not name the holder), the line says only what is known: that another process
+holds the lock, whose activity it does not name, and what the install goes on with in every
+case.
 """
 
 from __future__ import annotations
@@ -43,34 +48,47 @@ def holder_mode(*, trees: bool, no_cache: bool) -> str:
 
 
 def write_record(fd: int, mode: str) -> None:
-    """Record `mode` on the lock file open as `fd` (held by this process); nothing is said when
-    it cannot be (no such attributes here, or not on this system)."""
+    """Record `mode` and this process's pid on the lock file open as `fd` (held by this process);
+    nothing is said when it cannot be (no such attributes here, or not on this system)."""
     with contextlib.suppress(OSError, AttributeError):
-        os.setxattr(fd, ATTRIBUTE, mode.encode())
+        os.setxattr(fd, ATTRIBUTE, f"{mode} {os.getpid()}".encode())
 
 
-def read_record(fd: int) -> str | None:
-    """The holder's mode recorded on the lock file open as `fd`, or None: none recorded, not a
-    regular file, or anything other than one of `RECORDS` (another process's attribute: its
-    size is bounded by the kernel, 64 KiB at most, and only an exact match counts)."""
+def read_record(fd: int, holder_pid: int | None) -> str | None:
+    """The mode recorded on the lock file open as `fd` by the process `holder_pid` that holds its
+    lock now, or None: none recorded, not a regular file, a record of another process (a killed
+    holder's), no holder known, or anything other than one of `RECORDS` and a pid (another
+    process's attribute: its size is bounded by the kernel, 64 KiB at most, and only an exact
+    match counts)."""
+    if holder_pid is None:
+        return None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
         data = os.getxattr(fd, ATTRIBUTE)
     except (OSError, AttributeError):
         return None
-    return RECORDS.get(data)
+    mode, _, pid = data.partition(b" ")
+    if pid != str(holder_pid).encode():
+        return None
+    return RECORDS.get(mode)
 
 
 def wait_line(lock_path: Path, what: str, held: str, *, trees: bool = True, holder: str | None = None) -> str:
     """What a wait for an archive's lock says: what the holder does (downloads the archive,
-    or installs from it when it is in the cache already; `holder`: its recorded mode, None when
-    not known), and what this install goes on with once it ends (`trees`: whether this run
-    keeps and links pristine trees). Before a reinstall (or when the holder fails) it links the
-    tree the holder kept only when the holder keeps trees and this run links them; else it
-    unpacks the archive itself, or downloads it when the holder cached nothing."""
+    or installs from it when it is in the cache already, or purges; `holder`: its recorded mode,
+    None when not known: the line then names no activity), and what this install goes on with
+    once it ends (`trees`: whether this run keeps and links pristine trees). Before a reinstall
+    (or when the holder fails) it links the tree the holder kept only when the holder keeps
+    trees and this run links them; else it unpacks the archive itself, or downloads it when the
+    holder cached nothing."""
     archive = os.fspath(lock_path).removesuffix(".part.lock")
     cached = archive != os.fspath(lock_path) and os.path.isfile(archive)
+    if holder is None:
+        tree = "the tree it keeps if it keeps one, or " if trees else ""
+        return (f"waiting for another process that holds the lock on the archive of {what} ({held}); "
+                f"this install goes on with the install it made, or {tree}the cached archive if there "
+                "is one then, else downloads it itself, once it ends")
     if holder == PURGE:
         doing = f"purging what a stopped download or a killed install of {what} left in the cache"
         then = "the cached archive if it is still there, else downloads it itself,"
@@ -80,18 +98,11 @@ def wait_line(lock_path: Path, what: str, held: str, *, trees: bool = True, hold
         then = ("the install it made, or unpacks the cached archive itself," if cached else
                 "the install it made, or downloads the archive itself,")
     elif cached:
-        doing = f"installing {what} from its cached archive" if holder else f"installing {what}"
-        if holder == TREES and trees:
-            then = "the tree it keeps, or the install it made,"
-        elif holder is None and trees:
-            then = "the install it made, or the tree it keeps if it keeps one, or unpacks the archive itself,"
-        else:
-            then = "the install it made, or unpacks the archive itself,"
-    elif holder:
-        doing = f"downloading {what}"
-        then = "that download, or the install it made,"
+        doing = f"installing {what} from its cached archive"
+        then = ("the tree it keeps, or the install it made," if holder == TREES and trees else
+                "the install it made, or unpacks the archive itself,")
     else:
         doing = f"downloading {what}"
-        then = "the install it made, or that download if it caches it, else downloads it itself,"
+        then = "that download, or the install it made,"
     return (f"waiting for another pytui process that is {doing} ({held}); this install goes on "
             f"with {then} once it ends")

@@ -38,8 +38,9 @@ async def test_a_wait_for_the_archives_download_lock_names_its_holder_and_c_canc
     ui_world.settings.cache_dir.mkdir(parents=True, exist_ok=True)
     lock = ui_world.settings.cache_dir / (build.cache_filename + LOCK_SUFFIX)
     with lock_held(lock) as holder:
-        await _waits_then_cancelled(ui_world, lock, holder.pid, "waiting for another pytui process "
-                                    f"that is downloading {build.key}")
+        # The holder records no activity on the lock: the row names none (it said `downloading`).
+        await _waits_then_cancelled(ui_world, lock, holder.pid, "waiting for another process that holds "
+                                    f"the lock on the archive of {build.key}")
         assert holder.poll() is None
     assert ui_world.server.count() == 0
     assert sorted(p.name for p in ui_world.settings.cache_dir.iterdir()) == [lock.name]
