@@ -25,15 +25,20 @@ if TYPE_CHECKING:
 
 @dataclasses.dataclass
 class Step:
-    """One minor version: the highest installed patch and the build that replaces it (or None)."""
+    """One minor version: the install upgraded from and the build that upgrades it (or None)."""
 
     group: tuple
     minor_link: str
+    # The highest installed patch, or the install of the target's key where one is (a newer
+    # build of that patch replaces it, whichever patch the link leads to).
     current: Installation
     target: Build | None
     others: list[Installation]  # every installed patch of this minor
     # A build pin (UV_PYTHON_CPYTHON_BUILD) that no catalog build of this minor has.
     pin_missing: bool = False
+    # Whether installing the target moves the minor-version link to it: not for a patch older
+    # than the highest installed (a newer build of it, or an older patch under a build pin).
+    moves_link: bool = True
 
 
 def _group(parts: KeyFields) -> tuple:
@@ -105,13 +110,18 @@ def plan(installed: Iterable[Installation], catalog: Iterable[Build],
         else:
             target = _pinned_target(members, candidates, reinstall, pin)
             missing = not any(b.build == pin for b in candidates)
-        steps.append(Step(group, members[0].minor_key, members[0], target, members, missing))
-    steps.sort(key=lambda s: _rank(s.current, None), reverse=True)
+        current = next((i for i in members if target is not None and i.key == target.key), members[0])
+        moves_link = target is None or _rank(target, None) >= _rank(members[0], None)
+        steps.append(Step(group, members[0].minor_key, current, target, members, missing, moves_link))
+    steps.sort(key=lambda s: _rank(s.others[0], None), reverse=True)
     return steps, unmatched
 
 
 def followers(environments: Iterable[Environment], step: Step) -> list[Environment]:
-    """Environments going through the step's minor-version link: they run the new patch."""
+    """Environments going through the step's minor-version link: they run the new patch (none
+    when the link stays where it leads)."""
+    if not step.moves_link:
+        return []
     return [e for e in environments if e.status == "ok" and e.link == "minor"
             and e.minor == step.minor_link]
 

@@ -64,3 +64,45 @@ async def test_u_replaces_an_install_with_a_newer_build_of_its_patch(
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmModal)
         assert any("already on latest" in n.message for n in app._notifications)
+
+
+async def test_u_replaces_a_newer_build_of_the_older_patch_and_the_link_stays(
+        tmp_path: Path, http_server: FaultyHTTPServer) -> None:
+    """3.12.6 and 3.12.7 installed, the catalog's newest 3.12 a newer build of 3.12.6 (it no
+    longer lists 3.12.7): U replaces 3.12.6, as `pytui upgrade` and uv do
+    (tests/test_upgrade_two_patches.py), and the minor-version link stays on 3.12.7. The
+    preview said `3.12.7 → 3.12.6`, a downgrade of the patch the link leads to."""
+    home = Path(os.environ["HOME"])
+    old = make_pbs_archive(tmp_path / "old", version="3.12.6", build_date="20240101").serve(http_server)
+    top = make_pbs_archive(tmp_path / "top", version="3.12.7", build_date="20240101").serve(http_server)
+    new = make_pbs_archive(tmp_path / "new", version="3.12.6", build_date="20250101").serve(http_server)
+    catalog_path = write_uv_catalog(home / "catalog.json", [old.build, top.build])
+    settings = Settings.resolve(downloads_json=str(catalog_path))
+    catalog = Catalog([old.build, top.build], source="test")
+    for made in (old, top):
+        CoreGateway().install(made.build, settings=settings, catalog=catalog, progress=lambda _p: None,
+                              cancel=CancelToken(), reinstall=False, downloader=None,
+                              on_warning=lambda _l: None, on_wait=lambda _l: None)
+    write_uv_catalog(catalog_path, [new.build])
+    link = settings.install_root / "cpython-3.12-linux-x86_64-gnu"
+    assert link.readlink().name == top.build.key
+
+    from pytui.app.tui import make_app
+
+    app = make_app(settings, host=HOST, refresh=False, show_eta=False, home=home)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("U")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="preview")
+        lines = [str(w.content) for w in app.screen.query(".dialog-line")]
+        assert lines == [f"3.12.6 build 20240101 → build 20250101  ({new.build.key})",
+                         "The installed build is replaced; downloads 1 archive."], lines
+        await pilot.press("y")
+        await wait_for(pilot, lambda: any(j.key == new.build.key and j.phase == "done"
+                                          for j in app.state.jobs.values()),
+                       timeout=60, what="upgrade job done")
+        done = next(j for j in app.state.jobs.values() if j.key == new.build.key)
+        assert done.summary == (f"Reinstalled {new.build.key} with build 20250101 (environments "
+                                "using it run the new build)"), done.summary
+    assert (settings.install_root / new.build.key / "BUILD").read_text().strip() == "20250101"
+    assert link.readlink().name == top.build.key
