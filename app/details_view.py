@@ -326,10 +326,8 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         fields.append(("install", short_path(Path(state.settings.install_root) / build.key,
                                                home) + "  (not installed)"))
     message = _job_line(state, title, fields)
-    job = state.job_for_key(title)
-    if not message and pane == "available" and state.offline and archive is None \
-            and installation is None and not (job is not None and may_download(job)):
-        fields.append(("offline", "not cached: cannot be installed while offline"))
+    if not message and pane == "available" and installation is None:
+        fields += _offline_field(state, build, archive)
     if build is not None:
         # Where it comes from last: the URL is shown whole (two lines at 120 columns), so
         # what is here (archive, install, users, the job) stays in view above it.
@@ -341,6 +339,24 @@ def _row_details(vm: ViewModel, state: AppState, pane: str, key: str) -> Details
         fields.append(("sha256", build.sha256 or "not in the catalog"))
     return Details(title=title, fields=tuple(fields),
                    note=" · ".join(p for p in note_parts if p), message=message)
+
+
+def _offline_field(state: AppState, build: Build | None,
+                   archive: CachedArchive | None) -> list[tuple[str, str]]:
+    """Offline, the `offline` line of a build that cannot install (app/download_source
+    .offline_lack): with a `file://` mirror, it lacks the build too (it said `not cached` alone
+    of a build the mirror holds). None while a download of it already under way goes on."""
+    if not state.offline or build is None:
+        return []
+    job = state.job_for_key(build.key)
+    if job is not None and may_download(job):
+        return []
+    from pytui.app.download_source import file_mirror, offline_lack
+
+    if not offline_lack(state, build, cached=archive is not None):
+        return []
+    where = "not cached" if file_mirror(state.settings) is None else "not cached nor in the mirror"
+    return [("offline", f"{where}: cannot be installed while offline")]
 
 
 def _mirror_field(state: AppState, build: Build) -> list[tuple[str, str]]:

@@ -7,13 +7,18 @@ the catalog's GitHub URL while the install question said the download came from 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pytui.core.errors import PytuiError
+from pytui.core.keys import TYPE_CHECKING
 from pytui.core.models import Build
 from pytui.core.settings import Settings
 from pytui.core.url_secrets import without_secrets
 from pytui.core.urls import download_urls
+
+if TYPE_CHECKING:
+    from pytui.app.state import AppState
 
 # The most of a URL Details, the question and `y` show: a 100 KB mirror value folded into
 # 1300 lines made each Details redraw (every cursor move) take a third of a second, and no one
@@ -44,14 +49,69 @@ def download_source(build: Build, settings: Settings) -> tuple[str, str]:
     return shown, fallback
 
 
-def read_from_disk(build: Build, settings: Settings) -> bool:
-    """True when the job reads `build` from a `file://` URL (a local mirror, an export-mirror
-    directory): that works offline, as `pytui --offline --mirror file://DIR install` does."""
+def disk_file(build: Build, settings: Settings) -> Path | None:
+    """The local file the job reads `build` from when one of its URLs is `file://` (a local
+    mirror, an export-mirror directory; that works offline, as `pytui --offline --mirror
+    file://DIR install` does), decoded as the download decodes it; None when none is."""
+    from pytui.core.download_readers import file_url_path, is_file_url
+
     try:
         urls = download_urls(build, settings)
     except PytuiError:
+        return None
+    url = next((url for url in urls if is_file_url(url)), None)
+    if url is None:
+        return None
+    try:
+        return file_url_path(url)
+    except ValueError:  # `file://[x/…`: the job says why
+        return None
+
+
+def disk_holds(build: Build, settings: Settings) -> bool:
+    """True when the `file://` URL of `build` names a regular file (the only kind the
+    download reads): one stat on the UI thread, the archive never opened (a FIFO there would
+    block a read). A file that is there but unreadable installs no better: the job says why."""
+    import stat
+
+    path = disk_file(build, settings)
+    if path is None:
         return False
-    return any(url.startswith("file:") for url in urls)
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):  # gone, a loop, a NUL in a hostile catalog's name
+        return False
+
+
+def file_mirror(settings: Settings) -> Path | None:
+    """The directory of a `file://` CPython mirror (`--mirror file://DIR`), or None: the
+    Mode note and the offline refusals name it."""
+    from pytui.core.download_readers import file_url_path, is_file_url
+
+    mirror = settings.mirror
+    if not mirror or not is_file_url(mirror):
+        return None
+    try:
+        return file_url_path(mirror)
+    except ValueError:
+        return None
+
+
+def offline_lack(state: AppState, build: Build, *, cached: bool) -> str:
+    """Offline, where `build` is not, so it cannot install (`not in the cache (~/.cache/pytui)`,
+    `in neither the cache (…) nor the mirror (~/usb/pbs)` with a `file://` mirror); "" when it
+    installs: cached, or a `file://` URL of it names a file there. The one rule `i`, Enter and
+    `U` refuse by, Available dims by, Details and the Mode note say (they said a build the
+    mirror holds could not install, and `i` started a job for one it lacks, which then failed)."""
+    from pytui.widgets.format import short_path
+
+    if cached or disk_holds(build, state.settings):
+        return ""
+    cache = short_path(state.settings.cache_dir, state.home)
+    mirror = file_mirror(state.settings)
+    if mirror is None or disk_file(build, state.settings) is None:
+        return f"not in the cache ({cache})"
+    return f"in neither the cache ({cache}) nor the mirror ({short_path(mirror, state.home)})"
 
 
 # The configuration key of the mirror each implementation downloads through (core/urls.py).

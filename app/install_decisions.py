@@ -170,21 +170,24 @@ def _restore_links(state: AppState, build: Build) -> Decision:
 def _refuse_start(state: AppState, build: Build) -> Refuse | None:
     if state.job_for_key(build.key) is not None:
         return Refuse(f"{build.key} is already being installed.", severity="information")
-    if state.offline and _cached_now(state, build) is None and not _from_disk(state, build):
+    lack = _offline_lack(state, build)
+    if lack:
         return Refuse(
-            f"Offline: {build.key} is not in the cache "
-            f"({short_path(state.settings.cache_dir, state.home)}). "
+            f"Offline: {build.key} is {lack}. "
             "Go online (o) or import its archive with `pytui cache import FILE`.",
             severity="error", title="Not cached")
     return None
 
 
-def _from_disk(state: AppState, build: Build) -> bool:
-    """Offline, a build a `file://` mirror holds installs (app/download_source.read_from_disk):
-    `i` refused it though the README's offline command takes the TUI's flags too."""
-    from pytui.app.download_source import read_from_disk
+def _offline_lack(state: AppState, build: Build) -> str:
+    """Offline, where `build` is not (app/download_source.offline_lack: its archive is not
+    cached and no `file://` mirror holds it), so it cannot install; "" when it can, and always
+    online."""
+    if not state.offline:
+        return ""
+    from pytui.app.download_source import offline_lack
 
-    return read_from_disk(build, state.settings)
+    return offline_lack(state, build, cached=_cached_now(state, build) is not None)
 
 
 def _cached_now(state: AppState, build: Build) -> CachedArchive | None:
@@ -209,7 +212,7 @@ def _confirm_install(state: AppState, action: StartInstall, title: str, what: st
                       f"{human_size(cached.size)} archive): linked, no download, no extraction.")
     elif cached is not None:
         source = Line(f"From the cached archive ({human_size(cached.size)}); no download.")
-    elif state.offline and not _from_disk(state, build):
+    elif _offline_lack(state, build):
         source = Line("Offline, and its archive is not cached.")
     else:
         source = _download_source(state, build)
@@ -279,11 +282,13 @@ def decide_upgrade(state: AppState) -> Decision:
         return Refuse("Those upgrades are already being installed.", severity="information")
     cached = state.cached_by_key()
     targets = [step.target for step in todo if step.target is not None]
-    missing = [b.key for b in targets if b.key not in cached and not _from_disk(state, b)]
-    if state.offline and missing:
-        return Refuse(f"Offline: {missing[0]} is not in the cache"
-                      + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+    lacking = [(b.key, lack) for b in targets if (lack := _offline_lack(state, b))]
+    if lacking:
+        key, lack = lacking[0]
+        return Refuse(f"Offline: {key} is {lack}"
+                      + (f" (and {len(lacking) - 1} more)" if len(lacking) > 1 else "")
                       + ". Go online (o) to upgrade.", severity="error", title="Not cached")
+    missing = [b.key for b in targets if b.key not in cached]
     lines: list[Line] = []
     envs = state.environments
     for step, target in zip(todo, targets, strict=True):  # (every step in todo has its target)
@@ -309,8 +314,10 @@ def decide_upgrade(state: AppState) -> Decision:
     if busy:
         lines.append(Line(f"Already being installed: {', '.join(s.target.key for s in busy if s.target)}."))
     download = len(missing)
+    # Offline, what is not cached is read from the `file://` mirror (refused above otherwise).
+    fetched = "reads {} from the mirror." if state.offline else "downloads {}."
     lines.append(Line(_what_stays(todo)
-                      + (f"downloads {download} archive{'s' if download != 1 else ''}."
+                      + (fetched.format(f"{download} archive{'s' if download != 1 else ''}")
                          if download else "all from the cache; no download.")))
     noun = "1 version" if len(todo) == 1 else f"{len(todo)} versions"
     return Confirm(f"Upgrade {noun}?", tuple(lines), confirm="Upgrade",

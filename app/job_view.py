@@ -115,16 +115,22 @@ def offline_line(state: AppState) -> str:
     """The Mode notification once `o` went offline. Offline keeps what starts from now on off
     the network; a download already under way goes on (its connection is open; `c` cancels
     it), so it is named rather than left to contradict the header's OFFLINE."""
+    from pytui.app.download_source import file_mirror
+
+    mirror = file_mirror(state.settings)
+    # With a `file://` mirror (`--mirror file://DIR`) what it holds installs too.
+    which = "only cached builds" if mirror is None else \
+        f"only cached builds and those the mirror ({short_path(mirror, state.home)}) holds"
     under_way = [job for job in state.running_jobs() if may_download(job)]
     if not under_way:
-        return "Offline: no network; only cached builds install."
+        return f"Offline: no network; {which} install."
     if len(under_way) == 1:
         goes_on = (f"The download of {under_way[0].title} already under way goes on "
                    "(c cancels it).")
     else:
         goes_on = (f"The downloads of {len(under_way)} builds already under way go on "
                    "(c cancels a job).")
-    return f"Offline: no network for what starts from now on; only cached builds install. {goes_on}"
+    return f"Offline: no network for what starts from now on; {which} install. {goes_on}"
 
 
 def purge_what(archives: list[CachedArchive], *, leftovers: bool) -> str:

@@ -108,7 +108,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("f", "toggle_variants", "f", "Free-threaded/debug",
         "free-threaded and debug variants too (default: the standard build)", group="View"),
     Key("o", "toggle_offline", "o", "Offline",
-        "toggle offline mode: no network, install only from the cache"),
+        "toggle offline mode: no network, install only from the cache (or a file:// mirror)"),
     Key("r", "refresh", "r", "Refresh",
         "refresh the catalog (online only; a local --downloads-json file is read again); "
         "list the cache and root again, measure every install again"),

@@ -63,6 +63,14 @@ class _Selection:
         self.plain_inputs: tuple[object, ...] | None = None
 
 
+def _offline_lack(state: AppState, build: Build, cached: bool) -> bool:
+    """Offline, a row is dimmed when its build cannot install: not cached, and no `file://`
+    mirror holds it (app/download_source.offline_lack; a stat a row, only offline)."""
+    from pytui.app.download_source import offline_lack
+
+    return bool(offline_lack(state, build, cached=cached))
+
+
 class ViewModel:
     """Derives rows from an `AppState`; holds only memos, never state of its own."""
 
@@ -314,7 +322,7 @@ class ViewModel:
         return AvailableRow(
             build=build, installed=is_installed, cached=is_cached,
             progress=progress, failed=key in state.failed_keys, size=size,
-            unavailable=state.offline and not is_cached and not is_installed,
+            unavailable=state.offline and not is_installed and _offline_lack(state, build, is_cached),
             partial=partial is not None, partial_percent=partial_percent, support=support,
             newer_build=installation is not None and newer_build(build, installation),
             damaged=installation is not None and bool(installation.extra.get(DAMAGED)),

@@ -3,7 +3,12 @@
 flags"): `i` refused every build the cache lacked (`Offline: … is not in the cache`) while the
 CLI installed from the mirror, and `U` refused the upgrade the same way. A build the mirror's
 directory serves installs; an http(s) mirror offline is refused as before. Decided on the app
-state, no Pilot (found following the README with an export-mirror directory in tmux)."""
+state, no Pilot (found following the README with an export-mirror directory in tmux).
+
+Then a build the mirror lacks: `i` started a job that failed (the rule asked only whether the
+mirror was a `file://` one), Available showed every row of such a mirror dimmed and Details said
+`not cached: cannot be installed while offline` for one the mirror holds. One rule
+(app/download_source.offline_lack, a stat of the file the job would read) now decides all of it."""
 
 from __future__ import annotations
 
@@ -14,8 +19,9 @@ from pytui.app import install_decisions as di
 from pytui.app.state import AppState
 from pytui.app.view_model import ViewModel
 from pytui.core.catalog import Catalog
+from pytui.core.models import Build
 from pytui.core.settings import Settings
-from view_state import HOST, NEW, OLD, an_installation
+from view_state import HOST, NEW, OLD, OTHER, an_installation
 
 
 def _offline_state(tmp_path: Path, mirror: str, *builds) -> AppState:
@@ -27,9 +33,19 @@ def _offline_state(tmp_path: Path, mirror: str, *builds) -> AppState:
     return state
 
 
+def _in_mirror(mirror: Path, build: Build) -> Path:
+    """The file a `file://` mirror serves `build` from (DIR/<release>/<file>, as export-mirror
+    lays it out); its bytes are never read by the decisions."""
+    path = mirror / build.build / build.release_filename
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not read")
+    return path
+
+
 def test_i_offline_installs_from_a_file_mirror(tmp_path: Path, builds) -> None:
     state = _offline_state(tmp_path, (tmp_path / "usb").as_uri(), *builds.values())
     new = builds[NEW]
+    _in_mirror(tmp_path / "usb", new)
     started = di.decide_install(state, ViewModel(), "available", new.key)
     assert started == d.StartInstall(new), started
     asked = di.decide_install(state, ViewModel(), "available", new.key, ask=True)
@@ -46,5 +62,74 @@ def test_i_offline_with_an_http_mirror_is_still_refused(tmp_path: Path, builds) 
 def test_U_offline_upgrades_from_a_file_mirror(tmp_path: Path, builds) -> None:
     state = _offline_state(tmp_path, (tmp_path / "usb").as_uri(), *builds.values())
     state.installations.append(an_installation(tmp_path, builds[OLD]))
+    _in_mirror(tmp_path / "usb", builds[NEW])
     asked = di.decide_upgrade(state)
     assert isinstance(asked, d.Confirm), asked
+    assert asked.lines[-1].text.endswith("reads 1 archive from the mirror."), asked.lines
+
+
+def test_i_offline_on_a_build_the_file_mirror_lacks_is_refused_in_one_line(tmp_path: Path, builds) -> None:
+    state = _offline_state(tmp_path, (tmp_path / "usb").as_uri(), *builds.values())
+    _in_mirror(tmp_path / "usb", builds[NEW])
+    for pane_ask in (False, True):  # `i` and Enter
+        refused = di.decide_install(state, ViewModel(), "available", builds[OTHER].key, ask=pane_ask)
+        assert isinstance(refused, d.Refuse), refused
+        assert refused.message == (f"Offline: {builds[OTHER].key} is in neither the cache (~/cache) "
+                                   "nor the mirror (~/usb). Go online (o) or import its archive "
+                                   "with `pytui cache import FILE`."), refused.message
+        assert "\n" not in refused.message and refused.severity == "error"
+    assert not state.jobs
+
+
+def test_what_the_mirror_has_not_as_a_file_is_not_held(tmp_path: Path, builds) -> None:
+    """A directory, a FIFO or a dangling link where the archive should be: the download reads
+    only a regular file, so `i` refuses at once (a stat; a FIFO is never opened, which would
+    block the UI thread)."""
+    import os
+
+    state = _offline_state(tmp_path, (tmp_path / "usb").as_uri(), *builds.values())
+    new = builds[NEW]
+    path = tmp_path / "usb" / new.build / new.release_filename
+    path.parent.mkdir(parents=True)
+    for make in (path.mkdir, lambda: os.mkfifo(path), lambda: path.symlink_to(tmp_path / "gone")):
+        make()
+        refused = di.decide_install(state, ViewModel(), "available", new.key)
+        assert isinstance(refused, d.Refuse) and "nor the mirror (~/usb)" in refused.message, refused
+        path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+
+
+def test_U_offline_names_the_upgrade_the_file_mirror_lacks(tmp_path: Path, builds) -> None:
+    state = _offline_state(tmp_path, (tmp_path / "usb").as_uri(), *builds.values())
+    state.installations.append(an_installation(tmp_path, builds[OLD]))
+    refused = di.decide_upgrade(state)
+    assert isinstance(refused, d.Refuse), refused
+    assert refused.message == (f"Offline: {builds[NEW].key} is in neither the cache (~/cache) nor "
+                               "the mirror (~/usb). Go online (o) to upgrade."), refused.message
+
+
+def test_available_dims_and_details_say_only_what_the_mirror_lacks(tmp_path: Path, builds) -> None:
+    from pytui.app.details_view import details
+    from pytui.app.job_view import offline_line
+
+    state = _offline_state(tmp_path, (tmp_path / "usb").as_uri(), *builds.values())
+    _in_mirror(tmp_path / "usb", builds[NEW])
+    vm = ViewModel()
+    dimmed = {row.build.key: row.unavailable for row in vm.available_rows(state)}
+    assert dimmed == {builds[NEW].key: False, builds[OTHER].key: True}, dimmed
+
+    def offline_field(build: Build) -> str | None:
+        shown = details(vm, state, "available", build.key)
+        assert shown is not None
+        return dict(shown.fields).get("offline")
+
+    assert offline_field(builds[NEW]) is None
+    assert offline_field(builds[OTHER]) == "not cached nor in the mirror: cannot be installed while offline"
+    assert offline_line(state) == ("Offline: no network; only cached builds and those the mirror "
+                                   "(~/usb) holds install.")
+
+
+def test_without_a_file_mirror_the_offline_words_are_the_cache_s(tmp_path: Path, builds) -> None:
+    state = _offline_state(tmp_path, "https://mirror.example/pbs", *builds.values())
+    refused = di.decide_install(state, ViewModel(), "available", builds[NEW].key)
+    assert isinstance(refused, d.Refuse)
+    assert refused.message.startswith(f"Offline: {builds[NEW].key} is not in the cache (~/cache). "), refused
