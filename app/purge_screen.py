@@ -21,7 +21,7 @@ from pytui.app.purge_plan import (
 from pytui.app.screens import DIALOGS_CSS, ToastFreeDialog
 from pytui.core.models import CachedArchive, Installation
 from pytui.widgets.fitted_line import FittedLine
-from pytui.widgets.format import human_size, short_path
+from pytui.widgets.format import home_shortened, human_size, short_path
 from pytui.widgets.key_bar import KeyBar
 from rich.text import Text
 from textual import on
@@ -295,8 +295,9 @@ def _staying(plan: PurgePlan) -> str:
 
 
 def _kept_text(plan: PurgePlan, home: Path | None = None) -> str:
-    """Outdated installs kept because environments use them directly, and the plan's note.
-    The paths from `~`, as the panes and Environments write them (they were whole here)."""
+    """Outdated installs kept because environments use them directly, and the plan's note
+    (pipx's shared venv pipx rebuilds). The paths from `~`, as the panes, Environments and the
+    uninstall question write them (they were whole here)."""
     lines = []
     for key, users in plan.kept:
         noun = "environment" if len(users) == 1 else "environments"
@@ -304,5 +305,5 @@ def _kept_text(plan: PurgePlan, home: Path | None = None) -> str:
         more = f" and {len(users) - 2} more" if len(users) > 2 else ""
         lines.append(f"kept {key}: used directly by {len(users)} {noun} ({shown}{more})")
     if plan.note:
-        lines.append(plan.note)
+        lines.append(home_shortened(plan.note, home))
     return "\n".join(lines)

@@ -28,3 +28,17 @@ def test_history_entries_and_the_log_problem_say_tilde(tmp_path: Path) -> None:
     history = History(None, home=tmp_path)
     entry = history.add("install", "x", "cancelled", f"kept in {tmp_path}/.cache/a.part")
     assert entry.message == "kept in ~/.cache/a.part"
+
+
+def test_the_purge_previews_note_names_pipxs_shared_venv_from_tilde(tmp_path: Path) -> None:
+    """Purge by rule → Outdated, when the install goes that pipx's shared libraries venv uses:
+    the note named the venv as `/home/me/.local/share/pipx/shared` beside `kept …: used directly
+    by 1 environment (~/code/.venv)`, and the uninstall question's `~/…`."""
+    from pytui.app.purge_plan import OUTDATED, PurgePlan
+    from pytui.app.purge_screen import _kept_text
+
+    note = (f"pipx's shared libraries venv {HOME}/.local/share/pipx/shared uses cpython-3.12.7-x: "
+            "pipx rebuilds it on its default Python at its next install or upgrade.")
+    said = _kept_text(PurgePlan(OUTDATED, note=note), HOME)
+    assert said == ("pipx's shared libraries venv ~/.local/share/pipx/shared uses cpython-3.12.7-x: "
+                    "pipx rebuilds it on its default Python at its next install or upgrade."), said
