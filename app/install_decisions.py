@@ -71,6 +71,11 @@ def decide_install(state: AppState, vm: ViewModel, pane: str, key: str | None, *
                 return _restore_links(state, build)
             return Refuse(f"{build.key} is already installed (u uninstalls it).",
                           severity="information")
+        # Offline with nothing to install from: refused here too (the question said "Offline,
+        # and its archive is not cached." and its yes started a job that failed).
+        refused = _refuse_start(state, build)
+        if refused is not None:
+            return refused
         return _confirm_install(
             state, StartInstall(build, reinstall=True), f"Reinstall {build.key}?",
             f"from build {installation.build} to build {build.build} (the catalog's newer "
@@ -109,6 +114,9 @@ def _decide_update(state: AppState, vm: ViewModel, key: str) -> Decision:
         return Refuse(f"{key} is installed and up to date (u uninstalls it).",
                       severity="information")
     if newer.key == key:
+        refused = _refuse_start(state, newer)
+        if refused is not None:
+            return refused
         return _confirm_install(
             state, StartInstall(newer, reinstall=True), f"Reinstall {key}?",
             f"from build {installation.build} to build {newer.build}; "

@@ -133,3 +133,19 @@ def test_without_a_file_mirror_the_offline_words_are_the_cache_s(tmp_path: Path,
     refused = di.decide_install(state, ViewModel(), "available", builds[NEW].key)
     assert isinstance(refused, d.Refuse)
     assert refused.message.startswith(f"Offline: {builds[NEW].key} is not in the cache (~/cache). "), refused
+
+
+def test_a_newer_build_offline_is_reinstalled_only_from_what_holds_it(tmp_path: Path, builds) -> None:
+    """`i` on Available or Installed for the catalog's newer build of an installed key asked
+    "Reinstall …?" offline with nothing to install from (`Offline, and its archive is not
+    cached.`), and its yes started a job that failed: refused now by the same rule."""
+    state = _offline_state(tmp_path, (tmp_path / "usb").as_uri(), *builds.values())
+    new = builds[NEW]
+    state.installations.append(an_installation(tmp_path, new, build_date="20240101"))
+    for pane in ("available", "installed"):
+        refused = di.decide_install(state, ViewModel(), pane, new.key)
+        assert isinstance(refused, d.Refuse) and "nor the mirror (~/usb)" in refused.message, (pane, refused)
+    _in_mirror(tmp_path / "usb", new)
+    for pane in ("available", "installed"):
+        asked = di.decide_install(state, ViewModel(), pane, new.key)
+        assert isinstance(asked, d.Confirm) and asked.title == f"Reinstall {new.key}?", (pane, asked)
