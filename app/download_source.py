@@ -97,6 +97,12 @@ def file_mirror(settings: Settings) -> Path | None:
         return None
 
 
+def installs_offline(state: AppState, build: Build, *, cached: bool) -> bool:
+    """Offline, whether `build` installs (offline_lack says where it is not when it does
+    not): a row each time Available's rows are derived, so no words are made here."""
+    return cached or disk_holds(build, state.settings)
+
+
 def offline_lack(state: AppState, build: Build, *, cached: bool) -> str:
     """Offline, where `build` is not, so it cannot install (`not in the cache (~/.cache/pytui)`,
     `in neither the cache (…) nor the mirror (~/usb/pbs)` with a `file://` mirror); "" when it
@@ -105,7 +111,7 @@ def offline_lack(state: AppState, build: Build, *, cached: bool) -> str:
     mirror holds could not install, and `i` started a job for one it lacks, which then failed)."""
     from pytui.widgets.format import short_path
 
-    if cached or disk_holds(build, state.settings):
+    if installs_offline(state, build, cached=cached):
         return ""
     cache = short_path(state.settings.cache_dir, state.home)
     mirror = file_mirror(state.settings)

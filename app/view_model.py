@@ -65,10 +65,10 @@ class _Selection:
 
 def _offline_lack(state: AppState, build: Build, cached: bool) -> bool:
     """Offline, a row is dimmed when its build cannot install: not cached, and no `file://`
-    mirror holds it (app/download_source.offline_lack; a stat a row, only offline)."""
-    from pytui.app.download_source import offline_lack
+    mirror holds it (app/download_source.installs_offline; a stat a row, only offline)."""
+    from pytui.app.download_source import installs_offline
 
-    return bool(offline_lack(state, build, cached=cached))
+    return not installs_offline(state, build, cached=cached)
 
 
 class ViewModel:
