@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
@@ -296,16 +295,17 @@ class BackgroundWork:
         # replaces it (the newest generation's results win, as for every background result).
         try:
             quick = self.gateway.quick_envs(settings, cancelled=cancelled, installed=installed,
-                                            max_age=max_age)
+                                            max_age=max_age, clock=self._state.clock)
         except (OSError, PytuiError):
             quick = None  # the full scan below says what is wrong
         if quick is not None and not cancelled():
             self._post_if_current(ENVS, generation, EnvsScanned(
                 generation, quick.environments, quick.partial,
-                note=quick_note(quick, time.time()), quick=True, final=False,
+                note=quick_note(quick, self._state.clock()), quick=True, final=False,
                 warnings=tuple(quick.warnings), roots=tuple(quick.roots)))
         try:
-            result = self.gateway.scan_envs(settings, cancelled=cancelled, installed=installed)
+            result = self.gateway.scan_envs(settings, cancelled=cancelled, installed=installed,
+                                            clock=self._state.clock)
         except (OSError, PytuiError) as err:
             self._post_if_current(ENVS, generation, EnvsScanned(
                 generation, [], False, note=f"the environment scan failed: {err}", failed=True))
@@ -457,7 +457,7 @@ class BackgroundWork:
                 envs, was_partial = environments, partial
                 if envs is None:  # the background scan has not ended: scan here
                     result = gateway.scan_envs(settings, cancelled=worker_cancelled,
-                                               installed=installations)
+                                               installed=installations, clock=state.clock)
                     envs, was_partial = result.environments, result.partial
                 for installation in installations:
                     if installation.key not in freeable or installation.key not in totals:

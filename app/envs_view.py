@@ -321,8 +321,12 @@ def installed_minor(state: AppState) -> str:
     host, as `uv venv` downloads it; it named 3.12 whatever the catalog's newest was); when no
     catalog is loaded yet or it has no CPython for this host, the newest minor released by
     today in the release-cycle table (it named a hard-coded 3.12). The rule is
-    core/example_minor.py's, which `pytui install`'s version-file lines share."""
-    return example_minor(state.installations, state.catalog, state.host, state.settings.state_dir)
+    core/example_minor.py's, which `pytui install`'s version-file lines share; today is the
+    app state's clock's, as for every support status it shows."""
+    from pytui.app.support_view import today
+
+    return example_minor(state.installations, state.catalog, state.host, state.settings.state_dir,
+                         today(state.clock()).isoformat())
 
 
 def _newest_installed_minor(state: AppState) -> str | None:

@@ -10,6 +10,7 @@ to hold a call at a point of their choosing.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -191,23 +192,25 @@ class CoreGateway:
         return restored.changes, restored.links.warnings if restored.links else []
 
     def scan_envs(self, settings: Settings, *, cancelled: Callable[[], bool],
-                  installed: list[Installation] | None = None) -> ScanResult:
+                  installed: list[Installation] | None = None,
+                  clock: Callable[[], float] = time.time) -> ScanResult:
         """Find the environments and the install each uses (core/envs.py), checking the whole
         tree. The walks kept in the state dir make a second scan cheap; it stops at its time
-        budget (`partial`)."""
+        budget (`partial`). `clock`: the app state's, which dates the check."""
         from pytui.core.envs import scan_for_settings
 
-        return scan_for_settings(settings, cancelled=cancelled, installed=installed)
+        return scan_for_settings(settings, cancelled=cancelled, installed=installed, clock=clock)
 
     def quick_envs(self, settings: Settings, *, cancelled: Callable[[], bool],
                    installed: list[Installation] | None = None,
-                   max_age: float | None = None) -> ScanResult | None:
+                   max_age: float | None = None,
+                   clock: Callable[[], float] = time.time) -> ScanResult | None:
         """The quick scan (known environments and watched directories only), or None when it
-        is not allowed (no full check younger than `max_age`, other settings)."""
+        is not allowed (no full check younger than `max_age` by `clock`, other settings)."""
         from pytui.core.envs import QUICK_MAX_AGE, quick_for_settings
 
         return quick_for_settings(settings, cancelled=cancelled, installed=installed,
-                                  max_age=QUICK_MAX_AGE if max_age is None else max_age)
+                                  max_age=QUICK_MAX_AGE if max_age is None else max_age, clock=clock)
 
     def eol_installed(self, build: Build, settings: Settings, day: date) -> str:
         """The warning once an end-of-life version is installed, "" for a supported one

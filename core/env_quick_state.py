@@ -106,9 +106,10 @@ class QuickRoot(Record):
 
 
 class QuickState(Record):
-    """`full_at`: when the last full walk started (time.time()); `dirs`: how many directories
-    it checked; the settings it was made with; the roots; the tool environments' readings; the
-    unreadable directories it met (the first MAX_UNREADABLE_KEPT, and how many more)."""
+    """`full_at`: when the last full walk started (seconds since the epoch, by the scan's
+    clock); `dirs`: how many directories it checked; the settings it was made with; the roots;
+    the tool environments' readings; the unreadable directories it met (the first
+    MAX_UNREADABLE_KEPT, and how many more)."""
 
     __slots__ = ("full_at", "dirs", "install_root", "depth", "skip", "roots", "tools",
                  "unreadable", "unreadable_more")

@@ -112,7 +112,7 @@ class ScanResult:
         self.reused = reused                  # directories whose stored listing was still valid
         self.warnings: list[str] = [] if warnings is None else warnings
         # A quick scan (core/env_quick.py): the known environments and the watched directories
-        # checked, not the whole tree; `tree_checked_at` (time.time()) is when the whole tree
+        # checked, not the whole tree; `tree_checked_at` (by the scan's clock) is when the whole tree
         # was last checked (now, for a full scan), `tree_dirs` how many directories that was.
         self.quick = quick
         self.tree_checked_at = tree_checked_at

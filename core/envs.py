@@ -359,23 +359,27 @@ def _walk_roots(result: ScanResult, stored: StoredScan, plan: _Plan, *,
 def scan_for_settings(settings, *, roots: Sequence[str] | None = None,
                       cancelled: Callable[[], bool] | None = None,
                       installed: Sequence[Installation] | None = None, mode: str = FULL,
-                      max_age: float = QUICK_MAX_AGE) -> ScanResult:
-    """`scan` with the paths of a `Settings` (install root, archive cache, state dir, env)."""
+                      max_age: float = QUICK_MAX_AGE,
+                      clock: Callable[[], float] = time.time) -> ScanResult:
+    """`scan` with the paths of a `Settings` (install root, archive cache, state dir, env);
+    `clock` dates the whole tree's check (the app's clock, as for every age it shows)."""
     return _always(_for_settings(settings, roots=roots, cancelled=cancelled, installed=installed,
-                                 mode=_not_quick_only(mode), max_age=max_age))
+                                 mode=_not_quick_only(mode), max_age=max_age, clock=clock))
 
 
 def quick_for_settings(settings, *, cancelled: Callable[[], bool] | None = None,
                        installed: Sequence[Installation] | None = None,
-                       max_age: float = QUICK_MAX_AGE) -> ScanResult | None:
-    """`quick_scan` with the paths of a `Settings`: None when no quick scan is allowed."""
+                       max_age: float = QUICK_MAX_AGE,
+                       clock: Callable[[], float] = time.time) -> ScanResult | None:
+    """`quick_scan` with the paths of a `Settings`: None when no quick scan is allowed (the
+    last whole check's age by `clock`)."""
     return _for_settings(settings, roots=None, cancelled=cancelled, installed=installed,
-                         mode=QUICK_ONLY, max_age=max_age)
+                         mode=QUICK_ONLY, max_age=max_age, clock=clock)
 
 
 def _for_settings(settings, *, roots: Sequence[str] | None, cancelled: Callable[[], bool] | None,
                   installed: Sequence[Installation] | None, mode: str,
-                  max_age: float) -> ScanResult | None:
+                  max_age: float, clock: Callable[[], float]) -> ScanResult | None:
     env = settings.env
     paths = None
     warnings: list[str] = []
@@ -384,7 +388,7 @@ def _for_settings(settings, *, roots: Sequence[str] | None, cancelled: Callable[
     result = _run(Path(settings.install_root), Path(settings.state_dir), env, roots=paths,
                   extra_skip=[settings.cache_dir], max_depth=MAX_DEPTH, budget=None,
                   installed=installed, host=None, cancelled=cancelled, use_state=True,
-                  mode=mode, max_age=max_age, clock=time.time)
+                  mode=mode, max_age=max_age, clock=clock)
     if result is not None:
         result.warnings[:0] = warnings
     return result

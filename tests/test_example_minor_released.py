@@ -57,8 +57,11 @@ def test_the_envs_mend_with_no_catalog_names_the_released_minor(tmp_path: Path) 
     settings = Settings.resolve(install_dir=tmp_path / "root", cache_dir=tmp_path / "cache",
                                 env={"HOME": str(tmp_path), "PYTUI_STATE_DIR": str(tmp_path / "state")})
     _table(settings.state_dir)
-    state = AppState(settings=settings, host=detect_host(), home=tmp_path, clock=lambda: 1000.0,
-                     catalog=None, disk_listed=True)
+    # Today is the state's clock's (it was the real date): 2030, after 3.40's first release.
+    import datetime as _dt
+
+    state = AppState(settings=settings, host=detect_host(), home=tmp_path,
+                     clock=lambda: _dt.datetime(2030, 1, 1, 12).timestamp(), catalog=None, disk_listed=True)
     assert installed_minor(state) == "3.40"
     gone = Environment(tmp_path / "d" / ".venv", "venv", None, "external", "broken",
                        wanted="/opt/py/bin/python3")

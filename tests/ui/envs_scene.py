@@ -77,12 +77,12 @@ class HeldScan(CoreGateway):
         self.release = threading.Event()
         self.entered = threading.Event()
 
-    def scan_envs(self, settings, *, cancelled, installed=None):  # type: ignore[override]
+    def scan_envs(self, settings, *, cancelled, installed=None, **kwargs):  # type: ignore[override]
         self.entered.set()
         while not self.release.wait(0.02):
             if cancelled():
                 break
-        return super().scan_envs(settings, cancelled=cancelled, installed=installed)
+        return super().scan_envs(settings, cancelled=cancelled, installed=installed, **kwargs)
 
 
 async def scanned(pilot) -> None:

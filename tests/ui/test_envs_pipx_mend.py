@@ -6,10 +6,12 @@ The bin dir is one shell word: `~/…` as shown elsewhere, else its absolute pat
 
 from __future__ import annotations
 
+import datetime as _dt
 from pathlib import Path
 
 from pytui.app.envs_view import env_details
 from pytui.app.state import AppState
+from pytui.app.support_view import today
 from pytui.core.catalog import Catalog
 from pytui.core.environment import Environment
 from pytui.core.example_minor import released_minor
@@ -17,14 +19,17 @@ from pytui.core.settings import Settings
 from ui_helpers import HOST
 
 # With nothing installed and no catalog build the mend names the newest minor released by today
-# (core/example_minor.py, a3c6715), no longer a fixed 3.12.
-M = released_minor(None)
+# (core/example_minor.py, a3c6715), no longer a fixed 3.12: today by the state's clock, as every
+# support status the app shows (tests/ui/test_state_clock.py), here a day after 3.14's release.
+AT = _dt.datetime(2025, 11, 1, 12).timestamp()
+M = released_minor(None, today(AT).isoformat())
+assert M == "3.14"
 
 
 def _mend(tmp: Path, bin_dir: Path, name: str = "black", kind: str = "pipx") -> str:
     settings = Settings.resolve(install_dir=tmp / "root", cache_dir=tmp / "cache",
                                 env={"HOME": str(tmp), "UV_PYTHON_BIN_DIR": str(bin_dir)})
-    state = AppState(settings=settings, host=HOST, home=tmp, clock=lambda: 1000.0,
+    state = AppState(settings=settings, host=HOST, home=tmp, clock=lambda: AT,
                      catalog=Catalog([], source="test"), disk_listed=True)
     path = tmp / "pipx" / ("shared" if kind == "pipx-shared" else f"venvs/{name}")
     env = Environment(path, kind, None, "external", "broken",

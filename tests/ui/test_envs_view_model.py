@@ -494,6 +494,10 @@ def test_with_nothing_installed_the_mend_names_what_uv_would_install(tmp_path: P
     assert dict(env_details(state, pin))["next"].endswith(
         ": pin 3.13 instead (uv python pin 3.13, which installs it too)")
     state.catalog = None
+    # Released by the state's day (its clock, as every support status: it took the real date).
+    import datetime as _dt
+
     from pytui.core.example_minor import released_minor
 
-    assert installed_minor(state) == released_minor(state.settings.state_dir)
+    state.clock = lambda: _dt.datetime(2025, 11, 1, 12).timestamp()
+    assert installed_minor(state) == released_minor(state.settings.state_dir, "2025-11-01") == "3.14"

@@ -249,3 +249,30 @@ async def test_a_quick_check_is_shown_at_once_then_the_whole_tree_replaces_it(en
         assert not app.state.envs_quick
         assert "the whole tree checked in" in screen.status_text()
         assert "quick" not in screen.status_text()
+
+
+async def test_the_quick_checks_age_is_the_apps_clock(envs_world: EnvsWorld) -> None:
+    """`whole tree checked … ago` measured by the clock make_app was given (the state's, as the
+    catalog's age and support are), the whole tree's check dated by it too: it took the
+    machine's clock (tests/ui/test_state_clock.py has the rule without Textual)."""
+    now = [1_755_600_000.0]
+    gateway = HeldScan()
+    gateway.release.set()
+    app = envs_world.make_app(gateway=gateway, clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await scanned(pilot)  # the whole tree, dated now[0]
+        now[0] += 300
+        gateway.release.clear()
+        gateway.entered.clear()
+        await pilot.press("e")  # the view checks again: quick first, the whole tree held
+        await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="view")
+        screen = app.screen
+        assert isinstance(screen, EnvironmentsScreen)
+        await wait_for(pilot, gateway.entered.is_set, what="whole-tree check started")
+        await wait_for(pilot, lambda: app.state.envs_quick, what="quick result shown")
+        await pilot.pause()
+        assert screen.status_text().startswith("quick check (whole tree checked 5 min ago; "), \
+            screen.status_text()
+        gateway.release.set()
+        await scanned(pilot)
