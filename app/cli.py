@@ -8,6 +8,8 @@ imports textual.
 
 from __future__ import annotations
 
+import errno
+import io
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -85,6 +87,8 @@ from pytui.core.settings import Settings  # noqa: E402
 if TYPE_CHECKING:
     from typing import Any
 
+    from _typeshed import ReadableBuffer
+
 
 def settings_from_args(args) -> Settings:  # args: an argparse.Namespace or its like
     """The one `Settings` for this run, from the shared flags, the environment and uv's
@@ -137,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
     # The console script: the process exits after this command.
     try:
-        code = _main(sys.argv[1:])
+        code = _main(sys.argv[1:], console=True)
     finally:
         # Objects frozen here are not walked again by the collection the interpreter makes at
         # exit (~5% of an install's CPU from a tree). Not for in-process callers (tests), whose
@@ -161,7 +165,14 @@ def _flush_stdout(code: int) -> int:
     except BrokenPipeError:
         _silence_stdout()  # the buffered rest goes to /dev/null at exit
         return 1
-    except (OSError, ValueError):
+    except OSError as err:
+        if err.filename != STDOUT:
+            return code  # the interpreter's exit says so, as it always does
+        # (`pytui dir > /dev/full`: the write fails only here)
+        print(stderr_style().error(stdout_line(err)), file=sys.stderr)
+        _silence_stdout()
+        return 1
+    except ValueError:
         pass  # the interpreter's exit says so, as it always does
     return code
 
@@ -191,7 +202,88 @@ def _exit_at_once(code: int) -> None:
     os._exit(code)
 
 
-def _main(argv: Sequence[str]) -> int:
+# The file name an OSError out of a write to stdout carries (`_StdoutFile`), so that its line
+# names stdout, where the last line of defence said `check that path` and named none. (A name
+# rather than an OSError subclass: each class made at import is ~0.15 M instructions of every run.)
+STDOUT = "<stdout>"
+
+
+def stdout_line(err: OSError) -> str:
+    """The line for a write to stdout that failed (a full disk behind `> file`, `>&-`)."""
+    from pytui.core.fs_errors import cause
+
+    what = "it is closed" if err.errno == errno.EBADF else cause(err)
+    return (f"cannot write the output to stdout: {what}; send it where it can go (a file on a "
+            "disk with free space, a pipe, the terminal) and run the command again")
+
+
+class _StdoutFile(io.FileIO):
+    """stdout's descriptor, whose failed writes name stdout (a reader gone away stays
+    BrokenPipeError, the quiet exit 1)."""
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        try:
+            return super().write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise OSError(err.errno, err.strerror, STDOUT) from None
+
+
+def _no_stdout() -> io.TextIOBase:
+    """stdout when the process started without one (`pytui list >&-`: Python's `sys.stdout` is
+    None, and `.isatty()` on it was a traceback): any write fails, naming stdout."""
+
+    class NoStdout(io.TextIOBase):
+        def write(self, text: str) -> int:  # noqa: ARG002 - nothing is written
+            raise OSError(errno.EBADF, "stdout is closed", STDOUT)
+
+        def isatty(self) -> bool:
+            return False
+
+    return NoStdout()
+
+
+def _encodable(err: UnicodeError) -> tuple[str | bytes, int]:
+    """The `errors` handler of a command's stdout: a file name's undecodable byte (surrogate
+    escaped) is written as that byte, as `surrogateescape` writes it; any other character the
+    encoding lacks as a backslash escape (`→` as `\\u2192` under `PYTHONIOENCODING=ascii`, a
+    latin-1 locale, or the POSIX locale without UTF-8 mode), where the default `strict` raised
+    UnicodeEncodeError out of the command."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    text = err.object[err.start:err.end]
+    if all("\udc80" <= char <= "\udcff" for char in text):
+        return bytes(ord(char) - 0xDC00 for char in text), err.end
+    return text.encode("ascii", "backslashreplace").decode("ascii"), err.end
+
+
+def _command_stdout() -> None:
+    """stdout as a command writes to it: never a traceback for where it goes (a closed
+    descriptor, a full disk, an encoding without `→`). The console script's only: the TUI
+    draws on the terminal itself, and tests in this process capture stdout their own way."""
+    import codecs
+
+    stream = sys.stdout
+    if stream is None:
+        sys.stdout = _no_stdout()
+        return
+    if not isinstance(stream, io.TextIOWrapper):
+        return
+    try:
+        fd = stream.fileno()
+        stream.flush()
+    except (OSError, ValueError):
+        return
+    codecs.register_error("pytui.stdout", _encodable)
+    raw = _StdoutFile(fd, "w", closefd=False)
+    # Unbuffered with PYTHONUNBUFFERED (-u), as the stream it replaces.
+    binary = raw if stream.write_through else io.BufferedWriter(raw)
+    sys.stdout = io.TextIOWrapper(binary, encoding=stream.encoding, errors="pytui.stdout",
+                                  line_buffering=stream.line_buffering, write_through=stream.write_through)
+
+
+def _main(argv: Sequence[str], *, console: bool = False) -> int:
     from pytui.app.plain_args import parse_plain_args
 
     # An argparse namespace, or app/plain_args.py's with the same attributes.
@@ -205,6 +297,8 @@ def _main(argv: Sequence[str]) -> int:
             print(stderr_style().error(str(err)), file=sys.stderr)
             return err.exit_code
         args = parser.parse_args(argv)
+    if console and args.command is not None:
+        _command_stdout()
     set_color_choice(args.color)
     style = stderr_style()
     quiet = None
@@ -247,10 +341,7 @@ def _main(argv: Sequence[str]) -> int:
         _silence_stdout()
         return 1
     except OSError as err:
-        # Last line of defence: every known filesystem failure has its own message at its source.
-        from pytui.core.fs_errors import unexpected
-
-        print(style.error(unexpected(err)), file=sys.stderr)
+        print(style.error(_os_error_line(err)), file=sys.stderr)
         return 1
     finally:
         if quiet is not None:
@@ -264,6 +355,18 @@ def _main(argv: Sequence[str]) -> int:
 
             with contextlib.suppress(OSError):
                 os.chdir(left)
+
+
+def _os_error_line(err: OSError) -> str:
+    """The line for an OSError out of a command: stdout's own (the rest it buffers dropped),
+    else the last line of defence (every known filesystem failure has its own message at its
+    source)."""
+    if err.filename == STDOUT:
+        _silence_stdout()
+        return stdout_line(err)
+    from pytui.core.fs_errors import unexpected
+
+    return unexpected(err)
 
 
 def _silence_stdout() -> None:
