@@ -121,11 +121,24 @@ class InstallRoot(RootTempCleaning):
         return self
 
     def _unwritable(self, err: OSError, doing: str = "write to") -> InstallError:
-        """One line for a root the filesystem refuses (read-only, full, a file, permissions)."""
+        """One line for a root the filesystem refuses (read-only, full, a file, permissions).
+        Where the root is writable and its `.temp/` is not (its mode), `.temp/` is named: the
+        line named the root, whose permissions are fine."""
         from pytui.core.fs_errors import reason, remedy  # the words for failures, imported on one
 
+        if self._refuses(err, self.temp_dir):
+            return InstallError(f"cannot {doing} the install root's staging dir {self.temp_dir}: "
+                                f"{reason(err, self.temp_dir)}; {remedy(err, ROOT_ALTERNATIVE)}")
         return InstallError(f"cannot {doing} the install root {self.path}: {reason(err, self.path)}; "
                             f"{remedy(err, ROOT_ALTERNATIVE)}")
+
+    def _refuses(self, err: OSError, directory: Path) -> bool:
+        """Whether `err` is a permission failure of `directory` rather than of the root: the
+        root is writable to this user and `directory` is not."""
+        import errno
+
+        return (err.errno in (errno.EACCES, errno.EPERM) and os.access(self.path, os.W_OK)
+                and os.path.isdir(directory) and not os.access(directory, os.W_OK))
 
     def installed(self) -> list[Installation]:
         """Installations under the root, newest first (uv's order)."""
@@ -242,6 +255,10 @@ class InstallRoot(RootTempCleaning):
                 theirs = owned_by_another(err, target)
                 if theirs is not None:
                     raise InstallError(_not_theirs_to_replace(key, self.path, theirs)) from None
+                if self._refuses(err, target):
+                    raise InstallError(f"cannot replace {key}: {target} is not writable ({reason(err, target)}), "
+                                       "and swapping it needs that; `chmod u+w` it and run the command "
+                                       "again") from None
                 raise InstallError(f"cannot move {key} into {self.path}: {reason(err, self.path)}; "
                                    f"{remedy(err, ROOT_ALTERNATIVE)}") from None
             installation = installation_at(target, parts)
@@ -346,8 +363,15 @@ class InstallRoot(RootTempCleaning):
                     # Moving a directory needs write access to it (its `..`): the root is fine.
                     raise InstallError(f"cannot uninstall {key}: {theirs} (made by `sudo`?); "
                                        "uninstall it as that user; nothing was removed") from None
-                raise InstallError(f"cannot uninstall {key}: cannot write to the install root "
-                                   f"{self.path}: {reason(err, self.path)}; "
+                if self._refuses(err, target):
+                    # Its own mode (`chmod a-w`): moving it out needs write access to it (`..`).
+                    raise InstallError(f"cannot uninstall {key}: {target} is not writable ({cause(err)}), "
+                                       "and moving it out of the root needs that; `chmod u+w` it and "
+                                       "run the command again; nothing was removed") from None
+                where = (f"the install root's staging dir {self.temp_dir}" if self._refuses(err, self.temp_dir)
+                         else f"the install root {self.path}")
+                raise InstallError(f"cannot uninstall {key}: cannot write to {where}: "
+                                   f"{reason(err, self.path)}; "
                                    f"{remedy(err, 'uninstall it where it is writable')}; "
                                    "nothing was removed") from None
             try:

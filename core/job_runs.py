@@ -59,9 +59,11 @@ def run_install_jobs(
     """
     builds = dedupe(builds)
     cancel = cancel or CancelToken()
-    with contextlib.suppress(PytuiError):
+    with contextlib.suppress(PytuiError, OSError):
         # Try the lock once: while uv (or another pytui) holds it, its temp dirs may be in use,
-        # and this run should not wait before it has even started downloading.
+        # and this run should not wait before it has even started downloading. A tidy, as in
+        # every other caller: a `.temp/` it cannot list (its permissions) is the install's to
+        # say, naming the staging dir, not the last line of defence's `check that path`.
         warn = on_warning
         restored = None if warn is None else (lambda key: warn(restored_line(key)))
         InstallRoot(settings.install_root, lock_timeout=0).clean_temp(cancel=cancel, bin_dir=settings.bin_dir,
