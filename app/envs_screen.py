@@ -18,7 +18,7 @@ from pytui.app.filter_box import FilterBox
 from pytui.app.folding import TINY_BELOW
 from pytui.app.key_bindings import screen_bindings
 from pytui.app.keymap import ENVIRONMENTS, FooterPlan
-from pytui.app.screens import CRAMPED_BELOW
+from pytui.app.screens import CRAMPED_BELOW, closed_before_mount
 from pytui.app.startup import SizeClassesFirst
 from pytui.app.state import AppState
 from pytui.app.subtitles import envs_subtitle, filter_lead
@@ -96,6 +96,8 @@ class EnvironmentsScreen(SizeClassesFirst, Screen[None]):
         return FooterPlan((), {}, envs_footer_dimmed(self._state))
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):
+            return
         self.query_one("#envs-pane").border_title = "Environments"
         self.query_one("#envs-filter", EnvFilter).display = False
         self.query_one("#envs-table", EnvTable).focus()

@@ -18,7 +18,7 @@ from pytui.app.purge_plan import (
     loose_text,
     preview_label,
 )
-from pytui.app.screens import DIALOGS_CSS, ToastFreeDialog
+from pytui.app.screens import DIALOGS_CSS, ToastFreeDialog, closed_before_mount
 from pytui.core.models import CachedArchive, Installation
 from pytui.widgets.fitted_line import FittedLine
 from pytui.widgets.format import home_shortened, human_size, short_path
@@ -128,6 +128,8 @@ class PurgeRulesModal(ToastFreeDialog[PurgePlan | None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        if closed_before_mount(self):
+            return
         # Not scrolled to: on a screen shorter than the rules (20x8) Textual centred them and
         # the title, which says the keys, was above the edge; ←/→ bring each rule into view.
         self.set_focus(self.query_one(RadioSet), scroll_visible=False)

@@ -26,7 +26,7 @@ from textual._time import get_time as event_clock  # the clock Textual stamps ev
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widget import AwaitMount
 from textual.widgets import Button, Label, Static
 
@@ -73,6 +73,15 @@ CHANGED_UNDER_YES = "The question just changed: read it, then answer."
 Answer = TypeVar("Answer")
 
 
+def closed_before_mount(screen: Screen) -> bool:
+    """Whether `screen` was closed before its Mount was read, its widgets gone: its `on_mount`
+    then has nothing to set up. Textual's `dismiss` pops the top screen, whichever it is, so
+    an Esc queued for the help behind the `H` that opened History over it closed History as it
+    opened (`NoMatches: No nodes match '#history-list'`, and pytui exited 1); any screen pushed
+    and popped before its first message goes the same way."""
+    return screen not in screen.app.screen_stack
+
+
 class ToastFreeDialog(SizeClassesFirst, ModalScreen[Answer]):
     """A dialog no toast covers: at 80x24 one would sit on its Yes/No (or on the help's and the
     history's lines) until it faded. Those on screen go when it opens, those raised while it is
@@ -116,7 +125,9 @@ class ScrollingDialog(ToastFreeDialog[None]):
     CHROME = HELP_CHROME
 
     def on_mount(self) -> None:
-        body = self.query_one(f"#{self.BODY}", VerticalScroll)
+        body = self._body()
+        if body is None or closed_before_mount(self):
+            return
         body.focus()
         self._fit(self.size.height)
         self.watch(body, "scroll_y", lambda _y: self._show_scroll_hint(), init=False)
@@ -252,7 +263,8 @@ class ConfirmModal(ToastFreeDialog[bool]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        if not closed_before_mount(self):
+            self.query_one("#no", Button).focus()
 
     def action_scroll_question(self, how: str) -> None:
         body = self.query_one(".confirm-dialog", VerticalScroll)
@@ -390,6 +402,8 @@ class HistoryScreen(ScrollingDialog):
 
     def on_mount(self) -> None:
         super().on_mount()
+        if closed_before_mount(self):
+            return
         # Painted before the first frame (painted after the first refresh, that frame drew
         # every outcome plain). The component classes' styles are computed when the screen is
         # registered, which on the first push comes before dialogs.tcss is read: applied again
