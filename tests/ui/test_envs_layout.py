@@ -15,7 +15,7 @@ from pytui.widgets.env_table import SCROLLBAR
 from pytui.widgets.key_bar import KeyBar
 from textual.app import App
 from textual.geometry import Region
-from ui_helpers import HOST
+from ui_helpers import HOST, wait_for
 
 KEY = "cpython-3.12.8-linux-x86_64-gnu"
 GONE = "cpython-3.11.5-linux-x86_64-gnu"
@@ -81,20 +81,18 @@ async def test_columns_refit_when_the_filter_is_cleared_and_the_footer_says_the_
         wide = _columns(screen)
         assert _footer(screen)[0] == (("Esc",), "Close")
         await pilot.press("slash", *"broken")
-        await pilot.pause()
-        assert len(screen.table.row_keys) == 1
+        await wait_for(pilot, lambda: len(screen.table.row_keys) == 1, what="the broken row alone")
         assert _columns(screen) != wide  # fitted to the one row left
         footer = _footer(screen)
         assert footer[:2] == [(("Enter",), "Keep filter"), (("Esc",), "Clear filter")]
         await pilot.press("escape")
-        await pilot.pause()
-        assert len(screen.table.row_keys) == 6
+        await wait_for(pilot, lambda: len(screen.table.row_keys) == 6, what="every row back")
         assert _columns(screen) == wide  # one Esc: every row back, every column re-fitted
         assert (("Esc",), "Close") in _footer(screen)
         # Enter keeps the filter; the columns follow the rows each time.
         await pilot.press("slash", *"version", "enter")
-        await pilot.pause()
-        assert len(screen.table.row_keys) == 1 and _columns(screen) != wide
+        await wait_for(pilot, lambda: len(screen.table.row_keys) == 1, what="the pin's row alone")
+        assert _columns(screen) != wide
         # The broken are counted among the rows shown (it read `1 of 6 environments, 1 broken`
         # of the one working pin shown).
         assert screen.status_text() == "“version”: 1 of 6 environments", screen.status_text()

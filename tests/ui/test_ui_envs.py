@@ -22,7 +22,7 @@ from pytui.app.screens import ConfirmModal
 from pytui.widgets.details import DetailsPanel
 from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.key_bar import KeyBar
-from ui_helpers import SIZE, open_purge_rules, ready, wait_for
+from ui_helpers import SIZE, asked, open_purge_rules, ready, wait_for
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PBS linux builds")
 
@@ -141,8 +141,7 @@ async def test_upgrade_preview_runs_jobs_then_prune_keeps_direct_users(upgrade_w
         await ready(pilot)
         await scanned(pilot)
         await pilot.press("U")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="preview")
-        lines = [str(w.content) for w in app.screen.query(".dialog-line")]
+        lines = [str(w.content) for w in (await asked(pilot, "preview")).query(".dialog-line")]
         old_v, new_v = world.real.build.version, world.newer.build.version
         assert lines[0] == f"{old_v} → {new_v}  ({new_key})"
         assert any(f"1 environment follows {world.real.build.minor_key}: ~/code/follows/.venv" in ln
@@ -162,9 +161,9 @@ async def test_upgrade_preview_runs_jobs_then_prune_keeps_direct_users(upgrade_w
         # Pressing U again: already newest, said in a notification.
         app.clear_notifications()
         await pilot.press("U")
-        await pilot.pause()
+        await wait_for(pilot, lambda: any("already on latest" in n.message for n in app._notifications),
+                       what="'already on latest' said")
         assert not isinstance(app.screen, ConfirmModal)
-        assert any("already on latest" in n.message for n in app._notifications)
 
         # Purge screen, rule "Outdated": the old patch is kept (a pinned venv uses it).
         modal = await open_purge_rules(pilot)

@@ -21,7 +21,7 @@ from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.job_list import JobRow
 from rich.console import Console
 from textual.widgets import Button, Static
-from ui_helpers import SIZE, UiWorld, press_install, ready, root_lock_held, wait_for
+from ui_helpers import SIZE, UiWorld, asked, press_install, ready, root_lock_held, wait_for
 
 FAST, OTHER, SLOW = "3.13.1", "3.11.11", "3.12.8"
 
@@ -154,8 +154,7 @@ async def _ask_uninstall(pilot, key: str) -> None:
     installed.focus()
     assert installed.select_key(key)
     await pilot.press("u")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, ConfirmModal)
+    await asked(pilot, "the uninstall question")
     await pilot.press("y")
     await pilot.pause()
 
@@ -192,9 +191,8 @@ async def test_quit_asks_while_an_uninstall_runs(ui_world: UiWorld) -> None:
             await ready(pilot)
             job = await _uninstall_waiting(pilot, key)
             await pilot.press("q")
-            await pilot.pause()
-            modal = app.screen
-            assert isinstance(modal, ConfirmModal) and modal.id == "confirm-quit"
+            modal = await asked(pilot, "the quit question")
+            assert modal.id == "confirm-quit"
             assert "uninstall" in " ".join(_text(s.content) for s in modal.query(".dialog-line"))
             assert str(modal.query_one("#no", Button).label) == "Stay (n)"
             await pilot.press("y")
@@ -208,13 +206,11 @@ async def test_enter_after_a_filter_never_starts_a_download(ui_world: UiWorld) -
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("slash", *"3.12", "enter", "enter")
-        await pilot.pause()
         # The second Enter (now on the table) only asks; a third answers the focused "no".
-        modal = app.screen
-        assert isinstance(modal, ConfirmModal) and modal.id == "confirm-install"
+        modal = await asked(pilot, "the install question")
+        assert modal.id == "confirm-install"
         await pilot.press("enter")
-        await pilot.pause()
-        assert not isinstance(app.screen, ConfirmModal)
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmModal), what="the question answered")
         assert not app.state.jobs and ui_world.server.count() == 0
 
 

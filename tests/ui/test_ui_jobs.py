@@ -4,7 +4,6 @@ offline installs from the cache, and quitting with a job running."""
 from __future__ import annotations
 
 from pytui.app.messages import JobProgress
-from pytui.app.screens import ConfirmModal
 from pytui.widgets.available_table import AvailableTable
 from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.format import human_size
@@ -14,6 +13,7 @@ from textual.widgets import ProgressBar
 from ui_helpers import (
     SIZE,
     UiWorld,
+    asked,
     crawl,
     no_requests,
     open_purge_rules,
@@ -42,16 +42,20 @@ async def _download_under_way(pilot, key: str):  # -> Job
 
 
 async def _start_install(pilot, key: str, *, via: str = "i") -> None:
-    table = pilot.app.query_one("#available", AvailableTable)
+    """`via` on `key`'s Available row, and its job once it is listed; or the question `i` asks
+    first (an end-of-life version). Enter asks first, and is answered yes."""
+    app = pilot.app
+    table = app.query_one("#available", AvailableTable)
     table.focus()
     assert table.select_key(key)
     await pilot.press(via)
-    await pilot.pause()
     if via == "enter":
         # Enter asks before anything downloads.
-        assert isinstance(pilot.app.screen, ConfirmModal)
+        await asked(pilot, "the install question")
         await pilot.press("y")
-        await pilot.pause()
+    await wait_for(pilot, lambda: any(job.key == key for job in app.state.jobs.values())
+                   or (via == "i" and app.screen.is_modal),
+                   what=f"{key}'s job, or a question")
 
 
 async def test_install_job_reaches_total_and_shows_in_installed_and_cached(
@@ -120,9 +124,7 @@ async def test_uninstall_asks_then_removes(ui_world: UiWorld) -> None:
         installed.focus()
         assert installed.select_key(key)
         await pilot.press("u")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, ConfirmModal)
+        modal = await asked(pilot, "the uninstall question")
         lines = " ".join(str(s.content) for s in modal.query(".dialog-line"))
         # What uninstalling frees: the install's files hard-linked from the tree kept in the
         # cache stay there (core/root_tree.footprint), and the question says so.
@@ -265,10 +267,8 @@ async def test_installed_pane_offers_and_installs_the_newer_patch(tmp_path, http
         assert "3.11.12" in str(installed.cells_of(old.build.key)[3])  # Key, Size, Used by, Update
         installed.focus()
         await pilot.press("i")
-        await pilot.pause()
         # It says from what to what before it starts.
-        modal = app.screen
-        assert isinstance(modal, ConfirmModal)
+        modal = await asked(pilot, "the upgrade question")
         said = " ".join(str(s.content) for s in modal.query(".dialog-line"))
         assert f"from {old.build.key} to {new.build.key}" in said
         await pilot.press("y")
@@ -321,7 +321,7 @@ async def test_installing_an_end_of_life_version_warns_once_installed(tmp_path, 
         await ready(pilot)
         await _start_install(pilot, old.build.key)
         # `i` asks first for an end-of-life version: the fact, then the question.
-        assert isinstance(app.screen, ConfirmModal)
+        await asked(pilot, "the end-of-life question")
         assert app.screen.question[1][-1].endswith("Install it anyway?")
         await pilot.press("y")
         await wait_for(pilot, lambda: any(j.key == old.build.key for j in app.state.jobs.values()),

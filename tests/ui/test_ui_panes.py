@@ -11,6 +11,7 @@ from pytui.widgets.format import short_path
 from ui_helpers import (
     SIZE,
     UiWorld,
+    asked,
     available_table,
     header_text,
     no_requests,
@@ -83,14 +84,12 @@ async def test_help_screen(ui_world: UiWorld) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="the help")
         # Main-screen keys do nothing under a modal.
         await pilot.press("a")
         assert app.state.view.all_versions is False
         await pilot.press("escape")
-        await pilot.pause()
-        assert not isinstance(app.screen, HelpScreen)
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), what="the help closed")
 
 
 async def test_offline_refuses_uncached_install_without_network(ui_world: UiWorld) -> None:
@@ -129,8 +128,7 @@ async def test_purge_highlighted_archive(ui_world: UiWorld) -> None:
         assert cached.row_keys == [path.name]
         cached.focus()
         await pilot.press("p")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmModal)
+        await asked(pilot, "the purge question")
         await pilot.press("y")
         await wait_for(pilot, lambda: not path.exists() and not cached.row_keys,
                        what="archive purged")
@@ -264,9 +262,9 @@ async def test_a_colon_in_the_filter_box_is_text(ui_world: UiWorld) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("slash", "colon")
-        await pilot.pause()
+        await wait_for(pilot, lambda: isinstance(app.focused, Input) and app.focused.value == ":",
+                       what="':' in the filter box")
         assert not isinstance(app.screen, CommandPalette)
-        assert isinstance(app.focused, Input) and app.focused.value == ":"
 
 
 async def test_view_toggles_with_the_real_catalog(uv_catalog_path) -> None:

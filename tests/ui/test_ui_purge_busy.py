@@ -8,9 +8,8 @@ from __future__ import annotations
 import fcntl
 import os
 
-from pytui.app.screens import ConfirmModal
 from pytui.widgets.cache_table import CacheTable
-from ui_helpers import SIZE, UiWorld, ready, toast_texts, wait_for
+from ui_helpers import SIZE, UiWorld, asked, ready, toast_texts, wait_for
 
 
 async def test_purging_a_part_another_process_downloads_keeps_it_and_says_so(ui_world: UiWorld) -> None:
@@ -34,8 +33,7 @@ async def test_purging_a_part_another_process_downloads_keeps_it_and_says_so(ui_
             # as downloading is refused without a question (tests/ui/test_details_partial);
             # here the purge itself keeps what it finds locked.
             fcntl.flock(holder, fcntl.LOCK_EX)
-            await pilot.pause()
-            assert isinstance(app.screen, ConfirmModal)
+            await asked(pilot, "the purge question")
             await pilot.press("y")
             await wait_for(pilot, lambda: any("Kept" in n.message for n in app._notifications),
                            what="the purge's notification")
@@ -62,8 +60,7 @@ async def test_purging_an_archive_another_process_removed_says_it_was_gone(ui_wo
         archive.unlink()  # another process's purge, after the pane listed it
         cached.focus()
         await pilot.press("p")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmModal)
+        await asked(pilot, "the purge question")
         await pilot.press("y")
         await wait_for(pilot, lambda: any(n.title == "Cache" for n in app._notifications),
                        what="the purge's notification")

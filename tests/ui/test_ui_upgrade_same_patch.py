@@ -15,7 +15,7 @@ from pytui.app.screens import ConfirmModal
 from pytui.core.catalog import Catalog
 from pytui.core.progress import CancelToken
 from pytui.core.settings import Settings
-from ui_helpers import HOST, SIZE, ready, wait_for
+from ui_helpers import HOST, SIZE, asked, ready, wait_for
 
 
 async def test_u_replaces_an_install_with_a_newer_build_of_its_patch(
@@ -39,8 +39,7 @@ async def test_u_replaces_an_install_with_a_newer_build_of_its_patch(
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("U")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="preview")
-        lines = [str(w.content) for w in app.screen.query(".dialog-line")]
+        lines = [str(w.content) for w in (await asked(pilot, "preview")).query(".dialog-line")]
         # Its builds, not `3.12.3 → 3.12.3` (read as nothing to do); the old build is replaced,
         # not kept as an older patch is ('Old patches stay installed' was said).
         assert lines[0] == f"3.12.3 build 20240415 → build 20240814  ({new.build.key})", lines
@@ -60,10 +59,10 @@ async def test_u_replaces_an_install_with_a_newer_build_of_its_patch(
         await wait_for(pilot, lambda: any(i.build == "20240814" for i in app.state.installations),
                        what="listing after the upgrade")
         app.clear_notifications()
-        await pilot.press("U")  # nothing left to upgrade
-        await pilot.pause()
+        await pilot.press("U")  # nothing left to upgrade: said, and no question
+        await wait_for(pilot, lambda: any("already on latest" in n.message for n in app._notifications),
+                       what="'already on latest' said")
         assert not isinstance(app.screen, ConfirmModal)
-        assert any("already on latest" in n.message for n in app._notifications)
 
 
 async def test_u_replaces_a_newer_build_of_the_older_patch_and_the_link_stays(
@@ -93,8 +92,7 @@ async def test_u_replaces_a_newer_build_of_the_older_patch_and_the_link_stays(
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("U")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), what="preview")
-        lines = [str(w.content) for w in app.screen.query(".dialog-line")]
+        lines = [str(w.content) for w in (await asked(pilot, "preview")).query(".dialog-line")]
         assert lines == [f"3.12.6 build 20240101 → build 20250101  ({new.build.key})",
                          "The installed build is replaced; downloads 1 archive."], lines
         await pilot.press("y")

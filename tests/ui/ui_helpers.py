@@ -237,6 +237,18 @@ async def press_install(pilot, key: str) -> None:
     await pilot.pause()
 
 
+async def asked(pilot, what: str = "the question"):  # -> ConfirmModal
+    """The question once it is the screen and has its lines: a key's action pushes it a few
+    queues after `press` returns, and its lines are composed in its own task after that (a
+    pause, then reading them, found no question or no lines on a busy machine)."""
+    from pytui.app.screens import ConfirmModal
+
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal) and app.screen.is_mounted,
+                   what=what)
+    return app.screen
+
+
 async def open_purge_rules(pilot):  # -> PurgeRulesModal
     """`P`, and the Purge by rule dialog once it is the screen (its preview may still be
     under way: wait for `modal.plan` where it matters)."""
