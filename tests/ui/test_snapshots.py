@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from fixtures_archives import make_build
 from pytui.app.purge_screen import PurgeRulesModal
+from pytui.app.screens import ConfirmModal
 from pytui.core.catalog import Catalog
 from pytui.core.keys import parse_key
 from pytui.core.settings import Settings
-from ui_helpers import HOST
+from ui_helpers import HOST, wait_for
 
 SIZE = (120, 36)
 VERSIONS = (
@@ -76,13 +77,12 @@ def _app():
 
 async def _settled(pilot) -> None:
     app = pilot.app
-    for _ in range(200):
-        # The environment scan fills the Installed pane's "Used by" column ("…" until then).
-        if app.state.disk_listed and all(i.key in app.state.sizes for i in app.state.installations) \
-                and app.state.cache_usage is not None \
-                and app.state.environments is not None and not app.state.envs_scanning:
-            break
-        await pilot.pause(0.02)
+    # The environment scan fills the Installed pane's "Used by" column ("…" until then).
+    await wait_for(pilot, lambda: app.state.disk_listed
+                   and all(i.key in app.state.sizes for i in app.state.installations)
+                   and app.state.cache_usage is not None
+                   and app.state.environments is not None and not app.state.envs_scanning,
+                   timeout=60, what="the listing, the sizes and the environment scan")
     app.clear_notifications()
     await pilot.pause()
 
@@ -104,12 +104,8 @@ def test_purge_rules_preview(snap_compare) -> None:
     async def run_before(pilot) -> None:
         await _settled(pilot)
         await pilot.press("P")
-        modal = pilot.app.screen
-        assert isinstance(modal, PurgeRulesModal)
-        for _ in range(200):
-            if modal.plan:
-                break
-            await pilot.pause(0.02)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PurgeRulesModal) and pilot.app.screen.plan,
+                       timeout=60, what="Purge by rule's preview")
         await pilot.pause()
 
     assert snap_compare(_app(), run_before=run_before, terminal_size=SIZE)
@@ -121,10 +117,9 @@ def test_uninstall_confirmation(snap_compare) -> None:
         await pilot.press("tab", "tab")  # Available -> Cached -> Installed
         await pilot.press("u")
         # `u` checks the environments again; the question is drawn once that check is in.
-        for _ in range(200):
-            if not pilot.app.state.envs_scanning:
-                break
-            await pilot.pause(0.02)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmModal) and pilot.app.screen.is_mounted
+                       and not pilot.app.state.envs_scanning, timeout=60,
+                       what="the question, the environment check in")
         await pilot.pause()
 
     assert snap_compare(_app(), run_before=run_before, terminal_size=SIZE)
