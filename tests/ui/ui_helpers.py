@@ -227,13 +227,19 @@ async def palette_pick(pilot, typed: str, expected: str, *, opener: str | None =
 
 
 async def press_install(pilot, key: str) -> None:
-    """`i` on `key`'s Available row."""
+    """`i` on `key`'s Available row, and its new job once it is listed: `i`'s action runs a few
+    queues after `press` returns, and a job looked up after a pause was not there yet on a busy
+    machine."""
     from pytui.widgets.available_table import AvailableTable
 
-    table = pilot.app.query_one("#available", AvailableTable)
+    app = pilot.app
+    before = set(app.state.jobs)
+    table = app.query_one("#available", AvailableTable)
     table.focus()
     assert table.select_key(key)
     await pilot.press("i")
+    await wait_for(pilot, lambda: any(job.key == key for job_id, job in app.state.jobs.items()
+                                      if job_id not in before), what=f"{key}'s install job")
     await pilot.pause()
 
 
