@@ -266,6 +266,11 @@ class JobRunner(BackgroundWork, JobBodies):
         return event is None or event.is_set()
 
     def close(self) -> None:
+        """The app has ended (unmounted), by `q` or not (an error, a test's app leaving its
+        `run_test`): every job still running is asked to stop, so no thread goes on downloading
+        or retrying for an app that is gone (`q` has already cancelled them, and waited)."""
+        for token in self._tokens.values():
+            token.cancel()
         if self.downloader is not None:
             self.downloader.close()
             self.downloader = None

@@ -161,13 +161,15 @@ def baseline(pytui: Pytui) -> MadeArchive:
 
 @pytest.fixture
 def no_sockets(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """Fail the test if anything connects a socket; the addresses tried, for asserting none was."""
+    """Fail the test if anything connects a socket; the addresses tried (with the thread that
+    tried, which names a leftover of an earlier test), for asserting none was."""
     import socket
+    import threading
 
     attempts: list[object] = []
 
     def refuse(self: socket.socket, address: object) -> None:
-        attempts.append(address)
+        attempts.append((threading.current_thread().name, address))
         raise AssertionError(f"socket.connect({address!r}) while offline")
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
