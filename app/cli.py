@@ -217,6 +217,26 @@ def stdout_line(err: OSError) -> str:
             "disk with free space, a pipe, the terminal) and run the command again")
 
 
+def write_stdout(text: str) -> None:
+    """Write `text` to stdout and flush it, a failure raised naming stdout (a reader gone away
+    stays BrokenPipeError): for output written outside a command, as argparse's help and
+    `--version`, which `_main` turns into `stdout_line` as a command's own."""
+    stream = sys.stdout
+    if stream is None:  # `pytui --help >&-`
+        raise OSError(errno.EBADF, "stdout is closed", STDOUT)
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as err:
+        if err.filename == STDOUT:
+            raise
+        raise OSError(err.errno, err.strerror, STDOUT) from None
+    except ValueError:  # a closed stream object
+        raise OSError(errno.EBADF, "stdout is closed", STDOUT) from None
+
+
 class _StdoutFile(io.FileIO):
     """stdout's descriptor, whose failed writes name stdout (a reader gone away stays
     BrokenPipeError, the quiet exit 1)."""
@@ -283,20 +303,38 @@ def _command_stdout() -> None:
                                   line_buffering=stream.line_buffering, write_through=stream.write_through)
 
 
-def _main(argv: Sequence[str], *, console: bool = False) -> int:
+def _parsed(argv: Sequence[str]) -> Any:
+    """The command line's namespace (argparse's, or app/plain_args.py's with the same
+    attributes), or the exit code when parsing ended the run: a usage error, or help and
+    `--version` printed (or refused by stdout, one line as a command's output)."""
     from pytui.app.plain_args import parse_plain_args
 
-    # An argparse namespace, or app/plain_args.py's with the same attributes.
-    args: Any = parse_plain_args(argv)  # None unless a plain list/install: then argparse decides
-    if args is None:
-        from pytui.app.parser import build_parser
+    args = parse_plain_args(argv)  # None unless a plain list/install: then argparse decides
+    if args is not None:
+        return args
+    from pytui.app.parser import build_parser
 
-        try:
-            parser = build_parser(argv)
-        except UsageError as err:  # a word that names no command
-            print(stderr_style().error(str(err)), file=sys.stderr)
-            return err.exit_code
-        args = parser.parse_args(argv)
+    try:
+        parser = build_parser(argv)
+    except UsageError as err:  # a word that names no command
+        print(stderr_style().error(str(err)), file=sys.stderr)
+        return err.exit_code
+    try:
+        return parser.parse_args(argv)  # help and --version print here (write_stdout)
+    except BrokenPipeError:  # `pytui --help | head -1`: as a command's output
+        _silence_stdout()
+        return 1
+    except OSError as err:
+        if err.filename != STDOUT:
+            raise
+        print(stderr_style().error(_os_error_line(err)), file=sys.stderr)
+        return 1
+
+
+def _main(argv: Sequence[str], *, console: bool = False) -> int:
+    args: Any = _parsed(argv)
+    if isinstance(args, int):
+        return args
     if console and args.command is not None:
         _command_stdout()
     set_color_choice(args.color)
@@ -375,7 +413,7 @@ def _silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # AttributeError: no stdout at all (`>&-`)
         pass
 
 

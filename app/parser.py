@@ -76,6 +76,20 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # argparse's own arguments, passed through
 
+    def _print_message(self, message: str, file: object = None) -> None:
+        """Help and `--version` go to stdout through the rule every command's output follows
+        (app/cli.py `write_stdout`): argparse's own swallowed a failed write, so `pytui --help >
+        /dev/full` or `>&-` exited 0 having printed nothing."""
+        if not message:
+            return
+        to_stderr = file is not None and file is sys.stderr
+        if to_stderr:  # usage errors: argparse's way
+            super()._print_message(message, sys.stderr)
+            return
+        from pytui.app.cli import write_stdout
+
+        write_stdout(message)
+
     def error(self, message: str) -> NoReturn:
         """One line naming the command and where its options are (app/usage_errors.py), not
         the usage block of `pytui` and argparse's own words."""

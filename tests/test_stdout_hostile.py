@@ -86,3 +86,34 @@ def test_an_undecodable_file_name_is_written_as_its_bytes(installed: Pytui, tmp_
     done = subprocess.run(installed.argv("dir"), env=env_bytes, capture_output=True, timeout=120,
                           cwd=installed.tmp)
     assert done.returncode == 0 and done.stdout == root + b"\n", done
+
+
+HELP_AND_VERSION = (("--help",), ("--version",), ("-V",), ("install", "--help"), ("cache", "purge", "-h"))
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize("unbuffered", [False, True])
+def test_help_and_version_behind_a_full_disk_are_one_line_naming_stdout(pytui: Pytui, unbuffered: bool) -> None:
+    """Before: argparse swallowed the failed write; exit 0 and nothing said (uv 0.x exits 0 too,
+    but pytui's rule for stdout is every command's)."""
+    for command in HELP_AND_VERSION:
+        with open("/dev/full", "wb") as full:
+            result = run(pytui, *command, stdout=full, unbuffered=unbuffered)
+        one_stdout_line(result, "no space left on the device")
+
+
+def test_help_and_version_with_stdout_closed_are_one_line_naming_stdout(pytui: Pytui) -> None:
+    """Before: argparse, finding sys.stdout None, printed the help on stderr and exited 0."""
+    for command in HELP_AND_VERSION:
+        one_stdout_line(run(pytui, *command, close_stdout=True), "it is closed")
+
+
+def test_help_and_version_still_print_and_usage_errors_stay_on_stderr(pytui: Pytui) -> None:
+    for command in HELP_AND_VERSION:
+        result = run(pytui, *command)
+        assert result.returncode == 0 and result.stderr == "", str(result)
+        assert result.stdout.startswith(("usage: pytui", "pytui ")), str(result)
+    # A usage error writes to stderr only, so a closed stdout changes nothing in it.
+    result = run(pytui, "list", "--no-such-option", close_stdout=True)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, str(result)
+    assert "stdout" not in result.stderr, str(result)
