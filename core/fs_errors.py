@@ -57,13 +57,27 @@ def first_non_directory(path: Path) -> Path | None:
 
 
 def reason(err: OSError, path: Path) -> str:
-    """Why `path` is unusable, in words; names the file in the way when a directory is expected."""
+    """Why `path` is unusable, in words; names the file in the way when a directory is expected,
+    and the kernel's filesystem (/proc, /sys) when `path` is on one, whatever errno it chose."""
+    if err.errno in (errno.ENOTDIR, errno.EEXIST, errno.ENOENT):
+        target = _dangling_target(path)
+        if target is not None:
+            return f"it is a symbolic link to {target}, which does not exist"
     if err.errno in (errno.ENOTDIR, errno.EEXIST):
         blocker = first_non_directory(path)
         if blocker == path:
             return "it is not a directory"
         if blocker is not None:
             return f"{blocker} is not a directory"
+    if err.errno in (errno.EACCES, errno.EPERM):
+        refusing = _refusing_ancestor(path)
+        if refusing is not None:
+            return f"permission denied by {refusing}"
+    from pytui.core.kernel_fs import kernel_filesystem_words
+
+    kernel = kernel_filesystem_words(path)
+    if kernel is not None:
+        return kernel
     return cause(err)
 
 
@@ -122,8 +136,39 @@ def owned_by_another(err: OSError, path: Path) -> str | None:
     return f"{path} belongs to {name}, not to you"
 
 
-def remedy(err: OSError, alternative: str) -> str:
-    """What to do: fix the directory (when the cause says how) or `alternative`."""
+def _refusing_ancestor(path: Path) -> Path | None:
+    """The directory above `path` that keeps this user from reaching or making it (no write or
+    search permission), when `path` itself cannot be seen: the line named `path`, which does
+    not exist, with `fix its permissions`."""
+    if os.path.lexists(path):
+        return None
+    for parent in Path(path).parents:
+        if os.path.lexists(parent):
+            return None if os.access(parent, os.W_OK | os.X_OK) else parent
+    return None
+
+
+def _dangling_target(path: Path) -> str | None:
+    """Where the symbolic link `path` leads when that is nowhere, else None."""
+    try:
+        if os.path.exists(path) or not os.path.islink(path):
+            return None
+        return os.readlink(path)
+    except (OSError, ValueError):
+        return None
+
+
+def remedy(err: OSError, alternative: str, path: Path | None = None) -> str:
+    """What to do: fix the directory (when the cause says how) or `alternative`. With `path`,
+    a path on the kernel's filesystems (/proc, /sys) has only `alternative` (no permission or
+    space there would help), and a symbolic link to nothing is removed or its target made."""
+    if path is not None:
+        from pytui.core.kernel_fs import kernel_filesystem
+
+        if kernel_filesystem(path) is not None:
+            return alternative
+        if err.errno in (errno.ENOTDIR, errno.EEXIST, errno.ENOENT) and _dangling_target(path) is not None:
+            return f"remove the link or create that directory, or {alternative}"
     if err.errno == errno.EROFS:
         return f"make it writable or {alternative}"
     if err.errno in FULL:
@@ -135,7 +180,7 @@ def remedy(err: OSError, alternative: str) -> str:
 
 def dir_problem(doing: str, what: str, path: Path, err: OSError, alternative: str) -> str:
     """`cannot <doing> <what> <path>: <reason>; <remedy>` (one line)."""
-    return f"cannot {doing} {what} {path}: {reason(err, path)}; {remedy(err, alternative)}"
+    return f"cannot {doing} {what} {path}: {reason(err, path)}; {remedy(err, alternative, path)}"
 
 
 _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),

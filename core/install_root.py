@@ -128,9 +128,9 @@ class InstallRoot(RootTempCleaning):
 
         if self._refuses(err, self.temp_dir):
             return InstallError(f"cannot {doing} the install root's staging dir {self.temp_dir}: "
-                                f"{reason(err, self.temp_dir)}; {remedy(err, ROOT_ALTERNATIVE)}")
+                                f"{reason(err, self.temp_dir)}; {remedy(err, ROOT_ALTERNATIVE, self.temp_dir)}")
         return InstallError(f"cannot {doing} the install root {self.path}: {reason(err, self.path)}; "
-                            f"{remedy(err, ROOT_ALTERNATIVE)}")
+                            f"{remedy(err, ROOT_ALTERNATIVE, self.path)}")
 
     def _refuses(self, err: OSError, directory: Path) -> bool:
         """Whether `err` is a permission failure of `directory` rather than of the root: the
@@ -260,7 +260,7 @@ class InstallRoot(RootTempCleaning):
                                        "and swapping it needs that; `chmod u+w` it and run the command "
                                        "again") from None
                 raise InstallError(f"cannot move {key} into {self.path}: {reason(err, self.path)}; "
-                                   f"{remedy(err, ROOT_ALTERNATIVE)}") from None
+                                   f"{remedy(err, ROOT_ALTERNATIVE, self.path)}") from None
             installation = installation_at(target, parts)
             self.update_minor_link(parts)
             links = BinLinks()
