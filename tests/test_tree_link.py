@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import threading
 from pathlib import Path
@@ -242,3 +243,26 @@ def test_runs_are_the_entries_of_one_directory_in_order_and_bounded(parents: lis
         assert tree_link._runs(parents, starts) == expected
     finally:
         tree_link.CANCEL_EVERY = kept
+
+
+@pytest.mark.parametrize("odd", ["caf\u00e9.py", "new\nline.py", "bad\udcff.py"], ids=["utf8", "newline", "undecodable"])
+def test_names_the_linker_encodes_in_one_pass_link_as_they_are(tmp_path: Path, odd: str) -> None:
+    # The names go to the kernel as bytes encoded in one pass (core/tree_link._fs_names); a
+    # name that splits the joined names (a new line, which a tree scanned may hold) keeps the
+    # names as text, and a link's target is still compared as text.
+    src, dst = tmp_path / "src", tmp_path / "dst"
+    (src / "sub").mkdir(parents=True)
+    for name in ("a.py", odd):
+        (src / "sub" / name).write_bytes(os.fsencode(name))
+    (src / "sub" / "link").symlink_to(odd)
+    dst.mkdir()
+    entries = scan_tree(os.fspath(src))
+    assert link_tree(os.fspath(src), os.fspath(dst), entry_columns(entries), None, "test", check=True)
+    assert described(dst) == described(src)
+    assert (dst / "sub" / odd).read_bytes() == os.fsencode(odd)
+    with pytest.raises(TreeCorrupt) as missing:
+        (src / "sub" / odd).unlink()
+        shutil.rmtree(dst)
+        dst.mkdir()
+        link_tree(os.fspath(src), os.fspath(dst), entry_columns(entries), None, "test", check=True)
+    assert str(missing.value) == f"sub/{odd} is missing"  # its name in the message as text

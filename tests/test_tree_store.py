@@ -375,7 +375,7 @@ def test_a_tree_file_swapped_for_a_link_while_it_is_copied_is_not_followed(
 
     def lstat_then_swap(path, *args, **kwargs):  # the race, made to happen every time
         result = real_lstat(path, *args, **kwargs)
-        if path == "victim.txt" and not victim.is_symlink():
+        if os.fsdecode(path) == "victim.txt" and not victim.is_symlink():  # (the linker passes bytes)
             victim.unlink()
             victim.symlink_to(secret)
         return result
