@@ -20,7 +20,7 @@ from pytui.app import interrupted
 from pytui.app.style import stderr_style
 from pytui.app.upgrade_plan import (
     Step,
-    builds_from_to,
+    change_line,
     followers,
     keeps_bin_links,
     nothing_to_do,
@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
         return interrupted.EXIT_CODE
     print_scan_notes(before)
     if args.dry_run:
-        _preview(before, todo, fresh, sys.stderr)
+        _preview(before, todo, fresh, pin, sys.stderr)
         return 0
     code = _install(args, settings, catalog, [target for _, target in todo] + [b for _, b in fresh],
                     started, installed)
@@ -197,19 +197,14 @@ def _say_missing_pins(steps: list[Step], pin: tuple[str, str] | None, catalog: C
 
 
 def _preview(before: ScanResult, todo: list[tuple[Step, Build]], fresh: list[tuple[str, Build]],
-             out: TextIO) -> None:
+             pin: tuple[str, str] | None, out: TextIO) -> None:
     count = len(todo) + len(fresh)
     noun = "1 version" if count == 1 else f"{count} versions"
     print(f"Would upgrade {noun}", file=out)
     for text, target in fresh:
         print(f" + {target.key} (no {text} is installed: installed, as uv's upgrade does)", file=out)
     for step, target in todo:
-        if replaces_install((step.current,), target):
-            # A newer build of the installed patch: `KEY -> KEY` read as nothing to do.
-            print(f" {step.current.key} {builds_from_to(step.current, target, '->')} "
-                  f"(the installed build is replaced)", file=out)
-        else:
-            print(f" {step.current.key} -> {target.key}", file=out)
+        print(f" {change_line(step, target, pin[0] if pin else None)}", file=out)
         following = followers(before.environments, step)
         if following:
             noun = "environment follows" if len(following) == 1 else "environments follow"

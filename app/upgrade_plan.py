@@ -170,6 +170,29 @@ def builds_from_to(current: Installation, target: Build, arrow: str) -> str:
     return f"{was} {arrow} build {target.build}"
 
 
+def change_line(step: Step, target: Build, pin_variable: str | None = None) -> str:
+    """The dry run's line for a step, saying what installing `target` does: `A -> B` moves the
+    minor-version link from the install A to the newer patch B; a newer (or, under a build pin,
+    older) build of an installed patch replaces it; a patch older than the highest installed,
+    which only a build pin (`pin_variable`) picks, is installed beside it and the link stays
+    (`A -> B` read as a downgrade of the install the link leads to, which nothing does)."""
+    current = step.current
+    if replaces_install((current,), target):
+        older = _build_number(target.build) < _build_number(current.build)
+        replaced = (f"the installed build is replaced by the older one {pin_variable} pins"
+                    if older and pin_variable else "the installed build is replaced")
+        return f"{current.key} {builds_from_to(current, target, '->')} ({replaced})"
+    if step.moves_link:
+        return f"{current.key} -> {target.key}"
+    pinned_by = f"build {target.build}, pinned by {pin_variable}; " if pin_variable else ""
+    return (f"+ {target.key} ({pinned_by}installed beside {current.key}, which {step.minor_link} "
+            "keeps leading to)")
+
+
+def _build_number(build: str | None) -> int:
+    return int(build) if build and is_digits(build) else 0
+
+
 def keeps_bin_links(settings: Settings, target: Build) -> bool:
     """Whether installing `target` as an upgrade updates bin links: only where one already
     exists for its minor version (as uv's upgrade)."""

@@ -78,3 +78,46 @@ def test_a_pin_no_build_has_installs_nothing(releases: Pytui) -> None:
         f"error: no download found for cpython-3.12-linux-x86_64-gnu with build 99999999 ({VAR}) "
         f"in catalog {pytui.catalog}; see `pytui list --all-versions`, or unset {VAR}"], str(ours)
     assert keys(pytui.root) == keys(uv_root) == ["cpython-3.12.7-linux-x86_64-gnu"]
+
+
+def test_the_dry_run_of_an_older_pinned_patch_says_it_goes_beside_and_the_link_stays(releases: Pytui) -> None:
+    """Before: ` cpython-3.12.9-… -> cpython-3.12.8-…`, a downgrade of the install the link
+    leads to. Both tools then do what the line says: 3.12.8 beside 3.12.9, the link on 3.12.9
+    (uv 0.13.9 has no `upgrade --dry-run`; its upgrade says ` + cpython-3.12.8-…`)."""
+    pytui = releases
+    new, old = "cpython-3.12.9-linux-x86_64-gnu", "cpython-3.12.8-linux-x86_64-gnu"
+    assert pytui.run("install", "3.12.9").returncode == 0
+    before = pytui.state()
+    dry = pytui.run("upgrade", "--dry-run", **{VAR: "20241219"})
+    assert dry.returncode == 0 and dry.stderr.splitlines() == [
+        "Would upgrade 1 version",
+        f" + {old} (build 20241219, pinned by {VAR}; installed beside {new}, which "
+        f"{minor_of('3.12')} keeps leading to)"], str(dry)
+    assert pytui.state() == before
+    ours, theirs, uv_root = both(pytui, "3.12.9", "20241219")
+    assert ours.returncode == 0 and theirs.returncode == 0, (str(ours), theirs.stderr)
+    assert f" + {old}" in ours.stderr and f" + {old}" in theirs.stderr, (ours.stderr, theirs.stderr)
+    assert keys(pytui.root) == keys(uv_root) == [old, new]
+    assert minor_target(pytui.root, "3.12") == minor_target(uv_root, "3.12") == new
+
+
+def test_the_dry_run_of_an_older_pinned_build_of_the_installed_patch_says_older(pytui: Pytui) -> None:
+    """3.12.9 from 20250115 installed; the catalog's 3.12.9 now the pinned 20250101 build:
+    the upgrade replaces the install with that older build, as uv's does, and says so."""
+    key = "cpython-3.12.9-linux-x86_64-gnu"
+    pytui.add("3.12.9", "20250115")
+    assert pytui.run("install", "3.12.9").returncode == 0
+    uv_root, uv_bin = pytui.tmp / "uv-root", pytui.tmp / "uv-bin"
+    where = {"UV_PYTHON_INSTALL_DIR": str(uv_root), "UV_PYTHON_BIN_DIR": str(uv_bin)}
+    assert uv(pytui, "python", "install", "3.12.9", offline=False, **where).returncode == 0
+    pytui.add("3.12.9", "20250101")
+    dry = pytui.run("upgrade", "--dry-run", **{VAR: "20250101"})
+    assert dry.returncode == 0 and dry.stderr.splitlines() == [
+        "Would upgrade 1 version",
+        f" {key} build 20250115 -> build 20250101 (the installed build is replaced by the older "
+        f"one {VAR} pins)"], str(dry)
+    ours = pytui.run("upgrade", "3.12", **{VAR: "20250101"})
+    theirs = uv(pytui, "python", "upgrade", "3.12", offline=False, **where, **{VAR: "20250101"})
+    assert ours.returncode == 0 and theirs.returncode == 0, (str(ours), theirs.stderr)
+    assert (pytui.root / key / "BUILD").read_text().strip() == \
+        (uv_root / key / "BUILD").read_text().strip() == "20250101", (ours.stderr, theirs.stderr)
