@@ -61,12 +61,24 @@ def _created_parents(directory: Path) -> list[Path]:
     return missing
 
 
+def _kept_mode(target: Path) -> int:
+    """The mode of the regular file at `target` (not followed), else 0o644: a link there is
+    replaced, so what it points to (/dev/zero's 0o666, a world-writable file elsewhere) is not
+    the new file's to take."""
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        return 0o644
+    return stat.S_IMODE(info.st_mode) if stat.S_ISREG(info.st_mode) else 0o644
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None,
                  fsync: bool = True, make_parents: bool = False) -> None:
     """Replace `path` with `data`.
 
-    `mode` None keeps the mode of the file being replaced (0o644 for a new one). `fsync`
-    False skips the flush to disk (files in a stage that is renamed into place as a whole).
+    `mode` None keeps the mode of the regular file being replaced (0o644 for a new one, or one
+    replacing a link or anything else). `fsync` False skips the flush to disk (files in a stage
+    that is renamed into place as a whole).
     Raises the OSError of the step that failed.
     """
     target = Path(path)
@@ -90,10 +102,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int | None 
             while view:
                 view = view[os.write(fd, view):]
             if mode is None:
-                try:
-                    mode = os.stat(target).st_mode & 0o7777
-                except FileNotFoundError:
-                    mode = 0o644
+                mode = _kept_mode(target)
             os.fchmod(fd, mode)
             if fsync:
                 os.fsync(fd)

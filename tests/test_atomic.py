@@ -49,3 +49,31 @@ def test_make_parents(tmp_path: Path) -> None:
     target = tmp_path / "a" / "b" / "state"
     write_atomic(target, b"x", make_parents=True)
     assert target.read_bytes() == b"x"
+
+
+@pytest.mark.parametrize("kind", ["device", "world-writable file", "setuid file"])
+def test_a_link_replaced_does_not_lend_its_mode(tmp_path: Path, kind: str) -> None:
+    # A state file kept as a link to /dev/zero (0o666) became a world-writable file of pytui's;
+    # the new file takes the default mode, as for a new one, and what the link named is untouched.
+    if kind == "device":
+        pointed = Path("/dev/zero")
+    else:
+        pointed = tmp_path / "elsewhere"
+        pointed.write_bytes(b"keep")
+        pointed.chmod(0o666 if kind == "world-writable file" else 0o4755)
+    before = os.stat(pointed)
+    link = tmp_path / "envs-scan.bin"
+    link.symlink_to(pointed)
+    write_atomic(link, b"new")
+    assert not link.is_symlink() and link.read_bytes() == b"new"
+    assert link.stat().st_mode & 0o7777 == 0o644
+    after = os.stat(pointed)
+    assert (after.st_mode, after.st_ino, after.st_mtime_ns) == (before.st_mode, before.st_ino, before.st_mtime_ns)
+
+
+def test_a_link_loop_at_the_target_is_replaced(tmp_path: Path) -> None:
+    loop = tmp_path / "state.json"
+    loop.symlink_to(loop)
+    write_atomic(loop, b"new")
+    assert not loop.is_symlink() and loop.read_bytes() == b"new"
+    assert loop.stat().st_mode & 0o777 == 0o644
