@@ -67,8 +67,7 @@ def run_purge(args: argparse.Namespace) -> int:
     plan = purge_plan(cache, catalog, rule=args.rule, keys=sorted(keys), installed_keys=installed,
                       downloading=downloading)
     for archive in downloading:
-        print(f"kept {shown(archive.name)} ({describe(archive)}): it is being downloaded by another "
-              "pytui process now; purge again once that download ends")
+        print(_kept_line(archive))
     for target in unmatched:
         say_error(stderr_style().error(f"no cached archive matches {shown(target)} in "
                                   f"{shown(cache.root)}; `pytui cache list` lists what it holds"))
@@ -118,6 +117,17 @@ def run_purge(args: argparse.Namespace) -> int:
     elif not downloading:
         print(f"nothing to remove in {shown(cache.root)}")
     return 1 if unmatched or trees_kept else 0
+
+
+def _kept_line(archive: CachedArchive) -> str:
+    """`kept NAME (KEY): …` for a `.part` whose lock another process holds, naming the activity
+    only where that process recorded it (core/turn_record.kept_part_reason)."""
+    from pytui.core.cache_locks import download_lock_holder
+    from pytui.core.turn_record import kept_part_reason
+
+    words, record = download_lock_holder(archive.path)
+    reason = kept_part_reason(shown(archive.name + ".lock"), words, record)
+    return f"kept {shown(archive.name)} ({describe(archive)}): {reason}"
 
 
 def _names_loose_tree(cache: ArchiveCache, target: str) -> bool:

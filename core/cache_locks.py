@@ -196,6 +196,26 @@ def download_in_progress(part: Path) -> bool:
     return False
 
 
+def download_lock_holder(part: Path) -> tuple[str | None, str | None]:
+    """Who holds `<part>.lock` now, and what it recorded it does there: (`pid 4242: pytui install
+    3.12`, one of core/turn_record.RECORDS), each None when not known (no holder named: none now,
+    no /proc, another pid namespace; no record of that holder's own: a filesystem without user
+    attributes, a record a killed process left, a holder that is not pytui). Creates nothing."""
+    try:
+        fd = os.open(f"{part}.lock", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None, None
+    try:
+        from pytui.core.lock_holders import find_holder
+        from pytui.core.turn_record import read_record
+
+        holder = find_holder(fd)
+        # The record counts only when the process holding the lock now made it.
+        return (holder.words if holder else None), read_record(fd, holder.pid if holder else None)
+    finally:
+        os.close(fd)
+
+
 def live_downloads(archives: Iterable[CachedArchive]) -> frozenset[str]:
     """The names of the `partial` archives a process is downloading now (`download_in_progress`):
     `downloading`, where a `.part` nobody writes is a stopped download (`partial`, which an

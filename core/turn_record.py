@@ -106,3 +106,23 @@ def wait_line(lock_path: Path, what: str, held: str, *, trees: bool = True, hold
         then = "that download, or the install it made,"
     return (f"waiting for another pytui process that is {doing} ({held}); this install goes on "
             f"with {then} once it ends")
+
+
+def kept_part_reason(lock_name: str, holder_words: str | None, holder: str | None) -> str:
+    """Why a purge kept a `.part` whose lock (`lock_name`) another process holds, and what to
+    do: the activity `holder` (its recorded mode, `read_record`) vouches for, and none when there
+    is no record of the holder's own (it said "being downloaded by another pytui process" of a
+    bare `flock`, a purge, a `--no-cache` install, or a holder on a filesystem with no user
+    attributes). `holder_words`: `pid 4242: pytui install 3.12`, when /proc names it."""
+    held = f"{holder_words}; {lock_name}" if holder_words else lock_name
+    if holder in (TREES, NO_TREES):
+        return f"another pytui process is downloading it now ({held}); purge again once that download ends"
+    if holder == NO_CACHE:
+        return (f"another pytui process installing it with --no-cache holds its lock ({held}), and "
+                "streams the download into its install, not into this file; purge again once that "
+                "install ends")
+    if holder == PURGE:
+        return (f"another pytui process is purging it now ({held}); once that purge ends, purge again "
+                "if it is still listed")
+    return (f"another process holds its download lock ({held}) and records nothing of what it does "
+            "there; purge again once that process ends")
