@@ -93,6 +93,14 @@ def load_custom_catalog(settings, *, refresh: bool) -> Catalog:
         except OSError as err:
             raise _read_error(value, err) from None
         return catalog_from(parsed, value)
+    from pytui.core.url_host import host_fault, port_fault
+
+    # No host (`http://`), one no URL parser takes, a port past 65535: said as such, not as
+    # httpx's `missing an 'http://' or 'https://' protocol` or a refused connection.
+    fault = host_fault(value) or port_fault(value)
+    if fault is not None:
+        raise CatalogError(f"catalog {_shown(value)} is {fault}; fix --downloads-json / "
+                           "UV_PYTHON_DOWNLOADS_JSON_URL")
     kept_path = _custom_cache_path(settings.state_dir, value)
     kept = _load_kept_custom(settings, value, kept_path)
     if kept is not None and (settings.offline or not refresh and _fresh(kept_path)):

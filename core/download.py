@@ -97,6 +97,22 @@ def _seconds(delay: float) -> str:
     return f"{delay:.1f} s" if delay < 10 else f"{delay:.0f} s"
 
 
+def _scheme_fault(url: str) -> str:
+    """Why `url` has no reader: a scheme other than http, https and file; or one of those
+    without the `//` that follows it (`http:/20250115/…`, a mirror `http://` joined to a build's
+    path; `file:dir/…`), which read `not 'http'`; or no scheme at all (a mirror `srv/mirror`)."""
+    scheme, colon, _ = url.partition(":")
+    if scheme.lower() in ("http", "https"):
+        return f"it is not an {scheme} URL pytui can read, which starts `{scheme}://` and a host"
+    if scheme.lower() == "file":
+        return ("it is not a file URL pytui can read, which starts `file://` and an absolute "
+                "path (file:///srv/mirror)")
+    if not colon or not (scheme[:1].isascii() and scheme[:1].isalpha()
+                         and all(c.isascii() and (c.isalnum() or c in "+.-") for c in scheme)):
+        return "it is not a URL (it starts with no scheme such as https://)"
+    return f"pytui downloads over http, https and file URLs, not {scheme[:32]!r}"
+
+
 def _host(url: str) -> str:
     """`mirror.example:8080` of a URL: where a request waits (no user or password)."""
     return urlsplit(url).netloc.rpartition("@")[2]
@@ -325,18 +341,19 @@ class Downloader(UrlReaders):
         # followed by 'try again later'. (Catalog URLs are checked when the catalog is read.)
         fetchable = [u for u in urls if u[:8].lower().startswith(FETCHED_SCHEMES)]
         if not fetchable:
-            scheme = urls[0].partition(":")[0][:32]
-            raise DownloadError(f"{what} cannot be downloaded from {urls[0]}: pytui downloads over "
-                                f"http, https and file URLs, not {scheme!r}",
-                                next_step=scheme_next_step(mirror))
-        # A host the URL parser refuses (`https://a b/`, from a mirror): said as such at once, as
-        # uv says "Invalid download URL", not looked up (and retried) as a name with no network.
-        from pytui.core.url_host import host_fault
+            raise DownloadError(f"{what} cannot be downloaded from {urls[0]}: "
+                                f"{_scheme_fault(urls[0])}", next_step=scheme_next_step(mirror))
+        # A host the URL parser refuses (`https://a b/`, from a mirror), or a port no connection
+        # can use (`:99999`, `:abc`): said as such at once, as uv says "Invalid download URL",
+        # not looked up or connected to (and retried, read as a refused connection).
+        from pytui.core.url_host import host_fault, port_fault
 
-        named = [u for u in fetchable if host_fault(u) is None]
+        named = [u for u in fetchable if host_fault(u) is None and port_fault(u) is None]
         if not named:
+            fault = host_fault(fetchable[0])
             raise DownloadError(f"{what} cannot be downloaded from {fetchable[0]}: it is "
-                                f"{host_fault(fetchable[0])}", next_step=host_next_step(mirror))
+                                f"{fault or port_fault(fetchable[0])}",
+                                next_step=host_next_step(mirror, "host" if fault else "port"))
         fetchable = named
         if not self.offline:
             return fetchable

@@ -59,12 +59,13 @@ def scheme_next_step(mirror: str | None) -> str:
     return f"set {mirror} to an http(s):// or file:// URL"
 
 
-def host_next_step(mirror: str | None) -> str:
-    """What to do about a download URL whose host no URL parser takes (`https://a b/`): fix the
-    mirror that made it, named by its key and file when a configuration file set it."""
+def host_next_step(mirror: str | None, part: str = "host") -> str:
+    """What to do about a download URL whose host (or port: `part`) no URL parser takes
+    (`https://a b/`, `:99999`): fix the mirror that made it, named by its key and file when a
+    configuration file set it."""
     if mirror is None or mirror in _MIRRORS.values():
-        return f"fix the host in {mirror or CPYTHON_MIRROR} or in the catalog's URL"
-    return f"fix the host in {mirror}"
+        return f"fix the {part} in {mirror or CPYTHON_MIRROR} or in the catalog's URL"
+    return f"fix the {part} in {mirror}"
 
 
 def missing_next_step(mirror: str | None = CPYTHON_MIRROR) -> tuple[str | Step, ...]:

@@ -70,4 +70,23 @@ def host_fault(text: str, index: bool = True) -> str | None:
     return f"a URL whose host holds {said}, which no host may hold"
 
 
-__all__ = ["HOST_SCHEMES", "INDEX_SCHEMES", "host", "host_fault"]
+def port_fault(text: str) -> str | None:
+    """Why the port of the http(s) URL `text` is none a connection can use: one that is not a
+    number from 0 to 65535 (`http://127.0.0.1:99999/`, `http://h:abc/`), which read as a refused
+    connection, retried; else None (no port, an empty one, or another scheme)."""
+    text = text.strip(_ENDS)
+    scheme, colon, rest = text.partition(":")
+    if not colon or scheme.lower() not in INDEX_SCHEMES:
+        return None
+    rest = rest.lstrip("/\\")
+    ends = [at for at in map(rest.find, "/\\?#") if at >= 0]
+    authority = rest[:min(ends, default=len(rest))].rpartition("@")[2]
+    port = authority.rpartition("]")[2] if authority.startswith("[") else authority
+    port = port.partition(":")[2] if ":" in port else ""
+    if port == "" or (port.isascii() and port.isdigit() and int(port) <= 65535):
+        return None
+    shown = port if len(port) <= 20 and port.isprintable() else repr(port[:20])
+    return f"a URL whose port {shown} is not a number from 0 to 65535"
+
+
+__all__ = ["HOST_SCHEMES", "INDEX_SCHEMES", "host", "host_fault", "port_fault"]
