@@ -127,6 +127,10 @@ class TreeStore:
                 raise TreeCorrupt("manifest is not a regular file")
             if mine and not {st.st_uid, os.lstat(self.path / sha256).st_uid} <= trusted_owners():
                 raise TreeNotMine(sha256)
+            if st.st_size > MAX_MANIFEST_BYTES:
+                # Refused unread: a 3 GiB (sparse) one was read to its bound, 64 MiB, by each
+                # listing, install and TUI total, only for the parser to refuse those bytes.
+                raise TreeCorrupt("manifest too large")
             with os.fdopen(fd, "rb", closefd=False) as f:
                 return f.read(MAX_MANIFEST_BYTES + 1)
         except OSError as err:
