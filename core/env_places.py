@@ -26,8 +26,19 @@ MAX_IGNORED_SAID = 5
 def _abs(value: str) -> Path | None:
     if not value or "\x00" in value:
         return None
-    path = Path(value).expanduser()
-    return Path(os.path.normpath(path)) if path.is_absolute() else None
+    # os.path's expanduser leaves `~nobody-here/x` as written, where Path's raised RuntimeError
+    # (a traceback out of `pytui envs`); it is then not absolute, and said as such.
+    path = os.path.expanduser(value)
+    return Path(os.path.normpath(path)) if os.path.isabs(path) else None
+
+
+def _not_absolute(value: str) -> str:
+    """Why a scan path was ignored: `~name/…` of a user this system does not know, else not
+    an absolute path."""
+    if value.startswith("~"):
+        user = value[1:].split("/", 1)[0]
+        return f"no user {user[:64]!r} has a home directory here" if user else "no home directory is known"
+    return "not an absolute path"
 
 
 def _data_home(env: Mapping[str, str]) -> Path:
@@ -224,7 +235,8 @@ def scan_paths(env: Mapping[str, str], given: Sequence[str] = ()) -> tuple[list[
             else:
                 ignored += 1
                 if ignored <= MAX_IGNORED_SAID:
-                    warnings.append(f"ignored scan path {value[:200]!r} from {source}: not an absolute path")
+                    warnings.append(f"ignored scan path {value[:200]!r} from {source}: "
+                                    f"{_not_absolute(value.strip())}")
                 continue
         if path not in seen:
             seen.add(path)

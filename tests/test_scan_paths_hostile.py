@@ -95,3 +95,37 @@ def test_a_scan_paths_file_that_is_no_regular_file_is_said(tmp_path: Path, make,
 
 def test_a_missing_scan_paths_file_is_no_warning(tmp_path: Path) -> None:
     assert scan_paths({"XDG_CONFIG_HOME": str(tmp_path)}) == ([Path.home()], [])
+
+
+@pytest.mark.parametrize("source", ["PYTUI_SCAN_PATHS", "scan-paths file"])
+def test_a_tilde_path_of_no_user_is_a_warning_not_a_traceback(tmp_path: Path, source: str) -> None:
+    """`~nosuchuser/x` raised Path.expanduser's RuntimeError out of `pytui envs` (a traceback,
+    exit 1); now it is one warning naming the user, and the other roots are walked."""
+    import os
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    (home / "p" / ".venv").mkdir(parents=True)
+    (home / "p" / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    listed = "~pytui-no-such-user/x:~/p"
+    env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_STATE_HOME": str(tmp_path / "state")}
+    env.pop("PYTUI_SCAN_PATHS", None)
+    if source == "PYTUI_SCAN_PATHS":
+        env["PYTUI_SCAN_PATHS"] = listed
+        named = "PYTUI_SCAN_PATHS"
+    else:
+        config = tmp_path / "config" / "pytui" / "scan-paths"
+        config.parent.mkdir(parents=True)
+        config.write_text(listed.replace(":", "\n") + "\n")
+        named = str(config)
+    done = subprocess.run([sys.executable, "-m", "pytui.app.cli", "envs", "--json"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert [line for line in done.stderr.splitlines() if line.startswith("warning:")] == [
+        f"warning: ignored scan path '~pytui-no-such-user/x' from {named}: no user "
+        "'pytui-no-such-user' has a home directory here"], done.stderr
+    import json
+
+    assert [e["path"] for e in json.loads(done.stdout)] == [str(home / "p" / ".venv")], done.stdout
