@@ -17,12 +17,13 @@ import pytest
 from envs_helpers import UV, uv_venv, venv
 from envs_scene import EnvsWorld, HeldScan, scanned
 from pytui.app.envs_screen import EnvironmentsScreen
+from pytui.app.envs_view import NO_SCAN_NOTE
 from pytui.app.purge_screen import PurgeRulesModal
 from pytui.app.screens import ConfirmModal
 from pytui.widgets.details import DetailsPanel
 from pytui.widgets.installed_table import InstalledTable
 from pytui.widgets.key_bar import KeyBar
-from ui_helpers import SIZE, asked, open_purge_rules, ready, wait_for
+from ui_helpers import SIZE, asked, envs_keys_handled, open_purge_rules, ready, wait_for
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PBS linux builds")
 
@@ -91,9 +92,11 @@ async def test_environments_view_used_by_and_details_with_real_venvs(envs_world:
         await pilot.press("escape")
         await wait_for(pilot, lambda: len(screen.table.row_keys) == len(rows), what="filter cleared")
         # Keys of the main screen do nothing here (u would uninstall).
+        said = len(app.history.entries)
         await pilot.press("u")
-        await pilot.pause()
+        await envs_keys_handled(pilot)
         assert app.screen is screen
+        assert [entry.message for entry in app.history.entries[said:]] == [NO_SCAN_NOTE]
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, EnvironmentsScreen), what="closed")
 

@@ -4,7 +4,7 @@ then on its first row: two stops for one pane), on the panel itself (its hint) w
 from __future__ import annotations
 
 from pytui.widgets.job_list import JobList, JobRow
-from ui_helpers import UiWorld, ready, wait_for
+from ui_helpers import UiWorld, envs_keys_handled, ready, wait_for
 
 
 async def test_tab_stops_once_on_the_jobs_panel(ui_world: UiWorld) -> None:
@@ -47,6 +47,7 @@ async def test_pane_keys_on_environments_keep_its_one_table(ui_world: UiWorld) -
     """Environments is one pane (as a lazygit popup): h / l, Tab and 1-5 stay on its table,
     silently, and Esc still closes it."""
     from pytui.app.envs_screen import EnvironmentsScreen
+    from pytui.app.envs_view import NO_SCAN_NOTE
 
     app = ui_world.make_app()
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
@@ -54,13 +55,16 @@ async def test_pane_keys_on_environments_keep_its_one_table(ui_world: UiWorld) -
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, EnvironmentsScreen), what="the view")
         screen = app.screen
-        await pilot.pause()
-        shown = len(app._notifications)
-        for key in ("h", "l", "tab", "shift+tab", "1", "2", "3", "4", "5"):
+        await wait_for(pilot, lambda: not app.state.envs_scanning, what="the scan's end")
+        notes = sum(1 for entry in app.history.entries if entry.kind == "note")
+        keys = ("h", "l", "tab", "shift+tab", "1", "2", "3", "4", "5")
+        for key in keys:
             await pilot.press(key)
-            await pilot.pause()
+            await envs_keys_handled(pilot)
             assert app.screen is screen and app.focused is screen.table, key
-        assert len(app._notifications) == shown
+        # Silent: nothing said but c's own line after each key.
+        said = [entry.message for entry in app.history.entries if entry.kind == "note"][notes:]
+        assert said == [NO_SCAN_NOTE] * len(keys), said
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, EnvironmentsScreen),
                        what="the view closed")

@@ -16,7 +16,7 @@ from pytui.core.keys import parse_key
 from pytui.core.link_repair import LinkChanges, record_linking
 from pytui.widgets.format import short_path
 from pytui.widgets.installed_table import InstalledTable
-from ui_helpers import UiWorld, no_requests, press_install, ready, wait_for
+from ui_helpers import UiWorld, no_requests, press_install, ready, toast_texts, wait_for
 
 VERSION = "3.11.11"
 
@@ -75,7 +75,9 @@ async def test_i_restores_the_links_a_killed_install_left_out(ui_world: UiWorld)
         # Listed again: nothing missing any more, and `i` says so as before.
         await wait_for(pilot, lambda: not app.state.installation(key).extra, what="listed again")
         await pilot.press("i")
-        await pilot.pause()
+        # Its refusal proves `i` was handled: only then does "no new job" say anything.
+        await wait_for(pilot, lambda: f"{key} is installed and up to date (u uninstalls it)."
+                       in toast_texts(app), what="i's refusal")
         assert len(app.state.jobs) == 1
 
 

@@ -243,6 +243,27 @@ async def press_install(pilot, key: str) -> None:
     await pilot.pause()
 
 
+async def envs_keys_handled(pilot) -> None:
+    """The keys pressed before on the Environments view are handled: `c` (Stop scan), pressed
+    after them once no scan runs, has said it has none to stop (keys are handled in order;
+    over a question, or on the main screen, `c` says no such thing). A fixed pause before
+    asserting that a key did nothing passed whether or not the key had run."""
+    from pytui.app.envs_view import NO_SCAN_NOTE
+
+    app = pilot.app
+    await wait_for(pilot, lambda: not app.state.envs_scanning, what="the scan's end")
+    said = notes_saying(app, NO_SCAN_NOTE)
+    await pilot.press("c")
+    await wait_for(pilot, lambda: notes_saying(app, NO_SCAN_NOTE) > said,
+                   what="c pressed after the keys, saying no scan runs")
+
+
+def notes_saying(app, message: str) -> int:
+    """How many toasts said `message` (History keeps each, also one a dialog held or a newer
+    toast pushed off the screen)."""
+    return sum(1 for entry in app.history.entries if entry.kind == "note" and entry.message == message)
+
+
 async def asked(pilot, what: str = "the question"):  # -> ConfirmModal
     """The question once it is the screen and has its lines: a key's action pushes it a few
     queues after `press` returns, and its lines are composed in its own task after that (a
