@@ -178,9 +178,21 @@ def remedy(err: OSError, alternative: str, path: Path | None = None) -> str:
     return alternative
 
 
+# The most of a path dir_problem and unexpected show, its middle cut past that: a directory
+# named by a variable or a flag may be 100,000 characters (`file name too long`), which the
+# line echoed whole. Past any path a system opens in one piece (PATH_MAX, 4096, is bytes).
+SHOWN_PATH_CHARS = 512
+
+
+def _shown(path: object) -> str:
+    from pytui.core.elide import elide_middle
+
+    return elide_middle(str(path), SHOWN_PATH_CHARS)
+
+
 def dir_problem(doing: str, what: str, path: Path, err: OSError, alternative: str) -> str:
     """`cannot <doing> <what> <path>: <reason>; <remedy>` (one line)."""
-    return f"cannot {doing} {what} {path}: {reason(err, path)}; {remedy(err, alternative, path)}"
+    return f"cannot {doing} {what} {_shown(path)}: {reason(err, path)}; {remedy(err, alternative, path)}"
 
 
 _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
@@ -239,8 +251,8 @@ def open_regular(path: Path) -> BinaryIO:
 
 def unexpected(err: OSError) -> str:
     """One line for an OSError nothing closer handled (the CLI's last line of defence)."""
-    path = err.filename if err.filename is not None else None
-    other = f" -> {err.filename2}" if getattr(err, "filename2", None) is not None else ""
+    path = _shown(err.filename) if err.filename is not None else None
+    other = f" -> {_shown(err.filename2)}" if getattr(err, "filename2", None) is not None else ""
     where = f"{path}{other}: " if path is not None else ""
     return (f"{where}{cause(err)}; check that path (free space, permissions, a read-only "
             "mount, a file where a directory belongs) and run the command again")
