@@ -205,7 +205,7 @@ class VerifyingReader:
             self._file = open_regular(path)
         except OSError as err:
             raise CacheError(f"cannot read {path} in the cache: {reason(err, path)}; "
-                             f"{remedy(err, CACHE_DIR_ALTERNATIVE)}") from None
+                             f"{remedy(err, CACHE_DIR_ALTERNATIVE, path)}") from None
         self.size = os.fstat(self._file.fileno()).st_size
         if self.size > cap:
             self._file.close()

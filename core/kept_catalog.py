@@ -272,7 +272,7 @@ def refresh_catalog(settings) -> RefreshResult:
 
         return RefreshResult(False, False, f"fetched the catalog from {url} but could not keep it "
                                            f"in the state dir {state_dir}: {reason(err, state_dir)}; "
-                                           f"{remedy(err, 'set PYTUI_STATE_DIR to another directory')}; "
+                                           f"{remedy(err, 'set PYTUI_STATE_DIR to another directory', state_dir)}; "
                                            f"{kept}", url)
     builds = parsed.builds
     previous = set(old.by_key) if old is not None else set()

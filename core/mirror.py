@@ -280,7 +280,7 @@ def _problem(err: OSError, dest: Path) -> str:
         kind = "a directory" if err.errno == errno.EISDIR else "not a directory"
         return f"{blocker} is {kind}, where the mirror needs {'a file' if kind == 'a directory' else 'one'}; " \
                f"remove it or {_ALTERNATIVE}"
-    return f"{reason(err, dest)}; {remedy(err, _ALTERNATIVE)}"
+    return f"{reason(err, dest)}; {remedy(err, _ALTERNATIVE, dest)}"
 
 
 def _plan(cache: ArchiveCache, catalog: Catalog, dest: Path,
