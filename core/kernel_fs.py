@@ -27,21 +27,31 @@ _ESCAPE = re.compile(r"\\([0-7]{3})")
 
 
 def kernel_filesystem(path: Path | str) -> tuple[str, str] | None:
-    """(filesystem type, mount point) when `path`, its symbolic links followed, is on one of
-    the kernel's own filesystems; None otherwise, or when the mount table cannot be read."""
-    try:
-        place = os.path.realpath(path)
-    except (OSError, ValueError):
+    """(filesystem type, mount point) when `path`, or the nearest directory above it that
+    exists, is on one of the kernel's own filesystems; None otherwise, or when that cannot be
+    told: the mount table unreadable, or a directory on the way this user may not look into
+    (`/proc/1/root/…`, whose own filesystem is not /proc's: only a missing name is walked up).
+    Found by the device number stat gives, as the mount table names it, not by the path's
+    words, which a symbolic link or a bind mount would mislead."""
+    current = os.path.abspath(path)
+    while True:
+        try:
+            device = os.stat(current).st_dev
+            break
+        except FileNotFoundError:
+            parent = os.path.dirname(current)
+            if parent == current:
+                return None
+            current = parent
+        except (OSError, ValueError):
+            return None
+    wanted = f"{os.major(device)}:{os.minor(device)}"
+    found = [(fstype, point) for number, point, fstype in _mounts() if number == wanted]
+    if not found or found[-1][0] not in KERNEL_FILESYSTEMS:
         return None
-    best: tuple[str, str] | None = None
-    for point, fstype in _mounts():
-        inside = place == point or place.startswith(point.rstrip("/") + "/")
-        # The longest mount point holding the path; of two at one point, the later (on top).
-        if inside and (best is None or len(point) >= len(best[1])):
-            best = (fstype, point)
-    if best is None or best[0] not in KERNEL_FILESYSTEMS:
-        return None
-    return best
+    # Of the places the filesystem is mounted (bind mounts), the one the path is under.
+    return next(((fstype, point) for fstype, point in found
+                 if current == point or current.startswith(point.rstrip("/") + "/")), found[-1])
 
 
 def kernel_filesystem_words(path: Path | str) -> str | None:
@@ -53,8 +63,9 @@ def kernel_filesystem_words(path: Path | str) -> str | None:
     return f"{point} is the kernel's {fstype} filesystem, not storage: no file can be made there"
 
 
-def _mounts() -> list[tuple[str, str]]:
-    """(mount point, filesystem type) of each line of this process's mount table."""
+def _mounts() -> list[tuple[str, str, str]]:
+    """(device `major:minor`, mount point, filesystem type) of each line of this process's
+    mount table."""
     try:
         with open(MOUNTINFO, "rb") as table:
             text = table.read(_MOUNTINFO_LIMIT).decode("utf-8", "surrogateescape")
@@ -62,12 +73,13 @@ def _mounts() -> list[tuple[str, str]]:
         return []
     mounts = []
     for line in text.splitlines():
-        # `36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue`:
-        # the mount point is the 5th field, the type the first after the lone `-`.
+        # `36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue`: the
+        # device is the 3rd field, the mount point the 5th, the type the first after the lone `-`.
         fields = line.split(" ")
         try:
             fstype = fields[fields.index("-", 6) + 1]
         except (ValueError, IndexError):
             continue
-        mounts.append((_ESCAPE.sub(lambda match: chr(int(match.group(1), 8)), fields[4]), fstype))
+        point = _ESCAPE.sub(lambda match: chr(int(match.group(1), 8)), fields[4])
+        mounts.append((fields[2], point, fstype))
     return mounts

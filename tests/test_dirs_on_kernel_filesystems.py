@@ -95,19 +95,35 @@ def test_a_directory_without_permission_above_the_cache_dir_is_named(ready: Pytu
         shut.chmod(0o755)
 
 
-def test_the_mount_table_is_read_with_its_escapes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A mount point with a space is written `\\040`; the longest mount point holding a path
-    decides, and the later of two at one point (mounted on top)."""
+def test_the_mount_table_is_read_by_device_with_its_escapes(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The filesystem is the one whose device stat gives for the nearest directory that exists
+    (a mount point with a space is written `\\040`); one this user may not look into is not
+    walked past (`/proc/1/root/…` is not on /proc)."""
+    st = os.stat(tmp_path)
+    device = f"{os.major(st.st_dev)}:{os.minor(st.st_dev)}"
     table = tmp_path / "mountinfo"
     table.write_text(
-        "1 0 8:1 / / rw - ext4 /dev/sda1 rw\n"
-        f"2 1 0:5 / {tmp_path}/a\\040b rw shared:2 - proc proc rw\n"
-        f"3 1 0:6 / {tmp_path}/c rw - proc proc rw\n"
-        f"4 3 0:7 / {tmp_path}/c rw - tmpfs tmpfs rw\n"
+        "1 0 254:99 / / rw - ext4 /dev/sda1 rw\n"
+        f"2 1 {device} / /elsewhere rw shared:2 - proc proc rw\n"
+        f"3 1 {device} / {tmp_path}/a\\040b rw - proc proc rw\n"
         "garbage line\n")
     monkeypatch.setattr(kernel_fs, "MOUNTINFO", str(table))
     assert kernel_fs.kernel_filesystem(tmp_path / "a b" / "x") == ("proc", f"{tmp_path}/a b")
-    assert kernel_fs.kernel_filesystem(tmp_path / "a" / "x") is None
-    assert kernel_fs.kernel_filesystem(tmp_path / "c" / "x") is None  # the tmpfs on top
+    assert kernel_fs.kernel_filesystem(tmp_path / "missing" / "x") == ("proc", f"{tmp_path}/a b")
+    table.write_text(f"2 1 {device} / / rw - tmpfs tmpfs rw\n")
+    assert kernel_fs.kernel_filesystem(tmp_path / "x") is None
     monkeypatch.setattr(kernel_fs, "MOUNTINFO", str(tmp_path / "absent"))
     assert kernel_fs.kernel_filesystem("/proc/self") is None
+
+
+@pytest.mark.skipif(not ON_PROC, reason="/proc is not the kernel's proc filesystem here")
+def test_a_path_through_a_proc_link_this_user_may_not_follow_is_not_called_proc() -> None:
+    """`/proc/1/root/…` leads into PID 1's root, not into /proc: unreadable, nothing is said."""
+    try:
+        os.stat("/proc/1/root/")
+    except PermissionError:
+        assert kernel_fs.kernel_filesystem("/proc/1/root/uv/python") is None
+    else:
+        pytest.skip("/proc/1/root is readable here")
+    assert kernel_fs.kernel_filesystem("/proc/1") == ("proc", "/proc")

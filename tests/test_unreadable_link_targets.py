@@ -75,7 +75,8 @@ def test_uninstall_with_a_root_past_it_says_the_roots_line(pytui: Pytui) -> None
     done = pytui.run("uninstall", "3.12", UV_PYTHON_INSTALL_DIR=root)
     assert done.returncode == listed.returncode == 1, (str(done), str(listed))
     assert done.stderr == listed.stderr == (
-        f"error: cannot list the install root {root}: permission denied; fix its permissions or "
+        # The directory that refuses is named, as for any root below one (core/fs_errors.reason).
+        f"error: cannot list the install root {root}: permission denied by {UNREADABLE}; fix its permissions or "
         "pass another with --install-dir or UV_PYTHON_INSTALL_DIR\n"), (str(done), str(listed))
 
 
