@@ -252,10 +252,20 @@ def _resolve(args: argparse.Namespace, texts: list[str], requests: list[PythonRe
     return builds, missing, satisfied_keys
 
 
+def shown_pin(value: str) -> str:
+    """A build pin's value as a line shows it: one line, at most 64 characters (a PBS release
+    is 8 digits)."""
+    from pytui.core.env import shown_value
+
+    return shown_value(value, 64)
+
+
 def no_download_line(text: str, pin: tuple[str, str] | None, host: HostPlatform, catalog: Catalog) -> str:
     """The line for a request the catalog has no download for (install's and upgrade's)."""
     # A pinned build names its variable: unsetting it is the other way out.
-    pinned, unpin = (f" with build {pin[1]} ({pin[0]})", f", or unset {pin[0]}") if pin else ("", "")
+    # (The pin as written, cut: a 100,000-character value made a line of that size.)
+    pinned, unpin = ((f" with build {shown_pin(pin[1])} ({pin[0]})", f", or unset {pin[0]}") if pin
+                     else ("", ""))
     return (f"no download found for request `{text}`{pinned} on {host.platform} in "
             f"catalog {catalog.source}{_reused(catalog)}; see `pytui list --all-versions`{unpin}")
 

@@ -191,7 +191,9 @@ def _say_missing_pins(steps: list[Step], pin: tuple[str, str] | None, catalog: C
     installs nothing at all)."""
     if pin is None:
         return []
-    return [f"no download found for {step.minor_link} with build {pin[1]} ({pin[0]}) in catalog "
+    from pytui.app.cmd_install import shown_pin
+
+    return [f"no download found for {step.minor_link} with build {shown_pin(pin[1])} ({pin[0]}) in catalog "
             f"{catalog.source}; see `pytui list --all-versions`, or unset {pin[0]}"
             for step in steps if step.pin_missing]
 

@@ -30,3 +30,19 @@ def test_a_pin_no_build_has_is_one_line_naming_the_variable(pytui: Pytui) -> Non
     # choice alone: the newest build.
     result = pytui.run("install", "3.12", UV_PYTHON_CPYTHON_BUILD="", UV_PYTHON_PYPY_BUILD="7.3.0")
     assert result.returncode == 0 and f" + {key_of('3.12.8')}" in result.stderr, str(result)
+
+
+def test_a_huge_pin_is_cut_in_its_line(pytui: Pytui) -> None:
+    """A 100,000-character pin made install's and upgrade's line 100 KB (the value whole)."""
+    pytui.add("3.12.8", "20250115")
+    pytui.call("install", "3.12")
+    pytui.add("3.13.1", "20250115")
+    before = snapshot(pytui.root, pytui.cache, pytui.bin)
+    pin = "2" * 100_000
+    for args in (("install", "3.13"), ("upgrade",)):
+        result = pytui.run(*args, UV_PYTHON_CPYTHON_BUILD=pin)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, str(result)[:2000]
+        lines = [line for line in result.stderr.splitlines() if "no download found" in line]
+        assert len(lines) == 1 and f"with build {'2' * 64}… (UV_PYTHON_CPYTHON_BUILD)" in lines[0], lines
+        assert len(result.stderr) < 1000, len(result.stderr)
+    assert snapshot(pytui.root, pytui.cache, pytui.bin) == before
