@@ -83,13 +83,11 @@ def run_export(args: argparse.Namespace) -> int:
         say_error(stderr_style().warning(
             f"{report.metadata} could not be merged ({report.metadata_replaced}); it was replaced "
             "by a catalog of the archives exported now"))
-    from shlex import quote
-
     root = report.root
     print(f"exported {len(report.exported)} archive{'s' if len(report.exported) != 1 else ''} "
           f"({size_text(report.bytes_written)}) to {shown(root)}")
     # Quoted for a shell: the lines are for pasting, and DIR may hold a space or a `$`.
-    mirror, metadata = quote(shown(root.as_uri())), quote(shown(report.metadata))
+    mirror, metadata = pasteable(root.as_uri()), pasteable(str(report.metadata))
     # A version the mirror holds, the newest standard build first (it said `install 3.12` for
     # a mirror of 3.11 alone).
     request = min(report.exported,
@@ -117,3 +115,18 @@ def _install_example(args: argparse.Namespace, catalog: Catalog) -> str:
         installed = []  # a root that cannot be listed has no minor to name
     minor = example_minor(installed, catalog, detect_host(args.settings.env), args.settings.state_dir)
     return f"pytui install --reinstall {minor}" if newest_installed_minor(installed) else f"pytui install {minor}"
+
+
+def pasteable(text: str) -> str:
+    """`text` as one shell word that reads back as it is: shlex-quoted when printable; else in
+    bash's and zsh's $'...' with each byte not printable ASCII as `\\xHH` (a directory whose name
+    holds a new line printed `'…/nl\\nx/…'`, a path with a backslash and an n to a shell, and
+    the pasted install failed), which also keeps control characters off the terminal."""
+    import os
+    from shlex import quote
+
+    if text.isprintable():
+        return quote(text)
+    escaped = {0x5C: "\\\\", 0x27: "\\'", 0x0A: "\\n", 0x09: "\\t"}
+    return "$'" + "".join(escaped.get(byte) or (chr(byte) if 0x20 <= byte < 0x7F else f"\\x{byte:02x}")
+                          for byte in os.fsencode(text)) + "'"

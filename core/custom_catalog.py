@@ -35,10 +35,11 @@ def _is_url(value: str) -> bool:
 
 def _local_path(value: str) -> Path:
     if value.startswith("file://"):
-        from urllib.parse import urlsplit
-        from urllib.request import url2pathname
+        import os
+        from urllib.parse import unquote_to_bytes, urlsplit
 
-        return Path(url2pathname(urlsplit(value).path))
+        # To bytes, as uv decodes a file URL (url2pathname's UTF-8 made `%FF` a `�`).
+        return Path(os.fsdecode(unquote_to_bytes(urlsplit(value).path)))
     return Path(value)  # `~` not expanded, as uv reads it (core/paths._as_written)
 
 

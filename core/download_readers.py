@@ -53,10 +53,12 @@ def file_url_path(url: str) -> Path:
 
     See docs/uv-compat.md#download-urls-and-mirrors.
     """
-    # Imported here: urllib.request pulls in http.client, email and ssl (~25 ms of start-up).
-    from urllib.request import url2pathname
+    # The escapes decode to bytes, as uv's (Rust's) file URL reads them: url2pathname decoded
+    # them as UTF-8 with replacement, so a directory holding a byte that is not UTF-8 (`%FF`,
+    # which `export-mirror` writes for it) was looked for under another name, `�`.
+    from urllib.parse import unquote_to_bytes
 
-    return Path(url2pathname(urlsplit(url).path))
+    return Path(os.fsdecode(unquote_to_bytes(urlsplit(url).path)))
 
 
 # Why a download's TLS connection ended early (core/download_response.ended_without_tls_close).

@@ -103,8 +103,10 @@ def _entry_name(source: Path, kind: str, info: os.stat_result, data: bytes) -> t
 
     stamp = (f"{kind}|{source}|{info.st_size}|{info.st_mtime_ns}|{info.st_ctime_ns}|"
              f"{zlib.crc32(data):08x}|{_code_stamp()}")
-    where = f"{zlib.crc32(f'{kind}|{source}'.encode()):08x}"
-    what = f"{zlib.crc32(stamp.encode()):08x}"
+    # (surrogateescape: a path holding a byte that is not UTF-8 is a name Linux allows; it
+    # raised UnicodeEncodeError, a traceback out of every command reading that catalog.)
+    where = f"{zlib.crc32(f'{kind}|{source}'.encode('utf-8', 'surrogateescape')):08x}"
+    what = f"{zlib.crc32(stamp.encode('utf-8', 'surrogateescape')):08x}"
     return where, what, stamp
 
 

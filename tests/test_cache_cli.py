@@ -340,3 +340,31 @@ def test_exported_mirror_installs_with_uv_and_pytui_offline(env, capsys, tmp_pat
                          "install", key)
     assert code == 0, err
     assert (tmp_path / "root2" / key / "bin" / "python3.12").exists()
+
+
+def test_export_mirror_prints_commands_bash_reads_back_for_a_dir_of_control_bytes(env, capsys, tmp_path):
+    # A new line in DIR's name printed `'…/nl\nx/…'`: a backslash and an n to a shell, so the
+    # pasted install looked for another directory. Now bash's $'…', which reads back as the bytes,
+    # and the pasted line installs.
+    import os
+    import subprocess
+    import sys
+
+    dest = Path(os.fsdecode(os.fsencode(tmp_path) + b"/nl\nx\ttab 'q' \\b \xff\x1b[31m"))
+    code, out, _ = run_main(capsys, "cache", "export-mirror", str(dest))
+    assert code == 0, out
+    assert len(out.splitlines()) == 4 and "\x1b" not in out, out
+    pytui_line, uv_line = (line for line in out.splitlines() if line.startswith("  "))
+    metadata = os.fsencode(dest / "download-metadata.json")
+    said = subprocess.run(["bash", "-c", f"printf '%s\\0' {pytui_line}"], capture_output=True, check=True).stdout
+    assert said.split(b"\0")[:-1] == [b"pytui", b"--offline", b"--mirror", os.fsencode(dest.as_uri()),
+                                      b"--downloads-json", metadata, b"install", b"3.12"]
+    said = subprocess.run(["bash", "-c", f"printf '%s\\0' {uv_line}"], capture_output=True, check=True).stdout
+    assert said.split(b"\0")[2] == b"UV_PYTHON_DOWNLOADS_JSON_URL=" + metadata, said
+    root = tmp_path / "fresh root"
+    run = subprocess.run(["bash", "-c", f'pytui() {{ "{sys.executable}" -m pytui.app.cli "$@"; }}; {pytui_line}'],
+                         capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "UV_PYTHON_INSTALL_DIR": str(root),
+                              "UV_PYTHON_CACHE_DIR": str(tmp_path / "fresh cache")})
+    assert run.returncode == 0, run.stderr
+    assert (root / env["current"].build.key / "bin").is_dir(), run.stderr
