@@ -39,7 +39,14 @@ def _local_path(value: str) -> Path:
         from urllib.parse import unquote_to_bytes, urlsplit
 
         # To bytes, as uv decodes a file URL (url2pathname's UTF-8 made `%FF` a `�`).
-        return Path(os.fsdecode(unquote_to_bytes(urlsplit(value).path)))
+        parts = urlsplit(value)
+        if parts.netloc not in ("", "localhost"):
+            # Another machine's file, which was read from this one's path (uv: "Invalid
+            # download URL").
+            raise CatalogError(f"catalog {_shown(value)} names the host {parts.netloc[:64]!r}: "
+                               "pytui reads files of this machine; point --downloads-json / "
+                               "UV_PYTHON_DOWNLOADS_JSON_URL at file:///PATH or a path")
+        return Path(os.fsdecode(unquote_to_bytes(parts.path)))
     return Path(value)  # `~` not expanded, as uv reads it (core/paths._as_written)
 
 

@@ -58,7 +58,14 @@ def file_url_path(url: str) -> Path:
     # which `export-mirror` writes for it) was looked for under another name, `�`.
     from urllib.parse import unquote_to_bytes
 
-    return Path(os.fsdecode(unquote_to_bytes(urlsplit(url).path)))
+    parts = urlsplit(url)
+    # Another machine's file (`file://server/srv/m`) is not read from this one's `/srv/m`, which
+    # it was: uv 0.13.9 refuses it ("Invalid path in file URL"), as Rust's url crate does any
+    # host but `localhost`.
+    if parts.netloc not in ("", "localhost"):
+        raise ValueError(f"a file URL of the host {parts.netloc[:64]!r}: pytui reads files of this "
+                         "machine, file:///PATH")
+    return Path(os.fsdecode(unquote_to_bytes(parts.path)))
 
 
 # Why a download's TLS connection ended early (core/download_response.ended_without_tls_close).

@@ -81,3 +81,32 @@ def test_port_fault(url: str, fault: str | None) -> None:
         assert found is None, found
     else:
         assert found == f"a URL whose port {fault} is not a number from 0 to 65535"
+
+
+def test_a_file_mirror_of_another_host_is_refused_and_localhost_is_this_machine(
+        pytui: Pytui, mirrored: MadeArchive) -> None:
+    """`file://server/srv/m` read this machine's /srv/m (uv 0.13.9: "Invalid path in file URL");
+    `file://localhost/…` is this machine's, for both."""
+    import shutil
+
+    mirror = pytui.tmp / "mirror"
+    (mirror / "20250115").mkdir(parents=True)
+    shutil.copy(mirrored.path, mirror / "20250115" / mirrored.build.release_filename)
+    before = snapshot(pytui.root, pytui.cache, pytui.bin)
+    line = assert_clean_failure(pytui.run("--mirror", f"file://otherhost{mirror}", "install", "3.12.8"))
+    assert "not a valid URL (a file URL of the host 'otherhost': pytui reads files of this machine, " \
+           "file:///PATH)" in line, line
+    assert snapshot(pytui.root, pytui.cache, pytui.bin) == before
+    result = pytui.run("--offline", "--mirror", f"file://localhost{mirror}", "install", "3.12.8")
+    assert result.returncode == 0, str(result)
+    assert (pytui.root / mirrored.build.key / "bin").is_dir()
+
+
+def test_a_catalog_file_url_of_another_host_is_refused(pytui: Pytui, baseline: MadeArchive) -> None:
+    before = snapshot(pytui.root, pytui.cache, pytui.bin)
+    url = f"file://otherhost{pytui.catalog}"
+    line = assert_clean_failure(pytui.run("list", UV_PYTHON_DOWNLOADS_JSON_URL=url))
+    assert line == (f"error: catalog {url} names the host 'otherhost': pytui reads files of this machine; "
+                    "point --downloads-json / UV_PYTHON_DOWNLOADS_JSON_URL at file:///PATH or a path"), line
+    assert pytui.run("list", UV_PYTHON_DOWNLOADS_JSON_URL=f"file://localhost{pytui.catalog}").returncode == 0
+    assert snapshot(pytui.root, pytui.cache, pytui.bin) == before
