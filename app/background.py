@@ -42,6 +42,7 @@ from textual.message import Message
 from textual.worker import NoActiveWorker, Worker, get_current_worker
 
 if TYPE_CHECKING:
+    from pytui.app.download_source import MirrorRow
     from pytui.app.purge_plan import PurgePlan
     from pytui.core.environment import ScanResult
     from textual.dom import DOMNode
@@ -243,29 +244,39 @@ class BackgroundWork:
         """Whether the newest listing of the disk is still running (not ended, not superseded)."""
         return any(worker.group == DISK and not worker.is_finished for worker in self._app.workers)
 
-    def watch_disk(self) -> None:
+    def watch_disk(self, mirror: tuple[MirrorRow, ...] = ()) -> None:
         """Stamp the install root and the cache on a thread (app/disk_watch.py); the app lists
         them again if another process changed them. One look at a time: a look stuck in a hung
-        filesystem's `stat` is not joined by another every interval."""
+        filesystem's `stat` is not joined by another every interval. `mirror`: offline, the
+        Available rows whose `file://` mirror file the look stats too
+        (app/download_source.mirror_rows)."""
         if self._watching:
             return
         self._watching = True
         # The `.part` files listed: whether a download into one began or ended changes no
         # directory (a killed downloader's lock goes with it), so the look asks their locks.
         parts = [a for a in self._state.archives if a.state == "partial"]
-        self._spawn(partial(self._watch_disk, self._state.job_settings(), parts), group=DISK_WATCH,
-                    name="watch", description="looking for changes to the cache and install root")
+        self._spawn(partial(self._watch_disk, self._state.job_settings(), parts, mirror),
+                    group=DISK_WATCH, name="watch",
+                    description="looking for changes to the cache and install root")
 
-    def _watch_disk(self, settings: Settings, parts: list[CachedArchive]) -> None:
+    def _watch_disk(self, settings: Settings, parts: list[CachedArchive],
+                    mirror: tuple[MirrorRow, ...]) -> None:
         try:
             stamp = disk_stamp(settings)
             live = self.gateway.live_downloads(parts)
             moved = self.gateway.moved_since_listed([a for a in parts if a.name in live]) if live \
                 else frozenset()
+            mirror_moved = False
+            if mirror:
+                from pytui.app.download_source import mirror_changed
+
+                mirror_moved = mirror_changed(mirror)
         finally:
             self._watching = False
         if not worker_cancelled():
-            self._app.post_message(DiskStamped(stamp, frozenset(a.name for a in parts), live, moved))
+            self._app.post_message(DiskStamped(stamp, frozenset(a.name for a in parts), live, moved,
+                                               mirror_changed=mirror_moved))
 
     def scan_envs(self) -> None:
         """Find the environments and the install each uses (never blocks a key; newest wins,

@@ -21,7 +21,9 @@ seen only at the next listing (`r`, or any change to the root): the query's 17 m
 17 more stats an install, where libpython is one. Each install's stamp also holds its
 directory's inode and time and those of its `bin/` and `lib/pythonX.Y/site-packages` (a `pip
 install` into it, or a file added or removed there, changes one): the listing it leads to
-measures that install's size again (app/size_watch.py). No Textual here: app/background.py runs the stat on a
+measures that install's size again (app/size_watch.py). Offline with a `file://` mirror, the
+same look stats the mirror file of each Available row not cached or installed
+(app/download_source.mirror_rows), so the rows' dimming follows an archive copied in. No Textual here: app/background.py runs the stat on a
 thread (a hung network filesystem must not freeze the screen) and app/listing_messages.py
 decides.
 """

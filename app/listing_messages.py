@@ -184,6 +184,11 @@ class ListingMessages(AppBase):
         # Another process (uv, a second pytui, a shell) changed the root or the cache. Not while
         # a listing runs: its stamp is judged when it lands, and a listing slower than a look
         # (a huge cache dir, a slow network filesystem) replaced by the next would never land.
+        if message.mirror_changed and self.state.offline:
+            # An archive copied into the `file://` mirror (or removed): the Available rows'
+            # dimming, Details and `i` follow it (app/download_source.mirror_rows).
+            self.state.mirror_looks += 1
+            self.renderer.all()
         if self.runner.disk_listing_under_way():
             return
         if self.disk_watch.wants_listing(message.stamp) or \

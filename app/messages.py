@@ -100,15 +100,19 @@ class DiskStamped(Message):
     live_downloads: frozenset[str]
     # Of those being written, the ones whose size is not the listed one now.
     moved: frozenset[str]
+    # Offline, an Available row's `file://` mirror file came or went since its dimming was
+    # derived (app/download_source.mirror_changed).
+    mirror_changed: bool
 
     def __init__(self, stamp: DiskStamp, parts: frozenset[str] = frozenset(),
                  live_downloads: frozenset[str] = frozenset(),
-                 moved: frozenset[str] = frozenset()) -> None:
+                 moved: frozenset[str] = frozenset(), mirror_changed: bool = False) -> None:
         super().__init__()
         self.stamp = stamp
         self.parts = parts
         self.live_downloads = live_downloads
         self.moved = moved
+        self.mirror_changed = mirror_changed
 
 
 class DiskFailed(Message):

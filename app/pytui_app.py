@@ -253,8 +253,18 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
         self._startup_steps_left = len(steps)
         for step in steps:
             self.set_timer(WARM_UP_DELAY, partial(self._startup_step, step))
-        self.set_interval(DISK_WATCH_INTERVAL, self.runner.watch_disk)
+        self.set_interval(DISK_WATCH_INTERVAL, self._watch_disk)
         self.set_interval(STALL_TICK, self.tick_stalls)
+
+    def _watch_disk(self) -> None:
+        """A look for changes made elsewhere (app/disk_watch.py); offline, the Available rows'
+        `file://` mirror files too (app/download_source.mirror_rows)."""
+        if not (self.state.offline and self.state.settings.mirror):
+            self.runner.watch_disk()
+            return
+        from pytui.app.download_source import mirror_rows
+
+        self.runner.watch_disk(mirror_rows(self.state, self.vm.available_rows(self.state)))
 
     def _startup_step(self, step: Callable[[], object]) -> None:
         try:

@@ -53,7 +53,7 @@ class AppState(Record):
                  "download_sizes", "cache_problem",
                  "root_problem", "jobs", "next_job_id", "failed_keys", "sort", "environments", "envs_partial",
                  "envs_scanning", "envs_note", "envs_failed", "envs_quick", "envs_max_age",
-                 "envs_warnings_said", "envs_roots", "filter_kept", "purging")
+                 "envs_warnings_said", "envs_roots", "filter_kept", "purging", "mirror_looks")
     settings: Settings
     host: HostPlatform
     # The directory shown as `~`.
@@ -127,6 +127,9 @@ class AppState(Record):
     # The purges running (`p`, Purge by rule: threads, not jobs), by id: what each removes
     # ("2 archives"); the quit question names them.
     purging: dict[int, str]
+    # How many disk-watch looks found the `file://` mirror changed under the Available rows
+    # (app/download_source.mirror_changed): part of the rows' memo, so they are derived again.
+    mirror_looks: int
 
     def __init__(self, settings: Settings, host: HostPlatform, home: Path,
                  clock: Callable[[], float] = time.time, offline: bool = False,
@@ -145,7 +148,8 @@ class AppState(Record):
                  envs_scanning: bool = False, envs_note: str = "", envs_failed: bool = False,
                  envs_quick: bool = False, envs_max_age: float | None = None,
                  envs_warnings_said: set[str] | None = None, envs_roots: tuple[Path, ...] = (),
-                 filter_kept: bool = False, purging: dict[int, str] | None = None) -> None:
+                 filter_kept: bool = False, purging: dict[int, str] | None = None,
+                 mirror_looks: int = 0) -> None:
         self.settings = settings
         self.host = host
         self.home = home
@@ -183,6 +187,7 @@ class AppState(Record):
         self.envs_roots = envs_roots
         self.envs_warnings_said = envs_warnings_said if envs_warnings_said is not None else set()
         self.purging = purging if purging is not None else {}
+        self.mirror_looks = mirror_looks
 
     # -- derived lookups --------------------------------------------------------------------
 

@@ -261,7 +261,8 @@ class ViewModel:
         plain_inputs = (frozenset((i.key, i.build, i.extra.get(DAMAGED)) for i in state.installations), frozenset((key, a.size) for key, a in cached.items()),
                         frozenset((key, a.size, a.expected_size) for key, a in partials.items()),
                         frozenset(state.download_sizes.items()),
-                        frozenset(state.failed_keys), state.offline, day, state.live_downloads)
+                        frozenset(state.failed_keys), state.offline, day, state.live_downloads,
+                        state.mirror_looks)
         if selection.plain_inputs != plain_inputs:
             selection.plain_rows = [self._row(state, build, key, None, installed, cached, partials,
                                               self.support(state, build, day))

@@ -128,6 +128,42 @@ def test_available_dims_and_details_say_only_what_the_mirror_lacks(tmp_path: Pat
                                    "(~/usb) holds install.")
 
 
+def test_the_rows_dimming_follows_a_file_copied_into_the_mirror_while_shown(tmp_path: Path,
+                                                                             builds) -> None:
+    """Dimming was derived only when the rows changed: an archive copied into the mirror while
+    the app ran stayed dimmed (`i` installed it). The disk watch stats the rows' mirror files
+    (mirror_rows, mirror_changed); a change counted in the state derives them again."""
+    from pytui.app.download_source import mirror_changed, mirror_rows
+
+    state = _offline_state(tmp_path, (tmp_path / "usb").as_uri(), *builds.values())
+    held = _in_mirror(tmp_path / "usb", builds[NEW])
+    vm = ViewModel()
+    watched = mirror_rows(state, vm.available_rows(state))
+    assert {(key, dimmed) for key, _path, dimmed in watched} == {
+        (builds[NEW].key, False), (builds[OTHER].key, True)}, watched
+    assert not mirror_changed(watched)
+    copied = _in_mirror(tmp_path / "usb", builds[OTHER])
+    assert mirror_changed(watched)
+    # Memoized until the state says the mirror changed (the app counts each such look).
+    assert next(r for r in vm.available_rows(state) if r.build.key == builds[OTHER].key).unavailable
+    state.mirror_looks += 1
+    dimmed = {row.build.key: row.unavailable for row in vm.available_rows(state)}
+    assert dimmed == {builds[NEW].key: False, builds[OTHER].key: False}, dimmed
+    # Gone again (and one that is no regular file is not held): dimmed at the next change.
+    watched = mirror_rows(state, vm.available_rows(state))
+    copied.unlink()
+    held.unlink()
+    held.mkdir()
+    assert mirror_changed(watched)
+    state.mirror_looks += 1
+    assert all(row.unavailable for row in vm.available_rows(state))
+    # Online, or with no file:// mirror, nothing is watched.
+    state.offline = False
+    assert mirror_rows(state, vm.available_rows(state)) == ()
+    http = _offline_state(tmp_path, "https://mirror.example/pbs", *builds.values())
+    assert mirror_rows(http, vm.available_rows(http)) == ()
+
+
 def test_without_a_file_mirror_the_offline_words_are_the_cache_s(tmp_path: Path, builds) -> None:
     state = _offline_state(tmp_path, "https://mirror.example/pbs", *builds.values())
     refused = di.decide_install(state, ViewModel(), "available", builds[NEW].key)

@@ -239,8 +239,8 @@ async def test_a_listing_slower_than_a_look_is_not_replaced_by_the_next_look(ui_
         looks = [0]  # stamps taken (the app judges none while the listing runs)
         watch = app.runner._watch_disk
 
-        def counted_watch(settings, parts) -> None:
-            watch(settings, parts)
+        def counted_watch(*args) -> None:
+            watch(*args)
             looks[0] += 1
 
         app.runner._watch_disk = counted_watch

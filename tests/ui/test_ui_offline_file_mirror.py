@@ -10,6 +10,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from fixtures_archives import MadeArchive, make_pbs_archive, write_uv_catalog
 from pytui.app.messages import JobProgress
 from pytui.core.settings import Settings
@@ -93,4 +94,43 @@ async def test_offline_i_installs_from_a_file_mirror_and_refuses_what_it_lacks(
         # The archive came from the mirror (cached as uv names it), which is untouched.
         assert (settings.cache_dir / held.build.cache_filename).read_bytes() == held.path.read_bytes()
         assert in_mirror.read_bytes() == held.path.read_bytes()
+    assert no_sockets == []
+
+
+async def test_a_row_undims_when_its_archive_is_copied_into_the_mirror_while_shown(
+        tmp_path: Path, no_sockets: list[object], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dimming was derived only when the rows changed: an archive copied into the mirror
+    while the app ran stayed dimmed until a view toggle, though `i` installed it. The disk
+    watch's look stats the rows' mirror files: the row follows the mirror both ways."""
+    from pytui.app import pytui_app
+    from pytui.widgets.available_table import AvailableTable
+
+    # The test waits on what the looks find, never on the interval; a short one keeps it quick.
+    monkeypatch.setattr(pytui_app, "DISK_WATCH_INTERVAL", 0.05)
+    home = Path(os.environ["HOME"])
+    made = tmp_path / "made"
+    held = make_pbs_archive(made / "held", version="3.13.1")
+    lacked = make_pbs_archive(made / "lacked", version="3.11.11")
+    mirror = home / "usb" / "pbs"
+    _in_mirror(mirror, held)
+    catalog = write_uv_catalog(mirror / "download-metadata.json", [held.build, lacked.build])
+    settings = Settings.resolve(offline=True, mirror=mirror.as_uri(), downloads_json=str(catalog))
+    from pytui.app.tui import make_app
+
+    app = make_app(settings, host=HOST, refresh=False, show_eta=False, home=home)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        table = app.query_one("#available", AvailableTable)
+        key = lacked.build.key
+
+        def dimmed() -> bool:
+            cells = table.cells_of(key)
+            assert cells is not None
+            return getattr(cells[1], "style", "") == "dim"
+
+        assert dimmed() and not getattr(table.cells_of(held.build.key)[1], "style", "")
+        copied = _in_mirror(mirror, lacked)
+        await wait_for(pilot, lambda: not dimmed(), what="the row shown as installable")
+        copied.unlink()
+        await wait_for(pilot, dimmed, what="the row dimmed again")
     assert no_sockets == []
