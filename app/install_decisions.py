@@ -180,11 +180,21 @@ def _refuse_start(state: AppState, build: Build) -> Refuse | None:
         return Refuse(f"{build.key} is already being installed.", severity="information")
     lack = _offline_lack(state, build)
     if lack:
-        return Refuse(
-            f"Offline: {build.key} is {lack}. "
-            "Go online (o) or import its archive with `pytui cache import FILE`.",
-            severity="error", title="Not cached")
+        return Refuse(f"Offline: {build.key} is {lack}. {_offline_next_step(state)}",
+                      severity="error", title="Not cached")
     return None
+
+
+def _offline_next_step(state: AppState) -> str:
+    """What to do offline for a build the cache lacks: go online or import its archive; where
+    the cache dir can take no file (/proc, /sys: core/cache_offline.unusable_cache_dir) neither
+    works (the TUI's install caches what it downloads), only an import into another directory."""
+    from pytui.core.cache_offline import IMPORT_ELSEWHERE, unusable_cache_dir
+
+    words = unusable_cache_dir(state.settings.cache_dir)
+    if words is None:
+        return "Go online (o) or import its archive with `pytui cache import FILE`."
+    return (f"The cache dir can hold no archive ({words}): {IMPORT_ELSEWHERE} and start pytui with --cache-dir DIR.")
 
 
 def _offline_lack(state: AppState, build: Build) -> str:

@@ -18,6 +18,27 @@ if TYPE_CHECKING:
 
 # What to do when an offline run needs an archive the cache lacks.
 OFFLINE_NEXT_STEP = "go online, or import the archive with `pytui cache import FILE`"
+# The import, when the cache dir can hold no file (/proc, /sys: core/kernel_fs), into another
+# one, which the install then names: `pytui cache import FILE` there fails as the install did.
+IMPORT_ELSEWHERE = "import the archive into another directory (`pytui --cache-dir DIR cache import FILE`)"
+
+
+def unusable_cache_dir(cache_dir: Path | str) -> str | None:
+    """Why `cache_dir` can take no file (`/proc is the kernel's proc filesystem, not storage: no
+    file can be made there`), so no import into it can work; None when it may (the rule the cache
+    dir's own lines follow, core/fs_errors.remedy). Read on a refusal's path only."""
+    from pytui.core.kernel_fs import kernel_filesystem_words
+
+    return kernel_filesystem_words(cache_dir)
+
+
+def offline_step(cache_dir: Path | str) -> str:
+    """OFFLINE_NEXT_STEP, or where the cache dir can take no file, what can work: online, only
+    an install that caches nothing (--no-cache); offline, an archive imported elsewhere."""
+    words = unusable_cache_dir(cache_dir)
+    if words is None:
+        return OFFLINE_NEXT_STEP
+    return f"the cache dir can hold no archive ({words}): go online and install with --no-cache, or {IMPORT_ELSEWHERE} and install with --cache-dir DIR"
 
 
 def offline_missing(build: Build, urls: Sequence[str], cache_dir: object) -> str | None:
@@ -39,11 +60,11 @@ def offline_next_step(build: Build, cache_dir: Path) -> str:
     `--downloads-json`) is named, since the catalog's lookup cannot use it, as uv's cannot."""
     others = other_cached_builds(build, cache_dir)
     if not others:
-        return OFFLINE_NEXT_STEP
+        return offline_step(cache_dir)
     shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
     return (f"the cache holds build {shown} of it, which this catalog does not list (run with "
             f"--downloads-json naming the catalog it came from to install that one); or "
-            f"{OFFLINE_NEXT_STEP}")
+            f"{offline_step(cache_dir)}")
 
 
 def other_cached_builds(build: Build, cache_dir: Path) -> list[str]:
