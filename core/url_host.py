@@ -81,6 +81,8 @@ def port_fault(text: str) -> str | None:
     rest = rest.lstrip("/\\")
     ends = [at for at in map(rest.find, "/\\?#") if at >= 0]
     authority = rest[:min(ends, default=len(rest))].rpartition("@")[2]
+    if authority.startswith("[") and "]" not in authority:
+        return None  # an IPv6 host never closed (`http://[::1/`): the host's fault, said as such
     port = authority.rpartition("]")[2] if authority.startswith("[") else authority
     port = port.partition(":")[2] if ":" in port else ""
     if port == "" or (port.isascii() and port.isdigit() and int(port) <= 65535):

@@ -71,7 +71,7 @@ def test_a_catalog_url_that_is_no_requestable_url_is_said_at_once(
 @pytest.mark.parametrize(("url", "fault"), [
     ("http://h/", None), ("http://h:/", None), ("http://h:0/", None), ("https://h:65535/x", None),
     ("http://u:p@h:8080/x", None), ("http://[::1]:80/", None), ("http://[::1]/", None),
-    ("ftp://h:99999/", None), ("file:///x:99999/", None), ("http://h/a:99999", None),
+    ("http://[::1/", None), ("https://[::1/pbs", None), ("ftp://h:99999/", None), ("file:///x:99999/", None), ("http://h/a:99999", None),
     ("http://h:65536/", "65536"), ("HTTPS://h:99999/", "99999"), ("http://h:8x/", "8x"),
     ("http://u:p@h:-1/", "-1"), ("http://[::1]:1e3/", "1e3"), ("http://h:٣/", "٣"),
 ])
