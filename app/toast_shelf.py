@@ -93,6 +93,18 @@ class ToastShelf(AppBase):
         if self._fit_toasts() and not self._toasts_to_redo:
             self.post_message(Notify(notification))
 
+    def withdraw_toasts(self, title: str) -> None:
+        """The toasts titled `title` still on screen go (History keeps what they said): the
+        next one says the opposite. `o` twice left `Online: …` beside `Offline: …` under an
+        OFFLINE header."""
+        kept = [(shown, said) for shown, said in self._toasts if shown.title != title]
+        if len(kept) == len(self._toasts):
+            return
+        self._toasts = kept
+        if not self._toasts_to_redo:
+            self._toasts_to_redo = True
+            self.call_later(self._show_toasts_again)
+
     def _fit_toasts(self) -> bool:
         """True when the toasts kept fit the rows they have (toasts_that_fit); else the oldest
         give way (History has them), the line counts them, and the toasts are shown again

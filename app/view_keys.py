@@ -184,6 +184,7 @@ class ViewKeys(AppBase):
         self.renderer.all()
         from pytui.app.job_view import offline_line
 
+        self.withdraw_toasts("Mode")  # the last toggle's, now untrue
         self.notify(offline_line(state) if state.offline
                     else "Online: downloads and catalog refresh allowed.", title="Mode",
                     markup=False)

@@ -83,3 +83,23 @@ def test_a_launched_job_not_yet_started_is_named_and_not_said_refused(ui_world: 
     assert offline_line(state).endswith(f"The download of {build.key} already under way goes on "
                                         "(c cancels it)."), offline_line(state)
     assert offline_field() is None
+
+
+async def test_o_twice_leaves_only_the_mode_that_holds_on_screen(ui_world: UiWorld) -> None:
+    """`o` then `o` again: the first toggle's toast stayed beside the second's, two modes at
+    once (in tmux at 80x24, `Online: …` above `Offline: …` under an OFFLINE header). A Mode
+    toast now takes the last one's place; History keeps both."""
+    app = ui_world.make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(pilot)
+        assert not app.state.offline
+        await pilot.press("o", "o")  # offline, then online again
+        said = "Online: downloads and catalog refresh allowed."
+
+        def modes() -> list[str]:
+            return toast_texts(app, lambda notification: notification.title == "Mode")
+
+        await wait_for(pilot, lambda: said in modes(), what="the second toggle's toast")
+        assert modes() == [said], modes()
+        kept = [entry.message for entry in app.history.entries if entry.title == "Mode"]
+        assert len(kept) == 2 and kept[1] == said, kept
