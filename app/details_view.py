@@ -355,7 +355,7 @@ def _offline_field(state: AppState, build: Build | None,
 
     if not offline_lack(state, build, cached=archive is not None):
         return []
-    where = "not cached" if file_mirror(state.settings) is None else "not cached nor in the mirror"
+    where = "not cached" if file_mirror(state.settings) is None else "in neither the cache nor the mirror"
     return [("offline", f"{where}: cannot be installed while offline")]
 
 

@@ -123,7 +123,7 @@ def test_available_dims_and_details_say_only_what_the_mirror_lacks(tmp_path: Pat
         return dict(shown.fields).get("offline")
 
     assert offline_field(builds[NEW]) is None
-    assert offline_field(builds[OTHER]) == "not cached nor in the mirror: cannot be installed while offline"
+    assert offline_field(builds[OTHER]) == "in neither the cache nor the mirror: cannot be installed while offline"
     assert offline_line(state) == ("Offline: no network; only cached builds and those the mirror "
                                    "(~/usb) holds install.")
 
