@@ -71,7 +71,11 @@ def _shell(env: Mapping[str, str]) -> str | None:
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    """`text` inside a shell's double quotes, read back as written: `\\`, `"`, and `$` and a
+    backquote, which uv leaves bare (a bin dir `…/b$(cmd)/bin` printed a line that ran `cmd`
+    when pasted)."""
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
+            .replace("`", "\\`"))
 
 
 def prepend_command(directory: Path, env: Mapping[str, str]) -> str | None:

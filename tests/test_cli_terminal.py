@@ -135,6 +135,22 @@ def test_path_warning_uses_uvs_words(tmp_path: Path) -> None:
     assert prepend_command(Path('/a"b'), {"SHELL": "/usr/bin/zsh"}) == 'export PATH="/a\\"b:$PATH"'
 
 
+def test_the_path_line_pasted_into_bash_adds_the_dir_as_written_and_runs_nothing(tmp_path: Path) -> None:
+    # A bin dir holding `$(…)` or a backquote printed `export PATH="…/b$(touch x)`id`/bin:$PATH"`
+    # (as uv 0.13.9 does), which a paste ran; now `$` and the backquote are escaped.
+    import subprocess
+
+    ran = tmp_path / "ran"
+    bin_dir = Path(f'{tmp_path}/b$(touch {ran})`touch {ran}` \\ "q" $HOME/bin')
+    command = prepend_command(bin_dir, {"SHELL": "/bin/bash"})
+    assert command is not None
+    done = subprocess.run(["bash", "-c", f'{command}; printf %s "${{PATH%%:*}}"'], capture_output=True,
+                          text=True, timeout=HANG_GUARD, cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == str(bin_dir), done.stdout
+    assert not ran.exists()
+
+
 def test_install_output_names_links_and_warns_when_bin_dir_is_not_on_path(tmp_path: Path,
                                                                          http_server) -> None:
     from cli_harness import Pytui
