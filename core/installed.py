@@ -96,6 +96,10 @@ def dir_shape_problem(path: Path, what: str, alternative: str) -> str | None:
     kind = file_kind(st.st_mode)
     target = _link_target(path)
     shape = kind if target is None else f"a symbolic link to {target}, {kind}"
+    if target is None and (stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)):
+        # A device is the system's (`/dev/zero`, `/dev/null`): never the user's to remove, which
+        # the line told them to do.
+        return f"{what} {path} is not a directory ({shape}); {alternative}"
     return f"{what} {path} is not a directory ({shape}); remove it or {alternative}"
 
 
