@@ -227,7 +227,7 @@ class BackgroundWork:
         try:
             archives, cache_problem = self.gateway.scan_cache(settings, catalog)
             installations, root_problem = listed_installations(self.gateway, settings)
-            live = self.gateway.live_downloads(archives)
+            live = self.gateway.held_parts(archives)
         except PytuiError as err:
             self._post_if_current(DISK, generation, DiskFailed(generation, str(err), stamp))
             return
@@ -264,7 +264,7 @@ class BackgroundWork:
                     mirror: tuple[MirrorRow, ...]) -> None:
         try:
             stamp = disk_stamp(settings)
-            live = self.gateway.live_downloads(parts)
+            live = self.gateway.held_parts(parts)
             moved = self.gateway.moved_since_listed([a for a in parts if a.name in live]) if live \
                 else frozenset()
             mirror_moved = False
@@ -438,7 +438,10 @@ class BackgroundWork:
             if a not in kept and a not in gone:
                 name = cached_row_key(a.name)
                 rows[name] = rows.get(name, True) and a.state == "partial"
-        self._app.post_message(Purged(len(rows), freed + removed.size,
+        # Who holds each kept `.part`: its line names the holder's activity only where the
+        # holder's record says it (core/turn_record.kept_part_reason, as `cache purge` says).
+        holders = self.gateway.held_parts(kept) if kept else {}
+        self._app.post_message(Purged(len(rows), freed + removed.size, holders=holders,
                                       downloading=tuple(a.name for a in kept), leftovers=removed,
                                       gone=tuple(a.name for a in gone),
                                       partials=sum(rows.values()), trees_kept=tuple(trees_kept)))

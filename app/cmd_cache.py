@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from pytui.core.cache import ArchiveCache
+    from pytui.core.cache_locks import PartHolder
     from pytui.core.cache_purge import Leftovers
     from pytui.core.models import CachedArchive
     from pytui.core.tree_store import TreeInfo
@@ -137,7 +138,7 @@ def _run_dir(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def _archive_json(archive: CachedArchive, tree: TreeInfo | None) -> dict[str, Any]:
+def _archive_json(archive: CachedArchive, tree: TreeInfo | None, holder: PartHolder | None) -> dict[str, Any]:
     from pytui.core.cache import archive_key, archive_percent
     from pytui.core.cache_names import parse_cache_name
     from pytui.core.url_secrets import without_secrets
@@ -161,11 +162,24 @@ def _archive_json(archive: CachedArchive, tree: TreeInfo | None) -> dict[str, An
         # The archive's unpacked pristine tree, when one is kept (installs hard-link from it).
         "tree": str(tree.path) if tree is not None else None,
         "kind": "file",  # a file in the cache dir; "tree": a kept tree no archive uses
+        "lock_holder": _holder_json(holder),
     }
 
 
+def _holder_json(holder: PartHolder | None) -> dict[str, Any] | None:
+    """A `.part`'s lock holder: `process` as /proc names it (`pid 4242: pytui install 3.12`,
+    null when it cannot), `activity` what its record on the lock vouches for (`downloading`,
+    `installing with --no-cache`, `purging`; null with no record of its own); null when no
+    process holds the lock. `state` stays the file's (`partial`), as it ever was."""
+    if holder is None:
+        return None
+    from pytui.core.turn_record import ACTIVITIES
+
+    return {"process": holder.words, "activity": ACTIVITIES.get(holder.record or "")}
+
+
 def _loose_tree_json(info: TreeInfo, why: str, size: int) -> dict[str, Any]:
-    """A kept tree no archive uses, with the keys of `_archive_json`: `state` says why (the
+    """A kept tree no archive uses, with the keys of `_archive_json` (`lock_holder` null): `state` says why (the
     Cached pane's word), `size` what it holds of `cache list`'s total, `key`, `version` and
     `build` what its manifest names (null when it does not read); never installed from."""
     from pytui.core.cache_names import parse_cache_name
@@ -178,12 +192,13 @@ def _loose_tree_json(info: TreeInfo, why: str, size: int) -> dict[str, Any]:
         "version": from_name.version if from_name else None,
         "build": from_name.build if from_name else None,
         "in_catalog": False, "sha256": info.sha256, "url": None, "expected_size": None,
-        "percent": None, "tree": str(info.path), "kind": "tree",
+        "percent": None, "tree": str(info.path), "kind": "tree", "lock_holder": None,
     }
 
 
-# A partial download's state while a process writes it (the Cached pane's word).
-DOWNLOADING = "downloading"
+# A partial download's states while a process holds its lock (the Cached pane's words):
+# `downloading` where the holder's record says it downloads into it, else `locked`.
+DOWNLOADING, LOCKED = "downloading", "locked"
 
 
 def _run_list(args: argparse.Namespace) -> int:
@@ -200,13 +215,19 @@ def _run_list(args: argparse.Namespace) -> int:
     from pytui.core.loose_trees import loose_trees, tree_shares, usage_apart
 
     loose = loose_trees(cache)
+    from pytui.core.cache_locks import held_parts
+
+    # A `.part` whose lock a process holds now (as a purge asks): `downloading` where the
+    # holder's record on the lock says so, else `locked` (core/turn_record.held_part_state), as
+    # the Cached pane says it; `partial` is a stopped one, which an install resumes.
+    held = held_parts(archives)
     if args.json:
         from pytui.app.safe_text import json_text
 
         # The trees no archive uses after the files, each with its share of the total (the
         # text's line for them): they listed nothing though `cache list` counted them.
         each = tree_shares(cache, loose)[2] if loose else []
-        print(json_text([_archive_json(a, trees.get(a.name)) for a in archives]
+        print(json_text([_archive_json(a, trees.get(a.name), held.get(a.name)) for a in archives]
                         + [_loose_tree_json(info, why, size) for info, why, size in each]))
         return 0
     if not archives:
@@ -214,14 +235,9 @@ def _run_list(args: argparse.Namespace) -> int:
             print(f"no archives in {shown(cache.root)}")
             _say_leftovers(cache, loose, usage_apart(cache, loose)[1] if loose else {})
         return 0
-    from pytui.core.cache_locks import live_downloads
-
-    # A `.part` a pytui process is writing now (it holds the `.part.lock`, as a purge asks):
-    # `downloading`, as the Cached pane says it; `partial` is a stopped one, which `i` resumes.
-    live = live_downloads(archives)
     rows = []
     for archive in archives:
-        state = DOWNLOADING if archive.name in live else archive.state
+        state = held[archive.name].state if archive.name in held else archive.state
         percent = partial_percent(archive)
         if percent is not None:
             state = f"{state} {percent}%"
@@ -237,9 +253,11 @@ def _run_list(args: argparse.Namespace) -> int:
     beside = sum(1 for archive in archives if archive.name in trees)
     kept = f", {beside} unpacked tree{'s' if beside != 1 else ''}" if beside else ""
     # Counted by the Cached pane's rule: `unknown` and `partial` files are no archives.
-    counts = kind_counts(a for a in archives if a.name not in live)
-    counts = {"archive": counts.pop("archive"), DOWNLOADING: len(live), **counts}
-    kinds = ", ".join(f"{count} {kind}" if kind == DOWNLOADING else counted(count, kind)
+    counts = kind_counts(a for a in archives if a.name not in held)
+    downloading = sum(1 for holder in held.values() if holder.state == DOWNLOADING)
+    counts = {"archive": counts.pop("archive"), DOWNLOADING: downloading, LOCKED: len(held) - downloading,
+              **counts}
+    kinds = ", ".join(f"{count} {kind}" if kind in (DOWNLOADING, LOCKED) else counted(count, kind)
                       for kind, count in counts.items() if count or kind == "archive")
     if shares:
         # `1 archive, 2.0 KiB; 1 unpacked tree whose archive is gone, 63.4 KiB; 65.4 KiB in …`

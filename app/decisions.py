@@ -22,6 +22,7 @@ from pytui.widgets.format import human_size, one_line, short_path
 from pytui.widgets.rows import cached_row_key
 
 if TYPE_CHECKING:
+    from pytui.core.cache_locks import PartHolder
     from pytui.core.loose_trees import LooseTree
 
 Severity = Literal["information", "warning", "error"]
@@ -170,10 +171,14 @@ def nothing_highlighted(state: AppState, pane: str, what: str, jump: str) -> Ref
     return Refuse(note or f"Nothing is highlighted: highlight {what} first ({jump}).")
 
 
-def kept_downloading(name: str) -> str:
-    """Why a `.part` another process is writing is not purged (the purge's own line, and `p`'s
-    refusal on a `downloading` row)."""
-    return f"Kept {name}: another pytui process is downloading it now; purge it once that download ends."
+def kept_held(name: str, holder: PartHolder | None) -> str:
+    """Why a `.part` whose lock another process holds is not purged (the purge's own line, and
+    `p`'s refusal on a `downloading` or `locked` row): what the holder does only as far as its
+    record vouches for it, as `pytui cache purge` says it (core/turn_record.kept_part_reason)."""
+    from pytui.core.turn_record import kept_part_reason
+
+    words, record = (holder.words, holder.record) if holder is not None else (None, None)
+    return f"Kept {name}: {kept_part_reason(f'{name}.lock', words, record)}."
 
 
 def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
@@ -190,10 +195,11 @@ def decide_purge(state: AppState, pane: str, key: str | None) -> Decision:
         return Refuse(f"{archive.name} is in use by a running job.")
     # Its partial download (a `.part` beside the archive, as `cache purge NAME` removes it).
     going = tuple(a for a in state.archives if cached_row_key(a.name) == cached_row_key(archive.name))
-    if all(a.name in state.live_downloads for a in going or (archive,)):
-        # Only a `.part` another process writes (the row says `downloading`): the purge would
-        # keep it, so a yes asked to delete it and then did not.
-        return Refuse(kept_downloading(one_line(archive.name)), severity="information", title="Purge")
+    if all(a.name in state.held_parts for a in going or (archive,)):
+        # Only a `.part` whose lock another process holds (the row says `downloading` or
+        # `locked`): the purge would keep it, so a yes asked to delete it and then did not.
+        return Refuse(kept_held(one_line(archive.name), state.held_parts.get(archive.name)),
+                      severity="information", title="Purge")
     size = sum(a.size for a in going)
     lines = [Line(short_path(archive.path, state.home))]
     if archive.tree:

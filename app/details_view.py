@@ -24,6 +24,7 @@ from pytui.widgets.rows import NOTHING_HIGHLIGHTED, Details, HeaderInfo, cached_
 
 if TYPE_CHECKING:
     from pytui.app.view_model import ViewModel
+    from pytui.core.cache_locks import PartHolder
     from pytui.core.loose_trees import LooseTree
 
 
@@ -396,15 +397,19 @@ def _archive_fields(state: AppState, archive: CachedArchive, key: str) -> list[t
     elif archive.tree:
         fields.append(("tree", "kept: installs link it instead of extracting the archive"))
     if archive.state == "partial" and state.job_for_key(key) is None:
-        live = archive.name in state.live_downloads
-        fields.append(("download", live_note(archive) if live else partial_note(archive)))
+        holder = state.held_parts.get(archive.name)
+        fields.append(("download", held_note(archive, holder) if holder is not None else partial_note(archive)))
     return fields
 
 
-def live_note(archive: CachedArchive) -> str:
-    """A `.part` another process is writing (it holds the download's lock): not stopped, so
-    not `i resumes it` (an install here would wait for that download and use it)."""
-    return f"{_got(archive)}downloaded ({human_size(archive.size)}) when listed: another process is downloading it now"
+def held_note(archive: CachedArchive, holder: PartHolder) -> str:
+    """A `.part` whose lock another process holds: not stopped, so not `i resumes it` (an
+    install here would wait for that process). What that process does is said only as far as
+    its record on the lock vouches for it (core/turn_record.held_part_doing, the purge's rule)."""
+    from pytui.core.turn_record import held_part_doing
+
+    doing, _ = held_part_doing(one_line(archive.name + ".lock"), holder.words, holder.record)
+    return f"{_got(archive)}downloaded ({human_size(archive.size)}) when listed: {doing}"
 
 
 def partial_note(archive: CachedArchive) -> str:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # imported lazily at run time: `pytui list` never pays for th
     from datetime import date
 
     from pytui.core.cache import VerifyReport
+    from pytui.core.cache_locks import PartHolder
     from pytui.core.cache_purge import Leftovers, PurgeEffect
     from pytui.core.download import Downloader
     from pytui.core.environment import Environment, ScanResult
@@ -233,14 +234,14 @@ class CoreGateway:
 
         return measured_loose_trees(ArchiveCache(settings.cache_dir, settings.env))
 
-    def live_downloads(self, archives: list[CachedArchive]) -> frozenset[str]:
-        """The `partial` archives a process is writing now (core/cache_locks.live_downloads);
+    def held_parts(self, archives: list[CachedArchive]) -> dict[str, PartHolder]:
+        """The `partial` archives whose lock a process holds now, with who (core/cache_locks.held_parts);
         with none listed, the lock code is not imported."""
         if not any(a.state == "partial" for a in archives):
-            return frozenset()
-        from pytui.core.cache_locks import live_downloads
+            return {}
+        from pytui.core.cache_locks import held_parts
 
-        return live_downloads(archives)
+        return held_parts(archives)
 
     def moved_since_listed(self, parts: list[CachedArchive]) -> frozenset[str]:
         """Of these listed `.part` files, those a download wrote to since (core/cache_locks)."""

@@ -29,7 +29,7 @@ from pytui.app.view_model import ViewModel, newer_build
 from pytui.core.install_policy import already_upgraded_message, describe_upgrade
 from pytui.core.keys import EXECUTABLE_SUFFIX, TYPE_CHECKING
 from pytui.core.models import Build, CachedArchive, Installation
-from pytui.widgets.format import human_size, short_path
+from pytui.widgets.format import human_size, one_line, short_path
 
 if TYPE_CHECKING:
     from pytui.app.upgrade_plan import Step
@@ -254,10 +254,17 @@ def _download_source(state: AppState, build: Build) -> Line:
         return Line(f"Downloads {url}{fallback}", strong=True)
     done = partial_percent(part)
     kept = f"{done}%, {human_size(part.size)}" if done is not None else human_size(part.size)
-    if part.name in state.live_downloads:
-        # Not stopped: the job waits for that download (the `.part.lock`) and installs from it.
-        return Line(f"Another process is downloading it now ({kept} when listed): the install waits "
-                    "for that download and uses it, or resumes it if that process stops first",
+    holder = state.held_parts.get(part.name)
+    if holder is not None:
+        # Not stopped: the job waits for the `.part.lock`. What its holder does is said only as
+        # far as the holder's record vouches for it (core/turn_record.held_part_doing).
+        from pytui.core.turn_record import DOWNLOADING, held_part_doing
+
+        doing, ends = held_part_doing(one_line(part.name + ".lock"), holder.words, holder.record)
+        then = ("waits for that download and uses it, or resumes it if that process stops first"
+                if holder.state == DOWNLOADING else
+                f"waits until {ends}, then goes on with what is there then, else downloads it itself")
+        return Line(f"{doing[:1].upper()}{doing[1:]}; {kept} of it when listed: the install {then}",
                     strong=True)
     return Line(f"Resumes its stopped download ({kept} kept) from {url}{fallback}", strong=True)
 

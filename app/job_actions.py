@@ -450,7 +450,7 @@ class JobActions(AppBase):
                 # (No archive: leftovers, or kept trees whose archive was gone.)
                 say("leftovers" if left and left.count else "trees", "done", f"Freed {human_size(message.freed)}.")
             for name in message.downloading:
-                say("archives", "warning", decide.kept_downloading(one_line(name)))
+                say("archives", "warning", decide.kept_held(one_line(name), message.holders.get(name)))
             for line in message.trees_kept:
                 said = one_line(line)
                 say("archives", "warning", said[:1].upper() + said[1:])

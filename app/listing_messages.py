@@ -31,6 +31,7 @@ from pytui.core.models import CachedArchive, Installation
 if TYPE_CHECKING:
     from pytui.app import envs_screen
     from pytui.app.disk_watch import DiskStamp
+    from pytui.core.cache_locks import PartHolder
 else:  # executed on first use: the first screen does not need it (app/startup.py)
     envs_screen = lazy_module("pytui.app.envs_screen")
 
@@ -178,7 +179,7 @@ class ListingMessages(AppBase):
             self.disk_watch.failed = None
             self._disk_listed(message.archives, message.installations, message.cache_problem,
                               message.root_problem, watched=message.generation == self.disk_watch.generation,
-                              live_downloads=message.live_downloads, stamp=message.stamp)
+                              held_parts=message.held_parts, stamp=message.stamp)
 
     def on_disk_stamped(self, message: DiskStamped) -> None:
         # Another process (uv, a second pytui, a shell) changed the root or the cache. Not while
@@ -193,12 +194,12 @@ class ListingMessages(AppBase):
             return
         if self.disk_watch.wants_listing(message.stamp) or \
                 self.state.foreign_download_moved(message.moved) or \
-                self.state.live_downloads_changed(message.parts, message.live_downloads):
+                self.state.held_parts_changed(message.parts, message.held_parts):
             self.disk_watch.generation = self.runner.scan_disk()
 
     def _disk_listed(self, archives: list[CachedArchive], installations: list[Installation],
                      cache_problem: str | None = None, root_problem: str | None = None, *,
-                     watched: bool = False, live_downloads: frozenset[str] = frozenset(),
+                     watched: bool = False, held_parts: dict[str, PartHolder] | None = None,
                      stamp: DiskStamp | None = None) -> None:
         """`watched`: a listing the watch asked for (another process changed the disk); the
         environments are scanned again only if the installs changed (a scan walks the home
@@ -217,7 +218,7 @@ class ListingMessages(AppBase):
             self.notify(root_problem, title="Install root", severity="error", markup=False,
                         timeout=15, in_history=True)
         changed = self.state.listing_changes(archives, installations)
-        self.state.set_disk(archives, installations, cache_problem, root_problem, live_downloads)
+        self.state.set_disk(archives, installations, cache_problem, root_problem, held_parts)
         self.size_watch.gone(self.state.installed_keys)
         to_measure = self.size_watch.listed(installations, stamp, self.state.sizes)
         # The threads start once the listing is on screen (at start: after the first frame),

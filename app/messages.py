@@ -19,6 +19,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from pytui.app.disk_watch import DiskStamp
+    from pytui.core.cache_locks import PartHolder
     from pytui.core.cache_purge import Leftovers
     from pytui.core.loose_trees import LooseTree
 
@@ -72,17 +73,17 @@ class DiskListed(Message):
 
     # The watched directories just before the listing (app/disk_watch.py).
     stamp: DiskStamp | None
-    # The `partial` archives a process was writing (core/cache_locks.live_downloads).
-    live_downloads: frozenset[str]
+    # The `partial` archives whose lock a process held, with who (core/cache_locks.held_parts).
+    held_parts: dict[str, PartHolder]
 
     def __init__(self, generation: int, archives: list[CachedArchive],
                  installations: list[Installation], cache_problem: str | None = None,
                  stamp: DiskStamp | None = None, root_problem: str | None = None,
-                 live_downloads: frozenset[str] = frozenset()) -> None:
+                 held_parts: dict[str, PartHolder] | None = None) -> None:
         super().__init__()
         self.generation = generation
         self.archives = archives
-        self.live_downloads = live_downloads
+        self.held_parts = held_parts or {}
         self.installations = installations
         self.cache_problem = cache_problem
         self.stamp = stamp
@@ -95,9 +96,9 @@ class DiskStamped(Message):
 
     stamp: DiskStamp
     # The `partial` archives of the listing shown when the look began, and which of them a
-    # process was writing (core/cache_locks.live_downloads).
+    # process held the lock of, with who (core/cache_locks.held_parts).
     parts: frozenset[str]
-    live_downloads: frozenset[str]
+    held_parts: dict[str, PartHolder]
     # Of those being written, the ones whose size is not the listed one now.
     moved: frozenset[str]
     # Offline, an Available row's `file://` mirror file came or went since its dimming was
@@ -105,12 +106,12 @@ class DiskStamped(Message):
     mirror_changed: bool
 
     def __init__(self, stamp: DiskStamp, parts: frozenset[str] = frozenset(),
-                 live_downloads: frozenset[str] = frozenset(),
+                 held_parts: dict[str, PartHolder] | None = None,
                  moved: frozenset[str] = frozenset(), mirror_changed: bool = False) -> None:
         super().__init__()
         self.stamp = stamp
         self.parts = parts
-        self.live_downloads = live_downloads
+        self.held_parts = held_parts or {}
         self.moved = moved
         self.mirror_changed = mirror_changed
 
@@ -274,8 +275,10 @@ class Purged(Message):
     count: int
     freed: int
     error: str
-    # Partial downloads left in place: another process is writing them now.
+    # Partial downloads left in place: another process holds their lock now.
     downloading: tuple[str, ...]
+    # Who held each of them, looked at after the purge (core/cache_locks.held_parts).
+    holders: dict[str, PartHolder]
     # What killed runs had left, removed too: the first of them by name, all counted and sized.
     leftovers: Leftovers | None
     # Archives another process removed since the pane listed them (nothing to purge).
@@ -289,8 +292,9 @@ class Purged(Message):
                  downloading: tuple[str, ...] = (),
                  leftovers: Leftovers | None = None,
                  gone: tuple[str, ...] = (), partials: int = 0,
-                 trees_kept: tuple[str, ...] = ()) -> None:
+                 trees_kept: tuple[str, ...] = (), holders: dict[str, PartHolder] | None = None) -> None:
         super().__init__()
+        self.holders = holders or {}
         self.trees_kept = trees_kept
         self.partials = partials
         self.count = count

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pytui.app.alt_keys import WORD_KEYS, EscapeThen
 from pytui.app.config import UiConfig
@@ -67,6 +67,9 @@ from textual.driver import Driver
 from textual.events import Event, Idle, InputEvent, Key, Paste, Resize
 from textual.screen import Screen
 from textual.widgets import Input
+
+if TYPE_CHECKING:
+    from pytui.core.cache_locks import PartHolder
 
 
 class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf):
@@ -127,7 +130,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
         clock: Callable[[], float] = time.time,
         home: Path | None = None,
         disk: tuple[list[CachedArchive], list[Installation], str | None, str | None,
-                    frozenset[str]] | None = None,
+                    dict[str, PartHolder]] | None = None,
         disk_stamp: DiskStamp | None = None,
         catalog_error: str | None = None,
         gateway: CoreGateway | None = None,
@@ -233,7 +236,7 @@ class PytuiApp(ViewKeys, JobActions, ListingMessages, ConventionKeys, ToastShelf
                 if disk is not None:
                     archives, installations, cache_problem, root_problem, live = disk
                     self._disk_listed(archives, installations, cache_problem, root_problem,
-                                      live_downloads=live,
+                                      held_parts=live,
                                       stamp=self.disk_watch.shown)  # derives the panes
                 else:
                     self.runner.scan_disk()

@@ -175,6 +175,8 @@ def _cached_subtitle(app: App, vm: ViewModel, state: AppState, rows: list[CacheR
     downloading = sum(1 for row in rows if row.state == "downloading")
     partial = sum(1 for row in rows if row.state == "partial")
     unknown = sum(1 for row in rows if row.state == "unknown")
+    locked = sum(1 for row in rows if row.state == "locked")
     # Kept trees no archive uses are no archives: counted by the subtitle apart, unfiltered.
     loose = sum(1 for row in rows if state.loose_tree_at(row.name) is not None) if state.loose_trees else 0
-    _subtitle(app, "#cached-pane", vm.cached_subtitles(state, len(rows) - loose, downloading, partial, unknown))
+    _subtitle(app, "#cached-pane", vm.cached_subtitles(state, len(rows) - loose, downloading, partial, unknown,
+                                                              locked))

@@ -24,6 +24,7 @@ from pytui.core.stalls import clock_restarts
 from pytui.core.url_secrets import without_secrets
 
 if TYPE_CHECKING:
+    from pytui.core.cache_locks import PartHolder
     from pytui.core.environment import Environment
     from pytui.core.loose_trees import LooseTree
 
@@ -48,7 +49,7 @@ class ViewOptions(FrozenRecord):
 
 class AppState(Record):
     __slots__ = ("settings", "host", "home", "clock", "offline", "view", "catalog",
-                 "catalog_note", "catalog_problem", "archives", "installations", "live_downloads", "sizes",
+                 "catalog_note", "catalog_problem", "archives", "installations", "held_parts", "sizes",
                  "freeable", "tree_freed", "disk_listed", "cache_usage", "cache_parts", "loose_trees",
                  "download_sizes", "cache_problem",
                  "root_problem", "jobs", "next_job_id", "failed_keys", "sort", "environments", "envs_partial",
@@ -68,10 +69,11 @@ class AppState(Record):
     catalog_problem: bool
     archives: list[CachedArchive]
     installations: list[Installation]
-    # The names of the `partial` archives a process (another pytui, or this one's job) was
-    # writing when they were listed: `downloading`, not `partial` (core/cache_locks.live_downloads,
-    # `pytui cache list`'s rule).
-    live_downloads: frozenset[str]
+    # The `partial` archives whose lock a process (another pytui, this one's job, any flock) held
+    # when they were listed, with who holds it and what it recorded: `downloading` where the
+    # record says so, else `locked`, not `partial` (core/cache_locks.held_parts, `pytui cache
+    # list`'s rule).
+    held_parts: dict[str, PartHolder]
     # Bytes on disk per installation key (measured in a thread).
     sizes: dict[str, int]
     # What uninstalling each would free: files hard-linked with a tree kept in the cache stay.
@@ -137,7 +139,7 @@ class AppState(Record):
                  catalog_note: str = "", catalog_problem: bool = False,
                  archives: list[CachedArchive] | None = None,
                  installations: list[Installation] | None = None,
-                 live_downloads: frozenset[str] = frozenset(),
+                 held_parts: dict[str, PartHolder] | None = None,
                  sizes: dict[str, int] | None = None, freeable: dict[str, int] | None = None,
                  tree_freed: dict[str, int | None] | None = None, disk_listed: bool = False, cache_usage: int | None = None,
                  cache_parts: dict[str, int] | None = None, loose_trees: tuple[LooseTree, ...] = (),
@@ -160,7 +162,7 @@ class AppState(Record):
         self.catalog_note = catalog_note
         self.catalog_problem = catalog_problem
         self.archives = archives if archives is not None else []
-        self.live_downloads = live_downloads
+        self.held_parts = held_parts or {}
         self.installations = installations if installations is not None else []
         self.sizes = sizes if sizes is not None else {}
         self.freeable = freeable if freeable is not None else {}
@@ -334,12 +336,12 @@ class AppState(Record):
         cache's kept trees is then stale: `tree_freed`)."""
         return archives != self.archives or installations != self.installations
 
-    def live_downloads_changed(self, parts: frozenset[str], live: frozenset[str]) -> bool:
+    def held_parts_changed(self, parts: frozenset[str], live: dict[str, PartHolder]) -> bool:
         """Whether a look at the locks of the listed `.part` files (`parts`, of which `live`
         were being written) finds a download begun or ended since the listing: a killed
         downloader's `.part` stays, only its lock goes, and no directory changes."""
         listed = frozenset(a.name for a in self.archives if a.state == "partial")
-        return parts == listed and live != self.live_downloads
+        return parts == listed and live != self.held_parts
 
     def foreign_download_moved(self, moved: frozenset[str]) -> bool:
         """Whether a look at the `.part` files being written finds one that no running job of
@@ -354,10 +356,10 @@ class AppState(Record):
     def set_disk(self, archives: list[CachedArchive], installations: list[Installation],
                  cache_problem: str | None = None,
                  root_problem: str | None = None,
-                 live_downloads: frozenset[str] = frozenset()) -> list[Installation]:
+                 held_parts: dict[str, PartHolder] | None = None) -> list[Installation]:
         """A new listing; returns the installations whose size is still unknown."""
         self.disk_listed = True
-        self.live_downloads = live_downloads
+        self.held_parts = held_parts or {}
         self.cache_problem = cache_problem
         self.root_problem = root_problem
         if self.listing_changes(archives, installations):

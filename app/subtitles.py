@@ -13,6 +13,7 @@ from pytui.app.sorting import describe
 from pytui.app.state import AppState
 from pytui.core.cache_kinds import counted, kind_counts, kind_of
 from pytui.core.loose_trees import unusable_tree_why
+from pytui.core.turn_record import DOWNLOADING
 from pytui.widgets.format import human_size
 from pytui.widgets.rows import cached_row_key, stale_parts
 
@@ -63,20 +64,21 @@ def available_subtitles(state: AppState, count: int,
 
 
 def cached_subtitle(state: AppState, shown: int | None = None, shown_downloading: int = 0,
-                    shown_partial: int = 0, shown_unknown: int = 0) -> str:
+                    shown_partial: int = 0, shown_unknown: int = 0, shown_locked: int = 0) -> str:
     """The Cached pane's subtitle in full (`cached_subtitles`' first form)."""
-    return cached_subtitles(state, shown, shown_downloading, shown_partial, shown_unknown)[0]
+    return cached_subtitles(state, shown, shown_downloading, shown_partial, shown_unknown, shown_locked)[0]
 
 
 def cached_subtitles(state: AppState, shown: int | None = None, shown_downloading: int = 0,
-                     shown_partial: int = 0, shown_unknown: int = 0) -> tuple[str, ...]:
+                     shown_partial: int = 0, shown_unknown: int = 0, shown_locked: int = 0) -> tuple[str, ...]:
     """What the cache holds, the fullest form first (the pane shows the first that fits).
     With kept trees and the cache measured: the header's total (`… incl. trees`) first,
     then how it splits into archives and trees, so a half-width pane keeps the total; the
     same when files that are no archive (resume notes) make the header's total another size.
     Under a filter, `shown` of the rows `cache_rows` made (as Available counts), of which
     `shown_downloading` are downloads, `shown_partial` stopped ones and `shown_unknown` files
-    whose name says no build: counted apart, as without a filter. What counts as an archive
+    whose name says no build (`shown_locked`: `.part` files whose lock a process holds with no
+    download vouched for): counted apart, as without a filter. What counts as an archive
     is `pytui cache list`'s rule (core/cache_names.kind_counts), so both say `3 unknown`."""
     if state.cache_problem:
         return (f"cannot read the cache dir {WHY_IN_HISTORY}", "cannot read the cache dir")
@@ -88,14 +90,16 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
     # A stopped download (a `.part` no job writes) is not an archive either: said as
     # `partial`, the word `pytui cache list` uses for it.
     downloading = _downloading(state)
+    locked = _locked(state) - downloading
     if state.view.filter_text and shown is not None:
         total = len({cached_row_key(a.name) for a in state.archives
                      if kind_of(a.state) == "archive"} - downloading)
-        more = _unfinished(shown_downloading, shown_partial, shown_unknown)
+        more = _unfinished(shown_downloading, shown_partial, shown_unknown, locked=shown_locked)
         return _filtered_forms(state, "cached",
-                               shown - shown_downloading - shown_partial - shown_unknown, total,
-                               "archive", more)
-    listed = [archive for archive in state.archives if cached_row_key(archive.name) not in downloading]
+                               shown - shown_downloading - shown_partial - shown_unknown - shown_locked,
+                               total, "archive", more)
+    listed = [archive for archive in state.archives
+              if cached_row_key(archive.name) not in downloading and archive.name not in locked]
     # A `.part` beside its complete archive is in that archive's row: counted once, as the rows.
     stale = stale_parts(archive.name for archive in listed)
     kinds = kind_counts(archive for archive in listed if archive.name not in stale)
@@ -106,13 +110,14 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
     # An archive whose tree's manifest is unreadable has no `+tree`: that tree is a row of its own.
     trees = sum(1 for archive in listed if archive.tree and not unusable_tree_why(archive, state.loose_trees))
     archives = counted(kinds["archive"], "archive")
-    more = _unfinished(len(downloading), kinds["partial"], kinds["unknown"]) + _loose(state)
-    unfinished = _unfinished(len(downloading), kinds["partial"], kinds["unknown"], short=True)
+    more = _unfinished(len(downloading), kinds["partial"], kinds["unknown"], locked=len(locked)) + _loose(state)
+    unfinished = _unfinished(len(downloading), kinds["partial"], kinds["unknown"], short=True,
+                             locked=len(locked))
     # Narrower, the counts stay and the size goes (the header says the cache's total), then
     # `downloading` becomes the rows' `↓`: at 80 columns a download beside two stopped ones
     # read `2 archives · 5.9 MiB`, the stopped ones not said.
     counts = (*([f"{archives}{more}"] if more else []),
-              *([f"{archives}{unfinished}{_loose(state, short=True)}"] if downloading or state.loose_trees else []))
+              *([f"{archives}{unfinished}{_loose(state, short=True)}"] if downloading or locked or state.loose_trees else []))
 
     def unused(plain: str) -> tuple[str, ...]:
         # Narrower still (80 columns with both kinds), the trees no archive uses are counted.
@@ -121,7 +126,7 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
     # Narrower, the rows that are no archive counted together before a form that leaves them
     # out (at 80 and 100 columns `6.0 MiB: 7 archives + 5 trees` stood over 11 rows, a stopped
     # download, an unknown file and two loose trees among them, as if 4 rows were trees).
-    others = len(downloading) + kinds["partial"] + kinds["unknown"] + len(state.loose_trees)
+    others = len(downloading) + len(locked) + kinds["partial"] + kinds["unknown"] + len(state.loose_trees)
     rest = f" · {others} other {'row' if others == 1 else 'rows'}" if others else ""
     if len(rest) >= len(f"{unfinished}{_loose(state, short=True)}"):
         rest = ""  # their words are as short (`1 archive · 2 unknown`)
@@ -183,11 +188,12 @@ def cached_subtitles(state: AppState, shown: int | None = None, shown_downloadin
                                                    *unused(plain), *other_rows(plain), plain, archives)))
 
 
-def _unfinished(downloading: int, partial: int, unknown: int = 0, *, short: bool = False) -> str:
-    """` · 1 downloading · 2 unknown · 1 partial`: the rows that are no archive (yet); `short`:
-    ` · 1 ↓ · …` (the glyph a downloading row shows)."""
+def _unfinished(downloading: int, partial: int, unknown: int = 0, *, short: bool = False,
+                locked: int = 0) -> str:
+    """` · 1 downloading · 1 locked · 2 unknown · 1 partial`: the rows that are no archive
+    (yet); `short`: ` · 1 ↓ · …` (the glyph a downloading row shows)."""
     said = "↓" if short else "downloading"
-    return (f" · {downloading} {said}" if downloading else "") + \
+    return (f" · {downloading} {said}" if downloading else "") + (f" · {locked} locked" if locked else "") + \
         "".join(f" · {counted(count, kind)}" for count, kind in ((unknown, "unknown"), (partial, "partial"))
                 if count)
 
@@ -238,10 +244,16 @@ def _unused(state: AppState) -> str:
 
 def _downloading(state: AppState) -> set[str]:
     """The cache file names of the downloads running now: this app's jobs, and the `.part`
-    files another process was writing when listed."""
+    files another process was downloading into when listed (its lock's record says so)."""
     return {job.build.cache_filename for job in state.running_jobs()
             if job.build is not None and job.phase == "download"} | \
-        {cached_row_key(name) for name in state.live_downloads}
+        {cached_row_key(name) for name, holder in state.held_parts.items() if holder.state == DOWNLOADING}
+
+
+def _locked(state: AppState) -> set[str]:
+    """The `.part` files whose lock a process held when listed with no download vouched for
+    (a purge, a --no-cache install, a bare flock: core/turn_record.held_part_state)."""
+    return {name for name, holder in state.held_parts.items() if holder.state != DOWNLOADING}
 
 
 def installed_subtitle(state: AppState, shown: int | None = None) -> str:

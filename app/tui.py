@@ -93,7 +93,7 @@ def make_app(
                     archives, cache_problem = gateway.scan_cache(settings, catalog)
                     installations, root_problem = listed_installations(gateway, settings)
                     # Another process's download is `downloading` from the first frame.
-                    live = gateway.live_downloads(archives)
+                    live = gateway.held_parts(archives)
                     disk = (archives, installations, cache_problem, root_problem, live)
                 except (PytuiError, OSError):
                     disk = None

@@ -30,6 +30,7 @@ from pytui.core.models import Build, CachedArchive, Installation
 from pytui.core.ordering import build_order
 from pytui.core.requests import PythonRequest
 from pytui.core.support import Support
+from pytui.core.turn_record import DOWNLOADING
 from pytui.widgets.rows import (
     NO_PERCENT,
     AvailableRow,
@@ -261,7 +262,7 @@ class ViewModel:
         plain_inputs = (frozenset((i.key, i.build, i.extra.get(DAMAGED)) for i in state.installations), frozenset((key, a.size) for key, a in cached.items()),
                         frozenset((key, a.size, a.expected_size) for key, a in partials.items()),
                         frozenset(state.download_sizes.items()),
-                        frozenset(state.failed_keys), state.offline, day, state.live_downloads,
+                        frozenset(state.failed_keys), state.offline, day, state.held_parts,
                         state.mirror_looks)
         if selection.plain_inputs != plain_inputs:
             selection.plain_rows = [self._row(state, build, key, None, installed, cached, partials,
@@ -313,7 +314,8 @@ class ViewModel:
             from pytui.core.cache_names import partial_percent as shown_percent
 
             partial_percent = shown_percent(partial)
-            if job is None and partial_percent is not None and partial.name in state.live_downloads:
+            holder = state.held_parts.get(partial.name)
+            if job is None and partial_percent is not None and holder is not None and holder.state == DOWNLOADING:
                 # Another process downloads it now (Cached's `↓`): its percent as a download's,
                 # not `◐` (a stopped one).
                 progress, partial = partial_percent, None
@@ -371,8 +373,10 @@ class ViewModel:
             name = cached_row_key(archive.name)
             key = archive_key(archive)
             if archive.state == "partial":
-                # A `.part` a process writes now is a download (`pytui cache list`'s word).
-                state_name = "downloading" if archive.name in state.live_downloads else "partial"
+                # A `.part` whose lock a process holds: `downloading` where its record says
+                # so, else `locked` (`pytui cache list`'s words, core/turn_record.held_part_state).
+                holder = state.held_parts.get(archive.name)
+                state_name = holder.state if holder is not None else "partial"
                 pct = partial_percent(archive)
             else:  # from the file name: the same under any catalog
                 state_name, pct = archive.state, None

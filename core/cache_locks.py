@@ -2,8 +2,8 @@
 writes `<name>.part` (a download, in this or another process), or installs from the archive
 until its commit (an install's turn), and looked at by a purge, so a purge never removes a
 `.part` a download is writing. Imported only to download, purge or say
-which `.part` files are being written now (`live_downloads`, for `pytui cache list` and the TUI's
-Cached pane alike); a listing takes no lock.
+which `.part` files a process holds the lock of now, and who (`held_parts`, for `pytui cache
+list` and the TUI's Cached pane alike); a listing takes no lock.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import errno
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from pytui.core.errors import CacheError
 from pytui.core.keys import TYPE_CHECKING
@@ -196,11 +197,12 @@ def download_in_progress(part: Path) -> bool:
     return False
 
 
-def download_lock_holder(part: Path) -> tuple[str | None, str | None]:
+def download_lock_holder(part: Path, table: dict[str, str] | None = None) -> tuple[str | None, str | None]:
     """Who holds `<part>.lock` now, and what it recorded it does there: (`pid 4242: pytui install
     3.12`, one of core/turn_record.RECORDS), each None when not known (no holder named: none now,
     no /proc, another pid namespace; no record of that holder's own: a filesystem without user
-    attributes, a record a killed process left, a holder that is not pytui). Creates nothing."""
+    attributes, a record a killed process left, a holder that is not pytui). Creates nothing.
+    `table`: core/lock_holders.flock_table, read once for many `.part` files."""
     try:
         fd = os.open(f"{part}.lock", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
@@ -209,18 +211,44 @@ def download_lock_holder(part: Path) -> tuple[str | None, str | None]:
         from pytui.core.lock_holders import find_holder
         from pytui.core.turn_record import read_record
 
-        holder = find_holder(fd)
+        holder = find_holder(fd, table=table)
         # The record counts only when the process holding the lock now made it.
         return (holder.words if holder else None), read_record(fd, holder.pid if holder else None)
     finally:
         os.close(fd)
 
 
-def live_downloads(archives: Iterable[CachedArchive]) -> frozenset[str]:
-    """The names of the `partial` archives a process is downloading now (`download_in_progress`):
-    `downloading`, where a `.part` nobody writes is a stopped download (`partial`, which an
-    install resumes). The one rule for `pytui cache list` and the TUI."""
-    return frozenset(a.name for a in archives if a.state == "partial" and download_in_progress(a.path))
+class PartHolder(NamedTuple):
+    """The process holding a `.part`'s lock when looked at (`download_lock_holder`): `words`
+    (`pid 4242: pytui install 3.12`) and its `record` (core/turn_record.RECORDS), each None when
+    not known."""
+
+    words: str | None
+    record: str | None
+
+    @property
+    def state(self) -> str:
+        """`downloading` where the record vouches for it, else `locked` (turn_record)."""
+        from pytui.core.turn_record import held_part_state
+
+        return held_part_state(self.record)
+
+
+def held_parts(archives: Iterable[CachedArchive]) -> dict[str, PartHolder]:
+    """The `partial` archives whose lock a process holds now (`download_in_progress`), by name,
+    with who holds it and what it recorded: `downloading` only where the record says so, where a
+    `.part` nobody holds is a stopped download (`partial`, which an install resumes). The one
+    rule for `pytui cache list` and the TUI; /proc and the record are read only for a held one."""
+    held = [a for a in archives if a.state == "partial" and download_in_progress(a.path)]
+    if not held:
+        return {}
+    from pytui.core.lock_holders import flock_table
+
+    try:  # /proc/locks read once, not once for each held `.part` (thousands, every 2 s)
+        table: dict[str, str] | None = flock_table()
+    except OSError:
+        table = {}  # no /proc: no holder named, so no record counts
+    return {a.name: PartHolder(*download_lock_holder(a.path, table)) for a in held}
 
 
 def moved_since_listed(archives: Iterable[CachedArchive]) -> frozenset[str]:

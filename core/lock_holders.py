@@ -53,29 +53,42 @@ def lock_holder(fd: int, proc: str = "/proc") -> str | None:
     return found.words if found is not None else None
 
 
-def find_holder(fd: int, proc: str = "/proc") -> Holder | None:
-    """The process holding an flock on the file open as `fd` (`lock_holder`), or None."""
+def find_holder(fd: int, proc: str = "/proc", table: dict[str, str] | None = None) -> Holder | None:
+    """The process holding an flock on the file open as `fd` (`lock_holder`), or None. `table`:
+    `flock_table` read once for many files (a listing's `.part` locks), else read here."""
     try:
         st = os.fstat(fd)
-        text = _read(os.path.join(proc, "locks"), MAX_LOCKS_BYTES).decode("ascii", "replace")
+        if table is None:
+            table = flock_table(proc)
     except OSError:
         return None
     wanted = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    pid = table.get(wanted)
+    if pid is None:
+        return None
+    if not os.path.exists(os.path.join(proc, pid)):
+        # /proc/locks keeps the pid that took the lock: gone, a child it started holds it
+        # (`flock FILE cmd` killed, its cmd running), which is the process to name.
+        pid = _live_holder(proc, st, wanted) or pid
+    command = _command_line(os.path.join(proc, pid, "cmdline"))
+    return Holder(int(pid), f"pid {int(pid)}: {command}" if command else f"pid {int(pid)}")
+
+
+def flock_table(proc: str = "/proc") -> dict[str, str]:
+    """The pid holding each flock on the machine, by the file's `dev:ino` as /proc/locks names
+    it (the first holder listed; waiters and this process left out). Raises OSError."""
+    text = _read(os.path.join(proc, "locks"), MAX_LOCKS_BYTES).decode("ascii", "replace")
+    table: dict[str, str] = {}
     for line in text.splitlines():
         fields = line.split()
         # `3: FLOCK  ADVISORY  WRITE 30522 fe:00:2147162 0 EOF`; a waiter's has `->` after `3:`.
-        if len(fields) < 6 or fields[1] != "FLOCK" or fields[5] != wanted:
+        if len(fields) < 6 or fields[1] != "FLOCK":
             continue
         pid = fields[4]
         if not pid.isascii() or not pid.isdigit() or int(pid) <= 0 or int(pid) == os.getpid():
             continue
-        if not os.path.exists(os.path.join(proc, pid)):
-            # /proc/locks keeps the pid that took the lock: gone, a child it started holds it
-            # (`flock FILE cmd` killed, its cmd running), which is the process to name.
-            pid = _live_holder(proc, st, wanted) or pid
-        command = _command_line(os.path.join(proc, pid, "cmdline"))
-        return Holder(int(pid), f"pid {int(pid)}: {command}" if command else f"pid {int(pid)}")
-    return None
+        table.setdefault(fields[5], pid)
+    return table
 
 
 def _live_holder(proc: str, st: os.stat_result, wanted: str) -> str | None:

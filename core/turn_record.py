@@ -108,21 +108,44 @@ def wait_line(lock_path: Path, what: str, held: str, *, trees: bool = True, hold
             f"with {then} once it ends")
 
 
-def kept_part_reason(lock_name: str, holder_words: str | None, holder: str | None) -> str:
-    """Why a purge kept a `.part` whose lock (`lock_name`) another process holds, and what to
-    do: the activity `holder` (its recorded mode, `read_record`) vouches for, and none when there
-    is no record of the holder's own (it said "being downloaded by another pytui process" of a
-    bare `flock`, a purge, a `--no-cache` install, or a holder on a filesystem with no user
-    attributes). `holder_words`: `pid 4242: pytui install 3.12`, when /proc names it."""
+# The state of a `.part` whose lock a process holds (`pytui cache list`, the Cached pane):
+# `downloading` only where the holder recorded that it downloads into it; `locked` for any other
+# holder (a purge, a --no-cache install, a bare flock, a record a killed run left, none at all).
+DOWNLOADING, LOCKED = "downloading", "locked"
+# What `cache list --json` says the holder does (`"lock_holder"`), where its record says it.
+ACTIVITIES = {TREES: "downloading", NO_TREES: "downloading", NO_CACHE: "installing with --no-cache",
+              PURGE: "purging"}
+
+
+def held_part_state(holder: str | None) -> str:
+    """`downloading` or `locked` for a `.part` whose lock is held, by the holder's record."""
+    return DOWNLOADING if holder in (TREES, NO_TREES) else LOCKED
+
+
+def held_part_doing(lock_name: str, holder_words: str | None, holder: str | None) -> tuple[str, str]:
+    """What the process holding a `.part`'s lock (`lock_name`) does, as far as its record
+    (`holder`, `read_record`) vouches for it, and the end to wait for: (`another pytui process is
+    downloading it now (pid 4242: pytui install 3.12; NAME.lock)`, `that download ends`). With
+    no record of the holder's own no activity is named (it said "being downloaded by another
+    pytui process" of a bare `flock`, a purge, a `--no-cache` install, or a holder on a
+    filesystem with no user attributes). `holder_words`: `pid 4242: pytui install 3.12`, when
+    /proc names it. The one rule for a purge's kept line, Details and the install question."""
     held = f"{holder_words}; {lock_name}" if holder_words else lock_name
     if holder in (TREES, NO_TREES):
-        return f"another pytui process is downloading it now ({held}); purge again once that download ends"
+        return f"another pytui process is downloading it now ({held})", "that download ends"
     if holder == NO_CACHE:
         return (f"another pytui process installing it with --no-cache holds its lock ({held}), and "
-                "streams the download into its install, not into this file; purge again once that "
-                "install ends")
+                "streams the download into its install, not into this file", "that install ends")
     if holder == PURGE:
-        return (f"another pytui process is purging it now ({held}); once that purge ends, purge again "
-                "if it is still listed")
+        return f"another pytui process is purging it now ({held})", "that purge ends"
     return (f"another process holds its download lock ({held}) and records nothing of what it does "
-            "there; purge again once that process ends")
+            "there", "that process ends")
+
+
+def kept_part_reason(lock_name: str, holder_words: str | None, holder: str | None) -> str:
+    """Why a purge kept a `.part` whose lock (`lock_name`) another process holds, and what to
+    do (`held_part_doing`)."""
+    doing, ends = held_part_doing(lock_name, holder_words, holder)
+    if holder == PURGE:
+        return f"{doing}; once that purge ends, purge again if it is still listed"
+    return f"{doing}; purge again once {ends}"

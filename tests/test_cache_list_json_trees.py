@@ -48,6 +48,7 @@ def test_a_tree_whose_archive_is_gone_is_listed(pytui: Pytui) -> None:
         "file": f"trees/{sha}", "path": str(tree_path), "size": _du_bytes(tree_path),
         "state": "archive gone", "key": "cpython-3.12.8-linux-x86_64-gnu", "version": "3.12.8",
         "build": "20250115", "in_catalog": False, "sha256": sha, "url": None, "expected_size": None,
+        "lock_holder": None,
         "percent": None, "tree": str(tree_path), "kind": "tree"}, tree
 
 

@@ -24,10 +24,13 @@ def state_text(row: CacheRow) -> Text:
             text = FormText(short=Text("ok", style=OK))
             return text.append("ok", style=OK).append(" +tree", style=NOTE)
         return Text("ok", style=OK)
-    if row.state in {"partial", "downloading"}:
+    if row.state in {"partial", "downloading", "locked"}:
         percent = f" {row.percent}%" if row.percent is not None else ""
         if row.state == "downloading":
             return Text(f"↓{percent}", style=WAIT)
+        if row.state == "locked":
+            # A process holds its lock and records no download (core/turn_record.LOCKED).
+            return Text(f"locked{percent}", style=WAIT)
         return FormText(f"partial{percent}", style=WAIT,
                         short=Text(f"{PARTIAL}{percent}", style=WAIT))
     if row.state == "orphan":

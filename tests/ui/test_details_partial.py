@@ -4,8 +4,12 @@ becomes of it. After `c` a newcomer saw `◐ 47%` in Available and no word about
 from __future__ import annotations
 
 from pytui.app.view_model import ViewModel
+from pytui.core.cache_locks import PartHolder
 from pytui.core.models import CachedArchive
 from view_state import OTHER, a_download, a_state
+
+# Another pytui downloading into the `.part`, as its lock's record says (core/turn_record.TREES).
+DOWNLOADER = PartHolder("pid 42: pytui install 3.12", "trees")
 
 
 def _stopped_part(state, build, size: int, expected: int) -> CachedArchive:
@@ -77,24 +81,27 @@ def test_an_unknown_expected_size_says_no_percent(tmp_path, builds) -> None:
 
 
 def test_a_part_another_process_writes_is_downloading_not_stopped(tmp_path, builds) -> None:
-    """A `.part` whose lock another process held when listed (`state.live_downloads`,
-    core/cache_locks.live_downloads: `pytui cache list`'s `downloading 47%`): the Cached row
+    """A `.part` whose lock another process held when listed (`state.held_parts`,
+    core/cache_locks.held_parts: `pytui cache list`'s `downloading 47%`): the Cached row
     said `partial 47%` and Details `stopped: i resumes it`."""
     state = a_state(tmp_path, *builds.values())
     build = builds[OTHER]
     part = _stopped_part(state, build, 470, 1000)
-    state.set_disk(state.archives, state.installations, live_downloads=frozenset({part.name}))
+    state.set_disk(state.archives, state.installations, held_parts={part.name: DOWNLOADER})
     vm = ViewModel()
     row = next(r for r in vm.cache_rows(state) if r.name == build.cache_filename)
     assert (row.state, row.percent) == ("downloading", 47)
     fields = dict(vm.details(state, "cached", build.cache_filename).fields)
-    assert fields["download"] == "47% downloaded (470 B) when listed: another process is downloading it now"
+    assert fields["download"] == ("47% downloaded (470 B) when listed: another pytui process is downloading "
+                                  f"it now (pid 42: pytui install 3.12; {part.name}.lock)")
     assert "1 downloading" in vm.cached_subtitles(state, 1, 1, 0, 0)[0]
     # Its lock let go (the other process ended or was killed): a look at the locks lists again.
-    assert state.live_downloads_changed(frozenset({part.name}), frozenset())
-    assert not state.live_downloads_changed(frozenset({part.name}), frozenset({part.name}))
+    assert state.held_parts_changed(frozenset({part.name}), {})
+    assert not state.held_parts_changed(frozenset({part.name}), {part.name: DOWNLOADER})
+    # Its holder's record read since (it came between the lock and the record): listed again.
+    assert state.held_parts_changed(frozenset({part.name}), {part.name: PartHolder(DOWNLOADER.words, None)})
     # A look that began before another listing is not judged against it.
-    assert not state.live_downloads_changed(frozenset(), frozenset())
+    assert not state.held_parts_changed(frozenset(), {})
 
 
 def test_a_look_finding_another_process_download_lists_again_and_not_for_our_own(
@@ -123,20 +130,22 @@ def test_the_questions_on_a_part_another_process_writes_do_not_call_it_stopped(t
     part = _stopped_part(state, build, 470, 1000)
     part.path.parent.mkdir(parents=True, exist_ok=True)
     part.path.write_bytes(bytes(470))  # the question names a `.part` only while it is there
-    state.set_disk(state.archives, state.installations, live_downloads=frozenset({part.name}))
+    state.set_disk(state.archives, state.installations, held_parts={part.name: DOWNLOADER})
     for pane, key in (("cached", build.cache_filename), ("available", build.key)):
         asked = decide_install(state, ViewModel(), pane, key, ask=True)
         assert isinstance(asked, d.Confirm), asked
         texts = [line.text for line in asked.lines]
-        assert ("Another process is downloading it now (47%, 470 B when listed): the install waits "
-                "for that download and uses it, or resumes it if that process stops first") in texts, texts
+        assert (f"Another pytui process is downloading it now (pid 42: pytui install 3.12; {part.name}.lock); "
+                "47%, 470 B of it when listed: the install waits for that download and uses it, or resumes "
+                "it if that process stops first") in texts, texts
         assert not any("stopped" in text for text in texts), texts
     refused = d.decide_purge(state, "cached", build.cache_filename)
-    assert refused == d.Refuse(f"Kept {part.name}: another pytui process is downloading it now; "
-                               "purge it once that download ends.", severity="information",
+    assert refused == d.Refuse(f"Kept {part.name}: another pytui process is downloading it now (pid 42: "
+                               f"pytui install 3.12; {part.name}.lock); purge again once that download "
+                               "ends.", severity="information",
                                title="Purge"), refused
     # Stopped (its lock let go): asked again as before.
-    state.set_disk(state.archives, state.installations, live_downloads=frozenset())
+    state.set_disk(state.archives, state.installations, held_parts={})
     assert d.decide_purge(state, "cached", build.cache_filename).title == "Delete this partial download?"
     asked = decide_install(state, ViewModel(), "cached", build.cache_filename, ask=True)
     assert any(line.text.startswith("Resumes its stopped download (47%, 470 B kept)") for line in asked.lines)
@@ -150,6 +159,27 @@ def test_available_shows_another_process_download_as_a_download(tmp_path, builds
     vm = ViewModel()
     row = next(r for r in vm.available_rows(state) if r.build.key == build.key)
     assert (row.partial, row.progress) == (True, None)
-    state.set_disk(state.archives, state.installations, live_downloads=frozenset({part.name}))
+    state.set_disk(state.archives, state.installations, held_parts={part.name: DOWNLOADER})
     row = next(r for r in vm.available_rows(state) if r.build.key == build.key)
     assert (row.partial, row.progress) == (False, 47)
+
+
+def test_a_part_whose_holder_records_no_download_is_locked(tmp_path, builds) -> None:
+    """A holder with no record of its own (a bare flock) or one that records a purge or a
+    --no-cache install: `locked`, counted as such, and Available keeps its `◐` (nothing vouches
+    for a download); it was `downloading` / `↓`."""
+    state = a_state(tmp_path, *builds.values())
+    build = builds[OTHER]
+    part = _stopped_part(state, build, 470, 1000)
+    vm = ViewModel()
+    for record in (None, "purge", "no-cache"):
+        state.set_disk(state.archives, state.installations,
+                       held_parts={part.name: PartHolder("pid 7: flock x", record)})
+        row = next(r for r in vm.cache_rows(state) if r.name == build.cache_filename)
+        assert (row.state, row.percent) == ("locked", 47), record
+        subtitle = vm.cached_subtitles(state, 1, 0, 0, 0, 1)[0]
+        assert "1 locked" in subtitle and "downloading" not in subtitle and "partial" not in subtitle, subtitle
+        available = next(r for r in vm.available_rows(state) if r.build.key == build.key)
+        assert (available.partial, available.progress) == (True, None), record
+        fields = dict(vm.details(state, "cached", build.cache_filename).fields)
+        assert "is downloading" not in fields["download"], fields

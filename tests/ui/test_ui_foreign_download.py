@@ -58,7 +58,8 @@ async def test_another_process_downloading_is_downloading_until_it_is_killed(ui_
             assert "partial" not in state_cell
             details = app.query_one(DetailsPanel).details
             fields = dict(details.fields) if details is not None else {}
-            assert "another process is downloading it now" in fields.get("download", ""), fields
+            # Its lock's record vouches for the download, and /proc names the process.
+            assert f"another pytui process is downloading it now (pid {proc.pid}: " in fields.get("download", ""), fields
             key = ui_world.build("3.12.8").key
             available = (app.query_one("#available", AvailableTable).cells_of(key) or ())[0].plain
             assert available.strip().endswith("%") and "◐" not in available, available

@@ -29,7 +29,9 @@ async def test_the_percent_of_another_process_download_moves_at_the_next_look(
             name = made.build.cache_filename
             await wait_for(pilot, lambda: cached.row_keys == [name], what="the .part's row")
             first = _shown(cached, name)
-            assert first[0].startswith("↓"), first
+            # A bare flock records no download on the lock: `locked`, not `↓` (core/turn_record.
+            # held_part_state); its row moves as a download's does.
+            assert first[0].startswith("locked"), first
             await wait_for(pilot, lambda: not app.runner.disk_listing_under_way(), what="the listing")
             looks: list[bool] = []
             wants_listing = app.disk_watch.wants_listing
@@ -50,7 +52,7 @@ async def test_the_percent_of_another_process_download_moves_at_the_next_look(
             app.runner.watch_disk()
             await wait_for(pilot, lambda: _shown(cached, name) != first,
                            what=f"the row to move from {first}")
-            assert _shown(cached, name)[0].startswith("↓"), _shown(cached, name)
+            assert _shown(cached, name)[0].startswith("locked"), _shown(cached, name)
             # The header's size follows too: the relisting measured the cache again (its walk
             # reads each kept tree's manifest: 4.9 ms a look with 20 trees of ~2,600 files,
             # tui31), so it counts the grown `.part`, not the bytes of the first listing.
