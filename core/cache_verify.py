@@ -171,6 +171,11 @@ def still_there(path: Path, identity: tuple[int, int]) -> bool:
     one's bytes."""
     try:
         now = os.lstat(path)
+        if (now.st_mode & 0o170000) == 0o120000:  # S_IFLNK
+            # A symbolic link at the name (to a file elsewhere): what was read is the file it
+            # leads to. The link was said to be "a new copy" that replaced the archive, kept,
+            # and every install failed the same way, each saying to install again.
+            now = os.stat(path)
     except OSError:
         return False
     return (now.st_dev, now.st_ino) == identity
