@@ -20,6 +20,7 @@ from pytui.core.keys import TYPE_CHECKING
 from pytui.core.progress import CancelToken
 
 if TYPE_CHECKING:
+    from pytui.core.lock_holders import FlockTable
     from pytui.core.models import CachedArchive
 
 
@@ -197,7 +198,7 @@ def download_in_progress(part: Path) -> bool:
     return False
 
 
-def download_lock_holder(part: Path, table: dict[str, str] | None = None) -> tuple[str | None, str | None]:
+def download_lock_holder(part: Path, table: FlockTable | None = None) -> tuple[str | None, str | None]:
     """Who holds `<part>.lock` now, and what it recorded it does there: (`pid 4242: pytui install
     3.12`, one of core/turn_record.RECORDS), each None when not known (no holder named: none now,
     no /proc, another pid namespace; no record of that holder's own: a filesystem without user
@@ -242,12 +243,12 @@ def held_parts(archives: Iterable[CachedArchive]) -> dict[str, PartHolder]:
     held = [a for a in archives if a.state == "partial" and download_in_progress(a.path)]
     if not held:
         return {}
-    from pytui.core.lock_holders import flock_table
+    from pytui.core.lock_holders import FlockTable, flock_table
 
     try:  # /proc/locks read once, not once for each held `.part` (thousands, every 2 s)
-        table: dict[str, str] | None = flock_table()
+        table = flock_table()
     except OSError:
-        table = {}  # no /proc: no holder named, so no record counts
+        table = FlockTable({})  # no /proc: no holder named, so no record counts
     return {a.name: PartHolder(*download_lock_holder(a.path, table)) for a in held}
 
 

@@ -10,6 +10,7 @@ purge, a stalled --no-cache install); waits on events."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -107,3 +108,36 @@ def test_a_no_cache_install_holding_the_lock_is_locked(pytui: Pytui) -> None:
     finally:
         install.send_signal(signal.SIGINT)
         finish(install)
+
+
+def test_one_process_holding_many_parts_is_named_for_each(pytui: Pytui) -> None:
+    """/proc/locks and the holder's command are read once for a listing
+    (core/lock_holders.FlockTable), not once per held `.part`: every row still names it."""
+    from pytui.core.cache_locks import held_parts
+    from pytui.core.lock_holders import lock_holder
+    from pytui.core.models import CachedArchive
+
+    pytui.cache.mkdir(parents=True, exist_ok=True)
+    parts = [pytui.cache / f"{i:09x}-cpython-3.12.{i}-20250115-x86_64-unknown-linux-gnu-install_only.tar.gz.part"
+             for i in range(3)]
+    script = _HOLDER.replace("fd = os.open(sys.argv[1], os.O_RDWR)\nfcntl.flock(fd, fcntl.LOCK_EX)",
+                             "fds = [os.open(p, os.O_RDWR) for p in sys.argv[1:]]\n"
+                             "[fcntl.flock(fd, fcntl.LOCK_EX) for fd in fds]")
+    for part in parts:
+        part.write_bytes(b"x")
+        Path(f"{part}.lock").touch()
+    holder = subprocess.Popen([sys.executable, "-c", script, *(f"{p}.lock" for p in parts)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        fd = os.open(f"{parts[0]}.lock", os.O_RDONLY)
+        try:
+            alone = lock_holder(fd)  # /proc/locks read for this one file
+        finally:
+            os.close(fd)
+        archives = [CachedArchive(path=p, size=1, state="partial") for p in parts]
+        found = held_parts(archives)
+        assert alone is not None and alone.startswith(f"pid {holder.pid}: ")
+        assert {name: h.words for name, h in found.items()} == {p.name: alone for p in parts}, found
+    finally:
+        holder.communicate("go\n", timeout=60)
