@@ -106,6 +106,13 @@ def load_custom_catalog(settings, *, refresh: bool) -> Catalog:
     # No host (`http://`), one no URL parser takes, a port past 65535: said as such, not as
     # httpx's `missing an 'http://' or 'https://' protocol` or a refused connection.
     fault = host_fault(value) or port_fault(value)
+    if fault is None:
+        from urllib.parse import urlsplit
+
+        try:  # `http://[::1/c.json`: the URL parser's refusal, not a fetch to check the network for
+            urlsplit(value)
+        except ValueError as err:
+            fault = f"not a valid URL ({err})"
     if fault is not None:
         raise CatalogError(f"catalog {_shown(value)} is {fault}; fix --downloads-json / "
                            "UV_PYTHON_DOWNLOADS_JSON_URL")

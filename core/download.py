@@ -113,6 +113,27 @@ def _scheme_fault(url: str) -> str:
     return f"pytui downloads over http, https and file URLs, not {scheme[:32]!r}"
 
 
+def _url_fault(url: str) -> tuple[str, str] | None:
+    """Why no request to the http(s) or file `url` can be made, and the part of it to fix
+    (`host`, `port`); None if one can. Shape only: nothing is looked up or read."""
+    from pytui.core.url_host import host_fault, port_fault
+
+    fault = host_fault(url)
+    if fault is not None:
+        return fault, "host"
+    fault = port_fault(url)
+    if fault is not None:
+        return fault, "port"
+    try:  # `http://[::1/…`, `http://[zz]/…`, `file://server/…`: the URL parser's refusal
+        if is_file_url(url):
+            file_url_path(url)
+        else:
+            urlsplit(url)
+    except ValueError as err:
+        return f"not a valid URL ({err})", "host"
+    return None
+
+
 def _host(url: str) -> str:
     """`mirror.example:8080` of a URL: where a request waits (no user or password)."""
     return urlsplit(url).netloc.rpartition("@")[2]
@@ -346,14 +367,12 @@ class Downloader(UrlReaders):
         # A host the URL parser refuses (`https://a b/`, from a mirror), or a port no connection
         # can use (`:99999`, `:abc`): said as such at once, as uv says "Invalid download URL",
         # not looked up or connected to (and retried, read as a refused connection).
-        from pytui.core.url_host import host_fault, port_fault
-
-        named = [u for u in fetchable if host_fault(u) is None and port_fault(u) is None]
+        named = [u for u in fetchable if _url_fault(u) is None]
         if not named:
-            fault = host_fault(fetchable[0])
-            raise DownloadError(f"{what} cannot be downloaded from {fetchable[0]}: it is "
-                                f"{fault or port_fault(fetchable[0])}",
-                                next_step=host_next_step(mirror, "host" if fault else "port"))
+            fault, part = _url_fault(fetchable[0]) or ("", "host")
+            # Never 'try again later': no request to this URL can ever succeed.
+            raise DownloadError(f"{what} cannot be downloaded from {fetchable[0]}: it is {fault}",
+                                next_step=host_next_step(mirror, part))
         fetchable = named
         if not self.offline:
             return fetchable

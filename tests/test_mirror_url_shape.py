@@ -38,6 +38,13 @@ def mirrored(pytui: Pytui, baseline: MadeArchive) -> MadeArchive:
     ("https://127.0.0.1:99999/m", "whose port 99999 is not a number from 0 to 65535"),
     ("http://127.0.0.1:8x/m", "it is a URL whose port 8x is not a number from 0 to 65535"),
     ("http://[::1]:70000/m", "whose port 70000 is not a number"),
+    # The URL parser's refusals: said at once, the host to fix, never 'try again later'.
+    ("http://[::1/m", "it is not a valid URL (Invalid IPv6 URL); nothing was installed; fix the "
+                      "host in the mirror"),
+    ("http://[zz]/m", "it is not a valid URL ('zz' does not appear to be an IPv4 or IPv6 address)"),
+    ("file://otherhost/srv/m", "it is not a valid URL (a file URL of the host 'otherhost': pytui "
+                               "reads files of this machine, file:///PATH); nothing was installed; "
+                               "fix the host in the mirror"),
 ])
 def test_a_mirror_that_is_no_requestable_url_is_said_at_once(
         pytui: Pytui, mirrored: MadeArchive, mirror: str, says: str) -> None:
@@ -45,7 +52,7 @@ def test_a_mirror_that_is_no_requestable_url_is_said_at_once(
     requests = len(pytui.server.requests)
     result = pytui.run("--mirror", mirror, "install", "3.12.8")
     line = assert_clean_failure(result)
-    assert says in line, line
+    assert says in line and "try again later" not in line, line
     assert "retrying" not in result.stderr and len(result.stderr.splitlines()) == 1, result.stderr
     assert len(pytui.server.requests) == requests  # nothing fetched (the catalog is a file)
     assert snapshot(pytui.root, pytui.cache, pytui.bin) == before
@@ -57,6 +64,8 @@ def test_a_mirror_that_is_no_requestable_url_is_said_at_once(
     ("http://127.0.0.1:99999/c.json", "is a URL whose port 99999 is not a number from 0 to 65535"),
     ("https://127.0.0.1:abc/c.json", "is a URL whose port abc is not a number from 0 to 65535"),
     ("http://a b/c.json", "is a URL whose host holds a space, which no host may hold"),
+    ("http://[::1/c.json", "catalog http://[::1/c.json is not a valid URL (Invalid IPv6 URL); fix "
+                           "--downloads-json / UV_PYTHON_DOWNLOADS_JSON_URL"),
 ])
 def test_a_catalog_url_that_is_no_requestable_url_is_said_at_once(
         pytui: Pytui, baseline: MadeArchive, url: str, says: str) -> None:
@@ -65,6 +74,7 @@ def test_a_catalog_url_that_is_no_requestable_url_is_said_at_once(
         result = pytui.run(*args, UV_PYTHON_DOWNLOADS_JSON_URL=url)
         line = assert_clean_failure(result)
         assert says in line and "refused" not in line and "protocol" not in line, line
+        assert "network" not in line and "later" not in line, line
     assert snapshot(pytui.root, pytui.cache, pytui.bin) == before
 
 
