@@ -13,7 +13,6 @@ import errno
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 from pytui.core.errors import CacheError
 from pytui.core.keys import TYPE_CHECKING
@@ -219,13 +218,27 @@ def download_lock_holder(part: Path, table: FlockTable | None = None) -> tuple[s
         os.close(fd)
 
 
-class PartHolder(NamedTuple):
+class PartHolder:
     """The process holding a `.part`'s lock when looked at (`download_lock_holder`): `words`
     (`pid 4242: pytui install 3.12`) and its `record` (core/turn_record.RECORDS), each None when
-    not known."""
+    not known. Compared by value: a look that finds another holder, or its record now, lists the
+    disk again (AppState.held_parts_changed). A plain class: an install that downloads imports
+    this module, and no `typing` (tests/test_install_imports.py)."""
 
-    words: str | None
-    record: str | None
+    __slots__ = ("record", "words")
+
+    def __init__(self, words: str | None, record: str | None) -> None:
+        self.words = words
+        self.record = record
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PartHolder) and (self.words, self.record) == (other.words, other.record)
+
+    def __hash__(self) -> int:
+        return hash((self.words, self.record))
+
+    def __repr__(self) -> str:
+        return f"PartHolder({self.words!r}, {self.record!r})"
 
     @property
     def state(self) -> str:
