@@ -128,7 +128,7 @@ def _run(args: argparse.Namespace) -> int:
 
     out = sys.stdout
     if args.output_format == "json":
-        import json
+        from pytui.app.safe_text import json_text
 
         support = _support_table(settings)
         objects = []
@@ -137,7 +137,8 @@ def _run(args: argparse.Namespace) -> int:
             status = support.for_item(row)  # after uv's fields
             obj["support"] = status.to_json() if status is not None else None
             objects.append(obj)
-        out.write(json.dumps(objects, ensure_ascii=False, separators=(",", ":")) + "\n")
+        # Non-printable characters of a path as `\\u` escapes, as `cache list --json` writes them.
+        out.write(json_text(objects, separators=(",", ":")) + "\n")
         return 0
     lines = _text_lines(args, settings, rows, out)
     if lines:
@@ -217,6 +218,7 @@ def _note_unlisted_archives(settings: Settings, catalog: Catalog) -> None:
 def _text_lines(args: argparse.Namespace, settings: Settings, rows: list[ListRow],
                 out: TextIO) -> list[str]:
     """uv's text lines (key, location), plus the support column on a terminal or when asked."""
+    from pytui.app.safe_text import shown as escaped
     from pytui.core.listing import user_display
 
     color = color_enabled(getattr(args, "color", None), out)  # --color, NO_COLOR, FORCE_COLOR, as uv
@@ -226,22 +228,22 @@ def _text_lines(args: argparse.Namespace, settings: Settings, rows: list[ListRow
     width = max((len(row.key) for row in rows), default=0)
     # (key, location styled, its width on screen, support status) per row.
     cells = []
+    # Every location as `cache list` and `envs` print theirs (app/safe_text.py): an ESC or a
+    # bidi mark in a root's path, a link's target or a mirror's URL would steer the terminal,
+    # a newline forge a row. Printable text (uv's paths) is unchanged.
     for row in rows:
         if row.path is not None:
-            plain = user_display(row.path)
+            plain = escaped(user_display(row.path))
             shown = _styled(plain, "36", color)
             if row.symlink is not None:
-                plain += " -> " + row.symlink
-                shown += " -> " + _styled(row.symlink, "36", color)
+                target = escaped(row.symlink)
+                plain += " -> " + target
+                shown += " -> " + _styled(target, "36", color)
         elif args.show_urls:
-            plain = row.url or ""
-            if not plain.isprintable():  # a mirror's ESC or bidi mark would steer the terminal
-                from pytui.app.safe_text import shown as escaped
-
-                plain = escaped(plain)
+            plain = escaped(row.url or "")
             shown = _styled(plain, "2", color)
         elif row.cached is not None:
-            plain = user_display(row.cached.path)  # as an install's path: from the cwd when under it
+            plain = escaped(user_display(row.cached.path))  # as an install's: from the cwd when under it
             shown = _styled(plain, "32", color)
         else:
             plain = "<download available>"

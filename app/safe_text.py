@@ -60,12 +60,14 @@ def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
-def json_text(value: object) -> str:
-    """`json.dumps(value, ensure_ascii=False)` with non-printable characters as `\\u` escapes."""
+def json_text(value: object, separators: tuple[str, str] | None = None) -> str:
+    """`json.dumps(value, ensure_ascii=False)` with non-printable characters as `\\u` escapes
+    (`separators` as json.dumps takes them: `pytui list --json` writes uv's compact form)."""
     import json  # (only for JSON output: off the install path, which imports this module)
     import re
 
-    return re.sub(_NOT_ASCII_PRINTABLE, _json_escape, json.dumps(value, ensure_ascii=False))
+    return re.sub(_NOT_ASCII_PRINTABLE, _json_escape,
+                  json.dumps(value, ensure_ascii=False, separators=separators))
 
 
 __all__ = ["json_text", "shown"]

@@ -319,3 +319,21 @@ def test_only_cached_says_when_the_cache_holds_builds_the_catalog_lists_not(env,
     code, out, err = run_main(capsys, "list", "--only-cached")
     assert code == 0 and listed.key in out, out
     assert err.startswith("note: the cache holds 1 archive the catalog ("), err
+
+
+def test_a_root_path_that_would_steer_the_terminal_is_escaped(env, capsys, monkeypatch) -> None:
+    """An install root whose path holds an ESC sequence, a newline or a bidi mark: `pytui list`
+    wrote it raw to stdout (a title set, a row forged), where `cache list` and `envs` escape
+    theirs (app/safe_text.py); `--json` writes them as `\\u` escapes, and reads back."""
+    root = env["tmp"] / "r\x1b]2;pwned\x07\nx\u202e"
+    monkeypatch.setenv("UV_PYTHON_INSTALL_DIR", str(root))
+    key = f"cpython-3.12.8-{PLATFORM}"
+    executable = install(root, key, link=True)
+    code, out, _ = run_main(capsys, "list", "--only-installed")
+    assert code == 0 and len(out.splitlines()) == 1, out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out, out
+    relative = executable.relative_to(root)
+    assert out.split(None, 1)[1].strip() == f"r\\x1b]2;pwned\\x07\\nx\\u202e/{relative} -> real-python", out
+    code, out, _ = run_main(capsys, "list", "--only-installed", "--json")
+    assert code == 0 and "\x1b" not in out and "\u202e" not in out and "\\u202e" in out, out
+    assert json.loads(out)[0]["path"] == str(executable.relative_to(env["tmp"]))
