@@ -29,8 +29,9 @@ def state_text(row: CacheRow) -> Text:
         if row.state == "downloading":
             return Text(f"↓{percent}", style=WAIT)
         if row.state == "locked":
-            # A process holds its lock and records no download (core/turn_record.LOCKED).
-            return Text(f"locked{percent}", style=WAIT)
+            # A process holds its lock and records no download (core/turn_record.LOCKED);
+            # narrow, the word whole without its percent (as `ok +tree` goes to `ok`).
+            return FormText(f"locked{percent}", style=WAIT, short=Text("locked", style=WAIT))
         return FormText(f"partial{percent}", style=WAIT,
                         short=Text(f"{PARTIAL}{percent}", style=WAIT))
     if row.state == "orphan":

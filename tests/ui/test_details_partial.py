@@ -6,6 +6,8 @@ from __future__ import annotations
 from pytui.app.view_model import ViewModel
 from pytui.core.cache_locks import PartHolder
 from pytui.core.models import CachedArchive
+from pytui.widgets.cache_table import state_text
+from pytui.widgets.table_cells import FormText
 from view_state import OTHER, a_download, a_state
 
 # Another pytui downloading into the `.part`, as its lock's record says (core/turn_record.TREES).
@@ -177,6 +179,8 @@ def test_a_part_whose_holder_records_no_download_is_locked(tmp_path, builds) -> 
                        held_parts={part.name: PartHolder("pid 7: flock x", record)})
         row = next(r for r in vm.cache_rows(state) if r.name == build.cache_filename)
         assert (row.state, row.percent) == ("locked", 47), record
+        cell = state_text(row)
+        assert isinstance(cell, FormText) and (cell.plain, cell.short.plain) == ("locked 47%", "locked"), cell
         subtitle = vm.cached_subtitles(state, 1, 0, 0, 0, 1)[0]
         assert "1 locked" in subtitle and "downloading" not in subtitle and "partial" not in subtitle, subtitle
         available = next(r for r in vm.available_rows(state) if r.build.key == build.key)
