@@ -125,13 +125,12 @@ def nothing_note(state: AppState, pane: str) -> str:
 
 
 def empty_pane_note(state: AppState, pane: str) -> str | None:
-    """Why a pane shows no row and how that changes: a filter left it empty (a newcomer read
-    `Nothing highlighted.` as nothing being there), no catalog was loaded, or the install root
-    or the cache holds nothing yet. Details says it, and so do the keys that act on a row
+    """Why a pane shows no row and how that changes: no catalog was loaded, the install root or
+    the cache holds nothing yet, or (the pane has rows) a filter left it empty (a newcomer read
+    `Nothing highlighted.` as nothing being there). Details says it, and so do the keys that act on a row
     (decisions.nothing_highlighted), which pointed to the pane the user was on."""
-    text = state.view.filter_text
-    if text and pane in ("available", "cached", "installed"):
-        return f"No row here matches the filter “{one_line(text)}” (Esc clears it)."
+    # What the pane holds before any filter is said first: a filter on a pane with no rows at
+    # all hides nothing, and `No row here matches the filter` sent the user to clear it.
     if pane == "available" and _no_catalog(state):
         return NO_CATALOG
     if state.disk_listed and pane == "installed" and not state.installations \
@@ -141,6 +140,9 @@ def empty_pane_note(state: AppState, pane: str) -> str | None:
     if state.disk_listed and pane == "cached" and not state.archives and not state.cache_problem:
         return (f"No archive in the cache ({short_path(state.settings.cache_dir, state.home)})"
                 " yet: an install downloads its archive there.")
+    text = state.view.filter_text
+    if text and pane in ("available", "cached", "installed"):
+        return f"No row here matches the filter “{one_line(text)}” (Esc clears it)."
     return None
 
 

@@ -398,11 +398,17 @@ def test_i_p_and_y_with_nothing_to_act_on_say_where_to_go(tmp_path, builds) -> N
         "Nothing is highlighted: highlight a row first (1, 2 or 3 jumps to a pane).")
     # A filter that left the pane empty is what hides the rows: `1 jumps to Available` was
     # said on an emptied Available itself.
+    state.installations.append(an_installation(tmp_path, new))
+    a_cached_archive(state, new)
     state.view = state.view.replace(filter_text="xyz")
     hidden = d.Refuse("No row here matches the filter “xyz” (Esc clears it).")
     assert di.decide_install(state, ViewModel(), "available", None) == hidden
     assert du.decide_uninstall(state, "installed", None) == hidden
     assert d.decide_purge(state, "cached", None) == hidden
+    # A pane with no rows at all: the filter hides nothing there, and is not blamed.
+    state.set_disk([], [])
+    said = du.decide_uninstall(state, "installed", None)
+    assert isinstance(said, d.Refuse) and said.message.startswith("Nothing is installed in "), said
     assert di.decide_install(state, ViewModel(), "jobs", None) == d.Refuse(
         "Nothing is highlighted: highlight a build first (1 jumps to Available).")
     # An empty Installed or Cached pane itself: what fills it, as Details says (u, d, x, ! on

@@ -290,20 +290,29 @@ async def test_view_toggles_with_the_real_catalog(uv_catalog_path) -> None:
         assert counts[1] > counts[0] > counts[2] > counts[3] > 0
 
 
-def test_the_details_say_why_nothing_is_highlighted_under_a_filter(tmp_path) -> None:
+def test_the_details_say_why_nothing_is_highlighted_under_a_filter(tmp_path, builds) -> None:
     # An empty pane's details read `Nothing highlighted.` when the filter had emptied it.
     from pytui.app.details_view import nothing_note
     from pytui.app.state import ViewOptions
     from pytui.widgets.rows import NOTHING_HIGHLIGHTED
-    from view_state import a_state
+    from view_state import NEW, a_cached_archive, a_state, an_installation
 
-    state = a_state(tmp_path)
+    state = a_state(tmp_path, builds[NEW])
+    state.installations.append(an_installation(tmp_path, builds[NEW]))
+    a_cached_archive(state, builds[NEW])
     assert nothing_note(state, "jobs") == NOTHING_HIGHLIGHTED == "Nothing highlighted."
     state.view = ViewOptions(filter_text="3.13")
     for pane in ("available", "cached", "installed"):
         assert nothing_note(state, pane) == \
             "No row here matches the filter “3.13” (Esc clears it)."
     assert nothing_note(state, "jobs") == NOTHING_HIGHLIGHTED
+    # Nothing installed or cached at all: the filter hides nothing there and is not blamed
+    # (`No row here matches the filter` on an empty Installed sent a newcomer to clear it).
+    state.set_disk([], [])
+    assert nothing_note(state, "installed") == (
+        "Nothing is installed in ~/root yet: highlight a build on Available (1) and press i.")
+    assert nothing_note(state, "cached") == (
+        "No archive in the cache (~/cache) yet: an install downloads its archive there.")
 
 
 async def test_an_emptied_pane_says_its_filter_in_the_details(ui_world: UiWorld) -> None:
@@ -311,11 +320,16 @@ async def test_an_emptied_pane_says_its_filter_in_the_details(ui_world: UiWorld)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("slash", *"3.99", "enter")
-        await pilot.press("3")  # Installed: nothing matches 3.99
+        await pilot.press("1")  # Available: nothing matches 3.99
         panel = app.query_one("#details", DetailsPanel)
         await wait_for(pilot, lambda: panel.details is None and "3.99" in panel.empty,
                        what="the filter named in the details")
         assert "Esc clears it" in panel.render_text()
+        # Installed holds nothing at all (nothing is installed): said so, the filter not blamed.
+        await pilot.press("3")
+        await wait_for(pilot, lambda: panel.empty.startswith("Nothing is installed in "),
+                       what="the empty install root named in the details")
+        assert "filter" not in panel.render_text() and "press i" in panel.render_text()
         await pilot.press("escape")
         await wait_for(pilot, lambda: not app.state.view.filter_text, what="filter cleared")
         await pilot.press("1")
