@@ -11,7 +11,7 @@ from pytui.app.envs_view import users_fields
 from pytui.app.job_record import Job
 from pytui.app.job_view import job_details, may_download
 from pytui.app.purge_plan import PRUNE_OUTDATED
-from pytui.app.state import AppState
+from pytui.app.state import REFRESH_FAILED, AppState
 from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE, NEWER_PYTUI
 from pytui.core.catalog import Catalog
 from pytui.core.install_policy import upgrade_installed_note
@@ -32,6 +32,12 @@ def header_info(state: AppState) -> HeaderInfo:
     """The header: the catalog, its age or trouble, the root and cache dir, the cache size."""
     settings, catalog = state.settings, state.catalog
     note = state.catalog_note
+    # A failed refresh leaves the catalog read before shown: the header says the failure, which
+    # catalog it shows and its age, and `r` (ONLINE beside a bare `refresh failed` read as a
+    # contradiction to a newcomer with the network down).
+    refresh_failed = note == REFRESH_FAILED and catalog is not None
+    if refresh_failed:
+        note = ""
     if catalog is None:
         source = "…"
     else:
@@ -48,7 +54,8 @@ def header_info(state: AppState) -> HeaderInfo:
         cache_trees=any(archive.tree for archive in state.archives),
         # Keys, not entries (a key listed twice is one build), as Available counts them.
         builds=catalog.key_count() if catalog is not None else 0,
-        catalog_problem=state.catalog_problem,
+        catalog_problem=state.catalog_problem and not refresh_failed,
+        refresh_failed=refresh_failed,
     )
 
 

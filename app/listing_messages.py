@@ -25,6 +25,7 @@ from pytui.app.messages import (
     TreeFreed,
 )
 from pytui.app.startup import lazy_module, screens_above_main
+from pytui.app.state import REFRESH_FAILED
 from pytui.core.catalog import Catalog
 from pytui.core.models import CachedArchive, Installation
 
@@ -93,7 +94,7 @@ class ListingMessages(AppBase):
             return
         outcome = message.outcome
         state = self.state
-        state.catalog_note = "" if outcome.ok else "refresh failed"
+        state.catalog_note = "" if outcome.ok else REFRESH_FAILED
         state.catalog_problem = not outcome.ok
         said = outcome.message if outcome.ok else \
             outcome.message + refresh_next_step(outcome.message)
@@ -125,7 +126,7 @@ class ListingMessages(AppBase):
         if state.catalog is not None and state.catalog.source != "none":
             # `r` read a local catalog file again and found it broken: what was read before
             # stays, as after a failed network refresh.
-            state.catalog_note, state.catalog_problem = "refresh failed", True
+            state.catalog_note, state.catalog_problem = REFRESH_FAILED, True
             said = f"{message.reason}; the catalog read before stays shown"
             self.history.add("refresh", "catalog", "failed", said)
             self.notify(said, title="Catalog", severity="error", markup=False, timeout=10,

@@ -47,6 +47,11 @@ class ViewOptions(FrozenRecord):
         _set(self, "filter_text", filter_text)
 
 
+# The catalog note after a refresh that brought no catalog: the one shown is the one read
+# before (the header says which, and how to retry: details_view.header_info).
+REFRESH_FAILED = "refresh failed"
+
+
 class AppState(Record):
     __slots__ = ("settings", "host", "home", "clock", "offline", "view", "catalog",
                  "catalog_note", "catalog_problem", "archives", "installations", "held_parts", "sizes",
@@ -64,7 +69,7 @@ class AppState(Record):
     offline: bool
     view: ViewOptions
     catalog: Catalog | None
-    # Short catalog state for the header: "loading…", "refreshing…", "refresh failed", ...
+    # Short catalog state for the header: "loading…", "refreshing…", REFRESH_FAILED, ...
     catalog_note: str
     catalog_problem: bool
     archives: list[CachedArchive]

@@ -65,28 +65,48 @@ def _catalog_line(info: HeaderInfo, width: int, problem_style: Style | str,
         text.append(" OFFLINE ", style=badge_style or "bold black on yellow")
     else:
         text.append(" ONLINE ", style=badge_style or "bold black on green")
-    text.append("  catalog ", style="dim")
-    after = _after_catalog(info, problem_style, count=True)
-    room = width - len(text) - len(after)
-    if room < _shortest_label(info.catalog_source):
-        # Narrower than about 50 columns: the build count gives way before the catalog's
-        # name is cut at the line's end (`~/c…log.jso…` at 40 columns).
-        after = _after_catalog(info, problem_style, count=False)
+    shortest = _shortest_label(info.catalog_source)
+    if info.refresh_failed:
+        # What failed, right after the mode, then which catalog is shown and the key that
+        # retries (`ONLINE … · refresh failed` at the line's end read as a contradiction).
+        # Narrower, the build count gives way first (which catalog is shown matters more),
+        # then `showing`, then the key.
+        text.append("  refresh failed", style=problem_style)
+        forms = ((" · showing ", True, True), (" · showing ", False, True), (" · ", False, True),
+                 (" · showing ", False, False), (" · ", False, False))
+        for index, (lead, count, hint) in enumerate(forms):
+            after = _after_catalog(info, problem_style, count=count, hint=hint)
+            room = width - len(text) - len(lead) - len(after)
+            if room >= (len(info.catalog_source) if count else shortest) or index == len(forms) - 1:
+                break
+        text.append(lead, style="dim")
+    else:
+        text.append("  catalog ", style="dim")
+        after = _after_catalog(info, problem_style, count=True)
         room = width - len(text) - len(after)
+        if room < shortest:
+            # Narrower than about 50 columns: the build count gives way before the catalog's
+            # name is cut at the line's end (`~/c…log.jso…` at 40 columns).
+            after = _after_catalog(info, problem_style, count=False)
+            room = width - len(text) - len(after)
     text.append(_catalog_label(info.catalog_source, room))
     text.append_text(after)
     text.truncate(width, overflow="ellipsis")
     return text
 
 
-def _after_catalog(info: HeaderInfo, problem_style: Style | str, *, count: bool) -> Text:
-    """What follows the catalog's label: its build count (when `count`) and its note."""
+def _after_catalog(info: HeaderInfo, problem_style: Style | str, *, count: bool,
+                   hint: bool = True) -> Text:
+    """What follows the catalog's label: its build count (when `count`), its note, and after
+    a failed refresh the key that retries (when `hint`)."""
     after = Text()
     if info.builds and count:
         after.append(f" · {info.builds} build{'s' if info.builds != 1 else ''}", style="dim")
     if info.catalog_note:
         after.append(" · ")
         after.append(info.catalog_note, style=problem_style if info.catalog_problem else "dim")
+    if info.refresh_failed and hint:
+        after.append(" · r retries", style="dim")
     return after
 
 

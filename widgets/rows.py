@@ -296,7 +296,7 @@ class Details(FrozenRecord):
 
 class HeaderInfo(FrozenRecord):
     __slots__ = ("offline", "catalog_source", "catalog_note", "install_root", "cache_dir",
-                 "cache_size", "builds", "catalog_problem", "cache_trees")
+                 "cache_size", "builds", "catalog_problem", "cache_trees", "refresh_failed")
     offline: bool
     catalog_source: str
     # "3 h old", "shipped with pytui", "refreshing…", "refresh failed", "not loaded"
@@ -310,10 +310,14 @@ class HeaderInfo(FrozenRecord):
     catalog_problem: bool
     # The cache keeps unpacked trees: its size counts them ("incl. trees").
     cache_trees: bool
+    # The last refresh brought no catalog: `catalog_source` is the one read before (its age in
+    # `catalog_note`), and the header says so with the key that retries.
+    refresh_failed: bool
 
     def __init__(self, offline: bool, catalog_source: str, catalog_note: str,
                  install_root: str, cache_dir: str, cache_size: int | None, builds: int = 0,
-                 catalog_problem: bool = False, cache_trees: bool = False) -> None:
+                 catalog_problem: bool = False, cache_trees: bool = False,
+                 refresh_failed: bool = False) -> None:
         _set = object.__setattr__
         _set(self, "offline", offline)
         _set(self, "catalog_source", catalog_source)
@@ -324,3 +328,4 @@ class HeaderInfo(FrozenRecord):
         _set(self, "builds", builds)
         _set(self, "catalog_problem", catalog_problem)
         _set(self, "cache_trees", cache_trees)
+        _set(self, "refresh_failed", refresh_failed)

@@ -95,6 +95,42 @@ def test_the_header_never_cuts_the_catalog_label_in_its_middle(columns: int) -> 
         assert shown == "embedded 2026.10.25"
 
 
+FETCHED = "download-metadata.json (fetched) + " + EMBEDDED
+
+
+@pytest.mark.parametrize(("label", "age", "columns", "says"), [
+    (EMBEDDED, "", 120, f"refresh failed · showing {EMBEDDED} · 1051 builds · r retries"),
+    # The count gives way before the catalog's name is shortened, then `showing`, then the key.
+    (EMBEDDED, "", 80, "refresh failed · showing embedded 2026.10.25 · r retries"),
+    (EMBEDDED, "", 60, "refresh failed · embedded · r retries"),
+    (FETCHED, "3 h old", 120, "refresh failed · showing download-metadata.json (fetched) · 3 h old · r retries"),
+    (FETCHED, "3 h old", 80, "refresh failed · download-metadata.json · 3 h old · r retries"),
+])
+def test_a_failed_refresh_says_which_catalog_is_shown_and_the_key(
+        label: str, age: str, columns: int, says: str) -> None:
+    info = HeaderInfo(offline=False, catalog_source=label, catalog_note=age,
+                      install_root="~/.local/share/uv/python", cache_dir="~/.cache/pytui/python",
+                      cache_size=3_500_000, builds=1051, refresh_failed=True)
+    first = render_header(info, columns - 2).plain.split("\n")[0]
+    assert first == "pytui  ONLINE   " + says and len(first) <= columns - 2, first
+
+
+def test_the_header_derives_a_failed_refresh_from_the_state(tmp_path) -> None:
+    """header_info (no Textual): the catalog read before, its age, the failure as a field, not
+    as the note that replaced the age."""
+    from pytui.app.details_view import header_info
+    from pytui.app.state import REFRESH_FAILED
+    from view_state import a_state
+
+    state = a_state(tmp_path)
+    state.catalog.fetched_at = state.clock() - 3 * 3600
+    state.catalog_note, state.catalog_problem = REFRESH_FAILED, True
+    info = header_info(state)
+    assert info.refresh_failed and not info.catalog_problem and info.catalog_note == "3 h old", info
+    state.catalog_note, state.catalog_problem = "", False
+    assert not header_info(state).refresh_failed
+
+
 def test_line_forms_drop_details_then_parts_and_keep_the_filter() -> None:
     line = "“venv”: 5 environments, 1 broken · scanned in 0.02 s (12 directories, none changed since the last scan)"
     forms = line_forms(line, keep="“venv”: ")

@@ -103,6 +103,11 @@ async def test_a_failed_refresh_at_start_says_what_to_do_next(tmp_path) -> None:
         # The same line in History, the whole URL in it (the toast names host and file).
         kept = app.history.entries[-1].message
         assert said == shorten_urls(kept) and settings.catalog_url in kept
+        # The header: the failure right after the mode, which catalog is shown, the key that
+        # retries (it read `ONLINE … · refresh failed`, as if both were the connection's state).
+        first = header_text(app).splitlines()[0]
+        assert first.startswith("pytui  ONLINE   refresh failed · showing embedded"), first
+        assert first.endswith(" builds · r retries"), first
     actions = {key.keys: key.action for key in KEYMAP}
     assert actions["r"] == "refresh" and actions["o"] == "toggle_offline"
     assert "--downloads-json" in build_parser().format_help()
