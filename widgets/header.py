@@ -105,7 +105,7 @@ def _after_catalog(info: HeaderInfo, problem_style: Style | str, *, count: bool,
     if info.catalog_note:
         after.append(" · ")
         after.append(info.catalog_note, style=problem_style if info.catalog_problem else "dim")
-    if info.refresh_failed and hint:
+    if info.refresh_failed and hint and not info.offline:  # (offline, `r` fetches nothing)
         after.append(" · r retries", style="dim")
     return after
 

@@ -113,6 +113,9 @@ def test_a_failed_refresh_says_which_catalog_is_shown_and_the_key(
                       cache_size=3_500_000, builds=1051, refresh_failed=True)
     first = render_header(info, columns - 2).plain.split("\n")[0]
     assert first == "pytui  ONLINE   " + says and len(first) <= columns - 2, first
+    # Offline (`o` after the failure), `r` fetches nothing: no key is offered.
+    offline = render_header(info.replace(offline=True), columns - 2).plain.split("\n")[0]
+    assert offline.startswith("pytui  OFFLINE   refresh failed · ") and "r retries" not in offline
 
 
 def test_the_header_derives_a_failed_refresh_from_the_state(tmp_path) -> None:
