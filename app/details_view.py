@@ -144,7 +144,10 @@ def empty_pane_note(state: AppState, pane: str) -> str | None:
             and not state.root_problem:
         return (f"Nothing is installed in {short_path(state.settings.install_root, state.home)}"
                 " yet: highlight a build on Available (1) and press i.")
-    if state.disk_listed and pane == "cached" and not state.archives and not state.cache_problem:
+    # (Cached also lists kept trees no archive uses and downloads in flight: a pane with those
+    # is not empty, and a filter hiding them is what to say.)
+    if state.disk_listed and pane == "cached" and not state.archives and not state.cache_problem \
+            and not state.loose_trees and not _downloading(state):
         return (f"No archive in the cache ({short_path(state.settings.cache_dir, state.home)})"
                 " yet: an install downloads its archive there.")
     text = state.view.filter_text

@@ -295,7 +295,7 @@ def test_the_details_say_why_nothing_is_highlighted_under_a_filter(tmp_path, bui
     from pytui.app.details_view import nothing_note
     from pytui.app.state import ViewOptions
     from pytui.widgets.rows import NOTHING_HIGHLIGHTED
-    from view_state import NEW, a_cached_archive, a_state, an_installation
+    from view_state import NEW, a_cached_archive, a_download, a_state, an_installation
 
     state = a_state(tmp_path, builds[NEW])
     state.installations.append(an_installation(tmp_path, builds[NEW]))
@@ -313,6 +313,9 @@ def test_the_details_say_why_nothing_is_highlighted_under_a_filter(tmp_path, bui
         "Nothing is installed in ~/root yet: highlight a build on Available (1) and press i.")
     assert nothing_note(state, "cached") == (
         "No archive in the cache (~/cache) yet: an install downloads its archive there.")
+    # A download in flight is a Cached row: a filter hiding it is what is said.
+    a_download(state, builds[NEW])
+    assert nothing_note(state, "cached") == "No row here matches the filter “3.13” (Esc clears it)."
 
 
 async def test_an_emptied_pane_says_its_filter_in_the_details(ui_world: UiWorld) -> None:
