@@ -9,8 +9,8 @@ The rules, for each `scheme://` in a line (the netloc being the text after it up
 `/`, `?` or `#`, as urlsplit reads it, white space and all: a malformed mirror value
 `https://user:pa ss@host/` sends `pa ss`):
 
-1. A host and port, `host:8080`, then white space, `/`, `?`, `#` or the end, with no `@`
-   before it: no user info. `http://host:8080/a@b` keeps its path's `@`, and
+1. A host (no `:` in it unless bracketed, `[::1]`) and port, `host:8080`, then white space,
+   `/`, `?`, `#` or the end, with no `@` before it: no user info. `http://host:8080/a@b` keeps its path's `@`, and
    `https://host:8080 see me@x` is a URL and text after it. (So a password of one to five
    digits then `/`, `?`, `#` or white space, `user:1234/x@host`, reads as a port, as every
    URL parser reads it.)
@@ -76,8 +76,12 @@ def _user_info_end(text: str, start: int) -> tuple[int, str] | None:
         return None  # (most URLs: no `@` near)
     found = word_end.search(text, start)
     word = found.start() if found else len(text)
-    if "@" not in text[start:word] and port.search(text, start, word):
-        return None  # rule 1: host:port, and what follows is no user info
+    if "@" not in text[start:word]:
+        found = port.search(text, start, word)
+        # A host holds no `:` unless bracketed (`[::1]:80`): `https://::0/pw@host` is user ``
+        # and a password `:0/pw`, not the host `:` and port 0.
+        if found and (":" not in text[start:found.start()] or text.startswith("[", start)):
+            return None  # rule 1: host:port, and what follows is no user info
     colon = text.find(":", start, cut)
     if colon >= 0 and cut < len(text) and "@" not in text[colon:cut]:
         at = text.rfind("@", cut, cut + 1 + _SLASHED_PASSWORD_MAX)
