@@ -1,4 +1,4 @@
-"""What the details panel and the header show (no Textual): for the highlighted row of a pane,
+"""What the details panel shows (no Textual): for the highlighted row of a pane,
 the build, archive and install it stands for, with its job; for a job, its whole outcome
 (job_view.job_details)."""
 
@@ -8,94 +8,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pytui.app.envs_view import users_fields
-from pytui.app.job_record import Job
+from pytui.app.header_view import downloading_jobs
 from pytui.app.job_view import job_details, may_download
 from pytui.app.purge_plan import PRUNE_OUTDATED
-from pytui.app.state import REFRESH_FAILED, AppState
+from pytui.app.state import AppState
 from pytui.core.cache_kinds import ARCHIVE_GONE, MANIFEST_UNREADABLE, NEWER_PYTUI
-from pytui.core.catalog import Catalog
 from pytui.core.install_policy import upgrade_installed_note
 from pytui.core.keys import is_digits
 from pytui.core.loose_trees import archive_of_tree, unusable_tree_why
 from pytui.core.models import Build, CachedArchive, Installation
-from pytui.core.url_secrets import without_secrets
-from pytui.widgets.format import home_shortened, human_age, human_size, one_line, short_path
-from pytui.widgets.rows import NOTHING_HIGHLIGHTED, Details, HeaderInfo, cached_row_key
+from pytui.widgets.format import home_shortened, human_size, one_line, short_path
+from pytui.widgets.rows import NOTHING_HIGHLIGHTED, Details, cached_row_key
 
 if TYPE_CHECKING:
     from pytui.app.view_model import ViewModel
     from pytui.core.cache_locks import PartHolder
     from pytui.core.loose_trees import LooseTree
-
-
-def header_info(state: AppState) -> HeaderInfo:
-    """The header: the catalog, its age or trouble, the root and cache dir, the cache size."""
-    settings, catalog = state.settings, state.catalog
-    note = state.catalog_note
-    # A failed refresh leaves the catalog read before shown: the header says the failure, which
-    # catalog it shows and its age, and `r` (ONLINE beside a bare `refresh failed` read as a
-    # contradiction to a newcomer with the network down).
-    refresh_failed = note == REFRESH_FAILED and catalog is not None
-    if refresh_failed:
-        note = ""
-    if catalog is None:
-        source = "…"
-    else:
-        source = catalog_label(state, catalog)
-        if not note and catalog.fetched_at is not None:
-            note = human_age(max(0.0, state.clock() - catalog.fetched_at))
-    return HeaderInfo(
-        offline=state.offline,
-        catalog_source=source,
-        catalog_note=note,
-        install_root=short_path(settings.install_root, state.home),
-        cache_dir=short_path(settings.cache_dir, state.home),
-        cache_size=cache_total(state),
-        cache_trees=any(archive.tree for archive in state.archives),
-        # Keys, not entries (a key listed twice is one build), as Available counts them.
-        builds=catalog.key_count() if catalog is not None else 0,
-        catalog_problem=state.catalog_problem and not refresh_failed,
-        refresh_failed=refresh_failed,
-    )
-
-
-def cache_total(state: AppState) -> int | None:
-    """The cache dir's bytes for the header: as measured after the last listing, with each
-    download in flight counted at the bytes it has now (its job's progress, as its Cached
-    row and Details say) instead of its `.part` as measured; None until measured. It follows
-    the download as often as the job's progress is reported (core/progress.Throttle)."""
-    settled = settled_cache_usage(state)
-    if settled is None:
-        return None
-    return settled + sum(job.done for job in _downloading(state))
-
-
-def settled_cache_usage(state: AppState) -> int | None:
-    """The measured bytes less the `.part` of each download in flight, as measured: what the
-    archives, trees and other files take (the Cached subtitle splits it)."""
-    if not state.disk_listed or state.cache_usage is None:
-        return None
-    parts = sum(state.cache_parts.get(job.build.cache_filename, 0)
-                for job in _downloading(state) if job.build is not None)
-    return max(0, state.cache_usage - parts)
-
-
-def _downloading(state: AppState) -> list[Job]:
-    return [job for job in state.running_jobs() if job.build is not None and job.phase == "download"]
-
-
-def catalog_label(state: AppState, catalog: Catalog) -> str:
-    settings = state.settings
-    if settings.downloads_json:
-        # A token in the URL is masked as in every other line (core/url_secrets.py).
-        return without_secrets(short_path(settings.downloads_json, state.home))
-    source = catalog.source
-    if catalog.fetched_at is not None:
-        # "fetched from <url> (age) over embedded (…)": the URL's file name is enough here.
-        embedded = source.split(" over ", 1)[1] if " over " in source else ""
-        name = settings.catalog_url.rstrip("/").rsplit("/", 1)[-1]
-        return f"{name} (fetched)" + (f" + {embedded}" if embedded else "")
-    return source
 
 
 def details(vm: ViewModel, state: AppState, pane: str, key: str | None) -> Details | None:
@@ -147,7 +75,7 @@ def empty_pane_note(state: AppState, pane: str) -> str | None:
     # (Cached also lists kept trees no archive uses and downloads in flight: a pane with those
     # is not empty, and a filter hiding them is what to say.)
     if state.disk_listed and pane == "cached" and not state.archives and not state.cache_problem \
-            and not state.loose_trees and not _downloading(state):
+            and not state.loose_trees and not downloading_jobs(state):
         return (f"No archive in the cache ({short_path(state.settings.cache_dir, state.home)})"
                 " yet: an install downloads its archive there.")
     text = state.view.filter_text

@@ -356,7 +356,7 @@ class JobActions(AppBase):
             self.renderer.job(job)
             if was_downloading and job.phase != "download":
                 # The archive is in place now: the header's total is measured again rather
-                # than fall back to the `.part` measured before (details_view.cache_total).
+                # than fall back to the `.part` measured before (header_view.cache_total).
                 self.runner.measure_cache()
 
     def on_job_note(self, message: JobNote) -> None:

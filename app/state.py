@@ -48,7 +48,7 @@ class ViewOptions(FrozenRecord):
 
 
 # The catalog note after a refresh that brought no catalog: the one shown is the one read
-# before (the header says which, and how to retry: details_view.header_info).
+# before (the header says which, and how to retry: header_view.header_info).
 REFRESH_FAILED = "refresh failed"
 
 
@@ -93,7 +93,7 @@ class AppState(Record):
     # total), None until measured after a listing.
     cache_usage: int | None
     # The `.part` files' sizes by archive name, measured with `cache_usage`: the header puts
-    # a running download's bytes in place of its `.part`'s (details_view.cache_total).
+    # a running download's bytes in place of its `.part`'s (header_view.cache_total).
     cache_parts: dict[str, int]
     # The kept trees no archive uses (archive gone, manifest unreadable), measured with
     # `cache_usage`: each has its Cached row, which `p` and any purge remove.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pytui.app.details_view import cache_total, settled_cache_usage
+from pytui.app.header_view import cache_total, settled_cache_usage
 from pytui.app.sorting import describe
 from pytui.app.state import AppState
 from pytui.core.cache_kinds import counted, kind_counts, kind_of

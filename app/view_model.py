@@ -1,6 +1,6 @@
 """State -> what each pane shows (no Textual): the Available, Cached and Installed rows. Their
-subtitles are worded in subtitles.py, the details and the header derived in details_view.py,
-a job's row in job_view.py; `ViewModel` is the one entry point for all of them.
+subtitles are worded in subtitles.py, the details derived in details_view.py, the header in
+header_view.py, a job's row in job_view.py; `ViewModel` is the one entry point for all of them.
 
 `ViewModel` keeps memos of what is derived from the whole catalog (the Available selection,
 the newest build of each minor version), recomputed only when their inputs change, never per
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pytui.app import details_view, subtitles
+from pytui.app import details_view, header_view, subtitles
 from pytui.app.envs_view import used_by_counts
 from pytui.app.filter import FilterIndex, FilterTerm, matches, parse_filter
 from pytui.app.filter_hint import NewestOfGroup, widen_hint
@@ -467,11 +467,11 @@ class ViewModel:
             self._upgrades_memo = (id(catalog), Upgrades(catalog.builds))
         return self._upgrades_memo[1]
 
-    # -- the header and the details (details_view.py) ----------------------------------------
+    # -- the header and the details (header_view.py, details_view.py) ------------------------
 
     @staticmethod
     def header(state: AppState) -> HeaderInfo:
-        return details_view.header_info(state)
+        return header_view.header_info(state)
 
     def details(self, state: AppState, pane: str, key: str | None) -> Details | None:
         """What the details panel shows for the highlighted row of `pane`, or for a job."""

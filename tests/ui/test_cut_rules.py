@@ -121,7 +121,7 @@ def test_a_failed_refresh_says_which_catalog_is_shown_and_the_key(
 def test_the_header_derives_a_failed_refresh_from_the_state(tmp_path) -> None:
     """header_info (no Textual): the catalog read before, its age, the failure as a field, not
     as the note that replaced the age."""
-    from pytui.app.details_view import header_info
+    from pytui.app.header_view import header_info
     from pytui.app.state import REFRESH_FAILED
     from view_state import a_state
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from pytui.app.details_view import header_info
+from pytui.app.header_view import header_info
 from pytui.app.view_model import ViewModel
 from pytui.core.cache import ArchiveCache
 from view_state import NEW, OLD, a_cached_archive, a_download, a_state

@@ -5,7 +5,7 @@ URL kept its scheme and lost its host (`catalog http:/…/download-metadata.json
 
 from __future__ import annotations
 
-from pytui.app.details_view import header_info
+from pytui.app.header_view import header_info
 from pytui.core.settings import Settings
 from pytui.widgets.header import render_header
 from view_state import a_state

@@ -121,7 +121,7 @@ def test_an_archive_with_a_kept_tree_is_marked(tmp_path, builds) -> None:
 
     assert first_fitting(forms, 36) == "46.0 MiB: 2 archives · 1 partial"
     state.archives.pop()
-    from pytui.app.details_view import header_info
+    from pytui.app.header_view import header_info
     from pytui.widgets.format import human_size
     assert human_size(header_info(state).cache_size) == "46.0 MiB"
     fields = dict(vm.details(state, "cached", builds[NEW].cache_filename).fields)
