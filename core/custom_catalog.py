@@ -101,18 +101,12 @@ def load_custom_catalog(settings, *, refresh: bool) -> Catalog:
         except OSError as err:
             raise _read_error(value, err) from None
         return catalog_from(parsed, value)
-    from pytui.core.url_host import host_fault, port_fault
+    from pytui.core.url_host import host_fault, parser_fault, port_fault
 
-    # No host (`http://`), one no URL parser takes, a port past 65535: said as such, not as
-    # httpx's `missing an 'http://' or 'https://' protocol` or a refused connection.
-    fault = host_fault(value) or port_fault(value)
-    if fault is None:
-        from urllib.parse import urlsplit
-
-        try:  # `http://[::1/c.json`: the URL parser's refusal, not a fetch to check the network for
-            urlsplit(value)
-        except ValueError as err:
-            fault = f"not a valid URL ({err})"
+    # No host (`http://`), one no URL parser takes (`http://[::1/c.json`), a port past 65535:
+    # said as such, not as httpx's `missing an 'http://' or 'https://' protocol`, a refused
+    # connection or a fetch to check the network for.
+    fault = host_fault(value) or port_fault(value) or parser_fault(value)
     if fault is not None:
         raise CatalogError(f"catalog {_shown(value)} is {fault}; fix --downloads-json / "
                            "UV_PYTHON_DOWNLOADS_JSON_URL")

@@ -116,7 +116,7 @@ def _scheme_fault(url: str) -> str:
 def _url_fault(url: str) -> tuple[str, str] | None:
     """Why no request to the http(s) or file `url` can be made, and the part of it to fix
     (`host`, `port`); None if one can. Shape only: nothing is looked up or read."""
-    from pytui.core.url_host import host_fault, port_fault
+    from pytui.core.url_host import host_fault, parser_fault, port_fault
 
     fault = host_fault(url)
     if fault is not None:
@@ -124,14 +124,14 @@ def _url_fault(url: str) -> tuple[str, str] | None:
     fault = port_fault(url)
     if fault is not None:
         return fault, "port"
-    try:  # `http://[::1/…`, `http://[zz]/…`, `file://server/…`: the URL parser's refusal
-        if is_file_url(url):
+    if is_file_url(url):
+        try:  # `file://server/…`
             file_url_path(url)
-        else:
-            urlsplit(url)
-    except ValueError as err:
-        return f"not a valid URL ({err})", "host"
-    return None
+        except ValueError as err:
+            return f"not a valid URL ({err})", "host"
+        return None
+    fault = parser_fault(url)  # `http://[::1/…`, `http://[zz]/…`
+    return (fault, "host") if fault is not None else None
 
 
 def _host(url: str) -> str:

@@ -91,4 +91,34 @@ def port_fault(text: str) -> str | None:
     return f"a URL whose port {shown} is not a number from 0 to 65535"
 
 
-__all__ = ["HOST_SCHEMES", "INDEX_SCHEMES", "host", "host_fault", "port_fault"]
+def parser_fault(text: str) -> str | None:
+    """`not a valid URL (…)` when the URL parser refuses the http(s) URL `text` (`http://[::1/`,
+    an IPv6 host never closed; `http://[zz]/`, a bracketed host that is no IPv6 address), else
+    None. The bracketed host is checked here as Python 3.11's urlsplit checks it, in its words:
+    3.10's does not, and the name was looked up (and retried)."""
+    from urllib.parse import urlsplit
+
+    try:
+        _check_bracketed_host(urlsplit(text).netloc)
+    except ValueError as err:
+        return f"not a valid URL ({err})"
+    return None
+
+
+def _check_bracketed_host(netloc: str) -> None:
+    host = netloc.rpartition("@")[2]
+    if not host.startswith("[") or "]" not in host:
+        return
+    inside = host[1:host.index("]")]
+    if inside[:1] in ("v", "V"):  # IPvFuture: `v`, hex digits, `.`, something
+        version, dot, rest = inside[1:].partition(".")
+        if not (version and all(c in "0123456789abcdefABCDEF" for c in version) and dot and rest):
+            raise ValueError("IPvFuture address is invalid")
+        return
+    import ipaddress
+
+    if isinstance(ipaddress.ip_address(inside), ipaddress.IPv4Address):
+        raise ValueError("An IPv4 address cannot be in brackets")
+
+
+__all__ = ["HOST_SCHEMES", "INDEX_SCHEMES", "host", "host_fault", "parser_fault", "port_fault"]

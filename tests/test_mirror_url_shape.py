@@ -41,7 +41,9 @@ def mirrored(pytui: Pytui, baseline: MadeArchive) -> MadeArchive:
     # The URL parser's refusals: said at once, the host to fix, never 'try again later'.
     ("http://[::1/m", "it is not a valid URL (Invalid IPv6 URL); nothing was installed; fix the "
                       "host in the mirror"),
+    # (Python 3.10's urlsplit takes both: pytui checks a bracketed host itself.)
     ("http://[zz]/m", "it is not a valid URL ('zz' does not appear to be an IPv4 or IPv6 address)"),
+    ("http://[127.0.0.1]/m", "it is not a valid URL (An IPv4 address cannot be in brackets)"),
     ("file://otherhost/srv/m", "it is not a valid URL (a file URL of the host 'otherhost': pytui "
                                "reads files of this machine, file:///PATH); nothing was installed; "
                                "fix the host in the mirror"),
@@ -66,6 +68,7 @@ def test_a_mirror_that_is_no_requestable_url_is_said_at_once(
     ("http://a b/c.json", "is a URL whose host holds a space, which no host may hold"),
     ("http://[::1/c.json", "catalog http://[::1/c.json is not a valid URL (Invalid IPv6 URL); fix "
                            "--downloads-json / UV_PYTHON_DOWNLOADS_JSON_URL"),
+    ("http://[zz]/c.json", "is not a valid URL ('zz' does not appear to be an IPv4 or IPv6 address)"),
 ])
 def test_a_catalog_url_that_is_no_requestable_url_is_said_at_once(
         pytui: Pytui, baseline: MadeArchive, url: str, says: str) -> None:
