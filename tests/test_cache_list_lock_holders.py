@@ -12,15 +12,14 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from cli_harness import FOREVER, PATIENT, Pytui, finish, wait_for
+from flock_holder import lock_held
 from pytui.core.cache_locks import download_in_progress
 from step_hook import paused_at, resume
-from test_purge_kept_part_line import _HOLDER, _records, _stopped_part
+from test_purge_kept_part_line import _records, _stopped_part
 
 
 def _listed(pytui: Pytui, part: Path) -> tuple[str, str, dict]:
@@ -39,18 +38,13 @@ def test_a_bare_flock_is_locked_not_downloading(pytui: Pytui) -> None:
     part = _stopped_part(pytui)
     lock = Path(f"{part}.lock")
     lock.touch()
-    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(lock)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    with lock_held(lock) as holder:
         row, last, entry = _listed(pytui, part)
         assert "  locked " in row and "downloading" not in row, row
         assert last.startswith("0 archives, 1 locked, ") and "downloading" not in last, last
         assert entry["state"] == "partial", entry  # the file's state, as before
         assert entry["lock_holder"]["activity"] is None, entry
         assert entry["lock_holder"]["process"].startswith(f"pid {holder.pid}: "), entry
-    finally:
-        holder.communicate("go\n", timeout=60)
     row, last, entry = _listed(pytui, part)  # let go: a stopped download again
     assert "  partial " in row and entry["lock_holder"] is None, (row, entry)
     assert last.startswith("0 archives, 1 partial, "), last
@@ -120,16 +114,9 @@ def test_one_process_holding_many_parts_is_named_for_each(pytui: Pytui) -> None:
     pytui.cache.mkdir(parents=True, exist_ok=True)
     parts = [pytui.cache / f"{i:09x}-cpython-3.12.{i}-20250115-x86_64-unknown-linux-gnu-install_only.tar.gz.part"
              for i in range(3)]
-    script = _HOLDER.replace("fd = os.open(sys.argv[1], os.O_RDWR)\nfcntl.flock(fd, fcntl.LOCK_EX)",
-                             "fds = [os.open(p, os.O_RDWR) for p in sys.argv[1:]]\n"
-                             "[fcntl.flock(fd, fcntl.LOCK_EX) for fd in fds]")
     for part in parts:
         part.write_bytes(b"x")
-        Path(f"{part}.lock").touch()
-    holder = subprocess.Popen([sys.executable, "-c", script, *(f"{p}.lock" for p in parts)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    with lock_held(*(Path(f"{p}.lock") for p in parts)) as holder:
         fd = os.open(f"{parts[0]}.lock", os.O_RDONLY)
         try:
             alone = lock_holder(fd)  # /proc/locks read for this one file
@@ -139,5 +126,3 @@ def test_one_process_holding_many_parts_is_named_for_each(pytui: Pytui) -> None:
         found = held_parts(archives)
         assert alone is not None and alone.startswith(f"pid {holder.pid}: ")
         assert {name: h.words for name, h in found.items()} == {p.name: alone for p in parts}, found
-    finally:
-        holder.communicate("go\n", timeout=60)

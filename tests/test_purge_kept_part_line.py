@@ -11,22 +11,14 @@ from __future__ import annotations
 import errno
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from cli_harness import FOREVER, PATIENT, Pytui, cache_name, finish, wait_for
+from flock_holder import lock_held
 from pytui.core.cache_locks import download_in_progress
 from step_hook import paused_at, resume
 
-_HOLDER = """
-import fcntl, os, sys
-fd = os.open(sys.argv[1], os.O_RDWR)
-fcntl.flock(fd, fcntl.LOCK_EX)
-print("held", flush=True)
-sys.stdin.readline()
-"""
 # One past Linux's largest pid_max: a record's pid that never runs (a killed install's).
 NO_SUCH_PID = 4_194_305
 
@@ -69,10 +61,7 @@ def test_a_holder_that_records_nothing_of_its_own_is_named_without_an_activity(
         if not _records(lock):
             pytest.skip("this filesystem keeps no user extended attributes")
         os.setxattr(lock, "user.pytui.turn", record.encode())
-    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(lock)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    with lock_held(lock) as holder:
         for dry in ((), ("--dry-run",)):
             purge = pytui.run("cache", "purge", "--all", *dry)
             assert purge.returncode == 0 and purge.stderr == "", str(purge)
@@ -82,8 +71,6 @@ def test_a_holder_that_records_nothing_of_its_own_is_named_without_an_activity(
                                  "again once that process ends"), line
             assert "download" not in line.split("holds its")[0] and "purging" not in line, line
             assert part.stat().st_size == 1000
-    finally:
-        holder.communicate("go\n", timeout=60)
 
 
 def test_a_part_another_purge_holds_says_purging(pytui: Pytui) -> None:

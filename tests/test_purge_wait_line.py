@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import errno
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from cli_harness import Pytui, assert_installed, cache_name, finish, reading_stderr, wait_for
 from fixtures_fs import Mounts
+from flock_holder import lock_held
 from step_hook import killed_at, paused_at, resume
 
 WAITS = "waiting for another pytui process that is "
@@ -87,15 +86,6 @@ def test_with_no_user_attributes_the_line_names_no_activity(pytui: Pytui, cache_
                          "once it ends; Ctrl-C stops"), line
 
 
-_HOLDER = """
-import fcntl, os, sys
-fd = os.open(sys.argv[1], os.O_RDWR)
-fcntl.flock(fd, fcntl.LOCK_EX)
-print("held", flush=True)
-sys.stdin.readline()
-"""
-
-
 def test_a_killed_purges_record_is_not_read_as_the_next_holders(pytui: Pytui) -> None:
     made = pytui.add("3.12.8")
     pytui.cache.mkdir(parents=True, exist_ok=True)
@@ -106,15 +96,10 @@ def test_a_killed_purges_record_is_not_read_as_the_next_holders(pytui: Pytui) ->
     # The killed purge's lock file stays, its record on it (this filesystem keeps them).
     assert os.getxattr(lock, "user.pytui.turn").split(b" ")[0] == b"purge"
     # The next holder records nothing (another program; a listing's probe, an older pytui).
-    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(lock)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    with lock_held(lock) as holder:
         two = pytui.popen("install", "3.12")
         said, reader = reading_stderr(two)
         wait_for(lambda: any(line.startswith("waiting for another ") for line in said), "the waiting line", two)
-    finally:
-        holder.communicate("go\n", timeout=60)
     two.stderr = None
     ended = finish(two)
     reader.join(60)

@@ -8,22 +8,13 @@ stopped download again. Pilot, real processes, waits on events."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
+from flock_holder import lock_held
 from pytui.app.screens import ConfirmModal
 from pytui.widgets.cache_table import CacheTable
 from pytui.widgets.details import DetailsPanel
 from ui_helpers import SIZE, UiWorld, ready, toast_texts, wait_for
-
-_HOLDER = """
-import fcntl, os, sys
-fd = os.open(sys.argv[1], os.O_RDWR)
-fcntl.flock(fd, fcntl.LOCK_EX)
-print("held", flush=True)
-sys.stdin.readline()
-"""
 
 
 def _stopped_part(world: UiWorld) -> tuple[str, Path]:
@@ -39,10 +30,7 @@ async def test_a_part_a_bare_flock_holds_is_locked_and_names_no_activity(ui_worl
     name, part = _stopped_part(ui_world)
     lock = Path(f"{part}.lock")
     lock.touch()
-    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(lock)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    with lock_held(lock) as holder:
         app = ui_world.make_app()
         async with app.run_test(size=SIZE) as pilot:
             await ready(pilot)
@@ -77,11 +65,10 @@ async def test_a_part_a_bare_flock_holds_is_locked_and_names_no_activity(ui_worl
             kept = next(text for text in toast_texts(app) if text.startswith("Kept "))
             assert f"download lock (pid {holder.pid}: " in kept and "is downloading" not in kept, kept
             # Let go: the watch's look at the locks sees it, and the row is a stopped download.
-            holder.communicate("go\n", timeout=60)
+            assert holder.stdin is not None
+            holder.stdin.close()
+            holder.wait(60)
             app.runner.watch_disk()
             await wait_for(pilot, lambda: str(cached.get_row(name)[0]).startswith("partial"),
                            what=f"the row said stopped: {cached.get_row(name)[0]}")
-    finally:
-        if holder.poll() is None:
-            holder.communicate("go\n", timeout=60)
 

@@ -6,8 +6,6 @@ import contextlib
 import dataclasses
 import os
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from fixtures_archives import (
     write_uv_catalog,
 )
 from fixtures_http import FaultyHTTPServer
+from flock_holder import lock_held
 from pytui.core.models import Build
 from pytui.core.platform_detect import HostPlatform
 from pytui.core.settings import Settings
@@ -335,24 +334,6 @@ def root_lock_held(root: Path) -> Iterator[Callable[[], None]]:
     with lock_held(root / ".lock") as holder:
         assert holder.stdin is not None
         yield holder.stdin.close
-
-
-@contextlib.contextmanager
-def lock_held(path: Path) -> Iterator[subprocess.Popen[str]]:
-    """Another process holds an flock on `path` (created) until its stdin closes."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o666); "
-         "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); sys.stdin.read()",
-         str(path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdin is not None
-        assert holder.stdout.readline().strip() == "locked"
-        yield holder
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 @contextlib.asynccontextmanager
