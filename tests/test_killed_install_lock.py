@@ -48,8 +48,8 @@ def _killed_install(pytui: Pytui, at: str) -> tuple[Path, object]:
 def _cached_pane(pytui: Pytui) -> tuple[list, tuple[str, ...], int | None]:
     """What the TUI's Cached pane and header would show, from the listing the app makes
     (app/gateway.py): the rows, the subtitle's forms and the header's cache total."""
-    from pytui.app.details_view import header_info
     from pytui.app.gateway import CoreGateway
+    from pytui.app.header_view import header_info
     from pytui.app.state import AppState
     from pytui.app.subtitles import cached_subtitles
     from pytui.app.view_model import ViewModel

@@ -5,7 +5,7 @@ measured before the download until the job ended. Waits on the app's state, neve
 
 from __future__ import annotations
 
-from pytui.app.details_view import cache_total
+from pytui.app.header_view import cache_total
 from pytui.widgets.format import human_size
 from pytui.widgets.header import HeaderBar
 from ui_helpers import SIZE, UiWorld, press_install, ready, wait_for
