@@ -196,10 +196,6 @@ def _loose_tree_json(info: TreeInfo, why: str, size: int) -> dict[str, Any]:
     }
 
 
-# A partial download's states while a process holds its lock (the Cached pane's words):
-# `downloading` where the holder's record says it downloads into it, else `locked`.
-DOWNLOADING, LOCKED = "downloading", "locked"
-
 
 def _run_list(args: argparse.Namespace) -> int:
     from pytui.core.cache_kinds import counted, kind_counts, loose_trees_counted
@@ -216,6 +212,7 @@ def _run_list(args: argparse.Namespace) -> int:
 
     loose = loose_trees(cache)
     from pytui.core.cache_locks import held_parts
+    from pytui.core.turn_record import DOWNLOADING, LOCKED
 
     # A `.part` whose lock a process holds now (as a purge asks): `downloading` where the
     # holder's record on the lock says so, else `locked` (core/turn_record.held_part_state), as
